@@ -1,0 +1,42 @@
+"""nngraph: see, debug and teach PyTorch computational graphs in JupyterLab.
+
+    >>> import torch, nngraph as ng
+    >>> x = torch.ones(3, requires_grad=True)
+    >>> g = ng.graph_of((x * 2).sum())
+    >>> sorted(d["kind"] for _, d in g.nodes(data=True))
+    ['input', 'op', 'op', 'output']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nngraph.capture import graph_of, record, trace
+from nngraph.errors import NNGraphError
+from nngraph.graph import Graph
+
+__all__ = [
+    "Graph",
+    "NNGraphError",
+    "graph_of",
+    "load_ipython_extension",
+    "record",
+    "trace",
+    "unload_ipython_extension",
+]
+
+__version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register the ``%nngraph`` magics: ``%load_ext nngraph``."""
+    from nngraph.magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """Undo ``%load_ext nngraph``: ``%unload_ext nngraph``."""
+    from nngraph.magics import unload_ipython_extension as unload
+
+    unload(ipython)

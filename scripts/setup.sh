@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up everything nngraph needs on a fresh machine: a venv with the project, the CPU torch
+# wheel, the test tools, and (with --test) Chromium, Graphviz and the front-end packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+# torch==2.13.0 first: it takes the local CPU wheel instead of a multi-GB CUDA build.
+.venv/bin/python -m pip install -q torch==2.13.0
+.venv/bin/python -m pip install -q -e ".[widgets,lightning,dev]"
+
+if [ "${1:-}" = "--test" ]; then
+    if ! command -v chromium >/dev/null || ! command -v dot >/dev/null; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium graphviz >/dev/null
+    fi
+fi
+
+if [ -f js/package.json ]; then
+    (cd js && npm ci --no-audit --no-fund --loglevel=error && npm run build)
+fi
