@@ -1,10 +1,10 @@
 """nngraph: see, debug and teach PyTorch computational graphs in JupyterLab.
 
-    >>> import torch, nngraph as ng
-    >>> x = torch.ones(3, requires_grad=True)
-    >>> g = ng.graph_of((x * 2).sum())
-    >>> sorted(d["kind"] for _, d in g.nodes(data=True))
-    ['input', 'op', 'op', 'output']
+>>> import torch, nngraph as ng
+>>> x = torch.ones(3, requires_grad=True)
+>>> g = ng.graph_of((x * 2).sum())
+>>> sorted(d["kind"] for _, d in g.nodes(data=True))
+['input', 'op', 'op', 'output']
 """
 
 from __future__ import annotations

@@ -1,0 +1,205 @@
+"""Turning autograd nodes and tensors into graph nodes that follow docs/schema.md.
+
+`GraphBuilder` is shared by `graph_of` (a walk of an existing autograd graph) and `record`
+(which adds forward calls as they happen and walks only the autograd nodes each call created).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import torch
+from torch.autograd.function import BackwardCFunction
+
+from nngraph.capture._stats import StatsBatch
+from nngraph.graph import Graph
+
+__all__ = ["GraphBuilder", "Names", "op_name_of", "tensor_meta"]
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+_BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
+
+
+def op_name_of(fn: Any) -> str:
+    """The forward op an autograd node differentiates: `AddmmBackward0` -> `"addmm"`.
+
+    A custom `torch.autograd.Function` keeps its class name: `MyReLUBackward` -> `"MyReLU"`.
+    """
+    cls = type(fn).__name__
+    base = _BACKWARD_SUFFIX.sub("", cls) or cls
+    if isinstance(fn, BackwardCFunction):
+        return base
+    return _CAMEL.sub("_", base).lower()
+
+
+def tensor_meta(t: torch.Tensor) -> dict[str, Any]:
+    """Shape, dtype, device and requires_grad of a tensor, as plain values."""
+    return {
+        "shape": list(t.shape),
+        "dtype": str(t.dtype).removeprefix("torch."),
+        "device": str(t.device),
+        "requires_grad": bool(t.requires_grad),
+    }
+
+
+def new_node(kind: str, label: str = "", **attrs: Any) -> dict[str, Any]:
+    """A node's attribute dict with every schema attribute present."""
+    node: dict[str, Any] = {
+        "kind": kind,
+        "label": label,
+        "op": None,
+        "backward": None,
+        "tracked": False,
+        "module": "",
+        "module_type": None,
+        "name": None,
+        "shape": None,
+        "dtype": None,
+        "device": None,
+        "requires_grad": False,
+        "value": None,
+        "grad": None,
+        "seq": None,
+        "backward_order": None,
+        "call": None,
+        "dead": None,
+        "params": 0,
+        "flags": [],
+        "repeat": 1,
+    }
+    node.update(attrs)
+    return node
+
+
+class Names:
+    """Qualified names of parameters, buffers and inputs, looked up by tensor identity."""
+
+    def __init__(self) -> None:
+        self.params: dict[int, str] = {}
+        self.buffers: dict[int, str] = {}
+        self.inputs: dict[int, str] = {}
+
+    def add_module(self, module: torch.nn.Module, prefix: str = "") -> None:
+        """Name every parameter and buffer of `module` as `named_parameters()` does."""
+        dot = f"{prefix}." if prefix else ""
+        for name, p in module.named_parameters():
+            self.params.setdefault(id(p), dot + name)
+        for name, b in module.named_buffers():
+            self.buffers.setdefault(id(b), dot + name)
+
+    def add_mapping(self, tensors: Iterable[tuple[str, Any]]) -> None:
+        """Name tensors from `(name, tensor)` pairs, e.g. `dict.items()`."""
+        for name, t in tensors:
+            if isinstance(t, torch.Tensor):
+                self.params.setdefault(id(t), str(name))
+
+
+class GraphBuilder:
+    """Adds nodes to a `Graph`, one per autograd node or data tensor, never twice."""
+
+    def __init__(self, names: Names, stats: StatsBatch | None = None) -> None:
+        self.graph = Graph()
+        self.names = names
+        self.stats = stats if stats is not None else StatsBatch()
+        self.ids: dict[Any, str] = {}  # autograd node -> graph node id
+        self.fns: dict[str, Any] = {}  # graph node id -> autograd node
+        self.leaf_fns: dict[str, Any] = {}  # the AccumulateGrad ones among them
+        self._count = 0
+
+    def new_id(self) -> str:
+        node_id = f"n{self._count}"
+        self._count += 1
+        return node_id
+
+    def add(self, attrs: dict[str, Any]) -> str:
+        node_id = self.new_id()
+        self.graph.add_node(node_id, **attrs)
+        return node_id
+
+    def add_data(self, t: torch.Tensor, *, kind: str | None = None) -> str:
+        """A node for a tensor that no recorded op produced: parameter, buffer or input."""
+        key = id(t)
+        if kind is None:
+            if key in self.names.params:
+                kind = "param"
+            elif key in self.names.buffers:
+                kind = "buffer"
+            else:
+                kind = "input"
+        name = (
+            self.names.params.get(key) or self.names.buffers.get(key) or self.names.inputs.get(key)
+        )
+        attrs = new_node(kind, name or kind, name=name, **tensor_meta(t))
+        if kind == "param":
+            attrs["params"] = t.numel()
+        if kind in ("param", "buffer") and name:
+            attrs["module"] = name.rpartition(".")[0]
+        node_id = self.add(attrs)
+        self.stats.add(self.graph.nodes[node_id], "value", t)
+        return node_id
+
+    def add_fn(self, fn: Any, **extra: Any) -> str:
+        """A node for one autograd node: a leaf for AccumulateGrad, an op for everything else."""
+        if type(fn).__name__ == "AccumulateGrad":
+            node_id = self.add_data(fn.variable)
+            self.graph.nodes[node_id]["backward"] = "AccumulateGrad"
+            self.leaf_fns[node_id] = fn
+        else:
+            attrs = new_node("op", op_name_of(fn), op=op_name_of(fn), backward=type(fn).__name__)
+            attrs["tracked"] = True
+            attrs["requires_grad"] = True
+            attrs["seq"] = fn._sequence_nr()
+            metadata = fn._input_metadata
+            if metadata:
+                meta = metadata[0]
+                attrs["shape"] = list(meta.shape)
+                attrs["dtype"] = str(meta.dtype).removeprefix("torch.")
+                attrs["device"] = str(meta.device)
+            attrs.update(extra)
+            node_id = self.add(attrs)
+        self.ids[fn] = node_id
+        self.fns[node_id] = fn
+        return node_id
+
+    def walk(self, roots: Iterable[Any], **extra: Any) -> list[str]:
+        """Add every autograd node reachable from `roots` that is not in the graph yet.
+
+        Iterative, so a chain of any length works. Returns the ids of the new nodes.
+        """
+        new: list[str] = []
+        stack: list[Any] = []
+        for fn in roots:
+            if fn is not None and fn not in self.ids:
+                new.append(self.add_fn(fn, **extra))
+                stack.append(fn)
+        graph, ids = self.graph, self.ids
+        while stack:
+            fn = stack.pop()
+            target = ids[fn]
+            for next_fn, _ in fn.next_functions:
+                if next_fn is None:
+                    continue
+                source = ids.get(next_fn)
+                if source is None:
+                    source = self.add_fn(next_fn, **extra)
+                    new.append(source)
+                    stack.append(next_fn)
+                graph.add_edge(source, target)
+        return new
+
+    def add_output(self, source: str, t: torch.Tensor | None) -> str:
+        """An output node fed by `source`."""
+        attrs = new_node("output", "output")
+        if t is not None:
+            attrs.update(tensor_meta(t))
+        else:
+            for key in ("shape", "dtype", "device", "requires_grad", "value", "grad"):
+                attrs[key] = self.graph.nodes[source][key]
+        node_id = self.add(attrs)
+        self.graph.add_edge(source, node_id)
+        if t is not None:
+            self.stats.add(self.graph.nodes[node_id], "value", t)
+        self.graph.graph.setdefault("outputs", []).append(node_id)
+        return node_id

@@ -1,0 +1,97 @@
+"""`graph_of`: the autograd graph behind tensors that already exist; nothing is re-run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+from torch.utils._pytree import tree_flatten
+
+from nngraph.capture._builder import GraphBuilder, Names
+from nngraph.errors import NNGraphError
+from nngraph.graph import Graph
+
+__all__ = ["graph_of"]
+
+
+def _names_from(params: Any) -> Names:
+    names = Names()
+    if params is None:
+        return names
+    if isinstance(params, torch.nn.Module):
+        names.add_module(params)
+    elif isinstance(params, Mapping):
+        names.add_mapping(params.items())
+    else:
+        try:
+            names.add_mapping(params)
+        except (TypeError, ValueError):
+            raise NNGraphError(
+                "params must be an nn.Module, a dict {name: tensor} or (name, tensor) pairs, "
+                f"not {type(params).__name__}; e.g. graph_of(loss, params=model)"
+            ) from None
+    return names
+
+
+def output_tensors(y: Any, *, who: str) -> list[torch.Tensor]:
+    """The tensors in `y` (a tensor, or a tuple/list/dict of them, nested)."""
+    leaves, _ = tree_flatten(y)
+    tensors = [t for t in leaves if isinstance(t, torch.Tensor)]
+    if not tensors:
+        raise NNGraphError(
+            f"{who} needs a torch.Tensor (or a tuple/list/dict of tensors), "
+            f"got {type(y).__name__}: pass the result of a computation, e.g. {who}(loss)"
+        )
+    return tensors
+
+
+def graph_of(y: Any, *, params: Any = None) -> Graph:
+    """The autograd graph reachable from the tensor(s) `y`, as an `ng.Graph`.
+
+    Nothing is re-run: the graph autograd already built is walked, so the forward ops have no
+    module paths (use `ng.record()` or `ng.trace()` for those). Parameters are named from
+    `params` (a model, or a dict of named tensors), and carry the statistics of their value and,
+    after `backward()`, of their `.grad`.
+
+        >>> import torch, nngraph as ng
+        >>> model = torch.nn.Linear(3, 1)
+        >>> loss = model(torch.randn(4, 3)).pow(2).mean()
+        >>> g = ng.graph_of(loss, params=model)
+        >>> sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param")
+        ['bias', 'weight']
+    """
+    tensors = output_tensors(y, who="graph_of")
+    if not any(t.grad_fn is not None or t.requires_grad for t in tensors):
+        raise NNGraphError(
+            "this tensor has no autograd history, so it has no graph: did you compute it under "
+            "torch.no_grad() or call .detach()? Compute it with gradients enabled, or use "
+            "ng.record() to see operations that do not track gradients."
+        )
+    builder = GraphBuilder(_names_from(params))
+    graph = builder.graph
+    graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})
+    if isinstance(params, torch.nn.Module):
+        graph.graph["modules"] = _module_table(params)
+
+    for t in tensors:
+        if t.grad_fn is not None:
+            builder.walk([t.grad_fn])
+            source = builder.ids[t.grad_fn]
+        elif t.requires_grad:
+            source = builder.add_data(t)
+        else:
+            source = builder.add_data(t, kind="constant")
+        builder.add_output(source, t)
+
+    for node_id, fn in builder.leaf_fns.items():
+        builder.stats.add(graph.nodes[node_id], "grad", fn.variable.grad)
+    builder.stats.flush()
+    return graph
+
+
+def _module_table(model: torch.nn.Module) -> dict[str, dict[str, Any]]:
+    return {
+        path: {"type": type(m).__name__, "params": sum(p.numel() for p in m.parameters())}
+        for path, m in model.named_modules()
+    }

@@ -1,0 +1,135 @@
+"""Which module is running: qualified paths from global module hooks, removed on exit.
+
+The hooks are PyTorch's global `register_module_forward_pre_hook` / `..._forward_hook`, so no
+hook is ever added to the user's modules; `close()` removes both, also after an exception.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import torch
+from torch.nn.modules import module as nn_module
+from torch.utils._pytree import tree_flatten
+
+from nngraph.capture._builder import Names
+
+__all__ = ["ModuleScope"]
+
+
+class ModuleScope:
+    """Tracks the stack of running modules and names their parameters and inputs.
+
+    The first top-level module that has parameters (or `model`, when given) is the root, with
+    path `""`; its submodules get the paths `named_modules()` gives. A second, unrelated model
+    called at top level gets its class name as a prefix.
+    """
+
+    def __init__(self, names: Names, model: torch.nn.Module | None = None) -> None:
+        self.names = names
+        self.stack: list[tuple[torch.nn.Module, str]] = []
+        self.paths: dict[int, str] = {}  # id(module) -> qualified path
+        self.modules: dict[str, torch.nn.Module] = {}  # path -> module, for modules that ran
+        self._roots: list[torch.nn.Module] = []
+        self._model_paths: list[dict[int, str]] = []
+        if model is not None:
+            self._add_root(model, "")
+        self._handles = [
+            nn_module.register_module_forward_pre_hook(self._enter),
+            nn_module.register_module_forward_hook(self._leave, always_call=True),
+        ]
+
+    def close(self) -> None:
+        """Remove the global hooks."""
+        for handle in self._handles:
+            handle.remove()
+        self._handles.clear()
+
+    @property
+    def path(self) -> str:
+        """Qualified path of the innermost running module (`""` outside any)."""
+        return self.stack[-1][1] if self.stack else ""
+
+    @property
+    def module_type(self) -> str | None:
+        return type(self.stack[-1][0]).__name__ if self.stack else None
+
+    def _add_root(self, model: torch.nn.Module, prefix: str) -> None:
+        self._roots.append(model)
+        dot = f"{prefix}." if prefix else ""
+        paths = {id(m): (dot + p if p else prefix) for p, m in model.named_modules()}
+        for key, path in paths.items():
+            self.paths.setdefault(key, path)
+        self.names.add_module(model, prefix)
+
+    def _path_of(self, module: torch.nn.Module) -> str:
+        path = self.paths.get(id(module))
+        if path is not None:
+            return path
+        if self.stack:
+            # Not registered under the root (e.g. kept in a plain list): name it by its type.
+            path = f"{self.stack[-1][1]}.{type(module).__name__}".lstrip(".")
+        elif not self._roots and any(True for _ in module.parameters()):
+            self._add_root(module, "")
+            return ""
+        elif any(True for _ in module.parameters()):
+            path = type(module).__name__
+            taken = set(self.paths.values())
+            base, n = path, 1
+            while path in taken:
+                n += 1
+                path = f"{base}{n}"
+            self._add_root(module, path)
+            return path
+        else:
+            path = ""
+        self.paths[id(module)] = path
+        return path
+
+    def _enter(self, module: torch.nn.Module, args: tuple[Any, ...]) -> None:
+        top_level = not self.stack
+        path = self._path_of(module)
+        self.stack.append((module, path))
+        self.modules.setdefault(path, module)
+        if top_level:
+            self._name_inputs(module, args)
+
+    def _leave(self, module: torch.nn.Module, args: Any, output: Any) -> None:
+        # Pop up to and including this module: a forward that raised may have left others.
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] is module:
+                del self.stack[i:]
+                return
+
+    def _name_inputs(self, module: torch.nn.Module, args: tuple[Any, ...]) -> None:
+        """Name a top-level call's tensor arguments after `forward`'s parameters (`x`, ...)."""
+        try:
+            names = list(inspect.signature(module.forward).parameters)
+        except (TypeError, ValueError):
+            names = []
+        for i, arg in enumerate(args):
+            label = names[i] if i < len(names) and not names[i].startswith("*") else f"input{i}"
+            leaves, _ = tree_flatten(arg)
+            tensors = [t for t in leaves if isinstance(t, torch.Tensor)]
+            for j, t in enumerate(tensors):
+                self.names.inputs.setdefault(id(t), label if len(tensors) == 1 else f"{label}[{j}]")
+
+    def module_table(self) -> dict[str, dict[str, Any]]:
+        """Every module that ran, and its ancestors: path -> type and parameter count."""
+        needed: set[str] = set()
+        for path in self.modules:
+            parts = path.split(".") if path else []
+            needed.update(".".join(parts[:i]) for i in range(len(parts) + 1))
+        table: dict[str, dict[str, Any]] = {}
+        for root in self._roots:
+            for path, m in root.named_modules(prefix=self.paths[id(root)]):
+                if path in needed:
+                    table.setdefault(path, _module_entry(m))
+        for path, m in self.modules.items():
+            table.setdefault(path, _module_entry(m))
+        return table
+
+
+def _module_entry(module: torch.nn.Module) -> dict[str, Any]:
+    return {"type": type(module).__name__, "params": sum(p.numel() for p in module.parameters())}

@@ -1,0 +1,143 @@
+"""The correctness rule of docs/schema.md, checked against an independent walk of autograd.
+
+Every autograd node reachable from the outputs appears exactly once as an op node whose
+`backward` is its class name; AccumulateGrad nodes appear as their param/leaf node; parameter
+`grad` statistics equal those of `p.grad` after the same backward.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+import networkx as nx
+import pytest
+import torch
+
+import nngraph as ng
+from tests.capture.zoo import CASES, make, total
+
+
+def autograd_nodes(*roots: Any) -> list[Any]:
+    """Every autograd node reachable from `roots`, each once (an independent reference walk)."""
+    seen: dict[int, Any] = {}
+    stack = [r for r in roots if r is not None]
+    while stack:
+        fn = stack.pop()
+        if id(fn) in seen:
+            continue
+        seen[id(fn)] = fn
+        stack.extend(next_fn for next_fn, _ in fn.next_functions if next_fn is not None)
+    return list(seen.values())
+
+
+def classes(fns: list[Any]) -> Counter[str]:
+    return Counter(type(fn).__name__ for fn in fns)
+
+
+def graph_classes(g: ng.Graph, output: str | None = None) -> Counter[str]:
+    nodes = g.nodes if output is None else nx.ancestors(g, output) | {output}
+    return Counter(g.nodes[n]["backward"] for n in nodes if g.nodes[n]["backward"] is not None)
+
+
+def expected_stats(t: torch.Tensor) -> dict[str, float]:
+    x = t.detach().double()
+    return {
+        "mean": x.mean().item(),
+        "std": x.std(correction=0).item(),
+        "min": x.min().item(),
+        "max": x.max().item(),
+        "norm": x.norm().item(),
+        "zero_frac": (x == 0).double().mean().item(),
+    }
+
+
+def assert_stats_match(stats: dict[str, float] | None, t: torch.Tensor) -> None:
+    assert stats is not None
+    for key, want in expected_stats(t).items():
+        assert math.isclose(stats[key], want, rel_tol=1e-4, abs_tol=1e-6), (key, stats[key], want)
+    assert stats["nan"] == 0 and stats["inf"] == 0 and stats["numel"] == t.numel()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_graph_of_has_every_autograd_node_once(name: str) -> None:
+    model, args, kwargs = make(name)
+    loss = total(model(*args, **kwargs))
+    loss.backward(retain_graph=True)
+
+    g = ng.graph_of(loss, params=model)
+
+    assert graph_classes(g) == classes(autograd_nodes(loss.grad_fn))
+    params = {n: d for n, d in g.nodes(data=True) if d["kind"] == "param"}
+    named = dict(model.named_parameters())
+    assert sorted(d["name"] for d in params.values()) == sorted(
+        name for name, p in named.items() if p.requires_grad and p.grad is not None
+    )
+    for d in params.values():
+        assert_stats_match(d["value"], named[d["name"]])
+        assert_stats_match(d["grad"], named[d["name"]].grad)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_record_has_every_autograd_node_once(name: str) -> None:
+    model, args, kwargs = make(name)
+    with ng.record(model) as rec:
+        loss = total(model(*args, **kwargs))
+        loss.backward(retain_graph=True)
+    g = rec.graph
+
+    (loss_output,) = [
+        o for o in g.graph["outputs"] if g.nodes[o]["shape"] == [] and g.nodes[o]["grad"]
+    ]
+    assert graph_classes(g, loss_output) == classes(autograd_nodes(loss.grad_fn))
+    assert (
+        graph_classes(g)["AccumulateGrad"]
+        == classes(autograd_nodes(loss.grad_fn))["AccumulateGrad"]
+    )
+    assert nx.is_directed_acyclic_graph(g)
+    named = dict(model.named_parameters())
+    for _, d in g.nodes(data=True):
+        if d["kind"] == "param" and d["requires_grad"]:
+            assert_stats_match(d["grad"], named[d["name"]].grad)
+
+
+def test_param_grad_stats_equal_p_grad_after_accumulation() -> None:
+    model, args, _ = make("mlp")
+    model(*args).sum().backward()  # a gradient already there before the record
+    with ng.record(model) as rec:
+        model(*args).sum().backward()
+    for _, d in rec.graph.nodes(data=True):
+        if d["kind"] == "param":
+            assert_stats_match(d["grad"], dict(model.named_parameters())[d["name"]].grad)
+
+
+def test_op_gradients_are_what_flowed_into_them() -> None:
+    x = torch.randn(4, 3, requires_grad=True)
+    with ng.record() as rec:
+        h = x * 3
+        y = h.tanh()
+        y.sum().backward()
+    g = rec.graph
+    tanh = next(d for _, d in g.nodes(data=True) if d["op"] == "tanh")
+    mul = next(d for _, d in g.nodes(data=True) if d["op"] == "mul")
+    assert_stats_match(tanh["grad"], torch.ones(4, 3))  # d sum / d y
+    assert_stats_match(mul["grad"], 1 - y.detach() ** 2)  # d sum / d h
+    assert_stats_match(mul["value"], h)
+    assert tanh["backward_order"] < mul["backward_order"]
+
+
+def test_module_paths_and_parameter_names_follow_named_parameters() -> None:
+    model, args, _ = make("conv_bn")
+    g = ng.trace(model, *args, loss=total)
+    ops = {
+        d["module"]: d["module_type"]
+        for _, d in g.nodes(data=True)
+        if d["kind"] == "op" and d["call"] is not None
+    }
+    assert ops["0"] == "Conv2d" and ops["1"] == "BatchNorm2d" and ops["4"] == "Linear"
+    names = {d["name"] for _, d in g.nodes(data=True) if d["kind"] in ("param", "buffer")}
+    assert {"0.weight", "1.weight", "1.running_mean", "4.weight"} <= names
+    assert g.graph["modules"]["4"] == {"type": "Linear", "params": model[4].weight.numel() + 2}
+    x = next(d for _, d in g.nodes(data=True) if d["kind"] == "input")
+    assert x["name"] == "input" and x["shape"] == [2, 3, 8, 8]
