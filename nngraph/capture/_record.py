@@ -83,8 +83,9 @@ def _next_sequence_nr() -> int:
 class Recording:
     """What `ng.record()` yields: `.graph` is ready once the with-block has ended."""
 
-    def __init__(self) -> None:
+    def __init__(self, recorder: _Recorder) -> None:
         self._graph: Graph | None = None
+        self._recorder = recorder
 
     @property
     def graph(self) -> Graph:
@@ -350,8 +351,8 @@ def record(model: torch.nn.Module | None = None) -> Iterator[Recording]:
     """
     if model is not None and not isinstance(model, torch.nn.Module):
         raise NNGraphError(f"record(model) needs a torch.nn.Module, got {type(model).__name__}")
-    recording = Recording()
     recorder = _Recorder(model)
+    recording = Recording(recorder)
     try:
         with _patched_function_apply(recorder), _Mode(recorder):
             yield recording
@@ -369,8 +370,9 @@ def trace(
     """Run `model(*inputs, **kwargs)` (and `loss(output).backward()` if `loss` is given) inside
     `record(model)` and return the graph.
 
-    The model comes back exactly as it was: same weights, same `training` flag, same
-    `requires_grad` flags, and the `.grad` of every parameter as before the call.
+    The model comes back exactly as it was: same weights and buffers (a BatchNorm's running
+    statistics are put back), same `training` flag, same `requires_grad` flags, and the `.grad`
+    of every parameter as before the call.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)
@@ -389,10 +391,12 @@ def trace(
             "e.g. loss=lambda y: torch.nn.functional.mse_loss(y, target)"
         )
     saved_grads = {p: p.grad for p in model.parameters()}
+    saved_buffers = [(b, b.clone()) for b in model.buffers()]
     for p in saved_grads:
         p.grad = None
     try:
         with torch.enable_grad(), record(model) as rec:
+            rec._recorder.scope.name_inputs(model, inputs, kwargs)
             output = model(*inputs, **kwargs)
             if loss is not None:
                 value = loss(output)
@@ -416,4 +420,7 @@ def trace(
     finally:
         for p, grad in saved_grads.items():
             p.grad = grad
+        with torch.no_grad():
+            for buffer, value in saved_buffers:
+                buffer.copy_(value)
     return rec.graph

@@ -93,7 +93,7 @@ class ModuleScope:
         self.stack.append((module, path))
         self.modules.setdefault(path, module)
         if top_level:
-            self._name_inputs(module, args)
+            self.name_inputs(module, args, {})
 
     def _leave(self, module: torch.nn.Module, args: Any, output: Any) -> None:
         # Pop up to and including this module: a forward that raised may have left others.
@@ -102,14 +102,22 @@ class ModuleScope:
                 del self.stack[i:]
                 return
 
-    def _name_inputs(self, module: torch.nn.Module, args: tuple[Any, ...]) -> None:
-        """Name a top-level call's tensor arguments after `forward`'s parameters (`x`, ...)."""
+    def name_inputs(
+        self, module: torch.nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """Name a call's tensor arguments after `forward`'s parameters (`x`, ...) and keywords."""
         try:
-            names = list(inspect.signature(module.forward).parameters)
+            names = [
+                name
+                for name, p in inspect.signature(module.forward).parameters.items()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
         except (TypeError, ValueError):
             names = []
-        for i, arg in enumerate(args):
-            label = names[i] if i < len(names) and not names[i].startswith("*") else f"input{i}"
+        labelled = [
+            (names[i] if i < len(names) else f"input{i}", arg) for i, arg in enumerate(args)
+        ]
+        for label, arg in [*labelled, *kwargs.items()]:
             leaves, _ = tree_flatten(arg)
             tensors = [t for t in leaves if isinstance(t, torch.Tensor)]
             for j, t in enumerate(tensors):

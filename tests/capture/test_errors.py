@@ -1,0 +1,73 @@
+"""Bad input gets one clear NNGraphError that says what to do; user errors pass through."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+
+import nngraph as ng
+
+
+def test_nngraph_error_is_a_value_error() -> None:
+    assert issubclass(ng.NNGraphError, ValueError)
+
+
+@pytest.mark.parametrize("bad", [3.0, "loss", None, [1, 2], {"a": 1}])
+def test_graph_of_a_non_tensor(bad: object) -> None:
+    with pytest.raises(ng.NNGraphError, match="needs a torch.Tensor"):
+        ng.graph_of(bad)
+
+
+def test_graph_of_a_tensor_without_history_says_why() -> None:
+    x = torch.randn(3, requires_grad=True)
+    with torch.no_grad():
+        y = x * 2
+    for tensor in (y, (x * 2).detach(), torch.ones(2)):
+        with pytest.raises(ng.NNGraphError, match=r"no_grad\(\).*detach\(\)"):
+            ng.graph_of(tensor)
+
+
+def test_graph_of_with_bad_params() -> None:
+    y = (torch.ones(2, requires_grad=True) * 2).sum()
+    with pytest.raises(ng.NNGraphError, match="params must be"):
+        ng.graph_of(y, params=42)
+
+
+@pytest.mark.parametrize("bad", ["model", torch.randn(2), lambda x: x])
+def test_trace_needs_a_module(bad: object) -> None:
+    with pytest.raises(ng.NNGraphError, match="nn.Module"):
+        ng.trace(bad, torch.randn(2))  # type: ignore[arg-type]
+
+
+def test_trace_with_a_loss_that_is_not_a_scalar() -> None:
+    model = nn.Linear(3, 2)
+    with pytest.raises(ng.NNGraphError, match="one element"):
+        ng.trace(model, torch.randn(4, 3), loss=lambda y: y)
+    with pytest.raises(ng.NNGraphError, match="function of the model's output"):
+        ng.trace(model, torch.randn(4, 3), loss="mse")  # type: ignore[arg-type]
+    assert model.weight.grad is None
+
+
+def test_trace_with_a_frozen_model() -> None:
+    model = nn.Linear(3, 1).requires_grad_(False)
+    with pytest.raises(ng.NNGraphError, match="no autograd history"):
+        ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum())
+    assert not model.weight.requires_grad
+
+
+def test_record_needs_a_module_or_nothing() -> None:
+    with pytest.raises(ng.NNGraphError, match="nn.Module"), ng.record("model"):  # type: ignore[arg-type]
+        pass
+
+
+def test_graph_is_ready_only_after_the_block() -> None:
+    with ng.record() as rec, pytest.raises(ng.NNGraphError, match="block ends"):
+        rec.graph  # noqa: B018
+    assert len(rec.graph) == 0
+
+
+def test_a_shape_error_in_user_code_is_the_users_error() -> None:
+    model = nn.Linear(3, 2)
+    with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
+        ng.trace(model, torch.randn(4, 5))

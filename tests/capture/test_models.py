@@ -1,0 +1,153 @@
+"""What breaks other graph tools must work here: each case checks what a student would look for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import nn
+
+import nngraph as ng
+from tests.capture.test_correctness import autograd_nodes, classes, graph_classes
+from tests.capture.zoo import make, total
+
+
+def ops(g: ng.Graph, op: str) -> list[dict[str, Any]]:
+    return [d for _, d in g.nodes(data=True) if d["op"] == op]
+
+
+def by_name(g: ng.Graph, name: str) -> list[str]:
+    return [n for n, d in g.nodes(data=True) if d["name"] == name]
+
+
+def test_no_grad_region_is_shown_and_marked_untracked() -> None:
+    model, args, _ = make("no_grad_inside")
+    g = ng.trace(model, *args, loss=total)
+    (mean,) = ops(g, "mean")
+    assert mean["tracked"] is False and mean["backward"] is None
+    (div,) = [n for n, d in g.nodes(data=True) if d["op"] == "div"]
+    assert any(g.nodes[p]["op"] == "add" and not g.nodes[p]["tracked"] for p in g.predecessors(div))
+
+
+def test_nested_dict_outputs_are_all_outputs() -> None:
+    model, args, _ = make("dict_output")
+    g = ng.trace(model, *args)
+    produced = sorted(tuple(g.nodes[o]["shape"]) for o in g.graph["outputs"])
+    assert produced == [(), (3, 2), (3, 3)]
+
+
+def test_in_place_ops_are_recorded_in_order() -> None:
+    model, args, _ = make("in_place")
+    with ng.record(model) as rec:
+        loss = total(model(*args))
+        loss.backward()
+    g = rec.graph
+    calls = {d["call"]: d["op"] for _, d in g.nodes(data=True) if d["call"] is not None}
+    assert [calls[i] for i in sorted(calls)][:4] == ["linear", "setitem", "add_", "relu_"]
+    assert ops(g, "setitem")[0]["backward"] == "CopySlices"
+
+
+def test_custom_autograd_function_is_one_op() -> None:
+    model, args, _ = make("custom_function")
+    g = ng.trace(model, *args, loss=total)
+    (square,) = ops(g, "Square")
+    assert square["backward"] == "SquareBackward" and square["module"] == ""
+    assert square["grad"] is not None
+    assert not ops(g, "mul"), "the ops inside Square.forward are not separate nodes"
+
+
+def test_data_dependent_control_flow_shows_the_path_taken() -> None:
+    model, args, _ = make("data_dependent")
+    taken = 0
+    x = args[0]
+    with torch.no_grad():
+        for _ in range(3):
+            x = model.fc(x)
+            if x.sum() > 0:
+                taken += 1
+                x = torch.tanh(x)
+    g = ng.trace(model, *args, loss=total)
+    assert len(ops(g, "tanh")) == taken
+    assert len(ops(g, "linear")) >= 3
+
+
+def test_shared_weights_are_one_node_used_twice() -> None:
+    model, args, _ = make("shared_weights")
+    g = ng.trace(model, *args, loss=total)
+    (weight,) = by_name(g, "fc.weight")
+    assert g.out_degree(weight) == 2
+    assert g.nodes[weight]["grad"]["norm"] > 0
+
+
+def test_double_backward_with_create_graph() -> None:
+    x = torch.randn(5, requires_grad=True)
+    with ng.record() as rec:
+        y = (x**3).sum()
+        (dy_dx,) = torch.autograd.grad(y, x, create_graph=True)
+        z = dy_dx.sum()
+        z.backward()
+    assert torch.allclose(x.grad, 6 * x.detach())
+    g = rec.graph
+    assert graph_classes(g)["AccumulateGrad"] == 1
+    reachable = classes(autograd_nodes(z.grad_fn))
+    assert all(graph_classes(g)[cls] >= n for cls, n in reachable.items())
+    (leaf,) = [d for _, d in g.nodes(data=True) if d["backward"] == "AccumulateGrad"]
+    assert abs(leaf["grad"]["norm"] - x.grad.norm().item()) < 1e-4
+
+
+def test_integer_and_bool_tensors_are_nodes_without_gradients() -> None:
+    model, args, _ = make("integers")
+    g = ng.trace(model, *args, loss=total)
+    (gt,) = ops(g, "gt")
+    (argmax,) = ops(g, "argmax")
+    assert gt["dtype"] == "bool" and argmax["dtype"] == "int64"
+    assert gt["backward"] is None and gt["grad"] is None
+    assert gt["value"]["max"] == 1.0
+    tokens = next(d for _, d in g.nodes(data=True) if d["kind"] == "input")
+    assert tokens["name"] == "tokens" and tokens["dtype"] == "int64"
+
+
+def test_several_inputs_and_keyword_inputs_are_named() -> None:
+    model, args, kwargs = make("two_inputs_kwargs")
+    g = ng.trace(model, *args, loss=total, **kwargs)
+    names = sorted(d["name"] or "" for _, d in g.nodes(data=True) if d["kind"] == "input")
+    assert names == ["scale", "x", "y"]
+
+
+def test_retain_graph_counts_two_backward_passes() -> None:
+    model, args, _ = make("mlp")
+    with ng.record(model) as rec:
+        loss = total(model(*args))
+        loss.backward(retain_graph=True)
+        loss.backward()
+    assert rec.graph.graph["backward_passes"] == 2
+    (weight,) = by_name(rec.graph, "0.weight")
+    assert abs(rec.graph.nodes[weight]["grad"]["norm"] - model[0].weight.grad.norm().item()) < 1e-4
+
+
+def test_recurrent_and_attention_modules_have_their_paths() -> None:
+    for name, path in (("lstm", "lstm"), ("attention", "attn")):
+        model, args, _ = make(name)
+        g = ng.trace(model, *args, loss=total)
+        assert any(d["module"] == path and d["kind"] == "op" for _, d in g.nodes(data=True)), name
+
+
+def test_chain_of_5000_blocks_needs_no_recursion() -> None:
+    blocks: list[nn.Module] = []
+    for _ in range(5000):
+        blocks += [nn.Linear(4, 4), nn.ReLU()]
+    model = nn.Sequential(*blocks)
+    x = torch.randn(2, 4)
+    g = ng.trace(model, x, loss=total)
+    assert len(ops(g, "relu")) == 5000
+    assert sum(d["kind"] == "param" for _, d in g.nodes(data=True)) == 10000
+    loss = total(model(x))
+    assert len(ng.graph_of(loss, params=model)) > 20000
+
+
+def test_graph_of_accepts_several_tensors_and_leaves() -> None:
+    a = torch.randn(3, requires_grad=True)
+    b = a * 2
+    g = ng.graph_of([b, {"again": b.sum()}, a])
+    assert len(g.graph["outputs"]) == 3
+    assert graph_classes(g)["AccumulateGrad"] == 1

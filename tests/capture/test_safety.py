@@ -1,0 +1,112 @@
+"""The user's model leaves exactly as it came, also when its forward raises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import torch
+from torch import nn
+from torch.autograd.function import Function
+from torch.nn.modules import module as nn_module
+
+import nngraph as ng
+from tests.capture.zoo import CASES, make, total
+
+
+def hook_counts(model: nn.Module) -> list[int]:
+    counts = []
+    for m in model.modules():
+        for name in (
+            "_forward_hooks",
+            "_forward_pre_hooks",
+            "_backward_hooks",
+            "_backward_pre_hooks",
+        ):
+            counts.append(len(getattr(m, name)))
+    for p in model.parameters():
+        counts.append(len(p._backward_hooks or {}))
+    return counts
+
+
+def global_state() -> list[Any]:
+    return [
+        len(nn_module._global_forward_hooks),
+        len(nn_module._global_forward_pre_hooks),
+        Function.__dict__["apply"],
+        torch._C._len_torch_function_stack(),
+    ]
+
+
+def snapshot(model: nn.Module) -> dict[str, Any]:
+    return {
+        "state": {k: v.clone() for k, v in model.state_dict().items()},
+        "training": [m.training for m in model.modules()],
+        "requires_grad": [p.requires_grad for p in model.parameters()],
+        "grads": [p.grad for p in model.parameters()],
+        "hooks": hook_counts(model),
+    }
+
+
+def assert_unchanged(model: nn.Module, before: dict[str, Any]) -> None:
+    after = snapshot(model)
+    assert after["training"] == before["training"]
+    assert after["requires_grad"] == before["requires_grad"]
+    assert after["hooks"] == before["hooks"]
+    assert all(a is b for a, b in zip(after["grads"], before["grads"], strict=True))
+    for key, value in before["state"].items():
+        assert torch.equal(after["state"][key], value), key
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("training", [True, False])
+def test_trace_leaves_the_model_as_it_came(name: str, training: bool) -> None:
+    model, args, kwargs = make(name)
+    model.train(training)
+    params = list(model.parameters())
+    if len(params) > 1:
+        params[0].requires_grad_(False)  # a frozen parameter stays frozen
+    total(model(*args, **kwargs)).backward()  # gradients already there stay exactly there
+    before, globals_before = snapshot(model), global_state()
+
+    ng.trace(model, *args, loss=total, **kwargs)
+
+    assert_unchanged(model, before)
+    assert global_state() == globals_before
+
+
+class Boom(Exception):
+    pass
+
+
+class Raises(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.inner = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+        self.error = Boom("raised by the user's forward")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.inner(x)
+        raise self.error
+
+
+def test_an_exception_from_forward_propagates_unchanged_and_nothing_is_left() -> None:
+    model = Raises()
+    before, globals_before = snapshot(model), global_state()
+    with pytest.raises(Boom) as caught:
+        ng.trace(model, torch.randn(3, 2), loss=total)
+    assert caught.value is model.error
+    assert_unchanged(model, before)
+    assert global_state() == globals_before
+
+
+def test_record_stops_watching_when_the_block_ends() -> None:
+    model, args, _ = make("mlp")
+    with ng.record(model) as rec:
+        loss = total(model(*args))
+    g = rec.graph
+    loss.backward()  # after the block: not recorded, and nothing of ours runs
+    assert all(d["grad"] is None and d["backward_order"] is None for _, d in g.nodes(data=True))
+    with ng.record(model) as again:
+        total(model(*args)).backward()
+    assert any(d["grad"] is not None for _, d in again.graph.nodes(data=True))

@@ -1,0 +1,51 @@
+"""Value and gradient statistics: right numbers for every kind of tensor."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from nngraph.capture import stats_of
+from nngraph.capture._stats import SMALL
+
+
+@pytest.mark.parametrize("numel", [1, 7, SMALL, SMALL + 1, 100_000])
+def test_statistics_match_torch(numel: int) -> None:
+    x = torch.randn(numel) * 3 + 0.5
+    x[::5] = 0.0
+    stats = stats_of(x)
+    assert stats is not None
+    x64 = x.double()
+    assert math.isclose(stats["mean"], x64.mean().item(), rel_tol=1e-4, abs_tol=1e-5)
+    assert math.isclose(stats["std"], x64.std(correction=0).item(), rel_tol=1e-4, abs_tol=1e-5)
+    assert stats["min"] == x.min().item() and stats["max"] == x.max().item()
+    assert math.isclose(stats["norm"], x64.norm().item(), rel_tol=1e-5)
+    assert math.isclose(stats["zero_frac"], (x == 0).double().mean().item())
+    assert stats["numel"] == numel and stats["nan"] == 0 and stats["inf"] == 0
+
+
+@pytest.mark.parametrize("numel", [10, 100_000])
+def test_nan_and_inf_are_counted(numel: int) -> None:
+    x = torch.randn(numel)
+    x[1], x[2], x[3] = float("nan"), float("inf"), -float("inf")
+    stats = stats_of(x)
+    assert stats is not None and stats["nan"] == 1 and stats["inf"] == 2
+
+
+@pytest.mark.parametrize("numel", [10, 100_000])
+def test_a_constant_tensor_has_zero_std(numel: int) -> None:
+    stats = stats_of(torch.full((numel,), 5.0))
+    assert stats is not None and stats["std"] == 0.0 and stats["mean"] == 5.0
+
+
+def test_other_dtypes_layouts_and_shapes() -> None:
+    assert stats_of(torch.tensor([True, False, False]))["mean"] == pytest.approx(1 / 3)  # type: ignore[index]
+    assert stats_of(torch.arange(5))["max"] == 4.0  # type: ignore[index]
+    assert stats_of(torch.ones(3, dtype=torch.float16))["norm"] == pytest.approx(3**0.5)  # type: ignore[index]
+    assert stats_of(torch.tensor([3 + 4j]))["mean"] == 5.0  # type: ignore[index]
+    assert stats_of(torch.randn(50, 40).t())["numel"] == 2000  # type: ignore[index]
+    assert stats_of(torch.tensor(2.5))["mean"] == 2.5  # type: ignore[index]
+    assert stats_of(torch.empty(0, 3)) is None
+    assert stats_of(torch.eye(3).to_sparse()) is None
