@@ -15,7 +15,7 @@ def test_nngraph_error_is_a_value_error() -> None:
 
 @pytest.mark.parametrize("bad", [3.0, "loss", None, [1, 2], {"a": 1}])
 def test_graph_of_a_non_tensor(bad: object) -> None:
-    with pytest.raises(ng.NNGraphError, match="needs a torch.Tensor"):
+    with pytest.raises(ng.NNGraphError, match=r"needs a torch\.Tensor"):
         ng.graph_of(bad)
 
 
@@ -36,7 +36,7 @@ def test_graph_of_with_bad_params() -> None:
 
 @pytest.mark.parametrize("bad", ["model", torch.randn(2), lambda x: x])
 def test_trace_needs_a_module(bad: object) -> None:
-    with pytest.raises(ng.NNGraphError, match="nn.Module"):
+    with pytest.raises(ng.NNGraphError, match=r"nn\.Module"):
         ng.trace(bad, torch.randn(2))  # type: ignore[arg-type]
 
 
@@ -57,7 +57,7 @@ def test_trace_with_a_frozen_model() -> None:
 
 
 def test_record_needs_a_module_or_nothing() -> None:
-    with pytest.raises(ng.NNGraphError, match="nn.Module"), ng.record("model"):  # type: ignore[arg-type]
+    with pytest.raises(ng.NNGraphError, match=r"nn\.Module"), ng.record("model"):  # type: ignore[arg-type]
         pass
 
 
