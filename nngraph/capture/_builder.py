@@ -16,7 +16,7 @@ from torch.autograd.function import BackwardCFunction
 from nngraph.capture._stats import StatsBatch
 from nngraph.graph import Graph
 
-__all__ = ["GraphBuilder", "Names", "op_name_of", "tensor_meta"]
+__all__ = ["GraphBuilder", "Names", "module_table", "op_name_of", "tensor_meta"]
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
@@ -71,6 +71,24 @@ def new_node(kind: str, label: str = "", **attrs: Any) -> dict[str, Any]:
     }
     node.update(attrs)
     return node
+
+
+def module_table(model: torch.nn.Module, prefix: str = "") -> dict[str, dict[str, Any]]:
+    """Every module of `model`: qualified path -> class name and parameter elements below it.
+
+    One pass over the parameters, each counted once (shared ones too), as `parameters()` does.
+    """
+    dot = f"{prefix}." if prefix else ""
+    table: dict[str, dict[str, Any]] = {
+        (dot + path if path else prefix): {"type": type(m).__name__, "params": 0}
+        for path, m in model.named_modules()
+    }
+    for name, p in model.named_parameters():
+        parts = name.split(".")[:-1]
+        for depth in range(len(parts) + 1):
+            path = ".".join(parts[:depth])
+            table[dot + path if path else prefix]["params"] += p.numel()
+    return table
 
 
 class Names:

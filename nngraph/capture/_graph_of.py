@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch.utils._pytree import tree_flatten
 
-from nngraph.capture._builder import GraphBuilder, Names
+from nngraph.capture._builder import GraphBuilder, Names, module_table
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 
@@ -72,7 +72,7 @@ def graph_of(y: Any, *, params: Any = None) -> Graph:
     graph = builder.graph
     graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})
     if isinstance(params, torch.nn.Module):
-        graph.graph["modules"] = _module_table(params)
+        graph.graph["modules"] = module_table(params)
 
     for t in tensors:
         if t.grad_fn is not None:
@@ -88,10 +88,3 @@ def graph_of(y: Any, *, params: Any = None) -> Graph:
         builder.stats.add(graph.nodes[node_id], "grad", fn.variable.grad)
     builder.stats.flush()
     return graph
-
-
-def _module_table(model: torch.nn.Module) -> dict[str, dict[str, Any]]:
-    return {
-        path: {"type": type(m).__name__, "params": sum(p.numel() for p in m.parameters())}
-        for path, m in model.named_modules()
-    }

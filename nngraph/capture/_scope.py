@@ -13,7 +13,7 @@ import torch
 from torch.nn.modules import module as nn_module
 from torch.utils._pytree import tree_flatten
 
-from nngraph.capture._builder import Names
+from nngraph.capture._builder import Names, module_table
 
 __all__ = ["ModuleScope"]
 
@@ -131,13 +131,10 @@ class ModuleScope:
             needed.update(".".join(parts[:i]) for i in range(len(parts) + 1))
         table: dict[str, dict[str, Any]] = {}
         for root in self._roots:
-            for path, m in root.named_modules(prefix=self.paths[id(root)]):
+            for path, entry in module_table(root, self.paths[id(root)]).items():
                 if path in needed:
-                    table.setdefault(path, _module_entry(m))
+                    table.setdefault(path, entry)
         for path, m in self.modules.items():
-            table.setdefault(path, _module_entry(m))
+            if path not in table:
+                table[path] = module_table(m)[""]
         return table
-
-
-def _module_entry(module: torch.nn.Module) -> dict[str, Any]:
-    return {"type": type(module).__name__, "params": sum(p.numel() for p in module.parameters())}
