@@ -1,0 +1,231 @@
+"""Small data sets for the lecture and the lab, all offline: synthetic, or bundled with scikit-learn.
+
+Every loader returns tensors on `device()` (a GPU when there is one), so a notebook chooses the
+device in one place. Classification sets come split into training, validation and test parts,
+with features standardised on the training part only.
+
+    >>> from nngraph import datasets
+    >>> data = datasets.classification()
+    >>> data.x_train.shape, data.x_val.shape, data.x_test.shape
+    (torch.Size([70, 2]), torch.Size([15, 2]), torch.Size([15, 2]))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from nngraph.errors import NNGraphError
+
+__all__ = [
+    "Split",
+    "breast_cancer",
+    "circles",
+    "classification",
+    "device",
+    "digits",
+    "iris",
+    "line",
+    "moons",
+    "polynomial_points",
+    "wine",
+    "xor",
+]
+
+
+def device() -> torch.device:
+    """The device the demos use: the first GPU if PyTorch sees one, else the CPU.
+
+    >>> device().type in ("cpu", "cuda", "mps")
+    True
+    """
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    return torch.device("cpu")
+
+
+@dataclass(frozen=True)
+class Split:
+    """Features `x_*` (float32) and targets `y_*` of the training, validation and test parts."""
+
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    names: tuple[str, ...] = ()
+
+    @property
+    def classes(self) -> int:
+        """How many classes the targets have."""
+        return int(torch.cat([self.y_train, self.y_val, self.y_test]).max().item()) + 1
+
+
+def _sklearn() -> Any:
+    try:
+        import sklearn.datasets
+    except ImportError:
+        raise NNGraphError(
+            "this data set needs scikit-learn: pip install scikit-learn (or nngraph[demos])"
+        ) from None
+    return sklearn.datasets
+
+
+def _split(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    parts: tuple[float, float, float],
+    seed: int,
+    names: tuple[str, ...] = (),
+) -> Split:
+    if len(parts) != 3 or abs(sum(parts) - 1) > 1e-6 or min(parts) < 0:
+        raise NNGraphError(f"split must be three fractions adding up to 1, got {parts}")
+    order = np.random.default_rng(seed).permutation(len(x))
+    n_train = round(parts[0] * len(x))
+    n_val = round(parts[1] * len(x))
+    train, val, test = np.split(order, [n_train, n_train + n_val])
+    mean, std = x[train].mean(0), x[train].std(0) + 1e-8
+    where = device()
+
+    def features(rows: np.ndarray) -> torch.Tensor:
+        return torch.tensor((x[rows] - mean) / std, dtype=torch.float32, device=where)
+
+    def targets(rows: np.ndarray) -> torch.Tensor:
+        return torch.tensor(y[rows], dtype=torch.long, device=where)
+
+    return Split(
+        features(train),
+        targets(train),
+        features(val),
+        targets(val),
+        features(test),
+        targets(test),
+        names,
+    )
+
+
+def classification(
+    n: int = 100, *, split: tuple[float, float, float] = (0.7, 0.15, 0.15), seed: int = 0
+) -> Split:
+    """The lecture's two-class problem: `make_classification(n_samples=100, n_features=2,
+    n_redundant=0, n_informative=2, flip_y=0.1, class_sep=1.5)`, split 70/15/15."""
+    x, y = _sklearn().make_classification(
+        n_samples=n,
+        n_features=2,
+        n_redundant=0,
+        n_informative=2,
+        flip_y=0.1,
+        class_sep=1.5,
+        random_state=seed,
+    )
+    return _split(x, y, parts=split, seed=seed)
+
+
+def moons(
+    n: int = 200,
+    *,
+    noise: float = 0.2,
+    split: tuple[float, float, float] = (0.7, 0.15, 0.15),
+    seed: int = 0,
+) -> Split:
+    """Two interleaving half circles: a line cannot separate them."""
+    x, y = _sklearn().make_moons(n_samples=n, noise=noise, random_state=seed)
+    return _split(x, y, parts=split, seed=seed)
+
+
+def circles(
+    n: int = 200,
+    *,
+    noise: float = 0.1,
+    split: tuple[float, float, float] = (0.7, 0.15, 0.15),
+    seed: int = 0,
+) -> Split:
+    """A circle inside a circle."""
+    x, y = _sklearn().make_circles(n_samples=n, noise=noise, factor=0.5, random_state=seed)
+    return _split(x, y, parts=split, seed=seed)
+
+
+def xor(
+    n: int = 200,
+    *,
+    noise: float = 0.1,
+    split: tuple[float, float, float] = (0.7, 0.15, 0.15),
+    seed: int = 0,
+) -> Split:
+    """Four clusters, opposite corners in the same class: the classic problem a single layer fails."""
+    rng = np.random.default_rng(seed)
+    corners = rng.integers(0, 2, size=(n, 2))
+    x = corners * 2.0 - 1.0 + rng.normal(0, noise, size=(n, 2))
+    y = corners[:, 0] ^ corners[:, 1]
+    return _split(x, y, parts=split, seed=seed)
+
+
+def line(
+    n: int = 120, *, slope: float = 2.0, intercept: float = 0.9, noise: float = 0.5, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Points of `y = 2x + 0.9 + noise` for linear regression, as column tensors `(x, y)`.
+
+    >>> x, y = line()
+    >>> x.shape, y.shape
+    (torch.Size([120, 1]), torch.Size([120, 1]))
+    """
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.rand(n, 1, generator=gen) * 4 - 2
+    y = slope * x + intercept + noise * torch.randn(n, 1, generator=gen)
+    return x.to(device()), y.to(device())
+
+
+def polynomial_points(
+    n_train: int = 5, n_val: int = 20, *, noise: float = 1.0, seed: int = 1
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Noisy points of a straight line, for the overfitting demo: `(x_train, y_train, x_val, y_val)`.
+
+    A line fits the 5 training points with a small error; a degree-6 polynomial (7 parameters)
+    goes exactly through them and misses the validation points badly.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    x_train = torch.linspace(-1, 1, n_train, dtype=torch.float64).unsqueeze(1)
+    x_val = torch.rand(n_val, 1, generator=gen, dtype=torch.float64) * 2 - 1
+    truth = lambda x: 3 * x + 1  # noqa: E731
+    y_train = truth(x_train) + noise * torch.randn(n_train, 1, generator=gen, dtype=torch.float64)
+    y_val = truth(x_val) + noise * torch.randn(n_val, 1, generator=gen, dtype=torch.float64)
+    return x_train, y_train, x_val, y_val
+
+
+def _bundled(loader: str, split: tuple[float, float, float], seed: int, limit: int | None) -> Split:
+    bunch = getattr(_sklearn(), loader)()
+    x, y = np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target)
+    if limit is not None:
+        keep = np.random.default_rng(seed).permutation(len(x))[:limit]
+        x, y = x[keep], y[keep]
+    return _split(x, y, parts=split, seed=seed, names=tuple(str(n) for n in bunch.target_names))
+
+
+def iris(*, split: tuple[float, float, float] = (0.6, 0.2, 0.2), seed: int = 0) -> Split:
+    """Iris: 150 flowers, 4 measurements, 3 species (bundled with scikit-learn)."""
+    return _bundled("load_iris", split, seed, None)
+
+
+def digits(
+    *, n: int | None = None, split: tuple[float, float, float] = (0.6, 0.2, 0.2), seed: int = 0
+) -> Split:
+    """Handwritten digits: 1797 images of 8x8 pixels (64 features), 10 classes; `n` keeps a subset.
+
+    The lab's offline stand-in for MNIST, which needs a download.
+    """
+    return _bundled("load_digits", split, seed, n)
+
+
+def wine(*, split: tuple[float, float, float] = (0.6, 0.2, 0.2), seed: int = 0) -> Split:
+    """Wine: 178 wines, 13 chemical measurements, 3 cultivars."""
+    return _bundled("load_wine", split, seed, None)
+
+
+def breast_cancer(*, split: tuple[float, float, float] = (0.6, 0.2, 0.2), seed: int = 0) -> Split:
+    """Breast cancer: 569 tumours, 30 features, 2 classes."""
+    return _bundled("load_breast_cancer", split, seed, None)
