@@ -5,7 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
 # torch==2.13.0 first: it takes the local CPU wheel instead of a multi-GB CUDA build.
 .venv/bin/python -m pip install -q torch==2.13.0
 .venv/bin/python -m pip install -q -e ".[widgets,lightning,demos,dev]"
