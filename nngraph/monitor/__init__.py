@@ -1,0 +1,32 @@
+"""Live training monitor: loss curves, overfitting detectors, early stopping with the best weights.
+
+No UI imports here (no widgets, IPython or anywidget) and torch is imported lazily: the monitor
+works in a plain script, where it prints one compact text line per epoch.
+
+    >>> from nngraph.monitor import Monitor, detectors
+    >>> mon = Monitor(detectors=[detectors.GL(5), detectors.Patience(3)], display=False)
+    >>> for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.6, 0.7), (0.4, 0.75)], start=1):
+    ...     mon.log(epoch, loss=tr, val_loss=va)
+    >>> mon.should_stop, mon.events[0].detector
+    (True, 'GL(5)')
+"""
+
+from __future__ import annotations
+
+from nngraph.monitor import detectors
+from nngraph.monitor._common import Event
+from nngraph.monitor._gradwatch import GradientWatch
+from nngraph.monitor._monitor import Best, Listener, Monitor, Update
+from nngraph.monitor._runs import Runs, compare
+
+__all__ = [
+    "Best",
+    "Event",
+    "GradientWatch",
+    "Listener",
+    "Monitor",
+    "Runs",
+    "Update",
+    "compare",
+    "detectors",
+]

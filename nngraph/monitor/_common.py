@@ -1,0 +1,151 @@
+"""What every part of the monitor shares: the :class:`Event` record, number conversion, names.
+
+Nothing here imports torch: a tensor is recognised only if torch is already imported (a tensor
+cannot exist otherwise).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from nngraph.errors import NNGraphError
+
+__all__ = ["MESSAGES", "Event", "as_float", "epochs", "is_tensor", "nice_name", "train_twin"]
+
+#: Student-visible words, keyed by message id (``str.format`` named fields).
+MESSAGES: dict[str, str] = {
+    "name.loss": "training loss",
+    "name.acc": "training accuracy",
+    "name.accuracy": "training accuracy",
+    "name.val_loss": "validation loss",
+    "name.val_acc": "validation accuracy",
+    "name.val_accuracy": "validation accuracy",
+    "name.val": "validation {name}",
+    "name.train": "training {name}",
+    "unit.epoch.one": "{n} epoch",
+    "unit.epoch.many": "{n} epochs",
+    "error.metric_type": (
+        "{name}={value!r} is not a number: log() takes floats, ints or one-element tensors, "
+        "e.g. mon.log(epoch, loss=loss.item())"
+    ),
+    "error.tensor_size": (
+        "{name} is a tensor with {numel} elements: log one number per metric, e.g. {name}=t.mean()"
+    ),
+    "error.step": "the step must be a finite number (the epoch or batch index), got {step!r}",
+}
+
+
+def is_tensor(value: object) -> bool:
+    """True if ``value`` is a ``torch.Tensor`` (without importing torch)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(value, torch.Tensor)
+
+
+def as_float(value: object, name: str = "value") -> float:
+    """Turn a logged metric (float, int, numpy scalar, one-element tensor) into a float.
+
+    >>> as_float(3), as_float(0.5)
+    (3.0, 0.5)
+    """
+    if type(value) is float:
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    if is_tensor(value):
+        numel = value.numel()  # type: ignore[attr-defined]
+        if numel != 1:
+            raise NNGraphError(MESSAGES["error.tensor_size"].format(name=name, numel=numel))
+        return float(value.item())  # type: ignore[attr-defined]
+    if hasattr(value, "dtype") and getattr(value, "shape", None) == ():  # 0-d numpy array
+        try:
+            return float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            pass
+    raise NNGraphError(MESSAGES["error.metric_type"].format(name=name, value=value))
+
+
+def as_step(step: object) -> float:
+    """A finite step number, else :class:`NNGraphError`."""
+    try:
+        value = as_float(step, "step")
+    except NNGraphError:
+        raise NNGraphError(MESSAGES["error.step"].format(step=step)) from None
+    if not math.isfinite(value):
+        raise NNGraphError(MESSAGES["error.step"].format(step=step))
+    return value
+
+
+def train_twin(metric: str) -> str | None:
+    """The training metric paired with a validation metric: ``val_loss`` -> ``loss``.
+
+    >>> train_twin("val_acc"), train_twin("loss")
+    ('acc', None)
+    """
+    return metric[4:] if metric.startswith("val_") and len(metric) > 4 else None
+
+
+def nice_name(metric: str) -> str:
+    """How a metric is called in a sentence: ``val_loss`` -> ``validation loss``.
+
+    >>> nice_name("val_loss"), nice_name("acc"), nice_name("val_f1")
+    ('validation loss', 'training accuracy', 'validation f1')
+    """
+    known = MESSAGES.get("name." + metric)
+    if known is not None:
+        return known
+    twin = train_twin(metric)
+    if twin is not None:
+        return MESSAGES["name.val"].format(name=twin.replace("_", " "))
+    return metric.replace("_", " ")
+
+
+def epochs(n: int) -> str:
+    """``1 epoch`` / ``6 epochs``."""
+    return MESSAGES["unit.epoch.one" if n == 1 else "unit.epoch.many"].format(n=n)
+
+
+def fmt_step(step: float) -> str:
+    """A step as a user wrote it: ``14`` rather than ``14.0``."""
+    return str(int(step)) if float(step).is_integer() else f"{step:g}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something a detector noticed, with an explanation for a student.
+
+    ``step`` is the step as logged, ``epoch`` the detector's count of evaluations (1 = the first
+    time its metric was logged), ``stop`` whether the detector asks to stop training.
+
+        >>> e = Event(step=3, epoch=3, detector="Patience(2)", kind="plateau",
+        ...           message_id="patience.fire", message="validation loss has not improved")
+        >>> str(e)
+        'epoch 3: validation loss has not improved'
+    """
+
+    step: float
+    epoch: int
+    detector: str
+    kind: str
+    message_id: str
+    message: str
+    stop: bool = True
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"epoch {self.epoch}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly dict (non-finite numbers become strings)."""
+        out = asdict(self)
+        out["values"] = {k: _json_number(v) for k, v in self.values.items()}
+        return out
+
+
+def _json_number(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    return v

@@ -1,0 +1,41 @@
+"""The one place that decides "notebook widget or text", kept tiny so the layering stays clean.
+
+``monitor`` never imports IPython or the widgets at module level: a kernel is detected from
+``sys.modules`` (IPython is already imported inside a kernel), and the widget module is imported
+lazily inside :func:`attach_view`, only in a kernel.
+
+The widget side's contract: ``nngraph.widgets.LossView.attach(source)`` displays a view of a
+:class:`~nngraph.monitor.Monitor` (or :class:`~nngraph.monitor.Runs`), subscribes with
+``source.add_listener(...)``, restores itself from ``source.snapshot(...)``, and returns the view.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from typing import Any
+
+__all__ = ["attach_view", "in_notebook"]
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (an IPython shell that has a kernel)."""
+    ipython = sys.modules.get("IPython")
+    get_ipython = getattr(ipython, "get_ipython", None)
+    shell = get_ipython() if get_ipython is not None else None
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def attach_view(source: Any) -> Any | None:
+    """Show ``source`` in a notebook widget; ``None`` means "print text lines instead"."""
+    if not in_notebook():
+        return None
+    try:
+        from nngraph.widgets import LossView  # type: ignore[attr-defined,unused-ignore]
+
+        return LossView.attach(source)
+    except ImportError:
+        return None
+    except Exception as exc:  # a broken view must not stop a training run
+        warnings.warn(f"nngraph: live view unavailable ({exc}); printing text", stacklevel=3)
+        return None

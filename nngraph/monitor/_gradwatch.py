@@ -1,0 +1,251 @@
+"""``GradientWatch``: per-layer gradient norms over time, and vanishing/exploding layers flagged.
+
+Design (the cheapest correct one): **no hooks on the model at all**. After ``loss.backward()``
+every parameter's ``.grad`` already holds what a hook would see, so :meth:`GradientWatch.step`
+reads them: the norms are computed on the device in one fused call (``torch._foreach_norm``),
+stacked, and moved to the host with a single ``.tolist()`` (one transfer per step, per device).
+A backward hook would run once per parameter per backward pass and could not batch the transfer.
+Give ``optimizer=`` to have ``step()`` called for you: then one *optimizer* step pre-hook is
+registered (never on the model), and removed by :meth:`close` or at the end of a ``with`` block.
+
+    >>> import torch
+    >>> net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    >>> with GradientWatch(net) as gw:
+    ...     net(torch.randn(16, 4)).pow(2).mean().backward()
+    ...     norms = gw.step()
+    >>> gw.layers
+    ['0', '2']
+    >>> sorted(gw.last) == gw.layers
+    True
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from nngraph.monitor._common import Event
+from nngraph.monitor._history import Series
+from nngraph.monitor._weights import check_module
+
+__all__ = ["MESSAGES", "GradientWatch"]
+
+#: Student-visible explanations, keyed by message id (``str.format`` named fields).
+MESSAGES: dict[str, str] = {
+    "grad.vanishing": (
+        "layer '{layer}' gets almost no gradient (norm {norm:.2g}, {ratio:.1g} of the largest, "
+        "'{top}'): its weights barely change. Vanishing gradients come from deep stacks of "
+        "sigmoid/tanh, poor initialisation, or a layer cut off from the loss."
+    ),
+    "grad.exploding": (
+        "layer '{layer}' has a gradient norm of {norm:.3g} (above {limit:g}): steps this large "
+        "make training unstable. Lower the learning rate or clip the gradients "
+        "(torch.nn.utils.clip_grad_norm_)."
+    ),
+    "grad.nonfinite": (
+        "layer '{layer}' has a {value} gradient: training has diverged. Lower the learning rate "
+        "or check the data and the loss for NaN."
+    ),
+    "table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",
+    "table.row": "{layer:<{w}}  {last:>10.3g}  {low:>10.3g}  {high:>10.3g}",
+    "table.columns": "layer|last|min|max",
+    "error.no_params": "GradientWatch found no trainable parameters in the model",
+}
+
+
+class GradientWatch:
+    """Records the gradient norm of every layer (module with its own parameters) at each step.
+
+    Call :meth:`step` after ``loss.backward()`` (or pass ``optimizer=``). A layer is flagged
+    *vanishing* when its norm stays below ``vanishing`` or below ``ratio`` times the largest
+    layer's norm, *exploding* above ``exploding`` or when non-finite, for ``patience`` steps in a
+    row; each flag becomes an :class:`Event` in ``events`` (and in ``monitor``'s, if given).
+
+        >>> import torch
+        >>> net = torch.nn.Linear(3, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
+        >>> with GradientWatch(net, optimizer=opt) as gw:
+        ...     net(torch.ones(2, 3)).sum().backward(); opt.step()
+        >>> gw.steps, round(gw.last[""], 3)  # the top-level module is called ""
+        (1, 4.0)
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        *,
+        optimizer: Any = None,
+        monitor: Any = None,
+        vanishing: float = 1e-8,
+        ratio: float = 1e-5,
+        exploding: float = 1e3,
+        patience: int = 3,
+        max_points: int = 10_000,
+    ) -> None:
+        from nngraph.errors import NNGraphError
+
+        self.model = check_module(model, "GradientWatch")
+        self.monitor = monitor
+        self.vanishing = vanishing
+        self.ratio = ratio
+        self.exploding = exploding
+        self.patience = patience
+        self.max_points = max_points
+        self.layers: list[str] = []
+        self._params: list[tuple[int, Any]] = []  # (layer index, parameter)
+        seen: set[int] = set()
+        for name, module in model.named_modules():
+            own = [
+                p for p in module.parameters(recurse=False) if p.requires_grad and id(p) not in seen
+            ]
+            if own:
+                seen.update(id(p) for p in own)
+                for p in own:
+                    self._params.append((len(self.layers), p))
+                self.layers.append(name)
+        if not self._params:
+            raise NNGraphError(MESSAGES["error.no_params"])
+        self.series: dict[str, Series] = {}
+        self.last: dict[str, float] = {}
+        self.events: list[Event] = []
+        self.steps = 0
+        self._runs: dict[tuple[str, str], int] = {}  # (layer, kind) -> steps in a row
+        self._hook: Any = None
+        if optimizer is not None:
+            self._hook = optimizer.register_step_pre_hook(self._pre_step)
+
+    def _pre_step(self, *_: Any) -> None:
+        self.step()
+
+    def step(self) -> dict[str, float]:
+        """Read every ``p.grad`` now; returns ``{layer: gradient norm}`` for this step."""
+        import torch
+
+        grads: dict[Any, tuple[list[Any], list[int]]] = {}
+        for layer, p in self._params:
+            g = p.grad
+            if g is None or g.is_sparse:
+                continue
+            group = grads.get(g.device)
+            if group is None:
+                group = grads[g.device] = ([], [])
+            group[0].append(g.detach())
+            group[1].append(layer)
+        sq = [0.0] * len(self.layers)
+        has = [False] * len(self.layers)
+        with torch.no_grad():
+            for tensors, owners in grads.values():
+                norms = _norms(torch, tensors)
+                values = torch.stack(norms).tolist()  # the one host transfer
+                for layer, v in zip(owners, values, strict=True):
+                    sq[layer] += v * v
+                    has[layer] = True
+        self.steps += 1
+        now = {self.layers[i]: math.sqrt(sq[i]) for i in range(len(self.layers)) if has[i]}
+        for name, norm in now.items():
+            series = self.series.get(name)
+            if series is None:
+                series = self.series[name] = Series(self.max_points)
+            series.append(self.steps, norm)
+        self.last = now
+        if now:
+            self._flag(now)
+        return now
+
+    def _flag(self, now: dict[str, float]) -> None:
+        finite = [v for v in now.values() if math.isfinite(v)]
+        top_norm = max(finite) if finite else math.nan
+        top = next((k for k, v in now.items() if v == top_norm), "")
+        for layer, norm in now.items():
+            found: tuple[str, str, dict[str, Any]] | None = None
+            if not math.isfinite(norm):
+                found = ("exploding", "grad.nonfinite", {"value": str(norm)})
+            elif norm > self.exploding:
+                found = ("exploding", "grad.exploding", {"norm": norm, "limit": self.exploding})
+            else:
+                rel = norm / top_norm if top_norm > 0 else 1.0
+                if norm < self.vanishing or (len(now) > 1 and rel < self.ratio):
+                    found = (
+                        "vanishing",
+                        "grad.vanishing",
+                        {"norm": norm, "ratio": rel, "top": top},
+                    )
+            for kind in ("vanishing", "exploding"):
+                key = (layer, kind)
+                if found is None or found[0] != kind:
+                    self._runs[key] = 0
+                    continue
+                self._runs[key] = self._runs.get(key, 0) + 1
+                if self._runs[key] == self.patience:
+                    self._emit(layer, found[1], found[2])
+
+    def _emit(self, layer: str, message_id: str, fields: dict[str, Any]) -> None:
+        event = Event(
+            step=self.steps,
+            epoch=self.steps,
+            detector="GradientWatch",
+            kind="gradient",
+            message_id=message_id,
+            message=MESSAGES[message_id].format(layer=layer or "(model)", **fields),
+            stop=False,
+            values={"layer": layer, **{k: v for k, v in fields.items() if k != "top"}},
+        )
+        self.events.append(event)
+        if self.monitor is not None:
+            self.monitor.add_event(event)
+
+    def history(self, layer: str) -> tuple[Any, Any]:
+        """``(steps, norms)`` numpy arrays (copies) for one layer."""
+        series = self.series[layer]
+        return series.steps.copy(), series.values.copy()
+
+    def snapshot(self, max_points: int = 500) -> dict[str, Any]:
+        """Downsampled norms per layer and the events, JSON-friendly (for a view)."""
+        layers = {}
+        for name, series in self.series.items():
+            steps, values = series.downsample(max_points)
+            layers[name] = {"step": steps.tolist(), "value": values.tolist()}
+        return {"layers": layers, "events": [e.to_dict() for e in self.events]}
+
+    def table(self) -> str:
+        """Last, lowest and highest gradient norm of every layer, as text."""
+        names = [n or "(model)" for n in self.series]
+        w = max([len(n) for n in names] + [5])
+        cols = MESSAGES["table.columns"].split("|")
+        lines = [
+            MESSAGES["table.header"].format(
+                layer=cols[0], last=cols[1], low=cols[2], high=cols[3], w=w
+            )
+        ]
+        for shown, series in zip(names, self.series.values(), strict=True):
+            last = series.last
+            lines.append(
+                MESSAGES["table.row"].format(
+                    layer=shown,
+                    last=last[1] if last else math.nan,
+                    low=series.min_value,
+                    high=series.max_value,
+                    w=w,
+                )
+            )
+        return "\n".join(lines)
+
+    def close(self) -> None:
+        """Remove the optimizer hook (if any). The model itself was never touched."""
+        if self._hook is not None:
+            self._hook.remove()
+            self._hook = None
+
+    def __enter__(self) -> GradientWatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _norms(torch: Any, tensors: list[Any]) -> list[Any]:
+    """2-norms of tensors on one device, in one fused call where torch offers it."""
+    foreach = getattr(torch, "_foreach_norm", None)
+    norms = foreach(tensors) if foreach is not None else [t.norm() for t in tensors]
+    if len({n.dtype for n in norms}) > 1:
+        norms = [n.float() for n in norms]
+    return list(norms)

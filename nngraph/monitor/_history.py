@@ -1,0 +1,163 @@
+"""Bounded-memory history of one metric: (step, value) points that never outgrow a fixed size.
+
+A run may log millions of points; a plot needs a few thousand. When a :class:`Series` is full it
+*compacts* its older part: consecutive points are grouped in buckets of four and each bucket keeps
+only its lowest and highest point (in step order). The newest points are never compacted. So,
+however long the run:
+
+- the global minimum and maximum of the whole run are always kept,
+- the last ``keep_last`` points are kept exactly,
+- memory stays at ``capacity`` points (two float64 arrays).
+
+NaN values count as "highest" when a bucket is compacted, so a NaN (a diverged run) survives.
+
+    >>> s = Series(capacity=64)
+    >>> for i in range(1000):
+    ...     s.append(i, float(i % 100))
+    >>> len(s) <= 64, s.min_value, s.max_value, s.last
+    (True, 0.0, 99.0, (999.0, 99.0))
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Series", "minmax_downsample"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _bucket_extremes(values: FloatArray, size: int) -> npt.NDArray[np.intp]:
+    """Indices (sorted) of the lowest and highest value in each bucket of ``size`` points.
+
+    ``len(values)`` must be a multiple of ``size``. NaN is treated as +inf for the maximum (so it
+    is kept) and never chosen as the minimum unless the whole bucket is NaN.
+    """
+    buckets = values.reshape(-1, size)
+    nan = np.isnan(buckets)
+    lo = np.argmin(np.where(nan, np.inf, buckets), axis=1)
+    hi = np.argmax(np.where(nan, np.inf, buckets), axis=1)
+    base = np.arange(buckets.shape[0]) * size
+    first = np.minimum(lo, hi) + base
+    second = np.maximum(lo, hi) + base
+    idx = np.stack([first, second], axis=1).reshape(-1)
+    # a bucket whose min and max are the same point gives that point twice: keep it once
+    keep = np.ones(idx.shape[0], dtype=bool)
+    keep[1::2] = idx[1::2] != idx[0::2]
+    return idx[keep]
+
+
+def minmax_downsample(
+    steps: FloatArray, values: FloatArray, max_points: int, *, keep_last: int = 0
+) -> tuple[FloatArray, FloatArray]:
+    """Reduce a curve to at most ``max_points`` points, keeping every local extreme that matters.
+
+    The last ``keep_last`` points are kept exactly; the rest is cut in equal buckets and each
+    bucket keeps its lowest and highest point, so the global minimum and maximum always survive.
+
+        >>> import numpy as np
+        >>> x = np.arange(10_000.0); y = np.sin(x / 500)
+        >>> xs, ys = minmax_downsample(x, y, 200, keep_last=10)
+        >>> len(xs) <= 200, bool(ys.min() == y.min()), bool(ys.max() == y.max()), float(xs[-1])
+        (True, True, True, 9999.0)
+    """
+    n = len(values)
+    if n <= max_points:
+        return steps.copy(), values.copy()
+    keep_last = max(0, min(keep_last, max_points // 2))
+    head = n - keep_last
+    pairs = max(1, (max_points - keep_last) // 2 - 1)  # -1: room for the partial last bucket
+    size = max(1, math.ceil(head / pairs))
+    full = (head // size) * size
+    parts = [_bucket_extremes(values[:full], size)] if full else []
+    if full < head:  # the partial bucket that does not fill `size` points
+        rest = values[full:head]
+        nan = np.isnan(rest)
+        lo = int(np.argmin(np.where(nan, np.inf, rest)))
+        hi = int(np.argmax(np.where(nan, np.inf, rest)))
+        parts.append(np.array(sorted({lo, hi}), dtype=np.intp) + full)
+    parts.append(np.arange(head, n, dtype=np.intp))
+    idx = np.concatenate(parts)
+    return steps[idx], values[idx]
+
+
+class Series:
+    """The history of one metric, at most ``capacity`` points, compacted in place when full.
+
+    >>> s = Series(capacity=16)
+    >>> s.append(1, 0.5); s.append(2, 0.25)
+    >>> s.steps.tolist(), s.values.tolist()
+    ([1.0, 2.0], [0.5, 0.25])
+    """
+
+    __slots__ = ("_n", "_steps", "_values", "count", "keep_last", "max_value", "min_value")
+
+    def __init__(self, capacity: int = 10_000, *, keep_last: int | None = None) -> None:
+        if capacity < 16:
+            raise ValueError("Series capacity must be at least 16 points")
+        self._steps: FloatArray = np.empty(capacity, dtype=np.float64)
+        self._values: FloatArray = np.empty(capacity, dtype=np.float64)
+        self._n = 0
+        self.keep_last = capacity // 8 if keep_last is None else min(keep_last, capacity // 2)
+        self.count = 0  # points ever appended
+        self.min_value = math.inf  # over the whole run (NaN ignored)
+        self.max_value = -math.inf
+
+    @property
+    def capacity(self) -> int:
+        return int(self._values.shape[0])
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def steps(self) -> FloatArray:
+        """The kept steps (a read-only view)."""
+        view = self._steps[: self._n]
+        view.flags.writeable = False
+        return view
+
+    @property
+    def values(self) -> FloatArray:
+        """The kept values (a read-only view)."""
+        view = self._values[: self._n]
+        view.flags.writeable = False
+        return view
+
+    @property
+    def last(self) -> tuple[float, float] | None:
+        """The newest (step, value), or None when empty."""
+        if not self._n:
+            return None
+        return float(self._steps[self._n - 1]), float(self._values[self._n - 1])
+
+    def append(self, step: float, value: float) -> None:
+        """Add one point; compacts the older part first when the series is full."""
+        if self._n == self.capacity:
+            self._compact()
+        self._steps[self._n] = step
+        self._values[self._n] = value
+        self._n += 1
+        self.count += 1
+        if value < self.min_value:
+            self.min_value = value
+        if value > self.max_value:
+            self.max_value = value
+
+    def _compact(self) -> None:
+        head = ((self._n - self.keep_last) // 4) * 4
+        idx = _bucket_extremes(self._values[:head], 4)
+        k = len(idx)
+        tail = self._n - head
+        self._steps[:k] = self._steps[idx]
+        self._values[:k] = self._values[idx]
+        self._steps[k : k + tail] = self._steps[head : self._n]
+        self._values[k : k + tail] = self._values[head : self._n]
+        self._n = k + tail
+
+    def downsample(self, max_points: int, *, keep_last: int = 50) -> tuple[FloatArray, FloatArray]:
+        """At most ``max_points`` (steps, values) for a plot (copies)."""
+        return minmax_downsample(self.steps, self.values, max_points, keep_last=keep_last)

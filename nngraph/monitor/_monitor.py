@@ -1,0 +1,535 @@
+"""``Monitor``: the live training monitor (history, detectors, best weights, listeners).
+
+>>> import torch
+>>> from nngraph.monitor import Monitor
+>>> net = torch.nn.Linear(2, 1)
+>>> mon = Monitor(model=net, display=False)
+>>> for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.5, 0.6), (0.3, 0.7)], start=1):
+...     mon.log(epoch, loss=tr, val_loss=va)
+>>> mon.best.epoch, mon.best.value
+(2, 0.6)
+>>> mon.restore_best(net)   # the weights as they were at epoch 2
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from nngraph.errors import NNGraphError
+from nngraph.monitor import _display
+from nngraph.monitor._common import Event, as_float, as_step, fmt_step, is_tensor, train_twin
+from nngraph.monitor._distributed import Distributed, Reducer, current_rank
+from nngraph.monitor._history import Series
+from nngraph.monitor._text import MESSAGES as TEXT
+from nngraph.monitor._text import TextPrinter
+from nngraph.monitor._weights import WeightSnapshot, check_module
+from nngraph.monitor.detectors import Detector, classroom
+
+__all__ = ["MESSAGES", "Best", "Listener", "Monitor", "Update"]
+
+#: Student-visible messages, keyed by message id.
+MESSAGES: dict[str, str] = {
+    "error.no_metrics": "log() needs at least one metric, e.g. mon.log(epoch, loss=0.5)",
+    "error.detectors": "detectors must be Detector objects (see nngraph.detectors), got {got!r}",
+    "error.no_best": (
+        "there are no best weights to restore: {why}. Pass Monitor(model=model) and log {metric}"
+    ),
+    "why.no_model": "Monitor was created without model=",
+    "why.no_metric": "{metric} has not been logged yet",
+    "error.display": "display must be 'auto', 'text', 'widget' or False, got {value!r}",
+    "error.mode": "mode must be 'min' or 'max', got {value!r}",
+    "error.listener": "add_listener() needs a callable, got {got!r}",
+    "warn.listener": "nngraph: a monitor listener failed ({exc}); it was removed",
+}
+
+Display = Literal["auto", "text", "widget"] | bool | None
+
+
+@dataclass(frozen=True)
+class Best:
+    """The best log line so far: its step, epoch, the value of the monitored metric, and every
+    metric logged in the same call.
+
+        >>> Best(step=5, epoch=5, metric="val_loss", value=0.3, metrics={"val_loss": 0.3}).value
+        0.3
+    """
+
+    step: float
+    epoch: int
+    metric: str
+    value: float
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "epoch": self.epoch,
+            "metric": self.metric,
+            "value": self.value,
+            "metrics": dict(self.metrics),
+        }
+
+
+@dataclass
+class Update:
+    """What a listener receives: the points logged since the previous update (per metric,
+    steps and values in log order), new events, and the current best.
+
+        >>> u = Update(points={"loss": ([1.0], [0.5])})
+        >>> u.to_dict()["points"]["loss"]
+        {'step': [1.0], 'value': [0.5]}
+    """
+
+    points: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    best: Best | None = None
+    name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "points": {k: {"step": s, "value": v} for k, (s, v) in self.points.items()},
+            "events": [e.to_dict() for e in self.events],
+            "best": None if self.best is None else self.best.to_dict(),
+        }
+
+
+Listener = Callable[[Update], Any]
+
+
+class Monitor:
+    """Watches a training run: ``log()`` metrics, get explanations, keep the best weights.
+
+    - ``log(step, **metrics)`` per batch or per epoch; ``val_x`` is paired with ``x``.
+    - ``events``: what the detectors said; ``should_stop``: a detector asked to stop;
+      ``best`` and ``restore_best(model)``: the exact weights of the best epoch (by ``metric``,
+      default ``val_loss``), kept in host memory.
+    - history in bounded memory (``max_points`` per metric), ``records()``, ``to_csv()``,
+      ``snapshot()`` and ``add_listener()`` for a live view.
+    - ``display``: ``"auto"`` = a live widget in a notebook, text lines in a script;
+      ``"text"``; ``False`` = silent. Under ``torch.distributed`` only rank 0 displays, and with
+      ``distributed="auto"`` (or ``True``) metrics are averaged over ranks: then every rank must
+      call ``log()`` with the same metric names.
+
+        >>> mon = Monitor(display=False)
+        >>> for epoch in range(1, 30):
+        ...     mon.log(epoch, loss=1 / epoch, val_loss=0.5 + abs(epoch - 8) / 20)
+        >>> mon.should_stop, mon.best.epoch
+        (True, 8)
+    """
+
+    def __init__(
+        self,
+        model: Any = None,
+        detectors: Iterable[Detector] | None = None,
+        *,
+        metric: str = "val_loss",
+        mode: Literal["min", "max"] = "min",
+        name: str | None = None,
+        display: Display = "auto",
+        distributed: Distributed = "auto",
+        max_points: int = 10_000,
+        print_interval: float = 1.0,
+        flush_interval: float = 0.1,
+    ) -> None:
+        if mode not in ("min", "max"):
+            raise NNGraphError(MESSAGES["error.mode"].format(value=mode))
+        if display not in ("auto", "text", "widget", True, False, None):
+            raise NNGraphError(MESSAGES["error.display"].format(value=display))
+        Reducer.check(distributed)
+        self._model = None if model is None else check_module(model, "Monitor(model=...)")
+        dets = classroom() if detectors is None else list(detectors)
+        for d in dets:
+            if not isinstance(d, Detector):
+                raise NNGraphError(MESSAGES["error.detectors"].format(got=d))
+        self.detectors: list[Detector] = dets
+        self.metric = metric
+        self.mode = mode
+        self.name = name
+        self.max_points = max_points
+        self.flush_interval = flush_interval
+        self.series: dict[str, Series] = {}
+        self._events: list[Event] = []
+        self._stop_event: Event | None = None
+        self._best: Best | None = None
+        self._weights = WeightSnapshot()
+        self._calls = 0
+        self._evals = 0
+        self._last_step = 0.0
+        self._distributed = distributed
+        self._reducer: Reducer | None = None
+        self._reducer_resolved = distributed is False
+        # listeners and their batched, thread-safe buffer
+        self._listeners: list[Listener] = []
+        self._pending: dict[str, tuple[list[float], list[float]]] = {}
+        self._pending_events: list[Event] = []
+        self._lock = threading.Lock()
+        self._flush_lock = threading.RLock()
+        self._last_flush = 0.0
+        self._timer: threading.Timer | None = None
+        # display: only rank 0 draws or prints
+        self.view: Any = None
+        self._printer: TextPrinter | None = None
+        if display not in (False, None) and current_rank() == 0:
+            if display in ("auto", "widget", True):
+                self.view = _display.attach_view(self)
+            if self.view is None:
+                prefix = f"[{name}] " if name else ""
+                self._printer = TextPrinter(interval=print_interval, prefix=prefix)
+
+    # ------------------------------------------------------------------ logging
+    def log(self, step: float | None = None, /, **metrics: Any) -> None:
+        """Record one line of metrics at ``step`` (epoch or batch; default: previous step + 1).
+
+        Values may be floats, ints, numpy scalars or one-element tensors (several tensors are
+        moved to the host in one transfer). Detectors run, the best weights are kept, listeners
+        and the text view are updated.
+
+            >>> mon = Monitor(display=False)
+            >>> mon.log(1, loss=0.9, val_loss=1.0); mon.log(loss=0.7, val_loss=0.8)
+            >>> mon.history("val_loss")[0].tolist()
+            [1.0, 2.0]
+        """
+        if not metrics:
+            raise NNGraphError(MESSAGES["error.no_metrics"])
+        step_f = (self._last_step + 1 if self._calls else 1.0) if step is None else as_step(step)
+        values = _to_floats(metrics)
+        if not self._reducer_resolved:
+            self._reducer = Reducer.resolve(self._distributed)
+            self._reducer_resolved = True
+        if self._reducer is not None:
+            values = self._reducer.average(values)
+        self._calls += 1
+        self._last_step = step_f
+        is_eval = False
+        for key, v in values.items():
+            series = self.series.get(key)
+            if series is None:
+                series = self.series[key] = Series(self.max_points)
+            series.append(step_f, v)
+            if key.startswith("val_"):
+                is_eval = True
+        if is_eval:
+            self._evals += 1
+        improved = self._update_best(step_f, values)
+        new_events: list[Event] = []
+        for det in self.detectors:
+            event = det.feed(step_f, values)
+            if event is not None:
+                if event.kind == "divergence":  # counted per call: use the monitor's epoch
+                    event = _restamp(event, self._epoch_in_progress(is_eval))
+                new_events.append(event)
+                self._record(event)
+        if self._listeners:
+            self._queue(step_f, values, new_events)
+        if self._printer is not None:
+            if is_eval or not self._any_eval():
+                self._printer.boundary(self.epoch, values, best=improved, events=new_events)
+            else:
+                self._printer.observe(values)
+                for event in new_events:
+                    self._printer.write(TEXT["line.event"].format(message=event.message))
+
+    def _any_eval(self) -> bool:
+        return self._evals > 0
+
+    def _epoch_in_progress(self, is_eval: bool) -> int:
+        if not self._evals:
+            return self._calls
+        return self._evals if is_eval else self._evals + 1
+
+    @property
+    def epoch(self) -> int:
+        """Epochs so far: log() calls with a ``val_`` metric (all calls if there is none)."""
+        return self._evals if self._evals else self._calls
+
+    def _update_best(self, step: float, values: dict[str, float]) -> bool:
+        v = values.get(self.metric)
+        if v is None or math.isnan(v):
+            return False
+        best = self._best
+        if best is not None and not (v < best.value if self.mode == "min" else v > best.value):
+            return False
+        self._best = Best(step, self.epoch, self.metric, v, dict(values))
+        if self._model is not None:
+            self._weights.capture(self._model)
+        return True
+
+    def _record(self, event: Event) -> None:
+        if len(self._events) < 10_000:  # a flapping detector must not eat memory
+            self._events.append(event)
+        if event.stop and self._stop_event is None:
+            self._stop_event = event
+
+    def add_event(self, event: Event) -> None:
+        """Add an event from elsewhere (e.g. :class:`GradientWatch`) to this run's story."""
+        self._record(event)
+        if self._listeners:
+            self._queue(None, {}, [event])
+        if self._printer is not None:
+            self._printer.write(TEXT["line.event"].format(message=event.message))
+
+    # ------------------------------------------------------------------ results
+    @property
+    def events(self) -> list[Event]:
+        """Every event so far (a copy), oldest first."""
+        return list(self._events)
+
+    @property
+    def should_stop(self) -> bool:
+        """True from the log() call where a stopping detector first fired."""
+        return self._stop_event is not None
+
+    @property
+    def stop_event(self) -> Event | None:
+        """The event that made ``should_stop`` true, if any."""
+        return self._stop_event
+
+    @property
+    def best(self) -> Best | None:
+        """The best log line so far by ``metric`` (``None`` before it is logged)."""
+        return self._best
+
+    @property
+    def model(self) -> Any:
+        """The model whose best weights are kept; may be set later (e.g. by a Lightning hook)."""
+        return self._model
+
+    @model.setter
+    def model(self, model: Any) -> None:
+        self._model = None if model is None else check_module(model, "Monitor.model")
+        self._weights = WeightSnapshot()
+        if self._model is not None and self._best is not None:
+            self._weights.capture(self._model)  # from now on: best of what remains
+
+    def restore_best(self, model: Any = None) -> None:
+        """Put the exact weights of the best step back into ``model`` (default: the watched one).
+
+        >>> import torch
+        >>> net = torch.nn.Linear(1, 1); mon = Monitor(model=net, display=False)
+        >>> mon.log(1, val_loss=0.5)
+        >>> with torch.no_grad(): _ = net.weight.fill_(7.0)
+        >>> mon.restore_best(); float(net.weight.detach()) != 7.0
+        True
+        """
+        target = self._model if model is None else model
+        if target is None:
+            raise NNGraphError(
+                MESSAGES["error.no_best"].format(why=MESSAGES["why.no_model"], metric=self.metric)
+            )
+        target = check_module(target, "restore_best()")
+        if not self._weights:
+            why = MESSAGES["why.no_model"] if self._model is None else None
+            why = why or MESSAGES["why.no_metric"].format(metric=self.metric)
+            raise NNGraphError(MESSAGES["error.no_best"].format(why=why, metric=self.metric))
+        self._weights.restore(target)
+
+    @property
+    def metrics(self) -> list[str]:
+        """Metric names in the order they were first logged."""
+        return list(self.series)
+
+    @property
+    def pairs(self) -> dict[str, str]:
+        """Validation metric -> its training twin, for those logged: ``{"val_loss": "loss"}``."""
+        out = {}
+        for name in self.series:
+            twin = train_twin(name)
+            if twin is not None and twin in self.series:
+                out[name] = twin
+        return out
+
+    def history(self, metric: str) -> tuple[Any, Any]:
+        """``(steps, values)`` numpy arrays (copies) of one metric's kept history."""
+        series = self.series.get(metric)
+        if series is None:
+            raise NNGraphError(f"{metric!r} has not been logged; logged: {self.metrics}")
+        return series.steps.copy(), series.values.copy()
+
+    def records(self) -> list[dict[str, float]]:
+        """The kept history as one dict per step: ``[{"step": 1, "loss": .., ...}, ...]``.
+
+        Exact while a metric has fewer than ``max_points`` points; beyond, older points are
+        downsampled (minima, maxima and the latest points kept).
+        """
+        rows: dict[float, dict[str, float]] = {}
+        for name, series in self.series.items():
+            for s, v in zip(series.steps.tolist(), series.values.tolist(), strict=True):
+                rows.setdefault(s, {"step": s})[name] = v
+        out = [rows[s] for s in sorted(rows)]
+        for row in out:
+            row["step"] = int(row["step"]) if float(row["step"]).is_integer() else row["step"]
+        return out
+
+    def to_csv(self, path: str | None = None) -> str:
+        """The records as CSV text (one column per metric); also written to ``path`` if given."""
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=["step", *self.series], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.records())
+        text = buf.getvalue()
+        if path is not None:
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        return text
+
+    def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
+        """Downsampled history + events + best, JSON-friendly: what a view needs after reload."""
+        metrics = {}
+        for name, series in self.series.items():
+            steps, values = series.downsample(max_points)
+            metrics[name] = {"step": steps.tolist(), "value": _json_floats(values.tolist())}
+        return {
+            "name": self.name,
+            "metric": self.metric,
+            "mode": self.mode,
+            "metrics": metrics,
+            "pairs": self.pairs,
+            "events": [e.to_dict() for e in self._events],
+            "best": None if self._best is None else self._best.to_dict(),
+            "epoch": self.epoch,
+            "should_stop": self.should_stop,
+        }
+
+    def summary(self) -> str:
+        """A few lines: the best epoch and every event."""
+        if self._best is None:
+            lines = [TEXT["summary.none"] if not self._calls else ""]
+        else:
+            b = self._best
+            lines = [
+                TEXT["summary.best"].format(
+                    metric=b.metric, value=b.value, epoch=b.epoch, step=fmt_step(b.step)
+                )
+            ]
+            if self._weights:
+                lines.append(TEXT["summary.restore"])
+        if self._events:
+            lines.append(TEXT["summary.events"].format(n=len(self._events)))
+            lines += [f"  {e}" for e in self._events]
+        return "\n".join(line for line in lines if line)
+
+    def __repr__(self) -> str:
+        name = f" {self.name!r}" if self.name else ""
+        best = f", best {self._best.metric}={self._best.value:.4g}" if self._best else ""
+        return f"<Monitor{name}: {self.epoch} epochs{best}, {len(self._events)} events>"
+
+    # ------------------------------------------------------------------ listeners
+    def add_listener(self, listener: Listener) -> Listener:
+        """Call ``listener(update)`` with new points and events, batched: at most one call per
+        ``flush_interval`` seconds (events are sent at once). Returns the listener.
+
+            >>> mon = Monitor(display=False); got = []
+            >>> _ = mon.add_listener(got.append)
+            >>> mon.log(1, loss=0.5); mon.flush()
+            >>> sum(len(u.points.get("loss", ([], []))[0]) for u in got)
+            1
+        """
+        if not callable(listener):
+            raise NNGraphError(MESSAGES["error.listener"].format(got=listener))
+        self._listeners.append(listener)
+        return listener
+
+    def remove_listener(self, listener: Listener) -> None:
+        """Stop calling ``listener``."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _queue(self, step: float | None, values: dict[str, float], events: list[Event]) -> None:
+        with self._lock:
+            pending = self._pending
+            for key, v in values.items():
+                entry = pending.get(key)
+                if entry is None:
+                    entry = pending[key] = ([], [])
+                entry[0].append(step)  # type: ignore[arg-type]
+                entry[1].append(v)
+            self._pending_events += events
+            armed = self._timer is not None
+        now = time.monotonic()
+        if events or now - self._last_flush >= self.flush_interval:
+            self.flush()
+        elif not armed:  # trailing flush: the last points arrive even if log() is not called again
+            timer = threading.Timer(self.flush_interval - (now - self._last_flush), self.flush)
+            timer.daemon = True
+            with self._lock:
+                self._timer = timer
+            timer.start()
+
+    def flush(self) -> None:
+        """Send pending points and events to the listeners now; print a held-back text line."""
+        with self._flush_lock:
+            with self._lock:
+                points, self._pending = self._pending, {}
+                events, self._pending_events = self._pending_events, []
+                timer, self._timer = self._timer, None
+                self._last_flush = time.monotonic()
+            if timer is not None and timer is not threading.current_thread():
+                timer.cancel()
+            if points or events:
+                update = Update(points=points, events=events, best=self._best, name=self.name)
+                for listener in list(self._listeners):
+                    try:
+                        listener(update)
+                    except Exception as exc:
+                        self.remove_listener(listener)
+                        warnings.warn(MESSAGES["warn.listener"].format(exc=exc), stacklevel=2)
+
+    def close(self) -> None:
+        """Flush everything and print the last held-back line (call at the end of training)."""
+        self.flush()
+        if self._printer is not None:
+            self._printer.flush()
+
+    def __enter__(self) -> Monitor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _restamp(event: Event, epoch: int) -> Event:
+    from dataclasses import replace
+
+    return replace(event, epoch=epoch)
+
+
+def _json_floats(values: list[float]) -> list[Any]:
+    return [v if math.isfinite(v) else str(v) for v in values]
+
+
+def _to_floats(metrics: dict[str, Any]) -> dict[str, float]:
+    """Metrics as floats; several tensors on one device cross to the host in one transfer."""
+    out: dict[str, float] = {}
+    tensors: dict[str, Any] = {}
+    for name, value in metrics.items():
+        if type(value) is float:
+            out[name] = value
+        elif is_tensor(value) and value.numel() == 1:
+            tensors[name] = value
+            out[name] = math.nan  # placeholder keeps the logged order
+        else:
+            out[name] = as_float(value, name)
+    if len(tensors) == 1:
+        ((name, t),) = tensors.items()
+        out[name] = float(t.item())
+    elif tensors:
+        import torch
+
+        by_device: dict[Any, list[str]] = {}
+        for name, t in tensors.items():
+            by_device.setdefault(t.device, []).append(name)
+        for device, names in by_device.items():
+            dtype = torch.float32 if device.type == "mps" else torch.float64
+            stacked = torch.stack([tensors[n].detach().reshape(()).to(dtype) for n in names])
+            for n, v in zip(names, stacked.tolist(), strict=True):
+                out[n] = v
+    return out

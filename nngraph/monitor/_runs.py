@@ -1,0 +1,243 @@
+"""``Runs`` and ``compare``: several training runs overlaid, with a table of their best epochs.
+
+The lab's question, "small, medium or large hidden layer?", answered side by side:
+
+    >>> runs = Runs(display=False)
+    >>> for name, bottom in [("small", 0.40), ("large", 0.25)]:
+    ...     mon = runs.new(name)
+    ...     for epoch in range(1, 21):
+    ...         mon.log(epoch, loss=1 / epoch, val_loss=bottom + abs(epoch - 10) / 50)
+    >>> print(runs.table())
+    run    epochs  best epoch  val_loss  loss  stop
+    small  20      10          0.4       0.1   -
+    large  20      10          0.25 *    0.1   -
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from typing import Any, Literal
+
+from nngraph.errors import NNGraphError
+from nngraph.monitor import _display
+from nngraph.monitor._monitor import Display, Listener, Monitor, Update
+
+__all__ = ["MESSAGES", "Runs", "compare"]
+
+#: Student-visible text, keyed by message id (``str.format`` named fields).
+MESSAGES: dict[str, str] = {
+    "table.run": "run",
+    "table.epochs": "epochs",
+    "table.best_epoch": "best epoch",
+    "table.stop": "stop",
+    "table.stopped": "{detector} @ {epoch}",
+    "table.none": "-",
+    "table.winner": " *",
+    "table.empty": "no runs yet: runs.new('small')",
+    "default.name": "run {i}",
+    "error.duplicate": "a run called {name!r} already exists; pick another name",
+    "error.not_monitor": "compare() takes Monitor objects, got {got!r}",
+    "error.unknown": "no run called {name!r}; runs: {names}",
+}
+
+
+class Runs:
+    """A set of named runs (one :class:`Monitor` each) shown together.
+
+    ``runs.new(name, model=...)`` makes a monitor for one run; ``table()`` compares their best
+    epochs by ``metric``; ``snapshot()`` and ``add_listener()`` feed one overlaid view (every
+    update carries its run's ``name``). In a notebook the overlaid view is shown instead of one
+    view per run; in a script each run prints its own lines, prefixed by its name.
+
+        >>> runs = Runs(display=False)
+        >>> mon = runs.new("small"); mon.log(1, val_loss=0.5)
+        >>> runs.names, runs["small"].best.value
+        (['small'], 0.5)
+    """
+
+    def __init__(
+        self,
+        *,
+        metric: str = "val_loss",
+        mode: Literal["min", "max"] = "min",
+        display: Display = "auto",
+    ) -> None:
+        self.metric = metric
+        self.mode = mode
+        self.monitors: dict[str, Monitor] = {}
+        self._listeners: list[Listener] = []
+        self._forwarders: dict[str, Callable[[Update], None]] = {}
+        self.view: Any = None
+        if display in ("auto", "widget", True):
+            self.view = _display.attach_view(self)
+        self._text = display not in (False, None) and self.view is None
+
+    def new(self, name: str, model: Any = None, **kwargs: Any) -> Monitor:
+        """Start a run called ``name``: a :class:`Monitor` (same arguments) that is part of this
+        comparison.
+
+            >>> runs = Runs(display=False); runs.new("medium").name
+            'medium'
+        """
+        kwargs.setdefault("metric", self.metric)
+        kwargs.setdefault("mode", self.mode)
+        kwargs.setdefault("display", "text" if self._text else False)
+        return self.add(Monitor(model=model, name=name, **kwargs))
+
+    def add(self, monitor: Monitor, name: str | None = None) -> Monitor:
+        """Add an existing monitor (named ``name``, else its own name, else ``run N``)."""
+        if not isinstance(monitor, Monitor):
+            raise NNGraphError(MESSAGES["error.not_monitor"].format(got=monitor))
+        name = name or monitor.name or MESSAGES["default.name"].format(i=len(self.monitors) + 1)
+        if name in self.monitors:
+            raise NNGraphError(MESSAGES["error.duplicate"].format(name=name))
+        if monitor.name is None:
+            monitor.name = name
+        self.monitors[name] = monitor
+        if self._listeners:
+            self._forward(name, monitor)
+        return monitor
+
+    def __getitem__(self, name: str) -> Monitor:
+        try:
+            return self.monitors[name]
+        except KeyError:
+            raise NNGraphError(
+                MESSAGES["error.unknown"].format(name=name, names=self.names)
+            ) from None
+
+    def __iter__(self) -> Iterator[Monitor]:
+        return iter(self.monitors.values())
+
+    def __len__(self) -> int:
+        return len(self.monitors)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.monitors)
+
+    # ---------------------------------------------------------------- comparing
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per run: name, epochs, best epoch, the metrics at the best step, stop."""
+        out = []
+        for name, mon in self.monitors.items():
+            best = mon.best
+            stop = mon.stop_event
+            out.append(
+                {
+                    "run": name,
+                    "epochs": mon.epoch,
+                    "best_epoch": None if best is None else best.epoch,
+                    "best": {} if best is None else dict(best.metrics),
+                    "stop": None
+                    if stop is None
+                    else {"detector": stop.detector, "epoch": stop.epoch},
+                }
+            )
+        return out
+
+    def winner(self) -> str | None:
+        """The run with the best ``metric`` (None before any run logged it)."""
+        scored = [
+            (mon.best.value, name)
+            for name, mon in self.monitors.items()
+            if mon.best is not None and mon.best.metric == self.metric
+        ]
+        if not scored:
+            return None
+        pick = min if self.mode == "min" else max
+        return pick(scored, key=lambda pair: pair[0])[1]
+
+    def table(self) -> str:
+        """A text table: each run's best epoch and its metrics there; ``*`` marks the winner."""
+        rows = self.rows()
+        if not rows:
+            return MESSAGES["table.empty"]
+        metrics: list[str] = [self.metric]
+        for row in rows:  # validation metrics first, then their training twins, then the rest
+            for key in sorted(row["best"], key=lambda k: (not k.startswith("val_"), k)):
+                if key not in metrics:
+                    metrics.append(key)
+        win = self.winner()
+        header = [MESSAGES["table.run"], MESSAGES["table.epochs"], MESSAGES["table.best_epoch"]]
+        lines = [[*header, *metrics, MESSAGES["table.stop"]]]
+        none = MESSAGES["table.none"]
+        for row in rows:
+            cells = [row["run"], str(row["epochs"]), _cell(row["best_epoch"], none)]
+            for key in metrics:
+                cell = _cell(row["best"].get(key), none)
+                if key == self.metric and row["run"] == win:
+                    cell += MESSAGES["table.winner"]
+                cells.append(cell)
+            stop = row["stop"]
+            cells.append(none if stop is None else MESSAGES["table.stopped"].format(**stop))
+            lines.append(cells)
+        widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+        return "\n".join(
+            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+            for line in lines
+        )
+
+    def __repr__(self) -> str:
+        return self.table()
+
+    def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
+        """Every run's downsampled snapshot, the table rows and the winner (for a view)."""
+        return {
+            "metric": self.metric,
+            "mode": self.mode,
+            "runs": {name: mon.snapshot(max_points) for name, mon in self.monitors.items()},
+            "table": self.rows(),
+            "winner": self.winner(),
+        }
+
+    # ---------------------------------------------------------------- listeners
+    def add_listener(self, listener: Listener) -> Listener:
+        """Call ``listener(update)`` with every run's new points; ``update.name`` says which."""
+        if not self._listeners:
+            for name, mon in self.monitors.items():
+                self._forward(name, mon)
+        self._listeners.append(listener)
+        return listener
+
+    def remove_listener(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _forward(self, name: str, monitor: Monitor) -> None:
+        def forward(update: Update) -> None:
+            tagged = replace(update, name=name)
+            for listener in list(self._listeners):
+                listener(tagged)
+
+        self._forwarders[name] = forward
+        monitor.add_listener(forward)
+
+    def flush(self) -> None:
+        """Flush every run's pending points."""
+        for mon in self.monitors.values():
+            mon.flush()
+
+
+def compare(*monitors: Monitor, metric: str = "val_loss", display: Display = "auto") -> Runs:
+    """Put finished (or running) monitors side by side: ``print(compare(m1, m2).table())``.
+
+    >>> a = Monitor(name="a", display=False); a.log(1, val_loss=0.3)
+    >>> b = Monitor(name="b", display=False); b.log(1, val_loss=0.2)
+    >>> compare(a, b, display=False).winner()
+    'b'
+    """
+    runs = Runs(metric=metric, display=display)
+    for mon in monitors:
+        runs.add(mon)
+    return runs
+
+
+def _cell(value: Any, none: str) -> str:
+    if value is None:
+        return none
+    if isinstance(value, float):
+        return f"{value:.4g}" if math.isfinite(value) else str(value)
+    return str(value)

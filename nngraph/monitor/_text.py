@@ -1,0 +1,124 @@
+"""The text "view" of a monitor: one compact line per epoch, for a plain script or a terminal.
+
+Lines are printed at epoch boundaries (a log() call with a ``val_`` metric; every call if a run
+logs no validation metric), at most one per ``interval`` seconds, except that the first epoch and
+any epoch with an event are always printed. Training metrics logged per batch are shown as their
+mean over the epoch.
+
+    >>> p = TextPrinter(interval=0.0)
+    >>> p.line(3, {"loss": 0.25, "val_loss": 0.3, "acc": 0.9, "val_acc": 0.85}, best=True)
+    'epoch    3  loss 0.25 / val 0.3  acc 0.9 / val 0.85 *'
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable
+from typing import TextIO
+
+from nngraph.monitor._common import Event
+
+__all__ = ["MESSAGES", "TextPrinter"]
+
+#: Student-visible text, keyed by message id (``str.format`` named fields).
+MESSAGES: dict[str, str] = {
+    "line.epoch": "epoch {epoch:>4}",
+    "line.metric": "{name} {value:.4g}",
+    "line.pair": "{name} {train:.4g} / val {val:.4g}",
+    "line.val_only": "val_{name} {val:.4g}",
+    "line.best_mark": " *",
+    "line.event": "  ! {message}",
+    "line.stop": "  -> stop suggested by {detector} at epoch {epoch}",
+    "summary.best": "best {metric} {value:.4g} at epoch {epoch} (step {step})",
+    "summary.none": "nothing logged yet",
+    "summary.restore": "mon.restore_best(model) puts those weights back",
+    "summary.events": "{n} event(s):",
+}
+
+
+class TextPrinter:
+    """Prints the compact per-epoch lines of a :class:`~nngraph.monitor.Monitor`.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> p = TextPrinter(interval=60, stream=out)
+    >>> p.observe({"loss": 1.0}); p.observe({"loss": 0.5})
+    >>> p.boundary(1, {"val_loss": 0.9}, best=True, events=[])
+    >>> out.getvalue()
+    'epoch    1  loss 0.75 / val 0.9 *\\n'
+    """
+
+    def __init__(self, *, interval: float = 1.0, prefix: str = "", stream: TextIO | None = None):
+        self.interval = interval
+        self.prefix = prefix
+        self.stream = stream
+        self._sums: dict[str, float] = {}
+        self._counts: dict[str, int] = {}
+        self._last_print = -float("inf")
+        self._printed_any = False
+        self.pending: tuple[int, dict[str, float], bool] | None = None  # last unprinted line
+
+    def _write(self, text: str) -> None:
+        stream = self.stream if self.stream is not None else sys.stdout
+        print(self.prefix + text, file=stream, flush=True)
+
+    def observe(self, values: dict[str, float]) -> None:
+        """A log() call between epoch boundaries: remember it for the epoch's means."""
+        sums, counts = self._sums, self._counts
+        for name, v in values.items():
+            sums[name] = sums.get(name, 0.0) + v
+            counts[name] = counts.get(name, 0) + 1
+
+    def boundary(
+        self, epoch: int, values: dict[str, float], *, best: bool, events: Iterable[Event]
+    ) -> None:
+        """An epoch ended: print its line now, or keep it for later if lines come too fast."""
+        self.observe(values)
+        means = {n: self._sums[n] / self._counts[n] for n in self._sums}
+        self._sums, self._counts = {}, {}
+        events = list(events)
+        now = time.monotonic()
+        if events or not self._printed_any or now - self._last_print >= self.interval:
+            self._last_print = now
+            self._printed_any = True
+            self.pending = None
+            self._write(self.line(epoch, means, best=best))
+            for event in events:
+                self._write(MESSAGES["line.event"].format(message=event.message))
+                if event.stop:
+                    self._write(
+                        MESSAGES["line.stop"].format(detector=event.detector, epoch=event.epoch)
+                    )
+        else:
+            self.pending = (epoch, means, best)
+
+    def flush(self) -> None:
+        """Print the last epoch's line if rate limiting held it back."""
+        if self.pending is not None:
+            epoch, means, best = self.pending
+            self.pending = None
+            self._write(self.line(epoch, means, best=best))
+
+    def line(self, epoch: int, values: dict[str, float], *, best: bool = False) -> str:
+        """One epoch as text: training/validation pairs side by side, ``*`` marks a new best."""
+        parts = [MESSAGES["line.epoch"].format(epoch=epoch)]
+        for name, v in values.items():
+            if name.startswith("val_"):
+                twin = name[4:]
+                if twin not in values:
+                    parts.append(MESSAGES["line.val_only"].format(name=twin, val=v))
+                continue
+            val = values.get("val_" + name)
+            if val is None:
+                parts.append(MESSAGES["line.metric"].format(name=name, value=v))
+            else:
+                parts.append(MESSAGES["line.pair"].format(name=name, train=v, val=val))
+        text = "  ".join(parts)
+        if best:
+            text += MESSAGES["line.best_mark"]
+        return text
+
+    def write(self, text: str) -> None:
+        """Print a free line (a summary)."""
+        self._write(text)
