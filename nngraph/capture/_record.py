@@ -241,8 +241,9 @@ class _Recorder:
         if out.dim() == 3:
             out = out.transpose(1, 2)
         alive = (out.detach() != 0).transpose(0, 1).reshape(out.shape[1], -1).any(dim=1)
-        units = torch.tensor(out.shape[1], device=out.device)
-        self.builder.stats.add_numbers(attrs, "dead", torch.stack([units - alive.sum(), units]))
+        dead = alive.numel() - alive.sum()
+        units = torch.full_like(dead, alive.numel())  # made on the device: no copy, no sync
+        self.builder.stats.add_numbers(attrs, "dead", torch.stack([dead, units]))
 
     # -- backward ---------------------------------------------------------------------------
 

@@ -151,3 +151,13 @@ def test_graph_of_accepts_several_tensors_and_leaves() -> None:
     g = ng.graph_of([b, {"again": b.sum()}, a])
     assert len(g.graph["outputs"]) == 3
     assert graph_classes(g)["AccumulateGrad"] == 1
+
+
+def test_dead_relu_units_are_counted_per_feature() -> None:
+    model = nn.Sequential(nn.Linear(3, 8), nn.ReLU())
+    with torch.no_grad():
+        model[0].bias[:3] = -100.0  # three units can never fire
+        model[0].bias[3:] = 100.0
+    g = ng.trace(model, torch.randn(16, 3), loss=total)
+    (relu,) = ops(g, "relu")
+    assert relu["dead"] == [3, 8]
