@@ -14,13 +14,16 @@ from typing import Any
 from nngraph.capture import graph_of, record, trace
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
+from nngraph.i18n import get_language, set_language
 
 __all__ = [
     "Graph",
     "NNGraphError",
+    "get_language",
     "graph_of",
     "load_ipython_extension",
     "record",
+    "set_language",
     "trace",
     "unload_ipython_extension",
 ]

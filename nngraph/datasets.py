@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 
 __all__ = [
     "Split",
@@ -69,9 +70,7 @@ def _sklearn() -> Any:
     try:
         import sklearn.datasets
     except ImportError:
-        raise NNGraphError(
-            "this data set needs scikit-learn: pip install scikit-learn (or nngraph[demos])"
-        ) from None
+        raise NNGraphError(message("datasets.needs_sklearn")) from None
     return sklearn.datasets
 
 
@@ -84,7 +83,7 @@ def _split(
     names: tuple[str, ...] = (),
 ) -> Split:
     if len(parts) != 3 or abs(sum(parts) - 1) > 1e-6 or min(parts) < 0:
-        raise NNGraphError(f"split must be three fractions adding up to 1, got {parts}")
+        raise NNGraphError(message("datasets.bad_split", got=parts))
     order = np.random.default_rng(seed).permutation(len(x))
     n_train = round(parts[0] * len(x))
     n_val = round(parts[1] * len(x))

@@ -11,6 +11,7 @@ from torch.utils._pytree import tree_flatten
 from nngraph.capture._builder import GraphBuilder, Names, module_table
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
+from nngraph.i18n import message
 
 __all__ = ["graph_of"]
 
@@ -27,10 +28,7 @@ def _names_from(params: Any) -> Names:
         try:
             names.add_mapping(params)
         except (TypeError, ValueError):
-            raise NNGraphError(
-                "params must be an nn.Module, a dict {name: tensor} or (name, tensor) pairs, "
-                f"not {type(params).__name__}; e.g. graph_of(loss, params=model)"
-            ) from None
+            raise NNGraphError(message("capture.bad_params", got=type(params).__name__)) from None
     return names
 
 
@@ -39,10 +37,7 @@ def output_tensors(y: Any, *, who: str) -> list[torch.Tensor]:
     leaves, _ = tree_flatten(y)
     tensors = [t for t in leaves if isinstance(t, torch.Tensor)]
     if not tensors:
-        raise NNGraphError(
-            f"{who} needs a torch.Tensor (or a tuple/list/dict of tensors), "
-            f"got {type(y).__name__}: pass the result of a computation, e.g. {who}(loss)"
-        )
+        raise NNGraphError(message("capture.needs_tensor", call=who, got=type(y).__name__))
     return tensors
 
 
@@ -63,11 +58,7 @@ def graph_of(y: Any, *, params: Any = None) -> Graph:
     """
     tensors = output_tensors(y, who="graph_of")
     if not any(t.grad_fn is not None or t.requires_grad for t in tensors):
-        raise NNGraphError(
-            "this tensor has no autograd history, so it has no graph: did you compute it under "
-            "torch.no_grad() or call .detach()? Compute it with gradients enabled, or use "
-            "ng.record() to see operations that do not track gradients."
-        )
+        raise NNGraphError(message("capture.no_history"))
     builder = GraphBuilder(_names_from(params))
     graph = builder.graph
     graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})

@@ -23,10 +23,10 @@ from torch.autograd.function import Function
 from torch.overrides import TorchFunctionMode
 
 from nngraph.capture._builder import GraphBuilder, Names, new_node, tensor_meta
-from nngraph.capture._graph_of import output_tensors
 from nngraph.capture._scope import ModuleScope
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
+from nngraph.i18n import message
 
 __all__ = ["NNGraphWarning", "Recording", "record", "trace"]
 
@@ -90,7 +90,7 @@ class Recording:
     @property
     def graph(self) -> Graph:
         if self._graph is None:
-            raise NNGraphError("rec.graph is ready when the `with ng.record() as rec:` block ends")
+            raise NNGraphError(message("capture.graph_not_ready"))
         return self._graph
 
 
@@ -151,8 +151,7 @@ class _Recorder:
         except Exception as error:  # never break the user's computation because of us
             self.failed = True
             warnings.warn(
-                f"nngraph stopped recording at `{name}` ({type(error).__name__}: {error}); "
-                "the graph is incomplete, your computation is not affected",
+                message("capture.stopped", op=name, error=f"{type(error).__name__}: {error}"),
                 NNGraphWarning,
                 stacklevel=3,
             )
@@ -351,7 +350,9 @@ def record(model: torch.nn.Module | None = None) -> Iterator[Recording]:
         ['1']
     """
     if model is not None and not isinstance(model, torch.nn.Module):
-        raise NNGraphError(f"record(model) needs a torch.nn.Module, got {type(model).__name__}")
+        raise NNGraphError(
+            message("capture.not_a_module", call="record(model)", got=type(model).__name__)
+        )
     recorder = _Recorder(model)
     recording = Recording(recorder)
     try:
@@ -383,14 +384,10 @@ def trace(
     """
     if not isinstance(model, torch.nn.Module):
         raise NNGraphError(
-            f"trace() needs a torch.nn.Module as its first argument, got {type(model).__name__}; "
-            "for a plain tensor computation use `with ng.record() as rec:` or ng.graph_of(y)"
+            message("capture.not_a_module", call="trace()", got=type(model).__name__)
         )
     if loss is not None and not callable(loss):
-        raise NNGraphError(
-            "loss must be a function of the model's output returning a scalar tensor, "
-            "e.g. loss=lambda y: torch.nn.functional.mse_loss(y, target)"
-        )
+        raise NNGraphError(message("capture.loss_not_callable"))
     saved_grads = {p: p.grad for p in model.parameters()}
     saved_buffers = [(b, b.clone()) for b in model.buffers()]
     for p in saved_grads:
@@ -402,21 +399,12 @@ def trace(
             if loss is not None:
                 value = loss(output)
                 if not isinstance(value, torch.Tensor) or value.numel() != 1:
-                    raise NNGraphError(
-                        "loss(output) must return a tensor with one element (a scalar loss), "
-                        f"got {type(value).__name__}"
-                        + (
-                            f" of shape {tuple(value.shape)}"
-                            if isinstance(value, torch.Tensor)
-                            else ""
-                        )
-                    )
-                output_tensors(value, who="trace")
+                    got = type(value).__name__
+                    if isinstance(value, torch.Tensor):
+                        got += f" {tuple(value.shape)}"
+                    raise NNGraphError(message("capture.loss_not_scalar", got=got))
                 if value.grad_fn is None:
-                    raise NNGraphError(
-                        "the loss has no autograd history: does the model have parameters that "
-                        "require grad, and does the loss use the model's output?"
-                    )
+                    raise NNGraphError(message("capture.loss_no_history"))
                 value.backward()
     finally:
         for p, grad in saved_grads.items():

@@ -1,0 +1,19 @@
+"""Every string a student sees, in one catalog per language (English and Polish).
+
+>>> from nngraph import i18n
+>>> i18n.set_language("pl")
+>>> i18n.message("capture.not_a_module", call="trace()", got="str")[:40]
+'trace() potrzebuje modelu torch.nn.Modul'
+>>> i18n.set_language("en")
+"""
+
+from nngraph.i18n._catalog import (
+    LANGUAGES,
+    get_language,
+    message,
+    messages,
+    on_language_change,
+    set_language,
+)
+
+__all__ = ["LANGUAGES", "get_language", "message", "messages", "on_language_change", "set_language"]

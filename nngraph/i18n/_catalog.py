@@ -1,0 +1,75 @@
+"""Looking messages up in the current language; the catalogs are `en.py` and `pl.py`."""
+
+from __future__ import annotations
+
+import locale
+import os
+from collections.abc import Callable
+
+from nngraph.errors import NNGraphError
+from nngraph.i18n import en, pl
+
+__all__ = ["LANGUAGES", "get_language", "message", "messages", "on_language_change", "set_language"]
+
+LANGUAGES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "pl": pl.MESSAGES}
+_listeners: list[Callable[[str], None]] = []
+
+
+def _language_from_locale() -> str:
+    """`pl` when the environment's locale is Polish (NNGRAPH_LANG, LC_ALL, LC_MESSAGES, LANG)."""
+    for variable in ("NNGRAPH_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(variable, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return "pl" if value.lower().startswith("pl") else "en"
+    code = locale.getlocale()[0] or ""
+    return "pl" if code.lower().startswith("pl") else "en"
+
+
+_current = _language_from_locale()
+
+
+def get_language() -> str:
+    """The language messages are in now: `"en"` or `"pl"`."""
+    return _current
+
+
+def set_language(language: str) -> None:
+    """Switch every message (widgets, detectors, magics, errors) to `"en"` or `"pl"`.
+
+    >>> set_language("pl"); get_language()
+    'pl'
+    >>> set_language("en")
+    """
+    global _current
+    code = str(language).lower().split("_")[0].split("-")[0]
+    if code not in LANGUAGES:
+        raise NNGraphError(
+            message("i18n.unknown_language", got=language, known=", ".join(LANGUAGES))
+        )
+    _current = code
+    for listener in list(_listeners):
+        listener(code)
+
+
+def on_language_change(listener: Callable[[str], None]) -> Callable[[], None]:
+    """Call `listener(language)` after each `set_language`; returns a function that unsubscribes."""
+    _listeners.append(listener)
+    return lambda: _listeners.remove(listener) if listener in _listeners else None
+
+
+def message(key: str, /, **fields: object) -> str:
+    """The message `key` in the current language, with `{fields}` filled in.
+
+    >>> message("capture.graph_not_ready")
+    'rec.graph is ready when the `with ng.record() as rec:` block ends'
+    """
+    text = LANGUAGES[_current].get(key) or en.MESSAGES[key]
+    return text.format(**fields)
+
+
+def messages(prefix: str = "") -> dict[str, str]:
+    """Every message whose key starts with `prefix`, in the current language (for a front-end)."""
+    table = LANGUAGES[_current]
+    return {
+        key: table.get(key) or text for key, text in en.MESSAGES.items() if key.startswith(prefix)
+    }

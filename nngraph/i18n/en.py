@@ -1,0 +1,45 @@
+"""English messages. Keys are `area.name`; `{fields}` are filled in by `message()`."""
+
+MESSAGES: dict[str, str] = {
+    # i18n
+    "i18n.unknown_language": "unknown language {got!r}: choose one of {known}",
+    # capture
+    "capture.needs_tensor": (
+        "{call} needs a torch.Tensor (or a tuple/list/dict of tensors), got {got}: "
+        "pass the result of a computation, e.g. {call}(loss)"
+    ),
+    "capture.no_history": (
+        "this tensor has no autograd history, so it has no graph: did you compute it under "
+        "torch.no_grad() or call .detach()? Compute it with gradients enabled, or use "
+        "ng.record() to see operations that do not track gradients."
+    ),
+    "capture.bad_params": (
+        "params must be an nn.Module, a dict {{name: tensor}} or (name, tensor) pairs, not {got}; "
+        "e.g. graph_of(loss, params=model)"
+    ),
+    "capture.graph_not_ready": "rec.graph is ready when the `with ng.record() as rec:` block ends",
+    "capture.not_a_module": (
+        "{call} needs a torch.nn.Module, got {got}; for a plain tensor computation use "
+        "`with ng.record() as rec:` or ng.graph_of(y)"
+    ),
+    "capture.loss_not_callable": (
+        "loss must be a function of the model's output returning a scalar tensor, "
+        "e.g. loss=lambda y: torch.nn.functional.mse_loss(y, target)"
+    ),
+    "capture.loss_not_scalar": (
+        "loss(output) must return a tensor with one element (a scalar loss), got {got}"
+    ),
+    "capture.loss_no_history": (
+        "the loss has no autograd history: does the model have parameters that require grad, "
+        "and does the loss use the model's output?"
+    ),
+    "capture.stopped": (
+        "nngraph stopped recording at `{op}` ({error}); the graph is incomplete, "
+        "your computation is not affected"
+    ),
+    # datasets
+    "datasets.needs_sklearn": (
+        "this data set needs scikit-learn: pip install scikit-learn (or nngraph[demos])"
+    ),
+    "datasets.bad_split": "split must be three fractions adding up to 1, got {got}",
+}

@@ -1,0 +1,45 @@
+"""Polskie komunikaty. Klucze jak w `en.py`; `{pola}` wypełnia `message()`."""
+
+MESSAGES: dict[str, str] = {
+    # i18n
+    "i18n.unknown_language": "nieznany język {got!r}: wybierz jeden z {known}",
+    # capture
+    "capture.needs_tensor": (
+        "{call} potrzebuje tensora torch.Tensor (albo krotki/listy/słownika tensorów), a dostało "
+        "{got}: przekaż wynik obliczenia, np. {call}(loss)"
+    ),
+    "capture.no_history": (
+        "ten tensor nie ma historii autograd, więc nie ma grafu: czy został policzony w "
+        "torch.no_grad() albo odłączony przez .detach()? Policz go z włączonymi gradientami "
+        "albo użyj ng.record(), żeby zobaczyć operacje bez śledzenia gradientów."
+    ),
+    "capture.bad_params": (
+        "params musi być modelem nn.Module, słownikiem {{nazwa: tensor}} albo parami "
+        "(nazwa, tensor), a nie {got}; np. graph_of(loss, params=model)"
+    ),
+    "capture.graph_not_ready": "rec.graph jest gotowy po zakończeniu bloku `with ng.record() as rec:`",
+    "capture.not_a_module": (
+        "{call} potrzebuje modelu torch.nn.Module, a dostało {got}; dla zwykłych obliczeń na "
+        "tensorach użyj `with ng.record() as rec:` albo ng.graph_of(y)"
+    ),
+    "capture.loss_not_callable": (
+        "loss musi być funkcją wyjścia modelu zwracającą skalarny tensor, "
+        "np. loss=lambda y: torch.nn.functional.mse_loss(y, target)"
+    ),
+    "capture.loss_not_scalar": (
+        "loss(output) musi zwrócić tensor z jednym elementem (skalarną stratę), a zwróciło {got}"
+    ),
+    "capture.loss_no_history": (
+        "strata nie ma historii autograd: czy model ma parametry z requires_grad i czy strata "
+        "korzysta z wyjścia modelu?"
+    ),
+    "capture.stopped": (
+        "nngraph przestał nagrywać przy `{op}` ({error}); graf jest niepełny, "
+        "twoje obliczenia nie zostały zmienione"
+    ),
+    # datasets
+    "datasets.needs_sklearn": (
+        "ten zbiór danych wymaga scikit-learn: pip install scikit-learn (albo nngraph[demos])"
+    ),
+    "datasets.bad_split": "split musi składać się z trzech ułamków o sumie 1, a jest {got}",
+}
