@@ -231,12 +231,15 @@ class Monitor:
         if self._listeners:
             self._queue(step_f, values, new_events)
         if self._printer is not None:
-            if is_eval or not self._any_eval():
+            if is_eval:
                 self._printer.boundary(self.epoch, values, best=improved, events=new_events)
-            else:
+                return
+            if self._evals:
                 self._printer.observe(values)
-                for event in new_events:
-                    self._printer.write(TEXT["line.event"].format(message=event.message))
+            else:
+                self._printer.progress(fmt_step(step_f), values)
+            for event in new_events:
+                self._printer.write(TEXT["line.event"].format(message=event.message))
 
     def _any_eval(self) -> bool:
         return self._evals > 0

@@ -1,8 +1,9 @@
 """The text "view" of a monitor: one compact line per epoch, for a plain script or a terminal.
 
-Lines are printed at epoch boundaries (a log() call with a ``val_`` metric; every call if a run
-logs no validation metric), at most one per ``interval`` seconds, except that the first epoch and
-any epoch with an event are always printed. Training metrics logged per batch are shown as their
+Lines are printed at epoch boundaries (a log() call with a ``val_`` metric), at most one per
+``interval`` seconds, except that the first epoch and any epoch with an event are always printed.
+Until a run logs its first validation metric, a ``step`` line shows progress at most once a
+second. Training metrics logged per batch are shown as their
 mean over the epoch.
 
     >>> p = TextPrinter(interval=0.0)
@@ -24,6 +25,7 @@ __all__ = ["MESSAGES", "TextPrinter"]
 #: Student-visible text, keyed by message id (``str.format`` named fields).
 MESSAGES: dict[str, str] = {
     "line.epoch": "epoch {epoch:>4}",
+    "line.step": "step {step:>5}",
     "line.metric": "{name} {value:.4g}",
     "line.pair": "{name} {train:.4g} / val {val:.4g}",
     "line.val_only": "val_{name} {val:.4g}",
@@ -56,6 +58,7 @@ class TextPrinter:
         self._sums: dict[str, float] = {}
         self._counts: dict[str, int] = {}
         self._last_print = -float("inf")
+        self._started = time.monotonic()
         self._printed_any = False
         self.pending: tuple[int, dict[str, float], bool] | None = None  # last unprinted line
 
@@ -69,6 +72,16 @@ class TextPrinter:
         for name, v in values.items():
             sums[name] = sums.get(name, 0.0) + v
             counts[name] = counts.get(name, 0) + 1
+
+    def progress(self, step: str, values: dict[str, float]) -> None:
+        """A call that is not an epoch boundary, in a run with no validation metric so far:
+        a ``step`` line at most once a second (never for the first second)."""
+        self.observe(values)
+        now = time.monotonic()
+        if now - max(self._last_print, self._started) >= max(self.interval, 1.0):
+            self._last_print = now
+            text = self.line(0, values)
+            self._write(MESSAGES["line.step"].format(step=step) + text[text.index("  ") :])
 
     def boundary(
         self, epoch: int, values: dict[str, float], *, best: bool, events: Iterable[Event]

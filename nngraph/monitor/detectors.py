@@ -689,15 +689,15 @@ def classroom() -> list[Detector]:
     - ``GL(5, stop=False)``: the lecture's signal, as a warning: validation loss 5% above its best
       while training loss keeps falling means "the model has started to memorise". It does not
       stop training, because a small, noisy validation set (Iris: 30 points) often dips again.
-    - ``Gap(1.0, patience=5)``: warning when validation loss stays twice the training loss: the
-      bias-variance lesson in one sentence.
     - ``Patience(20)``: the stop. Robust on noisy curves, explained in one sentence, and paired
       with ``restore_best`` a late stop costs only time, never the best model.
 
-    Prechelt's ``PQ`` and ``UP`` are not in the default set: they need a strip length and are
-    best shown side by side on one curve in a lesson about stopping criteria.
+    Not in the default set: ``Gap``, because a wide gap appears long before validation loss turns
+    (training loss heads to zero while validation loss is still falling), and a warning then
+    would tell a student to stop a run that is still improving; and Prechelt's ``PQ`` and ``UP``,
+    which need a strip length and are best compared side by side in a lesson on stopping rules.
 
         >>> [d.name for d in classroom()]
-        ['Divergence()', 'GL(5)', 'Gap(1)', 'Patience(20)']
+        ['Divergence()', 'GL(5)', 'Patience(20)']
     """
-    return [Divergence(), GL(5.0, stop=False), Gap(1.0, patience=5), Patience(20)]
+    return [Divergence(), GL(5.0, stop=False), Patience(20)]

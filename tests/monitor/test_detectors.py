@@ -1,0 +1,319 @@
+"""Each detector against its published definition, recomputed naively from the whole curve."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from nngraph.errors import NNGraphError
+from nngraph.monitor import Monitor, detectors
+from nngraph.monitor.detectors import GL, PQ, UP, Divergence, Gap, Patience
+
+# ----------------------------------------------------------------------------- references
+# Epochs are 1-based: tr[t - 1] is E_tr(t).
+
+
+def ref_gl(va: list[float], t: int) -> float:
+    return 100 * (va[t - 1] / min(va[:t]) - 1)
+
+
+def ref_pk(tr: list[float], t: int, k: int) -> float:
+    strip = tr[t - k : t]
+    return 1000 * (sum(strip) / (k * min(strip)) - 1)
+
+
+def ref_first_gl(va: list[float], alpha: float) -> int | None:
+    return next((t for t in range(1, len(va) + 1) if ref_gl(va, t) > alpha), None)
+
+
+def ref_first_pq(tr: list[float], va: list[float], alpha: float, k: int) -> int | None:
+    for t in range(k, len(va) + 1, k):
+        gl, pk = ref_gl(va, t), ref_pk(tr, t, k)
+        pq = (math.inf if gl > 0 else 0.0) if pk == 0 else gl / pk
+        if pq > alpha:
+            return t
+    return None
+
+
+def ref_first_up(va: list[float], s: int, k: int) -> int | None:
+    for t in range(k, len(va) + 1, k):
+        ends = [t - i * k for i in range(s + 1)]  # t, t-k, ..., t-s*k
+        if ends[-1] >= 1 and all(va[a - 1] > va[a - k - 1] for a in ends[:-1]):
+            return t
+    return None
+
+
+def ref_first_patience(va: list[float], patience: int, min_delta: float) -> int | None:
+    best, wait = math.inf, 0
+    for t, v in enumerate(va, 1):
+        if v < best - min_delta:
+            best, wait = v, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return t
+    return None
+
+
+def first_event(det: detectors.Detector, tr: list[float] | None, va: list[float]) -> int | None:
+    for t, v in enumerate(va, 1):
+        metrics = {"val_loss": v} if tr is None else {"loss": tr[t - 1], "val_loss": v}
+        if det.update(t, **metrics) is not None:
+            return t
+    return None
+
+
+def overfitting_curve(
+    n: int = 60, turn: int = 20, seed: int = 0
+) -> tuple[list[float], list[float]]:
+    """Training loss falls for ever; validation falls until `turn`, then rises (plus noise)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(1, n + 1)
+    tr = 2.0 / t + 0.05
+    va = 0.4 + 0.002 * (t - turn) ** 2 / 10 + rng.normal(0, 0.01, n)
+    return tr.tolist(), va.tolist()
+
+
+CURVES = [overfitting_curve(seed=s) for s in range(8)] + [
+    (
+        (np.linspace(1, 0.1, 50) + np.random.default_rng(s).normal(0, 0.02, 50)).tolist(),
+        (np.random.default_rng(100 + s).uniform(0.5, 0.7, 50)).tolist(),
+    )
+    for s in range(8)
+]
+
+# ----------------------------------------------------------------------------- GL
+
+
+@pytest.mark.parametrize("alpha", [0, 1, 2, 5, 10])
+@pytest.mark.parametrize("curve", range(len(CURVES)))
+def test_gl_fires_first_where_the_definition_says(alpha: float, curve: int) -> None:
+    tr, va = CURVES[curve]
+    assert first_event(GL(alpha), tr, va) == ref_first_gl(va, alpha)
+
+
+def test_gl_value_is_prechelts_percentage() -> None:
+    gl = GL(1000)
+    for t, v in enumerate([1.0, 0.8, 0.9, 0.85], 1):
+        gl.update(t, val_loss=v)
+        assert gl.value == pytest.approx(ref_gl([1.0, 0.8, 0.9, 0.85], t))
+
+
+def test_gl_explains_overfitting_when_training_kept_falling() -> None:
+    gl = GL(5)
+    tr = [1.0, 0.8, 0.6, 0.5, 0.4]
+    va = [1.0, 0.7, 0.72, 0.74, 0.76]
+    event = next(e for t in range(5) if (e := gl.update(t + 1, loss=tr[t], val_loss=va[t])))
+    assert event.epoch == 4 and event.message_id == "gl.overfit"
+    assert "5.7% above its best (0.7 at epoch 2)" in event.message
+    assert "kept falling for 2 epochs" in event.message
+    assert "memorise" in event.message
+
+
+def test_gl_fires_again_only_after_a_new_best() -> None:
+    gl = GL(5)
+    fired = [gl.update(t, val_loss=v) is not None for t, v in enumerate([1, 1.1, 1.2, 0.5, 0.6], 1)]
+    assert fired == [False, True, False, False, True]
+
+
+# ----------------------------------------------------------------------------- PQ
+
+
+@pytest.mark.parametrize(("alpha", "k"), [(0.5, 5), (0.75, 5), (1, 3), (2, 4), (3, 7)])
+@pytest.mark.parametrize("curve", range(len(CURVES)))
+def test_pq_fires_first_where_the_definition_says(alpha: float, k: int, curve: int) -> None:
+    tr, va = CURVES[curve]
+    assert first_event(PQ(alpha, k), tr, va) == ref_first_pq(tr, va, alpha, k)
+
+
+def test_pq_training_progress_is_per_mille_over_the_strip() -> None:
+    pq = PQ(100, 3)
+    tr = [3.0, 1.2, 1.1, 1.0, 0.99, 0.98]
+    for t, v in enumerate(tr, 1):
+        pq.update(t, loss=v, val_loss=1.0)
+    assert pq.progress == pytest.approx(ref_pk(tr, 6, 3))
+
+
+def test_pq_never_evaluates_a_partial_strip() -> None:
+    # k=4 on 10 epochs: strips end at 4 and 8; epochs 9, 10 must not be judged
+    tr = [1.0] * 3 + [0.9] + [0.8] * 4 + [0.7, 0.7]
+    va = [1.0] * 8 + [5.0, 5.0]
+    assert first_event(PQ(0.5, 4), tr, va) is None
+    assert ref_first_pq(tr, va, 0.5, 4) is None
+
+
+def test_pq_flat_training_strip_with_generalization_loss_is_infinite() -> None:
+    pq = PQ(0.5, 2)
+    assert first_event(pq, [1.0, 1.0, 1.0, 1.0], [1.0, 0.5, 0.6, 0.6]) == 4
+    assert pq.value == math.inf
+
+
+def test_pq_needs_the_training_twin() -> None:
+    assert first_event(PQ(0.1, 1), None, [1.0, 2.0, 3.0]) is None
+
+
+# ----------------------------------------------------------------------------- UP
+
+
+@pytest.mark.parametrize(("s", "k"), [(1, 1), (2, 1), (3, 1), (1, 5), (2, 5), (3, 5), (2, 4)])
+@pytest.mark.parametrize("curve", range(len(CURVES)))
+def test_up_fires_first_where_the_definition_says(s: int, k: int, curve: int) -> None:
+    _, va = CURVES[curve]
+    assert first_event(UP(s, k), None, va) == ref_first_up(va, s, k)
+
+
+def test_up_is_recursive_in_s() -> None:
+    va = [1.0, 0.9, 0.95, 0.97, 0.99, 0.5]
+    assert [first_event(UP(s, 1), None, va) for s in (1, 2, 3, 4)] == [3, 4, 5, None]
+
+
+def test_up_compares_strip_ends_only() -> None:
+    # inside the strips the curve jumps around; the strip ends (2, 4, 6) fall
+    va = [1.0, 0.9, 5.0, 0.8, 5.0, 0.7]
+    assert first_event(UP(1, 2), None, va) is None
+
+
+# ----------------------------------------------------------------------------- Patience
+
+
+@pytest.mark.parametrize(("patience", "min_delta"), [(1, 0), (3, 0), (5, 0.01), (10, 0.001)])
+@pytest.mark.parametrize("curve", range(len(CURVES)))
+def test_patience_matches_keras(patience: int, min_delta: float, curve: int) -> None:
+    _, va = CURVES[curve]
+    det = Patience(patience, min_delta)
+    assert first_event(det, None, va) == ref_first_patience(va, patience, min_delta)
+
+
+def test_patience_relative_and_max_mode() -> None:
+    rel = Patience(2, 0.1, relative=True)  # needs 10% better than the best
+    assert first_event(rel, None, [1.0, 0.95, 0.92, 0.5]) == 3
+    acc = Patience(2, mode="max", metric="val_acc")
+    fired = [acc.update(t, val_acc=v) for t, v in enumerate([0.5, 0.7, 0.69, 0.7], 1)]
+    assert [e is not None for e in fired] == [False, False, False, True]
+    assert "validation accuracy has not improved for 2 epochs" in fired[-1].message  # type: ignore[union-attr]
+
+
+# ----------------------------------------------------------------------------- edge cases
+
+
+@pytest.mark.parametrize(
+    "det", [GL(0), PQ(0, 1), UP(1, 1), Gap(0, patience=1)], ids=lambda d: d.name
+)
+def test_a_flat_curve_raises_nothing(det: detectors.Detector) -> None:
+    assert first_event(det, [0.5] * 30, [0.5] * 30) is None
+
+
+def test_a_flat_curve_runs_out_of_patience() -> None:
+    assert first_event(Patience(4), None, [0.5] * 30) == 5
+
+
+@pytest.mark.parametrize(
+    "det", [GL(5), PQ(0.5, 1), UP(1, 1), Patience(1), Gap(0.5, patience=2)], ids=repr
+)
+def test_a_single_epoch_raises_nothing(det: detectors.Detector) -> None:
+    assert det.update(1, loss=0.3, val_loss=0.9) is None
+    assert det.epoch == 1
+
+
+def test_nan_is_never_a_best_and_never_fires_gl() -> None:
+    gl = GL(5)
+    assert first_event(gl, None, [1.0, math.nan, 0.9, math.nan]) is None
+    assert gl.best == 0.9 and gl.best_epoch == 3
+
+
+def test_nan_counts_as_no_improvement() -> None:
+    assert first_event(Patience(2), None, [1.0, math.nan, math.nan]) == 3
+
+
+def test_divergence_flags_nan_inf_threshold_and_growth() -> None:
+    assert Divergence().update(1, loss=math.inf).message_id == "divergence.nonfinite"  # type: ignore[union-attr]
+    assert Divergence(10).update(1, loss=11.0).message_id == "divergence.threshold"  # type: ignore[union-attr]
+    d = Divergence(factor=5)
+    assert d.update(1, loss=2.0) is None
+    event = d.update(2, loss=10.5)
+    assert event is not None and event.message_id == "divergence.factor"
+    assert "5 times its first value" in event.message
+    assert Divergence().update(1, val_loss=math.nan) is not None
+
+
+def test_gap_needs_patience_in_a_row() -> None:
+    g = Gap(0.5, patience=2)
+    curve = [(1.0, 1.6), (1.0, 1.0), (1.0, 1.6), (1.0, 1.6)]
+    assert first_event(g, [c[0] for c in curve], [c[1] for c in curve]) == 4
+    assert not g.stop
+
+
+def test_gap_absolute_for_accuracy() -> None:
+    g = Gap(0.1, patience=1, relative=False, mode="max", metric="val_acc")
+    assert g.train_metric == "acc"
+    assert g.update(1, acc=0.95, val_acc=0.9) is None
+    assert g.update(2, acc=1.0, val_acc=0.8) is not None
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: GL(-1),
+        lambda: PQ(0.5, 0),
+        lambda: UP(0, 5),
+        lambda: Patience(-1),
+        lambda: Patience(3, min_delta=-0.1),
+        lambda: Patience(3, mode="up"),  # type: ignore[arg-type]
+        lambda: Gap(0.5, patience=0),
+        lambda: Divergence(factor=0),
+    ],
+)
+def test_bad_parameters_are_clear_errors(make: object) -> None:
+    with pytest.raises(NNGraphError):
+        make()  # type: ignore[operator]
+
+
+def test_unknown_metric_type_is_a_clear_error() -> None:
+    with pytest.raises(NNGraphError, match="not a number"):
+        GL(5).update(1, val_loss="low")
+
+
+# ----------------------------------------------------------------------------- per-batch logging
+
+
+def test_batches_do_not_advance_validation_detectors() -> None:
+    """Four batches per epoch: strips count epochs, the training error is the epoch mean."""
+    pq_batches, pq_epochs = PQ(0.5, 2), PQ(0.5, 2)
+    tr, va = overfitting_curve(40, seed=3)
+    step = 0
+    first_b = first_e = None
+    for t in range(1, 41):
+        for _ in range(4):
+            step += 1
+            pq_batches.update(step, loss=tr[t - 1])  # same value each batch: mean == value
+        if pq_batches.update(step, val_loss=va[t - 1]) and first_b is None:
+            first_b = t
+        if pq_epochs.update(t, loss=tr[t - 1], val_loss=va[t - 1]) and first_e is None:
+            first_e = t
+    assert pq_batches.epoch == 40
+    assert first_b == first_e == ref_first_pq(tr, va, 0.5, 2)
+
+
+# ----------------------------------------------------------------------------- classroom default
+
+
+def test_the_classroom_default_warns_then_stops_on_the_lectures_curve() -> None:
+    tr, va = overfitting_curve(80, turn=20, seed=1)
+    mon = Monitor(display=False)
+    stopped_at = None
+    for t in range(1, 81):
+        mon.log(t, loss=tr[t - 1], val_loss=va[t - 1])
+        if mon.should_stop and stopped_at is None:
+            stopped_at = t
+    kinds = [e.detector for e in mon.events]
+    assert kinds[0] == "GL(5)" and not mon.events[0].stop
+    assert "memorise" in mon.events[0].message
+    assert mon.stop_event is not None and mon.stop_event.detector == "Patience(20)"
+    assert mon.best is not None and stopped_at == mon.best.epoch + 20
+    assert [d.name for d in detectors.classroom()] == [
+        "Divergence()",
+        "GL(5)",
+        "Patience(20)",
+    ]

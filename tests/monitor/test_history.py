@@ -1,0 +1,77 @@
+"""Bounded memory: however long the run, the history keeps its extremes and its latest points."""
+
+from __future__ import annotations
+
+import math
+import tracemalloc
+
+import numpy as np
+
+from nngraph.monitor import Monitor
+from nngraph.monitor._history import Series, minmax_downsample
+
+
+def test_a_series_never_outgrows_its_capacity_and_keeps_min_max_and_the_last_points() -> None:
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=50_000)
+    s = Series(capacity=512, keep_last=64)
+    for i, v in enumerate(values):
+        s.append(i, float(v))
+    assert len(s) <= 512 and s.count == 50_000
+    assert s.values.min() == values.min() and s.values.max() == values.max()
+    assert s.steps[-64:].tolist() == list(range(50_000 - 64, 50_000))
+    assert s.values[-64:].tolist() == values[-64:].tolist()
+    assert np.all(np.diff(s.steps) > 0)  # still in step order
+
+
+def test_every_kept_point_is_a_real_logged_point() -> None:
+    s = Series(capacity=64)
+    for i in range(1000):
+        s.append(i, i * 0.5)
+    assert all(v == st * 0.5 for st, v in zip(s.steps, s.values, strict=True))
+
+
+def test_a_nan_survives_compaction() -> None:
+    s = Series(capacity=32)
+    for i in range(500):
+        s.append(i, math.nan if i == 100 else 1.0)
+    assert np.isnan(s.values).sum() == 1
+
+
+def test_downsampling_for_a_view_respects_the_budget() -> None:
+    x = np.arange(100_003.0)
+    y = np.cos(x / 1000) + (x == 777) * 5  # a spike must survive
+    for budget in (10, 100, 1000):
+        xs, ys = minmax_downsample(x, y, budget, keep_last=5)
+        assert len(xs) <= budget
+        assert ys.max() == y.max() and ys.min() == y.min()
+        assert xs[-5:].tolist() == x[-5:].tolist()
+
+
+def test_monitor_memory_stays_flat_over_a_long_run() -> None:
+    mon = Monitor(display=False, max_points=2_000, detectors=[])
+    for i in range(20_000):  # warm up: every series is full and compacting
+        mon.log(i, loss=1.0 / (i + 1), val_loss=0.5, acc=0.9, val_acc=0.8)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for i in range(20_000, 80_000):
+        mon.log(i, loss=1.0 / (i + 1), val_loss=0.5, acc=0.9, val_acc=0.8)
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert grown < 200_000  # bytes: nothing accumulates per logged point
+    assert all(len(s) <= 2_000 for s in mon.series.values())
+    assert mon.history("loss")[0][-1] == 79_999
+
+
+def test_snapshot_is_bounded_and_json_friendly() -> None:
+    import json
+
+    mon = Monitor(display=False)
+    for i in range(5000):
+        mon.log(i, loss=math.nan if i == 10 else 1.0 / (i + 1), val_loss=0.5)
+    snap = mon.snapshot(max_points=200)
+    assert all(len(m["step"]) <= 200 for m in snap["metrics"].values())
+    assert "nan" in snap["metrics"]["loss"]["value"]
+    assert snap["best"]["value"] == 0.5 and snap["pairs"] == {"val_loss": "loss"}
+    assert snap["events"][0]["kind"] == "divergence"
+    json.dumps(snap, allow_nan=False)

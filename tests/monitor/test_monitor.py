@@ -1,0 +1,232 @@
+"""Monitor: what a training loop relies on (log, best, should_stop, events, export, text)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from nngraph.errors import NNGraphError
+from nngraph.monitor import Monitor, detectors
+
+
+def quiet(**kwargs: object) -> Monitor:
+    return Monitor(display=False, **kwargs)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- log() input
+
+
+def test_log_accepts_numbers_numpy_and_tensors() -> None:
+    mon = quiet()
+    mon.log(
+        1, loss=1, val_loss=np.float32(0.5), acc=torch.tensor(0.75), val_acc=torch.tensor([0.5])
+    )
+    assert mon.records() == [{"step": 1, "loss": 1.0, "val_loss": 0.5, "acc": 0.75, "val_acc": 0.5}]
+
+
+def test_log_moves_several_tensors_to_the_host_exactly() -> None:
+    mon = quiet()
+    a, b = torch.tensor(0.1, dtype=torch.float64), torch.tensor(1 / 3)
+    mon.log(1, loss=a, val_loss=b)
+    rec = mon.records()[0]
+    assert rec["loss"] == 0.1 and rec["val_loss"] == b.item()
+
+
+@pytest.mark.parametrize("bad", ["0.5", None, [0.5], torch.ones(3), {"a": 1}])
+def test_a_metric_that_is_not_a_number_is_a_clear_error(bad: object) -> None:
+    with pytest.raises(NNGraphError, match="loss"):
+        quiet().log(1, loss=bad)
+
+
+@pytest.mark.parametrize("step", [math.nan, math.inf, "3", torch.tensor(math.nan)])
+def test_a_non_finite_or_non_numeric_step_is_a_clear_error(step: object) -> None:
+    with pytest.raises(NNGraphError, match="step"):
+        quiet().log(step, loss=0.5)  # type: ignore[arg-type]
+
+
+def test_log_needs_a_metric() -> None:
+    with pytest.raises(NNGraphError, match="at least one metric"):
+        quiet().log(1)
+
+
+def test_steps_default_to_counting_from_one() -> None:
+    mon = quiet()
+    for v in (0.9, 0.8, 0.7):
+        mon.log(loss=v)
+    assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"model": "net"},
+        {"detectors": ["GL"]},
+        {"mode": "low"},
+        {"display": "png"},
+        {"distributed": "yes"},
+    ],
+)
+def test_bad_constructor_arguments_are_clear_errors(kwargs: dict[str, object]) -> None:
+    with pytest.raises(NNGraphError):
+        Monitor(**kwargs)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------- best, events, stop
+
+
+def test_best_tracks_the_monitored_metric_with_its_epoch_and_all_metrics() -> None:
+    mon = quiet()
+    for t, (tr, va) in enumerate([(1.0, 0.9), (0.5, 0.4), (0.2, 0.6)], 1):
+        mon.log(t * 10, loss=tr, val_loss=va)
+    assert mon.best is not None
+    assert (mon.best.step, mon.best.epoch, mon.best.value) == (20, 2, 0.4)
+    assert mon.best.metrics == {"loss": 0.5, "val_loss": 0.4}
+
+
+def test_best_in_max_mode_and_on_another_metric() -> None:
+    mon = quiet(metric="val_acc", mode="max", detectors=[])
+    for t, acc in enumerate([0.5, 0.9, 0.8], 1):
+        mon.log(t, val_acc=acc)
+    assert mon.best is not None and mon.best.value == 0.9
+
+
+def test_should_stop_turns_true_at_the_call_where_a_detector_first_fires() -> None:
+    mon = quiet(detectors=[detectors.Patience(2)])
+    flags = []
+    for t, v in enumerate([1.0, 0.9, 0.95, 0.97, 0.5], 1):
+        mon.log(t, val_loss=v)
+        flags.append(mon.should_stop)
+    assert flags == [False, False, False, True, True]  # stays True
+    assert mon.stop_event is not None and mon.stop_event.epoch == 4
+
+
+def test_warnings_are_events_that_do_not_stop() -> None:
+    mon = quiet(detectors=[detectors.GL(1, stop=False)])
+    for t, v in enumerate([1.0, 1.5], 1):
+        mon.log(t, val_loss=v)
+    assert len(mon.events) == 1 and not mon.should_stop
+
+
+def test_events_carry_an_explanation_and_export_to_json_friendly_dicts() -> None:
+    mon = quiet()
+    mon.log(1, loss=math.nan)
+    (event,) = mon.events
+    assert event.kind == "divergence" and mon.should_stop
+    assert "diverged" in event.message and "learning rate" in event.message
+    assert event.to_dict()["detector"] == "Divergence()"
+
+
+def test_per_batch_logging_counts_epochs_by_validation_calls() -> None:
+    mon = quiet(detectors=[detectors.UP(1, 1)])
+    step = 0
+    for va in (1.0, 0.9, 0.95):
+        for _ in range(5):
+            step += 1
+            mon.log(step, loss=0.5)
+        mon.log(step, val_loss=va)
+    assert mon.epoch == 3
+    assert [e.epoch for e in mon.events] == [3]
+    assert mon.best is not None and mon.best.epoch == 2
+
+
+def test_divergence_in_a_batch_is_stamped_with_the_epoch_in_progress() -> None:
+    mon = quiet()
+    mon.log(1, loss=0.5)
+    mon.log(2, loss=0.4, val_loss=0.6)  # epoch 1 ends
+    mon.log(3, loss=math.inf)  # a batch of epoch 2
+    assert mon.events[-1].epoch == 2
+
+
+def test_the_model_is_never_changed_by_logging() -> None:
+    net = torch.nn.Linear(3, 2)
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    mon = Monitor(model=net, display=False)
+    for t in range(1, 30):
+        mon.log(t, loss=1 / t, val_loss=1 / t)
+    assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())
+    assert not net._forward_hooks and not net._backward_hooks
+
+
+# ----------------------------------------------------------------------------- export
+
+
+def test_records_and_csv_merge_metrics_by_step() -> None:
+    mon = quiet()
+    mon.log(1, loss=0.5)
+    mon.log(2, loss=0.4, val_loss=0.6)
+    assert mon.records() == [{"step": 1, "loss": 0.5}, {"step": 2, "loss": 0.4, "val_loss": 0.6}]
+    rows = list(csv.DictReader(io.StringIO(mon.to_csv())))
+    assert rows == [
+        {"step": "1", "loss": "0.5", "val_loss": ""},
+        {"step": "2", "loss": "0.4", "val_loss": "0.6"},
+    ]
+
+
+def test_to_csv_writes_a_file(tmp_path: object) -> None:
+    mon = quiet()
+    mon.log(1, loss=0.5)
+    path = f"{tmp_path}/run.csv"
+    text = mon.to_csv(path)
+    with open(path, encoding="utf-8") as f:
+        assert f.read() == text
+
+
+def test_pairs_match_val_metrics_with_their_training_twin() -> None:
+    mon = quiet()
+    mon.log(1, loss=1, val_loss=1, acc=0.5, val_acc=0.5, val_f1=0.3, lr=0.1)
+    assert mon.pairs == {"val_loss": "loss", "val_acc": "acc"}
+
+
+# ----------------------------------------------------------------------------- text view
+
+
+def test_a_script_prints_one_compact_line_per_epoch_not_per_batch(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mon = Monitor(display="text", print_interval=0.0, detectors=[])
+    step = 0
+    for epoch in range(1, 4):
+        for b in range(10):
+            step += 1
+            mon.log(step, loss=1.0 / epoch + b * 0.01)
+        mon.log(step, val_loss=1.0 / epoch, val_acc=0.5)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("epoch    1  loss 1.045 / val 1")
+    assert "val_acc 0.5" in lines[0] and lines[0].endswith("*")
+
+
+def test_text_lines_are_rate_limited_but_events_and_the_end_are_shown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mon = Monitor(display="text", print_interval=3600, detectors=[detectors.Patience(3)])
+    for t in range(1, 11):
+        mon.log(t, loss=1 / t, val_loss=1.0 if t > 2 else 2.0 - t)
+    mon.close()
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("epoch    1")  # the first epoch
+    assert any("has not improved for 3 epochs" in line for line in lines)  # the event, epoch 5
+    assert lines[-1].startswith("epoch   10")  # close() prints the last held-back line
+    assert len(lines) < 10
+
+
+def test_display_false_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    mon = quiet()
+    mon.log(1, loss=math.nan)
+    mon.close()
+    assert capsys.readouterr().out == ""
+
+
+def test_summary_names_the_best_epoch_and_the_events() -> None:
+    mon = Monitor(model=torch.nn.Linear(1, 1), display=False, detectors=[detectors.Patience(1)])
+    for t, v in enumerate([0.5, 0.4, 0.45], 1):
+        mon.log(t, val_loss=v)
+    text = mon.summary()
+    assert "best val_loss 0.4 at epoch 2" in text and "restore_best" in text
+    assert "has not improved for 1 epoch " in text

@@ -1,0 +1,122 @@
+"""restore_best puts back the exact bits of the best step's weights, parameters and buffers."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from nngraph.errors import NNGraphError
+from nngraph.monitor import Monitor
+
+
+def small_net() -> torch.nn.Module:
+    torch.manual_seed(0)
+    return torch.nn.Sequential(
+        torch.nn.Linear(4, 8), torch.nn.BatchNorm1d(8), torch.nn.ReLU(), torch.nn.Linear(8, 3)
+    )
+
+
+def train(net: torch.nn.Module, mon: Monitor, val_losses: list[float]) -> dict[int, dict]:
+    """One optimizer step per epoch; returns the exact state after every epoch."""
+    opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    x, y = torch.randn(32, 4), torch.randint(0, 3, (32,))
+    states = {}
+    for epoch, va in enumerate(val_losses, 1):
+        net.train()
+        loss = torch.nn.functional.cross_entropy(net(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        states[epoch] = {k: v.clone() for k, v in net.state_dict().items()}
+        mon.log(epoch, loss=loss, val_loss=va)
+    return states
+
+
+def as_bytes(t: torch.Tensor) -> torch.Tensor:
+    return t.detach().cpu().reshape(-1).view(torch.uint8)
+
+
+def bitwise_equal(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(
+        a[k].dtype == b[k].dtype and torch.equal(as_bytes(a[k]), as_bytes(b[k])) for k in a
+    )
+
+
+def test_restore_best_is_bitwise_for_parameters_and_buffers() -> None:
+    net = small_net()
+    mon = Monitor(model=net, display=False, detectors=[])
+    states = train(net, mon, [0.9, 0.7, 0.5, 0.6, 0.55, 0.8])
+    assert mon.best is not None and mon.best.epoch == 3
+    mon.restore_best(net)
+    assert bitwise_equal(net.state_dict(), states[3])
+    assert net[1].num_batches_tracked.item() == 3  # a buffer, restored too
+
+
+def test_restore_best_into_a_fresh_copy_of_the_architecture() -> None:
+    net = small_net()
+    mon = Monitor(model=net, display=False, detectors=[])
+    states = train(net, mon, [0.5, 0.9])
+    other = small_net()
+    mon.restore_best(other)
+    assert bitwise_equal(other.state_dict(), states[1])
+
+
+def test_the_snapshot_lives_in_host_memory_and_is_not_shared_with_the_model() -> None:
+    net = small_net()
+    mon = Monitor(model=net, display=False, detectors=[])
+    train(net, mon, [0.5])
+    saved = mon._weights.tensors
+    live = net.state_dict()
+    assert all(t.device.type == "cpu" for t in saved.values())
+    assert all(saved[k].data_ptr() != live[k].data_ptr() for k in saved)
+
+
+@pytest.mark.parametrize("bad", ["net", torch.zeros(3)])
+def test_restore_best_needs_a_module(bad: object) -> None:
+    mon = Monitor(model=small_net(), display=False)
+    mon.log(1, val_loss=0.5)
+    with pytest.raises(NNGraphError, match=r"nn\.Module"):
+        mon.restore_best(bad)
+
+
+def test_restore_best_without_a_model_is_a_clear_error() -> None:
+    with pytest.raises(NNGraphError, match="model="):
+        Monitor(display=False).restore_best()
+
+
+def test_a_mismatching_model_is_a_clear_error_and_is_left_untouched() -> None:
+    mon = Monitor(model=small_net(), display=False)
+    mon.log(1, val_loss=0.5)
+    other = torch.nn.Sequential(torch.nn.Linear(4, 9), torch.nn.ReLU(), torch.nn.Linear(9, 3))
+    before = {k: v.clone() for k, v in other.state_dict().items()}
+    with pytest.raises(NNGraphError, match="does not match"):
+        mon.restore_best(other)
+    assert bitwise_equal(other.state_dict(), before)
+
+
+def test_nothing_to_restore_before_the_metric_is_logged() -> None:
+    mon = Monitor(model=small_net(), display=False)
+    mon.log(1, loss=0.5)
+    with pytest.raises(NNGraphError, match="val_loss has not been logged"):
+        mon.restore_best()
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_restore_best_for_a_model_on_the_gpu() -> None:
+    net = small_net().cuda()
+    mon = Monitor(model=net, display=False, detectors=[])
+    x = torch.randn(32, 4, device="cuda")
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    states = {}
+    for epoch, va in enumerate([0.9, 0.4, 0.7], 1):
+        loss = net(x).pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        states[epoch] = {k: v.clone() for k, v in net.state_dict().items()}
+        mon.log(epoch, loss=loss, val_loss=va)
+    assert all(t.device.type == "cpu" for t in mon._weights.tensors.values())
+    mon.restore_best()
+    assert all(v.device.type == "cuda" for v in net.state_dict().values())
+    assert bitwise_equal(net.state_dict(), states[2])
