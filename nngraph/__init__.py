@@ -15,10 +15,16 @@ from nngraph.capture import graph_of, record, trace
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.i18n import get_language, set_language
+from nngraph.monitor import GradientWatch, Monitor, Runs, compare, detectors
 
 __all__ = [
+    "GradientWatch",
     "Graph",
+    "Monitor",
     "NNGraphError",
+    "Runs",
+    "compare",
+    "detectors",
     "get_language",
     "graph_of",
     "load_ipython_extension",

@@ -42,4 +42,27 @@ MESSAGES: dict[str, str] = {
         "this data set needs scikit-learn: pip install scikit-learn (or nngraph[demos])"
     ),
     "datasets.bad_split": "split must be three fractions adding up to 1, got {got}",
+    # magics
+    "magic.help": (
+        "nngraph in one line.\n\n"
+        "  %nngraph EXPR                 the autograd graph of the tensor(s) EXPR evaluates to\n"
+        "  %%nngraph [options]           record the whole cell (forward and backward) and show it\n"
+        "      --depth N                 open modules down to depth N\n"
+        "      --view forward|backward   which pass to draw\n"
+        "      --color-by grad|value|none  colour nodes by gradient or value size\n"
+        "      --model MODEL             name modules relative to MODEL\n"
+        "      -o NAME                   keep the graph in the variable NAME\n"
+        "      -q                        show nothing\n"
+        "  %nngraph monitor [--model M] [--metric val_loss] [-o mon]   start a training monitor\n"
+        "  %nngraph watch MODEL [-o watch]   record per-layer gradient norms every step\n"
+        "  %nngraph lang en|pl           switch the language of nngraph"
+    ),
+    "magic.usage": (
+        "usage: %nngraph EXPR | %%nngraph [--depth N] [--view forward|backward] [-o NAME] [-q] | "
+        "%nngraph monitor | %nngraph watch MODEL | %nngraph lang en|pl (help: %nngraph?)"
+    ),
+    "magic.bad_arguments": "%nngraph: {error} (help: %nngraph?)",
+    "magic.cannot_evaluate": "%nngraph: cannot evaluate {expression!r}: {error}",
+    "magic.nothing_recorded": "%%nngraph: the cell ran no PyTorch operation, so there is no graph to show",
+    "magic.created": "{name} = {what}",
 }

@@ -42,4 +42,27 @@ MESSAGES: dict[str, str] = {
         "ten zbiór danych wymaga scikit-learn: pip install scikit-learn (albo nngraph[demos])"
     ),
     "datasets.bad_split": "split musi składać się z trzech ułamków o sumie 1, a jest {got}",
+    # magics
+    "magic.help": (
+        "nngraph w jednej linijce.\n\n"
+        "  %nngraph WYRAŻENIE            graf autograd tensora (tensorów) z WYRAŻENIA\n"
+        "  %%nngraph [opcje]             nagraj całą komórkę (w przód i wstecz) i pokaż graf\n"
+        "      --depth N                 otwórz moduły do głębokości N\n"
+        "      --view forward|backward   które przejście narysować\n"
+        "      --color-by grad|value|none  koloruj węzły wielkością gradientu lub wartości\n"
+        "      --model MODEL             nazywaj moduły względem MODELU\n"
+        "      -o NAZWA                  zapamiętaj graf w zmiennej NAZWA\n"
+        "      -q                        nic nie pokazuj\n"
+        "  %nngraph monitor [--model M] [--metric val_loss] [-o mon]   uruchom monitor treningu\n"
+        "  %nngraph watch MODEL [-o watch]   zapisuj normy gradientów warstw w każdym kroku\n"
+        "  %nngraph lang en|pl           zmień język nngraph"
+    ),
+    "magic.usage": (
+        "użycie: %nngraph WYRAŻENIE | %%nngraph [--depth N] [--view forward|backward] [-o NAZWA] "
+        "[-q] | %nngraph monitor | %nngraph watch MODEL | %nngraph lang en|pl (pomoc: %nngraph?)"
+    ),
+    "magic.bad_arguments": "%nngraph: {error} (pomoc: %nngraph?)",
+    "magic.cannot_evaluate": "%nngraph: nie da się obliczyć {expression!r}: {error}",
+    "magic.nothing_recorded": "%%nngraph: komórka nie wykonała żadnej operacji PyTorch, więc nie ma grafu",
+    "magic.created": "{name} = {what}",
 }
