@@ -1,0 +1,130 @@
+"""GradientWatch: per-layer gradient norms over time; nothing is ever left on the model."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from nngraph.errors import NNGraphError
+from nngraph.monitor import GradientWatch, Monitor
+
+
+def cnn() -> torch.nn.Module:
+    torch.manual_seed(0)
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(1, 4, 3, padding=1),
+        torch.nn.BatchNorm2d(4),
+        torch.nn.ReLU(),
+        torch.nn.Flatten(),
+        torch.nn.Linear(4 * 8 * 8, 10),
+    )
+
+
+def no_hooks_left(model: torch.nn.Module) -> bool:
+    for m in model.modules():
+        hooks = [m._forward_hooks, m._forward_pre_hooks, m._backward_hooks]
+        hooks += [getattr(m, "_backward_pre_hooks", {})]
+        if any(hooks):
+            return False
+    for p in model.parameters():
+        if p._backward_hooks or getattr(p, "_post_accumulate_grad_hooks", None):
+            return False
+    return True
+
+
+def test_norms_per_layer_match_the_gradients() -> None:
+    net = cnn()
+    with GradientWatch(net) as gw:
+        net(torch.randn(8, 1, 8, 8)).logsumexp(1).mean().backward()
+        norms = gw.step()
+    assert gw.layers == ["0", "1", "4"]
+    for name, module in net.named_children():
+        if name in norms:
+            expected = math.sqrt(sum(p.grad.pow(2).sum().item() for p in module.parameters()))
+            assert norms[name] == pytest.approx(expected, rel=1e-5)
+
+
+def test_history_over_steps_and_a_table() -> None:
+    net = cnn()
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    with GradientWatch(net, optimizer=opt) as gw:
+        for _ in range(5):
+            opt.zero_grad()
+            net(torch.randn(8, 1, 8, 8)).pow(2).mean().backward()
+            opt.step()  # the optimizer hook calls gw.step()
+    steps, norms = gw.history("4")
+    assert steps.tolist() == [1, 2, 3, 4, 5] and (norms > 0).all()
+    assert gw.table().splitlines()[0].split() == ["layer", "last", "min", "max"]
+    assert set(gw.snapshot()["layers"]) == {"0", "1", "4"}
+
+
+def test_nothing_is_left_on_the_model_or_the_optimizer_even_when_training_raises() -> None:
+    net = cnn()
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    with pytest.raises(RuntimeError, match="boom"), GradientWatch(net, optimizer=opt) as gw:
+        assert no_hooks_left(net)  # never any on the model, even while watching
+        net(torch.randn(2, 1, 8, 8)).sum().backward()
+        opt.step()
+        raise RuntimeError("boom")
+    assert gw.steps == 1
+    assert no_hooks_left(net)
+    assert not opt._optimizer_step_pre_hooks
+
+
+def test_parameters_without_a_gradient_are_skipped() -> None:
+    net = cnn()
+    for p in net[0].parameters():
+        p.requires_grad_(False)
+    gw = GradientWatch(net)
+    assert "0" not in gw.layers
+    net(torch.randn(2, 1, 8, 8)).sum().backward()
+    net[1].weight.grad = None
+    norms = gw.step()
+    assert set(norms) == {"1", "4"}
+
+
+def test_vanishing_and_exploding_layers_are_flagged_with_an_explanation() -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Linear(3, 1))
+    mon = Monitor(display=False)
+    gw = GradientWatch(net, monitor=mon, patience=2)
+    for _ in range(3):
+        net[0].weight.grad = torch.full((3, 3), 1e-12)
+        net[0].bias.grad = torch.zeros(3)
+        net[1].weight.grad = torch.ones(1, 3)
+        net[1].bias.grad = torch.ones(1)
+        gw.step()
+    (vanish,) = gw.events
+    assert vanish.message_id == "grad.vanishing" and "layer '0'" in vanish.message
+    assert vanish.step == 2 and not vanish.stop
+    assert mon.events == [vanish]  # also part of the run's story
+    net[1].weight.grad = torch.full((1, 3), 1e6)
+    gw.step()
+    gw.step()
+    assert gw.events[-1].message_id == "grad.exploding"
+    net[1].weight.grad = torch.full((1, 3), math.nan)
+    gw.step()
+    assert gw.events[-1].message_id == "grad.exploding"  # still the same episode
+    assert len(gw.events) == 2
+
+
+def test_bad_input_is_a_clear_error() -> None:
+    with pytest.raises(NNGraphError, match=r"nn\.Module"):
+        GradientWatch("model")
+    with pytest.raises(NNGraphError, match="no trainable"):
+        GradientWatch(torch.nn.ReLU())
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_one_host_transfer_per_step_on_the_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    net = cnn().cuda()
+    gw = GradientWatch(net)
+    net(torch.randn(8, 1, 8, 8, device="cuda")).sum().backward()
+    calls = []
+    original = torch.Tensor.tolist
+    monkeypatch.setattr(torch.Tensor, "tolist", lambda t: calls.append(1) or original(t))
+    monkeypatch.setattr(torch.Tensor, "item", lambda t: pytest.fail("item() is a sync"))
+    gw.step()
+    assert len(calls) == 1
