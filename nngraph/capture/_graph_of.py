@@ -9,6 +9,7 @@ import torch
 from torch.utils._pytree import tree_flatten
 
 from nngraph.capture._builder import GraphBuilder, Names, module_table
+from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.i18n import message
@@ -41,13 +42,14 @@ def output_tensors(y: Any, *, who: str) -> list[torch.Tensor]:
     return tensors
 
 
-def graph_of(y: Any, *, params: Any = None) -> Graph:
+def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
     """The autograd graph reachable from the tensor(s) `y`, as an `ng.Graph`.
 
     Nothing is re-run: the graph autograd already built is walked, so the forward ops have no
     module paths (use `ng.record()` or `ng.trace()` for those). Parameters are named from
     `params` (a model, or a dict of named tensors), and carry the statistics of their value and,
-    after `backward()`, of their `.grad`.
+    after `backward()`, of their `.grad`. With `stats=False` only the structure, names, shapes
+    and dtypes are read (the same work torchviz does), and `value`/`grad` are None.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)
@@ -59,7 +61,7 @@ def graph_of(y: Any, *, params: Any = None) -> Graph:
     tensors = output_tensors(y, who="graph_of")
     if not any(t.grad_fn is not None or t.requires_grad for t in tensors):
         raise NNGraphError(message("capture.no_history"))
-    builder = GraphBuilder(_names_from(params))
+    builder = GraphBuilder(_names_from(params), StatsBatch(enabled=stats))
     graph = builder.graph
     graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})
     if isinstance(params, torch.nn.Module):

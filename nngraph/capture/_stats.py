@@ -128,7 +128,8 @@ class StatsBatch:
     reduced at once on their device. Nothing comes to the host before `flush()`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, enabled: bool = True) -> None:
+        self.enabled = enabled
         self._small: dict[torch.device, list[tuple[_Target, torch.Tensor]]] = defaultdict(list)
         self._large: dict[torch.device, list[tuple[_Target, torch.Tensor]]] = defaultdict(list)
         self._vectors: dict[torch.device, list[tuple[_Target, torch.Tensor]]] = defaultdict(list)
@@ -138,7 +139,7 @@ class StatsBatch:
 
         Unsupported tensors (sparse, meta, empty, nested) give None.
         """
-        if tensor is None or not _summarisable(tensor):
+        if tensor is None or not self.enabled or not _summarisable(tensor):
             target[key] = None
             return
         numel = tensor.numel()
@@ -151,6 +152,8 @@ class StatsBatch:
 
     def add_numbers(self, target: dict[str, Any], key: str, numbers: torch.Tensor) -> None:
         """Queue a small 1-d tensor to be written as `target[key]` (a list of ints)."""
+        if not self.enabled:
+            return
         vector = numbers.detach().reshape(-1)
         self._vectors[numbers.device].append(((target, key, vector.numel()), vector))
 

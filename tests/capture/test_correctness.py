@@ -141,3 +141,15 @@ def test_module_paths_and_parameter_names_follow_named_parameters() -> None:
     assert g.graph["modules"]["4"] == {"type": "Linear", "params": model[4].weight.numel() + 2}
     x = next(d for _, d in g.nodes(data=True) if d["kind"] == "input")
     assert x["name"] == "input" and x["shape"] == [2, 3, 8, 8]
+
+
+def test_graph_of_without_statistics_has_the_same_structure() -> None:
+    model, args, kwargs = make("conv_bn")
+    loss = total(model(*args, **kwargs))
+    loss.backward(retain_graph=True)
+    full, bare = ng.graph_of(loss, params=model), ng.graph_of(loss, params=model, stats=False)
+    assert graph_classes(bare) == graph_classes(full)
+    assert [d["shape"] for _, d in bare.nodes(data=True)] == [
+        d["shape"] for _, d in full.nodes(data=True)
+    ]
+    assert all(d["value"] is None and d["grad"] is None for _, d in bare.nodes(data=True))
