@@ -5,7 +5,7 @@
 
 1. Python-side cost of one ``log()`` with 4 metrics, after 100 ... 100,000 logged points
    (target: under 1 ms and flat), next to livelossplot's ``update()`` + ``send()``.
-2. Memory growth over 1,000,000 logged points (target: under 20 MB).
+2. Memory growth over 1,000,000 log() calls of 4 metrics (target: under 20 MB).
 3. GradientWatch overhead on a ResNet-shaped CNN training step on CPU (target: under 10%),
    next to the hook-based alternative it replaced.
 """
@@ -101,7 +101,9 @@ def livelossplot_cost(n: int, sends: int) -> float | None:
 
 def bench_log(sizes: list[int], quick: bool) -> None:
     print("1. cost of one log() with 4 metrics (Python side)")
-    head = f"{'points':>8}  {'Monitor':>9}  {'+listener':>9}  {'text':>9}  {'livelossplot':>12}  ratio"
+    head = (
+        f"{'points':>8}  {'Monitor':>9}  {'+listener':>9}  {'text':>9}  {'livelossplot':>12}  ratio"
+    )
     print(head)
     for n in sizes:
         calls = 2_000 if quick else 10_000
@@ -121,9 +123,8 @@ def bench_log(sizes: list[int], quick: bool) -> None:
 # ----------------------------------------------------------------------------- 2. memory
 
 
-def bench_memory(points: int) -> None:
-    print(f"2. memory growth over {points:,} logged points (4 metrics per call)")
-    calls = points // 4
+def bench_memory(calls: int) -> None:
+    print(f"2. memory growth over {calls:,} log() calls (4 metrics each: {4 * calls:,} points)")
     mon = Monitor(display=False)
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
@@ -132,7 +133,7 @@ def bench_memory(points: int) -> None:
     grown = tracemalloc.get_traced_memory()[0] - base
     tracemalloc.stop()
     kept = sum(len(s) for s in mon.series.values())
-    print(f"   Monitor: {grown / 2**20:.2f} MB for {points:,} points ({kept:,} kept)")
+    print(f"   Monitor: {grown / 2**20:.2f} MB for {4 * calls:,} points ({kept:,} kept)")
     try:
         from livelossplot import PlotLosses
         from livelossplot.outputs import MatplotlibPlot
@@ -149,8 +150,8 @@ def bench_memory(points: int) -> None:
     per_point = grown_llp / (sample * 4)
     print(
         f"   livelossplot: {grown_llp / 2**20:.1f} MB for {sample * 4:,} points "
-        f"({per_point:.0f} B/point, unbounded: ~{per_point * points / 2**20:.0f} MB at "
-        f"{points:,})\n"
+        f"({per_point:.0f} B/point, unbounded: ~{per_point * 4 * calls / 2**20:.0f} MB at "
+        f"{4 * calls:,})\n"
     )
 
 

@@ -241,9 +241,6 @@ class Monitor:
             for event in new_events:
                 self._printer.write(TEXT["line.event"].format(message=event.message))
 
-    def _any_eval(self) -> bool:
-        return self._evals > 0
-
     def _epoch_in_progress(self, is_eval: bool) -> int:
         if not self._evals:
             return self._calls
@@ -309,9 +306,7 @@ class Monitor:
     @model.setter
     def model(self, model: Any) -> None:
         self._model = None if model is None else check_module(model, "Monitor.model")
-        self._weights = WeightSnapshot()
-        if self._model is not None and self._best is not None:
-            self._weights.capture(self._model)  # from now on: best of what remains
+        self._weights = WeightSnapshot()  # kept again from the next best step on
 
     def restore_best(self, model: Any = None) -> None:
         """Put the exact weights of the best step back into ``model`` (default: the watched one).
