@@ -16,10 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-import threading
-import time
-import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,6 +25,7 @@ from nngraph.monitor import _display
 from nngraph.monitor._common import Event, as_float, as_step, fmt_step, is_tensor, train_twin
 from nngraph.monitor._distributed import Distributed, Reducer, current_rank
 from nngraph.monitor._history import Series
+from nngraph.monitor._listeners import Broadcaster, Listener, Update
 from nngraph.monitor._text import MESSAGES as TEXT
 from nngraph.monitor._text import TextPrinter
 from nngraph.monitor._weights import WeightSnapshot, check_module
@@ -46,8 +44,6 @@ MESSAGES: dict[str, str] = {
     "why.no_metric": "{metric} has not been logged yet",
     "error.display": "display must be 'auto', 'text', 'widget' or False, got {value!r}",
     "error.mode": "mode must be 'min' or 'max', got {value!r}",
-    "error.listener": "add_listener() needs a callable, got {got!r}",
-    "warn.listener": "nngraph: a monitor listener failed ({exc}); it was removed",
 }
 
 Display = Literal["auto", "text", "widget"] | bool | None
@@ -76,33 +72,6 @@ class Best:
             "value": self.value,
             "metrics": dict(self.metrics),
         }
-
-
-@dataclass
-class Update:
-    """What a listener receives: the points logged since the previous update (per metric,
-    steps and values in log order), new events, and the current best.
-
-        >>> u = Update(points={"loss": ([1.0], [0.5])})
-        >>> u.to_dict()["points"]["loss"]
-        {'step': [1.0], 'value': [0.5]}
-    """
-
-    points: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
-    events: list[Event] = field(default_factory=list)
-    best: Best | None = None
-    name: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "points": {k: {"step": s, "value": v} for k, (s, v) in self.points.items()},
-            "events": [e.to_dict() for e in self.events],
-            "best": None if self.best is None else self.best.to_dict(),
-        }
-
-
-Listener = Callable[[Update], Any]
 
 
 class Monitor:
@@ -167,14 +136,7 @@ class Monitor:
         self._distributed = distributed
         self._reducer: Reducer | None = None
         self._reducer_resolved = distributed is False
-        # listeners and their batched, thread-safe buffer
-        self._listeners: list[Listener] = []
-        self._pending: dict[str, tuple[list[float], list[float]]] = {}
-        self._pending_events: list[Event] = []
-        self._lock = threading.Lock()
-        self._flush_lock = threading.RLock()
-        self._last_flush = 0.0
-        self._timer: threading.Timer | None = None
+        self._listeners = Broadcaster(self._make_update, flush_interval)
         # display: only rank 0 draws or prints
         self.view: Any = None
         self._printer: TextPrinter | None = None
@@ -229,7 +191,7 @@ class Monitor:
                 new_events.append(event)
                 self._record(event)
         if self._listeners:
-            self._queue(step_f, values, new_events)
+            self._listeners.queue(step_f, values, new_events)
         if self._printer is not None:
             if is_eval:
                 self._printer.boundary(self.epoch, values, best=improved, events=new_events)
@@ -273,7 +235,7 @@ class Monitor:
         """Add an event from elsewhere (e.g. :class:`GradientWatch`) to this run's story."""
         self._record(event)
         if self._listeners:
-            self._queue(None, {}, [event])
+            self._listeners.queue(None, {}, [event])
         if self._printer is not None:
             self._printer.write(TEXT["line.event"].format(message=event.message))
 
@@ -431,55 +393,18 @@ class Monitor:
             >>> sum(len(u.points.get("loss", ([], []))[0]) for u in got)
             1
         """
-        if not callable(listener):
-            raise NNGraphError(MESSAGES["error.listener"].format(got=listener))
-        self._listeners.append(listener)
-        return listener
+        return self._listeners.add(listener)
 
     def remove_listener(self, listener: Listener) -> None:
         """Stop calling ``listener``."""
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        self._listeners.remove(listener)
 
-    def _queue(self, step: float | None, values: dict[str, float], events: list[Event]) -> None:
-        with self._lock:
-            pending = self._pending
-            for key, v in values.items():
-                entry = pending.get(key)
-                if entry is None:
-                    entry = pending[key] = ([], [])
-                entry[0].append(step)  # type: ignore[arg-type]
-                entry[1].append(v)
-            self._pending_events += events
-            armed = self._timer is not None
-        now = time.monotonic()
-        if events or now - self._last_flush >= self.flush_interval:
-            self.flush()
-        elif not armed:  # trailing flush: the last points arrive even if log() is not called again
-            timer = threading.Timer(self.flush_interval - (now - self._last_flush), self.flush)
-            timer.daemon = True
-            with self._lock:
-                self._timer = timer
-            timer.start()
+    def _make_update(self, points: dict[str, Any], events: list[Event]) -> Update:
+        return Update(points=points, events=events, best=self._best, name=self.name)
 
     def flush(self) -> None:
-        """Send pending points and events to the listeners now; print a held-back text line."""
-        with self._flush_lock:
-            with self._lock:
-                points, self._pending = self._pending, {}
-                events, self._pending_events = self._pending_events, []
-                timer, self._timer = self._timer, None
-                self._last_flush = time.monotonic()
-            if timer is not None and timer is not threading.current_thread():
-                timer.cancel()
-            if points or events:
-                update = Update(points=points, events=events, best=self._best, name=self.name)
-                for listener in list(self._listeners):
-                    try:
-                        listener(update)
-                    except Exception as exc:
-                        self.remove_listener(listener)
-                        warnings.warn(MESSAGES["warn.listener"].format(exc=exc), stacklevel=2)
+        """Send pending points and events to the listeners now."""
+        self._listeners.flush()
 
     def close(self) -> None:
         """Flush everything and print the last held-back line (call at the end of training)."""

@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
 from nngraph.monitor import _display
-from nngraph.monitor._monitor import Display, Listener, Monitor, Update
+from nngraph.monitor._listeners import Listener, Update
+from nngraph.monitor._monitor import Display, Monitor
 
 __all__ = ["MESSAGES", "Runs", "compare"]
 

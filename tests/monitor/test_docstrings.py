@@ -17,7 +17,12 @@ MODULES = [
     "nngraph.monitor._distributed",
     "nngraph.monitor._gradwatch",
     "nngraph.monitor._runs",
+    "nngraph.monitor._listeners",
     "nngraph.monitor.detectors",
+    "nngraph.monitor._detector",
+    "nngraph.monitor._prechelt",
+    "nngraph.monitor._practical",
+    "nngraph.integrations.lightning",
 ]
 
 

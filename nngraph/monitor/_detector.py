@@ -1,0 +1,159 @@
+"""The ``Detector`` base class every detector builds on (see :mod:`nngraph.monitor.detectors`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, ClassVar, cast
+
+from nngraph.errors import NNGraphError
+from nngraph.monitor._common import Event, as_float, as_step, nice_name, train_twin
+
+__all__ = ["KEEP", "MESSAGES", "Check", "Detector"]
+
+#: Student-visible messages, keyed by message id (``str.format`` named fields).
+MESSAGES: dict[str, str] = {
+    "error.positive": "{what} must be a positive number, got {value!r}",
+    "error.nonnegative": "{what} must be zero or more, got {value!r}",
+    "error.mode": "mode must be 'min' or 'max', got {value!r}",
+}
+
+KEEP = object()  # "no decision at this epoch": a strip-based criterion between strip ends
+Check = tuple[str, dict[str, Any]] | None | object
+
+
+def _positive(what: str, value: float) -> float:
+    if not (isinstance(value, int | float) and value > 0 and math.isfinite(value)):
+        raise NNGraphError(MESSAGES["error.positive"].format(what=what, value=value))
+    return value
+
+
+def _nonnegative(what: str, value: float) -> float:
+    if not (isinstance(value, int | float) and value >= 0 and math.isfinite(value)):
+        raise NNGraphError(MESSAGES["error.nonnegative"].format(what=what, value=value))
+    return value
+
+
+def _count(what: str, value: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise NNGraphError(MESSAGES["error.positive"].format(what=what + " (an int)", value=value))
+    return value
+
+
+class Detector:
+    """Base class: feeds one watched metric (and its training twin) to :meth:`_check`.
+
+    Subclasses implement ``_reset()`` and ``_check(value, train)``, which returns ``None`` (the
+    condition is false), ``(message_id, fields)`` (it is true) or ``KEEP`` (no decision at this
+    epoch). ``value`` is the current statistic (GL, PQ, wait, ...) for a display.
+
+        >>> from nngraph.monitor.detectors import Patience
+        >>> p = Patience(1)
+        >>> [p.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.9, 0.95], 1)]
+        [False, False, True]
+    """
+
+    kind: ClassVar[str] = "overfitting"
+    messages: ClassVar[dict[str, str]] = MESSAGES  # each subclass points to its own catalog
+
+    def __init__(
+        self, *, metric: str = "val_loss", train_metric: str | None = None, stop: bool = True
+    ) -> None:
+        self.metric = metric
+        self.train_metric = train_metric if train_metric is not None else train_twin(metric)
+        self.stop = stop
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything seen so far (start a new run)."""
+        self.epoch = 0  # evaluations seen: the first is epoch 1
+        self.active = False  # the condition holds now
+        self.fired = False  # it held at least once
+        self.events: list[Event] = []
+        self.value = math.nan
+        self.best = math.inf
+        self.best_epoch = 0
+        self._train_sum = 0.0
+        self._train_n = 0
+        self._step = 0.0
+        self._reset()
+
+    def _reset(self) -> None:
+        pass
+
+    @property
+    def name(self) -> str:
+        """A short label such as ``GL(5)``."""
+        return repr(self)
+
+    def _args(self) -> list[str]:
+        return []
+
+    def __repr__(self) -> str:
+        args = self._args()
+        if self.metric != "val_loss":
+            args.append(f"metric={self.metric!r}")
+        return f"{type(self).__name__}({', '.join(args)})"
+
+    def update(self, step: float | None = None, /, **metrics: Any) -> Event | None:
+        """Feed one log line; returns the new :class:`Event`, if this call raised one.
+
+        >>> from nngraph.monitor.detectors import GL
+        >>> gl = GL(10)
+        >>> gl.update(1, val_loss=1.0) is None, gl.update(2, val_loss=1.2) is not None
+        (True, True)
+        """
+        clean = {name: as_float(v, name) for name, v in metrics.items()}
+        return self.feed(self._step + 1 if step is None else as_step(step), clean)
+
+    def feed(self, step: float, metrics: Mapping[str, float]) -> Event | None:
+        """:meth:`update` for values that are already floats (the Monitor's fast path)."""
+        self._step = step
+        train = metrics.get(self.train_metric) if self.train_metric else None
+        value = metrics.get(self.metric)
+        if value is None:
+            if train is not None:
+                self._train_sum += train
+                self._train_n += 1
+            return None
+        if train is None and self._train_n:
+            train = self._train_sum / self._train_n
+        self._train_sum, self._train_n = 0.0, 0
+        self.epoch += 1
+        found = self._check(value, train)
+        if found is KEEP:
+            return None
+        if found is None:
+            self.active = False
+            return None
+        if self.active:
+            return None
+        self.active = self.fired = True
+        message_id, fields = cast("tuple[str, dict[str, Any]]", found)
+        return self._emit(step, message_id, fields)
+
+    def _emit(self, step: float, message_id: str, fields: dict[str, Any]) -> Event:
+        shown = {"metric": nice_name(self.metric), **fields}
+        if self.train_metric:
+            shown.setdefault("train", nice_name(self.train_metric))
+        values = {k: v for k, v in fields.items() if isinstance(v, int | float)}
+        event = Event(
+            step=step,
+            epoch=self.epoch,
+            detector=self.name,
+            kind=self.kind,
+            message_id=message_id,
+            message=self.messages[message_id].format(**shown),
+            stop=self.stop,
+            values=values,
+        )
+        self.events.append(event)
+        return event
+
+    def _track_best(self, value: float) -> None:
+        if value < self.best:  # NaN never improves
+            self.best = value
+            self.best_epoch = self.epoch
+
+    def _check(self, value: float, train: float | None) -> Check:
+        raise NotImplementedError

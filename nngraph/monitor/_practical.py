@@ -1,0 +1,276 @@
+"""The detectors practitioners use: ``Patience`` (Keras-style), ``Divergence``, ``Gap``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from nngraph.errors import NNGraphError
+from nngraph.monitor._common import Event, epochs, fmt_step
+from nngraph.monitor._detector import MESSAGES as BASE_MESSAGES
+from nngraph.monitor._detector import Check, Detector, _count, _nonnegative, _positive
+
+__all__ = ["MESSAGES", "Divergence", "Gap", "Patience"]
+
+#: Student-visible explanations, keyed by message id (``str.format`` named fields).
+MESSAGES: dict[str, str] = {
+    "patience.fire": (
+        "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}): more "
+        "training is unlikely to help."
+    ),
+    "divergence.nonfinite": (
+        "{metric} became {value} at step {step}: training has diverged (the numbers overflowed). "
+        "Lower the learning rate, check the data for NaN, or clip the gradients."
+    ),
+    "divergence.threshold": (
+        "{metric} is {value:.4g} at step {step}, above the limit {threshold:.4g}: training is "
+        "blowing up. Lower the learning rate."
+    ),
+    "divergence.factor": (
+        "{metric} is {value:.4g} at step {step}, {ratio:.0f} times its first value "
+        "({first:.4g}): training is blowing up. Lower the learning rate."
+    ),
+    "gap.relative": (
+        "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {pct:.0f}% apart for "
+        "{since}: the model does much better on the data it trains on than on new data (high "
+        "variance). More data, a smaller model or regularisation narrow this gap."
+    ),
+    "gap.absolute": (
+        "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {threshold:.4g} apart "
+        "for {since}: the model does much better on the data it trains on than on new data (high "
+        "variance). More data, a smaller model or regularisation narrow this gap."
+    ),
+}
+
+
+class Patience(Detector):
+    """Keras-style early stopping: fires after ``patience`` epochs without an improvement.
+
+    An improvement means ``value < best - min_delta`` (``mode="min"``) or ``value > best +
+    min_delta`` (``mode="max"``); with ``relative=True``, ``min_delta`` is a fraction of ``|best|``.
+    Smaller changes do not count and do not move ``best`` (as in Keras and Lightning).
+
+        >>> p = Patience(2, min_delta=0.01)
+        >>> [p.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.995, 0.992], 1)]
+        [False, False, True]
+    """
+
+    messages = MESSAGES
+
+    def __init__(
+        self,
+        patience: int = 10,
+        min_delta: float = 0.0,
+        relative: bool = False,
+        *,
+        mode: Literal["min", "max"] = "min",
+        metric: str = "val_loss",
+        stop: bool = True,
+    ) -> None:
+        if not isinstance(patience, int) or isinstance(patience, bool) or patience < 0:
+            raise NNGraphError(
+                BASE_MESSAGES["error.nonnegative"].format(what="patience", value=patience)
+            )
+        if mode not in ("min", "max"):
+            raise NNGraphError(BASE_MESSAGES["error.mode"].format(value=mode))
+        self.patience = patience
+        self.min_delta = _nonnegative("min_delta", min_delta)
+        self.relative = relative
+        self.mode = mode
+        super().__init__(metric=metric, train_metric="", stop=stop)
+
+    def _args(self) -> list[str]:
+        args = [str(self.patience)]
+        if self.min_delta:
+            args.append(f"min_delta={self.min_delta:g}")
+        if self.relative:
+            args.append("relative=True")
+        if self.mode != "min":
+            args.append(f"mode={self.mode!r}")
+        return args
+
+    def _reset(self) -> None:
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self.wait = 0  # epochs without improvement (as Keras calls it)
+        self.value = 0
+
+    def improved(self, value: float) -> bool:
+        """Would ``value`` count as an improvement over the best so far?"""
+        delta = self.min_delta
+        if self.relative:
+            delta = delta * abs(self.best) if math.isfinite(self.best) else 0.0
+        if self.mode == "min":
+            return value < self.best - delta
+        return value > self.best + delta
+
+    def _check(self, value: float, train: float | None) -> Check:
+        if self.improved(value):
+            self.best, self.best_epoch, self.wait = value, self.epoch, 0
+            self.value = 0
+            return None
+        self.wait += 1
+        self.value = self.wait
+        if self.wait < self.patience:
+            return None
+        return "patience.fire", {
+            "wait": self.wait,
+            "since": epochs(self.wait),
+            "best": self.best,
+            "best_epoch": self.best_epoch,
+            "patience": self.patience,
+        }
+
+
+class Divergence(Detector):
+    """Fires when a watched metric becomes NaN or Inf, exceeds ``threshold``, or grows above
+    ``factor`` times its first value. Checked at every call that logs it (per batch too).
+
+        >>> d = Divergence(threshold=100)
+        >>> d.update(1, loss=2.3) is None, d.update(2, loss=float("nan")).message_id
+        (True, 'divergence.nonfinite')
+    """
+
+    messages = MESSAGES
+
+    kind = "divergence"
+
+    def __init__(
+        self,
+        threshold: float | None = None,
+        *,
+        factor: float | None = None,
+        metrics: tuple[str, ...] = ("loss", "val_loss"),
+        stop: bool = True,
+    ) -> None:
+        self.threshold = threshold
+        self.factor = None if factor is None else _positive("Divergence factor", factor)
+        self.metrics = tuple(metrics)
+        super().__init__(
+            metric=self.metrics[0] if self.metrics else "loss", train_metric="", stop=stop
+        )
+
+    def _args(self) -> list[str]:
+        args = [] if self.threshold is None else [f"{self.threshold:g}"]
+        if self.factor is not None:
+            args.append(f"factor={self.factor:g}")
+        return args
+
+    def __repr__(self) -> str:
+        args = self._args()
+        if self.metrics != ("loss", "val_loss"):
+            args.append(f"metrics={self.metrics!r}")
+        return f"Divergence({', '.join(args)})"
+
+    def _reset(self) -> None:
+        self._first: dict[str, float] = {}
+        self._active: dict[str, bool] = {}
+
+    def feed(self, step: float, metrics: Mapping[str, float]) -> Event | None:
+        self._step = step
+        seen = [(name, metrics[name]) for name in self.metrics if name in metrics]
+        if not seen:
+            return None
+        self.epoch += 1
+        event = None
+        for name, value in seen:
+            found = self._check_one(name, value, step)
+            if found is None:
+                self._active[name] = False
+            elif not self._active.get(name):
+                self._active[name] = self.active = self.fired = True
+                self.metric = name
+                event = event or self._emit(step, *found)
+        self.active = any(self._active.values())
+        return event
+
+    def _check_one(self, name: str, value: float, step: float) -> tuple[str, dict[str, Any]] | None:
+        first = self._first.setdefault(name, value)
+        where = fmt_step(step)
+        if not math.isfinite(value):
+            return "divergence.nonfinite", {"value": str(value), "step": where}
+        if self.threshold is not None and value > self.threshold:
+            return "divergence.threshold", {
+                "value": value,
+                "threshold": self.threshold,
+                "step": where,
+            }
+        if self.factor is not None and math.isfinite(first) and first > 0:
+            ratio = value / first
+            if ratio > self.factor:
+                return "divergence.factor", {
+                    "value": value,
+                    "first": first,
+                    "ratio": ratio,
+                    "step": where,
+                }
+        return None
+
+
+class Gap(Detector):
+    """Fires when validation and training differ by more than ``threshold`` for ``patience``
+    evaluations in a row: the model fits its training data much better than new data.
+
+    With ``relative=True`` (default) the gap is ``|val - train| / |train|`` (1.0 = 100%), else the
+    plain difference (e.g. accuracy points). Only a gap in the bad direction counts (validation
+    worse). A warning, not a reason to stop (``stop=False``).
+
+        >>> g = Gap(threshold=0.5, patience=2)
+        >>> curve = [(1.0, 1.1), (0.5, 0.8), (0.3, 0.6)]
+        >>> [g.update(e, loss=t, val_loss=v) is not None for e, (t, v) in enumerate(curve, 1)]
+        [False, False, True]
+    """
+
+    messages = MESSAGES
+
+    kind = "gap"
+
+    def __init__(
+        self,
+        threshold: float = 1.0,
+        *,
+        patience: int = 5,
+        relative: bool = True,
+        mode: Literal["min", "max"] = "min",
+        metric: str = "val_loss",
+        train_metric: str | None = None,
+        stop: bool = False,
+    ) -> None:
+        if mode not in ("min", "max"):
+            raise NNGraphError(BASE_MESSAGES["error.mode"].format(value=mode))
+        self.threshold = _nonnegative("Gap threshold", threshold)
+        self.patience = _count("Gap patience", patience)
+        self.relative = relative
+        self.mode = mode
+        super().__init__(metric=metric, train_metric=train_metric, stop=stop)
+
+    def _args(self) -> list[str]:
+        return [f"{self.threshold:g}"]
+
+    def _reset(self) -> None:
+        self._run = 0
+
+    def _check(self, value: float, train: float | None) -> Check:
+        if train is None:
+            return None
+        diff = value - train if self.mode == "min" else train - value
+        if not self.relative:
+            self.value = diff
+        elif train != 0:
+            self.value = diff / abs(train)
+        else:
+            self.value = math.inf if diff > 0 else 0.0
+        self._run = self._run + 1 if self.value > self.threshold else 0
+        if self._run < self.patience:
+            return None
+        fields: dict[str, Any] = {
+            "val": value,
+            "tr": train,
+            "gap": self.value,
+            "threshold": self.threshold,
+            "since": epochs(self._run),
+        }
+        if self.relative:
+            fields["pct"] = 100 * self.threshold
+            return "gap.relative", fields
+        return "gap.absolute", fields

@@ -1,0 +1,245 @@
+"""Prechelt's stopping criteria, exactly as published in "Early Stopping - But When?" (1998).
+
+- ``GL(alpha)``: ``GL(t) = 100 * (E_va(t) / E_opt(t) - 1)``; fires when ``GL(t) > alpha``.
+- ``PQ(alpha, k)``: at strip ends (``t`` a multiple of ``k``), ``GL(t) / P_k(t) > alpha`` with
+  ``P_k(t) = 1000 * (sum(E_tr over the strip) / (k * min(E_tr over the strip)) - 1)``.
+- ``UP(s, k)``: the validation error rose at ``s`` successive strip ends.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from nngraph.monitor._common import epochs
+from nngraph.monitor._detector import KEEP, Check, Detector, _count, _nonnegative
+
+__all__ = ["GL", "MESSAGES", "PQ", "UP", "generalization_loss", "training_progress"]
+
+#: Student-visible explanations, keyed by message id (``str.format`` named fields).
+MESSAGES: dict[str, str] = {
+    "gl.overfit": (
+        "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
+        "kept falling for {since}: the model has started to memorise the training data. "
+        "Stop here, or keep the best weights (restore_best)."
+    ),
+    "gl.stalled": (
+        "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
+        "has not fallen since then either: training has stalled or become unstable "
+        "(try a smaller learning rate)."
+    ),
+    "gl.plain": (
+        "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}): the model is "
+        "getting worse on data it does not train on."
+    ),
+    "pq.fire": (
+        "{metric} is {gl:.1f}% above its best while {train} improved only {progress:.3g}‰ over "
+        "the last {since} (quotient {pq:.3g} > {alpha:g}): each epoch now costs more on new data "
+        "than it gains on training data, so the model has started to memorise."
+    ),
+    "up.fire": (
+        "{metric} rose at the end of {s} successive strips of {strip} ({trail}): the model keeps "
+        "getting worse on new data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
+    ),
+}
+
+
+def generalization_loss(e_va: float, e_opt: float) -> float:
+    """Prechelt's ``GL = 100 * (E_va / E_opt - 1)``, in percent.
+
+    For ``E_opt <= 0`` (not a published case: errors are positive) it uses
+    ``100 * (E_va - E_opt) / |E_opt|``, which equals the formula whenever ``E_opt > 0``.
+
+        >>> generalization_loss(1.1, 1.0)  # doctest: +ELLIPSIS
+        10.00...
+    """
+    if math.isnan(e_va) or not math.isfinite(e_opt):
+        return math.nan
+    if e_opt > 0:
+        return 100.0 * (e_va / e_opt - 1.0)
+    if e_opt == 0:
+        return 0.0 if e_va == 0 else math.inf
+    return 100.0 * (e_va - e_opt) / -e_opt
+
+
+def training_progress(strip: list[float]) -> float:
+    """Prechelt's ``P_k = 1000 * (sum(strip) / (k * min(strip)) - 1)``, in per mille.
+
+    >>> training_progress([1.0, 1.0, 1.0])
+    0.0
+    >>> round(training_progress([1.2, 1.1, 1.0]), 6)
+    100.0
+    """
+    if not strip or any(math.isnan(v) for v in strip):
+        return math.nan
+    low = min(strip)
+    mean = sum(strip) / len(strip)
+    if low > 0:
+        return 1000.0 * (mean / low - 1.0)
+    if low == 0:
+        return 0.0 if mean == 0 else math.inf
+    return 1000.0 * (mean - low) / -low
+
+
+class GL(Detector):
+    """Prechelt's generalization loss: fires when ``100 * (E_va / E_opt - 1) > alpha``.
+
+    >>> gl = GL(alpha=5)
+    >>> [gl.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.8, 0.83, 0.85], 1)]
+    [False, False, False, True]
+    >>> round(gl.value, 2)  # percent above the best
+    6.25
+    """
+
+    messages = MESSAGES
+
+    def __init__(
+        self,
+        alpha: float = 5.0,
+        *,
+        metric: str = "val_loss",
+        train_metric: str | None = None,
+        stop: bool = True,
+    ) -> None:
+        self.alpha = _nonnegative("GL alpha", alpha)
+        super().__init__(metric=metric, train_metric=train_metric, stop=stop)
+
+    def _args(self) -> list[str]:
+        return [f"{self.alpha:g}"]
+
+    def _reset(self) -> None:
+        self.train_at_best: float | None = None
+
+    def _check(self, value: float, train: float | None) -> Check:
+        if value < self.best:
+            self.train_at_best = train
+        self._track_best(value)
+        self.value = generalization_loss(value, self.best)
+        if not self.value > self.alpha:
+            return None
+        since = self.epoch - self.best_epoch
+        fields: dict[str, Any] = {
+            "gl": self.value,
+            "alpha": self.alpha,
+            "best": self.best,
+            "best_epoch": self.best_epoch,
+            "since": epochs(since),
+        }
+        if train is None or self.train_at_best is None:
+            return "gl.plain", fields
+        fields["train_value"] = train
+        return ("gl.overfit" if train < self.train_at_best else "gl.stalled"), fields
+
+
+class PQ(Detector):
+    """Prechelt's progress quotient: at each strip end, fires when ``GL / P_k > alpha``.
+
+    ``P_k`` is the training progress over the last strip of ``k`` epochs (per mille); a flat
+    training strip (``P_k = 0``) with any generalization loss gives an infinite quotient.
+
+        >>> pq = PQ(alpha=0.5, k=2)
+        >>> curve = [(1.0, 1.0), (0.9, 0.9), (0.89, 0.95), (0.88, 0.99)]
+        >>> [pq.update(e, loss=t, val_loss=v) is not None for e, (t, v) in enumerate(curve, 1)]
+        [False, False, False, True]
+    """
+
+    messages = MESSAGES
+
+    def __init__(
+        self,
+        alpha: float = 0.5,
+        k: int = 5,
+        *,
+        metric: str = "val_loss",
+        train_metric: str | None = None,
+        stop: bool = True,
+    ) -> None:
+        self.alpha = _nonnegative("PQ alpha", alpha)
+        self.k = _count("PQ strip length k", k)
+        super().__init__(metric=metric, train_metric=train_metric, stop=stop)
+
+    def _args(self) -> list[str]:
+        return [f"{self.alpha:g}", str(self.k)]
+
+    def _reset(self) -> None:
+        self._strip: list[float] = []
+        self.gl = math.nan
+        self.progress = math.nan
+
+    def _check(self, value: float, train: float | None) -> Check:
+        self._track_best(value)
+        self._strip.append(math.nan if train is None else train)
+        if self.epoch % self.k:
+            return KEEP
+        strip, self._strip = self._strip, []
+        self.gl = generalization_loss(value, self.best)
+        self.progress = training_progress(strip)
+        if math.isnan(self.gl) or math.isnan(self.progress):
+            self.value = math.nan
+        elif self.progress == 0:  # training has stopped improving at all
+            self.value = math.inf if self.gl > 0 else 0.0
+        elif math.isinf(self.progress):
+            self.value = 0.0
+        else:
+            self.value = self.gl / self.progress
+        if not self.value > self.alpha:
+            return None
+        return "pq.fire", {
+            "gl": self.gl,
+            "progress": self.progress,
+            "pq": self.value,
+            "alpha": self.alpha,
+            "since": epochs(self.k),
+            "k": self.k,
+        }
+
+
+class UP(Detector):
+    """Prechelt's ``UP_s``: fires when the validation error rose at ``s`` successive strip ends.
+
+    Strip ends are the epochs ``k, 2k, 3k, ...``; the first strip end has nothing to compare with.
+
+        >>> up = UP(s=2, k=1)
+        >>> [up.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.9, 0.95, 0.97], 1)]
+        [False, False, False, True]
+    """
+
+    messages = MESSAGES
+
+    def __init__(
+        self, s: int = 3, k: int = 5, *, metric: str = "val_loss", stop: bool = True
+    ) -> None:
+        self.s = _count("UP s (successive strips)", s)
+        self.k = _count("UP strip length k", k)
+        super().__init__(metric=metric, train_metric="", stop=stop)
+
+    def _args(self) -> list[str]:
+        return [str(self.s), str(self.k)]
+
+    def _reset(self) -> None:
+        self._trail: list[float] = []  # strip-end values since the last strip end that did not rise
+        self.rises = 0  # successive strip ends with a rise
+        self.value = 0
+
+    def _check(self, value: float, train: float | None) -> Check:
+        self._track_best(value)
+        if self.epoch % self.k:
+            return KEEP
+        if self._trail and value > self._trail[-1]:
+            self.rises += 1
+            self._trail = [*self._trail[-self.s :], value]
+        else:
+            self.rises = 0
+            self._trail = [value]
+        self.value = self.rises
+        if self.rises < self.s:
+            return None
+        trail = " -> ".join(f"{v:.4g}" for v in self._trail[-(self.s + 1) :])
+        return "up.fire", {
+            "s": self.s,
+            "k": self.k,
+            "strip": epochs(self.k),
+            "trail": trail,
+            "best": self.best,
+            "best_epoch": self.best_epoch,
+        }
