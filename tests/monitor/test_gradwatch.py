@@ -116,15 +116,17 @@ def test_bad_input_is_a_clear_error() -> None:
         GradientWatch(torch.nn.ReLU())
 
 
-@pytest.mark.cuda
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
-def test_one_host_transfer_per_step_on_the_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
-    net = cnn().cuda()
+CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+
+
+@pytest.mark.parametrize("device", ["cpu", pytest.param("cuda", marks=[pytest.mark.cuda, CUDA])])
+def test_one_host_transfer_per_step(device: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    net = cnn().to(device)
     gw = GradientWatch(net)
-    net(torch.randn(8, 1, 8, 8, device="cuda")).sum().backward()
+    net(torch.randn(8, 1, 8, 8, device=device)).sum().backward()
     calls = []
     original = torch.Tensor.tolist
     monkeypatch.setattr(torch.Tensor, "tolist", lambda t: calls.append(1) or original(t))
     monkeypatch.setattr(torch.Tensor, "item", lambda t: pytest.fail("item() is a sync"))
-    gw.step()
-    assert len(calls) == 1
+    norms = gw.step()
+    assert len(calls) == 1 and set(norms) == {"0", "1", "4"}
