@@ -2,10 +2,215 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import networkx as nx
 
 __all__ = ["Graph"]
 
 
-class Graph(nx.DiGraph):  # type: ignore[type-arg]
-    """A captured computational graph; every networkx algorithm works on it."""
+class Graph(nx.DiGraph):
+    """A captured computational graph; every networkx algorithm works on it.
+
+    Nodes carry the attributes of docs/schema.md; edges follow the data forward
+    (inputs and parameters -> ops -> outputs).
+
+        >>> import networkx as nx
+        >>> g = Graph()
+        >>> g.add_edge("n0", "n1")
+        >>> nx.is_directed_acyclic_graph(g)
+        True
+    """
+
+    #: block signatures of folded module boxes, kept for `fold_repeats` (not exported)
+    _signatures: dict[Any, Any] | None = None
+
+    # -- structure -----------------------------------------------------------------------
+
+    def collapse(self, depth: int = 1, *, fold_repeats: bool = True) -> Graph:
+        """A new graph with modules folded to one node (kind ``"module"``) each.
+
+        ``depth`` is how many levels of modules stay open: every node whose module path has
+        more than ``depth`` parts folds into its ancestor module ``depth + 1`` levels down.
+        ``depth=0`` draws each top-level child of the model as one box; ``depth=1`` opens
+        those and draws their children as boxes (``layer1.0``), while a top-level leaf such
+        as ``fc`` shows its ops and parameters. Nodes at the top level (inputs, outputs,
+        the loss) are never folded. With ``fold_repeats`` a run of identical blocks becomes
+        one box ``Bottleneck x3`` (see `fold_repeats`).
+
+            >>> import torch, nngraph as ng
+            >>> model = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.ReLU())
+            >>> g = ng.trace(model, torch.randn(2, 4))
+            >>> sorted(n for n in g.collapse(depth=0, fold_repeats=False) if n.startswith("m:"))
+            ['m:0', 'm:1']
+        """
+        from nngraph.graph._collapse import collapse
+        from nngraph.graph._collapse import fold_repeats as fold
+
+        folded = collapse(self, depth)
+        return fold(folded) if fold_repeats else folded
+
+    def fold_repeats(self) -> Graph:
+        """A new graph where back-to-back repeats of a block of module boxes are one box.
+
+        Boxes chained in series (each feeding only the next) with the same parent module,
+        type and inside (ops and parameter shapes) fold into the first one, with
+        ``repeat=N`` and a label like ``"Bottleneck x3"``. Blocks of up to 4 boxes are
+        found too: ``Linear, ReLU, Linear, ReLU, ...`` becomes ``"(Linear, ReLU) x5000"``.
+
+            >>> import torch, nngraph as ng
+            >>> model = torch.nn.Sequential(*[torch.nn.Linear(4, 4) for _ in range(3)])
+            >>> g = ng.trace(model, torch.randn(2, 4)).collapse(depth=0, fold_repeats=False)
+            >>> [d["label"] for _, d in g.fold_repeats().nodes(data=True) if d["kind"] == "module"]
+            ['Linear x3']
+        """
+        from nngraph.graph._collapse import fold_repeats
+
+        return fold_repeats(self)
+
+    def param_counts(self) -> dict[str, int]:
+        """Module path -> number of parameter elements in it (children included).
+
+        >>> import torch, nngraph as ng
+        >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
+        >>> g.param_counts()[""]
+        8
+        """
+        from nngraph.graph._collapse import param_counts
+
+        return param_counts(self)
+
+    # -- health and text -------------------------------------------------------------------
+
+    def health(self) -> list[dict[str, Any]]:
+        """Check the gradients: vanishing/exploding, dead ReLU units, the first NaN/Inf.
+
+        Returns the findings (dicts with ``kind``, ``where``, ``node``, ``module``,
+        ``message`` and the numbers behind it) and stores each one in its node's ``flags``.
+        Calling it again replaces the earlier findings, it never adds duplicates.
+
+            >>> import torch, nngraph as ng
+            >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
+            >>> g = ng.trace(model, torch.full((4, 2), float("nan")), loss=lambda y: y.sum())
+            >>> [(f["kind"], f["where"]) for f in g.health()]
+            [('nan', 'forward'), ('nan', 'backward')]
+        """
+        from nngraph.graph._health import find, store
+
+        findings = find(self)
+        store(self, findings)
+        return findings
+
+    def summary(self) -> str:
+        """A text table of the modules: path, type, output shape, parameters, the norm of
+        their parameters' gradient, and health flags, with totals and findings below.
+
+            >>> import torch, nngraph as ng
+            >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
+            >>> print(g.summary())  # doctest: +ELLIPSIS
+            ===...
+            Module   Type    Output shape  Params  Grad norm  Flags
+            ===...
+            (model)  Linear  -                  8          -
+            ===...
+            Total params: 8
+            ...
+        """
+        from nngraph.graph._summary import summary
+
+        return summary(self)
+
+    # -- export ----------------------------------------------------------------------------
+
+    def to_dot(self, *, clusters: bool = True, rankdir: str = "TB") -> str:
+        """Graphviz DOT text: one cluster per module, labels with op/name and shape, fill
+        colour by kind, flagged nodes outlined in red. Any name is escaped safely.
+
+            >>> import torch, nngraph as ng
+            >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
+            >>> g.to_dot().splitlines()[0]
+            'digraph nngraph {'
+        """
+        from nngraph.graph._export import to_dot
+
+        return to_dot(self, clusters=clusters, rankdir=rankdir)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The versioned, JSON-ready form of docs/schema.md: ``format``, ``version``,
+        ``graph``, ``nodes`` (every attribute), ``edges`` and ``modules``.
+        NaN and infinite numbers become the strings ``"NaN"``, ``"Infinity"``, ``"-Infinity"``.
+
+            >>> import torch, nngraph as ng
+            >>> d = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3)).to_dict()
+            >>> d["format"], d["version"], d["modules"][0]["type"]
+            ('nngraph.graph', 1, 'Linear')
+        """
+        from nngraph.graph._export import to_dict
+
+        return to_dict(self)
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """``to_dict()`` as JSON text (valid JSON: no NaN or Infinity literals).
+
+        >>> import torch, nngraph as ng
+        >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
+        >>> Graph.from_json(g.to_json()).number_of_nodes() == g.number_of_nodes()
+        True
+        """
+        from nngraph.graph._export import to_json
+
+        return to_json(self, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Graph:
+        """The graph that ``to_dict()`` described.
+
+        >>> g = Graph.from_dict(Graph().to_dict())
+        >>> len(g)
+        0
+        """
+        from nngraph.graph._export import from_dict
+
+        return from_dict(cls, data)
+
+    @classmethod
+    def from_json(cls, text: str) -> Graph:
+        """The graph that ``to_json()`` wrote.
+
+        >>> len(Graph.from_json(Graph().to_json()))
+        0
+        """
+        import json
+
+        return cls.from_dict(json.loads(text))
+
+    def save(self, path: str | Path) -> Path:
+        """Write the graph to a file; the suffix picks the format: ``.dot``/``.gv`` (DOT),
+        ``.json``, or ``.svg``/``.png``/``.pdf`` (drawn by Graphviz's ``dot`` program, which
+        must be installed). Returns the path written.
+
+            >>> import tempfile, pathlib, torch, nngraph as ng
+            >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
+            >>> g.save(pathlib.Path(tempfile.mkdtemp()) / "net.json").suffix
+            '.json'
+        """
+        from nngraph.graph._export import save
+
+        return save(self, path)
+
+    # -- notebook --------------------------------------------------------------------------
+
+    def show(self, **options: Any) -> Any:
+        """The interactive graph view for a notebook (``nngraph.widgets.GraphView``)."""
+        from nngraph.widgets import GraphView
+
+        return GraphView(self, **options)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        try:
+            view = self.show()
+        except ImportError:  # widgets not installed: the text summary still helps
+            return {"text/plain": self.summary()}
+        bundle: dict[str, Any] = view._repr_mimebundle_(**kwargs)
+        return bundle

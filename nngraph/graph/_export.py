@@ -1,0 +1,294 @@
+"""Writing a graph out: Graphviz DOT, versioned JSON, and files (.dot/.json/.svg/.png/.pdf).
+
+DOT safety: node ids in the DOT text are our own (`"v0"`, `"v1"`, ...) and every text that
+comes from the model (names, module paths, op names) goes into an HTML-like label, escaped
+as XML with everything outside printable ASCII written as a numeric entity. So no name can
+close a string, start a tag or smuggle a Graphviz escape (`\\N`, a trailing backslash).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nngraph.errors import NNGraphError
+from nngraph.graph._nodes import (
+    NODE_DEFAULTS,
+    ancestors_of,
+    forward_order,
+    module_types,
+    owner_module,
+    parent_of,
+)
+
+if TYPE_CHECKING:
+    from nngraph.graph._graph import Graph
+
+__all__ = ["FORMAT", "VERSION", "from_dict", "save", "to_dict", "to_dot", "to_json"]
+
+FORMAT, VERSION = "nngraph.graph", 1
+
+#: Fill colour per node kind.
+COLORS = {
+    "input": "#cfe8fc",
+    "param": "#fff2b3",
+    "buffer": "#ececec",
+    "constant": "#f5f5f5",
+    "op": "#ffffff",
+    "output": "#c8f0c8",
+    "module": "#ffd9b3",
+}
+_VISIBLE = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+DRAWN = (".svg", ".png", ".pdf")
+SUPPORTED = (".dot", ".gv", ".json", *DRAWN)
+
+# -- DOT -----------------------------------------------------------------------------------
+
+
+def html_text(text: object) -> str:
+    """`text` as safe content of a Graphviz HTML-like label (pure ASCII).
+
+    >>> html_text('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    shown = "".join(
+        _VISIBLE.get(ch, f"\\x{ord(ch):02x}") if ord(ch) < 32 or ord(ch) == 127 else ch
+        for ch in str(text)
+    )
+    escaped = html.escape(shown, quote=True)
+    return "".join(
+        ch if 32 <= ord(ch) < 127 and ch != "\\" else f"&#{_code_point(ch)};" for ch in escaped
+    )
+
+
+def _code_point(ch: str) -> int:
+    code = ord(ch)
+    return 0xFFFD if 0xD800 <= code <= 0xDFFF else code  # a lone surrogate is not a character
+
+
+def _shape_text(shape: Any) -> str:
+    return "" if shape is None else "[" + ", ".join(str(d) for d in shape) + "]"
+
+
+def _node_label(data: dict[str, Any]) -> str:
+    kind = data.get("kind")
+    title = data.get("label") or data.get("op") or data.get("name") or kind
+    lines = [f"<B>{html_text(title)}</B>"]
+    if kind == "module" and data.get("module"):
+        lines.append(html_text(data["module"]))
+    if data.get("shape") is not None:
+        lines.append(html_text(_shape_text(data["shape"])))
+    if kind == "module" and data.get("params"):
+        lines.append(html_text(f"{data['params']:,} params"))
+    kinds = sorted({str(flag.get("kind")) for flag in data.get("flags") or []})
+    if kinds:
+        lines.append(f'<FONT COLOR="#d62728">{html_text("⚠ " + ", ".join(kinds))}</FONT>')
+    return "<" + "<BR/>".join(lines) + ">"
+
+
+def _cluster_of(data: dict[str, Any]) -> str:
+    """The module cluster a node is drawn in: its module; a module box sits in its parent."""
+    if data.get("kind") == "module":
+        return parent_of(data.get("module") or "") or ""
+    return owner_module(data)
+
+
+def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
+    """Graphviz DOT text for `g` (see `Graph.to_dot`)."""
+    if rankdir not in ("TB", "LR", "BT", "RL"):
+        raise NNGraphError(f"to_dot(rankdir=...) must be TB, LR, BT or RL, not {rankdir!r}")
+    order = forward_order(g)
+    dot_id = {n: f'"v{i}"' for i, n in enumerate(order)}
+    members: dict[str, list[Any]] = {}
+    children: dict[str, list[str]] = {}  # cluster tree, in order of first appearance
+    placed = {""}
+    for n in order:
+        path = _cluster_of(g.nodes[n]) if clusters else ""
+        members.setdefault(path, []).append(n)
+        for child in ancestors_of(path):
+            if child in placed:
+                break
+            placed.add(child)
+            children.setdefault(parent_of(child) or "", []).append(child)
+    types = module_types(g)
+    lines = [
+        "digraph nngraph {",
+        f'  graph [rankdir="{rankdir}", fontname="Helvetica", fontsize=10];',
+        '  node [shape="box", style="rounded,filled", fontname="Helvetica", fontsize=10];',
+        '  edge [arrowsize=0.6, color="#555555"];',
+    ]
+    numbers = iter(range(len(g) + len(children) + 1))
+
+    def emit(path: str, indent: str) -> None:
+        for n in members.get(path, []):
+            data = g.nodes[n]
+            attrs = [
+                f"label={_node_label(data)}",
+                f'fillcolor="{COLORS.get(str(data.get("kind")), "#ffffff")}"',
+            ]
+            if data.get("kind") == "op":
+                attrs.append('shape="ellipse"')
+            if data.get("flags"):
+                attrs.append('color="#d62728", penwidth=2')
+            lines.append(f"{indent}{dot_id[n]} [{', '.join(attrs)}];")
+        for child in children.get(path, []):
+            kind = types.get(child)
+            title = f"{child} ({kind})" if kind else child
+            lines.append(f'{indent}subgraph "cluster_{next(numbers)}" {{')
+            lines.append(f"{indent}  label=<{html_text(title)}>;")
+            lines.append(f'{indent}  style="rounded,dashed"; color="#999999"; fontsize=9;')
+            emit(child, indent + "  ")
+            lines.append(f"{indent}}}")
+
+    emit("", "  ")
+    lines += [f"  {dot_id[u]} -> {dot_id[v]};" for u, v in g.edges]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON values; NaN and +-Inf become the strings "NaN", "Infinity", "-Infinity"."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item"):  # a numpy or torch scalar
+        return _jsonable(value.item())
+    return str(value)
+
+
+_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+def _stats_back(stats: Any) -> Any:
+    if not isinstance(stats, dict):
+        return stats
+    return {k: _FLOATS.get(v, v) if isinstance(v, str) else v for k, v in stats.items()}
+
+
+def modules_list(g: Graph) -> list[dict[str, Any]]:
+    """Every module that ran (and those `g.graph["modules"]` knows), in forward order."""
+    from nngraph.graph._collapse import param_counts
+
+    known = g.graph.get("modules") or {}
+    paths: dict[str, None] = {}  # an ordered set
+    if "" in known:
+        paths[""] = None
+    for n in forward_order(g):
+        for path in ancestors_of(owner_module(g.nodes[n])):
+            if path == "" or path in paths:
+                break
+            paths[path] = None
+    for path in known:
+        paths[path] = None
+    types, counts = module_types(g), param_counts(g)
+    return [
+        {
+            "path": path,
+            "type": types.get(path),
+            "parent": parent_of(path),
+            "depth": 0 if path == "" else path.count(".") + 1,
+            "params": counts.get(path, 0),
+        }
+        for path in paths
+    ]
+
+
+def to_dict(g: Graph) -> dict[str, Any]:
+    """The versioned JSON-ready form of `g` (see `Graph.to_dict`)."""
+    nodes = []
+    for n, data in g.nodes(data=True):
+        nodes.append(_jsonable({"id": n, **NODE_DEFAULTS, **data}))
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "graph": _jsonable({k: v for k, v in g.graph.items() if k != "modules"}),
+        "nodes": nodes,
+        "edges": [
+            _jsonable({"source": u, "target": v, **data}) for u, v, data in g.edges(data=True)
+        ],
+        "modules": modules_list(g),
+    }
+
+
+def to_json(g: Graph, *, indent: int | None = None) -> str:
+    """`to_dict(g)` as JSON text."""
+    return json.dumps(to_dict(g), indent=indent, allow_nan=False, ensure_ascii=False)
+
+
+def from_dict(cls: type[Graph], data: Any) -> Graph:
+    """The graph `to_dict` described."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise NNGraphError(f'this is not an nngraph graph: "format" should be "{FORMAT}"')
+    if data.get("version") != VERSION:
+        raise NNGraphError(
+            f"this graph was written in format version {data.get('version')!r}; "
+            f"this nngraph reads version {VERSION}: upgrade nngraph"
+        )
+    g = cls()
+    g.graph.update(data.get("graph") or {})
+    g.graph["modules"] = {
+        m["path"]: {"type": m.get("type"), "params": m.get("params", 0)}
+        for m in data.get("modules") or []
+    }
+    for node in data.get("nodes") or []:
+        attrs = {k: v for k, v in node.items() if k != "id"}
+        for key in ("value", "grad"):
+            attrs[key] = _stats_back(attrs.get(key))
+        g.add_node(node["id"], **attrs)
+    for edge in data.get("edges") or []:
+        attrs = {k: v for k, v in edge.items() if k not in ("source", "target")}
+        g.add_edge(edge["source"], edge["target"], **attrs)
+    return g
+
+
+# -- files ---------------------------------------------------------------------------------
+
+NO_GRAPHVIZ = (
+    "saving {path} needs the Graphviz `dot` program: install Graphviz (apt-get install "
+    "graphviz / brew install graphviz / conda install graphviz) or save as .dot/.json"
+)
+
+
+def save(g: Graph, path: str | Path) -> Path:
+    """Write `g` to `path`, the format chosen by its suffix (see `Graph.save`)."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise NNGraphError(
+            f"cannot save {str(target)!r}: the name must end in one of {', '.join(SUPPORTED)}"
+        )
+    if suffix in (".dot", ".gv"):
+        target.write_text(to_dot(g), encoding="utf-8")
+    elif suffix == ".json":
+        target.write_text(to_json(g), encoding="utf-8")
+    else:
+        dot = shutil.which("dot")
+        if dot is None:
+            raise NNGraphError(NO_GRAPHVIZ.format(path=target))
+        done = subprocess.run(
+            [dot, f"-T{suffix[1:]}", "-o", str(target)],
+            input=to_dot(g).encode("ascii"),
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            error = done.stderr.decode(errors="replace").strip()
+            raise NNGraphError(f"Graphviz could not draw {target}: {error}")
+    return target

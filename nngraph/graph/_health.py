@@ -1,0 +1,323 @@
+"""Gradient health: vanishing and exploding gradients, dead ReLU units, the first NaN/Inf.
+
+Every finding is a plain dict (see docs/schema.md, "Health flags") whose `message` is one
+sentence a student can act on. All the texts are in `MESSAGES`, so a translation only has to
+provide the same keys and fields.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nngraph.graph._nodes import backward_order, forward_order, module_types, owner_module
+
+if TYPE_CHECKING:
+    from nngraph.graph._graph import Graph
+
+__all__ = ["HEALTH_KINDS", "MESSAGES", "find", "store"]
+
+#: Message key -> text, formatted with the named fields of the finding.
+MESSAGES: dict[str, str] = {
+    "vanishing": (
+        "Gradients shrink about {per_layer:.1f}x per layer on the way back: the weights of "
+        "{first} get a gradient {total:,.0f}x smaller than those of {last}, so the first "
+        "layers barely learn."
+    ),
+    "vanishing_tiny": (
+        "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this "
+        "layer does not learn."
+    ),
+    "exploding": (
+        "Gradients grow about {per_layer:.1f}x per layer on the way back: the weights of "
+        "{first} get a gradient {total:,.0f}x larger than those of {last}, so the first layers "
+        "take huge, unstable steps."
+    ),
+    "exploding_huge": (
+        "The weights of {where_module} get a huge gradient (RMS {rms:.1e}), so one training "
+        "step can throw this layer far off."
+    ),
+    "dead": (
+        "{dead} of {units} ReLU units in {where_module} output zero for every example in the "
+        "batch, so no gradient flows through them."
+    ),
+    "nan_forward": (
+        "The first NaN (not a number) of the forward pass appears in {what}; everything "
+        "computed from it is NaN too."
+    ),
+    "inf_forward": (
+        "The first infinite value of the forward pass appears in {what}; the values computed "
+        "from it are infinite or NaN too."
+    ),
+    "nan_backward": (
+        "The first NaN gradient of the backward pass appears at {what}; every gradient "
+        "computed after it is NaN too."
+    ),
+    "inf_backward": (
+        "The first infinite gradient of the backward pass appears at {what}; the gradients "
+        "computed after it are infinite or NaN too."
+    ),
+    "top_level": "the top level of the model",
+}
+
+#: The finding kinds `health()` owns (and replaces on each call).
+HEALTH_KINDS = ("vanishing", "exploding", "dead", "nan", "inf")
+
+# Thresholds, calibrated on 6-layer MLPs (32 -> 64 x5 -> 1, batch 64, MSE loss, 50 seeds).
+# Per step we compare the weight-gradient RMS of a layer with that of the next one, divided
+# by sqrt(fan_out / fan_in) of the next layer: backprop through a 64 -> 1 layer spreads the
+# gradient over 64 inputs, so even a healthy net shows 8x less there (measured: 0.07-0.16
+# raw, 0.5-1.3 corrected, on the last step of the ReLU net). On the corrected steps we use
+# their geometric mean (per layer) and their product (first layer vs last layer):
+#   Linear+Sigmoid, default init:        per layer 0.11-0.24, first/last 1.4e-5 - 7e-4
+#   Linear+ReLU, kaiming_normal_ init:   per layer 0.69-1.10, first/last 0.16 - 1.6
+#   (10 layers deep: 0.75-1.07, 0.076-1.9; width 16 or 512: 0.68-1.12, 0.15-1.7)
+#   Linear+Tanh, default init:           per layer 0.69-1.07, first/last 0.16 - 1.4
+# Both must cross: 0.4 per layer sits midway (in log scale) between 0.24 and 0.69, 0.01
+# first/last is 14x above the worst sigmoid net and 7x below the worst healthy ReLU net.
+# Exploding is the mirror image.
+PER_LAYER_LOW, PER_LAYER_HIGH = 0.4, 1 / 0.4
+TOTAL_LOW, TOTAL_HIGH = 0.01, 100.0
+# Absolute limits on one layer's weight-gradient RMS.
+RMS_TINY, RMS_HUGE = 1e-8, 1e4
+
+# Embedding gradients touch only the rows a batch uses: their RMS says nothing about depth.
+_NOT_LAYERS = ("Embedding", "EmbeddingBag")
+
+
+@dataclass
+class _Layer:
+    module: str
+    node: Any  # the weight's parameter node
+    rms: float
+    fan_in: int
+    fan_out: int
+
+
+def find(g: Graph) -> list[dict[str, Any]]:
+    """Every health finding on `g`, without changing it."""
+    order = forward_order(g)
+    types = module_types(g)
+    findings = _gradient_flow(g, order, types)
+    findings += _dead_units(g, order, types)
+    findings += _first_non_finite(g, order, types)
+    return findings
+
+
+def store(g: Graph, findings: list[dict[str, Any]]) -> None:
+    """Put each finding on its node's `flags`, replacing what an earlier `health()` put there."""
+    for _, data in g.nodes(data=True):
+        old = data.get("flags") or []
+        if any(flag.get("kind") in HEALTH_KINDS for flag in old):
+            data["flags"] = [flag for flag in old if flag.get("kind") not in HEALTH_KINDS]
+    for finding in findings:
+        data = g.nodes[finding["node"]]
+        data["flags"] = [*(data.get("flags") or []), dict(finding)]
+
+
+def _module_name(path: str, types: dict[str, str | None]) -> str:
+    if path == "":
+        return MESSAGES["top_level"]
+    kind = types.get(path)
+    return f"module {path} ({kind})" if kind else f"module {path}"
+
+
+def _finding(
+    kind: str, key: str, where: str, node: Any, module: str, **numbers: Any
+) -> dict[str, Any]:
+    message = MESSAGES[key].format(**numbers)
+    return {
+        "kind": kind,
+        "where": where,
+        "node": node,
+        "module": module,
+        "message": message,
+        **{k: v for k, v in numbers.items() if k not in ("what", "where_module")},
+    }
+
+
+def _layers(g: Graph, order: list[Any], types: dict[str, str | None]) -> list[_Layer]:
+    """Param-holding modules in forward order, each with the gradient RMS of its weight
+    (its largest parameter of two or more dimensions)."""
+    position = {n: i for i, n in enumerate(order)}
+    best: dict[str, Any] = {}
+    for n, data in g.nodes(data=True):
+        shape = data.get("shape") or []
+        grad = data.get("grad")
+        if data.get("kind") != "param" or len(shape) < 2 or not grad or not grad.get("numel"):
+            continue
+        module = owner_module(data)
+        key = module if module or data.get("name") else f"#{n}"  # unnamed: one layer each
+        if types.get(module) in _NOT_LAYERS:
+            continue
+        if key not in best or math.prod(shape) > math.prod(g.nodes[best[key]]["shape"]):
+            best[key] = n
+
+    def first_use(n: Any) -> int:
+        return min((position[s] for s in g.successors(n)), default=position[n])
+
+    layers = []
+    for n in sorted(best.values(), key=first_use):
+        data = g.nodes[n]
+        shape, grad = data["shape"], data["grad"]
+        if not (math.isfinite(grad["norm"]) and grad["nan"] == 0):
+            continue  # NaN/Inf gradients are reported as such
+        receptive = math.prod(shape[2:])
+        layers.append(
+            _Layer(
+                module=owner_module(data),
+                node=n,
+                rms=grad["norm"] / math.sqrt(grad["numel"]),
+                fan_in=shape[1] * receptive,
+                fan_out=shape[0] * receptive,
+            )
+        )
+    return layers
+
+
+def _gradient_flow(
+    g: Graph, order: list[Any], types: dict[str, str | None]
+) -> list[dict[str, Any]]:
+    layers = _layers(g, order, types)
+    findings = []
+    for layer in layers:
+        name = _module_name(layer.module, types)
+        if layer.rms < RMS_TINY:
+            findings.append(
+                _finding(
+                    "vanishing",
+                    "vanishing_tiny",
+                    "backward",
+                    layer.node,
+                    layer.module,
+                    rms=layer.rms,
+                    where_module=name,
+                )
+            )
+        elif layer.rms > RMS_HUGE:
+            findings.append(
+                _finding(
+                    "exploding",
+                    "exploding_huge",
+                    "backward",
+                    layer.node,
+                    layer.module,
+                    rms=layer.rms,
+                    where_module=name,
+                )
+            )
+    usable = [layer for layer in layers if layer.rms >= RMS_TINY]
+    if len(usable) < 2:
+        return findings
+    steps = [
+        earlier.rms / later.rms / math.sqrt(later.fan_out / later.fan_in)
+        for earlier, later in itertools.pairwise(usable)
+    ]
+    total = math.prod(steps)
+    per_layer = total ** (1 / len(steps))
+    first, last = usable[0], usable[-1]
+    numbers = {
+        "first": _module_name(first.module, types),
+        "last": _module_name(last.module, types),
+        "layers": [layer.module for layer in usable],
+        "rms": [layer.rms for layer in usable],
+        "steps": steps,
+    }
+    if per_layer < PER_LAYER_LOW and total < TOTAL_LOW:
+        findings.append(
+            _finding(
+                "vanishing",
+                "vanishing",
+                "backward",
+                first.node,
+                first.module,
+                per_layer=1 / per_layer,
+                total=1 / total,
+                ratio=total,
+                **numbers,
+            )
+        )
+    elif per_layer > PER_LAYER_HIGH and total > TOTAL_HIGH:
+        findings.append(
+            _finding(
+                "exploding",
+                "exploding",
+                "backward",
+                first.node,
+                first.module,
+                per_layer=per_layer,
+                total=total,
+                ratio=total,
+                **numbers,
+            )
+        )
+    return findings
+
+
+def _dead_units(g: Graph, order: list[Any], types: dict[str, str | None]) -> list[dict[str, Any]]:
+    findings = []
+    for n in order:
+        data = g.nodes[n]
+        dead = data.get("dead")
+        if dead and dead[0] > 0:
+            module = data.get("module") or ""
+            findings.append(
+                _finding(
+                    "dead",
+                    "dead",
+                    "forward",
+                    n,
+                    module,
+                    dead=dead[0],
+                    units=dead[1],
+                    where_module=_module_name(module, types),
+                )
+            )
+    return findings
+
+
+def _describe(data: dict[str, Any], types: dict[str, str | None]) -> str:
+    """`the output of linear in fc1 (Linear)`, `input x`, `parameter fc1.weight`."""
+    kind = data.get("kind")
+    if kind in ("input", "param", "buffer", "constant"):
+        return f"{'parameter' if kind == 'param' else kind} {data.get('name') or data.get('label')}"
+    if kind == "output":
+        return "the output"
+    module = data.get("module") or ""
+    inside = "" if module == "" else f" in {_module_name(module, types)}"
+    return f"{data.get('op') or data.get('label')}{inside}"
+
+
+def _first_non_finite(
+    g: Graph, order: list[Any], types: dict[str, str | None]
+) -> list[dict[str, Any]]:
+    findings = []
+    for where, nodes, stat in (
+        ("forward", order, "value"),
+        ("backward", backward_order(g), "grad"),
+    ):
+        for n in nodes:
+            data = g.nodes[n]
+            stats = data.get(stat)
+            if not stats or not (stats.get("nan") or stats.get("inf")):
+                continue
+            kind = "nan" if stats.get("nan") else "inf"
+            what = _describe(data, types)
+            if where == "forward" and data.get("kind") == "op":
+                what = "the output of " + what
+            findings.append(
+                _finding(
+                    kind,
+                    f"{kind}_{where}",
+                    where,
+                    n,
+                    data.get("module") or "",
+                    nan=int(stats.get("nan") or 0),
+                    inf=int(stats.get("inf") or 0),
+                    what=what,
+                )
+            )
+            break
+    return findings

@@ -1,0 +1,177 @@
+"""`g.summary()`: a text table of modules, like torchinfo's, with gradients and findings."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from nngraph.graph._collapse import param_counts
+from nngraph.graph._export import modules_list
+from nngraph.graph._health import HEALTH_KINDS, find
+from nngraph.graph._nodes import ancestors_of, forward_order, owner_module
+
+if TYPE_CHECKING:
+    from nngraph.graph._graph import Graph
+
+__all__ = ["summary"]
+
+HEADERS = ("Module", "Type", "Output shape", "Params", "Grad norm", "Flags")
+
+
+def _shape(shape: Any) -> str:
+    return "-" if shape is None else "[" + ", ".join(str(d) for d in shape) + "]"
+
+
+def _number(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"{x:.3g}" if math.isfinite(x) else str(x)
+
+
+def _inside(path: str, module: str) -> bool:
+    return path == "" or module == path or module.startswith(path + ".")
+
+
+def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    order = forward_order(g)
+    position = {n: i for i, n in enumerate(order)}
+    # a module's output: the last node inside it (in forward order) that feeds a node outside
+    output: dict[str, Any] = {}
+    for u, v in g.edges:
+        module_u, module_v = owner_module(g.nodes[u]), owner_module(g.nodes[v])
+        for path in ancestors_of(module_u):
+            if path == "" or _inside(path, module_v):
+                break
+            if path not in output or position[u] > position[output[path]]:
+                output[path] = u
+    # module boxes (collapsed graphs) are their own output
+    for n, data in g.nodes(data=True):
+        if data.get("kind") == "module":
+            output[data.get("module") or ""] = n
+    squares: dict[str, float] = {}  # sum of squared parameter-gradient norms, per module
+    for _, data in g.nodes(data=True):
+        grad = data.get("grad")
+        if data.get("kind") == "param" and grad:
+            for path in ancestors_of(owner_module(data)):
+                squares[path] = squares.get(path, 0.0) + grad["norm"] ** 2
+    flags: dict[str, set[str]] = {}
+    for finding in findings:
+        flags.setdefault(finding["module"], set()).add(finding["kind"])
+    visible = {""}  # modules with a node in this graph (and the modules above them)
+    for _, data in g.nodes(data=True):
+        visible.update(ancestors_of(owner_module(data) or data.get("module") or ""))
+
+    counts = param_counts(g)
+    rows: list[tuple[str, ...]] = []
+    for module in modules_list(g):
+        path = module["path"]
+        if path not in visible:
+            continue
+        out = output.get(path) if path else None  # the model's own output is not told apart
+        name = "  " * max(0, module["depth"] - 1) + (path or "(model)")
+        box = out is not None and g.nodes[out].get("kind") == "module"
+        kind = g.nodes[out]["label"] if box else module["type"] or "-"
+        params = g.nodes[out].get("params") or 0 if box else counts.get(path, 0)
+        rows.append(
+            (
+                name,
+                kind,
+                _shape(g.nodes[out].get("shape")) if out is not None else "-",
+                f"{params:,}",
+                _number(math.sqrt(squares[path]) if path in squares else None),
+                ", ".join(sorted(flags.get(path, ()))),
+            )
+        )
+    return rows
+
+
+def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """Without module information (graph_of without a model): one row per node."""
+    flagged: dict[Any, set[str]] = {}
+    for finding in findings:
+        flagged.setdefault(finding["node"], set()).add(finding["kind"])
+    rows: list[tuple[str, ...]] = []
+    for n in forward_order(g):
+        data = g.nodes[n]
+        grad = data.get("grad")
+        rows.append(
+            (
+                str(data.get("label") or n),
+                str(data.get("op") or data.get("kind")),
+                _shape(data.get("shape")),
+                f"{data.get('params') or 0:,}",
+                _number(grad["norm"] if grad else None),
+                ", ".join(sorted(flagged.get(n, ()))),
+            )
+        )
+    return rows
+
+
+def _findings(g: Graph) -> list[dict[str, Any]]:
+    """What `health()` stored on the nodes (also carried into collapsed boxes), else a fresh
+    check; any other flags on the nodes too."""
+    stored = []
+    for _, data in g.nodes(data=True):
+        for flag in data.get("flags") or []:
+            module = data.get("module") if data.get("kind") == "module" else flag.get("module")
+            stored.append({**flag, "module": module or owner_module(data)})
+    if any(flag.get("kind") in HEALTH_KINDS for flag in stored):
+        return stored
+    return find(g) + stored
+
+
+def summary(g: Graph) -> str:
+    """The table `Graph.summary` prints."""
+    findings = _findings(g)
+    has_modules = bool(modules_list(g))
+    rows = _module_rows(g, findings) if has_modules else _op_rows(g, findings)
+    table = [HEADERS, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEADERS))]
+    right = {3, 4}  # numbers line up on the right
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [
+            cell.rjust(width) if i in right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    rule = "=" * max(len(line(row)) for row in table)
+    params = [d for _, d in g.nodes(data=True) if d.get("kind") == "param"]
+    in_params = sum(d.get("params") or math.prod(d.get("shape") or [0]) for d in params)
+    total = param_counts(g).get("", in_params)
+    trainable = sum(
+        d.get("params") or math.prod(d.get("shape") or [0])
+        for d in params
+        if d.get("requires_grad")
+    )
+    in_boxes = sum(d.get("params") or 0 for _, d in g.nodes(data=True) if d.get("kind") == "module")
+    kinds = [d.get("kind") for _, d in g.nodes(data=True)]
+    shapes = {
+        kind: ", ".join(
+            _shape(d.get("shape")) for _, d in g.nodes(data=True) if d.get("kind") == kind
+        )
+        for kind in ("input", "output")
+    }
+    out = [rule, line(HEADERS), rule, *map(line, rows), rule]
+    out.append(f"Total params: {total:,}")
+    if params:
+        out.append(f"Trainable params used in this graph: {trainable:,}")
+    if in_boxes:
+        out.append(f"Params in module boxes: {in_boxes:,}")
+    out.append(
+        f"Nodes: {len(kinds):,}   Ops: {kinds.count('op'):,}   Module boxes: "
+        f"{kinds.count('module'):,}   Backward passes: {g.graph.get('backward_passes', 0)}"
+    )
+    out.append(
+        f"Input shape(s): {shapes['input'] or '-'}   Output shape(s): {shapes['output'] or '-'}"
+    )
+    out.append(rule)
+    if findings:
+        out.append(f"Findings ({len(findings)}):")
+        out += [f"- [{f['kind']}] {f['message']}" for f in findings]
+    elif not any(d.get("grad") for _, d in g.nodes(data=True)):
+        out.append("Findings: none in the forward pass (no gradients recorded to check)")
+    else:
+        out.append("Findings: none (no vanishing/exploding gradients, dead units, NaN or Inf)")
+    return "\n".join(out)
