@@ -1,0 +1,211 @@
+// The graph as the front-end sees it: the JSON of `Graph.to_json()` (docs/schema.md),
+// indexed for fast look-ups, with its module tree and runs of repeated blocks.
+// Nothing here touches the DOM.
+
+/**
+ * @typedef {{mean:number, std:number, min:number, max:number, norm:number,
+ *   zero_frac:number, nan:number, inf:number, numel:number, hist?: number[]}} Stats
+ * @typedef {{kind:string, where?:string, message?:string}} Flag
+ * @typedef {{id:string, kind:string, label:string, op:?string, backward:?string,
+ *   module:string, module_type:?string, name:?string, shape:?number[], dtype:?string,
+ *   device:?string, requires_grad:boolean, tracked:boolean, value:?Stats, grad:?Stats,
+ *   seq:?number, backward_order:?number, dead:?number[], params:number, flags:Flag[],
+ *   repeat:number}} GNode
+ * @typedef {{path:string, type:?string, parent:?string, depth:number, params:number,
+ *   children:string[], nodes:string[], count:number, sig?:string}} GModule
+ * @typedef {{id:string, paths:string[], parent:string, type:?string}} Run
+ * @typedef {{nodes:GNode[], byId:Map<string,GNode>, edges:{source:string,target:string}[],
+ *   modules:Map<string,GModule>, runs:Map<string,Run>, runOf:Map<string,string>,
+ *   chains:Map<string,string[]>, maxDepth:number, meta:Record<string,any>}} Graph
+ */
+
+/** Parent path of a dotted module path: "a.b.c" -> "a.b", "a" -> "". */
+export function parentPath(path) {
+  const i = path.lastIndexOf(".");
+  return i < 0 ? "" : path.slice(0, i);
+}
+
+/**
+ * Parse and index a `to_json()` payload (an object or its JSON text).
+ * Missing optional attributes get the schema's defaults, so hand-written fixtures stay short.
+ * @param {any} payload
+ * @returns {Graph}
+ */
+export function parseGraph(payload) {
+  const data = typeof payload === "string" ? JSON.parse(payload) : payload;
+  if (!data || typeof data !== "object" || !Array.isArray(data.nodes)) {
+    throw new Error("not an nngraph graph: expected {format: 'nngraph.graph', nodes: [...]}");
+  }
+  /** @type {GNode[]} */
+  const nodes = data.nodes.map((raw) => normaliseNode(raw));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const edges = (data.edges || [])
+    .map((e) => ({ source: String(e.source), target: String(e.target) }))
+    .filter((e) => byId.has(e.source) && byId.has(e.target));
+
+  const modules = buildModules(data.modules || [], nodes);
+  const chains = new Map();
+  for (const path of modules.keys()) chains.set(path, chainOf(path, modules));
+  let maxDepth = 0;
+  for (const m of modules.values()) maxDepth = Math.max(maxDepth, m.depth);
+  const { runs, runOf } = findRuns(modules, byId);
+  return {
+    nodes,
+    byId,
+    edges,
+    modules,
+    runs,
+    runOf,
+    chains,
+    maxDepth,
+    meta: data.graph && typeof data.graph === "object" ? data.graph : {},
+  };
+}
+
+/** @returns {GNode} */
+function normaliseNode(raw) {
+  const str = (v) => (v === null || v === undefined ? null : String(v));
+  return {
+    id: String(raw.id),
+    kind: String(raw.kind ?? "op"),
+    label: String(raw.label ?? raw.op ?? raw.name ?? raw.id),
+    op: str(raw.op),
+    backward: str(raw.backward),
+    module: String(raw.module ?? ""),
+    module_type: str(raw.module_type),
+    name: str(raw.name),
+    shape: Array.isArray(raw.shape) ? raw.shape.map(Number) : null,
+    dtype: str(raw.dtype),
+    device: str(raw.device),
+    requires_grad: Boolean(raw.requires_grad),
+    tracked: Boolean(raw.tracked ?? raw.backward),
+    value: raw.value && typeof raw.value === "object" ? raw.value : null,
+    grad: raw.grad && typeof raw.grad === "object" ? raw.grad : null,
+    seq: typeof raw.seq === "number" ? raw.seq : null,
+    backward_order: typeof raw.backward_order === "number" ? raw.backward_order : null,
+    dead: Array.isArray(raw.dead) ? raw.dead : null,
+    params: Number(raw.params ?? 0) || 0,
+    flags: Array.isArray(raw.flags) ? raw.flags.filter((f) => f && typeof f === "object") : [],
+    repeat: Number(raw.repeat ?? 1) || 1,
+  };
+}
+
+/**
+ * Build the module tree from the `modules` list, adding any module a node names that
+ * the list lacks (a graph from `graph_of` has none), so every node has a home.
+ * @returns {Map<string, GModule>}
+ */
+function buildModules(list, nodes) {
+  /** @type {Map<string, GModule>} */
+  const modules = new Map();
+  const add = (path, type = null, parent = null, params = 0) => {
+    if (modules.has(path)) return modules.get(path);
+    const m = {
+      path,
+      type,
+      parent: path === "" ? null : (parent ?? parentPath(path)),
+      depth: 0,
+      params,
+      children: [],
+      nodes: [],
+      count: 0,
+    };
+    modules.set(path, m);
+    return m;
+  };
+  add("");
+  for (const m of list) {
+    const path = String(m.path ?? "");
+    const entry = add(path, m.type == null ? null : String(m.type), m.parent == null ? null : String(m.parent), Number(m.params ?? 0) || 0);
+    if (path === "" && m.type != null) entry.type = String(m.type);
+  }
+  for (const n of nodes) {
+    if (!modules.has(n.module)) add(n.module, n.module_type);
+  }
+  // make sure every parent exists (a list may be partial), then link children in order
+  const ensure = (path) => {
+    if (modules.has(path)) return;
+    add(path);
+    ensure(parentPath(path));
+  };
+  for (const m of [...modules.values()]) if (m.parent !== null) ensure(m.parent);
+  for (const m of modules.values()) {
+    if (m.parent !== null && m.parent !== m.path) modules.get(m.parent)?.children.push(m.path);
+  }
+  const seen = new Set();
+  const setDepth = (m, d) => {
+    if (seen.has(m.path)) return; // a malformed list with a cycle: keep going
+    seen.add(m.path);
+    m.depth = d;
+    for (const c of m.children) setDepth(/** @type {GModule} */ (modules.get(c)), d + 1);
+  };
+  setDepth(/** @type {GModule} */ (modules.get("")), 0);
+  for (const n of nodes) modules.get(n.module)?.nodes.push(n.id);
+  const counted = new Set();
+  const countBelow = (m) => {
+    if (counted.has(m.path)) return 0;
+    counted.add(m.path);
+    m.count = m.nodes.length;
+    for (const c of m.children) m.count += countBelow(modules.get(c));
+    return m.count;
+  };
+  countBelow(modules.get(""));
+  return modules;
+}
+
+/** Module paths from the top-level module down to `path` (the root "" excluded). */
+function chainOf(path, modules) {
+  const chain = [];
+  let p = path;
+  while (p !== "" && p !== null && p !== undefined && !chain.includes(p)) {
+    chain.push(p);
+    p = modules.get(p)?.parent ?? null;
+  }
+  return chain.reverse();
+}
+
+/**
+ * Runs of repeated blocks: consecutive sibling modules with the same structure (type,
+ * the ops inside, the sub-modules) fold into one `xN` item, e.g. twelve transformer layers.
+ */
+function findRuns(modules, byId) {
+  const sigOf = (m) => {
+    if (m.sig !== undefined) return m.sig;
+    const ops = m.nodes.map((id) => `${byId.get(id).kind}:${byId.get(id).label}`).sort();
+    const kids = m.children.map((c) => sigOf(modules.get(c)));
+    m.sig = `${m.type}(${ops.join(",")}|${kids.join(";")})`;
+    return m.sig;
+  };
+  /** @type {Map<string, Run>} */
+  const runs = new Map();
+  const runOf = new Map();
+  for (const m of modules.values()) {
+    let i = 0;
+    const kids = m.children.map((c) => modules.get(c));
+    while (i < kids.length) {
+      let j = i + 1;
+      while (j < kids.length && kids[j].count > 0 && sigOf(kids[j]) === sigOf(kids[i])) j++;
+      if (j - i >= 2 && kids[i].count > 0) {
+        const paths = kids.slice(i, j).map((k) => k.path);
+        const id = `r:${paths[0]}`;
+        runs.set(id, { id, paths, parent: m.path, type: kids[i].type });
+        for (const p of paths) runOf.set(p, id);
+      }
+      i = j;
+    }
+  }
+  return { runs, runOf };
+}
+
+/** Every raw node below a module (itself included), depth first. */
+export function nodesBelow(graph, path) {
+  const out = [];
+  const visit = (p) => {
+    const m = graph.modules.get(p);
+    if (!m) return;
+    for (const id of m.nodes) out.push(/** @type {GNode} */ (graph.byId.get(id)));
+    for (const c of m.children) visit(c);
+  };
+  visit(path);
+  return out;
+}

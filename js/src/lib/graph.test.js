@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { bigGraph, resnet50Graph, tinyGraph, XSS_NAME } from "../testing/fixtures.js";
+import { parseGraph, nodesBelow } from "./graph.js";
+
+describe("parseGraph", () => {
+  it("indexes nodes, edges and the module tree", () => {
+    const g = parseGraph(tinyGraph());
+    expect(g.nodes.length).toBe(11);
+    expect(g.byId.get("n0")?.kind).toBe("input");
+    expect(g.modules.get("fc1")?.parent).toBe("");
+    expect(g.modules.get("")?.children).toEqual(["fc1", "act", XSS_NAME]);
+    expect(g.modules.get("fc1")?.count).toBe(3);
+    expect(g.maxDepth).toBe(1);
+  });
+
+  it("accepts JSON text and fills defaults for short hand-written nodes", () => {
+    const g = parseGraph(JSON.stringify({ nodes: [{ id: 1, module: "a.b" }], edges: [{ source: 1, target: 9 }] }));
+    const n = g.byId.get("1");
+    expect(n?.flags).toEqual([]);
+    expect(n?.label).toBe("1");
+    expect(g.edges).toEqual([]); // dangling edge dropped
+    // modules the list lacks are created from the dotted path
+    expect(g.modules.get("a")?.children).toEqual(["a.b"]);
+    expect(g.modules.get("a.b")?.depth).toBe(2);
+    expect(nodesBelow(g, "a").map((x) => x.id)).toEqual(["1"]);
+  });
+
+  it("rejects what is not a graph", () => {
+    expect(() => parseGraph({ hello: 1 })).toThrow(/not an nngraph graph/);
+  });
+
+  it("finds runs of repeated blocks", () => {
+    const g = parseGraph(resnet50Graph());
+    // block 0 of each stage has a downsample, the rest are identical
+    expect(g.runs.get("r:layer1.1")?.paths).toEqual(["layer1.1", "layer1.2"]);
+    expect(g.runs.get("r:layer3.1")?.paths.length).toBe(5);
+    expect(g.runOf.has("layer1.0")).toBe(false);
+    const big = parseGraph(bigGraph(5000));
+    expect(big.runs.get("r:layers.0")?.paths.length).toBeGreaterThan(100);
+  });
+});

@@ -1,0 +1,216 @@
+// Draw a laid-out visible graph as SVG, element by element (createElementNS + textContent).
+
+import { formatCount } from "./color.js";
+import { s } from "./dom.js";
+import { flagText, formatShape } from "./inspector.js";
+import { splinePath } from "./layout.js";
+
+/** @typedef {import("./visible.js").Item} Item */
+/** @typedef {import("./visible.js").Visible} Visible */
+/** @typedef {import("./layout.js").LayoutResult} LayoutResult */
+/** @typedef {{lines:string[], title:string, classes:string[], flags:any[], badge:string}} Presentation */
+
+const FONT = "11px system-ui, sans-serif";
+const SUB_FONT = "9.5px system-ui, sans-serif";
+const MAX_CHARS = 34;
+
+/** Shorten long text for drawing (the full text stays in the tooltip and inspector). */
+export function truncate(text, max = MAX_CHARS) {
+  const t = String(text);
+  return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
+}
+
+/**
+ * What to write on an item and which classes it gets.
+ * @param {Item} item
+ * @param {import("./graph.js").Graph} graph
+ * @param {"forward"|"backward"} view
+ * @returns {Presentation}
+ */
+export function present(item, graph, view) {
+  if (item.type === "node" && item.node) {
+    const n = item.node;
+    const main = view === "backward" && n.backward ? n.backward : n.label;
+    const sub = n.kind === "param" || n.kind === "buffer" ? formatShape(n.shape) : n.shape ? formatShape(n.shape) : "";
+    const classes = ["ng-item", "ng-type-node", `ng-kind-${cssWord(n.kind)}`];
+    if (view === "backward" && !n.backward) classes.push("ng-nograd");
+    const title = [n.label, n.op && n.op !== n.label ? `op ${n.op}` : "", n.backward ? `autograd ${n.backward}` : "", n.module ? `in ${n.module}` : "", n.shape ? formatShape(n.shape) : "", ...n.flags.map(flagText)]
+      .filter(Boolean)
+      .join("\n");
+    return { lines: [truncate(main), truncate(sub)].filter(Boolean), title, classes, flags: n.flags, badge: flagBadge(n.flags) };
+  }
+  const flags = item.members.flatMap((m) => m.flags);
+  if (item.type === "run" && item.run) {
+    const paths = item.run.paths;
+    const type = item.run.type ?? "block";
+    return {
+      lines: [truncate(`${type} ×${paths.length}`), truncate(`${paths[0]} … ${lastPart(paths[paths.length - 1])}`)],
+      title: `${paths.length} repeated ${type} blocks: ${paths.join(", ")}\nclick to unfold`,
+      classes: ["ng-item", "ng-type-run"],
+      flags,
+      badge: flagBadge(flags),
+    };
+  }
+  const path = item.path ?? "";
+  const mod = graph.modules.get(path);
+  const params = mod?.params || item.members.reduce((sum, m) => sum + (m.kind === "param" ? m.params : 0), 0);
+  const sub = [mod?.type, params ? `${formatCount(params)} params` : ""].filter(Boolean).join(" · ");
+  return {
+    lines: [truncate(path, 40), truncate(sub)].filter(Boolean),
+    title: `${path} (${mod?.type ?? "module"}), ${item.members.length} nodes inside\nclick to open`,
+    classes: ["ng-item", "ng-type-module"],
+    flags,
+    badge: flagBadge(flags),
+  };
+}
+
+function lastPart(path) {
+  const i = path.lastIndexOf(".");
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+/** Keep only letters/digits/dashes so a value can be part of a class name. */
+function cssWord(text) {
+  return String(text).replace(/[^a-zA-Z0-9-]/g, "");
+}
+
+/** "!" badge text for flagged items ("NaN" when a NaN is among them). */
+function flagBadge(flags) {
+  if (!flags.length) return "";
+  if (flags.some((f) => f.kind === "nan")) return "NaN";
+  if (flags.some((f) => f.kind === "inf")) return "∞";
+  return "!";
+}
+
+let measureCtx = null;
+const widthCache = new Map();
+
+/** Width in px of `text` in `font` (canvas measureText, cached). */
+export function textWidth(text, font = FONT) {
+  const key = `${font}\u0000${text}`;
+  let w = widthCache.get(key);
+  if (w === undefined) {
+    if (!measureCtx) measureCtx = document.createElement("canvas").getContext("2d");
+    if (measureCtx) {
+      measureCtx.font = font;
+      w = measureCtx.measureText(text).width;
+    } else w = text.length * 6.5;
+    if (widthCache.size > 20000) widthCache.clear();
+    widthCache.set(key, w);
+  }
+  return w;
+}
+
+/** Size in px of an item's box. */
+export function sizeOf(pres, item) {
+  const w = Math.max(...pres.lines.map((l, i) => textWidth(l, i === 0 ? FONT : SUB_FONT)), 20);
+  const extra = item.type === "run" ? 6 : 0;
+  return { width: Math.ceil(w + 16 + extra), height: pres.lines.length > 1 ? 32 : 22 };
+}
+
+/**
+ * Build the SVG scene.
+ * @param {LayoutResult} lay
+ * @param {Visible} vis
+ * @param {Map<string, Presentation>} pres
+ * @param {{colors: Map<string, {fill:string, text:string}|null>, reversed: boolean,
+ *   clusterLabel: (path: string) => string}} opts
+ */
+export function drawScene(lay, vis, pres, opts) {
+  const clusterLayer = s("g", { class: "ng-clusters" });
+  const edgeLayer = s("g", { class: "ng-edges" });
+  const nodeLayer = s("g", { class: "ng-nodes" });
+  const itemEls = new Map();
+  const edgeEls = [];
+  const clusterEls = new Map();
+
+  // clusters, outermost first so inner frames are drawn on top
+  const clusterDepth = (path) => (path.match(/\./g) || []).length;
+  const order = [...lay.clusters.keys()].sort((a, b) => clusterDepth(a) - clusterDepth(b));
+  for (const path of order) {
+    const c = /** @type {any} */ (lay.clusters.get(path));
+    const label = truncate(`▾ ${opts.clusterLabel(path)}`, 60);
+    const labelW = Math.min(c.width, textWidth(label) + 10);
+    const g = s("g", { class: "ng-cluster", "data-path": path }, [
+      s("rect", { class: "ng-frame", x: c.x, y: c.y, width: c.width, height: c.height, rx: 4 }),
+      s("g", { class: "ng-cluster-label", "data-path": path, role: "button" }, [
+        s("title", {}, [`${path}: click to close this module`]),
+        s("rect", { x: c.x, y: c.y, width: labelW, height: 18 }),
+        s("text", { x: c.x + 5, y: c.y + 13 }, [label]),
+      ]),
+    ]);
+    clusterLayer.appendChild(g);
+    clusterEls.set(path, g);
+  }
+
+  for (const e of lay.edges) {
+    const path = s("path", { d: splinePath(e.points) });
+    const g = s("g", { class: "ng-edge" }, [path]);
+    if (e.arrow && e.points.length) {
+      g.appendChild(s("polygon", { points: arrowHead(e.points[e.points.length - 1], e.arrow) }));
+    }
+    // edges were laid out reversed in the backward view: report them in forward terms
+    const source = opts.reversed ? e.target : e.source;
+    const target = opts.reversed ? e.source : e.target;
+    edgeLayer.appendChild(g);
+    edgeEls.push({ el: g, source, target });
+  }
+
+  for (const [id, box] of lay.nodes) {
+    const item = vis.items.get(id);
+    const p = pres.get(id);
+    if (!item || !p) continue;
+    const x = box.x - box.width / 2;
+    const y = box.y - box.height / 2;
+    const g = s("g", { class: p.classes.join(" "), "data-id": id, transform: `translate(${x.toFixed(1)},${y.toFixed(1)})` });
+    g.appendChild(s("title", {}, [p.title]));
+    if (item.type === "run") {
+      g.appendChild(s("rect", { class: "ng-stack", x: 5, y: -5, width: box.width - 5, height: box.height - 2, rx: 4 }));
+      g.appendChild(s("rect", { class: "ng-stack", x: 2.5, y: -2.5, width: box.width - 5, height: box.height - 2, rx: 4 }));
+    }
+    const isData = item.type === "node" && (item.node?.kind === "input" || item.node?.kind === "output");
+    const shape = s("rect", {
+      class: "ng-shape",
+      width: item.type === "run" ? box.width - 5 : box.width,
+      height: item.type === "run" ? box.height - 2 : box.height,
+      rx: isData ? box.height / 2 : item.node?.kind === "param" ? 1 : 4,
+    });
+    const color = opts.colors.get(id);
+    if (color) shape.style.fill = color.fill;
+    g.appendChild(shape);
+    const cx = (item.type === "run" ? box.width - 5 : box.width) / 2;
+    p.lines.forEach((line, i) => {
+      const t = s("text", { class: i === 0 ? "ng-main" : "ng-sub", x: cx, y: p.lines.length > 1 ? 13 + i * 12 : 15, "text-anchor": "middle" }, [line]);
+      if (color) t.style.fill = color.text;
+      g.appendChild(t);
+    });
+    if (p.badge) {
+      const kind = p.flags.find((f) => f.kind === "nan" || f.kind === "inf" || f.kind === "exploding")?.kind ?? p.flags[0]?.kind ?? "flag";
+      const r = p.badge.length > 1 ? 11 : 7;
+      g.appendChild(
+        s("g", { class: `ng-flag ng-flag-${cssWord(kind)}`, transform: `translate(${(box.width - 3).toFixed(1)},2)` }, [
+          s("circle", { r }),
+          s("text", { "text-anchor": "middle", y: 3.5 }, [p.badge]),
+        ]),
+      );
+    }
+    nodeLayer.appendChild(g);
+    itemEls.set(id, g);
+  }
+  const root = s("g", { class: "ng-scene" }, [clusterLayer, edgeLayer, nodeLayer]);
+  return { root, itemEls, edgeEls, clusterEls };
+}
+
+/** Triangle from the last spline point to the arrow tip. */
+function arrowHead(from, tip) {
+  const dx = tip[0] - from[0];
+  const dy = tip[1] - from[1];
+  const len = Math.hypot(dx, dy) || 1;
+  const ux = dx / len;
+  const uy = dy / len;
+  const w = 3.5;
+  const base = [tip[0] - ux * Math.max(len, 6), tip[1] - uy * Math.max(len, 6)];
+  const p1 = [base[0] - uy * w, base[1] + ux * w];
+  const p2 = [base[0] + uy * w, base[1] - ux * w];
+  return [tip, p1, p2].map((p) => `${p[0].toFixed(1)},${p[1].toFixed(1)}`).join(" ");
+}

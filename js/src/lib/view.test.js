@@ -1,0 +1,149 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { resnet50Graph, SCRIPT_NAME, tinyGraph, XSS_NAME } from "../testing/fixtures.js";
+import { createGraphView } from "./view.js";
+
+/** @type {ReturnType<typeof createGraphView>[]} */
+const views = [];
+function mount(graph, options = {}) {
+  const el = document.createElement("div");
+  el.style.width = "1000px";
+  document.body.appendChild(el);
+  const changes = [];
+  const view = createGraphView(el, { graph, onChange: (k, v) => changes.push([k, v]), ...options });
+  views.push(view);
+  return { el, view, changes };
+}
+const click = (el) => el.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+const rendered = (view) => new Promise((resolve) => view.root.addEventListener("ng-rendered", resolve, { once: true }));
+
+afterEach(() => {
+  for (const v of views.splice(0)) v.destroy();
+  document.body.replaceChildren();
+  delete window.__pwned;
+});
+
+describe("graph view", () => {
+  it("draws the nodes and the collapsed modules", async () => {
+    const { el, view } = mount(tinyGraph(), { depth: 1 });
+    await view.ready;
+    const ids = [...el.querySelectorAll(".ng-item")].map((g) => g.getAttribute("data-id"));
+    expect(ids).toContain("m:fc1");
+    expect(ids).toContain("n9"); // the loss at top level
+    expect(el.querySelectorAll(".ng-edge").length).toBeGreaterThan(3);
+    expect(el.querySelector(".ng-viewport")?.getAttribute("transform")).toMatch(/translate/);
+  });
+
+  it("shows hostile names as text and runs none of them", async () => {
+    const { el, view } = mount(tinyGraph(), { depth: 2 });
+    await view.ready;
+    const texts = [...el.querySelectorAll("text, title")].map((t) => t.textContent);
+    expect(texts.some((t) => t?.includes(XSS_NAME))).toBe(true);
+    expect(texts.some((t) => t?.includes("<script>"))).toBe(true);
+    expect(el.querySelector("img, script, foreignObject, [onerror]")).toBeNull();
+    // open the inspector on the hostile input node too
+    const scriptNode = [...el.querySelectorAll(".ng-item")].find((g) => g.textContent?.includes("<script>"));
+    if (!scriptNode) throw new Error("script-named node not drawn");
+    click(scriptNode);
+    expect(el.querySelector(".ng-inspector .ng-title")?.textContent).toBe(SCRIPT_NAME);
+    expect(el.querySelector(".ng-inspector img, .ng-inspector script")).toBeNull();
+    await new Promise((r) => setTimeout(r, 50)); // an <img onerror> would have fired by now
+    expect(window.__pwned).toBeUndefined();
+  });
+
+  it("opens the inspector with shape, dtype and statistics on click", async () => {
+    const { el, view, changes } = mount(tinyGraph(), { depth: 2 });
+    await view.ready;
+    const linear = el.querySelector('.ng-item[data-id="n3"]');
+    if (!linear) throw new Error("n3 not drawn");
+    click(linear);
+    const cell = (key) => el.querySelector(`.ng-inspector td[data-key="${key}"]`)?.textContent;
+    expect(cell("shape")).toBe("4×5");
+    expect(cell("dtype")).toBe("float32");
+    expect(cell("module")).toBe("fc1");
+    expect(el.querySelector(".ng-inspector .ng-stats")).not.toBeNull();
+    expect(el.querySelector(".ng-inspector svg.ng-range")).not.toBeNull();
+    expect(linear.classList.contains("ng-selected")).toBe(true);
+    expect(changes).toContainEqual(["selected", "n3"]);
+  });
+
+  it("explains health flags in one line and draws a badge", async () => {
+    const { el, view } = mount(tinyGraph(), { depth: 2 });
+    await view.ready;
+    const relu = el.querySelector('.ng-item[data-id="n4"]');
+    expect(relu?.querySelector(".ng-flag")).not.toBeNull();
+    if (relu) click(relu);
+    expect(el.querySelector(".ng-inspector .ng-flag-text")?.textContent).toMatch(/dead.*never fire/);
+  });
+
+  it("expands a module on click and collapses it from its frame", async () => {
+    const { el, view } = mount(tinyGraph(), { depth: 1 });
+    await view.ready;
+    const mod = el.querySelector('.ng-item[data-id="m:fc1"]');
+    if (!mod) throw new Error("module not drawn");
+    let done = rendered(view);
+    click(mod);
+    await done;
+    expect(el.querySelector('.ng-cluster[data-path="fc1"]')).not.toBeNull();
+    expect(el.querySelector('.ng-item[data-id="n3"]')).not.toBeNull();
+    const label = el.querySelector('.ng-cluster-label[data-path="fc1"]');
+    if (!label) throw new Error("no cluster label");
+    done = rendered(view);
+    click(label);
+    await done;
+    expect(el.querySelector('.ng-item[data-id="m:fc1"]')).not.toBeNull();
+  });
+
+  it("colours by gradient with a legend, and switches to the backward view", async () => {
+    const { el, view, changes } = mount(tinyGraph(), { depth: 2 });
+    await view.ready;
+    const legend = el.querySelector(".ng-legend");
+    expect(legend?.hasAttribute("hidden")).toBe(false);
+    expect(el.querySelector(".ng-legend-lo")?.textContent).toBe("3.2e-8"); // RMS of the tiny weight gradient
+    const fill = /** @type {SVGElement|null} */ (el.querySelector('.ng-item[data-id="n5"] .ng-shape'))?.style.fill;
+    expect(fill).toMatch(/rgb\(68, 1, 84\)/); // the tiny gradient: darkest colour
+    const done = rendered(view);
+    /** @type {HTMLElement} */ (el.querySelector(".ng-view-backward")).click();
+    await done;
+    expect(el.querySelector('.ng-item[data-id="n3"] .ng-main')?.textContent).toBe("LinearBackward0");
+    expect(changes).toContainEqual(["view", "backward"]);
+  });
+
+  it("steps through the backward pass from the loss", async () => {
+    const { el, view } = mount(tinyGraph(), { depth: 2 });
+    await view.ready;
+    const next = /** @type {HTMLElement} */ (el.querySelector(".ng-step-next"));
+    next.click();
+    next.click();
+    expect(el.querySelector(".ng-step-text")?.textContent).toMatch(/^step 2\/\d+: Mse_lossBackward0/);
+    expect(el.querySelectorAll(".ng-item.ng-lit").length).toBe(2);
+    expect(el.querySelector('.ng-item.ng-current')?.getAttribute("data-id")).toBe("n9");
+    /** @type {HTMLElement} */ (el.querySelector(".ng-step-end")).click();
+    expect(el.querySelector(".ng-step-text")?.textContent).toMatch(/^step (\d+)\/\1:/);
+  });
+
+  it("finds nodes by name and reveals them", async () => {
+    const { el, view } = mount(resnet50Graph());
+    await view.ready;
+    expect(view.search("layer3.4.c2.conv").length).toBe(2); // the conv op and its weight
+    expect(el.querySelector(".ng-count")?.textContent).toBe("2 matches");
+    await view.nextMatch();
+    const sel = el.querySelector(".ng-item.ng-selected");
+    expect(sel?.getAttribute("data-id")).toMatch(/^n\d+$/);
+    expect(el.querySelector(".ng-inspector td[data-key='module']")?.textContent).toBe("layer3.4.c2.conv");
+  });
+
+  it("opens a ResNet-50 readable, with repeated blocks folded", async () => {
+    const { el, view } = mount(resnet50Graph());
+    await view.ready;
+    const n = el.querySelectorAll(".ng-item").length;
+    expect(n).toBeGreaterThan(10);
+    expect(n).toBeLessThanOrEqual(150);
+    const run = el.querySelector('.ng-item[data-id="r:layer3.1"]');
+    expect(run?.textContent).toContain("Bottleneck ×5");
+  });
+
+  it("reports a payload that is not a graph instead of throwing", async () => {
+    const { el } = mount({ nope: true });
+    expect(el.querySelector(".ng-message.ng-error")?.textContent).toMatch(/Cannot read this graph/);
+  });
+});

@@ -1,0 +1,155 @@
+// Which items are drawn: collapsed modules stand for everything below them, folded runs
+// of repeated blocks stand for all their blocks, and expanded modules become clusters.
+// Pure functions on the parsed graph; the view keeps the state and calls them.
+
+/**
+ * @typedef {import("./graph.js").Graph} Graph
+ * @typedef {import("./graph.js").GNode} GNode
+ * @typedef {{expanded:Set<string>, unfolded:Set<string>}} ViewState
+ * @typedef {{id:string, type:"node"|"module"|"run", node?:GNode, path?:string,
+ *   run?:import("./graph.js").Run, members:GNode[], cluster:string}} Item
+ * @typedef {{items:Map<string,Item>, rep:Map<string,string>,
+ *   edges:{source:string,target:string,count:number}[],
+ *   clusters:Map<string,{path:string, parent:string|null, items:string[], children:string[]}>}} Visible
+ */
+
+/** The id of the item that draws raw node `node` under `state`, and the cluster it sits in. */
+export function representative(graph, state, node) {
+  const chain = graph.chains.get(node.module) ?? [];
+  let cluster = "";
+  for (const path of chain) {
+    const runId = graph.runOf.get(path);
+    if (runId && !state.unfolded.has(runId)) return { id: runId, cluster };
+    if (!state.expanded.has(path)) return { id: `m:${path}`, cluster };
+    cluster = path;
+  }
+  return { id: node.id, cluster };
+}
+
+/**
+ * The visible graph under `state`.
+ * @param {Graph} graph
+ * @param {ViewState} state
+ * @returns {Visible}
+ */
+export function visibleGraph(graph, state) {
+  /** @type {Map<string, Item>} */
+  const items = new Map();
+  const rep = new Map();
+  for (const node of graph.nodes) {
+    const { id, cluster } = representative(graph, state, node);
+    rep.set(node.id, id);
+    let item = items.get(id);
+    if (!item) {
+      if (id === node.id) item = { id, type: "node", node, members: [], cluster };
+      else if (id.startsWith("r:")) {
+        const run = graph.runs.get(id);
+        item = { id, type: "run", run, path: run?.paths[0], members: [], cluster };
+      } else item = { id, type: "module", path: id.slice(2), members: [], cluster };
+      items.set(id, item);
+    }
+    item.members.push(node);
+  }
+  const seen = new Map();
+  for (const e of graph.edges) {
+    const s = rep.get(e.source);
+    const t = rep.get(e.target);
+    if (s === undefined || t === undefined || s === t) continue;
+    const key = `${s}\u0000${t}`;
+    const known = seen.get(key);
+    if (known) known.count++;
+    else seen.set(key, { source: s, target: t, count: 1 });
+  }
+  // clusters: each expanded module that holds a visible item, and its ancestors
+  /** @type {Visible["clusters"]} */
+  const clusters = new Map();
+  const ensureCluster = (path) => {
+    if (path === "" || clusters.has(path)) return clusters.get(path);
+    const parent = graph.modules.get(path)?.parent ?? "";
+    const c = { path, parent: parent || "", items: [], children: [] };
+    clusters.set(path, c);
+    if (parent) ensureCluster(parent)?.children.push(path);
+    return c;
+  };
+  for (const item of items.values()) {
+    if (item.cluster) ensureCluster(item.cluster)?.items.push(item.id);
+  }
+  return { items, rep, edges: [...seen.values()], clusters };
+}
+
+/**
+ * The expanded set for a starting depth: modules shallower than `depth` are open,
+ * those at `depth` are drawn as one node each (like `g.collapse(depth)`).
+ */
+export function expandedForDepth(graph, depth) {
+  const expanded = new Set();
+  for (const m of graph.modules.values()) {
+    if (m.path !== "" && m.depth < depth) expanded.add(m.path);
+  }
+  return expanded;
+}
+
+/** How many items are drawn at a starting depth (runs folded). */
+export function countAtDepth(graph, depth) {
+  const state = { expanded: expandedForDepth(graph, depth), unfolded: new Set() };
+  const ids = new Set();
+  for (const node of graph.nodes) ids.add(representative(graph, state, node).id);
+  return ids.size;
+}
+
+/**
+ * The deepest starting depth that draws at most `limit` items (at least 1), so that a
+ * ResNet-50 or a transformer opens readable and a 5,000-node graph opens collapsed.
+ */
+export function defaultDepth(graph, limit = 150) {
+  let best = 1;
+  for (let d = 1; d <= graph.maxDepth + 1; d++) {
+    if (countAtDepth(graph, d) <= limit) best = d;
+    else break;
+  }
+  return best;
+}
+
+/** Expand module `path` (its children start collapsed). */
+export function expand(graph, state, path) {
+  state.expanded.add(path);
+  for (const c of graph.modules.get(path)?.children ?? []) collapseSubtree(graph, state, c);
+}
+
+/** Collapse module `path` and everything below it. */
+export function collapse(graph, state, path) {
+  collapseSubtree(graph, state, path);
+}
+
+function collapseSubtree(graph, state, path) {
+  state.expanded.delete(path);
+  for (const c of graph.modules.get(path)?.children ?? []) {
+    const runId = graph.runOf.get(c);
+    if (runId && graph.runs.get(runId)?.paths[0] === c) state.unfolded.delete(runId);
+    collapseSubtree(graph, state, c);
+  }
+}
+
+/** Unfold a run of repeated blocks into its blocks, each collapsed. */
+export function unfold(graph, state, runId) {
+  const run = graph.runs.get(runId);
+  if (!run) return;
+  for (const p of run.paths) collapseSubtree(graph, state, p);
+  state.unfolded.add(runId);
+}
+
+/** Fold a run back into one `xN` item. */
+export function fold(graph, state, runId) {
+  state.unfolded.delete(runId);
+}
+
+/** Open every module and run on the way to raw node `id`, so that it is drawn itself. */
+export function reveal(graph, state, id) {
+  const node = graph.byId.get(id);
+  if (!node) return;
+  for (const path of graph.chains.get(node.module) ?? []) {
+    const runId = graph.runOf.get(path);
+    if (runId && !state.unfolded.has(runId)) unfold(graph, state, runId);
+    if (!state.expanded.has(path)) expand(graph, state, path);
+  }
+}

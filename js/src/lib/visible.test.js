@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { bigGraph, resnet50Graph, tinyGraph } from "../testing/fixtures.js";
+import { parseGraph } from "./graph.js";
+import { collapse, countAtDepth, defaultDepth, expand, expandedForDepth, reveal, unfold, visibleGraph } from "./visible.js";
+
+const stateAt = (g, d) => ({ expanded: expandedForDepth(g, d), unfolded: new Set() });
+
+describe("visibleGraph", () => {
+  it("draws each top-level module as one node at depth 1", () => {
+    const g = parseGraph(tinyGraph());
+    const vis = visibleGraph(g, stateAt(g, 1));
+    expect([...vis.items.keys()].sort()).toEqual(["m:act", "m:fc1", `m:${g.modules.get("")?.children[2]}`, "n0", "n8", "n9", "n10"].sort());
+    expect(vis.items.get("m:fc1")?.members.length).toBe(3);
+    // edges between collapsed items are merged, never self loops
+    expect(vis.edges.some((e) => e.source === e.target)).toBe(false);
+    expect(vis.edges.find((e) => e.source === "m:fc1")?.target).toBe("m:act");
+    expect(vis.clusters.size).toBe(0);
+  });
+
+  it("expanding a module shows its nodes in a cluster; collapsing folds them again", () => {
+    const g = parseGraph(tinyGraph());
+    const state = stateAt(g, 1);
+    expand(g, state, "fc1");
+    let vis = visibleGraph(g, state);
+    expect(vis.items.has("n3")).toBe(true);
+    expect(vis.clusters.get("fc1")?.items.sort()).toEqual(["n1", "n2", "n3"]);
+    collapse(g, state, "fc1");
+    vis = visibleGraph(g, state);
+    expect(vis.items.has("m:fc1")).toBe(true);
+  });
+
+  it("folds repeated blocks as one run item and unfolds them on demand", () => {
+    const g = parseGraph(resnet50Graph());
+    const state = stateAt(g, 2);
+    let vis = visibleGraph(g, state);
+    expect(vis.items.has("r:layer3.1")).toBe(true);
+    expect(vis.items.has("m:layer3.0")).toBe(true);
+    unfold(g, state, "r:layer3.1");
+    vis = visibleGraph(g, state);
+    expect(vis.items.has("r:layer3.1")).toBe(false);
+    expect(vis.items.has("m:layer3.5")).toBe(true);
+  });
+
+  it("reveal opens every module and run on the way to a node", () => {
+    const g = parseGraph(resnet50Graph());
+    const state = stateAt(g, 1);
+    const target = g.nodes.find((n) => n.module === "layer2.3.c2.conv");
+    if (!target) throw new Error("fixture changed");
+    reveal(g, state, target.id);
+    expect(visibleGraph(g, state).items.has(target.id)).toBe(true);
+  });
+
+  it("chooses a starting depth that keeps the view readable", () => {
+    const resnet = parseGraph(resnet50Graph());
+    const d = defaultDepth(resnet);
+    expect(countAtDepth(resnet, d)).toBeLessThanOrEqual(150);
+    expect(d).toBeGreaterThanOrEqual(2);
+    const big = parseGraph(bigGraph(5000));
+    expect(big.nodes.length).toBeGreaterThan(4900);
+    expect(countAtDepth(big, defaultDepth(big))).toBeLessThanOrEqual(150);
+  });
+});
