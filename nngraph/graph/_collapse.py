@@ -113,7 +113,9 @@ def _box(
     nodes, succ = g._node, g._succ  # networkx's own dicts: fast on big graphs
     leaving = [n for n in inside if any(group[s] != box_id for s in succ[n])]
     ops = [n for n in inside if nodes[n].get("kind") == "op"]
-    out = max(leaving or ops or inside, key=position.__getitem__)
+    # prefer what carries gradient over side results (BatchNorm's num_batches_tracked += 1)
+    tracked = [n for n in leaving or ops if nodes[n].get("tracked")]
+    out = max(tracked or leaving or ops or inside, key=position.__getitem__)
     out_data = nodes[out]
     in_nodes = sum(nodes[n].get("params") or 0 for n in inside)
     params = counts.get(path, in_nodes)
@@ -204,9 +206,10 @@ def _chains(g: Graph, boxes: dict[Any, int]) -> list[list[Any]]:
     is fed only by the previous one."""
     following: dict[Any, Any] = {}
     for a in boxes:
-        if g.out_degree(a) != 1:
+        feeds = [s for s in g.successors(a) if not _side_output(g, a, s)]
+        if len(feeds) != 1:
             continue
-        b = next(iter(g.successors(a)))
+        b = feeds[0]
         if b in boxes and g.in_degree(b) == 1:
             path_a, path_b = g.nodes[a].get("module") or "", g.nodes[b].get("module") or ""
             if parent_of(path_a) == parent_of(path_b):
@@ -222,6 +225,17 @@ def _chains(g: Graph, boxes: dict[Any, int]) -> list[list[Any]]:
         if len(chain) >= 2:
             chains.append(chain)
     return chains
+
+
+def _side_output(g: Graph, box: Any, node: Any) -> bool:
+    """An output with no gradient fed by a box whose result has one: a side effect such as
+    BatchNorm counting its batches, not a second use of the box's result."""
+    data = g.nodes[node]
+    return (
+        data.get("kind") == "output"
+        and not data.get("requires_grad")
+        and bool(g.nodes[box].get("requires_grad"))
+    )
 
 
 def _best_repeat(codes: list[int], start: int) -> tuple[int, int]:

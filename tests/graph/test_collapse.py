@@ -1,0 +1,282 @@
+"""collapse(), fold_repeats() and param_counts(): what a student sees when a model is folded."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+import torch
+from torch import nn
+
+import nngraph as ng
+from nngraph.graph import Graph
+from tests.graph.conftest import Build, chain, stats
+
+SCHEMA = {
+    "kind", "label", "op", "backward", "tracked", "module", "module_type", "name", "shape",
+    "dtype", "device", "requires_grad", "value", "grad", "seq", "backward_order", "call",
+    "dead", "params", "flags", "repeat",
+}  # fmt: skip
+
+
+def two_blocks() -> Graph:
+    """x -> enc (enc.fc Linear + enc.act ReLU) -> head (Linear) -> output."""
+    modules = {
+        "": {"type": "Net", "params": 50},
+        "enc": {"type": "Encoder", "params": 40},
+        "enc.fc": {"type": "Linear", "params": 40},
+        "enc.act": {"type": "ReLU", "params": 0},
+        "head": {"type": "Linear", "params": 9},
+    }
+    b = Build(modules)
+    x = b.input([8, 4])
+    h = b.linear(x, "enc.fc", 4, 8)
+    h = b.op("relu", h, module="enc.act", module_type="ReLU", shape=[8, 8], grad=stats(3.0))
+    h = b.linear(h, "head", 8, 1)
+    b.output(h)
+    return b.g
+
+
+def boxes(g: Graph) -> dict[str, dict]:
+    return {n: d for n, d in g.nodes(data=True) if d["kind"] == "module"}
+
+
+def test_depth_0_makes_each_top_level_module_one_box():
+    h = two_blocks().collapse(depth=0)
+    assert set(boxes(h)) == {"m:enc", "m:head"}
+    enc = h.nodes["m:enc"]
+    assert (enc["label"], enc["module"], enc["module_type"]) == ("Encoder", "enc", "Encoder")
+    assert enc["params"] == 40
+    assert enc["shape"] == [8, 8]  # the output of its last op (the ReLU)
+    assert enc["grad"] == stats(3.0)
+    assert [h.nodes[n]["kind"] for n in nx.topological_sort(h)] == [
+        "input", "module", "module", "output"
+    ]  # fmt: skip
+
+
+def test_depth_1_opens_top_level_modules():
+    h = two_blocks().collapse(depth=1)
+    assert set(boxes(h)) == {"m:enc.fc", "m:enc.act"}
+    # `head` is a leaf at depth 1: its op and parameters stay visible
+    assert {d["name"] for _, d in h.nodes(data=True) if d["kind"] == "param"} == {
+        "head.weight", "head.bias"
+    }  # fmt: skip
+
+
+def test_edges_between_boxes_are_kept_without_self_loops():
+    h = two_blocks().collapse(depth=0)
+    assert nx.number_of_selfloops(h) == 0
+    assert h.has_edge("m:enc", "m:head")
+    assert nx.is_directed_acyclic_graph(h)
+
+
+def test_parameters_fold_into_their_module():
+    h = two_blocks().collapse(depth=0)
+    assert not [n for n, d in h.nodes(data=True) if d["kind"] == "param"]
+
+
+def test_every_schema_attribute_is_on_boxes_and_result_is_a_graph():
+    h = two_blocks().collapse(depth=0)
+    assert type(h) is Graph
+    for _, data in h.nodes(data=True):
+        assert set(data) >= SCHEMA
+    assert h.graph["outputs"] == two_blocks().graph["outputs"]
+
+
+def test_collapse_leaves_the_original_alone():
+    g = two_blocks()
+    before = nx.to_dict_of_lists(g), dict(g.nodes(data=True))
+    h = g.collapse(depth=0)
+    h.nodes["m:enc"]["flags"].append({"kind": "note"})
+    for n in h:
+        if n in g:
+            h.nodes[n]["flags"].append({"kind": "note"})
+    assert (nx.to_dict_of_lists(g), dict(g.nodes(data=True))) == before
+    assert all(d["flags"] == [] for _, d in g.nodes(data=True))
+
+
+def test_flags_of_folded_nodes_are_merged_into_the_box():
+    g = two_blocks()
+    relu = next(n for n, d in g.nodes(data=True) if d["op"] == "relu")
+    g.nodes[relu]["flags"] = [{"kind": "dead", "message": "m"}]
+    assert g.collapse(depth=0).nodes["m:enc"]["flags"] == [{"kind": "dead", "message": "m"}]
+
+
+def test_params_are_summed_from_parameter_nodes_without_module_table():
+    g = two_blocks()
+    g.graph["modules"] = {}
+    h = g.collapse(depth=0)
+    assert h.nodes["m:enc"]["params"] == 4 * 8 + 8
+    assert h.nodes["m:enc"]["label"] == "Encoder" or h.nodes["m:enc"]["label"] == "enc"
+
+
+def test_negative_depth_is_an_error():
+    with pytest.raises(ng.NNGraphError, match="depth"):
+        two_blocks().collapse(depth=-1)
+
+
+def test_param_counts_from_the_module_table_and_from_parameter_nodes():
+    g = two_blocks()
+    assert g.param_counts()["enc"] == 40
+    g.graph["modules"] = {}
+    counts = g.param_counts()
+    assert counts == {"enc.fc": 40, "enc": 40, "head": 9, "": 49}
+
+
+# -- fold_repeats ----------------------------------------------------------------------------
+
+
+def stack(widths: list[int], *, parent: str = "blocks") -> Graph:
+    """x -> Linear blocks `parent.0`, `parent.1`, ... of the given output widths -> output."""
+    b = Build({parent: {"type": "Sequential", "params": 0}})
+    h, n_in = b.input([2, 4]), 4
+    for i, n_out in enumerate(widths):
+        path = f"{parent}.{i}"
+        b.g.graph["modules"][path] = {"type": "Block", "params": n_in * n_out + n_out}
+        h = b.linear(h, path, n_in, n_out, batch=2)
+        n_in = n_out
+    b.output(h)
+    return b.g
+
+
+def test_identical_blocks_in_series_fold_into_one_box():
+    h = stack([4, 4, 4, 4]).collapse(depth=1)
+    (box,) = boxes(h).items()
+    n, data = box
+    assert n == "m:blocks.0"  # the id of its first block
+    assert (data["label"], data["repeat"], data["params"]) == ("Block x4", 4, 80)
+    assert list(nx.topological_sort(h))[1] == n
+
+
+def test_blocks_with_other_parameter_shapes_do_not_fold():
+    h = stack([4, 4, 8, 8, 8]).collapse(depth=1)
+    # 4->4, 4->4 | 4->8 | 8->8, 8->8
+    assert [(d["label"], d["repeat"]) for d in boxes(h).values()] == [
+        ("Block x2", 2), ("Block", 1), ("Block x2", 2)
+    ]  # fmt: skip
+
+
+def test_fold_repeats_false_keeps_every_block():
+    h = stack([4, 4, 4]).collapse(depth=1, fold_repeats=False)
+    assert len(boxes(h)) == 3
+    assert len(boxes(h.fold_repeats())) == 1
+
+
+def test_blocks_that_branch_are_not_a_chain():
+    g = stack([4, 4, 4])
+    b0_out = next(n for n, d in g.nodes(data=True) if d["module"] == "blocks.0" and d["op"])
+    g.add_node("side", **{**g.nodes[b0_out], "module": "", "op": "sum", "label": "sum"})
+    g.add_edge(b0_out, "side")  # blocks.0 also feeds something else
+    h = g.collapse(depth=1)
+    assert sorted(d["repeat"] for d in boxes(h).values()) == [1, 2]
+
+
+def test_blocks_of_different_parents_do_not_fold():
+    g = stack([4, 4])
+    g2 = nx.relabel_nodes(stack([4, 4], parent="other"), lambda n: "o" + n)
+    both = nx.union(g, g2)
+    # feed the first stack's output into the second stack
+    out1 = g.graph["outputs"][0]
+    x2 = next(n for n, d in g2.nodes(data=True) if d["kind"] == "input")
+    both = nx.contracted_nodes(both, out1, x2, self_loops=False)
+    both.graph["modules"] = {**g.graph["modules"], **g2.graph["modules"]}
+    labels = sorted(d["label"] for d in boxes(Graph(both).collapse(depth=1)).values())
+    assert labels == ["Block x2", "Block x2"]
+
+
+def test_alternating_children_fold_as_one_periodic_run():
+    g = chain(5000)
+    assert g.number_of_nodes() == 20002
+    h = g.collapse(depth=0)
+    assert [d["kind"] for d in h.nodes.values()] == ["input", "module", "output"]
+    (data,) = boxes(h).values()
+    assert data["label"] == "(Linear, ReLU) x5000"
+    assert data["repeat"] == 5000
+    assert data["params"] == 5000 * 72
+    assert data["shape"] == [2, 8]
+
+
+def test_periods_up_to_four_are_found():
+    b = Build()
+    h = b.input([2, 4])
+    types = ["Linear", "ReLU", "Dropout"] * 4
+    for i, kind in enumerate(types):
+        b.g.graph["modules"][str(i)] = {"type": kind, "params": 0}
+        h = b.op(kind.lower(), h, module=str(i), module_type=kind, shape=[2, 4])
+    b.output(h)
+    (data,) = boxes(b.g.collapse(depth=0)).values()
+    assert (data["label"], data["repeat"]) == ("(Linear, ReLU, Dropout) x4", 4)
+
+
+# -- real models -----------------------------------------------------------------------------
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, n_in: int, n_out: int, stride: int = 1) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(n_in, n_out, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(n_out)
+        self.conv2 = nn.Conv2d(n_out, n_out, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(n_out)
+        self.downsample = (
+            nn.Sequential(nn.Conv2d(n_in, n_out, 1, stride, bias=False), nn.BatchNorm2d(n_out))
+            if stride != 1 or n_in != n_out
+            else None
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = torch.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        identity = x if self.downsample is None else self.downsample(x)
+        return torch.relu(out + identity)
+
+
+def small_resnet() -> nn.Module:
+    return nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1, bias=False),
+        nn.BatchNorm2d(8),
+        nn.ReLU(),
+        nn.Sequential(BasicBlock(8, 8), BasicBlock(8, 8), BasicBlock(8, 8)),
+        nn.Sequential(BasicBlock(8, 16, stride=2), BasicBlock(16, 16)),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(16, 10),
+    )
+
+
+def test_resnet_blocks_fold_at_depth_1():
+    model = small_resnet()
+    g = ng.trace(model, torch.randn(2, 3, 16, 16), loss=lambda y: y.sum())
+    h = g.collapse(depth=1)
+    labels = {n: (d["label"], d["repeat"]) for n, d in boxes(h).items()}
+    assert labels == {
+        "m:3.0": ("BasicBlock x3", 3),
+        "m:4.0": ("BasicBlock", 1),  # has a downsample: not the same block as 4.1
+        "m:4.1": ("BasicBlock", 1),
+    }
+    assert h.nodes["m:3.0"]["params"] == 3 * sum(p.numel() for p in model[3][0].parameters())
+    assert h.nodes["m:4.1"]["shape"] == [2, 16, 8, 8]
+    assert nx.is_directed_acyclic_graph(h)
+    assert nx.has_path(h, "m:3.0", "m:4.0") and nx.has_path(h, "m:4.0", "m:4.1")
+    top = {d["label"] for d in boxes(g.collapse(depth=0)).values()}
+    assert top == {"Conv2d", "BatchNorm2d", "ReLU", "Sequential", "AdaptiveAvgPool2d", "Flatten",
+                   "Linear"}  # fmt: skip
+
+
+def test_param_counts_match_the_model():
+    model = small_resnet()
+    g = ng.trace(model, torch.randn(2, 3, 16, 16))
+    counts = g.param_counts()
+    for path, module in model.named_modules():
+        assert counts[path] == sum(p.numel() for p in module.parameters()), path
+
+
+@pytest.mark.slow
+def test_traced_chain_of_5000_blocks_folds_to_one_box():
+    layers: list[nn.Module] = []
+    for _ in range(5000):
+        layers += [nn.Linear(4, 4), nn.ReLU()]
+    g = ng.trace(nn.Sequential(*layers), torch.randn(2, 4), loss=lambda y: y.sum())
+    h = g.collapse(depth=0)
+    (data,) = boxes(h).values()
+    assert (data["label"], data["repeat"], data["params"]) == ("(Linear, ReLU) x5000", 5000, 100000)
+    assert h.number_of_nodes() < 10
