@@ -3,7 +3,8 @@
 DOT safety: node ids in the DOT text are our own (`"v0"`, `"v1"`, ...) and every text that
 comes from the model (names, module paths, op names) goes into an HTML-like label, escaped
 as XML with everything outside printable ASCII written as a numeric entity. So no name can
-close a string, start a tag or smuggle a Graphviz escape (`\\N`, a trailing backslash).
+close a string, start a tag or smuggle a Graphviz escape (`\\N`, a trailing backslash):
+a backslash is written as itself followed by a zero-width space.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ COLORS = {
     "output": "#c8f0c8",
     "module": "#ffd9b3",
 }
+# Graphviz expands \N (node name), \G (graph name), \l ... even inside HTML labels; a
+# zero-width space after each backslash keeps it a plain, visible backslash.
+_BACKSLASH = "&#92;&#8203;"
 _VISIBLE = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 DRAWN = (".svg", ".png", ".pdf")
 SUPPORTED = (".dot", ".gv", ".json", *DRAWN)
@@ -61,9 +65,15 @@ def html_text(text: object) -> str:
         for ch in str(text)
     )
     escaped = html.escape(shown, quote=True)
-    return "".join(
-        ch if 32 <= ord(ch) < 127 and ch != "\\" else f"&#{_code_point(ch)};" for ch in escaped
-    )
+    return "".join(_ascii(ch) for ch in escaped)
+
+
+def _ascii(ch: str) -> str:
+    if ch == "\\":
+        return _BACKSLASH
+    if 32 <= ord(ch) < 127:
+        return ch
+    return f"&#{_code_point(ch)};"
 
 
 def _code_point(ch: str) -> int:
