@@ -1,0 +1,262 @@
+"""health(): what the gradient checks tell a student, on hand-built graphs and real models."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+import nngraph as ng
+from nngraph.graph import Graph
+from nngraph.graph._health import MESSAGES
+from tests.graph.conftest import Build, stats
+
+
+def mlp_graph(rms: list[float], widths: list[int] | None = None) -> Graph:
+    """x -> fc0 -> fc1 -> ... with the given weight-gradient RMS per layer."""
+    widths = widths or [16] * (len(rms) + 1)
+    b = Build({f"fc{i}": {"type": "Linear", "params": 0} for i in range(len(rms))})
+    h = b.input([8, widths[0]])
+    for i, r in enumerate(rms):
+        numel = widths[i] * widths[i + 1]
+        h = b.linear(
+            h, f"fc{i}", widths[i], widths[i + 1], weight_grad=stats(r * numel**0.5, numel)
+        )
+    b.output(h)
+    return b.g
+
+
+def kinds(findings: list[dict]) -> list[tuple[str, str]]:
+    return [(f["kind"], f["where"]) for f in findings]
+
+
+# -- vanishing and exploding ------------------------------------------------------------------
+
+
+def test_gradients_shrinking_layer_after_layer_are_vanishing():
+    g = mlp_graph([0.2**k for k in range(5, -1, -1)])  # each layer 5x below the next
+    (finding,) = g.health()
+    assert kinds([finding]) == [("vanishing", "backward")]
+    assert finding["module"] == "fc0"
+    assert g.nodes[finding["node"]]["name"] == "fc0.weight"
+    assert finding["per_layer"] == pytest.approx(5.0)
+    assert finding["ratio"] == pytest.approx(0.2**5)
+    assert finding["layers"] == [f"fc{i}" for i in range(6)]
+    assert finding["message"] == (
+        "Gradients shrink about 5.0x per layer on the way back: the weights of module fc0 "
+        "(Linear) get a gradient 3,125x smaller than those of module fc5 (Linear), so the "
+        "first layers barely learn."
+    )
+
+
+def test_gradients_growing_layer_after_layer_are_exploding():
+    (finding,) = mlp_graph([5.0**k for k in range(5, -1, -1)]).health()
+    assert kinds([finding]) == [("exploding", "backward")]
+    assert "grow about 5.0x per layer" in finding["message"]
+
+
+def test_steady_gradients_are_healthy():
+    assert mlp_graph([1.0, 0.7, 1.3, 0.8, 1.1, 1.0]).health() == []
+
+
+def test_one_steep_step_in_a_short_net_is_not_vanishing():
+    assert mlp_graph([0.1, 1.0]).health() == []  # 10x once: not a pattern across depth
+
+
+def test_a_narrowing_last_layer_is_not_mistaken_for_vanishing():
+    # backprop through 16 -> 1 spreads the gradient over 16 inputs: 4x smaller is expected
+    rms = [0.25, 0.25, 0.25, 0.25, 1.0]
+    assert mlp_graph(rms, widths=[16, 16, 16, 16, 16, 1]).health() == []
+    # ... while a 1000x drop between equal widths is not explained away
+    assert mlp_graph([0.001, 0.001, 0.001, 0.001, 1.0]).health()[0]["kind"] == "vanishing"
+
+
+def test_an_almost_zero_gradient_is_vanishing_on_its_own():
+    (finding,) = mlp_graph([1e-10]).health()
+    assert (finding["kind"], finding["module"]) == ("vanishing", "fc0")
+    assert finding["message"] == MESSAGES["vanishing_tiny"].format(
+        where_module="module fc0 (Linear)", rms=1e-10
+    )
+
+
+def test_a_huge_gradient_is_exploding_on_its_own():
+    (finding,) = mlp_graph([1e6]).health()
+    assert finding["kind"] == "exploding"
+
+
+def test_no_backward_means_no_gradient_findings():
+    g = mlp_graph([1.0, 1.0])
+    for _, data in g.nodes(data=True):
+        data["grad"] = None
+    assert g.health() == []
+
+
+# -- dead units, NaN and Inf ------------------------------------------------------------------
+
+
+def dead_graph(dead: list[int]) -> Graph:
+    b = Build({"fc2": {"type": "Block", "params": 0}})
+    x = b.input([8, 64])
+    relu = b.op("relu", x, module="fc2", module_type="Block", shape=[8, 64], dead=dead)
+    b.output(relu)
+    return b.g
+
+
+def test_dead_relu_units_are_reported_in_plain_words():
+    (finding,) = dead_graph([12, 64]).health()
+    assert kinds([finding]) == [("dead", "forward")]
+    assert (finding["dead"], finding["units"], finding["module"]) == (12, 64, "fc2")
+    assert finding["message"] == (
+        "12 of 64 ReLU units in module fc2 (Block) output zero for every example in the "
+        "batch, so no gradient flows through them."
+    )
+
+
+def test_no_dead_units_no_finding():
+    assert dead_graph([0, 64]).health() == []
+
+
+def nan_graph() -> tuple[Graph, list[str]]:
+    """x -> log -> exp -> mul -> output, where log makes the first NaN, exp has an Inf."""
+    b = Build({})
+    x = b.input([4])
+    log = b.op("log", x, shape=[4], value=stats(nan=1), grad=stats(nan=2))
+    exp = b.op("exp", log, shape=[4], value=stats(nan=1, inf=1), grad=stats(inf=1))
+    mul = b.op("mul", exp, shape=[4], value=stats(nan=2))
+    out = b.output(mul, value=stats(nan=2))
+    return b.g, [x, log, exp, mul, out]
+
+
+def test_first_nan_in_forward_order_and_in_backward_order():
+    g, (_, log, exp, _, _) = nan_graph()
+    forward, backward = g.health()
+    assert (forward["kind"], forward["where"], forward["node"]) == ("nan", "forward", log)
+    assert forward["message"] == MESSAGES["nan_forward"].format(what="the output of log")
+    # without backward_order, backward goes in reverse topological order: exp before log
+    assert (backward["kind"], backward["where"], backward["node"]) == ("inf", "backward", exp)
+
+
+def test_backward_order_when_recorded_decides_which_gradient_was_first():
+    g, (_, log, exp, _, _) = nan_graph()
+    g.nodes[log]["backward_order"], g.nodes[exp]["backward_order"] = 0, 1
+    backward = g.health()[1]
+    assert (backward["kind"], backward["node"]) == ("nan", log)
+
+
+def test_forward_ties_are_broken_by_call_then_seq():
+    b = Build({})
+    x = b.input([4])
+    late = b.op("late", x, shape=[4], call=5, value=stats(inf=1))
+    early = b.op("early", x, shape=[4], call=2, value=stats(inf=1))
+    b.output(b.op("add", late, early, shape=[4], call=6))
+    (finding,) = b.g.health()
+    assert (finding["kind"], finding["node"]) == ("inf", early)
+
+
+# -- storing ---------------------------------------------------------------------------------
+
+
+def test_findings_are_stored_on_their_nodes_once():
+    g = dead_graph([3, 64])
+    g.nodes["n1"]["flags"] = [{"kind": "note", "message": "kept"}]
+    first = g.health()
+    second = g.health()
+    assert first == second
+    assert g.nodes["n1"]["flags"] == [{"kind": "note", "message": "kept"}, first[0]]
+
+
+def test_stale_findings_go_away_when_the_problem_is_fixed():
+    g = dead_graph([3, 64])
+    g.health()
+    g.nodes["n1"]["dead"] = [0, 64]
+    assert g.health() == []
+    assert g.nodes["n1"]["flags"] == []
+
+
+def test_findings_carry_into_collapsed_boxes():
+    g = mlp_graph([0.2**k for k in range(5, -1, -1)])
+    g.health()
+    box = g.collapse(depth=0).nodes["m:fc0"]
+    assert [f["kind"] for f in box["flags"]] == ["vanishing"]
+
+
+# -- real models -----------------------------------------------------------------------------
+
+
+def mlp(act: type[nn.Module], *, kaiming: bool, seed: int) -> nn.Sequential:
+    torch.manual_seed(seed)
+    layers: list[nn.Module] = []
+    width = 32
+    for _ in range(5):
+        layers += [nn.Linear(width, 64), act()]
+        width = 64
+    layers.append(nn.Linear(64, 1))
+    if kaiming:
+        for layer in layers:
+            if isinstance(layer, nn.Linear):
+                nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+                nn.init.zeros_(layer.bias)
+    return nn.Sequential(*layers)
+
+
+def check(model: nn.Module, seed: int) -> list[dict]:
+    torch.manual_seed(1000 + seed)
+    x, target = torch.randn(64, 32), torch.randn(64, 1)
+    g = ng.trace(model, x, loss=lambda y: nn.functional.mse_loss(y, target))
+    return g.health()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_deep_sigmoid_mlp_has_vanishing_gradients(seed: int):
+    findings = check(mlp(nn.Sigmoid, kaiming=False, seed=seed), seed)
+    assert kinds(findings) == [("vanishing", "backward")]
+    assert findings[0]["module"] == "0"
+    assert findings[0]["layers"] == ["0", "2", "4", "6", "8", "10"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_kaiming_relu_mlp_is_healthy(seed: int):
+    findings = check(mlp(nn.ReLU, kaiming=True, seed=seed), seed)
+    assert [f for f in findings if f["kind"] in ("vanishing", "exploding")] == []
+
+
+def test_layer_rms_matches_the_real_gradients():
+    model = mlp(nn.Sigmoid, kaiming=False, seed=0)
+    (finding,) = check(model, 0)
+    torch.manual_seed(1000)  # the same batch again, by hand
+    x, target = torch.randn(64, 32), torch.randn(64, 1)
+    nn.functional.mse_loss(model(x), target).backward()
+    expected = [
+        m.weight.grad.norm().item() / math.sqrt(m.weight.numel())
+        for m in model
+        if isinstance(m, nn.Linear)
+    ]
+    assert finding["rms"] == pytest.approx(expected, rel=1e-4)
+
+
+def test_dead_relu_in_a_real_model():
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+    with torch.no_grad():
+        model[0].bias[:3] = -100.0  # three units can never switch on
+    g = ng.trace(model, torch.randn(16, 4), loss=lambda y: y.sum())
+    dead = [f for f in g.health() if f["kind"] == "dead"]
+    assert [(f["dead"], f["units"], f["module"]) for f in dead] == [(3, 8, "1")]
+
+
+def test_first_nan_in_a_real_model():
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(3, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            h = torch.log(self.fc(x) - 100.0)  # log of a negative number
+            return torch.exp(h) * 2
+
+    g = ng.trace(Net(), torch.randn(4, 3), loss=lambda y: y.sum())
+    forward = next(f for f in g.health() if f["where"] == "forward")
+    assert forward["kind"] == "nan"
+    assert g.nodes[forward["node"]]["op"] == "log"
+    assert "the output of log" in forward["message"]
