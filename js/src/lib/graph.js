@@ -13,9 +13,9 @@
  *   repeat:number}} GNode
  * @typedef {{path:string, type:?string, parent:?string, depth:number, params:number,
  *   children:string[], nodes:string[], count:number, sig?:string}} GModule
- * @typedef {{id:string, paths:string[], parent:string, type:?string}} Run
+ * @typedef {{id:string, paths:string[], blocks:string[][], parent:string, type:?string}} Run
  * @typedef {{nodes:GNode[], byId:Map<string,GNode>, edges:{source:string,target:string}[],
- *   modules:Map<string,GModule>, runs:Map<string,Run>, runOf:Map<string,string>,
+ *   modules:Map<string,GModule>, runs:Map<string,Run>, runOf:Map<string,{run:string, block:number}>,
  *   chains:Map<string,string[]>, maxDepth:number, meta:Record<string,any>}} Graph
  */
 
@@ -79,8 +79,8 @@ function normaliseNode(raw) {
     device: str(raw.device),
     requires_grad: Boolean(raw.requires_grad),
     tracked: Boolean(raw.tracked ?? raw.backward),
-    value: raw.value && typeof raw.value === "object" ? raw.value : null,
-    grad: raw.grad && typeof raw.grad === "object" ? raw.grad : null,
+    value: readStats(raw.value),
+    grad: readStats(raw.grad),
     seq: typeof raw.seq === "number" ? raw.seq : null,
     backward_order: typeof raw.backward_order === "number" ? raw.backward_order : null,
     dead: Array.isArray(raw.dead) ? raw.dead : null,
@@ -88,6 +88,17 @@ function normaliseNode(raw) {
     flags: Array.isArray(raw.flags) ? raw.flags.filter((f) => f && typeof f === "object") : [],
     repeat: Number(raw.repeat ?? 1) || 1,
   };
+}
+
+/** Stats with numbers restored: JSON carries NaN and infinities as "NaN", "Infinity". */
+function readStats(raw) {
+  if (!raw || typeof raw !== "object") return null;
+  const out = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === "string" && /^-?Infinity$|^NaN$/.test(v)) out[k] = Number(v);
+    else out[k] = v;
+  }
+  return /** @type {Stats} */ (out);
 }
 
 /**
@@ -165,8 +176,9 @@ function chainOf(path, modules) {
 }
 
 /**
- * Runs of repeated blocks: consecutive sibling modules with the same structure (type,
- * the ops inside, the sub-modules) fold into one `xN` item, e.g. twelve transformer layers.
+ * Runs of repeated blocks: back-to-back sibling modules with the same structure (type, the
+ * ops inside, the sub-modules) fold into one `xN` item, e.g. twelve transformer layers. A
+ * block may be up to 4 siblings long: Linear, ReLU, Linear, ReLU, ... is "(Linear, ReLU) xN".
  */
 function findRuns(modules, byId) {
   const sigOf = (m) => {
@@ -178,20 +190,32 @@ function findRuns(modules, byId) {
   };
   /** @type {Map<string, Run>} */
   const runs = new Map();
+  /** @type {Map<string, {run:string, block:number}>} */
   const runOf = new Map();
   for (const m of modules.values()) {
+    const kids = m.children.map((c) => modules.get(c)).filter((k) => k.count > 0);
+    const sigs = kids.map(sigOf);
     let i = 0;
-    const kids = m.children.map((c) => modules.get(c));
     while (i < kids.length) {
-      let j = i + 1;
-      while (j < kids.length && kids[j].count > 0 && sigOf(kids[j]) === sigOf(kids[i])) j++;
-      if (j - i >= 2 && kids[i].count > 0) {
-        const paths = kids.slice(i, j).map((k) => k.path);
-        const id = `r:${paths[0]}`;
-        runs.set(id, { id, paths, parent: m.path, type: kids[i].type });
-        for (const p of paths) runOf.set(p, id);
+      let best = { period: 1, repeats: 1 };
+      for (let period = 1; period <= 4 && i + 2 * period <= kids.length; period++) {
+        let repeats = 1;
+        const same = (k) => sigs.slice(i, i + period).every((sig, j) => sigs[i + k * period + j] === sig);
+        while (i + (repeats + 1) * period <= kids.length && same(repeats)) repeats++;
+        if (repeats >= 2 && period * repeats > best.period * best.repeats) best = { period, repeats };
       }
-      i = j;
+      if (best.repeats < 2) {
+        i++;
+        continue;
+      }
+      const { period, repeats } = best;
+      const blocks = [];
+      for (let k = 0; k < repeats; k++) blocks.push(kids.slice(i + k * period, i + (k + 1) * period).map((x) => x.path));
+      const id = `r:${kids[i].path}`;
+      const types = kids.slice(i, i + period).map((x) => x.type ?? "module");
+      runs.set(id, { id, paths: blocks.flat(), blocks, parent: m.path, type: period === 1 ? types[0] : `(${types.join(", ")})` });
+      blocks.forEach((b, k) => b.forEach((p) => runOf.set(p, { run: id, block: k })));
+      i += period * repeats;
     }
   }
   return { runs, runOf };

@@ -41,11 +41,14 @@ export function present(item, graph, view) {
   }
   const flags = item.members.flatMap((m) => m.flags);
   if (item.type === "run" && item.run) {
-    const paths = item.run.paths;
+    const blocks = item.run.blocks;
     const type = item.run.type ?? "block";
+    const first = blocks[blocks.length - (item.more || blocks.length)][0];
+    const last = blocks[blocks.length - 1].at(-1) ?? first;
+    const head = item.more ? `… ${type} ×${item.more} more` : `${type} ×${blocks.length}`;
     return {
-      lines: [truncate(`${type} ×${paths.length}`), truncate(`${paths[0]} … ${lastPart(paths[paths.length - 1])}`)],
-      title: `${paths.length} repeated ${type} blocks: ${paths.join(", ")}\nclick to unfold`,
+      lines: [truncate(head), truncate(`${first} … ${lastPart(last)}`)],
+      title: `${item.more || blocks.length} repeated ${type} blocks, ${first} to ${last}\nclick to unfold`,
       classes: ["ng-item", "ng-type-run"],
       flags,
       badge: flagBadge(flags),

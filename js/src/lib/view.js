@@ -30,8 +30,8 @@ export function createGraphView(el, options) {
   const onChange = options.onChange ?? (() => {});
   const st = {
     /** @type {import("./graph.js").Graph|null} */ graph: null,
-    state: { expanded: new Set(), unfolded: new Set() },
-    depth: 1,
+    state: { expanded: new Set(), unfolded: new Map() },
+    depth: 0,
     view: options.view === "backward" ? "backward" : "forward",
     colorBy: ["grad", "value", "none"].includes(options.colorBy ?? "") ? options.colorBy : "grad",
     selected: options.selected || "",
@@ -140,8 +140,8 @@ export function createGraphView(el, options) {
       return false;
     }
     const limit = options.maxVisible ?? 150;
-    st.depth = options.depth == null ? defaultDepth(st.graph, limit) : Math.max(1, Number(options.depth) | 0);
-    st.state = { expanded: expandedForDepth(st.graph, st.depth), unfolded: new Set() };
+    st.depth = options.depth == null ? defaultDepth(st.graph, limit) : Math.max(0, Number(options.depth) | 0);
+    st.state = { expanded: expandedForDepth(st.graph, st.depth), unfolded: new Map() };
     st.replay = null;
     st.fitNext = true;
     return true;
@@ -254,8 +254,8 @@ export function createGraphView(el, options) {
     bwdBtn.setAttribute("aria-pressed", String(st.view === "backward"));
     colorSel.value = st.colorBy ?? "grad";
     depthText.textContent = `depth ${st.depth}`;
-    depthDown.disabled = st.depth <= 1;
-    depthUp.disabled = !st.graph || st.depth > st.graph.maxDepth;
+    depthDown.disabled = st.depth <= 0;
+    depthUp.disabled = !st.graph || st.depth >= st.graph.maxDepth;
     const order = replayOrder();
     const off = order.length === 0;
     for (const b of [resetBtn, prevBtn, playBtn, nextBtn, endBtn]) b.disabled = off;
@@ -336,7 +336,7 @@ export function createGraphView(el, options) {
   }
 
   function cloneState() {
-    return { expanded: new Set(st.state.expanded), unfolded: new Set(st.state.unfolded) };
+    return { expanded: new Set(st.state.expanded), unfolded: new Map(st.state.unfolded) };
   }
 
   /** Open module `path` (or unfold run `r:...`), keeping it in place on screen. */
@@ -349,7 +349,7 @@ export function createGraphView(el, options) {
     if (tooMany(next)) return Promise.resolve();
     const pos = screenPos(id);
     st.state = next;
-    if (pos) st.anchor = { id: id.startsWith("r:") ? `m:${graph.runs.get(id)?.paths[0]}` : id, ...pos };
+    if (pos && !id.endsWith("#more")) st.anchor = { id: id.startsWith("r:") ? `m:${graph.runs.get(id)?.paths[0]}` : id, ...pos };
     return redraw();
   }
 
@@ -509,8 +509,8 @@ export function createGraphView(el, options) {
 
   function setDepth(depth, notify = false) {
     if (!st.graph) return Promise.resolve();
-    const d = Math.max(1, Math.min(st.graph.maxDepth + 1, Number(depth) | 0));
-    const next = { expanded: expandedForDepth(st.graph, d), unfolded: new Set() };
+    const d = Math.max(0, Math.min(st.graph.maxDepth, Number(depth) | 0));
+    const next = { expanded: expandedForDepth(st.graph, d), unfolded: new Map() };
     if (tooMany(next)) return Promise.resolve();
     st.depth = d;
     st.state = next;

@@ -24,7 +24,7 @@ afterEach(() => {
 
 describe("graph view", () => {
   it("draws the nodes and the collapsed modules", async () => {
-    const { el, view } = mount(tinyGraph(), { depth: 1 });
+    const { el, view } = mount(tinyGraph(), { depth: 0 });
     await view.ready;
     const ids = [...el.querySelectorAll(".ng-item")].map((g) => g.getAttribute("data-id"));
     expect(ids).toContain("m:fc1");
@@ -34,7 +34,7 @@ describe("graph view", () => {
   });
 
   it("shows hostile names as text and runs none of them", async () => {
-    const { el, view } = mount(tinyGraph(), { depth: 2 });
+    const { el, view } = mount(tinyGraph(), { depth: 1 });
     await view.ready;
     const texts = [...el.querySelectorAll("text, title")].map((t) => t.textContent);
     expect(texts.some((t) => t?.includes(XSS_NAME))).toBe(true);
@@ -51,7 +51,7 @@ describe("graph view", () => {
   });
 
   it("opens the inspector with shape, dtype and statistics on click", async () => {
-    const { el, view, changes } = mount(tinyGraph(), { depth: 2 });
+    const { el, view, changes } = mount(tinyGraph(), { depth: 1 });
     await view.ready;
     const linear = el.querySelector('.ng-item[data-id="n3"]');
     if (!linear) throw new Error("n3 not drawn");
@@ -67,7 +67,7 @@ describe("graph view", () => {
   });
 
   it("explains health flags in one line and draws a badge", async () => {
-    const { el, view } = mount(tinyGraph(), { depth: 2 });
+    const { el, view } = mount(tinyGraph(), { depth: 1 });
     await view.ready;
     const relu = el.querySelector('.ng-item[data-id="n4"]');
     expect(relu?.querySelector(".ng-flag")).not.toBeNull();
@@ -76,7 +76,7 @@ describe("graph view", () => {
   });
 
   it("expands a module on click and collapses it from its frame", async () => {
-    const { el, view } = mount(tinyGraph(), { depth: 1 });
+    const { el, view } = mount(tinyGraph(), { depth: 0 });
     await view.ready;
     const mod = el.querySelector('.ng-item[data-id="m:fc1"]');
     if (!mod) throw new Error("module not drawn");
@@ -94,7 +94,7 @@ describe("graph view", () => {
   });
 
   it("colours by gradient with a legend, and switches to the backward view", async () => {
-    const { el, view, changes } = mount(tinyGraph(), { depth: 2 });
+    const { el, view, changes } = mount(tinyGraph(), { depth: 1 });
     await view.ready;
     const legend = el.querySelector(".ng-legend");
     expect(legend?.hasAttribute("hidden")).toBe(false);
@@ -109,7 +109,7 @@ describe("graph view", () => {
   });
 
   it("steps through the backward pass from the loss", async () => {
-    const { el, view } = mount(tinyGraph(), { depth: 2 });
+    const { el, view } = mount(tinyGraph(), { depth: 1 });
     await view.ready;
     const next = /** @type {HTMLElement} */ (el.querySelector(".ng-step-next"));
     next.click();

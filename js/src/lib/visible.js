@@ -5,9 +5,11 @@
 /**
  * @typedef {import("./graph.js").Graph} Graph
  * @typedef {import("./graph.js").GNode} GNode
- * @typedef {{expanded:Set<string>, unfolded:Set<string>}} ViewState
+ * @typedef {{expanded:Set<string>, unfolded:Map<string,number>}} ViewState  unfolded: run id ->
+ *   how many of its blocks are drawn one by one (the rest stay folded as "xN more")
  * @typedef {{id:string, type:"node"|"module"|"run", node?:GNode, path?:string,
- *   run?:import("./graph.js").Run, members:GNode[], cluster:string}} Item
+ *   run?:import("./graph.js").Run, more?:number, members:GNode[], cluster:string}} Item
+ *   `more`: for the "xN more" tail of a partly unfolded run, how many blocks it holds
  * @typedef {{items:Map<string,Item>, rep:Map<string,string>,
  *   edges:{source:string,target:string,count:number}[],
  *   clusters:Map<string,{path:string, parent:string|null, items:string[], children:string[]}>}} Visible
@@ -18,8 +20,12 @@ export function representative(graph, state, node) {
   const chain = graph.chains.get(node.module) ?? [];
   let cluster = "";
   for (const path of chain) {
-    const runId = graph.runOf.get(path);
-    if (runId && !state.unfolded.has(runId)) return { id: runId, cluster };
+    const inRun = graph.runOf.get(path);
+    if (inRun) {
+      const shown = state.unfolded.get(inRun.run) ?? 0;
+      if (shown === 0) return { id: inRun.run, cluster };
+      if (inRun.block >= shown) return { id: `${inRun.run}#more`, cluster };
+    }
     if (!state.expanded.has(path)) return { id: `m:${path}`, cluster };
     cluster = path;
   }
@@ -43,8 +49,9 @@ export function visibleGraph(graph, state) {
     if (!item) {
       if (id === node.id) item = { id, type: "node", node, members: [], cluster };
       else if (id.startsWith("r:")) {
-        const run = graph.runs.get(id);
-        item = { id, type: "run", run, path: run?.paths[0], members: [], cluster };
+        const run = graph.runs.get(id.replace(/#more$/, ""));
+        const more = id.endsWith("#more") ? run?.blocks.length - (state.unfolded.get(run?.id ?? "") ?? 0) : 0;
+        item = { id, type: "run", run, path: run?.paths[0], members: [], cluster, more };
       } else item = { id, type: "module", path: id.slice(2), members: [], cluster };
       items.set(id, item);
     }
@@ -78,32 +85,32 @@ export function visibleGraph(graph, state) {
 }
 
 /**
- * The expanded set for a starting depth: modules shallower than `depth` are open,
- * those at `depth` are drawn as one node each (like `g.collapse(depth)`).
+ * The expanded set for a depth, as in `g.collapse(depth)`: `depth` levels of modules are
+ * open; depth 0 draws each top-level module as one box.
  */
 export function expandedForDepth(graph, depth) {
   const expanded = new Set();
   for (const m of graph.modules.values()) {
-    if (m.path !== "" && m.depth < depth) expanded.add(m.path);
+    if (m.path !== "" && m.depth <= depth) expanded.add(m.path);
   }
   return expanded;
 }
 
 /** How many items are drawn at a starting depth (runs folded). */
 export function countAtDepth(graph, depth) {
-  const state = { expanded: expandedForDepth(graph, depth), unfolded: new Set() };
+  const state = { expanded: expandedForDepth(graph, depth), unfolded: new Map() };
   const ids = new Set();
   for (const node of graph.nodes) ids.add(representative(graph, state, node).id);
   return ids.size;
 }
 
 /**
- * The deepest starting depth that draws at most `limit` items (at least 1), so that a
+ * The deepest starting depth that draws at most `limit` items (at least 0), so that a
  * ResNet-50 or a transformer opens readable and a 5,000-node graph opens collapsed.
  */
 export function defaultDepth(graph, limit = 150) {
-  let best = 1;
-  for (let d = 1; d <= graph.maxDepth + 1; d++) {
+  let best = 0;
+  for (let d = 0; d <= graph.maxDepth; d++) {
     if (countAtDepth(graph, d) <= limit) best = d;
     else break;
   }
@@ -124,18 +131,26 @@ export function collapse(graph, state, path) {
 function collapseSubtree(graph, state, path) {
   state.expanded.delete(path);
   for (const c of graph.modules.get(path)?.children ?? []) {
-    const runId = graph.runOf.get(c);
+    const runId = graph.runOf.get(c)?.run;
     if (runId && graph.runs.get(runId)?.paths[0] === c) state.unfolded.delete(runId);
     collapseSubtree(graph, state, c);
   }
 }
 
-/** Unfold a run of repeated blocks into its blocks, each collapsed. */
-export function unfold(graph, state, runId) {
-  const run = graph.runs.get(runId);
+/** Blocks of a run drawn one by one per click; the rest stay folded as "xN more". */
+export const UNFOLD_STEP = 8;
+
+/**
+ * Unfold a run of repeated blocks (or its "xN more" tail): the next `UNFOLD_STEP` blocks
+ * are drawn one by one, each collapsed.
+ */
+export function unfold(graph, state, runId, step = UNFOLD_STEP) {
+  const run = graph.runs.get(runId.replace(/#more$/, ""));
   if (!run) return;
-  for (const p of run.paths) collapseSubtree(graph, state, p);
-  state.unfolded.add(runId);
+  const before = state.unfolded.get(run.id) ?? 0;
+  const shown = Math.min(run.blocks.length, before + step);
+  for (const block of run.blocks.slice(before, shown)) for (const p of block) collapseSubtree(graph, state, p);
+  state.unfolded.set(run.id, shown);
 }
 
 /** Fold a run back into one `xN` item. */
@@ -148,8 +163,10 @@ export function reveal(graph, state, id) {
   const node = graph.byId.get(id);
   if (!node) return;
   for (const path of graph.chains.get(node.module) ?? []) {
-    const runId = graph.runOf.get(path);
-    if (runId && !state.unfolded.has(runId)) unfold(graph, state, runId);
+    const inRun = graph.runOf.get(path);
+    if (inRun && (state.unfolded.get(inRun.run) ?? 0) <= inRun.block) {
+      unfold(graph, state, inRun.run, inRun.block + 1 - (state.unfolded.get(inRun.run) ?? 0));
+    }
     if (!state.expanded.has(path)) expand(graph, state, path);
   }
 }

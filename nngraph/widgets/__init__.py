@@ -1,0 +1,12 @@
+"""Notebook widgets (anywidget): the interactive graph view.
+
+>>> from nngraph.widgets import GraphView
+>>> GraphView.__name__
+'GraphView'
+"""
+
+from __future__ import annotations
+
+from nngraph.widgets._graphview import GraphView
+
+__all__ = ["GraphView"]

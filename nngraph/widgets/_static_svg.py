@@ -1,0 +1,184 @@
+"""The static picture of a graph view, for outputs shown without JavaScript.
+
+A saved notebook, nbconvert HTML or a notebook opened without a kernel shows this SVG from
+the output's mimebundle. The graph is first collapsed like the live view (modules folded
+until at most ~150 boxes remain), then drawn by the Graphviz ``dot`` program when it is
+installed, else by a small layered layout in pure Python. Every text is XML-escaped: names
+come from user code and can contain anything.
+
+    >>> svg = static_svg({"format": "nngraph.graph", "version": 1, "graph": {},
+    ...     "nodes": [{"id": "n0", "kind": "input", "label": "<x>"}], "edges": []},
+    ...     use_dot=False)
+    >>> svg.startswith("<svg") and "&lt;x&gt;" in svg and "<x>" not in svg
+    True
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from typing import Any
+from xml.sax.saxutils import escape
+
+import networkx as nx
+
+__all__ = ["layered_svg", "static_svg", "xml_text"]
+
+MAX_BOXES = 150
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_FILL = {
+    "input": "#fff3d6",
+    "output": "#fff3d6",
+    "param": "#e8f0fe",
+    "buffer": "#e8f0fe",
+    "constant": "#f3f3f3",
+    "module": "#e3f2fd",
+}
+
+
+def xml_text(text: object, limit: int | None = None) -> str:
+    """`text` safe inside an XML element or a double-quoted attribute.
+
+    >>> xml_text('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    clean = _CONTROL.sub("\ufffd", str(text))
+    if limit is not None and len(clean) > limit:
+        clean = clean[: limit - 1] + "…"
+    return escape(clean, {'"': "&quot;", "'": "&#39;"})
+
+
+def _collapsed(payload: dict[str, Any], depth: int | None) -> nx.DiGraph:
+    """The graph as the live view first shows it: modules folded to at most MAX_BOXES boxes."""
+    from nngraph.graph import Graph
+
+    try:
+        g = Graph.from_dict(payload)
+    except Exception:  # a hand-written or partial payload: draw it as it is
+        g = Graph()
+        for node in payload.get("nodes", []):
+            g.add_node(str(node.get("id")), **{k: v for k, v in node.items() if k != "id"})
+        for edge in payload.get("edges", []):
+            g.add_edge(str(edge.get("source")), str(edge.get("target")))
+        return g
+    if depth is not None:
+        return g.collapse(depth=max(0, depth))
+    deepest = max((int(m.get("depth") or 0) for m in payload.get("modules") or []), default=0)
+    best = g.collapse(depth=0) if deepest > 0 else g
+    for d in range(1, deepest + 1):
+        candidate = g.collapse(depth=d)
+        if candidate.number_of_nodes() > MAX_BOXES:
+            break
+        best = candidate
+    return best
+
+
+def static_svg(
+    payload: dict[str, Any],
+    *,
+    depth: int | None = None,
+    view: str = "forward",
+    use_dot: bool | None = None,
+) -> str:
+    """An SVG of the graph in `payload` (the ``Graph.to_dict()`` form).
+
+    `use_dot`: True/False forces the Graphviz program / the pure-Python layout; None uses
+    ``dot`` when it is installed. Any failure of ``dot`` falls back to the Python layout.
+    """
+    g = _collapsed(payload, depth)
+    reverse = view == "backward"
+    if use_dot is not False and shutil.which("dot") and hasattr(g, "to_dot"):
+        try:
+            dot = g.to_dot(rankdir="BT" if reverse else "TB")
+            done = subprocess.run(
+                ["dot", "-Tsvg"], input=dot.encode(), capture_output=True, timeout=30, check=True
+            )
+            return _strip_prolog(done.stdout.decode("utf-8", "replace"))
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return layered_svg(g, reverse=reverse)
+
+
+def _strip_prolog(svg: str) -> str:
+    """Drop the XML declaration, doctype and comments before <svg>: a mimebundle wants <svg>."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
+def _label(data: dict[str, Any]) -> tuple[str, str]:
+    title = data.get("label") or data.get("op") or data.get("name") or data.get("kind") or "?"
+    shape = data.get("shape")
+    sub = "×".join(str(d) for d in shape) if isinstance(shape, list) else ""
+    if data.get("kind") == "module":
+        sub = str(data.get("module") or sub)
+    return str(title), sub
+
+
+def layered_svg(g: nx.DiGraph, *, reverse: bool = False) -> str:
+    """Draw `g` top to bottom in layers (topological generations), straight edges.
+
+    >>> g = nx.DiGraph([("a", "b")])
+    >>> svg = layered_svg(g)
+    >>> svg.count("<rect") == 1 + 2 and "<line" in svg  # background + two boxes
+    True
+    """
+    if g.number_of_nodes() == 0:
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="6" y="20">empty graph</text></svg>'
+    h = g.reverse(copy=False) if reverse else g
+    try:
+        layers = [sorted(layer, key=str) for layer in nx.topological_generations(h)]
+    except nx.NetworkXUnfeasible:  # a cycle (not from autograd): fall back to BFS depth
+        depth: dict[Any, int] = {}
+        for root in [n for n in h if h.in_degree(n) == 0] or [next(iter(h))]:
+            for n, d in nx.single_source_shortest_path_length(h, root).items():
+                depth[n] = max(depth.get(n, 0), d)
+        for n in h:
+            depth.setdefault(n, 0)
+        layers = [[] for _ in range(max(depth.values()) + 1)]
+        for n, d in depth.items():
+            layers[d].append(n)
+    box_h, gap_x, gap_y, char_w = 30, 14, 34, 6.2
+    boxes: dict[Any, tuple[float, float, float]] = {}  # node -> (x centre, y top, width)
+    widths = []
+    for layer in layers:
+        sizes = [
+            max(60.0, 16 + char_w * max(min(40, len(t)) for t in _label(h.nodes[n]))) for n in layer
+        ]
+        widths.append(sum(sizes) + gap_x * (len(sizes) - 1))
+    total_w = max(widths) + 20
+    for row, layer in enumerate(layers):
+        x = (total_w - widths[row]) / 2
+        for n in layer:
+            w = max(60.0, 16 + char_w * max(min(40, len(t)) for t in _label(h.nodes[n])))
+            boxes[n] = (x + w / 2, 10 + row * (box_h + gap_y), w)
+            x += w + gap_x
+    total_h = 10 + len(layers) * (box_h + gap_y)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w:.0f}" height="{total_h:.0f}" '
+        f'viewBox="0 0 {total_w:.0f} {total_h:.0f}" font-family="Helvetica, Arial, sans-serif" '
+        'font-size="10">',
+        '<defs><marker id="ng-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" '
+        'markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z" fill="#666"/></marker></defs>',
+        '<rect width="100%" height="100%" fill="white"/>',
+    ]
+    for u, v in h.edges:
+        (x1, y1, _), (x2, y2, _) = boxes[u], boxes[v]
+        out.append(
+            f'<line x1="{x1:.1f}" y1="{y1 + box_h:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            'stroke="#666" marker-end="url(#ng-arrow)"/>'
+        )
+    for n, (cx, top, w) in boxes.items():
+        data = h.nodes[n]
+        title, sub = _label(data)
+        kind = str(data.get("kind") or "op")
+        stroke = ' stroke="#d62728" stroke-width="2"' if data.get("flags") else ' stroke="#666"'
+        out.append(
+            f'<g><title>{xml_text(title)}</title><rect x="{cx - w / 2:.1f}" y="{top:.1f}" '
+            f'width="{w:.1f}" height="{box_h}" rx="4" fill="{_FILL.get(kind, "#ffffff")}"{stroke}/>'
+            f'<text x="{cx:.1f}" y="{top + 13:.1f}" text-anchor="middle">{xml_text(title, 40)}</text>'
+            f'<text x="{cx:.1f}" y="{top + 25:.1f}" text-anchor="middle" fill="#555">'
+            f"{xml_text(sub, 40)}</text></g>"
+        )
+    out.append("</svg>")
+    return "\n".join(out)

@@ -1,0 +1,144 @@
+"""GraphView payloads and mimebundles, without a kernel or a browser."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+import torch
+
+import nngraph as ng
+from nngraph.widgets import GraphView, _graphview, _static_svg
+
+XSS = '<img src=x onerror="__pwned=1">'
+SCRIPT = "<script>__pwned=2</script>"
+
+
+def tiny_payload() -> dict[str, Any]:
+    """A hand-written graph in the schema's JSON form, with hostile names."""
+    node = {"kind": "op", "module": "", "shape": [2, 3], "flags": []}
+    return {
+        "format": "nngraph.graph",
+        "version": 1,
+        "graph": {"source": "record", "outputs": ["n2"], "backward_passes": 1},
+        "nodes": [
+            {**node, "id": "n0", "kind": "input", "label": SCRIPT, "name": SCRIPT},
+            {**node, "id": "n1", "label": "linear", "op": "linear", "module": XSS},
+            {**node, "id": "n2", "kind": "output", "label": "output"},
+        ],
+        "edges": [{"source": "n0", "target": "n1"}, {"source": "n1", "target": "n2"}],
+        "modules": [
+            {"path": "", "type": "Net", "parent": None, "depth": 0, "params": 0},
+            {"path": XSS, "type": "Linear", "parent": "", "depth": 1, "params": 0},
+        ],
+    }
+
+
+class Hostile(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.add_module(XSS, torch.nn.Linear(3, 4))
+        self.add_module(SCRIPT, torch.nn.Linear(4, 2))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return getattr(self, SCRIPT)(torch.relu(getattr(self, XSS)(x)))
+
+
+@pytest.fixture(scope="module")
+def traced() -> ng.Graph:
+    torch.manual_seed(0)
+    return ng.trace(Hostile(), torch.randn(5, 3), loss=lambda y: y.pow(2).mean())
+
+
+def assert_safe_svg(svg: str) -> ET.Element:
+    """Well-formed SVG with no script, no event handler, no foreign HTML."""
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    for el in root.iter():
+        tag = el.tag.rsplit("}", 1)[-1].lower()
+        assert tag not in {"script", "foreignobject", "img", "iframe"}, tag
+        assert not any(a.lower().startswith("on") for a in el.attrib), el.attrib
+    return root
+
+
+def test_view_carries_the_graph_payload_and_options(traced: ng.Graph) -> None:
+    view = GraphView(traced, depth=1, view="backward", color_by="value")
+    assert view.graph["format"] == "nngraph.graph"
+    assert len(view.graph["nodes"]) == traced.number_of_nodes()
+    assert (view.depth, view.view, view.color_by, view.selected) == (1, "backward", "value", "")
+    json.dumps(view.graph)  # what the front-end receives is plain JSON
+
+
+def test_show_returns_a_graph_view(traced: ng.Graph) -> None:
+    view = traced.show(view="backward")
+    assert isinstance(view, GraphView)
+    assert view.view == "backward"
+
+
+@pytest.mark.parametrize("form", ["dict", "json"])
+def test_view_accepts_to_dict_and_to_json(form: str) -> None:
+    payload = tiny_payload()
+    view = GraphView(payload if form == "dict" else json.dumps(payload))
+    assert view.graph["nodes"][1]["module"] == XSS
+
+
+def test_bad_input_is_refused_with_a_clear_message() -> None:
+    with pytest.raises(TypeError, match="GraphView needs"):
+        GraphView(42)
+    with pytest.raises(ValueError, match="not an nngraph graph"):
+        GraphView({"hello": 1})
+    with pytest.raises(Exception, match="view"):
+        GraphView(tiny_payload(), view="sideways")
+
+
+def test_mimebundle_has_widget_static_svg_and_text(traced: ng.Graph) -> None:
+    data, _meta = GraphView(traced)._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"].startswith("<nngraph GraphView:")
+    assert_safe_svg(data["image/svg+xml"])
+
+
+def test_display_of_a_graph_uses_the_view(traced: ng.Graph) -> None:
+    bundle = traced._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "image/svg+xml" in data
+
+
+@pytest.mark.parametrize("use_dot", [False, True])
+def test_static_svg_escapes_hostile_names(traced: ng.Graph, use_dot: bool) -> None:
+    if use_dot and not _static_svg.shutil.which("dot"):
+        pytest.skip("Graphviz dot not installed")
+    svg = _static_svg.static_svg(traced.to_dict(), depth=1, use_dot=use_dot)
+    root = assert_safe_svg(svg)
+    assert "<img" not in svg and "<script" not in svg
+    texts = " ".join("".join(el.itertext()) for el in root.iter())
+    assert "onerror" in texts  # shown as text, never as markup
+
+
+def test_static_svg_of_a_hand_written_payload_uses_the_python_layout() -> None:
+    svg = _static_svg.static_svg(tiny_payload(), use_dot=False)
+    root = assert_safe_svg(svg)
+    assert SCRIPT in "".join(root.itertext())
+
+
+def test_static_svg_collapses_big_graphs() -> None:
+    layers = [torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.ReLU()) for _ in range(80)]
+    g = ng.trace(torch.nn.Sequential(*layers), torch.randn(2, 4))
+    assert g.number_of_nodes() > 300
+    svg = _static_svg.static_svg(g.to_dict(), use_dot=False)
+    assert svg.count("<rect") - 1 <= _static_svg.MAX_BOXES
+
+
+def test_static_svg_drops_control_characters() -> None:
+    payload = tiny_payload()
+    payload["nodes"][0]["label"] = "bad\x00\x07name\ud800"
+    assert_safe_svg(_static_svg.static_svg(payload, use_dot=False))
+
+
+def test_esm_is_the_built_bundle_or_a_readable_hint() -> None:
+    if _graphview._BUNDLE.exists():
+        assert "graphview" in str(GraphView._esm) or len(str(GraphView._esm)) > 1000
+    else:
+        assert "npm run build" in str(GraphView._esm)
