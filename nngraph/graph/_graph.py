@@ -207,10 +207,11 @@ class Graph(nx.DiGraph):
 
         return GraphView(self, **options)
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """What Jupyter shows for ``display(g)``: the graph view, or the text summary when
+        the widgets cannot be imported."""
         try:
             view = self.show()
         except ImportError:  # widgets not installed: the text summary still helps
             return {"text/plain": self.summary()}
-        bundle: dict[str, Any] = view._repr_mimebundle_(**kwargs)
-        return bundle
+        return view._repr_mimebundle_(**kwargs)

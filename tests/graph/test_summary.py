@@ -1,0 +1,132 @@
+"""summary() and the notebook display: what `print(g.summary())` and `display(g)` give."""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+import pytest
+import torch
+from torch import nn
+
+import nngraph as ng
+from nngraph.graph import Graph
+from tests.graph.conftest import Build, chain
+
+
+def traced() -> Graph:
+    torch.manual_seed(0)
+    model = nn.Sequential()
+    model.add_module("fc1", nn.Linear(3, 4))
+    model.add_module("act", nn.ReLU())
+    model.add_module("fc2", nn.Linear(4, 1))
+    return ng.trace(model, torch.randn(64, 3), loss=lambda y: y.pow(2).mean())
+
+
+def rows(text: str) -> dict[str, list[str]]:
+    """Table rows by first cell (module path), split on runs of 2+ spaces."""
+    import re
+
+    lines = text.splitlines()
+    body = lines[3 : lines.index(lines[0], 3)]
+    return {
+        re.split(r"\s{2,}", line.strip())[0]: re.split(r"\s{2,}", line.strip()) for line in body
+    }
+
+
+def test_summary_lists_modules_with_type_shape_params_and_grad_norm():
+    g = traced()
+    text = g.summary()
+    assert text.splitlines()[1].split() == [
+        "Module", "Type", "Output", "shape", "Params", "Grad", "norm", "Flags"
+    ]  # fmt: skip
+    table = rows(text)
+    assert list(table) == ["(model)", "fc1", "act", "fc2"]
+    assert table["fc1"][:4] == ["fc1", "Linear", "[64, 4]", "16"]
+    assert table["act"][:4] == ["act", "ReLU", "[64, 4]", "0"]
+    assert table["fc2"][:4] == ["fc2", "Linear", "[64, 1]", "5"]
+    weight = next(d for _, d in g.nodes(data=True) if d["name"] == "fc2.weight")
+    bias = next(d for _, d in g.nodes(data=True) if d["name"] == "fc2.bias")
+    expected = (weight["grad"]["norm"] ** 2 + bias["grad"]["norm"] ** 2) ** 0.5
+    assert float(table["fc2"][4]) == pytest.approx(expected, rel=1e-2)
+    assert table["act"][4] == "-"
+
+
+def test_summary_totals_at_the_bottom():
+    text = traced().summary()
+    assert "Total params: 21" in text
+    assert "Trainable params used in this graph: 21" in text
+    assert "Backward passes: 1" in text
+    assert "Input shape(s): [64, 3]" in text
+
+
+def test_summary_lists_findings_in_plain_words():
+    g = traced()
+    relu = next(n for n, d in g.nodes(data=True) if d["op"] == "relu")
+    g.nodes[relu]["dead"] = [2, 4]
+    text = g.summary()
+    assert rows(text)["act"][-1] == "dead"
+    assert "- [dead] 2 of 4 ReLU units in module act (ReLU) output zero" in text
+    assert all(d["flags"] == [] for _, d in g.nodes(data=True))  # summary() changes nothing
+
+
+def test_summary_of_a_healthy_and_of_a_forward_only_graph():
+    assert "Findings: none (no vanishing" in traced().summary()
+    g = ng.trace(nn.Linear(3, 2), torch.randn(1, 3))
+    assert "no gradients recorded to check" in g.summary()
+
+
+def test_summary_of_a_collapsed_graph_shows_boxes_and_carried_findings():
+    g = chain(5000)
+    text = g.collapse(depth=0).summary()
+    table = rows(text)
+    assert table["0"][:4] == ["0", "(Linear, ReLU) x5000", "[2, 8]", "360,000"]
+    assert "Module boxes: 1" in text
+    h = traced()
+    relu = next(n for n, d in h.nodes(data=True) if d["op"] == "relu")
+    h.nodes[relu]["dead"] = [1, 4]
+    h.health()
+    assert "[dead] 1 of 4 ReLU units" in h.collapse(depth=0).summary()
+
+
+def test_summary_without_modules_lists_every_node():
+    x = torch.ones(3, requires_grad=True)
+    g = ng.graph_of((x * 2).sum())
+    table = rows(g.summary())
+    assert {"mul", "sum", "output"} <= {row[1] for row in table.values()}
+
+
+def test_summary_of_hand_built_graph_without_module_table():
+    b = Build({})
+    y = b.linear(b.input([2, 3]), "fc", 3, 2, batch=2)
+    b.output(y)
+    assert rows(b.g.summary())["fc"][:4] == ["fc", "Linear", "[2, 2]", "8"]
+
+
+# -- display ---------------------------------------------------------------------------------
+
+
+def test_show_builds_the_graph_view(monkeypatch):
+    made: list[tuple[Any, dict]] = []
+
+    class FakeView:
+        def __init__(self, graph: Any, **options: Any) -> None:
+            made.append((graph, options))
+
+        def _repr_mimebundle_(self, **kw: Any) -> dict[str, str]:
+            return {"text/html": "<div>view</div>"}
+
+    fake = types.ModuleType("nngraph.widgets")
+    fake.GraphView = FakeView  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "nngraph.widgets", fake)
+    g = traced()
+    assert isinstance(g.show(depth=1), FakeView)
+    assert made == [(g, {"depth": 1})]
+    assert g._repr_mimebundle_() == {"text/html": "<div>view</div>"}
+
+
+def test_display_falls_back_to_the_summary_without_widgets(monkeypatch):
+    monkeypatch.setitem(sys.modules, "nngraph.widgets", None)  # import fails
+    g = traced()
+    assert g._repr_mimebundle_() == {"text/plain": g.summary()}
