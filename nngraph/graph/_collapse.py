@@ -76,6 +76,13 @@ def collapse(g: Graph, depth: int) -> Graph:
             group[n] = "m:" + box
             members.setdefault(box, []).append(n)
 
+    # a box must stand for computation: where a module has only parameters in this graph
+    # (graph_of knows whose parameters they are, not which module ran an op) they stay as is
+    for box, inside in list(members.items()):
+        if not any(nodes[n].get("kind") in ("op", "module") for n in inside):
+            del members[box]
+            for n in inside:
+                group[n] = n
     h = type(g)()
     h.graph.update(g.graph)
     h._signatures = {}

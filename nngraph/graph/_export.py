@@ -201,9 +201,12 @@ def modules_list(g: Graph) -> list[dict[str, Any]]:
     if "" in known:
         paths[""] = None
     for n in forward_order(g):
+        new = []
         for path in ancestors_of(owner_module(g.nodes[n])):
             if path == "" or path in paths:
                 break
+            new.append(path)
+        for path in reversed(new):  # parents before children
             paths[path] = None
     for path in known:
         paths[path] = None

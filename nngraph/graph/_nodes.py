@@ -95,15 +95,28 @@ def _id_key(node: Any) -> tuple[int, str]:
     return (int(digits), "") if digits.isdigit() else (1 << 62, text)
 
 
-def _order_key(node: Any, data: dict[str, Any]) -> tuple[Any, ...]:
+def _base_key(data: dict[str, Any]) -> tuple[Any, ...]:
     call, seq = data.get("call"), data.get("seq")
     return (
         call is None,
         call if call is not None else 0,
         seq is None,
         seq if seq is not None else 0,
-        _id_key(node),
     )
+
+
+def _order_keys(g: nx.DiGraph) -> dict[Any, tuple[Any, ...]]:
+    """Sort key per node: `call`, then `seq`, then id. A data node with neither (a parameter,
+    an input) takes the key of its first consumer, so it is placed just before that op."""
+    nodes, pred, succ = g._node, g._pred, g._succ  # networkx's own dicts: fast
+    base = {n: _base_key(data) for n, data in nodes.items()}
+    keys = {}
+    for n, data in nodes.items():
+        if data.get("call") is None and data.get("seq") is None and not pred[n] and succ[n]:
+            keys[n] = (min(base[s] for s in succ[n]), 0, _id_key(n))
+        else:
+            keys[n] = (base[n], 1, _id_key(n))
+    return keys
 
 
 def forward_order(g: nx.DiGraph) -> list[Any]:
@@ -117,7 +130,7 @@ def forward_order(g: nx.DiGraph) -> list[Any]:
     # Kahn's algorithm with a heap of ready nodes; g._node/_pred/_succ are networkx's own
     # dicts, many times faster than the g.nodes[n] views on graphs of 100k nodes
     nodes, pred, succ = g._node, g._pred, g._succ
-    key = {n: _order_key(n, data) for n, data in nodes.items()}
+    key = _order_keys(g)
     waiting = {n: len(pred[n]) for n in nodes}
     ready = [(key[n], n) for n, count in waiting.items() if count == 0]
     heapq.heapify(ready)

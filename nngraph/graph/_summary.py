@@ -38,6 +38,8 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
     # a module's output: the last node inside it (in forward order) that feeds a node outside
     output: dict[str, Any] = {}
     for u, v in g.edges:
+        if g.nodes[u].get("kind") not in ("op", "module"):
+            continue  # a parameter feeding an op is not the module's output
         module_u, module_v = owner_module(g.nodes[u]), owner_module(g.nodes[v])
         for path in ancestors_of(module_u):
             if path == "" or _inside(path, module_v):
@@ -70,6 +72,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
         out = output.get(path) if path else None  # the model's own output is not told apart
         name = "  " * max(0, module["depth"] - 1) + (path or "(model)")
         box = out is not None and g.nodes[out].get("kind") == "module"
+        box = box and g.nodes[out].get("module") == path
         kind = g.nodes[out]["label"] if box else module["type"] or "-"
         params = g.nodes[out].get("params") or 0 if box else counts.get(path, 0)
         rows.append(
@@ -147,12 +150,12 @@ def summary(g: Graph) -> str:
     )
     in_boxes = sum(d.get("params") or 0 for _, d in g.nodes(data=True) if d.get("kind") == "module")
     kinds = [d.get("kind") for _, d in g.nodes(data=True)]
-    shapes = {
-        kind: ", ".join(
-            _shape(d.get("shape")) for _, d in g.nodes(data=True) if d.get("kind") == kind
-        )
-        for kind in ("input", "output")
-    }
+    shapes = {}
+    for kind in ("input", "output"):
+        ends = [d for _, d in g.nodes(data=True) if d.get("kind") == kind]
+        if kind == "output" and any(d.get("requires_grad") for d in ends):
+            ends = [d for d in ends if d.get("requires_grad")]  # not side results
+        shapes[kind] = ", ".join(_shape(d.get("shape")) for d in ends)
     out = [rule, line(HEADERS), rule, *map(line, rows), rule]
     out.append(f"Total params: {total:,}")
     if params:
@@ -170,6 +173,10 @@ def summary(g: Graph) -> str:
     if findings:
         out.append(f"Findings ({len(findings)}):")
         out += [f"- [{f['kind']}] {f['message']}" for f in findings]
+    elif "module" in kinds:
+        out.append(
+            "Findings: none visible here; to check gradients call g.health() before collapse()"
+        )
     elif not any(d.get("grad") for _, d in g.nodes(data=True)):
         out.append("Findings: none in the forward pass (no gradients recorded to check)")
     else:

@@ -280,3 +280,13 @@ def test_traced_chain_of_5000_blocks_folds_to_one_box():
     (data,) = boxes(h).values()
     assert (data["label"], data["repeat"], data["params"]) == ("(Linear, ReLU) x5000", 5000, 100000)
     assert h.number_of_nodes() < 10
+
+
+def test_graph_of_parameters_without_ops_stay_visible():
+    # graph_of knows whose parameters they are but not which module ran each op:
+    # a box holding only parameters would hide them for nothing
+    model = small_resnet()
+    g = ng.graph_of(model(torch.randn(2, 3, 16, 16)).sum(), params=model)
+    h = g.collapse(depth=0)
+    assert not boxes(h)
+    assert h.number_of_nodes() == g.number_of_nodes()

@@ -130,3 +130,15 @@ def test_display_falls_back_to_the_summary_without_widgets(monkeypatch):
     monkeypatch.setitem(sys.modules, "nngraph.widgets", None)  # import fails
     g = traced()
     assert g._repr_mimebundle_() == {"text/plain": g.summary()}
+
+
+def test_summary_rows_put_parents_before_children_and_boxes_under_their_parent():
+    from tests.graph.test_collapse import small_resnet
+
+    model = small_resnet()
+    g = ng.trace(model, torch.randn(2, 3, 16, 16), loss=lambda y: y.sum())
+    assert list(rows(g.summary()))[:6] == ["(model)", "0", "1", "2", "3", "3.0"]
+    table = rows(g.collapse(depth=1).summary())
+    assert table["3"][:2] == ["3", "Sequential"]
+    assert table["3.0"][:4] == ["3.0", "BasicBlock x3", "[2, 8, 16, 16]", "3,552"]
+    assert "Output shape(s): []" in g.summary()  # BatchNorm's batch counters are not outputs
