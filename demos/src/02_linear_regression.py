@@ -1,0 +1,107 @@
+# %% [markdown]
+# # 2. Linear regression, low level
+#
+# 120 noisy points of $y = 2x + 0.9$. The model is $\hat y = wx + b$ with two parameters,
+# the loss is the mean squared error. We start from a bad guess, $w = 100$, and let gradient
+# descent find $w \approx 2$, $b \approx 0.9$: first with a hand-written update, then with
+# `torch.optim.SGD`.
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+
+import nngraph as ng
+from nngraph import datasets
+
+LANG = "en"  # "pl" for Polish
+ng.set_language(LANG)
+device = datasets.device()  # the one place the device is chosen: a GPU if there is one
+torch.manual_seed(0)
+plt.rcParams.update({"figure.figsize": (5, 3), "figure.dpi": 80})
+
+x, y = datasets.line()  # 120 points of y = 2x + 0.9 + noise, on `device`
+print(x.shape, y.shape, x.device)
+
+# %% [markdown]
+# ## One step, seen as a graph
+#
+# The graph of the loss has the two parameters as leaves. After `backward()` each carries its
+# gradient: $w$ is far too big, so its gradient is large and positive.
+
+# %%
+w = torch.tensor(100.0, device=device, requires_grad=True)
+b = torch.tensor(0.0, device=device, requires_grad=True)
+
+loss = ((w * x + b - y) ** 2).mean()
+loss.backward()
+g = ng.graph_of(loss, params={"w": w, "b": b})
+g.show()
+
+# %%
+print(g.summary())
+first_grads = {}
+for _, d in g.nodes(data=True):
+    if d["kind"] == "param":
+        first_grads[d["name"]] = d["grad"]["mean"]
+        print(f"{d['name']}: value {d['value']['mean']:8.3f}   gradient {d['grad']['mean']:9.3f}")
+
+# %% [markdown]
+# ## The update written by hand
+#
+# $w \leftarrow w - \eta\,\partial L/\partial w$, the same for $b$, then reset the gradients
+# (they accumulate). `ng.Monitor` draws the loss live, and here also $w$ and $b$.
+
+# %%
+w.grad = None
+b.grad = None
+lr = 0.1
+epochs = 60
+
+by_hand = ng.Monitor(name="by hand")
+for epoch in range(1, epochs + 1):
+    loss = ((w * x + b - y) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():  # the update is not part of the model: do not record it
+        w -= lr * w.grad
+        b -= lr * b.grad
+    w.grad.zero_()
+    b.grad.zero_()
+    by_hand.log(epoch, loss=loss, w=w, b=b)
+    if epoch % 10 == 0:
+        print(f"epoch {epoch}: loss {loss.item():8.3f}   w {w.item():7.3f}   b {b.item():6.3f}")
+by_hand.close()
+print(f"by hand:    w = {w.item():.4f}, b = {b.item():.4f}, loss = {loss.item():.4f}")
+
+# %% [markdown]
+# ## The same with `torch.optim.SGD`
+#
+# An optimiser does the update (`step()`) and the reset (`zero_grad()`) for us. Same start,
+# same learning rate: the same numbers.
+
+# %%
+w2 = torch.tensor(100.0, device=device, requires_grad=True)
+b2 = torch.tensor(0.0, device=device, requires_grad=True)
+optimizer = torch.optim.SGD([w2, b2], lr=lr)
+
+with_sgd = ng.Monitor(name="optim.SGD")
+for epoch in range(1, epochs + 1):
+    optimizer.zero_grad()
+    loss2 = ((w2 * x + b2 - y) ** 2).mean()
+    loss2.backward()
+    optimizer.step()
+    with_sgd.log(epoch, loss=loss2, w=w2, b=b2)
+with_sgd.close()
+print(f"optim.SGD:  w = {w2.item():.4f}, b = {b2.item():.4f}, loss = {loss2.item():.4f}")
+
+# %%
+order = x[:, 0].argsort()
+plt.scatter(x.cpu(), y.cpu(), s=8, alpha=0.5, label="data")
+plt.plot(
+    x[order].cpu(),
+    (w * x + b)[order].detach().cpu(),
+    "r",
+    label=f"{w.item():.2f}x + {b.item():.2f}",
+)
+plt.legend()
+plt.title("the fitted line")
+plt.show()

@@ -1,0 +1,143 @@
+# %% [markdown]
+# # 7. Lab: Iris and handwritten digits
+#
+# Two classification problems, each solved with networks of growing size:
+#
+# 1. one layer (the inputs connected straight to one neuron per class);
+# 2. one hidden layer: small, medium, large;
+# 3. deeper: three large hidden layers.
+#
+# Every run is logged to `ng.Runs`, which shows the runs side by side and lists each one's best
+# epoch. Watch for overfitting in the large networks: training loss still falling, validation
+# loss rising.
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
+import nngraph as ng
+from nngraph import datasets
+
+LANG = "en"  # "pl" for Polish
+ng.set_language(LANG)
+device = datasets.device()  # the one place the device is chosen: a GPU if there is one
+torch.manual_seed(0)
+plt.rcParams.update({"figure.figsize": (5, 3), "figure.dpi": 80})
+
+# %% [markdown]
+# Two helpers: `mlp` builds a network from a list of hidden layer sizes (`[]` is one layer),
+# `train` trains it with Adam on the whole training set at once and logs every epoch.
+
+
+# %%
+def mlp(n_in, hidden, n_out):
+    layers, size = [], n_in
+    for h in hidden:
+        layers += [nn.Linear(size, h), nn.ReLU()]
+        size = h
+    return nn.Sequential(*layers, nn.Linear(size, n_out)).to(device)
+
+
+def train(model, data, monitor, epochs, lr=0.01):
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    for epoch in range(1, epochs + 1):
+        model.train()
+        optimizer.zero_grad()
+        out = model(data.x_train)
+        loss = loss_fn(out, data.y_train)
+        loss.backward()
+        optimizer.step()
+
+        model.eval()
+        with torch.no_grad():
+            val_out = model(data.x_val)
+        monitor.log(
+            epoch,
+            loss=loss,
+            val_loss=loss_fn(val_out, data.y_val),
+            acc=(out.argmax(1) == data.y_train).float().mean(),
+            val_acc=(val_out.argmax(1) == data.y_val).float().mean(),
+        )
+    monitor.close()
+
+
+def plot_runs(runs, title):
+    _, (left, right) = plt.subplots(1, 2, figsize=(8, 3), sharey=True)
+    for mon in runs:
+        left.plot(*mon.history("loss"), label=mon.name)
+        right.plot(*mon.history("val_loss"), label=mon.name)
+    left.set(title=f"{title}: training loss", xlabel="epoch", yscale="log")
+    right.set(title="validation loss", xlabel="epoch")
+    right.legend(fontsize=7)
+    plt.tight_layout()
+    plt.show()
+
+
+# %% [markdown]
+# ## Iris
+#
+# 150 flowers, 4 measurements each, 3 species; 90 for training, 30 for validation, 30 for test.
+
+# %%
+iris = datasets.iris()
+print(iris.x_train.shape, "classes:", iris.names)
+
+iris_models = {
+    "1 layer": [],
+    "hidden 4": [4],
+    "hidden 32": [32],
+    "hidden 256": [256],
+    "3 x 256": [256, 256, 256],
+}
+runs_iris = ng.Runs()
+for name, hidden in iris_models.items():
+    model = mlp(4, hidden, 3)
+    train(model, iris, runs_iris.new(name, model=model), epochs=150)
+print(runs_iris.table())
+
+# %%
+plot_runs(runs_iris, "Iris")
+
+# %% [markdown]
+# ## Handwritten digits
+#
+# The offline stand-in for MNIST: 1797 images of 8x8 pixels (64 features), 10 classes.
+
+# %%
+digits = datasets.digits()
+_, axes = plt.subplots(1, 8, figsize=(8, 1.3))
+for i, axis in enumerate(axes):
+    axis.imshow(digits.x_train[i].reshape(8, 8).cpu(), cmap="gray_r")
+    axis.set(title=str(digits.y_train[i].item()), xticks=[], yticks=[])
+plt.show()
+print(digits.x_train.shape, digits.x_val.shape)
+
+# %%
+digits_models = {
+    "1 layer": [],
+    "hidden 16": [16],
+    "hidden 64": [64],
+    "hidden 256": [256],
+    "3 x 256": [256, 256, 256],
+}
+runs_digits = ng.Runs()
+for name, hidden in digits_models.items():
+    model = mlp(64, hidden, 10)
+    train(model, digits, runs_digits.new(name, model=model), epochs=60)
+print(runs_digits.table())
+
+# %%
+plot_runs(runs_digits, "digits")
+
+# %% [markdown]
+# ## What to look for
+#
+# * One layer learns slowly and stops short: too simple (bias).
+# * The largest networks reach their best validation loss early; after it the training loss
+#   keeps falling while the validation loss rises (variance). Their `stop` column shows when
+#   a detector would have stopped them, and `restore_best` would give back the best epoch.
+#
+# Your turn: change the hidden sizes, the learning rate or the number of epochs; train on fewer
+# digits (`digits.x_train[:200]`); use the test set only once, for the model you pick.
