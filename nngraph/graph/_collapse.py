@@ -88,13 +88,14 @@ def collapse(g: Graph, depth: int) -> Graph:
     h._signatures = {}
     counts = param_counts(g)
     types = module_types(g)
+    leaving = {u for u, v in g.edges if group[u] != group[v]}  # nodes feeding another group
     for n in order:  # keeps forward order in the new graph, boxes at their first member
         target = group[n]
         if target == n:
             h.add_node(n, **{**nodes[n], "flags": list(nodes[n].get("flags") or [])})
         elif target not in h:
             path = target[2:]
-            attrs, signature = _box(g, path, members[path], types, counts, group, position)
+            attrs, signature = _box(g, path, members[path], types, counts, leaving, position)
             h.add_node(target, **attrs)
             h._signatures[target] = signature
     for u, v, data in g.edges(data=True):
@@ -110,19 +111,18 @@ def _box(
     inside: list[Any],
     types: dict[str, str | None],
     counts: dict[str, int],
-    group: dict[Any, Any],
+    leaving: set[Any],
     position: dict[Any, int],
 ) -> tuple[dict[str, Any], tuple[Any, ...]]:
     """The attributes of the module box for `path`, whose nodes (in forward order) are `inside`,
     and its block signature (what `fold_repeats` compares)."""
-    box_id = "m:" + path
     # its output: the last node inside that feeds something outside (else the last op inside)
-    nodes, succ = g._node, g._succ  # networkx's own dicts: fast on big graphs
-    leaving = [n for n in inside if any(group[s] != box_id for s in succ[n])]
+    nodes = g._node  # networkx's own dict: faster than g.nodes[n] on big graphs
+    ends = [n for n in inside if n in leaving]
     ops = [n for n in inside if nodes[n].get("kind") == "op"]
     # prefer what carries gradient over side results (BatchNorm's num_batches_tracked += 1)
-    tracked = [n for n in leaving or ops if nodes[n].get("tracked")]
-    out = max(tracked or leaving or ops or inside, key=position.__getitem__)
+    tracked = [n for n in ends or ops if nodes[n].get("tracked")]
+    out = max(tracked or ends or ops or inside, key=position.__getitem__)
     out_data = nodes[out]
     in_nodes = sum(nodes[n].get("params") or 0 for n in inside)
     params = counts.get(path, in_nodes)
