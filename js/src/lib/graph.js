@@ -183,7 +183,7 @@ function chainOf(path, modules) {
 function findRuns(modules, byId) {
   const sigOf = (m) => {
     if (m.sig !== undefined) return m.sig;
-    const ops = m.nodes.map((id) => `${byId.get(id).kind}:${byId.get(id).label}`).sort();
+    const ops = m.nodes.map((id) => nodeKey(byId.get(id))).sort();
     const kids = m.children.map((c) => sigOf(modules.get(c)));
     m.sig = `${m.type}(${ops.join(",")}|${kids.join(";")})`;
     return m.sig;
@@ -219,6 +219,13 @@ function findRuns(modules, byId) {
     }
   }
   return { runs, runOf };
+}
+
+/** What makes two nodes "the same" across repeated blocks: kind, op (a parameter's own
+ * name without its module path, "weight") and shape. */
+function nodeKey(n) {
+  const label = n.kind === "param" || n.kind === "buffer" ? n.label.slice(n.label.lastIndexOf(".") + 1) : n.label;
+  return `${n.kind}:${label}:${n.shape ? n.shape.join("x") : ""}`;
 }
 
 /** Every raw node below a module (itself included), depth first. */

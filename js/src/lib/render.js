@@ -30,8 +30,12 @@ export function truncate(text, max = MAX_CHARS) {
 export function present(item, graph, view) {
   if (item.type === "node" && item.node) {
     const n = item.node;
-    const main = view === "backward" && n.backward ? n.backward : n.label;
-    const sub = n.kind === "param" || n.kind === "buffer" ? formatShape(n.shape) : n.shape ? formatShape(n.shape) : "";
+    // the backward view names autograd's nodes; a parameter keeps its name (it is where
+    // the gradient ends up, AccumulateGrad)
+    const isData = n.kind === "param" || n.kind === "buffer" || n.kind === "input";
+    const main = view === "backward" && n.backward && !isData ? n.backward : n.label;
+    const shape = n.shape ? formatShape(n.shape) : "";
+    const sub = view === "backward" && n.kind === "param" ? `grad ${shape}` : shape;
     const classes = ["ng-item", "ng-type-node", `ng-kind-${cssWord(n.kind)}`];
     if (view === "backward" && !n.backward) classes.push("ng-nograd");
     const title = [n.label, n.op && n.op !== n.label ? `op ${n.op}` : "", n.backward ? `autograd ${n.backward}` : "", n.module ? `in ${n.module}` : "", n.shape ? formatShape(n.shape) : "", ...n.flags.map(flagText)]

@@ -92,11 +92,11 @@ export function createGraphView(el, options) {
   const legendHi = h("span", { class: "ng-legend-hi" });
   const legendTitle = h("span", { class: "ng-legend-title" });
   const legend = h("div", { class: "ng-legend" }, [legendTitle, legendLo, legendBar, legendHi, h("span", { class: "ng-legend-zero" }), " zero or none"]);
-  const resetBtn = btn("⏮", "back to the start of the backward pass", "ng-step-reset");
+  const resetBtn = btn("Start", "back to the start of the backward pass", "ng-step-reset");
   const prevBtn = btn("◀", "one step back", "ng-step-prev");
   const playBtn = btn("▶ Replay backward", "replay the backward pass node by node, in autograd's order", "ng-step-play");
-  const nextBtn = btn("▶|", "one step forward", "ng-step-next");
-  const endBtn = btn("⏭", "jump to the end of the backward pass", "ng-step-end");
+  const nextBtn = btn("▶", "one step forward", "ng-step-next");
+  const endBtn = btn("End", "jump to the end of the backward pass", "ng-step-end");
   const stepText = h("span", { class: "ng-step-text" }, ["Backward step-through: see the gradient flow from the loss to the parameters."]);
   const stepper = h("div", { class: "ng-stepper" }, [resetBtn, prevBtn, playBtn, nextBtn, endBtn, stepText]);
   const root = h("div", { class: "ng-root" }, [styleEl, toolbar, main, legend, stepper]);
@@ -438,7 +438,7 @@ export function createGraphView(el, options) {
     const graph = st.graph;
     if (!r || !graph) return;
     if (r.step === 0) {
-      stepText.textContent = `Backward pass: ${r.length} steps. Press ▶| to let the gradient flow from the loss.`;
+      stepText.textContent = `Backward pass: ${r.length} steps. Press ▶ to let the gradient flow from the loss.`;
       return;
     }
     const node = graph.byId.get(/** @type {string} */ (r.current));
@@ -447,11 +447,12 @@ export function createGraphView(el, options) {
     stepText.textContent = `step ${r.step}/${r.length}: ${what}${where}`;
   }
 
-  function step(action) {
+  /** @param {"next"|"prev"|"reset"|"end"} action @param {boolean} [playing] from the timer */
+  function step(action, playing = false) {
     replayOrder();
     const r = st.replay;
     if (!r) return;
-    if (action !== "play") stopPlaying();
+    if (!playing) stopPlaying();
     if (action === "next") r.next();
     else if (action === "prev") r.prev();
     else if (action === "reset") r.reset();
@@ -476,10 +477,10 @@ export function createGraphView(el, options) {
     replayOrder();
     if (!st.replay) return;
     if (st.replay.done) st.replay.reset();
-    playBtn.textContent = "⏸ Pause";
+    playBtn.textContent = "Pause";
     const delay = Math.max(30, Math.min(400, 8000 / Math.max(1, st.replay.length)));
     st.playing = setInterval(() => {
-      step("next");
+      step("next", true);
       if (st.replay?.done) stopPlaying();
     }, delay);
   }

@@ -121,6 +121,19 @@ describe("graph view", () => {
     expect(el.querySelector(".ng-step-text")?.textContent).toMatch(/^step (\d+)\/\1:/);
   });
 
+  it("replays the whole backward pass with the play button", async () => {
+    const { el, view } = mount(tinyGraph(), { depth: 1 });
+    await view.ready;
+    /** @type {HTMLElement} */ (el.querySelector(".ng-step-play")).click();
+    expect(el.querySelector(".ng-step-play")?.textContent).toBe("Pause");
+    await new Promise((resolve) => {
+      const timer = setInterval(() => {
+        if (el.querySelector(".ng-step-play")?.textContent !== "Pause") resolve(clearInterval(timer));
+      }, 50);
+    });
+    expect(el.querySelector(".ng-step-text")?.textContent).toMatch(/^step (\d+)\/\1:/);
+  });
+
   it("finds nodes by name and reveals them", async () => {
     const { el, view } = mount(resnet50Graph());
     await view.ready;

@@ -1,0 +1,131 @@
+// The loss view's controls and text: Stop button, log-scale toggle, smoothing slider, the
+// progress line and the table of runs. Everything user-provided goes in via textContent.
+import { fmtNum, t } from "./format.js";
+
+/**
+ * @param {{strings: Record<string, string>, log: boolean, smoothing: number,
+ *   onStop: () => void, onLog: (on: boolean) => void, onSmoothing: (v: number) => void}} o
+ */
+export function createToolbar(o) {
+  const bar = document.createElement("div");
+  bar.className = "ng-loss-bar";
+
+  const stop = document.createElement("button");
+  stop.type = "button";
+  stop.className = "ng-loss-stop";
+  stop.addEventListener("click", () => {
+    if (stop.disabled) return;
+    stop.disabled = true;
+    stop.dataset.state = "stopping";
+    stop.textContent = t(strings, "lossview.stopping");
+    o.onStop();
+  });
+
+  const logBox = document.createElement("input");
+  logBox.type = "checkbox";
+  logBox.className = "ng-loss-log";
+  logBox.checked = o.log;
+  logBox.addEventListener("change", () => o.onLog(logBox.checked));
+  const logLabel = document.createElement("label");
+  const logText = document.createElement("span");
+  logLabel.append(logBox, logText);
+
+  const slider = document.createElement("input");
+  slider.type = "range";
+  slider.className = "ng-loss-smoothing";
+  slider.min = "0";
+  slider.max = "0.99";
+  slider.step = "0.01";
+  slider.value = String(o.smoothing);
+  const sliderValue = document.createElement("output");
+  sliderValue.textContent = Number(o.smoothing).toFixed(2);
+  slider.addEventListener("input", () => {
+    sliderValue.textContent = Number(slider.value).toFixed(2);
+    o.onSmoothing(Number(slider.value));
+  });
+  const smoothLabel = document.createElement("label");
+  const smoothText = document.createElement("span");
+  smoothLabel.append(smoothText, slider, sliderValue);
+
+  bar.append(stop, logLabel, smoothLabel);
+  let strings = o.strings;
+
+  return {
+    el: bar,
+    stop,
+    /**
+     * @param {{strings: Record<string, string>, log: boolean, smoothing: number,
+     *   stopped: boolean, canStop: boolean}} s
+     */
+    sync(s) {
+      strings = s.strings;
+      logText.textContent = t(strings, "lossview.log_scale");
+      smoothText.textContent = t(strings, "lossview.smoothing");
+      stop.title = t(strings, "lossview.stop_hint");
+      logBox.checked = s.log;
+      if (Number(slider.value) !== s.smoothing) {
+        slider.value = String(s.smoothing);
+        sliderValue.textContent = Number(s.smoothing).toFixed(2);
+      }
+      stop.hidden = !s.canStop;
+      if (s.stopped) {
+        stop.disabled = true;
+        stop.dataset.state = "stopped";
+        stop.textContent = t(strings, "lossview.stopped");
+      } else if (stop.dataset.state !== "stopping") {
+        stop.disabled = false;
+        stop.dataset.state = "ready";
+        stop.textContent = t(strings, "lossview.stop");
+      }
+    },
+  };
+}
+
+/**
+ * The table of runs: best epoch and the metrics there, the winner in bold.
+ * @param {HTMLTableElement} table
+ * @param {{rows: any[], winner: string|null}} data rows as Runs.rows() gives them
+ * @param {string} metric the monitored metric (first column after the counts)
+ * @param {Record<string, string>} strings
+ */
+export function fillRunsTable(table, data, metric, strings) {
+  table.replaceChildren();
+  if (!data.rows.length) {
+    table.hidden = true;
+    return;
+  }
+  table.hidden = false;
+  const metrics = [metric];
+  for (const row of data.rows) {
+    const keys = Object.keys(row.best || {}).sort(
+      (a, b) => Number(!a.startsWith("val_")) - Number(!b.startsWith("val_")) || a.localeCompare(b),
+    );
+    for (const k of keys) if (!metrics.includes(k)) metrics.push(k);
+  }
+  const none = t(strings, "lossview.none");
+  const head = table.createTHead().insertRow();
+  for (const text of [
+    t(strings, "lossview.run"),
+    t(strings, "lossview.epochs"),
+    t(strings, "lossview.best_epoch"),
+    ...metrics,
+    t(strings, "lossview.stop_column"),
+  ]) {
+    const th = document.createElement("th");
+    th.textContent = text;
+    head.appendChild(th);
+  }
+  const body = table.createTBody();
+  for (const row of data.rows) {
+    const tr = body.insertRow();
+    if (row.run === data.winner) tr.className = "ng-win";
+    const cells = [
+      String(row.run),
+      String(row.epochs ?? none),
+      row.best_epoch == null ? none : String(row.best_epoch),
+      ...metrics.map((m) => (row.best && m in row.best ? fmtNum(Number(row.best[m])) : none)),
+      row.stop ? `${row.stop.detector} @ ${row.stop.epoch}` : none,
+    ];
+    for (const text of cells) tr.insertCell().textContent = text;
+  }
+}

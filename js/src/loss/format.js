@@ -1,0 +1,119 @@
+// Words and numbers the loss view shows. The words come from Python (`strings` trait, the
+// `lossview.` keys of nngraph.i18n) so they follow ng.set_language; English defaults below
+// keep the view usable if a key is missing. Every result is plain text for textContent.
+
+/** @type {Record<string, string>} */
+export const DEFAULT_STRINGS = {
+  "lossview.stop": "Stop",
+  "lossview.stopping": "Stopping…",
+  "lossview.stopped": "Stopped",
+  "lossview.stop_hint": "Ask the training loop to stop: it sees mon.should_stop == True",
+  "lossview.log_scale": "log scale",
+  "lossview.smoothing": "smoothing",
+  "lossview.step": "step {step}",
+  "lossview.epoch": "epoch {epoch}",
+  "lossview.epoch_of": "epoch {epoch}/{total}",
+  "lossview.rate": "{rate} epochs/s",
+  "lossview.seconds_per_epoch": "{seconds} s/epoch",
+  "lossview.eta": "ETA {eta}",
+  "lossview.waiting": "waiting for the first mon.log(...)",
+  "lossview.best": "best epoch {epoch}: {metric} = {value}",
+  "lossview.event": "epoch {epoch} · {detector}\n{message}",
+  "lossview.gradients": "gradient norm per layer",
+  "lossview.axis_step": "step",
+  "lossview.run": "run",
+  "lossview.epochs": "epochs",
+  "lossview.best_epoch": "best epoch",
+  "lossview.stop_column": "stop",
+  "lossview.none": "-",
+};
+
+/**
+ * The string `key` with `{fields}` filled in (unknown fields are left as they are).
+ * @param {Record<string, string>|undefined} strings
+ * @param {string} key
+ * @param {Record<string, unknown>} [fields]
+ * @returns {string}
+ */
+export function t(strings, key, fields = {}) {
+  const text = (strings && strings[key]) || DEFAULT_STRINGS[key] || key;
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in fields ? String(fields[name]) : m));
+}
+
+/**
+ * A metric value, short: 4 significant digits, exponent for tiny/huge numbers.
+ * @param {number|null|undefined} v
+ * @returns {string}
+ */
+export function fmtNum(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return "nan";
+  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(2);
+  return String(Number(v.toPrecision(4)));
+}
+
+/** A step as the user logged it: 14 rather than 14.0. @param {number} s */
+export function fmtStep(s) {
+  return Number.isInteger(s) ? String(s) : fmtNum(s);
+}
+
+/**
+ * Seconds as m:ss or h:mm:ss.
+ * @param {number} seconds
+ * @returns {string}
+ */
+export function fmtDuration(seconds) {
+  if (!Number.isFinite(seconds) || seconds < 0) return "?";
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+/**
+ * Epochs per second over the recent progress reports (null until two reports differ).
+ * @param {{epoch: number, time: number}[]} history oldest first
+ * @returns {number|null}
+ */
+export function epochRate(history) {
+  if (history.length < 2) return null;
+  const a = history[0];
+  const b = history[history.length - 1];
+  const dt = b.time - a.time;
+  const de = b.epoch - a.epoch;
+  return dt > 0 && de > 0 ? de / dt : null;
+}
+
+/**
+ * The progress line: "epoch 12/30 · step 340 · 2.5 epochs/s · ETA 0:08".
+ * @param {{epoch: number, step: number, time: number, total?: number|null}[]} history
+ * @param {Record<string, string>} [strings]
+ * @returns {string}
+ */
+export function progressText(history, strings) {
+  const last = history[history.length - 1];
+  if (!last) return t(strings, "lossview.waiting");
+  const parts = [];
+  const total = last.total && last.total > 0 ? last.total : null;
+  parts.push(
+    total
+      ? t(strings, "lossview.epoch_of", { epoch: last.epoch, total })
+      : t(strings, "lossview.epoch", { epoch: last.epoch }),
+  );
+  parts.push(t(strings, "lossview.step", { step: fmtStep(last.step) }));
+  const rate = epochRate(history);
+  if (rate !== null) {
+    parts.push(
+      rate >= 1
+        ? t(strings, "lossview.rate", { rate: fmtNum(rate) })
+        : t(strings, "lossview.seconds_per_epoch", { seconds: fmtNum(1 / rate) }),
+    );
+    if (total && total > last.epoch) {
+      parts.push(t(strings, "lossview.eta", { eta: fmtDuration((total - last.epoch) / rate) }));
+    }
+  }
+  return parts.join(" · ");
+}

@@ -1,0 +1,122 @@
+// Markers over a uPlot panel: detector events (a triangle at the top and a dashed line) and
+// the best epoch (a ring on the curve and a dashed line). They are DOM elements inside
+// uPlot's `over` layer, so they are hoverable, focusable and testable; the explanation goes
+// into a shared tooltip through textContent only (event messages may quote user names).
+import { fmtNum, fmtStep, t } from "./format.js";
+
+/**
+ * @typedef {import("./store.js").LossEvent} LossEvent
+ * @typedef {import("./store.js").Best} Best
+ * @typedef {{kind: "event"|"best", step: number, value?: number|null, text: string,
+ *   stop?: boolean, color?: string, run?: string}} MarkSpec
+ */
+
+/**
+ * What to draw for a run's events and best epoch.
+ * @param {{events: LossEvent[], best: Best|null, name?: string}} run
+ * @param {Record<string, string>} [strings]
+ * @param {string} [color] the run's colour (several runs overlaid)
+ * @returns {MarkSpec[]}
+ */
+export function markSpecs(run, strings, color) {
+  /** @type {MarkSpec[]} */
+  const out = [];
+  for (const e of run.events) {
+    out.push({
+      kind: "event",
+      step: Number(e.step),
+      text: t(strings, "lossview.event", {
+        epoch: e.epoch,
+        detector: e.detector,
+        message: e.message,
+      }),
+      stop: !!e.stop,
+      run: run.name,
+    });
+  }
+  const b = run.best;
+  if (b) {
+    const text = t(strings, "lossview.best", {
+      epoch: b.epoch,
+      metric: b.metric,
+      value: fmtNum(Number(b.value)),
+      step: fmtStep(Number(b.step)),
+    });
+    out.push({
+      kind: "best",
+      step: Number(b.step),
+      value: Number(b.value),
+      text: run.name ? `${run.name}: ${text}` : text,
+      color,
+      run: run.name,
+    });
+  }
+  return out;
+}
+
+/**
+ * Create the marker elements in `layer` (uPlot's `over` div) and return a function that
+ * moves them after the scales change. `toX`/`toY` map data to CSS pixels in the layer.
+ * @param {HTMLElement} layer
+ * @param {MarkSpec[]} specs
+ * @param {HTMLElement} tip the shared tooltip element (positioned in `tipHost`)
+ * @param {HTMLElement} tipHost
+ * @returns {{place: (toX: (v: number) => number, toY: (v: number) => number,
+ *   width: number, height: number) => void, remove: () => void, elements: HTMLElement[]}}
+ */
+export function createMarks(layer, specs, tip, tipHost) {
+  const elements = specs.map((spec) => {
+    const el = document.createElement("div");
+    el.className = `ng-loss-mark ng-loss-${spec.kind}${spec.stop ? " ng-stop" : ""}`;
+    if (spec.color) el.style.color = spec.color;
+    el.dataset.step = String(spec.step);
+    if (spec.run) el.dataset.run = spec.run;
+    const line = document.createElement("i");
+    const knob = document.createElement("b");
+    knob.tabIndex = 0;
+    knob.setAttribute("role", "img");
+    knob.setAttribute("aria-label", spec.text);
+    const show = () => {
+      tip.textContent = spec.text;
+      tip.hidden = false;
+      const host = tipHost.getBoundingClientRect();
+      const r = knob.getBoundingClientRect();
+      const left = Math.max(0, Math.min(r.left - host.left, host.width - 380));
+      tip.style.left = `${left}px`;
+      tip.style.top = `${r.bottom - host.top + 6}px`;
+    };
+    const hide = () => {
+      tip.hidden = true;
+    };
+    knob.addEventListener("mouseenter", show);
+    knob.addEventListener("focus", show);
+    knob.addEventListener("mouseleave", hide);
+    knob.addEventListener("blur", hide);
+    el.append(line, knob);
+    layer.appendChild(el);
+    return el;
+  });
+  return {
+    elements,
+    place(toX, toY, width, height) {
+      specs.forEach((spec, i) => {
+        const el = elements[i];
+        const x = toX(spec.step);
+        const visible = Number.isFinite(x) && x >= -1 && x <= width + 1;
+        el.style.display = visible ? "" : "none";
+        if (!visible) return;
+        el.style.left = `${x}px`;
+        const knob = /** @type {HTMLElement} */ (el.lastChild);
+        if (spec.kind === "best") {
+          const y = spec.value === null || spec.value === undefined ? NaN : toY(spec.value);
+          const top = Number.isFinite(y) ? Math.max(0, Math.min(y, height)) : height / 2;
+          knob.style.top = `${top - 6}px`;
+        }
+      });
+    },
+    remove() {
+      for (const el of elements) el.remove();
+      tip.hidden = true;
+    },
+  };
+}

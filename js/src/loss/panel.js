@@ -1,0 +1,195 @@
+// One chart of the loss view: a uPlot with the train and validation curves of one metric
+// (of every run when runs are compared), log or linear y, EMA smoothing, drag to zoom,
+// double-click to reset, and the event / best-epoch markers on top.
+import uPlot from "uplot";
+import { createMarks, markSpecs } from "./markers.js";
+import { fmtNum, t } from "./format.js";
+import { joinCurves } from "./series.js";
+
+export const PALETTE = [
+  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+];
+const TRAIN = "#1f77b4";
+const VAL = "#ff7f0e";
+
+/**
+ * @typedef {import("./store.js").Store} Store
+ * @typedef {import("./store.js").Panel} Panel
+ * @typedef {{log: boolean, smoothing: number, strings: Record<string, string>,
+ *   height: number, width: number, marks: boolean}} PanelOptions
+ */
+
+/**
+ * Colour, dash and label of one series.
+ * @param {Store} store
+ * @param {{run: string, metric: string}} s
+ * @param {Record<string, string>} strings
+ */
+export function seriesStyle(store, s, strings) {
+  const isVal = s.metric.startsWith("val_");
+  if (store.kind === "gradients") {
+    const i = store.metrics.indexOf(s.metric);
+    return { label: s.metric || "(model)", stroke: PALETTE[i % PALETTE.length], dash: undefined };
+  }
+  if (store.kind === "runs") {
+    const i = [...store.runs.keys()].indexOf(s.run);
+    return {
+      label: `${s.run} ${s.metric}`,
+      stroke: PALETTE[i % PALETTE.length],
+      dash: isVal ? undefined : [5, 4],
+    };
+  }
+  void strings;
+  return { label: s.metric, stroke: isVal ? VAL : TRAIN, dash: undefined };
+}
+
+/**
+ * Build the uPlot data of a panel.
+ * @param {Store} store
+ * @param {Panel} panel
+ * @param {{log: boolean, smoothing: number}} opts
+ */
+export function panelData(store, panel, opts) {
+  const curves = panel.series.map((s) => {
+    const c = /** @type {any} */ (store.runs.get(s.run)?.curves.get(s.metric));
+    return { x: c.x.view(), y: c.y.view() };
+  });
+  return joinCurves(curves, opts);
+}
+
+/**
+ * @param {HTMLElement} host
+ * @param {Store} store
+ * @param {Panel} panel
+ * @param {PanelOptions} opts
+ * @param {{tip: HTMLElement, tipHost: HTMLElement}} tooltip
+ */
+export function createPanel(host, store, panel, opts, tooltip) {
+  const box = document.createElement("div");
+  box.className = "ng-loss-panel";
+  box.dataset.panel = panel.key;
+  const title = document.createElement("div");
+  title.className = "ng-loss-title";
+  title.textContent = panel.key === "gradients" ? t(opts.strings, "lossview.gradients") : panel.title;
+  box.appendChild(title);
+  host.appendChild(box);
+
+  let zoomed = false;
+  /** @type {uPlot|null} */
+  let u = null;
+  /** @type {ReturnType<typeof createMarks>|null} */
+  let marks = null;
+  let signature = "";
+  let current = { panel, opts };
+
+  const placeMarks = () => {
+    if (!u || !marks) return;
+    const plot = /** @type {uPlot} */ (u);
+    marks.place(
+      (v) => plot.valToPos(v, "x"),
+      (v) => (current.opts.log && v <= 0 ? NaN : plot.valToPos(v, "y")),
+      plot.over.clientWidth,
+      plot.over.clientHeight,
+    );
+  };
+
+  const makeMarks = () => {
+    marks?.remove();
+    marks = null;
+    if (!u || !current.opts.marks) return;
+    const specs = [];
+    for (const run of store.runs.values()) {
+      const color = store.kind === "runs" ? seriesStyle(store, { run: run.name, metric: "" }, opts.strings).stroke : undefined;
+      specs.push(...markSpecs(run, current.opts.strings, color));
+    }
+    marks = createMarks(u.over, specs, tooltip.tip, tooltip.tipHost);
+    placeMarks();
+  };
+
+  const build = () => {
+    u?.destroy();
+    const { opts: o } = current;
+    const series = [
+      { label: t(o.strings, "lossview.axis_step") },
+      ...current.panel.series.map((s) => {
+        const st = seriesStyle(store, s, o.strings);
+        return {
+          label: st.label,
+          stroke: st.stroke,
+          dash: st.dash,
+          width: 1.6,
+          spanGaps: true,
+          points: { show: false },
+          value: (/** @type {any} */ _u, /** @type {number|null} */ v) => (v == null ? "–" : fmtNum(v)),
+        };
+      }),
+    ];
+    u = new uPlot(
+      {
+        width: Math.max(200, o.width),
+        height: o.height,
+        series,
+        scales: { x: { time: false }, y: o.log ? { distr: 3, log: 10 } : {} },
+        axes: [
+          { label: t(o.strings, "lossview.axis_step"), labelSize: 20, size: 36 },
+          { size: 56, values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(fmtNum) },
+        ],
+        cursor: { drag: { x: true, y: false, setScale: true } },
+        legend: { live: true },
+        hooks: {
+          setScale: [() => placeMarks()],
+          setSize: [() => placeMarks()],
+          setSelect: [(/** @type {uPlot} */ p) => { if (p.select.width > 0) zoomed = true; }],
+        },
+      },
+      /** @type {any} */ (panelData(store, current.panel, o)),
+      box,
+    );
+    u.over.addEventListener("dblclick", () => {
+      zoomed = false;
+    });
+    makeMarks();
+  };
+
+  const api = {
+    box,
+    get plot() {
+      return u;
+    },
+    get marks() {
+      return marks;
+    },
+    /**
+     * Redraw with new data and options; rebuilds uPlot only when the series or the scale
+     * type change (adding points never does).
+     * @param {Panel} p
+     * @param {PanelOptions} o
+     * @param {boolean} marksChanged
+     */
+    update(p, o, marksChanged) {
+      current = { panel: p, opts: o };
+      const sig = JSON.stringify([p.series, o.log, o.height, o.strings]);
+      if (sig !== signature || !u) {
+        signature = sig;
+        build();
+        return;
+      }
+      const plot = /** @type {uPlot} */ (u);
+      plot.setData(/** @type {any} */ (panelData(store, p, o)), !zoomed);
+      if (marksChanged) makeMarks();
+      else placeMarks();
+    },
+    /** @param {number} width */
+    resize(width) {
+      current.opts = { ...current.opts, width };
+      u?.setSize({ width: Math.max(200, width), height: current.opts.height });
+    },
+    destroy() {
+      marks?.remove();
+      u?.destroy();
+      box.remove();
+    },
+  };
+  return api;
+}

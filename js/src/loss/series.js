@@ -1,0 +1,181 @@
+// Curve maths of the loss view, DOM-free: growable float64 columns, EMA smoothing, the
+// log-scale guard and the join of several curves onto one x axis (what uPlot draws).
+
+/** A growable column of float64 values (amortised O(1) push, no boxing). */
+export class Column {
+  /** @param {number} [capacity] */
+  constructor(capacity = 64) {
+    this.data = new Float64Array(capacity);
+    this.length = 0;
+  }
+
+  /** @param {number} v */
+  push(v) {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+
+  /** The filled part (a view, no copy). @returns {Float64Array} */
+  view() {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/** One metric of one run: steps (x) and values (y), steps strictly increasing. */
+export class Curve {
+  constructor() {
+    this.x = new Column();
+    this.y = new Column();
+  }
+
+  get length() {
+    return this.x.length;
+  }
+
+  /**
+   * Add points in log order. A point at the last step replaces its value; a point behind the
+   * last step is dropped (a line plot needs increasing x; it also makes a replay of points
+   * the view already has harmless).
+   * @param {ArrayLike<number>} xs
+   * @param {ArrayLike<number>} ys
+   * @returns {number} points added or replaced
+   */
+  append(xs, ys) {
+    let changed = 0;
+    const n = Math.min(xs.length, ys.length);
+    for (let i = 0; i < n; i++) {
+      const x = xs[i];
+      const last = this.x.length ? this.x.data[this.x.length - 1] : -Infinity;
+      if (!Number.isFinite(x) || x < last) continue;
+      if (x === last) this.y.data[this.y.length - 1] = ys[i];
+      else {
+        this.x.push(x);
+        this.y.push(ys[i]);
+      }
+      changed++;
+    }
+    return changed;
+  }
+}
+
+/**
+ * Exponential moving average with the start-up bias removed (as TensorBoard does):
+ * `s_t = w s_{t-1} + (1-w) y_t`, shown as `s_t / (1 - w^k)` after k finite points.
+ * Non-finite values pass through unchanged and do not disturb the average.
+ * @param {ArrayLike<number>} ys
+ * @param {number} weight 0 (off) .. <1 (very smooth)
+ * @returns {Float64Array}
+ */
+export function ema(ys, weight) {
+  const out = new Float64Array(ys.length);
+  const w = Math.min(Math.max(Number(weight) || 0, 0), 0.999);
+  if (w === 0) {
+    out.set(ys);
+    return out;
+  }
+  let acc = 0;
+  let k = 0;
+  for (let i = 0; i < ys.length; i++) {
+    const y = ys[i];
+    if (!Number.isFinite(y)) {
+      out[i] = y;
+      continue;
+    }
+    acc = w * acc + (1 - w) * y;
+    k++;
+    out[i] = acc / (1 - Math.pow(w, k));
+  }
+  return out;
+}
+
+/**
+ * A value as uPlot should get it: `null` (a gap) for NaN/inf, and for values a log axis
+ * cannot show (zero or negative).
+ * @param {number} y
+ * @param {boolean} log
+ * @returns {number|null}
+ */
+export function plotValue(y, log) {
+  if (!Number.isFinite(y)) return null;
+  if (log && y <= 0) return null;
+  return y;
+}
+
+/**
+ * Join curves onto the sorted union of their steps: `[x, y1, y2, ...]` with `null` where a
+ * curve has no point (uPlot's AlignedData). Each curve's values go through `ema` and
+ * `plotValue` first. Linear in the total number of points.
+ * @param {{x: ArrayLike<number>, y: ArrayLike<number>}[]} curves steps strictly increasing
+ * @param {{smoothing?: number, log?: boolean}} [opts]
+ * @returns {(number|null)[][]}
+ */
+export function joinCurves(curves, { smoothing = 0, log = false } = {}) {
+  const ys = curves.map((c) => ema(c.y, smoothing));
+  const same = curves.every((c) => sameSteps(c.x, curves[0].x));
+  if (curves.length && same) {
+    const n = curves[0].x.length;
+    const x = Array.from(curves[0].x);
+    const cols = ys.map((y) => {
+      const col = new Array(n);
+      for (let i = 0; i < n; i++) col[i] = plotValue(y[i], log);
+      return col;
+    });
+    return [x, ...cols];
+  }
+  // k-way merge of sorted step arrays
+  const idx = new Array(curves.length).fill(0);
+  const x = [];
+  const cols = curves.map(() => []);
+  for (;;) {
+    let next = Infinity;
+    for (let c = 0; c < curves.length; c++) {
+      if (idx[c] < curves[c].x.length && curves[c].x[idx[c]] < next) next = curves[c].x[idx[c]];
+    }
+    if (next === Infinity) break;
+    x.push(next);
+    for (let c = 0; c < curves.length; c++) {
+      if (idx[c] < curves[c].x.length && curves[c].x[idx[c]] === next) {
+        cols[c].push(plotValue(ys[c][idx[c]], log));
+        idx[c]++;
+      } else cols[c].push(null);
+    }
+  }
+  return [x, ...cols];
+}
+
+/** @param {ArrayLike<number>} a @param {ArrayLike<number>} b */
+function sameSteps(a, b) {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * A float64 array from a binary buffer as anywidget hands it over (DataView, ArrayBuffer or
+ * typed array), copied so that any byte offset works.
+ * @param {DataView|ArrayBuffer|ArrayBufferView} buf
+ * @returns {Float64Array}
+ */
+export function toFloat64(buf) {
+  if (buf instanceof ArrayBuffer) return new Float64Array(buf.slice(0));
+  const view = /** @type {ArrayBufferView} */ (buf);
+  const bytes = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+  return new Float64Array(bytes);
+}
+
+/**
+ * A number from JSON, where Python wrote non-finite floats as "nan", "inf", "-inf".
+ * @param {unknown} v
+ * @returns {number}
+ */
+export function jsonNumber(v) {
+  if (typeof v === "number") return v;
+  if (v === "inf" || v === "Infinity") return Infinity;
+  if (v === "-inf" || v === "-Infinity") return -Infinity;
+  return NaN;
+}

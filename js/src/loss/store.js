@@ -1,0 +1,170 @@
+// What the loss view knows, DOM-free: runs -> curves, events, best epochs, progress, and the
+// grouping of metrics into panels (a validation metric joins its training twin: `val_loss`
+// is drawn with `loss`). Filled from a snapshot (after a page reload) and from live batches.
+import { Curve, jsonNumber, toFloat64 } from "./series.js";
+
+/**
+ * @typedef {{step: number, epoch: number, detector: string, kind: string, message: string,
+ *   message_id?: string, stop: boolean, values?: Record<string, unknown>}} LossEvent
+ * @typedef {{step: number, epoch: number, metric: string, value: number,
+ *   metrics?: Record<string, number>}} Best
+ * @typedef {{name: string, curves: Map<string, Curve>, events: LossEvent[], best: Best|null,
+ *   epoch: number, stopped: boolean}} Run
+ * @typedef {{key: string, title: string, series: {run: string, metric: string}[]}} Panel
+ * @typedef {{step: number, epoch: number, time: number, stopped?: boolean, total?: number|null}} Progress
+ */
+
+/** `val_loss` -> `loss` (the panel it joins); other names stay. @param {string} metric */
+export function panelKey(metric) {
+  return metric.startsWith("val_") && metric.length > 4 ? metric.slice(4) : metric;
+}
+
+export class Store {
+  constructor() {
+    this.reset();
+  }
+
+  reset() {
+    /** "monitor" | "runs" | "gradients" */
+    this.kind = "monitor";
+    this.metric = "val_loss";
+    this.mode = "min";
+    /** @type {Map<string, Run>} */
+    this.runs = new Map();
+    /** metric names in first-seen order over all runs */
+    this.metrics = /** @type {string[]} */ ([]);
+    /** @type {{rows: any[], winner: string|null}} */
+    this.table = { rows: [], winner: null };
+    /** @type {Progress[]} recent progress reports, oldest first */
+    this.progress = [];
+    this.version = 0;
+  }
+
+  /** @param {string} name @returns {Run} */
+  run(name) {
+    let run = this.runs.get(name);
+    if (!run) {
+      run = { name, curves: new Map(), events: [], best: null, epoch: 0, stopped: false };
+      this.runs.set(name, run);
+    }
+    return run;
+  }
+
+  /** @param {Run} run @param {string} metric @returns {Curve} */
+  curve(run, metric) {
+    let c = run.curves.get(metric);
+    if (!c) {
+      c = new Curve();
+      run.curves.set(metric, c);
+      if (!this.metrics.includes(metric)) this.metrics.push(metric);
+    }
+    return c;
+  }
+
+  /**
+   * Replace everything with a snapshot (the `snapshot` trait or a `reset` message):
+   * `{kind, metric, mode, runs: {name: Monitor.snapshot()}, table, winner, progress}`.
+   * @param {any} snap
+   */
+  load(snap) {
+    this.reset();
+    if (!snap || typeof snap !== "object") return;
+    this.kind = snap.kind || "monitor";
+    this.metric = snap.metric || this.metric;
+    this.mode = snap.mode || this.mode;
+    for (const [name, s] of Object.entries(snap.runs || {})) {
+      const run = this.run(name);
+      for (const [metric, pts] of Object.entries(s.metrics || {})) {
+        const p = /** @type {any} */ (pts);
+        this.curve(run, metric).append(
+          (p.step || []).map(jsonNumber),
+          (p.value || []).map(jsonNumber),
+        );
+      }
+      run.events = Array.isArray(s.events) ? s.events.slice() : [];
+      run.best = s.best || null;
+      run.epoch = s.epoch || 0;
+      run.stopped = !!s.should_stop;
+    }
+    this.table = { rows: snap.table || [], winner: snap.winner ?? null };
+    if (snap.progress) this.progress = [snap.progress];
+    this.version++;
+  }
+
+  /**
+   * Add one live batch: `header = {run, metrics: [names], events, best, epoch, stopped,
+   * progress, table, winner}` and two float64 buffers (steps, values) per metric, in order.
+   * @param {any} header
+   * @param {(DataView|ArrayBuffer|ArrayBufferView)[]} buffers
+   * @returns {boolean} whether anything changed
+   */
+  addBatch(header, buffers) {
+    const run = this.run(header.run ?? "");
+    let changed = false;
+    (header.metrics || []).forEach((/** @type {string} */ metric, /** @type {number} */ i) => {
+      const xs = buffers[2 * i];
+      const ys = buffers[2 * i + 1];
+      if (!xs || !ys) return;
+      if (this.curve(run, metric).append(toFloat64(xs), toFloat64(ys))) changed = true;
+    });
+    for (const e of header.events || []) {
+      run.events.push(e);
+      changed = true;
+    }
+    if (header.best !== undefined) run.best = header.best;
+    if (header.epoch !== undefined) run.epoch = header.epoch;
+    if (header.stopped) run.stopped = true;
+    if (header.table) this.table = { rows: header.table, winner: header.winner ?? null };
+    if (header.progress) {
+      this.progress.push(header.progress);
+      if (this.progress.length > 20) this.progress.shift();
+    }
+    this.version++;
+    return changed || !!header.progress;
+  }
+
+  /**
+   * Panels in first-seen order; each lists its (run, metric) series, training before
+   * validation. A gradient view has one panel with a series per layer.
+   * @returns {Panel[]}
+   */
+  panels() {
+    /** @type {Map<string, Panel>} */
+    const out = new Map();
+    const keyOf = (/** @type {string} */ m) => (this.kind === "gradients" ? "gradients" : panelKey(m));
+    for (const metric of this.metrics) {
+      const key = keyOf(metric);
+      if (!out.has(key)) out.set(key, { key, title: key, series: [] });
+    }
+    for (const panel of out.values()) {
+      const names = this.metrics
+        .filter((m) => keyOf(m) === panel.key)
+        .sort((a, b) => Number(a.startsWith("val_")) - Number(b.startsWith("val_")));
+      for (const run of this.runs.values()) {
+        for (const metric of names) {
+          if (run.curves.has(metric)) panel.series.push({ run: run.name, metric });
+        }
+      }
+    }
+    return [...out.values()];
+  }
+
+  /** The panel that shows the monitored metric (events and best go there). */
+  primaryPanel() {
+    const panels = this.panels();
+    if (this.kind === "gradients") return panels[0]?.key ?? null;
+    const key = panelKey(this.metric);
+    return panels.some((p) => p.key === key) ? key : (panels[0]?.key ?? null);
+  }
+
+  /** True when any run asked to stop (a detector or the Stop button). */
+  get stopped() {
+    for (const run of this.runs.values()) if (run.stopped) return true;
+    return false;
+  }
+
+  /** The newest progress report, if any. */
+  get lastProgress() {
+    return this.progress.length ? this.progress[this.progress.length - 1] : null;
+  }
+}

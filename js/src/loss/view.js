@@ -1,0 +1,175 @@
+// The whole loss view, independent of anywidget: toolbar, progress line, one panel per
+// metric, the runs table and a shared tooltip. Data goes into a Store; drawing happens at
+// most once per animation frame, however many batches arrive.
+import { createToolbar, fillRunsTable } from "./controls.js";
+import { progressText, t } from "./format.js";
+import { createPanel } from "./panel.js";
+import { Store } from "./store.js";
+import { ensureStyle } from "./style.js";
+
+const GAP = 8;
+const MIN_PANEL = 380;
+
+/**
+ * @typedef {{store?: Store, strings?: Record<string, string>, log?: boolean, smoothing?: number,
+ *   height?: number, onStop?: () => void,
+ *   onOption?: (key: "log_scale"|"smoothing", value: boolean|number) => void}} ViewOptions
+ */
+
+/**
+ * @param {HTMLElement} el
+ * @param {ViewOptions} [options]
+ */
+export function createLossView(el, options = {}) {
+  ensureStyle(el.ownerDocument);
+  const store = options.store || new Store();
+  const state = {
+    strings: options.strings || {},
+    log: !!options.log,
+    smoothing: Number(options.smoothing) || 0,
+    height: options.height || 240,
+  };
+
+  const root = document.createElement("div");
+  root.className = "ng-loss";
+  const toolbar = createToolbar({
+    strings: state.strings,
+    log: state.log,
+    smoothing: state.smoothing,
+    onStop: () => options.onStop?.(),
+    onLog: (on) => {
+      state.log = on;
+      options.onOption?.("log_scale", on);
+      schedule();
+    },
+    onSmoothing: (v) => {
+      state.smoothing = v;
+      options.onOption?.("smoothing", v);
+      schedule();
+    },
+  });
+  const progress = document.createElement("div");
+  progress.className = "ng-loss-progress";
+  const panelsHost = document.createElement("div");
+  panelsHost.className = "ng-loss-panels";
+  const empty = document.createElement("div");
+  empty.className = "ng-loss-empty";
+  const table = document.createElement("table");
+  table.className = "ng-loss-table";
+  table.hidden = true;
+  const tip = document.createElement("div");
+  tip.className = "ng-loss-tip";
+  tip.hidden = true;
+  tip.setAttribute("role", "tooltip");
+  root.append(toolbar.el, progress, empty, panelsHost, table, tip);
+  el.appendChild(root);
+
+  /** @type {Map<string, ReturnType<typeof createPanel>>} */
+  const panels = new Map();
+  let frame = 0;
+  let marksVersion = "";
+  let width = 0;
+
+  const marksKey = () =>
+    JSON.stringify([...store.runs.values()].map((r) => [r.name, r.events.length, r.best?.step, r.best?.value]));
+
+  const panelWidth = () => {
+    const w = panelsHost.clientWidth || el.clientWidth || 720;
+    const cols = Math.max(1, Math.floor((w + GAP) / (MIN_PANEL + GAP)));
+    return Math.floor((w - GAP * (cols - 1)) / cols);
+  };
+
+  function render() {
+    frame = 0;
+    width = panelWidth();
+    const list = store.panels();
+    const primary = store.primaryPanel();
+    const mk = marksKey();
+    const marksChanged = mk !== marksVersion;
+    marksVersion = mk;
+    for (const [key, p] of panels) {
+      if (!list.some((x) => x.key === key)) {
+        p.destroy();
+        panels.delete(key);
+      }
+    }
+    for (const p of list) {
+      const opts = {
+        log: state.log,
+        smoothing: state.smoothing,
+        strings: state.strings,
+        height: state.height,
+        width,
+        marks: p.key === primary,
+      };
+      let panel = panels.get(p.key);
+      if (!panel) {
+        panel = createPanel(panelsHost, store, p, opts, { tip, tipHost: root });
+        panels.set(p.key, panel);
+        panel.update(p, opts, true);
+      } else panel.update(p, opts, marksChanged);
+    }
+    empty.hidden = list.length > 0;
+    empty.textContent = t(state.strings, "lossview.waiting");
+    progress.textContent = list.length || store.lastProgress ? progressText(store.progress, state.strings) : "";
+    toolbar.sync({
+      strings: state.strings,
+      log: state.log,
+      smoothing: state.smoothing,
+      stopped: store.stopped,
+      canStop: store.kind !== "gradients",
+    });
+    if (store.kind === "runs") fillRunsTable(table, store.table, store.metric, state.strings);
+    else table.hidden = true;
+  }
+
+  function schedule() {
+    if (!frame) frame = requestAnimationFrame(render);
+  }
+
+  const resizer = new ResizeObserver(() => {
+    const w = panelWidth();
+    if (w === width) return;
+    width = w;
+    for (const p of panels.values()) p.resize(w);
+  });
+  resizer.observe(panelsHost);
+
+  render();
+
+  return {
+    store,
+    root,
+    panels,
+    /** Redraw at the next frame (after the shared store changed). */
+    refresh: () => schedule(),
+    /** Replace all data with a snapshot. @param {any} snap */
+    load(snap) {
+      store.load(snap);
+      schedule();
+    },
+    /** Add a live batch. @param {any} header @param {any[]} buffers */
+    addBatch(header, buffers) {
+      if (store.addBatch(header, buffers)) schedule();
+    },
+    /** @param {{strings?: Record<string, string>, log?: boolean, smoothing?: number}} o */
+    setOptions(o) {
+      if (o.strings) state.strings = o.strings;
+      if (o.log !== undefined) state.log = !!o.log;
+      if (o.smoothing !== undefined) state.smoothing = Number(o.smoothing) || 0;
+      schedule();
+    },
+    /** Draw now instead of at the next frame (tests, benchmarks). */
+    flush() {
+      if (frame) cancelAnimationFrame(frame);
+      render();
+    },
+    destroy() {
+      if (frame) cancelAnimationFrame(frame);
+      resizer.disconnect();
+      for (const p of panels.values()) p.destroy();
+      panels.clear();
+      root.remove();
+    },
+  };
+}
