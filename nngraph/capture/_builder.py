@@ -16,7 +16,14 @@ from torch.autograd.function import BackwardCFunction
 from nngraph.capture._stats import StatsBatch
 from nngraph.graph import Graph
 
-__all__ = ["GraphBuilder", "Names", "module_table", "op_name_of", "tensor_meta"]
+__all__ = [
+    "GraphBuilder",
+    "Names",
+    "fill_module_types",
+    "module_table",
+    "op_name_of",
+    "tensor_meta",
+]
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
@@ -89,6 +96,15 @@ def module_table(model: torch.nn.Module, prefix: str = "") -> dict[str, dict[str
             path = ".".join(parts[:depth])
             table[dot + path if path else prefix]["params"] += p.numel()
     return table
+
+
+def fill_module_types(graph: Graph, modules: dict[str, dict[str, Any]]) -> None:
+    """Store `modules` as the graph's module table and give parameters and buffers their
+    module's class name."""
+    graph.graph["modules"] = modules
+    for _, attrs in graph.nodes(data=True):
+        if attrs["kind"] in ("param", "buffer") and attrs["module"] in modules:
+            attrs["module_type"] = modules[attrs["module"]]["type"]
 
 
 class Names:

@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch.utils._pytree import tree_flatten
 
-from nngraph.capture._builder import GraphBuilder, Names, module_table
+from nngraph.capture._builder import GraphBuilder, Names, fill_module_types, module_table
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -64,8 +64,6 @@ def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
     builder = GraphBuilder(_names_from(params), StatsBatch(enabled=stats))
     graph = builder.graph
     graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})
-    if isinstance(params, torch.nn.Module):
-        graph.graph["modules"] = module_table(params)
 
     for t in tensors:
         if t.grad_fn is not None:
@@ -80,4 +78,6 @@ def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
     for node_id, fn in builder.leaf_fns.items():
         builder.stats.add(graph.nodes[node_id], "grad", fn.variable.grad)
     builder.stats.flush()
+    if isinstance(params, torch.nn.Module):
+        fill_module_types(graph, module_table(params))
     return graph

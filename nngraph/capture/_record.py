@@ -22,7 +22,7 @@ import torch
 from torch.autograd.function import Function
 from torch.overrides import TorchFunctionMode
 
-from nngraph.capture._builder import GraphBuilder, Names, new_node, tensor_meta
+from nngraph.capture._builder import GraphBuilder, Names, fill_module_types, new_node, tensor_meta
 from nngraph.capture._scope import ModuleScope
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -212,6 +212,8 @@ class _Recorder:
             attrs = self.graph.nodes[target]
             attrs.update(tensor_meta(tracked_out))
             self.builder.stats.add(attrs, "value", tracked_out)
+        elif name.endswith("_") and ins and outs[0] is ins[0] and id(ins[0]) in self.names.buffers:
+            return  # a module updating its own state, like BatchNorm's batch counter: not data flow
         else:
             kind = "op" if ins else "constant"
             attrs = new_node(kind, **call_attrs, **tensor_meta(outs[0]))
@@ -297,10 +299,11 @@ class _Recorder:
                 (source,) = graph.predecessors(node_id)
                 attrs["value"] = graph.nodes[source]["value"]
                 attrs["grad"] = graph.nodes[source]["grad"]
+        fill_module_types(graph, self.scope.module_table())
         graph.graph.update(
             source="record",
             backward_passes=len(self.graph_tasks),
-            modules=self.scope.module_table(),
+            modules=graph.graph["modules"],
             complete=not self.failed,
         )
         graph.graph.setdefault("outputs", [])

@@ -161,3 +161,12 @@ def test_dead_relu_units_are_counted_per_feature() -> None:
     g = ng.trace(model, torch.randn(16, 3), loss=total)
     (relu,) = ops(g, "relu")
     assert relu["dead"] == [3, 8]
+
+
+def test_batchnorm_counter_is_state_not_an_output() -> None:
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.ReLU())
+    g = ng.trace(model, torch.randn(2, 1, 5, 5), loss=total)
+    assert len(g.graph["outputs"]) == 1
+    assert not any(d["name"] == "1.num_batches_tracked" for _, d in g.nodes(data=True))
+    (bn_weight,) = by_name(g, "1.weight")
+    assert g.nodes[bn_weight]["module_type"] == "BatchNorm2d"
