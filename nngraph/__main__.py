@@ -40,9 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     images, labels = torch.randn(32, 1, 28, 28), torch.randint(0, 10, (32,))
     graph = ng.trace(model, images, loss=lambda logits: nn.functional.cross_entropy(logits, labels))
 
+    graph.health()
     print(graph.summary())
-    for finding in graph.health():
-        print("!", finding["message"])
     options.out.mkdir(parents=True, exist_ok=True)
     formats = ["json", "dot"] + (["svg", "png"] if shutil.which("dot") else [])
     for suffix in formats:
