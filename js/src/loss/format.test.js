@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { epochRate, fmtDuration, fmtNum, progressText, t } from "./format.js";
+
+describe("words and numbers", () => {
+  it("fill fields and fall back to English", () => {
+    expect(t({ "lossview.epoch": "epoka {epoch}" }, "lossview.epoch", { epoch: 3 })).toBe("epoka 3");
+    expect(t({}, "lossview.epoch", { epoch: 3 })).toBe("epoch 3");
+    expect(t({}, "lossview.best", { epoch: 2 })).toContain("{metric}");
+  });
+
+  it("format numbers and durations", () => {
+    expect(fmtNum(0.123456)).toBe("0.1235");
+    expect(fmtNum(1e-6)).toBe("1.00e-6");
+    expect(fmtNum(NaN)).toBe("nan");
+    expect(fmtDuration(75)).toBe("1:15");
+    expect(fmtDuration(3725)).toBe("1:02:05");
+  });
+
+  it("compute the rate and the ETA from progress reports", () => {
+    const history = [
+      { epoch: 2, step: 2, time: 10, total: 12 },
+      { epoch: 6, step: 6, time: 12, total: 12 },
+    ];
+    expect(epochRate(history)).toBe(2);
+    expect(progressText(history)).toBe("epoch 6/12 · step 6 · 2 epochs/s · ETA 0:03");
+    expect(progressText([{ epoch: 1, step: 1, time: 0 }, { epoch: 2, step: 2, time: 4 }])).toBe(
+      "epoch 2 · step 2 · 4 s/epoch",
+    );
+    expect(progressText([])).toMatch(/waiting/);
+  });
+});

@@ -1,0 +1,180 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createLossView } from "./view.js";
+import { markSpecs } from "./markers.js";
+
+const XSS = '<img src=x onerror="window.__pwned=1">';
+
+function monitorSnapshot() {
+  const steps = [1, 2, 3, 4, 5, 6];
+  return {
+    kind: "monitor",
+    metric: "val_loss",
+    mode: "min",
+    runs: {
+      "": {
+        metrics: {
+          loss: { step: steps, value: [1, 0.7, 0.5, 0.4, 0.3, 0.25] },
+          val_loss: { step: steps, value: [1.1, 0.8, 0.6, 0.65, 0.7, "nan"] },
+          acc: { step: steps, value: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9] },
+          [XSS]: { step: steps, value: [1, 2, 3, 4, 5, 6] },
+        },
+        events: [
+          { step: 5, epoch: 5, detector: "GL(5)", kind: "overfitting", message: `validation loss rose ${XSS}`, stop: true },
+        ],
+        best: { step: 3, epoch: 3, metric: "val_loss", value: 0.6 },
+        epoch: 6,
+        should_stop: true,
+      },
+    },
+    progress: { step: 6, epoch: 6, time: 3, total: 10 },
+  };
+}
+
+/** @type {ReturnType<typeof createLossView>[]} */
+const views = [];
+function mount(opts = {}) {
+  const el = document.createElement("div");
+  el.style.width = "900px";
+  document.body.appendChild(el);
+  const view = createLossView(el, opts);
+  views.push(view);
+  return { el, view };
+}
+afterEach(() => {
+  for (const v of views.splice(0)) v.destroy();
+  document.body.replaceChildren();
+});
+
+describe("the loss view", () => {
+  it("draws one panel per metric, train and validation overlaid", () => {
+    const { el, view } = mount();
+    view.load(monitorSnapshot());
+    view.flush();
+    const panels = el.querySelectorAll(".ng-loss-panel");
+    expect([...panels].map((p) => p.getAttribute("data-panel"))).toEqual(["loss", "acc", XSS]);
+    expect(panels[0].querySelectorAll("canvas").length).toBeGreaterThan(0);
+    // legend: the x series + loss + val_loss
+    expect(panels[0].querySelectorAll(".u-legend .u-series").length).toBe(3);
+    expect(el.querySelector(".ng-loss-progress")?.textContent).toMatch(/^epoch 6\/10 · step 6/);
+  });
+
+  it("marks the best epoch and the events, explained on hover, as text only", () => {
+    const { el, view } = mount();
+    view.load(monitorSnapshot());
+    view.flush();
+    const loss = /** @type {HTMLElement} */ (el.querySelector('[data-panel="loss"]'));
+    const best = loss.querySelectorAll(".ng-loss-best");
+    const events = loss.querySelectorAll(".ng-loss-event");
+    expect(best.length).toBe(1);
+    expect(events.length).toBe(1);
+    expect(events[0].classList.contains("ng-stop")).toBe(true);
+    // only the primary panel carries markers
+    expect(el.querySelectorAll('[data-panel="acc"] .ng-loss-mark').length).toBe(0);
+    const knob = /** @type {HTMLElement} */ (events[0].querySelector("b"));
+    knob.dispatchEvent(new MouseEvent("mouseenter"));
+    const tip = /** @type {HTMLElement} */ (el.querySelector(".ng-loss-tip"));
+    expect(tip.hidden).toBe(false);
+    expect(tip.textContent).toContain("GL(5)");
+    expect(tip.textContent).toContain(XSS);
+    expect(el.querySelector("img")).toBeNull();
+    expect(/** @type {any} */ (window).__pwned).toBeUndefined();
+    knob.dispatchEvent(new MouseEvent("mouseleave"));
+    expect(tip.hidden).toBe(true);
+  });
+
+  it("places the event marker at its step", async () => {
+    const { el, view } = mount();
+    view.load(monitorSnapshot());
+    view.flush();
+    await new Promise((r) => requestAnimationFrame(r)); // uPlot commits scales in a microtask
+    const panel = view.panels.get("loss");
+    const u = /** @type {any} */ (panel?.plot);
+    const marker = /** @type {HTMLElement} */ (el.querySelector(".ng-loss-event"));
+    expect(parseFloat(marker.style.left)).toBeCloseTo(u.valToPos(5, "x"), 0);
+  });
+
+  it("switches to a log scale and back", () => {
+    const { view } = mount();
+    view.load(monitorSnapshot());
+    view.setOptions({ log: true });
+    view.flush();
+    expect(/** @type {any} */ (view.panels.get("loss")?.plot).scales.y.distr).toBe(3);
+    view.setOptions({ log: false });
+    view.flush();
+    expect(/** @type {any} */ (view.panels.get("loss")?.plot).scales.y.distr).toBe(1);
+  });
+
+  it("appends binary batches and shows Stopped once the monitor stopped", () => {
+    const { el, view } = mount();
+    view.addBatch(
+      { run: "", metrics: ["loss"], events: [], best: null, epoch: 2 },
+      [new Float64Array([1, 2]).buffer, new Float64Array([0.9, 0.8]).buffer],
+    );
+    view.flush();
+    expect(view.store.runs.get("")?.curves.get("loss")?.length).toBe(2);
+    const stop = /** @type {HTMLButtonElement} */ (el.querySelector(".ng-loss-stop"));
+    expect(stop.disabled).toBe(false);
+    view.addBatch({ run: "", metrics: [], events: [], stopped: true }, []);
+    view.flush();
+    expect(stop.disabled).toBe(true);
+    expect(stop.dataset.state).toBe("stopped");
+  });
+
+  it("calls onStop once when Stop is clicked", () => {
+    let stops = 0;
+    const { el, view } = mount({ onStop: () => stops++ });
+    view.load(monitorSnapshot());
+    view.store.runs.get("").stopped = false;
+    view.flush();
+    const stop = /** @type {HTMLButtonElement} */ (el.querySelector(".ng-loss-stop"));
+    stop.click();
+    stop.click();
+    expect(stops).toBe(1);
+    expect(stop.dataset.state).toBe("stopping");
+  });
+
+  it("overlays runs with a legend and a table of best validation metrics", () => {
+    const run = (/** @type {number} */ bottom) => ({
+      metrics: {
+        loss: { step: [1, 2, 3], value: [1, 0.5, 0.3] },
+        val_loss: { step: [1, 2, 3], value: [1, bottom, bottom + 0.1] },
+      },
+      events: [],
+      best: { step: 2, epoch: 2, metric: "val_loss", value: bottom },
+    });
+    const { el, view } = mount();
+    view.load({
+      kind: "runs",
+      metric: "val_loss",
+      runs: { small: run(0.6), [XSS]: run(0.4) },
+      table: [
+        { run: "small", epochs: 3, best_epoch: 2, best: { val_loss: 0.6, loss: 0.5 }, stop: null },
+        { run: XSS, epochs: 3, best_epoch: 2, best: { val_loss: 0.4, loss: 0.5 }, stop: null },
+      ],
+      winner: XSS,
+    });
+    view.flush();
+    const legend = [...el.querySelectorAll(".u-legend .u-series .u-label")].map((n) => n.textContent);
+    expect(legend).toEqual(["step", "small loss", "small val_loss", `${XSS} loss`, `${XSS} val_loss`]);
+    const rows = [...el.querySelectorAll(".ng-loss-table tbody tr")];
+    expect(rows.map((r) => r.firstChild?.textContent)).toEqual(["small", XSS]);
+    expect(rows[1].className).toBe("ng-win");
+    expect(el.querySelectorAll(".ng-loss-best").length).toBe(2);
+    expect(el.querySelector("img")).toBeNull();
+  });
+});
+
+describe("markSpecs", () => {
+  it("describes events and the best epoch in the given words", () => {
+    const specs = markSpecs(
+      {
+        name: "",
+        events: [{ step: 4, epoch: 4, detector: "UP(2)", kind: "x", message: "m", stop: false }],
+        best: { step: 2, epoch: 2, metric: "val_loss", value: 0.5 },
+      },
+      { "lossview.best": "najlepsza epoka {epoch}: {metric} = {value}" },
+    );
+    expect(specs.map((s) => s.kind)).toEqual(["event", "best"]);
+    expect(specs[1].text).toBe("najlepsza epoka 2: val_loss = 0.5");
+  });
+});
