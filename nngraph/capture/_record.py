@@ -186,7 +186,10 @@ class _Recorder:
                 fn = builder.leaf_fns[node_id]
                 self._remember(fn.variable, node_id)
             elif call_attrs and attrs["seq"] >= self.seq_mark:
+                label = attrs["label"]  # inner steps of a call (linear's `t`) keep their own name
                 attrs.update(call_attrs)
+                if builder.fns[node_id] not in roots:
+                    attrs["label"] = label
             self._hook(node_id)
         return new
 

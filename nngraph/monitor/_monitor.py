@@ -247,13 +247,48 @@ class Monitor:
 
     @property
     def should_stop(self) -> bool:
-        """True from the log() call where a stopping detector first fired."""
+        """True from the log() call where a stopping detector first fired, or after
+        :meth:`request_stop` (e.g. the Stop button of the live view).
+
+        Reading it lets a live view's pending clicks in first (``view.poll()``), so a
+        training loop that checks it sees the Stop button while the cell is still running.
+        """
+        poll = getattr(self.view, "poll", None)
+        if poll is not None:
+            poll()
         return self._stop_event is not None
 
     @property
     def stop_event(self) -> Event | None:
         """The event that made ``should_stop`` true, if any."""
         return self._stop_event
+
+    def request_stop(self, reason: str | None = None) -> Event:
+        """Ask the training loop to stop: ``should_stop`` becomes True and a ``stop`` event
+        (detector ``"user"``) joins :attr:`events`. Returns the event; idempotent.
+
+            >>> mon = Monitor(display=False); mon.log(1, loss=0.5)
+            >>> mon.request_stop("enough").message, mon.should_stop
+            ('enough', True)
+        """
+        for earlier in self._events:
+            if earlier.detector == "user" and earlier.kind == "stop":
+                return earlier
+        if reason is None:
+            from nngraph.i18n import message as _message
+
+            reason = _message("monitor.stop_requested", epoch=self.epoch)
+        event = Event(
+            step=self._last_step,
+            epoch=self.epoch,
+            detector="user",
+            kind="stop",
+            message_id="monitor.stop_requested",
+            message=reason,
+            stop=True,
+        )
+        self.add_event(event)  # the first stopping event stays `stop_event`
+        return event
 
     @property
     def best(self) -> Best | None:
