@@ -48,7 +48,9 @@ def test_nbconvert_html_shows_the_graph_and_runs_nothing(executed: Path, browser
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     try:
         page.goto(out.as_uri())
-        svg = page.locator(".jp-OutputArea-output svg, .jp-RenderedSVG svg, img[src^='data:image/svg']")
+        svg = page.locator(
+            ".jp-OutputArea-output svg, .jp-RenderedSVG svg, img[src^='data:image/svg']"
+        )
         svg.first.wait_for(timeout=10_000)
         assert page.evaluate("() => typeof window.__pwned") == "undefined"
         assert page.locator(".jp-OutputArea-output img:not([src^='data:image/svg'])").count() == 0
