@@ -8,5 +8,6 @@
 from __future__ import annotations
 
 from nngraph.widgets._graphview import GraphView
+from nngraph.widgets._lossview import LossView as LossView
 
 __all__ = ["GraphView"]

@@ -1,0 +1,197 @@
+"""The loss view as a static SVG: what a saved notebook or nbconvert HTML shows without a kernel.
+
+Hand-written (no matplotlib needed): one panel per metric, training and validation curves as
+polylines, the best epoch as a green ring and dashed line, events as triangles whose
+explanation is the SVG ``<title>`` (a browser shows it on hover). Every name and message is
+XML-escaped.
+
+    >>> svg = loss_svg({"kind": "monitor", "metric": "val_loss", "runs": {"": {
+    ...     "metrics": {"loss": {"step": [1, 2], "value": [1.0, 0.5]}}, "events": []}}})
+    >>> svg.startswith("<svg") and "<polyline" in svg
+    True
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+__all__ = ["loss_svg"]
+
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+W, H, PAD_L, PAD_R, PAD_T, PAD_B = 420, 210, 52, 12, 24, 26
+
+
+def _num(v: Any) -> float:
+    if isinstance(v, int | float):
+        return float(v)
+    return {"inf": math.inf, "-inf": -math.inf}.get(str(v), math.nan)
+
+
+def _fmt(v: float) -> str:
+    if not math.isfinite(v):
+        return str(v)
+    return f"{v:.3g}"
+
+
+def _panel_key(metric: str, kind: str) -> str:
+    if kind == "gradients":
+        return "gradients"
+    return metric[4:] if metric.startswith("val_") and len(metric) > 4 else metric
+
+
+def _series(snap: dict[str, Any]) -> dict[str, list[tuple[str, str, list[float], list[float]]]]:
+    """panel -> [(run, metric, steps, values)], training curves before validation ones."""
+    kind = snap.get("kind", "monitor")
+    panels: dict[str, list[tuple[str, str, list[float], list[float]]]] = {}
+    for run, rs in (snap.get("runs") or {}).items():
+        for metric, pts in (rs.get("metrics") or {}).items():
+            xs = [_num(s) for s in pts.get("step", [])]
+            ys = [_num(v) for v in pts.get("value", [])]
+            panels.setdefault(_panel_key(metric, kind), []).append((run, metric, xs, ys))
+    for curves in panels.values():
+        curves.sort(key=lambda c: c[1].startswith("val_"))
+    return panels
+
+
+def _color(kind: str, run: str, metric: str, runs: list[str], metrics: list[str]) -> str:
+    if kind == "runs":
+        return PALETTE[runs.index(run) % len(PALETTE)]
+    if kind == "gradients":
+        return PALETTE[metrics.index(metric) % len(PALETTE)]
+    return PALETTE[1] if metric.startswith("val_") else PALETTE[0]
+
+
+def loss_svg(
+    snap: dict[str, Any], *, log: bool = False, strings: dict[str, str] | None = None
+) -> str:
+    """An SVG picture of a normalised LossView snapshot (see ``LossView.full_snapshot``)."""
+    strings = strings or {}
+    kind = snap.get("kind", "monitor")
+    panels = _series(snap)
+    if kind == "gradients":
+        log = True
+    if not panels:
+        text = escape(strings.get("lossview.waiting", "waiting for the first mon.log(...)"))
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="40" '
+            f'font-family="sans-serif" font-size="12"><text x="8" y="24" fill="#666">{text}'
+            "</text></svg>"
+        )
+    runs = list((snap.get("runs") or {}).keys())
+    metrics = [m for c in panels.values() for _, m, _, _ in c]
+    primary = _panel_key(str(snap.get("metric") or ""), kind)
+    if primary not in panels:
+        primary = next(iter(panels))
+    parts: list[str] = []
+    for i, (key, curves) in enumerate(panels.items()):
+        ox = (i % 2) * (W + 10)
+        oy = (i // 2) * (H + 10)
+        marks = snap.get("runs", {}) if key == primary else {}
+        parts.append(_panel(key, curves, marks, ox, oy, kind, log, runs, metrics, strings))
+    cols = min(2, len(panels))
+    rows = (len(panels) + 1) // 2
+    width, height = cols * W + (cols - 1) * 10, rows * H + (rows - 1) * 10
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">'
+        + "".join(parts)
+        + "</svg>"
+    )
+
+
+def _panel(
+    key: str,
+    curves: list[tuple[str, str, list[float], list[float]]],
+    marks: dict[str, Any],
+    ox: float,
+    oy: float,
+    kind: str,
+    log: bool,
+    runs: list[str],
+    metrics: list[str],
+    strings: dict[str, str],
+) -> str:
+    def ok(v: float) -> bool:
+        return math.isfinite(v) and (v > 0 or not log)
+
+    def tr(v: float) -> float:
+        return math.log10(v) if log else v
+
+    xs = [x for _, _, cx, _ in curves for x in cx if math.isfinite(x)]
+    ys = [tr(y) for _, _, _, cy in curves for y in cy if ok(y)]
+    x0, x1 = (min(xs), max(xs)) if xs else (0.0, 1.0)
+    y0, y1 = (min(ys), max(ys)) if ys else (0.0, 1.0)
+    if x1 == x0:
+        x1 = x0 + 1
+    if y1 == y0:
+        y0, y1 = y0 - 0.5, y1 + 0.5
+    pw, ph = W - PAD_L - PAD_R, H - PAD_T - PAD_B
+
+    def px(x: float) -> float:
+        return ox + PAD_L + (x - x0) / (x1 - x0) * pw
+
+    def py(y: float) -> float:
+        return oy + PAD_T + (1 - (tr(y) - y0) / (y1 - y0)) * ph
+
+    title = (
+        strings.get("lossview.gradients", "gradient norm per layer") if key == "gradients" else key
+    )
+    out = [
+        f'<rect x="{ox}" y="{oy}" width="{W}" height="{H}" fill="#fff" stroke="#ddd"/>',
+        f'<text x="{ox + 8}" y="{oy + 15}" font-weight="bold">{escape(title)}</text>',
+        f'<text x="{ox + 4}" y="{oy + PAD_T + 8}" fill="#555">{_fmt(10**y1 if log else y1)}</text>',
+        f'<text x="{ox + 4}" y="{oy + PAD_T + ph}" fill="#555">{_fmt(10**y0 if log else y0)}</text>',
+        f'<text x="{ox + PAD_L}" y="{oy + H - 8}" fill="#555">{_fmt(x0)}</text>',
+        f'<text x="{ox + W - PAD_R}" y="{oy + H - 8}" fill="#555" text-anchor="end">{_fmt(x1)}</text>',
+    ]
+    legend_x = ox + PAD_L + 60
+    for run, metric, cx, cy in curves:
+        color = _color(kind, run, metric, runs, metrics)
+        dash = ' stroke-dasharray="5 4"' if kind == "runs" and not metric.startswith("val_") else ""
+        segments: list[list[str]] = [[]]
+        for x, y in zip(cx, cy, strict=False):
+            if ok(y) and math.isfinite(x):
+                segments[-1].append(f"{px(x):.1f},{py(y):.1f}")
+            elif segments[-1]:
+                segments.append([])
+        for seg in segments:
+            if seg:
+                out.append(
+                    f'<polyline fill="none" stroke="{color}" stroke-width="1.6"{dash} '
+                    f'points="{" ".join(seg)}"/>'
+                )
+        label = f"{run} {metric}" if kind == "runs" else (metric or "(model)")
+        out.append(f'<text x="{legend_x}" y="{oy + 15}" fill="{color}">{escape(label)}</text>')
+        legend_x += 8 + 6.5 * len(label)
+    for rs in marks.values():
+        best = rs.get("best")
+        if best and math.isfinite(_num(best.get("step"))):
+            bx, bv = px(_num(best["step"])), _num(best.get("value"))
+            text = strings.get("lossview.best", "best epoch {epoch}").format(
+                epoch=best.get("epoch"), metric=best.get("metric"), value=_fmt(bv), step=""
+            )
+            out.append(
+                f'<g><title>{escape(text)}</title><line x1="{bx:.1f}" x2="{bx:.1f}" '
+                f'y1="{oy + PAD_T}" y2="{oy + PAD_T + ph}" stroke="#2e7d32" stroke-dasharray="3 3"/>'
+                + (
+                    f'<circle cx="{bx:.1f}" cy="{py(bv):.1f}" r="5" fill="#fff" stroke="#2e7d32" '
+                    'stroke-width="2.5"/>'
+                    if ok(bv)
+                    else ""
+                )
+                + "</g>"
+            )
+        for e in rs.get("events") or []:
+            ex = px(_num(e.get("step")))
+            if not math.isfinite(ex):
+                continue
+            color = "#c62828" if e.get("stop") else "#e65100"
+            tip = f"{e.get('detector', '')}: {e.get('message', '')}"
+            out.append(
+                f"<g><title>{escape(tip)}</title>"
+                f'<polygon points="{ex - 6:.1f},{oy + PAD_T} {ex + 6:.1f},{oy + PAD_T} '
+                f'{ex:.1f},{oy + PAD_T + 10}" fill={quoteattr(color)}/></g>'
+            )
+    return "".join(out)

@@ -1,0 +1,338 @@
+"""``LossView``: the live loss curves a :class:`~nngraph.monitor.Monitor` shows in a notebook.
+
+The monitor calls :meth:`LossView.attach` itself (``ng.Monitor(...)`` in a notebook); the
+view then receives only the new points, batched by the monitor (at most ~10 flushes a
+second), as float64 binary buffers in custom messages. A throttled, downsampled ``snapshot``
+trait restores the view after a page reload, and every output carries a static SVG for
+saved notebooks and nbconvert.
+
+The Stop button: a click sends a message that calls ``mon.request_stop()``. A running cell
+normally receives browser messages only when it ends; reading ``mon.should_stop`` calls
+:meth:`LossView.poll`, which lets pending widget messages in (at most every 0.2 s), so a
+loop like this stops at the click::
+
+    for epoch in range(1, 101):
+        ...
+        mon.log(epoch, loss=train_loss, val_loss=val_loss)
+        if mon.should_stop:      # a detector fired, or the Stop button was clicked
+            break
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import numpy as np
+import traitlets
+
+from nngraph.i18n import message, messages, on_language_change
+from nngraph.widgets._kernelpoll import poll_widget_messages
+from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
+from nngraph.widgets._losssvg import loss_svg
+
+__all__ = ["LossView"]
+
+_BUNDLE = Path(__file__).resolve().parent.parent / "static" / "lossview.js"
+_MISSING_BUNDLE_ESM = """
+export default { render({ el }) {
+  const p = document.createElement("p");
+  p.textContent = "nngraph: the live loss view is not built. Run " +
+    "(cd js && npm ci && npm run build) and restart the kernel.";
+  el.appendChild(p);
+} };
+"""
+POLL_INTERVAL = 0.2
+
+
+class LossView(anywidget.AnyWidget):
+    """Live curves of a ``Monitor`` (train and validation overlaid, one panel per metric), of
+    ``Runs`` (every run overlaid, with a table of best epochs) or of a ``GradientWatch``
+    (per-layer gradient norms, log scale). Log-scale toggle, EMA smoothing slider, the best
+    epoch and detector events marked (hover for the explanation), a progress line and a
+    Stop button that ``mon.should_stop`` sees.
+
+        >>> from nngraph.monitor import Monitor
+        >>> mon = Monitor(display=False)
+        >>> view = LossView(mon)           # in a notebook: LossView.attach(mon) displays it
+        >>> mon.log(1, loss=1.0, val_loss=1.2); mon.flush()
+        >>> view.sent[-1][0]["metrics"], len(view.sent[-1][1])
+        (['loss', 'val_loss'], 4)
+        >>> view.stop(); mon.should_stop
+        True
+    """
+
+    _esm = _BUNDLE if _BUNDLE.exists() else _MISSING_BUNDLE_ESM
+
+    #: downsampled history (what a reloaded page draws first); refreshed at most once a second
+    snapshot = traitlets.Dict().tag(sync=True)
+    #: y axes on a log scale
+    log_scale = traitlets.Bool(False).tag(sync=True)
+    #: EMA smoothing weight, 0 (off) to 0.99
+    smoothing = traitlets.Float(0.0, min=0.0, max=0.99).tag(sync=True)
+    #: height of each panel in px
+    height = traitlets.Int(240).tag(sync=True)
+    #: the words the view shows (``lossview.`` keys of nngraph.i18n, current language)
+    strings = traitlets.Dict().tag(sync=True)
+    #: planned number of epochs: the progress line then shows an ETA
+    total_epochs = traitlets.Int(None, allow_none=True)
+
+    def __init__(
+        self,
+        source: Any = None,
+        *,
+        max_points: int = 1000,
+        snapshot_interval: float = 1.0,
+        keep_sent: int = 20,
+        **kwargs: Any,
+    ) -> None:
+        kind = source_kind(source) if source is not None else "monitor"
+        kwargs.setdefault("log_scale", kind == "gradients")
+        super().__init__(strings=messages("lossview."), **kwargs)
+        self.source = source
+        self.kind = kind
+        self.max_points = max_points
+        self.snapshot_interval = snapshot_interval
+        #: the last custom messages sent, (content, buffers) (for tests; ``keep_sent`` of them)
+        self.sent: list[tuple[dict[str, Any], list[bytes]]] = []
+        self._keep_sent = keep_sent
+        self._t0 = time.monotonic()
+        self._lock = threading.Lock()
+        self._last_snapshot = 0.0
+        self._snapshot_timer: threading.Timer | None = None
+        self._last_poll = 0.0
+        self._last_run: str | None = None
+        self._grad_sent: dict[str, float] = {}
+        self._dirty = False
+        self._handle: Any = None
+        self._listener: Any = None
+        self.on_msg(self._on_custom)
+        self._unsubscribe_language = on_language_change(self._on_language)
+        if source is not None:
+            self._subscribe()
+            self._refresh_snapshot()
+
+    # ----------------------------------------------------------------- wiring
+    @classmethod
+    def attach(cls, source: Any, **kwargs: Any) -> LossView:
+        """Show a live view of ``source`` (a Monitor, Runs or GradientWatch) below the current
+        cell and return it. This is what ``ng.Monitor()`` does in a notebook.
+
+            >>> from nngraph.monitor import Monitor
+            >>> view = LossView.attach(Monitor(display=False))  # outside a notebook: no output
+            >>> view.kind
+            'monitor'
+        """
+        view = cls(source, **kwargs)
+        view._show()
+        return view
+
+    def _show(self) -> None:
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+            return
+        shell = get_ipython()
+        if shell is None:
+            return
+        self._handle = display(self, display_id=True)
+        ref = weakref.ref(self)
+
+        def after_cell(*_: Any) -> None:
+            view = ref()
+            if view is None:
+                shell.events.unregister("post_run_cell", after_cell)
+            else:
+                view._update_static()
+
+        shell.events.register("post_run_cell", after_cell)
+
+    def _subscribe(self) -> None:
+        src = self.source
+        if self.kind == "gradients":
+            monitor = getattr(src, "monitor", None)
+            if monitor is not None:
+                self._listener = monitor.add_listener(lambda _u: self.refresh())
+            return
+        self._listener = src.add_listener(self._on_update)
+        if self.kind == "monitor":
+            if getattr(src, "view", None) is None:
+                src.view = self
+        else:
+            for mon in src:
+                if mon.view is None:
+                    mon.view = self  # its should_stop polls this view's Stop button
+
+    def close(self) -> None:
+        """Stop listening to the source and close the widget."""
+        src: Any = getattr(self, "source", None)
+        listener = getattr(self, "_listener", None)
+        self._listener = None
+        if listener is not None:
+            target = src.monitor if self.kind == "gradients" else src
+            if target is not None:
+                target.remove_listener(listener)
+        timer = getattr(self, "_snapshot_timer", None)
+        if timer is not None:
+            timer.cancel()
+        unsubscribe = getattr(self, "_unsubscribe_language", None)
+        if unsubscribe is not None:
+            unsubscribe()
+        super().close()
+
+    # ----------------------------------------------------------------- outgoing
+    def _send_custom(self, content: dict[str, Any], buffers: list[bytes] | None = None) -> None:
+        buffers = buffers or []
+        if self._keep_sent:
+            self.sent.append((content, buffers))
+            del self.sent[: -self._keep_sent]
+        if self.comm is not None:
+            self.send(content, buffers)
+
+    def _on_update(self, update: Any) -> None:
+        """Monitor/Runs listener: forward the new points as one binary batch."""
+        run = "" if self.kind == "monitor" else (update.name or "")
+        mon = self.source if self.kind == "monitor" else self._monitor_of(run)
+        if self.kind == "runs" and update.points:
+            self._last_run = run
+            if mon is not None and mon.view is None:
+                mon.view = self
+        progress = self._progress(mon)
+        content, buffers = batch_message(update, run, mon, progress)
+        if self.kind == "runs":
+            content["table"] = jsonable(self.source.rows())
+            content["winner"] = self.source.winner()
+        self._send_custom(content, buffers)
+        self._dirty = True
+        self._schedule_snapshot(bool(update.events))
+
+    def _monitor_of(self, run: str) -> Any:
+        monitors = getattr(self.source, "monitors", {})
+        return monitors.get(run)
+
+    def _progress(self, mon: Any) -> dict[str, Any] | None:
+        if mon is None:
+            return None
+        last = getattr(mon, "_last_step", 0.0)
+        return {
+            "step": last,
+            "epoch": mon.epoch,
+            "time": time.monotonic() - self._t0,
+            "total": self.total_epochs,
+        }
+
+    def refresh(self) -> None:
+        """Send what is new in a GradientWatch (called on each monitor flush, or by hand)."""
+        if self.kind != "gradients":
+            return
+        names, buffers = [], []
+        for layer, series in list(self.source.series.items()):
+            steps, values = series.steps.copy(), series.values.copy()
+            keep = steps > self._grad_sent.get(layer, -np.inf)
+            if not keep.any():
+                continue
+            self._grad_sent[layer] = float(steps[keep][-1])
+            names.append(layer)
+            buffers += [
+                steps[keep].astype(np.float64).tobytes(),
+                values[keep].astype(np.float64).tobytes(),
+            ]
+        if names:
+            self._send_custom({"type": "batch", "run": "", "metrics": names}, buffers)
+            self._dirty = True
+            self._schedule_snapshot(False)
+
+    def full_snapshot(self) -> dict[str, Any]:
+        """Everything the view shows, downsampled to ``max_points`` per curve (JSON-ready)."""
+        snap = full_snapshot(self.source, self.kind, self.max_points)
+        mon = self.source if self.kind == "monitor" else None
+        snap["progress"] = self._progress(mon)
+        return snap
+
+    def _refresh_snapshot(self) -> None:
+        with self._lock:
+            self._snapshot_timer = None
+            self._last_snapshot = time.monotonic()
+        self.snapshot = self.full_snapshot()
+
+    def _schedule_snapshot(self, now: bool) -> None:
+        wait = self.snapshot_interval - (time.monotonic() - self._last_snapshot)
+        if now or wait <= 0:
+            self._refresh_snapshot()
+            return
+        with self._lock:
+            if self._snapshot_timer is not None:
+                return
+            timer = threading.Timer(wait, self._refresh_snapshot)
+            timer.daemon = True
+            self._snapshot_timer = timer
+        timer.start()
+
+    # ----------------------------------------------------------------- incoming
+    def _on_custom(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "stop":
+            self.stop()
+        elif content.get("type") == "hello":  # a (re)loaded page wants the full history
+            self._send_custom({"type": "reset", "snapshot": self.full_snapshot()})
+
+    def stop(self) -> None:
+        """What the Stop button does: ``request_stop()`` on the monitor (for Runs, on the run
+        that logged last), so ``mon.should_stop`` becomes True."""
+        if self.kind == "monitor":
+            target = self.source
+        elif self.kind == "runs":
+            target = self._monitor_of(self._last_run or "") or next(
+                reversed(list(self.source)), None
+            )
+        else:
+            return
+        if target is not None and hasattr(target, "request_stop"):
+            target.request_stop(message("lossview.stop_event", epoch=target.epoch))
+            target.flush()
+
+    def poll(self) -> None:
+        """Let pending widget messages (the Stop button) reach the kernel now, at most every
+        0.2 s; ``mon.should_stop`` calls it, so a running loop sees the click."""
+        now = time.monotonic()
+        if now - self._last_poll < POLL_INTERVAL:
+            return
+        self._last_poll = now
+        poll_widget_messages()
+
+    def _on_language(self, _language: str) -> None:
+        self.strings = messages("lossview.")
+
+    # ----------------------------------------------------------------- static picture
+    def static_svg(self) -> str:
+        """The curves as an SVG (saved notebooks, nbconvert HTML, anywhere without JS)."""
+        return loss_svg(self.full_snapshot(), log=self.log_scale, strings=dict(self.strings))
+
+    def _update_static(self) -> None:
+        """After a cell that added points: refresh the picture stored in the notebook."""
+        if self._dirty and self._handle is not None:
+            self._dirty = False
+            self._handle.update(self)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
+        data = dict(data)
+        data["image/svg+xml"] = self.static_svg()
+        data["text/plain"] = self._text()
+        return data, dict(metadata or {})
+
+    def _text(self) -> str:
+        snap = self.full_snapshot()
+        metrics = sorted({m for r in snap["runs"].values() for m in r.get("metrics", {})})
+        head = message("lossview.plain", metrics=", ".join(metrics) or "-")
+        summary = getattr(self.source, "summary", None)
+        table = getattr(self.source, "table", None)
+        extra = summary() if callable(summary) else table() if callable(table) else ""
+        return head + ("\n" + extra if extra else "")

@@ -1,0 +1,206 @@
+"""LossView without a kernel: payloads, binary batches, attach/listener, Stop, static picture."""
+
+from __future__ import annotations
+
+import json
+import math
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+import nngraph as ng
+from nngraph.monitor import GradientWatch, Monitor, Runs, detectors
+from nngraph.widgets import LossView
+from nngraph.widgets._kernelpoll import poll_widget_messages
+from nngraph.widgets._lossdata import jsonable
+
+XSS = '<img src=x onerror="alert(1)">'
+
+
+def batches(view: LossView) -> list[tuple[dict, list[bytes]]]:
+    return [(c, b) for c, b in view.sent if c["type"] == "batch"]
+
+
+def points(view: LossView, metric: str) -> tuple[list[float], list[float]]:
+    """Every point of `metric` the view was sent, decoded from the float64 buffers."""
+    steps: list[float] = []
+    values: list[float] = []
+    for content, buffers in batches(view):
+        if metric in content["metrics"]:
+            i = content["metrics"].index(metric)
+            steps += np.frombuffer(buffers[2 * i], dtype=np.float64).tolist()
+            values += np.frombuffer(buffers[2 * i + 1], dtype=np.float64).tolist()
+    return steps, values
+
+
+def test_sends_only_new_points_as_float64_buffers() -> None:
+    mon = Monitor(detectors=[], display=False, flush_interval=60)
+    view = LossView(mon, keep_sent=100)
+    mon.log(1, loss=1.0, val_loss=1.2)  # the first call flushes at once
+    mon.log(2, loss=0.5, val_loss=math.nan)
+    mon.flush()
+    mon.log(3, loss=0.25, val_loss=0.9)
+    mon.flush()
+    sent = batches(view)
+    assert len(sent) == 3
+    assert all(len(b) == 2 * len(c["metrics"]) for c, b in sent)
+    assert all(isinstance(x, bytes) and len(x) % 8 == 0 for _, b in sent for x in b)
+    steps, values = points(view, "loss")
+    assert steps == [1.0, 2.0, 3.0] and values == [1.0, 0.5, 0.25]  # no history re-sent
+    _, val = points(view, "val_loss")
+    assert math.isnan(val[1])  # NaN travels in the binary buffer
+    last = sent[-1][0]
+    assert last["best"]["epoch"] == 3 and last["epoch"] == 3 and last["stopped"] is False
+    assert last["progress"]["epoch"] == 3
+    json.dumps(last, allow_nan=False)  # the JSON part is strict JSON (no NaN)
+
+
+def test_snapshot_trait_restores_a_reload_and_is_throttled() -> None:
+    mon = Monitor(detectors=[], display=False)
+    view = LossView(mon, snapshot_interval=3600, max_points=50)
+    for epoch in range(1, 201):
+        mon.log(epoch, loss=1 / epoch)
+    mon.flush()
+    # throttled: the trait still holds the snapshot taken when the view was made
+    assert view.snapshot["runs"][""]["metrics"] == {}
+    assert view._snapshot_timer is not None  # a trailing refresh is armed
+    view._refresh_snapshot()
+    snap = view.snapshot
+    kept = snap["runs"][""]["metrics"]["loss"]
+    assert len(kept["step"]) <= 50 and kept["step"][-1] == 200
+    assert snap["kind"] == "monitor" and snap["metric"] == "val_loss"
+    json.dumps(snap, allow_nan=False)
+    # a reloaded page says hello and gets the whole current history
+    view._on_custom(view, {"type": "hello"}, [])
+    content, buffers = view.sent[-1]
+    assert content["type"] == "reset" and not buffers
+    assert content["snapshot"]["runs"][""]["metrics"]["loss"]["step"][-1] == 200
+
+
+def test_events_refresh_the_snapshot_at_once() -> None:
+    mon = Monitor(detectors=[detectors.Patience(1)], display=False)
+    view = LossView(mon, snapshot_interval=3600)
+    for epoch, v in enumerate([1.0, 1.1, 1.2], start=1):
+        mon.log(epoch, loss=v, val_loss=v)
+    events = view.snapshot["runs"][""]["events"]
+    assert events and events[0]["detector"].startswith("Patience")
+    assert any(c["events"] for c, _ in batches(view))
+
+
+def test_the_stop_button_sets_should_stop() -> None:
+    mon = Monitor(detectors=[], display=False)
+    view = LossView(mon)
+    mon.log(1, loss=1.0, val_loss=1.0)
+    assert not mon.should_stop
+    view._on_custom(view, {"type": "stop"}, [])
+    assert mon.should_stop
+    assert mon.stop_event is not None and mon.stop_event.detector == "user"
+    assert "Stop" in mon.stop_event.message
+    last = batches(view)[-1][0]
+    assert last["stopped"] is True and last["events"][0]["kind"] == "stop"
+
+
+def test_attach_subscribes_and_hooks_the_monitor_outside_a_notebook() -> None:
+    mon = Monitor(display=False)
+    view = LossView.attach(mon)
+    assert mon.view is view  # mon.should_stop polls this view
+    view.close()
+    mon.log(1, loss=1.0)
+    mon.flush()
+    assert not batches(view)
+
+
+def test_polling_outside_a_kernel_is_harmless() -> None:
+    assert poll_widget_messages() == 0
+    mon = Monitor(display=False)
+    LossView(mon).poll()
+
+
+def test_runs_are_overlaid_with_a_table_and_stop_the_current_run() -> None:
+    runs = Runs(display=False)
+    view = LossView(runs)
+    for name, bottom in [("small", 0.4), (XSS, 0.25)]:
+        mon = runs.new(name)
+        for epoch in range(1, 6):
+            mon.log(epoch, loss=1 / epoch, val_loss=bottom + abs(epoch - 3) / 50)
+        mon.flush()
+    content = batches(view)[-1][0]
+    assert content["run"] == XSS
+    assert [r["run"] for r in content["table"]] == ["small", XSS]
+    assert content["winner"] == XSS
+    snap = view.full_snapshot()
+    assert snap["kind"] == "runs" and set(snap["runs"]) == {"small", XSS}
+    assert runs[XSS].view is view and runs["small"].view is view
+    view.stop()
+    assert runs[XSS].should_stop and not runs["small"].should_stop
+
+
+def test_gradient_norms_on_a_log_scale() -> None:
+    import torch
+
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    mon = Monitor(display=False)
+    gw = GradientWatch(net, monitor=mon)
+    view = LossView(gw)
+    assert view.kind == "gradients" and view.log_scale
+    for step in range(1, 4):
+        net.zero_grad()
+        net(torch.randn(8, 3)).pow(2).mean().backward()
+        gw.step()
+        mon.log(step, loss=0.1)
+    mon.flush()
+    view.refresh()
+    steps, _ = points(view, "0")
+    assert steps == [1.0, 2.0, 3.0]  # each step once, however often refresh() runs
+    assert set(view.full_snapshot()["runs"][""]["metrics"]) == {"0", "2"}
+    assert "<svg" in view.static_svg()
+
+
+def test_static_fallback_is_an_escaped_svg_with_curves_and_markers() -> None:
+    mon = Monitor(detectors=[detectors.Patience(2)], display=False)
+    view = LossView(mon)
+    curve = [1.0, 0.7, 0.5, 0.55, 0.6, 0.7]
+    for epoch, v in enumerate(curve, start=1):
+        mon.log(epoch, loss=1 / epoch, val_loss=v, **{XSS: v})
+    data, _ = view._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    svg = data["image/svg+xml"]
+    root = ET.fromstring(svg)  # well-formed XML
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(root.findall(f".//{ns}polyline")) >= 3
+    assert root.findall(f".//{ns}circle")  # best epoch
+    assert root.findall(f".//{ns}polygon")  # the Patience event
+    assert "<img" not in svg and "&lt;img" in svg
+    assert "best val_loss 0.5 at epoch 3" in data["text/plain"]
+
+
+def test_log_scale_picture_skips_non_positive_values() -> None:
+    mon = Monitor(display=False)
+    view = LossView(mon, log_scale=True)
+    for epoch, v in enumerate([1.0, 0.0, -1.0, 0.1], start=1):
+        mon.log(epoch, loss=v)
+    ET.fromstring(view.static_svg())
+
+
+def test_words_follow_the_language() -> None:
+    view = LossView(Monitor(display=False))
+    assert view.strings["lossview.stop"] == "Stop"
+    ng.set_language("pl")
+    try:
+        assert view.strings["lossview.stop"] == "Zatrzymaj"
+    finally:
+        ng.set_language("en")
+    assert view.strings["lossview.stop"] == "Stop"
+
+
+def test_rejects_what_it_cannot_show() -> None:
+    with pytest.raises(TypeError, match=r"Monitor, ng\.Runs or ng\.GradientWatch"):
+        LossView(object())
+
+
+def test_jsonable_replaces_non_finite_numbers() -> None:
+    assert jsonable({"a": [math.inf, -math.inf, np.float64(0.5)], "b": math.nan}) == {
+        "a": ["inf", "-inf", 0.5],
+        "b": "nan",
+    }
