@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from nngraph.i18n import message
 from nngraph.monitor import Monitor
 from nngraph.monitor._common import is_tensor
 from nngraph.monitor._monitor import Display
@@ -33,9 +34,7 @@ except ImportError:  # pragma: no cover - the older package name
     try:
         from pytorch_lightning import Callback  # type: ignore[no-redef,assignment,unused-ignore]
     except ImportError as exc:  # pragma: no cover
-        raise ImportError(
-            "nngraph.integrations.lightning needs PyTorch Lightning: pip install nngraph[lightning]"
-        ) from exc
+        raise ImportError(message("monitor.lightning.missing")) from exc
 
 __all__ = ["NNGraphCallback", "metric_name"]
 

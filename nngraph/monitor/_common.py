@@ -13,30 +13,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 
-__all__ = ["MESSAGES", "Event", "as_float", "epochs", "is_tensor", "nice_name", "train_twin"]
+__all__ = ["Event", "as_float", "epochs", "is_tensor", "nice_name", "train_twin"]
 
-#: Student-visible words, keyed by message id (``str.format`` named fields).
-MESSAGES: dict[str, str] = {
-    "name.loss": "training loss",
-    "name.acc": "training accuracy",
-    "name.accuracy": "training accuracy",
-    "name.val_loss": "validation loss",
-    "name.val_acc": "validation accuracy",
-    "name.val_accuracy": "validation accuracy",
-    "name.val": "validation {name}",
-    "name.train": "training {name}",
-    "unit.epoch.one": "{n} epoch",
-    "unit.epoch.many": "{n} epochs",
-    "error.metric_type": (
-        "{name}={value!r} is not a number: log() takes floats, ints or one-element tensors, "
-        "e.g. mon.log(epoch, loss=loss.item())"
-    ),
-    "error.tensor_size": (
-        "{name} is a tensor with {numel} elements: log one number per metric, e.g. {name}=t.mean()"
-    ),
-    "error.step": "the step must be a finite number (the epoch or batch index), got {step!r}",
-}
+#: Metrics with their own name in a sentence (``monitor.name.<metric>`` in the catalog).
+_NAMED = frozenset({"loss", "acc", "accuracy", "val_loss", "val_acc", "val_accuracy"})
 
 
 def is_tensor(value: object) -> bool:
@@ -58,14 +40,14 @@ def as_float(value: object, name: str = "value") -> float:
     if is_tensor(value):
         numel = value.numel()  # type: ignore[attr-defined]
         if numel != 1:
-            raise NNGraphError(MESSAGES["error.tensor_size"].format(name=name, numel=numel))
+            raise NNGraphError(message("monitor.error.tensor_size", name=name, numel=numel))
         return float(value.item())  # type: ignore[attr-defined]
     if hasattr(value, "dtype") and getattr(value, "shape", None) == ():  # 0-d numpy array
         try:
             return float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             pass
-    raise NNGraphError(MESSAGES["error.metric_type"].format(name=name, value=value))
+    raise NNGraphError(message("monitor.error.metric_type", name=name, value=value))
 
 
 def as_step(step: object) -> float:
@@ -73,9 +55,9 @@ def as_step(step: object) -> float:
     try:
         value = as_float(step, "step")
     except NNGraphError:
-        raise NNGraphError(MESSAGES["error.step"].format(step=step)) from None
+        raise NNGraphError(message("monitor.error.step", step=step)) from None
     if not math.isfinite(value):
-        raise NNGraphError(MESSAGES["error.step"].format(step=step))
+        raise NNGraphError(message("monitor.error.step", step=step))
     return value
 
 
@@ -94,18 +76,27 @@ def nice_name(metric: str) -> str:
     >>> nice_name("val_loss"), nice_name("acc"), nice_name("val_f1")
     ('validation loss', 'training accuracy', 'validation f1')
     """
-    known = MESSAGES.get("name." + metric)
-    if known is not None:
-        return known
+    if metric in _NAMED:
+        return message("monitor.name." + metric)
     twin = train_twin(metric)
     if twin is not None:
-        return MESSAGES["name.val"].format(name=twin.replace("_", " "))
-    return metric.replace("_", " ")
+        return message("monitor.name.val", name=twin.replace("_", " "))
+    return message("monitor.name.other", name=metric.replace("_", " "))
 
 
 def epochs(n: int) -> str:
-    """``1 epoch`` / ``6 epochs``."""
-    return MESSAGES["unit.epoch.one" if n == 1 else "unit.epoch.many"].format(n=n)
+    """``1 epoch`` / ``6 epochs``, as said after "for" (Polish needs three forms: 1, 2-4, 5+).
+
+    >>> epochs(1), epochs(3), epochs(12)
+    ('1 epoch', '3 epochs', '12 epochs')
+    """
+    if n == 1:
+        form = "one"
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        form = "few"
+    else:
+        form = "many"
+    return message("monitor.unit.epoch." + form, n=n)
 
 
 def fmt_step(step: float) -> str:
@@ -136,7 +127,7 @@ class Event:
     values: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return f"epoch {self.epoch}: {self.message}"
+        return message("monitor.event", epoch=self.epoch, message=self.message)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly dict (non-finite numbers become strings)."""

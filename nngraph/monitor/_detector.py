@@ -7,16 +7,10 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
 from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 from nngraph.monitor._common import Event, as_float, as_step, nice_name, train_twin
 
-__all__ = ["KEEP", "MESSAGES", "Check", "Detector"]
-
-#: Student-visible messages, keyed by message id (``str.format`` named fields).
-MESSAGES: dict[str, str] = {
-    "error.positive": "{what} must be a positive number, got {value!r}",
-    "error.nonnegative": "{what} must be zero or more, got {value!r}",
-    "error.mode": "mode must be 'min' or 'max', got {value!r}",
-}
+__all__ = ["KEEP", "Check", "Detector"]
 
 KEEP = object()  # "no decision at this epoch": a strip-based criterion between strip ends
 Check = tuple[str, dict[str, Any]] | None | object
@@ -24,19 +18,19 @@ Check = tuple[str, dict[str, Any]] | None | object
 
 def _positive(what: str, value: float) -> float:
     if not (isinstance(value, int | float) and value > 0 and math.isfinite(value)):
-        raise NNGraphError(MESSAGES["error.positive"].format(what=what, value=value))
+        raise NNGraphError(message("monitor.error.positive", what=what, value=value))
     return value
 
 
 def _nonnegative(what: str, value: float) -> float:
     if not (isinstance(value, int | float) and value >= 0 and math.isfinite(value)):
-        raise NNGraphError(MESSAGES["error.nonnegative"].format(what=what, value=value))
+        raise NNGraphError(message("monitor.error.nonnegative", what=what, value=value))
     return value
 
 
 def _count(what: str, value: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise NNGraphError(MESSAGES["error.positive"].format(what=what + " (an int)", value=value))
+        raise NNGraphError(message("monitor.error.positive_int", what=what, value=value))
     return value
 
 
@@ -45,7 +39,9 @@ class Detector:
 
     Subclasses implement ``_reset()`` and ``_check(value, train)``, which returns ``None`` (the
     condition is false), ``(message_id, fields)`` (it is true) or ``KEEP`` (no decision at this
-    epoch). ``value`` is the current statistic (GL, PQ, wait, ...) for a display.
+    epoch). ``value`` is the current statistic (GL, PQ, wait, ...) for a display. The event's
+    explanation is the catalog message ``monitor.<message_id>`` (:mod:`nngraph.i18n`), in the
+    language current when the event is raised.
 
         >>> from nngraph.monitor.detectors import Patience
         >>> p = Patience(1)
@@ -54,7 +50,6 @@ class Detector:
     """
 
     kind: ClassVar[str] = "overfitting"
-    messages: ClassVar[dict[str, str]] = MESSAGES  # each subclass points to its own catalog
 
     def __init__(
         self, *, metric: str = "val_loss", train_metric: str | None = None, stop: bool = True
@@ -143,7 +138,7 @@ class Detector:
             detector=self.name,
             kind=self.kind,
             message_id=message_id,
-            message=self.messages[message_id].format(**shown),
+            message=message("monitor." + message_id, **shown),
             stop=self.stop,
             values=values,
         )

@@ -15,6 +15,8 @@ import sys
 import warnings
 from typing import Any
 
+from nngraph.i18n import message
+
 __all__ = ["attach_view", "in_notebook"]
 
 
@@ -37,5 +39,5 @@ def attach_view(source: Any) -> Any | None:
     except ImportError:
         return None
     except Exception as exc:  # a broken view must not stop a training run
-        warnings.warn(f"nngraph: live view unavailable ({exc}); printing text", stacklevel=3)
+        warnings.warn(message("monitor.warn.view", exc=exc), stacklevel=3)
         return None

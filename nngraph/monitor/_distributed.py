@@ -13,17 +13,9 @@ import sys
 from typing import Literal
 
 from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 
-__all__ = ["MESSAGES", "Reducer", "current_rank"]
-
-#: Student-visible messages, keyed by message id.
-MESSAGES: dict[str, str] = {
-    "error.not_initialized": (
-        "Monitor(distributed=True) needs torch.distributed.init_process_group() to be called "
-        "first (or use distributed='auto')"
-    ),
-    "error.value": "distributed must be True, False or 'auto', got {value!r}",
-}
+__all__ = ["Reducer", "current_rank"]
 
 Distributed = bool | Literal["auto"]
 
@@ -67,7 +59,7 @@ class Reducer:
     @staticmethod
     def check(distributed: object) -> None:
         if distributed not in (True, False, "auto"):
-            raise NNGraphError(MESSAGES["error.value"].format(value=distributed))
+            raise NNGraphError(message("monitor.distributed.value", value=distributed))
 
     @classmethod
     def resolve(cls, distributed: Distributed) -> Reducer | None:
@@ -77,7 +69,7 @@ class Reducer:
             return None
         if not _initialized():
             if distributed is True:
-                raise NNGraphError(MESSAGES["error.not_initialized"])
+                raise NNGraphError(message("monitor.distributed.not_initialized"))
             return None
         reducer = cls()
         if distributed == "auto" and reducer.world_size < 2:

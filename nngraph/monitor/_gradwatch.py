@@ -24,33 +24,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from nngraph.i18n import message
 from nngraph.monitor._common import Event
 from nngraph.monitor._history import Series
 from nngraph.monitor._weights import check_module
 
-__all__ = ["MESSAGES", "GradientWatch"]
-
-#: Student-visible explanations, keyed by message id (``str.format`` named fields).
-MESSAGES: dict[str, str] = {
-    "grad.vanishing": (
-        "layer '{layer}' gets almost no gradient (norm {norm:.2g}, {ratio:.1g} of the largest, "
-        "'{top}'): its weights barely change. Vanishing gradients come from deep stacks of "
-        "sigmoid/tanh, poor initialisation, or a layer cut off from the loss."
-    ),
-    "grad.exploding": (
-        "layer '{layer}' has a gradient norm of {norm:.3g} (above {limit:g}): steps this large "
-        "make training unstable. Lower the learning rate or clip the gradients "
-        "(torch.nn.utils.clip_grad_norm_)."
-    ),
-    "grad.nonfinite": (
-        "layer '{layer}' has a {value} gradient: training has diverged. Lower the learning rate "
-        "or check the data and the loss for NaN."
-    ),
-    "table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",
-    "table.row": "{layer:<{w}}  {last:>10.3g}  {low:>10.3g}  {high:>10.3g}",
-    "table.columns": "layer|last|min|max",
-    "error.no_params": "GradientWatch found no trainable parameters in the model",
-}
+__all__ = ["GradientWatch"]
 
 
 class GradientWatch:
@@ -103,7 +82,7 @@ class GradientWatch:
                     self._params.append((len(self.layers), p))
                 self.layers.append(name)
         if not self._params:
-            raise NNGraphError(MESSAGES["error.no_params"])
+            raise NNGraphError(message("monitor.gradwatch.no_params"))
         self.series: dict[str, Series] = {}
         self.last: dict[str, float] = {}
         self.events: list[Event] = []
@@ -185,7 +164,7 @@ class GradientWatch:
             detector="GradientWatch",
             kind="gradient",
             message_id=message_id,
-            message=MESSAGES[message_id].format(layer=layer or "(model)", **fields),
+            message=message("monitor." + message_id, layer=layer or _model_name(), **fields),
             stop=False,
             values={"layer": layer, **{k: v for k, v in fields.items() if k != "top"}},
         )
@@ -208,18 +187,24 @@ class GradientWatch:
 
     def table(self) -> str:
         """Last, lowest and highest gradient norm of every layer, as text."""
-        names = [n or "(model)" for n in self.series]
-        w = max([len(n) for n in names] + [5])
-        cols = MESSAGES["table.columns"].split("|")
+        names = [n or _model_name() for n in self.series]
+        cols = message("monitor.gradwatch.table.columns").split("|")
+        w = max([len(n) for n in names] + [len(cols[0]), 5])
         lines = [
-            MESSAGES["table.header"].format(
-                layer=cols[0], last=cols[1], low=cols[2], high=cols[3], w=w
+            message(
+                "monitor.gradwatch.table.header",
+                layer=cols[0],
+                last=cols[1],
+                low=cols[2],
+                high=cols[3],
+                w=w,
             )
         ]
         for shown, series in zip(names, self.series.values(), strict=True):
             last = series.last
             lines.append(
-                MESSAGES["table.row"].format(
+                message(
+                    "monitor.gradwatch.table.row",
                     layer=shown,
                     last=last[1] if last else math.nan,
                     low=series.min_value,
@@ -240,6 +225,11 @@ class GradientWatch:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _model_name() -> str:
+    """How the top-level module (named ``""``) is shown: ``(model)``."""
+    return message("monitor.gradwatch.model")
 
 
 def _norms(torch: Any, tensors: list[Any]) -> list[Any]:

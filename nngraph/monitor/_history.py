@@ -25,6 +25,8 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from nngraph.i18n import message
+
 __all__ = ["Series", "minmax_downsample"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -97,7 +99,7 @@ class Series:
 
     def __init__(self, capacity: int = 10_000, *, keep_last: int | None = None) -> None:
         if capacity < 16:
-            raise ValueError("Series capacity must be at least 16 points")
+            raise ValueError(message("monitor.error.capacity", minimum=16))
         self._steps: FloatArray = np.empty(capacity, dtype=np.float64)
         self._values: FloatArray = np.empty(capacity, dtype=np.float64)
         self._n = 0

@@ -22,18 +22,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 from nngraph.monitor._common import Event
 
 if TYPE_CHECKING:
     from nngraph.monitor._monitor import Best
 
-__all__ = ["MESSAGES", "Broadcaster", "Listener", "Update"]
-
-#: Student-visible messages, keyed by message id.
-MESSAGES: dict[str, str] = {
-    "error.listener": "add_listener() needs a callable, got {got!r}",
-    "warn.listener": "nngraph: a monitor listener failed ({exc}); it was removed",
-}
+__all__ = ["Broadcaster", "Listener", "Update"]
 
 
 @dataclass
@@ -84,7 +79,7 @@ class Broadcaster:
 
     def add(self, listener: Listener) -> Listener:
         if not callable(listener):
-            raise NNGraphError(MESSAGES["error.listener"].format(got=listener))
+            raise NNGraphError(message("monitor.error.listener", got=listener))
         self.listeners.append(listener)
         return listener
 
@@ -130,4 +125,4 @@ class Broadcaster:
                         listener(update)
                     except Exception as exc:
                         self.remove(listener)
-                        warnings.warn(MESSAGES["warn.listener"].format(exc=exc), stacklevel=2)
+                        warnings.warn(message("monitor.warn.listener", exc=exc), stacklevel=2)

@@ -21,30 +21,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event, as_float, as_step, fmt_step, is_tensor, train_twin
 from nngraph.monitor._distributed import Distributed, Reducer, current_rank
 from nngraph.monitor._history import Series
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
-from nngraph.monitor._text import MESSAGES as TEXT
 from nngraph.monitor._text import TextPrinter
 from nngraph.monitor._weights import WeightSnapshot, check_module
 from nngraph.monitor.detectors import Detector, classroom
 
-__all__ = ["MESSAGES", "Best", "Listener", "Monitor", "Update"]
-
-#: Student-visible messages, keyed by message id.
-MESSAGES: dict[str, str] = {
-    "error.no_metrics": "log() needs at least one metric, e.g. mon.log(epoch, loss=0.5)",
-    "error.detectors": "detectors must be Detector objects (see nngraph.detectors), got {got!r}",
-    "error.no_best": (
-        "there are no best weights to restore: {why}. Pass Monitor(model=model) and log {metric}"
-    ),
-    "why.no_model": "Monitor was created without model=",
-    "why.no_metric": "{metric} has not been logged yet",
-    "error.display": "display must be 'auto', 'text', 'widget' or False, got {value!r}",
-    "error.mode": "mode must be 'min' or 'max', got {value!r}",
-}
+__all__ = ["Best", "Listener", "Monitor", "Update"]
 
 Display = Literal["auto", "text", "widget"] | bool | None
 
@@ -110,15 +97,15 @@ class Monitor:
         flush_interval: float = 0.1,
     ) -> None:
         if mode not in ("min", "max"):
-            raise NNGraphError(MESSAGES["error.mode"].format(value=mode))
+            raise NNGraphError(message("monitor.error.mode", value=mode))
         if display not in ("auto", "text", "widget", True, False, None):
-            raise NNGraphError(MESSAGES["error.display"].format(value=display))
+            raise NNGraphError(message("monitor.error.display", value=display))
         Reducer.check(distributed)
         self._model = None if model is None else check_module(model, "Monitor(model=...)")
         dets = classroom() if detectors is None else list(detectors)
         for d in dets:
             if not isinstance(d, Detector):
-                raise NNGraphError(MESSAGES["error.detectors"].format(got=d))
+                raise NNGraphError(message("monitor.error.detectors", got=d))
         self.detectors: list[Detector] = dets
         self.metric = metric
         self.mode = mode
@@ -161,7 +148,7 @@ class Monitor:
             [1.0, 2.0]
         """
         if not metrics:
-            raise NNGraphError(MESSAGES["error.no_metrics"])
+            raise NNGraphError(message("monitor.error.no_metrics"))
         step_f = (self._last_step + 1 if self._calls else 1.0) if step is None else as_step(step)
         values = _to_floats(metrics)
         if not self._reducer_resolved:
@@ -201,7 +188,7 @@ class Monitor:
             else:
                 self._printer.progress(fmt_step(step_f), values)
             for event in new_events:
-                self._printer.write(TEXT["line.event"].format(message=event.message))
+                self._printer.write(message("monitor.text.event", message=event.message))
 
     def _epoch_in_progress(self, is_eval: bool) -> int:
         if not self._evals:
@@ -237,7 +224,7 @@ class Monitor:
         if self._listeners:
             self._listeners.queue(None, {}, [event])
         if self._printer is not None:
-            self._printer.write(TEXT["line.event"].format(message=event.message))
+            self._printer.write(message("monitor.text.event", message=event.message))
 
     # ------------------------------------------------------------------ results
     @property
@@ -317,14 +304,15 @@ class Monitor:
         """
         target = self._model if model is None else model
         if target is None:
-            raise NNGraphError(
-                MESSAGES["error.no_best"].format(why=MESSAGES["why.no_model"], metric=self.metric)
-            )
+            why = message("monitor.why.no_model")
+            raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))
         target = check_module(target, "restore_best()")
         if not self._weights:
-            why = MESSAGES["why.no_model"] if self._model is None else None
-            why = why or MESSAGES["why.no_metric"].format(metric=self.metric)
-            raise NNGraphError(MESSAGES["error.no_best"].format(why=why, metric=self.metric))
+            if self._model is None:
+                why = message("monitor.why.no_model")
+            else:
+                why = message("monitor.why.no_metric", metric=self.metric)
+            raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))
         self._weights.restore(target)
 
     @property
@@ -346,7 +334,9 @@ class Monitor:
         """``(steps, values)`` numpy arrays (copies) of one metric's kept history."""
         series = self.series.get(metric)
         if series is None:
-            raise NNGraphError(f"{metric!r} has not been logged; logged: {self.metrics}")
+            raise NNGraphError(
+                message("monitor.error.not_logged", metric=metric, logged=self.metrics)
+            )
         return series.steps.copy(), series.values.copy()
 
     def records(self) -> list[dict[str, float]]:
@@ -397,25 +387,33 @@ class Monitor:
     def summary(self) -> str:
         """A few lines: the best epoch and every event."""
         if self._best is None:
-            lines = [TEXT["summary.none"] if not self._calls else ""]
+            lines = [message("monitor.summary.none") if not self._calls else ""]
         else:
             b = self._best
             lines = [
-                TEXT["summary.best"].format(
-                    metric=b.metric, value=b.value, epoch=b.epoch, step=fmt_step(b.step)
+                message(
+                    "monitor.summary.best",
+                    metric=b.metric,
+                    value=b.value,
+                    epoch=b.epoch,
+                    step=fmt_step(b.step),
                 )
             ]
             if self._weights:
-                lines.append(TEXT["summary.restore"])
+                lines.append(message("monitor.summary.restore"))
         if self._events:
-            lines.append(TEXT["summary.events"].format(n=len(self._events)))
+            lines.append(message("monitor.summary.events", n=len(self._events)))
             lines += [f"  {e}" for e in self._events]
         return "\n".join(line for line in lines if line)
 
     def __repr__(self) -> str:
         name = f" {self.name!r}" if self.name else ""
-        best = f", best {self._best.metric}={self._best.value:.4g}" if self._best else ""
-        return f"<Monitor{name}: {self.epoch} epochs{best}, {len(self._events)} events>"
+        best = ""
+        if self._best is not None:
+            best = message("monitor.repr.best", metric=self._best.metric, value=self._best.value)
+        return message(
+            "monitor.repr", name=name, epochs=self.epoch, best=best, events=len(self._events)
+        )
 
     # ------------------------------------------------------------------ listeners
     def add_listener(self, listener: Listener) -> Listener:

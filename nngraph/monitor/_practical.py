@@ -7,41 +7,11 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 from nngraph.monitor._common import Event, epochs, fmt_step
-from nngraph.monitor._detector import MESSAGES as BASE_MESSAGES
 from nngraph.monitor._detector import Check, Detector, _count, _nonnegative, _positive
 
-__all__ = ["MESSAGES", "Divergence", "Gap", "Patience"]
-
-#: Student-visible explanations, keyed by message id (``str.format`` named fields).
-MESSAGES: dict[str, str] = {
-    "patience.fire": (
-        "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}): more "
-        "training is unlikely to help."
-    ),
-    "divergence.nonfinite": (
-        "{metric} became {value} at step {step}: training has diverged (the numbers overflowed). "
-        "Lower the learning rate, check the data for NaN, or clip the gradients."
-    ),
-    "divergence.threshold": (
-        "{metric} is {value:.4g} at step {step}, above the limit {threshold:.4g}: training is "
-        "blowing up. Lower the learning rate."
-    ),
-    "divergence.factor": (
-        "{metric} is {value:.4g} at step {step}, {ratio:.0f} times its first value "
-        "({first:.4g}): training is blowing up. Lower the learning rate."
-    ),
-    "gap.relative": (
-        "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {pct:.0f}% apart for "
-        "{since}: the model does much better on the data it trains on than on new data (high "
-        "variance). More data, a smaller model or regularisation narrow this gap."
-    ),
-    "gap.absolute": (
-        "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {threshold:.4g} apart "
-        "for {since}: the model does much better on the data it trains on than on new data (high "
-        "variance). More data, a smaller model or regularisation narrow this gap."
-    ),
-}
+__all__ = ["Divergence", "Gap", "Patience"]
 
 
 class Patience(Detector):
@@ -56,8 +26,6 @@ class Patience(Detector):
         [False, False, True]
     """
 
-    messages = MESSAGES
-
     def __init__(
         self,
         patience: int = 10,
@@ -70,10 +38,10 @@ class Patience(Detector):
     ) -> None:
         if not isinstance(patience, int) or isinstance(patience, bool) or patience < 0:
             raise NNGraphError(
-                BASE_MESSAGES["error.nonnegative"].format(what="patience", value=patience)
+                message("monitor.error.nonnegative", what="patience", value=patience)
             )
         if mode not in ("min", "max"):
-            raise NNGraphError(BASE_MESSAGES["error.mode"].format(value=mode))
+            raise NNGraphError(message("monitor.error.mode", value=mode))
         self.patience = patience
         self.min_delta = _nonnegative("min_delta", min_delta)
         self.relative = relative
@@ -130,8 +98,6 @@ class Divergence(Detector):
         >>> d.update(1, loss=2.3) is None, d.update(2, loss=float("nan")).message_id
         (True, 'divergence.nonfinite')
     """
-
-    messages = MESSAGES
 
     kind = "divergence"
 
@@ -221,8 +187,6 @@ class Gap(Detector):
         [False, False, True]
     """
 
-    messages = MESSAGES
-
     kind = "gap"
 
     def __init__(
@@ -237,7 +201,7 @@ class Gap(Detector):
         stop: bool = False,
     ) -> None:
         if mode not in ("min", "max"):
-            raise NNGraphError(BASE_MESSAGES["error.mode"].format(value=mode))
+            raise NNGraphError(message("monitor.error.mode", value=mode))
         self.threshold = _nonnegative("Gap threshold", threshold)
         self.patience = _count("Gap patience", patience)
         self.relative = relative

@@ -11,37 +11,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from nngraph.i18n import message
 from nngraph.monitor._common import epochs
 from nngraph.monitor._detector import KEEP, Check, Detector, _count, _nonnegative
 
-__all__ = ["GL", "MESSAGES", "PQ", "UP", "generalization_loss", "training_progress"]
-
-#: Student-visible explanations, keyed by message id (``str.format`` named fields).
-MESSAGES: dict[str, str] = {
-    "gl.overfit": (
-        "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
-        "kept falling for {since}: the model has started to memorise the training data. "
-        "Stop here, or keep the best weights (restore_best)."
-    ),
-    "gl.stalled": (
-        "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
-        "has not fallen since then either: training has stalled or become unstable "
-        "(try a smaller learning rate)."
-    ),
-    "gl.plain": (
-        "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}): the model is "
-        "getting worse on data it does not train on."
-    ),
-    "pq.fire": (
-        "{metric} is {gl:.1f}% above its best while {train} improved only {progress:.3g}‰ over "
-        "the last {since} (quotient {pq:.3g} > {alpha:g}): each epoch now costs more on new data "
-        "than it gains on training data, so the model has started to memorise."
-    ),
-    "up.fire": (
-        "{metric} rose at the end of {s} successive strips of {strip} ({trail}): the model keeps "
-        "getting worse on new data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
-    ),
-}
+__all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
 
 
 def generalization_loss(e_va: float, e_opt: float) -> float:
@@ -90,8 +64,6 @@ class GL(Detector):
     >>> round(gl.value, 2)  # percent above the best
     6.25
     """
-
-    messages = MESSAGES
 
     def __init__(
         self,
@@ -143,8 +115,6 @@ class PQ(Detector):
         [False, False, False, True]
     """
 
-    messages = MESSAGES
-
     def __init__(
         self,
         alpha: float = 0.5,
@@ -155,7 +125,7 @@ class PQ(Detector):
         stop: bool = True,
     ) -> None:
         self.alpha = _nonnegative("PQ alpha", alpha)
-        self.k = _count("PQ strip length k", k)
+        self.k = _count(message("monitor.param.pq_k"), k)
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
 
     def _args(self) -> list[str]:
@@ -204,13 +174,11 @@ class UP(Detector):
         [False, False, False, True]
     """
 
-    messages = MESSAGES
-
     def __init__(
         self, s: int = 3, k: int = 5, *, metric: str = "val_loss", stop: bool = True
     ) -> None:
-        self.s = _count("UP s (successive strips)", s)
-        self.k = _count("UP strip length k", k)
+        self.s = _count(message("monitor.param.up_s"), s)
+        self.k = _count(message("monitor.param.up_k"), k)
         super().__init__(metric=metric, train_metric="", stop=stop)
 
     def _args(self) -> list[str]:

@@ -21,27 +21,12 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Display, Monitor
 
-__all__ = ["MESSAGES", "Runs", "compare"]
-
-#: Student-visible text, keyed by message id (``str.format`` named fields).
-MESSAGES: dict[str, str] = {
-    "table.run": "run",
-    "table.epochs": "epochs",
-    "table.best_epoch": "best epoch",
-    "table.stop": "stop",
-    "table.stopped": "{detector} @ {epoch}",
-    "table.none": "-",
-    "table.winner": " *",
-    "table.empty": "no runs yet: runs.new('small')",
-    "default.name": "run {i}",
-    "error.duplicate": "a run called {name!r} already exists; pick another name",
-    "error.not_monitor": "compare() takes Monitor objects, got {got!r}",
-    "error.unknown": "no run called {name!r}; runs: {names}",
-}
+__all__ = ["Runs", "compare"]
 
 
 class Runs:
@@ -90,10 +75,12 @@ class Runs:
     def add(self, monitor: Monitor, name: str | None = None) -> Monitor:
         """Add an existing monitor (named ``name``, else its own name, else ``run N``)."""
         if not isinstance(monitor, Monitor):
-            raise NNGraphError(MESSAGES["error.not_monitor"].format(got=monitor))
-        name = name or monitor.name or MESSAGES["default.name"].format(i=len(self.monitors) + 1)
+            raise NNGraphError(message("monitor.runs.error.not_monitor", got=monitor))
+        name = (
+            name or monitor.name or message("monitor.runs.default_name", i=len(self.monitors) + 1)
+        )
         if name in self.monitors:
-            raise NNGraphError(MESSAGES["error.duplicate"].format(name=name))
+            raise NNGraphError(message("monitor.runs.error.duplicate", name=name))
         if monitor.name is None:
             monitor.name = name
         self.monitors[name] = monitor
@@ -106,7 +93,7 @@ class Runs:
             return self.monitors[name]
         except KeyError:
             raise NNGraphError(
-                MESSAGES["error.unknown"].format(name=name, names=self.names)
+                message("monitor.runs.error.unknown", name=name, names=self.names)
             ) from None
 
     def __iter__(self) -> Iterator[Monitor]:
@@ -155,25 +142,26 @@ class Runs:
         """A text table: each run's best epoch and its metrics there; ``*`` marks the winner."""
         rows = self.rows()
         if not rows:
-            return MESSAGES["table.empty"]
+            return message("monitor.runs.table.empty")
         metrics: list[str] = [self.metric]
         for row in rows:  # validation metrics first, then their training twins, then the rest
             for key in sorted(row["best"], key=lambda k: (not k.startswith("val_"), k)):
                 if key not in metrics:
                     metrics.append(key)
         win = self.winner()
-        header = [MESSAGES["table.run"], MESSAGES["table.epochs"], MESSAGES["table.best_epoch"]]
-        lines = [[*header, *metrics, MESSAGES["table.stop"]]]
-        none = MESSAGES["table.none"]
+        header = [message("monitor.runs.table." + col) for col in ("run", "epochs", "best_epoch")]
+        lines = [[*header, *metrics, message("monitor.runs.table.stop")]]
+        none = message("monitor.runs.table.none")
+        winner_mark = message("monitor.runs.table.winner")
         for row in rows:
             cells = [row["run"], str(row["epochs"]), _cell(row["best_epoch"], none)]
             for key in metrics:
                 cell = _cell(row["best"].get(key), none)
                 if key == self.metric and row["run"] == win:
-                    cell += MESSAGES["table.winner"]
+                    cell += winner_mark
                 cells.append(cell)
             stop = row["stop"]
-            cells.append(none if stop is None else MESSAGES["table.stopped"].format(**stop))
+            cells.append(none if stop is None else message("monitor.runs.table.stopped", **stop))
             lines.append(cells)
         widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
         return "\n".join(

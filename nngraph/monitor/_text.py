@@ -18,25 +18,10 @@ import time
 from collections.abc import Iterable
 from typing import TextIO
 
+from nngraph.i18n import message
 from nngraph.monitor._common import Event
 
-__all__ = ["MESSAGES", "TextPrinter"]
-
-#: Student-visible text, keyed by message id (``str.format`` named fields).
-MESSAGES: dict[str, str] = {
-    "line.epoch": "epoch {epoch:>4}",
-    "line.step": "step {step:>5}",
-    "line.metric": "{name} {value:.4g}",
-    "line.pair": "{name} {train:.4g} / val {val:.4g}",
-    "line.val_only": "val_{name} {val:.4g}",
-    "line.best_mark": " *",
-    "line.event": "  ! {message}",
-    "line.stop": "  -> stop suggested by {detector} at epoch {epoch}",
-    "summary.best": "best {metric} {value:.4g} at epoch {epoch} (step {step})",
-    "summary.none": "nothing logged yet",
-    "summary.restore": "mon.restore_best(model) puts those weights back",
-    "summary.events": "{n} event(s):",
-}
+__all__ = ["TextPrinter"]
 
 
 class TextPrinter:
@@ -80,8 +65,8 @@ class TextPrinter:
         now = time.monotonic()
         if now - max(self._last_print, self._started) >= max(self.interval, 1.0):
             self._last_print = now
-            text = self.line(0, values)
-            self._write(MESSAGES["line.step"].format(step=step) + text[text.index("  ") :])
+            parts = [message("monitor.text.step", step=step), *_metric_parts(values)]
+            self._write("  ".join(parts))
 
     def boundary(
         self, epoch: int, values: dict[str, float], *, best: bool, events: Iterable[Event]
@@ -98,10 +83,10 @@ class TextPrinter:
             self.pending = None
             self._write(self.line(epoch, means, best=best))
             for event in events:
-                self._write(MESSAGES["line.event"].format(message=event.message))
+                self._write(message("monitor.text.event", message=event.message))
                 if event.stop:
                     self._write(
-                        MESSAGES["line.stop"].format(detector=event.detector, epoch=event.epoch)
+                        message("monitor.text.stop", detector=event.detector, epoch=event.epoch)
                     )
         else:
             self.pending = (epoch, means, best)
@@ -115,23 +100,28 @@ class TextPrinter:
 
     def line(self, epoch: int, values: dict[str, float], *, best: bool = False) -> str:
         """One epoch as text: training/validation pairs side by side, ``*`` marks a new best."""
-        parts = [MESSAGES["line.epoch"].format(epoch=epoch)]
-        for name, v in values.items():
-            if name.startswith("val_"):
-                twin = name[4:]
-                if twin not in values:
-                    parts.append(MESSAGES["line.val_only"].format(name=twin, val=v))
-                continue
-            val = values.get("val_" + name)
-            if val is None:
-                parts.append(MESSAGES["line.metric"].format(name=name, value=v))
-            else:
-                parts.append(MESSAGES["line.pair"].format(name=name, train=v, val=val))
-        text = "  ".join(parts)
+        text = "  ".join([message("monitor.text.epoch", epoch=epoch), *_metric_parts(values)])
         if best:
-            text += MESSAGES["line.best_mark"]
+            text += message("monitor.text.best_mark")
         return text
 
     def write(self, text: str) -> None:
         """Print a free line (a summary)."""
         self._write(text)
+
+
+def _metric_parts(values: dict[str, float]) -> list[str]:
+    """The metrics of one line: training/validation pairs side by side."""
+    parts = []
+    for name, v in values.items():
+        if name.startswith("val_"):
+            twin = name[4:]
+            if twin not in values:
+                parts.append(message("monitor.text.val_only", name=twin, val=v))
+            continue
+        val = values.get("val_" + name)
+        if val is None:
+            parts.append(message("monitor.text.metric", name=name, value=v))
+        else:
+            parts.append(message("monitor.text.pair", name=name, train=v, val=val))
+    return parts

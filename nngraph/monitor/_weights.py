@@ -17,20 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 
-__all__ = ["MESSAGES", "WeightSnapshot", "check_module"]
-
-#: Student-visible messages, keyed by message id.
-MESSAGES: dict[str, str] = {
-    "error.not_module": "{what} needs a torch.nn.Module, got {type_name}",
-    "error.mismatch": (
-        "the model does not match the saved best weights ({details}): restore_best() needs the "
-        "same architecture as the model given to Monitor(model=...)"
-    ),
-    "mismatch.missing": "missing {names}",
-    "mismatch.unexpected": "unexpected {names}",
-    "mismatch.shape": "{name} is {got}, saved {saved}",
-}
+__all__ = ["WeightSnapshot", "check_module"]
 
 
 def check_module(model: object, what: str) -> Any:
@@ -39,13 +28,14 @@ def check_module(model: object, what: str) -> Any:
 
     if not isinstance(model, torch.nn.Module):
         raise NNGraphError(
-            MESSAGES["error.not_module"].format(what=what, type_name=type(model).__name__)
+            message("monitor.error.not_module", what=what, type_name=type(model).__name__)
         )
     return model
 
 
 def _short(names: list[str]) -> str:
-    return ", ".join(names[:3]) + (f" (+{len(names) - 3} more)" if len(names) > 3 else "")
+    more = message("monitor.weights.more", n=len(names) - 3) if len(names) > 3 else ""
+    return ", ".join(names[:3]) + more
 
 
 class WeightSnapshot:
@@ -85,19 +75,20 @@ class WeightSnapshot:
         missing = [k for k in self.tensors if k not in state]
         unexpected = [k for k in state if k not in self.tensors]
         if missing:
-            problems.append(MESSAGES["mismatch.missing"].format(names=_short(missing)))
+            problems.append(message("monitor.weights.missing", names=_short(missing)))
         if unexpected:
-            problems.append(MESSAGES["mismatch.unexpected"].format(names=_short(unexpected)))
+            problems.append(message("monitor.weights.unexpected", names=_short(unexpected)))
         for name, saved in self.tensors.items():
             t = state.get(name)
             if t is not None and (t.shape != saved.shape or t.dtype != saved.dtype):
                 problems.append(
-                    MESSAGES["mismatch.shape"].format(
+                    message(
+                        "monitor.weights.shape",
                         name=name,
                         got=f"{tuple(t.shape)} {t.dtype}",
                         saved=f"{tuple(saved.shape)} {saved.dtype}",
                     )
                 )
         if problems:
-            raise NNGraphError(MESSAGES["error.mismatch"].format(details="; ".join(problems)))
+            raise NNGraphError(message("monitor.weights.mismatch", details="; ".join(problems)))
         model.load_state_dict(self.tensors, strict=True)

@@ -25,6 +25,9 @@ The stopping criteria of Prechelt, "Early Stopping - But When?" (1998), exactly 
 And the ones practitioners use: ``Patience`` (Keras ``EarlyStopping``), ``Divergence`` (NaN, Inf
 or an exploding loss) and ``Gap`` (validation far from training: high variance).
 
+An event's ``message`` is the catalog text ``monitor.<message_id>`` (``nngraph/i18n/en.py`` and
+``pl.py``), in the language set by ``ng.set_language`` when the event is raised.
+
     >>> from nngraph.monitor.detectors import GL
     >>> gl = GL(5)
     >>> for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.8, 0.9), (0.6, 0.95)], start=1):
@@ -34,16 +37,12 @@ or an exploding loss) and ``Gap`` (validation far from training: high variance).
 """
 
 from nngraph.monitor._common import Event
-from nngraph.monitor._detector import MESSAGES as _BASE
 from nngraph.monitor._detector import Detector
-from nngraph.monitor._practical import MESSAGES as _PRACTICAL
 from nngraph.monitor._practical import Divergence, Gap, Patience
 from nngraph.monitor._prechelt import GL, PQ, UP, generalization_loss, training_progress
-from nngraph.monitor._prechelt import MESSAGES as _PRECHELT
 
 __all__ = [
     "GL",
-    "MESSAGES",
     "PQ",
     "UP",
     "Detector",
@@ -55,9 +54,6 @@ __all__ = [
     "generalization_loss",
     "training_progress",
 ]
-
-#: Every detector message, keyed by message id (the three modules' catalogs together).
-MESSAGES: dict[str, str] = {**_BASE, **_PRECHELT, **_PRACTICAL}
 
 
 def classroom() -> list[Detector]:

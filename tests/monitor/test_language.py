@@ -1,0 +1,99 @@
+"""The monitor speaks the language set by ng.set_language, at the moment it produces text."""
+
+from __future__ import annotations
+
+import io
+
+import nngraph as ng
+from nngraph.monitor import Monitor, Runs
+from nngraph.monitor._common import epochs
+from nngraph.monitor._text import TextPrinter
+from nngraph.monitor.detectors import GL
+
+CURVE = [(1.0, 1.0), (0.8, 0.9), (0.6, 0.95)]  # validation loss turns up at epoch 3
+
+
+def gl_event_message() -> tuple[str, str]:
+    gl = GL(5)
+    for epoch, (tr, va) in enumerate(CURVE, start=1):
+        event = gl.update(epoch, loss=tr, val_loss=va)
+    assert event is not None
+    return event.message_id, event.message
+
+
+def two_runs() -> Runs:
+    runs = Runs(display=False)
+    for name, bottom in [("small", 0.40), ("large", 0.25)]:
+        mon = runs.new(name)
+        for epoch in range(1, 11):
+            mon.log(epoch, loss=1 / epoch, val_loss=bottom + abs(epoch - 5) / 50)
+    return runs
+
+
+def test_a_detector_explains_in_polish_then_in_english_again() -> None:
+    ng.set_language("pl")
+    message_id, text = gl_event_message()
+    assert message_id == "gl.overfit"  # ids do not depend on the language
+    assert text.startswith("strata walidacyjna jest o 5.6% wyższa niż jej najlepsza wartość")
+    assert "(0.9 w epoce 2), a strata treningowa spadała przez 1 epokę" in text
+    assert "model zaczął zapamiętywać dane treningowe" in text
+
+    ng.set_language("en")
+    message_id, text = gl_event_message()
+    assert message_id == "gl.overfit"
+    assert text.startswith("validation loss is 5.6% above its best (0.9 at epoch 2)")
+    assert "memorise" in text
+
+
+def test_the_runs_table_follows_the_language_when_it_is_drawn() -> None:
+    runs = two_runs()  # logged in English; the table is drawn in the language current now
+    ng.set_language("pl")
+    header = runs.table().splitlines()[0].split("  ")
+    assert [c.strip() for c in header if c.strip()] == [
+        "przebieg",
+        "epoki",
+        "najlepsza epoka",
+        "val_loss",
+        "loss",
+        "zatrzymanie",
+    ]
+    assert Runs(display=False).table().startswith("nie ma jeszcze przebiegów")
+
+    ng.set_language("en")
+    assert runs.table().splitlines()[0].split() == [
+        "run",
+        "epochs",
+        "best",
+        "epoch",
+        "val_loss",
+        "loss",
+        "stop",
+    ]
+
+
+def test_text_lines_and_polish_plurals() -> None:
+    ng.set_language("pl")
+    assert [epochs(n) for n in (1, 3, 5, 12, 22, 25)] == [
+        "1 epokę",
+        "3 epoki",
+        "5 epok",
+        "12 epok",
+        "22 epoki",
+        "25 epok",
+    ]
+    mon = Monitor(display=False)
+    mon.log(1, val_loss=0.5)
+    assert mon.summary().startswith("najlepszy wynik val_loss: 0.5 w epoce 1")
+    ng.set_language("en")
+    assert mon.summary().startswith("best val_loss 0.5 at epoch 1")
+    assert [epochs(n) for n in (1, 3, 12)] == ["1 epoch", "3 epochs", "12 epochs"]
+
+
+def test_step_lines_before_the_first_epoch_show_step_and_metrics_only() -> None:
+    for language, expected in [("pl", "krok    12  loss 0.5\n"), ("en", "step    12  loss 0.5\n")]:
+        ng.set_language(language)
+        out = io.StringIO()
+        printer = TextPrinter(interval=0.0, stream=out)
+        printer._started = -1e9  # the first second has passed
+        printer.progress("12", {"loss": 0.5})
+        assert out.getvalue() == expected
