@@ -72,12 +72,16 @@ print("b.grad      ", b.grad)
 # ## A gradient on every node
 #
 # The backward pass computes the gradient of `c` with respect to *every* node on the way,
-# not only the inputs. nngraph keeps them (shown as their mean here).
+# not only the inputs. nngraph keeps them, with the values (means shown here: `a` is the input
+# with mean 2, `b` the one with mean 5).
 
 # %%
 for node in nx.topological_sort(g):
     d = g.nodes[node]
-    print(f"{d['label']:>7}  shape {d['shape']!s:5}  gradient mean {d['grad']['mean']:.4f}")
+    value, grad = d["value"]["mean"], d["grad"]["mean"]
+    print(
+        f"{d['label']:>7}  shape {d['shape']!s:4}  value mean {value:7.4f}  gradient mean {grad:.4f}"
+    )
 
 # %% [markdown]
 # ## Gradients accumulate

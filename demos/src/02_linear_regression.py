@@ -4,7 +4,8 @@
 # 120 noisy points of $y = 2x + 0.9$. The model is $\hat y = wx + b$ with two parameters,
 # the loss is the mean squared error. We start from a bad guess, $w = 100$, and let gradient
 # descent find $w \approx 2$, $b \approx 0.9$: first with a hand-written update, then with
-# `torch.optim.SGD`.
+# `torch.optim.SGD`. This is PyTorch's **low-level API**: tensors, autograd, and a training loop
+# we write ourselves.
 
 # %%
 import matplotlib.pyplot as plt

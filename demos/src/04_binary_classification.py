@@ -240,7 +240,7 @@ net_adam = copy.deepcopy(net_sgd)  # the same starting weights
 runs = ng.Runs()
 mon_sgd = train(net_sgd, torch.optim.SGD(net_sgd.parameters(), lr=0.1), monitor=runs.new("SGD"))
 mon_adam = train(
-    net_adam, torch.optim.Adam(net_adam.parameters(), lr=0.1), monitor=runs.new("Adam")
+    net_adam, torch.optim.Adam(net_adam.parameters(), lr=0.01), monitor=runs.new("Adam")
 )
 print(runs.table())
 

@@ -6,8 +6,9 @@
 # call `fit`. Keras does this for TensorFlow, Lightning for PyTorch, and the two levels mix:
 # inside a Lightning module there is ordinary PyTorch.
 #
-# Here is the 2-10-1 network from demo 4 again. The nngraph callback watches `fit`: live curves,
-# explanations, and the best weights put back at the end.
+# Here is the 2-10-1 network from demo 4 again. Keras's `fit` returns a `History` with the
+# curves; here the nngraph callback watches `fit`: live curves, explanations, early stopping, and
+# the best weights put back at the end.
 
 # %%
 import logging

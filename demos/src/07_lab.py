@@ -3,7 +3,7 @@
 #
 # Two classification problems, each solved with networks of growing size:
 #
-# 1. one layer (the inputs connected straight to one neuron per class);
+# 1. one layer: the inputs connected straight to one neuron per class (3 for Iris);
 # 2. one hidden layer: small, medium, large;
 # 3. deeper: three large hidden layers.
 #
@@ -64,12 +64,12 @@ def train(model, data, monitor, epochs, lr=0.01):
 
 
 def plot_runs(runs, title):
-    _, (left, right) = plt.subplots(1, 2, figsize=(8, 3), sharey=True)
+    _, (left, right) = plt.subplots(1, 2, figsize=(8, 3))
     for mon in runs:
         left.plot(*mon.history("loss"), label=mon.name)
         right.plot(*mon.history("val_loss"), label=mon.name)
     left.set(title=f"{title}: training loss", xlabel="epoch", yscale="log")
-    right.set(title="validation loss", xlabel="epoch")
+    right.set(title="validation loss", xlabel="epoch", yscale="log")
     right.legend(fontsize=7)
     plt.tight_layout()
     plt.show()

@@ -1,0 +1,198 @@
+"""The lecture demos run top to bottom and show what they are there to show.
+
+Each demo's source (`demos/src/NN_name.py`) becomes a notebook that runs in a fresh kernel in a
+temporary directory; a hidden cell at the end then asserts the demo's teaching facts on the
+notebook's own variables. A failure shows the kernel's error text. Kernels run with one OpenMP
+thread: on a busy shared machine that is faster for models this small.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient.exceptions import CellExecutionError
+from nbformat.v4 import new_code_cell
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("build_demos", ROOT / "scripts" / "build_demos.py")
+assert _spec is not None and _spec.loader is not None
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+CHECKS: dict[str, str] = {
+    "01_tensors_autograd": """
+        ops = {d["op"] for _, d in g.nodes(data=True) if d["kind"] == "op"}
+        assert {"pow", "add", "sqrt", "mean"} <= ops, ops
+        no_grad = [d["label"] for _, d in g.nodes(data=True) if d["grad"] is None]
+        assert not no_grad, f"nodes without a gradient: {no_grad}"
+        expected = (a / (3 * torch.sqrt(a**2 + b**2))).detach()
+        assert torch.allclose(grad_a, expected), (grad_a, expected)
+        assert torch.allclose(second_grad, 2 * first_grad), (first_grad, second_grad)
+        assert torch.allclose(x.detach().cpu(), torch.tensor([3.0, -2.0]), atol=1e-3), x
+    """,
+    "02_linear_regression": """
+        assert set(first_grads) == {"w", "b"}, first_grads
+        x64, y64 = x.cpu().double(), y.cpu().double()
+        expected_w_grad = (2 * x64 * (100 * x64 - y64)).mean().item()  # at w = 100, b = 0
+        assert abs(first_grads["w"] - expected_w_grad) < 1e-3 * abs(expected_w_grad)
+        design = torch.cat([x64, torch.ones_like(x64)], dim=1)
+        best_w, best_b = torch.linalg.lstsq(design, y64).solution.flatten().tolist()
+        assert abs(w.item() - best_w) < 0.01 and abs(b.item() - best_b) < 0.01, (w, b)
+        assert abs(w.item() - 2) < 0.2 and abs(b.item() - 0.9) < 0.2, (w, b)
+        assert torch.allclose(w, w2) and torch.allclose(b, b2), (w, w2, b, b2)
+        losses = by_hand.history("loss")[1]
+        assert losses[-1] < losses[0] / 1000, losses
+    """,
+    "03_framework_vs_pytorch": """
+        assert max(max_difference.values()) < 1e-10, max_difference
+        for name, grad in ours.items():  # the graph keeps float32-precise statistics
+            assert abs(graph_norm[name] - np.linalg.norm(grad)) < 1e-6, name
+        ops = {d["op"] for _, d in g.nodes(data=True) if d["kind"] == "op"}
+        assert {"linear", "tanh", "softmax"} <= ops, ops
+        assert abs(numpy_loss - loss.item()) < 1e-9, (numpy_loss, loss)
+        assert numpy_acc == torch_acc > 0.8, (numpy_acc, torch_acc)
+    """,
+    "04_binary_classification": """
+        import math
+        w_seen = next(d for _, d in bug_graph.nodes(data=True) if d["name"] == "w")
+        assert w_seen["value"]["zero_frac"] == 1.0, w_seen["value"]  # the weights are zeros
+        assert w_seen["grad"]["norm"] > 0, w_seen["grad"]
+        assert abs(b_change + lr) < 1e-6 and abs(b_change - b_expected) > 1e-3, (b_change, b_expected)
+        flat = buggy.history("loss")[1][1:]
+        assert all(abs(v - math.log(2)) < 1e-5 for v in flat), flat  # the loss never moves
+        norms = buggy.history("grad")[1]
+        assert all(later > earlier for earlier, later in zip(norms, norms[1:])), norms
+        assert norms[-1] > 10 * norms[1], norms  # gradients pile up: nothing resets them
+        assert fixed.best.metrics["val_acc"] >= 0.8, fixed.best
+        assert fixed.history("loss")[1][-1] < 0.6, fixed.history("loss")
+        assert n_params == 41
+        assert {"linear", "relu"} <= {d["op"] for _, d in g.nodes(data=True)}
+        for mon in (mon_linear, mon_sequential, mon_sgd, mon_adam):
+            assert mon.best.metrics["val_acc"] >= 0.8, (mon.name, mon.best)
+        assert set(runs.names) == {"SGD", "Adam"}
+        assert test_acc >= 0.7, test_acc
+    """,
+    "05_lightning": """
+        assert n_params == 41
+        assert {"loss", "val_loss", "acc", "val_acc"} <= set(mon.metrics), mon.metrics
+        assert mon.epoch == 40 or mon.should_stop, mon.epoch
+        assert mon.best.metrics["val_acc"] >= 0.8, mon.best
+        assert abs(val_loss - mon.best.value) < 1e-5, (val_loss, mon.best)  # best weights back
+        assert {"linear", "relu"} <= {d["op"] for _, d in g.nodes(data=True)}
+        assert test_acc >= 0.7, test_acc
+    """,
+    "06_overfitting": """
+        import numpy as np
+        line_train, line_val = errors["line (2 parameters)"]
+        poly_train, poly_val = errors["degree 6 (7 parameters)"]
+        assert poly_train < 1e-12 < line_train, (poly_train, line_train)
+        assert poly_val > line_val, (poly_val, line_val)
+        assert all(a >= b - 1e-9 for a, b in zip(train_errors, train_errors[1:])), train_errors
+        bottom = int(np.argmin(val_errors))
+        assert 0 < bottom < 4 and val_errors[0] > val_errors[bottom] < val_errors[-1], val_errors
+        steps, values = mon.history("val_loss")
+        lowest = int(steps[np.argmin(values)])
+        assert mon.best.epoch == lowest, (mon.best, lowest)
+        assert mon.stop_event is not None
+        assert 0 < mon.stop_event.epoch - lowest <= 5, (mon.stop_event, lowest)
+        train_loss = mon.history("loss")[1]
+        assert train_loss[-1] < train_loss[lowest - 1], "training loss kept falling"
+        assert values[-1] > 1.2 * values.min(), "validation loss rose"
+        assert last_val_loss > 1.1 * mon.best.value
+        assert abs(restored_val_loss - mon.best.value) < 1e-5, (restored_val_loss, mon.best)
+        messages = [e.message for e in mon.events]
+    """,
+    "07_lab": """
+        for runs, epochs in [(runs_iris, 150), (runs_digits, 60)]:
+            deep, one = runs["3 x 256"], runs["1 layer"]
+            values, train_loss = deep.history("val_loss")[1], deep.history("loss")[1]
+            assert deep.best.epoch <= epochs - 20, deep.best  # best early...
+            assert values[-1] > 1.2 * values.min(), values  # ...then validation loss rises
+            assert train_loss[-1] < train_loss[deep.best.epoch - 1]  # while training loss falls
+            assert any(e.detector.startswith("GL") for e in deep.events), deep.events
+            assert runs["hidden 256"].best.epoch <= epochs - 20, runs["hidden 256"].best
+            assert one.best.epoch >= epochs - 5, one.best  # one layer: still improving
+            assert not one.events, one.events
+        assert runs_digits["hidden 64"].best.metrics["val_acc"] > 0.9
+    """,
+}
+
+ENGLISH_EVENT = "validation loss is"
+POLISH_LETTERS = re.compile("[ąćęłńóśźż]")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def run_demo(stem: str, tmp_path: Path, lang: str = "en") -> dict[str, str]:
+    """Execute demo `stem` plus its check cell; returns the check cell's stdout by stream."""
+    text = (build.SOURCES / f"{stem}.py").read_text(encoding="utf-8")
+    if lang != "en":
+        assert 'LANG = "en"' in text
+        text = text.replace('LANG = "en"', f'LANG = "{lang}"', 1)
+    nb = build.parse(text)
+    check = textwrap.dedent(CHECKS[stem])
+    if lang != "en":
+        check += "for m in messages:\n    print(m)\n"
+    nb.cells.append(new_code_cell(check))
+    failure = None
+    try:
+        build.execute(nb, cwd=tmp_path, timeout=120)
+    except CellExecutionError as error:
+        failure = _ANSI.sub("", str(error))
+    if failure is not None:
+        pytest.fail(f"demo {stem} ({lang}):\n{failure}", pytrace=False)
+    return {o.get("name", ""): o.get("text", "") for o in nb.cells[-1].outputs}
+
+
+@pytest.fixture(autouse=True)
+def one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+
+
+def test_every_demo_has_a_check() -> None:
+    assert sorted(CHECKS) == [s.stem for s in build.sources()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", sorted(CHECKS))
+def test_demo(stem: str, tmp_path: Path) -> None:
+    run_demo(stem, tmp_path)
+
+
+@pytest.mark.slow
+def test_overfitting_demo_in_polish(tmp_path: Path) -> None:
+    out = run_demo("06_overfitting", tmp_path, lang="pl").get("stdout", "")
+    assert out.strip(), "no detector message"
+    assert ENGLISH_EVENT not in out, out
+    assert POLISH_LETTERS.search(out), out
+
+
+@pytest.mark.parametrize("source", build.sources(), ids=lambda s: s.stem)
+def test_saved_notebook_is_built_from_its_source(source: Path) -> None:
+    """The committed notebook has the source's cells, every code cell run, and no errors."""
+    saved = nbformat.read(build.DEMOS / (source.stem + ".ipynb"), as_version=4)
+    fresh = build.notebook(source)
+    assert [(c.cell_type, c.source) for c in saved.cells] == [
+        (c.cell_type, c.source) for c in fresh.cells
+    ], f"rebuild it: .venv/bin/python scripts/build_demos.py {source.stem[:2]}"
+    for cell in saved.cells:
+        if cell.cell_type == "code":
+            assert cell.execution_count is not None, cell.source[:60]
+            assert not [o for o in cell.outputs if o.output_type == "error"], cell.source[:60]
+    size = (build.DEMOS / (source.stem + ".ipynb")).stat().st_size
+    assert size < 600_000, f"{source.stem}.ipynb is {size // 1024} KiB"
+
+
+@pytest.mark.parametrize("source", build.sources(), ids=lambda s: s.stem)
+def test_demo_conventions(source: Path) -> None:
+    """One place for the language and the device; data only from nngraph.datasets (offline)."""
+    text = source.read_text(encoding="utf-8")
+    assert text.count('LANG = "en"  # "pl" for Polish') == 1
+    assert text.count("ng.set_language(LANG)") == 1
+    assert text.count("device = datasets.device()") == 1
+    assert "torch.manual_seed(0)" in text
+    assert "sklearn" not in text and "download" not in text.lower()
