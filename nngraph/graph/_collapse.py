@@ -61,8 +61,9 @@ def collapse(g: Graph, depth: int) -> Graph:
     """A new graph with every module `depth + 1` levels below the root folded to one box."""
     if depth < 0:
         from nngraph.errors import NNGraphError
+        from nngraph.i18n import message
 
-        raise NNGraphError(f"collapse(depth=...) needs depth >= 0, got {depth}")
+        raise NNGraphError(message("graph.error.depth", depth=depth))
     order = forward_order(g)
     position = {n: i for i, n in enumerate(order)}
     group: dict[Any, Any] = {}

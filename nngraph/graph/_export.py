@@ -21,11 +21,13 @@ from nngraph.errors import NNGraphError
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
     ancestors_of,
+    count_text,
     forward_order,
     module_types,
     owner_module,
     parent_of,
 )
+from nngraph.i18n import message
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -94,7 +96,7 @@ def _node_label(data: dict[str, Any]) -> str:
     if data.get("shape") is not None:
         lines.append(html_text(_shape_text(data["shape"])))
     if kind == "module" and data.get("params"):
-        lines.append(html_text(f"{data['params']:,} params"))
+        lines.append(html_text(message("graph.dot.params", count=count_text(data["params"]))))
     kinds = sorted({str(flag.get("kind")) for flag in data.get("flags") or []})
     if kinds:
         lines.append(f'<FONT COLOR="#d62728">{html_text("⚠ " + ", ".join(kinds))}</FONT>')
@@ -111,7 +113,7 @@ def _cluster_of(data: dict[str, Any]) -> str:
 def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
     """Graphviz DOT text for `g` (see `Graph.to_dot`)."""
     if rankdir not in ("TB", "LR", "BT", "RL"):
-        raise NNGraphError(f"to_dot(rankdir=...) must be TB, LR, BT or RL, not {rankdir!r}")
+        raise NNGraphError(message("graph.error.rankdir", got=rankdir))
     order = forward_order(g)
     dot_id = {n: f'"v{i}"' for i, n in enumerate(order)}
     members: dict[str, list[Any]] = {}
@@ -248,12 +250,9 @@ def to_json(g: Graph, *, indent: int | None = None) -> str:
 def from_dict(cls: type[Graph], data: Any) -> Graph:
     """The graph `to_dict` described."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise NNGraphError(f'this is not an nngraph graph: "format" should be "{FORMAT}"')
+        raise NNGraphError(message("graph.error.not_a_graph", format=FORMAT))
     if data.get("version") != VERSION:
-        raise NNGraphError(
-            f"this graph was written in format version {data.get('version')!r}; "
-            f"this nngraph reads version {VERSION}: upgrade nngraph"
-        )
+        raise NNGraphError(message("graph.error.version", got=data.get("version"), version=VERSION))
     g = cls()
     g.graph.update(data.get("graph") or {})
     g.graph["modules"] = {
@@ -273,11 +272,6 @@ def from_dict(cls: type[Graph], data: Any) -> Graph:
 
 # -- files ---------------------------------------------------------------------------------
 
-NO_GRAPHVIZ = (
-    "saving {path} needs the Graphviz `dot` program: install Graphviz (apt-get install "
-    "graphviz / brew install graphviz / conda install graphviz) or save as .dot/.json"
-)
-
 
 def save(g: Graph, path: str | Path) -> Path:
     """Write `g` to `path`, the format chosen by its suffix (see `Graph.save`)."""
@@ -285,7 +279,7 @@ def save(g: Graph, path: str | Path) -> Path:
     suffix = target.suffix.lower()
     if suffix not in SUPPORTED:
         raise NNGraphError(
-            f"cannot save {str(target)!r}: the name must end in one of {', '.join(SUPPORTED)}"
+            message("graph.error.bad_suffix", path=str(target), suffixes=", ".join(SUPPORTED))
         )
     if suffix in (".dot", ".gv"):
         target.write_text(to_dot(g), encoding="utf-8")
@@ -294,7 +288,7 @@ def save(g: Graph, path: str | Path) -> Path:
     else:
         dot = shutil.which("dot")
         if dot is None:
-            raise NNGraphError(NO_GRAPHVIZ.format(path=target))
+            raise NNGraphError(message("graph.error.no_dot", path=target))
         done = subprocess.run(
             [dot, f"-T{suffix[1:]}", "-o", str(target)],
             input=to_dot(g).encode("ascii"),
@@ -303,5 +297,5 @@ def save(g: Graph, path: str | Path) -> Path:
         )
         if done.returncode != 0:
             error = done.stderr.decode(errors="replace").strip()
-            raise NNGraphError(f"Graphviz could not draw {target}: {error}")
+            raise NNGraphError(message("graph.error.dot_failed", path=target, error=error))
     return target

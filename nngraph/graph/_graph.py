@@ -89,6 +89,9 @@ class Graph(nx.DiGraph):
         Returns the findings (dicts with ``kind``, ``where``, ``node``, ``module``,
         ``message`` and the numbers behind it) and stores each one in its node's ``flags``.
         Calling it again replaces the earlier findings, it never adds duplicates.
+        Each ``message`` is written in the language current when ``health()`` runs
+        (``ng.set_language``); findings already stored keep that language until the next
+        ``health()`` call.
 
             >>> import torch, nngraph as ng
             >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
@@ -104,7 +107,8 @@ class Graph(nx.DiGraph):
 
     def summary(self) -> str:
         """A text table of the modules: path, type, output shape, parameters, the norm of
-        their parameters' gradient, and health flags, with totals and findings below.
+        their parameters' gradient, and health flags, with totals and findings below, in the
+        current language (``ng.set_language``).
 
             >>> import torch, nngraph as ng
             >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))

@@ -1,8 +1,9 @@
 """Gradient health: vanishing and exploding gradients, dead ReLU units, the first NaN/Inf.
 
 Every finding is a plain dict (see docs/schema.md, "Health flags") whose `message` is one
-sentence a student can act on. All the texts are in `MESSAGES`, so a translation only has to
-provide the same keys and fields.
+sentence a student can act on. The texts are the `graph.health.` keys of the message catalog
+(nngraph/i18n), filled in when `find()` runs: a finding speaks the language that was current
+at that moment and keeps it (switching later does not rewrite stored flags).
 """
 
 from __future__ import annotations
@@ -13,54 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import backward_order, forward_order, module_types, owner_module
+from nngraph.i18n import message
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["HEALTH_KINDS", "MESSAGES", "find", "store"]
-
-#: Message key -> text, formatted with the named fields of the finding.
-MESSAGES: dict[str, str] = {
-    "vanishing": (
-        "Gradients shrink about {per_layer:.1f}x per layer on the way back: the weights of "
-        "{first} get a gradient {total:,.0f}x smaller than those of {last}, so the first "
-        "layers barely learn."
-    ),
-    "vanishing_tiny": (
-        "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this "
-        "layer does not learn."
-    ),
-    "exploding": (
-        "Gradients grow about {per_layer:.1f}x per layer on the way back: the weights of "
-        "{first} get a gradient {total:,.0f}x larger than those of {last}, so the first layers "
-        "take huge, unstable steps."
-    ),
-    "exploding_huge": (
-        "The weights of {where_module} get a huge gradient (RMS {rms:.1e}), so one training "
-        "step can throw this layer far off."
-    ),
-    "dead": (
-        "{dead} of {units} ReLU units in {where_module} output zero for every example in the "
-        "batch, so no gradient flows through them."
-    ),
-    "nan_forward": (
-        "The first NaN (not a number) of the forward pass appears in {what}; everything "
-        "computed from it is NaN too."
-    ),
-    "inf_forward": (
-        "The first infinite value of the forward pass appears in {what}; the values computed "
-        "from it are infinite or NaN too."
-    ),
-    "nan_backward": (
-        "The first NaN gradient of the backward pass appears at {what}; every gradient "
-        "computed after it is NaN too."
-    ),
-    "inf_backward": (
-        "The first infinite gradient of the backward pass appears at {what}; the gradients "
-        "computed after it are infinite or NaN too."
-    ),
-    "top_level": "the top level of the model",
-}
+__all__ = ["HEALTH_KINDS", "find", "store"]
 
 #: The finding kinds `health()` owns (and replaces on each call).
 HEALTH_KINDS = ("vanishing", "exploding", "dead", "nan", "inf")
@@ -117,23 +76,26 @@ def store(g: Graph, findings: list[dict[str, Any]]) -> None:
         data["flags"] = [*(data.get("flags") or []), dict(finding)]
 
 
-def _module_name(path: str, types: dict[str, str | None]) -> str:
+def _module_name(path: str, types: dict[str, str | None], case: str = "of") -> str:
+    """`module fc1 (Linear)`, as it reads after "the weights of" (`case="of"`) or after "in"
+    (`case="in"`): Polish needs a different form for each."""
     if path == "":
-        return MESSAGES["top_level"]
+        return message(f"graph.health.top_level_{case}")
     kind = types.get(path)
-    return f"module {path} ({kind})" if kind else f"module {path}"
+    if kind:
+        return message(f"graph.health.module_{case}", path=path, type=kind)
+    return message(f"graph.health.module_{case}_untyped", path=path)
 
 
 def _finding(
     kind: str, key: str, where: str, node: Any, module: str, **numbers: Any
 ) -> dict[str, Any]:
-    message = MESSAGES[key].format(**numbers)
     return {
         "kind": kind,
         "where": where,
         "node": node,
         "module": module,
-        "message": message,
+        "message": message(f"graph.health.{key}", **numbers),
         **{k: v for k, v in numbers.items() if k not in ("what", "where_module")},
     }
 
@@ -272,22 +234,24 @@ def _dead_units(g: Graph, order: list[Any], types: dict[str, str | None]) -> lis
                     module,
                     dead=dead[0],
                     units=dead[1],
-                    where_module=_module_name(module, types),
+                    where_module=_module_name(module, types, "in"),
                 )
             )
     return findings
 
 
 def _describe(data: dict[str, Any], types: dict[str, str | None]) -> str:
-    """`the output of linear in fc1 (Linear)`, `input x`, `parameter fc1.weight`."""
+    """`linear in module fc1 (Linear)`, `input x`, `parameter fc1.weight`."""
     kind = data.get("kind")
     if kind in ("input", "param", "buffer", "constant"):
-        return f"{'parameter' if kind == 'param' else kind} {data.get('name') or data.get('label')}"
+        return message(f"graph.health.what.{kind}", name=data.get("name") or data.get("label"))
     if kind == "output":
-        return "the output"
+        return message("graph.health.what.output")
     module = data.get("module") or ""
-    inside = "" if module == "" else f" in {_module_name(module, types)}"
-    return f"{data.get('op') or data.get('label')}{inside}"
+    op = data.get("op") or data.get("label")
+    if module == "":
+        return message("graph.health.what.op", op=op)
+    return message("graph.health.what.op_in", op=op, module=_module_name(module, types, "in"))
 
 
 def _first_non_finite(
@@ -306,7 +270,7 @@ def _first_non_finite(
             kind = "nan" if stats.get("nan") else "inf"
             what = _describe(data, types)
             if where == "forward" and data.get("kind") == "op":
-                what = "the output of " + what
+                what = message("graph.health.what.output_of", what=what)
             findings.append(
                 _finding(
                     kind,

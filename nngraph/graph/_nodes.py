@@ -13,6 +13,7 @@ __all__ = [
     "NODE_DEFAULTS",
     "ancestors_of",
     "backward_order",
+    "count_text",
     "forward_order",
     "module_types",
     "numel",
@@ -44,6 +45,20 @@ NODE_DEFAULTS: dict[str, Any] = {
     "flags": [],
     "repeat": 1,
 }
+
+
+def count_text(n: int) -> str:
+    """A whole number with its digits grouped as the current language writes them:
+    `25,557,032` in English, `25 557 032` in Polish (a comma there would read as a decimal
+    point; the space is a no-break space, so a number never wraps).
+
+    >>> count_text(25557032)
+    '25,557,032'
+    """
+    from nngraph.i18n import get_language
+
+    text = f"{int(n):,}"
+    return text.replace(",", "\u00a0") if get_language() == "pl" else text
 
 
 def numel(shape: list[int] | None) -> int:

@@ -8,14 +8,20 @@ from typing import TYPE_CHECKING, Any
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import modules_list
 from nngraph.graph._health import HEALTH_KINDS, find
-from nngraph.graph._nodes import ancestors_of, forward_order, owner_module
+from nngraph.graph._nodes import ancestors_of, count_text, forward_order, owner_module
+from nngraph.i18n import message
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
 __all__ = ["summary"]
 
-HEADERS = ("Module", "Type", "Output shape", "Params", "Grad norm", "Flags")
+#: catalog keys of the column headers (`graph.summary.header.*`)
+HEADERS = ("module", "type", "shape", "params", "grad_norm", "flags")
+
+
+def _headers() -> tuple[str, ...]:
+    return tuple(message(f"graph.summary.header.{key}") for key in HEADERS)
 
 
 def _shape(shape: Any) -> str:
@@ -70,7 +76,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
         if path not in visible:
             continue
         out = output.get(path) if path else None  # the model's own output is not told apart
-        name = "  " * max(0, module["depth"] - 1) + (path or "(model)")
+        name = "  " * max(0, module["depth"] - 1) + (path or message("graph.summary.model"))
         box = out is not None and g.nodes[out].get("kind") == "module"
         box = box and g.nodes[out].get("module") == path
         kind = g.nodes[out]["label"] if box else module["type"] or "-"
@@ -80,7 +86,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
                 name,
                 kind,
                 _shape(g.nodes[out].get("shape")) if out is not None else "-",
-                f"{params:,}",
+                count_text(params),
                 _number(math.sqrt(squares[path]) if path in squares else None),
                 ", ".join(sorted(flags.get(path, ()))),
             )
@@ -102,7 +108,7 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
                 str(data.get("label") or n),
                 str(data.get("op") or data.get("kind")),
                 _shape(data.get("shape")),
-                f"{data.get('params') or 0:,}",
+                count_text(data.get("params") or 0),
                 _number(grad["norm"] if grad else None),
                 ", ".join(sorted(flagged.get(n, ()))),
             )
@@ -128,8 +134,9 @@ def summary(g: Graph) -> str:
     findings = _findings(g)
     has_modules = bool(modules_list(g))
     rows = _module_rows(g, findings) if has_modules else _op_rows(g, findings)
-    table = [HEADERS, *rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(HEADERS))]
+    headers = _headers()
+    table = [headers, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
     right = {3, 4}  # numbers line up on the right
 
     def line(row: tuple[str, ...]) -> str:
@@ -156,29 +163,36 @@ def summary(g: Graph) -> str:
         if kind == "output" and any(d.get("requires_grad") for d in ends):
             ends = [d for d in ends if d.get("requires_grad")]  # not side results
         shapes[kind] = ", ".join(_shape(d.get("shape")) for d in ends)
-    out = [rule, line(HEADERS), rule, *map(line, rows), rule]
-    out.append(f"Total params: {total:,}")
+    out = [rule, line(headers), rule, *map(line, rows), rule]
+    out.append(message("graph.summary.total", total=count_text(total)))
     if params:
-        out.append(f"Trainable params used in this graph: {trainable:,}")
+        out.append(message("graph.summary.trainable", count=count_text(trainable)))
     if in_boxes:
-        out.append(f"Params in module boxes: {in_boxes:,}")
+        out.append(message("graph.summary.in_boxes", count=count_text(in_boxes)))
     out.append(
-        f"Nodes: {len(kinds):,}   Ops: {kinds.count('op'):,}   Module boxes: "
-        f"{kinds.count('module'):,}   Backward passes: {g.graph.get('backward_passes', 0)}"
+        message(
+            "graph.summary.counts",
+            nodes=count_text(len(kinds)),
+            ops=count_text(kinds.count("op")),
+            boxes=count_text(kinds.count("module")),
+            passes=g.graph.get("backward_passes", 0),
+        )
     )
     out.append(
-        f"Input shape(s): {shapes['input'] or '-'}   Output shape(s): {shapes['output'] or '-'}"
+        message(
+            "graph.summary.shapes", inputs=shapes["input"] or "-", outputs=shapes["output"] or "-"
+        )
     )
     out.append(rule)
     if findings:
-        out.append(f"Findings ({len(findings)}):")
-        out += [f"- [{f['kind']}] {f['message']}" for f in findings]
+        out.append(message("graph.summary.findings", count=len(findings)))
+        out += [
+            message("graph.summary.finding", kind=f["kind"], message=f["message"]) for f in findings
+        ]
     elif "module" in kinds:
-        out.append(
-            "Findings: none visible here; to check gradients call g.health() before collapse()"
-        )
+        out.append(message("graph.summary.none_collapsed"))
     elif not any(d.get("grad") for _, d in g.nodes(data=True)):
-        out.append("Findings: none in the forward pass (no gradients recorded to check)")
+        out.append(message("graph.summary.none_forward"))
     else:
-        out.append("Findings: none (no vanishing/exploding gradients, dead units, NaN or Inf)")
+        out.append(message("graph.summary.none"))
     return "\n".join(out)

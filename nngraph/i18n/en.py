@@ -253,4 +253,225 @@ MESSAGES: dict[str, str] = {
     "lossview.none": "-",
     "lossview.plain": "nngraph loss view: {metrics}",
     "monitor.stop_requested": "stop requested at epoch {epoch}",
+    # graph: health findings (g.health(); a finding keeps the language current at that call)
+    "graph.health.vanishing": (
+        "Gradients shrink about {per_layer:.1f}x per layer on the way back: the weights of "
+        "{first} get a gradient {total:,.0f}x smaller than those of {last}, so the first "
+        "layers barely learn."
+    ),
+    "graph.health.vanishing_tiny": (
+        "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this "
+        "layer does not learn."
+    ),
+    "graph.health.exploding": (
+        "Gradients grow about {per_layer:.1f}x per layer on the way back: the weights of "
+        "{first} get a gradient {total:,.0f}x larger than those of {last}, so the first layers "
+        "take huge, unstable steps."
+    ),
+    "graph.health.exploding_huge": (
+        "The weights of {where_module} get a huge gradient (RMS {rms:.1e}), so one training "
+        "step can throw this layer far off."
+    ),
+    "graph.health.dead": (
+        "{dead} of {units} ReLU units in {where_module} output zero for every example in the "
+        "batch, so no gradient flows through them."
+    ),
+    "graph.health.nan_forward": (
+        "The first NaN (not a number) of the forward pass appears in {what}; everything "
+        "computed from it is NaN too."
+    ),
+    "graph.health.inf_forward": (
+        "The first infinite value of the forward pass appears in {what}; the values computed "
+        "from it are infinite or NaN too."
+    ),
+    "graph.health.nan_backward": (
+        "The first NaN gradient of the backward pass appears at {what}; every gradient "
+        "computed after it is NaN too."
+    ),
+    "graph.health.inf_backward": (
+        "The first infinite gradient of the backward pass appears at {what}; the gradients "
+        "computed after it are infinite or NaN too."
+    ),
+    # ... the places named in them: "_of" after "the weights of", "_in" after "in"/"at"
+    "graph.health.module_of": "module {path} ({type})",
+    "graph.health.module_of_untyped": "module {path}",
+    "graph.health.top_level_of": "the top level of the model",
+    "graph.health.module_in": "module {path} ({type})",
+    "graph.health.module_in_untyped": "module {path}",
+    "graph.health.top_level_in": "the top level of the model",
+    "graph.health.what.input": "input {name}",
+    "graph.health.what.param": "parameter {name}",
+    "graph.health.what.buffer": "buffer {name}",
+    "graph.health.what.constant": "constant {name}",
+    "graph.health.what.output": "the output",
+    "graph.health.what.op": "{op}",
+    "graph.health.what.op_in": "{op} in {module}",
+    "graph.health.what.output_of": "the output of {what}",
+    # graph: g.summary() (numbers arrive already grouped: 25,557,032)
+    "graph.summary.header.module": "Module",
+    "graph.summary.header.type": "Type",
+    "graph.summary.header.shape": "Output shape",
+    "graph.summary.header.params": "Params",
+    "graph.summary.header.grad_norm": "Grad norm",
+    "graph.summary.header.flags": "Flags",
+    "graph.summary.model": "(model)",
+    "graph.summary.total": "Total params: {total}",
+    "graph.summary.trainable": "Trainable params used in this graph: {count}",
+    "graph.summary.in_boxes": "Params in module boxes: {count}",
+    "graph.summary.counts": (
+        "Nodes: {nodes}   Ops: {ops}   Module boxes: {boxes}   Backward passes: {passes}"
+    ),
+    "graph.summary.shapes": "Input shape(s): {inputs}   Output shape(s): {outputs}",
+    "graph.summary.findings": "Findings ({count}):",
+    "graph.summary.finding": "- [{kind}] {message}",
+    "graph.summary.none_collapsed": (
+        "Findings: none visible here; to check gradients call g.health() before collapse()"
+    ),
+    "graph.summary.none_forward": (
+        "Findings: none in the forward pass (no gradients recorded to check)"
+    ),
+    "graph.summary.none": (
+        "Findings: none (no vanishing/exploding gradients, dead units, NaN or Inf)"
+    ),
+    # graph: export (g.to_dot, g.save, Graph.from_dict) and collapse
+    "graph.dot.params": "{count} params",
+    "graph.error.depth": "collapse(depth=...) needs depth >= 0, got {depth}",
+    "graph.error.rankdir": "to_dot(rankdir=...) must be TB, LR, BT or RL, not {got!r}",
+    "graph.error.not_a_graph": 'this is not an nngraph graph: "format" should be "{format}"',
+    "graph.error.version": (
+        "this graph was written in format version {got!r}; this nngraph reads version "
+        "{version}: upgrade nngraph"
+    ),
+    "graph.error.bad_suffix": "cannot save {path!r}: the name must end in one of {suffixes}",
+    "graph.error.no_dot": (
+        "saving {path} needs the Graphviz `dot` program: install Graphviz (apt-get install "
+        "graphviz / brew install graphviz / conda install graphviz) or save as .dot/.json"
+    ),
+    "graph.error.dot_failed": "Graphviz could not draw {path}: {error}",
+    "graph.error.view_input": (
+        "GraphView needs an ng.Graph, its to_dict() or its to_json(), not {got!r}"
+    ),
+    "graph.error.view_payload": (
+        "not an nngraph graph: expected {{'format': 'nngraph.graph', 'nodes': [...]}}"
+    ),
+    # graphview: the graph view (nngraph.widgets.GraphView; sent to the browser as a dict,
+    # filled there: plain {name} fields only). English defaults: js/src/lib/messages.en.json
+    "graphview.forward": "Forward",
+    "graphview.forward_hint": "forward pass: data flows from the inputs to the loss",
+    "graphview.backward": "Backward",
+    "graphview.backward_hint": "backward pass: the gradient flows from the loss back to the parameters",
+    "graphview.search": "search name…",
+    "graphview.search_hint": "search nodes by name",
+    "graphview.matches.one": "{n} match",
+    "graphview.matches.few": "{n} matches",
+    "graphview.matches.many": "{n} matches",
+    "graphview.color_by": "colour by",
+    "graphview.color.grad": "colour: gradient",
+    "graphview.color.value": "colour: value",
+    "graphview.color.none": "colour: none",
+    "graphview.depth": "depth {depth}",
+    "graphview.depth_down_hint": "show less detail (close one level of modules)",
+    "graphview.depth_up_hint": "show more detail (open one more level of modules)",
+    "graphview.fit": "Fit",
+    "graphview.fit_hint": "fit the whole graph in view",
+    "graphview.laying_out": "Laying out the graph…",
+    "graphview.cannot_read": "Cannot read this graph: {error}",
+    "graphview.not_a_graph": "this is not an nngraph graph (it needs format 'nngraph.graph' and a list of nodes)",
+    "graphview.layout_failed": "Layout failed: {error}",
+    "graphview.too_many": "Opening this would draw {n} nodes at once; open a smaller module first.",
+    "graphview.legend.grad": "gradient size (RMS, log scale):",
+    "graphview.legend.value": "value size (RMS, log scale):",
+    "graphview.legend.zero": "zero or none",
+    "graphview.inspector": "inspector",
+    "graphview.close": "close",
+    "graphview.step.start": "Start",
+    "graphview.step.start_hint": "back to the start of the backward pass",
+    "graphview.step.prev_hint": "one step back",
+    "graphview.step.replay": "▶ Replay backward",
+    "graphview.step.replay_hint": "replay the backward pass node by node, in autograd's order",
+    "graphview.step.pause": "Pause",
+    "graphview.step.next_hint": "one step forward",
+    "graphview.step.end": "End",
+    "graphview.step.end_hint": "jump to the end of the backward pass",
+    "graphview.step.help": "Backward step-through: see the gradient flow from the loss to the parameters.",
+    "graphview.step.none": "No backward pass in this graph: trace it with a loss to replay the gradient flow.",
+    "graphview.step.intro": "Backward pass: {n} steps. Press ▶ to let the gradient flow from the loss.",
+    "graphview.step.at": "step {step}/{total}: {what}",
+    "graphview.step.param": "gradient reaches parameter {name}",
+    "graphview.step.param_in": "gradient reaches parameter {name} in {module}",
+    "graphview.step.op": "{op} passes the gradient back",
+    "graphview.step.op_in": "{op} passes the gradient back in {module}",
+    "graphview.node.grad_shape": "grad {shape}",
+    "graphview.node.op": "op {op}",
+    "graphview.node.autograd": "autograd {name}",
+    "graphview.node.in": "in {module}",
+    "graphview.node_kind.input": "input",
+    "graphview.node_kind.param": "param",
+    "graphview.node_kind.buffer": "buffer",
+    "graphview.node_kind.constant": "constant",
+    "graphview.node_kind.op": "op",
+    "graphview.node_kind.output": "output",
+    "graphview.node_kind.module": "module",
+    "graphview.run.more": "… {type} ×{n} more",
+    "graphview.run.title": "{n} repeated {type} blocks, {first} to {last}\nclick to unfold",
+    "graphview.run.block": "block",
+    "graphview.module.params": "{count} params",
+    "graphview.module.title": "{path} ({type}), {n} nodes inside\nclick to open",
+    "graphview.module.module": "module",
+    "graphview.cluster.close_hint": "{path}: click to close this module",
+    "graphview.field.op": "op",
+    "graphview.field.autograd": "autograd",
+    "graphview.field.module": "module",
+    "graphview.field.module_type": "module type",
+    "graphview.field.name": "name",
+    "graphview.field.shape": "shape",
+    "graphview.field.dtype": "dtype",
+    "graphview.field.device": "device",
+    "graphview.field.requires_grad": "requires grad",
+    "graphview.field.parameters": "parameters",
+    "graphview.field.dead_units": "dead units",
+    "graphview.field.id": "id",
+    "graphview.field.type": "type",
+    "graphview.field.nodes_inside": "nodes inside",
+    "graphview.field.grad_rms": "gradient RMS",
+    "graphview.stat.mean": "mean",
+    "graphview.stat.std": "std",
+    "graphview.stat.min": "min",
+    "graphview.stat.max": "max",
+    "graphview.stat.norm": "L2 norm",
+    "graphview.stat.zero_frac": "zeros",
+    "graphview.stat.nan": "NaN",
+    "graphview.stat.inf": "Inf",
+    "graphview.top_level": "(top level)",
+    "graphview.yes": "yes",
+    "graphview.no": "no",
+    "graphview.dead_units": "{dead} of {units} never fire",
+    "graphview.scalar": "scalar",
+    "graphview.range": "range {min} to {max}, mean {mean} ± {std}",
+    "graphview.grad_spread": "gradient size of the {n} tensors inside (log10 RMS)",
+    "graphview.section.health": "Health",
+    "graphview.section.value": "Value",
+    "graphview.section.gradient": "Gradient",
+    "graphview.no_grad": "No gradient recorded: run loss.backward() inside ng.record() to see it.",
+    "graphview.kind.repeated": "repeated blocks",
+    "graphview.kind.module": "module",
+    "graphview.note.run": "Click the block to unfold the repeats.",
+    "graphview.note.module": "Click the module to open it; click its frame's title to close it again.",
+    "graphview.flag.text": "{kind} ({where}): {message}",
+    "graphview.flag.text_nowhere": "{kind}: {message}",
+    "graphview.flag.kind.vanishing": "vanishing",
+    "graphview.flag.kind.exploding": "exploding",
+    "graphview.flag.kind.dead": "dead",
+    "graphview.flag.kind.nan": "nan",
+    "graphview.flag.kind.inf": "inf",
+    "graphview.flag.where.forward": "forward",
+    "graphview.flag.where.backward": "backward",
+    "graphview.flag.help.vanishing": "The gradient here is tiny, so the layers before this point hardly learn.",
+    "graphview.flag.help.exploding": "The gradient here is huge, so training steps overshoot and the loss may blow up.",
+    "graphview.flag.help.dead": "These ReLU units output zero for every example, so no gradient flows through them and they stop learning.",
+    "graphview.flag.help.nan": "NaN (not a number) appeared here: something like 0/0 or log(0) happened.",
+    "graphview.flag.help.inf": "Infinity appeared here: a number grew too large for its float type.",
+    "graphview.plain": "<nngraph GraphView: {nodes} nodes, {ops} ops, {params} parameters>",
+    "graphview.empty_graph": "empty graph",
+    "graphview.not_built": "nngraph: the interactive view is not built. Run scripts/setup.sh (or: cd js && npm ci && npm run build) and restart the kernel.",
 }

@@ -270,4 +270,231 @@ MESSAGES: dict[str, str] = {
     "lossview.none": "-",
     "lossview.plain": "nngraph, krzywe uczenia: {metrics}",
     "monitor.stop_requested": "poproszono o zatrzymanie w epoce {epoch}",
+    # graph: wyniki g.health() (wynik zostaje w języku z chwili wywołania)
+    "graph.health.vanishing": (
+        "Gradient zanika: w drodze wstecz maleje około {per_layer:.1f} razy na warstwę, więc "
+        "wagi {first} dostają gradient {total:.0f} razy mniejszy niż wagi {last}. Pierwsze "
+        "warstwy prawie się nie uczą."
+    ),
+    "graph.health.vanishing_tiny": (
+        "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa "
+        "się nie uczy."
+    ),
+    "graph.health.exploding": (
+        "Gradient eksploduje: w drodze wstecz rośnie około {per_layer:.1f} razy na warstwę, "
+        "więc wagi {first} dostają gradient {total:.0f} razy większy niż wagi {last}. Pierwsze "
+        "warstwy robią ogromne, niestabilne kroki."
+    ),
+    "graph.health.exploding_huge": (
+        "Wagi {where_module} dostają ogromny gradient (RMS {rms:.1e}), więc jeden krok uczenia "
+        "może mocno rozregulować tę warstwę."
+    ),
+    "graph.health.dead": (
+        "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w "
+        "batchu dają zero, więc nie płynie przez nie żaden gradient."
+    ),
+    "graph.health.nan_forward": (
+        "Pierwsza wartość NaN (nie-liczba) w przejściu w przód pojawia się w {what}; wszystko, "
+        "co z niej obliczono, też jest NaN."
+    ),
+    "graph.health.inf_forward": (
+        "Pierwsza nieskończona wartość w przejściu w przód pojawia się w {what}; wartości "
+        "obliczone z niej też są nieskończone albo NaN."
+    ),
+    "graph.health.nan_backward": (
+        "Pierwszy gradient NaN w przejściu wstecz pojawia się przy {what}; każdy gradient "
+        "obliczony później też jest NaN."
+    ),
+    "graph.health.inf_backward": (
+        "Pierwszy nieskończony gradient w przejściu wstecz pojawia się przy {what}; gradienty "
+        "obliczone później też są nieskończone albo NaN."
+    ),
+    # ... miejsca w tych zdaniach: "_of" w dopełniaczu ("wagi modułu"), "_in" w miejscowniku
+    "graph.health.module_of": "modułu {path} ({type})",
+    "graph.health.module_of_untyped": "modułu {path}",
+    "graph.health.top_level_of": "samego modelu (poza podmodułami)",
+    "graph.health.module_in": "module {path} ({type})",
+    "graph.health.module_in_untyped": "module {path}",
+    "graph.health.top_level_in": "samym modelu (poza podmodułami)",
+    "graph.health.what.input": "wejściu {name}",
+    "graph.health.what.param": "parametrze {name}",
+    "graph.health.what.buffer": "buforze {name}",
+    "graph.health.what.constant": "stałej {name}",
+    "graph.health.what.output": "wyjściu modelu",
+    "graph.health.what.op": "operacji {op}",
+    "graph.health.what.op_in": "operacji {op} w {module}",
+    "graph.health.what.output_of": "wyniku {what}",
+    # graph: g.summary() (liczby przychodzą już pogrupowane: 25 557 032)
+    "graph.summary.header.module": "Moduł",
+    "graph.summary.header.type": "Typ",
+    "graph.summary.header.shape": "Kształt wyjścia",
+    "graph.summary.header.params": "Parametry",
+    "graph.summary.header.grad_norm": "Norma gradientu",
+    "graph.summary.header.flags": "Flagi",
+    "graph.summary.model": "(model)",
+    "graph.summary.total": "Parametry razem: {total}",
+    "graph.summary.trainable": "Uczone parametry użyte w tym grafie: {count}",
+    "graph.summary.in_boxes": "Parametry w zwiniętych modułach: {count}",
+    "graph.summary.counts": (
+        "Węzły: {nodes}   Operacje: {ops}   Zwinięte moduły: {boxes}   Przejścia wstecz: {passes}"
+    ),
+    "graph.summary.shapes": "Kształty wejść: {inputs}   Kształty wyjść: {outputs}",
+    "graph.summary.findings": "Wykryte problemy ({count}):",
+    "graph.summary.finding": "- [{kind}] {message}",
+    "graph.summary.none_collapsed": (
+        "Wykryte problemy: tu nie widać żadnych; aby sprawdzić gradienty, wywołaj g.health() "
+        "przed collapse()"
+    ),
+    "graph.summary.none_forward": (
+        "Wykryte problemy: brak w przejściu w przód (nie zapisano gradientów do sprawdzenia)"
+    ),
+    "graph.summary.none": (
+        "Wykryte problemy: brak (gradienty nie zanikają ani nie eksplodują, nie ma martwych "
+        "jednostek, NaN ani Inf)"
+    ),
+    # graph: eksport (g.to_dot, g.save, Graph.from_dict) i collapse
+    "graph.dot.params": "{count} param.",
+    "graph.error.depth": "collapse(depth=...) wymaga depth >= 0, a dostało {depth}",
+    "graph.error.rankdir": "to_dot(rankdir=...) musi być TB, LR, BT albo RL, a nie {got!r}",
+    "graph.error.not_a_graph": (
+        'to nie jest graf nngraph: "format" powinien mieć wartość "{format}"'
+    ),
+    "graph.error.version": (
+        "ten graf zapisano w wersji formatu {got!r}; ta wersja nngraph czyta wersję "
+        "{version}: zaktualizuj nngraph"
+    ),
+    "graph.error.bad_suffix": (
+        "nie można zapisać {path!r}: nazwa musi kończyć się jednym z: {suffixes}"
+    ),
+    "graph.error.no_dot": (
+        "zapisanie {path} wymaga programu `dot` z pakietu Graphviz: zainstaluj Graphviz "
+        "(apt-get install graphviz / brew install graphviz / conda install graphviz) albo "
+        "zapisz jako .dot/.json"
+    ),
+    "graph.error.dot_failed": "Graphviz nie zdołał narysować {path}: {error}",
+    "graph.error.view_input": (
+        "GraphView potrzebuje ng.Graph, jego to_dict() albo to_json(), a nie {got!r}"
+    ),
+    "graph.error.view_payload": (
+        "to nie jest graf nngraph: oczekiwano {{'format': 'nngraph.graph', 'nodes': [...]}}"
+    ),
+    # graphview: widok grafu (nngraph.widgets.GraphView; przeglądarka wypełnia tylko pola {name})
+    "graphview.forward": "W przód",
+    "graphview.forward_hint": "przejście w przód: dane płyną od wejść do funkcji straty",
+    "graphview.backward": "Wstecz",
+    "graphview.backward_hint": "przejście wstecz: gradient płynie od funkcji straty z powrotem do parametrów",
+    "graphview.search": "szukaj nazwy…",
+    "graphview.search_hint": "szukaj węzłów po nazwie",
+    "graphview.matches.one": "{n} trafienie",
+    "graphview.matches.few": "{n} trafienia",
+    "graphview.matches.many": "{n} trafień",
+    "graphview.color_by": "koloruj według",
+    "graphview.color.grad": "kolor: gradient",
+    "graphview.color.value": "kolor: wartość",
+    "graphview.color.none": "kolor: brak",
+    "graphview.depth": "głębokość {depth}",
+    "graphview.depth_down_hint": "mniej szczegółów (zamknij jeden poziom modułów)",
+    "graphview.depth_up_hint": "więcej szczegółów (otwórz jeszcze jeden poziom modułów)",
+    "graphview.fit": "Dopasuj",
+    "graphview.fit_hint": "zmieść cały graf w widoku",
+    "graphview.laying_out": "Układam graf…",
+    "graphview.cannot_read": "Nie mogę odczytać tego grafu: {error}",
+    "graphview.not_a_graph": "to nie jest graf nngraph (potrzebny jest format 'nngraph.graph' i lista węzłów)",
+    "graphview.layout_failed": "Nie udało się ułożyć grafu: {error}",
+    "graphview.too_many": "Po otwarciu trzeba by narysować naraz zbyt wiele węzłów ({n}); najpierw otwórz mniejszy moduł.",
+    "graphview.legend.grad": "wielkość gradientu (RMS, skala log.):",
+    "graphview.legend.value": "wielkość wartości (RMS, skala log.):",
+    "graphview.legend.zero": "zero lub brak",
+    "graphview.inspector": "inspektor",
+    "graphview.close": "zamknij",
+    "graphview.step.start": "Początek",
+    "graphview.step.start_hint": "wróć na początek przejścia wstecz",
+    "graphview.step.prev_hint": "krok wstecz",
+    "graphview.step.replay": "▶ Odtwórz wstecz",
+    "graphview.step.replay_hint": "odtwórz przejście wstecz węzeł po węźle, w kolejności autograd",
+    "graphview.step.pause": "Pauza",
+    "graphview.step.next_hint": "krok naprzód",
+    "graphview.step.end": "Koniec",
+    "graphview.step.end_hint": "skocz na koniec przejścia wstecz",
+    "graphview.step.help": "Przejście wstecz krok po kroku: zobacz, jak gradient płynie od funkcji straty do parametrów.",
+    "graphview.step.none": "W tym grafie nie ma przejścia wstecz: zarejestruj go razem z funkcją straty, aby odtworzyć przepływ gradientu.",
+    "graphview.step.intro": "Przejście wstecz, liczba kroków: {n}. Naciśnij ▶, aby gradient popłynął od funkcji straty.",
+    "graphview.step.at": "krok {step}/{total}: {what}",
+    "graphview.step.param": "gradient dociera do parametru {name}",
+    "graphview.step.param_in": "gradient dociera do parametru {name} w module {module}",
+    "graphview.step.op": "{op} przekazuje gradient dalej wstecz",
+    "graphview.step.op_in": "{op} w module {module} przekazuje gradient dalej wstecz",
+    "graphview.node.grad_shape": "grad {shape}",
+    "graphview.node.op": "operacja {op}",
+    "graphview.node.autograd": "autograd {name}",
+    "graphview.node.in": "w module {module}",
+    "graphview.node_kind.input": "wejście",
+    "graphview.node_kind.param": "parametr",
+    "graphview.node_kind.buffer": "bufor",
+    "graphview.node_kind.constant": "stała",
+    "graphview.node_kind.op": "operacja",
+    "graphview.node_kind.output": "wyjście",
+    "graphview.node_kind.module": "moduł",
+    "graphview.run.more": "… jeszcze {type} ×{n}",
+    "graphview.run.title": "Powtórzone bloki {type} (×{n}), od {first} do {last}\nkliknij, aby rozwinąć",
+    "graphview.run.block": "blok",
+    "graphview.module.params": "{count} param.",
+    "graphview.module.title": "{path} ({type}), węzłów w środku: {n}\nkliknij, aby otworzyć",
+    "graphview.module.module": "moduł",
+    "graphview.cluster.close_hint": "{path}: kliknij, aby zamknąć ten moduł",
+    "graphview.field.op": "operacja",
+    "graphview.field.autograd": "autograd",
+    "graphview.field.module": "moduł",
+    "graphview.field.module_type": "typ modułu",
+    "graphview.field.name": "nazwa",
+    "graphview.field.shape": "kształt",
+    "graphview.field.dtype": "typ danych",
+    "graphview.field.device": "urządzenie",
+    "graphview.field.requires_grad": "wymaga gradientu",
+    "graphview.field.parameters": "parametry",
+    "graphview.field.dead_units": "martwe jednostki",
+    "graphview.field.id": "id",
+    "graphview.field.type": "typ",
+    "graphview.field.nodes_inside": "węzły w środku",
+    "graphview.field.grad_rms": "RMS gradientu",
+    "graphview.stat.mean": "średnia",
+    "graphview.stat.std": "odch. std.",
+    "graphview.stat.min": "min",
+    "graphview.stat.max": "maks",
+    "graphview.stat.norm": "norma L2",
+    "graphview.stat.zero_frac": "zera",
+    "graphview.stat.nan": "NaN",
+    "graphview.stat.inf": "Inf",
+    "graphview.top_level": "(najwyższy poziom)",
+    "graphview.yes": "tak",
+    "graphview.no": "nie",
+    "graphview.dead_units": "{dead} z {units} (zawsze zero)",
+    "graphview.scalar": "skalar",
+    "graphview.range": "zakres od {min} do {max}, średnia {mean} ± {std}",
+    "graphview.grad_spread": "wielkość gradientu w {n} tensorach w środku (log10 RMS)",
+    "graphview.section.health": "Diagnoza",
+    "graphview.section.value": "Wartość",
+    "graphview.section.gradient": "Gradient",
+    "graphview.no_grad": "Nie zapisano gradientu: uruchom loss.backward() wewnątrz ng.record(), żeby go zobaczyć.",
+    "graphview.kind.repeated": "powtórzone bloki",
+    "graphview.kind.module": "moduł",
+    "graphview.note.run": "Kliknij blok, aby rozwinąć powtórzenia.",
+    "graphview.note.module": "Kliknij moduł, aby go otworzyć; kliknij tytuł jego ramki, aby go znowu zamknąć.",
+    "graphview.flag.text": "{kind} ({where}): {message}",
+    "graphview.flag.text_nowhere": "{kind}: {message}",
+    "graphview.flag.kind.vanishing": "zanikający gradient",
+    "graphview.flag.kind.exploding": "eksplodujący gradient",
+    "graphview.flag.kind.dead": "martwe jednostki",
+    "graphview.flag.kind.nan": "NaN",
+    "graphview.flag.kind.inf": "nieskończoność",
+    "graphview.flag.where.forward": "w przód",
+    "graphview.flag.where.backward": "wstecz",
+    "graphview.flag.help.vanishing": "Gradient jest tu bardzo mały, więc warstwy przed tym miejscem prawie się nie uczą.",
+    "graphview.flag.help.exploding": "Gradient jest tu ogromny, więc kroki uczenia są za duże i strata może wybuchnąć.",
+    "graphview.flag.help.dead": "Te jednostki ReLU dają zero dla każdego przykładu, więc nie płynie przez nie gradient i przestają się uczyć.",
+    "graphview.flag.help.nan": "Pojawiło się tu NaN (nie-liczba): zaszło coś w rodzaju 0/0 albo log(0).",
+    "graphview.flag.help.inf": "Pojawiła się tu nieskończoność: liczba urosła za bardzo jak na swój typ zmiennoprzecinkowy.",
+    "graphview.plain": "<nngraph GraphView: węzły: {nodes}, operacje: {ops}, parametry: {params}>",
+    "graphview.empty_graph": "pusty graf",
+    "graphview.not_built": "nngraph: widok interaktywny nie jest zbudowany. Uruchom scripts/setup.sh (albo: cd js && npm ci && npm run build) i zrestartuj jądro.",
 }

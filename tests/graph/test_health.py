@@ -10,7 +10,7 @@ from torch import nn
 
 import nngraph as ng
 from nngraph.graph import Graph
-from nngraph.graph._health import MESSAGES
+from nngraph.i18n import message
 from tests.graph.conftest import Build, stats
 
 
@@ -76,8 +76,8 @@ def test_a_narrowing_last_layer_is_not_mistaken_for_vanishing():
 def test_an_almost_zero_gradient_is_vanishing_on_its_own():
     (finding,) = mlp_graph([1e-10]).health()
     assert (finding["kind"], finding["module"]) == ("vanishing", "fc0")
-    assert finding["message"] == MESSAGES["vanishing_tiny"].format(
-        where_module="module fc0 (Linear)", rms=1e-10
+    assert finding["message"] == message(
+        "graph.health.vanishing_tiny", where_module="module fc0 (Linear)", rms=1e-10
     )
 
 
@@ -133,7 +133,7 @@ def test_first_nan_in_forward_order_and_in_backward_order():
     g, (_, log, exp, _, _) = nan_graph()
     forward, backward = g.health()
     assert (forward["kind"], forward["where"], forward["node"]) == ("nan", "forward", log)
-    assert forward["message"] == MESSAGES["nan_forward"].format(what="the output of log")
+    assert forward["message"] == message("graph.health.nan_forward", what="the output of log")
     # without backward_order, backward goes in reverse topological order: exp before log
     assert (backward["kind"], backward["where"], backward["node"]) == ("inf", "backward", exp)
 

@@ -1,0 +1,81 @@
+"""The graph side in Polish: health findings, the summary table, errors and DOT labels."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+import nngraph as ng
+from nngraph.graph import Graph
+from nngraph.graph._nodes import count_text
+from tests.graph.conftest import Build, stats
+from tests.graph.test_health import dead_graph, mlp_graph, nan_graph
+
+
+def test_findings_speak_polish_with_the_right_grammatical_case():
+    ng.set_language("pl")
+    (finding,) = mlp_graph([0.2**k for k in range(5, -1, -1)]).health()
+    assert finding["kind"] == "vanishing" and finding["per_layer"] == pytest.approx(5.0)
+    assert finding["message"] == (
+        "Gradient zanika: w drodze wstecz maleje około 5.0 razy na warstwę, więc wagi modułu "
+        "fc0 (Linear) dostają gradient 3125 razy mniejszy niż wagi modułu fc5 (Linear). "
+        "Pierwsze warstwy prawie się nie uczą."
+    )
+    (dead,) = dead_graph([12, 64]).health()
+    assert dead["message"].startswith("Martwe jednostki ReLU w module fc2 (Block): 12 z 64.")
+    forward, backward = nan_graph()[0].health()
+    assert "pojawia się w wyniku operacji log;" in forward["message"]
+    assert "pojawia się przy operacji exp;" in backward["message"]
+
+
+def test_stored_findings_keep_the_language_of_their_health_call():
+    g = dead_graph([12, 64])
+    g.health()
+    ng.set_language("pl")
+    (flag,) = next(d["flags"] for _, d in g.nodes(data=True) if d["flags"])
+    assert flag["message"].startswith("12 of 64 ReLU units")
+    g.health()  # a new call speaks the new language
+    (flag,) = next(d["flags"] for _, d in g.nodes(data=True) if d["flags"])
+    assert flag["message"].startswith("Martwe jednostki ReLU")
+
+
+def test_summary_in_polish_groups_digits_with_spaces():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(30, 40), nn.ReLU(), nn.Linear(40, 1))
+    g = ng.trace(model, torch.randn(8, 30), loss=lambda y: y.pow(2).mean())
+    english = g.summary()
+    assert "Total params: 1,281" in english
+    ng.set_language("pl")
+    text = g.summary()
+    assert re.search(r"^Moduł\s+Typ\s+Kształt wyjścia\s+Parametry\s+Norma gradientu", text, re.M)
+    assert "Parametry razem: 1\u00a0281" in text
+    assert "Przejścia wstecz: 1" in text
+    assert "\n- [dead] Martwe jednostki ReLU w module 1 (ReLU): 1 z 40." in text
+    assert count_text(25557032) == "25\u00a0557\u00a0032"
+
+
+def test_graph_errors_in_polish(tmp_path: Path):
+    ng.set_language("pl")
+    with pytest.raises(ng.NNGraphError, match="to nie jest graf nngraph"):
+        Graph.from_dict({"format": "something else"})
+    with pytest.raises(ng.NNGraphError, match="wymaga depth >= 0"):
+        Graph().collapse(depth=-1)
+    with pytest.raises(ng.NNGraphError, match=r"musi kończyć się jednym z: \.dot"):
+        Graph().save(tmp_path / "net.jpg")
+    with pytest.raises(ng.NNGraphError, match="TB, LR, BT albo RL"):
+        Graph().to_dot(rankdir="XX")
+
+
+def test_dot_labels_of_module_boxes_follow_the_language():
+    b = Build({"enc": {"type": "Linear", "params": 9}})
+    x = b.input([2, 3])
+    w = b.param("enc.weight", [3, 3], grad=stats())
+    b.output(b.op("linear", x, w, module="enc", module_type="Linear", shape=[2, 3]))
+    h = b.g.collapse(depth=0)
+    assert "9 params" in h.to_dot()
+    ng.set_language("pl")
+    assert "9 param." in h.to_dot()
