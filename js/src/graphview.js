@@ -1,5 +1,6 @@
 // anywidget front-end of ng.GraphView: the interactive graph debugger.
-// Python traits: graph (the to_json() payload), depth, view, color_by, selected.
+// Python traits: graph (the to_json() payload), depth, view, color_by, selected, and
+// messages (every word shown: the `graphview.` keys of nngraph.i18n, current language).
 // anywidget gives `render` a fresh model proxy each call, so each view keeps its own
 // state inside createGraphView; the Graphviz wasm is shared per page (see lib/layout.js).
 import { createGraphView } from "./lib/view.js";
@@ -13,6 +14,7 @@ function render({ model, el }) {
     colorBy: model.get("color_by"),
     selected: model.get("selected"),
     height: model.get("height"),
+    messages: model.get("messages"),
     onChange(key, value) {
       if (!["selected", "view", "color_by", "depth"].includes(key)) return;
       model.set(key, value);
@@ -28,6 +30,7 @@ function render({ model, el }) {
       if (d != null && d !== view.depth) view.setDepth(d);
     },
     "change:selected": () => view.select(model.get("selected")),
+    "change:messages": () => view.setMessages(model.get("messages")),
   };
   for (const [event, fn] of Object.entries(handlers)) model.on(event, fn);
   return () => {

@@ -34,7 +34,8 @@ export function parentPath(path) {
 export function parseGraph(payload) {
   const data = typeof payload === "string" ? JSON.parse(payload) : payload;
   if (!data || typeof data !== "object" || !Array.isArray(data.nodes)) {
-    throw new Error("not an nngraph graph: expected {format: 'nngraph.graph', nodes: [...]}");
+    // `key`: the view shows the message in the student's language
+    throw Object.assign(new Error("not an nngraph graph: expected {format: 'nngraph.graph', nodes: [...]}"), { key: "graphview.not_a_graph" });
   }
   /** @type {GNode[]} */
   const nodes = data.nodes.map((raw) => normaliseNode(raw));

@@ -1,64 +1,66 @@
 // The inspector panel: everything known about the clicked node or module, as text.
+// Every word comes from `t` (lib/messages.js: the `graphview.` messages from Python).
 
 import { formatCount, formatNumber, rmsOf } from "./color.js";
 import { h, s, clear } from "./dom.js";
+import { EN } from "./messages.js";
 
 /** @typedef {import("./graph.js").GNode} GNode */
 /** @typedef {import("./graph.js").Stats} Stats */
 /** @typedef {import("./visible.js").Item} Item */
 
-/** One line a student understands, for flags that come without a message. */
-export const FLAG_HELP = {
-  vanishing: "The gradient here is tiny, so the layers before this point hardly learn.",
-  exploding: "The gradient here is huge, so training steps overshoot and the loss may blow up.",
-  dead: "These ReLU units output zero for every example, so no gradient flows through them and they stop learning.",
-  nan: "NaN (not a number) appeared here: something like 0/0 or log(0) happened.",
-  inf: "Infinity appeared here: a number grew too large for its float type.",
-};
+/** @typedef {import("./messages.js").Translate} Translate */
 
-/** Text of a flag for the inspector and tooltips. */
-export function flagText(flag) {
-  const kind = String(flag.kind ?? "flag");
-  const where = flag.where ? ` (${flag.where})` : "";
-  const message = flag.message ? String(flag.message) : FLAG_HELP[kind] ?? "";
-  return `${kind}${where}: ${message}`;
+/** One line a student understands, for a flag that comes without a message ("" if none). */
+export function flagHelp(kind, t = EN) {
+  return t(`graphview.flag.help.${kind}`, {}, "");
+}
+
+/** Text of a flag for the inspector and tooltips: "dead (forward): 3 of 8 ReLU units ...". */
+export function flagText(flag, t = EN) {
+  const raw = String(flag.kind ?? "flag");
+  const kind = t(`graphview.flag.kind.${raw}`, {}, raw);
+  const message = flag.message ? String(flag.message) : flagHelp(raw, t);
+  if (!flag.where) return t("graphview.flag.text_nowhere", { kind, message });
+  const where = t(`graphview.flag.where.${flag.where}`, {}, String(flag.where));
+  return t("graphview.flag.text", { kind, where, message });
 }
 
 /** "[32, 3, 224, 224]" -> "32×3×224×224"; a scalar is "scalar". */
-export function formatShape(shape) {
+export function formatShape(shape, t = EN) {
   if (!shape) return "–";
-  return shape.length === 0 ? "scalar" : shape.join("×");
+  return shape.length === 0 ? t("graphview.scalar") : shape.join("×");
 }
 
-const STAT_ROWS = [
-  ["mean", "mean"],
-  ["std", "std"],
-  ["min", "min"],
-  ["max", "max"],
-  ["norm", "L2 norm"],
-  ["zero_frac", "zeros"],
-  ["nan", "NaN"],
-  ["inf", "Inf"],
-];
+const STAT_KEYS = ["mean", "std", "min", "max", "norm", "zero_frac", "nan", "inf"];
 
-/** A two-column table of label/value rows; rows whose value is null are skipped. */
+/**
+ * A two-column table of [key, label, value] rows; rows whose value is null are skipped.
+ * `data-key` is the stable key (the English label), whatever the language shown.
+ */
 function table(rows, cls = "ng-props") {
   const body = rows
-    .filter(([, v]) => v !== null && v !== undefined && v !== "")
-    .map(([k, v]) =>
-      h("tr", {}, [h("th", { scope: "row" }, [String(k)]), h("td", { "data-key": String(k) }, [String(v)])]),
+    .filter(([, , v]) => v !== null && v !== undefined && v !== "")
+    .map(([k, label, v]) =>
+      h("tr", {}, [h("th", { scope: "row" }, [String(label)]), h("td", { "data-key": String(k) }, [String(v)])]),
     );
   return h("table", { class: cls }, [h("tbody", {}, body)]);
 }
 
-function statsTable(stats) {
+/** A row of the node/module table: `data-key` is the field's English name, as before. */
+function field(key, value, t) {
+  return [EN(`graphview.field.${key}`), t(`graphview.field.${key}`), value];
+}
+
+function statsTable(stats, t) {
   return table(
-    STAT_ROWS.map(([key, label]) => {
+    STAT_KEYS.map((key) => {
+      const row = (v) => [EN(`graphview.stat.${key}`), t(`graphview.stat.${key}`), v];
       const v = stats[key];
-      if (v === undefined || v === null) return [label, null];
-      if (key === "zero_frac") return [label, `${formatNumber(100 * v)}%`];
-      if (key === "nan" || key === "inf") return [label, v ? formatCount(v) : "0"];
-      return [label, formatNumber(v)];
+      if (v === undefined || v === null) return row(null);
+      if (key === "zero_frac") return row(`${formatNumber(100 * v)}%`);
+      if (key === "nan" || key === "inf") return row(v ? formatCount(v) : "0");
+      return row(formatNumber(v));
     }),
     "ng-stats",
   );
@@ -68,7 +70,7 @@ function statsTable(stats) {
  * A small picture of a tensor's statistics: a histogram when the capture layer sent
  * bin counts (`stats.hist`), else its range (min..max) with mean ± std marked.
  */
-export function statsPlot(stats, width = 220, height = 36) {
+export function statsPlot(stats, width = 220, height = 36, t = EN) {
   if (Array.isArray(stats.hist) && stats.hist.length > 0) return histogram(stats.hist, width, height, stats.min, stats.max);
   const { min, max, mean, std } = stats;
   if (![min, max, mean].every(Number.isFinite)) return null;
@@ -77,7 +79,7 @@ export function statsPlot(stats, width = 220, height = 36) {
   const lo = Math.max(min, mean - (std || 0));
   const hi = Math.min(max, mean + (std || 0));
   return s("svg", { class: "ng-range", width, height: height, viewBox: `0 0 ${width} ${height}`, role: "img" }, [
-    s("title", {}, [`range ${formatNumber(min)} to ${formatNumber(max)}, mean ${formatNumber(mean)} ± ${formatNumber(std)}`]),
+    s("title", {}, [t("graphview.range", { min: formatNumber(min), max: formatNumber(max), mean: formatNumber(mean), std: formatNumber(std) })]),
     s("line", { x1: x(min), x2: x(max), y1: 14, y2: 14, class: "ng-range-line" }),
     s("rect", { x: x(lo), y: 8, width: Math.max(2, x(hi) - x(lo)), height: 12, class: "ng-range-box" }),
     s("line", { x1: x(mean), x2: x(mean), y1: 5, y2: 23, class: "ng-range-mean" }),
@@ -107,7 +109,7 @@ export function histogram(counts, width = 220, height = 48, lo = null, hi = null
 }
 
 /** Histogram of log10 gradient RMS over the tensors inside a module. */
-function gradSpread(members) {
+function gradSpread(members, t) {
   const logs = members
     .map((n) => rmsOf([n.grad]))
     .filter((v) => v !== null && v > 0)
@@ -119,7 +121,7 @@ function gradSpread(members) {
   const counts = new Array(bins).fill(0);
   for (const v of logs) counts[Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo || 1)) * bins))]++;
   return h("div", { class: "ng-plot" }, [
-    h("div", { class: "ng-caption" }, [`gradient size of the ${logs.length} tensors inside (log10 RMS)`]),
+    h("div", { class: "ng-caption" }, [t("graphview.grad_spread", { n: logs.length })]),
     histogram(counts, 220, 48, lo, hi),
   ]);
 }
@@ -128,11 +130,11 @@ function section(title, content) {
   return h("section", { class: "ng-section" }, [h("h4", {}, [title]), ...content]);
 }
 
-function flagList(flags) {
+function flagList(flags, t) {
   if (!flags.length) return null;
   return section(
-    "Health",
-    flags.map((f) => h("p", { class: `ng-flag-text ng-flag-${String(f.kind).replace(/[^a-z]/gi, "")}` }, ["⚠ ", flagText(f)])),
+    t("graphview.section.health"),
+    flags.map((f) => h("p", { class: `ng-flag-text ng-flag-${String(f.kind).replace(/[^a-z]/gi, "")}` }, ["⚠ ", flagText(f, t)])),
   );
 }
 
@@ -141,12 +143,13 @@ function flagList(flags) {
  * @param {HTMLElement} panel
  * @param {Item} item
  * @param {import("./graph.js").Graph} graph
- * @param {{onClose?:() => void}} [actions]
+ * @param {{onClose?:() => void, t?: Translate}} [actions] `t`: the words (default English)
  */
 export function showItem(panel, item, graph, actions = {}) {
+  const t = actions.t ?? EN;
   clear(panel);
   panel.hidden = false;
-  const close = h("button", { class: "ng-close", type: "button", title: "close", "aria-label": "close" }, ["×"]);
+  const close = h("button", { class: "ng-close", type: "button", title: t("graphview.close"), "aria-label": t("graphview.close") }, ["×"]);
   close.addEventListener("click", () => {
     panel.hidden = true;
     actions.onClose?.();
@@ -154,55 +157,55 @@ export function showItem(panel, item, graph, actions = {}) {
   if (item.type === "node" && item.node) {
     const n = item.node;
     panel.append(
-      h("header", {}, [h("span", { class: "ng-title" }, [n.label]), h("span", { class: "ng-kind" }, [n.kind]), close]),
+      h("header", {}, [h("span", { class: "ng-title" }, [n.label]), h("span", { class: "ng-kind" }, [t(`graphview.node_kind.${n.kind}`, {}, n.kind)]), close]),
       table([
-        ["op", n.op],
-        ["autograd", n.backward],
-        ["module", n.module === "" ? "(top level)" : n.module],
-        ["module type", n.module_type],
-        ["name", n.name],
-        ["shape", formatShape(n.shape)],
-        ["dtype", n.dtype],
-        ["device", n.device],
-        ["requires grad", n.requires_grad ? "yes" : "no"],
-        ["parameters", n.params ? formatCount(n.params) : null],
-        ["dead units", n.dead ? `${n.dead[0]} of ${n.dead[1]} never fire` : null],
-        ["id", n.id],
+        field("op", n.op, t),
+        field("autograd", n.backward, t),
+        field("module", n.module === "" ? t("graphview.top_level") : n.module, t),
+        field("module_type", n.module_type, t),
+        field("name", n.name, t),
+        field("shape", formatShape(n.shape, t), t),
+        field("dtype", n.dtype, t),
+        field("device", n.device, t),
+        field("requires_grad", t(n.requires_grad ? "graphview.yes" : "graphview.no"), t),
+        field("parameters", n.params ? formatCount(n.params) : null, t),
+        field("dead_units", n.dead ? t("graphview.dead_units", { dead: n.dead[0], units: n.dead[1] }) : null, t),
+        field("id", n.id, t),
       ]),
     );
-    const flags = flagList(n.flags);
+    const flags = flagList(n.flags, t);
     if (flags) panel.append(flags);
     for (const [title, stats] of [
-      ["Value", n.value],
-      ["Gradient", n.grad],
+      [t("graphview.section.value"), n.value],
+      [t("graphview.section.gradient"), n.grad],
     ]) {
       if (!stats) continue;
-      const plot = statsPlot(stats);
-      panel.append(section(title, [statsTable(stats), plot ? h("div", { class: "ng-plot" }, [plot]) : null]));
+      const plot = statsPlot(stats, 220, 36, t);
+      panel.append(section(title, [statsTable(stats, t), plot ? h("div", { class: "ng-plot" }, [plot]) : null]));
     }
-    if (!n.grad && n.backward) panel.append(h("p", { class: "ng-note" }, ["No gradient recorded: run loss.backward() inside ng.record() to see it."]));
+    if (!n.grad && n.backward) panel.append(h("p", { class: "ng-note" }, [t("graphview.no_grad")]));
     return;
   }
   const members = item.members;
   const path = item.type === "run" && item.run ? item.run.paths : [item.path ?? ""];
   const mod = graph.modules.get(path[0]);
   const params = members.reduce((sum, n) => sum + (n.kind === "param" ? n.params || 0 : 0), 0);
-  const flags = members.flatMap((n) => n.flags.map((f) => ({ ...f, message: `${n.label}: ${f.message ? String(f.message) : FLAG_HELP[f.kind] ?? ""}` })));
-  const title = item.type === "run" ? `${mod?.type ?? "block"} ×${path.length}` : path[0];
+  const flags = members.flatMap((n) => n.flags.map((f) => ({ ...f, message: `${n.label}: ${f.message ? String(f.message) : flagHelp(String(f.kind), t)}` })));
+  const title = item.type === "run" ? `${mod?.type ?? t("graphview.run.block")} ×${path.length}` : path[0];
   panel.append(
-    h("header", {}, [h("span", { class: "ng-title" }, [title]), h("span", { class: "ng-kind" }, [item.type === "run" ? "repeated blocks" : "module"]), close]),
+    h("header", {}, [h("span", { class: "ng-title" }, [title]), h("span", { class: "ng-kind" }, [t(item.type === "run" ? "graphview.kind.repeated" : "graphview.kind.module")]), close]),
     table([
-      ["module", item.type === "run" ? `${path[0]} … ${path[path.length - 1]}` : path[0]],
-      ["type", mod?.type ?? null],
-      ["nodes inside", String(members.length)],
-      ["parameters", formatCount(params || mod?.params || 0)],
-      ["gradient RMS", formatNumber(rmsOf(members.map((n) => n.grad)))],
+      field("module", item.type === "run" ? `${path[0]} … ${path[path.length - 1]}` : path[0], t),
+      field("type", mod?.type ?? null, t),
+      field("nodes_inside", String(members.length), t),
+      field("parameters", formatCount(params || mod?.params || 0), t),
+      field("grad_rms", formatNumber(rmsOf(members.map((n) => n.grad))), t),
     ]),
-    h("p", { class: "ng-note" }, [item.type === "run" ? "Click the block to unfold the repeats." : "Click the module to open it; click its frame's title to close it again."]),
+    h("p", { class: "ng-note" }, [t(item.type === "run" ? "graphview.note.run" : "graphview.note.module")]),
   );
-  const spread = gradSpread(members);
+  const spread = gradSpread(members, t);
   if (spread) panel.append(spread);
-  const list = flagList(flags.slice(0, 20));
+  const list = flagList(flags.slice(0, 20), t);
   if (list) panel.append(list);
 }
 

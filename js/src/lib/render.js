@@ -4,6 +4,7 @@ import { formatCount } from "./color.js";
 import { s } from "./dom.js";
 import { flagText, formatShape } from "./inspector.js";
 import { splinePath } from "./layout.js";
+import { EN } from "./messages.js";
 
 /** @typedef {import("./visible.js").Item} Item */
 /** @typedef {import("./visible.js").Visible} Visible */
@@ -25,20 +26,28 @@ export function truncate(text, max = MAX_CHARS) {
  * @param {Item} item
  * @param {import("./graph.js").Graph} graph
  * @param {"forward"|"backward"} view
+ * @param {import("./messages.js").Translate} [t] the words (default English)
  * @returns {Presentation}
  */
-export function present(item, graph, view) {
+export function present(item, graph, view, t = EN) {
   if (item.type === "node" && item.node) {
     const n = item.node;
     // the backward view names autograd's nodes; a parameter keeps its name (it is where
     // the gradient ends up, AccumulateGrad)
     const isData = n.kind === "param" || n.kind === "buffer" || n.kind === "input";
     const main = view === "backward" && n.backward && !isData ? n.backward : n.label;
-    const shape = n.shape ? formatShape(n.shape) : "";
-    const sub = view === "backward" && n.kind === "param" ? `grad ${shape}` : shape;
+    const shape = n.shape ? formatShape(n.shape, t) : "";
+    const sub = view === "backward" && n.kind === "param" ? t("graphview.node.grad_shape", { shape }) : shape;
     const classes = ["ng-item", "ng-type-node", `ng-kind-${cssWord(n.kind)}`];
     if (view === "backward" && !n.backward) classes.push("ng-nograd");
-    const title = [n.label, n.op && n.op !== n.label ? `op ${n.op}` : "", n.backward ? `autograd ${n.backward}` : "", n.module ? `in ${n.module}` : "", n.shape ? formatShape(n.shape) : "", ...n.flags.map(flagText)]
+    const title = [
+      n.label,
+      n.op && n.op !== n.label ? t("graphview.node.op", { op: n.op }) : "",
+      n.backward ? t("graphview.node.autograd", { name: n.backward }) : "",
+      n.module ? t("graphview.node.in", { module: n.module }) : "",
+      n.shape ? formatShape(n.shape, t) : "",
+      ...n.flags.map((f) => flagText(f, t)),
+    ]
       .filter(Boolean)
       .join("\n");
     return { lines: [truncate(main), truncate(sub)].filter(Boolean), title, classes, flags: n.flags, badge: flagBadge(n.flags) };
@@ -46,13 +55,13 @@ export function present(item, graph, view) {
   const flags = item.members.flatMap((m) => m.flags);
   if (item.type === "run" && item.run) {
     const blocks = item.run.blocks;
-    const type = item.run.type ?? "block";
+    const type = item.run.type ?? t("graphview.run.block");
     const first = blocks[blocks.length - (item.more || blocks.length)][0];
     const last = blocks[blocks.length - 1].at(-1) ?? first;
-    const head = item.more ? `… ${type} ×${item.more} more` : `${type} ×${blocks.length}`;
+    const head = item.more ? t("graphview.run.more", { type, n: item.more }) : `${type} ×${blocks.length}`;
     return {
       lines: [truncate(head), truncate(`${first} … ${lastPart(last)}`)],
-      title: `${item.more || blocks.length} repeated ${type} blocks, ${first} to ${last}\nclick to unfold`,
+      title: t("graphview.run.title", { n: item.more || blocks.length, type, first, last }),
       classes: ["ng-item", "ng-type-run"],
       flags,
       badge: flagBadge(flags),
@@ -61,10 +70,10 @@ export function present(item, graph, view) {
   const path = item.path ?? "";
   const mod = graph.modules.get(path);
   const params = mod?.params || item.members.reduce((sum, m) => sum + (m.kind === "param" ? m.params : 0), 0);
-  const sub = [mod?.type, params ? `${formatCount(params)} params` : ""].filter(Boolean).join(" · ");
+  const sub = [mod?.type, params ? t("graphview.module.params", { count: formatCount(params) }) : ""].filter(Boolean).join(" · ");
   return {
     lines: [truncate(path, 40), truncate(sub)].filter(Boolean),
-    title: `${path} (${mod?.type ?? "module"}), ${item.members.length} nodes inside\nclick to open`,
+    title: t("graphview.module.title", { path, type: mod?.type ?? t("graphview.module.module"), n: item.members.length }),
     classes: ["ng-item", "ng-type-module"],
     flags,
     badge: flagBadge(flags),
@@ -121,9 +130,10 @@ export function sizeOf(pres, item) {
  * @param {Visible} vis
  * @param {Map<string, Presentation>} pres
  * @param {{colors: Map<string, {fill:string, text:string}|null>, reversed: boolean,
- *   clusterLabel: (path: string) => string}} opts
+ *   clusterLabel: (path: string) => string, t?: import("./messages.js").Translate}} opts
  */
 export function drawScene(lay, vis, pres, opts) {
+  const t = opts.t ?? EN;
   const clusterLayer = s("g", { class: "ng-clusters" });
   const edgeLayer = s("g", { class: "ng-edges" });
   const nodeLayer = s("g", { class: "ng-nodes" });
@@ -141,7 +151,7 @@ export function drawScene(lay, vis, pres, opts) {
     const g = s("g", { class: "ng-cluster", "data-path": path }, [
       s("rect", { class: "ng-frame", x: c.x, y: c.y, width: c.width, height: c.height, rx: 4 }),
       s("g", { class: "ng-cluster-label", "data-path": path, role: "button" }, [
-        s("title", {}, [`${path}: click to close this module`]),
+        s("title", {}, [t("graphview.cluster.close_hint", { path })]),
         s("rect", { x: c.x, y: c.y, width: labelW, height: 18 }),
         s("text", { x: c.x + 5, y: c.y + 13 }, [label]),
       ]),

@@ -9,13 +9,16 @@ import { clear, h } from "./dom.js";
 import { parseGraph } from "./graph.js";
 import { hideInspector, showItem } from "./inspector.js";
 import { layout } from "./layout.js";
+import { plural, translator } from "./messages.js";
 import { drawScene, present, sizeOf } from "./render.js";
 import { CSS } from "./style.js";
 import { collapse, defaultDepth, expand, expandedForDepth, reveal, unfold, visibleGraph } from "./visible.js";
 
 /**
  * @typedef {{graph:any, depth?:number|null, view?:string, colorBy?:string, selected?:string,
- *   maxVisible?:number, height?:number, onChange?:(key:string, value:any) => void}} ViewOptions
+ *   maxVisible?:number, height?:number, messages?:Record<string, string>|null,
+ *   onChange?:(key:string, value:any) => void}} ViewOptions
+ * `messages`: the words to show (the `graphview.` keys of nngraph.i18n); English where missing.
  */
 
 /** Above this many drawn items a click that would open more is refused with a hint. */
@@ -46,26 +49,26 @@ export function createGraphView(el, options) {
     anchor: /** @type {{id:string, x:number, y:number}|null} */ (null),
     timings: /** @type {Record<string, number>} */ ({}),
     destroyed: false,
+    /** what the inspector shows (null when closed), to redo it in another language */
+    inspected: /** @type {{item: import("./visible.js").Item, selecting: boolean}|null} */ (null),
+    /** whether the step text describes the replay (else it shows the help line) */
+    stepped: false,
   };
+  let t = translator(options.messages);
 
-  // ---- DOM skeleton (no graph text yet) ----
+  // ---- DOM skeleton (no graph text yet; words are set by applyLabels) ----
   const styleEl = h("style", {}, [CSS]);
-  const btn = (label, title, cls = "") => h("button", { type: "button", title, class: cls }, [label]);
-  const fwdBtn = btn("Forward", "forward pass: data flows from the inputs to the loss", "ng-view-forward");
-  const bwdBtn = btn("Backward", "backward pass: the gradient flows from the loss back to the parameters", "ng-view-backward");
-  const search = /** @type {HTMLInputElement} */ (h("input", { type: "search", class: "ng-search", placeholder: "search name…", "aria-label": "search nodes by name" }));
+  const btn = (cls) => h("button", { type: "button", class: cls });
+  const fwdBtn = btn("ng-view-forward");
+  const bwdBtn = btn("ng-view-backward");
+  const search = /** @type {HTMLInputElement} */ (h("input", { type: "search", class: "ng-search" }));
   const count = h("span", { class: "ng-count" });
-  const colorSel = /** @type {HTMLSelectElement} */ (
-    h("select", { class: "ng-color", "aria-label": "colour by" }, [
-      h("option", { value: "grad" }, ["colour: gradient"]),
-      h("option", { value: "value" }, ["colour: value"]),
-      h("option", { value: "none" }, ["colour: none"]),
-    ])
-  );
-  const depthDown = btn("−", "show less detail (close one level of modules)", "ng-depth-down");
+  const colorOptions = ["grad", "value", "none"].map((value) => h("option", { value }));
+  const colorSel = /** @type {HTMLSelectElement} */ (h("select", { class: "ng-color" }, colorOptions));
+  const depthDown = h("button", { type: "button", class: "ng-depth-down" }, ["−"]);
   const depthText = h("span", { class: "ng-depth" });
-  const depthUp = btn("+", "show more detail (open one more level of modules)", "ng-depth-up");
-  const fitBtn = btn("Fit", "fit the whole graph in view", "ng-fit");
+  const depthUp = h("button", { type: "button", class: "ng-depth-up" }, ["+"]);
+  const fitBtn = btn("ng-fit");
   const toolbar = h("div", { class: "ng-toolbar" }, [
     h("span", { class: "ng-group" }, [fwdBtn, bwdBtn]),
     search,
@@ -81,9 +84,9 @@ export function createGraphView(el, options) {
   const viewport = document.createElementNS("http://www.w3.org/2000/svg", "g");
   viewport.setAttribute("class", "ng-viewport");
   svg.appendChild(viewport);
-  const message = h("div", { class: "ng-message" }, ["Laying out the graph…"]);
+  const message = h("div", { class: "ng-message" });
   const canvas = h("div", { class: "ng-canvas" }, [svg, message]);
-  const inspector = h("aside", { class: "ng-inspector", "aria-label": "inspector" });
+  const inspector = h("aside", { class: "ng-inspector" });
   inspector.hidden = true;
   const main = h("div", { class: "ng-main" }, [canvas, inspector]);
   if (options.height) main.style.height = `${options.height | 0}px`;
@@ -91,16 +94,46 @@ export function createGraphView(el, options) {
   const legendLo = h("span", { class: "ng-legend-lo" });
   const legendHi = h("span", { class: "ng-legend-hi" });
   const legendTitle = h("span", { class: "ng-legend-title" });
-  const legend = h("div", { class: "ng-legend" }, [legendTitle, legendLo, legendBar, legendHi, h("span", { class: "ng-legend-zero" }), " zero or none"]);
-  const resetBtn = btn("Start", "back to the start of the backward pass", "ng-step-reset");
-  const prevBtn = btn("◀", "one step back", "ng-step-prev");
-  const playBtn = btn("▶ Replay backward", "replay the backward pass node by node, in autograd's order", "ng-step-play");
-  const nextBtn = btn("▶", "one step forward", "ng-step-next");
-  const endBtn = btn("End", "jump to the end of the backward pass", "ng-step-end");
-  const stepText = h("span", { class: "ng-step-text" }, ["Backward step-through: see the gradient flow from the loss to the parameters."]);
+  const legendZero = document.createTextNode("");
+  const legend = h("div", { class: "ng-legend" }, [legendTitle, legendLo, legendBar, legendHi, h("span", { class: "ng-legend-zero" }), legendZero]);
+  const resetBtn = btn("ng-step-reset");
+  const prevBtn = h("button", { type: "button", class: "ng-step-prev" }, ["◀"]);
+  const playBtn = btn("ng-step-play");
+  const nextBtn = h("button", { type: "button", class: "ng-step-next" }, ["▶"]);
+  const endBtn = btn("ng-step-end");
+  const stepText = h("span", { class: "ng-step-text" });
   const stepper = h("div", { class: "ng-stepper" }, [resetBtn, prevBtn, playBtn, nextBtn, endBtn, stepText]);
   const root = h("div", { class: "ng-root" }, [styleEl, toolbar, main, legend, stepper]);
   el.appendChild(root);
+
+  /** Put the words on the fixed parts of the view (again after a change of language). */
+  function applyLabels() {
+    const label = (button, text, hint) => {
+      if (text !== null) button.textContent = text;
+      button.setAttribute("title", hint);
+    };
+    label(fwdBtn, t("graphview.forward"), t("graphview.forward_hint"));
+    label(bwdBtn, t("graphview.backward"), t("graphview.backward_hint"));
+    search.placeholder = t("graphview.search");
+    search.setAttribute("aria-label", t("graphview.search_hint"));
+    colorSel.setAttribute("aria-label", t("graphview.color_by"));
+    colorOptions.forEach((o, i) => {
+      o.textContent = t(`graphview.color.${["grad", "value", "none"][i]}`);
+    });
+    label(depthDown, null, t("graphview.depth_down_hint"));
+    label(depthUp, null, t("graphview.depth_up_hint"));
+    label(fitBtn, t("graphview.fit"), t("graphview.fit_hint"));
+    inspector.setAttribute("aria-label", t("graphview.inspector"));
+    legendZero.data = ` ${t("graphview.legend.zero")}`;
+    label(resetBtn, t("graphview.step.start"), t("graphview.step.start_hint"));
+    label(prevBtn, null, t("graphview.step.prev_hint"));
+    label(playBtn, t(st.playing ? "graphview.step.pause" : "graphview.step.replay"), t("graphview.step.replay_hint"));
+    label(nextBtn, null, t("graphview.step.next_hint"));
+    label(endBtn, t("graphview.step.end"), t("graphview.step.end_hint"));
+  }
+  applyLabels();
+  message.textContent = t("graphview.laying_out");
+  stepText.textContent = t("graphview.step.help");
 
   // ---- pan & zoom ----
   const zoomer = zoom()
@@ -136,13 +169,15 @@ export function createGraphView(el, options) {
     try {
       st.graph = parseGraph(payload);
     } catch (err) {
-      showError(`Cannot read this graph: ${err instanceof Error ? err.message : String(err)}`);
+      const why = err instanceof Error ? (/** @type {any} */ (err).key ? t(/** @type {any} */ (err).key) : err.message) : String(err);
+      showError(t("graphview.cannot_read", { error: why }));
       return false;
     }
     const limit = options.maxVisible ?? 150;
     st.depth = options.depth == null ? defaultDepth(st.graph, limit) : Math.max(0, Number(options.depth) | 0);
     st.state = { expanded: expandedForDepth(st.graph, st.depth), unfolded: new Map() };
     st.replay = null;
+    st.stepped = false;
     st.fitNext = true;
     return true;
   }
@@ -163,7 +198,7 @@ export function createGraphView(el, options) {
     const pres = new Map();
     const nodes = [];
     for (const item of vis.items.values()) {
-      const p = present(item, graph, /** @type {any} */ (st.view));
+      const p = present(item, graph, /** @type {any} */ (st.view), t);
       pres.set(item.id, p);
       nodes.push({ id: item.id, ...sizeOf(p, item) });
     }
@@ -175,7 +210,7 @@ export function createGraphView(el, options) {
     try {
       lay = await layout({ nodes, edges, clusters });
     } catch (err) {
-      if (token === st.token) showError(`Layout failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (token === st.token) showError(t("graphview.layout_failed", { error: err instanceof Error ? err.message : String(err) }));
       return;
     }
     if (token !== st.token || st.destroyed) return;
@@ -184,6 +219,7 @@ export function createGraphView(el, options) {
     const scene = drawScene(lay, vis, pres, {
       colors,
       reversed,
+      t,
       clusterLabel: (path) => {
         const type = graph.modules.get(path)?.type;
         return type ? `${path} (${type})` : path;
@@ -242,7 +278,7 @@ export function createGraphView(el, options) {
     const scale = logScale([...mags.values()]);
     for (const [id, m] of mags) colors.set(id, scale.color(m));
     legend.hidden = scale.empty;
-    legendTitle.textContent = st.colorBy === "grad" ? "gradient size (RMS, log scale):" : "value size (RMS, log scale):";
+    legendTitle.textContent = t(st.colorBy === "grad" ? "graphview.legend.grad" : "graphview.legend.value");
     legendLo.textContent = formatNumber(10 ** scale.lo);
     legendHi.textContent = formatNumber(10 ** scale.hi);
     legendBar.style.background = `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map(scaleColor).join(", ")})`;
@@ -253,13 +289,13 @@ export function createGraphView(el, options) {
     fwdBtn.setAttribute("aria-pressed", String(st.view === "forward"));
     bwdBtn.setAttribute("aria-pressed", String(st.view === "backward"));
     colorSel.value = st.colorBy ?? "grad";
-    depthText.textContent = `depth ${st.depth}`;
+    depthText.textContent = t("graphview.depth", { depth: st.depth });
     depthDown.disabled = st.depth <= 0;
     depthUp.disabled = !st.graph || st.depth >= st.graph.maxDepth;
     const order = replayOrder();
     const off = order.length === 0;
     for (const b of [resetBtn, prevBtn, playBtn, nextBtn, endBtn]) b.disabled = off;
-    if (off) stepText.textContent = "No backward pass in this graph: trace it with a loss to replay the gradient flow.";
+    if (off) stepText.textContent = t("graphview.step.none");
   }
 
   function replayOrder() {
@@ -303,7 +339,7 @@ export function createGraphView(el, options) {
 
   function updateCount() {
     const n = findMatches().length;
-    count.textContent = st.query.trim() ? `${n} match${n === 1 ? "" : "es"}` : "";
+    count.textContent = st.query.trim() ? t(`graphview.matches.${plural(n)}`, { n }) : "";
   }
 
   // ---- user actions ----
@@ -314,15 +350,8 @@ export function createGraphView(el, options) {
     const itemId = vis.items.has(id) ? id : vis.rep.get(id);
     const item = itemId ? vis.items.get(itemId) : null;
     st.selected = item ? (item.type === "node" ? item.id : id) : "";
-    if (item) {
-      showItem(inspector, item, graph, {
-        onClose: () => {
-          st.selected = "";
-          applyHighlights();
-          onChange("selected", "");
-        },
-      });
-    } else hideInspector(inspector);
+    if (item) inspect(item, true);
+    else closeInspector();
     applyHighlights();
     if (notify) onChange("selected", st.selected);
   }
@@ -331,7 +360,7 @@ export function createGraphView(el, options) {
     if (!st.graph) return false;
     const n = visibleGraph(st.graph, nextState).items.size;
     if (n <= MAX_DRAWN) return false;
-    showError(`Opening this would draw ${n} nodes at once; open a smaller module first.`);
+    showError(t("graphview.too_many", { n }));
     return true;
   }
 
@@ -376,7 +405,7 @@ export function createGraphView(el, options) {
     if (!item) return;
     if (item.type === "node") selectItem(id);
     else {
-      if (st.graph) showItem(inspector, item, st.graph, { onClose: () => {} });
+      inspect(item, false);
       open(id);
     }
   });
@@ -432,19 +461,48 @@ export function createGraphView(el, options) {
     svgSel.call(/** @type {any} */ (zoomer).translateBy, (W / 2 - pos.x) / ((/** @type {any} */ (svg).__zoom?.k) || 1), (H / 2 - pos.y) / ((/** @type {any} */ (svg).__zoom?.k) || 1));
   }
 
+  // ---- inspector ----
+  /**
+   * Show a drawn item in the inspector; `selecting`: closing it clears the selection.
+   * @param {import("./visible.js").Item} item @param {boolean} selecting
+   */
+  function inspect(item, selecting) {
+    if (!st.graph) return;
+    st.inspected = { item, selecting };
+    showItem(inspector, item, st.graph, {
+      t,
+      onClose: () => {
+        st.inspected = null;
+        if (!selecting) return;
+        st.selected = "";
+        applyHighlights();
+        onChange("selected", "");
+      },
+    });
+  }
+
+  function closeInspector() {
+    st.inspected = null;
+    hideInspector(inspector);
+  }
+
   // backward replay
   function describeStep() {
     const r = st.replay;
     const graph = st.graph;
     if (!r || !graph) return;
+    st.stepped = true;
     if (r.step === 0) {
-      stepText.textContent = `Backward pass: ${r.length} steps. Press ▶ to let the gradient flow from the loss.`;
+      stepText.textContent = t("graphview.step.intro", { n: r.length });
       return;
     }
     const node = graph.byId.get(/** @type {string} */ (r.current));
-    const where = node?.module ? ` in ${node.module}` : "";
-    const what = node?.kind === "param" ? `gradient reaches parameter ${node.name ?? node.label}` : `${node?.backward ?? node?.label} passes the gradient back`;
-    stepText.textContent = `step ${r.step}/${r.length}: ${what}${where}`;
+    const module = node?.module ?? "";
+    const what =
+      node?.kind === "param"
+        ? t(module ? "graphview.step.param_in" : "graphview.step.param", { name: node.name ?? node.label, module })
+        : t(module ? "graphview.step.op_in" : "graphview.step.op", { op: node?.backward ?? node?.label, module });
+    stepText.textContent = t("graphview.step.at", { step: r.step, total: r.length, what });
   }
 
   /** @param {"next"|"prev"|"reset"|"end"} action @param {boolean} [playing] from the timer */
@@ -466,7 +524,7 @@ export function createGraphView(el, options) {
   function stopPlaying() {
     if (st.playing) clearInterval(st.playing);
     st.playing = null;
-    playBtn.textContent = "▶ Replay backward";
+    playBtn.textContent = t("graphview.step.replay");
   }
 
   function togglePlay() {
@@ -477,7 +535,7 @@ export function createGraphView(el, options) {
     replayOrder();
     if (!st.replay) return;
     if (st.replay.done) st.replay.reset();
-    playBtn.textContent = "Pause";
+    playBtn.textContent = t("graphview.step.pause");
     const delay = Math.max(30, Math.min(400, 8000 / Math.max(1, st.replay.length)));
     st.playing = setInterval(() => {
       step("next", true);
@@ -522,7 +580,24 @@ export function createGraphView(el, options) {
 
   function setGraph(payload) {
     if (!loadGraph(payload)) return Promise.resolve();
-    hideInspector(inspector);
+    closeInspector();
+    stepText.textContent = t("graphview.step.help");
+    return redraw();
+  }
+
+  /**
+   * Show the view in other words (after ng.set_language): every label, the drawing's
+   * tooltips, the step line, the search count and the open inspector are redone.
+   * @param {Record<string, string>|null|undefined} messages
+   */
+  function setMessages(messages) {
+    t = translator(messages);
+    applyLabels();
+    updateCount();
+    if (st.stepped) describeStep();
+    else stepText.textContent = t("graphview.step.help");
+    if (!message.hidden && !message.classList.contains("ng-error")) message.textContent = t("graphview.laying_out");
+    if (st.inspected && !inspector.hidden) inspect(st.inspected.item, st.inspected.selecting);
     return redraw();
   }
 
@@ -538,11 +613,12 @@ export function createGraphView(el, options) {
     setView,
     setColorBy,
     setDepth,
+    setMessages,
     /** @param {string} id raw node id (or a drawn item id); revealed if hidden */
     async select(id) {
       if (!id) {
         st.selected = "";
-        hideInspector(inspector);
+        closeInspector();
         applyHighlights();
         return;
       }

@@ -155,6 +155,54 @@ describe("graph view", () => {
     expect(run?.textContent).toContain("Bottleneck ×5");
   });
 
+  it("takes every label from the messages object and redoes them when it changes", async () => {
+    const pl = {
+      "graphview.forward": "W przód",
+      "graphview.backward_hint": "przejście wstecz",
+      "graphview.search": "szukaj nazwy…",
+      "graphview.color.value": "kolor: wartość",
+      "graphview.depth": "głębokość {depth}",
+      "graphview.legend.grad": "wielkość gradientu:",
+      "graphview.step.help": "Przejście wstecz krok po kroku.",
+      "graphview.step.at": "krok {step}/{total}: {what}",
+      "graphview.field.shape": "kształt",
+      "graphview.section.gradient": "Gradient (pl)",
+      "graphview.matches.few": "{n} trafienia",
+    };
+    const { el, view } = mount(tinyGraph(), { depth: 1, messages: pl });
+    await view.ready;
+    const text = (sel) => el.querySelector(sel)?.textContent;
+    expect(text(".ng-view-forward")).toBe("W przód");
+    expect(el.querySelector(".ng-view-backward")?.getAttribute("title")).toBe("przejście wstecz");
+    expect(text(".ng-view-backward")).toBe("Backward"); // a missing key: English
+    expect(/** @type {HTMLInputElement} */ (el.querySelector(".ng-search")).placeholder).toBe("szukaj nazwy…");
+    expect(text('.ng-color option[value="value"]')).toBe("kolor: wartość");
+    expect(text(".ng-depth")).toBe("głębokość 1");
+    expect(text(".ng-legend-title")).toBe("wielkość gradientu:");
+    expect(text(".ng-step-text")).toBe("Przejście wstecz krok po kroku.");
+    view.search("fc");
+    expect(text(".ng-count")).toMatch(/^\d+ (trafienia|matches?)$/);
+    const linear = el.querySelector('.ng-item[data-id="n3"]');
+    if (!linear) throw new Error("n3 not drawn");
+    click(linear);
+    const row = el.querySelector('.ng-inspector td[data-key="shape"]')?.parentElement;
+    expect(row?.querySelector("th")?.textContent).toBe("kształt"); // data-key stays stable
+    expect([...el.querySelectorAll(".ng-inspector h4")].map((h) => h.textContent)).toContain("Gradient (pl)");
+    /** @type {HTMLElement} */ (el.querySelector(".ng-step-next")).click();
+    expect(text(".ng-step-text")).toMatch(/^krok 1\/\d+: /);
+
+    // the language changes: labels, step line and the open inspector follow
+    const done = rendered(view);
+    view.setMessages({ "graphview.forward": "Vorwärts", "graphview.field.shape": "Form", "graphview.step.at": "Schritt {step}/{total}: {what}" });
+    await done;
+    expect(text(".ng-view-forward")).toBe("Vorwärts");
+    expect(text(".ng-depth")).toBe("depth 1");
+    expect(text(".ng-step-text")).toMatch(/^Schritt 1\/\d+: /);
+    const row2 = el.querySelector('.ng-inspector td[data-key="shape"]')?.parentElement;
+    expect(row2?.querySelector("th")?.textContent).toBe("Form");
+    expect(el.querySelector("img, script, [onerror]")).toBeNull();
+  });
+
   it("reports a payload that is not a graph instead of throwing", async () => {
     const { el } = mount({ nope: true });
     expect(el.querySelector(".ng-message.ng-error")?.textContent).toMatch(/Cannot read this graph/);
