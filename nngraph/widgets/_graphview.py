@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import weakref
 from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
+from nngraph.graph._nodes import count_text
+from nngraph.i18n import message, messages, on_language_change
 from nngraph.widgets._static_svg import static_svg
 
 __all__ = ["GraphView"]
@@ -16,12 +19,14 @@ __all__ = ["GraphView"]
 _BUNDLE = Path(__file__).resolve().parent.parent / "static" / "graphview.js"
 
 # Shown instead of the view when the front-end was never built (a source checkout without
-# `npm run build`); the static SVG in the same output still shows the graph.
+# `npm run build`); the static SVG in the same output still shows the graph. The text is the
+# `graphview.not_built` message, in the language of the `messages` trait.
 _MISSING_BUNDLE_ESM = """
-export default { render({ el }) {
+export default { render({ model, el }) {
   const p = document.createElement("p");
-  p.textContent = "nngraph: the interactive view is not built. Run scripts/setup.sh " +
-    "(or: cd js && npm ci && npm run build) and restart the kernel.";
+  const words = model.get("messages") || {};
+  p.textContent = words["graphview.not_built"] || ("nngraph: the interactive view is not " +
+    "built. Run scripts/setup.sh (or: cd js && npm ci && npm run build) and restart the kernel.");
   el.appendChild(p);
 } };
 """
@@ -36,13 +41,9 @@ def _payload(graph: Any) -> dict[str, Any]:
     elif isinstance(graph, dict):
         data = graph
     else:
-        raise TypeError(
-            f"GraphView needs an ng.Graph, its to_dict() or its to_json(), not {type(graph)!r}"
-        )
+        raise TypeError(message("graph.error.view_input", got=type(graph)))
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
-        raise ValueError(
-            "not an nngraph graph: expected {'format': 'nngraph.graph', 'nodes': [...]}"
-        )
+        raise ValueError(message("graph.error.view_payload"))
     return data
 
 
@@ -53,6 +54,10 @@ class GraphView(anywidget.AnyWidget):
 
     Every output also carries a static SVG, so a saved notebook or nbconvert HTML shows the
     graph without a kernel.
+
+    Every word it shows comes from the ``messages`` trait (the ``graphview.`` keys of
+    ``nngraph.i18n``), which follows ``ng.set_language`` while the view is open. Health
+    findings on the nodes keep the language of the ``g.health()`` call that made them.
 
         >>> import torch, nngraph as ng
         >>> from nngraph.widgets import GraphView
@@ -80,6 +85,8 @@ class GraphView(anywidget.AnyWidget):
     selected = traitlets.Unicode("").tag(sync=True)
     #: height of the drawing area in px
     height = traitlets.Int(520).tag(sync=True)
+    #: every word the view shows: the ``graphview.`` messages in the current language
+    messages = traitlets.Dict().tag(sync=True)
 
     def __init__(
         self,
@@ -99,9 +106,32 @@ class GraphView(anywidget.AnyWidget):
             color_by=color_by,
             selected=selected,
             height=height,
-            **kwargs,
+            **{"messages": messages("graphview."), **kwargs},
         )
         self._svg: str | None = None
+        # the catalog holds the view weakly: its listener never keeps a dropped view alive
+        ref = weakref.ref(self)
+
+        def follow(_language: str) -> None:
+            view = ref()
+            if view is None:
+                unsubscribe()
+            else:
+                view._on_language()
+
+        unsubscribe = on_language_change(follow)
+        self._unsubscribe_language = unsubscribe
+
+    def _on_language(self) -> None:
+        self.messages = messages("graphview.")
+        self._svg = None  # its labels (empty graph, "N params") are in the old language
+
+    def close(self) -> None:
+        """Close the view and stop following ``ng.set_language``."""
+        unsubscribe = getattr(self, "_unsubscribe_language", None)
+        if unsubscribe is not None:
+            unsubscribe()
+        super().close()
 
     def static_svg(self) -> str:
         """The picture used where no JavaScript runs (saved notebooks, nbconvert HTML)."""
@@ -125,4 +155,9 @@ class GraphView(anywidget.AnyWidget):
         nodes = self.graph.get("nodes", [])
         ops = sum(1 for n in nodes if n.get("kind") == "op")
         params = sum(int(n.get("params") or 0) for n in nodes if n.get("kind") == "param")
-        return f"<nngraph GraphView: {len(nodes)} nodes, {ops} ops, {params:,} parameters>"
+        return message(
+            "graphview.plain",
+            nodes=count_text(len(nodes)),
+            ops=count_text(ops),
+            params=count_text(params),
+        )

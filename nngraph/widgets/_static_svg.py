@@ -4,7 +4,8 @@ A saved notebook, nbconvert HTML or a notebook opened without a kernel shows thi
 the output's mimebundle. The graph is first collapsed like the live view (modules folded
 until at most ~150 boxes remain), then drawn by the Graphviz ``dot`` program when it is
 installed, else by a small layered layout in pure Python. Every text is XML-escaped: names
-come from user code and can contain anything.
+come from user code and can contain anything. Its few words (a module box's "N params",
+"empty graph") are in the language current when it is drawn.
 
     >>> svg = static_svg({"format": "nngraph.graph", "version": 1, "graph": {},
     ...     "nodes": [{"id": "n0", "kind": "input", "label": "<x>"}], "edges": []},
@@ -22,6 +23,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import networkx as nx
+
+from nngraph.i18n import message
 
 __all__ = ["layered_svg", "static_svg", "xml_text"]
 
@@ -124,7 +127,8 @@ def layered_svg(g: nx.DiGraph, *, reverse: bool = False) -> str:
     True
     """
     if g.number_of_nodes() == 0:
-        return '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="6" y="20">empty graph</text></svg>'
+        empty = xml_text(message("graphview.empty_graph"))
+        return f'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="6" y="20">{empty}</text></svg>'
     h = g.reverse(copy=False) if reverse else g
     try:
         layers = [sorted(layer, key=str) for layer in nx.topological_generations(h)]

@@ -1,0 +1,77 @@
+"""GraphView speaks the current language: its `messages` trait follows ng.set_language."""
+
+from __future__ import annotations
+
+import json
+import string
+from pathlib import Path
+
+import pytest
+import torch
+
+import nngraph as ng
+from nngraph import i18n
+from nngraph.i18n import en, messages, pl
+from nngraph.widgets import GraphView
+
+DEFAULTS = Path(__file__).resolve().parents[2] / "js" / "src" / "lib" / "messages.en.json"
+
+
+def graph() -> ng.Graph:
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU())
+    return ng.trace(model, torch.randn(2, 3), loss=lambda y: y.sum())
+
+
+def test_messages_are_polish_after_set_language_and_follow_a_later_switch() -> None:
+    g = graph()
+    ng.set_language("pl")
+    view = GraphView(g)
+    assert view.messages == messages("graphview.")
+    assert view.messages["graphview.forward"] == pl.MESSAGES["graphview.forward"] == "W przód"
+    ng.set_language("en")
+    assert view.messages["graphview.forward"] == "Forward"
+    ng.set_language("pl")
+    assert view.messages["graphview.step.replay"] == "▶ Odtwórz wstecz"
+    assert "węzły:" in view._repr_mimebundle_()[0]["text/plain"]
+    view.close()
+
+
+def test_a_closed_view_stops_following_the_language() -> None:
+    before = len(i18n._catalog._listeners)
+    view = GraphView(graph())
+    assert len(i18n._catalog._listeners) == before + 1
+    view.close()
+    assert len(i18n._catalog._listeners) == before
+    ng.set_language("pl")
+    assert view.messages["graphview.forward"] == "Forward"
+
+
+def test_static_svg_follows_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("nngraph.widgets._static_svg.shutil.which", lambda name: None)
+    payload = {"format": "nngraph.graph", "version": 1, "graph": {}, "nodes": [], "edges": []}
+    view = GraphView(payload)
+    assert "empty graph" in view.static_svg()
+    ng.set_language("pl")
+    assert "pusty graf" in view.static_svg()
+    view.close()
+
+
+def test_the_front_end_english_defaults_match_the_catalog() -> None:
+    """js/src/lib/messages.en.json is only a fallback, but it must say what en.py says.
+    Regenerate it with:
+    python -c "import json; from nngraph.i18n import messages as m; print(json.dumps(m('graphview.'), ensure_ascii=False, indent=2))" > js/src/lib/messages.en.json
+    """
+    defaults = json.loads(DEFAULTS.read_text(encoding="utf-8"))
+    assert defaults == {k: v for k, v in en.MESSAGES.items() if k.startswith("graphview.")}
+
+
+def test_front_end_messages_use_only_plain_fields() -> None:
+    """The browser fills `{name}` only: no format specs, conversions or escaped braces."""
+    for table in (en.MESSAGES, pl.MESSAGES):
+        for key, text in table.items():
+            if not key.startswith("graphview."):
+                continue
+            assert "{{" not in text and "}}" not in text, key
+            for _, name, spec, conversion in string.Formatter().parse(text):
+                assert name is None or (name.isidentifier() and not spec and not conversion), key
