@@ -125,7 +125,8 @@ print("zero_grad(): w =", w.flatten().tolist(), " w.grad =", w.grad.flatten().to
 #
 # * the weights are **all zero** when the forward pass runs: `zero_grad()` zeroes the weights,
 #   not the gradients, so the model always outputs $p = 0.5$ and the loss stays at $\ln 2$;
-# * the gradients are never reset, so they keep growing (the gradient norm doubles, triples...);
+# * the gradients are never reset: each backward pass adds to them, so their norm grows every
+#   epoch;
 # * `b` moves by $-\eta$ whatever its gradient says: the bias update ignores the gradient.
 #
 # The fix: zero the *gradients*, and use the gradient of `b`.
