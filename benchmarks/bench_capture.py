@@ -1,12 +1,14 @@
 """Graph capture: nngraph next to torchviz, a plain training step and torchlens, in one run.
 
-    .venv/bin/python benchmarks/bench_capture.py                    # all workloads (~4 min)
+    .venv/bin/python benchmarks/bench_capture.py                    # all workloads (2-4 min)
     .venv/bin/python benchmarks/bench_capture.py --repeat 3 --only "small MLP"
 
 Every workload of benchmarks/workloads.py is built once; all tools then run on that same model
-and input, in this process. Each measurement is one warm-up call, then up to `--repeat` timed
-calls (`time.perf_counter`, gc disabled while timing; slow calls get fewer runs, see
-`--budget`); the table shows the best and the median, and ratios of the best times.
+and input, in this process. The calls compared with each other are timed in turns (torchviz,
+graph_of, graph_of, torchviz, ...), so that load from other processes hits them alike: one
+warm-up call each, then up to `--repeat` rounds (`time.perf_counter`, gc disabled while timing;
+fewer rounds when they would pass `--budget` seconds). The table shows the best and the median
+of each, and ratios of the best times (of the medians in parentheses).
 torch runs on one thread by default (`--threads`): on a small shared machine two intra-op
 threads fighting other processes made plain steps up to 10x slower from one run to the next.
 One thread slows the plain step more than nngraph's Python-side work, so on an idle multi-core
@@ -42,10 +44,11 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
+from typing import TypeVar
 
 import torch
 import torchlens as tl
@@ -61,6 +64,7 @@ CHAIN = "5,000-block chain"
 RAISED_LIMIT = 100_000
 BIG_STACK = 512 * 2**20
 Args = argparse.Namespace
+T = TypeVar("T")
 
 
 def loss_fn(y: torch.Tensor) -> torch.Tensor:
@@ -103,36 +107,44 @@ def cap(seconds: float | None) -> Iterator[None]:
 
 
 def measure(
-    fn: Callable[[], object],
+    fns: Mapping[str, Callable[[], object]],
     repeat: int,
     budget: float,
     *,
-    warm_up: Callable[[], object] | None = None,
+    warm: bool = True,
     cap_s: float | None = None,
-) -> Timing:
-    """Warm up once, then time up to `repeat` calls (fewer when they would pass `budget` s)."""
-    with cap(cap_s):
+) -> dict[str, Timing]:
+    """Time `fns` in turns (a, b, a, b, ...), so that load from other processes hits them alike.
+
+    Each is called once to warm up; that call also sizes the rounds: up to `repeat`, fewer when
+    they would take more than about `budget` seconds. With `warm=False` the caller has warmed
+    up and exactly `repeat` rounds are timed. A call running past `cap_s` raises TooSlow.
+    """
+    runs = repeat
+    if warm:
         start = time.perf_counter()
-        (warm_up or fn)()
-        first = time.perf_counter() - start
-    runs = max(1, min(repeat, int(budget / max(first, 1e-9))))
-    times = []
+        for fn in fns.values():
+            with cap(cap_s):
+                fn()
+        runs = max(1, min(repeat, int(budget / (time.perf_counter() - start))))
+    times: dict[str, list[float]] = {name: [] for name in fns}
     gc.collect()
     gc.disable()
     try:
         for _ in range(runs):
-            with cap(cap_s):
-                start = time.perf_counter()
-                fn()
-                times.append(time.perf_counter() - start)
+            for name, fn in fns.items():
+                with cap(cap_s):
+                    start = time.perf_counter()
+                    fn()
+                    times[name].append(time.perf_counter() - start)
     finally:
         gc.enable()
-    return Timing(min(times), statistics.median(times), runs)
+    return {name: Timing(min(t), statistics.median(t), runs) for name, t in times.items()}
 
 
-def in_big_stack(fn: Callable[[], Timing]) -> Timing:
+def in_big_stack(fn: Callable[[], T]) -> T:
     """Run `fn` in a thread with a 512 MiB stack and the recursion limit at 100,000."""
-    result: list[Timing | BaseException] = []
+    result: list[T | BaseException] = []
 
     def target() -> None:
         limit = sys.getrecursionlimit()
@@ -151,9 +163,10 @@ def in_big_stack(fn: Callable[[], Timing]) -> Timing:
         thread.join()
     finally:
         threading.stack_size(size)
-    if isinstance(result[0], BaseException):
-        raise result[0]
-    return result[0]
+    (value,) = result
+    if isinstance(value, BaseException):
+        raise value
+    return value
 
 
 # ----------------------------------------------------------------------------- the table
@@ -181,7 +194,7 @@ class Result:
         return row
 
 
-def compare(row: Row, ours: Timing | None, theirs: Timing | None, limit: float) -> None:
+def compare(row: Row, ours: Timing | None, theirs: Timing | None, limit: float = 1.0) -> None:
     """Fill `row` with ours/theirs (best and median) and PASS/MISS against `<= limit`."""
     if ours is None or theirs is None:
         row.ratio, row.verdict = "n/a", "n/a"
@@ -225,32 +238,29 @@ def print_table(results: list[Result]) -> None:
 def bench_graph_of(result: Result, model: nn.Module, x: torch.Tensor, args: Args) -> None:
     """torchviz vs ng.graph_of on one loss, after one backward(retain_graph=True)."""
     say(f"{result.workload}: ng.graph_of vs torchviz")
-    repeat, budget = args.repeat, args.budget
     model.zero_grad(set_to_none=True)
     loss = loss_fn(model(x))
     loss.backward(retain_graph=True)
     params = dict(model.named_parameters())
-
-    def torchviz() -> object:
-        return make_dot(loss, params=params)
-
+    fns: dict[str, Callable[[], object]] = {
+        "torchviz": lambda: make_dot(loss, params=params),
+        "graph_of": lambda: ng.graph_of(loss, params=model),
+        "bare": lambda: ng.graph_of(loss, params=model, stats=False),
+    }
+    viz = Row("torchviz make_dot")
     try:
-        viz = result.add("torchviz", Row("torchviz make_dot", measure(torchviz, repeat, budget)))
+        make_dot(loss, params=params)
+        times = measure(fns, args.repeat, args.budget)
     except RecursionError:
-        result.add("torchviz_default", Row("torchviz make_dot", note="RecursionError"))
+        result.add("torchviz_default", Row(viz.what, note="RecursionError"))
         viz = Row("(torchviz with raised recursion limit)")
-        try:
-            viz.timing = in_big_stack(lambda: measure(torchviz, repeat, budget))
-        except RecursionError:
-            viz.note = f"RecursionError at {RAISED_LIMIT:,}"
-        result.add("torchviz", viz)
-
-    full = measure(lambda: ng.graph_of(loss, params=model), repeat, budget)
-    row = result.add("graph_of", Row("ng.graph_of(loss, params=model)", full))
-    compare(row, full, viz.timing, 1.0)
-    bare = measure(lambda: ng.graph_of(loss, params=model, stats=False), repeat, budget)
+        times = in_big_stack(lambda: measure(fns, args.repeat, args.budget))
+    viz.timing = times["torchviz"]
+    result.add("torchviz", viz)
+    full, bare = times["graph_of"], times["bare"]
+    compare(result.add("graph_of", Row("ng.graph_of(loss, params=model)", full)), full, viz.timing)
     row = result.add("graph_of_bare", Row("ng.graph_of(..., stats=False) [info]", bare))
-    compare(row, bare, viz.timing, 1.0)
+    compare(row, bare, viz.timing)
     if result.workload == CHAIN:
         row = result.add("chain_graph_of", Row("chain: ng.graph_of absolute [info]", full))
         row.ratio = f"{full.best:.2f} s ({full.median:.2f} s)"
@@ -265,9 +275,13 @@ def bench_trace(result: Result, model: nn.Module, x: torch.Tensor, args: Args) -
         model.zero_grad(set_to_none=True)
         loss_fn(model(x)).backward()
 
-    step = measure(plain, args.repeat, args.budget)
+    times = measure(
+        {"plain": plain, "trace": lambda: ng.trace(model, x, loss=loss_fn)},
+        args.repeat,
+        args.budget,
+    )
+    step, ours = times["plain"], times["trace"]
     result.add("plain", Row("plain forward+backward", step))
-    ours = measure(lambda: ng.trace(model, x, loss=loss_fn), args.repeat, args.budget)
     compare(result.add("trace", Row("ng.trace(model, x, loss=...)", ours)), ours, step, 3.0)
     if result.workload == CHAIN:
         row = result.add("chain_trace", Row("chain: ng.trace absolute", ours))
@@ -292,23 +306,20 @@ def bench_torchlens(result: Result, model: nn.Module, x: torch.Tensor, args: Arg
     """torchlens forward+backward with all activations and gradients saved, vs ng.trace."""
     say(f"{result.workload}: torchlens")
     counts: list[tuple[int, int]] = []
-    models, repeat, warm_up = [model], args.repeat, None
-    if result.workload == CHAIN:  # about a minute per run: warm up on 5 blocks, time one run
-        small, small_x = chain(5)
-        models.append(small)
-        repeat, warm_up = 1, lambda: torchlens_run(small, small_x)
+    models, warm = [model], True
     row = result.add("torchlens", Row("torchlens trace + backward, all saved"))
     ours = result.by_name["trace"]
     assert ours is not None
     row.target = ">= 10x"
     try:
-        timing = measure(
-            lambda: counts.append(torchlens_run(model, x)),
-            repeat,
-            args.budget,
-            warm_up=warm_up,
-            cap_s=args.torchlens_cap,
-        )
+        if result.workload == CHAIN:  # about a minute per run: warm up on 5 blocks, time one
+            small, small_x = chain(5)
+            models.append(small)
+            torchlens_run(small, small_x)
+            warm = False
+        run = {"torchlens": lambda: counts.append(torchlens_run(model, x))}
+        repeat = args.repeat if warm else 1
+        timing = measure(run, repeat, args.budget, warm=warm, cap_s=args.torchlens_cap)["torchlens"]
         row.timing = result.by_name["torchlens"] = timing
         speedup = timing.best / ours.best
         row.ratio = f"speed-up {speedup:.1f}x ({timing.median / ours.median:.1f}x)"
@@ -371,7 +382,7 @@ def parse_args(argv: list[str] | None = None) -> Args:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement")
     parser.add_argument("--only", choices=list(WORKLOADS), help="run one workload")
     parser.add_argument(
-        "--budget", type=float, default=15.0, help="seconds of timed runs per measurement, about"
+        "--budget", type=float, default=20.0, help="seconds of timed rounds per comparison, about"
     )
     parser.add_argument(
         "--threads", type=int, default=1, help="torch.set_num_threads; 0: torch's own default"
