@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch.utils._pytree import tree_flatten
 
-from nngraph.capture._builder import GraphBuilder, Names, fill_module_types, module_table
+from nngraph.capture._builder import GraphBuilder, Names, fill_module_types, gc_paused, module_table
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -61,6 +61,11 @@ def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
     tensors = output_tensors(y, who="graph_of")
     if not any(t.grad_fn is not None or t.requires_grad for t in tensors):
         raise NNGraphError(message("capture.no_history"))
+    with gc_paused():
+        return _walk_outputs(tensors, params, stats)
+
+
+def _walk_outputs(tensors: list[torch.Tensor], params: Any, stats: bool) -> Graph:
     builder = GraphBuilder(_names_from(params), StatsBatch(enabled=stats))
     graph = builder.graph
     graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})

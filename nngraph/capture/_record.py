@@ -22,7 +22,14 @@ import torch
 from torch.autograd.function import Function
 from torch.overrides import TorchFunctionMode
 
-from nngraph.capture._builder import GraphBuilder, Names, fill_module_types, new_node, tensor_meta
+from nngraph.capture._builder import (
+    GraphBuilder,
+    Names,
+    fill_module_types,
+    gc_paused,
+    new_node,
+    tensor_meta,
+)
 from nngraph.capture._scope import ModuleScope
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -238,16 +245,17 @@ class _Recorder:
     def _count_dead_units(self, attrs: dict[str, Any], out: torch.Tensor) -> None:
         """[dead, units]: units (features of 2-d/3-d, channels of 4-d+) zero for the whole batch.
 
-        For 3-d outputs the last dimension is taken as the features (sequence models).
+        A ReLU output is never negative, so a unit is alive exactly when its maximum over the
+        batch (and positions) is above zero: one reduction. For 3-d outputs the last dimension
+        is taken as the features (sequence models).
         """
         if out.dim() < 2 or not out.is_floating_point():
             return
-        if out.dim() == 3:
-            out = out.transpose(1, 2)
-        alive = (out.detach() != 0).transpose(0, 1).reshape(out.shape[1], -1).any(dim=1)
-        dead = alive.numel() - alive.sum()
-        units = torch.full_like(dead, alive.numel())  # made on the device: no copy, no sync
-        self.builder.stats.add_numbers(attrs, "dead", torch.stack([dead, units]))
+        unit_dim = out.dim() - 1 if out.dim() == 3 else 1
+        others = [d for d in range(out.dim()) if d != unit_dim]
+        alive = (out.detach().amax(dim=others) > 0).sum().reshape(1)
+        units = out.shape[unit_dim]
+        self.builder.stats.add_numbers(attrs, "dead", alive, lambda n: [units - n[0], units])
 
     # -- backward ---------------------------------------------------------------------------
 
@@ -399,7 +407,7 @@ def trace(
     for p in saved_grads:
         p.grad = None
     try:
-        with torch.enable_grad(), record(model) as rec:
+        with gc_paused(), torch.enable_grad(), record(model) as rec:
             rec._recorder.scope.name_inputs(model, inputs, kwargs)
             output = model(*inputs, **kwargs)
             if loss is not None:
