@@ -11,7 +11,7 @@ const VIEW_CSS = `
 .ng-loss-stop{font:inherit;padding:3px 12px;border-radius:4px;border:1px solid #b71c1c;background:#d32f2f;color:#fff;cursor:pointer}
 .ng-loss-stop:disabled{background:#9e9e9e;border-color:#757575;cursor:default}
 .ng-loss-progress{font-variant-numeric:tabular-nums;color:var(--jp-ui-font-color2,#555);margin:0 0 4px;min-height:1.4em}
-.ng-loss-panels{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:8px}
+.ng-loss-panels{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:8px}
 .ng-loss-panel{position:relative;min-width:0}
 .ng-loss-title{font-weight:600;margin:2px 0 0 4px}
 .ng-loss-panel .u-legend{font-size:12px}

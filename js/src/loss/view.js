@@ -75,7 +75,8 @@ export function createLossView(el, options = {}) {
 
   const panelWidth = () => {
     const w = panelsHost.clientWidth || el.clientWidth || 720;
-    const cols = Math.max(1, Math.floor((w + GAP) / (MIN_PANEL + GAP)));
+    const fit = Math.max(1, Math.floor((w + GAP) / (MIN_PANEL + GAP)));
+    const cols = Math.min(fit, Math.max(1, panels.size)); // auto-fit: one panel spans the row
     return Math.floor((w - GAP * (cols - 1)) / cols);
   };
 
@@ -109,6 +110,11 @@ export function createLossView(el, options = {}) {
         panel.update(p, opts, true);
       } else panel.update(p, opts, marksChanged);
     }
+    const w = panelWidth();
+    if (w !== width) {
+      width = w;
+      for (const panel of panels.values()) panel.resize(w);
+    }
     empty.hidden = list.length > 0;
     empty.textContent = t(state.strings, "lossview.waiting");
     progress.textContent = list.length || store.lastProgress ? progressText(store.progress, state.strings) : "";
@@ -137,7 +143,7 @@ export function createLossView(el, options = {}) {
 
   render();
 
-  return {
+  const api = {
     store,
     root,
     panels,
@@ -172,4 +178,7 @@ export function createLossView(el, options = {}) {
       root.remove();
     },
   };
+  // for benchmarks and debugging in the browser console: document.querySelector(".ng-loss").ngLossView
+  Object.defineProperty(root, "ngLossView", { value: api });
+  return api;
 }

@@ -1,0 +1,131 @@
+"""The live loss view in real JupyterLab + Chromium, during a real training run.
+
+One notebook trains a tiny MLP with ``ng.Monitor`` logging each epoch, in a loop that only
+ends on ``mon.should_stop``. The test watches the curves grow, hovers a detector event,
+clicks Stop (the running loop must break), saves, reloads the page and checks the curves
+come back. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import ROOT, screenshot, write_notebook
+
+pytestmark = pytest.mark.slow
+
+SETUP = """\
+import time, torch, nngraph as ng
+torch.manual_seed(0)
+x = torch.randn(60, 2)
+y = x[:, :1] * x[:, 1:] + 0.4 * torch.randn(60, 1)
+xt, yt, xv, yv = x[:20], y[:20], x[20:], y[20:]
+net = torch.nn.Sequential(torch.nn.Linear(2, 64), torch.nn.Tanh(), torch.nn.Linear(64, 1))
+opt = torch.optim.Adam(net.parameters(), lr=0.03)
+mse = torch.nn.functional.mse_loss
+mon = ng.Monitor(model=net, detectors=[ng.detectors.Patience(3, stop=False)])
+"""
+
+TRAIN = """\
+for epoch in range(1, 3001):
+    opt.zero_grad()
+    loss = mse(net(xt), yt)
+    loss.backward()
+    opt.step()
+    with torch.no_grad():
+        val_loss = mse(net(xv), yv)
+    mon.log(epoch, loss=loss, val_loss=val_loss)
+    time.sleep(0.03)
+    if mon.should_stop:
+        break
+print(f"loop ended at epoch {epoch} by {mon.stop_event.detector}")
+"""
+
+KERNEL_IDLE = (
+    "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+    " const k = w && w.sessionContext && w.sessionContext.session"
+    " && w.sessionContext.session.kernel; return !!k && k.status === 'idle'; }"
+)
+
+
+def legend_count(page: Any) -> int:
+    return int(
+        page.evaluate(
+            "() => document.querySelectorAll("
+            "'.ng-loss-panel[data-panel=\"loss\"] .u-legend .u-series').length"
+        )
+    )
+
+
+def test_live_curves_markers_stop_and_reload(jupyter_lab: Any, browser: Any) -> None:
+    write_notebook(jupyter_lab.root / "lossview.ipynb", [SETUP, TRAIN])
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{jupyter_lab.url}/lab/tree/lossview.ipynb", wait_until="domcontentloaded")
+        page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        # start the cells without awaiting them (execute() resolves when they finish)
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+
+        # live curves: uPlot canvases, train + validation in the legend, growing
+        view = page.locator(".ng-loss").first
+        view.locator('.ng-loss-panel[data-panel="loss"] canvas').first.wait_for(timeout=60_000)
+        assert legend_count(page) == 3  # the x series, loss, val_loss
+        page.wait_for_function(
+            "() => /epoch \\d{2,}/.test(document.querySelector('.ng-loss-progress').textContent)",
+            timeout=60_000,
+        )
+        # the best epoch and a detector event, explained on hover
+        view.locator(".ng-loss-best").first.wait_for(state="attached", timeout=30_000)
+        event = view.locator(".ng-loss-event > b").last  # the newest is drawn on top
+        event.wait_for(timeout=60_000)
+        event.hover()
+        tip = view.locator(".ng-loss-tip")
+        tip.wait_for(state="visible", timeout=10_000)
+        assert "Patience(3)" in tip.inner_text()
+        assert "epoch" in tip.inner_text()
+        screenshot(view, "lossview-live")
+
+        # Stop: the running loop sees mon.should_stop and breaks
+        stop = view.locator(".ng-loss-stop")
+        assert stop.inner_text() == "Stop"
+        stop.click()
+        out = page.locator(".jp-Cell").nth(1).locator(".jp-OutputArea-output")
+        out.filter(has_text="loop ended").wait_for(timeout=30_000)
+        text = out.filter(has_text="loop ended").inner_text()
+        assert "by user" in text, text
+        epoch = int(text.split("epoch ")[1].split()[0])
+        assert epoch < 3000
+        page.wait_for_function(
+            "() => document.querySelector('.ng-loss-stop').dataset.state === 'stopped'",
+            timeout=10_000,
+        )
+        assert view.locator(".ng-loss-event.ng-stop").count() >= 1  # the Stop is an event too
+        page.wait_for_function(KERNEL_IDLE, timeout=30_000)
+        screenshot(view, "lossview-stopped")
+
+        # reload: the saved output re-attaches to the kernel's widget and redraws every point
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_timeout(1000)
+        page.reload(wait_until="domcontentloaded")
+        page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        view = page.locator(".ng-loss").first
+        view.locator('.ng-loss-panel[data-panel="loss"] canvas').first.wait_for(timeout=60_000)
+        assert legend_count(page) == 3
+        view.locator(".ng-loss-best").first.wait_for(state="attached", timeout=30_000)
+        page.wait_for_function(
+            f"() => document.querySelector('.ng-loss-progress').textContent.includes('epoch {epoch}')",
+            timeout=30_000,
+        )
+        assert view.locator(".ng-loss-stop").get_attribute("data-state") == "stopped"
+        shot = screenshot(view, "lossview-reloaded")
+        docs = ROOT / "docs" / "img"
+        docs.mkdir(parents=True, exist_ok=True)
+        (docs / "lossview.png").write_bytes((shot.parent / "lossview-stopped.png").read_bytes())
+        assert not [e for e in errors if "ng-loss" in e or "lossview" in e], errors
+    finally:
+        context.close()
