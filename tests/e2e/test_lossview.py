@@ -8,6 +8,7 @@ come back. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -111,6 +112,12 @@ def test_live_curves_markers_stop_and_reload(jupyter_lab: Any, browser: Any) -> 
         # reload: the saved output re-attaches to the kernel's widget and redraws every point
         page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
         page.wait_for_timeout(1000)
+        # the saved output carries a static picture of the final curves (no kernel needed)
+        saved = json.loads((jupyter_lab.root / "lossview.ipynb").read_text())
+        bundle = saved["cells"][0]["outputs"][0]["data"]
+        assert "application/vnd.jupyter.widget-view+json" in bundle
+        svg = "".join(bundle["image/svg+xml"])
+        assert svg.count("<polyline") >= 2 and "<circle" in svg and "<polygon" in svg
         page.reload(wait_until="domcontentloaded")
         page.wait_for_function(KERNEL_IDLE, timeout=120_000)
         view = page.locator(".ng-loss").first

@@ -55,17 +55,21 @@ export function markSpecs(run, strings, color) {
 }
 
 /**
- * Create the marker elements in `layer` (uPlot's `over` div) and return a function that
+ * Marker elements in `layer` (uPlot's `over` div). `set(specs)` adds the new ones and drops
+ * the stale ones, leaving unchanged markers (and a tooltip shown for one) in place; `place`
  * moves them after the scales change. `toX`/`toY` map data to CSS pixels in the layer.
  * @param {HTMLElement} layer
- * @param {MarkSpec[]} specs
  * @param {HTMLElement} tip the shared tooltip element (positioned in `tipHost`)
  * @param {HTMLElement} tipHost
- * @returns {{place: (toX: (v: number) => number, toY: (v: number) => number,
- *   width: number, height: number) => void, remove: () => void, elements: HTMLElement[]}}
  */
-export function createMarks(layer, specs, tip, tipHost) {
-  const elements = specs.map((spec) => {
+export function createMarks(layer, tip, tipHost) {
+  /** @type {Map<string, {el: HTMLElement, spec: MarkSpec}>} */
+  const shown = new Map();
+  /** @type {string|null} */
+  let hovered = null;
+
+  /** @param {MarkSpec} spec @param {string} key */
+  const make = (spec, key) => {
     const el = document.createElement("div");
     el.className = `ng-loss-mark ng-loss-${spec.kind}${spec.stop ? " ng-stop" : ""}`;
     if (spec.color) el.style.color = spec.color;
@@ -77,6 +81,7 @@ export function createMarks(layer, specs, tip, tipHost) {
     knob.setAttribute("role", "img");
     knob.setAttribute("aria-label", spec.text);
     const show = () => {
+      hovered = key;
       tip.textContent = spec.text;
       tip.hidden = false;
       const host = tipHost.getBoundingClientRect();
@@ -86,6 +91,7 @@ export function createMarks(layer, specs, tip, tipHost) {
       tip.style.top = `${r.bottom - host.top + 6}px`;
     };
     const hide = () => {
+      if (hovered === key) hovered = null;
       tip.hidden = true;
     };
     knob.addEventListener("mouseenter", show);
@@ -95,16 +101,43 @@ export function createMarks(layer, specs, tip, tipHost) {
     el.append(line, knob);
     layer.appendChild(el);
     return el;
-  });
+  };
+
   return {
-    elements,
+    /** @returns {HTMLElement[]} */
+    get elements() {
+      return [...shown.values()].map((m) => m.el);
+    },
+    /** @param {MarkSpec[]} specs */
+    set(specs) {
+      const keys = new Set();
+      for (const spec of specs) {
+        const key = `${spec.kind}|${spec.run ?? ""}|${spec.step}|${spec.text}`;
+        keys.add(key);
+        if (!shown.has(key)) shown.set(key, { el: make(spec, key), spec });
+      }
+      for (const [key, m] of shown) {
+        if (keys.has(key)) continue;
+        m.el.remove();
+        shown.delete(key);
+        if (hovered === key) {
+          hovered = null;
+          tip.hidden = true;
+        }
+      }
+    },
+    /**
+     * @param {(v: number) => number} toX
+     * @param {(v: number) => number} toY
+     * @param {number} width
+     * @param {number} height
+     */
     place(toX, toY, width, height) {
-      specs.forEach((spec, i) => {
-        const el = elements[i];
+      for (const { el, spec } of shown.values()) {
         const x = toX(spec.step);
         const visible = Number.isFinite(x) && x >= -1 && x <= width + 1;
         el.style.display = visible ? "" : "none";
-        if (!visible) return;
+        if (!visible) continue;
         el.style.left = `${x}px`;
         const knob = /** @type {HTMLElement} */ (el.lastChild);
         if (spec.kind === "best") {
@@ -112,10 +145,10 @@ export function createMarks(layer, specs, tip, tipHost) {
           const top = Number.isFinite(y) ? Math.max(0, Math.min(y, height)) : height / 2;
           knob.style.top = `${top - 6}px`;
         }
-      });
+      }
     },
     remove() {
-      for (const el of elements) el.remove();
+      this.set([]);
       tip.hidden = true;
     },
   };

@@ -98,16 +98,20 @@ export function createPanel(host, store, panel, opts, tooltip) {
     );
   };
 
-  const makeMarks = () => {
-    marks?.remove();
-    marks = null;
+  /** @param {boolean} fresh a new uPlot (a new `over` layer) */
+  const makeMarks = (fresh) => {
+    if (fresh || !current.opts.marks) {
+      marks?.remove();
+      marks = null;
+    }
     if (!u || !current.opts.marks) return;
     const specs = [];
     for (const run of store.runs.values()) {
       const color = store.kind === "runs" ? seriesStyle(store, { run: run.name, metric: "" }, opts.strings).stroke : undefined;
       specs.push(...markSpecs(run, current.opts.strings, color));
     }
-    marks = createMarks(u.over, specs, tooltip.tip, tooltip.tipHost);
+    marks ??= createMarks(u.over, tooltip.tip, tooltip.tipHost);
+    marks.set(specs);
     placeMarks();
   };
 
@@ -154,7 +158,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
     u.over.addEventListener("dblclick", () => {
       zoomed = false;
     });
-    makeMarks();
+    makeMarks(true);
   };
 
   const api = {
@@ -182,7 +186,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
       }
       const plot = /** @type {uPlot} */ (u);
       plot.setData(/** @type {any} */ (panelData(store, p, o)), !zoomed);
-      if (marksChanged) makeMarks();
+      if (marksChanged) makeMarks(false);
       else placeMarks();
     },
     /** @param {number} width */

@@ -82,6 +82,20 @@ describe("the loss view", () => {
     expect(tip.hidden).toBe(true);
   });
 
+  it("keeps a shown explanation while new events arrive", () => {
+    const { el, view } = mount();
+    view.load(monitorSnapshot());
+    view.flush();
+    const knob = /** @type {HTMLElement} */ (el.querySelector(".ng-loss-event > b"));
+    knob.dispatchEvent(new MouseEvent("mouseenter"));
+    const event = { step: 6, epoch: 6, detector: "UP(2)", kind: "x", message: "again", stop: false };
+    view.addBatch({ run: "", metrics: [], events: [event] }, []);
+    view.flush();
+    expect(el.querySelectorAll(".ng-loss-event").length).toBe(2);
+    expect(knob.isConnected).toBe(true); // the hovered marker was kept, not redrawn
+    expect(/** @type {HTMLElement} */ (el.querySelector(".ng-loss-tip")).hidden).toBe(false);
+  });
+
   it("places the event marker at its step", async () => {
     const { el, view } = mount();
     view.load(monitorSnapshot());
