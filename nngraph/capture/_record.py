@@ -142,6 +142,7 @@ class _Recorder:
         self.hooked: set[str] = set()
         self.backward_order = 0
         self.graph_tasks: set[int] = set()
+        self.leaf_grads: dict[str, torch.Tensor | None] = {}
 
     # -- forward ----------------------------------------------------------------------------
 
@@ -268,6 +269,7 @@ class _Recorder:
 
     def _grad_hook(self, node_id: str) -> Callable[[tuple[Any, ...]], None]:
         attrs = self.graph.nodes[node_id]
+        leaf = node_id in self.builder.leaf_fns
 
         def hook(grad_outputs: tuple[Any, ...]) -> None:
             self.busy = True
@@ -277,8 +279,10 @@ class _Recorder:
                     attrs["backward_order"] = self.backward_order
                     self.backward_order += 1
                 grad = next((g for g in grad_outputs if isinstance(g, torch.Tensor)), None)
-                self.builder.stats.add(attrs, "grad", grad)
-                attrs["_touched"] = True
+                if leaf:  # summarised once at the end, from `.grad` (see finish)
+                    self.leaf_grads[node_id] = grad
+                else:
+                    self.builder.stats.add(attrs, "grad", grad)
             finally:
                 self.busy = False
 
@@ -292,10 +296,14 @@ class _Recorder:
             handle.remove()
         self.hooks.clear()
         graph, builder = self.graph, self.builder
-        for node_id, fn in builder.leaf_fns.items():
-            attrs = graph.nodes[node_id]
-            if attrs.pop("_touched", False) and fn.variable.grad is not None:
-                builder.stats.add(attrs, "grad", fn.variable.grad)
+        for node_id, grad in self.leaf_grads.items():
+            # What a student compares with: `.grad` after the backward (accumulated, as autograd
+            # does); for `torch.autograd.grad`, which leaves `.grad` alone, the gradient itself.
+            variable_grad = builder.leaf_fns[node_id].variable.grad
+            builder.stats.add(
+                graph.nodes[node_id], "grad", grad if variable_grad is None else variable_grad
+            )
+        self.leaf_grads.clear()
         outputs = [
             n
             for n, d in graph.nodes(data=True)
@@ -305,7 +313,6 @@ class _Recorder:
             builder.add_output(source, None)
         builder.stats.flush()
         for node_id, attrs in graph.nodes(data=True):
-            attrs.pop("_touched", None)
             if attrs["kind"] == "output":
                 (source,) = graph.predecessors(node_id)
                 attrs["value"] = graph.nodes[source]["value"]
