@@ -20,6 +20,8 @@ from nngraph.monitor import GradientWatch, Monitor, Runs, compare, detectors
 __all__ = [
     "GradientWatch",
     "Graph",
+    "GraphView",
+    "LossView",
     "Monitor",
     "NNGraphError",
     "Runs",
@@ -35,6 +37,15 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """`ng.GraphView` and `ng.LossView` load the widget stack (anywidget) only when asked for."""
+    if name in ("GraphView", "LossView"):
+        from nngraph import widgets
+
+        return getattr(widgets, name)
+    raise AttributeError(f"module 'nngraph' has no attribute {name!r}")
 
 
 def load_ipython_extension(ipython: Any) -> None:
