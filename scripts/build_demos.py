@@ -16,6 +16,8 @@ ipykernel installs that kernel spec into the venv), with `demos/` as the working
 from __future__ import annotations
 
 import argparse
+import base64
+import html
 import re
 import sys
 import time
@@ -106,12 +108,23 @@ def static(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     A saved widget needs its state, and an nngraph widget's state carries its whole front-end
     bundle (about a megabyte each). Without the state JupyterLab would show "model not found";
     with only the picture it shows the graph or the curves until the cell is run again.
+    JupyterLab does not draw SVG in a notebook it does not trust (a fresh clone is not
+    trusted), but it does draw an HTML <img>: so the SVG is saved as one (an SVG in an <img>
+    runs no script).
     """
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            if _WIDGET in output.get("data", {}):
-                del output["data"][_WIDGET]
+            data = output.get("data", {})
+            if _WIDGET not in data:
+                continue
+            del data[_WIDGET]
+            svg = data.pop("image/svg+xml", None)
+            if svg and "text/html" not in data:
+                svg = svg if isinstance(svg, str) else "".join(svg)
+                alt = html.escape(str(data.get("text/plain", "")).splitlines()[0], quote=True)
+                encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+                data["text/html"] = f'<img alt="{alt}" src="data:image/svg+xml;base64,{encoded}">'
     return nb
 
 
