@@ -49,3 +49,16 @@ def test_other_dtypes_layouts_and_shapes() -> None:
     assert stats_of(torch.tensor(2.5))["mean"] == 2.5  # type: ignore[index]
     assert stats_of(torch.empty(0, 3)) is None
     assert stats_of(torch.eye(3).to_sparse()) is None
+
+
+def test_the_accelerator_path_agrees_with_the_cpu_path() -> None:
+    from nngraph.capture._stats import _finish, _raw, _raw_cpu
+
+    x = torch.randn(SMALL * 3) * 2 - 1
+    x[:7] = 0.0
+    device_side = _finish(_raw(x).tolist(), x.numel())
+    host_side = _finish(_raw_cpu(x), x.numel())
+    for key, value in host_side.items():
+        assert math.isclose(device_side[key], value, rel_tol=1e-5, abs_tol=1e-6), key
+    x[3] = float("nan")
+    assert _finish(_raw(x).tolist(), x.numel())["nan"] == 1.0
