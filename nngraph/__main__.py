@@ -1,7 +1,7 @@
 """`python -m nngraph [--out DIR]`: trace a small CNN, print what nngraph sees, write its graph.
 
-    $ python -m nngraph --out nngraph-example
-    ... a summary table, the gradient-health findings, and the files written
+$ python -m nngraph --out nngraph-example
+... a summary table, the gradient-health findings, and the files written
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ def example_model() -> nn.Module:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nngraph", description=__doc__)
-    parser.add_argument("--out", type=Path, default=Path("nngraph-example"), help="where to write the graph")
+    parser.add_argument(
+        "--out", type=Path, default=Path("nngraph-example"), help="where to write the graph"
+    )
     options = parser.parse_args(argv)
 
     torch.manual_seed(0)
