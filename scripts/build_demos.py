@@ -114,6 +114,8 @@ def static(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = _merge_streams(cell.outputs)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if _WIDGET not in data:
@@ -126,6 +128,23 @@ def static(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
                 data["text/html"] = f'<img alt="{alt}" src="data:image/svg+xml;base64,{encoded}">'
     return nb
+
+
+def _merge_streams(outputs: list[dict]) -> list[dict]:
+    """Consecutive prints to one stream as one output (the split depends on timing)."""
+    merged: list[dict] = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and output.get("output_type") == "stream"
+            and last.get("output_type") == "stream"
+            and last.get("name") == output.get("name")
+        ):
+            last["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
 
 
 def build(source: Path, *, run: bool = True) -> Path:
