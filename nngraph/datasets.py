@@ -88,7 +88,8 @@ def _split(
     n_train = round(parts[0] * len(x))
     n_val = round(parts[1] * len(x))
     train, val, test = np.split(order, [n_train, n_train + n_val])
-    mean, std = x[train].mean(0), x[train].std(0) + 1e-8
+    mean, std = x[train].mean(0), x[train].std(0)
+    std[std < 1e-8] = 1.0  # a feature constant on the training part (a blank pixel) stays as it is
     where = device()
 
     def features(rows: np.ndarray) -> torch.Tensor:

@@ -49,3 +49,10 @@ def test_regression_points() -> None:
 def test_a_bad_split_says_what_is_expected() -> None:
     with pytest.raises(ng.NNGraphError, match="three fractions"):
         datasets.moons(split=(0.5, 0.5, 0.5))
+
+
+def test_a_feature_constant_in_training_does_not_blow_up_elsewhere() -> None:
+    for seed in range(3):
+        data = datasets.digits(n=300, seed=seed)
+        for part in (data.x_train, data.x_val, data.x_test):
+            assert part.abs().max() < 100
