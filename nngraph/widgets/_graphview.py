@@ -12,7 +12,7 @@ import traitlets
 
 from nngraph.graph._nodes import count_text
 from nngraph.i18n import message, messages, on_language_change
-from nngraph.widgets._static_svg import static_svg
+from nngraph.widgets._static_svg import picture_html, static_svg
 
 __all__ = ["GraphView"]
 
@@ -149,6 +149,7 @@ class GraphView(anywidget.AnyWidget):
         data = dict(data)
         data["image/svg+xml"] = self.static_svg()
         data["text/plain"] = self._text()
+        data["text/html"] = picture_html(data["image/svg+xml"], data["text/plain"])
         return data, dict(metadata)
 
     def _text(self) -> str:

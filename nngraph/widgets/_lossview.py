@@ -34,6 +34,7 @@ from nngraph.i18n import message, messages, on_language_change
 from nngraph.widgets._kernelpoll import poll_widget_messages
 from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
 from nngraph.widgets._losssvg import loss_svg
+from nngraph.widgets._static_svg import picture_html
 
 __all__ = ["LossView"]
 
@@ -326,6 +327,7 @@ class LossView(anywidget.AnyWidget):
         data = dict(data)
         data["image/svg+xml"] = self.static_svg()
         data["text/plain"] = self._text()
+        data["text/html"] = picture_html(data["image/svg+xml"], data["text/plain"])
         return data, dict(metadata or {})
 
     def _text(self) -> str:

@@ -16,6 +16,8 @@ come from user code and can contain anything. Its few words (a module box's "N p
 
 from __future__ import annotations
 
+import base64
+import html
 import re
 import shutil
 import subprocess
@@ -38,6 +40,17 @@ _FILL = {
     "constant": "#f3f3f3",
     "module": "#e3f2fd",
 }
+
+
+def picture_html(svg: str, alt: str) -> str:
+    """The SVG as an HTML ``<img>`` (base64 data URI): the static picture an untrusted notebook
+    still draws (JupyterLab does not render a bare SVG output there), and nbconvert too.
+
+        >>> picture_html("<svg/>", 'a "graph"')[:40]
+        '<img alt="a &quot;graph&quot;" src="data'
+    """
+    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{encoded}">'
 
 
 def xml_text(text: object, limit: int | None = None) -> str:

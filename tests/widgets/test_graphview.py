@@ -142,3 +142,21 @@ def test_esm_is_the_built_bundle_or_a_readable_hint() -> None:
         assert "graphview" in str(GraphView._esm) or len(str(GraphView._esm)) > 1000
     else:
         assert "npm run build" in str(GraphView._esm)
+
+
+def test_an_untrusted_notebook_still_gets_a_picture() -> None:
+    """JupyterLab draws no bare SVG output in an untrusted notebook, but it does draw an <img>."""
+    import base64
+
+    import torch
+
+    import nngraph as ng
+    from nngraph.widgets import GraphView
+
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    model.add_module("<img src=x onerror=alert(1)>", torch.nn.ReLU())
+    data, _ = GraphView(ng.trace(model, torch.randn(3, 2)))._repr_mimebundle_()
+    html = data["text/html"]
+    assert html.startswith('<img alt="') and html.count("<") == 1
+    encoded = html.split("base64,", 1)[1].rstrip('">')
+    assert base64.b64decode(encoded).decode() == data["image/svg+xml"]
