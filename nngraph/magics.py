@@ -96,7 +96,7 @@ class NNGraphMagics(Magics):
     def _record_cell(self, words: list[str], cell: str) -> None:
         options = _view_options().parse_args(words)
         model = None if options.model is None else self._evaluate(options.model)
-        with record(model) as rec:
+        with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
             result = self.shell.run_cell(cell, store_history=False)  # type: ignore[union-attr]
         if not result.success:
             return  # the cell's own error has been shown, as for any cell

@@ -47,6 +47,8 @@ def test_cell_magic_records_the_cell_and_keeps_the_graph(ip: Any) -> None:
     assert any(d["grad"] is not None for _, d in graph.nodes(data=True))
     assert len(ip.user_ns["shown"]) == 1
     assert ip.user_ns["loss"].ndim == 0  # the cell's own variables are there
+    outputs = [graph.nodes[o]["label"] for o in graph.graph["outputs"]]
+    assert outputs == ["loss"]  # named after the notebook's variable
 
 
 def test_quiet_cell_shows_nothing(ip: Any) -> None:

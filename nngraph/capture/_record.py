@@ -12,9 +12,10 @@ Everything is removed when the with-block ends, also when the code inside raises
 
 from __future__ import annotations
 
+import sys
 import warnings
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -290,8 +291,34 @@ class _Recorder:
 
     # -- the end ----------------------------------------------------------------------------
 
-    def finish(self) -> Graph:
-        """Remove every hook, fetch the statistics and return the graph."""
+    def name_variables(self, namespace: Mapping[str, Any]) -> None:
+        """Name inputs and outputs after the variables that hold them (`a`, `x`, `loss`).
+
+        A variable's name wins over the parameter name of `forward` (Sequential calls it `input`).
+        """
+        graph, builder = self.graph, self.builder
+        tensors = {
+            id(v): k for k, v in namespace.items() if isinstance(v, torch.Tensor) and k[:1] != "_"
+        }
+        nodes = [(ref(), node_id) for ref, node_id in self.tensor_nodes.values()]
+        nodes += [(fn.variable, node_id) for node_id, fn in builder.leaf_fns.items()]
+        for tensor, node_id in nodes:
+            attrs = graph.nodes[node_id]
+            if tensor is not None and attrs["kind"] in ("input", "constant"):
+                name = tensors.get(id(tensor))
+                if name is not None:
+                    attrs["name"] = attrs["label"] = name
+        for value in namespace.values():
+            source = builder.ids.get(
+                getattr(value, "grad_fn", None) if isinstance(value, torch.Tensor) else None
+            )
+            for output in graph.successors(source) if source is not None else ():
+                if graph.nodes[output]["kind"] == "output":
+                    name = tensors[id(value)]
+                    graph.nodes[output].update(name=name, label=name)
+
+    def finish(self, namespace: Mapping[str, Any] | None = None) -> Graph:
+        """Remove every hook, fetch the statistics, name what the namespace names, return the graph."""
         for handle in self.hooks:
             handle.remove()
         self.hooks.clear()
@@ -317,6 +344,8 @@ class _Recorder:
                 (source,) = graph.predecessors(node_id)
                 attrs["value"] = graph.nodes[source]["value"]
                 attrs["grad"] = graph.nodes[source]["grad"]
+        if namespace is not None:
+            self.name_variables(namespace)
         fill_module_types(graph, self.scope.module_table())
         graph.graph.update(
             source="record",
@@ -355,25 +384,34 @@ def _patched_function_apply(recorder: _Recorder) -> Iterator[None]:
 
 
 @contextmanager
-def record(model: torch.nn.Module | None = None) -> Iterator[Recording]:
+def record(
+    model: torch.nn.Module | None = None, *, names: Mapping[str, Any] | None = None
+) -> Iterator[Recording]:
     """Record every torch operation run inside the block, and its backward pass.
 
     Each op node gets the module path that ran it, its output shape, dtype, device and value
     statistics; if `backward()` runs inside the block, every node also gets the statistics of the
     gradient that flowed into it, and parameters those of their `.grad`. Module paths are
-    relative to `model` when given, else to the first module with parameters that runs.
+    relative to `model` when given, else to the first module with parameters that runs. Inputs
+    and outputs are named after the variables holding them when the block ends: the caller's
+    local variables, or `names` (a namespace such as a notebook's) when given.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU())
+        >>> x = torch.randn(2, 3)
         >>> with ng.record() as rec:
-        ...     model(torch.randn(2, 3)).sum().backward()
+        ...     loss = model(x).sum()
+        ...     loss.backward()
         >>> [d["module"] for _, d in rec.graph.nodes(data=True) if d["op"] == "relu"]
         ['1']
+        >>> sorted(d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] in ("input", "output"))
+        ['loss', 'x']
     """
     if model is not None and not isinstance(model, torch.nn.Module):
         raise NNGraphError(
             message("capture.not_a_module", call="record(model)", got=type(model).__name__)
         )
+    caller = sys._getframe(2)  # the frame of the `with` statement (1 is contextlib's __enter__)
     recorder = _Recorder(model)
     recording = Recording(recorder)
     try:
@@ -381,7 +419,8 @@ def record(model: torch.nn.Module | None = None) -> Iterator[Recording]:
             yield recording
     finally:
         recorder.scope.close()
-        recording._graph = recorder.finish()
+        recording._graph = recorder.finish(caller.f_locals if names is None else names)
+        del caller
 
 
 def trace(
@@ -414,7 +453,7 @@ def trace(
     for p in saved_grads:
         p.grad = None
     try:
-        with gc_paused(), torch.enable_grad(), record(model) as rec:
+        with gc_paused(), torch.enable_grad(), record(model, names={}) as rec:
             rec._recorder.scope.name_inputs(model, inputs, kwargs)
             output = model(*inputs, **kwargs)
             if loss is not None:

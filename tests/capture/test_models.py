@@ -170,3 +170,17 @@ def test_batchnorm_counter_is_state_not_an_output() -> None:
     assert not any(d["name"] == "1.num_batches_tracked" for _, d in g.nodes(data=True))
     (bn_weight,) = by_name(g, "1.weight")
     assert g.nodes[bn_weight]["module_type"] == "BatchNorm2d"
+
+
+def test_inputs_and_outputs_are_named_after_their_variables() -> None:
+    a = torch.randn(3, requires_grad=True)
+    b = torch.randn(3, requires_grad=True)
+    with ng.record() as rec:
+        c = torch.sqrt(a**2 + b**2).mean()
+        c.backward()
+    labels = sorted(
+        d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] in ("input", "output")
+    )
+    assert labels == ["a", "b", "c"]
+    (a_node,) = [d for _, d in rec.graph.nodes(data=True) if d["name"] == "a"]
+    assert abs(a_node["grad"]["norm"] - a.grad.norm().item()) < 1e-5
