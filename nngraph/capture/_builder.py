@@ -95,6 +95,7 @@ def new_node(kind: str, label: str = "", **attrs: Any) -> dict[str, Any]:
         "backward_order": None,
         "call": None,
         "dead": None,
+        "grad_accumulated": False,
         "params": 0,
         "flags": [],
         "repeat": 1,

@@ -326,10 +326,13 @@ class _Recorder:
         for node_id, grad in self.leaf_grads.items():
             # What a student compares with: `.grad` after the backward (accumulated, as autograd
             # does); for `torch.autograd.grad`, which leaves `.grad` alone, the gradient itself.
+            attrs = graph.nodes[node_id]
             variable_grad = builder.leaf_fns[node_id].variable.grad
-            builder.stats.add(
-                graph.nodes[node_id], "grad", grad if variable_grad is None else variable_grad
-            )
+            builder.stats.add(attrs, "grad", grad if variable_grad is None else variable_grad)
+            if len(self.graph_tasks) == 1 and _comparable(variable_grad, grad):
+                # One backward, yet .grad differs from what it computed: added to an old .grad.
+                differs = (variable_grad != grad).any().reshape(1)
+                builder.stats.add_numbers(attrs, "grad_accumulated", differs, lambda n: bool(n[0]))
         self.leaf_grads.clear()
         outputs = [
             n
@@ -358,6 +361,10 @@ class _Recorder:
         builder.fns.clear()
         builder.leaf_fns.clear()
         return graph
+
+
+def _comparable(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:
+    return a is not None and b is not None and a.shape == b.shape and a.layout == torch.strided
 
 
 @contextmanager

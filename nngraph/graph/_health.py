@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["HEALTH_KINDS", "find", "store"]
 
 #: The finding kinds `health()` owns (and replaces on each call).
-HEALTH_KINDS = ("vanishing", "exploding", "dead", "nan", "inf")
+HEALTH_KINDS = ("vanishing", "exploding", "dead", "nan", "inf", "zeros", "accumulated")
 
 # Thresholds, calibrated on 6-layer MLPs (32 -> 64 x5 -> 1, batch 64, MSE loss, 50 seeds).
 # Per step we compare the weight-gradient RMS of a layer with that of the next one, divided
@@ -61,6 +61,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     types = module_types(g)
     findings = _gradient_flow(g, order, types)
     findings += _dead_units(g, order, types)
+    findings += _parameter_state(g, order)
     findings += _first_non_finite(g, order, types)
     return findings
 
@@ -236,6 +237,28 @@ def _dead_units(g: Graph, order: list[Any], types: dict[str, str | None]) -> lis
                     units=dead[1],
                     where_module=_module_name(module, types, "in"),
                 )
+            )
+    return findings
+
+
+def _parameter_state(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
+    """Weights that are all zero, and gradients added to ones left from an earlier backward."""
+    findings = []
+    for n in order:
+        data = g.nodes[n]
+        learnable = data.get("kind") == "param" or data.get("backward") == "AccumulateGrad"
+        if not learnable:  # a model's parameter, or a hand-made leaf such as `w` in a lesson
+            continue
+        name, module = data.get("name") or data.get("label") or "?", data.get("module") or ""
+        value, shape = data.get("value"), data.get("shape") or []
+        if value and len(shape) >= 2 and value.get("zero_frac") == 1.0:  # a bias may start at 0
+            numel = int(value.get("numel") or 0)
+            findings.append(
+                _finding("zeros", "zeros", "forward", n, module, name=name, numel=numel)
+            )
+        if data.get("grad_accumulated"):
+            findings.append(
+                _finding("accumulated", "accumulated", "backward", n, module, name=name)
             )
     return findings
 

@@ -41,6 +41,7 @@ NODE_DEFAULTS: dict[str, Any] = {
     "backward_order": None,
     "call": None,
     "dead": None,
+    "grad_accumulated": False,
     "params": 0,
     "flags": [],
     "repeat": 1,

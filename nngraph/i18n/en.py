@@ -293,6 +293,15 @@ MESSAGES: dict[str, str] = {
         "computed after it are infinite or NaN too."
     ),
     # ... the places named in them: "_of" after "the weights of", "_in" after "in"/"at"
+    "graph.health.zeros": (
+        "All {numel} weights of {name} are zero: the layer's units all compute the same thing and "
+        "pass no signal, so nothing before it can learn. Were they zeroed by mistake (w.zero_() instead of "
+        "w.grad.zero_())?"
+    ),
+    "graph.health.accumulated": (
+        "{name}.grad is not the gradient this backward pass computed: it was added to a gradient "
+        "left over from before. Call optimizer.zero_grad() (or p.grad.zero_()) before each backward."
+    ),
     "graph.health.module_of": "module {path} ({type})",
     "graph.health.module_of_untyped": "module {path}",
     "graph.health.top_level_of": "the top level of the model",
@@ -464,6 +473,10 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.dead": "dead",
     "graphview.flag.kind.nan": "nan",
     "graphview.flag.kind.inf": "inf",
+    "graphview.flag.kind.zeros": "zero weights",
+    "graphview.flag.kind.accumulated": "accumulated gradient",
+    "graphview.flag.help.zeros": "Every weight here is zero, so this layer passes no signal and cannot learn.",
+    "graphview.flag.help.accumulated": "This gradient was added to an old one: .grad was not reset before backward.",
     "graphview.flag.where.forward": "forward",
     "graphview.flag.where.backward": "backward",
     "graphview.flag.help.vanishing": "The gradient here is tiny, so the layers before this point hardly learn.",

@@ -310,6 +310,16 @@ MESSAGES: dict[str, str] = {
         "obliczone później też są nieskończone albo NaN."
     ),
     # ... miejsca w tych zdaniach: "_of" w dopełniaczu ("wagi modułu"), "_in" w miejscowniku
+    "graph.health.zeros": (
+        "Wszystkie wagi parametru {name} ({numel}) są zerami: jednostki tej warstwy liczą to samo "
+        "i nie przepuszczają sygnału, więc nic przed nią nie może się nauczyć. Czy nie wyzerowano ich przez pomyłkę "
+        "(w.zero_() zamiast w.grad.zero_())?"
+    ),
+    "graph.health.accumulated": (
+        "{name}.grad to nie jest gradient z tego przejścia wstecz: został dodany do gradientu "
+        "pozostałego z wcześniej. Wywołuj optimizer.zero_grad() (albo p.grad.zero_()) przed każdym "
+        "backward."
+    ),
     "graph.health.module_of": "modułu {path} ({type})",
     "graph.health.module_of_untyped": "modułu {path}",
     "graph.health.top_level_of": "samego modelu (poza podmodułami)",
@@ -487,6 +497,10 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.dead": "martwe jednostki",
     "graphview.flag.kind.nan": "NaN",
     "graphview.flag.kind.inf": "nieskończoność",
+    "graphview.flag.kind.zeros": "zerowe wagi",
+    "graphview.flag.kind.accumulated": "nagromadzony gradient",
+    "graphview.flag.help.zeros": "Wszystkie wagi są tu zerami, więc warstwa nie przepuszcza sygnału i nie może się uczyć.",
+    "graphview.flag.help.accumulated": "Ten gradient dodał się do starego: .grad nie został wyzerowany przed backward.",
     "graphview.flag.where.forward": "w przód",
     "graphview.flag.where.backward": "wstecz",
     "graphview.flag.help.vanishing": "Gradient jest tu bardzo mały, więc warstwy przed tym miejscem prawie się nie uczą.",

@@ -57,6 +57,7 @@ class Build:
             "backward_order": None,
             "call": None,
             "dead": None,
+            "grad_accumulated": False,
             "params": 0,
             "flags": [],
             "repeat": 1,

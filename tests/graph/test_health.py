@@ -260,3 +260,34 @@ def test_first_nan_in_a_real_model():
     assert forward["kind"] == "nan"
     assert g.nodes[forward["node"]]["op"] == "log"
     assert "the output of log" in forward["message"]
+
+
+def test_the_published_bug_zeroed_weights_and_gradients_never_reset_is_flagged() -> None:
+    """The lecture's notebook zeroed the weights instead of the gradients: both show up."""
+    import torch
+
+    import nngraph as ng
+
+    w = torch.randn(2, 1, requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    x, y = torch.randn(16, 2), torch.randn(16, 1)
+    for _ in range(2):  # the buggy loop: "zero_grad" zeroes w itself, so w.grad keeps growing
+        ((x @ w + b - y) ** 2).mean().backward()
+        with torch.no_grad():
+            w.zero_()
+    with ng.record() as rec:
+        loss = ((x @ w + b - y) ** 2).mean()
+        loss.backward()
+    findings = {(f["kind"], f["name"]) for f in rec.graph.health()}
+    assert ("zeros", "w") in findings
+    assert ("accumulated", "w") in findings and ("accumulated", "b") in findings
+
+
+def test_a_fresh_gradient_is_not_flagged_as_accumulated() -> None:
+    import torch
+
+    import nngraph as ng
+
+    model = torch.nn.Linear(3, 2)
+    g = ng.trace(model, torch.randn(4, 3), loss=lambda out: out.sum())
+    assert not [f for f in g.health() if f["kind"] in ("zeros", "accumulated")]
