@@ -90,17 +90,18 @@ buggy = fit(ng.Monitor(name="buggy"))
 # `zero_grad()` really did.
 
 # %%
-p = predict(x_train)
-loss = bce(p, y_train)
-loss.backward()
-bug_graph = ng.graph_of(loss, params={"w": w, "b": b})
+with ng.record() as rec:
+    p = predict(x_train)
+    loss = bce(p, y_train)
+    loss.backward()
+bug_graph = rec.graph
 bug_graph.show()
 
 
 # %%
 def parameters_in(g):
     for _, d in g.nodes(data=True):
-        if d["kind"] == "param":
+        if d["backward"] == "AccumulateGrad":  # the leaves we learn: w and b
             value, grad = d["value"], d["grad"]
             print(
                 f"{d['name']}: value mean {value['mean']:+.3f} ({value['zero_frac']:.0%} zeros)"

@@ -62,6 +62,8 @@ CHECKS: dict[str, str] = {
         w_seen = next(d for _, d in bug_graph.nodes(data=True) if d["name"] == "w")
         assert w_seen["value"]["zero_frac"] == 1.0, w_seen["value"]  # the weights are zeros
         assert w_seen["grad"]["norm"] > 0, w_seen["grad"]
+        flagged = {(f["kind"], f["name"]) for f in bug_graph.health()}
+        assert {("zeros", "w"), ("accumulated", "w"), ("accumulated", "b")} <= flagged, flagged
         assert abs(b_change + lr) < 1e-6 and abs(b_change - b_expected) > 1e-3, (b_change, b_expected)
         flat = buggy.history("loss")[1][1:]
         assert all(abs(v - math.log(2)) < 1e-5 for v in flat), flat  # the loss never moves
