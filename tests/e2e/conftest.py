@@ -186,7 +186,8 @@ def lab_page(jupyter_lab: Lab, browser: Any) -> Iterator[Callable[..., Any]]:
         page = context.new_page()
         page.errors = []  # type: ignore[attr-defined]
         page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.goto(f"{jupyter_lab.url}/lab/tree/{name}", wait_until="domcontentloaded")
+        # ?reset: a fresh workspace, or JupyterLab reopens the notebooks of earlier tests too
+        page.goto(f"{jupyter_lab.url}/lab/tree/{name}?reset", wait_until="domcontentloaded")
         page.wait_for_function(
             "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
             " && window.jupyterapp.shell.currentWidget.sessionContext"

@@ -67,7 +67,7 @@ def test_live_curves_markers_stop_and_reload(jupyter_lab: Any, browser: Any) -> 
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
-        page.goto(f"{jupyter_lab.url}/lab/tree/lossview.ipynb", wait_until="domcontentloaded")
+        page.goto(f"{jupyter_lab.url}/lab/tree/lossview.ipynb?reset", wait_until="domcontentloaded")
         page.wait_for_function(KERNEL_IDLE, timeout=120_000)
         # start the cells without awaiting them (execute() resolves when they finish)
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
