@@ -17,6 +17,7 @@ from torch.autograd.function import BackwardCFunction
 
 from nngraph.capture._stats import StatsBatch
 from nngraph.graph import Graph
+from nngraph.graph._nodes import NODE_DEFAULTS
 
 __all__ = [
     "GraphBuilder",
@@ -76,30 +77,7 @@ def tensor_meta(t: torch.Tensor) -> dict[str, Any]:
 
 def new_node(kind: str, label: str = "", **attrs: Any) -> dict[str, Any]:
     """A node's attribute dict with every schema attribute present."""
-    node: dict[str, Any] = {
-        "kind": kind,
-        "label": label,
-        "op": None,
-        "backward": None,
-        "tracked": False,
-        "module": "",
-        "module_type": None,
-        "name": None,
-        "shape": None,
-        "dtype": None,
-        "device": None,
-        "requires_grad": False,
-        "value": None,
-        "grad": None,
-        "seq": None,
-        "backward_order": None,
-        "call": None,
-        "dead": None,
-        "grad_accumulated": False,
-        "params": 0,
-        "flags": [],
-        "repeat": 1,
-    }
+    node: dict[str, Any] = {**NODE_DEFAULTS, "kind": kind, "label": label, "flags": []}
     node.update(attrs)
     return node
 
