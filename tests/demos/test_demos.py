@@ -129,7 +129,7 @@ POLISH_LETTERS = re.compile("[ąćęłńóśźż]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def run_demo(stem: str, tmp_path: Path, lang: str = "en") -> dict[str, str]:
+def check_demo(stem: str, tmp_path: Path, lang: str = "en") -> dict[str, str]:
     """Execute demo `stem` plus its check cell; returns the check cell's stdout by stream."""
     text = (build.SOURCES / f"{stem}.py").read_text(encoding="utf-8")
     if lang != "en":
@@ -162,12 +162,12 @@ def test_every_demo_has_a_check() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", sorted(CHECKS))
 def test_demo(stem: str, tmp_path: Path) -> None:
-    run_demo(stem, tmp_path)
+    check_demo(stem, tmp_path)
 
 
 @pytest.mark.slow
 def test_overfitting_demo_in_polish(tmp_path: Path) -> None:
-    out = run_demo("06_overfitting", tmp_path, lang="pl").get("stdout", "")
+    out = check_demo("06_overfitting", tmp_path, lang="pl").get("stdout", "")
     assert out.strip(), "no detector message"
     assert ENGLISH_EVENT not in out, out
     assert POLISH_LETTERS.search(out), out

@@ -180,7 +180,32 @@ def test_log_scale_picture_skips_non_positive_values() -> None:
     view = LossView(mon, log_scale=True)
     for epoch, v in enumerate([1.0, 0.0, -1.0, 0.1], start=1):
         mon.log(epoch, loss=v)
-    ET.fromstring(view.static_svg())
+    root = ET.fromstring(view.static_svg())
+    points = [
+        float(v)
+        for line in root.iter("{http://www.w3.org/2000/svg}polyline")
+        for point in (line.get("points") or "").split()
+        for v in point.split(",")
+    ]
+    assert points and all(math.isfinite(v) for v in points)  # log(0), log(-1) left out, not NaN
+
+
+def test_the_front_ends_fallback_words_are_the_catalogs() -> None:
+    """js/src/loss/format.js keeps English defaults; they must say what nngraph/i18n/en.py says."""
+    import re
+    from pathlib import Path
+
+    from nngraph.i18n import en
+
+    source = (Path(__file__).resolve().parents[2] / "js" / "src" / "loss" / "format.js").read_text()
+    block = source.split("DEFAULT_STRINGS = {", 1)[1].split("};", 1)[0]
+    defaults = {
+        k: json.loads(v)
+        for k, v in re.findall(r'^\s*("lossview\.[^"]+"): ("(?:[^"\\]|\\.)*"),?$', block, re.M)
+    }
+    defaults = {json.loads(k): v for k, v in defaults.items()}
+    assert defaults, "no DEFAULT_STRINGS found"
+    assert defaults == {k: v for k, v in en.MESSAGES.items() if k in defaults}
 
 
 def test_words_follow_the_language() -> None:
