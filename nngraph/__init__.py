@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nngraph import datasets
 from nngraph.capture import graph_of, record, trace
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -26,6 +27,7 @@ __all__ = [
     "NNGraphError",
     "Runs",
     "compare",
+    "datasets",
     "detectors",
     "get_language",
     "graph_of",
