@@ -30,15 +30,10 @@ from torch import nn
 import nngraph as ng
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: the shared Chromium launcher is in tests/
+from tests.e2e.chromium import launch  # noqa: E402
+
 BUNDLE = ROOT / "nngraph" / "static" / "graphview.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 HARNESS = """<!doctype html><meta charset="utf-8"><body style="width:1200px">
 <script type="module">
@@ -150,7 +145,7 @@ def main() -> int:
     server, url = serve(site)
     rows: list[tuple[Any, ...]] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(pw)
         for name, (text, nodes) in data.items():
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(f"{url}/index.html")

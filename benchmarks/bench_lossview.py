@@ -26,16 +26,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script: the shared Chromium launcher is in tests/
+from tests.e2e.chromium import launch  # noqa: E402
+
 BUNDLE = ROOT / "nngraph" / "static" / "lossview.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ORIGIN = "http://bench.nngraph.local"
 
 PAGE = f"""<!doctype html><html><body style="margin:0">
@@ -128,7 +122,7 @@ def main(points: int = 100_000, frames: int = 300) -> dict[str, Any]:
     if not BUNDLE.exists():
         sys.exit("build the front-end first: cd js && npm ci && npm run build")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch(pw)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.route(
             f"{ORIGIN}/lossview.js",

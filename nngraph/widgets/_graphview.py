@@ -12,7 +12,7 @@ import traitlets
 
 from nngraph.graph._nodes import count_text
 from nngraph.i18n import message, messages, on_language_change
-from nngraph.widgets._static_svg import picture_html, static_svg
+from nngraph.widgets._static_svg import static_svg, with_static_picture
 
 __all__ = ["GraphView"]
 
@@ -145,12 +145,7 @@ class GraphView(anywidget.AnyWidget):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle = super()._repr_mimebundle_(**kwargs)
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-        data = dict(data)
-        data["image/svg+xml"] = self.static_svg()
-        data["text/plain"] = self._text()
-        data["text/html"] = picture_html(data["image/svg+xml"], data["text/plain"])
-        return data, dict(metadata)
+        return with_static_picture(bundle, self.static_svg(), self._text())
 
     def _text(self) -> str:
         nodes = self.graph.get("nodes", [])

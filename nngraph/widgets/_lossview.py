@@ -34,7 +34,7 @@ from nngraph.i18n import message, messages, on_language_change
 from nngraph.widgets._kernelpoll import poll_widget_messages
 from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
 from nngraph.widgets._losssvg import loss_svg
-from nngraph.widgets._static_svg import picture_html
+from nngraph.widgets._static_svg import with_static_picture
 
 __all__ = ["LossView"]
 
@@ -323,12 +323,7 @@ class LossView(anywidget.AnyWidget):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle = super()._repr_mimebundle_(**kwargs)
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-        data = dict(data)
-        data["image/svg+xml"] = self.static_svg()
-        data["text/plain"] = self._text()
-        data["text/html"] = picture_html(data["image/svg+xml"], data["text/plain"])
-        return data, dict(metadata or {})
+        return with_static_picture(bundle, self.static_svg(), self._text())
 
     def _text(self) -> str:
         snap = self.full_snapshot()

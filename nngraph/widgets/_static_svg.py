@@ -53,6 +53,14 @@ def picture_html(svg: str, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{encoded}">'
 
 
+def with_static_picture(bundle: Any, svg: str, text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """anywidget's mimebundle plus what shows without a kernel: the SVG, the same picture as an
+    ``<img>`` (for untrusted notebooks) and a line of text."""
+    data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
+    pictures = {"image/svg+xml": svg, "text/plain": text, "text/html": picture_html(svg, text)}
+    return {**data, **pictures}, dict(metadata or {})
+
+
 def xml_text(text: object, limit: int | None = None) -> str:
     """`text` safe inside an XML element or a double-quoted attribute.
 

@@ -13,16 +13,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script
+from tests.e2e.chromium import launch
+
 IMAGES = """() => {
     const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
     return panel ? [...panel.node.querySelectorAll('.jp-OutputArea-output img')] : [];
@@ -40,7 +35,7 @@ def main(url: str, shots: str, *names: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        browser = launch(pw)
         page = browser.new_page(viewport={"width": 1300, "height": 1000})
         for name in names:
             page.goto(f"{url}/lab/tree/{name}?reset", wait_until="domcontentloaded")  # alone
