@@ -40,6 +40,25 @@ _NOT_OPS = frozenset(
     }
 )  # fmt: skip
 _BACKWARD_CALLS = frozenset({"backward", "grad"})
+_WRITES_FIRST = frozenset(
+    {
+        "__setitem__", "__set__", "__iadd__", "__isub__", "__imul__", "__itruediv__",
+        "__ifloordiv__", "__imod__", "__ipow__", "__iand__", "__ior__", "__ixor__",
+        "__ilshift__", "__irshift__", "__imatmul__",
+    }
+)  # fmt: skip
+
+
+def _written(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """What a call is about to change in place: its first argument for `add_`, `x[i] = ...`,
+    `x.data = ...` and `inplace=True`, and its `out=` (tensors, or lists of them)."""
+    name = getattr(func, "__name__", "")
+    first = args[0] if args else kwargs.get("input")
+    if (name.endswith("_") and not name.endswith("__")) or name in _WRITES_FIRST:
+        return [first, kwargs.get("out")]
+    if kwargs.get("inplace") is True:
+        return [first, kwargs.get("out")]
+    return kwargs.get("out")
 
 
 def _call_name(func: Any) -> str | None:
@@ -81,8 +100,10 @@ class _Mode(TorchFunctionMode):
         kwargs: dict[str, Any] | None = None,
     ) -> Any:
         kwargs = kwargs or {}
-        out = func(*args, **kwargs)
         recorder = self.recorder
+        if recorder.builder.stats.holding:
+            recorder.before_write(_written(func, args, kwargs))
+        out = func(*args, **kwargs)
         if getattr(func, "__name__", None) in _BACKWARD_CALLS:
             # Nodes a `create_graph=True` backward made belong to no forward call.
             recorder.seq_mark = next_sequence_nr()

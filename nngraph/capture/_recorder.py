@@ -100,6 +100,11 @@ class Recorder:
         finally:
             self.busy = False
 
+    def before_write(self, written: Any) -> None:
+        """Tensors in `written` are about to change in place: copy the values still held."""
+        for t in _tensors(written, []):
+            self.builder.stats.before_write(t)
+
     def _lookup(self, t: torch.Tensor) -> str | None:
         hit = self.tensor_nodes.get(id(t))
         return hit[1] if hit is not None and hit[0]() is t else None
@@ -175,22 +180,7 @@ class Recorder:
             if t.grad_fn is None:
                 self._remember(t, target)
         if name in _RELU:
-            self._count_dead_units(attrs, tracked_out)
-
-    def _count_dead_units(self, attrs: dict[str, Any], out: torch.Tensor) -> None:
-        """[dead, units]: units (features of 2-d/3-d, channels of 4-d+) zero for the whole batch.
-
-        A ReLU output is never negative, so a unit is alive exactly when its maximum over the
-        batch (and positions) is above zero: one reduction. For 3-d outputs the last dimension
-        is taken as the features (sequence models).
-        """
-        if out.dim() < 2 or not out.is_floating_point():
-            return
-        unit_dim = out.dim() - 1 if out.dim() == 3 else 1
-        others = [d for d in range(out.dim()) if d != unit_dim]
-        alive = (out.detach().amax(dim=others) > 0).sum().reshape(1)
-        units = out.shape[unit_dim]
-        self.builder.stats.add_numbers(attrs, "dead", alive, lambda n: [units - n[0], units])
+            self.builder.stats.add_dead_units(attrs, "dead", tracked_out)
 
     # -- backward ---------------------------------------------------------------------------
 
@@ -264,8 +254,14 @@ class Recorder:
             builder.stats.add(attrs, "grad", grad if variable_grad is None else variable_grad)
             if len(self.graph_tasks) == 1 and _comparable(variable_grad, grad):
                 # One backward, yet .grad differs from what it computed: added to an old .grad.
-                differs = (variable_grad != grad).any().reshape(1)
-                builder.stats.add_numbers(attrs, "grad_accumulated", differs, lambda n: bool(n[0]))
+                assert variable_grad is not None and grad is not None
+                if variable_grad.device.type == "cpu":
+                    attrs["grad_accumulated"] = not torch.equal(variable_grad, grad)
+                elif variable_grad is not grad:
+                    differs = (variable_grad != grad).any().reshape(1)
+                    builder.stats.add_numbers(
+                        attrs, "grad_accumulated", differs, lambda n: bool(n[0])
+                    )
         self.leaf_grads.clear()
         outputs = [
             n

@@ -1,9 +1,14 @@
 """Summary statistics of tensors, computed on their own device and fetched in one transfer.
 
-The device only computes raw sums (sum, sum of squares, min, max, non-zeros, NaNs, Infs) and
-keeps them there (no `.item()`), so a CUDA model pays no synchronisation per node;
-`StatsBatch.flush()` brings everything pending to the host with one `.tolist()` per device, and
-the host turns the sums into mean, std, norm and zero fraction.
+The statistics come from raw sums (sum, sum of squares, min, max, non-zeros, NaNs, Infs):
+- a tensor of up to `SMALL` elements is held (not copied) until `StatsBatch.flush()`, which
+  lays all of them end to end and reduces every segment at once: a few calls for thousands of
+  tensors. The recorder calls `before_write()` before an op writes into a tensor in place, and
+  the held tensors that share its storage are copied then;
+- a larger tensor is reduced at once: on the CPU to numbers, on an accelerator to sums left on
+  the device (no `.item()`), so a CUDA model pays no synchronisation per node;
+- `flush()` brings everything pending to the host with one `.tolist()` per device, and the
+  host turns the sums into mean, std, norm and zero fraction.
 
     >>> import torch
     >>> batch = StatsBatch()
@@ -21,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import torch
 
 __all__ = ["STAT_NAMES", "StatsBatch", "stats_of"]
@@ -29,15 +35,18 @@ __all__ = ["STAT_NAMES", "StatsBatch", "stats_of"]
 STAT_NAMES = ("mean", "std", "min", "max", "norm", "zero_frac", "nan", "inf")
 _RAW = 8  # sum, sum of squares, min, max, non-zeros, NaNs, Infs, centred sum of squares
 
-#: Tensors up to this many elements are copied and summarised all together at `flush()`.
+#: Tensors up to this many elements are held and summarised all together at `flush()`.
 SMALL = 1 << 12
+
+_FLOATS = (torch.float32, torch.float64)
+_NUMPY_BELOW = 1 << 17
 
 
 def _as_float(t: torch.Tensor) -> torch.Tensor:
     x = t.detach()
     if x.is_complex():
         x = x.abs()
-    return x if x.dtype in (torch.float32, torch.float64) else x.float()
+    return x if x.dtype in _FLOATS else x.float()
 
 
 def _raw(t: torch.Tensor) -> torch.Tensor:
@@ -58,24 +67,32 @@ def _raw(t: torch.Tensor) -> torch.Tensor:
 def _raw_cpu(t: torch.Tensor) -> list[float]:
     """The raw sums of one large CPU tensor, as numbers: on the CPU reading them costs nothing.
 
-    A finite sum of squares means no NaN and no Inf, so those are only counted when it is not.
+    Below a million elements numpy's reductions cost less than torch's; above, torch's
+    single-pass `aminmax` wins. A finite sum of squares means no NaN and no Inf, so those are
+    only counted when it is not.
     """
     x = _as_float(t).reshape(-1)
-    squares = float(torch.dot(x, x))
-    low, high = torch.aminmax(x)
+    if x.numel() < _NUMPY_BELOW:
+        values = x.numpy()
+        with np.errstate(all="ignore"):  # NaN and Inf are counted, not warned about
+            squares = float(np.dot(values, values))
+            low, high, total = float(values.min()), float(values.max()), float(values.sum())
+            nonzero = float(np.count_nonzero(values))
+    else:
+        squares = float(torch.dot(x, x))
+        low_high = torch.aminmax(x)
+        low, high, total = float(low_high.min), float(low_high.max), float(x.sum())
+        nonzero = float(torch.count_nonzero(x))
     nan = inf = 0.0
     if not math.isfinite(squares):
         nan = float(torch.count_nonzero(torch.isnan(x)))
         inf = float(torch.count_nonzero(torch.isinf(x)))
-    nonzero = float(torch.count_nonzero(x))
-    return [float(x.sum()), squares, float(low), float(high), nonzero, nan, inf, math.nan]
+    return [total, squares, low, high, nonzero, nan, inf, math.nan]
 
 
 def _raw_segments(flat: torch.Tensor, numels: list[int]) -> torch.Tensor:
-    """The raw sums of many small tensors laid end to end in `flat`, one row per tensor.
-
-    A dozen kernels for all of them instead of several per tensor.
-    """
+    """The raw sums of many small tensors laid end to end in `flat` on an accelerator, one
+    row per tensor: a dozen kernels for all of them instead of several per tensor."""
     lengths = torch.tensor(numels, device=flat.device)
     means = torch.segment_reduce(flat, "sum", lengths=lengths) / lengths
     centred = flat - means.repeat_interleave(lengths, output_size=flat.numel())
@@ -83,23 +100,53 @@ def _raw_segments(flat: torch.Tensor, numels: list[int]) -> torch.Tensor:
     def segment(values: torch.Tensor, reduce: str = "sum") -> torch.Tensor:
         return torch.segment_reduce(values, reduce, lengths=lengths)
 
-    squares = segment(flat * flat)
-    if flat.device.type == "cpu" and math.isfinite(float(squares.sum())):
-        nan = inf = torch.zeros_like(squares)  # no NaN or Inf anywhere: skip two passes
-    else:
-        nan = segment(torch.isnan(flat).to(flat.dtype))
-        inf = segment(torch.isinf(flat).to(flat.dtype))
     rows = [
         segment(flat),
-        squares,
+        segment(flat * flat),
         segment(flat, "min"),
         segment(flat, "max"),
         segment((flat != 0).to(flat.dtype)),
-        nan,
-        inf,
+        segment(torch.isnan(flat).to(flat.dtype)),
+        segment(torch.isinf(flat).to(flat.dtype)),
         segment(centred * centred),
     ]
     return torch.stack(rows, dim=1).reshape(-1)
+
+
+@np.errstate(all="ignore")  # NaN and Inf are counted, not warned about
+def _raw_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[float]:
+    """The raw sums of many small CPU tensors laid end to end in `flat`, one row per tensor.
+
+    numpy's `reduceat` reduces every segment in one call. Sums are taken in float64, where the
+    squares of float32 values are exact, so `sum(x^2) - sum(x)^2 / n` keeps the variance.
+    Zeros, NaNs and Infs are rare: they are found first, then counted per segment.
+    """
+    values = flat.numpy()
+    starts = np.zeros(len(numels), dtype=np.int64)
+    np.cumsum(numels[:-1], out=starts[1:])
+    totals = np.add.reduceat(values, starts, dtype=np.float64)
+    squares = np.add.reduceat(np.square(values, dtype=np.float64), starts)
+    centred = squares - totals * totals / np.asarray(numels)
+    centred[centred < 1e-12 * squares] = 0.0  # below the rounding of float64 sums: a constant
+
+    def count(where: np.ndarray) -> np.ndarray:
+        segments = np.searchsorted(starts, np.flatnonzero(where), side="right") - 1
+        return np.bincount(segments, minlength=len(numels))
+
+    nan = inf = np.zeros(len(numels))
+    if not math.isfinite(float(squares.sum())):  # else no NaN or Inf anywhere
+        nan, inf = count(np.isnan(values)), count(np.isinf(values))
+    rows = [
+        totals,
+        squares,
+        np.minimum.reduceat(values, starts),
+        np.maximum.reduceat(values, starts),
+        np.asarray(numels) - count(values == 0),
+        nan,
+        inf,
+        centred,
+    ]
+    return np.stack(rows, axis=1, dtype=np.float64).reshape(-1).tolist()
 
 
 def _finish(raw: list[float], numel: int) -> dict[str, float]:
@@ -131,29 +178,61 @@ def _summarisable(t: torch.Tensor) -> bool:
     return (
         t.layout == torch.strided
         and t.device.type != "meta"
-        and t.numel() > 0
         and not t.is_nested
         and not t.is_quantized
+        and t.numel() > 0
     )
+
+
+def _storage_key(t: torch.Tensor) -> int | None:
+    """What every view of `t`'s memory shares; None for tensors without plain storage."""
+    try:
+        return int(t.untyped_storage().data_ptr())
+    except (RuntimeError, NotImplementedError):
+        return None
 
 
 _Target = tuple[dict[str, Any], str, int]  # where to write, under which key, numel
 _Finish = Callable[[list[int]], Any]
 
 
+class _Held:
+    """A small tensor waiting for `flush()`, or for `before_write()` to copy it."""
+
+    __slots__ = ("key", "numel", "target", "tensor")
+
+    def __init__(self, target: dict[str, Any], key: str, tensor: torch.Tensor) -> None:
+        self.target, self.key, self.tensor = target, key, tensor
+        self.numel = tensor.numel()
+
+
+class _Spread:
+    """Writes the alive counts of a group of ReLU outputs as `[dead, units]` to each node."""
+
+    def __init__(self, group: list[_Held], units: int) -> None:
+        self.group, self.units = group, units
+        self.results: dict[str, Any] = {}
+
+    def __call__(self, alive: list[int]) -> None:
+        for held, count in zip(self.group, alive, strict=True):
+            held.target[held.key] = [self.units - count, self.units]
+
+
 class StatsBatch:
     """Statistics waiting to be fetched: `add()` queues, `flush()` writes them into dicts.
 
-    Small tensors are copied (one kernel) and summarised together at `flush()`; large ones are
-    reduced at once on their device. Nothing comes to the host before `flush()`.
+    Small tensors are held and summarised together at `flush()`; large ones are reduced at once
+    on their device. Nothing comes to the host before `flush()`.
     """
 
     def __init__(self, *, enabled: bool = True) -> None:
         self.enabled = enabled
-        self._small: dict[torch.device, list[tuple[_Target, torch.Tensor]]] = defaultdict(list)
+        self._small: dict[torch.device, list[_Held]] = defaultdict(list)
+        self._by_storage: dict[int, list[_Held]] = defaultdict(list)
         self._large: dict[torch.device, list[tuple[_Target, torch.Tensor]]] = defaultdict(list)
         self._vectors: dict[torch.device, list[tuple[_Target, torch.Tensor, _Finish]]]
         self._vectors = defaultdict(list)
+        self._relu_outputs: dict[tuple[torch.device, torch.Size], list[_Held]] = defaultdict(list)
 
     def add(self, target: dict[str, Any], key: str, tensor: torch.Tensor | None) -> None:
         """Queue the statistics of `tensor` to be written as `target[key]` by `flush()`.
@@ -163,14 +242,31 @@ class StatsBatch:
         if tensor is None or not self.enabled or not _summarisable(tensor):
             target[key] = None
             return
-        numel = tensor.numel()  # `_as_float` detaches, so no autograd work happens below
-        if numel <= SMALL:
-            copy = _as_float(tensor).reshape(-1).to(torch.float32, copy=True)
-            self._small[tensor.device].append(((target, key, numel), copy))
-        elif tensor.device.type == "cpu":
-            target[key] = _finish(_raw_cpu(tensor), numel)
-        else:
-            self._large[tensor.device].append(((target, key, numel), _raw(tensor)))
+        numel = tensor.numel()
+        if numel > SMALL:
+            if tensor.device.type == "cpu":
+                target[key] = _finish(_raw_cpu(tensor), numel)
+            else:
+                self._large[tensor.device].append(((target, key, numel), _raw(tensor)))
+            return
+        storage = _storage_key(tensor) if tensor.dtype in _FLOATS else None
+        if storage is None:  # converted now, so the held copy is ours
+            tensor = _as_float(tensor).to(torch.float32, copy=True)
+        held = _Held(target, key, tensor)
+        self._small[tensor.device].append(held)
+        if storage is not None:
+            self._by_storage[storage].append(held)
+
+    @property
+    def holding(self) -> bool:
+        """Whether some tensor is held, whose memory `before_write()` must watch."""
+        return bool(self._by_storage)
+
+    def before_write(self, tensor: torch.Tensor) -> None:
+        """`tensor` is about to change in place: copy the held tensors that share its memory."""
+        storage = _storage_key(tensor)
+        for held in self._by_storage.pop(storage, ()) if storage is not None else ():
+            held.tensor = held.tensor.detach().clone()
 
     def add_numbers(
         self,
@@ -185,11 +281,44 @@ class StatsBatch:
         vector = numbers.detach().reshape(-1)
         self._vectors[numbers.device].append(((target, key, vector.numel()), vector, finish))
 
+    def add_dead_units(self, target: dict[str, Any], key: str, relu_out: torch.Tensor) -> None:
+        """Queue `target[key] = [dead, units]`: the units of a ReLU output (features of 2-d and
+        3-d outputs, channels of 4-d and more) that are zero for the whole batch.
+
+        A ReLU output is never negative, so a unit is alive exactly when its maximum over the
+        batch (and positions) is above zero. For 3-d outputs the last dimension is taken as the
+        features (sequence models). Small outputs of one shape are reduced together at `flush()`.
+        """
+        if not self.enabled or relu_out.dim() < 2 or not relu_out.is_floating_point():
+            return
+        held = _Held(target, key, relu_out)
+        storage = _storage_key(relu_out)
+        if held.numel > SMALL or storage is None:
+            self._add_alive_counts([held], relu_out.detach().unsqueeze(0))
+            return
+        self._relu_outputs[relu_out.device, relu_out.shape].append(held)
+        self._by_storage[storage].append(held)
+
+    def _add_alive_counts(self, group: list[_Held], stacked: torch.Tensor) -> None:
+        """Queue the alive units of ReLU outputs of one shape, stacked along a new dimension 0."""
+        unit_dim = 2 if stacked.dim() == 4 else 1  # the features of a 3-d output are last
+        others = [d + 1 for d in range(stacked.dim() - 1) if d != unit_dim]
+        alive = (stacked.amax(dim=others) > 0).sum(dim=1)
+        spread = _Spread(group, stacked.shape[unit_dim + 1])
+        self._vectors[stacked.device].append(((spread.results, "alive", len(group)), alive, spread))
+
+    def _count_dead_units(self) -> None:
+        for group in self._relu_outputs.values():
+            self._add_alive_counts(group, torch.stack([held.tensor.detach() for held in group]))
+        self._relu_outputs.clear()
+
     def flush(self) -> None:
         """Fetch all pending statistics: one host transfer per device."""
         with torch.no_grad():
+            self._count_dead_units()
             for device in set(self._small) | set(self._large) | set(self._vectors):
                 self._flush_device(device)
+        self._by_storage.clear()
 
     def _flush_device(self, device: torch.device) -> None:
         small = self._small.pop(device, [])
@@ -197,11 +326,16 @@ class StatsBatch:
         vectors = self._vectors.pop(device, [])
         parts = [raw.to(torch.float64) for _, raw in large]
         parts += [v.to(torch.float64) for _, v, _ in vectors]
+        numbers: list[float] = []
         if small:
-            flat = torch.cat([copy for _, copy in small])
-            numels = [numel for (_, _, numel), _ in small]
-            parts.append(_raw_segments(flat, numels).to(torch.float64))
-        numbers = torch.cat(parts).tolist() if parts else []
+            flat = torch._C._nn.flatten_dense_tensors([held.tensor for held in small])
+            numels = [held.numel for held in small]
+            if device.type == "cpu":
+                numbers = _raw_segments_cpu(flat, numels)
+            else:
+                parts.append(_raw_segments(flat.float(), numels).to(torch.float64))
+        if parts:
+            numbers = torch.cat(parts).tolist() + numbers
         at = 0
         for (target, key, numel), _ in large:
             target[key] = _finish(numbers[at : at + _RAW], numel)
@@ -209,8 +343,8 @@ class StatsBatch:
         for (target, key, numel), _, finish in vectors:
             target[key] = finish([int(v) for v in numbers[at : at + numel]])
             at += numel
-        for (target, key, numel), _ in small:
-            target[key] = _finish(numbers[at : at + _RAW], numel)
+        for held in small:
+            held.target[held.key] = _finish(numbers[at : at + _RAW], held.numel)
             at += _RAW
 
 

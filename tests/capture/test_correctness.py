@@ -153,3 +153,47 @@ def test_graph_of_without_statistics_has_the_same_structure() -> None:
         d["shape"] for _, d in full.nodes(data=True)
     ]
     assert all(d["value"] is None and d["grad"] is None for _, d in bare.nodes(data=True))
+
+
+def _value_of(g: ng.Graph, op: str) -> dict[str, float]:
+    """The value statistics of the first call of `op`."""
+    calls = [d for _, d in g.nodes(data=True) if d["op"] == op and d["call"] is not None]
+    stats: dict[str, float] = min(calls, key=lambda d: d["call"])["value"]
+    return stats
+
+
+def test_values_are_taken_before_later_in_place_changes() -> None:
+    x = torch.randn(5, 3, requires_grad=True)
+    w = torch.nn.Parameter(torch.randn(3, 4))
+    optimizer = torch.optim.SGD([w], lr=0.5)
+    with ng.record() as rec:
+        h = x.mul(2.0)
+        h_before = h.detach().clone()
+        h.mul_(3.0)  # an in-place op through a method
+        e = x.exp()
+        e_before = e.detach().clone()
+        e[0] = 0.0  # through __setitem__
+        t = x.tanh()
+        t_before = t.detach().clone()
+        torch.nn.functional.dropout(t, 0.5, True, True)  # inplace=True, given by position
+        s = torch.sigmoid(x)
+        s_before = s.detach().clone()
+        torch.add(x.detach(), 3.0, out=s.detach())  # out=, into another view of its memory
+        w_before = w.detach().clone()
+        (h @ w).sum().backward()
+        optimizer.step()  # changes w in place after its value was recorded
+    g = rec.graph
+    assert_value_is(_value_of(g, "mul"), h_before)
+    assert_value_is(_value_of(g, "exp"), e_before)
+    assert_value_is(_value_of(g, "tanh"), t_before)
+    assert_value_is(_value_of(g, "sigmoid"), s_before)
+    assert_value_is(_value_of(g, "mul_"), h)
+    (weight,) = [d for _, d in g.nodes(data=True) if d["label"] == "w"]
+    assert_value_is(weight["value"], w_before)
+    assert not torch.equal(w, w_before)
+
+
+def assert_value_is(stats: dict[str, float] | None, t: torch.Tensor) -> None:
+    assert stats is not None
+    for key, want in expected_stats(t).items():
+        assert math.isclose(stats[key], want, rel_tol=1e-5, abs_tol=1e-6), (key, stats[key], want)

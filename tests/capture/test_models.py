@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import torch
 from torch import nn
 
@@ -161,6 +162,26 @@ def test_dead_relu_units_are_counted_per_feature() -> None:
     g = ng.trace(model, torch.randn(16, 3), loss=total)
     (relu,) = ops(g, "relu")
     assert relu["dead"] == [3, 8]
+
+
+@pytest.mark.parametrize(
+    ("shape", "unit_dim"),
+    [((16, 8), 1), ((4, 6, 8), 2), ((2, 8, 5, 5), 1), ((4, 8, 64, 64), 1)],
+    ids=["features", "sequence", "channels", "large"],
+)
+def test_dead_units_of_every_relu_are_counted_on_their_own(
+    shape: tuple[int, ...], unit_dim: int
+) -> None:
+    x = torch.randn(*shape, requires_grad=True)
+    with ng.record() as rec:
+        outs = []
+        for dead in (0, 2, 5):  # three outputs of one shape, reduced together
+            shift = torch.zeros(shape[unit_dim])
+            shift[:dead] = -1e6
+            outs.append(torch.relu(x + shift.reshape([-1] + [1] * (len(shape) - unit_dim - 1))))
+        sum(o.sum() for o in outs).backward()
+    counts = [d["dead"] for d in sorted(ops(rec.graph, "relu"), key=lambda d: d["call"])]
+    assert counts == [[0, shape[unit_dim]], [2, shape[unit_dim]], [5, shape[unit_dim]]]
 
 
 def test_batchnorm_counter_is_state_not_an_output() -> None:
