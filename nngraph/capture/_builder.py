@@ -65,13 +65,23 @@ def op_name_of(fn: Any) -> str:
     return name
 
 
+_TEXT: dict[Any, str] = {}  # dtype or device -> its name, worked out once
+
+
+def _text(key: torch.dtype | torch.device) -> str:
+    text = _TEXT.get(key)
+    if text is None:
+        text = _TEXT[key] = str(key).removeprefix("torch.")
+    return text
+
+
 def tensor_meta(t: torch.Tensor) -> dict[str, Any]:
     """Shape, dtype, device and requires_grad of a tensor, as plain values."""
     return {
         "shape": list(t.shape),
-        "dtype": str(t.dtype).removeprefix("torch."),
-        "device": str(t.device),
-        "requires_grad": bool(t.requires_grad),
+        "dtype": _text(t.dtype),
+        "device": _text(t.device),
+        "requires_grad": t.requires_grad,
     }
 
 
@@ -192,8 +202,8 @@ class GraphBuilder:
             if metadata:
                 meta = metadata[0]
                 attrs["shape"] = list(meta.shape)
-                attrs["dtype"] = str(meta.dtype).removeprefix("torch.")
-                attrs["device"] = str(meta.device)
+                attrs["dtype"] = _text(meta.dtype)
+                attrs["device"] = _text(meta.device)
             attrs.update(extra)
             node_id = self.add(attrs)
         self.ids[fn] = node_id
