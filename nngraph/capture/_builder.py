@@ -92,21 +92,36 @@ def new_node(kind: str, label: str = "", **attrs: Any) -> dict[str, Any]:
     return node
 
 
-def module_table(model: torch.nn.Module, prefix: str = "") -> dict[str, dict[str, Any]]:
+def module_table(
+    model: torch.nn.Module, prefix: str = "", names: Names | None = None
+) -> dict[str, dict[str, Any]]:
     """Every module of `model`: qualified path -> class name and parameter elements below it.
 
-    One pass over the parameters, each counted once (shared ones too), as `parameters()` does.
+    One walk over the modules; each parameter is counted once (shared ones too), as
+    `parameters()` does. With `names`, the same walk names every parameter and buffer as
+    `named_parameters()` and `named_buffers()` do.
     """
     dot = f"{prefix}." if prefix else ""
-    table: dict[str, dict[str, Any]] = {
-        (dot + path if path else prefix): {"type": type(m).__name__, "params": 0}
-        for path, m in model.named_modules()
-    }
-    for name, p in model.named_parameters():
-        parts = name.split(".")[:-1]
-        for depth in range(len(parts) + 1):
-            path = ".".join(parts[:depth])
-            table[dot + path if path else prefix]["params"] += p.numel()
+    table: dict[str, dict[str, Any]] = {}
+    seen: set[int] = set()
+    for path, module in model.named_modules():
+        full = dot + path if path else prefix
+        table[full] = {"type": type(module).__name__, "params": 0}
+        inside = f"{path}." if path else ""
+        for name, p in module._parameters.items():
+            if p is None or id(p) in seen:
+                continue
+            seen.add(id(p))
+            if names is not None:
+                names.params.setdefault(id(p), dot + inside + name)
+            parts = path.split(".") if path else []
+            for depth in range(len(parts) + 1):
+                above = ".".join(parts[:depth])
+                table[dot + above if above else prefix]["params"] += p.numel()
+        if names is not None:
+            for name, b in module._buffers.items():
+                if b is not None:
+                    names.buffers.setdefault(id(b), dot + inside + name)
     return table
 
 
@@ -126,14 +141,12 @@ class Names:
         self.params: dict[int, str] = {}
         self.buffers: dict[int, str] = {}
         self.inputs: dict[int, str] = {}
+        self.tables: dict[int, dict[str, dict[str, Any]]] = {}  # id(module) -> module_table
 
     def add_module(self, module: torch.nn.Module, prefix: str = "") -> None:
-        """Name every parameter and buffer of `module` as `named_parameters()` does."""
-        dot = f"{prefix}." if prefix else ""
-        for name, p in module.named_parameters():
-            self.params.setdefault(id(p), dot + name)
-        for name, b in module.named_buffers():
-            self.buffers.setdefault(id(b), dot + name)
+        """Name every parameter and buffer of `module` as `named_parameters()` does, and keep
+        its `module_table` in `tables`."""
+        self.tables[id(module)] = module_table(module, prefix, self)
 
     def add_mapping(self, tensors: Iterable[tuple[str, Any]]) -> None:
         """Name tensors from `(name, tensor)` pairs, e.g. `dict.items()`."""

@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch.utils._pytree import tree_flatten
 
-from nngraph.capture._builder import GraphBuilder, Names, fill_module_types, gc_paused, module_table
+from nngraph.capture._builder import GraphBuilder, Names, fill_module_types, gc_paused
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -84,5 +84,5 @@ def _walk_outputs(tensors: list[torch.Tensor], params: Any, stats: bool) -> Grap
         builder.stats.add(graph.nodes[node_id], "grad", fn.variable.grad)
     builder.stats.flush()
     if isinstance(params, torch.nn.Module):
-        fill_module_types(graph, module_table(params))
+        fill_module_types(graph, builder.names.tables[id(params)])
     return graph

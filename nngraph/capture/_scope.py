@@ -131,7 +131,7 @@ class ModuleScope:
             needed.update(".".join(parts[:i]) for i in range(len(parts) + 1))
         table: dict[str, dict[str, Any]] = {}
         for root in self._roots:
-            for path, entry in module_table(root, self.paths[id(root)]).items():
+            for path, entry in self.names.tables[id(root)].items():
                 if path in needed:
                     table.setdefault(path, entry)
         for path, m in self.modules.items():

@@ -39,7 +39,6 @@ _RAW = 8  # sum, sum of squares, min, max, non-zeros, NaNs, Infs, centred sum of
 SMALL = 1 << 12
 
 _FLOATS = (torch.float32, torch.float64)
-_NUMPY_BELOW = 1 << 17
 
 
 def _as_float(t: torch.Tensor) -> torch.Tensor:
@@ -67,27 +66,22 @@ def _raw(t: torch.Tensor) -> torch.Tensor:
 def _raw_cpu(t: torch.Tensor) -> list[float]:
     """The raw sums of one large CPU tensor, as numbers: on the CPU reading them costs nothing.
 
-    Below a million elements numpy's reductions cost less than torch's; above, torch's
-    single-pass `aminmax` wins. A finite sum of squares means no NaN and no Inf, so those are
-    only counted when it is not.
+    Each sum takes the fastest pass measured here: numpy's dot and sum, torch's single-pass
+    `aminmax`, and zeros counted as `x == 0` (five times faster than counting non-zeros). A
+    finite sum of squares means no NaN and no Inf, so those are only counted when it is not.
     """
     x = _as_float(t).reshape(-1)
-    if x.numel() < _NUMPY_BELOW:
-        values = x.numpy()
-        with np.errstate(all="ignore"):  # NaN and Inf are counted, not warned about
-            squares = float(np.dot(values, values))
-            low, high, total = float(values.min()), float(values.max()), float(values.sum())
-            nonzero = float(np.count_nonzero(values))
-    else:
-        squares = float(torch.dot(x, x))
-        low_high = torch.aminmax(x)
-        low, high, total = float(low_high.min), float(low_high.max), float(x.sum())
-        nonzero = float(torch.count_nonzero(x))
-    nan = inf = 0.0
-    if not math.isfinite(squares):
-        nan = float(torch.count_nonzero(torch.isnan(x)))
-        inf = float(torch.count_nonzero(torch.isinf(x)))
-    return [total, squares, low, high, nonzero, nan, inf, math.nan]
+    values = x.numpy()
+    low, high = torch.aminmax(x)
+    with np.errstate(all="ignore"):  # NaN and Inf are counted, not warned about
+        squares = float(np.dot(values, values))
+        total = float(values.sum())
+        nonzero = float(values.size - np.count_nonzero(values == 0))
+        nan = inf = 0.0
+        if not math.isfinite(squares):
+            nan = float(np.count_nonzero(np.isnan(values)))
+            inf = float(np.count_nonzero(np.isinf(values)))
+    return [total, squares, float(low), float(high), nonzero, nan, inf, math.nan]
 
 
 def _raw_segments(flat: torch.Tensor, numels: list[int]) -> torch.Tensor:
