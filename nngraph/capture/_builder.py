@@ -48,6 +48,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+_ACCUMULATE_GRAD = torch._C._functions.AccumulateGrad  # type: ignore[attr-defined]
 _OP_NAMES: dict[type, str] = {}  # autograd node class -> op name, worked out once per class
 
 
@@ -173,8 +174,11 @@ class GraphBuilder:
         return node_id
 
     def add(self, attrs: dict[str, Any]) -> str:
+        """Add a node whose attribute dict is `attrs` itself (not a copy), so callers can keep
+        filling it."""
         node_id = self.new_id()
-        self.graph.add_node(node_id, **attrs)
+        self.graph.add_node(node_id)
+        self.graph._node[node_id] = attrs  # networkx's own attribute dict, replaced by ours
         return node_id
 
     def add_data(self, t: torch.Tensor, *, kind: str | None = None) -> str:
@@ -196,18 +200,20 @@ class GraphBuilder:
         if kind in ("param", "buffer") and name:
             attrs["module"] = name.rpartition(".")[0]
         node_id = self.add(attrs)
-        self.stats.add(self.graph.nodes[node_id], "value", t)
+        self.stats.add(attrs, "value", t)
         return node_id
 
     def add_fn(self, fn: Any, **extra: Any) -> str:
         """A node for one autograd node: a leaf for AccumulateGrad, an op for everything else."""
-        if type(fn).__name__ == "AccumulateGrad":
+        cls = type(fn)
+        if cls is _ACCUMULATE_GRAD:
             node_id = self.add_data(fn.variable)
-            self.graph.nodes[node_id]["backward"] = "AccumulateGrad"
+            self.graph._node[node_id]["backward"] = "AccumulateGrad"
             self.leaf_fns[node_id] = fn
         else:
             op = op_name_of(fn)
-            attrs = new_node("op", op, op=op, backward=type(fn).__name__)
+            attrs = {**NODE_DEFAULTS, "label": op, "op": op, "backward": cls.__name__}
+            attrs["flags"] = []
             attrs["tracked"] = True
             attrs["requires_grad"] = True
             attrs["seq"] = fn._sequence_nr()
