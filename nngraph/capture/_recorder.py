@@ -128,7 +128,7 @@ class Recorder:
         builder, graph = self.builder, self.graph
         new = builder.walk(roots)
         for node_id in new:
-            attrs = graph.nodes[node_id]
+            attrs = graph._node[node_id]
             if node_id in builder.leaf_fns:
                 fn = builder.leaf_fns[node_id]
                 self._remember(fn.variable, node_id)
@@ -159,7 +159,7 @@ class Recorder:
         if heads:
             target = self.builder.ids[heads[0]]
             tracked_out = next(t for t in outs if t.grad_fn is heads[0])
-            attrs = self.graph.nodes[target]
+            attrs = self.graph._node[target]
             attrs.update(tensor_meta(tracked_out))
             self.builder.stats.add(attrs, "value", tracked_out)
         elif name.endswith("_") and ins and outs[0] is ins[0] and id(ins[0]) in self.names.buffers:
@@ -168,7 +168,6 @@ class Recorder:
             kind = "op" if ins else "constant"
             attrs = new_node(kind, **call_attrs, **tensor_meta(outs[0]))
             target = self.builder.add(attrs)
-            attrs = self.graph.nodes[target]
             self.builder.stats.add(attrs, "value", outs[0])
             tracked_out = outs[0]
         for t in ins:
@@ -192,7 +191,7 @@ class Recorder:
         self.hooks.append(fn.register_prehook(self._grad_hook(node_id)))
 
     def _grad_hook(self, node_id: str) -> Callable[[tuple[Any, ...]], None]:
-        attrs = self.graph.nodes[node_id]
+        attrs = self.graph._node[node_id]
         leaf = node_id in self.builder.leaf_fns
 
         def hook(grad_outputs: tuple[Any, ...]) -> None:
