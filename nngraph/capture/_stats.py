@@ -70,17 +70,19 @@ def _raw_cpu(t: torch.Tensor) -> list[float]:
     `aminmax`, and zeros counted as `x == 0` (five times faster than counting non-zeros). A
     finite sum of squares means no NaN and no Inf, so those are only counted when it is not.
     """
-    x = _as_float(t).reshape(-1)
-    values = x.numpy()
+    x = _as_float(t)
+    values = x.numpy().reshape(-1)
     low, high = torch.aminmax(x)
-    with np.errstate(all="ignore"):  # NaN and Inf are counted, not warned about
-        squares = float(np.dot(values, values))
+    squares = float(np.dot(values, values))
+    nan = inf = 0.0
+    if math.isfinite(squares):
         total = float(values.sum())
-        nonzero = float(values.size - np.count_nonzero(values == 0))
-        nan = inf = 0.0
-        if not math.isfinite(squares):
+    else:
+        with np.errstate(all="ignore"):  # counted, not warned about
+            total = float(values.sum())
             nan = float(np.count_nonzero(np.isnan(values)))
             inf = float(np.count_nonzero(np.isinf(values)))
+    nonzero = float(values.size - np.count_nonzero(values == 0))
     return [total, squares, float(low), float(high), nonzero, nan, inf, math.nan]
 
 
