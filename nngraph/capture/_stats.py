@@ -110,8 +110,8 @@ def _raw_segments(flat: torch.Tensor, numels: list[int]) -> torch.Tensor:
 
 
 @np.errstate(all="ignore")  # NaN and Inf are counted, not warned about
-def _raw_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[float]:
-    """The raw sums of many small CPU tensors laid end to end in `flat`, one row per tensor.
+def _stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[str, float]]:
+    """The statistics of many small CPU tensors laid end to end in `flat`, one dict per tensor.
 
     numpy's `reduceat` reduces every segment in one call. Sums are taken in float64, where the
     squares of float32 values are exact, so `sum(x^2) - sum(x)^2 / n` keeps the variance.
@@ -132,17 +132,21 @@ def _raw_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[float]:
     nan = inf = np.zeros(len(numels))
     if not math.isfinite(float(squares.sum())):  # else no NaN or Inf anywhere
         nan, inf = count(np.isnan(values)), count(np.isinf(values))
-    rows = [
-        totals,
-        squares,
-        np.minimum.reduceat(values, starts),
-        np.maximum.reduceat(values, starts),
-        np.asarray(numels) - count(values == 0),
-        nan,
-        inf,
-        centred,
-    ]
-    return np.stack(rows, axis=1, dtype=np.float64).reshape(-1).tolist()
+    n = np.asarray(numels, dtype=np.float64)
+    columns = {  # what _finish computes, for all segments at once, in its order
+        "mean": totals / n,
+        "std": np.sqrt(centred / n),
+        "min": np.minimum.reduceat(values, starts),
+        "max": np.maximum.reduceat(values, starts),
+        "norm": np.sqrt(squares),
+        "zero_frac": count(values == 0) / n,
+        "nan": np.asarray(nan, dtype=np.float64),
+        "inf": np.asarray(inf, dtype=np.float64),
+        "numel": n,
+    }
+    names = list(columns)
+    rows = zip(*(column.astype(np.float64).tolist() for column in columns.values()), strict=True)
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _finish(raw: list[float], numel: int) -> dict[str, float]:
@@ -173,7 +177,7 @@ def _finish(raw: list[float], numel: int) -> dict[str, float]:
 def _summarisable(t: torch.Tensor) -> bool:
     return (
         t.layout == torch.strided
-        and t.device.type != "meta"
+        and not t.is_meta
         and not t.is_nested
         and not t.is_quantized
         and t.numel() > 0
@@ -322,16 +326,15 @@ class StatsBatch:
         vectors = self._vectors.pop(device, [])
         parts = [raw.to(torch.float64) for _, raw in large]
         parts += [v.to(torch.float64) for _, v, _ in vectors]
-        numbers: list[float] = []
+        small_stats: list[dict[str, float]] = []
         if small:
             flat = torch._C._nn.flatten_dense_tensors([held.tensor for held in small])
             numels = [held.numel for held in small]
             if device.type == "cpu":
-                numbers = _raw_segments_cpu(flat, numels)
+                small_stats = _stats_of_segments_cpu(flat, numels)
             else:
                 parts.append(_raw_segments(flat.float(), numels).to(torch.float64))
-        if parts:
-            numbers = torch.cat(parts).tolist() + numbers
+        numbers = torch.cat(parts).tolist() if parts else []
         at = 0
         for (target, key, numel), _ in large:
             target[key] = _finish(numbers[at : at + _RAW], numel)
@@ -339,9 +342,12 @@ class StatsBatch:
         for (target, key, numel), _, finish in vectors:
             target[key] = finish([int(v) for v in numbers[at : at + numel]])
             at += numel
-        for held in small:
-            held.target[held.key] = _finish(numbers[at : at + _RAW], held.numel)
-            at += _RAW
+        for i, held in enumerate(small):
+            if small_stats:
+                held.target[held.key] = small_stats[i]
+            else:
+                held.target[held.key] = _finish(numbers[at : at + _RAW], held.numel)
+                at += _RAW
 
 
 def stats_of(tensor: torch.Tensor) -> dict[str, float] | None:
