@@ -212,8 +212,7 @@ class GraphBuilder:
             self.leaf_fns[node_id] = fn
         else:
             op = op_name_of(fn)
-            attrs = {**NODE_DEFAULTS, "label": op, "op": op, "backward": cls.__name__}
-            attrs["flags"] = []
+            attrs = new_node("op", op, op=op, backward=cls.__name__)
             attrs["tracked"] = True
             attrs["requires_grad"] = True
             attrs["seq"] = fn._sequence_nr()

@@ -54,9 +54,8 @@ def _written(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     `x.data = ...` and `inplace=True`, and its `out=` (tensors, or lists of them)."""
     name = getattr(func, "__name__", "")
     first = args[0] if args else kwargs.get("input")
-    if (name.endswith("_") and not name.endswith("__")) or name in _WRITES_FIRST:
-        return [first, kwargs.get("out")]
-    if kwargs.get("inplace") is True:
+    in_place = name.endswith("_") and not name.endswith("__")
+    if in_place or name in _WRITES_FIRST or kwargs.get("inplace") is True:
         return [first, kwargs.get("out")]
     return kwargs.get("out")
 

@@ -251,12 +251,13 @@ class Recorder:
             attrs = graph.nodes[node_id]
             variable_grad = builder.leaf_fns[node_id].variable.grad
             builder.stats.add(attrs, "grad", grad if variable_grad is None else variable_grad)
-            if len(self.graph_tasks) == 1 and _comparable(variable_grad, grad):
+            one_pass = len(self.graph_tasks) == 1
+            if one_pass and variable_grad is not grad and _comparable(variable_grad, grad):
                 # One backward, yet .grad differs from what it computed: added to an old .grad.
                 assert variable_grad is not None and grad is not None
                 if variable_grad.device.type == "cpu":
                     attrs["grad_accumulated"] = not torch.equal(variable_grad, grad)
-                elif variable_grad is not grad:
+                else:
                     differs = (variable_grad != grad).any().reshape(1)
                     builder.stats.add_numbers(
                         attrs, "grad_accumulated", differs, lambda n: bool(n[0])

@@ -193,7 +193,7 @@ def _storage_key(t: torch.Tensor) -> int | None:
 
 
 _Target = tuple[dict[str, Any], str, int]  # where to write, under which key, numel
-_Finish = Callable[[list[int]], Any]
+_Write = Callable[[list[int]], None]  # takes a queued vector's numbers, writes them to nodes
 
 
 class _Held:
@@ -204,18 +204,6 @@ class _Held:
     def __init__(self, target: dict[str, Any], key: str, tensor: torch.Tensor) -> None:
         self.target, self.key, self.tensor = target, key, tensor
         self.numel = tensor.numel()
-
-
-class _Spread:
-    """Writes the alive counts of a group of ReLU outputs as `[dead, units]` to each node."""
-
-    def __init__(self, group: list[_Held], units: int) -> None:
-        self.group, self.units = group, units
-        self.results: dict[str, Any] = {}
-
-    def __call__(self, alive: list[int]) -> None:
-        for held, count in zip(self.group, alive, strict=True):
-            held.target[held.key] = [self.units - count, self.units]
 
 
 class StatsBatch:
@@ -230,8 +218,7 @@ class StatsBatch:
         self._small: dict[torch.device, list[_Held]] = defaultdict(list)
         self._by_storage: dict[int, list[_Held]] = defaultdict(list)
         self._large: dict[torch.device, list[tuple[_Target, torch.Tensor]]] = defaultdict(list)
-        self._vectors: dict[torch.device, list[tuple[_Target, torch.Tensor, _Finish]]]
-        self._vectors = defaultdict(list)
+        self._vectors: dict[torch.device, list[tuple[torch.Tensor, _Write]]] = defaultdict(list)
         self._relu_outputs: dict[tuple[torch.device, torch.Size], list[_Held]] = defaultdict(list)
 
     def add(self, target: dict[str, Any], key: str, tensor: torch.Tensor | None) -> None:
@@ -273,13 +260,16 @@ class StatsBatch:
         target: dict[str, Any],
         key: str,
         numbers: torch.Tensor,
-        finish: _Finish = list,
+        finish: Callable[[list[int]], Any] = list,
     ) -> None:
         """Queue a small tensor to be written as `target[key] = finish(its numbers as ints)`."""
         if not self.enabled:
             return
-        vector = numbers.detach().reshape(-1)
-        self._vectors[numbers.device].append(((target, key, vector.numel()), vector, finish))
+
+        def write(values: list[int]) -> None:
+            target[key] = finish(values)
+
+        self._vectors[numbers.device].append((numbers.detach().reshape(-1), write))
 
     def add_dead_units(self, target: dict[str, Any], key: str, relu_out: torch.Tensor) -> None:
         """Queue `target[key] = [dead, units]`: the units of a ReLU output (features of 2-d and
@@ -304,8 +294,13 @@ class StatsBatch:
         unit_dim = 2 if stacked.dim() == 4 else 1  # the features of a 3-d output are last
         others = [d + 1 for d in range(stacked.dim() - 1) if d != unit_dim]
         alive = (stacked.amax(dim=others) > 0).sum(dim=1)
-        spread = _Spread(group, stacked.shape[unit_dim + 1])
-        self._vectors[stacked.device].append(((spread.results, "alive", len(group)), alive, spread))
+        units = stacked.shape[unit_dim + 1]
+
+        def write(counts: list[int]) -> None:
+            for held, count in zip(group, counts, strict=True):
+                held.target[held.key] = [units - count, units]
+
+        self._vectors[stacked.device].append((alive, write))
 
     def _count_dead_units(self) -> None:
         for group in self._relu_outputs.values():
@@ -325,7 +320,7 @@ class StatsBatch:
         large = self._large.pop(device, [])
         vectors = self._vectors.pop(device, [])
         parts = [raw.to(torch.float64) for _, raw in large]
-        parts += [v.to(torch.float64) for _, v, _ in vectors]
+        parts += [vector.to(torch.float64) for vector, _ in vectors]
         small_stats: list[dict[str, float]] = []
         if small:
             flat = torch._C._nn.flatten_dense_tensors([held.tensor for held in small])
@@ -339,15 +334,16 @@ class StatsBatch:
         for (target, key, numel), _ in large:
             target[key] = _finish(numbers[at : at + _RAW], numel)
             at += _RAW
-        for (target, key, numel), _, finish in vectors:
-            target[key] = finish([int(v) for v in numbers[at : at + numel]])
-            at += numel
-        for i, held in enumerate(small):
-            if small_stats:
-                held.target[held.key] = small_stats[i]
-            else:
-                held.target[held.key] = _finish(numbers[at : at + _RAW], held.numel)
-                at += _RAW
+        for vector, write in vectors:
+            write([int(v) for v in numbers[at : at + vector.numel()]])
+            at += vector.numel()
+        if small_stats:
+            for held, stats in zip(small, small_stats, strict=True):
+                held.target[held.key] = stats
+            return
+        for held in small:
+            held.target[held.key] = _finish(numbers[at : at + _RAW], held.numel)
+            at += _RAW
 
 
 def stats_of(tensor: torch.Tensor) -> dict[str, float] | None:
