@@ -168,18 +168,23 @@ class GraphBuilder:
         self.leaf_fns: dict[str, Any] = {}  # the AccumulateGrad ones among them
         self._count = 0
 
-    def new_id(self) -> str:
-        node_id = f"n{self._count}"
-        self._count += 1
-        return node_id
-
     def add(self, attrs: dict[str, Any]) -> str:
         """Add a node whose attribute dict is `attrs` itself (not a copy), so callers can keep
         filling it."""
-        node_id = self.new_id()
-        self.graph.add_node(node_id)
-        self.graph._node[node_id] = attrs  # networkx's own attribute dict, replaced by ours
+        node_id = f"n{self._count}"
+        self._count += 1
+        # networkx's own adjacency dicts, filled directly: `add_node` would check for an
+        # existing node and copy `attrs`, which costs more than the rest of adding a node.
+        graph = self.graph
+        graph._succ[node_id] = {}
+        graph._pred[node_id] = {}
+        graph._node[node_id] = attrs
         return node_id
+
+    def add_edge(self, source: str, target: str) -> None:
+        """An edge between two nodes already added, as `Graph.add_edge` stores it."""
+        data = self.graph._pred[target].setdefault(source, {})
+        self.graph._succ[source][target] = data
 
     def add_data(self, t: torch.Tensor, *, kind: str | None = None) -> str:
         """A node for a tensor that no recorded op produced: parameter, buffer or input."""
@@ -203,8 +208,12 @@ class GraphBuilder:
         self.stats.add(attrs, "value", t)
         return node_id
 
-    def add_fn(self, fn: Any, **extra: Any) -> str:
-        """A node for one autograd node: a leaf for AccumulateGrad, an op for everything else."""
+    def add_fn(self, fn: Any, call: dict[str, Any] | None = None, call_seq: int = 0) -> str:
+        """A node for one autograd node: a leaf for AccumulateGrad, an op for everything else.
+
+        `call` (op, module, call number) goes to op nodes created from sequence number
+        `call_seq` on: the forward call that created them.
+        """
         cls = type(fn)
         if cls is _ACCUMULATE_GRAD:
             node_id = self.add_data(fn.variable)
@@ -212,34 +221,46 @@ class GraphBuilder:
             self.leaf_fns[node_id] = fn
         else:
             op = op_name_of(fn)
-            attrs = new_node("op", op, op=op, backward=cls.__name__)
-            attrs["tracked"] = True
-            attrs["requires_grad"] = True
-            attrs["seq"] = fn._sequence_nr()
+            seq = fn._sequence_nr()
+            attrs = {
+                **NODE_DEFAULTS,
+                "op": op,
+                "backward": cls.__name__,
+                "tracked": True,
+                "requires_grad": True,
+                "seq": seq,
+                "flags": [],
+            }
+            if call is not None and seq >= call_seq:
+                attrs.update(call)
+            attrs["label"] = op
             metadata = fn._input_metadata
             if metadata:
                 meta = metadata[0]
                 attrs["shape"] = list(meta.shape)
                 attrs["dtype"] = _text(meta.dtype)
                 attrs["device"] = _text(meta.device)
-            attrs.update(extra)
             node_id = self.add(attrs)
         self.ids[fn] = node_id
         self.fns[node_id] = fn
         return node_id
 
-    def walk(self, roots: Iterable[Any], **extra: Any) -> list[str]:
+    def walk(
+        self, roots: Iterable[Any], call: dict[str, Any] | None = None, call_seq: int = 0
+    ) -> list[str]:
         """Add every autograd node reachable from `roots` that is not in the graph yet.
 
-        Iterative, so a chain of any length works. Returns the ids of the new nodes.
+        Iterative, so a chain of any length works. Returns the ids of the new nodes; `call`
+        and `call_seq` are passed on to `add_fn`.
         """
         new: list[str] = []
         stack: list[Any] = []
+        ids = self.ids
         for fn in roots:
-            if fn is not None and fn not in self.ids:
-                new.append(self.add_fn(fn, **extra))
+            if fn is not None and fn not in ids:
+                new.append(self.add_fn(fn, call, call_seq))
                 stack.append(fn)
-        graph, ids = self.graph, self.ids
+        succ, pred = self.graph._succ, self.graph._pred
         while stack:
             fn = stack.pop()
             target = ids[fn]
@@ -248,10 +269,11 @@ class GraphBuilder:
                     continue
                 source = ids.get(next_fn)
                 if source is None:
-                    source = self.add_fn(next_fn, **extra)
+                    source = self.add_fn(next_fn, call, call_seq)
                     new.append(source)
                     stack.append(next_fn)
-                graph.add_edge(source, target)
+                data = pred[target].setdefault(source, {})  # as `add_edge`, inlined: hot loop
+                succ[source][target] = data
         return new
 
     def add_output(self, source: str, t: torch.Tensor | None) -> str:
@@ -263,7 +285,7 @@ class GraphBuilder:
             for key in ("shape", "dtype", "device", "requires_grad", "value", "grad"):
                 attrs[key] = self.graph.nodes[source][key]
         node_id = self.add(attrs)
-        self.graph.add_edge(source, node_id)
+        self.add_edge(source, node_id)
         if t is not None:
             self.stats.add(self.graph.nodes[node_id], "value", t)
         self.graph.graph.setdefault("outputs", []).append(node_id)

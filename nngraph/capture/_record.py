@@ -52,10 +52,8 @@ _WRITES_FIRST = frozenset(
 def _written(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """What a call is about to change in place: its first argument for `add_`, `x[i] = ...`,
     `x.data = ...` and `inplace=True`, and its `out=` (tensors, or lists of them)."""
-    name = getattr(func, "__name__", "")
     first = args[0] if args else kwargs.get("input")
-    in_place = name.endswith("_") and not name.endswith("__")
-    if in_place or name in _WRITES_FIRST or kwargs.get("inplace") is True:
+    if _about(func)[1] or kwargs.get("inplace") is True:
         return [first, kwargs.get("out")]
     return kwargs.get("out")
 
@@ -70,6 +68,25 @@ def _call_name(func: Any) -> str | None:
     if name.startswith("__") and name.endswith("__"):
         return name[2:-2]
     return str(name)
+
+
+_ABOUT: dict[Any, tuple[str | None, bool, bool]] = {}
+
+
+def _about(func: Any) -> tuple[str | None, bool, bool]:
+    """A torch function's op name (None if not an op), whether it writes into its first
+    argument, and whether it runs a backward pass; worked out once per function."""
+    about = _ABOUT.get(func)
+    if about is None:
+        name = getattr(func, "__name__", "")
+        writes = (name.endswith("_") and not name.endswith("__")) or name in _WRITES_FIRST
+        about = (_call_name(func), writes, name in _BACKWARD_CALLS)
+        try:
+            if len(_ABOUT) < 100_000:  # functions made on the fly must not fill memory
+                _ABOUT[func] = about
+        except TypeError:  # not hashable: worked out each time
+            pass
+    return about
 
 
 class Recording:
@@ -100,14 +117,15 @@ class _Mode(TorchFunctionMode):
     ) -> Any:
         kwargs = kwargs or {}
         recorder = self.recorder
+        name, _, runs_backward = _about(func)
         if recorder.builder.stats.holding:
             recorder.before_write(_written(func, args, kwargs))
         out = func(*args, **kwargs)
-        if getattr(func, "__name__", None) in _BACKWARD_CALLS:
+        if runs_backward:
             # Nodes a `create_graph=True` backward made belong to no forward call.
             recorder.seq_mark = next_sequence_nr()
         if not (recorder.busy or recorder.custom_depth or recorder.failed):
-            recorder.on_call(_call_name(func), args, kwargs, out)
+            recorder.on_call(name, args, kwargs, out)
         return out
 
 

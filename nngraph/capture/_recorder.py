@@ -73,7 +73,6 @@ class Recorder:
         self.seq_mark = next_sequence_nr()
         self.tensor_nodes: dict[int, tuple[weakref.ref[torch.Tensor], str]] = {}
         self.hooks: list[Any] = []
-        self.hooked: set[str] = set()
         self.backward_order = 0
         self.graph_tasks: set[int] = set()
         self.leaf_grads: dict[str, torch.Tensor | None] = {}
@@ -85,7 +84,7 @@ class Recorder:
             return
         self.busy = True
         try:
-            outs = _tensors(out, [])
+            outs = [out] if type(out) is torch.Tensor else _tensors(out, [])
             if out is None and name == "setitem":
                 outs = _tensors(args[:1], [])
             if outs:
@@ -115,7 +114,7 @@ class Recorder:
     def _source_of(self, t: torch.Tensor) -> str:
         """The node that produced an input tensor, adding it (and its history) if unknown."""
         if t.grad_fn is not None:
-            self._walk([t.grad_fn], {})
+            self._walk([t.grad_fn])
             return self.builder.ids[t.grad_fn]
         node_id = self._lookup(t)
         if node_id is None:
@@ -123,21 +122,22 @@ class Recorder:
             self._remember(t, node_id)
         return node_id
 
-    def _walk(self, roots: list[Any], call_attrs: dict[str, Any]) -> list[str]:
-        """Add new autograd nodes; those created since the last call belong to this call."""
-        builder, graph = self.builder, self.graph
-        new = builder.walk(roots)
+    def _walk(self, roots: list[Any], call: dict[str, Any] | None = None) -> list[str]:
+        """Add new autograd nodes and hook them; those created since the last call (sequence
+        numbers from `seq_mark` on) belong to `call`."""
+        builder = self.builder
+        new = builder.walk(roots, call, self.seq_mark)
+        leaf_fns, fns, hooks = builder.leaf_fns, builder.fns, self.hooks
         for node_id in new:
-            attrs = graph._node[node_id]
-            if node_id in builder.leaf_fns:
-                fn = builder.leaf_fns[node_id]
-                self._remember(fn.variable, node_id)
-            elif call_attrs and attrs["seq"] >= self.seq_mark:
-                label = attrs["label"]  # inner steps of a call (linear's `t`) keep their own name
-                attrs.update(call_attrs)
-                if builder.fns[node_id] not in roots:
-                    attrs["label"] = label
-            self._hook(node_id)
+            leaf = leaf_fns.get(node_id)
+            if leaf is not None:
+                self._remember(leaf.variable, node_id)
+            hooks.append(fns[node_id].register_prehook(self._grad_hook(node_id, leaf is not None)))
+        if call is not None:
+            for fn in roots:  # the call's own nodes are labelled by it; inner steps keep theirs
+                attrs = self.graph._node[builder.ids[fn]]
+                if attrs["call"] == call["call"]:
+                    attrs["label"] = call["op"]
         return new
 
     def _add_call(self, name: str, ins: list[torch.Tensor], outs: list[torch.Tensor]) -> None:
@@ -145,7 +145,6 @@ class Recorder:
         self.calls += 1
         call_attrs: dict[str, Any] = {
             "op": name,
-            "label": name,
             "module": self.scope.path,
             "module_type": self.scope.module_type,
             "call": call,
@@ -166,7 +165,7 @@ class Recorder:
             return  # a module updating its own state, like BatchNorm's batch counter: not data flow
         else:
             kind = "op" if ins else "constant"
-            attrs = new_node(kind, **call_attrs, **tensor_meta(outs[0]))
+            attrs = new_node(kind, name, **call_attrs, **tensor_meta(outs[0]))
             target = self.builder.add(attrs)
             self.builder.stats.add(attrs, "value", outs[0])
             tracked_out = outs[0]
@@ -183,29 +182,27 @@ class Recorder:
 
     # -- backward ---------------------------------------------------------------------------
 
-    def _hook(self, node_id: str) -> None:
-        fn = self.builder.fns.get(node_id)
-        if fn is None or node_id in self.hooked:
-            return
-        self.hooked.add(node_id)
-        self.hooks.append(fn.register_prehook(self._grad_hook(node_id)))
-
-    def _grad_hook(self, node_id: str) -> Callable[[tuple[Any, ...]], None]:
+    def _grad_hook(self, node_id: str, leaf: bool) -> Callable[[tuple[Any, ...]], None]:
+        """A prehook for the autograd node of `node_id`: it sees the gradient flowing in."""
         attrs = self.graph._node[node_id]
-        leaf = node_id in self.builder.leaf_fns
+        graph_tasks, stats = self.graph_tasks, self.builder.stats
 
         def hook(grad_outputs: tuple[Any, ...]) -> None:
             self.busy = True
             try:
-                self.graph_tasks.add(torch._C._current_graph_task_id())
+                graph_tasks.add(torch._C._current_graph_task_id())
                 if attrs["backward_order"] is None:
                     attrs["backward_order"] = self.backward_order
                     self.backward_order += 1
-                grad = next((g for g in grad_outputs if isinstance(g, torch.Tensor)), None)
+                grad = None
+                for g in grad_outputs:
+                    if isinstance(g, torch.Tensor):
+                        grad = g
+                        break
                 if leaf:  # summarised once at the end, from `.grad` (see finish)
                     self.leaf_grads[node_id] = grad
                 else:
-                    self.builder.stats.add(attrs, "grad", grad)
+                    stats.add(attrs, "grad", grad)
             finally:
                 self.busy = False
 

@@ -18,6 +18,28 @@ from nngraph.capture._builder import Names, module_table
 __all__ = ["ModuleScope"]
 
 
+_POSITIONAL: dict[Any, list[str]] = {}  # forward function -> its positional parameter names
+
+
+def _positional_names(forward: Any) -> list[str]:
+    """The names of `forward`'s positional parameters, read once per function (inspecting a
+    signature takes longer than recording a small layer)."""
+    function = getattr(forward, "__func__", None)
+    names = _POSITIONAL.get(function) if function is not None else None
+    if names is None:
+        try:
+            names = [
+                name
+                for name, p in inspect.signature(forward).parameters.items()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            ]
+        except (TypeError, ValueError):
+            names = []
+        if function is not None:
+            _POSITIONAL[function] = names
+    return names
+
+
 class ModuleScope:
     """Tracks the stack of running modules and names their parameters and inputs.
 
@@ -106,14 +128,7 @@ class ModuleScope:
         self, module: torch.nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> None:
         """Name a call's tensor arguments after `forward`'s parameters (`x`, ...) and keywords."""
-        try:
-            names = [
-                name
-                for name, p in inspect.signature(module.forward).parameters.items()
-                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-            ]
-        except (TypeError, ValueError):
-            names = []
+        names = _positional_names(module.forward)
         labelled = [
             (names[i] if i < len(names) else f"input{i}", arg) for i, arg in enumerate(args)
         ]
