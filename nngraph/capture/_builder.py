@@ -105,24 +105,28 @@ def module_table(
     dot = f"{prefix}." if prefix else ""
     table: dict[str, dict[str, Any]] = {}
     seen: set[int] = set()
+    paths: list[tuple[str, str]] = []  # (path, parent path), parents first
     for path, module in model.named_modules():
         full = dot + path if path else prefix
-        table[full] = {"type": type(module).__name__, "params": 0}
+        own = 0
         inside = f"{path}." if path else ""
         for name, p in module._parameters.items():
             if p is None or id(p) in seen:
                 continue
             seen.add(id(p))
+            own += p.numel()
             if names is not None:
                 names.params.setdefault(id(p), dot + inside + name)
-            parts = path.split(".") if path else []
-            for depth in range(len(parts) + 1):
-                above = ".".join(parts[:depth])
-                table[dot + above if above else prefix]["params"] += p.numel()
         if names is not None:
             for name, b in module._buffers.items():
                 if b is not None:
                     names.buffers.setdefault(id(b), dot + inside + name)
+        table[full] = {"type": type(module).__name__, "params": own}
+        if path:
+            parent = path.rpartition(".")[0]
+            paths.append((full, dot + parent if parent else prefix))
+    for full, parent in reversed(paths):  # children first: each total is complete when added
+        table[parent]["params"] += table[full]["params"]
     return table
 
 

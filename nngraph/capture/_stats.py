@@ -66,24 +66,25 @@ def _raw(t: torch.Tensor) -> torch.Tensor:
 def _raw_cpu(t: torch.Tensor) -> list[float]:
     """The raw sums of one large CPU tensor, as numbers: on the CPU reading them costs nothing.
 
-    Each sum takes the fastest pass measured here: numpy's dot and sum, torch's single-pass
-    `aminmax`, and zeros counted as `x == 0` (five times faster than counting non-zeros). A
-    finite sum of squares means no NaN and no Inf, so those are only counted when it is not.
+    Each sum takes the fastest pass measured here: numpy's dot, torch's sum (twice as fast as
+    numpy's), torch's single-pass `aminmax`, and zeros counted as `x == 0` (five times faster
+    than counting non-zeros). A finite sum of squares means no NaN and no Inf, so those are
+    only counted when it is not.
     """
     x = _as_float(t)
     values = x.numpy().reshape(-1)
-    low, high = torch.aminmax(x)
+    low, high = (float(bound) for bound in torch.aminmax(x))
     squares = float(np.dot(values, values))
+    total = float(x.sum())
     nan = inf = 0.0
-    if math.isfinite(squares):
-        total = float(values.sum())
-    else:
+    if not math.isfinite(squares):
         with np.errstate(all="ignore"):  # counted, not warned about
-            total = float(values.sum())
             nan = float(np.count_nonzero(np.isnan(values)))
             inf = float(np.count_nonzero(np.isinf(values)))
-    nonzero = float(values.size - np.count_nonzero(values == 0))
-    return [total, squares, float(low), float(high), nonzero, nan, inf, math.nan]
+    nonzero = float(values.size)
+    if not (low > 0 or high < 0):  # else no zero can be there (NaN bounds: count)
+        nonzero -= int(np.count_nonzero(values == 0))
+    return [total, squares, low, high, nonzero, nan, inf, math.nan]
 
 
 def _raw_segments(flat: torch.Tensor, numels: list[int]) -> torch.Tensor:
@@ -119,13 +120,14 @@ def _stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[s
     values = flat.numpy()
     starts = np.zeros(len(numels), dtype=np.int64)
     np.cumsum(numels[:-1], out=starts[1:])
-    totals = np.add.reduceat(values, starts, dtype=np.float64)
-    squares = np.add.reduceat(np.square(values, dtype=np.float64), starts)
+    wide = values.astype(np.float64)
+    totals = np.add.reduceat(wide, starts)
+    squares = np.add.reduceat(np.square(wide, out=wide), starts)
     centred = squares - totals * totals / np.asarray(numels)
     centred[centred < 1e-12 * squares] = 0.0  # below the rounding of float64 sums: a constant
 
     def count(where: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(where, starts, dtype=np.int64)
+        return np.add.reduceat(where.view(np.uint8), starts, dtype=np.int32)
 
     nan = inf = np.zeros(len(numels))
     if not math.isfinite(float(squares.sum())):  # else no NaN or Inf anywhere
