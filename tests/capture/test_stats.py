@@ -35,6 +35,21 @@ def test_nan_and_inf_are_counted(numel: int) -> None:
 
 
 @pytest.mark.parametrize("numel", [10, 100_000])
+def test_zeros_are_counted_whatever_the_range(numel: int) -> None:
+    positive = torch.rand(numel) + 0.5
+    assert stats_of(positive)["zero_frac"] == 0.0  # type: ignore[index]
+    negative_with_zeros = -torch.rand(numel)
+    negative_with_zeros[:5] = 0.0
+    assert stats_of(negative_with_zeros)["zero_frac"] == pytest.approx(5 / numel)  # type: ignore[index]
+    nan_and_zeros = torch.ones(numel)
+    nan_and_zeros[0], nan_and_zeros[1:4] = float("nan"), 0.0
+    stats = stats_of(nan_and_zeros)
+    assert (
+        stats is not None and stats["nan"] == 1 and stats["zero_frac"] == pytest.approx(3 / numel)
+    )
+
+
+@pytest.mark.parametrize("numel", [10, 100_000])
 def test_a_constant_tensor_has_zero_std(numel: int) -> None:
     stats = stats_of(torch.full((numel,), 5.0))
     assert stats is not None and stats["std"] == 0.0 and stats["mean"] == 5.0
