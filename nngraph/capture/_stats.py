@@ -118,12 +118,12 @@ def _stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[s
     squares of float32 values are exact, so `sum(x^2) - sum(x)^2 / n` keeps the variance.
     """
     values = flat.numpy()
-    starts = np.zeros(len(numels), dtype=np.int64)
-    np.cumsum(numels[:-1], out=starts[1:])
+    starts = np.cumsum([0, *numels[:-1]])
+    n = np.asarray(numels, dtype=np.float64)
     wide = values.astype(np.float64)
     totals = np.add.reduceat(wide, starts)
     squares = np.add.reduceat(np.square(wide, out=wide), starts)
-    centred = squares - totals * totals / np.asarray(numels)
+    centred = squares - totals * totals / n
     centred[centred < 1e-12 * squares] = 0.0  # below the rounding of float64 sums: a constant
 
     def count(where: np.ndarray) -> np.ndarray:
@@ -132,7 +132,6 @@ def _stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[s
     nan = inf = np.zeros(len(numels))
     if not math.isfinite(float(squares.sum())):  # else no NaN or Inf anywhere
         nan, inf = count(np.isnan(values)), count(np.isinf(values))
-    n = np.asarray(numels, dtype=np.float64)
     columns = [  # what _finish computes, for all segments at once, in its order
         totals / n,
         np.sqrt(centred / n),
