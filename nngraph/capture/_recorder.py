@@ -37,11 +37,12 @@ def _tensors(obj: Any, out: list[torch.Tensor]) -> list[torch.Tensor]:
     """Append the tensors inside `obj` (nested tuples, lists, dicts) to `out`."""
     if isinstance(obj, torch.Tensor):
         out.append(obj)
-    elif isinstance(obj, (list, tuple)):
-        for item in obj:
-            _tensors(item, out)
-    elif isinstance(obj, dict):
-        for item in obj.values():
+        return out
+    items = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, (list, tuple)) else ()
+    for item in items:
+        if isinstance(item, torch.Tensor):  # the common case, without a call
+            out.append(item)
+        elif isinstance(item, (list, tuple, dict)):
             _tensors(item, out)
     return out
 
