@@ -163,7 +163,9 @@ def record(
     gradient that flowed into it, and parameters those of their `.grad`. Module paths are
     relative to `model` when given, else to the first module with parameters that runs. Inputs
     and outputs are named after the variables holding them when the block ends: the caller's
-    local variables, or `names` (a namespace such as a notebook's) when given.
+    local variables, or `names` (a namespace such as a notebook's) when given. Python's cycle
+    collector is paused inside the block (it would rescan the growing graph again and again,
+    doubling the cost of a large one) and resumes when the block ends.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU())
@@ -183,13 +185,14 @@ def record(
     caller = sys._getframe(2)  # the frame of the `with` statement (1 is contextlib's __enter__)
     recorder = Recorder(model)
     recording = Recording(recorder)
-    try:
-        with _patched_function_apply(recorder), _Mode(recorder):
-            yield recording
-    finally:
-        recorder.scope.close()
-        recording._graph = recorder.finish(caller.f_locals if names is None else names)
-        del caller
+    with gc_paused():
+        try:
+            with _patched_function_apply(recorder), _Mode(recorder):
+                yield recording
+        finally:
+            recorder.scope.close()
+            recording._graph = recorder.finish(caller.f_locals if names is None else names)
+            del caller
 
 
 def trace(
@@ -222,7 +225,7 @@ def trace(
     for p in saved_grads:
         p.grad = None
     try:
-        with gc_paused(), torch.enable_grad(), record(model, names={}) as rec:
+        with torch.enable_grad(), record(model, names={}) as rec:
             rec._recorder.scope.name_inputs(model, inputs, kwargs)
             output = model(*inputs, **kwargs)
             if loss is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
@@ -35,6 +36,7 @@ def global_state() -> list[Any]:
         len(nn_module._global_forward_pre_hooks),
         Function.__dict__["apply"],
         torch._C._len_torch_function_stack(),
+        gc.isenabled(),
     ]
 
 
@@ -110,3 +112,21 @@ def test_record_stops_watching_when_the_block_ends() -> None:
     with ng.record(model) as again:
         total(model(*args)).backward()
     assert any(d["grad"] is not None for _, d in again.graph.nodes(data=True))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_pauses_in_the_block_and_comes_back_as_it_was(enabled: bool) -> None:
+    model, args, _ = make("mlp")
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with ng.record(model):
+            inside = gc.isenabled()
+            total(model(*args)).backward()
+        after = gc.isenabled()
+        with pytest.raises(Boom), ng.record(model):
+            raise Boom
+        after_error = gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert not inside and after == after_error == enabled
