@@ -153,7 +153,13 @@ class Recorder:
             "module_type": self.scope.module_type,
             "call": call,
         }
-        heads = list(dict.fromkeys(t.grad_fn for t in outs if t.grad_fn is not None))
+        if len(outs) == 1:  # the common case, without building generators
+            tracked_out = outs[0]
+            head = tracked_out.grad_fn
+            heads = [head] if head is not None else []
+        else:
+            heads = list(dict.fromkeys(t.grad_fn for t in outs if t.grad_fn is not None))
+            tracked_out = next((t for t in outs if heads and t.grad_fn is heads[0]), outs[0])
         new = self._walk(heads, call_attrs) if heads else []
         for fn in heads:
             self.seq_mark = max(self.seq_mark, int(fn._sequence_nr()) + 1)
@@ -161,7 +167,6 @@ class Recorder:
             return  # the call returned a tensor it was given (e.g. `.contiguous()`): no new node
         if heads:
             target = self.builder.ids[heads[0]]
-            tracked_out = next(t for t in outs if t.grad_fn is heads[0])
             attrs = self.graph._node[target]
             attrs.update(tensor_meta(tracked_out))
             self.builder.stats.add(attrs, "value", tracked_out)
@@ -172,12 +177,11 @@ class Recorder:
             attrs = new_node(kind, name, **call_attrs, **tensor_meta(outs[0]))
             target = self.builder.add(attrs)
             self.builder.stats.add(attrs, "value", outs[0])
-            tracked_out = outs[0]
         for t in ins:
             if (t.grad_fn is None and not t.requires_grad) or not heads:
                 source = self._source_of(t)
                 if source != target:
-                    self.graph.add_edge(source, target)
+                    self.builder.add_edge(source, target)
         for t in outs:
             if t.grad_fn is None:
                 self._remember(t, target)
