@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import torch
+from torch.autograd.graph import get_gradient_edge
 from torch.utils._pytree import tree_flatten
 
 from nngraph.capture._builder import GraphBuilder, Names, fill_module_types, gc_paused
@@ -71,11 +72,12 @@ def _walk_outputs(tensors: list[torch.Tensor], params: Any, stats: bool) -> Grap
     graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})
 
     for t in tensors:
-        if t.grad_fn is not None:
-            builder.walk([t.grad_fn])
-            source = builder.ids[t.grad_fn]
-        elif t.requires_grad:
-            source = builder.add_data(t)
+        fn = t.grad_fn
+        if fn is None and t.requires_grad:  # a leaf: the node its gradient accumulates in
+            fn = get_gradient_edge(t).node
+        if fn is not None:
+            builder.walk([fn])
+            source = builder.ids[fn]
         else:
             source = builder.add_data(t, kind="constant")
         builder.add_output(source, t)

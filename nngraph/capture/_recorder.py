@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import torch
+from torch.autograd.graph import get_gradient_edge
 
 from nngraph.capture._builder import GraphBuilder, Names, fill_module_types, new_node, tensor_meta
 from nngraph.capture._scope import ModuleScope
@@ -116,10 +117,17 @@ class Recorder:
         self.tensor_nodes[id(t)] = (weakref.ref(t), node_id)
 
     def _source_of(self, t: torch.Tensor) -> str:
-        """The node that produced an input tensor, adding it (and its history) if unknown."""
-        if t.grad_fn is not None:
-            self._walk([t.grad_fn])
-            return self.builder.ids[t.grad_fn]
+        """The node that produced an input tensor, adding it (and its history) if unknown.
+
+        A leaf that requires grad (a parameter) is its AccumulateGrad node, also where a call
+        under `no_grad` reads it first: a later tracked use then finds the same node.
+        """
+        fn = t.grad_fn
+        if fn is None and t.requires_grad:
+            fn = get_gradient_edge(t).node
+        if fn is not None:
+            self._walk([fn])
+            return self.builder.ids[fn]
         node_id = self._lookup(t)
         if node_id is None:
             node_id = self.builder.add_data(t)

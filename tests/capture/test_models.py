@@ -152,6 +152,32 @@ def test_graph_of_accepts_several_tensors_and_leaves() -> None:
     g = ng.graph_of([b, {"again": b.sum()}, a])
     assert len(g.graph["outputs"]) == 3
     assert graph_classes(g)["AccumulateGrad"] == 1
+    (leaf,) = [n for n, d in g.nodes(data=True) if d["kind"] == "input"]
+    assert g.out_degree(leaf) == 2, "one node for `a`: it feeds `a * 2` and is itself an output"
+
+
+class NormalisedWeight(nn.Module):
+    """Reads its weight under no_grad before using it, as spectral_norm's power iteration does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(3, 4))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            scale = self.weight.norm()
+        return x @ self.weight.t() / scale
+
+
+def test_a_parameter_read_under_no_grad_first_is_still_one_node() -> None:
+    model = NormalisedWeight()
+    g = ng.trace(model, torch.randn(2, 4), loss=total)
+    (weight,) = by_name(g, "weight")
+    assert g.nodes[weight]["backward"] == "AccumulateGrad"
+    assert g.out_degree(weight) == 2, "feeds the untracked norm and the tracked product"
+    assert g.nodes[weight]["grad"] is not None
+    (norm,) = ops(g, "norm")
+    assert norm["tracked"] is False
 
 
 def test_dead_relu_units_are_counted_per_feature() -> None:
