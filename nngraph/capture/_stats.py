@@ -143,12 +143,11 @@ def _stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[s
         inf,
         n,
     ]
+    rows = np.stack(columns, axis=1, dtype=np.float64).tolist()
     return [
         {"mean": a, "std": b, "min": c, "max": d, "norm": e, "zero_frac": f, "nan": g, "inf": h,
          "numel": i}  # a dict display: twice as fast as dict(zip(...)) for thousands of rows
-        for a, b, c, d, e, f, g, h, i in zip(
-            *(np.asarray(column, dtype=np.float64).tolist() for column in columns), strict=True
-        )
+        for a, b, c, d, e, f, g, h, i in rows
     ]  # fmt: skip
 
 
