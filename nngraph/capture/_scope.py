@@ -7,6 +7,7 @@ hook is ever added to the user's modules; `close()` removes both, also after an 
 from __future__ import annotations
 
 import inspect
+import weakref
 from typing import Any
 
 import torch
@@ -18,7 +19,9 @@ from nngraph.capture._builder import Names, module_table
 __all__ = ["ModuleScope"]
 
 
-_POSITIONAL: dict[Any, list[str]] = {}  # forward function -> its positional parameter names
+#: forward function -> its positional parameter names; weak, so classes redefined in a notebook
+#: do not keep their old functions alive
+_POSITIONAL: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
 
 
 def _positional_names(forward: Any) -> list[str]:
