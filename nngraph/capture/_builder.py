@@ -14,6 +14,7 @@ from typing import Any
 
 import torch
 from torch.autograd.function import BackwardCFunction
+from torch.autograd.graph import get_gradient_edge
 
 from nngraph.capture._stats import StatsBatch
 from nngraph.graph import Graph
@@ -22,6 +23,7 @@ from nngraph.graph._nodes import NODE_DEFAULTS
 __all__ = [
     "GraphBuilder",
     "Names",
+    "autograd_node",
     "fill_module_types",
     "module_table",
     "op_name_of",
@@ -74,6 +76,19 @@ def _text(key: torch.dtype | torch.device) -> str:
     if text is None:
         text = _TEXT[key] = str(key).removeprefix("torch.")
     return text
+
+
+def autograd_node(t: torch.Tensor) -> Any:
+    """The autograd node of `t`: its `grad_fn`, or for a leaf that requires grad (a parameter)
+    the AccumulateGrad node its gradient goes to; None for tensors outside autograd, and for
+    views taken under `no_grad`, which have neither."""
+    fn = t.grad_fn
+    if fn is None and t.requires_grad and t._base is None:
+        try:
+            fn = get_gradient_edge(t).node
+        except (AssertionError, RuntimeError):  # no node to give (e.g. a tensor subclass)
+            return None
+    return fn
 
 
 def tensor_meta(t: torch.Tensor) -> dict[str, Any]:

@@ -6,10 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 
 import torch
-from torch.autograd.graph import get_gradient_edge
 from torch.utils._pytree import tree_flatten
 
-from nngraph.capture._builder import GraphBuilder, Names, fill_module_types, gc_paused
+from nngraph.capture._builder import (
+    GraphBuilder,
+    Names,
+    autograd_node,
+    fill_module_types,
+    gc_paused,
+)
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -72,12 +77,12 @@ def _walk_outputs(tensors: list[torch.Tensor], params: Any, stats: bool) -> Grap
     graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})
 
     for t in tensors:
-        fn = t.grad_fn
-        if fn is None and t.requires_grad:  # a leaf: the node its gradient accumulates in
-            fn = get_gradient_edge(t).node
+        fn = autograd_node(t)
         if fn is not None:
             builder.walk([fn])
             source = builder.ids[fn]
+        elif t.requires_grad:
+            source = builder.add_data(t)
         else:
             source = builder.add_data(t, kind="constant")
         builder.add_output(source, t)

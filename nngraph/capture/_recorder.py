@@ -18,9 +18,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import torch
-from torch.autograd.graph import get_gradient_edge
 
-from nngraph.capture._builder import GraphBuilder, Names, fill_module_types, new_node, tensor_meta
+from nngraph.capture._builder import (
+    GraphBuilder,
+    Names,
+    autograd_node,
+    fill_module_types,
+    new_node,
+    tensor_meta,
+)
 from nngraph.capture._scope import ModuleScope
 from nngraph.graph import Graph
 from nngraph.i18n import message
@@ -122,9 +128,7 @@ class Recorder:
         A leaf that requires grad (a parameter) is its AccumulateGrad node, also where a call
         under `no_grad` reads it first: a later tracked use then finds the same node.
         """
-        fn = t.grad_fn
-        if fn is None and t.requires_grad:
-            fn = get_gradient_edge(t).node
+        fn = autograd_node(t)
         if fn is not None:
             self._walk([fn])
             return self.builder.ids[fn]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import torch
+import torch.utils.checkpoint
 from torch import nn
 from torch.nn import functional as F
 
@@ -129,6 +130,45 @@ class Attention(nn.Module):
         return out
 
 
+class Checkpointed(nn.Module):
+    """Activation checkpointing: the inner layer runs again during backward."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inner, self.head = nn.Linear(4, 4), nn.Linear(4, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        hidden = torch.utils.checkpoint.checkpoint(
+            lambda t: torch.relu(self.inner(t)), x, use_reentrant=False
+        )
+        return self.head(hidden)
+
+
+class FusedAttention(nn.Module):
+    """`scaled_dot_product_attention` and `einsum`, as hand-written transformers use them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.qkv = nn.Linear(8, 24)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        q, k, v = self.qkv(x).view(2, 5, 3, 2, 4).permute(2, 0, 3, 1, 4)
+        out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        return torch.einsum("bhtd,bhsd->bts", out, q)
+
+
+class Autocast(nn.Module):
+    """A forward under CPU autocast: the linear layer runs in bfloat16."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return self.fc(x).float()
+
+
 def total(out: Any) -> torch.Tensor:
     """A scalar loss from any nested output: the sum of all float tensors in it."""
     leaves, _ = torch.utils._pytree.tree_flatten(out)
@@ -161,6 +201,24 @@ def _cases() -> dict[str, Callable[[], Case]]:
             (x(2, 3, 8, 8),),
             {},
         ),
+        "spectral_norm": lambda: (
+            nn.utils.parametrizations.spectral_norm(nn.Linear(4, 3)),
+            (x(2, 4),),
+            {},
+        ),
+        "weight_norm": lambda: (
+            nn.utils.parametrizations.weight_norm(nn.Linear(4, 3)),
+            (x(2, 4),),
+            {},
+        ),
+        "bidirectional_gru": lambda: (
+            nn.GRU(4, 3, num_layers=2, batch_first=True, bidirectional=True),
+            (x(2, 5, 4),),
+            {},
+        ),
+        "checkpoint": lambda: (Checkpointed(), (x(3, 4),), {}),
+        "sdpa_einsum": lambda: (FusedAttention(), (x(2, 5, 8),), {}),
+        "autocast_bf16": lambda: (Autocast(), (x(3, 8),), {}),
         "transformer_layer": lambda: (
             nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True),
             (x(2, 5, 8),),
