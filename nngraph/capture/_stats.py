@@ -39,6 +39,10 @@ _RAW = 8  # sum, sum of squares, min, max, non-zeros, NaNs, Infs, centred sum of
 SMALL = 1 << 12
 
 _FLOATS = (torch.float32, torch.float64)
+_SPARSE = (torch.sparse_coo, torch.sparse_csr, torch.sparse_csc, torch.sparse_bsr, torch.sparse_bsc)
+
+#: Sparse tensors up to this many elements are summarised as the dense tensor they stand for.
+DENSE_LIMIT = 1 << 26
 
 
 def _as_float(t: torch.Tensor) -> torch.Tensor:
@@ -233,7 +237,8 @@ class StatsBatch:
     def add(self, target: dict[str, Any], key: str, tensor: torch.Tensor | None) -> None:
         """Queue the statistics of `tensor` to be written as `target[key]` by `flush()`.
 
-        Unsupported tensors (sparse, meta, empty, nested) give None.
+        Sparse tensors count as the dense tensor they stand for (up to `DENSE_LIMIT` elements);
+        unsupported tensors (meta, empty, nested, larger sparse ones) give None.
         """
         if tensor is None or not self.enabled:
             target[key] = None
@@ -254,6 +259,11 @@ class StatsBatch:
         self.holding = True
 
     def _add_other(self, target: dict[str, Any], key: str, tensor: torch.Tensor) -> None:
+        if tensor.layout in _SPARSE and 0 < tensor.numel() <= DENSE_LIMIT:
+            # What a student compares with is the dense tensor (`p.grad.to_dense()` of a sparse
+            # embedding): its implicit zeros count in the mean and the zero fraction.
+            with torch.no_grad():
+                tensor = tensor.detach().to_dense()
         if not _summarisable(tensor):
             target[key] = None
             return

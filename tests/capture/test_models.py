@@ -231,3 +231,15 @@ def test_inputs_and_outputs_are_named_after_their_variables() -> None:
     assert labels == ["a", "b", "c"]
     (a_node,) = [d for _, d in rec.graph.nodes(data=True) if d["name"] == "a"]
     assert abs(a_node["grad"]["norm"] - a.grad.norm().item()) < 1e-5
+
+
+def test_a_sparse_embedding_gradient_has_the_statistics_of_its_dense_form() -> None:
+    model = nn.Sequential(nn.Embedding(10, 4, sparse=True), nn.Flatten(), nn.Linear(8, 1))
+    tokens = torch.tensor([[1, 2], [2, 7]])
+    total(model(tokens)).backward()
+    expected = ng.capture.stats_of(model[0].weight.grad.to_dense())
+    model.zero_grad(set_to_none=True)
+    g = ng.trace(model, tokens, loss=total)
+    (embedding,) = by_name(g, "0.weight")
+    assert g.nodes[embedding]["grad"] == expected
+    assert expected is not None and expected["zero_frac"] == pytest.approx(28 / 40)

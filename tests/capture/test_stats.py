@@ -63,7 +63,16 @@ def test_other_dtypes_layouts_and_shapes() -> None:
     assert stats_of(torch.randn(50, 40).t())["numel"] == 2000  # type: ignore[index]
     assert stats_of(torch.tensor(2.5))["mean"] == 2.5  # type: ignore[index]
     assert stats_of(torch.empty(0, 3)) is None
-    assert stats_of(torch.eye(3).to_sparse()) is None
+
+
+@pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
+@pytest.mark.parametrize("layout", ["coo", "csr"])
+def test_a_sparse_tensor_counts_as_the_dense_tensor_it_stands_for(layout: str) -> None:
+    dense = torch.zeros(6, 5)
+    dense[1, 2], dense[4, 0] = -3.0, 2.0
+    sparse = dense.to_sparse() if layout == "coo" else dense.to_sparse_csr()
+    assert stats_of(sparse) == stats_of(dense)
+    assert stats_of(dense)["zero_frac"] == pytest.approx(28 / 30)  # type: ignore[index]
 
 
 def test_the_accelerator_path_agrees_with_the_cpu_path() -> None:
