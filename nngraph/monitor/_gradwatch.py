@@ -102,8 +102,12 @@ class GradientWatch:
         grads: dict[Any, tuple[list[Any], list[int]]] = {}
         for layer, p in self._params:
             g = p.grad
-            if g is None or g.is_sparse:
+            if g is None:
                 continue
+            if g.layout == torch.sparse_coo:  # a sparse embedding: the stored values' norm
+                g = g.coalesce().values()
+            elif g.layout != torch.strided:
+                g = g.values()
             group = grads.get(g.device)
             if group is None:
                 group = grads[g.device] = ([], [])

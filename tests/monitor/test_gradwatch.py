@@ -46,6 +46,15 @@ def test_norms_per_layer_match_the_gradients() -> None:
             assert norms[name] == pytest.approx(expected, rel=1e-5)
 
 
+def test_a_sparse_embedding_gradient_is_watched() -> None:
+    net = torch.nn.Sequential(torch.nn.Embedding(10, 4, sparse=True), torch.nn.Linear(4, 1))
+    with GradientWatch(net) as gw:
+        net(torch.tensor([1, 2, 2, 7])).pow(2).mean().backward()
+        norms = gw.step()
+    expected = net[0].weight.grad.to_dense().norm().item()
+    assert norms["0"] == pytest.approx(expected, rel=1e-5) and expected > 0
+
+
 def test_history_over_steps_and_a_table() -> None:
     net = cnn()
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
