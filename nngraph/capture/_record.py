@@ -49,11 +49,12 @@ _WRITES_FIRST = frozenset(
 )  # fmt: skip
 
 
-def _written(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def _written(writes_first: bool, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """What a call is about to change in place: its first argument for `add_`, `x[i] = ...`,
-    `x.data = ...` and `inplace=True`, and its `out=` (tensors, or lists of them)."""
+    `x.data = ...` (`writes_first`, from `_about`) and `inplace=True`, and its `out=` (tensors,
+    or lists of them)."""
     first = args[0] if args else kwargs.get("input")
-    if _about(func)[1] or kwargs.get("inplace") is True:
+    if writes_first or kwargs.get("inplace") is True:
         return [first, kwargs.get("out")]
     return kwargs.get("out")
 
@@ -117,9 +118,9 @@ class _Mode(TorchFunctionMode):
     ) -> Any:
         kwargs = kwargs or {}
         recorder = self.recorder
-        name, _, runs_backward = _about(func)
+        name, writes_first, runs_backward = _about(func)
         if recorder.builder.stats.holding:
-            recorder.before_write(_written(func, args, kwargs))
+            recorder.before_write(_written(writes_first, args, kwargs))
         out = func(*args, **kwargs)
         if runs_backward:
             # Nodes a `create_graph=True` backward made belong to no forward call.

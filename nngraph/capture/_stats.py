@@ -273,15 +273,11 @@ class StatsBatch:
                 target[key] = _finish(_raw_cpu(tensor), numel)
             else:
                 self._large[tensor.device].append(((target, key, numel), _raw(tensor)))
-        elif tensor.dtype in _FLOATS:
-            self._hold(self._held_on(tensor.device), target, key, tensor)
-        else:  # converted now, so the held copy is ours and nothing can write into it
-            held = self._held_on(tensor.device)
-            held.tensors.append(_as_float(tensor).to(torch.float32, copy=True))
-            held.targets.append((target, key))
-
-    def _held_on(self, device: torch.device) -> _Held:
-        return self._cpu if device.type == "cpu" else self._small[device]
+        else:
+            if tensor.dtype not in _FLOATS:  # converted now: the held copy is ours
+                tensor = _as_float(tensor).to(torch.float32, copy=True)
+            held = self._cpu if tensor.device.type == "cpu" else self._small[tensor.device]
+            self._hold(held, target, key, tensor)
 
     def before_write(self, tensor: torch.Tensor) -> None:
         """`tensor` is about to change in place: copy the held tensors that share its memory.
