@@ -35,8 +35,17 @@ __all__ = ["STAT_NAMES", "StatsBatch", "stats_of"]
 STAT_NAMES = ("mean", "std", "min", "max", "norm", "zero_frac", "nan", "inf")
 _RAW = 8  # sum, sum of squares, min, max, non-zeros, NaNs, Infs, centred sum of squares
 
-#: Tensors up to this many elements are held and summarised all together at `flush()`.
-SMALL = 1 << 12
+#: Tensors up to this many elements are held and summarised all together at `flush()`: up to
+#: here one numpy pass over many of them beats a few torch reductions each (measured).
+SMALL = 1 << 13
+
+#: Held CPU tensors are reduced in groups of about this many elements, which fit in the cache
+#: in float64: numpy's passes over a group that does not are several times slower per element.
+_GROUP = 1 << 16
+
+#: When the CPU tensors held by a recording add up to this many elements (256 MiB), their
+#: statistics are taken at once, to bound the memory a long recording keeps alive.
+_HELD_LIMIT = 1 << 26
 
 _FLOATS = (torch.float32, torch.float64)
 _SPARSE = (torch.sparse_coo, torch.sparse_csr, torch.sparse_csc, torch.sparse_bsr, torch.sparse_bsc)
@@ -114,7 +123,6 @@ def _raw_segments(flat: torch.Tensor, numels: list[int]) -> torch.Tensor:
     return torch.stack(rows, dim=1).reshape(-1)
 
 
-@np.errstate(all="ignore")  # NaN and Inf are counted, not warned about
 def _stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[str, float]]:
     """The statistics of many small CPU tensors laid end to end in `flat`, one dict per tensor.
 
@@ -122,37 +130,46 @@ def _stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[s
     squares of float32 values are exact, so `sum(x^2) - sum(x)^2 / n` keeps the variance.
     """
     values = flat.numpy()
-    starts = np.cumsum([0, *numels[:-1]])
-    n = np.asarray(numels, dtype=np.float64)
+    sizes = np.array(numels)
+    starts = sizes.cumsum() - sizes
+    n = sizes.astype(np.float64)
+    table = np.empty((9, len(numels)))  # a row per statistic, in _finish's order
     wide = values.astype(np.float64)
     totals = np.add.reduceat(wide, starts)
     squares = np.add.reduceat(np.square(wide, out=wide), starts)
-    centred = squares - totals * totals / n
-    centred[centred < 1e-12 * squares] = 0.0  # below the rounding of float64 sums: a constant
-
-    def count(where: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(where.view(np.uint8), starts, dtype=np.int32)
-
-    nan = inf = np.zeros(len(numels))
-    if not math.isfinite(float(squares.sum())):  # else no NaN or Inf anywhere
-        nan, inf = count(np.isnan(values)), count(np.isinf(values))
-    columns = [  # what _finish computes, for all segments at once, in its order
-        totals / n,
-        np.sqrt(centred / n),
-        np.minimum.reduceat(values, starts),
-        np.maximum.reduceat(values, starts),
-        np.sqrt(squares),
-        count(values == 0) / n,
-        nan,
-        inf,
-        n,
-    ]
-    rows = np.stack(columns, axis=1, dtype=np.float64).tolist()
+    if math.isfinite(float(squares.sum())):  # then there is no NaN or Inf anywhere
+        _fill_table(table, values, starts, n, totals, squares)
+        table[6:8] = 0.0
+    else:
+        with np.errstate(all="ignore"):  # NaN and Inf are counted, not warned about
+            _fill_table(table, values, starts, n, totals, squares)
+            table[6] = np.add.reduceat(np.isnan(values).view(np.uint8), starts, dtype=np.int32)
+            table[7] = np.add.reduceat(np.isinf(values).view(np.uint8), starts, dtype=np.int32)
+    table[8] = n
     return [
         {"mean": a, "std": b, "min": c, "max": d, "norm": e, "zero_frac": f, "nan": g, "inf": h,
          "numel": i}  # a dict display: twice as fast as dict(zip(...)) for thousands of rows
-        for a, b, c, d, e, f, g, h, i in rows
+        for a, b, c, d, e, f, g, h, i in table.T.tolist()
     ]  # fmt: skip
+
+
+def _fill_table(
+    table: np.ndarray,
+    values: np.ndarray,
+    starts: np.ndarray,
+    n: np.ndarray,
+    totals: np.ndarray,
+    squares: np.ndarray,
+) -> None:
+    np.divide(totals, n, out=table[0])
+    centred = squares - totals * totals / n
+    centred[centred < 1e-12 * squares] = 0.0  # below the rounding of float64 sums: a constant
+    np.sqrt(np.divide(centred, n, out=centred), out=table[1])
+    table[2] = np.minimum.reduceat(values, starts)  # in float32: an `out=` would widen first
+    table[3] = np.maximum.reduceat(values, starts)
+    np.sqrt(squares, out=table[4])
+    zeros = np.add.reduceat((values == 0).view(np.uint8), starts, dtype=np.int32)
+    np.divide(zeros, n, out=table[5])
 
 
 def _finish(raw: list[float], numel: int) -> dict[str, float]:
@@ -208,10 +225,11 @@ class _Held:
     `before_write()` swaps a copy in at the same position when something is about to change one.
     """
 
-    __slots__ = ("indexed", "targets", "tensors")
+    __slots__ = ("indexed", "numel", "targets", "tensors")
 
     def __init__(self) -> None:
         self.indexed = 0  # how many of `tensors` are in StatsBatch's index by storage
+        self.numel = 0  # of all `tensors` together
         self.tensors: list[torch.Tensor] = []
         self.targets: list[tuple[dict[str, Any], str]] = []
 
@@ -257,6 +275,10 @@ class StatsBatch:
         held.tensors.append(tensor)
         held.targets.append((target, key))
         self.holding = True
+        if held is self._cpu:
+            held.numel += tensor.numel()
+            if held.numel > _HELD_LIMIT:
+                self._flush_cpu()
 
     def _add_other(self, target: dict[str, Any], key: str, tensor: torch.Tensor) -> None:
         if tensor.layout in _SPARSE and 0 < tensor.numel() <= DENSE_LIMIT:
@@ -353,14 +375,35 @@ class StatsBatch:
     def flush(self) -> None:
         """Fetch all pending statistics: one host transfer per device."""
         with torch.no_grad():
-            self._count_dead_units()
+            if self._relu_outputs:
+                self._count_dead_units()
             if self._cpu.tensors:
-                self._small[torch.device("cpu")] = self._cpu
-                self._cpu = _Held()
+                self._flush_cpu()
             for device in set(self._small) | set(self._large) | set(self._vectors):
                 self._flush_device(device)
         self._by_storage.clear()
         self.holding = False
+
+    def _flush_cpu(self) -> None:
+        """Write the statistics of the small CPU tensors held so far, in cache-sized groups."""
+        held, self._cpu = self._cpu, _Held()
+        if self._by_storage:  # its entries point into `held`: the index is rebuilt when needed
+            self._by_storage.clear()
+            for other in [*self._small.values(), *self._relu_outputs.values()]:
+                other.indexed = 0
+        numels = [t.numel() for t in held.tensors]
+        start = 0
+        with torch.no_grad():
+            while start < len(numels):
+                end, size = start + 1, numels[start]
+                while end < len(numels) and size + numels[end] <= _GROUP:
+                    size += numels[end]
+                    end += 1
+                flat = torch._C._nn.flatten_dense_tensors(held.tensors[start:end])
+                stats = _stats_of_segments_cpu(flat, numels[start:end])
+                for (target, key), one in zip(held.targets[start:end], stats, strict=True):
+                    target[key] = one
+                start = end
 
     def _flush_device(self, device: torch.device) -> None:
         small = self._small.pop(device, _Held())
@@ -371,13 +414,7 @@ class StatsBatch:
         numels = [t.numel() for t in small.tensors]
         if small.tensors:
             flat = torch._C._nn.flatten_dense_tensors(small.tensors)
-            if device.type == "cpu":
-                stats = _stats_of_segments_cpu(flat, numels)
-                for (target, key), one in zip(small.targets, stats, strict=True):
-                    target[key] = one
-                small, numels = _Held(), []  # all written: no numbers to wait for
-            else:
-                parts.append(_raw_segments(flat.float(), numels).to(torch.float64))
+            parts.append(_raw_segments(flat.float(), numels).to(torch.float64))
         numbers = torch.cat(parts).tolist() if parts else []
         at = 0
         for (target, key, numel), _ in large:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 import torch
@@ -86,3 +87,46 @@ def test_the_accelerator_path_agrees_with_the_cpu_path() -> None:
         assert math.isclose(device_side[key], value, rel_tol=1e-5, abs_tol=1e-6), key
     x[3] = float("nan")
     assert _finish(_raw(x).tolist(), x.numel())["nan"] == 1.0
+
+
+def _batch_stats(tensors: list[torch.Tensor]) -> list[dict[str, float] | None]:
+    from nngraph.capture._stats import StatsBatch
+
+    batch = StatsBatch()
+    targets: list[dict[str, Any]] = [{} for _ in tensors]
+    for target, t in zip(targets, tensors, strict=True):
+        batch.add(target, "stats", t)
+    batch.flush()
+    return [target["stats"] for target in targets]
+
+
+def test_a_batch_split_into_many_groups_gives_each_tensor_its_own_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("nngraph.capture._stats._GROUP", 100)
+    tensors = [torch.randn(n) * n for n in (1, 60, 60, 99, 100, 101, 3, SMALL)]
+    tensors[2][5] = float("nan")
+    tensors[4][:10] = 0.0
+    for got, t in zip(_batch_stats(tensors), tensors, strict=True):
+        assert str(got) == str(stats_of(t))  # stats_of takes each alone; str: NaN == NaN
+    assert got is not None and math.isclose(got["norm"], t.double().norm().item(), rel_tol=1e-6)
+
+
+def test_statistics_of_a_long_recording_are_taken_early_and_stay_right(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past `_HELD_LIMIT` held elements, the held tensors are summarised at once, so a long
+    recording does not keep every small tensor alive; an in-place change after that still
+    leaves the values as they were when recorded."""
+    import nngraph as ng
+
+    monkeypatch.setattr("nngraph.capture._stats._HELD_LIMIT", 50)
+    x = torch.randn(4, 6)
+    with ng.record() as rec:
+        steps = [x * (i + 1) for i in range(8)]
+        before = [s.clone() for s in steps]
+        assert rec._recorder.builder.stats._cpu.numel <= 50  # the rest is summarised already
+        for s in steps:
+            s.add_(100.0)
+    values = [d["value"] for _, d in rec.graph.nodes(data=True) if d["op"] == "mul"]
+    assert values == [stats_of(b) for b in before]
