@@ -22,6 +22,7 @@ The statistics come from raw sums (sum, sum of squares, min, max, non-zeros, NaN
 from __future__ import annotations
 
 import math
+import weakref
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -207,6 +208,23 @@ def _summarisable(t: torch.Tensor) -> bool:
     )
 
 
+def _dense_memory(t: torch.Tensor) -> tuple[int, int, torch.dtype, int] | None:
+    """What identifies the values of a CPU tensor that fills one block of memory (contiguous,
+    or a permutation of it such as a transpose): address, size, dtype and version counter, which
+    every in-place write bumps, also autograd's own accumulation. None for other tensors."""
+    span = 1
+    for stride, size in sorted(zip(t.stride(), t.shape, strict=True)):
+        if size != 1:
+            if stride != span:
+                return None
+            span *= size
+    try:
+        version = t._version
+    except RuntimeError:  # inference tensors have no version counter
+        return None
+    return (t.data_ptr(), span, t.dtype, version)
+
+
 def _storage_key(t: torch.Tensor) -> int | None:
     """What every view of `t`'s memory shares; None for tensors without plain storage."""
     try:
@@ -251,6 +269,7 @@ class StatsBatch:
         self._large: dict[torch.device, list[tuple[_Target, torch.Tensor]]] = defaultdict(list)
         self._vectors: dict[torch.device, list[tuple[torch.Tensor, _Write]]] = defaultdict(list)
         self._relu_outputs: dict[tuple[torch.device, torch.Size], _Held] = defaultdict(_Held)
+        self._seen: dict[tuple[int, int, torch.dtype, int], tuple[weakref.ref[Any], Any]] = {}
 
     def add(self, target: dict[str, Any], key: str, tensor: torch.Tensor | None) -> None:
         """Queue the statistics of `tensor` to be written as `target[key]` by `flush()`.
@@ -292,7 +311,7 @@ class StatsBatch:
         numel = tensor.numel()
         if numel > SMALL:
             if tensor.device.type == "cpu":
-                target[key] = _finish(_raw_cpu(tensor), numel)
+                target[key] = self._large_cpu_stats(tensor)
             else:
                 self._large[tensor.device].append(((target, key, numel), _raw(tensor)))
         else:
@@ -301,12 +320,28 @@ class StatsBatch:
             held = self._cpu if tensor.device.type == "cpu" else self._small[tensor.device]
             self._hold(held, target, key, tensor)
 
+    def _large_cpu_stats(self, tensor: torch.Tensor) -> dict[str, float]:
+        """The statistics of a large CPU tensor, now. Tensors showing the same unchanged memory
+        as one already summarised and still alive reuse its numbers: the gradient an `add`
+        passes on to both of its inputs, a view, a transpose."""
+        memory = _dense_memory(tensor)
+        seen = self._seen.get(memory) if memory is not None else None
+        if seen is not None and seen[0]() is not None:
+            return dict(seen[1])
+        stats = _finish(_raw_cpu(tensor), tensor.numel())
+        if memory is not None:
+            # A weak reference: while the tensor lives, no other can take its memory.
+            self._seen[memory] = (weakref.ref(tensor), stats)
+            self.holding = True  # so that in-place writes are reported to before_write()
+        return stats
+
     def before_write(self, tensor: torch.Tensor) -> None:
         """`tensor` is about to change in place: copy the held tensors that share its memory.
 
         The index of held tensors by storage is brought up to date here, not when they are
         added: most recordings never write in place.
         """
+        self._seen.clear()  # a write through `.data` bumps another version counter than ours
         storage = _storage_key(tensor)
         if storage is None:
             return
@@ -382,6 +417,7 @@ class StatsBatch:
             for device in set(self._small) | set(self._large) | set(self._vectors):
                 self._flush_device(device)
         self._by_storage.clear()
+        self._seen.clear()
         self.holding = False
 
     def _flush_cpu(self) -> None:
