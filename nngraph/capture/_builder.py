@@ -109,20 +109,26 @@ def new_node(kind: str, label: str = "", **attrs: Any) -> dict[str, Any]:
 
 
 def module_table(
-    model: torch.nn.Module, prefix: str = "", names: Names | None = None
+    model: torch.nn.Module,
+    prefix: str = "",
+    names: Names | None = None,
+    paths: dict[int, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every module of `model`: qualified path -> class name and parameter elements below it.
 
     One walk over the modules; each parameter is counted once (shared ones too), as
     `parameters()` does. With `names`, the same walk names every parameter and buffer as
-    `named_parameters()` and `named_buffers()` do.
+    `named_parameters()` and `named_buffers()` do; with `paths`, it maps each module's id to
+    its qualified path (the first path found, as `named_modules()` lists a shared module once).
     """
     dot = f"{prefix}." if prefix else ""
     table: dict[str, dict[str, Any]] = {}
     seen: set[int] = set()
-    paths: list[tuple[str, str]] = []  # (path, parent path), parents first
+    parents: list[tuple[str, str]] = []  # (path, parent path), parents first
     for path, module in model.named_modules():
         full = dot + path if path else prefix
+        if paths is not None:
+            paths.setdefault(id(module), full)
         own = 0
         inside = f"{path}." if path else ""
         for name, p in module._parameters.items():
@@ -139,8 +145,8 @@ def module_table(
         table[full] = {"type": type(module).__name__, "params": own}
         if path:
             parent = path.rpartition(".")[0]
-            paths.append((full, dot + parent if parent else prefix))
-    for full, parent in reversed(paths):  # children first: each total is complete when added
+            parents.append((full, dot + parent if parent else prefix))
+    for full, parent in reversed(parents):  # children first: each total is complete when added
         table[parent]["params"] += table[full]["params"]
     return table
 
@@ -163,10 +169,12 @@ class Names:
         self.inputs: dict[int, str] = {}
         self.tables: dict[int, dict[str, dict[str, Any]]] = {}  # id(module) -> module_table
 
-    def add_module(self, module: torch.nn.Module, prefix: str = "") -> None:
+    def add_module(
+        self, module: torch.nn.Module, prefix: str = "", paths: dict[int, str] | None = None
+    ) -> None:
         """Name every parameter and buffer of `module` as `named_parameters()` does, and keep
-        its `module_table` in `tables`."""
-        self.tables[id(module)] = module_table(module, prefix, self)
+        its `module_table` in `tables`; fill `paths` as `module_table` does."""
+        self.tables[id(module)] = module_table(module, prefix, self, paths)
 
     def add_mapping(self, tensors: Iterable[tuple[str, Any]]) -> None:
         """Name tensors from `(name, tensor)` pairs, e.g. `dict.items()`."""

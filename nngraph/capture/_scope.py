@@ -82,11 +82,7 @@ class ModuleScope:
 
     def _add_root(self, model: torch.nn.Module, prefix: str) -> None:
         self._roots.append(model)
-        dot = f"{prefix}." if prefix else ""
-        paths = {id(m): (dot + p if p else prefix) for p, m in model.named_modules()}
-        for key, path in paths.items():
-            self.paths.setdefault(key, path)
-        self.names.add_module(model, prefix)
+        self.names.add_module(model, prefix, self.paths)
 
     def _path_of(self, module: torch.nn.Module) -> str:
         path = self.paths.get(id(module))
