@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import torch
@@ -84,10 +84,16 @@ def autograd_node(t: torch.Tensor) -> Any:
     views taken under `no_grad`, which have neither."""
     fn = t.grad_fn
     if fn is None and t.requires_grad and t._base is None:
+        if torch._C._functorch.is_functorch_wrapped_tensor(t):
+            return None  # a `torch.func` wrapper: its autograd lives inside the transform
         try:
-            fn = get_gradient_edge(t).node
-        except (AssertionError, RuntimeError):  # no node to give (e.g. a tensor subclass)
-            return None
+            # Inside `torch.inference_mode()` the node can only be read with it turned off.
+            with (
+                torch.inference_mode(False) if torch.is_inference_mode_enabled() else nullcontext()
+            ):
+                fn = get_gradient_edge(t).node
+        except (AssertionError, AttributeError, RuntimeError):
+            return None  # no node to give: a tensor subclass, or inside `torch.func.jvp`
     return fn
 
 

@@ -66,6 +66,9 @@ def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
     """
     tensors = output_tensors(y, who="graph_of")
     if not any(t.grad_fn is not None or t.requires_grad for t in tensors):
+        if not any(t.is_floating_point() or t.is_complex() for t in tensors):
+            dtype = str(tensors[0].dtype).removeprefix("torch.")
+            raise NNGraphError(message("capture.integer_no_history", dtype=dtype))
         raise NNGraphError(message("capture.no_history"))
     with gc_paused():
         return _walk_outputs(tensors, params, stats)

@@ -14,16 +14,20 @@ bookkeeping itself lives in `_recorder.py`.
 from __future__ import annotations
 
 import sys
+import warnings
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import torch
 from torch.autograd.function import Function
+from torch.nn.parameter import is_lazy
 from torch.overrides import TorchFunctionMode
 
 from nngraph.capture._builder import gc_paused
-from nngraph.capture._recorder import NNGraphWarning, Recorder, next_sequence_nr
+from nngraph.capture._recorder import NNGraphWarning, Recorder, hidden, next_sequence_nr
+from nngraph.capture._scope import uncompiled
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.i18n import message
@@ -120,13 +124,15 @@ class _Mode(TorchFunctionMode):
         recorder = self.recorder
         name, writes_first, runs_backward = _about(func)
         if recorder.builder.stats.holding:
-            recorder.before_write(_written(writes_first, args, kwargs))
+            with hidden():
+                recorder.before_write(_written(writes_first, args, kwargs))
         out = func(*args, **kwargs)
         if runs_backward:
             # Nodes a `create_graph=True` backward made belong to no forward call.
             recorder.seq_mark = next_sequence_nr()
         if not (recorder.busy or recorder.custom_depth or recorder.failed):
-            recorder.on_call(name, args, kwargs, out)
+            with hidden():
+                recorder.on_call(name, args, kwargs, out)
         return out
 
 
@@ -143,7 +149,8 @@ def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
             out = original.__func__(cls, *args, **kwargs)
         finally:
             recorder.custom_depth -= 1
-        recorder.on_call(cls.__name__, args, kwargs, out)
+        with hidden():
+            recorder.on_call(cls.__name__, args, kwargs, out)
         return out
 
     Function.apply = classmethod(apply)  # type: ignore[assignment, method-assign]
@@ -151,6 +158,22 @@ def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
         yield
     finally:
         Function.apply = original  # type: ignore[method-assign]
+
+
+_HOOKS_WARNING = r"Using `torch.compile\(module\)` when there are global hooks"
+
+
+@contextmanager
+def _compiled_code_runs_eagerly() -> Iterator[None]:
+    """Run `torch.compile`d code as plain Python while recording, so that every op reaches the
+    mode and the module hooks; PyTorch's warning about global module hooks, which are ours and
+    removed at the end, is not shown."""
+    if "torch._dynamo" not in sys.modules:  # nothing can have been compiled
+        yield
+        return
+    with warnings.catch_warnings(), torch.compiler.set_stance("force_eager"):
+        warnings.filterwarnings("ignore", message=_HOOKS_WARNING, category=UserWarning)
+        yield
 
 
 @contextmanager
@@ -186,13 +209,14 @@ def record(
     caller = sys._getframe(2)  # the frame of the `with` statement (1 is contextlib's __enter__)
     recorder = Recorder(model)
     recording = Recording(recorder)
-    with gc_paused():
+    with gc_paused(), _compiled_code_runs_eagerly():
         try:
             with _patched_function_apply(recorder), _Mode(recorder):
                 yield recording
         finally:
             recorder.scope.close()
-            recording._graph = recorder.finish(caller.f_locals if names is None else names)
+            with hidden():
+                recording._graph = recorder.finish(caller.f_locals if names is None else names)
             del caller
 
 
@@ -206,8 +230,10 @@ def trace(
     `record(model)` and return the graph.
 
     The model comes back exactly as it was: same weights and buffers (a BatchNorm's running
-    statistics are put back), same `training` flag, same `requires_grad` flags, and the `.grad`
-    of every parameter as before the call.
+    statistics, an embedding renormalised by `max_norm`, weights clipped in forward are put
+    back), same `training` flag, same `requires_grad` flags, and the `.grad` of every parameter
+    as before the call. A `torch.compile`d model is traced through the module it compiled:
+    compiling changes how the graph runs, not what it computes.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)
@@ -221,8 +247,12 @@ def trace(
         )
     if loss is not None and not callable(loss):
         raise NNGraphError(message("capture.loss_not_callable"))
-    saved_grads = {p: p.grad for p in model.parameters()}
-    saved_buffers = [(b, b.clone()) for b in model.buffers()]
+    if torch.is_inference_mode_enabled():
+        raise NNGraphError(message("capture.inference_mode"))
+    model = uncompiled(model)
+    params, buffers = _parameters_and_buffers(model)
+    saved_grads = {p: p.grad for p in params}
+    saved_values = _Saved(params + buffers)
     for p in saved_grads:
         p.grad = None
     try:
@@ -231,18 +261,68 @@ def trace(
             output = model(*inputs, **kwargs)
             if loss is not None:
                 value = loss(output)
-                if not isinstance(value, torch.Tensor) or value.numel() != 1:
-                    got = type(value).__name__
-                    if isinstance(value, torch.Tensor):
-                        got += f" {tuple(value.shape)}"
-                    raise NNGraphError(message("capture.loss_not_scalar", got=got))
-                if value.grad_fn is None:
-                    raise NNGraphError(message("capture.loss_no_history"))
+                _check_loss(value)
                 value.backward()
     finally:
         for p, grad in saved_grads.items():
             p.grad = grad
-        with torch.no_grad():
-            for buffer, value in saved_buffers:
-                buffer.copy_(value)
+        saved_values.put_back()
     return rec.graph
+
+
+def _check_loss(value: Any) -> None:
+    if not isinstance(value, torch.Tensor) or value.numel() != 1:
+        got = type(value).__name__
+        if isinstance(value, torch.Tensor):
+            got += f" {tuple(value.shape)}"
+        raise NNGraphError(message("capture.loss_not_scalar", got=got))
+    if value.is_complex():
+        raise NNGraphError(message("capture.loss_complex", dtype=str(value.dtype)))
+    if value.grad_fn is None:
+        raise NNGraphError(message("capture.loss_no_history"))
+
+
+class _Saved:
+    """Copies of a model's parameters and buffers, laid end to end per device and dtype, so
+    that saving and checking them takes a few calls, not a few per tensor."""
+
+    def __init__(self, tensors: list[torch.Tensor]) -> None:
+        groups: dict[tuple[torch.device, torch.dtype], list[torch.Tensor]] = defaultdict(list)
+        for t in tensors:
+            if not is_lazy(t) and t.layout == torch.strided:  # lazy: not materialised yet
+                groups[t.device, t.dtype].append(t)
+        with torch.no_grad(), hidden():
+            # One tensor is flattened to a view of itself: copied, it stays as it is now.
+            self.groups = [(group, _flat(group).clone()) for group in groups.values()]
+
+    def put_back(self) -> None:
+        """Restore the tensors a forward changed in place; the others are left untouched, so
+        their version counters, which autograd checks, do not move."""
+        with torch.no_grad(), hidden():
+            for group, flat in self.groups:
+                if torch.equal(_flat(group), flat):
+                    continue
+                values = torch._C._nn.unflatten_dense_tensors(flat, group)
+                for tensor, value in zip(group, values, strict=True):
+                    if tensor.shape != value.shape:
+                        tensor.data = value.clone()
+                    elif not torch.equal(tensor, value):
+                        tensor.copy_(value)
+
+
+def _flat(tensors: list[torch.Tensor]) -> torch.Tensor:
+    return torch._C._nn.flatten_dense_tensors(tensors)
+
+
+def _parameters_and_buffers(model: torch.nn.Module) -> tuple[list[Any], list[Any]]:
+    """`list(model.parameters())` and `list(model.buffers())`, in one walk over the modules."""
+    params: dict[int, Any] = {}
+    buffers: dict[int, Any] = {}
+    for module in model.modules():
+        for p in module._parameters.values():
+            if p is not None:
+                params.setdefault(id(p), p)
+        for b in module._buffers.values():
+            if b is not None:
+                buffers.setdefault(id(b), b)
+    return list(params.values()), list(buffers.values())

@@ -54,6 +54,12 @@ def _tensors(obj: Any, out: list[torch.Tensor]) -> list[torch.Tensor]:
     return out
 
 
+#: A context in which nngraph's own torch calls reach no `TorchFunctionMode` and no tensor
+#: subclass: an enclosing recording (`trace()` inside `record()`) must not see them as the
+#: user's ops.
+hidden = torch._C.DisableTorchFunction
+
+
 def next_sequence_nr() -> int:
     """The sequence number autograd will give the next node it creates on this thread."""
     peek = getattr(torch._C._autograd, "_get_sequence_nr", None)
@@ -222,7 +228,8 @@ class Recorder:
                 if leaf:  # summarised once at the end, from `.grad` (see finish)
                     self.leaf_grads[node_id] = grad
                 else:
-                    stats.add(attrs, "grad", grad)
+                    with hidden():
+                        stats.add(attrs, "grad", grad)
             finally:
                 self.busy = False
 

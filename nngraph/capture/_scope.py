@@ -16,7 +16,7 @@ from torch.utils._pytree import tree_flatten
 
 from nngraph.capture._builder import Names, module_table
 
-__all__ = ["ModuleScope"]
+__all__ = ["ModuleScope", "uncompiled"]
 
 
 #: forward function -> its positional parameter names; weak, so classes redefined in a notebook
@@ -41,6 +41,14 @@ def _positional_names(forward: Any) -> list[str]:
         if function is not None:
             _POSITIONAL[function] = names
     return names
+
+
+def uncompiled(model: torch.nn.Module) -> torch.nn.Module:
+    """The module a `torch.compile`d model wraps (an `OptimizedModule`'s `_orig_mod`), else
+    `model` itself."""
+    original = getattr(model, "_orig_mod", None)
+    is_compiled = type(model).__name__ == "OptimizedModule"
+    return original if is_compiled and isinstance(original, torch.nn.Module) else model
 
 
 class ModuleScope:
@@ -81,8 +89,11 @@ class ModuleScope:
         return type(self.stack[-1][0]).__name__ if self.stack else None
 
     def _add_root(self, model: torch.nn.Module, prefix: str) -> None:
-        self._roots.append(model)
-        self.names.add_module(model, prefix, self.paths)
+        original = uncompiled(model)
+        if original is not model:  # the compiled wrapper and what it wraps share the path
+            self.paths.setdefault(id(model), prefix)
+        self._roots.append(original)
+        self.names.add_module(original, prefix, self.paths)
 
     def _path_of(self, module: torch.nn.Module) -> str:
         path = self.paths.get(id(module))

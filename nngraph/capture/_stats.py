@@ -198,6 +198,9 @@ def _finish(raw: list[float], numel: int) -> dict[str, float]:
     }
 
 
+_is_functorch_wrapped = torch._C._functorch.is_functorch_wrapped_tensor
+
+
 def _summarisable(t: torch.Tensor) -> bool:
     return (
         t.layout == torch.strided
@@ -275,10 +278,11 @@ class StatsBatch:
         """Queue the statistics of `tensor` to be written as `target[key]` by `flush()`.
 
         Sparse tensors count as the dense tensor they stand for (up to `DENSE_LIMIT` elements);
-        unsupported tensors (meta, empty, nested, larger sparse ones) give None.
+        unsupported tensors (meta, empty, nested, larger sparse ones, the wrappers `torch.vmap` and
+        `torch.func` work on) give None.
         """
-        if tensor is None or not self.enabled:
-            target[key] = None
+        if tensor is None or not self.enabled or _is_functorch_wrapped(tensor):
+            target[key] = None  # a wrapper of `torch.vmap` or `torch.func`: no data outside it
         elif (
             tensor.is_cpu
             and tensor.dtype in _FLOATS
@@ -379,7 +383,13 @@ class StatsBatch:
         batch (and positions) is above zero. For 3-d outputs the last dimension is taken as the
         features (sequence models). Small outputs of one shape are reduced together at `flush()`.
         """
-        if not self.enabled or relu_out.dim() < 2 or not relu_out.is_floating_point():
+        if (
+            not self.enabled
+            or relu_out.dim() < 2
+            or relu_out.numel() == 0  # an empty batch: no unit is dead or alive
+            or not relu_out.is_floating_point()
+            or _is_functorch_wrapped(relu_out)
+        ):
             return
         if relu_out.numel() > SMALL or _storage_key(relu_out) is None:
             self._add_alive_counts([(target, key)], relu_out.detach().unsqueeze(0))

@@ -8,6 +8,7 @@ Both are linear in the size of the graph.
 
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import (
@@ -59,7 +60,7 @@ def _box_of(module: str, depth: int) -> str | None:
 
 def collapse(g: Graph, depth: int) -> Graph:
     """A new graph with every module `depth + 1` levels below the root folded to one box."""
-    if depth < 0:
+    if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 0:
         from nngraph.errors import NNGraphError
         from nngraph.i18n import message
 

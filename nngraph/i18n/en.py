@@ -10,7 +10,8 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.no_history": (
         "this tensor has no autograd history, so it has no graph: did you compute it under "
-        "torch.no_grad() or call .detach()? Compute it with gradients enabled, or use "
+        "torch.no_grad() or torch.inference_mode(), or call .detach()? Compute it with "
+        "gradients enabled, or use "
         "ng.record() to see operations that do not track gradients."
     ),
     "capture.bad_params": (
@@ -32,6 +33,18 @@ MESSAGES: dict[str, str] = {
     "capture.loss_no_history": (
         "the loss has no autograd history: does the model have parameters that require grad, "
         "and does the loss use the model's output?"
+    ),
+    "capture.inference_mode": (
+        "ng.trace() cannot run inside torch.inference_mode(): no gradient is tracked there. "
+        "Call it outside the `with torch.inference_mode():` block."
+    ),
+    "capture.loss_complex": (
+        "loss(output) must be a real number, got a {dtype} tensor: backward() needs a real "
+        "scalar, e.g. take its .abs() or .real"
+    ),
+    "capture.integer_no_history": (
+        "{dtype} tensors (argmax, indices, comparisons) never carry gradients, so they have no "
+        "graph: pass the floating-point tensor they were computed from, e.g. graph_of(logits)"
     ),
     "capture.stopped": (
         "nngraph stopped recording at `{op}` ({error}); the graph is incomplete, "
@@ -344,7 +357,7 @@ MESSAGES: dict[str, str] = {
     ),
     # graph: export (g.to_dot, g.save, Graph.from_dict) and collapse
     "graph.dot.params": "{count} params",
-    "graph.error.depth": "collapse(depth=...) needs depth >= 0, got {depth}",
+    "graph.error.depth": "collapse(depth=...) needs a whole number >= 0, got {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) must be TB, LR, BT or RL, not {got!r}",
     "graph.error.not_a_graph": 'this is not an nngraph graph: "format" should be "{format}"',
     "graph.error.version": (

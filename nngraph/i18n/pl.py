@@ -10,7 +10,8 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.no_history": (
         "ten tensor nie ma historii autograd, więc nie ma grafu: czy został policzony w "
-        "torch.no_grad() albo odłączony przez .detach()? Policz go z włączonymi gradientami "
+        "torch.no_grad() lub torch.inference_mode() albo odłączony przez .detach()? Policz go "
+        "z włączonymi gradientami "
         "albo użyj ng.record(), żeby zobaczyć operacje bez śledzenia gradientów."
     ),
     "capture.bad_params": (
@@ -32,6 +33,18 @@ MESSAGES: dict[str, str] = {
     "capture.loss_no_history": (
         "strata nie ma historii autograd: czy model ma parametry z requires_grad i czy strata "
         "korzysta z wyjścia modelu?"
+    ),
+    "capture.inference_mode": (
+        "ng.trace() nie działa wewnątrz torch.inference_mode(): tam żaden gradient nie jest "
+        "śledzony. Wywołaj go poza blokiem `with torch.inference_mode():`."
+    ),
+    "capture.loss_complex": (
+        "loss(output) musi być liczbą rzeczywistą, a zwróciło tensor {dtype}: backward() "
+        "potrzebuje rzeczywistego skalara, weź np. jego .abs() albo .real"
+    ),
+    "capture.integer_no_history": (
+        "tensory {dtype} (argmax, indeksy, porównania) nigdy nie niosą gradientów, więc nie mają "
+        "grafu: podaj tensor zmiennoprzecinkowy, z którego je policzono, np. graph_of(logits)"
     ),
     "capture.stopped": (
         "nngraph przestał nagrywać przy `{op}` ({error}); graf jest niepełny, "
@@ -364,7 +377,9 @@ MESSAGES: dict[str, str] = {
     ),
     # graph: eksport (g.to_dot, g.save, Graph.from_dict) i collapse
     "graph.dot.params": "{count} param.",
-    "graph.error.depth": "collapse(depth=...) wymaga depth >= 0, a dostało {depth}",
+    "graph.error.depth": (
+        "collapse(depth=...) wymaga liczby całkowitej >= 0, a dostało {depth!r}"
+    ),
     "graph.error.rankdir": "to_dot(rankdir=...) musi być TB, LR, BT albo RL, a nie {got!r}",
     "graph.error.not_a_graph": (
         'to nie jest graf nngraph: "format" powinien mieć wartość "{format}"'

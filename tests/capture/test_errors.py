@@ -71,3 +71,29 @@ def test_a_shape_error_in_user_code_is_the_users_error() -> None:
     model = nn.Linear(3, 2)
     with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
         ng.trace(model, torch.randn(4, 5))
+
+
+def test_trace_inside_inference_mode_says_to_leave_it() -> None:
+    model = nn.Linear(3, 1)
+    with torch.inference_mode(), pytest.raises(ng.NNGraphError, match="inference_mode"):
+        ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum())
+    assert model.weight.grad is None
+
+
+def test_trace_with_a_complex_loss() -> None:
+    model = nn.Linear(3, 1)
+    with pytest.raises(ng.NNGraphError, match=r"real.*complex64"):
+        ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum() * 1j)
+
+
+def test_graph_of_an_integer_result_points_to_the_float_one() -> None:
+    logits = torch.nn.Linear(3, 4)(torch.randn(2, 3))
+    with pytest.raises(ng.NNGraphError, match=r"int64 tensors .* never carry gradients.*logits"):
+        ng.graph_of(logits.argmax(dim=1))
+
+
+@pytest.mark.parametrize("depth", ["1", 1.0, True, -1])
+def test_collapse_needs_a_whole_depth(depth: object) -> None:
+    g = ng.trace(nn.Linear(3, 1), torch.randn(4, 3))
+    with pytest.raises(ng.NNGraphError, match="whole number >= 0"):
+        g.collapse(depth)  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -9,6 +11,7 @@ import torch
 from torch import nn
 
 import nngraph as ng
+from nngraph.capture import NNGraphWarning
 from tests.capture.test_correctness import autograd_nodes, classes, graph_classes
 from tests.capture.zoo import make, total
 
@@ -243,3 +246,62 @@ def test_a_sparse_embedding_gradient_has_the_statistics_of_its_dense_form() -> N
     (embedding,) = by_name(g, "0.weight")
     assert g.nodes[embedding]["grad"] == expected
     assert expected is not None and expected["zero_frac"] == pytest.approx(28 / 40)
+
+
+def test_an_empty_batch_is_captured() -> None:
+    """The last batch of a filtered loader can be empty: PyTorch runs it, so must we."""
+    model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 1))
+    g = ng.trace(model, torch.randn(0, 4), loss=lambda y: y.sum())
+    (relu,) = ops(g, "relu")
+    assert relu["shape"] == [0, 3] and relu["value"] is None and relu["dead"] is None
+    assert g.graph["complete"]
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+def test_function_transforms_inside_a_recording() -> None:
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    x = torch.randn(5, 3, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NNGraphWarning)
+        with ng.record(model) as rec:
+            torch.vmap(model)(x).sum().backward()
+            torch.vmap(lambda t: t.sin() * 2)(torch.randn(4, 30_000))  # large: held values
+            torch.func.jvp(torch.sin, (x,), (torch.ones(5, 3),))
+    g = rec.graph
+    assert g.graph["complete"]
+    weights = [d for _, d in g.nodes(data=True) if d["name"] == "0.weight"]
+    assert len(weights) == 1 and weights[0]["grad"]["norm"] == pytest.approx(
+        model[0].weight.grad.norm().item(), rel=1e-5
+    )
+
+
+def test_inference_mode_inside_a_recording_is_shown_untracked() -> None:
+    model = nn.Linear(4, 4)
+    x = torch.randn(2, 4)
+    with ng.record(model) as rec:
+        with torch.inference_mode():
+            reference = model(x)
+        loss = (model(x) - reference.clone()).pow(2).mean()
+        loss.backward()
+    g = rec.graph
+    assert g.graph["complete"]
+    assert graph_classes(g) >= classes(autograd_nodes(loss.grad_fn))
+    assert len(by_name(g, "weight")) == 1  # one node, read both inside and outside
+    untracked = [d for d in ops(g, "linear") if not d["tracked"]]
+    assert len(untracked) == 1
+
+
+def test_a_recording_inside_another_shows_the_users_ops_only() -> None:
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    x = torch.randn(2, 3)
+    with ng.record(model) as outer:
+        with ng.record(model) as inner:
+            model(x).sum().backward()
+        ng.trace(model, x, loss=lambda y: y.sum())
+
+    def op_counts(g: ng.Graph) -> Counter[str]:
+        return Counter(d["op"] for _, d in g.nodes(data=True) if d["kind"] == "op")
+
+    once = Counter(linear=4, relu=1, sum=1)  # each linear: addmm and the weight's transpose
+    assert op_counts(inner.graph) == once
+    assert op_counts(outer.graph) == once + once  # the block's, then trace's

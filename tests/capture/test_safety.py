@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import gc
+import warnings
 from typing import Any
 
 import pytest
@@ -130,3 +132,56 @@ def test_the_cycle_collector_pauses_in_the_block_and_comes_back_as_it_was(enable
     finally:
         (gc.enable if was else gc.disable)()
     assert not inside and after == after_error == enabled
+
+
+class _ClipsItsWeights(nn.Module):
+    """Weight clipping in forward, as some GAN critics do, and an embedding renormalised by
+    `max_norm`: both change parameters in place while the model runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(10, 4, max_norm=1.0)
+        self.fc = nn.Linear(4, 2)
+        self.untouched = nn.Linear(2, 2)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        self.fc.weight.data.clamp_(-0.1, 0.1)
+        with torch.no_grad():
+            self.fc.bias.mul_(0.5)
+        return self.untouched(self.fc(self.embed(tokens)))
+
+
+def test_weights_a_forward_changes_in_place_are_put_back() -> None:
+    torch.manual_seed(0)
+    model = _ClipsItsWeights()
+    with torch.no_grad():
+        model.embed.weight.mul_(5.0)  # rows longer than max_norm: the forward renormalises them
+    before = snapshot(model)
+    version = model.untouched.weight._version
+    ng.trace(model, torch.tensor([1, 2, 3]), loss=lambda y: y.sum())
+    assert_unchanged(model, before)
+    assert model.untouched.weight._version == version  # not copied over: autograd checks it
+
+
+def test_a_compiled_model_is_captured_as_the_model_it_compiles() -> None:
+    torch.manual_seed(0)
+    plain = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    x = torch.randn(2, 3)
+
+    def modules(g: ng.Graph) -> list[str]:
+        return sorted(d["module"] for _, d in g.nodes(data=True) if d["kind"] == "op")
+
+    expected = modules(ng.trace(plain, x, loss=lambda y: y.sum()))
+    state = global_state()
+    for backend in ("eager", "aot_eager"):  # a second backend once made dynamo trip on our hooks
+        compiled = torch.compile(copy.deepcopy(plain), backend=backend)
+        before = snapshot(compiled)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # PyTorch's warning about global hooks: ours, hidden
+            assert modules(ng.trace(compiled, x, loss=lambda y: y.sum())) == expected
+            with ng.record() as rec:
+                compiled(x).sum().backward()
+        assert modules(rec.graph) == expected
+        compiled.zero_grad(set_to_none=True)
+        assert_unchanged(compiled, before)
+    assert global_state() == state

@@ -62,7 +62,7 @@ def test_graph_errors_in_polish(tmp_path: Path):
     ng.set_language("pl")
     with pytest.raises(ng.NNGraphError, match="to nie jest graf nngraph"):
         Graph.from_dict({"format": "something else"})
-    with pytest.raises(ng.NNGraphError, match="wymaga depth >= 0"):
+    with pytest.raises(ng.NNGraphError, match="wymaga liczby całkowitej >= 0"):
         Graph().collapse(depth=-1)
     with pytest.raises(ng.NNGraphError, match=r"musi kończyć się jednym z: \.dot"):
         Graph().save(tmp_path / "net.jpg")
