@@ -12,6 +12,8 @@ with features standardised on the training part only.
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +76,28 @@ def _sklearn() -> Any:
     return sklearn.datasets
 
 
+def _count(what: str, n: object, minimum: int = 1) -> int:
+    """``n`` if it is a whole number of at least ``minimum``, else NNGraphError."""
+    if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < minimum:
+        raise NNGraphError(message("datasets.bad_n", what=what, minimum=minimum, got=n))
+    return int(n)
+
+
+def _check_split(parts: object) -> tuple[float, float, float]:
+    """Three finite fractions, none negative, adding up to 1; else NNGraphError."""
+    bad = NNGraphError(message("datasets.bad_split", got=parts))
+    if not isinstance(parts, tuple | list) or len(parts) != 3:
+        raise bad
+    if not all(isinstance(p, numbers.Real) and not isinstance(p, bool) for p in parts):
+        raise bad
+    train, val, test = (float(p) for p in parts)
+    if not all(math.isfinite(v) and v >= 0 for v in (train, val, test)):
+        raise bad
+    if abs(train + val + test - 1) > 1e-6:
+        raise bad
+    return train, val, test
+
+
 def _split(
     x: np.ndarray,
     y: np.ndarray,
@@ -82,11 +106,12 @@ def _split(
     seed: int,
     names: tuple[str, ...] = (),
 ) -> Split:
-    if len(parts) != 3 or abs(sum(parts) - 1) > 1e-6 or min(parts) < 0:
-        raise NNGraphError(message("datasets.bad_split", got=parts))
+    train_part, val_part, _ = _check_split(parts)
     order = np.random.default_rng(seed).permutation(len(x))
-    n_train = round(parts[0] * len(x))
-    n_val = round(parts[1] * len(x))
+    n_train = round(train_part * len(x))
+    if n_train == 0:  # standardising on no rows would give NaN features
+        raise NNGraphError(message("datasets.empty_train", got=parts, n=len(x)))
+    n_val = round(val_part * len(x))
     train, val, test = np.split(order, [n_train, n_train + n_val])
     mean, std = x[train].mean(0), x[train].std(0)
     std[std < 1e-8] = 1.0  # a feature constant on the training part (a blank pixel) stays as it is
@@ -115,7 +140,7 @@ def classification(
     """The lecture's two-class problem: `make_classification(n_samples=100, n_features=2,
     n_redundant=0, n_informative=2, flip_y=0.1, class_sep=1.5)`, split 70/15/15."""
     x, y = _sklearn().make_classification(
-        n_samples=n,
+        n_samples=_count("n", n),
         n_features=2,
         n_redundant=0,
         n_informative=2,
@@ -134,7 +159,7 @@ def moons(
     seed: int = 0,
 ) -> Split:
     """Two interleaving half circles: a line cannot separate them."""
-    x, y = _sklearn().make_moons(n_samples=n, noise=noise, random_state=seed)
+    x, y = _sklearn().make_moons(n_samples=_count("n", n), noise=noise, random_state=seed)
     return _split(x, y, parts=split, seed=seed)
 
 
@@ -146,7 +171,9 @@ def circles(
     seed: int = 0,
 ) -> Split:
     """A circle inside a circle."""
-    x, y = _sklearn().make_circles(n_samples=n, noise=noise, factor=0.5, random_state=seed)
+    x, y = _sklearn().make_circles(
+        n_samples=_count("n", n), noise=noise, factor=0.5, random_state=seed
+    )
     return _split(x, y, parts=split, seed=seed)
 
 
@@ -158,6 +185,7 @@ def xor(
     seed: int = 0,
 ) -> Split:
     """Four clusters, opposite corners in the same class: the classic problem a single layer fails."""
+    n = _count("n", n)
     rng = np.random.default_rng(seed)
     corners = rng.integers(0, 2, size=(n, 2))
     x = corners * 2.0 - 1.0 + rng.normal(0, noise, size=(n, 2))
@@ -174,6 +202,7 @@ def line(
     >>> x.shape, y.shape
     (torch.Size([120, 1]), torch.Size([120, 1]))
     """
+    n = _count("n", n)
     gen = torch.Generator().manual_seed(seed)
     x = torch.rand(n, 1, generator=gen) * 4 - 2
     y = slope * x + intercept + noise * torch.randn(n, 1, generator=gen)
@@ -188,6 +217,7 @@ def polynomial_points(
     A line fits the 5 training points with a small error; a degree-6 polynomial (7 parameters)
     goes exactly through them and misses the validation points badly.
     """
+    n_train, n_val = _count("n_train", n_train), _count("n_val", n_val)
     gen = torch.Generator().manual_seed(seed)
     x_train = torch.linspace(-1, 1, n_train, dtype=torch.float64).unsqueeze(1)
     x_val = torch.rand(n_val, 1, generator=gen, dtype=torch.float64) * 2 - 1
@@ -201,6 +231,7 @@ def _bundled(loader: str, split: tuple[float, float, float], seed: int, limit: i
     bunch = getattr(_sklearn(), loader)()
     x, y = np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target)
     if limit is not None:
+        limit = _count("n", limit)
         keep = np.random.default_rng(seed).permutation(len(x))[:limit]
         x, y = x[keep], y[keep]
     return _split(x, y, parts=split, seed=seed, names=tuple(str(n) for n in bunch.target_names))

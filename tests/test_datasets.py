@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 
@@ -46,9 +48,44 @@ def test_regression_points() -> None:
     assert x_train.shape == (5, 1) and x_val.shape == (20, 1)
 
 
-def test_a_bad_split_says_what_is_expected() -> None:
+@pytest.mark.parametrize(
+    "split",
+    [
+        (0.5, 0.5, 0.5),
+        (math.nan, 0.5, 0.5),
+        (math.inf, 0.5, 0.5),
+        (0.5, 0.5),
+        "abc",
+        (1.5, -0.5, 0),
+    ],
+)
+def test_a_bad_split_says_what_is_expected(split: object) -> None:
     with pytest.raises(ng.NNGraphError, match="three fractions"):
-        datasets.moons(split=(0.5, 0.5, 0.5))
+        datasets.moons(split=split)  # type: ignore[arg-type]
+
+
+def test_a_split_without_training_examples_is_refused_not_nan() -> None:
+    with pytest.raises(ng.NNGraphError, match="no training examples"):
+        datasets.moons(split=(0, 0.5, 0.5))
+    with pytest.raises(ng.NNGraphError, match="no training examples"):
+        datasets.iris(split=(0.001, 0.499, 0.5))
+
+
+@pytest.mark.parametrize(
+    "load",
+    [
+        lambda: datasets.xor(n=-5),
+        lambda: datasets.moons(n=0),
+        lambda: datasets.circles(n=2.5),
+        lambda: datasets.classification(n="100"),
+        lambda: datasets.digits(n=0),
+        lambda: datasets.line(n=-1),
+        lambda: datasets.polynomial_points(n_train=0),
+    ],
+)
+def test_a_bad_number_of_points_is_a_clear_error(load: object) -> None:
+    with pytest.raises(ng.NNGraphError, match="whole number of at least 1"):
+        load()  # type: ignore[operator]
 
 
 def test_a_feature_constant_in_training_does_not_blow_up_elsewhere() -> None:

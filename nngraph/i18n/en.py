@@ -56,6 +56,11 @@ MESSAGES: dict[str, str] = {
     ),
     "datasets.bad_split": "split must be three fractions adding up to 1, got {got}",
     # magics
+    "datasets.bad_n": "{what} must be a whole number of at least {minimum}, got {got!r}",
+    "datasets.empty_train": (
+        "split={got} leaves no training examples out of {n}: give the training part a larger "
+        "fraction, e.g. split=(0.7, 0.15, 0.15)"
+    ),
     "magic.help": (
         "nngraph in one line.\n\n"
         "  %nngraph EXPR                 the autograd graph of the tensor(s) EXPR evaluates to\n"
@@ -66,7 +71,9 @@ MESSAGES: dict[str, str] = {
         "      --model MODEL             name modules relative to MODEL\n"
         "      -o NAME                   keep the graph in the variable NAME\n"
         "      -q                        show nothing\n"
-        "  %nngraph monitor [--model M] [--metric val_loss] [-o mon]   start a training monitor\n"
+        "  %nngraph monitor [--model M] [--metric val_loss] [--mode auto|min|max] [-o mon]\n"
+        "                                start a training monitor (auto: max for accuracy-like\n"
+        "                                metrics such as val_acc, min for a loss)\n"
         "  %nngraph watch MODEL [-o watch]   record per-layer gradient norms every step\n"
         "  %nngraph lang en|pl           switch the language of nngraph"
     ),
@@ -76,13 +83,27 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.bad_arguments": "%nngraph: {error} (help: %nngraph?)",
     "magic.cannot_evaluate": "%nngraph: cannot evaluate {expression!r}: {error}",
+    "magic.bad_name": "%nngraph: -o needs a Python variable name such as mon or g2, got {name!r}",
+    "magic.cannot_evaluate_line": (
+        "%nngraph: cannot evaluate {expression!r}: {error};"
+        " the commands are monitor, watch and lang (help: %nngraph?)"
+    ),
     "magic.nothing_recorded": "%%nngraph: the cell ran no PyTorch operation, so there is no graph to show",
     "magic.created": "{name} = {what}",
     # monitor: errors and warnings
     "monitor.error.positive": "{what} must be a positive number, got {value!r}",
     "monitor.error.positive_int": "{what} (an int) must be a positive number, got {value!r}",
     "monitor.error.nonnegative": "{what} must be zero or more, got {value!r}",
-    "monitor.error.mode": "mode must be 'min' or 'max', got {value!r}",
+    "monitor.error.whole": "{what} must be a whole number (0, 1, 2, ...), got {value!r}",
+    "monitor.error.number": "{what} must be a finite number, got {value!r}",
+    "monitor.error.metrics": (
+        "metrics must be metric names, e.g. metrics=('loss', 'val_loss') or metrics='val_loss',"
+        " got {got!r}"
+    ),
+    "monitor.error.max_points": (
+        "max_points must be a whole number of at least {minimum}, got {value!r}"
+    ),
+    "monitor.error.mode": "mode must be 'min', 'max' or 'auto', got {value!r}",
     "monitor.error.display": "display must be 'auto', 'text', 'widget' or False, got {value!r}",
     "monitor.error.detectors": (
         "detectors must be Detector objects (see nngraph.detectors), got {got!r}"
@@ -95,8 +116,16 @@ MESSAGES: dict[str, str] = {
     "monitor.error.tensor_size": (
         "{name} is a tensor with {numel} elements: log one number per metric, e.g. {name}=t.mean()"
     ),
+    "monitor.error.complex": (
+        "{name} is a complex tensor ({value}): log a real number, e.g. {name}=z.abs() or "
+        "{name}=z.real"
+    ),
     "monitor.error.step": (
         "the step must be a finite number (the epoch or batch index), got {step!r}"
+    ),
+    "monitor.error.step_twice": (
+        "log() got the step more than once ({given}): give it once, e.g. mon.log(10, loss=0.5) "
+        "or mon.log(step=10, loss=0.5)"
     ),
     "monitor.error.not_logged": "{metric!r} has not been logged; logged: {logged}",
     "monitor.error.no_best": (
@@ -117,6 +146,15 @@ MESSAGES: dict[str, str] = {
         "first (or use distributed='auto')"
     ),
     "monitor.distributed.value": "distributed must be True, False or 'auto', got {value!r}",
+    "monitor.lightning.not_monitor": (
+        "NNGraphCallback(monitor=...) needs an ng.Monitor (or None for a new one), got {got}"
+    ),
+    "monitor.lightning.metric_missing": (
+        "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}), so"
+        " nothing can stop training early or restore the best weights. Log it in "
+        "validation_step, e.g. self.log({metric!r}, value), or map your name to it: "
+        "NNGraphCallback(metrics={{'your_name': {metric!r}}})"
+    ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning needs PyTorch Lightning: pip install nngraph[lightning]"
     ),
@@ -199,6 +237,15 @@ MESSAGES: dict[str, str] = {
     ),
     # monitor: GradientWatch
     "monitor.gradwatch.no_params": "GradientWatch found no trainable parameters in the model",
+    "monitor.gradwatch.optimizer": (
+        "GradientWatch(optimizer=...) needs a torch.optim optimizer (the one whose .step() you "
+        "call), got {got}"
+    ),
+    "monitor.gradwatch.monitor": "GradientWatch(monitor=...) needs an ng.Monitor, got {got}",
+    "monitor.gradwatch.unknown_layer": (
+        "no gradient norms for layer {layer!r}: the layers are {layers} (norms appear after the"
+        " first step())"
+    ),
     "monitor.gradwatch.model": "(model)",
     "monitor.gradwatch.table.columns": "layer|last|min|max",
     "monitor.gradwatch.table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",

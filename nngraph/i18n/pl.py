@@ -56,6 +56,13 @@ MESSAGES: dict[str, str] = {
     ),
     "datasets.bad_split": "split musi składać się z trzech ułamków o sumie 1, a jest {got}",
     # magics
+    "datasets.bad_n": (
+        "{what} musi być liczbą całkowitą nie mniejszą niż {minimum}, otrzymano {got!r}"
+    ),
+    "datasets.empty_train": (
+        "split={got} nie zostawia ani jednego przykładu treningowego spośród {n}: daj części "
+        "treningowej większy ułamek, np. split=(0.7, 0.15, 0.15)"
+    ),
     "magic.help": (
         "nngraph w jednej linijce.\n\n"
         "  %nngraph WYRAŻENIE            graf autograd tensora (tensorów) z WYRAŻENIA\n"
@@ -66,7 +73,9 @@ MESSAGES: dict[str, str] = {
         "      --model MODEL             nazywaj moduły względem MODELU\n"
         "      -o NAZWA                  zapamiętaj graf w zmiennej NAZWA\n"
         "      -q                        nic nie pokazuj\n"
-        "  %nngraph monitor [--model M] [--metric val_loss] [-o mon]   uruchom monitor treningu\n"
+        "  %nngraph monitor [--model M] [--metric val_loss] [--mode auto|min|max] [-o mon]\n"
+        "                                uruchom monitor treningu (auto: max dla metryk typu\n"
+        "                                dokładność, np. val_acc, min dla straty)\n"
         "  %nngraph watch MODEL [-o watch]   zapisuj normy gradientów warstw w każdym kroku\n"
         "  %nngraph lang en|pl           zmień język nngraph"
     ),
@@ -76,13 +85,29 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.bad_arguments": "%nngraph: {error} (pomoc: %nngraph?)",
     "magic.cannot_evaluate": "%nngraph: nie da się obliczyć {expression!r}: {error}",
+    "magic.bad_name": "%nngraph: -o wymaga nazwy zmiennej Pythona, np. mon albo g2, otrzymano {name!r}",
+    "magic.cannot_evaluate_line": (
+        "%nngraph: nie da się obliczyć {expression!r}: {error};"
+        " polecenia to monitor, watch i lang (pomoc: %nngraph?)"
+    ),
     "magic.nothing_recorded": "%%nngraph: komórka nie wykonała żadnej operacji PyTorch, więc nie ma grafu",
     "magic.created": "{name} = {what}",
     # monitor: błędy i ostrzeżenia
     "monitor.error.positive": "{what} musi być liczbą dodatnią, otrzymano {value!r}",
     "monitor.error.positive_int": "{what} musi być dodatnią liczbą całkowitą, otrzymano {value!r}",
     "monitor.error.nonnegative": "{what} musi być zerem albo liczbą dodatnią, otrzymano {value!r}",
-    "monitor.error.mode": "mode musi być 'min' albo 'max', otrzymano {value!r}",
+    "monitor.error.whole": (
+        "{what} musi być nieujemną liczbą całkowitą (0, 1, 2, ...), otrzymano {value!r}"
+    ),
+    "monitor.error.number": "{what} musi być skończoną liczbą, otrzymano {value!r}",
+    "monitor.error.metrics": (
+        "metrics musi zawierać nazwy metryk, np. metrics=('loss', 'val_loss') albo "
+        "metrics='val_loss', otrzymano {got!r}"
+    ),
+    "monitor.error.max_points": (
+        "max_points musi być liczbą całkowitą nie mniejszą niż {minimum}, otrzymano {value!r}"
+    ),
+    "monitor.error.mode": "mode musi być 'min', 'max' albo 'auto', otrzymano {value!r}",
     "monitor.error.display": (
         "display musi być 'auto', 'text', 'widget' albo False, otrzymano {value!r}"
     ),
@@ -100,8 +125,16 @@ MESSAGES: dict[str, str] = {
         "{name} to tensor z {numel} elementami: zapisuj jedną liczbę na metrykę, "
         "np. {name}=t.mean()"
     ),
+    "monitor.error.complex": (
+        "{name} jest tensorem zespolonym ({value}): zapisuj liczbę rzeczywistą, np. "
+        "{name}=z.abs() albo {name}=z.real"
+    ),
     "monitor.error.step": (
         "krok musi być skończoną liczbą (numerem epoki albo partii danych), otrzymano {step!r}"
+    ),
+    "monitor.error.step_twice": (
+        "w log() podano numer kroku więcej niż raz ({given}): podaj go tylko raz, np. "
+        "mon.log(10, loss=0.5) albo mon.log(step=10, loss=0.5)"
     ),
     "monitor.error.not_logged": "nie zapisano jeszcze metryki {metric!r}; zapisane: {logged}",
     "monitor.error.no_best": (
@@ -126,6 +159,17 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.distributed.value": (
         "distributed musi być True, False albo 'auto', otrzymano {value!r}"
+    ),
+    "monitor.lightning.not_monitor": (
+        "NNGraphCallback(monitor=...) wymaga obiektu ng.Monitor (albo None, żeby utworzyć "
+        "nowy), otrzymano {got}"
+    ),
+    "monitor.lightning.metric_missing": (
+        "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana "
+        "(zapisane: {logged}), więc nic nie zatrzyma treningu wcześniej ani nie przywróci "
+        "najlepszych wag. Zapisuj ją w validation_step, np. self.log({metric!r}, value), albo "
+        "wskaż, która z twoich metryk nią jest: NNGraphCallback(metrics={{'twoja_nazwa': "
+        "{metric!r}}})"
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning wymaga PyTorch Lightning: pip install nngraph[lightning]"
@@ -216,6 +260,17 @@ MESSAGES: dict[str, str] = {
     ),
     # monitor: GradientWatch
     "monitor.gradwatch.no_params": "GradientWatch nie znalazł w modelu parametrów do trenowania",
+    "monitor.gradwatch.optimizer": (
+        "GradientWatch(optimizer=...) wymaga optymalizatora z torch.optim (tego, którego "
+        ".step() wywołujesz), otrzymano {got}"
+    ),
+    "monitor.gradwatch.monitor": (
+        "GradientWatch(monitor=...) wymaga obiektu ng.Monitor, otrzymano {got}"
+    ),
+    "monitor.gradwatch.unknown_layer": (
+        "brak norm gradientu dla warstwy {layer!r}: warstwy to {layers} (normy pojawiają się po"
+        " pierwszym step())"
+    ),
     "monitor.gradwatch.model": "(model)",
     "monitor.gradwatch.table.columns": "warstwa|ostatnia|min|maks",
     "monitor.gradwatch.table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",
@@ -377,9 +432,7 @@ MESSAGES: dict[str, str] = {
     ),
     # graph: eksport (g.to_dot, g.save, Graph.from_dict) i collapse
     "graph.dot.params": "{count} param.",
-    "graph.error.depth": (
-        "collapse(depth=...) wymaga liczby całkowitej >= 0, a dostało {depth!r}"
-    ),
+    "graph.error.depth": "collapse(depth=...) wymaga liczby całkowitej >= 0, a dostało {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) musi być TB, LR, BT albo RL, a nie {got!r}",
     "graph.error.not_a_graph": (
         'to nie jest graf nngraph: "format" powinien mieć wartość "{format}"'

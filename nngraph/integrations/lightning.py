@@ -19,14 +19,17 @@ explicitly. Metrics logged in ``LightningModule.on_train_epoch_end`` are seen on
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from nngraph.capture import NNGraphWarning
+from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import Monitor
 from nngraph.monitor._common import is_tensor
 from nngraph.monitor._monitor import Display
-from nngraph.monitor.detectors import Detector
+from nngraph.monitor.detectors import Detector, detector_list
 
 try:
     from lightning.pytorch import Callback
@@ -43,12 +46,13 @@ _VAL_PREFIXES = ("val_", "val/", "valid_", "valid/", "validation_", "validation/
 
 
 def metric_name(key: str) -> str | None:
-    """The monitor's name for a Lightning metric key, ``None`` to skip it.
+    """The monitor's name for a Lightning metric key, ``None`` to skip it (``step`` and
+    ``epoch`` too: the callback gives the step itself).
 
     >>> [metric_name(k) for k in ("train_loss", "val/acc", "val_loss_epoch", "loss_step")]
     ['loss', 'val_acc', 'val_loss', None]
     """
-    if key.endswith("_step") or key == "hp_metric":
+    if key.endswith("_step") or key in ("hp_metric", "step", "epoch"):
         return None
     if key.endswith("_epoch"):
         key = key[: -len("_epoch")]
@@ -68,6 +72,12 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
     with ``detectors``, ``display``); ``stop``: let detectors stop training;
     ``restore_best``: put the best epoch's weights back into the module when ``fit`` ends.
 
+    Used for a second ``fit``, a callback that made its own monitor starts a new run (a new
+    ``cb.monitor``, epochs from 1, like re-running a training cell); a monitor you gave goes on
+    counting epochs after the last one it has. If the watched metric (``monitor.metric``,
+    default ``val_loss``) is never logged, an :class:`~nngraph.capture.NNGraphWarning` says so
+    once and lists the metrics that were logged.
+
         >>> cb = NNGraphCallback(restore_best=False)
         >>> cb.monitor is None  # created at fit start, with the module as its model
         True
@@ -84,23 +94,34 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         display: Display = "auto",
     ) -> None:
         super().__init__()
+        if monitor is not None and not isinstance(monitor, Monitor):
+            got = repr(monitor) if isinstance(monitor, str) else type(monitor).__name__
+            raise NNGraphError(message("monitor.lightning.not_monitor", got=got))
         self.monitor = monitor
-        self.detectors = None if detectors is None else list(detectors)
+        self.detectors = None if detectors is None else detector_list(detectors)
         self.stop = stop
         self.restore_best = restore_best
         self.rename = dict(metrics or {})
         self.display = display
+        self._own_monitor = monitor is None
         self._validated = False
+        self._last_step = 0  # the last step this callback logged
+        self._offset = 0  # added to the epoch: a given monitor goes on counting in a second fit
+        self._saw_metric = False
+        self._warned = False
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
-        if self.monitor is None:
+        self._validated = self._saw_metric = self._warned = False
+        if self._own_monitor:  # every fit is a new run
             self.monitor = Monitor(
                 model=pl_module,
                 detectors=self.detectors,
                 display=self.display if trainer.is_global_zero else False,
             )
-        elif self.monitor.model is None:
+            self._last_step = 0
+        elif self.monitor is not None and self.monitor.model is None:
             self.monitor.model = pl_module
+        self._offset = max(0, self._last_step - trainer.current_epoch)
 
     def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
         if not trainer.sanity_checking:
@@ -124,19 +145,38 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
 
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
         metrics = self.collect(trainer)
-        self._validated = False
+        validated, self._validated = self._validated, False
         if not metrics or self.monitor is None:
             return
-        self.monitor.log(trainer.current_epoch + 1, **metrics)
+        step = self._offset + trainer.current_epoch + 1
+        self.monitor.log(step, **metrics)
+        self._last_step = step
+        if self.monitor.metric in metrics:
+            self._saw_metric = True
+        elif validated:  # validation ran and did not log the watched metric
+            self._warn_missing(list(metrics))
         if self.stop:
             should_stop = trainer.strategy.reduce_boolean_decision(
                 self.monitor.should_stop, all=False
             )
             trainer.should_stop = trainer.should_stop or should_stop
 
+    def _warn_missing(self, logged: list[str]) -> None:
+        if self._warned or self.monitor is None:
+            return
+        self._warned = True
+        text = message(
+            "monitor.lightning.metric_missing",
+            metric=self.monitor.metric,
+            logged=", ".join(logged) or "-",
+        )
+        warnings.warn(text, NNGraphWarning, stacklevel=2)
+
     def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
         if self.monitor is None:
             return
+        if not self._saw_metric:
+            self._warn_missing(self.monitor.metrics)
         self.monitor.close()
         if self.restore_best and self.monitor.best is not None and self.monitor.model is not None:
             self.monitor.restore_best(pl_module)

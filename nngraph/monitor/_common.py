@@ -8,17 +8,52 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import sys
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
-__all__ = ["Event", "as_float", "epochs", "is_tensor", "nice_name", "train_twin"]
+__all__ = [
+    "Event",
+    "Mode",
+    "as_float",
+    "check_real_tensor",
+    "epochs",
+    "is_tensor",
+    "json_number",
+    "nice_name",
+    "resolve_mode",
+    "step_from",
+    "to_floats",
+    "train_twin",
+]
 
 #: Metrics with their own name in a sentence (``monitor.name.<metric>`` in the catalog).
 _NAMED = frozenset({"loss", "acc", "accuracy", "val_loss", "val_acc", "val_accuracy"})
+#: Words in a metric's name that mean "higher is better" (what Keras's ``mode="auto"`` infers).
+_HIGHER_IS_BETTER = frozenset({"acc", "accuracy", "f1", "auc", "precision", "recall", "score"})
+
+Mode = Literal["min", "max", "auto"]
+
+
+def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
+    """``"min"`` or ``"max"``; ``"auto"`` means ``"max"`` when a word of the metric's name is
+    acc, accuracy, f1, auc, precision, recall or score (``val_acc``, ``val_f1_score``), else
+    ``"min"`` (a loss or an error).
+
+    >>> resolve_mode("auto", "val_acc"), resolve_mode("auto", "val_loss"), resolve_mode("min", "acc")
+    ('max', 'min', 'min')
+    """
+    if mode == "min" or mode == "max":
+        return mode
+    if mode != "auto":
+        raise NNGraphError(message("monitor.error.mode", value=mode))
+    words = re.split(r"[^a-z0-9]+", str(metric).lower())
+    higher = any(word.rstrip("0123456789") in _HIGHER_IS_BETTER for word in words)
+    return "max" if higher else "min"
 
 
 def is_tensor(value: object) -> bool:
@@ -36,11 +71,12 @@ def as_float(value: object, name: str = "value") -> float:
     if type(value) is float:
         return value
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int too large for a float (10**400): as good as infinite
+            return math.inf if value > 0 else -math.inf  # type: ignore[operator]
     if is_tensor(value):
-        numel = value.numel()  # type: ignore[attr-defined]
-        if numel != 1:
-            raise NNGraphError(message("monitor.error.tensor_size", name=name, numel=numel))
+        check_real_tensor(value, name)
         return float(value.item())  # type: ignore[attr-defined]
     if hasattr(value, "dtype") and getattr(value, "shape", None) == ():  # 0-d numpy array
         try:
@@ -48,6 +84,15 @@ def as_float(value: object, name: str = "value") -> float:
         except (TypeError, ValueError):
             pass
     raise NNGraphError(message("monitor.error.metric_type", name=name, value=value))
+
+
+def check_real_tensor(value: Any, name: str) -> None:
+    """A one-element real tensor passes; anything else is an NNGraphError that says why."""
+    numel = value.numel()
+    if numel != 1:
+        raise NNGraphError(message("monitor.error.tensor_size", name=name, numel=numel))
+    if value.is_complex():
+        raise NNGraphError(message("monitor.error.complex", name=name, value=value.item()))
 
 
 def as_step(step: object) -> float:
@@ -59,6 +104,23 @@ def as_step(step: object) -> float:
     if not math.isfinite(value):
         raise NNGraphError(message("monitor.error.step", step=step))
     return value
+
+
+def step_from(step: Any, metrics: dict[str, Any]) -> Any:
+    """The step given positionally, or as ``step=`` or ``epoch=`` (taken out of ``metrics``).
+
+    >>> metrics = {"epoch": 3, "loss": 0.5}
+    >>> step_from(None, metrics), metrics
+    (3, {'loss': 0.5})
+    """
+    named = [key for key in ("step", "epoch") if key in metrics]
+    if not named:
+        return step
+    if len(named) > 1 or step is not None:
+        given = [] if step is None else [repr(step)]
+        given += [f"{key}={metrics[key]!r}" for key in named]
+        raise NNGraphError(message("monitor.error.step_twice", given=", ".join(given)))
+    return metrics.pop(named[0])
 
 
 def train_twin(metric: str) -> str | None:
@@ -132,11 +194,42 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly dict (non-finite numbers become strings)."""
         out = asdict(self)
-        out["values"] = {k: _json_number(v) for k, v in self.values.items()}
+        out["values"] = {k: json_number(v) for k, v in self.values.items()}
         return out
 
 
-def _json_number(v: Any) -> Any:
+def json_number(v: Any) -> Any:
+    """``v``, or ``str(v)`` for a NaN or an infinity (JSON has no such numbers)."""
     if isinstance(v, float) and not math.isfinite(v):
         return str(v)
     return v
+
+
+def to_floats(metrics: dict[str, Any]) -> dict[str, float]:
+    """Metrics as floats; several tensors on one device cross to the host in one transfer."""
+    out: dict[str, float] = {}
+    tensors: dict[str, Any] = {}
+    for name, value in metrics.items():
+        if type(value) is float:
+            out[name] = value
+        elif is_tensor(value) and value.numel() == 1:
+            check_real_tensor(value, name)
+            tensors[name] = value
+            out[name] = math.nan  # placeholder keeps the logged order
+        else:
+            out[name] = as_float(value, name)
+    if len(tensors) == 1:
+        ((name, t),) = tensors.items()
+        out[name] = float(t.item())
+    elif tensors:
+        import torch
+
+        by_device: dict[Any, list[str]] = {}
+        for name, t in tensors.items():
+            by_device.setdefault(t.device, []).append(name)
+        for device, names in by_device.items():
+            dtype = torch.float32 if device.type == "mps" else torch.float64
+            stacked = torch.stack([tensors[n].detach().reshape(()).to(dtype) for n in names])
+            for n, v in zip(names, stacked.tolist(), strict=True):
+                out[n] = v
+    return out

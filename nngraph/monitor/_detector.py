@@ -8,7 +8,7 @@ from typing import Any, ClassVar, cast
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import Event, as_float, as_step, nice_name, train_twin
+from nngraph.monitor._common import Event, as_float, as_step, nice_name, step_from, train_twin
 
 __all__ = ["KEEP", "Check", "Detector"]
 
@@ -25,6 +25,19 @@ def _positive(what: str, value: float) -> float:
 def _nonnegative(what: str, value: float) -> float:
     if not (isinstance(value, int | float) and value >= 0 and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.nonnegative", what=what, value=value))
+    return value
+
+
+def _whole(what: str, value: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise NNGraphError(message("monitor.error.whole", what=what, value=value))
+    return value
+
+
+def _finite(what: str, value: float) -> float:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not (number and math.isfinite(value)):
+        raise NNGraphError(message("monitor.error.number", what=what, value=value))
     return value
 
 
@@ -98,6 +111,7 @@ class Detector:
         >>> gl.update(1, val_loss=1.0) is None, gl.update(2, val_loss=1.2) is not None
         (True, True)
         """
+        step = step_from(step, metrics)
         clean = {name: as_float(v, name) for name, v in metrics.items()}
         return self.feed(self._step + 1 if step is None else as_step(step), clean)
 
@@ -146,7 +160,7 @@ class Detector:
         return event
 
     def _track_best(self, value: float) -> None:
-        if value < self.best:  # NaN never improves
+        if math.isfinite(value) and value < self.best:  # NaN or -inf (diverged) never improves
             self.best = value
             self.best_epoch = self.epoch
 

@@ -24,9 +24,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import Event
-from nngraph.monitor._history import Series
+from nngraph.monitor._detector import _nonnegative, _positive, _whole
+from nngraph.monitor._history import Series, check_max_points
+from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._weights import check_module
 
 __all__ = ["GradientWatch"]
@@ -38,7 +41,7 @@ class GradientWatch:
     Call :meth:`step` after ``loss.backward()`` (or pass ``optimizer=``). A layer is flagged
     *vanishing* when its norm stays below ``vanishing`` or below ``ratio`` times the largest
     layer's norm, *exploding* above ``exploding`` or when non-finite, for ``patience`` steps in a
-    row; each flag becomes an :class:`Event` in ``events`` (and in ``monitor``'s, if given).
+    row (0 or 1: at the first such step); each flag becomes an :class:`Event` in ``events`` (and in ``monitor``'s, if given).
 
         >>> import torch
         >>> net = torch.nn.Linear(3, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
@@ -60,15 +63,18 @@ class GradientWatch:
         patience: int = 3,
         max_points: int = 10_000,
     ) -> None:
-        from nngraph.errors import NNGraphError
-
         self.model = check_module(model, "GradientWatch")
+        if monitor is not None and not isinstance(monitor, Monitor):
+            raise NNGraphError(message("monitor.gradwatch.monitor", got=_type_name(monitor)))
+        add_hook = getattr(optimizer, "register_step_pre_hook", None)
+        if optimizer is not None and not callable(add_hook):
+            raise NNGraphError(message("monitor.gradwatch.optimizer", got=_type_name(optimizer)))
         self.monitor = monitor
-        self.vanishing = vanishing
-        self.ratio = ratio
-        self.exploding = exploding
-        self.patience = patience
-        self.max_points = max_points
+        self.vanishing = _nonnegative("GradientWatch vanishing", vanishing)
+        self.ratio = _nonnegative("GradientWatch ratio", ratio)
+        self.exploding = _positive("GradientWatch exploding", exploding)
+        self.patience = _whole("GradientWatch patience", patience)
+        self.max_points = check_max_points(max_points)
         self.layers: list[str] = []
         self._params: list[tuple[int, Any]] = []  # (layer index, parameter)
         seen: set[int] = set()
@@ -158,7 +164,7 @@ class GradientWatch:
                     self._runs[key] = 0
                     continue
                 self._runs[key] = self._runs.get(key, 0) + 1
-                if self._runs[key] == self.patience:
+                if self._runs[key] == max(self.patience, 1):  # 0 and 1: at the first such step
                     self._emit(layer, found[1], found[2])
 
     def _emit(self, layer: str, message_id: str, fields: dict[str, Any]) -> None:
@@ -177,8 +183,12 @@ class GradientWatch:
             self.monitor.add_event(event)
 
     def history(self, layer: str) -> tuple[Any, Any]:
-        """``(steps, norms)`` numpy arrays (copies) for one layer."""
-        series = self.series[layer]
+        """``(steps, norms)`` numpy arrays (copies) for one layer (a name from :attr:`layers`)."""
+        series = self.series.get(layer)
+        if series is None:
+            raise NNGraphError(
+                message("monitor.gradwatch.unknown_layer", layer=layer, layers=self.layers)
+            )
         return series.steps.copy(), series.values.copy()
 
     def snapshot(self, max_points: int = 500) -> dict[str, Any]:
@@ -229,6 +239,10 @@ class GradientWatch:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _type_name(value: object) -> str:
+    return repr(value) if isinstance(value, str) else type(value).__name__
 
 
 def _model_name() -> str:

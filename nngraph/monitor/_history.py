@@ -25,11 +25,20 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
-__all__ = ["Series", "minmax_downsample"]
+__all__ = ["MIN_POINTS", "Series", "check_max_points", "minmax_downsample"]
 
 FloatArray = npt.NDArray[np.float64]
+MIN_POINTS = 16  # the smallest history a Series can compact
+
+
+def check_max_points(value: object) -> int:
+    """``value`` if it is a whole number of at least :data:`MIN_POINTS`, else NNGraphError."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < MIN_POINTS:
+        raise NNGraphError(message("monitor.error.max_points", minimum=MIN_POINTS, value=value))
+    return value
 
 
 def _bucket_extremes(values: FloatArray, size: int) -> npt.NDArray[np.intp]:

@@ -23,13 +23,23 @@ from typing import Any, Literal
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
-from nngraph.monitor._common import Event, as_float, as_step, fmt_step, is_tensor, train_twin
+from nngraph.monitor._common import (
+    Event,
+    Mode,
+    as_step,
+    fmt_step,
+    json_number,
+    resolve_mode,
+    step_from,
+    to_floats,
+    train_twin,
+)
 from nngraph.monitor._distributed import Distributed, Reducer, current_rank
-from nngraph.monitor._history import Series
+from nngraph.monitor._history import Series, check_max_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
 from nngraph.monitor._text import TextPrinter
 from nngraph.monitor._weights import WeightSnapshot, check_module
-from nngraph.monitor.detectors import Detector, classroom
+from nngraph.monitor.detectors import Detector, detector_list
 
 __all__ = ["Best", "Listener", "Monitor", "Update"]
 
@@ -52,12 +62,13 @@ class Best:
     metrics: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly dict: a NaN or infinite metric becomes a string, as in the curves."""
         return {
             "step": self.step,
             "epoch": self.epoch,
             "metric": self.metric,
-            "value": self.value,
-            "metrics": dict(self.metrics),
+            "value": json_number(self.value),
+            "metrics": {name: json_number(v) for name, v in self.metrics.items()},
         }
 
 
@@ -65,9 +76,14 @@ class Monitor:
     """Watches a training run: ``log()`` metrics, get explanations, keep the best weights.
 
     - ``log(step, **metrics)`` per batch or per epoch; ``val_x`` is paired with ``x``.
+    - ``detectors``: a list, one detector, or ``None`` (the classroom default set); they are
+      reset, so a list made in an earlier cell starts fresh with each new monitor.
     - ``events``: what the detectors said; ``should_stop``: a detector asked to stop;
       ``best`` and ``restore_best(model)``: the exact weights of the best epoch (by ``metric``,
-      default ``val_loss``), kept in host memory.
+      default ``val_loss``), kept in host memory. ``mode="auto"`` (default) takes the highest
+      value as best for an accuracy-like name (acc, accuracy, f1, auc, precision, recall,
+      score: ``val_acc``, ``val_f1``) and the lowest otherwise (a loss); or say ``"min"`` or
+      ``"max"``.
     - history in bounded memory (``max_points`` per metric), ``records()``, ``to_csv()``,
       ``snapshot()`` and ``add_listener()`` for a live view.
     - ``display``: ``"auto"`` = a live widget in a notebook, text lines in a script;
@@ -85,10 +101,10 @@ class Monitor:
     def __init__(
         self,
         model: Any = None,
-        detectors: Iterable[Detector] | None = None,
+        detectors: Detector | Iterable[Detector] | None = None,
         *,
         metric: str = "val_loss",
-        mode: Literal["min", "max"] = "min",
+        mode: Mode = "auto",
         name: str | None = None,
         display: Display = "auto",
         distributed: Distributed = "auto",
@@ -96,21 +112,16 @@ class Monitor:
         print_interval: float = 1.0,
         flush_interval: float = 0.1,
     ) -> None:
-        if mode not in ("min", "max"):
-            raise NNGraphError(message("monitor.error.mode", value=mode))
+        resolved = resolve_mode(mode, metric)
         if display not in ("auto", "text", "widget", True, False, None):
             raise NNGraphError(message("monitor.error.display", value=display))
         Reducer.check(distributed)
         self._model = None if model is None else check_module(model, "Monitor(model=...)")
-        dets = classroom() if detectors is None else list(detectors)
-        for d in dets:
-            if not isinstance(d, Detector):
-                raise NNGraphError(message("monitor.error.detectors", got=d))
-        self.detectors: list[Detector] = dets
+        self.detectors: list[Detector] = detector_list(detectors)
         self.metric = metric
-        self.mode = mode
+        self.mode: Literal["min", "max"] = resolved
         self.name = name
-        self.max_points = max_points
+        self.max_points = check_max_points(max_points)
         self.flush_interval = flush_interval
         self.series: dict[str, Series] = {}
         self._events: list[Event] = []
@@ -137,6 +148,7 @@ class Monitor:
     # ------------------------------------------------------------------ logging
     def log(self, step: float | None = None, /, **metrics: Any) -> None:
         """Record one line of metrics at ``step`` (epoch or batch; default: previous step + 1).
+        The step may also be named: ``log(step=10, ...)`` or ``log(epoch=3, ...)`` (once).
 
         Values may be floats, ints, numpy scalars or one-element tensors (several tensors are
         moved to the host in one transfer). Detectors run, the best weights are kept, listeners
@@ -147,10 +159,11 @@ class Monitor:
             >>> mon.history("val_loss")[0].tolist()
             [1.0, 2.0]
         """
+        step = step_from(step, metrics)
         if not metrics:
             raise NNGraphError(message("monitor.error.no_metrics"))
         step_f = (self._last_step + 1 if self._calls else 1.0) if step is None else as_step(step)
-        values = _to_floats(metrics)
+        values = to_floats(metrics)
         if not self._reducer_resolved:
             self._reducer = Reducer.resolve(self._distributed)
             self._reducer_resolved = True
@@ -202,7 +215,7 @@ class Monitor:
 
     def _update_best(self, step: float, values: dict[str, float]) -> bool:
         v = values.get(self.metric)
-        if v is None or math.isnan(v):
+        if v is None or not math.isfinite(v):  # a NaN or an infinity (a diverged run) never wins
             return False
         best = self._best
         if best is not None and not (v < best.value if self.mode == "min" else v > best.value):
@@ -460,32 +473,3 @@ def _restamp(event: Event, epoch: int) -> Event:
 
 def _json_floats(values: list[float]) -> list[Any]:
     return [v if math.isfinite(v) else str(v) for v in values]
-
-
-def _to_floats(metrics: dict[str, Any]) -> dict[str, float]:
-    """Metrics as floats; several tensors on one device cross to the host in one transfer."""
-    out: dict[str, float] = {}
-    tensors: dict[str, Any] = {}
-    for name, value in metrics.items():
-        if type(value) is float:
-            out[name] = value
-        elif is_tensor(value) and value.numel() == 1:
-            tensors[name] = value
-            out[name] = math.nan  # placeholder keeps the logged order
-        else:
-            out[name] = as_float(value, name)
-    if len(tensors) == 1:
-        ((name, t),) = tensors.items()
-        out[name] = float(t.item())
-    elif tensors:
-        import torch
-
-        by_device: dict[Any, list[str]] = {}
-        for name, t in tensors.items():
-            by_device.setdefault(t.device, []).append(name)
-        for device, names in by_device.items():
-            dtype = torch.float32 if device.type == "mps" else torch.float64
-            stacked = torch.stack([tensors[n].detach().reshape(()).to(dtype) for n in names])
-            for n, v in zip(names, stacked.tolist(), strict=True):
-                out[n] = v
-    return out

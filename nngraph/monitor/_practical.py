@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import Event, epochs, fmt_step
-from nngraph.monitor._detector import Check, Detector, _count, _nonnegative, _positive
+from nngraph.monitor._common import Event, Mode, epochs, fmt_step, resolve_mode
+from nngraph.monitor._detector import (
+    Check,
+    Detector,
+    _count,
+    _finite,
+    _nonnegative,
+    _positive,
+    _whole,
+)
 
 __all__ = ["Divergence", "Gap", "Patience"]
 
@@ -18,7 +26,8 @@ class Patience(Detector):
     """Keras-style early stopping: fires after ``patience`` epochs without an improvement.
 
     An improvement means ``value < best - min_delta`` (``mode="min"``) or ``value > best +
-    min_delta`` (``mode="max"``); with ``relative=True``, ``min_delta`` is a fraction of ``|best|``.
+    min_delta`` (``mode="max"``; ``"auto"`` picks it for an accuracy-like metric, as
+    :class:`~nngraph.Monitor` does); with ``relative=True``, ``min_delta`` is a fraction of ``|best|``.
     Smaller changes do not count and do not move ``best`` (as in Keras and Lightning).
 
         >>> p = Patience(2, min_delta=0.01)
@@ -32,20 +41,14 @@ class Patience(Detector):
         min_delta: float = 0.0,
         relative: bool = False,
         *,
-        mode: Literal["min", "max"] = "min",
+        mode: Mode = "auto",
         metric: str = "val_loss",
         stop: bool = True,
     ) -> None:
-        if not isinstance(patience, int) or isinstance(patience, bool) or patience < 0:
-            raise NNGraphError(
-                message("monitor.error.nonnegative", what="patience", value=patience)
-            )
-        if mode not in ("min", "max"):
-            raise NNGraphError(message("monitor.error.mode", value=mode))
-        self.patience = patience
+        self.patience = _whole("patience", patience)
         self.min_delta = _nonnegative("min_delta", min_delta)
         self.relative = relative
-        self.mode = mode
+        self.mode = resolve_mode(mode, metric)
         super().__init__(metric=metric, train_metric="", stop=stop)
 
     def _args(self) -> list[str]:
@@ -64,7 +67,10 @@ class Patience(Detector):
         self.value = 0
 
     def improved(self, value: float) -> bool:
-        """Would ``value`` count as an improvement over the best so far?"""
+        """Would ``value`` count as an improvement over the best so far? (NaN or an infinity,
+        a diverged run, never does.)"""
+        if not math.isfinite(value):
+            return False
         delta = self.min_delta
         if self.relative:
             delta = delta * abs(self.best) if math.isfinite(self.best) else 0.0
@@ -93,6 +99,7 @@ class Patience(Detector):
 class Divergence(Detector):
     """Fires when a watched metric becomes NaN or Inf, exceeds ``threshold``, or grows above
     ``factor`` times its first value. Checked at every call that logs it (per batch too).
+    ``metrics``: the names watched, one (``"val_loss"``) or several.
 
         >>> d = Divergence(threshold=100)
         >>> d.update(1, loss=2.3) is None, d.update(2, loss=float("nan")).message_id
@@ -106,15 +113,13 @@ class Divergence(Detector):
         threshold: float | None = None,
         *,
         factor: float | None = None,
-        metrics: tuple[str, ...] = ("loss", "val_loss"),
+        metrics: str | tuple[str, ...] = ("loss", "val_loss"),
         stop: bool = True,
     ) -> None:
-        self.threshold = threshold
+        self.threshold = None if threshold is None else _finite("Divergence threshold", threshold)
         self.factor = None if factor is None else _positive("Divergence factor", factor)
-        self.metrics = tuple(metrics)
-        super().__init__(
-            metric=self.metrics[0] if self.metrics else "loss", train_metric="", stop=stop
-        )
+        self.metrics = _metric_names(metrics)
+        super().__init__(metric=self.metrics[0], train_metric="", stop=stop)
 
     def _args(self) -> list[str]:
         args = [] if self.threshold is None else [f"{self.threshold:g}"]
@@ -173,6 +178,16 @@ class Divergence(Detector):
         return None
 
 
+def _metric_names(metrics: object) -> tuple[str, ...]:
+    """One name (``"val_loss"``) or several, as a tuple; anything else is an NNGraphError."""
+    if isinstance(metrics, str):
+        return (metrics,)
+    names = tuple(metrics) if isinstance(metrics, list | tuple | set | frozenset) else ()
+    if not names or not all(isinstance(name, str) and name for name in names):
+        raise NNGraphError(message("monitor.error.metrics", got=metrics))
+    return names
+
+
 class Gap(Detector):
     """Fires when validation and training differ by more than ``threshold`` for ``patience``
     evaluations in a row: the model fits its training data much better than new data.
@@ -195,17 +210,15 @@ class Gap(Detector):
         *,
         patience: int = 5,
         relative: bool = True,
-        mode: Literal["min", "max"] = "min",
+        mode: Mode = "auto",
         metric: str = "val_loss",
         train_metric: str | None = None,
         stop: bool = False,
     ) -> None:
-        if mode not in ("min", "max"):
-            raise NNGraphError(message("monitor.error.mode", value=mode))
+        self.mode = resolve_mode(mode, metric)
         self.threshold = _nonnegative("Gap threshold", threshold)
         self.patience = _count("Gap patience", patience)
         self.relative = relative
-        self.mode = mode
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
 
     def _args(self) -> list[str]:

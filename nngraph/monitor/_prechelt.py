@@ -83,7 +83,7 @@ class GL(Detector):
         self.train_at_best: float | None = None
 
     def _check(self, value: float, train: float | None) -> Check:
-        if value < self.best:
+        if math.isfinite(value) and value < self.best:
             self.train_at_best = train
         self._track_best(value)
         self.value = generalization_loss(value, self.best)

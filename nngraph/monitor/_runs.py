@@ -23,6 +23,7 @@ from typing import Any, Literal
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
+from nngraph.monitor._common import Mode, resolve_mode
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Display, Monitor
 
@@ -47,11 +48,11 @@ class Runs:
         self,
         *,
         metric: str = "val_loss",
-        mode: Literal["min", "max"] = "min",
+        mode: Mode = "auto",
         display: Display = "auto",
     ) -> None:
         self.metric = metric
-        self.mode = mode
+        self.mode: Literal["min", "max"] = resolve_mode(mode, metric)
         self.monitors: dict[str, Monitor] = {}
         self._listeners: list[Listener] = []
         self._forwarders: dict[str, Callable[[Update], None]] = {}

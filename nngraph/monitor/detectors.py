@@ -36,6 +36,10 @@ An event's ``message`` is the catalog text ``monitor.<message_id>`` (``nngraph/i
     validation loss is 5.6% above its best (0.9 at epoch 2) while training loss kept falling ...
 """
 
+from collections.abc import Iterable
+
+from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 from nngraph.monitor._common import Event
 from nngraph.monitor._detector import Detector
 from nngraph.monitor._practical import Divergence, Gap, Patience
@@ -76,3 +80,21 @@ def classroom() -> list[Detector]:
         ['Divergence()', 'GL(5)', 'Patience(20)']
     """
     return [Divergence(), GL(5.0, stop=False), Patience(20)]
+
+
+def detector_list(detectors: Detector | Iterable[Detector] | None) -> list[Detector]:
+    """The detectors a new run starts with: ``None`` = :func:`classroom`, one detector = a
+    list of one. Each is :meth:`~Detector.reset`, so a list defined in an earlier notebook cell
+    starts fresh when the training cell runs again."""
+    if detectors is None:
+        return classroom()
+    if isinstance(detectors, Detector):
+        detectors = [detectors]
+    elif isinstance(detectors, str) or not isinstance(detectors, Iterable):
+        raise NNGraphError(message("monitor.error.detectors", got=detectors))
+    out = list(detectors)
+    for d in out:
+        if not isinstance(d, Detector):
+            raise NNGraphError(message("monitor.error.detectors", got=d))
+        d.reset()
+    return out

@@ -3,7 +3,7 @@
 Hand-written (no matplotlib needed): one panel per metric, training and validation curves as
 polylines, the best epoch as a green ring and dashed line, events as triangles whose
 explanation is the SVG ``<title>`` (a browser shows it on hover). Every name and message is
-XML-escaped.
+XML-escaped, with characters XML cannot hold (control characters, lone surrogates) replaced.
 
     >>> svg = loss_svg({"kind": "monitor", "metric": "val_loss", "runs": {"": {
     ...     "metrics": {"loss": {"step": [1, 2], "value": [1.0, 0.5]}}, "events": []}}})
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
+
+from nngraph.widgets._static_svg import xml_text
 
 __all__ = ["loss_svg"]
 
@@ -73,7 +75,7 @@ def loss_svg(
     if kind == "gradients":
         log = True
     if not panels:
-        text = escape(strings.get("lossview.waiting", "waiting for the first mon.log(...)"))
+        text = xml_text(strings.get("lossview.waiting", "waiting for the first mon.log(...)"))
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="40" '
             f'font-family="sans-serif" font-size="12"><text x="8" y="24" fill="#666">{text}'
@@ -140,7 +142,7 @@ def _panel(
     )
     out = [
         f'<rect x="{ox}" y="{oy}" width="{W}" height="{H}" fill="#fff" stroke="#ddd"/>',
-        f'<text x="{ox + 8}" y="{oy + 15}" font-weight="bold">{escape(title)}</text>',
+        f'<text x="{ox + 8}" y="{oy + 15}" font-weight="bold">{xml_text(title)}</text>',
         f'<text x="{ox + 4}" y="{oy + PAD_T + 8}" fill="#555">{_fmt(10**y1 if log else y1)}</text>',
         f'<text x="{ox + 4}" y="{oy + PAD_T + ph}" fill="#555">{_fmt(10**y0 if log else y0)}</text>',
         f'<text x="{ox + PAD_L}" y="{oy + H - 8}" fill="#555">{_fmt(x0)}</text>',
@@ -163,7 +165,7 @@ def _panel(
                     f'points="{" ".join(seg)}"/>'
                 )
         label = f"{run} {metric}" if kind == "runs" else (metric or "(model)")
-        out.append(f'<text x="{legend_x}" y="{oy + 15}" fill="{color}">{escape(label)}</text>')
+        out.append(f'<text x="{legend_x}" y="{oy + 15}" fill="{color}">{xml_text(label)}</text>')
         legend_x += 8 + 6.5 * len(label)
     for rs in marks.values():
         best = rs.get("best")
@@ -173,7 +175,7 @@ def _panel(
                 epoch=best.get("epoch"), metric=best.get("metric"), value=_fmt(bv), step=""
             )
             out.append(
-                f'<g><title>{escape(text)}</title><line x1="{bx:.1f}" x2="{bx:.1f}" '
+                f'<g><title>{xml_text(text)}</title><line x1="{bx:.1f}" x2="{bx:.1f}" '
                 f'y1="{oy + PAD_T}" y2="{oy + PAD_T + ph}" stroke="#2e7d32" stroke-dasharray="3 3"/>'
                 + (
                     f'<circle cx="{bx:.1f}" cy="{py(bv):.1f}" r="5" fill="#fff" stroke="#2e7d32" '
@@ -190,7 +192,7 @@ def _panel(
             color = "#c62828" if e.get("stop") else "#e65100"
             tip = f"{e.get('detector', '')}: {e.get('message', '')}"
             out.append(
-                f"<g><title>{escape(tip)}</title>"
+                f"<g><title>{xml_text(tip)}</title>"
                 f'<polygon points="{ex - 6:.1f},{oy + PAD_T} {ex + 6:.1f},{oy + PAD_T} '
                 f'{ex:.1f},{oy + PAD_T + 10}" fill={quoteattr(color)}/></g>'
             )

@@ -9,6 +9,8 @@ import torch
 
 pl = pytest.importorskip("lightning.pytorch")
 
+from nngraph.capture import NNGraphWarning  # noqa: E402
+from nngraph.errors import NNGraphError  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback, metric_name  # noqa: E402
 from nngraph.monitor import Monitor, detectors  # noqa: E402
 
@@ -41,11 +43,19 @@ class Net(pl.LightningModule):
         return torch.optim.Adam(self.parameters(), lr=0.05)
 
 
+class NetWithoutValLoss(Net):
+    """Validation logs another name than the watched ``val_loss``."""
+
+    def validation_step(self, batch: tuple[torch.Tensor, torch.Tensor], _: int) -> None:
+        self.log("val_mse", self.step(batch))
+
+
 class Recorder(pl.Callback):
     """The exact weights at the end of every epoch, to compare with what is restored."""
 
     def __init__(self) -> None:
         self.states: dict[int, dict[str, torch.Tensor]] = {}
+        self.warnings: list[str] = []  # nngraph's warnings during fit
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         state = pl_module.state_dict()
@@ -64,9 +74,11 @@ def loaders() -> tuple[torch.utils.data.DataLoader, torch.utils.data.DataLoader]
     )
 
 
-def fit(callback: NNGraphCallback, max_epochs: int = 60) -> tuple[pl.Trainer, Net, Recorder]:
+def fit(
+    callback: NNGraphCallback, max_epochs: int = 60, model_class: type[Net] = Net
+) -> tuple[pl.Trainer, Net, Recorder]:
     torch.manual_seed(0)
-    model, recorder = Net(), Recorder()
+    model, recorder = model_class(), Recorder()
     trainer = pl.Trainer(
         max_epochs=max_epochs,
         accelerator="cpu",
@@ -78,9 +90,10 @@ def fit(callback: NNGraphCallback, max_epochs: int = 60) -> tuple[pl.Trainer, Ne
         num_sanity_val_steps=1,
     )
     trainer.callbacks = [recorder, callback, *trainer.callbacks]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Lightning's "few workers" advice
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # and Lightning's "few workers" advice is dropped
         trainer.fit(model, *loaders())
+    recorder.warnings = [str(w.message) for w in caught if w.category is NNGraphWarning]
     return trainer, model, recorder
 
 
@@ -109,6 +122,49 @@ def test_a_given_monitor_gets_the_module_and_stop_false_runs_to_the_end() -> Non
     assert all(torch.equal(last[k], v) for k, v in recorder.states[6].items())
 
 
+def test_a_watched_metric_that_is_never_logged_is_said_once() -> None:
+    cb = NNGraphCallback(display=False)
+    trainer, _, recorder = fit(cb, max_epochs=3, model_class=NetWithoutValLoss)
+    assert trainer.current_epoch == 3 and cb.monitor is not None
+    (warning,) = recorder.warnings
+    assert "'val_loss' was never logged" in warning and "val_mse, loss" in warning
+
+
+def test_a_logged_watched_metric_gives_no_warning() -> None:
+    _, _, recorder = fit(NNGraphCallback(display=False), max_epochs=2)
+    assert recorder.warnings == []
+
+
+def test_bad_arguments_are_clear_errors_at_construction() -> None:
+    with pytest.raises(NNGraphError, match=r"needs an ng\.Monitor"):
+        NNGraphCallback(monitor="mon")  # type: ignore[arg-type]
+    with pytest.raises(NNGraphError, match="Detector objects"):
+        NNGraphCallback(detectors=["Patience"])  # type: ignore[list-item]
+    patience = detectors.Patience(5)
+    assert NNGraphCallback(detectors=patience).detectors == [patience]
+
+
+def test_a_second_fit_is_a_new_run_of_its_own_monitor() -> None:
+    cb = NNGraphCallback(detectors=[detectors.Patience(2)], display=False, restore_best=False)
+    fit(cb, max_epochs=40)
+    first = cb.monitor
+    assert first is not None and first.should_stop
+    trainer, _, _ = fit(cb, max_epochs=3)
+    assert cb.monitor is not first and trainer.current_epoch == 3
+    assert cb.monitor.history("loss")[0].tolist() == [1.0, 2.0, 3.0]  # type: ignore[union-attr]
+    assert first.history("loss")[0].tolist() == [float(e) for e in range(1, first.epoch + 1)]
+
+
+def test_a_given_monitor_goes_on_counting_in_a_second_fit() -> None:
+    mon = Monitor(detectors=[], display=False)
+    cb = NNGraphCallback(mon, restore_best=False)
+    fit(cb, max_epochs=2)
+    fit(cb, max_epochs=3)
+    assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert mon.epoch == 5
+
+
 def test_lightning_metric_names_pair_up() -> None:
     keys = ["train_loss", "train/acc", "valid_acc", "validation/loss", "loss_step", "loss_epoch"]
     assert [metric_name(k) for k in keys] == ["loss", "acc", "val_acc", "val_loss", None, "loss"]
+    assert metric_name("epoch") is None and metric_name("step") is None

@@ -186,6 +186,17 @@ def test_patience_matches_keras(patience: int, min_delta: float, curve: int) -> 
     assert first_event(det, None, va) == ref_first_patience(va, patience, min_delta)
 
 
+def test_patience_and_gap_maximise_accuracy_like_metrics_by_default() -> None:
+    assert Patience(2, metric="val_acc").mode == "max" and Patience(2).mode == "min"
+    p = Patience(1, metric="val_acc")
+    assert [p.update(e, val_acc=v) is not None for e, v in enumerate([0.5, 0.8, 0.7], 1)] == [
+        False,
+        False,
+        True,
+    ]
+    assert Gap(0.1, metric="val_acc").mode == "max"
+
+
 def test_patience_relative_and_max_mode() -> None:
     rel = Patience(2, 0.1, relative=True)  # needs 10% better than the best
     assert first_event(rel, None, [1.0, 0.95, 0.92, 0.5]) == 3
@@ -227,6 +238,19 @@ def test_nan_counts_as_no_improvement() -> None:
     assert first_event(Patience(2), None, [1.0, math.nan, math.nan]) == 3
 
 
+def test_minus_infinity_is_never_a_best_and_gl_still_fires_after_it() -> None:
+    gl = GL(5)
+    assert first_event(gl, None, [1.0, -math.inf, 1.0, 100.0]) == 4
+    assert gl.best == 1.0 and gl.best_epoch == 1 and gl.value == pytest.approx(9900)
+
+
+@pytest.mark.parametrize(("mode", "bad"), [("min", -math.inf), ("max", math.inf)])
+def test_an_infinity_counts_as_no_improvement(mode: str, bad: float) -> None:
+    p = Patience(2, mode=mode)  # type: ignore[arg-type]
+    assert first_event(p, None, [1.0, bad, bad]) == 3
+    assert p.best == 1.0
+
+
 def test_divergence_flags_nan_inf_threshold_and_growth() -> None:
     assert Divergence().update(1, loss=math.inf).message_id == "divergence.nonfinite"  # type: ignore[union-attr]
     assert Divergence(10).update(1, loss=11.0).message_id == "divergence.threshold"  # type: ignore[union-attr]
@@ -263,11 +287,44 @@ def test_gap_absolute_for_accuracy() -> None:
         lambda: Patience(3, mode="up"),  # type: ignore[arg-type]
         lambda: Gap(0.5, patience=0),
         lambda: Divergence(factor=0),
+        lambda: Divergence(threshold="10"),  # type: ignore[arg-type]
+        lambda: Divergence(threshold=math.nan),
+        lambda: Divergence(metrics=()),
+        lambda: Divergence(metrics=[1, 2]),  # type: ignore[list-item]
+        lambda: Divergence(metrics=5),  # type: ignore[arg-type]
     ],
 )
 def test_bad_parameters_are_clear_errors(make: object) -> None:
     with pytest.raises(NNGraphError):
         make()  # type: ignore[operator]
+
+
+def test_a_detector_takes_the_step_by_name_too() -> None:
+    p = Patience(1)
+    assert p.update(epoch=5, val_loss=1.0) is None
+    event = p.update(step=9, val_loss=1.5)
+    assert event is not None and event.step == 9
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_patience_that_is_not_a_whole_number_says_so(language: str) -> None:
+    from nngraph import i18n
+
+    i18n.set_language(language)
+    try:
+        with pytest.raises(NNGraphError) as caught:
+            Patience(2.0)  # type: ignore[arg-type]
+    finally:
+        i18n.set_language("en")
+    assert ("whole number" if language == "en" else "liczbą całkowitą") in str(caught.value)
+    assert "zero or more" not in str(caught.value) and "zerem" not in str(caught.value)
+
+
+def test_divergence_takes_one_metric_name_as_a_string() -> None:
+    d = Divergence(metrics="val_loss")
+    assert d.metrics == ("val_loss",) and repr(d) == "Divergence(metrics=('val_loss',))"
+    assert d.update(1, loss=math.nan) is None
+    assert d.update(2, val_loss=math.nan) is not None
 
 
 def test_unknown_metric_type_is_a_clear_error() -> None:

@@ -118,11 +118,51 @@ def test_vanishing_and_exploding_layers_are_flagged_with_an_explanation() -> Non
     assert len(gw.events) == 2
 
 
+@pytest.mark.parametrize("patience", [0, 1])
+def test_patience_zero_or_one_flags_the_first_offending_step(patience: int) -> None:
+    net = torch.nn.Linear(2, 1)
+    gw = GradientWatch(net, patience=patience, exploding=1e-9)  # every step "explodes"
+    for step in range(1, 4):
+        net.zero_grad()
+        net(torch.randn(4, 2)).sum().backward()
+        gw.step()
+        assert [e.step for e in gw.events] == [1], step  # once per episode
+
+
 def test_bad_input_is_a_clear_error() -> None:
     with pytest.raises(NNGraphError, match=r"nn\.Module"):
         GradientWatch("model")
     with pytest.raises(NNGraphError, match="no trainable"):
         GradientWatch(torch.nn.ReLU())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "says"),
+    [
+        ({"patience": -1}, "whole number"),
+        ({"patience": 2.5}, "whole number"),
+        ({"optimizer": "adam"}, "torch.optim optimizer"),
+        ({"monitor": "mon"}, "needs an ng.Monitor"),
+        ({"max_points": 10}, "at least 16"),
+        ({"max_points": "abc"}, "at least 16"),
+        ({"exploding": 0}, "exploding must be a positive number"),
+        ({"vanishing": -1.0}, "vanishing must be zero or more"),
+    ],
+)
+def test_bad_parameters_are_clear_errors_at_construction(
+    kwargs: dict[str, object], says: str
+) -> None:
+    with pytest.raises(NNGraphError, match=says):
+        GradientWatch(torch.nn.Linear(2, 1), **kwargs)  # type: ignore[arg-type]
+
+
+def test_history_of_an_unknown_layer_lists_the_layers() -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1))
+    gw = GradientWatch(net)
+    net(torch.randn(3, 2)).sum().backward()
+    gw.step()
+    with pytest.raises(NNGraphError, match=r"layer 'fc'.*\['0', '1'\]"):
+        gw.history("fc")
 
 
 CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 
 import numpy as np
@@ -43,7 +44,32 @@ def test_a_metric_that_is_not_a_number_is_a_clear_error(bad: object) -> None:
         quiet().log(1, loss=bad)
 
 
-@pytest.mark.parametrize("step", [math.nan, math.inf, "3", torch.tensor(math.nan)])
+@pytest.mark.parametrize(
+    "metrics",
+    [
+        {"loss": torch.tensor(1 + 2j)},
+        {"loss": torch.tensor([1j])},
+        {"loss": torch.tensor(1j), "val_loss": torch.tensor(0.5)},
+    ],
+)
+def test_a_complex_tensor_is_a_clear_error_and_nothing_is_logged(metrics: dict) -> None:
+    mon = quiet()
+    with pytest.raises(NNGraphError, match=r"complex tensor.*loss=z\.abs\(\)"):
+        mon.log(1, **metrics)
+    assert mon.epoch == 0 and mon.metrics == []
+    with pytest.raises(NNGraphError, match="complex tensor"):
+        detectors.GL(5).update(1, val_loss=torch.tensor(1j))
+
+
+def test_an_int_too_large_for_a_float_is_an_infinity_and_diverges() -> None:
+    mon = quiet()
+    mon.log(1, loss=10**400)
+    mon.log(2, loss=-(10**400))
+    assert mon.history("loss")[1].tolist() == [math.inf, -math.inf]
+    assert mon.events[0].message_id == "divergence.nonfinite"
+
+
+@pytest.mark.parametrize("step", [math.nan, math.inf, "3", torch.tensor(math.nan), 10**400])
 def test_a_non_finite_or_non_numeric_step_is_a_clear_error(step: object) -> None:
     with pytest.raises(NNGraphError, match="step"):
         quiet().log(step, loss=0.5)  # type: ignore[arg-type]
@@ -61,6 +87,31 @@ def test_steps_default_to_counting_from_one() -> None:
     assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0]
 
 
+@pytest.mark.parametrize("key", ["step", "epoch"])
+def test_the_step_may_be_given_by_name(key: str) -> None:
+    mon = quiet()
+    for step in (10, 20):
+        mon.log(**{key: step, "loss": 1 / step})
+    assert mon.metrics == ["loss"]
+    assert mon.records() == [{"step": 10, "loss": 0.1}, {"step": 20, "loss": 0.05}]
+    assert mon.to_csv().splitlines()[0] == "step,loss"
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"), [((3,), {"step": 3}), ((), {"step": 3, "epoch": 1}), ((3,), {"epoch": 3})]
+)
+def test_a_step_given_twice_is_a_clear_error(args: tuple, kwargs: dict) -> None:
+    mon = quiet()
+    with pytest.raises(NNGraphError, match="more than once"):
+        mon.log(*args, loss=0.5, **kwargs)
+    assert mon.epoch == 0 and mon.metrics == []
+
+
+def test_a_named_step_alone_is_not_a_metric() -> None:
+    with pytest.raises(NNGraphError, match="at least one metric"):
+        quiet().log(step=3)
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [
@@ -69,11 +120,40 @@ def test_steps_default_to_counting_from_one() -> None:
         {"mode": "low"},
         {"display": "png"},
         {"distributed": "yes"},
+        {"max_points": 10},
+        {"max_points": "abc"},
+        {"max_points": 100.0},
     ],
 )
 def test_bad_constructor_arguments_are_clear_errors(kwargs: dict[str, object]) -> None:
     with pytest.raises(NNGraphError):
         Monitor(**kwargs)  # type: ignore[arg-type]
+
+
+def test_a_single_detector_is_accepted_without_a_list() -> None:
+    patience = detectors.Patience(5)
+    assert quiet(detectors=patience).detectors == [patience]
+
+
+@pytest.mark.parametrize("bad", ["Patience", 5, detectors.Patience])
+def test_detectors_that_are_not_detectors_are_clear_errors(bad: object) -> None:
+    with pytest.raises(NNGraphError, match="Detector objects"):
+        quiet(detectors=bad)
+
+
+def test_detectors_reused_in_a_new_monitor_start_fresh() -> None:
+    """Re-running a training cell whose detector list was made in an earlier cell."""
+    dets = [detectors.Patience(3), detectors.GL(5)]
+    curve = [1.0, 0.8, 0.6, 0.65, 0.7, 0.75, 0.8]
+    stories = []
+    for _ in range(2):
+        mon = quiet(detectors=dets)
+        for epoch, v in enumerate(curve, 1):
+            mon.log(epoch, loss=1 / epoch, val_loss=v)
+            if mon.should_stop:
+                break
+        stories.append([(e.detector, e.epoch) for e in mon.events])
+    assert stories[0] == stories[1] == [("GL(5)", 4)]
 
 
 # ----------------------------------------------------------------------------- best, events, stop
@@ -93,6 +173,46 @@ def test_best_in_max_mode_and_on_another_metric() -> None:
     for t, acc in enumerate([0.5, 0.9, 0.8], 1):
         mon.log(t, val_acc=acc)
     assert mon.best is not None and mon.best.value == 0.9
+
+
+@pytest.mark.parametrize(
+    ("metric", "mode", "bad"), [("val_loss", "min", -math.inf), ("val_acc", "max", math.inf)]
+)
+def test_an_infinite_metric_is_never_the_best_and_divergence_reports_it(
+    metric: str, mode: str, bad: float
+) -> None:
+    divergence = detectors.Divergence(metrics=(metric,))
+    mon = quiet(metric=metric, mode=mode, detectors=[divergence])
+    for t, v in enumerate([0.5, bad, 0.5], 1):
+        mon.log(t, **{metric: v})
+    assert mon.best is not None and (mon.best.epoch, mon.best.value) == (1, 0.5)
+    assert [e.message_id for e in mon.events] == ["divergence.nonfinite"]
+
+
+@pytest.mark.parametrize(
+    ("metric", "mode"),
+    [
+        ("val_acc", "max"),
+        ("val_accuracy", "max"),
+        ("val_f1_score", "max"),
+        ("val/auc", "max"),
+        ("val_top5_acc", "max"),
+        ("recall", "max"),
+        ("val_loss", "min"),
+        ("val_mse", "min"),
+        ("val_error", "min"),
+    ],
+)
+def test_mode_auto_maximises_accuracy_like_metrics(metric: str, mode: str) -> None:
+    mon = quiet(metric=metric, detectors=[])
+    for t, v in enumerate([0.5, 0.9, 0.7], 1):
+        mon.log(t, **{metric: v})
+    assert mon.mode == mode and mon.snapshot()["mode"] == mode
+    assert mon.best is not None and mon.best.value == (0.9 if mode == "max" else 0.5)
+
+
+def test_an_explicit_mode_wins_over_the_name() -> None:
+    assert quiet(metric="val_acc", mode="min").mode == "min"
 
 
 def test_should_stop_turns_true_at_the_call_where_a_detector_first_fires() -> None:
@@ -119,6 +239,18 @@ def test_events_carry_an_explanation_and_export_to_json_friendly_dicts() -> None
     assert event.kind == "divergence" and mon.should_stop
     assert "diverged" in event.message and "learning rate" in event.message
     assert event.to_dict()["detector"] == "Divergence()"
+
+
+def test_the_snapshot_is_strict_json_even_when_the_best_line_has_a_nan() -> None:
+    mon = quiet()
+    updates: list = []
+    mon.add_listener(updates.append)
+    mon.log(1, loss=math.nan, val_loss=0.5, acc=math.inf)
+    mon.flush()
+    snap = json.loads(json.dumps(mon.snapshot(), allow_nan=False))
+    assert snap["best"]["metrics"] == {"loss": "nan", "val_loss": 0.5, "acc": "inf"}
+    json.dumps(updates[-1].to_dict()["best"], allow_nan=False)  # what a view receives
+    assert math.isnan(mon.best.metrics["loss"])  # type: ignore[union-attr]  # Python keeps floats
 
 
 def test_per_batch_logging_counts_epochs_by_validation_calls() -> None:

@@ -42,6 +42,15 @@ def bitwise_equal(a: dict, b: dict) -> bool:
     )
 
 
+def test_diverged_weights_are_never_restored() -> None:
+    net = small_net()
+    mon = Monitor(model=net, display=False)
+    states = train(net, mon, [1.0, 0.8, float("-inf"), 0.7, 0.6])
+    mon.restore_best()
+    assert mon.best is not None and mon.best.epoch == 5
+    assert bitwise_equal(net.state_dict(), states[5])
+
+
 def test_restore_best_is_bitwise_for_parameters_and_buffers() -> None:
     net = small_net()
     mon = Monitor(model=net, display=False, detectors=[])

@@ -56,6 +56,22 @@ def test_compare_existing_monitors() -> None:
     assert runs["run 1"] is a
 
 
+def test_a_diverged_run_never_wins() -> None:
+    diverged = Monitor(name="diverged", display=False)
+    diverged.log(1, val_loss=float("-inf"))
+    good = Monitor(name="good", display=False)
+    good.log(1, val_loss=0.3)
+    assert compare(diverged, good, display=False).winner() == "good"
+
+
+def test_runs_compare_accuracy_highest_first() -> None:
+    a = Monitor(name="a", metric="val_acc", display=False)
+    a.log(1, val_acc=0.7)
+    b = Monitor(name="b", metric="val_acc", display=False)
+    b.log(1, val_acc=0.9)
+    assert compare(a, b, metric="val_acc", display=False).winner() == "b"
+
+
 def test_runs_errors_are_clear() -> None:
     runs = Runs(display=False)
     runs.new("small")

@@ -175,6 +175,19 @@ def test_static_fallback_is_an_escaped_svg_with_curves_and_markers() -> None:
     assert "best val_loss 0.5 at epoch 3" in data["text/plain"]
 
 
+@pytest.mark.parametrize("name", ["loss\x1b", "val_loss\x00", "loss\ud800"])
+def test_names_xml_cannot_hold_are_replaced_in_the_picture(name: str) -> None:
+    mon = Monitor(detectors=[detectors.Patience(1, metric=name)], display=False)
+    view = LossView(mon)
+    for epoch, v in enumerate([1.0, 2.0], start=1):
+        mon.log(epoch, **{name: v})
+    data, _ = view._repr_mimebundle_()
+    svg = data["image/svg+xml"]
+    ET.fromstring(svg)  # well-formed XML
+    assert "\ufffd" in svg and name not in svg
+    svg.encode("utf-8")
+
+
 def test_log_scale_picture_skips_non_positive_values() -> None:
     mon = Monitor(display=False)
     view = LossView(mon, log_scale=True)
