@@ -13,9 +13,12 @@ Wrong arguments give one line (IPython's UsageError), never a traceback.
 from __future__ import annotations
 
 import argparse
+import ast
+import keyword
 import shlex
 from typing import Any, NoReturn
 
+import torch
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
@@ -31,34 +34,66 @@ _COLOURS = ("grad", "value", "none")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a mistake as one UsageError line instead of exiting."""
+    """argparse that reports a mistake as one UsageError line instead of exiting, and takes no
+    abbreviations (``--mode`` must never be read as ``--model``)."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog=prog, add_help=False, allow_abbrev=False)
 
     def error(self, text: str) -> NoReturn:
         raise UsageError(message("magic.bad_arguments", error=text))
 
 
+def _variable(name: str) -> str:
+    """An ``-o`` value: a name the notebook can use as a variable."""
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise UsageError(message("magic.bad_name", name=name))
+    return name
+
+
 def _view_options() -> _Parser:
-    parser = _Parser(prog="%%nngraph", add_help=False)
+    parser = _Parser("%%nngraph")
     parser.add_argument("--depth", type=int, default=None)
     parser.add_argument("--view", choices=_VIEWS, default="forward")
     parser.add_argument("--color-by", dest="color_by", choices=_COLOURS, default="grad")
     parser.add_argument("--model", default=None)
-    parser.add_argument("-o", "--output", default=None)
+    parser.add_argument("-o", "--output", type=_variable, default=None)
     parser.add_argument("-q", "--quiet", action="store_true")
     return parser
+
+
+def _run_code(shell: Any, cell: str) -> Any:
+    """Run a cell's code in the notebook's namespace as IPython would, and return the value of
+    its last line if that is an expression.
+
+    Unlike ``shell.run_cell`` it does not catch the cell's exception: the exception reaches the
+    notebook, so the cell fails (and "Run all" stops) as it would without the magic.
+    """
+    __tracebackhide__ = True
+    source = shell.transform_cell(cell)
+    tree = shell.transform_ast(shell.compile.ast_parse(source))
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    filename = shell.compile.cache(source, shell.execution_count, raw_code=cell)
+    namespace = shell.user_ns
+    exec(shell.compile(tree, filename, "exec"), shell.user_global_ns, namespace)
+    if last is None:
+        return None
+    return eval(shell.compile(last, filename, "eval"), shell.user_global_ns, namespace)
 
 
 @magics_class
 class NNGraphMagics(Magics):
     """The `%nngraph` line magic and `%%nngraph` cell magic."""
 
-    def _evaluate(self, expression: str) -> Any:
+    def _evaluate(self, expression: str, key: str = "magic.cannot_evaluate") -> Any:
         try:
             return self.shell.ev(expression)  # type: ignore[union-attr]
         except Exception as error:
             raise UsageError(
                 message(
-                    "magic.cannot_evaluate",
+                    key,
                     expression=expression,
                     error=f"{type(error).__name__}: {error}",
                 )
@@ -73,13 +108,14 @@ class NNGraphMagics(Magics):
 
     @line_cell_magic
     def nngraph(self, line: str, cell: str | None = None) -> Any:
+        __tracebackhide__ = True
         try:
             words = shlex.split(line)
         except ValueError as error:
             raise UsageError(message("magic.bad_arguments", error=error)) from None
+        if cell is not None:  # outside the try below: the cell's own errors reach the notebook
+            return self._record_cell(words, cell)
         try:
-            if cell is not None:
-                return self._record_cell(words, cell)
             if not words:
                 raise UsageError(message("magic.usage"))
             command = words[0]
@@ -89,46 +125,48 @@ class NNGraphMagics(Magics):
                 return self._watch(words[1:])
             if command == "lang":
                 return self._language(words[1:])
-            return graph_of(self._evaluate(line))
+            # not a command: an expression (a mistyped command gets the list of commands)
+            return graph_of(self._evaluate(line, "magic.cannot_evaluate_line"))
         except NNGraphError as error:
             raise UsageError(str(error)) from None
 
-    def _record_cell(self, words: list[str], cell: str) -> None:
+    def _record_cell(self, words: list[str], cell: str) -> Any:
+        __tracebackhide__ = True  # IPython hides this frame in the cell's traceback
         options = _view_options().parse_args(words)
         model = None if options.model is None else self._evaluate(options.model)
+        if model is not None and not isinstance(model, torch.nn.Module):
+            got = type(model).__name__
+            raise UsageError(message("monitor.error.not_module", what="--model", type_name=got))
         with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
-            result = self.shell.run_cell(cell, store_history=False)  # type: ignore[union-attr]
-        if not result.success:
-            return  # the cell's own error has been shown, as for any cell
+            value = _run_code(self.shell, cell)  # the cell's own error propagates: the cell fails
         if len(rec.graph) == 0:
             print(message("magic.nothing_recorded"))
-            return
-        self._show(rec.graph, options)
+        else:
+            self._show(rec.graph, options)
+        return value  # a final expression is shown as the cell's output, as without the magic
 
     def _monitor(self, words: list[str]) -> Any:
         from nngraph.monitor import Monitor
 
-        parser = _Parser(prog="%nngraph monitor", add_help=False)
+        parser = _Parser("%nngraph monitor")
         parser.add_argument("--model", default=None)
         parser.add_argument("--metric", default="val_loss")
         parser.add_argument("--name", default=None)
-        parser.add_argument("-o", "--output", default="mon")
+        parser.add_argument("--mode", choices=("min", "max", "auto"), default="auto")
+        parser.add_argument("-o", "--output", type=_variable, default="mon")
         options = parser.parse_args(words)
         model = None if options.model is None else self._evaluate(options.model)
-        monitor = Monitor(model=model, metric=options.metric, name=options.name)
+        monitor = Monitor(model=model, metric=options.metric, mode=options.mode, name=options.name)
         self.shell.user_ns[options.output] = monitor  # type: ignore[union-attr]
-        print(
-            message(
-                "magic.created", name=options.output, what=f"ng.Monitor(metric={options.metric!r})"
-            )
-        )
+        what = f"ng.Monitor(metric={monitor.metric!r}, mode={monitor.mode!r})"
+        print(message("magic.created", name=options.output, what=what))
 
     def _watch(self, words: list[str]) -> Any:
         from nngraph.monitor import GradientWatch
 
-        parser = _Parser(prog="%nngraph watch", add_help=False)
+        parser = _Parser("%nngraph watch")
         parser.add_argument("model")
-        parser.add_argument("-o", "--output", default="watch")
+        parser.add_argument("-o", "--output", type=_variable, default="watch")
         options = parser.parse_args(words)
         watch = GradientWatch(self._evaluate(options.model))
         self.shell.user_ns[options.output] = watch  # type: ignore[union-attr]

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import torch
 from IPython.core.error import UsageError
 from IPython.testing import globalipapp
 
@@ -56,6 +57,40 @@ def test_quiet_cell_shows_nothing(ip: Any) -> None:
     assert ip.user_ns["shown"] == [] and len(ip.user_ns["g2"]) > 0
 
 
+def test_an_error_in_the_cell_fails_the_cell(ip: Any) -> None:
+    result = ip.run_cell("%%nngraph -q\nraise ValueError('bug in my cell')")
+    assert not result.success
+    assert isinstance(result.error_in_exec, ValueError)
+    assert str(result.error_in_exec) == "bug in my cell"
+
+
+def test_a_failing_forward_fails_the_cell_and_leaves_nothing_registered(ip: Any) -> None:
+    ip.run_cell(
+        "class Bad(torch.nn.Module):\n"
+        "    def forward(self, x):\n"
+        "        raise RuntimeError('shape mismatch')\n"
+        "bad = Bad()"
+    )
+    result = ip.run_cell("%%nngraph --model bad -o g_bad\ny = torch.ones(2) * 2\nbad(y)")
+    assert isinstance(result.error_in_exec, RuntimeError)
+    assert "g_bad" not in ip.user_ns and ip.user_ns["shown"] == []
+    assert torch._C._len_torch_function_stack() == 0
+    assert not torch.nn.modules.module._global_forward_hooks
+    assert not ip.user_ns["bad"]._forward_hooks and not ip.user_ns["bad"]._forward_pre_hooks
+    ip.run_cell_magic("nngraph", "-q -o g_ok", "z = net(torch.randn(2, 3))")  # still works
+    assert len(ip.user_ns["g_ok"]) > 0
+
+
+def test_the_cells_last_expression_is_its_output(ip: Any) -> None:
+    value = ip.run_cell_magic("nngraph", "-q", "a = 2\na * 21")
+    assert value == 42 and ip.user_ns["a"] == 2
+
+
+def test_an_nngraph_error_raised_by_the_cell_is_not_turned_into_a_usage_line(ip: Any) -> None:
+    result = ip.run_cell("%%nngraph -q\nng.graph_of(3.0)")
+    assert type(result.error_in_exec) is ng.NNGraphError
+
+
 @pytest.mark.parametrize(
     ("line", "says"),
     [
@@ -63,6 +98,11 @@ def test_quiet_cell_shows_nothing(ip: Any) -> None:
         ("undefined_name", "cannot evaluate 'undefined_name'"),
         ("3 + 4", "needs a torch.Tensor"),
         ("lang de", "choose one of en, pl"),
+        ("monitr --model net", "the commands are monitor, watch and lang"),
+        ("monitor -o 1abc", "-o needs a Python variable name"),
+        ("watch net -o class", "-o needs a Python variable name"),
+        ("monitor --mode up", "invalid choice: 'up'"),
+        ("monitor --mod max", "unrecognized arguments: --mod max"),
         ("watch", "the following arguments are required: model"),
         ('"unclosed', "No closing quotation"),
     ],
@@ -76,6 +116,10 @@ def test_wrong_arguments_give_one_clear_line(ip: Any, line: str, says: str) -> N
 def test_wrong_cell_options_give_one_clear_line(ip: Any) -> None:
     with pytest.raises(UsageError, match="invalid choice: 'sideways'"):
         ip.run_cell_magic("nngraph", "--view sideways", "y = 1")
+    with pytest.raises(UsageError, match="variable name"):
+        ip.run_cell_magic("nngraph", "-o 1abc", "y = 1")
+    with pytest.raises(UsageError, match="unrecognized arguments: --mod net"):
+        ip.run_cell_magic("nngraph", "--mod net", "y = 1")
 
 
 def test_monitor_and_watch_are_created_from_a_line(ip: Any) -> None:
@@ -84,6 +128,24 @@ def test_monitor_and_watch_are_created_from_a_line(ip: Any) -> None:
     assert isinstance(ip.user_ns["m"], ng.Monitor) and ip.user_ns["m"].model is ip.user_ns["net"]
     ip.run_cell("net(torch.randn(2, 3)).sum().backward(); w.step(); w.close()")
     assert ip.user_ns["w"].steps == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "mode"),
+    [
+        ("monitor --model net --metric val_acc --mode max -o m", "max"),
+        ("monitor --model net --metric val_acc -o m", "max"),
+        ("monitor --model net --metric val_acc --mode min -o m", "min"),
+        ("monitor --model net -o m", "min"),
+    ],
+)
+def test_monitor_mode_is_an_option_and_accuracy_is_maximised(
+    ip: Any, line: str, mode: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ip.run_line_magic("nngraph", line)
+    mon = ip.user_ns["m"]
+    assert mon.mode == mode and mon.model is ip.user_ns["net"]
+    assert f"mode={mode!r}" in capsys.readouterr().out
 
 
 def test_help_and_language_switch(ip: Any) -> None:
