@@ -75,7 +75,8 @@ def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
 
 
 def _walk_outputs(tensors: list[torch.Tensor], params: Any, stats: bool) -> Graph:
-    builder = GraphBuilder(_names_from(params), StatsBatch(enabled=stats))
+    # Parameters and their gradients never share memory: nothing to reuse, no key to compute.
+    builder = GraphBuilder(_names_from(params), StatsBatch(enabled=stats, reuse=False))
     graph = builder.graph
     graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})
 

@@ -262,8 +262,9 @@ class StatsBatch:
     on their device. Nothing comes to the host before `flush()`.
     """
 
-    def __init__(self, *, enabled: bool = True) -> None:
+    def __init__(self, *, enabled: bool = True, reuse: bool = True) -> None:
         self.enabled = enabled
+        self.reuse = reuse  # whether large tensors showing the same memory share their numbers
         self._cpu = _Held()  # the small float tensors of the CPU: the common case, kept apart
         self._small: dict[torch.device, _Held] = defaultdict(_Held)  # other devices and dtypes
         self._by_storage: dict[int, list[tuple[_Held, int]]] = defaultdict(list)
@@ -328,7 +329,7 @@ class StatsBatch:
         """The statistics of a large CPU tensor, now. Tensors showing the same unchanged memory
         as one already summarised and still alive reuse its numbers: the gradient an `add`
         passes on to both of its inputs, a view, a transpose."""
-        memory = _dense_memory(tensor)
+        memory = _dense_memory(tensor) if self.reuse else None
         seen = self._seen.get(memory) if memory is not None else None
         if seen is not None and seen[0]() is not None:
             return dict(seen[1])
