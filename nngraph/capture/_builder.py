@@ -15,6 +15,7 @@ from typing import Any
 import torch
 from torch.autograd.function import BackwardCFunction
 from torch.autograd.graph import get_gradient_edge
+from torch.nn.parameter import is_lazy
 
 from nngraph.capture._stats import StatsBatch
 from nngraph.graph import Graph
@@ -141,7 +142,7 @@ def module_table(
             if p is None or id(p) in seen:
                 continue
             seen.add(id(p))
-            own += p.numel()
+            own += 0 if is_lazy(p) else p.numel()  # lazy: no size before a first forward
             if names is not None:
                 names.params.setdefault(id(p), dot + inside + name)
         if names is not None:
@@ -184,7 +185,10 @@ class Names:
 
     def add_mapping(self, tensors: Iterable[tuple[str, Any]]) -> None:
         """Name tensors from `(name, tensor)` pairs, e.g. `dict.items()`."""
-        for name, t in tensors:
+        for item in tensors:
+            if isinstance(item, torch.Tensor):  # not a pair: a tensor of two rows would unpack
+                raise TypeError("a tensor, not a (name, tensor) pair")
+            name, t = item
             if isinstance(t, torch.Tensor):
                 self.params.setdefault(id(t), str(name))
 

@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import torch
 from torch.autograd.function import Function
-from torch.nn.parameter import is_lazy
 from torch.overrides import TorchFunctionMode
 
 from nngraph.capture._builder import gc_paused
 from nngraph.capture._recorder import NNGraphWarning, Recorder, hidden, next_sequence_nr
+from nngraph.capture._restore import ModelState
 from nngraph.capture._scope import uncompiled
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -130,6 +129,9 @@ class _Mode(TorchFunctionMode):
         if runs_backward:
             # Nodes a `create_graph=True` backward made belong to no forward call.
             recorder.seq_mark = next_sequence_nr()
+            if func is torch.autograd.grad:  # the gradients of leaves come back, not in .grad
+                with hidden():
+                    recorder.on_autograd_grad(args[1] if len(args) > 1 else kwargs["inputs"], out)
         if not (recorder.busy or recorder.custom_depth or recorder.failed):
             with hidden():
                 recorder.on_call(name, args, kwargs, out)
@@ -250,11 +252,8 @@ def trace(
     if torch.is_inference_mode_enabled():
         raise NNGraphError(message("capture.inference_mode"))
     model = uncompiled(model)
-    params, buffers = _parameters_and_buffers(model)
-    saved_grads = {p: p.grad for p in params}
-    saved_values = _Saved(params + buffers)
-    for p in saved_grads:
-        p.grad = None
+    state = ModelState(model)
+    state.clear_grads()
     try:
         with torch.enable_grad(), record(model, names={}) as rec:
             rec._recorder.scope.name_inputs(model, inputs, kwargs)
@@ -264,9 +263,7 @@ def trace(
                 _check_loss(value)
                 value.backward()
     finally:
-        for p, grad in saved_grads.items():
-            p.grad = grad
-        saved_values.put_back()
+        state.restore()
     return rec.graph
 
 
@@ -280,49 +277,3 @@ def _check_loss(value: Any) -> None:
         raise NNGraphError(message("capture.loss_complex", dtype=str(value.dtype)))
     if value.grad_fn is None:
         raise NNGraphError(message("capture.loss_no_history"))
-
-
-class _Saved:
-    """Copies of a model's parameters and buffers, laid end to end per device and dtype, so
-    that saving and checking them takes a few calls, not a few per tensor."""
-
-    def __init__(self, tensors: list[torch.Tensor]) -> None:
-        groups: dict[tuple[torch.device, torch.dtype], list[torch.Tensor]] = defaultdict(list)
-        for t in tensors:
-            if not is_lazy(t) and t.layout == torch.strided:  # lazy: not materialised yet
-                groups[t.device, t.dtype].append(t)
-        with torch.no_grad(), hidden():
-            # One tensor is flattened to a view of itself: copied, it stays as it is now.
-            self.groups = [(group, _flat(group).clone()) for group in groups.values()]
-
-    def put_back(self) -> None:
-        """Restore the tensors a forward changed in place; the others are left untouched, so
-        their version counters, which autograd checks, do not move."""
-        with torch.no_grad(), hidden():
-            for group, flat in self.groups:
-                if torch.equal(_flat(group), flat):
-                    continue
-                values = torch._C._nn.unflatten_dense_tensors(flat, group)
-                for tensor, value in zip(group, values, strict=True):
-                    if tensor.shape != value.shape:
-                        tensor.data = value.clone()
-                    elif not torch.equal(tensor, value):
-                        tensor.copy_(value)
-
-
-def _flat(tensors: list[torch.Tensor]) -> torch.Tensor:
-    return torch._C._nn.flatten_dense_tensors(tensors)
-
-
-def _parameters_and_buffers(model: torch.nn.Module) -> tuple[list[Any], list[Any]]:
-    """`list(model.parameters())` and `list(model.buffers())`, in one walk over the modules."""
-    params: dict[int, Any] = {}
-    buffers: dict[int, Any] = {}
-    for module in model.modules():
-        for p in module._parameters.values():
-            if p is not None:
-                params.setdefault(id(p), p)
-        for b in module._buffers.values():
-            if b is not None:
-                buffers.setdefault(id(b), b)
-    return list(params.values()), list(buffers.values())

@@ -71,6 +71,15 @@ def next_sequence_nr() -> int:
     return int(fn._sequence_nr()) + 1
 
 
+def _same_elements(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Elementwise equality where NaN equals NaN (a NaN gradient is the same gradient)."""
+    return (a == b) | (torch.isnan(a) & torch.isnan(b))
+
+
+def _same(a: torch.Tensor, b: torch.Tensor) -> bool:
+    return torch.equal(a, b) or bool(_same_elements(a, b).all())
+
+
 def _comparable(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:
     return a is not None and b is not None and a.shape == b.shape and a.layout == torch.strided
 
@@ -235,6 +244,22 @@ class Recorder:
 
         return hook
 
+    def on_autograd_grad(self, inputs: Any, grads: Any) -> None:
+        """`torch.autograd.grad(outputs, inputs)` returned `grads`: autograd stops at the inputs
+        without running their nodes, so no prehook saw these gradients."""
+        if isinstance(inputs, (torch.Tensor, torch.autograd.graph.GradientEdge)):
+            inputs = (inputs,)
+        for tensor, grad in zip(inputs, grads, strict=False):
+            if not isinstance(tensor, torch.Tensor) or not isinstance(grad, torch.Tensor):
+                continue
+            node_id = self.builder.ids.get(autograd_node(tensor))
+            if node_id is None:
+                continue
+            if node_id in self.builder.leaf_fns:
+                self.leaf_grads.setdefault(node_id, grad)
+            elif self.graph._node[node_id]["grad"] is None:
+                self.builder.stats.add(self.graph._node[node_id], "grad", grad)
+
     # -- the end ----------------------------------------------------------------------------
 
     def name_variables(self, namespace: Mapping[str, Any]) -> None:
@@ -280,9 +305,9 @@ class Recorder:
                 # One backward, yet .grad differs from what it computed: added to an old .grad.
                 assert variable_grad is not None and grad is not None
                 if variable_grad.device.type == "cpu":
-                    attrs["grad_accumulated"] = not torch.equal(variable_grad, grad)
+                    attrs["grad_accumulated"] = not _same(variable_grad, grad)
                 else:
-                    differs = (variable_grad != grad).any().reshape(1)
+                    differs = ~_same_elements(variable_grad, grad).all().reshape(1)
                     builder.stats.add_numbers(
                         attrs, "grad_accumulated", differs, lambda n: bool(n[0])
                     )

@@ -403,7 +403,13 @@ class StatsBatch:
         """Queue the alive units of ReLU outputs of one shape, stacked along a new dimension 0."""
         unit_dim = 2 if stacked.dim() == 4 else 1  # the features of a 3-d output are last
         others = [d + 1 for d in range(stacked.dim() - 1) if d != unit_dim]
-        alive = (stacked.amax(dim=others) > 0).sum(dim=1)
+        highest = stacked.amax(dim=others)
+        if stacked.device.type != "cpu" or bool(highest.isnan().any()):
+            # A NaN anywhere makes `amax` NaN: the other examples still say whether it is alive.
+            highest = torch.where(
+                highest.isnan(), stacked.nan_to_num(0.0).amax(dim=others), highest
+            )
+        alive = (highest > 0).sum(dim=1)
         units = stacked.shape[unit_dim + 1]
 
         def write(counts: list[int]) -> None:

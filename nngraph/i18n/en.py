@@ -46,6 +46,10 @@ MESSAGES: dict[str, str] = {
         "{dtype} tensors (argmax, indices, comparisons) never carry gradients, so they have no "
         "graph: pass the floating-point tensor they were computed from, e.g. graph_of(logits)"
     ),
+    "capture.not_restored": (
+        "nngraph could not put back a value your model's forward changed in place ({error}); "
+        "check the model's weights and buffers"
+    ),
     "capture.stopped": (
         "nngraph stopped recording at `{op}` ({error}); the graph is incomplete, "
         "your computation is not affected"

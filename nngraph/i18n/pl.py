@@ -46,6 +46,10 @@ MESSAGES: dict[str, str] = {
         "tensory {dtype} (argmax, indeksy, porównania) nigdy nie niosą gradientów, więc nie mają "
         "grafu: podaj tensor zmiennoprzecinkowy, z którego je policzono, np. graph_of(logits)"
     ),
+    "capture.not_restored": (
+        "nngraph nie mógł przywrócić wartości, którą forward modelu zmienił w miejscu ({error}); "
+        "sprawdź wagi i bufory modelu"
+    ),
     "capture.stopped": (
         "nngraph przestał nagrywać przy `{op}` ({error}); graf jest niepełny, "
         "twoje obliczenia nie zostały zmienione"

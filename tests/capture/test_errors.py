@@ -97,3 +97,10 @@ def test_collapse_needs_a_whole_depth(depth: object) -> None:
     g = ng.trace(nn.Linear(3, 1), torch.randn(4, 3))
     with pytest.raises(ng.NNGraphError, match="whole number >= 0"):
         g.collapse(depth)  # type: ignore[arg-type]
+
+
+def test_graph_of_with_a_list_of_tensors_as_params() -> None:
+    model = nn.Sequential(nn.Linear(3, 2), nn.Linear(2, 1))
+    y = model(torch.randn(4, 3)).sum()
+    with pytest.raises(ng.NNGraphError, match="params must be"):
+        ng.graph_of(y, params=[model[0].weight])  # two rows once unpacked as a (name, tensor) pair

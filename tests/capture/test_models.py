@@ -305,3 +305,47 @@ def test_a_recording_inside_another_shows_the_users_ops_only() -> None:
     once = Counter(linear=4, relu=1, sum=1)  # each linear: addmm and the weight's transpose
     assert op_counts(inner.graph) == once
     assert op_counts(outer.graph) == once + once  # the block's, then trace's
+
+
+@pytest.mark.filterwarnings("ignore:Lazy modules are a new feature")
+def test_lazy_modules_that_have_not_run_yet() -> None:
+    model = nn.Sequential(nn.LazyLinear(4), nn.ReLU(), nn.LazyLinear(1))
+    g = ng.trace(model, torch.randn(2, 3), loss=lambda y: y.sum())
+    assert sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param") == [
+        "0.bias", "0.weight", "2.bias", "2.weight"
+    ]  # fmt: skip
+    fresh = nn.Sequential(nn.LazyLinear(4), nn.ReLU())
+    with ng.record() as rec:
+        fresh(torch.randn(2, 3)).sum().backward()
+    assert rec.graph.graph["complete"]
+
+
+def test_a_nan_does_not_make_live_relu_units_dead_or_gradients_accumulated() -> None:
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+    with torch.no_grad():
+        model[0].weight.fill_(1.0)
+        model[0].bias.zero_()
+    x = torch.tensor([[float("nan"), 1.0], [2.0, 3.0]])  # the second example: every unit 5
+    with ng.record(model) as rec:
+        model(x).sum().backward()
+    g = rec.graph
+    (relu,) = ops(g, "relu")
+    assert relu["dead"] == [0, 3]
+    params = [d for _, d in g.nodes(data=True) if d["kind"] == "param"]
+    assert [d["grad_accumulated"] for d in params] == [False, False]
+
+
+def test_leaf_gradients_from_autograd_grad() -> None:
+    """`torch.autograd.grad` (a gradient penalty, a Hessian-vector product) hands the leaves'
+    gradients back instead of running their nodes."""
+    model = nn.Linear(3, 1)
+    x = torch.randn(2, 3, requires_grad=True)
+    with ng.record(model) as rec:
+        out = model(x).pow(2).sum()
+        grads = torch.autograd.grad(out, [model.weight, x])
+    g = rec.graph
+    (weight,) = [d for _, d in g.nodes(data=True) if d["name"] == "weight"]
+    (leaf,) = [d for _, d in g.nodes(data=True) if d["name"] == "x"]
+    assert weight["grad"]["norm"] == pytest.approx(grads[0].norm().item(), rel=1e-5)
+    assert leaf["grad"]["norm"] == pytest.approx(grads[1].norm().item(), rel=1e-5)
+    assert model.weight.grad is None and x.grad is None

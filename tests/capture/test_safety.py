@@ -185,3 +185,41 @@ def test_a_compiled_model_is_captured_as_the_model_it_compiles() -> None:
         compiled.zero_grad(set_to_none=True)
         assert_unchanged(compiled, before)
     assert global_state() == state
+
+
+class _ChangesItself(nn.Module):
+    """A forward that freezes a part, switches another to eval, replaces a queue buffer by a
+    new tensor (MoCo) and resizes a history buffer in place."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.enc = nn.Linear(3, 2)
+        self.head = nn.Linear(2, 1)
+        self.register_buffer("queue", torch.zeros(4, 2))
+        self.register_buffer("history", torch.zeros(2))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.enc.requires_grad_(False)
+        self.head.eval()
+        y = self.enc(x)
+        self.queue = torch.cat([y.detach(), self.queue])[:4]
+        with torch.no_grad():
+            self.history.resize_(3).fill_(1.0)
+        return self.head(y)
+
+
+def test_flags_and_buffers_a_forward_changes_are_put_back() -> None:
+    model = _ChangesItself()
+    before = snapshot(model)
+    queue = model.queue
+    ng.trace(model, torch.ones(2, 3), loss=lambda y: y.sum())
+    assert model.queue is queue
+    assert_unchanged(model, before)
+
+
+def test_a_model_on_the_meta_device_keeps_its_own_error() -> None:
+    model = nn.Linear(3, 2, device="meta")
+    with pytest.raises(RuntimeError, match="meta"):
+        ng.trace(model, torch.randn(2, 3))  # the user's error, not one of ours
+    g = ng.trace(model, torch.randn(2, 3, device="meta"))
+    assert g.graph["complete"]
