@@ -162,4 +162,8 @@ class ModuleScope:
         for path, m in self.modules.items():
             if path not in table:
                 table[path] = module_table(m)[""]
+        if "" in table:  # other top-level models are named after their class, inside the root
+            roots = [table.get(self.paths[id(root)]) for root in self._roots[1:]]
+            extra = sum(entry["params"] for entry in roots if entry is not None)
+            table[""] = {**table[""], "params": table[""]["params"] + extra}
         return table

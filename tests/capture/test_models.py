@@ -349,3 +349,13 @@ def test_leaf_gradients_from_autograd_grad() -> None:
     assert weight["grad"]["norm"] == pytest.approx(grads[0].norm().item(), rel=1e-5)
     assert leaf["grad"]["norm"] == pytest.approx(grads[1].norm().item(), rel=1e-5)
     assert model.weight.grad is None and x.grad is None
+
+
+def test_two_models_recorded_without_a_model_add_up() -> None:
+    encoder, head = nn.Linear(4, 3), nn.Linear(3, 100)
+    with ng.record() as rec:
+        head(encoder(torch.randn(2, 4))).sum().backward()
+    modules = rec.graph.graph["modules"]
+    assert modules["Linear"]["params"] == 400  # the second model, named after its class
+    assert modules[""]["params"] == 15 + 400  # the root holds both, as the summary's total
+    assert "Total params: 415" in rec.graph.summary()
