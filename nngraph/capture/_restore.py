@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 import warnings
 from collections import defaultdict
-from typing import Any
 
 import torch
 from torch.nn.parameter import is_lazy
@@ -38,20 +37,27 @@ class ModelState:
     def __init__(self, model: torch.nn.Module) -> None:
         self.modules = list(model.modules())
         self.training = [m.training for m in self.modules]
-        self.slots = [(m, dict(m._parameters), dict(m._buffers)) for m in self.modules]
+        held = [d for m in self.modules for d in (m._parameters, m._buffers)]
+        self.empty = [d for d in held if not d]  # most: a ReLU's, a Linear's buffers
+        self.slots = [(d, dict(d), tuple(map(id, d.values()))) for d in held if d]
         params: dict[int, torch.Tensor] = {}
         buffers: dict[int, torch.Tensor] = {}
-        for _, own_params, own_buffers in self.slots:
-            params.update((id(p), p) for p in own_params.values() if p is not None)
-            buffers.update((id(b), b) for b in own_buffers.values() if b is not None)
+        for m in self.modules:
+            for p in m._parameters.values():
+                if p is not None:
+                    params[id(p)] = p
+            for b in m._buffers.values():
+                if b is not None:
+                    buffers[id(b)] = b
         self.params = list(params.values())
         self.flags = [p.requires_grad for p in self.params]
         self.grads = [p.grad for p in self.params]
         groups: dict[tuple[torch.device, torch.dtype], list[torch.Tensor]] = defaultdict(list)
-        for t in [*self.params, *buffers.values()]:
-            if t.layout == torch.strided and not t.is_meta and not is_lazy(t):
-                groups[t.device, t.dtype].append(t)
+        # hidden(): reading a Parameter's attributes otherwise goes through Python first
         with torch.no_grad(), hidden():
+            for t in [*self.params, *buffers.values()]:
+                if t.layout == torch.strided and not t.is_meta and not is_lazy(t):
+                    groups[t.device, t.dtype].append(t)
             # One tensor is flattened to a view of itself: copied, it stays as it is now.
             self.values = [
                 (group, [t.shape for t in group], _flat(group).clone()) for group in groups.values()
@@ -65,14 +71,23 @@ class ModelState:
     def restore(self) -> None:
         """Put everything back as it was when this state was taken."""
         for module, training in zip(self.modules, self.training, strict=True):
-            module.training = training
-        for module, own_params, own_buffers in self.slots:
-            _put_slots(module._parameters, own_params)
-            _put_slots(module._buffers, own_buffers)
+            if module.training != training:
+                module.training = training
+        # Each module's `_parameters` and `_buffers` hold the very same tensors again (a forward
+        # may bind a new tensor to a buffer's name); ids, not tensors, are compared, since `==`
+        # on tensors compares their elements.
+        for d in self.empty:
+            if d:
+                d.clear()
+        for live, saved, ids in self.slots:
+            if len(live) != len(saved) or tuple(map(id, live.values())) != ids:
+                live.clear()
+                live.update(saved)
         for p, flag, grad in zip(self.params, self.flags, self.grads, strict=True):
             if p.requires_grad != flag:
                 p.requires_grad_(flag)
-            p.grad = grad
+            if p.grad is not grad:
+                p.grad = grad
         with torch.no_grad(), hidden():
             for group, shapes, flat in self.values:
                 try:
@@ -83,13 +98,6 @@ class ModelState:
                         NNGraphWarning,
                         stacklevel=3,
                     )
-
-
-def _put_slots(slots: dict[str, Any], saved: dict[str, Any]) -> None:
-    """Make a module's `_parameters` or `_buffers` hold the very tensors it held before."""
-    if slots.keys() != saved.keys() or any(slots[k] is not v for k, v in saved.items()):
-        slots.clear()
-        slots.update(saved)
 
 
 def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch.Tensor) -> None:
