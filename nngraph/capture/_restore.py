@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections import defaultdict
+from typing import Any
 
 import torch
 from torch.nn.parameter import is_lazy
@@ -37,7 +38,7 @@ class ModelState:
     def __init__(self, model: torch.nn.Module) -> None:
         self.modules = list(model.modules())
         self.training = [m.training for m in self.modules]
-        held = [d for m in self.modules for d in (m._parameters, m._buffers)]
+        held: list[dict[str, Any]] = [d for m in self.modules for d in (m._parameters, m._buffers)]
         self.empty = [d for d in held if not d]  # most: a ReLU's, a Linear's buffers
         self.slots = [(d, dict(d), tuple(map(id, d.values()))) for d in held if d]
         params: dict[int, torch.Tensor] = {}
