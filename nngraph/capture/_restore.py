@@ -54,7 +54,7 @@ class ModelState:
         self.flags = [p.requires_grad for p in self.params]
         self.grads = [p.grad for p in self.params]
         groups: dict[tuple[torch.device, torch.dtype], list[torch.Tensor]] = defaultdict(list)
-        # hidden(): reading a Parameter's attributes otherwise goes through Python first
+        # hidden(): a recording around this trace() must not see these copies as the user's ops
         with torch.no_grad(), hidden():
             for t in [*self.params, *buffers.values()]:
                 if t.layout == torch.strided and not t.is_meta and not is_lazy(t):
