@@ -21,14 +21,22 @@ The statistics come from raw sums (sum, sum of squares, min, max, non-zeros, NaN
 
 from __future__ import annotations
 
-import math
 import weakref
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import torch
+
+from nngraph.capture._reduce import (
+    FLOATS,
+    as_float,
+    finish,
+    raw,
+    raw_cpu,
+    raw_segments,
+    stats_of_segments_cpu,
+)
 
 __all__ = ["STAT_NAMES", "StatsBatch", "stats_of"]
 
@@ -48,154 +56,10 @@ _GROUP = 1 << 16
 #: statistics are taken at once, to bound the memory a long recording keeps alive.
 _HELD_LIMIT = 1 << 26
 
-_FLOATS = (torch.float32, torch.float64)
 _SPARSE = (torch.sparse_coo, torch.sparse_csr, torch.sparse_csc, torch.sparse_bsr, torch.sparse_bsc)
 
 #: Sparse tensors up to this many elements are summarised as the dense tensor they stand for.
 DENSE_LIMIT = 1 << 26
-
-
-def _as_float(t: torch.Tensor) -> torch.Tensor:
-    x = t.detach()
-    if x.is_complex():
-        x = x.abs()
-    return x if x.dtype in _FLOATS else x.float()
-
-
-def _raw(t: torch.Tensor) -> torch.Tensor:
-    """The raw sums of one large tensor on an accelerator, left on the device.
-
-    Four passes (sum, dot, aminmax, count_nonzero) and two for NaN/Inf: `std_mean` is ten
-    times slower than all of them together.
-    """
-    x = _as_float(t).reshape(-1)
-    low, high = torch.aminmax(x)
-    nan = torch.count_nonzero(torch.isnan(x))
-    inf = torch.count_nonzero(torch.isinf(x))
-    unknown = torch.full((), math.nan, dtype=x.dtype, device=x.device)  # centred: not computed
-    parts = [x.sum(), torch.dot(x, x), low, high, torch.count_nonzero(x), nan, inf, unknown]
-    return torch.stack([p.to(x.dtype) for p in parts])
-
-
-def _raw_cpu(t: torch.Tensor) -> list[float]:
-    """The raw sums of one large CPU tensor, as numbers: on the CPU reading them costs nothing.
-
-    Each sum takes the fastest pass measured here: numpy's dot, torch's sum (twice as fast as
-    numpy's), torch's single-pass `aminmax`, and zeros counted as `x == 0` (five times faster
-    than counting non-zeros). A finite sum of squares means no NaN and no Inf, so those are
-    only counted when it is not.
-    """
-    x = _as_float(t)
-    values = x.numpy().reshape(-1)
-    low, high = (float(bound) for bound in torch.aminmax(x))
-    squares = float(np.dot(values, values))
-    total = float(x.sum())
-    nan = inf = 0.0
-    if not math.isfinite(squares):
-        with np.errstate(all="ignore"):  # counted, not warned about
-            nan = float(np.count_nonzero(np.isnan(values)))
-            inf = float(np.count_nonzero(np.isinf(values)))
-    nonzero = float(values.size)
-    if not (low > 0 or high < 0):  # else no zero can be there (NaN bounds: count)
-        nonzero -= int(np.count_nonzero(values == 0))
-    return [total, squares, low, high, nonzero, nan, inf, math.nan]
-
-
-def _raw_segments(flat: torch.Tensor, numels: list[int]) -> torch.Tensor:
-    """The raw sums of many small tensors laid end to end in `flat` on an accelerator, one
-    row per tensor: a dozen kernels for all of them instead of several per tensor."""
-    lengths = torch.tensor(numels, device=flat.device)
-    means = torch.segment_reduce(flat, "sum", lengths=lengths) / lengths
-    centred = flat - means.repeat_interleave(lengths, output_size=flat.numel())
-
-    def segment(values: torch.Tensor, reduce: str = "sum") -> torch.Tensor:
-        return torch.segment_reduce(values, reduce, lengths=lengths)
-
-    rows = [
-        segment(flat),
-        segment(flat * flat),
-        segment(flat, "min"),
-        segment(flat, "max"),
-        segment((flat != 0).to(flat.dtype)),
-        segment(torch.isnan(flat).to(flat.dtype)),
-        segment(torch.isinf(flat).to(flat.dtype)),
-        segment(centred * centred),
-    ]
-    return torch.stack(rows, dim=1).reshape(-1)
-
-
-def _stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[str, float]]:
-    """The statistics of many small CPU tensors laid end to end in `flat`, one dict per tensor.
-
-    numpy's `reduceat` reduces every segment in one call. Sums are taken in float64, where the
-    squares of float32 values are exact, so `sum(x^2) - sum(x)^2 / n` keeps the variance.
-    """
-    values = flat.numpy()
-    sizes = np.array(numels)
-    starts = sizes.cumsum() - sizes
-    n = sizes.astype(np.float64)
-    table = np.empty((9, len(numels)))  # a row per statistic, in _finish's order
-    wide = values.astype(np.float64)
-    totals = np.add.reduceat(wide, starts)
-    squares = np.add.reduceat(np.square(wide, out=wide), starts)
-    if math.isfinite(float(squares.sum())):  # then there is no NaN or Inf anywhere
-        _fill_table(table, values, starts, n, totals, squares)
-        table[6:8] = 0.0
-    else:
-        with np.errstate(all="ignore"):  # NaN and Inf are counted, not warned about
-            _fill_table(table, values, starts, n, totals, squares)
-            table[6] = np.add.reduceat(np.isnan(values).view(np.uint8), starts, dtype=np.int32)
-            table[7] = np.add.reduceat(np.isinf(values).view(np.uint8), starts, dtype=np.int32)
-    table[8] = n
-    return [
-        {"mean": a, "std": b, "min": c, "max": d, "norm": e, "zero_frac": f, "nan": g, "inf": h,
-         "numel": i}  # a dict display: twice as fast as dict(zip(...)) for thousands of rows
-        for a, b, c, d, e, f, g, h, i in table.T.tolist()
-    ]  # fmt: skip
-
-
-def _fill_table(
-    table: np.ndarray,
-    values: np.ndarray,
-    starts: np.ndarray,
-    n: np.ndarray,
-    totals: np.ndarray,
-    squares: np.ndarray,
-) -> None:
-    np.divide(totals, n, out=table[0])
-    centred = squares - totals * totals / n
-    centred[centred < 1e-12 * squares] = 0.0  # below the rounding of float64 sums: a constant
-    np.sqrt(np.divide(centred, n, out=centred), out=table[1])
-    table[2] = np.minimum.reduceat(values, starts)  # in float32: an `out=` would widen first
-    table[3] = np.maximum.reduceat(values, starts)
-    np.sqrt(squares, out=table[4])
-    zeros = np.add.reduceat((values == 0).view(np.uint8), starts, dtype=np.int32)
-    np.divide(zeros, n, out=table[5])
-
-
-def _finish(raw: list[float], numel: int) -> dict[str, float]:
-    """Turn the raw sums into the statistics of docs/schema.md."""
-    total, squares, low, high, nonzero, nan, inf, centred = raw
-    mean = total / numel
-    if centred == centred:
-        variance = centred / numel
-    else:
-        # One pass: E[x^2] - E[x]^2 loses what is below float32's resolution of E[x^2].
-        variance = squares / numel - mean * mean
-        if variance < 1e-6 * squares / numel:
-            variance = 0.0
-    std = math.sqrt(variance) if variance == variance else math.nan
-    return {
-        "mean": mean,
-        "std": std,
-        "min": low,
-        "max": high,
-        "norm": math.sqrt(squares) if squares == squares else math.nan,
-        "zero_frac": (numel - nonzero) / numel,
-        "nan": float(round(nan)),
-        "inf": float(round(inf)),
-        "numel": float(numel),
-    }
 
 
 _is_functorch_wrapped = torch._C._functorch.is_functorch_wrapped_tensor
@@ -286,7 +150,7 @@ class StatsBatch:
             target[key] = None  # a wrapper of `torch.vmap` or `torch.func`: no data outside it
         elif (
             tensor.is_cpu
-            and tensor.dtype in _FLOATS
+            and tensor.dtype in FLOATS
             and tensor.layout == torch.strided
             and not tensor.is_nested
             and 0 < tensor.numel() <= SMALL
@@ -318,10 +182,10 @@ class StatsBatch:
             if tensor.device.type == "cpu":
                 target[key] = self._large_cpu_stats(tensor)
             else:
-                self._large[tensor.device].append(((target, key, numel), _raw(tensor)))
+                self._large[tensor.device].append(((target, key, numel), raw(tensor)))
         else:
-            if tensor.dtype not in _FLOATS:  # converted now: the held copy is ours
-                tensor = _as_float(tensor).to(torch.float32, copy=True)
+            if tensor.dtype not in FLOATS:  # converted now: the held copy is ours
+                tensor = as_float(tensor).to(torch.float32, copy=True)
             held = self._cpu if tensor.device.type == "cpu" else self._small[tensor.device]
             self._hold(held, target, key, tensor)
 
@@ -333,7 +197,7 @@ class StatsBatch:
         seen = self._seen.get(memory) if memory is not None else None
         if seen is not None and seen[0]() is not None:
             return dict(seen[1])
-        stats = _finish(_raw_cpu(tensor), tensor.numel())
+        stats = finish(raw_cpu(tensor), tensor.numel())
         if memory is not None:
             # A weak reference: while the tensor lives, no other can take its memory.
             self._seen[memory] = (weakref.ref(tensor), stats)
@@ -453,7 +317,7 @@ class StatsBatch:
                     size += numels[end]
                     end += 1
                 flat = torch._C._nn.flatten_dense_tensors(held.tensors[start:end])
-                stats = _stats_of_segments_cpu(flat, numels[start:end])
+                stats = stats_of_segments_cpu(flat, numels[start:end])
                 for (target, key), one in zip(held.targets[start:end], stats, strict=True):
                     target[key] = one
                 start = end
@@ -467,17 +331,17 @@ class StatsBatch:
         numels = [t.numel() for t in small.tensors]
         if small.tensors:
             flat = torch._C._nn.flatten_dense_tensors(small.tensors)
-            parts.append(_raw_segments(flat.float(), numels).to(torch.float64))
+            parts.append(raw_segments(flat.float(), numels).to(torch.float64))
         numbers = torch.cat(parts).tolist() if parts else []
         at = 0
         for (target, key, numel), _ in large:
-            target[key] = _finish(numbers[at : at + _RAW], numel)
+            target[key] = finish(numbers[at : at + _RAW], numel)
             at += _RAW
         for vector, write in vectors:
             write([int(v) for v in numbers[at : at + vector.numel()]])
             at += vector.numel()
         for (target, key), numel in zip(small.targets, numels, strict=True):
-            target[key] = _finish(numbers[at : at + _RAW], numel)
+            target[key] = finish(numbers[at : at + _RAW], numel)
             at += _RAW
 
 

@@ -77,16 +77,16 @@ def test_a_sparse_tensor_counts_as_the_dense_tensor_it_stands_for(layout: str) -
 
 
 def test_the_accelerator_path_agrees_with_the_cpu_path() -> None:
-    from nngraph.capture._stats import _finish, _raw, _raw_cpu
+    from nngraph.capture._reduce import finish, raw, raw_cpu
 
     x = torch.randn(SMALL * 3) * 2 - 1
     x[:7] = 0.0
-    device_side = _finish(_raw(x).tolist(), x.numel())
-    host_side = _finish(_raw_cpu(x), x.numel())
+    device_side = finish(raw(x).tolist(), x.numel())
+    host_side = finish(raw_cpu(x), x.numel())
     for key, value in host_side.items():
         assert math.isclose(device_side[key], value, rel_tol=1e-5, abs_tol=1e-6), key
     x[3] = float("nan")
-    assert _finish(_raw(x).tolist(), x.numel())["nan"] == 1.0
+    assert finish(raw(x).tolist(), x.numel())["nan"] == 1.0
 
 
 def _batch_stats(tensors: list[torch.Tensor]) -> list[dict[str, float] | None]:
