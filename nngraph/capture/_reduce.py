@@ -108,15 +108,14 @@ def stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[st
     starts = sizes.cumsum() - sizes
     n = sizes.astype(np.float64)
     table = np.empty((9, len(numels)))  # a row per statistic, in finish's order
-    wide = values.astype(np.float64)
-    totals = np.add.reduceat(wide, starts)
-    squares = np.add.reduceat(np.square(wide, out=wide), starts)
-    if math.isfinite(float(squares.sum())):  # then there is no NaN or Inf anywhere
+    with np.errstate(all="ignore"):  # NaN and Inf are counted, not warned about
+        wide = values.astype(np.float64)
+        totals = np.add.reduceat(wide, starts)
+        squares = np.add.reduceat(np.square(wide, out=wide), starts)
         _fill_table(table, values, starts, n, totals, squares)
-        table[6:8] = 0.0
-    else:
-        with np.errstate(all="ignore"):  # NaN and Inf are counted, not warned about
-            _fill_table(table, values, starts, n, totals, squares)
+        if math.isfinite(float(squares.sum())):  # then there is no NaN or Inf anywhere
+            table[6:8] = 0.0
+        else:
             table[6] = np.add.reduceat(np.isnan(values).view(np.uint8), starts, dtype=np.int32)
             table[7] = np.add.reduceat(np.isinf(values).view(np.uint8), starts, dtype=np.int32)
     table[8] = n

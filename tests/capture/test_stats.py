@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import pytest
@@ -174,3 +175,11 @@ def test_reusing_the_numbers_of_unchanged_shared_memory_changes_nothing(
             assert (one is None) == (other is None), op
             for key in one or ():
                 assert math.isclose(one[key], other[key], rel_tol=1e-6), (op, key)
+
+
+def test_infinities_in_a_batch_are_counted_without_numpy_warnings() -> None:
+    x = torch.tensor([1.0, float("inf"), -float("inf"), 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # +inf and -inf summed are NaN: counted, not warned about
+        stats = stats_of(x)
+    assert stats is not None and stats["inf"] == 2 and math.isnan(stats["mean"])
