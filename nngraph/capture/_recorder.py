@@ -71,13 +71,14 @@ def next_sequence_nr() -> int:
     return int(fn._sequence_nr()) + 1
 
 
-def _same_elements(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+def same_elements(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Elementwise equality where NaN equals NaN (a NaN gradient is the same gradient)."""
     return (a == b) | (torch.isnan(a) & torch.isnan(b))
 
 
-def _same(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return torch.equal(a, b) or bool(_same_elements(a, b).all())
+def same_values(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Whether two tensors of one shape hold the same values, NaN equal to NaN."""
+    return torch.equal(a, b) or bool(same_elements(a, b).all())
 
 
 def _comparable(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:
@@ -305,9 +306,9 @@ class Recorder:
                 # One backward, yet .grad differs from what it computed: added to an old .grad.
                 assert variable_grad is not None and grad is not None
                 if variable_grad.device.type == "cpu":
-                    attrs["grad_accumulated"] = not _same(variable_grad, grad)
+                    attrs["grad_accumulated"] = not same_values(variable_grad, grad)
                 else:
-                    differs = ~_same_elements(variable_grad, grad).all().reshape(1)
+                    differs = ~same_elements(variable_grad, grad).all().reshape(1)
                     builder.stats.add_numbers(
                         attrs, "grad_accumulated", differs, lambda n: bool(n[0])
                     )

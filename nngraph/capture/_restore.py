@@ -26,7 +26,7 @@ from typing import Any
 import torch
 from torch.nn.parameter import is_lazy
 
-from nngraph.capture._recorder import NNGraphWarning, hidden
+from nngraph.capture._recorder import NNGraphWarning, hidden, same_values
 from nngraph.i18n import message
 
 __all__ = ["ModelState"]
@@ -109,12 +109,8 @@ def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch
         value = value.view(shape)
         if tensor.shape != shape:
             tensor.data = value.clone()
-        elif not torch.equal(tensor, value) and not _both_nan_where_unequal(tensor, value):
+        elif not same_values(tensor, value):
             tensor.copy_(value)
-
-
-def _both_nan_where_unequal(a: torch.Tensor, b: torch.Tensor) -> bool:
-    return bool(((a == b) | (a.isnan() & b.isnan())).all()) if a.is_floating_point() else False
 
 
 def _flat(tensors: list[torch.Tensor]) -> torch.Tensor:
