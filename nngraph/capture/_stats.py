@@ -269,9 +269,11 @@ class StatsBatch:
         others = [d + 1 for d in range(stacked.dim() - 1) if d != unit_dim]
         highest = stacked.amax(dim=others)
         if stacked.device.type != "cpu" or bool(highest.isnan().any()):
-            # A NaN anywhere makes `amax` NaN: the other examples still say whether it is alive.
+            # A NaN anywhere makes `amax` NaN: the other examples still say whether it is alive;
+            # a unit that is NaN for every example is not known to be dead.
+            nan = stacked.isnan()
             highest = torch.where(
-                highest.isnan(), stacked.nan_to_num(0.0).amax(dim=others), highest
+                nan.all(dim=others), 1.0, torch.where(nan, 0.0, stacked).amax(dim=others)
             )
         alive = (highest > 0).sum(dim=1)
         units = stacked.shape[unit_dim + 1]

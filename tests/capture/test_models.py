@@ -335,6 +335,21 @@ def test_a_nan_does_not_make_live_relu_units_dead_or_gradients_accumulated() -> 
     assert [d["grad_accumulated"] for d in params] == [False, False]
 
 
+def test_units_that_are_nan_for_every_example_are_not_called_dead() -> None:
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+    with torch.no_grad():
+        model[0].bias.copy_(torch.tensor([-100.0, 0.0, 0.0]))
+        model[0].weight.copy_(torch.tensor([[0.0, 0.0], [float("nan"), 0.0], [1.0, 0.0]]))
+    x = torch.tensor([[1.0, 1.0], [2.0, 3.0]])  # unit 0 is dead, unit 1 NaN, unit 2 alive
+    g = ng.trace(model, x, loss=lambda y: y.sum())
+    (relu,) = ops(g, "relu")
+    assert relu["dead"] == [1, 3]
+    g = ng.trace(model, torch.full((2, 2), float("nan")), loss=lambda y: y.sum())
+    (relu,) = ops(g, "relu")
+    assert relu["dead"] == [0, 3]
+    assert "dead" not in [f["kind"] for f in g.health()]
+
+
 def test_leaf_gradients_from_autograd_grad() -> None:
     """`torch.autograd.grad` (a gradient penalty, a Hessian-vector product) hands the leaves'
     gradients back instead of running their nodes."""
