@@ -66,8 +66,8 @@ class GraphView(anywidget.AnyWidget):
         >>> view = GraphView(g, view="backward")  # what g.show(view="backward") returns
         >>> view.view, len(view.graph["nodes"]) == g.number_of_nodes()
         ('backward', True)
-        >>> sorted(view._repr_mimebundle_()[0])[-2:]
-        ['image/svg+xml', 'text/plain']
+        >>> sorted(view._repr_mimebundle_()[0])[-3:]
+        ['image/svg+xml', 'text/html', 'text/plain']
     """
 
     _esm = _BUNDLE if _BUNDLE.exists() else _MISSING_BUNDLE_ESM

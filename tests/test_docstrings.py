@@ -1,0 +1,25 @@
+"""Every example in nngraph's docstrings runs and shows what it says."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+
+import pytest
+
+import nngraph
+
+MODULES = sorted(info.name for info in pkgutil.walk_packages(nngraph.__path__, prefix="nngraph."))
+
+
+def test_every_module_is_found():
+    assert {"nngraph.graph._graph", "nngraph.capture._record", "nngraph.monitor._monitor"} <= set(
+        MODULES
+    )
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
