@@ -121,7 +121,8 @@ def module_table(
     names: Names | None = None,
     paths: dict[int, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Every module of `model`: qualified path -> class name and parameter elements below it.
+    """Every module of `model`: qualified path -> class name, parameter elements below it and
+    settings (``extra_repr``).
 
     One walk over the modules; each parameter is counted once (shared ones too), as
     `parameters()` does. With `names`, the same walk names every parameter and buffer as
@@ -149,13 +150,22 @@ def module_table(
             for name, b in module._buffers.items():
                 if b is not None:
                     names.buffers.setdefault(id(b), dot + inside + name)
-        table[full] = {"type": type(module).__name__, "params": own}
+        table[full] = {"type": type(module).__name__, "params": own, "config": _config(module)}
         if path:
             parent = path.rpartition(".")[0]
             parents.append((full, dot + parent if parent else prefix))
     for full, parent in reversed(parents):  # children first: each total is complete when added
         table[parent]["params"] += table[full]["params"]
     return table
+
+
+def _config(module: torch.nn.Module) -> str | None:
+    """The module's settings as its repr shows them (`extra_repr`: "p=0.5, inplace=False")."""
+    try:
+        text = module.extra_repr()
+    except Exception:  # a user's extra_repr that fails must not stop the capture
+        return None
+    return text if isinstance(text, str) and text else None
 
 
 def fill_module_types(graph: Graph, modules: dict[str, dict[str, Any]]) -> None:

@@ -1,15 +1,21 @@
 """Folding a graph to module boxes, and runs of repeated blocks to one box `xN`.
 
 `collapse(g, depth)` maps every node to a *group*: itself, or the module box it folds into.
-`fold_repeats(h)` then walks chains of sibling module boxes (each feeding only the next) and
-folds a block of 1 to 4 boxes that repeats back to back (`Bottleneck x3`, `Linear, ReLU x5000`).
-Both are linear in the size of the graph.
+Where folding a module would draw a cycle (a module called twice with its parent's ops in
+between, or a `ModuleList` whose children the parent joins: `x = x + layer(x)`), that box is
+opened one level further, then split per stretch of consecutive calls, until the boxes form
+a DAG again. `fold_repeats(h)` then walks chains of sibling module boxes (each feeding only
+the next) and folds a block of 1 to 4 boxes that repeats back to back (`Bottleneck x3`,
+`Linear, ReLU x5000`), see _repeats.py. Both are linear in the size of the graph when no
+box is tangled.
 """
 
 from __future__ import annotations
 
 import numbers
 from typing import TYPE_CHECKING, Any
+
+import networkx as nx
 
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
@@ -18,16 +24,13 @@ from nngraph.graph._nodes import (
     module_types,
     numel,
     owner_module,
-    parent_of,
 )
+from nngraph.graph._repeats import block_id
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["MAX_PERIOD", "collapse", "fold_repeats", "param_counts"]
-
-#: The longest repeating block `fold_repeats` looks for (in module boxes).
-MAX_PERIOD = 4
+__all__ = ["collapse", "param_counts"]
 
 
 def param_counts(g: Graph) -> dict[str, int]:
@@ -50,14 +53,6 @@ def param_counts(g: Graph) -> dict[str, int]:
     return counts
 
 
-def _box_of(module: str, depth: int) -> str | None:
-    """The module path a node in `module` folds into, or None to keep it as it is."""
-    if module == "":
-        return None
-    parts = module.split(".")
-    return ".".join(parts[: depth + 1]) if len(parts) > depth else None
-
-
 def collapse(g: Graph, depth: int) -> Graph:
     """A new graph with every module `depth + 1` levels below the root folded to one box."""
     if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 0:
@@ -66,40 +61,180 @@ def collapse(g: Graph, depth: int) -> Graph:
 
         raise NNGraphError(message("graph.error.depth", depth=depth))
     order = forward_order(g)
-    position = {n: i for i, n in enumerate(order)}
+    boxes: dict[str, str] = {}  # box id -> module path
+    group = _first_groups(g, order, depth, boxes)
+    while True:
+        h = _fold(g, order, group, boxes)
+        tangled = _boxes_on_cycles(h, boxes)
+        if not tangled:
+            break
+        # split the boxes that make a cycle on their own; only if none does, all on cycles
+        position = {n: i for i, n in enumerate(order)}
+        loops = [box for box in tangled if _makes_a_cycle(g, position, group, box)]
+        for box in loops or tangled:
+            _untangle(g, order, group, boxes, box)
+    h._source, h._where = g, group
+    return h
+
+
+def _box_of(module: str, depth: int) -> str | None:
+    """The module path a node in `module` folds into, or None to keep it as it is."""
+    if module == "":
+        return None
+    parts = module.split(".")
+    return ".".join(parts[: depth + 1]) if len(parts) > depth else None
+
+
+def _first_groups(g: Graph, order: list[Any], depth: int, boxes: dict[str, str]) -> dict[Any, Any]:
+    """Node -> itself or the id of the box of its module `depth + 1` levels down."""
+    nodes = g._node  # networkx's own dict: faster than g.nodes[n] on big graphs
     group: dict[Any, Any] = {}
     members: dict[str, list[Any]] = {}
-    nodes = g._node
     for n in order:
-        box = _box_of(owner_module(nodes[n]), depth)
-        if box is None:
+        path = _box_of(owner_module(nodes[n]), depth)
+        if path is None:
             group[n] = n
         else:
-            group[n] = "m:" + box
-            members.setdefault(box, []).append(n)
-
-    # a box must stand for computation: where a module has only parameters in this graph
-    # (graph_of knows whose parameters they are, not which module ran an op) they stay as is
-    for box, inside in list(members.items()):
-        if not any(nodes[n].get("kind") in ("op", "module") for n in inside):
-            del members[box]
+            group[n] = "m:" + path
+            members.setdefault(path, []).append(n)
+    for path, inside in members.items():
+        # a box must stand for computation: where a module has only parameters in this graph
+        # (graph_of knows whose parameters they are, not which module ran an op) they stay
+        if any(nodes[n].get("kind") in ("op", "module") for n in inside):
+            boxes["m:" + path] = path
+        else:
             for n in inside:
                 group[n] = n
+    return group
+
+
+def _boxes_on_cycles(h: Graph, boxes: dict[str, str]) -> set[str]:
+    """The boxes of `h` that lie on a cycle (none when `h` is a DAG, the usual case)."""
+    if nx.is_directed_acyclic_graph(h):
+        return set()
+    return {
+        n
+        for part in nx.strongly_connected_components(h)
+        if len(part) > 1
+        for n in part
+        if n in boxes
+    }
+
+
+def _makes_a_cycle(g: Graph, position: dict[Any, int], group: dict[Any, Any], box: str) -> bool:
+    """Whether folding `box` alone draws a cycle: a path leaves it and comes back. Such a
+    path runs between its first and last node in forward order, so the search stays there."""
+    inside = [n for n in group if group[n] == box]
+    last = max(position[n] for n in inside)
+    succ = g._succ
+    todo = [s for n in inside for s in succ[n] if group[s] != box and position[s] < last]
+    seen = set(todo)
+    while todo:
+        for s in succ[todo.pop()]:
+            if group[s] == box:
+                return True
+            if s not in seen and position[s] < last:
+                seen.add(s)
+                todo.append(s)
+    return False
+
+
+def _untangle(
+    g: Graph, order: list[Any], group: dict[Any, Any], boxes: dict[str, str], box: str
+) -> None:
+    """Split `box`, which lies on a cycle, into its stretches of consecutive calls, named
+    after their children where each is a different child (a ModuleList's layers). A box
+    that is one stretch opens into its children, or else back into its nodes."""
+    path = boxes[box]
+    stretches = _stretches(g, order, group, box)
+    names = [{_child_of(owner_module(g._node[n]), path) for n in s} for s in stretches]
+    if len(stretches) > 1:
+        children = [min(s) for s in names]
+        if all(len(s) == 1 for s in names) and len(set(children)) == len(children) > 0:
+            keys = [box if c == path else _new_box(c, boxes) for c in children]
+        else:
+            keys = [box] + [_new_box(path, boxes) for _ in stretches[1:]]
+        for key, stretch in zip(keys, stretches, strict=True):
+            for n in stretch:
+                group[n] = key
+        return
+    parts: dict[str, list[Any]] = {}
+    for n in stretches[0]:
+        parts.setdefault(_child_of(owner_module(g._node[n]), path), []).append(n)
+    for child, part in parts.items():
+        key = box if child == path else _new_box(child, boxes)
+        for n in part:
+            group[n] = key if len(parts) > 1 else n
+
+
+def _child_of(module: str, path: str) -> str:
+    """The child of `path` that `module` lies in (`path` itself for its own nodes)."""
+    if module == path:
+        return path
+    rest = module[len(path) + 1 :]
+    return f"{path}.{rest.split('.')[0]}"
+
+
+def _new_box(path: str, boxes: dict[str, str]) -> str:
+    """A fresh box id for module `path`: `m:path`, else `m:path#2`, `m:path#3`, ..."""
+    key, k = "m:" + path, 2
+    while key in boxes:
+        key, k = f"m:{path}#{k}", k + 1
+    boxes[key] = path
+    return key
+
+
+def _stretches(g: Graph, order: list[Any], group: dict[Any, Any], box: str) -> list[list[Any]]:
+    """The nodes of `box` cut where a node outside it runs in between (forward order).
+    Sources (parameters, inputs) go with the stretch of their first user inside the box."""
+    pred, succ = g._pred, g._succ
+    stretches: list[list[Any]] = []
+    sources: list[Any] = []
+    outside_since_last = True
+    for n in order:
+        if group[n] != box:
+            if pred[n] and stretches:
+                outside_since_last = True
+            continue
+        if not pred[n]:
+            sources.append(n)
+            continue
+        if outside_since_last:
+            stretches.append([])
+            outside_since_last = False
+        stretches[-1].append(n)
+    if not stretches:
+        return [sources]
+    where = {n: k for k, stretch in enumerate(stretches) for n in stretch}
+    for n in sources:
+        users = [where[s] for s in succ[n] if s in where]
+        stretches[min(users, default=0)].append(n)
+    return stretches
+
+
+def _fold(g: Graph, order: list[Any], group: dict[Any, Any], boxes: dict[str, str]) -> Graph:
+    """The graph with each box's nodes drawn as one node."""
+    nodes = g._node
+    position = {n: i for i, n in enumerate(order)}
+    members: dict[str, list[Any]] = {}
+    for n in order:
+        if group[n] != n:
+            members.setdefault(group[n], []).append(n)
     h = type(g)()
     h.graph.update(g.graph)
-    h._signatures = {}
     counts = param_counts(g)
     types = module_types(g)
+    configs = {p: info.get("config") for p, info in (g.graph.get("modules") or {}).items()}
     leaving = {u for u, v in g.edges if group[u] != group[v]}  # nodes feeding another group
     for n in order:  # keeps forward order in the new graph, boxes at their first member
         target = group[n]
         if target == n:
             h.add_node(n, **{**nodes[n], "flags": list(nodes[n].get("flags") or [])})
         elif target not in h:
-            path = target[2:]
-            attrs, signature = _box(g, path, members[path], types, counts, leaving, position)
-            h.add_node(target, **attrs)
-            h._signatures[target] = signature
+            inside = members[target]
+            h.add_node(
+                target, **_box(g, boxes[target], inside, types, counts, configs, leaving, position)
+            )
     for u, v, data in g.edges(data=True):
         a, b = group[u], group[v]
         if a != b and not h.has_edge(a, b):
@@ -113,13 +248,14 @@ def _box(
     inside: list[Any],
     types: dict[str, str | None],
     counts: dict[str, int],
+    configs: dict[str, Any],
     leaving: set[Any],
     position: dict[Any, int],
-) -> tuple[dict[str, Any], tuple[Any, ...]]:
-    """The attributes of the module box for `path`, whose nodes (in forward order) are `inside`,
-    and its block signature (what `fold_repeats` compares)."""
+) -> dict[str, Any]:
+    """The attributes of a box for module `path` whose nodes (in forward order) are `inside`,
+    with its ``block``: what `fold_repeats` compares."""
     # its output: the last node inside that feeds something outside (else the last op inside)
-    nodes = g._node  # networkx's own dict: faster than g.nodes[n] on big graphs
+    nodes = g._node
     ends = [n for n in inside if n in leaving]
     ops = [n for n in inside if nodes[n].get("kind") == "op"]
     # prefer what carries gradient over side results (BatchNorm's num_batches_tracked += 1)
@@ -127,13 +263,10 @@ def _box(
     out = max(tracked or ends or ops or inside, key=position.__getitem__)
     out_data = nodes[out]
     in_nodes = sum(nodes[n].get("params") or 0 for n in inside)
-    params = counts.get(path, in_nodes)
-    flags = [flag for n in inside for flag in (nodes[n].get("flags") or [])]
     calls = [nodes[n]["call"] for n in inside if nodes[n].get("call") is not None]
-    known = g._signatures or {}
-    signature = tuple(_member_signature(nodes[n], path, known.get(n)) for n in inside)
     module_type = types.get(path)
-    attrs = {
+    inner = [_member_signature(nodes[n], path, configs) for n in inside]
+    return {
         **NODE_DEFAULTS,
         "kind": "module",
         "label": module_type or path.rpartition(".")[2],
@@ -148,140 +281,27 @@ def _box(
         "grad": out_data.get("grad"),
         "dead": out_data.get("dead"),
         "call": min(calls) if calls else None,
-        "params": params,
-        "flags": flags,
+        "params": counts.get(path, in_nodes),
+        "flags": [flag for n in inside for flag in (nodes[n].get("flags") or [])],
         "repeat": 1,
+        "block": block_id((module_type, configs.get(path), inner)),
     }
-    return attrs, (module_type, signature)
 
 
-def _member_signature(data: dict[str, Any], box: str, folded: Any) -> tuple[Any, ...]:
-    """What must match for two boxes to count as the same block: per node inside, its
-    module relative to the box, its op (or kind) and, for parameters, its shape."""
-    relative = owner_module(data)[len(box) :]
+def _member_signature(data: dict[str, Any], box: str, configs: dict[str, Any]) -> tuple[Any, ...]:
+    """What must match for two boxes to count as the same block, per node inside: its
+    module relative to the box and that module's settings (``extra_repr``: a Dropout's `p`,
+    a convolution's stride), its op and output shape; for parameters, kind and shape."""
+    module = owner_module(data)
+    relative = module[len(box) :]
     kind = data.get("kind")
     if kind in ("param", "buffer"):
-        return (relative, kind, tuple(data.get("shape") or ()))
+        return (relative, kind, data.get("shape"))
     if kind == "module":
-        return (relative, "module", data.get("module_type"), data.get("repeat"), folded)
-    return (relative, data.get("op") or kind)
-
-
-def fold_repeats(g: Graph) -> Graph:
-    """A new graph where back-to-back repeats of the same block of module boxes are one box."""
-    known = g._signatures or {}
-    ids: dict[Any, int] = {}  # signature -> small int, so comparing blocks is cheap
-    sig: dict[Any, int] = {}
-    for n, d in g.nodes(data=True):
-        if d.get("kind") == "module":
-            key = known.get(n) or (d.get("module_type"), d.get("params"), str(d.get("shape")))
-            sig[n] = ids.setdefault(key, len(ids))
-
-    runs: dict[Any, tuple[list[Any], int, int]] = {}  # first node -> (nodes, period, times)
-    folded: dict[Any, Any] = {}  # node -> the first node of the run it folds into
-    for chain in _chains(g, sig):
-        codes = [sig[n] for n in chain]
-        i = 0
-        while i < len(chain):
-            period, times = _best_repeat(codes, i)
-            if times < 2:
-                i += 1
-                continue
-            run = chain[i : i + period * times]
-            runs[run[0]] = (run, period, times)
-            for n in run:
-                folded[n] = run[0]
-            i += period * times
-
-    h = type(g)()
-    h.graph.update(g.graph)
-    h._signatures = {n: s for n, s in known.items() if n not in folded}
-    for first, (run, period, times) in runs.items():
-        h._signatures[first] = ("run", tuple(known.get(n) for n in run[:period]), times)
-    for n, data in g.nodes(data=True):
-        if n in runs:
-            h.add_node(n, **_run_node(g, *runs[n]))
-        elif n not in folded:
-            h.add_node(n, **{**data, "flags": list(data.get("flags") or [])})
-    for u, v, data in g.edges(data=True):
-        a, b = folded.get(u, u), folded.get(v, v)
-        if a != b and not h.has_edge(a, b):
-            h.add_edge(a, b, **data)
-    return h
-
-
-def _chains(g: Graph, boxes: dict[Any, int]) -> list[list[Any]]:
-    """Maximal chains A -> B -> C of sibling module boxes where each feeds only the next and
-    is fed only by the previous one."""
-    following: dict[Any, Any] = {}
-    for a in boxes:
-        feeds = [s for s in g.successors(a) if not _side_output(g, a, s)]
-        if len(feeds) != 1:
-            continue
-        b = feeds[0]
-        if b in boxes and g.in_degree(b) == 1:
-            path_a, path_b = g.nodes[a].get("module") or "", g.nodes[b].get("module") or ""
-            if parent_of(path_a) == parent_of(path_b):
-                following[a] = b
-    followed = set(following.values())
-    chains = []
-    for head in boxes:
-        if head in followed:
-            continue
-        chain = [head]
-        while chain[-1] in following:
-            chain.append(following[chain[-1]])
-        if len(chain) >= 2:
-            chains.append(chain)
-    return chains
-
-
-def _side_output(g: Graph, box: Any, node: Any) -> bool:
-    """An output with no gradient fed by a box whose result has one: a side effect such as
-    BatchNorm counting its batches, not a second use of the box's result."""
-    data = g.nodes[node]
-    return (
-        data.get("kind") == "output"
-        and not data.get("requires_grad")
-        and bool(g.nodes[box].get("requires_grad"))
-    )
-
-
-def _best_repeat(codes: list[int], start: int) -> tuple[int, int]:
-    """The block of 1..MAX_PERIOD items at `start` that repeats back to back over the most
-    items: (period, times). Each scan stops at the first mismatch, so a whole chain costs
-    at most MAX_PERIOD passes over it."""
-    best = (1, 1)
-    for period in range(1, MAX_PERIOD + 1):
-        end = start + period
-        if end > len(codes):
-            break
-        stop = end
-        while stop < len(codes) and codes[stop] == codes[stop - period]:
-            stop += 1
-        times = (stop - start) // period
-        if times >= 2 and period * times > best[0] * best[1]:
-            best = (period, times)
-    return best
-
-
-def _run_node(g: Graph, run: list[Any], period: int, times: int) -> dict[str, Any]:
-    """One box standing for `times` back-to-back repeats of the first `period` boxes of `run`."""
-    first, last = g.nodes[run[0]], g.nodes[run[-1]]
-    types = [g.nodes[n].get("module_type") or g.nodes[n].get("label") for n in run[:period]]
-    block = types[0] if period == 1 else "(" + ", ".join(map(str, types)) + ")"
-    return {
-        **first,
-        "label": f"{block} x{times}",
-        "module_type": first.get("module_type") if period == 1 else None,
-        "shape": last.get("shape"),
-        "dtype": last.get("dtype"),
-        "device": last.get("device"),
-        "requires_grad": last.get("requires_grad"),
-        "value": last.get("value"),
-        "grad": last.get("grad"),
-        "dead": last.get("dead"),
-        "params": sum(g.nodes[n].get("params") or 0 for n in run),
-        "flags": [flag for n in run for flag in (g.nodes[n].get("flags") or [])],
-        "repeat": times,
-    }
+        return (
+            relative,
+            "module",
+            data.get("block") or data.get("module_type"),
+            data.get("repeat"),
+        )
+    return (relative, configs.get(module), data.get("op") or kind, data.get("shape"))

@@ -23,8 +23,10 @@ class Graph(nx.DiGraph):
         True
     """
 
-    #: block signatures of folded module boxes, kept for `fold_repeats` (not exported)
-    _signatures: dict[Any, Any] | None = None
+    #: for a graph made by `collapse`: the graph it folded and where each of its nodes went,
+    #: so that `health()` can look at every layer inside the boxes (not copied, not exported)
+    _source: Graph | None = None
+    _where: dict[Any, Any] | None = None
 
     # -- structure -----------------------------------------------------------------------
 
@@ -46,7 +48,7 @@ class Graph(nx.DiGraph):
             ['m:0', 'm:1']
         """
         from nngraph.graph._collapse import collapse
-        from nngraph.graph._collapse import fold_repeats as fold
+        from nngraph.graph._repeats import fold_repeats as fold
 
         folded = collapse(self, depth)
         return fold(folded) if fold_repeats else folded
@@ -65,7 +67,7 @@ class Graph(nx.DiGraph):
             >>> [d["label"] for _, d in g.fold_repeats().nodes(data=True) if d["kind"] == "module"]
             ['Linear x3']
         """
-        from nngraph.graph._collapse import fold_repeats
+        from nngraph.graph._repeats import fold_repeats
 
         return fold_repeats(self)
 
@@ -88,7 +90,9 @@ class Graph(nx.DiGraph):
 
         Returns the findings (dicts with ``kind``, ``where``, ``node``, ``module``,
         ``message`` and the numbers behind it) and stores each one in its node's ``flags``.
-        Calling it again replaces the earlier findings, it never adds duplicates.
+        Calling it again replaces the earlier findings, it never adds duplicates. On a
+        collapsed graph the layers inside the boxes are checked too: each finding goes to the
+        box that holds its node.
         Each ``message`` is written in the language current when ``health()`` runs
         (``ng.set_language``); findings already stored keep that language until the next
         ``health()`` call.
@@ -168,11 +172,18 @@ class Graph(nx.DiGraph):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Graph:
-        """The graph that ``to_dict()`` described.
+        """The graph that ``to_dict()`` described. Anything else (another ``format``, a newer
+        ``version``, missing ``nodes``/``edges``, a node without ``id``, an edge to a node that
+        is not there, ...) raises ``NNGraphError`` saying what is wrong. Node ids come back as
+        they were: JSON lists become tuples again.
 
         >>> g = Graph.from_dict(Graph().to_dict())
         >>> len(g)
         0
+        >>> Graph.from_dict({"format": "nngraph.graph", "version": 1, "nodes": []})
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: this nngraph graph has no "edges": ...
         """
         from nngraph.graph._export import from_dict
 
@@ -180,24 +191,34 @@ class Graph(nx.DiGraph):
 
     @classmethod
     def from_json(cls, text: str) -> Graph:
-        """The graph that ``to_json()`` wrote.
+        """The graph that ``to_json()`` wrote; ``NNGraphError`` for text that is not JSON or
+        not such a graph (see ``from_dict``).
 
         >>> len(Graph.from_json(Graph().to_json()))
         0
+        >>> Graph.from_json("net.json")  # a file name is not its text
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: Graph.from_json() needs JSON text ...
         """
-        import json
+        from nngraph.graph._export import from_json
 
-        return cls.from_dict(json.loads(text))
+        return from_json(cls, text)
 
     def save(self, path: str | Path) -> Path:
         """Write the graph to a file; the suffix picks the format: ``.dot``/``.gv`` (DOT),
         ``.json``, or ``.svg``/``.png``/``.pdf`` (drawn by Graphviz's ``dot`` program, which
-        must be installed). Returns the path written.
+        must be installed). ``~`` stands for the home folder; the folder must exist (else
+        ``NNGraphError``). Returns the path written.
 
             >>> import tempfile, pathlib, torch, nngraph as ng
             >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
             >>> g.save(pathlib.Path(tempfile.mkdtemp()) / "net.json").suffix
             '.json'
+            >>> g.save("no/such/folder/net.json")
+            Traceback (most recent call last):
+            ...
+            nngraph.errors.NNGraphError: cannot save no/such/folder/net.json: there is no folder ...
         """
         from nngraph.graph._export import save
 

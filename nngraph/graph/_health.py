@@ -56,7 +56,22 @@ class _Layer:
 
 
 def find(g: Graph) -> list[dict[str, Any]]:
-    """Every health finding on `g`, without changing it."""
+    """Every health finding on `g`, without changing it.
+
+    On a collapsed graph the layers hide inside boxes: the findings are those of the graph
+    it was folded from, each moved to the box that holds its node. Where that graph is not
+    known (a copy, a graph read from JSON), the findings stored in its nodes are kept.
+    """
+    if g._source is not None and g._where is not None:
+        where = g._where
+        return [{**f, "node": where[f["node"]]} for f in find(g._source)]
+    if any(data.get("kind") == "module" for _, data in g.nodes(data=True)):
+        return [
+            {**flag, "node": n}
+            for n in forward_order(g)
+            for flag in (g._node[n].get("flags") or [])
+            if flag.get("kind") in HEALTH_KINDS
+        ]
     order = forward_order(g)
     types = module_types(g)
     findings = _gradient_flow(g, order, types)

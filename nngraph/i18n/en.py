@@ -349,12 +349,12 @@ MESSAGES: dict[str, str] = {
         "from it are infinite or NaN too."
     ),
     "graph.health.nan_backward": (
-        "The first NaN gradient of the backward pass appears at {what}; every gradient "
-        "computed after it is NaN too."
+        "In backward order, the first gradient with NaN (not a number) appears at {what}; the "
+        "gradients computed from it onward may be affected."
     ),
     "graph.health.inf_backward": (
-        "The first infinite gradient of the backward pass appears at {what}; the gradients "
-        "computed after it are infinite or NaN too."
+        "In backward order, the first gradient with an infinite value appears at {what}; the "
+        "gradients computed from it onward may be affected."
     ),
     # ... the places named in them: "_of" after "the weights of", "_in" after "in"/"at"
     "graph.health.zeros": (
@@ -410,7 +410,58 @@ MESSAGES: dict[str, str] = {
     "graph.dot.params": "{count} params",
     "graph.error.depth": "collapse(depth=...) needs a whole number >= 0, got {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) must be TB, LR, BT or RL, not {got!r}",
-    "graph.error.not_a_graph": 'this is not an nngraph graph: "format" should be "{format}"',
+    "graph.error.not_json": (
+        "Graph.from_json() needs JSON text such as g.to_json() returns, and this is not JSON "
+        '({error}); to load a saved file use Graph.from_json(Path("net.json").read_text())'
+    ),
+    "graph.error.not_an_object": (
+        'a saved graph is a JSON object {{"format": "nngraph.graph", ...}}, got {got}: pass '
+        "what g.to_dict() or g.to_json() returned"
+    ),
+    "graph.error.not_a_graph": (
+        'this is not an nngraph graph: "format" is {got}, it should be "{format}"; pass what '
+        "g.to_dict() or g.to_json() returned"
+    ),
+    "graph.error.bad_version": (
+        '"version" should be a whole number such as {version}, got {got}: the graph is damaged '
+        'or was not written by nngraph; save it again with g.save("net.json")'
+    ),
+    "graph.error.missing": (
+        'this nngraph graph has no "{key}": the JSON is incomplete (cut short or edited by '
+        'hand); save the graph again with g.save("net.json")'
+    ),
+    "graph.error.bad_field": (
+        '"{key}" of an nngraph graph should look like {expected}, got {got}: the JSON was '
+        'edited or damaged; save the graph again with g.save("net.json")'
+    ),
+    "graph.error.bad_node": (
+        'nodes[{index}] needs an "id" that is a string, a number or a list of them, got {got}: '
+        'fix that entry or save the graph again with g.save("net.json")'
+    ),
+    "graph.error.duplicate_node": (
+        "nodes[{index}] repeats the id {id}: every node needs its own id; remove one of them or "
+        "give it another id"
+    ),
+    "graph.error.bad_edge": (
+        'edges[{index}] should look like {{"source": id, "target": id}}, got {got}: fix that '
+        'entry or save the graph again with g.save("net.json")'
+    ),
+    "graph.error.edge_node": (
+        'edges[{index}] names the node {id}, which is not in "nodes": add that node or remove '
+        "the edge"
+    ),
+    "graph.error.bad_module": (
+        'modules[{index}] should look like {{"path": "fc1", "type": "Linear", ...}}, got {got}: '
+        'fix that entry or save the graph again with g.save("net.json")'
+    ),
+    "graph.error.bad_id": (
+        "cannot write the node id {id} ({type}) as JSON: an id must be a string, a number or a "
+        "tuple of them. Rename the nodes first, e.g. g = networkx.relabel_nodes(g, str)"
+    ),
+    "graph.error.no_folder": (
+        "cannot save {path}: there is no folder {folder}; create it first, e.g. "
+        "pathlib.Path({folder!r}).mkdir(parents=True), or save somewhere else"
+    ),
     "graph.error.version": (
         "this graph was written in format version {got!r}; this nngraph reads version "
         "{version}: upgrade nngraph"

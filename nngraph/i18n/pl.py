@@ -374,12 +374,13 @@ MESSAGES: dict[str, str] = {
         "obliczone z niej też są nieskończone albo NaN."
     ),
     "graph.health.nan_backward": (
-        "Pierwszy gradient NaN w przejściu wstecz pojawia się przy {what}; każdy gradient "
-        "obliczony później też jest NaN."
+        "W kolejności przejścia wstecz pierwszy gradient zawierający NaN (nie-liczbę) pojawia "
+        "się przy {what}; gradienty obliczane od tego miejsca dalej mogą być przez to błędne."
     ),
     "graph.health.inf_backward": (
-        "Pierwszy nieskończony gradient w przejściu wstecz pojawia się przy {what}; gradienty "
-        "obliczone później też są nieskończone albo NaN."
+        "W kolejności przejścia wstecz pierwszy gradient zawierający wartość nieskończoną "
+        "pojawia się przy {what}; gradienty obliczane od tego miejsca dalej mogą być przez to "
+        "błędne."
     ),
     # ... miejsca w tych zdaniach: "_of" w dopełniaczu ("wagi modułu"), "_in" w miejscowniku
     "graph.health.zeros": (
@@ -438,8 +439,58 @@ MESSAGES: dict[str, str] = {
     "graph.dot.params": "{count} param.",
     "graph.error.depth": "collapse(depth=...) wymaga liczby całkowitej >= 0, a dostało {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) musi być TB, LR, BT albo RL, a nie {got!r}",
+    "graph.error.not_json": (
+        "Graph.from_json() potrzebuje tekstu JSON, takiego jak zwraca g.to_json(), a to nie jest "
+        'JSON ({error}); aby wczytać zapisany plik, użyj Graph.from_json(Path("net.json").read_text())'
+    ),
+    "graph.error.not_an_object": (
+        'zapisany graf to obiekt JSON {{"format": "nngraph.graph", ...}}, a dostano {got}: '
+        "przekaż to, co zwróciło g.to_dict() albo g.to_json()"
+    ),
     "graph.error.not_a_graph": (
-        'to nie jest graf nngraph: "format" powinien mieć wartość "{format}"'
+        'to nie jest graf nngraph: "format" ma wartość {got}, a powinien mieć wartość "{format}"; '
+        "przekaż to, co zwróciło g.to_dict() albo g.to_json()"
+    ),
+    "graph.error.bad_version": (
+        '"version" powinno być liczbą całkowitą, np. {version}, a jest {got}: graf jest uszkodzony '
+        'albo nie zapisało go nngraph; zapisz go ponownie przez g.save("net.json")'
+    ),
+    "graph.error.missing": (
+        'w tym grafie nngraph brakuje pola "{key}": JSON jest niekompletny (ucięty albo '
+        'poprawiany ręcznie); zapisz graf ponownie przez g.save("net.json")'
+    ),
+    "graph.error.bad_field": (
+        'pole "{key}" grafu nngraph powinno mieć postać {expected}, a jest {got}: JSON został '
+        'zmieniony albo uszkodzony; zapisz graf ponownie przez g.save("net.json")'
+    ),
+    "graph.error.bad_node": (
+        'nodes[{index}] potrzebuje pola "id" będącego napisem, liczbą albo listą takich '
+        'wartości, a jest {got}: popraw ten wpis albo zapisz graf ponownie przez g.save("net.json")'
+    ),
+    "graph.error.duplicate_node": (
+        "nodes[{index}] powtarza identyfikator {id}: każdy węzeł musi mieć własny "
+        "identyfikator; usuń jeden z nich albo nadaj mu inny identyfikator"
+    ),
+    "graph.error.bad_edge": (
+        'edges[{index}] powinno mieć postać {{"source": id, "target": id}}, a jest {got}: '
+        'popraw ten wpis albo zapisz graf ponownie przez g.save("net.json")'
+    ),
+    "graph.error.edge_node": (
+        'edges[{index}] wskazuje węzeł {id}, którego nie ma w "nodes": dodaj ten węzeł albo '
+        "usuń tę krawędź"
+    ),
+    "graph.error.bad_module": (
+        'modules[{index}] powinno mieć postać {{"path": "fc1", "type": "Linear", ...}}, a jest '
+        '{got}: popraw ten wpis albo zapisz graf ponownie przez g.save("net.json")'
+    ),
+    "graph.error.bad_id": (
+        "nie można zapisać identyfikatora węzła {id} ({type}) w JSON: identyfikator musi być "
+        "napisem, liczbą albo krotką takich wartości. Najpierw zmień identyfikatory węzłów, "
+        "np. g = networkx.relabel_nodes(g, str)"
+    ),
+    "graph.error.no_folder": (
+        "nie można zapisać {path}: nie ma folderu {folder}; najpierw go utwórz, np. "
+        "pathlib.Path({folder!r}).mkdir(parents=True), albo zapisz plik gdzie indziej"
     ),
     "graph.error.version": (
         "ten graf zapisano w wersji formatu {got!r}; ta wersja nngraph czyta wersję "

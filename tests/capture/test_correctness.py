@@ -138,7 +138,11 @@ def test_module_paths_and_parameter_names_follow_named_parameters() -> None:
     assert ops["0"] == "Conv2d" and ops["1"] == "BatchNorm2d" and ops["4"] == "Linear"
     names = {d["name"] for _, d in g.nodes(data=True) if d["kind"] in ("param", "buffer")}
     assert {"0.weight", "1.weight", "1.running_mean", "4.weight"} <= names
-    assert g.graph["modules"]["4"] == {"type": "Linear", "params": model[4].weight.numel() + 2}
+    assert g.graph["modules"]["4"] == {
+        "type": "Linear",
+        "params": model[4].weight.numel() + 2,
+        "config": "in_features=144, out_features=2, bias=True",
+    }
     x = next(d for _, d in g.nodes(data=True) if d["kind"] == "input")
     assert x["name"] == "input" and x["shape"] == [2, 3, 8, 8]
 

@@ -9,6 +9,7 @@ from torch import nn
 
 import nngraph as ng
 from nngraph.graph import Graph
+from tests.capture.zoo import CASES, make, total
 from tests.graph.conftest import Build, chain, stats
 
 SCHEMA = {
@@ -290,3 +291,63 @@ def test_graph_of_parameters_without_ops_stay_visible():
     h = g.collapse(depth=0)
     assert not boxes(h)
     assert h.number_of_nodes() == g.number_of_nodes()
+
+
+# -- folding never draws a cycle ------------------------------------------------------------
+
+
+class ResidualStack(nn.Module):
+    """`x = x + layer(x)` over a ModuleList: the adds run in the parent, between children."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(nn.Linear(4, 4) for _ in range(3))
+        self.head = nn.Linear(4, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.layers:
+            x = x + layer(x)
+        return self.head(x)
+
+
+class CalledTwice(nn.Module):
+    """One block applied twice with the parent's own op in between."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.block = nn.Sequential(nn.Linear(4, 4), nn.Tanh())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.block(self.block(x) * 2)
+
+
+def test_a_module_list_joined_by_its_parent_opens_into_its_children():
+    g = ng.trace(ResidualStack(), torch.randn(2, 4), loss=lambda y: y.sum())
+    h = g.collapse(depth=0, fold_repeats=False)
+    assert nx.is_directed_acyclic_graph(h)
+    assert set(boxes(h)) == {"m:layers.0", "m:layers.1", "m:layers.2", "m:head"}
+    assert nx.has_path(h, "m:layers.0", "m:layers.2")
+
+
+def test_a_module_called_twice_around_a_parent_op_gets_a_box_per_call():
+    g = ng.trace(CalledTwice(), torch.randn(2, 4), loss=lambda y: y.sum())
+    for depth in (0, 1):
+        h = g.collapse(depth=depth, fold_repeats=False)
+        assert nx.is_directed_acyclic_graph(h), depth
+        assert all(h.nodes[n]["module"].startswith("block") for n in boxes(h))
+    h = g.collapse(depth=0, fold_repeats=False)
+    assert set(boxes(h)) == {"m:block", "m:block#2"}
+    assert h.nodes["m:block"]["call"] < h.nodes["m:block#2"]["call"]
+    # the shared weights are drawn once, inside the first call's box
+    assert not [n for n, d in h.nodes(data=True) if d["kind"] == "param"]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_depth_of_every_zoo_model_is_a_dag(name: str):
+    model, args, kwargs = make(name)
+    g = ng.trace(model, *args, loss=total, **kwargs)
+    deepest = max((p.count(".") + 1 for p in g.graph["modules"] if p), default=0)
+    for depth in range(deepest + 1):
+        h = g.collapse(depth=depth)
+        assert nx.is_directed_acyclic_graph(h), depth
+        assert set(h.nodes) <= set(g.nodes) | {n for n in h if str(n).startswith("m:")}

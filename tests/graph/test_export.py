@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -278,11 +279,11 @@ def test_nan_and_inf_become_strings():
     )  # fmt: skip
 
 
-def test_modules_list_has_path_type_parent_depth_params():
+def test_modules_list_has_path_type_parent_depth_params_config():
     data = graph_with_nan().to_dict()
     assert data["modules"] == [
-        {"path": "", "type": "Net", "parent": None, "depth": 0, "params": 12},
-        {"path": "fc", "type": "Linear", "parent": "", "depth": 1, "params": 12},
+        {"path": "", "type": "Net", "parent": None, "depth": 0, "params": 12, "config": None},
+        {"path": "fc", "type": "Linear", "parent": "", "depth": 1, "params": 12, "config": None},
     ]
     assert data["graph"] == {"source": "record", "outputs": ["n4"], "backward_passes": 1}
 
@@ -314,6 +315,170 @@ def test_from_dict_refuses_other_formats():
         Graph.from_dict({"format": "nngraph.graph", "version": 99})
 
 
+# -- reading bad input -----------------------------------------------------------------------
+
+
+def small_dict() -> dict[str, Any]:
+    """A valid to_dict() of a small checked graph: modules, flags, outputs, stats."""
+    g = graph_with_nan()
+    g.health()
+    return g.to_dict()
+
+
+def test_text_that_is_not_json_is_refused_with_a_hint():
+    for text in ("net.json", "", '{"format": ', b"\xff\xfe"):
+        with pytest.raises(ng.NNGraphError, match=r"needs JSON text .*read_text\(\)") as err:
+            Graph.from_json(text)  # type: ignore[arg-type]
+        assert isinstance(err.value.__cause__, ValueError)  # the original error, chained
+    with pytest.raises(ng.NNGraphError, match="needs JSON text") as err:
+        Graph.from_json(None)  # type: ignore[arg-type]
+    assert isinstance(err.value.__cause__, TypeError)
+
+
+def _without(key: str) -> Any:
+    data = small_dict()
+    del data[key]
+    return data
+
+
+def _with(key: str, value: Any) -> Any:
+    data = small_dict()
+    data[key] = value
+    return data
+
+
+def _node(index: int, **change: Any) -> Any:
+    data = small_dict()
+    data["nodes"][index].update(change)
+    data["nodes"][index] = {k: v for k, v in data["nodes"][index].items() if v != "DROP"}
+    return data
+
+
+def _edges(*edges: Any) -> Any:
+    data = small_dict()
+    data["edges"] = list(edges)
+    return data
+
+
+BAD_GRAPHS = {
+    "a list": ([1, 2], r"JSON object .*got \[1, 2\]"),
+    "a string": ("net.json", "JSON object .*got 'net.json'"),
+    "no format": (_without("format"), r'"format" is None, it should be "nngraph.graph"'),
+    "other format": (_with("format", "graphml"), r"\"format\" is 'graphml'"),
+    "newer version": (_with("version", 2), r"version 2; .*reads version 1: upgrade nngraph"),
+    "no version": (_without("version"), '"version" should be a whole number'),
+    "text version": (_with("version", "1"), '"version" should be a whole number'),
+    "no nodes": (_without("nodes"), 'has no "nodes"'),
+    "no edges": (_without("edges"), 'has no "edges"'),
+    "nodes not a list": (_with("nodes", {"n0": {}}), r'"nodes" .*look like \[\.\.\.\]'),
+    "edges null": (_with("edges", None), r'"edges" .*look like \[\.\.\.\], got None'),
+    "graph a list": (_with("graph", []), r'"graph" .*look like \{\.\.\.\}'),
+    "modules text": (_with("modules", "fc"), r'"modules" .*look like \[\.\.\.\]'),
+    "module without path": (_with("modules", [{"type": "Linear"}]), r"modules\[0\]"),
+    "node without id": (_node(1, id="DROP"), r'nodes\[1\] needs an "id"'),
+    "node id null": (_node(0, id=None), r'nodes\[0\] needs an "id"'),
+    "node id an object": (_node(0, id={"a": 1}), r'nodes\[0\] needs an "id"'),
+    "node id a list of objects": (_node(0, id=[{}]), r'nodes\[0\] needs an "id"'),
+    "node not an object": (_with("nodes", ["n0"]), r"nodes\[0\] needs an \"id\".*got 'n0'"),
+    "two nodes, one id": (_node(1, id="n0"), r"nodes\[1\] repeats the id 'n0'"),
+    "edge to a missing node": (_edges({"source": "n0", "target": "n99"}), r"edges\[0\] .*'n99'"),
+    "edge from an object": (_edges({"source": {}, "target": "n0"}), r"edges\[0\] names"),
+    "edge without target": (_edges({"source": "n0"}), r"edges\[0\] should look like"),
+    "edge as a pair": (_edges(["n0", "n1"]), r"edges\[0\] should look like"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_GRAPHS)
+def test_bad_graph_data_says_what_is_wrong(case: str):
+    data, says = BAD_GRAPHS[case]
+    with pytest.raises(ng.NNGraphError, match=says):
+        Graph.from_dict(data)
+    with pytest.raises(ng.NNGraphError, match=says):  # the same through JSON text
+        Graph.from_json(json.dumps(data))
+
+
+JUNK = [None, True, -1, 2.5, "x", [], {}, [None], [[]], {"id": None}]
+
+
+def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every key/index path inside `value`."""
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return []
+    return [p for k, v in items for p in [(*path, k), *_places(v, (*path, k))]]
+
+
+def test_no_damage_to_a_saved_graph_escapes_as_a_bare_error():
+    """Each place in a saved graph replaced by junk or removed: it loads, or NNGraphError."""
+    places = _places(small_dict())
+    assert len(places) > 100
+    for place in places:
+        for junk in [*JUNK, "DELETE"]:
+            data = small_dict()
+            *parents, last = place
+            holder = data
+            for key in parents:
+                holder = holder[key]
+            if junk == "DELETE":
+                del holder[last]
+            else:
+                holder[last] = junk
+            with contextlib.suppress(ng.NNGraphError):
+                Graph.from_dict(data)
+
+
+# -- node ids that are not strings ------------------------------------------------------------
+
+
+def test_tuple_and_number_ids_come_back_as_they_were():
+    import networkx as nx
+
+    g = Graph(nx.grid_2d_graph(2, 2))  # ids (0, 0), (0, 1), ... as networkx makes them
+    g.add_edge((1, 1), 7)
+    g.add_edge(7, 2.5)
+    g.add_edge(2.5, ("deep", (1, "x")))
+    g.graph["outputs"] = [("deep", (1, "x"))]
+    g.nodes[7]["flags"] = [{"kind": "note", "node": (1, 1)}]
+    text = g.to_json()
+    assert json.loads(text)["nodes"][0]["id"] == [0, 0]
+    back = Graph.from_json(text)
+    assert list(back.nodes) == list(g.nodes) and list(back.edges) == list(g.edges)
+    assert back.graph["outputs"] == [("deep", (1, "x"))]
+    assert back.nodes[7]["flags"] == [{"kind": "note", "node": (1, 1)}]
+    assert back.to_dict() == g.to_dict()
+
+
+@pytest.mark.parametrize("bad_id", [frozenset({1}), float("nan"), (1, None), object()])
+def test_ids_json_cannot_give_back_are_refused_when_writing(bad_id: Any):
+    g = Graph()
+    g.add_edge("n0", bad_id)
+    for write in (g.to_json, g.to_dict):
+        with pytest.raises(ng.NNGraphError, match=r"node id .*relabel_nodes\(g, str\)"):
+            write()
+
+
+# -- text that is not characters --------------------------------------------------------------
+
+
+def test_lone_surrogates_in_names_write_valid_json_and_dot(tmp_path: Path):
+    name = "zażółć\ud800x\udfff"  # a Python string may hold halves of a character
+    g = hostile_graph(name)
+    path = g.save(tmp_path / "net.json")
+    text = path.read_bytes().decode("utf-8")  # strict: the file is valid UTF-8
+    assert "zażółć" in text and "\\ud800" in text  # readable text stays, only halves escaped
+    back = Graph.from_json(text)
+    assert [back.nodes[n]["label"] for n in back] == [g.nodes[n]["label"] for n in g]
+    assert back.graph == g.graph
+    g.to_json().encode("utf-8")
+    for graph in (g, g.collapse(depth=0)):
+        dot = graph.save(tmp_path / "net.dot").read_text(encoding="ascii")
+        parsed = parse_dot(dot)
+        assert any("\ufffd" in label_text(a["label"]) for a in parsed["nodes"].values())
+
+
 # -- save ------------------------------------------------------------------------------------
 
 
@@ -339,3 +504,19 @@ def test_save_picture_without_graphviz_says_how_to_install(tmp_path, monkeypatch
 def test_save_unknown_suffix_lists_supported_ones(tmp_path: Path):
     with pytest.raises(ng.NNGraphError, match=r"\.dot.*\.json.*\.svg.*\.png"):
         graph_with_nan().save(tmp_path / "net.jpg")
+
+
+@pytest.mark.parametrize("suffix", [".json", ".dot", ".svg", ".png"])
+def test_save_into_a_missing_folder_names_it(tmp_path: Path, suffix: str):
+    folder = tmp_path / "results" / "today"
+    with pytest.raises(ng.NNGraphError, match=rf"there is no folder {re.escape(str(folder))};"):
+        graph_with_nan().save(folder / f"net{suffix}")
+    assert not (tmp_path / "results").exists()
+
+
+def test_save_expands_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    path = graph_with_nan().save("~/net.json")
+    assert path == tmp_path / "net.json" and path.is_file()
+    assert not (tmp_path / "~").exists()

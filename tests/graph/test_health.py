@@ -145,6 +145,29 @@ def test_backward_order_when_recorded_decides_which_gradient_was_first():
     assert (backward["kind"], backward["node"]) == ("nan", log)
 
 
+def test_backward_message_claims_only_where_the_first_bad_gradient_is():
+    g, (_, log, exp, mul, _) = nan_graph()
+    g.nodes[log]["backward_order"], g.nodes[exp]["backward_order"] = 0, 1
+    g.nodes[mul]["grad"] = stats()  # a later gradient that is fine: "every one" would be wrong
+    backward = g.health()[1]
+    assert (backward["kind"], backward["node"], backward["nan"], backward["inf"]) == (
+        "nan", log, 2, 0
+    )  # fmt: skip
+    assert backward["message"] == (
+        "In backward order, the first gradient with NaN (not a number) appears at log; "
+        "the gradients computed from it onward may be affected."
+    )
+    g.nodes[log]["grad"] = stats(inf=3)
+    ng.set_language("pl")
+    (finding,) = [f for f in g.health() if f["where"] == "backward"]
+    assert (finding["kind"], finding["inf"]) == ("inf", 3)
+    assert finding["message"] == (
+        "W kolejności przejścia wstecz pierwszy gradient zawierający wartość nieskończoną "
+        "pojawia się przy operacji log; gradienty obliczane od tego miejsca dalej mogą być "
+        "przez to błędne."
+    )
+
+
 def test_forward_ties_are_broken_by_call_then_seq():
     b = Build({})
     x = b.input([4])
@@ -182,6 +205,23 @@ def test_findings_carry_into_collapsed_boxes():
     assert [f["kind"] for f in box["flags"]] == ["vanishing"]
 
 
+def test_a_collapsed_graph_finds_what_its_boxes_hide():
+    g = mlp_graph([0.2**k for k in range(5, -1, -1)])
+    h = g.collapse(depth=0)
+    (finding,) = h.health()
+    assert (finding["kind"], finding["node"], finding["module"]) == ("vanishing", "m:fc0", "fc0")
+    assert [f["kind"] for f in h.nodes["m:fc0"]["flags"]] == ["vanishing"]
+    assert all(not d["flags"] for _, d in g.nodes(data=True))  # the original is left alone
+
+
+def test_a_copy_of_a_collapsed_graph_keeps_the_findings_it_carries():
+    g = mlp_graph([0.2**k for k in range(5, -1, -1)])
+    g.health()
+    for h in (g.collapse(depth=0).copy(), Graph.from_json(g.collapse(depth=0).to_json())):
+        assert [(f["kind"], f["node"]) for f in h.health()] == [("vanishing", "m:fc0")]
+        assert [f["kind"] for f in h.nodes["m:fc0"]["flags"]] == ["vanishing"]
+
+
 # -- real models -----------------------------------------------------------------------------
 
 
@@ -214,6 +254,19 @@ def test_deep_sigmoid_mlp_has_vanishing_gradients(seed: int):
     assert kinds(findings) == [("vanishing", "backward")]
     assert findings[0]["module"] == "0"
     assert findings[0]["layers"] == ["0", "2", "4", "6", "8", "10"]
+
+
+def test_a_sigmoid_mlp_folded_into_blocks_still_shows_vanishing_gradients():
+    flat = mlp(nn.Sigmoid, kaiming=False, seed=0)
+    blocks = nn.Sequential(
+        *(nn.Sequential(flat[i], flat[i + 1]) for i in range(0, 10, 2)), flat[10]
+    )
+    x, target = torch.randn(64, 32), torch.randn(64, 1)
+    g = ng.trace(blocks, x, loss=lambda y: nn.functional.mse_loss(y, target))
+    for h in (g.collapse(depth=0), g.collapse(depth=0, fold_repeats=False), g.collapse(depth=1)):
+        (finding,) = h.health()
+        assert (finding["kind"], finding["module"]) == ("vanishing", "0.0")
+        assert h.nodes[finding["node"]]["kind"] == "module"
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -11,8 +11,8 @@
  *   device:?string, requires_grad:boolean, tracked:boolean, value:?Stats, grad:?Stats,
  *   seq:?number, backward_order:?number, dead:?number[], params:number, flags:Flag[],
  *   repeat:number}} GNode
- * @typedef {{path:string, type:?string, parent:?string, depth:number, params:number,
- *   children:string[], nodes:string[], count:number, sig?:string}} GModule
+ * @typedef {{path:string, type:?string, config:?string, parent:?string, depth:number,
+ *   params:number, children:string[], nodes:string[], count:number, sig?:string}} GModule
  * @typedef {{id:string, paths:string[], blocks:string[][], parent:string, type:?string}} Run
  * @typedef {{nodes:GNode[], byId:Map<string,GNode>, edges:{source:string,target:string}[],
  *   modules:Map<string,GModule>, runs:Map<string,Run>, runOf:Map<string,{run:string, block:number}>,
@@ -110,11 +110,12 @@ function readStats(raw) {
 function buildModules(list, nodes) {
   /** @type {Map<string, GModule>} */
   const modules = new Map();
-  const add = (path, type = null, parent = null, params = 0) => {
+  const add = (path, type = null, parent = null, params = 0, config = null) => {
     if (modules.has(path)) return modules.get(path);
     const m = {
       path,
       type,
+      config,
       parent: path === "" ? null : (parent ?? parentPath(path)),
       depth: 0,
       params,
@@ -128,7 +129,8 @@ function buildModules(list, nodes) {
   add("");
   for (const m of list) {
     const path = String(m.path ?? "");
-    const entry = add(path, m.type == null ? null : String(m.type), m.parent == null ? null : String(m.parent), Number(m.params ?? 0) || 0);
+    const text = (v) => (v == null ? null : String(v));
+    const entry = add(path, text(m.type), text(m.parent), Number(m.params ?? 0) || 0, text(m.config));
     if (path === "" && m.type != null) entry.type = String(m.type);
   }
   for (const n of nodes) {
@@ -177,8 +179,9 @@ function chainOf(path, modules) {
 }
 
 /**
- * Runs of repeated blocks: back-to-back sibling modules with the same structure (type, the
- * ops inside, the sub-modules) fold into one `xN` item, e.g. twelve transformer layers. A
+ * Runs of repeated blocks: back-to-back sibling modules with the same structure (type and
+ * settings, the ops inside, the sub-modules) fold into one `xN` item, e.g. twelve transformer
+ * layers; a Dropout(0.1) and a Dropout(0.5) stay apart. A
  * block may be up to 4 siblings long: Linear, ReLU, Linear, ReLU, ... is "(Linear, ReLU) xN".
  */
 function findRuns(modules, byId) {
@@ -186,7 +189,7 @@ function findRuns(modules, byId) {
     if (m.sig !== undefined) return m.sig;
     const ops = m.nodes.map((id) => nodeKey(byId.get(id))).sort();
     const kids = m.children.map((c) => sigOf(modules.get(c)));
-    m.sig = `${m.type}(${ops.join(",")}|${kids.join(";")})`;
+    m.sig = `${m.type}[${m.config ?? ""}](${ops.join(",")}|${kids.join(";")})`;
     return m.sig;
   };
   /** @type {Map<string, Run>} */

@@ -35,6 +35,10 @@ describe("parseGraph", () => {
     expect(g.runs.get("r:layer1.1")?.paths).toEqual(["layer1.1", "layer1.2"]);
     expect(g.runs.get("r:layer3.1")?.paths.length).toBe(5);
     expect(g.runOf.has("layer1.0")).toBe(false);
+    // the same blocks with other settings (a Dropout's p) are not repeats
+    const data = resnet50Graph();
+    data.modules.find((m) => m.path === "layer1.2").config = "p=0.5";
+    expect(parseGraph(data).runs.has("r:layer1.1")).toBe(false);
     const big = parseGraph(bigGraph(5000));
     expect(big.runs.get("r:layers.0")?.paths.length).toBeGreaterThan(100);
   });

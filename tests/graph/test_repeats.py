@@ -1,0 +1,63 @@
+"""fold_repeats(): only truly identical blocks fold, however the graph was kept."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+import nngraph as ng
+from nngraph.graph import Graph
+
+
+def labels(g: Graph) -> list[str]:
+    return [d["label"] for _, d in g.nodes(data=True) if d["kind"] == "module"]
+
+
+def folded(model: nn.Module, x: torch.Tensor) -> list[str]:
+    return labels(ng.trace(model, x.requires_grad_()).collapse(depth=0))
+
+
+def test_modules_with_other_settings_do_not_fold():
+    slopes = nn.Sequential(nn.LeakyReLU(0.1), nn.LeakyReLU(0.1), nn.LeakyReLU(0.3))
+    assert folded(slopes, torch.randn(2, 4)) == ["LeakyReLU x2", "LeakyReLU"]
+    drops = nn.Sequential(nn.Dropout(0.1), nn.Dropout(0.5)).eval()
+    assert folded(drops, torch.randn(2, 4)) == ["Dropout", "Dropout"]
+
+
+def test_convolutions_with_other_strides_or_dilations_do_not_fold():
+    same = nn.Conv2d(4, 4, 3, padding=1)
+    dilated = nn.Conv2d(4, 4, 3, padding=2, dilation=2)  # same shapes, other receptive field
+    strided = nn.Conv2d(4, 4, 3, padding=1, stride=2)
+    model = nn.Sequential(same, nn.Conv2d(4, 4, 3, padding=1), dilated, strided)
+    assert folded(model, torch.randn(1, 4, 8, 8)) == ["Conv2d x2", "Conv2d", "Conv2d"]
+
+
+def test_module_settings_are_in_the_module_table():
+    g = ng.trace(nn.Sequential(nn.Linear(3, 2), nn.ReLU()), torch.randn(1, 3))
+    modules = g.graph["modules"]
+    assert modules["0"]["config"] == "in_features=3, out_features=2, bias=True"
+    assert modules["1"]["config"] is None
+
+
+def test_blocks_stay_apart_after_copy_json_and_subgraph():
+    # same type, parameter count and output shape, different inside
+    model = nn.Sequential(
+        nn.Sequential(nn.Linear(4, 4), nn.ReLU()),
+        nn.Sequential(nn.Linear(4, 4), nn.Tanh()),
+        nn.Sequential(nn.Linear(4, 4), nn.Tanh()),
+    )
+    h = ng.trace(model, torch.randn(2, 4)).collapse(depth=0, fold_repeats=False)
+    for kept in (h, h.copy(), Graph.from_json(h.to_json()), h.subgraph(list(h.nodes))):
+        assert labels(kept.fold_repeats()) == ["Sequential", "Sequential x2"]
+
+
+def test_a_folded_run_folds_again_only_with_the_same_run():
+    def stack(blocks: int) -> nn.Sequential:
+        return nn.Sequential(*(m for _ in range(blocks) for m in (nn.Linear(4, 4), nn.ReLU())))
+
+    model = nn.Sequential(stack(3), stack(2))
+    g = ng.trace(model, torch.randn(2, 4), loss=lambda y: y.sum())
+    h = g.collapse(depth=1)
+    assert labels(h) == ["(Linear, ReLU) x3", "(Linear, ReLU) x2"]
+    runs = [d for _, d in h.nodes(data=True) if d["kind"] == "module"]
+    assert runs[0]["block"] != runs[1]["block"]
