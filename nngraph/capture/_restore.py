@@ -59,9 +59,8 @@ class ModelState:
             for t in [*self.params, *buffers.values()]:
                 if t.layout == torch.strided and not t.is_meta and not is_lazy(t):
                     groups[t.device, t.dtype].append(t)
-            # One tensor is flattened to a view of itself: copied, it stays as it is now.
             self.values = [
-                (group, [t.shape for t in group], _flat(group).clone()) for group in groups.values()
+                (group, [t.shape for t in group], _copy(group)) for group in groups.values()
             ]
 
     def clear_grads(self) -> None:
@@ -102,7 +101,7 @@ class ModelState:
 
 
 def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch.Tensor) -> None:
-    if [t.shape for t in group] == shapes and torch.equal(_flat(group), flat):
+    if [t.shape for t in group] == shapes and _unchanged(group, flat):
         return  # the common case: nothing changed
     sizes = [math.prod(shape) for shape in shapes]
     for tensor, shape, value in zip(group, shapes, flat.split(sizes), strict=True):
@@ -113,5 +112,23 @@ def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch
             tensor.copy_(value)
 
 
-def _flat(tensors: list[torch.Tensor]) -> torch.Tensor:
-    return torch._C._nn.flatten_dense_tensors(tensors)
+# Below this many elements per tensor, one flattening copy costs less than a call per tensor.
+_SMALL_TENSORS = 4096
+
+
+def _copy(group: list[torch.Tensor]) -> torch.Tensor:
+    """The values of `group` end to end, in memory of their own."""
+    flat = torch._C._nn.flatten_dense_tensors(group)
+    return flat.clone() if len(group) == 1 else flat  # one tensor flattens to a view of itself
+
+
+def _unchanged(group: list[torch.Tensor], flat: torch.Tensor) -> bool:
+    """Whether `group` still holds the values `flat` has (same shapes assumed)."""
+    if flat.numel() < _SMALL_TENSORS * len(group):
+        return torch.equal(torch._C._nn.flatten_dense_tensors(group), flat)
+    start = 0
+    for t in group:
+        if not torch.equal(t.reshape(-1), flat[start : start + t.numel()]):
+            return False
+        start += t.numel()
+    return True

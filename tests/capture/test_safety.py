@@ -138,11 +138,11 @@ class _ClipsItsWeights(nn.Module):
     """Weight clipping in forward, as some GAN critics do, and an embedding renormalised by
     `max_norm`: both change parameters in place while the model runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, width: int) -> None:
         super().__init__()
-        self.embed = nn.Embedding(10, 4, max_norm=1.0)
-        self.fc = nn.Linear(4, 2)
-        self.untouched = nn.Linear(2, 2)
+        self.embed = nn.Embedding(10, width, max_norm=1.0)
+        self.fc = nn.Linear(width, width)
+        self.untouched = nn.Linear(width, 2)
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
         self.fc.weight.data.clamp_(-0.1, 0.1)
@@ -151,9 +151,11 @@ class _ClipsItsWeights(nn.Module):
         return self.untouched(self.fc(self.embed(tokens)))
 
 
-def test_weights_a_forward_changes_in_place_are_put_back() -> None:
+# small weights are compared with their saved copy in one piece, large ones one by one
+@pytest.mark.parametrize("width", [4, 256])
+def test_weights_a_forward_changes_in_place_are_put_back(width: int) -> None:
     torch.manual_seed(0)
-    model = _ClipsItsWeights()
+    model = _ClipsItsWeights(width)
     with torch.no_grad():
         model.embed.weight.mul_(5.0)  # rows longer than max_norm: the forward renormalises them
     before = snapshot(model)
