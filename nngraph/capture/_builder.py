@@ -101,7 +101,7 @@ def autograd_node(t: torch.Tensor) -> Any:
 def tensor_meta(t: torch.Tensor) -> dict[str, Any]:
     """Shape, dtype, device and requires_grad of a tensor, as plain values."""
     return {
-        "shape": list(t.shape),
+        "shape": None if t.is_nested else list(t.shape),  # a nested tensor has no one shape
         "dtype": _text(t.dtype),
         "device": _text(t.device),
         "requires_grad": t.requires_grad,
@@ -284,7 +284,7 @@ class GraphBuilder:
             metadata = fn._input_metadata
             if metadata:
                 meta = metadata[0]
-                attrs["shape"] = list(meta.shape)
+                attrs["shape"] = None if meta.is_nested_tensor else list(meta.shape)
                 attrs["dtype"] = _text(meta.dtype)
                 attrs["device"] = _text(meta.device)
             node_id = self.add(attrs)

@@ -234,7 +234,8 @@ def trace(
     The model comes back exactly as it was: same weights and buffers (a BatchNorm's running
     statistics, an embedding renormalised by `max_norm`, weights clipped in forward are put
     back), same `training` flag, same `requires_grad` flags, and the `.grad` of every parameter
-    as before the call. A `torch.compile`d model is traced through the module it compiled:
+    as before the call. The backward leaves no `.grad` outside the model either: not in an
+    input that requires grad, not in the model that made the input (`trace(D, G(z), ...)`). A `torch.compile`d model is traced through the module it compiled:
     compiling changes how the graph runs, not what it computes.
 
         >>> import torch, nngraph as ng
@@ -254,12 +255,13 @@ def trace(
     model = uncompiled(model)
     # the cycle collector also stays off while the model's state is copied and put back:
     # tens of thousands of small objects each way for a 5,000-block chain
+    recording: Recording | None = None
     with gc_paused():
         state = ModelState(model)
         state.clear_grads()
         try:
-            with torch.enable_grad(), record(model, names={}) as rec:
-                rec._recorder.scope.name_inputs(model, inputs, kwargs)
+            with torch.enable_grad(), record(model, names={}) as recording:
+                recording._recorder.scope.name_inputs(model, inputs, kwargs)
                 output = model(*inputs, **kwargs)
                 if loss is not None:
                     value = loss(output)
@@ -267,7 +269,9 @@ def trace(
                     value.backward()
         finally:
             state.restore()
-    return rec.graph
+            if recording is not None:  # what the backward reached outside the model
+                recording._recorder.put_back_grads(state.params)
+    return recording.graph
 
 
 def _check_loss(value: Any) -> None:

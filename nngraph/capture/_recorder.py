@@ -34,6 +34,27 @@ from nngraph.i18n import message
 __all__ = ["NNGraphWarning", "Recorder", "next_sequence_nr"]
 
 _RELU = frozenset({"relu", "relu_"})
+# What made a ReLU's input says where its units are: a convolution's or a normalisation's
+# channels are dimension 1, a linear layer's features the last one (autograd node names).
+_CHANNELS_FIRST = ("Convolution", "BatchNorm", "Pool", "GroupNorm", "Upsample", "Reflection")
+_FEATURES_LAST = ("Addmm", "Mm", "Bmm", "LayerNorm", "Linear", "Embedding", "Attention")
+
+
+def _channels_first(t: torch.Tensor) -> bool:
+    """Whether the units of `t` (a ReLU's input) are along dimension 1 rather than the last
+    one: it was made by a convolution, pooling or normalisation, maybe through a few
+    elementwise steps (a bias added, a scale)."""
+    fn = t.grad_fn
+    for _ in range(4):
+        if fn is None:
+            return False
+        name = type(fn).__name__
+        if any(word in name for word in _CHANNELS_FIRST):
+            return True
+        if any(word in name for word in _FEATURES_LAST):
+            return False
+        fn = next((f for f, _ in fn.next_functions if f is not None), None)
+    return False
 
 
 class NNGraphWarning(UserWarning):
@@ -82,7 +103,14 @@ def same_values(a: torch.Tensor, b: torch.Tensor) -> bool:
 
 
 def _comparable(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:
-    return a is not None and b is not None and a.shape == b.shape and a.layout == torch.strided
+    """Whether two gradients can be compared value by value (meta tensors have no values)."""
+    return (
+        a is not None
+        and b is not None
+        and a.shape == b.shape
+        and a.layout == torch.strided
+        and not (a.is_meta or b.is_meta)
+    )
 
 
 class Recorder:
@@ -103,6 +131,8 @@ class Recorder:
         self.backward_order = 0
         self.graph_tasks: set[int] = set()
         self.leaf_grads: dict[str, torch.Tensor | None] = {}
+        #: every leaf tensor that requires grad met in the block, with its `.grad` when met
+        self.grads_before: dict[int, tuple[torch.Tensor, torch.Tensor | None]] = {}
 
     # -- forward ----------------------------------------------------------------------------
 
@@ -164,6 +194,7 @@ class Recorder:
             leaf = leaf_fns.get(node_id)
             if leaf is not None:
                 self._remember(leaf.variable, node_id)
+                self.grads_before.setdefault(id(leaf.variable), (leaf.variable, leaf.variable.grad))
             hooks.append(fns[node_id].register_prehook(self._grad_hook(node_id, leaf is not None)))
         if call is not None:
             for fn in roots:  # the call's own nodes are labelled by it; inner steps keep theirs
@@ -214,7 +245,8 @@ class Recorder:
             if t.grad_fn is None:
                 self._remember(t, target)
         if name in _RELU:
-            self.builder.stats.add_dead_units(attrs, "dead", tracked_out)
+            first = _channels_first(ins[0]) if ins else False
+            self.builder.stats.add_dead_units(attrs, "dead", tracked_out, channels_first=first)
 
     # -- backward ---------------------------------------------------------------------------
 
@@ -245,6 +277,15 @@ class Recorder:
 
         return hook
 
+    def put_back_grads(self, keep: list[torch.Tensor]) -> None:
+        """Give every leaf met in the block, except those in `keep`, the `.grad` it had then:
+        `trace(D, G(z), loss=...)` must not leave gradients in G or in an input."""
+        kept = {id(t) for t in keep}
+        for key, (tensor, grad) in self.grads_before.items():
+            if key not in kept and tensor.grad is not grad:
+                tensor.grad = grad
+        self.grads_before.clear()
+
     def on_autograd_grad(self, inputs: Any, grads: Any) -> None:
         """`torch.autograd.grad(outputs, inputs)` returned `grads`: autograd stops at the inputs
         without running their nodes, so no prehook saw these gradients."""
@@ -271,7 +312,7 @@ class Recorder:
         graph, builder = self.graph, self.builder
         tensors = {
             id(v): k for k, v in namespace.items() if isinstance(v, torch.Tensor) and k[:1] != "_"
-        }
+        }  # `_`, `_h`: names the user chose not to keep
         nodes = [(ref(), node_id) for ref, node_id in self.tensor_nodes.values()]
         nodes += [(fn.variable, node_id) for node_id, fn in builder.leaf_fns.items()]
         for tensor, node_id in nodes:
@@ -281,12 +322,10 @@ class Recorder:
                 if name is not None:
                     attrs["name"] = attrs["label"] = name
         for value in namespace.values():
-            source = builder.ids.get(
-                getattr(value, "grad_fn", None) if isinstance(value, torch.Tensor) else None
-            )
+            name = tensors.get(id(value))
+            source = builder.ids.get(value.grad_fn) if name is not None else None
             for output in graph.successors(source) if source is not None else ():
                 if graph.nodes[output]["kind"] == "output":
-                    name = tensors[id(value)]
                     graph.nodes[output].update(name=name, label=name)
 
     def finish(self, namespace: Mapping[str, Any] | None = None) -> Graph:

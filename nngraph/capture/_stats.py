@@ -136,7 +136,7 @@ class StatsBatch:
         self.holding = False
         self._large: dict[torch.device, list[tuple[_Target, torch.Tensor]]] = defaultdict(list)
         self._vectors: dict[torch.device, list[tuple[torch.Tensor, _Write]]] = defaultdict(list)
-        self._relu_outputs: dict[tuple[torch.device, torch.Size], _Held] = defaultdict(_Held)
+        self._relu_outputs: dict[tuple[torch.device, torch.Size, int], _Held] = defaultdict(_Held)
         self._seen: dict[tuple[int, int, torch.dtype, int], tuple[weakref.ref[Any], Any]] = {}
 
     def add(self, target: dict[str, Any], key: str, tensor: torch.Tensor | None) -> None:
@@ -240,32 +240,38 @@ class StatsBatch:
 
         self._vectors[numbers.device].append((numbers.detach().reshape(-1), write))
 
-    def add_dead_units(self, target: dict[str, Any], key: str, relu_out: torch.Tensor) -> None:
-        """Queue `target[key] = [dead, units]`: the units of a ReLU output (features of 2-d and
-        3-d outputs, channels of 4-d and more) that are zero for the whole batch.
+    def add_dead_units(
+        self, target: dict[str, Any], key: str, relu_out: torch.Tensor, *, channels_first: bool
+    ) -> None:
+        """Queue `target[key] = [dead, units]`: the units of a ReLU output (dimension 1, or the
+        last one for a 3-d output that is not `channels_first`: a sequence model's features)
+        that are zero for the whole batch.
 
         A ReLU output is never negative, so a unit is alive exactly when its maximum over the
-        batch (and positions) is above zero. For 3-d outputs the last dimension is taken as the
-        features (sequence models). Small outputs of one shape are reduced together at `flush()`.
+        batch (and positions) is above zero. Small outputs of one shape are reduced together
+        at `flush()`.
         """
         if (
             not self.enabled
             or relu_out.dim() < 2
             or relu_out.numel() == 0  # an empty batch: no unit is dead or alive
             or not relu_out.is_floating_point()
+            or relu_out.is_meta
             or _is_functorch_wrapped(relu_out)
         ):
             return
+        unit_dim = 2 if relu_out.dim() == 3 and not channels_first else 1
         if relu_out.numel() > SMALL or _storage_key(relu_out) is None:
-            self._add_alive_counts([(target, key)], relu_out.detach().unsqueeze(0))
+            self._add_alive_counts([(target, key)], relu_out.detach().unsqueeze(0), unit_dim)
         else:
-            self._hold(self._relu_outputs[relu_out.device, relu_out.shape], target, key, relu_out)
+            group = self._relu_outputs[relu_out.device, relu_out.shape, unit_dim]
+            self._hold(group, target, key, relu_out)
 
     def _add_alive_counts(
-        self, targets: list[tuple[dict[str, Any], str]], stacked: torch.Tensor
+        self, targets: list[tuple[dict[str, Any], str]], stacked: torch.Tensor, unit_dim: int
     ) -> None:
-        """Queue the alive units of ReLU outputs of one shape, stacked along a new dimension 0."""
-        unit_dim = 2 if stacked.dim() == 4 else 1  # the features of a 3-d output are last
+        """Queue the alive units (along `unit_dim` of each) of ReLU outputs of one shape,
+        stacked along a new dimension 0."""
         others = [d + 1 for d in range(stacked.dim() - 1) if d != unit_dim]
         highest = stacked.amax(dim=others)
         if stacked.device.type != "cpu" or bool(highest.isnan().any()):
@@ -285,9 +291,9 @@ class StatsBatch:
         self._vectors[stacked.device].append((alive, write))
 
     def _count_dead_units(self) -> None:
-        for group in self._relu_outputs.values():
+        for (_, _, unit_dim), group in self._relu_outputs.items():
             stacked = torch.stack([t.detach() for t in group.tensors])
-            self._add_alive_counts(group.targets, stacked)
+            self._add_alive_counts(group.targets, stacked, unit_dim)
         self._relu_outputs.clear()
 
     def flush(self) -> None:

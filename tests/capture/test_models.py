@@ -374,3 +374,55 @@ def test_two_models_recorded_without_a_model_add_up() -> None:
     assert modules["Linear"]["params"] == 400  # the second model, named after its class
     assert modules[""]["params"] == 15 + 400  # the root holds both, as the summary's total
     assert "Total params: 415" in rec.graph.summary()
+
+
+def test_dead_units_of_a_conv1d_are_its_channels() -> None:
+    conv = nn.Conv1d(4, 8, 3, padding=1)
+    with torch.no_grad():
+        conv.bias[:3] = -100.0  # channels 0-2 never fire
+    model = nn.Sequential(conv, nn.ReLU())
+    (relu,) = ops(ng.trace(model, torch.randn(2, 4, 50), loss=lambda y: y.sum()), "relu")
+    assert relu["dead"] == [3, 8]
+    # a sequence model's features are last: (batch, tokens, features)
+    seq = nn.Sequential(nn.Linear(4, 6), nn.ReLU())
+    with torch.no_grad():
+        seq[0].bias[:2] = -100.0
+    (relu,) = ops(ng.trace(seq, torch.randn(2, 50, 4), loss=lambda y: y.sum()), "relu")
+    assert relu["dead"] == [2, 6]
+
+
+def test_names_starting_with_an_underscore_are_not_used_and_break_nothing() -> None:
+    attn = nn.MultiheadAttention(8, 2, batch_first=True)
+    q = torch.randn(2, 5, 8)
+    with ng.record(attn) as rec:
+        out, _ = attn(q, q, q)  # the attention weights are thrown away
+        out.pow(2).mean().backward()
+    labels = {d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "output"}
+    assert "_" not in labels
+    with pytest.raises(ValueError, match="the user's own"), ng.record(attn):
+        _h, _ = attn(q, q, q)
+        raise ValueError("the user's own")
+
+
+def test_a_model_on_the_meta_device_is_traced_by_shapes_alone() -> None:
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2)).to("meta")
+    x = torch.randn(2, 3, device="meta")
+    g = ng.trace(model, x, loss=lambda y: y.sum())
+    assert [d["shape"] for d in ops(g, "relu")] == [[2, 4]]
+    assert all(d["value"] is None and d["dead"] is None for d in ops(g, "relu"))
+    model(x).sum().backward()  # `.grad` already there: a second backward adds to it
+    with ng.record(model) as rec:
+        model(x).sum().backward()
+    assert rec.graph.graph["complete"]
+
+
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors is in prototype")
+def test_nested_tensors_are_captured_without_a_shape() -> None:
+    linear = nn.Linear(3, 3)
+    x = torch.nested.nested_tensor([torch.randn(2, 3), torch.randn(4, 3)])
+    g = ng.graph_of(linear(x))
+    assert any(d["kind"] == "op" for _, d in g.nodes(data=True))
+    g = ng.trace(linear, x)
+    assert g.graph["complete"]
+    (node,) = ops(g, "linear")
+    assert node["shape"] is None

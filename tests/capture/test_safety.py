@@ -225,3 +225,21 @@ def test_a_model_on_the_meta_device_keeps_its_own_error() -> None:
         ng.trace(model, torch.randn(2, 3))  # the user's error, not one of ours
     g = ng.trace(model, torch.randn(2, 3, device="meta"))
     assert g.graph["complete"]
+
+
+def test_trace_leaves_no_gradient_outside_the_model() -> None:
+    torch.manual_seed(0)
+    generator = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 3))
+    critic = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    fake = generator(torch.randn(8, 2))
+    old = torch.ones(4, 2)
+    generator[0].weight.grad = old
+    g = ng.trace(critic, fake, loss=lambda y: y.mean())
+    assert generator[0].weight.grad is old and generator[2].weight.grad is None
+    assert any(d["grad"] is not None for _, d in g.nodes(data=True) if d["kind"] == "input")
+    x = torch.randn(2, 3, requires_grad=True)
+    for _ in range(2):
+        g = ng.trace(critic, x, loss=lambda y: y.sum())
+    assert x.grad is None
+    (node,) = [d for _, d in g.nodes(data=True) if d["kind"] == "input"]
+    assert node["grad"] is not None  # recorded all the same
