@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 from torch.nn.modules import module as nn_module
-from torch.utils._pytree import tree_flatten
+from torch.utils._pytree import keystr, tree_flatten_with_path
 
 from nngraph.capture._builder import Names, module_table
 
@@ -143,10 +143,11 @@ class ModuleScope:
             (names[i] if i < len(names) else f"input{i}", arg) for i, arg in enumerate(args)
         ]
         for label, arg in [*labelled, *kwargs.items()]:
-            leaves, _ = tree_flatten(arg)
-            tensors = [t for t in leaves if isinstance(t, torch.Tensor)]
-            for j, t in enumerate(tensors):
-                self.names.inputs.setdefault(id(t), label if len(tensors) == 1 else f"{label}[{j}]")
+            leaves, _ = tree_flatten_with_path(arg)
+            tensors = [(path, t) for path, t in leaves if isinstance(t, torch.Tensor)]
+            for path, t in tensors:  # batch['x'], pair[0]
+                name = label if len(tensors) == 1 else label + keystr(path)
+                self.names.inputs.setdefault(id(t), name)
 
     def module_table(self) -> dict[str, dict[str, Any]]:
         """Every module that ran, and its ancestors: path -> type and parameter count."""

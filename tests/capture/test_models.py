@@ -118,6 +118,22 @@ def test_several_inputs_and_keyword_inputs_are_named() -> None:
     assert names == ["scale", "x", "y"]
 
 
+class _TakesABatch(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 1)
+
+    def forward(self, batch: dict[str, torch.Tensor], pair: tuple[torch.Tensor, ...]) -> Any:
+        return self.fc(batch["x"] * batch["y"]) + pair[0].sum() + pair[1].sum()
+
+
+def test_tensors_inside_dict_and_tuple_inputs_are_named_by_key_and_index() -> None:
+    batch = {"x": torch.randn(2, 3), "y": torch.randn(2, 3)}
+    g = ng.trace(_TakesABatch(), batch, (torch.randn(2), torch.randn(2)))
+    names = sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "input")
+    assert names == ["batch['x']", "batch['y']", "pair[0]", "pair[1]"]
+
+
 def test_retain_graph_counts_two_backward_passes() -> None:
     model, args, _ = make("mlp")
     with ng.record(model) as rec:
