@@ -1,4 +1,5 @@
-"""Writing a graph out: Graphviz DOT, versioned JSON, and files (.dot/.json/.svg/.png/.pdf).
+"""Writing a graph out: Graphviz DOT, versioned JSON, and files (.dot/.json/.svg/.png/.pdf);
+reading JSON back is in _read.py.
 
 DOT safety: node ids in the DOT text are our own (`"v0"`, `"v1"`, ...) and every text that
 comes from the model (names, module paths, op names) goes into an HTML-like label, escaped
@@ -33,7 +34,7 @@ from nngraph.i18n import message
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["FORMAT", "VERSION", "from_dict", "from_json", "save", "to_dict", "to_dot", "to_json"]
+__all__ = ["FORMAT", "VERSION", "id_ok", "save", "shown", "to_dict", "to_dot", "to_json"]
 
 FORMAT, VERSION = "nngraph.graph", 1
 
@@ -186,15 +187,6 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
-
-
-def _stats_back(stats: Any) -> Any:
-    if not isinstance(stats, dict):
-        return stats
-    return {k: _FLOATS.get(v, v) if isinstance(v, str) else v for k, v in stats.items()}
-
-
 def modules_list(g: Graph) -> list[dict[str, Any]]:
     """Every module that ran (and those `g.graph["modules"]` knows), in forward order."""
     from nngraph.graph._collapse import param_counts
@@ -227,19 +219,14 @@ def modules_list(g: Graph) -> list[dict[str, Any]]:
     ]
 
 
-def _id_ok(n: Any) -> bool:
+def id_ok(n: Any) -> bool:
     """Whether JSON gives node id `n` back as it was: a string, a number or a tuple of them."""
     if isinstance(n, tuple):
-        return all(_id_ok(part) for part in n)
+        return all(id_ok(part) for part in n)
     return isinstance(n, (str, int)) or (isinstance(n, float) and math.isfinite(n))
 
 
-def _id_back(value: Any) -> Any:
-    """A node id as JSON holds it, back in Python: lists (written for tuples) become tuples."""
-    return tuple(_id_back(v) for v in value) if isinstance(value, list) else value
-
-
-def _shown(value: Any, limit: int = 60) -> str:
+def shown(value: Any, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -248,8 +235,8 @@ def to_dict(g: Graph) -> dict[str, Any]:
     """The versioned JSON-ready form of `g` (see `Graph.to_dict`); tuple ids become lists."""
     nodes = []
     for n, data in g.nodes(data=True):
-        if not _id_ok(n):
-            raise NNGraphError(message("graph.error.bad_id", id=_shown(n), type=type(n).__name__))
+        if not id_ok(n):
+            raise NNGraphError(message("graph.error.bad_id", id=shown(n), type=type(n).__name__))
         nodes.append(_jsonable({"id": n, **NODE_DEFAULTS, **data}))
     return {
         "format": FORMAT,
@@ -272,102 +259,15 @@ def to_json(g: Graph, *, indent: int | None = None) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def from_json(cls: type[Graph], text: Any) -> Graph:
-    """The graph `to_json` wrote (see `Graph.from_json`)."""
-    try:
-        data = json.loads(text)
-    except (TypeError, ValueError) as err:  # JSONDecodeError and UnicodeDecodeError included
-        raise NNGraphError(message("graph.error.not_json", error=err)) from err
-    return from_dict(cls, data)
-
-
-def _part(data: dict[str, Any], key: str, kind: type, default: Any = None) -> Any:
-    """`data[key]`, checked to be a `kind` (list or dict); optional when `default` is given."""
-    value = data.get(key)
-    if value is None and default is not None:
-        return default
-    if key not in data:
-        raise NNGraphError(message("graph.error.missing", key=key))
-    if not isinstance(value, kind):
-        expected = "[...]" if kind is list else "{...}"
-        raise NNGraphError(
-            message("graph.error.bad_field", key=key, expected=expected, got=_shown(value))
-        )
-    return value
-
-
-def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
-    known = {}
-    for i, m in enumerate(modules):
-        if not isinstance(m, dict) or not isinstance(m.get("path"), str):
-            raise NNGraphError(message("graph.error.bad_module", index=i, got=_shown(m)))
-        known[m["path"]] = {"type": m.get("type"), "params": m.get("params", 0)}
-        if m.get("config") is not None:
-            known[m["path"]]["config"] = m["config"]
-    return known
-
-
-def _node_back(g: Graph, i: int, node: Any) -> tuple[Any, dict[str, Any]]:
-    n = _id_back(node.get("id")) if isinstance(node, dict) else None
-    if n is None or not _id_ok(n):
-        raise NNGraphError(message("graph.error.bad_node", index=i, got=_shown(node)))
-    if n in g:
-        raise NNGraphError(message("graph.error.duplicate_node", index=i, id=_shown(n)))
-    attrs = {k: v for k, v in node.items() if k != "id"}
-    for key in ("value", "grad"):
-        attrs[key] = _stats_back(attrs.get(key))
-    if isinstance(attrs.get("flags"), list):  # a finding names its node
-        attrs["flags"] = [
-            {**f, "node": _id_back(f["node"])} if isinstance(f, dict) and "node" in f else f
-            for f in attrs["flags"]
-        ]
-    return n, attrs
-
-
-def _edge_back(g: Graph, i: int, edge: Any) -> tuple[Any, Any, dict[str, Any]]:
-    if not isinstance(edge, dict) or "source" not in edge or "target" not in edge:
-        raise NNGraphError(message("graph.error.bad_edge", index=i, got=_shown(edge)))
-    ends = _id_back(edge["source"]), _id_back(edge["target"])
-    for end in ends:
-        if not _id_ok(end) or end not in g:
-            raise NNGraphError(message("graph.error.edge_node", index=i, id=_shown(end)))
-    attrs = {k: v for k, v in edge.items() if k not in ("source", "target")}
-    return ends[0], ends[1], attrs
-
-
-def from_dict(cls: type[Graph], data: Any) -> Graph:
-    """The graph `to_dict` described; `NNGraphError` saying what is wrong with anything else."""
-    if not isinstance(data, dict):
-        raise NNGraphError(message("graph.error.not_an_object", got=_shown(data)))
-    if data.get("format") != FORMAT:
-        raise NNGraphError(
-            message("graph.error.not_a_graph", format=FORMAT, got=_shown(data.get("format")))
-        )
-    version = data.get("version")
-    if type(version) is not int or version < 1:
-        raise NNGraphError(message("graph.error.bad_version", got=_shown(version), version=VERSION))
-    if version > VERSION:
-        raise NNGraphError(message("graph.error.version", got=version, version=VERSION))
-    nodes, edges = _part(data, "nodes", list), _part(data, "edges", list)
-    info, modules = _part(data, "graph", dict, {}), _part(data, "modules", list, [])
-    g = cls()
-    g.graph.update(info)
-    if isinstance(g.graph.get("outputs"), list):
-        g.graph["outputs"] = [_id_back(n) for n in g.graph["outputs"]]
-    g.graph["modules"] = _modules_back(modules)
-    for i, node in enumerate(nodes):
-        g.add_nodes_from([_node_back(g, i, node)])
-    for i, edge in enumerate(edges):
-        g.add_edges_from([_edge_back(g, i, edge)])
-    return g
-
-
 # -- files ---------------------------------------------------------------------------------
 
 
 def save(g: Graph, path: str | Path) -> Path:
     """Write `g` to `path` (`~` expanded), the format chosen by its suffix (see `Graph.save`)."""
-    target = Path(path).expanduser()
+    try:
+        target = Path(path).expanduser()
+    except TypeError as err:  # save(123), save(None): not a file name
+        raise NNGraphError(message("graph.error.bad_path", got=shown(path))) from err
     suffix = target.suffix.lower()
     if suffix not in SUPPORTED:
         raise NNGraphError(

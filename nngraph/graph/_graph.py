@@ -174,8 +174,9 @@ class Graph(nx.DiGraph):
     def from_dict(cls, data: dict[str, Any]) -> Graph:
         """The graph that ``to_dict()`` described. Anything else (another ``format``, a newer
         ``version``, missing ``nodes``/``edges``, a node without ``id``, an edge to a node that
-        is not there, ...) raises ``NNGraphError`` saying what is wrong. Node ids come back as
-        they were: JSON lists become tuples again.
+        is not there, a node attribute of the wrong type such as ``"flags": "x"``, ...) raises
+        ``NNGraphError`` saying what is wrong. Node ids come back as they were: JSON lists
+        become tuples again; a node attribute left out takes its default.
 
         >>> g = Graph.from_dict(Graph().to_dict())
         >>> len(g)
@@ -185,7 +186,7 @@ class Graph(nx.DiGraph):
         ...
         nngraph.errors.NNGraphError: this nngraph graph has no "edges": ...
         """
-        from nngraph.graph._export import from_dict
+        from nngraph.graph._read import from_dict
 
         return from_dict(cls, data)
 
@@ -201,7 +202,7 @@ class Graph(nx.DiGraph):
         ...
         nngraph.errors.NNGraphError: Graph.from_json() needs JSON text ...
         """
-        from nngraph.graph._export import from_json
+        from nngraph.graph._read import from_json
 
         return from_json(cls, text)
 
@@ -209,7 +210,7 @@ class Graph(nx.DiGraph):
         """Write the graph to a file; the suffix picks the format: ``.dot``/``.gv`` (DOT),
         ``.json``, or ``.svg``/``.png``/``.pdf`` (drawn by Graphviz's ``dot`` program, which
         must be installed). ``~`` stands for the home folder; the folder must exist (else
-        ``NNGraphError``). Returns the path written.
+        ``NNGraphError``, as for anything that is not a file name). Returns the path written.
 
             >>> import tempfile, pathlib, torch, nngraph as ng
             >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
@@ -219,6 +220,10 @@ class Graph(nx.DiGraph):
             Traceback (most recent call last):
             ...
             nngraph.errors.NNGraphError: cannot save no/such/folder/net.json: there is no folder ...
+            >>> g.save(123)
+            Traceback (most recent call last):
+            ...
+            nngraph.errors.NNGraphError: g.save() needs a file name such as "net.svg" ...
         """
         from nngraph.graph._export import save
 

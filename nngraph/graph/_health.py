@@ -292,9 +292,35 @@ def _describe(data: dict[str, Any], types: dict[str, str | None]) -> str:
     return message("graph.health.what.op_in", op=op, module=_module_name(module, types, "in"))
 
 
+def _non_finite(stats: Any) -> bool:
+    return bool(stats) and bool(stats.get("nan") or stats.get("inf"))
+
+
+def _harmful_infinities(g: Graph, order: list[Any]) -> dict[Any, str]:
+    """Nodes whose infinite value matters, each with why: `"end"` where infinite or NaN values
+    run from it, node by node, to a node at the end (an output, or a node nothing uses), else
+    `"grad"` where a gradient on that run (or into the inputs of a node on it) is infinite or
+    NaN. An infinity that turns finite before the end, with finite gradients around it (a -inf
+    attention mask before softmax, `exp(log(0))` of data), is harmless."""
+    nodes, pred, succ = g._node, g._pred, g._succ  # networkx's own dicts: fast
+    why: dict[Any, str] = {}
+    for n in reversed(order):  # successors first
+        if not _non_finite(nodes[n].get("value")):
+            continue
+        after = [why[s] for s in succ[n] if s in why]
+        if not succ[n] or nodes[n].get("kind") == "output" or "end" in after:
+            why[n] = "end"
+        elif after or any(_non_finite(nodes[m].get("grad")) for m in (n, *pred[n])):
+            why[n] = "grad"
+    return why
+
+
 def _first_non_finite(
     g: Graph, order: list[Any], types: dict[str, str | None]
 ) -> list[dict[str, Any]]:
+    """The first NaN in forward order, or the first infinity there that matters (see
+    `_harmful_infinities`); the first NaN or infinity in backward order."""
+    harmful = _harmful_infinities(g, order)
     findings = []
     for where, nodes, stat in (
         ("forward", order, "value"),
@@ -303,16 +329,21 @@ def _first_non_finite(
         for n in nodes:
             data = g.nodes[n]
             stats = data.get(stat)
-            if not stats or not (stats.get("nan") or stats.get("inf")):
+            if not _non_finite(stats):
                 continue
             kind = "nan" if stats.get("nan") else "inf"
+            key = f"{kind}_{where}"
+            if where == "forward" and kind == "inf":
+                if n not in harmful:
+                    continue  # masked away: softmax of -inf is 0
+                key += "_grad" if harmful[n] == "grad" else ""
             what = _describe(data, types)
             if where == "forward" and data.get("kind") == "op":
                 what = message("graph.health.what.output_of", what=what)
             findings.append(
                 _finding(
                     kind,
-                    f"{kind}_{where}",
+                    key,
                     where,
                     n,
                     data.get("module") or "",

@@ -38,6 +38,48 @@ def _inside(path: str, module: str) -> bool:
     return path == "" or module == path or module.startswith(path + ".")
 
 
+def _origin(g: Graph) -> tuple[Graph, dict[Any, Any] | None]:
+    """The graph `g` was folded from (through every `collapse`) and where each of its nodes
+    went in `g`; `(g, None)` for a graph that folds nothing or does not know what it folded."""
+    if g._source is None or g._where is None:
+        return g, None
+    source, where = _origin(g._source)
+    if where is None:
+        return g._source, g._where
+    return source, {n: g._where[box] for n, box in where.items()}
+
+
+def _grad_squares(g: Graph) -> dict[str, float]:
+    """Module path -> sum of the squared gradient norms of its parameters, those hidden in
+    boxes included. A box without the graph it folded (a copy, JSON) does not know them (its
+    `grad` is that of its output): then it and the modules above it have no entry."""
+    source, where = _origin(g)
+    squares: dict[str, float] = {}
+    for n, data in source.nodes(data=True):
+        grad = data.get("grad")
+        if data.get("kind") != "param" or not grad:
+            continue
+        path = owner_module(data)
+        box = g._node.get(where[n], {}) if where is not None else {}
+        if box.get("kind") == "module":  # a repeated block's row is its run's first box
+            path = box.get("module") or path
+        for above in ancestors_of(path):
+            squares[above] = squares.get(above, 0.0) + grad["norm"] ** 2
+    for above in _hidden(source):
+        squares.pop(above, None)
+    return squares
+
+
+def _hidden(g: Graph) -> set[str]:
+    """Modules with a box holding parameters, and every module above them."""
+    return {
+        above
+        for _, data in g.nodes(data=True)
+        if data.get("kind") == "module" and data.get("params")
+        for above in ancestors_of(data.get("module") or "")
+    }
+
+
 def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     order = forward_order(g)
     position = {n: i for i, n in enumerate(order)}
@@ -56,18 +98,14 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
     for n, data in g.nodes(data=True):
         if data.get("kind") == "module":
             output[data.get("module") or ""] = n
-    squares: dict[str, float] = {}  # sum of squared parameter-gradient norms, per module
-    for _, data in g.nodes(data=True):
-        grad = data.get("grad")
-        if data.get("kind") == "param" and grad:
-            for path in ancestors_of(owner_module(data)):
-                squares[path] = squares.get(path, 0.0) + grad["norm"] ** 2
-    flags: dict[str, set[str]] = {}
-    for finding in findings:
-        flags.setdefault(finding["module"], set()).add(finding["kind"])
+    squares = _grad_squares(g)
     visible = {""}  # modules with a node in this graph (and the modules above them)
     for _, data in g.nodes(data=True):
         visible.update(ancestors_of(owner_module(data) or data.get("module") or ""))
+    flags: dict[str, set[str]] = {}
+    for finding in findings:  # a finding inside a box shows on the box's row
+        row = next(p for p in ancestors_of(finding["module"] or "") if p in visible)
+        flags.setdefault(row, set()).add(finding["kind"])
 
     counts = param_counts(g)
     rows: list[tuple[str, ...]] = []
@@ -129,6 +167,28 @@ def _findings(g: Graph) -> list[dict[str, Any]]:
     return find(g) + stored
 
 
+def _size(data: dict[str, Any]) -> int:
+    return int(data.get("params") or math.prod(data.get("shape") or [0]))
+
+
+def _param_totals(g: Graph) -> tuple[int, str | None]:
+    """All parameters of the model, and the text for the trainable ones used in the graph `g`
+    was folded from: `"-"` when boxes hide them and that graph is not known, None (no line)
+    when there are no parameters."""
+    source, _ = _origin(g)
+    params = [d for _, d in source.nodes(data=True) if d.get("kind") == "param"]
+    trainable = count_text(sum(_size(d) for d in params if d.get("requires_grad")))
+    boxed = sum(
+        d.get("params") or 0 for _, d in source.nodes(data=True) if d.get("kind") == "module"
+    )
+    if boxed:  # a box does not tell whether its parameters are trainable
+        trainable = "-"
+    modules = source.graph.get("modules") or {}
+    used = sum(_size(d) for d in params) + boxed
+    total = int(modules[""].get("params") or 0) if "" in modules else used
+    return total, trainable if params or boxed else None
+
+
 def summary(g: Graph) -> str:
     """The table `Graph.summary` prints."""
     findings = _findings(g)
@@ -147,14 +207,8 @@ def summary(g: Graph) -> str:
         return "  ".join(cells).rstrip()
 
     rule = "=" * max(len(line(row)) for row in table)
-    params = [d for _, d in g.nodes(data=True) if d.get("kind") == "param"]
-    in_params = sum(d.get("params") or math.prod(d.get("shape") or [0]) for d in params)
-    total = param_counts(g).get("", in_params)
-    trainable = sum(
-        d.get("params") or math.prod(d.get("shape") or [0])
-        for d in params
-        if d.get("requires_grad")
-    )
+    source, _ = _origin(g)
+    total, trainable = _param_totals(g)
     in_boxes = sum(d.get("params") or 0 for _, d in g.nodes(data=True) if d.get("kind") == "module")
     kinds = [d.get("kind") for _, d in g.nodes(data=True)]
     shapes = {}
@@ -165,8 +219,8 @@ def summary(g: Graph) -> str:
         shapes[kind] = ", ".join(_shape(d.get("shape")) for d in ends)
     out = [rule, line(headers), rule, *map(line, rows), rule]
     out.append(message("graph.summary.total", total=count_text(total)))
-    if params:
-        out.append(message("graph.summary.trainable", count=count_text(trainable)))
+    if trainable is not None:
+        out.append(message("graph.summary.trainable", count=trainable))
     if in_boxes:
         out.append(message("graph.summary.in_boxes", count=count_text(in_boxes)))
     out.append(
@@ -187,11 +241,13 @@ def summary(g: Graph) -> str:
     if findings:
         out.append(message("graph.summary.findings", count=len(findings)))
         out += [
-            message("graph.summary.finding", kind=f["kind"], message=f["message"]) for f in findings
+            message("graph.summary.finding", kind=f["kind"], message=f.get("message", ""))
+            for f in findings
         ]
-    elif "module" in kinds:
+    elif any(d.get("kind") == "module" for _, d in source.nodes(data=True)):
+        # boxes whose inside is not known: health() could not look there
         out.append(message("graph.summary.none_collapsed"))
-    elif not any(d.get("grad") for _, d in g.nodes(data=True)):
+    elif not any(d.get("grad") for _, d in source.nodes(data=True)):
         out.append(message("graph.summary.none_forward"))
     else:
         out.append(message("graph.summary.none"))

@@ -341,12 +341,17 @@ MESSAGES: dict[str, str] = {
         "batch, so no gradient flows through them."
     ),
     "graph.health.nan_forward": (
-        "The first NaN (not a number) of the forward pass appears in {what}; everything "
-        "computed from it is NaN too."
+        "The first NaN (not a number) of the forward pass appears in {what}; the values "
+        "computed from it may be NaN too."
     ),
     "graph.health.inf_forward": (
-        "The first infinite value of the forward pass appears in {what}; the values computed "
-        "from it are infinite or NaN too."
+        "The first infinite value of the forward pass that is not masked away appears in "
+        "{what}: infinite or NaN values follow from it to the end of the forward pass."
+    ),
+    "graph.health.inf_forward_grad": (
+        "The first infinite value of the forward pass next to an infinite or NaN gradient "
+        "appears in {what}: the values computed from it may be finite again, but the gradients "
+        "there are not."
     ),
     "graph.health.nan_backward": (
         "In backward order, the first gradient with NaN (not a number) appears at {what}; the "
@@ -450,6 +455,10 @@ MESSAGES: dict[str, str] = {
         'edges[{index}] names the node {id}, which is not in "nodes": add that node or remove '
         "the edge"
     ),
+    "graph.error.bad_attribute": (
+        'nodes[{index}] (id {id}) has "{key}": {got}, which should look like {expected}: fix '
+        'that entry or save the graph again with g.save("net.json")'
+    ),
     "graph.error.bad_module": (
         'modules[{index}] should look like {{"path": "fc1", "type": "Linear", ...}}, got {got}: '
         'fix that entry or save the graph again with g.save("net.json")'
@@ -466,18 +475,23 @@ MESSAGES: dict[str, str] = {
         "this graph was written in format version {got!r}; this nngraph reads version "
         "{version}: upgrade nngraph"
     ),
+    "graph.error.bad_path": (
+        'g.save() needs a file name such as "net.svg" or a pathlib.Path, got {got}'
+    ),
     "graph.error.bad_suffix": "cannot save {path!r}: the name must end in one of {suffixes}",
     "graph.error.no_dot": (
         "saving {path} needs the Graphviz `dot` program: install Graphviz (apt-get install "
         "graphviz / brew install graphviz / conda install graphviz) or save as .dot/.json"
     ),
     "graph.error.dot_failed": "Graphviz could not draw {path}: {error}",
-    "graph.error.view_input": (
-        "GraphView needs an ng.Graph, its to_dict() or its to_json(), not {got!r}"
+    "graph.error.view_type": (
+        "GraphView needs a graph: an ng.Graph (what ng.trace, ng.record and ng.graph_of "
+        "return), its g.to_dict() or its g.to_json() text, not {got} ({type}); e.g. "
+        "GraphView(ng.trace(model, x))"
     ),
-    "graph.error.view_payload": (
-        "not an nngraph graph: expected {{'format': 'nngraph.graph', 'nodes': [...]}}"
-    ),
+    "graph.error.view_bad": "GraphView cannot show this: {error}",
+    # the static picture of a graph view (drawn in Python, shown where no JavaScript runs)
+    "graph.picture.more": "… {n} more not drawn",
     # graphview: the graph view (nngraph.widgets.GraphView; sent to the browser as a dict,
     # filled there: plain {name} fields only). English defaults: js/src/lib/messages.en.json
     "graphview.forward": "Forward",

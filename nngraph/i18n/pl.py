@@ -366,12 +366,18 @@ MESSAGES: dict[str, str] = {
         "batchu dają zero, więc nie płynie przez nie żaden gradient."
     ),
     "graph.health.nan_forward": (
-        "Pierwsza wartość NaN (nie-liczba) w przejściu w przód pojawia się w {what}; wszystko, "
-        "co z niej obliczono, też jest NaN."
+        "Pierwsza wartość NaN (nie-liczba) w przejściu w przód pojawia się w {what}; wartości "
+        "obliczone z niej też mogą być NaN."
     ),
     "graph.health.inf_forward": (
-        "Pierwsza nieskończona wartość w przejściu w przód pojawia się w {what}; wartości "
-        "obliczone z niej też są nieskończone albo NaN."
+        "Pierwsza nieskończona wartość w przejściu w przód, której nic dalej nie maskuje, "
+        "pojawia się w {what}: wynikające z niej wartości nieskończone albo NaN docierają aż do "
+        "końca przejścia w przód."
+    ),
+    "graph.health.inf_forward_grad": (
+        "Pierwsza nieskończona wartość w przejściu w przód, przy której gradient jest "
+        "nieskończony albo NaN, pojawia się w {what}: wartości z niej obliczone mogą znów być "
+        "skończone, ale gradienty w tym miejscu nie są."
     ),
     "graph.health.nan_backward": (
         "W kolejności przejścia wstecz pierwszy gradient zawierający NaN (nie-liczbę) pojawia "
@@ -479,6 +485,10 @@ MESSAGES: dict[str, str] = {
         'edges[{index}] wskazuje węzeł {id}, którego nie ma w "nodes": dodaj ten węzeł albo '
         "usuń tę krawędź"
     ),
+    "graph.error.bad_attribute": (
+        'nodes[{index}] (id {id}) ma w polu "{key}" wartość {got}, a powinno ono mieć postać '
+        '{expected}: popraw ten wpis albo zapisz graf ponownie przez g.save("net.json")'
+    ),
     "graph.error.bad_module": (
         'modules[{index}] powinno mieć postać {{"path": "fc1", "type": "Linear", ...}}, a jest '
         '{got}: popraw ten wpis albo zapisz graf ponownie przez g.save("net.json")'
@@ -496,6 +506,9 @@ MESSAGES: dict[str, str] = {
         "ten graf zapisano w wersji formatu {got!r}; ta wersja nngraph czyta wersję "
         "{version}: zaktualizuj nngraph"
     ),
+    "graph.error.bad_path": (
+        'g.save() potrzebuje nazwy pliku, np. "net.svg", albo obiektu pathlib.Path, a dostało {got}'
+    ),
     "graph.error.bad_suffix": (
         "nie można zapisać {path!r}: nazwa musi kończyć się jednym z: {suffixes}"
     ),
@@ -505,12 +518,14 @@ MESSAGES: dict[str, str] = {
         "zapisz jako .dot/.json"
     ),
     "graph.error.dot_failed": "Graphviz nie zdołał narysować {path}: {error}",
-    "graph.error.view_input": (
-        "GraphView potrzebuje ng.Graph, jego to_dict() albo to_json(), a nie {got!r}"
+    "graph.error.view_type": (
+        "GraphView potrzebuje grafu: ng.Graph (zwracanego przez ng.trace, ng.record i "
+        "ng.graph_of), jego g.to_dict() albo tekstu g.to_json(), a nie {got} ({type}); np. "
+        "GraphView(ng.trace(model, x))"
     ),
-    "graph.error.view_payload": (
-        "to nie jest graf nngraph: oczekiwano {{'format': 'nngraph.graph', 'nodes': [...]}}"
-    ),
+    "graph.error.view_bad": "GraphView nie może tego pokazać: {error}",
+    # statyczny obraz widoku grafu (rysowany w Pythonie, widoczny tam, gdzie nie działa JavaScript)
+    "graph.picture.more": "… nie narysowano kolejnych: {n}",
     # graphview: widok grafu (nngraph.widgets.GraphView; przeglądarka wypełnia tylko pola {name})
     "graphview.forward": "W przód",
     "graphview.forward_hint": "przejście w przód: dane płyną od wejść do funkcji straty",

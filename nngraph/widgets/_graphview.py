@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import reprlib
 import weakref
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,12 @@ from typing import Any
 import anywidget
 import traitlets
 
+from nngraph.errors import NNGraphError
+from nngraph.graph import Graph
 from nngraph.graph._nodes import count_text
 from nngraph.i18n import message, messages, on_language_change
 from nngraph.widgets._static_svg import static_svg, with_static_picture
+from nngraph.widgets._wire import compact, expanded
 
 __all__ = ["GraphView"]
 
@@ -33,17 +37,29 @@ export default { render({ model, el }) {
 
 
 def _payload(graph: Any) -> dict[str, Any]:
-    """The ``to_dict()`` form of what the user passed (a Graph, a dict or JSON text)."""
-    if hasattr(graph, "to_dict"):
-        data = graph.to_dict()
-    elif isinstance(graph, str):
-        data = json.loads(graph)
-    elif isinstance(graph, dict):
-        data = graph
-    else:
-        raise TypeError(message("graph.error.view_input", got=type(graph)))
-    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
-        raise ValueError(message("graph.error.view_payload"))
+    """The ``to_dict()`` form of what the user passed: a Graph, its ``to_dict()`` or its
+    ``to_json()`` text. Anything else raises ``NNGraphError`` saying what to pass.
+
+        >>> _payload('{"format": "nngraph.graph", "version": 1, "nodes": [], "edges": []}')["nodes"]
+        []
+        >>> _payload(5)
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: GraphView needs a graph: an ng.Graph ...
+    """
+    if isinstance(graph, Graph):
+        return graph.to_dict()
+    if not isinstance(graph, (str, bytes, bytearray, dict)):
+        got = reprlib.repr(graph)
+        raise NNGraphError(message("graph.error.view_type", got=got, type=type(graph).__name__))
+    try:  # the reader's checks: not JSON, no "format", no "nodes", a bad node or edge, ...
+        if isinstance(graph, dict):
+            Graph.from_dict(graph)
+            return graph
+        Graph.from_json(graph)  # type: ignore[arg-type]  # bytes are JSON text too
+    except NNGraphError as err:
+        raise NNGraphError(message("graph.error.view_bad", error=err)) from err
+    data: dict[str, Any] = json.loads(graph)
     return data
 
 
@@ -51,6 +67,8 @@ class GraphView(anywidget.AnyWidget):
     """Interactive view of a captured graph: pan/zoom, module clusters that open on click,
     an inspector, colour by gradient size, health flags, search, forward/backward views and
     a step-through of the backward pass. ``g.show()`` and ``display(g)`` return one.
+    `graph` is an ``ng.Graph``, its ``to_dict()`` or its ``to_json()`` text; anything else
+    (or a damaged graph) raises ``NNGraphError`` saying what to pass.
 
     Every output also carries a static SVG, so a saved notebook or nbconvert HTML shows the
     graph without a kernel.
@@ -72,8 +90,13 @@ class GraphView(anywidget.AnyWidget):
 
     _esm = _BUNDLE if _BUNDLE.exists() else _MISSING_BUNDLE_ESM
 
-    #: the ``Graph.to_dict()`` payload (docs/schema.md)
-    graph = traitlets.Dict().tag(sync=True)
+    #: the ``Graph.to_dict()`` payload (docs/schema.md); the browser gets it without the
+    #: attributes that hold their default (``_wire.compact``), which it fills in again
+    graph = traitlets.Dict().tag(
+        sync=True,
+        to_json=lambda value, _widget: compact(value),
+        from_json=lambda value, _widget: expanded(value),
+    )
     #: levels of modules open at the start, as in ``g.collapse(depth)``; None: the deepest
     #: that draws at most ~150 boxes
     depth = traitlets.Int(None, allow_none=True).tag(sync=True)

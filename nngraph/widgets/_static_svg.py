@@ -3,9 +3,12 @@
 A saved notebook, nbconvert HTML or a notebook opened without a kernel shows this SVG from
 the output's mimebundle. The graph is first collapsed like the live view (modules folded
 until at most ~150 boxes remain), then drawn by the Graphviz ``dot`` program when it is
-installed, else by a small layered layout in pure Python. Every text is XML-escaped: names
-come from user code and can contain anything. Its few words (a module box's "N params",
-"empty graph") are in the language current when it is drawn.
+installed and can lay the graph out quickly (see ``_dot_budget``), else by a small layered
+layout in pure Python. A graph still bigger than ``MAX_DRAWN`` boxes shows its first
+``MAX_BOXES`` and one more box saying how many are left and what they are, so the picture
+stays small and quick to draw. Every text is XML-escaped: names come from user code and can
+contain anything. Its few words (a module box's "N params", "empty graph", "N more not
+drawn") are in the language current when it is drawn.
 
     >>> svg = static_svg({"format": "nngraph.graph", "version": 1, "graph": {},
     ...     "nodes": [{"id": "n0", "kind": "input", "label": "<x>"}], "edges": []},
@@ -21,16 +24,28 @@ import html
 import re
 import shutil
 import subprocess
-from typing import Any
+from collections import Counter
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 import networkx as nx
 
+from nngraph.graph._nodes import count_text
 from nngraph.i18n import message
+from nngraph.widgets._dot_budget import dot_plan
+
+if TYPE_CHECKING:
+    from nngraph.graph import Graph
 
 __all__ = ["layered_svg", "static_svg", "xml_text"]
 
+#: the live view and the picture fold modules until at most this many boxes remain
 MAX_BOXES = 150
+#: a picture draws at most this many boxes; a bigger graph shows its first MAX_BOXES
+MAX_DRAWN = 500
+#: seconds ``dot`` may take before the Python layout draws instead (it is asked only for
+#: graphs it lays out in well under a second, see ``_dot_budget``)
+DOT_TIMEOUT_S = 5
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _FILL = {
     "input": "#fff3d6",
@@ -39,7 +54,9 @@ _FILL = {
     "buffer": "#e8f0fe",
     "constant": "#f3f3f3",
     "module": "#e3f2fd",
+    "more": "#f7f7f7",
 }
+_MORE = object()  # the id of the "N more not drawn" box: equal to no node id
 
 
 def picture_html(svg: str, alt: str) -> str:
@@ -73,7 +90,7 @@ def xml_text(text: object, limit: int | None = None) -> str:
     return escape(clean, {'"': "&quot;", "'": "&#39;"})
 
 
-def _collapsed(payload: dict[str, Any], depth: int | None) -> nx.DiGraph:
+def _collapsed(payload: dict[str, Any], depth: int | None) -> Graph:
     """The graph as the live view first shows it: modules folded to at most MAX_BOXES boxes."""
     from nngraph.graph import Graph
 
@@ -107,21 +124,55 @@ def static_svg(
 ) -> str:
     """An SVG of the graph in `payload` (the ``Graph.to_dict()`` form).
 
-    `use_dot`: True/False forces the Graphviz program / the pure-Python layout; None uses
-    ``dot`` when it is installed. Any failure of ``dot`` falls back to the Python layout.
+    `use_dot`: False draws with the pure-Python layout; True asks Graphviz ``dot`` even for
+    a graph it lays out slowly; None (default) asks ``dot`` when it is installed and the
+    graph is one it lays out quickly. Any failure of ``dot``, or a run past
+    ``DOT_TIMEOUT_S``, falls back to the Python layout. A graph of more than ``MAX_DRAWN``
+    boxes is drawn in Python: its first ``MAX_BOXES`` and a box for the rest.
+
+        >>> chain = {"format": "nngraph.graph", "version": 1, "edges": [
+        ...     {"source": f"n{i}", "target": f"n{i + 1}"} for i in range(MAX_DRAWN)],
+        ...     "nodes": [{"id": f"n{i}", "label": "add"} for i in range(MAX_DRAWN + 1)]}
+        >>> svg = static_svg(chain)
+        >>> svg.count("<rect") - 1 == MAX_BOXES + 1, "351 more not drawn" in svg
+        (True, True)
     """
     g = _collapsed(payload, depth)
     reverse = view == "backward"
-    if use_dot is not False and shutil.which("dot") and hasattr(g, "to_dot"):
+    if g.number_of_nodes() > MAX_DRAWN:
+        return layered_svg(_first_boxes(g.reverse(copy=False) if reverse else g))
+    clusters = True if use_dot else dot_plan(g)
+    if use_dot is not False and clusters is not None and shutil.which("dot"):
         try:
-            dot = g.to_dot(rankdir="BT" if reverse else "TB")
+            dot = g.to_dot(rankdir="BT" if reverse else "TB", clusters=clusters)
             done = subprocess.run(
-                ["dot", "-Tsvg"], input=dot.encode(), capture_output=True, timeout=30, check=True
+                ["dot", "-Tsvg"],
+                input=dot.encode(),
+                capture_output=True,
+                timeout=DOT_TIMEOUT_S,
+                check=True,
             )
             return _strip_prolog(done.stdout.decode("utf-8", "replace"))
         except (OSError, subprocess.SubprocessError):
             pass
     return layered_svg(g, reverse=reverse)
+
+
+def _first_boxes(h: nx.DiGraph) -> nx.DiGraph:
+    """The first MAX_BOXES nodes of `h` in drawing order (layer by layer), and one box
+    saying how many are left and the commonest of their labels, fed by every kept node
+    that feeds one of them."""
+    order = [n for layer in _layers(h) for n in layer]
+    kept, rest = order[:MAX_BOXES], order[MAX_BOXES:]
+    shown = nx.DiGraph(h.subgraph(kept))
+    labels = Counter(_label(h.nodes[n])[0] for n in rest)
+    common = [t if k == 1 else f"{t} ×{count_text(k)}" for t, k in labels.most_common(3)]
+    detail = ", ".join(common + (["…"] if len(labels) > 3 else []))
+    title = message("graph.picture.more", n=count_text(len(rest)))
+    shown.add_node(_MORE, kind="more", label=title, detail=detail)
+    keep = set(kept)
+    shown.add_edges_from((n, _MORE) for n in kept if any(s not in keep for s in h.successors(n)))
+    return shown
 
 
 def _strip_prolog(svg: str) -> str:
@@ -132,6 +183,8 @@ def _strip_prolog(svg: str) -> str:
 
 def _label(data: dict[str, Any]) -> tuple[str, str]:
     title = data.get("label") or data.get("op") or data.get("name") or data.get("kind") or "?"
+    if data.get("kind") == "more":
+        return str(title), str(data.get("detail") or "")
     shape = data.get("shape")
     sub = "×".join(str(d) for d in shape) if isinstance(shape, list) else ""
     if data.get("kind") == "module":
@@ -151,18 +204,7 @@ def layered_svg(g: nx.DiGraph, *, reverse: bool = False) -> str:
         empty = xml_text(message("graphview.empty_graph"))
         return f'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><text x="6" y="20">{empty}</text></svg>'
     h = g.reverse(copy=False) if reverse else g
-    try:
-        layers = [sorted(layer, key=str) for layer in nx.topological_generations(h)]
-    except nx.NetworkXUnfeasible:  # a cycle (not from autograd): fall back to BFS depth
-        depth: dict[Any, int] = {}
-        for root in [n for n in h if h.in_degree(n) == 0] or [next(iter(h))]:
-            for n, d in nx.single_source_shortest_path_length(h, root).items():
-                depth[n] = max(depth.get(n, 0), d)
-        for n in h:
-            depth.setdefault(n, 0)
-        layers = [[] for _ in range(max(depth.values()) + 1)]
-        for n, d in depth.items():
-            layers[d].append(n)
+    layers = _layers(h)
     box_h, gap_x, gap_y, char_w = 30, 14, 34, 6.2
     boxes: dict[Any, tuple[float, float, float]] = {}  # node -> (x centre, y top, width)
     widths = []
@@ -207,3 +249,21 @@ def layered_svg(g: nx.DiGraph, *, reverse: bool = False) -> str:
         )
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _layers(h: nx.DiGraph) -> list[list[Any]]:
+    """The nodes of `h` in layers, each after the ones feeding it (topological generations);
+    on a cycle (not from autograd), by BFS depth from the nodes nothing feeds."""
+    try:
+        return [sorted(layer, key=str) for layer in nx.topological_generations(h)]
+    except nx.NetworkXUnfeasible:
+        depth: dict[Any, int] = {}
+        for root in [n for n in h if h.in_degree(n) == 0] or [next(iter(h))]:
+            for n, d in nx.single_source_shortest_path_length(h, root).items():
+                depth[n] = max(depth.get(n, 0), d)
+        for n in h:
+            depth.setdefault(n, 0)
+        layers: list[list[Any]] = [[] for _ in range(max(depth.values()) + 1)]
+        for n, d in depth.items():
+            layers[d].append(n)
+        return layers

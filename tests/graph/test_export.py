@@ -385,6 +385,13 @@ BAD_GRAPHS = {
     "edge from an object": (_edges({"source": {}, "target": "n0"}), r"edges\[0\] names"),
     "edge without target": (_edges({"source": "n0"}), r"edges\[0\] should look like"),
     "edge as a pair": (_edges(["n0", "n1"]), r"edges\[0\] should look like"),
+    "module params as text": (_with("modules", [{"path": "", "params": "x"}]), r"modules\[0\]"),
+    "flags as text": (_node(0, flags="x"), r'nodes\[0\] \(id \'n0\'\) has "flags": \'x\''),
+    "a flag without kind": (_node(0, flags=[{"message": "m"}]), r'nodes\[0\] .*"flags"'),
+    "value as text": (_node(1, value="NaN"), r'nodes\[1\] .*"value": \'NaN\', .*"norm"'),
+    "grad without norm": (_node(1, grad={"mean": 1.0}), r'nodes\[1\] .*"grad"'),
+    "shape as a number": (_node(1, shape=3), r'nodes\[1\] .*"shape": 3, .*\[2, 3\] \| null'),
+    "module as a number": (_node(1, module=1), r'nodes\[1\] .*"module"'),
 }
 
 
@@ -412,11 +419,12 @@ def _places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 
 def test_no_damage_to_a_saved_graph_escapes_as_a_bare_error():
-    """Each place in a saved graph replaced by junk or removed: it loads, or NNGraphError."""
+    """Each place in a saved graph replaced by junk or removed: NNGraphError, or it loads and
+    then checks, prints, draws and folds without a bare error."""
     places = _places(small_dict())
     assert len(places) > 100
     for place in places:
-        for junk in [*JUNK, "DELETE"]:
+        for junk in [*JUNK, "DELETE", "NaN"]:
             data = small_dict()
             *parents, last = place
             holder = data
@@ -427,7 +435,8 @@ def test_no_damage_to_a_saved_graph_escapes_as_a_bare_error():
             else:
                 holder[last] = junk
             with contextlib.suppress(ng.NNGraphError):
-                Graph.from_dict(data)
+                g = Graph.from_dict(data)
+                g.health(), g.summary(), g.to_dot(), g.collapse(0).summary()
 
 
 # -- node ids that are not strings ------------------------------------------------------------
@@ -499,6 +508,12 @@ def test_save_picture_without_graphviz_says_how_to_install(tmp_path, monkeypatch
     monkeypatch.setattr("nngraph.graph._export.shutil.which", lambda name: None)
     with pytest.raises(ng.NNGraphError, match=r"install Graphviz .*apt-get install graphviz"):
         graph_with_nan().save(tmp_path / "net.svg")
+
+
+@pytest.mark.parametrize("path", [123, None, b"net.json"])
+def test_save_needs_a_file_name(path: Any):
+    with pytest.raises(ng.NNGraphError, match=r"g.save\(\) needs a file name .*got "):
+        graph_with_nan().save(path)
 
 
 def test_save_unknown_suffix_lists_supported_ones(tmp_path: Path):

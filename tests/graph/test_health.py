@@ -173,9 +173,99 @@ def test_forward_ties_are_broken_by_call_then_seq():
     x = b.input([4])
     late = b.op("late", x, shape=[4], call=5, value=stats(inf=1))
     early = b.op("early", x, shape=[4], call=2, value=stats(inf=1))
-    b.output(b.op("add", late, early, shape=[4], call=6))
+    both = stats(inf=2)  # the infinities reach the output: they matter
+    b.output(b.op("add", late, early, shape=[4], call=6, value=both), value=both)
     (finding,) = b.g.health()
     assert (finding["kind"], finding["node"]) == ("inf", early)
+
+
+def masked_graph(**change: dict) -> tuple[Graph, dict[str, str]]:
+    """scores + mask (-inf where masked) -> softmax -> output: the infinity is masked away."""
+    b = Build({})
+    x = b.input([4, 4], grad=stats())
+    mask = b.op("masked_fill", b.input([4, 4], name="m"), shape=[4, 4], value=stats(inf=6))
+    scores = b.op("matmul", x, x, shape=[4, 4], grad=stats())
+    add = b.op("add", scores, mask, shape=[4, 4], value=stats(inf=6), grad=stats())
+    soft = b.op("softmax", add, shape=[4, 4], grad=stats())
+    out = b.output(soft)
+    nodes = {"x": x, "mask": mask, "add": add, "softmax": soft, "output": out}
+    for name, attrs in change.items():
+        b.g.nodes[nodes[name]].update(attrs)
+    return b.g, nodes
+
+
+def test_an_infinity_masked_away_before_the_output_is_no_finding():
+    g, _ = masked_graph()  # softmax of -inf is 0: outputs and gradients are finite
+    assert g.health() == []
+    g, _ = masked_graph(x={"grad": None}, add={"grad": None}, softmax={"grad": None})
+    assert g.health() == []  # forward only: nothing shows that the infinity did harm
+
+
+def test_an_infinity_that_reaches_the_end_is_reported_without_overclaiming():
+    bad = stats(inf=6)
+    g, nodes = masked_graph(softmax={"value": bad}, output={"value": bad})
+    (finding,) = g.health()
+    assert (finding["kind"], finding["where"], finding["node"]) == ("inf", "forward", nodes["mask"])
+    assert finding["message"] == (
+        "The first infinite value of the forward pass that is not masked away appears in the "
+        "output of masked_fill: infinite or NaN values follow from it to the end of the forward "
+        "pass."
+    )
+
+
+def test_an_infinity_next_to_a_broken_gradient_is_reported():
+    # exp(log(0)) is finite, but the gradient of log at 0 is 0 * inf = NaN
+    b = Build({})
+    x = b.input([4], grad=stats(nan=1))
+    log = b.op("log", x, shape=[4], value=stats(inf=1), grad=stats())
+    b.output(b.op("exp", log, shape=[4], grad=stats()))
+    forward, backward = b.g.health()
+    assert (forward["kind"], forward["node"]) == ("inf", log)
+    assert (backward["kind"], backward["node"]) == ("nan", x)
+    assert forward["message"] == (
+        "The first infinite value of the forward pass next to an infinite or NaN gradient "
+        "appears in the output of log: the values computed from it may be finite again, but "
+        "the gradients there are not."
+    )
+    g, nodes = masked_graph(add={"grad": stats(inf=1)})  # a broken gradient further on
+    assert g.health()[0]["node"] == nodes["mask"]
+    ng.set_language("pl")
+    (forward, _) = b.g.health()
+    assert forward["message"] == (
+        "Pierwsza nieskończona wartość w przejściu w przód, przy której gradient jest "
+        "nieskończony albo NaN, pojawia się w wyniku operacji log: wartości z niej "
+        "obliczone mogą znów być skończone, ale gradienty w tym miejscu nie są."
+    )
+
+
+def test_a_nan_after_a_harmless_infinity_is_the_forward_finding():
+    g, nodes = masked_graph(softmax={"value": stats(nan=1)})
+    (finding,) = g.health()  # the NaN, not the mask before it
+    assert (finding["kind"], finding["node"]) == ("nan", nodes["softmax"])
+    assert finding["message"] == (
+        "The first NaN (not a number) of the forward pass appears in the output of softmax; "
+        "the values computed from it may be NaN too."
+    )
+
+
+def test_masked_attention_in_a_real_model_is_healthy():
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True)
+    causal = torch.triu(torch.ones(5, 5, dtype=torch.bool), 1)  # becomes a -inf float mask
+    g = ng.trace(layer, torch.randn(2, 5, 8), src_mask=causal, loss=lambda y: y.pow(2).mean())
+    assert any((d["value"] or {}).get("inf") for _, d in g.nodes(data=True))
+    assert [f for f in g.health() if f["kind"] in ("inf", "nan")] == []
+
+
+def test_log_of_zero_in_a_real_model_matters_only_when_its_gradient_breaks():
+    for needs_grad in (False, True):
+        x = torch.tensor([0.0, 1.0, 2.0], requires_grad=needs_grad)
+        w = torch.ones(3, requires_grad=True)
+        with ng.record() as rec:
+            (torch.exp(torch.log(x)) * w).sum().backward()  # finite: exp(-inf) = 0
+        found = [(f["kind"], f["where"]) for f in rec.graph.health()]
+        expected = [("inf", "forward"), ("nan", "backward")] if needs_grad else []
+        assert found == expected
 
 
 # -- storing ---------------------------------------------------------------------------------

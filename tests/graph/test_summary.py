@@ -142,3 +142,69 @@ def test_summary_rows_put_parents_before_children_and_boxes_under_their_parent()
     assert table["3"][:2] == ["3", "Sequential"]
     assert table["3.0"][:4] == ["3.0", "BasicBlock x3", "[2, 8, 16, 16]", "3,552"]
     assert "Output shape(s): []" in g.summary()  # BatchNorm's batch counters are not outputs
+
+
+# -- collapsed graphs --------------------------------------------------------------------------
+
+
+def nested() -> Graph:
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(3, 4), nn.Tanh(), nn.Sequential(nn.Linear(4, 4), nn.Tanh()), nn.Linear(4, 2)
+    )
+    return ng.trace(model, torch.randn(5, 3), loss=lambda o: o.pow(2).mean())
+
+
+def totals(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith(("Total", "Trainable"))]
+
+
+def test_a_collapsed_summary_shows_the_numbers_of_the_graph_it_folds():
+    g = nested()
+    flat = rows(g.summary())
+    for depth in (0, 1):
+        h = g.collapse(depth)
+        table = rows(h.summary())
+        for path in ("(model)", "0", "2", "3"):  # params and grad norm, as without boxes
+            assert table[path][3:5] == flat[path][3:5], (depth, path)
+        assert totals(h.summary()) == totals(g.summary())
+        assert totals(g.summary()) == [
+            "Total params: 46",
+            "Trainable params used in this graph: 46",
+        ]
+        assert "Findings: none (no vanishing" in h.summary()  # checked inside the boxes
+    assert float(flat["2"][4]) > 0 and float(flat["(model)"][4]) > 0
+
+
+def test_a_box_row_shows_the_findings_inside_the_box():
+    g = nested()
+    act = next(n for n, d in g.nodes(data=True) if d["module"] == "2.1")
+    g.nodes[act]["dead"] = [1, 4]
+    h = g.collapse(0)
+    assert "dead" in rows(h.summary())["2"][-1]  # found in the graph the box folds
+    g.health()
+    for h in (g.collapse(0), Graph.from_json(g.collapse(0).to_json())):
+        assert "dead" in rows(h.summary())["2"][-1]  # stored on the box
+
+
+def test_a_run_of_repeated_blocks_shows_the_gradient_of_the_whole_run():
+    torch.manual_seed(0)
+    model = nn.Sequential(*[nn.Linear(4, 4) for _ in range(3)])
+    g = ng.trace(model, torch.randn(5, 4), loss=lambda o: o.pow(2).mean())
+    row = rows(g.collapse(0).summary())["0"]
+    assert row[1] == "Linear x3"
+    norms = [d["grad"]["norm"] for _, d in g.nodes(data=True) if d["kind"] == "param"]
+    assert float(row[4]) == pytest.approx(sum(n**2 for n in norms) ** 0.5, rel=1e-2)
+
+
+def test_a_collapsed_graph_read_back_shows_no_gradient_norm_it_cannot_know():
+    g = nested()
+    back = Graph.from_json(g.collapse(0).to_json())  # boxes carry their output's gradient only
+    table = rows(back.summary())
+    assert [table[path][3:5] for path in ("(model)", "0", "2")] == [
+        ["46", "-"], ["16", "-"], ["20", "-"]
+    ]  # fmt: skip
+    assert totals(back.summary()) == ["Total params: 46", "Trainable params used in this graph: -"]
+    opened = Graph.from_json(g.collapse(1).to_json())  # fc "0" open, "2.0" in a box
+    assert rows(opened.summary())["0"][3:5] == rows(g.summary())["0"][3:5]
+    assert rows(opened.summary())["2"][4] == "-"

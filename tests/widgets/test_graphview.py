@@ -84,11 +84,32 @@ def test_view_accepts_to_dict_and_to_json(form: str) -> None:
     assert view.graph["nodes"][1]["module"] == XSS
 
 
-def test_bad_input_is_refused_with_a_clear_message() -> None:
-    with pytest.raises(TypeError, match="GraphView needs"):
-        GraphView(42)
-    with pytest.raises(ValueError, match="not an nngraph graph"):
-        GraphView({"hello": 1})
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        (5, r"needs a graph: an ng.Graph .* not 5 \(int\)"),
+        ([1, 2], r"needs a graph: an ng.Graph .* not \[1, 2\] \(list\)"),
+        (None, r"needs a graph: an ng.Graph .* not None \(NoneType\)"),
+        ({"hello": 1}, r"cannot show this: this is not an nngraph graph"),
+        ("not json", r"cannot show this: .* this is not JSON"),
+        ("[1, 2]", r"cannot show this: a saved graph is a JSON object"),
+        (
+            {"format": "nngraph.graph", "version": 1, "nodes": []},
+            r'cannot show this: .* has no "edges"',
+        ),
+        (
+            {**tiny_payload(), "edges": [{"source": "n0", "target": "n9"}]},
+            r"cannot show this: edges\[0\] names the node 'n9'",
+        ),
+    ],
+)
+def test_anything_but_a_graph_is_refused_saying_what_to_pass(bad: Any, says: str) -> None:
+    with pytest.raises(ng.NNGraphError, match=f"^GraphView {says}") as refused:
+        GraphView(bad)
+    assert isinstance(refused.value, ValueError)
+
+
+def test_a_bad_option_is_refused() -> None:
     with pytest.raises(Exception, match="view"):
         GraphView(tiny_payload(), view="sideways")
 

@@ -47,6 +47,14 @@ def test_a_closed_view_stops_following_the_language() -> None:
     assert view.messages["graphview.forward"] == "Forward"
 
 
+def test_a_refused_input_is_explained_in_polish() -> None:
+    ng.set_language("pl")
+    with pytest.raises(ng.NNGraphError, match=r"^GraphView potrzebuje grafu: ng\.Graph"):
+        GraphView(5)
+    with pytest.raises(ng.NNGraphError, match=r"^GraphView nie może tego pokazać: "):
+        GraphView({"hello": 1})
+
+
 def test_static_svg_follows_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("nngraph.widgets._static_svg.shutil.which", lambda name: None)
     payload = {"format": "nngraph.graph", "version": 1, "graph": {}, "nodes": [], "edges": []}

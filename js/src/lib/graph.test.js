@@ -25,6 +25,29 @@ describe("parseGraph", () => {
     expect(nodesBelow(g, "a").map((x) => x.id)).toEqual(["1"]);
   });
 
+  it("fills every attribute the Python widget leaves out with the schema default", () => {
+    // nngraph/widgets/_wire.py sends only what differs from these (SENT_DEFAULTS)
+    const g = parseGraph({
+      nodes: [
+        { id: "n0", label: "x" },
+        { id: "n1", label: "w", backward: "AccumulateGrad", tracked: false },
+        { id: "n2", label: "add", backward: "AddBackward0" },
+      ],
+      modules: [{ path: "" }, { path: "a" }, { path: "a.b" }],
+    });
+    expect(g.byId.get("n0")).toEqual({
+      id: "n0", kind: "op", label: "x", op: null, backward: null, module: "", module_type: null,
+      name: null, shape: null, dtype: null, device: null, requires_grad: false, tracked: false,
+      value: null, grad: null, seq: null, backward_order: null, dead: null, params: 0, flags: [],
+      repeat: 1,
+    });
+    expect(g.byId.get("n1")?.tracked).toBe(false);
+    expect(g.byId.get("n2")?.tracked).toBe(true); // a missing `tracked` follows `backward`
+    const b = g.modules.get("a.b");
+    expect([b?.parent, b?.depth, b?.params, b?.type, b?.config]).toEqual(["a", 2, 0, null, null]);
+    expect(g.modules.get("")?.parent).toBe(null);
+  });
+
   it("rejects what is not a graph", () => {
     expect(() => parseGraph({ hello: 1 })).toThrow(/not an nngraph graph/);
   });

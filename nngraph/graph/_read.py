@@ -1,0 +1,208 @@
+"""Reading a graph back: `Graph.from_json` and `Graph.from_dict`, checked against docs/schema.md.
+
+Anything that is not what `to_dict()` writes raises `NNGraphError` saying which entry is wrong
+and what it should look like, so that `health()`, `summary()` and drawing never meet a value
+they cannot use. A node attribute that is left out takes its default (`NODE_DEFAULTS`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from nngraph.errors import NNGraphError
+from nngraph.graph._export import FORMAT, VERSION, id_ok, shown
+from nngraph.graph._nodes import NODE_DEFAULTS
+from nngraph.i18n import message
+
+if TYPE_CHECKING:
+    from nngraph.graph._graph import Graph
+
+__all__ = ["from_dict", "from_json"]
+
+_FLOATS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+_STATS = ("mean", "std", "min", "max", "norm", "zero_frac", "nan", "inf", "numel")
+
+
+def _whole(x: Any) -> bool:
+    return type(x) is int
+
+
+def _number(x: Any) -> bool:
+    return type(x) in (int, float)
+
+
+def _text(x: Any) -> bool:
+    return isinstance(x, str)
+
+
+def _or_null(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda x: x is None or check(x)
+
+
+def _whole_list(size: int | None) -> Callable[[Any], bool]:
+    return lambda x: (
+        isinstance(x, list) and (size is None or len(x) == size) and all(map(_whole, x))
+    )
+
+
+def _stats(x: Any) -> bool:
+    """Numbers; NaN and infinities only where a tensor's values can be so, not in counts."""
+    return (
+        isinstance(x, dict)
+        and all(_number(x.get(key)) for key in _STATS)
+        and all(math.isfinite(x[key]) for key in ("zero_frac", "nan", "inf", "numel"))
+    )
+
+
+def _flag(x: Any) -> bool:
+    return (
+        isinstance(x, dict)
+        and _text(x.get("kind"))
+        and _text(x.get("message", ""))
+        and _or_null(_text)(x.get("module"))
+    )
+
+
+_STATS_SHAPE = "{" + ", ".join(f'"{key}": ...' for key in _STATS) + "} | null"
+#: Node attribute -> (check, what it should look like in JSON).
+_ATTRIBUTES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    **{key: (_text, '"..."') for key in ("kind", "label", "module")},
+    **{
+        key: (_or_null(_text), '"..." | null')
+        for key in ("op", "backward", "module_type", "name", "dtype", "device")
+    },
+    **{
+        key: (lambda x: type(x) is bool, "true | false")
+        for key in ("tracked", "requires_grad", "grad_accumulated")
+    },
+    **{key: (_or_null(_whole), "3 | null") for key in ("seq", "backward_order", "call")},
+    **{key: (_whole, "3") for key in ("params", "repeat")},
+    "shape": (_or_null(_whole_list(None)), "[2, 3] | null"),
+    "dead": (_or_null(_whole_list(2)), "[1, 8] | null"),
+    "value": (_or_null(_stats), _STATS_SHAPE),
+    "grad": (_or_null(_stats), _STATS_SHAPE),
+    "flags": (
+        lambda x: isinstance(x, list) and all(map(_flag, x)),
+        '[{"kind": "dead", "message": "...", ...}, ...]',
+    ),
+}
+
+
+def from_json(cls: type[Graph], text: Any) -> Graph:
+    """The graph `to_json` wrote (see `Graph.from_json`)."""
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError) as err:  # JSONDecodeError and UnicodeDecodeError included
+        raise NNGraphError(message("graph.error.not_json", error=err)) from err
+    return from_dict(cls, data)
+
+
+def _id_back(value: Any) -> Any:
+    """A node id as JSON holds it, back in Python: lists (written for tuples) become tuples."""
+    return tuple(_id_back(v) for v in value) if isinstance(value, list) else value
+
+
+def _stats_back(stats: Any) -> Any:
+    if not isinstance(stats, dict):
+        return stats
+    return {k: _FLOATS.get(v, v) if isinstance(v, str) else v for k, v in stats.items()}
+
+
+def _part(data: dict[str, Any], key: str, kind: type, default: Any = None) -> Any:
+    """`data[key]`, checked to be a `kind` (list or dict); optional when `default` is given."""
+    value = data.get(key)
+    if value is None and default is not None:
+        return default
+    if key not in data:
+        raise NNGraphError(message("graph.error.missing", key=key))
+    if not isinstance(value, kind):
+        expected = "[...]" if kind is list else "{...}"
+        raise NNGraphError(
+            message("graph.error.bad_field", key=key, expected=expected, got=shown(value))
+        )
+    return value
+
+
+def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
+    known = {}
+    for i, m in enumerate(modules):
+        if not (
+            isinstance(m, dict)
+            and _text(m.get("path"))
+            and _or_null(_text)(m.get("type"))
+            and _whole(m.get("params", 0))
+            and _or_null(_text)(m.get("config"))
+        ):
+            raise NNGraphError(message("graph.error.bad_module", index=i, got=shown(m)))
+        known[m["path"]] = {"type": m.get("type"), "params": m.get("params", 0)}
+        if m.get("config") is not None:
+            known[m["path"]]["config"] = m["config"]
+    return known
+
+
+def _node_back(g: Graph, i: int, node: Any) -> tuple[Any, dict[str, Any]]:
+    n = _id_back(node.get("id")) if isinstance(node, dict) else None
+    if n is None or not id_ok(n):
+        raise NNGraphError(message("graph.error.bad_node", index=i, got=shown(node)))
+    if n in g:
+        raise NNGraphError(message("graph.error.duplicate_node", index=i, id=shown(n)))
+    attrs = {**NODE_DEFAULTS, **{k: v for k, v in node.items() if k != "id"}}
+    for key in ("value", "grad"):
+        attrs[key] = _stats_back(attrs[key])
+    for key, (check, expected) in _ATTRIBUTES.items():
+        if not check(attrs[key]):
+            raise NNGraphError(
+                message(
+                    "graph.error.bad_attribute",
+                    index=i,
+                    id=shown(n),
+                    key=key,
+                    got=shown(node.get(key)),
+                    expected=expected,
+                )
+            )
+    attrs["flags"] = [  # a finding names its node
+        {**f, "node": _id_back(f["node"])} if "node" in f else f for f in attrs["flags"]
+    ]
+    return n, attrs
+
+
+def _edge_back(g: Graph, i: int, edge: Any) -> tuple[Any, Any, dict[str, Any]]:
+    if not isinstance(edge, dict) or "source" not in edge or "target" not in edge:
+        raise NNGraphError(message("graph.error.bad_edge", index=i, got=shown(edge)))
+    ends = _id_back(edge["source"]), _id_back(edge["target"])
+    for end in ends:
+        if not id_ok(end) or end not in g:
+            raise NNGraphError(message("graph.error.edge_node", index=i, id=shown(end)))
+    attrs = {k: v for k, v in edge.items() if k not in ("source", "target")}
+    return ends[0], ends[1], attrs
+
+
+def from_dict(cls: type[Graph], data: Any) -> Graph:
+    """The graph `to_dict` described; `NNGraphError` saying what is wrong with anything else."""
+    if not isinstance(data, dict):
+        raise NNGraphError(message("graph.error.not_an_object", got=shown(data)))
+    if data.get("format") != FORMAT:
+        raise NNGraphError(
+            message("graph.error.not_a_graph", format=FORMAT, got=shown(data.get("format")))
+        )
+    version = data.get("version")
+    if type(version) is not int or version < 1:
+        raise NNGraphError(message("graph.error.bad_version", got=shown(version), version=VERSION))
+    if version > VERSION:
+        raise NNGraphError(message("graph.error.version", got=version, version=VERSION))
+    nodes, edges = _part(data, "nodes", list), _part(data, "edges", list)
+    info, modules = _part(data, "graph", dict, {}), _part(data, "modules", list, [])
+    g = cls()
+    g.graph.update(info)
+    if isinstance(g.graph.get("outputs"), list):
+        g.graph["outputs"] = [_id_back(n) for n in g.graph["outputs"]]
+    g.graph["modules"] = _modules_back(modules)
+    for i, node in enumerate(nodes):
+        g.add_nodes_from([_node_back(g, i, node)])
+    for i, edge in enumerate(edges):
+        g.add_edges_from([_edge_back(g, i, edge)])
+    return g
