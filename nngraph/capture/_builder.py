@@ -150,7 +150,10 @@ def module_table(
             for name, b in module._buffers.items():
                 if b is not None:
                     names.buffers.setdefault(id(b), dot + inside + name)
-        table[full] = {"type": type(module).__name__, "params": own, "config": _config(module)}
+        table[full] = {"type": type(module).__name__, "params": own}
+        config = _config(module)
+        if config is not None:
+            table[full]["config"] = config
         if path:
             parent = path.rpartition(".")[0]
             parents.append((full, dot + parent if parent else prefix))
