@@ -189,11 +189,20 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     return total, trainable if params or boxed else None
 
 
+def _one_line(text: str) -> str:
+    """A cell's text on one line: a name holding a newline or a tab is shown escaped."""
+    return text.translate(_CONTROLS) if not text.isprintable() else text
+
+
+_CONTROLS = {code: f"\\x{code:02x}" for code in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t"}
+
+
 def summary(g: Graph) -> str:
     """The table `Graph.summary` prints."""
     findings = _findings(g)
     has_modules = bool(modules_list(g))
     rows = _module_rows(g, findings) if has_modules else _op_rows(g, findings)
+    rows = [tuple(_one_line(cell) for cell in row) for row in rows]
     headers = _headers()
     table = [headers, *rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(headers))]

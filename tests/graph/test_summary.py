@@ -208,3 +208,12 @@ def test_a_collapsed_graph_read_back_shows_no_gradient_norm_it_cannot_know():
     opened = Graph.from_json(g.collapse(1).to_json())  # fc "0" open, "2.0" in a box
     assert rows(opened.summary())["0"][3:5] == rows(g.summary())["0"][3:5]
     assert rows(opened.summary())["2"][4] == "-"
+
+
+def test_a_name_with_a_newline_keeps_the_table_one_row_per_module():
+    model = nn.Module()
+    model.add_module("line\nbreak", nn.Linear(3, 2))
+    model.forward = lambda x: getattr(model, "line\nbreak")(x)  # type: ignore[method-assign]
+    lines = ng.trace(model, torch.randn(1, 3), loss=lambda y: y.sum()).summary().splitlines()
+    (row,) = [line for line in lines if "Linear" in line]
+    assert row.startswith("line\\nbreak  Linear")
