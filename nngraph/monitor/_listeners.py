@@ -26,7 +26,7 @@ from nngraph.i18n import message
 from nngraph.monitor._common import Event
 
 if TYPE_CHECKING:
-    from nngraph.monitor._monitor import Best
+    from nngraph.monitor._best import Best
 
 __all__ = ["Broadcaster", "Listener", "Update"]
 

@@ -1,5 +1,10 @@
 """``Monitor``: the live training monitor (history, detectors, best weights, listeners).
 
+Two parts live in their own modules and are mixed in: the best epoch and its weights
+(:class:`~nngraph.monitor._best.BestTracking`: ``best``, ``model``, ``restore_best()``) and
+reading the history back (:class:`~nngraph.monitor._records.MetricRecords`: ``metrics``,
+``pairs``, ``history()``, ``records()``, ``to_csv()``).
+
 >>> import torch
 >>> from nngraph.monitor import Monitor
 >>> net = torch.nn.Linear(2, 1)
@@ -13,30 +18,27 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
+from nngraph.monitor._best import Best, BestTracking
 from nngraph.monitor._common import (
     Event,
     Mode,
     as_step,
     fmt_step,
-    json_number,
     resolve_mode,
     step_from,
     to_floats,
-    train_twin,
 )
 from nngraph.monitor._distributed import Distributed, Reducer, current_rank
 from nngraph.monitor._history import Series, check_max_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
+from nngraph.monitor._records import MetricRecords
 from nngraph.monitor._text import TextPrinter
 from nngraph.monitor._weights import WeightSnapshot, check_module
 from nngraph.monitor.detectors import Detector, detector_list
@@ -46,33 +48,7 @@ __all__ = ["Best", "Listener", "Monitor", "Update"]
 Display = Literal["auto", "text", "widget"] | bool | None
 
 
-@dataclass(frozen=True)
-class Best:
-    """The best log line so far: its step, epoch, the value of the monitored metric, and every
-    metric logged in the same call.
-
-        >>> Best(step=5, epoch=5, metric="val_loss", value=0.3, metrics={"val_loss": 0.3}).value
-        0.3
-    """
-
-    step: float
-    epoch: int
-    metric: str
-    value: float
-    metrics: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-friendly dict: a NaN or infinite metric becomes a string, as in the curves."""
-        return {
-            "step": self.step,
-            "epoch": self.epoch,
-            "metric": self.metric,
-            "value": json_number(self.value),
-            "metrics": {name: json_number(v) for name, v in self.metrics.items()},
-        }
-
-
-class Monitor:
+class Monitor(BestTracking, MetricRecords):
     """Watches a training run: ``log()`` metrics, get explanations, keep the best weights.
 
     - ``log(step, **metrics)`` per batch or per epoch; ``val_x`` is paired with ``x``.
@@ -181,7 +157,7 @@ class Monitor:
                 is_eval = True
         if is_eval:
             self._evals += 1
-        improved = self._update_best(step_f, values)
+        improved = self._update_best(step_f, self.epoch, values)
         new_events: list[Event] = []
         for det in self.detectors:
             event = det.feed(step_f, values)
@@ -212,18 +188,6 @@ class Monitor:
     def epoch(self) -> int:
         """Epochs so far: log() calls with a ``val_`` metric (all calls if there is none)."""
         return self._evals if self._evals else self._calls
-
-    def _update_best(self, step: float, values: dict[str, float]) -> bool:
-        v = values.get(self.metric)
-        if v is None or not math.isfinite(v):  # a NaN or an infinity (a diverged run) never wins
-            return False
-        best = self._best
-        if best is not None and not (v < best.value if self.mode == "min" else v > best.value):
-            return False
-        self._best = Best(step, self.epoch, self.metric, v, dict(values))
-        if self._model is not None:
-            self._weights.capture(self._model)
-        return True
 
     def _record(self, event: Event) -> None:
         if len(self._events) < 10_000:  # a flapping detector must not eat memory
@@ -289,95 +253,6 @@ class Monitor:
         )
         self.add_event(event)  # the first stopping event stays `stop_event`
         return event
-
-    @property
-    def best(self) -> Best | None:
-        """The best log line so far by ``metric`` (``None`` before it is logged)."""
-        return self._best
-
-    @property
-    def model(self) -> Any:
-        """The model whose best weights are kept; may be set later (e.g. by a Lightning hook)."""
-        return self._model
-
-    @model.setter
-    def model(self, model: Any) -> None:
-        self._model = None if model is None else check_module(model, "Monitor.model")
-        self._weights = WeightSnapshot()  # kept again from the next best step on
-
-    def restore_best(self, model: Any = None) -> None:
-        """Put the exact weights of the best step back into ``model`` (default: the watched one).
-
-        >>> import torch
-        >>> net = torch.nn.Linear(1, 1); mon = Monitor(model=net, display=False)
-        >>> mon.log(1, val_loss=0.5)
-        >>> with torch.no_grad(): _ = net.weight.fill_(7.0)
-        >>> mon.restore_best(); float(net.weight.detach()) != 7.0
-        True
-        """
-        target = self._model if model is None else model
-        if target is None:
-            why = message("monitor.why.no_model")
-            raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))
-        target = check_module(target, "restore_best()")
-        if not self._weights:
-            if self._model is None:
-                why = message("monitor.why.no_model")
-            else:
-                why = message("monitor.why.no_metric", metric=self.metric)
-            raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))
-        self._weights.restore(target)
-
-    @property
-    def metrics(self) -> list[str]:
-        """Metric names in the order they were first logged."""
-        return list(self.series)
-
-    @property
-    def pairs(self) -> dict[str, str]:
-        """Validation metric -> its training twin, for those logged: ``{"val_loss": "loss"}``."""
-        out = {}
-        for name in self.series:
-            twin = train_twin(name)
-            if twin is not None and twin in self.series:
-                out[name] = twin
-        return out
-
-    def history(self, metric: str) -> tuple[Any, Any]:
-        """``(steps, values)`` numpy arrays (copies) of one metric's kept history."""
-        series = self.series.get(metric)
-        if series is None:
-            raise NNGraphError(
-                message("monitor.error.not_logged", metric=metric, logged=self.metrics)
-            )
-        return series.steps.copy(), series.values.copy()
-
-    def records(self) -> list[dict[str, float]]:
-        """The kept history as one dict per step: ``[{"step": 1, "loss": .., ...}, ...]``.
-
-        Exact while a metric has fewer than ``max_points`` points; beyond, older points are
-        downsampled (minima, maxima and the latest points kept).
-        """
-        rows: dict[float, dict[str, float]] = {}
-        for name, series in self.series.items():
-            for s, v in zip(series.steps.tolist(), series.values.tolist(), strict=True):
-                rows.setdefault(s, {"step": s})[name] = v
-        out = [rows[s] for s in sorted(rows)]
-        for row in out:
-            row["step"] = int(row["step"]) if float(row["step"]).is_integer() else row["step"]
-        return out
-
-    def to_csv(self, path: str | None = None) -> str:
-        """The records as CSV text (one column per metric); also written to ``path`` if given."""
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["step", *self.series], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.records())
-        text = buf.getvalue()
-        if path is not None:
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-        return text
 
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
         """Downsampled history + events + best, JSON-friendly: what a view needs after reload."""

@@ -1,0 +1,125 @@
+"""``Best`` and the monitor's best-epoch bookkeeping: the best log line and its exact weights.
+
+:class:`BestTracking` is the part of :class:`~nngraph.monitor.Monitor` that decides whether a
+log line beats the best so far (by ``metric`` and ``mode``) and, with a model, keeps the weights
+of that step in host memory, so that ``restore_best()`` puts them back bit for bit.
+
+    >>> import torch
+    >>> from nngraph.monitor import Monitor
+    >>> net = torch.nn.Linear(2, 1)
+    >>> mon = Monitor(model=net, metric="val_acc", display=False)
+    >>> for epoch, acc in enumerate([0.5, 0.8, 0.7], start=1):
+    ...     mon.log(epoch, val_acc=acc)
+    >>> mon.best.epoch, mon.best.value, mon.mode
+    (2, 0.8, 'max')
+    >>> mon.restore_best()   # the weights as they were at epoch 2
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from nngraph.errors import NNGraphError
+from nngraph.i18n import message
+from nngraph.monitor._common import json_number
+from nngraph.monitor._weights import WeightSnapshot, check_module
+
+__all__ = ["Best", "BestTracking"]
+
+
+@dataclass(frozen=True)
+class Best:
+    """The best log line so far: its step, epoch, the value of the monitored metric, and every
+    metric logged in the same call.
+
+        >>> Best(step=5, epoch=5, metric="val_loss", value=0.3, metrics={"val_loss": 0.3}).value
+        0.3
+    """
+
+    step: float
+    epoch: int
+    metric: str
+    value: float
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly dict: a NaN or infinite metric becomes a string, as in the curves."""
+        return {
+            "step": self.step,
+            "epoch": self.epoch,
+            "metric": self.metric,
+            "value": json_number(self.value),
+            "metrics": {name: json_number(v) for name, v in self.metrics.items()},
+        }
+
+
+class BestTracking:
+    """The best-epoch part of :class:`~nngraph.monitor.Monitor`: ``best``, ``model`` and
+    ``restore_best()``. The monitor sets the attributes below in its ``__init__`` and calls
+    :meth:`_update_best` once per ``log()``.
+
+        >>> from nngraph.monitor import Monitor
+        >>> mon = Monitor(display=False)
+        >>> mon.log(1, val_loss=0.5); mon.log(2, val_loss=0.7)
+        >>> mon.best.epoch
+        1
+    """
+
+    metric: str
+    mode: Literal["min", "max"]
+    _model: Any
+    _best: Best | None
+    _weights: WeightSnapshot
+
+    def _update_best(self, step: float, epoch: int, values: dict[str, float]) -> bool:
+        v = values.get(self.metric)
+        if v is None or not math.isfinite(v):  # a NaN or an infinity (a diverged run) never wins
+            return False
+        best = self._best
+        if best is not None and not (v < best.value if self.mode == "min" else v > best.value):
+            return False
+        self._best = Best(step, epoch, self.metric, v, dict(values))
+        if self._model is not None:
+            self._weights.capture(self._model)
+        return True
+
+    @property
+    def best(self) -> Best | None:
+        """The best log line so far by ``metric`` (``None`` before it is logged)."""
+        return self._best
+
+    @property
+    def model(self) -> Any:
+        """The model whose best weights are kept; may be set later (e.g. by a Lightning hook)."""
+        return self._model
+
+    @model.setter
+    def model(self, model: Any) -> None:
+        self._model = None if model is None else check_module(model, "Monitor.model")
+        self._weights = WeightSnapshot()  # kept again from the next best step on
+
+    def restore_best(self, model: Any = None) -> None:
+        """Put the exact weights of the best step back into ``model`` (default: the watched one).
+
+        >>> import torch
+        >>> from nngraph.monitor import Monitor
+        >>> net = torch.nn.Linear(1, 1); mon = Monitor(model=net, display=False)
+        >>> mon.log(1, val_loss=0.5)
+        >>> with torch.no_grad(): _ = net.weight.fill_(7.0)
+        >>> mon.restore_best(); float(net.weight.detach()) != 7.0
+        True
+        """
+        target = self._model if model is None else model
+        if target is None:
+            why = message("monitor.why.no_model")
+            raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))
+        target = check_module(target, "restore_best()")
+        if not self._weights:
+            if self._model is None:
+                why = message("monitor.why.no_model")
+            else:
+                why = message("monitor.why.no_metric", metric=self.metric)
+            raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))
+        self._weights.restore(target)
