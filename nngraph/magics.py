@@ -51,9 +51,16 @@ def _variable(name: str) -> str:
     return name
 
 
+def _depth(text: str) -> int:
+    """A ``--depth`` value: a whole number >= 0, checked before the cell runs."""
+    if not text.isdigit():
+        raise UsageError(message("graph.error.depth", depth=text))
+    return int(text)
+
+
 def _view_options() -> _Parser:
     parser = _Parser("%%nngraph")
-    parser.add_argument("--depth", type=int, default=None)
+    parser.add_argument("--depth", type=_depth, default=None)
     parser.add_argument("--view", choices=_VIEWS, default="forward")
     parser.add_argument("--color-by", dest="color_by", choices=_COLOURS, default="grad")
     parser.add_argument("--model", default=None)

@@ -120,6 +120,10 @@ def test_wrong_cell_options_give_one_clear_line(ip: Any) -> None:
         ip.run_cell_magic("nngraph", "-o 1abc", "y = 1")
     with pytest.raises(UsageError, match="unrecognized arguments: --mod net"):
         ip.run_cell_magic("nngraph", "--mod net", "y = 1")
+    for depth in ("-1", "two"):  # refused before the cell runs
+        with pytest.raises(UsageError, match="whole number >= 0"):
+            ip.run_cell_magic("nngraph", f"--depth {depth}", "ran = True")
+        assert "ran" not in ip.user_ns
 
 
 def test_monitor_and_watch_are_created_from_a_line(ip: Any) -> None:

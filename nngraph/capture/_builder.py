@@ -121,8 +121,8 @@ def module_table(
     names: Names | None = None,
     paths: dict[int, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Every module of `model`: qualified path -> class name, parameter elements below it and
-    settings (``extra_repr``).
+    """Every module of `model`: qualified path -> class name, parameter elements below it,
+    settings (``extra_repr``) and training flag.
 
     One walk over the modules; each parameter is counted once (shared ones too), as
     `parameters()` does. With `names`, the same walk names every parameter and buffer as
@@ -150,7 +150,7 @@ def module_table(
             for name, b in module._buffers.items():
                 if b is not None:
                     names.buffers.setdefault(id(b), dot + inside + name)
-        table[full] = {"type": type(module).__name__, "params": own}
+        table[full] = {"type": type(module).__name__, "params": own, "training": module.training}
         config = _config(module)
         if config is not None:
             table[full]["config"] = config

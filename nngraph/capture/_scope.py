@@ -165,6 +165,9 @@ class ModuleScope:
                 table[path] = module_table(m)[""]
         if "" in table:  # other top-level models are named after their class, inside the root
             roots = [table.get(self.paths[id(root)]) for root in self._roots[1:]]
-            extra = sum(entry["params"] for entry in roots if entry is not None)
-            table[""] = {**table[""], "params": table[""]["params"] + extra}
+            others = [entry for entry in roots if entry is not None]
+            if others:  # the root row stands for all of them: "Generator + Discriminator"
+                extra = sum(entry["params"] for entry in others)
+                kinds = " + ".join([table[""]["type"], *(entry["type"] for entry in others)])
+                table[""] = {**table[""], "type": kinds, "params": table[""]["params"] + extra}
         return table

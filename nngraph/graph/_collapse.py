@@ -63,16 +63,20 @@ def collapse(g: Graph, depth: int) -> Graph:
     order = forward_order(g)
     boxes: dict[str, str] = {}  # box id -> module path
     group = _first_groups(g, order, depth, boxes)
+    position = {n: i for i, n in enumerate(order)}
     while True:
-        h = _fold(g, order, group, boxes)
+        h = _fold(g, order, position, group, boxes)
         tangled = _boxes_on_cycles(h, boxes)
         if not tangled:
             break
+        inside: dict[Any, list[Any]] = {box: [] for box in tangled}
+        for n in order:  # each tangled box's nodes, in forward order, in one pass
+            if group[n] in inside:
+                inside[group[n]].append(n)
         # split the boxes that make a cycle on their own; only if none does, all on cycles
-        position = {n: i for i, n in enumerate(order)}
-        loops = [box for box in tangled if _makes_a_cycle(g, position, group, box)]
+        loops = [box for box in tangled if _makes_a_cycle(g, position, group, box, inside[box])]
         for box in loops or tangled:
-            _untangle(g, order, group, boxes, box)
+            _untangle(g, order, position, group, boxes, box, inside[box])
     h._source, h._where = g, group
     return h
 
@@ -121,11 +125,12 @@ def _boxes_on_cycles(h: Graph, boxes: dict[str, str]) -> set[str]:
     }
 
 
-def _makes_a_cycle(g: Graph, position: dict[Any, int], group: dict[Any, Any], box: str) -> bool:
-    """Whether folding `box` alone draws a cycle: a path leaves it and comes back. Such a
-    path runs between its first and last node in forward order, so the search stays there."""
-    inside = [n for n in group if group[n] == box]
-    last = max(position[n] for n in inside)
+def _makes_a_cycle(
+    g: Graph, position: dict[Any, int], group: dict[Any, Any], box: str, inside: list[Any]
+) -> bool:
+    """Whether folding `box` (its nodes: `inside`) alone draws a cycle: a path leaves it and
+    comes back. Such a path runs before its last node in forward order: the search stops there."""
+    last = position[inside[-1]]
     succ = g._succ
     todo = [s for n in inside for s in succ[n] if group[s] != box and position[s] < last]
     seen = set(todo)
@@ -140,31 +145,38 @@ def _makes_a_cycle(g: Graph, position: dict[Any, int], group: dict[Any, Any], bo
 
 
 def _untangle(
-    g: Graph, order: list[Any], group: dict[Any, Any], boxes: dict[str, str], box: str
+    g: Graph,
+    order: list[Any],
+    position: dict[Any, int],
+    group: dict[Any, Any],
+    boxes: dict[str, str],
+    box: str,
+    inside: list[Any],
 ) -> None:
-    """Split `box`, which lies on a cycle, into its stretches of consecutive calls, named
-    after their children where each is a different child (a ModuleList's layers). A box
-    that is one stretch opens into its children, or else back into its nodes."""
+    """Split `box` (its nodes: `inside`), which lies on a cycle. Where each of its children
+    runs in one stretch of consecutive calls (a ModuleList whose layers the parent joins), it
+    opens into its children; else a module called several times gets a box per stretch; a box
+    that is one stretch of one child goes back to its nodes."""
     path = boxes[box]
-    stretches = _stretches(g, order, group, box)
-    names = [{_child_of(owner_module(g._node[n]), path) for n in s} for s in stretches]
-    if len(stretches) > 1:
-        children = [min(s) for s in names]
-        if all(len(s) == 1 for s in names) and len(set(children)) == len(children) > 0:
-            keys = [box if c == path else _new_box(c, boxes) for c in children]
-        else:
-            keys = [box] + [_new_box(path, boxes) for _ in stretches[1:]]
-        for key, stretch in zip(keys, stretches, strict=True):
+    stretches = _stretches(g, order, position, group, box, inside)
+    child = {n: _child_of(owner_module(g._node[n]), path) for n in inside}
+    runs_in: dict[str, set[int]] = {}
+    for k, stretch in enumerate(stretches):
+        for n in stretch:
+            runs_in.setdefault(child[n], set()).add(k)
+    children_apart = all(len(ks) == 1 for c, ks in runs_in.items() if c != path)
+    if len(runs_in) > 1 and (children_apart or len(stretches) == 1):
+        keys = {c: box if c == path else _new_box(c, boxes) for c in runs_in}
+        for n in inside:
+            group[n] = keys[child[n]]
+    elif len(stretches) > 1:
+        for k, stretch in enumerate(stretches):
+            key = box if k == 0 else _new_box(path, boxes)
             for n in stretch:
                 group[n] = key
-        return
-    parts: dict[str, list[Any]] = {}
-    for n in stretches[0]:
-        parts.setdefault(_child_of(owner_module(g._node[n]), path), []).append(n)
-    for child, part in parts.items():
-        key = box if child == path else _new_box(child, boxes)
-        for n in part:
-            group[n] = key if len(parts) > 1 else n
+    else:
+        for n in inside:
+            group[n] = n
 
 
 def _child_of(module: str, path: str) -> str:
@@ -184,14 +196,21 @@ def _new_box(path: str, boxes: dict[str, str]) -> str:
     return key
 
 
-def _stretches(g: Graph, order: list[Any], group: dict[Any, Any], box: str) -> list[list[Any]]:
+def _stretches(
+    g: Graph,
+    order: list[Any],
+    position: dict[Any, int],
+    group: dict[Any, Any],
+    box: str,
+    inside: list[Any],
+) -> list[list[Any]]:
     """The nodes of `box` cut where a node outside it runs in between (forward order).
     Sources (parameters, inputs) go with the stretch of their first user inside the box."""
     pred, succ = g._pred, g._succ
     stretches: list[list[Any]] = []
     sources: list[Any] = []
     outside_since_last = True
-    for n in order:
+    for n in order[position[inside[0]] : position[inside[-1]] + 1]:
         if group[n] != box:
             if pred[n] and stretches:
                 outside_since_last = True
@@ -212,10 +231,16 @@ def _stretches(g: Graph, order: list[Any], group: dict[Any, Any], box: str) -> l
     return stretches
 
 
-def _fold(g: Graph, order: list[Any], group: dict[Any, Any], boxes: dict[str, str]) -> Graph:
-    """The graph with each box's nodes drawn as one node."""
+def _fold(
+    g: Graph,
+    order: list[Any],
+    position: dict[Any, int],
+    group: dict[Any, Any],
+    boxes: dict[str, str],
+) -> Graph:
+    """The graph with each box's nodes drawn as one node. A module split into several boxes
+    (one per call) counts its parameters in the first one only."""
     nodes = g._node
-    position = {n: i for i, n in enumerate(order)}
     members: dict[str, list[Any]] = {}
     for n in order:
         if group[n] != n:
@@ -224,17 +249,23 @@ def _fold(g: Graph, order: list[Any], group: dict[Any, Any], boxes: dict[str, st
     h.graph.update(g.graph)
     counts = param_counts(g)
     types = module_types(g)
-    configs = {p: info.get("config") for p, info in (g.graph.get("modules") or {}).items()}
+    configs = {  # a module's settings, and whether it is in training mode (Dropout, BatchNorm)
+        p: (info.get("config"), info.get("training"))
+        for p, info in (g.graph.get("modules") or {}).items()
+    }
     leaving = {u for u, v in g.edges if group[u] != group[v]}  # nodes feeding another group
+    claimed: set[str] = set()  # module paths whose parameters a box already counts
     for n in order:  # keeps forward order in the new graph, boxes at their first member
         target = group[n]
         if target == n:
             h.add_node(n, **{**nodes[n], "flags": list(nodes[n].get("flags") or [])})
         elif target not in h:
-            inside = members[target]
-            h.add_node(
-                target, **_box(g, boxes[target], inside, types, counts, configs, leaving, position)
-            )
+            path = boxes[target]
+            attrs = _box(g, path, members[target], types, counts, configs, leaving, position)
+            if path in claimed:
+                attrs["params"] = 0
+            claimed.add(path)
+            h.add_node(target, **attrs)
     for u, v, data in g.edges(data=True):
         a, b = group[u], group[v]
         if a != b and not h.has_edge(a, b):
@@ -265,7 +296,15 @@ def _box(
     in_nodes = sum(nodes[n].get("params") or 0 for n in inside)
     calls = [nodes[n]["call"] for n in inside if nodes[n].get("call") is not None]
     module_type = types.get(path)
-    inner = [_member_signature(nodes[n], path, configs) for n in inside]
+    index = {n: i for i, n in enumerate(inside)}
+    pred = g._pred
+    inner = [
+        (
+            *_member_signature(nodes[n], path, configs),
+            tuple(index[p] for p in pred[n] if p in index),
+        )
+        for n in inside
+    ]  # with which node inside feeds which: `a - b` is not `b - a`
     return {
         **NODE_DEFAULTS,
         "kind": "module",

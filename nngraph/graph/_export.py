@@ -82,7 +82,8 @@ def _ascii(ch: str) -> str:
 
 def _code_point(ch: str) -> int:
     code = ord(ch)
-    return 0xFFFD if 0xD800 <= code <= 0xDFFF else code  # a lone surrogate is not a character
+    # a lone surrogate is not a character, U+FFFE and U+FFFF are not allowed in XML
+    return 0xFFFD if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF) else code
 
 
 def _shape_text(shape: Any) -> str:
@@ -214,6 +215,7 @@ def modules_list(g: Graph) -> list[dict[str, Any]]:
             "depth": 0 if path == "" else path.count(".") + 1,
             "params": counts.get(path, 0),
             "config": known.get(path, {}).get("config"),
+            "training": known.get(path, {}).get("training"),
         }
         for path in paths
     ]

@@ -135,11 +135,13 @@ def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
             and _or_null(_text)(m.get("type"))
             and _whole(m.get("params", 0))
             and _or_null(_text)(m.get("config"))
+            and m.get("training") in (None, True, False)
         ):
             raise NNGraphError(message("graph.error.bad_module", index=i, got=shown(m)))
         known[m["path"]] = {"type": m.get("type"), "params": m.get("params", 0)}
-        if m.get("config") is not None:
-            known[m["path"]]["config"] = m["config"]
+        for key in ("config", "training"):
+            if m.get(key) is not None:
+                known[m["path"]][key] = m[key]
     return known
 
 

@@ -21,6 +21,8 @@ from nngraph.widgets._wire import compact, expanded
 __all__ = ["GraphView"]
 
 _BUNDLE = Path(__file__).resolve().parent.parent / "static" / "graphview.js"
+#: the largest `depth` kept as given (the browser reads it as a 32-bit number)
+_DEEPEST = 1000
 
 # Shown instead of the view when the front-end was never built (a source checkout without
 # `npm run build`); the static SVG in the same output still shows the graph. The text is the
@@ -144,6 +146,15 @@ class GraphView(anywidget.AnyWidget):
 
         unsubscribe = on_language_change(follow)
         self._unsubscribe_language = unsubscribe
+
+    @traitlets.validate("depth")
+    def _check_depth(self, proposal: dict[str, Any]) -> int | None:
+        depth = proposal["value"]
+        if depth is None:
+            return None
+        if isinstance(depth, bool) or depth < 0:
+            raise NNGraphError(message("graph.error.depth", depth=depth))
+        return min(depth, _DEEPEST)  # deeper than any model: everything open
 
     def _on_language(self) -> None:
         self.messages = messages("graphview.")

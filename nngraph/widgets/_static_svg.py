@@ -46,7 +46,7 @@ MAX_DRAWN = 500
 #: seconds ``dot`` may take before the Python layout draws instead (it is asked only for
 #: graphs it lays out in well under a second, see ``_dot_budget``)
 DOT_TIMEOUT_S = 5
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _FILL = {
     "input": "#fff3d6",
     "output": "#fff3d6",

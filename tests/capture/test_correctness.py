@@ -142,6 +142,7 @@ def test_module_paths_and_parameter_names_follow_named_parameters() -> None:
         "type": "Linear",
         "params": model[4].weight.numel() + 2,
         "config": "in_features=144, out_features=2, bias=True",
+        "training": True,
     }
     x = next(d for _, d in g.nodes(data=True) if d["kind"] == "input")
     assert x["name"] == "input" and x["shape"] == [2, 3, 8, 8]

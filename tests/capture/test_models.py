@@ -389,6 +389,7 @@ def test_two_models_recorded_without_a_model_add_up() -> None:
     modules = rec.graph.graph["modules"]
     assert modules["Linear"]["params"] == 400  # the second model, named after its class
     assert modules[""]["params"] == 15 + 400  # the root holds both, as the summary's total
+    assert modules[""]["type"] == "Linear + Linear"  # and says so
     assert "Total params: 415" in rec.graph.summary()
 
 

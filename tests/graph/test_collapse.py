@@ -351,3 +351,32 @@ def test_every_depth_of_every_zoo_model_is_a_dag(name: str):
         h = g.collapse(depth=depth)
         assert nx.is_directed_acyclic_graph(h), depth
         assert set(h.nodes) <= set(g.nodes) | {n for n in h if str(n).startswith("m:")}
+
+
+class JoinedByCat(nn.Module):
+    """A U-Net's decoder in miniature: the parent joins a ModuleList's layers with `cat`, so
+    one stretch of calls holds two different layers (ups.1 then ups.2)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ups = nn.ModuleList([nn.Linear(4, 4), nn.Linear(8, 4), nn.Linear(4, 4)])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.ups[0](x)
+        y = self.ups[2](self.ups[1](torch.cat([y, x], dim=1)))
+        return torch.cat([y, x], dim=1).sum(dim=1)
+
+
+def test_a_module_list_whose_layers_mix_in_stretches_still_opens_into_its_layers():
+    model = JoinedByCat()
+    g = ng.trace(model, torch.randn(2, 4), loss=lambda y: y.sum())
+    h = g.collapse(depth=0, fold_repeats=False)
+    assert nx.is_directed_acyclic_graph(h)
+    assert set(boxes(h)) == {"m:ups.0", "m:ups.1", "m:ups.2"}
+    assert sum(d["params"] for d in boxes(h).values()) == sum(p.numel() for p in model.parameters())
+
+
+def test_only_the_first_call_of_a_module_counts_its_parameters():
+    g = ng.trace(CalledTwice(), torch.randn(2, 4), loss=lambda y: y.sum())
+    h = g.collapse(depth=0, fold_repeats=False)
+    assert (h.nodes["m:block"]["params"], h.nodes["m:block#2"]["params"]) == (20, 0)

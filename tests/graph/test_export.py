@@ -30,7 +30,15 @@ HOSTILE = [
     "\\N\\G\\l",
     "a & b &amp; c",
     "<<>>",
+    "not\ufffea\uffffcharacter",  # not allowed anywhere in XML
 ]
+
+
+def shown_as(name: str) -> str:
+    """How a name reads in a drawing: newlines visible, non-characters as U+FFFD."""
+    return name.replace("\n", "\\n").replace("\ufffe", "\ufffd").replace("\uffff", "\ufffd")
+
+
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` not installed")
 
 
@@ -172,7 +180,7 @@ def test_hostile_names_are_escaped(name: str):
     assert dot.isascii()
     parsed = parse_dot(dot)
     assert len(parsed["nodes"]) == 4 and len(parsed["edges"]) == 3
-    shown = name.replace("\n", "\\n")
+    shown = shown_as(name)
     texts = [label_text(attrs["label"]) for attrs in parsed["nodes"].values()]
     assert sum(shown in text.replace("\u200b", "") for text in texts) == 3  # input, param, op
     clusters = [label_text(c).replace("\u200b", "") for c in parsed["clusters"]]
@@ -219,7 +227,7 @@ def test_graphviz_draws_hostile_names(name: str):
     texts = [
         (t.text or "").replace("\u200b", "") for t in svg.iter("{http://www.w3.org/2000/svg}text")
     ]
-    assert name.replace("\n", "\\n") in texts
+    assert shown_as(name) in texts
 
 
 @needs_dot
@@ -279,11 +287,27 @@ def test_nan_and_inf_become_strings():
     )  # fmt: skip
 
 
-def test_modules_list_has_path_type_parent_depth_params_config():
+def test_modules_list_has_path_type_parent_depth_params_config_training():
     data = graph_with_nan().to_dict()
     assert data["modules"] == [
-        {"path": "", "type": "Net", "parent": None, "depth": 0, "params": 12, "config": None},
-        {"path": "fc", "type": "Linear", "parent": "", "depth": 1, "params": 12, "config": None},
+        {
+            "path": "",
+            "type": "Net",
+            "parent": None,
+            "depth": 0,
+            "params": 12,
+            "config": None,
+            "training": None,
+        },
+        {
+            "path": "fc",
+            "type": "Linear",
+            "parent": "",
+            "depth": 1,
+            "params": 12,
+            "config": None,
+            "training": None,
+        },
     ]
     assert data["graph"] == {"source": "record", "outputs": ["n4"], "backward_passes": 1}
 

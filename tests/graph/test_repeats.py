@@ -61,3 +61,24 @@ def test_a_folded_run_folds_again_only_with_the_same_run():
     assert labels(h) == ["(Linear, ReLU) x3", "(Linear, ReLU) x2"]
     runs = [d for _, d in h.nodes(data=True) if d["kind"] == "module"]
     assert runs[0]["block"] != runs[1]["block"]
+
+
+class Difference(nn.Module):
+    def __init__(self, flip: bool) -> None:
+        super().__init__()
+        self.flip = flip
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a, b = x.tanh(), x.sigmoid()
+        return b - a if self.flip else a - b
+
+
+def test_blocks_whose_insides_are_wired_differently_do_not_fold():
+    model = nn.Sequential(Difference(False), Difference(True))
+    assert folded(model, torch.randn(2, 4)) == ["Difference", "Difference"]
+
+
+def test_a_module_in_eval_mode_does_not_fold_with_one_in_training_mode():
+    model = nn.Sequential(nn.BatchNorm1d(4), nn.BatchNorm1d(4), nn.BatchNorm1d(4))
+    model[2].eval()  # e.g. a frozen layer while the rest trains
+    assert folded(model, torch.randn(8, 4)) == ["BatchNorm1d x2", "BatchNorm1d"]

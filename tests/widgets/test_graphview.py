@@ -36,14 +36,19 @@ def tiny_payload() -> dict[str, Any]:
     }
 
 
+NOT_XML = "not\ufffea\uffffcharacter"  # characters XML allows nowhere
+
+
 class Hostile(torch.nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.add_module(XSS, torch.nn.Linear(3, 4))
         self.add_module(SCRIPT, torch.nn.Linear(4, 2))
+        self.add_module(NOT_XML, torch.nn.Tanh())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return getattr(self, SCRIPT)(torch.relu(getattr(self, XSS)(x)))
+        h = getattr(self, NOT_XML)(torch.relu(getattr(self, XSS)(x)))
+        return getattr(self, SCRIPT)(h)
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +117,12 @@ def test_anything_but_a_graph_is_refused_saying_what_to_pass(bad: Any, says: str
 def test_a_bad_option_is_refused() -> None:
     with pytest.raises(Exception, match="view"):
         GraphView(tiny_payload(), view="sideways")
+    with pytest.raises(ng.NNGraphError, match="whole number >= 0"):
+        GraphView(tiny_payload(), depth=-1)
+
+
+def test_a_depth_beyond_any_model_opens_everything_and_stays_a_small_number() -> None:
+    assert GraphView(tiny_payload(), depth=2**32).depth == 1000  # the browser reads 32 bits
 
 
 def test_mimebundle_has_widget_static_svg_and_text(traced: ng.Graph) -> None:
