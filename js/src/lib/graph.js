@@ -11,7 +11,7 @@
  *   device:?string, requires_grad:boolean, tracked:boolean, value:?Stats, grad:?Stats,
  *   seq:?number, backward_order:?number, dead:?number[], params:number, flags:Flag[],
  *   repeat:number}} GNode
- * @typedef {{path:string, type:?string, config:?string, parent:?string, depth:number,
+ * @typedef {{path:string, type:?string, config:?string, training:?boolean, parent:?string, depth:number,
  *   params:number, children:string[], nodes:string[], count:number, sig?:string}} GModule
  * @typedef {{id:string, paths:string[], blocks:string[][], parent:string, type:?string}} Run
  * @typedef {{nodes:GNode[], byId:Map<string,GNode>, edges:{source:string,target:string}[],
@@ -110,12 +110,13 @@ function readStats(raw) {
 function buildModules(list, nodes) {
   /** @type {Map<string, GModule>} */
   const modules = new Map();
-  const add = (path, type = null, parent = null, params = 0, config = null) => {
+  const add = (path, type = null, parent = null, params = 0, config = null, training = null) => {
     if (modules.has(path)) return modules.get(path);
     const m = {
       path,
       type,
       config,
+      training,
       parent: path === "" ? null : (parent ?? parentPath(path)),
       depth: 0,
       params,
@@ -130,7 +131,8 @@ function buildModules(list, nodes) {
   for (const m of list) {
     const path = String(m.path ?? "");
     const text = (v) => (v == null ? null : String(v));
-    const entry = add(path, text(m.type), text(m.parent), Number(m.params ?? 0) || 0, text(m.config));
+    const training = typeof m.training === "boolean" ? m.training : null;
+    const entry = add(path, text(m.type), text(m.parent), Number(m.params ?? 0) || 0, text(m.config), training);
     if (path === "" && m.type != null) entry.type = String(m.type);
   }
   for (const n of nodes) {
@@ -189,7 +191,8 @@ function findRuns(modules, byId) {
     if (m.sig !== undefined) return m.sig;
     const ops = m.nodes.map((id) => nodeKey(byId.get(id))).sort();
     const kids = m.children.map((c) => sigOf(modules.get(c)));
-    m.sig = `${m.type}[${m.config ?? ""}](${ops.join(",")}|${kids.join(";")})`;
+    const mode = m.training === false ? "|eval" : "";
+    m.sig = `${m.type}[${m.config ?? ""}${mode}](${ops.join(",")}|${kids.join(";")})`;
     return m.sig;
   };
   /** @type {Map<string, Run>} */

@@ -62,6 +62,9 @@ describe("parseGraph", () => {
     const data = resnet50Graph();
     data.modules.find((m) => m.path === "layer1.2").config = "p=0.5";
     expect(parseGraph(data).runs.has("r:layer1.1")).toBe(false);
+    const frozen = resnet50Graph(); // a block in eval mode next to ones in training mode
+    frozen.modules.find((m) => m.path === "layer1.2").training = false;
+    expect(parseGraph(frozen).runs.has("r:layer1.1")).toBe(false);
     const big = parseGraph(bigGraph(5000));
     expect(big.runs.get("r:layers.0")?.paths.length).toBeGreaterThan(100);
   });
