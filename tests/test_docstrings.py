@@ -20,6 +20,8 @@ def test_every_module_is_found():
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples(name: str) -> None:
+def test_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # as in a plain Python session, even after other tests started an IPython shell
+    monkeypatch.setattr("IPython.get_ipython", lambda: None)
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

@@ -109,6 +109,20 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.error.mode": "mode must be 'min', 'max' or 'auto', got {value!r}",
     "monitor.error.display": "display must be 'auto', 'text', 'widget' or False, got {value!r}",
+    "monitor.error.metric_name": (
+        "metric must be the name of a logged metric (a non-empty string), e.g. "
+        "metric='val_loss' or metric='val_acc'; got {value!r}"
+    ),
+    "monitor.error.name": (
+        "name must be a string (the run's name in tables and the view), e.g. name='lr=0.1', "
+        "or None; got {value!r}"
+    ),
+    "monitor.error.detector_metric": "{what} must be a metric's name such as 'val_loss', got {value!r}",
+    "monitor.error.prechelt_max": (
+        "{detector} is defined on a loss or an error (lower is better), but {metric!r} is higher "
+        "is better: use Patience(metric={metric!r}, mode='max') for it, or give {detector} a "
+        "loss such as metric='val_loss'"
+    ),
     "monitor.error.detectors": (
         "detectors must be Detector objects (see nngraph.detectors), got {got!r}"
     ),
@@ -199,6 +213,15 @@ MESSAGES: dict[str, str] = {
         "{metric} rose at the end of {s} successive strips of {strip} ({trail}): the model keeps "
         "getting worse on new data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
     ),
+    "monitor.gl.nonfinite": (
+        "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch "
+        "{best_epoch}): training has diverged. Keep the best weights (restore_best) and try a "
+        "smaller learning rate."
+    ),
+    "monitor.patience.never": (
+        "{metric} has had no finite value for {since}: training diverged from the start, or the "
+        "data holds NaN. Check the inputs and try a smaller learning rate."
+    ),
     "monitor.patience.fire": (
         "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}): more "
         "training is unlikely to help."
@@ -236,9 +259,11 @@ MESSAGES: dict[str, str] = {
         "(torch.nn.utils.clip_grad_norm_)."
     ),
     "monitor.grad.nonfinite": (
-        "layer '{layer}' has a {value} gradient: training has diverged. Lower the learning rate "
-        "or check the data and the loss for NaN."
+        "the gradient of layer '{layer}' is {value}: training has diverged. Lower the learning "
+        "rate or check the data and the loss for NaN."
     ),
+    "monitor.grad.value.inf": "infinite (too large for the number type)",
+    "monitor.grad.value.nan": "NaN (not a number)",
     # monitor: GradientWatch
     "monitor.gradwatch.no_params": "GradientWatch found no trainable parameters in the model",
     "monitor.gradwatch.optimizer": (
@@ -265,9 +290,17 @@ MESSAGES: dict[str, str] = {
     "monitor.text.stop": "  -> stop suggested by {detector} at epoch {epoch}",
     "monitor.summary.best": "best {metric} {value:.4g} at epoch {epoch} (step {step})",
     "monitor.summary.none": "nothing logged yet",
+    "monitor.summary.not_logged": "no best {metric} yet: it has not been logged (logged: {logged})",
+    "monitor.summary.no_finite": "no best {metric} yet: every value so far was NaN or infinite",
     "monitor.summary.restore": "mon.restore_best(model) puts those weights back",
-    "monitor.summary.events": "{n} event(s):",
-    "monitor.repr": "<Monitor{name}: {epochs} epochs{best}, {events} events>",
+    "monitor.summary.events": "{events}:",
+    "monitor.repr": "<Monitor{name}: {epochs}{best}, {events}>",
+    "monitor.count.epoch.one": "{n} epoch",
+    "monitor.count.epoch.few": "{n} epochs",
+    "monitor.count.epoch.many": "{n} epochs",
+    "monitor.count.event.one": "{n} event",
+    "monitor.count.event.few": "{n} events",
+    "monitor.count.event.many": "{n} events",
     "monitor.repr.best": ", best {metric}={value:.4g}",
     # monitor: restoring the best weights
     "monitor.weights.mismatch": (

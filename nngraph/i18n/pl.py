@@ -115,6 +115,22 @@ MESSAGES: dict[str, str] = {
     "monitor.error.display": (
         "display musi być 'auto', 'text', 'widget' albo False, otrzymano {value!r}"
     ),
+    "monitor.error.metric_name": (
+        "metric musi być nazwą zapisywanej metryki (niepustym napisem), np. metric='val_loss' "
+        "albo metric='val_acc'; otrzymano {value!r}"
+    ),
+    "monitor.error.name": (
+        "name musi być napisem (nazwą przebiegu w tabelach i na wykresie), np. name='lr=0.1', "
+        "albo None; otrzymano {value!r}"
+    ),
+    "monitor.error.detector_metric": (
+        "{what} musi być nazwą metryki, np. 'val_loss', otrzymano {value!r}"
+    ),
+    "monitor.error.prechelt_max": (
+        "{detector} jest zdefiniowany dla straty albo błędu (im mniej, tym lepiej), a {metric!r} "
+        "jest tym lepsza, im większa: użyj dla niej Patience(metric={metric!r}, mode='max') albo "
+        "podaj {detector} stratę, np. metric='val_loss'"
+    ),
     "monitor.error.detectors": (
         "detectors muszą być obiektami Detector (zobacz nngraph.detectors), otrzymano {got!r}"
     ),
@@ -218,6 +234,15 @@ MESSAGES: dict[str, str] = {
         "wartości: {trail}): model radzi sobie coraz gorzej na nowych danych, to oznaka "
         "przeuczenia. Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
     ),
+    "monitor.gl.nonfinite": (
+        "{metric} przyjęła wartość {value} (nie jest to skończona liczba) po swojej najlepszej "
+        "wartości ({best:.4g} w epoce {best_epoch}): trening się rozbiegł. Zachowaj najlepsze "
+        "wagi (restore_best) i spróbuj mniejszego współczynnika uczenia."
+    ),
+    "monitor.patience.never": (
+        "{metric} nie miała skończonej wartości przez {since}: trening rozbiegł się od początku "
+        "albo dane zawierają NaN. Sprawdź dane wejściowe i spróbuj mniejszego współczynnika uczenia."
+    ),
     "monitor.patience.fire": (
         "{metric} nie poprawiła się przez {since} (najlepsza wartość {best:.4g} w epoce "
         "{best_epoch}): dalszy trening raczej nic nie da."
@@ -259,9 +284,11 @@ MESSAGES: dict[str, str] = {
         "gradienty (torch.nn.utils.clip_grad_norm_)."
     ),
     "monitor.grad.nonfinite": (
-        "warstwa '{layer}' ma gradient równy {value}: trening stał się rozbieżny. Zmniejsz "
+        "gradient warstwy '{layer}' jest {value}: trening stał się rozbieżny. Zmniejsz "
         "współczynnik uczenia albo sprawdź, czy dane i funkcja straty nie dają NaN."
     ),
+    "monitor.grad.value.inf": "nieskończony (za duży dla tego typu liczb)",
+    "monitor.grad.value.nan": "równy NaN (to nie jest liczba)",
     # monitor: GradientWatch
     "monitor.gradwatch.no_params": "GradientWatch nie znalazł w modelu parametrów do trenowania",
     "monitor.gradwatch.optimizer": (
@@ -290,9 +317,21 @@ MESSAGES: dict[str, str] = {
     "monitor.text.stop": "  -> {detector} proponuje zatrzymać trening w epoce {epoch}",
     "monitor.summary.best": "najlepszy wynik {metric}: {value:.4g} w epoce {epoch} (krok {step})",
     "monitor.summary.none": "nic jeszcze nie zapisano",
+    "monitor.summary.not_logged": (
+        "brak najlepszego wyniku {metric}: ta metryka nie została zapisana (zapisano: {logged})"
+    ),
+    "monitor.summary.no_finite": (
+        "brak najlepszego wyniku {metric}: każda dotychczasowa wartość była NaN lub nieskończona"
+    ),
     "monitor.summary.restore": "mon.restore_best(model) przywraca te wagi",
-    "monitor.summary.events": "zdarzenia ({n}):",
-    "monitor.repr": "<Monitor{name}: epoki: {epochs}{best}, zdarzenia: {events}>",
+    "monitor.summary.events": "{events}:",
+    "monitor.repr": "<Monitor{name}: {epochs}{best}, {events}>",
+    "monitor.count.epoch.one": "{n} epoka",
+    "monitor.count.epoch.few": "{n} epoki",
+    "monitor.count.epoch.many": "{n} epok",
+    "monitor.count.event.one": "{n} zdarzenie",
+    "monitor.count.event.few": "{n} zdarzenia",
+    "monitor.count.event.many": "{n} zdarzeń",
     "monitor.repr.best": ", najlepszy wynik {metric}={value:.4g}",
     # monitor: przywracanie najlepszych wag
     "monitor.weights.mismatch": (

@@ -33,27 +33,49 @@ __all__ = [
 
 #: Metrics with their own name in a sentence (``monitor.name.<metric>`` in the catalog).
 _NAMED = frozenset({"loss", "acc", "accuracy", "val_loss", "val_acc", "val_accuracy"})
-#: Words in a metric's name that mean "higher is better" (what Keras's ``mode="auto"`` infers).
-_HIGHER_IS_BETTER = frozenset({"acc", "accuracy", "f1", "auc", "precision", "recall", "score"})
+#: Words in a metric's name that mean "higher is better" (Keras's ``mode="auto"``, extended).
+_HIGHER_IS_BETTER = frozenset(
+    {
+        "acc", "accuracy", "auc", "precision", "recall", "score", "f1", "f1score", "fscore",
+        "iou", "miou", "dice", "map", "r2", "bleu", "rouge", "rougel", "psnr", "ssim",
+    }
+)  # fmt: skip
+#: Words that mean "lower is better"; they win over the words above (``val_top1_error``).
+_LOWER_IS_BETTER = frozenset(
+    {"loss", "error", "err", "mae", "mse", "rmse", "nll", "perplexity", "ppl", "cer", "wer"}
+)
+_TOP_K = re.compile(r"top(\d+|k)")  # top1, top5, topk (accuracy)
 
 Mode = Literal["min", "max", "auto"]
 
 
 def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
-    """``"min"`` or ``"max"``; ``"auto"`` means ``"max"`` when a word of the metric's name is
-    acc, accuracy, f1, auc, precision, recall or score (``val_acc``, ``val_f1_score``), else
-    ``"min"`` (a loss or an error).
+    """``"min"`` or ``"max"``; ``"auto"`` reads the words of the metric's name (case ignored,
+    split at ``_``, ``/``, ``-``, ...; a trailing number ignored, so ``rouge1`` is ``rouge``):
+
+    - ``"min"`` when a word is loss, error, err, mae, mse, rmse, nll, perplexity, ppl, cer or
+      wer (``val_loss``, ``val_top1_error``, ``dice_loss``);
+    - else ``"max"`` when a word is acc, accuracy, auc, precision, recall, score, f1, f1score,
+      fscore, iou, miou, dice, map, r2, bleu, rouge, rougel, psnr, ssim, or top1/top5/topk
+      (``val_acc``, ``val_f1_score``, ``val_mAP``, ``test_top5``);
+    - else ``"min"`` (a loss or an error by another name).
 
     >>> resolve_mode("auto", "val_acc"), resolve_mode("auto", "val_loss"), resolve_mode("min", "acc")
     ('max', 'min', 'min')
+    >>> resolve_mode("auto", "val_mAP"), resolve_mode("auto", "top5"), resolve_mode("auto", "val_top1_err")
+    ('max', 'max', 'min')
     """
     if mode == "min" or mode == "max":
         return mode
     if mode != "auto":
         raise NNGraphError(message("monitor.error.mode", value=mode))
-    words = re.split(r"[^a-z0-9]+", str(metric).lower())
-    higher = any(word.rstrip("0123456789") in _HIGHER_IS_BETTER for word in words)
-    return "max" if higher else "min"
+    words = [w for w in re.split(r"[^a-z0-9]+", str(metric).lower()) if w]
+    stems = {w for word in words for w in (word, word.rstrip("0123456789"))}
+    if stems & _LOWER_IS_BETTER:
+        return "min"
+    if stems & _HIGHER_IS_BETTER or any(_TOP_K.fullmatch(word) for word in words):
+        return "max"
+    return "min"
 
 
 def is_tensor(value: object) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
@@ -16,34 +17,50 @@ KEEP = object()  # "no decision at this epoch": a strip-based criterion between 
 Check = tuple[str, dict[str, Any]] | None | object
 
 
+def _real(value: object) -> bool:
+    """An int, float or numpy number, not a bool (``GL(True)`` is a slip, not an alpha)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _integral(value: object) -> bool:
+    """An int or numpy integer, not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def _positive(what: str, value: float) -> float:
-    if not (isinstance(value, int | float) and value > 0 and math.isfinite(value)):
+    if not (_real(value) and value > 0 and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.positive", what=what, value=value))
-    return value
+    return float(value)
 
 
 def _nonnegative(what: str, value: float) -> float:
-    if not (isinstance(value, int | float) and value >= 0 and math.isfinite(value)):
+    if not (_real(value) and value >= 0 and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.nonnegative", what=what, value=value))
-    return value
+    return float(value)
 
 
 def _whole(what: str, value: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not (_integral(value) and value >= 0):
         raise NNGraphError(message("monitor.error.whole", what=what, value=value))
-    return value
+    return int(value)
 
 
 def _finite(what: str, value: float) -> float:
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if not (number and math.isfinite(value)):
+    if not (_real(value) and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.number", what=what, value=value))
-    return value
+    return float(value)
 
 
 def _count(what: str, value: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+    if not (_integral(value) and value >= 1):
         raise NNGraphError(message("monitor.error.positive_int", what=what, value=value))
+    return int(value)
+
+
+def _metric_name(what: str, value: object) -> str:
+    """A metric's name (a non-empty string), else an NNGraphError that says so."""
+    if not isinstance(value, str) or not value:
+        raise NNGraphError(message("monitor.error.detector_metric", what=what, value=value))
     return value
 
 
@@ -67,9 +84,12 @@ class Detector:
     def __init__(
         self, *, metric: str = "val_loss", train_metric: str | None = None, stop: bool = True
     ) -> None:
-        self.metric = metric
+        self.metric = _metric_name("metric", metric)
+        if not (train_metric is None or train_metric == ""):  # None: metric's twin, "": none
+            _metric_name("train_metric", train_metric)
         self.train_metric = train_metric if train_metric is not None else train_twin(metric)
         self.stop = stop
+        self._settings = tuple(vars(self))  # the parameters, set before any state
         self.reset()
 
     def reset(self) -> None:
@@ -96,6 +116,21 @@ class Detector:
 
     def _args(self) -> list[str]:
         return []
+
+    def __eq__(self, other: object) -> bool:
+        """Two detectors are equal when they are the same rule with the same parameters (their
+        state, what they have seen, does not count): ``Patience(5) == Patience(5)``.
+
+            >>> from nngraph.monitor.detectors import GL, Patience
+            >>> Patience(5) == Patience(5), Patience(5) == Patience(6), GL(5) == Patience(5)
+            (True, False, False)
+        """
+        if type(other) is not type(self):
+            return NotImplemented
+        mine = {k: getattr(self, k) for k in self._settings}
+        return mine == {k: getattr(other, k) for k in other._settings}
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by parameters
 
     def __repr__(self) -> str:
         args = self._args()

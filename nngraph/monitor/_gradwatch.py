@@ -147,7 +147,7 @@ class GradientWatch:
         for layer, norm in now.items():
             found: tuple[str, str, dict[str, Any]] | None = None
             if not math.isfinite(norm):
-                found = ("exploding", "grad.nonfinite", {"value": str(norm)})
+                found = ("exploding", "grad.nonfinite", {"value": "nan" if norm != norm else "inf"})
             elif norm > self.exploding:
                 found = ("exploding", "grad.exploding", {"norm": norm, "limit": self.exploding})
             else:
@@ -168,13 +168,18 @@ class GradientWatch:
                     self._emit(layer, found[1], found[2])
 
     def _emit(self, layer: str, message_id: str, fields: dict[str, Any]) -> None:
+        shown = dict(fields)
+        if message_id == "grad.nonfinite":  # in words: "infinite", not "inf"
+            shown["value"] = message("monitor.grad.value." + fields["value"])
+        # the epoch the monitor is in (its epochs, not optimizer steps); step: optimizer steps
+        epoch = self.steps if self.monitor is None else self.monitor._epoch_in_progress()
         event = Event(
             step=self.steps,
-            epoch=self.steps,
+            epoch=epoch,
             detector="GradientWatch",
             kind="gradient",
             message_id=message_id,
-            message=message("monitor." + message_id, layer=layer or _model_name(), **fields),
+            message=message("monitor." + message_id, layer=layer or _model_name(), **shown),
             stop=False,
             values={"layer": layer, **{k: v for k, v in fields.items() if k != "top"}},
         )
@@ -251,7 +256,15 @@ def _model_name() -> str:
 
 
 def _norms(torch: Any, tensors: list[Any]) -> list[Any]:
-    """2-norms of tensors on one device, in one fused call where torch offers it."""
+    """2-norms of tensors on one device, in one fused call where torch offers it; half
+    precision gradients are summed in float32 (a float16 norm overflows above 65504).
+
+        >>> import torch
+        >>> round(_norms(torch, [torch.full((1000,), 100.0, dtype=torch.float16)])[0].item())
+        3162
+    """
+    low = (torch.float16, torch.bfloat16)
+    tensors = [t.float() if t.dtype in low else t for t in tensors]
     foreach = getattr(torch, "_foreach_norm", None)
     norms = foreach(tensors) if foreach is not None else [t.norm() for t in tensors]
     if len({n.dtype for n in norms}) > 1:

@@ -7,7 +7,8 @@ however long the run:
 
 - the global minimum and maximum of the whole run are always kept,
 - the last ``keep_last`` points are kept exactly,
-- memory stays at ``capacity`` points (two float64 arrays).
+- memory stays at ``capacity`` points (two float64 arrays and the number of the ``log()`` call
+  each point came from, so that rows logged at a repeated step stay apart).
 
 NaN values count as "highest" when a bucket is compacted, so a NaN (a diverged run) survives.
 
@@ -99,18 +100,28 @@ class Series:
     """The history of one metric, at most ``capacity`` points, compacted in place when full.
 
     >>> s = Series(capacity=16)
-    >>> s.append(1, 0.5); s.append(2, 0.25)
-    >>> s.steps.tolist(), s.values.tolist()
-    ([1.0, 2.0], [0.5, 0.25])
+    >>> s.append(1, 0.5); s.append(2, 0.25); s.append(2, 0.2, call=7)
+    >>> s.steps.tolist(), s.values.tolist(), s.calls.tolist()
+    ([1.0, 2.0, 2.0], [0.5, 0.25, 0.2], [1, 2, 7])
     """
 
-    __slots__ = ("_n", "_steps", "_values", "count", "keep_last", "max_value", "min_value")
+    __slots__ = (
+        "_calls",
+        "_n",
+        "_steps",
+        "_values",
+        "count",
+        "keep_last",
+        "max_value",
+        "min_value",
+    )
 
     def __init__(self, capacity: int = 10_000, *, keep_last: int | None = None) -> None:
         if capacity < 16:
             raise ValueError(message("monitor.error.capacity", minimum=16))
         self._steps: FloatArray = np.empty(capacity, dtype=np.float64)
         self._values: FloatArray = np.empty(capacity, dtype=np.float64)
+        self._calls: npt.NDArray[np.int64] = np.empty(capacity, dtype=np.int64)
         self._n = 0
         self.keep_last = capacity // 8 if keep_last is None else min(keep_last, capacity // 2)
         self.count = 0  # points ever appended
@@ -139,20 +150,29 @@ class Series:
         return view
 
     @property
+    def calls(self) -> npt.NDArray[np.int64]:
+        """The number of the call that logged each kept point (a read-only view)."""
+        view = self._calls[: self._n]
+        view.flags.writeable = False
+        return view
+
+    @property
     def last(self) -> tuple[float, float] | None:
         """The newest (step, value), or None when empty."""
         if not self._n:
             return None
         return float(self._steps[self._n - 1]), float(self._values[self._n - 1])
 
-    def append(self, step: float, value: float) -> None:
-        """Add one point; compacts the older part first when the series is full."""
+    def append(self, step: float, value: float, *, call: int | None = None) -> None:
+        """Add one point (from log() call number ``call``, default: the point's own number);
+        compacts the older part first when the series is full."""
         if self._n == self.capacity:
             self._compact()
+        self.count += 1
         self._steps[self._n] = step
         self._values[self._n] = value
+        self._calls[self._n] = self.count if call is None else call
         self._n += 1
-        self.count += 1
         if value < self.min_value:
             self.min_value = value
         if value > self.max_value:
@@ -165,8 +185,10 @@ class Series:
         tail = self._n - head
         self._steps[:k] = self._steps[idx]
         self._values[:k] = self._values[idx]
+        self._calls[:k] = self._calls[idx]
         self._steps[k : k + tail] = self._steps[head : self._n]
         self._values[k : k + tail] = self._values[head : self._n]
+        self._calls[k : k + tail] = self._calls[head : self._n]
         self._n = k + tail
 
     def downsample(self, max_points: int, *, keep_last: int = 50) -> tuple[FloatArray, FloatArray]:

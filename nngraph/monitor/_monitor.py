@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
@@ -35,11 +36,12 @@ from nngraph.monitor._common import (
     step_from,
     to_floats,
 )
+from nngraph.monitor._detector import _nonnegative
 from nngraph.monitor._distributed import Distributed, Reducer, current_rank
 from nngraph.monitor._history import Series, check_max_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
 from nngraph.monitor._records import MetricRecords
-from nngraph.monitor._text import TextPrinter
+from nngraph.monitor._text import TextPrinter, count
 from nngraph.monitor._weights import WeightSnapshot, check_module
 from nngraph.monitor.detectors import Detector, detector_list
 
@@ -88,12 +90,18 @@ class Monitor(BestTracking, MetricRecords):
         print_interval: float = 1.0,
         flush_interval: float = 0.1,
     ) -> None:
+        if not isinstance(metric, str) or not metric:
+            raise NNGraphError(message("monitor.error.metric_name", value=metric))
+        if name is not None and not isinstance(name, str):
+            raise NNGraphError(message("monitor.error.name", value=name))
         resolved = resolve_mode(mode, metric)
+        print_interval = _nonnegative("Monitor print_interval (seconds)", print_interval)
+        flush_interval = _nonnegative("Monitor flush_interval (seconds)", flush_interval)
         if display not in ("auto", "text", "widget", True, False, None):
             raise NNGraphError(message("monitor.error.display", value=display))
         Reducer.check(distributed)
         self._model = None if model is None else check_module(model, "Monitor(model=...)")
-        self.detectors: list[Detector] = detector_list(detectors)
+        self.detectors: list[Detector] = detector_list(detectors, metric, resolved)
         self.metric = metric
         self.mode: Literal["min", "max"] = resolved
         self.name = name
@@ -106,6 +114,11 @@ class Monitor(BestTracking, MetricRecords):
         self._weights = WeightSnapshot()
         self._calls = 0
         self._evals = 0
+        # epoch= given by the user: its number, whether a validation call closed it, and the
+        # number `epoch` shows (None while the user has never passed epoch=)
+        self._given: int | None = None
+        self._given_closed = False
+        self._given_done = 0
         self._last_step = 0.0
         self._distributed = distributed
         self._reducer: Reducer | None = None
@@ -134,7 +147,24 @@ class Monitor(BestTracking, MetricRecords):
             >>> mon.log(1, loss=0.9, val_loss=1.0); mon.log(loss=0.7, val_loss=0.8)
             >>> mon.history("val_loss")[0].tolist()
             [1.0, 2.0]
+
+        Epochs: a positional or ``step=`` step may count batches, so by default each call with
+        a ``val_`` metric ends an epoch and they are counted 1, 2, 3, ... Pass ``epoch=`` and
+        your numbers are shown (text lines, ``best.epoch``, events, summary, Runs table; a
+        fraction rounded up): validating every 5 epochs gives epochs 5, 10, 15, ... A later call
+        without ``epoch=`` stays in that epoch, or starts the next one after a validation.
+
+            >>> mon = Monitor(display=False, detectors=[])
+            >>> for epoch in range(1, 21):
+            ...     val = {"val_loss": abs(epoch - 10) / 10} if epoch % 5 == 0 else {}
+            ...     mon.log(epoch=epoch, loss=1 / epoch, **val)
+            >>> mon.best.epoch, mon.epoch
+            (10, 20)
+
+        Detectors still count validations (a Prechelt strip of ``k`` epochs is ``k`` of them),
+        and so do the numbers inside their explanations.
         """
+        given = "epoch" in metrics
         step = step_from(step, metrics)
         if not metrics:
             raise NNGraphError(message("monitor.error.no_metrics"))
@@ -152,25 +182,26 @@ class Monitor(BestTracking, MetricRecords):
             series = self.series.get(key)
             if series is None:
                 series = self.series[key] = Series(self.max_points)
-            series.append(step_f, v)
+            series.append(step_f, v, call=self._calls)
             if key.startswith("val_"):
                 is_eval = True
-        if is_eval:
-            self._evals += 1
-        improved = self._update_best(step_f, self.epoch, values)
+        epoch = self._advance_epoch(math.ceil(step_f) if given else None, is_eval)
+        best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
+        improved = self._update_best(step_f, best_epoch, values)
         new_events: list[Event] = []
         for det in self.detectors:
             event = det.feed(step_f, values)
             if event is not None:
-                if event.kind == "divergence":  # counted per call: use the monitor's epoch
-                    event = _restamp(event, self._epoch_in_progress(is_eval))
+                # Divergence counts calls, and the user's epoch= numbers win over any count
+                if event.epoch != epoch and (event.kind == "divergence" or self._given is not None):
+                    event = replace(event, epoch=epoch)
                 new_events.append(event)
                 self._record(event)
         if self._listeners:
             self._listeners.queue(step_f, values, new_events)
         if self._printer is not None:
             if is_eval:
-                self._printer.boundary(self.epoch, values, best=improved, events=new_events)
+                self._printer.boundary(epoch, values, best=improved, events=new_events)
                 return
             if self._evals:
                 self._printer.observe(values)
@@ -179,14 +210,34 @@ class Monitor(BestTracking, MetricRecords):
             for event in new_events:
                 self._printer.write(message("monitor.text.event", message=event.message))
 
-    def _epoch_in_progress(self, is_eval: bool) -> int:
-        if not self._evals:
-            return self._calls
-        return self._evals if is_eval else self._evals + 1
+    def _advance_epoch(self, given: int | None, is_eval: bool) -> int:
+        """The epoch this log() call belongs to (``given``: its ``epoch=``); a call with a
+        ``val_`` metric ends it."""
+        self._evals += is_eval
+        if given is None and self._given is None:  # counting: validations end epochs
+            return self.epoch if is_eval or self._count_calls() else self._evals + 1
+        epoch = self._epoch_in_progress() if given is None else given
+        if given is not None or is_eval:
+            self._given_done = epoch
+        self._given, self._given_closed = epoch, is_eval
+        return epoch
+
+    def _count_calls(self) -> bool:
+        """Before any validation, a run watching a training metric counts each call as an epoch."""
+        return not self._evals and not self.metric.startswith("val_")
+
+    def _epoch_in_progress(self) -> int:
+        """The epoch training is in now: what an event from outside log() is stamped with."""
+        if self._given is not None:
+            return self._given + 1 if self._given_closed else self._given
+        return self._calls + 1 if self._count_calls() else self._evals + 1
 
     @property
     def epoch(self) -> int:
-        """Epochs so far: log() calls with a ``val_`` metric (all calls if there is none)."""
+        """Epochs so far: log() calls with a ``val_`` metric (all calls if there is none), or
+        the latest ``epoch=`` number the user gave (see :meth:`log`)."""
+        if self._given is not None:
+            return self._given_done
         return self._evals if self._evals else self._calls
 
     def _record(self, event: Event) -> None:
@@ -239,9 +290,7 @@ class Monitor(BestTracking, MetricRecords):
             if earlier.detector == "user" and earlier.kind == "stop":
                 return earlier
         if reason is None:
-            from nngraph.i18n import message as _message
-
-            reason = _message("monitor.stop_requested", epoch=self.epoch)
+            reason = message("monitor.stop_requested", epoch=self.epoch)
         event = Event(
             step=self._last_step,
             epoch=self.epoch,
@@ -273,9 +322,20 @@ class Monitor(BestTracking, MetricRecords):
         }
 
     def summary(self) -> str:
-        """A few lines: the best epoch and every event."""
+        """A few lines: the best epoch and every event.
+
+        >>> mon = Monitor(display=False); mon.log(1, loss=0.5)
+        >>> print(mon.summary())
+        no best val_loss yet: it has not been logged (logged: loss)
+        """
         if self._best is None:
-            lines = [message("monitor.summary.none") if not self._calls else ""]
+            if not self._calls:
+                lines = [message("monitor.summary.none")]
+            elif self.metric in self.series:
+                lines = [message("monitor.summary.no_finite", metric=self.metric)]
+            else:
+                logged = ", ".join(self.series)
+                lines = [message("monitor.summary.not_logged", metric=self.metric, logged=logged)]
         else:
             b = self._best
             lines = [
@@ -290,7 +350,8 @@ class Monitor(BestTracking, MetricRecords):
             if self._weights:
                 lines.append(message("monitor.summary.restore"))
         if self._events:
-            lines.append(message("monitor.summary.events", n=len(self._events)))
+            n = len(self._events)
+            lines.append(message("monitor.summary.events", events=count("event", n)))
             lines += [f"  {e}" for e in self._events]
         return "\n".join(line for line in lines if line)
 
@@ -299,9 +360,8 @@ class Monitor(BestTracking, MetricRecords):
         best = ""
         if self._best is not None:
             best = message("monitor.repr.best", metric=self._best.metric, value=self._best.value)
-        return message(
-            "monitor.repr", name=name, epochs=self.epoch, best=best, events=len(self._events)
-        )
+        epochs, events = count("epoch", self.epoch), count("event", len(self._events))
+        return message("monitor.repr", name=name, epochs=epochs, best=best, events=events)
 
     # ------------------------------------------------------------------ listeners
     def add_listener(self, listener: Listener) -> Listener:
@@ -338,12 +398,6 @@ class Monitor(BestTracking, MetricRecords):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _restamp(event: Event, epoch: int) -> Event:
-    from dataclasses import replace
-
-    return replace(event, epoch=epoch)
 
 
 def _json_floats(values: list[float]) -> list[Any]:

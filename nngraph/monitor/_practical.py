@@ -87,6 +87,8 @@ class Patience(Detector):
         self.value = self.wait
         if self.wait < self.patience:
             return None
+        if not math.isfinite(self.best):  # no finite value yet: there is no best to speak of
+            return "patience.never", {"since": epochs(self.wait), "patience": self.patience}
         return "patience.fire", {
             "wait": self.wait,
             "since": epochs(self.wait),

@@ -4,6 +4,16 @@
 - ``PQ(alpha, k)``: at strip ends (``t`` a multiple of ``k``), ``GL(t) / P_k(t) > alpha`` with
   ``P_k(t) = 1000 * (sum(E_tr over the strip) / (k * min(E_tr over the strip)) - 1)``.
 - ``UP(s, k)``: the validation error rose at ``s`` successive strip ends.
+
+All three are defined on errors (lower is better): a metric that ``mode="auto"`` reads as higher
+is better (``val_acc``, ``val_f1``, ...; see :func:`~nngraph.monitor._common.resolve_mode`) is
+refused with an :class:`~nngraph.errors.NNGraphError` that suggests
+``Patience(metric=..., mode="max")`` or a loss instead.
+
+    >>> GL(5, metric="val_acc")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: GL is defined on a loss or an error (lower is better), ...
 """
 
 from __future__ import annotations
@@ -11,8 +21,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import epochs
+from nngraph.monitor._common import epochs, resolve_mode
 from nngraph.monitor._detector import KEEP, Check, Detector, _count, _nonnegative
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
@@ -55,8 +66,18 @@ def training_progress(strip: list[float]) -> float:
     return 1000.0 * (mean - low) / -low
 
 
+def _lower_is_better(det: Detector) -> None:
+    """Refuse a higher-is-better metric: Prechelt's criteria are defined on errors."""
+    if resolve_mode("auto", det.metric) == "max":
+        name = type(det).__name__
+        raise NNGraphError(message("monitor.error.prechelt_max", detector=name, metric=det.metric))
+
+
 class GL(Detector):
     """Prechelt's generalization loss: fires when ``100 * (E_va / E_opt - 1) > alpha``.
+
+    ``metric`` must be a loss or an error (lower is better); an accuracy-like metric is refused
+    (use ``Patience(metric="val_acc", mode="max")`` for it).
 
     >>> gl = GL(alpha=5)
     >>> [gl.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.8, 0.83, 0.85], 1)]
@@ -75,6 +96,7 @@ class GL(Detector):
     ) -> None:
         self.alpha = _nonnegative("GL alpha", alpha)
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
+        _lower_is_better(self)
 
     def _args(self) -> list[str]:
         return [f"{self.alpha:g}"]
@@ -97,6 +119,8 @@ class GL(Detector):
             "best_epoch": self.best_epoch,
             "since": epochs(since),
         }
+        if not math.isfinite(value):  # "inf% above its best" says nothing to a student
+            return "gl.nonfinite", {**fields, "value": value}
         if train is None or self.train_at_best is None:
             return "gl.plain", fields
         fields["train_value"] = train
@@ -108,6 +132,7 @@ class PQ(Detector):
 
     ``P_k`` is the training progress over the last strip of ``k`` epochs (per mille); a flat
     training strip (``P_k = 0``) with any generalization loss gives an infinite quotient.
+    ``metric`` must be a loss or an error (lower is better), as for :class:`GL`.
 
         >>> pq = PQ(alpha=0.5, k=2)
         >>> curve = [(1.0, 1.0), (0.9, 0.9), (0.89, 0.95), (0.88, 0.99)]
@@ -127,6 +152,7 @@ class PQ(Detector):
         self.alpha = _nonnegative("PQ alpha", alpha)
         self.k = _count(message("monitor.param.pq_k"), k)
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
+        _lower_is_better(self)
 
     def _args(self) -> list[str]:
         return [f"{self.alpha:g}", str(self.k)]
@@ -168,6 +194,7 @@ class UP(Detector):
     """Prechelt's ``UP_s``: fires when the validation error rose at ``s`` successive strip ends.
 
     Strip ends are the epochs ``k, 2k, 3k, ...``; the first strip end has nothing to compare with.
+    ``metric`` must be a loss or an error (lower is better), as for :class:`GL`.
 
         >>> up = UP(s=2, k=1)
         >>> [up.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.9, 0.95, 0.97], 1)]
@@ -180,6 +207,7 @@ class UP(Detector):
         self.s = _count(message("monitor.param.up_s"), s)
         self.k = _count(message("monitor.param.up_k"), k)
         super().__init__(metric=metric, train_metric="", stop=stop)
+        _lower_is_better(self)
 
     def _args(self) -> list[str]:
         return [str(self.s), str(self.k)]

@@ -65,16 +65,38 @@ class MetricRecords:
         return series.steps.copy(), series.values.copy()
 
     def records(self) -> list[dict[str, float]]:
-        """The kept history as one dict per step: ``[{"step": 1, "loss": .., ...}, ...]``.
+        """The kept history as rows in log order: ``[{"step": 1, "loss": .., ...}, ...]``.
 
-        Exact while a metric has fewer than ``max_points`` points; beyond, older points are
-        downsampled (minima, maxima and the latest points kept).
+        One row per ``log()`` call; a call at the same step as the row before that logs other
+        metrics (``val_loss`` after the epoch's last batch) joins that row. A step logged again
+        (a training cell run twice, the epoch number as the step of every batch) is a new row,
+        so every logged point is kept. Exact while a metric has fewer than ``max_points``
+        points; beyond, older points are downsampled (minima, maxima and the latest points kept).
+
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(display=False)
+            >>> mon.log(1, loss=0.9); mon.log(1, loss=0.7); mon.log(1, val_loss=0.8)
+            >>> mon.records()
+            [{'step': 1, 'loss': 0.9}, {'step': 1, 'loss': 0.7, 'val_loss': 0.8}]
         """
-        rows: dict[float, dict[str, float]] = {}
+        by_call: dict[int, dict[str, float]] = {}
         for name, series in self.series.items():
-            for s, v in zip(series.steps.tolist(), series.values.tolist(), strict=True):
-                rows.setdefault(s, {"step": s})[name] = v
-        out = [rows[s] for s in sorted(rows)]
+            points = zip(
+                series.calls.tolist(),
+                series.steps.tolist(),
+                series.values.tolist(),
+                strict=True,
+            )
+            for call, s, v in points:
+                by_call.setdefault(call, {"step": s})[name] = v
+        out: list[dict[str, float]] = []
+        for call in sorted(by_call):
+            row = by_call[call]
+            last = out[-1] if out else None
+            if last is not None and last["step"] == row["step"] and not _shared(last, row):
+                last.update(row)
+            else:
+                out.append(row)
         for row in out:
             row["step"] = int(row["step"]) if float(row["step"]).is_integer() else row["step"]
         return out
@@ -90,3 +112,8 @@ class MetricRecords:
             with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
         return text
+
+
+def _shared(a: dict[str, float], b: dict[str, float]) -> bool:
+    """True if two rows have a metric in common (then they cannot be one row)."""
+    return any(name in a for name in b if name != "step")

@@ -20,9 +20,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
+import numpy as np
+
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
+from nngraph.monitor._best import Best
 from nngraph.monitor._common import Mode, resolve_mode
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Display, Monitor
@@ -109,16 +112,17 @@ class Runs:
 
     # ---------------------------------------------------------------- comparing
     def rows(self) -> list[dict[str, Any]]:
-        """One dict per run: name, epochs, best epoch, the metrics at the best step, stop."""
+        """One dict per run: name, epochs, the epoch where ``metric`` was best (by this
+        comparison's ``mode``), the metrics at that step, and the stop."""
         out = []
         for name, mon in self.monitors.items():
-            best = mon.best
+            best = best_of(mon, self.metric, self.mode)
             stop = mon.stop_event
             out.append(
                 {
                     "run": name,
                     "epochs": mon.epoch,
-                    "best_epoch": None if best is None else best.epoch,
+                    "best_epoch": best.epoch if best is not None and best.epoch else None,
                     "best": {} if best is None else dict(best.metrics),
                     "stop": None
                     if stop is None
@@ -129,11 +133,11 @@ class Runs:
 
     def winner(self) -> str | None:
         """The run with the best ``metric`` (None before any run logged it)."""
-        scored = [
-            (mon.best.value, name)
-            for name, mon in self.monitors.items()
-            if mon.best is not None and mon.best.metric == self.metric
-        ]
+        scored = []
+        for name, mon in self.monitors.items():
+            best = best_of(mon, self.metric, self.mode)
+            if best is not None:
+                scored.append((best.value, name))
         if not scored:
             return None
         pick = min if self.mode == "min" else max
@@ -223,6 +227,45 @@ def compare(*monitors: Monitor, metric: str = "val_loss", display: Display = "au
     for mon in monitors:
         runs.add(mon)
     return runs
+
+
+def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | None:
+    """The log line where ``metric`` was best in ``mon``'s run (lowest for ``"min"``, highest for
+    ``"max"``; NaN and infinities never count), ``None`` if it was never logged finite.
+
+    The monitor's own :attr:`~Monitor.best` when it tracks the same metric and mode; otherwise
+    the best kept point of that metric's history, with every metric logged at the same step.
+    Its ``epoch`` is then the point's position when the metric was logged once per epoch, else 0.
+
+        >>> mon = Monitor(display=False)  # its best is by val_loss
+        >>> for epoch, (loss, acc) in enumerate([(0.5, 0.7), (0.4, 0.9), (0.3, 0.8)], start=1):
+        ...     mon.log(epoch, val_loss=loss, val_acc=acc)
+        >>> best = best_of(mon, "val_acc", "max")
+        >>> best.epoch, best.value, best.metrics
+        (2, 0.9, {'val_loss': 0.4, 'val_acc': 0.9})
+    """
+    if metric == mon.metric and mode == mon.mode:
+        return mon.best
+    series = mon.series.get(metric)
+    if series is None:
+        return None
+    values = series.values
+    finite = np.isfinite(values)
+    if not finite.any():
+        return None
+    if mode == "min":
+        i = int(np.argmin(np.where(finite, values, np.inf)))
+    else:
+        i = int(np.argmax(np.where(finite, values, -np.inf)))
+    step = float(series.steps[i])
+    metrics: dict[str, float] = {}
+    for name, other in mon.series.items():
+        at = np.flatnonzero(other.steps == step)
+        if at.size:
+            metrics[name] = float(other.values[at[-1]])
+    metrics[metric] = float(values[i])
+    once_per_epoch = len(series) == series.count == mon.epoch
+    return Best(step, i + 1 if once_per_epoch else 0, metric, float(values[i]), metrics)
 
 
 def _cell(value: Any, none: str) -> str:

@@ -4,7 +4,8 @@ Lines are printed at epoch boundaries (a log() call with a ``val_`` metric), at 
 ``interval`` seconds, except that the first epoch and any epoch with an event are always printed.
 Until a run logs its first validation metric, a ``step`` line shows progress at most once a
 second. Training metrics logged per batch are shown as their
-mean over the epoch.
+mean over the epoch. A line held back by the rate limit is printed by ``Monitor.close()``, or
+when the interpreter exits (a script that never calls ``close()`` still shows its last epoch).
 
     >>> p = TextPrinter(interval=0.0)
     >>> p.line(3, {"loss": 0.25, "val_loss": 0.3, "acc": 0.9, "val_acc": 0.85}, best=True)
@@ -13,15 +14,29 @@ mean over the epoch.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import sys
 import time
+import weakref
 from collections.abc import Iterable
 from typing import TextIO
 
 from nngraph.i18n import message
 from nngraph.monitor._common import Event
 
-__all__ = ["TextPrinter"]
+__all__ = ["TextPrinter", "count"]
+
+#: printers holding a line back; weak, so a forgotten monitor is not kept alive for this
+_held: weakref.WeakSet[TextPrinter] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_held() -> None:
+    """At interpreter exit, print every line still held back (nothing else calls close())."""
+    for printer in list(_held):
+        with contextlib.suppress(Exception):  # a closed stream at exit: nowhere to print
+            printer.flush()
 
 
 class TextPrinter:
@@ -81,6 +96,7 @@ class TextPrinter:
             self._last_print = now
             self._printed_any = True
             self.pending = None
+            _held.discard(self)
             self._write(self.line(epoch, means, best=best))
             for event in events:
                 self._write(message("monitor.text.event", message=event.message))
@@ -90,9 +106,11 @@ class TextPrinter:
                     )
         else:
             self.pending = (epoch, means, best)
+            _held.add(self)
 
     def flush(self) -> None:
-        """Print the last epoch's line if rate limiting held it back."""
+        """Print the last epoch's line if rate limiting held it back (once)."""
+        _held.discard(self)
         if self.pending is not None:
             epoch, means, best = self.pending
             self.pending = None
@@ -125,3 +143,18 @@ def _metric_parts(values: dict[str, float]) -> list[str]:
         else:
             parts.append(message("monitor.text.pair", name=name, train=v, val=val))
     return parts
+
+
+def count(noun: str, n: int) -> str:
+    """``1 epoch`` / ``3 epochs`` (Polish: 1 epoka, 3 epoki, 5 epok; 1 zdarzenie, 3 zdarzenia).
+
+    >>> count("epoch", 1), count("event", 0), count("event", 22)
+    ('1 epoch', '0 events', '22 events')
+    """
+    if n == 1:
+        form = "one"
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        form = "few"
+    else:
+        form = "many"
+    return message(f"monitor.count.{noun}.{form}", n=n)

@@ -22,6 +22,10 @@ The stopping criteria of Prechelt, "Early Stopping - But When?" (1998), exactly 
 - ``UP(s, k)``: fires at the end of a strip when the validation error rose at the end of ``s``
   successive strips (``E_va(t) > E_va(t - k)``, ``s`` times in a row).
 
+Prechelt defines them on errors: ``GL``, ``PQ`` and ``UP`` refuse a higher-is-better metric (one
+that ``mode="auto"`` maximises, such as ``val_acc``) with an ``NNGraphError``; watch it with
+``Patience(metric="val_acc", mode="max")`` instead, or give them a loss.
+
 And the ones practitioners use: ``Patience`` (Keras ``EarlyStopping``), ``Divergence`` (NaN, Inf
 or an exploding loss) and ``Gap`` (validation far from training: high variance).
 
@@ -36,11 +40,12 @@ An event's ``message`` is the catalog text ``monitor.<message_id>`` (``nngraph/i
     validation loss is 5.6% above its best (0.9 at epoch 2) while training loss kept falling ...
 """
 
+import copy
 from collections.abc import Iterable
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import Event
+from nngraph.monitor._common import Event, Mode, resolve_mode
 from nngraph.monitor._detector import Detector
 from nngraph.monitor._practical import Divergence, Gap, Patience
 from nngraph.monitor._prechelt import GL, PQ, UP, generalization_loss, training_progress
@@ -60,16 +65,24 @@ __all__ = [
 ]
 
 
-def classroom() -> list[Detector]:
-    """The default set used by ``Monitor(detectors=None)``, chosen for a classroom.
+def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
+    """The default set used by ``Monitor(detectors=None)``, chosen for a classroom. It watches
+    the monitor's ``metric`` (``Monitor(metric="val_acc")`` gets detectors on ``val_acc``).
+
+    For a loss or an error (lower is better, as ``mode="auto"`` reads the name):
 
     - ``Divergence()``: stop at the first NaN/Inf loss; nothing useful happens after it, and the
-      message says what to try (smaller learning rate).
+      message says what to try (smaller learning rate). It watches ``loss`` and ``val_loss``, and
+      ``metric`` too when that is another name.
     - ``GL(5, stop=False)``: the lecture's signal, as a warning: validation loss 5% above its best
       while training loss keeps falling means "the model has started to memorise". It does not
       stop training, because a small, noisy validation set (Iris: 30 points) often dips again.
     - ``Patience(20)``: the stop. Robust on noisy curves, explained in one sentence, and paired
       with ``restore_best`` a late stop costs only time, never the best model.
+
+    For a higher-is-better metric (``val_acc``, ``val_f1``, ... or ``mode="max"``):
+    ``Divergence()`` on the losses, and ``Patience(20, mode="max")`` on the metric as the stop.
+    There is no ``GL``: Prechelt defines it on errors, and it refuses an accuracy.
 
     Not in the default set: ``Gap``, because a wide gap appears long before validation loss turns
     (training loss heads to zero while validation loss is still falling), and a warning then
@@ -78,16 +91,38 @@ def classroom() -> list[Detector]:
 
         >>> [d.name for d in classroom()]
         ['Divergence()', 'GL(5)', 'Patience(20)']
+        >>> [d.name for d in classroom("val_acc")]
+        ['Divergence()', "Patience(20, mode='max', metric='val_acc')"]
     """
-    return [Divergence(), GL(5.0, stop=False), Patience(20)]
+    mode = resolve_mode(mode, metric)
+    if mode == "max" or resolve_mode("auto", metric) == "max":
+        return [Divergence(), Patience(20, mode=mode, metric=metric)]
+    watched = tuple(dict.fromkeys(("loss", "val_loss", metric)))
+    return [
+        Divergence(metrics=watched),
+        GL(5.0, metric=metric, stop=False),
+        Patience(20, mode=mode, metric=metric),
+    ]
 
 
-def detector_list(detectors: Detector | Iterable[Detector] | None) -> list[Detector]:
-    """The detectors a new run starts with: ``None`` = :func:`classroom`, one detector = a
-    list of one. Each is :meth:`~Detector.reset`, so a list defined in an earlier notebook cell
-    starts fresh when the training cell runs again."""
+def detector_list(
+    detectors: Detector | Iterable[Detector] | None,
+    metric: str = "val_loss",
+    mode: Mode = "auto",
+) -> list[Detector]:
+    """The detectors a new run starts with: ``None`` = :func:`classroom` on ``metric``, one
+    detector = a list of one. Each is a fresh copy: the run never changes your objects, two runs
+    given the same list do not share what their detectors have seen, and a list defined in an
+    earlier notebook cell starts fresh when the training cell runs again.
+
+        >>> from nngraph.monitor.detectors import Patience
+        >>> mine = Patience(3)
+        >>> runs = detector_list([mine]), detector_list([mine])
+        >>> runs[0][0] is mine, runs[0][0] is runs[1][0], runs[0] == [mine]
+        (False, False, True)
+    """
     if detectors is None:
-        return classroom()
+        return classroom(metric, mode)
     if isinstance(detectors, Detector):
         detectors = [detectors]
     elif isinstance(detectors, str) or not isinstance(detectors, Iterable):
@@ -96,5 +131,7 @@ def detector_list(detectors: Detector | Iterable[Detector] | None) -> list[Detec
     for d in out:
         if not isinstance(d, Detector):
             raise NNGraphError(message("monitor.error.detectors", got=d))
+    fresh = [copy.deepcopy(d) for d in out]
+    for d in fresh:
         d.reset()
-    return out
+    return fresh

@@ -292,11 +292,25 @@ def test_gap_absolute_for_accuracy() -> None:
         lambda: Divergence(metrics=()),
         lambda: Divergence(metrics=[1, 2]),  # type: ignore[list-item]
         lambda: Divergence(metrics=5),  # type: ignore[arg-type]
+        lambda: GL(True),
+        lambda: PQ(0.5, True),
+        lambda: UP(True, 1),
+        lambda: Patience(True),
+        lambda: Gap(False),
+        lambda: Divergence(threshold=True),
     ],
 )
 def test_bad_parameters_are_clear_errors(make: object) -> None:
     with pytest.raises(NNGraphError):
         make()  # type: ignore[operator]
+
+
+def test_numpy_numbers_are_accepted_as_parameters() -> None:
+    p = Patience(np.int64(5), np.float32(0.5))  # type: ignore[arg-type]
+    assert p.patience == 5 and type(p.patience) is int and p.name == "Patience(5, min_delta=0.5)"
+    up = UP(np.int64(2), np.int32(1))  # type: ignore[arg-type]
+    assert (up.s, up.k) == (2, 1) and up.name == "UP(2, 1)"
+    assert GL(np.float32(5)).name == "GL(5)" and PQ(0.5, np.uint8(3)).k == 3  # type: ignore[arg-type]
 
 
 def test_a_detector_takes_the_step_by_name_too() -> None:
@@ -330,6 +344,38 @@ def test_divergence_takes_one_metric_name_as_a_string() -> None:
 def test_unknown_metric_type_is_a_clear_error() -> None:
     with pytest.raises(NNGraphError, match="not a number"):
         GL(5).update(1, val_loss="low")
+
+
+# ----------------------------------------------------------------------------- one run's own detectors
+
+
+def test_two_monitors_given_one_list_do_not_share_their_detectors() -> None:
+    shared = [Patience(3)]
+    good = Monitor(detectors=shared, display=False)
+    bad = Monitor(detectors=shared, display=False)
+    for t in range(1, 11):
+        good.log(t, val_loss=1.0 / t)  # improves every epoch
+        bad.log(t, val_loss=1.0 + t)  # worse every epoch after the first
+    assert bad.stop_event is not None and bad.stop_event.epoch == 4
+    assert not good.should_stop and good.detectors[0] is not bad.detectors[0]
+
+
+def test_a_monitor_leaves_the_users_detector_untouched() -> None:
+    mine = Patience(1)
+    mine.update(1, val_loss=1.0)
+    mon = Monitor(detectors=mine, display=False)
+    for t, v in enumerate([1.0, 2.0, 3.0], 1):
+        mon.log(t, val_loss=v)
+    assert mon.should_stop and mon.detectors == [mine] and mon.detectors[0] is not mine
+    assert (mine.epoch, mine.best, mine.fired) == (1, 1.0, False)  # as the user left it
+
+
+def test_detectors_are_equal_by_rule_and_parameters_not_by_state() -> None:
+    seen = Patience(3)
+    seen.update(1, val_loss=1.0)
+    assert seen == Patience(3) and seen != Patience(4) and seen != Patience(3, metric="val_mse")
+    assert GL(5) != PQ(5, 1) and Gap(0.5, patience=2) != Gap(0.5, patience=3)
+    assert Divergence(factor=5) == Divergence(factor=5) != Divergence(factor=6)
 
 
 # ----------------------------------------------------------------------------- per-batch logging
@@ -374,3 +420,20 @@ def test_the_classroom_default_warns_then_stops_on_the_lectures_curve() -> None:
         "GL(5)",
         "Patience(20)",
     ]
+
+
+def test_a_run_that_is_never_finite_says_so_instead_of_a_best_of_inf() -> None:
+    det = Patience(2)
+    events = [det.update(t, val_loss=math.nan) for t in (1, 2)]
+    assert events[0] is None and events[1] is not None
+    assert "no finite value for 2 epochs" in events[1].message
+    assert "inf" not in events[1].message
+
+
+def test_gl_names_a_diverged_value_in_words_not_as_an_infinite_percentage() -> None:
+    gl = GL(5)
+    gl.update(1, val_loss=0.5)
+    event = gl.update(2, val_loss=math.inf)
+    assert event is not None
+    assert "inf%" not in event.message and "not a finite number" in event.message
+    assert "0.5 at epoch 1" in event.message

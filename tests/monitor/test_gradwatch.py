@@ -179,3 +179,41 @@ def test_one_host_transfer_per_step(device: str, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(torch.Tensor, "item", lambda t: pytest.fail("item() is a sync"))
     norms = gw.step()
     assert len(calls) == 1 and set(norms) == {"0", "1", "4"}
+
+
+def test_events_in_a_monitor_carry_its_epoch_and_the_optimizer_step() -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Linear(3, 1))
+    mon = Monitor(display=False, detectors=[])
+    gw = GradientWatch(net, monitor=mon, patience=3)
+    mon.log(1, loss=1.0, val_loss=1.0)  # epoch 1 ends; the steps below are in epoch 2
+    for _ in range(50):
+        net[0].weight.grad = torch.full((3, 3), 1e-12)
+        net[0].bias.grad = torch.zeros(3)
+        net[1].weight.grad = torch.ones(1, 3)
+        net[1].bias.grad = torch.ones(1)
+        gw.step()
+    (event,) = mon.events
+    assert (event.epoch, event.step) == (2, 3)
+    assert str(event).startswith("epoch 2: ")
+
+
+def test_a_half_precision_model_has_finite_norms_above_the_float16_range() -> None:
+    net = torch.nn.Linear(1000, 1000).half()
+    gw = GradientWatch(net, patience=1, exploding=1e9)
+    net.weight.grad = torch.full_like(net.weight, 100.0)  # norm 1e5 > 65504, float16's largest
+    net.bias.grad = torch.zeros_like(net.bias)
+    norm = gw.step()[""]
+    assert math.isfinite(norm) and norm == pytest.approx(1e5, rel=1e-2)
+    assert gw.events == []  # no false "training has diverged"
+
+
+@pytest.mark.parametrize(("value", "word"), [(math.inf, "infinite"), (math.nan, "NaN")])
+def test_a_non_finite_gradient_is_named_in_words(value: float, word: str) -> None:
+    net = torch.nn.Linear(2, 1)
+    gw = GradientWatch(net, patience=1)
+    net.weight.grad = torch.full((1, 2), value)
+    net.bias.grad = torch.zeros(1)
+    gw.step()
+    (event,) = gw.events
+    assert f"is {word}" in event.message and " a inf" not in event.message
+    assert event.values["value"] == str(value)

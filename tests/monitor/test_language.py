@@ -97,3 +97,20 @@ def test_step_lines_before_the_first_epoch_show_step_and_metrics_only() -> None:
         printer._started = -1e9  # the first second has passed
         printer.progress("12", {"loss": 0.5})
         assert out.getvalue() == expected
+
+
+def test_counts_in_repr_and_summary_use_polish_plural_forms() -> None:
+    ng.set_language("pl")
+    mon = Monitor(display=False, detectors=[])
+    shown = []
+    for epoch in range(1, 23):
+        mon.log(epoch, val_loss=1.0)
+        if epoch in (1, 2, 5, 12, 22):
+            shown.append(repr(mon).split(":")[1].split(",")[0].strip())
+    assert shown == ["1 epoka", "2 epoki", "5 epok", "12 epok", "22 epoki"]
+    assert repr(mon).endswith(", 0 zdarzeń>")
+    empty = Monitor(display=False)
+    empty.log(1, loss=0.5)
+    assert empty.summary().startswith("brak najlepszego wyniku val_loss")
+    ng.set_language("en")
+    assert repr(mon).startswith("<Monitor: 22 epochs, best val_loss=1, 0 events")

@@ -130,6 +130,26 @@ def test_bad_constructor_arguments_are_clear_errors(kwargs: dict[str, object]) -
         Monitor(**kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "says"),
+    [
+        ({"metric": None}, "metric='val_loss'"),
+        ({"metric": ""}, "metric='val_loss'"),
+        ({"metric": ["val_loss"]}, "metric='val_loss'"),
+        ({"name": 5}, "name='lr=0.1'"),
+        ({"print_interval": "x", "display": "text"}, "print_interval .*zero or more"),
+        ({"flush_interval": "x"}, "flush_interval .*zero or more"),
+        ({"print_interval": -1.0}, "print_interval .*zero or more"),
+        ({"flush_interval": math.nan}, "flush_interval .*zero or more"),
+    ],
+)
+def test_a_bad_metric_name_or_interval_is_refused_when_the_monitor_is_made(
+    kwargs: dict[str, object], says: str
+) -> None:
+    with pytest.raises(NNGraphError, match=says):
+        Monitor(**{"display": False, **kwargs})  # type: ignore[arg-type]
+
+
 def test_a_single_detector_is_accepted_without_a_list() -> None:
     patience = detectors.Patience(5)
     assert quiet(detectors=patience).detectors == [patience]
@@ -299,6 +319,51 @@ def test_records_and_csv_merge_metrics_by_step() -> None:
     ]
 
 
+def test_records_and_csv_keep_every_point_when_a_step_repeats() -> None:
+    mon = quiet()
+    for run in range(2):  # the training cell run twice on one monitor
+        for epoch in range(1, 4):
+            mon.log(epoch, loss=1.0 / epoch + run)
+    assert [(r["step"], r["loss"]) for r in mon.records()] == [
+        (1, 1.0),
+        (2, 0.5),
+        (3, 1 / 3),
+        (1, 2.0),
+        (2, 1.5),
+        (3, 1 + 1 / 3),
+    ]
+    assert mon.to_csv().splitlines()[0] == "step,loss"
+    assert len(mon.to_csv().splitlines()) == 1 + len(mon.history("loss")[1])
+
+
+def test_records_keep_batches_logged_with_the_epoch_as_step_and_join_validation() -> None:
+    mon = quiet()
+    for epoch in (1, 2):
+        for batch_loss in (0.9, 0.8, 0.7):
+            mon.log(epoch, loss=batch_loss / epoch)
+        mon.log(epoch, val_loss=1.0 / epoch)  # joins the epoch's last batch row
+    assert mon.records() == [
+        {"step": 1, "loss": 0.9},
+        {"step": 1, "loss": 0.8},
+        {"step": 1, "loss": 0.7, "val_loss": 1.0},
+        {"step": 2, "loss": 0.45},
+        {"step": 2, "loss": 0.4},
+        {"step": 2, "loss": 0.35, "val_loss": 0.5},
+    ]
+    rows = list(csv.DictReader(io.StringIO(mon.to_csv())))
+    assert rows[1] == {"step": "1", "loss": "0.8", "val_loss": ""}
+
+
+def test_records_stay_in_log_order_when_the_history_is_compacted() -> None:
+    mon = quiet(max_points=16)
+    for run in range(3):
+        for step in range(1, 41):
+            mon.log(step, loss=float(step + 100 * run))
+    losses = [r["loss"] for r in mon.records()]
+    assert losses == sorted(losses) and losses[-1] == 240.0
+    assert losses == mon.history("loss")[1].tolist()
+
+
 def test_to_csv_writes_a_file(tmp_path: object) -> None:
     mon = quiet()
     mon.log(1, loss=0.5)
@@ -348,6 +413,40 @@ def test_text_lines_are_rate_limited_but_events_and_the_end_are_shown(
     assert len(lines) < 10
 
 
+LAST_LINE_SCRIPT = """
+import nngraph as ng
+mon = ng.Monitor(display="text", print_interval=3600)
+for epoch in range(1, 6):
+    mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch + 0.1)
+print("done")
+"""
+
+
+def test_a_script_that_never_calls_close_still_prints_its_last_line(tmp_path: object) -> None:
+    import subprocess
+    import sys
+
+    path = f"{tmp_path}/train.py"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(LAST_LINE_SCRIPT)
+    out = subprocess.run(
+        [sys.executable, path], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.splitlines()
+    assert out[0].startswith("epoch    1") and out[1] == "done"
+    assert len(out) == 3 and out[2].startswith("epoch    5")  # printed at exit, once
+
+
+def test_close_prints_the_held_line_once(capsys: pytest.CaptureFixture[str]) -> None:
+    from nngraph.monitor import _text
+
+    mon = Monitor(display="text", print_interval=3600, detectors=[])
+    for t in (1, 2):
+        mon.log(t, val_loss=1 / t)
+    mon.close()
+    _text._flush_held()  # what runs at interpreter exit
+    assert [line.split()[1] for line in capsys.readouterr().out.splitlines()] == ["1", "2"]
+
+
 def test_display_false_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     mon = quiet()
     mon.log(1, loss=math.nan)
@@ -362,3 +461,23 @@ def test_summary_names_the_best_epoch_and_the_events() -> None:
     text = mon.summary()
     assert "best val_loss 0.4 at epoch 2" in text and "restore_best" in text
     assert "has not improved for 1 epoch " in text
+
+
+def test_summary_says_why_there_is_no_best_epoch() -> None:
+    mon = quiet()
+    mon.log(1, loss=0.5)
+    mon.log(2, loss=0.4)
+    assert mon.summary() == "no best val_loss yet: it has not been logged (logged: loss)"
+    mon = quiet(detectors=[])
+    mon.log(1, val_loss=math.nan)
+    assert "no best val_loss yet" in mon.summary() and "NaN" in mon.summary()
+    assert quiet().summary() == "nothing logged yet"
+
+
+def test_repr_and_summary_count_in_plain_words() -> None:
+    mon = quiet(detectors=[detectors.Patience(1)])
+    mon.log(1, val_loss=0.5)
+    assert repr(mon) == "<Monitor: 1 epoch, best val_loss=0.5, 0 events>"
+    mon.log(2, val_loss=0.6)
+    assert repr(mon) == "<Monitor: 2 epochs, best val_loss=0.5, 1 event>"
+    assert "\n1 event:\n" in mon.summary()

@@ -72,6 +72,49 @@ def test_runs_compare_accuracy_highest_first() -> None:
     assert compare(a, b, metric="val_acc", display=False).winner() == "b"
 
 
+def test_compare_by_another_metric_uses_that_metrics_own_best() -> None:
+    m1 = Monitor(name="m1", display=False)  # each tracks its best val_loss
+    m2 = Monitor(name="m2", display=False)
+    for e in range(1, 6):
+        m1.log(e, val_loss=1 / e, val_acc=0.5 + e / 20)
+        m2.log(e, val_loss=2 / e, val_acc=0.95 if e == 2 else 0.6)
+    runs = compare(m1, m2, metric="val_acc", display=False)
+    assert runs.winner() == "m2"
+    rows = {row["run"]: row for row in runs.rows()}
+    assert rows["m2"]["best_epoch"] == 2
+    assert rows["m2"]["best"] == {"val_loss": 1.0, "val_acc": 0.95}  # both at val_acc's best
+    assert rows["m1"]["best_epoch"] == 5 and rows["m1"]["best"]["val_acc"] == 0.75
+    m2_line = next(line for line in runs.table().splitlines() if line.startswith("m2"))
+    assert m2_line.split()[:5] == ["m2", "5", "2", "0.95", "*"]
+
+
+def test_a_run_tracking_another_metric_is_compared_by_the_runs_metric() -> None:
+    runs = Runs(metric="val_acc", display=False)
+    x = runs.new("x")
+    y = runs.new("y", metric="val_loss")
+    for e in range(1, 4):
+        x.log(e, val_acc=e / 10, val_loss=1 / e)
+        y.log(e, val_acc=0.95 if e == 1 else 0.5, val_loss=3 / e)
+    assert runs.winner() == "y"
+    assert [row["best"]["val_acc"] for row in runs.rows()] == [0.3, 0.95]
+    loss_runs = compare(x, y, metric="val_loss", display=False)  # lowest, though x maximises
+    assert loss_runs.winner() == "x" and loss_runs.rows()[0]["best_epoch"] == 3
+
+
+def test_a_metric_logged_per_batch_has_no_best_epoch_but_its_value_counts() -> None:
+    a = Monitor(name="a", display=False, detectors=[])
+    b = Monitor(name="b", display=False, detectors=[])
+    for mon, low in [(a, 0.2), (b, 0.1)]:
+        for step in range(1, 9):
+            mon.log(step, loss=low + abs(step - 5) / 10)
+            if step % 4 == 0:
+                mon.log(step, val_loss=0.5)
+    runs = compare(a, b, metric="loss", display=False)
+    assert runs.winner() == "b"
+    assert [row["best_epoch"] for row in runs.rows()] == [None, None]
+    assert runs.rows()[1]["best"]["loss"] == 0.1
+
+
 def test_runs_errors_are_clear() -> None:
     runs = Runs(display=False)
     runs.new("small")

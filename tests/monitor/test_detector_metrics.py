@@ -1,0 +1,130 @@
+"""Which metric a detector watches, and which way is better: names, Prechelt's errors, defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from nngraph import i18n
+from nngraph.errors import NNGraphError
+from nngraph.monitor import Monitor, detectors
+from nngraph.monitor._common import resolve_mode
+from nngraph.monitor.detectors import GL, PQ, UP, Gap, Patience
+
+# ----------------------------------------------------------------------------- mode="auto"
+
+HIGHER = [
+    "top1", "top5", "val_top5", "train_topk", "val_f1", "val_f1score", "val_fscore", "val_iou",
+    "val_mIoU", "test_dice", "val_mAP", "val_map50", "val_r2", "val_bleu", "val_rouge1",
+    "val_rougeL", "val_psnr", "VAL_SSIM", "val_acc", "val/auc",
+]  # fmt: skip
+LOWER = [
+    "val_loss", "loss", "val_error", "val_err", "val_mae", "val_mse", "test_rmse", "perplexity",
+    "val_cer", "val_wer", "val_top1_error", "val_dice_loss", "val_iou_loss", "val_distance",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("metric", HIGHER)
+def test_auto_mode_maximises_common_higher_is_better_names(metric: str) -> None:
+    assert resolve_mode("auto", metric) == "max"
+    assert Patience(3, metric=metric).mode == "max"
+
+
+@pytest.mark.parametrize("metric", LOWER)
+def test_auto_mode_minimises_losses_and_errors_even_with_a_higher_word(metric: str) -> None:
+    assert resolve_mode("auto", metric) == "min"
+
+
+def test_a_monitor_keeps_the_highest_map_as_its_best() -> None:
+    mon = Monitor(metric="val_mAP", display=False, detectors=[])
+    for t, v in enumerate([0.3, 0.6, 0.5], 1):
+        mon.log(t, val_mAP=v)
+    assert mon.mode == "max" and mon.best is not None and mon.best.value == 0.6
+
+
+# ----------------------------------------------------------------------------- Prechelt on errors
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda m: GL(5, metric=m),
+        lambda m: PQ(0.5, 2, metric=m),
+        lambda m: UP(2, 1, metric=m),
+    ],
+    ids=["GL", "PQ", "UP"],
+)
+@pytest.mark.parametrize("metric", ["val_acc", "val_f1", "val_top5", "acc"])
+def test_prechelt_criteria_refuse_a_higher_is_better_metric(make: object, metric: str) -> None:
+    with pytest.raises(NNGraphError, match=r"Patience\(metric=.*mode='max'\)"):
+        make(metric)  # type: ignore[operator]
+
+
+def test_prechelt_refusal_is_translated() -> None:
+    i18n.set_language("pl")
+    try:
+        with pytest.raises(NNGraphError, match="im większa"):
+            GL(5, metric="val_acc")
+    finally:
+        i18n.set_language("en")
+
+
+def test_prechelt_criteria_accept_errors_and_losses_by_other_names() -> None:
+    for metric in ["val_loss", "val_error", "val_mse", "val_top1_error"]:
+        assert GL(5, metric=metric).metric == metric
+        assert UP(2, 1, metric=metric).metric == metric
+
+
+# ----------------------------------------------------------------------------- metric names
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: GL(metric=5),  # type: ignore[arg-type]
+        lambda: GL(metric=""),
+        lambda: Patience(metric=None),  # type: ignore[arg-type]
+        lambda: Gap(metric=["val_loss"]),  # type: ignore[arg-type]
+        lambda: PQ(train_metric=3),  # type: ignore[arg-type]
+        lambda: UP(metric=b"val_loss"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_metric_that_is_not_a_name_is_a_clear_error(make: object) -> None:
+    with pytest.raises(NNGraphError, match="metric's name"):
+        make()  # type: ignore[operator]
+
+
+# ----------------------------------------------------------------------------- default set
+
+
+def test_the_default_detectors_watch_the_monitors_metric() -> None:
+    mon = Monitor(metric="val_mse", display=False)
+    assert [(d.name, d.metric) for d in mon.detectors[1:]] == [
+        ("GL(5, metric='val_mse')", "val_mse"),
+        ("Patience(20, metric='val_mse')", "val_mse"),
+    ]
+    assert mon.detectors[0].metrics == ("loss", "val_loss", "val_mse")  # type: ignore[attr-defined]
+
+
+def test_an_accuracy_only_run_gets_a_patience_stop_in_max_mode() -> None:
+    mon = Monitor(metric="val_acc", display=False)
+    assert [d.name for d in mon.detectors] == [
+        "Divergence()",
+        "Patience(20, mode='max', metric='val_acc')",
+    ]
+    stopped_at = None
+    for t in range(1, 61):
+        mon.log(t, loss=1 / t, val_acc=min(0.9, 0.5 + t / 20) - max(0, t - 8) / 100)
+        if mon.should_stop and stopped_at is None:
+            stopped_at = t
+    assert mon.best is not None and mon.best.epoch == 8
+    assert stopped_at == 28 and mon.stop_event is not None
+    assert mon.stop_event.detector == "Patience(20, mode='max', metric='val_acc')"
+
+
+def test_an_explicit_max_mode_gets_the_max_set_and_min_mode_never_gets_gl() -> None:
+    assert [d.name for d in detectors.classroom("val_goodness", "max")] == [
+        "Divergence()",
+        "Patience(20, mode='max', metric='val_goodness')",
+    ]
+    names = [d.name for d in Monitor(metric="val_acc", mode="min", display=False).detectors]
+    assert names == ["Divergence()", "Patience(20, metric='val_acc')"]

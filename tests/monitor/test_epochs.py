@@ -1,0 +1,69 @@
+"""Epoch numbers: counted from validation calls, or the user's own ``epoch=`` numbers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from nngraph.monitor import Monitor, Runs, detectors
+
+
+def quiet(**kwargs: object) -> Monitor:
+    return Monitor(display=False, **kwargs)  # type: ignore[arg-type]
+
+
+def test_divergence_before_the_first_validation_is_in_epoch_one_not_batch_n() -> None:
+    mon = quiet()
+    for step in range(1, 101):
+        mon.log(step, loss=math.inf if step == 61 else 1.0)
+    mon.log(100, val_loss=1.0)
+    assert [(e.kind, e.epoch, e.step) for e in mon.events] == [("divergence", 1, 61)]
+    assert mon.stop_event is not None and mon.stop_event.epoch == 1
+
+
+def test_a_run_without_validation_that_watches_a_training_metric_counts_calls() -> None:
+    mon = quiet(metric="loss")
+    for epoch in range(1, 8):
+        mon.log(epoch, loss=math.nan if epoch == 7 else 1 / epoch)
+    assert [e.epoch for e in mon.events] == [7] and mon.best.epoch == 6  # type: ignore[union-attr]
+
+
+def every_fifth_epoch_validated(**kwargs: object) -> Monitor:
+    mon = Monitor(**{"display": False, **kwargs})  # type: ignore[arg-type]
+    val = iter([1.0, 0.8, 0.7, 0.75, 0.8, 0.9])
+    for epoch in range(1, 31):
+        extra = {"val_loss": next(val)} if epoch % 5 == 0 else {}
+        mon.log(epoch=epoch, loss=1 / epoch, **extra)
+    return mon
+
+
+def test_epoch_numbers_given_with_epoch_are_the_ones_shown() -> None:
+    mon = every_fifth_epoch_validated(detectors=[detectors.GL(5)])
+    assert mon.epoch == 30
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (15, 15)
+    assert [e.epoch for e in mon.events] == [20]
+    assert "at epoch 15 (step 15)" in mon.summary() and "epoch 20: " in mon.summary()
+    assert mon.snapshot()["epoch"] == 30 and mon.snapshot()["best"]["epoch"] == 15
+    assert "30 epochs" in repr(mon)
+    runs = Runs(display=False)
+    runs.add(mon)
+    (row,) = runs.rows()
+    assert (row["epochs"], row["best_epoch"]) == (30, 15)
+
+
+def test_epoch_numbers_given_with_epoch_are_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    every_fifth_epoch_validated(display="text", print_interval=0.0, detectors=[])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines] == ["5", "10", "15", "20", "25", "30"]
+
+
+def test_calls_without_epoch_after_one_with_it_continue_its_numbers() -> None:
+    mon = quiet(detectors=[detectors.Divergence()])
+    mon.log(epoch=10, loss=0.5, val_loss=0.5)  # resuming at epoch 10
+    mon.log(step=101, loss=0.4)  # a batch of epoch 11
+    assert mon.epoch == 10
+    mon.log(step=102, loss=math.inf)
+    mon.log(step=102, val_loss=0.3)
+    assert [e.epoch for e in mon.events] == [11]
+    assert mon.epoch == 11 and mon.best is not None and mon.best.epoch == 11
