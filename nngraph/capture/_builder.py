@@ -120,6 +120,8 @@ def module_table(
     prefix: str = "",
     names: Names | None = None,
     paths: dict[int, str] | None = None,
+    *,
+    settings: bool = True,
 ) -> dict[str, dict[str, Any]]:
     """Every module of `model`: qualified path -> class name, parameter elements below it,
     settings (``extra_repr``) and training flag.
@@ -150,10 +152,12 @@ def module_table(
             for name, b in module._buffers.items():
                 if b is not None:
                     names.buffers.setdefault(id(b), dot + inside + name)
-        table[full] = {"type": type(module).__name__, "params": own, "training": module.training}
-        config = _config(module)
-        if config is not None:
-            table[full]["config"] = config
+        table[full] = {"type": type(module).__name__, "params": own}
+        if settings:  # what tells blocks apart when they fold: not needed without boxes
+            table[full]["training"] = module.training
+            config = _config(module)
+            if config is not None:
+                table[full]["config"] = config
         if path:
             parent = path.rpartition(".")[0]
             parents.append((full, dot + parent if parent else prefix))
@@ -190,11 +194,17 @@ class Names:
         self.tables: dict[int, dict[str, dict[str, Any]]] = {}  # id(module) -> module_table
 
     def add_module(
-        self, module: torch.nn.Module, prefix: str = "", paths: dict[int, str] | None = None
+        self,
+        module: torch.nn.Module,
+        prefix: str = "",
+        paths: dict[int, str] | None = None,
+        *,
+        settings: bool = True,
     ) -> None:
         """Name every parameter and buffer of `module` as `named_parameters()` does, and keep
-        its `module_table` in `tables`; fill `paths` as `module_table` does."""
-        self.tables[id(module)] = module_table(module, prefix, self, paths)
+        its `module_table` in `tables`; fill `paths` and the modules' `settings` as
+        `module_table` does."""
+        self.tables[id(module)] = module_table(module, prefix, self, paths, settings=settings)
 
     def add_mapping(self, tensors: Iterable[tuple[str, Any]]) -> None:
         """Name tensors from `(name, tensor)` pairs, e.g. `dict.items()`."""

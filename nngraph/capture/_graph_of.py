@@ -28,7 +28,7 @@ def _names_from(params: Any) -> Names:
     if params is None:
         return names
     if isinstance(params, torch.nn.Module):
-        names.add_module(params)
+        names.add_module(params, settings=False)  # its ops have no module: no boxes
     elif isinstance(params, Mapping):
         names.add_mapping(params.items())
     else:

@@ -194,7 +194,8 @@ class Recorder:
             leaf = leaf_fns.get(node_id)
             if leaf is not None:
                 self._remember(leaf.variable, node_id)
-                self.grads_before.setdefault(id(leaf.variable), (leaf.variable, leaf.variable.grad))
+                variable = leaf.variable
+                self.grads_before.setdefault(id(variable), (variable, variable.grad))
             hooks.append(fns[node_id].register_prehook(self._grad_hook(node_id, leaf is not None)))
         if call is not None:
             for fn in roots:  # the call's own nodes are labelled by it; inner steps keep theirs
@@ -244,8 +245,8 @@ class Recorder:
         for t in outs:
             if t.grad_fn is None:
                 self._remember(t, target)
-        if name in _RELU:
-            first = _channels_first(ins[0]) if ins else False
+        if name in _RELU:  # where the units are is only in doubt for a 3-d output
+            first = tracked_out.dim() == 3 and bool(ins) and _channels_first(ins[0])
             self.builder.stats.add_dead_units(attrs, "dead", tracked_out, channels_first=first)
 
     # -- backward ---------------------------------------------------------------------------
