@@ -25,6 +25,7 @@ from IPython.display import display
 
 from nngraph.capture import graph_of, record
 from nngraph.errors import NNGraphError
+from nngraph.graph import Graph
 from nngraph.i18n import message, on_language_change, set_language
 
 __all__ = ["NNGraphMagics", "load_ipython_extension", "unload_ipython_extension"]
@@ -108,7 +109,7 @@ class NNGraphMagics(Magics):
 
     def _show(self, graph: Any, options: argparse.Namespace) -> None:
         if options.output:
-            self.shell.user_ns[options.output] = graph  # type: ignore[union-attr]
+            self._keep(options.output, graph)
         if options.quiet:
             return
         display(graph.show(depth=options.depth, view=options.view, color_by=options.color_by))
@@ -126,6 +127,9 @@ class NNGraphMagics(Magics):
             if not words:
                 raise UsageError(message("magic.usage"))
             command = words[0]
+            if command in ("help", "-h", "--help"):
+                print(message("magic.help"))
+                return None
             if command == "monitor":
                 return self._monitor(words[1:])
             if command == "watch":
@@ -133,13 +137,40 @@ class NNGraphMagics(Magics):
             if command == "lang":
                 return self._language(words[1:])
             # not a command: an expression (a mistyped command gets the list of commands)
-            return graph_of(self._evaluate(line, "magic.cannot_evaluate_line"))
+            value = self._evaluate(line, "magic.cannot_evaluate_line")
+            return graph_of(value, params=self._model_behind(value))
         except NNGraphError as error:
             raise UsageError(str(error)) from None
+
+    def _model_behind(self, value: Any) -> torch.nn.Module | None:
+        """The notebook's model whose parameters `value` was computed from (the largest one,
+        when several are), so that `%nngraph loss` names them as parameters."""
+        leaves = {id(t) for t in _leaves(value)}
+        models = [
+            v
+            for k, v in self.shell.user_ns.items()  # type: ignore[union-attr]
+            if isinstance(v, torch.nn.Module) and not k.startswith("_")
+        ]
+        used = [m for m in models if any(id(p) in leaves for p in m.parameters())]
+        return max(used, key=lambda m: sum(p.numel() for p in m.parameters()), default=None)
+
+    def _keep(self, name: str, value: Any) -> None:
+        """`-o NAME`: store `value` as NAME, unless NAME holds something else of the user's."""
+        old = self.shell.user_ns.get(name)  # type: ignore[union-attr]
+        if old is not None and not isinstance(old, type(value)):
+            raise UsageError(
+                message("magic.would_replace", name=name, type_name=type(old).__name__)
+            )
+        self.shell.user_ns[name] = value  # type: ignore[union-attr]
 
     def _record_cell(self, words: list[str], cell: str) -> Any:
         __tracebackhide__ = True  # IPython hides this frame in the cell's traceback
         options = _view_options().parse_args(words)
+        if options.output:  # before the cell runs: a refused name must not cost the run
+            old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
+            if old is not None and not isinstance(old, Graph):
+                got = type(old).__name__
+                raise UsageError(message("magic.would_replace", name=options.output, type_name=got))
         model = None if options.model is None else self._evaluate(options.model)
         if model is not None and not isinstance(model, torch.nn.Module):
             got = type(model).__name__
@@ -164,7 +195,7 @@ class NNGraphMagics(Magics):
         options = parser.parse_args(words)
         model = None if options.model is None else self._evaluate(options.model)
         monitor = Monitor(model=model, metric=options.metric, mode=options.mode, name=options.name)
-        self.shell.user_ns[options.output] = monitor  # type: ignore[union-attr]
+        self._keep(options.output, monitor)
         what = f"ng.Monitor(metric={monitor.metric!r}, mode={monitor.mode!r})"
         print(message("magic.created", name=options.output, what=what))
 
@@ -176,7 +207,7 @@ class NNGraphMagics(Magics):
         parser.add_argument("-o", "--output", type=_variable, default="watch")
         options = parser.parse_args(words)
         watch = GradientWatch(self._evaluate(options.model))
-        self.shell.user_ns[options.output] = watch  # type: ignore[union-attr]
+        self._keep(options.output, watch)
         print(
             message("magic.created", name=options.output, what=f"ng.GradientWatch({options.model})")
         )
@@ -185,6 +216,24 @@ class NNGraphMagics(Magics):
         if len(words) != 1:
             raise UsageError(message("magic.usage"))
         set_language(words[0])
+
+
+def _leaves(value: Any) -> list[torch.Tensor]:
+    """The leaf tensors (parameters, inputs) the autograd graph of `value`'s tensors reaches."""
+    tensors = [t for t in torch.utils._pytree.tree_leaves(value) if isinstance(t, torch.Tensor)]
+    todo = [t.grad_fn for t in tensors if t.grad_fn is not None]
+    seen: set[int] = set()
+    leaves = [t for t in tensors if t.grad_fn is None]
+    while todo:
+        fn = todo.pop()
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        variable = getattr(fn, "variable", None)
+        if isinstance(variable, torch.Tensor):
+            leaves.append(variable)
+        todo.extend(next_fn for next_fn, _ in fn.next_functions if next_fn is not None)
+    return leaves
 
 
 def _refresh_help(_: str = "") -> None:

@@ -36,6 +36,33 @@ def test_line_magic_gives_the_graph_of_an_expression(ip: Any) -> None:
     assert sorted(d["op"] for _, d in graph.nodes(data=True) if d["kind"] == "op") == ["mul", "sum"]
 
 
+def test_line_magic_names_the_parameters_of_the_notebooks_model(ip: Any) -> None:
+    ip.run_cell("loss = net(torch.randn(2, 3)).pow(2).mean()")
+    graph = ip.run_line_magic("nngraph", "loss")
+    names = sorted(d["name"] for _, d in graph.nodes(data=True) if d["kind"] == "param")
+    assert names == ["0.bias", "0.weight", "2.bias", "2.weight"]
+    assert "Total params: 21" in graph.summary()
+
+
+@pytest.mark.parametrize("word", ["help", "-h", "--help"])
+def test_asking_for_help_prints_the_help(
+    ip: Any, word: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ip.run_line_magic("nngraph", word)
+    assert "%%nngraph [options]" in capsys.readouterr().out
+
+
+def test_o_never_replaces_a_variable_of_another_kind(ip: Any) -> None:
+    with pytest.raises(UsageError, match="would replace your net"):
+        ip.run_cell_magic("nngraph", "-o net -q", "ran_anyway = True")
+    assert "ran_anyway" not in ip.user_ns and isinstance(ip.user_ns["net"], torch.nn.Module)
+    with pytest.raises(UsageError, match="would replace your net"):
+        ip.run_line_magic("nngraph", "monitor -o net")
+    ip.run_cell_magic("nngraph", "-o g -q", "y = net(torch.randn(1, 3)).sum()")
+    ip.run_cell_magic("nngraph", "-o g -q", "y = net(torch.randn(1, 3)).sum()")  # a graph again
+    assert isinstance(ip.user_ns["g"], ng.Graph)
+
+
 def test_cell_magic_records_the_cell_and_keeps_the_graph(ip: Any) -> None:
     ip.run_cell_magic(
         "nngraph",

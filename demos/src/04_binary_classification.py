@@ -31,7 +31,7 @@ print(len(x_train), "training,", len(x_val), "validation,", len(data.x_test), "t
 # ## By hand: logistic regression. Find the bug!
 #
 # $p = \sigma(xw + b)$, binary cross-entropy loss, gradient descent written by hand.
-# This loop was in a published notebook. Run it: the loss does not move.
+# This loop was in a published notebook. Run it: after the first epoch the loss does not move.
 
 # %%
 w = torch.randn(2, 1, device=device, requires_grad=True)
@@ -114,9 +114,10 @@ print("gradient norm of w in epochs 1-5:", buggy.history("grad")[1][:5].round(2)
 for finding in bug_graph.health():
     print("health:", finding["message"])
 
+(b_grad_now,) = torch.autograd.grad(bce(predict(x_train), y_train), b)  # this pass's own
 b_before = b.item()
 step()
-b_change, b_expected = b.item() - b_before, -lr * b.grad.item()
+b_change, b_expected = b.item() - b_before, -lr * b_grad_now.item()
 print(f"step(): b changed by {b_change:+.3f}, gradient descent says {b_expected:+.3f}")
 zero_grad()
 print("zero_grad(): w =", w.flatten().tolist(), " w.grad =", w.grad.flatten().tolist())

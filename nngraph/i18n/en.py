@@ -94,6 +94,10 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.nothing_recorded": "%%nngraph: the cell ran no PyTorch operation, so there is no graph to show",
     "magic.created": "{name} = {what}",
+    "magic.would_replace": (
+        "%nngraph: -o {name} would replace your {name} (a {type_name}); pick another name, "
+        "e.g. -o g2"
+    ),
     # monitor: errors and warnings
     "monitor.error.positive": "{what} must be a positive number, got {value!r}",
     "monitor.error.positive_int": "{what} (an int) must be a positive number, got {value!r}",

@@ -96,6 +96,10 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.nothing_recorded": "%%nngraph: komórka nie wykonała żadnej operacji PyTorch, więc nie ma grafu",
     "magic.created": "{name} = {what}",
+    "magic.would_replace": (
+        "%nngraph: -o {name} zastąpiłoby twoją zmienną {name} (typu {type_name}); wybierz inną "
+        "nazwę, np. -o g2"
+    ),
     # monitor: błędy i ostrzeżenia
     "monitor.error.positive": "{what} musi być liczbą dodatnią, otrzymano {value!r}",
     "monitor.error.positive_int": "{what} musi być dodatnią liczbą całkowitą, otrzymano {value!r}",

@@ -104,6 +104,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         self.rename = dict(metrics or {})
         self.display = display
         self._own_monitor = monitor is None
+        self._given_model: Any = None  # the module this callback gave a monitor it was given
         self._validated = False
         self._last_step = 0  # the last step this callback logged
         self._offset = 0  # added to the epoch: a given monitor goes on counting in a second fit
@@ -119,8 +120,8 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
                 display=self.display if trainer.is_global_zero else False,
             )
             self._last_step = 0
-        elif self.monitor is not None and self.monitor.model is None:
-            self.monitor.model = pl_module
+        elif self.monitor is not None and self.monitor.model in (None, self._given_model):
+            self.monitor.model = self._given_model = pl_module  # a new module: its weights
         self._offset = max(0, self._last_step - trainer.current_epoch)
 
     def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
@@ -149,7 +150,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         if not metrics or self.monitor is None:
             return
         step = self._offset + trainer.current_epoch + 1
-        self.monitor.log(step, **metrics)
+        self.monitor.log(epoch=step, **metrics)  # the trainer's epoch, also when validating every n
         self._last_step = step
         if self.monitor.metric in metrics:
             self._saw_metric = True

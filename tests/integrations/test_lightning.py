@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import pytest
 import torch
@@ -75,11 +76,15 @@ def loaders() -> tuple[torch.utils.data.DataLoader, torch.utils.data.DataLoader]
 
 
 def fit(
-    callback: NNGraphCallback, max_epochs: int = 60, model_class: type[Net] = Net
+    callback: NNGraphCallback,
+    max_epochs: int = 60,
+    model_class: type[Net] = Net,
+    **options: Any,
 ) -> tuple[pl.Trainer, Net, Recorder]:
     torch.manual_seed(0)
     model, recorder = model_class(), Recorder()
     trainer = pl.Trainer(
+        **options,
         max_epochs=max_epochs,
         accelerator="cpu",
         devices=1,
@@ -162,6 +167,23 @@ def test_a_given_monitor_goes_on_counting_in_a_second_fit() -> None:
     fit(cb, max_epochs=3)
     assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert mon.epoch == 5
+
+
+def test_validating_every_other_epoch_shows_the_trainers_epochs() -> None:
+    cb = NNGraphCallback(detectors=[], display=False, restore_best=False)
+    fit(cb, max_epochs=6, check_val_every_n_epoch=2)
+    mon = cb.monitor
+    assert mon is not None and mon.best is not None
+    assert mon.history("val_loss")[0].tolist() == [2.0, 4.0, 6.0]
+    assert mon.best.epoch in (2, 4, 6) and mon.epoch == 6
+
+
+def test_a_given_monitor_follows_the_module_of_each_fit() -> None:
+    mon = Monitor(detectors=[], display=False)
+    cb = NNGraphCallback(mon, restore_best=False)
+    _, first, _ = fit(cb, max_epochs=2)
+    _, second, _ = fit(cb, max_epochs=2)
+    assert mon.model is second and second is not first
 
 
 def test_lightning_metric_names_pair_up() -> None:
