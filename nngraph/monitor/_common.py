@@ -25,6 +25,7 @@ __all__ = [
     "is_tensor",
     "json_number",
     "nice_name",
+    "plural_form",
     "resolve_mode",
     "step_from",
     "to_floats",
@@ -174,13 +175,20 @@ def epochs(n: int) -> str:
     >>> epochs(1), epochs(3), epochs(12)
     ('1 epoch', '3 epochs', '12 epochs')
     """
+    return message("monitor.unit.epoch." + plural_form(n), n=n)
+
+
+def plural_form(n: int) -> str:
+    """Which form of a counted noun `n` takes: "one", "few" (Polish 2-4, not 12-14) or "many".
+
+    >>> plural_form(1), plural_form(3), plural_form(12), plural_form(22)
+    ('one', 'few', 'many', 'few')
+    """
     if n == 1:
-        form = "one"
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        form = "few"
-    else:
-        form = "many"
-    return message("monitor.unit.epoch." + form, n=n)
+        return "one"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "few"
+    return "many"
 
 
 def fmt_step(step: float) -> str:

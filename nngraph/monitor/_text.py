@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from nngraph.i18n import message
-from nngraph.monitor._common import Event
+from nngraph.monitor._common import Event, plural_form
 
 __all__ = ["TextPrinter", "count"]
 
@@ -151,10 +151,4 @@ def count(noun: str, n: int) -> str:
     >>> count("epoch", 1), count("event", 0), count("event", 22)
     ('1 epoch', '0 events', '22 events')
     """
-    if n == 1:
-        form = "one"
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        form = "few"
-    else:
-        form = "many"
-    return message(f"monitor.count.{noun}.{form}", n=n)
+    return message(f"monitor.count.{noun}.{plural_form(n)}", n=n)

@@ -27,34 +27,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from nngraph.graph._nodes import parent_of
+from nngraph.graph._nodes import NODE_DEFAULTS, parent_of
 
 __all__ = ["SENT_DEFAULTS", "compact", "expanded"]
 
-#: the value ``normaliseNode`` (js/src/lib/graph.js) gives a node attribute it lacks
-SENT_DEFAULTS: dict[str, Any] = {
-    "kind": "op",
-    "op": None,
-    "backward": None,
-    "tracked": False,
-    "module": "",
-    "module_type": None,
-    "name": None,
-    "shape": None,
-    "dtype": None,
-    "device": None,
-    "requires_grad": False,
-    "value": None,
-    "grad": None,
-    "seq": None,
-    "backward_order": None,
-    "call": None,
-    "dead": None,
-    "grad_accumulated": False,
-    "params": 0,
-    "flags": [],
-    "repeat": 1,
-}
+#: the value ``normaliseNode`` (js/src/lib/graph.js) gives a node attribute it lacks: the
+#: schema's default, except `label` (it falls back to the node's op or name)
+SENT_DEFAULTS: dict[str, Any] = {k: v for k, v in NODE_DEFAULTS.items() if k != "label"}
 _STATS = ("value", "grad")
 
 
