@@ -154,23 +154,24 @@ class NNGraphMagics(Magics):
         used = [m for m in models if any(id(p) in leaves for p in m.parameters())]
         return max(used, key=lambda m: sum(p.numel() for p in m.parameters()), default=None)
 
-    def _keep(self, name: str, value: Any) -> None:
-        """`-o NAME`: store `value` as NAME, unless NAME holds something else of the user's."""
+    def _refuse_to_replace(self, name: str, kind: type) -> None:
+        """`-o NAME` must not replace a variable of the user's that is not a `kind`."""
         old = self.shell.user_ns.get(name)  # type: ignore[union-attr]
-        if old is not None and not isinstance(old, type(value)):
+        if old is not None and not isinstance(old, kind):
             raise UsageError(
                 message("magic.would_replace", name=name, type_name=type(old).__name__)
             )
+
+    def _keep(self, name: str, value: Any) -> None:
+        """`-o NAME`: store `value` as NAME, unless NAME holds something else of the user's."""
+        self._refuse_to_replace(name, type(value))
         self.shell.user_ns[name] = value  # type: ignore[union-attr]
 
     def _record_cell(self, words: list[str], cell: str) -> Any:
         __tracebackhide__ = True  # IPython hides this frame in the cell's traceback
         options = _view_options().parse_args(words)
         if options.output:  # before the cell runs: a refused name must not cost the run
-            old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
-            if old is not None and not isinstance(old, Graph):
-                got = type(old).__name__
-                raise UsageError(message("magic.would_replace", name=options.output, type_name=got))
+            self._refuse_to_replace(options.output, Graph)
         model = None if options.model is None else self._evaluate(options.model)
         if model is not None and not isinstance(model, torch.nn.Module):
             got = type(model).__name__
