@@ -21,6 +21,10 @@ from typing import Any
 
 import torch
 from torch.autograd.function import Function
+from torch.optim.optimizer import (
+    register_optimizer_step_post_hook,
+    register_optimizer_step_pre_hook,
+)
 from torch.overrides import TorchFunctionMode
 
 from nngraph.capture._builder import gc_paused
@@ -132,7 +136,7 @@ class _Mode(TorchFunctionMode):
             if func is torch.autograd.grad:  # the gradients of leaves come back, not in .grad
                 with hidden():
                     recorder.on_autograd_grad(args[1] if len(args) > 1 else kwargs["inputs"], out)
-        if not (recorder.busy or recorder.custom_depth or recorder.failed):
+        if not (recorder.busy or recorder.custom_depth or recorder.failed or recorder.stepping):
             with hidden():
                 recorder.on_call(name, args, kwargs, out)
         return out
@@ -144,7 +148,7 @@ def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
     original = Function.__dict__["apply"]
 
     def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
-        if recorder.busy or recorder.custom_depth or recorder.failed:
+        if recorder.busy or recorder.custom_depth or recorder.failed or recorder.stepping:
             return original.__func__(cls, *args, **kwargs)
         recorder.custom_depth += 1
         try:
@@ -160,6 +164,44 @@ def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
         yield
     finally:
         Function.apply = original  # type: ignore[method-assign]
+
+
+@contextmanager
+def _optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
+    """Leave `optimizer.step()` out of the graph: it updates the parameters after the
+    computation, and its ops (a dozen per parameter for Adam) would bury the model's own. A
+    closure passed to `step()` (LBFGS, Lightning) runs the model, so it is recorded."""
+
+    def recorded(closure: Callable[[], Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            stepping, recorder.stepping = recorder.stepping, 0
+            try:
+                return closure()
+            finally:
+                recorder.stepping = stepping
+
+        return run
+
+    def before(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        recorder.stepping += 1
+        if callable(kwargs.get("closure")):
+            return args, {**kwargs, "closure": recorded(kwargs["closure"])}
+        if len(args) > 1 and callable(args[1]):  # args[0] is the optimizer itself
+            return (args[0], recorded(args[1]), *args[2:]), kwargs
+        return None
+
+    def after(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        recorder.stepping = max(0, recorder.stepping - 1)
+
+    handles = [
+        register_optimizer_step_pre_hook(before),
+        register_optimizer_step_post_hook(after),
+    ]
+    try:
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
 
 
 _HOOKS_WARNING = r"Using `torch.compile\(module\)` when there are global hooks"
@@ -187,11 +229,13 @@ def record(
     Each op node gets the module path that ran it, its output shape, dtype, device and value
     statistics; if `backward()` runs inside the block, every node also gets the statistics of the
     gradient that flowed into it, and parameters those of their `.grad`. Module paths are
-    relative to `model` when given, else to the first module with parameters that runs. Inputs
-    and outputs are named after the variables holding them when the block ends: the caller's
-    local variables, or `names` (a namespace such as a notebook's) when given. Python's cycle
-    collector is paused inside the block (it would rescan the growing graph again and again,
-    doubling the cost of a large one) and resumes when the block ends.
+    relative to `model` when given, else to the first module with parameters that runs.
+    `optimizer.step()` is left out (a closure it runs is recorded), so a whole training step
+    can sit in the block. Inputs and outputs are named after the variables holding them when
+    the block ends: the caller's local variables, or `names` (a namespace such as a notebook's)
+    when given. Python's cycle collector is paused inside the block (it would rescan the
+    growing graph again and again, doubling the cost of a large one) and resumes when the block
+    ends.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU())
@@ -213,7 +257,11 @@ def record(
     recording = Recording(recorder)
     with gc_paused(), _compiled_code_runs_eagerly():
         try:
-            with _patched_function_apply(recorder), _Mode(recorder):
+            with (
+                _patched_function_apply(recorder),
+                _optimizer_steps_unrecorded(recorder),
+                _Mode(recorder),
+            ):
                 yield recording
         finally:
             recorder.scope.close()

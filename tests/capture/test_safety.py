@@ -12,6 +12,7 @@ import torch
 from torch import nn
 from torch.autograd.function import Function
 from torch.nn.modules import module as nn_module
+from torch.optim import optimizer
 
 import nngraph as ng
 from tests.capture.zoo import CASES, make, total
@@ -36,6 +37,8 @@ def global_state() -> list[Any]:
     return [
         len(nn_module._global_forward_hooks),
         len(nn_module._global_forward_pre_hooks),
+        len(optimizer._global_optimizer_pre_hooks),
+        len(optimizer._global_optimizer_post_hooks),
         Function.__dict__["apply"],
         torch._C._len_torch_function_stack(),
         gc.isenabled(),

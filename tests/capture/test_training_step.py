@@ -1,0 +1,96 @@
+"""A whole training step inside `ng.record()`: the graph is the model's, not the optimizer's."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+import torch
+from torch import nn
+
+import nngraph as ng
+
+Optimizer = Callable[..., torch.optim.Optimizer]
+
+
+def small_model() -> nn.Module:
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+
+
+def ops(g: ng.Graph) -> Counter[str]:
+    return Counter(d["op"] for _, d in g.nodes(data=True) if d["kind"] == "op")
+
+
+def params(g: ng.Graph) -> dict[str, dict[str, float]]:
+    return {d["name"]: d for _, d in g.nodes(data=True) if d["kind"] == "param"}
+
+
+def forward_backward(model: nn.Module, x: torch.Tensor) -> ng.Graph:
+    with ng.record() as rec:
+        model(x).pow(2).mean().backward()
+    return rec.graph
+
+
+@pytest.mark.parametrize(
+    "make_optimizer",
+    [
+        lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9),
+        lambda p: torch.optim.Adam(p, lr=0.1),
+        lambda p: torch.optim.AdamW(p, lr=0.1, foreach=True),
+    ],
+    ids=["sgd", "adam", "adamw-foreach"],
+)
+def test_an_optimizer_step_adds_nothing_to_the_graph(make_optimizer: Optimizer) -> None:
+    model, x = small_model(), torch.randn(5, 4)
+    expected = forward_backward(model, x)
+    model.zero_grad(set_to_none=True)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    opt = make_optimizer(model.parameters())
+    with ng.record() as rec:
+        loss = model(x).pow(2).mean()
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    g = rec.graph
+    assert ops(g) == ops(expected)
+    assert g.number_of_nodes() == expected.number_of_nodes()
+    assert [d["shape"] for _, d in g.nodes(data=True) if d["kind"] == "input"] == [[5, 4]]
+    assert [d["shape"] for _, d in g.nodes(data=True) if d["kind"] == "output"] == [[]]
+    # the step did run: the weights moved
+    assert not torch.equal(model[0].weight, before["0.weight"])
+    # each parameter shows the value the forward used and the gradient the backward sent,
+    # although step() then changed the one and zero_grad() dropped the other
+    for name, d in params(g).items():
+        assert d["value"]["mean"] == pytest.approx(before[name].mean().item(), abs=1e-6)
+        assert d["grad"] == pytest.approx(params(expected)[name]["grad"], abs=1e-6)
+
+
+def test_a_closure_given_to_step_is_recorded() -> None:
+    model, x = small_model(), torch.randn(5, 4)
+    opt = torch.optim.LBFGS(model.parameters(), max_iter=1)
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        loss = model(x).pow(2).mean()
+        loss.backward()
+        return loss
+
+    with ng.record() as rec:
+        opt.step(closure)
+    g = rec.graph
+    assert ops(g) == ops(forward_backward(small_model(), x))
+    assert g.graph["backward_passes"] == 1
+    assert all(d["grad"] is not None for d in params(g).values())
+
+
+def test_recording_goes_on_after_a_step() -> None:
+    model, x = small_model(), torch.randn(5, 4)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with ng.record() as rec:
+        model(x).sum().backward()
+        opt.step()
+        y = model(x) * 2
+    assert ops(rec.graph)["mul"] == 1
+    assert y.shape == (5, 1)
