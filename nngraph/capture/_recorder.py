@@ -123,6 +123,7 @@ class Recorder:
         self.scope = ModuleScope(self.names, model)
         self.busy = False
         self.custom_depth = 0
+        self.stepping = 0  # inside how many `optimizer.step()` calls (not recorded)
         self.failed = False
         self.calls = 0
         self.seq_mark = next_sequence_nr()
@@ -131,6 +132,8 @@ class Recorder:
         self.backward_order = 0
         self.graph_tasks: set[int] = set()
         self.leaf_grads: dict[str, torch.Tensor | None] = {}
+        #: leaves whose `.grad` was None when the backward reached them: it holds that gradient
+        self.fresh_grads: set[str] = set()
         #: every leaf tensor that requires grad met in the block, with its `.grad` when met
         self.grads_before: dict[int, tuple[torch.Tensor, torch.Tensor | None]] = {}
 
@@ -270,6 +273,8 @@ class Recorder:
                         break
                 if leaf:  # summarised once at the end, from `.grad` (see finish)
                     self.leaf_grads[node_id] = grad
+                    if self.builder.leaf_fns[node_id].variable.grad is None:
+                        self.fresh_grads.add(node_id)
                 else:
                     with hidden():
                         stats.add(attrs, "grad", grad)
@@ -314,14 +319,15 @@ class Recorder:
         tensors = {
             id(v): k for k, v in namespace.items() if isinstance(v, torch.Tensor) and k[:1] != "_"
         }  # `_`, `_h`: names the user chose not to keep
+        if not tensors:
+            return
         nodes = [(ref(), node_id) for ref, node_id in self.tensor_nodes.values()]
         nodes += [(fn.variable, node_id) for node_id, fn in builder.leaf_fns.items()]
         for tensor, node_id in nodes:
-            attrs = graph.nodes[node_id]
-            if tensor is not None and attrs["kind"] in ("input", "constant"):
-                name = tensors.get(id(tensor))
-                if name is not None:
-                    attrs["name"] = attrs["label"] = name
+            name = tensors.get(id(tensor)) if tensor is not None else None
+            attrs = graph._node[node_id]
+            if name is not None and attrs["kind"] in ("input", "constant"):
+                attrs["name"] = attrs["label"] = name
         for value in namespace.values():
             name = tensors.get(id(value))
             source = builder.ids.get(value.grad_fn) if name is not None else None
@@ -342,7 +348,12 @@ class Recorder:
             variable_grad = builder.leaf_fns[node_id].variable.grad
             builder.stats.add(attrs, "grad", grad if variable_grad is None else variable_grad)
             one_pass = len(self.graph_tasks) == 1
-            if one_pass and variable_grad is not grad and _comparable(variable_grad, grad):
+            if (
+                one_pass
+                and node_id not in self.fresh_grads  # else `.grad` is this backward's gradient
+                and variable_grad is not grad
+                and _comparable(variable_grad, grad)
+            ):
                 # One backward, yet .grad differs from what it computed: added to an old .grad.
                 assert variable_grad is not None and grad is not None
                 if variable_grad.device.type == "cpu":
@@ -353,19 +364,18 @@ class Recorder:
                         attrs, "grad_accumulated", differs, lambda n: bool(n[0])
                     )
         self.leaf_grads.clear()
-        outputs = [
+        self.fresh_grads.clear()
+        succ = graph._succ
+        sources = [
             n
-            for n, d in graph.nodes(data=True)
-            if d["kind"] == "op" and d["call"] is not None and graph.out_degree(n) == 0
+            for n, d in graph._node.items()
+            if d["kind"] == "op" and d["call"] is not None and not succ[n]
         ]
-        for source in outputs:
-            builder.add_output(source, None)
+        outputs = [(builder.add_output(source, None), source) for source in sources]
         builder.stats.flush()
-        for node_id, attrs in graph.nodes(data=True):
-            if attrs["kind"] == "output":
-                (source,) = graph.predecessors(node_id)
-                attrs["value"] = graph.nodes[source]["value"]
-                attrs["grad"] = graph.nodes[source]["grad"]
+        for node_id, source in outputs:
+            graph._node[node_id]["value"] = graph._node[source]["value"]
+            graph._node[node_id]["grad"] = graph._node[source]["grad"]
         if namespace is not None:
             self.name_variables(namespace)
         fill_module_types(graph, self.scope.module_table())
