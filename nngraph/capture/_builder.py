@@ -254,6 +254,8 @@ class GraphBuilder:
                 kind = "param"
             elif key in self.names.buffers:
                 kind = "buffer"
+            elif isinstance(t, torch.nn.Parameter):  # of a model not recorded: `trace(D, G(z))`
+                kind = "param"
             else:
                 kind = "input"
         name = (

@@ -326,7 +326,8 @@ class Recorder:
         for tensor, node_id in nodes:
             name = tensors.get(id(tensor)) if tensor is not None else None
             attrs = graph._node[node_id]
-            if name is not None and attrs["kind"] in ("input", "constant"):
+            unnamed = attrs["kind"] in ("input", "constant") or attrs["name"] is None
+            if name is not None and unnamed:
                 attrs["name"] = attrs["label"] = name
         for value in namespace.values():
             name = tensors.get(id(value))

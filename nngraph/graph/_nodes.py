@@ -111,10 +111,12 @@ def _id_key(node: Any) -> tuple[int, str]:
     return (int(digits), "") if digits.isdigit() else (1 << 62, text)
 
 
-def _base_key(data: dict[str, Any]) -> tuple[Any, ...]:
+def _base_key(data: dict[str, Any], first_call_seq: int | None) -> tuple[Any, ...]:
     call, seq = data.get("call"), data.get("seq")
+    if call is None and seq is not None and first_call_seq is not None and seq < first_call_seq:
+        return (0, 0, False, seq)  # made before the recording's first call
     return (
-        call is None,
+        2 if call is None else 1,
         call if call is not None else 0,
         seq is None,
         seq if seq is not None else 0,
@@ -122,10 +124,17 @@ def _base_key(data: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _order_keys(g: nx.DiGraph) -> dict[Any, tuple[Any, ...]]:
-    """Sort key per node: `call`, then `seq`, then id. A data node with neither (a parameter,
-    an input) takes the key of its first consumer, so it is placed just before that op."""
+    """Sort key per node: `call`, then `seq`, then id. Ops made before the first recorded call
+    (the history of an input, such as `G(z)` given to `trace(D, ...)`) come first, ops of no
+    call made after it (a `create_graph=True` backward) last. A data node with neither `call`
+    nor `seq` (a parameter, an input) takes the key of its first consumer, so it is placed just
+    before that op."""
     nodes, pred, succ = g._node, g._pred, g._succ  # networkx's own dicts: fast
-    base = {n: _base_key(data) for n, data in nodes.items()}
+    call_seqs = [
+        d["seq"] for d in nodes.values() if d.get("call") is not None and d.get("seq") is not None
+    ]
+    first_call_seq = min(call_seqs, default=None)
+    base = {n: _base_key(data, first_call_seq) for n, data in nodes.items()}
     keys = {}
     for n, data in nodes.items():
         if data.get("call") is None and data.get("seq") is None and not pred[n] and succ[n]:

@@ -12,6 +12,7 @@ from torch import nn
 
 import nngraph as ng
 from nngraph.capture import NNGraphWarning
+from nngraph.graph._export import modules_list
 from tests.capture.test_correctness import autograd_nodes, classes, graph_classes
 from tests.capture.zoo import make, total
 
@@ -443,3 +444,29 @@ def test_nested_tensors_are_captured_without_a_shape() -> None:
     assert g.graph["complete"]
     (node,) = ops(g, "linear")
     assert node["shape"] is None
+
+
+def test_parameters_of_a_model_outside_the_trace_are_parameters_and_come_first() -> None:
+    torch.manual_seed(0)
+    generator = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 3))
+    critic = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    g = ng.trace(critic, generator(torch.randn(8, 2)), loss=lambda y: y.mean())
+    kinds = Counter(d["kind"] for _, d in g.nodes(data=True) if d["kind"] in ("param", "input"))
+    assert kinds == {"param": 8}  # the generator's four are parameters, not inputs
+    assert sum(d["params"] for _, d in g.nodes(data=True)) == sum(
+        p.numel() for m in (generator, critic) for p in m.parameters()
+    )
+    # the generator's ops ran first, so the critic's modules keep their order
+    assert [m["path"] for m in modules_list(g)] == ["", "0", "1", "2"]
+    assert [line.split()[0] for line in g.summary().splitlines()[3:7]] == ["(model)", "0", "1", "2"]
+
+
+def test_a_parameter_used_without_a_module_is_named_after_its_variable() -> None:
+    w = nn.Parameter(torch.randn(3))
+    x = torch.randn(4, 3)
+    with ng.record() as rec:
+        (x @ w).sum().backward()
+    assert [(d["kind"], d["name"]) for _, d in rec.graph.nodes(data=True) if d["name"]] == [
+        ("param", "w"),
+        ("input", "x"),
+    ]
