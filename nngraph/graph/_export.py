@@ -171,7 +171,16 @@ def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
 
 def _jsonable(value: Any) -> Any:
     """Plain JSON values; NaN and +-Inf become the strings "NaN", "Infinity", "-Infinity"."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+    kind = type(value)  # the exact built-in types first: a large graph has millions of values
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float and -math.inf < value < math.inf:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): _jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (int, str)):  # subclasses: IntEnum, numpy.str_, ...
         return value
     if isinstance(value, float):
         if math.isnan(value):
