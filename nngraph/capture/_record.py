@@ -126,9 +126,10 @@ class _Mode(TorchFunctionMode):
         kwargs = kwargs or {}
         recorder = self.recorder
         name, writes_first, runs_backward = _about(func)
-        if recorder.builder.stats.holding:
+        writes_grad = False  # `w.grad.zero_()`: bookkeeping, not part of the computation
+        if recorder.builder.stats.holding or recorder.leaves.grads:
             with hidden():
-                recorder.before_write(_written(writes_first, args, kwargs))
+                writes_grad = recorder.before_write(_written(writes_first, args, kwargs))
         out = func(*args, **kwargs)
         if runs_backward:
             # Nodes a `create_graph=True` backward made belong to no forward call.
@@ -136,7 +137,13 @@ class _Mode(TorchFunctionMode):
             if func is torch.autograd.grad:  # the gradients of leaves come back, not in .grad
                 with hidden():
                     recorder.on_autograd_grad(args[1] if len(args) > 1 else kwargs["inputs"], out)
-        if not (recorder.busy or recorder.custom_depth or recorder.failed or recorder.stepping):
+        if not (
+            recorder.busy
+            or recorder.custom_depth
+            or recorder.failed
+            or writes_grad
+            or (recorder.steps and recorder.in_step())
+        ):
             with hidden():
                 recorder.on_call(name, args, kwargs, out)
         return out
@@ -148,7 +155,12 @@ def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
     original = Function.__dict__["apply"]
 
     def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
-        if recorder.busy or recorder.custom_depth or recorder.failed or recorder.stepping:
+        if (
+            recorder.busy
+            or recorder.custom_depth
+            or recorder.failed
+            or (recorder.steps and recorder.in_step())
+        ):
             return original.__func__(cls, *args, **kwargs)
         recorder.custom_depth += 1
         try:
@@ -174,16 +186,16 @@ def _optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
 
     def recorded(closure: Callable[[], Any]) -> Callable[[], Any]:
         def run() -> Any:
-            stepping, recorder.stepping = recorder.stepping, 0
+            steps, recorder.steps = recorder.steps, []
             try:
                 return closure()
             finally:
-                recorder.stepping = stepping
+                recorder.steps = steps
 
         return run
 
     def before(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        recorder.stepping += 1
+        recorder.steps.append(sys._getframe(1))  # the frame running this step
         if callable(kwargs.get("closure")):
             return args, {**kwargs, "closure": recorded(kwargs["closure"])}
         if len(args) > 1 and callable(args[1]):  # args[0] is the optimizer itself
@@ -191,7 +203,8 @@ def _optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
         return None
 
     def after(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        recorder.stepping = max(0, recorder.stepping - 1)
+        if recorder.steps:
+            recorder.steps.pop()
 
     handles = [
         register_optimizer_step_pre_hook(before),
@@ -202,6 +215,7 @@ def _optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
     finally:
         for handle in handles:
             handle.remove()
+        recorder.steps.clear()
 
 
 _HOOKS_WARNING = r"Using `torch.compile\(module\)` when there are global hooks"

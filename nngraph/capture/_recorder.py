@@ -12,9 +12,11 @@ How it works:
 
 from __future__ import annotations
 
+import sys
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
+from types import FrameType
 from typing import Any
 
 import torch
@@ -27,6 +29,7 @@ from nngraph.capture._builder import (
     new_node,
     tensor_meta,
 )
+from nngraph.capture._leaves import LeafGrads
 from nngraph.capture._scope import ModuleScope
 from nngraph.graph import Graph
 from nngraph.i18n import message
@@ -92,27 +95,6 @@ def next_sequence_nr() -> int:
     return int(fn._sequence_nr()) + 1
 
 
-def same_elements(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """Elementwise equality where NaN equals NaN (a NaN gradient is the same gradient)."""
-    return (a == b) | (torch.isnan(a) & torch.isnan(b))
-
-
-def same_values(a: torch.Tensor, b: torch.Tensor) -> bool:
-    """Whether two tensors of one shape hold the same values, NaN equal to NaN."""
-    return torch.equal(a, b) or bool(same_elements(a, b).all())
-
-
-def _comparable(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:
-    """Whether two gradients can be compared value by value (meta tensors have no values)."""
-    return (
-        a is not None
-        and b is not None
-        and a.shape == b.shape
-        and a.layout == torch.strided
-        and not (a.is_meta or b.is_meta)
-    )
-
-
 class Recorder:
     """The state of one recording; `finish()` turns it into a `Graph`."""
 
@@ -123,7 +105,8 @@ class Recorder:
         self.scope = ModuleScope(self.names, model)
         self.busy = False
         self.custom_depth = 0
-        self.stepping = 0  # inside how many `optimizer.step()` calls (not recorded)
+        #: the frames of the `optimizer.step()` calls running now, whose ops are not recorded
+        self.steps: list[FrameType] = []
         self.failed = False
         self.calls = 0
         self.seq_mark = next_sequence_nr()
@@ -131,11 +114,21 @@ class Recorder:
         self.hooks: list[Any] = []
         self.backward_order = 0
         self.graph_tasks: set[int] = set()
-        self.leaf_grads: dict[str, torch.Tensor | None] = {}
-        #: leaves whose `.grad` was None when the backward reached them: it holds that gradient
-        self.fresh_grads: set[str] = set()
+        self.leaves = LeafGrads(self.builder)
         #: every leaf tensor that requires grad met in the block, with its `.grad` when met
         self.grads_before: dict[int, tuple[torch.Tensor, torch.Tensor | None]] = {}
+
+    def in_step(self) -> bool:
+        """Whether an `optimizer.step()` is running now. A step that raised never ran its
+        post-hook: its frame is no longer on the stack, so it is forgotten here."""
+        running = set()
+        frame: FrameType | None = sys._getframe(1)
+        while frame is not None:
+            running.add(frame)
+            frame = frame.f_back
+        while self.steps and self.steps[-1] not in running:
+            self.steps.pop()
+        return bool(self.steps)
 
     # -- forward ----------------------------------------------------------------------------
 
@@ -159,10 +152,15 @@ class Recorder:
         finally:
             self.busy = False
 
-    def before_write(self, written: Any) -> None:
-        """Tensors in `written` are about to change in place: copy the values still held."""
+    def before_write(self, written: Any) -> bool:
+        """Tensors in `written` are about to change in place: copy the values still held, and
+        summarise a leaf's `.grad` first. Returns whether a `.grad` is written (bookkeeping
+        such as `w.grad.zero_()`, not part of the computation)."""
+        writes_grad = False
         for t in _tensors(written, []):
             self.builder.stats.before_write(t)
+            writes_grad = self.leaves.before_write(t) or writes_grad
+        return writes_grad
 
     def _lookup(self, t: torch.Tensor) -> str | None:
         hit = self.tensor_nodes.get(id(t))
@@ -271,10 +269,8 @@ class Recorder:
                     if isinstance(g, torch.Tensor):
                         grad = g
                         break
-                if leaf:  # summarised once at the end, from `.grad` (see finish)
-                    self.leaf_grads[node_id] = grad
-                    if self.builder.leaf_fns[node_id].variable.grad is None:
-                        self.fresh_grads.add(node_id)
+                if leaf:  # summarised from `.grad` later (see LeafGrads)
+                    self.leaves.reached(node_id, grad)
                 else:
                     with hidden():
                         stats.add(attrs, "grad", grad)
@@ -304,7 +300,7 @@ class Recorder:
             if node_id is None:
                 continue
             if node_id in self.builder.leaf_fns:
-                self.leaf_grads.setdefault(node_id, grad)
+                self.leaves.received(node_id, grad)
             elif self.graph._node[node_id]["grad"] is None:
                 self.builder.stats.add(self.graph._node[node_id], "grad", grad)
 
@@ -326,7 +322,8 @@ class Recorder:
         for tensor, node_id in nodes:
             name = tensors.get(id(tensor)) if tensor is not None else None
             attrs = graph._node[node_id]
-            unnamed = attrs["kind"] in ("input", "constant") or attrs["name"] is None
+            kind = attrs["kind"]
+            unnamed = kind in ("input", "constant") or (kind == "param" and attrs["name"] is None)
             if name is not None and unnamed:
                 attrs["name"] = attrs["label"] = name
         for value in namespace.values():
@@ -342,30 +339,7 @@ class Recorder:
             handle.remove()
         self.hooks.clear()
         graph, builder = self.graph, self.builder
-        for node_id, grad in self.leaf_grads.items():
-            # What a student compares with: `.grad` after the backward (accumulated, as autograd
-            # does); for `torch.autograd.grad`, which leaves `.grad` alone, the gradient itself.
-            attrs = graph.nodes[node_id]
-            variable_grad = builder.leaf_fns[node_id].variable.grad
-            builder.stats.add(attrs, "grad", grad if variable_grad is None else variable_grad)
-            one_pass = len(self.graph_tasks) == 1
-            if (
-                one_pass
-                and node_id not in self.fresh_grads  # else `.grad` is this backward's gradient
-                and variable_grad is not grad
-                and _comparable(variable_grad, grad)
-            ):
-                # One backward, yet .grad differs from what it computed: added to an old .grad.
-                assert variable_grad is not None and grad is not None
-                if variable_grad.device.type == "cpu":
-                    attrs["grad_accumulated"] = not same_values(variable_grad, grad)
-                else:
-                    differs = ~same_elements(variable_grad, grad).all().reshape(1)
-                    builder.stats.add_numbers(
-                        attrs, "grad_accumulated", differs, lambda n: bool(n[0])
-                    )
-        self.leaf_grads.clear()
-        self.fresh_grads.clear()
+        self.leaves.finish(one_pass=len(self.graph_tasks) == 1)
         succ = graph._succ
         sources = [
             n

@@ -38,7 +38,7 @@ from nngraph.capture._reduce import (
     stats_of_segments_cpu,
 )
 
-__all__ = ["STAT_NAMES", "StatsBatch", "stats_of"]
+__all__ = ["STAT_NAMES", "StatsBatch", "stats_of", "storage_key"]
 
 #: The statistics every node's `value` and `grad` carry, besides `numel`.
 STAT_NAMES = ("mean", "std", "min", "max", "norm", "zero_frac", "nan", "inf")
@@ -92,7 +92,7 @@ def _dense_memory(t: torch.Tensor) -> tuple[int, int, torch.dtype, int] | None:
     return (t.data_ptr(), span, t.dtype, version)
 
 
-def _storage_key(t: torch.Tensor) -> int | None:
+def storage_key(t: torch.Tensor) -> int | None:
     """What every view of `t`'s memory shares; None for tensors without plain storage."""
     try:
         return int(t.untyped_storage().data_ptr())
@@ -211,13 +211,13 @@ class StatsBatch:
         added: most recordings never write in place.
         """
         self._seen.clear()  # a write through `.data` bumps another version counter than ours
-        storage = _storage_key(tensor)
+        storage = storage_key(tensor)
         if storage is None:
             return
         for held in [self._cpu, *self._small.values(), *self._relu_outputs.values()]:
             tensors = held.tensors
             for at in range(held.indexed, len(tensors)):
-                key = _storage_key(tensors[at])
+                key = storage_key(tensors[at])
                 if key is not None:
                     self._by_storage[key].append((held, at))
             held.indexed = len(tensors)
@@ -261,7 +261,7 @@ class StatsBatch:
         ):
             return
         unit_dim = 2 if relu_out.dim() == 3 and not channels_first else 1
-        if relu_out.numel() > SMALL or _storage_key(relu_out) is None:
+        if relu_out.numel() > SMALL or storage_key(relu_out) is None:
             self._add_alive_counts([(target, key)], relu_out.detach().unsqueeze(0), unit_dim)
         else:
             group = self._relu_outputs[relu_out.device, relu_out.shape, unit_dim]

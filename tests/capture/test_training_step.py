@@ -94,3 +94,44 @@ def test_recording_goes_on_after_a_step() -> None:
         y = model(x) * 2
     assert ops(rec.graph)["mul"] == 1
     assert y.shape == (5, 1)
+
+
+def test_recording_goes_on_after_a_step_that_raised() -> None:
+    model, x = small_model(), torch.randn(5, 4)
+    opt = torch.optim.LBFGS(model.parameters())
+    with ng.record() as rec:
+        with pytest.raises(TypeError):
+            opt.step()  # LBFGS needs a closure
+        model(x).pow(2).mean().backward()
+    assert ops(rec.graph) == ops(forward_backward(small_model(), x))
+
+
+def test_gradients_zeroed_in_place_inside_the_block_show_what_backward_computed() -> None:
+    model, x = small_model(), torch.randn(5, 4)
+    expected = forward_backward(model, x)
+    model.zero_grad(set_to_none=True)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with ng.record() as rec:
+        model(x).pow(2).mean().backward()
+        opt.step()
+        opt.zero_grad(set_to_none=False)  # the pre-2.0 default: .grad zeroed in place
+    assert ops(rec.graph) == ops(expected)  # zeroing gradients is bookkeeping, not an op
+    for name, d in params(rec.graph).items():
+        assert d["grad"] == pytest.approx(params(expected)[name]["grad"], abs=1e-6)
+    assert all(float(p.grad.abs().sum()) == 0 for p in model.parameters())  # it did run
+
+
+def test_a_hand_written_update_that_zeroes_the_gradient() -> None:
+    torch.manual_seed(0)
+    x, y = torch.randn(16, 2), torch.randn(16, 1)
+    w = torch.randn(2, 1, requires_grad=True)
+    with ng.record() as rec:
+        loss = ((x @ w - y) ** 2).mean()
+        loss.backward()
+        expected = w.grad.norm().item()
+        with torch.no_grad():
+            w -= 0.1 * w.grad
+        w.grad.zero_()
+    (node,) = [d for _, d in rec.graph.nodes(data=True) if d["name"] == "w"]
+    assert node["grad"]["norm"] == pytest.approx(expected)
+    assert "zero_" not in ops(rec.graph)

@@ -1,0 +1,133 @@
+"""The gradients of leaves (parameters, inputs that require grad) seen during a recording.
+
+A leaf's statistics are those of its `.grad` after the backward, which a student compares with.
+They are taken when the recording ends, unless something writes into `.grad` in place before
+then (`w.grad.zero_()`, `zero_grad(set_to_none=False)`, gradient clipping): the recorder reports
+such a write first, and the statistics are taken from a copy of `.grad` as the backward left it.
+
+    >>> import torch
+    >>> from nngraph.capture._builder import GraphBuilder, Names
+    >>> builder = GraphBuilder(Names())
+    >>> w = torch.ones(2, requires_grad=True)
+    >>> node_id = builder.walk([(w * 3).sum().grad_fn])[-1]   # the AccumulateGrad node of w
+    >>> leaves = LeafGrads(builder)
+    >>> (w * 3).sum().backward()
+    >>> leaves.reached(node_id, torch.full((2,), 3.0))
+    >>> leaves.before_write(w.grad)  # `w.grad.zero_()` is about to run
+    True
+    >>> _ = w.grad.zero_()
+    >>> leaves.finish(one_pass=True); builder.stats.flush()
+    >>> builder.graph.nodes[node_id]["grad"]["mean"]
+    3.0
+"""
+
+from __future__ import annotations
+
+import torch
+
+from nngraph.capture._builder import GraphBuilder
+from nngraph.capture._stats import storage_key
+
+__all__ = ["LeafGrads", "same_elements", "same_values"]
+
+
+def same_elements(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Elementwise equality where NaN equals NaN (a NaN gradient is the same gradient)."""
+    return (a == b) | (torch.isnan(a) & torch.isnan(b))
+
+
+def same_values(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Whether two tensors of one shape hold the same values, NaN equal to NaN."""
+    return torch.equal(a, b) or bool(same_elements(a, b).all())
+
+
+def _comparable(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:
+    """Whether two gradients can be compared value by value (meta tensors have no values)."""
+    return (
+        a is not None
+        and b is not None
+        and a.shape == b.shape
+        and a.layout == torch.strided
+        and not (a.is_meta or b.is_meta)
+    )
+
+
+class LeafGrads:
+    """The gradient each leaf node received, and when to summarise its `.grad`."""
+
+    def __init__(self, builder: GraphBuilder) -> None:
+        self.builder = builder
+        self.grads: dict[str, torch.Tensor | None] = {}  # node id -> the gradient it received
+        self.fresh: set[str] = set()  # `.grad` was None when the backward reached them
+        self.kept: set[str] = set()  # summarised before a write into `.grad`
+        self._owners: dict[int, str] | None = None  # storage of a `.grad` -> node id
+
+    def reached(self, node_id: str, grad: torch.Tensor | None) -> None:
+        """The backward reached leaf `node_id` with `grad` (before adding it to `.grad`)."""
+        self.grads[node_id] = grad
+        if self.builder.leaf_fns[node_id].variable.grad is None:
+            self.fresh.add(node_id)
+        self.kept.discard(node_id)
+        self._owners = None
+
+    def received(self, node_id: str, grad: torch.Tensor) -> None:
+        """`torch.autograd.grad` returned `grad` for leaf `node_id` (no prehook ran)."""
+        self.grads.setdefault(node_id, grad)
+
+    def before_write(self, t: torch.Tensor) -> bool:
+        """`t` is about to change in place: if it is a leaf's `.grad`, summarise it now.
+        Returns whether it was one."""
+        key = storage_key(t)
+        if key is None or not self.grads:
+            return False
+        if self._owners is None:
+            self._owners = {}
+            for leaf in self.grads:
+                grad = self.builder.leaf_fns[leaf].variable.grad
+                owner = storage_key(grad) if grad is not None else None
+                if owner is not None:
+                    self._owners[owner] = leaf
+        node_id = self._owners.get(key)
+        if node_id is None:
+            return False
+        grad = self.builder.leaf_fns[node_id].variable.grad
+        if grad is None or storage_key(grad) != key:  # `.grad` was replaced since
+            return False
+        if node_id not in self.kept:
+            self._summarise(node_id, grad.detach().clone(), one_pass=False)
+            self.kept.add(node_id)
+        return True
+
+    def finish(self, *, one_pass: bool) -> None:
+        """Queue the statistics of every leaf's gradient; `one_pass`: a single backward ran."""
+        for node_id in self.grads:
+            if node_id not in self.kept:
+                variable_grad = self.builder.leaf_fns[node_id].variable.grad
+                self._summarise(node_id, variable_grad, one_pass=one_pass)
+        self.grads.clear()
+        self.fresh.clear()
+        self.kept.clear()
+        self._owners = None
+
+    def _summarise(
+        self, node_id: str, variable_grad: torch.Tensor | None, *, one_pass: bool
+    ) -> None:
+        # What a student compares with: `.grad` after the backward (accumulated, as autograd
+        # does); for `torch.autograd.grad`, which leaves `.grad` alone, the gradient itself.
+        attrs = self.builder.graph._node[node_id]
+        grad = self.grads[node_id]
+        stats = self.builder.stats
+        stats.add(attrs, "grad", grad if variable_grad is None else variable_grad)
+        if (
+            one_pass
+            and node_id not in self.fresh  # else `.grad` is this backward's gradient
+            and _comparable(variable_grad, grad)
+            and variable_grad is not grad
+        ):
+            # One backward, yet .grad differs from what it computed: added to an old .grad.
+            assert variable_grad is not None and grad is not None
+            if variable_grad.device.type == "cpu":
+                attrs["grad_accumulated"] = not same_values(variable_grad, grad)
+            else:
+                differs = ~same_elements(variable_grad, grad).all().reshape(1)
+                stats.add_numbers(attrs, "grad_accumulated", differs, lambda n: bool(n[0]))
