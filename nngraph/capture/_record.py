@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from torch.autograd.function import Function
 from torch.optim.optimizer import (
     register_optimizer_step_post_hook,
@@ -56,17 +57,20 @@ _WRITES_FIRST = frozenset(
 )  # fmt: skip
 
 
-def _written(writes_first: bool, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """What a call is about to change in place: its first argument for `add_`, `x[i] = ...`,
-    `x.data = ...` (`writes_first`, from `_about`) and `inplace=True`, and its `out=` (tensors,
-    or lists of them)."""
-    first = args[0] if args else kwargs.get("input")
+def _changed(func: Any, writes_first: bool, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """What a call reads and then changes in place: its first argument for `add_`, `x[i] = ...`,
+    `x.data = ...` (`writes_first`, from `_about`) and `inplace=True`; the weight of an
+    embedding with `max_norm`, whose rows it renormalises."""
     if writes_first or kwargs.get("inplace") is True:
-        return [first, kwargs.get("out")]
-    return kwargs.get("out")
+        return args[0] if args else kwargs.get("input")
+    if func is F.embedding and (kwargs.get("max_norm") or (len(args) > 3 and args[3])):
+        return args[1] if len(args) > 1 else kwargs.get("weight")
+    return None
 
 
 def _call_name(func: Any) -> str | None:
+    if getattr(func, "__module__", None) == "torch.nn.init":
+        return None  # initialising weights (a layer built in the block) is not computation
     name = getattr(func, "__name__", None) or type(func).__name__
     if name == "__get__":
         prop = getattr(getattr(func, "__self__", None), "__name__", "")
@@ -126,10 +130,20 @@ class _Mode(TorchFunctionMode):
         kwargs = kwargs or {}
         recorder = self.recorder
         name, writes_first, runs_backward = _about(func)
+        recording = not (
+            recorder.busy
+            or recorder.custom_depth
+            or recorder.failed
+            or (recorder.steps and recorder.in_step())
+        )
+        changed = _changed(func, writes_first, args, kwargs)
+        written = [changed, kwargs.get("out")]  # tensors, or lists of them
+        first = changed if recording and isinstance(changed, torch.Tensor) else None
+        old_fn = first.grad_fn if first is not None else None
         writes_grad = False  # `w.grad.zero_()`: bookkeeping, not part of the computation
-        if recorder.builder.stats.holding or recorder.leaves.grads:
+        if first is not None or recorder.builder.stats.holding or recorder.leaves.grads:
             with hidden():
-                writes_grad = recorder.before_write(_written(writes_first, args, kwargs))
+                writes_grad = recorder.before_write(written, first)
         out = func(*args, **kwargs)
         if runs_backward:
             # Nodes a `create_graph=True` backward made belong to no forward call.
@@ -137,15 +151,11 @@ class _Mode(TorchFunctionMode):
             if func is torch.autograd.grad:  # the gradients of leaves come back, not in .grad
                 with hidden():
                     recorder.on_autograd_grad(args[1] if len(args) > 1 else kwargs["inputs"], out)
-        if not (
-            recorder.busy
-            or recorder.custom_depth
-            or recorder.failed
-            or writes_grad
-            or (recorder.steps and recorder.in_step())
-        ):
+        if recording and not (writes_grad or recorder.failed):
             with hidden():
                 recorder.on_call(name, args, kwargs, out)
+                if old_fn is not None and first is not None:
+                    recorder.after_in_place(old_fn, first)
         return out
 
 

@@ -20,6 +20,7 @@ from types import FrameType
 from typing import Any
 
 import torch
+from torch.nn.parameter import is_lazy
 
 from nngraph.capture._builder import (
     GraphBuilder,
@@ -115,6 +116,12 @@ class Recorder:
         self.backward_order = 0
         self.graph_tasks: set[int] = set()
         self.leaves = LeafGrads(self.builder)
+        self.replaced: set[str] = set()  # nodes whose tensor was written in place (see finish)
+        #: tensors made from nothing (`torch.empty` in a layer's `__init__`, `torch.zeros`) that
+        #: no recorded op has used yet, with their node's attributes
+        self.unused: dict[int, tuple[weakref.ref[torch.Tensor], dict[str, Any]]] = {}
+        #: data nodes met, with their tensors: an input changed in place keeps its name
+        self.data_nodes: list[tuple[weakref.ref[torch.Tensor], str]] = []
         #: every leaf tensor that requires grad met in the block, with its `.grad` when met
         self.grads_before: dict[int, tuple[torch.Tensor, torch.Tensor | None]] = {}
 
@@ -143,24 +150,49 @@ class Recorder:
             if outs:
                 self._add_call(name, _tensors(kwargs, _tensors(args, [])), outs)
         except Exception as error:  # never break the user's computation because of us
-            self.failed = True
-            warnings.warn(
-                message("capture.stopped", op=name, error=f"{type(error).__name__}: {error}"),
-                NNGraphWarning,
-                stacklevel=3,
-            )
+            self._stop(name, error)
         finally:
             self.busy = False
 
-    def before_write(self, written: Any) -> bool:
-        """Tensors in `written` are about to change in place: copy the values still held, and
-        summarise a leaf's `.grad` first. Returns whether a `.grad` is written (bookkeeping
-        such as `w.grad.zero_()`, not part of the computation)."""
+    def _stop(self, name: str, error: Exception) -> None:
+        self.failed = True
+        warnings.warn(
+            message("capture.stopped", op=name, error=f"{type(error).__name__}: {error}"),
+            NNGraphWarning,
+            stacklevel=4,
+        )
+
+    def before_write(self, written: Any, first: torch.Tensor | None = None) -> bool:
+        """Tensors in `written` are about to change in place. A leaf's `.grad` is summarised
+        first; `first`, which a recorded call writes into, gets its node now if it has none
+        (an input normalised in place: its node shows the values it came with); held values
+        are copied. Returns whether a `.grad` is written (bookkeeping such as
+        `w.grad.zero_()`, not part of the computation)."""
+        tensors = _tensors(written, [])
         writes_grad = False
-        for t in _tensors(written, []):
-            self.builder.stats.before_write(t)
+        for t in tensors:
             writes_grad = self.leaves.before_write(t) or writes_grad
+        if first is not None and first.grad_fn is None and not (writes_grad or is_lazy(first)):
+            self.busy = True
+            try:
+                if self._lookup(first) is None and id(first) not in self.names.buffers:
+                    self._source_of(first)
+            except Exception as error:  # never break the user's computation because of us
+                self._stop("before an in-place write", error)
+            finally:
+                self.busy = False
+        for t in tensors:
+            self.builder.stats.before_write(t)
         return writes_grad
+
+    def after_in_place(self, old_fn: Any, t: torch.Tensor) -> None:
+        """A recorded call wrote into `t`, whose autograd node was `old_fn`. If `t` has another
+        node now, the old one stands for no tensor any more (an in-place op on a view leaves
+        the view's node behind): it is never taken for an output."""
+        if t.grad_fn is not old_fn:
+            node_id = self.builder.ids.get(old_fn)
+            if node_id is not None:
+                self.replaced.add(node_id)
 
     def _lookup(self, t: torch.Tensor) -> str | None:
         hit = self.tensor_nodes.get(id(t))
@@ -180,9 +212,15 @@ class Recorder:
             self._walk([fn])
             return self.builder.ids[fn]
         node_id = self._lookup(t)
-        if node_id is None:
+        if node_id is not None:
+            return node_id
+        ref, made = self.unused.pop(id(t), (None, None))
+        if ref is not None and ref() is t and made is not None:
+            node_id = self.builder.add(made)  # a tensor made in the block (`torch.zeros`)
+        else:
             node_id = self.builder.add_data(t)
-            self._remember(t, node_id)
+            self.data_nodes.append((weakref.ref(t), node_id))
+        self._remember(t, node_id)
         return node_id
 
     def _walk(self, roots: list[Any], call: dict[str, Any] | None = None) -> list[str]:
@@ -216,6 +254,10 @@ class Recorder:
         }
         if len(outs) == 1:  # the common case, without building generators
             tracked_out = outs[0]
+            if tracked_out._base is not None and ins and tracked_out is ins[0]:
+                # An in-place op on a view changed its base: the base's new node is the result.
+                # (Reading the view's own node would make one, left dangling if unused.)
+                tracked_out = tracked_out._base
             head = tracked_out.grad_fn
             heads = [head] if head is not None else []
         else:
@@ -234,10 +276,15 @@ class Recorder:
         elif name.endswith("_") and ins and outs[0] is ins[0] and id(ins[0]) in self.names.buffers:
             return  # a module updating its own state, like BatchNorm's batch counter: not data flow
         else:
-            kind = "op" if ins else "constant"
-            attrs = new_node(kind, name, **call_attrs, **tensor_meta(outs[0]))
-            target = self.builder.add(attrs)
+            attrs = new_node(
+                "op" if ins else "constant", name, **call_attrs, **tensor_meta(outs[0])
+            )
             self.builder.stats.add(attrs, "value", outs[0])
+            if not ins:  # made from nothing: a node once a recorded op uses it (see _source_of)
+                for t in outs:
+                    self.unused[id(t)] = (weakref.ref(t), attrs)
+                return
+            target = self.builder.add(attrs)
         for t in ins:
             if (t.grad_fn is None and not t.requires_grad) or not heads:
                 source = self._source_of(t)
@@ -317,7 +364,9 @@ class Recorder:
         }  # `_`, `_h`: names the user chose not to keep
         if not tensors:
             return
-        nodes = [(ref(), node_id) for ref, node_id in self.tensor_nodes.values()]
+        nodes = [
+            (ref(), node_id) for ref, node_id in [*self.tensor_nodes.values(), *self.data_nodes]
+        ]
         nodes += [(fn.variable, node_id) for node_id, fn in builder.leaf_fns.items()]
         for tensor, node_id in nodes:
             name = tensors.get(id(tensor)) if tensor is not None else None
@@ -340,11 +389,11 @@ class Recorder:
         self.hooks.clear()
         graph, builder = self.graph, self.builder
         self.leaves.finish(one_pass=len(self.graph_tasks) == 1)
-        succ = graph._succ
+        succ, replaced = graph._succ, self.replaced
         sources = [
             n
             for n, d in graph._node.items()
-            if d["kind"] == "op" and d["call"] is not None and not succ[n]
+            if d["kind"] == "op" and d["call"] is not None and not succ[n] and n not in replaced
         ]
         outputs = [(builder.add_output(source, None), source) for source in sources]
         builder.stats.flush()

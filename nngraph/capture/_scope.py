@@ -100,23 +100,28 @@ class ModuleScope:
         if path is not None:
             return path
         if self.stack:
-            # Not registered under the root (e.g. kept in a plain list): name it by its type.
-            path = f"{self.stack[-1][1]}.{type(module).__name__}".lstrip(".")
+            # Not registered under the root (kept in a plain list): named by its type, and
+            # numbered when that is taken ("blocks" -> "Linear", "Linear2"); so are its params.
+            path = self._free_path(f"{self.stack[-1][1]}.{type(module).__name__}".lstrip("."))
+            self.names.add_module(module, path, self.paths)
         elif not self._roots and any(True for _ in module.parameters()):
             self._add_root(module, "")
             return ""
         elif any(True for _ in module.parameters()):
-            path = type(module).__name__
-            taken = set(self.paths.values())
-            base, n = path, 1
-            while path in taken:
-                n += 1
-                path = f"{base}{n}"
+            path = self._free_path(type(module).__name__)
             self._add_root(module, path)
             return path
         else:
             path = ""
         self.paths[id(module)] = path
+        return path
+
+    def _free_path(self, base: str) -> str:
+        taken = set(self.paths.values())
+        path, n = base, 1
+        while path in taken:
+            n += 1
+            path = f"{base}{n}"
         return path
 
     def _enter(self, module: torch.nn.Module, args: tuple[Any, ...]) -> None:

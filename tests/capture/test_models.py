@@ -470,3 +470,92 @@ def test_a_parameter_used_without_a_module_is_named_after_its_variable() -> None
         ("param", "w"),
         ("input", "x"),
     ]
+
+
+class _BumpsAView(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.fc(x)
+        h[:, 0] += 1
+        h[:, 1].mul_(2)
+        return h
+
+
+def test_an_in_place_op_on_a_view_leaves_no_extra_output() -> None:
+    g = ng.trace(_BumpsAView(), torch.randn(3, 4), loss=total)
+    assert [g.nodes[o]["shape"] for o in g.graph["outputs"]] == [[]]  # the loss only
+    model, x = _BumpsAView(), torch.randn(3, 4)
+    with ng.record() as rec:
+        model(x)
+    assert [rec.graph.nodes[o]["shape"] for o in rec.graph.graph["outputs"]] == [[3, 4]]
+
+
+def test_a_tensor_first_met_by_an_in_place_op_shows_the_values_it_came_with() -> None:
+    x = torch.full((3,), 5.0)
+    w = nn.Parameter(torch.full((2,), 3.0))
+    with ng.record() as rec:
+        y = x.sub_(1) * 2  # an input normalised in place
+        with torch.no_grad():
+            w.clamp_(-1, 1)  # weight clipping
+        z = (w * y.sum()).sum()
+    data = [d for _, d in rec.graph.nodes(data=True) if d["kind"] in ("input", "param")]
+    assert {d["name"]: d["value"]["mean"] for d in data} == {"x": 5.0, "w": 3.0}
+    assert z.item() == pytest.approx(48.0)
+
+
+def test_an_embedding_with_max_norm_shows_the_weight_it_was_given() -> None:
+    torch.manual_seed(0)
+    emb = nn.Embedding(4, 3, max_norm=1.0)
+    with torch.no_grad():
+        emb.weight.mul_(10)
+    before = emb.weight.detach().clone()
+    g = ng.trace(emb, torch.tensor([0, 1]), loss=total)
+    (weight,) = [d for _, d in g.nodes(data=True) if d["name"] == "weight"]
+    assert weight["value"]["norm"] == pytest.approx(before.norm().item())
+    assert torch.equal(emb.weight, before)  # and trace put the renormalised rows back
+
+
+def test_a_model_built_inside_the_block_gives_the_graph_of_one_built_outside() -> None:
+    def build() -> nn.Module:
+        torch.manual_seed(0)
+        return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+
+    model = build()
+    with ng.record() as outside:
+        model(torch.ones(3, 4)).sum().backward()
+    with ng.record() as inside:
+        built = build()
+        unused = torch.zeros(5)  # made, never used: no node
+        built(torch.ones(3, 4)).sum().backward()
+    assert unused.shape == (5,)
+
+    def nodes(g: ng.Graph) -> list[tuple[str, str | None, str | None]]:
+        return sorted((d["kind"], d["op"], d["name"]) for _, d in g.nodes(data=True))
+
+    assert nodes(inside.graph) == nodes(outside.graph)  # no init ops, parameters named
+
+
+class _KeepsLayersInAList(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.blocks = [nn.Linear(4, 5), nn.Linear(5, 6)]  # a plain list: not registered
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.fc(x)
+        for block in self.blocks:
+            x = block(x).tanh()
+        return x
+
+
+def test_layers_kept_in_a_plain_list_get_paths_of_their_own() -> None:
+    g = ng.trace(_KeepsLayersInAList(), torch.randn(2, 4), loss=total)
+    linears = [d["module"] for _, d in g.nodes(data=True) if d["backward"] == "AddmmBackward0"]
+    assert linears == ["fc", "Linear", "Linear2"]
+    modules = g.graph["modules"]
+    assert (modules["Linear"]["params"], modules["Linear2"]["params"]) == (25, 36)
+    names = {d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
+    assert names == {f"{m}.{p}" for m in ("fc", "Linear", "Linear2") for p in ("weight", "bias")}
