@@ -77,8 +77,10 @@ class LeafGrads:
     def before_write(self, t: torch.Tensor) -> bool:
         """`t` is about to change in place: if it is a leaf's `.grad`, summarise it now.
         Returns whether it was one."""
+        if not self.grads:
+            return False
         key = storage_key(t)
-        if key is None or not self.grads:
+        if key is None:
             return False
         if self._owners is None:
             self._owners = {}
