@@ -12,6 +12,7 @@ box is tangled.
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ import networkx as nx
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
     ancestors_of,
+    carried,
     forward_order,
     module_types,
     numel,
@@ -253,6 +255,7 @@ def _fold(
         p: (info.get("config"), info.get("training"))
         for p, info in (g.graph.get("modules") or {}).items()
     }
+    below = _modules_below(g)
     leaving = {u for u, v in g.edges if group[u] != group[v]}  # nodes feeding another group
     claimed: set[str] = set()  # module paths whose parameters a box already counts
     for n in order:  # keeps forward order in the new graph, boxes at their first member
@@ -261,7 +264,9 @@ def _fold(
             h.add_node(n, **{**nodes[n], "flags": list(nodes[n].get("flags") or [])})
         elif target not in h:
             path = boxes[target]
-            attrs = _box(g, path, members[target], types, counts, configs, leaving, position)
+            inside, under = members[target], below.get(path, [])
+            attrs = _box(g, path, inside, under, types, counts, configs, leaving, position)
+            attrs["flags"] = carried(attrs["flags"], target)
             if path in claimed:
                 attrs["params"] = 0
             claimed.add(path)
@@ -273,18 +278,32 @@ def _fold(
     return h
 
 
+def _modules_below(g: Graph) -> dict[str, list[tuple[Any, ...]]]:
+    """Module path -> (path, type, settings, training flag) of every module below it in the
+    module table, run or not: an eval-mode Dropout leaves no node, yet its `p` tells two
+    blocks apart."""
+    below: dict[str, list[tuple[Any, ...]]] = {}
+    for p, info in (g.graph.get("modules") or {}).items():
+        entry = (p, info.get("type"), info.get("config"), info.get("training"))
+        for above in itertools.islice(ancestors_of(p), 1, None):
+            below.setdefault(above, []).append(entry)
+    return below
+
+
 def _box(
     g: Graph,
     path: str,
     inside: list[Any],
+    under: list[tuple[Any, ...]],
     types: dict[str, str | None],
     counts: dict[str, int],
     configs: dict[str, Any],
     leaving: set[Any],
     position: dict[Any, int],
 ) -> dict[str, Any]:
-    """The attributes of a box for module `path` whose nodes (in forward order) are `inside`,
-    with its ``block``: what `fold_repeats` compares."""
+    """The attributes of a box for module `path` whose nodes (in forward order) are `inside`
+    and whose submodules are `under` (see `_modules_below`), with its ``block``: what
+    `fold_repeats` compares."""
     # its output: the last node inside that feeds something outside (else the last op inside)
     nodes = g._node
     ends = [n for n in inside if n in leaving]
@@ -305,6 +324,7 @@ def _box(
         )
         for n in inside
     ]  # with which node inside feeds which: `a - b` is not `b - a`
+    modules = sorted(((p[len(path) :], *info) for p, *info in under), key=lambda m: m[0])
     return {
         **NODE_DEFAULTS,
         "kind": "module",
@@ -323,7 +343,7 @@ def _box(
         "params": counts.get(path, in_nodes),
         "flags": [flag for n in inside for flag in (nodes[n].get("flags") or [])],
         "repeat": 1,
-        "block": block_id((module_type, configs.get(path), inner)),
+        "block": block_id((module_type, configs.get(path), inner, modules)),
     }
 
 

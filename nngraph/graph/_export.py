@@ -198,7 +198,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def modules_list(g: Graph) -> list[dict[str, Any]]:
-    """Every module that ran (and those `g.graph["modules"]` knows), in forward order."""
+    """Every module that ran (and those `g.graph["modules"]` knows), in forward order;
+    `known` tells the modules of `g.graph["modules"]` from those only the nodes name."""
     from nngraph.graph._collapse import param_counts
 
     known = g.graph.get("modules") or {}
@@ -225,6 +226,7 @@ def modules_list(g: Graph) -> list[dict[str, Any]]:
             "params": counts.get(path, 0),
             "config": known.get(path, {}).get("config"),
             "training": known.get(path, {}).get("training"),
+            "known": path in known,
         }
         for path in paths
     ]

@@ -92,7 +92,9 @@ class Graph(nx.DiGraph):
         ``message`` and the numbers behind it) and stores each one in its node's ``flags``.
         Calling it again replaces the earlier findings, it never adds duplicates. On a
         collapsed graph the layers inside the boxes are checked too: each finding goes to the
-        box that holds its node.
+        box that holds its node. A read-only view such as ``g.subgraph(nodes)`` shares its
+        nodes' attributes with ``g``: there the findings are only returned, nothing is stored
+        (check ``g.subgraph(nodes).copy()`` to keep them).
         Each ``message`` is written in the language current when ``health()`` runs
         (``ng.set_language``); findings already stored keep that language until the next
         ``health()`` call.
@@ -106,7 +108,8 @@ class Graph(nx.DiGraph):
         from nngraph.graph._health import find, store
 
         findings = find(self)
-        store(self, findings)
+        if not nx.is_frozen(self):  # a view would write into the graph it views
+            store(self, findings)
         return findings
 
     def summary(self) -> str:

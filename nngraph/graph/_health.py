@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +45,8 @@ RMS_TINY, RMS_HUGE = 1e-8, 1e4
 
 # Embedding gradients touch only the rows a batch uses: their RMS says nothing about depth.
 _NOT_LAYERS = ("Embedding", "EmbeddingBag")
+# A convolution's `groups`, as its `extra_repr()` in the module table shows it.
+_GROUPS = re.compile(r"\bgroups=(\d+)")
 
 
 @dataclass
@@ -136,23 +139,38 @@ def _layers(g: Graph, order: list[Any], types: dict[str, str | None]) -> list[_L
     def first_use(n: Any) -> int:
         return min((position[s] for s in g.successors(n)), default=position[n])
 
+    table = g.graph.get("modules") or {}
     layers = []
     for n in sorted(best.values(), key=first_use):
         data = g.nodes[n]
         shape, grad = data["shape"], data["grad"]
         if not (math.isfinite(grad["norm"]) and grad["nan"] == 0):
             continue  # NaN/Inf gradients are reported as such
-        receptive = math.prod(shape[2:])
+        module = owner_module(data)
+        config = (table.get(module) or {}).get("config")
+        fan_in, fan_out = _fans(shape, types.get(module), config)
         layers.append(
             _Layer(
-                module=owner_module(data),
+                module=module,
                 node=n,
                 rms=grad["norm"] / math.sqrt(grad["numel"]),
-                fan_in=shape[1] * receptive,
-                fan_out=shape[0] * receptive,
+                fan_in=fan_in,
+                fan_out=fan_out,
             )
         )
     return layers
+
+
+def _fans(shape: list[int], module_type: str | None, config: str | None) -> tuple[int, int]:
+    """(fan_in, fan_out) of a weight: the inputs one output unit reads, the outputs one input
+    unit feeds. A convolution's weight is [out, in / groups, *kernel], a transposed one's
+    [in, out / groups, *kernel]; each output channel of a group reads only that group."""
+    receptive = math.prod(shape[2:])
+    found = _GROUPS.search(config or "")
+    groups = int(found.group(1)) if found else 1
+    if module_type and "ConvTranspose" in module_type:
+        return max(1, shape[0] // groups) * receptive, shape[1] * receptive
+    return shape[1] * receptive, max(1, shape[0] // groups) * receptive
 
 
 def _gradient_flow(

@@ -13,6 +13,7 @@ __all__ = [
     "NODE_DEFAULTS",
     "ancestors_of",
     "backward_order",
+    "carried",
     "count_text",
     "forward_order",
     "module_types",
@@ -46,6 +47,11 @@ NODE_DEFAULTS: dict[str, Any] = {
     "flags": [],
     "repeat": 1,
 }
+
+
+def carried(flags: list[dict[str, Any]], box: Any) -> list[dict[str, Any]]:
+    """`flags` of nodes folded into `box`, each finding now naming the box as its `node`."""
+    return [{**flag, "node": box} if "node" in flag else flag for flag in flags]
 
 
 def count_text(n: int) -> str:

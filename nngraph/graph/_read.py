@@ -127,6 +127,7 @@ def _part(data: dict[str, Any], key: str, kind: type, default: Any = None) -> An
 
 
 def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
+    """`g.graph["modules"]`: the entries it had (`known`, true where left out)."""
     known = {}
     for i, m in enumerate(modules):
         if not (
@@ -136,8 +137,11 @@ def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
             and _whole(m.get("params", 0))
             and _or_null(_text)(m.get("config"))
             and m.get("training") in (None, True, False)
+            and type(m.get("known", True)) is bool
         ):
             raise NNGraphError(message("graph.error.bad_module", index=i, got=shown(m)))
+        if not m.get("known", True):
+            continue  # seen in the nodes' module paths only
         known[m["path"]] = {"type": m.get("type"), "params": m.get("params", 0)}
         for key in ("config", "training"):
             if m.get(key) is not None:

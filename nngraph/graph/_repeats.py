@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._nodes import parent_of
+from nngraph.graph._nodes import carried, parent_of
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -141,7 +141,7 @@ def _run_node(g: Graph, run: list[Any], period: int, times: int) -> dict[str, An
         "grad": last.get("grad"),
         "dead": last.get("dead"),
         "params": sum(g.nodes[n].get("params") or 0 for n in run),
-        "flags": [flag for n in run for flag in (g.nodes[n].get("flags") or [])],
+        "flags": carried([flag for n in run for flag in (g.nodes[n].get("flags") or [])], run[0]),
         "repeat": times,
         "block": block_id(("run", [g.nodes[n].get("block") for n in run[:period]], times)),
     }

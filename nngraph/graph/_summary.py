@@ -94,10 +94,14 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
                 break
             if path not in output or position[u] > position[output[path]]:
                 output[path] = u
-    # module boxes (collapsed graphs) are their own output
+    # module boxes (collapsed graphs) are their own output: the last box of a module split
+    # into one box per call; only its first box counts its parameters
+    box_params: dict[str, int] = {}
     for n, data in g.nodes(data=True):
         if data.get("kind") == "module":
-            output[data.get("module") or ""] = n
+            path = data.get("module") or ""
+            output[path] = n
+            box_params[path] = box_params.get(path, 0) + (data.get("params") or 0)
     squares = _grad_squares(g)
     visible = {""}  # modules with a node in this graph (and the modules above them)
     for _, data in g.nodes(data=True):
@@ -118,7 +122,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
         box = out is not None and g.nodes[out].get("kind") == "module"
         box = box and g.nodes[out].get("module") == path
         kind = g.nodes[out]["label"] if box else module["type"] or "-"
-        params = g.nodes[out].get("params") or 0 if box else counts.get(path, 0)
+        params = box_params[path] if box else counts.get(path, 0)
         rows.append(
             (
                 name,
@@ -190,11 +194,18 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
 
 
 def _one_line(text: str) -> str:
-    """A cell's text on one line: a name holding a newline or a tab is shown escaped."""
+    """Text on one line: a name holding a newline, a tab or another control character (any
+    that `str.splitlines` breaks at) is shown escaped."""
     return text.translate(_CONTROLS) if not text.isprintable() else text
 
 
-_CONTROLS = {code: f"\\x{code:02x}" for code in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t"}
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(32), 0x7F, 0x85)} | {
+    10: "\\n",
+    13: "\\r",
+    9: "\\t",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 
 
 def summary(g: Graph) -> str:
@@ -250,7 +261,9 @@ def summary(g: Graph) -> str:
     if findings:
         out.append(message("graph.summary.findings", count=len(findings)))
         out += [
-            message("graph.summary.finding", kind=f["kind"], message=f.get("message", ""))
+            _one_line(
+                message("graph.summary.finding", kind=f["kind"], message=f.get("message", ""))
+            )
             for f in findings
         ]
     elif any(d.get("kind") == "module" for _, d in source.nodes(data=True)):

@@ -287,7 +287,7 @@ def test_nan_and_inf_become_strings():
     )  # fmt: skip
 
 
-def test_modules_list_has_path_type_parent_depth_params_config_training():
+def test_modules_list_has_path_type_parent_depth_params_config_training_known():
     data = graph_with_nan().to_dict()
     assert data["modules"] == [
         {
@@ -298,6 +298,7 @@ def test_modules_list_has_path_type_parent_depth_params_config_training():
             "params": 12,
             "config": None,
             "training": None,
+            "known": True,
         },
         {
             "path": "fc",
@@ -307,6 +308,7 @@ def test_modules_list_has_path_type_parent_depth_params_config_training():
             "params": 12,
             "config": None,
             "training": None,
+            "known": True,
         },
     ]
     assert data["graph"] == {"source": "record", "outputs": ["n4"], "backward_passes": 1}
@@ -331,6 +333,20 @@ def test_round_trip_of_a_traced_and_checked_model():
     assert back.graph == g.graph  # the module table too, settings included
     h = g.collapse(depth=0)
     assert Graph.from_json(h.to_json()).to_dict() == h.to_dict()
+
+
+def test_round_trip_gives_back_the_module_table_as_it_was():
+    # the attention's out_proj never runs (forward uses its weight directly): the table
+    # does not list it, while `modules` does, as its parameters sit in the graph
+    attention = nn.MultiheadAttention(8, 2, batch_first=True)
+    x = torch.randn(1, 3, 8)
+    g = ng.trace(attention, x, x, x, loss=lambda o: o[0].sum())
+    assert "out_proj" not in g.graph["modules"]
+    assert Graph.from_json(g.to_json()).graph["modules"] == g.graph["modules"]
+    modules = g.to_dict()["modules"]
+    assert [(m["path"], m["known"]) for m in modules] == [("", True), ("out_proj", False)]
+    no_model = ng.graph_of(attention(x, x, x)[0].sum(), params=attention)
+    assert Graph.from_json(no_model.to_json()).graph["modules"] == no_model.graph["modules"]
 
 
 def test_from_dict_refuses_other_formats():
@@ -411,6 +427,7 @@ BAD_GRAPHS = {
     "edge without target": (_edges({"source": "n0"}), r"edges\[0\] should look like"),
     "edge as a pair": (_edges(["n0", "n1"]), r"edges\[0\] should look like"),
     "module params as text": (_with("modules", [{"path": "", "params": "x"}]), r"modules\[0\]"),
+    "module known as text": (_with("modules", [{"path": "", "known": "no"}]), r"modules\[0\]"),
     "flags as text": (_node(0, flags="x"), r'nodes\[0\] \(id \'n0\'\) has "flags": \'x\''),
     "a flag without kind": (_node(0, flags=[{"message": "m"}]), r'nodes\[0\] .*"flags"'),
     "value as text": (_node(1, value="NaN"), r'nodes\[1\] .*"value": \'NaN\', .*"norm"'),

@@ -73,6 +73,31 @@ def test_a_narrowing_last_layer_is_not_mistaken_for_vanishing():
     assert mlp_graph([0.001, 0.001, 0.001, 0.001, 1.0]).health()[0]["kind"] == "vanishing"
 
 
+@pytest.mark.parametrize(
+    ("module_type", "shape", "config", "width_change"),
+    [
+        ("Conv2d", [16, 1, 3, 3], "16, 16, kernel_size=(3, 3), groups=16", 1.0),  # depthwise
+        ("Conv2d", [16, 4, 3, 3], "16, 16, kernel_size=(3, 3), groups=4", 1.0),
+        ("ConvTranspose2d", [16, 4, 3, 3], "16, 4, kernel_size=(3, 3)", 0.25),  # 16 -> 4
+        ("ConvTranspose2d", [16, 2, 3, 3], "16, 4, kernel_size=(3, 3), groups=2", 0.25),
+    ],
+    ids=["depthwise", "grouped", "transposed", "grouped-transposed"],
+)
+def test_the_width_correction_knows_grouped_and_transposed_convolutions(
+    module_type: str, shape: list[int], config: str, width_change: float
+):
+    b = Build({"conv": {"type": module_type, "params": 0, "config": config}})
+    h = b.input([8, 16])
+    for i in range(5):  # each layer 5x below the next
+        h = b.linear(h, f"fc{i}", 16, 16, weight_grad=stats(0.2 ** (5 - i) * 16, 256))
+    numel = math.prod(shape)
+    w = b.param("conv.weight", shape, grad=stats(numel**0.5, numel))
+    b.output(b.op("conv2d", h, w, module="conv", module_type=module_type, shape=[8, 4, 1, 1]))
+    (finding,) = b.g.health()
+    # out channels / in channels: the shrink that width change alone causes
+    assert finding["steps"][-1] == pytest.approx(0.2 / math.sqrt(width_change))
+
+
 def test_an_almost_zero_gradient_is_vanishing_on_its_own():
     (finding,) = mlp_graph([1e-10]).health()
     assert (finding["kind"], finding["module"]) == ("vanishing", "fc0")
@@ -288,11 +313,38 @@ def test_stale_findings_go_away_when_the_problem_is_fixed():
     assert g.nodes["n1"]["flags"] == []
 
 
+def test_health_of_a_subgraph_view_leaves_the_graph_it_views_alone():
+    g = mlp_graph([0.2**k for k in range(5, -1, -1)])
+    g.nodes["n3"]["dead"] = [1, 16]  # fc0's output
+    findings = g.health()
+    flags = {n: list(d["flags"]) for n, d in g.nodes(data=True)}
+    view = g.subgraph([n for n, d in g.nodes(data=True) if d["module"] in ("fc0", "fc1")])
+    assert [f["kind"] for f in view.health()] == ["dead"]  # two layers: no trend
+    assert {n: d["flags"] for n, d in g.nodes(data=True)} == flags
+    assert g.health() == findings
+    copy = view.copy()  # a copy has nodes of its own: it keeps what it finds
+    assert copy.health() == view.health()
+    assert [f["kind"] for _, d in copy.nodes(data=True) for f in d["flags"]] == ["dead"]
+    assert {n: d["flags"] for n, d in g.nodes(data=True)} == flags
+
+
 def test_findings_carry_into_collapsed_boxes():
     g = mlp_graph([0.2**k for k in range(5, -1, -1)])
     g.health()
     box = g.collapse(depth=0).nodes["m:fc0"]
     assert [f["kind"] for f in box["flags"]] == ["vanishing"]
+
+
+def test_findings_carried_into_boxes_name_the_box_they_are_on():
+    g = mlp_graph([0.2**k for k in range(5, -1, -1)])
+    g.nodes["n6"]["dead"] = [1, 16]  # fc1's output
+    g.health()
+    for h in (g.collapse(depth=0, fold_repeats=False), g.collapse(depth=0)):
+        carried = [(n, f) for n, d in h.nodes(data=True) for f in d["flags"]]
+        assert sorted(f["kind"] for _, f in carried) == ["dead", "vanishing"]
+        assert all(f["node"] == n for n, f in carried)
+        back = Graph.from_json(h.to_json())
+        assert all(f["node"] == n for n, d in back.nodes(data=True) for f in d["flags"])
 
 
 def test_a_collapsed_graph_finds_what_its_boxes_hide():
@@ -363,6 +415,30 @@ def test_a_sigmoid_mlp_folded_into_blocks_still_shows_vanishing_gradients():
 def test_kaiming_relu_mlp_is_healthy(seed: int):
     findings = check(mlp(nn.ReLU, kaiming=True, seed=seed), seed)
     assert [f for f in findings if f["kind"] in ("vanishing", "exploding")] == []
+
+
+def depthwise_separable_cnn(seed: int, channels: int = 32) -> nn.Sequential:
+    """Conv, then two (depthwise conv, pointwise conv) blocks, each with BatchNorm and ReLU."""
+    torch.manual_seed(seed)
+    layers: list[nn.Module] = [nn.Conv2d(3, channels, 3, padding=1)]
+    for _ in range(2):
+        layers += [nn.BatchNorm2d(channels), nn.ReLU()]
+        layers.append(nn.Conv2d(channels, channels, 3, padding=1, groups=channels))
+        layers += [nn.BatchNorm2d(channels), nn.ReLU(), nn.Conv2d(channels, channels, 1)]
+    layers += [nn.BatchNorm2d(channels), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+    layers.append(nn.Linear(channels, 10))
+    for layer in layers:
+        if isinstance(layer, nn.Conv2d):
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+    return nn.Sequential(*layers)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_healthy_depthwise_separable_cnn_is_not_vanishing(seed: int):
+    model = depthwise_separable_cnn(seed)
+    x, target = torch.randn(16, 3, 16, 16), torch.randint(0, 10, (16,))
+    g = ng.trace(model, x, loss=lambda y: nn.functional.cross_entropy(y, target))
+    assert [f for f in g.health() if f["kind"] in ("vanishing", "exploding")] == []
 
 
 def test_layer_rms_matches_the_real_gradients():

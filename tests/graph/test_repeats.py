@@ -82,3 +82,22 @@ def test_a_module_in_eval_mode_does_not_fold_with_one_in_training_mode():
     model = nn.Sequential(nn.BatchNorm1d(4), nn.BatchNorm1d(4), nn.BatchNorm1d(4))
     model[2].eval()  # e.g. a frozen layer while the rest trains
     assert folded(model, torch.randn(8, 4)) == ["BatchNorm1d x2", "BatchNorm1d"]
+
+
+class LinearDropout(nn.Module):
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.drop = nn.Dropout(p)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.drop(self.fc(x))
+
+
+def test_blocks_that_differ_in_a_module_that_left_no_node_do_not_fold():
+    # in eval mode Dropout returns its input: it runs but draws nothing, yet p differs
+    model = nn.Sequential(LinearDropout(0.1), LinearDropout(0.5), LinearDropout(0.5)).eval()
+    assert folded(model, torch.randn(2, 4)) == ["LinearDropout", "LinearDropout x2"]
+    identity = nn.Sequential(nn.Linear(4, 4), nn.Identity())  # Identity leaves no node either
+    model = nn.Sequential(identity, nn.Sequential(nn.Linear(4, 4)))
+    assert folded(model, torch.randn(2, 4)) == ["Sequential", "Sequential"]

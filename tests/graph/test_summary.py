@@ -217,3 +217,33 @@ def test_a_name_with_a_newline_keeps_the_table_one_row_per_module():
     lines = ng.trace(model, torch.randn(1, 3), loss=lambda y: y.sum()).summary().splitlines()
     (row,) = [line for line in lines if "Linear" in line]
     assert row.startswith("line\\nbreak  Linear")
+
+
+@pytest.mark.parametrize("name", ["bad\nname", "bad\rname", "bad\u2028name", "bad\x85name"])
+def test_a_name_with_a_line_break_keeps_each_finding_on_one_line(name: str):
+    model = nn.Sequential()
+    model.add_module(name, nn.ReLU())
+    g = ng.trace(model, -torch.ones(3, 4, requires_grad=True), loss=lambda y: y.sum())
+    lines = g.summary().splitlines()
+    (finding,) = [line for line in lines if line.startswith("- [dead]")]
+    assert "module bad\\" in finding and "name (ReLU) output zero" in finding
+    assert lines[-1] == finding
+
+
+class CalledTwice(nn.Module):
+    """One layer applied twice with the parent's own op in between: one box per call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.fc(x) * 2)
+
+
+def test_a_module_split_into_a_box_per_call_shows_its_parameters():
+    g = ng.trace(CalledTwice(), torch.randn(2, 4), loss=lambda y: y.sum())
+    h = g.collapse(depth=0)
+    assert {"m:fc", "m:fc#2"} <= set(h)
+    assert rows(h.summary())["fc"][1:5] == rows(g.summary())["fc"][1:5]
+    assert rows(h.summary())["fc"][3] == "20"
