@@ -234,6 +234,10 @@ def summary(g: Graph) -> str:
     shapes = {}
     for kind in ("input", "output"):
         ends = [d for _, d in g.nodes(data=True) if d.get("kind") == kind]
+        if kind == "input":  # and data made in the block that a variable holds (`x = randn()`)
+            ends += [
+                d for _, d in g.nodes(data=True) if d.get("kind") == "constant" and d.get("name")
+            ]
         if kind == "output" and any(d.get("requires_grad") for d in ends):
             ends = [d for d in ends if d.get("requires_grad")]  # not side results
         shapes[kind] = ", ".join(_shape(d.get("shape")) for d in ends)

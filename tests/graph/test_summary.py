@@ -247,3 +247,13 @@ def test_a_module_split_into_a_box_per_call_shows_its_parameters():
     assert {"m:fc", "m:fc#2"} <= set(h)
     assert rows(h.summary())["fc"][1:5] == rows(g.summary())["fc"][1:5]
     assert rows(h.summary())["fc"][3] == "20"
+
+
+def test_data_made_in_the_block_and_held_by_a_variable_is_an_input_shape():
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+    with ng.record() as rec:
+        x = torch.randn(3, 4)
+        mask = torch.ones(3, 1)  # held by a variable too: the user's data
+        loss = (model(x) * mask).sum()
+        loss.backward()
+    assert "Input shape(s): [3, 4], [3, 1]   Output shape(s): []" in rec.graph.summary()
