@@ -155,6 +155,11 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.why.no_model": "Monitor was created without model=",
     "monitor.why.no_metric": "{metric} has not been logged yet",
+    "monitor.why.earlier_model": (
+        "the best {metric} (epoch {epoch}) was reached before this model was given to the "
+        "monitor (mon.model), so its weights belong to the earlier model; this one has not "
+        "beaten it yet"
+    ),
     "monitor.error.not_module": "{what} needs a torch.nn.Module, got {type_name}",
     "monitor.error.listener": "add_listener() needs a callable, got {got!r}",
     "monitor.error.capacity": "Series capacity must be at least {minimum} points",
@@ -176,6 +181,9 @@ MESSAGES: dict[str, str] = {
         " nothing can stop training early or restore the best weights. Log it in "
         "validation_step, e.g. self.log({metric!r}, value), or map your name to it: "
         "NNGraphCallback(metrics={{'your_name': {metric!r}}})"
+    ),
+    "monitor.lightning.not_restored": (
+        "NNGraphCallback: the best weights were not put back into the module: {reason}"
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning needs PyTorch Lightning: pip install nngraph[lightning]"
@@ -214,9 +222,12 @@ MESSAGES: dict[str, str] = {
         "than it gains on training data, so the model has started to memorise."
     ),
     "monitor.up.fire": (
-        "{metric} rose at the end of {s} successive strips of {strip} ({trail}): the model keeps "
-        "getting worse on new data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
+        "{metric} rose at the end of {strips} ({trail}): the model keeps getting worse on new "
+        "data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
     ),
+    "monitor.up.strips.one": "{n} strip of {strip}",
+    "monitor.up.strips.few": "{n} successive strips of {strip}",
+    "monitor.up.strips.many": "{n} successive strips of {strip}",
     "monitor.gl.nonfinite": (
         "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch "
         "{best_epoch}): training has diverged. Keep the best weights (restore_best) and try a "
@@ -239,7 +250,7 @@ MESSAGES: dict[str, str] = {
         "blowing up. Lower the learning rate."
     ),
     "monitor.divergence.factor": (
-        "{metric} is {value:.4g} at step {step}, {ratio:.0f} times its first value "
+        "{metric} is {value:.4g} at step {step}, {times} times its first value "
         "({first:.4g}): training is blowing up. Lower the learning rate."
     ),
     "monitor.gap.relative": (
@@ -288,7 +299,6 @@ MESSAGES: dict[str, str] = {
     "monitor.text.step": "step {step:>5}",
     "monitor.text.metric": "{name} {value:.4g}",
     "monitor.text.pair": "{name} {train:.4g} / val {val:.4g}",
-    "monitor.text.val_only": "val_{name} {val:.4g}",
     "monitor.text.best_mark": " *",
     "monitor.text.event": "  ! {message}",
     "monitor.text.stop": "  -> stop suggested by {detector} at epoch {epoch}",

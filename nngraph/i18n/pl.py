@@ -167,6 +167,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.why.no_model": "Monitor utworzono bez model=",
     "monitor.why.no_metric": "nie zapisano jeszcze {metric}",
+    "monitor.why.earlier_model": (
+        "najlepszy wynik {metric} (epoka {epoch}) padł, zanim ten model przekazano monitorowi "
+        "(mon.model), więc jego wagi należą do wcześniejszego modelu; ten jeszcze go nie pobił"
+    ),
     "monitor.error.not_module": "{what} potrzebuje modelu torch.nn.Module, otrzymano {type_name}",
     "monitor.error.listener": "add_listener() potrzebuje funkcji, otrzymano {got!r}",
     "monitor.error.capacity": "pojemność Series musi wynosić co najmniej {minimum} punktów",
@@ -194,6 +198,9 @@ MESSAGES: dict[str, str] = {
         "najlepszych wag. Zapisuj ją w validation_step, np. self.log({metric!r}, value), albo "
         "wskaż, która z twoich metryk nią jest: NNGraphCallback(metrics={{'twoja_nazwa': "
         "{metric!r}}})"
+    ),
+    "monitor.lightning.not_restored": (
+        "NNGraphCallback: najlepsze wagi nie zostały przywrócone do modułu: {reason}"
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning wymaga PyTorch Lightning: pip install nngraph[lightning]"
@@ -234,10 +241,14 @@ MESSAGES: dict[str, str] = {
         "treningowych, więc model zaczął zapamiętywać."
     ),
     "monitor.up.fire": (
-        "{metric} rosła na końcu kolejnych odcinków treningu ({s} z rzędu, każdy trwa {strip}; "
-        "wartości: {trail}): model radzi sobie coraz gorzej na nowych danych, to oznaka "
-        "przeuczenia. Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
+        "{metric} rosła na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
+        "na nowych danych, to oznaka przeuczenia. Najlepsza wartość: {best:.4g} w epoce "
+        "{best_epoch}."
     ),
+    # dopełniacz, jak po "na końcu": 1 odcinka, 3 kolejnych odcinków
+    "monitor.up.strips.one": "{n} odcinka treningu, który trwał {strip}",
+    "monitor.up.strips.few": "{n} kolejnych odcinków treningu, z których każdy trwał {strip}",
+    "monitor.up.strips.many": "{n} kolejnych odcinków treningu, z których każdy trwał {strip}",
     "monitor.gl.nonfinite": (
         "{metric} przyjęła wartość {value} (nie jest to skończona liczba) po swojej najlepszej "
         "wartości ({best:.4g} w epoce {best_epoch}): trening się rozbiegł. Zachowaj najlepsze "
@@ -261,7 +272,7 @@ MESSAGES: dict[str, str] = {
         "wymyka się spod kontroli. Zmniejsz współczynnik uczenia."
     ),
     "monitor.divergence.factor": (
-        "{metric} w kroku {step} wynosi {value:.4g}, {ratio:.0f} razy więcej niż na początku "
+        "{metric} w kroku {step} wynosi {value:.4g}, {times} razy więcej niż na początku "
         "({first:.4g}): trening wymyka się spod kontroli. Zmniejsz współczynnik uczenia."
     ),
     "monitor.gap.relative": (
@@ -315,7 +326,6 @@ MESSAGES: dict[str, str] = {
     "monitor.text.step": "krok {step:>5}",
     "monitor.text.metric": "{name} {value:.4g}",
     "monitor.text.pair": "{name} {train:.4g} / val {val:.4g}",
-    "monitor.text.val_only": "val_{name} {val:.4g}",
     "monitor.text.best_mark": " *",
     "monitor.text.event": "  ! {message}",
     "monitor.text.stop": "  -> {detector} proponuje zatrzymać trening w epoce {epoch}",

@@ -27,7 +27,7 @@ from nngraph.capture import NNGraphWarning
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import Monitor
-from nngraph.monitor._common import is_tensor
+from nngraph.monitor._common import is_tensor, is_validation, training_base, validation_base
 from nngraph.monitor._monitor import Display
 from nngraph.monitor.detectors import Detector, detector_list
 
@@ -41,9 +41,6 @@ except ImportError:  # pragma: no cover - the older package name
 
 __all__ = ["NNGraphCallback", "metric_name"]
 
-_TRAIN_PREFIXES = ("train_", "train/", "training_", "training/")
-_VAL_PREFIXES = ("val_", "val/", "valid_", "valid/", "validation_", "validation/")
-
 
 def metric_name(key: str) -> str | None:
     """The monitor's name for a Lightning metric key, ``None`` to skip it (``step`` and
@@ -56,13 +53,10 @@ def metric_name(key: str) -> str | None:
         return None
     if key.endswith("_epoch"):
         key = key[: -len("_epoch")]
-    for prefix in _VAL_PREFIXES:
-        if key.startswith(prefix):
-            return "val_" + key[len(prefix) :].replace("/", "_")
-    for prefix in _TRAIN_PREFIXES:
-        if key.startswith(prefix):
-            return key[len(prefix) :].replace("/", "_")
-    return key.replace("/", "_")
+    base = validation_base(key)
+    if base is not None:
+        return "val_" + base.replace("/", "_")
+    return (training_base(key) or key).replace("/", "_")
 
 
 class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
@@ -74,7 +68,9 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
 
     Used for a second ``fit``, a callback that made its own monitor starts a new run (a new
     ``cb.monitor``, epochs from 1, like re-running a training cell); a monitor you gave goes on
-    counting epochs after the last one it has. If the watched metric (``monitor.metric``,
+    counting epochs after the last one it has, and keeps its best: if the second fit never beats
+    it, the same module gets the best weights back, while a new module is left as it is (with an
+    :class:`~nngraph.capture.NNGraphWarning`: those weights belong to the earlier module). If the watched metric (``monitor.metric``,
     default ``val_loss``) is never logged, an :class:`~nngraph.capture.NNGraphWarning` says so
     once and lists the metrics that were logged.
 
@@ -137,7 +133,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         out: dict[str, Any] = {}
         for key, value in trainer.callback_metrics.items():
             name = self.rename.get(key) or metric_name(key)
-            if name is None or (name.startswith("val_") and not self._validated):
+            if name is None or (is_validation(name) and not self._validated):
                 continue
             if is_tensor(value) and value.numel() != 1:
                 continue
@@ -180,4 +176,8 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             self._warn_missing(self.monitor.metrics)
         self.monitor.close()
         if self.restore_best and self.monitor.best is not None and self.monitor.model is not None:
-            self.monitor.restore_best(pl_module)
+            try:
+                self.monitor.restore_best(pl_module)
+            except NNGraphError as exc:  # e.g. the best came from an earlier module: say why
+                text = message("monitor.lightning.not_restored", reason=exc)
+                warnings.warn(text, NNGraphWarning, stacklevel=2)

@@ -92,11 +92,23 @@ class BestTracking:
 
     @property
     def model(self) -> Any:
-        """The model whose best weights are kept; may be set later (e.g. by a Lightning hook)."""
+        """The model whose best weights are kept; may be set later (e.g. by a Lightning hook).
+
+        Setting the same model again changes nothing. Setting another one keeps ``best`` (the
+        run goes on) but not its weights, which belong to the earlier model: ``restore_best()``
+        says so until the new model beats that best.
+
+            >>> import torch
+            >>> from nngraph.monitor import Monitor
+            >>> net = torch.nn.Linear(1, 1); mon = Monitor(model=net, display=False)
+            >>> mon.log(1, val_loss=0.5); mon.model = net; mon.restore_best()  # still there
+        """
         return self._model
 
     @model.setter
     def model(self, model: Any) -> None:
+        if model is self._model:
+            return
         self._model = None if model is None else check_module(model, "Monitor.model")
         self._weights = WeightSnapshot()  # kept again from the next best step on
 
@@ -119,6 +131,10 @@ class BestTracking:
         if not self._weights:
             if self._model is None:
                 why = message("monitor.why.no_model")
+            elif self._best is not None:  # the model was set after the best step
+                why = message(
+                    "monitor.why.earlier_model", metric=self.metric, epoch=self._best.epoch
+                )
             else:
                 why = message("monitor.why.no_metric", metric=self.metric)
             raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))

@@ -10,6 +10,7 @@ import math
 import numbers
 import re
 import sys
+from collections.abc import Container, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ __all__ = [
     "check_real_tensor",
     "epochs",
     "is_tensor",
+    "is_validation",
     "json_number",
     "nice_name",
     "plural_form",
@@ -30,15 +32,23 @@ __all__ = [
     "step_from",
     "to_floats",
     "train_twin",
+    "train_twins",
+    "training_base",
+    "validation_base",
 ]
+
+#: Name prefixes of a validation and a training metric (Lightning's ``val/acc`` too).
+VAL_PREFIXES = ("val_", "val/", "valid_", "valid/", "validation_", "validation/")
+TRAIN_PREFIXES = ("train_", "train/", "training_", "training/")
 
 #: Metrics with their own name in a sentence (``monitor.name.<metric>`` in the catalog).
 _NAMED = frozenset({"loss", "acc", "accuracy", "val_loss", "val_acc", "val_accuracy"})
 #: Words in a metric's name that mean "higher is better" (Keras's ``mode="auto"``, extended).
 _HIGHER_IS_BETTER = frozenset(
     {
-        "acc", "accuracy", "auc", "precision", "recall", "score", "f1", "f1score", "fscore",
-        "iou", "miou", "dice", "map", "r2", "bleu", "rouge", "rougel", "psnr", "ssim",
+        "acc", "accuracy", "auc", "auroc", "auprc", "aupr", "ap", "precision", "recall",
+        "score", "f1", "f1score", "fscore", "iou", "miou", "jaccard", "dice", "map", "r2", "mcc",
+        "bleu", "rouge", "rougel", "psnr", "ssim",
     }
 )  # fmt: skip
 #: Words that mean "lower is better"; they win over the words above (``val_top1_error``).
@@ -56,9 +66,9 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
 
     - ``"min"`` when a word is loss, error, err, mae, mse, rmse, nll, perplexity, ppl, cer or
       wer (``val_loss``, ``val_top1_error``, ``dice_loss``);
-    - else ``"max"`` when a word is acc, accuracy, auc, precision, recall, score, f1, f1score,
-      fscore, iou, miou, dice, map, r2, bleu, rouge, rougel, psnr, ssim, or top1/top5/topk
-      (``val_acc``, ``val_f1_score``, ``val_mAP``, ``test_top5``);
+    - else ``"max"`` when a word is acc, accuracy, auc, auroc, auprc, aupr, ap, precision,
+      recall, score, f1, f1score, fscore, iou, miou, jaccard, dice, map, r2, mcc, bleu, rouge,
+      rougel, psnr, ssim, or top1/top5/topk (``val_acc``, ``val_auroc``, ``val_mAP``, ``top5``);
     - else ``"min"`` (a loss or an error by another name).
 
     >>> resolve_mode("auto", "val_acc"), resolve_mode("auto", "val_loss"), resolve_mode("min", "acc")
@@ -146,26 +156,79 @@ def step_from(step: Any, metrics: dict[str, Any]) -> Any:
     return metrics.pop(named[0])
 
 
-def train_twin(metric: str) -> str | None:
-    """The training metric paired with a validation metric: ``val_loss`` -> ``loss``.
+def _unprefixed(metric: str, prefixes: tuple[str, ...]) -> str | None:
+    for prefix in prefixes:
+        if metric.startswith(prefix) and len(metric) > len(prefix):
+            return metric[len(prefix) :]
+    return None
 
-    >>> train_twin("val_acc"), train_twin("loss")
-    ('acc', None)
+
+def validation_base(metric: str) -> str | None:
+    """The name after a validation prefix (``val_``, ``valid_``, ``validation_``, or with ``/``),
+    ``None`` for a name without one.
+
+    >>> validation_base("val_loss"), validation_base("valid_acc"), validation_base("val/loss")
+    ('loss', 'acc', 'loss')
+    >>> validation_base("train_loss") is None
+    True
     """
-    return metric[4:] if metric.startswith("val_") and len(metric) > 4 else None
+    return _unprefixed(metric, VAL_PREFIXES)
+
+
+def training_base(metric: str) -> str | None:
+    """The name after a training prefix (``train_``, ``training_``, or with ``/``), else ``None``.
+
+    >>> training_base("train/loss"), training_base("loss")
+    ('loss', None)
+    """
+    return _unprefixed(metric, TRAIN_PREFIXES)
+
+
+def is_validation(metric: str) -> bool:
+    """True for a validation metric: ``val_loss``, ``valid_loss``, ``val/acc``, ...
+
+    >>> is_validation("validation_loss"), is_validation("loss")
+    (True, False)
+    """
+    return validation_base(metric) is not None
+
+
+def train_twins(metric: str) -> tuple[str, ...]:
+    """The names a validation metric's training twin may have, the usual one first.
+
+    >>> train_twins("val/loss")
+    ('loss', 'train_loss', 'train/loss', 'training_loss', 'training/loss')
+    """
+    base = validation_base(metric)
+    return () if base is None else (base, *(prefix + base for prefix in TRAIN_PREFIXES))
+
+
+def train_twin(metric: str, logged: Iterable[str] | None = None) -> str | None:
+    """The training metric paired with a validation metric: the first of :func:`train_twins`
+    that is in ``logged`` (without ``logged``: the usual name, ``val_loss`` -> ``loss``).
+
+    >>> train_twin("val_acc"), train_twin("loss"), train_twin("valid_loss", ["train_loss"])
+    ('acc', None, 'train_loss')
+    """
+    twins = train_twins(metric)
+    if logged is None:
+        return twins[0] if twins else None
+    names = logged if isinstance(logged, Container) else set(logged)
+    return next((name for name in twins if name in names), None)
 
 
 def nice_name(metric: str) -> str:
     """How a metric is called in a sentence: ``val_loss`` -> ``validation loss``.
 
-    >>> nice_name("val_loss"), nice_name("acc"), nice_name("val_f1")
-    ('validation loss', 'training accuracy', 'validation f1')
+    >>> nice_name("val_loss"), nice_name("acc"), nice_name("val_f1"), nice_name("valid/loss")
+    ('validation loss', 'training accuracy', 'validation f1', 'validation loss')
     """
-    if metric in _NAMED:
-        return message("monitor.name." + metric)
-    twin = train_twin(metric)
-    if twin is not None:
-        return message("monitor.name.val", name=twin.replace("_", " "))
+    base = validation_base(metric)
+    named = ("val_" + base) if base is not None else (training_base(metric) or metric)
+    if named in _NAMED:
+        return message("monitor.name." + named)
+    if base is not None:
+        return message("monitor.name.val", name=base.replace("_", " "))
     return message("monitor.name.other", name=metric.replace("_", " "))
 
 

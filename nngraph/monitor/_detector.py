@@ -9,7 +9,16 @@ from typing import Any, ClassVar, cast
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import Event, as_float, as_step, nice_name, step_from, train_twin
+from nngraph.monitor._common import (
+    Event,
+    as_float,
+    as_step,
+    epochs,
+    nice_name,
+    step_from,
+    train_twin,
+    train_twins,
+)
 
 __all__ = ["KEEP", "Check", "Detector"]
 
@@ -88,6 +97,9 @@ class Detector:
         if not (train_metric is None or train_metric == ""):  # None: metric's twin, "": none
             _metric_name("train_metric", train_metric)
         self.train_metric = train_metric if train_metric is not None else train_twin(metric)
+        # where the training twin may be logged: valid_loss pairs with loss or train_loss
+        twins = train_twins(metric) if train_metric is None else (train_metric,)
+        self._twins = tuple(name for name in twins if name)
         self.stop = stop
         self._settings = tuple(vars(self))  # the parameters, set before any state
         self.reset()
@@ -101,6 +113,13 @@ class Detector:
         self.value = math.nan
         self.best = math.inf
         self.best_epoch = 0
+        # the user's epoch numbers (Monitor(epoch=...)) for the explanations only; counted
+        # evaluations when used alone: `_shown` now, `_best_shown` at the best, `_origin` before
+        # the first evaluation
+        self._shown = 0
+        self._best_shown = 0
+        self._origin: int | None = None
+        self._train_name = self.train_metric  # the twin as logged (train_loss, train/loss)
         self._train_sum = 0.0
         self._train_n = 0
         self._step = 0.0
@@ -150,10 +169,18 @@ class Detector:
         clean = {name: as_float(v, name) for name, v in metrics.items()}
         return self.feed(self._step + 1 if step is None else as_step(step), clean)
 
-    def feed(self, step: float, metrics: Mapping[str, float]) -> Event | None:
-        """:meth:`update` for values that are already floats (the Monitor's fast path)."""
+    def feed(
+        self, step: float, metrics: Mapping[str, float], epoch: int | None = None
+    ) -> Event | None:
+        """:meth:`update` for values that are already floats (the Monitor's fast path).
+
+        ``epoch``: the user's number for this call's epoch, used in the explanation's words
+        (the decisions always count evaluations); default: the count itself.
+        """
         self._step = step
-        train = metrics.get(self.train_metric) if self.train_metric else None
+        if self._origin is None:
+            self._origin = 0 if epoch is None else epoch - 1
+        train = self._train_value(metrics)
         value = metrics.get(self.metric)
         if value is None:
             if train is not None:
@@ -164,6 +191,7 @@ class Detector:
             train = self._train_sum / self._train_n
         self._train_sum, self._train_n = 0.0, 0
         self.epoch += 1
+        self._shown = self.epoch if epoch is None else epoch
         found = self._check(value, train)
         if found is KEEP:
             return None
@@ -178,8 +206,8 @@ class Detector:
 
     def _emit(self, step: float, message_id: str, fields: dict[str, Any]) -> Event:
         shown = {"metric": nice_name(self.metric), **fields}
-        if self.train_metric:
-            shown.setdefault("train", nice_name(self.train_metric))
+        if self._train_name:
+            shown.setdefault("train", nice_name(self._train_name))
         values = {k: v for k, v in fields.items() if isinstance(v, int | float)}
         event = Event(
             step=step,
@@ -198,6 +226,22 @@ class Detector:
         if math.isfinite(value) and value < self.best:  # NaN or -inf (diverged) never improves
             self.best = value
             self.best_epoch = self.epoch
+            self._best_shown = self._shown
+
+    def _train_value(self, metrics: Mapping[str, float]) -> float | None:
+        """The training twin's value in this call, if logged under one of its names."""
+        for name in self._twins:
+            value = metrics.get(name)
+            if value is not None:
+                self._train_name = name
+                return value
+        return None
+
+    def _epochs_since(self, shown: int | None) -> str:
+        """``5 epochs``: from the evaluation shown as epoch ``shown`` (``None``: from before
+        the first one) to now, in the user's epoch numbers."""
+        start = (self._origin or 0) if shown is None else shown
+        return epochs(self._shown - start)
 
     def _check(self, value: float, train: float | None) -> Check:
         raise NotImplementedError

@@ -7,8 +7,8 @@ however long the run:
 
 - the global minimum and maximum of the whole run are always kept,
 - the last ``keep_last`` points are kept exactly,
-- memory stays at ``capacity`` points (two float64 arrays and the number of the ``log()`` call
-  each point came from, so that rows logged at a repeated step stay apart).
+- memory stays at ``capacity`` points (two float64 arrays, the number of the ``log()`` call
+  each point came from, so that rows logged at a repeated step stay apart, and its epoch).
 
 NaN values count as "highest" when a bucket is compacted, so a NaN (a diverged run) survives.
 
@@ -107,6 +107,7 @@ class Series:
 
     __slots__ = (
         "_calls",
+        "_epochs",
         "_n",
         "_steps",
         "_values",
@@ -122,6 +123,7 @@ class Series:
         self._steps: FloatArray = np.empty(capacity, dtype=np.float64)
         self._values: FloatArray = np.empty(capacity, dtype=np.float64)
         self._calls: npt.NDArray[np.int64] = np.empty(capacity, dtype=np.int64)
+        self._epochs: npt.NDArray[np.int64] = np.empty(capacity, dtype=np.int64)
         self._n = 0
         self.keep_last = capacity // 8 if keep_last is None else min(keep_last, capacity // 2)
         self.count = 0  # points ever appended
@@ -157,21 +159,29 @@ class Series:
         return view
 
     @property
+    def epochs(self) -> npt.NDArray[np.int64]:
+        """The epoch each kept point was logged in (0 if not given; a read-only view)."""
+        view = self._epochs[: self._n]
+        view.flags.writeable = False
+        return view
+
+    @property
     def last(self) -> tuple[float, float] | None:
         """The newest (step, value), or None when empty."""
         if not self._n:
             return None
         return float(self._steps[self._n - 1]), float(self._values[self._n - 1])
 
-    def append(self, step: float, value: float, *, call: int | None = None) -> None:
-        """Add one point (from log() call number ``call``, default: the point's own number);
-        compacts the older part first when the series is full."""
+    def append(self, step: float, value: float, *, call: int | None = None, epoch: int = 0) -> None:
+        """Add one point (from log() call number ``call``, default: the point's own number, in
+        ``epoch``); compacts the older part first when the series is full."""
         if self._n == self.capacity:
             self._compact()
         self.count += 1
         self._steps[self._n] = step
         self._values[self._n] = value
         self._calls[self._n] = self.count if call is None else call
+        self._epochs[self._n] = epoch
         self._n += 1
         if value < self.min_value:
             self.min_value = value
@@ -186,9 +196,11 @@ class Series:
         self._steps[:k] = self._steps[idx]
         self._values[:k] = self._values[idx]
         self._calls[:k] = self._calls[idx]
+        self._epochs[:k] = self._epochs[idx]
         self._steps[k : k + tail] = self._steps[head : self._n]
         self._values[k : k + tail] = self._values[head : self._n]
         self._calls[k : k + tail] = self._calls[head : self._n]
+        self._epochs[k : k + tail] = self._epochs[head : self._n]
         self._n = k + tail
 
     def downsample(self, max_points: int, *, keep_last: int = 50) -> tuple[FloatArray, FloatArray]:

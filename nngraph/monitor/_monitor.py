@@ -32,12 +32,14 @@ from nngraph.monitor._common import (
     Mode,
     as_step,
     fmt_step,
+    is_validation,
     resolve_mode,
     step_from,
     to_floats,
 )
 from nngraph.monitor._detector import _nonnegative
 from nngraph.monitor._distributed import Distributed, Reducer, current_rank
+from nngraph.monitor._epochs import EpochCounting
 from nngraph.monitor._history import Series, check_max_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
 from nngraph.monitor._records import MetricRecords
@@ -50,10 +52,11 @@ __all__ = ["Best", "Listener", "Monitor", "Update"]
 Display = Literal["auto", "text", "widget"] | bool | None
 
 
-class Monitor(BestTracking, MetricRecords):
+class Monitor(BestTracking, EpochCounting, MetricRecords):
     """Watches a training run: ``log()`` metrics, get explanations, keep the best weights.
 
-    - ``log(step, **metrics)`` per batch or per epoch; ``val_x`` is paired with ``x``.
+    - ``log(step, **metrics)`` per batch or per epoch; ``val_x`` is paired with ``x`` (also
+      ``valid_x``, ``validation_x``, ``val/x``, and ``train_x``, ``train/x``).
     - ``detectors``: a list, one detector, or ``None`` (the classroom default set); they are
       reset, so a list made in an earlier cell starts fresh with each new monitor.
     - ``events``: what the detectors said; ``should_stop``: a detector asked to stop;
@@ -112,13 +115,7 @@ class Monitor(BestTracking, MetricRecords):
         self._stop_event: Event | None = None
         self._best: Best | None = None
         self._weights = WeightSnapshot()
-        self._calls = 0
-        self._evals = 0
-        # epoch= given by the user: its number, whether a validation call closed it, and the
-        # number `epoch` shows (None while the user has never passed epoch=)
-        self._given: int | None = None
-        self._given_closed = False
-        self._given_done = 0
+        self._init_epochs()
         self._last_step = 0.0
         self._distributed = distributed
         self._reducer: Reducer | None = None
@@ -149,10 +146,11 @@ class Monitor(BestTracking, MetricRecords):
             [1.0, 2.0]
 
         Epochs: a positional or ``step=`` step may count batches, so by default each call with
-        a ``val_`` metric ends an epoch and they are counted 1, 2, 3, ... Pass ``epoch=`` and
-        your numbers are shown (text lines, ``best.epoch``, events, summary, Runs table; a
-        fraction rounded up): validating every 5 epochs gives epochs 5, 10, 15, ... A later call
-        without ``epoch=`` stays in that epoch, or starts the next one after a validation.
+        a validation metric (``val_loss``, ``valid_loss``, ``val/loss``) ends an epoch and they
+        are counted 1, 2, 3, ... Pass ``epoch=`` and your numbers are shown (text lines,
+        ``best.epoch``, events and their explanations, summary, Runs table; a fraction rounded
+        up): validating every 5 epochs gives epochs 5, 10, 15, ... A later call without
+        ``epoch=`` stays in that epoch, or starts the next one after a validation.
 
             >>> mon = Monitor(display=False, detectors=[])
             >>> for epoch in range(1, 21):
@@ -161,8 +159,9 @@ class Monitor(BestTracking, MetricRecords):
             >>> mon.best.epoch, mon.epoch
             (10, 20)
 
-        Detectors still count validations (a Prechelt strip of ``k`` epochs is ``k`` of them),
-        and so do the numbers inside their explanations.
+        Detectors still count validations to decide (a Prechelt strip of ``k`` epochs is ``k``
+        of them), but their explanations speak of your epochs: "best at epoch 10", "for 10
+        epochs" when validating every 5.
         """
         given = "epoch" in metrics
         step = step_from(step, metrics)
@@ -177,20 +176,19 @@ class Monitor(BestTracking, MetricRecords):
             values = self._reducer.average(values)
         self._calls += 1
         self._last_step = step_f
-        is_eval = False
+        is_eval = any(is_validation(key) for key in values)
+        epoch = self._advance_epoch(math.ceil(step_f) if given else None, is_eval)
         for key, v in values.items():
             series = self.series.get(key)
             if series is None:
                 series = self.series[key] = Series(self.max_points)
-            series.append(step_f, v, call=self._calls)
-            if key.startswith("val_"):
-                is_eval = True
-        epoch = self._advance_epoch(math.ceil(step_f) if given else None, is_eval)
+            series.append(step_f, v, call=self._calls, epoch=epoch)
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
         improved = self._update_best(step_f, best_epoch, values)
+        shown = None if self._given is None else epoch  # the user's numbers, in their words too
         new_events: list[Event] = []
         for det in self.detectors:
-            event = det.feed(step_f, values)
+            event = det.feed(step_f, values, shown)
             if event is not None:
                 # Divergence counts calls, and the user's epoch= numbers win over any count
                 if event.epoch != epoch and (event.kind == "divergence" or self._given is not None):
@@ -209,36 +207,6 @@ class Monitor(BestTracking, MetricRecords):
                 self._printer.progress(fmt_step(step_f), values)
             for event in new_events:
                 self._printer.write(message("monitor.text.event", message=event.message))
-
-    def _advance_epoch(self, given: int | None, is_eval: bool) -> int:
-        """The epoch this log() call belongs to (``given``: its ``epoch=``); a call with a
-        ``val_`` metric ends it."""
-        self._evals += is_eval
-        if given is None and self._given is None:  # counting: validations end epochs
-            return self.epoch if is_eval or self._count_calls() else self._evals + 1
-        epoch = self._epoch_in_progress() if given is None else given
-        if given is not None or is_eval:
-            self._given_done = epoch
-        self._given, self._given_closed = epoch, is_eval
-        return epoch
-
-    def _count_calls(self) -> bool:
-        """Before any validation, a run watching a training metric counts each call as an epoch."""
-        return not self._evals and not self.metric.startswith("val_")
-
-    def _epoch_in_progress(self) -> int:
-        """The epoch training is in now: what an event from outside log() is stamped with."""
-        if self._given is not None:
-            return self._given + 1 if self._given_closed else self._given
-        return self._calls + 1 if self._count_calls() else self._evals + 1
-
-    @property
-    def epoch(self) -> int:
-        """Epochs so far: log() calls with a ``val_`` metric (all calls if there is none), or
-        the latest ``epoch=`` number the user gave (see :meth:`log`)."""
-        if self._given is not None:
-            return self._given_done
-        return self._evals if self._evals else self._calls
 
     def _record(self, event: Event) -> None:
         if len(self._events) < 10_000:  # a flapping detector must not eat memory

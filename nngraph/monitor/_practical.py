@@ -8,7 +8,7 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import Event, Mode, epochs, fmt_step, resolve_mode
+from nngraph.monitor._common import Event, Mode, fmt_step, resolve_mode
 from nngraph.monitor._detector import (
     Check,
     Detector,
@@ -81,6 +81,7 @@ class Patience(Detector):
     def _check(self, value: float, train: float | None) -> Check:
         if self.improved(value):
             self.best, self.best_epoch, self.wait = value, self.epoch, 0
+            self._best_shown = self._shown
             self.value = 0
             return None
         self.wait += 1
@@ -88,12 +89,12 @@ class Patience(Detector):
         if self.wait < self.patience:
             return None
         if not math.isfinite(self.best):  # no finite value yet: there is no best to speak of
-            return "patience.never", {"since": epochs(self.wait), "patience": self.patience}
+            return "patience.never", {"since": self._epochs_since(None), "patience": self.patience}
         return "patience.fire", {
             "wait": self.wait,
-            "since": epochs(self.wait),
+            "since": self._epochs_since(self._best_shown),
             "best": self.best,
-            "best_epoch": self.best_epoch,
+            "best_epoch": self._best_shown,
             "patience": self.patience,
         }
 
@@ -139,8 +140,10 @@ class Divergence(Detector):
         self._first: dict[str, float] = {}
         self._active: dict[str, bool] = {}
 
-    def feed(self, step: float, metrics: Mapping[str, float]) -> Event | None:
-        self._step = step
+    def feed(
+        self, step: float, metrics: Mapping[str, float], epoch: int | None = None
+    ) -> Event | None:
+        self._step = step  # its explanations name steps, never epochs
         seen = [(name, metrics[name]) for name in self.metrics if name in metrics]
         if not seen:
             return None
@@ -175,9 +178,19 @@ class Divergence(Detector):
                     "value": value,
                     "first": first,
                     "ratio": ratio,
+                    "times": _times(ratio),
                     "step": where,
                 }
         return None
+
+
+def _times(ratio: float) -> str:
+    """A growth factor as a student reads it: ``1.6``, ``12.3``, ``250`` (never ``2`` for 1.6).
+
+    >>> _times(1.6), _times(1.523), _times(12.34), _times(2500.4)
+    ('1.6', '1.52', '12.3', '2500')
+    """
+    return f"{ratio:.3g}" if ratio < 100 else f"{ratio:.0f}"
 
 
 def _metric_names(metrics: object) -> tuple[str, ...]:
@@ -228,6 +241,7 @@ class Gap(Detector):
 
     def _reset(self) -> None:
         self._run = 0
+        self._run_from: int | None = None  # the epoch shown before the run (None: the start)
 
     def _check(self, value: float, train: float | None) -> Check:
         if train is None:
@@ -239,7 +253,10 @@ class Gap(Detector):
             self.value = diff / abs(train)
         else:
             self.value = math.inf if diff > 0 else 0.0
-        self._run = self._run + 1 if self.value > self.threshold else 0
+        if self.value > self.threshold:
+            self._run += 1
+        else:
+            self._run, self._run_from = 0, self._shown
         if self._run < self.patience:
             return None
         fields: dict[str, Any] = {
@@ -247,7 +264,7 @@ class Gap(Detector):
             "tr": train,
             "gap": self.value,
             "threshold": self.threshold,
-            "since": epochs(self._run),
+            "since": self._epochs_since(self._run_from),
         }
         if self.relative:
             fields["pct"] = 100 * self.threshold

@@ -23,7 +23,7 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import epochs, resolve_mode
+from nngraph.monitor._common import plural_form, resolve_mode
 from nngraph.monitor._detector import KEEP, Check, Detector, _count, _nonnegative
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
@@ -111,13 +111,12 @@ class GL(Detector):
         self.value = generalization_loss(value, self.best)
         if not self.value > self.alpha:
             return None
-        since = self.epoch - self.best_epoch
         fields: dict[str, Any] = {
             "gl": self.value,
             "alpha": self.alpha,
             "best": self.best,
-            "best_epoch": self.best_epoch,
-            "since": epochs(since),
+            "best_epoch": self._best_shown,
+            "since": self._epochs_since(self._best_shown),
         }
         if not math.isfinite(value):  # "inf% above its best" says nothing to a student
             return "gl.nonfinite", {**fields, "value": value}
@@ -159,6 +158,7 @@ class PQ(Detector):
 
     def _reset(self) -> None:
         self._strip: list[float] = []
+        self._strip_from: int | None = None  # the epoch shown at the last strip end
         self.gl = math.nan
         self.progress = math.nan
 
@@ -168,6 +168,7 @@ class PQ(Detector):
         if self.epoch % self.k:
             return KEEP
         strip, self._strip = self._strip, []
+        since, self._strip_from = self._epochs_since(self._strip_from), self._shown
         self.gl = generalization_loss(value, self.best)
         self.progress = training_progress(strip)
         if math.isnan(self.gl) or math.isnan(self.progress):
@@ -185,7 +186,7 @@ class PQ(Detector):
             "progress": self.progress,
             "pq": self.value,
             "alpha": self.alpha,
-            "since": epochs(self.k),
+            "since": since,
             "k": self.k,
         }
 
@@ -216,11 +217,13 @@ class UP(Detector):
         self._trail: list[float] = []  # strip-end values since the last strip end that did not rise
         self.rises = 0  # successive strip ends with a rise
         self.value = 0
+        self._strip_from: int | None = None  # the epoch shown at the last strip end
 
     def _check(self, value: float, train: float | None) -> Check:
         self._track_best(value)
         if self.epoch % self.k:
             return KEEP
+        strip, self._strip_from = self._epochs_since(self._strip_from), self._shown
         if self._trail and value > self._trail[-1]:
             self.rises += 1
             self._trail = [*self._trail[-self.s :], value]
@@ -231,11 +234,12 @@ class UP(Detector):
         if self.rises < self.s:
             return None
         trail = " -> ".join(f"{v:.4g}" for v in self._trail[-(self.s + 1) :])
+        strips = message("monitor.up.strips." + plural_form(self.s), n=self.s, strip=strip)
         return "up.fire", {
             "s": self.s,
             "k": self.k,
-            "strip": epochs(self.k),
+            "strips": strips,
             "trail": trail,
             "best": self.best,
-            "best_epoch": self.best_epoch,
+            "best_epoch": self._best_shown,
         }

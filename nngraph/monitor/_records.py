@@ -47,10 +47,11 @@ class MetricRecords:
 
     @property
     def pairs(self) -> dict[str, str]:
-        """Validation metric -> its training twin, for those logged: ``{"val_loss": "loss"}``."""
+        """Validation metric -> its training twin, for those logged: ``{"val_loss": "loss"}``,
+        ``{"valid_loss": "train_loss"}``."""
         out = {}
         for name in self.series:
-            twin = train_twin(name)
+            twin = train_twin(name, self.series)
             if twin is not None and twin in self.series:
                 out[name] = twin
         return out

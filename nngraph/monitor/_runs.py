@@ -26,7 +26,7 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._best import Best
-from nngraph.monitor._common import Mode, resolve_mode
+from nngraph.monitor._common import Mode, is_validation, resolve_mode
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Display, Monitor
 
@@ -150,7 +150,7 @@ class Runs:
             return message("monitor.runs.table.empty")
         metrics: list[str] = [self.metric]
         for row in rows:  # validation metrics first, then their training twins, then the rest
-            for key in sorted(row["best"], key=lambda k: (not k.startswith("val_"), k)):
+            for key in sorted(row["best"], key=lambda k: (not is_validation(k), k)):
                 if key not in metrics:
                     metrics.append(key)
         win = self.winner()
@@ -235,7 +235,8 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
 
     The monitor's own :attr:`~Monitor.best` when it tracks the same metric and mode; otherwise
     the best kept point of that metric's history, with every metric logged at the same step.
-    Its ``epoch`` is then the point's position when the metric was logged once per epoch, else 0.
+    Its ``epoch`` is then the epoch that point was logged in (the user's ``epoch=`` number, if
+    given) when the metric was logged at most once per epoch, else 0.
 
         >>> mon = Monitor(display=False)  # its best is by val_loss
         >>> for epoch, (loss, acc) in enumerate([(0.5, 0.7), (0.4, 0.9), (0.3, 0.8)], start=1):
@@ -264,8 +265,9 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
         if at.size:
             metrics[name] = float(other.values[at[-1]])
     metrics[metric] = float(values[i])
-    once_per_epoch = len(series) == series.count == mon.epoch
-    return Best(step, i + 1 if once_per_epoch else 0, metric, float(values[i]), metrics)
+    epochs = series.epochs  # the epochs as shown (the user's epoch= numbers, if given)
+    once_per_epoch = len(series) == series.count == len(np.unique(epochs))
+    return Best(step, int(epochs[i]) if once_per_epoch else 0, metric, float(values[i]), metrics)
 
 
 def _cell(value: Any, none: str) -> str:

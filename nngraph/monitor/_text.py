@@ -1,11 +1,12 @@
 """The text "view" of a monitor: one compact line per epoch, for a plain script or a terminal.
 
-Lines are printed at epoch boundaries (a log() call with a ``val_`` metric), at most one per
-``interval`` seconds, except that the first epoch and any epoch with an event are always printed.
-Until a run logs its first validation metric, a ``step`` line shows progress at most once a
-second. Training metrics logged per batch are shown as their
-mean over the epoch. A line held back by the rate limit is printed by ``Monitor.close()``, or
-when the interpreter exits (a script that never calls ``close()`` still shows its last epoch).
+Lines are printed at epoch boundaries (a log() call with a validation metric: ``val_loss``,
+``valid_loss``, ``val/loss``, ...), at most one per ``interval`` seconds, except that the first
+epoch and any epoch with an event are always printed. Until a run logs its first validation
+metric, a ``step`` line shows progress at most once a second. Training metrics logged per batch
+are shown as their mean over the epoch. A line held back by the rate limit is printed by
+``Monitor.close()``, or when the interpreter exits (a script that never calls ``close()`` still
+shows its last epoch).
 
     >>> p = TextPrinter(interval=0.0)
     >>> p.line(3, {"loss": 0.25, "val_loss": 0.3, "acc": 0.9, "val_acc": 0.85}, best=True)
@@ -23,7 +24,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from nngraph.i18n import message
-from nngraph.monitor._common import Event, plural_form
+from nngraph.monitor._common import Event, plural_form, train_twin
 
 __all__ = ["TextPrinter", "count"]
 
@@ -129,19 +130,27 @@ class TextPrinter:
 
 
 def _metric_parts(values: dict[str, float]) -> list[str]:
-    """The metrics of one line: training/validation pairs side by side."""
+    """The metrics of one line: training/validation pairs side by side, at the training one's
+    place (``loss`` with ``val_loss``, ``valid_loss`` or ``val/loss``; ``train_loss`` too).
+
+    >>> _metric_parts({"train/loss": 0.5, "val/loss": 0.6, "valid_acc": 0.9})
+    ['train/loss 0.5 / val 0.6', 'valid_acc 0.9']
+    """
+    paired: dict[str, str] = {}  # training metric -> its validation metric
+    for name in values:
+        twin = train_twin(name, values)
+        if twin is not None:
+            paired.setdefault(twin, name)
+    shown_with_twin = set(paired.values())
     parts = []
     for name, v in values.items():
-        if name.startswith("val_"):
-            twin = name[4:]
-            if twin not in values:
-                parts.append(message("monitor.text.val_only", name=twin, val=v))
+        if name in shown_with_twin:
             continue
-        val = values.get("val_" + name)
+        val = paired.get(name)
         if val is None:
             parts.append(message("monitor.text.metric", name=name, value=v))
         else:
-            parts.append(message("monitor.text.pair", name=name, train=v, val=val))
+            parts.append(message("monitor.text.pair", name=name, train=v, val=values[val]))
     return parts
 
 

@@ -4,12 +4,17 @@ Every detector is fed the same way as ``Monitor.log``: ``det.update(step, **metr
 an :class:`Event` (with a plain-language ``message``) the first time its condition becomes true,
 and again only after the condition has been false in between. It watches ``val_loss`` unless told
 another ``metric=``; detectors that also need the training error (``PQ``, ``Gap``, and ``GL`` for
-its explanation) read the training twin of the metric (``val_loss`` -> ``loss``).
+its explanation) read the training twin of the metric (``val_loss`` -> ``loss``; ``valid_loss``,
+``validation_loss`` or ``val/loss`` -> ``loss``, ``train_loss`` or ``train/loss``, whichever is
+logged).
 
 Epochs are counted per evaluation: epoch ``t`` is the ``t``-th call in which the watched metric
 was logged (the first is epoch 1). Calls that log only training metrics (per-batch logging) do
 not advance a validation-based detector; their training values are averaged into the training
 error of the next evaluation, unless that call logs its own training value.
+Inside a :class:`~nngraph.Monitor` given ``epoch=`` numbers (validating every 5 epochs, say), the
+decisions still count evaluations, but the explanations use those numbers ("best at epoch 10",
+"for 10 epochs").
 
 The stopping criteria of Prechelt, "Early Stopping - But When?" (1998), exactly as published:
 

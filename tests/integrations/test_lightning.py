@@ -41,7 +41,9 @@ class Net(pl.LightningModule):
         self.log("val_loss", self.step(batch))
 
     def configure_optimizers(self) -> torch.optim.Optimizer:
-        return torch.optim.Adam(self.parameters(), lr=0.05)
+        return torch.optim.Adam(self.parameters(), lr=self.lr)
+
+    lr = 0.05
 
 
 class NetWithoutValLoss(Net):
@@ -79,10 +81,11 @@ def fit(
     callback: NNGraphCallback,
     max_epochs: int = 60,
     model_class: type[Net] = Net,
+    model: Net | None = None,
     **options: Any,
 ) -> tuple[pl.Trainer, Net, Recorder]:
     torch.manual_seed(0)
-    model, recorder = model_class(), Recorder()
+    model, recorder = model or model_class(), Recorder()
     trainer = pl.Trainer(
         **options,
         max_epochs=max_epochs,
@@ -184,6 +187,33 @@ def test_a_given_monitor_follows_the_module_of_each_fit() -> None:
     _, first, _ = fit(cb, max_epochs=2)
     _, second, _ = fit(cb, max_epochs=2)
     assert mon.model is second and second is not first
+
+
+def test_a_second_fit_that_never_beats_the_first_gets_the_first_fits_best_back() -> None:
+    mon = Monitor(detectors=[], display=False)
+    cb = NNGraphCallback(mon)
+    _, model, first = fit(cb, max_epochs=8)
+    best = mon.best
+    assert best is not None and best.epoch < 8
+    model.lr = 10.0  # the second fit blows up: never better than the first fit's best
+    _, again, second = fit(cb, max_epochs=2, model=model)
+    assert again is model and mon.best is best and mon.epoch == 10
+    restored = model.state_dict()
+    assert all(torch.equal(restored[k], v) for k, v in first.states[best.epoch].items())
+    assert second.warnings == []
+
+
+def test_a_new_module_that_never_beats_the_best_is_left_as_it_is_and_told_why() -> None:
+    mon = Monitor(detectors=[], display=False)
+    cb = NNGraphCallback(mon)
+    fit(cb, max_epochs=8)
+    worse = Net()
+    worse.lr = 10.0
+    _, model, recorder = fit(cb, max_epochs=2, model=worse)
+    last = model.state_dict()
+    assert all(torch.equal(last[k], v) for k, v in recorder.states[2].items())
+    (warning,) = recorder.warnings
+    assert "best weights were not put back" in warning and "earlier model" in warning
 
 
 def test_lightning_metric_names_pair_up() -> None:

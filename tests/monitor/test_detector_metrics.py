@@ -8,6 +8,7 @@ from nngraph import i18n
 from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor, detectors
 from nngraph.monitor._common import resolve_mode
+from nngraph.monitor._text import TextPrinter
 from nngraph.monitor.detectors import GL, PQ, UP, Gap, Patience
 
 # ----------------------------------------------------------------------------- mode="auto"
@@ -16,6 +17,8 @@ HIGHER = [
     "top1", "top5", "val_top5", "train_topk", "val_f1", "val_f1score", "val_fscore", "val_iou",
     "val_mIoU", "test_dice", "val_mAP", "val_map50", "val_r2", "val_bleu", "val_rouge1",
     "val_rougeL", "val_psnr", "VAL_SSIM", "val_acc", "val/auc",
+    # torchmetrics' names: AUROC, AveragePrecision, ...
+    "val_auroc", "val_ap", "val_auprc", "val_aupr", "val_jaccard", "val_mcc", "val_map_50",
 ]  # fmt: skip
 LOWER = [
     "val_loss", "loss", "val_error", "val_err", "val_mae", "val_mse", "test_rmse", "perplexity",
@@ -128,3 +131,45 @@ def test_an_explicit_max_mode_gets_the_max_set_and_min_mode_never_gets_gl() -> N
     ]
     names = [d.name for d in Monitor(metric="val_acc", mode="min", display=False).detectors]
     assert names == ["Divergence()", "Patience(20, metric='val_acc')"]
+
+
+# ------------------------------------------------------- validation metrics by other names
+
+OTHER_NAMES = [
+    ("valid_loss", "loss"),
+    ("valid_loss", "train_loss"),
+    ("val/loss", "train/loss"),
+    ("val/loss", "loss"),
+    ("validation_loss", "training_loss"),
+]
+
+
+@pytest.mark.parametrize(("val", "train"), OTHER_NAMES)
+def test_a_validation_metric_by_another_name_ends_epochs_and_pairs_with_its_training_twin(
+    val: str, train: str
+) -> None:
+    mon = Monitor(metric=val, display=False, detectors=[Gap(0.5, patience=2, metric=val)])
+    for epoch in range(1, 5):
+        for _ in range(3):
+            mon.log(**{train: 1 / epoch})  # per batch
+        mon.log(**{val: 2.0 - epoch / 10})  # end of the epoch
+    assert mon.epoch == 4 and mon.best is not None and mon.best.epoch == 4
+    assert mon.pairs == {val: train}
+    (event,) = mon.events
+    assert event.epoch == 2 and event.message.startswith("validation loss (1.8) and training loss")
+
+
+@pytest.mark.parametrize(("val", "train"), OTHER_NAMES)
+def test_pq_finds_the_training_twin_of_a_validation_metric_by_another_name(
+    val: str, train: str
+) -> None:
+    pq = PQ(0.1, k=2, metric=val)
+    fired = [e for e in range(1, 30) if pq.update(e, **{train: 1 / e, val: 0.5 + abs(e - 5) / 10})]
+    assert fired[:1] == [6]
+
+
+def test_text_lines_pair_validation_metrics_by_other_names() -> None:
+    line = TextPrinter().line(
+        2, {"train/loss": 0.5, "val/loss": 0.6, "loss_x": 1.0, "valid_acc": 0.9, "acc": 0.8}
+    )
+    assert line == "epoch    2  train/loss 0.5 / val 0.6  loss_x 1  acc 0.8 / val 0.9"

@@ -262,6 +262,16 @@ def test_divergence_flags_nan_inf_threshold_and_growth() -> None:
     assert Divergence().update(1, val_loss=math.nan) is not None
 
 
+def test_divergence_names_the_growth_it_saw_not_a_rounded_one() -> None:
+    d = Divergence(factor=1.5)
+    assert d.update(1, loss=1.0) is None
+    event = d.update(2, loss=1.6)
+    assert event is not None and "1.6 times its first value (1)" in event.message
+    big = Divergence(factor=10)
+    big.update(1, loss=0.001)
+    assert "2500 times" in big.update(2, loss=2.5).message  # type: ignore[union-attr]
+
+
 def test_gap_needs_patience_in_a_row() -> None:
     g = Gap(0.5, patience=2)
     curve = [(1.0, 1.6), (1.0, 1.0), (1.0, 1.6), (1.0, 1.6)]

@@ -67,3 +67,38 @@ def test_calls_without_epoch_after_one_with_it_continue_its_numbers() -> None:
     mon.log(step=102, val_loss=0.3)
     assert [e.epoch for e in mon.events] == [11]
     assert mon.epoch == 11 and mon.best is not None and mon.best.epoch == 11
+
+
+def five_detectors() -> list[detectors.Detector]:
+    return [
+        detectors.Patience(2),
+        detectors.GL(5, stop=False),
+        detectors.PQ(0.5, k=2, stop=False),
+        detectors.UP(1, k=1, stop=False),
+        detectors.Gap(0.5, patience=2),
+    ]
+
+
+def test_explanations_speak_of_the_users_epochs_while_detectors_count_validations() -> None:
+    val_losses = [1.0, 0.5, 0.6, 0.7, 0.8, 0.9]
+    given = quiet(detectors=five_detectors())  # epochs 11..40, validated every 5 (Lightning's
+    val = iter(val_losses)  # check_val_every_n_epoch=5 after a resumed run)
+    for epoch in range(11, 41):
+        extra = {"val_loss": next(val)} if epoch % 5 == 0 else {}
+        given.log(epoch=epoch, loss=1 / epoch, **extra)
+    counted = quiet(detectors=five_detectors())
+    for i, v in enumerate(val_losses, 1):
+        counted.log(i, loss=1 / (5 * i + 10), val_loss=v)
+    # the same decisions at the same validations: only the numbers in the words differ
+    assert [e.detector for e in given.events] == [e.detector for e in counted.events]
+    assert [e.epoch for e in counted.events] == [2, 3, 3, 4, 6]
+    assert [e.epoch for e in given.events] == [20, 25, 25, 30, 40]
+    assert given.best is not None and given.best.epoch == 20
+    said = {e.kind if e.kind == "gap" else e.detector[:2]: e.message for e in given.events}
+    assert "for 10 epochs:" in said["gap"]  # epochs 11 to 20
+    assert "(0.5 at epoch 20)" in said["GL"] and "kept falling for 5 epochs" in said["GL"]
+    assert "1 strip of 5 epochs" in said["UP"] and "Best: 0.5 at epoch 20." in said["UP"]
+    assert "not improved for 10 epochs (best 0.5 at epoch 20)" in said["Pa"]
+    assert "over the last 10 epochs" in said["PQ"]
+    by_count = {e.detector[:2]: e.message for e in counted.events}
+    assert "(0.5 at epoch 2)" in by_count["GL"] and "for 1 epoch:" in by_count["GL"]

@@ -8,7 +8,7 @@ import nngraph as ng
 from nngraph.monitor import Monitor, Runs
 from nngraph.monitor._common import epochs
 from nngraph.monitor._text import TextPrinter
-from nngraph.monitor.detectors import GL
+from nngraph.monitor.detectors import GL, UP
 
 CURVE = [(1.0, 1.0), (0.8, 0.9), (0.6, 0.95)]  # validation loss turns up at epoch 3
 
@@ -114,3 +114,18 @@ def test_counts_in_repr_and_summary_use_polish_plural_forms() -> None:
     assert empty.summary().startswith("brak najlepszego wyniku val_loss")
     ng.set_language("en")
     assert repr(mon).startswith("<Monitor: 22 epochs, best val_loss=1, 0 events")
+
+
+def test_up_counts_its_strips_in_the_singular_and_plural() -> None:
+    def up_message(s: int) -> str:
+        up = UP(s, k=1)
+        for epoch, value in enumerate([1.0, 0.5, 0.6, 0.7, 0.8], start=1):
+            up.update(epoch, val_loss=value)
+        return up.events[0].message
+
+    ng.set_language("pl")
+    assert "na końcu 1 odcinka treningu, który trwał 1 epokę" in up_message(1)
+    assert "na końcu 3 kolejnych odcinków treningu, z których każdy trwał 1 epokę" in up_message(3)
+    ng.set_language("en")
+    assert "rose at the end of 1 strip of 1 epoch (0.5 -> 0.6)" in up_message(1)
+    assert "rose at the end of 3 successive strips of 1 epoch" in up_message(3)

@@ -110,6 +110,32 @@ def test_nothing_to_restore_before_the_metric_is_logged() -> None:
         mon.restore_best()
 
 
+def test_setting_the_same_model_again_keeps_its_best_weights() -> None:
+    net = small_net()
+    mon = Monitor(model=net, display=False, detectors=[])
+    states = train(net, mon, [0.4, 0.6])
+    mon.model = net  # what NNGraphCallback does at the start of every fit
+    train(net, mon, [0.7])  # more training, no new best
+    assert mon.best is not None and mon.best.epoch == 1
+    mon.restore_best()
+    assert bitwise_equal(net.state_dict(), states[1])
+
+
+def test_a_new_model_is_told_that_the_best_weights_belong_to_the_earlier_one() -> None:
+    first, second = small_net(), small_net()
+    mon = Monitor(model=first, display=False, detectors=[])
+    train(first, mon, [0.4])
+    mon.model = second
+    states = train(second, mon, [0.6])
+    assert mon.best is not None and mon.best.epoch == 1  # the run's best stays
+    with pytest.raises(NNGraphError, match=r"best val_loss \(epoch 1\).*earlier model"):
+        mon.restore_best()
+    assert bitwise_equal(second.state_dict(), states[1])  # left untouched
+    mon.log(3, val_loss=0.3)  # the new model beats it: its own weights from now on
+    mon.restore_best()
+    assert bitwise_equal(second.state_dict(), states[1])
+
+
 @pytest.mark.cuda
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_restore_best_for_a_model_on_the_gpu() -> None:

@@ -124,3 +124,16 @@ def test_runs_errors_are_clear() -> None:
         runs["big"]
     with pytest.raises(NNGraphError):
         compare("not a monitor")  # type: ignore[arg-type]
+
+
+def test_compare_by_another_metric_shows_the_best_epoch_as_the_user_numbered_it() -> None:
+    every_fifth = Monitor(name="every_fifth", display=False, detectors=[])
+    for epoch in range(1, 21):
+        val = {"val_loss": 0.5, "val_acc": 1 - abs(epoch - 15) / 30} if epoch % 5 == 0 else {}
+        every_fifth.log(epoch=epoch, loss=1 / epoch, **val)
+    from_zero = Monitor(name="from_zero", display=False, detectors=[])
+    for epoch in range(0, 10):
+        from_zero.log(epoch=epoch, val_loss=1.0, val_acc=epoch / 10)
+    runs = compare(every_fifth, from_zero, metric="val_acc", display=False)
+    assert [row["best_epoch"] for row in runs.rows()] == [15, 9]
+    assert runs.table().splitlines()[1].split()[:3] == ["every_fifth", "20", "15"]

@@ -1,0 +1,73 @@
+"""The monitor's epoch numbers: counted from validation calls, or the user's own ``epoch=``.
+
+:class:`EpochCounting` is the part of :class:`~nngraph.monitor.Monitor` that says which epoch a
+``log()`` call belongs to. By default each call with a validation metric (``val_loss``,
+``valid_loss``, ``val/loss``, ...) ends an epoch; once the user passes ``epoch=``, their numbers
+are shown instead.
+
+    >>> from nngraph.monitor import Monitor
+    >>> mon = Monitor(display=False, detectors=[])
+    >>> mon.log(1, loss=0.9); mon.log(2, loss=0.8, valid_loss=0.7); mon.log(3, loss=0.6)
+    >>> mon.epoch
+    1
+    >>> mon.log(epoch=15, loss=0.5, valid_loss=0.6); mon.epoch
+    15
+"""
+
+from __future__ import annotations
+
+from nngraph.monitor._common import is_validation
+
+__all__ = ["EpochCounting"]
+
+
+class EpochCounting:
+    """Epoch bookkeeping for :class:`~nngraph.monitor.Monitor` (``epoch``); the monitor calls
+    :meth:`_advance_epoch` once per ``log()``.
+
+        >>> from nngraph.monitor import Monitor
+        >>> mon = Monitor(display=False)
+        >>> mon.log(1, loss=0.5); mon.log(1, val_loss=0.6); mon.epoch
+        1
+    """
+
+    metric: str
+
+    def _init_epochs(self) -> None:
+        self._calls = 0
+        self._evals = 0
+        # epoch= given by the user: its number, whether a validation call closed it, and the
+        # number `epoch` shows (None while the user has never passed epoch=)
+        self._given: int | None = None
+        self._given_closed = False
+        self._given_done = 0
+
+    def _advance_epoch(self, given: int | None, is_eval: bool) -> int:
+        """The epoch this log() call belongs to (``given``: its ``epoch=``); a call with a
+        validation metric ends it."""
+        self._evals += is_eval
+        if given is None and self._given is None:  # counting: validations end epochs
+            return self.epoch if is_eval or self._count_calls() else self._evals + 1
+        epoch = self._epoch_in_progress() if given is None else given
+        if given is not None or is_eval:
+            self._given_done = epoch
+        self._given, self._given_closed = epoch, is_eval
+        return epoch
+
+    def _count_calls(self) -> bool:
+        """Before any validation, a run watching a training metric counts each call as an epoch."""
+        return not self._evals and not is_validation(self.metric)
+
+    def _epoch_in_progress(self) -> int:
+        """The epoch training is in now: what an event from outside log() is stamped with."""
+        if self._given is not None:
+            return self._given + 1 if self._given_closed else self._given
+        return self._calls + 1 if self._count_calls() else self._evals + 1
+
+    @property
+    def epoch(self) -> int:
+        """Epochs so far: log() calls with a validation metric (all calls if there is none), or
+        the latest ``epoch=`` number the user gave (see :meth:`Monitor.log`)."""
+        if self._given is not None:
+            return self._given_done
+        return self._evals if self._evals else self._calls
