@@ -66,6 +66,8 @@ class ModuleScope:
         self.modules: dict[str, torch.nn.Module] = {}  # path -> module, for modules that ran
         self._roots: list[torch.nn.Module] = []
         self._model_paths: list[dict[int, str]] = []
+        #: modules that ran inside another without being registered in it (a plain list)
+        self.unregistered: set[str] = set()
         if model is not None:
             self._add_root(model, "")
         self._handles = [
@@ -104,6 +106,7 @@ class ModuleScope:
             # numbered when that is taken ("blocks" -> "Linear", "Linear2"); so are its params.
             path = self._free_path(f"{self.stack[-1][1]}.{type(module).__name__}".lstrip("."))
             self.names.add_module(module, path, self.paths)
+            self.unregistered.add(path)
         elif not self._roots and any(True for _ in module.parameters()):
             self._add_root(module, "")
             return ""
@@ -168,6 +171,8 @@ class ModuleScope:
         for path, m in self.modules.items():
             if path not in table:
                 table[path] = module_table(m)[""]
+        for path in self.unregistered:  # `model.parameters()` leaves out their parameters
+            table[path] = {**table[path], "registered": False}
         if "" in table:  # other top-level models are named after their class, inside the root
             roots = [table.get(self.paths[id(root)]) for root in self._roots[1:]]
             others = [entry for entry in roots if entry is not None]

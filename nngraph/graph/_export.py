@@ -227,6 +227,7 @@ def modules_list(g: Graph) -> list[dict[str, Any]]:
             "config": known.get(path, {}).get("config"),
             "training": known.get(path, {}).get("training"),
             "known": path in known,
+            "registered": known.get(path, {}).get("registered", True),
         }
         for path in paths
     ]

@@ -14,7 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._nodes import backward_order, forward_order, module_types, owner_module
+from nngraph.graph._nodes import (
+    ancestors_of,
+    backward_order,
+    forward_order,
+    module_types,
+    owner_module,
+)
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
@@ -23,7 +29,9 @@ if TYPE_CHECKING:
 __all__ = ["HEALTH_KINDS", "find", "store"]
 
 #: The finding kinds `health()` owns (and replaces on each call).
-HEALTH_KINDS = ("vanishing", "exploding", "dead", "nan", "inf", "zeros", "accumulated")
+HEALTH_KINDS = (
+    "vanishing", "exploding", "dead", "nan", "inf", "zeros", "accumulated", "unregistered"
+)  # fmt: skip
 
 # Thresholds, calibrated on 6-layer MLPs (32 -> 64 x5 -> 1, batch 64, MSE loss, 50 seeds).
 # Per step we compare the weight-gradient RMS of a layer with that of the next one, divided
@@ -79,6 +87,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     types = module_types(g)
     findings = _gradient_flow(g, order, types)
     findings += _dead_units(g, order, types)
+    findings += _unregistered(g, order)
     findings += _parameter_state(g, order)
     findings += _first_non_finite(g, order, types)
     return findings
@@ -269,6 +278,31 @@ def _dead_units(g: Graph, order: list[Any], types: dict[str, str | None]) -> lis
                     dead=dead[0],
                     units=dead[1],
                     where_module=_module_name(module, types, "in"),
+                )
+            )
+    return findings
+
+
+def _unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
+    """Modules with parameters that ran without being registered in the model (kept in a plain
+    list): `model.parameters()`, and so the optimizer, never sees their parameters."""
+    table = g.graph.get("modules") or {}
+    findings = []
+    for path, entry in table.items():
+        if entry.get("registered") is not False or not entry.get("params"):
+            continue
+        inside = [n for n in order if path in ancestors_of(owner_module(g._node[n]))]
+        if inside:
+            findings.append(
+                _finding(
+                    "unregistered",
+                    "unregistered",
+                    "forward",
+                    inside[0],
+                    path,
+                    path=path,
+                    type=entry.get("type") or "?",
+                    params=entry["params"],
                 )
             )
     return findings

@@ -138,6 +138,7 @@ def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
             and _or_null(_text)(m.get("config"))
             and m.get("training") in (None, True, False)
             and type(m.get("known", True)) is bool
+            and type(m.get("registered", True)) is bool
         ):
             raise NNGraphError(message("graph.error.bad_module", index=i, got=shown(m)))
         if not m.get("known", True):
@@ -146,6 +147,8 @@ def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
         for key in ("config", "training"):
             if m.get(key) is not None:
                 known[m["path"]][key] = m[key]
+        if m.get("registered") is False:
+            known[m["path"]]["registered"] = False
     return known
 
 

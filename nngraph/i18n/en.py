@@ -418,6 +418,13 @@ MESSAGES: dict[str, str] = {
         "{name}.grad is not the gradient this backward pass computed: it was added to a gradient "
         "left over from before. Call optimizer.zero_grad() (or p.grad.zero_()) before each backward."
     ),
+    "graph.health.unregistered": (
+        "{path} ({type}) ran, but it is not registered in the model: it is kept in a plain Python "
+        "list, dict or variable. model.parameters() leaves out its {params} parameters, so an "
+        "optimizer built from it never trains them, and state_dict(), .to() and .eval() skip it "
+        "too. Keep it in nn.ModuleList or nn.ModuleDict, or assign it as an attribute "
+        "(self.layer = ...)."
+    ),
     "graph.health.module_of": "module {path} ({type})",
     "graph.health.module_of_untyped": "module {path}",
     "graph.health.top_level_of": "the top level of the model",
@@ -647,6 +654,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.vanishing": "vanishing",
     "graphview.flag.kind.exploding": "exploding",
     "graphview.flag.kind.dead": "dead",
+    "graphview.flag.kind.unregistered": "not in the model",
     "graphview.flag.kind.nan": "nan",
     "graphview.flag.kind.inf": "inf",
     "graphview.flag.kind.zeros": "zero weights",
@@ -658,6 +666,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.help.vanishing": "The gradient here is tiny, so the layers before this point hardly learn.",
     "graphview.flag.help.exploding": "The gradient here is huge, so training steps overshoot and the loss may blow up.",
     "graphview.flag.help.dead": "These ReLU units output zero for every example, so no gradient flows through them and they stop learning.",
+    "graphview.flag.help.unregistered": "This module is kept in a plain Python list, so model.parameters() leaves out its weights and the optimizer never trains them. Use nn.ModuleList.",
     "graphview.flag.help.nan": "NaN (not a number) appeared here: something like 0/0 or log(0) happened.",
     "graphview.flag.help.inf": "Infinity appeared here: a number grew too large for its float type.",
     "graphview.plain": "<nngraph GraphView: {nodes} nodes, {ops} ops, {params} parameters>",

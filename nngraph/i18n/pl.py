@@ -452,6 +452,13 @@ MESSAGES: dict[str, str] = {
         "pozostałego z wcześniej. Wywołuj optimizer.zero_grad() (albo p.grad.zero_()) przed każdym "
         "backward."
     ),
+    "graph.health.unregistered": (
+        "{path} ({type}) działa, ale nie jest zarejestrowany w modelu: jest trzymany w zwykłej "
+        "liście, słowniku lub zmiennej Pythona. model.parameters() pomija jego parametry "
+        "({params}), więc optymalizator utworzony z nich nigdy ich nie trenuje, a state_dict(), "
+        ".to() i .eval() też go pomijają. Trzymaj go w nn.ModuleList lub nn.ModuleDict albo "
+        "przypisz jako atrybut (self.layer = ...)."
+    ),
     "graph.health.module_of": "modułu {path} ({type})",
     "graph.health.module_of_untyped": "modułu {path}",
     "graph.health.top_level_of": "samego modelu (poza podmodułami)",
@@ -686,6 +693,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.vanishing": "zanikający gradient",
     "graphview.flag.kind.exploding": "eksplodujący gradient",
     "graphview.flag.kind.dead": "martwe jednostki",
+    "graphview.flag.kind.unregistered": "poza modelem",
     "graphview.flag.kind.nan": "NaN",
     "graphview.flag.kind.inf": "nieskończoność",
     "graphview.flag.kind.zeros": "zerowe wagi",
@@ -697,6 +705,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.help.vanishing": "Gradient jest tu bardzo mały, więc warstwy przed tym miejscem prawie się nie uczą.",
     "graphview.flag.help.exploding": "Gradient jest tu ogromny, więc kroki uczenia są za duże i strata może wybuchnąć.",
     "graphview.flag.help.dead": "Te jednostki ReLU dają zero dla każdego przykładu, więc nie płynie przez nie gradient i przestają się uczyć.",
+    "graphview.flag.help.unregistered": "Ten moduł jest trzymany w zwykłej liście Pythona, więc model.parameters() pomija jego wagi i optymalizator nigdy ich nie trenuje. Użyj nn.ModuleList.",
     "graphview.flag.help.nan": "Pojawiło się tu NaN (nie-liczba): zaszło coś w rodzaju 0/0 albo log(0).",
     "graphview.flag.help.inf": "Pojawiła się tu nieskończoność: liczba urosła za bardzo jak na swój typ zmiennoprzecinkowy.",
     "graphview.plain": "<nngraph GraphView: węzły: {nodes}, operacje: {ops}, parametry: {params}>",

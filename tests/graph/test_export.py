@@ -287,7 +287,7 @@ def test_nan_and_inf_become_strings():
     )  # fmt: skip
 
 
-def test_modules_list_has_path_type_parent_depth_params_config_training_known():
+def test_modules_list_has_path_type_parent_depth_params_config_training_known_registered():
     data = graph_with_nan().to_dict()
     assert data["modules"] == [
         {
@@ -299,6 +299,7 @@ def test_modules_list_has_path_type_parent_depth_params_config_training_known():
             "config": None,
             "training": None,
             "known": True,
+            "registered": True,
         },
         {
             "path": "fc",
@@ -309,6 +310,7 @@ def test_modules_list_has_path_type_parent_depth_params_config_training_known():
             "config": None,
             "training": None,
             "known": True,
+            "registered": True,
         },
     ]
     assert data["graph"] == {"source": "record", "outputs": ["n4"], "backward_passes": 1}
@@ -428,6 +430,10 @@ BAD_GRAPHS = {
     "edge as a pair": (_edges(["n0", "n1"]), r"edges\[0\] should look like"),
     "module params as text": (_with("modules", [{"path": "", "params": "x"}]), r"modules\[0\]"),
     "module known as text": (_with("modules", [{"path": "", "known": "no"}]), r"modules\[0\]"),
+    "module registered as text": (
+        _with("modules", [{"path": "", "registered": "no"}]),
+        r"modules\[0\]",
+    ),
     "flags as text": (_node(0, flags="x"), r'nodes\[0\] \(id \'n0\'\) has "flags": \'x\''),
     "a flag without kind": (_node(0, flags=[{"message": "m"}]), r'nodes\[0\] .*"flags"'),
     "value as text": (_node(1, value="NaN"), r'nodes\[1\] .*"value": \'NaN\', .*"norm"'),

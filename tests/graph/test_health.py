@@ -510,3 +510,39 @@ def test_a_fresh_gradient_is_not_flagged_as_accumulated() -> None:
     model = torch.nn.Linear(3, 2)
     g = ng.trace(model, torch.randn(4, 3), loss=lambda out: out.sum())
     assert not [f for f in g.health() if f["kind"] in ("zeros", "accumulated")]
+
+
+# -- modules the model does not know -----------------------------------------------------------
+
+
+class _ListOfLayers(nn.Module):
+    def __init__(self, registered: bool) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        blocks = [nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 6)]
+        self.blocks = nn.ModuleList(blocks) if registered else blocks
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.fc(x)
+        for block in self.blocks:
+            x = block(x)
+        return x
+
+
+def test_layers_kept_in_a_plain_list_are_flagged_as_not_trained_by_the_optimizer():
+    torch.manual_seed(0)
+    g = ng.trace(_ListOfLayers(registered=False), torch.randn(8, 4), loss=lambda y: y.sum())
+    found = [f for f in g.health() if f["kind"] == "unregistered"]
+    assert [(f["module"], f["params"]) for f in found] == [("Linear", 25), ("Linear2", 36)]
+    assert "nn.ModuleList" in found[0]["message"] and "25" in found[0]["message"]
+    assert all(g.nodes[f["node"]]["module"] == f["module"] for f in found)
+    read_back = Graph.from_json(g.to_json())
+    assert [f["module"] for f in read_back.health() if f["kind"] == "unregistered"] == [
+        "Linear",
+        "Linear2",
+    ]
+    boxes = g.collapse(1)
+    assert {boxes.nodes[f["node"]]["module"] for f in boxes.health() if f["kind"] == "unregistered"} == {"Linear", "Linear2"}  # fmt: skip
+    torch.manual_seed(0)
+    fixed = ng.trace(_ListOfLayers(registered=True), torch.randn(8, 4), loss=lambda y: y.sum())
+    assert not [f for f in fixed.health() if f["kind"] == "unregistered"]
