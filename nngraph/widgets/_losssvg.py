@@ -17,6 +17,7 @@ import math
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from nngraph.monitor._common import is_validation, training_base, validation_base
 from nngraph.widgets._static_svg import xml_text
 
 __all__ = ["loss_svg"]
@@ -40,7 +41,9 @@ def _fmt(v: float) -> str:
 def _panel_key(metric: str, kind: str) -> str:
     if kind == "gradients":
         return "gradients"
-    return metric[4:] if metric.startswith("val_") and len(metric) > 4 else metric
+    # one validation or training prefix off (the rule of nngraph.monitor._common):
+    # ``val_loss``, ``valid_loss``, ``val/loss``, ``train_loss`` and ``loss`` share ``loss``
+    return validation_base(metric) or training_base(metric) or metric
 
 
 def _series(snap: dict[str, Any]) -> dict[str, list[tuple[str, str, list[float], list[float]]]]:
@@ -53,7 +56,7 @@ def _series(snap: dict[str, Any]) -> dict[str, list[tuple[str, str, list[float],
             ys = [_num(v) for v in pts.get("value", [])]
             panels.setdefault(_panel_key(metric, kind), []).append((run, metric, xs, ys))
     for curves in panels.values():
-        curves.sort(key=lambda c: c[1].startswith("val_"))
+        curves.sort(key=lambda c: is_validation(c[1]))
     return panels
 
 
@@ -62,7 +65,7 @@ def _color(kind: str, run: str, metric: str, runs: list[str], metrics: list[str]
         return PALETTE[runs.index(run) % len(PALETTE)]
     if kind == "gradients":
         return PALETTE[metrics.index(metric) % len(PALETTE)]
-    return PALETTE[1] if metric.startswith("val_") else PALETTE[0]
+    return PALETTE[1] if is_validation(metric) else PALETTE[0]
 
 
 def loss_svg(
@@ -151,7 +154,7 @@ def _panel(
     legend_x = ox + PAD_L + 60
     for run, metric, cx, cy in curves:
         color = _color(kind, run, metric, runs, metrics)
-        dash = ' stroke-dasharray="5 4"' if kind == "runs" and not metric.startswith("val_") else ""
+        dash = ' stroke-dasharray="5 4"' if kind == "runs" and not is_validation(metric) else ""
         segments: list[list[str]] = [[]]
         for x, y in zip(cx, cy, strict=False):
             if ok(y) and math.isfinite(x):

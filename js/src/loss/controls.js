@@ -1,6 +1,7 @@
 // The loss view's controls and text: Stop button, log-scale toggle, smoothing slider, the
 // progress line and the table of runs. Everything user-provided goes in via textContent.
 import { fmtNum, t } from "./format.js";
+import { isValidation } from "./store.js";
 
 /**
  * @param {{strings: Record<string, string>, log: boolean, smoothing: number,
@@ -98,7 +99,7 @@ export function fillRunsTable(table, data, metric, strings) {
   const metrics = [metric];
   for (const row of data.rows) {
     const keys = Object.keys(row.best || {}).sort(
-      (a, b) => Number(!a.startsWith("val_")) - Number(!b.startsWith("val_")) || a.localeCompare(b),
+      (a, b) => Number(!isValidation(a)) - Number(!isValidation(b)) || a.localeCompare(b),
     );
     for (const k of keys) if (!metrics.includes(k)) metrics.push(k);
   }

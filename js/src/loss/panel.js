@@ -5,6 +5,7 @@ import uPlot from "uplot";
 import { createMarks, markSpecs } from "./markers.js";
 import { fmtNum, t } from "./format.js";
 import { joinCurves } from "./series.js";
+import { isValidation } from "./store.js";
 
 export const PALETTE = [
   "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -28,7 +29,7 @@ const VAL = "#ff7f0e";
  * @param {Record<string, string>} strings
  */
 export function seriesStyle(store, s, strings) {
-  const isVal = s.metric.startsWith("val_");
+  const isVal = isValidation(s.metric);
   if (store.kind === "gradients") {
     const i = store.metrics.indexOf(s.metric);
     return { label: s.metric || "(model)", stroke: PALETTE[i % PALETTE.length], dash: undefined };

@@ -1,6 +1,6 @@
 // What the loss view knows, DOM-free: runs -> curves, events, best epochs, progress, and the
-// grouping of metrics into panels (a validation metric joins its training twin: `val_loss`
-// is drawn with `loss`). Filled from a snapshot (after a page reload) and from live batches.
+// grouping of metrics into panels (a validation metric joins its training twin: `val_loss`,
+// `valid_loss`, `val/loss` are drawn with `loss`, `train_loss`, `train/loss`). Filled from a snapshot (after a page reload) and from live batches.
 import { Curve, jsonNumber, toFloat64 } from "./series.js";
 
 /**
@@ -14,9 +14,43 @@ import { Curve, jsonNumber, toFloat64 } from "./series.js";
  * @typedef {{step: number, epoch: number, time: number, stopped?: boolean, total?: number|null}} Progress
  */
 
-/** `val_loss` -> `loss` (the panel it joins); other names stay. @param {string} metric */
+// Name prefixes of a validation and a training metric: the same rule as VAL_PREFIXES and
+// TRAIN_PREFIXES in nngraph/monitor/_common.py (keep the two in step).
+export const VAL_PREFIXES = Object.freeze([
+  "val_", "val/", "valid_", "valid/", "validation_", "validation/",
+]);
+export const TRAIN_PREFIXES = Object.freeze(["train_", "train/", "training_", "training/"]);
+
+/** @param {string} metric @param {readonly string[]} prefixes @returns {string|null} */
+function unprefixed(metric, prefixes) {
+  for (const prefix of prefixes) {
+    if (metric.startsWith(prefix) && metric.length > prefix.length) return metric.slice(prefix.length);
+  }
+  return null;
+}
+
+/** The name after a validation prefix (`val/loss` -> `loss`), else null. @param {string} metric */
+export function validationBase(metric) {
+  return unprefixed(metric, VAL_PREFIXES);
+}
+
+/** The name after a training prefix (`train_loss` -> `loss`), else null. @param {string} metric */
+export function trainingBase(metric) {
+  return unprefixed(metric, TRAIN_PREFIXES);
+}
+
+/** True for a validation metric: `val_loss`, `valid_loss`, `val/acc`, ... @param {string} metric */
+export function isValidation(metric) {
+  return validationBase(metric) !== null;
+}
+
+/**
+ * The panel a metric joins: its name without one validation or training prefix
+ * (`val_loss`, `valid_loss`, `val/loss`, `train_loss`, `loss` -> `loss`); other names stay.
+ * @param {string} metric
+ */
 export function panelKey(metric) {
-  return metric.startsWith("val_") && metric.length > 4 ? metric.slice(4) : metric;
+  return validationBase(metric) ?? trainingBase(metric) ?? metric;
 }
 
 export class Store {
@@ -139,7 +173,7 @@ export class Store {
     for (const panel of out.values()) {
       const names = this.metrics
         .filter((m) => keyOf(m) === panel.key)
-        .sort((a, b) => Number(a.startsWith("val_")) - Number(b.startsWith("val_")));
+        .sort((a, b) => Number(isValidation(a)) - Number(isValidation(b)));
       for (const run of this.runs.values()) {
         for (const metric of names) {
           if (run.curves.has(metric)) panel.series.push({ run: run.name, metric });

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { fillRunsTable } from "./controls.js";
+
+/** The header cells of the runs table for rows whose best metrics have these names. */
+function columns(/** @type {string[]} */ names, metric = "val_loss") {
+  const table = document.createElement("table");
+  const best = Object.fromEntries(names.map((n) => [n, 0.5]));
+  fillRunsTable(table, { rows: [{ run: "a", epochs: 3, best_epoch: 2, best }], winner: "a" }, metric, {});
+  const head = [...table.tHead.rows[0].cells].map((c) => c.textContent);
+  return head.slice(3, -1); // after run, epochs, best epoch; before the stop column
+}
+
+describe("fillRunsTable", () => {
+  it("lists val_ metrics first, then the others, each alphabetically (unchanged)", () => {
+    expect(columns(["loss", "val_acc", "acc", "val_loss"])).toEqual(["val_loss", "val_acc", "acc", "loss"]);
+  });
+
+  it("lists metrics with any validation prefix before training ones", () => {
+    expect(columns(["train_loss", "valid_loss", "acc", "val/acc"], "valid_loss")).toEqual([
+      "valid_loss",
+      "val/acc",
+      "acc",
+      "train_loss",
+    ]);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import {
+  Store,
+  TRAIN_PREFIXES,
+  VAL_PREFIXES,
+  isValidation,
+  panelKey,
+  trainingBase,
+  validationBase,
+} from "./store.js";
+
+/** A store with one run that logged `names` (two points each), in that order. */
+function storeWith(/** @type {string[]} */ names, kind = "monitor", metric = "val_loss") {
+  const store = new Store();
+  store.load({
+    kind,
+    metric,
+    runs: {
+      "": { metrics: Object.fromEntries(names.map((n) => [n, { step: [1, 2], value: [1, 0.5] }])) },
+    },
+  });
+  return store;
+}
+
+describe("metric names (the rule of nngraph/monitor/_common.py)", () => {
+  it("has the prefixes of _common.py", () => {
+    expect([...VAL_PREFIXES]).toEqual(["val_", "val/", "valid_", "valid/", "validation_", "validation/"]);
+    expect([...TRAIN_PREFIXES]).toEqual(["train_", "train/", "training_", "training/"]);
+  });
+
+  it("strips one validation or training prefix", () => {
+    expect(validationBase("val_loss")).toBe("loss");
+    expect(validationBase("valid_acc")).toBe("acc");
+    expect(validationBase("val/loss")).toBe("loss");
+    expect(validationBase("validation/loss")).toBe("loss");
+    expect(validationBase("train_loss")).toBeNull();
+    expect(validationBase("val_")).toBeNull();
+    expect(trainingBase("train/loss")).toBe("loss");
+    expect(trainingBase("training_loss")).toBe("loss");
+    expect(trainingBase("loss")).toBeNull();
+  });
+
+  it("knows a validation metric by any validation prefix", () => {
+    for (const m of ["val_loss", "valid_loss", "val/acc", "validation_loss", "validation/f1"]) {
+      expect(isValidation(m)).toBe(true);
+    }
+    for (const m of ["loss", "train_loss", "train/loss", "interval", "val_", "value"]) {
+      expect(isValidation(m)).toBe(false);
+    }
+  });
+
+  it("puts a metric in the panel of its base name", () => {
+    for (const m of ["loss", "val_loss", "valid_loss", "val/loss", "validation_loss", "train_loss", "train/loss", "training/loss"]) {
+      expect(panelKey(m)).toBe("loss");
+    }
+    expect(panelKey("val_acc")).toBe("acc");
+    expect(panelKey("acc")).toBe("acc");
+    expect(panelKey("val_")).toBe("val_");
+    expect(panelKey("lr")).toBe("lr");
+  });
+});
+
+describe("Store.panels", () => {
+  it("keeps val_loss with loss, training first", () => {
+    const store = storeWith(["val_loss", "loss", "val_acc", "acc"]);
+    const panels = store.panels();
+    expect(panels.map((p) => p.key)).toEqual(["loss", "acc"]);
+    expect(panels[0].series.map((s) => s.metric)).toEqual(["loss", "val_loss"]);
+    expect(panels[1].series.map((s) => s.metric)).toEqual(["acc", "val_acc"]);
+    expect(store.primaryPanel()).toBe("loss");
+  });
+
+  it("joins valid_ and val/ metrics with their training twins", () => {
+    const store = storeWith(["valid_loss", "train_loss", "val/acc", "train/acc", "lr"], "monitor", "valid_loss");
+    const panels = store.panels();
+    expect(panels.map((p) => p.key)).toEqual(["loss", "acc", "lr"]);
+    expect(panels[0].series.map((s) => s.metric)).toEqual(["train_loss", "valid_loss"]);
+    expect(panels[1].series.map((s) => s.metric)).toEqual(["train/acc", "val/acc"]);
+    expect(store.primaryPanel()).toBe("loss");
+  });
+
+  it("keeps one panel for a gradient view", () => {
+    const store = storeWith(["val_x", "x"], "gradients");
+    expect(store.panels().map((p) => p.key)).toEqual(["gradients"]);
+  });
+});
