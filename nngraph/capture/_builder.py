@@ -26,6 +26,7 @@ __all__ = [
     "Names",
     "autograd_node",
     "fill_module_types",
+    "grad_fn_of",
     "module_table",
     "op_name_of",
     "tensor_meta",
@@ -79,11 +80,24 @@ def _text(key: torch.dtype | torch.device) -> str:
     return text
 
 
+def grad_fn_of(t: torch.Tensor) -> Any:
+    """`t.grad_fn`; None for a view taken under `no_grad` whose base then changed in place
+    (`w[0].zero_()` under `no_grad`), where reading it raises.
+
+    >>> grad_fn_of(torch.ones(2, requires_grad=True) * 2).name()
+    'MulBackward0'
+    """
+    try:
+        return t.grad_fn
+    except RuntimeError:
+        return None
+
+
 def autograd_node(t: torch.Tensor) -> Any:
     """The autograd node of `t`: its `grad_fn`, or for a leaf that requires grad (a parameter)
     the AccumulateGrad node its gradient goes to; None for tensors outside autograd, and for
     views taken under `no_grad`, which have neither."""
-    fn = t.grad_fn
+    fn = grad_fn_of(t)
     if fn is None and t.requires_grad and t._base is None:
         if torch._C._functorch.is_functorch_wrapped_tensor(t):
             return None  # a `torch.func` wrapper: its autograd lives inside the transform

@@ -61,6 +61,7 @@ class LeafGrads:
         self.fresh: set[str] = set()  # `.grad` was None when the backward reached them
         self.kept: set[str] = set()  # summarised before a write into `.grad`
         self._owners: dict[int, str] | None = None  # storage of a `.grad` -> node id
+        self._variables: dict[int, str] | None = None  # id of a leaf -> node id
 
     def reached(self, node_id: str, grad: torch.Tensor | None) -> None:
         """The backward reached leaf `node_id` with `grad` (before adding it to `.grad`)."""
@@ -68,7 +69,7 @@ class LeafGrads:
         if self.builder.leaf_fns[node_id].variable.grad is None:
             self.fresh.add(node_id)
         self.kept.discard(node_id)
-        self._owners = None
+        self._owners = self._variables = None
 
     def received(self, node_id: str, grad: torch.Tensor) -> None:
         """`torch.autograd.grad` returned `grad` for leaf `node_id` (no prehook ran)."""
@@ -100,6 +101,20 @@ class LeafGrads:
             self.kept.add(node_id)
         return True
 
+    def before_grad_set(self, variable: torch.Tensor) -> None:
+        """`variable.grad` is about to be replaced (`p.grad = None` in `zero_grad()`):
+        summarise the gradient it holds now, which nothing changes afterwards."""
+        grad = variable.grad
+        if grad is None:
+            return
+        if self._variables is None:
+            leaf_fns = self.builder.leaf_fns
+            self._variables = {id(leaf_fns[leaf].variable): leaf for leaf in self.grads}
+        node_id = self._variables.get(id(variable))
+        if node_id is not None and node_id not in self.kept:
+            self._summarise(node_id, grad, one_pass=False)
+            self.kept.add(node_id)
+
     def finish(self, *, one_pass: bool) -> None:
         """Queue the statistics of every leaf's gradient; `one_pass`: a single backward ran."""
         for node_id in self.grads:
@@ -109,7 +124,7 @@ class LeafGrads:
         self.grads.clear()
         self.fresh.clear()
         self.kept.clear()
-        self._owners = None
+        self._owners = self._variables = None
 
     def _summarise(
         self, node_id: str, variable_grad: torch.Tensor | None, *, one_pass: bool

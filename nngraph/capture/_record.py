@@ -17,6 +17,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 import torch
@@ -28,7 +29,7 @@ from torch.optim.optimizer import (
 )
 from torch.overrides import TorchFunctionMode
 
-from nngraph.capture._builder import gc_paused
+from nngraph.capture._builder import gc_paused, grad_fn_of
 from nngraph.capture._recorder import NNGraphWarning, Recorder, hidden, next_sequence_nr
 from nngraph.capture._restore import ModelState
 from nngraph.capture._scope import uncompiled
@@ -48,6 +49,21 @@ _NOT_OPS = frozenset(
     }
 )  # fmt: skip
 _BACKWARD_CALLS = frozenset({"backward", "grad"})
+# Modules whose torch calls are bookkeeping around the computation, not part of it:
+# initialising weights, clipping gradients, averaging weights (SWA, EMA).
+_BOOKKEEPING = frozenset({"torch.nn.init", "torch.nn.utils.clip_grad", "torch.optim.swa_utils"})
+# torch's own Python wrappers between a caller and the mode (`Tensor.__rdiv__`, dispatch)
+_WRAPPERS = frozenset({"torch._tensor", "torch.overrides"})
+
+
+def _in_bookkeeping() -> bool:
+    """Whether the code that made the torch call now reaching the mode is in `_BOOKKEEPING`."""
+    frame: FrameType | None = sys._getframe(2)  # 0: here, 1: the mode
+    while frame is not None and frame.f_globals.get("__name__") in _WRAPPERS:
+        frame = frame.f_back
+    return frame is not None and frame.f_globals.get("__name__") in _BOOKKEEPING
+
+
 _WRITES_FIRST = frozenset(
     {
         "__setitem__", "__set__", "__iadd__", "__isub__", "__imul__", "__itruediv__",
@@ -69,8 +85,8 @@ def _changed(func: Any, writes_first: bool, args: tuple[Any, ...], kwargs: dict[
 
 
 def _call_name(func: Any) -> str | None:
-    if getattr(func, "__module__", None) == "torch.nn.init":
-        return None  # initialising weights (a layer built in the block) is not computation
+    if getattr(func, "__module__", None) in _BOOKKEEPING:
+        return None  # `nn.init.uniform_` itself (the ops inside: see _Mode)
     name = getattr(func, "__name__", None) or type(func).__name__
     if name == "__get__":
         prop = getattr(getattr(func, "__self__", None), "__name__", "")
@@ -82,17 +98,19 @@ def _call_name(func: Any) -> str | None:
     return str(name)
 
 
-_ABOUT: dict[Any, tuple[str | None, bool, bool]] = {}
+_ABOUT: dict[Any, tuple[str | None, bool, bool, bool]] = {}
 
 
-def _about(func: Any) -> tuple[str | None, bool, bool]:
+def _about(func: Any) -> tuple[str | None, bool, bool, bool]:
     """A torch function's op name (None if not an op), whether it writes into its first
-    argument, and whether it runs a backward pass; worked out once per function."""
+    argument, whether it runs a backward pass, and whether it sets a tensor's `.grad`; worked
+    out once per function."""
     about = _ABOUT.get(func)
     if about is None:
         name = getattr(func, "__name__", "")
+        sets_grad = getattr(func, "__self__", None) is torch.Tensor.grad  # `p.grad = None`
         writes = (name.endswith("_") and not name.endswith("__")) or name in _WRITES_FIRST
-        about = (_call_name(func), writes, name in _BACKWARD_CALLS)
+        about = (_call_name(func), writes and not sets_grad, name in _BACKWARD_CALLS, sets_grad)
         try:
             if len(_ABOUT) < 100_000:  # functions made on the fly must not fill memory
                 _ABOUT[func] = about
@@ -129,17 +147,21 @@ class _Mode(TorchFunctionMode):
     ) -> Any:
         kwargs = kwargs or {}
         recorder = self.recorder
-        name, writes_first, runs_backward = _about(func)
+        name, writes_first, runs_backward, sets_grad = _about(func)
+        if sets_grad and args and recorder.leaves.grads:
+            with hidden():
+                recorder.leaves.before_grad_set(args[0])
         recording = not (
             recorder.busy
             or recorder.custom_depth
             or recorder.failed
             or (recorder.steps and recorder.in_step())
+            or _in_bookkeeping()
         )
         changed = _changed(func, writes_first, args, kwargs)
         written = [changed, kwargs.get("out")]  # tensors, or lists of them
         first = changed if recording and isinstance(changed, torch.Tensor) else None
-        old_fn = first.grad_fn if first is not None else None
+        old_fn = grad_fn_of(first) if first is not None else None
         writes_grad = False  # `w.grad.zero_()`: bookkeeping, not part of the computation
         if first is not None or recorder.builder.stats.holding or recorder.leaves.grads:
             with hidden():
@@ -154,7 +176,7 @@ class _Mode(TorchFunctionMode):
         if recording and not (writes_grad or recorder.failed):
             with hidden():
                 recorder.on_call(name, args, kwargs, out)
-                if old_fn is not None and first is not None:
+                if first is not None:
                     recorder.after_in_place(old_fn, first)
         return out
 

@@ -27,10 +27,12 @@ from nngraph.capture._builder import (
     Names,
     autograd_node,
     fill_module_types,
+    grad_fn_of,
     new_node,
     tensor_meta,
 )
 from nngraph.capture._leaves import LeafGrads
+from nngraph.capture._naming import name_parameters, name_variables
 from nngraph.capture._scope import ModuleScope
 from nngraph.graph import Graph
 from nngraph.i18n import message
@@ -172,10 +174,10 @@ class Recorder:
         writes_grad = False
         for t in tensors:
             writes_grad = self.leaves.before_write(t) or writes_grad
-        if first is not None and first.grad_fn is None and not (writes_grad or is_lazy(first)):
+        if first is not None and grad_fn_of(first) is None and not (writes_grad or is_lazy(first)):
             self.busy = True
             try:
-                if self._lookup(first) is None and id(first) not in self.names.buffers:
+                if self.lookup(first) is None and id(first) not in self.names.buffers:
                     self._source_of(first)
             except Exception as error:  # never break the user's computation because of us
                 self._stop("before an in-place write", error)
@@ -188,13 +190,16 @@ class Recorder:
     def after_in_place(self, old_fn: Any, t: torch.Tensor) -> None:
         """A recorded call wrote into `t`, whose autograd node was `old_fn`. If `t` has another
         node now, the old one stands for no tensor any more (an in-place op on a view leaves
-        the view's node behind): it is never taken for an output."""
-        if t.grad_fn is not old_fn:
+        the view's node behind); if it has none, the write was untracked (`w[0].zero_()` under
+        `no_grad`), a side effect that later uses of `t` show. Neither is taken for an output."""
+        fn = grad_fn_of(t)
+        node_id = self.lookup(t) if fn is None else None
+        if fn is not old_fn and old_fn is not None:
             node_id = self.builder.ids.get(old_fn)
-            if node_id is not None:
-                self.replaced.add(node_id)
+        if node_id is not None:
+            self.replaced.add(node_id)
 
-    def _lookup(self, t: torch.Tensor) -> str | None:
+    def lookup(self, t: torch.Tensor) -> str | None:
         hit = self.tensor_nodes.get(id(t))
         return hit[1] if hit is not None and hit[0]() is t else None
 
@@ -211,7 +216,7 @@ class Recorder:
         if fn is not None:
             self._walk([fn])
             return self.builder.ids[fn]
-        node_id = self._lookup(t)
+        node_id = self.lookup(t)
         if node_id is not None:
             return node_id
         ref, made = self.unused.pop(id(t), (None, None))
@@ -258,11 +263,13 @@ class Recorder:
                 # An in-place op on a view changed its base: the base's new node is the result.
                 # (Reading the view's own node would make one, left dangling if unused.)
                 tracked_out = tracked_out._base
-            head = tracked_out.grad_fn
+            head = grad_fn_of(tracked_out)
             heads = [head] if head is not None else []
         else:
-            heads = list(dict.fromkeys(t.grad_fn for t in outs if t.grad_fn is not None))
-            tracked_out = next((t for t in outs if heads and t.grad_fn is heads[0]), outs[0])
+            fns = [grad_fn_of(t) for t in outs]
+            heads = list(dict.fromkeys(fn for fn in fns if fn is not None))
+            pairs = zip(outs, fns, strict=True)
+            tracked_out = next((t for t, fn in pairs if heads and fn is heads[0]), outs[0])
         new = self._walk(heads, call_attrs) if heads else []
         for fn in heads:
             self.seq_mark = max(self.seq_mark, int(fn._sequence_nr()) + 1)
@@ -286,12 +293,12 @@ class Recorder:
                 return
             target = self.builder.add(attrs)
         for t in ins:
-            if (t.grad_fn is None and not t.requires_grad) or not heads:
+            if (not t.requires_grad and grad_fn_of(t) is None) or not heads:
                 source = self._source_of(t)
                 if source != target:
                     self.builder.add_edge(source, target)
         for t in outs:
-            if t.grad_fn is None:
+            if grad_fn_of(t) is None:
                 self._remember(t, target)
         if name in _RELU:  # where the units are is only in doubt for a 3-d output
             first = tracked_out.dim() == 3 and bool(ins) and _channels_first(ins[0])
@@ -353,35 +360,6 @@ class Recorder:
 
     # -- the end ----------------------------------------------------------------------------
 
-    def name_variables(self, namespace: Mapping[str, Any]) -> None:
-        """Name inputs and outputs after the variables that hold them (`a`, `x`, `loss`).
-
-        A variable's name wins over the parameter name of `forward` (Sequential calls it `input`).
-        """
-        graph, builder = self.graph, self.builder
-        tensors = {
-            id(v): k for k, v in namespace.items() if isinstance(v, torch.Tensor) and k[:1] != "_"
-        }  # `_`, `_h`: names the user chose not to keep
-        if not tensors:
-            return
-        nodes = [
-            (ref(), node_id) for ref, node_id in [*self.tensor_nodes.values(), *self.data_nodes]
-        ]
-        nodes += [(fn.variable, node_id) for node_id, fn in builder.leaf_fns.items()]
-        for tensor, node_id in nodes:
-            name = tensors.get(id(tensor)) if tensor is not None else None
-            attrs = graph._node[node_id]
-            kind = attrs["kind"]
-            unnamed = kind in ("input", "constant") or (kind == "param" and attrs["name"] is None)
-            if name is not None and unnamed:
-                attrs["name"] = attrs["label"] = name
-        for value in namespace.values():
-            name = tensors.get(id(value))
-            source = builder.ids.get(value.grad_fn) if name is not None else None
-            for output in graph.successors(source) if source is not None else ():
-                if graph.nodes[output]["kind"] == "output":
-                    graph.nodes[output].update(name=name, label=name)
-
     def finish(self, namespace: Mapping[str, Any] | None = None) -> Graph:
         """Remove every hook, fetch the statistics, name what the namespace names, return the graph."""
         for handle in self.hooks:
@@ -400,8 +378,9 @@ class Recorder:
         for node_id, source in outputs:
             graph._node[node_id]["value"] = graph._node[source]["value"]
             graph._node[node_id]["grad"] = graph._node[source]["grad"]
+        name_parameters(self)
         if namespace is not None:
-            self.name_variables(namespace)
+            name_variables(self, namespace)
         fill_module_types(graph, self.scope.module_table())
         graph.graph.update(
             source="record",

@@ -559,3 +559,44 @@ def test_layers_kept_in_a_plain_list_get_paths_of_their_own() -> None:
     assert (modules["Linear"]["params"], modules["Linear2"]["params"]) == (25, 36)
     names = {d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
     assert names == {f"{m}.{p}" for m in ("fc", "Linear", "Linear2") for p in ("weight", "bias")}
+
+
+def test_zeroing_a_row_of_a_weight_under_no_grad_keeps_recording() -> None:
+    model, x = nn.Linear(4, 3), torch.randn(2, 4)
+    with ng.record(model) as rec:
+        with torch.no_grad():
+            model.weight[0].zero_()  # a "dead neuron" demo
+        loss = model(x).sum()
+        loss.backward()
+    g = rec.graph
+    assert g.graph["complete"]
+    assert [g.nodes[o]["label"] for o in g.graph["outputs"]] == ["loss"]
+    (weight,) = [d for _, d in g.nodes(data=True) if d["name"] == "weight"]
+    assert weight["grad"]["norm"] == pytest.approx(model.weight.grad.norm().item())
+
+
+def test_a_model_met_first_by_an_in_place_update_gets_its_names() -> None:
+    torch.manual_seed(0)
+    student = nn.Linear(4, 2)
+    teacher = nn.Linear(4, 2).requires_grad_(False)
+    x = torch.randn(5, 4)
+    with ng.record(student) as rec:
+        with torch.no_grad():  # a mean-teacher update before the teacher runs
+            teacher.weight.mul_(0.99).add_(student.weight, alpha=0.01)
+            target = teacher(x)
+        loss = (student(x) - target).pow(2).mean()
+        loss.backward()
+    names = {d["name"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "param"}
+    assert names == {"weight", "bias", "Linear.weight", "Linear.bias"}
+
+
+def test_results_computed_without_gradients_are_named_after_their_variables() -> None:
+    model, x, y = nn.Linear(4, 3), torch.randn(6, 4), torch.tensor([0, 1, 2, 0, 1, 2])
+    with ng.record(model) as rec:
+        logits = model(x)
+        loss = nn.functional.cross_entropy(logits, y)
+        loss.backward()
+        acc = (logits.argmax(1) == y).float().mean()
+    assert acc.item() >= 0
+    g = rec.graph
+    assert sorted(g.nodes[o]["label"] for o in g.graph["outputs"]) == ["acc", "loss"]

@@ -135,3 +135,38 @@ def test_a_hand_written_update_that_zeroes_the_gradient() -> None:
     (node,) = [d for _, d in rec.graph.nodes(data=True) if d["name"] == "w"]
     assert node["grad"]["norm"] == pytest.approx(expected)
     assert "zero_" not in ops(rec.graph)
+
+
+def test_accumulated_gradients_set_to_none_show_what_the_optimizer_used() -> None:
+    model, x = small_model(), torch.randn(8, 4)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with ng.record() as rec:
+        for part in x.split(2):  # gradient accumulation over four micro-batches
+            model(part).pow(2).mean().backward()
+        used = {name: p.grad.norm().item() for name, p in model.named_parameters()}
+        opt.step()
+        opt.zero_grad()  # set_to_none=True
+    for name, d in params(rec.graph).items():
+        assert d["grad"]["norm"] == pytest.approx(used[name], rel=1e-5)
+
+
+def test_initialising_and_clipping_are_not_part_of_the_graph() -> None:
+    def build() -> nn.Module:
+        torch.manual_seed(0)
+        model = small_model()
+        for layer in (model[0], model[2]):
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
+        return model
+
+    x = torch.randn(5, 4)
+    expected = forward_backward(build(), x)
+    with ng.record() as rec:
+        model = build()
+        model(x).pow(2).mean().backward()
+        nn.utils.clip_grad_norm_(model.parameters(), max_norm=1e-3)
+    assert ops(rec.graph) == ops(expected)
+    assert [d["shape"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "input"] == [[5, 4]]
+    for name, d in params(rec.graph).items():  # the values the forward used, the unclipped grad
+        assert d["value"] == pytest.approx(params(expected)[name]["value"], abs=1e-6)
+        assert d["grad"] == pytest.approx(params(expected)[name]["grad"], abs=1e-6)
