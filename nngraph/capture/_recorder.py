@@ -193,9 +193,10 @@ class Recorder:
         the view's node behind); if it has none, the write was untracked (`w[0].zero_()` under
         `no_grad`), a side effect that later uses of `t` show. Neither is taken for an output."""
         fn = grad_fn_of(t)
-        node_id = self.lookup(t) if fn is None else None
-        if fn is not old_fn and old_fn is not None:
+        if old_fn is not None and fn is not old_fn:
             node_id = self.builder.ids.get(old_fn)
+        else:
+            node_id = self.lookup(t) if fn is None else None
         if node_id is not None:
             self.replaced.add(node_id)
 

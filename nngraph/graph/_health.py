@@ -291,14 +291,14 @@ def _unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
     for path, entry in table.items():
         if entry.get("registered") is not False or not entry.get("params"):
             continue
-        inside = [n for n in order if path in ancestors_of(owner_module(g._node[n]))]
-        if inside:
+        first = next((n for n in order if path in ancestors_of(owner_module(g._node[n]))), None)
+        if first is not None:
             findings.append(
                 _finding(
                     "unregistered",
                     "unregistered",
                     "forward",
-                    inside[0],
+                    first,
                     path,
                     path=path,
                     type=entry.get("type") or "?",

@@ -94,15 +94,20 @@ def test_parameters_without_a_gradient_are_skipped() -> None:
     assert set(norms) == {"1", "4"}
 
 
+def vanishing_first_layer(net: torch.nn.Module) -> None:
+    """Gradients of a two-layer net whose first layer gets almost nothing."""
+    net[0].weight.grad = torch.full((3, 3), 1e-12)
+    net[0].bias.grad = torch.zeros(3)
+    net[1].weight.grad = torch.ones(1, 3)
+    net[1].bias.grad = torch.ones(1)
+
+
 def test_vanishing_and_exploding_layers_are_flagged_with_an_explanation() -> None:
     net = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Linear(3, 1))
     mon = Monitor(display=False)
     gw = GradientWatch(net, monitor=mon, patience=2)
     for _ in range(3):
-        net[0].weight.grad = torch.full((3, 3), 1e-12)
-        net[0].bias.grad = torch.zeros(3)
-        net[1].weight.grad = torch.ones(1, 3)
-        net[1].bias.grad = torch.ones(1)
+        vanishing_first_layer(net)
         gw.step()
     (vanish,) = gw.events
     assert vanish.message_id == "grad.vanishing" and "layer '0'" in vanish.message
@@ -187,10 +192,7 @@ def test_events_in_a_monitor_carry_its_epoch_and_the_optimizer_step() -> None:
     gw = GradientWatch(net, monitor=mon, patience=3)
     mon.log(1, loss=1.0, val_loss=1.0)  # epoch 1 ends; the steps below are in epoch 2
     for _ in range(50):
-        net[0].weight.grad = torch.full((3, 3), 1e-12)
-        net[0].bias.grad = torch.zeros(3)
-        net[1].weight.grad = torch.ones(1, 3)
-        net[1].bias.grad = torch.ones(1)
+        vanishing_first_layer(net)
         gw.step()
     (event,) = mon.events
     assert (event.epoch, event.step) == (2, 3)
