@@ -222,7 +222,10 @@ class Recorder:
             return node_id
         ref, made = self.unused.pop(id(t), (None, None))
         if ref is not None and ref() is t and made is not None:
-            node_id = self.builder.add(made)  # a tensor made in the block (`torch.zeros`)
+            # A tensor made in the block (`torch.zeros`): its values as first used, after what
+            # unrecorded code did to it (`nn.init.zeros_(w)`).
+            node_id = self.builder.add(made)
+            self.builder.stats.add(made, "value", t)
         else:
             node_id = self.builder.add_data(t)
             self.data_nodes.append((weakref.ref(t), node_id))
@@ -287,11 +290,11 @@ class Recorder:
             attrs = new_node(
                 "op" if ins else "constant", name, **call_attrs, **tensor_meta(outs[0])
             )
-            self.builder.stats.add(attrs, "value", outs[0])
             if not ins:  # made from nothing: a node once a recorded op uses it (see _source_of)
                 for t in outs:
                     self.unused[id(t)] = (weakref.ref(t), attrs)
                 return
+            self.builder.stats.add(attrs, "value", outs[0])
             target = self.builder.add(attrs)
         for t in ins:
             if (not t.requires_grad and grad_fn_of(t) is None) or not heads:

@@ -170,3 +170,14 @@ def test_initialising_and_clipping_are_not_part_of_the_graph() -> None:
     for name, d in params(rec.graph).items():  # the values the forward used, the unclipped grad
         assert d["value"] == pytest.approx(params(expected)[name]["value"], abs=1e-6)
         assert d["grad"] == pytest.approx(params(expected)[name]["grad"], abs=1e-6)
+
+
+def test_a_tensor_made_and_initialised_in_the_block_shows_the_values_used() -> None:
+    x = torch.randn(4, 3)
+    with ng.record() as rec:
+        w = torch.full((3, 3), 7.0)
+        nn.init.zeros_(w)  # not recorded, yet it changes what the matmul reads
+        y = x @ w
+    assert float(y.abs().sum()) == 0
+    (made,) = [d for _, d in rec.graph.nodes(data=True) if d["kind"] == "constant"]
+    assert (made["label"], made["value"]["mean"]) == ("w", 0.0)
