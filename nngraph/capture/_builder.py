@@ -25,11 +25,13 @@ __all__ = [
     "GraphBuilder",
     "Names",
     "autograd_node",
+    "channels_first",
     "fill_module_types",
     "grad_fn_of",
     "module_table",
     "op_name_of",
     "tensor_meta",
+    "tensors_in",
 ]
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
@@ -110,6 +112,43 @@ def autograd_node(t: torch.Tensor) -> Any:
         except (AssertionError, AttributeError, RuntimeError):
             return None  # no node to give: a tensor subclass, or inside `torch.func.jvp`
     return fn
+
+
+# What made a ReLU's input says where its units are: a convolution's or a normalisation's
+# channels are dimension 1, a linear layer's features the last one (autograd node names).
+_CHANNELS_FIRST = ("Convolution", "BatchNorm", "Pool", "GroupNorm", "Upsample", "Reflection")
+_FEATURES_LAST = ("Addmm", "Mm", "Bmm", "LayerNorm", "Linear", "Embedding", "Attention")
+
+
+def channels_first(t: torch.Tensor) -> bool:
+    """Whether the units of `t` (a ReLU's input) are along dimension 1 rather than the last
+    one: it was made by a convolution, pooling or normalisation, maybe through a few
+    elementwise steps (a bias added, a scale)."""
+    fn = t.grad_fn
+    for _ in range(4):
+        if fn is None:
+            return False
+        name = type(fn).__name__
+        if any(word in name for word in _CHANNELS_FIRST):
+            return True
+        if any(word in name for word in _FEATURES_LAST):
+            return False
+        fn = next((f for f, _ in fn.next_functions if f is not None), None)
+    return False
+
+
+def tensors_in(obj: Any, out: list[torch.Tensor]) -> list[torch.Tensor]:
+    """Append the tensors inside `obj` (nested tuples, lists, dicts) to `out`."""
+    if isinstance(obj, torch.Tensor):
+        out.append(obj)
+        return out
+    items = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, (list, tuple)) else ()
+    for item in items:
+        if isinstance(item, torch.Tensor):  # the common case, without a call
+            out.append(item)
+        elif isinstance(item, (list, tuple, dict)):
+            tensors_in(item, out)
+    return out
 
 
 def tensor_meta(t: torch.Tensor) -> dict[str, Any]:

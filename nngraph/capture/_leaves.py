@@ -23,9 +23,12 @@ such a write first, and the statistics are taken from a copy of `.grad` as the b
 
 from __future__ import annotations
 
+import weakref
+from typing import Any
+
 import torch
 
-from nngraph.capture._builder import GraphBuilder
+from nngraph.capture._builder import GraphBuilder, grad_fn_of, tensors_in
 from nngraph.capture._stats import storage_key
 
 __all__ = ["LeafGrads", "same_elements", "same_values"]
@@ -62,6 +65,8 @@ class LeafGrads:
         self.kept: set[str] = set()  # summarised before a write into `.grad`
         self._owners: dict[int, str] | None = None  # storage of a `.grad` -> node id
         self._variables: dict[int, str] | None = None  # id of a leaf -> node id
+        #: tensors computed from leaves' gradients in the block (`lr * w.grad`)
+        self._from_grads: dict[int, weakref.ref[torch.Tensor]] = {}
 
     def reached(self, node_id: str, grad: torch.Tensor | None) -> None:
         """The backward reached leaf `node_id` with `grad` (before adding it to `.grad`)."""
@@ -75,14 +80,12 @@ class LeafGrads:
         """`torch.autograd.grad` returned `grad` for leaf `node_id` (no prehook ran)."""
         self.grads.setdefault(node_id, grad)
 
-    def before_write(self, t: torch.Tensor) -> bool:
-        """`t` is about to change in place: if it is a leaf's `.grad`, summarise it now.
-        Returns whether it was one."""
-        if not self.grads:
-            return False
+    def _owner_of(self, t: torch.Tensor) -> tuple[str, torch.Tensor] | None:
+        """The leaf whose `.grad` shares `t`'s memory (`t` is that `.grad`, or a view of it),
+        with that `.grad`; None if there is none."""
         key = storage_key(t)
         if key is None:
-            return False
+            return None
         if self._owners is None:
             self._owners = {}
             for leaf in self.grads:
@@ -92,10 +95,44 @@ class LeafGrads:
                     self._owners[owner] = leaf
         node_id = self._owners.get(key)
         if node_id is None:
-            return False
+            return None
         grad = self.builder.leaf_fns[node_id].variable.grad
         if grad is None or storage_key(grad) != key:  # `.grad` was replaced since
+            return None
+        return node_id, grad
+
+    def from_gradients(self, args: Any, kwargs: dict[str, Any]) -> bool:
+        """Whether a call's arguments hold a leaf's `.grad` (untracked: not a `create_graph`
+        one) or a tensor computed from one in the block. Such a call updates or inspects
+        parameters after the backward (`w -= lr * w.grad`, a gradient norm printed), as
+        `optimizer.step()` does, and is left out of the graph."""
+        if not (self.grads or self._from_grads):
             return False
+        for t in tensors_in(kwargs, tensors_in(args, [])):
+            seen = self._from_grads.get(id(t))
+            if (seen is not None and seen() is t) or (
+                self.grads and grad_fn_of(t) is None and self._owner_of(t) is not None
+            ):
+                return True
+        return False
+
+    def computed_from_gradients(self, args: Any, out: Any) -> None:
+        """Remember the new tensors `out` of a call left out by `from_gradients`; a tensor the
+        call wrote into in place (the parameter in `w -= ...`) stays what it was."""
+        given = {id(t) for t in tensors_in(args, [])}
+        for t in tensors_in(out, []):
+            if id(t) not in given:
+                self._from_grads[id(t)] = weakref.ref(t)
+
+    def before_write(self, t: torch.Tensor) -> bool:
+        """`t` is about to change in place: if it is a leaf's `.grad`, summarise it now.
+        Returns whether it was one."""
+        if not self.grads:
+            return False
+        owner = self._owner_of(t)
+        if owner is None:
+            return False
+        node_id, grad = owner
         if node_id not in self.kept:
             self._summarise(node_id, grad.detach().clone(), one_pass=False)
             self.kept.add(node_id)
@@ -124,6 +161,7 @@ class LeafGrads:
         self.grads.clear()
         self.fresh.clear()
         self.kept.clear()
+        self._from_grads.clear()
         self._owners = self._variables = None
 
     def _summarise(

@@ -17,18 +17,19 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from types import FrameType
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch.autograd.function import Function
-from torch.optim.optimizer import (
-    register_optimizer_step_post_hook,
-    register_optimizer_step_pre_hook,
-)
 from torch.overrides import TorchFunctionMode
 
+from nngraph.capture._bookkeeping import (
+    BOOKKEEPING,
+    data_loading_unrecorded,
+    in_bookkeeping,
+    optimizer_steps_unrecorded,
+)
 from nngraph.capture._builder import gc_paused, grad_fn_of
 from nngraph.capture._recorder import NNGraphWarning, Recorder, hidden, next_sequence_nr
 from nngraph.capture._restore import ModelState
@@ -49,19 +50,6 @@ _NOT_OPS = frozenset(
     }
 )  # fmt: skip
 _BACKWARD_CALLS = frozenset({"backward", "grad"})
-# Modules whose torch calls are bookkeeping around the computation, not part of it:
-# initialising weights, clipping gradients, averaging weights (SWA, EMA).
-_BOOKKEEPING = frozenset({"torch.nn.init", "torch.nn.utils.clip_grad", "torch.optim.swa_utils"})
-# torch's own Python wrappers between a caller and the mode (`Tensor.__rdiv__`, dispatch)
-_WRAPPERS = frozenset({"torch._tensor", "torch.overrides"})
-
-
-def _in_bookkeeping() -> bool:
-    """Whether the code that made the torch call now reaching the mode is in `_BOOKKEEPING`."""
-    frame: FrameType | None = sys._getframe(2)  # 0: here, 1: the mode
-    while frame is not None and frame.f_globals.get("__name__") in _WRAPPERS:
-        frame = frame.f_back
-    return frame is not None and frame.f_globals.get("__name__") in _BOOKKEEPING
 
 
 _WRITES_FIRST = frozenset(
@@ -85,7 +73,7 @@ def _changed(func: Any, writes_first: bool, args: tuple[Any, ...], kwargs: dict[
 
 
 def _call_name(func: Any) -> str | None:
-    if getattr(func, "__module__", None) in _BOOKKEEPING:
+    if getattr(func, "__module__", None) in BOOKKEEPING:
         return None  # `nn.init.uniform_` itself (the ops inside: see _Mode)
     name = getattr(func, "__name__", None) or type(func).__name__
     if name == "__get__":
@@ -108,7 +96,9 @@ def _about(func: Any) -> tuple[str | None, bool, bool, bool]:
     about = _ABOUT.get(func)
     if about is None:
         name = getattr(func, "__name__", "")
-        sets_grad = getattr(func, "__self__", None) is torch.Tensor.grad  # `p.grad = None`
+        # `p.grad = None` or `del p.grad`; a read (`__get__`) changes nothing
+        on_grad = getattr(func, "__self__", None) is torch.Tensor.grad
+        sets_grad = on_grad and name in ("__set__", "__delete__")
         writes = (name.endswith("_") and not name.endswith("__")) or name in _WRITES_FIRST
         about = (_call_name(func), writes and not sets_grad, name in _BACKWARD_CALLS, sets_grad)
         try:
@@ -151,21 +141,19 @@ class _Mode(TorchFunctionMode):
         if sets_grad and args and recorder.leaves.grads:
             with hidden():
                 recorder.leaves.before_grad_set(args[0])
-        recording = not (
-            recorder.busy
-            or recorder.custom_depth
-            or recorder.failed
-            or (recorder.steps and recorder.in_step())
-            or _in_bookkeeping()
-        )
+        recording = not (recorder.paused() or in_bookkeeping())
+        with hidden():
+            update = recording and recorder.leaves.from_gradients(args, kwargs)
         changed = _changed(func, writes_first, args, kwargs)
-        written = [changed, kwargs.get("out")]  # tensors, or lists of them
-        first = changed if recording and isinstance(changed, torch.Tensor) else None
+        into = kwargs.get("out")
+        first = changed if recording and not update and isinstance(changed, torch.Tensor) else None
         old_fn = grad_fn_of(first) if first is not None else None
         writes_grad = False  # `w.grad.zero_()`: bookkeeping, not part of the computation
-        if first is not None or recorder.builder.stats.holding or recorder.leaves.grads:
+        if (changed is not None or into is not None) and (
+            first is not None or recorder.builder.stats.holding or recorder.leaves.grads
+        ):
             with hidden():
-                writes_grad = recorder.before_write(written, first)
+                writes_grad = recorder.before_write([changed, into], first)
         out = func(*args, **kwargs)
         if runs_backward:
             # Nodes a `create_graph=True` backward made belong to no forward call.
@@ -173,7 +161,10 @@ class _Mode(TorchFunctionMode):
             if func is torch.autograd.grad:  # the gradients of leaves come back, not in .grad
                 with hidden():
                     recorder.on_autograd_grad(args[1] if len(args) > 1 else kwargs["inputs"], out)
-        if recording and not (writes_grad or recorder.failed):
+        if update:
+            with hidden():
+                recorder.leaves.computed_from_gradients(args, out)
+        elif recording and name is not None and not (writes_grad or recorder.failed):
             with hidden():
                 recorder.on_call(name, args, kwargs, out)
                 if first is not None:
@@ -187,12 +178,7 @@ def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
     original = Function.__dict__["apply"]
 
     def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
-        if (
-            recorder.busy
-            or recorder.custom_depth
-            or recorder.failed
-            or (recorder.steps and recorder.in_step())
-        ):
+        if recorder.paused():
             return original.__func__(cls, *args, **kwargs)
         recorder.custom_depth += 1
         try:
@@ -208,46 +194,6 @@ def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
         yield
     finally:
         Function.apply = original  # type: ignore[method-assign]
-
-
-@contextmanager
-def _optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
-    """Leave `optimizer.step()` out of the graph: it updates the parameters after the
-    computation, and its ops (a dozen per parameter for Adam) would bury the model's own. A
-    closure passed to `step()` (LBFGS, Lightning) runs the model, so it is recorded."""
-
-    def recorded(closure: Callable[[], Any]) -> Callable[[], Any]:
-        def run() -> Any:
-            steps, recorder.steps = recorder.steps, []
-            try:
-                return closure()
-            finally:
-                recorder.steps = steps
-
-        return run
-
-    def before(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        recorder.steps.append(sys._getframe(1))  # the frame running this step
-        if callable(kwargs.get("closure")):
-            return args, {**kwargs, "closure": recorded(kwargs["closure"])}
-        if len(args) > 1 and callable(args[1]):  # args[0] is the optimizer itself
-            return (args[0], recorded(args[1]), *args[2:]), kwargs
-        return None
-
-    def after(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        if recorder.steps:
-            recorder.steps.pop()
-
-    handles = [
-        register_optimizer_step_pre_hook(before),
-        register_optimizer_step_post_hook(after),
-    ]
-    try:
-        yield
-    finally:
-        for handle in handles:
-            handle.remove()
-        recorder.steps.clear()
 
 
 _HOOKS_WARNING = r"Using `torch.compile\(module\)` when there are global hooks"
@@ -305,7 +251,8 @@ def record(
         try:
             with (
                 _patched_function_apply(recorder),
-                _optimizer_steps_unrecorded(recorder),
+                optimizer_steps_unrecorded(recorder),
+                data_loading_unrecorded(recorder),
                 _Mode(recorder),
             ):
                 yield recording

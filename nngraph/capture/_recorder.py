@@ -26,10 +26,12 @@ from nngraph.capture._builder import (
     GraphBuilder,
     Names,
     autograd_node,
+    channels_first,
     fill_module_types,
     grad_fn_of,
     new_node,
     tensor_meta,
+    tensors_in,
 )
 from nngraph.capture._leaves import LeafGrads
 from nngraph.capture._naming import name_parameters, name_variables
@@ -40,45 +42,10 @@ from nngraph.i18n import message
 __all__ = ["NNGraphWarning", "Recorder", "next_sequence_nr"]
 
 _RELU = frozenset({"relu", "relu_"})
-# What made a ReLU's input says where its units are: a convolution's or a normalisation's
-# channels are dimension 1, a linear layer's features the last one (autograd node names).
-_CHANNELS_FIRST = ("Convolution", "BatchNorm", "Pool", "GroupNorm", "Upsample", "Reflection")
-_FEATURES_LAST = ("Addmm", "Mm", "Bmm", "LayerNorm", "Linear", "Embedding", "Attention")
-
-
-def _channels_first(t: torch.Tensor) -> bool:
-    """Whether the units of `t` (a ReLU's input) are along dimension 1 rather than the last
-    one: it was made by a convolution, pooling or normalisation, maybe through a few
-    elementwise steps (a bias added, a scale)."""
-    fn = t.grad_fn
-    for _ in range(4):
-        if fn is None:
-            return False
-        name = type(fn).__name__
-        if any(word in name for word in _CHANNELS_FIRST):
-            return True
-        if any(word in name for word in _FEATURES_LAST):
-            return False
-        fn = next((f for f, _ in fn.next_functions if f is not None), None)
-    return False
 
 
 class NNGraphWarning(UserWarning):
     """nngraph could not record part of a computation; the computation itself was not changed."""
-
-
-def _tensors(obj: Any, out: list[torch.Tensor]) -> list[torch.Tensor]:
-    """Append the tensors inside `obj` (nested tuples, lists, dicts) to `out`."""
-    if isinstance(obj, torch.Tensor):
-        out.append(obj)
-        return out
-    items = obj.values() if isinstance(obj, dict) else obj if isinstance(obj, (list, tuple)) else ()
-    for item in items:
-        if isinstance(item, torch.Tensor):  # the common case, without a call
-            out.append(item)
-        elif isinstance(item, (list, tuple, dict)):
-            _tensors(item, out)
-    return out
 
 
 #: A context in which nngraph's own torch calls reach no `TorchFunctionMode` and no tensor
@@ -111,6 +78,7 @@ class Recorder:
         #: the frames of the `optimizer.step()` calls running now, whose ops are not recorded
         self.steps: list[FrameType] = []
         self.failed = False
+        self.loading = 0  # a DataLoader is fetching a batch
         self.calls = 0
         self.seq_mark = next_sequence_nr()
         self.tensor_nodes: dict[int, tuple[weakref.ref[torch.Tensor], str]] = {}
@@ -126,6 +94,18 @@ class Recorder:
         self.data_nodes: list[tuple[weakref.ref[torch.Tensor], str]] = []
         #: every leaf tensor that requires grad met in the block, with its `.grad` when met
         self.grads_before: dict[int, tuple[torch.Tensor, torch.Tensor | None]] = {}
+
+    def paused(self) -> bool:
+        """Whether torch calls reaching the mode now are left out: nngraph's own, those inside
+        a custom `Function` (recorded as one call), all after a failure, and those of an
+        `optimizer.step()` or of a `DataLoader` fetching a batch (see _bookkeeping.py)."""
+        return bool(
+            self.busy
+            or self.custom_depth
+            or self.failed
+            or self.loading
+            or (self.steps and self.in_step())
+        )
 
     def in_step(self) -> bool:
         """Whether an `optimizer.step()` is running now. A step that raised never ran its
@@ -146,11 +126,11 @@ class Recorder:
             return
         self.busy = True
         try:
-            outs = [out] if type(out) is torch.Tensor else _tensors(out, [])
+            outs = [out] if type(out) is torch.Tensor else tensors_in(out, [])
             if out is None and name == "setitem":
-                outs = _tensors(args[:1], [])
+                outs = tensors_in(args[:1], [])
             if outs:
-                self._add_call(name, _tensors(kwargs, _tensors(args, [])), outs)
+                self._add_call(name, tensors_in(kwargs, tensors_in(args, [])), outs)
         except Exception as error:  # never break the user's computation because of us
             self._stop(name, error)
         finally:
@@ -170,7 +150,7 @@ class Recorder:
         (an input normalised in place: its node shows the values it came with); held values
         are copied. Returns whether a `.grad` is written (bookkeeping such as
         `w.grad.zero_()`, not part of the computation)."""
-        tensors = _tensors(written, [])
+        tensors = tensors_in(written, [])
         writes_grad = False
         for t in tensors:
             writes_grad = self.leaves.before_write(t) or writes_grad
@@ -305,7 +285,7 @@ class Recorder:
             if grad_fn_of(t) is None:
                 self._remember(t, target)
         if name in _RELU:  # where the units are is only in doubt for a 3-d output
-            first = tracked_out.dim() == 3 and bool(ins) and _channels_first(ins[0])
+            first = tracked_out.dim() == 3 and bool(ins) and channels_first(ins[0])
             self.builder.stats.add_dead_units(attrs, "dead", tracked_out, channels_first=first)
 
     # -- backward ---------------------------------------------------------------------------

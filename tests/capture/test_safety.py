@@ -13,6 +13,7 @@ from torch import nn
 from torch.autograd.function import Function
 from torch.nn.modules import module as nn_module
 from torch.optim import optimizer
+from torch.utils.data.dataloader import _BaseDataLoaderIter
 
 import nngraph as ng
 from tests.capture.zoo import CASES, make, total
@@ -40,6 +41,7 @@ def global_state() -> list[Any]:
         len(optimizer._global_optimizer_pre_hooks),
         len(optimizer._global_optimizer_post_hooks),
         Function.__dict__["apply"],
+        _BaseDataLoaderIter.__dict__["__next__"],
         torch._C._len_torch_function_stack(),
         gc.isenabled(),
     ]

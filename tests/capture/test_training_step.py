@@ -181,3 +181,77 @@ def test_a_tensor_made_and_initialised_in_the_block_shows_the_values_used() -> N
     assert float(y.abs().sum()) == 0
     (made,) = [d for _, d in rec.graph.nodes(data=True) if d["kind"] == "constant"]
     assert (made["label"], made["value"]["mean"]) == ("w", 0.0)
+
+
+def test_a_hand_written_update_and_a_gradient_norm_add_nothing_to_the_graph() -> None:
+    torch.manual_seed(0)
+    x, y = torch.randn(16, 2), torch.randn(16, 1)
+    w, b = torch.randn(2, 1, requires_grad=True), torch.zeros(1, requires_grad=True)
+    start = w.detach().clone()
+    with ng.record() as rec:
+        loss = ((x @ w + b - y) ** 2).mean()
+        loss.backward()
+        norm = w.grad.norm()  # for a log line
+        with torch.no_grad():  # the update of the lecture's linear regression
+            w -= 0.1 * w.grad
+            b.sub_(b.grad, alpha=0.1)
+        w.grad.zero_()
+        b.grad = None
+    g = rec.graph
+    assert ops(g) == Counter({"matmul": 1, "add": 1, "sub": 1, "pow": 1, "mean": 1})
+    inputs = {d["label"]: d for _, d in g.nodes(data=True) if d["kind"] == "input"}
+    assert sorted(inputs) == ["b", "w", "x", "y"]
+    assert inputs["w"]["value"]["mean"] == pytest.approx(float(start.mean()))  # before the step
+    assert inputs["w"]["grad"]["norm"] == pytest.approx(float(norm))
+    assert not torch.equal(w.detach(), start)  # the update did run
+
+
+def test_gradients_made_with_create_graph_are_part_of_the_computation() -> None:
+    w = torch.randn(3, requires_grad=True)
+    with ng.record() as rec, pytest.warns(UserWarning, match="reference cycle"):
+        (w**3).sum().backward(create_graph=True)
+        penalty = w.grad.pow(2).sum()  # a gradient penalty: differentiable, so recorded
+    assert penalty.grad_fn is not None
+    calls = {d["call"]: d["op"] for _, d in rec.graph.nodes(data=True) if d["call"] is not None}
+    assert sorted(calls.values()) == ["pow", "pow", "sum", "sum"]
+    assert "penalty" in [d["label"] for _, d in rec.graph.nodes(data=True)]
+
+
+Pairs = torch.utils.data.Dataset[tuple[torch.Tensor, torch.Tensor]]
+
+
+class Squares(Pairs):
+    """A student's own dataset: its `__getitem__` runs torch ops too."""
+
+    def __len__(self) -> int:
+        return 10
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+        x = torch.full((3,), float(i))
+        return x, x.pow(2).sum().reshape(1)
+
+
+@pytest.mark.parametrize(
+    "dataset",
+    [Squares(), torch.utils.data.TensorDataset(torch.randn(10, 3), torch.randn(10, 1))],
+    ids=["own", "tensors"],
+)
+def test_a_data_loader_fetching_the_batch_adds_nothing_to_the_graph(
+    dataset: Pairs,
+) -> None:
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=4, shuffle=True)
+    with ng.record() as rec:
+        for xb, yb in loader:
+            nn.functional.mse_loss(model(xb), yb).backward()
+            break
+    g = rec.graph
+    assert ops(g) == Counter({"linear": 2, "mse_loss": 1})  # linear: addmm and the weight's t
+    assert sorted(d["label"] for _, d in g.nodes(data=True) if d["kind"] == "input") == [
+        "xb",
+        "yb",
+    ]
+    assert torch.utils.data.dataloader._BaseDataLoaderIter.__next__.__module__ == (
+        "torch.utils.data.dataloader"
+    )  # put back
