@@ -65,6 +65,11 @@ class EpochCounting:
         return self._calls + 1 if self._count_calls() else self._evals + 1
 
     @property
+    def epochs_given(self) -> bool:
+        """Whether the user numbers the epochs (``log(epoch=...)``): then 0 is an epoch too."""
+        return self._given is not None
+
+    @property
     def epoch(self) -> int:
         """Epochs so far: log() calls with a validation metric (all calls if there is none), or
         the latest ``epoch=`` number the user gave (see :meth:`Monitor.log`)."""

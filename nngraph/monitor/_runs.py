@@ -122,7 +122,9 @@ class Runs:
                 {
                     "run": name,
                     "epochs": mon.epoch,
-                    "best_epoch": best.epoch if best is not None and best.epoch else None,
+                    "best_epoch": None
+                    if best is None or not (best.epoch or mon.epochs_given)
+                    else best.epoch,
                     "best": {} if best is None else dict(best.metrics),
                     "stop": None
                     if stop is None
@@ -266,8 +268,9 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
             metrics[name] = float(other.values[at[-1]])
     metrics[metric] = float(values[i])
     epochs = series.epochs  # the epochs as shown (the user's epoch= numbers, if given)
-    once_per_epoch = len(series) == series.count == len(np.unique(epochs))
-    return Best(step, int(epochs[i]) if once_per_epoch else 0, metric, float(values[i]), metrics)
+    # counted epochs name a log line only when there is one per epoch; 0: not known
+    known = mon.epochs_given or len(series) == series.count == len(np.unique(epochs))
+    return Best(step, int(epochs[i]) if known else 0, metric, float(values[i]), metrics)
 
 
 def _cell(value: Any, none: str) -> str:

@@ -137,3 +137,21 @@ def test_compare_by_another_metric_shows_the_best_epoch_as_the_user_numbered_it(
     runs = compare(every_fifth, from_zero, metric="val_acc", display=False)
     assert [row["best_epoch"] for row in runs.rows()] == [15, 9]
     assert runs.table().splitlines()[1].split()[:3] == ["every_fifth", "20", "15"]
+
+
+def test_a_best_epoch_numbered_zero_by_the_user_is_shown() -> None:
+    runs = Runs(display=False)
+    for name, curve in {"early": [0.4, 0.6, 0.7], "late": [0.9, 0.5, 0.3]}.items():
+        mon = runs.new(name)
+        for epoch, val_loss in enumerate(curve):  # for epoch in range(3): zero-based
+            mon.log(epoch=epoch, loss=val_loss - 0.1, val_loss=val_loss)
+    assert [row["best_epoch"] for row in runs.rows()] == [0, 2]
+    assert runs.table().splitlines()[1].split()[:3] == ["early", "2", "0"]
+
+
+def test_a_metric_logged_per_batch_keeps_the_users_epoch_numbers() -> None:
+    mon = Monitor(name="batches", display=False, detectors=[])
+    for epoch in range(3):
+        for batch in range(4):
+            mon.log(epoch=epoch, loss=abs(epoch * 4 + batch - 6) + 0.1)
+    assert compare(mon, metric="loss", display=False).rows()[0]["best_epoch"] == 1
