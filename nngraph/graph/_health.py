@@ -14,14 +14,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from nngraph.graph._finding import finding, module_name
 from nngraph.graph._nodes import (
     ancestors_of,
-    backward_order,
     forward_order,
     module_types,
     owner_module,
 )
-from nngraph.i18n import message
+from nngraph.graph._nonfinite import first_non_finite
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -89,7 +89,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     findings += _dead_units(g, order, types)
     findings += _unregistered(g, order)
     findings += _parameter_state(g, order)
-    findings += _first_non_finite(g, order, types)
+    findings += first_non_finite(g, order, types)
     return findings
 
 
@@ -99,33 +99,9 @@ def store(g: Graph, findings: list[dict[str, Any]]) -> None:
         old = data.get("flags") or []
         if any(flag.get("kind") in HEALTH_KINDS for flag in old):
             data["flags"] = [flag for flag in old if flag.get("kind") not in HEALTH_KINDS]
-    for finding in findings:
-        data = g.nodes[finding["node"]]
-        data["flags"] = [*(data.get("flags") or []), dict(finding)]
-
-
-def _module_name(path: str, types: dict[str, str | None], case: str = "of") -> str:
-    """`module fc1 (Linear)`, as it reads after "the weights of" (`case="of"`) or after "in"
-    (`case="in"`): Polish needs a different form for each."""
-    if path == "":
-        return message(f"graph.health.top_level_{case}")
-    kind = types.get(path)
-    if kind:
-        return message(f"graph.health.module_{case}", path=path, type=kind)
-    return message(f"graph.health.module_{case}_untyped", path=path)
-
-
-def _finding(
-    kind: str, key: str, where: str, node: Any, module: str, **numbers: Any
-) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "where": where,
-        "node": node,
-        "module": module,
-        "message": message(f"graph.health.{key}", **numbers),
-        **{k: v for k, v in numbers.items() if k not in ("what", "where_module")},
-    }
+    for found in findings:
+        data = g.nodes[found["node"]]
+        data["flags"] = [*(data.get("flags") or []), dict(found)]
 
 
 def _layers(g: Graph, order: list[Any], types: dict[str, str | None]) -> list[_Layer]:
@@ -188,10 +164,10 @@ def _gradient_flow(
     layers = _layers(g, order, types)
     findings = []
     for layer in layers:
-        name = _module_name(layer.module, types)
+        name = module_name(layer.module, types)
         if layer.rms < RMS_TINY:
             findings.append(
-                _finding(
+                finding(
                     "vanishing",
                     "vanishing_tiny",
                     "backward",
@@ -203,7 +179,7 @@ def _gradient_flow(
             )
         elif layer.rms > RMS_HUGE:
             findings.append(
-                _finding(
+                finding(
                     "exploding",
                     "exploding_huge",
                     "backward",
@@ -224,15 +200,15 @@ def _gradient_flow(
     per_layer = total ** (1 / len(steps))
     first, last = usable[0], usable[-1]
     numbers = {
-        "first": _module_name(first.module, types),
-        "last": _module_name(last.module, types),
+        "first": module_name(first.module, types),
+        "last": module_name(last.module, types),
         "layers": [layer.module for layer in usable],
         "rms": [layer.rms for layer in usable],
         "steps": steps,
     }
     if per_layer < PER_LAYER_LOW and total < TOTAL_LOW:
         findings.append(
-            _finding(
+            finding(
                 "vanishing",
                 "vanishing",
                 "backward",
@@ -246,7 +222,7 @@ def _gradient_flow(
         )
     elif per_layer > PER_LAYER_HIGH and total > TOTAL_HIGH:
         findings.append(
-            _finding(
+            finding(
                 "exploding",
                 "exploding",
                 "backward",
@@ -269,7 +245,7 @@ def _dead_units(g: Graph, order: list[Any], types: dict[str, str | None]) -> lis
         if dead and dead[0] > 0:
             module = data.get("module") or ""
             findings.append(
-                _finding(
+                finding(
                     "dead",
                     "dead",
                     "forward",
@@ -277,7 +253,7 @@ def _dead_units(g: Graph, order: list[Any], types: dict[str, str | None]) -> lis
                     module,
                     dead=dead[0],
                     units=dead[1],
-                    where_module=_module_name(module, types, "in"),
+                    where_module=module_name(module, types, "in"),
                 )
             )
     return findings
@@ -294,7 +270,7 @@ def _unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
         first = next((n for n in order if path in ancestors_of(owner_module(g._node[n]))), None)
         if first is not None:
             findings.append(
-                _finding(
+                finding(
                     "unregistered",
                     "unregistered",
                     "forward",
@@ -320,89 +296,7 @@ def _parameter_state(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
         value, shape = data.get("value"), data.get("shape") or []
         if value and len(shape) >= 2 and value.get("zero_frac") == 1.0:  # a bias may start at 0
             numel = int(value.get("numel") or 0)
-            findings.append(
-                _finding("zeros", "zeros", "forward", n, module, name=name, numel=numel)
-            )
+            findings.append(finding("zeros", "zeros", "forward", n, module, name=name, numel=numel))
         if data.get("grad_accumulated"):
-            findings.append(
-                _finding("accumulated", "accumulated", "backward", n, module, name=name)
-            )
-    return findings
-
-
-def _describe(data: dict[str, Any], types: dict[str, str | None]) -> str:
-    """`linear in module fc1 (Linear)`, `input x`, `parameter fc1.weight`."""
-    kind = data.get("kind")
-    if kind in ("input", "param", "buffer", "constant"):
-        return message(f"graph.health.what.{kind}", name=data.get("name") or data.get("label"))
-    if kind == "output":
-        return message("graph.health.what.output")
-    module = data.get("module") or ""
-    op = data.get("op") or data.get("label")
-    if module == "":
-        return message("graph.health.what.op", op=op)
-    return message("graph.health.what.op_in", op=op, module=_module_name(module, types, "in"))
-
-
-def _non_finite(stats: Any) -> bool:
-    return bool(stats) and bool(stats.get("nan") or stats.get("inf"))
-
-
-def _harmful_infinities(g: Graph, order: list[Any]) -> dict[Any, str]:
-    """Nodes whose infinite value matters, each with why: `"end"` where infinite or NaN values
-    run from it, node by node, to a node at the end (an output, or a node nothing uses), else
-    `"grad"` where a gradient on that run (or into the inputs of a node on it) is infinite or
-    NaN. An infinity that turns finite before the end, with finite gradients around it (a -inf
-    attention mask before softmax, `exp(log(0))` of data), is harmless."""
-    nodes, pred, succ = g._node, g._pred, g._succ  # networkx's own dicts: fast
-    why: dict[Any, str] = {}
-    for n in reversed(order):  # successors first
-        if not _non_finite(nodes[n].get("value")):
-            continue
-        after = [why[s] for s in succ[n] if s in why]
-        if not succ[n] or nodes[n].get("kind") == "output" or "end" in after:
-            why[n] = "end"
-        elif after or any(_non_finite(nodes[m].get("grad")) for m in (n, *pred[n])):
-            why[n] = "grad"
-    return why
-
-
-def _first_non_finite(
-    g: Graph, order: list[Any], types: dict[str, str | None]
-) -> list[dict[str, Any]]:
-    """The first NaN in forward order, or the first infinity there that matters (see
-    `_harmful_infinities`); the first NaN or infinity in backward order."""
-    harmful = _harmful_infinities(g, order)
-    findings = []
-    for where, nodes, stat in (
-        ("forward", order, "value"),
-        ("backward", backward_order(g), "grad"),
-    ):
-        for n in nodes:
-            data = g.nodes[n]
-            stats = data.get(stat)
-            if not _non_finite(stats):
-                continue
-            kind = "nan" if stats.get("nan") else "inf"
-            key = f"{kind}_{where}"
-            if where == "forward" and kind == "inf":
-                if n not in harmful:
-                    continue  # masked away: softmax of -inf is 0
-                key += "_grad" if harmful[n] == "grad" else ""
-            what = _describe(data, types)
-            if where == "forward" and data.get("kind") == "op":
-                what = message("graph.health.what.output_of", what=what)
-            findings.append(
-                _finding(
-                    kind,
-                    key,
-                    where,
-                    n,
-                    data.get("module") or "",
-                    nan=int(stats.get("nan") or 0),
-                    inf=int(stats.get("inf") or 0),
-                    what=what,
-                )
-            )
-            break
+            findings.append(finding("accumulated", "accumulated", "backward", n, module, name=name))
     return findings

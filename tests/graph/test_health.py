@@ -282,6 +282,20 @@ def test_masked_attention_in_a_real_model_is_healthy():
     assert [f for f in g.health() if f["kind"] in ("inf", "nan")] == []
 
 
+@pytest.mark.parametrize("batch", [(), (2,)], ids=["2-d", "batched"])
+def test_an_infinity_runs_on_through_the_inner_nodes_of_a_batched_matmul(batch):
+    # A batched `@` is four autograd nodes (Expand, View, Bmm, View); only the last has a value.
+    torch.manual_seed(0)
+    x = torch.randn(*batch, 3, 4, requires_grad=True)
+    with ng.record() as rec:
+        h = x.exp() * 1e38  # overflows to inf
+        y = h @ torch.ones(4, 2, requires_grad=True)
+    assert torch.isinf(y).any()
+    (finding,) = rec.graph.health()
+    assert (finding["kind"], rec.graph.nodes[finding["node"]]["op"]) == ("inf", "mul")
+    assert "to the end of the forward pass" in finding["message"]
+
+
 def test_log_of_zero_in_a_real_model_matters_only_when_its_gradient_breaks():
     for needs_grad in (False, True):
         x = torch.tensor([0.0, 1.0, 2.0], requires_grad=needs_grad)
