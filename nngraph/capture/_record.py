@@ -17,12 +17,14 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch.autograd.function import Function
 from torch.overrides import TorchFunctionMode
+from torch.utils.checkpoint import CheckpointFunction
 
 from nngraph.capture._bookkeeping import (
     BOOKKEEPING,
@@ -172,6 +174,19 @@ class _Mode(TorchFunctionMode):
         return out
 
 
+def _outside_torch() -> int:
+    """The `stacklevel` that makes a warning from the caller name the first frame outside
+    torch and nngraph: the user's line."""
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in (
+        "torch",
+        "nngraph",
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 @contextmanager
 def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
     """Record a custom `torch.autograd.Function` as one call, not the ops inside its forward."""
@@ -180,6 +195,10 @@ def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
     def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
         if recorder.paused():
             return original.__func__(cls, *args, **kwargs)
+        if cls is CheckpointFunction and not recorder.warned_checkpoint:
+            recorder.warned_checkpoint = True
+            where = _outside_torch()
+            warnings.warn(message("capture.reentrant_checkpoint"), NNGraphWarning, stacklevel=where)
         recorder.custom_depth += 1
         try:
             out = original.__func__(cls, *args, **kwargs)
@@ -244,6 +263,8 @@ def record(
         raise NNGraphError(
             message("capture.not_a_module", call="record(model)", got=type(model).__name__)
         )
+    if names is not None and not isinstance(names, Mapping):
+        raise NNGraphError(message("capture.names_not_mapping", got=type(names).__name__))
     caller = sys._getframe(2)  # the frame of the `with` statement (1 is contextlib's __enter__)
     recorder = Recorder(model)
     recording = Recording(recorder)

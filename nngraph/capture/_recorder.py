@@ -79,6 +79,7 @@ class Recorder:
         self.steps: list[FrameType] = []
         self.failed = False
         self.loading = 0  # a DataLoader is fetching a batch
+        self.warned_checkpoint = False
         self.calls = 0
         self.seq_mark = next_sequence_nr()
         self.tensor_nodes: dict[int, tuple[weakref.ref[torch.Tensor], str]] = {}

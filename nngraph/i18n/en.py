@@ -54,6 +54,13 @@ MESSAGES: dict[str, str] = {
         "nngraph stopped recording at `{op}` ({error}); the graph is incomplete, "
         "your computation is not affected"
     ),
+    "capture.names_not_mapping": (
+        "names must be a mapping from names to values, such as globals() or a dict, not {got}"
+    ),
+    "capture.reentrant_checkpoint": (
+        "checkpoint(..., use_reentrant=True) hides its inside from autograd, so the graph shows "
+        "it as one op, without its layers and their parameters; use_reentrant=False shows them"
+    ),
     # datasets
     "datasets.needs_sklearn": (
         "this data set needs scikit-learn: pip install scikit-learn (or nngraph[demos])"

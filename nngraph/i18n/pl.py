@@ -54,6 +54,14 @@ MESSAGES: dict[str, str] = {
         "nngraph przestał nagrywać przy `{op}` ({error}); graf jest niepełny, "
         "twoje obliczenia nie zostały zmienione"
     ),
+    "capture.names_not_mapping": (
+        "names musi być odwzorowaniem nazw na wartości, np. globals() albo słownikiem, a nie {got}"
+    ),
+    "capture.reentrant_checkpoint": (
+        "checkpoint(..., use_reentrant=True) ukrywa swoje wnętrze przed autograd, więc graf "
+        "pokazuje go jako jedną operację, bez jego warstw i ich parametrów; use_reentrant=False "
+        "je pokazuje"
+    ),
     # datasets
     "datasets.needs_sklearn": (
         "ten zbiór danych wymaga scikit-learn: pip install scikit-learn (albo nngraph[demos])"

@@ -61,6 +61,12 @@ def test_record_needs_a_module_or_nothing() -> None:
         pass
 
 
+@pytest.mark.parametrize("names", [5, ["x"], "x"])
+def test_record_names_must_be_a_mapping(names: object) -> None:
+    with pytest.raises(ng.NNGraphError, match="globals"), ng.record(names=names):  # type: ignore[arg-type]
+        pass
+
+
 def test_graph_is_ready_only_after_the_block() -> None:
     with ng.record() as rec, pytest.raises(ng.NNGraphError, match="block ends"):
         rec.graph  # noqa: B018

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import torch
+import torch.utils.checkpoint
 from torch import nn
 
 import nngraph as ng
@@ -600,3 +601,17 @@ def test_results_computed_without_gradients_are_named_after_their_variables() ->
     assert acc.item() >= 0
     g = rec.graph
     assert sorted(g.nodes[o]["label"] for o in g.graph["outputs"]) == ["acc", "loss"]
+
+
+def test_a_reentrant_checkpoint_says_its_layers_are_not_shown() -> None:
+    torch.manual_seed(0)
+    inner, head = nn.Linear(4, 4), nn.Linear(4, 2)
+    x = torch.randn(3, 4, requires_grad=True)
+    with pytest.warns(NNGraphWarning, match="use_reentrant=False") as caught, ng.record() as rec:
+        hidden = torch.utils.checkpoint.checkpoint(
+            lambda t: torch.relu(inner(t)), x, use_reentrant=True
+        )
+        head(hidden).sum().backward()
+    assert [w.filename for w in caught if w.category is NNGraphWarning] == [__file__]
+    assert inner.weight.grad is not None  # the computation itself is untouched
+    assert "CheckpointFunction" in {d["op"] for _, d in rec.graph.nodes(data=True)}
