@@ -88,7 +88,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     findings = _gradient_flow(g, order, types)
     findings += _dead_units(g, order, types)
     findings += _unregistered(g, order)
-    findings += _parameter_state(g, order)
+    findings += _parameter_state(g, order, types)
     findings += first_non_finite(g, order, types)
     return findings
 
@@ -284,7 +284,52 @@ def _unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
     return findings
 
 
-def _parameter_state(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
+# Ops that multiply their input by a weight: if it is all zero, their units all compute the
+# same thing. Op names as recorded calls (`linear`, `conv2d`) and autograd nodes (`addmm`,
+# `convolution`, `mkldnn_rnn_layer`) give them.
+_MULTIPLYING = (
+    "linear", "mm", "matmul", "conv", "einsum", "bilinear", "lstm", "gru", "rnn", "embedding",
+    "attention", "mv", "dot",
+)  # fmt: skip
+# Ops that only reshape or copy a weight on its way there (a Linear's `t`, a `view`).
+_RESHAPING = frozenset(
+    {
+        "t", "T", "mT", "transpose", "permute", "view", "reshape", "unsafe_view", "expand",
+        "expand_as", "unsqueeze", "squeeze", "contiguous", "clone", "to", "_to_copy", "flatten",
+        "unflatten", "float", "double", "half", "type_as", "alias", "getitem", "select", "slice",
+        "narrow", "chunk", "split", "unbind",
+    }
+)  # fmt: skip
+
+
+def _multiplies_in_its_module(g: Graph, n: Any, module: str, owner: str | None) -> bool:
+    """Whether an op of the parameter's own module multiplies by it, maybe after reshapes: a
+    layer's weight. A class token joined to a sequence, or a learned initial state handed to
+    another module's RNN, may well start at zero. An op of unknown module (`graph_of` knows
+    none) counts when the parameter's `owner` type is such a layer, or there is none (a
+    lesson's own `w`)."""
+    unknown_counts = owner is None or any(word in owner.lower() for word in _MULTIPLYING)
+    seen, frontier = set(), list(g._succ[n])
+    for _ in range(4):  # a few reshapes at most
+        after = []
+        for s in frontier:
+            data = g._node[s]
+            known = data.get("call") is not None  # graph_of's ops have no call, no module
+            if s in seen or ((data.get("module") or "") != module if known else not unknown_counts):
+                continue
+            seen.add(s)
+            op = str(data.get("op") or "")
+            if any(word in op for word in _MULTIPLYING):
+                return True
+            if op in _RESHAPING:
+                after += g._succ[s]
+        frontier = after
+    return False
+
+
+def _parameter_state(
+    g: Graph, order: list[Any], types: dict[str, str | None]
+) -> list[dict[str, Any]]:
     """Weights that are all zero, and gradients added to ones left from an earlier backward."""
     findings = []
     for n in order:
@@ -294,7 +339,12 @@ def _parameter_state(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
             continue
         name, module = data.get("name") or data.get("label") or "?", data.get("module") or ""
         value, shape = data.get("value"), data.get("shape") or []
-        if value and len(shape) >= 2 and value.get("zero_frac") == 1.0:  # a bias may start at 0
+        if (
+            value
+            and len(shape) >= 2  # a bias may start at 0
+            and value.get("zero_frac") == 1.0
+            and _multiplies_in_its_module(g, n, module, types.get(module))
+        ):
             numel = int(value.get("numel") or 0)
             findings.append(finding("zeros", "zeros", "forward", n, module, name=name, numel=numel))
         if data.get("grad_accumulated"):

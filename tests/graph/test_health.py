@@ -560,3 +560,34 @@ def test_layers_kept_in_a_plain_list_are_flagged_as_not_trained_by_the_optimizer
     torch.manual_seed(0)
     fixed = ng.trace(_ListOfLayers(registered=True), torch.randn(8, 4), loss=lambda y: y.sum())
     assert not [f for f in fixed.health() if f["kind"] == "unregistered"]
+
+
+class TokenAndState(nn.Module):
+    """A class token and a learned initial state, both starting at zero as usual."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.token = nn.Parameter(torch.zeros(1, 1, 4))
+        self.h0 = nn.Parameter(torch.zeros(1, 1, 4))
+        self.gru = nn.GRU(4, 4, batch_first=True)
+        self.head = nn.Linear(4, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        seq = torch.cat([self.token.expand(x.shape[0], -1, -1), x], 1)
+        out, _ = self.gru(seq, self.h0.expand(1, x.shape[0], 4).contiguous())
+        return self.head(out[:, -1])
+
+
+def test_zero_weights_are_flagged_only_where_a_layer_multiplies_by_them() -> None:
+    torch.manual_seed(0)
+    model, x = TokenAndState(), torch.randn(3, 5, 4)
+
+    def zeros(g: ng.Graph) -> list[str]:
+        return [f["name"] for f in g.health() if f["kind"] == "zeros"]
+
+    assert zeros(ng.trace(model, x, loss=lambda y: y.pow(2).mean())) == []
+    nn.init.zeros_(model.head.weight)  # the mistake the finding is for
+    assert zeros(ng.trace(model, x, loss=lambda y: y.pow(2).mean())) == ["head.weight"]
+    loss = model(x).pow(2).mean()
+    loss.backward()
+    assert zeros(ng.graph_of(loss, params=model)) == ["head.weight"]
