@@ -120,18 +120,28 @@ _CHANNELS_FIRST = ("Convolution", "BatchNorm", "Pool", "GroupNorm", "Upsample", 
 _FEATURES_LAST = ("Addmm", "Mm", "Bmm", "LayerNorm", "Linear", "Embedding", "Attention")
 
 
-def channels_first(t: torch.Tensor) -> bool:
+# A transpose or permute before the ReLU moves the units: what made the tensor before it no
+# longer says where they are (a Conv1d's output turned to [batch, time, channels]).
+_MOVES_UNITS = ("Transpose", "Permute")
+# The same words for ops recorded without autograd (under `no_grad`, a frozen extractor).
+_CHANNELS_FIRST_OPS = ("conv", "batch_norm", "pool", "group_norm", "instance_norm", "upsample")
+
+
+def channels_first(t: torch.Tensor, made_by: str | None = None) -> bool:
     """Whether the units of `t` (a ReLU's input) are along dimension 1 rather than the last
     one: it was made by a convolution, pooling or normalisation, maybe through a few
-    elementwise steps (a bias added, a scale)."""
+    elementwise steps (a bias added, a scale). `made_by` names the recorded op that made an
+    untracked `t`, which has no autograd node to read."""
     fn = t.grad_fn
+    if fn is None:
+        return made_by is not None and any(word in made_by for word in _CHANNELS_FIRST_OPS)
     for _ in range(4):
         if fn is None:
             return False
         name = type(fn).__name__
         if any(word in name for word in _CHANNELS_FIRST):
             return True
-        if any(word in name for word in _FEATURES_LAST):
+        if any(word in name for word in (*_FEATURES_LAST, *_MOVES_UNITS)):
             return False
         fn = next((f for f, _ in fn.next_functions if f is not None), None)
     return False

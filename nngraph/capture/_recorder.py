@@ -181,6 +181,11 @@ class Recorder:
         if node_id is not None:
             self.replaced.add(node_id)
 
+    def _op_of(self, t: torch.Tensor) -> str | None:
+        """The op of the recorded node that made `t`, if any."""
+        node_id = self.lookup(t)
+        return None if node_id is None else self.graph._node[node_id]["op"]
+
     def lookup(self, t: torch.Tensor) -> str | None:
         hit = self.tensor_nodes.get(id(t))
         return hit[1] if hit is not None and hit[0]() is t else None
@@ -286,7 +291,9 @@ class Recorder:
             if grad_fn_of(t) is None:
                 self._remember(t, target)
         if name in _RELU:  # where the units are is only in doubt for a 3-d output
-            first = tracked_out.dim() == 3 and bool(ins) and channels_first(ins[0])
+            first = (
+                tracked_out.dim() == 3 and bool(ins) and channels_first(ins[0], self._op_of(ins[0]))
+            )
             self.builder.stats.add_dead_units(attrs, "dead", tracked_out, channels_first=first)
 
     # -- backward ---------------------------------------------------------------------------

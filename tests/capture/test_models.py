@@ -410,6 +410,30 @@ def test_dead_units_of_a_conv1d_are_its_channels() -> None:
     assert relu["dead"] == [2, 6]
 
 
+class ConvOverTime(nn.Module):
+    """A Conv1d over time whose output is turned to (batch, time, channels), as before an RNN."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv1d(3, 4, 3, padding=1)
+        with torch.no_grad():
+            self.conv.bias[2] = -100.0  # channel 2 never fires
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(self.conv(x).transpose(1, 2))
+
+
+def test_dead_units_follow_a_transpose_and_an_untracked_convolution() -> None:
+    torch.manual_seed(0)
+    model, x = ConvOverTime(), torch.randn(2, 3, 10)
+    (relu,) = ops(ng.trace(model, x, loss=lambda y: y.sum()), "relu")
+    assert relu["dead"] == [1, 4]  # channels, now the last dimension; not 10 time steps
+    with torch.no_grad(), ng.record() as rec:  # a frozen feature extractor: no autograd nodes
+        torch.relu(model.conv(x))
+    (relu,) = ops(rec.graph, "relu")
+    assert relu["dead"] == [1, 4]  # channels, dimension 1
+
+
 def test_names_starting_with_an_underscore_are_not_used_and_break_nothing() -> None:
     attn = nn.MultiheadAttention(8, 2, batch_first=True)
     q = torch.randn(2, 5, 8)
