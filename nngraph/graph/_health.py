@@ -146,6 +146,31 @@ def _layers(g: Graph, order: list[Any], types: dict[str, str | None]) -> list[_L
     return layers
 
 
+def _in_series(g: Graph, order: list[Any], layers: list[_Layer]) -> list[_Layer]:
+    """The layers one after another along the data: a layer that does not read what the one
+    kept before it computed (a second head beside the first, a shortcut's convolution) is left
+    out, so a step is never taken between parallel branches."""
+    position = {n: i for i, n in enumerate(order)}
+    kept = layers[:1]
+    for layer in layers[1:]:
+        # the ops that use this layer's weight, and the next ones (a Linear's `t`, then addmm)
+        targets = set(g._succ[layer.node])
+        targets.update(*(g._succ[t] for t in list(targets)))
+        limit = max((position[t] for t in targets), default=-1)
+        stack = [s for s in g._succ[kept[-1].node] if position[s] <= limit]
+        seen = set(stack)
+        while stack:  # in forward order a path to the targets never goes past them
+            n = stack.pop()
+            if n in targets:
+                kept.append(layer)
+                break
+            for s in g._succ[n]:
+                if s not in seen and position[s] <= limit:
+                    seen.add(s)
+                    stack.append(s)
+    return kept
+
+
 def _fans(shape: list[int], module_type: str | None, config: str | None) -> tuple[int, int]:
     """(fan_in, fan_out) of a weight: the inputs one output unit reads, the outputs one input
     unit feeds. A convolution's weight is [out, in / groups, *kernel], a transposed one's
@@ -189,7 +214,7 @@ def _gradient_flow(
                     where_module=name,
                 )
             )
-    usable = [layer for layer in layers if layer.rms >= RMS_TINY]
+    usable = _in_series(g, order, [layer for layer in layers if layer.rms >= RMS_TINY])
     if len(usable) < 2:
         return findings
     steps = [

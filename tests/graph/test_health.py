@@ -591,3 +591,27 @@ def test_zero_weights_are_flagged_only_where_a_layer_multiplies_by_them() -> Non
     loss = model(x).pow(2).mean()
     loss.backward()
     assert zeros(ng.graph_of(loss, params=model)) == ["head.weight"]
+
+
+class TwoHeads(nn.Module):
+    """A shared trunk and two heads side by side, the second one's loss weighted 0.01."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trunk = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU())
+        self.cls, self.reg = nn.Linear(32, 5), nn.Linear(32, 1)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.trunk(x)
+        return self.cls(h), self.reg(h)
+
+
+def test_parallel_heads_are_not_steps_of_the_backward_chain() -> None:
+    torch.manual_seed(0)
+    x, y, t = torch.randn(32, 10), torch.randint(0, 5, (32,)), torch.randn(32, 1)
+
+    def loss(out: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        return nn.functional.cross_entropy(out[0], y) + 0.01 * nn.functional.mse_loss(out[1], t)
+
+    g = ng.trace(TwoHeads(), x, loss=loss)
+    assert [f for f in g.health() if f["kind"] in ("vanishing", "exploding")] == []
