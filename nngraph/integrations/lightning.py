@@ -19,6 +19,7 @@ explicitly. Metrics logged in ``LightningModule.on_train_epoch_end`` are seen on
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -57,6 +58,17 @@ def metric_name(key: str) -> str | None:
     if base is not None:
         return "val_" + base.replace("/", "_")
     return (training_base(key) or key).replace("/", "_")
+
+
+def _outside_lightning() -> int:
+    """The `stacklevel` that makes a warning name the user's line (`trainer.fit(...)`), not a
+    frame of Lightning, torch or nngraph."""
+    frame, level = sys._getframe(2), 2
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in (
+        "lightning", "pytorch_lightning", "lightning_fabric", "torch", "nngraph",
+    ):  # fmt: skip
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
@@ -106,9 +118,12 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         self._offset = 0  # added to the epoch: a given monitor goes on counting in a second fit
         self._saw_metric = False
         self._warned = False
+        self._trained = False  # an epoch ran in this fit
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
-        self._validated = self._saw_metric = self._warned = False
+        self._validated = self._saw_metric = self._warned = self._trained = False
+        if getattr(getattr(trainer, "fit_loop", None), "done", False):
+            return  # a re-run fit cell with max_epochs already reached: no run, keep the last
         if self._own_monitor:  # every fit is a new run
             self.monitor = Monitor(
                 model=pl_module,
@@ -143,6 +158,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
         metrics = self.collect(trainer)
         validated, self._validated = self._validated, False
+        self._trained = True
         if not metrics or self.monitor is None:
             return
         step = self._offset + trainer.current_epoch + 1
@@ -167,11 +183,11 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             metric=self.monitor.metric,
             logged=", ".join(logged) or "-",
         )
-        warnings.warn(text, NNGraphWarning, stacklevel=2)
+        warnings.warn(text, NNGraphWarning, stacklevel=_outside_lightning())
 
     def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
-        if self.monitor is None:
-            return
+        if self.monitor is None or not self._trained:
+            return  # no epoch ran: nothing was missing, nothing to restore
         if not self._saw_metric:
             self._warn_missing(self.monitor.metrics)
         self.monitor.close()
@@ -180,4 +196,4 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
                 self.monitor.restore_best(pl_module)
             except NNGraphError as exc:  # e.g. the best came from an earlier module: say why
                 text = message("monitor.lightning.not_restored", reason=exc)
-                warnings.warn(text, NNGraphWarning, stacklevel=2)
+                warnings.warn(text, NNGraphWarning, stacklevel=_outside_lightning())

@@ -59,6 +59,7 @@ class Recorder(pl.Callback):
     def __init__(self) -> None:
         self.states: dict[int, dict[str, torch.Tensor]] = {}
         self.warnings: list[str] = []  # nngraph's warnings during fit
+        self.places: list[str] = []  # the files they name
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         state = pl_module.state_dict()
@@ -102,6 +103,7 @@ def fit(
         warnings.simplefilter("always")  # and Lightning's "few workers" advice is dropped
         trainer.fit(model, *loaders())
     recorder.warnings = [str(w.message) for w in caught if w.category is NNGraphWarning]
+    recorder.places = [w.filename for w in caught if w.category is NNGraphWarning]
     return trainer, model, recorder
 
 
@@ -136,6 +138,18 @@ def test_a_watched_metric_that_is_never_logged_is_said_once() -> None:
     assert trainer.current_epoch == 3 and cb.monitor is not None
     (warning,) = recorder.warnings
     assert "'val_loss' was never logged" in warning and "val_mse, loss" in warning
+    assert recorder.places == [__file__]  # the user's `trainer.fit(...)`, not Lightning's code
+
+
+def test_fitting_again_a_trainer_that_is_done_keeps_the_run_and_says_nothing() -> None:
+    cb = NNGraphCallback(display=False)
+    trainer, model, _ = fit(cb, max_epochs=2)
+    first = cb.monitor
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.fit(model, *loaders())  # a re-run cell: max_epochs is already reached
+    assert [w.message for w in caught if w.category is NNGraphWarning] == []
+    assert cb.monitor is first and first is not None and first.epoch == 2
 
 
 def test_a_logged_watched_metric_gives_no_warning() -> None:
