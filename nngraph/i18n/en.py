@@ -135,7 +135,8 @@ MESSAGES: dict[str, str] = {
         "loss such as metric='val_loss'"
     ),
     "monitor.error.detectors": (
-        "detectors must be Detector objects (see nngraph.detectors), got {got!r}"
+        "detectors must be Detector objects such as ng.detectors.Patience(10) "
+        "(see ng.detectors), got {got!r}"
     ),
     "monitor.error.no_metrics": "log() needs at least one metric, e.g. mon.log(epoch, loss=0.5)",
     "monitor.error.metric_type": (

@@ -144,7 +144,8 @@ MESSAGES: dict[str, str] = {
         "podaj {detector} stratę, np. metric='val_loss'"
     ),
     "monitor.error.detectors": (
-        "detectors muszą być obiektami Detector (zobacz nngraph.detectors), otrzymano {got!r}"
+        "detectors muszą być obiektami Detector, np. ng.detectors.Patience(10) "
+        "(zobacz ng.detectors), otrzymano {got!r}"
     ),
     "monitor.error.no_metrics": (
         "log() potrzebuje co najmniej jednej metryki, np. mon.log(epoch, loss=0.5)"
