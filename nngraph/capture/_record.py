@@ -297,8 +297,10 @@ def trace(
     statistics, an embedding renormalised by `max_norm`, weights clipped in forward are put
     back), same `training` flag, same `requires_grad` flags, and the `.grad` of every parameter
     as before the call. The backward leaves no `.grad` outside the model either: not in an
-    input that requires grad, not in the model that made the input (`trace(D, G(z), ...)`). A `torch.compile`d model is traced through the module it compiled:
-    compiling changes how the graph runs, not what it computes.
+    input that requires grad, not in the model that made the input (`trace(D, G(z), ...)`).
+    The random generators are put back too, so the dropout masks a seeded lesson draws next
+    are the same with or without a trace before them. A `torch.compile`d model is traced
+    through the module it compiled: compiling changes how the graph runs, not what it computes.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)
@@ -318,7 +320,9 @@ def trace(
     # the cycle collector also stays off while the model's state is copied and put back:
     # tens of thousands of small objects each way for a 5,000-block chain
     recording: Recording | None = None
-    with gc_paused():
+    # the random numbers dropout draws are put back too: training after a trace() draws the
+    # same ones as without it, so a seeded lesson gives the same numbers either way
+    with gc_paused(), torch.random.fork_rng(devices=_cuda_devices(model, inputs)):
         state = ModelState(model)
         state.clear_grads()
         try:
@@ -334,6 +338,14 @@ def trace(
             if recording is not None:  # what the backward reached outside the model
                 recording._recorder.put_back_grads(state.params)
     return recording.graph
+
+
+def _cuda_devices(model: torch.nn.Module, inputs: tuple[Any, ...]) -> list[int]:
+    """The CUDA devices the model's parameters, buffers and tensor inputs are on."""
+    tensors = [*model.parameters(), *model.buffers(), *inputs]
+    return sorted(
+        {t.device.index or 0 for t in tensors if isinstance(t, torch.Tensor) and t.is_cuda}
+    )
 
 
 def _check_loss(value: Any) -> None:

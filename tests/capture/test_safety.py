@@ -251,3 +251,12 @@ def test_trace_leaves_no_gradient_outside_the_model() -> None:
     assert x.grad is None
     (node,) = [d for _, d in g.nodes(data=True) if d["kind"] == "input"]
     assert node["grad"] is not None  # recorded all the same
+
+
+def test_trace_leaves_the_random_generator_where_it_was() -> None:
+    model = nn.Sequential(nn.Linear(4, 8), nn.Dropout(0.5), nn.Linear(8, 1))
+    torch.manual_seed(0)
+    ng.trace(model, torch.ones(16, 4), loss=lambda y: y.sum())  # dropout draws its masks
+    after_trace = torch.rand(3)
+    torch.manual_seed(0)
+    assert torch.equal(after_trace, torch.rand(3))  # a seeded lesson gives the same numbers
