@@ -148,7 +148,7 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
         rows.append(
             (
                 str(data.get("label") or n),
-                str(data.get("op") or data.get("kind")),
+                str(data.get("op") or message(f"graphview.node_kind.{data.get('kind')}")),
                 _shape(data.get("shape")),
                 count_text(data.get("params") or 0),
                 _number(grad["norm"] if grad else None),

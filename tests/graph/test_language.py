@@ -58,6 +58,14 @@ def test_summary_in_polish_groups_digits_with_spaces():
     assert count_text(25557032) == "25\u00a0557\u00a0032"
 
 
+def test_summary_rows_without_a_module_name_their_kind_in_polish():
+    w = torch.randn(3, requires_grad=True)
+    g = ng.graph_of((w * 2).sum())  # no model: one row per node
+    ng.set_language("pl")
+    kinds = [line.split()[1] for line in g.summary().splitlines()[3:7]]
+    assert kinds == ["wejście", "mul", "sum", "wyjście"]
+
+
 def test_graph_errors_in_polish(tmp_path: Path):
     ng.set_language("pl")
     with pytest.raises(ng.NNGraphError, match="to nie jest graf nngraph"):
