@@ -42,6 +42,19 @@ from nngraph.i18n import message
 __all__ = ["NNGraphWarning", "Recorder", "next_sequence_nr"]
 
 _RELU = frozenset({"relu", "relu_"})
+# Factories that take only the shape, dtype and device of their input (`torch.ones_like(out)`
+# as a backward's `grad_outputs`): what they make is a constant, not computed from it.
+_SHAPE_ONLY = frozenset(
+    {
+        "zeros_like",
+        "ones_like",
+        "full_like",
+        "empty_like",
+        "rand_like",
+        "randn_like",
+        "randint_like",
+    }
+)
 
 
 class NNGraphWarning(UserWarning):
@@ -131,7 +144,8 @@ class Recorder:
             if out is None and name == "setitem":
                 outs = tensors_in(args[:1], [])
             if outs:
-                self._add_call(name, tensors_in(kwargs, tensors_in(args, [])), outs)
+                ins = [] if name in _SHAPE_ONLY else tensors_in(kwargs, tensors_in(args, []))
+                self._add_call(name, ins, outs)
         except Exception as error:  # never break the user's computation because of us
             self._stop(name, error)
         finally:

@@ -639,3 +639,17 @@ def test_a_reentrant_checkpoint_says_its_layers_are_not_shown() -> None:
     assert [w.filename for w in caught if w.category is NNGraphWarning] == [__file__]
     assert inner.weight.grad is not None  # the computation itself is untouched
     assert "CheckpointFunction" in {d["op"] for _, d in rec.graph.nodes(data=True)}
+
+
+def test_a_tensor_shaped_like_another_is_a_constant_not_computed_from_it() -> None:
+    torch.manual_seed(0)
+    critic = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    x = torch.randn(5, 3, requires_grad=True)
+    with ng.record() as rec:  # a WGAN-GP gradient penalty
+        out = critic(x)
+        (g,) = torch.autograd.grad(out, x, grad_outputs=torch.ones_like(out), create_graph=True)
+        penalty = ((g.norm(2, dim=1) - 1) ** 2).mean()
+        penalty.backward()
+    labels = {d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "output"}
+    assert labels == {"out", "penalty"}  # no `ones_like` op left dangling as an output
+    assert "ones_like" not in {d["op"] for _, d in rec.graph.nodes(data=True)}
