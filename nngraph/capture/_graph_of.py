@@ -15,6 +15,7 @@ from nngraph.capture._builder import (
     fill_module_types,
     gc_paused,
 )
+from nngraph.capture._scope import uncompiled
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -70,6 +71,8 @@ def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
             dtype = str(tensors[0].dtype).removeprefix("torch.")
             raise NNGraphError(message("capture.integer_no_history", dtype=dtype))
         raise NNGraphError(message("capture.no_history"))
+    if isinstance(params, torch.nn.Module):
+        params = uncompiled(params)  # `_orig_mod.0.weight` is `0.weight` to the user
     with gc_paused():
         return _walk_outputs(tensors, params, stats)
 

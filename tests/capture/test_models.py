@@ -653,3 +653,15 @@ def test_a_tensor_shaped_like_another_is_a_constant_not_computed_from_it() -> No
     labels = {d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "output"}
     assert labels == {"out", "penalty"}  # no `ones_like` op left dangling as an output
     assert "ones_like" not in {d["op"] for _, d in rec.graph.nodes(data=True)}
+
+
+def test_graph_of_names_the_parameters_of_a_compiled_model_as_trace_does() -> None:
+    model = nn.Sequential(nn.Linear(3, 1))
+    compiled = torch.compile(model)  # not run: nothing is compiled, the wrapper is enough
+    loss = model(torch.randn(2, 3)).sum()
+    loss.backward()
+    g = ng.graph_of(loss, params=compiled)
+    assert sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param") == [
+        "0.bias",
+        "0.weight",
+    ]
