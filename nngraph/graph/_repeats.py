@@ -1,7 +1,7 @@
 """Folding runs of repeated blocks of module boxes to one box: `Bottleneck x3`.
 
 `fold_repeats(h)` walks chains of sibling module boxes (each feeding only the next, each fed
-only by the previous one) and folds a block of 1 to 4 boxes that repeats back to back
+only by the previous one and by values without a gradient they share, such as a mask) and folds a block of 1 to 4 boxes that repeats back to back
 (`Linear, ReLU x5000`). Two boxes are the same block when their ``block`` ids match: a digest
 of their type, settings and inside, which `collapse()` writes on every box.
 """
@@ -78,7 +78,7 @@ def _chains(g: Graph, boxes: dict[Any, int]) -> list[list[Any]]:
         if len(feeds) != 1:
             continue
         b = feeds[0]
-        if b in boxes and g.in_degree(b) == 1:
+        if b in boxes and _fed_only_by(g, b, a):
             path_a, path_b = g.nodes[a].get("module") or "", g.nodes[b].get("module") or ""
             if parent_of(path_a) == parent_of(path_b):
                 following[a] = b
@@ -93,6 +93,15 @@ def _chains(g: Graph, boxes: dict[Any, int]) -> list[list[Any]]:
         if len(chain) >= 2:
             chains.append(chain)
     return chains
+
+
+def _fed_only_by(g: Graph, b: Any, a: Any) -> bool:
+    """Whether box `b` reads only what box `a` computed, and values without a gradient that
+    `a` reads too: an attention mask or positions that every layer of a stack is given."""
+    shared = set(g.predecessors(a))
+    return all(
+        p == a or (p in shared and not g.nodes[p].get("requires_grad")) for p in g.predecessors(b)
+    )
 
 
 def _side_output(g: Graph, box: Any, node: Any) -> bool:

@@ -101,3 +101,41 @@ def test_blocks_that_differ_in_a_module_that_left_no_node_do_not_fold():
     identity = nn.Sequential(nn.Linear(4, 4), nn.Identity())  # Identity leaves no node either
     model = nn.Sequential(identity, nn.Sequential(nn.Linear(4, 4)))
     assert folded(model, torch.randn(2, 4)) == ["Sequential", "Sequential"]
+
+
+def test_layers_that_all_read_the_same_mask_fold():
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+    encoder = nn.TransformerEncoder(layer, 3, enable_nested_tensor=False)
+    x = torch.randn(2, 5, 8, requires_grad=True)
+    causal = nn.Transformer.generate_square_subsequent_mask(5)  # every layer reads it
+    g = ng.trace(encoder, x, mask=causal, loss=lambda y: y.pow(2).mean())
+    boxes = [d["label"] for _, d in g.collapse(1).nodes(data=True) if d["kind"] == "module"]
+    assert boxes == ["TransformerEncoderLayer x3"]
+
+
+class Shifted(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(4, 4)
+
+    def forward(self, x: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
+        return self.linear(x) + shift
+
+
+class ThreeShifted(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks = nn.ModuleList(Shifted() for _ in range(3))
+
+    def forward(self, x: torch.Tensor, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        x = self.blocks[0](x, a)
+        return self.blocks[2](self.blocks[1](x, b), b)  # `b` is new to the second block
+
+
+def test_only_blocks_that_share_their_extra_inputs_fold():
+    torch.manual_seed(0)
+    x, a, b = torch.randn(2, 4), torch.zeros(4), torch.ones(4)
+    g = ng.trace(ThreeShifted(), x, a, b, loss=lambda y: y.sum())
+    labels = [d["label"] for _, d in g.collapse(1).nodes(data=True) if d["kind"] == "module"]
+    assert labels == ["Shifted", "Shifted x2"]
