@@ -180,8 +180,15 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     was folded from: `"-"` when boxes hide them and that graph is not known, None (no line)
     when there are no parameters."""
     source, _ = _origin(g)
-    params = [d for _, d in source.nodes(data=True) if d.get("kind") == "param"]
-    trainable = count_text(sum(_size(d) for d in params if d.get("requires_grad")))
+    ids = [n for n, d in source.nodes(data=True) if d.get("kind") == "param"]
+    params = [source.nodes[n] for n in ids]
+    # A network used only under no_grad (a DQN's target, a distillation teacher) trains
+    # nothing here: where some parameter feeds a tracked op, only those count.
+    feeding = [n for n in ids if any(source.nodes[s].get("tracked") for s in source.succ[n])]
+    trainable_ids = feeding or ids
+    trainable = count_text(
+        sum(_size(source.nodes[n]) for n in trainable_ids if source.nodes[n].get("requires_grad"))
+    )
     boxed = sum(
         d.get("params") or 0 for _, d in source.nodes(data=True) if d.get("kind") == "module"
     )

@@ -257,3 +257,20 @@ def test_data_made_in_the_block_and_held_by_a_variable_is_an_input_shape():
         loss = (model(x) * mask).sum()
         loss.backward()
     assert "Input shape(s): [3, 4], [3, 1]   Output shape(s): []" in rec.graph.summary()
+
+
+def test_a_network_used_only_under_no_grad_trains_nothing_here() -> None:
+    torch.manual_seed(0)
+    online = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))
+    target = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))  # a DQN's target
+    s, s_next, reward = torch.randn(8, 4), torch.randn(8, 4), torch.randn(8)
+    with ng.record() as rec:
+        with torch.no_grad():
+            wanted = reward + 0.99 * target(s_next).max(1).values
+        nn.functional.mse_loss(online(s).max(1).values, wanted).backward()
+    text = rec.graph.summary()
+    assert "Total params: 228" in text
+    assert "Trainable params used in this graph: 114" in text
+    with torch.no_grad(), ng.record() as rec:  # a forward without gradients at all
+        online(s)
+    assert "Trainable params used in this graph: 114" in rec.graph.summary()
