@@ -45,7 +45,10 @@ def describe(data: dict[str, Any], types: dict[str, str | None]) -> str:
     """`linear in module fc1 (Linear)`, `input x`, `parameter fc1.weight`."""
     kind = data.get("kind")
     if kind in ("input", "param", "buffer", "constant"):
-        return message(f"graph.health.what.{kind}", name=data.get("name") or data.get("label"))
+        name = data.get("name") or data.get("label")
+        if name in (None, "", kind):  # `nn.Linear`'s argument is called `input`
+            return message(f"graph.health.what.{kind}_unnamed")
+        return message(f"graph.health.what.{kind}", name=name)
     if kind == "output":
         return message("graph.health.what.output")
     module = data.get("module") or ""

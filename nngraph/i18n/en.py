@@ -463,6 +463,10 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.summary.shapes": "Input shape(s): {inputs}   Output shape(s): {outputs}",
     "graph.summary.findings": "Findings ({count}):",
+    "graph.health.what.input_unnamed": "the model's input",
+    "graph.health.what.param_unnamed": "a parameter",
+    "graph.health.what.buffer_unnamed": "a buffer",
+    "graph.health.what.constant_unnamed": "a constant",
     "graph.summary.finding": "- [{kind}] {message}",
     "graph.summary.none_collapsed": (
         "Findings: none visible here; to check gradients call g.health() before collapse()"

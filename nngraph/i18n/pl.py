@@ -498,6 +498,10 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.summary.shapes": "Kształty wejść: {inputs}   Kształty wyjść: {outputs}",
     "graph.summary.findings": "Wykryte problemy ({count}):",
+    "graph.health.what.input_unnamed": "wejściu modelu",
+    "graph.health.what.param_unnamed": "parametrze",
+    "graph.health.what.buffer_unnamed": "buforze",
+    "graph.health.what.constant_unnamed": "stałej",
     "graph.summary.finding": "- [{kind}] {message}",
     "graph.summary.none_collapsed": (
         "Wykryte problemy: tu nie widać żadnych; aby sprawdzić gradienty, wywołaj g.health() "

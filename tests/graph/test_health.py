@@ -495,6 +495,12 @@ def test_first_nan_in_a_real_model():
     assert "the output of log" in forward["message"]
 
 
+def test_a_nan_in_an_input_called_input_reads_well():
+    g = ng.trace(nn.Linear(3, 2), torch.tensor([[math.nan, 1.0, 2.0]]), loss=lambda y: y.sum())
+    forward = next(f for f in g.health() if f["where"] == "forward")
+    assert "appears in the model's input;" in forward["message"]  # not "in input input"
+
+
 def test_the_published_bug_zeroed_weights_and_gradients_never_reset_is_flagged() -> None:
     """The lecture's notebook zeroed the weights instead of the gradients: both show up."""
     import torch
