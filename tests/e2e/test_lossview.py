@@ -3,8 +3,10 @@
 One notebook trains a tiny MLP with ``ng.Monitor`` logging each epoch, in a loop that only
 ends on ``mon.should_stop``. The test watches the curves grow, hovers a detector event,
 clicks Stop (the running loop must break), saves, reloads the page and checks the curves
-come back. Screenshots go to test-artifacts/; with NNGRAPH_UPDATE_DOCS=1 the stopped view also
-replaces the README's docs/img/lossview.png.
+come back. A second notebook checks that two panels (loss and acc) sit side by side, each plot
+and legend inside its grid cell, in a Monitor's view and in a Runs view. Screenshots go to
+test-artifacts/; with NNGRAPH_UPDATE_DOCS=1 the stopped view also replaces the README's
+docs/img/lossview.png.
 """
 
 from __future__ import annotations
@@ -138,3 +140,50 @@ def test_live_curves_markers_stop_and_reload(jupyter_lab: Any, browser: Any) -> 
         assert not [e for e in errors if "ng-loss" in e or "lossview" in e], errors
     finally:
         context.close()
+
+
+TWO_PANELS = [
+    """\
+import nngraph as ng
+mon = ng.Monitor()
+for e in range(1, 21):
+    mon.log(e, loss=1 / e, val_loss=1 / e + 0.1, acc=1 - 1 / e, val_acc=0.9 - 1 / e)
+""",
+    """\
+runs = ng.Runs()
+for name in ["1 layer", "hidden 4", "hidden 32"]:
+    run = runs.new(name)
+    for e in range(1, 21):
+        run.log(e, loss=1 / e, val_loss=1 / e + 0.1, acc=1 - 1 / e, val_acc=0.9 - 1 / e)
+""",
+]
+
+# per view, per panel: the panel's box and the boxes of its uPlot and its legend
+PANEL_BOXES = """() => [...document.querySelectorAll('.ng-loss')].map(view =>
+    [...view.querySelectorAll('.ng-loss-panel')].map(p => {
+        const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.right]; };
+        return {panel: p.dataset.panel, box: box(p), plot: box(p.querySelector('.uplot')),
+                legend: box(p.querySelector('.u-legend'))};
+    }))"""
+
+
+def test_two_panels_fit_their_cells(lab_page: Any) -> None:
+    page = lab_page("lossview_panels.ipynb", cells=TWO_PANELS)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.ng-loss')].filter(v =>"
+        " v.querySelectorAll('.ng-loss-panel .uplot canvas').length >= 2).length === 2",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(500)  # resize observers
+    views = page.evaluate(PANEL_BOXES)
+    screenshot(page.locator(".ng-loss").last, "lossview-two-panels")
+    for panels in views:
+        assert [p["panel"] for p in panels] == ["loss", "acc"]
+        (left, right) = panels[0]["box"], panels[1]["box"]
+        assert left[1] <= right[0], panels  # side by side, not overlapping
+        for p in panels:
+            (x0, x1) = p["box"]
+            for part in ("plot", "legend"):
+                assert x0 - 1 <= p[part][0] and p[part][1] <= x1 + 1, (part, p)
+            assert p["plot"][1] - p["plot"][0] >= x1 - x0 - 2, p  # as wide as its cell
+    assert not [e for e in page.errors if "ng-loss" in e or "lossview" in e], page.errors

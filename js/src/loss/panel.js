@@ -83,6 +83,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
   /** @type {ReturnType<typeof createMarks>|null} */
   let marks = null;
   let signature = "";
+  let sized = 0; // the width uPlot was built or last resized with
   let current = { panel, opts };
   /** More than DENSE points in a curve: draw 1 px lines (cheap to rasterise without a GPU). */
   const isDense = (/** @type {Panel} */ p) =>
@@ -120,6 +121,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
     u?.destroy();
     const { opts: o } = current;
     const dense = isDense(current.panel);
+    sized = o.width;
     const series = [
       { label: t(o.strings, "lossview.axis_step") },
       ...current.panel.series.map((s) => {
@@ -172,7 +174,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
     },
     /**
      * Redraw with new data and options; rebuilds uPlot only when the series or the scale
-     * type change (adding points never does).
+     * type change (adding points never does), resizes it when the width changed.
      * @param {Panel} p
      * @param {PanelOptions} o
      * @param {boolean} marksChanged
@@ -185,6 +187,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
         build();
         return;
       }
+      api.resize(o.width);
       const plot = /** @type {uPlot} */ (u);
       plot.setData(/** @type {any} */ (panelData(store, p, o)), !zoomed);
       if (marksChanged) makeMarks(false);
@@ -193,7 +196,9 @@ export function createPanel(host, store, panel, opts, tooltip) {
     /** @param {number} width */
     resize(width) {
       current.opts = { ...current.opts, width };
-      u?.setSize({ width: Math.max(200, width), height: current.opts.height });
+      if (!u || width === sized) return;
+      sized = width;
+      u.setSize({ width: Math.max(200, width), height: current.opts.height });
     },
     destroy() {
       marks?.remove();

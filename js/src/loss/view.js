@@ -68,22 +68,22 @@ export function createLossView(el, options = {}) {
   const panels = new Map();
   let frame = 0;
   let marksVersion = "";
-  let width = 0;
 
   const marksKey = () =>
     JSON.stringify([...store.runs.values()].map((r) => [r.name, r.events.length, r.best?.step, r.best?.value]));
 
-  const panelWidth = () => {
-    const w = panelsHost.clientWidth || el.clientWidth || 720;
+  /** The width of one grid cell when `count` panels are shown. */
+  const panelWidth = (count = panels.size) => {
+    const w = panelsHost.clientWidth || el.clientWidth || 720; // 0 while detached: a guess
     const fit = Math.max(1, Math.floor((w + GAP) / (MIN_PANEL + GAP)));
-    const cols = Math.min(fit, Math.max(1, panels.size)); // auto-fit: one panel spans the row
+    const cols = Math.min(fit, Math.max(1, count)); // auto-fit: one panel spans the row
     return Math.floor((w - GAP * (cols - 1)) / cols);
   };
 
   function render() {
     frame = 0;
-    width = panelWidth();
     const list = store.panels();
+    const width = panelWidth(list.length);
     const primary = store.primaryPanel();
     const mk = marksKey();
     const marksChanged = mk !== marksVersion;
@@ -110,11 +110,6 @@ export function createLossView(el, options = {}) {
         panel.update(p, opts, true);
       } else panel.update(p, opts, marksChanged);
     }
-    const w = panelWidth();
-    if (w !== width) {
-      width = w;
-      for (const panel of panels.values()) panel.resize(w);
-    }
     empty.hidden = list.length > 0;
     empty.textContent = t(state.strings, "lossview.waiting");
     progress.textContent = list.length || store.lastProgress ? progressText(store.progress, state.strings) : "";
@@ -133,10 +128,9 @@ export function createLossView(el, options = {}) {
     if (!frame) frame = requestAnimationFrame(render);
   }
 
+  // each panel resizes only if its own width differs (a first draw while detached guessed)
   const resizer = new ResizeObserver(() => {
     const w = panelWidth();
-    if (w === width) return;
-    width = w;
     for (const p of panels.values()) p.resize(w);
   });
   resizer.observe(panelsHost);
