@@ -2,8 +2,10 @@
 
 Hand-written (no matplotlib needed): one panel per metric, training and validation curves as
 polylines, the best epoch as a green ring and dashed line, events as triangles whose
-explanation is the SVG ``<title>`` (a browser shows it on hover). Every name and message is
-XML-escaped, with characters XML cannot hold (control characters, lone surrogates) replaced.
+explanation is the SVG ``<title>`` (a browser shows it on hover). The legend follows the title
+and wraps onto further rows, which make every panel taller; a name too long for a row is
+shortened with "…" and kept whole in a ``<title>``. Every name and message is XML-escaped, with
+characters XML cannot hold (control characters, lone surrogates) replaced.
 
     >>> svg = loss_svg({"kind": "monitor", "metric": "val_loss", "runs": {"": {
     ...     "metrics": {"loss": {"step": [1, 2], "value": [1.0, 0.5]}}, "events": []}}})
@@ -24,6 +26,11 @@ __all__ = ["loss_svg"]
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 420, 210, 52, 12, 24, 26
+LINE, GAP = 14, 8  # height of a legend row, space between legend entries
+CHAR, BOLD_CHAR = 6.5, 7.0  # generous estimates of a character's width at font-size 11
+
+# a legend, title first: (x in the panel, row, text shown, full text)
+Legend = list[tuple[float, int, str, str]]
 
 
 def _num(v: Any) -> float:
@@ -36,6 +43,43 @@ def _fmt(v: float) -> str:
     if not math.isfinite(v):
         return str(v)
     return f"{v:.3g}"
+
+
+def _title(key: str, strings: dict[str, str]) -> str:
+    if key == "gradients":
+        return strings.get("lossview.gradients", "gradient norm per layer")
+    return key
+
+
+def _label(kind: str, run: str, metric: str) -> str:
+    return f"{run} {metric}" if kind == "runs" else (metric or "(model)")
+
+
+def _shorten(text: str, width: float, char: float) -> str:
+    """``text``, cut with "…" so that it is at most ``width`` wide."""
+    if len(text) * char <= width:
+        return text
+    return text[: max(0, int(width // char) - 1)] + "…"
+
+
+def _legend(title: str, labels: list[str]) -> Legend:
+    """Lay out a panel's title and legend: entries follow the title, in rows inside the panel."""
+    room = W - PAD_R - GAP  # the width of a whole row
+    shown = _shorten(title, room, BOLD_CHAR)
+    out = [(float(GAP), 0, shown, title)]
+    x, row = GAP + len(shown) * BOLD_CHAR + 2 * GAP, 0
+    for label in labels:
+        text = _shorten(label, room, CHAR)
+        if x + len(text) * CHAR > W - PAD_R:
+            x, row = GAP, row + 1
+        out.append((x, row, text, label))
+        x += len(text) * CHAR + GAP
+    return out
+
+
+def _legend_text(x: float, y: float, shown: str, full: str, attrs: str) -> str:
+    tip = f"<title>{xml_text(full)}</title>" if shown != full else ""
+    return f'<text x="{x:g}" y="{y:g}"{attrs}>{xml_text(shown)}{tip}</text>'
 
 
 def _panel_key(metric: str, kind: str) -> str:
@@ -89,15 +133,21 @@ def loss_svg(
     primary = _panel_key(str(snap.get("metric") or ""), kind)
     if primary not in panels:
         primary = next(iter(panels))
+    legends = [
+        _legend(_title(key, strings), [_label(kind, run, m) for run, m, _, _ in curves])
+        for key, curves in panels.items()
+    ]
+    # every panel as tall as the one with the most legend rows: the grid stays aligned
+    top = PAD_T + LINE * max(row for legend in legends for _, row, _, _ in legend)
+    panel_h = H + top - PAD_T
     parts: list[str] = []
-    for i, (key, curves) in enumerate(panels.items()):
-        ox = (i % 2) * (W + 10)
-        oy = (i // 2) * (H + 10)
+    for i, ((key, curves), legend) in enumerate(zip(panels.items(), legends, strict=True)):
+        ox, oy = (i % 2) * (W + 10), (i // 2) * (panel_h + 10)
         marks = snap.get("runs", {}) if key == primary else {}
-        parts.append(_panel(key, curves, marks, ox, oy, kind, log, runs, metrics, strings))
+        parts.append(_panel(curves, legend, marks, ox, oy, top, kind, log, runs, metrics, strings))
     cols = min(2, len(panels))
     rows = (len(panels) + 1) // 2
-    width, height = cols * W + (cols - 1) * 10, rows * H + (rows - 1) * 10
+    width, height = cols * W + (cols - 1) * 10, rows * panel_h + (rows - 1) * 10
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">'
@@ -107,17 +157,20 @@ def loss_svg(
 
 
 def _panel(
-    key: str,
     curves: list[tuple[str, str, list[float], list[float]]],
+    legend: Legend,
     marks: dict[str, Any],
     ox: float,
     oy: float,
+    top: float,
     kind: str,
     log: bool,
     runs: list[str],
     metrics: list[str],
     strings: dict[str, str],
 ) -> str:
+    """One panel at ``(ox, oy)``, its plot area starting ``top`` below that (under the legend)."""
+
     def ok(v: float) -> bool:
         return math.isfinite(v) and (v > 0 or not log)
 
@@ -133,26 +186,25 @@ def _panel(
     if y1 == y0:
         y0, y1 = y0 - 0.5, y1 + 0.5
     pw, ph = W - PAD_L - PAD_R, H - PAD_T - PAD_B
+    height = ph + top + PAD_B
 
     def px(x: float) -> float:
         return ox + PAD_L + (x - x0) / (x1 - x0) * pw
 
     def py(y: float) -> float:
-        return oy + PAD_T + (1 - (tr(y) - y0) / (y1 - y0)) * ph
+        return oy + top + (1 - (tr(y) - y0) / (y1 - y0)) * ph
 
-    title = (
-        strings.get("lossview.gradients", "gradient norm per layer") if key == "gradients" else key
-    )
+    (tx, _, title, full_title), *entries = legend
     out = [
-        f'<rect x="{ox}" y="{oy}" width="{W}" height="{H}" fill="#fff" stroke="#ddd"/>',
-        f'<text x="{ox + 8}" y="{oy + 15}" font-weight="bold">{xml_text(title)}</text>',
-        f'<text x="{ox + 4}" y="{oy + PAD_T + 8}" fill="#555">{_fmt(10**y1 if log else y1)}</text>',
-        f'<text x="{ox + 4}" y="{oy + PAD_T + ph}" fill="#555">{_fmt(10**y0 if log else y0)}</text>',
-        f'<text x="{ox + PAD_L}" y="{oy + H - 8}" fill="#555">{_fmt(x0)}</text>',
-        f'<text x="{ox + W - PAD_R}" y="{oy + H - 8}" fill="#555" text-anchor="end">{_fmt(x1)}</text>',
+        f'<rect x="{ox}" y="{oy}" width="{W}" height="{height}" fill="#fff" stroke="#ddd"/>',
+        _legend_text(ox + tx, oy + 15, title, full_title, ' font-weight="bold"'),
+        f'<text x="{ox + 4}" y="{oy + top + 8}" fill="#555">{_fmt(10**y1 if log else y1)}</text>',
+        f'<text x="{ox + 4}" y="{oy + top + ph}" fill="#555">{_fmt(10**y0 if log else y0)}</text>',
+        f'<text x="{ox + PAD_L}" y="{oy + height - 8}" fill="#555">{_fmt(x0)}</text>',
+        f'<text x="{ox + W - PAD_R}" y="{oy + height - 8}" fill="#555" text-anchor="end">'
+        f"{_fmt(x1)}</text>",
     ]
-    legend_x = ox + PAD_L + 60
-    for run, metric, cx, cy in curves:
+    for (run, metric, cx, cy), (lx, row, shown, label) in zip(curves, entries, strict=True):
         color = _color(kind, run, metric, runs, metrics)
         dash = ' stroke-dasharray="5 4"' if kind == "runs" and not is_validation(metric) else ""
         segments: list[list[str]] = [[]]
@@ -167,9 +219,8 @@ def _panel(
                     f'<polyline fill="none" stroke="{color}" stroke-width="1.6"{dash} '
                     f'points="{" ".join(seg)}"/>'
                 )
-        label = f"{run} {metric}" if kind == "runs" else (metric or "(model)")
-        out.append(f'<text x="{legend_x}" y="{oy + 15}" fill="{color}">{xml_text(label)}</text>')
-        legend_x += 8 + 6.5 * len(label)
+        ly = oy + 15 + LINE * row
+        out.append(_legend_text(ox + lx, ly, shown, label, f' fill="{color}"'))
     for rs in marks.values():
         best = rs.get("best")
         if best and math.isfinite(_num(best.get("step"))):
@@ -179,7 +230,7 @@ def _panel(
             )
             out.append(
                 f'<g><title>{xml_text(text)}</title><line x1="{bx:.1f}" x2="{bx:.1f}" '
-                f'y1="{oy + PAD_T}" y2="{oy + PAD_T + ph}" stroke="#2e7d32" stroke-dasharray="3 3"/>'
+                f'y1="{oy + top}" y2="{oy + top + ph}" stroke="#2e7d32" stroke-dasharray="3 3"/>'
                 + (
                     f'<circle cx="{bx:.1f}" cy="{py(bv):.1f}" r="5" fill="#fff" stroke="#2e7d32" '
                     'stroke-width="2.5"/>'
@@ -196,7 +247,7 @@ def _panel(
             tip = f"{e.get('detector', '')}: {e.get('message', '')}"
             out.append(
                 f"<g><title>{xml_text(tip)}</title>"
-                f'<polygon points="{ex - 6:.1f},{oy + PAD_T} {ex + 6:.1f},{oy + PAD_T} '
-                f'{ex:.1f},{oy + PAD_T + 10}" fill={quoteattr(color)}/></g>'
+                f'<polygon points="{ex - 6:.1f},{oy + top} {ex + 6:.1f},{oy + top} '
+                f'{ex:.1f},{oy + top + 10}" fill={quoteattr(color)}/></g>'
             )
     return "".join(out)
