@@ -4,10 +4,12 @@
     %nngraph loss                       # ng.graph_of(loss), shown
     %%nngraph --depth 2 -o g            # ng.record() around the cell, shown, kept as `g`
     %nngraph monitor --model net        # mon = ng.Monitor(model=net)
-    %nngraph watch net                  # watch = ng.GradientWatch(net)
+    %nngraph watch net --optimizer opt  # watch = ng.GradientWatch(net, optimizer=opt)
     %nngraph lang pl                    # ng.set_language("pl")
 
-Wrong arguments give one line (IPython's UsageError), never a traceback.
+Wrong arguments give one line (IPython's UsageError), never a traceback. A `%%nngraph` cell
+otherwise behaves as the same cell without the magic: its errors, tracebacks (`Cell In[N]`),
+syntax errors, last value and trailing `;` are those of a plain cell.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import shlex
 from typing import Any, NoReturn
 
 import torch
+from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
@@ -55,8 +58,16 @@ def _variable(name: str) -> str:
 def _depth(text: str) -> int:
     """A ``--depth`` value: a whole number >= 0, checked before the cell runs."""
     if not text.isdigit():
-        raise UsageError(message("graph.error.depth", depth=text))
+        raise UsageError(message("magic.bad_depth", depth=text))
     return int(text)
+
+
+def _words(line: str) -> list[str]:
+    """The options of a magic line, split as a shell would (`--name "my run"`, `# a comment`)."""
+    try:
+        return shlex.split(line, comments=True)
+    except ValueError as error:
+        raise UsageError(message("magic.bad_arguments", error=error)) from None
 
 
 def _view_options() -> _Parser:
@@ -70,25 +81,92 @@ def _view_options() -> _Parser:
     return parser
 
 
-def _run_code(shell: Any, cell: str) -> Any:
-    """Run a cell's code in the notebook's namespace as IPython would, and return the value of
-    its last line if that is an expression.
+class CellSyntaxError(Exception):
+    """A syntax error in a `%%nngraph` cell, which IPython shows as it shows one in a plain cell:
+    the cell's line and a caret, no traceback through nngraph. ``__cause__`` is the SyntaxError."""
 
-    Unlike ``shell.run_cell`` it does not catch the cell's exception: the exception reaches the
-    notebook, so the cell fails (and "Run all" stops) as it would without the magic.
+    def __init__(self, error: SyntaxError, report: list[str]) -> None:
+        super().__init__(str(error))
+        self.report = report
+
+    def _render_traceback_(self) -> list[str]:  # what IPython shows instead of a traceback
+        return self.report
+
+
+class _Cell:
+    """A cell's code, transformed, cached and parsed as IPython does with a plain cell.
+
+    It is cached under the running cell's number, so that tracebacks say `Cell In[N]`; while a
+    cell runs, ``shell.execution_count`` is already the next one.
     """
-    __tracebackhide__ = True
-    source = shell.transform_cell(cell)
-    tree = shell.transform_ast(shell.compile.ast_parse(source))
-    last = None
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = ast.Expression(tree.body.pop().value)
-    filename = shell.compile.cache(source, shell.execution_count, raw_code=cell)
-    namespace = shell.user_ns
-    exec(shell.compile(tree, filename, "exec"), shell.user_global_ns, namespace)
-    if last is None:
-        return None
-    return eval(shell.compile(last, filename, "eval"), shell.user_global_ns, namespace)
+
+    def __init__(self, shell: Any, cell: str) -> None:
+        self.shell = shell
+        source = shell.transform_cell(cell)
+        running = getattr(shell.displayhook, "exec_result", None)
+        number = shell.execution_count if running is None else running.execution_count
+        self.filename = shell.compile.cache(source, number, raw_code=cell)
+        try:
+            tree = shell.compile.ast_parse(source, filename=self.filename)
+        except SyntaxError as error:
+            report = shell.SyntaxTB.structured_traceback(type(error), error, [])
+            raise CellSyntaxError(error, report) from error
+        self.tree: ast.Module = shell.transform_ast(tree)
+        self.quiet = bool(DisplayHook.semicolon_at_end_of_expression(source))
+
+    def assigns(self, expression: str) -> bool:
+        """Whether the cell gives `expression` a new value: `net = ...` for `net` (a cell that
+        makes its model, run again), or `trainer = ...` for `trainer.net`."""
+        try:
+            wanted = ast.unparse(ast.parse(expression.strip(), mode="eval").body)
+        except SyntaxError:
+            return False
+        return any(
+            wanted == name or wanted.startswith((f"{name}.", f"{name}["))
+            for name in _assigned(self.tree)
+        )
+
+    def run(self) -> Any:
+        """Run the code in the notebook's namespace and return the value of its last line if
+        that is an expression not ended by `;`.
+
+        Unlike ``shell.run_cell`` it does not catch the cell's exception: the exception reaches
+        the notebook, so the cell fails (and "Run all" stops) as it would without the magic.
+        """
+        __tracebackhide__ = True
+        shell, body = self.shell, self.tree.body
+        end, last = (body[-1] if body else None), None
+        if isinstance(end, ast.Expr):  # the cell's value, evaluated on its own
+            body.pop()
+            last = ast.Expression(end.value)
+        namespace = shell.user_ns
+        exec(shell.compile(self.tree, self.filename, "exec"), shell.user_global_ns, namespace)
+        if last is None:
+            return None
+        value = eval(shell.compile(last, self.filename, "eval"), shell.user_global_ns, namespace)
+        return None if self.quiet else value
+
+
+def _assigned(tree: ast.Module) -> set[str]:
+    """What the code assigns in the notebook's namespace, as written: `net`, `trainer.net`,
+    `nets[0]`, imported and defined names; not the names local to its functions and classes."""
+    found: set[str] = set()
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(node.name)
+            continue
+        if isinstance(
+            node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
+        ):
+            continue
+        if isinstance(node, ast.alias):
+            found.add(node.asname or node.name.partition(".")[0])
+        elif isinstance(getattr(node, "ctx", None), ast.Store | ast.Del):
+            found.add(ast.unparse(node))
+        todo.extend(ast.iter_child_nodes(node))
+    return found
 
 
 @magics_class
@@ -117,30 +195,31 @@ class NNGraphMagics(Magics):
     @line_cell_magic
     def nngraph(self, line: str, cell: str | None = None) -> Any:
         __tracebackhide__ = True
-        try:
-            words = shlex.split(line)
-        except ValueError as error:
-            raise UsageError(message("magic.bad_arguments", error=error)) from None
         if cell is not None:  # outside the try below: the cell's own errors reach the notebook
-            return self._record_cell(words, cell)
+            return self._record_cell(_words(line), cell)
         try:
-            if not words:
+            command, *rest = line.split(None, 1) or [""]
+            if not command:
                 raise UsageError(message("magic.usage"))
-            command = words[0]
             if command in ("help", "-h", "--help"):
                 print(message("magic.help"))
                 return None
-            if command == "monitor":
-                return self._monitor(words[1:])
-            if command == "watch":
-                return self._watch(words[1:])
-            if command == "lang":
-                return self._language(words[1:])
-            # not a command: an expression (a mistyped command gets the list of commands)
-            value = self._evaluate(line, "magic.cannot_evaluate_line")
-            return graph_of(value, params=self._model_behind(value))
+            commands = {"monitor": self._monitor, "watch": self._watch, "lang": self._language}
+            if command in commands:
+                return commands[command](_words("".join(rest)))
+            return self._graph_of_line(line)  # not a command: a Python expression, as it is
         except NNGraphError as error:
             raise UsageError(str(error)) from None
+
+    def _graph_of_line(self, line: str) -> Graph:
+        """`%nngraph EXPR`: the graph of what EXPR evaluates to. A line that fails and starts
+        with an option of `%%nngraph` is told where options go; any other, the commands."""
+        first = line.split(None, 1)[0].partition("=")[0]
+        cell_option = first in _view_options()._option_string_actions
+        value = self._evaluate(
+            line, "magic.options_need_cell" if cell_option else "magic.cannot_evaluate_line"
+        )
+        return graph_of(value, params=self._model_behind(value))
 
     def _model_behind(self, value: Any) -> torch.nn.Module | None:
         """The notebook's model whose parameters `value` was computed from (the largest one,
@@ -167,17 +246,28 @@ class NNGraphMagics(Magics):
         self._refuse_to_replace(name, type(value))
         self.shell.user_ns[name] = value  # type: ignore[union-attr]
 
+    def _model(self, expression: str) -> torch.nn.Module:
+        """The module `--model EXPR` names."""
+        model = self._evaluate(expression)
+        if not isinstance(model, torch.nn.Module):
+            got = type(model).__name__
+            raise UsageError(message("monitor.error.not_module", what="--model", type_name=got))
+        return model
+
     def _record_cell(self, words: list[str], cell: str) -> Any:
         __tracebackhide__ = True  # IPython hides this frame in the cell's traceback
         options = _view_options().parse_args(words)
         if options.output:  # before the cell runs: a refused name must not cost the run
             self._refuse_to_replace(options.output, Graph)
-        model = None if options.model is None else self._evaluate(options.model)
-        if model is not None and not isinstance(model, torch.nn.Module):
-            got = type(model).__name__
-            raise UsageError(message("monitor.error.not_module", what="--model", type_name=got))
+        code = _Cell(self.shell, cell)
+        # A cell that makes its model (again) is recorded without the old one: the new model
+        # is the first to run, so names are relative to it, as `--model` asks.
+        anew = options.model is not None and code.assigns(options.model)
+        model = None if options.model is None or anew else self._model(options.model)
         with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
-            value = _run_code(self.shell, cell)  # the cell's own error propagates: the cell fails
+            value = code.run()  # the cell's own error propagates: the cell fails
+        if anew:
+            self._model(options.model)  # it names a module now that the cell ran
         if len(rec.graph) == 0:
             print(message("magic.nothing_recorded"))
         else:
@@ -194,6 +284,7 @@ class NNGraphMagics(Magics):
         parser.add_argument("--mode", choices=("min", "max", "auto"), default="auto")
         parser.add_argument("-o", "--output", type=_variable, default="mon")
         options = parser.parse_args(words)
+        self._refuse_to_replace(options.output, Monitor)  # before a monitor shows its view
         model = None if options.model is None else self._evaluate(options.model)
         monitor = Monitor(model=model, metric=options.metric, mode=options.mode, name=options.name)
         self._keep(options.output, monitor)
@@ -205,13 +296,23 @@ class NNGraphMagics(Magics):
 
         parser = _Parser("%nngraph watch")
         parser.add_argument("model")
+        parser.add_argument("--optimizer", default=None)
         parser.add_argument("-o", "--output", type=_variable, default="watch")
         options = parser.parse_args(words)
-        watch = GradientWatch(self._evaluate(options.model))
+        self._refuse_to_replace(options.output, GradientWatch)
+        model = self._evaluate(options.model)
+        optimizer = None if options.optimizer is None else self._evaluate(options.optimizer)
+        watch = GradientWatch(model, optimizer=optimizer)
+        old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
+        if isinstance(old, GradientWatch):  # watching again: the old watch leaves the optimizer
+            old.close()
         self._keep(options.output, watch)
-        print(
-            message("magic.created", name=options.output, what=f"ng.GradientWatch({options.model})")
-        )
+        arguments = options.model
+        if optimizer is not None:
+            arguments += f", optimizer={options.optimizer}"
+        print(message("magic.created", name=options.output, what=f"ng.GradientWatch({arguments})"))
+        if optimizer is None:
+            print(message("magic.watch_step", name=options.output))
 
     def _language(self, words: list[str]) -> None:
         if len(words) != 1:

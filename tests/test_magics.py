@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ from IPython.core.error import UsageError
 from IPython.testing import globalipapp
 
 import nngraph as ng
+import nngraph.monitor
 from nngraph import i18n, magics
 
 
@@ -131,7 +133,9 @@ def test_an_nngraph_error_raised_by_the_cell_is_not_turned_into_a_usage_line(ip:
         ("monitor --mode up", "invalid choice: 'up'"),
         ("monitor --mod max", "unrecognized arguments: --mod max"),
         ("watch", "the following arguments are required: model"),
-        ('"unclosed', "No closing quotation"),
+        ('monitor --name "unclosed', "No closing quotation"),
+        ("--depth 2 loss", "belong to %%nngraph"),
+        ("-o g loss", "belong to %%nngraph"),
     ],
 )
 def test_wrong_arguments_give_one_clear_line(ip: Any, line: str, says: str) -> None:
@@ -148,7 +152,7 @@ def test_wrong_cell_options_give_one_clear_line(ip: Any) -> None:
     with pytest.raises(UsageError, match="unrecognized arguments: --mod net"):
         ip.run_cell_magic("nngraph", "--mod net", "y = 1")
     for depth in ("-1", "two"):  # refused before the cell runs
-        with pytest.raises(UsageError, match="whole number >= 0"):
+        with pytest.raises(UsageError, match="--depth needs a whole number >= 0"):
             ip.run_cell_magic("nngraph", f"--depth {depth}", "ran = True")
         assert "ran" not in ip.user_ns
 
@@ -191,3 +195,135 @@ def test_unload_removes_the_magics(ip: Any) -> None:
     assert "nngraph" not in ip.magics_manager.magics["line"]
     ip.run_line_magic("load_ext", "nngraph")
     assert "nngraph" in ip.magics_manager.magics["cell"]
+
+
+# A %%nngraph cell runs as the same cell would without the magic.
+
+
+def test_a_traceback_names_the_running_cell(ip: Any) -> None:
+    result = ip.run_cell("%%nngraph -q\na = 1\n1 / 0", store_history=True)
+    frame = traceback.extract_tb(result.error_in_exec.__traceback__)[-1]
+    assert ip.compile._filename_map[frame.filename] == result.execution_count  # "Cell In[N]"
+    assert frame.lineno == 2
+
+
+def test_a_syntax_error_is_reported_as_in_a_plain_cell(
+    ip: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    plain = ip.run_cell("y = (1 +\n", store_history=True)
+    expected = capsys.readouterr().out.replace(f"In[{plain.execution_count}]", "In[N]")
+    result = ip.run_cell("%%nngraph -o g_never\ny = (1 +\n", store_history=True)
+    report = capsys.readouterr().out.replace(f"In[{result.execution_count}]", "In[N]")
+    assert "In[N], line 1" in expected and "SyntaxError" in expected
+    assert report == expected  # the cell's line and a caret: no traceback through nngraph
+    assert not result.success and isinstance(result.error_in_exec.__cause__, SyntaxError)
+    assert "g_never" not in ip.user_ns and ip.user_ns["shown"] == []
+
+
+def test_a_trailing_semicolon_hides_the_cells_value(ip: Any) -> None:
+    assert ip.run_cell_magic("nngraph", "-q", "seen = []\nseen.append(1) or 42;") is None
+    assert ip.user_ns["seen"] == [1]  # the last line still ran
+    assert ip.run_cell_magic("nngraph", "-q", "6 * 7  # no semicolon; here") == 42
+
+
+@pytest.mark.parametrize("rerun", [True, False], ids=["re-run cell", "first run"])
+def test_a_cell_that_makes_its_model_anew_is_named_after_the_new_model(
+    ip: Any, rerun: bool
+) -> None:
+    ip.run_cell("model = net" if rerun else "model = None; del model")
+    cell = "model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Tanh())\nmodel(torch.randn(4, 3)).sum().backward()"
+    ip.run_cell_magic("nngraph", "--model model -o g -q", cell)
+    graph = ip.user_ns["g"]
+    assert graph.graph["modules"][""] == {
+        **graph.graph["modules"][""],
+        "type": "Sequential",
+        "params": 8,
+    }
+    assert sorted(d["name"] for _, d in graph.nodes(data=True) if d["kind"] == "param") == [
+        "0.bias",
+        "0.weight",
+    ]
+    assert "Total params: 8" in graph.summary()  # the old model does not count
+
+
+def test_a_model_option_that_names_no_module_after_the_cell_is_one_clear_line(ip: Any) -> None:
+    with pytest.raises(UsageError, match=r"--model needs a torch\.nn\.Module, got int"):
+        ip.run_cell_magic("nngraph", "--model model -q", "model = 3\nnet(torch.randn(1, 3))")
+
+
+# %nngraph monitor and %nngraph watch
+
+
+def test_watch_with_an_optimizer_records_every_step(ip: Any) -> None:
+    ip.run_cell("opt = torch.optim.SGD(net.parameters(), lr=0.1)")
+    ip.run_line_magic("nngraph", "watch net --optimizer opt")
+    ip.run_cell(
+        "for _ in range(3):\n"
+        "    opt.zero_grad(); net(torch.randn(2, 3)).sum().backward(); opt.step()"
+    )
+    assert ip.user_ns["watch"].steps == 3
+
+
+def test_watch_without_an_optimizer_says_how_to_record_a_step(
+    ip: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ip.run_line_magic("nngraph", "watch net")
+    out = capsys.readouterr().out
+    assert "watch = ng.GradientWatch(net)" in out
+    assert "watch.step()" in out and "--optimizer" in out
+
+
+def test_watching_again_under_the_same_name_stops_the_old_watch(ip: Any) -> None:
+    ip.run_cell("opt = torch.optim.SGD(net.parameters(), lr=0.1)")
+    ip.run_line_magic("nngraph", "watch net --optimizer opt")
+    old = ip.user_ns["watch"]
+    ip.run_line_magic("nngraph", "watch net --optimizer opt")
+    ip.run_cell("net(torch.randn(2, 3)).sum().backward(); opt.step()")
+    assert old.steps == 0 and ip.user_ns["watch"].steps == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("monitor", "Monitor"),
+        ("monitor --model net -o m", "Monitor"),
+        ("watch net", "GradientWatch"),
+    ],
+)
+def test_a_refused_o_name_builds_and_shows_nothing(
+    ip: Any, monkeypatch: pytest.MonkeyPatch, line: str, kind: str
+) -> None:
+    built: list[Any] = []
+    original = getattr(nngraph.monitor, kind)
+
+    class Spy(original):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(nngraph.monitor, kind, Spy)
+    for name in ("mon", "m", "watch"):  # the student's own variables
+        monkeypatch.setitem(ip.user_ns, name, torch.ones(1))
+    with pytest.raises(UsageError, match="would replace your"):
+        ip.run_line_magic("nngraph", line)
+    assert built == []
+
+
+def test_monitor_options_are_split_as_a_shell_would(ip: Any) -> None:
+    ip.run_line_magic("nngraph", 'monitor --name "my run" -o lab  # the lab\'s monitor')
+    assert ip.user_ns["lab"].name == "my run"
+
+
+def test_an_expression_line_may_end_in_a_comment(ip: Any) -> None:
+    ip.run_cell("loss = net(torch.randn(2, 3)).sum()")
+    assert isinstance(ip.run_line_magic("nngraph", "loss  # the student's loss"), ng.Graph)
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_the_usage_line_and_the_help_list_every_option(language: str) -> None:
+    i18n.set_language(language)
+    usage, help_text = i18n.message("magic.usage"), i18n.message("magic.help")
+    for option in ("--depth", "--view", "--color-by", "--model", "--metric", "--mode", "--name"):
+        assert option in usage and option in help_text
+    assert "--optimizer" in usage and "--optimizer" in help_text

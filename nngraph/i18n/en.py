@@ -82,15 +82,35 @@ MESSAGES: dict[str, str] = {
         "      --model MODEL             name modules relative to MODEL\n"
         "      -o NAME                   keep the graph in the variable NAME\n"
         "      -q                        show nothing\n"
-        "  %nngraph monitor [--model M] [--metric val_loss] [--mode auto|min|max] [-o mon]\n"
-        "                                start a training monitor (auto: max for accuracy-like\n"
-        "                                metrics such as val_acc, min for a loss)\n"
-        "  %nngraph watch MODEL [-o watch]   record per-layer gradient norms every step\n"
+        "  %nngraph monitor [options]    start a training monitor, kept as mon\n"
+        "      --model MODEL             the model whose best weights it keeps\n"
+        "      --metric val_loss         the metric that decides the best epoch\n"
+        "      --mode auto|min|max       auto: max for accuracy-like metrics such as val_acc,\n"
+        "                                min for a loss\n"
+        "      --name NAME               the run's name in texts and views\n"
+        "      -o NAME                   keep the monitor in the variable NAME (default mon)\n"
+        "  %nngraph watch MODEL [options]   per-layer gradient norms, kept as watch\n"
+        "      --optimizer OPT           record a step at every OPT.step(); without it,\n"
+        "                                call watch.step() after each loss.backward()\n"
+        "      -o NAME                   keep the watch in the variable NAME (default watch)\n"
         "  %nngraph lang en|pl           switch the language of nngraph"
     ),
     "magic.usage": (
-        "usage: %nngraph EXPR | %%nngraph [--depth N] [--view forward|backward] [-o NAME] [-q] | "
-        "%nngraph monitor | %nngraph watch MODEL | %nngraph lang en|pl (help: %nngraph?)"
+        "usage: %nngraph EXPR | %%nngraph [--depth N] [--view forward|backward] "
+        "[--color-by grad|value|none] [--model MODEL] [-o NAME] [-q] | %nngraph monitor "
+        "[--model MODEL] [--metric METRIC] [--mode auto|min|max] [--name NAME] [-o NAME] | "
+        "%nngraph watch MODEL [--optimizer OPT] [-o NAME] | %nngraph lang en|pl "
+        "(help: %nngraph?)"
+    ),
+    "magic.bad_depth": "%%nngraph: --depth needs a whole number >= 0, got {depth!r}",
+    "magic.options_need_cell": (
+        "%nngraph: cannot evaluate {expression!r}: {error}; options such as --depth and -o "
+        "belong to %%nngraph (two %), the cell magic that records a whole cell; %nngraph takes "
+        "an expression (help: %nngraph?)"
+    ),
+    "magic.watch_step": (
+        "call {name}.step() after each loss.backward() to record the gradient norms, or let "
+        "the optimizer do it: %nngraph watch MODEL --optimizer OPT"
     ),
     "magic.bad_arguments": "%nngraph: {error} (help: %nngraph?)",
     "magic.cannot_evaluate": "%nngraph: cannot evaluate {expression!r}: {error}",
@@ -443,6 +463,10 @@ MESSAGES: dict[str, str] = {
     "graph.health.what.param": "parameter {name}",
     "graph.health.what.buffer": "buffer {name}",
     "graph.health.what.constant": "constant {name}",
+    "graph.health.what.input_unnamed": "the model's input",
+    "graph.health.what.param_unnamed": "a parameter",
+    "graph.health.what.buffer_unnamed": "a buffer",
+    "graph.health.what.constant_unnamed": "a constant",
     "graph.health.what.output": "the output",
     "graph.health.what.op": "{op}",
     "graph.health.what.op_in": "{op} in {module}",
@@ -463,10 +487,6 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.summary.shapes": "Input shape(s): {inputs}   Output shape(s): {outputs}",
     "graph.summary.findings": "Findings ({count}):",
-    "graph.health.what.input_unnamed": "the model's input",
-    "graph.health.what.param_unnamed": "a parameter",
-    "graph.health.what.buffer_unnamed": "a buffer",
-    "graph.health.what.constant_unnamed": "a constant",
     "graph.summary.finding": "- [{kind}] {message}",
     "graph.summary.none_collapsed": (
         "Findings: none visible here; to check gradients call g.health() before collapse()"

@@ -85,15 +85,35 @@ MESSAGES: dict[str, str] = {
         "      --model MODEL             nazywaj moduły względem MODELU\n"
         "      -o NAZWA                  zapamiętaj graf w zmiennej NAZWA\n"
         "      -q                        nic nie pokazuj\n"
-        "  %nngraph monitor [--model M] [--metric val_loss] [--mode auto|min|max] [-o mon]\n"
-        "                                uruchom monitor treningu (auto: max dla metryk typu\n"
-        "                                dokładność, np. val_acc, min dla straty)\n"
-        "  %nngraph watch MODEL [-o watch]   zapisuj normy gradientów warstw w każdym kroku\n"
+        "  %nngraph monitor [opcje]      uruchom monitor treningu, zapamiętany jako mon\n"
+        "      --model MODEL             model, którego najlepsze wagi zachowa\n"
+        "      --metric val_loss         metryka, która wybiera najlepszą epokę\n"
+        "      --mode auto|min|max       auto: max dla metryk typu dokładność, np. val_acc,\n"
+        "                                min dla straty\n"
+        "      --name NAZWA              nazwa przebiegu w tekstach i widokach\n"
+        "      -o NAZWA                  zapamiętaj monitor w zmiennej NAZWA (domyślnie mon)\n"
+        "  %nngraph watch MODEL [opcje]  normy gradientów warstw, zapamiętane jako watch\n"
+        "      --optimizer OPT           zapisuj krok przy każdym OPT.step(); bez tej opcji\n"
+        "                                wywołuj watch.step() po każdym loss.backward()\n"
+        "      -o NAZWA                  zapamiętaj obiekt w zmiennej NAZWA (domyślnie watch)\n"
         "  %nngraph lang en|pl           zmień język nngraph"
     ),
     "magic.usage": (
-        "użycie: %nngraph WYRAŻENIE | %%nngraph [--depth N] [--view forward|backward] [-o NAZWA] "
-        "[-q] | %nngraph monitor | %nngraph watch MODEL | %nngraph lang en|pl (pomoc: %nngraph?)"
+        "użycie: %nngraph WYRAŻENIE | %%nngraph [--depth N] [--view forward|backward] "
+        "[--color-by grad|value|none] [--model MODEL] [-o NAZWA] [-q] | %nngraph monitor "
+        "[--model MODEL] [--metric METRYKA] [--mode auto|min|max] [--name NAZWA] [-o NAZWA] | "
+        "%nngraph watch MODEL [--optimizer OPT] [-o NAZWA] | %nngraph lang en|pl "
+        "(pomoc: %nngraph?)"
+    ),
+    "magic.bad_depth": "%%nngraph: --depth wymaga liczby całkowitej >= 0, otrzymano {depth!r}",
+    "magic.options_need_cell": (
+        "%nngraph: nie da się obliczyć {expression!r}: {error}; opcje takie jak --depth i -o "
+        "należą do %%nngraph (dwa %), magii komórkowej, która nagrywa całą komórkę; %nngraph "
+        "przyjmuje wyrażenie (pomoc: %nngraph?)"
+    ),
+    "magic.watch_step": (
+        "wywołuj {name}.step() po każdym loss.backward(), aby zapisać normy gradientów, albo "
+        "zleć to optymalizatorowi: %nngraph watch MODEL --optimizer OPT"
     ),
     "magic.bad_arguments": "%nngraph: {error} (pomoc: %nngraph?)",
     "magic.cannot_evaluate": "%nngraph: nie da się obliczyć {expression!r}: {error}",
@@ -478,6 +498,10 @@ MESSAGES: dict[str, str] = {
     "graph.health.what.param": "parametrze {name}",
     "graph.health.what.buffer": "buforze {name}",
     "graph.health.what.constant": "stałej {name}",
+    "graph.health.what.input_unnamed": "wejściu modelu",
+    "graph.health.what.param_unnamed": "parametrze",
+    "graph.health.what.buffer_unnamed": "buforze",
+    "graph.health.what.constant_unnamed": "stałej",
     "graph.health.what.output": "wyjściu modelu",
     "graph.health.what.op": "operacji {op}",
     "graph.health.what.op_in": "operacji {op} w {module}",
@@ -498,10 +522,6 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.summary.shapes": "Kształty wejść: {inputs}   Kształty wyjść: {outputs}",
     "graph.summary.findings": "Wykryte problemy ({count}):",
-    "graph.health.what.input_unnamed": "wejściu modelu",
-    "graph.health.what.param_unnamed": "parametrze",
-    "graph.health.what.buffer_unnamed": "buforze",
-    "graph.health.what.constant_unnamed": "stałej",
     "graph.summary.finding": "- [{kind}] {message}",
     "graph.summary.none_collapsed": (
         "Wykryte problemy: tu nie widać żadnych; aby sprawdzić gradienty, wywołaj g.health() "
