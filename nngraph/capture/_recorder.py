@@ -26,7 +26,6 @@ from nngraph.capture._builder import (
     GraphBuilder,
     Names,
     autograd_node,
-    channels_first,
     fill_module_types,
     grad_fn_of,
     new_node,
@@ -36,6 +35,7 @@ from nngraph.capture._builder import (
 from nngraph.capture._leaves import LeafGrads
 from nngraph.capture._naming import name_parameters, name_variables
 from nngraph.capture._scope import ModuleScope
+from nngraph.capture._units import channels_first
 from nngraph.graph import Graph
 from nngraph.i18n import message
 
