@@ -1,8 +1,10 @@
-"""The one exception nngraph raises for bad input."""
+"""The one exception nngraph raises for bad input, and where its warnings point."""
 
 from __future__ import annotations
 
-__all__ = ["NNGraphError"]
+import sys
+
+__all__ = ["NNGraphError", "stacklevel_outside"]
 
 
 class NNGraphError(ValueError):
@@ -16,3 +18,18 @@ class NNGraphError(ValueError):
         ...
         nngraph.errors.NNGraphError: graph_of needs a torch.Tensor ...
     """
+
+
+def stacklevel_outside(packages: tuple[str, ...] = ("torch", "nngraph")) -> int:
+    """The `stacklevel` for a `warnings.warn` made by the caller that names the first frame
+    outside `packages`: the user's line, not torch's or nngraph's code.
+
+        >>> stacklevel_outside(("nothing",))
+        1
+    """
+    frame, level = sys._getframe(1), 1
+    while (
+        frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in packages
+    ):
+        frame, level = frame.f_back, level + 1
+    return level

@@ -101,13 +101,16 @@ class LeafGrads:
             return None
         return node_id, grad
 
+    @property
+    def watching(self) -> bool:
+        """Whether a call may read a gradient now: a backward reached a leaf in the block."""
+        return bool(self.grads or self._from_grads)
+
     def from_gradients(self, args: Any, kwargs: dict[str, Any]) -> bool:
         """Whether a call's arguments hold a leaf's `.grad` (untracked: not a `create_graph`
         one) or a tensor computed from one in the block. Such a call updates or inspects
         parameters after the backward (`w -= lr * w.grad`, a gradient norm printed), as
         `optimizer.step()` does, and is left out of the graph."""
-        if not (self.grads or self._from_grads):
-            return False
         for t in tensors_in(kwargs, tensors_in(args, [])):
             seen = self._from_grads.get(id(t))
             if (seen is not None and seen() is t) or (

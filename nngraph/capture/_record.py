@@ -17,7 +17,6 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from types import FrameType
 from typing import Any
 
 import torch
@@ -36,7 +35,7 @@ from nngraph.capture._builder import gc_paused, grad_fn_of
 from nngraph.capture._recorder import NNGraphWarning, Recorder, hidden, next_sequence_nr
 from nngraph.capture._restore import ModelState
 from nngraph.capture._scope import uncompiled
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.i18n import message
 
@@ -144,8 +143,10 @@ class _Mode(TorchFunctionMode):
             with hidden():
                 recorder.leaves.before_grad_set(args[0])
         recording = not (recorder.paused() or in_bookkeeping())
-        with hidden():
-            update = recording and recorder.leaves.from_gradients(args, kwargs)
+        update = False  # `w -= lr * w.grad`: only possible once a backward reached a leaf
+        if recording and recorder.leaves.watching:
+            with hidden():
+                update = recorder.leaves.from_gradients(args, kwargs)
         changed = _changed(func, writes_first, args, kwargs)
         into = kwargs.get("out")
         first = changed if recording and not update and isinstance(changed, torch.Tensor) else None
@@ -174,19 +175,6 @@ class _Mode(TorchFunctionMode):
         return out
 
 
-def _outside_torch() -> int:
-    """The `stacklevel` that makes a warning from the caller name the first frame outside
-    torch and nngraph: the user's line."""
-    frame: FrameType | None = sys._getframe(1)
-    level = 1
-    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in (
-        "torch",
-        "nngraph",
-    ):
-        frame, level = frame.f_back, level + 1
-    return level
-
-
 @contextmanager
 def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
     """Record a custom `torch.autograd.Function` as one call, not the ops inside its forward."""
@@ -197,7 +185,7 @@ def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
             return original.__func__(cls, *args, **kwargs)
         if cls is CheckpointFunction and not recorder.warned_checkpoint:
             recorder.warned_checkpoint = True
-            where = _outside_torch()
+            where = stacklevel_outside()
             warnings.warn(message("capture.reentrant_checkpoint"), NNGraphWarning, stacklevel=where)
         recorder.custom_depth += 1
         try:

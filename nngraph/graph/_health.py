@@ -104,10 +104,9 @@ def store(g: Graph, findings: list[dict[str, Any]]) -> None:
         data["flags"] = [*(data.get("flags") or []), dict(found)]
 
 
-def _layers(g: Graph, order: list[Any], types: dict[str, str | None]) -> list[_Layer]:
-    """Param-holding modules in forward order, each with the gradient RMS of its weight
-    (its largest parameter of two or more dimensions)."""
-    position = {n: i for i, n in enumerate(order)}
+def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) -> list[_Layer]:
+    """Param-holding modules in forward order (`position`), each with the gradient RMS of its
+    weight (its largest parameter of two or more dimensions)."""
     best: dict[str, Any] = {}
     for n, data in g.nodes(data=True):
         shape = data.get("shape") or []
@@ -146,11 +145,10 @@ def _layers(g: Graph, order: list[Any], types: dict[str, str | None]) -> list[_L
     return layers
 
 
-def _in_series(g: Graph, order: list[Any], layers: list[_Layer]) -> list[_Layer]:
+def _in_series(g: Graph, position: dict[Any, int], layers: list[_Layer]) -> list[_Layer]:
     """The layers one after another along the data: a layer that does not read what the one
     kept before it computed (a second head beside the first, a shortcut's convolution) is left
     out, so a step is never taken between parallel branches."""
-    position = {n: i for i, n in enumerate(order)}
     kept = layers[:1]
     for layer in layers[1:]:
         # the ops that use this layer's weight, and the next ones (a Linear's `t`, then addmm)
@@ -186,7 +184,8 @@ def _fans(shape: list[int], module_type: str | None, config: str | None) -> tupl
 def _gradient_flow(
     g: Graph, order: list[Any], types: dict[str, str | None]
 ) -> list[dict[str, Any]]:
-    layers = _layers(g, order, types)
+    position = {n: i for i, n in enumerate(order)}
+    layers = _layers(g, position, types)
     findings = []
     for layer in layers:
         name = module_name(layer.module, types)
@@ -214,7 +213,7 @@ def _gradient_flow(
                     where_module=name,
                 )
             )
-    usable = _in_series(g, order, [layer for layer in layers if layer.rms >= RMS_TINY])
+    usable = _in_series(g, position, [layer for layer in layers if layer.rms >= RMS_TINY])
     if len(usable) < 2:
         return findings
     steps = [
@@ -339,8 +338,12 @@ def _multiplies_in_its_module(g: Graph, n: Any, module: str, owner: str | None) 
         after = []
         for s in frontier:
             data = g._node[s]
-            known = data.get("call") is not None  # graph_of's ops have no call, no module
-            if s in seen or ((data.get("module") or "") != module if known else not unknown_counts):
+            if s in seen:
+                continue
+            if data.get("call") is None:  # graph_of's ops: no call, no module
+                if not unknown_counts:
+                    continue
+            elif (data.get("module") or "") != module:
                 continue
             seen.add(s)
             op = str(data.get("op") or "")

@@ -19,13 +19,12 @@ explicitly. Metrics logged in ``LightningModule.on_train_epoch_end`` are seen on
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from nngraph.capture import NNGraphWarning
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import Monitor
 from nngraph.monitor._common import is_tensor, is_validation, training_base, validation_base
@@ -60,15 +59,8 @@ def metric_name(key: str) -> str | None:
     return (training_base(key) or key).replace("/", "_")
 
 
-def _outside_lightning() -> int:
-    """The `stacklevel` that makes a warning name the user's line (`trainer.fit(...)`), not a
-    frame of Lightning, torch or nngraph."""
-    frame, level = sys._getframe(2), 2
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").split(".")[0] in (
-        "lightning", "pytorch_lightning", "lightning_fabric", "torch", "nngraph",
-    ):  # fmt: skip
-        frame, level = frame.f_back, level + 1
-    return level
+# where a warning's user line is not: Lightning calls the callback from deep inside `fit`
+_NOT_USER_CODE = ("lightning", "pytorch_lightning", "lightning_fabric", "torch", "nngraph")
 
 
 class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
@@ -183,7 +175,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             metric=self.monitor.metric,
             logged=", ".join(logged) or "-",
         )
-        warnings.warn(text, NNGraphWarning, stacklevel=_outside_lightning())
+        warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
 
     def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
         if self.monitor is None or not self._trained:
@@ -196,4 +188,4 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
                 self.monitor.restore_best(pl_module)
             except NNGraphError as exc:  # e.g. the best came from an earlier module: say why
                 text = message("monitor.lightning.not_restored", reason=exc)
-                warnings.warn(text, NNGraphWarning, stacklevel=_outside_lightning())
+                warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
