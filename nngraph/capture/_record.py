@@ -330,6 +330,8 @@ def trace(
 
 def _cuda_devices(model: torch.nn.Module, inputs: tuple[Any, ...]) -> list[int]:
     """The CUDA devices the model's parameters, buffers and tensor inputs are on."""
+    if not torch.cuda.is_initialized():  # then no tensor can be on one: the walk is skipped
+        return []
     tensors = [*model.parameters(), *model.buffers(), *inputs]
     return sorted(
         {t.device.index or 0 for t in tensors if isinstance(t, torch.Tensor) and t.is_cuda}

@@ -113,7 +113,9 @@ def stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[st
         totals = np.add.reduceat(wide, starts)
         squares = np.add.reduceat(np.square(wide, out=wide), starts)
         _fill_table(table, values, starts, n, totals, squares)
-        if math.isfinite(float(squares.sum())):  # then there is no NaN or Inf anywhere
+        # A NaN or Inf makes its segment's sum of squares non-finite; finite float32 squares
+        # cannot overflow a float64 sum.
+        if np.isfinite(squares).all():
             table[6:8] = 0.0
         else:
             table[6] = np.add.reduceat(np.isnan(values).view(np.uint8), starts, dtype=np.int32)
@@ -141,8 +143,12 @@ def _fill_table(
     table[2] = np.minimum.reduceat(values, starts)  # in float32: an `out=` would widen first
     table[3] = np.maximum.reduceat(values, starts)
     np.sqrt(squares, out=table[4])
-    zeros = np.add.reduceat((values == 0).view(np.uint8), starts, dtype=np.int32)
-    np.divide(zeros, n, out=table[5])
+    zero = values == 0
+    if zero.any():  # weights and gradients seldom hold an exact zero: then nothing to count
+        zeros = np.add.reduceat(zero.view(np.uint8), starts, dtype=np.int32)
+        np.divide(zeros, n, out=table[5])
+    else:
+        table[5] = 0.0
 
 
 def finish(sums: list[float], numel: int) -> dict[str, float]:
