@@ -294,8 +294,11 @@ class StatsBatch:
     def _count_dead_units(self) -> None:
         for (device, _, unit_dim), group in self._relu_outputs.items():
             if device.type == "cpu" and all(t.dtype in FLOATS for t in group.tensors):
-                for (target, key), t in zip(group.targets, group.tensors, strict=True):
-                    target[key] = _dead_units_cpu(t.detach().numpy(), unit_dim)
+                tensors = group.tensors
+                stacked = tensors[0].detach()[None] if len(tensors) == 1 else torch.stack(tensors)
+                counts = _dead_units_cpu(stacked.numpy(), unit_dim)
+                for (target, key), dead in zip(group.targets, counts, strict=True):
+                    target[key] = dead
             else:
                 stacked = torch.stack([t.detach() for t in group.tensors])
                 self._add_alive_counts(group.targets, stacked, unit_dim)
@@ -358,14 +361,16 @@ class StatsBatch:
             at += _RAW
 
 
-def _dead_units_cpu(relu_out: np.ndarray, unit_dim: int) -> list[int]:
-    """`[dead, units]` of one small CPU ReLU output, without torch's per-call cost. `fmax`
-    skips NaNs, so the other examples still say whether a unit is alive; a unit that is NaN
-    for every example stays NaN, which is not known to be dead."""
-    others = tuple(d for d in range(relu_out.ndim) if d != unit_dim)
-    highest = np.fmax.reduce(relu_out, axis=others)
-    units = relu_out.shape[unit_dim]
-    return [units - int(np.count_nonzero(~(highest <= 0))), units]
+def _dead_units_cpu(stacked: np.ndarray, unit_dim: int) -> list[list[int]]:
+    """`[dead, units]` of each small CPU ReLU output of one shape, stacked along a new axis 0,
+    without torch's per-call cost. `fmax` skips NaNs, so the other examples still say whether a
+    unit is alive; a unit that is NaN for every example stays NaN, which is not known to be
+    dead."""
+    others = tuple(d for d in range(1, stacked.ndim) if d != unit_dim + 1)
+    highest = np.fmax.reduce(stacked, axis=others)
+    units = stacked.shape[unit_dim + 1]
+    alive = np.count_nonzero(~(highest <= 0), axis=1)
+    return [[units - int(n), units] for n in alive.tolist()]
 
 
 def stats_of(tensor: torch.Tensor) -> dict[str, float] | None:
