@@ -31,7 +31,7 @@ from nngraph.capture._bookkeeping import (
     in_bookkeeping,
     optimizer_steps_unrecorded,
 )
-from nngraph.capture._builder import gc_paused, grad_fn_of
+from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
 from nngraph.capture._recorder import NNGraphWarning, Recorder, hidden, next_sequence_nr
 from nngraph.capture._restore import ModelState
 from nngraph.capture._scope import uncompiled
@@ -158,6 +158,10 @@ class _Mode(TorchFunctionMode):
             with hidden():
                 writes_grad = recorder.before_write([changed, into], first)
         out = func(*args, **kwargs)
+        if update and changed is None and _has_history(out):
+            # Computed from a gradient, yet part of autograd's graph: not an update but the
+            # next computation (FGSM's `x + eps * x.grad.sign()`, a first-order MAML step)
+            update = False
         if runs_backward:
             # Nodes a `create_graph=True` backward made belong to no forward call.
             recorder.seq_mark = next_sequence_nr()
@@ -173,6 +177,11 @@ class _Mode(TorchFunctionMode):
                 if first is not None:
                     recorder.after_in_place(old_fn, first)
         return out
+
+
+def _has_history(out: Any) -> bool:
+    """Whether a tensor in `out` has an autograd node: a backward can reach through it."""
+    return any(grad_fn_of(t) is not None for t in tensors_in(out, []))
 
 
 @contextmanager

@@ -255,3 +255,35 @@ def test_a_data_loader_fetching_the_batch_adds_nothing_to_the_graph(
     assert torch.utils.data.dataloader._BaseDataLoaderIter.__next__.__module__ == (
         "torch.utils.data.dataloader"
     )  # put back
+
+
+def test_a_forward_on_a_batch_made_from_a_gradient_is_recorded() -> None:
+    # FGSM adversarial training: the second forward runs on `x + eps * x.grad.sign()`
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3))
+    x, y = torch.randn(6, 4, requires_grad=True), torch.randint(0, 3, (6,))
+    with ng.record(model) as rec:
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        x_adv = (x + 0.1 * x.grad.sign()).detach()
+        model.zero_grad()
+        loss_adv = torch.nn.functional.cross_entropy(model(x_adv), y)
+        loss_adv.backward()
+    g = rec.graph
+    linear_calls = {d["call"] for _, d in g.nodes(data=True) if d["op"] == "linear"}
+    assert len(linear_calls) == 4  # two layers, two forward passes
+    assert "loss_adv" in [g.nodes[n]["label"] for n in g.graph["outputs"]]
+    (weight,) = [d for _, d in g.nodes(data=True) if d["name"] == "0.weight"]
+    assert weight["grad"]["norm"] == pytest.approx(float(model[0].weight.grad.norm()))
+
+
+def test_a_first_order_meta_learning_step_is_part_of_the_computation() -> None:
+    torch.manual_seed(0)
+    w, x, y = torch.randn(3, 1, requires_grad=True), torch.randn(5, 3), torch.randn(5, 1)
+    with ng.record() as rec:
+        torch.nn.functional.mse_loss(x @ w, y).backward()
+        fast = w - 0.1 * w.grad  # tracked: the outer loss's gradient reaches w through it
+        outer = torch.nn.functional.mse_loss(x @ fast, y)
+        outer.backward()
+    g = rec.graph
+    assert ops(g) == Counter({"matmul": 2, "mse_loss": 2, "sub": 1})
+    assert "outer" in [g.nodes[n]["label"] for n in g.graph["outputs"]]
