@@ -309,6 +309,8 @@ def trace(
         raise NNGraphError(
             message("capture.not_a_module", call="trace()", got=type(model).__name__)
         )
+    if isinstance(model, torch.jit.ScriptModule):
+        raise NNGraphError(message("capture.script_module", got=type(model).__name__))
     if loss is not None and not callable(loss):
         raise NNGraphError(message("capture.loss_not_callable"))
     if torch.is_inference_mode_enabled():

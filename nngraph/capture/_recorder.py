@@ -36,6 +36,7 @@ from nngraph.capture._leaves import LeafGrads
 from nngraph.capture._naming import name_parameters, name_variables
 from nngraph.capture._scope import ModuleScope
 from nngraph.capture._units import channels_first
+from nngraph.errors import stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.i18n import message
 
@@ -86,6 +87,7 @@ class Recorder:
         self.builder = GraphBuilder(self.names)
         self.graph = self.builder.graph
         self.scope = ModuleScope(self.names, model)
+        self.scope.after_script = self._after_script
         self.busy = False
         self.custom_depth = 0
         #: the frames of the `optimizer.step()` calls running now, whose ops are not recorded
@@ -93,6 +95,7 @@ class Recorder:
         self.failed = False
         self.loading = 0  # a DataLoader is fetching a batch
         self.warned_checkpoint = False
+        self.warned_script = False
         self.calls = 0
         self.seq_mark = next_sequence_nr()
         self.tensor_nodes: dict[int, tuple[weakref.ref[torch.Tensor], str]] = {}
@@ -251,6 +254,16 @@ class Recorder:
                 if attrs["call"] == call["call"]:
                     attrs["label"] = call["op"]
         return new
+
+    def _after_script(self) -> None:
+        """A TorchScript module returned: none of its ops reached the mode. Its autograd
+        nodes are walked later, by the first recorded call that uses them, and must not be
+        taken for that call's own (they keep their autograd names)."""
+        self.seq_mark = next_sequence_nr()
+        if not self.warned_script:
+            self.warned_script = True
+            where = stacklevel_outside()
+            warnings.warn(message("capture.script_module_ran"), NNGraphWarning, stacklevel=where)
 
     def _add_call(self, name: str, ins: list[torch.Tensor], outs: list[torch.Tensor]) -> None:
         call = self.calls

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -68,6 +69,9 @@ class ModuleScope:
         self._model_paths: list[dict[int, str]] = []
         #: modules that ran inside another without being registered in it (a plain list)
         self.unregistered: set[str] = set()
+        #: called when a TorchScript module returns: its ops ran in C++, unseen
+        self.after_script: Callable[[], None] | None = None
+        names.param_in_use = self._param_in_use
         if model is not None:
             self._add_root(model, "")
         self._handles = [
@@ -119,6 +123,14 @@ class ModuleScope:
         self.paths[id(module)] = path
         return path
 
+    def _param_in_use(self, t: torch.Tensor) -> str | None:
+        """The name of `t` as a parameter of a module running now, innermost first."""
+        for module, path in reversed(self.stack):
+            for name, p in module._parameters.items():
+                if p is t:
+                    return f"{path}.{name}" if path else name
+        return None
+
     def _free_path(self, base: str) -> str:
         taken = set(self.paths.values())
         path, n = base, 1
@@ -136,6 +148,8 @@ class ModuleScope:
             self.name_inputs(module, args, {})
 
     def _leave(self, module: torch.nn.Module, args: Any, output: Any) -> None:
+        if self.after_script is not None and isinstance(module, torch.jit.ScriptModule):
+            self.after_script()
         # Pop up to and including this module: a forward that raised may have left others.
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] is module:

@@ -61,6 +61,16 @@ MESSAGES: dict[str, str] = {
         "checkpoint(..., use_reentrant=True) hides its inside from autograd, so the graph shows "
         "it as one op, without its layers and their parameters; use_reentrant=False shows them"
     ),
+    "capture.script_module": (
+        "trace() cannot look inside a TorchScript module ({got}, made by torch.jit.script or "
+        "torch.jit.trace): its ops run in C++, where nngraph does not see them. Trace the Python "
+        "model it was made from, or call ng.graph_of(loss) on its output to see autograd's graph"
+    ),
+    "capture.script_module_ran": (
+        "a TorchScript module (torch.jit.script or torch.jit.trace) ran in this recording: its "
+        "ops run in C++, where nngraph does not see them, so the graph shows only its autograd "
+        "nodes, without its modules. Record the Python model it was made from to see its layers"
+    ),
     # datasets
     "datasets.needs_sklearn": (
         "this data set needs scikit-learn: pip install scikit-learn (or nngraph[demos])"
@@ -196,6 +206,21 @@ MESSAGES: dict[str, str] = {
     "monitor.param.pq_k": "PQ strip length k",
     "monitor.param.up_s": "UP s (successive strips)",
     "monitor.param.up_k": "UP strip length k",
+    "monitor.param.print_interval": "Monitor print_interval (seconds)",
+    "monitor.param.flush_interval": "Monitor flush_interval (seconds)",
+    "monitor.warn.metric_missing": (
+        "nngraph Monitor: the watched metric {metric!r} was never logged (logged: {logged}), so"
+        " nothing can stop training early or restore the best weights. Log it under that name,"
+        " or watch the name you log: Monitor(metric='your_name')"
+    ),
+    "monitor.warn.detector_metric_missing": (
+        "nngraph Monitor: {detector} watches {metric!r}, which was never logged (logged:"
+        " {logged}), so it stays silent. Give it the name you log: metric='your_name'"
+    ),
+    "monitor.error.lossview_source": (
+        "LossView shows an ng.Monitor, ng.Runs or ng.GradientWatch, not {got} ({type}); e.g."
+        " LossView(mon)"
+    ),
     "monitor.distributed.not_initialized": (
         "Monitor(distributed=True) needs torch.distributed.init_process_group() to be called "
         "first (or use distributed='auto')"

@@ -62,6 +62,18 @@ MESSAGES: dict[str, str] = {
         "pokazuje go jako jedną operację, bez jego warstw i ich parametrów; use_reentrant=False "
         "je pokazuje"
     ),
+    "capture.script_module": (
+        "trace() nie zajrzy do modułu TorchScript ({got}, zrobionego przez torch.jit.script albo "
+        "torch.jit.trace): jego operacje działają w C++, gdzie nngraph ich nie widzi. Śledź model "
+        "w Pythonie, z którego powstał, albo wywołaj ng.graph_of(loss) na jego wyniku, by "
+        "zobaczyć graf autogradu"
+    ),
+    "capture.script_module_ran": (
+        "w tym nagraniu działał moduł TorchScript (torch.jit.script albo torch.jit.trace): jego "
+        "operacje działają w C++, gdzie nngraph ich nie widzi, więc graf pokazuje tylko jego "
+        "węzły autogradu, bez modułów. Nagraj model w Pythonie, z którego powstał, by zobaczyć "
+        "jego warstwy"
+    ),
     # datasets
     "datasets.needs_sklearn": (
         "ten zbiór danych wymaga scikit-learn: pip install scikit-learn (albo nngraph[demos])"
@@ -210,6 +222,23 @@ MESSAGES: dict[str, str] = {
     "monitor.param.pq_k": "długość odcinka k w PQ",
     "monitor.param.up_s": "s w UP (liczba kolejnych odcinków)",
     "monitor.param.up_k": "długość odcinka k w UP",
+    "monitor.param.print_interval": "Monitor print_interval (w sekundach)",
+    "monitor.param.flush_interval": "Monitor flush_interval (w sekundach)",
+    "monitor.warn.metric_missing": (
+        "nngraph Monitor: obserwowana metryka {metric!r} nie została ani razu zapisana "
+        "(zapisane: {logged}), więc nic nie zatrzyma treningu wcześniej ani nie przywróci "
+        "najlepszych wag. Zapisuj ją pod tą nazwą albo obserwuj nazwę, której używasz: "
+        "Monitor(metric='twoja_nazwa')"
+    ),
+    "monitor.warn.detector_metric_missing": (
+        "nngraph Monitor: {detector} obserwuje metrykę {metric!r}, która nie została ani razu "
+        "zapisana (zapisane: {logged}), więc milczy. Podaj mu nazwę, której używasz: "
+        "metric='twoja_nazwa'"
+    ),
+    "monitor.error.lossview_source": (
+        "LossView pokazuje ng.Monitor, ng.Runs albo ng.GradientWatch, a nie {got} ({type}); "
+        "np. LossView(mon)"
+    ),
     "monitor.distributed.not_initialized": (
         "Monitor(distributed=True) wymaga wcześniejszego wywołania "
         "torch.distributed.init_process_group() (albo użyj distributed='auto')"

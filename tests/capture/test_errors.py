@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 import nngraph as ng
+from nngraph.capture import NNGraphWarning
 
 
 def test_nngraph_error_is_a_value_error() -> None:
@@ -110,3 +111,23 @@ def test_graph_of_with_a_list_of_tensors_as_params() -> None:
     y = model(torch.randn(4, 3)).sum()
     with pytest.raises(ng.NNGraphError, match="params must be"):
         ng.graph_of(y, params=[model[0].weight])  # two rows once unpacked as a (name, tensor) pair
+
+
+@pytest.mark.parametrize("convert", ["script", "trace"])
+def test_trace_of_a_torchscript_module_says_to_trace_the_python_one(convert: str) -> None:
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU())
+    x = torch.randn(2, 3)
+    compiled = torch.jit.script(model) if convert == "script" else torch.jit.trace(model, x)
+    with pytest.raises(ng.NNGraphError, match="TorchScript"):
+        ng.trace(compiled, x)
+
+
+def test_a_torchscript_module_inside_record_is_named_as_unseen() -> None:
+    scripted = torch.jit.script(nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1)))
+    with pytest.warns(NNGraphWarning, match="TorchScript") as caught, ng.record() as rec:
+        loss = scripted(torch.randn(5, 3)).sum()
+        loss.backward()
+    assert caught[0].filename == __file__
+    # the scripted model's autograd nodes keep their own names, not the next call's (`sum`)
+    ops = sorted(d["op"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "op")
+    assert ops.count("sum") == 1
