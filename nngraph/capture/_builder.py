@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
@@ -221,6 +221,9 @@ class Names:
         self.buffers: dict[int, str] = {}
         self.inputs: dict[int, str] = {}
         self.tables: dict[int, dict[str, dict[str, Any]]] = {}  # id(module) -> module_table
+        #: names a tensor held as a parameter by a running module that was not one when the
+        #: names were taken (`torch.func.functional_call` swaps the user's dict in)
+        self.param_in_use: Callable[[torch.Tensor], str | None] | None = None
 
     def add_module(
         self,
@@ -278,6 +281,10 @@ class GraphBuilder:
     def add_data(self, t: torch.Tensor, *, kind: str | None = None) -> str:
         """A node for a tensor that no recorded op produced: parameter, buffer or input."""
         key = id(t)
+        if kind is None and key not in self.names.params and self.names.param_in_use is not None:
+            in_use = self.names.param_in_use(t)
+            if in_use is not None:
+                self.names.params[key] = in_use
         if kind is None:
             if key in self.names.params:
                 kind = "param"

@@ -665,3 +665,21 @@ def test_graph_of_names_the_parameters_of_a_compiled_model_as_trace_does() -> No
         "0.bias",
         "0.weight",
     ]
+
+
+def test_weights_given_to_functional_call_are_named_as_the_module_holds_them() -> None:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 3), nn.Sigmoid(), nn.Linear(3, 1))
+    weights = {k: v.detach().clone().requires_grad_() for k, v in model.named_parameters()}
+    with ng.record(model) as rec:
+        out = torch.func.functional_call(model, weights, (torch.randn(8, 4),))
+        out.pow(2).mean().backward()
+    params = {d["name"]: d for _, d in rec.graph.nodes(data=True) if d["kind"] == "param"}
+    assert sorted(params) == sorted(weights)
+    assert params["2.weight"]["module"] == "2"
+    assert params["2.weight"]["grad"]["norm"] == pytest.approx(
+        float(weights["2.weight"].grad.norm())
+    )
+    assert not [
+        d for _, d in rec.graph.nodes(data=True) if d["kind"] == "input" and d["requires_grad"]
+    ]
