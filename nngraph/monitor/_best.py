@@ -18,7 +18,7 @@ of that step in host memory, so that ``restore_best()`` puts them back bit for b
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
@@ -71,16 +71,26 @@ class BestTracking:
     mode: Literal["min", "max"]
     _model: Any
     _best: Best | None
+    _best_row = 0  # the number of the row (see _update_best) that holds the best
     _weights: WeightSnapshot
 
-    def _update_best(self, step: float, epoch: int, values: dict[str, float]) -> bool:
+    def _update_best(
+        self, step: float, epoch: int, values: dict[str, float], row: tuple[int, dict[str, float]]
+    ) -> bool:
+        """Whether this call's ``values`` hold a new best; ``row``: the number of the row the
+        call is part of and that row's metrics so far (calls at one step logging different
+        metrics, as in ``records()``), which ``best.metrics`` holds."""
+        number, metrics = row
+        best = self._best
         v = values.get(self.metric)
         if v is None or not math.isfinite(v):  # a NaN or an infinity (a diverged run) never wins
+            if best is not None and self._best_row == number:  # val_acc after the best val_loss
+                self._best = replace(best, metrics=dict(metrics))
             return False
-        best = self._best
         if best is not None and not (v < best.value if self.mode == "min" else v > best.value):
             return False
-        self._best = Best(step, epoch, self.metric, v, dict(values))
+        self._best = Best(step, epoch, self.metric, v, dict(metrics))
+        self._best_row = number
         if self._model is not None:
             self._weights.capture(self._model)
         return True

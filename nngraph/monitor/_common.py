@@ -18,6 +18,7 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
 __all__ = [
+    "LOSS_NAMES",
     "Event",
     "Mode",
     "as_float",
@@ -40,6 +41,9 @@ __all__ = [
 #: Name prefixes of a validation and a training metric (Lightning's ``val/acc`` too).
 VAL_PREFIXES = ("val_", "val/", "valid_", "valid/", "validation_", "validation/")
 TRAIN_PREFIXES = ("train_", "train/", "training_", "training/")
+#: Every name of the loss the monitor recognises: training (``loss``, ``train_loss``,
+#: ``train/loss``, ...) then validation (``val_loss``, ``valid_loss``, ``val/loss``, ...).
+LOSS_NAMES = ("loss", *(p + "loss" for p in TRAIN_PREFIXES), *(p + "loss" for p in VAL_PREFIXES))
 
 #: Metrics with their own name in a sentence (``monitor.name.<metric>`` in the catalog).
 _NAMED = frozenset({"loss", "acc", "accuracy", "val_loss", "val_acc", "val_accuracy"})

@@ -3,7 +3,9 @@
 :class:`EpochCounting` is the part of :class:`~nngraph.monitor.Monitor` that says which epoch a
 ``log()`` call belongs to. By default each call with a validation metric (``val_loss``,
 ``valid_loss``, ``val/loss``, ...) ends an epoch; once the user passes ``epoch=``, their numbers
-are shown instead.
+are shown instead. A call at the same step as the one before that logs other metrics
+(``val_acc`` after ``val_loss``) joins that call's row, as in ``records()``, so it stays in the
+epoch that call ended.
 
     >>> from nngraph.monitor import Monitor
     >>> mon = Monitor(display=False, detectors=[])
@@ -15,6 +17,8 @@ are shown instead.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from nngraph.monitor._common import is_validation
 
@@ -41,10 +45,37 @@ class EpochCounting:
         self._given: int | None = None
         self._given_closed = False
         self._given_done = 0
+        # the current row: consecutive calls at one step logging different metrics (records())
+        self._row: dict[str, float] = {}
+        self._rows = 0  # rows so far: the current one is number `_rows`
+        self._row_step: float | None = None
+        self._row_epoch = 0
+        self._row_closed = False  # a validation call in this row ended its epoch
 
-    def _advance_epoch(self, given: int | None, is_eval: bool) -> int:
-        """The epoch this log() call belongs to (``given``: its ``epoch=``); a call with a
-        validation metric ends it."""
+    def _advance_epoch(self, step: float, given: int | None, values: Mapping[str, float]) -> int:
+        """The epoch this log() call at ``step`` belongs to (``given``: its ``epoch=``); a call
+        with a validation metric ends it, unless it joins the row of a call that already did."""
+        is_eval = any(is_validation(name) for name in values)
+        joined = self._joins_row(step, values)
+        if joined and self._row_closed and given is None:
+            epoch = self._row_epoch  # val_acc logged after val_loss at the same step
+        else:
+            epoch = self._next_epoch(given, is_eval)
+        if joined:
+            self._row.update(values)
+            self._row_closed = self._row_closed or is_eval
+        else:
+            self._row, self._row_step, self._row_closed = dict(values), step, is_eval
+            self._rows += 1
+        self._row_epoch = epoch
+        return epoch
+
+    def _joins_row(self, step: float, values: Mapping[str, float]) -> bool:
+        """Whether a call joins the current row: the same step, and none of its metrics."""
+        return step == self._row_step and self._row.keys().isdisjoint(values)
+
+    def _next_epoch(self, given: int | None, is_eval: bool) -> int:
+        """The epoch of a call that starts a new row, or adds to one still open."""
         self._evals += is_eval
         if given is None and self._given is None:  # counting: validations end epochs
             return self.epoch if is_eval or self._count_calls() else self._evals + 1

@@ -44,6 +44,7 @@ from nngraph.monitor._history import Series, check_max_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
 from nngraph.monitor._records import MetricRecords
 from nngraph.monitor._text import TextPrinter, count
+from nngraph.monitor._watched import MetricWatching
 from nngraph.monitor._weights import WeightSnapshot, check_module
 from nngraph.monitor.detectors import Detector, detector_list
 
@@ -52,7 +53,7 @@ __all__ = ["Best", "Listener", "Monitor", "Update"]
 Display = Literal["auto", "text", "widget"] | bool | None
 
 
-class Monitor(BestTracking, EpochCounting, MetricRecords):
+class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching):
     """Watches a training run: ``log()`` metrics, get explanations, keep the best weights.
 
     - ``log(step, **metrics)`` per batch or per epoch; ``val_x`` is paired with ``x`` (also
@@ -61,7 +62,9 @@ class Monitor(BestTracking, EpochCounting, MetricRecords):
       reset, so a list made in an earlier cell starts fresh with each new monitor.
     - ``events``: what the detectors said; ``should_stop``: a detector asked to stop;
       ``best`` and ``restore_best(model)``: the exact weights of the best epoch (by ``metric``,
-      default ``val_loss``), kept in host memory. ``mode="auto"`` (default) takes the highest
+      default ``val_loss``, or the validation loss under the name it is logged with:
+      ``valid_loss``, ``val/loss``, ...), kept in host memory. A watched metric that is never
+      logged is said once in a warning, with the names that were. ``mode="auto"`` (default) takes the highest
       value as best for an accuracy-like name (acc, accuracy, f1, auc, precision, recall,
       score: ``val_acc``, ``val_f1``) and the lowest otherwise (a loss); or say ``"min"`` or
       ``"max"``.
@@ -84,7 +87,7 @@ class Monitor(BestTracking, EpochCounting, MetricRecords):
         model: Any = None,
         detectors: Detector | Iterable[Detector] | None = None,
         *,
-        metric: str = "val_loss",
+        metric: str | None = None,
         mode: Mode = "auto",
         name: str | None = None,
         display: Display = "auto",
@@ -93,13 +96,15 @@ class Monitor(BestTracking, EpochCounting, MetricRecords):
         print_interval: float = 1.0,
         flush_interval: float = 0.1,
     ) -> None:
+        follows = metric is None  # val_loss, or the validation loss as it is logged
+        metric = "val_loss" if metric is None else metric
         if not isinstance(metric, str) or not metric:
             raise NNGraphError(message("monitor.error.metric_name", value=metric))
         if name is not None and not isinstance(name, str):
             raise NNGraphError(message("monitor.error.name", value=name))
         resolved = resolve_mode(mode, metric)
-        print_interval = _nonnegative("Monitor print_interval (seconds)", print_interval)
-        flush_interval = _nonnegative("Monitor flush_interval (seconds)", flush_interval)
+        print_interval = _nonnegative(message("monitor.param.print_interval"), print_interval)
+        flush_interval = _nonnegative(message("monitor.param.flush_interval"), flush_interval)
         if display not in ("auto", "text", "widget", True, False, None):
             raise NNGraphError(message("monitor.error.display", value=display))
         Reducer.check(distributed)
@@ -116,6 +121,7 @@ class Monitor(BestTracking, EpochCounting, MetricRecords):
         self._best: Best | None = None
         self._weights = WeightSnapshot()
         self._init_epochs()
+        self._init_watching(follows=follows, classroom_set=detectors is None)
         self._last_step = 0.0
         self._distributed = distributed
         self._reducer: Reducer | None = None
@@ -176,15 +182,16 @@ class Monitor(BestTracking, EpochCounting, MetricRecords):
             values = self._reducer.average(values)
         self._calls += 1
         self._last_step = step_f
+        self._follow_loss(values)
         is_eval = any(is_validation(key) for key in values)
-        epoch = self._advance_epoch(math.ceil(step_f) if given else None, is_eval)
+        epoch = self._advance_epoch(step_f, math.ceil(step_f) if given else None, values)
         for key, v in values.items():
             series = self.series.get(key)
             if series is None:
                 series = self.series[key] = Series(self.max_points)
             series.append(step_f, v, call=self._calls, epoch=epoch)
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
-        improved = self._update_best(step_f, best_epoch, values)
+        improved = self._update_best(step_f, best_epoch, values, (self._rows, self._row))
         shown = None if self._given is None else epoch  # the user's numbers, in their words too
         new_events: list[Event] = []
         for det in self.detectors:
@@ -195,6 +202,7 @@ class Monitor(BestTracking, EpochCounting, MetricRecords):
                     event = replace(event, epoch=epoch)
                 new_events.append(event)
                 self._record(event)
+        self._check_watched()
         if self._listeners:
             self._listeners.queue(step_f, values, new_events)
         if self._printer is not None:
@@ -205,8 +213,7 @@ class Monitor(BestTracking, EpochCounting, MetricRecords):
                 self._printer.observe(values)
             else:
                 self._printer.progress(fmt_step(step_f), values)
-            for event in new_events:
-                self._printer.write(message("monitor.text.event", message=event.message))
+            self._printer.events(new_events)
 
     def _record(self, event: Event) -> None:
         if len(self._events) < 10_000:  # a flapping detector must not eat memory
@@ -254,9 +261,8 @@ class Monitor(BestTracking, EpochCounting, MetricRecords):
             >>> mon.request_stop("enough").message, mon.should_stop
             ('enough', True)
         """
-        for earlier in self._events:
-            if earlier.detector == "user" and earlier.kind == "stop":
-                return earlier
+        if self._stop_event is not None and self._stop_event.detector == "user":
+            return self._stop_event  # asked already, not withdrawn since
         if reason is None:
             reason = message("monitor.stop_requested", epoch=self.epoch)
         event = Event(
@@ -270,6 +276,17 @@ class Monitor(BestTracking, EpochCounting, MetricRecords):
         )
         self.add_event(event)  # the first stopping event stays `stop_event`
         return event
+
+    def resume(self) -> None:
+        """Withdraw the stop: ``should_stop`` becomes False again, while the events, the
+        history and the best stay. For training on after a stop (a second ``fit``): a
+        detector or the Stop button can stop it again.
+
+            >>> mon = Monitor(display=False); mon.log(1, loss=0.5)
+            >>> _ = mon.request_stop(); mon.resume(); mon.should_stop
+            False
+        """
+        self._stop_event = None
 
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
         """Downsampled history + events + best, JSON-friendly: what a view needs after reload."""
@@ -358,6 +375,7 @@ class Monitor(BestTracking, EpochCounting, MetricRecords):
     def close(self) -> None:
         """Flush everything and print the last held-back line (call at the end of training)."""
         self.flush()
+        self._check_watched(closing=True)
         if self._printer is not None:
             self._printer.flush()
 

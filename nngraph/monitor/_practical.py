@@ -8,7 +8,7 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import Event, Mode, fmt_step, resolve_mode
+from nngraph.monitor._common import LOSS_NAMES, Event, Mode, fmt_step, resolve_mode
 from nngraph.monitor._detector import (
     Check,
     Detector,
@@ -102,7 +102,9 @@ class Patience(Detector):
 class Divergence(Detector):
     """Fires when a watched metric becomes NaN or Inf, exceeds ``threshold``, or grows above
     ``factor`` times its first value. Checked at every call that logs it (per batch too).
-    ``metrics``: the names watched, one (``"val_loss"``) or several.
+    ``metrics``: the names watched, one (``"val_loss"``) or several; by default every name of
+    the loss the Monitor recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``,
+    ``valid_loss``, ``val/loss``, ...).
 
         >>> d = Divergence(threshold=100)
         >>> d.update(1, loss=2.3) is None, d.update(2, loss=float("nan")).message_id
@@ -116,7 +118,7 @@ class Divergence(Detector):
         threshold: float | None = None,
         *,
         factor: float | None = None,
-        metrics: str | tuple[str, ...] = ("loss", "val_loss"),
+        metrics: str | tuple[str, ...] = LOSS_NAMES,
         stop: bool = True,
     ) -> None:
         self.threshold = None if threshold is None else _finite("Divergence threshold", threshold)
@@ -132,7 +134,7 @@ class Divergence(Detector):
 
     def __repr__(self) -> str:
         args = self._args()
-        if self.metrics != ("loss", "val_loss"):
+        if self.metrics != LOSS_NAMES:
             args.append(f"metrics={self.metrics!r}")
         return f"Divergence({', '.join(args)})"
 

@@ -77,20 +77,30 @@ class Runs:
         return self.add(Monitor(model=model, name=name, **kwargs))
 
     def add(self, monitor: Monitor, name: str | None = None) -> Monitor:
-        """Add an existing monitor (named ``name``, else its own name, else ``run N``)."""
+        """Add an existing monitor under ``name``, else its own name, else the first free
+        ``run N``. The monitor itself is not changed (its ``name`` stays as it was).
+
+            >>> runs = Runs(display=False); a = Monitor(display=False)
+            >>> _ = runs.add(a); _ = runs.add(Monitor(name="run 2", display=False))
+            >>> _ = runs.add(Monitor(display=False)); runs.names, a.name
+            (['run 1', 'run 2', 'run 3'], None)
+        """
         if not isinstance(monitor, Monitor):
             raise NNGraphError(message("monitor.runs.error.not_monitor", got=monitor))
-        name = (
-            name or monitor.name or message("monitor.runs.default_name", i=len(self.monitors) + 1)
-        )
+        name = name or monitor.name or self._free_name()
         if name in self.monitors:
             raise NNGraphError(message("monitor.runs.error.duplicate", name=name))
-        if monitor.name is None:
-            monitor.name = name
         self.monitors[name] = monitor
         if self._listeners:
             self._forward(name, monitor)
         return monitor
+
+    def _free_name(self) -> str:
+        """``run N`` for the first N from ``len + 1`` on that no run is called yet."""
+        i = len(self.monitors) + 1
+        while message("monitor.runs.default_name", i=i) in self.monitors:
+            i += 1
+        return message("monitor.runs.default_name", i=i)
 
     def __getitem__(self, name: str) -> Monitor:
         try:

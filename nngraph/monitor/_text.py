@@ -92,6 +92,8 @@ class TextPrinter:
         means = {n: self._sums[n] / self._counts[n] for n in self._sums}
         self._sums, self._counts = {}, {}
         events = list(events)
+        if self.pending is not None and self.pending[0] == epoch:  # val_acc after val_loss
+            means, best = {**self.pending[1], **means}, best or self.pending[2]
         now = time.monotonic()
         if events or not self._printed_any or now - self._last_print >= self.interval:
             self._last_print = now
@@ -99,15 +101,19 @@ class TextPrinter:
             self.pending = None
             _held.discard(self)
             self._write(self.line(epoch, means, best=best))
-            for event in events:
-                self._write(message("monitor.text.event", message=event.message))
-                if event.stop:
-                    self._write(
-                        message("monitor.text.stop", detector=event.detector, epoch=event.epoch)
-                    )
+            self.events(events)
         else:
             self.pending = (epoch, means, best)
             _held.add(self)
+
+    def events(self, events: Iterable[Event]) -> None:
+        """Print each event's ``!`` line, and the ``-> stop suggested`` line of a stopping one."""
+        for event in events:
+            self._write(message("monitor.text.event", message=event.message))
+            if event.stop:
+                self._write(
+                    message("monitor.text.stop", detector=event.detector, epoch=event.epoch)
+                )
 
     def flush(self) -> None:
         """Print the last epoch's line if rate limiting held it back (once)."""

@@ -50,7 +50,7 @@ from collections.abc import Iterable
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import Event, Mode, resolve_mode
+from nngraph.monitor._common import LOSS_NAMES, Event, Mode, resolve_mode
 from nngraph.monitor._detector import Detector
 from nngraph.monitor._practical import Divergence, Gap, Patience
 from nngraph.monitor._prechelt import GL, PQ, UP, generalization_loss, training_progress
@@ -77,8 +77,9 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
     For a loss or an error (lower is better, as ``mode="auto"`` reads the name):
 
     - ``Divergence()``: stop at the first NaN/Inf loss; nothing useful happens after it, and the
-      message says what to try (smaller learning rate). It watches ``loss`` and ``val_loss``, and
-      ``metric`` too when that is another name.
+      message says what to try (smaller learning rate). It watches every name of the loss the
+      Monitor recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``, ``valid_loss``,
+      ``val/loss``, ...), and ``metric`` too when that is another name.
     - ``GL(5, stop=False)``: the lecture's signal, as a warning: validation loss 5% above its best
       while training loss keeps falling means "the model has started to memorise". It does not
       stop training, because a small, noisy validation set (Iris: 30 points) often dips again.
@@ -102,7 +103,7 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
     mode = resolve_mode(mode, metric)
     if mode == "max" or resolve_mode("auto", metric) == "max":
         return [Divergence(), Patience(20, mode=mode, metric=metric)]
-    watched = tuple(dict.fromkeys(("loss", "val_loss", metric)))
+    watched = tuple(dict.fromkeys((*LOSS_NAMES, metric)))
     return [
         Divergence(metrics=watched),
         GL(5.0, metric=metric, stop=False),

@@ -17,15 +17,20 @@ values), holding only the points logged since the previous batch.
 from __future__ import annotations
 
 import math
+import reprlib
 from typing import Any
 
 import numpy as np
+
+from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 
 __all__ = ["batch_message", "full_snapshot", "jsonable", "source_kind"]
 
 
 def source_kind(source: Any) -> str:
-    """``"monitor"``, ``"runs"`` or ``"gradients"``; TypeError for anything else."""
+    """``"monitor"``, ``"runs"`` or ``"gradients"``; an :class:`NNGraphError` that says what to
+    pass for anything else."""
     from nngraph.monitor import GradientWatch, Monitor, Runs
 
     if isinstance(source, Monitor):
@@ -34,8 +39,9 @@ def source_kind(source: Any) -> str:
         return "runs"
     if isinstance(source, GradientWatch):
         return "gradients"
-    raise TypeError(
-        f"LossView shows an ng.Monitor, ng.Runs or ng.GradientWatch, not {type(source).__name__}"
+    got = reprlib.repr(source)
+    raise NNGraphError(
+        message("monitor.error.lossview_source", got=got, type=type(source).__name__)
     )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import pytest
 
 from nngraph import i18n
 from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor, detectors
-from nngraph.monitor._common import resolve_mode
+from nngraph.monitor._common import LOSS_NAMES, resolve_mode
 from nngraph.monitor._text import TextPrinter
 from nngraph.monitor.detectors import GL, PQ, UP, Gap, Patience
 
@@ -105,7 +108,7 @@ def test_the_default_detectors_watch_the_monitors_metric() -> None:
         ("GL(5, metric='val_mse')", "val_mse"),
         ("Patience(20, metric='val_mse')", "val_mse"),
     ]
-    assert mon.detectors[0].metrics == ("loss", "val_loss", "val_mse")  # type: ignore[attr-defined]
+    assert mon.detectors[0].metrics == (*LOSS_NAMES, "val_mse")  # type: ignore[attr-defined]
 
 
 def test_an_accuracy_only_run_gets_a_patience_stop_in_max_mode() -> None:
@@ -173,3 +176,74 @@ def test_text_lines_pair_validation_metrics_by_other_names() -> None:
         2, {"train/loss": 0.5, "val/loss": 0.6, "loss_x": 1.0, "valid_acc": 0.9, "acc": 0.8}
     )
     assert line == "epoch    2  train/loss 0.5 / val 0.6  loss_x 1  acc 0.8 / val 0.9"
+
+
+# ----------------------------------------------------------------------------- names as logged
+
+OVERFIT = [0.5 + ((epoch - 15) / 30) ** 2 for epoch in range(1, 61)]  # best at epoch 15
+
+
+@pytest.mark.parametrize("name", ["val_loss", "valid_loss", "val/loss", "validation_loss"])
+def test_the_default_metric_follows_the_validation_loss_as_logged(name: str) -> None:
+    mon = Monitor(display=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing is missing: no warning
+        for epoch, value in enumerate(OVERFIT, start=1):
+            mon.log(epoch, train_loss=1 / epoch, **{name: value})
+            if mon.should_stop:
+                break
+        mon.close()
+    assert mon.metric == name and mon.best is not None and mon.best.epoch == 15
+    assert [(type(d).__name__, d.metric) for d in mon.detectors[1:]] == [
+        ("GL", name),
+        ("Patience", name),
+    ]
+    assert [(e.detector[:3], e.epoch) for e in mon.events] == [("GL(", 20), ("Pat", 35)]
+    assert "validation loss" in mon.events[0].message
+
+
+def test_a_chosen_metric_is_not_replaced_by_a_logged_alias() -> None:
+    mon = Monitor(metric="val_loss", display=False)
+    with pytest.warns(UserWarning, match="'val_loss' was never logged"):
+        for epoch in range(1, 4):
+            mon.log(epoch, valid_loss=1 / epoch)
+    assert mon.metric == "val_loss" and mon.best is None
+
+
+def test_a_watched_metric_never_logged_is_said_once_with_the_names_logged() -> None:
+    mon = Monitor(metric="val_accuracy", detectors=[Patience(5, metric="val_f1")], display=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in range(1, 11):
+            mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+            mon.log(epoch, val_acc=0.5)
+        mon.close()
+    (warning,) = caught
+    text = str(warning.message)
+    assert "'val_accuracy' was never logged (logged: loss, val_loss, val_acc)" in text
+    assert "Patience(5, mode='max', metric='val_f1') watches 'val_f1'" in text
+    assert warning.filename == __file__  # the user's log() line
+
+
+def test_a_training_only_run_or_one_validation_warns_only_when_something_is_missing() -> None:
+    mon = Monitor(display=False)  # no validation at all: nothing is watched yet
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for step in range(1, 20):
+            mon.log(step, loss=1 / step)
+        mon.close()
+    once = Monitor(display=False)  # one epoch: said at close()
+    once.log(1, loss=1.0, val_mse=1.0)
+    with pytest.warns(UserWarning, match="'val_loss' was never logged"):
+        once.close()
+
+
+@pytest.mark.parametrize("name", ["loss", "train_loss", "train/loss", "valid_loss", "val/loss"])
+def test_the_default_divergence_stops_at_a_nan_under_every_loss_name(name: str) -> None:
+    mon = Monitor(display=False)
+    for step in range(1, 51):
+        mon.log(step, **{name: 1 / step if step < 10 else math.nan})
+        if mon.should_stop:
+            break
+    assert step == 10 and [e.message_id for e in mon.events] == ["divergence.nonfinite"]
+    assert detectors.Divergence().update(1, training_loss=math.inf) is not None

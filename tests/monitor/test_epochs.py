@@ -102,3 +102,39 @@ def test_explanations_speak_of_the_users_epochs_while_detectors_count_validation
     assert "over the last 10 epochs" in said["PQ"]
     by_count = {e.detector[:2]: e.message for e in counted.events}
     assert "(0.5 at epoch 2)" in by_count["GL"] and "for 1 epoch:" in by_count["GL"]
+
+
+# ----------------------------------------------------------------------------- one row per step
+
+
+def test_a_second_validation_call_at_the_same_step_stays_in_its_epoch() -> None:
+    mon = quiet()  # losses in one call, accuracies in the next: one epoch, as in records()
+    for epoch in range(1, 41):
+        mon.log(epoch, loss=1 / epoch, val_loss=0.5 + ((epoch - 15) / 30) ** 2)
+        mon.log(epoch, acc=1 - 1 / epoch, val_acc=0.8 - ((epoch - 15) / 60) ** 2)
+        if mon.should_stop:
+            break
+    assert mon.epoch == epoch == 35 and len(mon.records()) == 35
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (15, 15)
+    assert mon.stop_event is not None and mon.stop_event.epoch == 35
+    assert mon.history("val_acc")[0].tolist() == [float(e) for e in range(1, 36)]
+
+
+def test_the_same_metric_logged_again_at_a_step_is_a_new_epoch() -> None:
+    mon = quiet(detectors=[])  # a validation cell run twice: every point is kept, as in records()
+    mon.log(1, val_loss=0.5)
+    mon.log(1, val_loss=0.4)
+    assert mon.epoch == 2 and mon.best is not None and mon.best.epoch == 2
+
+
+def test_a_second_validation_call_joins_the_epochs_text_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mon = Monitor(display="text", print_interval=3600, detectors=[])
+    for epoch in range(1, 4):
+        mon.log(epoch, loss=1 / epoch, val_loss=1.5 / epoch)
+        mon.log(epoch, acc=0.5, val_acc=0.4)
+    mon.close()
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines] == [["epoch", "1"], ["epoch", "3"]]
+    assert "loss 0.3333 / val 0.5  acc 0.5 / val 0.4" in lines[1]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 import nngraph as ng
 from nngraph.monitor import Monitor, Runs
 from nngraph.monitor._common import epochs
@@ -129,3 +131,14 @@ def test_up_counts_its_strips_in_the_singular_and_plural() -> None:
     ng.set_language("en")
     assert "rose at the end of 1 strip of 1 epoch (0.5 -> 0.6)" in up_message(1)
     assert "rose at the end of 3 successive strips of 1 epoch" in up_message(3)
+
+
+def test_interval_errors_are_polish() -> None:
+    ng.set_language("pl")
+    try:
+        for kw in ("print_interval", "flush_interval"):
+            with pytest.raises(ng.NNGraphError) as err:
+                Monitor(display=False, **{kw: -1})
+            assert str(err.value).startswith(f"Monitor {kw} (w sekundach) musi być zerem")
+    finally:
+        ng.set_language("en")

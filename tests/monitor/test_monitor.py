@@ -133,7 +133,6 @@ def test_bad_constructor_arguments_are_clear_errors(kwargs: dict[str, object]) -
 @pytest.mark.parametrize(
     ("kwargs", "says"),
     [
-        ({"metric": None}, "metric='val_loss'"),
         ({"metric": ""}, "metric='val_loss'"),
         ({"metric": ["val_loss"]}, "metric='val_loss'"),
         ({"name": 5}, "name='lr=0.1'"),
@@ -396,6 +395,17 @@ def test_a_script_prints_one_compact_line_per_epoch_not_per_batch(
     assert len(lines) == 3
     assert lines[0].startswith("epoch    1  loss 1.045 / val 1")
     assert "val_acc 0.5" in lines[0] and lines[0].endswith("*")
+
+
+def test_a_stop_inside_a_batch_prints_the_stop_line(capsys: pytest.CaptureFixture[str]) -> None:
+    mon = Monitor(display="text", print_interval=0.0)
+    for step in range(1, 6):
+        mon.log(step, loss=math.nan if step == 5 else 1 / step)
+        if step == 3:
+            mon.log(step, val_loss=1.0)
+    out = capsys.readouterr().out
+    assert mon.should_stop and "  ! " in out
+    assert "  -> stop suggested by Divergence() at epoch 2" in out
 
 
 def test_text_lines_are_rate_limited_but_events_and_the_end_are_shown(

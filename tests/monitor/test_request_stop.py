@@ -50,3 +50,14 @@ def test_should_stop_lets_the_view_poll_first() -> None:
     mon.view = view
     assert mon.should_stop
     assert View.polls == 1
+
+
+def test_a_stop_withdrawn_by_resume_can_be_asked_for_again() -> None:
+    mon = Monitor(display=False, detectors=[])
+    mon.log(1, loss=0.5)
+    first = mon.request_stop()
+    mon.resume()
+    assert not mon.should_stop and first in mon.events
+    mon.log(2, loss=0.4)
+    second = mon.request_stop()
+    assert mon.should_stop and second is not first and second.epoch == 2

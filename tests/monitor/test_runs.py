@@ -155,3 +155,41 @@ def test_a_metric_logged_per_batch_keeps_the_users_epoch_numbers() -> None:
         for batch in range(4):
             mon.log(epoch=epoch, loss=abs(epoch * 4 + batch - 6) + 0.1)
     assert compare(mon, metric="loss", display=False).rows()[0]["best_epoch"] == 1
+
+
+def test_compare_leaves_the_monitors_unchanged_and_can_compare_them_again() -> None:
+    a, b, c = (Monitor(display=False) for _ in range(3))
+    for mon, value in zip((a, b, c), (0.3, 0.2, 0.1), strict=True):
+        mon.log(1, val_loss=value)
+    assert compare(a, b, display=False).names == ["run 1", "run 2"]
+    assert (a.name, b.name) == (None, None)
+    again = compare(b, c, display=False)
+    assert again.names == ["run 1", "run 2"] and again.winner() == "run 2"
+
+
+def test_a_default_run_name_never_takes_a_name_in_use() -> None:
+    runs = Runs(display=False)
+    runs.add(Monitor(name="run 2", display=False))
+    runs.add(Monitor(display=False))
+    runs.add(Monitor(display=False))
+    assert runs.names == ["run 2", "run 3", "run 4"]
+
+
+def test_best_metrics_hold_the_training_loss_logged_at_the_best_step() -> None:
+    mon = Monitor(display=False, detectors=[], name="pb")  # per-batch training, then validation
+    step = 0
+    for epoch in range(1, 11):
+        for _ in range(3):
+            step += 1
+            mon.log(step, loss=1 / step)
+        mon.log(step, val_loss=0.5 + abs(epoch - 4) / 10)
+        mon.log(step, val_acc=0.9 - abs(epoch - 4) / 100)  # joins the best row afterwards too
+    assert mon.best is not None and mon.best.metrics == {
+        "loss": 1 / 12,
+        "val_loss": 0.5,
+        "val_acc": 0.9,
+    }
+    by_loss, by_acc = Runs(display=False), Runs(display=False, metric="val_acc")
+    by_loss.add(mon)
+    by_acc.add(mon)
+    assert by_loss.rows()[0]["best"] == by_acc.rows()[0]["best"] == mon.best.metrics

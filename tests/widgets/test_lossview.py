@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import nngraph as ng
+from nngraph.errors import NNGraphError
 from nngraph.monitor import GradientWatch, Monitor, Runs, detectors
 from nngraph.widgets import LossView
 from nngraph.widgets._kernelpoll import poll_widget_messages
@@ -176,6 +177,7 @@ def test_static_fallback_is_an_escaped_svg_with_curves_and_markers() -> None:
 
 
 @pytest.mark.parametrize("name", ["loss\x1b", "val_loss\x00", "loss\ud800"])
+@pytest.mark.filterwarnings("ignore:nngraph Monitor")  # val_loss itself is never logged
 def test_names_xml_cannot_hold_are_replaced_in_the_picture(name: str) -> None:
     mon = Monitor(detectors=[detectors.Patience(1, metric=name)], display=False)
     view = LossView(mon)
@@ -232,9 +234,15 @@ def test_words_follow_the_language() -> None:
     assert view.strings["lossview.stop"] == "Stop"
 
 
-def test_rejects_what_it_cannot_show() -> None:
-    with pytest.raises(TypeError, match=r"Monitor, ng\.Runs or ng\.GradientWatch"):
-        LossView(object())
+def test_rejects_what_it_cannot_show_with_a_catalog_message() -> None:
+    with pytest.raises(NNGraphError, match=r"Monitor, ng\.Runs or ng\.GradientWatch, not 'mon'"):
+        LossView("mon")
+    ng.set_language("pl")
+    try:
+        with pytest.raises(NNGraphError, match=r"LossView pokazuje ng\.Monitor.* a nie <object"):
+            LossView(object())
+    finally:
+        ng.set_language("en")
 
 
 def test_jsonable_replaces_non_finite_numbers() -> None:

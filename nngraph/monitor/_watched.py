@@ -1,0 +1,100 @@
+"""Which metric a monitor watches, and a warning when a watched metric is never logged.
+
+:class:`MetricWatching` is the part of :class:`~nngraph.monitor.Monitor` that
+
+- follows the validation loss under the name it is logged with (``valid_loss``, ``val/loss``,
+  ``validation_loss``, ...) when the user did not choose ``metric=``: the best epoch and the
+  classroom detectors then watch that name instead of ``val_loss``;
+- says once, in plain words, when the monitor's metric or a detector's metric was never logged
+  by the end of the second epoch (or at ``close()``), and which metrics were.
+
+    >>> from nngraph.monitor import Monitor
+    >>> mon = Monitor(display=False)
+    >>> for epoch in range(1, 4):
+    ...     mon.log(epoch, train_loss=1 / epoch, valid_loss=0.5 + abs(epoch - 2) / 10)
+    >>> mon.metric, mon.best.epoch
+    ('valid_loss', 2)
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Literal
+
+from nngraph.errors import stacklevel_outside
+from nngraph.i18n import message
+from nngraph.monitor._common import validation_base
+from nngraph.monitor._history import Series
+from nngraph.monitor._practical import Divergence
+from nngraph.monitor.detectors import Detector, classroom
+
+__all__ = ["MetricWatching"]
+
+
+class MetricWatching:
+    """The watched-metric part of :class:`~nngraph.monitor.Monitor`; the monitor calls
+    :meth:`_init_watching` in ``__init__``, :meth:`_follow_loss` before a ``log()`` call is
+    judged and :meth:`_check_watched` after it (and at ``close()``)."""
+
+    metric: str
+    mode: Literal["min", "max"]
+    detectors: list[Detector]
+    series: dict[str, Series]
+    _evals: int
+
+    def _init_watching(self, *, follows: bool, classroom_set: bool) -> None:
+        """``follows``: the user did not choose ``metric=``; ``classroom_set``: the detectors
+        are the classroom default (``detectors=None``)."""
+        self._follows = follows
+        self._classroom_set = classroom_set
+        self._watch_checked = False
+
+    def _follow_loss(self, values: Mapping[str, float]) -> None:
+        """Watch the validation loss under the name this call logs it with, the first time."""
+        if not self._follows:
+            return
+        if self.metric in values:
+            self._follows = False
+            return
+        alias = next((name for name in values if validation_base(name) == "loss"), None)
+        if alias is None:
+            return
+        self._follows = False
+        self.metric = alias
+        if self._classroom_set:  # keep a detector that already watches every loss name
+            fresh = classroom(alias, self.mode)
+            if len(fresh) == len(self.detectors):
+                self.detectors = [
+                    old if old == new else new
+                    for old, new in zip(self.detectors, fresh, strict=True)
+                ]
+
+    def _check_watched(self, *, closing: bool = False) -> None:
+        """Warn once if a watched metric was never logged: after the second epoch ended by a
+        validation call (the first may log its metrics in several calls), or at ``close()``
+        after one."""
+        if self._watch_checked or self._evals < (1 if closing else 2):
+            return
+        self._watch_checked = True
+        logged = ", ".join(self.series) or "-"
+        lines = []
+        if self.metric not in self.series:
+            lines.append(message("monitor.warn.metric_missing", metric=self.metric, logged=logged))
+        for det in self.detectors:
+            if (
+                isinstance(det, Divergence)
+                or det.metric in self.series
+                or det.metric == self.metric
+            ):
+                continue  # Divergence watches every loss name it may meet
+            lines.append(
+                message(
+                    "monitor.warn.detector_metric_missing",
+                    detector=det.name,
+                    metric=det.metric,
+                    logged=logged,
+                )
+            )
+        if lines:
+            warnings.warn("\n".join(lines), UserWarning, stacklevel=stacklevel_outside())
