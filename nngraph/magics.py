@@ -288,7 +288,12 @@ class NNGraphMagics(Magics):
         model = None if options.model is None else self._evaluate(options.model)
         monitor = Monitor(model=model, metric=options.metric, mode=options.mode, name=options.name)
         self._keep(options.output, monitor)
-        what = f"ng.Monitor(metric={monitor.metric!r}, mode={monitor.mode!r})"
+        arguments = [f"metric={monitor.metric!r}", f"mode={monitor.mode!r}"]  # the mode chosen
+        if options.model is not None:
+            arguments.insert(0, f"model={options.model}")
+        if options.name is not None:
+            arguments.append(f"name={options.name!r}")
+        what = f"ng.Monitor({', '.join(arguments)})"
         print(message("magic.created", name=options.output, what=what))
 
     def _watch(self, words: list[str]) -> Any:

@@ -315,6 +315,29 @@ def test_monitor_options_are_split_as_a_shell_would(ip: Any) -> None:
     assert ip.user_ns["lab"].name == "my run"
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "monitor --model net --name r1",
+        "monitor --name 'my run' --metric val_acc",
+        "monitor --model net --mode min -o m",
+        "monitor",
+    ],
+)
+def test_the_printed_monitor_line_makes_the_same_monitor_when_copied(
+    ip: Any, line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ip.run_line_magic("nngraph", line)
+    printed = capsys.readouterr().out.strip()
+    name, _ = printed.split(" = ", 1)
+    made = ip.user_ns[name]
+    ip.run_cell(printed)  # the student copies the line into a cell
+    copied = ip.user_ns[name]
+    assert copied is not made
+    assert (copied.model, copied.name) == (made.model, made.name)
+    assert (copied.metric, copied.mode) == (made.metric, made.mode)
+
+
 def test_an_expression_line_may_end_in_a_comment(ip: Any) -> None:
     ip.run_cell("loss = net(torch.randn(2, 3)).sum()")
     assert isinstance(ip.run_line_magic("nngraph", "loss  # the student's loss"), ng.Graph)

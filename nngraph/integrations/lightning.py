@@ -72,9 +72,11 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
 
     Used for a second ``fit``, a callback that made its own monitor starts a new run (a new
     ``cb.monitor``, epochs from 1, like re-running a training cell); a monitor you gave goes on
-    counting epochs after the last one it has, and keeps its best: if the second fit never beats
-    it, the same module gets the best weights back, while a new module is left as it is (with an
-    :class:`~nngraph.capture.NNGraphWarning`: those weights belong to the earlier module). If the watched metric (``monitor.metric``,
+    counting epochs after the last one it has, and keeps its best and events. An earlier fit's
+    stop is not carried over: the new fit trains its epochs unless a detector or the Stop button
+    stops it again. If the second fit never beats the best, the same module gets the best weights
+    back, while a new module is left as it is (with an :class:`~nngraph.capture.NNGraphWarning`:
+    those weights belong to the earlier module). If the watched metric (``monitor.metric``,
     default ``val_loss``) is never logged, an :class:`~nngraph.capture.NNGraphWarning` says so
     once and lists the metrics that were logged.
 
@@ -123,8 +125,10 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
                 display=self.display if trainer.is_global_zero else False,
             )
             self._last_step = 0
-        elif self.monitor is not None and self.monitor.model in (None, self._given_model):
-            self.monitor.model = self._given_model = pl_module  # a new module: its weights
+        elif self.monitor is not None:
+            if self.monitor.model in (None, self._given_model):
+                self.monitor.model = self._given_model = pl_module  # a new module: its weights
+            self.monitor.resume()  # an earlier fit's stop must not end this one
         self._offset = max(0, self._last_step - trainer.current_epoch)
 
     def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
@@ -176,6 +180,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             logged=", ".join(logged) or "-",
         )
         warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
+        self.monitor._watch_checked = True  # said here, for Lightning: not again by the Monitor
 
     def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
         if self.monitor is None or not self._trained:

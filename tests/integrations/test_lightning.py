@@ -186,6 +186,39 @@ def test_a_given_monitor_goes_on_counting_in_a_second_fit() -> None:
     assert mon.epoch == 5
 
 
+def test_a_given_monitor_that_stopped_a_fit_lets_the_next_fit_train_its_epochs() -> None:
+    mon = Monitor(detectors=[detectors.Patience(2)], display=False)
+    cb = NNGraphCallback(mon, restore_best=False)
+    _, model, _ = fit(cb, max_epochs=40)
+    stopped_at, events, best = mon.epoch, mon.events, mon.best
+    assert mon.should_stop and stopped_at < 40 and best is not None
+    trainer, _, _ = fit(cb, max_epochs=3, model=model)  # "train 3 more epochs"
+    assert trainer.current_epoch == 3 and mon.epoch == stopped_at + 3
+    assert mon.events[: len(events)] == events  # the first fit's story is kept
+    assert mon.best is not None and mon.best.value <= best.value
+
+
+class StopButton(pl.Callback):
+    """Clicks the live view's Stop button during the given epoch (counted from 1)."""
+
+    def __init__(self, monitor: Monitor, epoch: int) -> None:
+        self.monitor, self.epoch = monitor, epoch
+
+    def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if trainer.current_epoch + 1 == self.epoch:
+            self.monitor.request_stop()
+
+
+def test_a_stop_in_a_later_fit_of_a_given_monitor_still_stops_it() -> None:
+    mon = Monitor(detectors=[detectors.Patience(2)], display=False)
+    cb = NNGraphCallback(mon, restore_best=False)
+    _, model, _ = fit(cb, max_epochs=40)
+    assert mon.should_stop
+    trainer, _, _ = fit(cb, max_epochs=5, model=model, callbacks=[StopButton(mon, epoch=2)])
+    assert trainer.current_epoch == 2 and mon.should_stop
+    assert mon.stop_event is not None and mon.stop_event.detector == "user"
+
+
 def test_validating_every_other_epoch_shows_the_trainers_epochs() -> None:
     cb = NNGraphCallback(detectors=[], display=False, restore_best=False)
     fit(cb, max_epochs=6, check_val_every_n_epoch=2)
