@@ -104,6 +104,8 @@ class ModuleScope:
     def _path_of(self, module: torch.nn.Module) -> str:
         path = self.paths.get(id(module))
         if path is not None:
+            if self.stack and path.rpartition(".")[0] != self.stack[-1][1]:
+                return self._child_path(module) or path
             return path
         if self.stack:
             # Not registered under the root (kept in a plain list): named by its type, and
@@ -122,6 +124,16 @@ class ModuleScope:
             path = ""
         self.paths[id(module)] = path
         return path
+
+    def _child_path(self, module: torch.nn.Module) -> str | None:
+        """The path of `module` as a child of the running module, if it is one: a module
+        shared by two parents (an embedding of an encoder and a decoder) runs under the parent
+        calling it, not under the first path `named_modules()` gives it."""
+        parent, parent_path = self.stack[-1]
+        for name, child in parent._modules.items():
+            if child is module:
+                return f"{parent_path}.{name}" if parent_path else name
+        return None
 
     def _param_in_use(self, t: torch.Tensor) -> str | None:
         """The name of `t` as a parameter of a module running now, innermost first."""

@@ -683,3 +683,37 @@ def test_weights_given_to_functional_call_are_named_as_the_module_holds_them() -
     assert not [
         d for _, d in rec.graph.nodes(data=True) if d["kind"] == "input" and d["requires_grad"]
     ]
+
+
+class _Tagger(nn.Module):
+    def __init__(self, embedding: nn.Embedding) -> None:
+        super().__init__()
+        self.emb = embedding
+        self.out = nn.Linear(8, 2)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return self.out(self.emb(tokens))
+
+
+class _SharedEmbedding(nn.Module):
+    """Two parents holding one embedding, as tied encoder/decoder embeddings do."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        shared = nn.Embedding(12, 8)
+        self.encoder, self.decoder = _Tagger(shared), _Tagger(shared)
+
+    def forward(self, source: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return self.encoder(source).sum() + self.decoder(target).sum()
+
+
+def test_a_module_shared_by_two_parents_runs_under_the_parent_calling_it() -> None:
+    source, target = torch.randint(0, 12, (2, 5)), torch.randint(0, 12, (2, 4))
+    g = ng.trace(_SharedEmbedding(), source, target, loss=lambda out: out)
+    lookups = {d["module"]: d["shape"] for _, d in g.nodes(data=True) if d["op"] == "embedding"}
+    assert lookups == {"encoder.emb": [2, 5, 8], "decoder.emb": [2, 4, 8]}
+    (weight,) = [d for _, d in g.nodes(data=True) if d["kind"] == "param" and d["shape"] == [12, 8]]
+    assert weight["name"] == "encoder.emb.weight"  # as named_parameters() names it
+    assert g.graph["modules"][""]["params"] == sum(
+        p.numel() for p in _SharedEmbedding().parameters()
+    )
