@@ -244,8 +244,12 @@ class Recorder:
         for node_id in new:
             leaf = leaf_fns.get(node_id)
             if leaf is not None:
-                self._remember(leaf.variable, node_id)
                 variable = leaf.variable
+                made = self.lookup(variable)
+                if made is not None and made != node_id:
+                    # a recorded result made a leaf (`.requires_grad_()`, WGAN-GP's interpolates)
+                    builder.add_edge(made, node_id)
+                self._remember(variable, node_id)
                 self.grads_before.setdefault(id(variable), (variable, variable.grad))
             hooks.append(fns[node_id].register_prehook(self._grad_hook(node_id, leaf is not None)))
         if call is not None:

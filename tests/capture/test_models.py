@@ -717,3 +717,20 @@ def test_a_module_shared_by_two_parents_runs_under_the_parent_calling_it() -> No
     assert g.graph["modules"][""]["params"] == sum(
         p.numel() for p in _SharedEmbedding().parameters()
     )
+
+
+def test_a_leaf_made_from_a_recorded_result_is_fed_by_it() -> None:
+    # WGAN-GP: the critic runs on interpolates made a leaf with requires_grad_()
+    critic = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+    real, fake = torch.randn(5, 4), torch.randn(5, 4)
+    with ng.record(critic) as rec:
+        eps = torch.rand(5, 1)
+        interp = (eps * real + (1 - eps) * fake).requires_grad_(True)
+        (grad,) = torch.autograd.grad(critic(interp).sum(), interp, create_graph=True)
+        penalty = ((grad.norm(2, dim=1) - 1) ** 2).mean()
+        penalty.backward()
+    g = rec.graph
+    (leaf,) = [n for n, d in g.nodes(data=True) if d["label"] == "interp"]
+    assert [g.nodes[p]["op"] for p in g.predecessors(leaf)] == ["add"]
+    sources = [next(iter(g.predecessors(n))) for n in g.graph["outputs"]]
+    assert "add" not in [g.nodes[n]["op"] for n in sources]  # used, not a result left over
