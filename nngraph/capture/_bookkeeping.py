@@ -93,6 +93,7 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
     def after(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         if recorder.steps:
             recorder.steps.pop()
+        recorder.leaves.steps += 1
 
     handles = [
         register_optimizer_step_pre_hook(before),

@@ -67,12 +67,21 @@ class LeafGrads:
         self._variables: dict[int, str] | None = None  # id of a leaf -> node id
         #: tensors computed from leaves' gradients in the block (`lr * w.grad`)
         self._from_grads: dict[int, weakref.ref[torch.Tensor]] = {}
+        self.steps = 0  # `optimizer.step()` calls finished in the block
+        #: leaf -> `steps` when a backward last added to its `.grad`, while that `.grad` lasts
+        self._added_at: dict[str, int] = {}
+        #: leaves whose `.grad` a backward added to after an optimizer step used it: a
+        #: forgotten `zero_grad()` in a loop of training steps
+        self.stale: set[str] = set()
 
     def reached(self, node_id: str, grad: torch.Tensor | None) -> None:
         """The backward reached leaf `node_id` with `grad` (before adding it to `.grad`)."""
         self.grads[node_id] = grad
         if self.builder.leaf_fns[node_id].variable.grad is None:
             self.fresh.add(node_id)
+        elif self._added_at.get(node_id, self.steps) < self.steps:
+            self.stale.add(node_id)
+        self._added_at[node_id] = self.steps
         self.kept.discard(node_id)
         self._owners = self._variables = None
 
@@ -136,6 +145,7 @@ class LeafGrads:
         if owner is None:
             return False
         node_id, grad = owner
+        self._added_at.pop(node_id, None)  # reset (`zero_()`) or changed by hand: not stale
         if node_id not in self.kept:
             self._summarise(node_id, grad.detach().clone(), one_pass=False)
             self.kept.add(node_id)
@@ -151,6 +161,8 @@ class LeafGrads:
             leaf_fns = self.builder.leaf_fns
             self._variables = {id(leaf_fns[leaf].variable): leaf for leaf in self.grads}
         node_id = self._variables.get(id(variable))
+        if node_id is not None:
+            self._added_at.pop(node_id, None)  # `zero_grad()` sets it to None
         if node_id is not None and node_id not in self.kept:
             self._summarise(node_id, grad, one_pass=False)
             self.kept.add(node_id)
@@ -165,6 +177,8 @@ class LeafGrads:
         self.fresh.clear()
         self.kept.clear()
         self._from_grads.clear()
+        self._added_at.clear()
+        self.stale.clear()
         self._owners = self._variables = None
 
     def _summarise(
@@ -176,7 +190,9 @@ class LeafGrads:
         grad = self.grads[node_id]
         stats = self.builder.stats
         stats.add(attrs, "grad", grad if variable_grad is None else variable_grad)
-        if (
+        if node_id in self.stale:
+            attrs["grad_accumulated"] = True
+        elif (
             one_pass
             and node_id not in self.fresh  # else `.grad` is this backward's gradient
             and _comparable(variable_grad, grad)

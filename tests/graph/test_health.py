@@ -532,6 +532,35 @@ def test_a_fresh_gradient_is_not_flagged_as_accumulated() -> None:
     assert not [f for f in g.health() if f["kind"] in ("zeros", "accumulated")]
 
 
+def _training_steps(*, zero_grad: bool, micro_batches: int = 1) -> set[tuple[str, str]]:
+    import torch
+
+    import nngraph as ng
+
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    x, y = torch.randn(8, 3), torch.randn(8, 1)
+    with ng.record(model) as rec:
+        for _ in range(3):
+            if zero_grad:
+                optimizer.zero_grad()
+            for _ in range(micro_batches):  # deliberate accumulation, then one step
+                torch.nn.functional.mse_loss(model(x), y).backward()
+            optimizer.step()
+    return {(f["kind"], f["name"]) for f in rec.graph.health()}
+
+
+def test_a_forgotten_zero_grad_in_a_recorded_training_loop_is_flagged() -> None:
+    assert {("accumulated", "weight"), ("accumulated", "bias")} <= _training_steps(zero_grad=False)
+
+
+@pytest.mark.parametrize("micro_batches", [1, 2])
+def test_a_training_loop_with_zero_grad_is_not_flagged(micro_batches: int) -> None:
+    findings = _training_steps(zero_grad=True, micro_batches=micro_batches)
+    assert not [kind for kind, _ in findings if kind == "accumulated"]
+
+
 # -- modules the model does not know -----------------------------------------------------------
 
 
