@@ -420,8 +420,8 @@ MESSAGES: dict[str, str] = {
     # graph: health findings (g.health(); a finding keeps the language current at that call)
     "graph.health.vanishing": (
         "Gradients shrink about {per_layer:.1f}x per layer on the way back: the weights of "
-        "{first} get a gradient {total:,.0f}x smaller than those of {last}, so the first "
-        "layers barely learn."
+        "{first} get gradients {total:,.0f}x smaller (RMS per weight) than those of {last}, so "
+        "the first layers barely learn."
     ),
     "graph.health.vanishing_tiny": (
         "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this "
@@ -429,8 +429,8 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.exploding": (
         "Gradients grow about {per_layer:.1f}x per layer on the way back: the weights of "
-        "{first} get a gradient {total:,.0f}x larger than those of {last}, so the first layers "
-        "take huge, unstable steps."
+        "{first} get gradients {total:,.0f}x larger (RMS per weight) than those of {last}, so the "
+        "first layers take huge, unstable steps."
     ),
     "graph.health.exploding_huge": (
         "The weights of {where_module} get a huge gradient (RMS {rms:.1e}), so one training "
@@ -466,6 +466,23 @@ MESSAGES: dict[str, str] = {
         "All {numel} weights of {name} are zero: the layer's units all compute the same thing and "
         "pass no signal, so nothing before it can learn. Were they zeroed by mistake (w.zero_() instead of "
         "w.grad.zero_())?"
+    ),
+    "graph.health.constant": (
+        "All {numel} weights of {name} have the same value ({value:.3g}): every unit of the layer "
+        "computes the same thing and gets the same gradient, so the units stay copies of each "
+        "other and the layer learns like a single unit. Initialise the weights randomly "
+        "(PyTorch's layers do by default)."
+    ),
+    "graph.health.no_gradient": (
+        "The weights of {where_module} get no gradient at all, though they took part in the "
+        "forward pass: the graph is cut between them and the loss (.detach(), .item(), .numpy() "
+        "or torch.no_grad() in forward), so this layer does not learn. If that is meant (a "
+        "frozen feature extractor), call requires_grad_(False) on it."
+    ),
+    "graph.health.no_gradient_leaf": (
+        "{name} gets no gradient at all, though it took part in the forward pass: the graph is "
+        "cut between it and the loss (.detach(), .item(), .numpy() or torch.no_grad()), so it "
+        "does not learn."
     ),
     "graph.health.accumulated": (
         "{name}.grad is not the gradient this backward pass computed: it was added to a gradient "
@@ -716,6 +733,10 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.inf": "inf",
     "graphview.flag.kind.zeros": "zero weights",
     "graphview.flag.kind.accumulated": "accumulated gradient",
+    "graphview.flag.kind.constant": "equal weights",
+    "graphview.flag.kind.no_gradient": "no gradient",
+    "graphview.flag.help.constant": "Every weight here has the same value, so all units compute the same thing and learn the same way: they never become different.",
+    "graphview.flag.help.no_gradient": "No gradient reached these weights: the graph is cut between them and the loss, so they do not learn.",
     "graphview.flag.help.zeros": "Every weight here is zero, so this layer passes no signal and cannot learn.",
     "graphview.flag.help.accumulated": "This gradient was added to an old one: .grad was not reset before backward.",
     "graphview.flag.where.forward": "forward",

@@ -456,7 +456,7 @@ MESSAGES: dict[str, str] = {
     # graph: wyniki g.health() (wynik zostaje w języku z chwili wywołania)
     "graph.health.vanishing": (
         "Gradient zanika: w drodze wstecz maleje około {per_layer:.1f} razy na warstwę, więc "
-        "wagi {first} dostają gradient {total:.0f} razy mniejszy niż wagi {last}. Pierwsze "
+        "wagi {first} dostają gradient {total:.0f} razy mniejszy (RMS na wagę) niż wagi {last}. Pierwsze "
         "warstwy prawie się nie uczą."
     ),
     "graph.health.vanishing_tiny": (
@@ -465,7 +465,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.exploding": (
         "Gradient eksploduje: w drodze wstecz rośnie około {per_layer:.1f} razy na warstwę, "
-        "więc wagi {first} dostają gradient {total:.0f} razy większy niż wagi {last}. Pierwsze "
+        "więc wagi {first} dostają gradient {total:.0f} razy większy (RMS na wagę) niż wagi {last}. Pierwsze "
         "warstwy robią ogromne, niestabilne kroki."
     ),
     "graph.health.exploding_huge": (
@@ -504,6 +504,23 @@ MESSAGES: dict[str, str] = {
         "Wszystkie wagi parametru {name} ({numel}) są zerami: jednostki tej warstwy liczą to samo "
         "i nie przepuszczają sygnału, więc nic przed nią nie może się nauczyć. Czy nie wyzerowano ich przez pomyłkę "
         "(w.zero_() zamiast w.grad.zero_())?"
+    ),
+    "graph.health.constant": (
+        "Wszystkie wagi parametru {name} ({numel}) mają tę samą wartość ({value:.3g}): każda "
+        "jednostka warstwy liczy to samo i dostaje ten sam gradient, więc jednostki pozostają "
+        "swoimi kopiami, a warstwa uczy się jak jedna jednostka. Zainicjuj wagi losowo (warstwy "
+        "PyTorcha robią to domyślnie)."
+    ),
+    "graph.health.no_gradient": (
+        "Wagi {where_module} nie dostają żadnego gradientu, choć brały udział w przejściu w "
+        "przód: graf jest przecięty między nimi a funkcją straty (.detach(), .item(), .numpy() "
+        "albo torch.no_grad() w forward), więc ta warstwa się nie uczy. Jeśli tak ma być "
+        "(zamrożony ekstraktor cech), wywołaj na niej requires_grad_(False)."
+    ),
+    "graph.health.no_gradient_leaf": (
+        "{name} nie dostaje żadnego gradientu, choć brał udział w przejściu w przód: graf jest "
+        "przecięty między nim a funkcją straty (.detach(), .item(), .numpy() albo "
+        "torch.no_grad()), więc się nie uczy."
     ),
     "graph.health.accumulated": (
         "{name}.grad to nie jest gradient z tego przejścia wstecz: został dodany do gradientu "
@@ -760,6 +777,10 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.inf": "nieskończoność",
     "graphview.flag.kind.zeros": "zerowe wagi",
     "graphview.flag.kind.accumulated": "nagromadzony gradient",
+    "graphview.flag.kind.constant": "równe wagi",
+    "graphview.flag.kind.no_gradient": "brak gradientu",
+    "graphview.flag.help.constant": "Wszystkie wagi mają tu tę samą wartość, więc wszystkie jednostki liczą to samo i uczą się tak samo: nigdy nie staną się różne.",
+    "graphview.flag.help.no_gradient": "Do tych wag nie dotarł żaden gradient: graf jest przecięty między nimi a funkcją straty, więc się nie uczą.",
     "graphview.flag.help.zeros": "Wszystkie wagi są tu zerami, więc warstwa nie przepuszcza sygnału i nie może się uczyć.",
     "graphview.flag.help.accumulated": "Ten gradient dodał się do starego: .grad nie został wyzerowany przed backward.",
     "graphview.flag.where.forward": "w przód",

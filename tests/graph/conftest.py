@@ -10,10 +10,10 @@ from nngraph.graph import Graph
 def stats(norm: float = 1.0, numel: int = 4, *, nan: int = 0, inf: int = 0) -> dict[str, float]:
     """A Stats dict (docs/schema.md) with the given norm."""
     rms = norm / numel**0.5
-    return {
-        "mean": rms,
-        "std": 0.0,
-        "min": rms,
+    return {  # values of one size, half of each sign: mean 0, every |value| the RMS
+        "mean": 0.0,
+        "std": rms,
+        "min": -rms,
         "max": rms,
         "norm": norm,
         "zero_frac": 0.0,

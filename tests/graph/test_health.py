@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pytest
 import torch
@@ -46,8 +47,8 @@ def test_gradients_shrinking_layer_after_layer_are_vanishing():
     assert finding["layers"] == [f"fc{i}" for i in range(6)]
     assert finding["message"] == (
         "Gradients shrink about 5.0x per layer on the way back: the weights of module fc0 "
-        "(Linear) get a gradient 3,125x smaller than those of module fc5 (Linear), so the "
-        "first layers barely learn."
+        "(Linear) get gradients 3,125x smaller (RMS per weight) than those of module fc5 "
+        "(Linear), so the first layers barely learn."
     )
 
 
@@ -124,7 +125,15 @@ def test_no_backward_means_no_gradient_findings():
 def dead_graph(dead: list[int]) -> Graph:
     b = Build({"fc2": {"type": "Block", "params": 0}})
     x = b.input([8, 64])
-    relu = b.op("relu", x, module="fc2", module_type="Block", shape=[8, 64], dead=dead)
+    relu = b.op(
+        "relu",
+        x,
+        module="fc2",
+        module_type="Block",
+        shape=[8, 64],
+        dead=dead,
+        value=stats(numel=512),
+    )
     b.output(relu)
     return b.g
 
@@ -291,7 +300,7 @@ def test_an_infinity_runs_on_through_the_inner_nodes_of_a_batched_matmul(batch):
         h = x.exp() * 1e38  # overflows to inf
         y = h @ torch.ones(4, 2, requires_grad=True)
     assert torch.isinf(y).any()
-    (finding,) = rec.graph.health()
+    (finding,) = [f for f in rec.graph.health() if f["kind"] != "constant"]  # the ones
     assert (finding["kind"], rec.graph.nodes[finding["node"]]["op"]) == ("inf", "mul")
     assert "to the end of the forward pass" in finding["message"]
 
@@ -311,7 +320,7 @@ def test_log_of_zero_in_a_real_model_matters_only_when_its_gradient_breaks():
 
 
 def test_findings_are_stored_on_their_nodes_once():
-    g = dead_graph([3, 64])
+    g = dead_graph([12, 64])
     g.nodes["n1"]["flags"] = [{"kind": "note", "message": "kept"}]
     first = g.health()
     second = g.health()
@@ -320,7 +329,7 @@ def test_findings_are_stored_on_their_nodes_once():
 
 
 def test_stale_findings_go_away_when_the_problem_is_fixed():
-    g = dead_graph([3, 64])
+    g = dead_graph([12, 64])
     g.health()
     g.nodes["n1"]["dead"] = [0, 64]
     assert g.health() == []
@@ -329,7 +338,8 @@ def test_stale_findings_go_away_when_the_problem_is_fixed():
 
 def test_health_of_a_subgraph_view_leaves_the_graph_it_views_alone():
     g = mlp_graph([0.2**k for k in range(5, -1, -1)])
-    g.nodes["n3"]["dead"] = [1, 16]  # fc0's output
+    g.nodes["n3"]["value"] = stats(numel=8 * 16)
+    g.nodes["n3"]["dead"] = [4, 16]  # fc0's output
     findings = g.health()
     flags = {n: list(d["flags"]) for n, d in g.nodes(data=True)}
     view = g.subgraph([n for n, d in g.nodes(data=True) if d["module"] in ("fc0", "fc1")])
@@ -351,7 +361,8 @@ def test_findings_carry_into_collapsed_boxes():
 
 def test_findings_carried_into_boxes_name_the_box_they_are_on():
     g = mlp_graph([0.2**k for k in range(5, -1, -1)])
-    g.nodes["n6"]["dead"] = [1, 16]  # fc1's output
+    g.nodes["n6"]["value"] = stats(numel=8 * 16)
+    g.nodes["n6"]["dead"] = [4, 16]  # fc1's output
     g.health()
     for h in (g.collapse(depth=0, fold_repeats=False), g.collapse(depth=0)):
         carried = [(n, f) for n, d in h.nodes(data=True) for f in d["flags"]]
@@ -650,3 +661,92 @@ def test_parallel_heads_are_not_steps_of_the_backward_chain() -> None:
 
     g = ng.trace(TwoHeads(), x, loss=loss)
     assert [f for f in g.health() if f["kind"] in ("vanishing", "exploding")] == []
+
+
+# -- what a student's classic mistakes look like ------------------------------------------------
+
+
+def _trace_kinds(model: torch.nn.Module, x: torch.Tensor) -> list[str]:
+    g = ng.trace(model, x, loss=lambda out: out.pow(2).mean())
+    return [f["kind"] for f in g.health()]
+
+
+class _CutAfterFirstLayer(torch.nn.Module):
+    def __init__(self, cut: Callable[[torch.Tensor], torch.Tensor]) -> None:
+        super().__init__()
+        self.l1, self.l2, self.cut = torch.nn.Linear(4, 8), torch.nn.Linear(8, 1), cut
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.l2(self.cut(torch.tanh(self.l1(x))))
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [torch.Tensor.detach, lambda h: torch.from_numpy(h.detach().numpy())],
+    ids=["detach", "numpy"],
+)
+def test_a_layer_cut_off_from_the_loss_is_said_to_get_no_gradient(cut):
+    torch.manual_seed(0)
+    g = ng.trace(_CutAfterFirstLayer(cut), torch.randn(16, 4), loss=lambda y: y.pow(2).mean())
+    (finding,) = [f for f in g.health() if f["kind"] == "no_gradient"]
+    assert finding["module"] == "l1" and "no gradient at all" in finding["message"]
+    identity = _CutAfterFirstLayer(lambda h: h)
+    assert "no_gradient" not in _trace_kinds(identity, torch.randn(16, 4))
+
+
+def test_a_network_read_under_no_grad_is_not_said_to_be_cut_off():
+    # a DQN's target network, a distillation teacher: read without gradient on purpose
+    torch.manual_seed(0)
+    online, target = torch.nn.Linear(4, 2), torch.nn.Linear(4, 2)
+    x = torch.randn(8, 4)
+    with ng.record(online) as rec:
+        with torch.no_grad():
+            goal = target(x).max(dim=1).values
+        torch.nn.functional.mse_loss(online(x).max(dim=1).values, goal).backward()
+    assert "no_gradient" not in [f["kind"] for f in rec.graph.health()]
+
+
+def test_weights_all_equal_are_said_to_stay_copies_of_each_other():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    torch.nn.init.constant_(model[0].weight, 0.1)
+    g = ng.trace(model, torch.randn(16, 4), loss=lambda y: y.pow(2).mean())
+    (finding,) = [f for f in g.health() if f["kind"] == "constant"]
+    assert (finding["module"], finding["name"]) == ("0", "0.weight")
+    assert "(0.1)" in finding["message"] and "copies" in finding["message"]
+    w = torch.zeros(2, 1, requires_grad=True)  # one unit: a regression's weights may start equal
+    with ng.record() as rec:
+        ((torch.randn(8, 2) @ w - 1) ** 2).mean().backward()
+    assert "constant" not in [f["kind"] for f in rec.graph.health()]
+
+
+@pytest.mark.parametrize("batch", [1, 64])
+def test_a_few_units_silent_on_one_batch_of_a_fresh_net_are_not_dead(batch):
+    hits = 0
+    for seed in range(10):  # the README's example: 1 of 10 units silent in most seeds
+        torch.manual_seed(seed)
+        model = torch.nn.Sequential(torch.nn.Linear(2, 10), torch.nn.ReLU(), torch.nn.Linear(10, 1))
+        hits += "dead" in _trace_kinds(model, torch.randn(batch, 2))
+    assert hits == 0
+
+
+def test_the_vanishing_sentence_gives_the_ratio_a_student_can_check():
+    torch.manual_seed(0)
+    layers: list[torch.nn.Module] = [torch.nn.Linear(2, 16), torch.nn.Sigmoid()]
+    for _ in range(5):
+        layers += [torch.nn.Linear(16, 16), torch.nn.Sigmoid()]
+    model = torch.nn.Sequential(*layers, torch.nn.Linear(16, 1))
+    x = torch.randn(64, 2)
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    (finding,) = [f for f in g.health() if f["kind"] == "vanishing"]
+    first, last = model[0].weight, model[12].weight
+    model.zero_grad()
+    model(x).pow(2).mean().backward()
+    rms = [float(w.grad.norm()) / w.numel() ** 0.5 for w in (first, last)]
+    assert finding["total"] == pytest.approx(rms[1] / rms[0], rel=1e-3)
+    assert f"{finding['total']:,.0f}x smaller" in finding["message"]
+
+
+def test_a_learning_rate_far_too_high_is_not_also_called_vanishing():
+    g = mlp_graph([0.2**k * 1e6 for k in range(5, -1, -1)])  # shrinking, yet huge
+    assert sorted({f["kind"] for f in g.health()}) == ["exploding"]

@@ -12,7 +12,7 @@ from torch import nn
 
 import nngraph as ng
 from nngraph.graph import Graph
-from tests.graph.conftest import Build, chain
+from tests.graph.conftest import Build, chain, stats
 
 
 def traced() -> Graph:
@@ -180,6 +180,7 @@ def test_a_box_row_shows_the_findings_inside_the_box():
     g = nested()
     act = next(n for n, d in g.nodes(data=True) if d["module"] == "2.1")
     g.nodes[act]["dead"] = [1, 4]
+    g.nodes[act]["value"] = stats(numel=8 * 4)
     h = g.collapse(0)
     assert "dead" in rows(h.summary())["2"][-1]  # found in the graph the box folds
     g.health()
@@ -223,7 +224,7 @@ def test_a_name_with_a_newline_keeps_the_table_one_row_per_module():
 def test_a_name_with_a_line_break_keeps_each_finding_on_one_line(name: str):
     model = nn.Sequential()
     model.add_module(name, nn.ReLU())
-    g = ng.trace(model, -torch.ones(3, 4, requires_grad=True), loss=lambda y: y.sum())
+    g = ng.trace(model, -torch.ones(8, 4, requires_grad=True), loss=lambda y: y.sum())
     lines = g.summary().splitlines()
     (finding,) = [line for line in lines if line.startswith("- [dead]")]
     assert "module bad\\" in finding and "name (ReLU) output zero" in finding
