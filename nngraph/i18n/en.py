@@ -321,6 +321,11 @@ MESSAGES: dict[str, str] = {
         "'{top}'): its weights barely change. Vanishing gradients come from deep stacks of "
         "sigmoid/tanh, poor initialisation, or a layer cut off from the loss."
     ),
+    "monitor.grad.none": (
+        "layer '{layer}' gets no gradient at all while the other layers do: the graph is cut "
+        "between it and the loss (.detach(), .item() or .numpy() in forward), so its weights "
+        "never change. If that is meant (a frozen part), call requires_grad_(False) on it."
+    ),
     "monitor.grad.exploding": (
         "layer '{layer}' has a gradient norm of {norm:.3g} (above {limit:g}): steps this large "
         "make training unstable. Lower the learning rate or clip the gradients "

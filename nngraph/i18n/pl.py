@@ -351,6 +351,12 @@ MESSAGES: dict[str, str] = {
         "gradienty biorą się z głębokich stosów warstw sigmoid/tanh, złej inicjalizacji albo "
         "z warstwy odciętej od funkcji straty."
     ),
+    "monitor.grad.none": (
+        "warstwa '{layer}' nie dostaje żadnego gradientu, choć pozostałe warstwy dostają: graf "
+        "jest przecięty między nią a funkcją straty (.detach(), .item() albo .numpy() w "
+        "forward), więc jej wagi się nie zmieniają. Jeśli tak ma być (zamrożona część), wywołaj "
+        "na niej requires_grad_(False)."
+    ),
     "monitor.grad.exploding": (
         "warstwa '{layer}' ma normę gradientu {norm:.3g} (ponad {limit:g}): tak duże kroki "
         "sprawiają, że trening jest niestabilny. Zmniejsz współczynnik uczenia albo przytnij "

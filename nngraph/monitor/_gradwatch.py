@@ -106,9 +106,11 @@ class GradientWatch:
         import torch
 
         grads: dict[Any, tuple[list[Any], list[int]]] = {}
+        waiting = [False] * len(self.layers)  # a parameter that should learn got no `.grad`
         for layer, p in self._params:
             g = p.grad
             if g is None:
+                waiting[layer] = waiting[layer] or p.requires_grad
                 continue
             if g.layout == torch.sparse_coo:  # a sparse embedding: the stored values' norm
                 g = g.coalesce().values()
@@ -138,7 +140,20 @@ class GradientWatch:
         self.last = now
         if now:
             self._flag(now)
+            cut = {self.layers[i] for i in range(len(self.layers)) if waiting[i] and not has[i]}
+            self._flag_cut(cut)
         return now
+
+    def _flag_cut(self, cut: set[str]) -> None:
+        """Layers that got no gradient at all while others did: cut off from the loss."""
+        for layer in self.layers:
+            key = (layer, "none")
+            if layer not in cut:
+                self._runs[key] = 0
+                continue
+            self._runs[key] = self._runs.get(key, 0) + 1
+            if self._runs[key] == max(self.patience, 1):
+                self._emit(layer, "grad.none", {})
 
     def _flag(self, now: dict[str, float]) -> None:
         finite = [v for v in now.values() if math.isfinite(v)]

@@ -219,3 +219,30 @@ def test_a_non_finite_gradient_is_named_in_words(value: float, word: str) -> Non
     (event,) = gw.events
     assert f"is {word}" in event.message and " a inf" not in event.message
     assert event.values["value"] == str(value)
+
+
+class _Cut(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.first, self.second = torch.nn.Linear(3, 4), torch.nn.Linear(4, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.second(self.first(x).detach())  # the student's bug: first never learns
+
+
+def test_a_layer_cut_off_from_the_loss_is_said_to_get_no_gradient() -> None:
+    net = _Cut()
+    with GradientWatch(net, patience=2) as gw:
+        for _ in range(3):
+            net.zero_grad()
+            net(torch.randn(8, 3)).pow(2).mean().backward()
+            gw.step()
+    (event,) = gw.events
+    assert event.values["layer"] == "first" and event.step == 2
+    assert "no gradient at all" in event.message
+    net.first.requires_grad_(False)  # frozen on purpose: nothing to say
+    with GradientWatch(net, patience=1) as gw:
+        net.zero_grad()
+        net(torch.randn(8, 3)).pow(2).mean().backward()
+        gw.step()
+    assert gw.events == []
