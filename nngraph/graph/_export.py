@@ -53,6 +53,9 @@ COLORS = {
 _BACKSLASH = "&#92;&#8203;"
 _VISIBLE = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 DRAWN = (".svg", ".png", ".pdf")
+#: seconds Graphviz may lay out and draw a saved picture (a planned graph of a few hundred
+#: boxes takes about one); past it, `save` stops ``dot`` and says what to do instead
+DOT_TIMEOUT_S = 120
 SUPPORTED = (".dot", ".gv", ".json", *DRAWN)
 
 # -- DOT -----------------------------------------------------------------------------------
@@ -296,16 +299,39 @@ def save(g: Graph, path: str | Path) -> Path:
     elif suffix == ".json":
         target.write_text(to_json(g), encoding="utf-8")
     else:
-        dot = shutil.which("dot")
-        if dot is None:
-            raise NNGraphError(message("graph.error.no_dot", path=target))
+        target.write_bytes(_drawn(g, target, suffix[1:]))
+    return target
+
+
+def _drawn(g: Graph, target: Path, fmt: str) -> bytes:
+    """`g` drawn by Graphviz ``dot`` as `fmt` (svg, png, pdf), following the static picture's
+    plan (`dot_plan`): module clusters only where ``dot`` lays them out quickly. A layout
+    that runs past `DOT_TIMEOUT_S` is stopped with an `NNGraphError` saying what to do."""
+    from nngraph.graph._dot_budget import dot_plan
+
+    dot = shutil.which("dot")
+    if dot is None:
+        raise NNGraphError(message("graph.error.no_dot", path=target))
+    text = to_dot(g, clusters=dot_plan(g) is True)  # None (a slow layout): no clusters either
+    try:
         done = subprocess.run(
-            [dot, f"-T{suffix[1:]}", "-o", str(target)],
-            input=to_dot(g).encode("ascii"),
+            [dot, f"-T{fmt}"],
+            input=text.encode("ascii"),
             capture_output=True,
             check=False,
+            timeout=DOT_TIMEOUT_S,
         )
-        if done.returncode != 0:
-            error = done.stderr.decode(errors="replace").strip()
-            raise NNGraphError(message("graph.error.dot_failed", path=target, error=error))
-    return target
+    except subprocess.TimeoutExpired as err:  # run() has stopped dot
+        raise NNGraphError(
+            message(
+                "graph.error.dot_timeout",
+                path=target,
+                seconds=DOT_TIMEOUT_S,
+                nodes=count_text(g.number_of_nodes()),
+                name=target.name,
+            )
+        ) from err
+    if done.returncode != 0:
+        error = done.stderr.decode(errors="replace").strip()
+        raise NNGraphError(message("graph.error.dot_failed", path=target, error=error))
+    return done.stdout

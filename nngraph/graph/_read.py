@@ -199,8 +199,11 @@ def from_dict(cls: type[Graph], data: Any) -> Graph:
             message("graph.error.not_a_graph", format=FORMAT, got=shown(data.get("format")))
         )
     version = data.get("version")
-    if type(version) is not int or version < 1:
+    if type(version) is not int:
         raise NNGraphError(message("graph.error.bad_version", got=shown(version), version=VERSION))
+    if version < 1:  # a whole number, but no nngraph ever wrote it
+        versions = ", ".join(str(v) for v in range(1, VERSION + 1))
+        raise NNGraphError(message("graph.error.old_version", got=version, versions=versions))
     if version > VERSION:
         raise NNGraphError(message("graph.error.version", got=version, version=VERSION))
     nodes, edges = _part(data, "nodes", list), _part(data, "edges", list)

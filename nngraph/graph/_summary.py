@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Any
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import modules_list
 from nngraph.graph._health import HEALTH_KINDS, find
-from nngraph.graph._nodes import ancestors_of, count_text, forward_order, owner_module
+from nngraph.graph._nodes import (
+    NODE_DEFAULTS,
+    ancestors_of,
+    count_text,
+    forward_order,
+    owner_module,
+)
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
@@ -16,6 +22,8 @@ if TYPE_CHECKING:
 
 __all__ = ["summary"]
 
+#: node kinds with a word in the catalog (`graphview.node_kind.*`, docs/schema.md)
+NODE_KINDS = ("input", "param", "buffer", "constant", "op", "output", "module")
 #: catalog keys of the column headers (`graph.summary.header.*`)
 HEADERS = ("module", "type", "shape", "params", "grad_norm", "flags")
 
@@ -136,6 +144,19 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
     return rows
 
 
+def _kind_text(kind: Any) -> str:
+    """The word for a node kind in the current language; a node without a kind is an op (the
+    schema's default), a kind nngraph does not know is shown as it is.
+
+    >>> _kind_text(None), _kind_text("param"), _kind_text("layer")
+    ('op', 'param', 'layer')
+    """
+    kind = kind or NODE_DEFAULTS["kind"]
+    if kind not in NODE_KINDS:
+        return str(kind)
+    return message(f"graphview.node_kind.{kind}")
+
+
 def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     """Without module information (graph_of without a model): one row per node."""
     flagged: dict[Any, set[str]] = {}
@@ -148,7 +169,7 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
         rows.append(
             (
                 str(data.get("label") or n),
-                str(data.get("op") or message(f"graphview.node_kind.{data.get('kind')}")),
+                str(data.get("op") or _kind_text(data.get("kind"))),
                 _shape(data.get("shape")),
                 count_text(data.get("params") or 0),
                 _number(grad["norm"] if grad else None),
@@ -237,7 +258,7 @@ def summary(g: Graph) -> str:
     source, _ = _origin(g)
     total, trainable = _param_totals(g)
     in_boxes = sum(d.get("params") or 0 for _, d in g.nodes(data=True) if d.get("kind") == "module")
-    kinds = [d.get("kind") for _, d in g.nodes(data=True)]
+    kinds = [d.get("kind") or NODE_DEFAULTS["kind"] for _, d in g.nodes(data=True)]
     shapes = {}
     for kind in ("input", "output"):
         ends = [d for _, d in g.nodes(data=True) if d.get("kind") == kind]

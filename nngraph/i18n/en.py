@@ -604,6 +604,11 @@ MESSAGES: dict[str, str] = {
         "cannot save {path}: there is no folder {folder}; create it first, e.g. "
         "pathlib.Path({folder!r}).mkdir(parents=True), or save somewhere else"
     ),
+    "graph.error.old_version": (
+        '"version" is {got}, a version nngraph never wrote: this nngraph reads version '
+        "{versions}. The graph is damaged or was not written by nngraph; save it again with "
+        'g.save("net.json")'
+    ),
     "graph.error.version": (
         "this graph was written in format version {got!r}; this nngraph reads version "
         "{version}: upgrade nngraph"
@@ -617,6 +622,11 @@ MESSAGES: dict[str, str] = {
         "graphviz / brew install graphviz / conda install graphviz) or save as .dot/.json"
     ),
     "graph.error.dot_failed": "Graphviz could not draw {path}: {error}",
+    "graph.error.dot_timeout": (
+        "Graphviz was still drawing {path} after {seconds} s and was stopped: {nodes} boxes are "
+        "too many to lay out. Save fewer boxes, e.g. g.collapse(1).save({name!r}), or save the "
+        'graph as .dot or .json (g.save("net.json")), which needs no layout'
+    ),
     "graph.error.view_type": (
         "GraphView needs a graph: an ng.Graph (what ng.trace, ng.record and ng.graph_of "
         "return), its g.to_dict() or its g.to_json() text, not {got} ({type}); e.g. "
@@ -625,6 +635,16 @@ MESSAGES: dict[str, str] = {
     "graph.error.view_bad": "GraphView cannot show this: {error}",
     # the static picture of a graph view (drawn in Python, shown where no JavaScript runs)
     "graph.picture.more": "… {n} more not drawn",
+    # the text line of a graph view (text/plain, the picture's alt text): counted nouns
+    "graph.view.nodes.one": "{n} node",
+    "graph.view.nodes.few": "{n} nodes",
+    "graph.view.nodes.many": "{n} nodes",
+    "graph.view.ops.one": "{n} op",
+    "graph.view.ops.few": "{n} ops",
+    "graph.view.ops.many": "{n} ops",
+    "graph.view.params.one": "{n} parameter",
+    "graph.view.params.few": "{n} parameters",
+    "graph.view.params.many": "{n} parameters",
     # graphview: the graph view (nngraph.widgets.GraphView; sent to the browser as a dict,
     # filled there: plain {name} fields only). English defaults: js/src/lib/messages.en.json
     "graphview.forward": "Forward",
@@ -752,7 +772,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.help.unregistered": "This module is kept in a plain Python list, so model.parameters() leaves out its weights and the optimizer never trains them. Use nn.ModuleList.",
     "graphview.flag.help.nan": "NaN (not a number) appeared here: something like 0/0 or log(0) happened.",
     "graphview.flag.help.inf": "Infinity appeared here: a number grew too large for its float type.",
-    "graphview.plain": "<nngraph GraphView: {nodes} nodes, {ops} ops, {params} parameters>",
+    "graphview.plain": "<nngraph GraphView: {nodes}, {ops}, {params}>",
     "graphview.empty_graph": "empty graph",
     "graphview.not_built": "nngraph: the interactive view is not built. Run scripts/setup.sh (or: cd js && npm ci && npm run build) and restart the kernel.",
 }

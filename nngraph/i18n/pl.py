@@ -647,6 +647,11 @@ MESSAGES: dict[str, str] = {
         "nie można zapisać {path}: nie ma folderu {folder}; najpierw go utwórz, np. "
         "pathlib.Path({folder!r}).mkdir(parents=True), albo zapisz plik gdzie indziej"
     ),
+    "graph.error.old_version": (
+        '"version" ma wartość {got}, a takiej wersji nngraph nigdy nie zapisywało: ta wersja '
+        "nngraph czyta wersję {versions}. Graf jest uszkodzony albo nie zapisało go nngraph; "
+        'zapisz go ponownie przez g.save("net.json")'
+    ),
     "graph.error.version": (
         "ten graf zapisano w wersji formatu {got!r}; ta wersja nngraph czyta wersję "
         "{version}: zaktualizuj nngraph"
@@ -663,6 +668,11 @@ MESSAGES: dict[str, str] = {
         "zapisz jako .dot/.json"
     ),
     "graph.error.dot_failed": "Graphviz nie zdołał narysować {path}: {error}",
+    "graph.error.dot_timeout": (
+        "Graphviz wciąż rysował {path} po {seconds} s i został zatrzymany: {nodes} bloków to "
+        "za dużo do rozmieszczenia. Zapisz mniej bloków, np. g.collapse(1).save({name!r}), albo "
+        'zapisz graf jako .dot lub .json (g.save("net.json")), co nie wymaga rozmieszczania'
+    ),
     "graph.error.view_type": (
         "GraphView potrzebuje grafu: ng.Graph (zwracanego przez ng.trace, ng.record i "
         "ng.graph_of), jego g.to_dict() albo tekstu g.to_json(), a nie {got} ({type}); np. "
@@ -671,6 +681,16 @@ MESSAGES: dict[str, str] = {
     "graph.error.view_bad": "GraphView nie może tego pokazać: {error}",
     # statyczny obraz widoku grafu (rysowany w Pythonie, widoczny tam, gdzie nie działa JavaScript)
     "graph.picture.more": "… nie narysowano kolejnych: {n}",
+    # wiersz tekstu widoku grafu (text/plain, tekst alternatywny obrazka): liczebniki
+    "graph.view.nodes.one": "{n} węzeł",
+    "graph.view.nodes.few": "{n} węzły",
+    "graph.view.nodes.many": "{n} węzłów",
+    "graph.view.ops.one": "{n} operacja",
+    "graph.view.ops.few": "{n} operacje",
+    "graph.view.ops.many": "{n} operacji",
+    "graph.view.params.one": "{n} parametr",
+    "graph.view.params.few": "{n} parametry",
+    "graph.view.params.many": "{n} parametrów",
     # graphview: widok grafu (nngraph.widgets.GraphView; przeglądarka wypełnia tylko pola {name})
     "graphview.forward": "W przód",
     "graphview.forward_hint": "przejście w przód: dane płyną od wejść do funkcji straty",
@@ -797,7 +817,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.help.unregistered": "Ten moduł jest trzymany w zwykłej liście Pythona, więc model.parameters() pomija jego wagi i optymalizator nigdy ich nie trenuje. Użyj nn.ModuleList.",
     "graphview.flag.help.nan": "Pojawiło się tu NaN (nie-liczba): zaszło coś w rodzaju 0/0 albo log(0).",
     "graphview.flag.help.inf": "Pojawiła się tu nieskończoność: liczba urosła za bardzo jak na swój typ zmiennoprzecinkowy.",
-    "graphview.plain": "<nngraph GraphView: węzły: {nodes}, operacje: {ops}, parametry: {params}>",
+    "graphview.plain": "<nngraph GraphView: {nodes}, {ops}, {params}>",
     "graphview.empty_graph": "pusty graf",
     "graphview.not_built": "nngraph: widok interaktywny nie jest zbudowany. Uruchom scripts/setup.sh (albo: cd js && npm ci && npm run build) i zrestartuj jądro.",
 }

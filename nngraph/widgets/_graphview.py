@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import reprlib
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import anywidget
 import traitlets
 
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
-from nngraph.graph._nodes import count_text
+from nngraph.graph._nodes import count_text, numel
 from nngraph.i18n import message, messages, on_language_change
+from nngraph.monitor._common import plural_form
 from nngraph.widgets._static_svg import static_svg, with_static_picture
 from nngraph.widgets._wire import compact, expanded
 
@@ -55,14 +55,13 @@ def _payload(graph: Any) -> dict[str, Any]:
         got = reprlib.repr(graph)
         raise NNGraphError(message("graph.error.view_type", got=got, type=type(graph).__name__))
     try:  # the reader's checks: not JSON, no "format", no "nodes", a bad node or edge, ...
-        if isinstance(graph, dict):
-            Graph.from_dict(graph)
-            return graph
-        Graph.from_json(graph)  # type: ignore[arg-type]  # bytes are JSON text too
+        reader = Graph.from_dict if isinstance(graph, dict) else Graph.from_json
+        checked = reader(cast(Any, graph))  # bytes are JSON text too
     except NNGraphError as err:
         raise NNGraphError(message("graph.error.view_bad", error=err)) from err
-    data: dict[str, Any] = json.loads(graph)
-    return data
+    # written again as to_dict() writes it: strict JSON (a NaN the reader accepted becomes
+    # "NaN"), every attribute present
+    return checked.to_dict()
 
 
 class GraphView(anywidget.AnyWidget):
@@ -182,12 +181,38 @@ class GraphView(anywidget.AnyWidget):
         return with_static_picture(bundle, self.static_svg(), self._text())
 
     def _text(self) -> str:
+        """One line for where the view cannot run: nodes, ops and the model's parameters."""
         nodes = self.graph.get("nodes", [])
-        ops = sum(1 for n in nodes if n.get("kind") == "op")
-        params = sum(int(n.get("params") or 0) for n in nodes if n.get("kind") == "param")
+        ops = sum(1 for n in nodes if (n.get("kind") or "op") == "op")
         return message(
             "graphview.plain",
-            nodes=count_text(len(nodes)),
-            ops=count_text(ops),
-            params=count_text(params),
+            nodes=_counted("nodes", len(nodes)),
+            ops=_counted("ops", ops),
+            params=_counted("params", total_params(self.graph)),
         )
+
+
+def total_params(payload: dict[str, Any]) -> int:
+    """The parameters of the model in a ``to_dict()`` payload, as ``summary()`` totals them:
+    the model's own entry in ``modules`` where capture knew the model, else the parameter
+    nodes plus what module boxes (a collapsed graph) hold.
+
+        >>> total_params({"nodes": [{"kind": "param", "params": 12},
+        ...     {"kind": "module", "params": 30}, {"kind": "op"}], "modules": []})
+        42
+    """
+    for module in payload.get("modules") or []:
+        if module.get("path") == "" and module.get("known", True):
+            return int(module.get("params") or 0)
+    total = 0
+    for node in payload.get("nodes", []):
+        if node.get("kind") == "param":
+            total += int(node.get("params") or numel(node.get("shape")))
+        elif node.get("kind") == "module":
+            total += int(node.get("params") or 0)
+    return total
+
+
+def _counted(noun: str, n: int) -> str:
+    """`n` and `noun` in the form the count needs: "1 node", "6 nodes" ("5 węzłów")."""
+    return message(f"graph.view.{noun}.{plural_form(n)}", n=count_text(n))

@@ -30,9 +30,9 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
+from nngraph.graph._dot_budget import dot_plan
 from nngraph.graph._nodes import count_text
 from nngraph.i18n import message
-from nngraph.widgets._dot_budget import dot_plan
 
 if TYPE_CHECKING:
     from nngraph.graph import Graph

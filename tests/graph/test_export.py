@@ -411,6 +411,11 @@ BAD_GRAPHS = {
     "newer version": (_with("version", 2), r"version 2; .*reads version 1: upgrade nngraph"),
     "no version": (_without("version"), '"version" should be a whole number'),
     "text version": (_with("version", "1"), '"version" should be a whole number'),
+    "version 0": (
+        _with("version", 0),
+        r'"version" is 0, a version nngraph never wrote: .*reads version 1\.',
+    ),
+    "negative version": (_with("version", -1), r'"version" is -1, a version nngraph never wrote'),
     "no nodes": (_without("nodes"), 'has no "nodes"'),
     "no edges": (_without("edges"), 'has no "edges"'),
     "nodes not a list": (_with("nodes", {"n0": {}}), r'"nodes" .*look like \[\.\.\.\]'),
@@ -583,3 +588,55 @@ def test_save_expands_the_home_folder(tmp_path: Path, monkeypatch: pytest.Monkey
     path = graph_with_nan().save("~/net.json")
     assert path == tmp_path / "net.json" and path.is_file()
     assert not (tmp_path / "~").exists()
+
+
+def transformer_of_params() -> Graph:
+    """`graph_of(loss, params=model)` of a small transformer encoder: its parameters sit in
+    module clusters far from their ops, which Graphviz lays out only after minutes."""
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0, batch_first=True)
+    enc = nn.TransformerEncoder(layer, 6, enable_nested_tensor=False)
+    return ng.graph_of(enc(torch.randn(2, 3, 16)).pow(2).mean(), params=enc)
+
+
+class FakeDot:
+    """Stands in for `subprocess.run` of Graphviz: keeps the DOT text it was handed."""
+
+    def __init__(self, *, timeout: bool = False) -> None:
+        self.dot: list[str] = []
+        self.timeout = timeout
+
+    def __call__(self, command: list[str], **options: Any) -> subprocess.CompletedProcess[bytes]:
+        self.dot.append(options["input"].decode("ascii"))
+        assert options.get("timeout"), "save() must never wait for Graphviz forever"
+        if self.timeout:
+            raise subprocess.TimeoutExpired(command, options["timeout"])
+        return subprocess.CompletedProcess(command, 0, b"<svg/>", b"")
+
+
+def test_save_picture_follows_the_drawing_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from nngraph.graph._dot_budget import dot_plan
+
+    g = transformer_of_params()
+    assert dot_plan(g) is False and "subgraph" in g.to_dot()  # the plan: no clusters
+    fake = FakeDot()
+    monkeypatch.setattr("nngraph.graph._export.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("nngraph.graph._export.subprocess.run", fake)
+    assert g.save(tmp_path / "encoder.svg").read_bytes() == b"<svg/>"
+    assert "subgraph" not in fake.dot[0]
+    assert g.save(tmp_path / "encoder.dot").read_text() == g.to_dot()  # DOT text: all of it
+    traced = ng.trace(nn.Sequential(nn.Linear(3, 4), nn.ReLU()), torch.randn(2, 3))
+    traced.save(tmp_path / "small.svg")  # a graph dot lays out quickly keeps its clusters
+    assert "subgraph" in fake.dot[1]
+
+
+def test_save_picture_stops_a_slow_graphviz_and_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr("nngraph.graph._export.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("nngraph.graph._export.subprocess.run", FakeDot(timeout=True))
+    path = tmp_path / "net.png"
+    says = r"Graphviz was still drawing .*net\.png after \d+ s .*g\.collapse\(1\)\.save\('net\.png'\).*\.json"
+    with pytest.raises(ng.NNGraphError, match=says):
+        graph_with_nan().save(path)
+    assert not path.exists()

@@ -275,3 +275,26 @@ def test_a_network_used_only_under_no_grad_trains_nothing_here() -> None:
     with torch.no_grad(), ng.record() as rec:  # a forward without gradients at all
         online(s)
     assert "Trainable params used in this graph: 114" in rec.graph.summary()
+
+
+def test_a_node_without_a_kind_is_an_op_and_an_unknown_kind_is_shown_as_it_is() -> None:
+    """ng.Graph is a networkx.DiGraph: a hand-made graph, or a note added to a captured one."""
+    hand_made = Graph()
+    hand_made.add_edge("x", "y")
+    hand_made.add_node("z", kind="layer")
+    text = hand_made.summary()
+    assert rows(text)["x"][1] == "op" and rows(text)["z"][1] == "layer"
+    assert "Nodes: 3   Ops: 2" in text
+    x = torch.ones(3, requires_grad=True)
+    captured = ng.graph_of((x * 2).sum())
+    captured.add_edge(captured.graph["outputs"][0], "optimizer step")
+    assert rows(captured.summary())["optimizer step"][1] == "op"
+    ng.set_language("pl")
+    assert rows(hand_made.summary())["y"][1] == "operacja"
+
+
+def test_a_traced_graph_with_a_node_added_by_hand_still_sums_up() -> None:
+    g = traced()
+    g.add_edge(g.graph["outputs"][0], "note")
+    g.add_node("odd", kind=None)
+    assert rows(g.summary())["fc1"][3] == "16"

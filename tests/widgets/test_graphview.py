@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 import torch
 
 import nngraph as ng
-from nngraph.widgets import GraphView, _graphview, _static_svg
+from nngraph.widgets import GraphView, _graphview, _static_svg, _wire
 
 XSS = '<img src=x onerror="__pwned=1">'
 SCRIPT = "<script>__pwned=2</script>"
@@ -192,3 +193,50 @@ def test_an_untrusted_notebook_still_gets_a_picture() -> None:
     assert html.startswith('<img alt="') and html.count("<") == 1
     encoded = html.split("base64,", 1)[1].rstrip('">')
     assert base64.b64decode(encoded).decode() == data["image/svg+xml"]
+
+
+def test_the_text_counts_the_parameters_module_boxes_hold() -> None:
+    """text/plain, also the picture's alt text: a collapsed graph keeps its 26 parameters."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
+    g = ng.trace(model, torch.randn(2, 3), loss=lambda y: y.sum())
+    for graph in (g, g.collapse(0), ng.Graph.from_json(g.collapse(0).to_json())):
+        data, _ = GraphView(graph)._repr_mimebundle_()
+        assert data["text/plain"].endswith(", 26 parameters>"), data["text/plain"]
+        assert 'alt="&lt;nngraph GraphView: ' in data["text/html"]
+        assert ", 26 parameters&gt;" in data["text/html"]
+    assert GraphView(g.collapse(0))._text() == "<nngraph GraphView: 6 nodes, 1 op, 26 parameters>"
+
+
+def test_the_text_counts_parameters_of_a_graph_without_a_model() -> None:
+    x = torch.ones(3, requires_grad=True)
+    w = torch.nn.Parameter(torch.ones(2, 3))
+    g = ng.graph_of((w @ x).sum())
+    assert GraphView(g)._text().endswith(", 6 parameters>")
+    box = {"id": "m:fc", "kind": "module", "module": "fc", "params": 30}
+    payload = {**g.to_dict(), "modules": []}
+    payload["nodes"] = [*payload["nodes"], box]
+    assert _graphview.total_params(payload) == 36
+
+
+def _bare_floats(value: Any) -> Any:
+    """`value` with the strings "NaN"/"Infinity"/"-Infinity" as floats, as another tool
+    (or json.dumps of float statistics) writes them."""
+    floats = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+    if isinstance(value, dict):
+        return {k: _bare_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_bare_floats(v) for v in value]
+    return floats.get(value, value) if isinstance(value, str) else value
+
+
+def test_a_graph_given_with_bare_nan_goes_to_the_browser_as_strict_json() -> None:
+    g = ng.trace(torch.nn.Linear(3, 2), torch.tensor([[math.nan, 1.0, 2.0]]), loss=torch.sum)
+    with_floats = _bare_floats(g.to_dict())
+    text = json.dumps(with_floats)
+    assert "NaN" in text and "Infinity" not in text.replace("NaN", "")  # bare, not quoted
+    for given in (with_floats, text, text.encode()):
+        view = GraphView(given)
+        wire = _wire.compact(view.graph)
+        json.dumps(wire, allow_nan=False)  # raises on a bare NaN or Infinity
+        assert view.graph == g.to_dict()

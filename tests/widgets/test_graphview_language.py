@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import string
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def test_messages_are_polish_after_set_language_and_follow_a_later_switch() -> N
     assert view.messages["graphview.forward"] == "Forward"
     ng.set_language("pl")
     assert view.messages["graphview.step.replay"] == "▶ Odtwórz wstecz"
-    assert "węzły:" in view._repr_mimebundle_()[0]["text/plain"]
+    assert re.search(r"\d+ węz(eł|ły|łów), \d+ operacj", view._repr_mimebundle_()[0]["text/plain"])
     view.close()
 
 
@@ -83,3 +84,25 @@ def test_front_end_messages_use_only_plain_fields() -> None:
             assert "{{" not in text and "}}" not in text, key
             for _, name, spec, conversion in string.Formatter().parse(text):
                 assert name is None or (name.isidentifier() and not spec and not conversion), key
+
+
+@pytest.mark.parametrize(
+    ("n", "in_english", "in_polish"),
+    [
+        (1, "1 node, 1 op, 1 parameter", "1 węzeł, 1 operacja, 1 parametr"),
+        (3, "3 nodes, 3 ops, 3 parameters", "3 węzły, 3 operacje, 3 parametry"),
+        (12, "12 nodes, 12 ops, 12 parameters", "12 węzłów, 12 operacji, 12 parametrów"),
+        (22, "22 nodes, 22 ops, 22 parameters", "22 węzły, 22 operacje, 22 parametry"),
+    ],
+)
+def test_the_text_line_counts_in_the_form_each_number_needs(
+    n: int, in_english: str, in_polish: str
+) -> None:
+    nodes = [{"id": f"n{i}", "kind": "op"} for i in range(n)]
+    payload = {"format": "nngraph.graph", "version": 1, "nodes": nodes, "edges": []}
+    payload["modules"] = [{"path": "", "type": "Net", "params": n}]
+    view = GraphView(payload)
+    assert view._text() == f"<nngraph GraphView: {in_english}>"
+    ng.set_language("pl")
+    assert view._text() == f"<nngraph GraphView: {in_polish}>"
+    view.close()
