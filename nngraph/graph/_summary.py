@@ -207,6 +207,11 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     # nothing here: where some parameter feeds a tracked op, only those count.
     feeding = [n for n in ids if any(source.nodes[s].get("tracked") for s in source.succ[n])]
     trainable_ids = feeding or ids
+    if source.graph.get("backward_passes"):
+        # after a backward, what trains is what it reached: a layer cut off from the loss
+        # (`.detach()` in forward) runs but does not learn
+        reached = [n for n in trainable_ids if source.nodes[n].get("grad") is not None]
+        trainable_ids = reached or trainable_ids
     trainable = count_text(
         sum(_size(source.nodes[n]) for n in trainable_ids if source.nodes[n].get("requires_grad"))
     )

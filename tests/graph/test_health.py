@@ -690,6 +690,7 @@ def test_a_layer_cut_off_from_the_loss_is_said_to_get_no_gradient(cut):
     g = ng.trace(_CutAfterFirstLayer(cut), torch.randn(16, 4), loss=lambda y: y.pow(2).mean())
     (finding,) = [f for f in g.health() if f["kind"] == "no_gradient"]
     assert finding["module"] == "l1" and "no gradient at all" in finding["message"]
+    assert "Trainable params used in this graph: 9\n" in g.summary()  # l2 only: 8 + 1
     identity = _CutAfterFirstLayer(lambda h: h)
     assert "no_gradient" not in _trace_kinds(identity, torch.randn(16, 4))
 
