@@ -328,15 +328,22 @@ def trace(
             with torch.enable_grad(), record(model, names={}) as recording:
                 recording._recorder.scope.name_inputs(model, inputs, kwargs)
                 output = model(*inputs, **kwargs)
+                results = [output]
                 if loss is not None:
                     value = loss(output)
                     _check_loss(value)
                     value.backward()
+                    results.append(value)
+                returned = recording._recorder.nodes_of(results)
         finally:
             state.restore()
             if recording is not None:  # what the backward reached outside the model
                 recording._recorder.put_back_grads(state.params)
-    return recording.graph
+    graph = recording.graph
+    graph.graph["unused"] = [
+        n for n in graph.graph["outputs"] if not returned.intersection(graph.pred[n])
+    ]
+    return graph
 
 
 def _cuda_devices(model: torch.nn.Module, inputs: tuple[Any, ...]) -> list[int]:

@@ -203,6 +203,16 @@ class Recorder:
         node_id = self.lookup(t)
         return None if node_id is None else self.graph._node[node_id]["op"]
 
+    def nodes_of(self, results: Any) -> set[str]:
+        """The nodes that made the tensors in `results` (nested tuples, lists, dicts)."""
+        found = set()
+        for t in tensors_in(results, []):
+            fn = grad_fn_of(t)
+            node_id = self.builder.ids.get(fn) if fn is not None else self.lookup(t)
+            if node_id is not None:
+                found.add(node_id)
+        return found
+
     def lookup(self, t: torch.Tensor) -> str | None:
         hit = self.tensor_nodes.get(id(t))
         return hit[1] if hit is not None and hit[0]() is t else None

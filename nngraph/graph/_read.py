@@ -210,8 +210,9 @@ def from_dict(cls: type[Graph], data: Any) -> Graph:
     info, modules = _part(data, "graph", dict, {}), _part(data, "modules", list, [])
     g = cls()
     g.graph.update(info)
-    if isinstance(g.graph.get("outputs"), list):
-        g.graph["outputs"] = [_id_back(n) for n in g.graph["outputs"]]
+    for key in ("outputs", "unused"):
+        if isinstance(g.graph.get(key), list):
+            g.graph[key] = [_id_back(n) for n in g.graph[key]]
     g.graph["modules"] = _modules_back(modules)
     for i, node in enumerate(nodes):
         g.add_nodes_from([_node_back(g, i, node)])

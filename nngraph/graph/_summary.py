@@ -265,8 +265,9 @@ def summary(g: Graph) -> str:
     in_boxes = sum(d.get("params") or 0 for _, d in g.nodes(data=True) if d.get("kind") == "module")
     kinds = [d.get("kind") or NODE_DEFAULTS["kind"] for _, d in g.nodes(data=True)]
     shapes = {}
+    unused = set(g.graph.get("unused") or ())  # results nothing used: `out, _ = self.rnn(x)`
     for kind in ("input", "output"):
-        ends = [d for _, d in g.nodes(data=True) if d.get("kind") == kind]
+        ends = [d for n, d in g.nodes(data=True) if d.get("kind") == kind and n not in unused]
         if kind == "input":  # and data made in the block that a variable holds (`x = randn()`)
             ends += [
                 d for _, d in g.nodes(data=True) if d.get("kind") == "constant" and d.get("name")

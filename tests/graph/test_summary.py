@@ -298,3 +298,21 @@ def test_a_traced_graph_with_a_node_added_by_hand_still_sums_up() -> None:
     g.add_edge(g.graph["outputs"][0], "note")
     g.add_node("odd", kind=None)
     assert rows(g.summary())["fc1"][3] == "16"
+
+
+class _GruClassifier(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rnn, self.fc = nn.GRU(8, 16, batch_first=True), nn.Linear(16, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.rnn(x)  # the hidden state is thrown away
+        return self.fc(out[:, -1])
+
+
+def test_the_output_shapes_are_what_the_model_returned_not_what_it_threw_away():
+    g = ng.trace(_GruClassifier(), torch.randn(4, 10, 8))
+    assert "Output shape(s): [4, 3]\n" in g.summary() + "\n"
+    (thrown,) = g.graph["unused"]
+    assert g.nodes[thrown]["shape"] == [1, 4, 16]  # still drawn: a result nothing used
+    assert Graph.from_json(g.to_json()).graph["unused"] == [thrown]
