@@ -32,7 +32,8 @@ from nngraph.capture._bookkeeping import (
     optimizer_steps_unrecorded,
 )
 from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
-from nngraph.capture._recorder import NNGraphWarning, Recorder, hidden, next_sequence_nr
+from nngraph.capture._common import NNGraphWarning, hidden, next_sequence_nr
+from nngraph.capture._recorder import Recorder
 from nngraph.capture._restore import ModelState
 from nngraph.capture._scope import uncompiled
 from nngraph.errors import NNGraphError, stacklevel_outside

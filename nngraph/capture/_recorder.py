@@ -12,7 +12,6 @@ How it works:
 
 from __future__ import annotations
 
-import sys
 import warnings
 import weakref
 from collections.abc import Callable, Mapping
@@ -32,6 +31,7 @@ from nngraph.capture._builder import (
     tensor_meta,
     tensors_in,
 )
+from nngraph.capture._common import NNGraphWarning, hidden, next_sequence_nr, still_running
 from nngraph.capture._leaves import LeafGrads
 from nngraph.capture._naming import name_parameters, name_variables
 from nngraph.capture._scope import ModuleScope
@@ -40,7 +40,7 @@ from nngraph.errors import stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.i18n import message
 
-__all__ = ["NNGraphWarning", "Recorder", "next_sequence_nr"]
+__all__ = ["Recorder"]
 
 _RELU = frozenset({"relu", "relu_"})
 # Factories that take only the shape, dtype and device of their input (`torch.ones_like(out)`
@@ -56,27 +56,6 @@ _SHAPE_ONLY = frozenset(
         "randint_like",
     }
 )
-
-
-class NNGraphWarning(UserWarning):
-    """nngraph could not record part of a computation; the computation itself was not changed."""
-
-
-#: A context in which nngraph's own torch calls reach no `TorchFunctionMode` and no tensor
-#: subclass: an enclosing recording (`trace()` inside `record()`) must not see them as the
-#: user's ops.
-hidden = torch._C.DisableTorchFunction
-
-
-def next_sequence_nr() -> int:
-    """The sequence number autograd will give the next node it creates on this thread."""
-    peek = getattr(torch._C._autograd, "_get_sequence_nr", None)
-    if peek is not None:
-        return int(peek())
-    with torch.enable_grad():  # a PyTorch without the peek: make a node and read its number
-        fn = torch.zeros((), requires_grad=True).clone().grad_fn
-    assert fn is not None
-    return int(fn._sequence_nr()) + 1
 
 
 class Recorder:
@@ -121,20 +100,8 @@ class Recorder:
             or self.custom_depth
             or self.failed
             or self.loading
-            or (self.steps and self.in_step())
+            or (self.steps and still_running(self.steps))
         )
-
-    def in_step(self) -> bool:
-        """Whether an `optimizer.step()` is running now. A step that raised never ran its
-        post-hook: its frame is no longer on the stack, so it is forgotten here."""
-        running = set()
-        frame: FrameType | None = sys._getframe(1)
-        while frame is not None:
-            running.add(frame)
-            frame = frame.f_back
-        while self.steps and self.steps[-1] not in running:
-            self.steps.pop()
-        return bool(self.steps)
 
     # -- forward ----------------------------------------------------------------------------
 

@@ -26,8 +26,8 @@ from typing import Any
 import torch
 from torch.nn.parameter import is_lazy
 
+from nngraph.capture._common import NNGraphWarning, hidden
 from nngraph.capture._leaves import same_values
-from nngraph.capture._recorder import NNGraphWarning, hidden
 from nngraph.i18n import message
 
 __all__ = ["ModelState"]
