@@ -669,8 +669,8 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.error.dot_failed": "Graphviz nie zdołał narysować {path}: {error}",
     "graph.error.dot_timeout": (
-        "Graphviz wciąż rysował {path} po {seconds} s i został zatrzymany: {nodes} bloków to "
-        "za dużo do rozmieszczenia. Zapisz mniej bloków, np. g.collapse(1).save({name!r}), albo "
+        "Graphviz wciąż rysował {path} po {seconds} s i został zatrzymany: tylu bloków ({nodes}) "
+        "nie da się szybko rozmieścić. Zapisz mniej bloków, np. g.collapse(1).save({name!r}), albo "
         'zapisz graf jako .dot lub .json (g.save("net.json")), co nie wymaga rozmieszczania'
     ),
     "graph.error.view_type": (
