@@ -279,7 +279,7 @@ class NNGraphMagics(Magics):
 
         parser = _Parser("%nngraph monitor")
         parser.add_argument("--model", default=None)
-        parser.add_argument("--metric", default="val_loss")
+        parser.add_argument("--metric", default=None)  # None: val_loss, or its alias as logged
         parser.add_argument("--name", default=None)
         parser.add_argument("--mode", choices=("min", "max", "auto"), default="auto")
         parser.add_argument("-o", "--output", type=_variable, default="mon")
@@ -288,7 +288,9 @@ class NNGraphMagics(Magics):
         model = None if options.model is None else self._evaluate(options.model)
         monitor = Monitor(model=model, metric=options.metric, mode=options.mode, name=options.name)
         self._keep(options.output, monitor)
-        arguments = [f"metric={monitor.metric!r}", f"mode={monitor.mode!r}"]  # the mode chosen
+        arguments = [f"mode={monitor.mode!r}"]  # the mode chosen
+        if options.metric is not None:
+            arguments.insert(0, f"metric={options.metric!r}")
         if options.model is not None:
             arguments.insert(0, f"model={options.model}")
         if options.name is not None:

@@ -338,6 +338,13 @@ def test_the_printed_monitor_line_makes_the_same_monitor_when_copied(
     assert (copied.metric, copied.mode) == (made.metric, made.mode)
 
 
+def test_a_monitor_made_by_the_magic_follows_the_validation_loss_as_logged(ip: Any) -> None:
+    ip.run_line_magic("nngraph", "monitor -o run")
+    run = ip.user_ns["run"]
+    run.log(1, loss=0.5, valid_loss=0.6)
+    assert run.metric == "valid_loss"
+
+
 def test_an_expression_line_may_end_in_a_comment(ip: Any) -> None:
     ip.run_cell("loss = net(torch.randn(2, 3)).sum()")
     assert isinstance(ip.run_line_magic("nngraph", "loss  # the student's loss"), ng.Graph)
