@@ -84,6 +84,7 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
 
     def before(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         recorder.steps.append(sys._getframe(1))  # the frame running this step
+        recorder.leaves.before_step(optimizer)
         if callable(kwargs.get("closure")):
             return args, {**kwargs, "closure": recorded(kwargs["closure"])}
         if len(args) > 1 and callable(args[1]):  # args[0] is the optimizer itself
@@ -93,7 +94,6 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
     def after(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         if recorder.steps:
             recorder.steps.pop()
-        recorder.leaves.steps += 1
 
     handles = [
         register_optimizer_step_pre_hook(before),

@@ -67,21 +67,21 @@ class LeafGrads:
         self._variables: dict[int, str] | None = None  # id of a leaf -> node id
         #: tensors computed from leaves' gradients in the block (`lr * w.grad`)
         self._from_grads: dict[int, weakref.ref[torch.Tensor]] = {}
-        self.steps = 0  # `optimizer.step()` calls finished in the block
-        #: leaf -> `steps` when a backward last added to its `.grad`, while that `.grad` lasts
-        self._added_at: dict[str, int] = {}
-        #: leaves whose `.grad` a backward added to after an optimizer step used it: a
-        #: forgotten `zero_grad()` in a loop of training steps
+        #: id of a parameter -> how many `optimizer.step()` calls in the block updated it
+        self._steps: dict[int, int] = {}
+        #: leaf -> the steps of its parameter when its `.grad` began to gather, while it lasts
+        self._since: dict[str, int] = {}
+        #: leaves whose `.grad` an optimizer step used holding gradients from before an
+        #: earlier step of it: a forgotten `zero_grad()` in a loop of training steps
         self.stale: set[str] = set()
 
     def reached(self, node_id: str, grad: torch.Tensor | None) -> None:
         """The backward reached leaf `node_id` with `grad` (before adding it to `.grad`)."""
         self.grads[node_id] = grad
-        if self.builder.leaf_fns[node_id].variable.grad is None:
+        variable = self.builder.leaf_fns[node_id].variable
+        if variable.grad is None:
             self.fresh.add(node_id)
-        elif self._added_at.get(node_id, self.steps) < self.steps:
-            self.stale.add(node_id)
-        self._added_at[node_id] = self.steps
+        self._since.setdefault(node_id, self._steps.get(id(variable), 0))
         self.kept.discard(node_id)
         self._owners = self._variables = None
 
@@ -145,7 +145,7 @@ class LeafGrads:
         if owner is None:
             return False
         node_id, grad = owner
-        self._added_at.pop(node_id, None)  # reset (`zero_()`) or changed by hand: not stale
+        self._since.pop(node_id, None)  # reset (`zero_()`) or changed by hand: begins anew
         if node_id not in self.kept:
             self._summarise(node_id, grad.detach().clone(), one_pass=False)
             self.kept.add(node_id)
@@ -162,10 +162,25 @@ class LeafGrads:
             self._variables = {id(leaf_fns[leaf].variable): leaf for leaf in self.grads}
         node_id = self._variables.get(id(variable))
         if node_id is not None:
-            self._added_at.pop(node_id, None)  # `zero_grad()` sets it to None
+            self._since.pop(node_id, None)  # `zero_grad()` sets it to None
         if node_id is not None and node_id not in self.kept:
             self._summarise(node_id, grad, one_pass=False)
             self.kept.add(node_id)
+
+    def before_step(self, optimizer: Any) -> None:
+        """`optimizer.step()` is about to use the `.grad` of its parameters: one that still
+        holds gradients from before an earlier step of them is stale (no `zero_grad()`). A
+        `.grad` no step uses again (a GAN's discriminator during the generator's step, zeroed
+        before its next step) is not."""
+        leaf_fns = self.builder.leaf_fns
+        nodes = {id(leaf_fns[leaf].variable): leaf for leaf in self.grads}
+        for group in getattr(optimizer, "param_groups", ()):
+            for p in group.get("params", ()):
+                node_id = nodes.get(id(p))
+                steps = self._steps.get(id(p), 0)
+                if node_id is not None and self._since.get(node_id, steps) < steps:
+                    self.stale.add(node_id)
+                self._steps[id(p)] = steps + 1
 
     def finish(self, *, one_pass: bool) -> None:
         """Queue the statistics of every leaf's gradient; `one_pass`: a single backward ran."""
@@ -177,7 +192,8 @@ class LeafGrads:
         self.fresh.clear()
         self.kept.clear()
         self._from_grads.clear()
-        self._added_at.clear()
+        self._since.clear()
+        self._steps.clear()
         self.stale.clear()
         self._owners = self._variables = None
 

@@ -273,7 +273,8 @@ def summary(g: Graph) -> str:
                 d for _, d in g.nodes(data=True) if d.get("kind") == "constant" and d.get("name")
             ]
         if kind == "output" and any(d.get("requires_grad") for d in ends):
-            ends = [d for d in ends if d.get("requires_grad")]  # not side results
+            # not side results (BatchNorm's batch counter), but what a variable holds
+            ends = [d for d in ends if d.get("requires_grad") or d.get("name")]
         shapes[kind] = ", ".join(_shape(d.get("shape")) for d in ends)
     out = [rule, line(headers), rule, *map(line, rows), rule]
     out.append(message("graph.summary.total", total=count_text(total)))

@@ -572,6 +572,27 @@ def test_a_training_loop_with_zero_grad_is_not_flagged(micro_batches: int) -> No
     assert not [kind for kind, _ in findings if kind == "accumulated"]
 
 
+def test_a_gan_step_is_not_flagged_as_a_forgotten_zero_grad():
+    # the generator's backward adds to D's .grad after D's step, but no step uses that sum:
+    # D's gradients are zeroed before D's next step (PyTorch's DCGAN example)
+    torch.manual_seed(0)
+    gen, disc = torch.nn.Linear(2, 3), torch.nn.Linear(3, 1)
+    opt_d = torch.optim.SGD(disc.parameters(), lr=0.1)
+    opt_g = torch.optim.SGD(gen.parameters(), lr=0.1)
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    with ng.record(disc) as rec:
+        for _ in range(2):
+            disc.zero_grad()
+            fake = gen(torch.randn(4, 2))
+            real_loss = bce(disc(torch.randn(4, 3)), torch.ones(4, 1))
+            (real_loss + bce(disc(fake.detach()), torch.zeros(4, 1))).backward()
+            opt_d.step()
+            gen.zero_grad()
+            bce(disc(fake), torch.ones(4, 1)).backward()
+            opt_g.step()
+    assert "accumulated" not in [f["kind"] for f in rec.graph.health()]
+
+
 # -- modules the model does not know -----------------------------------------------------------
 
 

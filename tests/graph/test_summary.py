@@ -316,3 +316,15 @@ def test_the_output_shapes_are_what_the_model_returned_not_what_it_threw_away():
     (thrown,) = g.graph["unused"]
     assert g.nodes[thrown]["shape"] == [1, 4, 16]  # still drawn: a result nothing used
     assert Graph.from_json(g.to_json()).graph["unused"] == [thrown]
+
+
+def test_a_named_result_without_gradient_is_an_output_shape():
+    model = nn.Sequential(nn.Linear(8, 5))
+    x = torch.randn(32, 8)
+    with ng.record(model) as rec:
+        loss = model(x).pow(2).mean()
+        loss.backward()
+        with torch.no_grad():
+            pred = model(x[:4]).argmax(1)  # a prediction the lesson prints
+    assert pred.shape == (4,)
+    assert "Output shape(s): [], [4]\n" in rec.graph.summary() + "\n"
