@@ -138,7 +138,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
                 _shape(g.nodes[out].get("shape")) if out is not None else "-",
                 count_text(params),
                 _number(math.sqrt(squares[path]) if path in squares else None),
-                ", ".join(sorted(flags.get(path, ()))),
+                ", ".join(sorted(map(_finding_name, flags.get(path, ())))),
             )
         )
     return rows
@@ -173,7 +173,7 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
                 _shape(data.get("shape")),
                 count_text(data.get("params") or 0),
                 _number(grad["norm"] if grad else None),
-                ", ".join(sorted(flagged.get(n, ()))),
+                ", ".join(sorted(map(_finding_name, flagged.get(n, ())))),
             )
         )
     return rows
@@ -224,6 +224,15 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     used = sum(_size(d) for d in params) + boxed
     total = int(modules[""].get("params") or 0) if "" in modules else used
     return total, trainable if params or boxed else None
+
+
+def _finding_name(kind: str) -> str:
+    """A finding's kind as the graph view names it, in the current language ("dead",
+    "martwe jednostki"); a kind of someone else's is shown as it is."""
+    try:
+        return message(f"graphview.flag.kind.{kind}")
+    except KeyError:
+        return kind
 
 
 def _one_line(text: str) -> str:
@@ -301,7 +310,11 @@ def summary(g: Graph) -> str:
         out.append(message("graph.summary.findings", count=len(findings)))
         out += [
             _one_line(
-                message("graph.summary.finding", kind=f["kind"], message=f.get("message", ""))
+                message(
+                    "graph.summary.finding",
+                    kind=_finding_name(f["kind"]),
+                    message=f.get("message", ""),
+                )
             )
             for f in findings
         ]

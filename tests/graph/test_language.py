@@ -57,7 +57,7 @@ def test_summary_in_polish_groups_digits_with_spaces():
     assert re.search(r"^Moduł\s+Typ\s+Kształt wyjścia\s+Parametry\s+Norma gradientu", text, re.M)
     assert "Parametry razem: 1\u00a0281" in text
     assert "Przejścia wstecz: 1" in text
-    assert "\n- [dead] Martwe jednostki ReLU w module 1 (ReLU): 10 z 40." in text
+    assert "\n- [martwe jednostki] Martwe jednostki ReLU w module 1 (ReLU): 10 z 40." in text
     assert count_text(25557032) == "25\u00a0557\u00a0032"
 
 
