@@ -137,6 +137,8 @@ for _ in range(50):
         x -= lr * x.grad
     x.grad.zero_()
     path.append(x.detach().cpu().clone())
+with torch.no_grad():
+    f = (x[0] - 3) ** 2 + (x[1] + 2) ** 2  # f at the x we print, after the last step
 print(f"after 50 steps: x = {x.tolist()}, f = {f.item():.2e}")
 
 # %%

@@ -28,6 +28,12 @@ print(x.shape, y.shape, x.device)
 #
 # The graph of the loss has the two parameters as leaves. After `backward()` each carries its
 # gradient: $w$ is far too big, so its gradient is large and positive.
+#
+# `ng.graph_of` reads, after the fact, the graph autograd built for `backward()`. That graph
+# holds only what a gradient flows to: the data `x` and `y` are not in it. Only the leaves keep
+# their gradient (`.grad`), so the other nodes show none ("-"), and the summary counts no
+# backward pass: `graph_of` did not watch one. The `%%nngraph` cell of demo 1 and `ng.record()`
+# in demo 4 watch the computation as it runs, and show the data and every node's gradient.
 
 # %%
 w = torch.tensor(100.0, device=device, requires_grad=True)
@@ -58,7 +64,7 @@ b.grad = None
 lr = 0.1
 epochs = 60
 
-by_hand = ng.Monitor(name="by hand")
+by_hand = ng.Monitor(name="by hand", metric="loss")  # no validation set here
 for epoch in range(1, epochs + 1):
     loss = ((w * x + b - y) ** 2).mean()
     loss.backward()
@@ -84,7 +90,7 @@ w2 = torch.tensor(100.0, device=device, requires_grad=True)
 b2 = torch.tensor(0.0, device=device, requires_grad=True)
 optimizer = torch.optim.SGD([w2, b2], lr=lr)
 
-with_sgd = ng.Monitor(name="optim.SGD")
+with_sgd = ng.Monitor(name="optim.SGD", metric="loss")
 for epoch in range(1, epochs + 1):
     optimizer.zero_grad()
     loss2 = ((w2 * x + b2 - y) ** 2).mean()

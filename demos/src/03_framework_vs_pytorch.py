@@ -21,8 +21,8 @@ torch.manual_seed(0)
 
 data = datasets.classification()  # make_classification, 70 / 15 / 15 points
 X = data.x_train.cpu().double().numpy()  # NumPy works on the CPU only
-T = data.y_train.cpu().numpy()
-print(X.shape, T[:10])
+Y = data.y_train.cpu().numpy()  # the targets: class 0 or 1
+print(X.shape, Y[:10])
 
 # %% [markdown]
 # ## The NumPy framework
@@ -72,14 +72,14 @@ class Softmax:
 
 
 class CrossEntropyLoss:
-    def forward(self, p, t):
-        self.p, self.t = p, t
-        return -np.log(p[np.arange(len(t)), t]).mean()
+    def forward(self, p, y):
+        self.p, self.y = p, y
+        return -np.log(p[np.arange(len(y)), y]).mean()
 
     def backward(self):
         dp = np.zeros_like(self.p)
-        rows = np.arange(len(self.t))
-        dp[rows, self.t] = -1 / (self.p[rows, self.t] * len(self.t))
+        rows = np.arange(len(self.y))
+        dp[rows, self.y] = -1 / (self.p[rows, self.y] * len(self.y))
         return dp
 
 
@@ -110,7 +110,9 @@ criterion = CrossEntropyLoss()
 # ## The same network in PyTorch
 #
 # Same layers, same starting weights (copied; PyTorch stores `W` transposed), float64 like NumPy.
-# We only write the forward pass. The `%%nngraph` cell records it with its backward pass.
+# We only write the forward pass. The `%%nngraph` cell records it with its backward pass. In the
+# graph, `x` and `y` are the inputs and the targets; the op nodes `t` are transposes: `nn.Linear`
+# computes $xW^T + b$.
 
 # %%
 # %load_ext nngraph
@@ -122,16 +124,16 @@ with torch.no_grad():
         theirs.bias.copy_(torch.from_numpy(ours.b))
 
 x = data.x_train.double()
-t = data.y_train
+y = data.y_train  # the targets
 
 
-def cross_entropy(p, t):
-    return -torch.log(p[torch.arange(len(t), device=t.device), t]).mean()
+def cross_entropy(p, y):
+    return -torch.log(p[torch.arange(len(y), device=y.device), y]).mean()
 
 
 # %%
 # %%nngraph --model torch_net -o g
-loss = cross_entropy(torch_net(x), t)
+loss = cross_entropy(torch_net(x), y)
 loss.backward()
 
 # %%
@@ -144,7 +146,7 @@ print(g.summary())
 # the one autograd computed. The gradient norms nngraph stored on the graph agree too.
 
 # %%
-numpy_loss = criterion.forward(numpy_net.forward(X), T)
+numpy_loss = criterion.forward(numpy_net.forward(X), Y)
 numpy_net.backward(criterion.backward())
 first, second = numpy_net.layers[0], numpy_net.layers[2]
 ours = {"0.weight": first.dW.T, "0.bias": first.db, "2.weight": second.dW.T, "2.bias": second.db}
@@ -168,16 +170,16 @@ for name, p in torch_net.named_parameters():
 lr = 0.5
 optimizer = torch.optim.SGD(torch_net.parameters(), lr=lr)
 for _ in range(200):
-    numpy_loss = criterion.forward(numpy_net.forward(X), T)
+    numpy_loss = criterion.forward(numpy_net.forward(X), Y)
     numpy_net.backward(criterion.backward())
     numpy_net.update(lr)
 
     optimizer.zero_grad()
-    loss = cross_entropy(torch_net(x), t)
+    loss = cross_entropy(torch_net(x), y)
     loss.backward()
     optimizer.step()
 
-numpy_acc = (numpy_net.forward(X).argmax(axis=1) == T).mean()
-torch_acc = (torch_net(x).argmax(dim=1) == t).double().mean().item()
+numpy_acc = (numpy_net.forward(X).argmax(axis=1) == Y).mean()
+torch_acc = (torch_net(x).argmax(dim=1) == y).double().mean().item()
 print(f"NumPy:   loss {numpy_loss:.8f}, training accuracy {numpy_acc:.3f}")
 print(f"PyTorch: loss {loss.item():.8f}, training accuracy {torch_acc:.3f}")

@@ -34,8 +34,8 @@ print(len(x_train), "training,", len(x_val), "validation,", len(data.x_test), "t
 # This loop was in a published notebook. Run it: after the first epoch the loss does not move.
 
 # %%
-w = torch.randn(2, 1, device=device, requires_grad=True)
-b = torch.zeros(1, device=device, requires_grad=True)
+w = nn.Parameter(torch.randn(2, 1, device=device))  # a tensor to learn: requires_grad=True
+b = nn.Parameter(torch.zeros(1, device=device))
 lr = 0.5
 
 
@@ -85,9 +85,10 @@ buggy = fit(ng.Monitor(name="buggy"))
 # %% [markdown]
 # ## The debugger
 #
-# Look at one training step. The graph shows each parameter as the forward pass saw it (its
-# value) and what the backward pass sent to it (its gradient). Then check what `step()` and
-# `zero_grad()` really did.
+# Look at one training step. `w` and `b` are `nn.Parameter`s, so the graph draws them as the
+# model's parameters (2 + 1 numbers), apart from the data `x_train` and `y_train`. It shows
+# each parameter as the forward pass saw it (its value) and what the backward pass sent to it
+# (its gradient). Then check what `step()` and `zero_grad()` really did.
 
 # %%
 with ng.record() as rec:
@@ -145,8 +146,8 @@ def zero_grad():
     b.grad.zero_()
 
 
-w = torch.randn(2, 1, device=device, requires_grad=True)
-b = torch.zeros(1, device=device, requires_grad=True)
+w = nn.Parameter(torch.randn(2, 1, device=device))
+b = nn.Parameter(torch.zeros(1, device=device))
 fixed = fit(ng.Monitor(name="fixed"))
 print(f"w.grad after zero_grad(): {w.grad.flatten().tolist()}")
 
@@ -193,6 +194,29 @@ def train(model, optimizer, epochs=100, monitor=None):
 
 linear = nn.Linear(2, 1).to(device)
 mon_linear = train(linear, torch.optim.SGD(linear.parameters(), lr=0.5))
+
+# %% [markdown]
+# Read "the model has started to memorise" with care. A line has 3 parameters: it cannot
+# memorise 70 points. The validation set has only 15 points, and the detectors see only their
+# mean loss. As training goes on the line grows more confident: most validation points get a
+# lower loss, but the few on the wrong side of the line (10% of the labels were flipped) get a
+# much higher one, and the mean rises. The validation accuracy stays where it was. A detector's
+# message is a rule of thumb: look at the data and the model before you believe it. Demo 6
+# shows the real thing: a network with 300 000 parameters and 150 training images.
+
+# %%
+best_linear = copy.deepcopy(linear)
+mon_linear.restore_best(best_linear)  # the weights of the best epoch, in a copy
+per_point = nn.BCEWithLogitsLoss(reduction="none")  # one loss per point, not their mean
+with torch.no_grad():
+    out_best, out_now = best_linear(x_val).squeeze(1), linear(x_val).squeeze(1)
+loss_best, loss_now = per_point(out_best, y_val), per_point(out_now, y_val)
+worse, wrong = loss_now > loss_best, (out_now > 0).float() != y_val
+span = f"epoch {mon_linear.best.epoch} (best) -> epoch {mon_linear.epoch}"
+print(f"{span}: validation loss {loss_best.mean():.4f} -> {loss_now.mean():.4f}")
+print(f"validation points with a lower loss now: {int((~worse).sum())} of {len(y_val)}")
+print(f"with a higher loss: {int(worse.sum())}, on the wrong side: {int((worse & wrong).sum())}")
+print(f"validation accuracy: {accuracy(out_best, y_val):.3f} -> {accuracy(out_now, y_val):.3f}")
 
 # %% [markdown]
 # A hidden layer of 5 sigmoid units, as a `Sequential` stack:

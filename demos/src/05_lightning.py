@@ -102,6 +102,19 @@ mon = callback.monitor
 print(mon.summary())
 
 # %% [markdown]
+# ## Where `fit` stopped
+#
+# The callback's detectors are the classroom set. `GL(5)` only warns: its message says "stop
+# here", but training goes on, because a small, noisy validation set (15 points here) often dips
+# again. `Patience(20)` is the one that stops: when the validation loss has not improved for 20
+# epochs it tells the `Trainer` to stop, and `fit` ends there, even before `max_epochs`.
+
+# %%
+for event in mon.events:
+    print(f"epoch {event.epoch}: {event.detector}", "stops fit" if event.stop else "warns only")
+print(f"fit ran {trainer.current_epoch} of {trainer.max_epochs} epochs, best: {mon.best.epoch}")
+
+# %% [markdown]
 # After `fit` the callback has put back the weights of the best epoch. Check on the validation
 # set, then look at the trained network as a graph.
 

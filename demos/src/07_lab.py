@@ -104,13 +104,28 @@ plot_runs(runs_iris, "Iris")
 # ## Handwritten digits
 #
 # The offline stand-in for MNIST: 1797 images of 8x8 pixels (64 features), 10 classes.
+#
+# A raw pixel is a whole number from 0 (white) to 16 (black). The network gets them
+# standardised: each pixel shifted and scaled to mean 0 and standard deviation 1 over the
+# training images, which to our eyes looks like noise (bottom row). To draw the digits we undo
+# it: each pixel's smallest value is a raw 0, and the smallest gap between its values is a raw 1.
 
 # %%
 digits = datasets.digits()
-_, axes = plt.subplots(1, 8, figsize=(8, 1.3))
-for i, axis in enumerate(axes):
-    axis.imshow(digits.x_train[i].reshape(8, 8).cpu(), cmap="gray_r")
-    axis.set(title=str(digits.y_train[i].item()), xticks=[], yticks=[])
+low = digits.x_train.min(0).values
+gaps = digits.x_train.sort(0).values.diff(dim=0)
+unit = torch.where(gaps > 1e-4, gaps, torch.inf).min(0).values  # inf: a pixel always blank
+raw = ((digits.x_train - low) / unit).round()
+print("raw pixel values:", raw.unique().int().tolist())
+
+_, axes = plt.subplots(2, 8, figsize=(8, 2.3))
+for i in range(8):
+    for row, images in enumerate([raw, digits.x_train]):
+        axes[row, i].imshow(images[i].reshape(8, 8).cpu(), cmap="gray_r")
+        axes[row, i].set(xticks=[], yticks=[])
+    axes[0, i].set_title(str(digits.y_train[i].item()))
+axes[0, 0].set_ylabel("raw")
+axes[1, 0].set_ylabel("input")
 plt.show()
 print(digits.x_train.shape, digits.x_val.shape)
 
@@ -134,10 +149,30 @@ plot_runs(runs_digits, "digits")
 # %% [markdown]
 # ## What to look for
 #
-# * One layer learns slowly and stops short: too simple (bias).
-# * The largest networks reach their best validation loss early; after it the training loss
-#   keeps falling while the validation loss rises (variance). Their `stop` column shows when
-#   a detector would have stopped them, and `restore_best` would give back the best epoch.
-#
+# * One layer learns slowly: its best epoch is the last one and its losses are the highest.
+#   Too simple (bias).
+# * The largest networks reach their best validation loss long before the end; after it the
+#   training loss keeps falling while the validation loss rises (variance). `3 x 256` shows it
+#   best.
+# * The `stop` column says where `Patience(20)` (20 epochs without a better validation loss)
+#   would have stopped a run. Here every run goes on to the end, so `best epoch` is the best of
+#   the whole run. Stopped there, `restore_best` would give back the best epoch *before* the
+#   stop. On a small validation set (30 flowers for Iris) the curve is noisy and can dip again
+#   after the stop, so the two can differ. The cell below prints both.
+
+# %%
+for title, runs in [("Iris", runs_iris), ("digits", runs_digits)]:
+    for mon in runs:
+        if mon.stop_event is None:
+            continue
+        stop = mon.stop_event.epoch
+        steps, values = mon.history("val_loss")
+        before = int(values[steps <= stop].argmin())
+        print(
+            f"{title}, {mon.name}: stop at epoch {stop}, best before it: epoch {steps[before]:.0f}"
+            f" ({values[before]:.4f}); best of the run: epoch {mon.best.epoch} ({mon.best.value:.4f})"
+        )
+
+# %% [markdown]
 # Your turn: change the hidden sizes, the learning rate or the number of epochs; train on fewer
 # digits (`digits.x_train[:200]`); use the test set only once, for the model you pick.
