@@ -157,10 +157,7 @@ class LeafGrads:
         grad = variable.grad
         if grad is None:
             return
-        if self._variables is None:
-            leaf_fns = self.builder.leaf_fns
-            self._variables = {id(leaf_fns[leaf].variable): leaf for leaf in self.grads}
-        node_id = self._variables.get(id(variable))
+        node_id = self._by_variable().get(id(variable))
         if node_id is not None:
             self._since.pop(node_id, None)  # `zero_grad()` sets it to None
         if node_id is not None and node_id not in self.kept:
@@ -172,8 +169,7 @@ class LeafGrads:
         holds gradients from before an earlier step of them is stale (no `zero_grad()`). A
         `.grad` no step uses again (a GAN's discriminator during the generator's step, zeroed
         before its next step) is not."""
-        leaf_fns = self.builder.leaf_fns
-        nodes = {id(leaf_fns[leaf].variable): leaf for leaf in self.grads}
+        nodes = self._by_variable()
         for group in getattr(optimizer, "param_groups", ()):
             for p in group.get("params", ()):
                 node_id = nodes.get(id(p))
@@ -181,6 +177,13 @@ class LeafGrads:
                 if node_id is not None and self._since.get(node_id, steps) < steps:
                     self.stale.add(node_id)
                 self._steps[id(p)] = steps + 1
+
+    def _by_variable(self) -> dict[int, str]:
+        """id of each leaf tensor a backward reached -> its node (kept until the next reach)."""
+        if self._variables is None:
+            leaf_fns = self.builder.leaf_fns
+            self._variables = {id(leaf_fns[leaf].variable): leaf for leaf in self.grads}
+        return self._variables
 
     def finish(self, *, one_pass: bool) -> None:
         """Queue the statistics of every leaf's gradient; `one_pass`: a single backward ran."""

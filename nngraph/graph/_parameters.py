@@ -49,8 +49,7 @@ def parameter_state(
     reached: set[str] = set()  # modules (or leaves) some gradient reached
     for n in order:
         data = g.nodes[n]
-        learnable = data.get("kind") == "param" or data.get("backward") == "AccumulateGrad"
-        if not learnable:  # a model's parameter, or a hand-made leaf such as `w` in a lesson
+        if not _learnable(data):
             continue
         name, module = data.get("name") or data.get("label") or "?", data.get("module") or ""
         findings += _values(g, n, data, name, module, types)
@@ -104,11 +103,12 @@ def _backward_reached_a_leaf(g: Graph) -> bool:
     """Whether a backward pass ran and gave some learnable leaf a gradient."""
     if not g.graph.get("backward_passes"):
         return False
-    return any(
-        data.get("grad") is not None
-        for _, data in g.nodes(data=True)
-        if data.get("kind") == "param" or data.get("backward") == "AccumulateGrad"
-    )
+    return any(data.get("grad") is not None for _, data in g.nodes(data=True) if _learnable(data))
+
+
+def _learnable(data: dict[str, Any]) -> bool:
+    """A model's parameter, or a hand-made leaf that requires grad (a lesson's `w`)."""
+    return data.get("kind") == "param" or data.get("backward") == "AccumulateGrad"
 
 
 def _used_by_tracked_op(g: Graph, n: Any) -> bool:

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 __all__ = ["summary"]
 
-#: node kinds with a word in the catalog (`graphview.node_kind.*`, docs/schema.md)
-NODE_KINDS = ("input", "param", "buffer", "constant", "op", "output", "module")
 #: catalog keys of the column headers (`graph.summary.header.*`)
 HEADERS = ("module", "type", "shape", "params", "grad_norm", "flags")
 
@@ -151,10 +149,21 @@ def _kind_text(kind: Any) -> str:
     >>> _kind_text(None), _kind_text("param"), _kind_text("layer")
     ('op', 'param', 'layer')
     """
-    kind = kind or NODE_DEFAULTS["kind"]
-    if kind not in NODE_KINDS:
-        return str(kind)
-    return message(f"graphview.node_kind.{kind}")
+    return _catalog_word("graphview.node_kind", kind or NODE_DEFAULTS["kind"])
+
+
+def _finding_name(kind: str) -> str:
+    """A finding's kind as the graph view names it, in the current language ("dead",
+    "martwe jednostki"); a kind of someone else's is shown as it is."""
+    return _catalog_word("graphview.flag.kind", kind)
+
+
+def _catalog_word(group: str, word: Any) -> str:
+    """`word` as the catalog's `group` says it; one the catalog does not know, as it is."""
+    try:
+        return message(f"{group}.{word}")
+    except KeyError:
+        return str(word)
 
 
 def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
@@ -224,15 +233,6 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     used = sum(_size(d) for d in params) + boxed
     total = int(modules[""].get("params") or 0) if "" in modules else used
     return total, trainable if params or boxed else None
-
-
-def _finding_name(kind: str) -> str:
-    """A finding's kind as the graph view names it, in the current language ("dead",
-    "martwe jednostki"); a kind of someone else's is shown as it is."""
-    try:
-        return message(f"graphview.flag.kind.{kind}")
-    except KeyError:
-        return kind
 
 
 def _one_line(text: str) -> str:
