@@ -50,12 +50,12 @@ class Runs:
     def __init__(
         self,
         *,
-        metric: str = "val_loss",
+        metric: str | None = None,
         mode: Mode = "auto",
         display: Display = "auto",
     ) -> None:
-        self.metric = metric
-        self.mode: Literal["min", "max"] = resolve_mode(mode, metric)
+        self._metric = metric  # None: val_loss, or the validation loss as the runs log it
+        self.mode: Literal["min", "max"] = resolve_mode(mode, metric or "val_loss")
         self.monitors: dict[str, Monitor] = {}
         self._listeners: list[Listener] = []
         self._forwarders: dict[str, Callable[[Update], None]] = {}
@@ -71,7 +71,8 @@ class Runs:
             >>> runs = Runs(display=False); runs.new("medium").name
             'medium'
         """
-        kwargs.setdefault("metric", self.metric)
+        if self._metric is not None:
+            kwargs.setdefault("metric", self._metric)
         kwargs.setdefault("mode", self.mode)
         kwargs.setdefault("display", "text" if self._text else False)
         return self.add(Monitor(model=model, name=name, **kwargs))
@@ -119,6 +120,22 @@ class Runs:
     @property
     def names(self) -> list[str]:
         return list(self.monitors)
+
+    @property
+    def metric(self) -> str:
+        """The metric the runs are compared by: the one given, else the validation loss under
+        the name the first run that logged it uses (``val_loss``, ``valid_loss``, ...).
+
+            >>> runs = Runs(display=False); runs.new("a").log(1, valid_loss=0.4)
+            >>> runs.metric, runs.winner()
+            ('valid_loss', 'a')
+        """
+        if self._metric is not None:
+            return self._metric
+        for mon in self.monitors.values():
+            if mon.metric in mon.series:
+                return mon.metric
+        return "val_loss"
 
     # ---------------------------------------------------------------- comparing
     def rows(self) -> list[dict[str, Any]]:
@@ -227,7 +244,7 @@ class Runs:
             mon.flush()
 
 
-def compare(*monitors: Monitor, metric: str = "val_loss", display: Display = "auto") -> Runs:
+def compare(*monitors: Monitor, metric: str | None = None, display: Display = "auto") -> Runs:
     """Put finished (or running) monitors side by side: ``print(compare(m1, m2).table())``.
 
     >>> a = Monitor(name="a", display=False); a.log(1, val_loss=0.3)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from nngraph.errors import NNGraphError
@@ -193,3 +195,18 @@ def test_best_metrics_hold_the_training_loss_logged_at_the_best_step() -> None:
     by_loss.add(mon)
     by_acc.add(mon)
     assert by_loss.rows()[0]["best"] == by_acc.rows()[0]["best"] == mon.best.metrics
+
+
+def test_runs_follow_the_validation_loss_as_the_runs_log_it() -> None:
+    runs = Runs(display=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "val_loss was never logged"
+        for name, bottom in [("a", 0.4), ("b", 0.3)]:
+            mon = runs.new(name)
+            for epoch in range(1, 31):
+                mon.log(epoch, train_loss=1 / epoch, valid_loss=bottom + abs(epoch - 10) / 50)
+    assert runs.metric == "valid_loss" and runs.winner() == "b"
+    assert [row["best_epoch"] for row in runs.rows()] == [10, 10]
+    assert "valid_loss" in runs.table().splitlines()[0]
+    assert all(mon.should_stop for mon in runs)  # their detectors watch valid_loss too
+    assert compare(*runs, display=False).winner() == "b"
