@@ -195,6 +195,31 @@ MESSAGES: dict[str, str] = {
     "monitor.why.no_metric": "{metric} has not been logged yet",
     "monitor.why.earlier_model": (
         "the best {metric} (epoch {epoch}) was reached before this model was given to the "
+    "monitor.error.epoch_back": (
+        "epoch={epoch} goes back: the last epoch logged was {last}. A Monitor follows one run: "
+        "make a new ng.Monitor() for a new run (a training cell run again, a new model), or "
+        "keep counting (epoch={next}, ...)"
+    ),
+    "monitor.error.no_best_finite": (
+        "there are no best weights to restore: every {metric} so far was NaN or infinite, so no "
+        "epoch was best. Training diverged, or the data holds NaN: check the inputs and try a "
+        "smaller learning rate"
+    ),
+    "monitor.weights.extra_state": (
+        "Monitor(model=...) cannot keep a copy of {name}: the model's get_extra_state() gave a "
+        "{type_name} that cannot be copied ({exc}). Make get_extra_state() return plain data "
+        "(numbers, lists, dicts, tensors)"
+    ),
+    "monitor.gl.from_zero": (
+        "{metric} rose from its best of {best:.4g} (epoch {best_epoch}) to {value:.4g}: the model "
+        "is getting worse on data it does not train on. Stop here, or keep the best weights "
+        "(restore_best)."
+    ),
+    "monitor.pq.from_zero": (
+        "{metric} rose from its best of {best:.4g} to {value:.4g} while {train} improved only "
+        "{permille}‰ over the last {since}: each epoch now costs more on new data than it gains "
+        "on training data, so the model has started to memorise."
+    ),
         "monitor (mon.model), so its weights belong to the earlier model; this one has not "
         "beaten it yet"
     ),
@@ -270,8 +295,8 @@ MESSAGES: dict[str, str] = {
         "getting worse on data it does not train on."
     ),
     "monitor.pq.fire": (
-        "{metric} is {gl:.1f}% above its best while {train} improved only {progress:.3g}‰ over "
-        "the last {since} (quotient {pq:.3g} > {alpha:g}): each epoch now costs more on new data "
+        "{metric} is {gl:.1f}% above its best while {train} improved only {permille}‰ over "
+        "the last {since} (quotient {quotient} > {alpha:g}): each epoch now costs more on new data "
         "than it gains on training data, so the model has started to memorise."
     ),
     "monitor.up.fire": (

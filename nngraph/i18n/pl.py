@@ -209,6 +209,32 @@ MESSAGES: dict[str, str] = {
     "monitor.why.no_model": "Monitor utworzono bez model=",
     "monitor.why.no_metric": "nie zapisano jeszcze {metric}",
     "monitor.why.earlier_model": (
+    "monitor.error.epoch_back": (
+        "epoch={epoch} cofa się: ostatnia zapisana epoka to {last}. Jeden Monitor śledzi jeden "
+        "przebieg treningu: utwórz nowy ng.Monitor() dla nowego przebiegu (ponownie uruchomiona "
+        "komórka treningu, nowy model) albo numeruj epoki dalej (epoch={next}, ...)"
+    ),
+    "monitor.error.no_best_finite": (
+        "nie ma najlepszych wag do przywrócenia: każda dotychczasowa wartość {metric} była NaN "
+        "lub nieskończona, więc żadna epoka nie była najlepsza. Trening się rozbiegł albo dane "
+        "zawierają NaN: sprawdź dane wejściowe i spróbuj mniejszego współczynnika uczenia"
+    ),
+    "monitor.weights.extra_state": (
+        "Monitor(model=...) nie może zachować kopii {name}: get_extra_state() modelu zwraca "
+        "obiekt {type_name}, którego nie da się skopiować ({exc}). Niech get_extra_state() "
+        "zwraca zwykłe dane (liczby, listy, słowniki, tensory)"
+    ),
+    "monitor.gl.from_zero": (
+        "{metric} wzrosła ze swojej najlepszej wartości {best:.4g} (epoka {best_epoch}) do "
+        "{value:.4g}: model radzi sobie coraz gorzej na danych, na których się nie uczy. "
+        "Zatrzymaj tu trening albo zachowaj najlepsze wagi (restore_best)."
+    ),
+    "monitor.pq.from_zero": (
+        "{metric} wzrosła ze swojej najlepszej wartości {best:.4g} do {value:.4g}, a {train} w "
+        "ostatnim odcinku, trwającym {since}, poprawiła się tylko o {permille}‰: każda epoka "
+        "kosztuje teraz więcej na nowych danych, niż daje na danych treningowych, więc model "
+        "zaczął zapamiętywać."
+    ),
         "najlepszy wynik {metric} (epoka {epoch}) padł, zanim ten model przekazano monitorowi "
         "(mon.model), więc jego wagi należą do wcześniejszego modelu; ten jeszcze go nie pobił"
     ),
@@ -294,7 +320,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.pq.fire": (
         "{metric} jest o {gl:.1f}% wyższa niż jej najlepsza wartość, a {train} w ostatnim "
-        "odcinku, trwającym {since}, poprawiła się tylko o {progress:.3g}‰ (iloraz {pq:.3g} > "
+        "odcinku, trwającym {since}, poprawiła się tylko o {permille}‰ (iloraz {quotient} > "
         "{alpha:g}): każda epoka kosztuje teraz więcej na nowych danych, niż daje na danych "
         "treningowych, więc model zaczął zapamiętywać."
     ),

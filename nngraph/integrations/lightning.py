@@ -129,6 +129,8 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             if self.monitor.model in (None, self._given_model):
                 self.monitor.model = self._given_model = pl_module  # a new module: its weights
             self.monitor.resume()  # an earlier fit's stop must not end this one
+            if self.monitor.epochs_given:  # its epochs may have been logged elsewhere too
+                self._last_step = max(self._last_step, self.monitor.epoch)
         self._offset = max(0, self._last_step - trainer.current_epoch)
 
     def on_validation_end(self, trainer: Any, pl_module: Any) -> None:

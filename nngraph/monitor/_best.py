@@ -69,6 +69,7 @@ class BestTracking:
 
     metric: str
     mode: Literal["min", "max"]
+    series: dict[str, Any]
     _model: Any
     _best: Best | None
     _best_row = 0  # the number of the row (see _update_best) that holds the best
@@ -145,6 +146,8 @@ class BestTracking:
                 why = message(
                     "monitor.why.earlier_model", metric=self.metric, epoch=self._best.epoch
                 )
+            elif self.metric in self.series:  # logged, but never a finite value (as summary())
+                raise NNGraphError(message("monitor.error.no_best_finite", metric=self.metric))
             else:
                 why = message("monitor.why.no_metric", metric=self.metric)
             raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))

@@ -59,6 +59,9 @@ _HIGHER_IS_BETTER = frozenset(
 _LOWER_IS_BETTER = frozenset(
     {"loss", "error", "err", "mae", "mse", "rmse", "nll", "perplexity", "ppl", "cer", "wer"}
 )
+#: A likelihood or an evidence lower bound: higher is better, unless the name negates it.
+_LIKELIHOOD = frozenset({"likelihood", "loglikelihood", "loglik", "elbo"})
+_NEGATED = frozenset({"neg", "negative"})
 _TOP_K = re.compile(r"top(\d+|k)")  # top1, top5, topk (accuracy)
 
 Mode = Literal["min", "max", "auto"]
@@ -70,15 +73,21 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
 
     - ``"min"`` when a word is loss, error, err, mae, mse, rmse, nll, perplexity, ppl, cer or
       wer (``val_loss``, ``val_top1_error``, ``dice_loss``);
+    - also ``"min"`` for a likelihood negated by the word neg or negative (``neg_elbo``,
+      ``negative_log_likelihood``);
     - else ``"max"`` when a word is acc, accuracy, auc, auroc, auprc, aupr, ap, precision,
       recall, score, f1, f1score, fscore, iou, miou, jaccard, dice, map, r2, mcc, bleu, rouge,
-      rougel, psnr, ssim, or top1/top5/topk (``val_acc``, ``val_auroc``, ``val_mAP``, ``top5``);
+      rougel, psnr, ssim, or top1/top5/topk (``val_acc``, ``val_auroc``, ``val_mAP``, ``top5``),
+      or a likelihood: likelihood, loglikelihood, loglik, elbo (``val_log_likelihood``,
+      ``val_elbo``);
     - else ``"min"`` (a loss or an error by another name).
 
     >>> resolve_mode("auto", "val_acc"), resolve_mode("auto", "val_loss"), resolve_mode("min", "acc")
     ('max', 'min', 'min')
     >>> resolve_mode("auto", "val_mAP"), resolve_mode("auto", "top5"), resolve_mode("auto", "val_top1_err")
     ('max', 'max', 'min')
+    >>> resolve_mode("auto", "val_log_likelihood"), resolve_mode("auto", "neg_elbo")
+    ('max', 'min')
     """
     if mode == "min" or mode == "max":
         return mode
@@ -86,9 +95,10 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
         raise NNGraphError(message("monitor.error.mode", value=mode))
     words = [w for w in re.split(r"[^a-z0-9]+", str(metric).lower()) if w]
     stems = {w for word in words for w in (word, word.rstrip("0123456789"))}
-    if stems & _LOWER_IS_BETTER:
+    if stems & _LOWER_IS_BETTER or (stems & _NEGATED and stems & _LIKELIHOOD):
         return "min"
-    if stems & _HIGHER_IS_BETTER or any(_TOP_K.fullmatch(word) for word in words):
+    higher = _HIGHER_IS_BETTER | _LIKELIHOOD
+    if stems & higher or any(_TOP_K.fullmatch(word) for word in words):
         return "max"
     return "min"
 
@@ -100,10 +110,12 @@ def is_tensor(value: object) -> bool:
 
 
 def as_float(value: object, name: str = "value") -> float:
-    """Turn a logged metric (float, int, numpy scalar, one-element tensor) into a float.
+    """Turn a logged metric (float, int, numpy scalar, one-element tensor or numpy array) into
+    a float.
 
-    >>> as_float(3), as_float(0.5)
-    (3.0, 0.5)
+    >>> import numpy as np
+    >>> as_float(3), as_float(0.5), as_float(np.array([0.25]))
+    (3.0, 0.5, 0.25)
     """
     if type(value) is float:
         return value
@@ -115,11 +127,10 @@ def as_float(value: object, name: str = "value") -> float:
     if is_tensor(value):
         check_real_tensor(value, name)
         return float(value.item())  # type: ignore[attr-defined]
-    if hasattr(value, "dtype") and getattr(value, "shape", None) == ():  # 0-d numpy array
-        try:
-            return float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            pass
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind in ("b", "i", "u", "f", "O") and getattr(value, "size", None) == 1:  # numpy: 0-d, [x]
+        item = value.item()  # type: ignore[attr-defined]
+        return float(item) if kind != "O" else as_float(item, name)
     raise NNGraphError(message("monitor.error.metric_type", name=name, value=value))
 
 
@@ -267,8 +278,9 @@ def fmt_step(step: float) -> str:
 class Event:
     """Something a detector noticed, with an explanation for a student.
 
-    ``step`` is the step as logged, ``epoch`` the detector's count of evaluations (1 = the first
-    time its metric was logged), ``stop`` whether the detector asks to stop training.
+    ``step`` is the step as logged, ``epoch`` the monitor's epoch (a detector used alone: its
+    count of evaluations, 1 = the first time its metric was logged), ``stop`` whether the
+    detector asks to stop training.
 
         >>> e = Event(step=3, epoch=3, detector="Patience(2)", kind="plateau",
         ...           message_id="patience.fire", message="validation loss has not improved")

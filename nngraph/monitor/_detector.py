@@ -113,7 +113,7 @@ class Detector:
         self.value = math.nan
         self.best = math.inf
         self.best_epoch = 0
-        # the user's epoch numbers (Monitor(epoch=...)) for the explanations only; counted
+        # the monitor's epoch numbers (see feed) for the explanations only; counted
         # evaluations when used alone: `_shown` now, `_best_shown` at the best, `_origin` before
         # the first evaluation
         self._shown = 0
@@ -174,7 +174,7 @@ class Detector:
     ) -> Event | None:
         """:meth:`update` for values that are already floats (the Monitor's fast path).
 
-        ``epoch``: the user's number for this call's epoch, used in the explanation's words
+        ``epoch``: the monitor's number for this call's epoch, used in the explanation's words
         (the decisions always count evaluations); default: the count itself.
         """
         self._step = step

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from nngraph.errors import NNGraphError
+from nngraph.i18n import message
 from nngraph.monitor._common import is_validation
 
 __all__ = ["EpochCounting"]
@@ -45,12 +47,31 @@ class EpochCounting:
         self._given: int | None = None
         self._given_closed = False
         self._given_done = 0
+        self._given_first: int | None = None  # the first epoch= number: 0 for a zero-based loop
         # the current row: consecutive calls at one step logging different metrics (records())
         self._row: dict[str, float] = {}
         self._rows = 0  # rows so far: the current one is number `_rows`
         self._row_step: float | None = None
         self._row_epoch = 0
         self._row_closed = False  # a validation call in this row ended its epoch
+
+    def _check_epoch(self, given: int) -> None:
+        """Refuse an ``epoch=`` number below the last epoch logged: one monitor follows one run,
+        and its explanations count epochs from its best one. The same number again (several
+        calls in one epoch) is fine.
+
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(display=False); mon.log(epoch=3, val_loss=0.5)
+            >>> mon.log(epoch=1, val_loss=0.4)  # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            ...
+            nngraph.errors.NNGraphError: epoch=1 goes back: the last epoch logged was 3. ...
+        """
+        last = self._given_done
+        if self._given is not None and given < last:
+            raise NNGraphError(
+                message("monitor.error.epoch_back", epoch=given, last=last, next=last + 1)
+            )
 
     def _advance_epoch(self, step: float, given: int | None, values: Mapping[str, float]) -> int:
         """The epoch this log() call at ``step`` belongs to (``given``: its ``epoch=``); a call
@@ -80,6 +101,8 @@ class EpochCounting:
         if given is None and self._given is None:  # counting: validations end epochs
             return self.epoch if is_eval or self._count_calls() else self._evals + 1
         epoch = self._epoch_in_progress() if given is None else given
+        if self._given_first is None and given is not None:
+            self._given_first = given
         if given is not None or is_eval:
             self._given_done = epoch
         self._given, self._given_closed = epoch, is_eval
@@ -107,3 +130,19 @@ class EpochCounting:
         if self._given is not None:
             return self._given_done
         return self._evals if self._evals else self._calls
+
+    @property
+    def epoch_count(self) -> int:
+        """How many epochs the run has had: :attr:`epoch`, and one more when the user's
+        ``epoch=`` numbers start at 0 (``range(30)`` is 30 epochs, 0 to 29).
+
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(display=False)
+            >>> for epoch in range(3): mon.log(epoch=epoch, val_loss=1 / (epoch + 1))
+            >>> mon.epoch, mon.epoch_count
+            (2, 3)
+        """
+        first = self._given_first
+        if self._given is None or first is None or first > 0:
+            return self.epoch
+        return self._given_done - first + 1

@@ -66,8 +66,8 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching):
       ``valid_loss``, ``val/loss``, ...), kept in host memory. A watched metric that is never
       logged is said once in a warning, with the names that were. ``mode="auto"`` (default) takes the highest
       value as best for an accuracy-like name (acc, accuracy, f1, auc, precision, recall,
-      score: ``val_acc``, ``val_f1``) and the lowest otherwise (a loss); or say ``"min"`` or
-      ``"max"``.
+      score: ``val_acc``, ``val_f1``) or a likelihood (``val_log_likelihood``, ``val_elbo``),
+      and the lowest otherwise (a loss); or say ``"min"`` or ``"max"``.
     - history in bounded memory (``max_points`` per metric), ``records()``, ``to_csv()``,
       ``snapshot()`` and ``add_listener()`` for a live view.
     - ``display``: ``"auto"`` = a live widget in a notebook, text lines in a script;
@@ -142,9 +142,9 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching):
         """Record one line of metrics at ``step`` (epoch or batch; default: previous step + 1).
         The step may also be named: ``log(step=10, ...)`` or ``log(epoch=3, ...)`` (once).
 
-        Values may be floats, ints, numpy scalars or one-element tensors (several tensors are
-        moved to the host in one transfer). Detectors run, the best weights are kept, listeners
-        and the text view are updated.
+        Values may be floats, ints, numpy scalars, one-element tensors or numpy arrays (several
+        tensors are moved to the host in one transfer). Detectors run, the best weights are
+        kept, listeners and the text view are updated.
 
             >>> mon = Monitor(display=False)
             >>> mon.log(1, loss=0.9, val_loss=1.0); mon.log(loss=0.7, val_loss=0.8)
@@ -166,14 +166,23 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching):
             (10, 20)
 
         Detectors still count validations to decide (a Prechelt strip of ``k`` epochs is ``k``
-        of them), but their explanations speak of your epochs: "best at epoch 10", "for 10
-        epochs" when validating every 5.
+        of them), but their explanations speak of the monitor's epochs: "best at epoch 10",
+        "for 10 epochs" when validating every 5 (or when the watched metric is logged only
+        every 5th epoch).
+
+        One monitor follows one run: an ``epoch=`` number below the last epoch logged (the
+        training cell run again with ``range(1, 31)``) is an :class:`NNGraphError`, and nothing
+        is recorded; make a new ``Monitor`` for a new run, or keep counting. The same number
+        again (several calls in one epoch) is fine, and so is a positional or ``step=`` step
+        going back (per-batch steps that restart each epoch).
         """
         given = "epoch" in metrics
         step = step_from(step, metrics)
         if not metrics:
             raise NNGraphError(message("monitor.error.no_metrics"))
         step_f = (self._last_step + 1 if self._calls else 1.0) if step is None else as_step(step)
+        if given:
+            self._check_epoch(math.ceil(step_f))  # before anything is recorded
         values = to_floats(metrics)
         if not self._reducer_resolved:
             self._reducer = Reducer.resolve(self._distributed)
@@ -192,13 +201,11 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching):
             series.append(step_f, v, call=self._calls, epoch=epoch)
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
         improved = self._update_best(step_f, best_epoch, values, (self._rows, self._row))
-        shown = None if self._given is None else epoch  # the user's numbers, in their words too
         new_events: list[Event] = []
         for det in self.detectors:
-            event = det.feed(step_f, values, shown)
+            event = det.feed(step_f, values, epoch)  # the monitor's epochs, in their words too
             if event is not None:
-                # Divergence counts calls, and the user's epoch= numbers win over any count
-                if event.epoch != epoch and (event.kind == "divergence" or self._given is not None):
+                if event.epoch != epoch:  # a detector counts its own evaluations or calls
                     event = replace(event, epoch=epoch)
                 new_events.append(event)
                 self._record(event)
@@ -280,7 +287,8 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching):
     def resume(self) -> None:
         """Withdraw the stop: ``should_stop`` becomes False again, while the events, the
         history and the best stay. For training on after a stop (a second ``fit``): a
-        detector or the Stop button can stop it again.
+        detector or the Stop button can stop it again. The epochs go on from the last one
+        (``epoch=`` numbers may not start again from 1: a new run needs a new ``Monitor``).
 
             >>> mon = Monitor(display=False); mon.log(1, loss=0.5)
             >>> _ = mon.request_stop(); mon.resume(); mon.should_stop
@@ -345,7 +353,7 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching):
         best = ""
         if self._best is not None:
             best = message("monitor.repr.best", metric=self._best.metric, value=self._best.value)
-        epochs, events = count("epoch", self.epoch), count("event", len(self._events))
+        epochs, events = count("epoch", self.epoch_count), count("event", len(self._events))
         return message("monitor.repr", name=name, epochs=epochs, best=best, events=events)
 
     # ------------------------------------------------------------------ listeners

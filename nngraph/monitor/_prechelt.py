@@ -66,6 +66,20 @@ def training_progress(strip: list[float]) -> float:
     return 1000.0 * (mean - low) / -low
 
 
+def _plain(x: float) -> str:
+    """A number with 3 significant digits, never in scientific notation (a per-mille value of
+    2000 is ``2000``, not ``2e+03``).
+
+        >>> _plain(2000.4), _plain(12.345), _plain(0.5), _plain(0.000012345), _plain(math.inf)
+        ('2000', '12.3', '0.5', '0.0000123', 'inf')
+    """
+    if not math.isfinite(x) or x == 0:
+        return f"{x:g}"
+    decimals = max(0, 2 - math.floor(math.log10(abs(x))))
+    text = f"{x:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _lower_is_better(det: Detector) -> None:
     """Refuse a higher-is-better metric: Prechelt's criteria are defined on errors."""
     if resolve_mode("auto", det.metric) == "max":
@@ -120,6 +134,8 @@ class GL(Detector):
         }
         if not math.isfinite(value):  # "inf% above its best" says nothing to a student
             return "gl.nonfinite", {**fields, "value": value}
+        if self.best == 0:  # any rise from 0 is infinitely many percent: say the numbers
+            return "gl.from_zero", {**fields, "best": 0.0, "value": value}
         if train is None or self.train_at_best is None:
             return "gl.plain", fields
         fields["train_value"] = train
@@ -181,14 +197,19 @@ class PQ(Detector):
             self.value = self.gl / self.progress
         if not self.value > self.alpha:
             return None
-        return "pq.fire", {
+        fields = {
             "gl": self.gl,
             "progress": self.progress,
+            "permille": _plain(self.progress),
             "pq": self.value,
+            "quotient": _plain(self.value),
             "alpha": self.alpha,
             "since": since,
             "k": self.k,
         }
+        if self.best == 0:  # any rise from 0 is infinitely many percent: say the numbers
+            return "pq.from_zero", {**fields, "best": 0.0, "value": value}
+        return "pq.fire", fields
 
 
 class UP(Detector):

@@ -148,7 +148,7 @@ class Runs:
             out.append(
                 {
                     "run": name,
-                    "epochs": mon.epoch,
+                    "epochs": mon.epoch_count,
                     "best_epoch": None
                     if best is None or not (best.epoch or mon.epochs_given)
                     else best.epoch,

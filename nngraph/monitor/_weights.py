@@ -14,6 +14,7 @@ keeping "the best weights so far" costs one device-to-host copy per improvement 
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from nngraph.errors import NNGraphError
@@ -39,7 +40,8 @@ def _short(names: list[str]) -> str:
 
 
 class WeightSnapshot:
-    """Host-memory copy of ``model.state_dict()`` (parameters and buffers)."""
+    """Host-memory copy of ``model.state_dict()``: parameters, buffers, and a deep copy of any
+    entry that is not a tensor (a module's ``get_extra_state()``)."""
 
     def __init__(self) -> None:
         self.tensors: dict[str, Any] = {}
@@ -49,11 +51,12 @@ class WeightSnapshot:
 
     @property
     def nbytes(self) -> int:
-        """Host memory the copy uses."""
-        return sum(t.numel() * t.element_size() for t in self.tensors.values())
+        """Host memory the tensors of the copy use."""
+        return sum(t.numel() * t.element_size() for t in self.tensors.values() if _is_tensor(t))
 
     def capture(self, model: Any) -> None:
-        """Copy every parameter and buffer to host memory (reusing the previous copy's memory)."""
+        """Copy every parameter and buffer to host memory (reusing the previous copy's memory),
+        and deep-copy any extra state (``get_extra_state()``)."""
         import torch
 
         with torch.no_grad():
@@ -62,7 +65,13 @@ class WeightSnapshot:
                 self.tensors = {}
             for name, t in state.items():
                 buf = self.tensors.get(name)
-                if buf is None or buf.shape != t.shape or buf.dtype != t.dtype:
+                if not isinstance(t, torch.Tensor):
+                    self.tensors[name] = _copy_extra(name, t)
+                elif (
+                    not isinstance(buf, torch.Tensor)
+                    or buf.shape != t.shape
+                    or buf.dtype != t.dtype
+                ):
                     self.tensors[name] = t.detach().to("cpu", copy=True)
                 else:
                     buf.copy_(t.detach())
@@ -80,7 +89,9 @@ class WeightSnapshot:
             problems.append(message("monitor.weights.unexpected", names=_short(unexpected)))
         for name, saved in self.tensors.items():
             t = state.get(name)
-            if t is not None and (t.shape != saved.shape or t.dtype != saved.dtype):
+            if not (_is_tensor(t) and _is_tensor(saved)):
+                continue  # extra state (get_extra_state): set_extra_state checks it
+            if t.shape != saved.shape or t.dtype != saved.dtype:
                 problems.append(
                     message(
                         "monitor.weights.shape",
@@ -91,4 +102,27 @@ class WeightSnapshot:
                 )
         if problems:
             raise NNGraphError(message("monitor.weights.mismatch", details="; ".join(problems)))
-        model.load_state_dict(self.tensors, strict=True)
+        # extra state is copied again: the model must not share (and change) the kept one
+        saved = {k: v if _is_tensor(v) else copy.deepcopy(v) for k, v in self.tensors.items()}
+        model.load_state_dict(saved, strict=True)
+
+
+def _is_tensor(value: object) -> bool:
+    import torch
+
+    return isinstance(value, torch.Tensor)
+
+
+def _copy_extra(name: str, value: object) -> Any:
+    """A deep copy of a state_dict entry that is not a tensor, else a clear NNGraphError."""
+    try:
+        return copy.deepcopy(value)
+    except Exception as exc:  # any object may refuse to be copied, in its own way
+        raise NNGraphError(
+            message(
+                "monitor.weights.extra_state",
+                name=name,
+                type_name=type(value).__name__,
+                exc=exc,
+            )
+        ) from exc

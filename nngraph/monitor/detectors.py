@@ -12,9 +12,9 @@ Epochs are counted per evaluation: epoch ``t`` is the ``t``-th call in which the
 was logged (the first is epoch 1). Calls that log only training metrics (per-batch logging) do
 not advance a validation-based detector; their training values are averaged into the training
 error of the next evaluation, unless that call logs its own training value.
-Inside a :class:`~nngraph.Monitor` given ``epoch=`` numbers (validating every 5 epochs, say), the
-decisions still count evaluations, but the explanations use those numbers ("best at epoch 10",
-"for 10 epochs").
+Inside a :class:`~nngraph.Monitor` the decisions still count evaluations, but the explanations
+and ``event.epoch`` use the monitor's epoch numbers (its ``epoch=`` numbers, or its own count),
+so a detector whose metric is logged every 5 epochs says "best at epoch 10", "for 10 epochs".
 
 The stopping criteria of Prechelt, "Early Stopping - But When?" (1998), exactly as published:
 

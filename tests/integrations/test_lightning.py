@@ -186,6 +186,15 @@ def test_a_given_monitor_goes_on_counting_in_a_second_fit() -> None:
     assert mon.epoch == 5
 
 
+def test_a_given_monitor_numbered_by_a_plain_loop_goes_on_counting_in_fit() -> None:
+    mon = Monitor(detectors=[], display=False)
+    for epoch in range(1, 4):  # a first run in a plain loop, then Lightning trains on
+        mon.log(epoch=epoch, loss=1 / epoch, val_loss=1 / epoch)
+    fit(NNGraphCallback(mon, restore_best=False), max_epochs=2)
+    assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert mon.epoch == 5
+
+
 def test_a_given_monitor_that_stopped_a_fit_lets_the_next_fit_train_its_epochs() -> None:
     mon = Monitor(detectors=[detectors.Patience(2)], display=False)
     cb = NNGraphCallback(mon, restore_best=False)

@@ -40,6 +40,25 @@ def test_auto_mode_minimises_losses_and_errors_even_with_a_higher_word(metric: s
     assert resolve_mode("auto", metric) == "min"
 
 
+@pytest.mark.parametrize(
+    ("metric", "mode"),
+    [
+        ("val_log_likelihood", "max"), ("val_loglik", "max"), ("val_elbo", "max"),
+        ("val/ELBO", "max"), ("test_loglikelihood", "max"), ("neg_log_likelihood", "min"),
+        ("val_neg_elbo", "min"), ("negative_loglik", "min"), ("val_nll", "min"),
+        ("val_elbo_loss", "min"),
+    ],
+)  # fmt: skip
+def test_auto_mode_maximises_a_likelihood_unless_the_name_negates_it(
+    metric: str, mode: str
+) -> None:
+    assert resolve_mode("auto", metric) == mode
+    mon = Monitor(metric=metric, display=False, detectors=[])
+    for epoch, value in enumerate([-3.0, -1.0, -2.0], 1):
+        mon.log(epoch, **{metric: value})
+    assert mon.best is not None and mon.best.epoch == (2 if mode == "max" else 1)
+
+
 def test_a_monitor_keeps_the_highest_map_as_its_best() -> None:
     mon = Monitor(metric="val_mAP", display=False, detectors=[])
     for t, v in enumerate([0.3, 0.6, 0.5], 1):

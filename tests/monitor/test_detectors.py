@@ -447,3 +447,25 @@ def test_gl_names_a_diverged_value_in_words_not_as_an_infinite_percentage() -> N
     assert event is not None
     assert "inf%" not in event.message and "not a finite number" in event.message
     assert "0.5 at epoch 1" in event.message
+
+
+def test_gl_and_pq_explain_a_rise_from_a_best_of_zero_with_the_numbers() -> None:
+    mon = Monitor(metric="val_error", display=False)  # Iris: no validation point wrong at epoch 4
+    for epoch, err in enumerate([0.2, 0.1, 0.0333, 0.0, 0.0, 0.0333], 1):
+        mon.log(epoch, error=err / 2, val_error=err)
+    (gl,) = [e for e in mon.events if e.detector.startswith("GL")]
+    assert gl.epoch == 6 and "inf" not in gl.message
+    assert "rose from its best of 0 (epoch 4) to 0.0333" in gl.message
+    pq = PQ(0.5, 2)  # a float32 loss that underflows to exactly 0.0
+    for epoch, (tr, va) in enumerate([(0.3, 0.2), (0.1, 0.0), (0.05, 0.01), (0.01, 0.02)], 1):
+        event = pq.update(epoch, loss=tr, val_loss=va)
+    assert event is not None and "inf" not in event.message and "e+" not in event.message
+    assert "rose from its best of 0 to 0.02" in event.message and "2000‰" in event.message
+
+
+def test_pq_gives_per_mille_and_quotient_as_plain_numbers() -> None:
+    pq = PQ(0.5, 2)  # training progress 1000‰, generalization loss 550%
+    pq.update(1, loss=3.0, val_loss=1.0)
+    event = pq.update(2, loss=1.0, val_loss=6.5)
+    assert event is not None and event.values["progress"] == pytest.approx(1000)
+    assert "improved only 1000‰" in event.message and "(quotient 0.55 > 0.5)" in event.message

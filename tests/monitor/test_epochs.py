@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor, Runs, detectors
 
 
@@ -138,3 +139,48 @@ def test_a_second_validation_call_joins_the_epochs_text_line(
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[:2] for line in lines] == [["epoch", "1"], ["epoch", "3"]]
     assert "loss 0.3333 / val 0.5  acc 0.5 / val 0.4" in lines[1]
+
+
+# ----------------------------------------------------------------------------- one run per monitor
+
+
+def test_a_training_cell_run_again_with_the_same_monitor_is_refused_and_records_nothing() -> None:
+    mon = quiet()  # made in an earlier cell; the training cell is then run twice
+    for epoch in range(1, 31):
+        mon.log(epoch=epoch, loss=1 / epoch, val_loss=0.4 + abs(epoch - 20) / 100)
+    records, events = mon.records(), mon.events
+    with pytest.raises(NNGraphError) as info:
+        mon.log(epoch=1, loss=1.0, val_loss=0.5)
+    said = str(info.value)
+    assert "epoch=1" in said and "30" in said and "epoch=31" in said and "Monitor()" in said
+    assert mon.records() == records and mon.events == events and mon.epoch == 30
+    mon.log(epoch=30, val_acc=0.9)  # the same epoch again: several calls in one epoch
+    mon.log(epoch=31, loss=0.1, val_loss=0.6)  # keep counting
+    assert mon.epoch == 31 and all("-" not in e.message for e in mon.events)
+
+
+def test_positional_steps_may_go_back_while_epoch_numbers_may_not() -> None:
+    mon = quiet(detectors=[])  # per-batch steps that restart in each epoch
+    for epoch in range(1, 4):
+        for batch in range(1, 4):
+            mon.log(batch, loss=1 / (epoch * batch))
+        mon.log(epoch=epoch, val_loss=1 / epoch)
+    assert mon.epoch == 3 and mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0] * 3
+    with pytest.raises(NNGraphError, match="epoch=2 goes back"):
+        mon.log(epoch=2, val_loss=0.1)
+
+
+@pytest.mark.filterwarnings("ignore:nngraph Monitor")  # val_acc is not logged in epochs 1-4
+def test_a_metric_logged_less_often_is_explained_in_the_monitors_epochs() -> None:
+    mon = quiet(metric="val_acc")  # classroom: Patience(20, mode='max') on val_acc
+    for epoch in range(1, 201):
+        metrics = {"loss": 1 / epoch, "val_loss": 0.5 + abs(epoch - 40) / 400}
+        if epoch % 5 == 0:  # accuracy computed every 5th epoch only
+            metrics["val_acc"] = 0.9 - abs(epoch - 30) / 300
+        mon.log(epoch, **metrics)
+        if mon.should_stop:
+            break
+    event = mon.stop_event
+    assert event is not None and mon.best is not None and mon.best.epoch == 30
+    assert event.epoch == mon.epoch == epoch == 130
+    assert "for 100 epochs (best 0.9 at epoch 30)" in event.message

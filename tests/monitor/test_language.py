@@ -142,3 +142,12 @@ def test_interval_errors_are_polish() -> None:
             assert str(err.value).startswith(f"Monitor {kw} (w sekundach) musi być zerem")
     finally:
         ng.set_language("en")
+
+
+def test_a_rise_from_a_best_of_zero_is_explained_in_polish() -> None:
+    ng.set_language("pl")
+    gl = GL(5, metric="val_error")
+    for epoch, err in enumerate([0.1, 0.0, 0.05], 1):
+        event = gl.update(epoch, val_error=err)
+    assert event is not None and "inf" not in event.message
+    assert "wzrosła ze swojej najlepszej wartości 0 (epoka 2) do 0.05" in event.message

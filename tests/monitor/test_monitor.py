@@ -38,6 +38,18 @@ def test_log_moves_several_tensors_to_the_host_exactly() -> None:
     assert rec["loss"] == 0.1 and rec["val_loss"] == b.item()
 
 
+def test_a_one_element_numpy_array_is_logged_like_a_one_element_tensor() -> None:
+    mon = quiet()
+    mon.log(1, loss=np.array([0.5]), val_loss=np.array([[0.25]], dtype=np.float32))
+    mon.log(2, loss=torch.tensor([0.5]), val_loss=np.array(0.125))
+    assert mon.history("loss")[1].tolist() == [0.5, 0.5]
+    assert mon.history("val_loss")[1].tolist() == [0.25, 0.125]
+    for bad in (np.array([0.5, 0.25]), np.array([]), np.array(["0.5"]), np.array([1j])):
+        with pytest.raises(NNGraphError, match="loss"):
+            mon.log(3, loss=bad)
+    assert mon.epoch == 2
+
+
 @pytest.mark.parametrize("bad", ["0.5", None, [0.5], torch.ones(3), {"a": 1}])
 def test_a_metric_that_is_not_a_number_is_a_clear_error(bad: object) -> None:
     with pytest.raises(NNGraphError, match="loss"):

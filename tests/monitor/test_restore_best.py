@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import torch
 
@@ -155,3 +157,71 @@ def test_restore_best_for_a_model_on_the_gpu() -> None:
     mon.restore_best()
     assert all(v.device.type == "cuda" for v in net.state_dict().values())
     assert bitwise_equal(net.state_dict(), states[2])
+
+
+def test_after_only_nan_values_restore_best_gives_the_same_reason_as_summary() -> None:
+    net = small_net()
+    mon = Monitor(model=net, display=False)
+    for epoch in range(1, 4):
+        mon.log(epoch, loss=float("nan"), val_loss=float("nan"))
+    assert "NaN or infinite" in mon.summary()
+    with pytest.raises(NNGraphError) as info:
+        mon.restore_best()
+    said = str(info.value)
+    assert "every val_loss so far was NaN or infinite" in said
+    assert "not been logged" not in said and "Pass Monitor(model=model)" not in said
+
+
+class Counter(torch.nn.Module):
+    """A layer that remembers how many samples it has seen, saved with the weights."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = torch.nn.Linear(2, 2)
+        self.seen = {"samples": 0}
+
+    def get_extra_state(self) -> dict:
+        return self.seen
+
+    def set_extra_state(self, state: dict) -> None:
+        self.seen = state
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.seen["samples"] += len(x)
+        return self.lin(x)
+
+
+def test_a_models_extra_state_is_kept_and_restored_with_its_weights() -> None:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(Counter(), torch.nn.ReLU(), torch.nn.Linear(2, 1))
+    mon = Monitor(model=net, display=False)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    for epoch, val_loss in enumerate([1.0, 0.5, 0.7], 1):
+        opt.zero_grad()
+        net(torch.randn(4, 2)).sum().backward()
+        opt.step()
+        mon.log(epoch, val_loss=val_loss)
+        if epoch == 2:
+            best = {k: v.clone() for k, v in net.state_dict().items() if k != "0._extra_state"}
+    assert net[0].seen == {"samples": 12}
+    mon.restore_best()
+    assert net[0].seen == {"samples": 8}  # a copy: the model's counting did not change it
+    net(torch.randn(4, 2))
+    mon.restore_best()
+    assert net[0].seen == {"samples": 8}
+    state = net.state_dict()
+    assert bitwise_equal({k: state[k] for k in best}, best)
+
+
+class Unpicklable(torch.nn.Module):
+    def get_extra_state(self) -> object:
+        return threading.Lock()  # a lock cannot be copied
+
+    def set_extra_state(self, state: object) -> None:
+        pass
+
+
+def test_extra_state_that_cannot_be_copied_is_a_clear_error() -> None:
+    mon = Monitor(model=torch.nn.Sequential(torch.nn.Linear(1, 1), Unpicklable()), display=False)
+    with pytest.raises(NNGraphError, match="get_extra_state"):
+        mon.log(1, val_loss=0.5)

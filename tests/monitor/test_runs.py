@@ -148,7 +148,22 @@ def test_a_best_epoch_numbered_zero_by_the_user_is_shown() -> None:
         for epoch, val_loss in enumerate(curve):  # for epoch in range(3): zero-based
             mon.log(epoch=epoch, loss=val_loss - 0.1, val_loss=val_loss)
     assert [row["best_epoch"] for row in runs.rows()] == [0, 2]
-    assert runs.table().splitlines()[1].split()[:3] == ["early", "2", "0"]
+    # epochs 0, 1 and 2: three epochs
+    assert runs.table().splitlines()[1].split()[:3] == ["early", "3", "0"]
+
+
+def test_zero_based_epoch_numbers_count_every_epoch_in_repr_and_the_table() -> None:
+    mon = Monitor(display=False, name="zero-based", detectors=[])
+    for epoch in range(30):  # the README's advice for a zero-based loop
+        mon.log(epoch=epoch, loss=1 / (epoch + 1), val_loss=0.5 + abs(epoch - 10) / 100)
+    assert mon.epoch == 29 and mon.epoch_count == 30
+    assert "30 epochs" in repr(mon)
+    row = compare(mon, display=False).table().splitlines()[1].split()
+    assert row[:3] == ["zero-based", "30", "10"]
+    one_based = Monitor(display=False, detectors=[])
+    for epoch in range(5, 31, 5):  # validating every 5 epochs from epoch 5: 30 epochs
+        one_based.log(epoch=epoch, val_loss=1 / epoch)
+    assert one_based.epoch_count == 30 and "30 epochs" in repr(one_based)
 
 
 def test_a_metric_logged_per_batch_keeps_the_users_epoch_numbers() -> None:
