@@ -45,13 +45,20 @@ __all__ = [
 
 #: Modules whose torch calls are bookkeeping around the computation, not part of it:
 #: initialising weights, clipping gradients, averaging weights (SWA, EMA), starting a
-#: `DataLoader` iterator.
+#: `DataLoader` iterator, and nngraph's own monitor (`mon.log()` fetching the metrics and
+#: copying the best weights).
 BOOKKEEPING = frozenset(
     {
         "torch.nn.init",
         "torch.nn.utils.clip_grad",
         "torch.optim.swa_utils",
         "torch.utils.data.dataloader",  # the seed an iterator draws when it starts
+        "nngraph.monitor._best",
+        "nngraph.monitor._common",
+        "nngraph.monitor._distributed",
+        "nngraph.monitor._gradwatch",
+        "nngraph.monitor._monitor",
+        "nngraph.monitor._weights",
     }
 )
 # torch's own Python wrappers between a caller and the mode (`Tensor.__rdiv__`, dispatch)

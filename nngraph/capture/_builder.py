@@ -17,11 +17,15 @@ from torch.autograd.function import BackwardCFunction
 from torch.autograd.graph import get_gradient_edge
 from torch.nn.parameter import is_lazy
 
+from nngraph.capture._functorch import transforms_active
 from nngraph.capture._stats import StatsBatch
+from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.graph._nodes import NODE_DEFAULTS
+from nngraph.i18n import message
 
 __all__ = [
+    "ACCUMULATE_GRAD",
     "GraphBuilder",
     "Names",
     "autograd_node",
@@ -53,7 +57,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-_ACCUMULATE_GRAD = torch._C._functions.AccumulateGrad  # type: ignore[attr-defined]
+ACCUMULATE_GRAD = torch._C._functions.AccumulateGrad  # type: ignore[attr-defined]
 _OP_NAMES: dict[type, str] = {}  # autograd node class -> op name, worked out once per class
 
 
@@ -102,14 +106,18 @@ def autograd_node(t: torch.Tensor) -> Any:
     if fn is None and t.requires_grad and t._base is None:
         if torch._C._functorch.is_functorch_wrapped_tensor(t):
             return None  # a `torch.func` wrapper: its autograd lives inside the transform
+        # Inside `torch.inference_mode()` the node can only be read with it turned off; inside
+        # a `torch.func` transform (a parameter used in `grad(f)`), with the transform's.
+        inference = torch.is_inference_mode_enabled()
+        transformed = transforms_active()
         try:
-            # Inside `torch.inference_mode()` the node can only be read with it turned off.
             with (
-                torch.inference_mode(False) if torch.is_inference_mode_enabled() else nullcontext()
+                torch.inference_mode(False) if inference else nullcontext(),
+                torch._C._DisableFuncTorch() if transformed else nullcontext(),
             ):
                 fn = get_gradient_edge(t).node
         except (AssertionError, AttributeError, RuntimeError):
-            return None  # no node to give: a tensor subclass, or inside `torch.func.jvp`
+            return None  # no node to give: a tensor subclass
     return fn
 
 
@@ -155,14 +163,25 @@ def module_table(
     """Every module of `model`: qualified path -> class name, parameter elements below it,
     settings (``extra_repr``) and training flag.
 
-    One walk over the modules; each parameter is counted once (shared ones too), as
-    `parameters()` does. With `names`, the same walk names every parameter and buffer as
+    One walk over the modules; each parameter is counted once, as `model.parameters()` does:
+    a shared one (tied weights, a layer in two places) in the module that registers it first.
+    A module that uses shared parameters counted elsewhere says how many elements in
+    ``shared``. With `names`, the same walk names every parameter and buffer as
     `named_parameters()` and `named_buffers()` do; with `paths`, it maps each module's id to
     its qualified path (the first path found, as `named_modules()` lists a shared module once).
+
+    >>> emb, out = torch.nn.Embedding(10, 6), torch.nn.Linear(6, 10, bias=False)
+    >>> out.weight = emb.weight
+    >>> table = module_table(torch.nn.ModuleDict({"emb": emb, "out": out}), settings=False)
+    >>> table[""]["params"], table["emb"]["params"], table["out"]
+    (60, 60, {'type': 'Linear', 'params': 0, 'shared': 60})
     """
     dot = f"{prefix}." if prefix else ""
     table: dict[str, dict[str, Any]] = {}
     seen: set[int] = set()
+    modules: dict[str, torch.nn.Module] = {}  # path -> module, kept only to count `shared`
+    any_shared = False
+    links = 0  # child slots holding a module: one more than the modules listed if one is shared
     parents: list[tuple[str, str]] = []  # (path, parent path), parents first
     for path, module in model.named_modules():
         full = dot + path if path else prefix
@@ -170,8 +189,11 @@ def module_table(
             paths.setdefault(id(module), full)
         own = 0
         inside = f"{path}." if path else ""
+        modules[full] = module
+        links += sum(1 for child in module._modules.values() if child is not None)
         for name, p in module._parameters.items():
             if p is None or id(p) in seen:
+                any_shared = any_shared or p is not None
                 continue
             seen.add(id(p))
             own += 0 if is_lazy(p) else p.numel()  # lazy: no size before a first forward
@@ -192,6 +214,11 @@ def module_table(
             parents.append((full, dot + parent if parent else prefix))
     for full, parent in reversed(parents):  # children first: each total is complete when added
         table[parent]["params"] += table[full]["params"]
+    if any_shared or links >= len(modules):  # rare: only then walk their parameters again
+        for full, module in modules.items():
+            uses = sum(0 if is_lazy(p) else p.numel() for p in module.parameters())
+            if uses > table[full]["params"]:
+                table[full]["shared"] = uses - table[full]["params"]
     return table
 
 
@@ -239,13 +266,16 @@ class Names:
         self.tables[id(module)] = module_table(module, prefix, self, paths, settings=settings)
 
     def add_mapping(self, tensors: Iterable[tuple[str, Any]]) -> None:
-        """Name tensors from `(name, tensor)` pairs, e.g. `dict.items()`."""
+        """Name tensors from `(name, tensor)` pairs, e.g. `dict.items()`; a pair whose value
+        is not a tensor raises `NNGraphError`."""
         for item in tensors:
             if isinstance(item, torch.Tensor):  # not a pair: a tensor of two rows would unpack
                 raise TypeError("a tensor, not a (name, tensor) pair")
             name, t = item
-            if isinstance(t, torch.Tensor):
-                self.params.setdefault(id(t), str(name))
+            if not isinstance(t, torch.Tensor):
+                got = type(t).__name__
+                raise NNGraphError(message("capture.param_not_tensor", name=str(name), got=got))
+            self.params.setdefault(id(t), str(name))
 
 
 class GraphBuilder:
@@ -313,7 +343,7 @@ class GraphBuilder:
         `call_seq` on: the forward call that created them.
         """
         cls = type(fn)
-        if cls is _ACCUMULATE_GRAD:
+        if cls is ACCUMULATE_GRAD:
             node_id = self.add_data(fn.variable)
             self.graph._node[node_id]["backward"] = "AccumulateGrad"
             self.leaf_fns[node_id] = fn

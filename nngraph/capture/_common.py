@@ -1,6 +1,6 @@
 """What the capture modules share about torch itself: nngraph's warning class, a context that
-hides nngraph's own torch calls from any recording, autograd's next sequence number, and
-whether a call (an `optimizer.step()`) is still running.
+hides nngraph's own torch calls from any recording, autograd's next sequence number, whether a
+call (an `optimizer.step()`) is still running, and the tensors held in a model's results.
 
     >>> import torch
     >>> before = next_sequence_nr()
@@ -11,12 +11,15 @@ whether a call (an `optimizer.step()`) is still running.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from collections.abc import Mapping
 from types import FrameType
+from typing import Any
 
 import torch
 
-__all__ = ["NNGraphWarning", "hidden", "next_sequence_nr", "still_running"]
+__all__ = ["NNGraphWarning", "hidden", "next_sequence_nr", "still_running", "tensors_within"]
 
 
 class NNGraphWarning(UserWarning):
@@ -51,3 +54,39 @@ def still_running(frames: list[FrameType]) -> bool:
     while frames and frames[-1] not in running:
         frames.pop()
     return bool(frames)
+
+
+def tensors_within(obj: Any, out: list[torch.Tensor] | None = None) -> list[torch.Tensor]:
+    """The tensors inside `obj`: nested tuples, lists, mappings and dataclasses, in order.
+    Slower than `_builder.tensors_in`: for what a model returns or is given, not for each op.
+
+    >>> @dataclasses.dataclass
+    ... class Prediction:
+    ...     logits: torch.Tensor
+    ...     extra: dict[str, Any]
+    >>> len(tensors_within([Prediction(torch.ones(2), {"p": torch.ones(1), "n": 3})]))
+    2
+    """
+    found: list[torch.Tensor] = [] if out is None else out
+    seen: set[int] = set()  # a dataclass may refer back to its parent
+
+    def visit(item: Any) -> None:
+        if isinstance(item, torch.Tensor):
+            found.append(item)
+            return
+        if id(item) in seen:
+            return
+        if isinstance(item, Mapping):
+            items: Any = item.values()
+        elif isinstance(item, (list, tuple)):
+            items = item
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            items = [getattr(item, field.name, None) for field in dataclasses.fields(item)]
+        else:
+            return
+        seen.add(id(item))
+        for each in items:
+            visit(each)
+
+    visit(obj)
+    return found

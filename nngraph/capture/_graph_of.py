@@ -15,6 +15,7 @@ from nngraph.capture._builder import (
     fill_module_types,
     gc_paused,
 )
+from nngraph.capture._common import tensors_within
 from nngraph.capture._scope import uncompiled
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
@@ -30,20 +31,22 @@ def _names_from(params: Any) -> Names:
         return names
     if isinstance(params, torch.nn.Module):
         names.add_module(params, settings=False)  # its ops have no module: no boxes
-    elif isinstance(params, Mapping):
-        names.add_mapping(params.items())
-    else:
-        try:
-            names.add_mapping(params)
-        except (TypeError, ValueError):
-            raise NNGraphError(message("capture.bad_params", got=type(params).__name__)) from None
+        return names
+    try:
+        names.add_mapping(params.items() if isinstance(params, Mapping) else params)
+    except NNGraphError:
+        raise
+    except (TypeError, ValueError):
+        raise NNGraphError(message("capture.bad_params", got=type(params).__name__)) from None
     return names
 
 
 def output_tensors(y: Any, *, who: str) -> list[torch.Tensor]:
-    """The tensors in `y` (a tensor, or a tuple/list/dict of them, nested)."""
+    """The tensors in `y` (a tensor, or a tuple/list/dict/dataclass of them, nested)."""
     leaves, _ = tree_flatten(y)
-    tensors = [t for t in leaves if isinstance(t, torch.Tensor)]
+    tensors: list[torch.Tensor] = []
+    for leaf in leaves:
+        tensors_within(leaf, tensors)
     if not tensors:
         raise NNGraphError(message("capture.needs_tensor", call=who, got=type(y).__name__))
     return tensors

@@ -28,10 +28,11 @@ from typing import Any
 
 import torch
 
-from nngraph.capture._builder import GraphBuilder, grad_fn_of, tensors_in
+from nngraph.capture._builder import ACCUMULATE_GRAD, GraphBuilder, grad_fn_of, tensors_in
+from nngraph.capture._common import hidden
 from nngraph.capture._stats import storage_key
 
-__all__ = ["LeafGrads", "same_elements", "same_values"]
+__all__ = ["GradsBefore", "LeafGrads", "leaves_behind", "same_elements", "same_values"]
 
 
 def same_elements(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -224,3 +225,51 @@ class LeafGrads:
             else:
                 differs = ~same_elements(variable_grad, grad).all().reshape(1)
                 stats.add_numbers(attrs, "grad_accumulated", differs, lambda n: bool(n[0]))
+
+
+def leaves_behind(root: Any) -> list[torch.Tensor]:
+    """The leaf tensors whose AccumulateGrad nodes can be reached from autograd node `root`."""
+    leaves: list[torch.Tensor] = []
+    seen = {root}
+    stack = [root]
+    while stack:
+        fn = stack.pop()
+        if type(fn) is ACCUMULATE_GRAD:
+            leaves.append(fn.variable)
+        for next_fn, _ in fn.next_functions:
+            if next_fn is not None and next_fn not in seen:
+                seen.add(next_fn)
+                stack.append(next_fn)
+    return leaves
+
+
+class GradsBefore:
+    """The `.grad` that leaves outside a traced model had (an input, the generator behind
+    `trace(D, G(z))`), set aside for the backward and put back after it."""
+
+    def __init__(self) -> None:
+        #: id of every leaf tensor that requires grad met in the block -> it, its `.grad` then
+        self.met: dict[int, tuple[torch.Tensor, torch.Tensor | None]] = {}
+
+    def set_aside(self, keep: list[torch.Tensor], loss: torch.Tensor, *, walk_failed: bool) -> None:
+        """Set to None, until `put_back()`, the `.grad` of every leaf that the backward of
+        `loss` can reach, except those in `keep` (the model's own, set aside already). The
+        backward then makes new gradients instead of adding into the old ones in place, which
+        come back untouched: same object, same values. `walk_failed`: the recording stopped
+        early, so the leaves behind the loss are found directly."""
+        if walk_failed:
+            for variable in leaves_behind(loss.grad_fn):
+                self.met.setdefault(id(variable), (variable, variable.grad))
+        kept = {id(t) for t in keep}
+        with hidden():
+            for key, (tensor, _) in self.met.items():
+                if key not in kept and tensor.grad is not None:
+                    tensor.grad = None
+
+    def put_back(self, keep: list[torch.Tensor]) -> None:
+        """Give every leaf met, except those in `keep`, the `.grad` it had then."""
+        kept = {id(t) for t in keep}
+        for key, (tensor, grad) in self.met.items():
+            if key not in kept and tensor.grad is not grad:
+                tensor.grad = grad
+        self.met.clear()

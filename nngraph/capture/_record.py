@@ -16,7 +16,8 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from types import FrameType
 from typing import Any
 
 import torch
@@ -32,7 +33,8 @@ from nngraph.capture._bookkeeping import (
     optimizer_steps_unrecorded,
 )
 from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
-from nngraph.capture._common import NNGraphWarning, hidden, next_sequence_nr
+from nngraph.capture._common import NNGraphWarning, hidden, next_sequence_nr, tensors_within
+from nngraph.capture._loss import check_loss_function, check_loss_value
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._restore import ModelState
 from nngraph.capture._scope import uncompiled
@@ -40,7 +42,7 @@ from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.i18n import message
 
-__all__ = ["NNGraphWarning", "Recording", "record", "trace"]
+__all__ = ["NNGraphWarning", "RecordBlock", "Recording", "record", "trace"]
 
 # Tensor attributes that are real operations; other attribute reads (`.grad`, `.data`) are not.
 _PROPERTY_OPS = frozenset({"T", "mT", "H", "mH", "real", "imag"})
@@ -229,10 +231,31 @@ def _compiled_code_runs_eagerly() -> Iterator[None]:
         yield
 
 
-@contextmanager
+class RecordBlock:
+    """What `ng.record()` returns: a context manager; `with ng.record() as rec:` gives the
+    `Recording` whose `.graph` is read after the block."""
+
+    def __init__(self, model: torch.nn.Module | None, names: Mapping[str, Any] | None) -> None:
+        self._model, self._names = model, names
+        self._blocks: list[AbstractContextManager[Recording]] = []
+
+    def __enter__(self) -> Recording:
+        block = _recording(self._model, self._names, sys._getframe(1))  # the `with` statement's
+        self._blocks.append(block)
+        return block.__enter__()
+
+    def __exit__(self, *exc: Any) -> bool | None:
+        return self._blocks.pop().__exit__(*exc)
+
+    @property
+    def graph(self) -> Graph:
+        """Not here: `rec = ng.record(...)` without `with` recorded nothing."""
+        raise NNGraphError(message("capture.record_without_with"))
+
+
 def record(
     model: torch.nn.Module | None = None, *, names: Mapping[str, Any] | None = None
-) -> Iterator[Recording]:
+) -> RecordBlock:
     """Record every torch operation run inside the block, and its backward pass.
 
     Each op node gets the module path that ran it, its output shape, dtype, device and value
@@ -263,7 +286,13 @@ def record(
         )
     if names is not None and not isinstance(names, Mapping):
         raise NNGraphError(message("capture.names_not_mapping", got=type(names).__name__))
-    caller = sys._getframe(2)  # the frame of the `with` statement (1 is contextlib's __enter__)
+    return RecordBlock(model, names)
+
+
+@contextmanager
+def _recording(
+    model: torch.nn.Module | None, names: Mapping[str, Any] | None, caller: FrameType
+) -> Iterator[Recording]:
     recorder = Recorder(model)
     recording = Recording(recorder)
     with gc_paused(), _compiled_code_runs_eagerly():
@@ -312,8 +341,8 @@ def trace(
         )
     if isinstance(model, torch.jit.ScriptModule):
         raise NNGraphError(message("capture.script_module", got=type(model).__name__))
-    if loss is not None and not callable(loss):
-        raise NNGraphError(message("capture.loss_not_callable"))
+    if loss is not None:
+        check_loss_function(loss)
     if torch.is_inference_mode_enabled():
         raise NNGraphError(message("capture.inference_mode"))
     model = uncompiled(model)
@@ -322,7 +351,7 @@ def trace(
     recording: Recording | None = None
     # the random numbers dropout draws are put back too: training after a trace() draws the
     # same ones as without it, so a seeded lesson gives the same numbers either way
-    with gc_paused(), torch.random.fork_rng(devices=_cuda_devices(model, inputs)):
+    with gc_paused(), torch.random.fork_rng(devices=_cuda_devices(model, (inputs, kwargs))):
         state = ModelState(model)
         state.clear_grads()
         try:
@@ -332,14 +361,18 @@ def trace(
                 results = [output]
                 if loss is not None:
                     value = loss(output)
-                    _check_loss(value)
+                    check_loss_value(value)
+                    recorder = recording._recorder
+                    recorder.grads_before.set_aside(
+                        state.params, value, walk_failed=recorder.failed
+                    )
                     value.backward()
                     results.append(value)
                 returned = recording._recorder.nodes_of(results)
         finally:
             state.restore()
             if recording is not None:  # what the backward reached outside the model
-                recording._recorder.put_back_grads(state.params)
+                recording._recorder.grads_before.put_back(state.params)
     graph = recording.graph
     graph.graph["unused"] = [
         n for n in graph.graph["outputs"] if not returned.intersection(graph.pred[n])
@@ -347,23 +380,11 @@ def trace(
     return graph
 
 
-def _cuda_devices(model: torch.nn.Module, inputs: tuple[Any, ...]) -> list[int]:
-    """The CUDA devices the model's parameters, buffers and tensor inputs are on."""
+def _cuda_devices(model: torch.nn.Module, inputs: Any) -> list[int]:
+    """The CUDA devices the model's parameters, buffers and the tensors in `inputs` are on."""
     if not torch.cuda.is_initialized():  # then no tensor can be on one: the walk is skipped
         return []
-    tensors = [*model.parameters(), *model.buffers(), *inputs]
+    tensors = [*model.parameters(), *model.buffers(), *tensors_within(inputs)]
     return sorted(
         {t.device.index or 0 for t in tensors if isinstance(t, torch.Tensor) and t.is_cuda}
     )
-
-
-def _check_loss(value: Any) -> None:
-    if not isinstance(value, torch.Tensor) or value.numel() != 1:
-        got = type(value).__name__
-        if isinstance(value, torch.Tensor):
-            got += f" {tuple(value.shape)}"
-        raise NNGraphError(message("capture.loss_not_scalar", got=got))
-    if value.is_complex():
-        raise NNGraphError(message("capture.loss_complex", dtype=str(value.dtype)))
-    if value.grad_fn is None:
-        raise NNGraphError(message("capture.loss_no_history"))

@@ -31,8 +31,15 @@ from nngraph.capture._builder import (
     tensor_meta,
     tensors_in,
 )
-from nngraph.capture._common import NNGraphWarning, hidden, next_sequence_nr, still_running
-from nngraph.capture._leaves import LeafGrads
+from nngraph.capture._common import (
+    NNGraphWarning,
+    hidden,
+    next_sequence_nr,
+    still_running,
+    tensors_within,
+)
+from nngraph.capture._functorch import is_wrapped, transforms_active, unwrapped
+from nngraph.capture._leaves import GradsBefore, LeafGrads
 from nngraph.capture._naming import name_parameters, name_variables
 from nngraph.capture._scope import ModuleScope
 from nngraph.capture._units import channels_first
@@ -89,7 +96,7 @@ class Recorder:
         #: data nodes met, with their tensors: an input changed in place keeps its name
         self.data_nodes: list[tuple[weakref.ref[torch.Tensor], str]] = []
         #: every leaf tensor that requires grad met in the block, with its `.grad` when met
-        self.grads_before: dict[int, tuple[torch.Tensor, torch.Tensor | None]] = {}
+        self.grads_before = GradsBefore()
 
     def paused(self) -> bool:
         """Whether torch calls reaching the mode now are left out: nngraph's own, those inside
@@ -115,7 +122,12 @@ class Recorder:
                 outs = tensors_in(args[:1], [])
             if outs:
                 ins = [] if name in _SHAPE_ONLY else tensors_in(kwargs, tensors_in(args, []))
+                transformed = transforms_active()  # torch.vmap, torch.func: see _functorch.py
+                if transformed:
+                    ins, outs = [unwrapped(t) for t in ins], [unwrapped(t) for t in outs]
                 self._add_call(name, ins, outs)
+                if transformed:  # what it made besides (a tangent) is no later call's own
+                    self.seq_mark = next_sequence_nr()
         except Exception as error:  # never break the user's computation because of us
             self._stop(name, error)
         finally:
@@ -136,6 +148,8 @@ class Recorder:
         are copied. Returns whether a `.grad` is written (bookkeeping such as
         `w.grad.zero_()`, not part of the computation)."""
         tensors = tensors_in(written, [])
+        if first is not None and is_wrapped(first):  # `requires_grad_()` in `torch.func.grad`
+            first = unwrapped(first)
         writes_grad = False
         for t in tensors:
             writes_grad = self.leaves.before_write(t) or writes_grad
@@ -171,9 +185,10 @@ class Recorder:
         return None if node_id is None else self.graph._node[node_id]["op"]
 
     def nodes_of(self, results: Any) -> set[str]:
-        """The nodes that made the tensors in `results` (nested tuples, lists, dicts)."""
+        """The nodes that made the tensors in `results` (nested tuples, lists, dicts,
+        dataclasses)."""
         found = set()
-        for t in tensors_in(results, []):
+        for t in tensors_within(results):
             fn = grad_fn_of(t)
             node_id = self.builder.ids.get(fn) if fn is not None else self.lookup(t)
             if node_id is not None:
@@ -227,7 +242,7 @@ class Recorder:
                     # a recorded result made a leaf (`.requires_grad_()`, WGAN-GP's interpolates)
                     builder.add_edge(made, node_id)
                 self._remember(variable, node_id)
-                self.grads_before.setdefault(id(variable), (variable, variable.grad))
+                self.grads_before.met.setdefault(id(variable), (variable, variable.grad))
             hooks.append(fns[node_id].register_prehook(self._grad_hook(node_id, leaf is not None)))
         if call is not None:
             for fn in roots:  # the call's own nodes are labelled by it; inner steps keep theirs
@@ -332,15 +347,6 @@ class Recorder:
                 self.busy = False
 
         return hook
-
-    def put_back_grads(self, keep: list[torch.Tensor]) -> None:
-        """Give every leaf met in the block, except those in `keep`, the `.grad` it had then:
-        `trace(D, G(z), loss=...)` must not leave gradients in G or in an input."""
-        kept = {id(t) for t in keep}
-        for key, (tensor, grad) in self.grads_before.items():
-            if key not in kept and tensor.grad is not grad:
-                tensor.grad = grad
-        self.grads_before.clear()
 
     def on_autograd_grad(self, inputs: Any, grads: Any) -> None:
         """`torch.autograd.grad(outputs, inputs)` returned `grads`: autograd stops at the inputs

@@ -196,7 +196,11 @@ class ModuleScope:
                     table.setdefault(path, entry)
         for path, m in self.modules.items():
             if path not in table:
-                table[path] = module_table(m)[""]
+                entry = module_table(m)[""]
+                if self.paths.get(id(m), path) != path:  # a second place of a shared module:
+                    used = entry["params"] + entry.get("shared", 0)  # counted at its first
+                    entry = {**entry, "params": 0, "shared": used}
+                table[path] = entry
         for path in self.unregistered:  # `model.parameters()` leaves out their parameters
             table[path] = {**table[path], "registered": False}
         if "" in table:  # other top-level models are named after their class, inside the root

@@ -19,6 +19,14 @@ MESSAGES: dict[str, str] = {
         "e.g. graph_of(loss, params=model)"
     ),
     "capture.graph_not_ready": "rec.graph is ready when the `with ng.record() as rec:` block ends",
+    "capture.param_not_tensor": (
+        "params names tensors, but {name!r} is {got}: pass the model, "
+        "e.g. graph_of(loss, params=model), or dict(model.named_parameters())"
+    ),
+    "capture.record_without_with": (
+        "ng.record() records the code of a with-block: write `with ng.record(model) as rec:`, "
+        "run the model inside it, then use rec.graph after the block"
+    ),
     "capture.not_a_module": (
         "{call} needs a torch.nn.Module, got {got}; for a plain tensor computation use "
         "`with ng.record() as rec:` or ng.graph_of(y)"

@@ -19,6 +19,14 @@ MESSAGES: dict[str, str] = {
         "(nazwa, tensor), a nie {got}; np. graph_of(loss, params=model)"
     ),
     "capture.graph_not_ready": "rec.graph jest gotowy po zakończeniu bloku `with ng.record() as rec:`",
+    "capture.param_not_tensor": (
+        "params nazywa tensory, a {name!r} to {got}: przekaż model, "
+        "np. graph_of(loss, params=model), albo dict(model.named_parameters())"
+    ),
+    "capture.record_without_with": (
+        "ng.record() zapisuje kod bloku with: napisz `with ng.record(model) as rec:`, "
+        "uruchom w nim model, a po zakończeniu bloku użyj rec.graph"
+    ),
     "capture.not_a_module": (
         "{call} potrzebuje modelu torch.nn.Module, a dostało {got}; dla zwykłych obliczeń na "
         "tensorach użyj `with ng.record() as rec:` albo ng.graph_of(y)"

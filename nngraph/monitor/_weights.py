@@ -60,7 +60,7 @@ class WeightSnapshot:
         import torch
 
         with torch.no_grad():
-            state = model.state_dict(keep_vars=False)
+            state = model.state_dict(keep_vars=True)  # detached here: a bookkeeping module
             if state.keys() != self.tensors.keys():
                 self.tensors = {}
             for name, t in state.items():

@@ -131,3 +131,34 @@ def test_a_torchscript_module_inside_record_is_named_as_unseen() -> None:
     # the scripted model's autograd nodes keep their own names, not the next call's (`sum`)
     ops = sorted(d["op"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "op")
     assert ops.count("sum") == 1
+
+
+@pytest.mark.parametrize("params", [{"a": 1}, {"w": None}, [("w", 2.0)]])
+def test_graph_of_params_must_name_tensors(params: object) -> None:
+    y = (torch.ones(2, requires_grad=True) * 2).sum()
+    with pytest.raises(ng.NNGraphError, match=r"params names tensors, but '[aw]' is"):
+        ng.graph_of(y, params=params)
+
+
+def test_record_used_without_with_says_to_write_the_with_block() -> None:
+    rec = ng.record(nn.Linear(3, 1))
+    with pytest.raises(ng.NNGraphError, match=r"with ng\.record\(model\) as rec:"):
+        rec.graph  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "loss", [nn.CrossEntropyLoss(), nn.functional.cross_entropy, lambda y, target: y.sum()]
+)
+def test_a_loss_that_needs_a_target_says_to_wrap_it(loss: object) -> None:
+    model = nn.Linear(3, 2)
+    with pytest.raises(ng.NNGraphError, match=r"function of the model's output.*lambda y"):
+        ng.trace(model, torch.randn(4, 3), loss=loss)  # type: ignore[arg-type]
+    assert model.weight.grad is None
+
+
+def test_a_type_error_inside_the_users_loss_is_the_users_error() -> None:
+    def loss(y: torch.Tensor) -> torch.Tensor:
+        return y.sum() + "1"  # type: ignore[operator]
+
+    with pytest.raises(TypeError, match="unsupported operand"):
+        ng.trace(nn.Linear(3, 2), torch.randn(4, 3), loss=loss)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -40,6 +41,32 @@ def test_nested_dict_outputs_are_all_outputs() -> None:
     g = ng.trace(model, *args)
     produced = sorted(tuple(g.nodes[o]["shape"]) for o in g.graph["outputs"])
     assert produced == [(), (3, 2), (3, 3)]
+
+
+@dataclass
+class Prediction:
+    logits: torch.Tensor
+    extra: dict[str, Any]
+
+
+class ReturnsDataclass(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x: torch.Tensor) -> Prediction:
+        logits = self.fc(x)
+        return Prediction(logits, {"probs": logits.softmax(-1), "steps": 3})
+
+
+def test_tensors_a_model_returns_in_a_dataclass_are_its_outputs() -> None:
+    model = ReturnsDataclass()
+    g = ng.trace(model, torch.randn(5, 4))
+    assert g.graph["unused"] == []
+    assert [g.nodes[o]["shape"] for o in g.graph["outputs"]] == [[5, 3]]
+    assert "Output shape(s): [5, 3]" in g.summary()
+    out = ng.graph_of(model(torch.randn(5, 4)), params=model)
+    assert len(out.graph["outputs"]) == 2
 
 
 def test_in_place_ops_are_recorded_in_order() -> None:
@@ -291,6 +318,47 @@ def test_function_transforms_inside_a_recording() -> None:
     assert len(weights) == 1 and weights[0]["grad"]["norm"] == pytest.approx(
         model[0].weight.grad.norm().item(), rel=1e-5
     )
+
+
+def test_ops_inside_vmap_and_func_transforms_keep_their_own_op_and_module() -> None:
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    with ng.record(model) as rec:
+        loss = torch.vmap(model)(torch.randn(5, 3)).pow(2).mean()
+        loss.backward()
+    g = rec.graph
+    assert graph_classes(g) == classes(autograd_nodes(loss.grad_fn))
+    (relu,) = [d for _, d in g.nodes(data=True) if d["backward"] == "ReluBackward0"]
+    assert (relu["op"], relu["module"]) == ("relu", "1")
+    mm = [d["module"] for _, d in g.nodes(data=True) if d["backward"] == "MmBackward0"]
+    assert sorted(mm) == ["0", "2"] and [d["op"] for d in ops(g, "pow")] == ["pow"]
+    assert [g.nodes[o]["label"] for o in g.graph["outputs"]] == ["loss"]
+
+    fc = nn.Linear(4, 4)
+    with ng.record(fc) as rec:
+        _, tangent = torch.func.jvp(torch.tanh, (fc(torch.randn(5, 4)),), (torch.ones(5, 4),))
+        tangent.sum().backward()
+    g = rec.graph
+    params = Counter(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param")
+    assert params == {"weight": 1, "bias": 1} and len(ops(g, "sum")) == 1
+    assert [d["backward"] for d in ops(g, "tanh")] == ["TanhBackward0"]
+
+    def loss_of(p: dict[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+        return torch.func.functional_call(model, p, (x,)).pow(2).sum()
+
+    model.zero_grad()
+    with ng.record(model) as rec:  # per-sample gradients, then a backward through them
+        per_sample = torch.vmap(torch.func.grad(loss_of), in_dims=(None, 0))(
+            dict(model.named_parameters()), torch.randn(6, 3)
+        )
+        sum(p.pow(2).sum() for p in per_sample.values()).backward()  # type: ignore[union-attr]
+    g = rec.graph
+    params = Counter(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param")
+    assert params == {"0.weight": 1, "0.bias": 1, "2.weight": 1, "2.bias": 1}
+    (weight,) = [d for _, d in g.nodes(data=True) if d["name"] == "0.weight"]
+    assert weight["backward"] == "AccumulateGrad" and weight["grad"]["norm"] == pytest.approx(
+        model[0].weight.grad.norm().item(), rel=1e-5
+    )
+    assert not [d for _, d in g.nodes(data=True) if d["kind"] == "input" and d["name"] is None]
 
 
 def test_inference_mode_inside_a_recording_is_shown_untracked() -> None:

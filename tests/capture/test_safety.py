@@ -16,6 +16,8 @@ from torch.optim import optimizer
 from torch.utils.data.dataloader import _BaseDataLoaderIter
 
 import nngraph as ng
+from nngraph.capture import NNGraphWarning
+from nngraph.capture._recorder import Recorder
 from tests.capture.zoo import CASES, make, total
 
 
@@ -251,6 +253,43 @@ def test_trace_leaves_no_gradient_outside_the_model() -> None:
     assert x.grad is None
     (node,) = [d for _, d in g.nodes(data=True) if d["kind"] == "input"]
     assert node["grad"] is not None  # recorded all the same
+
+
+def test_trace_leaves_an_existing_gradient_outside_the_model_untouched() -> None:
+    """A saliency lesson's input and a GAN's generator already hold a gradient, referenced by
+    nothing else (autograd would add into it in place): it comes back, values and object."""
+    torch.manual_seed(0)
+    critic = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    generator = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 3))
+    x = torch.randn(5, 3, requires_grad=True)
+    critic(x).sum().backward()
+    critic(generator(torch.randn(8, 2))).mean().backward()
+    outside = [x, *generator.parameters()]
+    # ids, not the tensors: a second reference would make autograd add out of place
+    before = [(id(t.grad), t.grad.clone()) for t in outside]  # type: ignore[union-attr]
+    ng.trace(critic, x, loss=lambda y: y.sum())
+    g = ng.trace(critic, generator(torch.randn(8, 2)), loss=lambda y: y.mean())
+    for t, (grad_id, values) in zip(outside, before, strict=True):
+        assert id(t.grad) == grad_id and torch.equal(t.grad, values)  # type: ignore[arg-type]
+    unnamed = [d for _, d in g.nodes(data=True) if d["kind"] == "param" and d["name"] is None]
+    assert len(unnamed) == 4 and all(d["grad_accumulated"] is False for d in unnamed)
+
+
+def test_an_existing_input_gradient_comes_back_also_when_the_capture_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: Any) -> None:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(Recorder, "_add_call", broken)
+    model = nn.Linear(3, 1)
+    x = torch.randn(4, 3, requires_grad=True)
+    model(x).sum().backward()
+    grad_id, values = id(x.grad), x.grad.clone()  # type: ignore[union-attr]
+    with pytest.warns(NNGraphWarning):
+        g = ng.trace(model, x, loss=lambda y: y.sum())
+    assert not g.graph["complete"]
+    assert id(x.grad) == grad_id and torch.equal(x.grad, values)  # type: ignore[arg-type]
 
 
 def test_trace_leaves_the_random_generator_where_it_was() -> None:

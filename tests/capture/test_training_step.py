@@ -172,6 +172,27 @@ def test_initialising_and_clipping_are_not_part_of_the_graph() -> None:
         assert d["grad"] == pytest.approx(params(expected)[name]["grad"], abs=1e-6)
 
 
+def test_a_monitor_logging_in_the_block_adds_nothing_to_the_graph() -> None:
+    model, x = small_model(), torch.randn(5, 4)
+    mon = ng.Monitor(model=model, display=False)
+
+    def epoch(log: bool) -> ng.Graph:
+        with ng.record() as rec:
+            loss = model(x).pow(2).mean()
+            loss.backward()
+            with torch.no_grad():
+                val_loss = model(x).pow(2).mean()
+            if log:  # tensors: fetched to the host, and the best weights copied
+                mon.log(1, loss=loss, val_loss=val_loss)
+                watch = ng.GradientWatch(model, monitor=mon)
+                watch.step()
+                watch.close()
+        return rec.graph
+
+    assert ops(epoch(log=True)) == ops(epoch(log=False))
+    assert mon.best is not None and mon.best.epoch == 1
+
+
 def test_a_tensor_made_and_initialised_in_the_block_shows_the_values_used() -> None:
     x = torch.randn(4, 3)
     with ng.record() as rec:
