@@ -702,6 +702,10 @@ MESSAGES: dict[str, str] = {
     "graphview.cannot_read": "Cannot read this graph: {error}",
     "graphview.not_a_graph": "this is not an nngraph graph (it needs format 'nngraph.graph' and a list of nodes)",
     "graphview.layout_failed": "Layout failed: {error}",
+    # widgets: errors of the views' options (nngraph.widgets; Python only)
+    "widgets.error.choice": "{widget}({option}=...) must be one of: {allowed}; got {got!r}",
+    "widgets.error.whole": "{widget}({option}=...) needs a whole number, got {got!r}",
+    "widgets.error.unknown_option": "{widget} has no option {name!r}; its options are: {known}",
     "graphview.too_many": "Opening this would draw {n} nodes at once; open a smaller module first.",
     "graphview.legend.grad": "gradient size (RMS, log scale):",
     "graphview.legend.value": "value size (RMS, log scale):",

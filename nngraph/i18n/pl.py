@@ -752,6 +752,10 @@ MESSAGES: dict[str, str] = {
     "graphview.legend.grad": "wielkość gradientu (RMS, skala log.):",
     "graphview.legend.value": "wielkość wartości (RMS, skala log.):",
     "graphview.legend.zero": "zero lub brak",
+    # widgets: błędy opcji widoków (nngraph.widgets; tylko Python)
+    "widgets.error.choice": "{widget}({option}=...) musi mieć jedną z wartości: {allowed}, a dostało {got!r}",
+    "widgets.error.whole": "{widget}({option}=...) wymaga liczby całkowitej, a dostało {got!r}",
+    "widgets.error.unknown_option": "{widget} nie ma opcji {name!r}; jego opcje to: {known}",
     "graphview.inspector": "inspektor",
     "graphview.close": "zamknij",
     "graphview.step.start": "Początek",

@@ -12,6 +12,7 @@ import traitlets
 
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
+from nngraph.graph._health import HEALTH_KINDS, find
 from nngraph.graph._nodes import count_text, numel
 from nngraph.i18n import message, messages, on_language_change
 from nngraph.monitor._common import plural_form
@@ -50,7 +51,7 @@ def _payload(graph: Any) -> dict[str, Any]:
         nngraph.errors.NNGraphError: GraphView needs a graph: an ng.Graph ...
     """
     if isinstance(graph, Graph):
-        return graph.to_dict()
+        return with_health(graph)
     if not isinstance(graph, (str, bytes, bytearray, dict)):
         got = reprlib.repr(graph)
         raise NNGraphError(message("graph.error.view_type", got=got, type=type(graph).__name__))
@@ -61,7 +62,68 @@ def _payload(graph: Any) -> dict[str, Any]:
         raise NNGraphError(message("graph.error.view_bad", error=err)) from err
     # written again as to_dict() writes it: strict JSON (a NaN the reader accepted becomes
     # "NaN"), every attribute present
-    return checked.to_dict()
+    return with_health(checked)
+
+
+def with_health(g: Graph) -> dict[str, Any]:
+    """``g.to_dict()`` with the health findings in the nodes' ``flags``: those ``g.health()``
+    stored, else a fresh check, as ``g.summary()`` lists them. ``g`` itself is not changed.
+
+        >>> import torch, nngraph as ng
+        >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
+        >>> g = ng.trace(model, torch.full((4, 2), float("nan")), loss=lambda y: y.sum())
+        >>> [f["kind"] for n in with_health(g)["nodes"] for f in n["flags"]]
+        ['nan', 'nan']
+        >>> [f for _, data in g.nodes(data=True) for f in data["flags"]]  # nothing stored
+        []
+    """
+    payload = g.to_dict()
+    stored = (flag for _, data in g.nodes(data=True) for flag in data.get("flags") or [])
+    if any(flag.get("kind") in HEALTH_KINDS for flag in stored):
+        return payload
+    found: dict[Any, list[dict[str, Any]]] = {}
+    for finding in find(g):
+        found.setdefault(finding["node"], []).append(finding)
+    if not found:
+        return payload
+    # the flags written by to_dict() itself, as they would be after g.health()
+    flagged = Graph()
+    flagged.add_nodes_from((n, {"flags": flags}) for n, flags in found.items())
+    index = {n: i for i, n in enumerate(g)}  # to_dict() lists the nodes in this order
+    for n, written in zip(flagged, flagged.to_dict()["nodes"], strict=True):
+        payload["nodes"][index[n]]["flags"] += written["flags"]
+    return payload
+
+
+class _Choice(traitlets.Enum):
+    """An option with a few allowed values; another value raises ``NNGraphError`` naming
+    them (traitlets' own ``TraitError`` would come with a long traceback)."""
+
+    def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> Any:
+        allowed = ", ".join(repr(v) for v in self.values or ())
+        raise NNGraphError(
+            message(
+                "widgets.error.choice",
+                widget=type(obj).__name__,
+                option=self.name,
+                allowed=allowed,
+                got=value,
+            )
+        )
+
+
+class _Whole(traitlets.Int):
+    """A whole-number option; anything else raises ``NNGraphError``."""
+
+    def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> Any:
+        widget = type(obj).__name__
+        raise NNGraphError(
+            message("widgets.error.whole", widget=widget, option=self.name, got=value)
+        )
+
+
+#: what ``GraphView(...)`` and ``g.show(...)`` take besides the graph
+OPTIONS = ("depth", "view", "color_by", "selected", "height")
 
 
 class GraphView(anywidget.AnyWidget):
@@ -74,9 +136,17 @@ class GraphView(anywidget.AnyWidget):
     Every output also carries a static SVG, so a saved notebook or nbconvert HTML shows the
     graph without a kernel.
 
+    The options are checked: a value they cannot take, or a name that is no option (a typo
+    such as ``colour_by``), raises ``NNGraphError`` saying what is allowed.
+
+    The health findings (``g.health()``) are flagged on their nodes; where ``g.health()`` was
+    not called, the view runs the check itself, as ``g.summary()`` does, and leaves ``g`` as
+    it was.
+
     Every word it shows comes from the ``messages`` trait (the ``graphview.`` keys of
     ``nngraph.i18n``), which follows ``ng.set_language`` while the view is open. Health
-    findings on the nodes keep the language of the ``g.health()`` call that made them.
+    findings on the nodes keep the language they were made in (that of ``g.health()``, else
+    the one current when the view was made).
 
         >>> import torch, nngraph as ng
         >>> from nngraph.widgets import GraphView
@@ -100,15 +170,15 @@ class GraphView(anywidget.AnyWidget):
     )
     #: levels of modules open at the start, as in ``g.collapse(depth)``; None: the deepest
     #: that draws at most ~150 boxes
-    depth = traitlets.Int(None, allow_none=True).tag(sync=True)
+    depth = _Whole(None, allow_none=True).tag(sync=True)
     #: "forward" (data flows to the loss) or "backward" (gradient flows to the parameters)
-    view = traitlets.Enum(["forward", "backward"], "forward").tag(sync=True)
+    view = _Choice(["forward", "backward"], "forward").tag(sync=True)
     #: colour nodes by "grad" or "value" size (log scale), or "none"
-    color_by = traitlets.Enum(["grad", "value", "none"], "grad").tag(sync=True)
+    color_by = _Choice(["grad", "value", "none"], "grad").tag(sync=True)
     #: id of the node shown in the inspector ("" for none); set it to select from Python
     selected = traitlets.Unicode("").tag(sync=True)
     #: height of the drawing area in px
-    height = traitlets.Int(520).tag(sync=True)
+    height = _Whole(520).tag(sync=True)
     #: every word the view shows: the ``graphview.`` messages in the current language
     messages = traitlets.Dict().tag(sync=True)
 
@@ -123,6 +193,7 @@ class GraphView(anywidget.AnyWidget):
         height: int = 520,
         **kwargs: Any,
     ) -> None:
+        self._check_options(depth=depth, view=view, color_by=color_by, height=height, **kwargs)
         super().__init__(
             graph=_payload(graph),
             depth=depth,
@@ -145,6 +216,23 @@ class GraphView(anywidget.AnyWidget):
 
         unsubscribe = on_language_change(follow)
         self._unsubscribe_language = unsubscribe
+
+    def _check_options(self, **given: Any) -> None:
+        """Refuse a name that is no option (a typo, which would otherwise be ignored without a
+        word) or a value it cannot take, before the widget is made: the error then comes with
+        a short traceback. The traits check a later ``view.view = ...`` too."""
+        traits = self.class_traits()
+        for name, value in given.items():
+            trait = traits.get(name)
+            if trait is None:
+                known = ", ".join(OPTIONS)
+                raise NNGraphError(
+                    message(
+                        "widgets.error.unknown_option", widget="GraphView", name=name, known=known
+                    )
+                )
+            if isinstance(trait, (_Choice, _Whole)) and not (value is None and trait.allow_none):
+                trait.validate(self, value)
 
     @traitlets.validate("depth")
     def _check_depth(self, proposal: dict[str, Any]) -> int | None:

@@ -174,6 +174,7 @@ class LossView(anywidget.AnyWidget):
         src: Any = getattr(self, "source", None)
         listener = getattr(self, "_listener", None)
         self._listener = None
+        self._handle = None  # a closed widget draws no picture: keep the last one
         if listener is not None:
             target = src.monitor if self.kind == "gradients" else src
             if target is not None:
@@ -316,14 +317,31 @@ class LossView(anywidget.AnyWidget):
         return loss_svg(self.full_snapshot(), log=self.log_scale, strings=dict(self.strings))
 
     def _update_static(self) -> None:
-        """After a cell that added points: refresh the picture stored in the notebook."""
-        if self._dirty and self._handle is not None:
+        """After a cell that added points: refresh the picture stored in the notebook. Points
+        still waiting for the source's next flush are sent first, so the picture holds
+        everything logged by the end of the cell."""
+        if self._handle is None:  # not displayed, or closed: its output stays as it is
+            return
+        self._flush_source()
+        if self._dirty:
             self._dirty = False
             self._handle.update(self)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle = super()._repr_mimebundle_(**kwargs)
         return with_static_picture(bundle, self.static_svg(), self._text())
+
+    def _flush_source(self) -> None:
+        """Send what the source still holds back (points queued for its trailing flush)."""
+        if self.kind == "gradients":
+            monitor = getattr(self.source, "monitor", None)
+            if monitor is not None:
+                monitor.flush()
+            self.refresh()  # a watch without a monitor has nothing that flushes it
+            return
+        flush = getattr(self.source, "flush", None)
+        if callable(flush):
+            flush()
 
     def _text(self) -> str:
         snap = self.full_snapshot()

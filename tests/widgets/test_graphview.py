@@ -115,11 +115,41 @@ def test_anything_but_a_graph_is_refused_saying_what_to_pass(bad: Any, says: str
     assert isinstance(refused.value, ValueError)
 
 
-def test_a_bad_option_is_refused() -> None:
-    with pytest.raises(Exception, match="view"):
-        GraphView(tiny_payload(), view="sideways")
+@pytest.mark.parametrize(
+    ("option", "says"),
+    [
+        (
+            {"view": "sideways"},
+            r"view=\.\.\.\) must be one of: 'forward', 'backward'; got 'sideways'",
+        ),
+        (
+            {"color_by": "bogus"},
+            r"color_by=\.\.\.\) must be one of: 'grad', 'value', 'none'; got 'bogus'",
+        ),
+        ({"view": None}, r"view=\.\.\.\) must be one of: 'forward', 'backward'; got None"),
+        ({"height": "tall"}, r"height=\.\.\.\) needs a whole number, got 'tall'"),
+        ({"depth": "2"}, r"depth=\.\.\.\) needs a whole number, got '2'"),
+        (
+            {"colour_by": "value"},
+            r" has no option 'colour_by'; its options are: depth, view, color_by",
+        ),
+    ],
+    ids=["view", "color_by", "view None", "height", "depth", "misspelt name"],
+)
+def test_a_bad_option_is_refused(traced: ng.Graph, option: dict[str, Any], says: str) -> None:
+    with pytest.raises(ng.NNGraphError, match=f"^GraphView[(]?{says}"):
+        traced.show(**option)
+    with pytest.raises(ng.NNGraphError, match=f"^GraphView[(]?{says}"):
+        GraphView(tiny_payload(), **option)
     with pytest.raises(ng.NNGraphError, match="whole number >= 0"):
         GraphView(tiny_payload(), depth=-1)
+
+
+def test_an_option_set_later_is_checked_too() -> None:
+    view = GraphView(tiny_payload(), depth=None, layout={"width": "300px"})  # ipywidgets' own
+    with pytest.raises(ng.NNGraphError, match=r"^GraphView\(view=\.\.\.\) must be one of"):
+        view.view = "up"
+    assert view.view == "forward"
 
 
 def test_a_depth_beyond_any_model_opens_everything_and_stays_a_small_number() -> None:
@@ -233,10 +263,49 @@ def _bare_floats(value: Any) -> Any:
 def test_a_graph_given_with_bare_nan_goes_to_the_browser_as_strict_json() -> None:
     g = ng.trace(torch.nn.Linear(3, 2), torch.tensor([[math.nan, 1.0, 2.0]]), loss=torch.sum)
     with_floats = _bare_floats(g.to_dict())
+    checked = g.copy()
+    checked.health()  # the view shows the findings (their numbers as strict JSON too)
     text = json.dumps(with_floats)
     assert "NaN" in text and "Infinity" not in text.replace("NaN", "")  # bare, not quoted
     for given in (with_floats, text, text.encode()):
         view = GraphView(given)
         wire = _wire.compact(view.graph)
         json.dumps(wire, allow_nan=False)  # raises on a bare NaN or Infinity
-        assert view.graph == g.to_dict()
+        assert view.graph == checked.to_dict()
+
+
+def nan_input_graph() -> ng.Graph:
+    """The README's first example on data that is all NaN: `health()` finds two things."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    x = torch.full((16, 4), math.nan)
+    return ng.trace(model, x, loss=lambda out: out.pow(2).mean())
+
+
+def flags_of(payload: dict[str, Any]) -> list[tuple[Any, str]]:
+    return [(node["id"], flag["kind"]) for node in payload["nodes"] for flag in node["flags"]]
+
+
+def test_the_view_flags_what_health_finds_without_a_health_call() -> None:
+    g = nan_input_graph()
+    checked = g.copy()
+    checked.health()
+    view = g.show()
+    nodes = {node["id"]: node for node in view.graph["nodes"]}
+    assert [(nodes[n]["kind"], kind) for n, kind in flags_of(view.graph)] == [
+        ("input", "nan"),  # the first NaN of the forward pass
+        ("op", "nan"),  # the first NaN gradient
+    ]
+    assert view.graph == checked.to_dict()  # as if g.health() had been called
+    assert "#d62728" in view.static_svg()  # the flagged nodes are red in the saved picture
+    assert not flags_of(g.to_dict())  # showing a graph does not change it
+    assert GraphView(checked).graph == view.graph  # findings already stored: shown once
+    assert flags_of(GraphView(g.to_json()).graph) == flags_of(view.graph)
+    assert {kind for _, kind in flags_of(GraphView(g.collapse(0)).graph)} == {"nan"}  # in boxes
+
+
+def test_a_healthy_graph_shows_no_flags(traced: ng.Graph) -> None:
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    g = ng.trace(model, torch.randn(32, 4), loss=lambda out: out.pow(2).mean())
+    assert flags_of(GraphView(g).graph) == []

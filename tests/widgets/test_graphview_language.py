@@ -56,6 +56,14 @@ def test_a_refused_input_is_explained_in_polish() -> None:
         GraphView({"hello": 1})
 
 
+def test_a_bad_option_is_explained_in_polish() -> None:
+    ng.set_language("pl")
+    with pytest.raises(ng.NNGraphError, match=r"^GraphView\(view=\.\.\.\) musi mieć jedną z"):
+        graph().show(view="sideways")
+    with pytest.raises(ng.NNGraphError, match=r"^GraphView nie ma opcji 'colour_by'; jego opcje"):
+        graph().show(colour_by="value")
+
+
 def test_static_svg_follows_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("nngraph.widgets._static_svg.shutil.which", lambda name: None)
     payload = {"format": "nngraph.graph", "version": 1, "graph": {}, "nodes": [], "edges": []}

@@ -32,14 +32,17 @@ def test_the_browser_gets_a_smaller_graph_without_default_attributes(chain: ng.G
     wire = sent(view)
     assert len(wire["nodes"]) == chain.number_of_nodes()
     for full, node in zip(view.graph["nodes"], wire["nodes"], strict=True):
-        assert {"flags", "repeat", "grad_accumulated"}.isdisjoint(node)  # [], 1, False
+        assert {"repeat", "grad_accumulated"}.isdisjoint(node)  # 1, False
+        assert ("flags" in node) == bool(full["flags"])  # [] unless health flags it
         assert ("dead" in node) == (full["dead"] is not None)  # ReLUs report dead units
         assert ("params" in node) == (full["params"] != 0)
         assert {k: v for k, v in full.items() if k in node} == node  # the rest as it is
     assert not any("depth" in m for m in wire["modules"])
     assert len(json.dumps(wire)) < 0.85 * len(json.dumps(view.graph))
-    # Python still sees the whole to_dict() form
-    assert view.graph == chain.to_dict()
+    # Python still sees the whole to_dict() form, with the health findings on the nodes
+    checked = chain.copy()
+    checked.health()
+    assert view.graph == checked.to_dict()
 
 
 def test_what_the_browser_gets_reads_back_as_the_whole_graph(chain: ng.Graph) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -174,6 +176,76 @@ def test_static_fallback_is_an_escaped_svg_with_curves_and_markers() -> None:
     assert root.findall(f".//{ns}polygon")  # the Patience event
     assert "<img" not in svg and "&lt;img" in svg
     assert "best val_loss 0.5 at epoch 3" in data["text/plain"]
+
+
+class Notebook:
+    """A stand-in for IPython: ``display(view, display_id=True)`` keeps what each refresh of
+    the output stored, and ``cell_ends()`` runs the ``post_run_cell`` hooks."""
+
+    def __init__(self) -> None:
+        self.hooks: list[Any] = []
+        self.stored: list[str] = []  # text/plain of the output after each refresh
+        self.events = SimpleNamespace(
+            register=lambda _name, hook: self.hooks.append(hook),
+            unregister=lambda _name, hook: self.hooks.remove(hook),
+        )
+
+    def display(self, view: LossView, display_id: bool = False) -> Any:
+        self.stored.append(view._repr_mimebundle_()[0]["text/plain"])
+        return SimpleNamespace(update=self.display)
+
+    def cell_ends(self) -> None:
+        for hook in list(self.hooks):
+            hook(None)
+
+
+@pytest.fixture
+def notebook(monkeypatch: pytest.MonkeyPatch) -> Notebook:
+    import IPython
+    import IPython.display
+
+    nb = Notebook()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: nb)
+    monkeypatch.setattr(IPython.display, "display", nb.display)
+    return nb
+
+
+def test_the_saved_picture_holds_every_point_logged_by_the_end_of_the_cell(
+    notebook: Notebook,
+) -> None:
+    # a long flush interval: the second cell's points wait for the trailing flush, as a quick
+    # cell's do within 0.1 s of the last flush
+    mon = Monitor(detectors=[], display=False, flush_interval=60)
+    LossView.attach(mon)
+    mon.log(1, loss=1.0, val_loss=1.0)  # cell 1 (the first point is sent at once)
+    notebook.cell_ends()
+    assert "at epoch 1" in notebook.stored[-1]
+    mon.log(2, loss=0.5, val_loss=0.5)  # cell 2: "train a bit more"
+    mon.log(3, loss=0.25, val_loss=0.25)
+    notebook.cell_ends()
+    assert "best val_loss 0.25 at epoch 3" in notebook.stored[-1]
+    refreshed = len(notebook.stored)
+    notebook.cell_ends()  # a cell that logs nothing leaves the picture alone
+    assert len(notebook.stored) == refreshed
+
+
+def test_the_saved_picture_of_gradient_norms_follows_each_cell(notebook: Notebook) -> None:
+    import torch
+
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    gw = GradientWatch(net)  # no monitor: nothing else sends its new steps
+    view = LossView.attach(gw)
+    for _ in range(3):
+        net.zero_grad()
+        net(torch.randn(8, 3)).pow(2).mean().backward()
+        gw.step()
+    notebook.cell_ends()
+    assert len(notebook.stored) == 2  # shown, then refreshed once the cell ended
+    assert view.full_snapshot()["runs"][""]["metrics"]["0"]["step"][-1] == 3
+    view.close()
+    gw.step()
+    notebook.cell_ends()
+    assert len(notebook.stored) == 2  # a closed view keeps its last picture
 
 
 @pytest.mark.parametrize("name", ["loss\x1b", "val_loss\x00", "loss\ud800"])

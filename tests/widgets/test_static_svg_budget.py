@@ -115,6 +115,7 @@ def test_normal_models_keep_the_graphviz_picture_with_module_frames(
         net = torch.nn.TransformerEncoder(layer, 6, enable_nested_tensor=False)
         x = torch.randn(2, 5, 16)
     g = ng.trace(net, x, loss=lambda y: y.sum())
+    g.health()  # the picture shows the findings: stored, they are in to_dot() too
     svg = GraphView(g).static_svg()
     assert svg.startswith("<svg") and 'class="graph"' in svg  # dot's picture
     (dot,) = fake_dot.inputs
