@@ -195,14 +195,6 @@ MESSAGES: dict[str, str] = {
         "log() got the step more than once ({given}): give it once, e.g. mon.log(10, loss=0.5) "
         "or mon.log(step=10, loss=0.5)"
     ),
-    "monitor.error.not_logged": "{metric!r} has not been logged; logged: {logged}",
-    "monitor.error.no_best": (
-        "there are no best weights to restore: {why}. Pass Monitor(model=model) and log {metric}"
-    ),
-    "monitor.why.no_model": "Monitor was created without model=",
-    "monitor.why.no_metric": "{metric} has not been logged yet",
-    "monitor.why.earlier_model": (
-        "the best {metric} (epoch {epoch}) was reached before this model was given to the "
     "monitor.error.epoch_back": (
         "epoch={epoch} goes back: the last epoch logged was {last}. A Monitor follows one run: "
         "make a new ng.Monitor() for a new run (a training cell run again, a new model), or "
@@ -228,6 +220,14 @@ MESSAGES: dict[str, str] = {
         "{permille}‰ over the last {since}: each epoch now costs more on new data than it gains "
         "on training data, so the model has started to memorise."
     ),
+    "monitor.error.not_logged": "{metric!r} has not been logged; logged: {logged}",
+    "monitor.error.no_best": (
+        "there are no best weights to restore: {why}. Pass Monitor(model=model) and log {metric}"
+    ),
+    "monitor.why.no_model": "Monitor was created without model=",
+    "monitor.why.no_metric": "{metric} has not been logged yet",
+    "monitor.why.earlier_model": (
+        "the best {metric} (epoch {epoch}) was reached before this model was given to the "
         "monitor (mon.model), so its weights belong to the earlier model; this one has not "
         "beaten it yet"
     ),
@@ -249,6 +249,16 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.detector_metric_missing": (
         "nngraph Monitor: {detector} watches {metric!r}, which was never logged (logged:"
         " {logged}), so it stays silent. Give it the name you log: metric='your_name'"
+    ),
+    "monitor.warn.step_back": (
+        "nngraph Monitor: step {step} comes after step {last}, so it is drawn at step {moved}"
+        " and the curves go on (the steps after it are moved the same way). Did you run the"
+        " training cell again, or does a batch index start again each epoch? Log a global step"
+        " such as epoch * len(loader) + i, or make a new ng.Monitor() for a new run"
+    ),
+    "monitor.gradwatch.replaced": (
+        "nngraph: the earlier GradientWatch on this optimizer was still watching; it is closed"
+        " now, so each step is counted once"
     ),
     "monitor.error.lossview_source": (
         "LossView shows an ng.Monitor, ng.Runs or ng.GradientWatch, not {got} ({type}); e.g."
@@ -551,6 +561,25 @@ MESSAGES: dict[str, str] = {
     "graph.health.what.op": "{op}",
     "graph.health.what.op_in": "{op} in {module}",
     "graph.health.what.output_of": "the output of {what}",
+    "graph.health.what.input_outside": (
+        "a tensor of shape {shape} read outside the model (the loss target?)"
+    ),
+    "graph.health.what.input_shaped": "an input tensor of shape {shape}",
+    "graph.health.what.leaf_unnamed": "the leaf tensor of shape {shape}",
+    "graph.health.param_of": "parameter {name}",
+    "graph.health.leaf_of": "tensor {name}",
+    "graph.health.param_of_unnamed": "the unnamed parameter of shape {shape}",
+    "graph.health.leaf_of_unnamed": "the unnamed leaf tensor of shape {shape}",
+    "graph.health.leaf_unnamed": "the leaf tensor of shape {shape}",
+    "graph.health.no_gradient_leaf_unnamed": (
+        "The leaf tensor of shape {shape} gets no gradient at all, though it took part in the "
+        "forward pass: the graph is cut between it and the loss (.detach(), .item(), .numpy() "
+        "or torch.no_grad()), so it does not learn."
+    ),
+    "graph.health.dead_after": (
+        "{dead} of {units} units of the ReLU after {layer} output zero for every example in "
+        "the batch, so no gradient flows through them."
+    ),
     # graph: g.summary() (numbers arrive already grouped: 25,557,032)
     "graph.summary.header.module": "Module",
     "graph.summary.header.type": "Type",
@@ -562,6 +591,11 @@ MESSAGES: dict[str, str] = {
     "graph.summary.total": "Total params: {total}",
     "graph.summary.trainable": "Trainable params used in this graph: {count}",
     "graph.summary.in_boxes": "Params in module boxes: {count}",
+    "graph.summary.params_shared": "{count} (+{shared} shared)",
+    "graph.summary.shared_note": (
+        "Shared params (tied weights, one layer used in two places) count once, in the module "
+        'that registers them first; "+N shared" are params a module uses that another one counts'
+    ),
     "graph.summary.counts": (
         "Nodes: {nodes}   Ops: {ops}   Module boxes: {boxes}   Backward passes: {passes}"
     ),
@@ -649,6 +683,9 @@ MESSAGES: dict[str, str] = {
     "graph.error.bad_path": (
         'g.save() needs a file name such as "net.svg" or a pathlib.Path, got {got}'
     ),
+    "graph.error.is_folder": (
+        "cannot save {path}: it is a folder; give a file name inside it, e.g. {example}"
+    ),
     "graph.error.bad_suffix": "cannot save {path!r}: the name must end in one of {suffixes}",
     "graph.error.no_dot": (
         "saving {path} needs the Graphviz `dot` program: install Graphviz (apt-get install "
@@ -665,10 +702,15 @@ MESSAGES: dict[str, str] = {
         "return), its g.to_dict() or its g.to_json() text, not {got} ({type}); e.g. "
         "GraphView(ng.trace(model, x))"
     ),
+    # widgets: errors of the views' options (nngraph.widgets; Python only)
+    "widgets.error.choice": "{widget}({option}=...) must be one of: {allowed}; got {got!r}",
+    "widgets.error.whole": "{widget}({option}=...) needs a whole number, got {got!r}",
+    "widgets.error.unknown_option": "{widget} has no option {name!r}; its options are: {known}",
     "graph.error.view_bad": "GraphView cannot show this: {error}",
     # the static picture of a graph view (drawn in Python, shown where no JavaScript runs)
     "graph.picture.more": "… {n} more not drawn",
     # the text line of a graph view (text/plain, the picture's alt text): counted nouns
+    "graph.repr": "<nngraph Graph: {nodes}, {ops}, {params}>",
     "graph.view.nodes.one": "{n} node",
     "graph.view.nodes.few": "{n} nodes",
     "graph.view.nodes.many": "{n} nodes",
@@ -702,10 +744,6 @@ MESSAGES: dict[str, str] = {
     "graphview.cannot_read": "Cannot read this graph: {error}",
     "graphview.not_a_graph": "this is not an nngraph graph (it needs format 'nngraph.graph' and a list of nodes)",
     "graphview.layout_failed": "Layout failed: {error}",
-    # widgets: errors of the views' options (nngraph.widgets; Python only)
-    "widgets.error.choice": "{widget}({option}=...) must be one of: {allowed}; got {got!r}",
-    "widgets.error.whole": "{widget}({option}=...) needs a whole number, got {got!r}",
-    "widgets.error.unknown_option": "{widget} has no option {name!r}; its options are: {known}",
     "graphview.too_many": "Opening this would draw {n} nodes at once; open a smaller module first.",
     "graphview.legend.grad": "gradient size (RMS, log scale):",
     "graphview.legend.value": "value size (RMS, log scale):",

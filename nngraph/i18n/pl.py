@@ -209,14 +209,6 @@ MESSAGES: dict[str, str] = {
         "w log() podano numer kroku więcej niż raz ({given}): podaj go tylko raz, np. "
         "mon.log(10, loss=0.5) albo mon.log(step=10, loss=0.5)"
     ),
-    "monitor.error.not_logged": "nie zapisano jeszcze metryki {metric!r}; zapisane: {logged}",
-    "monitor.error.no_best": (
-        "nie ma najlepszych wag do przywrócenia: {why}. Przekaż Monitor(model=model) i zapisuj "
-        "{metric} przez log()"
-    ),
-    "monitor.why.no_model": "Monitor utworzono bez model=",
-    "monitor.why.no_metric": "nie zapisano jeszcze {metric}",
-    "monitor.why.earlier_model": (
     "monitor.error.epoch_back": (
         "epoch={epoch} cofa się: ostatnia zapisana epoka to {last}. Jeden Monitor śledzi jeden "
         "przebieg treningu: utwórz nowy ng.Monitor() dla nowego przebiegu (ponownie uruchomiona "
@@ -243,6 +235,14 @@ MESSAGES: dict[str, str] = {
         "kosztuje teraz więcej na nowych danych, niż daje na danych treningowych, więc model "
         "zaczął zapamiętywać."
     ),
+    "monitor.error.not_logged": "nie zapisano jeszcze metryki {metric!r}; zapisane: {logged}",
+    "monitor.error.no_best": (
+        "nie ma najlepszych wag do przywrócenia: {why}. Przekaż Monitor(model=model) i zapisuj "
+        "{metric} przez log()"
+    ),
+    "monitor.why.no_model": "Monitor utworzono bez model=",
+    "monitor.why.no_metric": "nie zapisano jeszcze {metric}",
+    "monitor.why.earlier_model": (
         "najlepszy wynik {metric} (epoka {epoch}) padł, zanim ten model przekazano monitorowi "
         "(mon.model), więc jego wagi należą do wcześniejszego modelu; ten jeszcze go nie pobił"
     ),
@@ -268,6 +268,17 @@ MESSAGES: dict[str, str] = {
         "nngraph Monitor: {detector} obserwuje metrykę {metric!r}, która nie została ani razu "
         "zapisana (zapisane: {logged}), więc milczy. Podaj mu nazwę, której używasz: "
         "metric='twoja_nazwa'"
+    ),
+    "monitor.warn.step_back": (
+        "nngraph Monitor: krok {step} przychodzi po kroku {last}, więc jest rysowany jako krok"
+        " {moved} i krzywe biegną dalej (kolejne kroki są przesuwane tak samo). Czy komórka"
+        " treningu została uruchomiona ponownie albo numer partii zaczyna się od nowa w każdej"
+        " epoce? Zapisuj krok globalny, np. epoch * len(loader) + i, albo utwórz nowy"
+        " ng.Monitor() dla nowego przebiegu"
+    ),
+    "monitor.gradwatch.replaced": (
+        "nngraph: poprzedni GradientWatch na tym optymalizatorze wciąż działał; został"
+        " zamknięty, więc każdy krok jest liczony raz"
     ),
     "monitor.error.lossview_source": (
         "LossView pokazuje ng.Monitor, ng.Runs albo ng.GradientWatch, a nie {got} ({type}); "
@@ -592,6 +603,26 @@ MESSAGES: dict[str, str] = {
     "graph.health.what.op": "operacji {op}",
     "graph.health.what.op_in": "operacji {op} w {module}",
     "graph.health.what.output_of": "wyniku {what}",
+    "graph.health.what.input_outside": (
+        "tensorze o kształcie {shape} używanym poza modelem (może w wartościach docelowych "
+        "funkcji straty?)"
+    ),
+    "graph.health.what.input_shaped": "tensorze wejściowym o kształcie {shape}",
+    "graph.health.what.leaf_unnamed": "tensorze-liściu o kształcie {shape}",
+    "graph.health.param_of": "parametru {name}",
+    "graph.health.leaf_of": "tensora {name}",
+    "graph.health.param_of_unnamed": "parametru bez nazwy o kształcie {shape}",
+    "graph.health.leaf_of_unnamed": "tensora-liścia bez nazwy o kształcie {shape}",
+    "graph.health.leaf_unnamed": "bez nazwy o kształcie {shape}",
+    "graph.health.no_gradient_leaf_unnamed": (
+        "Tensor-liść o kształcie {shape} nie dostaje żadnego gradientu, choć brał udział w "
+        "przejściu w przód: graf jest przecięty między nim a funkcją straty (.detach(), "
+        ".item(), .numpy() albo torch.no_grad()), więc się nie uczy."
+    ),
+    "graph.health.dead_after": (
+        "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w "
+        "batchu dają zero, więc nie płynie przez nie żaden gradient."
+    ),
     # graph: g.summary() (liczby przychodzą już pogrupowane: 25 557 032)
     "graph.summary.header.module": "Moduł",
     "graph.summary.header.type": "Typ",
@@ -603,6 +634,12 @@ MESSAGES: dict[str, str] = {
     "graph.summary.total": "Parametry razem: {total}",
     "graph.summary.trainable": "Uczone parametry użyte w tym grafie: {count}",
     "graph.summary.in_boxes": "Parametry w zwiniętych modułach: {count}",
+    "graph.summary.params_shared": "{count} (+{shared} wspólnych)",
+    "graph.summary.shared_note": (
+        "Wspólne parametry (powiązane wagi, jedna warstwa użyta w dwóch miejscach) liczą się "
+        "raz, w module, który rejestruje je pierwszy; „+N wspólnych” to parametry, których "
+        "moduł używa, a które liczy inny moduł"
+    ),
     "graph.summary.counts": (
         "Węzły: {nodes}   Operacje: {ops}   Zwinięte moduły: {boxes}   Przejścia wstecz: {passes}"
     ),
@@ -693,6 +730,9 @@ MESSAGES: dict[str, str] = {
     "graph.error.bad_path": (
         'g.save() potrzebuje nazwy pliku, np. "net.svg", albo obiektu pathlib.Path, a dostało {got}'
     ),
+    "graph.error.is_folder": (
+        "nie można zapisać {path}: to jest folder; podaj nazwę pliku w nim, np. {example}"
+    ),
     "graph.error.bad_suffix": (
         "nie można zapisać {path!r}: nazwa musi kończyć się jednym z: {suffixes}"
     ),
@@ -712,10 +752,15 @@ MESSAGES: dict[str, str] = {
         "ng.graph_of), jego g.to_dict() albo tekstu g.to_json(), a nie {got} ({type}); np. "
         "GraphView(ng.trace(model, x))"
     ),
+    # widgets: błędy opcji widoków (nngraph.widgets; tylko Python)
+    "widgets.error.choice": "{widget}({option}=...) musi mieć jedną z wartości: {allowed}, a dostało {got!r}",
+    "widgets.error.whole": "{widget}({option}=...) wymaga liczby całkowitej, a dostało {got!r}",
+    "widgets.error.unknown_option": "{widget} nie ma opcji {name!r}; jego opcje to: {known}",
     "graph.error.view_bad": "GraphView nie może tego pokazać: {error}",
     # statyczny obraz widoku grafu (rysowany w Pythonie, widoczny tam, gdzie nie działa JavaScript)
     "graph.picture.more": "… nie narysowano kolejnych: {n}",
     # wiersz tekstu widoku grafu (text/plain, tekst alternatywny obrazka): liczebniki
+    "graph.repr": "<nngraph Graph: {nodes}, {ops}, {params}>",
     "graph.view.nodes.one": "{n} węzeł",
     "graph.view.nodes.few": "{n} węzły",
     "graph.view.nodes.many": "{n} węzłów",
@@ -752,10 +797,6 @@ MESSAGES: dict[str, str] = {
     "graphview.legend.grad": "wielkość gradientu (RMS, skala log.):",
     "graphview.legend.value": "wielkość wartości (RMS, skala log.):",
     "graphview.legend.zero": "zero lub brak",
-    # widgets: błędy opcji widoków (nngraph.widgets; tylko Python)
-    "widgets.error.choice": "{widget}({option}=...) musi mieć jedną z wartości: {allowed}, a dostało {got!r}",
-    "widgets.error.whole": "{widget}({option}=...) wymaga liczby całkowitej, a dostało {got!r}",
-    "widgets.error.unknown_option": "{widget} nie ma opcji {name!r}; jego opcje to: {known}",
     "graphview.inspector": "inspektor",
     "graphview.close": "zamknij",
     "graphview.step.start": "Początek",

@@ -17,14 +17,23 @@ from typing import Any
 
 from nngraph.i18n import message
 
-__all__ = ["attach_view", "in_notebook"]
+__all__ = ["attach_view", "in_notebook", "ipython_shell"]
+
+
+def ipython_shell() -> Any | None:
+    """The running IPython shell (a kernel's or a terminal's), ``None`` in a plain script.
+
+    >>> ipython_shell() is None  # a doctest runs in plain Python
+    True
+    """
+    ipython = sys.modules.get("IPython")
+    get_ipython = getattr(ipython, "get_ipython", None)
+    return get_ipython() if get_ipython is not None else None
 
 
 def in_notebook() -> bool:
     """True inside a Jupyter kernel (an IPython shell that has a kernel)."""
-    ipython = sys.modules.get("IPython")
-    get_ipython = getattr(ipython, "get_ipython", None)
-    shell = get_ipython() if get_ipython is not None else None
+    shell = ipython_shell()
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 

@@ -56,9 +56,9 @@ class EpochCounting:
         self._row_closed = False  # a validation call in this row ended its epoch
 
     def _check_epoch(self, given: int) -> None:
-        """Refuse an ``epoch=`` number below the last epoch logged: one monitor follows one run,
-        and its explanations count epochs from its best one. The same number again (several
-        calls in one epoch) is fine.
+        """Refuse an ``epoch=`` number below the last epoch, logged with ``epoch=`` or counted
+        before (validation calls): one monitor follows one run, and its explanations count
+        epochs from its best one. The same number again (several calls in one epoch) is fine.
 
             >>> from nngraph.monitor import Monitor
             >>> mon = Monitor(display=False); mon.log(epoch=3, val_loss=0.5)
@@ -67,8 +67,8 @@ class EpochCounting:
             ...
             nngraph.errors.NNGraphError: epoch=1 goes back: the last epoch logged was 3. ...
         """
-        last = self._given_done
-        if self._given is not None and given < last:
+        last = self._given_done if self._given is not None else self._counted_epochs()
+        if given < last:
             raise NNGraphError(
                 message("monitor.error.epoch_back", epoch=given, last=last, next=last + 1)
             )
@@ -107,6 +107,13 @@ class EpochCounting:
             self._given_done = epoch
         self._given, self._given_closed = epoch, is_eval
         return epoch
+
+    def _counted_epochs(self) -> int:
+        """Epochs ended while counting (no ``epoch=`` yet): validation calls, or every call of a
+        run that watches a training metric and has not validated yet."""
+        if self._evals:
+            return self._evals
+        return self._calls if self._count_calls() else 0
 
     def _count_calls(self) -> bool:
         """Before any validation, a run watching a training metric counts each call as an epoch."""

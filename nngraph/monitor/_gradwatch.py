@@ -7,6 +7,8 @@ stacked, and moved to the host with a single ``.tolist()`` (one transfer per ste
 A backward hook would run once per parameter per backward pass and could not batch the transfer.
 Give ``optimizer=`` to have ``step()`` called for you: then one *optimizer* step pre-hook is
 registered (never on the model), and removed by :meth:`close` or at the end of a ``with`` block.
+A new watch of the same parameters through the same optimizer (the cell run again) closes the
+older one, so no step is counted twice.
 
     >>> import torch
     >>> net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
@@ -22,6 +24,7 @@ registered (never on the model), and removed by :meth:`close` or at the end of a
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Any
 
 from nngraph.errors import NNGraphError
@@ -34,6 +37,9 @@ from nngraph.monitor._weights import check_module
 
 __all__ = ["GradientWatch"]
 
+#: watches holding an optimizer hook; weak, so a closed or forgotten watch is not kept alive
+_hooked: weakref.WeakSet[GradientWatch] = weakref.WeakSet()
+
 
 class GradientWatch:
     """Records the gradient norm of every layer (module with its own parameters) at each step.
@@ -41,7 +47,9 @@ class GradientWatch:
     Call :meth:`step` after ``loss.backward()`` (or pass ``optimizer=``). A layer is flagged
     *vanishing* when its norm stays below ``vanishing`` or below ``ratio`` times the largest
     layer's norm, *exploding* above ``exploding`` or when non-finite, for ``patience`` steps in a
-    row (0 or 1: at the first such step); each flag becomes an :class:`Event` in ``events`` (and in ``monitor``'s, if given).
+    row (0 or 1: at the first such step); each flag becomes an :class:`Event` in ``events`` (and
+    in ``monitor``'s, if given). A step where every gradient is exactly zero (an empty batch: no
+    data, no signal) is recorded but never flagged.
 
         >>> import torch
         >>> net = torch.nn.Linear(3, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
@@ -95,8 +103,11 @@ class GradientWatch:
         self.steps = 0
         self._runs: dict[tuple[str, str], int] = {}  # (layer, kind) -> steps in a row
         self._hook: Any = None
+        self._optimizer: Any = optimizer
         if optimizer is not None:
+            _close_older(optimizer, {id(p) for _, p in self._params})
             self._hook = optimizer.register_step_pre_hook(self._pre_step)
+            _hooked.add(self)
 
     def _pre_step(self, *_: Any) -> None:
         self.step()
@@ -138,7 +149,7 @@ class GradientWatch:
                 series = self.series[name] = Series(self.max_points)
             series.append(self.steps, norm)
         self.last = now
-        if now:
+        if any(v != 0.0 for v in now.values()):  # all zero: an empty batch says nothing
             self._flag(now)
             cut = {self.layers[i] for i in range(len(self.layers)) if waiting[i] and not has[i]}
             self._flag_cut(cut)
@@ -250,6 +261,7 @@ class GradientWatch:
 
     def close(self) -> None:
         """Remove the optimizer hook (if any). The model itself was never touched."""
+        _hooked.discard(self)
         if self._hook is not None:
             self._hook.remove()
             self._hook = None
@@ -259,6 +271,15 @@ class GradientWatch:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _close_older(optimizer: Any, params: set[int]) -> None:
+    """Close every watch still hooked on ``optimizer`` that watches one of ``params`` (ids):
+    its cell was run again, and both would count each step."""
+    for old in list(_hooked):
+        if old._optimizer is optimizer and not params.isdisjoint(id(p) for _, p in old._params):
+            old.close()
+            print(message("monitor.gradwatch.replaced"))
 
 
 def _type_name(value: object) -> str:

@@ -43,6 +43,7 @@ from nngraph.monitor._epochs import EpochCounting
 from nngraph.monitor._history import Series, check_max_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
 from nngraph.monitor._records import MetricRecords
+from nngraph.monitor._steps import StepOrdering
 from nngraph.monitor._text import TextPrinter, count
 from nngraph.monitor._watched import MetricWatching
 from nngraph.monitor._weights import WeightSnapshot, check_module
@@ -53,7 +54,7 @@ __all__ = ["Best", "Listener", "Monitor", "Update"]
 Display = Literal["auto", "text", "widget"] | bool | None
 
 
-class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching):
+class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOrdering):
     """Watches a training run: ``log()`` metrics, get explanations, keep the best weights.
 
     - ``log(step, **metrics)`` per batch or per epoch; ``val_x`` is paired with ``x`` (also
@@ -122,7 +123,7 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching):
         self._weights = WeightSnapshot()
         self._init_epochs()
         self._init_watching(follows=follows, classroom_set=detectors is None)
-        self._last_step = 0.0
+        self._init_steps()
         self._distributed = distributed
         self._reducer: Reducer | None = None
         self._reducer_resolved = distributed is False
@@ -170,30 +171,34 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching):
         "for 10 epochs" when validating every 5 (or when the watched metric is logged only
         every 5th epoch).
 
-        One monitor follows one run: an ``epoch=`` number below the last epoch logged (the
-        training cell run again with ``range(1, 31)``) is an :class:`NNGraphError`, and nothing
-        is recorded; make a new ``Monitor`` for a new run, or keep counting. The same number
-        again (several calls in one epoch) is fine, and so is a positional or ``step=`` step
-        going back (per-batch steps that restart each epoch).
+        One monitor follows one run: an ``epoch=`` number below the last epoch (logged, or
+        counted) is an :class:`NNGraphError`, and nothing is recorded; make a new ``Monitor``
+        for a new run, or keep counting. The same number again (several calls in one epoch) is
+        fine. A positional or ``step=`` step below the last one (the training cell run again,
+        per-batch steps that restart each epoch) goes on from the last step, with a warning
+        once: steps only go forward (see :class:`~nngraph.monitor._steps.StepOrdering`).
         """
         given = "epoch" in metrics
         step = step_from(step, metrics)
         if not metrics:
             raise NNGraphError(message("monitor.error.no_metrics"))
         step_f = (self._last_step + 1 if self._calls else 1.0) if step is None else as_step(step)
-        if given:
-            self._check_epoch(math.ceil(step_f))  # before anything is recorded
+        given_epoch = math.ceil(step_f) if given else None
+        if given_epoch is not None:
+            self._check_epoch(given_epoch)  # before anything is recorded
         values = to_floats(metrics)
         if not self._reducer_resolved:
             self._reducer = Reducer.resolve(self._distributed)
             self._reducer_resolved = True
         if self._reducer is not None:
             values = self._reducer.average(values)
+        if step is not None:
+            step_f = self._forward_step(step_f, epoch=given, first=not self._calls)
         self._calls += 1
         self._last_step = step_f
         self._follow_loss(values)
         is_eval = any(is_validation(key) for key in values)
-        epoch = self._advance_epoch(step_f, math.ceil(step_f) if given else None, values)
+        epoch = self._advance_epoch(step_f, given_epoch, values)
         for key, v in values.items():
             series = self.series.get(key)
             if series is None:

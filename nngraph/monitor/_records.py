@@ -70,10 +70,10 @@ class MetricRecords:
 
         One row per ``log()`` call; a call at the same step as the row before that logs other
         metrics (``val_loss`` after the epoch's last batch) joins that row. A step logged again
-        (the epoch number as the step of every batch, per-batch steps that restart each epoch)
-        is a new row, so every logged point is kept (``epoch=`` numbers may not go back: see
-        :meth:`Monitor.log`). Exact while a metric has fewer than ``max_points``
-        points; beyond, older points are downsampled (minima, maxima and the latest points kept).
+        (the epoch number as the step of every batch) is a new row, so every logged point is
+        kept; steps never go back (see :meth:`Monitor.log`). Exact while a metric has fewer
+        than ``max_points`` points; beyond, older points are downsampled (minima, maxima and the
+        latest points kept).
 
             >>> from nngraph.monitor import Monitor
             >>> mon = Monitor(display=False)

@@ -5,8 +5,9 @@ Lines are printed at epoch boundaries (a log() call with a validation metric: ``
 epoch and any epoch with an event are always printed. Until a run logs its first validation
 metric, a ``step`` line shows progress at most once a second. Training metrics logged per batch
 are shown as their mean over the epoch. A line held back by the rate limit is printed by
-``Monitor.close()``, or when the interpreter exits (a script that never calls ``close()`` still
-shows its last epoch).
+``Monitor.close()``, at the end of the cell in IPython or Jupyter (a ``post_run_cell`` callback,
+there only while a line is held), or when the interpreter exits (a script that never calls
+``close()`` still shows its last epoch).
 
     >>> p = TextPrinter(interval=0.0)
     >>> p.line(3, {"loss": 0.25, "val_loss": 0.3, "acc": 0.9, "val_acc": 0.85}, best=True)
@@ -21,15 +22,20 @@ import sys
 import time
 import weakref
 from collections.abc import Iterable
-from typing import TextIO
+from typing import Any, TextIO
 
 from nngraph.i18n import message
 from nngraph.monitor._common import Event, plural_form, train_twin
+from nngraph.monitor._display import ipython_shell
 
 __all__ = ["TextPrinter", "count"]
 
 #: printers holding a line back; weak, so a forgotten monitor is not kept alive for this
 _held: weakref.WeakSet[TextPrinter] = weakref.WeakSet()
+
+
+#: the IPython shell whose ``post_run_cell`` prints the held lines (while any is held)
+_cell_shell: Any = None
 
 
 @atexit.register
@@ -38,6 +44,41 @@ def _flush_held() -> None:
     for printer in list(_held):
         with contextlib.suppress(Exception):  # a closed stream at exit: nowhere to print
             printer.flush()
+
+
+def _after_cell(*_: Any) -> None:
+    """IPython's ``post_run_cell``: the cell is done, so print what it held back."""
+    _flush_held()
+    _unhook_cell_end()
+
+
+def _hook_cell_end() -> None:
+    """In IPython, print held lines at the end of the cell (one callback, whatever the count
+    of monitors); in a plain script, nothing to do."""
+    global _cell_shell
+    shell = ipython_shell()
+    if shell is _cell_shell:
+        return
+    _unregister()
+    if shell is None:
+        return
+    with contextlib.suppress(Exception):  # a shell without IPython's events: atexit only
+        shell.events.register("post_run_cell", _after_cell)
+        _cell_shell = shell
+
+
+def _unhook_cell_end() -> None:
+    """Remove the ``post_run_cell`` callback once no line is held."""
+    if not _held:
+        _unregister()
+
+
+def _unregister() -> None:
+    global _cell_shell
+    if _cell_shell is not None:
+        with contextlib.suppress(Exception):  # already removed
+            _cell_shell.events.unregister("post_run_cell", _after_cell)
+    _cell_shell = None
 
 
 class TextPrinter:
@@ -105,6 +146,7 @@ class TextPrinter:
         else:
             self.pending = (epoch, means, best)
             _held.add(self)
+            _hook_cell_end()
 
     def events(self, events: Iterable[Event]) -> None:
         """Print each event's ``!`` line, and the ``-> stop suggested`` line of a stopping one."""
@@ -118,6 +160,7 @@ class TextPrinter:
     def flush(self) -> None:
         """Print the last epoch's line if rate limiting held it back (once)."""
         _held.discard(self)
+        _unhook_cell_end()
         if self.pending is not None:
             epoch, means, best = self.pending
             self.pending = None

@@ -6,7 +6,8 @@
   ``validation_loss``, ...) when the user did not choose ``metric=``: the best epoch and the
   classroom detectors then watch that name instead of ``val_loss``;
 - says once, in plain words, when the monitor's metric or a detector's metric was never logged
-  by the end of the second epoch (or at ``close()``), and which metrics were.
+  in the first :data:`WAIT` epochs that validated (one logged only every 5th epoch is not
+  missing), or at ``close()``, and which metrics were.
 
     >>> from nngraph.monitor import Monitor
     >>> mon = Monitor(display=False)
@@ -29,7 +30,10 @@ from nngraph.monitor._history import Series
 from nngraph.monitor._practical import Divergence
 from nngraph.monitor.detectors import Detector, classroom
 
-__all__ = ["MetricWatching"]
+__all__ = ["WAIT", "MetricWatching"]
+
+#: Validation calls a watched metric may be missing before it is said to be never logged.
+WAIT = 10
 
 
 class MetricWatching:
@@ -71,10 +75,10 @@ class MetricWatching:
                 ]
 
     def _check_watched(self, *, closing: bool = False) -> None:
-        """Warn once if a watched metric was never logged: after the second epoch ended by a
-        validation call (the first may log its metrics in several calls), or at ``close()``
-        after one."""
-        if self._watch_checked or self._evals < (1 if closing else 2):
+        """Warn once if a watched metric was never logged: at the validation call after the
+        first :data:`WAIT` (each may log its metrics in several calls; a metric may be logged
+        every few epochs), or at ``close()`` after one."""
+        if self._watch_checked or self._evals < (1 if closing else WAIT + 1):
             return
         self._watch_checked = True
         logged = ", ".join(self.series) or "-"

@@ -226,7 +226,36 @@ def test_a_chosen_metric_is_not_replaced_by_a_logged_alias() -> None:
     with pytest.warns(UserWarning, match="'val_loss' was never logged"):
         for epoch in range(1, 4):
             mon.log(epoch, valid_loss=1 / epoch)
+        mon.close()
     assert mon.metric == "val_loss" and mon.best is None
+
+
+def test_a_watched_metric_logged_every_few_epochs_is_not_said_to_be_missing() -> None:
+    mon = Monitor(metric="val_acc", detectors=[Patience(5, metric="val_f1")], display=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in range(1, 31):
+            mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+            if epoch % 5 == 0:  # accuracy every 5th epoch, in a call of its own
+                mon.log(epoch, val_acc=0.5 + epoch / 100)
+            if epoch % 10 == 0:  # and an expensive one every 10th
+                mon.log(epoch, val_f1=0.5)
+        mon.close()
+    assert mon.best is not None and mon.best.epoch == 30
+
+
+def test_a_typo_in_the_watched_metric_is_said_during_the_run_without_close() -> None:
+    mon = Monitor(metric="val_accuracy", display=False)  # logs val_acc
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in range(1, 31):
+            mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch, val_acc=0.5)
+            if epoch == 10:
+                assert caught == []  # a metric may come every few epochs: not yet
+    (warning,) = caught
+    assert "'val_accuracy' was never logged (logged: loss, val_loss, val_acc)" in str(
+        warning.message
+    )
 
 
 def test_a_watched_metric_never_logged_is_said_once_with_the_names_logged() -> None:

@@ -159,15 +159,37 @@ def test_a_training_cell_run_again_with_the_same_monitor_is_refused_and_records_
     assert mon.epoch == 31 and all("-" not in e.message for e in mon.events)
 
 
-def test_positional_steps_may_go_back_while_epoch_numbers_may_not() -> None:
+def test_positional_steps_that_start_again_go_on_while_epoch_numbers_may_not_go_back() -> None:
     mon = quiet(detectors=[])  # per-batch steps that restart in each epoch
-    for epoch in range(1, 4):
-        for batch in range(1, 4):
-            mon.log(batch, loss=1 / (epoch * batch))
-        mon.log(epoch=epoch, val_loss=1 / epoch)
-    assert mon.epoch == 3 and mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0] * 3
+    with pytest.warns(UserWarning, match="step 1 comes after step 3"):
+        for epoch in range(1, 4):
+            for batch in range(1, 4):
+                mon.log(batch, loss=1 / (epoch * batch))
+            mon.log(epoch=epoch, val_loss=1 / epoch)
+    assert mon.epoch == 3 and mon.history("loss")[0].tolist() == list(range(1, 10))
+    assert mon.history("val_loss")[0].tolist() == [3.0, 6.0, 9.0]
     with pytest.raises(NNGraphError, match="epoch=2 goes back"):
         mon.log(epoch=2, val_loss=0.1)
+
+
+def test_epoch_numbers_may_not_go_back_below_the_epochs_counted_before() -> None:
+    mon = quiet()  # epochs counted from validation calls, then the user's own numbers
+    for epoch in range(1, 11):
+        mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+    records = mon.records()
+    with pytest.raises(NNGraphError) as info:
+        mon.log(epoch=3, loss=0.5, val_loss=0.5)
+    said = str(info.value)
+    assert "epoch=3 goes back" in said and "10" in said and "epoch=11" in said
+    assert mon.records() == records and mon.epoch == 10
+    mon.log(epoch=10, val_acc=0.9)  # the same epoch again
+    mon.log(epoch=11, loss=0.1, val_loss=0.05)  # keep counting
+    assert mon.epoch == 11 and mon.best is not None and mon.best.epoch == 11
+    batches = quiet(metric="loss")  # a training metric: every call is an epoch
+    for step in range(1, 6):
+        batches.log(step, loss=1 / step)
+    with pytest.raises(NNGraphError, match="epoch=2 goes back: the last epoch logged was 5"):
+        batches.log(epoch=2, loss=0.1)
 
 
 @pytest.mark.filterwarnings("ignore:nngraph Monitor")  # val_acc is not logged in epochs 1-4

@@ -246,3 +246,70 @@ def test_a_layer_cut_off_from_the_loss_is_said_to_get_no_gradient() -> None:
         net(torch.randn(8, 3)).pow(2).mean().backward()
         gw.step()
     assert gw.events == []
+
+
+def empty_batch_step(net: torch.nn.Module, opt: torch.optim.Optimizer, n: int) -> None:
+    """One training step on a batch of ``n`` examples (0: the loss is NaN, every grad is 0)."""
+    opt.zero_grad()
+    x, y = torch.randn(n, 3), torch.randint(0, 2, (n,))
+    torch.nn.functional.cross_entropy(net(x), y).backward()
+    opt.step()
+
+
+def test_an_empty_batch_is_not_taken_for_vanishing_gradients() -> None:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    mon = Monitor(display=False, detectors=[])
+    with GradientWatch(net, optimizer=opt, monitor=mon, patience=1) as gw:
+        for n in (8, 0, 0, 0, 8):  # the last batch of a split, or a filter that kept nothing
+            empty_batch_step(net, opt, n)
+    assert gw.steps == 5 and gw.events == [] and mon.events == []
+    assert gw.history("0")[1].tolist()[1:4] == [0.0, 0.0, 0.0]  # recorded as it was
+    two = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Linear(3, 1))
+    with GradientWatch(two, patience=1) as gw:  # a real vanishing layer is still said
+        vanishing_first_layer(two)
+        gw.step()
+    assert [e.values["layer"] for e in gw.events] == ["0"]
+
+
+# ----------------------------------------------------------------------------- a cell run again
+
+
+def test_a_watch_made_again_on_the_same_optimizer_closes_the_older_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    mon = Monitor(display=False, detectors=[])
+    made = [GradientWatch(net, optimizer=opt, monitor=mon, exploding=1e-6) for _ in range(2)]
+    note = capsys.readouterr().out.splitlines()
+    assert len(note) == 1 and "earlier GradientWatch" in note[0] and "closed" in note[0]
+    assert len(opt._optimizer_step_pre_hooks) == 1 and no_hooks_left(net)
+    for _ in range(3):
+        empty_batch_step(net, opt, 8)
+    first, second = made
+    assert (first.steps, second.steps) == (0, 3) and first.events == []
+    said = [(e.values["layer"], e.message_id) for e in mon.events]
+    assert said == [("0", "grad.exploding"), ("2", "grad.exploding")]  # once each
+    first.close()
+    second.close()
+    assert not opt._optimizer_step_pre_hooks and capsys.readouterr().out == ""
+
+
+def test_watches_of_different_layers_on_one_optimizer_both_stay(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    encoder = GradientWatch(net[0], optimizer=opt)
+    decoder = GradientWatch(net[2], optimizer=opt)
+    empty_batch_step(net, opt, 8)
+    assert (encoder.steps, decoder.steps) == (1, 1)
+    whole = GradientWatch(net, optimizer=opt)  # watches both again: they are closed
+    empty_batch_step(net, opt, 8)
+    assert (encoder.steps, decoder.steps, whole.steps) == (1, 1, 1)
+    whole.close()
+    assert len(capsys.readouterr().out.splitlines()) == 2
+    assert not opt._optimizer_step_pre_hooks

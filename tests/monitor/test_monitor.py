@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -122,6 +124,59 @@ def test_a_step_given_twice_is_a_clear_error(args: tuple, kwargs: dict) -> None:
 def test_a_named_step_alone_is_not_a_metric() -> None:
     with pytest.raises(NNGraphError, match="at least one metric"):
         quiet().log(step=3)
+
+
+def increasing(steps: list[float]) -> bool:
+    return all(a <= b for a, b in itertools.pairwise(steps))
+
+
+def test_a_training_cell_run_again_goes_on_from_the_last_step_with_one_warning() -> None:
+    mon = quiet()  # made in an earlier cell; the training cell is then run twice
+    got: list = []
+    mon.add_listener(got.append)
+    with pytest.warns(UserWarning, match="step 1 comes after step 10") as caught:
+        for run in range(2):
+            for epoch in range(1, 11):
+                v = 1 / (epoch + 10 * run)
+                mon.log(epoch, loss=v, val_loss=v + 0.01)
+    mon.flush()
+    said = [str(w.message) for w in caught if "comes after" in str(w.message)]
+    assert len(said) == 1
+    assert "drawn at step 11" in said[0] and "training cell again" in said[0]
+    assert "epoch * len(loader) + i" in said[0] and "ng.Monitor()" in said[0]
+    assert [r["step"] for r in mon.records()] == list(range(1, 21))
+    assert mon.best is not None and (mon.best.step, mon.best.epoch) == (20, 20)
+    assert "at epoch 20 (step 20)" in mon.summary()
+    assert mon.snapshot()["metrics"]["loss"]["step"] == list(range(1, 21))
+    sent = [s for u in got for s in u.points.get("loss", ([], []))[0]]
+    assert sent == list(range(1, 21))
+
+
+def test_batch_indices_that_start_again_each_epoch_draw_one_curve_going_forward() -> None:
+    mon = quiet(detectors=[])
+    with pytest.warns(UserWarning, match="step 0 comes after step 3") as caught:
+        for epoch in range(1, 4):
+            for i in range(4):  # for i, batch in enumerate(loader)
+                mon.log(i, loss=1 / (epoch * (i + 1)))
+            mon.log(epoch=epoch, val_loss=1 / epoch)  # at the epoch's last batch
+    assert len([w for w in caught if "comes after" in str(w.message)]) == 1
+    assert mon.history("loss")[0].tolist() == list(range(12))
+    assert mon.history("val_loss")[0].tolist() == [3.0, 7.0, 11.0]
+    assert mon.epoch == 3 and mon.best is not None and (mon.best.epoch, mon.best.step) == (3, 11)
+    assert increasing([r["step"] for r in mon.records()])
+    assert mon.records()[3] == {"step": 3, "loss": 0.25, "val_loss": 1.0}
+
+
+def test_steps_that_repeat_or_go_forward_are_kept_as_logged_without_a_warning() -> None:
+    mon = quiet()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in (1, 2):
+            for batch_loss in (0.9, 0.8):
+                mon.log(epoch, loss=batch_loss)  # the epoch as every batch's step
+            mon.log(epoch + 0.5, val_loss=0.5)
+        mon.log(step=10, loss=0.1)
+    assert mon.history("loss")[0].tolist() == [1.0, 1.0, 2.0, 2.0, 10.0]
 
 
 @pytest.mark.parametrize(
@@ -330,7 +385,8 @@ def test_records_and_csv_merge_metrics_by_step() -> None:
     ]
 
 
-def test_records_and_csv_keep_every_point_when_a_step_repeats() -> None:
+@pytest.mark.filterwarnings("ignore:.*step 1 comes after step:UserWarning")
+def test_records_and_csv_keep_every_point_when_the_steps_start_again() -> None:
     mon = quiet()
     for run in range(2):  # the training cell run twice on one monitor
         for epoch in range(1, 4):
@@ -339,9 +395,9 @@ def test_records_and_csv_keep_every_point_when_a_step_repeats() -> None:
         (1, 1.0),
         (2, 0.5),
         (3, 1 / 3),
-        (1, 2.0),
-        (2, 1.5),
-        (3, 1 + 1 / 3),
+        (4, 2.0),
+        (5, 1.5),
+        (6, 1 + 1 / 3),
     ]
     assert mon.to_csv().splitlines()[0] == "step,loss"
     assert len(mon.to_csv().splitlines()) == 1 + len(mon.history("loss")[1])
@@ -365,6 +421,7 @@ def test_records_keep_batches_logged_with_the_epoch_as_step_and_join_validation(
     assert rows[1] == {"step": "1", "loss": "0.8", "val_loss": ""}
 
 
+@pytest.mark.filterwarnings("ignore:.*step 1 comes after step:UserWarning")
 def test_records_stay_in_log_order_when_the_history_is_compacted() -> None:
     mon = quiet(max_points=16)
     for run in range(3):
@@ -407,6 +464,37 @@ def test_a_script_prints_one_compact_line_per_epoch_not_per_batch(
     assert len(lines) == 3
     assert lines[0].startswith("epoch    1  loss 1.045 / val 1")
     assert "val_acc 0.5" in lines[0] and lines[0].endswith("*")
+
+
+def test_in_ipython_the_held_line_is_printed_at_the_end_of_the_cell(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from IPython.testing import globalipapp
+
+    globalipapp.start_ipython()
+    shell = globalipapp.get_ipython()
+    before = list(shell.events.callbacks["post_run_cell"])
+    shell.user_ns["Monitor"] = Monitor
+    shell.run_cell(
+        "mon = Monitor(display='text', print_interval=60, detectors=[])\n"
+        "for epoch in range(1, 31):\n"
+        "    mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)\n"
+        "print('cell done')"
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines] == [
+        ["epoch", "1"],
+        ["cell", "done"],
+        ["epoch", "30"],
+    ]
+    assert shell.events.callbacks["post_run_cell"] == before  # nothing left behind
+    shell.run_cell("mon.log(31, loss=0.1, val_loss=0.2)")  # within the minute: held, then shown
+    shell.run_cell("pass")
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines] == [["epoch", "31"]]
+    shell.run_cell("mon.log(32, loss=0.1, val_loss=0.3); mon.close(); del mon")
+    assert capsys.readouterr().out.startswith("epoch   32")
+    assert shell.events.callbacks["post_run_cell"] == before
 
 
 def test_a_stop_inside_a_batch_prints_the_stop_line(capsys: pytest.CaptureFixture[str]) -> None:

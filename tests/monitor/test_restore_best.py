@@ -18,12 +18,15 @@ def small_net() -> torch.nn.Module:
     )
 
 
-def train(net: torch.nn.Module, mon: Monitor, val_losses: list[float]) -> dict[int, dict]:
-    """One optimizer step per epoch; returns the exact state after every epoch."""
+def train(
+    net: torch.nn.Module, mon: Monitor, val_losses: list[float], start: int = 1
+) -> dict[int, dict]:
+    """One optimizer step per epoch, from epoch ``start``; returns the exact state after every
+    epoch."""
     opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
     x, y = torch.randn(32, 4), torch.randint(0, 3, (32,))
     states = {}
-    for epoch, va in enumerate(val_losses, 1):
+    for epoch, va in enumerate(val_losses, start):
         net.train()
         loss = torch.nn.functional.cross_entropy(net(x), y)
         opt.zero_grad()
@@ -117,7 +120,7 @@ def test_setting_the_same_model_again_keeps_its_best_weights() -> None:
     mon = Monitor(model=net, display=False, detectors=[])
     states = train(net, mon, [0.4, 0.6])
     mon.model = net  # what NNGraphCallback does at the start of every fit
-    train(net, mon, [0.7])  # more training, no new best
+    train(net, mon, [0.7], start=3)  # more training, no new best
     assert mon.best is not None and mon.best.epoch == 1
     mon.restore_best()
     assert bitwise_equal(net.state_dict(), states[1])

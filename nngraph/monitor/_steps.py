@@ -1,0 +1,74 @@
+"""The monitor's steps only go forward: a step lower than the last one goes on from there.
+
+A training cell run a second time (``for epoch in range(1, 11): mon.log(epoch, ...)``) or a
+batch index that restarts every epoch (``mon.log(i, loss=...)``) gives steps that go back. A
+curve drawn with them would run back over itself, so :class:`StepOrdering` shifts them: from
+such a step on, every positional (or ``step=``) step gets an offset that puts it after the
+last one, keeping the shape of the restarted run (``1..10`` after ``10`` becomes ``11..20``,
+``0..9`` after ``9`` becomes ``10..19``), and says so once in a warning. The same step again is
+fine (several calls at one step). An ``epoch=`` number is never shifted (it goes back only as
+an error, see :meth:`~nngraph.monitor.Monitor.log`); one below the last step (a validation
+after per-batch steps) is put at the last step.
+
+    >>> import warnings
+    >>> from nngraph.monitor import Monitor
+    >>> mon = Monitor(display=False)
+    >>> with warnings.catch_warnings(record=True):
+    ...     for run in range(2):  # the training cell, run twice
+    ...         for epoch in range(1, 4):
+    ...             mon.log(epoch, loss=1 / epoch)
+    >>> mon.history("loss")[0].tolist()
+    [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from nngraph.errors import stacklevel_outside
+from nngraph.i18n import message
+from nngraph.monitor._common import fmt_step
+
+__all__ = ["StepOrdering"]
+
+
+class StepOrdering:
+    """The step part of :class:`~nngraph.monitor.Monitor`: ``_last_step`` (the last step
+    recorded) and :meth:`_forward_step`, which the monitor calls once per ``log()`` that
+    names its step, once the call's metrics are known to be good."""
+
+    def _init_steps(self) -> None:
+        self._last_step = 0.0
+        self._step_offset = 0.0  # added to the user's steps since they went back
+        self._step_warned = False
+
+    def _forward_step(self, step: float, *, epoch: bool, first: bool) -> float:
+        """Where a step given by the user is recorded (``epoch``: it came as ``epoch=``;
+        ``first``: the monitor's first call): never before the last step.
+
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(display=False); mon.log(5, loss=1.0)
+            >>> mon._forward_step(7, epoch=False, first=False), mon._forward_step(2, epoch=True, first=False)
+            (7.0, 5.0)
+        """
+        if first:
+            return float(step)
+        last = self._last_step
+        if epoch:  # the user's epoch number: kept as it is, or joins the last step
+            return max(float(step), last)
+        moved = step + self._step_offset
+        if moved >= last:
+            return moved
+        # a restarted run keeps its shape: 1, 2, ... after 10 is 11, 12, ...; 0, 1, ... is too
+        self._step_offset = last if step > 0 else last + 1 - step
+        moved = step + self._step_offset
+        if not self._step_warned:
+            self._step_warned = True
+            text = message(
+                "monitor.warn.step_back",
+                step=fmt_step(step),
+                last=fmt_step(last),
+                moved=fmt_step(moved),
+            )
+            warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
+        return moved
