@@ -207,7 +207,29 @@ class ModuleScope:
             roots = [table.get(self.paths[id(root)]) for root in self._roots[1:]]
             others = [entry for entry in roots if entry is not None]
             if others:  # the root row stands for all of them: "Generator + Discriminator"
-                extra = sum(entry["params"] for entry in others)
                 kinds = " + ".join([table[""]["type"], *(entry["type"] for entry in others)])
-                table[""] = {**table[""], "type": kinds, "params": table[""]["params"] + extra}
+                table[""] = {**table[""], "type": kinds}
+                self._count_once(table)
         return table
+
+    def _count_once(self, table: dict[str, dict[str, Any]]) -> None:
+        """Recount `table` for several top-level models as if one held them all: a parameter
+        two of them share (the given model `net[0]` run inside `net`) counts once, where it
+        is met first, and the other places say it in `shared`."""
+        joint = torch.nn.Module()
+        first = self._roots[0]
+        joint._parameters = dict(first._parameters)
+        joint._modules = dict(first._modules)
+        for root in self._roots[1:]:
+            joint._modules[self.paths[id(root)]] = root
+        counts = module_table(joint, settings=False)
+        for path, entry in table.items():
+            if entry.get("registered") is False:
+                continue  # counted by its own table: no root registers it
+            if path in counts:
+                count = counts[path]
+                entry = {k: v for k, v in entry.items() if k != "shared"}
+                table[path] = {**entry, **count, "type": entry["type"]}
+            else:  # a module two roots hold: `named_modules()` lists it once, under the first
+                used = entry["params"] + entry.get("shared", 0)
+                table[path] = {**entry, "params": 0, "shared": used}

@@ -350,7 +350,9 @@ def _box(
 def _member_signature(data: dict[str, Any], box: str, configs: dict[str, Any]) -> tuple[Any, ...]:
     """What must match for two boxes to count as the same block, per node inside: its
     module relative to the box and that module's settings (``extra_repr``: a Dropout's `p`,
-    a convolution's stride), its op and output shape; for parameters, kind and shape."""
+    a convolution's stride), its op, its scalar arguments where the node records them
+    (``args``: `F.dropout`'s `p` given in `forward`) and output shape; for parameters, kind
+    and shape."""
     module = owner_module(data)
     relative = module[len(box) :]
     kind = data.get("kind")
@@ -363,4 +365,5 @@ def _member_signature(data: dict[str, Any], box: str, configs: dict[str, Any]) -
             data.get("block") or data.get("module_type"),
             data.get("repeat"),
         )
-    return (relative, configs.get(module), data.get("op") or kind, data.get("shape"))
+    op = data.get("op") or kind
+    return (relative, configs.get(module), op, data.get("args"), data.get("shape"))

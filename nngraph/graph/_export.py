@@ -93,7 +93,7 @@ def _shape_text(shape: Any) -> str:
     return "" if shape is None else "[" + ", ".join(str(d) for d in shape) + "]"
 
 
-def _node_label(data: dict[str, Any]) -> str:
+def _node_label(data: dict[str, Any], shared: int = 0) -> str:
     kind = data.get("kind")
     title = data.get("label") or data.get("op") or data.get("name") or kind
     lines = [f"<B>{html_text(title)}</B>"]
@@ -101,12 +101,23 @@ def _node_label(data: dict[str, Any]) -> str:
         lines.append(html_text(data["module"]))
     if data.get("shape") is not None:
         lines.append(html_text(_shape_text(data["shape"])))
-    if kind == "module" and data.get("params"):
-        lines.append(html_text(message("graph.dot.params", count=count_text(data["params"]))))
+    if kind == "module" and (data.get("params") or shared):
+        count = count_text(data.get("params") or 0)
+        if shared:  # tied weights it uses, counted in the module that registers them first
+            count = message("graph.summary.params_shared", count=count, shared=count_text(shared))
+        lines.append(html_text(message("graph.dot.params", count=count)))
     kinds = sorted({str(flag.get("kind")) for flag in data.get("flags") or []})
     if kinds:
         lines.append(f'<FONT COLOR="#d62728">{html_text("⚠ " + ", ".join(kinds))}</FONT>')
     return "<" + "<BR/>".join(lines) + ">"
+
+
+def _shared(g: Graph, data: dict[str, Any]) -> int:
+    """Parameter elements a box uses that another module counts (tied weights), else 0."""
+    if data.get("kind") != "module":
+        return 0
+    entry = (g.graph.get("modules") or {}).get(data.get("module") or "") or {}
+    return int(entry.get("shared") or 0)
 
 
 def _cluster_of(data: dict[str, Any]) -> str:
@@ -146,7 +157,7 @@ def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
         for n in members.get(path, []):
             data = g.nodes[n]
             attrs = [
-                f"label={_node_label(data)}",
+                f"label={_node_label(data, _shared(g, data))}",
                 f'fillcolor="{COLORS.get(str(data.get("kind")), "#ffffff")}"',
             ]
             if data.get("kind") == "op":
@@ -195,8 +206,13 @@ def _jsonable(value: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_jsonable(v) for v in value]
-    if hasattr(value, "item"):  # a numpy or torch scalar
-        return _jsonable(value.item())
+    if hasattr(value, "tolist") or hasattr(value, "item"):  # numpy, torch
+        try:  # one number as a number, an array as (nested) lists
+            size = value.numel() if hasattr(value, "numel") else getattr(value, "size", 1)
+            one = size == 1 or not hasattr(value, "tolist")
+            return _jsonable(value.item() if one else value.tolist())
+        except Exception:  # something else with those names must not stop the export
+            return str(value)
     return str(value)
 
 
@@ -227,6 +243,7 @@ def modules_list(g: Graph) -> list[dict[str, Any]]:
             "parent": parent_of(path),
             "depth": 0 if path == "" else path.count(".") + 1,
             "params": counts.get(path, 0),
+            "shared": known.get(path, {}).get("shared", 0),
             "config": known.get(path, {}).get("config"),
             "training": known.get(path, {}).get("training"),
             "known": path in known,
@@ -294,6 +311,9 @@ def save(g: Graph, path: str | Path) -> Path:
         raise NNGraphError(
             message("graph.error.no_folder", path=str(target), folder=str(target.parent))
         )
+    if target.is_dir():  # "results.json" may be a folder too
+        example = str(target / f"graph{suffix}")
+        raise NNGraphError(message("graph.error.is_folder", path=str(target), example=example))
     if suffix in (".dot", ".gv"):
         target.write_text(to_dot(g), encoding="utf-8")
     elif suffix == ".json":

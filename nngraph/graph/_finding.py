@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from nngraph.graph._nodes import owner_module
 from nngraph.i18n import message
 
-__all__ = ["describe", "finding", "module_name"]
+__all__ = ["describe", "finding", "leaf_name", "module_name", "weight_of"]
 
 
 def module_name(path: str, types: dict[str, str | None], case: str = "of") -> str:
@@ -26,6 +27,43 @@ def module_name(path: str, types: dict[str, str | None], case: str = "of") -> st
     if kind:
         return message(f"graph.health.module_{case}", path=path, type=kind)
     return message(f"graph.health.module_{case}_untyped", path=path)
+
+
+def weight_of(data: dict[str, Any], types: dict[str, str | None]) -> str:
+    """Whose weights these are, as it reads after "the weights of": the module holding them,
+    else the tensor's own name, else its kind and shape (a hand-made `torch.randn(...,
+    requires_grad=True)` that no variable named).
+
+    >>> from nngraph.i18n import set_language; set_language("en")
+    >>> weight_of({"kind": "param", "module": "fc1"}, {"fc1": "Linear"})
+    'module fc1 (Linear)'
+    >>> weight_of({"kind": "input", "name": "w1", "shape": [20, 64]}, {})
+    'tensor w1'
+    >>> weight_of({"kind": "input", "name": None, "shape": [20, 64]}, {})
+    'the unnamed leaf tensor of shape [20, 64]'
+    """
+    module = owner_module(data)
+    if module:
+        return module_name(module, types)
+    kind = "param" if data.get("kind") == "param" else "leaf"
+    name = data.get("name")
+    if name:
+        return message(f"graph.health.{kind}_of", name=name)
+    return message(f"graph.health.{kind}_of_unnamed", shape=list(data.get("shape") or []))
+
+
+def leaf_name(data: dict[str, Any]) -> str:
+    """A learnable leaf's name for a sentence: `fc1.weight`, `w2`, or, where none is known
+    (`graph_of` of a hand-made tensor), its shape: never the generic label `input`.
+
+    >>> from nngraph.i18n import set_language; set_language("en")
+    >>> leaf_name({"kind": "input", "name": None, "label": "input", "shape": [64, 5]})
+    'the leaf tensor of shape [64, 5]'
+    """
+    name = data.get("name")
+    if name:
+        return str(name)
+    return message("graph.health.leaf_unnamed", shape=list(data.get("shape") or []))
 
 
 def finding(
@@ -41,11 +79,26 @@ def finding(
     }
 
 
-def describe(data: dict[str, Any], types: dict[str, str | None]) -> str:
-    """`linear in module fc1 (Linear)`, `input x`, `parameter fc1.weight`."""
+def describe(data: dict[str, Any], types: dict[str, str | None], read_by: str | None = None) -> str:
+    """`linear in module fc1 (Linear)`, `input x`, `parameter fc1.weight`.
+
+    An input without a name of its own is the model's input only where a module reads it
+    (`read_by="model"`); one only the code around the model reads (`"outside"`, a loss
+    target) or whose reader is unknown (None: `graph_of` knows no modules) is named by its
+    shape.
+
+    >>> from nngraph.i18n import set_language; set_language("en")
+    >>> describe({"kind": "input", "name": None, "shape": [16, 3]}, {}, "outside")
+    'a tensor of shape [16, 3] read outside the model (the loss target?)'
+    """
     kind = data.get("kind")
     if kind in ("input", "param", "buffer", "constant"):
         name = data.get("name") or data.get("label")
+        shape = list(data.get("shape") or [])
+        if kind == "input" and data.get("backward") == "AccumulateGrad" and not data.get("name"):
+            return message("graph.health.what.leaf_unnamed", shape=shape)
+        if kind == "input" and name in (None, "", kind) and read_by != "model":
+            return message(f"graph.health.what.input_{read_by or 'shaped'}", shape=shape)
         if name in (None, "", kind):  # `nn.Linear`'s argument is called `input`
             return message(f"graph.health.what.{kind}_unnamed")
         return message(f"graph.health.what.{kind}", name=name)

@@ -240,6 +240,30 @@ class Graph(nx.DiGraph):
 
         return GraphView(self, **options)
 
+    def __repr__(self) -> str:
+        """One line, as the view's text (a graph inside a tuple or a list shows this).
+
+        >>> import torch, nngraph as ng
+        >>> ng.set_language("en")
+        >>> ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
+        <nngraph Graph: 6 nodes, 2 ops, 8 parameters>
+        """
+        from nngraph.graph._nodes import counted
+        from nngraph.graph._summary import _param_totals
+        from nngraph.i18n import message
+
+        ops = sum(1 for _, kind in self.nodes(data="kind", default="op") if kind == "op")
+        try:
+            params = _param_totals(self)[0]
+        except (TypeError, ValueError, KeyError):  # odd attributes a user put on a graph
+            params = 0
+        return message(
+            "graph.repr",
+            nodes=counted("nodes", len(self)),
+            ops=counted("ops", ops),
+            params=counted("params", params),
+        )
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """What Jupyter shows for ``display(g)``: the graph view, or the text summary when
         the widgets cannot be imported."""

@@ -14,15 +14,16 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._finding import finding, module_name
+from nngraph.graph._finding import finding, module_name, weight_of
 from nngraph.graph._nodes import (
     ancestors_of,
+    folded_from,
     forward_order,
     module_types,
     owner_module,
 )
 from nngraph.graph._nonfinite import first_non_finite
-from nngraph.graph._parameters import parameter_state
+from nngraph.graph._parameters import learnable, parameter_state
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -79,9 +80,11 @@ def find(g: Graph) -> list[dict[str, Any]]:
     it was folded from, each moved to the box that holds its node. Where that graph is not
     known (a copy, a graph read from JSON), the findings stored in its nodes are kept.
     """
-    if g._source is not None and g._where is not None:
-        where = g._where
-        return [{**f, "node": where[f["node"]]} for f in find(g._source)]
+    origin = folded_from(g)
+    if origin is not None:
+        source, where = origin
+        moved = [{**f, "node": where.get(f["node"])} for f in find(source)]
+        return [f for f in moved if f["node"] in g]  # a box removed since holds nothing
     if any(data.get("kind") == "module" for _, data in g.nodes(data=True)):
         return [
             {**flag, "node": n}
@@ -91,12 +94,24 @@ def find(g: Graph) -> list[dict[str, Any]]:
         ]
     order = forward_order(g)
     types = module_types(g)
-    findings = _gradient_flow(g, order, types)
+    # an empty batch gives every weight a zero gradient: that says nothing about learning
+    findings = [] if _empty_batch(g) else _gradient_flow(g, order, types)
     findings += _dead_units(g, order, types)
     findings += _unregistered(g, order)
     findings += parameter_state(g, order, types)
     findings += first_non_finite(g, order, types)
     return findings
+
+
+def _empty_batch(g: Graph) -> bool:
+    """Whether the data the graph ran on had no examples: every input that is data (does
+    not require grad, unlike a lesson's hand-made weight) has a 0 in its shape."""
+    shapes = [
+        data.get("shape")
+        for _, data in g.nodes(data=True)
+        if data.get("kind") == "input" and not data.get("requires_grad")
+    ]
+    return bool(shapes) and all(shape is not None and 0 in shape for shape in shapes)
 
 
 def store(g: Graph, findings: list[dict[str, Any]]) -> None:
@@ -112,17 +127,26 @@ def store(g: Graph, findings: list[dict[str, Any]]) -> None:
 
 def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) -> list[_Layer]:
     """Param-holding modules in forward order (`position`), each with the gradient RMS of its
-    weight (its largest parameter of two or more dimensions)."""
+    weight (its largest parameter of two or more dimensions). A weight of no module is a layer
+    of its own, or with the other weights its op reads (an LSTM layer's `weight_ih` and
+    `weight_hh`). Hand-made leaves (`torch.randn(..., requires_grad=True)`) count where the
+    graph holds no `nn.Parameter`: beside a model, such a leaf is data (a saliency map's input)."""
+    weights = [
+        n
+        for n, data in g.nodes(data=True)
+        if learnable(data) and len(data.get("shape") or []) >= 2 and not _embedding(g, n)
+    ]
+    if any(g._node[n].get("kind") == "param" for n in weights):
+        weights = [n for n in weights if g._node[n].get("kind") == "param"]
     best: dict[str, Any] = {}
-    for n, data in g.nodes(data=True):
-        shape = data.get("shape") or []
-        grad = data.get("grad")
-        if data.get("kind") != "param" or len(shape) < 2 or not grad or not grad.get("numel"):
-            continue
+    weight_set = set(weights)
+    for n in weights:
+        data = g._node[n]
+        grad, shape = data.get("grad"), data["shape"]
         module = owner_module(data)
-        key = module if module or data.get("name") else f"#{n}"  # unnamed: one layer each
-        if types.get(module) in _NOT_LAYERS:
+        if not grad or not grad.get("numel") or types.get(module) in _NOT_LAYERS:
             continue
+        key = module or _shared_reader(g, n, weight_set) or f"#{n}"
         if key not in best or math.prod(shape) > math.prod(g.nodes[best[key]]["shape"]):
             best[key] = n
 
@@ -139,6 +163,8 @@ def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) ->
         module = owner_module(data)
         config = (table.get(module) or {}).get("config")
         fan_in, fan_out = _fans(shape, types.get(module), config)
+        if _multiplied_from_the_left(g, n):  # `x @ w`: w is [in, out], not a Linear's [out, in]
+            fan_in, fan_out = fan_out, fan_in
         layers.append(
             _Layer(
                 module=module,
@@ -149,6 +175,31 @@ def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) ->
             )
         )
     return layers
+
+
+def _embedding(g: Graph, n: Any) -> bool:
+    """Whether an embedding lookup reads the weight: its gradient touches only the rows the
+    batch used, so its RMS says nothing about depth (`graph_of` knows no module types)."""
+    return any(
+        "embedding" in str(g._node[s].get("op") or g._node[s].get("backward") or "").lower()
+        for s in g._succ[n]
+    )
+
+
+def _shared_reader(g: Graph, n: Any, weights: set[Any]) -> str | None:
+    """The op that reads this weight together with other weights (an RNN layer), as a key."""
+    for s in g._succ[n]:
+        if any(w != n and w in weights for w in g._pred[s]):
+            return f"@{s}"
+    return None
+
+
+def _multiplied_from_the_left(g: Graph, n: Any) -> bool:
+    """Whether a matrix product reads the weight directly, without a transpose first: `x @ w`
+    of a hand-written layer (a Linear's weight goes through `t`, or into `linear`)."""
+    return any(
+        str(g._node[s].get("op") or "") in ("matmul", "mm", "bmm") for s in g._succ[n]
+    ) and not any(str(g._node[s].get("op") or "") in ("t", "transpose") for s in g._succ[n])
 
 
 def _in_series(g: Graph, position: dict[Any, int], layers: list[_Layer]) -> list[_Layer]:
@@ -194,7 +245,7 @@ def _gradient_flow(
     layers = _layers(g, position, types)
     findings = []
     for layer in layers:
-        name = module_name(layer.module, types)
+        name = weight_of(g._node[layer.node], types)
         if layer.rms < RMS_TINY:
             findings.append(
                 finding(
@@ -235,8 +286,8 @@ def _gradient_flow(
     seen = first.rms / last.rms
     seen_per_layer = seen ** (1 / len(steps))
     numbers = {
-        "first": module_name(first.module, types),
-        "last": module_name(last.module, types),
+        "first": weight_of(g._node[first.node], types),
+        "last": weight_of(g._node[last.node], types),
         "layers": [layer.module for layer in usable],
         "rms": [layer.rms for layer in usable],
         "steps": steps,
@@ -287,19 +338,35 @@ def _dead_units(g: Graph, order: list[Any], types: dict[str, str | None]) -> lis
             and (samples is None or samples >= DEAD_SAMPLES)  # one example silences half
         ):
             module = data.get("module") or ""
+            layer = _feeding_layer(g, n, module)
+            if layer is None:
+                key, where = "dead", {"where_module": module_name(module, types, "in")}
+            else:
+                kind = types.get(layer)
+                key, where = "dead_after", {"layer": f"{layer} ({kind})" if kind else layer}
             findings.append(
-                finding(
-                    "dead",
-                    "dead",
-                    "forward",
-                    n,
-                    module,
-                    dead=dead[0],
-                    units=dead[1],
-                    where_module=module_name(module, types, "in"),
-                )
+                finding("dead", key, "forward", n, module, dead=dead[0], units=dead[1], **where)
             )
     return findings
+
+
+def _feeding_layer(g: Graph, n: Any, module: str) -> str | None:
+    """For a functional `F.relu` in `module` (no module of its own): the submodule whose op
+    feeds it, maybe through a few ops of `module` (`F.relu(self.fc2(x))` -> `fc2`)."""
+    inside = f"{module}." if module else ""
+    frontier = list(g._pred[n])
+    for _ in range(4):  # a few steps back at most (an add, a reshape)
+        after = []
+        for p in frontier:
+            data = g._node[p]
+            if data.get("kind") != "op":
+                continue
+            path = data.get("module") or ""
+            if path.startswith(inside) and path != module:
+                return path
+            after += g._pred[p]
+        frontier = after
+    return None
 
 
 def _unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:

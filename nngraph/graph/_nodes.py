@@ -15,6 +15,8 @@ __all__ = [
     "backward_order",
     "carried",
     "count_text",
+    "counted",
+    "folded_from",
     "forward_order",
     "module_types",
     "numel",
@@ -66,6 +68,44 @@ def count_text(n: int) -> str:
 
     text = f"{int(n):,}"
     return text.replace(",", "\u00a0") if get_language() == "pl" else text
+
+
+def counted(noun: str, n: int) -> str:
+    """`n` and `noun` (`nodes`, `ops`, `params`) in the form the count needs: "1 node",
+    "6 nodes", Polish "5 węzłów" ("few" is Polish 2-4, not 12-14).
+
+    >>> counted("nodes", 1), counted("ops", 1234)
+    ('1 node', '1,234 ops')
+    """
+    from nngraph.i18n import message
+
+    few = 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14
+    form = "one" if n == 1 else "few" if few else "many"
+    return message(f"graph.view.{noun}.{form}", n=count_text(n))
+
+
+def folded_from(g: Any) -> tuple[Any, dict[Any, Any]] | None:
+    """The graph `g` was folded from by `collapse` and where each of its nodes went in `g`;
+    None where no `collapse` made `g`, or where its ids were renamed or nodes added since
+    (`networkx.relabel_nodes(g, ..., copy=False)`): then those places cannot be trusted.
+    A box removed since (`g.remove_node`) just holds nothing any more.
+
+    >>> import networkx as nx, torch, nngraph as ng
+    >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    >>> h = ng.trace(model, torch.randn(1, 2)).collapse(0)
+    >>> folded_from(h) is not None
+    True
+    >>> _ = nx.relabel_nodes(h, {"m:0": "layer"}, copy=False)
+    >>> folded_from(h) is None
+    True
+    """
+    source, where = g._source, g._where
+    if source is None or where is None:
+        return None
+    made = set(where.values())
+    if any(n not in made for n in g):
+        return None
+    return source, where
 
 
 def numel(shape: list[int] | None) -> int:
@@ -181,9 +221,29 @@ def forward_order(g: nx.DiGraph) -> list[Any]:
 
 def backward_order(g: nx.DiGraph) -> list[Any]:
     """Nodes in the order the backward pass reached them: by `backward_order` where recorded,
-    then the rest in reverse forward order."""
-    recorded = [n for n, d in g.nodes(data=True) if d.get("backward_order") is not None]
-    recorded.sort(key=lambda n: g.nodes[n]["backward_order"])
-    seen = set(recorded)
-    rest = [n for n in reversed(forward_order(g)) if n not in seen]
+    then the rest in reverse forward order. After several backward passes (a training loop)
+    a leaf's `backward_order` is that of the first pass, but its `grad` that of the last: it
+    ranks just after the last op that reads it, where that gradient was made.
+
+        >>> from nngraph.graph import Graph
+        >>> g = Graph(backward_passes=2)
+        >>> g.add_node("w", backward_order=1)
+        >>> g.add_node("a", backward_order=0)
+        >>> g.add_node("b", backward_order=5)
+        >>> g.add_edges_from([("w", "a"), ("w", "b")])
+        >>> backward_order(g)
+        ['a', 'b', 'w']
+    """
+    nodes = g._node
+    rank: dict[Any, float] = {
+        n: d["backward_order"] for n, d in nodes.items() if d.get("backward_order") is not None
+    }
+    passes = g.graph.get("backward_passes")
+    if isinstance(passes, int) and passes > 1:
+        for n in list(rank):
+            readers = [rank[s] for s in g._succ[n] if s in rank]
+            if not g._pred[n] and readers:  # a leaf
+                rank[n] = max(readers) + 0.5
+    recorded = sorted(rank, key=rank.__getitem__)
+    rest = [n for n in reversed(forward_order(g)) if n not in rank]
     return recorded + rest

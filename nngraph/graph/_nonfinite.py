@@ -75,7 +75,7 @@ def first_non_finite(
                 if n not in harmful:
                     continue  # masked away: softmax of -inf is 0
                 key += "_grad" if harmful[n] == "grad" else ""
-            what = describe(data, types)
+            what = describe(data, types, _read_by(g, n))
             if where == "forward" and data.get("kind") == "op":
                 what = message("graph.health.what.output_of", what=what)
             findings.append(
@@ -92,3 +92,17 @@ def first_non_finite(
             )
             break
     return findings
+
+
+def _read_by(g: Graph, n: Any) -> str | None:
+    """For an input: `"model"` where an op of a module reads it, `"outside"` where only the
+    code around the modules does (a loss target), None where no op knows its module."""
+
+    def in_module(data: dict[str, Any]) -> bool:  # the root model's own ops have a type
+        return bool(data.get("module") or data.get("module_type"))
+
+    if any(in_module(g._node[s]) for s in g._succ[n]):
+        return "model"
+    if any(in_module(data) for data in g._node.values() if data.get("kind") == "op"):
+        return "outside"
+    return None

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._finding import finding, module_name
+from nngraph.graph._finding import finding, leaf_name, module_name
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["parameter_state"]
+__all__ = ["learnable", "parameter_state"]
 
 # Ops that multiply their input by a weight: if it is all zero, their units all compute the
 # same thing. Op names as recorded calls (`linear`, `conv2d`) and autograd nodes (`addmm`,
@@ -49,14 +49,15 @@ def parameter_state(
     reached: set[str] = set()  # modules (or leaves) some gradient reached
     for n in order:
         data = g.nodes[n]
-        if not _learnable(data):
+        if not learnable(data):
             continue
-        name, module = data.get("name") or data.get("label") or "?", data.get("module") or ""
+        name, module = leaf_name(data), data.get("module") or ""
         findings += _values(g, n, data, name, module, types)
         if data.get("grad_accumulated"):
             findings.append(finding("accumulated", "accumulated", "backward", n, module, name=name))
-        if backward_ran and _used_by_tracked_op(g, n):
-            key = module or name
+        # a frozen parameter (requires_grad_(False)) gets no `.grad` by design: nothing is cut
+        if backward_ran and data.get("requires_grad") is not False and _used_by_tracked_op(g, n):
+            key = module or data.get("name") or f"#{n}"
             if data.get("grad") is not None:
                 reached.add(key)
             else:
@@ -70,8 +71,13 @@ def parameter_state(
             findings.append(
                 finding("no_gradient", "no_gradient", "backward", n, module, where_module=where)
             )
-        else:
+        elif g.nodes[n].get("name"):
             findings.append(finding("no_gradient", "no_gradient_leaf", "backward", n, "", name=key))
+        else:
+            shape = list(g.nodes[n].get("shape") or [])
+            findings.append(
+                finding("no_gradient", "no_gradient_leaf_unnamed", "backward", n, "", shape=shape)
+            )
     return findings
 
 
@@ -103,10 +109,10 @@ def _backward_reached_a_leaf(g: Graph) -> bool:
     """Whether a backward pass ran and gave some learnable leaf a gradient."""
     if not g.graph.get("backward_passes"):
         return False
-    return any(data.get("grad") is not None for _, data in g.nodes(data=True) if _learnable(data))
+    return any(data.get("grad") is not None for _, data in g.nodes(data=True) if learnable(data))
 
 
-def _learnable(data: dict[str, Any]) -> bool:
+def learnable(data: dict[str, Any]) -> bool:
     """A model's parameter, or a hand-made leaf that requires grad (a lesson's `w`)."""
     return data.get("kind") == "param" or data.get("backward") == "AccumulateGrad"
 

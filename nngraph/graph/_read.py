@@ -135,6 +135,7 @@ def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
             and _text(m.get("path"))
             and _or_null(_text)(m.get("type"))
             and _whole(m.get("params", 0))
+            and _whole(m.get("shared", 0))
             and _or_null(_text)(m.get("config"))
             and m.get("training") in (None, True, False)
             and type(m.get("known", True)) is bool
@@ -147,6 +148,8 @@ def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
         for key in ("config", "training"):
             if m.get(key) is not None:
                 known[m["path"]][key] = m[key]
+        if m.get("shared"):
+            known[m["path"]]["shared"] = m["shared"]
         if m.get("registered") is False:
             known[m["path"]]["registered"] = False
     return known

@@ -12,6 +12,7 @@ from nngraph.graph._nodes import (
     NODE_DEFAULTS,
     ancestors_of,
     count_text,
+    folded_from,
     forward_order,
     owner_module,
 )
@@ -47,12 +48,13 @@ def _inside(path: str, module: str) -> bool:
 def _origin(g: Graph) -> tuple[Graph, dict[Any, Any] | None]:
     """The graph `g` was folded from (through every `collapse`) and where each of its nodes
     went in `g`; `(g, None)` for a graph that folds nothing or does not know what it folded."""
-    if g._source is None or g._where is None:
+    folded = folded_from(g)
+    if folded is None:
         return g, None
-    source, where = _origin(g._source)
+    source, where = _origin(folded[0])
     if where is None:
-        return g._source, g._where
-    return source, {n: g._where[box] for n, box in where.items()}
+        return folded
+    return source, {n: folded[1].get(box) for n, box in where.items()}
 
 
 def _grad_squares(g: Graph) -> dict[str, float]:
@@ -66,7 +68,7 @@ def _grad_squares(g: Graph) -> dict[str, float]:
         if data.get("kind") != "param" or not grad:
             continue
         path = owner_module(data)
-        box = g._node.get(where[n], {}) if where is not None else {}
+        box = g._node.get(where.get(n), {}) if where is not None else {}
         if box.get("kind") == "module":  # a repeated block's row is its run's first box
             path = box.get("module") or path
         for above in ancestors_of(path):
@@ -118,6 +120,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
         flags.setdefault(row, set()).add(finding["kind"])
 
     counts = param_counts(g)
+    table = g.graph.get("modules") or {}
     rows: list[tuple[str, ...]] = []
     for module in modules_list(g):
         path = module["path"]
@@ -128,13 +131,16 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
         box = out is not None and g.nodes[out].get("kind") == "module"
         box = box and g.nodes[out].get("module") == path
         kind = g.nodes[out]["label"] if box else module["type"] or "-"
-        params = box_params[path] if box else counts.get(path, 0)
+        params = count_text(box_params[path] if box else counts.get(path, 0))
+        shared = (table.get(path) or {}).get("shared")
+        if shared:  # tied weights: what it uses that another module counts
+            params = message("graph.summary.params_shared", count=params, shared=count_text(shared))
         rows.append(
             (
                 name,
                 kind,
                 _shape(g.nodes[out].get("shape")) if out is not None else "-",
-                count_text(params),
+                params,
                 _number(math.sqrt(squares[path]) if path in squares else None),
                 ", ".join(sorted(map(_finding_name, flags.get(path, ())))),
             )
@@ -291,6 +297,8 @@ def summary(g: Graph) -> str:
         out.append(message("graph.summary.trainable", count=trainable))
     if in_boxes:
         out.append(message("graph.summary.in_boxes", count=count_text(in_boxes)))
+    if any(entry.get("shared") for entry in (g.graph.get("modules") or {}).values()):
+        out.append(message("graph.summary.shared_note"))
     out.append(
         message(
             "graph.summary.counts",

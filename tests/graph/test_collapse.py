@@ -380,3 +380,45 @@ def test_only_the_first_call_of_a_module_counts_its_parameters():
     g = ng.trace(CalledTwice(), torch.randn(2, 4), loss=lambda y: y.sum())
     h = g.collapse(depth=0, fold_repeats=False)
     assert (h.nodes["m:block"]["params"], h.nodes["m:block#2"]["params"]) == (20, 0)
+
+
+class _SharedLayer(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        layer = nn.Linear(6, 6)  # one layer in two branches
+        self.a = nn.Sequential(layer, nn.ReLU())
+        self.b = nn.Sequential(layer, nn.Tanh())
+        self.head = nn.Linear(6, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.b(self.a(x)))
+
+
+class _Tied(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(10, 6)
+        self.out = nn.Linear(6, 10, bias=False)
+        self.out.weight = self.emb.weight
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.emb(x))
+
+
+@pytest.mark.parametrize("model", [_SharedLayer, _Tied])
+def test_a_shared_parameter_counts_once_and_parents_hold_their_children(model: type):
+    m = model()
+    x = torch.randint(0, 10, (4, 3)) if model is _Tied else torch.randn(4, 6)
+    g = ng.trace(m, x, loss=lambda o: o.pow(2).mean())
+    table, total = g.graph["modules"], sum(p.numel() for p in m.parameters())
+    assert table[""]["params"] == total
+    for path, entry in table.items():
+        if path:  # a parent never holds fewer than a child
+            assert table[path.rpartition(".")[0]]["params"] >= entry["params"]
+        uses = sum(p.numel() for p in m.get_submodule(path).parameters())
+        assert entry["params"] + entry.get("shared", 0) == uses  # the rest is said shared
+    assert Graph.from_json(g.to_json()).graph["modules"] == table
+    for depth in range(3):
+        h = g.collapse(depth)
+        boxes = sum(d["params"] for _, d in h.nodes(data=True) if d["kind"] == "module")
+        assert boxes <= total

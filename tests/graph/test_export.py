@@ -215,6 +215,13 @@ def test_collapsed_boxes_show_type_path_shape_and_params():
     assert box["color"] == '"#d62728"'
 
 
+def test_a_box_using_a_tied_weight_says_so_in_its_label():
+    emb, out = nn.Embedding(10, 6), nn.Linear(6, 10, bias=False)
+    out.weight = emb.weight
+    g = ng.trace(nn.Sequential(emb, out), torch.randint(0, 10, (4, 3)))
+    assert "0 (+60 shared) params" in g.collapse(depth=0).to_dot()
+
+
 @needs_dot
 @pytest.mark.parametrize("name", HOSTILE)
 def test_graphviz_draws_hostile_names(name: str):
@@ -287,7 +294,7 @@ def test_nan_and_inf_become_strings():
     )  # fmt: skip
 
 
-def test_modules_list_has_path_type_parent_depth_params_config_training_known_registered():
+def test_modules_list_has_path_type_parent_depth_params_shared_config_training_known_registered():
     data = graph_with_nan().to_dict()
     assert data["modules"] == [
         {
@@ -296,6 +303,7 @@ def test_modules_list_has_path_type_parent_depth_params_config_training_known_re
             "parent": None,
             "depth": 0,
             "params": 12,
+            "shared": 0,
             "config": None,
             "training": None,
             "known": True,
@@ -307,6 +315,7 @@ def test_modules_list_has_path_type_parent_depth_params_config_training_known_re
             "parent": "",
             "depth": 1,
             "params": 12,
+            "shared": 0,
             "config": None,
             "training": None,
             "known": True,
@@ -580,6 +589,37 @@ def test_save_into_a_missing_folder_names_it(tmp_path: Path, suffix: str):
     with pytest.raises(ng.NNGraphError, match=rf"there is no folder {re.escape(str(folder))};"):
         graph_with_nan().save(folder / f"net{suffix}")
     assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.parametrize("suffix", [".json", ".dot", ".svg"])
+def test_save_onto_a_folder_says_it_is_a_folder(tmp_path: Path, suffix: str):
+    folder = tmp_path / f"results{suffix}"
+    folder.mkdir()
+    with pytest.raises(ng.NNGraphError, match=r"it is a folder; give a file name inside it"):
+        graph_with_nan().save(folder)
+    assert list(folder.iterdir()) == []
+
+
+def test_array_and_tensor_attributes_are_written_as_numbers_and_lists(tmp_path: Path):
+    import numpy as np
+
+    g = graph_with_nan()
+    n = next(iter(g))
+    g.nodes[n].update(
+        note=np.array([1.0, 2.0]),
+        table=torch.tensor([[1, 2], [3, 4]]),
+        empty=np.array([]),
+        one=torch.tensor([2.5]),
+        scalar=np.float32(0.5),
+        nan=np.array([float("nan"), 1.0]),
+    )
+    g.graph["weights"] = torch.ones(3)
+    data = json.loads(g.to_json())
+    node = next(d for d in data["nodes"] if d["id"] == n)
+    assert (node["note"], node["table"], node["empty"]) == ([1.0, 2.0], [[1, 2], [3, 4]], [])
+    assert (node["one"], node["scalar"], node["nan"]) == (2.5, 0.5, ["NaN", 1.0])
+    assert data["graph"]["weights"] == [1.0, 1.0, 1.0]
+    assert json.loads(g.save(tmp_path / "net.json").read_text()) == data
 
 
 def test_save_expands_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

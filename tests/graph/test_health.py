@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 
@@ -389,6 +390,42 @@ def test_a_copy_of_a_collapsed_graph_keeps_the_findings_it_carries():
         assert [f["kind"] for f in h.nodes["m:fc0"]["flags"]] == ["vanishing"]
 
 
+def test_a_collapsed_graph_edited_with_networkx_still_answers():
+    import networkx as nx
+
+    nan_input = torch.full((16, 4), float("nan"))
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    g = ng.trace(model, nan_input, loss=lambda o: o.pow(2).mean())
+    # a box removed: the findings on the boxes left are still found
+    every = [(f["kind"], f["node"]) for f in g.collapse(depth=0).health()]
+    h = g.collapse(depth=0)
+    h.remove_node("m:2")
+    found = [(f["kind"], f["node"]) for f in h.health()]
+    assert found == [(kind, n) for kind, n in every if n != "m:2"] and found
+    # ids renamed in place: the boxes keep what they carry (as a copy does)
+    g.health()
+    h = g.collapse(depth=0)
+    nx.relabel_nodes(h, {n: f"node {i}" for i, n in enumerate(h)}, copy=False)
+    found = h.health()
+    assert found and all(f["node"] in h for f in found)
+    assert "Findings" in h.summary()
+
+
+def test_an_empty_batch_is_not_said_to_stop_learning():
+    model = nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.Flatten(),
+        nn.Linear(8 * 8 * 8, 4),
+    )  # fmt: skip
+    g = ng.trace(model, torch.randn(0, 3, 8, 8), loss=lambda o: o.sum())
+    assert [f["kind"] for f in g.health()] == []
+    # a lesson's own weight next to an empty batch: still the batch that is empty
+    w = torch.randn(4, 4, requires_grad=True)
+    x = torch.randn(0, 4)
+    with ng.record() as rec:
+        (x @ w @ w).sum().backward()
+    assert [f["kind"] for f in rec.graph.health()] == []
+
+
 # -- real models -----------------------------------------------------------------------------
 
 
@@ -772,3 +809,203 @@ def test_the_vanishing_sentence_gives_the_ratio_a_student_can_check():
 def test_a_learning_rate_far_too_high_is_not_also_called_vanishing():
     g = mlp_graph([0.2**k * 1e6 for k in range(5, -1, -1)])  # shrinking, yet huge
     assert sorted({f["kind"] for f in g.health()}) == ["exploding"]
+
+
+# -- frozen parts, hand-made nets and names a student can find -----------------------------------
+
+
+def _sigmoid_leaves(seed: int) -> list[torch.Tensor]:
+    torch.manual_seed(seed)
+    dims = [20, 64, 64, 64, 64, 64, 64, 5]
+    return [
+        (torch.randn(a, b) / math.sqrt(a)).requires_grad_() for a, b in itertools.pairwise(dims)
+    ]
+
+
+def _run_leaves(
+    ws: list[torch.Tensor], act: Callable[[torch.Tensor], torch.Tensor]
+) -> torch.Tensor:
+    x, t = torch.randn(64, 20), torch.randint(0, 5, (64,))
+    h = x
+    for w in ws[:-1]:
+        h = act(h @ w)
+    loss = torch.nn.functional.cross_entropy(h @ ws[-1], t)
+    loss.backward()
+    return loss
+
+
+def test_frozen_parameters_are_not_said_to_be_cut_off():
+    # a GAN's generator step with the discriminator frozen, a frozen BatchNorm in fine-tuning
+    torch.manual_seed(0)
+    gen = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 16))
+    disc = nn.Sequential(nn.Linear(16, 32), nn.LeakyReLU(0.2), nn.Linear(32, 1))
+    disc.requires_grad_(False)
+    g = ng.trace(nn.Sequential(gen, disc), torch.randn(32, 8), loss=lambda o: o.pow(2).mean())
+    assert "no_gradient" not in [f["kind"] for f in g.health()]
+    cnn = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.Flatten())
+    cnn[1].requires_grad_(False)
+    g = ng.trace(cnn, torch.randn(4, 3, 8, 8), loss=lambda out: out.pow(2).mean())
+    assert "no_gradient" not in [f["kind"] for f in g.health()]
+    assert "no gradient" not in g.summary()
+
+
+def test_a_nan_in_the_loss_target_is_not_said_to_be_in_the_model_input():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3))
+    y = torch.randn(16, 3)
+    y[0, 0] = math.nan
+    loss = lambda out: torch.nn.functional.mse_loss(out, y)  # noqa: E731
+    g = ng.trace(model, torch.randn(16, 8), loss=loss)
+    (finding,) = [f for f in g.health() if f["kind"] == "nan" and f["where"] == "forward"]
+    assert "model's input" not in finding["message"]
+    assert "[16, 3]" in finding["message"] and "outside the model" in finding["message"]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_embedding_and_lstm_models_are_healthy_under_bare_graph_of(seed: int):
+    class Classifier(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb = nn.Embedding(100, 32)
+            self.rnn = nn.LSTM(32, 64, num_layers=2, batch_first=True)
+            self.fc1, self.fc2 = nn.Linear(32, 64), nn.Linear(64 + 64, 5)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            e = self.emb(x)
+            out, _ = self.rnn(e)
+            mean = torch.relu(self.fc1(e.mean(1)))
+            return self.fc2(torch.cat([out[:, -1], mean], dim=1))
+
+    torch.manual_seed(seed)
+    model = Classifier()
+    x, t = torch.randint(0, 100, (32, 16)), torch.randint(0, 5, (32,))
+    loss = torch.nn.functional.cross_entropy(model(x), t)
+    loss.backward()
+    assert not {"vanishing", "exploding"} & {f["kind"] for f in ng.graph_of(loss).health()}
+
+
+def test_a_deep_sigmoid_mlp_is_still_vanishing_under_bare_graph_of():
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for width in (32, 64, 64, 64, 64):
+        layers += [nn.Linear(width, 64), nn.Sigmoid()]
+    model = nn.Sequential(*layers, nn.Linear(64, 1))
+    loss = model(torch.randn(64, 32)).pow(2).mean()
+    loss.backward()
+    (finding,) = [f for f in ng.graph_of(loss).health() if f["kind"] == "vanishing"]
+    # no module is known: the first and last weights are told apart by their shapes
+    assert "[64, 32]" in finding["message"] and "[1, 64]" in finding["message"]
+    assert finding["first"] != finding["last"]
+
+
+def test_a_hand_written_net_of_leaf_tensors_gets_vanishing_gradients_found():
+    with ng.record() as rec:
+        loss = _run_leaves(_sigmoid_leaves(0), torch.sigmoid)
+    assert "vanishing" in [f["kind"] for f in rec.graph.health()]
+    assert "vanishing" in [f["kind"] for f in ng.graph_of(loss).health()]
+    # named by the variables that hold them where the recording saw them
+    torch.manual_seed(0)
+    x, t = torch.randn(64, 20), torch.randint(0, 5, (64,))
+    w1, w2, w3, w4, w5, w6 = _sigmoid_leaves(0)[:6]
+    w7 = (torch.randn(64, 5) / 8).requires_grad_()
+    with ng.record() as rec:
+        h = x
+        for w in (w1, w2, w3, w4, w5, w6):
+            h = torch.sigmoid(h @ w)
+        torch.nn.functional.cross_entropy(h @ w7, t).backward()
+    (finding,) = [f for f in rec.graph.health() if f["kind"] == "vanishing"]
+    assert "tensor w1 " in finding["message"] and "tensor w7," in finding["message"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_hand_written_relu_net_of_leaf_tensors_is_healthy(seed: int):
+    torch.manual_seed(seed)
+    dims = [20, 64, 64, 64, 64, 64, 64, 5]
+    ws = [
+        (torch.randn(a, b) * math.sqrt(2 / a)).requires_grad_() for a, b in itertools.pairwise(dims)
+    ]
+    loss = _run_leaves(ws, torch.relu)
+    assert not {"vanishing", "exploding"} & {f["kind"] for f in ng.graph_of(loss).health()}
+
+
+def test_a_data_tensor_that_requires_grad_is_no_layer():
+    # a saliency map: the input requires grad beside a model's own parameters
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for width in (32, 64, 64, 64, 64):
+        layers += [nn.Linear(width, 64), nn.Sigmoid()]
+    model = nn.Sequential(*layers, nn.Linear(64, 1))
+    loss = model(torch.randn(64, 32, requires_grad=True)).pow(2).mean()
+    loss.backward()
+    g = ng.graph_of(loss)
+    (finding,) = [f for f in g.health() if f["kind"] == "vanishing"]
+    assert g.nodes[finding["node"]]["kind"] == "param"
+    assert len(finding["layers"]) == 6
+
+
+def test_a_hand_made_zero_weight_is_named_by_its_shape_not_as_input():
+    torch.manual_seed(0)
+    w1, w2 = torch.randn(20, 64, requires_grad=True), torch.zeros(64, 5, requires_grad=True)
+    loss = torch.nn.functional.cross_entropy(
+        torch.sigmoid(torch.randn(64, 20) @ w1) @ w2, torch.randint(0, 5, (64,))
+    )
+    loss.backward()
+    (finding,) = [f for f in ng.graph_of(loss).health() if f["kind"] == "zeros"]
+    assert "of input" not in finding["message"]
+    assert "All 320 weights of the leaf tensor of shape [64, 5] are zero" in finding["message"]
+
+
+def test_in_a_diverging_training_loop_the_first_bad_gradient_is_found_in_time():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU())
+    model.append(nn.Linear(64, 1))
+    x = torch.randn(64, 20)
+    y = x.sum(1, keepdim=True) * 10
+    opt = torch.optim.SGD(model.parameters(), lr=1.0)
+    with ng.record(model) as rec:
+        for _ in range(8):
+            opt.zero_grad()
+            torch.nn.functional.mse_loss(model(x), y).backward()
+            opt.step()
+    g = rec.graph
+    (finding,) = [f for f in g.health() if f["where"] == "backward" and f["kind"] in ("nan", "inf")]
+    bad = [
+        (d["backward_order"], d["grad"]["nan"] > 0)
+        for _, d in g.nodes(data=True)
+        if d["kind"] == "op" and d["backward_order"] is not None and d["grad"]
+        if d["grad"]["nan"] or d["grad"]["inf"]
+    ]
+    first_order, first_is_nan = min(bad)
+    assert g.nodes[finding["node"]]["backward_order"] == first_order
+    assert finding["kind"] == ("nan" if first_is_nan else "inf")
+
+
+def test_a_backward_order_ranks_a_leaf_at_the_pass_its_gradient_came_from():
+    b = Build()
+    w = b.param("w", [2, 2], grad=stats(nan=1))
+    first = b.op("mm", w, backward_order=0, grad=stats())
+    later = b.op("mm", w, backward_order=5, grad=stats(inf=1))
+    b.g.graph["backward_passes"] = 2
+    b.g.nodes[w]["backward_order"] = 1  # set when the first pass reached it
+    (finding,) = [f for f in b.g.health() if f["where"] == "backward"]
+    assert (finding["node"], finding["kind"]) == (later, "inf")
+    assert first != later
+
+
+def test_a_dead_functional_relu_names_the_layer_that_feeds_it():
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc1, self.fc2, self.fc3 = nn.Linear(20, 64), nn.Linear(64, 64), nn.Linear(64, 10)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            x = torch.nn.functional.relu(self.fc1(x))
+            return self.fc3(torch.nn.functional.relu(self.fc2(x)))
+
+    torch.manual_seed(0)
+    model = Net()
+    with torch.no_grad():
+        model.fc2.bias[:40] = -100.0
+    g = ng.trace(model, torch.randn(64, 20), loss=lambda out: out.pow(2).mean())
+    (finding,) = [f for f in g.health() if f["kind"] == "dead"]
+    assert "the ReLU after fc2 (Linear)" in finding["message"]

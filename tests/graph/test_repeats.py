@@ -139,3 +139,19 @@ def test_only_blocks_that_share_their_extra_inputs_fold():
     g = ng.trace(ThreeShifted(), x, a, b, loss=lambda y: y.sum())
     labels = [d["label"] for _, d in g.collapse(1).nodes(data=True) if d["kind"] == "module"]
     assert labels == ["Shifted", "Shifted x2"]
+
+
+def test_blocks_whose_ops_got_other_scalar_arguments_do_not_fold():
+    # F.leaky_relu(x, self.slope) in a custom block: the slope is an argument of the op, not
+    # a setting of a module; where the op node records it (`args`) the blocks stay apart
+    from tests.graph.conftest import Build
+
+    modules = {"": {"type": "Sequential", "params": 0}}
+    b = Build(modules)
+    h = b.input([2, 4])
+    for i, slope in enumerate([0.01, 0.01, 0.3]):
+        modules[str(i)] = {"type": "LeakyBlock", "params": 0}
+        h = b.op("leaky_relu", h, module=str(i), module_type="LeakyBlock", shape=[2, 4],
+                 args={"negative_slope": slope})  # fmt: skip
+    b.output(h)
+    assert labels(b.g.collapse(depth=0)) == ["LeakyBlock x2", "LeakyBlock"]

@@ -132,6 +132,14 @@ def test_display_falls_back_to_the_summary_without_widgets(monkeypatch):
     assert g._repr_mimebundle_() == {"text/plain": g.summary()}
 
 
+def test_a_graph_in_a_tuple_shows_a_short_readable_line():
+    g = ng.trace(nn.Linear(3, 2), torch.randn(1, 3))
+    ng.set_language("en")
+    assert repr(g) == "<nngraph Graph: 6 nodes, 2 ops, 8 parameters>"
+    assert repr((g, g.collapse(0))) == f"({g!r}, {g.collapse(0)!r})"
+    assert repr(Graph()) == "<nngraph Graph: 0 nodes, 0 ops, 0 parameters>"
+
+
 def test_summary_rows_put_parents_before_children_and_boxes_under_their_parent():
     from tests.graph.test_collapse import small_resnet
 
@@ -328,3 +336,40 @@ def test_a_named_result_without_gradient_is_an_output_shape():
             pred = model(x[:4]).argmax(1)  # a prediction the lesson prints
     assert pred.shape == (4,)
     assert "Output shape(s): [], [4]\n" in rec.graph.summary() + "\n"
+
+
+def test_a_tied_weight_shows_as_shared_where_it_is_used_again():
+    class Tied(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb = nn.Embedding(10, 6)
+            self.out = nn.Linear(6, 10, bias=False)
+            self.out.weight = self.emb.weight
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.out(self.emb(x))
+
+    g = ng.trace(Tied(), torch.randint(0, 10, (4, 3)), loss=lambda o: o.pow(2).mean())
+    for text in (g.summary(), g.collapse(0).summary()):
+        rows = {line.split()[0]: line for line in text.splitlines()}
+        assert "0 (+60 shared)" in rows["out"]
+        assert "Total params: 60" in text
+        assert "count once, in the module that registers them first" in text
+    assert "shared" not in traced().summary()
+
+
+def test_recording_a_layer_of_a_net_that_runs_whole_counts_each_parameter_once():
+    # `ng.record(net[0])` or `%%nngraph --model net[0]` around code that runs all of `net`
+    net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    with ng.record(net[0]) as rec:
+        net(torch.randn(8, 3)).sum().backward()
+    g = rec.graph
+    assert "Total params: 21\n" in g.summary()
+    assert "21 parameters" in repr(g)
+    modules = g.graph["modules"]
+    assert modules[""]["params"] == 21
+    for path, entry in modules.items():
+        module = net if path == "Sequential" else net[0] if path in ("", "Sequential.0") else None
+        if module is not None:  # params + shared: what the module itself uses
+            used = sum(p.numel() for p in module.parameters())
+            assert entry["params"] + entry.get("shared", 0) == (21 if path == "" else used)
