@@ -1,6 +1,7 @@
 """What the capture modules share about torch itself: nngraph's warning class, a context that
 hides nngraph's own torch calls from any recording, autograd's next sequence number, whether a
-call (an `optimizer.step()`) is still running, and the tensors held in a model's results.
+call (an `optimizer.step()`) is still running, the tensors held in a model's results, and the
+plain numbers and words a call was given.
 
     >>> import torch
     >>> before = next_sequence_nr()
@@ -19,7 +20,14 @@ from typing import Any
 
 import torch
 
-__all__ = ["NNGraphWarning", "hidden", "next_sequence_nr", "still_running", "tensors_within"]
+__all__ = [
+    "NNGraphWarning",
+    "hidden",
+    "next_sequence_nr",
+    "scalar_arguments",
+    "still_running",
+    "tensors_within",
+]
 
 
 class NNGraphWarning(UserWarning):
@@ -90,3 +98,29 @@ def tensors_within(obj: Any, out: list[torch.Tensor] | None = None) -> list[torc
 
     visit(obj)
     return found
+
+
+_SCALARS = frozenset({bool, int, float, str})
+_PLAIN = _SCALARS | {tuple}  # and tuples of scalars (a stride)
+
+
+def scalar_arguments(args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> str | None:
+    """The plain numbers, words and tuples of them a call was given, as text (None if none):
+    the settings a functional op takes in `forward` (`F.dropout(x, p=0.5)`, `x * 0.5`), which
+    tell two otherwise identical blocks apart. Runs for every recorded call: no function
+    call per argument.
+
+    >>> scalar_arguments((torch.ones(1), 0.5), {"training": True, "stride": (2, 2)})
+    '0.5, training=True, stride=(2, 2)'
+    """
+    parts: list[str] = []
+    for a in args:
+        kind = type(a)
+        if kind in _PLAIN and (kind is not tuple or all(type(v) in _SCALARS for v in a)):
+            parts.append(repr(a))
+    if kwargs:
+        for key, value in kwargs.items():
+            kind = type(value)
+            if kind in _PLAIN and (kind is not tuple or all(type(v) in _SCALARS for v in value)):
+                parts.append(f"{key}={value!r}")
+    return ", ".join(parts) if parts else None

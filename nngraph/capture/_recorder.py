@@ -35,6 +35,7 @@ from nngraph.capture._common import (
     NNGraphWarning,
     hidden,
     next_sequence_nr,
+    scalar_arguments,
     still_running,
     tensors_within,
 )
@@ -125,7 +126,7 @@ class Recorder:
                 transformed = transforms_active()  # torch.vmap, torch.func: see _functorch.py
                 if transformed:
                     ins, outs = [unwrapped(t) for t in ins], [unwrapped(t) for t in outs]
-                self._add_call(name, ins, outs)
+                self._add_call(name, ins, outs, scalar_arguments(args, kwargs))
                 if transformed:  # what it made besides (a tangent) is no later call's own
                     self.seq_mark = next_sequence_nr()
         except Exception as error:  # never break the user's computation because of us
@@ -261,7 +262,9 @@ class Recorder:
             where = stacklevel_outside()
             warnings.warn(message("capture.script_module_ran"), NNGraphWarning, stacklevel=where)
 
-    def _add_call(self, name: str, ins: list[torch.Tensor], outs: list[torch.Tensor]) -> None:
+    def _add_call(
+        self, name: str, ins: list[torch.Tensor], outs: list[torch.Tensor], settings: str | None
+    ) -> None:
         call = self.calls
         self.calls += 1
         call_attrs: dict[str, Any] = {
@@ -270,6 +273,8 @@ class Recorder:
             "module_type": self.scope.module_type,
             "call": call,
         }
+        if settings is not None:
+            call_attrs["args"] = settings
         if len(outs) == 1:  # the common case, without building generators
             tracked_out = outs[0]
             if tracked_out._base is not None and ins and tracked_out is ins[0]:

@@ -44,6 +44,7 @@ NODE_DEFAULTS: dict[str, Any] = {
     "backward_order": None,
     "call": None,
     "dead": None,
+    "args": None,
     "grad_accumulated": False,
     "params": 0,
     "flags": [],

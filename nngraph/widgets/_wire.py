@@ -114,7 +114,8 @@ def expanded(wire: dict[str, Any]) -> dict[str, Any]:
     {'nodes': [{'kind': 'op', 'op': None, 'backward': None, 'tracked': False, 'module': '',
       'module_type': None, 'name': None, 'shape': None, 'dtype': None, 'device': None,
       'requires_grad': False, 'value': None, 'grad': None, 'seq': None,
-      'backward_order': None, 'call': None, 'dead': None, 'grad_accumulated': False,
+      'backward_order': None, 'call': None, 'dead': None, 'args': None,
+      'grad_accumulated': False,
       'params': 0, 'flags': [], 'repeat': 1, 'id': 'n1', 'label': 'x'}],
      'modules': [{'parent': 'a', 'depth': 2, 'params': 0, 'type': None, 'config': None,
       'path': 'a.b'}]}

@@ -57,6 +57,7 @@ class Build:
             "backward_order": None,
             "call": None,
             "dead": None,
+            "args": None,
             "grad_accumulated": False,
             "params": 0,
             "flags": [],

@@ -155,3 +155,32 @@ def test_blocks_whose_ops_got_other_scalar_arguments_do_not_fold():
                  args={"negative_slope": slope})  # fmt: skip
     b.output(h)
     assert labels(b.g.collapse(depth=0)) == ["LeakyBlock x2", "LeakyBlock"]
+
+
+class _Scaled(nn.Module):
+    """A block that passes its setting to functional ops in forward, as lessons often do."""
+
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        self.fc = nn.Linear(6, 6)
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = nn.functional.leaky_relu(self.fc(x), self.p)
+        return nn.functional.dropout(x, p=self.p, training=self.training) * self.p
+
+
+def test_blocks_given_other_numbers_in_forward_stay_apart_and_equal_ones_fold() -> None:
+    torch.manual_seed(0)
+    x = torch.randn(4, 6)
+    apart = ng.trace(nn.Sequential(_Scaled(0.1), _Scaled(0.5), _Scaled(0.9)), x)
+    folded = ng.trace(nn.Sequential(_Scaled(0.5), _Scaled(0.5), _Scaled(0.5)), x)
+
+    def boxes(g: Graph) -> list[str]:
+        return [d["label"] for _, d in g.collapse(0).nodes(data=True) if d["kind"] == "module"]
+
+    assert boxes(apart) == ["_Scaled"] * 3
+    assert boxes(folded) == ["_Scaled x3"]
+    ops = {d["op"]: d["args"] for _, d in apart.nodes(data=True) if d["module"] in ("0", "0.fc")}
+    assert ops["leaky_relu"] == "negative_slope=0.1, inplace=False" and ops["mul"] == "0.1"
+    assert ops["dropout"] == "p=0.1, training=True, inplace=False" and ops["linear"] is None
