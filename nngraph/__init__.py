@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from nngraph import datasets
@@ -39,6 +40,9 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+# `ng.detectors` is nngraph.monitor.detectors; this makes `from nngraph.detectors import GL` work
+sys.modules[f"{__name__}.detectors"] = detectors
 
 
 def __getattr__(name: str) -> Any:

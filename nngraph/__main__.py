@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 import nngraph as ng
+from nngraph.i18n import message
 
 
 def example_model() -> nn.Module:
@@ -45,11 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     graph.health()
     print(graph.summary())
     options.out.mkdir(parents=True, exist_ok=True)
-    formats = ["json", "dot"] + (["svg", "png"] if shutil.which("dot") else [])
-    for suffix in formats:
+    drawn = shutil.which("dot") is not None
+    for suffix in ["json", "dot"] + (["svg", "png"] if drawn else []):
         path = options.out / f"graph.{suffix}"
         graph.save(path)
         print("wrote", path)
+    if not drawn:  # say why the pictures are missing, and how to get them
+        print(message("graph.error.no_dot", path=options.out / "graph.svg"))
     return 0
 
 

@@ -196,7 +196,8 @@ linear = nn.Linear(2, 1).to(device)
 mon_linear = train(linear, torch.optim.SGD(linear.parameters(), lr=0.5))
 
 # %% [markdown]
-# Read "the model has started to memorise" with care. A line has 3 parameters: it cannot
+# The warning says "may have started to memorise ... or this is noise in a small validation
+# set". Here it is the second. A line has 3 parameters: it cannot
 # memorise 70 points. The validation set has only 15 points, and the detectors see only their
 # mean loss. As training goes on the line grows more confident: most validation points get a
 # lower loss, but the few on the wrong side of the line (10% of the labels were flipped) get a

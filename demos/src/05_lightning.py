@@ -104,8 +104,8 @@ print(mon.summary())
 # %% [markdown]
 # ## Where `fit` stopped
 #
-# The callback's detectors are the classroom set. `GL(5)` only warns: its message says "stop
-# here", but training goes on, because a small, noisy validation set (15 points here) often dips
+# The callback's detectors are the classroom set. `GL(5)` only warns, and its message says so:
+# training goes on, because a small, noisy validation set (15 points here) often dips
 # again. `Patience(20)` is the one that stops: when the validation loss has not improved for 20
 # epochs it tells the `Trainer` to stop, and `fit` ends there, even before `max_epochs`.
 

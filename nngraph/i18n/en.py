@@ -212,8 +212,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.from_zero": (
         "{metric} rose from its best of {best:.4g} (epoch {best_epoch}) to {value:.4g}: the model "
-        "is getting worse on data it does not train on. Stop here, or keep the best weights "
-        "(restore_best)."
+        "is getting worse on data it does not train on. {advice}"
     ),
     "monitor.pq.from_zero": (
         "{metric} rose from its best of {best:.4g} to {value:.4g} while {train} improved only "
@@ -300,8 +299,20 @@ MESSAGES: dict[str, str] = {
     # monitor: detector explanations (the key is "monitor." + the event's message_id)
     "monitor.gl.overfit": (
         "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
-        "kept falling for {since}: the model has started to memorise the training data. "
-        "Stop here, or keep the best weights (restore_best)."
+        "kept falling for {since}: {verdict}"
+    ),
+    # what GL's sentences end with: a GL that stops, and one that only warns (the classroom's)
+    "monitor.gl.verdict": (
+        "the model has started to memorise the training data. Stop here, or keep the best "
+        "weights (restore_best)."
+    ),
+    "monitor.gl.verdict_warn": (
+        "the model may have started to memorise the training data, or this is noise in a small "
+        "validation set: watch whether it keeps rising (this warning does not stop training)."
+    ),
+    "monitor.gl.advice": "Stop here, or keep the best weights (restore_best).",
+    "monitor.gl.advice_warn": (
+        "Watch whether it keeps rising (this warning does not stop training)."
     ),
     "monitor.gl.stalled": (
         "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "

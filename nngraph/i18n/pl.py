@@ -227,7 +227,7 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.from_zero": (
         "{metric} wzrosła ze swojej najlepszej wartości {best:.4g} (epoka {best_epoch}) do "
         "{value:.4g}: model radzi sobie coraz gorzej na danych, na których się nie uczy. "
-        "Zatrzymaj tu trening albo zachowaj najlepsze wagi (restore_best)."
+        "{advice}"
     ),
     "monitor.pq.from_zero": (
         "{metric} wzrosła ze swojej najlepszej wartości {best:.4g} do {value:.4g}, a {train} w "
@@ -325,8 +325,19 @@ MESSAGES: dict[str, str] = {
     # monitor: wyjaśnienia detektorów (klucz to "monitor." + message_id zdarzenia)
     "monitor.gl.overfit": (
         "{metric} jest o {gl:.1f}% wyższa niż jej najlepsza wartość ({best:.4g} w epoce "
-        "{best_epoch}), a {train} spadała przez {since}: model zaczął zapamiętywać dane "
-        "treningowe. Zatrzymaj tu trening albo zachowaj najlepsze wagi (restore_best)."
+        "{best_epoch}), a {train} spadała przez {since}: {verdict}"
+    ),
+    "monitor.gl.verdict": (
+        "model zaczął zapamiętywać dane treningowe. Zatrzymaj tu trening albo zachowaj "
+        "najlepsze wagi (restore_best)."
+    ),
+    "monitor.gl.verdict_warn": (
+        "model mógł zacząć zapamiętywać dane treningowe albo to szum małego zbioru "
+        "walidacyjnego: sprawdź, czy dalej rośnie (to ostrzeżenie nie zatrzymuje treningu)."
+    ),
+    "monitor.gl.advice": "Zatrzymaj tu trening albo zachowaj najlepsze wagi (restore_best).",
+    "monitor.gl.advice_warn": (
+        "Sprawdź, czy dalej rośnie (to ostrzeżenie nie zatrzymuje treningu)."
     ),
     "monitor.gl.stalled": (
         "{metric} jest o {gl:.1f}% wyższa niż jej najlepsza wartość ({best:.4g} w epoce "

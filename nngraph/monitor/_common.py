@@ -280,7 +280,10 @@ class Event:
 
     ``step`` is the step as logged, ``epoch`` the monitor's epoch (a detector used alone: its
     count of evaluations, 1 = the first time its metric was logged), ``stop`` whether the
-    detector asks to stop training.
+    detector asks to stop training. ``kind`` says what was seen: ``"overfitting"`` (GL, PQ,
+    UP: validation got worse), ``"plateau"`` (Patience: no improvement for a while, whether the
+    model overfits or never learned), ``"divergence"`` (NaN/Inf), ``"gap"`` (training far
+    better than validation), ``"stop"`` (the Stop button or ``request_stop()``).
 
         >>> e = Event(step=3, epoch=3, detector="Patience(2)", kind="plateau",
         ...           message_id="patience.fire", message="validation loss has not improved")

@@ -33,7 +33,11 @@ class Patience(Detector):
         >>> p = Patience(2, min_delta=0.01)
         >>> [p.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.995, 0.992], 1)]
         [False, False, True]
+        >>> p.events[0].kind  # no improvement: overfitting, or a model that never learned
+        'plateau'
     """
+
+    kind = "plateau"
 
     def __init__(
         self,

@@ -135,11 +135,18 @@ class GL(Detector):
         if not math.isfinite(value):  # "inf% above its best" says nothing to a student
             return "gl.nonfinite", {**fields, "value": value}
         if self.best == 0:  # any rise from 0 is infinitely many percent: say the numbers
-            return "gl.from_zero", {**fields, "best": 0.0, "value": value}
+            advice = message("monitor.gl.advice" if self.stop else "monitor.gl.advice_warn")
+            return "gl.from_zero", {**fields, "best": 0.0, "value": value, "advice": advice}
         if train is None or self.train_at_best is None:
             return "gl.plain", fields
         fields["train_value"] = train
-        return ("gl.overfit" if train < self.train_at_best else "gl.stalled"), fields
+        if train >= self.train_at_best:
+            return "gl.stalled", fields
+        # one rise may be noise in a small validation set: a GL that only warns says so
+        fields["verdict"] = message(
+            "monitor.gl.verdict" if self.stop else "monitor.gl.verdict_warn"
+        )
+        return "gl.overfit", fields
 
 
 class PQ(Detector):

@@ -81,8 +81,9 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
       Monitor recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``, ``valid_loss``,
       ``val/loss``, ...), and ``metric`` too when that is another name.
     - ``GL(5, stop=False)``: the lecture's signal, as a warning: validation loss 5% above its best
-      while training loss keeps falling means "the model has started to memorise". It does not
-      stop training, because a small, noisy validation set (Iris: 30 points) often dips again.
+      while training loss keeps falling "may be the start of memorising, or noise in a small
+      validation set: watch whether it keeps rising". It does not stop training, because a
+      small, noisy validation set (Iris: 30 points) often dips again.
     - ``Patience(20)``: the stop. Robust on noisy curves, explained in one sentence, and paired
       with ``restore_best`` a late stop costs only time, never the best model.
 

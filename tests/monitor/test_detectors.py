@@ -112,6 +112,23 @@ def test_gl_explains_overfitting_when_training_kept_falling() -> None:
     assert "memorise" in event.message
 
 
+def test_a_gl_that_only_warns_says_one_rise_may_be_noise_and_does_not_say_stop() -> None:
+    tr = [1.0, 0.8, 0.6, 0.5, 0.4]
+    va = [1.0, 0.7, 0.72, 0.74, 0.76]
+    for gl, says, never in [
+        (GL(5), ["has started to memorise", "Stop here"], ["noise"]),
+        (GL(5, stop=False), ["may have started to memorise", "noise", "does not stop"], ["Stop"]),
+    ]:
+        event = next(e for t in range(5) if (e := gl.update(t + 1, loss=tr[t], val_loss=va[t])))
+        assert event.message_id == "gl.overfit"
+        assert all(part in event.message for part in says), event.message
+        assert not any(part in event.message for part in never), event.message
+    from_zero = GL(5, stop=False, metric="val_error")
+    for t, v in enumerate([0.1, 0.0, 0.05], 1):
+        event = from_zero.update(t, val_error=v) or event
+    assert event.message_id == "gl.from_zero" and "Stop" not in event.message
+
+
 def test_gl_fires_again_only_after_a_new_best() -> None:
     gl = GL(5)
     fired = [gl.update(t, val_loss=v) is not None for t, v in enumerate([1, 1.1, 1.2, 0.5, 0.6], 1)]
@@ -469,3 +486,16 @@ def test_pq_gives_per_mille_and_quotient_as_plain_numbers() -> None:
     event = pq.update(2, loss=1.0, val_loss=6.5)
     assert event is not None and event.values["progress"] == pytest.approx(1000)
     assert "improved only 1000‰" in event.message and "(quotient 0.55 > 0.5)" in event.message
+
+
+def test_the_detectors_import_as_the_docs_write_them() -> None:
+    from nngraph.detectors import GL as documented  # ng.detectors.GL, as README and DESIGN say
+
+    assert documented is GL
+
+
+def test_patience_calls_what_it_sees_a_plateau_not_overfitting() -> None:
+    never_learns = Monitor(display=False)  # demo 04's bug: the loss stays at ln 2
+    for epoch in range(1, 31):
+        never_learns.log(epoch, loss=0.6931, val_loss=0.6931)
+    assert [(e.detector, e.kind) for e in never_learns.events] == [("Patience(20)", "plateau")]
