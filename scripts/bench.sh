@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Set up, install the anchors (torchviz, torchlens, livelossplot) and run every benchmark.
+# Set up (as the tests do), install the anchors (torchviz, torchlens, livelossplot) and run every
+# benchmark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --test # the browser benchmarks need Chromium, as the tests do
 .venv/bin/python -m pip install -q -e ".[bench]"
 for bench in benchmarks/bench_*.py; do
     echo "== $bench"
