@@ -12,10 +12,10 @@ from nngraph.capture._builder import (
     GraphBuilder,
     Names,
     autograd_node,
-    fill_module_types,
     gc_paused,
 )
 from nngraph.capture._common import tensors_within
+from nngraph.capture._modules import fill_module_types
 from nngraph.capture._scope import uncompiled
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError

@@ -25,7 +25,6 @@ from nngraph.capture._builder import (
     GraphBuilder,
     Names,
     autograd_node,
-    fill_module_types,
     grad_fn_of,
     new_node,
     tensor_meta,
@@ -41,6 +40,7 @@ from nngraph.capture._common import (
 )
 from nngraph.capture._functorch import is_wrapped, transforms_active, unwrapped
 from nngraph.capture._leaves import GradsBefore, LeafGrads
+from nngraph.capture._modules import fill_module_types
 from nngraph.capture._naming import name_parameters, name_variables
 from nngraph.capture._scope import ModuleScope
 from nngraph.capture._units import channels_first

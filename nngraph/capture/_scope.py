@@ -15,7 +15,8 @@ import torch
 from torch.nn.modules import module as nn_module
 from torch.utils._pytree import keystr, tree_flatten_with_path
 
-from nngraph.capture._builder import Names, module_table
+from nngraph.capture._builder import Names
+from nngraph.capture._modules import module_table
 
 __all__ = ["ModuleScope", "uncompiled"]
 

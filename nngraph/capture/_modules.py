@@ -1,0 +1,111 @@
+"""The module table: every module of a model with its class, parameter count and settings.
+
+`collapse()` draws a box per module from it; `summary()` counts parameters with it.
+
+    >>> import torch
+    >>> table = module_table(torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU()))
+    >>> table[""]["params"], table["0"]["type"], table["0"]["config"]
+    (9, 'Linear', 'in_features=2, out_features=3, bias=True')
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import torch
+from torch.nn.parameter import is_lazy
+
+from nngraph.graph import Graph
+
+if TYPE_CHECKING:
+    from nngraph.capture._builder import Names
+
+__all__ = ["fill_module_types", "module_table"]
+
+
+def module_table(
+    model: torch.nn.Module,
+    prefix: str = "",
+    names: Names | None = None,
+    paths: dict[int, str] | None = None,
+    *,
+    settings: bool = True,
+) -> dict[str, dict[str, Any]]:
+    """Every module of `model`: qualified path -> class name, parameter elements below it,
+    settings (``extra_repr``) and training flag.
+
+    One walk over the modules; each parameter is counted once, as `model.parameters()` does:
+    a shared one (tied weights, a layer in two places) in the module that registers it first.
+    A module that uses shared parameters counted elsewhere says how many elements in
+    ``shared``. With `names`, the same walk names every parameter and buffer as
+    `named_parameters()` and `named_buffers()` do; with `paths`, it maps each module's id to
+    its qualified path (the first path found, as `named_modules()` lists a shared module once).
+
+    >>> emb, out = torch.nn.Embedding(10, 6), torch.nn.Linear(6, 10, bias=False)
+    >>> out.weight = emb.weight
+    >>> table = module_table(torch.nn.ModuleDict({"emb": emb, "out": out}), settings=False)
+    >>> table[""]["params"], table["emb"]["params"], table["out"]
+    (60, 60, {'type': 'Linear', 'params': 0, 'shared': 60})
+    """
+    dot = f"{prefix}." if prefix else ""
+    table: dict[str, dict[str, Any]] = {}
+    seen: set[int] = set()
+    modules: dict[str, torch.nn.Module] = {}  # path -> module, kept only to count `shared`
+    any_shared = False
+    links = 0  # child slots holding a module: one more than the modules listed if one is shared
+    parents: list[tuple[str, str]] = []  # (path, parent path), parents first
+    for path, module in model.named_modules():
+        full = dot + path if path else prefix
+        if paths is not None:
+            paths.setdefault(id(module), full)
+        own = 0
+        inside = f"{path}." if path else ""
+        modules[full] = module
+        links += sum(1 for child in module._modules.values() if child is not None)
+        for name, p in module._parameters.items():
+            if p is None or id(p) in seen:
+                any_shared = any_shared or p is not None
+                continue
+            seen.add(id(p))
+            own += 0 if is_lazy(p) else p.numel()  # lazy: no size before a first forward
+            if names is not None:
+                names.params.setdefault(id(p), dot + inside + name)
+        if names is not None:
+            for name, b in module._buffers.items():
+                if b is not None:
+                    names.buffers.setdefault(id(b), dot + inside + name)
+        table[full] = {"type": type(module).__name__, "params": own}
+        if settings:  # what tells blocks apart when they fold: not needed without boxes
+            table[full]["training"] = module.training
+            config = _config(module)
+            if config is not None:
+                table[full]["config"] = config
+        if path:
+            parent = path.rpartition(".")[0]
+            parents.append((full, dot + parent if parent else prefix))
+    for full, parent in reversed(parents):  # children first: each total is complete when added
+        table[parent]["params"] += table[full]["params"]
+    if any_shared or links >= len(modules):  # rare: only then walk their parameters again
+        for full, module in modules.items():
+            uses = sum(0 if is_lazy(p) else p.numel() for p in module.parameters())
+            if uses > table[full]["params"]:
+                table[full]["shared"] = uses - table[full]["params"]
+    return table
+
+
+def _config(module: torch.nn.Module) -> str | None:
+    """The module's settings as its repr shows them (`extra_repr`: "p=0.5, inplace=False")."""
+    try:
+        text = module.extra_repr()
+    except Exception:  # a user's extra_repr that fails must not stop the capture
+        return None
+    return text if isinstance(text, str) and text else None
+
+
+def fill_module_types(graph: Graph, modules: dict[str, dict[str, Any]]) -> None:
+    """Store `modules` as the graph's module table and give parameters and buffers their
+    module's class name."""
+    graph.graph["modules"] = modules
+    for _, attrs in graph.nodes(data=True):
+        if attrs["kind"] in ("param", "buffer") and attrs["module"] in modules:
+            attrs["module_type"] = modules[attrs["module"]]["type"]
