@@ -42,7 +42,8 @@ __all__ = [
 def device() -> torch.device:
     """The device the demos use: the first GPU if PyTorch sees one, else the CPU.
 
-    >>> device().type in ("cpu", "cuda", "mps")
+    >>> import nngraph as ng
+    >>> ng.datasets.device().type in ("cpu", "cuda", "mps")
     True
     """
     if torch.cuda.is_available():
@@ -198,7 +199,8 @@ def line(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Points of `y = 2x + 0.9 + noise` for linear regression, as column tensors `(x, y)`.
 
-    >>> x, y = line()
+    >>> import nngraph as ng
+    >>> x, y = ng.datasets.line()
     >>> x.shape, y.shape
     (torch.Size([120, 1]), torch.Size([120, 1]))
     """

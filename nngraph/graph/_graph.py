@@ -16,8 +16,8 @@ class Graph(nx.DiGraph):
     Nodes carry the attributes of docs/schema.md; edges follow the data forward
     (inputs and parameters -> ops -> outputs).
 
-        >>> import networkx as nx
-        >>> g = Graph()
+        >>> import networkx as nx, nngraph as ng
+        >>> g = ng.Graph()
         >>> g.add_edge("n0", "n1")
         >>> nx.is_directed_acyclic_graph(g)
         True
@@ -166,7 +166,7 @@ class Graph(nx.DiGraph):
 
         >>> import torch, nngraph as ng
         >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
-        >>> Graph.from_json(g.to_json()).number_of_nodes() == g.number_of_nodes()
+        >>> ng.Graph.from_json(g.to_json()).number_of_nodes() == g.number_of_nodes()
         True
         """
         from nngraph.graph._export import to_json
@@ -181,10 +181,11 @@ class Graph(nx.DiGraph):
         ``NNGraphError`` saying what is wrong. Node ids come back as they were: JSON lists
         become tuples again; a node attribute left out takes its default.
 
-        >>> g = Graph.from_dict(Graph().to_dict())
+        >>> import nngraph as ng
+        >>> g = ng.Graph.from_dict(ng.Graph().to_dict())
         >>> len(g)
         0
-        >>> Graph.from_dict({"format": "nngraph.graph", "version": 1, "nodes": []})
+        >>> ng.Graph.from_dict({"format": "nngraph.graph", "version": 1, "nodes": []})
         Traceback (most recent call last):
         ...
         nngraph.errors.NNGraphError: this nngraph graph has no "edges": ...
@@ -198,9 +199,10 @@ class Graph(nx.DiGraph):
         """The graph that ``to_json()`` wrote; ``NNGraphError`` for text that is not JSON or
         not such a graph (see ``from_dict``).
 
-        >>> len(Graph.from_json(Graph().to_json()))
+        >>> import nngraph as ng
+        >>> len(ng.Graph.from_json(ng.Graph().to_json()))
         0
-        >>> Graph.from_json("net.json")  # a file name is not its text
+        >>> ng.Graph.from_json("net.json")  # a file name is not its text
         Traceback (most recent call last):
         ...
         nngraph.errors.NNGraphError: Graph.from_json() needs JSON text ...

@@ -36,9 +36,10 @@ def get_language() -> str:
 def set_language(language: str) -> None:
     """Switch every message (widgets, detectors, magics, errors) to `"en"` or `"pl"`.
 
-    >>> set_language("pl"); get_language()
+    >>> import nngraph as ng
+    >>> ng.set_language("pl"); ng.get_language()
     'pl'
-    >>> set_language("en")
+    >>> ng.set_language("en")
     """
     global _current
     code = str(language).lower().split("_")[0].split("-")[0]
@@ -60,6 +61,7 @@ def on_language_change(listener: Callable[[str], None]) -> Callable[[], None]:
 def message(key: str, /, **fields: object) -> str:
     """The message `key` in the current language, with `{fields}` filled in.
 
+    >>> from nngraph.i18n import message
     >>> message("capture.graph_not_ready")
     'rec.graph is ready when the `with ng.record() as rec:` block ends'
     """

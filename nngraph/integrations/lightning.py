@@ -12,6 +12,7 @@ explicitly. Metrics logged in ``LightningModule.on_train_epoch_end`` are seen on
 (log them in ``training_step``/``validation_step`` with ``on_epoch=True``).
 
     >>> import lightning.pytorch as pl                     # doctest: +SKIP
+    >>> from nngraph.integrations.lightning import NNGraphCallback
     >>> cb = NNGraphCallback()                              # doctest: +SKIP
     >>> pl.Trainer(max_epochs=100, callbacks=[cb]).fit(model, train_dl, val_dl)  # doctest: +SKIP
     >>> cb.monitor.best                                     # doctest: +SKIP
@@ -46,6 +47,7 @@ def metric_name(key: str) -> str | None:
     """The monitor's name for a Lightning metric key, ``None`` to skip it (``step`` and
     ``epoch`` too: the callback gives the step itself).
 
+    >>> from nngraph.integrations.lightning import metric_name
     >>> [metric_name(k) for k in ("train_loss", "val/acc", "val_loss_epoch", "loss_step")]
     ['loss', 'val_acc', 'val_loss', None]
     """
@@ -80,6 +82,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
     default ``val_loss``) is never logged, an :class:`~nngraph.capture.NNGraphWarning` says so
     once and lists the metrics that were logged.
 
+        >>> from nngraph.integrations.lightning import NNGraphCallback
         >>> cb = NNGraphCallback(restore_best=False)
         >>> cb.monitor is None  # created at fit start, with the module as its model
         True

@@ -82,6 +82,7 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
       ``val_elbo``);
     - else ``"min"`` (a loss or an error by another name).
 
+    >>> from nngraph.monitor._common import resolve_mode
     >>> resolve_mode("auto", "val_acc"), resolve_mode("auto", "val_loss"), resolve_mode("min", "acc")
     ('max', 'min', 'min')
     >>> resolve_mode("auto", "val_mAP"), resolve_mode("auto", "top5"), resolve_mode("auto", "val_top1_err")
@@ -285,8 +286,9 @@ class Event:
     model overfits or never learned), ``"divergence"`` (NaN/Inf), ``"gap"`` (training far
     better than validation), ``"stop"`` (the Stop button or ``request_stop()``).
 
-        >>> e = Event(step=3, epoch=3, detector="Patience(2)", kind="plateau",
-        ...           message_id="patience.fire", message="validation loss has not improved")
+        >>> import nngraph as ng
+        >>> e = ng.detectors.Event(step=3, epoch=3, detector="Patience(2)", kind="plateau",
+        ...     message_id="patience.fire", message="validation loss has not improved")
         >>> str(e)
         'epoch 3: validation loss has not improved'
     """

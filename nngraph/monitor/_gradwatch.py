@@ -51,9 +51,9 @@ class GradientWatch:
     in ``monitor``'s, if given). A step where every gradient is exactly zero (an empty batch: no
     data, no signal) is recorded but never flagged.
 
-        >>> import torch
+        >>> import torch, nngraph as ng
         >>> net = torch.nn.Linear(3, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
-        >>> with GradientWatch(net, optimizer=opt) as gw:
+        >>> with ng.GradientWatch(net, optimizer=opt) as gw:
         ...     net(torch.ones(2, 3)).sum().backward(); opt.step()
         >>> gw.steps, round(gw.last[""], 3)  # the top-level module is called ""
         (1, 4.0)

@@ -76,7 +76,8 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
       ``distributed="auto"`` (or ``True``) metrics are averaged over ranks: then every rank must
       call ``log()`` with the same metric names.
 
-        >>> mon = Monitor(display=False)
+        >>> import nngraph as ng
+        >>> mon = ng.Monitor(display=False)
         >>> for epoch in range(1, 30):
         ...     mon.log(epoch, loss=1 / epoch, val_loss=0.5 + abs(epoch - 8) / 20)
         >>> mon.should_stop, mon.best.epoch
@@ -147,7 +148,8 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
         tensors are moved to the host in one transfer). Detectors run, the best weights are
         kept, listeners and the text view are updated.
 
-            >>> mon = Monitor(display=False)
+            >>> import nngraph as ng
+            >>> mon = ng.Monitor(display=False)
             >>> mon.log(1, loss=0.9, val_loss=1.0); mon.log(loss=0.7, val_loss=0.8)
             >>> mon.history("val_loss")[0].tolist()
             [1.0, 2.0]
@@ -159,7 +161,7 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
         up): validating every 5 epochs gives epochs 5, 10, 15, ... A later call without
         ``epoch=`` stays in that epoch, or starts the next one after a validation.
 
-            >>> mon = Monitor(display=False, detectors=[])
+            >>> mon = ng.Monitor(display=False, detectors=[])
             >>> for epoch in range(1, 21):
             ...     val = {"val_loss": abs(epoch - 10) / 10} if epoch % 5 == 0 else {}
             ...     mon.log(epoch=epoch, loss=1 / epoch, **val)
@@ -269,7 +271,8 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
         """Ask the training loop to stop: ``should_stop`` becomes True and a ``stop`` event
         (detector ``"user"``) joins :attr:`events`. Returns the event; idempotent.
 
-            >>> mon = Monitor(display=False); mon.log(1, loss=0.5)
+            >>> import nngraph as ng
+            >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
             >>> mon.request_stop("enough").message, mon.should_stop
             ('enough', True)
         """
@@ -295,7 +298,8 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
         detector or the Stop button can stop it again. The epochs go on from the last one
         (``epoch=`` numbers may not start again from 1: a new run needs a new ``Monitor``).
 
-            >>> mon = Monitor(display=False); mon.log(1, loss=0.5)
+            >>> import nngraph as ng
+            >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
             >>> _ = mon.request_stop(); mon.resume(); mon.should_stop
             False
         """
@@ -322,7 +326,8 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
     def summary(self) -> str:
         """A few lines: the best epoch and every event.
 
-        >>> mon = Monitor(display=False); mon.log(1, loss=0.5)
+        >>> import nngraph as ng
+        >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
         >>> print(mon.summary())
         no best val_loss yet: it has not been logged (logged: loss)
         """
@@ -366,7 +371,8 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
         """Call ``listener(update)`` with new points and events, batched: at most one call per
         ``flush_interval`` seconds (events are sent at once). Returns the listener.
 
-            >>> mon = Monitor(display=False); got = []
+            >>> import nngraph as ng
+            >>> mon = ng.Monitor(display=False); got = []
             >>> _ = mon.add_listener(got.append)
             >>> mon.log(1, loss=0.5); mon.flush()
             >>> sum(len(u.points.get("loss", ([], []))[0]) for u in got)

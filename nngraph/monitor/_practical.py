@@ -30,7 +30,8 @@ class Patience(Detector):
     :class:`~nngraph.Monitor` does); with ``relative=True``, ``min_delta`` is a fraction of ``|best|``.
     Smaller changes do not count and do not move ``best`` (as in Keras and Lightning).
 
-        >>> p = Patience(2, min_delta=0.01)
+        >>> import nngraph as ng
+        >>> p = ng.detectors.Patience(2, min_delta=0.01)
         >>> [p.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.995, 0.992], 1)]
         [False, False, True]
         >>> p.events[0].kind  # no improvement: overfitting, or a model that never learned
@@ -110,7 +111,8 @@ class Divergence(Detector):
     the loss the Monitor recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``,
     ``valid_loss``, ``val/loss``, ...).
 
-        >>> d = Divergence(threshold=100)
+        >>> import nngraph as ng
+        >>> d = ng.detectors.Divergence(threshold=100)
         >>> d.update(1, loss=2.3) is None, d.update(2, loss=float("nan")).message_id
         (True, 'divergence.nonfinite')
     """
@@ -217,7 +219,8 @@ class Gap(Detector):
     plain difference (e.g. accuracy points). Only a gap in the bad direction counts (validation
     worse). A warning, not a reason to stop (``stop=False``).
 
-        >>> g = Gap(threshold=0.5, patience=2)
+        >>> import nngraph as ng
+        >>> g = ng.detectors.Gap(threshold=0.5, patience=2)
         >>> curve = [(1.0, 1.1), (0.5, 0.8), (0.3, 0.6)]
         >>> [g.update(e, loss=t, val_loss=v) is not None for e, (t, v) in enumerate(curve, 1)]
         [False, False, True]

@@ -35,7 +35,8 @@ def generalization_loss(e_va: float, e_opt: float) -> float:
     For ``E_opt <= 0`` (not a published case: errors are positive) it uses
     ``100 * (E_va - E_opt) / |E_opt|``, which equals the formula whenever ``E_opt > 0``.
 
-        >>> generalization_loss(1.1, 1.0)  # doctest: +ELLIPSIS
+        >>> import nngraph as ng
+        >>> ng.detectors.generalization_loss(1.1, 1.0)  # doctest: +ELLIPSIS
         10.00...
     """
     if math.isnan(e_va) or not math.isfinite(e_opt):
@@ -50,9 +51,10 @@ def generalization_loss(e_va: float, e_opt: float) -> float:
 def training_progress(strip: list[float]) -> float:
     """Prechelt's ``P_k = 1000 * (sum(strip) / (k * min(strip)) - 1)``, in per mille.
 
-    >>> training_progress([1.0, 1.0, 1.0])
+    >>> import nngraph as ng
+    >>> ng.detectors.training_progress([1.0, 1.0, 1.0])
     0.0
-    >>> round(training_progress([1.2, 1.1, 1.0]), 6)
+    >>> round(ng.detectors.training_progress([1.2, 1.1, 1.0]), 6)
     100.0
     """
     if not strip or any(math.isnan(v) for v in strip):
@@ -93,7 +95,8 @@ class GL(Detector):
     ``metric`` must be a loss or an error (lower is better); an accuracy-like metric is refused
     (use ``Patience(metric="val_acc", mode="max")`` for it).
 
-    >>> gl = GL(alpha=5)
+    >>> import nngraph as ng
+    >>> gl = ng.detectors.GL(alpha=5)
     >>> [gl.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.8, 0.83, 0.85], 1)]
     [False, False, False, True]
     >>> round(gl.value, 2)  # percent above the best
@@ -156,7 +159,8 @@ class PQ(Detector):
     training strip (``P_k = 0``) with any generalization loss gives an infinite quotient.
     ``metric`` must be a loss or an error (lower is better), as for :class:`GL`.
 
-        >>> pq = PQ(alpha=0.5, k=2)
+        >>> import nngraph as ng
+        >>> pq = ng.detectors.PQ(alpha=0.5, k=2)
         >>> curve = [(1.0, 1.0), (0.9, 0.9), (0.89, 0.95), (0.88, 0.99)]
         >>> [pq.update(e, loss=t, val_loss=v) is not None for e, (t, v) in enumerate(curve, 1)]
         [False, False, False, True]
@@ -225,7 +229,8 @@ class UP(Detector):
     Strip ends are the epochs ``k, 2k, 3k, ...``; the first strip end has nothing to compare with.
     ``metric`` must be a loss or an error (lower is better), as for :class:`GL`.
 
-        >>> up = UP(s=2, k=1)
+        >>> import nngraph as ng
+        >>> up = ng.detectors.UP(s=2, k=1)
         >>> [up.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.9, 0.95, 0.97], 1)]
         [False, False, False, True]
     """

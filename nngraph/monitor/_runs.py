@@ -41,7 +41,8 @@ class Runs:
     update carries its run's ``name``). In a notebook the overlaid view is shown instead of one
     view per run; in a script each run prints its own lines, prefixed by its name.
 
-        >>> runs = Runs(display=False)
+        >>> import nngraph as ng
+        >>> runs = ng.Runs(display=False)
         >>> mon = runs.new("small"); mon.log(1, val_loss=0.5)
         >>> runs.names, runs["small"].best.value
         (['small'], 0.5)
@@ -68,7 +69,8 @@ class Runs:
         """Start a run called ``name``: a :class:`Monitor` (same arguments) that is part of this
         comparison.
 
-            >>> runs = Runs(display=False); runs.new("medium").name
+            >>> import nngraph as ng
+            >>> runs = ng.Runs(display=False); runs.new("medium").name
             'medium'
         """
         if self._metric is not None:
@@ -81,9 +83,10 @@ class Runs:
         """Add an existing monitor under ``name``, else its own name, else the first free
         ``run N``. The monitor itself is not changed (its ``name`` stays as it was).
 
-            >>> runs = Runs(display=False); a = Monitor(display=False)
-            >>> _ = runs.add(a); _ = runs.add(Monitor(name="run 2", display=False))
-            >>> _ = runs.add(Monitor(display=False)); runs.names, a.name
+            >>> import nngraph as ng
+            >>> runs = ng.Runs(display=False); a = ng.Monitor(display=False)
+            >>> _ = runs.add(a); _ = runs.add(ng.Monitor(name="run 2", display=False))
+            >>> _ = runs.add(ng.Monitor(display=False)); runs.names, a.name
             (['run 1', 'run 2', 'run 3'], None)
         """
         if not isinstance(monitor, Monitor):
@@ -126,7 +129,8 @@ class Runs:
         """The metric the runs are compared by: the one given, else the validation loss under
         the name the first run that logged it uses (``val_loss``, ``valid_loss``, ...).
 
-            >>> runs = Runs(display=False); runs.new("a").log(1, valid_loss=0.4)
+            >>> import nngraph as ng
+            >>> runs = ng.Runs(display=False); runs.new("a").log(1, valid_loss=0.4)
             >>> runs.metric, runs.winner()
             ('valid_loss', 'a')
         """
@@ -247,9 +251,10 @@ class Runs:
 def compare(*monitors: Monitor, metric: str | None = None, display: Display = "auto") -> Runs:
     """Put finished (or running) monitors side by side: ``print(compare(m1, m2).table())``.
 
-    >>> a = Monitor(name="a", display=False); a.log(1, val_loss=0.3)
-    >>> b = Monitor(name="b", display=False); b.log(1, val_loss=0.2)
-    >>> compare(a, b, display=False).winner()
+    >>> import nngraph as ng
+    >>> a = ng.Monitor(name="a", display=False); a.log(1, val_loss=0.3)
+    >>> b = ng.Monitor(name="b", display=False); b.log(1, val_loss=0.2)
+    >>> ng.compare(a, b, display=False).winner()
     'b'
     """
     runs = Runs(metric=metric, display=display)

@@ -96,9 +96,10 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
     would tell a student to stop a run that is still improving; and Prechelt's ``PQ`` and ``UP``,
     which need a strip length and are best compared side by side in a lesson on stopping rules.
 
-        >>> [d.name for d in classroom()]
+        >>> import nngraph as ng
+        >>> [d.name for d in ng.detectors.classroom()]
         ['Divergence()', 'GL(5)', 'Patience(20)']
-        >>> [d.name for d in classroom("val_acc")]
+        >>> [d.name for d in ng.detectors.classroom("val_acc")]
         ['Divergence()', "Patience(20, mode='max', metric='val_acc')"]
     """
     mode = resolve_mode(mode, metric)
@@ -122,7 +123,7 @@ def detector_list(
     given the same list do not share what their detectors have seen, and a list defined in an
     earlier notebook cell starts fresh when the training cell runs again.
 
-        >>> from nngraph.monitor.detectors import Patience
+        >>> from nngraph.monitor.detectors import Patience, detector_list
         >>> mine = Patience(3)
         >>> runs = detector_list([mine]), detector_list([mine])
         >>> runs[0][0] is mine, runs[0][0] is runs[1][0], runs[0] == [mine]

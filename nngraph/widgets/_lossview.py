@@ -57,9 +57,9 @@ class LossView(anywidget.AnyWidget):
     epoch and detector events marked (hover for the explanation), a progress line and a
     Stop button that ``mon.should_stop`` sees.
 
-        >>> from nngraph.monitor import Monitor
-        >>> mon = Monitor(display=False)
-        >>> view = LossView(mon)           # in a notebook: LossView.attach(mon) displays it
+        >>> import nngraph as ng
+        >>> mon = ng.Monitor(display=False)
+        >>> view = ng.LossView(mon)        # in a notebook: ng.LossView.attach(mon) displays it
         >>> mon.log(1, loss=1.0, val_loss=1.2); mon.flush()
         >>> view.sent[-1][0]["metrics"], len(view.sent[-1][1])
         (['loss', 'val_loss'], 4)
@@ -123,8 +123,8 @@ class LossView(anywidget.AnyWidget):
         """Show a live view of ``source`` (a Monitor, Runs or GradientWatch) below the current
         cell and return it. This is what ``ng.Monitor()`` does in a notebook.
 
-            >>> from nngraph.monitor import Monitor
-            >>> view = LossView.attach(Monitor(display=False))  # outside a notebook: no output
+            >>> import nngraph as ng
+            >>> view = ng.LossView.attach(ng.Monitor(display=False))  # not in a notebook: no output
             >>> view.kind
             'monitor'
         """
