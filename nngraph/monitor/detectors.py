@@ -70,16 +70,22 @@ __all__ = [
 ]
 
 
+#: A loss this many times its first value has blown up: the classroom's Divergence stops there.
+_BLOWN_UP = 100.0
+
+
 def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
     """The default set used by ``Monitor(detectors=None)``, chosen for a classroom. It watches
     the monitor's ``metric`` (``Monitor(metric="val_acc")`` gets detectors on ``val_acc``).
 
     For a loss or an error (lower is better, as ``mode="auto"`` reads the name):
 
-    - ``Divergence()``: stop at the first NaN/Inf loss; nothing useful happens after it, and the
-      message says what to try (smaller learning rate). It watches every name of the loss the
-      Monitor recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``, ``valid_loss``,
-      ``val/loss``, ...), and ``metric`` too when that is another name.
+    - ``Divergence(factor=100)``: stop at the first NaN/Inf loss, or at a loss 100 times its
+      first value (a learning rate far too high blows the loss up to 1e13 long before it
+      overflows); nothing useful happens after it, and the message says what to try (smaller
+      learning rate). It watches every name of the loss the Monitor recognises (``loss``,
+      ``train_loss``, ``train/loss``, ``val_loss``, ``valid_loss``, ``val/loss``, ...), and
+      ``metric`` too when that is another name.
     - ``GL(5, stop=False)``: the lecture's signal, as a warning: validation loss 5% above its best
       while training loss keeps falling "may be the start of memorising, or noise in a small
       validation set: watch whether it keeps rising". It does not stop training, because a
@@ -88,7 +94,8 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
       with ``restore_best`` a late stop costs only time, never the best model.
 
     For a higher-is-better metric (``val_acc``, ``val_f1``, ... or ``mode="max"``):
-    ``Divergence()`` on the losses, and ``Patience(20, mode="max")`` on the metric as the stop.
+    ``Divergence(factor=100)`` on the losses, and ``Patience(20, mode="max")`` on the metric as
+    the stop.
     There is no ``GL``: Prechelt defines it on errors, and it refuses an accuracy.
 
     Not in the default set: ``Gap``, because a wide gap appears long before validation loss turns
@@ -98,16 +105,16 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
 
         >>> import nngraph as ng
         >>> [d.name for d in ng.detectors.classroom()]
-        ['Divergence()', 'GL(5)', 'Patience(20)']
+        ['Divergence(factor=100)', 'GL(5)', 'Patience(20)']
         >>> [d.name for d in ng.detectors.classroom("val_acc")]
-        ['Divergence()', "Patience(20, mode='max', metric='val_acc')"]
+        ['Divergence(factor=100)', "Patience(20, mode='max', metric='val_acc')"]
     """
     mode = resolve_mode(mode, metric)
     if mode == "max" or resolve_mode("auto", metric) == "max":
-        return [Divergence(), Patience(20, mode=mode, metric=metric)]
+        return [Divergence(factor=_BLOWN_UP), Patience(20, mode=mode, metric=metric)]
     watched = tuple(dict.fromkeys((*LOSS_NAMES, metric)))
     return [
-        Divergence(metrics=watched),
+        Divergence(factor=_BLOWN_UP, metrics=watched),
         GL(5.0, metric=metric, stop=False),
         Patience(20, mode=mode, metric=metric),
     ]

@@ -133,7 +133,7 @@ def test_the_default_detectors_watch_the_monitors_metric() -> None:
 def test_an_accuracy_only_run_gets_a_patience_stop_in_max_mode() -> None:
     mon = Monitor(metric="val_acc", display=False)
     assert [d.name for d in mon.detectors] == [
-        "Divergence()",
+        "Divergence(factor=100)",
         "Patience(20, mode='max', metric='val_acc')",
     ]
     stopped_at = None
@@ -148,11 +148,11 @@ def test_an_accuracy_only_run_gets_a_patience_stop_in_max_mode() -> None:
 
 def test_an_explicit_max_mode_gets_the_max_set_and_min_mode_never_gets_gl() -> None:
     assert [d.name for d in detectors.classroom("val_goodness", "max")] == [
-        "Divergence()",
+        "Divergence(factor=100)",
         "Patience(20, mode='max', metric='val_goodness')",
     ]
     names = [d.name for d in Monitor(metric="val_acc", mode="min", display=False).detectors]
-    assert names == ["Divergence()", "Patience(20, metric='val_acc')"]
+    assert names == ["Divergence(factor=100)", "Patience(20, metric='val_acc')"]
 
 
 # ------------------------------------------------------- validation metrics by other names
@@ -295,3 +295,18 @@ def test_the_default_divergence_stops_at_a_nan_under_every_loss_name(name: str) 
             break
     assert step == 10 and [e.message_id for e in mon.events] == ["divergence.nonfinite"]
     assert detectors.Divergence().update(1, training_loss=math.inf) is not None
+
+
+def test_the_default_stops_a_loss_that_blows_up_without_overflowing() -> None:
+    mon = Monitor(display=False)  # a learning rate far too high: finite, but 1e13 by epoch 10
+    for epoch in range(1, 21):
+        loss = 2.3 * 30.0 ** (epoch - 1)
+        mon.log(epoch, loss=loss, val_loss=loss * 1.1)
+        if mon.should_stop:
+            break
+    assert epoch == 3 and mon.events[-1].message_id == "divergence.factor"  # after GL's warning
+    assert "times its first value" in mon.events[-1].message
+    healthy = Monitor(display=False)  # a normal run never gets near 100x its first loss
+    for epoch in range(1, 41):
+        healthy.log(epoch, loss=2.3 / epoch, val_loss=0.5 + abs(epoch - 20) / 40)
+    assert not any(e.kind == "divergence" for e in healthy.events)

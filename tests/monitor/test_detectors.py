@@ -443,7 +443,7 @@ def test_the_classroom_default_warns_then_stops_on_the_lectures_curve() -> None:
     assert mon.stop_event is not None and mon.stop_event.detector == "Patience(20)"
     assert mon.best is not None and stopped_at == mon.best.epoch + 20
     assert [d.name for d in detectors.classroom()] == [
-        "Divergence()",
+        "Divergence(factor=100)",
         "GL(5)",
         "Patience(20)",
     ]

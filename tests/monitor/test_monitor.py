@@ -324,7 +324,7 @@ def test_events_carry_an_explanation_and_export_to_json_friendly_dicts() -> None
     (event,) = mon.events
     assert event.kind == "divergence" and mon.should_stop
     assert "diverged" in event.message and "learning rate" in event.message
-    assert event.to_dict()["detector"] == "Divergence()"
+    assert event.to_dict()["detector"] == "Divergence(factor=100)"
 
 
 def test_the_snapshot_is_strict_json_even_when_the_best_line_has_a_nan() -> None:
@@ -505,7 +505,7 @@ def test_a_stop_inside_a_batch_prints_the_stop_line(capsys: pytest.CaptureFixtur
             mon.log(step, val_loss=1.0)
     out = capsys.readouterr().out
     assert mon.should_stop and "  ! " in out
-    assert "  -> stop suggested by Divergence() at epoch 2" in out
+    assert "  -> stop suggested by Divergence(factor=100) at epoch 2" in out
 
 
 def test_text_lines_are_rate_limited_but_events_and_the_end_are_shown(
