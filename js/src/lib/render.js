@@ -117,10 +117,15 @@ export function textWidth(text, font = FONT) {
   return w;
 }
 
+/** Room in px kept at the right of a box for its flag badge, so it covers no text. */
+function badgeRoom(pres) {
+  return !pres.badge ? 0 : pres.badge.length > 1 ? 22 : 12;
+}
+
 /** Size in px of an item's box. */
 export function sizeOf(pres, item) {
   const w = Math.max(...pres.lines.map((l, i) => textWidth(l, i === 0 ? FONT : SUB_FONT)), 20);
-  const extra = item.type === "run" ? 6 : 0;
+  const extra = (item.type === "run" ? 6 : 0) + badgeRoom(pres);
   return { width: Math.ceil(w + 16 + extra), height: pres.lines.length > 1 ? 32 : 22 };
 }
 
@@ -195,7 +200,7 @@ export function drawScene(lay, vis, pres, opts) {
     const color = opts.colors.get(id);
     if (color) shape.style.fill = color.fill;
     g.appendChild(shape);
-    const cx = (item.type === "run" ? box.width - 5 : box.width) / 2;
+    const cx = ((item.type === "run" ? box.width - 5 : box.width) - badgeRoom(p)) / 2;
     p.lines.forEach((line, i) => {
       const t = s("text", { class: i === 0 ? "ng-main" : "ng-sub", x: cx, y: p.lines.length > 1 ? 13 + i * 12 : 15, "text-anchor": "middle" }, [line]);
       if (color) t.style.fill = color.text;

@@ -28,8 +28,15 @@ export const CSS = `
 .ng-svg:active { cursor: grabbing; }
 .ng-message { position: absolute; left: 8px; top: 8px; color: var(--ng-fg2); pointer-events: none; }
 .ng-message.ng-error { color: var(--ng-error); pointer-events: auto; }
-.ng-inspector { width: 290px; flex: none; overflow: auto; border-left: 1px solid var(--ng-border);
+.ng-inspector { width: 290px; max-width: 40%; flex: none; overflow: auto; border-left: 1px solid var(--ng-border);
   padding: 6px 8px; background: var(--ng-bg); }
+/* a narrow view: the inspector goes under the drawing, which keeps the whole width */
+.ng-root { container-type: inline-size; }
+@container (max-width: 640px) {
+  .ng-main { flex-direction: column; }
+  .ng-inspector { width: auto; max-width: none; max-height: 45%; border-left: 0;
+    border-top: 1px solid var(--ng-border); }
+}
 .ng-inspector[hidden] { display: none; }
 .ng-inspector header { display: flex; gap: 6px; align-items: baseline; margin-bottom: 4px; }
 .ng-title { font-weight: 600; font-size: 13px; overflow-wrap: anywhere; flex: 1; }

@@ -12,7 +12,7 @@ import { layout } from "./layout.js";
 import { plural, translator } from "./messages.js";
 import { drawScene, present, sizeOf } from "./render.js";
 import { CSS } from "./style.js";
-import { collapse, defaultDepth, expand, expandedForDepth, reveal, unfold, visibleGraph } from "./visible.js";
+import { collapse, countAtDepth, defaultDepth, expand, expandedForDepth, reveal, unfold, visibleGraph } from "./visible.js";
 
 /**
  * @typedef {{graph:any, depth?:number|null, view?:string, colorBy?:string, selected?:string,
@@ -21,7 +21,8 @@ import { collapse, defaultDepth, expand, expandedForDepth, reveal, unfold, visib
  * `messages`: the words to show (the `graphview.` keys of nngraph.i18n); English where missing.
  */
 
-/** Above this many drawn items a click that would open more is refused with a hint. */
+/** Above this many drawn items the view draws nothing (a click that would open more is
+ * refused, a graph with nothing to fold is not laid out) and says why. */
 export const MAX_DRAWN = 1500;
 
 /**
@@ -46,6 +47,10 @@ export function createGraphView(el, options) {
     /** @type {ReturnType<typeof drawScene>|null} */ scene: null,
     token: 0,
     fitNext: true,
+    /** the user panned or zoomed since the last fit: a resize then leaves the view alone */
+    moved: false,
+    /** the drawing's size when last fitted or resized, "WxH" */
+    size: "",
     anchor: /** @type {{id:string, x:number, y:number}|null} */ (null),
     timings: /** @type {Record<string, number>} */ ({}),
     destroyed: false,
@@ -138,7 +143,10 @@ export function createGraphView(el, options) {
   // ---- pan & zoom ----
   const zoomer = zoom()
     .scaleExtent([0.02, 4])
-    .on("zoom", (ev) => viewport.setAttribute("transform", ev.transform.toString()));
+    .on("zoom", (ev) => {
+      viewport.setAttribute("transform", ev.transform.toString());
+      if (ev.sourceEvent) st.moved = true; // a wheel or a drag, not fit() or keepAnchor()
+    });
   const svgSel = select(svg);
   svgSel.call(/** @type {any} */ (zoomer)).on("dblclick.zoom", null);
 
@@ -154,13 +162,20 @@ export function createGraphView(el, options) {
     const k = Math.min((W - 20) / box.w, (H - 20) / box.h, 1.5);
     const t = zoomIdentity.translate((W - box.w * k) / 2, (H - box.h * k) / 2).scale(k);
     svgSel.call(/** @type {any} */ (zoomer).transform, t);
+    st.moved = false;
+    st.size = `${W}x${H}`;
   }
 
+  // fit once the drawing has a size, and again whenever its size changes (the inspector
+  // opens, the window narrows), unless the user has panned or zoomed since
   const resizer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(() => {
-    if (st.fitNext && st.scene && svg.clientWidth) {
+    if (!st.scene || !svg.clientWidth) return;
+    const size = `${svg.clientWidth}x${svg.clientHeight}`;
+    if (st.fitNext || (size !== st.size && !st.moved)) {
       st.fitNext = false;
       fit();
     }
+    st.size = size;
   });
   resizer?.observe(svg);
 
@@ -174,7 +189,9 @@ export function createGraphView(el, options) {
       return false;
     }
     const limit = options.maxVisible ?? 150;
-    st.depth = options.depth == null ? defaultDepth(st.graph, limit) : Math.max(0, Number(options.depth) | 0);
+    const asked = options.depth == null ? null : Math.max(0, Number(options.depth) | 0);
+    // a depth that would draw too much starts at the readable default instead
+    st.depth = asked !== null && countAtDepth(st.graph, asked) <= MAX_DRAWN ? asked : defaultDepth(st.graph, limit);
     st.state = { expanded: expandedForDepth(st.graph, st.depth), unfolded: new Map() };
     st.replay = null;
     st.stepped = false;
@@ -195,6 +212,10 @@ export function createGraphView(el, options) {
     const token = ++st.token;
     const t0 = performance.now();
     const vis = visibleGraph(graph, st.state);
+    if (vis.items.size > MAX_DRAWN) {
+      decline(vis);
+      return;
+    }
     const pres = new Map();
     const nodes = [];
     for (const item of vis.items.values()) {
@@ -244,6 +265,20 @@ export function createGraphView(el, options) {
     st.timings = { prepare: t1 - t0, layout: t2 - t1, draw: t3 - t2, total: t3 - t0, items: vis.items.size };
     root.dataset.items = String(vis.items.size);
     root.dispatchEvent(new CustomEvent("ng-rendered", { detail: st.timings }));
+  }
+
+  /**
+   * Too much to draw (a huge graph with nothing to fold): say so and lay nothing out, but
+   * keep `vis` so that search and the inspector still work.
+   * @param {import("./visible.js").Visible} vis
+   */
+  function decline(vis) {
+    clear(viewport);
+    st.scene = null;
+    st.vis = vis;
+    legend.hidden = true;
+    updateToolbar();
+    showError(t("graphview.too_many", { n: vis.items.size }));
   }
 
   /** After an expand/collapse, keep the clicked thing where it was on screen. */

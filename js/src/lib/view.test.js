@@ -1,6 +1,27 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { resnet50Graph, SCRIPT_NAME, tinyGraph, XSS_NAME } from "../testing/fixtures.js";
-import { createGraphView } from "./view.js";
+import { graphBuilder, resnet50Graph, SCRIPT_NAME, tinyGraph, XSS_NAME } from "../testing/fixtures.js";
+import { createGraphView, MAX_DRAWN } from "./view.js";
+
+/** A chain of `n` ops and no modules, like ng.graph_of of a long chain: nothing to fold. */
+function flatChain(n) {
+  const b = graphBuilder();
+  let y = b.node("input", "x", { shape: [2, 4], name: "x" });
+  for (let i = 0; i < n; i++) y = b.op(i % 2 ? "relu" : "linear", "", [y], { shape: [2, 4] });
+  b.edge(y, b.node("output", "output", { shape: [] }));
+  return b.json("graph_of");
+}
+
+/** `count` modules of different sizes (so none fold into a run), `per + i` ops each. */
+function wideModules(count, per) {
+  const b = graphBuilder();
+  let y = b.node("input", "x", { shape: [2, 4], name: "x" });
+  for (let m = 0; m < count; m++) {
+    b.module(`m${m}`, "Block");
+    for (let i = 0; i < per + m; i++) y = b.op("tanh", `m${m}`, [y], { shape: [2, 4] });
+  }
+  b.edge(y, b.node("output", "output", { shape: [] }));
+  return b.json();
+}
 
 /** @type {ReturnType<typeof createGraphView>[]} */
 const views = [];
@@ -201,6 +222,68 @@ describe("graph view", () => {
     const row2 = el.querySelector('.ng-inspector td[data-key="shape"]')?.parentElement;
     expect(row2?.querySelector("th")?.textContent).toBe("Form");
     expect(el.querySelector("img, script, [onerror]")).toBeNull();
+  });
+
+  it("declines to draw a huge graph with nothing to fold, and still finds and inspects nodes", async () => {
+    const { el, view } = mount(flatChain(MAX_DRAWN + 500));
+    await view.ready;
+    const msg = el.querySelector(".ng-message.ng-error");
+    expect(msg?.hasAttribute("hidden")).toBe(false);
+    expect(msg?.textContent).toBe(`Opening this would draw ${MAX_DRAWN + 502} nodes at once; open a smaller module first.`);
+    expect(el.querySelectorAll(".ng-item").length).toBe(0); // no layout was tried
+    expect(el.querySelector(".ng-depth")?.textContent).toBe("depth 0");
+    expect(view.search("relu").length).toBe((MAX_DRAWN + 500) / 2);
+    await view.nextMatch();
+    expect(el.querySelector(".ng-inspector")?.hasAttribute("hidden")).toBe(false);
+    expect(el.querySelector(".ng-inspector .ng-title")?.textContent).toBe("relu");
+  });
+
+  it("starts at a smaller depth when the one asked for would draw too much", async () => {
+    const graph = wideModules(20, 80); // depth 1: 20 * 80 + 190 ops; depth 0: 20 boxes
+    const { el, view } = mount(graph, { depth: 1 });
+    await view.ready;
+    expect(view.depth).toBe(0);
+    expect(el.querySelectorAll(".ng-item").length).toBeLessThanOrEqual(30);
+    expect(el.querySelector(".ng-message.ng-error")).toBeNull();
+  });
+
+  it("keeps room for the drawing when the inspector opens, and re-fits it", async () => {
+    const frames = async (n) => {
+      for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(r));
+    };
+    for (const width of [420, 700, 1000]) {
+      const { el, view } = mount(tinyGraph(), { depth: 1 });
+      el.style.width = `${width}px`;
+      await view.ready;
+      await frames(2);
+      const svg = /** @type {SVGSVGElement} */ (el.querySelector("svg.ng-svg"));
+      const before = svg.getBoundingClientRect().width;
+      click(el.querySelector('.ng-item[data-id="n3"]'));
+      await frames(3);
+      const box = svg.getBoundingClientRect();
+      expect(box.width, `drawing in a ${width} px view`).toBeGreaterThanOrEqual(Math.min(before, 0.55 * width));
+      expect(el.querySelector(".ng-inspector")?.getBoundingClientRect().width).toBeGreaterThan(100);
+      const out = [...el.querySelectorAll(".ng-item")].filter((g) => {
+        const r = g.getBoundingClientRect();
+        return r.left < box.left - 1 || r.right > box.right + 1;
+      });
+      expect(out.length, `boxes outside a ${width} px view`).toBe(0);
+    }
+  });
+
+  it("puts the flag badge beside the label, not over it", async () => {
+    const graph = tinyGraph();
+    const linear = graph.nodes.find((n) => n.id === "n3");
+    linear.flags = [{ kind: "nan", where: "forward", message: "NaN here" }];
+    const { el, view } = mount(graph, { depth: 1 });
+    await view.ready;
+    for (const id of ["n3", "n4"]) {
+      const g = el.querySelector(`.ng-item[data-id="${id}"]`);
+      const badge = g?.querySelector(".ng-flag circle")?.getBoundingClientRect();
+      const label = g?.querySelector("text.ng-main")?.getBoundingClientRect();
+      if (!badge || !label) throw new Error(`${id}: no badge or label`);
+      expect(badge.left, `${id}: badge over "${g?.querySelector("text.ng-main")?.textContent}"`).toBeGreaterThanOrEqual(label.right);
+    }
   });
 
   it("reports a payload that is not a graph instead of throwing", async () => {

@@ -54,6 +54,20 @@ export function fmtNum(v) {
   return String(Number(v.toPrecision(4)));
 }
 
+/**
+ * An axis tick, as short as it can be: "2e13", "1.5e-8", "0.25" (4 significant digits at
+ * most, no "+" and no trailing zeros), so the axis stays narrow.
+ * @param {number} v
+ * @returns {string}
+ */
+export function fmtTick(v) {
+  if (!Number.isFinite(v)) return fmtNum(v);
+  const a = Math.abs(v);
+  if (a === 0 || (a < 1e5 && a >= 1e-3)) return String(Number(v.toPrecision(4)));
+  const [mantissa, exponent] = v.toExponential(3).split("e");
+  return `${Number(mantissa)}e${Number(exponent)}`;
+}
+
 /** A step as the user logged it: 14 rather than 14.0. @param {number} s */
 export function fmtStep(s) {
   return Number.isInteger(s) ? String(s) : fmtNum(s);

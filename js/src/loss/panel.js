@@ -3,7 +3,7 @@
 // double-click to reset, and the event / best-epoch markers on top.
 import uPlot from "uplot";
 import { createMarks, markSpecs } from "./markers.js";
-import { fmtNum, t } from "./format.js";
+import { fmtNum, fmtTick, t } from "./format.js";
 import { joinCurves } from "./series.js";
 import { isValidation } from "./store.js";
 
@@ -44,6 +44,22 @@ export function seriesStyle(store, s, strings) {
   }
   void strings;
   return { label: s.metric, stroke: isVal ? VAL : TRAIN, dash: undefined };
+}
+
+/**
+ * The width of a y axis: its widest tick label plus the tick marks and the gap (uPlot
+ * calls this with the formatted ticks, again while the size settles).
+ * @param {uPlot} u
+ * @param {string[]|null} values
+ * @param {number} axisIdx
+ * @param {number} cycleNum
+ */
+export function yAxisSize(u, values, axisIdx, cycleNum) {
+  const axis = /** @type {any} */ (u.axes[axisIdx]);
+  if (cycleNum > 1 && axis._size) return axis._size; // settle: never loop on a size
+  u.ctx.font = axis.font[0];
+  const widest = Math.max(0, ...(values ?? []).map((v) => u.ctx.measureText(v ?? "").width));
+  return Math.max(40, Math.ceil(widest / devicePixelRatio + (axis.ticks?.size ?? 10) + (axis.gap ?? 5) + 4));
 }
 
 /**
@@ -145,7 +161,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
         scales: { x: { time: false }, y: o.log ? { distr: 3, log: 10 } : {} },
         axes: [
           { label: t(o.strings, "lossview.axis_step"), labelSize: 20, size: 36 },
-          { size: 56, values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(fmtNum) },
+          { size: yAxisSize, values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(fmtTick) },
         ],
         cursor: { drag: { x: true, y: false, setScale: true } },
         legend: { live: true },

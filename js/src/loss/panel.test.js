@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { fmtTick } from "./format.js";
 import { PALETTE, seriesStyle } from "./panel.js";
+import { createLossView } from "./view.js";
 import { Store } from "./store.js";
 
 function store(kind = "monitor") {
@@ -42,5 +44,51 @@ describe("seriesStyle", () => {
       expect(seriesStyle(s, { run: "b", metric }, {}).dash).toEqual([5, 4]);
     }
     expect(seriesStyle(s, { run: "b", metric: "valid_loss" }, {}).stroke).toBe(PALETTE[1]);
+  });
+});
+
+describe("the y axis", () => {
+  /** Mount a loss view with one metric of these values; @param {number[]} values @param {boolean} log */
+  function draw(values, log) {
+    const el = document.createElement("div");
+    el.style.width = "600px";
+    document.body.appendChild(el);
+    const view = createLossView(el, { log });
+    view.load({ kind: "monitor", runs: { "": { metrics: { loss: { step: values.map((_, i) => i + 1), value: values } } } } });
+    view.flush();
+    return view;
+  }
+
+  it("is wide enough for its tick labels, from 1e-8 to 1e13 and below zero", async () => {
+    const ctx = /** @type {CanvasRenderingContext2D} */ (document.createElement("canvas").getContext("2d"));
+    const cases = [
+      { values: [2e13, 1e13, 5e12, 2.5e12, 1e12], log: false },
+      { values: [2e13, 1e13, 5e12, 2.5e12, 1e12], log: true },
+      { values: [3e-8, 2e-8, 1.5e-8, 1.2e-8, 1e-8], log: false },
+      { values: [1e-2, 1e-4, 1e-6, 1e-8], log: true },
+      { values: [-0.001234, -0.002468, -0.0037, -0.0049], log: false },
+      { values: [123456.7, 123457.9, 123459.1], log: false },
+    ];
+    for (const { values, log } of cases) {
+      const view = draw(values, log);
+      await new Promise((r) => requestAnimationFrame(r)); // uPlot draws its axes in a microtask
+      const axis = /** @type {any} */ (view.panels.get("loss")?.plot)?.axes[1];
+      ctx.font = axis.font[0];
+      const labels = axis._values.filter(Boolean);
+      expect(labels.length).toBeGreaterThan(1);
+      const widest = Math.max(...labels.map((/** @type {string} */ s) => ctx.measureText(s).width));
+      const room = axis._size - axis.ticks.size - axis.gap;
+      expect(widest, `${labels.join(" ")} in ${room} px`).toBeLessThanOrEqual(room);
+      view.destroy();
+    }
+  });
+
+  it("writes huge and tiny ticks short", () => {
+    expect(fmtTick(2e13)).toBe("2e13");
+    expect(fmtTick(1.5e13)).toBe("1.5e13");
+    expect(fmtTick(1e-8)).toBe("1e-8");
+    expect(fmtTick(-2.5e-6)).toBe("-2.5e-6");
+    expect(fmtTick(0.25)).toBe("0.25");
+    expect(fmtTick(0)).toBe("0");
   });
 });
