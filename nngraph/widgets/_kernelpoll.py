@@ -27,8 +27,11 @@ from typing import Any
 
 __all__ = ["poll_widget_messages"]
 
-#: handled while the cell runs; everything else waits for the cell to end
-_NOW = frozenset({"comm_open", "comm_msg", "comm_close", "comm_info_request"})
+#: handled while the cell runs; everything else waits for the cell to end. Not
+#: `comm_info_request`: JupyterLab asks it when a page reloads and waits for the busy/idle
+#: status around the reply, which only the kernel's own handling sends (answered here, the
+#: view stayed at "Loading widget..." for good)
+_NOW = frozenset({"comm_open", "comm_msg", "comm_close"})
 _busy = threading.Lock()
 _deferred: set[Any] = set()  # tasks of requests put back behind the running cell
 
