@@ -2,11 +2,12 @@
 it returns a scalar tensor with autograd history, else an `NNGraphError` that says what to do.
 
     >>> import torch
-    >>> check_loss_function(torch.nn.CrossEntropyLoss())  # the target is missing
+    >>> call_loss(torch.nn.CrossEntropyLoss(), torch.randn(2, 3))  # the target is missing
     Traceback (most recent call last):
     ...
     nngraph.errors.NNGraphError: loss must be a function of the model's output ...
-    >>> check_loss_function(lambda y: y.pow(2).mean())
+    >>> call_loss(lambda y: y.pow(2).mean(), torch.ones(2))
+    tensor(1.)
 """
 
 from __future__ import annotations
@@ -19,25 +20,37 @@ import torch
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
-__all__ = ["check_loss_function", "check_loss_value"]
+__all__ = ["call_loss", "check_loss_function", "check_loss_value"]
 
 
 def check_loss_function(loss: Any) -> None:
-    """Raise unless `loss(output)` is a call `loss` accepts: `nn.CrossEntropyLoss()` and
-    `F.cross_entropy` also need a target. Checked from the signature, without calling it, so
-    a `TypeError` raised inside the user's loss stays theirs; a callable whose signature
-    cannot be read passes."""
+    """Raise unless `loss` can be called, before the model runs."""
     if not callable(loss):
         raise NNGraphError(message("capture.loss_not_callable"))
+
+
+def call_loss(loss: Any, output: Any) -> Any:
+    """`loss(output)`. A loss that needs more than the output (`nn.CrossEntropyLoss()` and
+    `F.cross_entropy` also need a target) is an `NNGraphError`; a `TypeError` raised inside the
+    user's own loss stays theirs. The signature is read only after a `TypeError`: reading it
+    costs more than a small model's whole step."""
+    try:
+        return loss(output)
+    except TypeError:
+        if _takes_output_alone(loss):
+            raise
+        raise NNGraphError(message("capture.loss_not_callable")) from None
+
+
+def _takes_output_alone(loss: Any) -> bool:
     function = loss.forward if isinstance(loss, torch.nn.Module) else loss
     try:
-        signature = inspect.signature(function)
-    except (TypeError, ValueError):
-        return
-    try:
-        signature.bind(None)
+        inspect.signature(function).bind(None)
+    except ValueError:  # no signature to read (a builtin): not known to need more
+        return True
     except TypeError:
-        raise NNGraphError(message("capture.loss_not_callable")) from None
+        return False
+    return True
 
 
 def check_loss_value(value: Any) -> None:

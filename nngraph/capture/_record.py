@@ -34,7 +34,7 @@ from nngraph.capture._bookkeeping import (
 )
 from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
 from nngraph.capture._common import NNGraphWarning, hidden, next_sequence_nr, tensors_within
-from nngraph.capture._loss import check_loss_function, check_loss_value
+from nngraph.capture._loss import call_loss, check_loss_function, check_loss_value
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._restore import ModelState
 from nngraph.capture._scope import uncompiled
@@ -360,7 +360,7 @@ def trace(
                 output = model(*inputs, **kwargs)
                 results = [output]
                 if loss is not None:
-                    value = loss(output)
+                    value = call_loss(loss, output)
                     check_loss_value(value)
                     recorder = recording._recorder
                     recorder.grads_before.set_aside(
