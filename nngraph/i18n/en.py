@@ -756,6 +756,11 @@ MESSAGES: dict[str, str] = {
     "graphview.not_a_graph": "this is not an nngraph graph (it needs format 'nngraph.graph' and a list of nodes)",
     "graphview.layout_failed": "Layout failed: {error}",
     "graphview.too_many": "Opening this would draw {n} nodes at once; open a smaller module first.",
+    "graphview.too_big": (
+        "This graph would draw {n} nodes at once, more than the view can show, and folding its "
+        "modules does not make it smaller. ng.graph_of knows no modules (ng.trace and ng.record "
+        "do); print(g.summary()) reads it as text."
+    ),
     "graphview.legend.grad": "gradient size (RMS, log scale):",
     "graphview.legend.value": "value size (RMS, log scale):",
     "graphview.legend.zero": "zero or none",

@@ -805,6 +805,11 @@ MESSAGES: dict[str, str] = {
     "graphview.not_a_graph": "to nie jest graf nngraph (potrzebny jest format 'nngraph.graph' i lista węzłów)",
     "graphview.layout_failed": "Nie udało się ułożyć grafu: {error}",
     "graphview.too_many": "Po otwarciu trzeba by narysować naraz zbyt wiele węzłów ({n}); najpierw otwórz mniejszy moduł.",
+    "graphview.too_big": (
+        "Ten graf wymagałby narysowania naraz {n} węzłów, więcej niż widok potrafi pokazać, a "
+        "zwinięcie modułów go nie zmniejsza. ng.graph_of nie zna modułów (znają je ng.trace i "
+        "ng.record); print(g.summary()) pokaże go jako tekst."
+    ),
     "graphview.legend.grad": "wielkość gradientu (RMS, skala log.):",
     "graphview.legend.value": "wielkość wartości (RMS, skala log.):",
     "graphview.legend.zero": "zero lub brak",

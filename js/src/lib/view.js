@@ -278,7 +278,8 @@ export function createGraphView(el, options) {
     st.vis = vis;
     legend.hidden = true;
     updateToolbar();
-    showError(t("graphview.too_many", { n: vis.items.size }));
+    // what is drawn now is too big (user actions are checked before they open anything)
+    showError(t("graphview.too_big", { n: vis.items.size }));
   }
 
   /** After an expand/collapse, keep the clicked thing where it was on screen. */

@@ -229,7 +229,8 @@ describe("graph view", () => {
     await view.ready;
     const msg = el.querySelector(".ng-message.ng-error");
     expect(msg?.hasAttribute("hidden")).toBe(false);
-    expect(msg?.textContent).toBe(`Opening this would draw ${MAX_DRAWN + 502} nodes at once; open a smaller module first.`);
+    expect(msg?.textContent).toContain(`This graph would draw ${MAX_DRAWN + 502} nodes at once`);
+    expect(msg?.textContent).toContain("ng.graph_of knows no modules");
     expect(el.querySelectorAll(".ng-item").length).toBe(0); // no layout was tried
     expect(el.querySelector(".ng-depth")?.textContent).toBe("depth 0");
     expect(view.search("relu").length).toBe((MAX_DRAWN + 500) / 2);
