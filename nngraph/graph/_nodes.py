@@ -78,11 +78,9 @@ def counted(noun: str, n: int) -> str:
     >>> counted("nodes", 1), counted("ops", 1234)
     ('1 node', '1,234 ops')
     """
-    from nngraph.i18n import message
+    from nngraph.i18n import message, plural_form
 
-    few = 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14
-    form = "one" if n == 1 else "few" if few else "many"
-    return message(f"graph.view.{noun}.{form}", n=count_text(n))
+    return message(f"graph.view.{noun}.{plural_form(n)}", n=count_text(n))
 
 
 def folded_from(g: Any) -> tuple[Any, dict[Any, Any]] | None:

@@ -13,7 +13,16 @@ from nngraph.i18n._catalog import (
     message,
     messages,
     on_language_change,
+    plural_form,
     set_language,
 )
 
-__all__ = ["LANGUAGES", "get_language", "message", "messages", "on_language_change", "set_language"]
+__all__ = [
+    "LANGUAGES",
+    "get_language",
+    "message",
+    "messages",
+    "on_language_change",
+    "plural_form",
+    "set_language",
+]

@@ -75,3 +75,17 @@ def messages(prefix: str = "") -> dict[str, str]:
     return {
         key: table.get(key) or text for key, text in en.MESSAGES.items() if key.startswith(prefix)
     }
+
+
+def plural_form(n: int) -> str:
+    """Which form of a counted noun `n` takes: "one", "few" (Polish 2-4, not 12-14) or "many".
+    The catalogs give a counted noun one key per form (``graph.view.nodes.few``).
+
+    >>> plural_form(1), plural_form(3), plural_form(12), plural_form(22)
+    ('one', 'few', 'many', 'few')
+    """
+    if n == 1:
+        return "one"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "few"
+    return "many"

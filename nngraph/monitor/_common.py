@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message
+from nngraph.i18n import message, plural_form
 
 __all__ = [
     "LOSS_NAMES",
@@ -28,7 +28,6 @@ __all__ = [
     "is_validation",
     "json_number",
     "nice_name",
-    "plural_form",
     "resolve_mode",
     "step_from",
     "to_floats",
@@ -255,19 +254,6 @@ def epochs(n: int) -> str:
     ('1 epoch', '3 epochs', '12 epochs')
     """
     return message("monitor.unit.epoch." + plural_form(n), n=n)
-
-
-def plural_form(n: int) -> str:
-    """Which form of a counted noun `n` takes: "one", "few" (Polish 2-4, not 12-14) or "many".
-
-    >>> plural_form(1), plural_form(3), plural_form(12), plural_form(22)
-    ('one', 'few', 'many', 'few')
-    """
-    if n == 1:
-        return "one"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return "few"
-    return "many"
 
 
 def fmt_step(step: float) -> str:

@@ -22,8 +22,8 @@ import math
 from typing import Any
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message
-from nngraph.monitor._common import plural_form, resolve_mode
+from nngraph.i18n import message, plural_form
+from nngraph.monitor._common import resolve_mode
 from nngraph.monitor._detector import KEEP, Check, Detector, _count, _nonnegative
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]

@@ -24,8 +24,8 @@ import weakref
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from nngraph.i18n import message
-from nngraph.monitor._common import Event, plural_form, train_twin
+from nngraph.i18n import message, plural_form
+from nngraph.monitor._common import Event, train_twin
 from nngraph.monitor._display import ipython_shell
 
 __all__ = ["TextPrinter", "count"]

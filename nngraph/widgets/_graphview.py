@@ -13,9 +13,8 @@ import traitlets
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.graph._health import HEALTH_KINDS, find
-from nngraph.graph._nodes import count_text, numel
+from nngraph.graph._nodes import counted, numel
 from nngraph.i18n import message, messages, on_language_change
-from nngraph.monitor._common import plural_form
 from nngraph.widgets._static_svg import static_svg, with_static_picture
 from nngraph.widgets._wire import compact, expanded
 
@@ -274,9 +273,9 @@ class GraphView(anywidget.AnyWidget):
         ops = sum(1 for n in nodes if (n.get("kind") or "op") == "op")
         return message(
             "graphview.plain",
-            nodes=_counted("nodes", len(nodes)),
-            ops=_counted("ops", ops),
-            params=_counted("params", total_params(self.graph)),
+            nodes=counted("nodes", len(nodes)),
+            ops=counted("ops", ops),
+            params=counted("params", total_params(self.graph)),
         )
 
 
@@ -299,8 +298,3 @@ def total_params(payload: dict[str, Any]) -> int:
         elif node.get("kind") == "module":
             total += int(node.get("params") or 0)
     return total
-
-
-def _counted(noun: str, n: int) -> str:
-    """`n` and `noun` in the form the count needs: "1 node", "6 nodes" ("5 węzłów")."""
-    return message(f"graph.view.{noun}.{plural_form(n)}", n=count_text(n))

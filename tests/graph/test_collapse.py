@@ -394,7 +394,9 @@ class _SharedLayer(nn.Module):
         return self.head(self.b(self.a(x)))
 
 
-class _Tied(nn.Module):
+class Tied(nn.Module):
+    """An embedding whose output layer reuses its weight (a language model's tied head)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.emb = nn.Embedding(10, 6)
@@ -405,10 +407,10 @@ class _Tied(nn.Module):
         return self.out(self.emb(x))
 
 
-@pytest.mark.parametrize("model", [_SharedLayer, _Tied])
+@pytest.mark.parametrize("model", [_SharedLayer, Tied])
 def test_a_shared_parameter_counts_once_and_parents_hold_their_children(model: type):
     m = model()
-    x = torch.randint(0, 10, (4, 3)) if model is _Tied else torch.randn(4, 6)
+    x = torch.randint(0, 10, (4, 3)) if model is Tied else torch.randn(4, 6)
     g = ng.trace(m, x, loss=lambda o: o.pow(2).mean())
     table, total = g.graph["modules"], sum(p.numel() for p in m.parameters())
     assert table[""]["params"] == total

@@ -885,11 +885,7 @@ def test_embedding_and_lstm_models_are_healthy_under_bare_graph_of(seed: int):
 
 
 def test_a_deep_sigmoid_mlp_is_still_vanishing_under_bare_graph_of():
-    torch.manual_seed(0)
-    layers: list[nn.Module] = []
-    for width in (32, 64, 64, 64, 64):
-        layers += [nn.Linear(width, 64), nn.Sigmoid()]
-    model = nn.Sequential(*layers, nn.Linear(64, 1))
+    model = mlp(nn.Sigmoid, kaiming=False, seed=0)
     loss = model(torch.randn(64, 32)).pow(2).mean()
     loss.backward()
     (finding,) = [f for f in ng.graph_of(loss).health() if f["kind"] == "vanishing"]
@@ -930,11 +926,7 @@ def test_a_hand_written_relu_net_of_leaf_tensors_is_healthy(seed: int):
 
 def test_a_data_tensor_that_requires_grad_is_no_layer():
     # a saliency map: the input requires grad beside a model's own parameters
-    torch.manual_seed(0)
-    layers: list[nn.Module] = []
-    for width in (32, 64, 64, 64, 64):
-        layers += [nn.Linear(width, 64), nn.Sigmoid()]
-    model = nn.Sequential(*layers, nn.Linear(64, 1))
+    model = mlp(nn.Sigmoid, kaiming=False, seed=0)
     loss = model(torch.randn(64, 32, requires_grad=True)).pow(2).mean()
     loss.backward()
     g = ng.graph_of(loss)

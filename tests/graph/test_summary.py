@@ -339,15 +339,7 @@ def test_a_named_result_without_gradient_is_an_output_shape():
 
 
 def test_a_tied_weight_shows_as_shared_where_it_is_used_again():
-    class Tied(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.emb = nn.Embedding(10, 6)
-            self.out = nn.Linear(6, 10, bias=False)
-            self.out.weight = self.emb.weight
-
-        def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return self.out(self.emb(x))
+    from tests.graph.test_collapse import Tied
 
     g = ng.trace(Tied(), torch.randint(0, 10, (4, 3)), loss=lambda o: o.pow(2).mean())
     for text in (g.summary(), g.collapse(0).summary()):
