@@ -161,6 +161,8 @@ class Names:
         #: names a tensor held as a parameter by a running module that was not one when the
         #: names were taken (`torch.func.functional_call` swaps the user's dict in)
         self.param_in_use: Callable[[torch.Tensor], str | None] | None = None
+        #: names given to detached copies (`model.state_dict()`), by the memory they show
+        self.by_memory: dict[tuple[Any, ...], str] = {}
 
     def add_module(
         self,
@@ -186,6 +188,24 @@ class Names:
                 got = type(t).__name__
                 raise NNGraphError(message("capture.param_not_tensor", name=str(name), got=got))
             self.params.setdefault(id(t), str(name))
+            if not t.requires_grad:  # `state_dict()` holds detached views of the parameters
+                self.by_memory.setdefault(_memory_of(t), str(name))
+
+    def alias_name(self, t: torch.Tensor) -> str | None:
+        """The name `add_mapping` gave a detached view of the same memory as `t`, if any."""
+        if not self.by_memory:
+            return None
+        return self.by_memory.get(_memory_of(t))
+
+
+def _memory_of(t: torch.Tensor) -> tuple[Any, ...]:
+    """What a tensor and its detached views share: storage, offset, shape, strides, dtype."""
+    storage: object
+    try:
+        storage = t.untyped_storage().data_ptr()
+    except (RuntimeError, NotImplementedError):  # no plain storage: only the tensor itself
+        storage = ("id", id(t))
+    return (storage, t.storage_offset(), tuple(t.shape), t.stride(), t.dtype, t.device)
 
 
 class GraphBuilder:
@@ -221,8 +241,10 @@ class GraphBuilder:
     def add_data(self, t: torch.Tensor, *, kind: str | None = None) -> str:
         """A node for a tensor that no recorded op produced: parameter, buffer or input."""
         key = id(t)
-        if kind is None and key not in self.names.params and self.names.param_in_use is not None:
-            in_use = self.names.param_in_use(t)
+        if kind is None and key not in self.names.params:
+            in_use = self.names.alias_name(t) if t.requires_grad else None
+            if in_use is None and self.names.param_in_use is not None:
+                in_use = self.names.param_in_use(t)
             if in_use is not None:
                 self.names.params[key] = in_use
         if kind is None:

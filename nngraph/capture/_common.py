@@ -1,6 +1,6 @@
 """What the capture modules share about torch itself: nngraph's warning class, a context that
 hides nngraph's own torch calls from any recording, autograd's next sequence number, whether a
-call (an `optimizer.step()`) is still running, the tensors held in a model's results, and the
+call (an `optimizer.step()`) is still running, the tensors held in a model's results (and where), and the
 plain numbers and words a call was given.
 
     >>> import torch
@@ -23,6 +23,7 @@ import torch
 __all__ = [
     "NNGraphWarning",
     "hidden",
+    "named_tensors_within",
     "next_sequence_nr",
     "scalar_arguments",
     "still_running",
@@ -76,27 +77,44 @@ def tensors_within(obj: Any, out: list[torch.Tensor] | None = None) -> list[torc
     2
     """
     found: list[torch.Tensor] = [] if out is None else out
+    found.extend(t for _, t in named_tensors_within(obj))
+    return found
+
+
+def named_tensors_within(obj: Any) -> list[tuple[str, torch.Tensor]]:
+    """The tensors inside `obj` as `tensors_within` finds them, each with the path that reaches
+    it as Python writes it: `['x']`, `[0]`, `.image` (`""` for `obj` itself).
+
+    >>> @dataclasses.dataclass
+    ... class Batch:
+    ...     image: torch.Tensor
+    ...     labels: list[torch.Tensor]
+    >>> [path for path, _ in named_tensors_within(Batch(torch.ones(1), [torch.ones(1)]))]
+    ['.image', '.labels[0]']
+    """
+    found: list[tuple[str, torch.Tensor]] = []
     seen: set[int] = set()  # a dataclass may refer back to its parent
-
-    def visit(item: Any) -> None:
+    stack: list[tuple[str, Any]] = [("", obj)]  # a loop, not a recursive closure: no cycle
+    while stack:
+        path, item = stack.pop()
         if isinstance(item, torch.Tensor):
-            found.append(item)
-            return
+            found.append((path, item))
+            continue
         if id(item) in seen:
-            return
+            continue
         if isinstance(item, Mapping):
-            items: Any = item.values()
+            items: Any = [(f"[{key!r}]", value) for key, value in item.items()]
+        elif isinstance(item, tuple) and hasattr(item, "_fields"):  # a namedtuple
+            items = [(f".{name}", value) for name, value in zip(item._fields, item, strict=False)]
         elif isinstance(item, (list, tuple)):
-            items = item
+            items = [(f"[{i}]", value) for i, value in enumerate(item)]
         elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            items = [getattr(item, field.name, None) for field in dataclasses.fields(item)]
+            fields = dataclasses.fields(item)
+            items = [(f".{field.name}", getattr(item, field.name, None)) for field in fields]
         else:
-            return
+            continue
         seen.add(id(item))
-        for each in items:
-            visit(each)
-
-    visit(obj)
+        stack.extend((path + step, each) for step, each in reversed(items))
     return found
 
 

@@ -34,6 +34,7 @@ from nngraph.capture._bookkeeping import (
 )
 from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
 from nngraph.capture._common import NNGraphWarning, hidden, next_sequence_nr, tensors_within
+from nngraph.capture._finish import finish
 from nngraph.capture._loss import call_loss, check_loss_function, check_loss_value
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._restore import ModelState
@@ -114,11 +115,12 @@ def _about(func: Any) -> tuple[str | None, bool, bool, bool]:
 
 
 class Recording:
-    """What `ng.record()` yields: `.graph` is ready once the with-block has ended."""
+    """What `ng.record()` yields: `.graph` is ready once the with-block has ended. The
+    recorder is let go then, so a `rec` kept in a notebook holds the graph and nothing else."""
 
     def __init__(self, recorder: Recorder) -> None:
         self._graph: Graph | None = None
-        self._recorder = recorder
+        self._recorder: Recorder | None = recorder
 
     @property
     def graph(self) -> Graph:
@@ -307,7 +309,8 @@ def _recording(
         finally:
             recorder.scope.close()
             with hidden():
-                recording._graph = recorder.finish(caller.f_locals if names is None else names)
+                recording._graph = finish(recorder, caller.f_locals if names is None else names)
+            recording._recorder = None
             del caller
 
 
@@ -348,7 +351,7 @@ def trace(
     model = uncompiled(model)
     # the cycle collector also stays off while the model's state is copied and put back:
     # tens of thousands of small objects each way for a 5,000-block chain
-    recording: Recording | None = None
+    recorder: Recorder | None = None
     # the random numbers dropout draws are put back too: training after a trace() draws the
     # same ones as without it, so a seeded lesson gives the same numbers either way
     with gc_paused(), torch.random.fork_rng(devices=_cuda_devices(model, (inputs, kwargs))):
@@ -356,23 +359,24 @@ def trace(
         state.clear_grads()
         try:
             with torch.enable_grad(), record(model, names={}) as recording:
-                recording._recorder.scope.name_inputs(model, inputs, kwargs)
+                recorder = recording._recorder
+                assert recorder is not None  # until the block ends
+                recorder.scope.name_inputs(model, inputs, kwargs)
                 output = model(*inputs, **kwargs)
                 results = [output]
                 if loss is not None:
                     value = call_loss(loss, output)
                     check_loss_value(value)
-                    recorder = recording._recorder
                     recorder.grads_before.set_aside(
                         state.params, value, walk_failed=recorder.failed
                     )
                     value.backward()
                     results.append(value)
-                returned = recording._recorder.nodes_of(results)
+                returned = recorder.returned(results)
         finally:
             state.restore()
-            if recording is not None:  # what the backward reached outside the model
-                recording._recorder.grads_before.put_back(state.params)
+            if recorder is not None:  # what the backward reached outside the model
+                recorder.grads_before.put_back(state.params)
     graph = recording.graph
     graph.graph["unused"] = [
         n for n in graph.graph["outputs"] if not returned.intersection(graph.pred[n])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -40,17 +40,13 @@ from nngraph.capture._common import (
 )
 from nngraph.capture._functorch import is_wrapped, transforms_active, unwrapped
 from nngraph.capture._leaves import GradsBefore, LeafGrads
-from nngraph.capture._modules import fill_module_types
-from nngraph.capture._naming import name_parameters, name_variables
 from nngraph.capture._scope import ModuleScope
-from nngraph.capture._units import channels_first
+from nngraph.capture._units import channels_first, is_relu
 from nngraph.errors import stacklevel_outside
-from nngraph.graph import Graph
 from nngraph.i18n import message
 
 __all__ = ["Recorder"]
 
-_RELU = frozenset({"relu", "relu_"})
 # Factories that take only the shape, dtype and device of their input (`torch.ones_like(out)`
 # as a backward's `grad_outputs`): what they make is a constant, not computed from it.
 _SHAPE_ONLY = frozenset(
@@ -98,6 +94,8 @@ class Recorder:
         self.data_nodes: list[tuple[weakref.ref[torch.Tensor], str]] = []
         #: every leaf tensor that requires grad met in the block, with its `.grad` when met
         self.grads_before = GradsBefore()
+        #: data nodes (an input, a parameter) that `trace()`'s model gave back as they were
+        self.returned_data: dict[str, None] = {}
 
     def paused(self) -> bool:
         """Whether torch calls reaching the mode now are left out: nngraph's own, those inside
@@ -126,7 +124,8 @@ class Recorder:
                 transformed = transforms_active()  # torch.vmap, torch.func: see _functorch.py
                 if transformed:
                     ins, outs = [unwrapped(t) for t in ins], [unwrapped(t) for t in outs]
-                self._add_call(name, ins, outs, scalar_arguments(args, kwargs))
+                relu = is_relu(name, args, kwargs)
+                self._add_call(name, ins, outs, scalar_arguments(args, kwargs), relu)
                 if transformed:  # what it made besides (a tangent) is no later call's own
                     self.seq_mark = next_sequence_nr()
         except Exception as error:  # never break the user's computation because of us
@@ -185,15 +184,19 @@ class Recorder:
         node_id = self.lookup(t)
         return None if node_id is None else self.graph._node[node_id]["op"]
 
-    def nodes_of(self, results: Any) -> set[str]:
+    def returned(self, results: Any) -> set[str]:
         """The nodes that made the tensors in `results` (nested tuples, lists, dicts,
-        dataclasses)."""
+        dataclasses). A tensor that no recorded op made (`nn.Identity` gives back its input)
+        gets the node of what it is, and an output node after it."""
         found = set()
         for t in tensors_within(results):
             fn = grad_fn_of(t)
             node_id = self.builder.ids.get(fn) if fn is not None else self.lookup(t)
-            if node_id is not None:
-                found.add(node_id)
+            if node_id is None:
+                with hidden():
+                    node_id = self._source_of(t)
+                self.returned_data.setdefault(node_id, None)
+            found.add(node_id)
         return found
 
     def lookup(self, t: torch.Tensor) -> str | None:
@@ -263,7 +266,12 @@ class Recorder:
             warnings.warn(message("capture.script_module_ran"), NNGraphWarning, stacklevel=where)
 
     def _add_call(
-        self, name: str, ins: list[torch.Tensor], outs: list[torch.Tensor], settings: str | None
+        self,
+        name: str,
+        ins: list[torch.Tensor],
+        outs: list[torch.Tensor],
+        settings: str | None,
+        relu: bool,
     ) -> None:
         call = self.calls
         self.calls += 1
@@ -318,7 +326,7 @@ class Recorder:
         for t in outs:
             if grad_fn_of(t) is None:
                 self._remember(t, target)
-        if name in _RELU:  # where the units are is only in doubt for a 3-d output
+        if relu:  # where the units are is only in doubt for a 3-d output
             first = (
                 tracked_out.dim() == 3 and bool(ins) and channels_first(ins[0], self._op_of(ins[0]))
             )
@@ -368,39 +376,3 @@ class Recorder:
                 self.leaves.received(node_id, grad)
             elif self.graph._node[node_id]["grad"] is None:
                 self.builder.stats.add(self.graph._node[node_id], "grad", grad)
-
-    # -- the end ----------------------------------------------------------------------------
-
-    def finish(self, namespace: Mapping[str, Any] | None = None) -> Graph:
-        """Remove every hook, fetch the statistics, name what the namespace names, return the graph."""
-        for handle in self.hooks:
-            handle.remove()
-        self.hooks.clear()
-        graph, builder = self.graph, self.builder
-        self.leaves.finish(one_pass=len(self.graph_tasks) == 1)
-        succ, replaced = graph._succ, self.replaced
-        sources = [
-            n
-            for n, d in graph._node.items()
-            if d["kind"] == "op" and d["call"] is not None and not succ[n] and n not in replaced
-        ]
-        outputs = [(builder.add_output(source, None), source) for source in sources]
-        builder.stats.flush()
-        for node_id, source in outputs:
-            graph._node[node_id]["value"] = graph._node[source]["value"]
-            graph._node[node_id]["grad"] = graph._node[source]["grad"]
-        name_parameters(self)
-        if namespace is not None:
-            name_variables(self, namespace)
-        fill_module_types(graph, self.scope.module_table())
-        graph.graph.update(
-            source="record",
-            backward_passes=len(self.graph_tasks),
-            modules=graph.graph["modules"],
-            complete=not self.failed,
-        )
-        graph.graph.setdefault("outputs", [])
-        builder.ids.clear()
-        builder.fns.clear()
-        builder.leaf_fns.clear()
-        return graph

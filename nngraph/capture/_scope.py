@@ -13,9 +13,9 @@ from typing import Any
 
 import torch
 from torch.nn.modules import module as nn_module
-from torch.utils._pytree import keystr, tree_flatten_with_path
 
 from nngraph.capture._builder import Names
+from nngraph.capture._common import named_tensors_within
 from nngraph.capture._modules import module_table
 
 __all__ = ["ModuleScope", "uncompiled"]
@@ -178,10 +178,9 @@ class ModuleScope:
             (names[i] if i < len(names) else f"input{i}", arg) for i, arg in enumerate(args)
         ]
         for label, arg in [*labelled, *kwargs.items()]:
-            leaves, _ = tree_flatten_with_path(arg)
-            tensors = [(path, t) for path, t in leaves if isinstance(t, torch.Tensor)]
-            for path, t in tensors:  # batch['x'], pair[0]
-                name = label if len(tensors) == 1 else label + keystr(path)
+            tensors = named_tensors_within(arg)
+            for path, t in tensors:  # batch['x'], pair[0], batch.image
+                name = label if len(tensors) == 1 else label + path
                 self.names.inputs.setdefault(id(t), name)
 
     def module_table(self) -> dict[str, dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""Where a ReLU's units are: the channels (dimension 1) or the features (the last one).
+"""Which ops are ReLUs, and where a ReLU's units are: the channels (dimension 1) or the
+features (the last one).
 
 For a 3-d output it depends on what made the ReLU's input: a convolution, pooling or
 normalisation puts channels first, a linear layer or attention puts features last.
@@ -9,13 +10,36 @@ normalisation puts channels first, a linear layer or attention puts features las
     True
     >>> channels_first(conv(torch.randn(1, 2, 8)).transpose(1, 2))
     False
+    >>> is_relu("clamp", (torch.ones(1),), {"min": 0}), is_relu("clamp", (torch.ones(1), -1), {})
+    (True, False)
 """
 
 from __future__ import annotations
 
 import torch
 
-__all__ = ["channels_first"]
+__all__ = ["channels_first", "is_relu"]
+
+_RELU = frozenset({"relu", "relu_", "relu6"})
+# Ops that are a ReLU when their lower bound is 0: `nn.ReLU6` (`hardtanh(x, 0, 6)`) and the
+# hand-written `x.clamp(min=0)`; the keyword that names the lower bound.
+_LOWER_BOUND = {
+    "hardtanh": "min_val", "hardtanh_": "min_val", "clamp": "min", "clamp_": "min",
+    "clamp_min": "min", "clamp_min_": "min",
+}  # fmt: skip
+
+
+def is_relu(name: str, args: tuple[object, ...], kwargs: dict[str, object]) -> bool:
+    """Whether a recorded call is a ReLU: its output units that are zero for a whole batch pass
+    no gradient back (dead units). `relu`, `relu6`, and `hardtanh`/`clamp` cut off at 0."""
+    if name in _RELU:
+        return True
+    keyword = _LOWER_BOUND.get(name)
+    if keyword is None:
+        return False
+    low = args[1] if len(args) > 1 else kwargs.get(keyword)
+    return type(low) in (int, float) and low == 0
+
 
 # What made a ReLU's input says where its units are: a convolution's or a normalisation's
 # channels are dimension 1, a linear layer's features the last one (autograd node names).

@@ -163,6 +163,62 @@ def test_tensors_inside_dict_and_tuple_inputs_are_named_by_key_and_index() -> No
     assert names == ["batch['x']", "batch['y']", "pair[0]", "pair[1]"]
 
 
+@dataclass
+class _Batch:
+    image: torch.Tensor
+    labels: list[torch.Tensor]
+
+
+class _TakesADataclass(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 1)
+
+    def forward(self, batch: _Batch) -> torch.Tensor:
+        return self.fc(batch.image) + batch.labels[0].sum()
+
+
+def test_tensors_inside_a_dataclass_input_are_named_by_field() -> None:
+    g = ng.trace(_TakesADataclass(), _Batch(torch.randn(2, 3), [torch.randn(2)]))
+    names = sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "input")
+    assert names == ["batch.image", "batch.labels[0]"]
+
+
+def test_a_model_that_gives_back_its_input_shows_the_input_as_its_output() -> None:
+    x = torch.randn(2, 3)
+    g = ng.trace(nn.Identity(), x)
+    (source,) = [n for n, d in g.nodes(data=True) if d["kind"] == "input"]
+    (output,) = g.graph["outputs"]
+    assert list(g.pred[output]) == [source]
+    assert g.nodes[output]["shape"] == [2, 3]
+    assert g.nodes[output]["value"] == g.nodes[source]["value"] is not None
+    assert g.graph["unused"] == []
+
+
+class _ReturnsItsInputToo(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 1)
+
+    def forward(self, x: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return z, self.fc(x)
+
+
+def test_an_input_returned_unchanged_beside_a_result_is_an_output_too() -> None:
+    g = ng.trace(_ReturnsItsInputToo(), torch.randn(2, 3), torch.randn(5))
+    fed_by = sorted(g.nodes[next(iter(g.pred[n]))]["kind"] for n in g.graph["outputs"])
+    assert fed_by == ["input", "op"]
+    assert g.graph["unused"] == []
+
+
+def test_parameters_named_by_a_state_dict_get_their_names() -> None:
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    loss = model(torch.randn(2, 3)).sum()
+    g = ng.graph_of(loss, params=model.state_dict())
+    names = sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param")
+    assert names == sorted(name for name, _ in model.named_parameters())
+
+
 def test_retain_graph_counts_two_backward_passes() -> None:
     model, args, _ = make("mlp")
     with ng.record(model) as rec:
@@ -256,6 +312,39 @@ def test_dead_units_of_every_relu_are_counted_on_their_own(
         sum(o.sum() for o in outs).backward()
     counts = [d["dead"] for d in sorted(ops(rec.graph, "relu"), key=lambda d: d["call"])]
     assert counts == [[0, shape[unit_dim]], [2, shape[unit_dim]], [5, shape[unit_dim]]]
+
+
+@pytest.mark.parametrize(
+    ("activation", "op"),
+    [
+        (nn.ReLU6(), "hardtanh"),
+        (nn.ReLU6(inplace=True), "hardtanh"),
+        (lambda h: h.clamp(min=0), "clamp"),
+        (lambda h: torch.clamp(h, 0, 6), "clamp"),
+        (lambda h: h.clamp_min(0.0), "clamp_min"),
+    ],
+    ids=["ReLU6", "ReLU6-inplace", "clamp-min", "clamp-both", "clamp_min"],
+)
+def test_relu6_and_a_hand_written_clamp_at_zero_count_dead_units(activation: Any, op: str) -> None:
+    layer = nn.Linear(3, 8)
+    with torch.no_grad():
+        layer.bias[:3] = -100.0  # three units can never fire
+        layer.bias[3:] = 3.0  # the others fire, below ReLU6's top
+    x = torch.randn(16, 3) * 0.1
+    with ng.record() as rec:
+        total(activation(layer(x))).backward()
+    (rectifier,) = ops(rec.graph, op)
+    assert rectifier["dead"] == [3, 8]
+    assert [f["kind"] for f in rec.graph.health()] == ["dead"]
+
+
+def test_a_clamp_or_hardtanh_that_does_not_cut_at_zero_has_no_dead_units() -> None:
+    layer = nn.Linear(3, 8)
+    with torch.no_grad():
+        layer.bias[:3] = -100.0  # all at the lower bound, which is not zero
+    with ng.record() as rec:
+        total(nn.Hardtanh()(layer(torch.randn(16, 3))) + layer(torch.randn(16, 3)).clamp(-1, 1))
+    assert all(d["dead"] is None for _, d in rec.graph.nodes(data=True))
 
 
 def test_batchnorm_counter_is_state_not_an_output() -> None:

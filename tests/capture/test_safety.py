@@ -299,3 +299,33 @@ def test_trace_leaves_the_random_generator_where_it_was() -> None:
     after_trace = torch.rand(3)
     torch.manual_seed(0)
     assert torch.equal(after_trace, torch.rand(3))  # a seeded lesson gives the same numbers
+
+
+def test_nothing_a_capture_made_waits_for_the_cycle_collector() -> None:
+    """A graph, its recorder and the tensors they saw are freed as soon as the caller lets go:
+    on a GPU, tensors held until Python's next cycle collection are memory a student lacks."""
+    import weakref
+
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU())
+    x = torch.randn(2, 3)
+
+    def traced() -> ng.Graph:
+        return ng.trace(model, x, loss=lambda y: y.sum())
+
+    def recorded() -> ng.Graph:
+        with ng.record() as rec:
+            model(x).sum().backward()
+        return rec.graph
+
+    gc.collect()
+    gc.disable()
+    try:
+        graphs = [weakref.ref(traced()), weakref.ref(recorded())]
+        assert [ref() for ref in graphs] == [None, None]
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        traced()
+        assert gc.collect() == 0
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()

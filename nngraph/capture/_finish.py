@@ -1,0 +1,71 @@
+"""The end of a recording: hooks removed, statistics fetched, outputs and variables named, and
+the recorder let go of everything only the recording needed.
+
+    >>> import torch, nngraph as ng
+    >>> with ng.record() as rec:
+    ...     y = torch.ones(2, requires_grad=True).sum()
+    >>> [rec.graph.nodes[n]["label"] for n in rec.graph.graph["outputs"]]
+    ['y']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from nngraph.capture._modules import fill_module_types
+from nngraph.capture._naming import name_parameters, name_variables
+from nngraph.capture._recorder import Recorder
+from nngraph.graph import Graph
+
+__all__ = ["finish"]
+
+
+def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Graph:
+    """Remove every hook, fetch the statistics, name what `namespace` names (the caller's
+    variables), and return the graph."""
+    for handle in recorder.hooks:
+        handle.remove()
+    recorder.hooks.clear()
+    graph, builder = recorder.graph, recorder.builder
+    recorder.leaves.finish(one_pass=len(recorder.graph_tasks) == 1)
+    succ, replaced = graph._succ, recorder.replaced
+    sources = [
+        n
+        for n, d in graph._node.items()
+        if d["kind"] == "op" and d["call"] is not None and not succ[n] and n not in replaced
+    ]
+    sources += [n for n in recorder.returned_data if not succ[n]]  # the loss may use them
+    outputs = [(builder.add_output(source, None), source) for source in sources]
+    builder.stats.flush()
+    for node_id, source in outputs:
+        graph._node[node_id]["value"] = graph._node[source]["value"]
+        graph._node[node_id]["grad"] = graph._node[source]["grad"]
+    name_parameters(recorder)
+    if namespace is not None:
+        name_variables(recorder, namespace)
+    fill_module_types(graph, recorder.scope.module_table())
+    graph.graph.update(
+        source="record",
+        backward_passes=len(recorder.graph_tasks),
+        modules=graph.graph["modules"],
+        complete=not recorder.failed,
+    )
+    graph.graph.setdefault("outputs", [])
+    _let_go(recorder)
+    return graph
+
+
+def _let_go(recorder: Recorder) -> None:
+    """Drop what only the recording needed (autograd nodes, tensors) and the references
+    back to the recorder, so that all of it is freed as soon as the caller lets go, without
+    waiting for Python's cycle collector (which may hold a GPU's tensors a long time)."""
+    builder = recorder.builder
+    builder.ids.clear()
+    builder.fns.clear()
+    builder.leaf_fns.clear()
+    recorder.tensor_nodes.clear()
+    recorder.unused.clear()
+    recorder.data_nodes.clear()
+    recorder.scope.after_script = None
+    recorder.names.param_in_use = None
