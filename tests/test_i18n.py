@@ -73,3 +73,182 @@ def ng_tensor_without_history():  # type: ignore[no-untyped-def]
     import torch
 
     return torch.ones(3)
+
+
+# ----------------------------------------------------------------------- numbers in Polish
+
+
+@pytest.mark.parametrize(
+    ("spec", "value", "in_english", "in_polish"),
+    [
+        (".4g", 0.345, "0.345", "0,345"),
+        (".1f", 5.62, "5.6", "5,6"),
+        (".0%", 0.125, "12%", "12%"),
+        (".1%", 0.125, "12.5%", "12,5%"),
+        (".1e", 0.000123, "1.2e-04", "1,2e-04"),
+        (",.1f", 12345.25, "12,345.2", "12\u00a0345,2"),
+        ("", 2.5, "2.5", "2,5"),
+        ("", 3, "3", "3"),
+        (".4g", float("nan"), "nan", "nan"),
+    ],
+)
+def test_a_polish_message_writes_numbers_with_a_decimal_comma(
+    monkeypatch: pytest.MonkeyPatch, spec: str, value: float, in_english: str, in_polish: str
+) -> None:
+    monkeypatch.setitem(en.MESSAGES, "test.number", f"x = {{x:{spec}}}")
+    monkeypatch.setitem(pl.MESSAGES, "test.number", f"x wynosi {{x:{spec}}}")
+    assert i18n.message("test.number", x=value) == f"x = {in_english}"
+    i18n.set_language("pl")
+    assert i18n.message("test.number", x=value) == f"x wynosi {in_polish}"
+
+
+def test_numpy_numbers_and_one_number_tensors_get_a_decimal_comma_too() -> None:
+    import numpy as np
+    import torch
+
+    i18n.set_language("pl")
+    text = i18n.message(
+        "monitor.text.pair", name="loss", train=np.float32(0.25), val=torch.tensor(0.5)
+    )
+    assert text == "loss 0,25 / val 0,5"
+    assert i18n.message("monitor.text.metric", name="loss", value=np.float64(1.5)) == "loss 1,5"
+    i18n.set_language("en")
+    assert i18n.message("monitor.text.metric", name="loss", value=np.float64(1.5)) == "loss 1.5"
+
+
+def test_code_in_a_polish_message_keeps_its_decimal_point() -> None:
+    i18n.set_language("pl")
+    # a value the user typed, shown back with !r, is Python code: lr=0.01 stays lr=0.01
+    assert i18n.message("monitor.error.positive", what="lr", value=0.01).endswith("0.01")
+    # a tuple the user passed is shown as Python writes it
+    assert "(0.5, 0.25)" in i18n.message("datasets.bad_split", got=(0.5, 0.25))
+    # code written in the template itself is left alone
+    assert "split=(0.7, 0.15, 0.15)" in i18n.message("datasets.empty_train", got=(1, 0, 0), n=5)
+    assert "name='lr=0.1'" in i18n.message("monitor.error.name", value=3)
+    assert "restore_best" in i18n.message("monitor.gl.advice")
+
+
+def test_number_and_numeral_follow_the_language() -> None:
+    assert (i18n.number(0.125, ".2f"), i18n.numeral("1,281.5")) == ("0.12", "1,281.5")
+    i18n.set_language("pl")
+    assert (i18n.number(0.125, ".2f"), i18n.numeral("1,281.5")) == ("0,12", "1\u00a0281,5")
+    assert i18n.number(float("inf"), ".3g") == "inf"
+
+
+def test_numbers_formatted_before_the_message_get_a_decimal_comma_in_polish() -> None:
+    from nngraph.monitor import Monitor, Runs
+    from nngraph.monitor._common import fmt_step
+    from nngraph.monitor.detectors import PQ, UP, Divergence
+
+    def pq_message() -> str:
+        pq = PQ(alpha=0.5, k=2)
+        curve = [(1.0, 1.0), (0.9, 0.9), (0.89, 0.95), (0.88, 0.99)]
+        for epoch, (tr, va) in enumerate(curve, 1):
+            pq.update(epoch, loss=tr, val_loss=va)
+        return pq.events[0].message
+
+    def up_message() -> str:
+        up = UP(2, k=1)
+        for epoch, va in enumerate([1.0, 0.9, 0.95, 0.97], 1):
+            up.update(epoch, val_loss=va)
+        return up.events[0].message
+
+    def divergence_message() -> str:
+        d = Divergence(factor=10)
+        d.update(1, loss=0.5)
+        d.update(2, loss=7.7)
+        return d.events[0].message
+
+    def runs_table() -> str:
+        runs = Runs(display=False)
+        mon: Monitor = runs.new("a")
+        mon.log(1, loss=0.75, val_loss=0.5)
+        return runs.table()
+
+    english = (pq_message(), up_message(), divergence_message(), fmt_step(2.5), runs_table())
+    assert "5.68‰ over the last 2 epochs (quotient 1.76 > 0.5)" in english[0]
+    assert "(0.9 -> 0.95 -> 0.97)" in english[1]
+    assert "15.4 times its first value (0.5)" in english[2]
+    assert english[3] == "2.5" and "0.5" in english[4]
+    i18n.set_language("pl")
+    assert "o 5,68‰ (iloraz 1,76 > 0,5)" in pq_message()
+    assert "(wartości: 0,9 -> 0,95 -> 0,97)" in up_message()
+    assert "wynosi 7,7, czyli 15,4 razy więcej niż na początku (0,5)" in divergence_message()
+    assert fmt_step(2.5) == "2,5" and fmt_step(3.0) == "3"
+    assert "0,5" in runs_table() and "0.5" not in runs_table()
+
+
+def test_the_polish_summary_writes_gradient_norms_with_a_decimal_comma() -> None:
+    import torch
+
+    torch.manual_seed(0)
+    model = torch.nn.Linear(3, 1)
+    import nngraph as ng
+
+    g = ng.trace(model, torch.randn(4, 3), loss=lambda y: y.pow(2).mean())
+    i18n.set_language("pl")
+    row = next(line for line in g.summary().splitlines() if line.startswith("(model)"))
+    assert "," in row.split()[-1] and "." not in row
+
+
+# ------------------------------------------------- detector texts and the metric's gender
+
+#: feminine agreement with the metric's name that the Polish detector texts used to have
+#: ("strata" is feminine, "loss" or "val_loss" as a name is not)
+FEMININE = [
+    "wzrosła",
+    "rosła",
+    "wyższa",
+    "jej najlepsza",
+    "spadała",
+    "spadła",
+    "poprawiła",
+    "przyjęła",
+    "nie miała",
+    "tym lepsza",
+    "im większa",
+]
+DETECTOR_KEYS = sorted(
+    key
+    for key in pl.MESSAGES
+    if key.split(".")[:2]
+    in [["monitor", d] for d in ("gl", "pq", "up", "patience", "divergence", "gap", "grad")]
+    or key in ("monitor.error.prechelt_max", "monitor.why.no_metric", "monitor.summary.best")
+)
+
+
+def sample_fields(text: str, metric: str) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for _, name, spec, _ in string.Formatter().parse(text):
+        if name:
+            out[name] = 0.25 if spec else f"<{name}>"
+    return {**out, "metric": metric, "train": "loss"}
+
+
+@pytest.mark.parametrize("metric", ["loss", "val_loss", "accuracy"])
+@pytest.mark.parametrize("key", DETECTOR_KEYS)
+def test_polish_detector_texts_do_not_assume_a_feminine_metric(key: str, metric: str) -> None:
+    i18n.set_language("pl")
+    text = i18n.message(key, **sample_fields(pl.MESSAGES[key], metric))
+    assert not [form for form in FEMININE if form in text], text
+
+
+@pytest.mark.parametrize("metric", ["loss", "val_loss", "accuracy", "val_f1"])
+def test_real_detector_events_in_polish_do_not_assume_a_feminine_metric(metric: str) -> None:
+    from nngraph.monitor.detectors import GL, PQ, UP, Divergence, Gap, Patience
+
+    lower = metric in ("loss", "val_loss")
+    bad = [1.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0] if lower else [0.5, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4]
+    detectors = [Patience(2, metric=metric), Gap(0.1, patience=1, metric=metric)]
+    if lower:
+        detectors += [GL(5, metric=metric), PQ(0.1, 2, metric=metric), UP(2, 1, metric=metric)]
+        detectors += [Divergence(factor=1.5, metrics=metric)]
+    i18n.set_language("pl")
+    texts = []
+    for det in detectors:
+        for epoch, value in enumerate(bad, 1):
+            det.update(epoch, **{metric: value, "loss" if metric != "loss" else "x": 0.1})
+        texts += [event.message for event in det.events]
+    assert texts  # at least Patience spoke
+    for text in texts:
+        assert not [form for form in FEMININE if form in text], text

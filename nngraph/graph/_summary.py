@@ -16,7 +16,7 @@ from nngraph.graph._nodes import (
     forward_order,
     owner_module,
 )
-from nngraph.i18n import message
+from nngraph.i18n import message, number
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -38,7 +38,7 @@ def _shape(shape: Any) -> str:
 def _number(x: float | None) -> str:
     if x is None:
         return "-"
-    return f"{x:.3g}" if math.isfinite(x) else str(x)
+    return number(x, ".3g") if math.isfinite(x) else str(x)
 
 
 def _inside(path: str, module: str) -> bool:

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import locale
+import numbers
 import os
 from collections.abc import Callable
+from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import en, pl
 
-__all__ = ["LANGUAGES", "get_language", "message", "messages", "on_language_change", "set_language"]
+__all__ = [
+    "LANGUAGES",
+    "get_language",
+    "message",
+    "messages",
+    "number",
+    "numeral",
+    "on_language_change",
+    "set_language",
+]
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "pl": pl.MESSAGES}
 _listeners: list[Callable[[str], None]] = []
@@ -66,7 +77,69 @@ def message(key: str, /, **fields: object) -> str:
     'rec.graph is ready when the `with ng.record() as rec:` block ends'
     """
     text = LANGUAGES[_current].get(key) or en.MESSAGES[key]
+    if _current == "pl":
+        fields = {name: _Number(v) if _is_number(v) else v for name, v in fields.items()}
     return text.format(**fields)
+
+
+#: how Polish writes what Python's format() writes: a decimal comma, digits grouped by a
+#: no-break space (a grouping comma would read as a decimal one)
+_POLISH_DIGITS = str.maketrans({".": ",", ",": "\u00a0"})
+
+
+def numeral(text: str) -> str:
+    """A number Python formatted (``"0.35"``, ``"1,281"``) as the current language writes it:
+    Polish ``"0,35"``, ``"1\u00a0281"``; English unchanged.
+
+    >>> numeral("0.35")
+    '0.35'
+    >>> set_language("pl"); numeral("0.35"), numeral("12,345.5"); set_language("en")
+    ('0,35', '12\xa0345,5')
+    """
+    return text.translate(_POLISH_DIGITS) if _current == "pl" else text
+
+
+def number(value: object, spec: str = "") -> str:
+    """``format(value, spec)`` as the current language writes numbers (a decimal comma in
+    Polish), for a number formatted before it goes into a message.
+
+    >>> number(0.345, ".2f")
+    '0.34'
+    >>> set_language("pl"); number(0.345, ".2f"), number(0.05, ".0%"); set_language("en")
+    ('0,34', '5%')
+    """
+    return numeral(format(value, spec))
+
+
+def _is_number(value: object) -> bool:
+    """A field that shows a number: an int, float or numpy number (not a bool), or a
+    one-number floating-point tensor (its format() formats the number)."""
+    if isinstance(value, numbers.Real):
+        return not isinstance(value, bool)
+    return (
+        type(value).__module__.startswith("torch")
+        and getattr(value, "ndim", None) == 0
+        and bool(getattr(value, "is_floating_point", lambda: False)())
+    )
+
+
+class _Number:
+    """A number field of a Polish message: any format spec (``{x:.3g}``, ``{x:.0%}``, ``{x:,}``)
+    gives Polish digits; ``{x!r}`` stays the Python literal a user typed (``lr=0.01``)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return numeral(format(self.value, spec))
+
+    def __str__(self) -> str:
+        return self.__format__("")
+
+    def __repr__(self) -> str:
+        return repr(self.value)
 
 
 def messages(prefix: str = "") -> dict[str, str]:

@@ -5,8 +5,8 @@ MESSAGES: dict[str, str] = {
     "i18n.unknown_language": "nieznany język {got!r}: wybierz jeden z {known}",
     # capture
     "capture.needs_tensor": (
-        "{call} potrzebuje tensora torch.Tensor (albo krotki/listy/słownika tensorów), a dostało "
-        "{got}: przekaż wynik obliczenia, np. {call}(loss)"
+        "{call} potrzebuje tensora torch.Tensor (albo krotki/listy/słownika tensorów), "
+        "otrzymano {got}: przekaż wynik obliczenia, np. {call}(loss)"
     ),
     "capture.no_history": (
         "ten tensor nie ma historii autograd, więc nie ma grafu: czy został policzony w "
@@ -28,7 +28,7 @@ MESSAGES: dict[str, str] = {
         "uruchom w nim model, a po zakończeniu bloku użyj rec.graph"
     ),
     "capture.not_a_module": (
-        "{call} potrzebuje modelu torch.nn.Module, a dostało {got}; dla zwykłych obliczeń na "
+        "{call} potrzebuje modelu torch.nn.Module, otrzymano {got}; dla zwykłych obliczeń na "
         "tensorach użyj `with ng.record() as rec:` albo ng.graph_of(y)"
     ),
     "capture.loss_not_callable": (
@@ -179,9 +179,9 @@ MESSAGES: dict[str, str] = {
         "{what} musi być nazwą metryki, np. 'val_loss', otrzymano {value!r}"
     ),
     "monitor.error.prechelt_max": (
-        "{detector} jest zdefiniowany dla straty albo błędu (im mniej, tym lepiej), a {metric!r} "
-        "jest tym lepsza, im większa: użyj dla niej Patience(metric={metric!r}, mode='max') albo "
-        "podaj {detector} stratę, np. metric='val_loss'"
+        "{detector} jest zdefiniowany dla straty albo błędu (im mniej, tym lepiej), a dla metryki "
+        "{metric!r} im więcej, tym lepiej: użyj dla niej Patience(metric={metric!r}, mode='max') "
+        "albo podaj {detector} stratę, np. metric='val_loss'"
     ),
     "monitor.error.detectors": (
         "detectors muszą być obiektami Detector, np. ng.detectors.Patience(10) "
@@ -225,15 +225,15 @@ MESSAGES: dict[str, str] = {
         "zwraca zwykłe dane (liczby, listy, słowniki, tensory)"
     ),
     "monitor.gl.from_zero": (
-        "{metric} wzrosła ze swojej najlepszej wartości {best:.4g} (epoka {best_epoch}) do "
-        "{value:.4g}: model radzi sobie coraz gorzej na danych, na których się nie uczy. "
+        "{metric} wynosi teraz {value:.4g}, więcej niż najlepsza wartość {best:.4g} z epoki "
+        "{best_epoch}: model radzi sobie coraz gorzej na danych, na których się nie uczy. "
         "{advice}"
     ),
     "monitor.pq.from_zero": (
-        "{metric} wzrosła ze swojej najlepszej wartości {best:.4g} do {value:.4g}, a {train} w "
-        "ostatnim odcinku, trwającym {since}, poprawiła się tylko o {permille}‰: każda epoka "
+        "{metric} wynosi teraz {value:.4g}, więcej niż najlepsza wartość {best:.4g}, a {train} "
+        "w ostatnim odcinku, trwającym {since}, poprawia się tylko o {permille}‰: każda epoka "
         "kosztuje teraz więcej na nowych danych, niż daje na danych treningowych, więc model "
-        "zaczął zapamiętywać."
+        "zaczął zapamiętywać dane treningowe."
     ),
     "monitor.error.not_logged": "nie zapisano jeszcze metryki {metric!r}; zapisane: {logged}",
     "monitor.error.no_best": (
@@ -241,7 +241,7 @@ MESSAGES: dict[str, str] = {
         "{metric} przez log()"
     ),
     "monitor.why.no_model": "Monitor utworzono bez model=",
-    "monitor.why.no_metric": "nie zapisano jeszcze {metric}",
+    "monitor.why.no_metric": "nie zapisano jeszcze żadnej wartości {metric}",
     "monitor.why.earlier_model": (
         "najlepszy wynik {metric} (epoka {epoch}) padł, zanim ten model przekazano monitorowi "
         "(mon.model), więc jego wagi należą do wcześniejszego modelu; ten jeszcze go nie pobił"
@@ -308,15 +308,16 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning wymaga PyTorch Lightning: pip install nngraph[lightning]"
     ),
-    # monitor: nazwy metryk i jednostki w zdaniach (nazwy są rodzaju żeńskiego, jak "strata")
+    # monitor: nazwy metryk i jednostki w zdaniach; zdania detektorów nie uzgadniają z nimi
+    # rodzaju (ktoś może podać metric="loss" albo "accuracy"): czas teraźniejszy, "jest powyżej"
     "monitor.name.loss": "strata treningowa",
     "monitor.name.acc": "dokładność treningowa",
     "monitor.name.accuracy": "dokładność treningowa",
     "monitor.name.val_loss": "strata walidacyjna",
     "monitor.name.val_acc": "dokładność walidacyjna",
     "monitor.name.val_accuracy": "dokładność walidacyjna",
-    "monitor.name.val": "miara walidacyjna {name}",
-    "monitor.name.other": "miara {name}",
+    "monitor.name.val": "metryka walidacyjna {name}",
+    "monitor.name.other": "metryka {name}",
     # biernik, jak po "przez": przez 1 epokę, 3 epoki, 12 epok
     "monitor.unit.epoch.one": "{n} epokę",
     "monitor.unit.epoch.few": "{n} epoki",
@@ -324,8 +325,8 @@ MESSAGES: dict[str, str] = {
     "monitor.event": "epoka {epoch}: {message}",
     # monitor: wyjaśnienia detektorów (klucz to "monitor." + message_id zdarzenia)
     "monitor.gl.overfit": (
-        "{metric} jest o {gl:.1f}% wyższa niż jej najlepsza wartość ({best:.4g} w epoce "
-        "{best_epoch}), a {train} spadała przez {since}: {verdict}"
+        "{metric} jest o {gl:.1f}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{best_epoch}), a {train} spada już {since} z rzędu: {verdict}"
     ),
     "monitor.gl.verdict": (
         "model zaczął zapamiętywać dane treningowe. Zatrzymaj tu trening albo zachowaj "
@@ -340,23 +341,23 @@ MESSAGES: dict[str, str] = {
         "Sprawdź, czy dalej rośnie (to ostrzeżenie nie zatrzymuje treningu)."
     ),
     "monitor.gl.stalled": (
-        "{metric} jest o {gl:.1f}% wyższa niż jej najlepsza wartość ({best:.4g} w epoce "
-        "{best_epoch}), a {train} od tamtej pory też nie spadła: trening utknął albo stał się "
+        "{metric} jest o {gl:.1f}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{best_epoch}), a {train} od tamtej pory też nie spada: trening utknął albo stał się "
         "niestabilny (spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.gl.plain": (
-        "{metric} jest o {gl:.1f}% wyższa niż jej najlepsza wartość ({best:.4g} w epoce "
+        "{metric} jest o {gl:.1f}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
         "{best_epoch}): model radzi sobie coraz gorzej na danych, na których się nie uczy."
     ),
     "monitor.pq.fire": (
-        "{metric} jest o {gl:.1f}% wyższa niż jej najlepsza wartość, a {train} w ostatnim "
-        "odcinku, trwającym {since}, poprawiła się tylko o {permille}‰ (iloraz {quotient} > "
+        "{metric} jest o {gl:.1f}% powyżej swojej najlepszej wartości, a {train} w ostatnim "
+        "odcinku, trwającym {since}, poprawia się tylko o {permille}‰ (iloraz {quotient} > "
         "{alpha:g}): każda epoka kosztuje teraz więcej na nowych danych, niż daje na danych "
-        "treningowych, więc model zaczął zapamiętywać."
+        "treningowych, więc model zaczął zapamiętywać dane treningowe."
     ),
     "monitor.up.fire": (
-        "{metric} rosła na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
-        "na nowych danych, to oznaka przeuczenia. Najlepsza wartość: {best:.4g} w epoce "
+        "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
+        "na nowych danych, to oznaka overfittingu. Najlepsza wartość: {best:.4g} w epoce "
         "{best_epoch}."
     ),
     # dopełniacz, jak po "na końcu": 1 odcinka, 3 kolejnych odcinków
@@ -364,39 +365,40 @@ MESSAGES: dict[str, str] = {
     "monitor.up.strips.few": "{n} kolejnych odcinków treningu, z których każdy trwał {strip}",
     "monitor.up.strips.many": "{n} kolejnych odcinków treningu, z których każdy trwał {strip}",
     "monitor.gl.nonfinite": (
-        "{metric} przyjęła wartość {value} (nie jest to skończona liczba) po swojej najlepszej "
-        "wartości ({best:.4g} w epoce {best_epoch}): trening się rozbiegł. Zachowaj najlepsze "
-        "wagi (restore_best) i spróbuj mniejszego współczynnika uczenia."
+        "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza "
+        "wartość wynosiła {best:.4g} w epoce {best_epoch}: trening się rozbiegł. Zachowaj "
+        "najlepsze wagi (restore_best) i spróbuj mniejszego współczynnika uczenia."
     ),
     "monitor.patience.never": (
-        "{metric} nie miała skończonej wartości przez {since}: trening rozbiegł się od początku "
-        "albo dane zawierają NaN. Sprawdź dane wejściowe i spróbuj mniejszego współczynnika uczenia."
+        "{metric} nie ma skończonej wartości już {since} z rzędu: trening rozbiegł się od "
+        "początku albo dane zawierają NaN. Sprawdź dane wejściowe i spróbuj mniejszego "
+        "współczynnika uczenia."
     ),
     "monitor.patience.fire": (
-        "{metric} nie poprawiła się przez {since} (najlepsza wartość {best:.4g} w epoce "
+        "{metric} nie poprawia się już {since} z rzędu (najlepsza wartość {best:.4g} w epoce "
         "{best_epoch}): dalszy trening raczej nic nie da."
     ),
     "monitor.divergence.nonfinite": (
-        "{metric} w kroku {step} przyjęła wartość {value}: trening stał się rozbieżny (liczby "
-        "wyszły poza zakres). Zmniejsz współczynnik uczenia, sprawdź, czy w danych nie ma NaN, "
-        "albo przytnij gradienty."
+        "{metric} ma w kroku {step} wartość {value}: trening się rozbiegł (liczby wyszły poza "
+        "zakres). Zmniejsz współczynnik uczenia, sprawdź, czy w danych nie ma NaN, albo "
+        "przytnij gradienty."
     ),
     "monitor.divergence.threshold": (
         "{metric} w kroku {step} wynosi {value:.4g}, ponad limit {threshold:.4g}: trening "
         "wymyka się spod kontroli. Zmniejsz współczynnik uczenia."
     ),
     "monitor.divergence.factor": (
-        "{metric} w kroku {step} wynosi {value:.4g}, {times} razy więcej niż na początku "
+        "{metric} w kroku {step} wynosi {value:.4g}, czyli {times} razy więcej niż na początku "
         "({first:.4g}): trening wymyka się spod kontroli. Zmniejsz współczynnik uczenia."
     ),
     "monitor.gap.relative": (
-        "{metric} ({val:.4g}) i {train} ({tr:.4g}) różniły się o ponad {pct:.0f}% przez "
+        "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się o ponad {pct:.0f}% już "
         "{since} z rzędu: model radzi sobie dużo lepiej na danych, na których się uczy, niż na "
         "nowych (duża wariancja). Tę różnicę zmniejszą: więcej danych, mniejszy model albo "
         "regularyzacja."
     ),
     "monitor.gap.absolute": (
-        "{metric} ({val:.4g}) i {train} ({tr:.4g}) różniły się o ponad {threshold:.4g} przez "
+        "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się o ponad {threshold:.4g} już "
         "{since} z rzędu: model radzi sobie dużo lepiej na danych, na których się uczy, niż na "
         "nowych (duża wariancja). Tę różnicę zmniejszą: więcej danych, mniejszy model albo "
         "regularyzacja."
@@ -419,7 +421,7 @@ MESSAGES: dict[str, str] = {
         "gradienty (torch.nn.utils.clip_grad_norm_)."
     ),
     "monitor.grad.nonfinite": (
-        "gradient warstwy '{layer}' jest {value}: trening stał się rozbieżny. Zmniejsz "
+        "gradient warstwy '{layer}' jest {value}: trening się rozbiegł. Zmniejsz "
         "współczynnik uczenia albo sprawdź, czy dane i funkcja straty nie dają NaN."
     ),
     "monitor.grad.value.inf": "nieskończony (za duży dla tego typu liczb)",
@@ -459,14 +461,14 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.summary.restore": "mon.restore_best(model) przywraca te wagi",
     "monitor.summary.events": "{events}:",
-    "monitor.repr": "<Monitor{name}: {epochs}{best}, {events}>",
+    "monitor.repr": "<Monitor{name}: {epochs}{best}; {events}>",
     "monitor.count.epoch.one": "{n} epoka",
     "monitor.count.epoch.few": "{n} epoki",
     "monitor.count.epoch.many": "{n} epok",
     "monitor.count.event.one": "{n} zdarzenie",
     "monitor.count.event.few": "{n} zdarzenia",
     "monitor.count.event.many": "{n} zdarzeń",
-    "monitor.repr.best": ", najlepszy wynik {metric}={value:.4g}",
+    "monitor.repr.best": "; najlepszy wynik {metric}: {value:.4g}",
     # monitor: przywracanie najlepszych wag
     "monitor.weights.mismatch": (
         "model nie pasuje do zapisanych najlepszych wag ({details}): restore_best() potrzebuje "
@@ -536,7 +538,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.dead": (
         "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w "
-        "batchu dają zero, więc nie płynie przez nie żaden gradient."
+        "partii dają zero, więc nie płynie przez nie żaden gradient."
     ),
     "graph.health.nan_forward": (
         "Pierwsza wartość NaN (nie-liczba) w przejściu w przód pojawia się w {what}; wartości "
@@ -592,7 +594,7 @@ MESSAGES: dict[str, str] = {
     "graph.health.unregistered": (
         "{path} ({type}) działa, ale nie jest zarejestrowany w modelu: jest trzymany w zwykłej "
         "liście, słowniku lub zmiennej Pythona. model.parameters() pomija jego parametry "
-        "({params}), więc optymalizator utworzony z nich nigdy ich nie trenuje, a state_dict(), "
+        "({params}), więc optymalizator zbudowany z model.parameters() nigdy ich nie trenuje, a state_dict(), "
         ".to() i .eval() też go pomijają. Trzymaj go w nn.ModuleList lub nn.ModuleDict albo "
         "przypisz jako atrybut (self.layer = ...)."
     ),
@@ -624,7 +626,7 @@ MESSAGES: dict[str, str] = {
     "graph.health.leaf_of": "tensora {name}",
     "graph.health.param_of_unnamed": "parametru bez nazwy o kształcie {shape}",
     "graph.health.leaf_of_unnamed": "tensora-liścia bez nazwy o kształcie {shape}",
-    "graph.health.leaf_unnamed": "bez nazwy o kształcie {shape}",
+    "graph.health.leaf_unnamed": "tensor-liść bez nazwy o kształcie {shape}",
     "graph.health.no_gradient_leaf_unnamed": (
         "Tensor-liść o kształcie {shape} nie dostaje żadnego gradientu, choć brał udział w "
         "przejściu w przód: graf jest przecięty między nim a funkcją straty (.detach(), "
@@ -632,7 +634,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.dead_after": (
         "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w "
-        "batchu dają zero, więc nie płynie przez nie żaden gradient."
+        "partii dają zero, więc nie płynie przez nie żaden gradient."
     ),
     # graph: g.summary() (liczby przychodzą już pogrupowane: 25 557 032)
     "graph.summary.header.module": "Moduł",
@@ -670,14 +672,14 @@ MESSAGES: dict[str, str] = {
     ),
     # graph: eksport (g.to_dot, g.save, Graph.from_dict) i collapse
     "graph.dot.params": "{count} param.",
-    "graph.error.depth": "collapse(depth=...) wymaga liczby całkowitej >= 0, a dostało {depth!r}",
+    "graph.error.depth": "collapse(depth=...) wymaga liczby całkowitej >= 0, otrzymano {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) musi być TB, LR, BT albo RL, a nie {got!r}",
     "graph.error.not_json": (
         "Graph.from_json() potrzebuje tekstu JSON, takiego jak zwraca g.to_json(), a to nie jest "
         'JSON ({error}); aby wczytać zapisany plik, użyj Graph.from_json(Path("net.json").read_text())'
     ),
     "graph.error.not_an_object": (
-        'zapisany graf to obiekt JSON {{"format": "nngraph.graph", ...}}, a dostano {got}: '
+        'zapisany graf to obiekt JSON {{"format": "nngraph.graph", ...}}, otrzymano {got}: '
         "przekaż to, co zwróciło g.to_dict() albo g.to_json()"
     ),
     "graph.error.not_a_graph": (
@@ -739,7 +741,7 @@ MESSAGES: dict[str, str] = {
         "{version}: zaktualizuj nngraph"
     ),
     "graph.error.bad_path": (
-        'g.save() potrzebuje nazwy pliku, np. "net.svg", albo obiektu pathlib.Path, a dostało {got}'
+        'g.save() potrzebuje nazwy pliku, np. "net.svg", albo obiektu pathlib.Path, otrzymano {got}'
     ),
     "graph.error.is_folder": (
         "nie można zapisać {path}: to jest folder; podaj nazwę pliku w nim, np. {example}"
@@ -764,8 +766,8 @@ MESSAGES: dict[str, str] = {
         "GraphView(ng.trace(model, x))"
     ),
     # widgets: błędy opcji widoków (nngraph.widgets; tylko Python)
-    "widgets.error.choice": "{widget}({option}=...) musi mieć jedną z wartości: {allowed}, a dostało {got!r}",
-    "widgets.error.whole": "{widget}({option}=...) wymaga liczby całkowitej, a dostało {got!r}",
+    "widgets.error.choice": "{widget}({option}=...) musi mieć jedną z wartości: {allowed}, otrzymano {got!r}",
+    "widgets.error.whole": "{widget}({option}=...) wymaga liczby całkowitej, otrzymano {got!r}",
     "widgets.error.unknown_option": "{widget} nie ma opcji {name!r}; jego opcje to: {known}",
     "graph.error.view_bad": "GraphView nie może tego pokazać: {error}",
     # statyczny obraz widoku grafu (rysowany w Pythonie, widoczny tam, gdzie nie działa JavaScript)
@@ -825,7 +827,7 @@ MESSAGES: dict[str, str] = {
     "graphview.step.end": "Koniec",
     "graphview.step.end_hint": "skocz na koniec przejścia wstecz",
     "graphview.step.help": "Przejście wstecz krok po kroku: zobacz, jak gradient płynie od funkcji straty do parametrów.",
-    "graphview.step.none": "W tym grafie nie ma przejścia wstecz: zarejestruj go razem z funkcją straty, aby odtworzyć przepływ gradientu.",
+    "graphview.step.none": "W tym grafie nie ma przejścia wstecz: nagraj go razem z funkcją straty, aby odtworzyć przepływ gradientu.",
     "graphview.step.intro": "Przejście wstecz, liczba kroków: {n}. Naciśnij ▶, aby gradient popłynął od funkcji straty.",
     "graphview.step.at": "krok {step}/{total}: {what}",
     "graphview.step.param": "gradient dociera do parametru {name}",

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message, plural_form
+from nngraph.i18n import message, number, plural_form
 
 __all__ = [
     "LOSS_NAMES",
@@ -258,7 +258,7 @@ def epochs(n: int) -> str:
 
 def fmt_step(step: float) -> str:
     """A step as a user wrote it: ``14`` rather than ``14.0``."""
-    return str(int(step)) if float(step).is_integer() else f"{step:g}"
+    return str(int(step)) if float(step).is_integer() else number(step, "g")
 
 
 @dataclass(frozen=True)

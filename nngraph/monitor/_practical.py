@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message
+from nngraph.i18n import message, numeral
 from nngraph.monitor._common import LOSS_NAMES, Event, Mode, fmt_step, resolve_mode
 from nngraph.monitor._detector import (
     Check,
@@ -186,7 +186,7 @@ class Divergence(Detector):
                     "value": value,
                     "first": first,
                     "ratio": ratio,
-                    "times": _times(ratio),
+                    "times": numeral(_times(ratio)),
                     "step": where,
                 }
         return None

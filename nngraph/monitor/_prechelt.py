@@ -22,7 +22,7 @@ import math
 from typing import Any
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message, plural_form
+from nngraph.i18n import message, number, numeral, plural_form
 from nngraph.monitor._common import resolve_mode
 from nngraph.monitor._detector import KEEP, Check, Detector, _count, _nonnegative
 
@@ -211,9 +211,9 @@ class PQ(Detector):
         fields = {
             "gl": self.gl,
             "progress": self.progress,
-            "permille": _plain(self.progress),
+            "permille": numeral(_plain(self.progress)),
             "pq": self.value,
-            "quotient": _plain(self.value),
+            "quotient": numeral(_plain(self.value)),
             "alpha": self.alpha,
             "since": since,
             "k": self.k,
@@ -266,7 +266,7 @@ class UP(Detector):
         self.value = self.rises
         if self.rises < self.s:
             return None
-        trail = " -> ".join(f"{v:.4g}" for v in self._trail[-(self.s + 1) :])
+        trail = " -> ".join(number(v, ".4g") for v in self._trail[-(self.s + 1) :])
         strips = message("monitor.up.strips." + plural_form(self.s), n=self.s, strip=strip)
         return "up.fire", {
             "s": self.s,

@@ -23,7 +23,7 @@ from typing import Any, Literal
 import numpy as np
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message
+from nngraph.i18n import message, number
 from nngraph.monitor import _display
 from nngraph.monitor._best import Best
 from nngraph.monitor._common import Mode, is_validation, resolve_mode
@@ -309,5 +309,5 @@ def _cell(value: Any, none: str) -> str:
     if value is None:
         return none
     if isinstance(value, float):
-        return f"{value:.4g}" if math.isfinite(value) else str(value)
+        return number(value, ".4g") if math.isfinite(value) else str(value)
     return str(value)

@@ -19,6 +19,7 @@ import math
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from nngraph.i18n import number
 from nngraph.monitor._common import is_validation, training_base, validation_base
 from nngraph.widgets._static_svg import xml_text
 
@@ -42,7 +43,7 @@ def _num(v: Any) -> float:
 def _fmt(v: float) -> str:
     if not math.isfinite(v):
         return str(v)
-    return f"{v:.3g}"
+    return number(v, ".3g")
 
 
 def _title(key: str, strings: dict[str, str]) -> str:

@@ -21,7 +21,7 @@ def test_findings_speak_polish_with_the_right_grammatical_case():
     (finding,) = mlp_graph([0.2**k for k in range(5, -1, -1)]).health()
     assert finding["kind"] == "vanishing" and finding["per_layer"] == pytest.approx(5.0)
     assert finding["message"] == (
-        "Gradient zanika: w drodze wstecz maleje około 5.0 razy na warstwę, więc wagi modułu "
+        "Gradient zanika: w drodze wstecz maleje około 5,0 razy na warstwę, więc wagi modułu "
         "fc0 (Linear) dostają gradient 3125 razy mniejszy (RMS na wagę) niż wagi modułu fc5 "
         "(Linear). "
         "Pierwsze warstwy prawie się nie uczą."

@@ -87,7 +87,7 @@ def test_prechelt_criteria_refuse_a_higher_is_better_metric(make: object, metric
 def test_prechelt_refusal_is_translated() -> None:
     i18n.set_language("pl")
     try:
-        with pytest.raises(NNGraphError, match="im większa"):
+        with pytest.raises(NNGraphError, match="im więcej, tym lepiej"):
             GL(5, metric="val_acc")
     finally:
         i18n.set_language("en")

@@ -36,8 +36,8 @@ def test_a_detector_explains_in_polish_then_in_english_again() -> None:
     ng.set_language("pl")
     message_id, text = gl_event_message()
     assert message_id == "gl.overfit"  # ids do not depend on the language
-    assert text.startswith("strata walidacyjna jest o 5.6% wyższa niż jej najlepsza wartość")
-    assert "(0.9 w epoce 2), a strata treningowa spadała przez 1 epokę" in text
+    assert text.startswith("strata walidacyjna jest o 5,6% powyżej swojej najlepszej wartości")
+    assert "(0,9 w epoce 2), a strata treningowa spada już 1 epokę z rzędu" in text
     assert "model zaczął zapamiętywać dane treningowe" in text
 
     ng.set_language("en")
@@ -85,14 +85,14 @@ def test_text_lines_and_polish_plurals() -> None:
     ]
     mon = Monitor(display=False)
     mon.log(1, val_loss=0.5)
-    assert mon.summary().startswith("najlepszy wynik val_loss: 0.5 w epoce 1")
+    assert mon.summary().startswith("najlepszy wynik val_loss: 0,5 w epoce 1")
     ng.set_language("en")
     assert mon.summary().startswith("best val_loss 0.5 at epoch 1")
     assert [epochs(n) for n in (1, 3, 12)] == ["1 epoch", "3 epochs", "12 epochs"]
 
 
 def test_step_lines_before_the_first_epoch_show_step_and_metrics_only() -> None:
-    for language, expected in [("pl", "krok    12  loss 0.5\n"), ("en", "step    12  loss 0.5\n")]:
+    for language, expected in [("pl", "krok    12  loss 0,5\n"), ("en", "step    12  loss 0.5\n")]:
         ng.set_language(language)
         out = io.StringIO()
         printer = TextPrinter(interval=0.0, stream=out)
@@ -108,9 +108,9 @@ def test_counts_in_repr_and_summary_use_polish_plural_forms() -> None:
     for epoch in range(1, 23):
         mon.log(epoch, val_loss=1.0)
         if epoch in (1, 2, 5, 12, 22):
-            shown.append(repr(mon).split(":")[1].split(",")[0].strip())
+            shown.append(repr(mon).split(":")[1].split(";")[0].strip())
     assert shown == ["1 epoka", "2 epoki", "5 epok", "12 epok", "22 epoki"]
-    assert repr(mon).endswith(", 0 zdarzeń>")
+    assert repr(mon).endswith("; 0 zdarzeń>")
     empty = Monitor(display=False)
     empty.log(1, loss=0.5)
     assert empty.summary().startswith("brak najlepszego wyniku val_loss")
@@ -150,4 +150,4 @@ def test_a_rise_from_a_best_of_zero_is_explained_in_polish() -> None:
     for epoch, err in enumerate([0.1, 0.0, 0.05], 1):
         event = gl.update(epoch, val_error=err)
     assert event is not None and "inf" not in event.message
-    assert "wzrosła ze swojej najlepszej wartości 0 (epoka 2) do 0.05" in event.message
+    assert "wynosi teraz 0,05, więcej niż najlepsza wartość 0 z epoki 2" in event.message
