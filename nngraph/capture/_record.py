@@ -66,6 +66,13 @@ _WRITES_FIRST = frozenset(
 )  # fmt: skip
 
 
+# In-place calls that change a flag, not the values: the tensor is not met as written then
+# (a parameter frozen or unfrozen in the block is met where it is used, as it is then).
+_KEEPS_VALUES = frozenset({"requires_grad_", "share_memory_"})
+# The tensor attributes whose setting writes values (`x.data = ...`), unlike `requires_grad`.
+_VALUE_ATTRIBUTES = (torch.Tensor.data, torch.Tensor.real, torch.Tensor.imag)
+
+
 def _changed(func: Any, writes_first: bool, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """What a call reads and then changes in place: its first argument for `add_`, `x[i] = ...`,
     `x.data = ...` (`writes_first`, from `_about`) and `inplace=True`; the weight of an
@@ -102,9 +109,11 @@ def _about(func: Any) -> tuple[str | None, bool, bool, bool]:
     if about is None:
         name = getattr(func, "__name__", "")
         # `p.grad = None` or `del p.grad`; a read (`__get__`) changes nothing
-        on_grad = getattr(func, "__self__", None) is torch.Tensor.grad
-        sets_grad = on_grad and name in ("__set__", "__delete__")
+        attribute = getattr(func, "__self__", None)
+        sets_grad = attribute is torch.Tensor.grad and name in ("__set__", "__delete__")
         writes = (name.endswith("_") and not name.endswith("__")) or name in _WRITES_FIRST
+        if name in _KEEPS_VALUES or (name == "__set__" and attribute not in _VALUE_ATTRIBUTES):
+            writes = False  # `p.requires_grad_(False)`, `p.requires_grad = True`: a flag
         about = (_call_name(func), writes and not sets_grad, name in _BACKWARD_CALLS, sets_grad)
         try:
             if len(_ABOUT) < 100_000:  # functions made on the fly must not fill memory

@@ -219,6 +219,43 @@ def test_parameters_named_by_a_state_dict_get_their_names() -> None:
     assert names == sorted(name for name, _ in model.named_parameters())
 
 
+def _freeze(model: nn.Module) -> None:
+    model[0].requires_grad_(False)
+
+
+def _unfreeze(model: nn.Module) -> None:
+    model[0].requires_grad_(True)
+
+
+def _unfreeze_by_attribute(model: nn.Module) -> None:
+    for p in model[0].parameters():
+        p.requires_grad = True
+
+
+@pytest.mark.parametrize(
+    ("frozen_before", "change"),
+    [(False, _freeze), (True, _unfreeze), (True, _unfreeze_by_attribute)],
+    ids=["freeze", "unfreeze", "unfreeze-attribute"],
+)
+def test_a_layer_frozen_or_unfrozen_in_the_block_shows_as_it_was_used(
+    frozen_before: bool, change: Any
+) -> None:
+    """Transfer learning in one cell: freezing changes a flag, not the values, so the
+    parameters show as they were when used (once each, trainable or not)."""
+    model = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 2))
+    model[0].requires_grad_(not frozen_before)
+    with ng.record(model) as rec:
+        change(model)
+        loss = model(torch.randn(3, 4)).pow(2).mean()
+        loss.backward()
+    g = rec.graph
+    assert graph_classes(g) == classes(autograd_nodes(loss.grad_fn))
+    params = {d["name"]: d for _, d in g.nodes(data=True) if d["kind"] == "param"}
+    assert len(params) == 4  # each parameter once
+    trainable = {name: p.requires_grad for name, p in model.named_parameters()}
+    assert {name: d["requires_grad"] for name, d in params.items()} == trainable
+
+
 def test_retain_graph_counts_two_backward_passes() -> None:
     model, args, _ = make("mlp")
     with ng.record(model) as rec:
