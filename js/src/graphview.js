@@ -3,10 +3,12 @@
 // messages (every word shown: the `graphview.` keys of nngraph.i18n, current language).
 // anywidget gives `render` a fresh model proxy each call, so each view keeps its own
 // state inside createGraphView; the Graphviz wasm is shared per page (see lib/layout.js).
+import { setDecimalSeparator } from "./lib/decimal.js";
 import { createGraphView } from "./lib/view.js";
 
 /** @param {{model: any, el: HTMLElement}} ctx */
 function render({ model, el }) {
+  setDecimalSeparator(model.get("messages")?.["graphview.decimal"]);
   const view = createGraphView(el, {
     graph: model.get("graph"),
     depth: model.get("depth"),
@@ -30,7 +32,10 @@ function render({ model, el }) {
       if (d != null && d !== view.depth) view.setDepth(d);
     },
     "change:selected": () => view.select(model.get("selected")),
-    "change:messages": () => view.setMessages(model.get("messages")),
+    "change:messages": () => {
+      setDecimalSeparator(model.get("messages")?.["graphview.decimal"]);
+      view.setMessages(model.get("messages"));
+    },
   };
   for (const [event, fn] of Object.entries(handlers)) model.on(event, fn);
   return () => {

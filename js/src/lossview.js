@@ -10,6 +10,7 @@
 // anywidget calls the default export once per model, and gives `initialize`/`render` a
 // fresh model proxy each call: the data (one Store per model) lives in this closure, and
 // `msg:custom` is registered in `initialize`, so a view rendered later still has it all.
+import { setDecimalSeparator } from "./lib/decimal.js";
 import { createLossView } from "./loss/view.js";
 import { Store } from "./loss/store.js";
 
@@ -57,6 +58,7 @@ export default () => {
 
     /** @param {{model: any, el: HTMLElement}} ctx */
     render({ model, el }) {
+      setDecimalSeparator(model.get("strings")?.["lossview.decimal"]);
       const view = createLossView(el, {
         store,
         strings: model.get("strings"),
@@ -73,7 +75,10 @@ export default () => {
       const handlers = {
         "change:log_scale": () => view.setOptions({ log: model.get("log_scale") }),
         "change:smoothing": () => view.setOptions({ smoothing: model.get("smoothing") }),
-        "change:strings": () => view.setOptions({ strings: model.get("strings") }),
+        "change:strings": () => {
+          setDecimalSeparator(model.get("strings")?.["lossview.decimal"]);
+          view.setOptions({ strings: model.get("strings") });
+        },
       };
       for (const [event, fn] of Object.entries(handlers)) model.on(event, fn);
       view.refresh();

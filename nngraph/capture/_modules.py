@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch.nn.parameter import is_lazy
 
+from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
+from nngraph.i18n import message
 
 if TYPE_CHECKING:
     from nngraph.capture._builder import Names
@@ -62,6 +64,7 @@ def module_table(
         inside = f"{path}." if path else ""
         modules[full] = module
         links += sum(1 for child in module._modules.values() if child is not None)
+        _check_names(module, full)
         for name, p in module._parameters.items():
             if p is None or id(p) in seen:
                 any_shared = any_shared or p is not None
@@ -91,6 +94,18 @@ def module_table(
             if uses > table[full]["params"]:
                 table[full]["shared"] = uses - table[full]["params"]
     return table
+
+
+def _check_names(module: torch.nn.Module, path: str) -> None:
+    """Refuse a submodule name PyTorch's `add_module` refuses (`setattr` does not check): a dot
+    would make a path that names another module, and an empty name the parent's own path."""
+    for name, _ in module._modules.items():  # (a ScriptModule's cannot be iterated itself)
+        if not name or "." in name:
+            owner = f"module {path}" if path else type(module).__name__
+            suggestion = name.replace(".", "_") or "child"
+            raise NNGraphError(
+                message("capture.bad_module_name", owner=owner, name=name, suggestion=suggestion)
+            )
 
 
 def _config(module: torch.nn.Module) -> str | None:

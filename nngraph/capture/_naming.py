@@ -32,8 +32,10 @@ def name_variables(recorder: Recorder, namespace: Mapping[str, Any]) -> None:
     """
     graph, builder = recorder.graph, recorder.builder
     tensors = {
-        id(v): k for k, v in namespace.items() if isinstance(v, torch.Tensor) and k[:1] != "_"
-    }  # `_`, `_h`: names the user chose not to keep
+        id(v): k
+        for k, v in namespace.items()
+        if isinstance(v, torch.Tensor) and isinstance(k, str) and k[:1] != "_"
+    }  # `_`, `_h`: names the user chose not to keep; `globals()[42] = ...` is no variable
     if not tensors:
         return
     nodes = [

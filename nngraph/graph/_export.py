@@ -61,15 +61,27 @@ SUPPORTED = (".dot", ".gv", ".json", *DRAWN)
 # -- DOT -----------------------------------------------------------------------------------
 
 
+#: Longest text of a label line, in characters: Graphviz refuses a label of more than 16,384
+#: (a non-ASCII letter takes up to 9, as `&#NNNNN;`) and a box wider than 65,535 points.
+LABEL_LIMIT = 200
+
+
 def html_text(text: object) -> str:
-    """`text` as safe content of a Graphviz HTML-like label (pure ASCII).
+    """`text` as safe content of a Graphviz HTML-like label (pure ASCII), its middle left out
+    past `LABEL_LIMIT` characters.
 
     >>> html_text('<img src=x onerror="alert(1)">')
     '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    >>> len(html_text("a" * 10_000))
+    206
     """
+    text = str(text)
+    if len(text) > LABEL_LIMIT:
+        half = LABEL_LIMIT // 2
+        text = text[:half] + "…" + text[-half + 1 :]
     shown = "".join(
         _VISIBLE.get(ch, f"\\x{ord(ch):02x}") if ord(ch) < 32 or ord(ch) == 127 else ch
-        for ch in str(text)
+        for ch in text
     )
     escaped = html.escape(shown, quote=True)
     return "".join(_ascii(ch) for ch in escaped)

@@ -27,6 +27,11 @@ MESSAGES: dict[str, str] = {
         "ng.record() records the code of a with-block: write `with ng.record(model) as rec:`, "
         "run the model inside it, then use rec.graph after the block"
     ),
+    "capture.bad_module_name": (
+        "{owner} holds a submodule named {name!r}, which PyTorch's add_module refuses (a name "
+        "must not be empty or contain a '.'): setattr let it in. Give it another name, e.g. "
+        "{suggestion!r}"
+    ),
     "capture.not_a_module": (
         "{call} needs a torch.nn.Module, got {got}; for a plain tensor computation use "
         "`with ng.record() as rec:` or ng.graph_of(y)"
@@ -509,6 +514,9 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.inf_forward_grad": (
         "The first infinite value of the forward pass next to an infinite or NaN gradient "
+    # how the views write a decimal number: "0.25"
+    "lossview.decimal": ".",
+    "graphview.decimal": ".",
         "appears in {what}: the values computed from it may be finite again, but the gradients "
         "there are not."
     ),

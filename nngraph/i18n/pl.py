@@ -27,6 +27,11 @@ MESSAGES: dict[str, str] = {
         "ng.record() zapisuje kod bloku with: napisz `with ng.record(model) as rec:`, "
         "uruchom w nim model, a po zakończeniu bloku użyj rec.graph"
     ),
+    "capture.bad_module_name": (
+        "{owner} ma podmoduł o nazwie {name!r}, której add_module z PyTorcha nie przyjmuje "
+        "(nazwa nie może być pusta ani zawierać '.'): wpuścił ją setattr. Nadaj mu inną nazwę, "
+        "np. {suggestion!r}"
+    ),
     "capture.not_a_module": (
         "{call} potrzebuje modelu torch.nn.Module, otrzymano {got}; dla zwykłych obliczeń na "
         "tensorach użyj `with ng.record() as rec:` albo ng.graph_of(y)"
@@ -553,6 +558,9 @@ MESSAGES: dict[str, str] = {
         "Pierwsza nieskończona wartość w przejściu w przód, przy której gradient jest "
         "nieskończony albo NaN, pojawia się w {what}: wartości z niej obliczone mogą znów być "
         "skończone, ale gradienty w tym miejscu nie są."
+    # how the views write a decimal number: "0,25"
+    "lossview.decimal": ",",
+    "graphview.decimal": ",",
     ),
     "graph.health.nan_backward": (
         "W kolejności przejścia wstecz pierwszy gradient zawierający NaN (nie-liczbę) pojawia "

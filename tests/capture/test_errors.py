@@ -162,3 +162,18 @@ def test_a_type_error_inside_the_users_loss_is_the_users_error() -> None:
 
     with pytest.raises(TypeError, match="unsupported operand"):
         ng.trace(nn.Linear(3, 2), torch.randn(4, 3), loss=loss)
+
+
+@pytest.mark.parametrize("name", ["layer.1", ""])
+def test_a_submodule_name_pytorch_refuses_gives_a_clear_error(name: str) -> None:
+    """`setattr` lets in a name `add_module` refuses: a dot, or nothing at all."""
+    model = nn.Module()
+    setattr(model, name, nn.Linear(2, 2))
+    model.forward = lambda x: model._modules[name](x)  # type: ignore[method-assign]
+    for capture in (
+        lambda: ng.trace(model, torch.randn(3, 2)),
+        lambda: ng.graph_of(model(torch.randn(3, 2)).sum(), params=model),
+    ):
+        with pytest.raises(ng.NNGraphError, match="add_module") as error:
+            capture()
+        assert repr(name) in str(error.value)

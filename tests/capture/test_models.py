@@ -628,6 +628,16 @@ def test_dead_units_follow_a_transpose_and_an_untracked_convolution() -> None:
     assert relu["dead"] == [1, 4]  # channels, dimension 1
 
 
+def test_a_namespace_with_keys_that_are_not_names_still_names_the_variables() -> None:
+    x = torch.randn(2, 3)
+    namespace: dict[Any, Any] = {42: torch.ones(1), ("a", 1): x, "x": x}
+    with ng.record(names=namespace) as rec:
+        y = (x * 2).sum()
+        namespace["y"] = y
+    labels = sorted(d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] != "op")
+    assert labels == ["x", "y"]
+
+
 def test_names_starting_with_an_underscore_are_not_used_and_break_nothing() -> None:
     attn = nn.MultiheadAttention(8, 2, batch_first=True)
     q = torch.randn(2, 5, 8)

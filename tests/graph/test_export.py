@@ -238,6 +238,24 @@ def test_graphviz_draws_hostile_names(name: str):
 
 
 @needs_dot
+@pytest.mark.parametrize("name", ["a" * 10_000, "ą" * 3_000], ids=["long", "long-non-ascii"])
+def test_graphviz_draws_a_model_whose_names_are_very_long(name: str, tmp_path: Path):
+    """Graphviz refuses a label over 16,384 characters: long names are cut in the middle."""
+    inner = nn.Sequential()
+    inner.add_module(name, nn.Linear(2, 2))
+    model = nn.Sequential()
+    model.add_module(name, inner)
+    g = ng.trace(model, torch.randn(3, 2), loss=lambda y: y.sum())
+    for graph in (g, g.collapse(depth=1)):
+        done = subprocess.run(
+            ["dot", "-Tsvg"], input=graph.to_dot(), capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr[:300]
+    g.save(tmp_path / "long.svg")
+    assert "…" in (tmp_path / "long.svg").read_text()
+
+
+@needs_dot
 def test_model_with_a_script_tag_for_a_module_name_draws(tmp_path: Path):
     model = nn.Sequential()
     model.add_module("<img src=x onerror=alert(1)>", nn.Linear(2, 2))

@@ -228,6 +228,17 @@ def test_a_name_with_a_newline_keeps_the_table_one_row_per_module():
     assert row.startswith("line\\nbreak  Linear")
 
 
+@pytest.mark.parametrize("mark", ["\u202e", "\u200f", "\u2067"])
+def test_a_name_with_a_right_to_left_mark_keeps_the_row_left_to_right(mark: str):
+    model = nn.Module()
+    model.add_module(f"fc{mark}1", nn.Linear(3, 2))
+    model.forward = lambda x: getattr(model, f"fc{mark}1")(x)  # type: ignore[method-assign]
+    summary = ng.trace(model, torch.randn(1, 3), loss=lambda y: y.sum()).summary()
+    assert mark not in summary
+    (row,) = [line for line in summary.splitlines() if "Linear" in line]
+    assert row.startswith(f"fc\\u{ord(mark):04x}1  Linear")
+
+
 @pytest.mark.parametrize("name", ["bad\nname", "bad\rname", "bad\u2028name", "bad\x85name"])
 def test_a_name_with_a_line_break_keeps_each_finding_on_one_line(name: str):
     model = nn.Sequential()

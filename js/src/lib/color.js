@@ -1,6 +1,7 @@
 // Colour by gradient (or value) magnitude on a log scale.
 // The magnitude of a tensor is its RMS, norm / sqrt(numel): it does not grow with the size
 // of the tensor, so a big conv layer and a small bias can be compared.
+import { localNumber } from "./decimal.js";
 
 /** @typedef {import("./graph.js").Stats} Stats */
 /** @typedef {import("./graph.js").GNode} GNode */
@@ -80,6 +81,11 @@ export function logScale(values) {
 
 /** Short scientific notation for numbers: 0.00012 -> "1.2e-4", 3 -> "3". */
 export function formatNumber(v) {
+  return localNumber(plainNumber(v));
+}
+
+/** formatNumber's text with a decimal point, whatever the language. */
+function plainNumber(v) {
   if (v === null || v === undefined) return "–";
   if (typeof v !== "number") return String(v);
   if (Number.isNaN(v)) return "NaN";
@@ -95,7 +101,7 @@ export function formatNumber(v) {
 export function formatCount(n) {
   if (!Number.isFinite(n)) return String(n);
   if (n < 1000) return String(n);
-  if (n < 1e6) return `${Number((n / 1e3).toPrecision(3))}k`;
-  if (n < 1e9) return `${Number((n / 1e6).toPrecision(3))}M`;
-  return `${Number((n / 1e9).toPrecision(3))}G`;
+  if (n < 1e6) return localNumber(`${Number((n / 1e3).toPrecision(3))}k`);
+  if (n < 1e9) return localNumber(`${Number((n / 1e6).toPrecision(3))}M`);
+  return localNumber(`${Number((n / 1e9).toPrecision(3))}G`);
 }

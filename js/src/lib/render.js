@@ -15,6 +15,11 @@ const FONT = "11px system-ui, sans-serif";
 const SUB_FONT = "9.5px system-ui, sans-serif";
 const MAX_CHARS = 34;
 
+/** A cluster's title as drawn, and as the layout makes room for it. @param {string} label */
+export function clusterTitle(label) {
+  return truncate(`▾ ${label}`, 60);
+}
+
 /** Shorten long text for drawing (the full text stays in the tooltip and inspector). */
 export function truncate(text, max = MAX_CHARS) {
   const t = String(text);
@@ -151,7 +156,7 @@ export function drawScene(lay, vis, pres, opts) {
   const order = [...lay.clusters.keys()].sort((a, b) => clusterDepth(a) - clusterDepth(b));
   for (const path of order) {
     const c = /** @type {any} */ (lay.clusters.get(path));
-    const label = truncate(`▾ ${opts.clusterLabel(path)}`, 60);
+    const label = clusterTitle(opts.clusterLabel(path));
     const labelW = Math.min(c.width, textWidth(label) + 10);
     const g = s("g", { class: "ng-cluster", "data-path": path }, [
       s("rect", { class: "ng-frame", x: c.x, y: c.y, width: c.width, height: c.height, rx: 4 }),

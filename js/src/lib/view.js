@@ -10,7 +10,7 @@ import { parseGraph } from "./graph.js";
 import { hideInspector, showItem } from "./inspector.js";
 import { layout } from "./layout.js";
 import { plural, translator } from "./messages.js";
-import { drawScene, present, sizeOf } from "./render.js";
+import { clusterTitle, drawScene, present, sizeOf } from "./render.js";
 import { CSS } from "./style.js";
 import { collapse, countAtDepth, defaultDepth, expand, expandedForDepth, reveal, unfold, visibleGraph } from "./visible.js";
 
@@ -225,7 +225,12 @@ export function createGraphView(el, options) {
     }
     const reversed = st.view === "backward";
     const edges = vis.edges.map((e) => (reversed ? { source: e.target, target: e.source } : e));
-    const clusters = [...vis.clusters.values()].map((c) => ({ ...c, label: c.path }));
+    const clusterLabel = (/** @type {string} */ path) => {
+      const type = graph.modules.get(path)?.type;
+      return type ? `${path} (${type})` : path;
+    };
+    // the layout makes room for the label as drawn (a long module name is cut short there)
+    const clusters = [...vis.clusters.values()].map((c) => ({ ...c, label: clusterTitle(clusterLabel(c.path)) }));
     const t1 = performance.now();
     let lay;
     try {
@@ -241,10 +246,7 @@ export function createGraphView(el, options) {
       colors,
       reversed,
       t,
-      clusterLabel: (path) => {
-        const type = graph.modules.get(path)?.type;
-        return type ? `${path} (${type})` : path;
-      },
+      clusterLabel,
     });
     clear(viewport);
     viewport.appendChild(scene.root);

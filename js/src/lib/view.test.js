@@ -54,6 +54,23 @@ describe("graph view", () => {
     expect(el.querySelector(".ng-viewport")?.getAttribute("transform")).toMatch(/translate/);
   });
 
+  it("keeps a box with a very long module name as wide as its title is drawn", async () => {
+    const widths = [];
+    for (const name of ["a", "a".repeat(5000)]) {
+      const b = graphBuilder();
+      b.module(name, "Block");
+      let y = b.node("input", "x", { shape: [2, 4], name: "x" });
+      for (let i = 0; i < 3; i++) y = b.op("tanh", name, [y], { shape: [2, 4] });
+      b.edge(y, b.node("output", "output", { shape: [] }));
+      const { el, view } = mount(b.json(), { depth: 5 });
+      await view.ready;
+      widths.push(Number(el.querySelector("svg")?.dataset.width));
+      expect(el.querySelector(".ng-cluster-label text")?.textContent).toMatch(/…$|^▾ a \(Block\)$/);
+    }
+    // the title is cut at 60 characters when drawn: the layout must not make room for 5,000
+    expect(widths[1]).toBeLessThan(widths[0] + 600);
+  });
+
   it("shows hostile names as text and runs none of them", async () => {
     const { el, view } = mount(tinyGraph(), { depth: 1 });
     await view.ready;

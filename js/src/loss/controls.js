@@ -1,5 +1,6 @@
 // The loss view's controls and text: Stop button, log-scale toggle, smoothing slider, the
 // progress line and the table of runs. Everything user-provided goes in via textContent.
+import { localNumber } from "../lib/decimal.js";
 import { fmtNum, t } from "./format.js";
 import { isValidation } from "./store.js";
 
@@ -39,9 +40,9 @@ export function createToolbar(o) {
   slider.step = "0.01";
   slider.value = String(o.smoothing);
   const sliderValue = document.createElement("output");
-  sliderValue.textContent = Number(o.smoothing).toFixed(2);
+  sliderValue.textContent = localNumber(Number(o.smoothing).toFixed(2));
   slider.addEventListener("input", () => {
-    sliderValue.textContent = Number(slider.value).toFixed(2);
+    sliderValue.textContent = localNumber(Number(slider.value).toFixed(2));
     o.onSmoothing(Number(slider.value));
   });
   const smoothLabel = document.createElement("label");
@@ -66,7 +67,7 @@ export function createToolbar(o) {
       logBox.checked = s.log;
       if (Number(slider.value) !== s.smoothing) {
         slider.value = String(s.smoothing);
-        sliderValue.textContent = Number(s.smoothing).toFixed(2);
+        sliderValue.textContent = localNumber(Number(s.smoothing).toFixed(2));
       }
       stop.hidden = !s.canStop;
       if (s.stopped) {

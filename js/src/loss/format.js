@@ -2,6 +2,8 @@
 // `lossview.` keys of nngraph.i18n) so they follow ng.set_language; English defaults below
 // keep the view usable if a key is missing. Every result is plain text for textContent.
 
+import { localNumber } from "../lib/decimal.js";
+
 /** @type {Record<string, string>} */
 export const DEFAULT_STRINGS = {
   "lossview.stop": "Stop",
@@ -26,6 +28,7 @@ export const DEFAULT_STRINGS = {
   "lossview.best_epoch": "best epoch",
   "lossview.stop_column": "stop",
   "lossview.none": "-",
+  "lossview.decimal": ".",
 };
 
 /**
@@ -46,6 +49,11 @@ export function t(strings, key, fields = {}) {
  * @returns {string}
  */
 export function fmtNum(v) {
+  return localNumber(plainNum(v));
+}
+
+/** fmtNum's text with a decimal point, whatever the language. @param {number|null|undefined} v */
+function plainNum(v) {
   if (v === null || v === undefined || Number.isNaN(v)) return "nan";
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
   if (v === 0) return "0";
@@ -63,9 +71,9 @@ export function fmtNum(v) {
 export function fmtTick(v) {
   if (!Number.isFinite(v)) return fmtNum(v);
   const a = Math.abs(v);
-  if (a === 0 || (a < 1e5 && a >= 1e-3)) return String(Number(v.toPrecision(4)));
+  if (a === 0 || (a < 1e5 && a >= 1e-3)) return localNumber(String(Number(v.toPrecision(4))));
   const [mantissa, exponent] = v.toExponential(3).split("e");
-  return `${Number(mantissa)}e${Number(exponent)}`;
+  return localNumber(`${Number(mantissa)}e${Number(exponent)}`);
 }
 
 /** A step as the user logged it: 14 rather than 14.0. @param {number} s */
