@@ -78,8 +78,9 @@ export class BackwardReplay {
     return new Set(this.order.slice(0, this.step));
   }
 
-  next() {
-    if (this.step < this.order.length) this.step++;
+  /** Go `count` steps on (one by default), not past the end. */
+  next(count = 1) {
+    this.step = Math.min(this.order.length, this.step + count);
     return this.step;
   }
 
@@ -100,3 +101,17 @@ export class BackwardReplay {
     return this.step >= this.order.length;
   }
 }
+
+/**
+ * How "Replay" plays `length` steps: one step every `delay` ms (400 ms for a small graph,
+ * 8 s in all from 20 steps on), and on a big graph several steps at a time (`stride`), so
+ * that a replay never takes more than 500 frames (15 s): a 5,000-block chain took 12 minutes.
+ * @param {number} length
+ * @returns {{delay: number, stride: number}}
+ */
+export function playPlan(length) {
+  const frames = Math.max(1, Math.min(length, MAX_FRAMES));
+  return { delay: Math.max(30, Math.min(400, 8000 / frames)), stride: Math.ceil(Math.max(1, length) / frames) };
+}
+
+const MAX_FRAMES = 500;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { tinyGraph } from "../testing/fixtures.js";
-import { BackwardReplay, backwardOrder } from "./backward.js";
+import { BackwardReplay, backwardOrder, playPlan } from "./backward.js";
 import { parseGraph } from "./graph.js";
 
 describe("backward order", () => {
@@ -40,5 +40,18 @@ describe("backward order", () => {
     expect(r.done).toBe(true);
     r.reset();
     expect(r.step).toBe(0);
+  });
+});
+
+describe("replay speed", () => {
+  it("plays a small graph step by step and any graph in 15 s at most", () => {
+    expect(playPlan(5)).toEqual({ delay: 400, stride: 1 });
+    for (const length of [1, 40, 499, 500, 501, 15000, 100000]) {
+      const { delay, stride } = playPlan(length);
+      expect(Math.ceil(length / stride) * delay).toBeLessThanOrEqual(15000);
+      expect(delay).toBeGreaterThanOrEqual(30);
+    }
+    const replay = new BackwardReplay(["a", "b", "c"]);
+    expect([replay.next(2), replay.next(2), replay.done]).toEqual([2, 3, true]);
   });
 });

@@ -3,7 +3,7 @@
 
 import { select } from "d3-selection";
 import { zoom, zoomIdentity } from "d3-zoom";
-import { BackwardReplay, backwardOrder } from "./backward.js";
+import { BackwardReplay, backwardOrder, playPlan } from "./backward.js";
 import { formatNumber, logScale, magnitude, scaleColor } from "./color.js";
 import { clear, h } from "./dom.js";
 import { parseGraph } from "./graph.js";
@@ -543,13 +543,17 @@ export function createGraphView(el, options) {
     stepText.textContent = t("graphview.step.at", { step: r.step, total: r.length, what });
   }
 
-  /** @param {"next"|"prev"|"reset"|"end"} action @param {boolean} [playing] from the timer */
-  function step(action, playing = false) {
+  /**
+   * @param {"next"|"prev"|"reset"|"end"} action
+   * @param {boolean} [playing] from the timer
+   * @param {number} [count] steps to go on at once (a big graph's replay)
+   */
+  function step(action, playing = false, count = 1) {
     replayOrder();
     const r = st.replay;
     if (!r) return;
     if (!playing) stopPlaying();
-    if (action === "next") r.next();
+    if (action === "next") r.next(count);
     else if (action === "prev") r.prev();
     else if (action === "reset") r.reset();
     else if (action === "end") r.end();
@@ -574,9 +578,9 @@ export function createGraphView(el, options) {
     if (!st.replay) return;
     if (st.replay.done) st.replay.reset();
     playBtn.textContent = t("graphview.step.pause");
-    const delay = Math.max(30, Math.min(400, 8000 / Math.max(1, st.replay.length)));
+    const { delay, stride } = playPlan(st.replay.length);
     st.playing = setInterval(() => {
-      step("next", true);
+      step("next", true, stride);
       if (st.replay?.done) stopPlaying();
     }, delay);
   }

@@ -69,6 +69,7 @@ function plainNum(v) {
  * @returns {string}
  */
 export function fmtTick(v) {
+  if (Number.isNaN(v)) return ""; // a log axis over values that are all zero has no ticks
   if (!Number.isFinite(v)) return fmtNum(v);
   const a = Math.abs(v);
   if (a === 0 || (a < 1e5 && a >= 1e-3)) return localNumber(String(Number(v.toPrecision(4))));

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { epochRate, fmtDuration, fmtNum, progressText, t } from "./format.js";
+import { epochRate, fmtDuration, fmtNum, fmtTick, progressText, t } from "./format.js";
 
 describe("words and numbers", () => {
   it("fill fields and fall back to English", () => {
     expect(t({ "lossview.epoch": "epoka {epoch}" }, "lossview.epoch", { epoch: 3 })).toBe("epoka 3");
     expect(t({}, "lossview.epoch", { epoch: 3 })).toBe("epoch 3");
     expect(t({}, "lossview.best", { epoch: 2 })).toContain("{metric}");
+  });
+
+  it("leave a tick uPlot could not place blank, not 'nan'", () => {
+    // a log axis over gradient norms that are all zero gives NaN ticks
+    expect([fmtTick(Number.NaN), fmtTick(0.25), fmtTick(2e13)]).toEqual(["", "0.25", "2e13"]);
   });
 
   it("format numbers and durations", () => {

@@ -112,7 +112,8 @@ export function createLossView(el, options = {}) {
     }
     empty.hidden = list.length > 0;
     empty.textContent = t(state.strings, "lossview.waiting");
-    progress.textContent = list.length || store.lastProgress ? progressText(store.progress, state.strings) : "";
+    // gradient norms and compared runs report no epochs: no progress line (not "waiting")
+    progress.textContent = store.progress.length ? progressText(store.progress, state.strings) : "";
     toolbar.sync({
       strings: state.strings,
       log: state.log,

@@ -58,6 +58,19 @@ describe("the loss view", () => {
     expect(el.querySelector(".ng-loss-progress")?.textContent).toMatch(/^epoch 6\/10 · step 6/);
   });
 
+  it("says nothing of waiting once gradient norms have come", () => {
+    const { el, view } = mount({ log: true });
+    const steps = [1, 2, 3];
+    view.load({
+      kind: "gradients",
+      metric: "0.weight",
+      mode: "min",
+      runs: { "": { metrics: { "0.weight": { step: steps, value: [0, 0, 0] }, "1.weight": { step: steps, value: [0.5, 0.2, 0.1] } }, events: [], best: null, epoch: 0 } },
+    });
+    view.flush();
+    expect(el.querySelector(".ng-loss-progress")?.textContent).toBe("");
+  });
+
   it("marks the best epoch and the events, explained on hover, as text only", () => {
     const { el, view } = mount();
     view.load(monitorSnapshot());
