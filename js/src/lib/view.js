@@ -12,7 +12,7 @@ import { layout } from "./layout.js";
 import { plural, translator } from "./messages.js";
 import { clusterTitle, drawScene, present, sizeOf } from "./render.js";
 import { CSS } from "./style.js";
-import { collapse, countAtDepth, defaultDepth, expand, expandedForDepth, reveal, unfold, visibleGraph } from "./visible.js";
+import { collapse, countAtDepth, defaultDepth, expand, expandedForDepth, reveal, stateForDepth, unfold, visibleGraph } from "./visible.js";
 
 /**
  * @typedef {{graph:any, depth?:number|null, view?:string, colorBy?:string, selected?:string,
@@ -192,7 +192,7 @@ export function createGraphView(el, options) {
     const asked = options.depth == null ? null : Math.max(0, Number(options.depth) | 0);
     // a depth that would draw too much starts at the readable default instead
     st.depth = asked !== null && countAtDepth(st.graph, asked) <= MAX_DRAWN ? asked : defaultDepth(st.graph, limit);
-    st.state = { expanded: expandedForDepth(st.graph, st.depth), unfolded: new Map() };
+    st.state = asked === st.depth ? openedAt(st.depth) : { expanded: expandedForDepth(st.graph, st.depth), unfolded: new Map() };
     st.replay = null;
     st.stepped = false;
     st.fitNext = true;
@@ -608,10 +608,22 @@ export function createGraphView(el, options) {
     return redraw();
   }
 
+  /**
+   * The state for a depth the user asked for (`g.show(depth=3)`, "+", "−"): the first block of
+   * each run that opens at that depth drawn open, unless that draws too much.
+   * @param {number} depth
+   */
+  function openedAt(depth) {
+    const graph = /** @type {any} */ (st.graph);
+    const opened = stateForDepth(graph, depth);
+    if (visibleGraph(graph, opened).items.size <= MAX_DRAWN) return opened;
+    return { expanded: expandedForDepth(graph, depth), unfolded: new Map() };
+  }
+
   function setDepth(depth, notify = false) {
     if (!st.graph) return Promise.resolve();
     const d = Math.max(0, Math.min(st.graph.maxDepth, Number(depth) | 0));
-    const next = { expanded: expandedForDepth(st.graph, d), unfolded: new Map() };
+    const next = openedAt(d);
     if (tooMany(next)) return Promise.resolve();
     st.depth = d;
     st.state = next;

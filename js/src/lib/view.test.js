@@ -71,6 +71,20 @@ describe("graph view", () => {
     expect(widths[1]).toBeLessThan(widths[0] + 600);
   });
 
+  it("'+' opens the first block of a folded run, so a deeper level always shows more", async () => {
+    const { el, view } = mount(resnet50Graph(), { depth: 1 });
+    await view.ready;
+    const ids = () => new Set([...el.querySelectorAll(".ng-item")].map((g) => g.getAttribute("data-id")));
+    expect(ids().has("r:layer1.1")).toBe(true); // "Bottleneck ×2"
+    const drawn = rendered(view);
+    click(/** @type {HTMLElement} */ (el.querySelector(".ng-depth-up")));
+    await drawn;
+    const after = ids();
+    expect(view.depth).toBe(2);
+    expect(after.has("r:layer1.1.c1")).toBe(true); // inside the run's first block
+    expect(after.has("r:layer1.1#more")).toBe(true); // the other block, still folded
+  });
+
   it("shows hostile names as text and runs none of them", async () => {
     const { el, view } = mount(tinyGraph(), { depth: 1 });
     await view.ready;

@@ -96,6 +96,23 @@ export function expandedForDepth(graph, depth) {
   return expanded;
 }
 
+/**
+ * The view state after the user changes the depth to `depth`: modules down to it open and,
+ * in each run of repeated blocks that open at this depth, the first block drawn open
+ * ("Bottleneck ×3" becomes the first Bottleneck's inside and "×2 more"). Without that, "+"
+ * on a ResNet whose every deeper module sits in a folded run changed nothing on screen.
+ * @param {Graph} graph
+ * @param {number} depth
+ */
+export function stateForDepth(graph, depth) {
+  const state = { expanded: expandedForDepth(graph, depth), unfolded: new Map() };
+  for (const run of graph.runs.values()) {
+    const block = graph.modules.get(run.paths[0]);
+    if (block && block.depth <= depth) state.unfolded.set(run.id, 1);
+  }
+  return state;
+}
+
 /** How many items are drawn at a starting depth (runs folded). */
 export function countAtDepth(graph, depth) {
   const state = { expanded: expandedForDepth(graph, depth), unfolded: new Map() };
