@@ -198,6 +198,12 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.error.step_twice": (
         "log() got the step more than once ({given}): give it once, e.g. mon.log(10, loss=0.5) "
+    "monitor.error.divergence_max": (
+        "{detector} watches a loss blowing up (lower is better), but {metric!r} is higher is "
+        "better: a rising {metric} is good news, not divergence. Leave metrics= out (it then "
+        "watches every name of the loss) or give it a loss such as metrics='val_loss'; to stop "
+        "when {metric} stops improving, use Patience(metric={metric!r}, mode='max')"
+    ),
         "or mon.log(step=10, loss=0.5)"
     ),
     "monitor.error.epoch_back": (
@@ -374,6 +380,14 @@ MESSAGES: dict[str, str] = {
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {threshold:.4g} apart "
         "for {since}: the model does much better on the data it trains on than on new data (high "
         "variance). More data, a smaller model or regularisation narrow this gap."
+    "monitor.patience.fire_delta": (
+        "{metric} has not improved by more than {delta:.4g} for {since} (since {best:.4g} at "
+        "epoch {best_epoch}): more training is unlikely to help."
+    ),
+    "monitor.patience.fire_relative": (
+        "{metric} has not improved by more than {pct:.3g}% for {since} (since {best:.4g} at "
+        "epoch {best_epoch}): more training is unlikely to help."
+    ),
     ),
     "monitor.grad.vanishing": (
         "layer '{layer}' gets almost no gradient (norm {norm:.2g}, {ratio:.1g} of the largest, "

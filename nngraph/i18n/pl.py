@@ -211,6 +211,13 @@ MESSAGES: dict[str, str] = {
         "krok musi być skończoną liczbą (numerem epoki albo partii danych), otrzymano {step!r}"
     ),
     "monitor.error.step_twice": (
+    "monitor.error.divergence_max": (
+        "{detector} wykrywa stratę, która rośnie bez opamiętania (im mniej, tym lepiej), a dla "
+        "metryki {metric!r} im więcej, tym lepiej: wzrost {metric} to dobra wiadomość, a nie "
+        "rozbieganie się treningu. Pomiń metrics= (wtedy obserwowana jest każda nazwa straty) "
+        "albo podaj stratę, np. metrics='val_loss'; aby zatrzymać trening, gdy {metric} przestaje "
+        "się poprawiać, użyj Patience(metric={metric!r}, mode='max')"
+    ),
         "w log() podano numer kroku więcej niż raz ({given}): podaj go tylko raz, np. "
         "mon.log(10, loss=0.5) albo mon.log(step=10, loss=0.5)"
     ),
@@ -406,6 +413,14 @@ MESSAGES: dict[str, str] = {
         "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się o ponad {threshold:.4g} już "
         "{since} z rzędu: model radzi sobie dużo lepiej na danych, na których się uczy, niż na "
         "nowych (duża wariancja). Tę różnicę zmniejszą: więcej danych, mniejszy model albo "
+    "monitor.patience.fire_delta": (
+        "{metric} nie poprawia się o więcej niż {delta:.4g} już {since} z rzędu (licząc od "
+        "wartości {best:.4g} z epoki {best_epoch}): dalszy trening raczej nic nie da."
+    ),
+    "monitor.patience.fire_relative": (
+        "{metric} nie poprawia się o więcej niż {pct:.3g}% już {since} z rzędu (licząc od "
+        "wartości {best:.4g} z epoki {best_epoch}): dalszy trening raczej nic nie da."
+    ),
         "regularyzacja."
     ),
     "monitor.grad.vanishing": (

@@ -15,6 +15,7 @@ from nngraph.monitor._common import (
     as_step,
     epochs,
     nice_name,
+    resolve_mode,
     step_from,
     train_twin,
     train_twins,
@@ -64,6 +65,14 @@ def _count(what: str, value: int) -> int:
     if not (_integral(value) and value >= 1):
         raise NNGraphError(message("monitor.error.positive_int", what=what, value=value))
     return int(value)
+
+
+def _lower_is_better(detector: str, metric: str, key: str = "monitor.error.prechelt_max") -> None:
+    """Refuse a higher-is-better metric (one ``mode="auto"`` maximises, such as ``val_acc``)
+    for a detector defined on a loss or an error; ``key`` is the catalog text that says why and
+    what to use instead (fields ``detector`` and ``metric``)."""
+    if resolve_mode("auto", metric) == "max":
+        raise NNGraphError(message(key, detector=detector, metric=metric))
 
 
 def _metric_name(what: str, value: object) -> str:

@@ -223,6 +223,9 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
             if is_eval:
                 self._printer.boundary(epoch, values, best=improved, events=new_events)
                 return
+            if self._count_calls():  # no validation set: each call is an epoch (or epoch=)
+                self._printer.epoch_call(epoch, values, best=improved, events=new_events)
+                return
             if self._evals:
                 self._printer.observe(values)
             else:

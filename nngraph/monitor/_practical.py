@@ -14,6 +14,7 @@ from nngraph.monitor._detector import (
     Detector,
     _count,
     _finite,
+    _lower_is_better,
     _nonnegative,
     _positive,
     _whole,
@@ -28,7 +29,10 @@ class Patience(Detector):
     An improvement means ``value < best - min_delta`` (``mode="min"``) or ``value > best +
     min_delta`` (``mode="max"``; ``"auto"`` picks it for an accuracy-like metric, as
     :class:`~nngraph.Monitor` does); with ``relative=True``, ``min_delta`` is a fraction of ``|best|``.
-    Smaller changes do not count and do not move ``best`` (as in Keras and Lightning).
+    Smaller changes do not count and do not move ``best`` (as in Keras and Lightning), so with
+    ``min_delta`` the explanation says "has not improved by more than 0.01 for 3 epochs (since
+    0.72 at epoch 5)": measured from the last value that counted, which a smaller gain after it
+    may have beaten (the monitor's best epoch can be a later one).
 
         >>> import nngraph as ng
         >>> p = ng.detectors.Patience(2, min_delta=0.01)
@@ -95,13 +99,20 @@ class Patience(Detector):
             return None
         if not math.isfinite(self.best):  # no finite value yet: there is no best to speak of
             return "patience.never", {"since": self._epochs_since(None), "patience": self.patience}
-        return "patience.fire", {
+        fields: dict[str, Any] = {
             "wait": self.wait,
             "since": self._epochs_since(self._best_shown),
             "best": self.best,
             "best_epoch": self._best_shown,
             "patience": self.patience,
         }
+        if not self.min_delta:
+            return "patience.fire", fields
+        # with min_delta, `best` is the last value that counted, not the best value seen (a
+        # smaller gain after it does not move it): the text names it as what it is
+        if self.relative:
+            return "patience.fire_relative", {**fields, "pct": 100 * self.min_delta}
+        return "patience.fire_delta", {**fields, "delta": self.min_delta}
 
 
 class Divergence(Detector):
@@ -109,7 +120,9 @@ class Divergence(Detector):
     ``factor`` times its first value. Checked at every call that logs it (per batch too).
     ``metrics``: the names watched, one (``"val_loss"``) or several; by default every name of
     the loss the Monitor recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``,
-    ``valid_loss``, ``val/loss``, ...).
+    ``valid_loss``, ``val/loss``, ...). A loss blows up, an accuracy does not: a higher-is-better
+    metric (one ``mode="auto"`` maximises, such as ``val_acc``) is refused with an
+    :class:`~nngraph.errors.NNGraphError`, as ``GL``, ``PQ`` and ``UP`` refuse it.
 
         >>> import nngraph as ng
         >>> d = ng.detectors.Divergence(threshold=100)
@@ -130,6 +143,8 @@ class Divergence(Detector):
         self.threshold = None if threshold is None else _finite("Divergence threshold", threshold)
         self.factor = None if factor is None else _positive("Divergence factor", factor)
         self.metrics = _metric_names(metrics)
+        for name in self.metrics:  # a rising accuracy is good news, not a blow-up
+            _lower_is_better("Divergence", name, "monitor.error.divergence_max")
         super().__init__(metric=self.metrics[0], train_metric="", stop=stop)
 
     def _args(self) -> list[str]:

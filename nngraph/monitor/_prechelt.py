@@ -21,10 +21,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from nngraph.errors import NNGraphError
 from nngraph.i18n import message, number, numeral, plural_form
-from nngraph.monitor._common import resolve_mode
-from nngraph.monitor._detector import KEEP, Check, Detector, _count, _nonnegative
+from nngraph.monitor._detector import (
+    KEEP,
+    Check,
+    Detector,
+    _count,
+    _lower_is_better,
+    _nonnegative,
+)
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
 
@@ -82,11 +87,9 @@ def _plain(x: float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _lower_is_better(det: Detector) -> None:
+def _errors_only(det: Detector) -> None:
     """Refuse a higher-is-better metric: Prechelt's criteria are defined on errors."""
-    if resolve_mode("auto", det.metric) == "max":
-        name = type(det).__name__
-        raise NNGraphError(message("monitor.error.prechelt_max", detector=name, metric=det.metric))
+    _lower_is_better(type(det).__name__, det.metric)
 
 
 class GL(Detector):
@@ -113,7 +116,7 @@ class GL(Detector):
     ) -> None:
         self.alpha = _nonnegative("GL alpha", alpha)
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
-        _lower_is_better(self)
+        _errors_only(self)
 
     def _args(self) -> list[str]:
         return [f"{self.alpha:g}"]
@@ -178,7 +181,7 @@ class PQ(Detector):
         self.alpha = _nonnegative("PQ alpha", alpha)
         self.k = _count(message("monitor.param.pq_k"), k)
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
-        _lower_is_better(self)
+        _errors_only(self)
 
     def _args(self) -> list[str]:
         return [f"{self.alpha:g}", str(self.k)]
@@ -241,7 +244,7 @@ class UP(Detector):
         self.s = _count(message("monitor.param.up_s"), s)
         self.k = _count(message("monitor.param.up_k"), k)
         super().__init__(metric=metric, train_metric="", stop=stop)
-        _lower_is_better(self)
+        _errors_only(self)
 
     def _args(self) -> list[str]:
         return [str(self.s), str(self.k)]

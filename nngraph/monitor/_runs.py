@@ -56,7 +56,8 @@ class Runs:
         display: Display = "auto",
     ) -> None:
         self._metric = metric  # None: val_loss, or the validation loss as the runs log it
-        self.mode: Literal["min", "max"] = resolve_mode(mode, metric or "val_loss")
+        resolve_mode(mode, metric or "val_loss")  # a bad mode is refused now
+        self._mode = mode  # "auto": resolved from the metric compared, when it is compared
         self.monitors: dict[str, Monitor] = {}
         self._listeners: list[Listener] = []
         self._forwarders: dict[str, Callable[[Update], None]] = {}
@@ -75,7 +76,8 @@ class Runs:
         """
         if self._metric is not None:
             kwargs.setdefault("metric", self._metric)
-        kwargs.setdefault("mode", self.mode)
+        if self._mode != "auto" and (self._metric is None or kwargs["metric"] == self._metric):
+            kwargs.setdefault("mode", self._mode)  # the user's mode, for the metric it was for
         kwargs.setdefault("display", "text" if self._text else False)
         return self.add(Monitor(model=model, name=name, **kwargs))
 
@@ -140,6 +142,25 @@ class Runs:
             if mon.metric in mon.series:
                 return mon.metric
         return "val_loss"
+
+    @property
+    def mode(self) -> Literal["min", "max"]:
+        """``"min"`` or ``"max"`` for :attr:`metric`: the mode given, else (``"auto"``) the mode
+        of the first run that tracks that metric, else the one its name says (as
+        :class:`Monitor` reads it).
+
+            >>> import nngraph as ng
+            >>> runs = ng.Runs(display=False); runs.new("a", metric="val_acc").log(1, val_acc=0.6)
+            >>> runs.metric, runs.mode, runs["a"].mode
+            ('val_acc', 'max', 'max')
+        """
+        metric = self.metric
+        if self._mode != "auto":
+            return resolve_mode(self._mode, metric)
+        for mon in self.monitors.values():
+            if mon.metric == metric:
+                return mon.mode
+        return resolve_mode("auto", metric)
 
     # ---------------------------------------------------------------- comparing
     def rows(self) -> list[dict[str, Any]]:
@@ -248,8 +269,13 @@ class Runs:
             mon.flush()
 
 
-def compare(*monitors: Monitor, metric: str | None = None, display: Display = "auto") -> Runs:
+def compare(
+    *monitors: Monitor, metric: str | None = None, mode: Mode = "auto", display: Display = "auto"
+) -> Runs:
     """Put finished (or running) monitors side by side: ``print(compare(m1, m2).table())``.
+
+    Without ``metric``, by the metric the runs track (``val_loss`` by default); ``mode="auto"``
+    takes the runs' own mode for it, so runs on ``val_acc`` are won by the highest accuracy.
 
     >>> import nngraph as ng
     >>> a = ng.Monitor(name="a", display=False); a.log(1, val_loss=0.3)
@@ -257,7 +283,7 @@ def compare(*monitors: Monitor, metric: str | None = None, display: Display = "a
     >>> ng.compare(a, b, display=False).winner()
     'b'
     """
-    runs = Runs(metric=metric, display=display)
+    runs = Runs(metric=metric, mode=mode, display=display)
     for mon in monitors:
         runs.add(mon)
     return runs

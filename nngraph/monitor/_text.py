@@ -2,9 +2,12 @@
 
 Lines are printed at epoch boundaries (a log() call with a validation metric: ``val_loss``,
 ``valid_loss``, ``val/loss``, ...), at most one per ``interval`` seconds, except that the first
-epoch and any epoch with an event are always printed. Until a run logs its first validation
-metric, a ``step`` line shows progress at most once a second. Training metrics logged per batch
-are shown as their mean over the epoch. A line held back by the rate limit is printed by
+epoch and any epoch with an event are always printed. A run that watches a training metric
+(``Monitor(metric="loss")``: no validation set) has no such boundary: until it validates, each
+``log()`` call is an epoch (its ``epoch=`` number, if given) and gets its line the same way;
+several calls with one ``epoch=`` number make one line. Otherwise, until a run logs its first
+validation metric, a ``step`` line shows progress at most once a second. Training metrics logged
+per batch are shown as their mean over the epoch. A line held back by the rate limit is printed by
 ``Monitor.close()``, at the end of the cell in IPython or Jupyter (a ``post_run_cell`` callback,
 there only while a line is held), or when the interpreter exits (a script that never calls
 ``close()`` still shows its last epoch).
@@ -103,6 +106,10 @@ class TextPrinter:
         self._started = time.monotonic()
         self._printed_any = False
         self.pending: tuple[int, dict[str, float], bool] | None = None  # last unprinted line
+        # epoch_call(): the epoch of the last call, and the sums and counts of its calls
+        self._call_epoch: int | None = None
+        self._call_sums: dict[str, float] = {}
+        self._call_counts: dict[str, int] = {}
 
     def _write(self, text: str) -> None:
         stream = self.stream if self.stream is not None else sys.stdout
@@ -147,6 +154,36 @@ class TextPrinter:
             self.pending = (epoch, means, best)
             _held.add(self)
             _hook_cell_end()
+
+    def epoch_call(
+        self, epoch: int, values: dict[str, float], *, best: bool, events: Iterable[Event]
+    ) -> None:
+        """A call that is an epoch by itself (a run without validation that watches a training
+        metric): its line, printed or held back as :meth:`boundary` does. More calls with the
+        same epoch number join that epoch: its held-back line shows their means.
+
+            >>> import io
+            >>> out = io.StringIO()
+            >>> p = TextPrinter(interval=60, stream=out)
+            >>> for epoch in (1, 2, 3): p.epoch_call(epoch, {"loss": 1 / epoch}, best=True, events=[])
+            >>> p.flush(); print(out.getvalue(), end="")
+            epoch    1  loss 1 *
+            epoch    3  loss 0.3333 *
+        """
+        if epoch != self._call_epoch:
+            self._call_epoch, self._call_sums, self._call_counts = epoch, {}, {}
+            self._call_sums.update(values)
+            self._call_counts.update(dict.fromkeys(values, 1))
+            self.boundary(epoch, values, best=best, events=events)
+            return
+        sums, counts = self._call_sums, self._call_counts
+        for name, v in values.items():
+            sums[name] = sums.get(name, 0.0) + v
+            counts[name] = counts.get(name, 0) + 1
+        if self.pending is not None and self.pending[0] == epoch:  # not printed yet
+            means = {n: sums[n] / counts[n] for n in sums}
+            self.pending = (epoch, {**self.pending[1], **means}, best or self.pending[2])
+        self.events(events)
 
     def events(self, events: Iterable[Event]) -> None:
         """Print each event's ``!`` line, and the ``-> stop suggested`` line of a stopping one."""

@@ -93,6 +93,38 @@ def test_prechelt_refusal_is_translated() -> None:
         i18n.set_language("en")
 
 
+@pytest.mark.parametrize("metric", ["val_acc", "val_f1", "val_top5", "acc", "val_elbo"])
+def test_divergence_refuses_a_higher_is_better_metric(metric: str) -> None:
+    # a rising accuracy is not "blowing up": refused when made, as GL, PQ and UP refuse it
+    with pytest.raises(NNGraphError, match=r"Divergence watches a loss.*metrics='val_loss'"):
+        detectors.Divergence(factor=3, metrics=metric)
+    with pytest.raises(NNGraphError, match=rf"Patience\(metric='{metric}', mode='max'\)"):
+        detectors.Divergence(metrics=("loss", metric))
+    i18n.set_language("pl")
+    try:
+        with pytest.raises(NNGraphError, match="im więcej, tym lepiej"):
+            detectors.Divergence(metrics=metric)
+    finally:
+        i18n.set_language("en")
+
+
+def test_an_accuracy_run_never_hears_that_training_blows_up() -> None:
+    mon = Monitor(metric="val_acc", display=False)  # the classroom set: Divergence on losses
+    for epoch, acc in enumerate([0.2, 0.4, 0.6, 0.7], 1):
+        mon.log(epoch=epoch, loss=1 / epoch, val_acc=acc)
+    assert not mon.events and not mon.should_stop
+
+
+@pytest.mark.parametrize("mode", ["auto", "min", "max"])
+@pytest.mark.parametrize("metric", [*HIGHER, *LOWER, "val_elbo", "neg_elbo", "val_goodness"])
+def test_the_classroom_set_is_made_for_every_metric_and_mode(metric: str, mode: str) -> None:
+    made = detectors.classroom(metric, mode)  # type: ignore[arg-type]
+    assert made[0].kind == "divergence" and made[-1].kind == "plateau"
+    assert [d.name for d in Monitor(metric=metric, mode=mode, display=False).detectors] == [  # type: ignore[arg-type]
+        d.name for d in made
+    ]
+
+
 def test_prechelt_criteria_accept_errors_and_losses_by_other_names() -> None:
     for metric in ["val_loss", "val_error", "val_mse", "val_top1_error"]:
         assert GL(5, metric=metric).metric == metric

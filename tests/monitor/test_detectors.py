@@ -214,6 +214,30 @@ def test_patience_and_gap_maximise_accuracy_like_metrics_by_default() -> None:
     assert Gap(0.1, metric="val_acc").mode == "max"
 
 
+def test_patience_with_min_delta_says_what_it_measured_not_a_best() -> None:
+    # Keras's rule stops here (0.725 is not 0.01 above 0.72), but 0.72 is not the best value
+    p = Patience(3, min_delta=0.01, metric="val_acc")
+    curve = [0.2, 0.4, 0.6, 0.7, 0.72, 0.725, 0.72, 0.71]
+    events = [p.update(e, val_acc=v) for e, v in enumerate(curve, 1)]
+    event = events[-1]
+    assert event is not None and events[:-1] == [None] * 7
+    assert event.message == (
+        "validation accuracy has not improved by more than 0.01 for 3 epochs (since 0.72 at "
+        "epoch 5): more training is unlikely to help."
+    )
+    assert "best" not in event.message
+    rel = Patience(4, min_delta=0.05, relative=True)
+    for e, v in enumerate([2.356, 2.35, 2.34, 2.33, 2.32], 1):
+        fired = rel.update(e, val_loss=v)
+    assert fired is not None and fired.message.startswith(
+        "validation loss has not improved by more than 5% for 4 epochs (since 2.356 at epoch 1)"
+    )
+    plain = Patience(2)  # without min_delta the value it names is the best
+    for e, v in enumerate([1.0, 0.5, 0.6, 0.7], 1):
+        fired = plain.update(e, val_loss=v)
+    assert fired is not None and "(best 0.5 at epoch 2)" in fired.message
+
+
 def test_patience_relative_and_max_mode() -> None:
     rel = Patience(2, 0.1, relative=True)  # needs 10% better than the best
     assert first_event(rel, None, [1.0, 0.95, 0.92, 0.5]) == 3

@@ -151,3 +151,35 @@ def test_a_rise_from_a_best_of_zero_is_explained_in_polish() -> None:
         event = gl.update(epoch, val_error=err)
     assert event is not None and "inf" not in event.message
     assert "wynosi teraz 0,05, więcej niż najlepsza wartość 0 z epoki 2" in event.message
+
+
+@pytest.mark.parametrize(
+    ("metric", "name"),
+    [
+        ("val_acc", "dokładność walidacyjna"),
+        ("val_loss", "strata walidacyjna"),
+        ("loss", "strata treningowa"),
+    ],
+)
+def test_patience_with_min_delta_in_polish_says_what_it_measured(metric: str, name: str) -> None:
+    from nngraph.detectors import Patience
+
+    ng.set_language("pl")
+    curve = [0.2, 0.4, 0.6, 0.7, 0.72, 0.725, 0.72, 0.71]
+    values = curve if metric == "val_acc" else [round(1 - v, 3) for v in curve]
+    texts = []
+    for delta, relative, by in [
+        (0.01, False, "o więcej niż 0,01"),
+        (0.05, True, "o więcej niż 5%"),
+    ]:
+        p = Patience(3, min_delta=delta, relative=relative, metric=metric)
+        for epoch, value in enumerate(values, 1):
+            p.update(epoch, **{metric: value})
+        (event,) = p.events
+        texts.append(event.message)
+        # no word agrees with the metric's gender ("strata" is feminine, "val_acc" is not)
+        assert f" nie poprawia się {by} już 3 epoki z rzędu (licząc od wartości " in event.message
+        assert "najlepsz" not in event.message and "poprawiła" not in event.message
+        assert event.message.startswith(name)
+    at = "0,72" if metric == "val_acc" else "0,28"
+    assert f"(licząc od wartości {at} z epoki 5): dalszy trening raczej nic nie da." in texts[0]

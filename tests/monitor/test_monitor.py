@@ -267,10 +267,10 @@ def test_best_in_max_mode_and_on_another_metric() -> None:
 def test_an_infinite_metric_is_never_the_best_and_divergence_reports_it(
     metric: str, mode: str, bad: float
 ) -> None:
-    divergence = detectors.Divergence(metrics=(metric,))
+    divergence = detectors.Divergence()  # on the loss: an accuracy does not blow up
     mon = quiet(metric=metric, mode=mode, detectors=[divergence])
     for t, v in enumerate([0.5, bad, 0.5], 1):
-        mon.log(t, **{metric: v})
+        mon.log(t, **{metric: v, "loss": v if metric == "val_acc" else 1.0})
     assert mon.best is not None and (mon.best.epoch, mon.best.value) == (1, 0.5)
     assert [e.message_id for e in mon.events] == ["divergence.nonfinite"]
 
@@ -495,6 +495,43 @@ def test_in_ipython_the_held_line_is_printed_at_the_end_of_the_cell(
     shell.run_cell("mon.log(32, loss=0.1, val_loss=0.3); mon.close(); del mon")
     assert capsys.readouterr().out.startswith("epoch   32")
     assert shell.events.callbacks["post_run_cell"] == before
+
+
+def test_a_run_without_validation_prints_a_line_per_epoch_in_a_script(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # demo 02: metric="loss", "no validation set here"; each call is an epoch
+    mon = Monitor(name="by hand", metric="loss", display="text", print_interval=0)
+    for epoch in range(1, 61):
+        mon.log(epoch=epoch, loss=100 / epoch, w=2 + 1 / epoch)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 60 and lines[0] == "[by hand] epoch    1  loss 100  w 3 *"
+    assert lines[-1] == "[by hand] epoch   60  loss 1.667  w 2.017 *"
+    mon.close()
+    assert capsys.readouterr().out == ""  # nothing held back, nothing printed twice
+
+
+def test_a_run_without_validation_is_rate_limited_and_close_prints_the_last_epoch(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mon = Monitor(metric="loss", display="text", print_interval=3600)
+    for epoch in range(1, 61):  # a positional epoch, as demo 02 logs it
+        mon.log(epoch, loss=100 / epoch)
+    assert capsys.readouterr().out.splitlines() == ["epoch    1  loss 100 *"]
+    mon.close()
+    assert capsys.readouterr().out.splitlines() == ["epoch   60  loss 1.667 *"]
+
+
+def test_several_calls_with_one_epoch_number_make_one_line_of_their_means(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mon = Monitor(metric="loss", display="text", print_interval=3600, detectors=[])
+    for epoch in range(1, 4):
+        for batch in range(4):
+            mon.log(epoch=epoch, loss=10 * epoch + batch)
+    mon.close()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["epoch    1  loss 10 *", "epoch    3  loss 31.5"]
 
 
 def test_a_stop_inside_a_batch_prints_the_stop_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -225,3 +225,46 @@ def test_runs_follow_the_validation_loss_as_the_runs_log_it() -> None:
     assert "valid_loss" in runs.table().splitlines()[0]
     assert all(mon.should_stop for mon in runs)  # their detectors watch valid_loss too
     assert compare(*runs, display=False).winner() == "b"
+
+
+# ------------------------------------------------------- a maximised metric (val_acc) compared
+
+
+def accuracy_run(name: str, start: float, step: float) -> Monitor:
+    mon = Monitor(name=name, metric="val_acc", display=False)
+    for epoch in range(1, 11):
+        mon.log(epoch=epoch, loss=1 / epoch, val_acc=start + step * epoch)
+    return mon
+
+
+def test_compare_of_accuracy_runs_picks_the_highest_accuracy_and_its_epoch() -> None:
+    small, large = accuracy_run("small", 0.5, 0.03), accuracy_run("large", 0.6, 0.035)
+    runs = compare(small, large, display=False)
+    assert (runs.metric, runs.mode, runs.winner()) == ("val_acc", "max", "large")
+    assert [row["best_epoch"] for row in runs.rows()] == [10, 10]
+    large_line = next(line for line in runs.table().splitlines() if line.startswith("large"))
+    assert large_line.split()[:5] == ["large", "10", "10", "0.95", "*"]
+    assert runs.snapshot()["mode"] == "max"
+    # an explicit mode still wins over the metric's name
+    assert compare(small, large, mode="min", display=False).winner() == "small"
+
+
+def test_runs_new_with_an_accuracy_metric_maximises_it() -> None:
+    runs = Runs(display=False)
+    x, y = runs.new("x", metric="val_acc"), runs.new("y", metric="val_acc")
+    for epoch in range(1, 6):
+        x.log(epoch=epoch, val_acc=0.1 * epoch)
+        y.log(epoch=epoch, val_acc=0.05 * epoch)
+    assert x.mode == "max" and x.best is not None and (x.best.epoch, x.best.value) == (5, 0.5)
+    assert "mode='max'" in repr(x.detectors[-1])  # its stop rule waits for a higher accuracy
+    assert (runs.mode, runs.winner()) == ("max", "x")
+    assert [row["best_epoch"] for row in runs.rows()] == [5, 5]
+
+
+def test_runs_pass_down_only_a_mode_the_user_chose() -> None:
+    runs = Runs(display=False, metric="val_reward", mode="max")
+    assert runs.new("a").mode == "max"  # the user's mode, for the runs' metric
+    assert runs.new("b", metric="val_loss").mode == "min"  # another metric: its own mode
+    assert Runs(display=False, mode="max").new("c", metric="val_score").mode == "max"
+    with pytest.raises(NNGraphError, match="mode must be"):
+        Runs(display=False, mode="biggest")  # type: ignore[arg-type]
