@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import ast
 import keyword
+import re
 import shlex
 from typing import Any, NoReturn
 
@@ -29,7 +30,7 @@ from IPython.display import display
 from nngraph.capture import graph_of, record
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
-from nngraph.i18n import message, on_language_change, set_language
+from nngraph.i18n import message, on_language_change, plural_form, set_language
 
 __all__ = ["NNGraphMagics", "load_ipython_extension", "unload_ipython_extension"]
 
@@ -37,22 +38,80 @@ _VIEWS = ("forward", "backward")
 _COLOURS = ("grad", "value", "none")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a mistake as one UsageError line instead of exiting, and takes no
-    abbreviations (``--mode`` must never be read as ``--model``)."""
+#: argparse's messages (in English, as its gettext catalog has no translation) and the catalog
+#: keys that say them in the current language, keeping the names and values they quote; a
+#: message another Python version words differently is shown as argparse wrote it
+_ARGPARSE_ERRORS = [
+    (re.compile(pattern, re.DOTALL), key)
+    for pattern, key in (
+        (r"unrecognized arguments: (?P<arguments>.*)", "magic.parse.unrecognized"),
+        (
+            r"argument (?P<argument>\S+): invalid choice: (?P<value>.*) "
+            r"\(choose from (?P<choices>.*)\)",
+            "magic.parse.invalid_choice",
+        ),
+        (r"the following arguments are required: (?P<arguments>.*)", "magic.parse.required"),
+        (r"argument (?P<argument>\S+): expected one argument", "magic.parse.expected_one"),
+        (
+            r"argument (?P<argument>\S+): ignored explicit argument (?P<value>.*)",
+            "magic.parse.ignored_value",
+        ),
+        (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)", "magic.parse.ambiguous"),
+    )
+]
 
-    def __init__(self, prog: str) -> None:
+#: shlex's messages for a magic line it cannot split
+_SHLEX_ERRORS = {
+    "No closing quotation": "magic.parse.no_closing_quotation",
+    "No escaped character": "magic.parse.no_escaped_character",
+}
+
+
+def _translated(text: str) -> str:
+    """An argparse or shlex error in the current language; one it does not know, as it is.
+
+    >>> _translated("argument --mode: invalid choice: 'up' (choose from 'min', 'max')")
+    "argument --mode: invalid choice: 'up' (choose from 'min', 'max')"
+    >>> set_language("pl"); _translated("unrecognized arguments: --modle net"); set_language("en")
+    'nieznane argumenty: --modle net'
+    """
+    if text in _SHLEX_ERRORS:
+        return message(_SHLEX_ERRORS[text])
+    for pattern, key in _ARGPARSE_ERRORS:
+        found = pattern.fullmatch(text)
+        if found is None:
+            continue
+        fields = found.groupdict()
+        if key == "magic.parse.required":
+            key += ".one" if plural_form(len(fields["arguments"].split(", "))) == "one" else ".many"
+        return message(key, **fields)
+    return text
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a mistake as one UsageError line in the current language instead
+    of exiting, and takes no abbreviations (``--mode`` must never be read as ``--model``).
+    ``cell``: the options of the cell magic, whose errors say ``%%nngraph``."""
+
+    def __init__(self, prog: str, *, cell: bool = False) -> None:
         super().__init__(prog=prog, add_help=False, allow_abbrev=False)
+        self.cell = cell
 
     def error(self, text: str) -> NoReturn:
-        raise UsageError(message("magic.bad_arguments", error=text))
+        key = "magic.cell.bad_arguments" if self.cell else "magic.bad_arguments"
+        raise UsageError(message(key, error=_translated(text)))
 
 
-def _variable(name: str) -> str:
+def _variable(name: str, key: str = "magic.bad_name") -> str:
     """An ``-o`` value: a name the notebook can use as a variable."""
     if not name.isidentifier() or keyword.iskeyword(name):
-        raise UsageError(message("magic.bad_name", name=name))
+        raise UsageError(message(key, name=name))
     return name
+
+
+def _cell_variable(name: str) -> str:
+    """An ``-o`` value of the cell magic (its error says ``%%nngraph``)."""
+    return _variable(name, "magic.cell.bad_name")
 
 
 def _depth(text: str) -> int:
@@ -62,21 +121,21 @@ def _depth(text: str) -> int:
     return int(text)
 
 
-def _words(line: str) -> list[str]:
+def _words(line: str, key: str = "magic.bad_arguments") -> list[str]:
     """The options of a magic line, split as a shell would (`--name "my run"`, `# a comment`)."""
     try:
         return shlex.split(line, comments=True)
     except ValueError as error:
-        raise UsageError(message("magic.bad_arguments", error=error)) from None
+        raise UsageError(message(key, error=_translated(str(error)))) from None
 
 
 def _view_options() -> _Parser:
-    parser = _Parser("%%nngraph")
+    parser = _Parser("%%nngraph", cell=True)
     parser.add_argument("--depth", type=_depth, default=None)
     parser.add_argument("--view", choices=_VIEWS, default="forward")
     parser.add_argument("--color-by", dest="color_by", choices=_COLOURS, default="grad")
     parser.add_argument("--model", default=None)
-    parser.add_argument("-o", "--output", type=_variable, default=None)
+    parser.add_argument("-o", "--output", type=_cell_variable, default=None)
     parser.add_argument("-q", "--quiet", action="store_true")
     return parser
 
@@ -187,7 +246,7 @@ class NNGraphMagics(Magics):
 
     def _show(self, graph: Any, options: argparse.Namespace) -> None:
         if options.output:
-            self._keep(options.output, graph)
+            self._keep(options.output, graph, "magic.cell.would_replace")
         if options.quiet:
             return
         display(graph.show(depth=options.depth, view=options.view, color_by=options.color_by))
@@ -196,7 +255,7 @@ class NNGraphMagics(Magics):
     def nngraph(self, line: str, cell: str | None = None) -> Any:
         __tracebackhide__ = True
         if cell is not None:  # outside the try below: the cell's own errors reach the notebook
-            return self._record_cell(_words(line), cell)
+            return self._record_cell(_words(line, "magic.cell.bad_arguments"), cell)
         try:
             command, *rest = line.split(None, 1) or [""]
             if not command:
@@ -233,22 +292,20 @@ class NNGraphMagics(Magics):
         used = [m for m in models if any(id(p) in leaves for p in m.parameters())]
         return max(used, key=lambda m: sum(p.numel() for p in m.parameters()), default=None)
 
-    def _refuse_to_replace(self, name: str, kind: type) -> None:
+    def _refuse_to_replace(self, name: str, kind: type, key: str = "magic.would_replace") -> None:
         """`-o NAME` must not replace a variable of the user's that is not a `kind`."""
         old = self.shell.user_ns.get(name)  # type: ignore[union-attr]
         if old is not None and not isinstance(old, kind):
-            raise UsageError(
-                message("magic.would_replace", name=name, type_name=type(old).__name__)
-            )
+            raise UsageError(message(key, name=name, type_name=type(old).__name__))
 
-    def _keep(self, name: str, value: Any) -> None:
+    def _keep(self, name: str, value: Any, key: str = "magic.would_replace") -> None:
         """`-o NAME`: store `value` as NAME, unless NAME holds something else of the user's."""
-        self._refuse_to_replace(name, type(value))
+        self._refuse_to_replace(name, type(value), key)
         self.shell.user_ns[name] = value  # type: ignore[union-attr]
 
     def _model(self, expression: str) -> torch.nn.Module:
-        """The module `--model EXPR` names."""
-        model = self._evaluate(expression)
+        """The module `--model EXPR` of the cell magic names."""
+        model = self._evaluate(expression, "magic.cell.cannot_evaluate")
         if not isinstance(model, torch.nn.Module):
             got = type(model).__name__
             raise UsageError(message("monitor.error.not_module", what="--model", type_name=got))
@@ -258,7 +315,7 @@ class NNGraphMagics(Magics):
         __tracebackhide__ = True  # IPython hides this frame in the cell's traceback
         options = _view_options().parse_args(words)
         if options.output:  # before the cell runs: a refused name must not cost the run
-            self._refuse_to_replace(options.output, Graph)
+            self._refuse_to_replace(options.output, Graph, "magic.cell.would_replace")
         code = _Cell(self.shell, cell)
         # A cell that makes its model (again) is recorded without the old one: the new model
         # is the first to run, so names are relative to it, as `--model` asks.

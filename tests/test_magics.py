@@ -357,3 +357,102 @@ def test_the_usage_line_and_the_help_list_every_option(language: str) -> None:
     for option in ("--depth", "--view", "--color-by", "--model", "--metric", "--mode", "--name"):
         assert option in usage and option in help_text
     assert "--optimizer" in usage and "--optimizer" in help_text
+
+
+# Argument errors in the current language; the cell magic's errors name %%nngraph.
+
+#: every kind of parse error a student can get, on the line magic and on the cell magic
+ARGUMENT_ERRORS = [
+    ("line", "monitor --modle net", "nieznane argumenty: --modle net"),
+    (
+        "line",
+        "monitor --mode maksimum",
+        "argument --mode: niedozwolona wartość 'maksimum' (do wyboru: 'min', 'max', 'auto')",
+    ),
+    ("line", "watch", "brakuje wymaganego argumentu: model"),
+    ("line", "watch --optimizer opt", "brakuje wymaganego argumentu: model"),
+    ("line", "monitor --model", "argument --model: brakuje wartości (oczekiwano jednej)"),
+    ("line", "watch net -o", "argument -o/--output: brakuje wartości (oczekiwano jednej)"),
+    ("line", 'monitor --name "my run', "brakuje cudzysłowu zamykającego"),
+    ("cell", "--colour-by grad", "nieznane argumenty: --colour-by grad"),
+    (
+        "cell",
+        "--view sideways",
+        "argument --view: niedozwolona wartość 'sideways' (do wyboru: 'forward', 'backward')",
+    ),
+    ("cell", "--depth", "argument --depth: brakuje wartości (oczekiwano jednej)"),
+    (
+        "cell",
+        "--quiet=yes",
+        "argument -q/--quiet: ta opcja nie przyjmuje wartości, a podano 'yes'",
+    ),
+    ("cell", "-q 'g", "brakuje cudzysłowu zamykającego"),
+]
+
+ARGPARSE_ENGLISH = (
+    "unrecognized",
+    "invalid choice",
+    "choose from",
+    "required",
+    "expected one",
+    "ignored explicit",
+    "No closing",
+)
+
+
+def _refused(ip: Any, kind: str, line: str) -> str:
+    with pytest.raises(UsageError) as caught:
+        if kind == "line":
+            ip.run_line_magic("nngraph", line)
+        else:
+            ip.run_cell_magic("nngraph", line, "ran = True")
+    assert "ran" not in ip.user_ns
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(("kind", "line", "says"), ARGUMENT_ERRORS)
+def test_argument_errors_are_in_polish_after_lang_pl(
+    ip: Any, kind: str, line: str, says: str
+) -> None:
+    ip.run_line_magic("nngraph", "lang pl")
+    text = _refused(ip, kind, line)
+    magic = "%%nngraph" if kind == "cell" else "%nngraph"
+    assert text == f"{magic}: {says} (pomoc: %nngraph?)"
+    assert not any(words in text for words in ARGPARSE_ENGLISH)
+
+
+@pytest.mark.parametrize(("kind", "line", "says"), ARGUMENT_ERRORS)
+def test_argument_errors_in_english_keep_their_words(
+    ip: Any, kind: str, line: str, says: str
+) -> None:
+    text = _refused(ip, kind, line)
+    assert text.endswith(" (help: %nngraph?)") and "\n" not in text
+    assert any(words in text for words in ARGPARSE_ENGLISH)
+    for quoted in ("--modle net", "'maksimum'", "model", "--colour-by grad", "'sideways'"):
+        if quoted in says:
+            assert quoted in text  # the offending names and values are kept
+
+
+def test_an_unknown_argparse_message_is_kept_as_it_is() -> None:
+    i18n.set_language("pl")
+    assert magics._translated("something new in argparse") == "something new in argparse"
+    required = "the following arguments are required: model, --optimizer"
+    assert magics._translated(required) == "brakuje wymaganych argumentów: model, --optimizer"
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ("--colour-by grad", "unrecognized arguments: --colour-by grad"),
+        ("--model", "argument --model: expected one argument"),
+        ("-o 1abc", "-o needs a Python variable name"),
+        ("-o net", "would replace your net"),
+        ("-q '", "No closing quotation"),
+        ("--model no_such_net", "cannot evaluate 'no_such_net'"),
+    ],
+)
+def test_cell_magic_errors_name_the_cell_magic(ip: Any, options: str, says: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        ip.run_cell_magic("nngraph", options, "ran = True")
+    assert str(caught.value).startswith("%%nngraph: ") and says in str(caught.value)
+    assert "ran" not in ip.user_ns

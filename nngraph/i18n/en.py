@@ -148,6 +148,27 @@ MESSAGES: dict[str, str] = {
         "%nngraph: -o {name} would replace your {name} (a {type_name}); pick another name, "
         "e.g. -o g2"
     ),
+    # the cell magic's own errors say %%nngraph; argparse's and shlex's messages, translated
+    "magic.cell.bad_arguments": "%%nngraph: {error} (help: %nngraph?)",
+    "magic.cell.cannot_evaluate": "%%nngraph: cannot evaluate {expression!r}: {error}",
+    "magic.cell.bad_name": (
+        "%%nngraph: -o needs a Python variable name such as g or g2, got {name!r}"
+    ),
+    "magic.cell.would_replace": (
+        "%%nngraph: -o {name} would replace your {name} (a {type_name}); pick another name, "
+        "e.g. -o g2"
+    ),
+    "magic.parse.unrecognized": "unrecognized arguments: {arguments}",
+    "magic.parse.invalid_choice": (
+        "argument {argument}: invalid choice: {value} (choose from {choices})"
+    ),
+    "magic.parse.required.one": "the following arguments are required: {arguments}",
+    "magic.parse.required.many": "the following arguments are required: {arguments}",
+    "magic.parse.expected_one": "argument {argument}: expected one argument",
+    "magic.parse.ignored_value": "argument {argument}: ignored explicit argument {value}",
+    "magic.parse.ambiguous": "ambiguous option: {option} could match {matches}",
+    "magic.parse.no_closing_quotation": "No closing quotation",
+    "magic.parse.no_escaped_character": "No escaped character",
     # monitor: errors and warnings
     "monitor.error.positive": "{what} must be a positive number, got {value!r}",
     "monitor.error.positive_int": "{what} (an int) must be a positive number, got {value!r}",
@@ -177,6 +198,12 @@ MESSAGES: dict[str, str] = {
         "is better: use Patience(metric={metric!r}, mode='max') for it, or give {detector} a "
         "loss such as metric='val_loss'"
     ),
+    "monitor.error.divergence_max": (
+        "{detector} watches a loss blowing up (lower is better), but {metric!r} is higher is "
+        "better: a rising {metric} is good news, not divergence. Leave metrics= out (it then "
+        "watches every name of the loss) or give it a loss such as metrics='val_loss'; to stop "
+        "when {metric} stops improving, use Patience(metric={metric!r}, mode='max')"
+    ),
     "monitor.error.detectors": (
         "detectors must be Detector objects such as ng.detectors.Patience(10) "
         "(see ng.detectors), got {got!r}"
@@ -198,12 +225,6 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.error.step_twice": (
         "log() got the step more than once ({given}): give it once, e.g. mon.log(10, loss=0.5) "
-    "monitor.error.divergence_max": (
-        "{detector} watches a loss blowing up (lower is better), but {metric!r} is higher is "
-        "better: a rising {metric} is good news, not divergence. Leave metrics= out (it then "
-        "watches every name of the loss) or give it a loss such as metrics='val_loss'; to stop "
-        "when {metric} stops improving, use Patience(metric={metric!r}, mode='max')"
-    ),
         "or mon.log(step=10, loss=0.5)"
     ),
     "monitor.error.epoch_back": (
@@ -330,6 +351,11 @@ MESSAGES: dict[str, str] = {
         "has not fallen since then either: training has stalled or become unstable "
         "(try a smaller learning rate)."
     ),
+    "monitor.gl.training": (
+        "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}): the loss on "
+        "the training data itself is rising, so training has become unstable, not overfitted "
+        "(try a smaller learning rate). Overfitting shows on a validation loss."
+    ),
     "monitor.gl.plain": (
         "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}): the model is "
         "getting worse on data it does not train on."
@@ -359,6 +385,14 @@ MESSAGES: dict[str, str] = {
         "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}): more "
         "training is unlikely to help."
     ),
+    "monitor.patience.fire_delta": (
+        "{metric} has not improved by more than {delta:.4g} for {since} (since {best:.4g} at "
+        "epoch {best_epoch}): more training is unlikely to help."
+    ),
+    "monitor.patience.fire_relative": (
+        "{metric} has not improved by more than {pct:.3g}% for {since} (since {best:.4g} at "
+        "epoch {best_epoch}): more training is unlikely to help."
+    ),
     "monitor.divergence.nonfinite": (
         "{metric} became {value} at step {step}: training has diverged (the numbers overflowed). "
         "Lower the learning rate, check the data for NaN, or clip the gradients."
@@ -380,14 +414,6 @@ MESSAGES: dict[str, str] = {
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {threshold:.4g} apart "
         "for {since}: the model does much better on the data it trains on than on new data (high "
         "variance). More data, a smaller model or regularisation narrow this gap."
-    "monitor.patience.fire_delta": (
-        "{metric} has not improved by more than {delta:.4g} for {since} (since {best:.4g} at "
-        "epoch {best_epoch}): more training is unlikely to help."
-    ),
-    "monitor.patience.fire_relative": (
-        "{metric} has not improved by more than {pct:.3g}% for {since} (since {best:.4g} at "
-        "epoch {best_epoch}): more training is unlikely to help."
-    ),
     ),
     "monitor.grad.vanishing": (
         "layer '{layer}' gets almost no gradient (norm {norm:.2g}, {ratio:.1g} of the largest, "
@@ -425,6 +451,7 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.table.columns": "layer|last|min|max",
     "monitor.gradwatch.table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",
     "monitor.gradwatch.table.row": "{layer:<{w}}  {last:>10.3g}  {low:>10.3g}  {high:>10.3g}",
+    "monitor.gradwatch.repr": "<GradientWatch: {layers} ({names}), {steps}, {events}>",
     # monitor: text lines and summary
     "monitor.text.epoch": "epoch {epoch:>4}",
     "monitor.text.step": "step {step:>5}",
@@ -446,6 +473,12 @@ MESSAGES: dict[str, str] = {
     "monitor.count.event.one": "{n} event",
     "monitor.count.event.few": "{n} events",
     "monitor.count.event.many": "{n} events",
+    "monitor.count.layer.one": "{n} layer",
+    "monitor.count.layer.few": "{n} layers",
+    "monitor.count.layer.many": "{n} layers",
+    "monitor.count.step.one": "{n} step",
+    "monitor.count.step.few": "{n} steps",
+    "monitor.count.step.many": "{n} steps",
     "monitor.repr.best": ", best {metric}={value:.4g}",
     # monitor: restoring the best weights
     "monitor.weights.mismatch": (
@@ -493,6 +526,9 @@ MESSAGES: dict[str, str] = {
     "lossview.best_epoch": "best epoch",
     "lossview.stop_column": "stop",
     "lossview.none": "-",
+    # how the views write a decimal number: "0.25"
+    "lossview.decimal": ".",
+    "graphview.decimal": ".",
     "lossview.plain": "nngraph loss view: {metrics}",
     "monitor.stop_requested": "stop requested at epoch {epoch}",
     # graph: health findings (g.health(); a finding keeps the language current at that call)
@@ -528,9 +564,6 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.inf_forward_grad": (
         "The first infinite value of the forward pass next to an infinite or NaN gradient "
-    # how the views write a decimal number: "0.25"
-    "lossview.decimal": ".",
-    "graphview.decimal": ".",
         "appears in {what}: the values computed from it may be finite again, but the gradients "
         "there are not."
     ),

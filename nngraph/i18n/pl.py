@@ -153,6 +153,29 @@ MESSAGES: dict[str, str] = {
         "%nngraph: -o {name} zastąpiłoby twoją zmienną {name} (typu {type_name}); wybierz inną "
         "nazwę, np. -o g2"
     ),
+    # błędy magii komórkowej mówią %%nngraph; komunikaty argparse i shlex, przetłumaczone
+    "magic.cell.bad_arguments": "%%nngraph: {error} (pomoc: %nngraph?)",
+    "magic.cell.cannot_evaluate": "%%nngraph: nie da się obliczyć {expression!r}: {error}",
+    "magic.cell.bad_name": (
+        "%%nngraph: -o wymaga nazwy zmiennej Pythona, np. g albo g2, otrzymano {name!r}"
+    ),
+    "magic.cell.would_replace": (
+        "%%nngraph: -o {name} zastąpiłoby twoją zmienną {name} (typu {type_name}); wybierz "
+        "inną nazwę, np. -o g2"
+    ),
+    "magic.parse.unrecognized": "nieznane argumenty: {arguments}",
+    "magic.parse.invalid_choice": (
+        "argument {argument}: niedozwolona wartość {value} (do wyboru: {choices})"
+    ),
+    "magic.parse.required.one": "brakuje wymaganego argumentu: {arguments}",
+    "magic.parse.required.many": "brakuje wymaganych argumentów: {arguments}",
+    "magic.parse.expected_one": "argument {argument}: brakuje wartości (oczekiwano jednej)",
+    "magic.parse.ignored_value": (
+        "argument {argument}: ta opcja nie przyjmuje wartości, a podano {value}"
+    ),
+    "magic.parse.ambiguous": "niejednoznaczna opcja: {option} pasuje do {matches}",
+    "magic.parse.no_closing_quotation": "brakuje cudzysłowu zamykającego",
+    "magic.parse.no_escaped_character": "ukośnik \\ na końcu nie poprzedza żadnego znaku",
     # monitor: błędy i ostrzeżenia
     "monitor.error.positive": "{what} musi być liczbą dodatnią, otrzymano {value!r}",
     "monitor.error.positive_int": "{what} musi być dodatnią liczbą całkowitą, otrzymano {value!r}",
@@ -188,6 +211,13 @@ MESSAGES: dict[str, str] = {
         "{metric!r} im więcej, tym lepiej: użyj dla niej Patience(metric={metric!r}, mode='max') "
         "albo podaj {detector} stratę, np. metric='val_loss'"
     ),
+    "monitor.error.divergence_max": (
+        "{detector} wykrywa stratę, która rośnie bez opamiętania (im mniej, tym lepiej), a dla "
+        "metryki {metric!r} im więcej, tym lepiej: wzrost {metric} to dobra wiadomość, a nie "
+        "rozbieganie się treningu. Pomiń metrics= (wtedy obserwowana jest każda nazwa straty) "
+        "albo podaj stratę, np. metrics='val_loss'; aby zatrzymać trening, gdy {metric} przestaje "
+        "się poprawiać, użyj Patience(metric={metric!r}, mode='max')"
+    ),
     "monitor.error.detectors": (
         "detectors muszą być obiektami Detector, np. ng.detectors.Patience(10) "
         "(zobacz ng.detectors), otrzymano {got!r}"
@@ -211,13 +241,6 @@ MESSAGES: dict[str, str] = {
         "krok musi być skończoną liczbą (numerem epoki albo partii danych), otrzymano {step!r}"
     ),
     "monitor.error.step_twice": (
-    "monitor.error.divergence_max": (
-        "{detector} wykrywa stratę, która rośnie bez opamiętania (im mniej, tym lepiej), a dla "
-        "metryki {metric!r} im więcej, tym lepiej: wzrost {metric} to dobra wiadomość, a nie "
-        "rozbieganie się treningu. Pomiń metrics= (wtedy obserwowana jest każda nazwa straty) "
-        "albo podaj stratę, np. metrics='val_loss'; aby zatrzymać trening, gdy {metric} przestaje "
-        "się poprawiać, użyj Patience(metric={metric!r}, mode='max')"
-    ),
         "w log() podano numer kroku więcej niż raz ({given}): podaj go tylko raz, np. "
         "mon.log(10, loss=0.5) albo mon.log(step=10, loss=0.5)"
     ),
@@ -357,6 +380,12 @@ MESSAGES: dict[str, str] = {
         "{best_epoch}), a {train} od tamtej pory też nie spada: trening utknął albo stał się "
         "niestabilny (spróbuj mniejszego współczynnika uczenia)."
     ),
+    "monitor.gl.training": (
+        "{metric} jest o {gl:.1f}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{best_epoch}): rośnie strata na samych danych treningowych, więc trening stał się "
+        "niestabilny, a to nie overfitting (spróbuj mniejszego współczynnika uczenia). "
+        "Overfitting widać na stracie walidacyjnej."
+    ),
     "monitor.gl.plain": (
         "{metric} jest o {gl:.1f}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
         "{best_epoch}): model radzi sobie coraz gorzej na danych, na których się nie uczy."
@@ -390,6 +419,14 @@ MESSAGES: dict[str, str] = {
         "{metric} nie poprawia się już {since} z rzędu (najlepsza wartość {best:.4g} w epoce "
         "{best_epoch}): dalszy trening raczej nic nie da."
     ),
+    "monitor.patience.fire_delta": (
+        "{metric} nie poprawia się o więcej niż {delta:.4g} już {since} z rzędu (licząc od "
+        "wartości {best:.4g} z epoki {best_epoch}): dalszy trening raczej nic nie da."
+    ),
+    "monitor.patience.fire_relative": (
+        "{metric} nie poprawia się o więcej niż {pct:.3g}% już {since} z rzędu (licząc od "
+        "wartości {best:.4g} z epoki {best_epoch}): dalszy trening raczej nic nie da."
+    ),
     "monitor.divergence.nonfinite": (
         "{metric} ma w kroku {step} wartość {value}: trening się rozbiegł (liczby wyszły poza "
         "zakres). Zmniejsz współczynnik uczenia, sprawdź, czy w danych nie ma NaN, albo "
@@ -413,14 +450,6 @@ MESSAGES: dict[str, str] = {
         "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się o ponad {threshold:.4g} już "
         "{since} z rzędu: model radzi sobie dużo lepiej na danych, na których się uczy, niż na "
         "nowych (duża wariancja). Tę różnicę zmniejszą: więcej danych, mniejszy model albo "
-    "monitor.patience.fire_delta": (
-        "{metric} nie poprawia się o więcej niż {delta:.4g} już {since} z rzędu (licząc od "
-        "wartości {best:.4g} z epoki {best_epoch}): dalszy trening raczej nic nie da."
-    ),
-    "monitor.patience.fire_relative": (
-        "{metric} nie poprawia się o więcej niż {pct:.3g}% już {since} z rzędu (licząc od "
-        "wartości {best:.4g} z epoki {best_epoch}): dalszy trening raczej nic nie da."
-    ),
         "regularyzacja."
     ),
     "monitor.grad.vanishing": (
@@ -463,6 +492,7 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.table.columns": "warstwa|ostatnia|min|maks",
     "monitor.gradwatch.table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",
     "monitor.gradwatch.table.row": "{layer:<{w}}  {last:>10.3g}  {low:>10.3g}  {high:>10.3g}",
+    "monitor.gradwatch.repr": "<GradientWatch: {layers} ({names}); {steps}; {events}>",
     # monitor: wiersze tekstowe i podsumowanie
     "monitor.text.epoch": "epoka {epoch:>4}",
     "monitor.text.step": "krok {step:>5}",
@@ -488,6 +518,12 @@ MESSAGES: dict[str, str] = {
     "monitor.count.event.one": "{n} zdarzenie",
     "monitor.count.event.few": "{n} zdarzenia",
     "monitor.count.event.many": "{n} zdarzeń",
+    "monitor.count.layer.one": "{n} warstwa",
+    "monitor.count.layer.few": "{n} warstwy",
+    "monitor.count.layer.many": "{n} warstw",
+    "monitor.count.step.one": "{n} krok",
+    "monitor.count.step.few": "{n} kroki",
+    "monitor.count.step.many": "{n} kroków",
     "monitor.repr.best": "; najlepszy wynik {metric}: {value:.4g}",
     # monitor: przywracanie najlepszych wag
     "monitor.weights.mismatch": (
@@ -535,6 +571,9 @@ MESSAGES: dict[str, str] = {
     "lossview.best_epoch": "najlepsza epoka",
     "lossview.stop_column": "zatrzymanie",
     "lossview.none": "-",
+    # how the views write a decimal number: "0,25"
+    "lossview.decimal": ",",
+    "graphview.decimal": ",",
     "lossview.plain": "nngraph, krzywe uczenia: {metrics}",
     "monitor.stop_requested": "poproszono o zatrzymanie w epoce {epoch}",
     # graph: wyniki g.health() (wynik zostaje w języku z chwili wywołania)
@@ -573,9 +612,6 @@ MESSAGES: dict[str, str] = {
         "Pierwsza nieskończona wartość w przejściu w przód, przy której gradient jest "
         "nieskończony albo NaN, pojawia się w {what}: wartości z niej obliczone mogą znów być "
         "skończone, ale gradienty w tym miejscu nie są."
-    # how the views write a decimal number: "0,25"
-    "lossview.decimal": ",",
-    "graphview.decimal": ",",
     ),
     "graph.health.nan_backward": (
         "W kolejności przejścia wstecz pierwszy gradient zawierający NaN (nie-liczbę) pojawia "

@@ -29,10 +29,12 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
+from nngraph.monitor import _display
 from nngraph.monitor._common import Event
 from nngraph.monitor._detector import _nonnegative, _positive, _whole
 from nngraph.monitor._history import Series, check_max_points
 from nngraph.monitor._monitor import Monitor
+from nngraph.monitor._text import count
 from nngraph.monitor._weights import check_module
 
 __all__ = ["GradientWatch"]
@@ -51,12 +53,18 @@ class GradientWatch:
     in ``monitor``'s, if given). A step where every gradient is exactly zero (an empty batch: no
     data, no signal) is recorded but never flagged.
 
+    As a cell's value (``watch`` on the last line) it shows its live view in a notebook (the
+    norms per layer over the steps, log scale, the table as its text), and elsewhere its
+    ``repr`` and :meth:`table`.
+
         >>> import torch, nngraph as ng
         >>> net = torch.nn.Linear(3, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
         >>> with ng.GradientWatch(net, optimizer=opt) as gw:
         ...     net(torch.ones(2, 3)).sum().backward(); opt.step()
         >>> gw.steps, round(gw.last[""], 3)  # the top-level module is called ""
         (1, 4.0)
+        >>> gw
+        <GradientWatch: 1 layer ((model)), 1 step, 0 events>
     """
 
     def __init__(
@@ -104,6 +112,8 @@ class GradientWatch:
         self._runs: dict[tuple[str, str], int] = {}  # (layer, kind) -> steps in a row
         self._hook: Any = None
         self._optimizer: Any = optimizer
+        #: the live view in a notebook (an ``ng.LossView``), once the watch was shown
+        self.view: Any = None
         if optimizer is not None:
             _close_older(optimizer, {id(p) for _, p in self._params})
             self._hook = optimizer.register_step_pre_hook(self._pre_step)
@@ -258,6 +268,38 @@ class GradientWatch:
                 )
             )
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        names = [n or _model_name() for n in self.layers]
+        if len(names) > 6:  # short: the first and last layers
+            names = [*names[:3], "\u2026", *names[-2:]]
+        return message(
+            "monitor.gradwatch.repr",
+            layers=count("layer", len(self.layers)),
+            names=", ".join(names),
+            steps=count("step", self.steps),
+            events=count("event", len(self.events)),
+        )
+
+    def _text(self) -> str:
+        """The repr and, once a step is recorded, the table."""
+        return repr(self) + ("\n" + self.table() if self.series else "")
+
+    def _ipython_display_(self) -> None:
+        """``watch`` as a cell's value: in a notebook its live view (shown again if it has one:
+        one view per watch), elsewhere (or without widgets) its repr and table as text."""
+        from IPython.display import display
+
+        if _display.in_notebook():
+            view = self.view
+            if getattr(view, "comm", None) is not None and callable(getattr(view, "show", None)):
+                view.show()
+                return
+            view = _display.attach_view(self)
+            if view is not None:
+                self.view = view
+                return
+        display({"text/plain": self._text()}, raw=True)
 
     def close(self) -> None:
         """Remove the optimizer hook (if any). The model itself was never touched."""

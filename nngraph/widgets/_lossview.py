@@ -110,6 +110,8 @@ class LossView(anywidget.AnyWidget):
         self._grad_sent: dict[str, float] = {}
         self._dirty = False
         self._handle: Any = None
+        self._after_cell: Any = None  # the post_run_cell hook that refreshes the saved picture
+        self._shown_in: Any = None  # weakref to the ExecutionResult of the cell that showed it
         self._listener: Any = None
         self.on_msg(self._on_custom)
         self._unsubscribe_language = on_language_change(self._on_language)
@@ -121,7 +123,9 @@ class LossView(anywidget.AnyWidget):
     @classmethod
     def attach(cls, source: Any, **kwargs: Any) -> LossView:
         """Show a live view of ``source`` (a Monitor, Runs or GradientWatch) below the current
-        cell and return it. This is what ``ng.Monitor()`` does in a notebook.
+        cell and return it. This is what ``ng.Monitor()`` does in a notebook. As the last line
+        of a cell, ``ng.LossView.attach(mon)`` shows the view once: the view a cell has just shown
+        is not shown again as that cell's value.
 
             >>> import nngraph as ng
             >>> view = ng.LossView.attach(ng.Monitor(display=False))  # not in a notebook: no output
@@ -131,6 +135,12 @@ class LossView(anywidget.AnyWidget):
         view = cls(source, **kwargs)
         view._show()
         return view
+
+    def show(self) -> None:
+        """Show this view (again) below the current cell, unless it is already there; the
+        picture saved with the notebook then follows this newest output."""
+        if not self._shown_in_this_cell():
+            self._show()
 
     def _show(self) -> None:
         try:
@@ -142,6 +152,10 @@ class LossView(anywidget.AnyWidget):
         if shell is None:
             return
         self._handle = display(self, display_id=True)
+        running = _running_cell(shell)
+        self._shown_in = None if running is None else weakref.ref(running)
+        if self._after_cell is not None:  # shown again: the hook is there already
+            return
         ref = weakref.ref(self)
 
         def after_cell(*_: Any) -> None:
@@ -151,7 +165,29 @@ class LossView(anywidget.AnyWidget):
             else:
                 view._update_static()
 
+        self._after_cell = after_cell
         shell.events.register("post_run_cell", after_cell)
+
+    def _shown_in_this_cell(self) -> bool:
+        """Whether this view was displayed by the cell that is running now."""
+        ref = getattr(self, "_shown_in", None)  # IPython may ask before __init__ ends
+        shown = ref() if ref is not None else None
+        if shown is None:
+            return False
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+            return False
+        shell = get_ipython()
+        return shell is not None and _running_cell(shell) is shown
+
+    @property
+    def _ipython_display_(self) -> Any:
+        """How IPython shows this view as a cell's value or in ``display()``: as usual (this is
+        ``None``, so IPython uses ``_repr_mimebundle_``), except in the cell that has just shown
+        it with ``attach()`` or ``show()`` (``ng.LossView.attach(mon)`` as the cell's last
+        line): then nothing more."""
+        return _show_nothing if self._shown_in_this_cell() else None
 
     def _subscribe(self) -> None:
         src = self.source
@@ -159,6 +195,8 @@ class LossView(anywidget.AnyWidget):
             monitor = getattr(src, "monitor", None)
             if monitor is not None:
                 self._listener = monitor.add_listener(lambda _u: self.refresh())
+            if getattr(src, "view", None) is None and hasattr(src, "view"):
+                src.view = self  # `watch` as a cell's value shows this view again
             return
         self._listener = src.add_listener(self._on_update)
         if self.kind == "monitor":
@@ -351,3 +389,12 @@ class LossView(anywidget.AnyWidget):
         table = getattr(self.source, "table", None)
         extra = summary() if callable(summary) else table() if callable(table) else ""
         return head + ("\n" + extra if extra else "")
+
+
+def _running_cell(shell: Any) -> Any:
+    """The ExecutionResult of the cell IPython is running now; ``None`` between cells."""
+    return getattr(getattr(shell, "displayhook", None), "exec_result", None)
+
+
+def _show_nothing() -> None:
+    """IPython's ``_ipython_display_`` for a view already shown below the running cell."""

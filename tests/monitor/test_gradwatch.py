@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 import torch
@@ -313,3 +314,49 @@ def test_watches_of_different_layers_on_one_optimizer_both_stay(
     whole.close()
     assert len(capsys.readouterr().out.splitlines()) == 2
     assert not opt._optimizer_step_pre_hooks
+
+
+def trained_watch(steps: int = 5) -> GradientWatch:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    watch = GradientWatch(net)
+    for _ in range(steps):
+        net.zero_grad()
+        net(torch.randn(16, 4)).pow(2).mean().backward()
+        watch.step()
+    return watch
+
+
+def test_the_repr_says_the_layers_steps_and_events() -> None:
+    from nngraph import i18n
+
+    watch = trained_watch()
+    assert repr(watch) == "<GradientWatch: 2 layers (0, 2), 5 steps, 0 events>"
+    assert str(watch) == repr(watch)
+    i18n.set_language("pl")
+    assert repr(watch) == "<GradientWatch: 2 warstwy (0, 2); 5 kroków; 0 zdarzeń>"
+    one = GradientWatch(torch.nn.Linear(2, 1))
+    assert repr(one) == "<GradientWatch: 1 warstwa ((model)); 0 kroków; 0 zdarzeń>"
+
+
+def test_the_repr_of_a_deep_model_stays_short() -> None:
+    net = torch.nn.Sequential(*[torch.nn.Linear(2, 2) for _ in range(20)])
+    text = repr(GradientWatch(net))
+    assert text == "<GradientWatch: 20 layers (0, 1, 2, \u2026, 18, 19), 0 steps, 0 events>"
+
+
+def test_outside_a_notebook_a_watch_shows_its_repr_and_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import IPython.display
+
+    shown: list[Any] = []
+    monkeypatch.setattr(
+        IPython.display, "display", lambda data, raw=False: shown.append((data, raw))
+    )
+    watch = trained_watch()
+    watch._ipython_display_()  # what IPython calls for `watch` as a cell's last line
+    [(data, raw)] = shown
+    text = data["text/plain"]
+    assert raw and text.splitlines()[0] == repr(watch)
+    assert text.endswith(watch.table()) and "layer" in text

@@ -322,3 +322,80 @@ def test_jsonable_replaces_non_finite_numbers() -> None:
         "a": ["inf", "-inf", 0.5],
         "b": "nan",
     }
+
+
+# In a real IPython shell: what a cell shows.
+
+
+@pytest.fixture
+def shell() -> Any:
+    from IPython.testing import globalipapp
+
+    globalipapp.start_ipython()
+    ip = globalipapp.get_ipython()
+    ip.run_cell("import torch, nngraph as ng")
+    return ip
+
+
+def run(shell: Any, code: str) -> tuple[list[dict[str, Any]], str]:
+    """Run a cell: the outputs it displayed (not the updates of an output's saved picture at
+    the cell's end) and what its value printed (the displayhook). ``shell.last`` is its value."""
+    from IPython.utils.capture import capture_output
+
+    with capture_output() as captured:
+        result = shell.run_cell(code)
+    assert result.success, result.error_in_exec
+    shell.last = result.result
+    return [o.data for o in captured.outputs if not o.update], captured.stdout
+
+
+def widget_ids(outputs: list[dict[str, Any]]) -> list[str]:
+    key = "application/vnd.jupyter.widget-view+json"
+    return [o[key]["model_id"] for o in outputs if key in o]
+
+
+def test_attach_as_the_last_line_of_a_cell_shows_the_view_once(shell: Any) -> None:
+    shell.user_ns["mon"] = mon = Monitor(display=False)
+    outputs, printed = run(shell, "ng.LossView.attach(mon)")
+    assert len(widget_ids(outputs)) == 1
+    assert "loss view" not in printed  # the cell's value is not shown a second time
+    view = shell.last
+    assert isinstance(view, LossView) and mon.view is view  # it is still returned
+    outputs, printed = run(shell, "view = ng.LossView.attach(mon)")
+    assert len(widget_ids(outputs)) == 1 and "loss view" not in printed
+    outputs, printed = run(shell, "view")  # a later cell shows it again, as any value
+    assert "nngraph loss view" in printed
+    for v in (view, shell.user_ns["view"]):
+        v.close()
+
+
+def test_a_watch_as_a_cells_value_shows_its_live_view(
+    shell: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    from nngraph.monitor import _display
+
+    monkeypatch.setattr(_display, "in_notebook", lambda: True)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    shell.user_ns["watch"] = watch = GradientWatch(net)
+    for _ in range(3):
+        net.zero_grad()
+        net(torch.randn(8, 3)).pow(2).mean().backward()
+        watch.step()
+    outputs, printed = run(shell, "watch")
+    assert "GradientWatch at 0x" not in printed and not printed.strip().endswith(">")
+    [shown] = widget_ids(outputs)
+    assert isinstance(watch.view, LossView) and watch.view.model_id == shown
+    assert watch.view.kind == "gradients" and watch.view.log_scale
+    text = outputs[0]["text/plain"]
+    assert watch.table() in text and "<svg" in outputs[0]["image/svg+xml"]
+    outputs, _ = run(shell, "watch")  # shown again: the same view, no second widget
+    assert widget_ids(outputs) == [shown]
+    outputs, printed = run(shell, "ng.LossView.attach(watch)")  # a view of its own, once
+    assert len(widget_ids(outputs)) == 1 and "loss view" not in printed
+    shell.last.close()
+    watch.view.close()
+    outputs, _ = run(shell, "watch")  # its view was closed: a new one
+    assert len(widget_ids(outputs)) == 1 and widget_ids(outputs) != [shown]
+    watch.view.close()
