@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from nngraph._oneline import one_line
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import modules_list
 from nngraph.graph._health import HEALTH_KINDS, find
@@ -241,30 +242,12 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     return total, trainable if params or boxed else None
 
 
-def _one_line(text: str) -> str:
-    """Text on one line, read left to right: a name holding a newline, a tab or another control
-    character (any that `str.splitlines` breaks at), or a mark that turns the rest of the line
-    right to left (U+202E), is shown escaped."""
-    return text.translate(_CONTROLS) if not text.isprintable() else text
-
-
-_BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(32), 0x7F, 0x85)} | {
-    10: "\\n",
-    13: "\\r",
-    9: "\\t",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-    **{code: f"\\u{code:04x}" for code in _BIDI},
-}
-
-
 def summary(g: Graph) -> str:
     """The table `Graph.summary` prints."""
     findings = _findings(g)
     has_modules = bool(modules_list(g))
     rows = _module_rows(g, findings) if has_modules else _op_rows(g, findings)
-    rows = [tuple(_one_line(cell) for cell in row) for row in rows]
+    rows = [tuple(one_line(cell) for cell in row) for row in rows]
     headers = _headers()
     table = [headers, *rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
@@ -320,7 +303,7 @@ def summary(g: Graph) -> str:
     if findings:
         out.append(message("graph.summary.findings", count=len(findings)))
         out += [
-            _one_line(
+            one_line(
                 message(
                     "graph.summary.finding",
                     kind=_finding_name(f["kind"]),

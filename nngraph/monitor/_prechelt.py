@@ -22,6 +22,7 @@ import math
 from typing import Any
 
 from nngraph.i18n import message, number, numeral, plural_form
+from nngraph.monitor._common import is_validation
 from nngraph.monitor._detector import (
     KEEP,
     Check,
@@ -143,6 +144,8 @@ class GL(Detector):
         if self.best == 0:  # any rise from 0 is infinitely many percent: say the numbers
             advice = message("monitor.gl.advice" if self.stop else "monitor.gl.advice_warn")
             return "gl.from_zero", {**fields, "best": 0.0, "value": value, "advice": advice}
+        if not is_validation(self.metric):  # the training loss itself rose: not memorising
+            return "gl.training", fields
         if train is None or self.train_at_best is None:
             return "gl.plain", fields
         fields["train_value"] = train

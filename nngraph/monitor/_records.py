@@ -111,7 +111,8 @@ class MetricRecords:
         writer.writerows(self.records())
         text = buf.getvalue()
         if path is not None:
-            with open(path, "w", encoding="utf-8", newline="") as f:
+            # a name holding half of a surrogate pair is not UTF-8: written as \\ud800
+            with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
                 f.write(text)
         return text
 

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from nngraph._oneline import one_line
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, number
 from nngraph.monitor import _display
@@ -222,6 +223,7 @@ class Runs:
             stop = row["stop"]
             cells.append(none if stop is None else message("monitor.runs.table.stopped", **stop))
             lines.append(cells)
+        lines = [[one_line(cell) for cell in line] for line in lines]  # "run\nA": one row
         widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
         return "\n".join(
             "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()

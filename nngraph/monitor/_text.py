@@ -27,6 +27,7 @@ import weakref
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from nngraph._oneline import one_line
 from nngraph.i18n import message, plural_form
 from nngraph.monitor._common import Event, train_twin
 from nngraph.monitor._display import ipython_shell
@@ -112,8 +113,10 @@ class TextPrinter:
         self._call_counts: dict[str, int] = {}
 
     def _write(self, text: str) -> None:
+        """Print one line; names in it that hold a newline or a control character (a metric
+        called "acc\\n", an ANSI colour) are shown escaped, so each line stays one line."""
         stream = self.stream if self.stream is not None else sys.stdout
-        print(self.prefix + text, file=stream, flush=True)
+        print(one_line(self.prefix + text), file=stream, flush=True)
 
     def observe(self, values: dict[str, float]) -> None:
         """A log() call between epoch boundaries: remember it for the epoch's means."""
@@ -211,8 +214,9 @@ class TextPrinter:
         return text
 
     def write(self, text: str) -> None:
-        """Print a free line (a summary)."""
-        self._write(text)
+        """Print free lines (a summary), each kept one line as `_write` does."""
+        for line in text.split("\n"):
+            self._write(line)
 
 
 def _metric_parts(values: dict[str, float]) -> list[str]:

@@ -523,3 +523,12 @@ def test_patience_calls_what_it_sees_a_plateau_not_overfitting() -> None:
     for epoch in range(1, 31):
         never_learns.log(epoch, loss=0.6931, val_loss=0.6931)
     assert [(e.detector, e.kind) for e in never_learns.events] == [("Patience(20)", "plateau")]
+
+
+def test_gl_on_the_training_loss_says_training_is_unstable_not_memorising() -> None:
+    mon = Monitor(metric="loss", display=False)  # no validation set: GL watches the loss
+    for epoch, loss in enumerate([1.0, 0.5, 0.4, 0.6], 1):
+        mon.log(epoch=epoch, loss=loss)
+    (event,) = [e for e in mon.events if e.detector.startswith("GL")]
+    assert "unstable" in event.message and "memorise" not in event.message
+    assert "data it does not train on" not in event.message

@@ -8,6 +8,7 @@ import itertools
 import json
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -464,6 +465,21 @@ def test_a_script_prints_one_compact_line_per_epoch_not_per_batch(
     assert len(lines) == 3
     assert lines[0].startswith("epoch    1  loss 1.045 / val 1")
     assert "val_acc 0.5" in lines[0] and lines[0].endswith("*")
+
+
+def test_names_holding_a_newline_or_a_terminal_code_keep_each_line_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    mon = Monitor(name="run\r1", display="text", print_interval=0.0, detectors=[])
+    for epoch in (1, 2):
+        mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch, **{"acc\nnew": 0.5, "red\x1b[31m": 1})
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert len(lines) == 2 and "\x1b" not in out and "\r" not in out
+    assert lines[0].startswith("[run\\r1] epoch    1") and "acc\\nnew 0.5" in lines[0]
+    mon.log(3, **{"\ud800half": 1.0})  # half a surrogate pair: no UTF-8 for it
+    mon.to_csv(str(tmp_path / "log.csv"))
+    assert "\\ud800half" in (tmp_path / "log.csv").read_text(encoding="utf-8")
 
 
 def test_in_ipython_the_held_line_is_printed_at_the_end_of_the_cell(

@@ -268,3 +268,12 @@ def test_runs_pass_down_only_a_mode_the_user_chose() -> None:
     assert Runs(display=False, mode="max").new("c", metric="val_score").mode == "max"
     with pytest.raises(NNGraphError, match="mode must be"):
         Runs(display=False, mode="biggest")  # type: ignore[arg-type]
+
+
+def test_a_run_named_with_a_newline_keeps_its_table_row() -> None:
+    runs = Runs(display=False)
+    runs.new("run\nA").log(1, val_loss=0.5)
+    runs.new("B\x1b[2J").log(1, val_loss=0.4)
+    lines = runs.table().splitlines()
+    assert len(lines) == 3
+    assert lines[1].startswith("run\\nA ") and lines[2].startswith("B\\x1b[2J ")

@@ -1,0 +1,28 @@
+"""Names from user code shown in text output (tables, log lines) keep it one line, read left
+to right, whatever they hold.
+
+    >>> one_line("acc\\nnew\\x1b[31m")
+    'acc\\\\nnew\\\\x1b[31m'
+"""
+
+from __future__ import annotations
+
+__all__ = ["one_line"]
+
+
+def one_line(text: str) -> str:
+    """Text on one line, read left to right: a name holding a newline, a tab or another control
+    character (any that `str.splitlines` breaks at), or a mark that turns the rest of the line
+    right to left (U+202E), is shown escaped."""
+    return text.translate(_CONTROLS) if not text.isprintable() else text
+
+
+_BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(32), 0x7F, 0x85)} | {
+    10: "\\n",
+    13: "\\r",
+    9: "\\t",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+    **{code: f"\\u{code:04x}" for code in _BIDI},
+}
