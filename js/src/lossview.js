@@ -62,6 +62,7 @@ export default () => {
       const view = createLossView(el, {
         store,
         strings: model.get("strings"),
+        running: model.get("running"),
         log: model.get("log_scale"),
         smoothing: model.get("smoothing"),
         height: model.get("height"),
@@ -75,6 +76,7 @@ export default () => {
       const handlers = {
         "change:log_scale": () => view.setOptions({ log: model.get("log_scale") }),
         "change:smoothing": () => view.setOptions({ smoothing: model.get("smoothing") }),
+        "change:running": () => view.setOptions({ running: model.get("running") }),
         "change:strings": () => {
           setDecimalSeparator(model.get("strings")?.["lossview.decimal"]);
           view.setOptions({ strings: model.get("strings") });

@@ -79,6 +79,8 @@ class LossView(anywidget.AnyWidget):
     height = traitlets.Int(240).tag(sync=True)
     #: the words the view shows (``lossview.`` keys of nngraph.i18n, current language)
     strings = traitlets.Dict().tag(sync=True)
+    #: whether a cell is feeding this view now: the Stop button is greyed out otherwise
+    running = traitlets.Bool(False).tag(sync=True)
     #: planned number of epochs: the progress line then shows an ETA
     total_epochs = traitlets.Int(None, allow_none=True)
 
@@ -154,6 +156,7 @@ class LossView(anywidget.AnyWidget):
         self._handle = display(self, display_id=True)
         running = _running_cell(shell)
         self._shown_in = None if running is None else weakref.ref(running)
+        self.running = running is not None  # made by the training cell: its loop may follow
         if self._after_cell is not None:  # shown again: the hook is there already
             return
         ref = weakref.ref(self)
@@ -163,6 +166,7 @@ class LossView(anywidget.AnyWidget):
             if view is None:
                 shell.events.unregister("post_run_cell", after_cell)
             else:
+                view.running = False  # the cell ended: nothing to stop until it is fed again
                 view._update_static()
 
         self._after_cell = after_cell
@@ -242,6 +246,8 @@ class LossView(anywidget.AnyWidget):
             self._last_run = run
             if mon is not None and mon.view is None:
                 mon.view = self
+        if not self.running and self._after_cell is not None:  # a new cell feeds it
+            self.running = True
         progress = self._progress(mon)
         content, buffers = batch_message(update, run, mon, progress)
         if self.kind == "runs":

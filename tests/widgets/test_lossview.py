@@ -399,3 +399,15 @@ def test_a_watch_as_a_cells_value_shows_its_live_view(
     outputs, _ = run(shell, "watch")  # its view was closed: a new one
     assert len(widget_ids(outputs)) == 1 and widget_ids(outputs) != [shown]
     watch.view.close()
+
+
+def test_stop_is_live_only_while_a_cell_feeds_the_view(shell: Any) -> None:
+    """The Stop button is greyed out once the training cell has ended (it stayed red)."""
+    shell.user_ns["mon"] = Monitor(display=False)
+    run(shell, "view = ng.LossView.attach(mon)\nrunning_in_cell = view.running")
+    view = shell.user_ns["view"]
+    assert shell.user_ns["running_in_cell"] is True  # the training loop may follow
+    assert view.running is False  # the cell has ended
+    run(shell, "mon.log(1, loss=1.0); mon.flush(); fed = view.running")
+    assert shell.user_ns["fed"] is True and view.running is False
+    view.close()

@@ -57,7 +57,7 @@ export function createToolbar(o) {
     stop,
     /**
      * @param {{strings: Record<string, string>, log: boolean, smoothing: number,
-     *   stopped: boolean, canStop: boolean}} s
+     *   stopped: boolean, canStop: boolean, running: boolean}} s
      */
     sync(s) {
       strings = s.strings;
@@ -74,6 +74,10 @@ export function createToolbar(o) {
         stop.disabled = true;
         stop.dataset.state = "stopped";
         stop.textContent = t(strings, "lossview.stopped");
+      } else if (!s.running) {
+        stop.disabled = true; // the run has ended: nothing to stop (grey, not red)
+        stop.dataset.state = "idle";
+        stop.textContent = t(strings, "lossview.stop");
       } else if (stop.dataset.state !== "stopping") {
         stop.disabled = false;
         stop.dataset.state = "ready";

@@ -12,7 +12,7 @@ const MIN_PANEL = 380;
 
 /**
  * @typedef {{store?: Store, strings?: Record<string, string>, log?: boolean, smoothing?: number,
- *   height?: number, onStop?: () => void,
+ *   height?: number, running?: boolean, onStop?: () => void,
  *   onOption?: (key: "log_scale"|"smoothing", value: boolean|number) => void}} ViewOptions
  */
 
@@ -28,6 +28,9 @@ export function createLossView(el, options = {}) {
     log: !!options.log,
     smoothing: Number(options.smoothing) || 0,
     height: options.height || 240,
+    // whether a training loop feeds the view now (Python's `running`); a view given no
+    // such option (a test, a benchmark) is always live
+    running: options.running ?? true,
   };
 
   const root = document.createElement("div");
@@ -120,6 +123,7 @@ export function createLossView(el, options = {}) {
       smoothing: state.smoothing,
       stopped: store.stopped,
       canStop: store.kind !== "gradients",
+      running: state.running,
     });
     if (store.kind === "runs") fillRunsTable(table, store.table, store.metric, state.strings);
     else table.hidden = true;
@@ -153,9 +157,10 @@ export function createLossView(el, options = {}) {
     addBatch(header, buffers) {
       if (store.addBatch(header, buffers)) schedule();
     },
-    /** @param {{strings?: Record<string, string>, log?: boolean, smoothing?: number}} o */
+    /** @param {{strings?: Record<string, string>, log?: boolean, smoothing?: number, running?: boolean}} o */
     setOptions(o) {
       if (o.strings) state.strings = o.strings;
+      if (o.running !== undefined) state.running = !!o.running;
       if (o.log !== undefined) state.log = !!o.log;
       if (o.smoothing !== undefined) state.smoothing = Number(o.smoothing) || 0;
       schedule();

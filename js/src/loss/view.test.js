@@ -160,6 +160,21 @@ describe("the loss view", () => {
     expect(stop.dataset.state).toBe("stopping");
   });
 
+  it("greys Stop out while no cell feeds the view, and makes it red again when one does", () => {
+    let stops = 0;
+    const { el, view } = mount({ onStop: () => stops++, running: false });
+    view.load(monitorSnapshot());
+    view.store.runs.get("").stopped = false;
+    view.flush();
+    const stop = /** @type {HTMLButtonElement} */ (el.querySelector(".ng-loss-stop"));
+    expect([stop.disabled, stop.dataset.state]).toEqual([true, "idle"]);
+    stop.click();
+    expect(stops).toBe(0);
+    view.setOptions({ running: true });
+    view.flush();
+    expect([stop.disabled, stop.dataset.state]).toEqual([false, "ready"]);
+  });
+
   it("overlays runs with a legend and a table of best validation metrics", () => {
     const run = (/** @type {number} */ bottom) => ({
       metrics: {
