@@ -357,6 +357,7 @@ class NNGraphMagics(Magics):
 
     def _watch(self, words: list[str]) -> Any:
         from nngraph.monitor import GradientWatch
+        from nngraph.monitor._display import in_notebook
 
         parser = _Parser("%nngraph watch")
         parser.add_argument("model")
@@ -377,6 +378,8 @@ class NNGraphMagics(Magics):
         print(message("magic.created", name=options.output, what=f"ng.GradientWatch({arguments})"))
         if optimizer is None:
             print(message("magic.watch_step", name=options.output))
+        if in_notebook():  # its live view, as `%nngraph monitor` shows the monitor's
+            display(watch)
 
     def _language(self, words: list[str]) -> None:
         if len(words) != 1:

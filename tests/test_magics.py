@@ -274,6 +274,18 @@ def test_watch_without_an_optimizer_says_how_to_record_a_step(
     assert "watch.step()" in out and "--optimizer" in out
 
 
+def test_watch_shows_its_live_view_in_a_notebook(ip: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nngraph.monitor import _display
+
+    ip.run_line_magic("nngraph", "watch net -o w1")
+    assert ip.user_ns["shown"] == []  # in a terminal: the lines it printed say it all
+    monkeypatch.setattr(_display, "in_notebook", lambda: True)
+    ip.run_line_magic("nngraph", "watch net")
+    assert ip.user_ns["shown"] == [ip.user_ns["watch"]]  # shown as its live view
+    for name in ("w1", "watch"):
+        ip.user_ns[name].close()
+
+
 def test_watching_again_under_the_same_name_stops_the_old_watch(ip: Any) -> None:
     ip.run_cell("opt = torch.optim.SGD(net.parameters(), lr=0.1)")
     ip.run_line_magic("nngraph", "watch net --optimizer opt")
