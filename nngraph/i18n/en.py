@@ -517,6 +517,7 @@ MESSAGES: dict[str, str] = {
     "lossview.seconds_per_epoch": "{seconds} s/epoch",
     "lossview.eta": "ETA {eta}",
     "lossview.waiting": "waiting for the first mon.log(...)",
+    "lossview.waiting_gradients": "waiting for the first gradients (watch.step() or optimizer.step())",
     "lossview.best": "best epoch {epoch}: {metric} = {value}",
     "lossview.event": "epoch {epoch} · {detector}\n{message}",
     "lossview.gradients": "gradient norm per layer",

@@ -562,6 +562,7 @@ MESSAGES: dict[str, str] = {
     "lossview.seconds_per_epoch": "{seconds} s/epokę",
     "lossview.eta": "zostało ok. {eta}",
     "lossview.waiting": "czekam na pierwsze mon.log(...)",
+    "lossview.waiting_gradients": "czekam na pierwsze gradienty (watch.step() albo optimizer.step())",
     "lossview.best": "najlepsza epoka {epoch}: {metric} = {value}",
     "lossview.event": "epoka {epoch} · {detector}\n{message}",
     "lossview.gradients": "norma gradientu w każdej warstwie",

@@ -114,7 +114,7 @@ export function createLossView(el, options = {}) {
       } else panel.update(p, opts, marksChanged);
     }
     empty.hidden = list.length > 0;
-    empty.textContent = t(state.strings, "lossview.waiting");
+    empty.textContent = t(state.strings, store.kind === "gradients" ? "lossview.waiting_gradients" : "lossview.waiting");
     // gradient norms and compared runs report no epochs: no progress line (not "waiting")
     progress.textContent = store.progress.length ? progressText(store.progress, state.strings) : "";
     toolbar.sync({

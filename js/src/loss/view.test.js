@@ -58,6 +58,13 @@ describe("the loss view", () => {
     expect(el.querySelector(".ng-loss-progress")?.textContent).toMatch(/^epoch 6\/10 · step 6/);
   });
 
+  it("waits for gradients, not for mon.log, in a gradient-norm view", () => {
+    const { el, view } = mount();
+    view.load({ kind: "gradients", metric: "", mode: "min", runs: {} });
+    view.flush();
+    expect(el.querySelector(".ng-loss-empty")?.textContent).toMatch(/first gradients/);
+  });
+
   it("says nothing of waiting once gradient norms have come", () => {
     const { el, view } = mount({ log: true });
     const steps = [1, 2, 3];
