@@ -117,7 +117,11 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
         visible.update(ancestors_of(owner_module(data) or data.get("module") or ""))
     flags: dict[str, set[str]] = {}
     for finding in findings:  # a finding inside a box shows on the box's row
-        row = next(p for p in ancestors_of(finding["module"] or "") if p in visible)
+        box = g._node.get(finding.get("node"), {})
+        if box.get("kind") == "module":  # the box it went to: a run's box holds later blocks too
+            row = box.get("module") or ""
+        else:
+            row = next(p for p in ancestors_of(finding["module"] or "") if p in visible)
         flags.setdefault(row, set()).add(finding["kind"])
 
     counts = param_counts(g)

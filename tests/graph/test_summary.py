@@ -376,3 +376,23 @@ def test_recording_a_layer_of_a_net_that_runs_whole_counts_each_parameter_once()
         if module is not None:  # params + shared: what the module itself uses
             used = sum(p.numel() for p in module.parameters())
             assert entry["params"] + entry.get("shared", 0) == (21 if path == "" else used)
+
+
+class _Block(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc, self.act = nn.Linear(4, 4), nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act(self.fc(x))
+
+
+def test_a_finding_in_a_later_block_of_a_folded_run_shows_on_the_runs_row():
+    model = nn.Sequential(nn.Linear(3, 4), _Block(), _Block(), _Block(), nn.Linear(4, 1))
+    with torch.no_grad():
+        model[2].fc.bias.fill_(-100.0)  # the second block's units are all dead
+    g = ng.trace(model, torch.randn(16, 3), loss=lambda y: y.pow(2).mean())
+    lines = g.collapse(0).summary().splitlines()
+    run = next(line for line in lines if "_Block x3" in line)
+    top = next(line for line in lines if line.startswith("(model)"))
+    assert "dead" in run and "dead" not in top
