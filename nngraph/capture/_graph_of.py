@@ -68,6 +68,8 @@ def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
         >>> sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param")
         ['bias', 'weight']
     """
+    if not isinstance(stats, bool):  # `stats="no"` would be taken for True
+        raise NNGraphError(message("capture.bad_stats", got=stats))
     tensors = output_tensors(y, who="graph_of")
     if not any(t.grad_fn is not None or t.requires_grad for t in tensors):
         if not any(t.is_floating_point() or t.is_complex() for t in tensors):

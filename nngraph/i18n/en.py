@@ -14,6 +14,10 @@ MESSAGES: dict[str, str] = {
         "gradients enabled, or use "
         "ng.record() to see operations that do not track gradients."
     ),
+    "capture.bad_stats": (
+        "stats must be True (statistics of every value and gradient) or False (the structure "
+        "alone), not {got!r}"
+    ),
     "capture.bad_params": (
         "params must be an nn.Module, a dict {{name: tensor}} or (name, tensor) pairs, not {got}; "
         "e.g. graph_of(loss, params=model)"

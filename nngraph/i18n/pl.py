@@ -14,6 +14,10 @@ MESSAGES: dict[str, str] = {
         "z włączonymi gradientami "
         "albo użyj ng.record(), żeby zobaczyć operacje bez śledzenia gradientów."
     ),
+    "capture.bad_stats": (
+        "stats musi być True (statystyki każdej wartości i gradientu) albo False (sama "
+        "struktura), a nie {got!r}"
+    ),
     "capture.bad_params": (
         "params musi być modelem nn.Module, słownikiem {{nazwa: tensor}} albo parami "
         "(nazwa, tensor), a nie {got}; np. graph_of(loss, params=model)"

@@ -177,3 +177,10 @@ def test_a_submodule_name_pytorch_refuses_gives_a_clear_error(name: str) -> None
         with pytest.raises(ng.NNGraphError, match="add_module") as error:
             capture()
         assert repr(name) in str(error.value)
+
+
+@pytest.mark.parametrize("stats", ["no", 0, None])
+def test_graph_of_with_stats_that_is_not_a_bool(stats: object) -> None:
+    y = torch.ones(2, requires_grad=True).sum()
+    with pytest.raises(ng.NNGraphError, match="stats must be True"):
+        ng.graph_of(y, stats=stats)  # type: ignore[arg-type]
