@@ -1,5 +1,6 @@
-"""The checks `trace()` makes of its `loss=`: a function of the model's output alone, and what
-it returns a scalar tensor with autograd history, else an `NNGraphError` that says what to do.
+"""The checks `trace()` makes of its arguments: the model's inputs fit its `forward`, `loss=` is
+a function of the model's output alone, and what it returns a scalar tensor with autograd
+history, else an `NNGraphError` that says what to do.
 
     >>> import torch
     >>> call_loss(torch.nn.CrossEntropyLoss(), torch.randn(2, 3))  # the target is missing
@@ -12,6 +13,7 @@ it returns a scalar tensor with autograd history, else an `NNGraphError` that sa
 
 from __future__ import annotations
 
+import difflib
 import inspect
 from typing import Any
 
@@ -20,13 +22,33 @@ import torch
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
-__all__ = ["call_loss", "check_loss_function", "check_loss_value"]
+__all__ = ["call_loss", "check_loss_function", "check_loss_value", "check_model_call"]
 
 
 def check_loss_function(loss: Any) -> None:
-    """Raise unless `loss` can be called, before the model runs."""
+    """Raise unless `loss` can be called, before the model runs: not a class such as
+    `torch.nn.MSELoss` either, which would be called with the output as its first setting."""
+    if isinstance(loss, type):
+        module = "torch.nn" if loss.__module__.startswith("torch.nn") else loss.__module__
+        raise NNGraphError(message("capture.loss_is_class", name=f"{module}.{loss.__qualname__}"))
     if not callable(loss):
         raise NNGraphError(message("capture.loss_not_callable"))
+
+
+def check_model_call(
+    model: torch.nn.Module, inputs: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    """After `model(*inputs, **kwargs)` raised a `TypeError`: an `NNGraphError` if the call did
+    not fit `forward` at all (the inputs forgotten, `los=` for `loss=`); nothing if it did, so
+    the error of the user's own forward stays theirs."""
+    try:
+        inspect.signature(model.forward).bind(*inputs, **kwargs)
+    except ValueError:  # no signature to read: not known to be wrong
+        return
+    except TypeError as error:
+        close = [name for name in kwargs if difflib.get_close_matches(name, ["loss"], cutoff=0.6)]
+        hint = message("capture.did_you_mean_loss") if close else ""
+        raise NNGraphError(message("capture.bad_model_call", error=error, hint=hint)) from None
 
 
 def call_loss(loss: Any, output: Any) -> Any:

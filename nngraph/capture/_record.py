@@ -35,7 +35,12 @@ from nngraph.capture._bookkeeping import (
 from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
 from nngraph.capture._common import NNGraphWarning, hidden, next_sequence_nr, tensors_within
 from nngraph.capture._finish import finish
-from nngraph.capture._loss import call_loss, check_loss_function, check_loss_value
+from nngraph.capture._loss import (
+    call_loss,
+    check_loss_function,
+    check_loss_value,
+    check_model_call,
+)
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._restore import ModelState
 from nngraph.capture._scope import uncompiled
@@ -371,7 +376,11 @@ def trace(
                 recorder = recording._recorder
                 assert recorder is not None  # until the block ends
                 recorder.scope.name_inputs(model, inputs, kwargs)
-                output = model(*inputs, **kwargs)
+                try:
+                    output = model(*inputs, **kwargs)
+                except TypeError:
+                    check_model_call(model, inputs, kwargs)  # the call did not fit forward?
+                    raise
                 results = [output]
                 if loss is not None:
                     value = call_loss(loss, output)

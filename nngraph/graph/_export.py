@@ -143,6 +143,10 @@ def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
     """Graphviz DOT text for `g` (see `Graph.to_dot`)."""
     if rankdir not in ("TB", "LR", "BT", "RL"):
         raise NNGraphError(message("graph.error.rankdir", got=rankdir))
+    if not isinstance(clusters, bool):
+        raise NNGraphError(
+            message("graph.error.not_bool", call="to_dot(clusters=...)", got=clusters)
+        )
     order = forward_order(g)
     dot_id = {n: f'"v{i}"' for i, n in enumerate(order)}
     members: dict[str, list[Any]] = {}

@@ -7,6 +7,9 @@ from typing import Any
 
 import networkx as nx
 
+from nngraph.errors import NNGraphError
+from nngraph.i18n import message
+
 __all__ = ["Graph"]
 
 
@@ -50,6 +53,9 @@ class Graph(nx.DiGraph):
         from nngraph.graph._collapse import collapse
         from nngraph.graph._repeats import fold_repeats as fold
 
+        if not isinstance(fold_repeats, bool):
+            call = "collapse(fold_repeats=...)"
+            raise NNGraphError(message("graph.error.not_bool", call=call, got=fold_repeats))
         folded = collapse(self, depth)
         return fold(folded) if fold_repeats else folded
 

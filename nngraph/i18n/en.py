@@ -40,6 +40,15 @@ MESSAGES: dict[str, str] = {
         "{call} needs a torch.nn.Module, got {got}; for a plain tensor computation use "
         "`with ng.record() as rec:` or ng.graph_of(y)"
     ),
+    "capture.loss_is_class": (
+        "loss is the class {name}, not a loss: make one and give it the target, e.g. "
+        "loss=lambda y: {name}()(y, target)"
+    ),
+    "capture.bad_model_call": (
+        "trace() could not call the model with what it was given ({error}): give the model's "
+        "inputs after the model, e.g. ng.trace(model, x, loss=lambda y: ...){hint}"
+    ),
+    "capture.did_you_mean_loss": "; did you mean loss=?",
     "capture.loss_not_callable": (
         "loss must be a function of the model's output returning a scalar tensor, "
         "e.g. loss=lambda y: torch.nn.functional.mse_loss(y, target)"
@@ -99,6 +108,20 @@ MESSAGES: dict[str, str] = {
         "split={got} leaves no training examples out of {n}: give the training part a larger "
         "fraction, e.g. split=(0.7, 0.15, 0.15)"
     ),
+    "datasets.too_many": (
+        "{what}={got!r} is more points than these small teaching sets are meant for (at most "
+        "{maximum}): they are made in memory at once, so a number that large could exhaust it; "
+        "use fewer, e.g. {what}=1000"
+    ),
+    "datasets.bad_seed": (
+        "seed must be a whole number from 0 to {maximum} (the same seed gives the same data), "
+        "got {got!r}"
+    ),
+    "datasets.bad_noise": (
+        "noise must be a finite number >= 0 (the spread of the random noise; 0 for none), "
+        "got {got!r}"
+    ),
+    "datasets.bad_number": "{what} must be a finite number, got {got!r}",
     "magic.help": (
         "nngraph in one line.\n\n"
         "  %nngraph EXPR                 the autograd graph of the tensor(s) EXPR evaluates to\n"
@@ -138,6 +161,10 @@ MESSAGES: dict[str, str] = {
     "magic.watch_step": (
         "call {name}.step() after each loss.backward() to record the gradient norms, or let "
         "the optimizer do it: %nngraph watch MODEL --optimizer OPT"
+    ),
+    "magic.optimizer_class": (
+        "%nngraph watch: --optimizer needs the optimizer object, not the class {name}: make it "
+        "first, e.g. opt = torch.optim.SGD(net.parameters(), lr=0.1), then --optimizer opt"
     ),
     "magic.bad_arguments": "%nngraph: {error} (help: %nngraph?)",
     "magic.cannot_evaluate": "%nngraph: cannot evaluate {expression!r}: {error}",
@@ -318,6 +345,15 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning needs PyTorch Lightning: pip install nngraph[lightning]"
+    ),
+    "monitor.lightning.bad_metrics": (
+        "NNGraphCallback(metrics=...) maps Lightning's metric names to the monitor's, e.g. "
+        "metrics={{'valid/loss': 'val_loss'}} (names are non-empty strings); got {got!r}"
+    ),
+    "monitor.lightning.detectors_and_monitor": (
+        "NNGraphCallback(detectors=...) is used only when the callback makes its own monitor; "
+        "you gave a monitor, so give the detectors to it: mon = ng.Monitor(detectors=[...]), "
+        "then NNGraphCallback(mon)"
     ),
     # monitor: metric names and units inside sentences
     "monitor.name.loss": "training loss",
@@ -684,6 +720,7 @@ MESSAGES: dict[str, str] = {
     ),
     # graph: export (g.to_dot, g.save, Graph.from_dict) and collapse
     "graph.dot.params": "{count} params",
+    "graph.error.not_bool": "{call} must be True or False, not {got!r}",
     "graph.error.depth": "collapse(depth=...) needs a whole number >= 0, got {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) must be TB, LR, BT or RL, not {got!r}",
     "graph.error.not_json": (
@@ -777,6 +814,17 @@ MESSAGES: dict[str, str] = {
     "widgets.error.choice": "{widget}({option}=...) must be one of: {allowed}; got {got!r}",
     "widgets.error.whole": "{widget}({option}=...) needs a whole number, got {got!r}",
     "widgets.error.unknown_option": "{widget} has no option {name!r}; its options are: {known}",
+    "widgets.error.at_least": (
+        "{widget}({option}=...) needs a whole number of at least {minimum}, got {got!r}"
+    ),
+    "widgets.error.range": "{widget}({option}=...) must be a number from {low} to {high}, got {got!r}",
+    "widgets.error.selected": (
+        "{widget}(selected=...) needs a node's id, a string such as 'n3' ('' for none), got {got!r}"
+    ),
+    "widgets.error.layout": (
+        "{widget}(layout=...) is ipywidgets' layout: a dict such as layout={{'width': '600px'}} "
+        "or an ipywidgets.Layout, got {got!r}"
+    ),
     "graph.error.view_bad": "GraphView cannot show this: {error}",
     # the static picture of a graph view (drawn in Python, shown where no JavaScript runs)
     "graph.picture.more": "… {n} more not drawn",

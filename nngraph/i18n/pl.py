@@ -40,6 +40,15 @@ MESSAGES: dict[str, str] = {
         "{call} potrzebuje modelu torch.nn.Module, otrzymano {got}; dla zwykłych obliczeń na "
         "tensorach użyj `with ng.record() as rec:` albo ng.graph_of(y)"
     ),
+    "capture.loss_is_class": (
+        "loss to klasa {name}, a nie funkcja straty: utwórz ją i podaj cel, np. "
+        "loss=lambda y: {name}()(y, target)"
+    ),
+    "capture.bad_model_call": (
+        "trace() nie mógł wywołać modelu z tym, co dostał ({error}): podaj wejścia modelu "
+        "po modelu, np. ng.trace(model, x, loss=lambda y: ...){hint}"
+    ),
+    "capture.did_you_mean_loss": "; czy chodziło o loss=?",
     "capture.loss_not_callable": (
         "loss musi być funkcją wyjścia modelu zwracającą skalarny tensor, "
         "np. loss=lambda y: torch.nn.functional.mse_loss(y, target)"
@@ -104,6 +113,20 @@ MESSAGES: dict[str, str] = {
         "split={got} nie zostawia ani jednego przykładu treningowego spośród {n}: daj części "
         "treningowej większy ułamek, np. split=(0.7, 0.15, 0.15)"
     ),
+    "datasets.too_many": (
+        "{what}={got!r} to więcej punktów, niż przewidziano dla tych małych zbiorów do nauki "
+        "(najwyżej {maximum}): powstają w pamięci naraz, więc tak duża liczba mogłaby ją "
+        "wyczerpać; użyj mniejszej, np. {what}=1000"
+    ),
+    "datasets.bad_seed": (
+        "seed musi być liczbą całkowitą od 0 do {maximum} (to samo ziarno daje te same dane), "
+        "otrzymano {got!r}"
+    ),
+    "datasets.bad_noise": (
+        "noise musi być skończoną liczbą >= 0 (rozrzut losowego szumu; 0 gdy bez szumu), "
+        "otrzymano {got!r}"
+    ),
+    "datasets.bad_number": "{what} musi być skończoną liczbą, otrzymano {got!r}",
     "magic.help": (
         "nngraph w jednej linijce.\n\n"
         "  %nngraph WYRAŻENIE            graf autograd tensora (tensorów) z WYRAŻENIA\n"
@@ -143,6 +166,10 @@ MESSAGES: dict[str, str] = {
     "magic.watch_step": (
         "wywołuj {name}.step() po każdym loss.backward(), aby zapisać normy gradientów, albo "
         "zleć to optymalizatorowi: %nngraph watch MODEL --optimizer OPT"
+    ),
+    "magic.optimizer_class": (
+        "%nngraph watch: --optimizer wymaga obiektu optymalizatora, a nie klasy {name}: najpierw "
+        "go utwórz, np. opt = torch.optim.SGD(net.parameters(), lr=0.1), a potem --optimizer opt"
     ),
     "magic.bad_arguments": "%nngraph: {error} (pomoc: %nngraph?)",
     "magic.cannot_evaluate": "%nngraph: nie da się obliczyć {expression!r}: {error}",
@@ -346,6 +373,15 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning wymaga PyTorch Lightning: pip install nngraph[lightning]"
+    ),
+    "monitor.lightning.bad_metrics": (
+        "NNGraphCallback(metrics=...) przypisuje nazwom metryk z Lightning nazwy monitora, np. "
+        "metrics={{'valid/loss': 'val_loss'}} (nazwy to niepuste napisy); otrzymano {got!r}"
+    ),
+    "monitor.lightning.detectors_and_monitor": (
+        "NNGraphCallback(detectors=...) działa tylko wtedy, gdy callback sam tworzy monitor; "
+        "podano monitor, więc daj detektory jemu: mon = ng.Monitor(detectors=[...]), "
+        "a potem NNGraphCallback(mon)"
     ),
     # monitor: nazwy metryk i jednostki w zdaniach; zdania detektorów nie uzgadniają z nimi
     # rodzaju (ktoś może podać metric="loss" albo "accuracy"): czas teraźniejszy, "jest powyżej"
@@ -736,6 +772,7 @@ MESSAGES: dict[str, str] = {
     ),
     # graph: eksport (g.to_dot, g.save, Graph.from_dict) i collapse
     "graph.dot.params": "{count} param.",
+    "graph.error.not_bool": "{call} musi być True albo False, a nie {got!r}",
     "graph.error.depth": "collapse(depth=...) wymaga liczby całkowitej >= 0, otrzymano {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) musi być TB, LR, BT albo RL, a nie {got!r}",
     "graph.error.not_json": (
@@ -833,6 +870,21 @@ MESSAGES: dict[str, str] = {
     "widgets.error.choice": "{widget}({option}=...) musi mieć jedną z wartości: {allowed}, otrzymano {got!r}",
     "widgets.error.whole": "{widget}({option}=...) wymaga liczby całkowitej, otrzymano {got!r}",
     "widgets.error.unknown_option": "{widget} nie ma opcji {name!r}; jego opcje to: {known}",
+    "widgets.error.at_least": (
+        "{widget}({option}=...) wymaga liczby całkowitej nie mniejszej niż {minimum}, "
+        "otrzymano {got!r}"
+    ),
+    "widgets.error.range": (
+        "{widget}({option}=...) musi być liczbą od {low} do {high}, otrzymano {got!r}"
+    ),
+    "widgets.error.selected": (
+        "{widget}(selected=...) wymaga identyfikatora węzła, napisu takiego jak 'n3' ('' gdy "
+        "żaden), otrzymano {got!r}"
+    ),
+    "widgets.error.layout": (
+        "{widget}(layout=...) to układ z ipywidgets: słownik taki jak "
+        "layout={{'width': '600px'}} albo ipywidgets.Layout, otrzymano {got!r}"
+    ),
     "graph.error.view_bad": "GraphView nie może tego pokazać: {error}",
     # statyczny obraz widoku grafu (rysowany w Pythonie, widoczny tam, gdzie nie działa JavaScript)
     "graph.picture.more": "… nie narysowano kolejnych: {n}",

@@ -184,3 +184,29 @@ def test_graph_of_with_stats_that_is_not_a_bool(stats: object) -> None:
     y = torch.ones(2, requires_grad=True).sum()
     with pytest.raises(ng.NNGraphError, match="stats must be True"):
         ng.graph_of(y, stats=stats)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("loss", [nn.MSELoss, nn.L1Loss, nn.CrossEntropyLoss])
+def test_a_loss_class_instead_of_a_loss_says_to_make_one(loss: type) -> None:
+    model = nn.Linear(3, 1)
+    with pytest.raises(ng.NNGraphError, match=rf"class torch.nn.{loss.__name__}, not a loss"):
+        ng.trace(model, torch.randn(2, 3), loss=loss)
+    assert model.weight.grad is None
+
+
+def test_forgotten_inputs_and_a_misspelt_loss_say_what_trace_needs() -> None:
+    model = nn.Sequential(nn.Linear(3, 1))
+    with pytest.raises(ng.NNGraphError, match="give the model's inputs after the model"):
+        ng.trace(model)
+    with pytest.raises(ng.NNGraphError, match="did you mean loss="):
+        ng.trace(model, torch.randn(2, 3), los=lambda y: y.sum())
+
+
+class _RaisesTypeError(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise TypeError("the student's own")
+
+
+def test_a_type_error_inside_forward_stays_the_users() -> None:
+    with pytest.raises(TypeError, match="the student's own"):
+        ng.trace(_RaisesTypeError(), torch.randn(2, 3))

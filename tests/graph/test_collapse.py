@@ -424,3 +424,13 @@ def test_a_shared_parameter_counts_once_and_parents_hold_their_children(model: t
         h = g.collapse(depth)
         boxes = sum(d["params"] for _, d in h.nodes(data=True) if d["kind"] == "module")
         assert boxes <= total
+
+
+def test_true_or_false_options_refuse_anything_else():
+    g = ng.trace(nn.Sequential(nn.Linear(3, 2)), torch.randn(1, 3))
+    with pytest.raises(
+        ng.NNGraphError, match=r"collapse\(fold_repeats=...\) must be True or False"
+    ):
+        g.collapse(0, fold_repeats="no")  # type: ignore[arg-type]
+    with pytest.raises(ng.NNGraphError, match=r"to_dot\(clusters=...\) must be True or False"):
+        g.to_dot(clusters=0)  # type: ignore[arg-type]
