@@ -720,6 +720,7 @@ MESSAGES: dict[str, str] = {
     ),
     # graph: export (g.to_dot, g.save, Graph.from_dict) and collapse
     "graph.dot.params": "{count} params",
+    "graph.error.indent": "to_json(indent=...) needs None or a whole number >= 0, got {got!r}",
     "graph.error.not_bool": "{call} must be True or False, not {got!r}",
     "graph.error.depth": "collapse(depth=...) needs a whole number >= 0, got {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) must be TB, LR, BT or RL, not {got!r}",

@@ -434,3 +434,6 @@ def test_true_or_false_options_refuse_anything_else():
         g.collapse(0, fold_repeats="no")  # type: ignore[arg-type]
     with pytest.raises(ng.NNGraphError, match=r"to_dot\(clusters=...\) must be True or False"):
         g.to_dot(clusters=0)  # type: ignore[arg-type]
+    for indent in (1.5, -1, True):
+        with pytest.raises(ng.NNGraphError, match=r"to_json\(indent=...\) needs None or a whole"):
+            g.to_json(indent=indent)  # type: ignore[arg-type]
