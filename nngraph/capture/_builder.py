@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -48,11 +49,29 @@ def gc_paused() -> Iterator[None]:
     """
     was_enabled = gc.isenabled()
     gc.disable()
+    _GC_PAUSES.append(was_enabled)
     try:
         yield
     finally:
+        _GC_PAUSES.pop()
         if was_enabled:
             gc.enable()
+
+
+#: whether the collector was on when each `gc_paused` block now running began, outermost first
+_GC_PAUSES: list[bool] = []
+
+
+def _collector_back_in_child() -> None:
+    """A process forked inside a paused block (a `DataLoader` worker started in `record()`)
+    never reaches the block's end: it gets the collector back now."""
+    if _GC_PAUSES and _GC_PAUSES[0]:
+        gc.enable()
+    _GC_PAUSES.clear()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_collector_back_in_child)
 
 
 ACCUMULATE_GRAD = torch._C._functions.AccumulateGrad  # type: ignore[attr-defined]

@@ -13,8 +13,10 @@ bookkeeping itself lives in `_recorder.py`.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
@@ -305,12 +307,29 @@ def record(
     return RecordBlock(model, names)
 
 
+#: the recordings running now, which a forked process (a `DataLoader` worker) must not go on
+_RUNNING: weakref.WeakSet[Recorder] = weakref.WeakSet()
+
+
+def _stop_recording_in_child() -> None:
+    """A process forked while recording (a `DataLoader` worker started inside the block) has
+    a copy of the recording that no block end will finish: its ops are not the parent's
+    computation, so it records nothing (the mode only passes calls through)."""
+    for recorder in list(_RUNNING):
+        recorder.failed = True
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_stop_recording_in_child)
+
+
 @contextmanager
 def _recording(
     model: torch.nn.Module | None, names: Mapping[str, Any] | None, caller: FrameType
 ) -> Iterator[Recording]:
     recorder = Recorder(model)
     recording = Recording(recorder)
+    _RUNNING.add(recorder)
     with gc_paused(), _compiled_code_runs_eagerly():
         try:
             with (
@@ -321,6 +340,7 @@ def _recording(
             ):
                 yield recording
         finally:
+            _RUNNING.discard(recorder)
             recorder.scope.close()
             with hidden():
                 recording._graph = finish(recorder, caller.f_locals if names is None else names)

@@ -48,7 +48,8 @@ from nngraph.i18n import message
 __all__ = ["Recorder"]
 
 # Factories that take only the shape, dtype and device of their input (`torch.ones_like(out)`
-# as a backward's `grad_outputs`): what they make is a constant, not computed from it.
+# as a backward's `grad_outputs`, `x.new_zeros(n)`): what they make is a constant, not
+# computed from it.
 _SHAPE_ONLY = frozenset(
     {
         "zeros_like",
@@ -58,8 +59,16 @@ _SHAPE_ONLY = frozenset(
         "rand_like",
         "randn_like",
         "randint_like",
+        "new_empty",
+        "new_zeros",
+        "new_ones",
+        "new_full",
     }
 )
+
+
+# Factories whose tensor holds leftover memory until something writes into it.
+_UNINITIALISED = frozenset({"empty", "empty_like", "new_empty", "empty_strided"})
 
 
 class Recorder:
@@ -157,7 +166,7 @@ class Recorder:
             self.busy = True
             try:
                 if self.lookup(first) is None and id(first) not in self.names.buffers:
-                    self._source_of(first)
+                    self._source_of(first, written=True)
             except Exception as error:  # never break the user's computation because of us
                 self._stop("before an in-place write", error)
             finally:
@@ -206,11 +215,13 @@ class Recorder:
     def _remember(self, t: torch.Tensor, node_id: str) -> None:
         self.tensor_nodes[id(t)] = (weakref.ref(t), node_id)
 
-    def _source_of(self, t: torch.Tensor) -> str:
+    def _source_of(self, t: torch.Tensor, *, written: bool = False) -> str:
         """The node that produced an input tensor, adding it (and its history) if unknown.
 
         A leaf that requires grad (a parameter) is its AccumulateGrad node, also where a call
-        under `no_grad` reads it first: a later tracked use then finds the same node.
+        under `no_grad` reads it first: a later tracked use then finds the same node. `written`:
+        `t` is met because a recorded op is about to write into it (`torch.empty_like(x)
+        .normal_()`): what an `empty` factory holds then is leftover memory, not values.
         """
         fn = autograd_node(t)
         if fn is not None:
@@ -224,7 +235,8 @@ class Recorder:
             # A tensor made in the block (`torch.zeros`): its values as first used, after what
             # unrecorded code did to it (`nn.init.zeros_(w)`).
             node_id = self.builder.add(made)
-            self.builder.stats.add(made, "value", t)
+            if not (written and made["op"] in _UNINITIALISED):
+                self.builder.stats.add(made, "value", t)
         else:
             node_id = self.builder.add_data(t)
             self.data_nodes.append((weakref.ref(t), node_id))

@@ -53,8 +53,9 @@ SMALL = 1 << 13
 #: in float64: numpy's passes over a group that does not are several times slower per element.
 _GROUP = 1 << 16
 
-#: When the CPU tensors held by a recording add up to this many elements (256 MiB), their
-#: statistics are taken at once, to bound the memory a long recording keeps alive.
+#: When the tensors held by a recording (small values and gradients, ReLU outputs, on any
+#: device) add up to this many elements (256 MiB of float32), everything pending is summarised
+#: at once, to bound the memory a long recording keeps alive.
 _HELD_LIMIT = 1 << 26
 
 _SPARSE = (torch.sparse_coo, torch.sparse_csr, torch.sparse_csc, torch.sparse_bsr, torch.sparse_bsc)
@@ -139,6 +140,7 @@ class StatsBatch:
         self._vectors: dict[torch.device, list[tuple[torch.Tensor, _Write]]] = defaultdict(list)
         self._relu_outputs: dict[tuple[torch.device, torch.Size, int], _Held] = defaultdict(_Held)
         self._seen: dict[tuple[int, int, torch.dtype, int], tuple[weakref.ref[Any], Any]] = {}
+        self._held_numel = 0  # elements held in all groups: see _HELD_LIMIT
 
     def add(self, target: dict[str, Any], key: str, tensor: torch.Tensor | None) -> None:
         """Queue the statistics of `tensor` to be written as `target[key]` by `flush()`.
@@ -164,10 +166,11 @@ class StatsBatch:
         held.tensors.append(tensor)
         held.targets.append((target, key))
         self.holding = True
-        if held is self._cpu:
-            held.numel += tensor.numel()
-            if held.numel > _HELD_LIMIT:
-                self._flush_cpu()
+        numel = tensor.numel()
+        held.numel += numel
+        self._held_numel += numel
+        if self._held_numel > _HELD_LIMIT:  # ReLU outputs and other devices' tensors too
+            self.flush()
 
     def _add_other(self, target: dict[str, Any], key: str, tensor: torch.Tensor) -> None:
         if tensor.layout in _SPARSE and 0 < tensor.numel() <= DENSE_LIMIT:
@@ -316,6 +319,7 @@ class StatsBatch:
         self._by_storage.clear()
         self._seen.clear()
         self.holding = False
+        self._held_numel = 0
 
     def _flush_cpu(self) -> None:
         """Write the statistics of the small CPU tensors held so far, in cache-sized groups."""

@@ -938,3 +938,17 @@ def test_a_leaf_made_from_a_recorded_result_is_fed_by_it() -> None:
     assert [g.nodes[p]["op"] for p in g.predecessors(leaf)] == ["add"]
     sources = [next(iter(g.predecessors(n))) for n in g.graph["outputs"]]
     assert "add" not in [g.nodes[n]["op"] for n in sources]  # used, not a result left over
+
+
+def test_an_empty_tensor_filled_in_place_shows_no_leftover_memory() -> None:
+    """`torch.empty_like(x).normal_()`: the empty tensor held leftover memory (here NaN) when
+    the recording met it, and health() blamed a NaN on it."""
+    lin, x = nn.Linear(8, 8), torch.randn(4, 8)
+    with ng.record() as rec:
+        torch.full_like(x, float("nan"))  # freed at once: its memory is what empty_like gets
+        noise = torch.empty_like(x).normal_(0, 0.1)
+        mask = x.new_empty(x.shape).bernoulli_(0.9)
+        lin((x + noise) * mask).pow(2).mean().backward()
+    made = [d for _, d in rec.graph.nodes(data=True) if d["op"] in ("empty_like", "new_empty")]
+    assert len(made) == 2 and all(d["value"] is None for d in made)
+    assert rec.graph.health() == []

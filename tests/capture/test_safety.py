@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import os
 import warnings
 from typing import Any
 
@@ -329,3 +330,31 @@ def test_nothing_a_capture_made_waits_for_the_cycle_collector() -> None:
         gc.set_debug(0)
         gc.garbage.clear()
         gc.enable()
+
+
+class _ReportsItsProcess(torch.utils.data.Dataset):  # type: ignore[type-arg]
+    """Each item: whether the worker's cycle collector runs, and the ops recorded there."""
+
+    def __len__(self) -> int:
+        return 4
+
+    def __getitem__(self, i: int) -> torch.Tensor:
+        from torch.overrides import _get_current_function_mode_stack
+
+        x = torch.randn(3) * 2 + 1  # a few ops a recording would take
+        modes = [m for m in _get_current_function_mode_stack() if hasattr(m, "recorder")]
+        calls = sum(m.recorder.calls for m in modes)
+        return torch.tensor([float(gc.isenabled()), float(calls)]) + 0 * x.sum()
+
+
+@pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="no fork here")
+def test_a_dataloader_worker_started_in_the_block_records_nothing_and_collects() -> None:
+    """A worker forked inside record() (persistent ones outlive the block) went on recording
+    every op of the dataset, with the cycle collector off: its memory grew without end."""
+    loader = torch.utils.data.DataLoader(_ReportsItsProcess(), batch_size=2, num_workers=1)
+    assert gc.isenabled()
+    with ng.record():
+        (first, second) = list(loader)
+    for batch in (first, second):
+        assert batch[:, 0].tolist() == [1.0, 1.0]  # the worker's collector is on
+        assert batch[:, 1].tolist() == [0.0, 0.0]  # and it recorded nothing

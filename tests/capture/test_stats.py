@@ -113,6 +113,27 @@ def test_a_batch_split_into_many_groups_gives_each_tensor_its_own_numbers(
     assert got is not None and math.isclose(got["norm"], t.double().norm().item(), rel_tol=1e-6)
 
 
+def test_relu_outputs_held_for_dead_units_are_counted_early_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long recording of a ReLU net kept every ReLU output alive until the block ended."""
+    import nngraph as ng
+
+    monkeypatch.setattr("nngraph.capture._stats._HELD_LIMIT", 200)
+    layer = torch.nn.Linear(6, 8)
+    with torch.no_grad():
+        layer.bias[:3] = -100.0  # three units dead, the others alive
+        layer.bias[3:] = 100.0
+    with ng.record() as rec:
+        for _ in range(20):
+            torch.relu(layer(torch.randn(4, 6)))
+            stats = rec._recorder.builder.stats
+            held = sum(t.numel() for g in stats._relu_outputs.values() for t in g.tensors)
+            assert held <= 200
+    dead = [d["dead"] for _, d in rec.graph.nodes(data=True) if d["op"] == "relu"]
+    assert dead == [[3, 8]] * 20
+
+
 def test_statistics_of_a_long_recording_are_taken_early_and_stay_right(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
