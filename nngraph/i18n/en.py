@@ -296,6 +296,38 @@ MESSAGES: dict[str, str] = {
     "monitor.error.not_module": "{what} needs a torch.nn.Module, got {type_name}",
     "monitor.error.listener": "add_listener() needs a callable, got {got!r}",
     "monitor.error.capacity": "Series capacity must be at least {minimum} points",
+    "monitor.error.add_event": (
+        "add_event() takes an ng.detectors.Event (what a detector's update() returns), got "
+        "{got}; a detector is given to the monitor instead: ng.Monitor(detectors=[...])"
+    ),
+    "monitor.error.flag": "{what} must be True or False, got {value!r}",
+    "monitor.error.positional": (
+        "{call}() takes only ({names}) by position, but got {got} after them: give the other "
+        "options by name, e.g. {example}"
+    ),
+    "monitor.error.log_positional": (
+        "log() takes the step by position and the metrics by name, got {got}: pass metrics as "
+        "keywords: mon.log(epoch, **metrics) or mon.log(epoch, loss=...)"
+    ),
+    "monitor.error.no_data_metric": (
+        "{name} is a tensor without values (on the meta device, or a lazy layer's parameter "
+        "before its first forward pass): there is nothing to log. Compute it with a model and "
+        "data on the CPU or a GPU"
+    ),
+    "monitor.error.no_data_best": (
+        "there are no best weights to restore: when {metric} was best (epoch {epoch}) the "
+        "model's weights had no values (on the meta device, or lazy layers such as "
+        "nn.LazyLinear before their first forward pass), so none could be kept. Run the model "
+        "on real data (CPU or GPU) before logging: the next best epoch after that is kept"
+    ),
+    "monitor.error.csv_path": (
+        "to_csv() needs a file name such as 'run.csv' or a pathlib.Path, got {got}"
+    ),
+    "monitor.error.helper_number": "{function}() needs numbers: {what} is {value!r}",
+    "monitor.error.strip": (
+        "training_progress() needs a list of training errors, one per epoch of the strip, "
+        "e.g. training_progress([1.2, 1.1, 1.0]); got {value!r}"
+    ),
     "monitor.warn.listener": "nngraph: a monitor listener failed ({exc}); it was removed",
     "monitor.warn.view": "nngraph: live view unavailable ({exc}); printing text",
     "monitor.param.pq_k": "PQ strip length k",
@@ -483,6 +515,15 @@ MESSAGES: dict[str, str] = {
         "call), got {got}"
     ),
     "monitor.gradwatch.monitor": "GradientWatch(monitor=...) needs an ng.Monitor, got {got}",
+    "monitor.gradwatch.optimizer_class": (
+        "GradientWatch(optimizer=...) needs the optimizer object, not the class {name}: give "
+        "an optimizer instance, e.g. optimizer={name}(model.parameters(), lr=0.1)"
+    ),
+    "monitor.gradwatch.meta": (
+        "GradientWatch.step(): the gradients of layer '{layer}' are on the meta device (shapes without "
+        "values), so they have no norm to record. Watch a model whose weights are on the CPU "
+        "or a GPU"
+    ),
     "monitor.gradwatch.unknown_layer": (
         "no gradient norms for layer {layer!r}: the layers are {layers} (norms appear after the"
         " first step())"
@@ -542,6 +583,19 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.error.duplicate": "a run called {name!r} already exists; pick another name",
     "monitor.runs.error.not_monitor": "compare() takes Monitor objects, got {got!r}",
     "monitor.runs.error.unknown": "no run called {name!r}; runs: {names}",
+    "monitor.runs.error.add_not_monitor": (
+        "runs.add() takes an ng.Monitor, got {got!r}; to start a new run by name, use "
+        "runs.new(name), e.g. runs.new('small')"
+    ),
+    "monitor.runs.error.same_monitor": (
+        "compare() got the same monitor twice (arguments {first} and {second}): give each run "
+        "once, e.g. ng.compare(mon_a, mon_b)"
+    ),
+    "monitor.runs.error.same_name": (
+        "compare() got two monitors called {name!r}, and runs are told apart by name: make them "
+        "with different names, e.g. ng.Monitor(name='lr=0.1'), or add them under new names: "
+        "runs = ng.Runs(); runs.add(mon_a, name='a'); runs.add(mon_b, name='b')"
+    ),
     # lossview: the live loss view (nngraph.widgets.LossView; sent to the browser as a dict)
     "lossview.stop": "Stop",
     "lossview.stopping": "Stopping…",

@@ -315,6 +315,39 @@ MESSAGES: dict[str, str] = {
     "monitor.error.not_module": "{what} potrzebuje modelu torch.nn.Module, otrzymano {type_name}",
     "monitor.error.listener": "add_listener() potrzebuje funkcji, otrzymano {got!r}",
     "monitor.error.capacity": "pojemność Series musi wynosić co najmniej {minimum} punktów",
+    "monitor.error.add_event": (
+        "add_event() przyjmuje ng.detectors.Event (to, co zwraca update() detektora), "
+        "otrzymano {got}; detektor przekazuje się monitorowi: ng.Monitor(detectors=[...])"
+    ),
+    "monitor.error.flag": "{what} musi być True albo False, otrzymano {value!r}",
+    "monitor.error.positional": (
+        "{call}() przyjmuje według pozycji tylko ({names}), a po nich otrzymano {got}: pozostałe "
+        "opcje podaj z nazwą, np. {example}"
+    ),
+    "monitor.error.log_positional": (
+        "log() przyjmuje według pozycji tylko krok, a metryki z nazwą, otrzymano {got}: podaj "
+        "metryki jako argumenty nazwane: mon.log(epoch, **metrics) albo mon.log(epoch, loss=...)"
+    ),
+    "monitor.error.no_data_metric": (
+        "{name} to tensor bez wartości (na urządzeniu meta albo parametr leniwej warstwy przed "
+        "pierwszym przejściem w przód): nie ma czego zapisać. Oblicz go modelem i danymi na CPU "
+        "albo GPU"
+    ),
+    "monitor.error.no_data_best": (
+        "nie ma najlepszych wag do przywrócenia: gdy {metric} było najlepsze (epoka {epoch}), "
+        "wagi modelu nie miały wartości (na urządzeniu meta albo leniwe warstwy, np. "
+        "nn.LazyLinear, przed pierwszym przejściem w przód), więc nie dało się ich zachować. "
+        "Uruchom model na prawdziwych danych (CPU albo GPU) przed zapisywaniem metryk: następna "
+        "najlepsza epoka po tym zostanie zachowana"
+    ),
+    "monitor.error.csv_path": (
+        "to_csv() potrzebuje nazwy pliku, np. 'run.csv', albo obiektu pathlib.Path, otrzymano {got}"
+    ),
+    "monitor.error.helper_number": "{function}() potrzebuje liczb: {what} to {value!r}",
+    "monitor.error.strip": (
+        "training_progress() potrzebuje listy błędów treningowych, po jednym na epokę odcinka, "
+        "np. training_progress([1.2, 1.1, 1.0]); otrzymano {value!r}"
+    ),
     "monitor.warn.listener": (
         "nngraph: słuchacz monitora zgłosił błąd ({exc}), więc został odłączony"
     ),
@@ -524,6 +557,15 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.monitor": (
         "GradientWatch(monitor=...) wymaga obiektu ng.Monitor, otrzymano {got}"
     ),
+    "monitor.gradwatch.optimizer_class": (
+        "GradientWatch(optimizer=...) potrzebuje obiektu optymalizatora, a nie klasy {name}: "
+        "podaj utworzony optymalizator, np. optimizer={name}(model.parameters(), lr=0.1)"
+    ),
+    "monitor.gradwatch.meta": (
+        "GradientWatch.step(): gradienty warstwy '{layer}' są na urządzeniu meta (kształty bez "
+        "wartości), więc nie mają normy do zapisania. Obserwuj model, którego wagi są na CPU "
+        "albo GPU"
+    ),
     "monitor.gradwatch.unknown_layer": (
         "brak norm gradientu dla warstwy {layer!r}: warstwy to {layers} (normy pojawiają się po"
         " pierwszym step())"
@@ -587,6 +629,19 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.error.duplicate": "przebieg o nazwie {name!r} już istnieje; wybierz inną nazwę",
     "monitor.runs.error.not_monitor": "compare() przyjmuje obiekty Monitor, otrzymano {got!r}",
     "monitor.runs.error.unknown": "nie ma przebiegu o nazwie {name!r}; przebiegi: {names}",
+    "monitor.runs.error.add_not_monitor": (
+        "runs.add() przyjmuje ng.Monitor, otrzymano {got!r}; aby zacząć nowy przebieg o danej "
+        "nazwie, użyj runs.new(name), np. runs.new('small')"
+    ),
+    "monitor.runs.error.same_monitor": (
+        "compare() otrzymało ten sam monitor dwa razy (argumenty {first} i {second}): podaj "
+        "każdy przebieg raz, np. ng.compare(mon_a, mon_b)"
+    ),
+    "monitor.runs.error.same_name": (
+        "compare() otrzymało dwa monitory o nazwie {name!r}, a przebiegi rozróżnia się po "
+        "nazwie: utwórz je z różnymi nazwami, np. ng.Monitor(name='lr=0.1'), albo dodaj je pod "
+        "nowymi nazwami: runs = ng.Runs(); runs.add(mon_a, name='a'); runs.add(mon_b, name='b')"
+    ),
     # lossview: podgląd krzywych uczenia (nngraph.widgets.LossView)
     "lossview.stop": "Zatrzymaj",
     "lossview.stopping": "Zatrzymywanie…",

@@ -74,6 +74,8 @@ class BestTracking:
     _best: Best | None
     _best_row = 0  # the number of the row (see _update_best) that holds the best
     _weights: WeightSnapshot
+    #: the model's weights had no values at the best step (meta device, lazy layers): not kept
+    _weights_empty = False
 
     def _update_best(
         self, step: float, epoch: int, values: dict[str, float], row: tuple[int, dict[str, float]]
@@ -93,7 +95,11 @@ class BestTracking:
         self._best = Best(step, epoch, self.metric, v, dict(metrics))
         self._best_row = number
         if self._model is not None:
-            self._weights.capture(self._model)
+            # weights without values (meta device, lazy layers before their first forward) are
+            # not kept: the log goes on, and restore_best() says why there is nothing to restore
+            self._weights_empty = not self._weights.capture(self._model)
+            if self._weights_empty:
+                self._weights = WeightSnapshot()  # an older best's weights are not this best's
         return True
 
     @property
@@ -122,6 +128,7 @@ class BestTracking:
             return
         self._model = None if model is None else check_module(model, "Monitor.model")
         self._weights = WeightSnapshot()  # kept again from the next best step on
+        self._weights_empty = False
 
     def restore_best(self, model: Any = None) -> None:
         """Put the exact weights of the best step back into ``model`` (default: the watched one).
@@ -142,6 +149,12 @@ class BestTracking:
         if not self._weights:
             if self._model is None:
                 why = message("monitor.why.no_model")
+            elif self._weights_empty and self._best is not None:  # no values at the best step
+                raise NNGraphError(
+                    message(
+                        "monitor.error.no_data_best", metric=self.metric, epoch=self._best.epoch
+                    )
+                )
             elif self._best is not None:  # the model was set after the best step
                 why = message(
                     "monitor.why.earlier_model", metric=self.metric, epoch=self._best.epoch

@@ -24,6 +24,7 @@ __all__ = [
     "as_float",
     "check_real_tensor",
     "epochs",
+    "has_no_data",
     "is_tensor",
     "is_validation",
     "json_number",
@@ -134,8 +135,19 @@ def as_float(value: object, name: str = "value") -> float:
     raise NNGraphError(message("monitor.error.metric_type", name=name, value=value))
 
 
+def has_no_data(tensor: Any) -> bool:
+    """True for a tensor that has a shape but no values: on the meta device, or a lazy layer's
+    parameter before its first forward pass (``nn.LazyLinear``)."""
+    if getattr(tensor, "is_meta", False):
+        return True
+    torch = sys.modules.get("torch")  # imported: a tensor exists
+    return torch is not None and isinstance(tensor, torch.nn.parameter.UninitializedTensorMixin)
+
+
 def check_real_tensor(value: Any, name: str) -> None:
     """A one-element real tensor passes; anything else is an NNGraphError that says why."""
+    if has_no_data(value):  # checked first: it would fail in .item(), after the others
+        raise NNGraphError(message("monitor.error.no_data_metric", name=name))
     numel = value.numel()
     if numel != 1:
         raise NNGraphError(message("monitor.error.tensor_size", name=name, numel=numel))
@@ -312,7 +324,7 @@ def to_floats(metrics: dict[str, Any]) -> dict[str, float]:
     for name, value in metrics.items():
         if type(value) is float:
             out[name] = value
-        elif is_tensor(value) and value.numel() == 1:
+        elif is_tensor(value) and not has_no_data(value) and value.numel() == 1:
             check_real_tensor(value, name)
             tensors[name] = value
             out[name] = math.nan  # placeholder keeps the logged order

@@ -67,6 +67,23 @@ def _count(what: str, value: int) -> int:
     return int(value)
 
 
+def _flag(what: str, value: object) -> bool:
+    """``True`` or ``False``, else an NNGraphError: ``stop="no"`` would count as true."""
+    if not isinstance(value, bool):
+        raise NNGraphError(message("monitor.error.flag", what=what, value=value))
+    return value
+
+
+def _no_more_positional(call: str, names: str, more: tuple[object, ...], example: str) -> None:
+    """Refuse values given by position after the ones a detector takes by position (``names``):
+    ``Patience(3, 0.0, "val_acc")`` must not pass silently as some other option."""
+    if more:
+        got = ", ".join(repr(v) for v in more)
+        raise NNGraphError(
+            message("monitor.error.positional", call=call, names=names, got=got, example=example)
+        )
+
+
 def _lower_is_better(detector: str, metric: str, key: str = "monitor.error.prechelt_max") -> None:
     """Refuse a higher-is-better metric (one ``mode="auto"`` maximises, such as ``val_acc``)
     for a detector defined on a loss or an error; ``key`` is the catalog text that says why and
@@ -109,7 +126,7 @@ class Detector:
         # where the training twin may be logged: valid_loss pairs with loss or train_loss
         twins = train_twins(metric) if train_metric is None else (train_metric,)
         self._twins = tuple(name for name in twins if name)
-        self.stop = stop
+        self.stop = _flag("stop", stop)
         self._settings = tuple(vars(self))  # the parameters, set before any state
         self.reset()
 

@@ -32,7 +32,7 @@ from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event
 from nngraph.monitor._detector import _nonnegative, _positive, _whole
-from nngraph.monitor._history import Series, check_max_points
+from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._text import count
 from nngraph.monitor._weights import check_module
@@ -82,6 +82,10 @@ class GradientWatch:
         self.model = check_module(model, "GradientWatch")
         if monitor is not None and not isinstance(monitor, Monitor):
             raise NNGraphError(message("monitor.gradwatch.monitor", got=_type_name(monitor)))
+        if isinstance(optimizer, type):  # optimizer=torch.optim.SGD: the class, not one made
+            raise NNGraphError(
+                message("monitor.gradwatch.optimizer_class", name=optimizer.__name__)
+            )
         add_hook = getattr(optimizer, "register_step_pre_hook", None)
         if optimizer is not None and not callable(add_hook):
             raise NNGraphError(message("monitor.gradwatch.optimizer", got=_type_name(optimizer)))
@@ -133,6 +137,9 @@ class GradientWatch:
             if g is None:
                 waiting[layer] = waiting[layer] or p.requires_grad
                 continue
+            if g.is_meta:  # shapes without values: no norm (checked before anything is kept)
+                layer_name = self.layers[layer] or _model_name()
+                raise NNGraphError(message("monitor.gradwatch.meta", layer=layer_name))
             if g.layout == torch.sparse_coo:  # a sparse embedding: the stored values' norm
                 g = g.coalesce().values()
             elif g.layout != torch.strided:
@@ -233,7 +240,9 @@ class GradientWatch:
         return series.steps.copy(), series.values.copy()
 
     def snapshot(self, max_points: int = 500) -> dict[str, Any]:
-        """Downsampled norms per layer and the events, JSON-friendly (for a view)."""
+        """Downsampled norms per layer and the events, JSON-friendly (for a view);
+        ``max_points``: at most this many points per layer (a whole number of at least 1)."""
+        max_points = check_snapshot_points(max_points)
         layers = {}
         for name, series in self.series.items():
             steps, values = series.downsample(max_points)

@@ -22,6 +22,7 @@ NaN values count as "highest" when a bucket is compacted, so a NaN (a diverged r
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,13 @@ import numpy.typing as npt
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
-__all__ = ["MIN_POINTS", "Series", "check_max_points", "minmax_downsample"]
+__all__ = [
+    "MIN_POINTS",
+    "Series",
+    "check_max_points",
+    "check_snapshot_points",
+    "minmax_downsample",
+]
 
 FloatArray = npt.NDArray[np.float64]
 MIN_POINTS = 16  # the smallest history a Series can compact
@@ -40,6 +47,15 @@ def check_max_points(value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < MIN_POINTS:
         raise NNGraphError(message("monitor.error.max_points", minimum=MIN_POINTS, value=value))
     return value
+
+
+def check_snapshot_points(value: object) -> int:
+    """``value`` if it is a whole number of at least 1 (a ``snapshot()``'s ``max_points``), else
+    NNGraphError."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        what = "snapshot() max_points"
+        raise NNGraphError(message("monitor.error.positive_int", what=what, value=value))
+    return int(value)
 
 
 def _bucket_extremes(values: FloatArray, size: int) -> npt.NDArray[np.intp]:

@@ -19,7 +19,7 @@ reading the history back (:class:`~nngraph.monitor._records.MetricRecords`: ``me
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -40,7 +40,7 @@ from nngraph.monitor._common import (
 from nngraph.monitor._detector import _nonnegative
 from nngraph.monitor._distributed import Distributed, Reducer, current_rank
 from nngraph.monitor._epochs import EpochCounting
-from nngraph.monitor._history import Series, check_max_points
+from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
 from nngraph.monitor._records import MetricRecords
 from nngraph.monitor._steps import StepOrdering
@@ -140,7 +140,7 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
                 self._printer = TextPrinter(interval=print_interval, prefix=prefix)
 
     # ------------------------------------------------------------------ logging
-    def log(self, step: float | None = None, /, **metrics: Any) -> None:
+    def log(self, step: float | None = None, /, *more: Any, **metrics: Any) -> None:
         """Record one line of metrics at ``step`` (epoch or batch; default: previous step + 1).
         The step may also be named: ``log(step=10, ...)`` or ``log(epoch=3, ...)`` (once).
 
@@ -180,6 +180,9 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
         per-batch steps that restart each epoch) goes on from the last step, with a warning
         once: steps only go forward (see :class:`~nngraph.monitor._steps.StepOrdering`).
         """
+        if more or isinstance(step, Mapping):  # mon.log({"loss": ...}), mon.log(2, {...})
+            got = ", ".join(_short_repr(v) for v in (step, *more))
+            raise NNGraphError(message("monitor.error.log_positional", got=got))
         given = "epoch" in metrics
         step = step_from(step, metrics)
         if not metrics:
@@ -239,7 +242,13 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
             self._stop_event = event
 
     def add_event(self, event: Event) -> None:
-        """Add an event from elsewhere (e.g. :class:`GradientWatch`) to this run's story."""
+        """Add an event from elsewhere (e.g. :class:`GradientWatch`) to this run's story.
+
+        It must be an :class:`~nngraph.detectors.Event`; anything else (a detector, a text) is
+        an :class:`NNGraphError`, and the monitor is left as it was.
+        """
+        if not isinstance(event, Event):
+            raise NNGraphError(message("monitor.error.add_event", got=_short_repr(event)))
         self._record(event)
         if self._listeners:
             self._listeners.queue(None, {}, [event])
@@ -309,7 +318,9 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
         self._stop_event = None
 
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
-        """Downsampled history + events + best, JSON-friendly: what a view needs after reload."""
+        """Downsampled history + events + best, JSON-friendly: what a view needs after reload.
+        ``max_points``: at most this many points per metric (a whole number of at least 1)."""
+        max_points = check_snapshot_points(max_points)
         metrics = {}
         for name, series in self.series.items():
             steps, values = series.downsample(max_points)
@@ -406,6 +417,12 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _short_repr(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters (an error message quotes it)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _json_floats(values: list[float]) -> list[Any]:

@@ -14,7 +14,9 @@ from nngraph.monitor._detector import (
     Detector,
     _count,
     _finite,
+    _flag,
     _lower_is_better,
+    _no_more_positional,
     _nonnegative,
     _positive,
     _whole,
@@ -48,15 +50,24 @@ class Patience(Detector):
         self,
         patience: int = 10,
         min_delta: float = 0.0,
+        *more: object,
         relative: bool = False,
-        *,
         mode: Mode = "auto",
         metric: str = "val_loss",
         stop: bool = True,
     ) -> None:
+        # only patience and min_delta by position: Patience(3, 0.0, "val_acc") is refused, not
+        # taken as relative=True (it once was: a truthy string, and val_loss still watched)
+        if more:
+            _no_more_positional(
+                "Patience",
+                "patience, min_delta",
+                more,
+                _patience_example(patience, min_delta, more),
+            )
         self.patience = _whole("patience", patience)
         self.min_delta = _nonnegative("min_delta", min_delta)
-        self.relative = relative
+        self.relative = _flag("relative", relative)
         self.mode = resolve_mode(mode, metric)
         super().__init__(metric=metric, train_metric="", stop=stop)
 
@@ -113,6 +124,20 @@ class Patience(Detector):
         if self.relative:
             return "patience.fire_relative", {**fields, "pct": 100 * self.min_delta}
         return "patience.fire_delta", {**fields, "delta": self.min_delta}
+
+
+def _patience_example(patience: object, min_delta: object, more: tuple[object, ...]) -> str:
+    """The call the student probably meant, for values given by position after ``min_delta``.
+
+    >>> _patience_example(3, 0.0, ("val_acc",)), _patience_example(3, 0.1, (True,))
+    ("Patience(3, metric='val_acc')", 'Patience(3, 0.1, relative=True)')
+    """
+    first = more[0]
+    if isinstance(first, str):
+        return f"Patience({patience!r}, metric={first!r})"
+    if isinstance(first, bool):
+        return f"Patience({patience!r}, {min_delta!r}, relative={first!r})"
+    return f"Patience({patience!r}, mode='max', metric='val_acc')"
 
 
 class Divergence(Detector):
@@ -257,7 +282,7 @@ class Gap(Detector):
         self.mode = resolve_mode(mode, metric)
         self.threshold = _nonnegative("Gap threshold", threshold)
         self.patience = _count("Gap patience", patience)
-        self.relative = relative
+        self.relative = _flag("Gap relative", relative)
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
 
     def _args(self) -> list[str]:

@@ -19,10 +19,12 @@ refused with an :class:`~nngraph.errors.NNGraphError` that suggests
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
+from nngraph.errors import NNGraphError
 from nngraph.i18n import message, number, numeral, plural_form
-from nngraph.monitor._common import is_validation
+from nngraph.monitor._common import as_float, is_validation
 from nngraph.monitor._detector import (
     KEEP,
     Check,
@@ -45,6 +47,8 @@ def generalization_loss(e_va: float, e_opt: float) -> float:
         >>> ng.detectors.generalization_loss(1.1, 1.0)  # doctest: +ELLIPSIS
         10.00...
     """
+    e_va = _number("generalization_loss", "e_va", e_va)
+    e_opt = _number("generalization_loss", "e_opt", e_opt)
     if math.isnan(e_va) or not math.isfinite(e_opt):
         return math.nan
     if e_opt > 0:
@@ -54,7 +58,7 @@ def generalization_loss(e_va: float, e_opt: float) -> float:
     return 100.0 * (e_va - e_opt) / -e_opt
 
 
-def training_progress(strip: list[float]) -> float:
+def training_progress(strip: Iterable[float]) -> float:
     """Prechelt's ``P_k = 1000 * (sum(strip) / (k * min(strip)) - 1)``, in per mille.
 
     >>> import nngraph as ng
@@ -63,6 +67,9 @@ def training_progress(strip: list[float]) -> float:
     >>> round(ng.detectors.training_progress([1.2, 1.1, 1.0]), 6)
     100.0
     """
+    if isinstance(strip, str | bytes) or not isinstance(strip, Iterable):
+        raise NNGraphError(message("monitor.error.strip", value=strip))
+    strip = [_number("training_progress", f"strip[{i}]", v) for i, v in enumerate(strip)]
     if not strip or any(math.isnan(v) for v in strip):
         return math.nan
     low = min(strip)
@@ -72,6 +79,17 @@ def training_progress(strip: list[float]) -> float:
     if low == 0:
         return 0.0 if mean == 0 else math.inf
     return 1000.0 * (mean - low) / -low
+
+
+def _number(function: str, what: str, value: object) -> float:
+    """A number (int, float, numpy number or one-element tensor) as a float; NaN and
+    infinities pass (they have a meaning here). Anything else is an NNGraphError."""
+    try:
+        return as_float(value, what)
+    except NNGraphError:
+        raise NNGraphError(
+            message("monitor.error.helper_number", function=function, what=what, value=value)
+        ) from None
 
 
 def _plain(x: float) -> str:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+from pathlib import Path
 from typing import Any
 
 from nngraph.errors import NNGraphError
@@ -103,18 +105,44 @@ class MetricRecords:
             row["step"] = int(row["step"]) if float(row["step"]).is_integer() else row["step"]
         return out
 
-    def to_csv(self, path: str | None = None) -> str:
-        """The records as CSV text (one column per metric); also written to ``path`` if given."""
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The records as CSV text (one column per metric); also written to ``path`` if given
+        (a file name or a ``pathlib.Path``, ``~`` expanded; its folder must exist). A path that
+        cannot be a file is an :class:`NNGraphError`, before anything is written."""
+        target = None if path is None else _csv_target(path)
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=["step", *self.series], lineterminator="\n")
         writer.writeheader()
         writer.writerows(self.records())
         text = buf.getvalue()
-        if path is not None:
+        if target is not None:
             # a name holding half of a surrogate pair is not UTF-8: written as \\ud800
-            with open(path, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
+            with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
                 f.write(text)
         return text
+
+
+def _csv_target(path: object) -> Path:
+    """Where ``to_csv(path)`` writes: a file name (``str``) or a path object, in a folder that
+    exists; anything else is an NNGraphError. An int is refused: ``open()`` would take it as a
+    file descriptor, write into it and close it (``to_csv(1)`` would close stdout)."""
+    name = os.fspath(path) if isinstance(path, str | os.PathLike) else None
+    if not isinstance(name, str) or not name.strip():
+        raise NNGraphError(message("monitor.error.csv_path", got=_shown(path)))
+    target = Path(name).expanduser()
+    if not target.parent.is_dir():
+        raise NNGraphError(
+            message("graph.error.no_folder", path=str(target), folder=str(target.parent))
+        )
+    if target.is_dir():
+        example = str(target / "run.csv")
+        raise NNGraphError(message("graph.error.is_folder", path=str(target), example=example))
+    return target
+
+
+def _shown(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _shared(a: dict[str, float], b: dict[str, float]) -> bool:

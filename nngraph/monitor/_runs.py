@@ -28,6 +28,7 @@ from nngraph.i18n import message, number
 from nngraph.monitor import _display
 from nngraph.monitor._best import Best
 from nngraph.monitor._common import Mode, is_validation, resolve_mode
+from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Display, Monitor
 
@@ -56,8 +57,8 @@ class Runs:
         mode: Mode = "auto",
         display: Display = "auto",
     ) -> None:
+        _check_options(metric, mode, display)  # refused now, not at the first table()
         self._metric = metric  # None: val_loss, or the validation loss as the runs log it
-        resolve_mode(mode, metric or "val_loss")  # a bad mode is refused now
         self._mode = mode  # "auto": resolved from the metric compared, when it is compared
         self.monitors: dict[str, Monitor] = {}
         self._listeners: list[Listener] = []
@@ -93,7 +94,9 @@ class Runs:
             (['run 1', 'run 2', 'run 3'], None)
         """
         if not isinstance(monitor, Monitor):
-            raise NNGraphError(message("monitor.runs.error.not_monitor", got=monitor))
+            raise NNGraphError(message("monitor.runs.error.add_not_monitor", got=monitor))
+        if name is not None and not isinstance(name, str):  # a name is shown in the table
+            raise NNGraphError(message("monitor.error.name", value=name))
         name = name or monitor.name or self._free_name()
         if name in self.monitors:
             raise NNGraphError(message("monitor.runs.error.duplicate", name=name))
@@ -234,7 +237,9 @@ class Runs:
         return self.table()
 
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
-        """Every run's downsampled snapshot, the table rows and the winner (for a view)."""
+        """Every run's downsampled snapshot, the table rows and the winner (for a view);
+        ``max_points``: at most this many points per metric and run (a whole number)."""
+        max_points = check_snapshot_points(max_points)
         return {
             "metric": self.metric,
             "mode": self.mode,
@@ -285,10 +290,31 @@ def compare(
     >>> ng.compare(a, b, display=False).winner()
     'b'
     """
+    _check_options(metric, mode, display)
+    for i, mon in enumerate(monitors):  # all checked before the view is shown
+        if not isinstance(mon, Monitor):
+            raise NNGraphError(message("monitor.runs.error.not_monitor", got=mon))
+        for j, other in enumerate(monitors[:i]):
+            if other is mon:
+                raise NNGraphError(
+                    message("monitor.runs.error.same_monitor", first=j + 1, second=i + 1)
+                )
+            if mon.name is not None and other.name == mon.name:
+                raise NNGraphError(message("monitor.runs.error.same_name", name=mon.name))
     runs = Runs(metric=metric, mode=mode, display=display)
     for mon in monitors:
         runs.add(mon)
     return runs
+
+
+def _check_options(metric: object, mode: object, display: object) -> None:
+    """The options of :class:`Runs` and :func:`compare`, checked as :class:`Monitor` checks
+    them (a bad one is an NNGraphError before anything is made or shown)."""
+    if metric is not None and (not isinstance(metric, str) or not metric):
+        raise NNGraphError(message("monitor.error.metric_name", value=metric))
+    resolve_mode(mode, metric or "val_loss")
+    if display not in ("auto", "text", "widget", True, False, None):
+        raise NNGraphError(message("monitor.error.display", value=display))
 
 
 def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | None:

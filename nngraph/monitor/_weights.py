@@ -5,7 +5,8 @@ keeping "the best weights so far" costs one device-to-host copy per improvement 
 
     >>> import torch
     >>> net = torch.nn.Linear(2, 1)
-    >>> snap = WeightSnapshot(); snap.capture(net)
+    >>> snap = WeightSnapshot(); snap.capture(net)  # False: weights without values, not kept
+    True
     >>> with torch.no_grad(): _ = net.weight.add_(1.0)
     >>> snap.restore(net)
     >>> bool(torch.equal(net.weight, snap.tensors["weight"]))
@@ -19,6 +20,7 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
+from nngraph.monitor._common import has_no_data
 
 __all__ = ["WeightSnapshot", "check_module"]
 
@@ -54,13 +56,17 @@ class WeightSnapshot:
         """Host memory the tensors of the copy use."""
         return sum(t.numel() * t.element_size() for t in self.tensors.values() if _is_tensor(t))
 
-    def capture(self, model: Any) -> None:
+    def capture(self, model: Any) -> bool:
         """Copy every parameter and buffer to host memory (reusing the previous copy's memory),
-        and deep-copy any extra state (``get_extra_state()``)."""
+        and deep-copy any extra state (``get_extra_state()``). Returns False, and changes
+        nothing, when a weight has no values to copy (on the meta device, or a lazy layer's
+        before its first forward pass)."""
         import torch
 
         with torch.no_grad():
             state = model.state_dict(keep_vars=True)  # detached here: a bookkeeping module
+            if any(isinstance(t, torch.Tensor) and has_no_data(t) for t in state.values()):
+                return False
             if state.keys() != self.tensors.keys():
                 self.tensors = {}
             for name, t in state.items():
@@ -75,6 +81,7 @@ class WeightSnapshot:
                     self.tensors[name] = t.detach().to("cpu", copy=True)
                 else:
                     buf.copy_(t.detach())
+        return True
 
     def restore(self, model: Any) -> None:
         """Put the saved weights back into ``model`` (exact bits), after checking it matches."""

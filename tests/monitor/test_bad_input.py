@@ -1,0 +1,337 @@
+"""Bad input to the monitor gets a clear NNGraphError and loses nothing (sweep X, bugs 1-14).
+
+Each wrong argument is refused with a message that says what was wrong and what to do, before
+anything is changed: no partial record, no broken object afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pathlib
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+from nngraph import i18n
+from nngraph.errors import NNGraphError
+from nngraph.monitor import GradientWatch, Monitor, Runs, compare, detectors
+
+
+def quiet(**kwargs: Any) -> Monitor:
+    return Monitor(display=False, **kwargs)
+
+
+def logged(name: str | None = None, values: tuple[float, ...] = (1.0, 0.5)) -> Monitor:
+    mon = quiet(name=name)
+    for epoch, v in enumerate(values, start=1):
+        mon.log(epoch, loss=v, val_loss=v + 0.1)
+    return mon
+
+
+def mlp() -> torch.nn.Module:
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+
+
+# ------------------------------------------------------------- bug 1: add_event() takes Events
+
+
+@pytest.mark.parametrize(
+    "bad", [None, "overfitting!", detectors.GL(), detectors.Patience(3)], ids=repr
+)
+def test_add_event_refuses_anything_but_an_event_and_changes_nothing(bad: object) -> None:
+    mon = logged()
+    before = mon.snapshot()
+    with pytest.raises(NNGraphError, match=r"add_event\(\) takes an ng\.detectors\.Event"):
+        mon.add_event(bad)  # type: ignore[arg-type]
+    assert mon.events == [] and not mon.should_stop
+    assert mon.snapshot() == before  # the live view's source still works
+    mon.log(3, loss=0.25, val_loss=0.3)  # and the run goes on
+    assert mon.epoch == 3
+
+
+def test_add_event_says_where_a_detector_goes() -> None:
+    with pytest.raises(NNGraphError, match=r"GL\(5\).*ng\.Monitor\(detectors=\[\.\.\.\]\)"):
+        quiet().add_event(detectors.GL())  # type: ignore[arg-type]
+
+
+# ------------------------------------------------- bug 2: Runs/compare check metric and name
+
+
+@pytest.mark.parametrize("name", [5, 0.5, ("a",), b"a"], ids=repr)
+def test_runs_add_refuses_a_name_that_is_not_a_string(name: object) -> None:
+    runs = Runs(display=False)
+    with pytest.raises(NNGraphError, match="name must be a string"):
+        runs.add(logged(), name=name)  # type: ignore[arg-type]
+    assert runs.names == []
+    runs.add(logged("b"))
+    assert runs.table().splitlines()[1].startswith("b ")
+    assert repr(runs) == runs.table()
+
+
+@pytest.mark.parametrize("metric", [5, "", ["val_loss"]], ids=repr)
+def test_runs_and_compare_refuse_a_metric_that_is_not_a_name(metric: object) -> None:
+    a, b = logged("a"), logged("b", (2.0, 0.2))
+    with pytest.raises(NNGraphError, match="metric must be the name of a logged metric"):
+        Runs(metric=metric, display=False)  # type: ignore[arg-type]
+    for display in (False, "auto"):  # the default display prints the table in a script
+        with pytest.raises(NNGraphError, match="metric must be the name of a logged metric"):
+            compare(a, b, metric=metric, display=display)  # type: ignore[arg-type]
+
+
+def test_runs_and_compare_refuse_a_bad_display() -> None:
+    with pytest.raises(NNGraphError, match="display must be"):
+        Runs(display="widgets")  # type: ignore[arg-type]
+    with pytest.raises(NNGraphError, match="display must be"):
+        compare(logged("a"), display="widgets")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------- bug 3: to_csv() takes a file name
+
+
+def test_to_csv_refuses_paths_that_cannot_be_a_file(tmp_path: pathlib.Path) -> None:
+    mon = logged()
+    (tmp_path / "runs.csv").mkdir()
+    cases = [
+        (tmp_path / "no_such_folder" / "run.csv", "there is no folder"),
+        (str(tmp_path), "it is a folder"),
+        (tmp_path / "runs.csv", "it is a folder"),
+        ("", r"to_csv\(\) needs a file name"),
+        (["run.csv"], r"to_csv\(\) needs a file name"),
+        (b"run.csv", r"to_csv\(\) needs a file name"),
+        (3.5, r"to_csv\(\) needs a file name"),
+    ]
+    for path, said in cases:
+        with pytest.raises(NNGraphError, match=said):
+            mon.to_csv(path)  # type: ignore[arg-type]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["runs.csv"]  # nothing written
+
+
+def test_to_csv_never_takes_an_int_as_a_file_descriptor() -> None:
+    mon = logged()
+    r, w = os.pipe()
+    try:
+        with pytest.raises(NNGraphError, match=r"to_csv\(\) needs a file name.*got \d+"):
+            mon.to_csv(w)  # type: ignore[arg-type]
+        os.write(w, b"x")  # still open: to_csv(1) must never close stdout
+        assert os.read(r, 10) == b"x"
+    finally:
+        for fd in (r, w):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def test_to_csv_writes_to_a_path_object_and_expands_the_home_folder(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mon = logged()
+    monkeypatch.setenv("HOME", str(tmp_path))
+    text = mon.to_csv("~/run.csv")
+    assert (tmp_path / "run.csv").read_text(encoding="utf-8") == text
+    with pytest.raises(NNGraphError, match="there is no folder"):
+        mon.to_csv(pathlib.Path("~/missing/run.csv"))  # checked, not passed on to open()
+
+
+# ------------------------------------------------------- bug 6: true/false options are bools
+
+
+def test_patience_takes_only_patience_and_min_delta_by_position() -> None:
+    # the documented positional calls still work
+    assert detectors.Patience(20).patience == 20
+    assert detectors.Patience(2, 0.1, relative=True).relative is True
+    assert (detectors.GL(5).alpha, detectors.PQ(0.5, 5).k, detectors.UP(2, 5).s) == (5, 5, 2)
+    # the metric in the third place was taken as relative=True, and val_loss still watched
+    with pytest.raises(NNGraphError, match=r"got 'val_acc'.*Patience\(3, metric='val_acc'\)"):
+        detectors.Patience(3, 0.0, "val_acc")
+    with pytest.raises(NNGraphError, match=r"Patience\(3, 0\.01, relative=True\)"):
+        detectors.Patience(3, 0.01, True)
+
+
+BOOL_OPTIONS = [
+    (detectors.GL, "stop"),
+    (detectors.PQ, "stop"),
+    (detectors.UP, "stop"),
+    (detectors.Patience, "stop"),
+    (detectors.Patience, "relative"),
+    (detectors.Divergence, "stop"),
+    (detectors.Gap, "stop"),
+    (detectors.Gap, "relative"),
+]
+
+
+@pytest.mark.parametrize("bad", ["no", 1, 0, None, "val_acc"], ids=repr)
+@pytest.mark.parametrize(("cls", "option"), BOOL_OPTIONS, ids=lambda x: getattr(x, "__name__", x))
+def test_true_false_options_refuse_other_values(cls: Any, option: str, bad: object) -> None:
+    with pytest.raises(NNGraphError, match=f"{option} must be True or False, got {bad!r}"):
+        cls(**{option: bad})
+    assert getattr(cls(**{option: True}), option) is True
+    assert getattr(cls(**{option: False}), option) is False
+
+
+def test_polish_says_true_or_false_too() -> None:
+    i18n.set_language("pl")
+    with pytest.raises(NNGraphError, match="stop musi być True albo False"):
+        detectors.GL(stop="nie")  # type: ignore[arg-type]
+
+
+# -------------------------------------- bugs 8 and 13: tensors and models without any values
+
+
+def test_a_meta_model_is_logged_whole_and_restore_best_says_why() -> None:
+    model = mlp().to("meta")
+    mon = quiet(model=model)
+    mon.log(1, loss=1.2, val_loss=1.0)  # the log is done whole, not half
+    mon.log(2, loss=1.1, val_loss=0.9)
+    assert mon.epoch == 2 and mon.best is not None and mon.best.epoch == 2
+    assert [len(mon.history(m)[0]) for m in mon.metrics] == [2, 2]
+    with pytest.raises(NNGraphError, match=r"epoch 2\) the model's weights had no values"):
+        mon.restore_best()
+
+
+def test_a_lazy_model_before_its_first_forward_is_kept_from_the_next_best() -> None:
+    torch.manual_seed(0)
+    lazy = torch.nn.Sequential(torch.nn.LazyLinear(4), torch.nn.ReLU(), torch.nn.LazyLinear(1))
+    mon = quiet(model=lazy)
+    mon.log(1, val_loss=1.0)  # logged before the first forward: nothing to keep, no error
+    assert mon.epoch == 1 and len(mon.history("val_loss")[0]) == 1
+    with pytest.raises(NNGraphError, match=r"lazy layers such as nn\.LazyLinear"):
+        mon.restore_best()
+    lazy(torch.randn(3, 2))  # the first forward gives the weights their values
+    mon.log(2, val_loss=0.5)
+    weight = lazy[0].weight
+    assert isinstance(weight, torch.Tensor)
+    kept = weight.detach().clone()
+    with torch.no_grad():
+        weight.add_(1.0)
+    mon.restore_best()
+    assert torch.equal(weight, kept)
+
+
+def test_weights_of_an_older_best_are_never_restored_for_a_later_one() -> None:
+    model = mlp()
+    mon = quiet(model=model)
+    mon.log(1, val_loss=1.0)  # kept
+    model.to("meta")  # the same module, now without values
+    mon.log(2, val_loss=0.5)  # a new best that cannot be kept
+    with pytest.raises(NNGraphError, match=r"epoch 2\)"):
+        mon.restore_best(mlp())
+
+
+def test_a_meta_tensor_metric_is_a_clear_error_and_nothing_is_recorded() -> None:
+    mon = logged()
+    meta = torch.tensor(0.4, device="meta")
+    for metrics in (
+        {"val_loss": meta},
+        {"loss": 0.5, "val_loss": meta},
+        {"val_loss": meta.view(1)},
+    ):
+        with pytest.raises(NNGraphError, match="val_loss is a tensor without values"):
+            mon.log(3, **metrics)
+    with pytest.raises(NNGraphError, match="val_loss is a tensor without values"):
+        detectors.GL().update(1, val_loss=meta)
+    assert mon.epoch == 2 and len(mon.history("loss")[0]) == 2
+
+
+def test_gradient_watch_on_meta_gradients_is_a_clear_error_and_records_nothing() -> None:
+    model = mlp().to("meta")
+    watch = GradientWatch(model)
+    model(torch.randn(3, 2, device="meta")).sum().backward()
+    with pytest.raises(NNGraphError, match="layer '0' are on the meta device"):
+        watch.step()
+    assert watch.steps == 0 and watch.series == {} and watch.events == []
+
+
+# --------------------------------------------- bug 10: an optimizer class instead of one made
+
+
+@pytest.mark.parametrize("cls", [torch.optim.SGD, torch.optim.Adam], ids=lambda c: c.__name__)
+def test_gradient_watch_refuses_an_optimizer_class(cls: type) -> None:
+    model = mlp()
+    name = cls.__name__
+    said = rf"not the class {name}.*optimizer={name}\(model\.parameters\(\), lr=0\.1\)"
+    with pytest.raises(NNGraphError, match=said):
+        GradientWatch(model, optimizer=cls)
+    for p in model.parameters():  # nothing left on the model
+        assert not p._backward_hooks and not getattr(p, "_post_accumulate_grad_hooks", None)
+
+
+# --------------------------------------------------------------- bug 14: smaller raw errors
+
+
+@pytest.mark.parametrize("bad", ["all", None, 0, -5, 2.5, True], ids=repr)
+def test_snapshot_refuses_a_max_points_that_is_not_a_whole_number(bad: object) -> None:
+    mon = logged()
+    runs = Runs(display=False)
+    runs.add(mon)
+    watch = GradientWatch(mlp())
+    for source in (mon, runs, watch):
+        with pytest.raises(NNGraphError, match=r"snapshot\(\) max_points"):
+            source.snapshot(bad)  # type: ignore[arg-type]
+    ten: Any = np.int64(10)  # a numpy whole number is a whole number
+    assert len(mon.snapshot(ten)["metrics"]["loss"]["step"]) == 2
+
+
+def test_compare_the_same_monitor_twice_says_so_and_no_name_is_asked_for() -> None:
+    a = logged("a")
+    with pytest.raises(NNGraphError, match=r"the same monitor twice \(arguments 1 and 2\)") as e:
+        compare(a, a, display=False)
+    assert "pick another name" not in str(e.value)
+    unnamed = logged()
+    with pytest.raises(NNGraphError, match=r"arguments 2 and 3"):
+        compare(a, unnamed, unnamed, display=False)
+
+
+def test_compare_two_monitors_with_one_name_says_how_to_name_them() -> None:
+    with pytest.raises(NNGraphError, match=r"two monitors called 'a'.*runs\.add\(mon_a, name="):
+        compare(logged("a"), logged("a"), display=False)
+
+
+def test_runs_add_of_something_else_names_runs_add_and_runs_new() -> None:
+    runs = Runs(display=False)
+    with pytest.raises(NNGraphError, match=r"runs\.add\(\) takes an ng\.Monitor.*runs\.new") as e:
+        runs.add("a")  # type: ignore[arg-type]
+    assert "compare()" not in str(e.value)
+    assert runs.names == []
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [(({"loss": 0.5},), r"\{'loss': 0\.5\}"), ((2, {"loss": 0.5}), r"2, \{'loss': 0\.5\}")],
+    ids=["dict", "step-and-dict"],
+)
+def test_log_with_metrics_by_position_says_to_pass_them_as_keywords(
+    args: tuple[object, ...], shown: str
+) -> None:
+    mon = logged()
+    said = rf"got {shown}: pass metrics as keywords: mon\.log\(epoch, \*\*metrics\)"
+    with pytest.raises(NNGraphError, match=said):
+        mon.log(*args)  # type: ignore[arg-type]
+    assert mon.epoch == 2 and len(mon.history("loss")[0]) == 2
+
+
+@pytest.mark.parametrize(
+    ("helper", "args", "said"),
+    [
+        ("training_progress", ([1.0, None],), r"strip\[1\] is None"),
+        ("training_progress", ([1.0, "0.9"],), r"strip\[1\] is '0\.9'"),
+        ("training_progress", (5,), r"a list of training errors.*got 5"),
+        ("training_progress", (None,), r"a list of training errors.*got None"),
+        ("training_progress", ("1.0",), r"a list of training errors"),
+        ("generalization_loss", ("0.5", 0.4), r"e_va is '0\.5'"),
+        ("generalization_loss", (0.5, None), r"e_opt is None"),
+    ],
+    ids=["None-in-strip", "str-in-strip", "int", "None", "str", "str-e_va", "None-e_opt"],
+)
+def test_detector_helpers_refuse_what_is_not_a_number(
+    helper: str, args: tuple[Any, ...], said: str
+) -> None:
+    with pytest.raises(NNGraphError, match=said):
+        getattr(detectors, helper)(*args)
+    # numbers of every kind still work
+    e_va: Any = np.float32(1.1)
+    e_opt: Any = torch.tensor(1.0)
+    assert detectors.generalization_loss(e_va, e_opt) == pytest.approx(10)
+    assert detectors.training_progress((1.0, np.float64(1.0), 1)) == 0.0
