@@ -77,11 +77,59 @@ def _sklearn() -> Any:
     return sklearn.datasets
 
 
+#: the most points a loader makes: they are all made in memory at once (a million 2-D points
+#: take a few tens of MB on the way), and these sets are for small demos
+MAX_POINTS = 1_000_000
+#: the largest seed every generator here takes (scikit-learn's and NumPy's: 2**32 - 1)
+MAX_SEED = 2**32 - 1
+
+
 def _count(what: str, n: object, minimum: int = 1) -> int:
-    """``n`` if it is a whole number of at least ``minimum``, else NNGraphError."""
+    """``n`` if it is a whole number of at least ``minimum`` and at most :data:`MAX_POINTS`,
+    else NNGraphError."""
     if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < minimum:
         raise NNGraphError(message("datasets.bad_n", what=what, minimum=minimum, got=n))
+    if int(n) > MAX_POINTS:
+        raise NNGraphError(message("datasets.too_many", what=what, maximum=MAX_POINTS, got=n))
     return int(n)
+
+
+def _seed(seed: object) -> int:
+    """``seed`` if it is a whole number from 0 to :data:`MAX_SEED`, else NNGraphError.
+
+    >>> _seed("42")
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: seed must be a whole number from 0 to 4294967295 ...
+    """
+    if (
+        not isinstance(seed, numbers.Integral)
+        or isinstance(seed, bool)
+        or not 0 <= int(seed) <= MAX_SEED
+    ):
+        raise NNGraphError(message("datasets.bad_seed", maximum=MAX_SEED, got=seed))
+    return int(seed)
+
+
+def _number(what: str, value: object) -> float:
+    """``value`` if it is a finite real number (not a bool), else NNGraphError."""
+    if not _finite(value):
+        raise NNGraphError(message("datasets.bad_number", what=what, got=value))
+    return float(value)  # type: ignore[arg-type]
+
+
+def _noise(noise: object) -> float:
+    """``noise`` if it is a finite number >= 0 (``None``: no noise, as scikit-learn takes it),
+    else NNGraphError (NaN or inf would make every point NaN)."""
+    if noise is None:
+        return 0.0
+    if not _finite(noise) or noise < 0:  # type: ignore[operator]
+        raise NNGraphError(message("datasets.bad_noise", got=noise))
+    return float(noise)  # type: ignore[arg-type]
+
+
+def _finite(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _check_split(parts: object) -> tuple[float, float, float]:
@@ -140,8 +188,9 @@ def classification(
 ) -> Split:
     """The lecture's two-class problem: `make_classification(n_samples=100, n_features=2,
     n_redundant=0, n_informative=2, flip_y=0.1, class_sep=1.5)`, split 70/15/15."""
+    n, seed = _count("n", n), _seed(seed)
     x, y = _sklearn().make_classification(
-        n_samples=_count("n", n),
+        n_samples=n,
         n_features=2,
         n_redundant=0,
         n_informative=2,
@@ -160,7 +209,8 @@ def moons(
     seed: int = 0,
 ) -> Split:
     """Two interleaving half circles: a line cannot separate them."""
-    x, y = _sklearn().make_moons(n_samples=_count("n", n), noise=noise, random_state=seed)
+    n, noise, seed = _count("n", n), _noise(noise), _seed(seed)
+    x, y = _sklearn().make_moons(n_samples=n, noise=noise, random_state=seed)
     return _split(x, y, parts=split, seed=seed)
 
 
@@ -172,9 +222,8 @@ def circles(
     seed: int = 0,
 ) -> Split:
     """A circle inside a circle."""
-    x, y = _sklearn().make_circles(
-        n_samples=_count("n", n), noise=noise, factor=0.5, random_state=seed
-    )
+    n, noise, seed = _count("n", n), _noise(noise), _seed(seed)
+    x, y = _sklearn().make_circles(n_samples=n, noise=noise, factor=0.5, random_state=seed)
     return _split(x, y, parts=split, seed=seed)
 
 
@@ -186,7 +235,7 @@ def xor(
     seed: int = 0,
 ) -> Split:
     """Four clusters, opposite corners in the same class: the classic problem a single layer fails."""
-    n = _count("n", n)
+    n, noise, seed = _count("n", n), _noise(noise), _seed(seed)
     rng = np.random.default_rng(seed)
     corners = rng.integers(0, 2, size=(n, 2))
     x = corners * 2.0 - 1.0 + rng.normal(0, noise, size=(n, 2))
@@ -204,7 +253,8 @@ def line(
     >>> x.shape, y.shape
     (torch.Size([120, 1]), torch.Size([120, 1]))
     """
-    n = _count("n", n)
+    n, noise, seed = _count("n", n), _noise(noise), _seed(seed)
+    slope, intercept = _number("slope", slope), _number("intercept", intercept)
     gen = torch.Generator().manual_seed(seed)
     x = torch.rand(n, 1, generator=gen) * 4 - 2
     y = slope * x + intercept + noise * torch.randn(n, 1, generator=gen)
@@ -220,6 +270,7 @@ def polynomial_points(
     goes exactly through them and misses the validation points badly.
     """
     n_train, n_val = _count("n_train", n_train), _count("n_val", n_val)
+    noise, seed = _noise(noise), _seed(seed)
     gen = torch.Generator().manual_seed(seed)
     x_train = torch.linspace(-1, 1, n_train, dtype=torch.float64).unsqueeze(1)
     x_val = torch.rand(n_val, 1, generator=gen, dtype=torch.float64) * 2 - 1
@@ -230,10 +281,12 @@ def polynomial_points(
 
 
 def _bundled(loader: str, split: tuple[float, float, float], seed: int, limit: int | None) -> Split:
+    seed = _seed(seed)
+    if limit is not None:
+        limit = _count("n", limit)
     bunch = getattr(_sklearn(), loader)()
     x, y = np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target)
     if limit is not None:
-        limit = _count("n", limit)
         keep = np.random.default_rng(seed).permutation(len(x))[:limit]
         x, y = x[keep], y[keep]
     return _split(x, y, parts=split, seed=seed, names=tuple(str(n) for n in bunch.target_names))

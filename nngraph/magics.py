@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
 import keyword
 import re
 import shlex
@@ -265,20 +266,39 @@ class NNGraphMagics(Magics):
                 return None
             commands = {"monitor": self._monitor, "watch": self._watch, "lang": self._language}
             if command in commands:
-                return commands[command](_words("".join(rest)))
+                words = _words("".join(rest))
+                if any(word in ("-h", "--help") for word in words):  # `%nngraph monitor --help`
+                    print(message("magic.help"))
+                    return None
+                return commands[command](words)
             return self._graph_of_line(line)  # not a command: a Python expression, as it is
         except NNGraphError as error:
             raise UsageError(str(error)) from None
 
     def _graph_of_line(self, line: str) -> Graph:
         """`%nngraph EXPR`: the graph of what EXPR evaluates to. A line that fails and starts
-        with an option of `%%nngraph` is told where options go; any other, the commands."""
-        first = line.split(None, 1)[0].partition("=")[0]
-        cell_option = first in _view_options()._option_string_actions
+        with an option of `%%nngraph`, or has one after the expression (`%nngraph loss --depth 2`),
+        is told where options go; any other, the commands."""
+        options = _view_options()._option_string_actions
+        words = line.split()
+        first = next((i for i, w in enumerate(words) if w.partition("=")[0] in options), None)
+        # options after an expression the notebook knows (`loss --depth 2`); `monitr --model net`
+        # is rather a misspelt command
+        cell_option = first == 0 or (first is not None and self._known(" ".join(words[:first])))
         value = self._evaluate(
             line, "magic.options_need_cell" if cell_option else "magic.cannot_evaluate_line"
         )
         return graph_of(value, params=self._model_behind(value))
+
+    def _known(self, expression: str) -> bool:
+        """Whether `expression` is Python whose names all exist in the notebook (not run)."""
+        try:
+            tree = ast.parse(expression, mode="eval")
+        except SyntaxError:
+            return False
+        namespace = self.shell.user_ns  # type: ignore[union-attr]
+        names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        return all(name in namespace or hasattr(builtins, name) for name in names)
 
     def _model_behind(self, value: Any) -> torch.nn.Module | None:
         """The notebook's model whose parameters `value` was computed from (the largest one,
@@ -367,6 +387,8 @@ class NNGraphMagics(Magics):
         self._refuse_to_replace(options.output, GradientWatch)
         model = self._evaluate(options.model)
         optimizer = None if options.optimizer is None else self._evaluate(options.optimizer)
+        if isinstance(optimizer, type):  # `--optimizer torch.optim.SGD`: the class, not one made
+            raise UsageError(message("magic.optimizer_class", name=options.optimizer))
         watch = GradientWatch(model, optimizer=optimizer)
         old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
         if isinstance(old, GradientWatch):  # watching again: the old watch leaves the optimizer

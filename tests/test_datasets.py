@@ -93,3 +93,59 @@ def test_a_feature_constant_in_training_does_not_blow_up_elsewhere() -> None:
         data = datasets.digits(n=300, seed=seed)
         for part in (data.x_train, data.x_val, data.x_test):
             assert part.abs().max() < 100
+
+
+@pytest.mark.parametrize(
+    ("load", "says"),
+    [
+        (lambda: datasets.moons(seed="42"), "seed must be a whole number from 0 to 4294967295"),
+        (lambda: datasets.moons(seed=-1), "seed must be a whole number from 0"),
+        (lambda: datasets.iris(seed=0.5), "seed must be a whole number from 0"),
+        (lambda: datasets.line(seed=True), "seed must be a whole number from 0"),
+        (lambda: datasets.moons(noise=-0.1), "noise must be a finite number >= 0"),
+        (lambda: datasets.circles(noise="high"), "noise must be a finite number >= 0"),
+        (lambda: datasets.xor(noise=-0.1), "noise must be a finite number >= 0"),
+        (lambda: datasets.xor(noise=math.nan), "noise must be a finite number >= 0"),
+        (lambda: datasets.xor(noise=math.inf), "noise must be a finite number >= 0"),
+        (lambda: datasets.line(noise=math.nan), "noise must be a finite number >= 0"),
+        (lambda: datasets.polynomial_points(noise="1"), "noise must be a finite number >= 0"),
+        (lambda: datasets.line(slope=None), "slope must be a finite number, got None"),
+        (lambda: datasets.line(slope="2"), "slope must be a finite number, got '2'"),
+        (lambda: datasets.line(slope=math.inf), "slope must be a finite number, got inf"),
+        (lambda: datasets.line(intercept="0.9"), "intercept must be a finite number"),
+        # just over the bound: old code made them (cheaply); n=10**9 exhausted the memory
+        (lambda: datasets.moons(n=1_000_001), r"n=1000001 is more points .*at most 1000000"),
+        (lambda: datasets.polynomial_points(n_val=1_000_001), r"n_val=1000001 is more points"),
+    ],
+    ids=[
+        "seed str",
+        "seed negative",
+        "seed float",
+        "seed bool",
+        "moons noise negative",
+        "circles noise str",
+        "xor noise negative",
+        "xor noise nan",
+        "xor noise inf",
+        "line noise nan",
+        "polynomial noise str",
+        "slope None",
+        "slope str",
+        "slope inf",
+        "intercept str",
+        "n huge",
+        "n_val huge",
+    ],
+)
+def test_bad_seed_noise_slope_or_too_many_points_are_clear_errors(load: object, says: str) -> None:
+    with pytest.raises(ng.NNGraphError, match=says):
+        load()  # type: ignore[operator]
+
+
+def test_no_noise_and_numpy_numbers_are_fine() -> None:
+    import numpy as np
+
+    assert datasets.moons(noise=None).x_train.isfinite().all()  # scikit-learn's "no noise"
+    assert datasets.xor(noise=0, seed=np.int64(3)).x_train.isfinite().all()
+    x, y = datasets.line(slope=np.float32(1.5), intercept=0, noise=0.0)
+    assert torch.allclose(y, 1.5 * x)

@@ -468,3 +468,39 @@ def test_cell_magic_errors_name_the_cell_magic(ip: Any, options: str, says: str)
         ip.run_cell_magic("nngraph", options, "ran = True")
     assert str(caught.value).startswith("%%nngraph: ") and says in str(caught.value)
     assert "ran" not in ip.user_ns
+
+
+def test_watch_given_the_optimizer_class_is_one_clear_line(ip: Any) -> None:
+    ip.user_ns.pop("watch", None)
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("nngraph", "watch net --optimizer torch.optim.SGD")
+    text = str(caught.value)
+    assert "not the class torch.optim.SGD" in text and "opt = torch.optim.SGD(" in text
+    assert "\n" not in text and "watch" not in ip.user_ns
+
+
+@pytest.mark.parametrize(
+    "line", ["loss --depth 2", "loss -o g", "loss --view=backward", "loss -q", "loss.sum() -o g"]
+)
+def test_options_after_an_expression_say_they_belong_to_the_cell_magic(ip: Any, line: str) -> None:
+    ip.run_cell("loss = net(torch.randn(2, 3)).pow(2).mean()")
+    with pytest.raises(UsageError, match="belong to %%nngraph") as caught:
+        ip.run_line_magic("nngraph", line)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("line", ["monitor --help", "watch -h", "watch net --help", "lang -h"])
+def test_help_on_a_command_prints_the_help_in_the_current_language(
+    ip: Any, line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ip.user_ns.pop("mon", None)
+    ip.user_ns.pop("watch", None)
+    assert ip.run_line_magic("nngraph", line) is None
+    assert "%nngraph monitor [options]" in capsys.readouterr().out
+    assert "mon" not in ip.user_ns and "watch" not in ip.user_ns  # nothing was made
+    i18n.set_language("pl")
+    try:
+        ip.run_line_magic("nngraph", line)
+        assert capsys.readouterr().out.strip() == i18n.message("magic.help").strip()
+    finally:
+        i18n.set_language("en")

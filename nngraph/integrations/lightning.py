@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from nngraph.capture import NNGraphWarning
 from nngraph.errors import NNGraphError, stacklevel_outside
@@ -59,6 +59,18 @@ def metric_name(key: str) -> str | None:
     if base is not None:
         return "val_" + base.replace("/", "_")
     return (training_base(key) or key).replace("/", "_")
+
+
+def _renames(metrics: object) -> dict[str, str]:
+    """``metrics=``: a mapping of Lightning's names to the monitor's (non-empty strings)."""
+    if metrics is None:
+        return {}
+    named = isinstance(metrics, Mapping) and all(
+        isinstance(name, str) and name for pair in metrics.items() for name in pair
+    )
+    if not named:
+        raise NNGraphError(message("monitor.lightning.bad_metrics", got=metrics))
+    return dict(cast("Mapping[str, str]", metrics))
 
 
 # where a warning's user line is not: Lightning calls the callback from deep inside `fit`
@@ -102,11 +114,20 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         if monitor is not None and not isinstance(monitor, Monitor):
             got = repr(monitor) if isinstance(monitor, str) else type(monitor).__name__
             raise NNGraphError(message("monitor.lightning.not_monitor", got=got))
+        if monitor is not None and detectors is not None:  # they would be ignored without a word
+            raise NNGraphError(message("monitor.lightning.detectors_and_monitor"))
+        for name, flag in (("stop", stop), ("restore_best", restore_best)):
+            if not isinstance(flag, bool):
+                call = f"NNGraphCallback({name}=...)"
+                raise NNGraphError(message("graph.error.not_bool", call=call, got=flag))
+        rename = _renames(metrics)
+        if display not in ("auto", "text", "widget", True, False, None):  # as Monitor checks it
+            raise NNGraphError(message("monitor.error.display", value=display))
         self.monitor = monitor
         self.detectors = None if detectors is None else detector_list(detectors)
         self.stop = stop
         self.restore_best = restore_best
-        self.rename = dict(metrics or {})
+        self.rename = rename
         self.display = display
         self._own_monitor = monitor is None
         self._given_model: Any = None  # the module this callback gave a monitor it was given

@@ -15,6 +15,7 @@ from nngraph.graph import Graph
 from nngraph.graph._health import HEALTH_KINDS, find
 from nngraph.graph._nodes import counted, numel
 from nngraph.i18n import message, messages, on_language_change
+from nngraph.widgets._options import check_at_least, check_layout, check_names
 from nngraph.widgets._static_svg import static_svg, with_static_picture
 from nngraph.widgets._wire import compact, expanded
 
@@ -121,8 +122,16 @@ class _Whole(traitlets.Int):
         )
 
 
-#: what ``GraphView(...)`` and ``g.show(...)`` take besides the graph
+class _NodeId(traitlets.Unicode):
+    """``selected``: a node's id (a string); anything else raises ``NNGraphError``."""
+
+    def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> Any:
+        raise NNGraphError(message("widgets.error.selected", widget=type(obj).__name__, got=value))
+
+
+#: what ``GraphView(...)`` and ``g.show(...)`` take besides the graph (and ipywidgets' ``layout``)
 OPTIONS = ("depth", "view", "color_by", "selected", "height")
+MIN_HEIGHT = 1  # px
 
 
 class GraphView(anywidget.AnyWidget):
@@ -175,7 +184,7 @@ class GraphView(anywidget.AnyWidget):
     #: colour nodes by "grad" or "value" size (log scale), or "none"
     color_by = _Choice(["grad", "value", "none"], "grad").tag(sync=True)
     #: id of the node shown in the inspector ("" for none); set it to select from Python
-    selected = traitlets.Unicode("").tag(sync=True)
+    selected = _NodeId("").tag(sync=True)
     #: height of the drawing area in px
     height = _Whole(520).tag(sync=True)
     #: every word the view shows: the ``graphview.`` messages in the current language
@@ -192,7 +201,9 @@ class GraphView(anywidget.AnyWidget):
         height: int = 520,
         **kwargs: Any,
     ) -> None:
-        self._check_options(depth=depth, view=view, color_by=color_by, height=height, **kwargs)
+        self._check_options(
+            depth=depth, view=view, color_by=color_by, selected=selected, height=height, **kwargs
+        )
         super().__init__(
             graph=_payload(graph),
             depth=depth,
@@ -220,18 +231,17 @@ class GraphView(anywidget.AnyWidget):
         """Refuse a name that is no option (a typo, which would otherwise be ignored without a
         word) or a value it cannot take, before the widget is made: the error then comes with
         a short traceback. The traits check a later ``view.view = ...`` too."""
+        check_names("GraphView", given, OPTIONS)
         traits = self.class_traits()
         for name, value in given.items():
-            trait = traits.get(name)
-            if trait is None:
-                known = ", ".join(OPTIONS)
-                raise NNGraphError(
-                    message(
-                        "widgets.error.unknown_option", widget="GraphView", name=name, known=known
-                    )
-                )
-            if isinstance(trait, (_Choice, _Whole)) and not (value is None and trait.allow_none):
+            if name == "layout":  # ipywidgets' own
+                check_layout("GraphView", value)
+                continue
+            trait = traits[name]
+            if not (value is None and trait.allow_none):
                 trait.validate(self, value)
+            if name == "height":
+                check_at_least("GraphView", "height", value, MIN_HEIGHT)
 
     @traitlets.validate("depth")
     def _check_depth(self, proposal: dict[str, Any]) -> int | None:
@@ -241,6 +251,10 @@ class GraphView(anywidget.AnyWidget):
         if isinstance(depth, bool) or depth < 0:
             raise NNGraphError(message("graph.error.depth", depth=depth))
         return min(depth, _DEEPEST)  # deeper than any model: everything open
+
+    @traitlets.validate("height")
+    def _check_height(self, proposal: dict[str, Any]) -> int:
+        return check_at_least("GraphView", "height", proposal["value"], MIN_HEIGHT)
 
     def _on_language(self) -> None:
         self.messages = messages("graphview.")

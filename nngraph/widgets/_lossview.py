@@ -30,10 +30,14 @@ import anywidget
 import numpy as np
 import traitlets
 
+from nngraph.errors import NNGraphError
 from nngraph.i18n import message, messages, on_language_change
+from nngraph.monitor._detector import _nonnegative, _whole
+from nngraph.monitor._history import check_max_points
 from nngraph.widgets._kernelpoll import poll_widget_messages
 from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
 from nngraph.widgets._losssvg import loss_svg
+from nngraph.widgets._options import check_at_least, check_layout, check_names, check_range
 from nngraph.widgets._static_svg import with_static_picture
 
 __all__ = ["LossView"]
@@ -48,6 +52,16 @@ export default { render({ el }) {
 } };
 """
 POLL_INTERVAL = 0.2
+#: what ``LossView(source, ...)`` takes besides the source (and ipywidgets' ``layout``)
+OPTIONS = (
+    "max_points",
+    "snapshot_interval",
+    "keep_sent",
+    "log_scale",
+    "smoothing",
+    "height",
+    "total_epochs",
+)
 
 
 class LossView(anywidget.AnyWidget):
@@ -56,6 +70,9 @@ class LossView(anywidget.AnyWidget):
     (per-layer gradient norms, log scale). Log-scale toggle, EMA smoothing slider, the best
     epoch and detector events marked (hover for the explanation), a progress line and a
     Stop button that ``mon.should_stop`` sees.
+
+    The options are checked when the view is made: a value they cannot take, or a name that
+    is no option (a typo such as ``maxpoints``), raises ``NNGraphError`` saying what is allowed.
 
         >>> import nngraph as ng
         >>> mon = ng.Monitor(display=False)
@@ -94,15 +111,21 @@ class LossView(anywidget.AnyWidget):
         **kwargs: Any,
     ) -> None:
         kind = source_kind(source) if source is not None else "monitor"
+        _check_options(
+            max_points=max_points,
+            snapshot_interval=snapshot_interval,
+            keep_sent=keep_sent,
+            **kwargs,
+        )
         kwargs.setdefault("log_scale", kind == "gradients")
         super().__init__(strings=messages("lossview."), **kwargs)
         self.source = source
         self.kind = kind
-        self.max_points = max_points
-        self.snapshot_interval = snapshot_interval
+        self.max_points = int(max_points)
+        self.snapshot_interval = float(snapshot_interval)
         #: the last custom messages sent, (content, buffers) (for tests; ``keep_sent`` of them)
         self.sent: list[tuple[dict[str, Any], list[bytes]]] = []
-        self._keep_sent = keep_sent
+        self._keep_sent = int(keep_sent)
         self._t0 = time.monotonic()
         self._lock = threading.Lock()
         self._last_snapshot = 0.0
@@ -395,6 +418,29 @@ class LossView(anywidget.AnyWidget):
         table = getattr(self.source, "table", None)
         extra = summary() if callable(summary) else table() if callable(table) else ""
         return head + ("\n" + extra if extra else "")
+
+
+def _check_options(**given: Any) -> None:
+    """Refuse a name that is no option of ``LossView`` (anywidget would hand it to traitlets,
+    which ignores it) or a value it cannot take, before anything is made or subscribed."""
+    check_names("LossView", given, OPTIONS)
+    for name, value in given.items():
+        if name == "max_points":
+            check_max_points(value)
+        elif name == "snapshot_interval":
+            _nonnegative("LossView(snapshot_interval=...)", value)
+        elif name == "keep_sent":
+            _whole("LossView(keep_sent=...)", value)
+        elif name == "log_scale" and not isinstance(value, bool):
+            raise NNGraphError(
+                message("graph.error.not_bool", call="LossView(log_scale=...)", got=value)
+            )
+        elif name == "smoothing":
+            check_range("LossView", name, value, 0.0, 0.99)
+        elif name == "height" or (name == "total_epochs" and value is not None):
+            check_at_least("LossView", name, value, 1)
+        elif name == "layout":
+            check_layout("LossView", value)
 
 
 def _running_cell(shell: Any) -> Any:

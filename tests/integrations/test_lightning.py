@@ -276,3 +276,42 @@ def test_lightning_metric_names_pair_up() -> None:
     keys = ["train_loss", "train/acc", "valid_acc", "validation/loss", "loss_step", "loss_epoch"]
     assert [metric_name(k) for k in keys] == ["loss", "acc", "val_acc", "val_loss", None, "loss"]
     assert metric_name("epoch") is None and metric_name("step") is None
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ({"metrics": "val_loss"}, r"metrics=\.\.\.\) maps Lightning's metric names"),
+        ({"metrics": ["val_loss"]}, r"e\.g\. metrics=\{'valid/loss': 'val_loss'\}"),
+        ({"metrics": {"val_loss": 5}}, r"NNGraphCallback\(metrics=\.\.\.\) maps"),
+        ({"metrics": {"my_loss": ""}}, r"NNGraphCallback\(metrics=\.\.\.\) maps"),
+        ({"display": "widgets"}, "display must be 'auto', 'text', 'widget' or False"),
+        ({"stop": "no"}, r"NNGraphCallback\(stop=\.\.\.\) must be True or False"),
+        ({"restore_best": None}, r"NNGraphCallback\(restore_best=\.\.\.\) must be True or False"),
+    ],
+    ids=[
+        "metrics str",
+        "metrics list",
+        "metrics value int",
+        "metrics empty name",
+        "display",
+        "stop",
+        "restore_best",
+    ],
+)
+def test_bad_options_are_refused_at_construction_not_inside_fit(
+    options: dict[str, Any], says: str
+) -> None:
+    with pytest.raises(NNGraphError, match=says):
+        NNGraphCallback(**options)
+
+
+def test_detectors_with_a_given_monitor_are_refused_not_ignored() -> None:
+    mon = Monitor(display=False)
+    before = list(mon.detectors)
+    with pytest.raises(
+        NNGraphError, match=r"give the detectors to it: mon = ng\.Monitor\(detectors"
+    ):
+        NNGraphCallback(mon, detectors=[detectors.Patience(1)])
+    assert mon.detectors == before  # the monitor is left as it was
+    assert NNGraphCallback(metrics={"valid/loss": "val_loss"}).rename == {"valid/loss": "val_loss"}

@@ -309,3 +309,42 @@ def test_a_healthy_graph_shows_no_flags(traced: ng.Graph) -> None:
     model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
     g = ng.trace(model, torch.randn(32, 4), loss=lambda out: out.pow(2).mean())
     assert flags_of(GraphView(g).graph) == []
+
+
+@pytest.mark.parametrize(
+    ("option", "says"),
+    [
+        ({"selected": 3}, r"\(selected=\.\.\.\) needs a node's id, a string such as 'n3'"),
+        ({"selected": None}, r"\(selected=\.\.\.\) needs a node's id"),
+        ({"height": -5}, r"\(height=\.\.\.\) needs a whole number of at least 1, got -5"),
+        ({"height": 0}, r"\(height=\.\.\.\) needs a whole number of at least 1, got 0"),
+        ({"height": True}, r"\(height=\.\.\.\) needs a whole number of at least 1, got True"),
+        ({"layout": "wide"}, r"\(layout=\.\.\.\) is ipywidgets' layout: a dict such as"),
+        ({"messages": {}}, r" has no option 'messages'; its options are: depth, view"),
+    ],
+    ids=[
+        "selected int",
+        "selected None",
+        "height negative",
+        "height 0",
+        "height bool",
+        "layout",
+        "not an option",
+    ],
+)
+def test_a_wrong_selected_height_or_layout_is_refused(
+    traced: ng.Graph, option: dict[str, Any], says: str
+) -> None:
+    with pytest.raises(ng.NNGraphError, match=f"^GraphView{says}"):
+        traced.show(**option)
+    with pytest.raises(ng.NNGraphError, match=f"^GraphView{says}"):
+        GraphView(tiny_payload(), **option)
+
+
+def test_selected_and_height_set_later_are_checked_too(traced: ng.Graph) -> None:
+    view = traced.show(selected="n1", height=300)
+    with pytest.raises(ng.NNGraphError, match=r"^GraphView\(height=\.\.\.\) needs a whole number"):
+        view.height = -1
+    with pytest.raises(ng.NNGraphError, match=r"^GraphView\(selected=\.\.\.\) needs a node's id"):
+        view.selected = 4  # type: ignore[assignment]
+    assert (view.selected, view.height) == ("n1", 300)

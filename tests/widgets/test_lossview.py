@@ -411,3 +411,63 @@ def test_stop_is_live_only_while_a_cell_feeds_the_view(shell: Any) -> None:
     run(shell, "mon.log(1, loss=1.0); mon.flush(); fed = view.running")
     assert shell.user_ns["fed"] is True and view.running is False
     view.close()
+
+
+@pytest.mark.parametrize(
+    ("option", "says"),
+    [
+        ({"max_points": "x"}, "max_points must be a whole number of at least 16, got 'x'"),
+        ({"max_points": -1}, "max_points must be a whole number of at least 16, got -1"),
+        ({"snapshot_interval": "x"}, r"LossView\(snapshot_interval=\.\.\.\) must be zero or more"),
+        ({"snapshot_interval": float("nan")}, r"snapshot_interval=\.\.\.\) must be zero or more"),
+        ({"keep_sent": "x"}, r"LossView\(keep_sent=\.\.\.\) must be a whole number"),
+        ({"keep_sent": -2}, r"LossView\(keep_sent=\.\.\.\) must be a whole number"),
+        ({"height": -5}, r"LossView\(height=\.\.\.\) needs a whole number of at least 1"),
+        ({"smoothing": 2}, r"LossView\(smoothing=\.\.\.\) must be a number from 0.0 to 0.99"),
+        ({"log_scale": "yes"}, r"LossView\(log_scale=\.\.\.\) must be True or False"),
+        ({"total_epochs": 0}, r"LossView\(total_epochs=\.\.\.\) needs a whole number"),
+        ({"layout": "x"}, r"LossView\(layout=\.\.\.\) is ipywidgets' layout"),
+        (
+            {"maxpoints": 10},
+            "LossView has no option 'maxpoints'; its options are: max_points, snapshot_interval,"
+            " keep_sent",
+        ),
+    ],
+    ids=[
+        "max_points str",
+        "max_points negative",
+        "snapshot_interval str",
+        "snapshot_interval nan",
+        "keep_sent str",
+        "keep_sent negative",
+        "height",
+        "smoothing",
+        "log_scale",
+        "total_epochs",
+        "layout",
+        "misspelt name",
+    ],
+)
+def test_a_bad_option_is_refused_when_the_view_is_made(option: dict[str, Any], says: str) -> None:
+    mon = Monitor(display=False)
+    with pytest.raises(NNGraphError, match=says):
+        LossView(mon, **option)
+    assert mon.view is None and mon._listeners.listeners == []  # nothing subscribed
+    mon.log(1, loss=1.0, val_loss=1.0)
+    mon.flush()  # no listener was left behind to fail at a flush
+
+
+def test_good_options_are_taken() -> None:
+    view = LossView(
+        Monitor(display=False),
+        max_points=16,
+        snapshot_interval=0,
+        keep_sent=0,
+        height=300,
+        smoothing=0.5,
+        log_scale=True,
+        total_epochs=None,
+        layout={"width": "300px"},
+    )
+    assert (view.max_points, view.height, view.smoothing, view.log_scale) == (16, 300, 0.5, True)
+    view.close()
