@@ -17,10 +17,7 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
-import keyword
-import re
-import shlex
-from typing import Any, NoReturn
+from typing import Any
 
 import torch
 from IPython.core.displayhook import DisplayHook
@@ -28,117 +25,13 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
 
+from nngraph._magic_args import Parser, split_line, variable, view_options
 from nngraph.capture import graph_of, record
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
-from nngraph.i18n import message, on_language_change, plural_form, set_language
+from nngraph.i18n import message, on_language_change, set_language
 
 __all__ = ["NNGraphMagics", "load_ipython_extension", "unload_ipython_extension"]
-
-_VIEWS = ("forward", "backward")
-_COLOURS = ("grad", "value", "none")
-
-
-#: argparse's messages (in English, as its gettext catalog has no translation) and the catalog
-#: keys that say them in the current language, keeping the names and values they quote; a
-#: message another Python version words differently is shown as argparse wrote it
-_ARGPARSE_ERRORS = [
-    (re.compile(pattern, re.DOTALL), key)
-    for pattern, key in (
-        (r"unrecognized arguments: (?P<arguments>.*)", "magic.parse.unrecognized"),
-        (
-            r"argument (?P<argument>\S+): invalid choice: (?P<value>.*) "
-            r"\(choose from (?P<choices>.*)\)",
-            "magic.parse.invalid_choice",
-        ),
-        (r"the following arguments are required: (?P<arguments>.*)", "magic.parse.required"),
-        (r"argument (?P<argument>\S+): expected one argument", "magic.parse.expected_one"),
-        (
-            r"argument (?P<argument>\S+): ignored explicit argument (?P<value>.*)",
-            "magic.parse.ignored_value",
-        ),
-        (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)", "magic.parse.ambiguous"),
-    )
-]
-
-#: shlex's messages for a magic line it cannot split
-_SHLEX_ERRORS = {
-    "No closing quotation": "magic.parse.no_closing_quotation",
-    "No escaped character": "magic.parse.no_escaped_character",
-}
-
-
-def _translated(text: str) -> str:
-    """An argparse or shlex error in the current language; one it does not know, as it is.
-
-    >>> _translated("argument --mode: invalid choice: 'up' (choose from 'min', 'max')")
-    "argument --mode: invalid choice: 'up' (choose from 'min', 'max')"
-    >>> set_language("pl"); _translated("unrecognized arguments: --modle net"); set_language("en")
-    'nieznane argumenty: --modle net'
-    """
-    if text in _SHLEX_ERRORS:
-        return message(_SHLEX_ERRORS[text])
-    for pattern, key in _ARGPARSE_ERRORS:
-        found = pattern.fullmatch(text)
-        if found is None:
-            continue
-        fields = found.groupdict()
-        if key == "magic.parse.required":
-            key += ".one" if plural_form(len(fields["arguments"].split(", "))) == "one" else ".many"
-        return message(key, **fields)
-    return text
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a mistake as one UsageError line in the current language instead
-    of exiting, and takes no abbreviations (``--mode`` must never be read as ``--model``).
-    ``cell``: the options of the cell magic, whose errors say ``%%nngraph``."""
-
-    def __init__(self, prog: str, *, cell: bool = False) -> None:
-        super().__init__(prog=prog, add_help=False, allow_abbrev=False)
-        self.cell = cell
-
-    def error(self, text: str) -> NoReturn:
-        key = "magic.cell.bad_arguments" if self.cell else "magic.bad_arguments"
-        raise UsageError(message(key, error=_translated(text)))
-
-
-def _variable(name: str, key: str = "magic.bad_name") -> str:
-    """An ``-o`` value: a name the notebook can use as a variable."""
-    if not name.isidentifier() or keyword.iskeyword(name):
-        raise UsageError(message(key, name=name))
-    return name
-
-
-def _cell_variable(name: str) -> str:
-    """An ``-o`` value of the cell magic (its error says ``%%nngraph``)."""
-    return _variable(name, "magic.cell.bad_name")
-
-
-def _depth(text: str) -> int:
-    """A ``--depth`` value: a whole number >= 0, checked before the cell runs."""
-    if not text.isdigit():
-        raise UsageError(message("magic.bad_depth", depth=text))
-    return int(text)
-
-
-def _words(line: str, key: str = "magic.bad_arguments") -> list[str]:
-    """The options of a magic line, split as a shell would (`--name "my run"`, `# a comment`)."""
-    try:
-        return shlex.split(line, comments=True)
-    except ValueError as error:
-        raise UsageError(message(key, error=_translated(str(error)))) from None
-
-
-def _view_options() -> _Parser:
-    parser = _Parser("%%nngraph", cell=True)
-    parser.add_argument("--depth", type=_depth, default=None)
-    parser.add_argument("--view", choices=_VIEWS, default="forward")
-    parser.add_argument("--color-by", dest="color_by", choices=_COLOURS, default="grad")
-    parser.add_argument("--model", default=None)
-    parser.add_argument("-o", "--output", type=_cell_variable, default=None)
-    parser.add_argument("-q", "--quiet", action="store_true")
-    return parser
 
 
 class CellSyntaxError(Exception):
@@ -256,7 +149,7 @@ class NNGraphMagics(Magics):
     def nngraph(self, line: str, cell: str | None = None) -> Any:
         __tracebackhide__ = True
         if cell is not None:  # outside the try below: the cell's own errors reach the notebook
-            return self._record_cell(_words(line, "magic.cell.bad_arguments"), cell)
+            return self._record_cell(split_line(line, "magic.cell.bad_arguments"), cell)
         try:
             command, *rest = line.split(None, 1) or [""]
             if not command:
@@ -266,7 +159,7 @@ class NNGraphMagics(Magics):
                 return None
             commands = {"monitor": self._monitor, "watch": self._watch, "lang": self._language}
             if command in commands:
-                words = _words("".join(rest))
+                words = split_line("".join(rest))
                 if any(word in ("-h", "--help") for word in words):  # `%nngraph monitor --help`
                     print(message("magic.help"))
                     return None
@@ -279,7 +172,7 @@ class NNGraphMagics(Magics):
         """`%nngraph EXPR`: the graph of what EXPR evaluates to. A line that fails and starts
         with an option of `%%nngraph`, or has one after the expression (`%nngraph loss --depth 2`),
         is told where options go; any other, the commands."""
-        options = _view_options()._option_string_actions
+        options = view_options()._option_string_actions
         words = line.split()
         first = next((i for i, w in enumerate(words) if w.partition("=")[0] in options), None)
         # options after an expression the notebook knows (`loss --depth 2`); `monitr --model net`
@@ -333,7 +226,7 @@ class NNGraphMagics(Magics):
 
     def _record_cell(self, words: list[str], cell: str) -> Any:
         __tracebackhide__ = True  # IPython hides this frame in the cell's traceback
-        options = _view_options().parse_args(words)
+        options = view_options().parse_args(words)
         if options.output:  # before the cell runs: a refused name must not cost the run
             self._refuse_to_replace(options.output, Graph, "magic.cell.would_replace")
         code = _Cell(self.shell, cell)
@@ -354,12 +247,12 @@ class NNGraphMagics(Magics):
     def _monitor(self, words: list[str]) -> Any:
         from nngraph.monitor import Monitor
 
-        parser = _Parser("%nngraph monitor")
+        parser = Parser("%nngraph monitor")
         parser.add_argument("--model", default=None)
         parser.add_argument("--metric", default=None)  # None: val_loss, or its alias as logged
         parser.add_argument("--name", default=None)
         parser.add_argument("--mode", choices=("min", "max", "auto"), default="auto")
-        parser.add_argument("-o", "--output", type=_variable, default="mon")
+        parser.add_argument("-o", "--output", type=variable, default="mon")
         options = parser.parse_args(words)
         self._refuse_to_replace(options.output, Monitor)  # before a monitor shows its view
         model = None if options.model is None else self._evaluate(options.model)
@@ -379,10 +272,10 @@ class NNGraphMagics(Magics):
         from nngraph.monitor import GradientWatch
         from nngraph.monitor._display import in_notebook
 
-        parser = _Parser("%nngraph watch")
+        parser = Parser("%nngraph watch")
         parser.add_argument("model")
         parser.add_argument("--optimizer", default=None)
-        parser.add_argument("-o", "--output", type=_variable, default="watch")
+        parser.add_argument("-o", "--output", type=variable, default="watch")
         options = parser.parse_args(words)
         self._refuse_to_replace(options.output, GradientWatch)
         model = self._evaluate(options.model)

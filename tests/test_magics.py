@@ -13,7 +13,7 @@ from IPython.testing import globalipapp
 
 import nngraph as ng
 import nngraph.monitor
-from nngraph import i18n, magics
+from nngraph import _magic_args, i18n, magics
 
 
 @pytest.fixture
@@ -447,9 +447,9 @@ def test_argument_errors_in_english_keep_their_words(
 
 def test_an_unknown_argparse_message_is_kept_as_it_is() -> None:
     i18n.set_language("pl")
-    assert magics._translated("something new in argparse") == "something new in argparse"
+    assert _magic_args.translated("something new in argparse") == "something new in argparse"
     required = "the following arguments are required: model, --optimizer"
-    assert magics._translated(required) == "brakuje wymaganych argumentów: model, --optimizer"
+    assert _magic_args.translated(required) == "brakuje wymaganych argumentów: model, --optimizer"
 
 
 @pytest.mark.parametrize(
