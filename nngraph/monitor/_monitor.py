@@ -43,8 +43,9 @@ from nngraph.monitor._epochs import EpochCounting
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
 from nngraph.monitor._records import MetricRecords
+from nngraph.monitor._report import repr_text, summary_text
 from nngraph.monitor._steps import StepOrdering
-from nngraph.monitor._text import TextPrinter, count
+from nngraph.monitor._text import TextPrinter
 from nngraph.monitor._watched import MetricWatching
 from nngraph.monitor._weights import WeightSnapshot, check_module
 from nngraph.monitor.detectors import Detector, detector_list
@@ -345,40 +346,10 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
         >>> print(mon.summary())
         no best val_loss yet: it has not been logged (logged: loss)
         """
-        if self._best is None:
-            if not self._calls:
-                lines = [message("monitor.summary.none")]
-            elif self.metric in self.series:
-                lines = [message("monitor.summary.no_finite", metric=self.metric)]
-            else:
-                logged = ", ".join(self.series)
-                lines = [message("monitor.summary.not_logged", metric=self.metric, logged=logged)]
-        else:
-            b = self._best
-            lines = [
-                message(
-                    "monitor.summary.best",
-                    metric=b.metric,
-                    value=b.value,
-                    epoch=b.epoch,
-                    step=fmt_step(b.step),
-                )
-            ]
-            if self._weights:
-                lines.append(message("monitor.summary.restore"))
-        if self._events:
-            n = len(self._events)
-            lines.append(message("monitor.summary.events", events=count("event", n)))
-            lines += [f"  {e}" for e in self._events]
-        return "\n".join(line for line in lines if line)
+        return summary_text(self)
 
     def __repr__(self) -> str:
-        name = f" {self.name!r}" if self.name else ""
-        best = ""
-        if self._best is not None:
-            best = message("monitor.repr.best", metric=self._best.metric, value=self._best.value)
-        epochs, events = count("epoch", self.epoch_count), count("event", len(self._events))
-        return message("monitor.repr", name=name, epochs=epochs, best=best, events=events)
+        return repr_text(self)
 
     # ------------------------------------------------------------------ listeners
     def add_listener(self, listener: Listener) -> Listener:
