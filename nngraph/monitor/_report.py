@@ -3,7 +3,7 @@
 >>> import nngraph as ng
 >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.7)
 >>> repr_text(mon)
-'<Monitor: 1 epoch, best val_loss 0.7, 0 events>'
+'<Monitor: 1 epoch, best val_loss=0.7, 0 events>'
 """
 
 from __future__ import annotations
