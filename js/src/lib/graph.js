@@ -50,6 +50,7 @@ export function parseGraph(payload) {
   let maxDepth = 0;
   for (const m of modules.values()) maxDepth = Math.max(maxDepth, m.depth);
   const { runs, runOf } = findRuns(modules, byId);
+  dropRunsThatLoop(runs, runOf, modules, edges);
   return {
     nodes,
     byId,
@@ -61,6 +62,50 @@ export function parseGraph(payload) {
     maxDepth,
     meta: data.graph && typeof data.graph === "object" ? data.graph : {},
   };
+}
+
+/**
+ * Drop the runs whose blocks, drawn as one box, would make a cycle: something outside the run
+ * fed by one block feeds a later one (`relu(fc1(x))` then `relu(fc2(...))` with the relu at
+ * top level: "Linear ×2" -> relu -> "Linear ×2"). Their blocks are drawn one by one instead,
+ * as `collapse()` does in Python.
+ */
+function dropRunsThatLoop(runs, runOf, modules, edges) {
+  const succ = new Map();
+  const pred = new Map();
+  for (const e of edges) {
+    if (!succ.has(e.source)) succ.set(e.source, []);
+    if (!pred.has(e.target)) pred.set(e.target, []);
+    succ.get(e.source).push(e.target);
+    pred.get(e.target).push(e.source);
+  }
+  const below = (path) => {
+    const m = modules.get(path);
+    return m ? [...m.nodes, ...m.children.flatMap((c) => below(c))] : [];
+  };
+  /** Outside nodes reached from `members` along `next` edges, through outside nodes only. */
+  const reach = (members, next) => {
+    const seen = new Set();
+    const stack = members.flatMap((id) => next.get(id) ?? []).filter((id) => !inside.has(id));
+    while (stack.length) {
+      const id = stack.pop();
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const other of next.get(id) ?? []) if (!inside.has(other) && !seen.has(other)) stack.push(other);
+    }
+    return seen;
+  };
+  let inside = new Set();
+  for (const run of [...runs.values()]) {
+    const members = run.paths.flatMap(below);
+    inside = new Set(members);
+    const fed = reach(members, succ);
+    const feeding = reach(members, pred);
+    if ([...fed].some((id) => feeding.has(id))) {
+      runs.delete(run.id);
+      for (const path of run.paths) runOf.delete(path);
+    }
+  }
 }
 
 /** @returns {GNode} */

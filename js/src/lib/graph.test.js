@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bigGraph, resnet50Graph, tinyGraph, XSS_NAME } from "../testing/fixtures.js";
+import { bigGraph, graphBuilder, resnet50Graph, tinyGraph, XSS_NAME } from "../testing/fixtures.js";
 import { parseGraph, nodesBelow } from "./graph.js";
 
 describe("parseGraph", () => {
@@ -67,5 +67,29 @@ describe("parseGraph", () => {
     expect(parseGraph(frozen).runs.has("r:layer1.1")).toBe(false);
     const big = parseGraph(bigGraph(5000));
     expect(big.runs.get("r:layers.0")?.paths.length).toBeGreaterThan(100);
+  });
+});
+
+describe("runs of repeated blocks", () => {
+  /** Two identical Linear modules; `between`: a top-level relu between them (else chained). */
+  function twoLinears(between) {
+    const b = graphBuilder();
+    let y = b.node("input", "x", { shape: [2, 4], name: "x" });
+    for (const path of ["fc1", "fc2"]) {
+      b.module(path, "Linear", 20);
+      const w = b.param(`${path}.weight`, path, [4, 4]);
+      y = b.op("linear", path, [y, w], { shape: [2, 4], module_type: "Linear" });
+      if (between) y = b.op("relu", "", [y], { shape: [2, 4] });
+    }
+    b.edge(y, b.node("output", "output", { shape: [] }));
+    return parseGraph(b.json());
+  }
+
+  it("fold blocks that feed each other, not blocks with something outside between them", () => {
+    expect([...twoLinears(false).runs.keys()]).toEqual(["r:fc1"]);
+    // "Linear ×2" -> relu -> "Linear ×2" would be a cycle: drawn one by one, as collapse() does
+    const g = twoLinears(true);
+    expect([...g.runs.keys()]).toEqual([]);
+    expect(g.runOf.size).toBe(0);
   });
 });

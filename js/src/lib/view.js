@@ -192,7 +192,7 @@ export function createGraphView(el, options) {
     const asked = options.depth == null ? null : Math.max(0, Number(options.depth) | 0);
     // a depth that would draw too much starts at the readable default instead
     st.depth = asked !== null && countAtDepth(st.graph, asked) <= MAX_DRAWN ? asked : defaultDepth(st.graph, limit);
-    st.state = asked === st.depth ? openedAt(st.depth) : { expanded: expandedForDepth(st.graph, st.depth), unfolded: new Map() };
+    st.state = openedAt(st.depth); // as "+" and "−" draw that depth
     st.replay = null;
     st.stepped = false;
     st.fitNext = true;

@@ -113,9 +113,9 @@ export function stateForDepth(graph, depth) {
   return state;
 }
 
-/** How many items are drawn at a starting depth (runs folded). */
+/** How many items are drawn at a depth (the first block of each run opening there open). */
 export function countAtDepth(graph, depth) {
-  const state = { expanded: expandedForDepth(graph, depth), unfolded: new Map() };
+  const state = stateForDepth(graph, depth);
   const ids = new Set();
   for (const node of graph.nodes) ids.add(representative(graph, state, node).id);
   return ids.size;

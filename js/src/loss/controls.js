@@ -65,10 +65,8 @@ export function createToolbar(o) {
       smoothText.textContent = t(strings, "lossview.smoothing");
       stop.title = t(strings, "lossview.stop_hint");
       logBox.checked = s.log;
-      if (Number(slider.value) !== s.smoothing) {
-        slider.value = String(s.smoothing);
-        sliderValue.textContent = localNumber(Number(s.smoothing).toFixed(2));
-      }
+      if (Number(slider.value) !== s.smoothing) slider.value = String(s.smoothing);
+      sliderValue.textContent = localNumber(Number(slider.value).toFixed(2)); // also a new language
       stop.hidden = !s.canStop;
       if (s.stopped) {
         stop.disabled = true;

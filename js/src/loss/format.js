@@ -70,7 +70,9 @@ function plainNum(v) {
  * @returns {string}
  */
 export function fmtTick(v) {
-  if (Number.isNaN(v)) return ""; // a log axis over values that are all zero has no ticks
+  // uPlot gives null for a tick it leaves unlabelled (a log axis' minor ticks), NaN for a log
+  // axis over values that are all zero: no label, not "nan"
+  if (v == null || Number.isNaN(v)) return "";
   if (!Number.isFinite(v)) return fmtNum(v);
   const a = Math.abs(v);
   if (a === 0 || (a < 1e5 && a >= 1e-3)) return localNumber(String(Number(v.toPrecision(4))));

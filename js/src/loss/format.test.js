@@ -11,6 +11,8 @@ describe("words and numbers", () => {
   it("leave a tick uPlot could not place blank, not 'nan'", () => {
     // a log axis over gradient norms that are all zero gives NaN ticks
     expect([fmtTick(Number.NaN), fmtTick(0.25), fmtTick(2e13)]).toEqual(["", "0.25", "2e13"]);
+    // uPlot's unlabelled minor ticks of a log axis
+    expect(fmtTick(/** @type {any} */ (null))).toBe("");
   });
 
   it("format numbers and durations", () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { setDecimalSeparator } from "../lib/decimal.js";
 import { createLossView } from "./view.js";
 import { markSpecs } from "./markers.js";
 
@@ -165,6 +166,22 @@ describe("the loss view", () => {
     stop.click();
     expect(stops).toBe(1);
     expect(stop.dataset.state).toBe("stopping");
+  });
+
+  it("writes the smoothing value again in a new language", () => {
+    const { el, view } = mount({ smoothing: 0.6 });
+    view.load(monitorSnapshot());
+    view.flush();
+    const value = () => el.querySelector(".ng-loss-bar")?.textContent ?? "";
+    expect(value()).toContain("0.60");
+    setDecimalSeparator(",");
+    try {
+      view.setOptions({ strings: { "lossview.smoothing": "wygładzanie" } });
+      view.flush();
+      expect(value()).toContain("0,60");
+    } finally {
+      setDecimalSeparator(".");
+    }
   });
 
   it("greys Stop out while no cell feeds the view, and makes it red again when one does", () => {
