@@ -226,6 +226,9 @@ class NNGraphMagics(Magics):
 
     def _record_cell(self, words: list[str], cell: str) -> Any:
         __tracebackhide__ = True  # IPython hides this frame in the cell's traceback
+        if any(word in ("-h", "--help") for word in words):  # the help, and the cell not run
+            print(message("magic.help"))
+            return None
         options = view_options().parse_args(words)
         if options.output:  # before the cell runs: a refused name must not cost the run
             self._refuse_to_replace(options.output, Graph, "magic.cell.would_replace")

@@ -504,3 +504,12 @@ def test_help_on_a_command_prints_the_help_in_the_current_language(
         assert capsys.readouterr().out.strip() == i18n.message("magic.help").strip()
     finally:
         i18n.set_language("en")
+
+
+def test_help_on_the_cell_magic_prints_the_help_and_runs_nothing(
+    ip: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ip.user_ns.pop("ran", None)
+    assert ip.run_cell_magic("nngraph", "--help", "ran = True") is None
+    assert "%nngraph monitor [options]" in capsys.readouterr().out
+    assert "ran" not in ip.user_ns
