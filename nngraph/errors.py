@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["NNGraphError", "stacklevel_outside"]
+__all__ = ["NNGraphError", "check_flag", "stacklevel_outside"]
 
 
 class NNGraphError(ValueError):
@@ -18,6 +18,22 @@ class NNGraphError(ValueError):
         ...
         nngraph.errors.NNGraphError: graph_of needs a torch.Tensor ...
     """
+
+
+def check_flag(call: str, value: object) -> bool:
+    """`value` if it is True or False, else an `NNGraphError` naming `call`: `stop="no"` or a
+    misplaced positional value would otherwise count as true.
+
+        >>> check_flag("collapse(fold_repeats=...)", "no")
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: collapse(fold_repeats=...) must be True or False, got 'no'
+    """
+    if not isinstance(value, bool):
+        from nngraph.i18n import message  # the catalog imports this module
+
+        raise NNGraphError(message("errors.not_bool", call=call, got=value))
+    return value
 
 
 def stacklevel_outside(packages: tuple[str, ...] = ("torch", "nngraph")) -> int:

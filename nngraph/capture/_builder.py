@@ -19,7 +19,7 @@ from torch.autograd.graph import get_gradient_edge
 
 from nngraph.capture._functorch import transforms_active
 from nngraph.capture._modules import module_table
-from nngraph.capture._stats import StatsBatch
+from nngraph.capture._stats import StatsBatch, storage_key
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.graph._nodes import NODE_DEFAULTS
@@ -219,12 +219,9 @@ class Names:
 
 def _memory_of(t: torch.Tensor) -> tuple[Any, ...]:
     """What a tensor and its detached views share: storage, offset, shape, strides, dtype."""
-    storage: object
-    try:
-        storage = t.untyped_storage().data_ptr()
-    except (RuntimeError, NotImplementedError):  # no plain storage: only the tensor itself
-        storage = ("id", id(t))
-    return (storage, t.storage_offset(), tuple(t.shape), t.stride(), t.dtype, t.device)
+    storage = storage_key(t)
+    where = ("id", id(t)) if storage is None else storage  # no plain storage: the tensor itself
+    return (where, t.storage_offset(), tuple(t.shape), t.stride(), t.dtype, t.device)
 
 
 class GraphBuilder:

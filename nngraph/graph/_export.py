@@ -19,7 +19,7 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, check_flag
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
     ancestors_of,
@@ -143,10 +143,7 @@ def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
     """Graphviz DOT text for `g` (see `Graph.to_dot`)."""
     if rankdir not in ("TB", "LR", "BT", "RL"):
         raise NNGraphError(message("graph.error.rankdir", got=rankdir))
-    if not isinstance(clusters, bool):
-        raise NNGraphError(
-            message("graph.error.not_bool", call="to_dot(clusters=...)", got=clusters)
-        )
+    check_flag("to_dot(clusters=...)", clusters)
     order = forward_order(g)
     dot_id = {n: f'"v{i}"' for i, n in enumerate(order)}
     members: dict[str, list[Any]] = {}

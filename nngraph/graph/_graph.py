@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import check_flag
 from nngraph.i18n import message
 
 __all__ = ["Graph"]
@@ -53,9 +53,7 @@ class Graph(nx.DiGraph):
         from nngraph.graph._collapse import collapse
         from nngraph.graph._repeats import fold_repeats as fold
 
-        if not isinstance(fold_repeats, bool):
-            call = "collapse(fold_repeats=...)"
-            raise NNGraphError(message("graph.error.not_bool", call=call, got=fold_repeats))
+        check_flag("collapse(fold_repeats=...)", fold_repeats)
         folded = collapse(self, depth)
         return fold(folded) if fold_repeats else folded
 
@@ -258,7 +256,6 @@ class Graph(nx.DiGraph):
         """
         from nngraph.graph._nodes import counted
         from nngraph.graph._summary import _param_totals
-        from nngraph.i18n import message
 
         ops = sum(1 for _, kind in self.nodes(data="kind", default="op") if kind == "op")
         try:

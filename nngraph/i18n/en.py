@@ -300,7 +300,6 @@ MESSAGES: dict[str, str] = {
         "add_event() takes an ng.detectors.Event (what a detector's update() returns), got "
         "{got}; a detector is given to the monitor instead: ng.Monitor(detectors=[...])"
     ),
-    "monitor.error.flag": "{what} must be True or False, got {value!r}",
     "monitor.error.positional": (
         "{call}() takes only ({names}) by position, but got {got} after them: give the other "
         "options by name, e.g. {example}"
@@ -775,7 +774,7 @@ MESSAGES: dict[str, str] = {
     # graph: export (g.to_dot, g.save, Graph.from_dict) and collapse
     "graph.dot.params": "{count} params",
     "graph.error.indent": "to_json(indent=...) needs None or a whole number >= 0, got {got!r}",
-    "graph.error.not_bool": "{call} must be True or False, not {got!r}",
+    "errors.not_bool": "{call} must be True or False, got {got!r}",
     "graph.error.depth": "collapse(depth=...) needs a whole number >= 0, got {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) must be TB, LR, BT or RL, not {got!r}",
     "graph.error.not_json": (

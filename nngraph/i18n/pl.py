@@ -319,7 +319,6 @@ MESSAGES: dict[str, str] = {
         "add_event() przyjmuje ng.detectors.Event (to, co zwraca update() detektora), "
         "otrzymano {got}; detektor przekazuje się monitorowi: ng.Monitor(detectors=[...])"
     ),
-    "monitor.error.flag": "{what} musi być True albo False, otrzymano {value!r}",
     "monitor.error.positional": (
         "{call}() przyjmuje według pozycji tylko ({names}), a po nich otrzymano {got}: pozostałe "
         "opcje podaj z nazwą, np. {example}"
@@ -828,7 +827,7 @@ MESSAGES: dict[str, str] = {
     # graph: eksport (g.to_dot, g.save, Graph.from_dict) i collapse
     "graph.dot.params": "{count} param.",
     "graph.error.indent": "to_json(indent=...) wymaga None albo liczby całkowitej >= 0, otrzymano {got!r}",
-    "graph.error.not_bool": "{call} musi być True albo False, a nie {got!r}",
+    "errors.not_bool": "{call} musi być True albo False, otrzymano {got!r}",
     "graph.error.depth": "collapse(depth=...) wymaga liczby całkowitej >= 0, otrzymano {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) musi być TB, LR, BT albo RL, a nie {got!r}",
     "graph.error.not_json": (

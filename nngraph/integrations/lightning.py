@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from nngraph.capture import NNGraphWarning
-from nngraph.errors import NNGraphError, stacklevel_outside
+from nngraph.errors import NNGraphError, check_flag, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import Monitor
 from nngraph.monitor._common import is_tensor, is_validation, training_base, validation_base
@@ -116,10 +116,8 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             raise NNGraphError(message("monitor.lightning.not_monitor", got=got))
         if monitor is not None and detectors is not None:  # they would be ignored without a word
             raise NNGraphError(message("monitor.lightning.detectors_and_monitor"))
-        for name, flag in (("stop", stop), ("restore_best", restore_best)):
-            if not isinstance(flag, bool):
-                call = f"NNGraphCallback({name}=...)"
-                raise NNGraphError(message("graph.error.not_bool", call=call, got=flag))
+        check_flag("NNGraphCallback(stop=...)", stop)
+        check_flag("NNGraphCallback(restore_best=...)", restore_best)
         rename = _renames(metrics)
         if display not in ("auto", "text", "widget", True, False, None):  # as Monitor checks it
             raise NNGraphError(message("monitor.error.display", value=display))

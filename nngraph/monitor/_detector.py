@@ -7,7 +7,7 @@ import numbers
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, check_flag
 from nngraph.i18n import message
 from nngraph.monitor._common import (
     Event,
@@ -67,13 +67,6 @@ def _count(what: str, value: int) -> int:
     return int(value)
 
 
-def _flag(what: str, value: object) -> bool:
-    """``True`` or ``False``, else an NNGraphError: ``stop="no"`` would count as true."""
-    if not isinstance(value, bool):
-        raise NNGraphError(message("monitor.error.flag", what=what, value=value))
-    return value
-
-
 def _no_more_positional(call: str, names: str, more: tuple[object, ...], example: str) -> None:
     """Refuse values given by position after the ones a detector takes by position (``names``):
     ``Patience(3, 0.0, "val_acc")`` must not pass silently as some other option."""
@@ -126,7 +119,7 @@ class Detector:
         # where the training twin may be logged: valid_loss pairs with loss or train_loss
         twins = train_twins(metric) if train_metric is None else (train_metric,)
         self._twins = tuple(name for name in twins if name)
-        self.stop = _flag("stop", stop)
+        self.stop = check_flag("stop", stop)
         self._settings = tuple(vars(self))  # the parameters, set before any state
         self.reset()
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, check_flag
 from nngraph.i18n import message, numeral
 from nngraph.monitor._common import LOSS_NAMES, Event, Mode, fmt_step, resolve_mode
 from nngraph.monitor._detector import (
@@ -14,7 +14,6 @@ from nngraph.monitor._detector import (
     Detector,
     _count,
     _finite,
-    _flag,
     _lower_is_better,
     _no_more_positional,
     _nonnegative,
@@ -67,7 +66,7 @@ class Patience(Detector):
             )
         self.patience = _whole("patience", patience)
         self.min_delta = _nonnegative("min_delta", min_delta)
-        self.relative = _flag("relative", relative)
+        self.relative = check_flag("relative", relative)
         self.mode = resolve_mode(mode, metric)
         super().__init__(metric=metric, train_metric="", stop=stop)
 
@@ -282,7 +281,7 @@ class Gap(Detector):
         self.mode = resolve_mode(mode, metric)
         self.threshold = _nonnegative("Gap threshold", threshold)
         self.patience = _count("Gap patience", patience)
-        self.relative = _flag("Gap relative", relative)
+        self.relative = check_flag("Gap relative", relative)
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
 
     def _args(self) -> list[str]:

@@ -30,7 +30,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import check_flag
 from nngraph.i18n import message, messages, on_language_change
 from nngraph.monitor._detector import _nonnegative, _whole
 from nngraph.monitor._history import check_max_points
@@ -431,10 +431,8 @@ def _check_options(**given: Any) -> None:
             _nonnegative("LossView(snapshot_interval=...)", value)
         elif name == "keep_sent":
             _whole("LossView(keep_sent=...)", value)
-        elif name == "log_scale" and not isinstance(value, bool):
-            raise NNGraphError(
-                message("graph.error.not_bool", call="LossView(log_scale=...)", got=value)
-            )
+        elif name == "log_scale":
+            check_flag("LossView(log_scale=...)", value)
         elif name == "smoothing":
             check_range("LossView", name, value, 0.0, 0.99)
         elif name == "height" or (name == "total_epochs" and value is not None):

@@ -50,7 +50,7 @@ export function parseGraph(payload) {
   let maxDepth = 0;
   for (const m of modules.values()) maxDepth = Math.max(maxDepth, m.depth);
   const { runs, runOf } = findRuns(modules, byId);
-  dropRunsThatLoop(runs, runOf, modules, edges);
+  dropRunsThatLoop(runs, runOf, modules, byId, edges);
   return {
     nodes,
     byId,
@@ -70,7 +70,7 @@ export function parseGraph(payload) {
  * top level: "Linear ×2" -> relu -> "Linear ×2"). Their blocks are drawn one by one instead,
  * as `collapse()` does in Python.
  */
-function dropRunsThatLoop(runs, runOf, modules, edges) {
+function dropRunsThatLoop(runs, runOf, modules, byId, edges) {
   const succ = new Map();
   const pred = new Map();
   for (const e of edges) {
@@ -79,14 +79,10 @@ function dropRunsThatLoop(runs, runOf, modules, edges) {
     succ.get(e.source).push(e.target);
     pred.get(e.target).push(e.source);
   }
-  const below = (path) => {
-    const m = modules.get(path);
-    return m ? [...m.nodes, ...m.children.flatMap((c) => below(c))] : [];
-  };
-  /** Outside nodes reached from `members` along `next` edges, through outside nodes only. */
-  const reach = (members, next) => {
+  /** Nodes not `inside` reached from `inside` along `next` edges, through such nodes only. */
+  const reach = (inside, next) => {
     const seen = new Set();
-    const stack = members.flatMap((id) => next.get(id) ?? []).filter((id) => !inside.has(id));
+    const stack = [...inside].flatMap((id) => next.get(id) ?? []).filter((id) => !inside.has(id));
     while (stack.length) {
       const id = stack.pop();
       if (seen.has(id)) continue;
@@ -95,12 +91,10 @@ function dropRunsThatLoop(runs, runOf, modules, edges) {
     }
     return seen;
   };
-  let inside = new Set();
   for (const run of [...runs.values()]) {
-    const members = run.paths.flatMap(below);
-    inside = new Set(members);
-    const fed = reach(members, succ);
-    const feeding = reach(members, pred);
+    const inside = new Set(run.paths.flatMap((path) => nodesBelow({ modules, byId }, path).map((n) => n.id)));
+    const fed = reach(inside, succ);
+    const feeding = reach(inside, pred);
     if ([...fed].some((id) => feeding.has(id))) {
       runs.delete(run.id);
       for (const path of run.paths) runOf.delete(path);
