@@ -284,11 +284,20 @@ class GraphBuilder:
         self.stats.add(attrs, "value", t)
         return node_id
 
-    def add_fn(self, fn: Any, call: dict[str, Any] | None = None, call_seq: int = 0) -> str:
+    def add_fn(
+        self,
+        fn: Any,
+        call: dict[str, Any] | None = None,
+        call_seq: int = 0,
+        *,
+        with_meta: bool = True,
+    ) -> str:
         """A node for one autograd node: a leaf for AccumulateGrad, an op for everything else.
 
         `call` (op, module, call number) goes to op nodes created from sequence number
-        `call_seq` on: the forward call that created them.
+        `call_seq` on: the forward call that created them. `with_meta=False` leaves shape,
+        dtype and device to the caller, who has the tensor (reading them from the node costs
+        more than the rest of adding it).
         """
         cls = type(fn)
         if cls is ACCUMULATE_GRAD:
@@ -310,7 +319,7 @@ class GraphBuilder:
             if call is not None and seq >= call_seq:
                 attrs.update(call)
             attrs["label"] = op
-            metadata = fn._input_metadata
+            metadata = fn._input_metadata if with_meta else None
             if metadata:
                 meta = metadata[0]
                 attrs["shape"] = None if meta.is_nested_tensor else list(meta.shape)
@@ -322,19 +331,25 @@ class GraphBuilder:
         return node_id
 
     def walk(
-        self, roots: Iterable[Any], call: dict[str, Any] | None = None, call_seq: int = 0
+        self,
+        roots: Iterable[Any],
+        call: dict[str, Any] | None = None,
+        call_seq: int = 0,
+        *,
+        described: Any = None,
     ) -> list[str]:
         """Add every autograd node reachable from `roots` that is not in the graph yet.
 
         Iterative, so a chain of any length works. Returns the ids of the new nodes; `call`
-        and `call_seq` are passed on to `add_fn`.
+        and `call_seq` are passed on to `add_fn`, and the root `described` gets no shape,
+        dtype or device (see `add_fn`'s `with_meta`).
         """
         new: list[str] = []
         stack: list[Any] = []
         ids = self.ids
         for fn in roots:
             if fn is not None and fn not in ids:
-                new.append(self.add_fn(fn, call, call_seq))
+                new.append(self.add_fn(fn, call, call_seq, with_meta=fn is not described))
                 stack.append(fn)
         succ, pred = self.graph._succ, self.graph._pred
         while stack:

@@ -243,11 +243,14 @@ class Recorder:
         self._remember(t, node_id)
         return node_id
 
-    def _walk(self, roots: list[Any], call: dict[str, Any] | None = None) -> list[str]:
+    def _walk(
+        self, roots: list[Any], call: dict[str, Any] | None = None, described: Any = None
+    ) -> list[str]:
         """Add new autograd nodes and hook them; those created since the last call (sequence
-        numbers from `seq_mark` on) belong to `call`."""
+        numbers from `seq_mark` on) belong to `call`. The caller fills in the shape, dtype and
+        device of the root `described` from its tensor."""
         builder = self.builder
-        new = builder.walk(roots, call, self.seq_mark)
+        new = builder.walk(roots, call, self.seq_mark, described=described)
         leaf_fns, fns, hooks = builder.leaf_fns, builder.fns, self.hooks
         for node_id in new:
             leaf = leaf_fns.get(node_id)
@@ -308,7 +311,8 @@ class Recorder:
             heads = list(dict.fromkeys(fn for fn in fns if fn is not None))
             pairs = zip(outs, fns, strict=True)
             tracked_out = next((t for t, fn in pairs if heads and fn is heads[0]), outs[0])
-        new = self._walk(heads, call_attrs) if heads else []
+        # heads[0]'s shape, dtype and device come from `tracked_out` below
+        new = self._walk(heads, call_attrs, heads[0]) if heads else []
         for fn in heads:
             self.seq_mark = max(self.seq_mark, int(fn._sequence_nr()) + 1)
         if heads and not new:
