@@ -187,7 +187,9 @@ export function showItem(panel, item, graph, actions = {}) {
     return;
   }
   const members = item.members;
-  const path = item.type === "run" && item.run ? item.run.paths : [item.path ?? ""];
+  const blocks = item.type === "run" && item.run ? item.run.paths : null;
+  // the "×N more" tail of a partly unfolded run holds only its last N blocks
+  const path = blocks ? blocks.slice(blocks.length - (item.more || blocks.length)) : [item.path ?? ""];
   const mod = graph.modules.get(path[0]);
   const params = members.reduce((sum, n) => sum + (n.kind === "param" ? n.params || 0 : 0), 0);
   const flags = members.flatMap((n) => n.flags.map((f) => ({ ...f, message: `${n.label}: ${f.message ? String(f.message) : flagHelp(String(f.kind), t)}` })));

@@ -85,6 +85,18 @@ describe("graph view", () => {
     expect(after.has("r:layer1.1#more")).toBe(true); // the other block, still folded
   });
 
+  it("inspects the '×N more' tail of a run as the blocks it holds", async () => {
+    const { el, view } = mount(resnet50Graph(), { depth: 2 });
+    await view.ready;
+    const tail = el.querySelector('.ng-item[data-id="r:layer3.1#more"]');
+    if (!tail) throw new Error("layer3's folded tail not drawn");
+    const drawn = rendered(view);
+    click(/** @type {HTMLElement} */ (tail));
+    await drawn;
+    expect(el.querySelector(".ng-inspector .ng-title")?.textContent).toBe("Bottleneck ×4");
+    expect(el.querySelector(".ng-inspector td[data-key='module']")?.textContent).toBe("layer3.2 … layer3.5");
+  });
+
   it("draws its starting depth as '+' and '−' draw it", async () => {
     const { el, view } = mount(resnet50Graph());
     await view.ready;
