@@ -34,7 +34,18 @@ from nngraph.i18n import message
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["FORMAT", "VERSION", "id_ok", "save", "shown", "to_dict", "to_dot", "to_json"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "catalog_word",
+    "finding_name",
+    "id_ok",
+    "save",
+    "shown",
+    "to_dict",
+    "to_dot",
+    "to_json",
+]
 
 FORMAT, VERSION = "nngraph.graph", 1
 
@@ -118,10 +129,24 @@ def _node_label(data: dict[str, Any], shared: int = 0) -> str:
         if shared:  # tied weights it uses, counted in the module that registers them first
             count = message("graph.summary.params_shared", count=count, shared=count_text(shared))
         lines.append(html_text(message("graph.dot.params", count=count)))
-    kinds = sorted({str(flag.get("kind")) for flag in data.get("flags") or []})
+    kinds = sorted({finding_name(str(flag.get("kind"))) for flag in data.get("flags") or []})
     if kinds:
         lines.append(f'<FONT COLOR="#d62728">{html_text("⚠ " + ", ".join(kinds))}</FONT>')
     return "<" + "<BR/>".join(lines) + ">"
+
+
+def finding_name(kind: str) -> str:
+    """A finding's kind as the graph view names it, in the current language ("dead",
+    "martwe jednostki"); a kind of someone else's is shown as it is."""
+    return catalog_word("graphview.flag.kind", kind)
+
+
+def catalog_word(group: str, word: Any) -> str:
+    """`word` as the catalog's `group` says it; one the catalog does not know, as it is."""
+    try:
+        return message(f"{group}.{word}")
+    except KeyError:
+        return str(word)
 
 
 def _shared(g: Graph, data: dict[str, Any]) -> int:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
 from nngraph.graph._collapse import param_counts
-from nngraph.graph._export import modules_list
+from nngraph.graph._export import catalog_word, finding_name, modules_list
 from nngraph.graph._health import HEALTH_KINDS, find
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
@@ -147,7 +147,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
                 _shape(g.nodes[out].get("shape")) if out is not None else "-",
                 params,
                 _number(math.sqrt(squares[path]) if path in squares else None),
-                ", ".join(sorted(map(_finding_name, flags.get(path, ())))),
+                ", ".join(sorted(map(finding_name, flags.get(path, ())))),
             )
         )
     return rows
@@ -160,21 +160,7 @@ def _kind_text(kind: Any) -> str:
     >>> _kind_text(None), _kind_text("param"), _kind_text("layer")
     ('op', 'param', 'layer')
     """
-    return _catalog_word("graphview.node_kind", kind or NODE_DEFAULTS["kind"])
-
-
-def _finding_name(kind: str) -> str:
-    """A finding's kind as the graph view names it, in the current language ("dead",
-    "martwe jednostki"); a kind of someone else's is shown as it is."""
-    return _catalog_word("graphview.flag.kind", kind)
-
-
-def _catalog_word(group: str, word: Any) -> str:
-    """`word` as the catalog's `group` says it; one the catalog does not know, as it is."""
-    try:
-        return message(f"{group}.{word}")
-    except KeyError:
-        return str(word)
+    return catalog_word("graphview.node_kind", kind or NODE_DEFAULTS["kind"])
 
 
 def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
@@ -193,7 +179,7 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
                 _shape(data.get("shape")),
                 count_text(data.get("params") or 0),
                 _number(grad["norm"] if grad else None),
-                ", ".join(sorted(map(_finding_name, flagged.get(n, ())))),
+                ", ".join(sorted(map(finding_name, flagged.get(n, ())))),
             )
         )
     return rows
@@ -310,7 +296,7 @@ def summary(g: Graph) -> str:
             one_line(
                 message(
                     "graph.summary.finding",
-                    kind=_finding_name(f["kind"]),
+                    kind=finding_name(f["kind"]),
                     message=f.get("message", ""),
                 )
             )

@@ -81,6 +81,20 @@ def test_graph_errors_in_polish(tmp_path: Path):
         Graph().to_dot(rankdir="XX")
 
 
+def test_dot_labels_name_findings_as_the_graph_view_does_in_the_language():
+    b = Build({})
+    y = b.linear(b.input([2, 3]), "fc", 3, 3, batch=2)
+    b.output(y)
+    b.g.nodes[y]["flags"] = [{"kind": "accumulated"}, {"kind": "dead"}]
+    assert "&#9888; accumulated gradient, dead</FONT>" in b.g.to_dot()  # ⚠, escaped
+    ng.set_language("pl")
+    dead, accumulated = (
+        ng.i18n.message(f"graphview.flag.kind.{k}") for k in ("dead", "accumulated")
+    )
+    assert f"&#9888; {', '.join(sorted([dead, accumulated]))}</FONT>" in b.g.to_dot()
+    assert "accumulated" not in b.g.to_dot()
+
+
 def test_dot_labels_of_module_boxes_follow_the_language():
     b = Build({"enc": {"type": "Linear", "params": 9}})
     x = b.input([2, 3])
