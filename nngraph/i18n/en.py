@@ -386,6 +386,11 @@ MESSAGES: dict[str, str] = {
         "you gave a monitor, so give the detectors to it: mon = ng.Monitor(detectors=[...]), "
         "then NNGraphCallback(mon)"
     ),
+    "monitor.lightning.display_and_monitor": (
+        "NNGraphCallback(display=...) is used only when the callback makes its own monitor; "
+        "you gave a monitor, so set its display: mon = ng.Monitor(display={display!r}), "
+        "then NNGraphCallback(mon)"
+    ),
     # monitor: metric names and units inside sentences
     "monitor.name.loss": "training loss",
     "monitor.name.acc": "training accuracy",
@@ -624,6 +629,7 @@ MESSAGES: dict[str, str] = {
     "lossview.decimal": ".",
     "graphview.decimal": ".",
     "lossview.plain": "nngraph loss view: {metrics}",
+    "lossview.plain_gradients": "nngraph gradient norms per layer: {layers}",
     "monitor.stop_requested": "stop requested at epoch {epoch}",
     # graph: health findings (g.health(); a finding keeps the language current at that call)
     "graph.health.vanishing": (

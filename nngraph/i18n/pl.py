@@ -415,6 +415,11 @@ MESSAGES: dict[str, str] = {
         "podano monitor, więc daj detektory jemu: mon = ng.Monitor(detectors=[...]), "
         "a potem NNGraphCallback(mon)"
     ),
+    "monitor.lightning.display_and_monitor": (
+        "NNGraphCallback(display=...) działa tylko wtedy, gdy callback sam tworzy monitor; "
+        "podano monitor, więc ustaw wyświetlanie w nim: mon = ng.Monitor(display={display!r}), "
+        "a potem NNGraphCallback(mon)"
+    ),
     # monitor: nazwy metryk i jednostki w zdaniach; zdania detektorów nie uzgadniają z nimi
     # rodzaju (ktoś może podać metric="loss" albo "accuracy"): czas teraźniejszy, "jest powyżej"
     "monitor.name.loss": "strata treningowa",
@@ -670,6 +675,7 @@ MESSAGES: dict[str, str] = {
     "lossview.decimal": ",",
     "graphview.decimal": ",",
     "lossview.plain": "nngraph, krzywe uczenia: {metrics}",
+    "lossview.plain_gradients": "nngraph, normy gradientu w warstwach: {layers}",
     "monitor.stop_requested": "poproszono o zatrzymanie w epoce {epoch}",
     # graph: wyniki g.health() (wynik zostaje w języku z chwili wywołania)
     "graph.health.vanishing": (

@@ -116,6 +116,8 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             raise NNGraphError(message("monitor.lightning.not_monitor", got=got))
         if monitor is not None and detectors is not None:  # they would be ignored without a word
             raise NNGraphError(message("monitor.lightning.detectors_and_monitor"))
+        if monitor is not None and display != "auto":  # the monitor shows itself as it was made
+            raise NNGraphError(message("monitor.lightning.display_and_monitor", display=display))
         check_flag("NNGraphCallback(stop=...)", stop)
         check_flag("NNGraphCallback(restore_best=...)", restore_best)
         rename = _renames(metrics)

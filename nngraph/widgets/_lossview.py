@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from nngraph.errors import check_flag
 from nngraph.i18n import message, messages, on_language_change
 from nngraph.monitor._detector import _nonnegative, _whole
 from nngraph.monitor._history import check_max_points
+from nngraph.widgets._below_cell import ShownBelowCell
 from nngraph.widgets._kernelpoll import poll_widget_messages
 from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
 from nngraph.widgets._losssvg import loss_svg
@@ -64,7 +64,7 @@ OPTIONS = (
 )
 
 
-class LossView(anywidget.AnyWidget):
+class LossView(ShownBelowCell, anywidget.AnyWidget):
     """Live curves of a ``Monitor`` (train and validation overlaid, one panel per metric), of
     ``Runs`` (every run overlaid, with a table of best epochs) or of a ``GradientWatch``
     (per-layer gradient norms, log scale). Log-scale toggle, EMA smoothing slider, the best
@@ -134,9 +134,6 @@ class LossView(anywidget.AnyWidget):
         self._last_run: str | None = None
         self._grad_sent: dict[str, float] = {}
         self._dirty = False
-        self._handle: Any = None
-        self._after_cell: Any = None  # the post_run_cell hook that refreshes the saved picture
-        self._shown_in: Any = None  # weakref to the ExecutionResult of the cell that showed it
         self._listener: Any = None
         self.on_msg(self._on_custom)
         self._unsubscribe_language = on_language_change(self._on_language)
@@ -161,60 +158,12 @@ class LossView(anywidget.AnyWidget):
         view._show()
         return view
 
-    def show(self) -> None:
-        """Show this view (again) below the current cell, unless it is already there; the
-        picture saved with the notebook then follows this newest output."""
-        if not self._shown_in_this_cell():
-            self._show()
+    def _cell_started(self, running: bool) -> None:
+        self.running = running  # made by the training cell: its loop may follow
 
-    def _show(self) -> None:
-        try:
-            from IPython import get_ipython
-            from IPython.display import display
-        except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-            return
-        shell = get_ipython()
-        if shell is None:
-            return
-        self._handle = display(self, display_id=True)
-        running = _running_cell(shell)
-        self._shown_in = None if running is None else weakref.ref(running)
-        self.running = running is not None  # made by the training cell: its loop may follow
-        if self._after_cell is not None:  # shown again: the hook is there already
-            return
-        ref = weakref.ref(self)
-
-        def after_cell(*_: Any) -> None:
-            view = ref()
-            if view is None:
-                shell.events.unregister("post_run_cell", after_cell)
-            else:
-                view.running = False  # the cell ended: nothing to stop until it is fed again
-                view._update_static()
-
-        self._after_cell = after_cell
-        shell.events.register("post_run_cell", after_cell)
-
-    def _shown_in_this_cell(self) -> bool:
-        """Whether this view was displayed by the cell that is running now."""
-        ref = getattr(self, "_shown_in", None)  # IPython may ask before __init__ ends
-        shown = ref() if ref is not None else None
-        if shown is None:
-            return False
-        try:
-            from IPython import get_ipython
-        except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-            return False
-        shell = get_ipython()
-        return shell is not None and _running_cell(shell) is shown
-
-    @property
-    def _ipython_display_(self) -> Any:
-        """How IPython shows this view as a cell's value or in ``display()``: as usual (this is
-        ``None``, so IPython uses ``_repr_mimebundle_``), except in the cell that has just shown
-        it with ``attach()`` or ``show()`` (``ng.LossView.attach(mon)`` as the cell's last
-        line): then nothing more."""
-        return _show_nothing if self._shown_in_this_cell() else None
+    def _cell_ended(self) -> None:
+        self.running = False  # nothing to stop until a cell feeds it again
+        self._update_static()
 
     def _subscribe(self) -> None:
         src = self.source
@@ -413,7 +362,11 @@ class LossView(anywidget.AnyWidget):
     def _text(self) -> str:
         snap = self.full_snapshot()
         metrics = sorted({m for r in snap["runs"].values() for m in r.get("metrics", {})})
-        head = message("lossview.plain", metrics=", ".join(metrics) or "-")
+        names = ", ".join(metrics) or "-"
+        if self.kind == "gradients":  # a GradientWatch: its "metrics" are the layers
+            head = message("lossview.plain_gradients", layers=names)
+        else:
+            head = message("lossview.plain", metrics=names)
         summary = getattr(self.source, "summary", None)
         table = getattr(self.source, "table", None)
         extra = summary() if callable(summary) else table() if callable(table) else ""
@@ -439,12 +392,3 @@ def _check_options(**given: Any) -> None:
             check_at_least("LossView", name, value, 1)
         elif name == "layout":
             check_layout("LossView", value)
-
-
-def _running_cell(shell: Any) -> Any:
-    """The ExecutionResult of the cell IPython is running now; ``None`` between cells."""
-    return getattr(getattr(shell, "displayhook", None), "exec_result", None)
-
-
-def _show_nothing() -> None:
-    """IPython's ``_ipython_display_`` for a view already shown below the running cell."""

@@ -314,4 +314,6 @@ def test_detectors_with_a_given_monitor_are_refused_not_ignored() -> None:
     ):
         NNGraphCallback(mon, detectors=[detectors.Patience(1)])
     assert mon.detectors == before  # the monitor is left as it was
+    with pytest.raises(NNGraphError, match=r"set its display: mon = ng\.Monitor\(display='text'\)"):
+        NNGraphCallback(mon, display="text")
     assert NNGraphCallback(metrics={"valid/loss": "val_loss"}).rename == {"valid/loss": "val_loss"}

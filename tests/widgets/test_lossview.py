@@ -389,6 +389,7 @@ def test_a_watch_as_a_cells_value_shows_its_live_view(
     assert isinstance(watch.view, LossView) and watch.view.model_id == shown
     assert watch.view.kind == "gradients" and watch.view.log_scale
     text = outputs[0]["text/plain"]
+    assert text.startswith("nngraph gradient norms per layer: 0, 2")  # not a "loss view"
     assert watch.table() in text and "<svg" in outputs[0]["image/svg+xml"]
     outputs, _ = run(shell, "watch")  # shown again: the same view, no second widget
     assert widget_ids(outputs) == [shown]
