@@ -342,9 +342,9 @@ class Recorder:
         for t in outs:
             if grad_fn_of(t) is None:
                 self._remember(t, target)
-        if relu:  # where the units are is only in doubt for a 3-d output
+        if relu:  # where the units are is only in doubt for 3 dimensions or more
             first = (
-                tracked_out.dim() == 3 and bool(ins) and channels_first(ins[0], self._op_of(ins[0]))
+                tracked_out.dim() >= 3 and bool(ins) and channels_first(ins[0], self._op_of(ins[0]))
             )
             self.builder.stats.add_dead_units(attrs, "dead", tracked_out, channels_first=first)
 

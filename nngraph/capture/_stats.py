@@ -247,8 +247,8 @@ class StatsBatch:
     def add_dead_units(
         self, target: dict[str, Any], key: str, relu_out: torch.Tensor, *, channels_first: bool
     ) -> None:
-        """Queue `target[key] = [dead, units]`: the units of a ReLU output (dimension 1, or the
-        last one for a 3-d output that is not `channels_first`: a sequence model's features)
+        """Queue `target[key] = [dead, units]`: the units of a ReLU output (dimension 1 when
+        `channels_first`, else the last one: a linear layer's or a sequence model's features)
         that are zero for the whole batch.
 
         A ReLU output is never negative, so a unit is alive exactly when its maximum over the
@@ -264,7 +264,7 @@ class StatsBatch:
             or _is_functorch_wrapped(relu_out)
         ):
             return
-        unit_dim = 2 if relu_out.dim() == 3 and not channels_first else 1
+        unit_dim = 1 if channels_first else relu_out.dim() - 1
         if relu_out.numel() > SMALL or storage_key(relu_out) is None:
             self._add_alive_counts([(target, key)], relu_out.detach().unsqueeze(0), unit_dim)
         else:

@@ -10,12 +10,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import owner_module
 from nngraph.i18n import message
 
-__all__ = ["describe", "finding", "leaf_name", "module_name", "weight_of"]
+if TYPE_CHECKING:
+    from nngraph.graph._graph import Graph
+
+__all__ = [
+    "describe",
+    "feeding_layer",
+    "finding",
+    "layer_name",
+    "leaf_name",
+    "module_name",
+    "tensor_of",
+    "weight_of",
+]
 
 
 def module_name(path: str, types: dict[str, str | None], case: str = "of") -> str:
@@ -45,6 +57,17 @@ def weight_of(data: dict[str, Any], types: dict[str, str | None]) -> str:
     module = owner_module(data)
     if module:
         return module_name(module, types)
+    return tensor_of(data)
+
+
+def tensor_of(data: dict[str, Any]) -> str:
+    """A learnable leaf as it reads after "the weights of": `parameter 0.weight` (of a model),
+    `tensor w` (a lesson's own), else its kind and shape.
+
+    >>> from nngraph.i18n import set_language; set_language("en")
+    >>> tensor_of({"kind": "param", "name": "weight", "shape": [2, 4]})
+    'parameter weight'
+    """
     kind = "param" if data.get("kind") == "param" else "leaf"
     name = data.get("name")
     if name:
@@ -66,6 +89,10 @@ def leaf_name(data: dict[str, Any]) -> str:
     return message("graph.health.leaf_unnamed", shape=list(data.get("shape") or []))
 
 
+#: Fields that only fill in a message's words: a finding does not keep them as numbers.
+_WORDS = ("what", "where_module", "whose")
+
+
 def finding(
     kind: str, key: str, where: str, node: Any, module: str, **numbers: Any
 ) -> dict[str, Any]:
@@ -75,17 +102,49 @@ def finding(
         "node": node,
         "module": module,
         "message": message(f"graph.health.{key}", **numbers),
-        **{k: v for k, v in numbers.items() if k not in ("what", "where_module")},
+        **{k: v for k, v in numbers.items() if k not in _WORDS},
     }
 
 
-def describe(data: dict[str, Any], types: dict[str, str | None], read_by: str | None = None) -> str:
+def feeding_layer(g: Graph, n: Any, module: str) -> str | None:
+    """For a functional op in `module` (`F.relu`, `torch.log`: no module of its own): the
+    submodule whose op feeds it, maybe through a few ops of `module` (`F.relu(self.fc2(x))`
+    -> `fc2`)."""
+    inside = f"{module}." if module else ""
+    frontier = list(g._pred[n])
+    for _ in range(4):  # a few steps back at most (an add, a reshape)
+        after = []
+        for p in frontier:
+            data = g._node[p]
+            if data.get("kind") != "op":
+                continue
+            path = data.get("module") or ""
+            if path.startswith(inside) and path != module:
+                return path
+            after += g._pred[p]
+        frontier = after
+    return None
+
+
+def layer_name(path: str, types: dict[str, str | None]) -> str:
+    """`fc2 (Linear)`: a layer as "the ReLU after ..." names it."""
+    kind = types.get(path)
+    return f"{path} ({kind})" if kind else path
+
+
+def describe(
+    data: dict[str, Any],
+    types: dict[str, str | None],
+    read_by: str | None = None,
+    after: str | None = None,
+) -> str:
     """`linear in module fc1 (Linear)`, `input x`, `parameter fc1.weight`.
 
     An input without a name of its own is the model's input only where a module reads it
     (`read_by="model"`); one only the code around the model reads (`"outside"`, a loss
     target) or whose reader is unknown (None: `graph_of` knows no modules) is named by its
-    shape.
+    shape. An op of the model's own `forward` (module `""`) is named by the layer `after`
+    which it runs, where one is known (`log after l1 (Linear)`).
 
     >>> from nngraph.i18n import set_language; set_language("en")
     >>> describe({"kind": "input", "name": None, "shape": [16, 3]}, {}, "outside")
@@ -106,6 +165,8 @@ def describe(data: dict[str, Any], types: dict[str, str | None], read_by: str | 
         return message("graph.health.what.output")
     module = data.get("module") or ""
     op = data.get("op") or data.get("label")
+    if module == "" and after:
+        return message("graph.health.what.op_after", op=op, layer=after)
     if module == "":
         return message("graph.health.what.op", op=op)
     return message("graph.health.what.op_in", op=op, module=module_name(module, types, "in"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._finding import describe, finding
+from nngraph.graph._finding import describe, feeding_layer, finding, layer_name
 from nngraph.graph._nodes import backward_order
 from nngraph.i18n import message
 
@@ -60,38 +60,74 @@ def first_non_finite(
     `harmful_infinities`); the first NaN or infinity in backward order."""
     harmful = harmful_infinities(g, order)
     findings = []
-    for where, nodes, stat in (
-        ("forward", order, "value"),
-        ("backward", backward_order(g), "grad"),
-    ):
-        for n in nodes:
-            data = g.nodes[n]
-            stats = data.get(stat)
-            if not non_finite(stats):
-                continue
-            kind = "nan" if stats.get("nan") else "inf"
-            key = f"{kind}_{where}"
-            if where == "forward" and kind == "inf":
-                if n not in harmful:
-                    continue  # masked away: softmax of -inf is 0
-                key += "_grad" if harmful[n] == "grad" else ""
-            what = describe(data, types, _read_by(g, n))
-            if where == "forward" and data.get("kind") == "op":
-                what = message("graph.health.what.output_of", what=what)
-            findings.append(
-                finding(
-                    kind,
-                    key,
-                    where,
-                    n,
-                    data.get("module") or "",
-                    nan=int(stats.get("nan") or 0),
-                    inf=int(stats.get("inf") or 0),
-                    what=what,
-                )
-            )
+    for n in order:
+        stats = g._node[n].get("value")
+        if non_finite(stats) and (stats.get("nan") or n in harmful):
+            findings.append(_forward(g, n, types, harmful.get(n)))
+            break
+    for n in backward_order(g):
+        if non_finite(g._node[n].get("grad")):
+            findings.append(_backward(g, n, types))
             break
     return findings
+
+
+def _forward(g: Graph, n: Any, types: dict[str, str | None], why: str | None) -> dict[str, Any]:
+    """The finding for the first NaN, or harmful infinity (`why`), of the forward pass at `n`."""
+    data = g._node[n]
+    stats = data["value"]
+    kind = "nan" if stats.get("nan") else "inf"
+    key = f"{kind}_forward"
+    if kind == "inf":
+        key += "_grad" if why == "grad" else ""
+    if data.get("kind") == "output" and not any(
+        d.get("value") for d in g._node.values() if d.get("kind") == "op"
+    ):
+        key = f"{kind}_output_only"  # `graph_of` keeps no values: the first one is not known
+    what = _what(g, n, types)
+    if data.get("kind") == "op":
+        what = message("graph.health.what.output_of", what=what)
+    counts = {"nan": int(stats.get("nan") or 0), "inf": int(stats.get("inf") or 0)}
+    return finding(kind, key, "forward", n, data.get("module") or "", **counts, what=what)
+
+
+def _backward(g: Graph, n: Any, types: dict[str, str | None]) -> dict[str, Any]:
+    """The finding for the first NaN or infinity of the backward pass, in the gradient of `n`.
+
+    A node's `grad` is the gradient with respect to its output: the op that made it is the
+    one using `n` whose own gradient is finite; its backward turned a finite gradient into a
+    broken one (`sqrt` at 0, a custom `backward`). Where that op is not known (several such
+    users, or none with a gradient recorded), or it read NaN or infinite values (then the
+    forward finding tells where they come from), the finding stays on `n`."""
+    stats = g._node[n]["grad"]
+    kind = "nan" if stats.get("nan") else "inf"
+    counts = {"nan": int(stats.get("nan") or 0), "inf": int(stats.get("inf") or 0)}
+    users = [s for s in g._succ[n] if g._node[s].get("kind") == "op"]
+    makers = [s for s in users if g._node[s].get("grad") and not non_finite(g._node[s]["grad"])]
+    broken = [s for s in users if non_finite(g._node[s].get("grad"))]
+    if len(makers) == 1 and not broken and not _reads_non_finite(g, makers[0]):
+        where, key = makers[0], f"{kind}_backward_made"
+    else:
+        where, key = n, f"{kind}_backward"
+    module = g._node[where].get("module") or ""
+    return finding(kind, key, "backward", where, module, **counts, what=_what(g, where, types))
+
+
+def _reads_non_finite(g: Graph, op: Any) -> bool:
+    """Whether a NaN or an infinity is in what `op` reads: a broken gradient is then what the
+    forward pass left, not what its backward made."""
+    return any(non_finite(g._node[p].get("value")) for p in g._pred[op])
+
+
+def _what(g: Graph, n: Any, types: dict[str, str | None]) -> str:
+    """How a sentence names node `n`: an op of the model's own `forward` by the layer it
+    runs after (`log after l1 (Linear)`)."""
+    data = g._node[n]
+    after = None
+    if data.get("kind") == "op" and not data.get("module"):
+        layer = feeding_layer(g, n, "")
+        after = layer_name(layer, types) if layer is not None else None
+    return describe(data, types, _read_by(g, n), after)
 
 
 def _read_by(g: Graph, n: Any) -> str | None:

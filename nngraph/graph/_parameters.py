@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._finding import finding, leaf_name, module_name
+import networkx as nx
+
+from nngraph.graph._finding import finding, leaf_name, module_name, tensor_of
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -93,16 +95,52 @@ def _values(
     # one value for a single unit is fine (a regression's `w = torch.zeros(2, 1)`): symmetry
     # needs two units or more, each with two inputs or more
     same = min(shape[:2]) >= 2 and value.get("min") == value.get("max")
-    if not (zeros or same) or not _multiplies_in_its_module(g, n, module, types.get(module)):
+    if not (zeros or same):
         return []
+    ops = _multiplying_ops(g, n, module, types.get(module))
+    if not ops:
+        return []
+    whose = tensor_of(data)
     if zeros:
-        return [finding("zeros", "zeros", "forward", n, module, name=name, numel=numel)]
-    value_of_all = value["min"]
+        # Zero weights stop every gradient to what comes before the layer. With nothing
+        # learnable there (a linear or logistic regression) they are a fine start, unless the
+        # gradient piles up too: the lecture's `w.zero_()` instead of `w.grad.zero_()`.
+        if data.get("grad_accumulated"):
+            key = "zeros_accumulated"
+        elif any(_learns_before(g, op, n) for op in ops):
+            key = "zeros"
+        else:
+            return []
+        return [finding("zeros", key, "forward", n, module, name=name, numel=numel, whose=whose)]
     return [
         finding(
-            "constant", "constant", "forward", n, module, name=name, numel=numel, value=value_of_all
+            "constant",
+            "constant",
+            "forward",
+            n,
+            module,
+            name=name,
+            numel=numel,
+            value=value["min"],
+            whose=whose,
         )
     ]
+
+
+def _learns_before(g: Graph, op: Any, weight: Any) -> bool:
+    """Whether something learnable comes before the layer whose op `op` multiplies by
+    `weight`: an ancestor of the op other than the weight and the op's own bias. Where the
+    graph holds a model's parameters, a hand-made leaf that requires grad is data (a saliency
+    map's input); a frozen parameter does not learn."""
+    params_only = any(data.get("kind") == "param" for _, data in g.nodes(data=True))
+    own = {weight, *(p for p in g._pred[op] if learnable(g._node[p]))}
+    for m in nx.ancestors(g, op) - own:
+        data = g._node[m]
+        if not learnable(data) or data.get("requires_grad") is False:
+            continue
+        if data.get("kind") == "param" or not params_only:
+            return True
+    return False
 
 
 def _backward_reached_a_leaf(g: Graph) -> bool:
@@ -123,14 +161,14 @@ def _used_by_tracked_op(g: Graph, n: Any) -> bool:
     return any(g._node[s].get("tracked") for s in g._succ[n])
 
 
-def _multiplies_in_its_module(g: Graph, n: Any, module: str, owner: str | None) -> bool:
-    """Whether an op of the parameter's own module multiplies by it, maybe after reshapes: a
+def _multiplying_ops(g: Graph, n: Any, module: str, owner: str | None) -> list[Any]:
+    """The ops of the parameter's own module that multiply by it, maybe after reshapes: a
     layer's weight. A class token joined to a sequence, or a learned initial state handed to
     another module's RNN, may well start at zero. An op of unknown module (`graph_of` knows
     none) counts when the parameter's `owner` type is such a layer, or there is none (a
     lesson's own `w`)."""
     unknown_counts = owner is None or any(word in owner.lower() for word in _MULTIPLYING)
-    seen, frontier = set(), list(g._succ[n])
+    seen, found, frontier = set(), [], list(g._succ[n])
     for _ in range(4):  # a few reshapes at most
         after = []
         for s in frontier:
@@ -145,8 +183,9 @@ def _multiplies_in_its_module(g: Graph, n: Any, module: str, owner: str | None) 
             seen.add(s)
             op = str(data.get("op") or "")
             if any(word in op for word in _MULTIPLYING):
-                return True
-            if op in _RESHAPING:
-                after += g._succ[s]
+                found.append(s)  # and on: a Linear's `t` is recorded as `linear` too
+            elif op not in _RESHAPING:
+                continue
+            after += g._succ[s]
         frontier = after
-    return False
+    return found

@@ -675,14 +675,40 @@ MESSAGES: dict[str, str] = {
         "In backward order, the first gradient with an infinite value appears at {what}; the "
         "gradients computed from it onward may be affected."
     ),
+    "graph.health.nan_backward_made": (
+        "In backward order, the backward of {what} made the first gradient with NaN (not a "
+        "number): the gradient it got was finite, the one it passed back is not. The gradients "
+        "computed from it onward may be affected."
+    ),
+    "graph.health.inf_backward_made": (
+        "In backward order, the backward of {what} made the first infinite gradient: the "
+        "gradient it got was finite, the one it passed back is not. The gradients computed "
+        "from it onward may be affected."
+    ),
+    "graph.health.nan_output_only": (
+        "The output has NaN (not a number) values. This graph holds no values of the ops "
+        "before it (ng.graph_of records none), so it cannot tell where the first NaN appears: "
+        "ng.trace or ng.record shows it."
+    ),
+    "graph.health.inf_output_only": (
+        "The output has infinite values. This graph holds no values of the ops before it "
+        "(ng.graph_of records none), so it cannot tell where the first infinity appears: "
+        "ng.trace or ng.record shows it."
+    ),
     # ... the places named in them: "_of" after "the weights of", "_in" after "in"/"at"
     "graph.health.zeros": (
-        "All {numel} weights of {name} are zero: the layer's units all compute the same thing and "
-        "pass no signal, so nothing before it can learn. Were they zeroed by mistake (w.zero_() instead of "
-        "w.grad.zero_())?"
+        "All {numel} weights of {whose} are zero: the layer's units all compute the same thing "
+        "and pass no signal, so no gradient reaches the layers before it. Initialise the weights "
+        "randomly (PyTorch's layers do by default); or were they zeroed by mistake (w.zero_() "
+        "instead of w.grad.zero_())?"
+    ),
+    "graph.health.zeros_accumulated": (
+        "All {numel} weights of {whose} are zero, and their gradient was added to one left over "
+        "from before: were the weights zeroed by mistake instead of their gradient (w.zero_() "
+        "instead of w.grad.zero_())?"
     ),
     "graph.health.constant": (
-        "All {numel} weights of {name} have the same value ({value:.3g}): every unit of the layer "
+        "All {numel} weights of {whose} have the same value ({value:.3g}): every unit of the layer "
         "computes the same thing and gets the same gradient, so the units stay copies of each "
         "other and the layer learns like a single unit. Initialise the weights randomly "
         "(PyTorch's layers do by default)."
@@ -726,6 +752,7 @@ MESSAGES: dict[str, str] = {
     "graph.health.what.output": "the output",
     "graph.health.what.op": "{op}",
     "graph.health.what.op_in": "{op} in {module}",
+    "graph.health.what.op_after": "{op} after {layer}",
     "graph.health.what.output_of": "the output of {what}",
     "graph.health.what.input_outside": (
         "a tensor of shape {shape} read outside the model (the loss target?)"

@@ -680,7 +680,7 @@ MESSAGES: dict[str, str] = {
     # graph: wyniki g.health() (wynik zostaje w języku z chwili wywołania)
     "graph.health.vanishing": (
         "Gradient zanika: w drodze wstecz maleje około {per_layer:.1f} razy na warstwę, więc "
-        "wagi {first} dostają gradient {total:.0f} razy mniejszy (RMS na wagę) niż wagi {last}. Pierwsze "
+        "wagi {first} dostają gradient {total:,.0f} razy mniejszy (RMS na wagę) niż wagi {last}. Pierwsze "
         "warstwy prawie się nie uczą."
     ),
     "graph.health.vanishing_tiny": (
@@ -689,7 +689,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.exploding": (
         "Gradient eksploduje: w drodze wstecz rośnie około {per_layer:.1f} razy na warstwę, "
-        "więc wagi {first} dostają gradient {total:.0f} razy większy (RMS na wagę) niż wagi {last}. Pierwsze "
+        "więc wagi {first} dostają gradient {total:,.0f} razy większy (RMS na wagę) niż wagi {last}. Pierwsze "
         "warstwy robią ogromne, niestabilne kroki."
     ),
     "graph.health.exploding_huge": (
@@ -723,14 +723,42 @@ MESSAGES: dict[str, str] = {
         "pojawia się przy {what}; gradienty obliczane od tego miejsca dalej mogą być przez to "
         "błędne."
     ),
+    "graph.health.nan_backward_made": (
+        "W kolejności przejścia wstecz pierwszy gradient zawierający NaN (nie-liczbę) powstaje "
+        "w przejściu wstecz {what}: gradient, który ta operacja dostała, był skończony, a ten, "
+        "który oddała dalej, już nie jest. Gradienty obliczane od tego miejsca dalej mogą być "
+        "przez to błędne."
+    ),
+    "graph.health.inf_backward_made": (
+        "W kolejności przejścia wstecz pierwszy gradient zawierający wartość nieskończoną "
+        "powstaje w przejściu wstecz {what}: gradient, który ta operacja dostała, był "
+        "skończony, a ten, który oddała dalej, już nie jest. Gradienty obliczane od tego "
+        "miejsca dalej mogą być przez to błędne."
+    ),
+    "graph.health.nan_output_only": (
+        "Wyjście zawiera wartości NaN (nie-liczby). Ten graf nie ma wartości operacji przed "
+        "wyjściem (ng.graph_of ich nie zapisuje), więc nie wiadomo z niego, gdzie pojawia się "
+        "pierwsze NaN: pokaże to ng.trace albo ng.record."
+    ),
+    "graph.health.inf_output_only": (
+        "Wyjście zawiera wartości nieskończone. Ten graf nie ma wartości operacji przed "
+        "wyjściem (ng.graph_of ich nie zapisuje), więc nie wiadomo z niego, gdzie pojawia się "
+        "pierwsza nieskończoność: pokaże to ng.trace albo ng.record."
+    ),
     # ... miejsca w tych zdaniach: "_of" w dopełniaczu ("wagi modułu"), "_in" w miejscowniku
     "graph.health.zeros": (
-        "Wszystkie wagi parametru {name} ({numel}) są zerami: jednostki tej warstwy liczą to samo "
-        "i nie przepuszczają sygnału, więc nic przed nią nie może się nauczyć. Czy nie wyzerowano ich przez pomyłkę "
+        "Wszystkie wagi {whose} ({numel}) są zerami: jednostki tej warstwy liczą to samo i nie "
+        "przepuszczają sygnału, więc do warstw przed nią nie dociera żaden gradient. Zainicjuj "
+        "wagi losowo (warstwy PyTorcha robią to domyślnie); a może wyzerowano je przez pomyłkę "
+        "(w.zero_() zamiast w.grad.zero_())?"
+    ),
+    "graph.health.zeros_accumulated": (
+        "Wszystkie wagi {whose} ({numel}) są zerami, a ich gradient został dodany do gradientu "
+        "pozostałego z wcześniej: czy nie wyzerowano przez pomyłkę wag zamiast ich gradientu "
         "(w.zero_() zamiast w.grad.zero_())?"
     ),
     "graph.health.constant": (
-        "Wszystkie wagi parametru {name} ({numel}) mają tę samą wartość ({value:.3g}): każda "
+        "Wszystkie wagi {whose} ({numel}) mają tę samą wartość ({value:.3g}): każda "
         "jednostka warstwy liczy to samo i dostaje ten sam gradient, więc jednostki pozostają "
         "swoimi kopiami, a warstwa uczy się jak jedna jednostka. Zainicjuj wagi losowo (warstwy "
         "PyTorcha robią to domyślnie)."
@@ -775,6 +803,7 @@ MESSAGES: dict[str, str] = {
     "graph.health.what.output": "wyjściu modelu",
     "graph.health.what.op": "operacji {op}",
     "graph.health.what.op_in": "operacji {op} w {module}",
+    "graph.health.what.op_after": "operacji {op} za warstwą {layer}",
     "graph.health.what.output_of": "wyniku {what}",
     "graph.health.what.input_outside": (
         "tensorze o kształcie {shape} używanym poza modelem (może w wartościach docelowych "

@@ -140,11 +140,11 @@ def dead_graph(dead: list[int]) -> Graph:
 
 
 def test_dead_relu_units_are_reported_in_plain_words():
-    (finding,) = dead_graph([12, 64]).health()
+    (finding,) = dead_graph([20, 64]).health()
     assert kinds([finding]) == [("dead", "forward")]
-    assert (finding["dead"], finding["units"], finding["module"]) == (12, 64, "fc2")
+    assert (finding["dead"], finding["units"], finding["module"]) == (20, 64, "fc2")
     assert finding["message"] == (
-        "12 of 64 ReLU units in module fc2 (Block) output zero for every example in the "
+        "20 of 64 ReLU units in module fc2 (Block) output zero for every example in the "
         "batch, so no gradient flows through them."
     )
 
@@ -256,7 +256,9 @@ def test_an_infinity_next_to_a_broken_gradient_is_reported():
     b.output(b.op("exp", log, shape=[4], grad=stats()))
     forward, backward = b.g.health()
     assert (forward["kind"], forward["node"]) == ("inf", log)
-    assert (backward["kind"], backward["node"]) == ("nan", x)
+    # x's gradient is NaN; log got a finite one: its backward made the NaN
+    assert (backward["kind"], backward["node"], backward["nan"]) == ("nan", log, 1)
+    assert backward["message"].startswith("In backward order, the backward of log made the first")
     assert forward["message"] == (
         "The first infinite value of the forward pass next to an infinite or NaN gradient "
         "appears in the output of log: the values computed from it may be finite again, but "
@@ -321,7 +323,7 @@ def test_log_of_zero_in_a_real_model_matters_only_when_its_gradient_breaks():
 
 
 def test_findings_are_stored_on_their_nodes_once():
-    g = dead_graph([12, 64])
+    g = dead_graph([20, 64])
     g.nodes["n1"]["flags"] = [{"kind": "note", "message": "kept"}]
     first = g.health()
     second = g.health()
@@ -330,7 +332,7 @@ def test_findings_are_stored_on_their_nodes_once():
 
 
 def test_stale_findings_go_away_when_the_problem_is_fixed():
-    g = dead_graph([12, 64])
+    g = dead_graph([20, 64])
     g.health()
     g.nodes["n1"]["dead"] = [0, 64]
     assert g.health() == []
@@ -340,7 +342,7 @@ def test_stale_findings_go_away_when_the_problem_is_fixed():
 def test_health_of_a_subgraph_view_leaves_the_graph_it_views_alone():
     g = mlp_graph([0.2**k for k in range(5, -1, -1)])
     g.nodes["n3"]["value"] = stats(numel=8 * 16)
-    g.nodes["n3"]["dead"] = [4, 16]  # fc0's output
+    g.nodes["n3"]["dead"] = [5, 16]  # fc0's output
     findings = g.health()
     flags = {n: list(d["flags"]) for n, d in g.nodes(data=True)}
     view = g.subgraph([n for n, d in g.nodes(data=True) if d["module"] in ("fc0", "fc1")])
@@ -363,7 +365,7 @@ def test_findings_carry_into_collapsed_boxes():
 def test_findings_carried_into_boxes_name_the_box_they_are_on():
     g = mlp_graph([0.2**k for k in range(5, -1, -1)])
     g.nodes["n6"]["value"] = stats(numel=8 * 16)
-    g.nodes["n6"]["dead"] = [4, 16]  # fc1's output
+    g.nodes["n6"]["dead"] = [5, 16]  # fc1's output
     g.health()
     for h in (g.collapse(depth=0, fold_repeats=False), g.collapse(depth=0)):
         carried = [(n, f) for n, d in h.nodes(data=True) for f in d["flags"]]
@@ -944,7 +946,9 @@ def test_a_hand_made_zero_weight_is_named_by_its_shape_not_as_input():
     loss.backward()
     (finding,) = [f for f in ng.graph_of(loss).health() if f["kind"] == "zeros"]
     assert "of input" not in finding["message"]
-    assert "All 320 weights of the leaf tensor of shape [64, 5] are zero" in finding["message"]
+    assert (
+        "All 320 weights of the unnamed leaf tensor of shape [64, 5] are zero" in finding["message"]
+    )
 
 
 def test_in_a_diverging_training_loop_the_first_bad_gradient_is_found_in_time():

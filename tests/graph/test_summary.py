@@ -85,9 +85,9 @@ def test_summary_of_a_collapsed_graph_shows_boxes_and_carried_findings():
     assert "Module boxes: 1" in text
     h = traced()
     relu = next(n for n, d in h.nodes(data=True) if d["op"] == "relu")
-    h.nodes[relu]["dead"] = [1, 4]
+    h.nodes[relu]["dead"] = [2, 4]
     h.health()
-    assert "[dead] 1 of 4 ReLU units" in h.collapse(depth=0).summary()
+    assert "[dead] 2 of 4 ReLU units" in h.collapse(depth=0).summary()
 
 
 def test_summary_without_modules_lists_every_node():
@@ -187,7 +187,7 @@ def test_a_collapsed_summary_shows_the_numbers_of_the_graph_it_folds():
 def test_a_box_row_shows_the_findings_inside_the_box():
     g = nested()
     act = next(n for n, d in g.nodes(data=True) if d["module"] == "2.1")
-    g.nodes[act]["dead"] = [1, 4]
+    g.nodes[act]["dead"] = [2, 4]
     g.nodes[act]["value"] = stats(numel=8 * 4)
     h = g.collapse(0)
     assert "dead" in rows(h.summary())["2"][-1]  # found in the graph the box folds
