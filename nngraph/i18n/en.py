@@ -330,6 +330,11 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.listener": "nngraph: a monitor listener failed ({exc}); it was removed",
     "monitor.warn.view": "nngraph: live view unavailable ({exc}); printing text",
     "monitor.param.pq_k": "PQ strip length k",
+    "monitor.error.pq_k1": (
+        "PQ needs a strip of at least 2 epochs, got k=1: over 1 epoch the training progress "
+        "P_1 = 1000 * (E / E - 1) is always 0, whatever training did. Prechelt uses k=5: "
+        "PQ(0.5, k=5)"
+    ),
     "monitor.param.up_s": "UP s (successive strips)",
     "monitor.param.up_k": "UP strip length k",
     "monitor.param.print_interval": "Monitor print_interval (seconds)",
@@ -403,10 +408,14 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.epoch.one": "{n} epoch",
     "monitor.unit.epoch.few": "{n} epochs",
     "monitor.unit.epoch.many": "{n} epochs",
+    # a span within one epoch number (validating twice under one epoch=): counted in evaluations
+    "monitor.unit.evaluation.one": "{n} evaluation",
+    "monitor.unit.evaluation.few": "{n} evaluations",
+    "monitor.unit.evaluation.many": "{n} evaluations",
     "monitor.event": "epoch {epoch}: {message}",
     # monitor: detector explanations (the key is "monitor." + the event's message_id)
     "monitor.gl.overfit": (
-        "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
         "kept falling for {since}: {verdict}"
     ),
     # what GL's sentences end with: a GL that stops, and one that only warns (the classroom's)
@@ -423,21 +432,21 @@ MESSAGES: dict[str, str] = {
         "Watch whether it keeps rising (this warning does not stop training)."
     ),
     "monitor.gl.stalled": (
-        "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
         "has not fallen since then either: training has stalled or become unstable "
         "(try a smaller learning rate)."
     ),
     "monitor.gl.training": (
-        "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}): the loss on "
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}): the loss on "
         "the training data itself is rising, so training has become unstable, not overfitted "
         "(try a smaller learning rate). Overfitting shows on a validation loss."
     ),
     "monitor.gl.plain": (
-        "{metric} is {gl:.1f}% above its best ({best:.4g} at epoch {best_epoch}): the model is "
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}): the model is "
         "getting worse on data it does not train on."
     ),
     "monitor.pq.fire": (
-        "{metric} is {gl:.1f}% above its best while {train} improved only {permille}‰ over "
+        "{metric} is {percent}% above its best while {train} improved only {permille}‰ over "
         "the last {since} (quotient {quotient} > {alpha:g}): each epoch now costs more on new data "
         "than it gains on training data, so the model has started to memorise."
     ),
@@ -452,6 +461,11 @@ MESSAGES: dict[str, str] = {
         "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch "
         "{best_epoch}): training has diverged. Keep the best weights (restore_best) and try a "
         "smaller learning rate."
+    ),
+    "monitor.gl.train_nonfinite": (
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
+        "became {train_value} (not a finite number): training has diverged, it is not "
+        "memorising. Keep the best weights (restore_best) and try a smaller learning rate."
     ),
     "monitor.patience.never": (
         "{metric} has had no finite value for {since}: training diverged from the start, or the "

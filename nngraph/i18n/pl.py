@@ -352,6 +352,11 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.warn.view": "nngraph: widok na żywo jest niedostępny ({exc}); wypisuję tekst",
     "monitor.param.pq_k": "długość odcinka k w PQ",
+    "monitor.error.pq_k1": (
+        "PQ potrzebuje odcinka co najmniej 2 epok, podano k=1: w 1 epoce postęp treningu "
+        "P_1 = 1000 * (E / E - 1) zawsze wynosi 0, cokolwiek robi trening. Prechelt używa k=5: "
+        "PQ(0.5, k=5)"
+    ),
     "monitor.param.up_s": "s w UP (liczba kolejnych odcinków)",
     "monitor.param.up_k": "długość odcinka k w UP",
     "monitor.param.print_interval": "Monitor print_interval (w sekundach)",
@@ -434,10 +439,14 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.epoch.one": "{n} epokę",
     "monitor.unit.epoch.few": "{n} epoki",
     "monitor.unit.epoch.many": "{n} epok",
+    # odcinek w obrębie jednego numeru epoki (dwie walidacje z tym samym epoch=): w pomiarach
+    "monitor.unit.evaluation.one": "{n} pomiar",
+    "monitor.unit.evaluation.few": "{n} pomiary",
+    "monitor.unit.evaluation.many": "{n} pomiarów",
     "monitor.event": "epoka {epoch}: {message}",
     # monitor: wyjaśnienia detektorów (klucz to "monitor." + message_id zdarzenia)
     "monitor.gl.overfit": (
-        "{metric} jest o {gl:.1f}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
         "{best_epoch}), a {train} spada już {since} z rzędu: {verdict}"
     ),
     "monitor.gl.verdict": (
@@ -453,22 +462,22 @@ MESSAGES: dict[str, str] = {
         "Sprawdź, czy dalej rośnie (to ostrzeżenie nie zatrzymuje treningu)."
     ),
     "monitor.gl.stalled": (
-        "{metric} jest o {gl:.1f}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
         "{best_epoch}), a {train} od tamtej pory też nie spada: trening utknął albo stał się "
         "niestabilny (spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.gl.training": (
-        "{metric} jest o {gl:.1f}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
         "{best_epoch}): rośnie strata na samych danych treningowych, więc trening stał się "
         "niestabilny, a to nie overfitting (spróbuj mniejszego współczynnika uczenia). "
         "Overfitting widać na stracie walidacyjnej."
     ),
     "monitor.gl.plain": (
-        "{metric} jest o {gl:.1f}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
         "{best_epoch}): model radzi sobie coraz gorzej na danych, na których się nie uczy."
     ),
     "monitor.pq.fire": (
-        "{metric} jest o {gl:.1f}% powyżej swojej najlepszej wartości, a {train} w ostatnim "
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości, a {train} w ostatnim "
         "odcinku, trwającym {since}, poprawia się tylko o {permille}‰ (iloraz {quotient} > "
         "{alpha:g}): każda epoka kosztuje teraz więcej na nowych danych, niż daje na danych "
         "treningowych, więc model zaczął zapamiętywać dane treningowe."
@@ -486,6 +495,12 @@ MESSAGES: dict[str, str] = {
         "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza "
         "wartość wynosiła {best:.4g} w epoce {best_epoch}: trening się rozbiegł. Zachowaj "
         "najlepsze wagi (restore_best) i spróbuj mniejszego współczynnika uczenia."
+    ),
+    "monitor.gl.train_nonfinite": (
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{best_epoch}), a {train} ma teraz wartość {train_value} (to nie jest skończona "
+        "liczba): trening się rozbiegł, to nie zapamiętywanie danych. Zachowaj najlepsze wagi "
+        "(restore_best) i spróbuj mniejszego współczynnika uczenia."
     ),
     "monitor.patience.never": (
         "{metric} nie ma skończonej wartości już {since} z rzędu: trening rozbiegł się od "

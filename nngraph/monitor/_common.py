@@ -23,6 +23,7 @@ __all__ = [
     "Mode",
     "as_float",
     "check_real_tensor",
+    "counted_evaluations",
     "epochs",
     "has_no_data",
     "is_tensor",
@@ -266,6 +267,15 @@ def epochs(n: int) -> str:
     ('1 epoch', '3 epochs', '12 epochs')
     """
     return message("monitor.unit.epoch." + plural_form(n), n=n)
+
+
+def counted_evaluations(n: int) -> str:
+    """``2 evaluations``, said as :func:`epochs` is: a span within one epoch number.
+
+    >>> counted_evaluations(1), counted_evaluations(2)
+    ('1 evaluation', '2 evaluations')
+    """
+    return message("monitor.unit.evaluation." + plural_form(n), n=n)
 
 
 def fmt_step(step: float) -> str:

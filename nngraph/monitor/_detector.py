@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from nngraph.monitor._common import (
     Event,
     as_float,
     as_step,
+    counted_evaluations,
     epochs,
     nice_name,
     resolve_mode,
@@ -25,6 +27,13 @@ __all__ = ["KEEP", "Check", "Detector"]
 
 KEEP = object()  # "no decision at this epoch": a strip-based criterion between strip ends
 Check = tuple[str, dict[str, Any]] | None | object
+#: how to judge an evaluation again (see Detector.feed): the detector's state before it, the
+#: value, the epoch and whether it raised an event
+_Undo = tuple[dict[str, Any], float, int | None, bool]
+#: what judging an epoch again does not roll back
+_NOT_UNDONE = frozenset(
+    {"_settings", "events", "_undo", "_row_step", "_row_keys", "_row_train", "_train_name"}
+)
 
 
 def _real(value: object) -> bool:
@@ -142,9 +151,38 @@ class Detector:
         self._train_sum = 0.0
         self._train_n = 0
         self._step = 0.0
+        # the current row (calls at one step logging different metrics, as in the monitor's
+        # records()) and, while a training value may still join it, how to judge its
+        # evaluation again
+        self._row_step: float | None = None
+        self._row_keys: set[str] = set()
+        self._row_train = False
+        self._undo: _Undo | None = None
         self._reset()
 
     def _reset(self) -> None:
+        pass
+
+    def resume(self) -> None:
+        """Go on after a stop (a second ``fit``): the condition may be announced, and stop the
+        run, again where it holds; what was seen stays (``Patience`` keeps its best and waits
+        ``patience`` epochs from here). :meth:`Monitor.resume` calls it.
+
+            >>> from nngraph.monitor.detectors import Patience
+            >>> p = Patience(1)
+            >>> [p.update(val_loss=v) is not None for v in (1.0, 1.1, 1.2)]  # said once
+            [False, True, False]
+            >>> p.resume(); p.update(val_loss=1.3) is not None  # a second fit: said again
+            True
+        """
+        self._rearm()
+        self._resume()
+
+    def _rearm(self) -> None:
+        """Forget that the condition holds now: it is announced again where it holds."""
+        self.active = False
+
+    def _resume(self) -> None:
         pass
 
     @property
@@ -195,29 +233,77 @@ class Detector:
 
         ``epoch``: the monitor's number for this call's epoch, used in the explanation's words
         (the decisions always count evaluations); default: the count itself.
+
+        A training value logged after an evaluation at the same step, in a call of its own
+        (validation logged first: the same row in the monitor's ``records()``), is that
+        evaluation's: the epoch is judged again with it, as if it had come first.
         """
         self._step = step
         if self._origin is None:
             self._origin = 0 if epoch is None else epoch - 1
         train = self._train_value(metrics)
+        if self._twins:
+            self._follow_row(step, metrics, train is not None)
         value = metrics.get(self.metric)
         if value is None:
             if train is not None:
+                if self._undo is not None:  # the training value of the epoch just judged
+                    return self._evaluate_again(self._undo, train)
                 self._train_sum += train
                 self._train_n += 1
             return None
-        if train is None and self._train_n:
-            train = self._train_sum / self._train_n
+        if train is not None:
+            self._train_sum, self._train_n = train, 1
+        redo = bool(self._twins) and train is None and not self._row_train
+        state = self._state() if redo else None
+        event = self._evaluate(step, value, epoch)
+        if state is not None:
+            self._undo = (state, value, epoch, event is not None)
+        return event
+
+    def _follow_row(self, step: float, metrics: Mapping[str, float], has_train: bool) -> None:
+        """Keep track of the current row: a call joins it at the same step with none of its
+        metrics (as in the monitor); a new row can no longer take an earlier evaluation's
+        training value."""
+        if not (step == self._row_step and self._row_keys.isdisjoint(metrics)):
+            self._row_step, self._row_keys, self._row_train, self._undo = step, set(), False, None
+        self._row_keys.update(metrics)
+        self._row_train = self._row_train or has_train
+
+    def _state(self) -> dict[str, Any]:
+        """What this detector has seen, copied: to judge an epoch again."""
+        skip = _NOT_UNDONE.union(self._settings)
+        return {k: copy.copy(v) for k, v in vars(self).items() if k not in skip}
+
+    def _evaluate_again(self, undo: _Undo, train: float) -> Event | None:
+        """Judge the last evaluation again, with ``train`` added to its training error: an
+        event it raised stays raised (it is not announced again while it holds), one that
+        holds only now is raised now."""
+        state, value, epoch, announced = undo
+        self._undo = None
+        vars(self).update(state)
+        self._train_sum += train
+        self._train_n += 1
+        return self._evaluate(self._step, value, epoch, announced=announced)
+
+    def _evaluate(
+        self, step: float, value: float, epoch: int | None, *, announced: bool = False
+    ) -> Event | None:
+        """One evaluation: the training error is the mean of the training values since the
+        last one. ``announced``: an event was raised for this evaluation already."""
+        train = self._train_sum / self._train_n if self._train_n else None
         self._train_sum, self._train_n = 0.0, 0
         self.epoch += 1
         self._shown = self.epoch if epoch is None else epoch
+        self.fired = self.fired or announced
         found = self._check(value, train)
         if found is KEEP:
             return None
         if found is None:
-            self.active = False
+            self.active = announced
             return None
-        if self.active:
+        if self.active or announced:
+            self.active = True
             return None
         self.active = self.fired = True
         message_id, fields = cast("tuple[str, dict[str, Any]]", found)
@@ -256,11 +342,13 @@ class Detector:
                 return value
         return None
 
-    def _epochs_since(self, shown: int | None) -> str:
+    def _epochs_since(self, shown: int | None, evaluations: int) -> str:
         """``5 epochs``: from the evaluation shown as epoch ``shown`` (``None``: from before
-        the first one) to now, in the user's epoch numbers."""
+        the first one) to now, in the user's epoch numbers; ``2 evaluations`` when both are in
+        one epoch (validating twice under one ``epoch=`` number)."""
         start = (self._origin or 0) if shown is None else shown
-        return epochs(self._shown - start)
+        n = self._shown - start
+        return epochs(n) if n else counted_evaluations(evaluations)
 
     def _check(self, value: float, train: float | None) -> Check:
         raise NotImplementedError

@@ -1,9 +1,10 @@
 """``Monitor``: the live training monitor (history, detectors, best weights, listeners).
 
-Two parts live in their own modules and are mixed in: the best epoch and its weights
-(:class:`~nngraph.monitor._best.BestTracking`: ``best``, ``model``, ``restore_best()``) and
+Parts live in their own modules and are mixed in, e.g. the best epoch and its weights
+(:class:`~nngraph.monitor._best.BestTracking`: ``best``, ``model``, ``restore_best()``),
 reading the history back (:class:`~nngraph.monitor._records.MetricRecords`: ``metrics``,
-``pairs``, ``history()``, ``records()``, ``to_csv()``).
+``pairs``, ``history()``, ``records()``, ``to_csv()``) and running the detectors
+(:class:`~nngraph.monitor._feeding.DetectorFeeding`, with one added to ``detectors`` later).
 
 >>> import torch
 >>> from nngraph.monitor import Monitor
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
@@ -40,6 +40,7 @@ from nngraph.monitor._common import (
 from nngraph.monitor._detector import _nonnegative
 from nngraph.monitor._distributed import Distributed, Reducer, current_rank
 from nngraph.monitor._epochs import EpochCounting
+from nngraph.monitor._feeding import DetectorFeeding
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
 from nngraph.monitor._records import MetricRecords
@@ -55,13 +56,16 @@ __all__ = ["Best", "Listener", "Monitor", "Update"]
 Display = Literal["auto", "text", "widget"] | bool | None
 
 
-class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOrdering):
+class Monitor(
+    BestTracking, DetectorFeeding, EpochCounting, MetricRecords, MetricWatching, StepOrdering
+):
     """Watches a training run: ``log()`` metrics, get explanations, keep the best weights.
 
     - ``log(step, **metrics)`` per batch or per epoch; ``val_x`` is paired with ``x`` (also
       ``valid_x``, ``validation_x``, ``val/x``, and ``train_x``, ``train/x``).
     - ``detectors``: a list, one detector, or ``None`` (the classroom default set); they are
-      reset, so a list made in an earlier cell starts fresh with each new monitor.
+      reset, so a list made in an earlier cell starts fresh with each new monitor. One
+      appended to ``mon.detectors`` later first catches up on the history, silently.
     - ``events``: what the detectors said; ``should_stop``: a detector asked to stop;
       ``best`` and ``restore_best(model)``: the exact weights of the best epoch (by ``metric``,
       default ``val_loss``, or the validation loss under the name it is logged with:
@@ -119,12 +123,11 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
         self.max_points = check_max_points(max_points)
         self.flush_interval = flush_interval
         self.series: dict[str, Series] = {}
-        self._events: list[Event] = []
-        self._stop_event: Event | None = None
         self._best: Best | None = None
         self._weights = WeightSnapshot()
         self._init_epochs()
         self._init_watching(follows=follows, classroom_set=detectors is None)
+        self._init_feeding()
         self._init_steps()
         self._distributed = distributed
         self._reducer: Reducer | None = None
@@ -212,14 +215,7 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
             series.append(step_f, v, call=self._calls, epoch=epoch)
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
         improved = self._update_best(step_f, best_epoch, values, (self._rows, self._row))
-        new_events: list[Event] = []
-        for det in self.detectors:
-            event = det.feed(step_f, values, epoch)  # the monitor's epochs, in their words too
-            if event is not None:
-                if event.epoch != epoch:  # a detector counts its own evaluations or calls
-                    event = replace(event, epoch=epoch)
-                new_events.append(event)
-                self._record(event)
+        new_events = self._feed_detectors(step_f, values, epoch)
         self._check_watched()
         if self._listeners:
             self._listeners.queue(step_f, values, new_events)
@@ -235,12 +231,6 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
             else:
                 self._printer.progress(fmt_step(step_f), values)
             self._printer.events(new_events)
-
-    def _record(self, event: Event) -> None:
-        if len(self._events) < 10_000:  # a flapping detector must not eat memory
-            self._events.append(event)
-        if event.stop and self._stop_event is None:
-            self._stop_event = event
 
     def add_event(self, event: Event) -> None:
         """Add an event from elsewhere (e.g. :class:`GradientWatch`) to this run's story.
@@ -310,6 +300,8 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
         history and the best stay. For training on after a stop (a second ``fit``): a
         detector or the Stop button can stop it again. The epochs go on from the last one
         (``epoch=`` numbers may not start again from 1: a new run needs a new ``Monitor``).
+        Each detector may announce its condition again where it holds, and ``Patience`` waits
+        ``patience`` epochs from here (keeping its best), as Keras does in a second ``fit``.
 
             >>> import nngraph as ng
             >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
@@ -317,6 +309,7 @@ class Monitor(BestTracking, EpochCounting, MetricRecords, MetricWatching, StepOr
             False
         """
         self._stop_event = None
+        self._resume_detectors()
 
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
         """Downsampled history + events + best, JSON-friendly: what a view needs after reload.

@@ -85,6 +85,9 @@ class Patience(Detector):
         self.wait = 0  # epochs without improvement (as Keras calls it)
         self.value = 0
 
+    def _resume(self) -> None:
+        self.wait = self.value = 0  # a second fit waits `patience` epochs again (Keras too)
+
     def improved(self, value: float) -> bool:
         """Would ``value`` count as an improvement over the best so far? (NaN or an infinity,
         a diverged run, never does.)"""
@@ -108,10 +111,11 @@ class Patience(Detector):
         if self.wait < self.patience:
             return None
         if not math.isfinite(self.best):  # no finite value yet: there is no best to speak of
-            return "patience.never", {"since": self._epochs_since(None), "patience": self.patience}
+            since = self._epochs_since(None, self.epoch)
+            return "patience.never", {"since": since, "patience": self.patience}
         fields: dict[str, Any] = {
             "wait": self.wait,
-            "since": self._epochs_since(self._best_shown),
+            "since": self._epochs_since(self._best_shown, self.wait),
             "best": self.best,
             "best_epoch": self._best_shown,
             "patience": self.patience,
@@ -186,6 +190,10 @@ class Divergence(Detector):
     def _reset(self) -> None:
         self._first: dict[str, float] = {}
         self._active: dict[str, bool] = {}
+
+    def _rearm(self) -> None:
+        super()._rearm()
+        self._active.clear()
 
     def feed(
         self, step: float, metrics: Mapping[str, float], epoch: int | None = None
@@ -312,7 +320,7 @@ class Gap(Detector):
             "tr": train,
             "gap": self.value,
             "threshold": self.threshold,
-            "since": self._epochs_since(self._run_from),
+            "since": self._epochs_since(self._run_from, self._run),
         }
         if self.relative:
             fields["pct"] = 100 * self.threshold

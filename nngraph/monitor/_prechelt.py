@@ -2,7 +2,8 @@
 
 - ``GL(alpha)``: ``GL(t) = 100 * (E_va(t) / E_opt(t) - 1)``; fires when ``GL(t) > alpha``.
 - ``PQ(alpha, k)``: at strip ends (``t`` a multiple of ``k``), ``GL(t) / P_k(t) > alpha`` with
-  ``P_k(t) = 1000 * (sum(E_tr over the strip) / (k * min(E_tr over the strip)) - 1)``.
+  ``P_k(t) = 1000 * (sum(E_tr over the strip) / (k * min(E_tr over the strip)) - 1)``, for
+  ``k >= 2`` (``P_1`` is 0 whatever training did: ``PQ(alpha, 1)`` is refused).
 - ``UP(s, k)``: the validation error rose at ``s`` successive strip ends.
 
 All three are defined on errors (lower is better): a metric that ``mode="auto"`` reads as higher
@@ -19,11 +20,12 @@ refused with an :class:`~nngraph.errors.NNGraphError` that suggests
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import pairwise
 from typing import Any
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message, number, numeral, plural_form
+from nngraph.i18n import message, numeral, plural_form
 from nngraph.monitor._common import as_float, is_validation
 from nngraph.monitor._detector import (
     KEEP,
@@ -55,7 +57,7 @@ def generalization_loss(e_va: float, e_opt: float) -> float:
         return 100.0 * (e_va / e_opt - 1.0)
     if e_opt == 0:
         return 0.0 if e_va == 0 else math.inf
-    return 100.0 * (e_va - e_opt) / -e_opt
+    return 100.0 * (e_va / -e_opt + 1.0)  # divided first: e_va - e_opt may overflow
 
 
 def training_progress(strip: Iterable[float]) -> float:
@@ -73,12 +75,11 @@ def training_progress(strip: Iterable[float]) -> float:
     if not strip or any(math.isnan(v) for v in strip):
         return math.nan
     low = min(strip)
-    mean = sum(strip) / len(strip)
-    if low > 0:
-        return 1000.0 * (mean / low - 1.0)
     if low == 0:
-        return 0.0 if mean == 0 else math.inf
-    return 1000.0 * (mean - low) / -low
+        return 0.0 if max(strip) == 0 else math.inf
+    # mean / |low|, each value divided first: the sum of values near the float maximum overflows
+    ratio = sum(v / abs(low) for v in strip) / len(strip)
+    return 1000.0 * (ratio - 1.0 if low > 0 else ratio + 1.0)
 
 
 def _number(function: str, what: str, value: object) -> float:
@@ -92,18 +93,72 @@ def _number(function: str, what: str, value: object) -> float:
         ) from None
 
 
-def _plain(x: float) -> str:
-    """A number with 3 significant digits, never in scientific notation (a per-mille value of
-    2000 is ``2000``, not ``2e+03``).
+#: From here on a number in an explanation is written as 5.0e13, not in (up to 300) digits.
+_COMPACT = 10_000.0
+#: Digits added at most so that a shown number is visibly above its threshold.
+_MORE_DIGITS = 6
+
+
+def _plain(x: float, above: float = -math.inf) -> str:
+    """A number with 3 significant digits, in scientific notation only from 10,000 on (a
+    per-mille value of 2000 is ``2000``, not ``2e+03``); more digits (at most 6) where that
+    shows it above ``above`` (a quotient of 0.5004 that exceeds 0.5 is ``0.5004``).
 
         >>> _plain(2000.4), _plain(12.345), _plain(0.5), _plain(0.000012345), _plain(math.inf)
         ('2000', '12.3', '0.5', '0.0000123', 'inf')
+        >>> _plain(0.50039, above=0.5), _plain(123456.0)
+        ('0.5004', '1.23e5')
     """
     if not math.isfinite(x) or x == 0:
         return f"{x:g}"
+    if abs(x) >= _COMPACT:
+        return _scientific(x, 2, above)
     decimals = max(0, 2 - math.floor(math.log10(abs(x))))
-    text = f"{x:.{decimals}f}"
+    text = _above(lambda d: f"{x:.{decimals + d}f}", above)
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _percent(x: float, above: float) -> str:
+    """A generalization loss in percent, as GL's explanations show it: one decimal, more (at
+    most 6) where that would not show it above ``above`` (5.04 for GL(5), not 5.0), and in
+    scientific notation from 10,000 on (a best of 1e-12 gives 5.0e13, not 14 digits).
+
+        >>> _percent(5.62, 5), _percent(5.04, 5), _percent(0.0004, 0), _percent(5e13, 5)
+        ('5.6', '5.04', '0.0004', '5.0e13')
+    """
+    if abs(x) >= _COMPACT:
+        return _scientific(x, 1, above)
+    return _above(lambda d: f"{x:.{1 + d}f}", above)
+
+
+def _scientific(x: float, decimals: int, above: float) -> str:
+    """``5.0e13`` (Python writes ``5.0e+13``), with more decimals where needed as above."""
+    mantissa, exponent = _above(lambda d: f"{x:.{decimals + d}e}", above).split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def _above(write: Callable[[int], str], above: float) -> str:
+    """``write(d)`` for the fewest extra digits ``d`` (at most 6) that show a number above
+    ``above``."""
+    for more in range(_MORE_DIGITS + 1):
+        text = write(more)
+        if float(text) > above:
+            break
+    return text
+
+
+def _rising(values: list[float]) -> str:
+    """UP's trail, ``0.9 -> 0.95 -> 0.97``: 4 significant digits, more (at most 12) where
+    that would not show each value above the one before.
+
+        >>> _rising([0.9, 0.95, 0.97]), _rising([0.5, 0.500001, 0.500002])
+        ('0.9 -> 0.95 -> 0.97', '0.5 -> 0.500001 -> 0.500002')
+    """
+    for digits in range(4, 13):
+        shown = [format(v, f".{digits}g") for v in values]
+        if all(float(a) < float(b) for a, b in pairwise(shown)):
+            break
+    return " -> ".join(numeral(text) for text in shown)
 
 
 def _errors_only(det: Detector) -> None:
@@ -155,16 +210,20 @@ class GL(Detector):
             "alpha": self.alpha,
             "best": self.best,
             "best_epoch": self._best_shown,
-            "since": self._epochs_since(self._best_shown),
+            "since": self._epochs_since(self._best_shown, self.epoch - self.best_epoch),
         }
         if not math.isfinite(value):  # "inf% above its best" says nothing to a student
             return "gl.nonfinite", {**fields, "value": value}
-        if self.best == 0:  # any rise from 0 is infinitely many percent: say the numbers
+        if math.isinf(self.value):  # a rise from 0 (or past the float maximum): the numbers
             advice = message("monitor.gl.advice" if self.stop else "monitor.gl.advice_warn")
-            return "gl.from_zero", {**fields, "best": 0.0, "value": value, "advice": advice}
+            best = self.best or 0.0  # -0.0 is shown as 0
+            return "gl.from_zero", {**fields, "best": best, "value": value, "advice": advice}
+        fields["percent"] = numeral(_percent(self.value, self.alpha))
         if not is_validation(self.metric):  # the training loss itself rose: not memorising
             return "gl.training", fields
-        if train is None or self.train_at_best is None:
+        if train is not None and not math.isfinite(train):  # diverged, not memorising
+            return "gl.train_nonfinite", {**fields, "train_value": train}
+        if train is None or self.train_at_best is None or not math.isfinite(self.train_at_best):
             return "gl.plain", fields
         fields["train_value"] = train
         if train >= self.train_at_best:
@@ -179,9 +238,10 @@ class GL(Detector):
 class PQ(Detector):
     """Prechelt's progress quotient: at each strip end, fires when ``GL / P_k > alpha``.
 
-    ``P_k`` is the training progress over the last strip of ``k`` epochs (per mille); a flat
-    training strip (``P_k = 0``) with any generalization loss gives an infinite quotient.
-    ``metric`` must be a loss or an error (lower is better), as for :class:`GL`.
+    ``P_k`` is the training progress over the last strip of ``k`` epochs (per mille; ``k``
+    is at least 2); a flat training strip (``P_k = 0``) with any generalization loss gives an
+    infinite quotient. ``metric`` must be a loss or an error (lower is better), as for
+    :class:`GL`.
 
         >>> import nngraph as ng
         >>> pq = ng.detectors.PQ(alpha=0.5, k=2)
@@ -201,6 +261,8 @@ class PQ(Detector):
     ) -> None:
         self.alpha = _nonnegative("PQ alpha", alpha)
         self.k = _count(message("monitor.param.pq_k"), k)
+        if self.k == 1:  # P_1 = 1000 * (E / E - 1) = 0 whatever training did
+            raise NNGraphError(message("monitor.error.pq_k1"))
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
         _errors_only(self)
 
@@ -219,7 +281,7 @@ class PQ(Detector):
         if self.epoch % self.k:
             return KEEP
         strip, self._strip = self._strip, []
-        since, self._strip_from = self._epochs_since(self._strip_from), self._shown
+        since, self._strip_from = self._epochs_since(self._strip_from, self.k), self._shown
         self.gl = generalization_loss(value, self.best)
         self.progress = training_progress(strip)
         if math.isnan(self.gl) or math.isnan(self.progress):
@@ -237,14 +299,14 @@ class PQ(Detector):
             "progress": self.progress,
             "permille": numeral(_plain(self.progress)),
             "pq": self.value,
-            "quotient": numeral(_plain(self.value)),
+            "quotient": numeral(_plain(self.value, above=self.alpha)),
             "alpha": self.alpha,
             "since": since,
             "k": self.k,
         }
-        if self.best == 0:  # any rise from 0 is infinitely many percent: say the numbers
-            return "pq.from_zero", {**fields, "best": 0.0, "value": value}
-        return "pq.fire", fields
+        if math.isinf(self.gl):  # a rise from 0 (or past the float maximum): the numbers
+            return "pq.from_zero", {**fields, "best": self.best or 0.0, "value": value}
+        return "pq.fire", {**fields, "percent": numeral(_percent(self.gl, 0.0))}
 
 
 class UP(Detector):
@@ -280,7 +342,7 @@ class UP(Detector):
         self._track_best(value)
         if self.epoch % self.k:
             return KEEP
-        strip, self._strip_from = self._epochs_since(self._strip_from), self._shown
+        strip, self._strip_from = self._epochs_since(self._strip_from, self.k), self._shown
         if self._trail and value > self._trail[-1]:
             self.rises += 1
             self._trail = [*self._trail[-self.s :], value]
@@ -290,7 +352,7 @@ class UP(Detector):
         self.value = self.rises
         if self.rises < self.s:
             return None
-        trail = " -> ".join(number(v, ".4g") for v in self._trail[-(self.s + 1) :])
+        trail = _rising(self._trail[-(self.s + 1) :])
         strips = message("monitor.up.strips." + plural_form(self.s), n=self.s, strip=strip)
         return "up.fire", {
             "s": self.s,

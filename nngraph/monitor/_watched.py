@@ -66,7 +66,9 @@ class MetricWatching:
             return
         self._follows = False
         self.metric = alias
-        if self._classroom_set:  # keep a detector that already watches every loss name
+        # keep a detector that already watches every loss name; a new one first catches up
+        # on the calls before this one (their training losses: see DetectorFeeding)
+        if self._classroom_set:
             fresh = classroom(alias, self.mode)
             if len(fresh) == len(self.detectors):
                 self.detectors = [

@@ -11,7 +11,10 @@ logged).
 Epochs are counted per evaluation: epoch ``t`` is the ``t``-th call in which the watched metric
 was logged (the first is epoch 1). Calls that log only training metrics (per-batch logging) do
 not advance a validation-based detector; their training values are averaged into the training
-error of the next evaluation, unless that call logs its own training value.
+error of the next evaluation, unless that call logs its own training value. A training value
+logged just after an evaluation at the same step, in a call of its own (validation logged
+first: the same row of the monitor's ``records()``), is that evaluation's: the epoch is judged
+again with it, so both orders give the same events.
 Inside a :class:`~nngraph.Monitor` the decisions still count evaluations, but the explanations
 and ``event.epoch`` use the monitor's epoch numbers (its ``epoch=`` numbers, or its own count),
 so a detector whose metric is logged every 5 epochs says "best at epoch 10", "for 10 epochs".
@@ -23,7 +26,7 @@ The stopping criteria of Prechelt, "Early Stopping - But When?" (1998), exactly 
 - ``PQ(alpha, k)``: at the end of each training strip of ``k`` epochs (``t`` a multiple of ``k``)
   the training progress is ``P_k(t) = 1000 * (sum(E_tr over the strip) / (k * min(E_tr over the
   strip)) - 1)``; fires when ``GL(t) / P_k(t) > alpha``. A partial strip at the end of a run is
-  never evaluated.
+  never evaluated. ``k`` is at least 2: over one epoch ``P_1`` is always 0.
 - ``UP(s, k)``: fires at the end of a strip when the validation error rose at the end of ``s``
   successive strips (``E_va(t) > E_va(t - k)``, ``s`` times in a row).
 

@@ -195,14 +195,17 @@ def test_a_given_monitor_numbered_by_a_plain_loop_goes_on_counting_in_fit() -> N
     assert mon.epoch == 5
 
 
-def test_a_given_monitor_that_stopped_a_fit_lets_the_next_fit_train_its_epochs() -> None:
+def test_a_given_monitor_that_stopped_a_fit_lets_the_next_fit_train_until_it_stops_again() -> None:
     mon = Monitor(detectors=[detectors.Patience(2)], display=False)
     cb = NNGraphCallback(mon, restore_best=False)
     _, model, _ = fit(cb, max_epochs=40)
     stopped_at, events, best = mon.epoch, mon.events, mon.best
     assert mon.should_stop and stopped_at < 40 and best is not None
-    trainer, _, _ = fit(cb, max_epochs=3, model=model)  # "train 3 more epochs"
-    assert trainer.current_epoch == 3 and mon.epoch == stopped_at + 3
+    trainer, _, _ = fit(cb, max_epochs=10, model=model)  # "train on"
+    # not stopped at once by the first fit's stop: Patience waits its 2 epochs again, as
+    # Keras' EarlyStopping does in a second fit
+    assert trainer.current_epoch == 2 and mon.epoch == stopped_at + 2
+    assert mon.stop_event is not None and mon.stop_event.epoch == stopped_at + 2
     assert mon.events[: len(events)] == events  # the first fit's story is kept
     assert mon.best is not None and mon.best.value <= best.value
 

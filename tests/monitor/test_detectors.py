@@ -168,7 +168,7 @@ def test_pq_flat_training_strip_with_generalization_loss_is_infinite() -> None:
 
 
 def test_pq_needs_the_training_twin() -> None:
-    assert first_event(PQ(0.1, 1), None, [1.0, 2.0, 3.0]) is None
+    assert first_event(PQ(0.1, 2), None, [1.0, 2.0, 3.0, 4.0]) is None
 
 
 # ----------------------------------------------------------------------------- UP
@@ -251,7 +251,7 @@ def test_patience_relative_and_max_mode() -> None:
 
 
 @pytest.mark.parametrize(
-    "det", [GL(0), PQ(0, 1), UP(1, 1), Gap(0, patience=1)], ids=lambda d: d.name
+    "det", [GL(0), PQ(0, 2), UP(1, 1), Gap(0, patience=1)], ids=lambda d: d.name
 )
 def test_a_flat_curve_raises_nothing(det: detectors.Detector) -> None:
     assert first_event(det, [0.5] * 30, [0.5] * 30) is None
@@ -262,7 +262,7 @@ def test_a_flat_curve_runs_out_of_patience() -> None:
 
 
 @pytest.mark.parametrize(
-    "det", [GL(5), PQ(0.5, 1), UP(1, 1), Patience(1), Gap(0.5, patience=2)], ids=repr
+    "det", [GL(5), PQ(0.5, 2), UP(1, 1), Patience(1), Gap(0.5, patience=2)], ids=repr
 )
 def test_a_single_epoch_raises_nothing(det: detectors.Detector) -> None:
     assert det.update(1, loss=0.3, val_loss=0.9) is None
@@ -425,7 +425,7 @@ def test_detectors_are_equal_by_rule_and_parameters_not_by_state() -> None:
     seen = Patience(3)
     seen.update(1, val_loss=1.0)
     assert seen == Patience(3) and seen != Patience(4) and seen != Patience(3, metric="val_mse")
-    assert GL(5) != PQ(5, 1) and Gap(0.5, patience=2) != Gap(0.5, patience=3)
+    assert GL(5) != PQ(5, 2) and Gap(0.5, patience=2) != Gap(0.5, patience=3)
     assert Divergence(factor=5) == Divergence(factor=5) != Divergence(factor=6)
 
 

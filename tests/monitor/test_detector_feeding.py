@@ -1,0 +1,185 @@
+"""What the monitor feeds its detectors: the curve it records, whatever the logging order, the
+whole history for a detector added later, and a fresh start for each after ``resume()``."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from nngraph.monitor import Monitor
+from nngraph.monitor.detectors import GL, PQ, UP, Detector, Divergence, Gap, Patience
+
+# ------------------------------------------------------------- validation logged before training
+
+
+def log_epochs(mon: Monitor, tr: list[float], va: list[float], *, val_first: bool) -> None:
+    """One epoch = a training call and a validation call at the same step, in either order."""
+    for epoch, (train, val) in enumerate(zip(tr, va, strict=True), 1):
+        calls = [{"loss": train}, {"val_loss": val}]
+        for metrics in reversed(calls) if val_first else calls:
+            mon.log(epoch, **metrics)
+
+
+def test_pq_judges_the_training_loss_the_monitor_puts_in_the_same_epoch() -> None:
+    tr, va = [1.0, 0.5, 0.45, 0.449], [1.0, 0.9, 0.95, 0.97]
+    for val_first in (False, True):
+        mon = Monitor(display=False, detectors=[PQ(0.5, 2)])
+        log_epochs(mon, tr, va, val_first=val_first)
+        # on the recorded curve: P_2(4) = 1000 * (0.899 / 0.898 - 1) = 1.11, GL = 7.78
+        assert [r["loss"] for r in mon.records()] == tr
+        assert [e.epoch for e in mon.events] == [4]
+        assert mon.should_stop and mon.detectors[0].progress == pytest.approx(1.1136, abs=1e-4)
+
+
+def random_curve(seed: int) -> tuple[list[float], list[float]]:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(4, 40))
+    tr = np.maximum(1e-3, 1 / np.arange(1, n + 1) + rng.normal(0, 0.05, n))
+    va = 0.5 + rng.normal(0, 0.1, n) + np.abs(np.arange(n) - n / 2) / n
+    return tr.tolist(), va.tolist()
+
+
+def some_detectors() -> list[Detector]:
+    return [GL(2), PQ(0.5, 2), PQ(1, 3), UP(2, 2), Patience(3), Gap(0.2, patience=2)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_both_logging_orders_give_the_same_events_at_the_same_epochs(seed: int) -> None:
+    tr, va = random_curve(seed)
+    runs = []
+    for val_first in (False, True):
+        mon = Monitor(display=False, detectors=some_detectors())
+        log_epochs(mon, tr, va, val_first=val_first)
+        runs.append(sorted((e.detector, e.epoch) for e in mon.events))
+    assert runs[0] == runs[1]
+
+
+def test_a_lone_detector_takes_a_training_value_logged_after_at_the_same_step() -> None:
+    first, after = Gap(0.5, patience=1), Gap(0.5, patience=1)
+    assert first.update(1, loss=1.0, val_loss=1.1) is None
+    assert after.update(1, val_loss=1.1) is None and after.update(1, loss=1.0) is None
+    assert first.update(2, loss=0.4, val_loss=1.0) is not None
+    assert after.update(2, val_loss=1.0) is None  # no training loss for epoch 2 yet
+    event = after.update(2, loss=0.4)  # now it holds: said at this call
+    assert event is not None and event.epoch == 2 and "(0.4)" in event.message
+    assert after.update(3, loss=0.5) is None and after.epoch == 2  # the next epoch's
+
+
+def test_an_event_raised_before_the_training_value_is_not_announced_twice() -> None:
+    gap = Gap(0.5, patience=1)
+    gap.update(1, loss=0.1)  # a batch
+    assert gap.update(2, val_loss=1.0) is not None  # 0.1 against 1.0: it holds
+    assert gap.update(2, loss=1.9) is None  # with it the epoch's mean is 1.0: it does not
+    assert gap.value == 0.0
+    assert gap.update(3, loss=0.1) is None and gap.update(4, val_loss=1.0) is None
+    assert [e.epoch for e in gap.events] == [1]
+    holds = Gap(0.5, patience=1)
+    holds.update(1, loss=0.1)
+    assert holds.update(2, val_loss=1.0) is not None
+    assert holds.update(2, loss=0.3) is None and len(holds.events) == 1  # still holds: said
+
+
+def test_the_text_line_view_of_an_event_raised_by_a_training_value(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mon = Monitor(display="text", detectors=[PQ(0.5, 2)], print_interval=0)
+    log_epochs(mon, [1.0, 0.5, 0.45, 0.449], [1.0, 0.9, 0.95, 0.97], val_first=True)
+    mon.close()
+    out = capsys.readouterr().out
+    assert "-> stop suggested by PQ(0.5, 2) at epoch 4" in out
+
+
+# ------------------------------------------------------------- a detector added after some epochs
+
+
+def test_a_detector_added_later_catches_up_on_the_history_silently() -> None:
+    mon = Monitor(display=False, detectors=[])
+    va = [1.0, 0.5, 0.6, 0.7, 0.8, 0.9]
+    for epoch in range(1, 4):
+        mon.log(epoch, loss=1 / epoch, val_loss=va[epoch - 1])
+    mon.detectors += [GL(5), Patience(2)]
+    for epoch in range(4, 7):
+        mon.log(epoch, loss=1 / epoch, val_loss=va[epoch - 1])
+    assert mon.summary().startswith("best val_loss 0.5 at epoch 2")
+    gl, patience = mon.events  # nothing said for the epochs before they were added
+    assert (gl.epoch, patience.epoch) == (4, 4)
+    assert gl.message.startswith("validation loss is 40.0% above its best (0.5 at epoch 2)")
+    assert "has not improved for 2 epochs (best 0.5 at epoch 2)" in patience.message
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_detector_added_later_ends_as_one_there_from_the_start(seed: int) -> None:
+    tr, va = random_curve(seed)
+    added = len(va) // 2
+    full = Monitor(display=False, detectors=some_detectors())
+    late = Monitor(display=False, detectors=[])
+    for epoch, (train, val) in enumerate(zip(tr, va, strict=True), 1):
+        if epoch == added + 1:
+            late.detectors.extend(some_detectors())
+        for mon in (full, late):
+            mon.log(epoch, loss=train)
+            mon.log(epoch, val_loss=val)
+    for whole, caught_up in zip(full.detectors, late.detectors, strict=True):
+        seen = ("best", "best_epoch", "value", "epoch", "wait", "rises", "_strip", "_run")
+        np.testing.assert_equal(  # NaN equals NaN here
+            [getattr(whole, name, None) for name in seen],
+            [getattr(caught_up, name, None) for name in seen],
+        )
+    assert all(e.epoch > added for e in late.events)
+
+
+def test_valid_loss_keeps_the_training_losses_logged_before_its_first_validation() -> None:
+    messages = []
+    for name in ("val_loss", "valid_loss"):
+        mon = Monitor(display=False)
+        step = 0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for value in (0.5, 0.6):
+                for _ in range(3):
+                    step += 1
+                    mon.log(step, train_loss=1.0 / step)
+                mon.log(step, **{name: value})
+        (event,) = mon.events
+        messages.append((event.message_id, event.message))
+    assert messages[0] == messages[1]
+    assert messages[1][0] == "gl.overfit" and "kept falling for 1 epoch" in messages[1][1]
+
+
+# ------------------------------------------------------------- resume()
+
+
+def test_resume_lets_patience_stop_the_run_again_after_patience_more_epochs() -> None:
+    mon = Monitor(display=False, detectors=[Patience(2)])
+    stops = []
+    for epoch in range(1, 11):
+        mon.log(epoch, loss=1 / epoch, val_loss=abs(epoch - 2) + 1)
+        if mon.should_stop:
+            stops.append(epoch)
+            mon.resume()  # a second fit
+    assert stops == [4, 6, 8, 10]
+    assert "has not improved for 8 epochs (best 1 at epoch 2)" in mon.events[-1].message
+
+
+@pytest.mark.parametrize(
+    ("detector", "curve"),
+    [
+        (GL(5), [1.0, 0.5, 0.6, 0.7, 0.8]),
+        (UP(1, 1), [1.0, 0.5, 0.6, 0.7, 0.8]),
+        (Divergence(), [1.0, 0.5, math.nan, math.nan, math.nan]),
+    ],
+    ids=repr,
+)
+def test_resume_lets_a_detector_whose_condition_still_holds_stop_again(
+    detector: Detector, curve: list[float]
+) -> None:
+    mon = Monitor(display=False, detectors=[detector])
+    for epoch, value in enumerate(curve[:3], 1):
+        mon.log(epoch, val_loss=value)
+    assert mon.should_stop and [e.epoch for e in mon.events] == [3]
+    mon.resume()
+    mon.log(4, val_loss=curve[3])
+    assert mon.should_stop and [e.epoch for e in mon.events] == [3, 4]

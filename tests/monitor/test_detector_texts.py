@@ -1,0 +1,160 @@
+"""The numbers and words of the detectors' explanations agree with what they claim."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+import nngraph as ng
+from nngraph.errors import NNGraphError
+from nngraph.monitor import Monitor
+from nngraph.monitor.detectors import (
+    GL,
+    PQ,
+    UP,
+    Gap,
+    Patience,
+    generalization_loss,
+    training_progress,
+)
+
+# ----------------------------------------------------------------------------- a diverged run
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_gl_says_training_diverged_when_the_training_loss_is_not_finite(bad: float) -> None:
+    for language, words in [("en", "training has diverged"), ("pl", "trening się rozbiegł")]:
+        ng.set_language(language)
+        gl = GL(5)
+        for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.5, 0.8), (bad, 0.9)], 1):
+            event = gl.update(epoch, loss=tr, val_loss=va)
+        assert event is not None and event.message_id == "gl.train_nonfinite"
+        assert words in event.message and str(bad) in event.message
+        assert "memorise" not in event.message and "stalled" not in event.message
+        assert "12.5%" in event.message or "12,5%" in event.message
+
+
+def test_gl_does_not_say_training_kept_falling_from_a_nan_at_the_best_epoch() -> None:
+    gl = GL(5)
+    for epoch, (tr, va) in enumerate([(1.0, 1.0), (math.nan, 0.8), (2.0, 0.9)], 1):
+        event = gl.update(epoch, loss=tr, val_loss=va)
+    assert event is not None and "kept falling" not in event.message
+    assert "memorise" not in event.message
+
+
+# ----------------------------------------------------------------------------- shown numbers
+
+
+def test_gl_shows_as_many_digits_as_it_takes_to_be_above_alpha() -> None:
+    gl = GL(5)
+    gl.update(1, loss=1.0, val_loss=1.0)
+    event = gl.update(2, loss=0.9, val_loss=1.0504)
+    assert event is not None and "is 5.04% above its best" in event.message
+    zero = GL(0)
+    zero.update(1, val_loss=1.0)
+    event = zero.update(2, val_loss=1.000004)
+    assert event is not None and "is 0.0004% above its best" in event.message
+
+
+@pytest.mark.parametrize("alpha", [0, 0.5, 5, 20, 99.9])
+def test_every_shown_percentage_is_above_alpha(alpha: float) -> None:
+    rng = np.random.default_rng(int(alpha * 10))
+    for rise in alpha * (1 + rng.uniform(1e-6, 1e-2, 50)) + rng.uniform(1e-6, 1e-3, 50):
+        gl = GL(alpha)
+        gl.update(1, val_loss=2.0)
+        event = gl.update(2, val_loss=2.0 * (1 + rise / 100))
+        assert event is not None
+        shown = re.search(r"is (\S+)% above", event.message)
+        assert shown is not None and float(shown.group(1)) > alpha, event.message
+
+
+def test_pq_shows_its_quotient_above_alpha() -> None:
+    pq = PQ(0.5, 2)
+    for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.98, 1.05106)], 1):
+        event = pq.update(epoch, loss=tr, val_loss=va)
+    assert event is not None and "(quotient 0.5004 > 0.5)" in event.message
+
+
+def test_up_shows_a_trail_that_visibly_rises() -> None:
+    up = UP(2, 1)
+    for epoch, value in enumerate([1.0, 0.5, 0.500001, 0.500002], 1):
+        event = up.update(epoch, val_loss=value)
+    assert event is not None and "(0.5 -> 0.500001 -> 0.500002)" in event.message
+    ng.set_language("pl")
+    up = UP(1, 1)
+    for epoch, value in enumerate([-2.5521, -2.55204], 1):
+        event = up.update(epoch, val_loss=value)
+    assert event is not None and "(wartości: -2,5521 -> -2,552)" in event.message
+
+
+@pytest.mark.parametrize(
+    ("tiny", "in_english", "in_polish"),
+    [(1e-12, "5.0e13%", "5,0e13%"), (1e-300, "5.0e301%", "5,0e301%")],
+)
+def test_a_huge_percentage_is_written_compactly(
+    tiny: float, in_english: str, in_polish: str
+) -> None:
+    def message() -> str:
+        gl = GL(5)
+        for epoch, value in enumerate([1.0, tiny, 0.5], 1):
+            event = gl.update(epoch, loss=1.0 / epoch, val_loss=value)
+        assert event is not None
+        return event.message
+
+    text = message()
+    assert f"is {in_english} above its best" in text and len(text) < 250
+    ng.set_language("pl")
+    text = message()
+    assert f"jest o {in_polish} powyżej" in text and len(text) < 260
+
+
+# ----------------------------------------------------------------------------- PQ(k=1)
+
+
+def test_pq_with_a_strip_of_one_epoch_is_refused_with_the_reason() -> None:
+    with pytest.raises(NNGraphError, match=r"at least 2 epochs, got k=1.*always 0"):
+        PQ(0.5, 1)
+    ng.set_language("pl")
+    with pytest.raises(NNGraphError, match="co najmniej 2 epok"):
+        PQ(0.5, k=1)
+    assert PQ(0.5, 2).k == 2
+
+
+# ----------------------------------------------------------------------------- the float maximum
+
+
+def test_prechelts_numbers_near_the_float_maximum_follow_the_definition() -> None:
+    assert training_progress([1.5e308, 1.5e308]) == 0.0
+    assert training_progress([1e308, 1.5e308]) == pytest.approx(250.0)
+    assert training_progress([-1e308, 1.5e308]) == pytest.approx(1000 * 1.25)
+    assert generalization_loss(1e308, -1e308) == pytest.approx(200.0)
+    pq = PQ(0.5, 2)
+    fired = [pq.update(e, loss=1.5e308, val_loss=v) is not None for e, v in enumerate([1, 2], 1)]
+    assert fired == [False, True] and pq.value == math.inf
+
+
+# ----------------------------------------------------------------------------- one epoch= twice
+
+
+def test_two_validations_under_one_epoch_number_never_say_zero_epochs() -> None:
+    def events() -> list[str]:
+        mon = Monitor(display=False, detectors=[GL(5), Patience(1), UP(1, 1), Gap(0.1, patience=1)])
+        for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.8, 0.7)], 1):
+            mon.log(epoch=epoch, loss=tr, val_loss=va)
+        mon.log(epoch=3, loss=0.6, val_loss=0.5)  # validation every half epoch
+        mon.log(epoch=3, loss=0.5, val_loss=0.6)
+        return [e.message for e in mon.events]
+
+    english = events()
+    assert len(english) == 4 and not [m for m in english if "0 epoch" in m]
+    assert "kept falling for 1 evaluation:" in english[0]
+    assert "has not improved for 1 evaluation (best 0.5 at epoch 3)" in english[1]
+    assert "1 strip of 1 evaluation (0.5 -> 0.6)" in english[2]
+    assert "apart for 1 evaluation:" in english[3]
+    ng.set_language("pl")
+    polish = events()
+    assert not [m for m in polish if "0 epok" in m]
+    assert "nie poprawia się już 1 pomiar z rzędu" in polish[1]
