@@ -137,6 +137,10 @@ class LeafGrads:
             if id(t) not in given:
                 self._from_grads[id(t)] = weakref.ref(t)
 
+    def holds(self, t: torch.Tensor) -> bool:
+        """Whether `t` is a leaf's `.grad` (or a view of it)."""
+        return bool(self.grads) and self._owner_of(t) is not None
+
     def before_write(self, t: torch.Tensor) -> bool:
         """`t` is about to change in place: if it is a leaf's `.grad`, summarise it now.
         Returns whether it was one."""

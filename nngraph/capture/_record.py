@@ -76,6 +76,8 @@ _WRITES_FIRST = frozenset(
 # In-place calls that change a flag, not the values: the tensor is not met as written then
 # (a parameter frozen or unfrozen in the block is met where it is used, as it is then).
 _KEEPS_VALUES = frozenset({"requires_grad_", "share_memory_"})
+# `GradScaler.unscale_()`: divides the `.grad`s back from the loss scale (mixed precision)
+_UNSCALE = torch._amp_foreach_non_finite_check_and_unscale_
 # The tensor attributes whose setting writes values (`x.data = ...`), unlike `requires_grad`.
 _VALUE_ATTRIBUTES = (torch.Tensor.data, torch.Tensor.real, torch.Tensor.imag)
 
@@ -177,7 +179,8 @@ class _Mode(TorchFunctionMode):
             first is not None or recorder.builder.stats.holding or recorder.leaves.grads
         ):
             with hidden():
-                writes_grad = recorder.before_write([changed, into], first)
+                unscaling = func is _UNSCALE
+                writes_grad = recorder.before_write([changed, into], first, unscaling=unscaling)
         out = func(*args, **kwargs)
         if update and changed is None and _has_history(out):
             # Computed from a gradient, yet part of autograd's graph: not an update but the
@@ -362,8 +365,9 @@ def trace(
     back), same `training` flag, same `requires_grad` flags, and the `.grad` of every parameter
     as before the call. The backward leaves no `.grad` outside the model either: not in an
     input that requires grad, not in the model that made the input (`trace(D, G(z), ...)`).
-    The random generators are put back too, so the dropout masks a seeded lesson draws next
-    are the same with or without a trace before them. A `torch.compile`d model is traced
+    The random generators are put back too (the global ones and those the model's modules
+    keep), so the dropout masks a seeded lesson draws next are the same with or without a
+    trace before them. A `torch.compile`d model is traced
     through the module it compiled: compiling changes how the graph runs, not what it computes.
 
         >>> import torch, nngraph as ng

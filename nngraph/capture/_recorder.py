@@ -150,18 +150,25 @@ class Recorder:
             stacklevel=4,
         )
 
-    def before_write(self, written: Any, first: torch.Tensor | None = None) -> bool:
+    def before_write(
+        self, written: Any, first: torch.Tensor | None = None, *, unscaling: bool = False
+    ) -> bool:
         """Tensors in `written` are about to change in place. A leaf's `.grad` is summarised
         first; `first`, which a recorded call writes into, gets its node now if it has none
         (an input normalised in place: its node shows the values it came with); held values
         are copied. Returns whether a `.grad` is written (bookkeeping such as
-        `w.grad.zero_()`, not part of the computation)."""
+        `w.grad.zero_()`, not part of the computation). `unscaling`: the write is
+        `GradScaler.unscale_()` dividing the gradients back from the loss scale, which the
+        leaves then show (the gradients the optimizer uses), not the scaled ones."""
         tensors = tensors_in(written, [])
         if first is not None and is_wrapped(first):  # `requires_grad_()` in `torch.func.grad`
             first = unwrapped(first)
         writes_grad = False
         for t in tensors:
-            writes_grad = self.leaves.before_write(t) or writes_grad
+            if unscaling:  # `GradScaler.unscale_()` finishes the backward: its result is shown
+                writes_grad = self.leaves.holds(t) or writes_grad
+            else:
+                writes_grad = self.leaves.before_write(t) or writes_grad
         if first is not None and grad_fn_of(first) is None and not (writes_grad or is_lazy(first)):
             self.busy = True
             try:

@@ -1,5 +1,5 @@
 """What `trace()` puts back after running a model: flags, which tensors the modules hold, their
-values and their `.grad`.
+values and their `.grad`, and the state of random generators they keep.
 
 A forward may change its own model: an embedding's `max_norm` renormalises rows in place, weight
 clipping clamps weights, BatchNorm updates its running statistics, a queue buffer is replaced by
@@ -52,6 +52,13 @@ class ModelState:
                 if b is not None:
                     buffers[id(b)] = b
         self.params = list(params.values())
+        #: random generators the modules keep (`self.gen = torch.Generator()`), with their state
+        self.generators = [
+            (gen, gen.get_state())
+            for m in self.modules
+            for gen in vars(m).values()
+            if isinstance(gen, torch.Generator)
+        ]
         self.flags = [p.requires_grad for p in self.params]
         self.grads = [p.grad for p in self.params]
         groups: dict[tuple[torch.device, torch.dtype], list[torch.Tensor]] = defaultdict(list)
@@ -84,6 +91,8 @@ class ModelState:
             if len(live) != len(saved) or tuple(map(id, live.values())) != ids:
                 live.clear()
                 live.update(saved)
+        for gen, gen_state in self.generators:
+            gen.set_state(gen_state)
         for p, flag, grad in zip(self.params, self.flags, self.grads, strict=True):
             if p.requires_grad != flag:
                 p.requires_grad_(flag)

@@ -302,6 +302,25 @@ def test_trace_leaves_the_random_generator_where_it_was() -> None:
     assert torch.equal(after_trace, torch.rand(3))  # a seeded lesson gives the same numbers
 
 
+class _SeededNoise(nn.Module):
+    """Noise from a generator of its own, as a reproducible augmentation layer keeps one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 3)
+        self.gen = torch.Generator().manual_seed(5)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x) + torch.randn(x.shape, generator=self.gen)
+
+
+def test_trace_puts_back_a_random_generator_the_model_keeps() -> None:
+    model = _SeededNoise()
+    state = model.gen.get_state()
+    ng.trace(model, torch.ones(2, 3), loss=lambda y: y.sum())
+    assert torch.equal(model.gen.get_state(), state)  # its next noise is what it would have been
+
+
 def test_nothing_a_capture_made_waits_for_the_cycle_collector() -> None:
     """A graph, its recorder and the tensors they saw are freed as soon as the caller lets go:
     on a GPU, tensors held until Python's next cycle collection are memory a student lacks."""

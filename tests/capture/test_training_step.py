@@ -308,3 +308,27 @@ def test_a_first_order_meta_learning_step_is_part_of_the_computation() -> None:
     g = rec.graph
     assert ops(g) == Counter({"matmul": 2, "mse_loss": 2, "sub": 1})
     assert "outer" in [g.nodes[n]["label"] for n in g.graph["outputs"]]
+
+
+def test_a_mixed_precision_step_shows_the_gradients_the_optimizer_uses() -> None:
+    """`GradScaler` multiplies the loss by 65,536 so that float16 gradients do not underflow,
+    and `unscale_()` divides them back before the step: the parameters show the divided
+    ones, so that neither the numbers nor `health()` describe a step that never happens."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 4))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scaler = torch.amp.GradScaler("cpu")
+    x, y = torch.randn(64, 16), torch.randn(64, 4) * 10
+    with ng.record(model) as rec:
+        optimizer.zero_grad()
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            loss = nn.functional.mse_loss(model(x).float(), y)
+        scaler.scale(loss).backward()
+        scaler.unscale_(optimizer)
+        used = {name: float(p.grad.norm()) for name, p in model.named_parameters()}
+        scaler.step(optimizer)
+        scaler.update()
+    g = rec.graph
+    shown = {d["name"]: d["grad"]["norm"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
+    assert shown == pytest.approx(used, rel=1e-5)
+    assert "exploding" not in {f["kind"] for f in g.health()}
