@@ -1,5 +1,5 @@
-"""Feeding the monitor's detectors: each ``log()`` call, and the history so far to a detector
-added to ``mon.detectors`` later.
+"""Feeding the monitor's detectors (each ``log()`` call, and the history so far to a detector
+added to ``mon.detectors`` later), the events they raise and the stop they ask for.
 
 :class:`DetectorFeeding` is the part of :class:`~nngraph.monitor.Monitor` that runs its
 detectors. A detector it has not fed before (appended to ``mon.detectors`` after some epochs,
@@ -22,7 +22,9 @@ epochs it caught up on; from the next call on it speaks as the others do.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
+from nngraph.i18n import message
 from nngraph.monitor._common import Event
 from nngraph.monitor._history import Series
 from nngraph.monitor.detectors import Detector
@@ -31,18 +33,26 @@ __all__ = ["DetectorFeeding"]
 
 
 class DetectorFeeding:
-    """The detector part of :class:`~nngraph.monitor.Monitor`, with the events: it calls
+    """The detector part of :class:`~nngraph.monitor.Monitor`, with the events and the stop
+    (``should_stop``, ``request_stop()``, ``resume()``): it calls
     :meth:`_init_feeding` in ``__init__`` (once ``detectors`` is set), :meth:`_feed_detectors`
     once per ``log()`` (after the call is recorded) and :meth:`_resume_detectors` in
     ``resume()``."""
 
     detectors: list[Detector]
     series: dict[str, Series]
+    view: Any
+    epoch: int
     _calls: int
+    _last_step: float
+
+    def add_event(self, event: Event) -> None:
+        raise NotImplementedError  # the Monitor's
 
     def _init_feeding(self) -> None:
         self._events: list[Event] = []
         self._stop_event: Event | None = None
+        self._user_stop: Event | None = None  # the Stop button's (request_stop's) event
         # the detectors fed from the start or caught up (kept, so that an id is never reused)
         self._fed: dict[int, Detector] = {id(det): det for det in self.detectors}
 
@@ -51,6 +61,8 @@ class DetectorFeeding:
             self._events.append(event)
         if event.stop and self._stop_event is None:
             self._stop_event = event
+        if event.stop and event.detector == "user" and self._user_stop is None:
+            self._user_stop = event
 
     def _feed_detectors(self, step: float, values: dict[str, float], epoch: int) -> list[Event]:
         """Feed this call to every detector; the events it raised (recorded), stamped with
@@ -96,3 +108,81 @@ class DetectorFeeding:
         """After a stop: each detector may stop the run again (see :meth:`Detector.resume`)."""
         for det in self.detectors:
             det.resume()
+
+    # ------------------------------------------------------------------ stopping
+    @property
+    def should_stop(self) -> bool:
+        """True from the log() call where a stopping detector first fired, or after
+        :meth:`request_stop` (e.g. the Stop button of the live view).
+
+        Reading it lets a live view's pending clicks in first (``view.poll()``), so a
+        training loop that checks it sees the Stop button while the cell is still running.
+        """
+        self._poll_view()
+        return self._stop_event is not None
+
+    @property
+    def stop_requested(self) -> bool:
+        """True once the Stop button was clicked (or :meth:`request_stop` called), until
+        :meth:`resume`; unlike ``should_stop``, a detector firing does not set it. For a loop
+        that trains on past a detector's advice but stops at a click. Reading it lets pending
+        clicks in, as ``should_stop`` does.
+
+            >>> import nngraph as ng
+            >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
+            >>> _ = mon.request_stop(); mon.stop_requested
+            True
+        """
+        self._poll_view()
+        return self._user_stop is not None
+
+    def _poll_view(self) -> None:
+        poll = getattr(self.view, "poll", None)
+        if poll is not None:
+            poll()
+
+    @property
+    def stop_event(self) -> Event | None:
+        """The event that made ``should_stop`` true, if any."""
+        return self._stop_event
+
+    def request_stop(self, reason: str | None = None) -> Event:
+        """Ask the training loop to stop: ``should_stop`` becomes True and a ``stop`` event
+        (detector ``"user"``) joins :attr:`events`. Returns the event; idempotent.
+
+            >>> import nngraph as ng
+            >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
+            >>> mon.request_stop("enough").message, mon.should_stop
+            ('enough', True)
+        """
+        if self._user_stop is not None:
+            return self._user_stop  # asked already (maybe after a detector), not withdrawn since
+        if reason is None:
+            reason = message("monitor.stop_requested", epoch=self.epoch)
+        event = Event(
+            step=self._last_step,
+            epoch=self.epoch,
+            detector="user",
+            kind="stop",
+            message_id="monitor.stop_requested",
+            message=reason,
+            stop=True,
+        )
+        self.add_event(event)  # the first stopping event stays `stop_event`
+        return event
+
+    def resume(self) -> None:
+        """Withdraw the stop: ``should_stop`` becomes False again, while the events, the
+        history and the best stay. For training on after a stop (a second ``fit``): a
+        detector or the Stop button can stop it again. The epochs go on from the last one
+        (``epoch=`` numbers may not start again from 1: a new run needs a new ``Monitor``).
+        Each detector may announce its condition again where it holds, and ``Patience`` waits
+        ``patience`` epochs from here (keeping its best), as Keras does in a second ``fit``.
+
+            >>> import nngraph as ng
+            >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
+            >>> _ = mon.request_stop(); mon.resume(); mon.should_stop
+            False
+        """
+        self._stop_event = self._user_stop = None
+        self._resume_detectors()

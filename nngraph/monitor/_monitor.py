@@ -252,65 +252,6 @@ class Monitor(
         """Every event so far (a copy), oldest first."""
         return list(self._events)
 
-    @property
-    def should_stop(self) -> bool:
-        """True from the log() call where a stopping detector first fired, or after
-        :meth:`request_stop` (e.g. the Stop button of the live view).
-
-        Reading it lets a live view's pending clicks in first (``view.poll()``), so a
-        training loop that checks it sees the Stop button while the cell is still running.
-        """
-        poll = getattr(self.view, "poll", None)
-        if poll is not None:
-            poll()
-        return self._stop_event is not None
-
-    @property
-    def stop_event(self) -> Event | None:
-        """The event that made ``should_stop`` true, if any."""
-        return self._stop_event
-
-    def request_stop(self, reason: str | None = None) -> Event:
-        """Ask the training loop to stop: ``should_stop`` becomes True and a ``stop`` event
-        (detector ``"user"``) joins :attr:`events`. Returns the event; idempotent.
-
-            >>> import nngraph as ng
-            >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
-            >>> mon.request_stop("enough").message, mon.should_stop
-            ('enough', True)
-        """
-        if self._stop_event is not None and self._stop_event.detector == "user":
-            return self._stop_event  # asked already, not withdrawn since
-        if reason is None:
-            reason = message("monitor.stop_requested", epoch=self.epoch)
-        event = Event(
-            step=self._last_step,
-            epoch=self.epoch,
-            detector="user",
-            kind="stop",
-            message_id="monitor.stop_requested",
-            message=reason,
-            stop=True,
-        )
-        self.add_event(event)  # the first stopping event stays `stop_event`
-        return event
-
-    def resume(self) -> None:
-        """Withdraw the stop: ``should_stop`` becomes False again, while the events, the
-        history and the best stay. For training on after a stop (a second ``fit``): a
-        detector or the Stop button can stop it again. The epochs go on from the last one
-        (``epoch=`` numbers may not start again from 1: a new run needs a new ``Monitor``).
-        Each detector may announce its condition again where it holds, and ``Patience`` waits
-        ``patience`` epochs from here (keeping its best), as Keras does in a second ``fit``.
-
-            >>> import nngraph as ng
-            >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
-            >>> _ = mon.request_stop(); mon.resume(); mon.should_stop
-            False
-        """
-        self._stop_event = None
-        self._resume_detectors()
-
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
         """Downsampled history + events + best, JSON-friendly: what a view needs after reload.
         ``max_points``: at most this many points per metric (a whole number of at least 1)."""

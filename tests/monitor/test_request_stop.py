@@ -61,3 +61,30 @@ def test_a_stop_withdrawn_by_resume_can_be_asked_for_again() -> None:
     mon.log(2, loss=0.4)
     second = mon.request_stop()
     assert mon.should_stop and second is not first and second.epoch == 2
+
+
+def test_stop_requested_tells_a_click_from_a_detector_stop() -> None:
+    """A loop that trains on past a detector's advice (to show the rise of the validation
+    loss) still stops at once when the Stop button is clicked."""
+    mon = Monitor(detectors=[Patience(1)], display=False)
+    for epoch, v in enumerate([1.0, 1.1, 1.2], start=1):
+        mon.log(epoch, val_loss=v)
+    assert mon.should_stop and not mon.stop_requested  # the detector's stop
+    clicked = mon.request_stop()
+    assert mon.stop_requested
+    assert mon.request_stop() is clicked  # a second click adds no second event
+    assert [e.detector for e in mon.events if e.detector == "user"] == ["user"]
+    mon.resume()
+    assert not mon.stop_requested and not mon.should_stop
+
+
+def test_stop_requested_lets_the_view_poll_first() -> None:
+    mon = Monitor(detectors=[], display=False)
+
+    class View:
+        def poll(self) -> None:
+            mon.request_stop("clicked")
+
+    view: Any = View()
+    mon.view = view
+    assert mon.stop_requested
