@@ -203,6 +203,10 @@ class ModuleScope:
                 table[path] = entry
         for path in self.unregistered:  # `model.parameters()` leaves out their parameters
             table[path] = {**table[path], "registered": False}
+        for root in self._roots[1:]:  # another model run at top level (a GAN's generator)
+            path = self.paths[id(root)]
+            if path in table:
+                table[path] = {**table[path], "top_level": True}
         if "" in table:  # other top-level models are named after their class, inside the root
             roots = [table.get(self.paths[id(root)]) for root in self._roots[1:]]
             others = [entry for entry in roots if entry is not None]

@@ -64,10 +64,13 @@ def parameter_state(
                 reached.add(key)
             else:
                 cut.setdefault(key, n)
+    trained = {_model_of(g, key) for key in reached}
     for key, n in cut.items():
         if key in reached:  # the layer learns through its other parameters
             continue
         module = g.nodes[n].get("module") or ""
+        if module and trained and _model_of(g, module) not in trained:
+            continue  # a whole other model sits out this backward (`G(z).detach()` in D's step)
         if module:
             where = module_name(module, types)
             findings.append(
@@ -141,6 +144,18 @@ def _learns_before(g: Graph, op: Any, weight: Any) -> bool:
         if data.get("kind") == "param" or not params_only:
             return True
     return False
+
+
+def _model_of(g: Graph, path: str) -> str:
+    """The top-level model a module path belongs to: the root `""`, or another model that ran
+    at top level (marked `top_level` in the module table, e.g. `"Generator"`)."""
+    table = g.graph.get("modules") or {}
+    parts = path.split(".")
+    for i in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:i])
+        if (table.get(prefix) or {}).get("top_level"):
+            return prefix
+    return ""
 
 
 def _backward_reached_a_leaf(g: Graph) -> bool:

@@ -767,6 +767,28 @@ def test_a_network_read_under_no_grad_is_not_said_to_be_cut_off():
     assert "no_gradient" not in [f["kind"] for f in rec.graph.health()]
 
 
+@pytest.mark.parametrize("named", [True, False], ids=["record(D)", "record()"])
+def test_a_generator_sitting_out_the_discriminators_step_is_not_said_to_be_cut_off(named):
+    # the DCGAN tutorial's D step: `.detach()` keeps D's loss out of G, which learns in its own
+    # step; "call requires_grad_(False) on it" would stop G from ever training
+    torch.manual_seed(0)
+    G = nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 4))
+    D = nn.Sequential(nn.Linear(4, 8), nn.LeakyReLU(0.2), nn.Linear(8, 1))
+    bce = nn.BCEWithLogitsLoss()
+    real, z = torch.randn(6, 4), torch.randn(6, 3)
+    with ng.record(D if named else None) as rec:
+        fake = G(z)
+        loss = bce(D(real), torch.ones(6, 1)) + bce(D(fake.detach()), torch.zeros(6, 1))
+        loss.backward()
+    assert "no_gradient" not in [f["kind"] for f in rec.graph.health()]
+    # a layer of the discriminator itself cut off is still found
+    cut_d = _CutAfterFirstLayer(torch.Tensor.detach)
+    with ng.record(cut_d if named else None) as rec:
+        bce(cut_d(G(z).detach()), torch.zeros(6, 1)).backward()
+    cut = [f for f in rec.graph.health() if f["kind"] == "no_gradient"]
+    assert [f["module"].rpartition(".")[2] for f in cut] == ["l1"]
+
+
 def test_weights_all_equal_are_said_to_stay_copies_of_each_other():
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
