@@ -56,7 +56,9 @@ for _, d in g.nodes(data=True):
 # ## The update written by hand
 #
 # $w \leftarrow w - \eta\,\partial L/\partial w$, the same for $b$, then reset the gradients
-# (they accumulate). `ng.Monitor` draws the loss live, and here also $w$ and $b$.
+# (they accumulate). `ng.Monitor` draws the loss live, and here also $w$ and $b$: each epoch logs
+# its loss with the $w$ and $b$ that gave it (their values before the update), so the $w$ curve
+# starts at 100. The view's Stop button works because the loop reads `by_hand.should_stop`.
 
 # %%
 w.grad = None
@@ -67,16 +69,19 @@ epochs = 60
 by_hand = ng.Monitor(name="by hand", metric="loss")  # no validation set here
 for epoch in range(1, epochs + 1):
     loss = ((w * x + b - y) ** 2).mean()
+    by_hand.log(epoch, loss=loss, w=w.item(), b=b.item())  # the w and b that gave this loss
+    if epoch % 10 == 0:
+        print(f"epoch {epoch}: loss {loss.item():8.3f}   w {w.item():7.3f}   b {b.item():6.3f}")
     loss.backward()
     with torch.no_grad():  # the update is not part of the model: do not record it
         w -= lr * w.grad
         b -= lr * b.grad
     w.grad.zero_()
     b.grad.zero_()
-    by_hand.log(epoch, loss=loss, w=w, b=b)
-    if epoch % 10 == 0:
-        print(f"epoch {epoch}: loss {loss.item():8.3f}   w {w.item():7.3f}   b {b.item():6.3f}")
+    if by_hand.should_stop:  # the Stop button (or a detector) ends the loop here
+        break
 by_hand.close()
+loss = ((w * x + b - y) ** 2).mean()  # the loss of the final w and b
 print(f"by hand:    w = {w.item():.4f}, b = {b.item():.4f}, loss = {loss.item():.4f}")
 
 # %% [markdown]
@@ -94,10 +99,13 @@ with_sgd = ng.Monitor(name="optim.SGD", metric="loss")
 for epoch in range(1, epochs + 1):
     optimizer.zero_grad()
     loss2 = ((w2 * x + b2 - y) ** 2).mean()
+    with_sgd.log(epoch, loss=loss2, w=w2.item(), b=b2.item())  # before step(), as above
     loss2.backward()
     optimizer.step()
-    with_sgd.log(epoch, loss=loss2, w=w2, b=b2)
+    if with_sgd.should_stop:
+        break
 with_sgd.close()
+loss2 = ((w2 * x + b2 - y) ** 2).mean()
 print(f"optim.SGD:  w = {w2.item():.4f}, b = {b2.item():.4f}, loss = {loss2.item():.4f}")
 
 # %%

@@ -32,6 +32,11 @@ print(len(x_train), "training,", len(x_val), "validation,", len(data.x_test), "t
 #
 # $p = \sigma(xw + b)$, binary cross-entropy loss, gradient descent written by hand.
 # This loop was in a published notebook. Run it: after the first epoch the loss does not move.
+#
+# The live view's Stop button works because the loops of this demo read
+# `monitor.stop_requested` (a click, not a detector). They stop only for the button: the
+# detectors' advice to stop (`Patience`) is shown, but the runs go on so that we can see what
+# happens next.
 
 # %%
 w = nn.Parameter(torch.randn(2, 1, device=device))  # a tensor to learn: requires_grad=True
@@ -75,6 +80,8 @@ def fit(monitor, epochs=30):
             val_acc=((p_val > 0.5).float() == y_val).float().mean(),
             grad=grad_norm,
         )
+        if monitor.stop_requested:
+            break
     monitor.close()
     return monitor
 
@@ -87,8 +94,11 @@ buggy = fit(ng.Monitor(name="buggy"))
 #
 # Look at one training step. `w` and `b` are `nn.Parameter`s, so the graph draws them as the
 # model's parameters (2 + 1 numbers), apart from the data `x_train` and `y_train`. It shows
-# each parameter as the forward pass saw it (its value) and what the backward pass sent to it
-# (its gradient). Then check what `step()` and `zero_grad()` really did.
+# each parameter as the forward pass saw it (its value), and its gradient as `.grad` holds it
+# after this backward pass (`w.grad`, `b.grad`): this pass's gradient *plus* the leftovers of
+# the 30 earlier passes, because nothing reset them. The health findings below say so, and the
+# cell computes this pass's own gradient to compare. Then check what `step()` and
+# `zero_grad()` really did.
 
 # %%
 with ng.record() as rec:
@@ -115,7 +125,8 @@ print("gradient norm of w in epochs 1-5:", buggy.history("grad")[1][:5].round(2)
 for finding in bug_graph.health():
     print("health:", finding["message"])
 
-(b_grad_now,) = torch.autograd.grad(bce(predict(x_train), y_train), b)  # this pass's own
+w_grad_now, b_grad_now = torch.autograd.grad(bce(predict(x_train), y_train), (w, b))
+print(f"this pass alone: gradient norm of w {w_grad_now.norm():.3f}")  # not added to w.grad
 b_before = b.item()
 step()
 b_change, b_expected = b.item() - b_before, -lr * b_grad_now.item()
@@ -129,7 +140,8 @@ print("zero_grad(): w =", w.flatten().tolist(), " w.grad =", w.grad.flatten().to
 # * the weights are **all zero** when the forward pass runs: `zero_grad()` zeroes the weights,
 #   not the gradients, so the model always outputs $p = 0.5$ and the loss stays at $\ln 2$;
 # * the gradients are never reset: each backward pass adds to them, so their norm grows every
-#   epoch;
+#   epoch. The graph's gradient of `w` is `w.grad`: about 30 times the gradient of this pass
+#   alone;
 # * `b` moves by $-\eta$ whatever its gradient says: the bias update ignores the gradient.
 #
 # The fix: zero the *gradients*, and use the gradient of `b`.
@@ -188,6 +200,8 @@ def train(model, optimizer, epochs=100, monitor=None):
             acc=accuracy(out, y_train),
             val_acc=accuracy(val_out, y_val),
         )
+        if monitor.stop_requested:
+            break
     monitor.close()
     return monitor
 

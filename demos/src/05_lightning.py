@@ -81,6 +81,9 @@ print(n_params, "parameters")
 # ## `fit`
 #
 # The `Trainer` runs the epochs, the batches, validation and the device (`accelerator`).
+# To end `fit` early, click the live view's Stop button rather than *Interrupt the kernel*:
+# Stop ends `fit` after the current epoch and the best weights still come back, while an
+# interrupt makes Lightning raise `SystemExit` and skips putting them back.
 
 # %%
 callback = NNGraphCallback()

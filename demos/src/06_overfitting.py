@@ -94,7 +94,8 @@ plt.show()
 #
 # `ng.Monitor` watches both curves. Its detector `GL(5)` fires when the validation loss is 5%
 # above its best, and `mon.restore_best(model)` brings back the weights of the best epoch.
-# We train 15 epochs past the alarm to see the rise.
+# We train 15 epochs past the alarm to see the rise. The view's Stop button stops the loop at
+# once: it reads `mon.stop_requested`, which only a click sets.
 
 # %%
 digits = datasets.digits()  # 8x8 images, 64 features, 10 classes
@@ -126,7 +127,9 @@ for epoch in range(1, 201):
         acc=(out.argmax(1) == y_small).float().mean(),
         val_acc=(val_out.argmax(1) == digits.y_val).float().mean(),
     )
-    if mon.should_stop and epoch >= mon.stop_event.epoch + 15:
+    if mon.stop_requested:  # the Stop button
+        break
+    if mon.should_stop and epoch >= mon.stop_event.epoch + 15:  # 15 epochs past GL(5)'s alarm
         break
 mon.close()
 

@@ -27,7 +27,10 @@ plt.rcParams.update({"figure.figsize": (5, 3), "figure.dpi": 80})
 
 # %% [markdown]
 # Two helpers: `mlp` builds a network from a list of hidden layer sizes (`[]` is one layer),
-# `train` trains it with Adam on the whole training set at once and logs every epoch.
+# `train` trains it with Adam on the whole training set at once and logs every epoch. The Stop
+# button of the live view works because `train` reads `monitor.stop_requested` (a click):
+# a click ends the run, and the runs after it are skipped. A detector's stop does not end a run
+# here: we want to see the whole curve.
 
 
 # %%
@@ -60,6 +63,8 @@ def train(model, data, monitor, epochs, lr=0.01):
             acc=(out.argmax(1) == data.y_train).float().mean(),
             val_acc=(val_out.argmax(1) == data.y_val).float().mean(),
         )
+        if monitor.stop_requested:
+            break
     monitor.close()
 
 
@@ -95,6 +100,8 @@ runs_iris = ng.Runs()
 for name, hidden in iris_models.items():
     model = mlp(4, hidden, 3)
     train(model, iris, runs_iris.new(name, model=model), epochs=150)
+    if runs_iris[name].stop_requested:
+        break
 print(runs_iris.table())
 
 # %%
@@ -141,6 +148,8 @@ runs_digits = ng.Runs()
 for name, hidden in digits_models.items():
     model = mlp(64, hidden, 10)
     train(model, digits, runs_digits.new(name, model=model), epochs=60)
+    if runs_digits[name].stop_requested:
+        break
 print(runs_digits.table())
 
 # %%

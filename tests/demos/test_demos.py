@@ -4,6 +4,9 @@ Each demo's source (`demos/src/NN_name.py`) becomes a notebook that runs in a fr
 temporary directory; a hidden cell at the end then asserts the demo's teaching facts on the
 notebook's own variables. A failure shows the kernel's error text. Kernels run with one OpenMP
 thread: on a busy shared machine that is faster for models this small.
+
+The Stop button of a live view calls `request_stop()` on its monitor; the checks do the same,
+from a listener of a real monitor, to see that the demo's own loop ends in that epoch.
 """
 
 from __future__ import annotations
@@ -23,6 +26,31 @@ _spec = importlib.util.spec_from_file_location("build_demos", ROOT / "scripts" /
 assert _spec is not None and _spec.loader is not None
 build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
+
+#: Helpers every check cell starts with.
+PRELUDE = """
+def click_stop(monitor, when):
+    \"\"\"Click Stop (what the button does: `request_stop()`) once `when(monitor)` holds, in the
+    monitor's listener: a monitor made with `flush_interval=0`, or one that logs an event, calls
+    it from `log()`, so the loop's next `should_stop` sees the click.\"\"\"
+
+    def listener(update):
+        if when(monitor) and not monitor.stop_requested:
+            monitor.request_stop()
+
+    monitor.add_listener(listener)
+    return monitor
+
+
+def rerun(marker, then):
+    \"\"\"Run the demo's code cell that holds the line `marker` again, with the line `then`
+    right after that line.\"\"\"
+    cell = next(c for c in In[:-1] if marker in c)
+    lines = cell.splitlines()
+    at = next(i for i, line in enumerate(lines) if marker in line) + 1
+    exec("\\n".join([*lines[:at], then, *lines[at:]]), globals())
+
+"""
 
 CHECKS: dict[str, str] = {
     "01_tensors_autograd": """
@@ -47,6 +75,18 @@ CHECKS: dict[str, str] = {
         assert torch.allclose(w, w2) and torch.allclose(b, b2), (w, w2, b, b2)
         losses = by_hand.history("loss")[1]
         assert losses[-1] < losses[0] / 1000, losses
+        for mon in (by_hand, with_sgd):  # each epoch: its loss with the w and b that gave it
+            assert mon.epoch == epochs, mon.epoch
+            w_curve, b_curve = mon.history("w")[1], mon.history("b")[1]
+            assert w_curve[0] == 100 and b_curve[0] == 0, (w_curve[:3], b_curve[:3])
+            fit = torch.from_numpy(w_curve)[:, None] * x64.T + torch.from_numpy(b_curve)[:, None]
+            expected = ((fit - y64.T) ** 2).mean(1)
+            logged = torch.from_numpy(mon.history("loss")[1])
+            assert torch.allclose(logged, expected, rtol=1e-4), (logged[:3], expected[:3])
+        rerun("by_hand = ng.Monitor(", "by_hand.request_stop()")  # Stop before epoch 1
+        assert by_hand.epoch == 1, by_hand.epoch
+        rerun("with_sgd = ng.Monitor(", "with_sgd.request_stop()")
+        assert with_sgd.epoch == 1, with_sgd.epoch
     """,
     "03_framework_vs_pytorch": """
         assert max(max_difference.values()) < 1e-10, max_difference
@@ -70,6 +110,9 @@ CHECKS: dict[str, str] = {
         norms = buggy.history("grad")[1]
         assert all(later > earlier for earlier, later in zip(norms, norms[1:])), norms
         assert norms[-1] > 10 * norms[1], norms  # gradients pile up: nothing resets them
+        assert buggy.epoch == 30, buggy.epoch  # the markdown: "the 30 earlier passes"
+        ratio = w_seen["grad"]["norm"] / w_grad_now.norm().item()
+        assert 25 < ratio < 35, ratio  # the markdown: "about 30 times" this pass's own
         assert fixed.best.metrics["val_acc"] >= 0.8, fixed.best
         assert fixed.history("loss")[1][-1] < 0.6, fixed.history("loss")
         assert n_params == 41
@@ -78,6 +121,16 @@ CHECKS: dict[str, str] = {
             assert mon.best.metrics["val_acc"] >= 0.8, (mon.name, mon.best)
         assert set(runs.names) == {"SGD", "Adam"}
         assert test_acc >= 0.7, test_acc
+        for mon in (mon_linear, mon_sequential, mon_sgd, mon_adam):  # a detector does not stop
+            assert mon.epoch == 100, (mon.name, mon.epoch)
+        clicked = click_stop(ng.Monitor(display=False, flush_interval=0), lambda m: m.epoch >= 5)
+        fit(clicked)
+        assert clicked.epoch == 5, clicked.epoch  # the Stop button ends fit() in that epoch
+        late = copy.deepcopy(linear)  # past its best: the validation loss rises from here
+        clicked = click_stop(ng.Monitor(display=False, flush_interval=0), lambda m: m.epoch >= 30)
+        train(late, torch.optim.SGD(late.parameters(), lr=0.5), monitor=clicked)
+        assert clicked.stop_event.detector.startswith("Patience"), clicked.events  # stop first
+        assert clicked.epoch == 30, clicked.epoch  # ...and the click after it still stops
     """,
     "05_lightning": """
         assert n_params == 41
@@ -108,6 +161,12 @@ CHECKS: dict[str, str] = {
         assert last_val_loss > 1.1 * mon.best.value
         assert abs(restored_val_loss - mon.best.value) < 1e-5, (restored_val_loss, mon.best)
         messages = [e.message for e in mon.events]
+        monitor_line = "mon = ng.Monitor(model=model"
+        rerun(monitor_line, "mon.request_stop()")  # Stop before epoch 1: no 15 epochs more
+        assert mon.epoch == 1, mon.epoch
+        rerun(monitor_line, "click_stop(mon, lambda m: m.stop_event is not None)")  # with GL(5)
+        assert mon.stop_event.detector.startswith("GL"), mon.events
+        assert mon.epoch == mon.stop_event.epoch, (mon.epoch, mon.events)  # not 15 more
     """,
     "07_lab": """
         for runs, epochs in [(runs_iris, 150), (runs_digits, 60)]:
@@ -121,6 +180,21 @@ CHECKS: dict[str, str] = {
             assert one.best.epoch >= epochs - 5, one.best  # one layer: still improving
             assert not one.events, one.events
         assert runs_digits["hidden 64"].best.metrics["val_acc"] > 0.9
+        for runs, epochs in [(runs_iris, 150), (runs_digits, 60)]:
+            stopped = [m.name for m in runs if m.stop_event is not None]
+            assert stopped, "no detector stopped a run"  # the table's `stop` column
+            assert all(m.epoch == epochs for m in runs), [(m.name, m.epoch) for m in runs]
+        torch.manual_seed(0)
+        clicked = click_stop(ng.Monitor(display=False, flush_interval=0), lambda m: m.epoch >= 60)
+        train(mlp(4, [256, 256, 256], 3), iris, clicked, epochs=150)
+        assert clicked.stop_event.detector.startswith("Patience"), clicked.events  # stop first
+        assert clicked.epoch == 60, clicked.epoch  # ...and the click after it still stops
+        rerun(  # Stop clicked in the second run: it ends, and the runs after it are skipped
+            "runs_iris = ng.Runs()",
+            "runs_iris.add_listener(lambda u: u.name == 'hidden 4' and runs_iris[u.name].request_stop())",
+        )
+        assert runs_iris.names == ["1 layer", "hidden 4"], runs_iris.names
+        assert runs_iris["hidden 4"].epoch == 1, runs_iris["hidden 4"].epoch
     """,
 }
 
@@ -136,7 +210,7 @@ def check_demo(stem: str, tmp_path: Path, lang: str = "en") -> dict[str, str]:
         assert 'LANG = "en"' in text
         text = text.replace('LANG = "en"', f'LANG = "{lang}"', 1)
     nb = build.parse(text)
-    check = textwrap.dedent(CHECKS[stem])
+    check = textwrap.dedent(PRELUDE) + textwrap.dedent(CHECKS[stem])
     if lang != "en":
         check += "for m in messages:\n    print(m)\n"
     nb.cells.append(new_code_cell(check))
