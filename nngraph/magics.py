@@ -29,7 +29,7 @@ from nngraph._magic_args import Parser, split_line, variable, view_options
 from nngraph.capture import graph_of, record
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
-from nngraph.i18n import message, on_language_change, set_language
+from nngraph.i18n import LANGUAGES, get_language, message, on_language_change, set_language
 
 __all__ = ["NNGraphMagics", "load_ipython_extension", "unload_ipython_extension"]
 
@@ -300,6 +300,12 @@ class NNGraphMagics(Magics):
             display(watch)
 
     def _language(self, words: list[str]) -> None:
+        if not words:  # `%nngraph lang`: which one it is, and how to switch
+            now = get_language()
+            other = next(code for code in LANGUAGES if code != now)
+            known = ", ".join(LANGUAGES)
+            print(message("magic.language", language=now, known=known, other=other))
+            return
         if len(words) != 1:
             raise UsageError(message("magic.usage"))
         set_language(words[0])

@@ -183,11 +183,17 @@ def test_monitor_mode_is_an_option_and_accuracy_is_maximised(
     assert f"mode={mode!r}" in capsys.readouterr().out
 
 
-def test_help_and_language_switch(ip: Any) -> None:
+def test_help_and_language_switch(ip: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert "%%nngraph [options]" in magics.NNGraphMagics.nngraph.__doc__
+    ip.run_line_magic("nngraph", "lang")  # without a language: which one, and how to switch
+    assert capsys.readouterr().out.strip() == (
+        "nngraph speaks en (it knows en, pl): %nngraph lang pl switches"
+    )
     ip.run_line_magic("nngraph", "lang pl")
     assert i18n.get_language() == "pl"
     assert "nagraj całą komórkę" in magics.NNGraphMagics.nngraph.__doc__
+    ip.run_line_magic("nngraph", "lang")
+    assert "język nngraph: pl" in capsys.readouterr().out
 
 
 def test_unload_removes_the_magics(ip: Any) -> None:

@@ -152,6 +152,7 @@ MESSAGES: dict[str, str] = {
         "%nngraph watch MODEL [--optimizer OPT] [-o NAME] | %nngraph lang en|pl "
         "(help: %nngraph?)"
     ),
+    "magic.language": "nngraph speaks {language} (it knows {known}): %nngraph lang {other} switches",
     "magic.bad_depth": "%%nngraph: --depth needs a whole number >= 0, got {depth!r}",
     "magic.options_need_cell": (
         "%nngraph: cannot evaluate {expression!r}: {error}; options such as --depth and -o "

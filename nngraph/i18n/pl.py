@@ -157,6 +157,7 @@ MESSAGES: dict[str, str] = {
         "%nngraph watch MODEL [--optimizer OPT] [-o NAZWA] | %nngraph lang en|pl "
         "(pomoc: %nngraph?)"
     ),
+    "magic.language": "język nngraph: {language} (zna: {known}); zmiana: %nngraph lang {other}",
     "magic.bad_depth": "%%nngraph: --depth wymaga liczby całkowitej >= 0, otrzymano {depth!r}",
     "magic.options_need_cell": (
         "%nngraph: nie da się obliczyć {expression!r}: {error}; opcje takie jak --depth i -o "
