@@ -275,12 +275,13 @@ def summary(g: Graph) -> str:
         out.append(message("graph.summary.in_boxes", count=count_text(in_boxes)))
     if any(entry.get("shared") for entry in (g.graph.get("modules") or {}).values()):
         out.append(message("graph.summary.shared_note"))
+    boxes = kinds.count("module")
     out.append(
         message(
             "graph.summary.counts",
             nodes=count_text(len(kinds)),
             ops=count_text(kinds.count("op")),
-            boxes=count_text(kinds.count("module")),
+            boxes=message("graph.summary.boxes", count=count_text(boxes)) if boxes else "",
             passes=g.graph.get("backward_passes", 0),
         )
     )

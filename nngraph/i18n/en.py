@@ -804,9 +804,9 @@ MESSAGES: dict[str, str] = {
         "Shared params (tied weights, one layer used in two places) count once, in the module "
         'that registers them first; "+N shared" are params a module uses that another one counts'
     ),
-    "graph.summary.counts": (
-        "Nodes: {nodes}   Ops: {ops}   Module boxes: {boxes}   Backward passes: {passes}"
-    ),
+    "graph.summary.counts": ("Nodes: {nodes}   Ops: {ops}{boxes}   Backward passes: {passes}"),
+    # a collapsed graph's boxes, in the counts line (an open graph has none: no field)
+    "graph.summary.boxes": "   Module boxes: {count}",
     "graph.summary.shapes": "Input shape(s): {inputs}   Output shape(s): {outputs}",
     "graph.summary.findings": "Findings ({count}):",
     "graph.summary.finding": "- [{kind}] {message}",

@@ -859,8 +859,9 @@ MESSAGES: dict[str, str] = {
         "moduł używa, a które liczy inny moduł"
     ),
     "graph.summary.counts": (
-        "Węzły: {nodes}   Operacje: {ops}   Zwinięte moduły: {boxes}   Przejścia wstecz: {passes}"
+        "Węzły: {nodes}   Operacje: {ops}{boxes}   Przejścia wstecz: {passes}"
     ),
+    "graph.summary.boxes": "   Zwinięte moduły: {count}",
     "graph.summary.shapes": "Kształty wejść: {inputs}   Kształty wyjść: {outputs}",
     "graph.summary.findings": "Wykryte problemy ({count}):",
     "graph.summary.finding": "- [{kind}] {message}",

@@ -58,6 +58,7 @@ def test_summary_totals_at_the_bottom():
     assert "Total params: 21" in text
     assert "Trainable params used in this graph: 21" in text
     assert "Backward passes: 1" in text
+    assert "Module boxes" not in text  # an open graph has none: no line saying 0 under a table
     assert "Input shape(s): [64, 3]" in text
 
 
