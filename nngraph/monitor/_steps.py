@@ -5,7 +5,8 @@ batch index that restarts every epoch (``mon.log(i, loss=...)``) gives steps tha
 curve drawn with them would run back over itself, so :class:`StepOrdering` shifts them: from
 such a step on, every positional (or ``step=``) step gets an offset that puts it after the
 last one, keeping the shape of the restarted run (``1..10`` after ``10`` becomes ``11..20``,
-``0..9`` after ``9`` becomes ``10..19``), and says so once in a warning. The same step again is
+``0..9`` after ``9`` becomes ``10..19``, a loop continued with ``5..10`` after ``10`` becomes
+``11..16``), and says so once in a warning. The same step again is
 fine (several calls at one step). An ``epoch=`` number is never shifted (it goes back only as
 an error, see :meth:`~nngraph.monitor.Monitor.log`); one below the last step (a validation
 after per-batch steps) is put at the last step.
@@ -59,8 +60,11 @@ class StepOrdering:
         moved = step + self._step_offset
         if moved >= last:
             return moved
-        # a restarted run keeps its shape: 1, 2, ... after 10 is 11, 12, ...; 0, 1, ... is too
-        self._step_offset = last if step > 0 else last + 1 - step
+        # a restarted run goes on right after the last step: 1, 2, ... (or 0, 1, ..., or a loop
+        # continued from 5) after 10 is 11, 12, ...; fractional epochs keep their shape (0.5
+        # after 10 is 10.5), so no step is left out between the two runs
+        whole = float(step).is_integer()
+        self._step_offset = last + 1 - step if whole or step <= 0 else last
         moved = step + self._step_offset
         if not self._step_warned:
             self._step_warned = True

@@ -153,6 +153,17 @@ def test_a_training_cell_run_again_goes_on_from_the_last_step_with_one_warning()
     assert sent == list(range(1, 21))
 
 
+def test_a_loop_continued_from_a_later_epoch_goes_on_right_after_the_last_step() -> None:
+    mon = quiet()
+    for epoch in range(1, 4):
+        mon.log(epoch, loss=1 / epoch, val_loss=1.5 / epoch)
+    with pytest.warns(UserWarning, match="step 2 comes after step 3, so it is drawn at step 4"):
+        mon.log(2, loss=0.1, val_loss=0.2)  # the loop run again from epoch 2
+    mon.log(3, loss=0.09, val_loss=0.19)
+    assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]  # no gap
+    assert mon.epoch == 5 and "at epoch 5 (step 5)" in mon.summary()
+
+
 def test_batch_indices_that_start_again_each_epoch_draw_one_curve_going_forward() -> None:
     mon = quiet(detectors=[])
     with pytest.warns(UserWarning, match="step 0 comes after step 3") as caught:
