@@ -36,6 +36,7 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
         if d["kind"] == "op" and d["call"] is not None and not succ[n] and n not in replaced
     ]
     sources += [n for n in recorder.returned_data if not succ[n]]  # the loss may use them
+    sources += [n for n in recorder.model_results if _used_inside(graph, n, recorder.model_calls)]
     outputs = [(builder.add_output(source, None), source) for source in sources]
     builder.stats.flush()
     for node_id, source in outputs:
@@ -54,6 +55,11 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
     graph.graph.setdefault("outputs", [])
     _let_go(recorder)
     return graph
+
+
+def _used_inside(graph: Graph, n: str, calls: int) -> bool:
+    """Whether a call of the model's own forward (one of its first `calls`) uses node `n`."""
+    return any((graph._node[s].get("call") or calls) < calls for s in graph._succ[n])
 
 
 def _let_go(recorder: Recorder) -> None:

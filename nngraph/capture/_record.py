@@ -405,6 +405,7 @@ def trace(
                 except TypeError:
                     check_model_call(model, inputs, kwargs)  # the call did not fit forward?
                     raise
+                recorder.model_calls = recorder.calls
                 results = [output]
                 if loss is not None:
                     value = call_loss(loss, output)
@@ -415,6 +416,7 @@ def trace(
                     value.backward()
                     results.append(value)
                 returned = recorder.returned(results)
+                recorder.model_results = dict.fromkeys(recorder.returned([output]))
         finally:
             state.restore()
             if recorder is not None:  # what the backward reached outside the model

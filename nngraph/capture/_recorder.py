@@ -105,6 +105,11 @@ class Recorder:
         self.grads_before = GradsBefore()
         #: data nodes (an input, a parameter) that `trace()`'s model gave back as they were
         self.returned_data: dict[str, None] = {}
+        #: nodes of what `trace()`'s model returned, and how many calls its forward made: a
+        #: result its own forward also uses (`{"features": h, "logits": fc(h)}`) is an output
+        #: too (one only the loss uses is not: the loss's output ends that path)
+        self.model_results: dict[str, None] = {}
+        self.model_calls = 0
 
     def paused(self) -> bool:
         """Whether torch calls reaching the mode now are left out: nngraph's own, those inside

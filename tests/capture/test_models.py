@@ -63,10 +63,31 @@ def test_tensors_a_model_returns_in_a_dataclass_are_its_outputs() -> None:
     model = ReturnsDataclass()
     g = ng.trace(model, torch.randn(5, 4))
     assert g.graph["unused"] == []
-    assert [g.nodes[o]["shape"] for o in g.graph["outputs"]] == [[5, 3]]
-    assert "Output shape(s): [5, 3]" in g.summary()
+    # logits and probs, also the logits the softmax uses: both are what the model returned
+    assert [g.nodes[o]["shape"] for o in g.graph["outputs"]] == [[5, 3], [5, 3]]
+    assert "Output shape(s): [5, 3], [5, 3]" in g.summary()
     out = ng.graph_of(model(torch.randn(5, 4)), params=model)
     assert len(out.graph["outputs"]) == 2
+
+
+def test_a_returned_tensor_the_model_also_uses_is_an_output() -> None:
+    class Features(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.a, self.b = nn.Linear(3, 3), nn.Linear(3, 2)
+
+        def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+            h = self.a(x)
+            return {"features": h, "logits": self.b(h)}
+
+    g = ng.trace(Features(), torch.randn(2, 3))
+    shapes = sorted(g.nodes[o]["shape"] for o in g.graph["outputs"])
+    assert shapes == [[2, 2], [2, 3]]  # the logits and the features, which b also uses
+    assert "Output shape(s): [2, 2], [2, 3]" in g.summary()
+    g = ng.trace(Features(), torch.randn(2, 3), loss=lambda out: out["logits"].sum())
+    shapes = sorted(g.nodes[o]["shape"] for o in g.graph["outputs"])
+    assert shapes == [[], [2, 3]]  # the loss (the logits' path ends there) and the features
+    assert g.graph["unused"] == []
 
 
 def test_in_place_ops_are_recorded_in_order() -> None:
