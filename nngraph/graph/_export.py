@@ -286,6 +286,7 @@ def modules_list(g: Graph) -> list[dict[str, Any]]:
             "training": known.get(path, {}).get("training"),
             "known": path in known,
             "registered": known.get(path, {}).get("registered", True),
+            "top_level": known.get(path, {}).get("top_level", False),
         }
         for path in paths
     ]

@@ -140,6 +140,7 @@ def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
             and m.get("training") in (None, True, False)
             and type(m.get("known", True)) is bool
             and type(m.get("registered", True)) is bool
+            and type(m.get("top_level", False)) is bool
         ):
             raise NNGraphError(message("graph.error.bad_module", index=i, got=shown(m)))
         if not m.get("known", True):
@@ -152,6 +153,8 @@ def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
             known[m["path"]]["shared"] = m["shared"]
         if m.get("registered") is False:
             known[m["path"]]["registered"] = False
+        if m.get("top_level") is True:
+            known[m["path"]]["top_level"] = True
     return known
 
 

@@ -326,6 +326,7 @@ def test_modules_list_has_path_type_parent_depth_params_shared_config_training_k
             "training": None,
             "known": True,
             "registered": True,
+            "top_level": False,
         },
         {
             "path": "fc",
@@ -338,6 +339,7 @@ def test_modules_list_has_path_type_parent_depth_params_shared_config_training_k
             "training": None,
             "known": True,
             "registered": True,
+            "top_level": False,
         },
     ]
     assert data["graph"] == {"source": "record", "outputs": ["n4"], "backward_passes": 1}
@@ -376,6 +378,18 @@ def test_round_trip_gives_back_the_module_table_as_it_was():
     assert [(m["path"], m["known"]) for m in modules] == [("", True), ("out_proj", False)]
     no_model = ng.graph_of(attention(x, x, x)[0].sum(), params=attention)
     assert Graph.from_json(no_model.to_json()).graph["modules"] == no_model.graph["modules"]
+
+
+def test_round_trip_keeps_which_models_ran_at_top_level():
+    # health() reads the mark: a GAN's generator sitting out the discriminator's step
+    G, D = nn.Sequential(nn.Linear(2, 3)), nn.Linear(3, 1)
+    with ng.record(D) as rec:
+        D(G(torch.randn(4, 2)).detach()).mean().backward()
+    g = rec.graph
+    assert g.graph["modules"]["Sequential"]["top_level"] is True
+    back = Graph.from_json(g.to_json())
+    assert back.graph["modules"] == g.graph["modules"]
+    assert [f["kind"] for f in back.health()] == [f["kind"] for f in g.health()] == []
 
 
 def test_from_dict_refuses_other_formats():
@@ -462,6 +476,10 @@ BAD_GRAPHS = {
     "edge as a pair": (_edges(["n0", "n1"]), r"edges\[0\] should look like"),
     "module params as text": (_with("modules", [{"path": "", "params": "x"}]), r"modules\[0\]"),
     "module known as text": (_with("modules", [{"path": "", "known": "no"}]), r"modules\[0\]"),
+    "module top_level as text": (
+        _with("modules", [{"path": "", "top_level": "yes"}]),
+        r"modules\[0\]",
+    ),
     "module registered as text": (
         _with("modules", [{"path": "", "registered": "no"}]),
         r"modules\[0\]",
