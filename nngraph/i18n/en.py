@@ -414,6 +414,7 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.evaluation.few": "{n} evaluations",
     "monitor.unit.evaluation.many": "{n} evaluations",
     "monitor.event": "epoch {epoch}: {message}",
+    "monitor.event.step": "step {step}: {message}",
     # monitor: detector explanations (the key is "monitor." + the event's message_id)
     "monitor.gl.overfit": (
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
@@ -511,6 +512,11 @@ MESSAGES: dict[str, str] = {
         "'{top}'): its weights barely change. Vanishing gradients come from deep stacks of "
         "sigmoid/tanh, poor initialisation, or a layer cut off from the loss."
     ),
+    "monitor.grad.vanishing_below": (
+        "layer '{layer}' gets almost no gradient (norm {norm:.2g}, below {limit:g}): its "
+        "weights barely change. Vanishing gradients come from deep stacks of sigmoid/tanh, poor "
+        "initialisation, or a layer cut off from the loss."
+    ),
     "monitor.grad.none": (
         "layer '{layer}' gets no gradient at all while the other layers do: the graph is cut "
         "between it and the loss (.detach(), .item() or .numpy() in forward), so its weights "
@@ -606,6 +612,10 @@ MESSAGES: dict[str, str] = {
         "runs.add() takes an ng.Monitor, got {got!r}; to start a new run by name, use "
         "runs.new(name), e.g. runs.new('small')"
     ),
+    "monitor.runs.error.added_twice": (
+        "this monitor is already one of the runs, as {name!r}: add each run once (a new run "
+        "needs its own monitor, e.g. runs.new('b'))"
+    ),
     "monitor.runs.error.same_monitor": (
         "compare() got the same monitor twice (arguments {first} and {second}): give each run "
         "once, e.g. ng.compare(mon_a, mon_b)"
@@ -633,6 +643,7 @@ MESSAGES: dict[str, str] = {
     "lossview.waiting_gradients": "waiting for the first gradients (watch.step() or optimizer.step())",
     "lossview.best": "best epoch {epoch}: {metric} = {value}",
     "lossview.event": "epoch {epoch} · {detector}\n{message}",
+    "lossview.event_step": "step {epoch} · {detector}\n{message}",
     "lossview.gradients": "gradient norm per layer",
     "lossview.axis_step": "step",
     "lossview.run": "run",

@@ -445,6 +445,7 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.evaluation.few": "{n} pomiary",
     "monitor.unit.evaluation.many": "{n} pomiarów",
     "monitor.event": "epoka {epoch}: {message}",
+    "monitor.event.step": "krok {step}: {message}",
     # monitor: wyjaśnienia detektorów (klucz to "monitor." + message_id zdarzenia)
     "monitor.gl.overfit": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
@@ -551,6 +552,11 @@ MESSAGES: dict[str, str] = {
         "gradienty biorą się z głębokich stosów warstw sigmoid/tanh, złej inicjalizacji albo "
         "z warstwy odciętej od funkcji straty."
     ),
+    "monitor.grad.vanishing_below": (
+        "warstwa '{layer}' dostaje prawie zerowy gradient (norma {norm:.2g}, poniżej {limit:g}): "
+        "jej wagi prawie się nie zmieniają. Zanikające gradienty biorą się z głębokich stosów "
+        "warstw sigmoid/tanh, złej inicjalizacji albo z warstwy odciętej od funkcji straty."
+    ),
     "monitor.grad.none": (
         "warstwa '{layer}' nie dostaje żadnego gradientu, choć pozostałe warstwy dostają: graf "
         "jest przecięty między nią a funkcją straty (.detach(), .item() albo .numpy() w "
@@ -653,6 +659,10 @@ MESSAGES: dict[str, str] = {
         "runs.add() przyjmuje ng.Monitor, otrzymano {got!r}; aby zacząć nowy przebieg o danej "
         "nazwie, użyj runs.new(name), np. runs.new('small')"
     ),
+    "monitor.runs.error.added_twice": (
+        "ten monitor już jest jednym z przebiegów, jako {name!r}: dodaj każdy przebieg raz "
+        "(nowy przebieg potrzebuje własnego monitora, np. runs.new('b'))"
+    ),
     "monitor.runs.error.same_monitor": (
         "compare() otrzymało ten sam monitor dwa razy (argumenty {first} i {second}): podaj "
         "każdy przebieg raz, np. ng.compare(mon_a, mon_b)"
@@ -680,6 +690,7 @@ MESSAGES: dict[str, str] = {
     "lossview.waiting_gradients": "czekam na pierwsze gradienty (watch.step() albo optimizer.step())",
     "lossview.best": "najlepsza epoka {epoch}: {metric} = {value}",
     "lossview.event": "epoka {epoch} · {detector}\n{message}",
+    "lossview.event_step": "krok {epoch} · {detector}\n{message}",
     "lossview.gradients": "norma gradientu w każdej warstwie",
     "lossview.axis_step": "krok",
     "lossview.run": "przebieg",

@@ -292,7 +292,10 @@ class Event:
     detector asks to stop training. ``kind`` says what was seen: ``"overfitting"`` (GL, PQ,
     UP: validation got worse), ``"plateau"`` (Patience: no improvement for a while, whether the
     model overfits or never learned), ``"divergence"`` (NaN/Inf), ``"gap"`` (training far
-    better than validation), ``"stop"`` (the Stop button or ``request_stop()``).
+    better than validation), ``"stop"`` (the Stop button or ``request_stop()``). ``unit`` says
+    what ``epoch`` counts: ``"epoch"``, or ``"step"`` where no epochs are known (a
+    ``GradientWatch`` without a monitor stamps its events with its optimizer step, and
+    ``str()`` says "step N").
 
         >>> import nngraph as ng
         >>> e = ng.detectors.Event(step=3, epoch=3, detector="Patience(2)", kind="plateau",
@@ -309,8 +312,11 @@ class Event:
     message: str
     stop: bool = True
     values: dict[str, Any] = field(default_factory=dict)
+    unit: Literal["epoch", "step"] = "epoch"
 
     def __str__(self) -> str:
+        if self.unit == "step":
+            return message("monitor.event.step", step=self.epoch, message=self.message)
         return message("monitor.event", epoch=self.epoch, message=self.message)
 
     def to_dict(self) -> dict[str, Any]:

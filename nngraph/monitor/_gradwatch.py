@@ -50,8 +50,18 @@ class GradientWatch:
     *vanishing* when its norm stays below ``vanishing`` or below ``ratio`` times the largest
     layer's norm, *exploding* above ``exploding`` or when non-finite, for ``patience`` steps in a
     row (0 or 1: at the first such step); each flag becomes an :class:`Event` in ``events`` (and
-    in ``monitor``'s, if given). A step where every gradient is exactly zero (an empty batch: no
-    data, no signal) is recorded but never flagged.
+    in ``monitor``'s, stamped with its epoch, if given; else with the step: "step 250: ..."). A
+    step where every gradient is exactly zero (an empty batch: no data, no signal) is recorded
+    but never flagged.
+
+    Which gradients are read: with ``optimizer=``, ``p.grad`` as it is at ``optimizer.step()``,
+    after all that runs between backward and the step. So under a ``GradScaler`` the norms are
+    the true ones (``scaler.step(optimizer)`` unscales first; a step the scaler skips for an
+    inf/NaN is not recorded), and after ``clip_grad_norm_`` they are the *clipped* norms: to
+    see the raw ones (an exploding gradient that clipping hides), call ``step()`` right after
+    ``loss.backward()`` instead. A ``step()`` you call reads ``p.grad`` as it is then: after
+    ``scaler.scale(loss).backward()`` the gradients are multiplied by the scale (65536 at
+    first), so call ``scaler.unscale_(optimizer)`` before ``step()``.
 
     As a cell's value (``watch`` on the last line) it shows its live view in a notebook (the
     norms per layer over the steps, log scale, the table as its text), and elsewhere its
@@ -195,12 +205,12 @@ class GradientWatch:
                 found = ("exploding", "grad.exploding", {"norm": norm, "limit": self.exploding})
             else:
                 rel = norm / top_norm if top_norm > 0 else 1.0
-                if norm < self.vanishing or (len(now) > 1 and rel < self.ratio):
-                    found = (
-                        "vanishing",
-                        "grad.vanishing",
-                        {"norm": norm, "ratio": rel, "top": top},
-                    )
+                if len(now) > 1 and rel < self.ratio and layer != top:
+                    fields = {"norm": norm, "ratio": rel, "top": top}
+                    found = ("vanishing", "grad.vanishing", fields)
+                elif norm < self.vanishing:  # small in itself (the largest layer too)
+                    fields = {"norm": norm, "ratio": rel, "limit": self.vanishing}
+                    found = ("vanishing", "grad.vanishing_below", fields)
             for kind in ("vanishing", "exploding"):
                 key = (layer, kind)
                 if found is None or found[0] != kind:
@@ -217,6 +227,7 @@ class GradientWatch:
         # the epoch the monitor is in (its epochs, not optimizer steps); step: optimizer steps
         epoch = self.steps if self.monitor is None else self.monitor._epoch_in_progress()
         event = Event(
+            unit="step" if self.monitor is None else "epoch",
             step=self.steps,
             epoch=epoch,
             detector="GradientWatch",

@@ -10,7 +10,8 @@ however long the run:
 - memory stays at ``capacity`` points (two float64 arrays, the number of the ``log()`` call
   each point came from, so that rows logged at a repeated step stay apart, and its epoch).
 
-NaN values count as "highest" when a bucket is compacted, so a NaN (a diverged run) survives.
+The lowest and highest point of a bucket ignore NaN; a bucket that holds a NaN keeps one as well
+(a third point), so a diverged step stays visible without hiding the bucket's extremes.
 
     >>> s = Series(capacity=64)
     >>> for i in range(1000):
@@ -59,22 +60,24 @@ def check_snapshot_points(value: object) -> int:
 
 
 def _bucket_extremes(values: FloatArray, size: int) -> npt.NDArray[np.intp]:
-    """Indices (sorted) of the lowest and highest value in each bucket of ``size`` points.
+    """Indices (sorted) of the lowest and highest value in each bucket of ``size`` points, NaN
+    ignored, and of the bucket's first NaN if it holds one: at most three points per bucket.
 
-    ``len(values)`` must be a multiple of ``size``. NaN is treated as +inf for the maximum (so it
-    is kept) and never chosen as the minimum unless the whole bucket is NaN.
+    ``len(values)`` must be a multiple of ``size``.
+
+        >>> _bucket_extremes(np.array([0.5, 9.0, np.nan, 0.5, 1.0, 1.0, 1.0, 1.0]), 4).tolist()
+        [0, 1, 2, 4]
     """
     buckets = values.reshape(-1, size)
     nan = np.isnan(buckets)
     lo = np.argmin(np.where(nan, np.inf, buckets), axis=1)
-    hi = np.argmax(np.where(nan, np.inf, buckets), axis=1)
-    base = np.arange(buckets.shape[0]) * size
-    first = np.minimum(lo, hi) + base
-    second = np.maximum(lo, hi) + base
-    idx = np.stack([first, second], axis=1).reshape(-1)
-    # a bucket whose min and max are the same point gives that point twice: keep it once
-    keep = np.ones(idx.shape[0], dtype=bool)
-    keep[1::2] = idx[1::2] != idx[0::2]
+    hi = np.argmax(np.where(nan, -np.inf, buckets), axis=1)
+    first_nan = np.where(nan.any(axis=1), np.argmax(nan, axis=1), lo)
+    idx = np.sort(np.stack([lo, hi, first_nan], axis=1), axis=1)
+    idx += (np.arange(buckets.shape[0]) * size)[:, None]
+    # a point that is two of them (the bucket's lowest and highest) is kept once
+    keep = np.ones(idx.shape, dtype=bool)
+    keep[:, 1:] = idx[:, 1:] != idx[:, :-1]
     return idx[keep]
 
 
@@ -84,7 +87,8 @@ def minmax_downsample(
     """Reduce a curve to at most ``max_points`` points, keeping every local extreme that matters.
 
     The last ``keep_last`` points are kept exactly; the rest is cut in equal buckets and each
-    bucket keeps its lowest and highest point, so the global minimum and maximum always survive.
+    bucket keeps its lowest and highest point (NaN ignored) and a NaN if it holds one, so the
+    global minimum and maximum always survive, and so does a diverged step.
 
         >>> import numpy as np
         >>> x = np.arange(10_000.0); y = np.sin(x / 500)
@@ -96,17 +100,15 @@ def minmax_downsample(
     if n <= max_points:
         return steps.copy(), values.copy()
     keep_last = max(0, min(keep_last, max_points // 2))
+    per = 3 if np.isnan(values[: n - keep_last]).any() else 2  # points a bucket may keep
+    keep_last = max(0, min(keep_last, max_points - per))  # room for one bucket
     head = n - keep_last
-    pairs = max(1, (max_points - keep_last) // 2 - 1)  # -1: room for the partial last bucket
-    size = max(1, math.ceil(head / pairs))
+    buckets = max(1, (max_points - keep_last) // per - 1)  # -1: room for the partial last one
+    size = max(1, math.ceil(head / buckets))
     full = (head // size) * size
     parts = [_bucket_extremes(values[:full], size)] if full else []
     if full < head:  # the partial bucket that does not fill `size` points
-        rest = values[full:head]
-        nan = np.isnan(rest)
-        lo = int(np.argmin(np.where(nan, np.inf, rest)))
-        hi = int(np.argmax(np.where(nan, np.inf, rest)))
-        parts.append(np.array(sorted({lo, hi}), dtype=np.intp) + full)
+        parts.append(_bucket_extremes(values[full:head], head - full) + full)
     parts.append(np.arange(head, n, dtype=np.intp))
     idx = np.concatenate(parts)
     return steps[idx], values[idx]

@@ -110,11 +110,19 @@ class MetricRecords:
         (a file name or a ``pathlib.Path``, ``~`` expanded; its folder must exist). A path that
         cannot be a file is an :class:`NNGraphError`, before anything is written."""
         target = None if path is None else _csv_target(path)
+        # each line written alone, ended by "\r\n" then given a "\n": csv quotes a field that
+        # holds a character of the line end, so a bare "\r" in a name is quoted as "\n" is
+        fields = ["step", *self.series]
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["step", *self.series], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.records())
-        text = buf.getvalue()
+        writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\r\n")
+        header: dict[str, Any] = dict(zip(fields, fields, strict=True))  # a row of the names
+        lines = []
+        for row in [header, *self.records()]:
+            buf.seek(0)
+            buf.truncate()
+            writer.writerow(row)
+            lines.append(buf.getvalue()[:-2] + "\n")
+        text = "".join(lines)
         if target is not None:
             # a name holding half of a surrogate pair is not UTF-8: written as \\ud800
             with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:

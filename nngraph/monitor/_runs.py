@@ -27,7 +27,7 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message, number
 from nngraph.monitor import _display
 from nngraph.monitor._best import Best
-from nngraph.monitor._common import Mode, is_validation, resolve_mode
+from nngraph.monitor._common import Mode, is_validation, resolve_mode, validation_base
 from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Display, Monitor
@@ -97,6 +97,9 @@ class Runs:
             raise NNGraphError(message("monitor.runs.error.add_not_monitor", got=monitor))
         if name is not None and not isinstance(name, str):  # a name is shown in the table
             raise NNGraphError(message("monitor.error.name", value=name))
+        added = next((old for old, mon in self.monitors.items() if mon is monitor), None)
+        if added is not None:  # one run, two rows: compare() refuses it as well
+            raise NNGraphError(message("monitor.runs.error.added_twice", name=added))
         name = name or monitor.name or self._free_name()
         if name in self.monitors:
             raise NNGraphError(message("monitor.runs.error.duplicate", name=name))
@@ -132,13 +135,17 @@ class Runs:
 
     @property
     def metric(self) -> str:
-        """The metric the runs are compared by: the one given, else the validation loss under
-        the name the first run that logged it uses (``val_loss``, ``valid_loss``, ...).
+        """The metric the runs are compared by (the table's column): the one given, else the
+        validation loss under the name the first run that logged it uses (``val_loss``,
+        ``valid_loss``, ...). Each run is read under its own name for a validation metric
+        (:func:`metric_of`): a run that logs ``val/loss`` is compared with one that logs
+        ``valid_loss``; a run that never logged it shows ``-``.
 
             >>> import nngraph as ng
             >>> runs = ng.Runs(display=False); runs.new("a").log(1, valid_loss=0.4)
+            >>> runs.new("b").log(1, **{"val/loss": 0.3})
             >>> runs.metric, runs.winner()
-            ('valid_loss', 'a')
+            ('valid_loss', 'b')
         """
         if self._metric is not None:
             return self._metric
@@ -162,17 +169,23 @@ class Runs:
         if self._mode != "auto":
             return resolve_mode(self._mode, metric)
         for mon in self.monitors.values():
-            if mon.metric == metric:
+            if mon.metric == metric_of(mon, metric):
                 return mon.mode
         return resolve_mode("auto", metric)
 
     # ---------------------------------------------------------------- comparing
     def rows(self) -> list[dict[str, Any]]:
         """One dict per run: name, epochs, the epoch where ``metric`` was best (by this
-        comparison's ``mode``), the metrics at that step, and the stop."""
+        comparison's ``mode``), the metrics at that step (``metric`` under that name, whatever
+        name the run logged it under), and the stop."""
         out = []
+        metric = self.metric
         for name, mon in self.monitors.items():
-            best = best_of(mon, self.metric, self.mode)
+            own = metric_of(mon, metric)
+            best = best_of(mon, own, self.mode)
+            metrics = {} if best is None else dict(best.metrics)
+            if own != metric:  # valid_loss shown in the val_loss column
+                metrics = {metric if key == own else key: v for key, v in metrics.items()}
             stop = mon.stop_event
             out.append(
                 {
@@ -181,7 +194,7 @@ class Runs:
                     "best_epoch": None
                     if best is None or not (best.epoch or mon.epochs_given)
                     else best.epoch,
-                    "best": {} if best is None else dict(best.metrics),
+                    "best": metrics,
                     "stop": None
                     if stop is None
                     else {"detector": stop.detector, "epoch": stop.epoch},
@@ -193,7 +206,7 @@ class Runs:
         """The run with the best ``metric`` (None before any run logged it)."""
         scored = []
         for name, mon in self.monitors.items():
-            best = best_of(mon, self.metric, self.mode)
+            best = best_of(mon, metric_of(mon, self.metric), self.mode)
             if best is not None:
                 scored.append((best.value, name))
         if not scored:
@@ -281,8 +294,9 @@ def compare(
 ) -> Runs:
     """Put finished (or running) monitors side by side: ``print(compare(m1, m2).table())``.
 
-    Without ``metric``, by the metric the runs track (``val_loss`` by default); ``mode="auto"``
-    takes the runs' own mode for it, so runs on ``val_acc`` are won by the highest accuracy.
+    Without ``metric``, by the metric the runs track (``val_loss`` by default; each run read
+    under its own name for it, ``valid_loss`` or ``val/loss``); ``mode="auto"`` takes the runs'
+    own mode for it, so runs on ``val_acc`` are won by the highest accuracy.
 
     >>> import nngraph as ng
     >>> a = ng.Monitor(name="a", display=False); a.log(1, val_loss=0.3)
@@ -315,6 +329,23 @@ def _check_options(metric: object, mode: object, display: object) -> None:
     resolve_mode(mode, metric or "val_loss")
     if display not in ("auto", "text", "widget", True, False, None):
         raise NNGraphError(message("monitor.error.display", value=display))
+
+
+def metric_of(mon: Monitor, metric: str) -> str:
+    """The name ``mon``'s run logs ``metric`` under: ``metric`` itself if logged; for a
+    validation metric logged under another prefix (``valid_loss``, ``val/loss`` for
+    ``val_loss``), that name (the monitor's own metric first); else ``metric``.
+
+        >>> mon = Monitor(display=False); mon.log(1, **{"val/loss": 0.5, "val/acc": 0.8})
+        >>> metric_of(mon, "val_loss"), metric_of(mon, "valid_acc"), metric_of(mon, "loss")
+        ('val/loss', 'val/acc', 'loss')
+    """
+    base = validation_base(metric)
+    if metric in mon.series or base is None:
+        return metric
+    if validation_base(mon.metric) == base and mon.metric in mon.series:
+        return mon.metric
+    return next((name for name in mon.series if validation_base(name) == base), metric)
 
 
 def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | None:

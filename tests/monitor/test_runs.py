@@ -277,3 +277,55 @@ def test_a_run_named_with_a_newline_keeps_its_table_row() -> None:
     lines = runs.table().splitlines()
     assert len(lines) == 3
     assert lines[1].startswith("run\\nA ") and lines[2].startswith("B\\x1b[2J ")
+
+
+# ------------------------------------------------ each run read under its own name for the metric
+
+
+def test_runs_logging_the_validation_loss_under_different_names_are_compared() -> None:
+    a, b, c, d = (Monitor(name=name, display=False, detectors=[]) for name in "abcd")
+    for epoch in range(1, 4):
+        a.log(epoch, loss=1.0, val_loss=0.5 / epoch)
+        b.log(epoch, train_loss=1.0, valid_loss=0.1 / epoch)
+        c.log(epoch, **{"train/loss": 1.0, "val/loss": 0.05 / epoch})
+        d.log(epoch, loss=1.0)  # no validation at all
+    runs = compare(a, b, c, d, display=False)
+    assert runs.metric == "val_loss" and runs.winner() == "c"
+    rows = {row["run"]: row for row in runs.rows()}
+    assert rows["b"]["best"] == {"train_loss": 1.0, "val_loss": 0.1 / 3}
+    assert rows["c"]["best_epoch"] == 3 and rows["c"]["best"]["val_loss"] == 0.05 / 3
+    assert rows["d"]["best"] == {} and rows["d"]["best_epoch"] is None
+    lines = runs.table().splitlines()
+    header = lines[0].split()
+    assert header.count("val_loss") == 1 and "valid_loss" not in header
+    assert "val/loss" not in header
+    cells = {line.split()[0]: line.split()[3:5] for line in lines[1:]}
+    assert cells["b"][0] == "0.03333" and cells["c"] == ["0.01667", "*"]
+    assert cells["d"][0] == "-"
+    by_valid = compare(a, b, c, metric="valid_loss", display=False)  # a name no run chose
+    assert by_valid.winner() == "c" and by_valid.rows()[0]["best"]["valid_loss"] == 0.5 / 3
+    assert compare(a, b, c, metric="val_acc", display=False).winner() is None  # never logged
+
+
+def test_the_first_runs_name_heads_the_column_and_every_run_keeps_its_own() -> None:
+    runs = Runs(display=False)
+    runs.new("x").log(1, valid_loss=0.4, valid_acc=0.6)
+    runs.new("y").log(1, val_loss=0.3, val_acc=0.9)
+    assert (runs.metric, runs.winner()) == ("valid_loss", "y")
+    assert runs.rows()[1]["best"] == {"valid_loss": 0.3, "val_acc": 0.9}
+    by_acc = compare(*runs, metric="val_acc", display=False)
+    assert (by_acc.mode, by_acc.winner()) == ("max", "y")
+    assert by_acc.rows()[0]["best"]["val_acc"] == 0.6
+
+
+def test_the_same_monitor_cannot_be_added_twice() -> None:
+    a = Monitor(name="a", display=False)
+    a.log(1, val_loss=0.3)
+    runs = Runs(display=False)
+    runs.add(a)
+    with pytest.raises(NNGraphError, match="already one of the runs, as 'a'"):
+        runs.add(a, name="a2")
+    assert runs.names == ["a"]
+    made = runs.new("b")
+    with pytest.raises(NNGraphError, match="already one of the runs, as 'b'"):
+        runs.add(made)

@@ -22,6 +22,7 @@ export const DEFAULT_STRINGS = {
   "lossview.waiting_gradients": "waiting for the first gradients (watch.step() or optimizer.step())",
   "lossview.best": "best epoch {epoch}: {metric} = {value}",
   "lossview.event": "epoch {epoch} · {detector}\n{message}",
+  "lossview.event_step": "step {epoch} · {detector}\n{message}",
   "lossview.gradients": "gradient norm per layer",
   "lossview.axis_step": "step",
   "lossview.run": "run",

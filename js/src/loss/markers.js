@@ -25,7 +25,7 @@ export function markSpecs(run, strings, color) {
     out.push({
       kind: "event",
       step: Number(e.step),
-      text: t(strings, "lossview.event", {
+      text: t(strings, e.unit === "step" ? "lossview.event_step" : "lossview.event", {
         epoch: e.epoch,
         detector: e.detector,
         message: e.message,

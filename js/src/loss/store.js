@@ -5,7 +5,8 @@ import { Curve, jsonNumber, toFloat64 } from "./series.js";
 
 /**
  * @typedef {{step: number, epoch: number, detector: string, kind: string, message: string,
- *   message_id?: string, stop: boolean, values?: Record<string, unknown>}} LossEvent
+ *   message_id?: string, stop: boolean, values?: Record<string, unknown>, unit?: string}} LossEvent
+ *   (`unit`: "step" where `epoch` counts optimizer steps, a GradientWatch without a monitor)
  * @typedef {{step: number, epoch: number, metric: string, value: number,
  *   metrics?: Record<string, number>}} Best
  * @typedef {{name: string, curves: Map<string, Curve>, events: LossEvent[], best: Best|null,

@@ -243,4 +243,12 @@ describe("markSpecs", () => {
     expect(specs.map((s) => s.kind)).toEqual(["event", "best"]);
     expect(specs[1].text).toBe("najlepsza epoka 2: val_loss = 0.5");
   });
+
+  it("says 'step' for the events of a gradient watch without a monitor", () => {
+    const event = { step: 250, epoch: 250, detector: "GradientWatch", kind: "x", message: "m", stop: false };
+    const [spec] = markSpecs({ name: "", events: [{ ...event, unit: "step" }], best: null });
+    expect(spec.text).toBe("step 250 · GradientWatch\nm");
+    const [epochSpec] = markSpecs({ name: "", events: [event], best: null });
+    expect(epochSpec.text).toBe("epoch 250 · GradientWatch\nm");
+  });
 });

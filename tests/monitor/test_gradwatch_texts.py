@@ -1,0 +1,103 @@
+"""GradientWatch's words: what its events are stamped with, how a flag reads, which norms it reads."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import pytest
+import torch
+
+from nngraph import i18n
+from nngraph.monitor import GradientWatch, Monitor
+
+
+@pytest.fixture(params=["en", "pl"])
+def language(request: pytest.FixtureRequest) -> Iterator[str]:
+    i18n.set_language(request.param)
+    yield request.param
+    i18n.set_language("en")
+
+
+def spike_at(gw: GradientWatch, net: torch.nn.Module, spike: int, steps: int) -> None:
+    """``steps`` optimizer steps of tiny gradients, one huge at step ``spike``."""
+    for step in range(1, steps + 1):
+        net.zero_grad()
+        (net(torch.ones(2, 4)).sum() * (1e4 if step == spike else 1e-3)).backward()
+        gw.step()
+
+
+def test_an_event_without_a_monitor_is_stamped_with_the_optimizer_step(language: str) -> None:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Linear(4, 1))
+    gw = GradientWatch(net, exploding=1.0, patience=1)
+    spike_at(gw, net, spike=250, steps=250)
+    assert gw.events and {e.message_id for e in gw.events} == {"grad.exploding"}
+    event = gw.events[0]
+    word = {"en": "step", "pl": "krok"}[language]
+    assert str(event).startswith(f"{word} 250: ")
+    assert (event.step, event.epoch, event.unit) == (250, 250, "step")
+    assert event.to_dict()["unit"] == "step"
+
+
+def test_an_event_with_a_monitor_is_stamped_with_the_monitors_epoch() -> None:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Linear(4, 1))
+    mon = Monitor(display=False, detectors=[])
+    gw = GradientWatch(net, monitor=mon, exploding=1.0, patience=1)
+    mon.log(1, loss=0.5, val_loss=0.4)  # epoch 1 done: the spike comes in epoch 2
+    spike_at(gw, net, spike=3, steps=3)
+    assert gw.events and mon.events == gw.events
+    event = gw.events[0]
+    assert (event.step, event.epoch, event.unit) == (3, 2, "epoch")
+    assert str(event).startswith("epoch 2: ")
+
+
+def test_the_largest_layer_with_a_tiny_gradient_reads_naturally(language: str) -> None:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Linear(4, 1))
+    gw = GradientWatch(net, patience=1, vanishing=1e-3)
+    (net(torch.randn(8, 4)).sum() * 1e-6).backward()
+    norms = gw.step()
+    top = max(norms, key=lambda layer: norms[layer])
+    by_layer = {e.values["layer"]: e for e in gw.events}
+    assert set(by_layer) == {"0", "1"}
+    largest = by_layer[top]
+    assert largest.message_id == "grad.vanishing_below"
+    assert largest.values["limit"] == 1e-3 and largest.values["norm"] == norms[top]
+    shown = {"en": "below 0.001", "pl": "poniżej 0,001"}[language]
+    assert shown in largest.message and f"'{top}'" in largest.message
+    assert "largest" not in largest.message and "największej" not in largest.message
+    assert "of the largest, '" not in largest.message
+
+
+def test_a_layer_small_beside_the_largest_still_names_it() -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Linear(3, 1))
+    gw = GradientWatch(net, patience=1)
+    net[0].weight.grad = torch.full((3, 3), 1e-12)
+    net[0].bias.grad = torch.zeros(3)
+    net[1].weight.grad = torch.ones(1, 3)
+    net[1].bias.grad = torch.ones(1)
+    gw.step()
+    (event,) = gw.events
+    assert event.message_id == "grad.vanishing" and "of the largest, '1'" in event.message
+
+
+def test_the_docstring_says_which_gradients_are_read_and_they_are() -> None:
+    doc = GradientWatch.__doc__ or ""
+    for words in ("GradScaler", "scaler.unscale_(optimizer)", "clip_grad_norm_", "clipped"):
+        assert words in doc, words
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    opt = torch.optim.SGD(net.parameters(), lr=1e-6)
+    scaler = torch.amp.GradScaler("cpu")
+    with GradientWatch(net, optimizer=opt) as hooked, GradientWatch(net) as manual:
+        opt.zero_grad()
+        scaler.scale(net(torch.randn(5, 4)).pow(2).mean() * 1e5).backward()
+        scaler.unscale_(opt)
+        manual.step()  # after unscale_: the true norms, as the docstring says
+        true = dict(manual.last)
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        scaler.step(opt)  # the optimizer's hook reads the clipped norms
+    assert min(true.values()) > 1.0
+    assert math.sqrt(sum(v * v for v in hooked.last.values())) == pytest.approx(1.0, rel=1e-4)
