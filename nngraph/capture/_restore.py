@@ -57,7 +57,7 @@ class ModelState:
             (gen, gen.get_state())
             for m in self.modules
             for gen in vars(m).values()
-            if isinstance(gen, torch.Generator)
+            if type(gen) is torch.Generator  # isinstance() is slow here: a Python metaclass
         ]
         self.flags = [p.requires_grad for p in self.params]
         self.grads = [p.grad for p in self.params]
