@@ -6,7 +6,8 @@
 """
 
 from nngraph.capture._graph_of import graph_of
-from nngraph.capture._record import NNGraphWarning, Recording, record, trace
+from nngraph.capture._record import NNGraphWarning, Recording, record
 from nngraph.capture._stats import stats_of
+from nngraph.capture._trace import trace
 
 __all__ = ["NNGraphWarning", "Recording", "graph_of", "record", "stats_of", "trace"]
