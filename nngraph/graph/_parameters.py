@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from nngraph.graph._finding import finding, leaf_name, module_name, tensor_of
+from nngraph.graph._nodes import ancestors_of
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -150,12 +151,7 @@ def _model_of(g: Graph, path: str) -> str:
     """The top-level model a module path belongs to: the root `""`, or another model that ran
     at top level (marked `top_level` in the module table, e.g. `"Generator"`)."""
     table = g.graph.get("modules") or {}
-    parts = path.split(".")
-    for i in range(len(parts), 0, -1):
-        prefix = ".".join(parts[:i])
-        if (table.get(prefix) or {}).get("top_level"):
-            return prefix
-    return ""
+    return next((p for p in ancestors_of(path) if (table.get(p) or {}).get("top_level")), "")
 
 
 def _backward_reached_a_leaf(g: Graph) -> bool:

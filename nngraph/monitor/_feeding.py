@@ -35,9 +35,8 @@ __all__ = ["DetectorFeeding"]
 class DetectorFeeding:
     """The detector part of :class:`~nngraph.monitor.Monitor`, with the events and the stop
     (``should_stop``, ``request_stop()``, ``resume()``): it calls
-    :meth:`_init_feeding` in ``__init__`` (once ``detectors`` is set), :meth:`_feed_detectors`
-    once per ``log()`` (after the call is recorded) and :meth:`_resume_detectors` in
-    ``resume()``."""
+    :meth:`_init_feeding` in ``__init__`` (once ``detectors`` is set) and :meth:`_feed_detectors`
+    once per ``log()`` (after the call is recorded)."""
 
     detectors: list[Detector]
     series: dict[str, Series]
@@ -103,11 +102,6 @@ class DetectorFeeding:
         det.events.clear()
         det.fired = False
         det._rearm()
-
-    def _resume_detectors(self) -> None:
-        """After a stop: each detector may stop the run again (see :meth:`Detector.resume`)."""
-        for det in self.detectors:
-            det.resume()
 
     # ------------------------------------------------------------------ stopping
     @property
@@ -185,4 +179,5 @@ class DetectorFeeding:
             False
         """
         self._stop_event = self._user_stop = None
-        self._resume_detectors()
+        for det in self.detectors:  # each may stop the run again (see Detector.resume)
+            det.resume()
