@@ -1,7 +1,7 @@
 """What the capture modules share about torch itself: nngraph's warning class, a context that
 hides nngraph's own torch calls from any recording, autograd's next sequence number, whether a
-call (an `optimizer.step()`) is still running, the tensors held in a model's results (and where), and the
-plain numbers and words a call was given.
+call (an `optimizer.step()`) is still running, the tensors held in a model's results (and where),
+the plain numbers and words a call was given, and which factories make constants.
 
     >>> import torch
     >>> before = next_sequence_nr()
@@ -21,6 +21,8 @@ from typing import Any
 import torch
 
 __all__ = [
+    "SHAPE_ONLY",
+    "UNINITIALISED",
     "NNGraphWarning",
     "hidden",
     "named_tensors_within",
@@ -116,6 +118,30 @@ def named_tensors_within(obj: Any) -> list[tuple[str, torch.Tensor]]:
         seen.add(id(item))
         stack.extend((path + step, each) for step, each in reversed(items))
     return found
+
+
+# Factories that take only the shape, dtype and device of their input (`torch.ones_like(out)`
+# as a backward's `grad_outputs`, `x.new_zeros(n)`): what they make is a constant, not
+# computed from it.
+SHAPE_ONLY = frozenset(
+    {
+        "zeros_like",
+        "ones_like",
+        "full_like",
+        "empty_like",
+        "rand_like",
+        "randn_like",
+        "randint_like",
+        "new_empty",
+        "new_zeros",
+        "new_ones",
+        "new_full",
+    }
+)
+
+
+# Factories whose tensor holds leftover memory until something writes into it.
+UNINITIALISED = frozenset({"empty", "empty_like", "new_empty", "empty_strided"})
 
 
 _SCALARS = frozenset({bool, int, float, str})

@@ -31,6 +31,8 @@ from nngraph.capture._builder import (
     tensors_in,
 )
 from nngraph.capture._common import (
+    SHAPE_ONLY,
+    UNINITIALISED,
     NNGraphWarning,
     hidden,
     next_sequence_nr,
@@ -46,29 +48,6 @@ from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 
 __all__ = ["Recorder"]
-
-# Factories that take only the shape, dtype and device of their input (`torch.ones_like(out)`
-# as a backward's `grad_outputs`, `x.new_zeros(n)`): what they make is a constant, not
-# computed from it.
-_SHAPE_ONLY = frozenset(
-    {
-        "zeros_like",
-        "ones_like",
-        "full_like",
-        "empty_like",
-        "rand_like",
-        "randn_like",
-        "randint_like",
-        "new_empty",
-        "new_zeros",
-        "new_ones",
-        "new_full",
-    }
-)
-
-
-# Factories whose tensor holds leftover memory until something writes into it.
-_UNINITIALISED = frozenset({"empty", "empty_like", "new_empty", "empty_strided"})
 
 
 class Recorder:
@@ -134,7 +113,7 @@ class Recorder:
             if out is None and name == "setitem":
                 outs = tensors_in(args[:1], [])
             if outs:
-                ins = [] if name in _SHAPE_ONLY else tensors_in(kwargs, tensors_in(args, []))
+                ins = [] if name in SHAPE_ONLY else tensors_in(kwargs, tensors_in(args, []))
                 transformed = transforms_active()  # torch.vmap, torch.func: see _functorch.py
                 if transformed:
                     ins, outs = [unwrapped(t) for t in ins], [unwrapped(t) for t in outs]
@@ -247,7 +226,7 @@ class Recorder:
             # A tensor made in the block (`torch.zeros`): its values as first used, after what
             # unrecorded code did to it (`nn.init.zeros_(w)`).
             node_id = self.builder.add(made)
-            if not (written and made["op"] in _UNINITIALISED):
+            if not (written and made["op"] in UNINITIALISED):
                 self.builder.stats.add(made, "value", t)
         else:
             node_id = self.builder.add_data(t)
