@@ -369,7 +369,7 @@ class GraphBuilder:
 
     def add_output(self, source: str, t: torch.Tensor | None) -> str:
         """An output node fed by `source`."""
-        attrs = new_node("output", "output")
+        attrs = new_node("output", message("capture.output_label"))
         if t is not None:
             attrs.update(tensor_meta(t))
         else:

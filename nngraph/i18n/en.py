@@ -22,6 +22,7 @@ MESSAGES: dict[str, str] = {
         "params must be an nn.Module, a dict {{name: tensor}} or (name, tensor) pairs, not {got}; "
         "e.g. graph_of(loss, params=model)"
     ),
+    "capture.output_label": "output",  # an output node no variable names
     "capture.graph_not_ready": "rec.graph is ready when the `with ng.record() as rec:` block ends",
     "capture.param_not_tensor": (
         "params names tensors, but {name!r} is {got}: pass the model, "

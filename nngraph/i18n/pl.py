@@ -22,6 +22,7 @@ MESSAGES: dict[str, str] = {
         "params musi być modelem nn.Module, słownikiem {{nazwa: tensor}} albo parami "
         "(nazwa, tensor), a nie {got}; np. graph_of(loss, params=model)"
     ),
+    "capture.output_label": "wyjście",  # an output node no variable names
     "capture.graph_not_ready": "rec.graph jest gotowy po zakończeniu bloku `with ng.record() as rec:`",
     "capture.param_not_tensor": (
         "params nazywa tensory, a {name!r} to {got}: przekaż model, "

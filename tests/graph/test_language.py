@@ -104,3 +104,15 @@ def test_dot_labels_of_module_boxes_follow_the_language():
     assert "9 params" in h.to_dot()
     ng.set_language("pl")
     assert "9 param." in h.to_dot()
+
+
+def test_an_output_no_variable_names_is_labelled_in_the_language_of_its_capture():
+    w = torch.ones(3, requires_grad=True)
+    ng.set_language("pl")
+    polish = ng.graph_of((w * 2).sum())
+    ng.set_language("en")
+    english = ng.graph_of((w * 2).sum())
+    for graph, word in ((polish, "wyjście"), (english, "output")):
+        (output,) = graph.graph["outputs"]
+        assert graph.nodes[output]["label"] == word
+        assert graph.nodes[output]["kind"] == "output"  # the data keeps its English key
