@@ -1,6 +1,6 @@
 """Open saved notebooks in a running JupyterLab with Debian's Chromium and report their pictures.
 
-    python tests/demos/lab_pictures.py URL SCREENSHOT_DIR NAME.ipynb ...
+    python tests/demos/lab_pictures.py URL SCREENSHOT_DIR NAME.ipynb pl/NAME.ipynb ...
 
 Prints one JSON object per notebook: `name`, `shown` (pictures in its outputs), `loaded` (all of
 them drawn), `widget_errors` ("Error displaying widget" texts) and `trusted` (of its first code
@@ -41,7 +41,7 @@ def main(url: str, shots: str, *names: str) -> None:
             page.goto(f"{url}/lab/tree/{name}?reset", wait_until="domcontentloaded")  # alone
             page.wait_for_function(
                 "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                f" && window.jupyterapp.shell.currentWidget.title.label === {name!r}",
+                f" && window.jupyterapp.shell.currentWidget.title.label === {Path(name).name!r}",
                 timeout=60_000,
             )
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
@@ -61,7 +61,8 @@ def main(url: str, shots: str, *names: str) -> None:
                 "widget_errors": page.locator("text=Error displaying widget").count(),
                 "trusted": page.evaluate(TRUSTED),
             }
-            page.screenshot(path=os.path.join(shots, f"demo-saved-{name[:-6]}.png"))
+            shot = name.removesuffix(".ipynb").replace("/", "-")
+            page.screenshot(path=os.path.join(shots, f"demo-saved-{shot}.png"))
             print(json.dumps(result), flush=True)
         browser.close()
 

@@ -204,14 +204,15 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def check_demo(stem: str, tmp_path: Path, lang: str = "en") -> dict[str, str]:
-    """Execute demo `stem` plus its check cell; returns the check cell's stdout by stream."""
-    text = (build.SOURCES / f"{stem}.py").read_text(encoding="utf-8")
-    if lang != "en":
-        assert 'LANG = "en"' in text
-        text = text.replace('LANG = "en"', f'LANG = "{lang}"', 1)
-    nb = build.parse(text)
+    """Execute demo `stem` in `lang` plus its check cell; returns the check cell's stdout by
+    stream. In Polish the check reads the translated strings (run names, labels) too."""
+    source = build.SOURCES / f"{stem}.py"
+    nb = build.notebook(source, lang)
     check = textwrap.dedent(PRELUDE) + textwrap.dedent(CHECKS[stem])
     if lang != "en":
+        for old, new in build.replacements(build.translation(source).read_text("utf-8")):
+            check = check.replace(old, new)
+    if lang != "en" and "messages = " in CHECKS[stem]:  # the detectors' own words
         check += "for m in messages:\n    print(m)\n"
     nb.cells.append(new_code_cell(check))
     failure = None
@@ -234,40 +235,51 @@ def test_every_demo_has_a_check() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", build.LANGUAGES)
 @pytest.mark.parametrize("stem", sorted(CHECKS))
-def test_demo(stem: str, tmp_path: Path) -> None:
-    check_demo(stem, tmp_path)
-
-
-@pytest.mark.slow
-def test_overfitting_demo_in_polish(tmp_path: Path) -> None:
-    out = check_demo("06_overfitting", tmp_path, lang="pl").get("stdout", "")
-    assert out.strip(), "no detector message"
-    assert ENGLISH_EVENT not in out, out
-    assert POLISH_LETTERS.search(out), out
+def test_demo(stem: str, lang: str, tmp_path: Path) -> None:
+    out = check_demo(stem, tmp_path, lang).get("stdout", "")
+    if lang == "pl" and "messages = " in CHECKS[stem]:  # the detectors speak Polish
+        assert out.strip(), "no detector message"
+        assert ENGLISH_EVENT not in out, out
+        assert POLISH_LETTERS.search(out), out
 
 
 @pytest.mark.parametrize("source", build.sources(), ids=lambda s: s.stem)
-def test_saved_notebook_is_built_from_its_source(source: Path) -> None:
+def test_polish_text_fits_its_source(source: Path) -> None:
+    """Every markdown cell has its Polish text, and every Polish string is found in the code:
+    a translation left behind by an edit of the English source fails here, and so does an
+    English cell left untranslated."""
+    english = build.notebook(source)
+    polish = build.notebook(source, "pl")  # raises when the translation does not fit
+    for en, pl in zip(english.cells, polish.cells, strict=True):
+        if en.cell_type == "markdown":
+            assert en.source != pl.source and POLISH_LETTERS.search(pl.source), pl.source[:80]
+
+
+@pytest.mark.parametrize("lang", build.LANGUAGES)
+@pytest.mark.parametrize("source", build.sources(), ids=lambda s: s.stem)
+def test_saved_notebook_is_built_from_its_source(source: Path, lang: str) -> None:
     """The committed notebook has the source's cells, every code cell run, and no errors."""
-    saved = nbformat.read(build.DEMOS / (source.stem + ".ipynb"), as_version=4)
-    fresh = build.notebook(source)
+    path = build.target(source, lang)
+    saved = nbformat.read(path, as_version=4)
+    fresh = build.notebook(source, lang)
     assert [(c.cell_type, c.source) for c in saved.cells] == [
         (c.cell_type, c.source) for c in fresh.cells
-    ], f"rebuild it: .venv/bin/python scripts/build_demos.py {source.stem[:2]}"
+    ], f"rebuild it: .venv/bin/python scripts/build_demos.py {source.stem[:2]} --lang {lang}"
     for cell in saved.cells:
         if cell.cell_type == "code":
             assert cell.execution_count is not None, cell.source[:60]
             assert not [o for o in cell.outputs if o.output_type == "error"], cell.source[:60]
-    size = (build.DEMOS / (source.stem + ".ipynb")).stat().st_size
-    assert size < 600_000, f"{source.stem}.ipynb is {size // 1024} KiB"
+    size = path.stat().st_size
+    assert size < 600_000, f"{path.name} is {size // 1024} KiB"
 
 
 @pytest.mark.parametrize("source", build.sources(), ids=lambda s: s.stem)
 def test_demo_conventions(source: Path) -> None:
     """One place for the language and the device; data only from nngraph.datasets (offline)."""
     text = source.read_text(encoding="utf-8")
-    assert text.count('LANG = "en"  # "pl" for Polish') == 1
+    assert text.count(build.LANG_LINE) == 1
     assert text.count("ng.set_language(LANG)") == 1
     assert text.count("device = datasets.device()") == 1
     assert "torch.manual_seed(0)" in text

@@ -40,22 +40,29 @@ def pictures(path: Path) -> int:
 def test_saved_demos_show_their_pictures(jupyter_lab: Any) -> None:
     if not Path(e2e.CHROMIUM).exists():
         pytest.skip(f"no Chromium at {e2e.CHROMIUM}: apt-get install chromium")
-    notebooks = sorted(DEMOS.glob("[0-9][0-9]_*.ipynb"))
-    assert notebooks
-    for path in notebooks:
-        shutil.copy(path, jupyter_lab.root / path.name)
+    notebooks = sorted(DEMOS.glob("[0-9][0-9]_*.ipynb")) + sorted(DEMOS.glob("pl/*.ipynb"))
+    assert len(notebooks) == 14, notebooks  # seven demos, in English and in Polish
+    names = [path.relative_to(DEMOS).as_posix() for path in notebooks]
+    for path, name in zip(notebooks, names, strict=True):
+        (jupyter_lab.root / name).parent.mkdir(exist_ok=True)
+        shutil.copy(path, jupyter_lab.root / name)
     e2e.ARTIFACTS.mkdir(exist_ok=True)
     run = subprocess.run(
-        [sys.executable, str(HERE / "lab_pictures.py"), jupyter_lab.url, str(e2e.ARTIFACTS)]
-        + [p.name for p in notebooks],
+        [
+            sys.executable,
+            str(HERE / "lab_pictures.py"),
+            jupyter_lab.url,
+            str(e2e.ARTIFACTS),
+            *names,
+        ],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     results = {r["name"]: r for r in map(json.loads, run.stdout.splitlines())}
-    for path in notebooks:
-        got = results[path.name]
+    for path, name in zip(notebooks, names, strict=True):
+        got = results[name]
         assert got["shown"] == pictures(path) and got["loaded"], got
         assert got["widget_errors"] == 0, got
         assert got["trusted"] is False, got  # as in a fresh clone

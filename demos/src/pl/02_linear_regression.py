@@ -1,0 +1,70 @@
+# Polish text of demos/src/02_linear_regression.py (see scripts/build_demos.py): its markdown cells
+# in order, then the strings of its code that a student reads.
+
+# %% [markdown]
+# # 2. Regresja liniowa na niskim poziomie
+#
+# 120 zaszumionych punktów prostej $y = 2x + 0.9$. Model to $\hat y = wx + b$ z dwoma parametrami,
+# funkcja straty to błąd średniokwadratowy. Zaczynamy od złego przybliżenia, $w = 100$, a spadek
+# gradientu znajduje $w \approx 2$, $b \approx 0.9$: najpierw z aktualizacją napisaną ręcznie,
+# potem z `torch.optim.SGD`. To **niskopoziomowe API** PyTorcha: tensory, autograd i pętla
+# treningowa, którą piszemy sami.
+
+# %% [markdown]
+# ## Jeden krok jako graf
+#
+# W grafie straty oba parametry są liśćmi. Po `backward()` każdy z nich niesie swój gradient: $w$
+# jest o wiele za duże, więc jego gradient jest duży i dodatni.
+#
+# `ng.graph_of` odczytuje po fakcie graf, który autograd zbudował dla `backward()`. Ten graf
+# zawiera tylko to, do czego płynie gradient: nie ma w nim danych `x` i `y`. Tylko liście grafu
+# zachowują swój gradient (`.grad`), więc pozostałe węzły go nie pokazują ("-"), a podsumowanie
+# nie liczy żadnego przejścia wstecz: `graph_of` go nie obserwował. Komórka `%%nngraph` z demo 1
+# i `ng.record()` z demo 4 obserwują obliczenia w trakcie i pokazują dane oraz gradient każdego
+# węzła.
+
+# %% [markdown]
+# ## Aktualizacja napisana ręcznie
+#
+# $w \leftarrow w - \eta\,\partial L/\partial w$, to samo dla $b$, potem zerujemy gradienty
+# (sumują się). `ng.Monitor` rysuje na żywo stratę, a tu także $w$ i $b$: każda epoka zapisuje
+# swoją stratę razem z $w$ i $b$, które ją dały (ich wartościami sprzed aktualizacji), więc krzywa
+# $w$ zaczyna się od 100. Przycisk Zatrzymaj w widoku działa, bo pętla czyta `by_hand.should_stop`.
+
+# %% [markdown]
+# ## To samo z `torch.optim.SGD`
+#
+# Optymalizator wykonuje za nas aktualizację (`step()`) i zerowanie (`zero_grad()`). Ten sam
+# start, ten sam współczynnik uczenia: te same liczby.
+
+# %% [strings]
+# - # the one place the device is chosen: a GPU if there is one
+# + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # 120 points of y = 2x + 0.9 + noise, on `device`
+# + # 120 punktów y = 2x + 0.9 + szum, na `device`
+# - print(f"{d['name']}: value {d['value']['mean']:8.3f}   gradient {d['grad']['mean']:9.3f}")
+# + print(f"{d['name']}: wartość {d['value']['mean']:8.3f}   gradient {d['grad']['mean']:9.3f}")
+# - name="by hand"
+# + name="ręcznie"
+# - # no validation set here
+# + # tu nie ma zbioru walidacyjnego
+# - # the w and b that gave this loss
+# + # w i b, które dały tę stratę
+# - print(f"epoch {epoch}: loss {loss.item():8.3f}
+# + print(f"epoka {epoch}: strata {loss.item():8.3f}
+# - # the update is not part of the model: do not record it
+# + # aktualizacja nie jest częścią modelu: nie zapisujemy jej w grafie
+# - # the Stop button (or a detector) ends the loop here
+# + # przycisk Zatrzymaj (albo detektor) kończy tu pętlę
+# - # the loss of the final w and b
+# + # strata końcowych w i b
+# - print(f"by hand:    w = {w.item():.4f}, b = {b.item():.4f}, loss = {loss.item():.4f}")
+# + print(f"ręcznie:    w = {w.item():.4f}, b = {b.item():.4f}, strata = {loss.item():.4f}")
+# - # before step(), as above
+# + # przed step(), jak wyżej
+# - print(f"optim.SGD:  w = {w2.item():.4f}, b = {b2.item():.4f}, loss = {loss2.item():.4f}")
+# + print(f"optim.SGD:  w = {w2.item():.4f}, b = {b2.item():.4f}, strata = {loss2.item():.4f}")
+# - label="data")
+# + label="dane")
+# - plt.title("the fitted line")
+# + plt.title("dopasowana prosta")

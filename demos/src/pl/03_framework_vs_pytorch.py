@@ -1,0 +1,57 @@
+# Polish text of demos/src/03_framework_vs_pytorch.py (see scripts/build_demos.py): its markdown
+# cells in order, then the strings of its code that a student reads.
+
+# %% [markdown]
+# # 3. Nasz własny framework obok PyTorcha
+#
+# Ostatnio napisaliśmy w NumPy mały framework: każda warstwa ma `forward` i napisany ręcznie
+# `backward`. Oto on znowu, trenowany jako Linear(2, 10) - Tanh - Linear(10, 2) - Softmax na
+# problemie dwuklasowym. Potem budujemy tę samą sieć w PyTorchu, w którym autograd pisze za nas
+# każdy `backward`, i sprawdzamy, że obie dają te same gradienty.
+
+# %% [markdown]
+# ## Framework w NumPy
+#
+# Każde `backward(dy)` dostaje $\partial L/\partial y$ (gradient na wyjściu warstwy) i zwraca
+# $\partial L/\partial x$ (gradient na jej wejściu); `Linear` zachowuje też gradienty swoich
+# parametrów.
+
+# %% [markdown]
+# ## Ta sama sieć w PyTorchu
+#
+# Te same warstwy, te same wagi początkowe (skopiowane; PyTorch przechowuje `W` transponowane),
+# float64 jak w NumPy. Piszemy tylko przejście w przód. Komórka `%%nngraph` nagrywa je razem z
+# przejściem wstecz. Na grafie `x` i `y` to wejścia i cele; węzły operacji `t` to transpozycje:
+# `nn.Linear` liczy $xW^T + b$.
+
+# %% [markdown]
+# ## Sprawdzenie gradientów
+#
+# Jedno przejście w przód i wstecz naszego frameworka, a potem porównanie gradientu każdego
+# parametru z tym, który policzył autograd. Normy gradientów zapisane przez nngraph w grafie też się
+# zgadzają.
+
+# %% [markdown]
+# ## Trenujemy obie sieci
+#
+# 200 kroków zwykłego spadku gradientu dla każdej: obie sieci pozostają identyczne.
+
+# %% [strings]
+# - # the one place the device is chosen: a GPU if there is one
+# + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # make_classification, 70 / 15 / 15 points
+# + # make_classification, 70 / 15 / 15 punktów
+# - # NumPy works on the CPU only
+# + # NumPy działa tylko na CPU
+# - # the targets: class 0 or 1
+# + # cele: klasa 0 albo 1
+# - = data.y_train  # the targets
+# + = data.y_train  # cele
+# - print(f"loss: NumPy {numpy_loss:.10f}
+# + print(f"strata: NumPy {numpy_loss:.10f}
+# - f"norm: NumPy {np.linalg.norm(ours[name]):.6f}, graph {graph_norm[name]:.6f}"
+# + f"norma: NumPy {np.linalg.norm(ours[name]):.6f}, graf {graph_norm[name]:.6f}"
+# - print(f"NumPy:   loss {numpy_loss:.8f}, training accuracy {numpy_acc:.3f}")
+# + print(f"NumPy:   strata {numpy_loss:.8f}, dokładność treningowa {numpy_acc:.3f}")
+# - print(f"PyTorch: loss {loss.item():.8f}, training accuracy {torch_acc:.3f}")
+# + print(f"PyTorch: strata {loss.item():.8f}, dokładność treningowa {torch_acc:.3f}")

@@ -1,0 +1,154 @@
+# Polish text of demos/src/04_binary_classification.py (see scripts/build_demos.py): its markdown
+# cells in order, then the strings of its code that a student reads.
+
+# %% [markdown]
+# # 4. Klasyfikacja binarna
+#
+# Dwie klasy punktów na płaszczyźnie (`make_classification`, 10% etykiet odwróconych),
+# podzielone 70 / 15 / 15 na zbiór treningowy, walidacyjny i testowy. Najpierw model napisany
+# ręcznie (z błędem do znalezienia), potem to samo z modułami PyTorcha: `nn.Linear`,
+# `nn.Sequential` i nasza własna klasa `nn.Module`, trenowane optymalizatorami SGD i Adam.
+
+# %% [markdown]
+# ## Ręcznie: regresja logistyczna. Znajdź błąd!
+#
+# $p = \sigma(xw + b)$, funkcja straty: binarna entropia krzyżowa, spadek gradientu napisany
+# ręcznie. Ta pętla była w opublikowanym notatniku. Uruchom ją: po pierwszej epoce strata stoi w
+# miejscu.
+#
+# Przycisk Zatrzymaj w widoku na żywo działa, bo pętle tego demo czytają
+# `monitor.stop_requested` (kliknięcie, nie detektor). Zatrzymują się tylko po kliknięciu: rada
+# detektorów, by przerwać trening (`Patience`), jest wyświetlana, ale przebiegi trwają dalej,
+# żebyśmy zobaczyli, co dzieje się potem.
+
+# %% [markdown]
+# ## Debugger
+#
+# Przyjrzyjmy się jednemu krokowi treningu. `w` i `b` to obiekty `nn.Parameter`, więc graf
+# rysuje je jako parametry modelu (2 + 1 liczby), osobno od danych `x_train` i `y_train`.
+# Pokazuje każdy parametr tak, jak widziało go przejście w przód (jego wartość), a jego gradient
+# tak, jak trzyma go `.grad` po tym przejściu wstecz (`w.grad`, `b.grad`): gradient tego przejścia
+# *plus* pozostałości 30 wcześniejszych, bo nic ich nie wyzerowało. Mówi o tym diagnoza poniżej,
+# a komórka dla porównania liczy gradient samego tego przejścia. Potem sprawdzamy, co naprawdę
+# zrobiły `step()` i `zero_grad()`.
+
+# %% [markdown]
+# Co pokazuje debugger:
+#
+# * wagi są **same zera**, gdy wykonuje się przejście w przód: `zero_grad()` zeruje wagi, a nie
+#   gradienty, więc model zawsze zwraca $p = 0.5$, a strata stoi na $\ln 2$;
+# * gradienty nigdy nie są zerowane: każde przejście wstecz dodaje się do nich, więc ich norma
+#   rośnie z każdą epoką. Gradient `w` w grafie to `w.grad`: około 30 razy większy niż gradient
+#   samego tego przejścia;
+# * `b` zmienia się o $-\eta$ bez względu na swój gradient: aktualizacja wyrazu wolnego (bias)
+#   ignoruje gradient.
+#
+# Poprawka: zerujemy *gradienty* i używamy gradientu `b`.
+
+# %% [markdown]
+# ## Z modułami
+#
+# `nn.Linear` przechowuje $w$ i $b$; optymalizator je aktualizuje. `BCEWithLogitsLoss` stosuje
+# sigmoidę i funkcję straty w jednym, numerycznie bezpiecznym kroku, więc modele zwracają surowy
+# wynik (*logit*): dodatni oznacza klasę 1. Jedna funkcja `train` obsługuje każdy model poniżej
+# i zapisuje w monitorze stratę i dokładność, treningową i walidacyjną.
+
+# %% [markdown]
+# Ostrzeżenie mówi: „model mógł zacząć zapamiętywać dane treningowe albo to szum małego zbioru
+# walidacyjnego”. Tu chodzi o to drugie. Prosta ma 3 parametry: nie zapamięta 70 punktów. Zbiór
+# walidacyjny ma tylko 15 punktów, a detektory widzą tylko ich średnią stratę. W miarę treningu
+# prosta staje się coraz pewniejsza: większość punktów walidacyjnych dostaje niższą stratę, ale
+# te nieliczne po złej stronie prostej (10% etykiet odwrócono) dostają dużo wyższą i średnia
+# rośnie. Dokładność walidacyjna zostaje tam, gdzie była. Komunikat detektora to reguła kciuka:
+# zanim mu uwierzysz, spójrz na dane i na model. Prawdziwy overfitting pokazuje demo 6: sieć z
+# 300 000 parametrów i 150 obrazków treningowych.
+
+# %% [markdown]
+# Warstwa ukryta z pięcioma jednostkami sigmoidalnymi, jako stos `Sequential`:
+
+# %% [markdown]
+# ## Własny moduł: 2-10-1 z ReLU
+#
+# Klasa mówi, jakie ma warstwy (`__init__`) i jak płyną przez nie dane (`forward`).
+# 2·10 + 10 + 10·1 + 1 = 41 parametrów. `ng.trace` wykonuje jedno przejście w przód i wstecz
+# i rysuje je, warstwa po warstwie.
+
+# %% [markdown]
+# ## SGD czy Adam?
+#
+# Ta sama sieć, te same wagi początkowe, dwa optymalizatory. `ng.Runs` pokazuje przebiegi obok
+# siebie.
+
+# %% [markdown]
+# ## Krzywe treningowe i walidacyjne
+#
+# Krzywe treningowe pochodzą z danych, na których model się uczy; walidacyjne z punktów, na
+# których nigdy nie jest trenowany. Obserwuj odstęp między nimi.
+
+# %% [markdown]
+# ## Granica decyzyjna
+#
+# Gdzie sieć wskazuje klasę 1 (czerwony), a gdzie klasę 0 (niebieski), razem z punktami
+# treningowymi.
+
+# %% [strings]
+# - # the one place the device is chosen: a GPU if there is one
+# + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - print(len(x_train), "training,", len(x_val), "validation,", len(data.x_test), "test points")
+# + print(len(x_train), "punktów treningowych,", len(x_val), "walidacyjnych,", len(data.x_test), "testowych")
+# - # a tensor to learn: requires_grad=True
+# + # tensor, którego się uczymy: requires_grad=True
+# - ng.Monitor(name="buggy")
+# + ng.Monitor(name="z błędem")
+# - ng.Monitor(name="fixed")
+# + ng.Monitor(name="poprawiony")
+# - # the leaves we learn: w and b
+# + # liście, których się uczymy: w i b
+# - f"{d['name']}: value mean {value['mean']:+.3f} ({value['zero_frac']:.0%} zeros)"
+# + f"{d['name']}: średnia wartość {value['mean']:+.3f} ({value['zero_frac']:.0%} zer)"
+# - f" | gradient norm {grad['norm']:.3f}"
+# + f" | norma gradientu {grad['norm']:.3f}"
+# - print("gradient norm of w in epochs 1-5:",
+# + print("norma gradientu w, epoki 1-5:",
+# - print("health:", finding["message"])
+# + print("diagnoza:", finding["message"])
+# - f"this pass alone: gradient norm of w {w_grad_now.norm():.3f}"
+# + f"samo to przejście: norma gradientu w {w_grad_now.norm():.3f}"
+# - # not added to w.grad
+# + # nie trafia do w.grad
+# - f"step(): b changed by {b_change:+.3f}, gradient descent says {b_expected:+.3f}"
+# + f"step(): b zmieniło się o {b_change:+.3f}, według spadku gradientu {b_expected:+.3f}"
+# - f"w.grad after zero_grad(): {w.grad.flatten().tolist()}"
+# + f"w.grad po zero_grad(): {w.grad.flatten().tolist()}"
+# - # the weights of the best epoch, in a copy
+# + # wagi najlepszej epoki, w kopii
+# - # one loss per point, not their mean
+# + # strata każdego punktu, nie ich średnia
+# - f"epoch {mon_linear.best.epoch} (best) -> epoch {mon_linear.epoch}"
+# + f"epoka {mon_linear.best.epoch} (najlepsza) -> epoka {mon_linear.epoch}"
+# - f"{span}: validation loss {loss_best.mean():.4f} -> {loss_now.mean():.4f}"
+# + f"{span}: strata walidacyjna {loss_best.mean():.4f} -> {loss_now.mean():.4f}"
+# - f"validation points with a lower loss now: {int((~worse).sum())} of {len(y_val)}"
+# + f"punkty walidacyjne, które mają teraz niższą stratę: {int((~worse).sum())} z {len(y_val)}"
+# - f"with a higher loss: {int(worse.sum())}, on the wrong side: {int((worse & wrong).sum())}"
+# + f"z wyższą stratą: {int(worse.sum())}, w tym po złej stronie: {int((worse & wrong).sum())}"
+# - f"validation accuracy: {accuracy(out_best, y_val):.3f} -> {accuracy(out_now, y_val):.3f}"
+# + f"dokładność walidacyjna: {accuracy(out_best, y_val):.3f} -> {accuracy(out_now, y_val):.3f}"
+# - print(n_params, "parameters")
+# + print(n_params, "parametrów")
+# - # the same starting weights
+# + # te same wagi początkowe
+# - label=f"{name} training")
+# + label=f"{name}, trening")
+# - label=f"{name} validation")
+# + label=f"{name}, walidacja")
+# - xlabel="epoch"
+# + xlabel="epoka"
+# - title="loss")
+# + title="strata")
+# - title="accuracy")
+# + title="dokładność")
+# - plt.title("2-10-1 network trained with Adam")
+# + plt.title("sieć 2-10-1 trenowana optymalizatorem Adam")
+# - print(f"test accuracy: {test_acc:.2f}")
+# + print(f"dokładność testowa: {test_acc:.2f}")

@@ -1,0 +1,65 @@
+# Polish text of demos/src/05_lightning.py (see scripts/build_demos.py): its markdown cells in
+# order, then the strings of its code that a student reads.
+
+# %% [markdown]
+# # 5. Wysokopoziomowe API: PyTorch Lightning
+#
+# Do tej pory każdą pętlę treningową pisaliśmy sami (niskopoziomowe API). Wysokopoziomowe API
+# pisze pętlę za nas: opisujemy sieć, jeden krok treningu i optymalizator, a potem wywołujemy
+# `fit`. Keras robi to dla TensorFlow, Lightning dla PyTorcha, a oba poziomy można łączyć:
+# wewnątrz modułu Lightning jest zwykły PyTorch.
+#
+# Oto znów sieć 2-10-1 z demo 4. W Kerasie `fit` zwraca obiekt `History` z krzywymi; tutaj nad
+# `fit` czuwa callback nngraph: krzywe na żywo, wyjaśnienia, wczesne zatrzymanie (*early
+# stopping*) i przywrócenie najlepszych wag na końcu.
+
+# %% [markdown]
+# ## Sieć jako `LightningModule`
+#
+# `forward` jak wcześniej; `training_step` i `validation_step` liczą stratę jednej partii danych
+# (batch) i zapisują ją przez `log`; `configure_optimizers` wybiera optymalizator.
+
+# %% [markdown]
+# ## `fit`
+#
+# `Trainer` zajmuje się epokami, partiami, walidacją i urządzeniem (`accelerator`).
+# Aby zakończyć `fit` wcześniej, kliknij przycisk Zatrzymaj w widoku na żywo, a nie *Interrupt
+# the kernel* (przerwanie jądra): Zatrzymaj kończy `fit` po bieżącej epoce i najlepsze wagi nadal
+# wracają, a przerwanie sprawia, że Lightning zgłasza `SystemExit` i pomija ich przywrócenie.
+
+# %% [markdown]
+# ## Gdzie `fit` się zatrzymał
+#
+# Detektory callbacku to zestaw do zajęć. `GL(5)` tylko ostrzega i jego komunikat to mówi:
+# trening trwa dalej, bo na małym, zaszumionym zbiorze walidacyjnym (tu 15 punktów) strata często
+# znów spada. Zatrzymuje `Patience(20)`: gdy strata walidacyjna nie poprawia się przez 20 epok,
+# każe obiektowi `Trainer` przerwać trening i `fit` kończy się w tym miejscu, nawet przed
+# `max_epochs`.
+
+# %% [markdown]
+# Po `fit` callback przywrócił wagi najlepszej epoki. Sprawdzamy to na zbiorze walidacyjnym,
+# a potem oglądamy wytrenowaną sieć jako graf.
+
+# %% [strings]
+# - # the one place the device is chosen: a GPU if there is one
+# + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # keep the output short
+# + # żeby wyjście było krótkie
+# - # tips for big data sets
+# + # wskazówki dla dużych zbiorów danych
+# - print(n_params, "parameters")
+# + print(n_params, "parametrów")
+# - print(f"epoch {event.epoch}: {event.detector}", "stops fit" if event.stop else "warns only")
+# + print(f"epoka {event.epoch}: {event.detector}", "zatrzymuje fit" if event.stop else "tylko ostrzega")
+# - f"fit ran {trainer.current_epoch} of {trainer.max_epochs} epochs, best: {mon.best.epoch}"
+# + f"fit przeszedł {trainer.current_epoch} z {trainer.max_epochs} epok, najlepsza: {mon.best.epoch}"
+# - f"validation loss now {val_loss:.4f}, best epoch {mon.best.epoch}: {mon.best.value:.4f}"
+# + f"strata walidacyjna teraz {val_loss:.4f}, najlepsza epoka {mon.best.epoch}: {mon.best.value:.4f}"
+# - print(f"test accuracy {test_acc:.2f}")
+# + print(f"dokładność testowa {test_acc:.2f}")
+# - label="training")
+# + label="trening")
+# - label="validation")
+# + label="walidacja")
+# - axis.set(xlabel="epoch", title=metric)
+# + axis.set(xlabel="epoka", title={"loss": "strata", "acc": "dokładność"}[metric])

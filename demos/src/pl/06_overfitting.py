@@ -1,0 +1,103 @@
+# Polish text of demos/src/06_overfitting.py (see scripts/build_demos.py): its markdown cells in
+# order, then the strings of its code that a student reads.
+
+# %% [markdown]
+# # 6. Overfitting (przeuczenie)
+#
+# Model jest **przeuczony** (ang. *overfitting*), gdy tak dobrze nauczył się danych treningowych,
+# razem z szumem, że gorzej radzi sobie z nowymi danymi. Trzy przyczyny: za mało danych, zbyt
+# złożony model, zbyt dużo szumu.
+
+# %% [markdown]
+# ## Pięć punktów
+#
+# Pięć zaszumionych punktów treningowych z prostej i 20 punktów walidacyjnych z tej samej prostej.
+# Dwa modele: prosta (2 parametry) i wielomian stopnia 6 (7 parametrów). Parametrów jest więcej
+# niż punktów, więc wielomian może przejść przez każdy punkt: bierzemy ten o najmniejszych
+# współczynnikach (metoda najmniejszych kwadratów z pseudoodwrotnością). Błąd to błąd
+# średniokwadratowy; błąd treningowy wielomianu wynosi 0, a mimo to na nowych punktach myli się
+# bardziej niż prosta.
+
+# %% [markdown]
+# ## Kompromis bias-variance
+#
+# Wszystkie stopnie od 0 do 6. Błąd treningowy tylko maleje: więcej parametrów zawsze lepiej
+# dopasowuje punkty treningowe. Błąd walidacyjny najpierw maleje, potem rośnie: **krzywa U**.
+#
+# * na lewo od minimum: błędy **bias** (underfitting, niedouczenie): model jest zbyt prosty;
+# * na prawo od minimum: błędy **wariancji** (overfitting): model dopasowuje się do szumu.
+
+# %% [markdown]
+# ## Wykrywanie w trakcie treningu
+#
+# Sieć o wiele za duża jak na swoje dane: 64-512-512-10 (300 000 parametrów) na zaledwie 150
+# obrazkach odręcznie pisanych cyfr. Błąd treningowy wciąż maleje; błąd walidacyjny przestaje
+# maleć i zaczyna rosnąć. To moment, żeby zatrzymać trening, a przynajmniej zachować migawkę
+# modelu.
+#
+# `ng.Monitor` śledzi obie krzywe. Jego detektor `GL(5)` włącza alarm, gdy strata walidacyjna jest
+# o 5% wyższa od najlepszej, a `mon.restore_best(model)` przywraca wagi z najlepszej epoki.
+# Trenujemy jeszcze 15 epok po alarmie, żeby zobaczyć wzrost. Przycisk Zatrzymaj w widoku od razu
+# zatrzymuje pętlę: pętla czyta `mon.stop_requested`, które ustawia tylko kliknięcie.
+
+# %% [markdown]
+# Przywracamy najlepsze wagi i sprawdzamy: strata walidacyjna znów jest najlepsza.
+
+# %% [markdown]
+# ## Jak temu zaradzić
+#
+# * więcej danych;
+# * prostszy model (mniej parametrów);
+# * regularyzacja, na przykład dropout (następny wykład);
+# * wczesne zatrzymanie (*early stopping*): zatrzymać trening, gdy błąd walidacyjny rośnie, i
+#   zachować najlepszy model.
+
+# %% [strings]
+# - # the one place the device is chosen: a GPU if there is one
+# + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # float64, on the CPU
+# + # float64, na CPU
+# - # columns 1, x, x², ...
+# + # kolumny 1, x, x², ...
+# - # minimum-norm least squares
+# + # najmniejsze kwadraty o minimalnej normie
+# - "line (2 parameters)"
+# + "prosta (2 parametry)"
+# - "degree 6 (7 parameters)"
+# + "stopień 6 (7 parametrów)"
+# - f"{name:24} training error {errors[name][0]:.3f}   validation error {errors[name][1]:.3f}"
+# + f"{name:24} błąd treningowy {errors[name][0]:.3f}   walidacyjny {errors[name][1]:.3f}"
+# - label="training")
+# + label="treningowe")
+# - label="validation")
+# + label="walidacyjne")
+# - label="line")
+# + label="prosta")
+# - label="degree 6")
+# + label="stopień 6")
+# - print(f"degree {d}: training {tr:.3f}, validation {va:.3f}")
+# + print(f"stopień {d}: treningowy {tr:.3f}, walidacyjny {va:.3f}")
+# - plt.xlabel("degree (parameters - 1)")
+# + plt.xlabel("stopień (liczba parametrów - 1)")
+# - plt.ylabel("mean squared error")
+# + plt.ylabel("błąd średniokwadratowy")
+# - # 8x8 images, 64 features, 10 classes
+# + # obrazki 8x8, 64 cechy, 10 klas
+# - # too little data
+# + # za mało danych
+# - print(len(x_small), "training images,", len(digits.x_val), "validation images")
+# + print(len(x_small), "obrazków treningowych,", len(digits.x_val), "walidacyjnych")
+# - # the Stop button
+# + # przycisk Zatrzymaj
+# - # 15 epochs past GL(5)'s alarm
+# + # 15 epok po alarmie GL(5)
+# - label="best")
+# + label="najlepsza")
+# - plt.xlabel("epoch")
+# + plt.xlabel("epoka")
+# - plt.ylabel("loss")
+# + plt.ylabel("strata")
+# - f"validation loss: last epoch {last_val_loss:.4f}, after restore_best {restored_val_loss:.4f}"
+# + f"strata walidacyjna: ostatnia epoka {last_val_loss:.4f}, po restore_best {restored_val_loss:.4f}"
+# - print(f"best, epoch {mon.best.epoch}: {mon.best.value:.4f}")
+# + print(f"najlepsza, epoka {mon.best.epoch}: {mon.best.value:.4f}")

@@ -1,0 +1,99 @@
+# Polish text of demos/src/07_lab.py (see scripts/build_demos.py): its markdown cells in order,
+# then the strings of its code that a student reads.
+#
+# The run name `hidden 4` is replaced without its quotes: the test's check cell names that run in
+# single quotes as well ('hidden 4'), and it must get the Polish name too.
+
+# %% [markdown]
+# # 7. Laboratorium: Iris i odręcznie pisane cyfry
+#
+# Dwa problemy klasyfikacji, każdy rozwiązany sieciami coraz większymi:
+#
+# 1. jedna warstwa: wejścia połączone bezpośrednio z jednym neuronem na klasę (3 dla Iris);
+# 2. jedna warstwa ukryta: mała, średnia, duża;
+# 3. głębsza sieć: trzy duże warstwy ukryte.
+#
+# Każdy przebieg trafia do `ng.Runs`, który pokazuje przebiegi obok siebie i podaje najlepszą
+# epokę każdego z nich. Wypatruj overfittingu w dużych sieciach: strata treningowa wciąż spada,
+# a walidacyjna rośnie.
+
+# %% [markdown]
+# Dwie funkcje pomocnicze: `mlp` buduje sieć z listy rozmiarów warstw ukrytych (`[]` to jedna
+# warstwa), `train` trenuje ją optymalizatorem Adam na całym zbiorze treningowym naraz i zapisuje
+# każdą epokę. Przycisk Zatrzymaj w widoku na żywo działa, bo `train` czyta
+# `monitor.stop_requested` (kliknięcie): kliknięcie kończy przebieg, a kolejne przebiegi są
+# pomijane. Zatrzymanie zaproponowane przez detektor nie kończy tu przebiegu: chcemy zobaczyć całą
+# krzywą.
+
+# %% [markdown]
+# ## Iris
+#
+# 150 kwiatów, po 4 pomiary, 3 gatunki; 90 do treningu, 30 do walidacji, 30 do testu.
+
+# %% [markdown]
+# ## Odręcznie pisane cyfry
+#
+# Zamiennik MNIST działający offline: 1797 obrazków 8x8 pikseli (64 cechy), 10 klas.
+#
+# Surowy piksel to liczba całkowita od 0 (biały) do 16 (czarny). Sieć dostaje piksele
+# standaryzowane: każdy przesunięty i przeskalowany tak, by na obrazkach treningowych miał średnią
+# 0 i odchylenie standardowe 1, co dla naszych oczu wygląda jak szum (dolny wiersz). Aby narysować
+# cyfry, odwracamy to: najmniejsza wartość każdego piksela to surowe 0, a najmniejsza różnica
+# między jego wartościami to surowe 1.
+
+# %% [markdown]
+# ## Na co zwrócić uwagę
+#
+# * Jedna warstwa uczy się powoli: jej najlepsza epoka to ostatnia, a jej straty są najwyższe.
+#   Model zbyt prosty (bias).
+# * Największe sieci osiągają najlepszą stratę walidacyjną długo przed końcem; potem strata
+#   treningowa dalej spada, a walidacyjna rośnie (wariancja). Najlepiej widać to na `3 x 256`.
+# * Kolumna `zatrzymanie` mówi, gdzie `Patience(20)` (20 epok bez lepszej straty walidacyjnej)
+#   zatrzymałby przebieg. Tutaj każdy przebieg trwa do końca, więc `najlepsza epoka` to najlepsza
+#   epoka całego przebiegu. Po zatrzymaniu w tamtym miejscu `restore_best` przywróciłby najlepszą
+#   epokę *sprzed* zatrzymania. Na małym zbiorze walidacyjnym (30 kwiatów dla Iris) krzywa jest
+#   zaszumiona i po zatrzymaniu może znów spaść, więc te dwie epoki mogą się różnić. Komórka
+#   poniżej wypisuje obie.
+
+# %% [markdown]
+# Twoja kolej: zmień rozmiary warstw ukrytych, współczynnik uczenia albo liczbę epok; trenuj na
+# mniejszej liczbie cyfr (`digits.x_train[:200]`); zbioru testowego użyj tylko raz, dla modelu,
+# który wybierzesz.
+
+# %% [strings]
+# - # the one place the device is chosen: a GPU if there is one
+# + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - title=f"{title}: training loss"
+# + title=f"{title}: strata treningowa"
+# - xlabel="epoch"
+# + xlabel="epoka"
+# - title="validation loss"
+# + title="strata walidacyjna"
+# - print(iris.x_train.shape, "classes:", iris.names)
+# + print(iris.x_train.shape, "klasy:", iris.names)
+# - "1 layer"
+# + "1 warstwa"
+# - hidden 4
+# + ukryta 4
+# - "hidden 16"
+# + "ukryta 16"
+# - "hidden 32"
+# + "ukryta 32"
+# - "hidden 64"
+# + "ukryta 64"
+# - "hidden 256"
+# + "ukryta 256"
+# - # inf: a pixel always blank
+# + # inf: piksel zawsze pusty
+# - print("raw pixel values:",
+# + print("surowe wartości pikseli:",
+# - set_ylabel("raw")
+# + set_ylabel("surowe")
+# - set_ylabel("input")
+# + set_ylabel("wejście")
+# - "digits"
+# + "cyfry"
+# - f"{title}, {mon.name}: stop at epoch {stop}, best before it: epoch {steps[before]:.0f}"
+# + f"{title}, {mon.name}: zatrzymanie w epoce {stop}, najlepsza przed nim: epoka {steps[before]:.0f}"
+# - f" ({values[before]:.4f}); best of the run: epoch {mon.best.epoch} ({mon.best.value:.4f})"
+# + f" ({values[before]:.4f}); najlepsza w całym przebiegu: epoka {mon.best.epoch} ({mon.best.value:.4f})"
