@@ -43,16 +43,19 @@ def _kernel() -> Any:
     return getattr(shell, "kernel", None)
 
 
-def _main_socket(kernel: Any) -> tuple[Any, Any] | None:
-    """(socket the main shell reads requests from, stream its replies go to)."""
+def _main_socket(kernel: Any) -> tuple[Any, Any, Any] | None:
+    """(socket the main shell reads requests from, stream its replies go to, the callback
+    the kernel's own reader runs on each request it reads from that socket)."""
     if getattr(kernel, "_supports_kernel_subshells", False):
         manager = kernel.shell_channel_thread.manager
         pair = manager.get_shell_channel_to_subshell_pair(None)
-        return pair.to_socket, manager.get_subshell_to_shell_channel_socket(None)
-    stream = getattr(kernel, "shell_stream", None)
-    if stream is None or not hasattr(kernel, "shell_main"):
+        reader, replies = pair.to_stream, manager.get_subshell_to_shell_channel_socket(None)
+    else:
+        reader = replies = getattr(kernel, "shell_stream", None)
+    callback = getattr(reader, "_recv_callback", None)
+    if reader is None or callback is None or not hasattr(kernel, "shell_main"):
         return None
-    return stream.socket, stream
+    return reader.socket, replies, callback
 
 
 def _run(result: Any) -> None:
@@ -89,7 +92,7 @@ def _poll(kernel: Any, limit: int) -> int:
     found = _main_socket(kernel)
     if found is None:
         return 0
-    socket, reply_stream = found
+    socket, reply_stream, dispatch = found
     session = kernel.session
     handled = 0
     for _ in range(limit):
@@ -103,8 +106,11 @@ def _poll(kernel: Any, limit: int) -> int:
         except Exception:
             msg_type = None
         if msg_type not in _NOW:
-            # not ours to handle: queue it behind the running cell, in arrival order
-            task = asyncio.ensure_future(kernel.shell_main(None, frames))
+            # Not ours to handle: handed to the kernel's own reader callback, as if it had just
+            # read it, so it queues behind the requests the kernel read before (the next cell
+            # of a "Run All"), in arrival order. (Calling `shell_main` directly would skip a
+            # step of the kernel's own path and overtake them.)
+            task = asyncio.ensure_future(dispatch(frames))
             _deferred.add(task)
             task.add_done_callback(_deferred.discard)
             continue
