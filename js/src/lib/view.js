@@ -256,6 +256,11 @@ export function createGraphView(el, options) {
     st.scene = scene;
     message.hidden = true;
     message.className = "ng-message";
+    if (vis.items.size === 0) {
+      // nothing was recorded: say so, as the static picture does, rather than a blank box
+      message.textContent = t("graphview.empty_graph");
+      message.hidden = false;
+    }
     applyHighlights();
     updateToolbar();
     if (st.fitNext) {

@@ -54,6 +54,15 @@ describe("graph view", () => {
     expect(el.querySelector(".ng-viewport")?.getAttribute("transform")).toMatch(/translate/);
   });
 
+  it("says an empty graph is empty instead of drawing a blank box", async () => {
+    const { el, view } = mount(graphBuilder().json());
+    await view.ready;
+    const message = /** @type {HTMLElement} */ (el.querySelector(".ng-message"));
+    expect(message.hidden).toBe(false);
+    expect(message.textContent).toBe("empty graph");
+    expect(el.querySelectorAll(".ng-item").length).toBe(0);
+  });
+
   it("keeps a box with a very long module name as wide as its title is drawn", async () => {
     const widths = [];
     for (const name of ["a", "a".repeat(5000)]) {
