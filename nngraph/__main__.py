@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 
 import torch
@@ -37,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=Path("nngraph-example"), help="where to write the graph"
     )
     options = parser.parse_args(argv)
+    out = options.out.expanduser()
+    problem = _make_folder(out)
+    if problem is not None:  # one line, no traceback: the student only chose another folder
+        print(problem, file=sys.stderr)
+        return 1
 
     torch.manual_seed(0)
     model = example_model()
@@ -45,15 +51,35 @@ def main(argv: list[str] | None = None) -> int:
 
     graph.health()
     print(graph.summary())
-    options.out.mkdir(parents=True, exist_ok=True)
     drawn = shutil.which("dot") is not None
     for suffix in ["json", "dot"] + (["svg", "png"] if drawn else []):
-        path = options.out / f"graph.{suffix}"
+        path = out / f"graph.{suffix}"
         graph.save(path)
-        print("wrote", path)
+        print(message("main.wrote", path=path))
     if not drawn:  # say why the pictures are missing, and how to get them
-        print(message("graph.error.no_dot", path=options.out / "graph.svg"))
+        print(message("graph.error.no_dot", path=out / "graph.svg"))
     return 0
+
+
+def _make_folder(out: Path) -> str | None:
+    """Make the folder ``out`` (and the folders above it): None when it is there, else why it
+    cannot be, in words.
+
+    >>> import tempfile
+    >>> _make_folder(Path(tempfile.mkdtemp()) / "new") is None
+    True
+    >>> print(_make_folder(Path(__file__)))  # doctest: +ELLIPSIS
+    python -m nngraph --out .../__main__.py: .../__main__.py is a file, not a folder; ...
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        file = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), out)
+        return message("main.out_is_file", path=out, file=file)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return message("main.cannot_make_folder", path=out, reason=reason)
+    return None
 
 
 if __name__ == "__main__":

@@ -53,7 +53,12 @@ def device() -> torch.device:
 
 @dataclass(frozen=True)
 class Split:
-    """Features `x_*` (float32) and targets `y_*` of the training, validation and test parts."""
+    """Features `x_*` (float32) and targets `y_*` of the training, validation and test parts.
+
+    >>> from nngraph import datasets
+    >>> data = datasets.moons(n=20); len(data.x_train), len(data.y_val), data.classes
+    (14, 3, 2)
+    """
 
     x_train: torch.Tensor
     y_train: torch.Tensor
@@ -65,7 +70,12 @@ class Split:
 
     @property
     def classes(self) -> int:
-        """How many classes the targets have."""
+        """How many classes the targets have.
+
+        >>> from nngraph import datasets
+        >>> datasets.iris().classes
+        3
+        """
         return int(torch.cat([self.y_train, self.y_val, self.y_test]).max().item()) + 1
 
 
@@ -162,6 +172,10 @@ def _split(
         raise NNGraphError(message("datasets.empty_train", got=parts, n=len(x)))
     n_val = round(val_part * len(x))
     train, val, test = np.split(order, [n_train, n_train + n_val])
+    for part, rows in (("val", val), ("test", test)):
+        if len(rows) == 0:  # a validation or test loss over no rows would be NaN
+            name = message(f"datasets.part.{part}")
+            raise NNGraphError(message("datasets.empty_part", got=parts, n=len(x), part=name))
     mean, std = x[train].mean(0), x[train].std(0)
     std[std < 1e-8] = 1.0  # a feature constant on the training part (a blank pixel) stays as it is
     where = device()
@@ -187,7 +201,12 @@ def classification(
     n: int = 100, *, split: tuple[float, float, float] = (0.7, 0.15, 0.15), seed: int = 0
 ) -> Split:
     """The lecture's two-class problem: `make_classification(n_samples=100, n_features=2,
-    n_redundant=0, n_informative=2, flip_y=0.1, class_sep=1.5)`, split 70/15/15."""
+    n_redundant=0, n_informative=2, flip_y=0.1, class_sep=1.5)`, split 70/15/15.
+
+    >>> from nngraph import datasets
+    >>> data = datasets.classification(); data.x_train.shape, data.y_train.shape
+    (torch.Size([70, 2]), torch.Size([70]))
+    """
     n, seed = _count("n", n), _seed(seed)
     x, y = _sklearn().make_classification(
         n_samples=n,
@@ -208,7 +227,12 @@ def moons(
     split: tuple[float, float, float] = (0.7, 0.15, 0.15),
     seed: int = 0,
 ) -> Split:
-    """Two interleaving half circles: a line cannot separate them."""
+    """Two interleaving half circles: a line cannot separate them.
+
+    >>> from nngraph import datasets
+    >>> data = datasets.moons(n=100, noise=0.1); data.x_train.shape, data.classes
+    (torch.Size([70, 2]), 2)
+    """
     n, noise, seed = _count("n", n), _noise(noise), _seed(seed)
     x, y = _sklearn().make_moons(n_samples=n, noise=noise, random_state=seed)
     return _split(x, y, parts=split, seed=seed)
@@ -221,7 +245,12 @@ def circles(
     split: tuple[float, float, float] = (0.7, 0.15, 0.15),
     seed: int = 0,
 ) -> Split:
-    """A circle inside a circle."""
+    """A circle inside a circle.
+
+    >>> from nngraph import datasets
+    >>> data = datasets.circles(n=100, seed=1); data.x_val.shape, data.classes
+    (torch.Size([15, 2]), 2)
+    """
     n, noise, seed = _count("n", n), _noise(noise), _seed(seed)
     x, y = _sklearn().make_circles(n_samples=n, noise=noise, factor=0.5, random_state=seed)
     return _split(x, y, parts=split, seed=seed)
@@ -234,7 +263,12 @@ def xor(
     split: tuple[float, float, float] = (0.7, 0.15, 0.15),
     seed: int = 0,
 ) -> Split:
-    """Four clusters, opposite corners in the same class: the classic problem a single layer fails."""
+    """Four clusters, opposite corners in the same class: the classic problem a single layer fails.
+
+    >>> from nngraph import datasets
+    >>> data = datasets.xor(n=40); data.x_test.shape, data.classes
+    (torch.Size([6, 2]), 2)
+    """
     n, noise, seed = _count("n", n), _noise(noise), _seed(seed)
     rng = np.random.default_rng(seed)
     corners = rng.integers(0, 2, size=(n, 2))
@@ -268,6 +302,11 @@ def polynomial_points(
 
     A line fits the 5 training points with a small error; a degree-6 polynomial (7 parameters)
     goes exactly through them and misses the validation points badly.
+
+    >>> from nngraph import datasets
+    >>> x_train, y_train, x_val, y_val = datasets.polynomial_points()
+    >>> x_train.shape, x_val.shape, x_train.dtype
+    (torch.Size([5, 1]), torch.Size([20, 1]), torch.float64)
     """
     n_train, n_val = _count("n_train", n_train), _count("n_val", n_val)
     noise, seed = _noise(noise), _seed(seed)
@@ -293,7 +332,12 @@ def _bundled(loader: str, split: tuple[float, float, float], seed: int, limit: i
 
 
 def iris(*, split: tuple[float, float, float] = (0.6, 0.2, 0.2), seed: int = 0) -> Split:
-    """Iris: 150 flowers, 4 measurements, 3 species (bundled with scikit-learn)."""
+    """Iris: 150 flowers, 4 measurements, 3 species (bundled with scikit-learn).
+
+    >>> from nngraph import datasets
+    >>> data = datasets.iris(); data.x_train.shape, data.names
+    (torch.Size([90, 4]), ('setosa', 'versicolor', 'virginica'))
+    """
     return _bundled("load_iris", split, seed, None)
 
 
@@ -303,15 +347,29 @@ def digits(
     """Handwritten digits: 1797 images of 8x8 pixels (64 features), 10 classes; `n` keeps a subset.
 
     The lab's offline stand-in for MNIST, which needs a download.
+
+    >>> from nngraph import datasets
+    >>> data = datasets.digits(n=100); data.x_train.shape, data.classes
+    (torch.Size([60, 64]), 10)
     """
     return _bundled("load_digits", split, seed, n)
 
 
 def wine(*, split: tuple[float, float, float] = (0.6, 0.2, 0.2), seed: int = 0) -> Split:
-    """Wine: 178 wines, 13 chemical measurements, 3 cultivars."""
+    """Wine: 178 wines, 13 chemical measurements, 3 cultivars.
+
+    >>> from nngraph import datasets
+    >>> data = datasets.wine(); data.x_train.shape, data.classes
+    (torch.Size([107, 13]), 3)
+    """
     return _bundled("load_wine", split, seed, None)
 
 
 def breast_cancer(*, split: tuple[float, float, float] = (0.6, 0.2, 0.2), seed: int = 0) -> Split:
-    """Breast cancer: 569 tumours, 30 features, 2 classes."""
+    """Breast cancer: 569 tumours, 30 features, 2 classes.
+
+    >>> from nngraph import datasets
+    >>> data = datasets.breast_cancer(); data.x_train.shape, data.names
+    (torch.Size([341, 30]), ('malignant', 'benign'))
+    """
     return _bundled("load_breast_cancer", split, seed, None)

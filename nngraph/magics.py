@@ -134,7 +134,7 @@ class NNGraphMagics(Magics):
                 message(
                     key,
                     expression=expression,
-                    error=f"{type(error).__name__}: {error}",
+                    error=_error_text(error),
                 )
             ) from None
 
@@ -352,3 +352,23 @@ def unload_ipython_extension(ipython: Any) -> None:
     ipython.magics_manager.registry.pop("NNGraphMagics", None)
     while _unsubscribe:
         _unsubscribe.pop()()
+
+
+def _error_text(error: Exception) -> str:
+    """``Type: what went wrong`` for an error that evaluating a notebook expression raised, in
+    the current language for the errors a student makes most (an undefined name, a missing
+    attribute, a syntax error); any other error keeps its own text.
+
+    >>> _error_text(NameError("name 'x' is not defined", name="x"))
+    "NameError: name 'x' is not defined"
+    >>> _error_text(ZeroDivisionError("division by zero"))
+    'ZeroDivisionError: division by zero'
+    """
+    detail = str(error)
+    if isinstance(error, NameError) and error.name:
+        detail = message("magic.error.undefined", name=error.name)
+    elif isinstance(error, AttributeError) and error.name:
+        detail = message("magic.error.no_attribute", type=type(error.obj).__name__, name=error.name)
+    elif isinstance(error, SyntaxError):
+        detail = message("magic.error.syntax")
+    return f"{type(error).__name__}: {detail}"

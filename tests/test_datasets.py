@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 import torch
@@ -69,6 +70,36 @@ def test_a_split_without_training_examples_is_refused_not_nan() -> None:
         datasets.moons(split=(0, 0.5, 0.5))
     with pytest.raises(ng.NNGraphError, match="no training examples"):
         datasets.iris(split=(0.001, 0.499, 0.5))
+
+
+@pytest.mark.parametrize(
+    ("load", "part"),
+    [
+        (lambda: datasets.circles(n=1), "validation"),
+        (lambda: datasets.moons(n=2), "validation"),
+        (lambda: datasets.iris(split=(1, 0, 0)), "validation"),
+        (lambda: datasets.wine(split=(0.9, 0.1, 0)), "test"),
+        (lambda: datasets.digits(n=10, split=(0.8, 0.2, 0)), "test"),
+    ],
+    ids=["n=1", "n=2", "no validation", "no test", "no test in a subset"],
+)
+def test_a_split_that_leaves_validation_or_test_empty_is_refused(load: Any, part: str) -> None:
+    """An empty validation part made the validation loss NaN without a word (sweep O)."""
+    with pytest.raises(ng.NNGraphError, match=rf"leaves the {part} part empty.*larger fraction"):
+        load()
+
+
+def test_an_empty_part_is_named_in_polish() -> None:
+    ng.set_language("pl")  # the autouse fixture sets English back
+    with pytest.raises(ng.NNGraphError, match="przy n=2 przykładów zostawia pustą część walid"):
+        datasets.xor(n=2)
+    with pytest.raises(ng.NNGraphError, match="zostawia pustą część testową"):
+        datasets.iris(split=(0.8, 0.2, 0))
+
+
+def test_the_smallest_split_that_fills_every_part_still_loads() -> None:
+    data = datasets.circles(n=7)
+    assert (len(data.x_train), len(data.x_val), len(data.x_test)) == (5, 1, 1)
 
 
 @pytest.mark.parametrize(
@@ -149,3 +180,13 @@ def test_no_noise_and_numpy_numbers_are_fine() -> None:
     assert datasets.xor(noise=0, seed=np.int64(3)).x_train.isfinite().all()
     x, y = datasets.line(slope=np.float32(1.5), intercept=0, noise=0.0)
     assert torch.allclose(y, 1.5 * x)
+
+
+@pytest.mark.parametrize(
+    "member",
+    [*(getattr(datasets, name) for name in sorted(datasets.__all__)), datasets.Split.classes],
+    ids=[*sorted(datasets.__all__), "Split.classes"],
+)
+def test_every_loader_shows_an_example(member: Any) -> None:
+    """Every loader but device() and line() had no `>>>` example (sweep O, bug 6)."""
+    assert ">>>" in (member.__doc__ or "")

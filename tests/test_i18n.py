@@ -252,3 +252,8 @@ def test_real_detector_events_in_polish_do_not_assume_a_feminine_metric(metric: 
     assert texts  # at least Patience spoke
     for text in texts:
         assert not [form for form in FEMININE if form in text], text
+
+
+def test_get_language_shows_an_example() -> None:
+    """It had no `>>>` example (sweep O, bug 6)."""
+    assert ">>>" in (i18n.get_language.__doc__ or "")

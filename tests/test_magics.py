@@ -451,6 +451,28 @@ def test_argument_errors_in_english_keep_their_words(
             assert quoted in text  # the offending names and values are kept
 
 
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("undefined_name", "NameError: nazwa 'undefined_name' nie jest zdefiniowana;"),
+        ("net.no_such_layer", "AttributeError: obiekt typu Sequential nie ma atrybutu"),
+        ("net(", "SyntaxError: to nie jest poprawny kod Pythona;"),
+        ("monitor --model nosuchnet", "NameError: nazwa 'nosuchnet' nie jest zdefiniowana"),
+    ],
+)
+def test_an_expression_that_cannot_be_evaluated_is_explained_in_polish(
+    ip: Any, line: str, says: str
+) -> None:
+    """Python's own English words ("name ... is not defined") were in the Polish line (sweep O,
+    bug 7); the undefined name is kept."""
+    ip.run_line_magic("nngraph", "lang pl")
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("nngraph", line)
+    assert "nie da się obliczyć" in str(caught.value) and says in str(caught.value)
+    assert not any(word in str(caught.value) for word in ("is not defined", "invalid syntax"))
+    assert "has no attribute" not in str(caught.value)
+
+
 def test_an_unknown_argparse_message_is_kept_as_it_is() -> None:
     i18n.set_language("pl")
     assert _magic_args.translated("something new in argparse") == "something new in argparse"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from nngraph import __main__ as cli
+from nngraph import i18n
 
 
 def test_it_writes_the_graph_and_says_why_pictures_are_missing_without_graphviz(
@@ -28,3 +29,32 @@ def test_with_graphviz_it_also_draws_svg_and_png(
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["graph.dot", "graph.json", "graph.png", "graph.svg"]
     assert "install Graphviz" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("below", ["", "sub"], ids=["the file", "a folder in it"])
+def test_an_out_that_is_a_file_is_one_line_and_no_traceback(
+    tmp_path: Path, below: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was a FileExistsError traceback (sweep O, bug 4)."""
+    file = tmp_path / "afile"
+    file.write_text("x")
+    assert cli.main(["--out", str(file / below)]) == 1
+    said = capsys.readouterr()
+    assert said.err == (
+        f"python -m nngraph --out {file / below}: {file} is a file, not a folder; give a "
+        "folder for the graph files, e.g. --out nngraph-example\n"
+    )
+    assert said.out == "" and file.read_text() == "x"
+
+
+def test_the_files_written_are_named_in_polish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The summary was Polish, each "wrote <path>" line English (sweep O, bug 4)."""
+    monkeypatch.setattr(cli.shutil, "which", lambda name: None)
+    i18n.set_language("pl")  # the autouse fixture sets English back
+    assert cli.main(["--out", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert f"zapisano {tmp_path / 'graph.json'}" in lines
+    assert f"zapisano {tmp_path / 'graph.dot'}" in lines
+    assert not any(line.startswith("wrote") for line in lines)

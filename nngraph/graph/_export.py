@@ -324,12 +324,13 @@ def to_dict(g: Graph) -> dict[str, Any]:
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+MAX_INDENT = 16  # spaces per level: more only makes the text huge (10**7 made gigabytes)
 
 
 def to_json(g: Graph, *, indent: int | None = None) -> str:
     """`to_dict(g)` as JSON text (see `Graph.to_json`); a lone surrogate becomes `\\udxxx`."""
-    if indent is not None and (type(indent) is not int or indent < 0):
-        raise NNGraphError(message("graph.error.indent", got=indent))
+    if indent is not None and (type(indent) is not int or not 0 <= indent <= MAX_INDENT):
+        raise NNGraphError(message("graph.error.indent", maximum=MAX_INDENT, got=indent))
     text = json.dumps(to_dict(g), indent=indent, allow_nan=False, ensure_ascii=False)
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 

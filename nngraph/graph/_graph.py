@@ -241,7 +241,16 @@ class Graph(nx.DiGraph):
     # -- notebook --------------------------------------------------------------------------
 
     def show(self, **options: Any) -> Any:
-        """The interactive graph view for a notebook (``nngraph.widgets.GraphView``)."""
+        """The interactive graph view for a notebook (``nngraph.widgets.GraphView``); the
+        options are the view's: ``depth``, ``view``, ``color_by``, ``selected``, ``height``
+        (and ipywidgets' ``layout``), each checked as ``GraphView`` checks it.
+
+        >>> import torch, nngraph as ng
+        >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
+        >>> view = g.show(view="backward", depth=0); view.view, view.depth
+        ('backward', 0)
+        >>> view.close()
+        """
         from nngraph.widgets import GraphView
 
         return GraphView(self, **options)

@@ -95,8 +95,16 @@ def from_json(cls: type[Graph], text: Any) -> Graph:
     """The graph `to_json` wrote (see `Graph.from_json`)."""
     try:
         data = json.loads(text)
-    except (TypeError, ValueError) as err:  # JSONDecodeError and UnicodeDecodeError included
-        raise NNGraphError(message("graph.error.not_json", error=err)) from err
+    except json.JSONDecodeError as err:  # where, not json's English words (kept as the cause)
+        where = message("graph.error.json_where", line=err.lineno, column=err.colno)
+        raise NNGraphError(message("graph.error.not_json", error=where)) from err
+    except UnicodeDecodeError as err:
+        raise NNGraphError(
+            message("graph.error.not_json", error=message("graph.error.json_not_utf8"))
+        ) from err
+    except TypeError as err:
+        kind = message("graph.error.json_not_text", type=type(text).__name__)
+        raise NNGraphError(message("graph.error.not_json", error=kind)) from err
     return from_dict(cls, data)
 
 

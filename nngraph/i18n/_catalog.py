@@ -40,7 +40,12 @@ _current = _language_from_locale()
 
 
 def get_language() -> str:
-    """The language messages are in now: `"en"` or `"pl"`."""
+    """The language messages are in now: `"en"` or `"pl"`.
+
+    >>> import nngraph as ng
+    >>> ng.set_language("en"); ng.get_language()
+    'en'
+    """
     return _current
 
 

@@ -61,6 +61,10 @@ MESSAGES: dict[str, str] = {
         "the loss has no autograd history: does the model have parameters that require grad, "
         "and does the loss use the model's output?"
     ),
+    "capture.loss_ran_backward": (
+        "the loss= function ran backward() itself; trace() runs the backward: let the function "
+        "only compute and return the loss, e.g. loss=lambda y: F.mse_loss(y, target)"
+    ),
     "capture.inference_mode": (
         "ng.trace() cannot run inside torch.inference_mode(): no gradient is tracked there. "
         "Call it outside the `with torch.inference_mode():` block."
@@ -98,6 +102,16 @@ MESSAGES: dict[str, str] = {
         "ops run in C++, where nngraph does not see them, so the graph shows only its autograd "
         "nodes, without its modules. Record the Python model it was made from to see its layers"
     ),
+    # python -m nngraph
+    "main.wrote": "wrote {path}",
+    "main.out_is_file": (
+        "python -m nngraph --out {path}: {file} is a file, not a folder; give a folder for the "
+        "graph files, e.g. --out nngraph-example"
+    ),
+    "main.cannot_make_folder": (
+        "python -m nngraph --out {path}: cannot make this folder ({reason}); give another one, "
+        "e.g. --out nngraph-example"
+    ),
     # datasets
     "datasets.needs_sklearn": (
         "this data set needs scikit-learn: pip install scikit-learn (or nngraph[demos])"
@@ -109,6 +123,13 @@ MESSAGES: dict[str, str] = {
         "split={got} leaves no training examples out of {n}: give the training part a larger "
         "fraction, e.g. split=(0.7, 0.15, 0.15)"
     ),
+    "datasets.empty_part": (
+        "split={got} with n={n} examples leaves the {part} part empty, and a loss over no "
+        "examples is NaN: give that part a larger fraction, e.g. split=(0.7, 0.15, 0.15), or "
+        "use more examples"
+    ),
+    "datasets.part.val": "validation",
+    "datasets.part.test": "test",
     "datasets.too_many": (
         "{what}={got!r} is more points than these small teaching sets are meant for (at most "
         "{maximum}): they are made in memory at once, so a number that large could exhaust it; "
@@ -169,6 +190,9 @@ MESSAGES: dict[str, str] = {
         "first, e.g. opt = torch.optim.SGD(net.parameters(), lr=0.1), then --optimizer opt"
     ),
     "magic.bad_arguments": "%nngraph: {error} (help: %nngraph?)",
+    "magic.error.undefined": "name {name!r} is not defined",
+    "magic.error.no_attribute": "a {type} object has no attribute {name!r}",
+    "magic.error.syntax": "this is not valid Python",
     "magic.cannot_evaluate": "%nngraph: cannot evaluate {expression!r}: {error}",
     "magic.bad_name": "%nngraph: -o needs a Python variable name such as mon or g2, got {name!r}",
     "magic.cannot_evaluate_line": (
@@ -213,13 +237,15 @@ MESSAGES: dict[str, str] = {
         " got {got!r}"
     ),
     "monitor.error.max_points": (
-        "max_points must be a whole number of at least {minimum}, got {value!r}"
+        "max_points must be a whole number from {minimum} to {maximum} (the most points kept "
+        "for each curve; a larger number only takes more memory), e.g. max_points=10000; "
+        "got {value!r}"
     ),
     "monitor.error.mode": "mode must be 'min', 'max' or 'auto', got {value!r}",
     "monitor.error.display": "display must be 'auto', 'text', 'widget' or False, got {value!r}",
     "monitor.error.metric_name": (
-        "metric must be the name of a logged metric (a non-empty string), e.g. "
-        "metric='val_loss' or metric='val_acc'; got {value!r}"
+        "metric must be the name of a logged metric (a string, not empty, blank or a bare "
+        "prefix such as 'val_'), e.g. metric='val_loss' or metric='val_acc'; got {value!r}"
     ),
     "monitor.error.name": (
         "name must be a string (the run's name in tables and the view), e.g. name='lr=0.1', "
@@ -242,6 +268,11 @@ MESSAGES: dict[str, str] = {
         "(see ng.detectors), got {got!r}"
     ),
     "monitor.error.no_metrics": "log() needs at least one metric, e.g. mon.log(epoch, loss=0.5)",
+    "monitor.error.log_metric_name": (
+        "log() got a metric named {name!r}: a metric's name must say what it measures, so it "
+        "cannot be empty, blank or a bare prefix such as 'val_'; e.g. mon.log(epoch, loss=0.5, "
+        "val_loss=0.6)"
+    ),
     "monitor.error.metric_type": (
         "{name}={value!r} is not a number: log() takes floats, ints or one-element tensors, "
         "e.g. mon.log(epoch, loss=loss.item())"
@@ -541,6 +572,11 @@ MESSAGES: dict[str, str] = {
         "call), got {got}"
     ),
     "monitor.gradwatch.monitor": "GradientWatch(monitor=...) needs an ng.Monitor, got {got}",
+    "monitor.gradwatch.limits": (
+        "GradientWatch(vanishing={vanishing!r}, exploding={exploding!r}): a gradient norm "
+        "below vanishing is too small and one above exploding is too large, so vanishing must "
+        "be below exploding, e.g. vanishing=1e-8, exploding=1e3 (the defaults)"
+    ),
     "monitor.gradwatch.optimizer_class": (
         "GradientWatch(optimizer=...) needs the optimizer object, not the class {name}: give "
         "an optimizer instance, e.g. optimizer={name}(model.parameters(), lr=0.1)"
@@ -833,14 +869,20 @@ MESSAGES: dict[str, str] = {
     ),
     # graph: export (g.to_dot, g.save, Graph.from_dict) and collapse
     "graph.dot.params": "{count} params",
-    "graph.error.indent": "to_json(indent=...) needs None or a whole number >= 0, got {got!r}",
+    "graph.error.indent": (
+        "to_json(indent=...) needs None or a whole number from 0 to {maximum} (the spaces "
+        "per level, e.g. indent=2), got {got!r}"
+    ),
     "errors.not_bool": "{call} must be True or False, got {got!r}",
     "graph.error.depth": "collapse(depth=...) needs a whole number >= 0, got {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) must be TB, LR, BT or RL, not {got!r}",
     "graph.error.not_json": (
-        "Graph.from_json() needs JSON text such as g.to_json() returns, and this is not JSON "
-        '({error}); to load a saved file use Graph.from_json(Path("net.json").read_text())'
+        "Graph.from_json() needs JSON text such as g.to_json() returns, and this is not valid "
+        'JSON ({error}); to load a saved file use Graph.from_json(Path("net.json").read_text())'
     ),
+    "graph.error.json_where": "line {line}, column {column}",
+    "graph.error.json_not_utf8": "the bytes are not UTF-8 text",
+    "graph.error.json_not_text": "got {type}, not text",
     "graph.error.not_an_object": (
         'a saved graph is a JSON object {{"format": "nngraph.graph", ...}}, got {got}: pass '
         "what g.to_dict() or g.to_json() returned"
@@ -926,6 +968,10 @@ MESSAGES: dict[str, str] = {
     ),
     # widgets: errors of the views' options (nngraph.widgets; Python only)
     "widgets.error.choice": "{widget}({option}=...) must be one of: {allowed}; got {got!r}",
+    "widgets.error.depth": (
+        "{widget}(depth=...) needs a whole number >= 0 (the levels of modules open at the "
+        "start, as in g.collapse(depth=1)) or None (as many as fit), got {got!r}"
+    ),
     "widgets.error.whole": "{widget}({option}=...) needs a whole number, got {got!r}",
     "widgets.error.unknown_option": "{widget} has no option {name!r}; its options are: {known}",
     "widgets.error.at_least": (

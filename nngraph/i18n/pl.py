@@ -61,6 +61,10 @@ MESSAGES: dict[str, str] = {
         "strata nie ma historii autograd: czy model ma parametry z requires_grad i czy strata "
         "korzysta z wyjścia modelu?"
     ),
+    "capture.loss_ran_backward": (
+        "funkcja loss= sama wywołała backward(), a trace() robi to za nią: niech funkcja tylko "
+        "oblicza i zwraca stratę, np. loss=lambda y: F.mse_loss(y, target)"
+    ),
     "capture.inference_mode": (
         "ng.trace() nie działa wewnątrz torch.inference_mode(): tam żaden gradient nie jest "
         "śledzony. Wywołaj go poza blokiem `with torch.inference_mode():`."
@@ -101,6 +105,16 @@ MESSAGES: dict[str, str] = {
         "węzły autogradu, bez modułów. Nagraj model w Pythonie, z którego powstał, by zobaczyć "
         "jego warstwy"
     ),
+    # python -m nngraph
+    "main.wrote": "zapisano {path}",
+    "main.out_is_file": (
+        "python -m nngraph --out {path}: {file} jest plikiem, a nie folderem; podaj folder na "
+        "pliki grafu, np. --out nngraph-example"
+    ),
+    "main.cannot_make_folder": (
+        "python -m nngraph --out {path}: nie da się utworzyć tego folderu ({reason}); podaj "
+        "inny, np. --out nngraph-example"
+    ),
     # datasets
     "datasets.needs_sklearn": (
         "ten zbiór danych wymaga scikit-learn: pip install scikit-learn (albo nngraph[demos])"
@@ -114,6 +128,13 @@ MESSAGES: dict[str, str] = {
         "split={got} nie zostawia ani jednego przykładu treningowego spośród {n}: daj części "
         "treningowej większy ułamek, np. split=(0.7, 0.15, 0.15)"
     ),
+    "datasets.empty_part": (
+        "split={got} przy n={n} przykładów zostawia pustą część {part}, a strata policzona na "
+        "zerze przykładów to NaN: daj tej części większy ułamek, np. split=(0.7, 0.15, 0.15), "
+        "albo użyj większej liczby przykładów"
+    ),
+    "datasets.part.val": "walidacyjną",
+    "datasets.part.test": "testową",
     "datasets.too_many": (
         "{what}={got!r} to więcej punktów, niż przewidziano dla tych małych zbiorów do nauki "
         "(najwyżej {maximum}): powstają w pamięci naraz, więc tak duża liczba mogłaby ją "
@@ -174,6 +195,9 @@ MESSAGES: dict[str, str] = {
         "go utwórz, np. opt = torch.optim.SGD(net.parameters(), lr=0.1), a potem --optimizer opt"
     ),
     "magic.bad_arguments": "%nngraph: {error} (pomoc: %nngraph?)",
+    "magic.error.undefined": "nazwa {name!r} nie jest zdefiniowana",
+    "magic.error.no_attribute": "obiekt typu {type} nie ma atrybutu {name!r}",
+    "magic.error.syntax": "to nie jest poprawny kod Pythona",
     "magic.cannot_evaluate": "%nngraph: nie da się obliczyć {expression!r}: {error}",
     "magic.bad_name": "%nngraph: -o wymaga nazwy zmiennej Pythona, np. mon albo g2, otrzymano {name!r}",
     "magic.cannot_evaluate_line": (
@@ -222,15 +246,18 @@ MESSAGES: dict[str, str] = {
         "metrics='val_loss', otrzymano {got!r}"
     ),
     "monitor.error.max_points": (
-        "max_points musi być liczbą całkowitą nie mniejszą niż {minimum}, otrzymano {value!r}"
+        "max_points musi być liczbą całkowitą od {minimum} do {maximum} (najwięcej punktów "
+        "przechowywanych dla każdej krzywej; większa liczba tylko zajmuje więcej pamięci), "
+        "np. max_points=10000; otrzymano {value!r}"
     ),
     "monitor.error.mode": "mode musi być 'min', 'max' albo 'auto', otrzymano {value!r}",
     "monitor.error.display": (
         "display musi być 'auto', 'text', 'widget' albo False, otrzymano {value!r}"
     ),
     "monitor.error.metric_name": (
-        "metric musi być nazwą zapisywanej metryki (niepustym napisem), np. metric='val_loss' "
-        "albo metric='val_acc'; otrzymano {value!r}"
+        "metric musi być nazwą zapisywanej metryki (napisem, który nie jest pusty, nie składa "
+        "się z samych spacji ani nie jest samym przedrostkiem, takim jak 'val_'), np. "
+        "metric='val_loss' albo metric='val_acc'; otrzymano {value!r}"
     ),
     "monitor.error.name": (
         "name musi być napisem (nazwą przebiegu w tabelach i na wykresie), np. name='lr=0.1', "
@@ -257,6 +284,11 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.error.no_metrics": (
         "log() potrzebuje co najmniej jednej metryki, np. mon.log(epoch, loss=0.5)"
+    ),
+    "monitor.error.log_metric_name": (
+        "log() otrzymało metrykę o nazwie {name!r}: nazwa metryki musi mówić, co ona mierzy, "
+        "więc nie może być pusta, złożona z samych spacji ani być samym przedrostkiem, takim "
+        "jak 'val_'; np. mon.log(epoch, loss=0.5, val_loss=0.6)"
     ),
     "monitor.error.metric_type": (
         "{name}={value!r} nie jest liczbą: log() przyjmuje liczby (float, int) albo tensory "
@@ -584,6 +616,11 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.monitor": (
         "GradientWatch(monitor=...) wymaga obiektu ng.Monitor, otrzymano {got}"
     ),
+    "monitor.gradwatch.limits": (
+        "GradientWatch(vanishing={vanishing!r}, exploding={exploding!r}): norma gradientu "
+        "poniżej vanishing jest za mała, a powyżej exploding za duża, więc vanishing musi być "
+        "mniejsze niż exploding, np. vanishing=1e-8, exploding=1e3 (wartości domyślne)"
+    ),
     "monitor.gradwatch.optimizer_class": (
         "GradientWatch(optimizer=...) potrzebuje obiektu optymalizatora, a nie klasy {name}: "
         "podaj utworzony optymalizator, np. optimizer={name}(model.parameters(), lr=0.1)"
@@ -890,14 +927,21 @@ MESSAGES: dict[str, str] = {
     ),
     # graph: eksport (g.to_dot, g.save, Graph.from_dict) i collapse
     "graph.dot.params": "{count} param.",
-    "graph.error.indent": "to_json(indent=...) wymaga None albo liczby całkowitej >= 0, otrzymano {got!r}",
+    "graph.error.indent": (
+        "to_json(indent=...) wymaga None albo liczby całkowitej od 0 do {maximum} (liczby "
+        "spacji na poziom, np. indent=2), otrzymano {got!r}"
+    ),
     "errors.not_bool": "{call} musi być True albo False, otrzymano {got!r}",
     "graph.error.depth": "collapse(depth=...) wymaga liczby całkowitej >= 0, otrzymano {depth!r}",
     "graph.error.rankdir": "to_dot(rankdir=...) musi być TB, LR, BT albo RL, a nie {got!r}",
     "graph.error.not_json": (
         "Graph.from_json() potrzebuje tekstu JSON, takiego jak zwraca g.to_json(), a to nie jest "
-        'JSON ({error}); aby wczytać zapisany plik, użyj Graph.from_json(Path("net.json").read_text())'
+        "poprawny JSON ({error}); aby wczytać zapisany plik, użyj "
+        'Graph.from_json(Path("net.json").read_text())'
     ),
+    "graph.error.json_where": "wiersz {line}, kolumna {column}",
+    "graph.error.json_not_utf8": "bajty nie są tekstem w UTF-8",
+    "graph.error.json_not_text": "otrzymano {type}, a nie tekst",
     "graph.error.not_an_object": (
         'zapisany graf to obiekt JSON {{"format": "nngraph.graph", ...}}, otrzymano {got}: '
         "przekaż to, co zwróciło g.to_dict() albo g.to_json()"
@@ -987,6 +1031,11 @@ MESSAGES: dict[str, str] = {
     ),
     # widgets: błędy opcji widoków (nngraph.widgets; tylko Python)
     "widgets.error.choice": "{widget}({option}=...) musi mieć jedną z wartości: {allowed}, otrzymano {got!r}",
+    "widgets.error.depth": (
+        "{widget}(depth=...) wymaga liczby całkowitej >= 0 (liczby poziomów modułów otwartych "
+        "na początku, jak w g.collapse(depth=1)) albo None (tyle, ile się zmieści), "
+        "otrzymano {got!r}"
+    ),
     "widgets.error.whole": "{widget}({option}=...) wymaga liczby całkowitej, otrzymano {got!r}",
     "widgets.error.unknown_option": "{widget} nie ma opcji {name!r}; jego opcje to: {known}",
     "widgets.error.at_least": (

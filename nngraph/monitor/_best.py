@@ -104,7 +104,14 @@ class BestTracking:
 
     @property
     def best(self) -> Best | None:
-        """The best log line so far by ``metric`` (``None`` before it is logged)."""
+        """The best log line so far by ``metric`` (``None`` before it is logged).
+
+        >>> from nngraph.monitor import Monitor
+        >>> mon = Monitor(display=False)
+        >>> mon.log(1, val_loss=0.5); mon.log(2, val_loss=0.4); mon.log(3, val_loss=0.45)
+        >>> mon.best.epoch, mon.best.value
+        (2, 0.4)
+        """
         return self._best
 
     @property

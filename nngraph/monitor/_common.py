@@ -26,6 +26,7 @@ __all__ = [
     "counted_evaluations",
     "epochs",
     "has_no_data",
+    "is_metric_name",
     "is_tensor",
     "is_validation",
     "json_number",
@@ -182,6 +183,20 @@ def step_from(step: Any, metrics: dict[str, Any]) -> Any:
         given += [f"{key}={metrics[key]!r}" for key in named]
         raise NNGraphError(message("monitor.error.step_twice", given=", ".join(given)))
     return metrics.pop(named[0])
+
+
+def is_metric_name(name: object) -> bool:
+    """True for a string that can name a metric: not empty or blank, and not a bare prefix
+    such as ``val_`` (a curve, a CSV column and a sentence need a name to show).
+
+    >>> is_metric_name("val_loss"), is_metric_name(""), is_metric_name(" "), is_metric_name("val_")
+    (True, False, False, False)
+    """
+    return (
+        isinstance(name, str)
+        and bool(name.strip())
+        and name not in (*VAL_PREFIXES, *TRAIN_PREFIXES)
+    )
 
 
 def _unprefixed(metric: str, prefixes: tuple[str, ...]) -> str | None:

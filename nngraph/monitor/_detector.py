@@ -133,7 +133,12 @@ class Detector:
         self.reset()
 
     def reset(self) -> None:
-        """Forget everything seen so far (start a new run)."""
+        """Forget everything seen so far (start a new run).
+
+        >>> from nngraph.monitor.detectors import Patience
+        >>> p = Patience(1); p.update(1, val_loss=0.5); p.reset(); p.epoch
+        0
+        """
         self.epoch = 0  # evaluations seen: the first is epoch 1
         self.active = False  # the condition holds now
         self.fired = False  # it held at least once
@@ -187,7 +192,12 @@ class Detector:
 
     @property
     def name(self) -> str:
-        """A short label such as ``GL(5)``."""
+        """A short label such as ``GL(5)``.
+
+        >>> from nngraph.monitor.detectors import GL, Patience
+        >>> GL(5).name, Patience(3, metric="val_acc", mode="max").name
+        ('GL(5)', "Patience(3, mode='max', metric='val_acc')")
+        """
         return repr(self)
 
     def _args(self) -> list[str]:
@@ -237,6 +247,12 @@ class Detector:
         A training value logged after an evaluation at the same step, in a call of its own
         (validation logged first: the same row in the monitor's ``records()``), is that
         evaluation's: the epoch is judged again with it, as if it had come first.
+
+            >>> from nngraph.monitor.detectors import Patience
+            >>> p = Patience(1); p.feed(1.0, {"val_loss": 0.5}, epoch=6) is None
+            True
+            >>> print(p.feed(2.0, {"val_loss": 0.6}, epoch=7).message)  # doctest: +ELLIPSIS
+            validation loss has not improved for 1 epoch (best 0.5 at epoch 6): ...
         """
         self._step = step
         if self._origin is None:

@@ -111,6 +111,13 @@ class DetectorFeeding:
 
         Reading it lets a live view's pending clicks in first (``view.poll()``), so a
         training loop that checks it sees the Stop button while the cell is still running.
+
+            >>> from nngraph.monitor import Monitor, detectors
+            >>> mon = Monitor(detectors=[detectors.Patience(1)], display=False)
+            >>> mon.log(1, val_loss=0.5); mon.should_stop
+            False
+            >>> mon.log(2, val_loss=0.6); mon.should_stop  # no better for 1 epoch
+            True
         """
         self._poll_view()
         return self._stop_event is not None

@@ -32,6 +32,7 @@ from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event
 from nngraph.monitor._detector import _nonnegative, _positive, _whole
+from nngraph.monitor._gradnorms import norms as _norms
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._text import count
@@ -103,6 +104,10 @@ class GradientWatch:
         self.vanishing = _nonnegative("GradientWatch vanishing", vanishing)
         self.ratio = _nonnegative("GradientWatch ratio", ratio)
         self.exploding = _positive("GradientWatch exploding", exploding)
+        if self.vanishing >= self.exploding:  # every layer would be too small or too large
+            raise NNGraphError(
+                message("monitor.gradwatch.limits", vanishing=vanishing, exploding=exploding)
+            )
         self.patience = _whole("GradientWatch patience", patience)
         self.max_points = check_max_points(max_points)
         self.layers: list[str] = []
@@ -137,7 +142,13 @@ class GradientWatch:
         self.step()
 
     def step(self) -> dict[str, float]:
-        """Read every ``p.grad`` now; returns ``{layer: gradient norm}`` for this step."""
+        """Read every ``p.grad`` now; returns ``{layer: gradient norm}`` for this step.
+
+        >>> import torch
+        >>> net = torch.nn.Linear(2, 1, bias=False); gw = GradientWatch(net)
+        >>> net(torch.tensor([[3.0, 4.0]])).sum().backward(); gw.step()
+        {'': 5.0}
+        """
         import torch
 
         grads: dict[Any, tuple[list[Any], list[int]]] = {}
@@ -242,7 +253,14 @@ class GradientWatch:
             self.monitor.add_event(event)
 
     def history(self, layer: str) -> tuple[Any, Any]:
-        """``(steps, norms)`` numpy arrays (copies) for one layer (a name from :attr:`layers`)."""
+        """``(steps, norms)`` numpy arrays (copies) for one layer (a name from :attr:`layers`).
+
+        >>> import torch
+        >>> net = torch.nn.Linear(2, 1, bias=False); gw = GradientWatch(net)
+        >>> net(torch.tensor([[3.0, 4.0]])).sum().backward(); _ = gw.step(); _ = gw.step()
+        >>> [a.tolist() for a in gw.history("")]
+        [[1.0, 2.0], [5.0, 5.0]]
+        """
         series = self.series.get(layer)
         if series is None:
             raise NNGraphError(
@@ -252,7 +270,14 @@ class GradientWatch:
 
     def snapshot(self, max_points: int = 500) -> dict[str, Any]:
         """Downsampled norms per layer and the events, JSON-friendly (for a view);
-        ``max_points``: at most this many points per layer (a whole number of at least 1)."""
+        ``max_points``: at most this many points per layer (a whole number of at least 1).
+
+        >>> import torch
+        >>> net = torch.nn.Linear(2, 1, bias=False); gw = GradientWatch(net)
+        >>> net(torch.tensor([[3.0, 4.0]])).sum().backward(); _ = gw.step()
+        >>> gw.snapshot(max_points=10)
+        {'layers': {'': {'step': [1.0], 'value': [5.0]}}, 'events': []}
+        """
         max_points = check_snapshot_points(max_points)
         layers = {}
         for name, series in self.series.items():
@@ -261,7 +286,15 @@ class GradientWatch:
         return {"layers": layers, "events": [e.to_dict() for e in self.events]}
 
     def table(self) -> str:
-        """Last, lowest and highest gradient norm of every layer, as text."""
+        """Last, lowest and highest gradient norm of every layer, as text.
+
+        >>> import torch
+        >>> net = torch.nn.Linear(2, 1, bias=False); gw = GradientWatch(net)
+        >>> net(torch.tensor([[3.0, 4.0]])).sum().backward(); _ = gw.step()
+        >>> print(gw.table())
+        layer          last         min         max
+        (model)           5           5           5
+        """
         names = [n or _model_name() for n in self.series]
         cols = message("monitor.gradwatch.table.columns").split("|")
         w = max([len(n) for n in names] + [len(cols[0]), 5])
@@ -322,7 +355,13 @@ class GradientWatch:
         display({"text/plain": self._text()}, raw=True)
 
     def close(self) -> None:
-        """Remove the optimizer hook (if any). The model itself was never touched."""
+        """Remove the optimizer hook (if any). The model itself was never touched.
+
+        >>> import torch
+        >>> net = torch.nn.Linear(2, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
+        >>> gw = GradientWatch(net, optimizer=opt); gw.close(); opt.step(); gw.steps
+        0
+        """
         _hooked.discard(self)
         if self._hook is not None:
             self._hook.remove()
@@ -351,20 +390,3 @@ def _type_name(value: object) -> str:
 def _model_name() -> str:
     """How the top-level module (named ``""``) is shown: ``(model)``."""
     return message("monitor.gradwatch.model")
-
-
-def _norms(torch: Any, tensors: list[Any]) -> list[Any]:
-    """2-norms of tensors on one device, in one fused call where torch offers it; half
-    precision gradients are summed in float32 (a float16 norm overflows above 65504).
-
-        >>> import torch
-        >>> round(_norms(torch, [torch.full((1000,), 100.0, dtype=torch.float16)])[0].item())
-        3162
-    """
-    low = (torch.float16, torch.bfloat16)
-    tensors = [t.float() if t.dtype in low else t for t in tensors]
-    foreach = getattr(torch, "_foreach_norm", None)
-    norms = foreach(tensors) if foreach is not None else [t.norm() for t in tensors]
-    if len({n.dtype for n in norms}) > 1:
-        norms = [n.float() for n in norms]
-    return list(norms)

@@ -32,6 +32,7 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
 __all__ = [
+    "MAX_POINTS",
     "MIN_POINTS",
     "Series",
     "check_max_points",
@@ -41,12 +42,28 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 MIN_POINTS = 16  # the smallest history a Series can compact
+MAX_POINTS = 1_000_000  # the largest: a Series reserves 32 bytes a point when it is made
 
 
 def check_max_points(value: object) -> int:
-    """``value`` if it is a whole number of at least :data:`MIN_POINTS`, else NNGraphError."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < MIN_POINTS:
-        raise NNGraphError(message("monitor.error.max_points", minimum=MIN_POINTS, value=value))
+    """``value`` if it is a whole number from :data:`MIN_POINTS` to :data:`MAX_POINTS`, else
+    NNGraphError.
+
+    >>> check_max_points(10_000)
+    10000
+    >>> check_max_points(10**12)
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: max_points must be a whole number from 16 to 1000000 ...
+    """
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or not MIN_POINTS <= value <= MAX_POINTS
+    ):
+        raise NNGraphError(
+            message("monitor.error.max_points", minimum=MIN_POINTS, maximum=MAX_POINTS, value=value)
+        )
     return value
 
 

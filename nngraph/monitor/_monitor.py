@@ -32,6 +32,7 @@ from nngraph.monitor._common import (
     Mode,
     as_step,
     fmt_step,
+    is_metric_name,
     is_validation,
     resolve_mode,
     step_from,
@@ -105,7 +106,7 @@ class Monitor(
     ) -> None:
         follows = metric is None  # val_loss, or the validation loss as it is logged
         metric = "val_loss" if metric is None else metric
-        if not isinstance(metric, str) or not metric:
+        if not is_metric_name(metric):
             raise NNGraphError(message("monitor.error.metric_name", value=metric))
         if name is not None and not isinstance(name, str):
             raise NNGraphError(message("monitor.error.name", value=name))
@@ -191,6 +192,9 @@ class Monitor(
         step = step_from(step, metrics)
         if not metrics:
             raise NNGraphError(message("monitor.error.no_metrics"))
+        for key in metrics:
+            if not is_metric_name(key):
+                raise NNGraphError(message("monitor.error.log_metric_name", name=key))
         step_f = (self._last_step + 1 if self._calls else 1.0) if step is None else as_step(step)
         given_epoch = math.ceil(step_f) if given else None
         if given_epoch is not None:
@@ -237,6 +241,13 @@ class Monitor(
 
         It must be an :class:`~nngraph.detectors.Event`; anything else (a detector, a text) is
         an :class:`NNGraphError`, and the monitor is left as it was.
+
+        >>> from nngraph.monitor import Event
+        >>> mon = Monitor(display=False); mon.log(1, loss=0.5)
+        >>> mon.add_event(Event(step=1, epoch=1, detector="me", kind="note", message_id="",
+        ...     message="learning rate halved", stop=False))
+        >>> [e.message for e in mon.events]
+        ['learning rate halved']
         """
         if not isinstance(event, Event):
             raise NNGraphError(message("monitor.error.add_event", got=_short_repr(event)))
@@ -249,12 +260,24 @@ class Monitor(
     # ------------------------------------------------------------------ results
     @property
     def events(self) -> list[Event]:
-        """Every event so far (a copy), oldest first."""
+        """Every event so far (a copy), oldest first.
+
+        >>> from nngraph.monitor import Monitor, detectors
+        >>> mon = Monitor(detectors=[detectors.Patience(1)], display=False)
+        >>> mon.log(1, val_loss=0.5); mon.log(2, val_loss=0.6)
+        >>> [(e.detector, e.epoch, e.stop) for e in mon.events]
+        [('Patience(1)', 2, True)]
+        """
         return list(self._events)
 
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
         """Downsampled history + events + best, JSON-friendly: what a view needs after reload.
-        ``max_points``: at most this many points per metric (a whole number of at least 1)."""
+        ``max_points``: at most this many points per metric (a whole number of at least 1).
+
+        >>> mon = Monitor(display=False); mon.log(1, loss=0.5); mon.log(2, loss=0.4)
+        >>> mon.snapshot(max_points=10)["metrics"]
+        {'loss': {'step': [1.0, 2.0], 'value': [0.5, 0.4]}}
+        """
         max_points = check_snapshot_points(max_points)
         metrics = {}
         for name, series in self.series.items():
@@ -300,18 +323,36 @@ class Monitor(
         return self._listeners.add(listener)
 
     def remove_listener(self, listener: Listener) -> None:
-        """Stop calling ``listener``."""
+        """Stop calling ``listener``.
+
+        >>> mon = Monitor(display=False); got = []; _ = mon.add_listener(got.append)
+        >>> mon.remove_listener(got.append); mon.log(1, loss=0.5); mon.flush(); got
+        []
+        """
         self._listeners.remove(listener)
 
     def _make_update(self, points: dict[str, Any], events: list[Event]) -> Update:
         return Update(points=points, events=events, best=self._best, name=self.name)
 
     def flush(self) -> None:
-        """Send pending points and events to the listeners now."""
+        """Send pending points and events to the listeners now.
+
+        >>> mon = Monitor(display=False); got = []; _ = mon.add_listener(got.append)
+        >>> mon.log(1, loss=0.5); mon.flush(); len(got)
+        1
+        """
         self._listeners.flush()
 
     def close(self) -> None:
-        """Flush everything and print the last held-back line (call at the end of training)."""
+        """Flush everything and print the last held-back line (call at the end of training);
+        ``with Monitor(...) as mon:`` calls it at the end of the block.
+
+        >>> got = []
+        >>> with Monitor(display=False) as mon:
+        ...     _ = mon.add_listener(got.append); mon.log(1, loss=0.5)
+        >>> len(got)  # flushed at the end of the block
+        1
+        """
         self.flush()
         self._check_watched(closing=True)
         if self._printer is not None:

@@ -59,7 +59,13 @@ class MetricRecords:
         return out
 
     def history(self, metric: str) -> tuple[Any, Any]:
-        """``(steps, values)`` numpy arrays (copies) of one metric's kept history."""
+        """``(steps, values)`` numpy arrays (copies) of one metric's kept history.
+
+        >>> from nngraph.monitor import Monitor
+        >>> mon = Monitor(display=False); mon.log(1, loss=0.5); mon.log(2, loss=0.25)
+        >>> [a.tolist() for a in mon.history("loss")]
+        [[1.0, 2.0], [0.5, 0.25]]
+        """
         series = self.series.get(metric)
         if series is None:
             raise NNGraphError(
@@ -108,7 +114,14 @@ class MetricRecords:
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """The records as CSV text (one column per metric); also written to ``path`` if given
         (a file name or a ``pathlib.Path``, ``~`` expanded; its folder must exist). A path that
-        cannot be a file is an :class:`NNGraphError`, before anything is written."""
+        cannot be a file is an :class:`NNGraphError`, before anything is written.
+
+        >>> from nngraph.monitor import Monitor
+        >>> mon = Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.6)
+        >>> print(mon.to_csv(), end="")
+        step,loss,val_loss
+        1,0.5,0.6
+        """
         target = None if path is None else _csv_target(path)
         # each line written alone, ended by "\r\n" then given a "\n": csv quotes a field that
         # holds a character of the line end, so a bare "\r" in a name is quoted as "\n" is

@@ -20,17 +20,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
-import numpy as np
-
 from nngraph._oneline import one_line
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, number
 from nngraph.monitor import _display
-from nngraph.monitor._best import Best
-from nngraph.monitor._common import Mode, is_validation, resolve_mode, validation_base
+from nngraph.monitor._common import (
+    Mode,
+    is_metric_name,
+    is_validation,
+    resolve_mode,
+)
 from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Display, Monitor
+from nngraph.monitor._run_best import best_of, metric_of
 
 __all__ = ["Runs", "compare"]
 
@@ -131,6 +134,11 @@ class Runs:
 
     @property
     def names(self) -> list[str]:
+        """The runs' names, in the order they were added.
+
+        >>> runs = Runs(display=False); _ = runs.new("a"); _ = runs.new("b"); runs.names
+        ['a', 'b']
+        """
         return list(self.monitors)
 
     @property
@@ -177,7 +185,12 @@ class Runs:
     def rows(self) -> list[dict[str, Any]]:
         """One dict per run: name, epochs, the epoch where ``metric`` was best (by this
         comparison's ``mode``), the metrics at that step (``metric`` under that name, whatever
-        name the run logged it under), and the stop."""
+        name the run logged it under), and the stop.
+
+            >>> runs = Runs(display=False); runs.new("a").log(1, val_loss=0.5)
+            >>> runs.rows()
+            [{'run': 'a', 'epochs': 1, 'best_epoch': 1, 'best': {'val_loss': 0.5}, 'stop': None}]
+        """
         out = []
         metric = self.metric
         for name, mon in self.monitors.items():
@@ -203,7 +216,14 @@ class Runs:
         return out
 
     def winner(self) -> str | None:
-        """The run with the best ``metric`` (None before any run logged it)."""
+        """The run with the best ``metric`` (None before any run logged it).
+
+        >>> runs = Runs(display=False); runs.winner() is None
+        True
+        >>> runs.new("a").log(1, val_loss=0.5); runs.new("b").log(1, val_loss=0.4)
+        >>> runs.winner()
+        'b'
+        """
         scored = []
         for name, mon in self.monitors.items():
             best = best_of(mon, metric_of(mon, self.metric), self.mode)
@@ -215,7 +235,15 @@ class Runs:
         return pick(scored, key=lambda pair: pair[0])[1]
 
     def table(self) -> str:
-        """A text table: each run's best epoch and its metrics there; ``*`` marks the winner."""
+        """A text table: each run's best epoch and its metrics there; ``*`` marks the winner.
+
+        >>> runs = Runs(display=False)
+        >>> runs.new("a").log(1, val_loss=0.5); runs.new("b").log(1, val_loss=0.4)
+        >>> print(runs.table())
+        run  epochs  best epoch  val_loss  stop
+        a    1       1           0.5       -
+        b    1       1           0.4 *     -
+        """
         rows = self.rows()
         if not rows:
             return message("monitor.runs.table.empty")
@@ -251,7 +279,12 @@ class Runs:
 
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
         """Every run's downsampled snapshot, the table rows and the winner (for a view);
-        ``max_points``: at most this many points per metric and run (a whole number)."""
+        ``max_points``: at most this many points per metric and run (a whole number).
+
+            >>> runs = Runs(display=False); runs.new("a").log(1, val_loss=0.5)
+            >>> snap = runs.snapshot(max_points=100); snap["winner"], list(snap["runs"])
+            ('a', ['a'])
+        """
         max_points = check_snapshot_points(max_points)
         return {
             "metric": self.metric,
@@ -263,7 +296,12 @@ class Runs:
 
     # ---------------------------------------------------------------- listeners
     def add_listener(self, listener: Listener) -> Listener:
-        """Call ``listener(update)`` with every run's new points; ``update.name`` says which."""
+        """Call ``listener(update)`` with every run's new points; ``update.name`` says which.
+
+        >>> runs = Runs(display=False); got = []; _ = runs.add_listener(got.append)
+        >>> runs.new("a").log(1, loss=0.5); runs.flush(); [u.name for u in got]
+        ['a']
+        """
         if not self._listeners:
             for name, mon in self.monitors.items():
                 self._forward(name, mon)
@@ -271,6 +309,13 @@ class Runs:
         return listener
 
     def remove_listener(self, listener: Listener) -> None:
+        """Stop calling ``listener`` (one never added is ignored).
+
+        >>> runs = Runs(display=False); got = []; _ = runs.add_listener(got.append)
+        >>> runs.remove_listener(got.append); runs.new("a").log(1, loss=0.5); runs.flush()
+        >>> got
+        []
+        """
         if listener in self._listeners:
             self._listeners.remove(listener)
 
@@ -284,7 +329,12 @@ class Runs:
         monitor.add_listener(forward)
 
     def flush(self) -> None:
-        """Flush every run's pending points."""
+        """Flush every run's pending points (to the listeners).
+
+        >>> runs = Runs(display=False); got = []; _ = runs.add_listener(got.append)
+        >>> runs.new("a").log(1, loss=0.5); runs.flush(); len(got)
+        1
+        """
         for mon in self.monitors.values():
             mon.flush()
 
@@ -324,70 +374,11 @@ def compare(
 def _check_options(metric: object, mode: object, display: object) -> None:
     """The options of :class:`Runs` and :func:`compare`, checked as :class:`Monitor` checks
     them (a bad one is an NNGraphError before anything is made or shown)."""
-    if metric is not None and (not isinstance(metric, str) or not metric):
+    if metric is not None and not is_metric_name(metric):
         raise NNGraphError(message("monitor.error.metric_name", value=metric))
     resolve_mode(mode, metric or "val_loss")
     if display not in ("auto", "text", "widget", True, False, None):
         raise NNGraphError(message("monitor.error.display", value=display))
-
-
-def metric_of(mon: Monitor, metric: str) -> str:
-    """The name ``mon``'s run logs ``metric`` under: ``metric`` itself if logged; for a
-    validation metric logged under another prefix (``valid_loss``, ``val/loss`` for
-    ``val_loss``), that name (the monitor's own metric first); else ``metric``.
-
-        >>> mon = Monitor(display=False); mon.log(1, **{"val/loss": 0.5, "val/acc": 0.8})
-        >>> metric_of(mon, "val_loss"), metric_of(mon, "valid_acc"), metric_of(mon, "loss")
-        ('val/loss', 'val/acc', 'loss')
-    """
-    base = validation_base(metric)
-    if metric in mon.series or base is None:
-        return metric
-    if validation_base(mon.metric) == base and mon.metric in mon.series:
-        return mon.metric
-    return next((name for name in mon.series if validation_base(name) == base), metric)
-
-
-def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | None:
-    """The log line where ``metric`` was best in ``mon``'s run (lowest for ``"min"``, highest for
-    ``"max"``; NaN and infinities never count), ``None`` if it was never logged finite.
-
-    The monitor's own :attr:`~Monitor.best` when it tracks the same metric and mode; otherwise
-    the best kept point of that metric's history, with every metric logged at the same step.
-    Its ``epoch`` is then the epoch that point was logged in (the user's ``epoch=`` number, if
-    given) when the metric was logged at most once per epoch, else 0.
-
-        >>> mon = Monitor(display=False)  # its best is by val_loss
-        >>> for epoch, (loss, acc) in enumerate([(0.5, 0.7), (0.4, 0.9), (0.3, 0.8)], start=1):
-        ...     mon.log(epoch, val_loss=loss, val_acc=acc)
-        >>> best = best_of(mon, "val_acc", "max")
-        >>> best.epoch, best.value, best.metrics
-        (2, 0.9, {'val_loss': 0.4, 'val_acc': 0.9})
-    """
-    if metric == mon.metric and mode == mon.mode:
-        return mon.best
-    series = mon.series.get(metric)
-    if series is None:
-        return None
-    values = series.values
-    finite = np.isfinite(values)
-    if not finite.any():
-        return None
-    if mode == "min":
-        i = int(np.argmin(np.where(finite, values, np.inf)))
-    else:
-        i = int(np.argmax(np.where(finite, values, -np.inf)))
-    step = float(series.steps[i])
-    metrics: dict[str, float] = {}
-    for name, other in mon.series.items():
-        at = np.flatnonzero(other.steps == step)
-        if at.size:
-            metrics[name] = float(other.values[at[-1]])
-    metrics[metric] = float(values[i])
-    epochs = series.epochs  # the epochs as shown (the user's epoch= numbers, if given)
-    # counted epochs name a log line only when there is one per epoch; 0: not known
-    known = mon.epochs_given or len(series) == series.count == len(np.unique(epochs))
-    return Best(step, int(epochs[i]) if known else 0, metric, float(values[i]), metrics)
 
 
 def _cell(value: Any, none: str) -> str:

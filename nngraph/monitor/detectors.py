@@ -53,7 +53,7 @@ from collections.abc import Iterable
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import LOSS_NAMES, Event, Mode, resolve_mode
+from nngraph.monitor._common import LOSS_NAMES, Event, Mode, is_metric_name, resolve_mode
 from nngraph.monitor._detector import Detector
 from nngraph.monitor._practical import Divergence, Gap, Patience
 from nngraph.monitor._prechelt import GL, PQ, UP, generalization_loss, training_progress
@@ -112,6 +112,8 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
         >>> [d.name for d in ng.detectors.classroom("val_acc")]
         ['Divergence(factor=100)', "Patience(20, mode='max', metric='val_acc')"]
     """
+    if not is_metric_name(metric):
+        raise NNGraphError(message("monitor.error.metric_name", value=metric))
     mode = resolve_mode(mode, metric)
     if mode == "max" or resolve_mode("auto", metric) == "max":
         return [Divergence(factor=_BLOWN_UP), Patience(20, mode=mode, metric=metric)]

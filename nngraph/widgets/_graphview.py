@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import reprlib
 import weakref
 from pathlib import Path
@@ -122,6 +123,26 @@ class _Whole(traitlets.Int):
         )
 
 
+class _Depth(traitlets.Int):
+    """``depth``: None or a whole number >= 0 (not a bool, not a float such as ``2.0``, as
+    ``g.collapse`` takes it); anything else raises ``NNGraphError`` naming the view's option.
+
+        >>> GraphView({"format": "nngraph.graph", "version": 1, "nodes": [], "edges": []},
+        ...     depth=-1)
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: GraphView(depth=...) needs a whole number >= 0 ...
+    """
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+            self.error(obj, value)
+        return min(int(value), _DEEPEST)  # deeper than any model: everything open
+
+    def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> Any:
+        raise NNGraphError(message("widgets.error.depth", widget=type(obj).__name__, got=value))
+
+
 class _NodeId(traitlets.Unicode):
     """``selected``: a node's id (a string); anything else raises ``NNGraphError``."""
 
@@ -129,8 +150,8 @@ class _NodeId(traitlets.Unicode):
         raise NNGraphError(message("widgets.error.selected", widget=type(obj).__name__, got=value))
 
 
-#: what ``GraphView(...)`` and ``g.show(...)`` take besides the graph (and ipywidgets' ``layout``)
-OPTIONS = ("depth", "view", "color_by", "selected", "height")
+#: what ``GraphView(...)`` and ``g.show(...)`` take besides the graph (``layout``: ipywidgets')
+OPTIONS = ("depth", "view", "color_by", "selected", "height", "layout")
 MIN_HEIGHT = 1  # px
 
 
@@ -178,7 +199,7 @@ class GraphView(anywidget.AnyWidget):
     )
     #: levels of modules open at the start, as in ``g.collapse(depth)``; None: the deepest
     #: that draws at most ~150 boxes
-    depth = _Whole(None, allow_none=True).tag(sync=True)
+    depth = _Depth(None, allow_none=True).tag(sync=True)
     #: "forward" (data flows to the loss) or "backward" (gradient flows to the parameters)
     view = _Choice(["forward", "backward"], "forward").tag(sync=True)
     #: colour nodes by "grad" or "value" size (log scale), or "none"
@@ -243,15 +264,6 @@ class GraphView(anywidget.AnyWidget):
             if name == "height":
                 check_at_least("GraphView", "height", value, MIN_HEIGHT)
 
-    @traitlets.validate("depth")
-    def _check_depth(self, proposal: dict[str, Any]) -> int | None:
-        depth = proposal["value"]
-        if depth is None:
-            return None
-        if isinstance(depth, bool) or depth < 0:
-            raise NNGraphError(message("graph.error.depth", depth=depth))
-        return min(depth, _DEEPEST)  # deeper than any model: everything open
-
     @traitlets.validate("height")
     def _check_height(self, proposal: dict[str, Any]) -> int:
         return check_at_least("GraphView", "height", proposal["value"], MIN_HEIGHT)
@@ -261,14 +273,25 @@ class GraphView(anywidget.AnyWidget):
         self._svg = None  # its labels (empty graph, "N params") are in the old language
 
     def close(self) -> None:
-        """Close the view and stop following ``ng.set_language``."""
+        """Close the view and stop following ``ng.set_language``.
+
+        >>> view = GraphView({"format": "nngraph.graph", "version": 1, "nodes": [], "edges": []})
+        >>> view.close(); view.comm is None
+        True
+        """
         unsubscribe = getattr(self, "_unsubscribe_language", None)
         if unsubscribe is not None:
             unsubscribe()
         super().close()
 
     def static_svg(self) -> str:
-        """The picture used where no JavaScript runs (saved notebooks, nbconvert HTML)."""
+        """The picture used where no JavaScript runs (saved notebooks, nbconvert HTML).
+
+        >>> view = GraphView({"format": "nngraph.graph", "version": 1, "nodes": [], "edges": []})
+        >>> view.static_svg().startswith("<svg")
+        True
+        >>> view.close()
+        """
         if self._svg is None:
             self._svg = static_svg(self.graph, depth=self.depth, view=self.view)
         return self._svg

@@ -392,6 +392,16 @@ def test_round_trip_keeps_which_models_ran_at_top_level():
     assert [f["kind"] for f in back.health()] == [f["kind"] for f in g.health()] == []
 
 
+@pytest.mark.parametrize("indent", [17, 10**7, 10**30], ids=repr)
+def test_to_json_refuses_an_indent_too_large_to_read(indent: int):
+    """10**30 was a bare OverflowError from json, 10**7 a text of gigabytes (sweep O, bug 3)."""
+    with pytest.raises(
+        ng.NNGraphError, match=r"indent=\.\.\.\) needs None or a whole number from 0 to 16"
+    ):
+        graph_with_nan().to_json(indent=indent)
+    assert graph_with_nan().to_json(indent=16).startswith('{\n                "format"')
+
+
 def test_from_dict_refuses_other_formats():
     with pytest.raises(ng.NNGraphError, match="format"):
         Graph.from_dict({"format": "something else"})
@@ -417,6 +427,27 @@ def test_text_that_is_not_json_is_refused_with_a_hint():
     with pytest.raises(ng.NNGraphError, match="needs JSON text") as err:
         Graph.from_json(None)  # type: ignore[arg-type]
     assert isinstance(err.value.__cause__, TypeError)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("{", "wiersz 1, kolumna 2"),
+        ('{"a": 1,\n  x}', "wiersz 2, kolumna 3"),
+        (None, "otrzymano NoneType, a nie tekst"),
+        (b"\x80abc", "bajty nie są tekstem w UTF-8"),
+    ],
+)
+def test_text_that_is_not_json_is_explained_in_polish(text: Any, where: str):
+    """json's English words ("Expecting property name ...") were in the Polish sentence (sweep
+    O, bug 7); where the text goes wrong is kept, and json's own error stays the cause."""
+    ng.set_language("pl")
+    with pytest.raises(ng.NNGraphError) as err:
+        Graph.from_json(text)
+    said = str(err.value)
+    assert f"a to nie jest poprawny JSON ({where}); aby wczytać zapisany plik" in said
+    assert not re.search(r"Expecting|must be str|can't decode|line \d", said)
+    assert isinstance(err.value.__cause__, (TypeError, ValueError))
 
 
 def _without(key: str) -> Any:

@@ -473,6 +473,17 @@ def test_the_classroom_default_warns_then_stops_on_the_lectures_curve() -> None:
     ]
 
 
+@pytest.mark.parametrize("bad", [[], 5, "", " ", "val_", ("val_loss",), None], ids=repr)
+def test_the_classroom_set_refuses_a_metric_that_is_not_a_name(bad: object) -> None:
+    """It named `metrics` and showed nngraph's own loss names, or raised a bare TypeError for a
+    list (sweep O, bug 2); now it says what Monitor(metric=...) says, with the value given."""
+    with pytest.raises(NNGraphError) as caught:
+        detectors.classroom(bad)  # type: ignore[arg-type]
+    said = str(caught.value)
+    assert said.startswith("metric must be the name of a logged metric")
+    assert said.endswith(f"got {bad!r}") and "train/loss" not in said
+
+
 def test_a_run_that_is_never_finite_says_so_instead_of_a_best_of_inf() -> None:
     det = Patience(2)
     events = [det.update(t, val_loss=math.nan) for t in (1, 2)]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import torch
 
+from nngraph import i18n
 from nngraph.errors import NNGraphError
 from nngraph.monitor import GradientWatch, Monitor
 
@@ -127,7 +128,9 @@ def test_vanishing_and_exploding_layers_are_flagged_with_an_explanation() -> Non
 @pytest.mark.parametrize("patience", [0, 1])
 def test_patience_zero_or_one_flags_the_first_offending_step(patience: int) -> None:
     net = torch.nn.Linear(2, 1)
-    gw = GradientWatch(net, patience=patience, exploding=1e-9)  # every step "explodes"
+    gw = GradientWatch(
+        net, patience=patience, exploding=1e-9, vanishing=0.0
+    )  # every step "explodes"
     for step in range(1, 4):
         net.zero_grad()
         net(torch.randn(4, 2)).sum().backward()
@@ -149,8 +152,9 @@ def test_bad_input_is_a_clear_error() -> None:
         ({"patience": 2.5}, "whole number"),
         ({"optimizer": "adam"}, "torch.optim optimizer"),
         ({"monitor": "mon"}, "needs an ng.Monitor"),
-        ({"max_points": 10}, "at least 16"),
-        ({"max_points": "abc"}, "at least 16"),
+        ({"max_points": 10}, "from 16 to 1000000"),
+        ({"max_points": "abc"}, "from 16 to 1000000"),
+        ({"max_points": 10**30}, "from 16 to 1000000"),
         ({"exploding": 0}, "exploding must be a positive number"),
         ({"vanishing": -1.0}, "vanishing must be zero or more"),
     ],
@@ -160,6 +164,21 @@ def test_bad_parameters_are_clear_errors_at_construction(
 ) -> None:
     with pytest.raises(NNGraphError, match=says):
         GradientWatch(torch.nn.Linear(2, 1), **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("vanishing", "exploding"), [(1.0, 0.5), (2.0, 2.0)])
+def test_a_vanishing_limit_not_below_the_exploding_one_is_refused(
+    vanishing: float, exploding: float
+) -> None:
+    """Every layer would be called exploding (or vanishing) at every step (sweep O, bug 9)."""
+    with pytest.raises(NNGraphError, match=r"vanishing must be below exploding, e\.g\. vanishing="):
+        GradientWatch(torch.nn.Linear(2, 1), vanishing=vanishing, exploding=exploding)
+
+
+def test_the_limits_are_refused_in_polish_too() -> None:
+    i18n.set_language("pl")  # the autouse fixture sets English back
+    with pytest.raises(NNGraphError, match="vanishing musi być mniejsze"):
+        GradientWatch(torch.nn.Linear(2, 1), vanishing=1.0, exploding=0.5)
 
 
 def test_history_of_an_unknown_layer_lists_the_layers() -> None:

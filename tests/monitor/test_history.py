@@ -6,8 +6,11 @@ import math
 import tracemalloc
 
 import numpy as np
+import pytest
+import torch
 
-from nngraph.monitor import Monitor
+from nngraph.errors import NNGraphError
+from nngraph.monitor import GradientWatch, Monitor
 from nngraph.monitor._history import Series, minmax_downsample
 
 
@@ -75,3 +78,19 @@ def test_snapshot_is_bounded_and_json_friendly() -> None:
     assert snap["best"]["value"] == 0.5 and snap["pairs"] == {"val_loss": "loss"}
     assert snap["events"][0]["kind"] == "divergence"
     json.dumps(snap, allow_nan=False)
+
+
+@pytest.mark.parametrize("huge", [1_000_001, 10**11, 10**30], ids=repr)
+def test_a_history_too_large_for_memory_is_refused_when_the_monitor_is_made(huge: int) -> None:
+    """Each metric reserves room for max_points points at its first log(): a huge number used
+    to pass and then fail there with numpy's bare MemoryError (sweep O, bug 1)."""
+    with pytest.raises(NNGraphError, match=r"max_points must be a whole number from 16 to 1000000"):
+        Monitor(display=False, max_points=huge)
+    with pytest.raises(NNGraphError, match=r"from 16 to 1000000 .*got " + str(huge)):
+        GradientWatch(torch.nn.Linear(2, 1), max_points=huge)
+
+
+def test_the_largest_history_allowed_still_logs() -> None:
+    mon = Monitor(display=False, max_points=1_000_000, detectors=[])
+    mon.log(1, loss=0.5)
+    assert mon.history("loss")[1].tolist() == [0.5]

@@ -209,6 +209,22 @@ def test_bad_constructor_arguments_are_clear_errors(kwargs: dict[str, object]) -
         Monitor(**kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("bad", ["", " ", "val_", "train/"], ids=repr)
+def test_log_refuses_a_metric_without_a_name_and_records_nothing(bad: str) -> None:
+    """Such a name became a blank CSV column and an unnamed curve (sweep O, bug 8)."""
+    mon = quiet()
+    mon.log(1, loss=1.0)
+    with pytest.raises(NNGraphError, match=rf"log\(\) got a metric named {bad!r}: .*loss=0\.5"):
+        mon.log(2, loss=0.5, **{bad: 2.0})
+    assert mon.metrics == ["loss"] and mon.to_csv().splitlines() == ["step,loss", "1,1.0"]
+
+
+@pytest.mark.parametrize("bad", [" ", "val_"], ids=repr)
+def test_a_monitor_on_a_metric_without_a_name_is_refused_too(bad: str) -> None:
+    with pytest.raises(NNGraphError, match="metric must be the name of a logged metric"):
+        quiet(metric=bad)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "says"),
     [

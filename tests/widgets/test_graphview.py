@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -97,7 +98,7 @@ def test_view_accepts_to_dict_and_to_json(form: str) -> None:
         ([1, 2], r"needs a graph: an ng.Graph .* not \[1, 2\] \(list\)"),
         (None, r"needs a graph: an ng.Graph .* not None \(NoneType\)"),
         ({"hello": 1}, r"cannot show this: this is not an nngraph graph"),
-        ("not json", r"cannot show this: .* this is not JSON"),
+        ("not json", r"cannot show this: .* this is not valid JSON \(line 1, column 1\)"),
         ("[1, 2]", r"cannot show this: a saved graph is a JSON object"),
         (
             {"format": "nngraph.graph", "version": 1, "nodes": []},
@@ -128,7 +129,7 @@ def test_anything_but_a_graph_is_refused_saying_what_to_pass(bad: Any, says: str
         ),
         ({"view": None}, r"view=\.\.\.\) must be one of: 'forward', 'backward'; got None"),
         ({"height": "tall"}, r"height=\.\.\.\) needs a whole number, got 'tall'"),
-        ({"depth": "2"}, r"depth=\.\.\.\) needs a whole number, got '2'"),
+        ({"depth": "2"}, r"depth=\.\.\.\) needs a whole number >= 0 .*, got '2'"),
         (
             {"colour_by": "value"},
             r" has no option 'colour_by'; its options are: depth, view, color_by",
@@ -143,6 +144,27 @@ def test_a_bad_option_is_refused(traced: ng.Graph, option: dict[str, Any], says:
         GraphView(tiny_payload(), **option)
     with pytest.raises(ng.NNGraphError, match="whole number >= 0"):
         GraphView(tiny_payload(), depth=-1)
+
+
+@pytest.mark.parametrize("depth", [-1, True, "a", 2.0, -0.0, 1.5, [1]], ids=repr)
+def test_a_bad_depth_is_refused_alike_and_names_the_view(traced: ng.Graph, depth: Any) -> None:
+    """-1 and True named collapse(), 'a' named GraphView, 2.0 was taken though collapse()
+    refuses it (sweep O, bug 5): now one sentence about the view's option for each."""
+    says = r"^GraphView\(depth=\.\.\.\) needs a whole number >= 0 \(the levels of modules open"
+    with pytest.raises(ng.NNGraphError, match=says + f".*got {re.escape(repr(depth))}$"):
+        traced.show(depth=depth)
+    with pytest.raises(ng.NNGraphError, match=says):
+        GraphView(tiny_payload(), depth=depth)
+    view = GraphView(tiny_payload(), depth=2)
+    with pytest.raises(ng.NNGraphError, match=says):
+        view.depth = depth
+    assert view.depth == 2
+
+
+def test_the_options_listed_include_ipywidgets_layout(traced: ng.Graph) -> None:
+    """layout= is taken, so the list of options names it (sweep O)."""
+    with pytest.raises(ng.NNGraphError, match=r"its options are: depth, .*, height, layout$"):
+        traced.show(colour_by="grad")
 
 
 def test_an_option_set_later_is_checked_too() -> None:
@@ -348,3 +370,9 @@ def test_selected_and_height_set_later_are_checked_too(traced: ng.Graph) -> None
     with pytest.raises(ng.NNGraphError, match=r"^GraphView\(selected=\.\.\.\) needs a node's id"):
         view.selected = 4  # type: ignore[assignment]
     assert (view.selected, view.height) == ("n1", 300)
+
+
+@pytest.mark.parametrize("member", [ng.Graph.show, GraphView.close, GraphView.static_svg])
+def test_showing_a_graph_has_examples(member: Any) -> None:
+    """g.show() and the view's methods had no `>>>` example (sweep O, bug 6)."""
+    assert ">>>" in (member.__doc__ or "")

@@ -1,0 +1,74 @@
+"""Where each run of a comparison (:class:`~nngraph.monitor._runs.Runs`) was best: the name the
+run logs a metric under, and the log line where that metric was best.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from nngraph.monitor._best import Best
+from nngraph.monitor._common import validation_base
+from nngraph.monitor._monitor import Monitor
+
+__all__ = ["best_of", "metric_of"]
+
+
+def metric_of(mon: Monitor, metric: str) -> str:
+    """The name ``mon``'s run logs ``metric`` under: ``metric`` itself if logged; for a
+    validation metric logged under another prefix (``valid_loss``, ``val/loss`` for
+    ``val_loss``), that name (the monitor's own metric first); else ``metric``.
+
+        >>> mon = Monitor(display=False); mon.log(1, **{"val/loss": 0.5, "val/acc": 0.8})
+        >>> metric_of(mon, "val_loss"), metric_of(mon, "valid_acc"), metric_of(mon, "loss")
+        ('val/loss', 'val/acc', 'loss')
+    """
+    base = validation_base(metric)
+    if metric in mon.series or base is None:
+        return metric
+    if validation_base(mon.metric) == base and mon.metric in mon.series:
+        return mon.metric
+    return next((name for name in mon.series if validation_base(name) == base), metric)
+
+
+def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | None:
+    """The log line where ``metric`` was best in ``mon``'s run (lowest for ``"min"``, highest for
+    ``"max"``; NaN and infinities never count), ``None`` if it was never logged finite.
+
+    The monitor's own :attr:`~Monitor.best` when it tracks the same metric and mode; otherwise
+    the best kept point of that metric's history, with every metric logged at the same step.
+    Its ``epoch`` is then the epoch that point was logged in (the user's ``epoch=`` number, if
+    given) when the metric was logged at most once per epoch, else 0.
+
+        >>> mon = Monitor(display=False)  # its best is by val_loss
+        >>> for epoch, (loss, acc) in enumerate([(0.5, 0.7), (0.4, 0.9), (0.3, 0.8)], start=1):
+        ...     mon.log(epoch, val_loss=loss, val_acc=acc)
+        >>> best = best_of(mon, "val_acc", "max")
+        >>> best.epoch, best.value, best.metrics
+        (2, 0.9, {'val_loss': 0.4, 'val_acc': 0.9})
+    """
+    if metric == mon.metric and mode == mon.mode:
+        return mon.best
+    series = mon.series.get(metric)
+    if series is None:
+        return None
+    values = series.values
+    finite = np.isfinite(values)
+    if not finite.any():
+        return None
+    if mode == "min":
+        i = int(np.argmin(np.where(finite, values, np.inf)))
+    else:
+        i = int(np.argmax(np.where(finite, values, -np.inf)))
+    step = float(series.steps[i])
+    metrics: dict[str, float] = {}
+    for name, other in mon.series.items():
+        at = np.flatnonzero(other.steps == step)
+        if at.size:
+            metrics[name] = float(other.values[at[-1]])
+    metrics[metric] = float(values[i])
+    epochs = series.epochs  # the epochs as shown (the user's epoch= numbers, if given)
+    # counted epochs name a log line only when there is one per epoch; 0: not known
+    known = mon.epochs_given or len(series) == series.count == len(np.unique(epochs))
+    return Best(step, int(epochs[i]) if known else 0, metric, float(values[i]), metrics)
