@@ -14,6 +14,7 @@ bookkeeping itself lives in `_recorder.py`.
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import warnings
@@ -240,9 +241,23 @@ def _compiled_code_runs_eagerly() -> Iterator[None]:
     if "torch._dynamo" not in sys.modules:  # nothing can have been compiled
         yield
         return
-    with warnings.catch_warnings(), torch.compiler.set_stance("force_eager"):
-        warnings.filterwarnings("ignore", message=_HOOKS_WARNING, category=UserWarning)
-        yield
+    # Only this one filter is added and then taken out again: the user's own warning settings
+    # made inside the block (a filter, `logging.captureWarnings`) stay, which a
+    # `warnings.catch_warnings()` around the block would undo.
+    warnings.filterwarnings("ignore", message=_HOOKS_WARNING, category=UserWarning)
+    filters: list[Any] = warnings.filters  # type: ignore[assignment]  # a list, typed read-only
+    ours = filters[0]
+    try:
+        with torch.compiler.set_stance("force_eager"):
+            yield
+    finally:
+        for i, entry in enumerate(filters):
+            if entry is ours:
+                del filters[i]
+                mutated = getattr(warnings, "_filters_mutated", None)  # as `filterwarnings` does
+                if mutated is not None:
+                    mutated()
+                break
 
 
 class RecordBlock:
@@ -323,7 +338,8 @@ if hasattr(os, "register_at_fork"):  # POSIX
 def _recording(
     model: torch.nn.Module | None, names: Mapping[str, Any] | None, caller: FrameType
 ) -> Iterator[Recording]:
-    recorder = Recorder(model)
+    with hidden():  # reading the model's parameters: no user's mode sees it
+        recorder = Recorder(model)
     recording = Recording(recorder)
     _RUNNING.add(recorder)
     with gc_paused(), _compiled_code_runs_eagerly():
@@ -338,7 +354,20 @@ def _recording(
         finally:
             _RUNNING.discard(recorder)
             recorder.scope.close()
+            namespace = caller.f_locals if names is None else names
             with hidden():
-                recording._graph = finish(recorder, caller.f_locals if names is None else names)
+                recording._graph = finish(recorder, namespace)
             recording._recorder = None
-            del caller
+            if names is None:
+                _drop_snapshot(caller, namespace)
+            del caller, namespace
+
+
+def _drop_snapshot(frame: FrameType, namespace: Mapping[str, Any]) -> None:
+    """Empty the snapshot of a function's local variables that reading `frame.f_locals` left
+    on the frame (Python 3.12 and older): it would keep every local tensor alive, also one the
+    function deletes after the block, until the function returns. Reading `f_locals` again
+    fills it anew. A module's or a class body's namespace is the real one, and from Python
+    3.13 on `f_locals` is a view of the variables: those are left alone."""
+    if frame.f_code.co_flags & inspect.CO_OPTIMIZED and type(namespace) is dict:
+        namespace.clear()

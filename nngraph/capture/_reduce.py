@@ -18,10 +18,13 @@ import torch
 __all__ = [
     "FLOATS",
     "as_float",
+    "dead_units_cpu",
     "finish",
+    "own_values",
     "raw",
     "raw_cpu",
     "raw_segments",
+    "stats_of_group_cpu",
     "stats_of_segments_cpu",
 ]
 
@@ -33,6 +36,17 @@ def as_float(t: torch.Tensor) -> torch.Tensor:
     if x.is_complex():
         x = x.abs()
     return x if x.dtype in FLOATS else x.float()
+
+
+def own_values(t: torch.Tensor) -> bool:
+    """Whether `t`'s values can be read: not a tensor subclass that dispatches its ops itself
+    (a wrapper such as DTensor's, a fake tensor), nor a gradient `torch.autograd.grad(...,
+    is_grads_batched=True)` batched, outside the backward that batched it."""
+    return type(t).__torch_dispatch__ is _DEFAULT_DISPATCH and not _is_legacy_batched(t)
+
+
+_DEFAULT_DISPATCH = torch.Tensor.__torch_dispatch__
+_is_legacy_batched = torch._C._functorch.is_legacy_batchedtensor
 
 
 def raw(t: torch.Tensor) -> torch.Tensor:
@@ -95,6 +109,23 @@ def raw_segments(flat: torch.Tensor, numels: list[int]) -> torch.Tensor:
         segment(centred * centred),
     ]
     return torch.stack(rows, dim=1).reshape(-1)
+
+
+def stats_of_group_cpu(
+    tensors: list[torch.Tensor], numels: list[int]
+) -> list[dict[str, float] | None]:
+    """The statistics of small CPU float tensors, laid end to end. A tensor whose values cannot
+    be read (see `own_values`) makes the group fail: then each is taken alone, None for those."""
+    try:
+        flat = torch._C._nn.flatten_dense_tensors(tensors)
+    except RuntimeError:  # a batched gradient: no batching rule for this
+        flat = None
+    if type(flat) is torch.Tensor:  # the common case
+        return list(stats_of_segments_cpu(flat, numels))
+    return [
+        stats_of_segments_cpu(t.detach().reshape(-1), [n])[0] if own_values(t) else None
+        for t, n in zip(tensors, numels, strict=True)
+    ]
 
 
 def stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[str, float]]:
@@ -174,3 +205,15 @@ def finish(sums: list[float], numel: int) -> dict[str, float]:
         "inf": float(round(inf)),
         "numel": float(numel),
     }
+
+
+def dead_units_cpu(stacked: np.ndarray, unit_dim: int) -> list[list[int]]:
+    """`[dead, units]` of each small CPU ReLU output of one shape, stacked along a new axis 0,
+    without torch's per-call cost. `fmax` skips NaNs, so the other examples still say whether a
+    unit is alive; a unit that is NaN for every example stays NaN, which is not known to be
+    dead."""
+    others = tuple(d for d in range(1, stacked.ndim) if d != unit_dim + 1)
+    highest = np.fmax.reduce(stacked, axis=others)
+    units = stacked.shape[unit_dim + 1]
+    alive = np.count_nonzero(~(highest <= 0), axis=1)
+    return [[units - int(n), units] for n in alive.tolist()]

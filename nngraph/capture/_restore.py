@@ -25,9 +25,11 @@ from typing import Any
 
 import torch
 from torch.nn.parameter import is_lazy
+from torch.nn.utils import parametrize
 
 from nngraph.capture._common import NNGraphWarning, hidden
 from nngraph.capture._leaves import same_values
+from nngraph.capture._reduce import own_values
 from nngraph.i18n import message
 
 __all__ = ["ModelState"]
@@ -52,6 +54,9 @@ class ModelState:
                 if b is not None:
                     buffers[id(b)] = b
         self.params = list(params.values())
+        #: parameters and buffers: a forward may make a buffer require grad, and then the
+        #: backward gives it a `.grad`
+        self.leaves = [*self.params, *buffers.values()]
         #: random generators the modules keep (`self.gen = torch.Generator()`), with their state
         self.generators = [
             (gen, gen.get_state())
@@ -59,14 +64,23 @@ class ModelState:
             for gen in vars(m).values()
             if type(gen) is torch.Generator  # isinstance() is slow here: a Python metaclass
         ]
-        self.flags = [p.requires_grad for p in self.params]
-        self.grads = [p.grad for p in self.params]
+        self.flags = [t.requires_grad for t in self.leaves]
+        self.grads = [t.grad for t in self.leaves]
+        #: the parametrized weights `parametrize.cached()` holds: the trace's own are let go
+        self.cached = dict(parametrize._cache)
         groups: dict[tuple[torch.device, torch.dtype], list[torch.Tensor]] = defaultdict(list)
+        #: tensors that cannot be laid end to end (sparse, quantized, a tensor subclass), each
+        #: with its version counter and a copy; the counter says whether a write happened
+        self.others: list[tuple[torch.Tensor, int, torch.Tensor]] = []
         # hidden(): a recording around this trace() must not see these copies as the user's ops
-        with torch.no_grad(), hidden():
+        with hidden(), torch.no_grad():
             for t in [*self.params, *buffers.values()]:
-                if t.layout == torch.strided and not t.is_meta and not is_lazy(t):
+                if t.is_meta or is_lazy(t):
+                    continue
+                if _plain(t):
                     groups[t.device, t.dtype].append(t)
+                else:
+                    self.others.append((t, t._version, t.detach().clone()))
             self.values = [
                 (group, [t.shape for t in group], _copy(group)) for group in groups.values()
             ]
@@ -93,21 +107,53 @@ class ModelState:
                 live.update(saved)
         for gen, gen_state in self.generators:
             gen.set_state(gen_state)
-        for p, flag, grad in zip(self.params, self.flags, self.grads, strict=True):
-            if p.requires_grad != flag:
-                p.requires_grad_(flag)
-            if p.grad is not grad:
-                p.grad = grad
+        for t, flag, grad in zip(self.leaves, self.flags, self.grads, strict=True):
+            if t.requires_grad != flag:
+                t.requires_grad_(flag)
+            if t.grad is not grad:
+                t.grad = grad
+        _put_back_cache(self.cached)
         with torch.no_grad(), hidden():
             for group, shapes, flat in self.values:
                 try:
                     _put_values(group, shapes, flat)
                 except (RuntimeError, NotImplementedError) as error:  # never hide the user's error
-                    warnings.warn(
-                        message("capture.not_restored", error=f"{type(error).__name__}: {error}"),
-                        NNGraphWarning,
-                        stacklevel=3,
-                    )
+                    _warn_not_restored(error)
+            for t, version, value in self.others:
+                try:
+                    if t.shape != value.shape:
+                        t.data = value.clone()
+                    elif t._version != version:
+                        t.copy_(value)
+                except (RuntimeError, NotImplementedError) as error:
+                    _warn_not_restored(error)
+
+
+def _plain(t: torch.Tensor) -> bool:
+    """Whether `t` is a dense tensor of its own values, which can be laid end to end with
+    others: not sparse, nested or quantized, and no tensor subclass that dispatches its ops
+    itself (a wrapper tensor, a fake tensor)."""
+    return t.layout == torch.strided and not t.is_nested and not t.is_quantized and own_values(t)
+
+
+def _put_back_cache(cached: dict[Any, torch.Tensor | None]) -> None:
+    """Give `parametrize.cached()`'s cache the entries it had: a weight the trace's forward
+    computed and cached has had its graph freed by the trace's backward."""
+    cache = parametrize._cache
+    if len(cache) == len(cached) and all(cache.get(k) is v for k, v in cached.items()):
+        return
+    cache.clear()
+    cache.update(cached)
+
+
+def _warn_not_restored(error: Exception) -> None:
+    # the first line: PyTorch's own dispatcher listing after it fills kilobytes
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    warnings.warn(
+        message("capture.not_restored", error=f"{type(error).__name__}: {text}"),
+        NNGraphWarning,
+        stacklevel=4,
+    )
 
 
 def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch.Tensor) -> None:

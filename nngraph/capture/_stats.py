@@ -26,17 +26,18 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import torch
 
 from nngraph.capture._reduce import (
     FLOATS,
     as_float,
+    dead_units_cpu,
     finish,
+    own_values,
     raw,
     raw_cpu,
     raw_segments,
-    stats_of_segments_cpu,
+    stats_of_group_cpu,
 )
 
 __all__ = ["STAT_NAMES", "StatsBatch", "stats_of", "storage_key"]
@@ -74,6 +75,7 @@ def _summarisable(t: torch.Tensor) -> bool:
         and not t.is_nested
         and not t.is_quantized
         and t.numel() > 0
+        and own_values(t)
     )
 
 
@@ -266,10 +268,15 @@ class StatsBatch:
             return
         unit_dim = 1 if channels_first else relu_out.dim() - 1
         if relu_out.numel() > SMALL or storage_key(relu_out) is None:
+            if relu_out.layout != torch.strided or relu_out.is_nested or not own_values(relu_out):
+                return  # sparse or nested: no one unit dimension; or no values to read
             self._add_alive_counts([(target, key)], relu_out.detach().unsqueeze(0), unit_dim)
         else:
-            group = self._relu_outputs[relu_out.device, relu_out.shape, unit_dim]
-            self._hold(group, target, key, relu_out)
+            try:
+                shape = relu_out.shape
+            except RuntimeError:  # a nested tensor: no one shape, no one unit dimension
+                return
+            self._hold(self._relu_outputs[relu_out.device, shape, unit_dim], target, key, relu_out)
 
     def _add_alive_counts(
         self, targets: list[tuple[dict[str, Any], str]], stacked: torch.Tensor, unit_dim: int
@@ -299,7 +306,9 @@ class StatsBatch:
             if device.type == "cpu" and all(t.dtype in FLOATS for t in group.tensors):
                 tensors = group.tensors
                 stacked = tensors[0].detach()[None] if len(tensors) == 1 else torch.stack(tensors)
-                counts = _dead_units_cpu(stacked.numpy(), unit_dim)
+                if type(stacked) is not torch.Tensor:  # a tensor subclass's: no values to read
+                    continue
+                counts = dead_units_cpu(stacked.numpy(), unit_dim)
                 for (target, key), dead in zip(group.targets, counts, strict=True):
                     target[key] = dead
             else:
@@ -336,8 +345,7 @@ class StatsBatch:
                 while end < len(numels) and size + numels[end] <= _GROUP:
                     size += numels[end]
                     end += 1
-                flat = torch._C._nn.flatten_dense_tensors(held.tensors[start:end])
-                stats = stats_of_segments_cpu(flat, numels[start:end])
+                stats = stats_of_group_cpu(held.tensors[start:end], numels[start:end])
                 for (target, key), one in zip(held.targets[start:end], stats, strict=True):
                     target[key] = one
                 start = end
@@ -363,18 +371,6 @@ class StatsBatch:
         for (target, key), numel in zip(small.targets, numels, strict=True):
             target[key] = finish(numbers[at : at + _RAW], numel)
             at += _RAW
-
-
-def _dead_units_cpu(stacked: np.ndarray, unit_dim: int) -> list[list[int]]:
-    """`[dead, units]` of each small CPU ReLU output of one shape, stacked along a new axis 0,
-    without torch's per-call cost. `fmax` skips NaNs, so the other examples still say whether a
-    unit is alive; a unit that is NaN for every example stays NaN, which is not known to be
-    dead."""
-    others = tuple(d for d in range(1, stacked.ndim) if d != unit_dim + 1)
-    highest = np.fmax.reduce(stacked, axis=others)
-    units = stacked.shape[unit_dim + 1]
-    alive = np.count_nonzero(~(highest <= 0), axis=1)
-    return [[units - int(n), units] for n in alive.tolist()]
 
 
 def stats_of(tensor: torch.Tensor) -> dict[str, float] | None:

@@ -9,13 +9,15 @@ exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import torch
 
 from nngraph.capture._builder import gc_paused
-from nngraph.capture._common import tensors_within
+from nngraph.capture._common import hidden, tensors_within
+from nngraph.capture._cut import cut_from_history
 from nngraph.capture._loss import (
     call_loss,
     check_loss_function,
@@ -47,6 +49,11 @@ def trace(
     back), same `training` flag, same `requires_grad` flags, and the `.grad` of every parameter
     as before the call. The backward leaves no `.grad` outside the model either: not in an
     input that requires grad, not in the model that made the input (`trace(D, G(z), ...)`).
+    It stops at the inputs: the history of an input (the generator's ops behind `G(z)`) is
+    shown but not run, so the user's graph behind it stays usable and no hook of another
+    model runs; the input's node shows the gradient that reached the input. Parameters,
+    buffers and their `requires_grad` flags, a sparse or quantized buffer, and the cache of
+    `parametrize.cached()` come back as they were.
     The random generators are put back too (the global ones and those the model's modules
     keep), so the dropout masks a seeded lesson draws next are the same with or without a
     trace before them. A `torch.compile`d model is traced
@@ -74,14 +81,17 @@ def trace(
     recorder: Recorder | None = None
     # the random numbers dropout draws are put back too: training after a trace() draws the
     # same ones as without it, so a seeded lesson gives the same numbers either way
-    with gc_paused(), torch.random.fork_rng(devices=_cuda_devices(model, (inputs, kwargs))):
-        state = ModelState(model)
-        state.clear_grads()
+    devices = _cuda_devices(model, (inputs, kwargs))
+    with gc_paused(), _hidden(torch.random.fork_rng(devices=devices)):
+        with hidden():  # nngraph's own calls: no mode of the user's sees them
+            state = ModelState(model)
+            state.clear_grads()
         try:
-            with torch.enable_grad(), record(model, names={}) as recording:
+            with _hidden(torch.enable_grad()), record(model, names={}) as recording:
                 recorder = recording._recorder
                 assert recorder is not None  # until the block ends
                 recorder.scope.name_inputs(model, inputs, kwargs)
+                inputs, kwargs = cut_from_history(recorder, inputs, kwargs)
                 try:
                     output = model(*inputs, **kwargs)
                 except TypeError:
@@ -91,23 +101,48 @@ def trace(
                 results = [output]
                 if loss is not None:
                     value = call_loss(loss, output)
-                    check_loss_value(value)
-                    recorder.grads_before.set_aside(
-                        state.params, value, walk_failed=recorder.failed
-                    )
+                    with hidden():
+                        check_loss_value(value)
+                        _check_no_backward_yet(recorder, value)
+                        recorder.grads_before.set_aside(
+                            state.leaves, value, walk_failed=recorder.failed
+                        )
                     value.backward()
                     results.append(value)
-                returned = recorder.returned(results)
-                recorder.model_results = dict.fromkeys(recorder.returned([output]))
+                with hidden():
+                    returned = recorder.returned(results)
+                    recorder.model_results = dict.fromkeys(recorder.returned([output]))
         finally:
-            state.restore()
-            if recorder is not None:  # what the backward reached outside the model
-                recorder.grads_before.put_back(state.params)
+            with hidden():
+                state.restore()
+                if recorder is not None:  # what the backward reached outside the model
+                    recorder.grads_before.put_back(state.leaves)
     graph = recording.graph
     graph.graph["unused"] = [
         n for n in graph.graph["outputs"] if not returned.intersection(graph.pred[n])
     ]
     return graph
+
+
+@contextmanager
+def _hidden(context: AbstractContextManager[Any]) -> Iterator[None]:
+    """Enter and leave `context` (a grad mode, `fork_rng`: none that swallows an error) unseen
+    by the user's modes."""
+    with hidden():
+        context.__enter__()
+    try:
+        yield
+    finally:
+        with hidden():
+            context.__exit__(None, None, None)
+
+
+def _check_no_backward_yet(recorder: Recorder, value: torch.Tensor) -> None:
+    """Raise if a backward already ran from `value`, the loss: the `loss=` function called
+    `.backward()` itself, which `trace()` does (twice would fail, or add every gradient twice)."""
+    node_id = recorder.builder.ids.get(value.grad_fn)
+    if node_id is not None and recorder.graph._node[node_id]["backward_order"] is not None:
+        raise NNGraphError(message("capture.loss_ran_backward"))
 
 
 def _cuda_devices(model: torch.nn.Module, inputs: Any) -> list[int]:

@@ -156,6 +156,20 @@ def test_a_loss_that_needs_a_target_says_to_wrap_it(loss: object) -> None:
     assert model.weight.grad is None
 
 
+@pytest.mark.parametrize("retain_graph", [False, True])
+def test_a_loss_that_runs_backward_itself_says_trace_does_it(retain_graph: bool) -> None:
+    model = nn.Linear(3, 1)
+
+    def loss(y: torch.Tensor) -> torch.Tensor:
+        value = y.pow(2).mean()
+        value.backward(retain_graph=retain_graph)  # a student's habit
+        return value
+
+    with pytest.raises(ng.NNGraphError, match=r"ran backward\(\) itself.*only compute and return"):
+        ng.trace(model, torch.randn(4, 3), loss=loss)
+    assert model.weight.grad is None
+
+
 def test_a_type_error_inside_the_users_loss_is_the_users_error() -> None:
     def loss(y: torch.Tensor) -> torch.Tensor:
         return y.sum() + "1"  # type: ignore[operator]

@@ -696,6 +696,97 @@ def test_nested_tensors_are_captured_without_a_shape() -> None:
     assert node["shape"] is None
 
 
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors is in prototype")
+@pytest.mark.parametrize("layout", ["jagged", "strided", "sparse"])
+def test_a_relu_on_a_nested_or_sparse_tensor_keeps_recording(layout: str) -> None:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NNGraphWarning)
+        with ng.record() as rec:
+            if layout == "sparse":
+                s = torch.randn(4, 4).to_sparse().requires_grad_()
+                loss = torch.sparse.sum(torch.relu(s))
+            else:
+                parts = [torch.randn(3, 3), torch.randn(2, 3)]
+                x = torch.nested.nested_tensor(parts, layout=getattr(torch, layout))
+                out = model(x)
+                loss = (out.values() if layout == "jagged" else torch.cat(out.unbind())).sum()
+            loss.backward()
+    g = rec.graph
+    assert g.graph["complete"]
+    assert classes(autograd_nodes(loss.grad_fn)) == graph_classes(g)
+
+
+class _Wrapped(torch.Tensor):
+    """A wrapper tensor subclass of the kind DTensor and torchao's int8 weights are."""
+
+    elem: torch.Tensor
+
+    @staticmethod
+    def __new__(cls, elem: torch.Tensor) -> _Wrapped:
+        kwargs = {"dtype": elem.dtype, "device": elem.device, "requires_grad": elem.requires_grad}
+        wrapper = torch.Tensor._make_wrapper_subclass(
+            cls, elem.shape, strides=elem.stride(), **kwargs
+        )
+        wrapper.elem = elem
+        return wrapper  # type: ignore[no-any-return]
+
+    __torch_function__ = torch._C._disabled_torch_function_impl  # type: ignore[assignment]
+
+    @classmethod
+    def __torch_dispatch__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        from torch.utils._pytree import tree_map
+
+        def unwrap(t: Any) -> Any:
+            return t.elem if isinstance(t, _Wrapped) else t
+
+        out = func(*tree_map(unwrap, args), **tree_map(unwrap, kwargs or {}))
+        return tree_map(lambda t: _Wrapped(t) if isinstance(t, torch.Tensor) else t, out)
+
+
+def test_a_wrapper_tensor_subclass_or_a_fake_tensor_gives_a_graph() -> None:
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    x = _Wrapped(torch.randn(5, 3))
+    g = ng.trace(model, x, loss=lambda y: y.sum())
+    assert g.graph["complete"]
+    # values the wrapper dispatches itself are not read: left None
+    assert {d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param"} == {
+        "0.weight",
+        "0.bias",
+        "2.weight",
+        "2.bias",
+    }
+    with ng.record() as rec:
+        loss = model(x).sum()
+        loss.backward()
+    assert rec.graph.graph["complete"]
+    assert ng.graph_of(loss, params=model).number_of_nodes() > 0
+    with FakeTensorMode():
+        fake_model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", NNGraphWarning)
+            g = ng.trace(fake_model, torch.randn(5, 3), loss=lambda y: y.sum())
+    assert g.graph["complete"]
+    assert all(d["value"] is None for _, d in g.nodes(data=True))
+
+
+def test_a_jacobian_from_batched_gradients_inside_a_recording() -> None:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
+    x = torch.randn(3, requires_grad=True)
+    want = torch.autograd.functional.jacobian(model, x)
+    with ng.record() as rec:
+        y = model(x)
+        (jacobian,) = torch.autograd.grad(y, x, torch.eye(2), is_grads_batched=True)
+    assert torch.allclose(jacobian, want)
+    assert rec.graph.graph["complete"]
+    assert classes(autograd_nodes(y.grad_fn)) == graph_classes(rec.graph)
+
+
 def test_parameters_of_a_model_outside_the_trace_are_parameters_and_come_first() -> None:
     torch.manual_seed(0)
     generator = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 3))

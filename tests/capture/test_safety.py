@@ -227,6 +227,87 @@ def test_flags_and_buffers_a_forward_changes_are_put_back() -> None:
     assert_unchanged(model, before)
 
 
+def test_a_retained_gradient_and_a_buffers_flag_come_back_as_they_were() -> None:
+    a = torch.randn(5, 3, requires_grad=True)
+    b = a * 2
+    b.retain_grad()  # a saliency lesson's embedding
+    ng.trace(nn.Linear(3, 1), b, loss=lambda y: y.sum())
+    assert b.grad is None and a.grad is None
+    model = _MakesItsBufferRequireGrad()
+    ng.trace(model, torch.randn(2, 3), loss=lambda y: y.sum())
+    assert not model.scale.requires_grad and model.scale.grad is None
+
+
+class _MakesItsBufferRequireGrad(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(3, 1)
+        self.register_buffer("scale", torch.ones(3))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.scale.requires_grad_(True)
+        return self.lin(x * self.scale)
+
+
+class _ChangesSparseState(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lin = nn.Linear(3, 3)
+        self.register_buffer("adj", torch.eye(3).to_sparse())
+        self.w = nn.Parameter(torch.eye(3).to_sparse())
+        scale, zero = 0.1, 0
+        quantized = torch.quantize_per_tensor(
+            torch.tensor([-3.0, -0.8, 0.6]), scale, zero, torch.qint8
+        )
+        self.register_buffer("q", quantized)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.adj.mul_(2)
+        with torch.no_grad():
+            self.w.mul_(0.5)
+        self.q.copy_(torch.quantize_per_tensor(torch.zeros(3), 0.1, 0, torch.qint8))
+        h = torch.sparse.mm(self.adj, self.lin(x + self.q.dequantize()).t())
+        return torch.sparse.mm(self.w, h).t()
+
+
+def test_sparse_and_quantized_state_a_forward_changes_is_put_back() -> None:
+    model = _ChangesSparseState()
+    before = [model.adj.to_dense(), model.w.detach().to_dense(), model.q.int_repr()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NNGraphWarning)
+        ng.trace(model, torch.randn(5, 3), loss=lambda y: y.sum())
+    after = [model.adj.to_dense(), model.w.detach().to_dense(), model.q.int_repr()]
+    assert all(torch.equal(a, b) for a, b in zip(before, after, strict=True))
+
+
+def test_a_value_that_cannot_be_put_back_is_said_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nngraph.capture import _restore
+
+    def fails(*args: Any) -> None:
+        raise NotImplementedError("no kernel for this\n" + "a listing of every backend\n" * 100)
+
+    monkeypatch.setattr(_restore, "_put_values", fails)
+    with pytest.warns(NNGraphWarning) as caught:
+        ng.trace(nn.Linear(3, 1), torch.randn(2, 3))
+    (text,) = [str(w.message) for w in caught if w.category is NNGraphWarning]
+    assert "no kernel for this" in text and "\n" not in text and len(text) < 300
+
+
+def test_trace_inside_parametrize_cached_leaves_the_cache_as_it_was() -> None:
+    from torch.nn.utils import parametrize
+    from torch.nn.utils.parametrizations import orthogonal
+
+    model = nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 1))
+    orthogonal(model[0])
+    x = torch.randn(5, 3)
+    with parametrize.cached():
+        ng.trace(model, x, loss=lambda y: y.sum())
+        assert parametrize._cache == {}
+        model(x).sum().backward()  # the user's step computes (and caches) its own weight
+
+
 def test_a_model_on_the_meta_device_keeps_its_own_error() -> None:
     model = nn.Linear(3, 2, device="meta")
     with pytest.raises(RuntimeError, match="meta"):
@@ -245,9 +326,8 @@ def test_trace_leaves_no_gradient_outside_the_model() -> None:
     g = ng.trace(critic, fake, loss=lambda y: y.mean())
     assert generator[0].weight.grad is old and generator[2].weight.grad is None
     outside = [d for _, d in g.nodes(data=True) if d["kind"] == "param" and d["name"] is None]
-    assert len(outside) == 4 and all(
-        d["grad"] is not None for d in outside
-    )  # recorded all the same
+    # shown, but the backward of the trace stops at the input: no gradient reaches them
+    assert len(outside) == 4 and all(d["grad"] is None for d in outside)
     x = torch.randn(2, 3, requires_grad=True)
     for _ in range(2):
         g = ng.trace(critic, x, loss=lambda y: y.sum())
@@ -291,6 +371,46 @@ def test_an_existing_input_gradient_comes_back_also_when_the_capture_stopped(
         g = ng.trace(model, x, loss=lambda y: y.sum())
     assert not g.graph["complete"]
     assert id(x.grad) == grad_id and torch.equal(x.grad, values)  # type: ignore[arg-type]
+
+
+def test_trace_of_a_computed_input_leaves_the_users_graph_and_its_model_alone() -> None:
+    """`trace(D, G(z))`: the backward stops at the input. The user's graph behind it can still
+    run its own backward, and no hook of the generator runs (an optimizer in backward would
+    change its weights); the input's node shows the gradient that reached the input."""
+    torch.manual_seed(0)
+    generator = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 3))
+    critic = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    stepped: list[nn.Parameter] = []
+    for p in generator.parameters():
+        p.register_post_accumulate_grad_hook(stepped.append)
+    before = copy.deepcopy(generator.state_dict())
+    fake = generator(torch.randn(8, 2))
+    ran: list[int] = []
+    fake.register_hook(lambda grad: ran.append(1))
+    g = ng.trace(critic, fake, loss=lambda y: y.mean())
+    assert stepped == [] and ran == []  # nothing of the generator's ran
+    assert all(torch.equal(v, before[k]) for k, v in generator.state_dict().items())
+    (want,) = torch.autograd.grad(critic(fake).mean(), fake, retain_graph=True)
+    (first,) = [
+        n for n, d in g.nodes(data=True) if d["backward"] == "AddmmBackward0" and d["module"] == "0"
+    ]
+    (given,) = [n for n in g.pred[first] if g.nodes[n]["module"] == ""]  # the input's node
+    assert g.nodes[given]["grad"]["norm"] == pytest.approx(want.norm().item())
+    for name, p in critic.named_parameters():  # the model's own gradients are unchanged
+        (node,) = [d for _, d in g.nodes(data=True) if d["name"] == name]
+        (grad,) = torch.autograd.grad(critic(fake).mean(), p, retain_graph=True)
+        assert node["grad"]["norm"] == pytest.approx(grad.norm().item())
+    critic(fake).mean().backward()  # the user's next step: through the generator's graph
+    assert len(stepped) == 4
+
+
+def test_a_forward_that_changes_a_computed_input_in_place_leaves_the_users_tensor() -> None:
+    critic = nn.Sequential(nn.ReLU(inplace=True), nn.Linear(3, 1))
+    h = torch.randn(4, 3, requires_grad=True) * 2
+    values = h.detach().clone()
+    g = ng.trace(critic, h, loss=lambda y: y.sum())
+    assert torch.equal(h, values) and g.graph["complete"]
+    h.sum().backward()  # its own graph is whole
 
 
 def test_trace_leaves_the_random_generator_where_it_was() -> None:
@@ -377,3 +497,70 @@ def test_a_dataloader_worker_started_in_the_block_records_nothing_and_collects()
     for batch in (first, second):
         assert batch[:, 0].tolist() == [1.0, 1.0]  # the worker's collector is on
         assert batch[:, 1].tolist() == [0.0, 0.0]  # and it recorded nothing
+
+
+def test_record_in_a_function_keeps_no_local_variable_alive_after_the_block() -> None:
+    """Reading the caller's variables to name the graph's inputs and outputs must not keep
+    them: a validation pass inside a training function frees its activations when deleted."""
+    import weakref
+
+    model = nn.Linear(3, 2)
+
+    def validate() -> bool:
+        x = torch.randn(4, 3)
+        with ng.record() as rec:
+            out = model(x)
+        assert {d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "output"} == {
+            "out"
+        }
+        alive = weakref.ref(out)
+        del out
+        return alive() is not None
+
+    assert not validate()
+
+
+def test_warning_settings_made_inside_the_block_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch._dynamo", sys.modules.get("torch._dynamo", os))
+    with warnings.catch_warnings():
+        with ng.record():
+            torch.ones(2, requires_grad=True).sum()
+            warnings.filterwarnings("ignore", message="a noisy library")
+            logging.captureWarnings(True)
+        try:
+            messages = [f[1].pattern for f in warnings.filters if f[1] is not None]
+            assert "a noisy library" in messages
+            assert not any("torch.compile" in m for m in messages)  # nngraph's own is gone
+            assert warnings.showwarning.__name__ == "_showwarning"
+        finally:
+            logging.captureWarnings(False)
+
+
+def test_the_users_mode_sees_only_the_users_own_calls() -> None:
+    from collections import Counter
+
+    from torch.overrides import TorchFunctionMode
+
+    class Count(TorchFunctionMode):
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: Counter[str] = Counter()
+
+        def __torch_function__(
+            self, func: Any, types: Any, args: Any = (), kwargs: Any = None
+        ) -> Any:
+            self.calls[getattr(func, "__name__", str(func))] += 1
+            return func(*args, **(kwargs or {}))
+
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    x = torch.randn(5, 3)
+    plain, traced = Count(), Count()
+    with plain:
+        model(x).pow(2).mean().backward()
+    model.zero_grad(set_to_none=True)
+    with traced:
+        ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    assert traced.calls == plain.calls
