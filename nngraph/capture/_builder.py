@@ -275,7 +275,8 @@ class GraphBuilder:
         name = (
             self.names.params.get(key) or self.names.buffers.get(key) or self.names.inputs.get(key)
         )
-        attrs = new_node(kind, name or kind, name=name, **tensor_meta(t))
+        label = name or message(f"capture.label.{kind}")
+        attrs = new_node(kind, label, name=name, **tensor_meta(t))
         if kind == "param":
             attrs["params"] = t.numel()
         if kind in ("param", "buffer") and name:

@@ -22,6 +22,10 @@ MESSAGES: dict[str, str] = {
         "params must be an nn.Module, a dict {{name: tensor}} or (name, tensor) pairs, not {got}; "
         "e.g. graph_of(loss, params=model)"
     ),
+    "capture.label.input": "input",  # a tensor no variable or argument names
+    "capture.label.param": "param",
+    "capture.label.buffer": "buffer",
+    "capture.label.constant": "constant",
     "capture.output_label": "output",  # an output node no variable names
     "capture.graph_not_ready": "rec.graph is ready when the `with ng.record() as rec:` block ends",
     "capture.param_not_tensor": (

@@ -22,6 +22,10 @@ MESSAGES: dict[str, str] = {
         "params musi być modelem nn.Module, słownikiem {{nazwa: tensor}} albo parami "
         "(nazwa, tensor), a nie {got}; np. graph_of(loss, params=model)"
     ),
+    "capture.label.input": "wejście",  # a tensor no variable or argument names
+    "capture.label.param": "parametr",
+    "capture.label.buffer": "bufor",
+    "capture.label.constant": "stała",
     "capture.output_label": "wyjście",  # an output node no variable names
     "capture.graph_not_ready": "rec.graph jest gotowy po zakończeniu bloku `with ng.record() as rec:`",
     "capture.param_not_tensor": (

@@ -116,3 +116,13 @@ def test_an_output_no_variable_names_is_labelled_in_the_language_of_its_capture(
         (output,) = graph.graph["outputs"]
         assert graph.nodes[output]["label"] == word
         assert graph.nodes[output]["kind"] == "output"  # the data keeps its English key
+
+
+def test_unnamed_inputs_and_parameters_are_labelled_in_the_language_of_their_capture():
+    net = nn.Linear(3, 1)
+    unnamed, target = nn.Parameter(torch.ones(1)), torch.zeros(2, 1)  # trace() names neither
+    for lang, words in (("pl", {"wejście", "parametr"}), ("en", {"input", "param"})):
+        ng.set_language(lang)
+        g = ng.trace(net, torch.ones(2, 3), loss=lambda y: (y * unnamed - target).sum())
+        labels = {d["label"] for _, d in g.nodes(data=True) if d["name"] is None}
+        assert words <= labels, labels
