@@ -19,6 +19,7 @@ input, as a student compares with.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import torch
@@ -35,13 +36,18 @@ def cut_from_history(
     recorder: Recorder, inputs: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """`inputs` and `kwargs`, each tensor with an autograd history replaced by a copy whose
-    backward ends there (in tuples, lists, dicts and namedtuples; inputs without history, the
-    common case, come back as they were given)."""
+    backward ends there (in tuples, lists, dicts, namedtuples and dataclasses; inputs without
+    history, the common case, come back as they were given)."""
     with hidden():
         if not any(grad_fn_of(t) is not None for t in tensors_within((inputs, kwargs))):
             return inputs, kwargs
 
     def cut(item: Any) -> Any:
+        if dataclasses.is_dataclass(item) and not isinstance(item, type):  # `batch.image`
+            fields = [f.name for f in dataclasses.fields(item) if f.init]
+            return dataclasses.replace(
+                item, **{name: tree_map(cut, getattr(item, name)) for name in fields}
+            )
         with hidden():
             if isinstance(item, torch.Tensor) and grad_fn_of(item) is not None:
                 return _cut(recorder, item)
@@ -53,10 +59,11 @@ def cut_from_history(
 
 
 def _cut(recorder: Recorder, t: torch.Tensor) -> torch.Tensor:
-    """(Called inside `hidden()`.) A copy of `t` whose backward ends at a leaf of nngraph's own. The graph shows `t`'s
-    history as it is (never run by the trace), and the copy's node stands for `t`'s: the
-    gradient flowing into it is the gradient of `t`. A copy, not a view: a forward that
-    changes its input in place (`relu_`) may do so, and the user's tensor keeps its values."""
+    """(Called inside `hidden()`.) A copy of `t` whose backward ends at a leaf of nngraph's
+    own. The graph shows `t`'s history as it is (never run by the trace), and the copy's node
+    stands for `t`'s: the gradient flowing into it is the gradient of `t`. A copy, not a view:
+    a forward that changes its input in place (`relu_`) may do so, and the user's tensor keeps
+    its values."""
     node_id = recorder._source_of(t)
     given = t.detach().requires_grad_().clone()
     fn = given.grad_fn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import gc
 import os
 import warnings
@@ -411,6 +412,33 @@ def test_a_forward_that_changes_a_computed_input_in_place_leaves_the_users_tenso
     g = ng.trace(critic, h, loss=lambda y: y.sum())
     assert torch.equal(h, values) and g.graph["complete"]
     h.sum().backward()  # its own graph is whole
+
+
+@dataclasses.dataclass(frozen=True)
+class Batch:
+    image: torch.Tensor
+    label: int = 0
+
+
+class ReadsABatch(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 1)
+
+    def forward(self, batch: Batch) -> torch.Tensor:
+        return self.fc(batch.image)
+
+
+def test_a_computed_input_inside_a_dataclass_is_cut_from_its_history_too() -> None:
+    generator = nn.Linear(2, 3)
+    stepped: list[nn.Parameter] = []
+    for p in generator.parameters():
+        p.register_post_accumulate_grad_hook(stepped.append)
+    fake = generator(torch.randn(4, 2))
+    g = ng.trace(ReadsABatch(), Batch(fake), loss=lambda y: y.sum())
+    assert stepped == [] and g.graph["complete"]
+    fake.sum().backward()  # the user's graph behind the batch is whole
+    assert len(stepped) == 2
 
 
 def test_trace_leaves_the_random_generator_where_it_was() -> None:
