@@ -55,14 +55,31 @@ def __getattr__(name: str) -> Any:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register the ``%nngraph`` magics: ``%load_ext nngraph``."""
+    """Register the ``%nngraph`` magics: ``%load_ext nngraph``.
+
+    >>> from IPython.testing.globalipapp import get_ipython
+    >>> import nngraph as ng
+    >>> ip = get_ipython()  # an IPython shell, as a notebook has
+    >>> ng.load_ipython_extension(ip)  # what %load_ext nngraph does
+    >>> "nngraph" in ip.magics_manager.magics["line"]
+    True
+    >>> ng.unload_ipython_extension(ip)
+    """
     from nngraph.magics import load_ipython_extension as load
 
     load(ipython)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    """Undo ``%load_ext nngraph``: ``%unload_ext nngraph``."""
+    """Undo ``%load_ext nngraph``: ``%unload_ext nngraph``.
+
+    >>> from IPython.testing.globalipapp import get_ipython
+    >>> import nngraph as ng
+    >>> ip = get_ipython(); ng.load_ipython_extension(ip)
+    >>> ng.unload_ipython_extension(ip)  # what %unload_ext nngraph does
+    >>> "nngraph" in ip.magics_manager.magics["line"]
+    False
+    """
     from nngraph.magics import unload_ipython_extension as unload
 
     unload(ipython)

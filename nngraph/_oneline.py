@@ -12,17 +12,23 @@ __all__ = ["one_line"]
 
 def one_line(text: str) -> str:
     """Text on one line, read left to right: a name holding a newline, a tab or another control
-    character (any that `str.splitlines` breaks at), or a mark that turns the rest of the line
-    right to left (U+202E), is shown escaped."""
+    character (any that `str.splitlines` breaks at), a mark that turns the rest of the line
+    right to left (U+202E), half of a surrogate pair or U+FFFE/U+FFFF (no characters: a
+    terminal or a notebook cannot print them) is shown escaped.
+
+        >>> print(one_line("run\\nA"), one_line("abc\\u202eXYZ"), one_line("lone\\ud800x"))
+        run\\nA abc\\u202eXYZ lone\\ud800x
+    """
     return text.translate(_CONTROLS) if not text.isprintable() else text
 
 
 _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_NOT_CHARACTERS = (*range(0xD800, 0xE000), 0xFFFE, 0xFFFF)
 _CONTROLS = {code: f"\\x{code:02x}" for code in (*range(32), 0x7F, 0x85)} | {
     10: "\\n",
     13: "\\r",
     9: "\\t",
     0x2028: "\\u2028",
     0x2029: "\\u2029",
-    **{code: f"\\u{code:04x}" for code in _BIDI},
+    **{code: f"\\u{code:04x}" for code in (*_BIDI, *_NOT_CHARACTERS)},
 }

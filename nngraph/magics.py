@@ -339,14 +339,27 @@ _unsubscribe: list[Any] = []
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """`%load_ext nngraph`: register the magics (twice is harmless)."""
+    """`%load_ext nngraph`: register the magics (twice is harmless).
+
+    >>> from IPython.testing.globalipapp import get_ipython
+    >>> ip = get_ipython(); load_ipython_extension(ip); load_ipython_extension(ip)
+    >>> "nngraph" in ip.magics_manager.magics["cell"]
+    True
+    >>> unload_ipython_extension(ip)
+    """
     ipython.register_magics(NNGraphMagics)
     if not _unsubscribe:
         _unsubscribe.append(on_language_change(_refresh_help))
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    """`%unload_ext nngraph`: remove the magics and the language listener."""
+    """`%unload_ext nngraph`: remove the magics and the language listener.
+
+    >>> from IPython.testing.globalipapp import get_ipython
+    >>> ip = get_ipython(); load_ipython_extension(ip); unload_ipython_extension(ip)
+    >>> "nngraph" in ip.magics_manager.magics["cell"]
+    False
+    """
     for kind in ("line", "cell"):
         ipython.magics_manager.magics[kind].pop("nngraph", None)
     ipython.magics_manager.registry.pop("NNGraphMagics", None)

@@ -16,6 +16,7 @@ from nngraph.monitor._common import (
     as_step,
     counted_evaluations,
     epochs,
+    is_metric_name,
     nice_name,
     resolve_mode,
     step_from,
@@ -95,10 +96,17 @@ def _lower_is_better(detector: str, metric: str, key: str = "monitor.error.prech
 
 
 def _metric_name(what: str, value: object) -> str:
-    """A metric's name (a non-empty string), else an NNGraphError that says so."""
-    if not isinstance(value, str) or not value:
+    """A metric's name (a string, not empty, blank or a bare prefix such as ``val_``, as
+    ``Monitor(metric=...)`` takes it), else an NNGraphError that says so.
+
+    >>> _metric_name("metric", " ")
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: metric must be a metric's name such as 'val_loss', got ' '
+    """
+    if not is_metric_name(value):
         raise NNGraphError(message("monitor.error.detector_metric", what=what, value=value))
-    return value
+    return cast(str, value)
 
 
 class Detector:

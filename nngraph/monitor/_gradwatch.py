@@ -27,6 +27,7 @@ import math
 import weakref
 from typing import Any
 
+from nngraph._oneline import one_line
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
@@ -286,7 +287,8 @@ class GradientWatch:
         return {"layers": layers, "events": [e.to_dict() for e in self.events]}
 
     def table(self) -> str:
-        """Last, lowest and highest gradient norm of every layer, as text.
+        """Last, lowest and highest gradient norm of every layer, as text; a layer name holding
+        a newline (or another character `one_line` escapes) keeps its row one row.
 
         >>> import torch
         >>> net = torch.nn.Linear(2, 1, bias=False); gw = GradientWatch(net)
@@ -295,7 +297,7 @@ class GradientWatch:
         layer          last         min         max
         (model)           5           5           5
         """
-        names = [n or _model_name() for n in self.series]
+        names = [one_line(n) or _model_name() for n in self.series]
         cols = message("monitor.gradwatch.table.columns").split("|")
         w = max([len(n) for n in names] + [len(cols[0]), 5])
         lines = [
@@ -323,7 +325,7 @@ class GradientWatch:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        names = [n or _model_name() for n in self.layers]
+        names = [one_line(n) or _model_name() for n in self.layers]
         if len(names) > 6:  # short: the first and last layers
             names = [*names[:3], "\u2026", *names[-2:]]
         return message(

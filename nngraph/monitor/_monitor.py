@@ -334,6 +334,14 @@ class Monitor(
     def _make_update(self, points: dict[str, Any], events: list[Event]) -> Update:
         return Update(points=points, events=events, best=self._best, name=self.name)
 
+    def _history_update(self) -> Update | None:
+        """Everything logged so far as one update (a run added to a view already shown), or
+        None before the first point or event."""
+        points = {k: (s.steps.tolist(), s.values.tolist()) for k, s in self.series.items()}
+        if not points and not self._events:
+            return None
+        return self._make_update(points, list(self._events))
+
     def flush(self) -> None:
         """Send pending points and events to the listeners now.
 
@@ -344,7 +352,8 @@ class Monitor(
         self._listeners.flush()
 
     def close(self) -> None:
-        """Flush everything and print the last held-back line (call at the end of training);
+        """Flush everything and print the last held-back line: an epoch's, or the last step's
+        in a run that has not validated yet. Call it at the end of training;
         ``with Monitor(...) as mon:`` calls it at the end of the block.
 
         >>> got = []

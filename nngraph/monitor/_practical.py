@@ -8,7 +8,14 @@ from typing import Any
 
 from nngraph.errors import NNGraphError, check_flag
 from nngraph.i18n import message, numeral
-from nngraph.monitor._common import LOSS_NAMES, Event, Mode, fmt_step, resolve_mode
+from nngraph.monitor._common import (
+    LOSS_NAMES,
+    Event,
+    Mode,
+    fmt_step,
+    is_metric_name,
+    resolve_mode,
+)
 from nngraph.monitor._detector import (
     Check,
     Detector,
@@ -249,13 +256,16 @@ def _times(ratio: float) -> str:
 
 
 def _metric_names(metrics: object) -> tuple[str, ...]:
-    """One name (``"val_loss"``) or several, as a tuple; anything else is an NNGraphError."""
+    """One name (``"val_loss"``) or several, as a tuple; anything else (a blank name too, as
+    ``Monitor(metric=...)`` refuses it) is an NNGraphError."""
+    names: tuple[object, ...] = ()
     if isinstance(metrics, str):
-        return (metrics,)
-    names = tuple(metrics) if isinstance(metrics, list | tuple | set | frozenset) else ()
-    if not names or not all(isinstance(name, str) and name for name in names):
+        names = (metrics,)
+    elif isinstance(metrics, list | tuple | set | frozenset):
+        names = tuple(metrics)
+    if not names or not all(is_metric_name(name) for name in names):
         raise NNGraphError(message("monitor.error.metrics", got=metrics))
-    return names
+    return tuple(str(name) for name in names)
 
 
 class Gap(Detector):

@@ -88,7 +88,8 @@ class Runs:
 
     def add(self, monitor: Monitor, name: str | None = None) -> Monitor:
         """Add an existing monitor under ``name``, else its own name, else the first free
-        ``run N``. The monitor itself is not changed (its ``name`` stays as it was).
+        ``run N``. The monitor itself is not changed (its ``name`` stays as it was). The
+        listeners (the view) get what it logged before as one update.
 
             >>> import nngraph as ng
             >>> runs = ng.Runs(display=False); a = ng.Monitor(display=False)
@@ -108,7 +109,11 @@ class Runs:
             raise NNGraphError(message("monitor.runs.error.duplicate", name=name))
         self.monitors[name] = monitor
         if self._listeners:
+            monitor.flush()  # points it still holds go to its own listeners, not twice to ours
             self._forward(name, monitor)
+            history = monitor._history_update()
+            if history is not None:  # a finished run: the view draws it now
+                self._forwarders[name](history)
         return monitor
 
     def _free_name(self) -> str:

@@ -7,10 +7,11 @@ epoch and any epoch with an event are always printed. A run that watches a train
 ``log()`` call is an epoch (its ``epoch=`` number, if given) and gets its line the same way;
 several calls with one ``epoch=`` number make one line. Otherwise, until a run logs its first
 validation metric, a ``step`` line shows progress at most once a second. Training metrics logged
-per batch are shown as their mean over the epoch. A line held back by the rate limit is printed by
-``Monitor.close()``, at the end of the cell in IPython or Jupyter (a ``post_run_cell`` callback,
-there only while a line is held), or when the interpreter exits (a script that never calls
-``close()`` still shows its last epoch).
+per batch are shown as their mean over the epoch. A line held back by the rate limit (an epoch's,
+or the last ``step`` line, so a short run that never validates still shows where it ended) is
+printed by ``Monitor.close()``, at the end of the cell in IPython or Jupyter (a ``post_run_cell``
+callback, there only while a line is held), or when the interpreter exits (a script that never
+calls ``close()`` still shows its last epoch).
 
     >>> p = TextPrinter(interval=0.0)
     >>> p.line(3, {"loss": 0.25, "val_loss": 0.3, "acc": 0.9, "val_acc": 0.85}, best=True)
@@ -107,6 +108,7 @@ class TextPrinter:
         self._started = time.monotonic()
         self._printed_any = False
         self.pending: tuple[int, dict[str, float], bool] | None = None  # last unprinted line
+        self.pending_step: str | None = None  # the last step line the rate limit held back
         # epoch_call(): the epoch of the last call, and the sums and counts of its calls
         self._call_epoch: int | None = None
         self._call_sums: dict[str, float] = {}
@@ -127,19 +129,42 @@ class TextPrinter:
 
     def progress(self, step: str, values: dict[str, float]) -> None:
         """A call that is not an epoch boundary, in a run with no validation metric so far:
-        a ``step`` line at most once a second (never for the first second)."""
+        a ``step`` line at most once a second (never for the first second); the last one held
+        back is printed by :meth:`flush`.
+
+            >>> import io
+            >>> out = io.StringIO()
+            >>> p = TextPrinter(stream=out)
+            >>> for step in (1, 2, 3): p.progress(str(step), {"loss": 1 / step})
+            >>> out.getvalue()
+            ''
+            >>> p.flush(); out.getvalue()
+            'step     3  loss 0.3333\\n'
+        """
         self.observe(values)
         now = time.monotonic()
+        line = "  ".join([message("monitor.text.step", step=step), *_metric_parts(values)])
         if now - max(self._last_print, self._started) >= max(self.interval, 1.0):
             self._last_print = now
-            parts = [message("monitor.text.step", step=step), *_metric_parts(values)]
-            self._write("  ".join(parts))
+            self._printed_step()
+            self._write(line)
+        else:
+            self.pending_step = line
+            _held.add(self)
+            _hook_cell_end()
+
+    def _printed_step(self) -> None:
+        """A line was printed that says more than the held step line: forget that one."""
+        self.pending_step = None
+        if self.pending is None:
+            _held.discard(self)
 
     def boundary(
         self, epoch: int, values: dict[str, float], *, best: bool, events: Iterable[Event]
     ) -> None:
         """An epoch ended: print its line now, or keep it for later if lines come too fast."""
         self.observe(values)
+        self._printed_step()  # this epoch's line, printed or held, says more
         means = {n: self._sums[n] / self._counts[n] for n in self._sums}
         self._sums, self._counts = {}, {}
         events = list(events)
@@ -198,9 +223,13 @@ class TextPrinter:
                 )
 
     def flush(self) -> None:
-        """Print the last epoch's line if rate limiting held it back (once)."""
+        """Print the last epoch's line, or the last step line, if rate limiting held it back
+        (once)."""
         _held.discard(self)
         _unhook_cell_end()
+        if self.pending_step is not None:
+            line, self.pending_step = self.pending_step, None
+            self._write(line)
         if self.pending is not None:
             epoch, means, best = self.pending
             self.pending = None

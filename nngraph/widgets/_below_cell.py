@@ -37,7 +37,11 @@ class ShownBelowCell:
 
     def show(self) -> None:
         """Show this view (again) below the current cell, unless it is already there; the
-        picture saved with the notebook then follows this newest output."""
+        picture saved with the notebook then follows this newest output.
+
+        >>> import nngraph as ng
+        >>> view = ng.LossView(ng.Monitor(display=False)); view.show()  # no notebook: nothing
+        """
         if not self._shown_in_this_cell():
             self._show()
 

@@ -18,7 +18,7 @@ from nngraph.graph._nodes import counted, numel
 from nngraph.i18n import message, messages, on_language_change
 from nngraph.widgets._options import check_at_least, check_layout, check_names
 from nngraph.widgets._static_svg import static_svg, with_static_picture
-from nngraph.widgets._wire import compact, expanded
+from nngraph.widgets._wire import compact, expanded, sendable
 
 __all__ = ["GraphView"]
 
@@ -191,10 +191,11 @@ class GraphView(anywidget.AnyWidget):
     _esm = _BUNDLE if _BUNDLE.exists() else _MISSING_BUNDLE_ESM
 
     #: the ``Graph.to_dict()`` payload (docs/schema.md); the browser gets it without the
-    #: attributes that hold their default (``_wire.compact``), which it fills in again
+    #: attributes that hold their default (``_wire.compact``), which it fills in again, and
+    #: with U+FFFD for what a kernel message cannot carry (``_wire.sendable``)
     graph = traitlets.Dict().tag(
         sync=True,
-        to_json=lambda value, _widget: compact(value),
+        to_json=lambda value, _widget: sendable(compact(value)),
         from_json=lambda value, _widget: expanded(value),
     )
     #: levels of modules open at the start, as in ``g.collapse(depth)``; None: the deepest

@@ -24,6 +24,7 @@ import numpy as np
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
+from nngraph.widgets._wire import sendable
 
 __all__ = ["batch_message", "full_snapshot", "jsonable", "source_kind"]
 
@@ -46,11 +47,18 @@ def source_kind(source: Any) -> str:
 
 
 def jsonable(value: Any) -> Any:
-    """``value`` with non-finite floats as strings ("nan", "inf"): browsers reject NaN in JSON."""
+    """``value`` with non-finite floats as strings ("nan", "inf"): browsers reject NaN in JSON;
+    and a name a kernel message cannot carry (half a surrogate pair) with U+FFFD in its place.
+
+        >>> jsonable({"loss\\ud800": [float("nan"), 0.5]})
+        {'loss\ufffd': ['nan', 0.5]}
+    """
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        return sendable(value)
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {sendable(str(k)): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     if isinstance(value, np.generic):

@@ -19,11 +19,12 @@ import math
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from nngraph.i18n import number
+from nngraph._oneline import one_line
+from nngraph.i18n import message, number
 from nngraph.monitor._common import is_validation, training_base, validation_base
 from nngraph.widgets._static_svg import xml_text
 
-__all__ = ["loss_svg"]
+__all__ = ["loss_svg", "loss_text"]
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 420, 210, 52, 12, 24, 26
@@ -252,3 +253,25 @@ def _panel(
                 f'{ex:.1f},{oy + top + 10}" fill={quoteattr(color)}/></g>'
             )
     return "".join(out)
+
+
+def loss_text(snapshot: dict[str, Any], source: Any) -> str:
+    """The text beside the picture (``text/plain``, the ``<img>``'s ``alt``): the metrics
+    drawn and the source's ``summary()`` (a Monitor) or ``table()`` (Runs, a GradientWatch).
+
+        >>> import nngraph as ng
+        >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.7)
+        >>> print(loss_text(ng.LossView(mon).full_snapshot(), mon))
+        nngraph loss view: loss, val_loss
+        best val_loss 0.7 at epoch 1 (step 1)
+    """
+    metrics = sorted({m for r in snapshot["runs"].values() for m in r.get("metrics", {})})
+    names = one_line(", ".join(metrics)) or "-"  # a name's marks shown escaped, as in summary()
+    if snapshot["kind"] == "gradients":  # a GradientWatch: its "metrics" are the layers
+        head = message("lossview.plain_gradients", layers=names)
+    else:
+        head = message("lossview.plain", metrics=names)
+    summary = getattr(source, "summary", None)
+    table = getattr(source, "table", None)
+    extra = summary() if callable(summary) else table() if callable(table) else ""
+    return head + ("\n" + extra if extra else "")

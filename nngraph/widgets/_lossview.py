@@ -29,15 +29,12 @@ import anywidget
 import numpy as np
 import traitlets
 
-from nngraph.errors import check_flag
 from nngraph.i18n import message, messages, on_language_change
-from nngraph.monitor._detector import _nonnegative, _whole
-from nngraph.monitor._history import check_max_points
 from nngraph.widgets._below_cell import ShownBelowCell
 from nngraph.widgets._kernelpoll import poll_widget_messages
 from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
-from nngraph.widgets._losssvg import loss_svg
-from nngraph.widgets._options import check_at_least, check_layout, check_names, check_range
+from nngraph.widgets._losssvg import loss_svg, loss_text
+from nngraph.widgets._options import check_loss_options
 from nngraph.widgets._static_svg import with_static_picture
 
 __all__ = ["LossView"]
@@ -52,16 +49,6 @@ export default { render({ el }) {
 } };
 """
 POLL_INTERVAL = 0.2
-#: what ``LossView(source, ...)`` takes besides the source (and ipywidgets' ``layout``)
-OPTIONS = (
-    "max_points",
-    "snapshot_interval",
-    "keep_sent",
-    "log_scale",
-    "smoothing",
-    "height",
-    "total_epochs",
-)
 
 
 class LossView(ShownBelowCell, anywidget.AnyWidget):
@@ -111,7 +98,7 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         **kwargs: Any,
     ) -> None:
         kind = source_kind(source) if source is not None else "monitor"
-        _check_options(
+        check_loss_options(
             max_points=max_points,
             snapshot_interval=snapshot_interval,
             keep_sent=keep_sent,
@@ -184,7 +171,13 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
                     mon.view = self  # its should_stop polls this view's Stop button
 
     def close(self) -> None:
-        """Stop listening to the source and close the widget."""
+        """Stop listening to the source and close the widget.
+
+        >>> import nngraph as ng
+        >>> mon = ng.Monitor(display=False); view = ng.LossView(mon); view.close()
+        >>> mon.log(1, loss=0.5); mon.flush(); view.sent, view.comm is None
+        ([], True)
+        """
         src: Any = getattr(self, "source", None)
         listener = getattr(self, "_listener", None)
         self._listener = None
@@ -203,7 +196,7 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
 
     # ----------------------------------------------------------------- outgoing
     def _send_custom(self, content: dict[str, Any], buffers: list[bytes] | None = None) -> None:
-        buffers = buffers or []
+        content, buffers = jsonable(content), buffers or []  # names a message can carry
         if self._keep_sent:
             self.sent.append((content, buffers))
             del self.sent[: -self._keep_sent]
@@ -245,7 +238,14 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         }
 
     def refresh(self) -> None:
-        """Send what is new in a GradientWatch (called on each monitor flush, or by hand)."""
+        """Send what is new in a GradientWatch (called on each monitor flush, or by hand).
+
+        >>> import torch, nngraph as ng
+        >>> net = torch.nn.Linear(2, 1); watch = ng.GradientWatch(net); view = ng.LossView(watch)
+        >>> net(torch.ones(1, 2)).sum().backward(); _ = watch.step(); view.refresh()
+        >>> view.sent[-1][0]["metrics"]  # the layers: the model itself is called ""
+        ['']
+        """
         if self.kind != "gradients":
             return
         names, buffers = [], []
@@ -266,7 +266,13 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
             self._schedule_snapshot(False)
 
     def full_snapshot(self) -> dict[str, Any]:
-        """Everything the view shows, downsampled to ``max_points`` per curve (JSON-ready)."""
+        """Everything the view shows, downsampled to ``max_points`` per curve (JSON-ready).
+
+        >>> import nngraph as ng
+        >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.7)
+        >>> snap = ng.LossView(mon).full_snapshot(); snap["kind"], snap["runs"][""]["metrics"]["loss"]
+        ('monitor', {'step': [1.0], 'value': [0.5]})
+        """
         snap = full_snapshot(self.source, self.kind, self.max_points)
         mon = self.source if self.kind == "monitor" else None
         snap["progress"] = self._progress(mon)
@@ -302,7 +308,13 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
 
     def stop(self) -> None:
         """What the Stop button does: ``request_stop()`` on the monitor (for Runs, on the run
-        that logged last), so ``mon.should_stop`` becomes True."""
+        that logged last), so ``mon.should_stop`` becomes True.
+
+        >>> import nngraph as ng
+        >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
+        >>> ng.LossView(mon).stop(); mon.should_stop
+        True
+        """
         if self.kind == "monitor":
             target = self.source
         elif self.kind == "runs":
@@ -317,7 +329,11 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
 
     def poll(self) -> None:
         """Let pending widget messages (the Stop button) reach the kernel now, at most every
-        0.2 s; ``mon.should_stop`` calls it, so a running loop sees the click."""
+        0.2 s; ``mon.should_stop`` calls it, so a running loop sees the click.
+
+        >>> import nngraph as ng
+        >>> view = ng.LossView(ng.Monitor(display=False)); view.poll()  # no kernel: nothing
+        """
         now = time.monotonic()
         if now - self._last_poll < POLL_INTERVAL:
             return
@@ -329,7 +345,13 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
 
     # ----------------------------------------------------------------- static picture
     def static_svg(self) -> str:
-        """The curves as an SVG (saved notebooks, nbconvert HTML, anywhere without JS)."""
+        """The curves as an SVG (saved notebooks, nbconvert HTML, anywhere without JS).
+
+        >>> import nngraph as ng
+        >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.7)
+        >>> ng.LossView(mon).static_svg().startswith("<svg")
+        True
+        """
         return loss_svg(self.full_snapshot(), log=self.log_scale, strings=dict(self.strings))
 
     def _update_static(self) -> None:
@@ -360,35 +382,4 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
             flush()
 
     def _text(self) -> str:
-        snap = self.full_snapshot()
-        metrics = sorted({m for r in snap["runs"].values() for m in r.get("metrics", {})})
-        names = ", ".join(metrics) or "-"
-        if self.kind == "gradients":  # a GradientWatch: its "metrics" are the layers
-            head = message("lossview.plain_gradients", layers=names)
-        else:
-            head = message("lossview.plain", metrics=names)
-        summary = getattr(self.source, "summary", None)
-        table = getattr(self.source, "table", None)
-        extra = summary() if callable(summary) else table() if callable(table) else ""
-        return head + ("\n" + extra if extra else "")
-
-
-def _check_options(**given: Any) -> None:
-    """Refuse a name that is no option of ``LossView`` (anywidget would hand it to traitlets,
-    which ignores it) or a value it cannot take, before anything is made or subscribed."""
-    check_names("LossView", given, OPTIONS)
-    for name, value in given.items():
-        if name == "max_points":
-            check_max_points(value)
-        elif name == "snapshot_interval":
-            _nonnegative("LossView(snapshot_interval=...)", value)
-        elif name == "keep_sent":
-            _whole("LossView(keep_sent=...)", value)
-        elif name == "log_scale":
-            check_flag("LossView(log_scale=...)", value)
-        elif name == "smoothing":
-            check_range("LossView", name, value, 0.0, 0.99)
-        elif name == "height" or (name == "total_epochs" and value is not None):
-            check_at_least("LossView", name, value, 1)
-        elif name == "layout":
-            check_layout("LossView", value)
+        return loss_text(self.full_snapshot(), self.source)

@@ -9,10 +9,19 @@ import numbers
 from collections.abc import Iterable
 from typing import Any
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, check_flag
 from nngraph.i18n import message
+from nngraph.monitor._detector import _nonnegative, _whole
+from nngraph.monitor._history import check_max_points
 
-__all__ = ["check_at_least", "check_layout", "check_names", "check_range"]
+__all__ = [
+    "LOSS_OPTIONS",
+    "check_at_least",
+    "check_layout",
+    "check_loss_options",
+    "check_names",
+    "check_range",
+]
 
 
 def check_names(widget: str, given: Iterable[str], known: Iterable[str]) -> None:
@@ -61,3 +70,44 @@ def check_layout(widget: str, value: Any) -> None:
 
     if not isinstance(value, dict | Layout):
         raise NNGraphError(message("widgets.error.layout", widget=widget, got=value))
+
+
+#: what ``LossView(source, ...)`` takes besides the source (``layout``: ipywidgets')
+LOSS_OPTIONS = (
+    "max_points",
+    "snapshot_interval",
+    "keep_sent",
+    "log_scale",
+    "smoothing",
+    "height",
+    "total_epochs",
+    "layout",
+)
+
+
+def check_loss_options(**given: Any) -> None:
+    """Refuse a name that is no option of ``LossView`` (anywidget would hand it to traitlets,
+    which ignores it) or a value it cannot take, before anything is made or subscribed.
+
+    >>> check_loss_options(max_points=1000, smoothing=0.5, layout={"width": "50%"})
+    >>> check_loss_options(maxpoints=10)
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: LossView has no option 'maxpoints'; its options are: ..., layout
+    """
+    check_names("LossView", given, LOSS_OPTIONS)
+    for name, value in given.items():
+        if name == "max_points":
+            check_max_points(value)
+        elif name == "snapshot_interval":
+            _nonnegative("LossView(snapshot_interval=...)", value)
+        elif name == "keep_sent":
+            _whole("LossView(keep_sent=...)", value)
+        elif name == "log_scale":
+            check_flag("LossView(log_scale=...)", value)
+        elif name == "smoothing":
+            check_range("LossView", name, value, 0.0, 0.99)
+        elif name == "height" or (name == "total_epochs" and value is not None):
+            check_at_least("LossView", name, value, 1)
+        elif name == "layout":
+            check_layout("LossView", value)

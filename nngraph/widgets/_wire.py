@@ -25,11 +25,12 @@ lost, and ``expanded`` gives the full form back:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from nngraph.graph._nodes import NODE_DEFAULTS, parent_of
 
-__all__ = ["SENT_DEFAULTS", "compact", "expanded"]
+__all__ = ["SENT_DEFAULTS", "compact", "expanded", "sendable"]
 
 #: the value ``normaliseNode`` (js/src/lib/graph.js) gives a node attribute it lacks: the
 #: schema's default, except `label` (it falls back to the node's op or name)
@@ -87,6 +88,28 @@ def _compact_module(entry: Any) -> Any:
         for k, v in entry.items()
         if k not in defaults or type(v) is not type(defaults[k]) or v != defaults[k]
     }
+
+
+#: what a kernel message cannot carry (no UTF-8 for half a surrogate pair) or a page should not
+#: show (U+FFFE, U+FFFF are no characters): U+FFFD in its place, as in the static pictures
+_NOT_SENDABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def sendable(value: Any) -> Any:
+    """``value`` with every string in it (dict keys too) fit for a kernel message: half a
+    surrogate pair (a name such as ``'lone\\ud800'``, which ``json`` and ``to_dot`` accept),
+    U+FFFE or U+FFFF becomes U+FFFD. Anything else is kept as it is.
+
+        >>> sendable({"layer\\ud800": ["loss\\ufffe", 1.5, None]})
+        {'layer\ufffd': ['loss\ufffd', 1.5, None]}
+    """
+    if isinstance(value, str):
+        return _NOT_SENDABLE.sub("\ufffd", value) if not value.isprintable() else value
+    if isinstance(value, dict):
+        return {sendable(k): sendable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [sendable(v) for v in value]
+    return value
 
 
 def compact(payload: dict[str, Any]) -> dict[str, Any]:

@@ -251,6 +251,17 @@ def test_a_name_with_a_line_break_keeps_each_finding_on_one_line(name: str):
     assert lines[-1] == finding
 
 
+@pytest.mark.parametrize("mark", ["\ud800", "\udfff", "\ufffe"], ids=ascii)
+def test_a_name_a_notebook_cannot_print_is_shown_escaped(mark: str):
+    """Half a surrogate pair has no UTF-8: print(g.summary()) showed nothing (sweep L, bug 4)."""
+    model = nn.Sequential()
+    model.add_module(f"lone{mark}x", nn.Linear(2, 2))
+    summary = ng.trace(model, torch.randn(1, 2), loss=lambda y: y.sum()).summary()
+    assert mark not in summary and summary.encode("utf-8")
+    (row,) = [line for line in summary.splitlines() if "Linear" in line]
+    assert row.startswith(f"lone\\u{ord(mark):04x}x  Linear")
+
+
 class CalledTwice(nn.Module):
     """One layer applied twice with the parent's own op in between: one box per call."""
 

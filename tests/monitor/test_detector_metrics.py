@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import pytest
@@ -342,3 +343,38 @@ def test_the_default_stops_a_loss_that_blows_up_without_overflowing() -> None:
     for epoch in range(1, 41):
         healthy.log(epoch, loss=2.3 / epoch, val_loss=0.5 + abs(epoch - 20) / 40)
     assert not any(e.kind == "divergence" for e in healthy.events)
+
+
+# ----------------------------------------------------------------------------- blank names
+
+BLANK = [" ", "\t", "", "val_", "train_"]
+
+
+@pytest.mark.parametrize("name", BLANK, ids=repr)
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda name: Patience(metric=name),
+        lambda name: GL(5, metric=name),
+        lambda name: PQ(0.5, 5, metric=name),
+        lambda name: UP(2, 5, metric=name),
+        lambda name: Gap(metric=name),
+        lambda name: Gap(train_metric=name or " "),  # "": no training twin, on purpose
+    ],
+    ids=["Patience", "GL", "PQ", "UP", "Gap", "Gap train_metric"],
+)
+def test_a_detector_made_directly_refuses_a_blank_name_as_the_monitor_does(
+    make: object, name: str
+) -> None:
+    """Patience(metric=" ") was taken while Monitor(metric=" ") is refused (sweep O leftovers)."""
+    with pytest.raises(NNGraphError, match=r"metric must be a metric's name such as 'val_loss'"):
+        make(name)  # type: ignore[operator]
+    with pytest.raises(NNGraphError, match="metric must be the name of a logged metric"):
+        Monitor(metric=name or " ", display=False)
+
+
+@pytest.mark.parametrize("metrics", [" ", ("loss", " "), ["val_"]], ids=repr)
+def test_divergence_refuses_a_blank_name_among_its_metrics(metrics: object) -> None:
+    says = r"metrics must be metric names, .* got " + re.escape(repr(metrics))
+    with pytest.raises(NNGraphError, match=says):
+        detectors.Divergence(metrics=metrics)  # type: ignore[arg-type]

@@ -101,3 +101,22 @@ def test_the_docstring_says_which_gradients_are_read_and_they_are() -> None:
         scaler.step(opt)  # the optimizer's hook reads the clipped norms
     assert min(true.values()) > 1.0
     assert math.sqrt(sum(v * v for v in hooked.last.values())) == pytest.approx(1.0, rel=1e-4)
+
+
+@pytest.mark.parametrize("mark", ["\n", "\r", "\u202e", "\u2028", "\ud800", "\ufffe"], ids=ascii)
+def test_a_layer_name_with_a_line_break_keeps_the_table_and_repr_one_line_per_row(
+    mark: str,
+) -> None:
+    net = torch.nn.Sequential()
+    net.add_module(f"evil{mark}name", torch.nn.Linear(2, 2))
+    net.add_module("out", torch.nn.Linear(2, 1))
+    gw = GradientWatch(net)
+    net(torch.ones(3, 2)).sum().backward()
+    gw.step()
+    shown = ascii(mark)[1:-1]  # "\\n", "\\u202e", ...
+    rows = gw.table().split("\n")
+    assert len(rows) == 3 and not any(mark in row for row in rows)
+    assert rows[1].startswith(f"evil{shown}name ") and rows[2].startswith("out ")
+    assert len({len(row) for row in rows}) == 1  # the columns still line up
+    text = repr(gw)
+    assert mark not in text and f"(evil{shown}name, out)" in text

@@ -48,6 +48,40 @@ def test_one_listener_sees_every_run_tagged_by_name() -> None:
     assert set(snap["runs"]) == {"small", "medium", "large"} and snap["winner"] == "medium"
 
 
+def test_a_finished_run_added_to_a_shown_comparison_reaches_its_listeners() -> None:
+    """The view of compare(a, b) got nothing from a and b: its saved picture said "no runs
+    yet" (sweep L, bug 3)."""
+    a = Monitor(name="a", display=False)
+    for epoch in (1, 2):
+        a.log(epoch, loss=1 / epoch, val_loss=0.5 / epoch)
+    runs = Runs(display=False)
+    got: list[Update] = []
+    runs.add_listener(got.append)
+    runs.add(a, name="first")
+    runs.add(Monitor(name="fresh", display=False))  # nothing logged: nothing to send
+    assert [u.name for u in got] == ["first"]
+    assert got[0].points == {
+        "loss": ([1.0, 2.0], [1.0, 0.5]),
+        "val_loss": ([1.0, 2.0], [0.5, 0.25]),
+    }
+    assert got[0].best is a.best
+
+
+def test_points_a_run_still_holds_are_not_sent_twice_when_it_is_added() -> None:
+    a = Monitor(display=False, flush_interval=60)
+    own: list[Update] = []
+    a.add_listener(own.append)
+    a.log(1, loss=1.0)  # the first point is sent at once
+    a.log(2, loss=0.5)  # this one waits for the next flush
+    runs = Runs(display=False)
+    got: list[Update] = []
+    runs.add_listener(got.append)
+    runs.add(a)
+    a.flush()
+    assert [u.points["loss"][0] for u in own] == [[1.0], [2.0]]
+    assert [u.points["loss"][0] for u in got] == [[1.0, 2.0]]
+
+
 def test_compare_existing_monitors() -> None:
     a = Monitor(display=False)
     b = Monitor(name="wide", display=False)

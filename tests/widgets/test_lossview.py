@@ -248,6 +248,33 @@ def test_the_saved_picture_of_gradient_norms_follows_each_cell(notebook: Noteboo
     assert len(notebook.stored) == 2  # a closed view keeps its last picture
 
 
+@pytest.mark.parametrize("how", ["compare", "add"])
+def test_the_saved_picture_of_finished_runs_shows_them(
+    notebook: Notebook, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """It said "no runs yet": the view was shown before the runs were added (sweep L, bug 3)."""
+    from nngraph.monitor import _display
+
+    monkeypatch.setattr(_display, "in_notebook", lambda: True)
+    a, b = Monitor(name="a", display=False), Monitor(name="b", display=False)
+    for epoch in range(1, 6):
+        a.log(epoch, loss=1 / epoch, val_loss=1 / epoch + 0.1)
+        b.log(epoch, loss=2 / epoch, val_loss=2 / epoch)
+    if how == "compare":
+        runs = ng.compare(a, b)
+    else:
+        runs = Runs()
+        runs.add(a)
+        runs.add(b)
+    notebook.cell_ends()
+    saved = notebook.stored[-1]
+    assert "no runs yet" not in saved and runs.table() in saved
+    assert [row.split()[:2] for row in saved.splitlines()[2:]] == [["a", "5"], ["b", "5"]]
+    svg = runs.view._repr_mimebundle_()[0]["image/svg+xml"]
+    assert ">a val_loss<" in svg and ">b val_loss<" in svg
+    runs.view.close()
+
+
 @pytest.mark.parametrize("name", ["loss\x1b", "val_loss\x00", "loss\ud800"])
 @pytest.mark.filterwarnings("ignore:nngraph Monitor")  # val_loss itself is never logged
 def test_names_xml_cannot_hold_are_replaced_in_the_picture(name: str) -> None:
