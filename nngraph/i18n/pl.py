@@ -29,8 +29,8 @@ MESSAGES: dict[str, str] = {
     "capture.output_label": "wyjście",  # an output node no variable names
     "capture.graph_not_ready": "rec.graph jest gotowy po zakończeniu bloku `with ng.record() as rec:`",
     "capture.param_not_tensor": (
-        "params nazywa tensory, a {name!r} to {got}: przekaż model, "
-        "np. graph_of(loss, params=model), albo dict(model.named_parameters())"
+        "params przypisuje nazwy tensorom, a {name!r} to {got}: przekaż model, np. "
+        "graph_of(loss, params=model), albo dict(model.named_parameters())"
     ),
     "capture.record_without_with": (
         "ng.record() zapisuje kod bloku with: napisz `with ng.record(model) as rec:`, "
@@ -46,8 +46,8 @@ MESSAGES: dict[str, str] = {
         "tensorach użyj `with ng.record() as rec:` albo ng.graph_of(y)"
     ),
     "capture.loss_is_class": (
-        "loss to klasa {name}, a nie funkcja straty: utwórz ją i podaj cel, np. "
-        "loss=lambda y: {name}()(y, target)"
+        "loss to klasa {name}, a nie funkcja straty: utwórz ją i podaj wartości docelowe,"
+        " np. loss=lambda y: {name}()(y, target)"
     ),
     "capture.bad_model_call": (
         "trace() nie mógł wywołać modelu z tym, co dostał ({error}): podaj wejścia modelu "
@@ -133,9 +133,9 @@ MESSAGES: dict[str, str] = {
         "treningowej większy ułamek, np. split=(0.7, 0.15, 0.15)"
     ),
     "datasets.empty_part": (
-        "split={got} przy n={n} przykładów zostawia pustą część {part}, a strata policzona na "
-        "zerze przykładów to NaN: daj tej części większy ułamek, np. split=(0.7, 0.15, 0.15), "
-        "albo użyj większej liczby przykładów"
+        "split={got} przy liczbie przykładów n={n} zostawia pustą część {part}, a strata "
+        "policzona na zerze przykładów to NaN: daj tej części większy ułamek, np. "
+        "split=(0.7, 0.15, 0.15), albo użyj większej liczby przykładów"
     ),
     "datasets.part.val": "walidacyjną",
     "datasets.part.test": "testową",
@@ -236,7 +236,7 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.parse.ambiguous": "niejednoznaczna opcja: {option} pasuje do {matches}",
     "magic.parse.no_closing_quotation": "brakuje cudzysłowu zamykającego",
-    "magic.parse.no_escaped_character": "ukośnik \\ na końcu nie poprzedza żadnego znaku",
+    "magic.parse.no_escaped_character": "ukośnik wsteczny \\ na końcu nie poprzedza żadnego znaku",
     # monitor: błędy i ostrzeżenia
     "monitor.error.positive": "{what} musi być liczbą dodatnią, otrzymano {value!r}",
     "monitor.error.positive_int": "{what} musi być dodatnią liczbą całkowitą, otrzymano {value!r}",
@@ -276,11 +276,11 @@ MESSAGES: dict[str, str] = {
         "albo podaj {detector} stratę, np. metric='val_loss'"
     ),
     "monitor.error.divergence_max": (
-        "{detector} wykrywa stratę, która rośnie bez opamiętania (im mniej, tym lepiej), a dla "
-        "metryki {metric!r} im więcej, tym lepiej: wzrost {metric} to dobra wiadomość, a nie "
-        "rozbieganie się treningu. Pomiń metrics= (wtedy obserwowana jest każda nazwa straty) "
-        "albo podaj stratę, np. metrics='val_loss'; aby zatrzymać trening, gdy {metric} przestaje "
-        "się poprawiać, użyj Patience(metric={metric!r}, mode='max')"
+        "{detector} wykrywa stratę, która gwałtownie rośnie (im mniej, tym lepiej), a dla"
+        " metryki {metric!r} im więcej, tym lepiej: wzrost {metric} to dobra wiadomość, a"
+        " nie rozbieżność treningu. Pomiń metrics= (wtedy obserwowana jest każda nazwa "
+        "straty) albo podaj stratę, np. metrics='val_loss'; aby zatrzymać trening, gdy "
+        "{metric} przestaje się poprawiać, użyj Patience(metric={metric!r}, mode='max')"
     ),
     "monitor.error.detectors": (
         "detectors muszą być obiektami Detector, np. ng.detectors.Patience(10) "
@@ -371,11 +371,11 @@ MESSAGES: dict[str, str] = {
         "albo GPU"
     ),
     "monitor.error.no_data_best": (
-        "nie ma najlepszych wag do przywrócenia: gdy {metric} było najlepsze (epoka {epoch}), "
-        "wagi modelu nie miały wartości (na urządzeniu meta albo leniwe warstwy, np. "
-        "nn.LazyLinear, przed pierwszym przejściem w przód), więc nie dało się ich zachować. "
-        "Uruchom model na prawdziwych danych (CPU albo GPU) przed zapisywaniem metryk: następna "
-        "najlepsza epoka po tym zostanie zachowana"
+        "nie ma najlepszych wag do przywrócenia: gdy wartość {metric} była najlepsza "
+        "(epoka {epoch}), wagi modelu nie miały wartości (na urządzeniu meta albo leniwe "
+        "warstwy, np. nn.LazyLinear, przed pierwszym przejściem w przód), więc nie dało "
+        "się ich zachować. Uruchom model na prawdziwych danych (CPU albo GPU) przed "
+        "zapisywaniem metryk: następna najlepsza epoka po tym zostanie zachowana"
     ),
     "monitor.error.csv_path": (
         "to_csv() potrzebuje nazwy pliku, np. 'run.csv', albo obiektu pathlib.Path, otrzymano {got}"
@@ -391,9 +391,9 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.view": "nngraph: widok na żywo jest niedostępny ({exc}); wypisuję tekst",
     "monitor.param.pq_k": "długość odcinka k w PQ",
     "monitor.error.pq_k1": (
-        "PQ potrzebuje odcinka co najmniej 2 epok, podano k=1: w 1 epoce postęp treningu "
-        "P_1 = 1000 * (E / E - 1) zawsze wynosi 0, cokolwiek robi trening. Prechelt używa k=5: "
-        "PQ(0.5, k=5)"
+        "PQ potrzebuje odcinka o długości co najmniej 2 epok, podano k=1: w 1 epoce "
+        "postęp treningu P_1 = 1000 * (E / E - 1) zawsze wynosi 0, niezależnie od "
+        "przebiegu treningu. Prechelt używa k=5: PQ(0.5, k=5)"
     ),
     "monitor.param.up_s": "s w UP (liczba kolejnych odcinków)",
     "monitor.param.up_k": "długość odcinka k w UP",
@@ -955,8 +955,9 @@ MESSAGES: dict[str, str] = {
         "przekaż to, co zwróciło g.to_dict() albo g.to_json()"
     ),
     "graph.error.bad_version": (
-        '"version" powinno być liczbą całkowitą, np. {version}, a jest {got}: graf jest uszkodzony '
-        'albo nie zapisało go nngraph; zapisz go ponownie przez g.save("net.json")'
+        '"version" powinno być liczbą całkowitą, np. {version}, a jest {got}: graf jest '
+        "uszkodzony albo nie zapisał go nngraph; zapisz go ponownie przez "
+        'g.save("net.json")'
     ),
     "graph.error.missing": (
         'w tym grafie nngraph brakuje pola "{key}": JSON jest niekompletny (ucięty albo '
@@ -1000,9 +1001,9 @@ MESSAGES: dict[str, str] = {
         "pathlib.Path({folder!r}).mkdir(parents=True), albo zapisz plik gdzie indziej"
     ),
     "graph.error.old_version": (
-        '"version" ma wartość {got}, a takiej wersji nngraph nigdy nie zapisywało: ta wersja '
-        "nngraph czyta wersję {versions}. Graf jest uszkodzony albo nie zapisało go nngraph; "
-        'zapisz go ponownie przez g.save("net.json")'
+        '"version" ma wartość {got}, a takiej wersji nngraph nigdy nie zapisywał: ta '
+        "wersja nngraph czyta wersję {versions}. Graf jest uszkodzony albo nie zapisał go"
+        ' nngraph; zapisz go ponownie przez g.save("net.json")'
     ),
     "graph.error.version": (
         "ten graf zapisano w wersji formatu {got!r}; ta wersja nngraph czyta wersję "
@@ -1193,11 +1194,15 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.help.constant": "Wszystkie wagi mają tu tę samą wartość, więc wszystkie jednostki liczą to samo i uczą się tak samo: nigdy nie staną się różne.",
     "graphview.flag.help.no_gradient": "Do tych wag nie dotarł żaden gradient: graf jest przecięty między nimi a funkcją straty, więc się nie uczą.",
     "graphview.flag.help.zeros": "Wszystkie wagi są tu zerami, więc warstwa nie przepuszcza sygnału i nie może się uczyć.",
-    "graphview.flag.help.accumulated": "Ten gradient dodał się do starego: .grad nie został wyzerowany przed backward.",
+    "graphview.flag.help.accumulated": (
+        "Ten gradient został dodany do starego: .grad nie został wyzerowany przed backward."
+    ),
     "graphview.flag.where.forward": "w przód",
     "graphview.flag.where.backward": "wstecz",
     "graphview.flag.help.vanishing": "Gradient jest tu bardzo mały, więc warstwy przed tym miejscem prawie się nie uczą.",
-    "graphview.flag.help.exploding": "Gradient jest tu ogromny, więc kroki uczenia są za duże i strata może wybuchnąć.",
+    "graphview.flag.help.exploding": (
+        "Gradient jest tu ogromny, więc kroki uczenia są za duże i strata może gwałtownie wzrosnąć."
+    ),
     "graphview.flag.help.dead": "Te jednostki ReLU dają zero dla każdego przykładu, więc nie płynie przez nie gradient i przestają się uczyć.",
     "graphview.flag.help.unregistered": "Ten moduł jest trzymany w zwykłej liście Pythona, więc model.parameters() pomija jego wagi i optymalizator nigdy ich nie trenuje. Użyj nn.ModuleList.",
     "graphview.flag.help.nan": "Pojawiło się tu NaN (nie-liczba): zaszło coś w rodzaju 0/0 albo log(0).",
