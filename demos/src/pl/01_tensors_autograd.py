@@ -9,8 +9,8 @@
 # 1. operacje na tensorach (NumPy je ma),
 # 2. gradient dowolnego wyrażenia (NumPy go nie ma).
 #
-# PyTorch podczas obliczeń zapisuje **graf obliczeniowy**, a potem przechodzi go wstecz i liczy za
-# nas każdy gradient, na CPU albo na GPU. nngraph rysuje ten graf.
+# PyTorch podczas obliczeń zapisuje **graf obliczeniowy**, a potem przechodzi po nim wstecz i liczy
+# za nas każdy gradient, na CPU albo na GPU. nngraph rysuje ten graf.
 
 # %% [markdown]
 # ## Tensory
@@ -27,7 +27,7 @@
 # przód i wstecz) i rysuje graf: dane płyną od `a` i `b` (wejścia) do `c` (wyjście).
 
 # %% [markdown]
-# `c.backward()` wypełniło `a.grad` i `b.grad`. Ręcznie:
+# Wywołanie `c.backward()` wypełniło `a.grad` i `b.grad`. Ręcznie:
 # $\frac{\partial c}{\partial a_i} = \frac{a_i}{3\sqrt{a_i^2 + b_i^2}}$.
 
 # %% [markdown]
@@ -44,16 +44,17 @@
 # przejście wymaga `retain_graph=True` w pierwszym. Zerujemy gradient przez `grad.zero_()`.
 
 # %% [markdown]
-# ## Wyjście wektorowe: iloczyn jakobianu i wektora
+# ## Wyjście wektorowe: iloczyn macierzy Jacobiego i wektora
 #
 # Dla wektora `y` wywołanie `y.backward(v)` liczy $v^\top J$ (tu $v_i b_i$ dla `a`), bez budowania
-# całego jakobianu $J$.
+# całej macierzy Jacobiego $J$.
 
 # %% [markdown]
 # ## Spadek gradientu
 #
-# Minimalizujemy $f(x) = (x_1 - 3)^2 + (x_2 + 2)^2$: zaczynamy w $(0, 0)$ i robimy kroki przeciwne
-# do gradientu, $x \leftarrow x - \eta \nabla f(x)$. Minimum leży w $(3, -2)$.
+# Minimalizujemy $f(x) = (x_1 - 3)^2 + (x_2 + 2)^2$: zaczynamy w punkcie $(0, 0)$ i robimy kroki
+# w kierunku przeciwnym do gradientu, $x \leftarrow x - \eta \nabla f(x)$. Minimum leży w punkcie
+# $(3, -2)$.
 
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
@@ -83,7 +84,7 @@
 # - print("after zero_():  ", a.grad)
 # + print("po zero_():      ", a.grad)
 # - # the update itself must not be recorded
-# + # samej aktualizacji nie wolno zapisać w grafie
+# + # samej aktualizacji nie wolno zapisywać w grafie
 # - # f at the x we print, after the last step
 # + # f w wypisywanym x, po ostatnim kroku
 # - print(f"after 50 steps: x =

@@ -5,23 +5,23 @@
 # # 2. Regresja liniowa na niskim poziomie
 #
 # 120 zaszumionych punktów prostej $y = 2x + 0.9$. Model to $\hat y = wx + b$ z dwoma parametrami,
-# funkcja straty to błąd średniokwadratowy. Zaczynamy od złego przybliżenia, $w = 100$, a spadek
-# gradientu znajduje $w \approx 2$, $b \approx 0.9$: najpierw z aktualizacją napisaną ręcznie,
-# potem z `torch.optim.SGD`. To **niskopoziomowe API** PyTorcha: tensory, autograd i pętla
+# funkcja straty to błąd średniokwadratowy. Zaczynamy od złej wartości początkowej, $w = 100$, a
+# spadek gradientu znajduje $w \approx 2$, $b \approx 0.9$: najpierw z aktualizacją napisaną
+# ręcznie, potem z `torch.optim.SGD`. To **niskopoziomowe API** PyTorcha: tensory, autograd i pętla
 # treningowa, którą piszemy sami.
 
 # %% [markdown]
 # ## Jeden krok jako graf
 #
-# W grafie straty oba parametry są liśćmi. Po `backward()` każdy z nich niesie swój gradient: $w$
-# jest o wiele za duże, więc jego gradient jest duży i dodatni.
+# W grafie straty oba parametry są liśćmi. Po `backward()` każdy z nich ma swój gradient: $w$ jest
+# o wiele za duże, więc jego gradient jest duży i dodatni.
 #
-# `ng.graph_of` odczytuje po fakcie graf, który autograd zbudował dla `backward()`. Ten graf
-# zawiera tylko to, do czego płynie gradient: nie ma w nim danych `x` i `y`. Tylko liście grafu
-# zachowują swój gradient (`.grad`), więc pozostałe węzły go nie pokazują ("-"), a podsumowanie
-# nie liczy żadnego przejścia wstecz: `graph_of` go nie obserwował. Komórka `%%nngraph` z demo 1
-# i `ng.record()` z demo 4 obserwują obliczenia w trakcie i pokazują dane oraz gradient każdego
-# węzła.
+# `ng.graph_of` odczytuje po fakcie graf, który autograd zbudował dla `backward()`. Ten graf zawiera
+# tylko to, do czego płynie gradient: nie ma w nim danych `x` i `y`. Tylko liście grafu zachowują
+# swój gradient (`.grad`), więc pozostałe węzły go nie pokazują ("-"), a podsumowanie nie wykazuje
+# żadnego przejścia wstecz: `graph_of` żadnego nie obserwował. Komórka `%%nngraph` z demo 1 i
+# `ng.record()` z demo 4 obserwują obliczenia w trakcie ich wykonywania i pokazują dane oraz
+# gradient każdego węzła.
 
 # %% [markdown]
 # ## Aktualizacja napisana ręcznie
@@ -35,7 +35,7 @@
 # ## To samo z `torch.optim.SGD`
 #
 # Optymalizator wykonuje za nas aktualizację (`step()`) i zerowanie (`zero_grad()`). Ten sam
-# start, ten sam współczynnik uczenia: te same liczby.
+# punkt startowy, ten sam współczynnik uczenia: te same liczby.
 
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one

@@ -7,29 +7,29 @@
 # Ostatnio napisaliśmy w NumPy mały framework: każda warstwa ma `forward` i napisany ręcznie
 # `backward`. Oto on znowu, trenowany jako Linear(2, 10) - Tanh - Linear(10, 2) - Softmax na
 # problemie dwuklasowym. Potem budujemy tę samą sieć w PyTorchu, w którym autograd pisze za nas
-# każdy `backward`, i sprawdzamy, że obie dają te same gradienty.
+# każdy `backward`, i sprawdzamy, czy obie dają te same gradienty.
 
 # %% [markdown]
 # ## Framework w NumPy
 #
-# Każde `backward(dy)` dostaje $\partial L/\partial y$ (gradient na wyjściu warstwy) i zwraca
+# Każda metoda `backward(dy)` dostaje $\partial L/\partial y$ (gradient na wyjściu warstwy) i zwraca
 # $\partial L/\partial x$ (gradient na jej wejściu); `Linear` zachowuje też gradienty swoich
 # parametrów.
 
 # %% [markdown]
 # ## Ta sama sieć w PyTorchu
 #
-# Te same warstwy, te same wagi początkowe (skopiowane; PyTorch przechowuje `W` transponowane),
-# float64 jak w NumPy. Piszemy tylko przejście w przód. Komórka `%%nngraph` nagrywa je razem z
-# przejściem wstecz. Na grafie `x` i `y` to wejścia i cele; węzły operacji `t` to transpozycje:
-# `nn.Linear` liczy $xW^T + b$.
+# Te same warstwy, te same wagi początkowe (skopiowane; PyTorch przechowuje `W` w postaci
+# transponowanej), float64 jak w NumPy. Piszemy tylko przejście w przód. Komórka `%%nngraph` nagrywa
+# je razem z przejściem wstecz. Na grafie `x` i `y` to wejścia i wartości docelowe; węzły operacji
+# `t` to transpozycje: `nn.Linear` liczy $xW^T + b$.
 
 # %% [markdown]
 # ## Sprawdzenie gradientów
 #
-# Jedno przejście w przód i wstecz naszego frameworka, a potem porównanie gradientu każdego
-# parametru z tym, który policzył autograd. Normy gradientów zapisane przez nngraph w grafie też się
-# zgadzają.
+# Wykonujemy jedno przejście w przód i wstecz naszym frameworkiem, a potem porównujemy gradient
+# każdego parametru z tym, który policzył autograd. Normy gradientów zapisane przez nngraph w grafie
+# też się zgadzają.
 
 # %% [markdown]
 # ## Trenujemy obie sieci
@@ -44,9 +44,9 @@
 # - # NumPy works on the CPU only
 # + # NumPy działa tylko na CPU
 # - # the targets: class 0 or 1
-# + # cele: klasa 0 albo 1
+# + # wartości docelowe: klasa 0 albo 1
 # - = data.y_train  # the targets
-# + = data.y_train  # cele
+# + = data.y_train  # wartości docelowe
 # - print(f"loss: NumPy {numpy_loss:.10f}
 # + print(f"strata: NumPy {numpy_loss:.10f}
 # - f"norm: NumPy {np.linalg.norm(ours[name]):.6f}, graph {graph_norm[name]:.6f}"

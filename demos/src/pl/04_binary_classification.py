@@ -19,27 +19,27 @@
 # Przycisk Zatrzymaj w widoku na żywo działa, bo pętle tego demo czytają
 # `monitor.stop_requested` (kliknięcie, nie detektor). Zatrzymują się tylko po kliknięciu: rada
 # detektorów, by przerwać trening (`Patience`), jest wyświetlana, ale przebiegi trwają dalej,
-# żebyśmy zobaczyli, co dzieje się potem.
+# żebyśmy mogli zobaczyć, co będzie potem.
 
 # %% [markdown]
 # ## Debugger
 #
-# Przyjrzyjmy się jednemu krokowi treningu. `w` i `b` to obiekty `nn.Parameter`, więc graf
-# rysuje je jako parametry modelu (2 + 1 liczby), osobno od danych `x_train` i `y_train`.
-# Pokazuje każdy parametr tak, jak widziało go przejście w przód (jego wartość), a jego gradient
-# tak, jak trzyma go `.grad` po tym przejściu wstecz (`w.grad`, `b.grad`): gradient tego przejścia
-# *plus* pozostałości 30 wcześniejszych, bo nic ich nie wyzerowało. Mówi o tym diagnoza poniżej,
-# a komórka dla porównania liczy gradient samego tego przejścia. Potem sprawdzamy, co naprawdę
-# zrobiły `step()` i `zero_grad()`.
+# Przyjrzyjmy się jednemu krokowi treningu. `w` i `b` to obiekty `nn.Parameter`, więc graf rysuje je
+# jako parametry modelu (2 + 1 liczby), osobno od danych `x_train` i `y_train`. Pokazuje każdy
+# parametr tak, jak widziało go przejście w przód (jego wartość), a jego gradient tak, jak
+# przechowuje go `.grad` po tym przejściu wstecz (`w.grad`, `b.grad`): gradient tego przejścia
+# *plus* pozostałości 30 wcześniejszych, bo nic ich nie wyzerowało. Mówią o tym wyniki diagnozy
+# poniżej, a komórka dla porównania liczy gradient samego tego przejścia. Potem sprawdzamy, co
+# naprawdę zrobiły `step()` i `zero_grad()`.
 
 # %% [markdown]
 # Co pokazuje debugger:
 #
-# * wagi są **same zera**, gdy wykonuje się przejście w przód: `zero_grad()` zeruje wagi, a nie
-#   gradienty, więc model zawsze zwraca $p = 0.5$, a strata stoi na $\ln 2$;
-# * gradienty nigdy nie są zerowane: każde przejście wstecz dodaje się do nich, więc ich norma
-#   rośnie z każdą epoką. Gradient `w` w grafie to `w.grad`: około 30 razy większy niż gradient
-#   samego tego przejścia;
+# * w chwili przejścia w przód **wszystkie wagi są zerami**: `zero_grad()` zeruje wagi, a nie
+#   gradienty, więc model zawsze zwraca $p = 0.5$, a strata utrzymuje się na poziomie $\ln 2$;
+# * gradienty nigdy nie są zerowane: każde przejście wstecz dodaje do nich swój gradient, więc ich
+#   norma rośnie z każdą epoką. Gradient `w` w grafie to `w.grad`: około 30 razy większy niż
+#   gradient samego tego przejścia;
 # * `b` zmienia się o $-\eta$ bez względu na swój gradient: aktualizacja wyrazu wolnego (bias)
 #   ignoruje gradient.
 #
@@ -51,7 +51,7 @@
 # `nn.Linear` przechowuje $w$ i $b$; optymalizator je aktualizuje. `BCEWithLogitsLoss` stosuje
 # sigmoidę i funkcję straty w jednym, numerycznie bezpiecznym kroku, więc modele zwracają surowy
 # wynik (*logit*): dodatni oznacza klasę 1. Jedna funkcja `train` obsługuje każdy model poniżej
-# i zapisuje w monitorze stratę i dokładność, treningową i walidacyjną.
+# i zapisuje w monitorze stratę i dokładność na zbiorze treningowym i walidacyjnym.
 
 # %% [markdown]
 # Ostrzeżenie mówi: „model mógł zacząć zapamiętywać dane treningowe albo to szum małego zbioru
@@ -59,17 +59,17 @@
 # walidacyjny ma tylko 15 punktów, a detektory widzą tylko ich średnią stratę. W miarę treningu
 # prosta staje się coraz pewniejsza: większość punktów walidacyjnych dostaje niższą stratę, ale
 # te nieliczne po złej stronie prostej (10% etykiet odwrócono) dostają dużo wyższą i średnia
-# rośnie. Dokładność walidacyjna zostaje tam, gdzie była. Komunikat detektora to reguła kciuka:
+# rośnie. Dokładność walidacyjna zostaje tam, gdzie była. Komunikat detektora to praktyczna reguła:
 # zanim mu uwierzysz, spójrz na dane i na model. Prawdziwy overfitting pokazuje demo 6: sieć z
-# 300 000 parametrów i 150 obrazków treningowych.
+# 300 000 parametrów trenowana na 150 obrazkach.
 
 # %% [markdown]
-# Warstwa ukryta z pięcioma jednostkami sigmoidalnymi, jako stos `Sequential`:
+# Warstwa ukryta z pięcioma jednostkami sigmoidalnymi, zbudowana jako sekwencja warstw `Sequential`:
 
 # %% [markdown]
 # ## Własny moduł: 2-10-1 z ReLU
 #
-# Klasa mówi, jakie ma warstwy (`__init__`) i jak płyną przez nie dane (`forward`).
+# Klasa określa, jakie warstwy ma sieć (`__init__`) i jak płyną przez nie dane (`forward`).
 # 2·10 + 10 + 10·1 + 1 = 41 parametrów. `ng.trace` wykonuje jedno przejście w przód i wstecz
 # i rysuje je, warstwa po warstwie.
 
@@ -83,12 +83,12 @@
 # ## Krzywe treningowe i walidacyjne
 #
 # Krzywe treningowe pochodzą z danych, na których model się uczy; walidacyjne z punktów, na
-# których nigdy nie jest trenowany. Obserwuj odstęp między nimi.
+# których nigdy nie jest trenowany. Zwróć uwagę na różnicę między nimi.
 
 # %% [markdown]
 # ## Granica decyzyjna
 #
-# Gdzie sieć wskazuje klasę 1 (czerwony), a gdzie klasę 0 (niebieski), razem z punktami
+# Gdzie sieć wskazuje klasę 1 (na czerwono), a gdzie klasę 0 (na niebiesko), razem z punktami
 # treningowymi.
 
 # %% [strings]
@@ -97,13 +97,13 @@
 # - print(len(x_train), "training,", len(x_val), "validation,", len(data.x_test), "test points")
 # + print(len(x_train), "punktów treningowych,", len(x_val), "walidacyjnych,", len(data.x_test), "testowych")
 # - # a tensor to learn: requires_grad=True
-# + # tensor, którego się uczymy: requires_grad=True
+# + # tensor do wytrenowania: requires_grad=True
 # - ng.Monitor(name="buggy")
 # + ng.Monitor(name="z błędem")
 # - ng.Monitor(name="fixed")
 # + ng.Monitor(name="poprawiony")
 # - # the leaves we learn: w and b
-# + # liście, których się uczymy: w i b
+# + # liście, które trenujemy: w i b
 # - f"{d['name']}: value mean {value['mean']:+.3f} ({value['zero_frac']:.0%} zeros)"
 # + f"{d['name']}: średnia wartość {value['mean']:+.3f} ({value['zero_frac']:.0%} zer)"
 # - f" | gradient norm {grad['norm']:.3f}"
@@ -117,7 +117,7 @@
 # - # not added to w.grad
 # + # nie trafia do w.grad
 # - f"step(): b changed by {b_change:+.3f}, gradient descent says {b_expected:+.3f}"
-# + f"step(): b zmieniło się o {b_change:+.3f}, według spadku gradientu {b_expected:+.3f}"
+# + f"step(): b zmieniło się o {b_change:+.3f}, a według spadku gradientu powinno o {b_expected:+.3f}"
 # - f"w.grad after zero_grad(): {w.grad.flatten().tolist()}"
 # + f"w.grad po zero_grad(): {w.grad.flatten().tolist()}"
 # - # the weights of the best epoch, in a copy

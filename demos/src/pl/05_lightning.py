@@ -24,13 +24,14 @@
 #
 # `Trainer` zajmuje się epokami, partiami, walidacją i urządzeniem (`accelerator`).
 # Aby zakończyć `fit` wcześniej, kliknij przycisk Zatrzymaj w widoku na żywo, a nie *Interrupt
-# the kernel* (przerwanie jądra): Zatrzymaj kończy `fit` po bieżącej epoce i najlepsze wagi nadal
-# wracają, a przerwanie sprawia, że Lightning zgłasza `SystemExit` i pomija ich przywrócenie.
+# the kernel* (przerwanie jądra): Zatrzymaj kończy `fit` po bieżącej epoce, a najlepsze wagi i tak
+# zostają przywrócone; przerwanie sprawia, że Lightning zgłasza `SystemExit`, a wagi nie zostają
+# przywrócone.
 
 # %% [markdown]
 # ## Gdzie `fit` się zatrzymał
 #
-# Detektory callbacku to zestaw do zajęć. `GL(5)` tylko ostrzega i jego komunikat to mówi:
+# Detektory callbacku to zestaw do zajęć. `GL(5)` tylko ostrzega, o czym mówi jego komunikat:
 # trening trwa dalej, bo na małym, zaszumionym zbiorze walidacyjnym (tu 15 punktów) strata często
 # znów spada. Zatrzymuje `Patience(20)`: gdy strata walidacyjna nie poprawia się przez 20 epok,
 # każe obiektowi `Trainer` przerwać trening i `fit` kończy się w tym miejscu, nawet przed
@@ -46,13 +47,13 @@
 # - # keep the output short
 # + # żeby wyjście było krótkie
 # - # tips for big data sets
-# + # wskazówki dla dużych zbiorów danych
+# + # wskazówki dotyczące dużych zbiorów danych
 # - print(n_params, "parameters")
 # + print(n_params, "parametrów")
 # - print(f"epoch {event.epoch}: {event.detector}", "stops fit" if event.stop else "warns only")
 # + print(f"epoka {event.epoch}: {event.detector}", "zatrzymuje fit" if event.stop else "tylko ostrzega")
 # - f"fit ran {trainer.current_epoch} of {trainer.max_epochs} epochs, best: {mon.best.epoch}"
-# + f"fit przeszedł {trainer.current_epoch} z {trainer.max_epochs} epok, najlepsza: {mon.best.epoch}"
+# + f"fit wykonał {trainer.current_epoch} z {trainer.max_epochs} epok, najlepsza: {mon.best.epoch}"
 # - f"validation loss now {val_loss:.4f}, best epoch {mon.best.epoch}: {mon.best.value:.4f}"
 # + f"strata walidacyjna teraz {val_loss:.4f}, najlepsza epoka {mon.best.epoch}: {mon.best.value:.4f}"
 # - print(f"test accuracy {test_acc:.2f}")

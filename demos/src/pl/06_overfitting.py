@@ -21,27 +21,29 @@
 # %% [markdown]
 # ## Kompromis bias-variance
 #
-# Wszystkie stopnie od 0 do 6. Błąd treningowy tylko maleje: więcej parametrów zawsze lepiej
-# dopasowuje punkty treningowe. Błąd walidacyjny najpierw maleje, potem rośnie: **krzywa U**.
+# Wszystkie stopnie od 0 do 6. Błąd treningowy tylko maleje: model z większą liczbą parametrów
+# zawsze lepiej dopasowuje się do punktów treningowych. Błąd walidacyjny najpierw maleje, potem
+# rośnie: **krzywa w kształcie litery U**.
 #
 # * na lewo od minimum: błędy **bias** (underfitting, niedouczenie): model jest zbyt prosty;
-# * na prawo od minimum: błędy **wariancji** (overfitting): model dopasowuje się do szumu.
+# * na prawo od minimum: błędy **wariancji** (overfitting, przeuczenie): model dopasowuje się do
+#   szumu.
 
 # %% [markdown]
 # ## Wykrywanie w trakcie treningu
 #
-# Sieć o wiele za duża jak na swoje dane: 64-512-512-10 (300 000 parametrów) na zaledwie 150
-# obrazkach odręcznie pisanych cyfr. Błąd treningowy wciąż maleje; błąd walidacyjny przestaje
+# Sieć o wiele za duża jak na swoje dane: 64-512-512-10 (300 000 parametrów) trenowana na zaledwie
+# 150 obrazkach odręcznie pisanych cyfr. Błąd treningowy wciąż maleje; błąd walidacyjny przestaje
 # maleć i zaczyna rosnąć. To moment, żeby zatrzymać trening, a przynajmniej zachować migawkę
 # modelu.
 #
-# `ng.Monitor` śledzi obie krzywe. Jego detektor `GL(5)` włącza alarm, gdy strata walidacyjna jest
+# `ng.Monitor` śledzi obie krzywe. Jego detektor `GL(5)` zgłasza alarm, gdy strata walidacyjna jest
 # o 5% wyższa od najlepszej, a `mon.restore_best(model)` przywraca wagi z najlepszej epoki.
 # Trenujemy jeszcze 15 epok po alarmie, żeby zobaczyć wzrost. Przycisk Zatrzymaj w widoku od razu
 # zatrzymuje pętlę: pętla czyta `mon.stop_requested`, które ustawia tylko kliknięcie.
 
 # %% [markdown]
-# Przywracamy najlepsze wagi i sprawdzamy: strata walidacyjna znów jest najlepsza.
+# Przywracamy najlepsze wagi i sprawdzamy: strata walidacyjna znów ma najlepszą wartość.
 
 # %% [markdown]
 # ## Jak temu zaradzić
@@ -49,8 +51,8 @@
 # * więcej danych;
 # * prostszy model (mniej parametrów);
 # * regularyzacja, na przykład dropout (następny wykład);
-# * wczesne zatrzymanie (*early stopping*): zatrzymać trening, gdy błąd walidacyjny rośnie, i
-#   zachować najlepszy model.
+# * wczesne zatrzymanie (*early stopping*): przerwanie treningu, gdy błąd walidacyjny rośnie, i
+#   zachowanie najlepszego modelu.
 
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
@@ -60,7 +62,7 @@
 # - # columns 1, x, x², ...
 # + # kolumny 1, x, x², ...
 # - # minimum-norm least squares
-# + # najmniejsze kwadraty o minimalnej normie
+# + # metoda najmniejszych kwadratów, rozwiązanie o minimalnej normie
 # - "line (2 parameters)"
 # + "prosta (2 parametry)"
 # - "degree 6 (7 parameters)"

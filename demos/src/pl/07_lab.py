@@ -7,7 +7,7 @@
 # %% [markdown]
 # # 7. Laboratorium: Iris i odręcznie pisane cyfry
 #
-# Dwa problemy klasyfikacji, każdy rozwiązany sieciami coraz większymi:
+# Dwa problemy klasyfikacji, każdy rozwiązywany coraz większymi sieciami:
 #
 # 1. jedna warstwa: wejścia połączone bezpośrednio z jednym neuronem na klasę (3 dla Iris);
 # 2. jedna warstwa ukryta: mała, średnia, duża;
@@ -33,13 +33,13 @@
 # %% [markdown]
 # ## Odręcznie pisane cyfry
 #
-# Zamiennik MNIST działający offline: 1797 obrazków 8x8 pikseli (64 cechy), 10 klas.
+# Zamiennik MNIST działający offline: 1797 obrazków o rozmiarze 8x8 pikseli (64 cechy), 10 klas.
 #
-# Surowy piksel to liczba całkowita od 0 (biały) do 16 (czarny). Sieć dostaje piksele
-# standaryzowane: każdy przesunięty i przeskalowany tak, by na obrazkach treningowych miał średnią
-# 0 i odchylenie standardowe 1, co dla naszych oczu wygląda jak szum (dolny wiersz). Aby narysować
-# cyfry, odwracamy to: najmniejsza wartość każdego piksela to surowe 0, a najmniejsza różnica
-# między jego wartościami to surowe 1.
+# Surowa wartość piksela to liczba całkowita od 0 (biały) do 16 (czarny). Sieć dostaje piksele
+# standaryzowane: każdy przesunięty i przeskalowany tak, by na obrazkach treningowych miał średnią 0
+# i odchylenie standardowe 1, co dla naszych oczu wygląda jak szum (dolny wiersz). Aby narysować
+# cyfry, odwracamy tę operację: najmniejsza wartość każdego piksela to surowe 0, a najmniejsza
+# różnica między jego wartościami to surowe 1.
 
 # %% [markdown]
 # ## Na co zwrócić uwagę
@@ -48,7 +48,7 @@
 #   Model zbyt prosty (bias).
 # * Największe sieci osiągają najlepszą stratę walidacyjną długo przed końcem; potem strata
 #   treningowa dalej spada, a walidacyjna rośnie (wariancja). Najlepiej widać to na `3 x 256`.
-# * Kolumna `zatrzymanie` mówi, gdzie `Patience(20)` (20 epok bez lepszej straty walidacyjnej)
+# * Kolumna `zatrzymanie` pokazuje, gdzie `Patience(20)` (20 epok bez lepszej straty walidacyjnej)
 #   zatrzymałby przebieg. Tutaj każdy przebieg trwa do końca, więc `najlepsza epoka` to najlepsza
 #   epoka całego przebiegu. Po zatrzymaniu w tamtym miejscu `restore_best` przywróciłby najlepszą
 #   epokę *sprzed* zatrzymania. Na małym zbiorze walidacyjnym (30 kwiatów dla Iris) krzywa jest
