@@ -115,7 +115,8 @@ class Broadcaster:
                 points, self._pending = self._pending, {}
                 events, self._pending_events = self._pending_events, []
                 timer, self._timer = self._timer, None
-                self._last_flush = time.monotonic()
+                if points or events:  # an empty flush must not hold back the next point
+                    self._last_flush = time.monotonic()
             if timer is not None and timer is not threading.current_thread():
                 timer.cancel()
             if points or events:

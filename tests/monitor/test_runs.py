@@ -48,6 +48,17 @@ def test_one_listener_sees_every_run_tagged_by_name() -> None:
     assert set(snap["runs"]) == {"small", "medium", "large"} and snap["winner"] == "medium"
 
 
+def test_a_new_runs_first_point_reaches_a_shown_comparison_at_once() -> None:
+    """The Stop button of a comparison acts on what its listener sees: the first point of a
+    run started in it must not wait for the flush interval (demo 07 stops a run at epoch 1)."""
+    runs = Runs(display=False)
+    seen: list[str] = []
+    runs.add_listener(lambda update: seen.append(update.name))
+    run = runs.new("b", flush_interval=60.0)
+    run.log(1, loss=1.0)
+    assert seen == ["b"]
+
+
 def test_a_finished_run_added_to_a_shown_comparison_reaches_its_listeners() -> None:
     """The view of compare(a, b) got nothing from a and b: its saved picture said "no runs
     yet" (sweep L, bug 3)."""
