@@ -91,7 +91,9 @@ def test_a_split_that_leaves_validation_or_test_empty_is_refused(load: Any, part
 
 def test_an_empty_part_is_named_in_polish() -> None:
     ng.set_language("pl")  # the autouse fixture sets English back
-    with pytest.raises(ng.NNGraphError, match="przy liczbie przykładów n=2 zostawia pustą część walid"):
+    with pytest.raises(
+        ng.NNGraphError, match="przy liczbie przykładów n=2 zostawia pustą część walid"
+    ):
         datasets.xor(n=2)
     with pytest.raises(ng.NNGraphError, match="zostawia pustą część testową"):
         datasets.iris(split=(0.8, 0.2, 0))
