@@ -156,6 +156,8 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             if self.monitor.epochs_given:  # its epochs may have been logged elsewhere too
                 self._last_step = max(self._last_step, self.monitor.epoch)
         self._offset = max(0, self._last_step - trainer.current_epoch)
+        if self._own_monitor:  # a new run counts from 1, wherever the trainer's count stands
+            self._offset = -trainer.current_epoch
 
     def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
         if not trainer.sanity_checking:

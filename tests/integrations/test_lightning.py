@@ -177,6 +177,19 @@ def test_a_second_fit_is_a_new_run_of_its_own_monitor() -> None:
     assert first.history("loss")[0].tolist() == [float(e) for e in range(1, first.epoch + 1)]
 
 
+def test_the_same_trainer_fitted_again_starts_its_new_run_at_epoch_1() -> None:
+    cb = NNGraphCallback(detectors=[], display=False, restore_best=False)
+    trainer, model, _ = fit(cb, max_epochs=2)
+    first = cb.monitor
+    trainer.fit_loop.max_epochs = 4  # two more epochs on the same trainer
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Lightning's advice on workers
+        trainer.fit(model, *loaders())
+    assert cb.monitor is not first and trainer.current_epoch == 4
+    assert cb.monitor.history("loss")[0].tolist() == [1.0, 2.0]  # type: ignore[union-attr]
+    assert cb.monitor.epoch == 2  # type: ignore[union-attr]
+
+
 def test_a_given_monitor_goes_on_counting_in_a_second_fit() -> None:
     mon = Monitor(detectors=[], display=False)
     cb = NNGraphCallback(mon, restore_best=False)
