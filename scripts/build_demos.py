@@ -130,12 +130,13 @@ def translate(nb: nbformat.NotebookNode, text: str, name: str = "") -> nbformat.
         )
     for cell, polish in zip(english, markdown, strict=True):
         cell.source = polish
-    unused = dict.fromkeys(old for old, _ in replacements(text))
+    pairs = replacements(text)
+    unused = dict.fromkeys(old for old, _ in pairs)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         cell.source = cell.source.replace(LANG_LINE, POLISH_LANG_LINE)
-        for old, new in replacements(text):
+        for old, new in pairs:
             if old in cell.source:
                 cell.source = cell.source.replace(old, new)
                 unused.pop(old, None)

@@ -74,7 +74,7 @@ class ModelState:
         self.others: list[tuple[torch.Tensor, int, torch.Tensor]] = []
         # hidden(): a recording around this trace() must not see these copies as the user's ops
         with hidden(), torch.no_grad():
-            for t in [*self.params, *buffers.values()]:
+            for t in self.leaves:
                 if t.is_meta or is_lazy(t):
                     continue
                 if _plain(t):

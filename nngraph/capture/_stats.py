@@ -268,7 +268,7 @@ class StatsBatch:
             return
         unit_dim = 1 if channels_first else relu_out.dim() - 1
         if relu_out.numel() > SMALL or storage_key(relu_out) is None:
-            if relu_out.layout != torch.strided or relu_out.is_nested or not own_values(relu_out):
+            if not _summarisable(relu_out):
                 return  # sparse or nested: no one unit dimension; or no values to read
             self._add_alive_counts([(target, key)], relu_out.detach().unsqueeze(0), unit_dim)
         else:

@@ -216,7 +216,7 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         progress = self._progress(mon)
         content, buffers = batch_message(update, run, mon, progress)
         if self.kind == "runs":
-            content["table"] = jsonable(self.source.rows())
+            content["table"] = self.source.rows()  # made sendable with the rest of the message
             content["winner"] = self.source.winner()
         self._send_custom(content, buffers)
         self._dirty = True
