@@ -222,7 +222,11 @@ def check_demo(stem: str, tmp_path: Path, lang: str = "en") -> dict[str, str]:
         failure = _ANSI.sub("", str(error))
     if failure is not None:
         pytest.fail(f"demo {stem} ({lang}):\n{failure}", pytrace=False)
-    return {o.get("name", ""): o.get("text", "") for o in nb.cells[-1].outputs}
+    # A loaded kernel may send one print in several stream messages: join them by stream.
+    streams: dict[str, str] = {}
+    for o in nb.cells[-1].outputs:
+        streams[o.get("name", "")] = streams.get(o.get("name", ""), "") + o.get("text", "")
+    return streams
 
 
 @pytest.fixture(autouse=True)
