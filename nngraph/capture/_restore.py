@@ -38,7 +38,7 @@ __all__ = ["ModelState"]
 class ModelState:
     """A model's flags, module slots, parameter and buffer values and `.grad`, to put back."""
 
-    def __init__(self, model: torch.nn.Module) -> None:
+    def __init__(self, model: torch.nn.Module, *, arguments: list[Any] | None = None) -> None:
         self.modules = list(model.modules())
         self.training = [m.training for m in self.modules]
         held: list[dict[str, Any]] = [d for m in self.modules for d in (m._parameters, m._buffers)]
@@ -57,12 +57,16 @@ class ModelState:
         #: parameters and buffers: a forward may make a buffer require grad, and then the
         #: backward gives it a `.grad`
         self.leaves = [*self.params, *buffers.values()]
-        #: random generators the modules keep (`self.gen = torch.Generator()`), with their state
+        #: random generators the modules keep (`self.gen = torch.Generator()`, also in a list,
+        #: tuple or dict attribute) or the call is given, with their state
         self.generators = [
             (gen, gen.get_state())
-            for m in self.modules
-            for gen in vars(m).values()
-            if type(gen) is torch.Generator  # isinstance() is slow here: a Python metaclass
+            for gen in _generators(
+                [
+                    *(v for m in self.modules for k, v in vars(m).items() if k not in _INTERNALS),
+                    *(arguments or ()),
+                ]
+            )
         ]
         self.flags = [t.requires_grad for t in self.leaves]
         self.grads = [t.grad for t in self.leaves]
@@ -127,6 +131,24 @@ class ModelState:
                         t.copy_(value)
                 except (RuntimeError, NotImplementedError) as error:
                     _warn_not_restored(error)
+
+
+#: What every `nn.Module` keeps (`_parameters`, `_modules`, hooks...): never a generator.
+_INTERNALS = frozenset(vars(torch.nn.Module()))
+
+
+def _generators(values: list[Any]) -> dict[torch.Generator, None]:
+    """The random generators among `values` and inside those that are a list, tuple or dict."""
+    found: dict[torch.Generator, None] = {}
+    for value in values:
+        kind = type(value)  # isinstance() is slow here: torch.Generator has a Python metaclass
+        if kind is torch.Generator:
+            found[value] = None
+        elif kind in (list, tuple, dict):
+            for inner in value.values() if kind is dict else value:
+                if type(inner) is torch.Generator:
+                    found[inner] = None
+    return found
 
 
 def _plain(t: torch.Tensor) -> bool:

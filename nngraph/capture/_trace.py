@@ -37,6 +37,7 @@ __all__ = ["trace"]
 
 def trace(
     model: torch.nn.Module,
+    /,
     *inputs: Any,
     loss: Callable[[Any], torch.Tensor] | None = None,
     **kwargs: Any,
@@ -54,8 +55,8 @@ def trace(
     model runs; the input's node shows the gradient that reached the input. Parameters,
     buffers and their `requires_grad` flags, a sparse or quantized buffer, and the cache of
     `parametrize.cached()` come back as they were.
-    The random generators are put back too (the global ones and those the model's modules
-    keep), so the dropout masks a seeded lesson draws next are the same with or without a
+    The random generators are put back too (the global ones, those the model's modules keep,
+    also in a list or dict, and those given as arguments), so the dropout masks a seeded lesson draws next are the same with or without a
     trace before them. A `torch.compile`d model is traced
     through the module it compiled: compiling changes how the graph runs, not what it computes.
 
@@ -84,7 +85,7 @@ def trace(
     devices = _cuda_devices(model, (inputs, kwargs))
     with gc_paused(), _hidden(torch.random.fork_rng(devices=devices)):
         with hidden():  # nngraph's own calls: no mode of the user's sees them
-            state = ModelState(model)
+            state = ModelState(model, arguments=[*inputs, *kwargs.values()])
             state.clear_grads()
         try:
             with _hidden(torch.enable_grad()), record(model, names={}) as recording:

@@ -469,6 +469,52 @@ def test_trace_puts_back_a_random_generator_the_model_keeps() -> None:
     assert torch.equal(model.gen.get_state(), state)  # its next noise is what it would have been
 
 
+class _NoiseFromGivenGenerators(nn.Module):
+    """Noise from generators kept in a list and a dict, and one given to forward."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 3)
+        self.gens = [torch.Generator().manual_seed(1)]
+        self.by_name = {"noise": torch.Generator().manual_seed(2)}
+
+    def forward(self, x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+        shape = x.shape
+        noise = torch.randn(shape, generator=self.gens[0])
+        noise = noise + torch.randn(shape, generator=self.by_name["noise"])
+        return self.fc(x) + noise + torch.randn(shape, generator=gen)
+
+
+@pytest.mark.parametrize("by_keyword", [False, True], ids=["positional", "keyword"])
+def test_trace_puts_back_generators_in_a_list_a_dict_or_given_to_forward(
+    by_keyword: bool,
+) -> None:
+    model = _NoiseFromGivenGenerators()
+    given = torch.Generator().manual_seed(3)
+    gens = [model.gens[0], model.by_name["noise"], given]
+    states = [gen.get_state() for gen in gens]
+    if by_keyword:
+        ng.trace(model, torch.ones(2, 3), gen=given, loss=lambda y: y.sum())
+    else:
+        ng.trace(model, torch.ones(2, 3), given, loss=lambda y: y.sum())
+    for gen, state in zip(gens, states, strict=True):
+        assert torch.equal(gen.get_state(), state)
+
+
+def test_trace_passes_a_forward_keyword_called_model_on() -> None:
+    class Teacher(nn.Module):  # a distillation step: forward takes the model to learn from
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(3, 1)
+
+        def forward(self, x: torch.Tensor, model: nn.Module) -> torch.Tensor:
+            return self.fc(x) - model(x).detach()
+
+    student = nn.Linear(3, 1)
+    g = ng.trace(Teacher(), torch.ones(2, 3), model=student, loss=lambda y: y.pow(2).mean())
+    assert {d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param"} >= {"fc.weight"}
+
+
 def test_nothing_a_capture_made_waits_for_the_cycle_collector() -> None:
     """A graph, its recorder and the tensors they saw are freed as soon as the caller lets go:
     on a GPU, tensors held until Python's next cycle collection are memory a student lacks."""
