@@ -3,9 +3,14 @@ on the device in one fused call (``torch`` is passed in: the monitor imports it 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["norms"]
+from nngraph.errors import NNGraphError
+from nngraph.i18n import message
+
+__all__ = ["Reading", "norms", "select"]
 
 
 def norms(torch: Any, tensors: list[Any]) -> list[Any]:
@@ -23,3 +28,44 @@ def norms(torch: Any, tensors: list[Any]) -> list[Any]:
     if len({n.dtype for n in norms}) > 1:
         norms = [n.float() for n in norms]
     return list(norms)
+
+
+@dataclass
+class Reading:
+    """What one step reads, by layer index: ``grads``, the ``(layer, .grad)`` of the parameters
+    that require grad now; ``trainable``: the layers with such a parameter (the others are
+    frozen); ``waiting``: those with a trainable parameter that has no ``.grad``."""
+
+    grads: list[tuple[int, Any]] = field(default_factory=list)
+    trainable: set[int] = field(default_factory=set)
+    waiting: set[int] = field(default_factory=set)
+
+
+def select(params: list[tuple[int, Any]], name: Callable[[int], str]) -> Reading:
+    """The gradients that count at this step among the ``(layer index, parameter)`` pairs:
+    those of parameters that require grad *now*. A frozen parameter's gradient (an all-zero
+    tensor left by ``zero_grad(set_to_none=False)``, or a stale one) says nothing about
+    learning. ``name(index)`` names a layer in the error for gradients on the meta device.
+    No torch call here: the norms are computed in ``_gradwatch`` (bookkeeping a recording
+    leaves out).
+
+        >>> import torch
+        >>> a, b = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
+        >>> b.grad = torch.zeros(2); _ = b.requires_grad_(False)
+        >>> found = select([(0, a), (1, b)], str)
+        >>> found.grads, found.trainable, found.waiting
+        ([], {0}, {0})
+    """
+    found = Reading()
+    for layer, p in params:
+        if not p.requires_grad:
+            continue
+        found.trainable.add(layer)
+        g = p.grad
+        if g is None:
+            found.waiting.add(layer)
+        elif g.is_meta:  # shapes without values: no norm (checked before anything is kept)
+            raise NNGraphError(message("monitor.gradwatch.meta", layer=name(layer)))
+        else:
+            found.grads.append((layer, g))
+    return found

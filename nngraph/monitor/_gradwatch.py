@@ -34,6 +34,7 @@ from nngraph.monitor import _display
 from nngraph.monitor._common import Event
 from nngraph.monitor._detector import _nonnegative, _positive, _whole
 from nngraph.monitor._gradnorms import norms as _norms
+from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._text import count
@@ -55,6 +56,12 @@ class GradientWatch:
     in ``monitor``'s, stamped with its epoch, if given; else with the step: "step 250: ..."). A
     step where every gradient is exactly zero (an empty batch: no data, no signal) is recorded
     but never flagged.
+
+    Frozen layers: at each step only the parameters that require grad *then* count, so a layer
+    frozen in training (``requires_grad_(False)``) gets no point and is never flagged while
+    frozen, even if ``zero_grad(set_to_none=False)`` leaves it an all-zero ``.grad``; a layer
+    frozen when the watch was made joins :attr:`layers` at the first step where it is
+    trainable again (gradual unfreezing), and its norms are recorded from then on.
 
     Which gradients are read: with ``optimizer=``, ``p.grad`` as it is at ``optimizer.step()``,
     after all that runs between backward and the step. So under a ``GradScaler`` the norms are
@@ -111,19 +118,21 @@ class GradientWatch:
             )
         self.patience = _whole("GradientWatch patience", patience)
         self.max_points = check_max_points(max_points)
-        self.layers: list[str] = []
-        self._params: list[tuple[int, Any]] = []  # (layer index, parameter)
+        self._names: list[str] = []  # every module with parameters of its own
+        self._params: list[tuple[int, Any]] = []  # (index in _names, parameter), frozen or not
         seen: set[int] = set()
         for name, module in model.named_modules():
-            own = [
-                p for p in module.parameters(recurse=False) if p.requires_grad and id(p) not in seen
-            ]
+            own = [p for p in module.parameters(recurse=False) if id(p) not in seen]
             if own:
                 seen.update(id(p) for p in own)
-                for p in own:
-                    self._params.append((len(self.layers), p))
-                self.layers.append(name)
-        if not self._params:
+                self._params += [(len(self._names), p) for p in own]
+                self._names.append(name)
+        self._joined = {i for i, p in self._params if p.requires_grad}  # indices of `layers`
+        #: the layers watched, in the model's order: those with a trainable parameter when the
+        #: watch was made, and any other from the first step where one of its parameters is
+        #: trainable (a layer unfrozen later)
+        self.layers: list[str] = [name for i, name in enumerate(self._names) if i in self._joined]
+        if not self.layers:
             raise NNGraphError(message("monitor.gradwatch.no_params"))
         self.series: dict[str, Series] = {}
         self.last: dict[str, float] = {}
@@ -152,51 +161,35 @@ class GradientWatch:
         """
         import torch
 
-        grads: dict[Any, tuple[list[Any], list[int]]] = {}
-        waiting = [False] * len(self.layers)  # a parameter that should learn got no `.grad`
-        for layer, p in self._params:
-            g = p.grad
-            if g is None:
-                waiting[layer] = waiting[layer] or p.requires_grad
-                continue
-            if g.is_meta:  # shapes without values: no norm (checked before anything is kept)
-                layer_name = self.layers[layer] or _model_name()
-                raise NNGraphError(message("monitor.gradwatch.meta", layer=layer_name))
-            if g.layout == torch.sparse_coo:  # a sparse embedding: the stored values' norm
-                g = g.coalesce().values()
-            elif g.layout != torch.strided:
-                g = g.values()
-            group = grads.get(g.device)
-            if group is None:
-                group = grads[g.device] = ([], [])
-            group[0].append(g.detach())
-            group[1].append(layer)
-        sq = [0.0] * len(self.layers)
-        has = [False] * len(self.layers)
-        with torch.no_grad():
-            for tensors, owners in grads.values():
-                norms = _norms(torch, tensors)
-                values = torch.stack(norms).tolist()  # the one host transfer
-                for layer, v in zip(owners, values, strict=True):
-                    sq[layer] += v * v
-                    has[layer] = True
+        reading = _select(self._params, lambda i: self._names[i] or _model_name())
+        layer_norms = _layer_norms(torch, reading.grads)
+        self._join(reading.trainable)
         self.steps += 1
-        now = {self.layers[i]: math.sqrt(sq[i]) for i in range(len(self.layers)) if has[i]}
+        now = {self._names[i]: norm for i, norm in layer_norms.items()}
         for name, norm in now.items():
             series = self.series.get(name)
             if series is None:
                 series = self.series[name] = Series(self.max_points)
             series.append(self.steps, norm)
         self.last = now
+        for i in self._joined - reading.trainable:  # frozen now: a bad run starts again
+            self._runs.pop((self._names[i], "vanishing"), None)
+            self._runs.pop((self._names[i], "exploding"), None)
         if any(v != 0.0 for v in now.values()):  # all zero: an empty batch says nothing
             self._flag(now)
-            cut = {self.layers[i] for i in range(len(self.layers)) if waiting[i] and not has[i]}
-            self._flag_cut(cut)
+            self._flag_cut({self._names[i] for i in reading.waiting - layer_norms.keys()})
         return now
+
+    def _join(self, trainable: set[int]) -> None:
+        """Layers trainable for the first time (unfrozen since the watch was made) join
+        :attr:`layers`, in the model's order (the same list, changed in place)."""
+        if not trainable <= self._joined:
+            self._joined |= trainable
+            self.layers[:] = [name for i, name in enumerate(self._names) if i in self._joined]
 
     def _flag_cut(self, cut: set[str]) -> None:
         """Layers that got no gradient at all while others did: cut off from the loss."""
-        for layer in self.layers:
+        for layer in self.layers:  # a layer never trainable yet cannot be cut
             key = (layer, "none")
             if layer not in cut:
                 self._runs[key] = 0
@@ -281,7 +274,7 @@ class GradientWatch:
         """
         max_points = check_snapshot_points(max_points)
         layers = {}
-        for name, series in self.series.items():
+        for name, series in self._recorded():
             steps, values = series.downsample(max_points)
             layers[name] = {"step": steps.tolist(), "value": values.tolist()}
         return {"layers": layers, "events": [e.to_dict() for e in self.events]}
@@ -297,7 +290,8 @@ class GradientWatch:
         layer          last         min         max
         (model)           5           5           5
         """
-        names = [one_line(n) or _model_name() for n in self.series]
+        recorded = self._recorded()
+        names = [one_line(n) or _model_name() for n, _ in recorded]
         cols = message("monitor.gradwatch.table.columns").split("|")
         w = max([len(n) for n in names] + [len(cols[0]), 5])
         lines = [
@@ -310,7 +304,7 @@ class GradientWatch:
                 w=w,
             )
         ]
-        for shown, series in zip(names, self.series.values(), strict=True):
+        for shown, (_, series) in zip(names, recorded, strict=True):
             last = series.last
             lines.append(
                 message(
@@ -323,6 +317,11 @@ class GradientWatch:
                 )
             )
         return "\n".join(lines)
+
+    def _recorded(self) -> list[tuple[str, Series]]:
+        """``(layer, series)`` of the layers with norms, in the model's order (a layer unfrozen
+        later got its series last)."""
+        return [(name, self.series[name]) for name in self.layers if name in self.series]
 
     def __repr__(self) -> str:
         names = [one_line(n) or _model_name() for n in self.layers]
@@ -374,6 +373,27 @@ class GradientWatch:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _layer_norms(torch: Any, grads: list[tuple[int, Any]]) -> dict[int, float]:
+    """``{layer index: norm}`` of the ``(layer, .grad)`` pairs, in layer order: one fused norm
+    call and one host transfer per device (here, so that a recording leaves it out)."""
+    by_device: dict[Any, tuple[list[Any], list[int]]] = {}
+    for layer, g in grads:
+        if g.layout == torch.sparse_coo:  # a sparse embedding: the stored values' norm
+            g = g.coalesce().values()
+        elif g.layout != torch.strided:
+            g = g.values()
+        group = by_device.setdefault(g.device, ([], []))
+        group[0].append(g.detach())
+        group[1].append(layer)
+    sq: dict[int, float] = {}
+    with torch.no_grad():
+        for tensors, owners in by_device.values():
+            values = torch.stack(_norms(torch, tensors)).tolist()  # the one host transfer
+            for layer, v in zip(owners, values, strict=True):
+                sq[layer] = sq.get(layer, 0.0) + v * v
+    return {layer: math.sqrt(sq[layer]) for layer in sorted(sq)}
 
 
 def _close_older(optimizer: Any, params: set[int]) -> None:

@@ -379,3 +379,113 @@ def test_outside_a_notebook_a_watch_shows_its_repr_and_table(
     text = data["text/plain"]
     assert raw and text.splitlines()[0] == repr(watch)
     assert text.endswith(watch.table()) and "layer" in text
+
+
+# ------------------------------------------------------------- layers frozen and unfrozen in training
+
+
+def fine_tune(net: torch.nn.Module, gw_kwargs: dict[str, Any], freeze: int, steps: int) -> Any:
+    """``steps`` SGD steps watched through the optimizer; ``net[0]`` is frozen from step
+    ``freeze`` on, with ``zero_grad(set_to_none=False)``: its ``.grad`` stays an all-zero tensor."""
+    torch.manual_seed(0)
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    gw = GradientWatch(net, optimizer=opt, **gw_kwargs)
+    x, y = torch.randn(16, 4), torch.randn(16, 1)
+    for step in range(1, steps + 1):
+        if step == freeze:
+            net[0].requires_grad_(False)
+        opt.zero_grad(set_to_none=False)
+        torch.nn.functional.mse_loss(net(x), y).backward()
+        opt.step()
+    return gw
+
+
+def small_mlp() -> torch.nn.Sequential:
+    torch.manual_seed(0)
+    return torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+
+
+def test_a_layer_frozen_in_training_is_not_said_to_have_vanishing_gradients() -> None:
+    """Sweep R, bug 3: its all-zero ``.grad`` is not read once ``requires_grad`` is False."""
+    mon = Monitor(display=False, detectors=[])
+    gw = fine_tune(small_mlp(), {"monitor": mon, "patience": 1}, freeze=3, steps=8)
+    assert gw.events == [] and mon.events == []
+    assert gw.history("0")[0].tolist() == [1.0, 2.0]  # no points while frozen
+    assert gw.history("2")[0].tolist() == [float(s) for s in range(1, 9)]
+    assert set(gw.last) == {"2"} and gw.layers == ["0", "2"]
+    assert [row.split()[0] for row in gw.table().splitlines()[1:]] == ["0", "2"]
+
+
+def test_steps_while_frozen_break_a_run_of_vanishing_steps() -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Linear(3, 1))
+    gw = GradientWatch(net, patience=3)
+    for frozen in (False, False, True, False):  # two tiny steps, frozen, one tiny step
+        net[0].requires_grad_(not frozen)
+        vanishing_first_layer(net)
+        gw.step()
+    assert gw.events == []
+
+
+def unfreezing(net: torch.nn.Module, opt: torch.optim.Optimizer, view: Any = None) -> None:
+    """Six steps; ``net[0]`` (frozen when the watch was made) learns again from step 4 on."""
+    x, y = torch.randn(16, 4), torch.randn(16, 1)
+    for step in range(1, 7):
+        if step == 4:
+            net[0].requires_grad_(True)
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(net(x), y).backward()
+        opt.step()
+        if view is not None:
+            view.refresh()
+
+
+def test_a_layer_unfrozen_after_the_watch_was_made_is_recorded_from_then_on() -> None:
+    """Sweep R, bug 4: gradual unfreezing; the layer joins ``layers`` in the model's order."""
+    from nngraph.widgets import LossView
+
+    net = small_mlp()
+    net[0].requires_grad_(False)
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    gw = GradientWatch(net, optimizer=opt)
+    assert gw.layers == ["2"]
+    view = LossView(gw)
+    unfreezing(net, opt, view)
+    assert gw.layers == ["0", "2"] and set(gw.last) == {"0", "2"}
+    steps, norms = gw.history("0")
+    assert steps.tolist() == [4.0, 5.0, 6.0] and (norms > 0).all()
+    assert set(gw.snapshot()["layers"]) == {"0", "2"}
+    assert [row.split()[0] for row in gw.table().splitlines()[1:]] == ["0", "2"]
+    assert repr(gw) == "<GradientWatch: 2 layers (0, 2), 6 steps, 0 events>"
+    assert "0" in {m for header, _ in view.sent for m in header.get("metrics", [])}
+    assert set(view.full_snapshot()["runs"][""]["metrics"]) == {"0", "2"}
+
+
+def test_a_layer_unfrozen_but_cut_off_from_the_loss_is_said_to_get_no_gradient() -> None:
+    net = _Cut()
+    net.first.requires_grad_(False)
+    with GradientWatch(net, patience=2) as gw:
+        for step in range(1, 5):
+            net.first.requires_grad_(step >= 2)
+            net.zero_grad()
+            net(torch.randn(8, 3)).pow(2).mean().backward()
+            gw.step()
+    (event,) = gw.events
+    assert event.values["layer"] == "first" and event.step == 3
+    assert gw.layers == ["first", "second"]
+
+
+def test_a_step_inside_a_recording_adds_nothing_to_the_graph() -> None:
+    import nngraph as ng
+
+    net = torch.nn.Sequential(torch.nn.Embedding(10, 4, sparse=True), torch.nn.Linear(4, 1))
+
+    def ops(watch: bool) -> list[Any]:
+        with ng.record() as rec:
+            net.zero_grad()
+            net(torch.tensor([1, 2, 2])).sum().backward()
+            if watch:  # a sparse gradient: coalesced, then its norm taken
+                with GradientWatch(net) as gw:
+                    gw.step()
+        return [d.get("op") for _, d in rec.graph.nodes(data=True)]
+
+    assert ops(watch=True) == ops(watch=False)
