@@ -642,6 +642,12 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.table.best_epoch": "best epoch",
     "monitor.runs.table.stop": "stop",
     "monitor.runs.table.stopped": "{detector} @ {epoch}",
+    "monitor.weights.dtype": (
+        "the model's weights are now {got} and the best weights were saved as {saved} "
+        "({names}): restore_best() puts the best values back only into a type that holds them "
+        "exactly. Convert the model back first ({convert}), call restore_best(), then convert "
+        "it again if you need to"
+    ),
     "monitor.runs.table.none": "-",
     "monitor.runs.table.winner": " *",
     "monitor.runs.table.empty": "no runs yet: runs.new('small')",

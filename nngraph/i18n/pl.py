@@ -690,6 +690,12 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.table.best_epoch": "najlepsza epoka",
     "monitor.runs.table.stop": "zatrzymanie",
     "monitor.runs.table.stopped": "{detector} @ {epoch}",
+    "monitor.weights.dtype": (
+        "wagi modelu są teraz typu {got}, a najlepsze wagi zapisano jako {saved} ({names}): "
+        "restore_best() przywraca najlepsze wartości tylko do typu, który mieści je dokładnie. "
+        "Najpierw przekształć model z powrotem ({convert}), wywołaj restore_best(), a potem w "
+        "razie potrzeby przekształć go ponownie"
+    ),
     "monitor.runs.table.none": "-",
     "monitor.runs.table.winner": " *",
     "monitor.runs.table.empty": "nie ma jeszcze przebiegów: runs.new('small')",

@@ -139,6 +139,8 @@ class BestTracking:
 
     def restore_best(self, model: Any = None) -> None:
         """Put the exact weights of the best step back into ``model`` (default: the watched one).
+        A model converted since to a wider float type (``model.double()``) gets those exact
+        values; a narrower one (``model.half()``) is refused: convert it back first.
 
         >>> import torch
         >>> from nngraph.monitor import Monitor

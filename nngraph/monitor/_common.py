@@ -19,6 +19,7 @@ from nngraph.i18n import message, number, plural_form
 
 __all__ = [
     "LOSS_NAMES",
+    "MAX_EVENTS",
     "Event",
     "Mode",
     "as_float",
@@ -46,6 +47,9 @@ TRAIN_PREFIXES = ("train_", "train/", "training_", "training/")
 #: Every name of the loss the monitor recognises: training (``loss``, ``train_loss``,
 #: ``train/loss``, ...) then validation (``val_loss``, ``valid_loss``, ``val/loss``, ...).
 LOSS_NAMES = ("loss", *(p + "loss" for p in TRAIN_PREFIXES), *(p + "loss" for p in VAL_PREFIXES))
+#: Events a monitor, and each detector, keeps at most (the first ones): a detector that fires
+#: again and again on a long noisy run must not eat memory.
+MAX_EVENTS = 10_000
 
 #: Metrics with their own name in a sentence (``monitor.name.<metric>`` in the catalog).
 _NAMED = frozenset({"loss", "acc", "accuracy", "val_loss", "val_acc", "val_accuracy"})

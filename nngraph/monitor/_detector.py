@@ -4,24 +4,28 @@ from __future__ import annotations
 
 import copy
 import math
-import numbers
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
-from nngraph.errors import NNGraphError, check_flag
+from nngraph.errors import check_flag
 from nngraph.i18n import message
 from nngraph.monitor._common import (
+    MAX_EVENTS,
     Event,
     as_float,
     as_step,
     counted_evaluations,
     epochs,
-    is_metric_name,
     nice_name,
-    resolve_mode,
     step_from,
     train_twin,
     train_twins,
+)
+from nngraph.monitor._params import (  # GradientWatch imports three of them from here
+    _metric_name,
+    _nonnegative,  # noqa: F401
+    _positive,  # noqa: F401
+    _whole,  # noqa: F401
 )
 
 __all__ = ["KEEP", "Check", "Detector"]
@@ -31,82 +35,15 @@ Check = tuple[str, dict[str, Any]] | None | object
 #: how to judge an evaluation again (see Detector.feed): the detector's state before it, the
 #: value, the epoch and whether it raised an event
 _Undo = tuple[dict[str, Any], float, int | None, bool]
+#: an evaluation waiting for its training value (see Detector.feed): step, value, epoch
+_Held = tuple[float, float, int | None]
 #: what judging an epoch again does not roll back
 _NOT_UNDONE = frozenset(
-    {"_settings", "events", "_undo", "_row_step", "_row_keys", "_row_train", "_train_name"}
-)
-
-
-def _real(value: object) -> bool:
-    """An int, float or numpy number, not a bool (``GL(True)`` is a slip, not an alpha)."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
-def _integral(value: object) -> bool:
-    """An int or numpy integer, not a bool."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _positive(what: str, value: float) -> float:
-    if not (_real(value) and value > 0 and math.isfinite(value)):
-        raise NNGraphError(message("monitor.error.positive", what=what, value=value))
-    return float(value)
-
-
-def _nonnegative(what: str, value: float) -> float:
-    if not (_real(value) and value >= 0 and math.isfinite(value)):
-        raise NNGraphError(message("monitor.error.nonnegative", what=what, value=value))
-    return float(value)
-
-
-def _whole(what: str, value: int) -> int:
-    if not (_integral(value) and value >= 0):
-        raise NNGraphError(message("monitor.error.whole", what=what, value=value))
-    return int(value)
-
-
-def _finite(what: str, value: float) -> float:
-    if not (_real(value) and math.isfinite(value)):
-        raise NNGraphError(message("monitor.error.number", what=what, value=value))
-    return float(value)
-
-
-def _count(what: str, value: int) -> int:
-    if not (_integral(value) and value >= 1):
-        raise NNGraphError(message("monitor.error.positive_int", what=what, value=value))
-    return int(value)
-
-
-def _no_more_positional(call: str, names: str, more: tuple[object, ...], example: str) -> None:
-    """Refuse values given by position after the ones a detector takes by position (``names``):
-    ``Patience(3, 0.0, "val_acc")`` must not pass silently as some other option."""
-    if more:
-        got = ", ".join(repr(v) for v in more)
-        raise NNGraphError(
-            message("monitor.error.positional", call=call, names=names, got=got, example=example)
-        )
-
-
-def _lower_is_better(detector: str, metric: str, key: str = "monitor.error.prechelt_max") -> None:
-    """Refuse a higher-is-better metric (one ``mode="auto"`` maximises, such as ``val_acc``)
-    for a detector defined on a loss or an error; ``key`` is the catalog text that says why and
-    what to use instead (fields ``detector`` and ``metric``)."""
-    if resolve_mode("auto", metric) == "max":
-        raise NNGraphError(message(key, detector=detector, metric=metric))
-
-
-def _metric_name(what: str, value: object) -> str:
-    """A metric's name (a string, not empty, blank or a bare prefix such as ``val_``, as
-    ``Monitor(metric=...)`` takes it), else an NNGraphError that says so.
-
-    >>> _metric_name("metric", " ")
-    Traceback (most recent call last):
-    ...
-    nngraph.errors.NNGraphError: metric must be a metric's name such as 'val_loss', got ' '
-    """
-    if not is_metric_name(value):
-        raise NNGraphError(message("monitor.error.detector_metric", what=what, value=value))
-    return cast(str, value)
+    {
+        "_settings", "events", "_undo", "_held", "_val_first", "_row_step", "_row_keys",
+        "_row_train", "_train_name",
+    }
+)  # fmt: skip
 
 
 class Detector:
@@ -150,7 +87,7 @@ class Detector:
         self.epoch = 0  # evaluations seen: the first is epoch 1
         self.active = False  # the condition holds now
         self.fired = False  # it held at least once
-        self.events: list[Event] = []
+        self.events: list[Event] = []  # the first MAX_EVENTS (10,000), as in the monitor
         self.value = math.nan
         self.best = math.inf
         self.best_epoch = 0
@@ -166,11 +103,14 @@ class Detector:
         self._step = 0.0
         # the current row (calls at one step logging different metrics, as in the monitor's
         # records()) and, while a training value may still join it, how to judge its
-        # evaluation again
+        # evaluation again, or (once training values are seen to come after) the evaluation
+        # waiting for it
         self._row_step: float | None = None
         self._row_keys: set[str] = set()
         self._row_train = False
         self._undo: _Undo | None = None
+        self._held: _Held | None = None
+        self._val_first = False
         self._reset()
 
     def _reset(self) -> None:
@@ -250,11 +190,15 @@ class Detector:
         """:meth:`update` for values that are already floats (the Monitor's fast path).
 
         ``epoch``: the monitor's number for this call's epoch, used in the explanation's words
-        (the decisions always count evaluations); default: the count itself.
+        and in ``event.epoch`` (the decisions always count evaluations); default: the count.
 
         A training value logged after an evaluation at the same step, in a call of its own
         (validation logged first: the same row in the monitor's ``records()``), is that
-        evaluation's: the epoch is judged again with it, as if it had come first.
+        evaluation's. The first time, the epoch is judged at once and again with it (an event
+        already raised stays raised); from then on the detector waits for it: the epoch is
+        judged at the call that logs it, or, if it never comes, at the next call that starts
+        another row, or at :meth:`close`. Detectors without a training twin (``Patience``,
+        ``UP``, ``Divergence``) never wait.
 
             >>> from nngraph.monitor.detectors import Patience
             >>> p = Patience(1); p.feed(1.0, {"val_loss": 0.5}, epoch=6) is None
@@ -266,33 +210,81 @@ class Detector:
         if self._origin is None:
             self._origin = 0 if epoch is None else epoch - 1
         train = self._train_value(metrics)
-        if self._twins:
-            self._follow_row(step, metrics, train is not None)
+        # the evaluation held back until its row ended: judged before this call counts
+        ended = self._follow_row(step, metrics, train is not None) if self._twins else None
         value = metrics.get(self.metric)
         if value is None:
-            if train is not None:
-                if self._undo is not None:  # the training value of the epoch just judged
-                    return self._evaluate_again(self._undo, train)
-                self._train_sum += train
-                self._train_n += 1
-            return None
+            taken = None if train is None else self._take_train(train)
+            return ended or taken  # a new row holds nothing back: then taken is None
         if train is not None:
             self._train_sum, self._train_n = train, 1
-        redo = bool(self._twins) and train is None and not self._row_train
-        state = self._state() if redo else None
-        event = self._evaluate(step, value, epoch)
-        if state is not None:
+        if not (self._twins and train is None and not self._row_train):
+            event = self._evaluate(step, value, epoch)
+        elif self._val_first:  # its training value comes next: wait for it
+            self._held, event = (step, value, epoch), None
+        else:
+            state = self._state()
+            event = self._evaluate(step, value, epoch)
             self._undo = (state, value, epoch, event is not None)
-        return event
+        # at most one is an event: one raised for the held evaluation holds at this one too
+        return ended or event
 
-    def _follow_row(self, step: float, metrics: Mapping[str, float], has_train: bool) -> None:
+    def close(self) -> Event | None:
+        """The run has ended: judge an evaluation still waiting for a training value logged
+        after it at the same step (see :meth:`feed`); returns its event, if it raises one.
+        :meth:`Monitor.close` calls it.
+
+            >>> from nngraph.monitor.detectors import GL
+            >>> gl = GL(5)
+            >>> for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.8, 0.9)], 1):
+            ...     _ = gl.update(epoch, val_loss=va); _ = gl.update(epoch, loss=tr)
+            >>> gl.update(3, val_loss=1.0) is None  # its training loss may still come
+            True
+            >>> gl.close().epoch
+            3
+        """
+        return self._end_row()
+
+    def _take_train(self, train: float) -> Event | None:
+        """A training value in a call without an evaluation: the held evaluation's (judged
+        now), the one just judged (judged again: this order is learnt), else the next one's."""
+        if self._held is not None:
+            self._add_train(train)
+            return self._judge_held()
+        if self._undo is not None:
+            self._val_first = True
+            return self._evaluate_again(self._undo, train)
+        self._add_train(train)
+        return None
+
+    def _add_train(self, train: float) -> None:
+        self._train_sum += train
+        self._train_n += 1
+
+    def _follow_row(
+        self, step: float, metrics: Mapping[str, float], has_train: bool
+    ) -> Event | None:
         """Keep track of the current row: a call joins it at the same step with none of its
         metrics (as in the monitor); a new row can no longer take an earlier evaluation's
-        training value."""
+        training value. Returns the event of an evaluation judged because its row ended."""
+        ended = None
         if not (step == self._row_step and self._row_keys.isdisjoint(metrics)):
-            self._row_step, self._row_keys, self._row_train, self._undo = step, set(), False, None
+            ended = self._end_row()
+            self._row_step = step
         self._row_keys.update(metrics)
         self._row_train = self._row_train or has_train
+        return ended
+
+    def _end_row(self) -> Event | None:
+        """The current row is complete: judge its held evaluation; nothing joins it any more."""
+        self._row_step, self._row_keys, self._row_train, self._undo = None, set(), False, None
+        return self._judge_held()
+
+    def _judge_held(self) -> Event | None:
+        if self._held is None:
+            return None
+        (step, value, epoch), self._held = self._held, None
+        return self._evaluate(step, value, epoch)
 
     def _state(self) -> dict[str, Any]:
         """What this detector has seen, copied: to judge an epoch again."""
@@ -306,8 +298,7 @@ class Detector:
         state, value, epoch, announced = undo
         self._undo = None
         vars(self).update(state)
-        self._train_sum += train
-        self._train_n += 1
+        self._add_train(train)
         return self._evaluate(self._step, value, epoch, announced=announced)
 
     def _evaluate(
@@ -340,7 +331,7 @@ class Detector:
         values = {k: v for k, v in fields.items() if isinstance(v, int | float)}
         event = Event(
             step=step,
-            epoch=self.epoch,
+            epoch=self._shown,  # the monitor's number for it, else the count
             detector=self.name,
             kind=self.kind,
             message_id=message_id,
@@ -348,7 +339,8 @@ class Detector:
             stop=self.stop,
             values=values,
         )
-        self.events.append(event)
+        if len(self.events) < MAX_EVENTS:
+            self.events.append(event)
         return event
 
     def _track_best(self, value: float) -> None:

@@ -21,11 +21,10 @@ epochs it caught up on; from the next call on it speaks as the others do.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from nngraph.i18n import message
-from nngraph.monitor._common import Event
+from nngraph.monitor._common import MAX_EVENTS, Event
 from nngraph.monitor._history import Series
 from nngraph.monitor.detectors import Detector
 
@@ -56,7 +55,7 @@ class DetectorFeeding:
         self._fed: dict[int, Detector] = {id(det): det for det in self.detectors}
 
     def _record(self, event: Event) -> None:
-        if len(self._events) < 10_000:  # a flapping detector must not eat memory
+        if len(self._events) < MAX_EVENTS:  # a flapping detector must not eat memory
             self._events.append(event)
         if event.stop and self._stop_event is None:
             self._stop_event = event
@@ -64,18 +63,25 @@ class DetectorFeeding:
             self._user_stop = event
 
     def _feed_detectors(self, step: float, values: dict[str, float], epoch: int) -> list[Event]:
-        """Feed this call to every detector; the events it raised (recorded), stamped with
-        ``epoch``."""
+        """Feed this call to every detector; the events it raised (recorded), stamped with the
+        monitor's epoch of the evaluation they judge (``epoch``, or an earlier one for an
+        evaluation held back until its row ended: see :meth:`Detector.feed`)."""
         new_events: list[Event] = []
         for det in self.detectors:
             if id(det) not in self._fed:
                 self._catch_up(det)
             event = det.feed(step, values, epoch)  # the monitor's epochs, in their words too
             if event is not None:
-                if event.epoch != epoch:  # a detector counts its own evaluations or calls
-                    event = replace(event, epoch=epoch)
                 new_events.append(event)
                 self._record(event)
+        return new_events
+
+    def _close_detectors(self) -> list[Event]:
+        """The run has ended: each detector judges an evaluation it still holds back waiting
+        for its training value (:meth:`Detector.close`); the events raised (recorded)."""
+        new_events = [e for det in self.detectors if (e := det.close()) is not None]
+        for event in new_events:
+            self._record(event)
         return new_events
 
     def _catch_up(self, det: Detector) -> None:

@@ -38,12 +38,12 @@ from nngraph.monitor._common import (
     step_from,
     to_floats,
 )
-from nngraph.monitor._detector import _nonnegative
 from nngraph.monitor._distributed import Distributed, Reducer, current_rank
 from nngraph.monitor._epochs import EpochCounting
 from nngraph.monitor._feeding import DetectorFeeding
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
+from nngraph.monitor._params import _nonnegative
 from nngraph.monitor._records import MetricRecords
 from nngraph.monitor._report import repr_text, summary_text
 from nngraph.monitor._steps import StepOrdering
@@ -224,6 +224,7 @@ class Monitor(
         if self._listeners:
             self._listeners.queue(step_f, values, new_events)
         if self._printer is not None:
+            self._printer.metric = self.metric  # followed as logged: valid_loss
             if is_eval:
                 self._printer.boundary(epoch, values, best=improved, events=new_events)
                 return
@@ -353,8 +354,10 @@ class Monitor(
 
     def close(self) -> None:
         """Flush everything and print the last held-back line: an epoch's, or the last step's
-        in a run that has not validated yet. Call it at the end of training;
-        ``with Monitor(...) as mon:`` calls it at the end of the block.
+        in a run that has not validated yet. A detector that waits for the training value
+        logged after a validation (see :meth:`Detector.feed`) judges that last epoch here if it
+        never came. Call it at the end of training; ``with Monitor(...) as mon:`` calls it at
+        the end of the block.
 
         >>> got = []
         >>> with Monitor(display=False) as mon:
@@ -362,10 +365,14 @@ class Monitor(
         >>> len(got)  # flushed at the end of the block
         1
         """
+        events = self._close_detectors()  # an epoch still waiting for its training value
+        if events and self._listeners:
+            self._listeners.queue(None, {}, events)
         self.flush()
         self._check_watched(closing=True)
         if self._printer is not None:
             self._printer.flush()
+            self._printer.events(events)
 
     def __enter__(self) -> Monitor:
         return self

@@ -16,9 +16,8 @@ from nngraph.monitor._common import (
     is_metric_name,
     resolve_mode,
 )
-from nngraph.monitor._detector import (
-    Check,
-    Detector,
+from nngraph.monitor._detector import Check, Detector
+from nngraph.monitor._params import (
     _count,
     _finite,
     _lower_is_better,
@@ -210,6 +209,7 @@ class Divergence(Detector):
         if not seen:
             return None
         self.epoch += 1
+        self._shown = self.epoch if epoch is None else epoch  # its event's epoch
         event = None
         for name, value in seen:
             found = self._check_one(name, value, step)

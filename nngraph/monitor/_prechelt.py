@@ -27,10 +27,8 @@ from typing import Any
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, numeral, plural_form
 from nngraph.monitor._common import as_float, is_validation
-from nngraph.monitor._detector import (
-    KEEP,
-    Check,
-    Detector,
+from nngraph.monitor._detector import KEEP, Check, Detector
+from nngraph.monitor._params import (
     _count,
     _lower_is_better,
     _nonnegative,
@@ -172,6 +170,11 @@ class GL(Detector):
     ``metric`` must be a loss or an error (lower is better); an accuracy-like metric is refused
     (use ``Patience(metric="val_acc", mode="max")`` for it).
 
+    It fires first where Prechelt stops. After that it speaks again only when GL rises above
+    ``alpha`` to a new high, above every GL since the best epoch: a noisy validation loss that
+    wobbles around 6% above its best is said once, not at every wobble; a new best starts
+    afresh, and so does :meth:`resume`.
+
     >>> import nngraph as ng
     >>> gl = ng.detectors.GL(alpha=5)
     >>> [gl.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.8, 0.83, 0.85], 1)]
@@ -197,13 +200,24 @@ class GL(Detector):
 
     def _reset(self) -> None:
         self.train_at_best: float | None = None
+        self._peak = -math.inf  # the highest finite GL since the best epoch
+
+    def _rearm(self) -> None:
+        super()._rearm()
+        self._peak = -math.inf
 
     def _check(self, value: float, train: float | None) -> Check:
         if math.isfinite(value) and value < self.best:
             self.train_at_best = train
+            self._peak = -math.inf
         self._track_best(value)
         self.value = generalization_loss(value, self.best)
+        peak = self._peak
+        if math.isfinite(self.value) and self.value > peak:
+            self._peak = self.value
         if not self.value > self.alpha:
+            return None
+        if not (self.active or self.value > peak):  # a noisy rise no higher than one said
             return None
         fields: dict[str, Any] = {
             "gl": self.value,

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 
 from nngraph.monitor._best import Best
-from nngraph.monitor._common import validation_base
+from nngraph.monitor._common import training_base, validation_base
 from nngraph.monitor._monitor import Monitor
 
 __all__ = ["best_of", "metric_of"]
@@ -18,18 +18,31 @@ __all__ = ["best_of", "metric_of"]
 def metric_of(mon: Monitor, metric: str) -> str:
     """The name ``mon``'s run logs ``metric`` under: ``metric`` itself if logged; for a
     validation metric logged under another prefix (``valid_loss``, ``val/loss`` for
-    ``val_loss``), that name (the monitor's own metric first); else ``metric``.
+    ``val_loss``), that name (the monitor's own metric first); for a training metric, under
+    another training prefix or none (``train_loss`` for ``loss``); else ``metric``.
 
         >>> mon = Monitor(display=False); mon.log(1, **{"val/loss": 0.5, "val/acc": 0.8})
         >>> metric_of(mon, "val_loss"), metric_of(mon, "valid_acc"), metric_of(mon, "loss")
         ('val/loss', 'val/acc', 'loss')
+        >>> mon.log(2, train_loss=0.4); metric_of(mon, "loss"), metric_of(mon, "training/loss")
+        ('train_loss', 'train_loss')
     """
-    base = validation_base(metric)
-    if metric in mon.series or base is None:
+    if metric in mon.series:
         return metric
+    base = validation_base(metric)
+    if base is None:  # a training metric: loss, train_loss, train/loss are one
+        base = training_base(metric) or metric
+        return next((name for name in mon.series if _training_base(name) == base), metric)
     if validation_base(mon.metric) == base and mon.metric in mon.series:
         return mon.metric
     return next((name for name in mon.series if validation_base(name) == base), metric)
+
+
+def _training_base(name: str) -> str | None:
+    """``loss`` for ``loss``, ``train_loss`` or ``train/loss``; None for a validation metric."""
+    if validation_base(name) is not None:
+        return None
+    return training_base(name) or name
 
 
 def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | None:
@@ -39,7 +52,8 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
     The monitor's own :attr:`~Monitor.best` when it tracks the same metric and mode; otherwise
     the best kept point of that metric's history, with every metric logged at the same step.
     Its ``epoch`` is then the epoch that point was logged in (the user's ``epoch=`` number, if
-    given) when the metric was logged at most once per epoch, else 0.
+    given; in a run that never validated, each call is an epoch, as :attr:`Monitor.epoch`
+    counts them) when the metric was logged at most once per epoch, else 0.
 
         >>> mon = Monitor(display=False)  # its best is by val_loss
         >>> for epoch, (loss, acc) in enumerate([(0.5, 0.7), (0.4, 0.9), (0.3, 0.8)], start=1):
@@ -69,6 +83,8 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
             metrics[name] = float(other.values[at[-1]])
     metrics[metric] = float(values[i])
     epochs = series.epochs  # the epochs as shown (the user's epoch= numbers, if given)
+    if not (mon.epochs_given or mon._evals):  # never validated: each call is an epoch
+        epochs = series.calls
     # counted epochs name a log line only when there is one per epoch; 0: not known
     known = mon.epochs_given or len(series) == series.count == len(np.unique(epochs))
     return Best(step, int(epochs[i]) if known else 0, metric, float(values[i]), metrics)

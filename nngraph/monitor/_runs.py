@@ -29,6 +29,7 @@ from nngraph.monitor._common import (
     is_metric_name,
     is_validation,
     resolve_mode,
+    train_twin,
 )
 from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
@@ -159,12 +160,23 @@ class Runs:
             >>> runs.new("b").log(1, **{"val/loss": 0.3})
             >>> runs.metric, runs.winner()
             ('valid_loss', 'b')
+
+        When no run logged the metric its monitor watches (no validation set), its training
+        twin (``loss``; each run read under its own name for it, ``loss`` or ``train_loss``).
+
+            >>> runs = ng.Runs(display=False); runs.new("a").log(1, loss=0.4)
+            >>> runs.new("b").log(1, train_loss=0.3); runs.metric, runs.winner()
+            ('loss', 'b')
         """
         if self._metric is not None:
             return self._metric
         for mon in self.monitors.values():
             if mon.metric in mon.series:
                 return mon.metric
+        for mon in self.monitors.values():
+            twin = train_twin(mon.metric, mon.series)
+            if twin is not None:
+                return twin
         return "val_loss"
 
     @property
@@ -350,8 +362,9 @@ def compare(
     """Put finished (or running) monitors side by side: ``print(compare(m1, m2).table())``.
 
     Without ``metric``, by the metric the runs track (``val_loss`` by default; each run read
-    under its own name for it, ``valid_loss`` or ``val/loss``); ``mode="auto"`` takes the runs'
-    own mode for it, so runs on ``val_acc`` are won by the highest accuracy.
+    under its own name for it, ``valid_loss`` or ``val/loss``), or by their training loss when
+    no run logged it (no validation set); ``mode="auto"`` takes the runs' own mode for it, so
+    runs on ``val_acc`` are won by the highest accuracy.
 
     >>> import nngraph as ng
     >>> a = ng.Monitor(name="a", display=False); a.log(1, val_loss=0.3)

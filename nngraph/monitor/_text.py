@@ -15,7 +15,9 @@ calls ``close()`` still shows its last epoch).
 
     >>> p = TextPrinter(interval=0.0)
     >>> p.line(3, {"loss": 0.25, "val_loss": 0.3, "acc": 0.9, "val_acc": 0.85}, best=True)
-    'epoch    3  loss 0.25 / val 0.3  acc 0.9 / val 0.85 *'
+    'epoch    3  loss 0.25 / val 0.3 *  acc 0.9 / val 0.85'
+
+``*`` marks a new best of the metric the monitor watches (``metric``), next to it.
 """
 
 from __future__ import annotations
@@ -98,8 +100,16 @@ class TextPrinter:
     'epoch    1  loss 0.75 / val 0.9 *\\n'
     """
 
-    def __init__(self, *, interval: float = 1.0, prefix: str = "", stream: TextIO | None = None):
+    def __init__(
+        self,
+        *,
+        interval: float = 1.0,
+        prefix: str = "",
+        stream: TextIO | None = None,
+        metric: str = "val_loss",
+    ):
         self.interval = interval
+        self.metric = metric  # the monitor's: its new best is marked next to it
         self.prefix = prefix
         self.stream = stream
         self._sums: dict[str, float] = {}
@@ -236,9 +246,18 @@ class TextPrinter:
             self._write(self.line(epoch, means, best=best))
 
     def line(self, epoch: int, values: dict[str, float], *, best: bool = False) -> str:
-        """One epoch as text: training/validation pairs side by side, ``*`` marks a new best."""
-        text = "  ".join([message("monitor.text.epoch", epoch=epoch), *_metric_parts(values)])
-        if best:
+        """One epoch as text: training/validation pairs side by side, ``*`` marks a new best
+        of :attr:`metric`, right after it (at the end of a line that does not show it).
+
+            >>> p = TextPrinter(metric="val_acc")
+            >>> p.line(2, {"loss": 0.5, "val_loss": 1.1, "val_acc": 0.8}, best=True)
+            'epoch    2  loss 0.5 / val 1.1  val_acc 0.8 *'
+            >>> p.line(2, {"val_acc": 0.8, "loss": 0.5, "val_loss": 1.1}, best=True)
+            'epoch    2  val_acc 0.8 *  loss 0.5 / val 1.1'
+        """
+        parts = _metric_parts(values, self.metric if best else None)
+        text = "  ".join([message("monitor.text.epoch", epoch=epoch), *parts])
+        if best and self.metric not in values:
             text += message("monitor.text.best_mark")
         return text
 
@@ -248,12 +267,13 @@ class TextPrinter:
             self._write(line)
 
 
-def _metric_parts(values: dict[str, float]) -> list[str]:
+def _metric_parts(values: dict[str, float], marked: str | None = None) -> list[str]:
     """The metrics of one line: training/validation pairs side by side, at the training one's
-    place (``loss`` with ``val_loss``, ``valid_loss`` or ``val/loss``; ``train_loss`` too).
+    place (``loss`` with ``val_loss``, ``valid_loss`` or ``val/loss``; ``train_loss`` too);
+    the part that shows ``marked`` ends with the new-best mark.
 
-    >>> _metric_parts({"train/loss": 0.5, "val/loss": 0.6, "valid_acc": 0.9})
-    ['train/loss 0.5 / val 0.6', 'valid_acc 0.9']
+    >>> _metric_parts({"train/loss": 0.5, "val/loss": 0.6, "valid_acc": 0.9}, "val/loss")
+    ['train/loss 0.5 / val 0.6 *', 'valid_acc 0.9']
     """
     paired: dict[str, str] = {}  # training metric -> its validation metric
     for name in values:
@@ -267,9 +287,12 @@ def _metric_parts(values: dict[str, float]) -> list[str]:
             continue
         val = paired.get(name)
         if val is None:
-            parts.append(message("monitor.text.metric", name=name, value=v))
+            part = message("monitor.text.metric", name=name, value=v)
         else:
-            parts.append(message("monitor.text.pair", name=name, train=v, val=values[val]))
+            part = message("monitor.text.pair", name=name, train=v, val=values[val])
+        if marked is not None and marked in (name, val):
+            part += message("monitor.text.best_mark")
+        parts.append(part)
     return parts
 
 

@@ -1,4 +1,5 @@
-"""A copy of a model's weights in host memory, put back bit for bit by :meth:`restore`.
+"""A copy of a model's weights in host memory, put back bit for bit by :meth:`restore`
+(into a model converted since to a wider float type, ``model.double()``, as exact values).
 
 The copy is made with ``Tensor.copy_`` into CPU tensors that are allocated once and reused, so
 keeping "the best weights so far" costs one device-to-host copy per improvement and no new memory.
@@ -84,7 +85,12 @@ class WeightSnapshot:
         return True
 
     def restore(self, model: Any) -> None:
-        """Put the saved weights back into ``model`` (exact bits), after checking it matches."""
+        """Put the saved weights back into ``model`` (exact bits), after checking it matches.
+
+        A model converted since to a float type that holds every saved value exactly
+        (``model.double()`` after float32) gets those exact values; a narrower one
+        (``model.half()``) is refused with the conversion back to make first.
+        """
         model = check_module(model, "restore_best()")
         state = model.state_dict()
         problems = []
@@ -94,24 +100,67 @@ class WeightSnapshot:
             problems.append(message("monitor.weights.missing", names=_short(missing)))
         if unexpected:
             problems.append(message("monitor.weights.unexpected", names=_short(unexpected)))
+        reshaped, narrower = [], []  # (name, tensor now, tensor saved)
         for name, saved in self.tensors.items():
             t = state.get(name)
             if not (_is_tensor(t) and _is_tensor(saved)):
                 continue  # extra state (get_extra_state): set_extra_state checks it
-            if t.shape != saved.shape or t.dtype != saved.dtype:
-                problems.append(
-                    message(
-                        "monitor.weights.shape",
-                        name=name,
-                        got=f"{tuple(t.shape)} {t.dtype}",
-                        saved=f"{tuple(saved.shape)} {saved.dtype}",
-                    )
-                )
-        if problems:
+            if t.shape != saved.shape:
+                reshaped.append((name, t, saved))
+            elif t.dtype != saved.dtype and not _holds_exactly(t.dtype, saved.dtype):
+                narrower.append((name, t, saved))
+        if problems or reshaped:  # another architecture: every difference is listed
+            for name, t, saved in reshaped + narrower:
+                got, was = f"{tuple(t.shape)} {t.dtype}", f"{tuple(saved.shape)} {saved.dtype}"
+                problems.append(message("monitor.weights.shape", name=name, got=got, saved=was))
             raise NNGraphError(message("monitor.weights.mismatch", details="; ".join(problems)))
+        if narrower:  # the same architecture, converted to a narrower type since
+            now, was = narrower[0][1].dtype, narrower[0][2].dtype
+            raise NNGraphError(
+                message(
+                    "monitor.weights.dtype",
+                    got=now,
+                    saved=was,
+                    names=_short([name for name, _, _ in narrower]),
+                    convert=_conversion(was),
+                )
+            )
         # extra state is copied again: the model must not share (and change) the kept one
         saved = {k: v if _is_tensor(v) else copy.deepcopy(v) for k, v in self.tensors.items()}
         model.load_state_dict(saved, strict=True)
+
+
+def _holds_exactly(now: Any, saved: Any) -> bool:
+    """Whether a float tensor of dtype ``now`` holds every value of float dtype ``saved``.
+
+    >>> import torch
+    >>> _holds_exactly(torch.float64, torch.float32), _holds_exactly(torch.float16, torch.float32)
+    (True, False)
+    >>> _holds_exactly(torch.bfloat16, torch.float16), _holds_exactly(torch.float32, torch.int64)
+    (False, False)
+    """
+    import torch
+
+    floats = now.is_floating_point and saved.is_floating_point
+    return bool(floats) and torch.promote_types(now, saved) == now
+
+
+def _conversion(dtype: Any) -> str:
+    """The call that converts a model back to ``dtype``: ``model.float()`` for float32.
+
+    >>> import torch
+    >>> _conversion(torch.float32), _conversion(torch.float8_e4m3fn)
+    ('model.float()', 'model.to(torch.float8_e4m3fn)')
+    """
+    import torch
+
+    named = {
+        torch.float32: "float",
+        torch.float64: "double",
+        torch.float16: "half",
+        torch.bfloat16: "bfloat16",
+    }
+    return f"model.{named[dtype]}()" if dtype in named else f"model.to({dtype})"
 
 
 def _is_tensor(value: object) -> bool:

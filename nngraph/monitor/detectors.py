@@ -2,19 +2,26 @@
 
 Every detector is fed the same way as ``Monitor.log``: ``det.update(step, **metrics)``. It returns
 an :class:`Event` (with a plain-language ``message``) the first time its condition becomes true,
-and again only after the condition has been false in between. It watches ``val_loss`` unless told
-another ``metric=``; detectors that also need the training error (``PQ``, ``Gap``, and ``GL`` for
-its explanation) read the training twin of the metric (``val_loss`` -> ``loss``; ``valid_loss``,
-``validation_loss`` or ``val/loss`` -> ``loss``, ``train_loss`` or ``train/loss``, whichever is
-logged).
+and again only after the condition has been false in between (``GL``: and at a new high, see
+:class:`GL`); ``det.events`` keeps the first 10,000, as the monitor does. It watches
+``val_loss`` unless told another ``metric=``; detectors that also need the training error
+(``PQ``, ``Gap``, and ``GL`` for its explanation) read the training twin of the metric
+(``val_loss`` -> ``loss``; ``valid_loss``, ``validation_loss`` or ``val/loss`` -> ``loss``,
+``train_loss`` or ``train/loss``, whichever is logged).
 
 Epochs are counted per evaluation: epoch ``t`` is the ``t``-th call in which the watched metric
 was logged (the first is epoch 1). Calls that log only training metrics (per-batch logging) do
 not advance a validation-based detector; their training values are averaged into the training
 error of the next evaluation, unless that call logs its own training value. A training value
 logged just after an evaluation at the same step, in a call of its own (validation logged
-first: the same row of the monitor's ``records()``), is that evaluation's: the epoch is judged
-again with it, so both orders give the same events.
+first: the same row of the monitor's ``records()``), is that evaluation's, so both orders give
+the same events: a detector that reads the training twin (``GL``, ``PQ``, ``Gap``) notices this
+order at the first such epoch and from then on waits for the training value before it judges
+an epoch. Its event, and ``Monitor.should_stop``, then come at the call that logs the training
+value, one call after the validation; an epoch whose training value never comes is judged at
+the next call that starts another row, or at ``close()``. (That first such epoch is judged at
+once and again with the training value, and an event raised at once stays raised; it is
+usually the first epoch, where GL and PQ cannot fire.)
 Inside a :class:`~nngraph.Monitor` the decisions still count evaluations, but the explanations
 and ``event.epoch`` use the monitor's epoch numbers (its ``epoch=`` numbers, or its own count),
 so a detector whose metric is logged every 5 epochs says "best at epoch 10", "for 10 epochs".

@@ -92,6 +92,120 @@ def test_the_text_line_view_of_an_event_raised_by_a_training_value(
     assert "-> stop suggested by PQ(0.5, 2) at epoch 4" in out
 
 
+def log_batches(
+    mon: Monitor, epochs: list[tuple[list[float], float]], *, val_first: bool
+) -> list[int]:
+    """Per-batch logging, the epoch's validation at the last batch's step, before or after that
+    batch's loss; returns the epochs after which ``should_stop`` was True."""
+    step, stops = 0, []
+    for epoch, (batches, val) in enumerate(epochs, 1):
+        for loss in batches[:-1]:
+            step += 1
+            mon.log(step, loss=loss)
+        step += 1
+        calls = [{"loss": batches[-1]}, {"val_loss": val}]
+        for metrics in reversed(calls) if val_first else calls:
+            mon.log(step, **metrics)
+        if mon.should_stop:
+            stops.append(epoch)
+    return stops
+
+
+def test_a_validation_logged_before_the_last_batch_raises_no_false_pq_stop() -> None:
+    """Judged on the earlier batches alone, P_2 was 0 and GL / P_2 infinite: PQ stopped the run
+    in one order and not in the other (sweep R)."""
+    epochs = [([1.0, 1.0], 1.0), ([0.6, 0.6], 0.8), ([0.5, 0.5], 0.85), ([0.5, 0.1], 0.9)]
+    runs = []
+    for val_first in (False, True):
+        mon = Monitor(display=False, detectors=[PQ(0.5, k=2)])
+        stops = log_batches(mon, epochs, val_first=val_first)
+        runs.append(([(e.detector, e.epoch) for e in mon.events], stops))
+    assert runs[0] == runs[1] == ([], [])
+
+
+def test_gl_says_training_kept_falling_whichever_order_an_epoch_is_logged_in() -> None:
+    tr, va = [1.0, 0.8, 0.6, 0.5], [1.0, 0.9, 0.8, 0.85]
+    said = []
+    for val_first in (False, True):
+        mon = Monitor(display=False)
+        log_epochs(mon, tr, va, val_first=val_first)
+        said.append([(e.message_id, e.epoch, e.message) for e in mon.events])
+    assert said[0] == said[1] and said[1][0][0] == "gl.overfit"
+
+
+def random_batches(seed: int) -> list[tuple[list[float], float]]:
+    rng = np.random.default_rng(seed)
+    n, per = int(rng.integers(4, 30)), int(rng.integers(2, 5))
+    tr = np.maximum(1e-3, 1 / np.arange(1, n * per + 1) + rng.normal(0, 0.05, n * per))
+    va = 0.5 + rng.normal(0, 0.1, n) + np.abs(np.arange(n) - n / 2) / n
+    return [(tr[e * per : (e + 1) * per].tolist(), float(va[e])) for e in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_both_orders_give_the_same_events_when_training_is_logged_per_batch(seed: int) -> None:
+    epochs = random_batches(seed)
+    runs = []
+    for val_first in (False, True):
+        mon = Monitor(display=False, detectors=some_detectors())
+        stops = log_batches(mon, epochs, val_first=val_first)
+        runs.append((sorted((e.detector, e.epoch, e.message) for e in mon.events), stops))
+    assert runs[0] == runs[1]
+
+
+def test_should_stop_turns_true_at_the_training_call_that_completes_the_epoch() -> None:
+    mon = Monitor(display=False, detectors=[PQ(0.5, 2)])
+    tr, va = [1.0, 0.5, 0.45, 0.449], [1.0, 0.9, 0.95, 0.97]
+    for epoch, (train, val) in enumerate(zip(tr, va, strict=True), 1):
+        mon.log(epoch, val_loss=val)
+        assert not mon.should_stop  # its training loss may still come
+        mon.log(epoch, loss=train)
+        assert mon.should_stop == (epoch == 4)
+    assert [(e.epoch, e.step) for e in mon.events] == [(4, 4.0)]
+
+
+def test_an_epoch_whose_training_value_never_comes_is_judged_when_its_row_ends() -> None:
+    for end in ("next row", "close"):
+        mon = Monitor(display=False, detectors=[Patience(1), GL(5)])
+        for epoch, (train, val) in enumerate([(1.0, 1.0), (0.8, 0.9)], 1):
+            mon.log(epoch, val_loss=val)
+            mon.log(epoch, loss=train)
+        mon.log(3, val_loss=1.2)  # validation logged first, then no training value
+        assert [e.detector for e in mon.events] == ["Patience(1)"]  # it needs none: said now
+        if end == "next row":
+            mon.log(4, loss=0.5)
+        else:
+            mon.close()
+        assert [(e.detector, e.epoch, e.step) for e in mon.events] == [
+            ("Patience(1)", 3, 3.0),
+            ("GL(5)", 3, 3.0),
+        ]
+        assert mon.should_stop and mon.events[1].message_id == "gl.plain"
+
+
+def test_close_prints_an_event_judged_there(capsys: pytest.CaptureFixture[str]) -> None:
+    mon = Monitor(display="text", detectors=[GL(5)], print_interval=0)
+    for epoch, val in enumerate([1.0, 0.9, 1.2], 1):
+        mon.log(epoch, val_loss=val)
+        if epoch < 3:
+            mon.log(epoch, loss=1 / epoch)
+    mon.close()
+    out = capsys.readouterr().out
+    assert "33.3% above its best (0.9 at epoch 2)" in out
+    assert "-> stop suggested by GL(5) at epoch 3" in out
+    mon.close()
+    assert capsys.readouterr().out == ""
+
+
+def test_a_lone_detector_judges_an_evaluation_held_back_at_close() -> None:
+    gl = GL(5)
+    for epoch, (train, val) in enumerate([(1.0, 1.0), (0.8, 0.9)], 1):
+        gl.update(epoch, val_loss=val)
+        gl.update(epoch, loss=train)
+    assert gl.update(3, val_loss=1.0) is None  # held: its training loss may still come
+    event = gl.close()
+    assert event is not None and event.epoch == 3 and gl.close() is None
+
+
 # ------------------------------------------------------------- a detector added after some epochs
 
 

@@ -135,6 +135,22 @@ def test_gl_fires_again_only_after_a_new_best() -> None:
     assert fired == [False, True, False, False, True]
 
 
+def test_a_noisy_plateau_is_announced_by_gl_once_and_again_only_at_a_new_high() -> None:
+    """The classroom warning fired at every noisy rise of a small validation set (sweep R)."""
+    gl = GL(5, stop=False)
+    va = [1.0, 1.06, 1.02, 1.06, 1.01, 1.07, 1.03, 1.09, 1.09, 0.9, 0.96]
+    fired = [t for t, v in enumerate(va, 1) if gl.update(t, val_loss=v) is not None]
+    assert fired == [2, 6, 8, 11]  # 1.06 again is not news; 1.07, 1.09 are; a new best: afresh
+
+
+def test_gl_still_stops_where_prechelt_says_and_again_after_resume() -> None:
+    gl = GL(5)
+    fired = [gl.update(t, val_loss=v) is not None for t, v in enumerate([1.0, 1.2, 1.0, 1.1], 1)]
+    assert fired == [False, True, False, False]
+    gl.resume()  # a second fit: it may stop the run again where GL > alpha
+    assert gl.update(5, val_loss=1.1) is not None
+
+
 # ----------------------------------------------------------------------------- PQ
 
 
@@ -427,6 +443,15 @@ def test_detectors_are_equal_by_rule_and_parameters_not_by_state() -> None:
     assert seen == Patience(3) and seen != Patience(4) and seen != Patience(3, metric="val_mse")
     assert GL(5) != PQ(5, 2) and Gap(0.5, patience=2) != Gap(0.5, patience=3)
     assert Divergence(factor=5) == Divergence(factor=5) != Divergence(factor=6)
+
+
+def test_a_detector_that_fires_again_and_again_keeps_a_bounded_list_of_events() -> None:
+    """``det.events`` grew without limit on a long noisy run (sweep R): it keeps the first
+    10,000, as the monitor does."""
+    up = UP(1, 1)
+    for t in range(1, 20_004):
+        up.update(t, val_loss=1.0 + t % 2)  # up, down, up, ...: an event at every rise
+    assert len(up.events) == 10_000 and up.events[0].epoch == 3
 
 
 # ----------------------------------------------------------------------------- per-batch logging

@@ -138,7 +138,7 @@ def test_a_second_validation_call_joins_the_epochs_text_line(
     mon.close()
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[:2] for line in lines] == [["epoch", "1"], ["epoch", "3"]]
-    assert "loss 0.3333 / val 0.5  acc 0.5 / val 0.4" in lines[1]
+    assert "loss 0.3333 / val 0.5 *  acc 0.5 / val 0.4" in lines[1]  # * by the best val_loss
 
 
 # ----------------------------------------------------------------------------- one run per monitor

@@ -108,6 +108,32 @@ def test_a_mismatching_model_is_a_clear_error_and_is_left_untouched() -> None:
     assert bitwise_equal(other.state_dict(), before)
 
 
+def test_restore_best_into_a_model_converted_to_double_puts_the_best_values_back() -> None:
+    net = small_net()
+    mon = Monitor(model=net, display=False)
+    states = train(net, mon, [0.5, 0.4, 0.6])
+    net.double()  # float32 -> float64 holds every value exactly
+    mon.restore_best(net)
+    best = {k: v.to(torch.float64) if v.is_floating_point() else v for k, v in states[2].items()}
+    assert bitwise_equal(net.state_dict(), best)
+
+
+def test_restore_best_into_a_model_converted_to_half_says_how_to_convert_it_back() -> None:
+    net = small_net()
+    mon = Monitor(model=net, display=False)
+    train(net, mon, [0.5, 0.4, 0.6])
+    net.half()
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    with pytest.raises(NNGraphError) as err:
+        mon.restore_best(net)
+    said = str(err.value)
+    assert "torch.float16" in said and "torch.float32" in said and "model.float()" in said
+    assert "architecture" not in said
+    assert bitwise_equal(net.state_dict(), before)
+    net.float()  # as it says
+    mon.restore_best(net)
+
+
 def test_nothing_to_restore_before_the_metric_is_logged() -> None:
     mon = Monitor(model=small_net(), display=False)
     mon.log(1, loss=0.5)

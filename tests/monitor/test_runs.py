@@ -162,6 +162,25 @@ def test_a_metric_logged_per_batch_has_no_best_epoch_but_its_value_counts() -> N
     assert runs.rows()[1]["best"]["loss"] == 0.1
 
 
+def test_runs_without_validation_are_compared_by_their_training_loss() -> None:
+    """Compared by val_loss, which they never logged: an empty table and no winner (sweep R)."""
+    a = Monitor(name="a", display=False)
+    b = Monitor(name="b", display=False)
+    for epoch in range(1, 6):
+        a.log(epoch, loss=0.2 + abs(epoch - 3) / 10)
+        b.log(epoch, train_loss=0.1 + abs(epoch - 4) / 10)  # its own name for it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "val_loss is never logged"
+        runs = compare(a, b, display=False)
+        assert runs.metric == "loss" and runs.winner() == "b"
+        rows = {row["run"]: row for row in runs.rows()}
+        assert rows["a"]["best_epoch"] == 3 and rows["b"]["best_epoch"] == 4
+        assert rows["b"]["best"] == {"loss": 0.1}
+        lines = runs.table().splitlines()
+    assert lines[0].split() == ["run", "epochs", "best", "epoch", "loss", "stop"]
+    assert lines[2].split() == ["b", "5", "4", "0.1", "*", "-"]
+
+
 def test_runs_errors_are_clear() -> None:
     runs = Runs(display=False)
     runs.new("small")

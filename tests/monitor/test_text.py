@@ -31,3 +31,19 @@ def test_an_epoch_line_replaces_the_held_step_line(capsys: pytest.CaptureFixture
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1].startswith("epoch    1  loss ")
     assert not any(line.startswith("step") for line in lines[lines.index(lines[-1]) :])
+
+
+def test_the_new_best_mark_stands_next_to_the_metric_the_monitor_watches(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """After the loss pair it read as "best loss" on an epoch where the loss got worse (sweep
+    T)."""
+    acc = Monitor(metric="val_acc", display="text", print_interval=0, detectors=[])
+    acc.log(1, val_acc=0.8, loss=0.5, val_loss=1.0)
+    loss = Monitor(display="text", print_interval=0, detectors=[])
+    loss.log(1, loss=0.5, val_loss=1.0, acc=0.7, val_acc=0.8)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "epoch    1  val_acc 0.8 *  loss 0.5 / val 1",
+        "epoch    1  loss 0.5 / val 1 *  acc 0.7 / val 0.8",
+    ]

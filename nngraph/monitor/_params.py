@@ -1,0 +1,91 @@
+"""Checks of a detector's parameters (``GL(alpha)``, ``Patience(patience)``, ...): each returns
+the value as the detector keeps it, or raises an :class:`~nngraph.errors.NNGraphError` that says
+what was expected.
+
+    >>> _whole("patience", 3), _positive("factor", 2)
+    (3, 2.0)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import cast
+
+from nngraph.errors import NNGraphError
+from nngraph.i18n import message
+from nngraph.monitor._common import is_metric_name, resolve_mode
+
+__all__: list[str] = []
+
+
+def _real(value: object) -> bool:
+    """An int, float or numpy number, not a bool (``GL(True)`` is a slip, not an alpha)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _integral(value: object) -> bool:
+    """An int or numpy integer, not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _positive(what: str, value: float) -> float:
+    if not (_real(value) and value > 0 and math.isfinite(value)):
+        raise NNGraphError(message("monitor.error.positive", what=what, value=value))
+    return float(value)
+
+
+def _nonnegative(what: str, value: float) -> float:
+    if not (_real(value) and value >= 0 and math.isfinite(value)):
+        raise NNGraphError(message("monitor.error.nonnegative", what=what, value=value))
+    return float(value)
+
+
+def _whole(what: str, value: int) -> int:
+    if not (_integral(value) and value >= 0):
+        raise NNGraphError(message("monitor.error.whole", what=what, value=value))
+    return int(value)
+
+
+def _finite(what: str, value: float) -> float:
+    if not (_real(value) and math.isfinite(value)):
+        raise NNGraphError(message("monitor.error.number", what=what, value=value))
+    return float(value)
+
+
+def _count(what: str, value: int) -> int:
+    if not (_integral(value) and value >= 1):
+        raise NNGraphError(message("monitor.error.positive_int", what=what, value=value))
+    return int(value)
+
+
+def _no_more_positional(call: str, names: str, more: tuple[object, ...], example: str) -> None:
+    """Refuse values given by position after the ones a detector takes by position (``names``):
+    ``Patience(3, 0.0, "val_acc")`` must not pass silently as some other option."""
+    if more:
+        got = ", ".join(repr(v) for v in more)
+        raise NNGraphError(
+            message("monitor.error.positional", call=call, names=names, got=got, example=example)
+        )
+
+
+def _lower_is_better(detector: str, metric: str, key: str = "monitor.error.prechelt_max") -> None:
+    """Refuse a higher-is-better metric (one ``mode="auto"`` maximises, such as ``val_acc``)
+    for a detector defined on a loss or an error; ``key`` is the catalog text that says why and
+    what to use instead (fields ``detector`` and ``metric``)."""
+    if resolve_mode("auto", metric) == "max":
+        raise NNGraphError(message(key, detector=detector, metric=metric))
+
+
+def _metric_name(what: str, value: object) -> str:
+    """A metric's name (a string, not empty, blank or a bare prefix such as ``val_``, as
+    ``Monitor(metric=...)`` takes it), else an NNGraphError that says so.
+
+    >>> _metric_name("metric", " ")
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: metric must be a metric's name such as 'val_loss', got ' '
+    """
+    if not is_metric_name(value):
+        raise NNGraphError(message("monitor.error.detector_metric", what=what, value=value))
+    return cast(str, value)
