@@ -413,6 +413,12 @@ MESSAGES: dict[str, str] = {
         "validation_step, e.g. self.log({metric!r}, value), or map your name to it: "
         "NNGraphCallback(metrics={{'your_name': {metric!r}}})"
     ),
+    "monitor.lightning.metric_step_only": (
+        "NNGraphCallback: the watched metric {metric!r} is logged per step only "
+        "(on_epoch=False), and Lightning gives callbacks only the values of whole epochs, so "
+        "nothing can stop training early or restore the best weights. Log it per epoch: "
+        "self.log({key!r}, value, on_epoch=True)"
+    ),
     "monitor.lightning.not_restored": (
         "NNGraphCallback: the best weights were not put back into the module: {reason}"
     ),

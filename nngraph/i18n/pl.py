@@ -443,6 +443,12 @@ MESSAGES: dict[str, str] = {
         "wskaż, która z twoich metryk nią jest: NNGraphCallback(metrics={{'twoja_nazwa': "
         "{metric!r}}})"
     ),
+    "monitor.lightning.metric_step_only": (
+        "NNGraphCallback: obserwowana metryka {metric!r} jest zapisywana tylko po każdym kroku "
+        "(on_epoch=False), a Lightning przekazuje callbackom tylko wartości z całych epok, więc "
+        "nic nie zatrzyma treningu wcześniej ani nie przywróci najlepszych wag. Zapisuj ją raz "
+        "na epokę: self.log({key!r}, value, on_epoch=True)"
+    ),
     "monitor.lightning.not_restored": (
         "NNGraphCallback: najlepsze wagi nie zostały przywrócone do modułu: {reason}"
     ),

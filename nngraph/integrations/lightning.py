@@ -7,9 +7,14 @@ own ``EarlyStopping`` never does).
 
 Metric names are mapped so that training and validation pair up: ``train_loss`` and
 ``train/loss`` -> ``loss``, ``valid_acc`` and ``val/acc`` -> ``val_acc``; the ``_epoch`` suffix is
-dropped and per-step values (``_step``) are skipped. ``metrics={"my_key": "val_loss"}`` renames
-explicitly. Metrics logged in ``LightningModule.on_train_epoch_end`` are seen one epoch late
-(log them in ``training_step``/``validation_step`` with ``on_epoch=True``).
+dropped and per-step values (``_step``) are skipped. A name the monitor or one of its detectors
+watches is kept as it is (``ng.Monitor(metric="valid_loss")`` gets ``valid_loss``). With several
+validation dataloaders, the first one's metrics are the plain ones (``val_loss/dataloader_idx_0``
+-> ``val_loss``, so it is watched by default) and the others keep their index
+(``val_loss_dataloader_idx_1``). ``metrics={"my_key": "val_loss"}`` renames explicitly (the name
+the module logs, or the one the monitor shows); it comes first. Metrics logged in
+``LightningModule.on_train_epoch_end`` are seen one epoch late (log them in
+``training_step``/``validation_step`` with ``on_epoch=True``).
 
     >>> import lightning.pytorch as pl                     # doctest: +SKIP
     >>> from nngraph.integrations.lightning import NNGraphCallback
@@ -21,16 +26,22 @@ explicitly. Metrics logged in ``LightningModule.on_train_epoch_end`` are seen on
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Container, Iterable, Mapping
 from typing import Any, cast
 
 from nngraph.capture import NNGraphWarning
 from nngraph.errors import NNGraphError, check_flag, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import Monitor
-from nngraph.monitor._common import is_tensor, is_validation, training_base, validation_base
+from nngraph.monitor._common import (
+    LOSS_NAMES,
+    is_tensor,
+    is_validation,
+    training_base,
+    validation_base,
+)
 from nngraph.monitor._monitor import Display
-from nngraph.monitor.detectors import Detector, detector_list
+from nngraph.monitor.detectors import Detector, Divergence, detector_list
 
 try:
     from lightning.pytorch import Callback
@@ -43,18 +54,27 @@ except ImportError:  # pragma: no cover - the older package name
 __all__ = ["NNGraphCallback", "metric_name"]
 
 
-def metric_name(key: str) -> str | None:
+def metric_name(key: str, keep: Container[str] = ()) -> str | None:
     """The monitor's name for a Lightning metric key, ``None`` to skip it (``step`` and
-    ``epoch`` too: the callback gives the step itself).
+    ``epoch`` too: the callback gives the step itself). A name in ``keep`` (one the monitor or
+    a detector watches) stays as it is, also when logged with the ``_epoch`` suffix.
 
     >>> from nngraph.integrations.lightning import metric_name
     >>> [metric_name(k) for k in ("train_loss", "val/acc", "val_loss_epoch", "loss_step")]
     ['loss', 'val_acc', 'val_loss', None]
+    >>> metric_name("valid_loss"), metric_name("valid_loss_epoch", keep={"valid_loss"})
+    ('val_loss', 'valid_loss')
     """
-    if key.endswith("_step") or key in ("hp_metric", "step", "epoch"):
+    if key in ("hp_metric", "step", "epoch"):
+        return None
+    if key in keep:
+        return key
+    if key.endswith("_step"):
         return None
     if key.endswith("_epoch"):
         key = key[: -len("_epoch")]
+        if key in keep:
+            return key
     base = validation_base(key)
     if base is not None:
         return "val_" + base.replace("/", "_")
@@ -72,6 +92,9 @@ def _renames(metrics: object) -> dict[str, str]:
         raise NNGraphError(message("monitor.lightning.bad_metrics", got=metrics))
     return dict(cast("Mapping[str, str]", metrics))
 
+
+#: Lightning's suffix for the first of several validation dataloaders
+_FIRST_LOADER = "/dataloader_idx_0"
 
 # where a warning's user line is not: Lightning calls the callback from deep inside `fit`
 _NOT_USER_CODE = ("lightning", "pytorch_lightning", "lightning_fabric", "torch", "nngraph")
@@ -92,7 +115,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
     back, while a new module is left as it is (with an :class:`~nngraph.capture.NNGraphWarning`:
     those weights belong to the earlier module). If the watched metric (``monitor.metric``,
     default ``val_loss``) is never logged, an :class:`~nngraph.capture.NNGraphWarning` says so
-    once and lists the metrics that were logged.
+    once and lists the metrics that were logged, with the names ``metrics=`` accepts.
 
         >>> from nngraph.integrations.lightning import NNGraphCallback
         >>> cb = NNGraphCallback(restore_best=False)
@@ -137,9 +160,11 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         self._saw_metric = False
         self._warned = False
         self._trained = False  # an epoch ran in this fit
+        self._keys: dict[str, None] = {}  # Lightning's keys of the metrics logged in this fit
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
         self._validated = self._saw_metric = self._warned = self._trained = False
+        self._keys = {}
         if getattr(getattr(trainer, "fit_loop", None), "done", False):
             return  # a re-run fit cell with max_epochs already reached: no run, keep the last
         if self._own_monitor:  # every fit is a new run
@@ -169,18 +194,62 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         Validation metrics are kept only if validation ran this epoch (Lightning keeps the
         last ones otherwise).
         """
-        out: dict[str, Any] = {}
-        for key, value in trainer.callback_metrics.items():
-            name = self.rename.get(key) or metric_name(key)
+        return {name: value for _, name, value in self._collect(trainer)}
+
+    def _collect(self, trainer: Any) -> list[tuple[str, str, Any]]:
+        """``(Lightning's key, the monitor's name, value)`` of this epoch's metrics."""
+        found = trainer.callback_metrics
+        names = self._names(list(found))
+        out = []
+        for key, value in found.items():
+            name = names.get(key)
             if name is None or (is_validation(name) and not self._validated):
                 continue
             if is_tensor(value) and value.numel() != 1:
                 continue
-            out[name] = value
+            out.append((key, name, value))
         return out
 
+    def _watched(self) -> set[str]:
+        """The names the monitor and its detectors watch (not the loss names every
+        ``Divergence`` watches: those are renamed so that training and validation pair up)."""
+        if self.monitor is None:
+            return set()
+        names = {self.monitor.metric}
+        for det in self.monitor.detectors:
+            if isinstance(det, Divergence):
+                names.update(name for name in det.metrics if name not in LOSS_NAMES)
+            else:
+                names.update(name for name in (det.metric, det.train_metric) if name)
+        return names
+
+    def _names(self, keys: Collection[str]) -> dict[str, str]:
+        """The monitor's name for each of Lightning's ``keys`` it gets (the others left out):
+        the ``metrics=`` renames first, then :func:`metric_name`, with the first validation
+        dataloader's metrics under their plain name."""
+        watched = self._watched()
+        shown = {key: metric_name(key, watched) for key in keys}
+        names = {}  # renamed by the key, or by the name the monitor would show
+        for key, name in shown.items():
+            target = self.rename.get(key) or (self.rename.get(name) if name else None)
+            if target:
+                names[key] = target
+        taken = set(names.values())  # an explicit choice wins over a name found here
+        for key, name in shown.items():
+            if key in names:
+                continue
+            plain = key.removesuffix(_FIRST_LOADER)
+            if plain != key and plain not in keys and key not in watched:
+                first = metric_name(plain, watched)
+                name = name if first in taken else first
+            if name is not None and name not in taken:
+                names[key] = name
+        return names
+
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
-        metrics = self.collect(trainer)
+        found = self._collect(trainer)
+        metrics = {name: value for _, name, value in found}
+        self._keys.update(dict.fromkeys(key for key, _, _ in found))
         validated, self._validated = self._validated, False
         self._trained = True
         if not metrics or self.monitor is None:
@@ -191,22 +260,29 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         if self.monitor.metric in metrics:
             self._saw_metric = True
         elif validated:  # validation ran and did not log the watched metric
-            self._warn_missing(list(metrics))
+            self._warn_missing(trainer)
         if self.stop:
             should_stop = trainer.strategy.reduce_boolean_decision(
                 self.monitor.should_stop, all=False
             )
             trainer.should_stop = trainer.should_stop or should_stop
 
-    def _warn_missing(self, logged: list[str]) -> None:
+    def _warn_missing(self, trainer: Any) -> None:
+        """Say once that the watched metric never came, naming what did as the module logs it
+        (the names ``metrics=`` accepts), or that it is logged per step only."""
         if self._warned or self.monitor is None:
             return
         self._warned = True
-        text = message(
-            "monitor.lightning.metric_missing",
-            metric=self.monitor.metric,
-            logged=", ".join(logged) or "-",
-        )
+        metric = self.monitor.metric
+        # per step only (on_epoch=False): in logged_metrics, never in callback_metrics
+        found = trainer.callback_metrics
+        stepped = [k for k in getattr(trainer, "logged_metrics", {}) if k not in found]
+        key = next((k for k, name in self._names(stepped).items() if name == metric), None)
+        if key is not None:
+            text = message("monitor.lightning.metric_step_only", metric=metric, key=key)
+        else:
+            logged = ", ".join(self._keys) or "-"
+            text = message("monitor.lightning.metric_missing", metric=metric, logged=logged)
         warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
         self.monitor._watch_checked = True  # said here, for Lightning: not again by the Monitor
 
@@ -214,7 +290,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         if self.monitor is None or not self._trained:
             return  # no epoch ran: nothing was missing, nothing to restore
         if not self._saw_metric:
-            self._warn_missing(self.monitor.metrics)
+            self._warn_missing(trainer)
         self.monitor.close()
         if self.restore_best and self.monitor.best is not None and self.monitor.model is not None:
             try:

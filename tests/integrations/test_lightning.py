@@ -53,6 +53,22 @@ class NetWithoutValLoss(Net):
         self.log("val_mse", self.step(batch))
 
 
+class NetLoggingAs(Net):
+    """Validation logs its loss (and accuracy) under the names given, as a user's module may."""
+
+    def __init__(self, loss: str = "val_loss", acc: str | None = None, **log: Any) -> None:
+        super().__init__()
+        self.loss_name, self.acc_name, self.options = loss, acc, log
+
+    def validation_step(
+        self, batch: tuple[torch.Tensor, torch.Tensor], _: int, dataloader_idx: int = 0
+    ) -> None:
+        self.log(self.loss_name, self.step(batch), **self.options)
+        if self.acc_name is not None:
+            x, y = batch
+            self.log(self.acc_name, ((self(x) > 0).float() == y).float().mean(), **self.options)
+
+
 class Recorder(pl.Callback):
     """The exact weights at the end of every epoch, to compare with what is restored."""
 
@@ -66,16 +82,20 @@ class Recorder(pl.Callback):
         self.states[trainer.current_epoch + 1] = {k: v.clone() for k, v in state.items()}
 
 
-def loaders() -> tuple[torch.utils.data.DataLoader, torch.utils.data.DataLoader]:
+def loaders(
+    val_loaders: int = 1,
+) -> tuple[torch.utils.data.DataLoader, torch.utils.data.DataLoader | list[Any]]:
     g = torch.Generator().manual_seed(0)
     x_tr, x_va = torch.randn(16, 2, generator=g), torch.randn(64, 2, generator=g)
     y_tr = (torch.rand(16, generator=g) < 0.5).float()  # labels are noise: pure memorising
     y_va = (torch.rand(64, generator=g) < 0.5).float()
     ds = torch.utils.data.TensorDataset
-    return (
-        torch.utils.data.DataLoader(ds(x_tr, y_tr), batch_size=16),
-        torch.utils.data.DataLoader(ds(x_va, y_va), batch_size=64),
-    )
+    train = torch.utils.data.DataLoader(ds(x_tr, y_tr), batch_size=16)
+    val = [  # a second one: the first half of the first
+        torch.utils.data.DataLoader(ds(x_va[: 64 // (i + 1)], y_va[: 64 // (i + 1)]), batch_size=64)
+        for i in range(val_loaders)
+    ]
+    return train, val[0] if val_loaders == 1 else val
 
 
 def fit(
@@ -83,6 +103,7 @@ def fit(
     max_epochs: int = 60,
     model_class: type[Net] = Net,
     model: Net | None = None,
+    val_loaders: int = 1,
     **options: Any,
 ) -> tuple[pl.Trainer, Net, Recorder]:
     torch.manual_seed(0)
@@ -101,7 +122,7 @@ def fit(
     trainer.callbacks = [recorder, callback, *trainer.callbacks]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # and Lightning's "few workers" advice is dropped
-        trainer.fit(model, *loaders())
+        trainer.fit(model, *loaders(val_loaders))
     recorder.warnings = [str(w.message) for w in caught if w.category is NNGraphWarning]
     recorder.places = [w.filename for w in caught if w.category is NNGraphWarning]
     return trainer, model, recorder
@@ -137,8 +158,70 @@ def test_a_watched_metric_that_is_never_logged_is_said_once() -> None:
     trainer, _, recorder = fit(cb, max_epochs=3, model_class=NetWithoutValLoss)
     assert trainer.current_epoch == 3 and cb.monitor is not None
     (warning,) = recorder.warnings
-    assert "'val_loss' was never logged" in warning and "val_mse, loss" in warning
+    assert "'val_loss' was never logged" in warning
+    assert "(logged: val_mse, train_loss)" in warning  # as the module logs them
     assert recorder.places == [__file__]  # the user's `trainer.fit(...)`, not Lightning's code
+
+
+@pytest.mark.parametrize("name", ["valid_loss", "val/loss"])
+def test_a_metric_logged_under_the_name_the_monitor_watches_reaches_it(name: str) -> None:
+    mon = Monitor(metric=name, detectors=[detectors.Patience(3, metric=name)], display=False)
+    trainer, model, recorder = fit(NNGraphCallback(mon), model=NetLoggingAs(loss=name))
+    assert name in mon.metrics and recorder.warnings == []
+    assert mon.should_stop and trainer.current_epoch < 59  # stopped early
+    best = mon.best
+    assert best is not None and best.metric == name and best.epoch == mon.epoch - 3
+    restored = model.state_dict()
+    assert all(torch.equal(restored[k], v) for k, v in recorder.states[best.epoch].items())
+
+
+def test_a_detector_watching_a_logged_name_gets_it_and_can_stop_training() -> None:
+    patience = detectors.Patience(3, metric="val/acc", mode="max")
+    cb = NNGraphCallback(detectors=[patience], display=False)
+    trainer, _, recorder = fit(cb, model=NetLoggingAs(loss="val/loss", acc="val/acc"))
+    mon = cb.monitor
+    assert mon is not None and recorder.warnings == []
+    assert sorted(mon.metrics) == ["loss", "val/acc", "val_loss"]  # others still pair up
+    assert mon.detectors[0].epoch == mon.epoch  # it saw every epoch
+    assert mon.should_stop and trainer.current_epoch < 59
+    assert mon.stop_event is not None and "val/acc" in mon.stop_event.detector
+
+
+def test_the_missing_metric_warning_lists_names_that_metrics_accepts() -> None:
+    _, _, recorder = fit(
+        NNGraphCallback(display=False), max_epochs=2, model=NetLoggingAs("val/mse")
+    )
+    (warning,) = recorder.warnings
+    assert "(logged: val/mse, train_loss)" in warning  # Lightning's names, not the monitor's
+    for given in ("val/mse", "val_mse"):  # the name the module logs, or the one the chart shows
+        cb = NNGraphCallback(display=False, metrics={given: "val_loss"})
+        _, _, recorder = fit(cb, max_epochs=2, model=NetLoggingAs("val/mse"))
+        assert cb.monitor is not None and cb.monitor.best is not None
+        assert sorted(cb.monitor.metrics) == ["loss", "val_loss"] and recorder.warnings == []
+
+
+def test_a_watched_metric_logged_per_step_only_is_told_to_log_it_per_epoch() -> None:
+    model = NetLoggingAs(on_step=True, on_epoch=False)  # never in Lightning's callback_metrics
+    _, _, recorder = fit(NNGraphCallback(display=False), max_epochs=2, model=model)
+    (warning,) = recorder.warnings
+    assert "per step only" in warning and "self.log('val_loss', value, on_epoch=True)" in warning
+
+
+def test_with_several_validation_loaders_the_first_ones_metric_is_watched() -> None:
+    cb = NNGraphCallback(display=False, restore_best=False)
+    trainer, _, recorder = fit(cb, max_epochs=3, model=NetLoggingAs(), val_loaders=2)
+    mon = cb.monitor
+    assert mon is not None and mon.best is not None and recorder.warnings == []
+    assert sorted(mon.metrics) == ["loss", "val_loss", "val_loss_dataloader_idx_1"]
+    first = float(trainer.callback_metrics["val_loss/dataloader_idx_0"])
+    assert mon.history("val_loss")[1][-1] == pytest.approx(first)
+    # an explicit choice wins: the first loader's metric keeps its own name
+    cb = NNGraphCallback(display=False, metrics={"val_loss/dataloader_idx_1": "val_loss"})
+    trainer, _, recorder = fit(cb, max_epochs=3, model=NetLoggingAs(), val_loaders=2)
+    assert cb.monitor is not None and recorder.warnings == []
+    assert sorted(cb.monitor.metrics) == ["loss", "val_loss", "val_loss_dataloader_idx_0"]
+    second = float(trainer.callback_metrics["val_loss/dataloader_idx_1"])
+    assert cb.monitor.history("val_loss")[1][-1] == pytest.approx(second)
 
 
 def test_fitting_again_a_trainer_that_is_done_keeps_the_run_and_says_nothing() -> None:
@@ -292,6 +375,11 @@ def test_lightning_metric_names_pair_up() -> None:
     keys = ["train_loss", "train/acc", "valid_acc", "validation/loss", "loss_step", "loss_epoch"]
     assert [metric_name(k) for k in keys] == ["loss", "acc", "val_acc", "val_loss", None, "loss"]
     assert metric_name("epoch") is None and metric_name("step") is None
+    watched = {"valid_loss", "val/acc"}  # names a monitor or a detector watches stay as they are
+    keys = ["valid_loss", "valid_loss_epoch", "val/acc", "train/acc", "valid_loss_step"]
+    assert [metric_name(k, watched) for k in keys] == [
+        "valid_loss", "valid_loss", "val/acc", "acc", None
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
