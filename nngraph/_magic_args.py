@@ -1,5 +1,6 @@
-"""How `%nngraph` reads its options: argparse and shlex, with their errors as one line in the
-current language (IPython's UsageError) instead of an exit.
+"""How `%nngraph` reads its line and its cell: the options through argparse and shlex, with
+their errors as one line in the current language (IPython's UsageError) instead of an exit; the
+cell's code as IPython reads a plain cell's.
 
     >>> view_options().parse_args(["--depth", "2", "-o", "g"]).depth
     2
@@ -8,20 +9,29 @@ current language (IPython's UsageError) instead of an exit.
 from __future__ import annotations
 
 import argparse
+import ast
+import inspect
+import io
 import keyword
 import re
 import shlex
-from typing import NoReturn
+import tokenize
+from types import CodeType
+from typing import Any, NoReturn
 
+from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
 
 from nngraph.i18n import message, plural_form
 
 __all__ = [
+    "Cell",
+    "CellReader",
     "Parser",
     "cell_variable",
     "depth_value",
     "split_line",
+    "strip_semicolon",
     "translated",
     "variable",
     "view_options",
@@ -116,6 +126,25 @@ def depth_value(text: str) -> int:
     return int(text)
 
 
+def strip_semicolon(line: str) -> str:
+    """A magic line without the `;` it ends with, a notebook habit (before any `# comment`).
+
+    >>> strip_semicolon("monitor --model net;  # mine")
+    'monitor --model net  # mine'
+    >>> strip_semicolon("loss")
+    'loss'
+    """
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(line).readline))
+    except (tokenize.TokenError, SyntaxError):  # not Python: it is left to shlex to say why
+        return line
+    ignored = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.DEDENT, tokenize.ENDMARKER)
+    last = next((token for token in reversed(tokens) if token.type not in ignored), None)
+    if last is None or last.string != ";" or last.start[0] != 1:
+        return line
+    return line[: last.start[1]] + line[last.end[1] :]
+
+
 def split_line(line: str, key: str = "magic.bad_arguments") -> list[str]:
     """The options of a magic line, split as a shell would (`--name "my run"`, `# a comment`)."""
     try:
@@ -133,3 +162,129 @@ def view_options() -> Parser:
     parser.add_argument("-o", "--output", type=cell_variable, default=None)
     parser.add_argument("-q", "--quiet", action="store_true")
     return parser
+
+
+class Cell:
+    """A `%%nngraph` cell's code, transformed, cached, parsed and compiled as IPython does with a
+    plain cell: a syntax error in it is raised here, before anything runs.
+
+    It is cached under the running cell's number, so that tracebacks say `Cell In[N]`; while a
+    cell runs, ``shell.execution_count`` is already the next one. With IPython's autoawait on,
+    the code may ``await`` at the top level (`is_async`; run it with `run_async`).
+
+    >>> from IPython.testing.globalipapp import get_ipython
+    >>> cell = Cell(get_ipython(), "6 * 7")
+    >>> cell.run(), cell.is_async
+    (42, False)
+    """
+
+    def __init__(self, shell: Any, cell: str) -> None:
+        self.shell = shell
+        source = shell.transform_cell(cell)
+        running = getattr(shell.displayhook, "exec_result", None)
+        number = shell.execution_count if running is None else running.execution_count
+        filename = shell.compile.cache(source, number, raw_code=cell)
+        tree: ast.Module = shell.transform_ast(shell.compile.ast_parse(source, filename=filename))
+        self.assigned = _assigned(tree)
+        self.quiet = bool(DisplayHook.semicolon_at_end_of_expression(source))
+        end = tree.body[-1] if tree.body else None
+        parts: list[tuple[ast.mod, str]] = [(tree, "exec")]
+        if isinstance(end, ast.Expr):  # the cell's value, evaluated on its own
+            tree.body.pop()
+            parts.append((ast.Expression(end.value), "eval"))
+        awaiting = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if shell.autoawait else 0
+        with shell.compile.extra_flags(awaiting):
+            self.codes: list[CodeType] = [shell.compile(p, filename, mode) for p, mode in parts]
+        self.is_async = any(code.co_flags & inspect.CO_COROUTINE for code in self.codes)
+
+    def assigns(self, expression: str) -> bool:
+        """Whether the cell gives `expression` a new value: `net = ...` for `net` (a cell that
+        makes its model, run again), or `trainer = ...` for `trainer.net`."""
+        try:
+            wanted = ast.unparse(ast.parse(expression.strip(), mode="eval").body)
+        except SyntaxError:
+            return False
+        return any(
+            wanted == name or wanted.startswith((f"{name}.", f"{name}[")) for name in self.assigned
+        )
+
+    def run(self) -> Any:
+        """Run the code in the notebook's namespace and return the value of its last line if
+        that is an expression not ended by `;`.
+
+        Unlike ``shell.run_cell`` it does not catch the cell's exception: the exception reaches
+        the notebook, so the cell fails (and "Run all" stops) as it would without the magic.
+        """
+        __tracebackhide__ = True
+        value = None
+        for code in self.codes:
+            value = eval(code, self.shell.user_global_ns, self.shell.user_ns)
+        return None if self.quiet else value
+
+    async def run_async(self) -> Any:
+        """`run` for code that awaits at the top level."""
+        __tracebackhide__ = True
+        value = None
+        for code in self.codes:
+            value = eval(code, self.shell.user_global_ns, self.shell.user_ns)
+            if code.co_flags & inspect.CO_COROUTINE:
+                value = await value
+        return None if self.quiet else value
+
+
+class CellReader:
+    """An input transformer (IPython's ``input_transformers_post``) that reads a `%%nngraph`
+    cell's code before the cell runs, where IPython reads a plain cell's: a syntax error in it
+    is then shown as a plain cell's (`Cell In[N], line L` and a caret), and a cell that awaits
+    at the top level becomes ``await get_ipython().run_cell_magic(...)``, which IPython runs
+    as it runs any cell that awaits (the magic gives back a coroutine for it).
+
+    >>> from IPython.testing.globalipapp import get_ipython
+    >>> CellReader(get_ipython())(["x = 1\\n"])  # any other cell is left as it is
+    ['x = 1\\n']
+    """
+
+    _CALL = "get_ipython().run_cell_magic('nngraph', "  # how IPython writes a `%%nngraph` cell
+
+    def __init__(self, shell: Any) -> None:
+        self.shell = shell
+
+    def __call__(self, lines: list[str]) -> list[str]:
+        if not lines or not lines[0].startswith(self._CALL):
+            return lines
+        try:
+            call = ast.parse("".join(lines), mode="eval").body
+        except SyntaxError:
+            return lines
+        arguments = call.args if isinstance(call, ast.Call) else []
+        texts = [a.value for a in arguments if isinstance(a, ast.Constant) and type(a.value) is str]
+        if len(texts) != 3:
+            return lines  # not a cell as IPython writes it: the magic reads it when it runs
+        _, line, cell = texts
+        if {"-h", "--help"} & set(line.split()):  # the help is printed, the cell not run
+            return lines
+        if Cell(self.shell, cell).is_async:  # a syntax error is raised here
+            return ["await " + lines[0], *lines[1:]]
+        return lines
+
+
+def _assigned(tree: ast.Module) -> set[str]:
+    """What the code assigns in the notebook's namespace, as written: `net`, `trainer.net`,
+    `nets[0]`, imported and defined names; not the names local to its functions and classes."""
+    found: set[str] = set()
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found.add(node.name)
+            continue
+        if isinstance(
+            node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
+        ):
+            continue
+        if isinstance(node, ast.alias):
+            found.add(node.asname or node.name.partition(".")[0])
+        elif isinstance(getattr(node, "ctx", None), ast.Store | ast.Del):
+            found.add(ast.unparse(node))
+        todo.extend(ast.iter_child_nodes(node))
+    return found

@@ -7,9 +7,11 @@
     %nngraph watch net --optimizer opt  # watch = ng.GradientWatch(net, optimizer=opt)
     %nngraph lang pl                    # ng.set_language("pl")
 
-Wrong arguments give one line (IPython's UsageError), never a traceback. A `%%nngraph` cell
-otherwise behaves as the same cell without the magic: its errors, tracebacks (`Cell In[N]`),
-syntax errors, last value and trailing `;` are those of a plain cell.
+Wrong arguments give one line (IPython's UsageError), never a traceback; a `;` at the end of
+a line is taken as the notebook habit it is (`%nngraph loss;` still shows the graph). A
+`%%nngraph` cell otherwise behaves as the same cell without the magic: its errors, tracebacks
+(`Cell In[N]`), syntax errors, top-level `await`, last value and trailing `;` are those of a
+plain cell.
 """
 
 from __future__ import annotations
@@ -20,106 +22,25 @@ import builtins
 from typing import Any
 
 import torch
-from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
 
-from nngraph._magic_args import Parser, split_line, variable, view_options
+from nngraph._magic_args import (
+    Cell,
+    CellReader,
+    Parser,
+    split_line,
+    strip_semicolon,
+    variable,
+    view_options,
+)
 from nngraph.capture import graph_of, record
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.i18n import LANGUAGES, get_language, message, on_language_change, set_language
 
 __all__ = ["NNGraphMagics", "load_ipython_extension", "unload_ipython_extension"]
-
-
-class CellSyntaxError(Exception):
-    """A syntax error in a `%%nngraph` cell, which IPython shows as it shows one in a plain cell:
-    the cell's line and a caret, no traceback through nngraph. ``__cause__`` is the SyntaxError."""
-
-    def __init__(self, error: SyntaxError, report: list[str]) -> None:
-        super().__init__(str(error))
-        self.report = report
-
-    def _render_traceback_(self) -> list[str]:  # what IPython shows instead of a traceback
-        return self.report
-
-
-class _Cell:
-    """A cell's code, transformed, cached and parsed as IPython does with a plain cell.
-
-    It is cached under the running cell's number, so that tracebacks say `Cell In[N]`; while a
-    cell runs, ``shell.execution_count`` is already the next one.
-    """
-
-    def __init__(self, shell: Any, cell: str) -> None:
-        self.shell = shell
-        source = shell.transform_cell(cell)
-        running = getattr(shell.displayhook, "exec_result", None)
-        number = shell.execution_count if running is None else running.execution_count
-        self.filename = shell.compile.cache(source, number, raw_code=cell)
-        try:
-            tree = shell.compile.ast_parse(source, filename=self.filename)
-        except SyntaxError as error:
-            report = shell.SyntaxTB.structured_traceback(type(error), error, [])
-            raise CellSyntaxError(error, report) from error
-        self.tree: ast.Module = shell.transform_ast(tree)
-        self.quiet = bool(DisplayHook.semicolon_at_end_of_expression(source))
-
-    def assigns(self, expression: str) -> bool:
-        """Whether the cell gives `expression` a new value: `net = ...` for `net` (a cell that
-        makes its model, run again), or `trainer = ...` for `trainer.net`."""
-        try:
-            wanted = ast.unparse(ast.parse(expression.strip(), mode="eval").body)
-        except SyntaxError:
-            return False
-        return any(
-            wanted == name or wanted.startswith((f"{name}.", f"{name}["))
-            for name in _assigned(self.tree)
-        )
-
-    def run(self) -> Any:
-        """Run the code in the notebook's namespace and return the value of its last line if
-        that is an expression not ended by `;`.
-
-        Unlike ``shell.run_cell`` it does not catch the cell's exception: the exception reaches
-        the notebook, so the cell fails (and "Run all" stops) as it would without the magic.
-        """
-        __tracebackhide__ = True
-        shell, body = self.shell, self.tree.body
-        end, last = (body[-1] if body else None), None
-        if isinstance(end, ast.Expr):  # the cell's value, evaluated on its own
-            body.pop()
-            last = ast.Expression(end.value)
-        namespace = shell.user_ns
-        exec(shell.compile(self.tree, self.filename, "exec"), shell.user_global_ns, namespace)
-        if last is None:
-            return None
-        value = eval(shell.compile(last, self.filename, "eval"), shell.user_global_ns, namespace)
-        return None if self.quiet else value
-
-
-def _assigned(tree: ast.Module) -> set[str]:
-    """What the code assigns in the notebook's namespace, as written: `net`, `trainer.net`,
-    `nets[0]`, imported and defined names; not the names local to its functions and classes."""
-    found: set[str] = set()
-    todo: list[ast.AST] = list(tree.body)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            found.add(node.name)
-            continue
-        if isinstance(
-            node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
-        ):
-            continue
-        if isinstance(node, ast.alias):
-            found.add(node.asname or node.name.partition(".")[0])
-        elif isinstance(getattr(node, "ctx", None), ast.Store | ast.Del):
-            found.add(ast.unparse(node))
-        todo.extend(ast.iter_child_nodes(node))
-    return found
 
 
 @magics_class
@@ -151,6 +72,7 @@ class NNGraphMagics(Magics):
         if cell is not None:  # outside the try below: the cell's own errors reach the notebook
             return self._record_cell(split_line(line, "magic.cell.bad_arguments"), cell)
         try:
+            line = strip_semicolon(line)  # `%nngraph loss;`: a notebook habit, nothing to hide
             command, *rest = line.split(None, 1) or [""]
             if not command:
                 raise UsageError(message("magic.usage"))
@@ -232,19 +154,33 @@ class NNGraphMagics(Magics):
         options = view_options().parse_args(words)
         if options.output:  # before the cell runs: a refused name must not cost the run
             self._refuse_to_replace(options.output, Graph, "magic.cell.would_replace")
-        code = _Cell(self.shell, cell)
+        code = Cell(self.shell, cell)
         # A cell that makes its model (again) is recorded without the old one: the new model
         # is the first to run, so names are relative to it, as `--model` asks.
         anew = options.model is not None and code.assigns(options.model)
         model = None if options.model is None or anew else self._model(options.model)
+        if code.is_async:  # top-level `await`: the cell awaits this (see `CellReader`)
+            return self._record_async(code, model, options, anew)
         with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
             value = code.run()  # the cell's own error propagates: the cell fails
+        return self._recorded(rec.graph, options, anew, value)
+
+    async def _record_async(
+        self, code: Cell, model: torch.nn.Module | None, options: argparse.Namespace, anew: bool
+    ) -> Any:
+        __tracebackhide__ = True
+        with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
+            value = await code.run_async()
+        return self._recorded(rec.graph, options, anew, value)
+
+    def _recorded(self, graph: Graph, options: argparse.Namespace, anew: bool, value: Any) -> Any:
+        """What follows the cell's run: the graph shown and kept, the cell's value returned."""
         if anew:
             self._model(options.model)  # it names a module now that the cell ran
-        if len(rec.graph) == 0:
+        if len(graph) == 0:
             print(message("magic.nothing_recorded"))
         else:
-            self._show(rec.graph, options)
+            self._show(graph, options)
         return value  # a final expression is shown as the cell's output, as without the magic
 
     def _monitor(self, words: list[str]) -> Any:
@@ -339,7 +275,8 @@ _unsubscribe: list[Any] = []
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """`%load_ext nngraph`: register the magics (twice is harmless).
+    """`%load_ext nngraph`: register the magics and the `%%nngraph` cell reader (twice is
+    harmless).
 
     >>> from IPython.testing.globalipapp import get_ipython
     >>> ip = get_ipython(); load_ipython_extension(ip); load_ipython_extension(ip)
@@ -348,12 +285,15 @@ def load_ipython_extension(ipython: Any) -> None:
     >>> unload_ipython_extension(ip)
     """
     ipython.register_magics(NNGraphMagics)
+    _refresh_help()  # the language may have changed while the extension was unloaded
+    if not any(isinstance(reader, CellReader) for reader in ipython.input_transformers_post):
+        ipython.input_transformers_post.append(CellReader(ipython))
     if not _unsubscribe:
         _unsubscribe.append(on_language_change(_refresh_help))
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    """`%unload_ext nngraph`: remove the magics and the language listener.
+    """`%unload_ext nngraph`: remove the magics, the cell reader and the language listener.
 
     >>> from IPython.testing.globalipapp import get_ipython
     >>> ip = get_ipython(); load_ipython_extension(ip); unload_ipython_extension(ip)
@@ -363,6 +303,8 @@ def unload_ipython_extension(ipython: Any) -> None:
     for kind in ("line", "cell"):
         ipython.magics_manager.magics[kind].pop("nngraph", None)
     ipython.magics_manager.registry.pop("NNGraphMagics", None)
+    transformers = ipython.input_transformers_post
+    transformers[:] = [t for t in transformers if not isinstance(t, CellReader)]
     while _unsubscribe:
         _unsubscribe.pop()()
 

@@ -203,6 +203,29 @@ def test_unload_removes_the_magics(ip: Any) -> None:
     assert "nngraph" in ip.magics_manager.magics["cell"]
 
 
+@pytest.mark.parametrize("languages", [("pl", "en"), ("en", "pl")])
+def test_the_help_is_in_the_language_chosen_while_the_extension_was_unloaded(
+    ip: Any, languages: tuple[str, ...]
+) -> None:
+    """`%nngraph?` stayed in the language it had at `%unload_ext` (sweep S, bug 2)."""
+    for language in languages:
+        ip.run_line_magic("unload_ext", "nngraph")
+        i18n.set_language(language)
+        ip.run_line_magic("load_ext", "nngraph")
+        assert ip.magics_manager.magics["line"]["nngraph"].__doc__ == i18n.message("magic.help")
+
+
+def test_the_cell_reader_comes_with_the_extension_and_goes_with_it(ip: Any) -> None:
+    kinds = [type(transformer) for transformer in ip.input_transformers_post]
+    magics.unload_ipython_extension(ip)
+    magics.load_ipython_extension(ip)
+    magics.load_ipython_extension(ip)  # twice is harmless
+    assert [type(transformer) for transformer in ip.input_transformers_post] == kinds
+    ip.run_line_magic("unload_ext", "nngraph")
+    assert len(ip.input_transformers_post) == len(kinds) - 1  # plain cells are as they were
+    ip.run_line_magic("load_ext", "nngraph")
+
+
 # A %%nngraph cell runs as the same cell would without the magic.
 
 
@@ -213,18 +236,61 @@ def test_a_traceback_names_the_running_cell(ip: Any) -> None:
     assert frame.lineno == 2
 
 
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("started = True\ny = (1 +\n", 2),  # found by the parser
+        ("started = True\nif started:\npass\n", 3),  # an IndentationError
+        ("started = True\nfor epoch in range(3):\n    pass\nif started:\n    break\n", 5),
+        ("started = True\nreturn started\n", 2),  # these by the compiler (sweep S, bug 1)
+        ("started = True\nnonlocal elsewhere\n", 2),
+        ("started = True\n(yield started)\n", 2),  # in the last line, the cell's value
+    ],
+    ids=["parse", "indentation", "break", "return", "nonlocal", "yield"],
+)
 def test_a_syntax_error_is_reported_as_in_a_plain_cell(
-    ip: Any, capsys: pytest.CaptureFixture[str]
+    ip: Any, capsys: pytest.CaptureFixture[str], body: str, line: int
 ) -> None:
     capsys.readouterr()
-    plain = ip.run_cell("y = (1 +\n", store_history=True)
+    plain = ip.run_cell(body, store_history=True)
     expected = capsys.readouterr().out.replace(f"In[{plain.execution_count}]", "In[N]")
-    result = ip.run_cell("%%nngraph -o g_never\ny = (1 +\n", store_history=True)
+    ip.user_ns.pop("started", None)  # IPython runs a plain cell's lines before one that fails
+    result = ip.run_cell("%%nngraph -o g_never\n" + body, store_history=True)
     report = capsys.readouterr().out.replace(f"In[{result.execution_count}]", "In[N]")
-    assert "In[N], line 1" in expected and "SyntaxError" in expected
+    assert f"In[N], line {line}" in expected and "Error" in expected
     assert report == expected  # the cell's line and a caret: no traceback through nngraph
-    assert not result.success and isinstance(result.error_in_exec.__cause__, SyntaxError)
-    assert "g_never" not in ip.user_ns and ip.user_ns["shown"] == []
+    assert "Traceback" not in report and "magics" not in report
+    # the error a plain cell has, as notebooks save it (sweep S, bug 4)
+    assert type(result.error_before_exec) is type(plain.error_before_exec)
+    assert isinstance(result.error_before_exec, SyntaxError) and result.error_in_exec is None
+    assert "started" not in ip.user_ns and "g_never" not in ip.user_ns  # nothing of it ran
+    assert ip.user_ns["shown"] == []
+
+
+def test_a_cell_may_await_at_the_top_level_as_a_plain_cell_can(ip: Any) -> None:
+    result = ip.run_cell(
+        "%%nngraph -q -o g_async\n"
+        "import asyncio\n"
+        "await asyncio.sleep(0)\n"
+        "y = net(torch.randn(2, 3)).sum()\n"
+        "await asyncio.sleep(0, result=6 * 7)\n"
+    )
+    assert result.success and result.result == 42  # the last line's value is the cell's output
+    ip.run_cell_magic("nngraph", "-q -o g_sync", "y = net(torch.randn(2, 3)).sum()")
+    ops = [[d["op"] for _, d in ip.user_ns[g].nodes(data=True)] for g in ("g_async", "g_sync")]
+    assert ops[0] == ops[1] and "linear" in ops[0]  # recorded as without `await`
+    failed = ip.run_cell("%%nngraph -q\nimport asyncio\nawait asyncio.sleep(0)\nraise KeyError(7)")
+    assert isinstance(failed.error_in_exec, KeyError)  # the cell's own error, as without
+    assert torch._C._len_torch_function_stack() == 0  # the recording has ended
+
+
+def test_a_cell_that_awaits_without_autoawait_is_a_syntax_error_as_a_plain_cell(
+    ip: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ip, "autoawait", False)  # `%autoawait off`
+    body = "import asyncio\nawait asyncio.sleep(0)\n"
+    plain, magic = ip.run_cell(body), ip.run_cell("%%nngraph -q\n" + body)
+    assert type(magic.error_before_exec) is type(plain.error_before_exec) is SyntaxError
 
 
 def test_a_trailing_semicolon_hides_the_cells_value(ip: Any) -> None:
@@ -361,6 +427,35 @@ def test_a_monitor_made_by_the_magic_follows_the_validation_loss_as_logged(ip: A
     run = ip.user_ns["run"]
     run.log(1, loss=0.5, valid_loss=0.6)
     assert run.metric == "valid_loss"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("monitor --model net -o m;", "m"),
+        ("monitor --model net -o m ;  # mine", "m"),
+        ("watch net -o w_semi;", "w_semi"),
+    ],
+)
+def test_a_trailing_semicolon_on_a_command_line_is_a_notebook_habit_not_an_error(
+    ip: Any, line: str, name: str
+) -> None:
+    """`;` hides a line's output in a notebook; `%nngraph monitor --model net;` made no
+    monitor: "cannot evaluate 'net;'" (sweep S, bug 3)."""
+    ip.run_line_magic("nngraph", line)
+    assert ip.user_ns[name].model is ip.user_ns["net"]
+    if isinstance(ip.user_ns[name], ng.GradientWatch):
+        ip.user_ns[name].close()
+
+
+def test_a_trailing_semicolon_on_an_expression_or_lang_line_is_ignored(ip: Any) -> None:
+    ip.run_cell("loss = net(torch.randn(2, 3)).sum()")
+    assert isinstance(ip.run_line_magic("nngraph", "loss;"), ng.Graph)  # still shown
+    assert isinstance(ip.run_line_magic("nngraph", "loss;  # the student's loss"), ng.Graph)
+    assert ip.run_cell("g_semi = %nngraph loss;").success  # kept, as without the `;`
+    assert isinstance(ip.user_ns["g_semi"], ng.Graph)
+    ip.run_line_magic("nngraph", "lang pl;")
+    assert i18n.get_language() == "pl"
 
 
 def test_an_expression_line_may_end_in_a_comment(ip: Any) -> None:
