@@ -4,13 +4,17 @@ a retained activation) is cut from that history, so that the backward of the tra
 The user's graph behind the input stays usable (its saved tensors are not freed), and no hook
 of a model outside the traced one runs. The history is still shown, as it was before the
 trace: the input's node is the op that made it, and it gets the gradient that flowed into the
-input, as a student compares with.
+input, as a student compares with. `graph.graph["cut_inputs"]` lists those nodes (empty when no
+input had a history), so that `health()` does not take the leaves behind them for ones cut off
+by mistake, and `summary()` counts them among the inputs.
 
     >>> import torch
     >>> from nngraph.capture._recorder import Recorder
     >>> recorder = Recorder(None)
     >>> made = torch.ones(2, requires_grad=True) * 3
     >>> (given,), _ = cut_from_history(recorder, (made,), {})
+    >>> recorder.graph.graph["cut_inputs"] == [recorder.builder.ids[made.grad_fn]]
+    True
     >>> given.sum().backward()
     >>> made.grad_fn.next_functions[0][0].variable.grad is None  # the backward stopped at it
     True
@@ -37,7 +41,9 @@ def cut_from_history(
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """`inputs` and `kwargs`, each tensor with an autograd history replaced by a copy whose
     backward ends there (in tuples, lists, dicts, namedtuples and dataclasses; inputs without
-    history, the common case, come back as they were given)."""
+    history, the common case, come back as they were given). The nodes of the inputs cut go
+    to `recorder.graph.graph["cut_inputs"]`."""
+    recorder.graph.graph.setdefault("cut_inputs", [])
     with hidden():
         if not any(grad_fn_of(t) is not None for t in tensors_within((inputs, kwargs))):
             return inputs, kwargs
@@ -69,5 +75,7 @@ def _cut(recorder: Recorder, t: torch.Tensor) -> torch.Tensor:
     fn = given.grad_fn
     assert fn is not None  # a clone of a tensor that requires grad
     recorder.builder.ids[fn] = node_id  # the model's first op is fed by `t`'s node
+    if node_id not in recorder.graph.graph["cut_inputs"]:
+        recorder.graph.graph["cut_inputs"].append(node_id)
     recorder.hooks.append(fn.register_prehook(recorder._grad_hook(node_id, leaf=False)))
     return given

@@ -31,6 +31,18 @@ class Graph(nx.DiGraph):
     _source: Graph | None = None
     _where: dict[Any, Any] | None = None
 
+    def to_directed_class(self) -> type[Graph]:
+        """The class networkx's ``to_directed()`` makes: a ``Graph`` again, which keeps
+        ``collapse()``, ``health()`` and ``to_json()`` (``to_undirected()`` gives a plain
+        ``networkx.Graph``: the data's direction is what this class is about).
+
+            >>> import torch, nngraph as ng
+            >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
+            >>> type(g.to_directed()).__name__
+            'Graph'
+        """
+        return Graph
+
     # -- structure -----------------------------------------------------------------------
 
     def collapse(self, depth: int = 1, *, fold_repeats: bool = True) -> Graph:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import feeding_layer, finding, layer_name, module_name, weight_of
+from nngraph.graph._gates import zero_gated
 from nngraph.graph._nodes import (
     ancestors_of,
     folded_from,
@@ -49,8 +50,16 @@ HEALTH_KINDS = (
 # Both must cross: 0.4 per layer sits midway (in log scale) between 0.24 and 0.69, 0.01
 # first/last is 14x above the worst sigmoid net and 7x below the worst healthy ReLU net.
 # Exploding is the mirror image.
+# A deep net can shrink slowly and still lose most of its gradient: a 20-layer tanh MLP at
+# default init shrinks 0.6-0.7x per layer, first/last 2e-5 - 2e-3 (raw, as a student sees it:
+# 3e-6 - 2e-4; widths 32-128). So a product below 0.01 counts also where the raw first/last
+# (`seen`) is below 1e-3. Neither alone: a 12-layer post-LN transformer's product is 1e-4 (its
+# packed q, k, v counts 3x wide), its raw first/last 0.01 - 0.2; a Kaiming ReLU MLP 4096 wide
+# is 3e-3 raw, 0.2 corrected. Caught so: tanh 20 layers deep (12-15 in some seeds), VGG-12
+# without BatchNorm.
 PER_LAYER_LOW, PER_LAYER_HIGH = 0.4, 1 / 0.4
 TOTAL_LOW, TOTAL_HIGH = 0.01, 100.0
+SEEN_LOW = 1e-3
 # Absolute limits on one layer's weight-gradient RMS.
 RMS_TINY, RMS_HUGE = 1e-8, 1e4
 # Dead units: a unit answers to part of the data, so on one batch some are silent in a healthy
@@ -249,13 +258,16 @@ def _gradient_flow(
     position = {n: i for i, n in enumerate(order)}
     layers = _layers(g, position, types)
     findings = []
+    gated = zero_gated(g, [layer.node for layer in layers if layer.rms == 0])
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
+        if layer.node in gated:
+            continue  # a gate after it starts at zero: the first step opens it
         if layer.rms < RMS_TINY:
             findings.append(
                 finding(
                     "vanishing",
-                    "vanishing_tiny",
+                    "vanishing_zero" if layer.rms == 0 else "vanishing_tiny",
                     "backward",
                     layer.node,
                     layer.module,
@@ -299,7 +311,8 @@ def _gradient_flow(
     }
     # a huge gradient somewhere is the story (a learning rate far too high): a layer with
     # less of it is not "barely learning"
-    if per_layer < PER_LAYER_LOW and total < TOTAL_LOW and seen < 1 and not huge:
+    shrinks = per_layer < PER_LAYER_LOW or seen < SEEN_LOW  # fast, or slow over many layers
+    if shrinks and total < TOTAL_LOW and seen < 1 and not huge:
         findings.append(
             finding(
                 "vanishing",

@@ -19,7 +19,7 @@ from nngraph.i18n import message
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["first_non_finite", "harmful_infinities", "non_finite"]
+__all__ = ["dead_ends", "first_non_finite", "harmful_infinities", "non_finite"]
 
 
 def non_finite(stats: Any) -> bool:
@@ -31,10 +31,14 @@ def harmful_infinities(g: Graph, order: list[Any]) -> dict[Any, str]:
     run from it, node by node, to a node at the end (an output, or a node nothing uses), else
     `"grad"` where a gradient on that run (or into the inputs of a node on it) is infinite or
     NaN. An infinity that turns finite before the end, with finite gradients around it (a -inf
-    attention mask before softmax, `exp(log(0))` of data), is harmless."""
+    attention mask before softmax, `exp(log(0))` of data), is harmless, and so is one in a
+    result nothing uses (`g.graph["unused"]`, a leftover debug line): see `dead_ends`."""
     nodes, pred, succ = g._node, g._pred, g._succ  # networkx's own dicts: fast
+    dead = dead_ends(g, order)
     why: dict[Any, str] = {}
     for n in reversed(order):  # successors first
+        if n in dead:
+            continue
         value = nodes[n].get("value")
         if value is None and nodes[n].get("kind") == "op":
             # An inner node of one call (a batched `@` is Expand, View, Bmm, View): only the
@@ -53,15 +57,40 @@ def harmful_infinities(g: Graph, order: list[Any]) -> dict[Any, str]:
     return why
 
 
+def dead_ends(g: Graph, order: list[Any]) -> set[Any]:
+    """The nodes from which every path ends in a result nothing uses (`trace()` lists those
+    outputs in `g.graph["unused"]`): neither the loss nor what the model returned reads them.
+
+    >>> import nngraph as ng
+    >>> g = ng.Graph(unused=["out2"])
+    >>> g.add_edges_from([("x", "log"), ("log", "out2"), ("x", "relu"), ("relu", "out1")])
+    >>> sorted(dead_ends(g, ["x", "log", "relu", "out1", "out2"]))
+    ['log', 'out2']
+    """
+    unused = set(g.graph.get("unused") or [])
+    if not unused:
+        return set()
+    succ = g._succ
+    dead: set[Any] = set()
+    for n in reversed(order):  # successors first
+        if n in unused or (succ[n] and all(s in dead for s in succ[n])):
+            dead.add(n)
+    return dead
+
+
 def first_non_finite(
     g: Graph, order: list[Any], types: dict[str, str | None]
 ) -> list[dict[str, Any]]:
     """The first NaN in forward order, or the first infinity there that matters (see
-    `harmful_infinities`); the first NaN or infinity in backward order."""
+    `harmful_infinities`); the first NaN or infinity in backward order. A NaN in a result
+    nothing uses (see `dead_ends`) harms nothing and is left out too."""
     harmful = harmful_infinities(g, order)
+    dead = dead_ends(g, order)
     findings = []
     for n in order:
         stats = g._node[n].get("value")
+        if n in dead:
+            continue
         if non_finite(stats) and (stats.get("nan") or n in harmful):
             findings.append(_forward(g, n, types, harmful.get(n)))
             break

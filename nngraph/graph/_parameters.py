@@ -1,27 +1,30 @@
-"""What a parameter's own values and gradient say: weights all zero or all equal, a gradient
-added to a stale `.grad`, a weight the backward never reached.
+"""What a parameter's own values and gradient say: two layers in a row whose weights are all
+zero or all equal, a gradient added to a stale `.grad`, a weight the backward never reached.
 
     >>> import torch, nngraph as ng
-    >>> model = torch.nn.Linear(3, 2)
-    >>> _ = torch.nn.init.constant_(model.weight, 0.5)
+    >>> model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+    >>> for layer in (model[0], model[2]):
+    ...     _ = torch.nn.init.constant_(layer.weight, 0.5)
     >>> g = ng.trace(model, torch.randn(4, 3), loss=lambda out: out.pow(2).mean())
-    >>> [f["kind"] for f in g.health()]
-    ['constant']
+    >>> [(f["kind"], f["name"]) for f in g.health()]
+    [('constant', '0.weight'), ('constant', '2.weight')]
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from nngraph.graph._finding import finding, leaf_name, module_name, tensor_of
 from nngraph.graph._nodes import ancestors_of
+from nngraph.i18n import message
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["learnable", "parameter_state"]
+__all__ = ["cut_inputs", "learnable", "parameter_state"]
 
 # Ops that multiply their input by a weight: if it is all zero, their units all compute the
 # same thing. Op names as recorded calls (`linear`, `conv2d`) and autograd nodes (`addmm`,
@@ -47,6 +50,8 @@ def parameter_state(
     """Weights that are all zero or all equal, gradients added to ones left from before, and
     weights a backward pass never reached although they took part in the tracked forward."""
     backward_ran = _backward_reached_a_leaf(g)
+    behind = _behind_cut_inputs(g) if backward_ran else set()
+    layers = _Layers(g, types)
     findings = []
     cut: dict[str, Any] = {}  # module (or a hand-made leaf's name) -> its first weight left out
     reached: set[str] = set()  # modules (or leaves) some gradient reached
@@ -55,11 +60,17 @@ def parameter_state(
         if not learnable(data):
             continue
         name, module = leaf_name(data), data.get("module") or ""
-        findings += _values(g, n, data, name, module, types)
+        findings += _values(g, n, data, name, module, layers)
         if data.get("grad_accumulated"):
             findings.append(finding("accumulated", "accumulated", "backward", n, module, name=name))
-        # a frozen parameter (requires_grad_(False)) gets no `.grad` by design: nothing is cut
-        if backward_ran and data.get("requires_grad") is not False and _used_by_tracked_op(g, n):
+        # a frozen parameter (requires_grad_(False)) gets no `.grad` by design, nor does one
+        # behind an input whose history trace() does not run: nothing is cut
+        if (
+            backward_ran
+            and data.get("requires_grad") is not False
+            and n not in behind
+            and _used_by_tracked_op(g, n)
+        ):
             key = module or data.get("name") or f"#{n}"
             if data.get("grad") is not None:
                 reached.add(key)
@@ -72,25 +83,92 @@ def parameter_state(
         module = g.nodes[n].get("module") or ""
         if module and trained and _model_of(g, module) not in trained:
             continue  # a whole other model sits out this backward (`G(z).detach()` in D's step)
-        if module:
-            where = module_name(module, types)
-            findings.append(
-                finding("no_gradient", "no_gradient", "backward", n, module, where_module=where)
-            )
-        elif g.nodes[n].get("name"):
-            findings.append(finding("no_gradient", "no_gradient_leaf", "backward", n, "", name=key))
-        else:
-            shape = list(g.nodes[n].get("shape") or [])
-            findings.append(
-                finding("no_gradient", "no_gradient_leaf_unnamed", "backward", n, "", shape=shape)
-            )
+        findings.append(_no_gradient(g, n, key, module, types))
     return findings
 
 
+def _no_gradient(
+    g: Graph, n: Any, key: str, module: str, types: dict[str, str | None]
+) -> dict[str, Any]:
+    """The finding for a layer (or a hand-made leaf) no gradient reached: the graph is cut
+    between it and the loss, or its result ends in an output the loss does not use (one the
+    model returns, in `trace()`; else one no tensor op uses: thrown away, or `.item()`)."""
+    numbers: dict[str, Any] = {}
+    if module:
+        variant, numbers["where_module"] = "no_gradient", module_name(module, types)
+    elif g.nodes[n].get("name"):
+        variant, numbers["name"] = "no_gradient_leaf", key
+    else:
+        variant, numbers["shape"] = "no_gradient_leaf_unnamed", list(g.nodes[n].get("shape") or [])
+    output = _output_the_loss_leaves_out(g, n)
+    if output is None:
+        return finding("no_gradient", variant, "backward", n, module, **numbers)
+    shape = list(g.nodes[output].get("shape") or [])
+    returned = "unused" in g.graph and output not in (g.graph.get("unused") or ())
+    words = message(
+        "graph.health.output_returned" if returned else "graph.health.output_unused",
+        output_shape=shape,
+    )
+    found = finding(
+        "no_gradient", f"{variant}_unused", "backward", n, module, output=words, output_shape=shape,
+        **numbers,
+    )  # fmt: skip
+    found.pop("output")  # words, not a number
+    return found
+
+
+def _output_the_loss_leaves_out(g: Graph, n: Any) -> Any:
+    """The output that leaf `n`'s result reaches through tracked ops alone, where no path from
+    `n` reaches an output a gradient flowed into (the loss): the loss does not use that result
+    (a second head). None where a path to the loss is cut (`.detach()` on the way)."""
+    outputs = [m for m in nx.descendants(g, n) if g._node[m].get("kind") == "output"]
+    if not outputs or any(g._node[m].get("grad") is not None for m in outputs):
+        return None
+    seen, frontier = {n}, list(g._succ[n])
+    while frontier:
+        s = frontier.pop()
+        if s in seen:
+            continue
+        seen.add(s)
+        if g._node[s].get("kind") == "output":
+            return s
+        if g._node[s].get("tracked"):
+            frontier += g._succ[s]
+    return None
+
+
+def cut_inputs(g: Graph) -> list[Any]:
+    """The nodes of `g.graph["cut_inputs"]` still in `g`: the inputs `trace()` was given with
+    an autograd history of their own, whose history its backward does not run."""
+    listed = g.graph.get("cut_inputs")
+    if not isinstance(listed, list | tuple):
+        return []
+    return [n for n in listed if isinstance(n, Hashable) and n in g]
+
+
+def _behind_cut_inputs(g: Graph) -> set[Any]:
+    """The nodes whose every way to an output runs through a cut input: the history behind
+    `trace(D, G(z))`'s input, which trace()'s backward stops before on purpose."""
+    cut = set(cut_inputs(g))
+    if not cut:
+        return set()
+    behind = set().union(*(nx.ancestors(g, c) for c in cut))
+    # what reaches an output some other way than through a cut input
+    free = {m for m, d in g.nodes(data=True) if d.get("kind") == "output"} - cut
+    frontier = list(free)
+    while frontier:
+        for p in g._pred[frontier.pop()]:
+            if p not in free and p not in cut:
+                free.add(p)
+                frontier.append(p)
+    return behind - free
+
+
 def _values(
-    g: Graph, n: Any, data: dict[str, Any], name: str, module: str, types: dict[str, str | None]
+    g: Graph, n: Any, data: dict[str, Any], name: str, module: str, layers: _Layers
 ) -> list[dict[str, Any]]:
-    """A layer's weight all zero, or all one value: every unit computes the same thing."""
+    """A layer's weight all zero, or all one value, next to a layer whose weight is too: the
+    units between the two compute the same thing and get the same gradient."""
     value, shape = data.get("value"), data.get("shape") or []
     if not value or len(shape) < 2:  # a bias may start at 0, or at one value
         return []
@@ -99,52 +177,136 @@ def _values(
     # one value for a single unit is fine (a regression's `w = torch.zeros(2, 1)`): symmetry
     # needs two units or more, each with two inputs or more
     same = min(shape[:2]) >= 2 and value.get("min") == value.get("max")
-    if not (zeros or same):
-        return []
-    ops = _multiplying_ops(g, n, module, types.get(module))
-    if not ops:
+    if not (zeros or same) or not layers.ops(n):
         return []
     whose = tensor_of(data)
-    if zeros:
-        # Zero weights stop every gradient to what comes before the layer. With nothing
-        # learnable there (a linear or logistic regression) they are a fine start, unless the
-        # gradient piles up too: the lecture's `w.zero_()` instead of `w.grad.zero_()`.
-        if data.get("grad_accumulated"):
-            key = "zeros_accumulated"
-        elif any(_learns_before(g, op, n) for op in ops):
-            key = "zeros"
-        else:
-            return []
+    if zeros and data.get("grad_accumulated"):
+        # the lecture's `w.zero_()` instead of `w.grad.zero_()`, even with nothing around it
+        key = "zeros_accumulated"
         return [finding("zeros", key, "forward", n, module, name=name, numel=numel, whose=whose)]
-    return [
-        finding(
-            "constant",
-            "constant",
-            "forward",
-            n,
-            module,
-            name=name,
-            numel=numel,
-            value=value["min"],
-            whose=whose,
-        )
-    ]
+    # One such layer among random ones is a fine start (LoRA's B, a ControlNet zero
+    # convolution, Fixup): the random weights around it tell its units apart, and the zero
+    # gradients it passes back last one step only.
+    other = layers.symmetric_neighbour(n)
+    if other is None:
+        return []
+    numbers: dict[str, Any] = {"name": name, "numel": numel, "whose": whose}
+    numbers["neighbour"] = leaf_name(g.nodes[other])
+    if not zeros:
+        numbers["value"] = value["min"]
+    kind = "zeros" if zeros else "constant"
+    found = finding(kind, kind, "forward", n, module, other=tensor_of(g.nodes[other]), **numbers)
+    found.pop("other")  # words, not a number
+    return [found]
 
 
-def _learns_before(g: Graph, op: Any, weight: Any) -> bool:
-    """Whether something learnable comes before the layer whose op `op` multiplies by
-    `weight`: an ancestor of the op other than the weight and the op's own bias. Where the
-    graph holds a model's parameters, a hand-made leaf that requires grad is data (a saliency
-    map's input); a frozen parameter does not learn."""
-    params_only = any(data.get("kind") == "param" for _, data in g.nodes(data=True))
-    own = {weight, *(p for p in g._pred[op] if learnable(g._node[p]))}
-    for m in nx.ancestors(g, op) - own:
-        data = g._node[m]
-        if not learnable(data) or data.get("requires_grad") is False:
-            continue
-        if data.get("kind") == "param" or not params_only:
-            return True
-    return False
+class _Layers:
+    """The layers of a graph, found when first asked: the weights (leaves of 2+ dimensions: a
+    model's parameters, frozen or not; hand-made leaves that require grad where the graph
+    holds no parameter) that an op of their own module multiplies by, by module (`record`,
+    `trace`) and by op (`graph_of`, and a weight of the top level)."""
+
+    def __init__(self, g: Graph, types: dict[str, str | None]) -> None:
+        self.g, self.types = g, types
+        self._ops: dict[Any, list[Any]] = {}
+        self._after: dict[Any, list[Any] | None] = {}
+        self._by_op: dict[Any, list[Any]] = {}
+        self._by_module: dict[str, list[Any]] = {}
+        self._found = False
+
+    def ops(self, weight: Any) -> list[Any]:
+        """The ops of the weight's own module that multiply by it."""
+        if weight not in self._ops:
+            module = self.g._node[weight].get("module") or ""
+            self._ops[weight] = _multiplying_ops(self.g, weight, module, self.types.get(module))
+        return self._ops[weight]
+
+    def _find(self) -> None:
+        if self._found:
+            return
+        g, self._found = self.g, True
+        params_only = any(data.get("kind") == "param" for _, data in g.nodes(data=True))
+        for n, data in g.nodes(data=True):
+            if not learnable(data) or len(data.get("shape") or []) < 2:
+                continue
+            if params_only and data.get("kind") != "param":
+                continue  # beside a model's parameters, a leaf that requires grad is data
+            if not self.ops(n):
+                continue  # not a layer's weight: a class token, a learned initial state
+            for op in self.ops(n):
+                self._by_op.setdefault(op, []).append(n)
+            if data.get("module"):
+                self._by_module.setdefault(data["module"], []).append(n)
+
+    def symmetric_neighbour(self, weight: Any) -> Any:
+        """A layer next to `weight`'s whose weights are all zero or all one value too, so that
+        the units between them stay copies: one reading this layer's results (where every
+        layer that reads them is like that, and the loss does not), or one whose results
+        this layer reads (where every layer reading those is like that). None where none is."""
+        trapped = self._trapped(weight)
+        if trapped is not None:
+            return trapped
+        return next((v for v in self._walk(weight, forward=False) or [] if self._trapped(v)), None)
+
+    def _trapped(self, weight: Any) -> Any:
+        """The first weight of the layers reading `weight`'s results, where `weight` (with two
+        units or more) and each of theirs hold one value only; else None."""
+        shape = self.g._node[weight].get("shape") or []
+        if not _uniform(self.g._node[weight]) or min(shape[:2]) < 2:
+            return None
+        if weight not in self._after:
+            self._after[weight] = self._walk(weight, forward=True)
+        after = self._after[weight]
+        if not after or not all(_uniform(self.g._node[w]) for w in after):
+            return None
+        return after[0]
+
+    def _walk(self, weight: Any, *, forward: bool) -> list[Any] | None:
+        """The weights of the layers next to `weight`'s: those reading its results
+        (`forward`), or those whose results it reads. Forward, None where its results also
+        reach an output something uses (the loss tells the units apart) or an op that
+        multiplies by what is no weight (attention's `q @ k`)."""
+        self._find()
+        g = self.g
+        home = g._node[weight].get("module") or ""  # the module holding `weight`, if known
+        own = set(self.ops(weight))
+        step = g._succ if forward else g._pred
+        unused = set(g.graph.get("unused") or ())  # results nothing uses tell nothing apart
+        seen, found, frontier = set(own), [], [m for op in own for m in step[op]]
+        while frontier:
+            m = frontier.pop()
+            if m in seen:
+                continue
+            seen.add(m)
+            data = g._node[m]
+            module = data.get("module") or ""
+            if home and module == home:  # inside the layer itself (a GRU's many ops)
+                frontier += step[m]
+                continue
+            layer = [
+                w for w in self._by_module.get(module) or self._by_op.get(m) or [] if w != weight
+            ]
+            if layer:  # another layer: as far as this walk goes
+                found += [w for w in layer if w not in found]
+            elif data.get("kind") == "output":
+                if forward and m not in unused:
+                    return None
+            elif (data.get("kind") or "op") not in ("op", "module"):
+                continue  # the model's input, a bias, a constant
+            elif any(word in str(data.get("op") or "") for word in _MULTIPLYING):
+                if forward:
+                    return None
+            else:
+                frontier += step[m]
+        return found
+
+
+def _uniform(data: dict[str, Any]) -> bool:
+    """Whether a weight of 2+ dimensions holds one value only (all zero, or all equal)."""
+    value = data.get("value")
+    if not value or len(data.get("shape") or []) < 2:
+        return False
+    return value.get("zero_frac") == 1.0 or value.get("min") == value.get("max")
 
 
 def _model_of(g: Graph, path: str) -> str:

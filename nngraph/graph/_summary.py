@@ -17,6 +17,7 @@ from nngraph.graph._nodes import (
     forward_order,
     owner_module,
 )
+from nngraph.graph._parameters import cut_inputs
 from nngraph.i18n import message, number
 
 if TYPE_CHECKING:
@@ -257,8 +258,13 @@ def summary(g: Graph) -> str:
     kinds = [d.get("kind") or NODE_DEFAULTS["kind"] for _, d in g.nodes(data=True)]
     shapes = {}
     unused = set(g.graph.get("unused") or ())  # results nothing used: `out, _ = self.rnn(x)`
+    cut = set(cut_inputs(g))  # `trace(D, G(z))`: D's input is the op that made it
     for kind in ("input", "output"):
-        ends = [d for n, d in g.nodes(data=True) if d.get("kind") == kind and n not in unused]
+        ends = [
+            d
+            for n, d in g.nodes(data=True)
+            if (d.get("kind") == kind or (kind == "input" and n in cut)) and n not in unused
+        ]
         if kind == "input":  # and data made in the block that a variable holds (`x = randn()`)
             ends += [
                 d for _, d in g.nodes(data=True) if d.get("kind") == "constant" and d.get("name")

@@ -642,18 +642,18 @@ MESSAGES: dict[str, str] = {
     "monitor.weights.unexpected": "unexpected {names}",
     "monitor.weights.shape": "{name} is {got}, saved {saved}",
     "monitor.weights.more": " (+{n} more)",
-    # monitor: Runs and compare
-    "monitor.runs.table.run": "run",
-    "monitor.runs.table.epochs": "epochs",
-    "monitor.runs.table.best_epoch": "best epoch",
-    "monitor.runs.table.stop": "stop",
-    "monitor.runs.table.stopped": "{detector} @ {epoch}",
     "monitor.weights.dtype": (
         "the model's weights are now {got} and the best weights were saved as {saved} "
         "({names}): restore_best() puts the best values back only into a type that holds them "
         "exactly. Convert the model back first ({convert}), call restore_best(), then convert "
         "it again if you need to"
     ),
+    # monitor: Runs and compare
+    "monitor.runs.table.run": "run",
+    "monitor.runs.table.epochs": "epochs",
+    "monitor.runs.table.best_epoch": "best epoch",
+    "monitor.runs.table.stop": "stop",
+    "monitor.runs.table.stopped": "{detector} @ {epoch}",
     "monitor.runs.table.none": "-",
     "monitor.runs.table.winner": " *",
     "monitor.runs.table.empty": "no runs yet: runs.new('small')",
@@ -720,6 +720,11 @@ MESSAGES: dict[str, str] = {
         "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this "
         "layer does not learn."
     ),
+    "graph.health.vanishing_zero": (
+        "The weights of {where_module} get a gradient of exactly zero, so this layer does not "
+        "learn: a zero before or after it stops the gradient (ReLU units silent for the whole "
+        "batch, a mask, weights that are all zero)."
+    ),
     "graph.health.exploding": (
         "Gradients grow about {per_layer:.1f}x per layer on the way back: the weights of "
         "{first} get gradients {total:,.0f}x larger (RMS per weight) than those of {last}, so the "
@@ -776,10 +781,11 @@ MESSAGES: dict[str, str] = {
     ),
     # ... the places named in them: "_of" after "the weights of", "_in" after "in"/"at"
     "graph.health.zeros": (
-        "All {numel} weights of {whose} are zero: the layer's units all compute the same thing "
-        "and pass no signal, so no gradient reaches the layers before it. Initialise the weights "
-        "randomly (PyTorch's layers do by default); or were they zeroed by mistake (w.zero_() "
-        "instead of w.grad.zero_())?"
+        "All {numel} weights of {whose} are zero, and in the layer next to it all weights of "
+        "{other} are equal too: the units between these two layers compute the same thing and "
+        "get the same gradient, so they stay copies of each other and learn like a single unit. "
+        "Initialise the weights randomly (PyTorch's layers do by default); or were they zeroed "
+        "by mistake (w.zero_() instead of w.grad.zero_())?"
     ),
     "graph.health.zeros_accumulated": (
         "All {numel} weights of {whose} are zero, and their gradient was added to one left over "
@@ -787,16 +793,37 @@ MESSAGES: dict[str, str] = {
         "instead of w.grad.zero_())?"
     ),
     "graph.health.constant": (
-        "All {numel} weights of {whose} have the same value ({value:.3g}): every unit of the layer "
-        "computes the same thing and gets the same gradient, so the units stay copies of each "
-        "other and the layer learns like a single unit. Initialise the weights randomly "
-        "(PyTorch's layers do by default)."
+        "All {numel} weights of {whose} have the same value ({value:.3g}), and in the layer next "
+        "to it all weights of {other} are equal too: the units between these two layers compute "
+        "the same thing and get the same gradient, so they stay copies of each other and learn "
+        "like a single unit. Initialise the weights randomly (PyTorch's layers do by default)."
     ),
     "graph.health.no_gradient": (
         "The weights of {where_module} get no gradient at all, though they took part in the "
         "forward pass: the graph is cut between them and the loss (.detach(), .item(), .numpy() "
         "or torch.no_grad() in forward), so this layer does not learn. If that is meant (a "
         "frozen feature extractor), call requires_grad_(False) on it."
+    ),
+    "graph.health.no_gradient_unused": (
+        "The weights of {where_module} get no gradient at all, though they took part in the "
+        "forward pass: their result goes only to {output}."
+    ),
+    "graph.health.no_gradient_leaf_unused": (
+        "{name} gets no gradient at all, though it took part in the forward pass: its result "
+        "goes only to {output}."
+    ),
+    "graph.health.no_gradient_leaf_unnamed_unused": (
+        "The leaf tensor of shape {shape} gets no gradient at all, though it took part in the "
+        "forward pass: its result goes only to {output}."
+    ),
+    "graph.health.output_returned": (
+        "an output of shape {output_shape} that the model returns but the loss does not use "
+        "(fine if another loss trains it, as with a second head; otherwise use that output in "
+        "the loss too)"
+    ),
+    "graph.health.output_unused": (
+        "a result of shape {output_shape} that no tensor op uses: it was thrown away, or turned "
+        "into a number (.item(), .tolist(), .numpy()), which cuts the graph"
     ),
     "graph.health.no_gradient_leaf": (
         "{name} gets no gradient at all, though it took part in the forward pass: the graph is "

@@ -690,18 +690,18 @@ MESSAGES: dict[str, str] = {
     "monitor.weights.unexpected": "nadmiarowe {names}",
     "monitor.weights.shape": "{name} ma {got}, a zapisano {saved}",
     "monitor.weights.more": " (+{n} więcej)",
-    # monitor: Runs i compare
-    "monitor.runs.table.run": "przebieg",
-    "monitor.runs.table.epochs": "epoki",
-    "monitor.runs.table.best_epoch": "najlepsza epoka",
-    "monitor.runs.table.stop": "zatrzymanie",
-    "monitor.runs.table.stopped": "{detector} @ {epoch}",
     "monitor.weights.dtype": (
         "wagi modelu są teraz typu {got}, a najlepsze wagi zapisano jako {saved} ({names}): "
         "restore_best() przywraca najlepsze wartości tylko do typu, który mieści je dokładnie. "
         "Najpierw przekształć model z powrotem ({convert}), wywołaj restore_best(), a potem w "
         "razie potrzeby przekształć go ponownie"
     ),
+    # monitor: Runs i compare
+    "monitor.runs.table.run": "przebieg",
+    "monitor.runs.table.epochs": "epoki",
+    "monitor.runs.table.best_epoch": "najlepsza epoka",
+    "monitor.runs.table.stop": "zatrzymanie",
+    "monitor.runs.table.stopped": "{detector} @ {epoch}",
     "monitor.runs.table.none": "-",
     "monitor.runs.table.winner": " *",
     "monitor.runs.table.empty": "nie ma jeszcze przebiegów: runs.new('small')",
@@ -768,6 +768,11 @@ MESSAGES: dict[str, str] = {
         "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa "
         "się nie uczy."
     ),
+    "graph.health.vanishing_zero": (
+        "Wagi {where_module} dostają gradient równy dokładnie zeru, więc ta warstwa się nie "
+        "uczy: gradient zatrzymuje zero przed nią albo za nią (jednostki ReLU milczące dla "
+        "całej partii, maska, wagi równe zeru)."
+    ),
     "graph.health.exploding": (
         "Gradient eksploduje: w drodze wstecz rośnie około {per_layer:.1f} razy na warstwę, "
         "więc wagi {first} dostają gradient {total:,.0f} razy większy (RMS na wagę) niż wagi {last}. Pierwsze "
@@ -828,10 +833,11 @@ MESSAGES: dict[str, str] = {
     ),
     # ... miejsca w tych zdaniach: "_of" w dopełniaczu ("wagi modułu"), "_in" w miejscowniku
     "graph.health.zeros": (
-        "Wszystkie wagi {whose} ({numel}) są zerami: jednostki tej warstwy liczą to samo i nie "
-        "przepuszczają sygnału, więc do warstw przed nią nie dociera żaden gradient. Zainicjuj "
-        "wagi losowo (warstwy PyTorcha robią to domyślnie); a może wyzerowano je przez pomyłkę "
-        "(w.zero_() zamiast w.grad.zero_())?"
+        "Wszystkie wagi {whose} ({numel}) są zerami, a w sąsiedniej warstwie wszystkie wagi "
+        "{other} też są sobie równe: jednostki między tymi dwiema warstwami liczą to samo i "
+        "dostają ten sam gradient, więc pozostają swoimi kopiami i uczą się jak jedna jednostka. "
+        "Zainicjuj wagi losowo (warstwy PyTorcha robią to domyślnie); a może wyzerowano je przez "
+        "pomyłkę (w.zero_() zamiast w.grad.zero_())?"
     ),
     "graph.health.zeros_accumulated": (
         "Wszystkie wagi {whose} ({numel}) są zerami, a ich gradient został dodany do gradientu "
@@ -839,16 +845,39 @@ MESSAGES: dict[str, str] = {
         "(w.zero_() zamiast w.grad.zero_())?"
     ),
     "graph.health.constant": (
-        "Wszystkie wagi {whose} ({numel}) mają tę samą wartość ({value:.3g}): każda "
-        "jednostka warstwy liczy to samo i dostaje ten sam gradient, więc jednostki pozostają "
-        "swoimi kopiami, a warstwa uczy się jak jedna jednostka. Zainicjuj wagi losowo (warstwy "
-        "PyTorcha robią to domyślnie)."
+        "Wszystkie wagi {whose} ({numel}) mają tę samą wartość ({value:.3g}), a w sąsiedniej "
+        "warstwie wszystkie wagi {other} też są sobie równe: jednostki między tymi dwiema "
+        "warstwami liczą to samo i dostają ten sam gradient, więc pozostają swoimi kopiami i "
+        "uczą się jak jedna jednostka. Zainicjuj wagi losowo (warstwy PyTorcha robią to "
+        "domyślnie)."
     ),
     "graph.health.no_gradient": (
         "Wagi {where_module} nie dostają żadnego gradientu, choć brały udział w przejściu w "
         "przód: graf jest przecięty między nimi a funkcją straty (.detach(), .item(), .numpy() "
         "albo torch.no_grad() w forward), więc ta warstwa się nie uczy. Jeśli tak ma być "
         "(zamrożony ekstraktor cech), wywołaj na niej requires_grad_(False)."
+    ),
+    "graph.health.no_gradient_unused": (
+        "Wagi {where_module} nie dostają żadnego gradientu, choć brały udział w przejściu w "
+        "przód: ich wynik trafia tylko do {output}."
+    ),
+    "graph.health.no_gradient_leaf_unused": (
+        "{name} nie dostaje żadnego gradientu, choć brał udział w przejściu w przód: jego wynik "
+        "trafia tylko do {output}."
+    ),
+    "graph.health.no_gradient_leaf_unnamed_unused": (
+        "Tensor-liść o kształcie {shape} nie dostaje żadnego gradientu, choć brał udział w "
+        "przejściu w przód: jego wynik trafia tylko do {output}."
+    ),
+    "graph.health.output_returned": (
+        "wyjścia o kształcie {output_shape}, które zwraca model, ale funkcja straty go nie używa "
+        "(to w porządku, jeśli uczy go inna funkcja straty, jak przy drugiej głowie; jeśli nie, "
+        "użyj tego wyjścia także w funkcji straty)"
+    ),
+    "graph.health.output_unused": (
+        "wyniku o kształcie {output_shape}, którego nie używa żadna operacja na tensorach: "
+        "został odrzucony albo zamieniony na liczbę (.item(), .tolist(), .numpy()), co przecina "
+        "graf"
     ),
     "graph.health.no_gradient_leaf": (
         "{name} nie dostaje żadnego gradientu, choć brał udział w przejściu w przód: graf jest "

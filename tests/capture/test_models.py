@@ -794,6 +794,9 @@ def test_parameters_of_a_model_outside_the_trace_are_parameters_and_come_first()
     g = ng.trace(critic, generator(torch.randn(8, 2)), loss=lambda y: y.mean())
     kinds = Counter(d["kind"] for _, d in g.nodes(data=True) if d["kind"] in ("param", "input"))
     assert kinds == {"param": 8}  # the generator's four are parameters, not inputs
+    (cut,) = g.graph["cut_inputs"]  # the critic's input: the generator's op that made it
+    assert g.nodes[cut]["shape"] == [8, 3] and g.nodes[cut]["grad"] is not None
+    assert ng.trace(critic, torch.randn(8, 3), loss=total).graph["cut_inputs"] == []
     assert sum(d["params"] for _, d in g.nodes(data=True)) == sum(
         p.numel() for m in (generator, critic) for p in m.parameters()
     )

@@ -392,6 +392,16 @@ def test_round_trip_keeps_which_models_ran_at_top_level():
     assert [f["kind"] for f in back.health()] == [f["kind"] for f in g.health()] == []
 
 
+def test_networkx_to_directed_gives_a_graph_that_still_checks_collapses_and_saves():
+    model = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 1))
+    g = ng.trace(model, torch.full((2, 4), float("nan")), loss=lambda out: out.sum())
+    for directed in (g.to_directed(), g.to_directed(as_view=True)):
+        assert isinstance(directed, Graph)
+        assert [f["kind"] for f in directed.health()] == [f["kind"] for f in g.health()]
+        assert Graph.from_json(directed.to_json()).number_of_nodes() == len(g)
+        assert len(directed.collapse(depth=0)) == len(g.collapse(depth=0))
+
+
 @pytest.mark.parametrize("indent", [17, 10**7, 10**30], ids=repr)
 def test_to_json_refuses_an_indent_too_large_to_read(indent: int):
     """10**30 was a bare OverflowError from json, 10**7 a text of gigabytes (sweep O, bug 3)."""

@@ -113,6 +113,21 @@ def test_a_huge_gradient_is_exploding_on_its_own():
     assert finding["kind"] == "exploding"
 
 
+def test_an_exactly_zero_gradient_is_told_apart_from_an_almost_zero_one():
+    (finding,) = mlp_graph([0.0]).health()
+    assert (finding["kind"], finding["module"]) == ("vanishing", "fc0")
+    assert "a gradient of exactly zero" in finding["message"] and "RMS" not in finding["message"]
+
+
+def test_a_slow_shrink_over_many_layers_is_vanishing_once_the_first_gets_a_thousandth():
+    (finding,) = mlp_graph([0.65**k for k in range(19, -1, -1)]).health()  # 20 layers
+    assert (finding["kind"], finding["module"]) == ("vanishing", "fc0")
+    assert finding["per_layer"] == pytest.approx(1 / 0.65)  # gentler than one sigmoid step
+    assert finding["total"] == pytest.approx(0.65**-19)  # about 3,600x
+    # a shrink that stays within a thousandfold over as many layers is no finding
+    assert mlp_graph([0.75**k for k in range(19, -1, -1)]).health() == []  # about 240x
+
+
 def test_no_backward_means_no_gradient_findings():
     g = mlp_graph([1.0, 1.0])
     for _, data in g.nodes(data=True):
@@ -317,6 +332,29 @@ def test_log_of_zero_in_a_real_model_matters_only_when_its_gradient_breaks():
         found = [(f["kind"], f["where"]) for f in rec.graph.health()]
         expected = [("inf", "forward"), ("nan", "backward")] if needs_grad else []
         assert found == expected
+
+
+class LeftoverDebugLine(nn.Module):
+    """A forward that computes a NaN or an infinity and never uses it."""
+
+    def __init__(self, bad: str) -> None:
+        super().__init__()
+        self.l1, self.l2, self.bad = nn.Linear(4, 8), nn.Linear(8, 1), bad
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.l1(x)
+        zero = h.abs() - h.abs()
+        _debug = torch.log(zero) if self.bad == "inf" else zero / zero  # never used
+        return self.l2(torch.relu(h))
+
+
+@pytest.mark.parametrize("bad", ["inf", "nan"])
+def test_a_nan_or_infinity_in_a_result_nothing_uses_is_no_finding(bad: str):
+    torch.manual_seed(0)
+    g = ng.trace(LeftoverDebugLine(bad), torch.randn(4, 4), loss=lambda y: y.pow(2).mean())
+    assert g.graph["unused"]  # trace() knows that nothing uses it
+    assert any((d["value"] or {}).get(bad) for _, d in g.nodes(data=True))
+    assert g.health() == []
 
 
 # -- storing ---------------------------------------------------------------------------------
@@ -692,11 +730,13 @@ def test_zero_weights_are_flagged_only_where_a_layer_multiplies_by_them() -> Non
         return [f["name"] for f in g.health() if f["kind"] == "zeros"]
 
     assert zeros(ng.trace(model, x, loss=lambda y: y.pow(2).mean())) == []
-    nn.init.zeros_(model.head.weight)  # the mistake the finding is for
-    assert zeros(ng.trace(model, x, loss=lambda y: y.pow(2).mean())) == ["head.weight"]
+    for weight in (model.gru.weight_ih_l0, model.gru.weight_hh_l0, model.head.weight):
+        nn.init.zeros_(weight)  # the mistake the finding is for: zero layers in a row
+    layers = ["gru.weight_ih_l0", "gru.weight_hh_l0", "head.weight"]
+    assert zeros(ng.trace(model, x, loss=lambda y: y.pow(2).mean())) == layers
     loss = model(x).pow(2).mean()
     loss.backward()
-    assert zeros(ng.graph_of(loss, params=model)) == ["head.weight"]
+    assert zeros(ng.graph_of(loss, params=model)) == layers
 
 
 class TwoHeads(nn.Module):
@@ -789,10 +829,57 @@ def test_a_generator_sitting_out_the_discriminators_step_is_not_said_to_be_cut_o
     assert [f["module"].rpartition(".")[2] for f in cut] == ["l1"]
 
 
+def test_a_head_whose_output_the_loss_does_not_use_is_not_said_to_be_cut_off():
+    # a multi-task model whose loss uses one head in this step: nothing is cut
+    torch.manual_seed(0)
+    model, x, y = TwoHeads(), torch.randn(8, 10), torch.randint(0, 5, (8,))
+    g = ng.trace(model, x, loss=lambda out: nn.functional.cross_entropy(out[0], y))
+    (finding,) = [f for f in g.health() if f["kind"] == "no_gradient"]
+    assert (finding["module"], finding["output_shape"]) == ("reg", [8, 1])
+    assert ".detach()" not in finding["message"] and "cut" not in finding["message"]
+    assert (
+        "their result goes only to an output of shape [8, 1] that the model returns but the "
+        "loss does not use (fine if another loss trains it" in finding["message"]
+    )
+    ng.set_language("pl")
+    (finding,) = [f for f in g.health() if f["kind"] == "no_gradient"]
+    assert (
+        "do wyjścia o kształcie [8, 1], które zwraca model, ale funkcja straty go nie używa"
+        in (finding["message"])
+    )
+    ng.set_language("en")
+    with ng.record(model) as rec:  # recorded: thrown away, or made a number by `.item()`?
+        logits, _ = model(x)
+        nn.functional.cross_entropy(logits, y).backward()
+    (finding,) = [f for f in rec.graph.health() if f["kind"] == "no_gradient"]
+    assert (
+        "goes only to a result of shape [8, 1] that no tensor op uses: it was thrown away, or"
+        in (finding["message"])
+    )
+
+
+def test_a_model_behind_an_input_with_its_own_history_is_not_said_to_be_cut_off():
+    # trace()'s backward stops at the model's input on purpose (README: `trace(D, G(z))`)
+    torch.manual_seed(0)
+    G = nn.Sequential(nn.Linear(2, 4), nn.Tanh())
+    D = nn.Sequential(nn.Linear(4, 1))
+    z = torch.randn(3, 2)
+    g = ng.trace(D, G(z), loss=lambda out: out.mean())
+    assert "no_gradient" not in [f["kind"] for f in g.health()]
+    assert "no_gradient" not in [f["kind"] for f in Graph.from_json(g.to_json()).health()]
+    emb, lstm = nn.Embedding(10, 4), nn.LSTM(4, 3)
+    g = ng.trace(lstm, emb(torch.randint(0, 10, (5, 2))), loss=lambda out: out[0].sum())
+    assert "no_gradient" not in [f["kind"] for f in g.health()]
+    # a layer of the traced model cut off by `.detach()` is still found
+    g = ng.trace(_CutAfterFirstLayer(torch.Tensor.detach), G(z), loss=lambda out: out.mean())
+    assert [f["module"] for f in g.health() if f["kind"] == "no_gradient"] == ["l1"]
+
+
 def test_weights_all_equal_are_said_to_stay_copies_of_each_other():
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
     torch.nn.init.constant_(model[0].weight, 0.1)
+    torch.nn.init.constant_(model[2].weight, 0.1)  # one output unit: no copies of its own
     g = ng.trace(model, torch.randn(16, 4), loss=lambda y: y.pow(2).mean())
     (finding,) = [f for f in g.health() if f["kind"] == "constant"]
     assert (finding["module"], finding["name"]) == ("0", "0.weight")
@@ -961,7 +1048,8 @@ def test_a_data_tensor_that_requires_grad_is_no_layer():
 
 def test_a_hand_made_zero_weight_is_named_by_its_shape_not_as_input():
     torch.manual_seed(0)
-    w1, w2 = torch.randn(20, 64, requires_grad=True), torch.zeros(64, 5, requires_grad=True)
+    w1 = torch.full((20, 64), 0.05, requires_grad=True)
+    w2 = torch.zeros(64, 5, requires_grad=True)
     loss = torch.nn.functional.cross_entropy(
         torch.sigmoid(torch.randn(64, 20) @ w1) @ w2, torch.randint(0, 5, (64,))
     )

@@ -223,24 +223,97 @@ def test_a_zero_initialised_hand_made_regression_trained_correctly_is_not_flagge
     assert rec.graph.health() == []
 
 
-def test_a_zero_layer_after_a_learnable_one_is_flagged_and_named_as_a_parameter():
+class LoRA(nn.Module):
+    """A frozen layer plus a trainable low-rank update `B @ A`, with `B` starting at zero as in
+    the LoRA paper and `peft`: the model starts as the frozen one."""
+
+    def __init__(self, base: nn.Linear, rank: int = 4) -> None:
+        super().__init__()
+        self.base = base.requires_grad_(False)
+        self.lora_A = nn.Linear(base.in_features, rank, bias=False)
+        self.lora_B = nn.Linear(rank, base.out_features, bias=False)
+        nn.init.zeros_(self.lora_B.weight)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.base(x) + self.lora_B(self.lora_A(x))
+
+
+def test_a_lora_update_starting_at_zero_is_not_said_to_be_zeroed_by_mistake():
+    torch.manual_seed(0)
+    model = nn.Sequential(LoRA(nn.Linear(16, 32)), nn.ReLU(), LoRA(nn.Linear(32, 4)))
+    x, t = torch.randn(8, 16), torch.randint(0, 4, (8,))
+    g = ng.trace(model, x, loss=lambda out: F.cross_entropy(out, t))
+    assert found(g, "zeros") == found(g, "constant") == []
+
+
+@pytest.mark.parametrize("init", ["zeros", "constant"])
+def test_one_zero_or_constant_layer_between_random_ones_learns_and_is_not_flagged(init: str):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 1))
+    nn.init.constant_(model[2].weight, 0.0 if init == "zeros" else 0.3)
+    x = torch.randn(64, 4)
+    y = (x**2).sum(1, keepdim=True)
+    g = ng.trace(model, x, loss=lambda out: F.mse_loss(out, y))
+    assert found(g, "zeros") == found(g, "constant") == []
+    # the truth: the random layers around it tell its units apart, and the net learns
+    first = F.mse_loss(model(x), y).item()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    for _ in range(200):
+        optimizer.zero_grad()
+        F.mse_loss(model(x), y).backward()
+        optimizer.step()
+    assert F.mse_loss(model(x), y).item() < first / 5
+    assert model[2].weight.std(0).min() > 1e-3  # its rows are no copies of each other any more
+
+
+@pytest.mark.parametrize("init", ["zeros", "constant"])
+def test_a_whole_mlp_of_zero_or_equal_weights_is_flagged_and_its_units_stay_copies(init: str):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 1))
+    for layer in (model[0], model[2], model[4]):
+        nn.init.zeros_(layer.bias)
+        if init == "zeros":
+            nn.init.zeros_(layer.weight)
+        else:
+            nn.init.constant_(layer.weight, 0.3)
+    x = torch.randn(64, 4)
+    y = (x**2).sum(1, keepdim=True)
+    g = ng.trace(model, x, loss=lambda out: F.mse_loss(out, y))
+    # all equal: a single output unit has nothing to be a copy of; all zero: it passes nothing
+    names = ["0.weight", "2.weight", "4.weight"] if init == "zeros" else ["0.weight", "2.weight"]
+    assert [f["name"] for f in found(g, init)] == names
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    for _ in range(50):
+        optimizer.zero_grad()
+        F.mse_loss(model(x), y).backward()
+        optimizer.step()
+    for layer in (model[0], model[2]):  # the truth: each layer's rows are still copies
+        assert torch.equal(layer.weight, layer.weight[:1].expand_as(layer.weight))
+
+
+def test_two_zero_layers_in_a_row_are_flagged_and_named_as_parameters():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 3))
+    nn.init.zeros_(model[0].weight)
     nn.init.zeros_(model[2].weight)
     g = ng.trace(model, torch.randn(32, 4), loss=lambda y: y.pow(2).mean())
-    (finding,) = found(g, "zeros")
-    assert (finding["module"], finding["name"]) == ("2", "2.weight")
-    assert finding["message"].startswith("All 48 weights of parameter 2.weight are zero:")
-    assert "no gradient reaches the layers before it" in finding["message"]
+    first, second = found(g, "zeros")
+    assert (second["module"], second["name"], second["neighbour"]) == ("2", "2.weight", "0.weight")
+    assert second["message"].startswith(
+        "All 48 weights of parameter 2.weight are zero, and in the layer next to it all weights "
+        "of parameter 0.weight are equal too: the units between these two layers compute the "
+        "same thing"
+    )
+    assert first["neighbour"] == "2.weight"
 
 
-def test_a_bare_linear_layer_is_named_as_a_parameter_not_as_weights_of_weight():
+def test_a_single_layer_whose_weights_start_equal_is_not_flagged():
+    # its units are the outputs, which the loss tells apart: it learns, as a zero-initialised
+    # logistic regression does
     model = nn.Linear(4, 3)
     nn.init.constant_(model.weight, 0.5)
     g = ng.trace(model, torch.randn(8, 4), loss=lambda y: y.pow(2).mean())
-    (finding,) = found(g, "constant")
-    assert finding["name"] == "weight"
-    assert finding["message"].startswith("All 12 weights of parameter weight have the same value")
+    assert found(g, "constant") == []
 
 
 def test_zero_weights_with_a_gradient_piling_up_are_the_lecture_bug_even_with_nothing_before():
@@ -263,7 +336,7 @@ def test_zero_weights_with_a_gradient_piling_up_are_the_lecture_bug_even_with_no
 def test_a_hand_made_zero_weight_is_a_tensor_in_polish_not_a_parameter():
     torch.manual_seed(0)
     x = torch.randn(8, 4)
-    w1 = torch.randn(4, 8, requires_grad=True)
+    w1 = torch.full((4, 8), 0.1, requires_grad=True)
     w2 = torch.zeros(8, 3, requires_grad=True)
     with ng.record() as rec:
         torch.relu(x @ w1).matmul(w2).pow(2).mean().backward()
@@ -273,6 +346,202 @@ def test_a_hand_made_zero_weight_is_a_tensor_in_polish_not_a_parameter():
     ng.set_language("en")
     (finding,) = found(rec.graph, "zeros")
     assert finding["message"].startswith("All 24 weights of tensor w2 are zero")
+
+
+# -- zero gates: a learnable multiplier that starts at zero ------------------------------------
+
+
+class ResidualBlock(nn.Module):
+    """A ResNet basic block; `zero_gate` zeroes its last BatchNorm weight, as torchvision's
+    `resnet18(zero_init_residual=True)` does: the block starts as the identity."""
+
+    def __init__(self, channels: int, *, zero_gate: bool) -> None:
+        super().__init__()
+        self.c1 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.b1 = nn.BatchNorm2d(channels)
+        self.c2 = nn.Conv2d(channels, channels, 3, padding=1, bias=False)
+        self.b2 = nn.BatchNorm2d(channels)
+        if zero_gate:
+            nn.init.zeros_(self.b2.weight)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.relu(x + self.b2(self.c2(F.relu(self.b1(self.c1(x))))))
+
+
+def small_resnet(*, zero_gate: bool) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
+        ResidualBlock(8, zero_gate=zero_gate), ResidualBlock(8, zero_gate=zero_gate),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 10),
+    )  # fmt: skip
+
+
+def test_a_resnet_with_zero_initialised_residual_branches_is_not_said_to_stop_learning():
+    torch.manual_seed(0)
+    model = small_resnet(zero_gate=True)
+    x, t = torch.randn(8, 3, 8, 8), torch.randint(0, 10, (8,))
+    g = ng.trace(model, x, loss=lambda out: F.cross_entropy(out, t))
+    assert g.health() == []
+    # the truth: the branch gets no gradient at first, and one after the first step
+    branch = model[3].c1.weight
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    norms = []
+    for _ in range(2):
+        optimizer.zero_grad()
+        F.cross_entropy(model(x), t).backward()
+        norms.append(branch.grad.norm().item())
+        optimizer.step()
+    assert norms[0] == 0 and norms[1] > 0
+
+
+def test_the_layer_before_a_lora_update_starting_at_zero_is_not_said_to_stop_learning():
+    torch.manual_seed(0)
+    model = nn.Sequential(LoRA(nn.Linear(16, 32)), nn.ReLU(), LoRA(nn.Linear(32, 4)))
+    x, t = torch.randn(8, 16), torch.randint(0, 4, (8,))
+    g = ng.trace(model, x, loss=lambda out: F.cross_entropy(out, t))
+    (lora_a,) = [n for n in g if g.nodes[n]["name"] == "0.lora_A.weight"]
+    assert g.nodes[lora_a]["grad"]["norm"] == 0  # B = 0 passes nothing back to A, at first
+    assert found(g, "vanishing") == []
+
+
+class ReZero(nn.Module):
+    """`x + alpha * f(x)` with a learnable scalar `alpha` starting at zero (ReZero)."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.f = nn.Sequential(nn.Linear(width, width), nn.Tanh(), nn.Linear(width, width))
+        self.alpha = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.alpha * self.f(x)
+
+
+def test_layers_behind_a_scalar_gate_starting_at_zero_are_not_said_to_stop_learning():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), ReZero(16), ReZero(16), nn.Linear(16, 1))
+    g = ng.trace(model, torch.randn(32, 8), loss=lambda out: out.pow(2).mean())
+    assert found(g, "vanishing") == []
+
+
+def test_weights_before_a_dead_relu_get_an_exactly_zero_gradient_although_a_bias_is_zero():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+    with torch.no_grad():
+        model[0].bias.fill_(-10.0)  # every unit below zero for every input: nothing opens it
+    nn.init.zeros_(model[2].bias)  # a zero bias adds, it gates nothing
+    g = ng.trace(model, torch.randn(32, 4), loss=lambda y: y.pow(2).mean())
+    vanishing = found(g, "vanishing")
+    assert [f["module"] for f in vanishing] == ["0", "2"]
+    assert vanishing[0]["message"] == (
+        "The weights of module 0 (Linear) get a gradient of exactly zero, so this layer does not "
+        "learn: a zero before or after it stops the gradient (ReLU units silent for the whole "
+        "batch, a mask, weights that are all zero)."
+    )
+
+
+# -- vanishing gradients: a slow shrink over many layers ---------------------------------------
+
+
+def tanh_mlp(depth: int, width: int, seed: int) -> tuple[nn.Sequential, ng.Graph, float]:
+    """A tanh MLP at PyTorch's default init, its graph, and the weight-gradient RMS of its
+    first layer against its last hidden one (same width: what the student can check)."""
+    torch.manual_seed(seed)
+    layers: list[nn.Module] = []
+    for _ in range(depth):
+        layers += [nn.Linear(width, width), nn.Tanh()]
+    model = nn.Sequential(*layers, nn.Linear(width, 1))
+    x, y = torch.randn(64, width), torch.randn(64, 1)
+    g = ng.trace(model, x, loss=lambda out: F.mse_loss(out, y))
+    F.mse_loss(model(x), y).backward()  # the same gradients, by hand
+    rms = [p.grad.norm().item() / p.numel() ** 0.5 for p in model.parameters() if p.dim() == 2]
+    model.zero_grad()
+    return model, g, rms[0] / rms[-2]
+
+
+@pytest.mark.parametrize(
+    ("depth", "width", "seed"), [(20, 32, 0), (20, 128, 1), (12, 32, 0), (12, 32, 9)]
+)
+def test_a_deep_tanh_mlp_whose_first_layer_barely_learns_has_vanishing_gradients(
+    depth: int, width: int, seed: int
+):
+    _, g, ratio = tanh_mlp(depth, width, seed)
+    assert ratio < 1e-2  # the truth: over 100x less than the last hidden layer, as wide
+    (finding,) = found(g, "vanishing")
+    assert finding["module"] == "0" and finding["total"] > 1000  # against the output layer
+    assert finding["per_layer"] < 2.5  # a slow shrink per layer, over many layers
+
+
+def test_a_deep_tanh_mlp_initialised_for_tanh_is_not_vanishing():
+    model, _, _ = tanh_mlp(20, 64, 0)
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            nn.init.xavier_normal_(layer.weight, gain=nn.init.calculate_gain("tanh"))
+            nn.init.zeros_(layer.bias)
+    x, y = torch.randn(64, 64), torch.randn(64, 1)
+    g = ng.trace(model, x, loss=lambda out: F.mse_loss(out, y))
+    assert found(g, "vanishing") == found(g, "exploding") == []
+
+
+def kaiming_mlp(depth: int, width: int) -> nn.Sequential:
+    layers: list[nn.Module] = [nn.Linear(32, width), nn.ReLU()]
+    for _ in range(depth - 1):
+        layers += [nn.Linear(width, width), nn.ReLU()]
+    layers.append(nn.Linear(width, 1))
+    for layer in layers:
+        if isinstance(layer, nn.Linear):
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+            nn.init.zeros_(layer.bias)
+    return nn.Sequential(*layers)
+
+
+class EncoderRegressor(nn.Module):
+    """A post-LN transformer encoder with a head to one output: its packed q, k, v projection
+    makes the width-corrected product small, the gradients a student sees are not."""
+
+    def __init__(self, depth: int, width: int = 32) -> None:
+        super().__init__()
+        self.inp = nn.Linear(16, width)
+        layer = nn.TransformerEncoderLayer(width, 4, 2 * width, dropout=0.0, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
+        self.head = nn.Linear(width, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.encoder(self.inp(x)).mean(1))
+
+
+class Recurrent(nn.Module):
+    def __init__(self, cell: type[nn.Module]) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(50, 16)
+        self.rnn = cell(16, 32, 2, batch_first=True)
+        self.head = nn.Linear(32, 50)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return self.head(self.rnn(self.embedding(tokens))[0])
+
+
+@pytest.mark.parametrize(
+    "net", ["kaiming-10", "kaiming-20", "transformer-12", "lstm", "gru", "resnet-bn"]
+)
+def test_deep_healthy_nets_are_not_said_to_vanish(net: str):
+    torch.manual_seed(0)
+    if net.startswith("kaiming"):
+        x, y = torch.randn(64, 32), torch.randn(64, 1)
+        model: nn.Module = kaiming_mlp(int(net.split("-")[1]), 64)
+        loss = lambda out: F.mse_loss(out, y)  # noqa: E731
+    elif net.startswith("transformer"):
+        x = torch.randn(8, 10, 16)
+        model, loss = EncoderRegressor(12), lambda out: out.pow(2).mean()
+    elif net in ("lstm", "gru"):
+        x, t = torch.randint(0, 50, (8, 12)), torch.randint(0, 50, (96,))
+        model = Recurrent(nn.LSTM if net == "lstm" else nn.GRU)
+        loss = lambda out: F.cross_entropy(out.reshape(-1, 50), t)  # noqa: E731
+    else:
+        x, t = torch.randn(16, 3, 8, 8), torch.randint(0, 10, (16,))
+        model = small_resnet(zero_gate=False)
+        loss = lambda out: F.cross_entropy(out, t)  # noqa: E731
+    g = ng.trace(model, x, loss=loss)
+    assert found(g, "vanishing") == found(g, "exploding") == []
 
 
 # -- NaN and infinity: the op to look at ---------------------------------------------------------

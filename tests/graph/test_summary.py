@@ -291,6 +291,16 @@ def test_data_made_in_the_block_and_held_by_a_variable_is_an_input_shape():
     assert "Input shape(s): [3, 4], [3, 1]   Output shape(s): []" in rec.graph.summary()
 
 
+def test_an_input_made_by_another_model_is_an_input_shape_and_flags_nothing() -> None:
+    # `trace(D, G(z))`: D's input is drawn as the op of G that made it
+    torch.manual_seed(0)
+    G, D = nn.Sequential(nn.Linear(2, 4), nn.Tanh()), nn.Sequential(nn.Linear(4, 1))
+    text = ng.trace(D, G(torch.randn(3, 2)), loss=lambda y: y.mean()).summary()
+    assert "Input shape(s): [3, 4]   Output shape(s): []" in text
+    assert len(rows(text)["(model)"]) == 5  # no Flags cell
+    assert "no gradient" not in text
+
+
 def test_a_network_used_only_under_no_grad_trains_nothing_here() -> None:
     torch.manual_seed(0)
     online = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))
