@@ -47,6 +47,9 @@ class DetectorFeeding:
     def add_event(self, event: Event) -> None:
         raise NotImplementedError  # the Monitor's
 
+    def _judge_waiting(self) -> None:
+        raise NotImplementedError  # the Monitor's
+
     def _init_feeding(self) -> None:
         self._events: list[Event] = []
         self._stop_event: Event | None = None
@@ -77,8 +80,8 @@ class DetectorFeeding:
         return new_events
 
     def _close_detectors(self) -> list[Event]:
-        """The run has ended: each detector judges an evaluation it still holds back waiting
-        for its training value (:meth:`Detector.close`); the events raised (recorded)."""
+        """The run or the step has ended: each detector judges an evaluation it still holds back
+        waiting for its training value (:meth:`Detector.close`); the events raised (recorded)."""
         new_events = [e for det in self.detectors if (e := det.close()) is not None]
         for event in new_events:
             self._record(event)
@@ -126,6 +129,7 @@ class DetectorFeeding:
             True
         """
         self._poll_view()
+        self._judge_waiting()
         return self._stop_event is not None
 
     @property

@@ -258,6 +258,17 @@ class Monitor(
         if self._printer is not None:
             self._printer.write(message("monitor.text.event", message=event.message))
 
+    def _judge_waiting(self) -> None:
+        """The caller reads the outcome, so the step has ended: an evaluation a detector holds
+        back for a training value logged after it (see ``Detector.feed``) is judged now, and
+        its event shown. A loop that logs validation at the step its next batch reuses (a
+        global step counter) then stops at the epoch that fired, not one later."""
+        events = self._close_detectors()
+        if events and self._listeners:
+            self._listeners.queue(None, {}, events)
+        if events and self._printer is not None:
+            self._printer.events(events)
+
     # ------------------------------------------------------------------ results
     @property
     def events(self) -> list[Event]:
@@ -269,6 +280,7 @@ class Monitor(
         >>> [(e.detector, e.epoch, e.stop) for e in mon.events]
         [('Patience(1)', 2, True)]
         """
+        self._judge_waiting()  # reading them ends the step, as reading should_stop does
         return list(self._events)
 
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:

@@ -19,7 +19,11 @@ the same events: a detector that reads the training twin (``GL``, ``PQ``, ``Gap`
 order at the first such epoch and from then on waits for the training value before it judges
 an epoch. Its event, and ``Monitor.should_stop``, then come at the call that logs the training
 value, one call after the validation; an epoch whose training value never comes is judged at
-the next call that starts another row, or at ``close()``. (That first such epoch is judged at
+the next call that starts another row, at ``close()``, or when ``Monitor.should_stop`` or
+``Monitor.events`` is read: reading the outcome ends the step, so a loop that logs validation
+at the step its next batch reuses (a global step counter) stops at the epoch that fired, and a
+loop that logs validation before its epoch's last batch reads ``should_stop`` after that batch.
+(That first such epoch is judged at
 once and again with the training value, and an event raised at once stays raised; it is
 usually the first epoch, where GL and PQ cannot fire.)
 Inside a :class:`~nngraph.Monitor` the decisions still count evaluations, but the explanations

@@ -157,23 +157,43 @@ def test_should_stop_turns_true_at_the_training_call_that_completes_the_epoch() 
     tr, va = [1.0, 0.5, 0.45, 0.449], [1.0, 0.9, 0.95, 0.97]
     for epoch, (train, val) in enumerate(zip(tr, va, strict=True), 1):
         mon.log(epoch, val_loss=val)
-        assert not mon.should_stop  # its training loss may still come
         mon.log(epoch, loss=train)
         assert mon.should_stop == (epoch == 4)
     assert [(e.epoch, e.step) for e in mon.events] == [(4, 4.0)]
 
 
+def test_a_loop_with_a_global_step_stops_at_the_epoch_that_fired() -> None:
+    """Each batch logged at `step`, then `step += 1`; the validation at the step the next
+    epoch's first batch reuses. Reading should_stop ends the step: no epoch late."""
+    tr = [0.93**e for e in range(40)]
+    va = [0.9 * 0.9**e + 0.004 * max(0, e - 12) ** 1.5 for e in range(40)]
+    by_epoch = Monitor(display=False, detectors=[GL(5)])
+    for epoch in range(40):
+        by_epoch.log(epoch + 1, loss=tr[epoch] * 1.03, val_loss=va[epoch])
+        if by_epoch.should_stop:
+            break
+    mon, step = Monitor(display=False, detectors=[GL(5)]), 0
+    for e in range(epoch + 1):
+        for batch in range(4):
+            mon.log(step, loss=tr[e] * (1 + 0.02 * batch))
+            step += 1
+        mon.log(step, val_loss=va[e])
+        if mon.should_stop:
+            break
+    assert mon.should_stop and e == epoch  # the same epoch, and its event kept
+    assert [ev.message_id for ev in mon.events] == [ev.message_id for ev in by_epoch.events]
+
+
 def test_an_epoch_whose_training_value_never_comes_is_judged_when_its_row_ends() -> None:
-    for end in ("next row", "close"):
+    for end in ("next row", "close", "reading the outcome"):
         mon = Monitor(display=False, detectors=[Patience(1), GL(5)])
         for epoch, (train, val) in enumerate([(1.0, 1.0), (0.8, 0.9)], 1):
             mon.log(epoch, val_loss=val)
             mon.log(epoch, loss=train)
         mon.log(3, val_loss=1.2)  # validation logged first, then no training value
-        assert [e.detector for e in mon.events] == ["Patience(1)"]  # it needs none: said now
         if end == "next row":
             mon.log(4, loss=0.5)
-        else:
+        elif end == "close":
             mon.close()
         assert [(e.detector, e.epoch, e.step) for e in mon.events] == [
             ("Patience(1)", 3, 3.0),
