@@ -170,7 +170,8 @@ class Cell:
 
     It is cached under the running cell's number, so that tracebacks say `Cell In[N]`; while a
     cell runs, ``shell.execution_count`` is already the next one. With IPython's autoawait on,
-    the code may ``await`` at the top level (`is_async`; run it with `run_async`).
+    the code may ``await`` at the top level (`is_async`; run it with `run_async`), unless
+    `may_await` is False (the caller cannot await it: then `await` is a syntax error).
 
     >>> from IPython.testing.globalipapp import get_ipython
     >>> cell = Cell(get_ipython(), "6 * 7")
@@ -178,7 +179,7 @@ class Cell:
     (42, False)
     """
 
-    def __init__(self, shell: Any, cell: str) -> None:
+    def __init__(self, shell: Any, cell: str, *, may_await: bool = True) -> None:
         self.shell = shell
         source = shell.transform_cell(cell)
         running = getattr(shell.displayhook, "exec_result", None)
@@ -192,7 +193,7 @@ class Cell:
         if isinstance(end, ast.Expr):  # the cell's value, evaluated on its own
             tree.body.pop()
             parts.append((ast.Expression(end.value), "eval"))
-        awaiting = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if shell.autoawait else 0
+        awaiting = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if shell.autoawait and may_await else 0
         with shell.compile.extra_flags(awaiting):
             self.codes: list[CodeType] = [shell.compile(p, filename, mode) for p, mode in parts]
         self.is_async = any(code.co_flags & inspect.CO_COROUTINE for code in self.codes)
@@ -248,6 +249,8 @@ class CellReader:
 
     def __init__(self, shell: Any) -> None:
         self.shell = shell
+        #: the code of the cells it made await the magic, which the magic may then run as such
+        self.awaited: set[str] = set()
 
     def __call__(self, lines: list[str]) -> list[str]:
         if not lines or not lines[0].startswith(self._CALL):
@@ -264,6 +267,7 @@ class CellReader:
         if {"-h", "--help"} & set(line.split()):  # the help is printed, the cell not run
             return lines
         if Cell(self.shell, cell).is_async:  # a syntax error is raised here
+            self.awaited.add(cell)
             return ["await " + lines[0], *lines[1:]]
         return lines
 

@@ -154,7 +154,7 @@ class NNGraphMagics(Magics):
         options = view_options().parse_args(words)
         if options.output:  # before the cell runs: a refused name must not cost the run
             self._refuse_to_replace(options.output, Graph, "magic.cell.would_replace")
-        code = Cell(self.shell, cell)
+        code = Cell(self.shell, cell, may_await=self._awaited(cell))
         # A cell that makes its model (again) is recorded without the old one: the new model
         # is the first to run, so names are relative to it, as `--model` asks.
         anew = options.model is not None and code.assigns(options.model)
@@ -164,6 +164,15 @@ class NNGraphMagics(Magics):
         with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
             value = code.run()  # the cell's own error propagates: the cell fails
         return self._recorded(rec.graph, options, anew, value)
+
+    def _awaited(self, cell: str) -> bool:
+        """Whether the cell reader made this cell await the magic: only then may its code await
+        (called directly, `run_cell_magic` gives back a value nobody would await)."""
+        for reader in self.shell.input_transformers_post:  # type: ignore[union-attr]
+            if isinstance(reader, CellReader) and cell in reader.awaited:
+                reader.awaited.discard(cell)
+                return True
+        return False
 
     async def _record_async(
         self, code: Cell, model: torch.nn.Module | None, options: argparse.Namespace, anew: bool

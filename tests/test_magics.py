@@ -284,6 +284,18 @@ def test_a_cell_may_await_at_the_top_level_as_a_plain_cell_can(ip: Any) -> None:
     assert torch._C._len_torch_function_stack() == 0  # the recording has ended
 
 
+def test_code_that_awaits_given_to_the_magic_directly_is_a_syntax_error_not_skipped(
+    ip: Any,
+) -> None:
+    """Only a cell IPython itself awaits may await: `run_cell_magic` called from code gives back
+    a value nobody awaits, so the code would silently never run."""
+    ip.user_ns["awaited_code_ran"] = False
+    code = "import asyncio\nawait asyncio.sleep(0)\nawaited_code_ran = True"
+    with pytest.raises(SyntaxError, match="await"):
+        ip.run_cell_magic("nngraph", "-q", code)
+    assert ip.user_ns.pop("awaited_code_ran") is False
+
+
 def test_a_cell_that_awaits_without_autoawait_is_a_syntax_error_as_a_plain_cell(
     ip: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
