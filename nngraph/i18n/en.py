@@ -415,7 +415,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.metric_step_only": (
         "NNGraphCallback: the watched metric {metric!r} is logged per step only "
-        "(on_epoch=False), and Lightning gives callbacks only the values of whole epochs, so "
+        "(on_epoch=False), and nngraph reads the values of whole epochs, so "
         "nothing can stop training early or restore the best weights. Log it per epoch: "
         "self.log({key!r}, value, on_epoch=True)"
     ),
@@ -818,11 +818,12 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.output_returned": (
         "an output of shape {output_shape} that the model returns but the loss does not use "
-        "(fine if another loss trains it, as with a second head; otherwise use that output in "
+        "(fine if another loss trains this part of the model, as with a second head; otherwise "
+        "use that output in "
         "the loss too)"
     ),
     "graph.health.output_unused": (
-        "a result of shape {output_shape} that no tensor op uses: it was thrown away, or turned "
+        "a tensor of shape {output_shape} that no tensor op uses: it was thrown away, or turned "
         "into a number (.item(), .tolist(), .numpy()), which cuts the graph"
     ),
     "graph.health.no_gradient_leaf": (

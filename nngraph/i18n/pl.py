@@ -445,7 +445,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.metric_step_only": (
         "NNGraphCallback: obserwowana metryka {metric!r} jest zapisywana tylko po każdym kroku "
-        "(on_epoch=False), a Lightning przekazuje callbackom tylko wartości z całych epok, więc "
+        "(on_epoch=False), a nngraph odczytuje wartości z całych epok, więc "
         "nic nie zatrzyma treningu wcześniej ani nie przywróci najlepszych wag. Zapisuj ją raz "
         "na epokę: self.log({key!r}, value, on_epoch=True)"
     ),
@@ -692,9 +692,9 @@ MESSAGES: dict[str, str] = {
     "monitor.weights.more": " (+{n} więcej)",
     "monitor.weights.dtype": (
         "wagi modelu są teraz typu {got}, a najlepsze wagi zapisano jako {saved} ({names}): "
-        "restore_best() przywraca najlepsze wartości tylko do typu, który mieści je dokładnie. "
-        "Najpierw przekształć model z powrotem ({convert}), wywołaj restore_best(), a potem w "
-        "razie potrzeby przekształć go ponownie"
+        "restore_best() przywraca najlepsze wartości tylko do typu, który przechowa je bez "
+        "utraty dokładności. Najpierw zmień typ modelu z powrotem ({convert}), wywołaj "
+        "restore_best(), a potem w razie potrzeby zmień go ponownie"
     ),
     # monitor: Runs i compare
     "monitor.runs.table.run": "przebieg",
@@ -770,7 +770,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.vanishing_zero": (
         "Wagi {where_module} dostają gradient równy dokładnie zeru, więc ta warstwa się nie "
-        "uczy: gradient zatrzymuje zero przed nią albo za nią (jednostki ReLU milczące dla "
+        "uczy: zero przed nią albo za nią zatrzymuje gradient (jednostki ReLU dające zero dla "
         "całej partii, maska, wagi równe zeru)."
     ),
     "graph.health.exploding": (
@@ -870,12 +870,12 @@ MESSAGES: dict[str, str] = {
         "przejściu w przód: jego wynik trafia tylko do {output}."
     ),
     "graph.health.output_returned": (
-        "wyjścia o kształcie {output_shape}, które zwraca model, ale funkcja straty go nie używa "
-        "(to w porządku, jeśli uczy go inna funkcja straty, jak przy drugiej głowie; jeśli nie, "
-        "użyj tego wyjścia także w funkcji straty)"
+        "wyjścia o kształcie {output_shape}, które model zwraca, ale którego nie używa funkcja "
+        "straty (to w porządku, jeśli tę część sieci trenuje inna funkcja straty, jak przy "
+        "drugiej głowie; jeśli nie, użyj tego wyjścia także w funkcji straty)"
     ),
     "graph.health.output_unused": (
-        "wyniku o kształcie {output_shape}, którego nie używa żadna operacja na tensorach: "
+        "tensora o kształcie {output_shape}, którego nie używa żadna operacja na tensorach: "
         "został odrzucony albo zamieniony na liczbę (.item(), .tolist(), .numpy()), co przecina "
         "graf"
     ),

@@ -839,12 +839,12 @@ def test_a_head_whose_output_the_loss_does_not_use_is_not_said_to_be_cut_off():
     assert ".detach()" not in finding["message"] and "cut" not in finding["message"]
     assert (
         "their result goes only to an output of shape [8, 1] that the model returns but the "
-        "loss does not use (fine if another loss trains it" in finding["message"]
+        "loss does not use (fine if another loss trains this part" in finding["message"]
     )
     ng.set_language("pl")
     (finding,) = [f for f in g.health() if f["kind"] == "no_gradient"]
     assert (
-        "do wyjścia o kształcie [8, 1], które zwraca model, ale funkcja straty go nie używa"
+        "do wyjścia o kształcie [8, 1], które model zwraca, ale którego nie używa funkcja"
         in (finding["message"])
     )
     ng.set_language("en")
@@ -853,7 +853,7 @@ def test_a_head_whose_output_the_loss_does_not_use_is_not_said_to_be_cut_off():
         nn.functional.cross_entropy(logits, y).backward()
     (finding,) = [f for f in rec.graph.health() if f["kind"] == "no_gradient"]
     assert (
-        "goes only to a result of shape [8, 1] that no tensor op uses: it was thrown away, or"
+        "goes only to a tensor of shape [8, 1] that no tensor op uses: it was thrown away, or"
         in (finding["message"])
     )
 
