@@ -20,12 +20,17 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import forward_order
-from nngraph.graph._parameters import learnable
+from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
 __all__ = ["zero_gated"]
+
+# Ops that multiply what they read by each operand but a bias: a zero one zeroes the gradient
+# of the others. Adds, `cat`, `where` do not: they pass the gradient on.
+_NORMS = ("batch_norm", "layer_norm", "group_norm", "instance_norm")
+_PRODUCTS = (*_MULTIPLYING, "mul", *_NORMS)
 
 
 def zero_gated(g: Graph, weights: list[Any]) -> set[Any]:
@@ -34,13 +39,16 @@ def zero_gated(g: Graph, weights: list[Any]) -> set[Any]:
     where the gradient turns non-zero reads a zero that a gate made (the gate itself, or a
     reshape or product of it). A gate is a learnable leaf, not a bias, whose values are all zero
     and whose own gradient is not: the first step moves it. A dead ReLU, a mask or an output the loss
-    ignores is not a gate: those stay."""
+    ignores is not a gate: those stay. Where ops carry no gradient (`graph_of`), every path
+    from the weight to an output must pass an op that multiplies by such a gate."""
     if not weights:
         return set()
-    made = _made_by_gates(g)
+    structural = not any(data.get("kind") == "op" and data.get("grad") for data in g._node.values())
+    made = _made_by_gates(g, structural)
     if not made:
         return set()
-    return {w for w in weights if _only_gates_stop(g, w, made)}
+    gated = _every_path_gated if structural else _only_gates_stop
+    return {w for w in weights if gated(g, w, made)}
 
 
 def _grad_norm(data: dict[str, Any]) -> float | None:
@@ -48,30 +56,72 @@ def _grad_norm(data: dict[str, Any]) -> float | None:
     return None if not grad else grad.get("norm")
 
 
-def _made_by_gates(g: Graph) -> set[Any]:
+def _made_by_gates(g: Graph, structural: bool) -> set[Any]:
     """The gates, and the nodes computed from one that are still all zero (a view of it, the
-    output of a layer whose weight it is); an inner node of one call (no value) passes on."""
+    output of a layer whose weight it is); an inner node of one call (no value) passes on.
+    With `structural` (no op has a value) an op counts only where a gate surely zeroes it: a
+    reshape of one, or a product with one and no bias but a zero one."""
     nodes, pred = g._node, g._pred
     made: set[Any] = set()
     for n in forward_order(g):
         data = nodes[n]
-        value = data.get("value")
-        all_zero = bool(value) and bool(value.get("numel")) and value.get("zero_frac") == 1.0
         if learnable(data):
             norm = _grad_norm(data)
-            gate = all_zero and norm is not None and math.isfinite(norm) and norm > 0
+            gate = _all_zero(data) and norm is not None and math.isfinite(norm) and norm > 0
+        elif data.get("kind") != "op":
+            gate = False
+        elif structural and _op(data) not in _RESHAPING:
+            added = [nodes[p] for p in pred[n] if _added(g, n, p, made)]
+            multiplied = any(_multiplies(g, n, p, made) for p in pred[n])
+            gate = multiplied and all(_all_zero(bias) for bias in added)
         else:
-            gate = data.get("kind") == "op" and (value is None or all_zero)
-            gate = gate and any(p in made for p in pred[n])
+            value_zero = data.get("value") is None or _all_zero(data)
+            gate = value_zero and any(p in made for p in pred[n])
         if gate and not _bias(data):
             made.add(n)
     return made
+
+
+def _all_zero(data: dict[str, Any]) -> bool:
+    value = data.get("value") or {}
+    return bool(value.get("numel")) and value.get("zero_frac") == 1.0
+
+
+def _op(data: dict[str, Any]) -> str:
+    return str(data.get("op") or "")
 
 
 def _bias(data: dict[str, Any]) -> bool:
     """Whether a leaf is a layer's bias (`fc.bias`, `bias_ih_l0`, `in_proj_bias`): an op such
     as `linear` adds it, so a zero one multiplies nothing (a bias often starts at zero)."""
     return "bias" in str(data.get("name") or "").rpartition(".")[2]
+
+
+def _multiplies(g: Graph, op: Any, p: Any, made: set[Any]) -> bool:
+    """Whether `op` multiplies the rest of what it reads by `p`, a zero made by a gate."""
+    return (
+        p in made
+        and any(word in _op(g._node[op]) for word in _PRODUCTS)
+        and not _added(g, op, p, made)
+    )
+
+
+def _added(g: Graph, op: Any, p: Any, made: set[Any]) -> bool:
+    """Whether `op` may add `p` as a bias. A named leaf says so by its name; graph_of without
+    `params` names none, so there a vector read by anything but `mul` is taken for one: a
+    linear layer's or convolution's bias, or a norm's unless its weight is a zero gate too
+    (the two are vectors alike, and the graph keeps no order of operands)."""
+    data = g._node[p]
+    if not learnable(data):
+        return False  # an op: a reshape or product of a gate, or what the op works on
+    if data.get("name"):
+        return _bias(data)
+    name = _op(g._node[op])
+    if len(data.get("shape") or []) >= 2 or "mul" in name:
+        return False
+    vectors = [q for q in g._pred[op] if learnable(g._node[q])]
+    norm = any(word in name for word in _NORMS)
+    return not (norm and all(q in made for q in vectors))
 
 
 def _only_gates_stop(g: Graph, weight: Any, made: set[Any]) -> bool:
@@ -96,4 +146,25 @@ def _only_gates_stop(g: Graph, weight: Any, made: set[Any]) -> bool:
                 stops += 1
             else:
                 return False  # a dead ReLU, a mask: not a gate that the first step opens
+    return stops > 0
+
+
+def _every_path_gated(g: Graph, weight: Any, made: set[Any]) -> bool:
+    """Whether every path from `weight` to an output passes an op that multiplies by a zero
+    a gate made, for a graph whose ops carry no gradient (`graph_of`): the structure alone
+    says the gradient of `weight` was zeroed there."""
+    pred, succ = g._pred, g._succ
+    stack, seen, stops = [weight], {weight}, 0
+    while stack:
+        n = stack.pop()
+        if not succ[n] and n != weight:
+            return False  # an output reached past no gate
+        for s in succ[n]:
+            if s in seen:
+                continue
+            seen.add(s)
+            if any(_multiplies(g, s, p, made) for p in pred[s] if p != n):
+                stops += 1
+            else:
+                stack.append(s)
     return stops > 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 import torch
 from torch import nn
@@ -437,6 +439,100 @@ def test_weights_before_a_dead_relu_get_an_exactly_zero_gradient_although_a_bias
         "learn: a zero before or after it stops the gradient (ReLU units silent for the whole "
         "batch, a mask, weights that are all zero)."
     )
+
+
+def vanishing_weights(
+    model: nn.Module, x: torch.Tensor, loss: Callable[[torch.Tensor], torch.Tensor]
+) -> dict[str, list[list[int]]]:
+    """The shapes of the weights said to get a vanishing gradient, by `ng.trace` and by
+    `ng.graph_of` of the same backward (whose ops carry no gradient), unnamed and named."""
+    graphs = {"trace": ng.trace(model, x, loss=loss)}
+    model.zero_grad()
+    out = loss(model(x))
+    out.backward()
+    graphs["graph_of"] = ng.graph_of(out)
+    graphs["graph_of named"] = ng.graph_of(out, params=model)
+    return {
+        how: sorted(g.nodes[f["node"]]["shape"] for f in found(g, "vanishing"))
+        for how, g in graphs.items()
+    }
+
+
+def relu_mlp(
+    *, zero: tuple[int, ...] = (), zero_bias: tuple[int, ...] = (), dead: tuple[int, ...] = ()
+) -> nn.Sequential:
+    """16-32-32-1, the weights of the Linears at `zero` and the biases at `zero_bias` all zero,
+    the ReLU after the Linears at `dead` silent for every input."""
+    model = nn.Sequential(
+        nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 1)
+    )  # fmt: skip
+    with torch.no_grad():
+        for i in zero:
+            model[i].weight.zero_()
+        for i in zero_bias:
+            model[i].bias.zero_()
+        for i in dead:
+            model[i].bias.fill_(-10.0)
+    return model
+
+
+def zero_last_layer() -> nn.Sequential:
+    return relu_mlp(zero=(4,))  # its bias is not zero: the gradient flows to its weight
+
+
+@pytest.mark.parametrize(
+    ("make", "shape"),
+    [
+        (zero_last_layer, (64, 16)),
+        (lambda: nn.Sequential(LoRA(nn.Linear(16, 32)), nn.ReLU(), LoRA(nn.Linear(32, 4))),
+         (8, 16)),
+        (lambda: nn.Sequential(nn.Linear(8, 16), ReZero(16), ReZero(16), nn.Linear(16, 1)),
+         (32, 8)),
+        (lambda: small_resnet(zero_gate=True), (8, 3, 8, 8)),
+    ],
+    ids=["zero last layer", "LoRA", "ReZero", "zero_init_residual"],
+)  # fmt: skip
+def test_graph_of_sees_the_zero_gates_trace_sees(
+    make: Callable[[], nn.Module], shape: tuple[int, ...]
+):
+    torch.manual_seed(0)
+    model, x = make(), torch.randn(shape)
+    assert vanishing_weights(model, x, lambda out: out.pow(2).mean()) == {
+        "trace": [], "graph_of": [], "graph_of named": []
+    }  # fmt: skip
+
+
+def test_graph_of_says_what_trace_says_of_the_zero_last_layer_of_a_relu_mlp():
+    torch.manual_seed(0)
+    model, x = zero_last_layer(), torch.randn(64, 16)
+    loss = model(x).pow(2).mean()
+    loss.backward()
+    traced = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    assert ng.graph_of(loss).health() == traced.health() == []
+
+
+@pytest.mark.parametrize(
+    ("zero", "zero_bias", "dead", "flagged"),
+    [
+        ((), (), (0,), [[32, 16], [32, 32]]),  # a dead ReLU stops the gradient: nothing opens it
+        ((), (2, 4), (0,), [[1, 32], [32, 16], [32, 32]]),  # zero biases add: they gate nothing
+        ((4,), (), (2,), [[1, 32], [32, 16], [32, 32]]),  # a zero layer getting no gradient
+        ((0, 2, 4), (0, 2, 4), (), [[1, 32], [32, 16], [32, 32]]),  # a whole MLP of zeros
+    ],
+    ids=["dead ReLU", "dead ReLU and zero biases", "dead ReLU before a zero layer", "all zero"],
+)
+def test_graph_of_still_flags_the_zero_gradients_trace_flags(
+    zero: tuple[int, ...],
+    zero_bias: tuple[int, ...],
+    dead: tuple[int, ...],
+    flagged: list[list[int]],
+):
+    torch.manual_seed(0)
+    model = relu_mlp(zero=zero, zero_bias=zero_bias, dead=dead)
+    # a target of 1: the last bias gets a gradient, as a gate would, even where the output is 0
+    assert vanishing_weights(model, torch.randn(64, 16), lambda out: (out - 1).pow(2).mean()) == {
+        "trace": flagged, "graph_of": flagged, "graph_of named": flagged
+    }  # fmt: skip
 
 
 # -- vanishing gradients: a slow shrink over many layers ---------------------------------------
