@@ -1073,6 +1073,12 @@ MESSAGES: dict[str, str] = {
         "modules does not make it smaller. ng.graph_of knows no modules (ng.trace and ng.record "
         "do); print(g.summary()) reads it as text."
     ),
+    "graphview.too_tangled": (
+        "Laying out this drawing would freeze the page for a long time: a box feeds ops all "
+        "along the graph (a weight used at every step of a loop, or a module whose parameters "
+        "are used far apart). Try another depth with + or −; print(g.summary()) reads the graph "
+        "as text."
+    ),
     "graphview.legend.grad": "gradient size (RMS, log scale):",
     "graphview.legend.value": "value size (RMS, log scale):",
     "graphview.legend.zero": "zero or none",

@@ -1142,6 +1142,12 @@ MESSAGES: dict[str, str] = {
         "zwinięcie modułów go nie zmniejsza. ng.graph_of nie zna modułów (znają je ng.trace i "
         "ng.record); print(g.summary()) pokaże go jako tekst."
     ),
+    "graphview.too_tangled": (
+        "Układanie tego rysunku zamroziłoby stronę na długo: jeden blok zasila operacje w "
+        "całym grafie (waga używana w każdym kroku pętli albo moduł, którego parametry są "
+        "używane daleko od siebie). Spróbuj innej głębokości przyciskami + i −; "
+        "print(g.summary()) pokaże graf jako tekst."
+    ),
     "graphview.legend.grad": "wielkość gradientu (RMS, skala log.):",
     "graphview.legend.value": "wielkość wartości (RMS, skala log.):",
     "graphview.legend.zero": "zero lub brak",

@@ -224,8 +224,12 @@ function chainOf(path, modules) {
  * settings, the ops inside, the sub-modules) fold into one `xN` item, e.g. twelve transformer
  * layers; a Dropout(0.1) and a Dropout(0.5) stay apart. A
  * block may be up to 4 siblings long: Linear, ReLU, Linear, ReLU, ... is "(Linear, ReLU) xN".
+ * A module that holds no op (in a `graph_of` graph every module: it only knows which module
+ * a parameter belongs to, not which ran an op) is never folded: its parameters feed ops all
+ * along the graph, and one box wired to all of them takes Graphviz minutes to lay out.
  */
 function findRuns(modules, byId) {
+  const hasOp = (m) => m.nodes.some((id) => byId.get(id)?.kind === "op") || m.children.some((c) => hasOp(modules.get(c)));
   const sigOf = (m) => {
     if (m.sig !== undefined) return m.sig;
     const ops = m.nodes.map((id) => nodeKey(byId.get(id))).sort();
@@ -234,13 +238,15 @@ function findRuns(modules, byId) {
     m.sig = `${m.type}[${m.config ?? ""}${mode}](${ops.join(",")}|${kids.join(";")})`;
     return m.sig;
   };
+  // a signature no other module has: a module without ops matches nothing
+  const foldable = (m) => (hasOp(m) ? sigOf(m) : `\u0000${m.path}`);
   /** @type {Map<string, Run>} */
   const runs = new Map();
   /** @type {Map<string, {run:string, block:number}>} */
   const runOf = new Map();
   for (const m of modules.values()) {
     const kids = m.children.map((c) => modules.get(c)).filter((k) => k.count > 0);
-    const sigs = kids.map(sigOf);
+    const sigs = kids.map(foldable);
     let i = 0;
     while (i < kids.length) {
       let best = { period: 1, repeats: 1 };

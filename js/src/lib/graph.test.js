@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bigGraph, graphBuilder, resnet50Graph, tinyGraph, XSS_NAME } from "../testing/fixtures.js";
+import { bigGraph, graphBuilder, graphOfMlp, resnet50Graph, tinyGraph, tracedMlp, XSS_NAME } from "../testing/fixtures.js";
 import { parseGraph, nodesBelow } from "./graph.js";
 
 describe("parseGraph", () => {
@@ -90,6 +90,15 @@ describe("runs of repeated blocks", () => {
     // "Linear ×2" -> relu -> "Linear ×2" would be a cycle: drawn one by one, as collapse() does
     const g = twoLinears(true);
     expect([...g.runs.keys()]).toEqual([]);
+    expect(g.runOf.size).toBe(0);
+  });
+
+  it("fold modules that ran their ops, never modules that only hold parameters (graph_of)", () => {
+    expect(parseGraph(tracedMlp(40)).runs.get("r:0")?.blocks.length).toBe(40);
+    // graph_of knows only which module a parameter belongs to: "Linear ×40" would be one box
+    // wired to ops all along the chain, which Graphviz takes minutes to lay out
+    const g = parseGraph(graphOfMlp(40));
+    expect(g.runs.size).toBe(0);
     expect(g.runOf.size).toBe(0);
   });
 });

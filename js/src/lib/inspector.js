@@ -187,18 +187,21 @@ export function showItem(panel, item, graph, actions = {}) {
     return;
   }
   const members = item.members;
-  const blocks = item.type === "run" && item.run ? item.run.paths : null;
+  const run = item.type === "run" ? item.run ?? null : null;
+  // the blocks of a run (a block may be several modules: "(Linear, ReLU)"), as the box says;
   // the "×N more" tail of a partly unfolded run holds only its last N blocks
-  const path = blocks ? blocks.slice(blocks.length - (item.more || blocks.length)) : [item.path ?? ""];
-  const mod = graph.modules.get(path[0]);
+  const blocks = run ? run.blocks.slice(run.blocks.length - (item.more || run.blocks.length)) : [];
+  const path = run ? blocks[0]?.[0] ?? "" : item.path ?? "";
+  const mod = graph.modules.get(path);
+  const type = run ? run.type ?? mod?.type ?? null : mod?.type ?? null;
   const params = members.reduce((sum, n) => sum + (n.kind === "param" ? n.params || 0 : 0), 0);
   const flags = members.flatMap((n) => n.flags.map((f) => ({ ...f, message: `${n.label}: ${f.message ? String(f.message) : flagHelp(String(f.kind), t)}` })));
-  const title = item.type === "run" ? `${mod?.type ?? t("graphview.run.block")} ×${path.length}` : path[0];
+  const title = run ? `${type ?? t("graphview.run.block")} ×${blocks.length}` : path;
   panel.append(
-    h("header", {}, [h("span", { class: "ng-title" }, [title]), h("span", { class: "ng-kind" }, [t(item.type === "run" ? "graphview.kind.repeated" : "graphview.kind.module")]), close]),
+    h("header", {}, [h("span", { class: "ng-title" }, [title]), h("span", { class: "ng-kind" }, [t(run ? "graphview.kind.repeated" : "graphview.kind.module")]), close]),
     table([
-      field("module", item.type === "run" ? `${path[0]} … ${path[path.length - 1]}` : path[0], t),
-      field("type", mod?.type ?? null, t),
+      field("module", run ? `${path} … ${blocks.at(-1)?.at(-1) ?? path}` : path, t),
+      field("type", type, t),
       field("nodes_inside", String(members.length), t),
       field("parameters", formatCount(params || mod?.params || 0), t),
       field("grad_rms", formatNumber(rmsOf(members.map((n) => n.grad))), t),

@@ -4,6 +4,7 @@
 import { select } from "d3-selection";
 import { zoom, zoomIdentity } from "d3-zoom";
 import { BackwardReplay, backwardOrder, playPlan } from "./backward.js";
+import { layoutPlan, MAX_WORK, QUICK_WORK } from "./budget.js";
 import { formatNumber, logScale, magnitude, scaleColor } from "./color.js";
 import { clear, h } from "./dom.js";
 import { parseGraph } from "./graph.js";
@@ -24,6 +25,18 @@ import { collapse, countAtDepth, defaultDepth, expand, expandedForDepth, reveal,
 /** Above this many drawn items the view draws nothing (a click that would open more is
  * refused, a graph with nothing to fold is not laid out) and says why. */
 export const MAX_DRAWN = 1500;
+
+/**
+ * How Graphviz can lay out what `vis` draws (budget.js): with its clusters, without them, or
+ * null when it would take so long that the page freezes.
+ * @param {import("./visible.js").Visible} vis
+ * @param {boolean} [reversed] the backward view (edges laid out from the loss)
+ * @param {number} [maxWork] see budget.js
+ */
+export function planOf(vis, reversed = false, maxWork = MAX_WORK) {
+  const edges = vis.edges.map((e) => (reversed ? { source: e.target, target: e.source } : e));
+  return layoutPlan({ nodes: [...vis.items.keys()].map((id) => ({ id })), edges, clusters: [...vis.clusters.values()] }, maxWork);
+}
 
 /**
  * Build a graph view inside `el`.
@@ -191,7 +204,8 @@ export function createGraphView(el, options) {
     const limit = options.maxVisible ?? 150;
     const asked = options.depth == null ? null : Math.max(0, Number(options.depth) | 0);
     // a depth that would draw too much starts at the readable default instead
-    st.depth = asked !== null && countAtDepth(st.graph, asked) <= MAX_DRAWN ? asked : defaultDepth(st.graph, limit);
+    const kept = asked !== null && countAtDepth(st.graph, asked) <= MAX_DRAWN ? asked : null;
+    st.depth = quickDepth(kept ?? defaultDepth(st.graph, limit), kept === null);
     st.state = openedAt(st.depth); // as "+" and "−" draw that depth
     st.replay = null;
     st.stepped = false;
@@ -213,7 +227,7 @@ export function createGraphView(el, options) {
     const t0 = performance.now();
     const vis = visibleGraph(graph, st.state);
     if (vis.items.size > MAX_DRAWN) {
-      decline(vis);
+      decline(vis, t("graphview.too_big", { n: vis.items.size }));
       return;
     }
     const pres = new Map();
@@ -231,10 +245,15 @@ export function createGraphView(el, options) {
     };
     // the layout makes room for the label as drawn (a long module name is cut short there)
     const clusters = [...vis.clusters.values()].map((c) => ({ ...c, label: clusterTitle(clusterLabel(c.path)) }));
+    const plan = planOf(vis, reversed);
+    if (plan === null) {
+      decline(vis, t("graphview.too_tangled"));
+      return;
+    }
     const t1 = performance.now();
     let lay;
     try {
-      lay = await layout({ nodes, edges, clusters });
+      lay = await layout({ nodes, edges, clusters: plan === "flat" ? [] : clusters });
     } catch (err) {
       if (token === st.token) showError(t("graphview.layout_failed", { error: err instanceof Error ? err.message : String(err) }));
       return;
@@ -275,18 +294,19 @@ export function createGraphView(el, options) {
   }
 
   /**
-   * Too much to draw (a huge graph with nothing to fold): say so and lay nothing out, but
-   * keep `vis` so that search and the inspector still work.
-   * @param {import("./visible.js").Visible} vis
+   * Too much to draw (a huge graph with nothing to fold, or one Graphviz would take minutes
+   * on): say so (`why`) and lay nothing out, but keep `vis` so that search and the inspector
+   * still work.
+   * @param {import("./visible.js").Visible} vis @param {string} why
    */
-  function decline(vis) {
+  function decline(vis, why) {
     clear(viewport);
     st.scene = null;
     st.vis = vis;
     legend.hidden = true;
     updateToolbar();
     // what is drawn now is too big (user actions are checked before they open anything)
-    showError(t("graphview.too_big", { n: vis.items.size }));
+    showError(why);
   }
 
   /** After an expand/collapse, keep the clicked thing where it was on screen. */
@@ -399,11 +419,14 @@ export function createGraphView(el, options) {
     if (notify) onChange("selected", st.selected);
   }
 
+  /** Whether `nextState` cannot be drawn (too many boxes, or too slow to lay out): says why. */
   function tooMany(nextState) {
     if (!st.graph) return false;
-    const n = visibleGraph(st.graph, nextState).items.size;
-    if (n <= MAX_DRAWN) return false;
-    showError(t("graphview.too_many", { n }));
+    const vis = visibleGraph(st.graph, nextState);
+    const n = vis.items.size;
+    if (n > MAX_DRAWN) showError(t("graphview.too_many", { n }));
+    else if (planOf(vis, st.view === "backward") === null) showError(t("graphview.too_tangled"));
+    else return false;
     return true;
   }
 
@@ -623,6 +646,29 @@ export function createGraphView(el, options) {
     const opened = stateForDepth(graph, depth);
     if (visibleGraph(graph, opened).items.size <= MAX_DRAWN) return opened;
     return { expanded: expandedForDepth(graph, depth), unfolded: new Map() };
+  }
+
+  /**
+   * `depth` if Graphviz lays its drawing out quickly, else the nearest depth that it does,
+   * deeper ones first (a `graph_of` graph at depth 0 draws a whole transformer's parameters
+   * as one box feeding ops all along the graph; one level down splits it by layer); else the
+   * same within the most work the view lays out at all; `depth` itself when none is (the
+   * drawing then declines). `prefer`: look for a depth laid out in well under a second first
+   * (not when the user asked for `depth`: it draws if it does not freeze the page).
+   * @param {number} depth @param {boolean} prefer
+   */
+  function quickDepth(depth, prefer) {
+    const graph = /** @type {import("./graph.js").Graph} */ (st.graph);
+    const within = (/** @type {number} */ d, /** @type {number} */ work) => {
+      const vis = visibleGraph(graph, openedAt(d));
+      return vis.items.size <= MAX_DRAWN && planOf(vis, st.view === "backward", work) !== null;
+    };
+    for (const work of prefer ? [QUICK_WORK, MAX_WORK] : [MAX_WORK]) {
+      if (within(depth, work)) return depth;
+      for (let d = depth + 1; d <= graph.maxDepth; d++) if (within(d, work)) return d;
+      for (let d = depth - 1; d >= 0; d--) if (within(d, work)) return d;
+    }
+    return depth;
   }
 
   function setDepth(depth, notify = false) {

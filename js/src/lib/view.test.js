@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { graphBuilder, resnet50Graph, SCRIPT_NAME, tinyGraph, XSS_NAME } from "../testing/fixtures.js";
+import { graphBuilder, graphOfLayers, graphOfMlp, resnet50Graph, SCRIPT_NAME, sharedWeightLoop, tinyGraph, XSS_NAME } from "../testing/fixtures.js";
 import { createGraphView, MAX_DRAWN } from "./view.js";
 
 /** A chain of `n` ops and no modules, like ng.graph_of of a long chain: nothing to fold. */
@@ -302,6 +302,60 @@ describe("graph view", () => {
     await view.nextMatch();
     expect(el.querySelector(".ng-inspector")?.hasAttribute("hidden")).toBe(false);
     expect(el.querySelector(".ng-inspector .ng-title")?.textContent).toBe("relu");
+  });
+
+  it("draws ng.graph_of(loss, params=model) of a deep MLP layer by layer, not as one box wired to every op", async () => {
+    const { el, view } = mount(graphOfMlp(40));
+    await view.ready;
+    expect(el.querySelector(".ng-message.ng-error")).toBeNull();
+    expect(el.querySelectorAll(".ng-type-run").length).toBe(0);
+    expect(el.querySelector('.ng-item[data-id="m:0"]')).not.toBeNull();
+    expect(el.querySelector('.ng-item[data-id="m:78"]')).not.toBeNull();
+  });
+
+  it("declines a drawing Graphviz would take minutes on, says why, and still finds and inspects nodes", async () => {
+    const { el, view } = mount(sharedWeightLoop(80)); // one weight used at each of 80 steps
+    await view.ready;
+    const msg = el.querySelector(".ng-message.ng-error");
+    expect(msg?.hasAttribute("hidden")).toBe(false);
+    expect(msg?.textContent).toContain("Laying out this drawing would freeze the page");
+    expect(msg?.textContent).toContain("print(g.summary())");
+    expect(el.querySelectorAll(".ng-item").length).toBe(0); // no layout was tried
+    expect(view.search("tanh").length).toBe(80);
+    await view.nextMatch();
+    expect(el.querySelector(".ng-inspector .ng-title")?.textContent).toBe("tanh");
+  });
+
+  it("starts one level deeper when its starting depth would take Graphviz too long, and refuses '−' back", async () => {
+    // graph_of of a transformer-like stack: at depth 0 "layers" is one box wired to ops all
+    // along the graph; at depth 1 each layer is a box of its own
+    const { el, view } = mount(graphOfLayers(8, 40, 10));
+    await view.ready;
+    expect(view.depth).toBe(1);
+    expect(el.querySelector(".ng-message.ng-error")).toBeNull();
+    expect(el.querySelector('.ng-item[data-id="m:layers.7"]')).not.toBeNull();
+    // the "layers" cluster would span the whole graph: drawn without cluster frames
+    expect(el.querySelectorAll(".ng-cluster").length).toBe(0);
+    click(/** @type {HTMLElement} */ (el.querySelector(".ng-depth-down")));
+    expect(view.depth).toBe(1);
+    expect(el.querySelector(".ng-message.ng-error")?.textContent).toContain("would freeze the page");
+    expect(el.querySelector('.ng-item[data-id="m:layers.7"]')).not.toBeNull(); // still drawn
+  });
+
+  it("starts one level deeper when Graphviz would lay that out much quicker", async () => {
+    // depth 0 would take Graphviz a second or more ("layers" wired all along the graph);
+    // depth 1, one box per layer, well under one
+    const { el, view } = mount(graphOfLayers(5, 30, 10));
+    await view.ready;
+    expect(view.depth).toBe(1);
+    expect(el.querySelector(".ng-message.ng-error")).toBeNull();
+    // asked for, depth 0 is drawn: it is slow, not frozen
+    await view.setDepth(0);
+    expect(view.depth).toBe(0);
+    expect(el.querySelector('.ng-item[data-id="m:layers"]')).not.toBeNull();
+    const asked = mount(graphOfLayers(5, 30, 10), { depth: 0 });
+    await asked.view.ready;
+    expect(asked.view.depth).toBe(0);
   });
 
   it("starts at a smaller depth when the one asked for would draw too much", async () => {

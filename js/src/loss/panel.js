@@ -4,7 +4,7 @@
 import uPlot from "uplot";
 import { createMarks, markSpecs } from "./markers.js";
 import { fmtNum, fmtTick, t } from "./format.js";
-import { joinCurves } from "./series.js";
+import { joinCurves, lonePoints } from "./series.js";
 import { isValidation } from "./store.js";
 
 export const PALETTE = [
@@ -147,8 +147,16 @@ export function createPanel(host, store, panel, opts, tooltip) {
           stroke: st.stroke,
           dash: st.dash,
           width: dense ? 1 : 1.6, // hairlines: software raster keeps 60 fps at 100k points
-          spanGaps: true,
-          points: { show: false },
+          spanGaps: false, // a NaN or inf epoch (or <= 0 on a log axis) breaks the line
+          points: {
+            show: false,
+            size: 5,
+            // a point between two such gaps has no line: draw it as a dot
+            filter: (/** @type {uPlot} */ p, /** @type {number} */ i) => {
+              const lone = lonePoints(/** @type {any} */ (p.data[i]));
+              return lone.length ? lone : null;
+            },
+          },
           value: (/** @type {any} */ _u, /** @type {number|null} */ v) => (v == null ? "–" : fmtNum(v)),
         };
       }),

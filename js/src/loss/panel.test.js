@@ -47,18 +47,18 @@ describe("seriesStyle", () => {
   });
 });
 
-describe("the y axis", () => {
-  /** Mount a loss view with one metric of these values; @param {number[]} values @param {boolean} log */
-  function draw(values, log) {
-    const el = document.createElement("div");
-    el.style.width = "600px";
-    document.body.appendChild(el);
-    const view = createLossView(el, { log });
-    view.load({ kind: "monitor", runs: { "": { metrics: { loss: { step: values.map((_, i) => i + 1), value: values } } } } });
-    view.flush();
-    return view;
-  }
+/** Mount a loss view with one metric of these values; @param {number[]} values @param {boolean} log */
+function draw(values, log) {
+  const el = document.createElement("div");
+  el.style.width = "600px";
+  document.body.appendChild(el);
+  const view = createLossView(el, { log });
+  view.load({ kind: "monitor", runs: { "": { metrics: { loss: { step: values.map((_, i) => i + 1), value: values } } } } });
+  view.flush();
+  return view;
+}
 
+describe("the y axis", () => {
   it("is wide enough for its tick labels, from 1e-8 to 1e13 and below zero", async () => {
     const ctx = /** @type {CanvasRenderingContext2D} */ (document.createElement("canvas").getContext("2d"));
     const cases = [
@@ -90,5 +90,29 @@ describe("the y axis", () => {
     expect(fmtTick(-2.5e-6)).toBe("-2.5e-6");
     expect(fmtTick(0.25)).toBe("0.25");
     expect(fmtTick(0)).toBe("0");
+  });
+});
+
+describe("NaN, inf and values a log axis cannot show", () => {
+  it("break the line instead of drawing it straight through", async () => {
+    for (const [values, log] of /** @type {[number[], boolean][]} */ ([
+      [[1, 0.8, NaN, 0.5, 0.4, Infinity, 0.3], false],
+      [[1, 0.8, 0, 0.5, 0.4, -1, 0.3], true],
+    ])) {
+      const view = draw(values, log);
+      await new Promise((r) => requestAnimationFrame(r));
+      const series = /** @type {any} */ (view.panels.get("loss")?.plot)?.series[1];
+      expect(series.spanGaps).toBe(false);
+      expect(series._paths.gaps.length, `log=${log}`).toBe(2);
+      view.destroy();
+    }
+  });
+
+  it("leave a value between two of them as a dot, since no line reaches it", async () => {
+    const view = draw([0, -0.5, NaN, 1e-8, Infinity, 0, -0.5, NaN, 1e-8, Infinity], true);
+    await new Promise((r) => requestAnimationFrame(r));
+    const plot = /** @type {any} */ (view.panels.get("loss")?.plot);
+    expect(plot.series[1].points.filter(plot, 1, false, null)).toEqual([3, 8]);
+    view.destroy();
   });
 });

@@ -93,8 +93,9 @@ export function ema(ys, weight) {
 }
 
 /**
- * A value as uPlot should get it: `null` (a gap) for NaN/inf, and for values a log axis
- * cannot show (zero or negative).
+ * A value as uPlot should get it: `null` (a gap in the line, so a NaN epoch shows as a break
+ * rather than a line drawn through it) for NaN/inf, and for values a log axis cannot show
+ * (zero or negative).
  * @param {number} y
  * @param {boolean} log
  * @returns {number|null}
@@ -106,8 +107,9 @@ export function plotValue(y, log) {
 }
 
 /**
- * Join curves onto the sorted union of their steps: `[x, y1, y2, ...]` with `null` where a
- * curve has no point (uPlot's AlignedData). Each curve's values go through `ema` and
+ * Join curves onto the sorted union of their steps: `[x, y1, y2, ...]` with `undefined` where
+ * a curve has no point (uPlot's AlignedData: its line joins the points on either side) and
+ * `null` where its value cannot be drawn (a gap). Each curve's values go through `ema` and
  * `plotValue` first. Linear in the total number of points.
  * @param {{x: ArrayLike<number>, y: ArrayLike<number>}[]} curves steps strictly increasing
  * @param {{smoothing?: number, log?: boolean}} [opts]
@@ -141,10 +143,37 @@ export function joinCurves(curves, { smoothing = 0, log = false } = {}) {
       if (idx[c] < curves[c].x.length && curves[c].x[idx[c]] === next) {
         cols[c].push(plotValue(ys[c][idx[c]], log));
         idx[c]++;
-      } else cols[c].push(null);
+      } else cols[c].push(undefined);
     }
   }
   return [x, ...cols];
+}
+
+/**
+ * The points of a joined column that no line reaches: numbers whose nearest values on both
+ * sides (skipping `undefined`, a step the curve has no point at) are gaps (`null`) or absent.
+ * The view draws them as dots, so that a value between two NaN epochs still shows.
+ * @param {ArrayLike<number|null|undefined>} ys
+ * @returns {number[]}
+ */
+export function lonePoints(ys) {
+  const out = [];
+  let prevIsNumber = false; // the last value before i that is not undefined
+  let candidate = -1; // a number with no number before it, until one follows
+  for (let i = 0; i < ys.length; i++) {
+    const y = ys[i];
+    if (y === undefined) continue;
+    if (y === null) {
+      if (candidate >= 0) out.push(candidate);
+      candidate = -1;
+      prevIsNumber = false;
+    } else {
+      candidate = prevIsNumber ? -1 : i;
+      prevIsNumber = true;
+    }
+  }
+  if (candidate >= 0) out.push(candidate);
+  return out;
 }
 
 /** @param {ArrayLike<number>} a @param {ArrayLike<number>} b */

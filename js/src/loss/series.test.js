@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Column, Curve, ema, joinCurves, jsonNumber, plotValue, toFloat64 } from "./series.js";
+import { Column, Curve, ema, joinCurves, jsonNumber, lonePoints, plotValue, toFloat64 } from "./series.js";
 
 describe("ema", () => {
   it("is the identity at weight 0", () => {
@@ -59,14 +59,29 @@ describe("curves", () => {
     expect(col.view()[99]).toBe(99);
   });
 
-  it("join on the union of steps, null where a curve has no point", () => {
+  it("join on the union of steps: undefined where a curve has no point (the line joins it)", () => {
     const train = { x: [1, 2, 3, 4], y: [4, 3, 2, 1] };
     const val = { x: [2, 4], y: [3.5, 1.5] };
     expect(joinCurves([train, val])).toEqual([
       [1, 2, 3, 4],
       [4, 3, 2, 1],
-      [null, 3.5, null, 1.5],
+      [undefined, 3.5, undefined, 1.5],
     ]);
+  });
+
+  it("join keeps a NaN epoch a gap (null), apart from the steps a curve was not logged at", () => {
+    const train = { x: [1, 2, 3, 4, 5], y: [4, 3, 2, 1, 0.5] };
+    const val = { x: [2, 3, 5], y: [3.5, NaN, 1.5] };
+    expect(joinCurves([train, val])[2]).toEqual([undefined, 3.5, null, undefined, 1.5]);
+  });
+
+  it("find the points no line reaches, to draw them as dots", () => {
+    // log scale of 0, -0.5, NaN, 1e-8, inf, ...: only 1e-8 is drawable, between two gaps
+    expect(lonePoints([null, null, null, 1e-8, null, null, null, null, 1e-8, null])).toEqual([3, 8]);
+    expect(lonePoints([1, 2, null, 3, undefined, 4])).toEqual([]); // joined across undefined
+    expect(lonePoints([1, null, 2, undefined, null, 3])).toEqual([0, 2, 5]);
+    expect(lonePoints([undefined, 7, undefined])).toEqual([1]); // a curve of one point
+    expect(lonePoints([])).toEqual([]);
   });
 
   it("join shared steps directly, smoothed and log-guarded", () => {

@@ -211,3 +211,72 @@ export function bigGraph(n = 5000) {
   b.edge(loss, out);
   return b.json();
 }
+
+/**
+ * `ng.graph_of(loss, params=model)` of `Sequential(Linear, ReLU) × blocks`: the parameters sit
+ * in their Linear modules ("0", "2", ...), every op at top level (graph_of cannot tell which
+ * module ran an op).
+ */
+export function graphOfMlp(blocks) {
+  const b = graphBuilder();
+  let y = b.node("input", "x", { shape: [4, 8], name: "x" });
+  for (let k = 0; k < blocks; k++) {
+    const path = String(2 * k);
+    b.module(path, "Linear", 72);
+    const w = b.param(`${path}.weight`, path, [8, 8], { module_type: "Linear" });
+    const bias = b.param(`${path}.bias`, path, [8], { module_type: "Linear" });
+    y = b.op("addmm", "", [bias, y, b.op("t", "", [w], { shape: [8, 8] })], { shape: [4, 8] });
+    y = b.op("relu", "", [y], { shape: [4, 8] });
+  }
+  b.edge(b.op("mean", "", [y], { shape: [] }), b.node("output", "output", { shape: [] }));
+  return b.json("graph_of");
+}
+
+/** `ng.graph_of` of a hand-written recurrent loop: one weight used at every one of `steps`. */
+export function sharedWeightLoop(steps) {
+  const b = graphBuilder();
+  const w = b.param("W", "", [8, 8]);
+  let h = b.node("input", "h0", { shape: [1, 8], name: "h0" });
+  for (let t = 0; t < steps; t++) {
+    h = b.op("mm", "", [h, w], { shape: [1, 8] });
+    h = b.op("tanh", "", [b.op("add", "", [h], { shape: [1, 8] })], { shape: [1, 8] });
+  }
+  b.edge(b.op("sum", "", [h], { shape: [] }), b.node("output", "output", { shape: [] }));
+  return b.json("graph_of");
+}
+
+/**
+ * `ng.graph_of(loss, params=model)` of a stack of `layers` layers ("layers.0", ...), each of
+ * `ops` top-level ops with `params` parameters used one by one along them, as in a
+ * transformer: drawn at depth 0, "layers" is one box feeding ops all along the graph.
+ */
+export function graphOfLayers(layers, ops, params) {
+  const b = graphBuilder();
+  let y = b.node("input", "x", { shape: [4, 8], name: "x" });
+  for (let l = 0; l < layers; l++) {
+    const path = `layers.${l}`;
+    b.module(path, "Layer", params * 8);
+    for (let i = 0; i < ops; i++) {
+      const inputs = [y];
+      if (i % Math.floor(ops / params) === 0) inputs.push(b.param(`${path}.p${i}`, path, [8]));
+      y = b.op(i % 2 ? "mul" : "add", "", inputs, { shape: [4, 8] });
+    }
+  }
+  b.edge(b.op("sum", "", [y], { shape: [] }), b.node("output", "output", { shape: [] }));
+  return b.json("graph_of");
+}
+
+/** `ng.trace` of `Sequential(Linear, ReLU) × blocks`: modules "0" ... `2 * blocks - 1`. */
+export function tracedMlp(blocks) {
+  const b = graphBuilder();
+  let y = b.node("input", "x", { shape: [4, 8], name: "x" });
+  for (let k = 0; k < 2 * blocks; k += 2) {
+    const [lin, act] = [String(k), String(k + 1)];
+    b.module(lin, "Linear", 72);
+    b.module(act, "ReLU");
+    y = b.op("linear", lin, [y, b.param(`${lin}.weight`, lin, [8, 8]), b.param(`${lin}.bias`, lin, [8])], { shape: [4, 8], module_type: "Linear" });
+    y = b.op("relu", act, [y], { shape: [4, 8], module_type: "ReLU" });
+  }
+  b.edge(b.op("sum", "", [y], { shape: [] }), b.node("output", "output", { shape: [] }));
+  return b.json();
+}
