@@ -16,7 +16,7 @@ from typing import Any
 import torch
 
 from nngraph.capture._builder import gc_paused
-from nngraph.capture._common import hidden, tensors_within
+from nngraph.capture._common import hidden, named_tensors_within, tensors_within
 from nngraph.capture._cut import cut_from_history
 from nngraph.capture._loss import (
     call_loss,
@@ -59,6 +59,8 @@ def trace(
     also in a list or dict, and those given as arguments), so the dropout masks a seeded lesson draws next are the same with or without a
     trace before them. A `torch.compile`d model is traced
     through the module it compiled: compiling changes how the graph runs, not what it computes.
+    An input made under `torch.inference_mode()` is refused with an `NNGraphError` before
+    anything runs (autograd cannot use it): make it outside that block, or pass `x.clone()`.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)
@@ -76,6 +78,8 @@ def trace(
         check_loss_function(loss)
     if torch.is_inference_mode_enabled():
         raise NNGraphError(message("capture.inference_mode"))
+    with hidden():  # nngraph's own look at the inputs: no mode of the user's sees it
+        _refuse_inference_tensors(inputs, kwargs)
     model = uncompiled(model)
     # the cycle collector also stays off while the model's state is copied and put back:
     # tens of thousands of small objects each way for a 5,000-block chain
@@ -136,6 +140,16 @@ def _hidden(context: AbstractContextManager[Any]) -> Iterator[None]:
     finally:
         with hidden():
             context.__exit__(None, None, None)
+
+
+def _refuse_inference_tensors(inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse an input holding a tensor made under `torch.inference_mode()`: autograd cannot
+    save one for the backward, and PyTorch would say so from deep inside the model."""
+    arguments = [(f"inputs[{i}]", v) for i, v in enumerate(inputs)] + list(kwargs.items())
+    for name, value in arguments:
+        for path, tensor in named_tensors_within(value):
+            if tensor.is_inference():
+                raise NNGraphError(message("capture.inference_input", where=name + path))
 
 
 def _check_no_backward_yet(recorder: Recorder, value: torch.Tensor) -> None:

@@ -166,7 +166,8 @@ def _cluster_of(data: dict[str, Any]) -> str:
 
 def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
     """Graphviz DOT text for `g` (see `Graph.to_dot`)."""
-    if rankdir not in ("TB", "LR", "BT", "RL"):
+    # a string first: an array's or a tensor's == would answer element by element
+    if not isinstance(rankdir, str) or rankdir not in ("TB", "LR", "BT", "RL"):
         raise NNGraphError(message("graph.error.rankdir", got=rankdir))
     check_flag("to_dot(clusters=...)", clusters)
     order = forward_order(g)

@@ -134,6 +134,26 @@ def _part(data: dict[str, Any], key: str, kind: type, default: Any = None) -> An
     return value
 
 
+#: `graph` entries that list node ids (`null` or left out: none listed).
+_NODE_LISTS = ("outputs", "unused", "cut_inputs")
+
+
+def _node_list_back(key: str, value: Any) -> list[Any]:
+    """`graph[key]`, a list of node ids, back in Python; anything else is an `NNGraphError`
+    (`health()` and `summary()` look the ids up)."""
+    ids = [_id_back(n) for n in value] if isinstance(value, list) else None
+    if ids is None or not all(map(id_ok, ids)):
+        raise NNGraphError(
+            message(
+                "graph.error.bad_field",
+                key=f"graph.{key}",
+                expected='["n3", ...]',
+                got=shown(value),
+            )
+        )
+    return ids
+
+
 def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
     """`g.graph["modules"]`: the entries it had (`known`, true where left out)."""
     known = {}
@@ -224,9 +244,9 @@ def from_dict(cls: type[Graph], data: Any) -> Graph:
     info, modules = _part(data, "graph", dict, {}), _part(data, "modules", list, [])
     g = cls()
     g.graph.update(info)
-    for key in ("outputs", "unused"):
-        if isinstance(g.graph.get(key), list):
-            g.graph[key] = [_id_back(n) for n in g.graph[key]]
+    for key in _NODE_LISTS:
+        if g.graph.get(key) is not None:
+            g.graph[key] = _node_list_back(key, g.graph[key])
     g.graph["modules"] = _modules_back(modules)
     for i, node in enumerate(nodes):
         g.add_nodes_from([_node_back(g, i, node)])

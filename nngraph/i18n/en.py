@@ -73,6 +73,12 @@ MESSAGES: dict[str, str] = {
         "ng.trace() cannot run inside torch.inference_mode(): no gradient is tracked there. "
         "Call it outside the `with torch.inference_mode():` block."
     ),
+    "capture.inference_input": (
+        "ng.trace() got a tensor made under torch.inference_mode() ({where}): autograd cannot "
+        "record what the model does with it. Make the input outside the `with "
+        "torch.inference_mode():` block, or pass a copy made outside it, e.g. "
+        "ng.trace(model, x.clone())"
+    ),
     "capture.loss_complex": (
         "loss(output) must be a real number, got a {dtype} tensor: backward() needs a real "
         "scalar, e.g. take its .abs() or .real"
@@ -271,6 +277,14 @@ MESSAGES: dict[str, str] = {
         "detectors must be Detector objects such as ng.detectors.Patience(10) "
         "(see ng.detectors), got {got!r}"
     ),
+    "monitor.error.detector_class": (
+        "detectors must be Detector objects, got the class {name}: make a detector from it, "
+        "e.g. {name}(...) with the settings you want, as in ng.detectors.Patience(10)"
+    ),
+    "monitor.error.detectors_none": (
+        "mon.detectors must be a list of detectors, got None: set it to [] for none, or to "
+        "ng.detectors.classroom() for the default set"
+    ),
     "monitor.error.no_metrics": "log() needs at least one metric, e.g. mon.log(epoch, loss=0.5)",
     "monitor.error.log_metric_name": (
         "log() got a metric named {name!r}: a metric's name must say what it measures, so it "
@@ -299,6 +313,18 @@ MESSAGES: dict[str, str] = {
         "epoch={epoch} goes back: the last epoch logged was {last}. A Monitor follows one run: "
         "make a new ng.Monitor() for a new run (a training cell run again, a new model), or "
         "keep counting (epoch={next}, ...)"
+    ),
+    "monitor.error.epoch_range": (
+        "epoch={epoch} is too large: an epoch number is at most {limit}. Pass the epoch's "
+        "number (1, 2, 3, ...); a count of batches goes in as the step: mon.log(step, loss=0.5)"
+    ),
+    "monitor.error.stop_reason": (
+        "request_stop(reason) takes the reason as text, got {got}: write it as a sentence, "
+        "numbers included, e.g. mon.request_stop('validation loss is flat at 0.42')"
+    ),
+    "monitor.error.history_name": (
+        "history() takes one name (a string), e.g. history({example!r}), got {got}: call it "
+        "once for each name"
     ),
     "monitor.error.no_best_finite": (
         "there are no best weights to restore: every {metric} so far was NaN or infinite, so no "

@@ -73,6 +73,12 @@ MESSAGES: dict[str, str] = {
         "ng.trace() nie działa wewnątrz torch.inference_mode(): tam żaden gradient nie jest "
         "śledzony. Wywołaj go poza blokiem `with torch.inference_mode():`."
     ),
+    "capture.inference_input": (
+        "ng.trace() otrzymało tensor utworzony w trybie torch.inference_mode() ({where}): "
+        "autograd nie może zapisać, co model z nim robi. Utwórz dane wejściowe poza blokiem "
+        "`with torch.inference_mode():` albo przekaż ich kopię zrobioną poza nim, np. "
+        "ng.trace(model, x.clone())"
+    ),
     "capture.loss_complex": (
         "loss(output) musi być liczbą rzeczywistą, a zwróciło tensor {dtype}: backward() "
         "potrzebuje rzeczywistego skalara, weź np. jego .abs() albo .real"
@@ -286,6 +292,14 @@ MESSAGES: dict[str, str] = {
         "detectors muszą być obiektami Detector, np. ng.detectors.Patience(10) "
         "(zobacz ng.detectors), otrzymano {got!r}"
     ),
+    "monitor.error.detector_class": (
+        "detectors muszą być obiektami Detector, a otrzymano klasę {name}: utwórz z niej "
+        "detektor, np. {name}(...) z wybranymi ustawieniami, tak jak ng.detectors.Patience(10)"
+    ),
+    "monitor.error.detectors_none": (
+        "mon.detectors musi być listą detektorów, a otrzymano None: ustaw [], aby nie używać "
+        "żadnego, albo ng.detectors.classroom(), aby użyć zestawu domyślnego"
+    ),
     "monitor.error.no_metrics": (
         "log() potrzebuje co najmniej jednej metryki, np. mon.log(epoch, loss=0.5)"
     ),
@@ -317,6 +331,19 @@ MESSAGES: dict[str, str] = {
         "epoch={epoch} cofa się: ostatnia zapisana epoka to {last}. Jeden Monitor śledzi jeden "
         "przebieg treningu: utwórz nowy ng.Monitor() dla nowego przebiegu (ponownie uruchomiona "
         "komórka treningu, nowy model) albo numeruj epoki dalej (epoch={next}, ...)"
+    ),
+    "monitor.error.epoch_range": (
+        "epoch={epoch} to za duża liczba: numer epoki może wynosić co najwyżej {limit}. Podaj "
+        "numer epoki (1, 2, 3, ...); liczbę partii danych podaje się jako krok: "
+        "mon.log(step, loss=0.5)"
+    ),
+    "monitor.error.stop_reason": (
+        "request_stop(reason) przyjmuje powód jako tekst, a otrzymano {got}: napisz go "
+        "zdaniem, razem z liczbami, np. mon.request_stop('strata walidacyjna stoi na 0,42')"
+    ),
+    "monitor.error.history_name": (
+        "history() przyjmuje jedną nazwę (napis), np. history({example!r}), a otrzymano {got}: "
+        "wywołaj ją osobno dla każdej nazwy"
     ),
     "monitor.error.no_best_finite": (
         "nie ma najlepszych wag do przywrócenia: każda dotychczasowa wartość {metric} była NaN "

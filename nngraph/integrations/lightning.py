@@ -40,7 +40,7 @@ from nngraph.monitor._common import (
     training_base,
     validation_base,
 )
-from nngraph.monitor._monitor import Display
+from nngraph.monitor._display import Display, check_display
 from nngraph.monitor.detectors import Detector, Divergence, detector_list
 
 try:
@@ -139,13 +139,12 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             raise NNGraphError(message("monitor.lightning.not_monitor", got=got))
         if monitor is not None and detectors is not None:  # they would be ignored without a word
             raise NNGraphError(message("monitor.lightning.detectors_and_monitor"))
+        check_display(display)  # as Monitor checks it
         if monitor is not None and display != "auto":  # the monitor shows itself as it was made
             raise NNGraphError(message("monitor.lightning.display_and_monitor", display=display))
         check_flag("NNGraphCallback(stop=...)", stop)
         check_flag("NNGraphCallback(restore_best=...)", restore_best)
         rename = _renames(metrics)
-        if display not in ("auto", "text", "widget", True, False, None):  # as Monitor checks it
-            raise NNGraphError(message("monitor.error.display", value=display))
         self.monitor = monitor
         self.detectors = None if detectors is None else detector_list(detectors)
         self.stop = stop

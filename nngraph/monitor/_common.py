@@ -27,12 +27,14 @@ __all__ = [
     "counted_evaluations",
     "epochs",
     "has_no_data",
+    "is_choice",
     "is_metric_name",
     "is_tensor",
     "is_validation",
     "json_number",
     "nice_name",
     "resolve_mode",
+    "short_repr",
     "step_from",
     "to_floats",
     "train_twin",
@@ -96,10 +98,10 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
     >>> resolve_mode("auto", "val_log_likelihood"), resolve_mode("auto", "neg_elbo")
     ('max', 'min')
     """
+    if not is_choice(mode, ("min", "max", "auto")):  # an array's == would answer elementwise
+        raise NNGraphError(message("monitor.error.mode", value=mode))
     if mode == "min" or mode == "max":
         return mode
-    if mode != "auto":
-        raise NNGraphError(message("monitor.error.mode", value=mode))
     words = [w for w in re.split(r"[^a-z0-9]+", str(metric).lower()) if w]
     stems = {w for word in words for w in (word, word.rstrip("0123456789"))}
     if stems & _LOWER_IS_BETTER or (stems & _NEGATED and stems & _LIKELIHOOD):
@@ -108,6 +110,28 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
     if stems & higher or any(_TOP_K.fullmatch(word) for word in words):
         return "max"
     return "min"
+
+
+def is_choice(value: object, choices: tuple[object, ...]) -> bool:
+    """Whether ``value`` is one of ``choices`` (strings, bools, None). An array or a tensor,
+    whose ``==`` answers element by element, or anything unhashable never is: a membership
+    test on it would raise numpy's or torch's own error instead of the option's.
+
+    >>> import numpy as np
+    >>> is_choice("text", ("auto", "text", False)), is_choice(np.array([1.0, 2.0]), ("auto",))
+    (True, False)
+    """
+    return isinstance(value, str | numbers.Number | None) and value in choices
+
+
+def short_repr(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters (an error message quotes it).
+
+    >>> short_repr("x" * 100, limit=10)
+    "'xxxxxx..."
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def is_tensor(value: object) -> bool:

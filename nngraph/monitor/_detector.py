@@ -67,7 +67,8 @@ class Detector:
         self, *, metric: str = "val_loss", train_metric: str | None = None, stop: bool = True
     ) -> None:
         self.metric = _metric_name("metric", metric)
-        if not (train_metric is None or train_metric == ""):  # None: metric's twin, "": none
+        # None: the metric's twin, "": none (a str first: an array's == answers elementwise)
+        if not (train_metric is None or (isinstance(train_metric, str) and train_metric == "")):
             _metric_name("train_metric", train_metric)
         self.train_metric = train_metric if train_metric is not None else train_twin(metric)
         # where the training twin may be logged: valid_loss pairs with loss or train_loss

@@ -13,11 +13,29 @@ from __future__ import annotations
 
 import sys
 import warnings
-from typing import Any
+from typing import Any, Literal
 
+from nngraph.errors import NNGraphError
 from nngraph.i18n import message
+from nngraph.monitor._common import is_choice
 
-__all__ = ["attach_view", "in_notebook", "ipython_shell"]
+__all__ = ["Display", "attach_view", "check_display", "in_notebook", "ipython_shell"]
+
+#: What ``display=`` takes (Monitor, Runs, compare, NNGraphCallback).
+Display = Literal["auto", "text", "widget"] | bool | None
+
+
+def check_display(display: object) -> None:
+    """Refuse a ``display=`` that is not one of ``"auto"``, ``"text"``, ``"widget"``, True,
+    False or None (an array or a tensor too, before its ``==`` could answer elementwise).
+
+    >>> check_display("sideways")
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: display must be 'auto', 'text', 'widget' or False, got 'sideways'
+    """
+    if not is_choice(display, ("auto", "text", "widget", True, False, None)):
+        raise NNGraphError(message("monitor.error.display", value=display))
 
 
 def ipython_shell() -> Any | None:

@@ -14,6 +14,7 @@ from typing import Literal
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
+from nngraph.monitor._common import is_choice
 
 __all__ = ["Reducer", "current_rank"]
 
@@ -58,7 +59,7 @@ class Reducer:
 
     @staticmethod
     def check(distributed: object) -> None:
-        if distributed not in (True, False, "auto"):
+        if not is_choice(distributed, (True, False, "auto")):
             raise NNGraphError(message("monitor.distributed.value", value=distributed))
 
     @classmethod

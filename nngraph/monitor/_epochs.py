@@ -24,7 +24,11 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import is_validation
 
-__all__ = ["EpochCounting"]
+__all__ = ["MAX_EPOCH", "EpochCounting"]
+
+#: The largest ``epoch=`` number: the largest whole number a float holds exactly (steps are
+#: floats, epochs are kept in 64-bit integers).
+MAX_EPOCH = 2**53
 
 
 class EpochCounting:
@@ -66,7 +70,11 @@ class EpochCounting:
             Traceback (most recent call last):
             ...
             nngraph.errors.NNGraphError: epoch=1 goes back: the last epoch logged was 3. ...
+
+        A number above :data:`MAX_EPOCH` is refused too: the history could not keep it.
         """
+        if given > MAX_EPOCH:
+            raise NNGraphError(message("monitor.error.epoch_range", epoch=given, limit=MAX_EPOCH))
         last = self._given_done if self._given is not None else self._counted_epochs()
         if given < last:
             raise NNGraphError(

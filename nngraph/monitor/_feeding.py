@@ -21,12 +21,14 @@ epochs it caught up on; from the next call on it speaks as the others do.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import MAX_EVENTS, Event
+from nngraph.monitor._common import MAX_EVENTS, Event, short_repr
 from nngraph.monitor._history import Series
-from nngraph.monitor.detectors import Detector
+from nngraph.monitor.detectors import Detector, check_detector, checked_detectors
 
 __all__ = ["DetectorFeeding"]
 
@@ -37,7 +39,7 @@ class DetectorFeeding:
     :meth:`_init_feeding` in ``__init__`` (once ``detectors`` is set) and :meth:`_feed_detectors`
     once per ``log()`` (after the call is recorded)."""
 
-    detectors: list[Detector]
+    _detectors: list[Detector]
     series: dict[str, Series]
     view: Any
     epoch: int
@@ -49,6 +51,39 @@ class DetectorFeeding:
 
     def _judge_waiting(self) -> None:
         raise NotImplementedError  # the Monitor's
+
+    @property
+    def detectors(self) -> list[Detector]:
+        """The detectors this monitor feeds, a list: append one later and it first catches up
+        on the history (silently). Set it to a list (``[]`` for none) or to one detector;
+        anything else is an :class:`NNGraphError` that keeps the detectors as they were, and
+        one appended that is not a detector (the class ``GL`` for ``GL(5)``) is refused by
+        the next ``log()`` before that call records anything.
+
+            >>> from nngraph.monitor import Monitor, detectors
+            >>> mon = Monitor(display=False); mon.detectors = detectors.Patience(3)
+            >>> [d.name for d in mon.detectors]
+            ['Patience(3)']
+        """
+        return self._detectors
+
+    @detectors.setter
+    def detectors(self, value: Detector | Iterable[Detector]) -> None:
+        if value is None:
+            raise NNGraphError(message("monitor.error.detectors_none"))
+        if isinstance(value, Detector):
+            value = [value]
+        checked = checked_detectors(value)
+        # a list given is kept as it is (the user may append to it later)
+        self._detectors = value if isinstance(value, list) else checked
+
+    def _check_new_detectors(self) -> None:
+        """Refuse, before a call records anything, a detector put into ``detectors`` since
+        the last one that is not a detector (``GL`` for ``GL(5)``, a number): fed, it would
+        fail half way through the call, and at every call after."""
+        for det in self._detectors:
+            if id(det) not in self._fed:
+                check_detector(det)
 
     def _init_feeding(self) -> None:
         self._events: list[Event] = []
@@ -70,7 +105,7 @@ class DetectorFeeding:
         monitor's epoch of the evaluation they judge (``epoch``, or an earlier one for an
         evaluation held back until its row ended: see :meth:`Detector.feed`)."""
         new_events: list[Event] = []
-        for det in self.detectors:
+        for det in self._detectors:
             if id(det) not in self._fed:
                 self._catch_up(det)
             event = det.feed(step, values, epoch)  # the monitor's epochs, in their words too
@@ -82,7 +117,8 @@ class DetectorFeeding:
     def _close_detectors(self) -> list[Event]:
         """The run or the step has ended: each detector judges an evaluation it still holds back
         waiting for its training value (:meth:`Detector.close`); the events raised (recorded)."""
-        new_events = [e for det in self.detectors if (e := det.close()) is not None]
+        self._check_new_detectors()
+        new_events = [e for det in self._detectors if (e := det.close()) is not None]
         for event in new_events:
             self._record(event)
         return new_events
@@ -91,8 +127,8 @@ class DetectorFeeding:
         """Feed ``det`` (reset first) every call before this one, as the history keeps them
         (exact while each metric has fewer than ``max_points`` points), and forget the events
         it raised there: they were not announced when they happened."""
-        self._fed[id(det)] = det
         det.reset()
+        self._fed[id(det)] = det  # once it is known to be a detector that starts afresh
         calls: dict[int, tuple[float, int, dict[str, float]]] = {}
         for name, series in self.series.items():
             points = zip(
@@ -161,11 +197,18 @@ class DetectorFeeding:
         """Ask the training loop to stop: ``should_stop`` becomes True and a ``stop`` event
         (detector ``"user"``) joins :attr:`events`. Returns the event; idempotent.
 
+        ``reason`` is the event's message, a text (``None``: "stop requested at epoch N").
+        Anything else (a number, a tensor, bytes) is an :class:`NNGraphError` and nothing
+        stops: the message is shown and saved as text, so write the number into it, e.g.
+        ``mon.request_stop(f"loss {loss.item():.3f} is high enough")``.
+
             >>> import nngraph as ng
             >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
             >>> mon.request_stop("enough").message, mon.should_stop
             ('enough', True)
         """
+        if reason is not None and not isinstance(reason, str):
+            raise NNGraphError(message("monitor.error.stop_reason", got=short_repr(reason)))
         if self._user_stop is not None:
             return self._user_stop  # asked already (maybe after a detector), not withdrawn since
         if reason is None:
@@ -195,6 +238,7 @@ class DetectorFeeding:
             >>> _ = mon.request_stop(); mon.resume(); mon.should_stop
             False
         """
+        self._check_new_detectors()
         self._stop_event = self._user_stop = None
-        for det in self.detectors:  # each may stop the run again (see Detector.resume)
+        for det in self._detectors:  # each may stop the run again (see Detector.resume)
             det.resume()

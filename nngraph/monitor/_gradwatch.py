@@ -31,7 +31,7 @@ from nngraph._oneline import one_line
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
-from nngraph.monitor._common import Event
+from nngraph.monitor._common import Event, short_repr
 from nngraph.monitor._detector import _nonnegative, _positive, _whole
 from nngraph.monitor._gradnorms import norms as _norms
 from nngraph.monitor._gradnorms import select as _select
@@ -255,6 +255,11 @@ class GradientWatch:
         >>> [a.tolist() for a in gw.history("")]
         [[1.0, 2.0], [5.0, 5.0]]
         """
+        if not isinstance(layer, str):  # a list is no key (unhashable), an array none either
+            example = self.layers[0] if self.layers else ""
+            raise NNGraphError(
+                message("monitor.error.history_name", example=example, got=short_repr(layer))
+            )
         series = self.series.get(layer)
         if series is None:
             raise NNGraphError(

@@ -35,9 +35,11 @@ from nngraph.monitor._common import (
     is_metric_name,
     is_validation,
     resolve_mode,
+    short_repr,
     step_from,
     to_floats,
 )
+from nngraph.monitor._display import Display, check_display
 from nngraph.monitor._distributed import Distributed, Reducer, current_rank
 from nngraph.monitor._epochs import EpochCounting
 from nngraph.monitor._feeding import DetectorFeeding
@@ -52,9 +54,7 @@ from nngraph.monitor._watched import MetricWatching
 from nngraph.monitor._weights import WeightSnapshot, check_module
 from nngraph.monitor.detectors import Detector, detector_list
 
-__all__ = ["Best", "Listener", "Monitor", "Update"]
-
-Display = Literal["auto", "text", "widget"] | bool | None
+__all__ = ["Best", "Display", "Listener", "Monitor", "Update"]
 
 
 class Monitor(
@@ -66,7 +66,9 @@ class Monitor(
       ``valid_x``, ``validation_x``, ``val/x``, and ``train_x``, ``train/x``).
     - ``detectors``: a list, one detector, or ``None`` (the classroom default set); they are
       reset, so a list made in an earlier cell starts fresh with each new monitor. One
-      appended to ``mon.detectors`` later first catches up on the history, silently.
+      appended to ``mon.detectors`` later first catches up on the history, silently; what is
+      not a detector (the class ``GL`` for ``GL(5)``) is refused by the next ``log()``
+      before it records anything.
     - ``events``: what the detectors said; ``should_stop``: a detector asked to stop;
       ``best`` and ``restore_best(model)``: the exact weights of the best epoch (by ``metric``,
       default ``val_loss``, or the validation loss under the name it is logged with:
@@ -113,11 +115,10 @@ class Monitor(
         resolved = resolve_mode(mode, metric)
         print_interval = _nonnegative(message("monitor.param.print_interval"), print_interval)
         flush_interval = _nonnegative(message("monitor.param.flush_interval"), flush_interval)
-        if display not in ("auto", "text", "widget", True, False, None):
-            raise NNGraphError(message("monitor.error.display", value=display))
+        check_display(display)
         Reducer.check(distributed)
         self._model = None if model is None else check_module(model, "Monitor(model=...)")
-        self.detectors: list[Detector] = detector_list(detectors, metric, resolved)
+        self.detectors = detector_list(detectors, metric, resolved)
         self.metric = metric
         self.mode: Literal["min", "max"] = resolved
         self.name = name
@@ -186,7 +187,7 @@ class Monitor(
         once: steps only go forward (see :class:`~nngraph.monitor._steps.StepOrdering`).
         """
         if more or isinstance(step, Mapping):  # mon.log({"loss": ...}), mon.log(2, {...})
-            got = ", ".join(_short_repr(v) for v in (step, *more))
+            got = ", ".join(short_repr(v) for v in (step, *more))
             raise NNGraphError(message("monitor.error.log_positional", got=got))
         given = "epoch" in metrics
         step = step_from(step, metrics)
@@ -199,6 +200,7 @@ class Monitor(
         given_epoch = math.ceil(step_f) if given else None
         if given_epoch is not None:
             self._check_epoch(given_epoch)  # before anything is recorded
+        self._check_new_detectors()  # one appended to mon.detectors since the last call
         values = to_floats(metrics)
         if not self._reducer_resolved:
             self._reducer = Reducer.resolve(self._distributed)
@@ -251,7 +253,7 @@ class Monitor(
         ['learning rate halved']
         """
         if not isinstance(event, Event):
-            raise NNGraphError(message("monitor.error.add_event", got=_short_repr(event)))
+            raise NNGraphError(message("monitor.error.add_event", got=short_repr(event)))
         self._record(event)
         if self._listeners:
             self._listeners.queue(None, {}, [event])
@@ -391,12 +393,6 @@ class Monitor(
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _short_repr(value: object, limit: int = 60) -> str:
-    """``repr(value)``, cut to ``limit`` characters (an error message quotes it)."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _json_floats(values: list[float]) -> list[Any]:

@@ -69,7 +69,11 @@ def training_progress(strip: Iterable[float]) -> float:
     """
     if isinstance(strip, str | bytes) or not isinstance(strip, Iterable):
         raise NNGraphError(message("monitor.error.strip", value=strip))
-    strip = [_number("training_progress", f"strip[{i}]", v) for i, v in enumerate(strip)]
+    try:
+        items = iter(strip)
+    except TypeError:  # a 0-d tensor or array: iterable by its type, not by its value
+        raise NNGraphError(message("monitor.error.strip", value=strip)) from None
+    strip = [_number("training_progress", f"strip[{i}]", v) for i, v in enumerate(items)]
     if not strip or any(math.isnan(v) for v in strip):
         return math.nan
     low = min(strip)

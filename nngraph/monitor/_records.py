@@ -24,7 +24,7 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import train_twin
+from nngraph.monitor._common import short_repr, train_twin
 from nngraph.monitor._history import Series
 
 __all__ = ["MetricRecords"]
@@ -66,6 +66,11 @@ class MetricRecords:
         >>> [a.tolist() for a in mon.history("loss")]
         [[1.0, 2.0], [0.5, 0.25]]
         """
+        if not isinstance(metric, str):  # a list is no key (unhashable), an array none either
+            example = next(iter(self.series), "val_loss")
+            raise NNGraphError(
+                message("monitor.error.history_name", example=example, got=short_repr(metric))
+            )
         series = self.series.get(metric)
         if series is None:
             raise NNGraphError(

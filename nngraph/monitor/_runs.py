@@ -16,6 +16,7 @@ The lab's question, "small, medium or large hidden layer?", answered side by sid
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, Literal
@@ -31,9 +32,10 @@ from nngraph.monitor._common import (
     resolve_mode,
     train_twin,
 )
+from nngraph.monitor._display import Display, check_display
 from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
-from nngraph.monitor._monitor import Display, Monitor
+from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._run_best import best_of, metric_of
 
 __all__ = ["Runs", "compare"]
@@ -314,11 +316,15 @@ class Runs:
     # ---------------------------------------------------------------- listeners
     def add_listener(self, listener: Listener) -> Listener:
         """Call ``listener(update)`` with every run's new points; ``update.name`` says which.
+        A listener that is not callable is an :class:`NNGraphError`; one that raises is
+        dropped with a warning, and the others go on getting every update.
 
         >>> runs = Runs(display=False); got = []; _ = runs.add_listener(got.append)
         >>> runs.new("a").log(1, loss=0.5); runs.flush(); [u.name for u in got]
         ['a']
         """
+        if not callable(listener):  # refused now, as Monitor.add_listener does, not at a flush
+            raise NNGraphError(message("monitor.error.listener", got=listener))
         if not self._listeners:
             for name, mon in self.monitors.items():
                 self._forward(name, mon)
@@ -340,7 +346,11 @@ class Runs:
         def forward(update: Update) -> None:
             tagged = replace(update, name=name)
             for listener in list(self._listeners):
-                listener(tagged)
+                try:
+                    listener(tagged)
+                except Exception as exc:  # dropped alone, as a monitor drops one: not the others
+                    self.remove_listener(listener)
+                    warnings.warn(message("monitor.warn.listener", exc=exc), stacklevel=2)
 
         self._forwarders[name] = forward
         monitor.add_listener(forward)
@@ -395,8 +405,7 @@ def _check_options(metric: object, mode: object, display: object) -> None:
     if metric is not None and not is_metric_name(metric):
         raise NNGraphError(message("monitor.error.metric_name", value=metric))
     resolve_mode(mode, metric or "val_loss")
-    if display not in ("auto", "text", "widget", True, False, None):
-        raise NNGraphError(message("monitor.error.display", value=display))
+    check_display(display)
 
 
 def _cell(value: Any, none: str) -> str:

@@ -156,13 +156,42 @@ def detector_list(
         return classroom(metric, mode)
     if isinstance(detectors, Detector):
         detectors = [detectors]
-    elif isinstance(detectors, str) or not isinstance(detectors, Iterable):
-        raise NNGraphError(message("monitor.error.detectors", got=detectors))
-    out = list(detectors)
-    for d in out:
-        if not isinstance(d, Detector):
-            raise NNGraphError(message("monitor.error.detectors", got=d))
-    fresh = [copy.deepcopy(d) for d in out]
+    fresh = [copy.deepcopy(d) for d in checked_detectors(detectors)]
     for d in fresh:
         d.reset()
     return fresh
+
+
+def check_detector(value: object) -> Detector:
+    """``value`` if it is a detector, else an NNGraphError saying what it is: for a detector
+    class (``GL`` for ``GL(5)``, an easy slip), how to make one from it.
+
+        >>> from nngraph.monitor.detectors import GL, check_detector
+        >>> check_detector(GL)
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: detectors must be Detector objects, got the class GL: ...
+    """
+    if isinstance(value, Detector):
+        return value
+    if isinstance(value, type) and issubclass(value, Detector):
+        raise NNGraphError(message("monitor.error.detector_class", name=value.__name__))
+    raise NNGraphError(message("monitor.error.detectors", got=value))
+
+
+def checked_detectors(detectors: object) -> list[Detector]:
+    """The detectors of a list (tuple, ...), each checked by :func:`check_detector`;
+    NNGraphError for text or what cannot be iterated (a number, a 0-d tensor or array, whose
+    ``iter()`` raises a TypeError).
+
+        >>> from nngraph.monitor.detectors import GL, checked_detectors
+        >>> [d.name for d in checked_detectors((GL(5),))]
+        ['GL(5)']
+    """
+    if isinstance(detectors, str | bytes) or not isinstance(detectors, Iterable):
+        raise NNGraphError(message("monitor.error.detectors", got=detectors))
+    try:
+        items = iter(detectors)
+    except TypeError:
+        raise NNGraphError(message("monitor.error.detectors", got=detectors)) from None
+    return [check_detector(d) for d in items]

@@ -100,6 +100,11 @@ class _Choice(traitlets.Enum):
     """An option with a few allowed values; another value raises ``NNGraphError`` naming
     them (traitlets' own ``TraitError`` would come with a long traceback)."""
 
+    def validate(self, obj: Any, value: Any) -> Any:
+        if not isinstance(value, str):  # an array's == would answer element by element
+            self.error(obj, value)
+        return super().validate(obj, value)
+
     def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> Any:
         allowed = ", ".join(repr(v) for v in self.values or ())
         raise NNGraphError(

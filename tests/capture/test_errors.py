@@ -87,6 +87,37 @@ def test_trace_inside_inference_mode_says_to_leave_it() -> None:
     assert model.weight.grad is None
 
 
+@pytest.mark.parametrize("how", ["positional", "keyword", "nested"])
+def test_trace_of_an_input_made_under_inference_mode_says_to_make_it_outside(how: str) -> None:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1))
+    weights = {k: v.clone() for k, v in model.state_dict().items()}
+
+    class Dict(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = model
+
+        def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+            return self.inner(batch["x"])
+
+    with torch.inference_mode():
+        x = torch.randn(4, 3)
+    calls = {
+        "positional": (lambda: ng.trace(model, x, loss=lambda y: y.sum()), r"inputs\[0\]"),
+        "keyword": (lambda: ng.trace(Dict(), batch={"x": x}), r"batch\['x'\]"),
+        "nested": (lambda: ng.trace(Dict(), {"x": x}), r"inputs\[0\]\['x'\]"),
+    }
+    call, where = calls[how]
+    said = rf"torch\.inference_mode\(\) \({where}\).*outside it, e\.g\. ng\.trace\(model, x\.clone\(\)\)"
+    with pytest.raises(ng.NNGraphError, match=said):
+        call()
+    assert all(torch.equal(v, weights[k]) for k, v in model.state_dict().items())
+    assert all(p.grad is None for p in model.parameters()) and model.training
+    g = ng.trace(model, x.clone(), loss=lambda y: y.sum())  # the fix the message gives works
+    assert any(d["grad"] is not None for _, d in g.nodes(data=True) if d["kind"] == "param")
+
+
 def test_trace_with_a_complex_loss() -> None:
     model = nn.Linear(3, 1)
     with pytest.raises(ng.NNGraphError, match=r"real.*complex64"):

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -186,6 +187,26 @@ def test_hostile_names_are_escaped(name: str):
     clusters = [label_text(c).replace("\u200b", "") for c in parsed["clusters"]]
     assert clusters == [f"{shown} ({shown})"]
     assert "<img" not in dot
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "sideways",
+        None,
+        ["LR"],
+        np.array(["LR", "TB"]),
+        torch.tensor([1.0, 2.0]),
+        torch.tensor([[0.0, 1.0]]).to_sparse(),
+    ],
+    ids=["text", "None", "list", "numpy", "tensor", "sparse tensor"],
+)
+def test_to_dot_refuses_a_rankdir_other_than_the_four_directions(bad: Any):
+    """A numpy array gave numpy's "truth value ... is ambiguous" (sweep W, bug 6)."""
+    g = graph_with_nan()
+    with pytest.raises(ng.NNGraphError, match=r"to_dot\(rankdir=\.\.\.\) must be TB, LR, BT or RL"):
+        g.to_dot(rankdir=bad)
+    assert 'rankdir="LR"' in g.to_dot(rankdir="LR")
 
 
 def test_dot_draws_clusters_per_module_and_colours_by_kind():
@@ -479,6 +500,12 @@ def _node(index: int, **change: Any) -> Any:
     return data
 
 
+def _graph_entry(key: str, value: Any) -> Any:
+    data = small_dict()
+    data["graph"][key] = value
+    return data
+
+
 def _edges(*edges: Any) -> Any:
     data = small_dict()
     data["edges"] = list(edges)
@@ -531,6 +558,13 @@ BAD_GRAPHS = {
     "grad without norm": (_node(1, grad={"mean": 1.0}), r'nodes\[1\] .*"grad"'),
     "shape as a number": (_node(1, shape=3), r'nodes\[1\] .*"shape": 3, .*\[2, 3\] \| null'),
     "module as a number": (_node(1, module=1), r'nodes\[1\] .*"module"'),
+    # sweep W, bug 3: a loaded graph with these crashed health(), summary() and the view
+    "unused a number": (_graph_entry("unused", 3), r'"graph\.unused" .*look like \["n3", \.\.\.\]'),
+    "unused an object": (_graph_entry("unused", {"n0": 1}), r'"graph\.unused" .*got \{'),
+    "unused holds objects": (_graph_entry("unused", [{}]), r'"graph\.unused" .*got \[\{\}\]'),
+    "outputs as text": (_graph_entry("outputs", "n3"), r'"graph\.outputs" .*got \'n3\''),
+    "outputs holds null": (_graph_entry("outputs", [None]), r'"graph\.outputs" .*got \[None\]'),
+    "cut_inputs a number": (_graph_entry("cut_inputs", 1.5), r'"graph\.cut_inputs" .*got 1\.5'),
 }
 
 
@@ -541,6 +575,14 @@ def test_bad_graph_data_says_what_is_wrong(case: str):
         Graph.from_dict(data)
     with pytest.raises(ng.NNGraphError, match=says):  # the same through JSON text
         Graph.from_json(json.dumps(data))
+
+
+def test_graph_node_lists_load_as_node_ids_and_null_as_none_listed():
+    data = _graph_entry("unused", [["n", 1]])
+    data["graph"]["cut_inputs"] = None
+    g = Graph.from_dict(data)
+    assert g.graph["unused"] == [("n", 1)] and g.graph["cut_inputs"] is None
+    g.health(), g.summary(), g.collapse(0)
 
 
 JUNK = [None, True, -1, 2.5, "x", [], {}, [None], [[]], {"id": None}]

@@ -1,4 +1,4 @@
-"""Bad input to the monitor gets a clear NNGraphError and loses nothing (sweep X, bugs 1-14).
+"""Bad input to the monitor gets a clear NNGraphError and loses nothing (sweeps X and W).
 
 Each wrong argument is refused with a message that says what was wrong and what to do, before
 anything is changed: no partial record, no broken object afterwards.
@@ -7,6 +7,7 @@ anything is changed: no partial record, no broken object afterwards.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pathlib
 from typing import Any
@@ -335,3 +336,185 @@ def test_detector_helpers_refuse_what_is_not_a_number(
     e_opt: Any = torch.tensor(1.0)
     assert detectors.generalization_loss(e_va, e_opt) == pytest.approx(10)
     assert detectors.training_progress((1.0, np.float64(1.0), 1)) == 0.0
+
+
+# ---------------------- sweep W, bug 1: a bad detector put into mon.detectors after construction
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [
+        (detectors.GL, r"got the class GL: make a detector from it, e.g\. GL\(\.\.\.\)"),
+        (detectors.Patience, r"got the class Patience: .*Patience\(\.\.\.\)"),
+        (3, r"detectors must be Detector objects .*got 3"),
+        ("Patience(3)", r"detectors must be Detector objects .*got 'Patience\(3\)'"),
+    ],
+    ids=["GL class", "Patience class", "int", "str"],
+)
+def test_a_bad_detector_appended_later_is_refused_before_anything_is_recorded(
+    bad: object, said: str
+) -> None:
+    mon = logged()
+    before = mon.snapshot()
+    mon.detectors.append(bad)  # type: ignore[arg-type]
+    for call in (lambda: mon.log(3, loss=0.25, val_loss=0.3), lambda: mon.should_stop):
+        with pytest.raises(NNGraphError, match=said):
+            call()
+    mon.detectors.remove(bad)  # type: ignore[arg-type]
+    assert mon.snapshot() == before  # nothing of the refused call was recorded
+    mon.log(3, loss=0.25, val_loss=0.3)  # and, once it is taken out, the run goes on
+    assert mon.epoch == 3 and mon.history("val_loss")[1].tolist() == [1.1, 0.6, 0.3]
+
+
+def test_the_constructor_names_a_detector_class_given_for_a_detector_too() -> None:
+    with pytest.raises(NNGraphError, match=r"got the class GL: make a detector from it"):
+        quiet(detectors=[detectors.GL])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("bad", [None, 3, detectors.GL, [detectors.GL(5), "GL"], "GL(5)"], ids=repr)
+def test_mon_detectors_takes_only_detectors_and_keeps_the_old_ones_when_refused(
+    bad: object,
+) -> None:
+    mon = logged()
+    kept = mon.detectors
+    with pytest.raises(NNGraphError, match=r"mon\.detectors|Detector objects"):
+        mon.detectors = bad  # type: ignore[assignment]
+    assert mon.detectors is kept
+    mon.log(3, loss=0.25, val_loss=0.3)
+    assert mon.epoch == 3
+
+
+def test_mon_detectors_set_to_one_detector_or_a_tuple_is_a_list_that_catches_up() -> None:
+    mon = quiet(detectors=[])
+    for epoch, v in enumerate((1.0, 0.5, 0.6, 0.7), start=1):
+        mon.log(epoch, loss=1 / epoch, val_loss=v)
+    mon.detectors = detectors.Patience(2)  # type: ignore[assignment]
+    assert [d.name for d in mon.detectors] == ["Patience(2)"]
+    mon.detectors = (detectors.Patience(2),)  # type: ignore[assignment]
+    mon.detectors.append(detectors.GL(5))
+    mon.log(5, loss=0.1, val_loss=0.8)  # both caught up on epochs 1-4 and speak at 5
+    assert [(e.detector, e.epoch) for e in mon.events] == [("Patience(2)", 5), ("GL(5)", 5)]
+
+
+def test_mon_detectors_none_says_how_to_get_none_or_the_classroom_set() -> None:
+    with pytest.raises(NNGraphError, match=r"\[\] for none.*ng\.detectors\.classroom\(\)"):
+        quiet().detectors = None  # type: ignore[assignment]
+
+
+# ----------------------------- sweep W, bug 2: an epoch number beyond what the history can hold
+
+
+@pytest.mark.parametrize("epoch", [1e19, 2**63, 10**30, 2**60], ids=repr)
+def test_an_epoch_too_large_to_keep_is_refused_and_nothing_moves(epoch: object) -> None:
+    mon = logged()
+    before = mon.snapshot()
+    with pytest.raises(NNGraphError, match=r"epoch=.* is too large: an epoch number is at most"):
+        mon.log(epoch=epoch, loss=0.1, val_loss=0.2)
+    assert mon.epoch == 2 and mon.snapshot() == before
+    mon.log(loss=0.1, val_loss=0.2)  # the next plain log() works
+    assert mon.epoch == 3
+    mon.log(epoch=2**53, loss=0.1, val_loss=0.2)  # the largest kept exactly is fine
+    assert mon.epoch == 2**53
+
+
+# -------------------------------------------- sweep W, bug 4: Runs.add_listener takes callables
+
+
+@pytest.mark.parametrize("bad", ["not a function", None, 3], ids=repr)
+def test_runs_add_listener_refuses_what_cannot_be_called(bad: object) -> None:
+    runs = Runs(display=False)
+    with pytest.raises(NNGraphError, match=r"add_listener\(\) needs a callable"):
+        runs.add_listener(bad)  # type: ignore[arg-type]
+    got: list[Any] = []
+    runs.add_listener(got.append)
+    mon = runs.new("a")
+    for epoch in range(1, 4):
+        mon.log(epoch, loss=1.0 / epoch)
+        runs.flush()
+    assert sum(len(u.points["loss"][0]) for u in got) == 3
+
+
+def test_a_failing_runs_listener_is_dropped_and_the_others_get_everything() -> None:
+    runs = Runs(display=False)
+
+    def broken(update: Any) -> None:
+        raise RuntimeError("listener bug")
+
+    got: list[Any] = []
+    runs.add_listener(broken)
+    runs.add_listener(got.append)
+    mon = runs.new("a")
+    with pytest.warns(UserWarning, match="listener bug"):
+        for epoch in range(1, 4):
+            mon.log(epoch, loss=1.0 / epoch)
+            runs.flush()
+    assert sum(len(u.points["loss"][0]) for u in got) == 3
+
+
+# ------------------------------------------ sweep W, bug 5: request_stop(reason) takes text
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [torch.tensor([1.0, 2.0]), b"lr too high", 3, ["why"]],
+    ids=["tensor", "bytes", "int", "list"],
+)
+def test_request_stop_refuses_a_reason_that_is_not_text_and_does_not_stop(bad: object) -> None:
+    mon = logged()
+    with pytest.raises(NNGraphError, match=r"request_stop\(reason\) takes the reason as text"):
+        mon.request_stop(bad)  # type: ignore[arg-type]
+    assert not mon.should_stop and mon.events == []
+    event = mon.request_stop("loss is flat")
+    assert event.message == "loss is flat"
+    json.dumps(mon.snapshot())
+
+
+# ------------------- sweep W, bug 6: arrays, tensors and unhashables as names or choices
+
+
+ARRAY_LIKES = {
+    "array": np.array([1.0, 2.0]),
+    "tensor": torch.tensor([1.0, 2.0]),
+    "sparse": torch.tensor([[0.0, 1.0], [0.0, 0.0]]).to_sparse(),
+    "0-d tensor": torch.tensor(1.0),
+    "list": ["auto"],
+}
+
+
+@pytest.mark.parametrize("bad", ARRAY_LIKES.values(), ids=ARRAY_LIKES.keys())
+def test_array_likes_as_choices_are_refused_naming_the_option(bad: object) -> None:
+    calls: dict[str, tuple[Any, str]] = {
+        "Monitor mode": (lambda: quiet(mode=bad), "mode must be"),
+        "Monitor display": (lambda: Monitor(display=bad), "display must be"),
+        "Monitor distributed": (lambda: quiet(distributed=bad), "distributed"),
+        "Runs display": (lambda: Runs(display=bad), "display must be"),
+        "Runs mode": (lambda: Runs(mode=bad, display=False), "mode must be"),
+        "compare mode": (lambda: compare(logged(), mode=bad, display=False), "mode must be"),
+        "classroom mode": (lambda: detectors.classroom(mode=bad), "mode must be"),
+        "Patience mode": (lambda: detectors.Patience(mode=bad), "mode must be"),
+        "Gap mode": (lambda: detectors.Gap(mode=bad), "mode must be"),
+        "GL train_metric": (lambda: detectors.GL(train_metric=bad), "train_metric must be"),
+        "PQ train_metric": (lambda: detectors.PQ(train_metric=bad), "train_metric must be"),
+    }
+    for name, (call, said) in calls.items():
+        with pytest.raises(NNGraphError, match=said):
+            call()
+            pytest.fail(name)
+
+
+@pytest.mark.parametrize("bad", [torch.tensor(1.0), np.array(1.0)], ids=["tensor", "numpy"])
+def test_a_zero_dimensional_tensor_as_detectors_or_strip_is_refused(bad: object) -> None:
+    with pytest.raises(NNGraphError, match="detectors must be Detector objects"):
+        quiet(detectors=bad)  # type: ignore[arg-type]
+    with pytest.raises(NNGraphError, match="a list of training errors"):
+        detectors.training_progress(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [["loss"], {"loss"}, {"a": 1}, np.array(["loss"]), 3], ids=repr)
+def test_history_takes_one_name_and_says_so(bad: object) -> None:
+    mon = logged()
+    with pytest.raises(NNGraphError, match=r"history\(\) takes one name.*history\('loss'\)"):
+        mon.history(bad)  # type: ignore[arg-type]
+    watch = GradientWatch(mlp())
+    with pytest.raises(NNGraphError, match=r"history\(\) takes one name"):
+        watch.history(bad)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 
@@ -159,6 +160,25 @@ def test_a_bad_depth_is_refused_alike_and_names_the_view(traced: ng.Graph, depth
     with pytest.raises(ng.NNGraphError, match=says):
         view.depth = depth
     assert view.depth == 2
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [np.array(["forward", "grad"]), torch.tensor([1.0, 2.0]), ["forward"], {"grad"}],
+    ids=["numpy", "tensor", "list", "set"],
+)
+@pytest.mark.parametrize("option", ["view", "color_by"])
+def test_an_array_or_a_list_for_a_choice_is_refused_naming_the_option(
+    traced: ng.Graph, option: str, bad: Any
+) -> None:
+    """A tensor or a numpy array gave torch's or numpy's "ambiguous" error (sweep W, bug 6)."""
+    says = rf"^GraphView\({option}=\.\.\.\) must be one of: "
+    with pytest.raises(ng.NNGraphError, match=says):
+        traced.show(**{option: bad})
+    view = GraphView(tiny_payload())
+    with pytest.raises(ng.NNGraphError, match=says):
+        setattr(view, option, bad)
+    assert (view.view, view.color_by) == ("forward", "grad")
 
 
 def test_the_options_listed_include_ipywidgets_layout(traced: ng.Graph) -> None:
