@@ -795,3 +795,29 @@ def test_the_polish_vanishing_ratio_groups_its_digits():
     grouped = f"{finding['total']:,.0f}".replace(",", "\u00a0")
     assert finding["total"] > 1000 and "\u00a0" in grouped
     assert f"dostają gradient {grouped} razy mniejszy" in finding["message"]
+
+
+# -- exploding: an initialisation scaled up ------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_relu_mlp_whose_initial_weights_are_scaled_up_has_exploding_gradients(seed: int):
+    """Kaiming's init keeps the signal's size through each ReLU layer; every weight x5 then
+    multiplies it by 5 per layer, so the gradients grow ~5x per layer on the way back (the
+    lecture's point on init scale). At Kaiming's scale the same net is healthy."""
+    kinds = {}
+    for scale in (1.0, 5.0):
+        torch.manual_seed(seed)
+        model = nn.Sequential(
+            *[layer for _ in range(6) for layer in (nn.Linear(32, 32), nn.ReLU())],
+            nn.Linear(32, 1),
+        )
+        with torch.no_grad():
+            for layer in model:
+                if isinstance(layer, nn.Linear):
+                    nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+                    layer.weight.mul_(scale)
+                    layer.bias.zero_()
+        g = ng.trace(model, torch.randn(64, 32), loss=lambda y: y.pow(2).mean())
+        kinds[scale] = {f["kind"] for f in g.health()} & {"vanishing", "exploding"}
+    assert kinds == {1.0: set(), 5.0: {"exploding"}}
