@@ -56,9 +56,10 @@ def trace(
     buffers and their `requires_grad` flags, a sparse or quantized buffer, and the cache of
     `parametrize.cached()` come back as they were.
     The random generators are put back too (the global ones, those the model's modules keep,
-    also in a list or dict, and those given as arguments), so the dropout masks a seeded lesson draws next are the same with or without a
-    trace before them. A `torch.compile`d model is traced
-    through the module it compiled: compiling changes how the graph runs, not what it computes.
+    also in a list or dict, and those given as arguments), so the dropout masks a seeded
+    lesson draws next are the same with or without a trace before them. A `torch.compile`d
+    model is traced through the module it compiled: compiling changes how the graph runs, not
+    what it computes.
     An input made under `torch.inference_mode()` is refused with an `NNGraphError` before
     anything runs (autograd cannot use it): make it outside that block, or pass `x.clone()`.
 

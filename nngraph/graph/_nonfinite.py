@@ -26,15 +26,14 @@ def non_finite(stats: Any) -> bool:
     return bool(stats) and bool(stats.get("nan") or stats.get("inf"))
 
 
-def harmful_infinities(g: Graph, order: list[Any]) -> dict[Any, str]:
+def harmful_infinities(g: Graph, order: list[Any], dead: set[Any]) -> dict[Any, str]:
     """Nodes whose infinite value matters, each with why: `"end"` where infinite or NaN values
     run from it, node by node, to a node at the end (an output, or a node nothing uses), else
     `"grad"` where a gradient on that run (or into the inputs of a node on it) is infinite or
     NaN. An infinity that turns finite before the end, with finite gradients around it (a -inf
     attention mask before softmax, `exp(log(0))` of data), is harmless, and so is one in a
-    result nothing uses (`g.graph["unused"]`, a leftover debug line): see `dead_ends`."""
+    result nothing uses (`g.graph["unused"]`, a leftover debug line): `dead`, see `dead_ends`."""
     nodes, pred, succ = g._node, g._pred, g._succ  # networkx's own dicts: fast
-    dead = dead_ends(g, order)
     why: dict[Any, str] = {}
     for n in reversed(order):  # successors first
         if n in dead:
@@ -84,13 +83,13 @@ def first_non_finite(
     """The first NaN in forward order, or the first infinity there that matters (see
     `harmful_infinities`); the first NaN or infinity in backward order. A NaN in a result
     nothing uses (see `dead_ends`) harms nothing and is left out too."""
-    harmful = harmful_infinities(g, order)
     dead = dead_ends(g, order)
+    harmful = harmful_infinities(g, order, dead)
     findings = []
     for n in order:
-        stats = g._node[n].get("value")
         if n in dead:
             continue
+        stats = g._node[n].get("value")
         if non_finite(stats) and (stats.get("nan") or n in harmful):
             findings.append(_forward(g, n, types, harmful.get(n)))
             break

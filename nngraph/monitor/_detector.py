@@ -21,12 +21,7 @@ from nngraph.monitor._common import (
     train_twin,
     train_twins,
 )
-from nngraph.monitor._params import (  # GradientWatch imports three of them from here
-    _metric_name,
-    _nonnegative,  # noqa: F401
-    _positive,  # noqa: F401
-    _whole,  # noqa: F401
-)
+from nngraph.monitor._params import _metric_name
 
 __all__ = ["KEEP", "Check", "Detector"]
 

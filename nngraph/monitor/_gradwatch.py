@@ -32,11 +32,11 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event, short_repr
-from nngraph.monitor._detector import _nonnegative, _positive, _whole
 from nngraph.monitor._gradnorms import norms as _norms
 from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._monitor import Monitor
+from nngraph.monitor._params import _nonnegative, _positive, _whole
 from nngraph.monitor._text import count
 from nngraph.monitor._weights import check_module
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from nngraph.errors import NNGraphError, check_flag
 from nngraph.i18n import message
-from nngraph.monitor._detector import _nonnegative, _whole
 from nngraph.monitor._history import check_max_points
+from nngraph.monitor._params import _nonnegative, _whole
 
 __all__ = [
     "LOSS_OPTIONS",
