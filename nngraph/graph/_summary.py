@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
+from nngraph.graph._finding import layer_name
 from nngraph.graph._health import HEALTH_KINDS, find
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
@@ -15,6 +17,7 @@ from nngraph.graph._nodes import (
     count_text,
     folded_from,
     forward_order,
+    module_types,
     owner_module,
 )
 from nngraph.graph._parameters import cut_inputs
@@ -199,6 +202,53 @@ def _findings(g: Graph) -> list[dict[str, Any]]:
     return find(g) + stored
 
 
+#: Runs of this many per-layer findings of one kind read as one line in the summary.
+GROUPED_RUN = 3
+
+
+def _layer_key(f: dict[str, Any]) -> str | None:
+    """Which per-layer sentence a finding is (`vanishing_tiny`, `vanishing_zero`,
+    `exploding_huge`: one layer's own gradient RMS), None for any other finding."""
+    if f.get("kind") not in ("vanishing", "exploding") or "per_layer" in f or not f.get("module"):
+        return None
+    rms = f.get("rms")
+    if not isinstance(rms, (int, float)):
+        return None
+    if f["kind"] == "exploding":
+        return "exploding_huge"
+    return "vanishing_zero" if rms == 0 else "vanishing_tiny"
+
+
+def _finding_lines(
+    findings: list[dict[str, Any]], types: dict[str, str | None]
+) -> list[tuple[str, str]]:
+    """`(kind, sentence)` for each line of the summary's findings: a run of layers with the same
+    per-layer finding (a 20-layer sigmoid net: 13 layers "get an almost zero gradient") is one
+    sentence naming them all, not 13 lines."""
+    lines: list[tuple[str, str]] = []
+    for key, run in itertools.groupby(findings, _layer_key):
+        group = list(run)
+        if key is None or len(group) < GROUPED_RUN:
+            lines += [(f["kind"], f.get("message", "")) for f in group]
+            continue
+        paths = [f["module"] for f in group]
+        kinds = {types.get(path) for path in paths}
+        if len(kinds) == 1 and None not in kinds:
+            layers = f"{', '.join(paths)} ({kinds.pop()})"
+        else:
+            layers = ", ".join(layer_name(path, types) for path in paths)
+        rms = [f["rms"] for f in group]
+        text = message(
+            f"graph.summary.group.{key}",
+            count=len(group),
+            low=min(rms),
+            high=max(rms),
+            layers=layers,
+        )
+        lines.append((group[0]["kind"], text))
+    return lines
+
+
 def _size(data: dict[str, Any]) -> int:
     return int(data.get("params") or math.prod(data.get("shape") or [0]))
 
@@ -300,14 +350,8 @@ def summary(g: Graph) -> str:
     if findings:
         out.append(message("graph.summary.findings", count=len(findings)))
         out += [
-            one_line(
-                message(
-                    "graph.summary.finding",
-                    kind=finding_name(f["kind"]),
-                    message=f.get("message", ""),
-                )
-            )
-            for f in findings
+            one_line(message("graph.summary.finding", kind=finding_name(kind), message=text))
+            for kind, text in _finding_lines(findings, module_types(source))
         ]
     elif any(d.get("kind") == "module" for _, d in source.nodes(data=True)):
         # boxes whose inside is not known: health() could not look there

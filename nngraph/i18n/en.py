@@ -928,6 +928,18 @@ MESSAGES: dict[str, str] = {
     "graph.summary.shapes": "Input shape(s): {inputs}   Output shape(s): {outputs}",
     "graph.summary.findings": "Findings ({count}):",
     "graph.summary.finding": "- [{kind}] {message}",
+    "graph.summary.group.vanishing_tiny": (
+        "The weights of {count} layers get an almost zero gradient (RMS {low:.1e} to {high:.1e}), "
+        "so they do not learn: modules {layers}."
+    ),
+    "graph.summary.group.vanishing_zero": (
+        "The weights of {count} layers get a gradient of exactly zero, so they do not learn: "
+        "modules {layers}."
+    ),
+    "graph.summary.group.exploding_huge": (
+        "The weights of {count} layers get a huge gradient (RMS {low:.1e} to {high:.1e}), so one "
+        "training step can throw them far off: modules {layers}."
+    ),
     "graph.summary.none_collapsed": (
         "Findings: none visible here; to check gradients call g.health() before collapse()"
     ),

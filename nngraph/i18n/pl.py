@@ -986,6 +986,18 @@ MESSAGES: dict[str, str] = {
     "graph.summary.shapes": "Kształty wejść: {inputs}   Kształty wyjść: {outputs}",
     "graph.summary.findings": "Wykryte problemy ({count}):",
     "graph.summary.finding": "- [{kind}] {message}",
+    "graph.summary.group.vanishing_tiny": (
+        "Wagi {count} warstw dostają prawie zerowy gradient (RMS od {low:.1e} do {high:.1e}), "
+        "więc te warstwy się nie uczą: moduły {layers}."
+    ),
+    "graph.summary.group.vanishing_zero": (
+        "Wagi {count} warstw dostają gradient równy dokładnie zeru, więc te warstwy się nie "
+        "uczą: moduły {layers}."
+    ),
+    "graph.summary.group.exploding_huge": (
+        "Wagi {count} warstw dostają ogromny gradient (RMS od {low:.1e} do {high:.1e}), więc "
+        "jeden krok uczenia może mocno rozregulować te warstwy: moduły {layers}."
+    ),
     "graph.summary.none_collapsed": (
         "Wykryte problemy: tu nie widać żadnych; aby sprawdzić gradienty, wywołaj g.health() "
         "przed collapse()"

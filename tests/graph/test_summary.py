@@ -72,6 +72,74 @@ def test_summary_lists_findings_in_plain_words():
     assert all(d["flags"] == [] for _, d in g.nodes(data=True))  # summary() changes nothing
 
 
+def deep_sigmoid(depth: int) -> Graph:
+    """A textbook vanishing-gradient net: `depth` Linear+Sigmoid layers, default init."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for _ in range(depth):
+        layers += [nn.Linear(32, 32), nn.Sigmoid()]
+    model = nn.Sequential(*layers, nn.Linear(32, 1))
+    return ng.trace(model, torch.randn(64, 32), loss=lambda y: y.pow(2).mean())
+
+
+def finding_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("- [")]
+
+
+def test_a_run_of_layers_with_an_almost_zero_gradient_is_one_line_naming_them_all():
+    g = deep_sigmoid(20)
+    tiny = [f for f in g.health() if f["kind"] == "vanishing" and "per_layer" not in f]
+    assert len(tiny) >= 3  # each layer keeps its own finding, in health() and on its node
+    text = g.summary()
+    grouped = [line for line in finding_lines(text) if "almost zero" in line]
+    assert len(grouped) == 1
+    modules = ", ".join(f["module"] for f in tiny)
+    assert f"The weights of {len(tiny)} layers get an almost zero gradient" in grouped[0]
+    assert grouped[0].endswith(f"so they do not learn: modules {modules} (Linear).")
+    low, high = min(f["rms"] for f in tiny), max(f["rms"] for f in tiny)
+    assert f"(RMS {low:.1e} to {high:.1e})" in grouped[0]
+    assert f"Findings ({len(g.health())}):" in text  # the count is still of findings
+    assert all(rows(text)[f["module"]][-1] == "vanishing" for f in tiny)  # and every row flagged
+
+
+def test_a_grouped_line_speaks_polish_with_decimal_commas():
+    g = deep_sigmoid(20)
+    ng.set_language("pl")
+    try:
+        text = g.summary()
+    finally:
+        ng.set_language("en")
+    line = next(line for line in finding_lines(text) if "prawie zerowy" in line)
+    assert line.startswith("- [zanikający gradient] Wagi ")
+    assert "warstw dostają prawie zerowy gradient (RMS od " in line
+    assert "e-" in line and "," in line.split("RMS od ")[1].split(" ")[0]
+
+
+def test_a_run_of_layers_with_a_huge_gradient_is_one_line_too():
+    torch.manual_seed(0)
+    model = nn.Sequential(*[nn.Linear(16, 16) for _ in range(4)])
+    g = ng.trace(model, torch.randn(8, 16), loss=lambda y: y.pow(2).mean() * 1e12)
+    lines = finding_lines(g.summary())
+    assert len(lines) == 1
+    assert lines[0].startswith("- [exploding] The weights of 4 layers get a huge gradient (RMS ")
+    assert lines[0].endswith(
+        "so one training step can throw them far off: modules 0, 1, 2, 3 (Linear)."
+    )
+
+
+def test_two_layers_with_an_almost_zero_gradient_keep_a_line_each():
+    g = deep_sigmoid(20)
+    g.health()  # stores the findings on the nodes, where summary() reads them
+    kept = {"0", "2"}  # drop all but two of the per-layer findings
+    for _, data in g.nodes(data=True):
+        data["flags"] = [
+            f for f in data.get("flags") or [] if "per_layer" in f or f.get("module") in kept
+        ]
+    lines = [line for line in finding_lines(g.summary()) if "almost zero" in line]
+    assert len(lines) == 2
+    assert lines[0].startswith("- [vanishing] The weights of module 0 (Linear)")
+
+
 def test_summary_of_a_healthy_and_of_a_forward_only_graph():
     assert "Findings: none (no vanishing" in traced().summary()
     g = ng.trace(nn.Linear(3, 2), torch.randn(1, 3))
