@@ -228,13 +228,13 @@ class Monitor(
         if self._printer is not None:
             self._printer.metric = self.metric  # followed as logged: valid_loss
             if is_eval:
-                self._printer.boundary(epoch, values, best=improved, events=new_events)
+                self._printer.boundary(epoch, values, best=improved, events=new_events, step=step_f)
                 return
             if self._count_calls():  # no validation set: each call is an epoch (or epoch=)
                 self._printer.epoch_call(epoch, values, best=improved, events=new_events)
                 return
             if self._evals:
-                self._printer.observe(values)
+                self._printer.observe(values, step=step_f, epoch=given_epoch)
             else:
                 self._printer.progress(fmt_step(step_f), values)
             self._printer.events(new_events)
@@ -268,7 +268,8 @@ class Monitor(
         events = self._close_detectors()
         if events and self._listeners:
             self._listeners.queue(None, {}, events)
-        if events and self._printer is not None:
+        if self._printer is not None:
+            self._printer.step_ended()
             self._printer.events(events)
 
     # ------------------------------------------------------------------ results

@@ -7,11 +7,13 @@ epoch and any epoch with an event are always printed. A run that watches a train
 ``log()`` call is an epoch (its ``epoch=`` number, if given) and gets its line the same way;
 several calls with one ``epoch=`` number make one line. Otherwise, until a run logs its first
 validation metric, a ``step`` line shows progress at most once a second. Training metrics logged
-per batch are shown as their mean over the epoch. A line held back by the rate limit (an epoch's,
-or the last ``step`` line, so a short run that never validates still shows where it ended) is
-printed by ``Monitor.close()``, at the end of the cell in IPython or Jupyter (a ``post_run_cell``
-callback, there only while a line is held), or when the interpreter exits (a script that never
-calls ``close()`` still shows its last epoch).
+per batch are shown as their mean over the epoch. A loop that logs metrics after its validation,
+at the same step or ``epoch=`` (the training loss of a loop that validates first, a learning
+rate), has them in that epoch's line: from the first such call on, each line waits for them and
+is printed when the loop reads ``should_stop`` or ``events``, or when the next epoch starts.
+A line held back by the rate limit (an epoch's, or the last ``step`` line, so a short run that
+never validates still shows where it ended) is printed by ``Monitor.close()``, at the end of
+the cell in IPython or Jupyter, or when the interpreter exits (see `_held`).
 
     >>> p = TextPrinter(interval=0.0)
     >>> p.line(3, {"loss": 0.25, "val_loss": 0.3, "acc": 0.9, "val_acc": 0.85}, best=True)
@@ -22,70 +24,17 @@ calls ``close()`` still shows its last epoch).
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import sys
 import time
-import weakref
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import TextIO
 
 from nngraph._oneline import one_line
 from nngraph.i18n import message, plural_form
 from nngraph.monitor._common import Event, train_twin
-from nngraph.monitor._display import ipython_shell
+from nngraph.monitor._held import hold, release
 
 __all__ = ["TextPrinter", "count"]
-
-#: printers holding a line back; weak, so a forgotten monitor is not kept alive for this
-_held: weakref.WeakSet[TextPrinter] = weakref.WeakSet()
-
-
-#: the IPython shell whose ``post_run_cell`` prints the held lines (while any is held)
-_cell_shell: Any = None
-
-
-@atexit.register
-def _flush_held() -> None:
-    """At interpreter exit, print every line still held back (nothing else calls close())."""
-    for printer in list(_held):
-        with contextlib.suppress(Exception):  # a closed stream at exit: nowhere to print
-            printer.flush()
-
-
-def _after_cell(*_: Any) -> None:
-    """IPython's ``post_run_cell``: the cell is done, so print what it held back."""
-    _flush_held()
-    _unhook_cell_end()
-
-
-def _hook_cell_end() -> None:
-    """In IPython, print held lines at the end of the cell (one callback, whatever the count
-    of monitors); in a plain script, nothing to do."""
-    global _cell_shell
-    shell = ipython_shell()
-    if shell is _cell_shell:
-        return
-    _unregister()
-    if shell is None:
-        return
-    with contextlib.suppress(Exception):  # a shell without IPython's events: atexit only
-        shell.events.register("post_run_cell", _after_cell)
-        _cell_shell = shell
-
-
-def _unhook_cell_end() -> None:
-    """Remove the ``post_run_cell`` callback once no line is held."""
-    if not _held:
-        _unregister()
-
-
-def _unregister() -> None:
-    global _cell_shell
-    if _cell_shell is not None:
-        with contextlib.suppress(Exception):  # already removed
-            _cell_shell.events.unregister("post_run_cell", _after_cell)
-    _cell_shell = None
 
 
 class TextPrinter:
@@ -123,6 +72,15 @@ class TextPrinter:
         self._call_epoch: int | None = None
         self._call_sums: dict[str, float] = {}
         self._call_counts: dict[str, int] = {}
+        # values logged for an epoch after its validation (a loop that validates first): its
+        # line waits for them, and is printed when a later epoch starts
+        self._late = False
+        self._line_epoch: int | None = None  # the epoch of the last boundary's line
+        self._line_step: float | None = None  # and the step it was logged at
+        self._late_base: tuple[int, dict[str, float], bool] | None = None  # that line, as made
+        self._late_sums: dict[str, float] = {}
+        self._late_counts: dict[str, int] = {}
+        self._late_events: list[Event] = []  # the waiting line's events, printed after it
 
     def _write(self, text: str) -> None:
         """Print one line; names in it that hold a newline or a control character (a metric
@@ -130,8 +88,31 @@ class TextPrinter:
         stream = self.stream if self.stream is not None else sys.stdout
         print(one_line(self.prefix + text), file=stream, flush=True)
 
-    def observe(self, values: dict[str, float]) -> None:
-        """A log() call between epoch boundaries: remember it for the epoch's means."""
+    def observe(
+        self, values: dict[str, float], *, step: float | None = None, epoch: int | None = None
+    ) -> None:
+        """A log() call between epoch boundaries: remember it for the epoch's means. Values
+        logged after their epoch's validation (at its `step`, or with its `epoch=` number)
+        join that epoch's line, which then waits for them.
+
+            >>> import io
+            >>> out = io.StringIO()
+            >>> p = TextPrinter(interval=0.0, stream=out)
+            >>> for epoch in (1, 2, 3):  # validation first, then training
+            ...     p.boundary(epoch, {"val_loss": 1 / epoch}, best=True, events=[], step=epoch)
+            ...     p.observe({"loss": 0.9 / epoch}, step=epoch)
+            >>> p.flush(); print(out.getvalue(), end="")
+            epoch    1  val_loss 1 *
+            epoch    2  loss 0.45 / val 0.5 *
+            epoch    3  loss 0.3 / val 0.3333 *
+        """
+        same_step = step is not None and step == self._line_step
+        if same_step or (epoch is not None and epoch == self._line_epoch):
+            values = self._add_late(values)
+            if not values:
+                return
+        if self._late and (step is not None or epoch is not None):
+            self._print_pending(limited=True)  # a later epoch started: that line is complete
         sums, counts = self._sums, self._counts
         for name, v in values.items():
             sums[name] = sums.get(name, 0.0) + v
@@ -160,17 +141,22 @@ class TextPrinter:
             self._write(line)
         else:
             self.pending_step = line
-            _held.add(self)
-            _hook_cell_end()
+            hold(self)
 
     def _printed_step(self) -> None:
         """A line was printed that says more than the held step line: forget that one."""
         self.pending_step = None
         if self.pending is None:
-            _held.discard(self)
+            release(self)
 
     def boundary(
-        self, epoch: int, values: dict[str, float], *, best: bool, events: Iterable[Event]
+        self,
+        epoch: int,
+        values: dict[str, float],
+        *,
+        best: bool,
+        events: Iterable[Event],
+        step: float | None = None,
     ) -> None:
         """An epoch ended: print its line now, or keep it for later if lines come too fast."""
         self.observe(values)
@@ -180,18 +166,28 @@ class TextPrinter:
         events = list(events)
         if self.pending is not None and self.pending[0] == epoch:  # val_acc after val_loss
             means, best = {**self.pending[1], **means}, best or self.pending[2]
+        elif self._late and self.pending is not None:  # the previous epoch's, complete now
+            self._print_pending(limited=True)
+        if epoch != self._line_epoch:
+            self._line_epoch, self._late_sums, self._late_counts = epoch, {}, {}
+        self._line_step = step
+        self._late_base = (epoch, means, best)
         now = time.monotonic()
+        if self._late:  # wait for this epoch's training values
+            self.pending = (epoch, means, best)
+            self._late_events += events
+            hold(self)
+            return
         if events or not self._printed_any or now - self._last_print >= self.interval:
             self._last_print = now
             self._printed_any = True
             self.pending = None
-            _held.discard(self)
+            release(self)
             self._write(self.line(epoch, means, best=best))
             self.events(events)
         else:
             self.pending = (epoch, means, best)
-            _held.add(self)
-            _hook_cell_end()
+            hold(self)
 
     def epoch_call(
         self, epoch: int, values: dict[str, float], *, best: bool, events: Iterable[Event]
@@ -223,8 +219,62 @@ class TextPrinter:
             self.pending = (epoch, {**self.pending[1], **means}, best or self.pending[2])
         self.events(events)
 
+    def _add_late(self, values: dict[str, float]) -> dict[str, float]:
+        """Values logged at the step (or `epoch=`) of the last validation line: those that
+        line lacks (the training loss of a loop that validates first) join it, and from now on
+        each line waits for them; the others (a global step counter's next batch, logged at
+        the validation's step) are returned, for the next epoch."""
+        base = self._late_base
+        shown = base[1] if base is not None else {}
+        later = {n: v for n, v in values.items() if n in shown}
+        if len(later) == len(values) or base is None:
+            return values
+        self._late = True
+        sums, counts = self._late_sums, self._late_counts
+        for name, v in values.items():
+            if name not in shown:
+                sums[name] = sums.get(name, 0.0) + v
+                counts[name] = counts.get(name, 0) + 1
+        if self.pending is not None and self.pending[0] == base[0]:
+            late = {n: sums[n] / counts[n] for n in sums}
+            # a training metric goes before the validation one it pairs with, the rest after
+            twins = {train_twin(n, {**shown, **late}) for n in shown}
+            first = {n: v for n, v in late.items() if n in twins}
+            self.pending = (base[0], {**first, **shown, **late}, base[2])
+        return later
+
+    def step_ended(self) -> None:
+        """The loop read `should_stop` or `events`: a line waiting for values logged after
+        its validation has them all now; printed, with its events, if the rate limit allows."""
+        if self._late:
+            self._print_pending(limited=True, keep=True)
+
+    def _print_pending(self, *, limited: bool = False, keep: bool = False) -> None:
+        """Print the line held back and its events. With `limited`, a line without events
+        only if the rate limit allows it now, else it is dropped (or kept, with `keep`)."""
+        if self.pending is None:
+            return
+        now = time.monotonic()
+        quiet = not self._late_events and self._printed_any
+        if limited and quiet and now - self._last_print < self.interval:
+            if not keep:
+                self.pending = None
+            return
+        epoch, means, best = self.pending
+        self.pending, events, self._late_events = None, self._late_events, []
+        if self.pending_step is None:
+            release(self)
+        self._last_print = now
+        self._printed_any = True
+        self._write(self.line(epoch, means, best=best))
+        self.events(events)
+
     def events(self, events: Iterable[Event]) -> None:
-        """Print each event's ``!`` line, and the ``-> stop suggested`` line of a stopping one."""
+        """Print each event's ``!`` line, and the ``-> stop suggested`` line of a stopping one;
+        after the line of the epoch it belongs to, if that line was waiting."""
+        events = list(events)
+        if events and self._late:
+            self._print_pending()
         for event in events:
             self._write(message("monitor.text.event", message=event.message))
             if event.stop:
@@ -235,15 +285,12 @@ class TextPrinter:
     def flush(self) -> None:
         """Print the last epoch's line, or the last step line, if rate limiting held it back
         (once)."""
-        _held.discard(self)
-        _unhook_cell_end()
+        release(self)
         if self.pending_step is not None:
             line, self.pending_step = self.pending_step, None
             self._write(line)
         if self.pending is not None:
-            epoch, means, best = self.pending
-            self.pending = None
-            self._write(self.line(epoch, means, best=best))
+            self._print_pending()
 
     def line(self, epoch: int, values: dict[str, float], *, best: bool = False) -> str:
         """One epoch as text: training/validation pairs side by side, ``*`` marks a new best

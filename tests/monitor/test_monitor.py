@@ -627,13 +627,13 @@ def test_a_script_that_never_calls_close_still_prints_its_last_line(tmp_path: ob
 
 
 def test_close_prints_the_held_line_once(capsys: pytest.CaptureFixture[str]) -> None:
-    from nngraph.monitor import _text
+    from nngraph.monitor import _held
 
     mon = Monitor(display="text", print_interval=3600, detectors=[])
     for t in (1, 2):
         mon.log(t, val_loss=1 / t)
     mon.close()
-    _text._flush_held()  # what runs at interpreter exit
+    _held.flush_all()  # what runs at interpreter exit
     assert [line.split()[1] for line in capsys.readouterr().out.splitlines()] == ["1", "2"]
 
 

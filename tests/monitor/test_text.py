@@ -47,3 +47,77 @@ def test_the_new_best_mark_stands_next_to_the_metric_the_monitor_watches(
         "epoch    1  val_acc 0.8 *  loss 0.5 / val 1",
         "epoch    1  loss 0.5 / val 1 *  acc 0.7 / val 0.8",
     ]
+
+
+def epoch_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if line.startswith("epoch")]
+
+
+@pytest.mark.parametrize("numbering", ["step", "epoch="])
+def test_a_loop_that_validates_first_shows_each_epochs_own_training_loss(
+    capsys: pytest.CaptureFixture[str], numbering: str
+) -> None:
+    """Its line showed the previous epoch's training loss next to this epoch's validation."""
+    mon = Monitor(display="text", print_interval=0, detectors=[])
+    for epoch in (1, 2, 3):
+        at = {"epoch": epoch} if numbering == "epoch=" else {"step": epoch}
+        mon.log(**at, val_loss=1 / epoch + 0.1)
+        mon.log(**at, loss=1 / epoch)
+    mon.close()
+    assert epoch_lines(capsys.readouterr().out) == [
+        "epoch    1  val_loss 1.1 *",  # printed before the loop showed its order
+        "epoch    2  loss 0.5 / val 0.6 *",
+        "epoch    3  loss 0.3333 / val 0.4333 *",
+    ]
+
+
+def test_reading_should_stop_prints_the_complete_line_then_its_events(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from nngraph.detectors import Patience
+
+    mon = Monitor(display="text", print_interval=0, detectors=[Patience(2)])
+    printed = []
+    for epoch, val in enumerate([1.0, 0.8, 0.9, 0.95], start=1):
+        mon.log(epoch, val_loss=val)
+        mon.log(epoch, loss=1 / epoch)
+        stop = mon.should_stop
+        printed.append(capsys.readouterr().out.splitlines())
+    assert stop
+    assert printed[2] == ["epoch    3  loss 0.3333 / val 0.9"]  # at the read, not an epoch late
+    assert printed[3][0] == "epoch    4  loss 0.25 / val 0.95"
+    assert printed[3][1].startswith("  ! validation loss has not improved for 2 epochs")
+    assert printed[3][2] == "  -> stop suggested by Patience(2) at epoch 4"
+
+
+def test_a_metric_logged_after_validation_joins_its_epochs_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mon = Monitor(display="text", print_interval=0, detectors=[])
+    for epoch in (1, 2, 3):
+        mon.log(epoch, loss=1 / epoch)
+        mon.log(epoch, val_loss=1 / epoch + 0.1)
+        mon.log(epoch, lr=0.1 / epoch)
+    mon.close()
+    assert epoch_lines(capsys.readouterr().out)[1:] == [
+        "epoch    2  loss 0.5 / val 0.6 *  lr 0.05",
+        "epoch    3  loss 0.3333 / val 0.4333 *  lr 0.03333",
+    ]
+
+
+def test_a_global_step_shared_by_validation_and_the_next_batch_keeps_each_epochs_mean(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mon = Monitor(display="text", print_interval=0, detectors=[])
+    step = 0
+    for epoch in (1, 2, 3):
+        for batch in range(3):
+            step += 1
+            mon.log(step, loss=1 / epoch + batch / 100)
+        mon.log(step + 1, val_loss=1 / epoch + 0.1)  # the step the next batch logs at
+    mon.close()
+    assert epoch_lines(capsys.readouterr().out) == [
+        "epoch    1  loss 1.01 / val 1.1 *",
+        "epoch    2  loss 0.51 / val 0.6 *",
+        "epoch    3  loss 0.3433 / val 0.4333 *",
+    ]
