@@ -204,3 +204,52 @@ def test_infinities_in_a_batch_are_counted_without_numpy_warnings() -> None:
         warnings.simplefilter("error")  # +inf and -inf summed are NaN: counted, not warned about
         stats = stats_of(x)
     assert stats is not None and stats["inf"] == 2 and math.isnan(stats["mean"])
+
+
+def truth(x: torch.Tensor) -> dict[str, float]:
+    x64 = x.double()
+    return {
+        "mean": x64.mean().item(),
+        "std": x64.std(correction=0).item(),
+        "norm": x64.norm().item(),
+    }
+
+
+@pytest.mark.parametrize("scale", [1e20, 1e-25, 1e35])
+@pytest.mark.parametrize("numel", [100, 100_000])
+def test_float32_values_far_from_one_keep_their_statistics(scale: float, numel: int) -> None:
+    """Above ~1e17 the float32 sum of squares overflowed (norm inf, with no Inf counted), below
+    ~1e-19 it underflowed to 0 (sweep Z)."""
+    torch.manual_seed(0)
+    x = torch.randn(numel) * scale
+    stats = stats_of(x)
+    assert stats is not None and stats["inf"] == 0 and stats["zero_frac"] == 0
+    for key, value in truth(x).items():
+        assert math.isclose(stats[key], value, rel_tol=1e-5, abs_tol=1e-6 * scale), key
+
+
+@pytest.mark.parametrize("numel", [100, 100_000])
+def test_a_spread_far_below_the_values_size_is_still_seen(numel: int) -> None:
+    """`E[x^2] - E[x]^2` cancelled to a std of 0 for a LayerNorm gain of ones after a small
+    step (sweep Z); float64 values too."""
+    torch.manual_seed(0)
+    for x in (1 + 1e-4 * torch.randn(numel), 100 + torch.randn(numel, dtype=torch.float64)):
+        stats = stats_of(x)
+        assert stats is not None
+        assert math.isclose(stats["std"], truth(x)["std"], rel_tol=1e-4)
+
+
+def test_a_tiny_gradient_is_tiny_not_exactly_zero() -> None:
+    import nngraph as ng
+
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(128, 128)  # 16,384 weights: the large-tensor path
+    x = torch.randn(8, 128)
+    g = ng.trace(layer, x, loss=lambda y: y.pow(2).mean() * 1e-25)
+    weight = next(d for _, d in g.nodes(data=True) if d["name"] == "weight")
+    assert weight["grad"]["zero_frac"] == 0
+    (layer(x).pow(2).mean() * 1e-25).backward()
+    expected = layer.weight.grad.double().norm().item()
+    assert math.isclose(weight["grad"]["norm"], expected, rel_tol=1e-5)
+    assert [f["kind"] for f in g.health()] == ["vanishing"]
+    assert "exactly zero" not in g.health()[0]["message"]
