@@ -8,6 +8,7 @@ from typing import Any
 import torch
 from torch.utils._pytree import tree_flatten
 
+from nngraph._compiled import uncompiled
 from nngraph.capture._builder import (
     GraphBuilder,
     Names,
@@ -16,7 +17,6 @@ from nngraph.capture._builder import (
 )
 from nngraph.capture._common import tensors_within
 from nngraph.capture._modules import fill_module_types
-from nngraph.capture._scope import uncompiled
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph

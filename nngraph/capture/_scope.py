@@ -14,11 +14,12 @@ from typing import Any
 import torch
 from torch.nn.modules import module as nn_module
 
+from nngraph._compiled import uncompiled
 from nngraph.capture._builder import Names
 from nngraph.capture._common import named_tensors_within
 from nngraph.capture._modules import module_table
 
-__all__ = ["ModuleScope", "uncompiled"]
+__all__ = ["ModuleScope"]
 
 
 #: forward function -> its positional parameter names; weak, so classes redefined in a notebook
@@ -43,14 +44,6 @@ def _positional_names(forward: Any) -> list[str]:
         if function is not None:
             _POSITIONAL[function] = names
     return names
-
-
-def uncompiled(model: torch.nn.Module) -> torch.nn.Module:
-    """The module a `torch.compile`d model wraps (an `OptimizedModule`'s `_orig_mod`), else
-    `model` itself."""
-    original = getattr(model, "_orig_mod", None)
-    is_compiled = type(model).__name__ == "OptimizedModule"
-    return original if is_compiled and isinstance(original, torch.nn.Module) else model
 
 
 class ModuleScope:

@@ -15,6 +15,7 @@ from typing import Any
 
 import torch
 
+from nngraph._compiled import uncompiled
 from nngraph.capture._builder import gc_paused
 from nngraph.capture._common import hidden, named_tensors_within, tensors_within
 from nngraph.capture._cut import cut_from_history
@@ -27,7 +28,6 @@ from nngraph.capture._loss import (
 from nngraph.capture._record import record
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._restore import ModelState
-from nngraph.capture._scope import uncompiled
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.i18n import message

@@ -3,6 +3,7 @@ on the device in one fused call (``torch`` is passed in: the monitor imports it 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
-__all__ = ["Reading", "norms", "select"]
+__all__ = ["Reading", "host_norms", "norms", "select"]
 
 
 def norms(torch: Any, tensors: list[Any]) -> list[Any]:
@@ -28,6 +29,26 @@ def norms(torch: Any, tensors: list[Any]) -> list[Any]:
     if len({n.dtype for n in norms}) > 1:
         norms = [n.float() for n in norms]
     return list(norms)
+
+
+def host_norms(torch: Any, tensors: list[Any]) -> list[float]:
+    """The 2-norms of tensors on one device as numbers, in one host transfer. A float32 norm
+    that came out inf or near zero is summed again in float64 (rare): its squares may have left
+    float32's range, and gradients of 1e19 or 1e-31 are finite and not zero.
+
+        >>> import torch
+        >>> [f"{v:.3g}" for v in host_norms(torch, [torch.full((4,), 1e20), torch.full((4,), 1e-31)])]
+        ['2e+20', '2e-31']
+    """
+    values: list[float] = torch.stack(norms(torch, tensors)).tolist()  # the one host transfer
+    for k, v in enumerate(values):
+        if v < _FLOAT32_TINY or v == math.inf:
+            values[k] = float(torch.linalg.vector_norm(tensors[k], dtype=torch.float64))
+    return values
+
+
+# Below this norm a float32 tensor's squares are below float32's smallest normal number.
+_FLOAT32_TINY = 1e-18
 
 
 @dataclass

@@ -32,7 +32,7 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event, short_repr
-from nngraph.monitor._gradnorms import norms as _norms
+from nngraph.monitor._gradnorms import host_norms
 from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._monitor import Monitor
@@ -121,7 +121,7 @@ class GradientWatch:
         self._names: list[str] = []  # every module with parameters of its own
         self._params: list[tuple[int, Any]] = []  # (index in _names, parameter), frozen or not
         seen: set[int] = set()
-        for name, module in model.named_modules():
+        for name, module in self.model.named_modules():
             own = [p for p in module.parameters(recurse=False) if id(p) not in seen]
             if own:
                 seen.update(id(p) for p in own)
@@ -395,7 +395,7 @@ def _layer_norms(torch: Any, grads: list[tuple[int, Any]]) -> dict[int, float]:
     sq: dict[int, float] = {}
     with torch.no_grad():
         for tensors, owners in by_device.values():
-            values = torch.stack(_norms(torch, tensors)).tolist()  # the one host transfer
+            values = host_norms(torch, tensors)
             for layer, v in zip(owners, values, strict=True):
                 sq[layer] = sq.get(layer, 0.0) + v * v
     return {layer: math.sqrt(sq[layer]) for layer in sorted(sq)}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from nngraph._compiled import uncompiled
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import has_no_data
@@ -27,14 +28,16 @@ __all__ = ["WeightSnapshot", "check_module"]
 
 
 def check_module(model: object, what: str) -> Any:
-    """Return ``model`` if it is an ``nn.Module``, else raise :class:`NNGraphError`."""
+    """Return ``model`` if it is an ``nn.Module``, else raise :class:`NNGraphError`; a
+    `torch.compile`d model is the module it compiled (the same parameters, the user's names:
+    ``restore_best(model)`` after ``Monitor(model=torch.compile(model))``)."""
     import torch
 
     if not isinstance(model, torch.nn.Module):
         raise NNGraphError(
             message("monitor.error.not_module", what=what, type_name=type(model).__name__)
         )
-    return model
+    return uncompiled(model)
 
 
 def _short(names: list[str]) -> str:

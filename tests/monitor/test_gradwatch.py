@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import torch
+from torch import nn
 
 from nngraph import i18n
 from nngraph.errors import NNGraphError
@@ -489,3 +490,26 @@ def test_a_step_inside_a_recording_adds_nothing_to_the_graph() -> None:
         return [d.get("op") for _, d in rec.graph.nodes(data=True)]
 
     assert ops(watch=True) == ops(watch=False)
+
+
+@pytest.mark.parametrize("scale", [1e20, 1e-30])
+def test_float32_gradients_far_from_one_get_their_true_norm(scale: float) -> None:
+    """A finite gradient of ~1e19 read as "infinite", one of ~1e-31 as 0, which counted as an
+    empty batch with no vanishing event (sweep Z)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 64), nn.Linear(64, 1))
+    watch = GradientWatch(model, patience=1)
+    (model(torch.randn(16, 64)).pow(2).mean() * scale).backward()
+    watch.step()
+    for name, layer in (("0", model[0]), ("1", model[1])):
+        grads = [p.grad.double() for p in layer.parameters()]
+        expected = sum(g.pow(2).sum().item() for g in grads) ** 0.5
+        assert watch.last[name] == pytest.approx(expected, rel=1e-5)
+    words = "above 1000" if scale > 1 else "gets almost no gradient"
+    assert len(watch.events) == 2 and all(words in e.message for e in watch.events)
+
+
+def test_a_compiled_model_is_watched_under_its_own_layer_names() -> None:
+    model = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 1))
+    compiled = torch.compile(model)
+    assert GradientWatch(compiled).layers == GradientWatch(model).layers == ["0", "2"]

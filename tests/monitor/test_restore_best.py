@@ -254,3 +254,20 @@ def test_extra_state_that_cannot_be_copied_is_a_clear_error() -> None:
     mon = Monitor(model=torch.nn.Sequential(torch.nn.Linear(1, 1), Unpicklable()), display=False)
     with pytest.raises(NNGraphError, match="get_extra_state"):
         mon.log(1, val_loss=0.5)
+
+
+def test_a_compiled_model_and_the_module_it_compiled_restore_each_other() -> None:
+    """`Monitor(model=torch.compile(model))` then `restore_best(model)` said the model "does
+    not match" (`_orig_mod.0.weight`), though both hold the same tensors (sweep Z)."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+    compiled = torch.compile(model)  # nothing runs: the wrapper alone
+    for watched, target in ((compiled, model), (model, compiled)):
+        mon = Monitor(model=watched, display=False, detectors=[])
+        mon.log(1, val_loss=0.5)
+        best = {k: v.clone() for k, v in model.state_dict().items()}
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(1.0)
+        mon.restore_best(target)
+        assert all(torch.equal(model.state_dict()[k], v) for k, v in best.items())
