@@ -17,6 +17,7 @@ one too: their zero gradient is no sign of vanishing.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import forward_order
@@ -25,7 +26,7 @@ from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["zero_gated"]
+__all__ = ["small_gated", "zero_gated"]
 
 # Ops that multiply what they read by each operand but a bias: a zero one zeroes the gradient
 # of the others. Adds, `cat`, `where` do not: they pass the gradient on.
@@ -49,6 +50,50 @@ def zero_gated(g: Graph, weights: list[Any]) -> set[Any]:
         return set()
     gated = _every_path_gated if structural else _only_gates_stop
     return {w for w in weights if gated(g, w, made)}
+
+
+#: A learnable multiplier no larger than this that gets a gradient is a small gate.
+SMALL_GATE = 1e-3
+
+
+def small_gated(g: Graph, weights: list[Any]) -> set[Any]:
+    """Those of `weights` whose every path to an output passes an elementwise product (`mul`)
+    with a small gate: a learnable multiplier, not a bias, whose values are all tiny but not
+    all zero, and whose own gradient is not: ConvNeXt's and CaiT's layer scale (1e-6 by
+    design). Their gradient is tiny by that factor, and grows as the first steps grow the
+    gate. A layer whose weights are all tiny (a bad init) gates nothing: it is no `mul`.
+
+        >>> import torch, nngraph as ng
+        >>> class Scaled(torch.nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.fc, self.scale = torch.nn.Linear(4, 4), torch.nn.Parameter(torch.full((4,), 1e-6))
+        ...     def forward(self, x): return x + self.scale * self.fc(x)
+        >>> g = ng.trace(Scaled(), torch.randn(8, 4), loss=lambda y: y.pow(2).mean())
+        >>> [g.nodes[n]["name"] for n in small_gated(g, [n for n in g if g.nodes[n]["name"] == "fc.weight"])]
+        ['fc.weight']
+    """
+    nodes, pred = g._node, g._pred
+    gates = {n for n, data in nodes.items() if _small_gate(data)}
+    if not gates or not weights:
+        return set()
+    made = set(gates)
+    for n in forward_order(g):
+        if _op(nodes[n]) in _RESHAPING and any(p in made for p in pred[n]):
+            made.add(n)
+    # an elementwise scale only: a layer whose weights are all tiny (a bad init) is no gate
+    scaled = _elementwise_product
+    return {w for w in weights if w not in gates and _every_path_gated(g, w, made, scaled)}
+
+
+def _small_gate(data: dict[str, Any]) -> bool:
+    if not learnable(data) or _bias(data):
+        return False
+    value, norm = data.get("value") or {}, _grad_norm(data)
+    low, high = value.get("min"), value.get("max")
+    if low is None or high is None or norm is None or not (math.isfinite(norm) and norm > 0):
+        return False
+    return max(abs(low), abs(high)) <= SMALL_GATE and value.get("zero_frac") != 1.0
 
 
 def _grad_norm(data: dict[str, Any]) -> float | None:
@@ -97,13 +142,19 @@ def _bias(data: dict[str, Any]) -> bool:
     return "bias" in str(data.get("name") or "").rpartition(".")[2]
 
 
-def _multiplies(g: Graph, op: Any, p: Any, made: set[Any]) -> bool:
+def _any_product(op: str) -> bool:
+    return any(word in op for word in _PRODUCTS)
+
+
+def _elementwise_product(op: str) -> bool:
+    return op in ("mul", "mul_")
+
+
+def _multiplies(
+    g: Graph, op: Any, p: Any, made: set[Any], product: Callable[[str], bool] = _any_product
+) -> bool:
     """Whether `op` multiplies the rest of what it reads by `p`, a zero made by a gate."""
-    return (
-        p in made
-        and any(word in _op(g._node[op]) for word in _PRODUCTS)
-        and not _added(g, op, p, made)
-    )
+    return p in made and product(_op(g._node[op])) and not _added(g, op, p, made)
 
 
 def _added(g: Graph, op: Any, p: Any, made: set[Any]) -> bool:
@@ -149,7 +200,9 @@ def _only_gates_stop(g: Graph, weight: Any, made: set[Any]) -> bool:
     return stops > 0
 
 
-def _every_path_gated(g: Graph, weight: Any, made: set[Any]) -> bool:
+def _every_path_gated(
+    g: Graph, weight: Any, made: set[Any], product: Callable[[str], bool] = _any_product
+) -> bool:
     """Whether every path from `weight` to an output passes an op that multiplies by a zero
     a gate made, for a graph whose ops carry no gradient (`graph_of`): the structure alone
     says the gradient of `weight` was zeroed there."""
@@ -163,7 +216,7 @@ def _every_path_gated(g: Graph, weight: Any, made: set[Any]) -> bool:
             if s in seen:
                 continue
             seen.add(s)
-            if any(_multiplies(g, s, p, made) for p in pred[s] if p != n):
+            if any(_multiplies(g, s, p, made, product) for p in pred[s] if p != n):
                 stops += 1
             else:
                 stack.append(s)

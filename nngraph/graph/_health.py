@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import feeding_layer, finding, layer_name, module_name, weight_of
-from nngraph.graph._gates import zero_gated
+from nngraph.graph._gates import small_gated, zero_gated
 from nngraph.graph._nodes import (
     ancestors_of,
     folded_from,
@@ -258,11 +258,12 @@ def _gradient_flow(
     position = {n: i for i, n in enumerate(order)}
     layers = _layers(g, position, types)
     findings = []
+    # a gate after them starts at zero or tiny (a layer scale): the first steps open it
     gated = zero_gated(g, [layer.node for layer in layers if layer.rms == 0])
+    gated |= small_gated(g, [layer.node for layer in layers])
+    layers = [layer for layer in layers if layer.node not in gated]
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
-        if layer.node in gated:
-            continue  # a gate after it starts at zero: the first step opens it
         if layer.rms < RMS_TINY:
             findings.append(
                 finding(

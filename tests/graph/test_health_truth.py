@@ -425,6 +425,71 @@ def test_layers_behind_a_scalar_gate_starting_at_zero_are_not_said_to_stop_learn
     assert found(g, "vanishing") == []
 
 
+class ConvNeXtBlock(nn.Module):
+    """ConvNeXt's block: depthwise 7x7 conv, LayerNorm, an MLP 4x wide, then a learnable
+    per-channel layer scale of 1e-6 (its published init) before the residual add."""
+
+    def __init__(self, channels: int, *, learnable: bool = True) -> None:
+        super().__init__()
+        self.dwconv = nn.Conv2d(channels, channels, 7, padding=3, groups=channels)
+        self.norm = nn.LayerNorm(channels)
+        self.mlp = nn.Sequential(
+            nn.Linear(channels, 4 * channels), nn.GELU(), nn.Linear(4 * channels, channels)
+        )
+        gamma = torch.full((channels,), 1e-6)
+        self.layer_scale = nn.Parameter(gamma, requires_grad=learnable)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.mlp(self.norm(self.dwconv(x).permute(0, 2, 3, 1)))
+        return x + (self.layer_scale * y).permute(0, 3, 1, 2)
+
+
+def convnext(*, learnable: bool = True) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(3, 16, 4, stride=4),
+        *[ConvNeXtBlock(16, learnable=learnable) for _ in range(3)],
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(16, 10),
+    )
+
+
+def test_layers_behind_convnexts_layer_scale_of_1e_6_are_not_said_to_stop_learning():
+    """A fresh ConvNeXt got a "does not learn" finding on every block layer (sweep X): the
+    gate scales their gradient by 1e-6, but it gets a gradient of its own and grows."""
+    torch.manual_seed(0)
+    model, x, t = convnext(), torch.randn(8, 3, 32, 32), torch.randint(0, 10, (8,))
+    loss = lambda out: F.cross_entropy(out, t)  # noqa: E731
+    g = ng.trace(model, x, loss=loss)
+    fc = next(n for n in g if g.nodes[n]["name"] == "1.mlp.2.weight")
+    assert g.nodes[fc]["grad"]["norm"] < 1e-6  # the 1e-6 gate: tiny indeed
+    assert g.health() == []
+    out = loss(model(x))
+    out.backward()
+    assert ng.graph_of(out, params=model).health() == []
+    # the truth: AdamW, ConvNeXt's optimizer, opens the gate and moves those weights
+    before = model[1].mlp[2].weight.detach().clone()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    for _ in range(3):
+        opt.zero_grad()
+        loss(model(x)).backward()
+        opt.step()
+    assert model[1].layer_scale.abs().max() > 1e-3
+    assert (model[1].mlp[2].weight - before).norm() / before.norm() > 1e-3
+
+
+def test_a_frozen_tiny_scale_and_a_tiny_init_still_stop_the_gradient():
+    torch.manual_seed(0)
+    x, t = torch.randn(8, 3, 32, 32), torch.randint(0, 10, (8,))
+    g = ng.trace(convnext(learnable=False), x, loss=lambda out: F.cross_entropy(out, t))
+    assert {f["module"] for f in found(g, "vanishing")} >= {"1.mlp.0", "1.mlp.2"}
+    mlp = nn.Sequential(*[nn.Linear(32, 32) for _ in range(6)])
+    for layer in mlp:
+        nn.init.normal_(layer.weight, std=1e-4)  # tiny weights: a bad init, not a gate
+    g = ng.trace(mlp, torch.randn(16, 32), loss=lambda y: y.pow(2).mean())
+    assert found(g, "vanishing")
+
+
 def test_weights_before_a_dead_relu_get_an_exactly_zero_gradient_although_a_bias_is_zero():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
