@@ -217,26 +217,29 @@ def _multiplied_from_the_left(g: Graph, n: Any) -> bool:
 
 
 def _in_series(g: Graph, position: dict[Any, int], layers: list[_Layer]) -> list[_Layer]:
-    """The layers one after another along the data: a layer that does not read what the one
-    kept before it computed (a second head beside the first, a shortcut's convolution) is left
-    out, so a step is never taken between parallel branches."""
-    kept = layers[:1]
-    for layer in layers[1:]:
-        # the ops that use this layer's weight, and the next ones (a Linear's `t`, then addmm)
-        targets = set(g._succ[layer.node])
+    """The layers one after another along the data, from the first one: the path from it to
+    an output through the most layers (the trunk), so a second head beside the first (an
+    auxiliary classifier), a shortcut's convolution or any parallel branch is left out and a
+    step is never taken between parallel branches."""
+    if not layers:
+        return layers
+    owner: dict[Any, int] = {}  # the ops that use a layer's weight, and the next ones (`t`, addmm)
+    for i, each in enumerate(layers):
+        targets = set(g._succ[each.node])
         targets.update(*(g._succ[t] for t in list(targets)))
-        limit = max((position[t] for t in targets), default=-1)
-        stack = [s for s in g._succ[kept[-1].node] if position[s] <= limit]
-        seen = set(stack)
-        while stack:  # in forward order a path to the targets never goes past them
-            n = stack.pop()
-            if n in targets:
-                kept.append(layer)
-                break
-            for s in g._succ[n]:
-                if s not in seen and position[s] <= limit:
-                    seen.add(s)
-                    stack.append(s)
+        for t in targets:
+            owner.setdefault(t, i)
+    succ = g._succ
+    depth: dict[Any, int] = {}  # the most layer ops on a path from a node to an output
+    for n in sorted(position, key=position.__getitem__, reverse=True):
+        depth[n] = max((depth[s] for s in succ[n]), default=0) + (n in owner)
+    kept, taken, n = [layers[0]], {0}, layers[0].node
+    while succ[n]:
+        n = max(succ[n], key=lambda s: (depth[s], -position[s]))
+        layer = owner.get(n)
+        if layer is not None and layer not in taken:
+            kept.append(layers[layer])
+            taken.add(layer)
     return kept
 
 

@@ -490,6 +490,36 @@ def test_a_frozen_tiny_scale_and_a_tiny_init_still_stop_the_gradient():
     assert found(g, "vanishing")
 
 
+class AuxiliaryHead(nn.Module):
+    """A deep sigmoid trunk with an auxiliary classifier on its second layer, as GoogLeNet's
+    `aux1` (here weighted 1e-3 in the loss: too little to feed the first layers)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trunk = nn.ModuleList(nn.Linear(32, 32) for _ in range(8))
+        self.aux, self.head = nn.Linear(32, 10), nn.Linear(32, 10)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        for i, layer in enumerate(self.trunk):
+            x = torch.sigmoid(layer(x))
+            if i == 1:
+                aux = self.aux(x)
+        return self.head(x), aux
+
+
+def test_gradient_flow_is_judged_along_the_trunk_not_into_an_auxiliary_head():
+    """The layers compared followed the first head met in forward order (GoogLeNet: conv1 ...
+    aux1.fc2, a false "exploding"; sweep X), so the trunk was never judged."""
+    torch.manual_seed(0)
+    x, t = torch.randn(64, 32), torch.randint(0, 10, (64,))
+
+    def loss(out: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        return F.cross_entropy(out[0], t) + 1e-3 * F.cross_entropy(out[1], t)
+
+    (vanishing,) = found(ng.trace(AuxiliaryHead(), x, loss=loss), "vanishing")
+    assert vanishing["layers"] == [f"trunk.{i}" for i in range(8)] + ["head"]
+
+
 def test_weights_before_a_dead_relu_get_an_exactly_zero_gradient_although_a_bias_is_zero():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
