@@ -1,5 +1,5 @@
-"""Writing a graph out: Graphviz DOT, versioned JSON, and files (.dot/.json/.svg/.png/.pdf);
-reading JSON back is in _read.py.
+"""Writing a graph out: Graphviz DOT and versioned JSON; files are written by _save.py and
+JSON is read back by _read.py.
 
 DOT safety: node ids in the DOT text are our own (`"v0"`, `"v1"`, ...) and every text that
 comes from the model (names, module paths, op names) goes into an HTML-like label, escaped
@@ -14,9 +14,6 @@ import html
 import json
 import math
 import re
-import shutil
-import subprocess
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nngraph.errors import NNGraphError, check_flag
@@ -40,7 +37,6 @@ __all__ = [
     "catalog_word",
     "finding_name",
     "id_ok",
-    "save",
     "shown",
     "to_dict",
     "to_dot",
@@ -63,11 +59,6 @@ COLORS = {
 # zero-width space after each backslash keeps it a plain, visible backslash.
 _BACKSLASH = "&#92;&#8203;"
 _VISIBLE = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-DRAWN = (".svg", ".png", ".pdf")
-#: seconds Graphviz may lay out and draw a saved picture (a planned graph of a few hundred
-#: boxes takes about one); past it, `save` stops ``dot`` and says what to do instead
-DOT_TIMEOUT_S = 120
-SUPPORTED = (".dot", ".gv", ".json", *DRAWN)
 
 # -- DOT -----------------------------------------------------------------------------------
 
@@ -334,67 +325,3 @@ def to_json(g: Graph, *, indent: int | None = None) -> str:
         raise NNGraphError(message("graph.error.indent", maximum=MAX_INDENT, got=indent))
     text = json.dumps(to_dict(g), indent=indent, allow_nan=False, ensure_ascii=False)
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-# -- files ---------------------------------------------------------------------------------
-
-
-def save(g: Graph, path: str | Path) -> Path:
-    """Write `g` to `path` (`~` expanded), the format chosen by its suffix (see `Graph.save`)."""
-    try:
-        target = Path(path).expanduser()
-    except TypeError as err:  # save(123), save(None): not a file name
-        raise NNGraphError(message("graph.error.bad_path", got=shown(path))) from err
-    suffix = target.suffix.lower()
-    if suffix not in SUPPORTED:
-        raise NNGraphError(
-            message("graph.error.bad_suffix", path=str(target), suffixes=", ".join(SUPPORTED))
-        )
-    if not target.parent.is_dir():
-        raise NNGraphError(
-            message("graph.error.no_folder", path=str(target), folder=str(target.parent))
-        )
-    if target.is_dir():  # "results.json" may be a folder too
-        example = str(target / f"graph{suffix}")
-        raise NNGraphError(message("graph.error.is_folder", path=str(target), example=example))
-    if suffix in (".dot", ".gv"):
-        target.write_text(to_dot(g), encoding="utf-8")
-    elif suffix == ".json":
-        target.write_text(to_json(g), encoding="utf-8")
-    else:
-        target.write_bytes(_drawn(g, target, suffix[1:]))
-    return target
-
-
-def _drawn(g: Graph, target: Path, fmt: str) -> bytes:
-    """`g` drawn by Graphviz ``dot`` as `fmt` (svg, png, pdf), following the static picture's
-    plan (`dot_plan`): module clusters only where ``dot`` lays them out quickly. A layout
-    that runs past `DOT_TIMEOUT_S` is stopped with an `NNGraphError` saying what to do."""
-    from nngraph.graph._dot_budget import dot_plan
-
-    dot = shutil.which("dot")
-    if dot is None:
-        raise NNGraphError(message("graph.error.no_dot", path=target))
-    text = to_dot(g, clusters=dot_plan(g) is True)  # None (a slow layout): no clusters either
-    try:
-        done = subprocess.run(
-            [dot, f"-T{fmt}"],
-            input=text.encode("ascii"),
-            capture_output=True,
-            check=False,
-            timeout=DOT_TIMEOUT_S,
-        )
-    except subprocess.TimeoutExpired as err:  # run() has stopped dot
-        raise NNGraphError(
-            message(
-                "graph.error.dot_timeout",
-                path=target,
-                seconds=DOT_TIMEOUT_S,
-                nodes=count_text(g.number_of_nodes()),
-                name=target.name,
-            )
-        ) from err
-    if done.returncode != 0:
-        error = done.stderr.decode(errors="replace").strip()
-        raise NNGraphError(message("graph.error.dot_failed", path=target, error=error))
-    return done.stdout

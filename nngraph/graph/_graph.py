@@ -246,7 +246,7 @@ class Graph(nx.DiGraph):
             ...
             nngraph.errors.NNGraphError: g.save() needs a file name such as "net.svg" ...
         """
-        from nngraph.graph._export import save
+        from nngraph.graph._save import save
 
         return save(self, path)
 

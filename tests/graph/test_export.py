@@ -686,7 +686,7 @@ def test_save_pictures_with_graphviz(tmp_path: Path, suffix: str):
 
 
 def test_save_picture_without_graphviz_says_how_to_install(tmp_path, monkeypatch):
-    monkeypatch.setattr("nngraph.graph._export.shutil.which", lambda name: None)
+    monkeypatch.setattr("nngraph.graph._save.shutil.which", lambda name: None)
     with pytest.raises(ng.NNGraphError, match=r"install Graphviz .*apt-get install graphviz"):
         graph_with_nan().save(tmp_path / "net.svg")
 
@@ -779,8 +779,8 @@ def test_save_picture_follows_the_drawing_plan(tmp_path: Path, monkeypatch: pyte
     g = transformer_of_params()
     assert dot_plan(g) is False and "subgraph" in g.to_dot()  # the plan: no clusters
     fake = FakeDot()
-    monkeypatch.setattr("nngraph.graph._export.shutil.which", lambda name: "/usr/bin/dot")
-    monkeypatch.setattr("nngraph.graph._export.subprocess.run", fake)
+    monkeypatch.setattr("nngraph.graph._save.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("nngraph.graph._save.subprocess.run", fake)
     assert g.save(tmp_path / "encoder.svg").read_bytes() == b"<svg/>"
     assert "subgraph" not in fake.dot[0]
     assert g.save(tmp_path / "encoder.dot").read_text() == g.to_dot()  # DOT text: all of it
@@ -789,11 +789,35 @@ def test_save_picture_follows_the_drawing_plan(tmp_path: Path, monkeypatch: pyte
     assert "subgraph" in fake.dot[1]
 
 
+def test_a_big_traced_graph_is_saved_with_its_module_clusters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Beyond the plan's budget (`dot_plan` None) a graph was handed to dot without clusters,
+    which took a traced DenseNet-121 past the 120 s limit (with them: 0.8 s; sweep X). A
+    traced graph keeps them; `graph_of`'s, whose clusters hold only parameters, does not."""
+    from nngraph.graph._dot_budget import dot_plan
+
+    torch.manual_seed(0)
+    model = nn.Sequential(*[nn.Sequential(nn.Linear(4, 4), nn.ReLU()) for _ in range(120)])
+    x = torch.randn(2, 4)
+    traced = ng.trace(model, x, loss=lambda y: y.sum())
+    loss = model(x).sum()
+    loss.backward()
+    walked = ng.graph_of(loss, params=model)
+    assert dot_plan(traced) is None and dot_plan(walked) is None  # over 500 boxes each
+    fake = FakeDot()
+    monkeypatch.setattr("nngraph.graph._save.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("nngraph.graph._save.subprocess.run", fake)
+    traced.save(tmp_path / "traced.svg")
+    walked.save(tmp_path / "walked.svg")
+    assert "subgraph" in fake.dot[0] and "subgraph" not in fake.dot[1]
+
+
 def test_save_picture_stops_a_slow_graphviz_and_says_what_to_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr("nngraph.graph._export.shutil.which", lambda name: "/usr/bin/dot")
-    monkeypatch.setattr("nngraph.graph._export.subprocess.run", FakeDot(timeout=True))
+    monkeypatch.setattr("nngraph.graph._save.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("nngraph.graph._save.subprocess.run", FakeDot(timeout=True))
     path = tmp_path / "net.png"
     says = r"Graphviz was still drawing .*net\.png after \d+ s .*g\.collapse\(1\)\.save\('net\.png'\).*\.json"
     with pytest.raises(ng.NNGraphError, match=says):
