@@ -33,7 +33,11 @@ def example_model() -> nn.Module:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nngraph", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m nngraph",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # the example keeps its lines
+    )
     parser.add_argument(
         "--out", type=Path, default=Path("nngraph-example"), help="where to write the graph"
     )

@@ -72,9 +72,11 @@ class Monitor(
     - ``events``: what the detectors said; ``should_stop``: a detector asked to stop;
       ``best`` and ``restore_best(model)``: the exact weights of the best epoch (by ``metric``,
       default ``val_loss``, or the validation loss under the name it is logged with:
-      ``valid_loss``, ``val/loss``, ...), kept in host memory. A watched metric that is never
-      logged is said once in a warning, with the names that were. ``mode="auto"`` (default) takes the highest
-      value as best for an accuracy-like name (acc, accuracy, f1, auc, precision, recall,
+      ``valid_loss``, ``val/loss``, ...), kept in host memory. In a run that validates, a
+      watched metric that is never logged is said once in a warning, with the names that
+      were (a run that logs only training metrics gets none: watch one of them with
+      ``metric="loss"``). ``mode="auto"`` (default) takes the highest value as best for an
+      accuracy-like name (acc, accuracy, f1, auc, precision, recall,
       score: ``val_acc``, ``val_f1``) or a likelihood (``val_log_likelihood``, ``val_elbo``),
       and the lowest otherwise (a loss); or say ``"min"`` or ``"max"``.
     - history in bounded memory (``max_points`` per metric), ``records()``, ``to_csv()``,

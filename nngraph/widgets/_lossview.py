@@ -137,7 +137,7 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         is not shown again as that cell's value.
 
             >>> import nngraph as ng
-            >>> view = ng.LossView.attach(ng.Monitor(display=False))  # not in a notebook: no output
+            >>> view = ng.LossView.attach(ng.Monitor(display=False))  # in a plain script: no output
             >>> view.kind
             'monitor'
         """
