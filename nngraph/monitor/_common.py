@@ -159,7 +159,8 @@ def as_float(value: object, name: str = "value") -> float:
         check_real_tensor(value, name)
         return float(value.item())  # type: ignore[attr-defined]
     kind = getattr(getattr(value, "dtype", None), "kind", None)
-    if kind in ("b", "i", "u", "f", "O") and getattr(value, "size", None) == 1:  # numpy: 0-d, [x]
+    # a bool (True, numpy's, a bool tensor) is a flag passed by mistake, not a measurement
+    if kind in ("i", "u", "f", "O") and getattr(value, "size", None) == 1:  # numpy: 0-d, [x]
         item = value.item()  # type: ignore[attr-defined]
         return float(item) if kind != "O" else as_float(item, name)
     raise NNGraphError(message("monitor.error.metric_type", name=name, value=value))
@@ -183,6 +184,8 @@ def check_real_tensor(value: Any, name: str) -> None:
         raise NNGraphError(message("monitor.error.tensor_size", name=name, numel=numel))
     if value.is_complex():
         raise NNGraphError(message("monitor.error.complex", name=name, value=value.item()))
+    if value.dtype is sys.modules["torch"].bool:  # a flag passed by mistake, as `True` is
+        raise NNGraphError(message("monitor.error.metric_type", name=name, value=value))
 
 
 def as_step(step: object) -> float:

@@ -76,6 +76,15 @@ def test_a_complex_tensor_is_a_clear_error_and_nothing_is_logged(metrics: dict) 
         detectors.GL(5).update(1, val_loss=torch.tensor(1j))
 
 
+@pytest.mark.parametrize("flag", [True, np.bool_(True), np.array([False]), torch.tensor(True)])
+def test_a_bool_of_any_kind_is_refused_as_python_s_is(flag: object) -> None:
+    """`True` was refused while numpy's and torch's bools were logged as 1.0 (sweep Z)."""
+    mon = quiet()
+    with pytest.raises(NNGraphError, match=r"done=.* is not a number"):
+        mon.log(1, loss=0.5, done=flag)
+    assert mon.metrics == []
+
+
 def test_an_int_too_large_for_a_float_is_an_infinity_and_diverges() -> None:
     mon = quiet()
     mon.log(1, loss=10**400)
