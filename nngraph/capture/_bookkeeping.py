@@ -56,6 +56,7 @@ BOOKKEEPING = frozenset(
         "nngraph.monitor._best",
         "nngraph.monitor._common",
         "nngraph.monitor._distributed",
+        "nngraph.monitor._gradgates",
         "nngraph.monitor._gradnorms",
         "nngraph.monitor._gradwatch",
         "nngraph.monitor._monitor",

@@ -11,7 +11,7 @@ from typing import Any
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
-__all__ = ["Reading", "host_norms", "norms", "select"]
+__all__ = ["Reading", "host_norms", "layer_norms", "norms", "select"]
 
 
 def norms(torch: Any, tensors: list[Any]) -> list[Any]:
@@ -51,6 +51,27 @@ def host_norms(torch: Any, tensors: list[Any]) -> list[float]:
 _FLOAT32_TINY = 1e-18
 
 
+def layer_norms(torch: Any, grads: list[tuple[int, Any]]) -> dict[int, float]:
+    """``{layer index: norm}`` of the ``(layer, .grad)`` pairs, in layer order: one fused norm
+    call and one host transfer per device (here, so that a recording leaves it out)."""
+    by_device: dict[Any, tuple[list[Any], list[int]]] = {}
+    for layer, g in grads:
+        if g.layout == torch.sparse_coo:  # a sparse embedding: the stored values' norm
+            g = g.coalesce().values()
+        elif g.layout != torch.strided:
+            g = g.values()
+        group = by_device.setdefault(g.device, ([], []))
+        group[0].append(g.detach())
+        group[1].append(layer)
+    sq: dict[int, float] = {}
+    with torch.no_grad():
+        for tensors, owners in by_device.values():
+            values = host_norms(torch, tensors)
+            for layer, v in zip(owners, values, strict=True):
+                sq[layer] = sq.get(layer, 0.0) + v * v
+    return {layer: math.sqrt(sq[layer]) for layer in sorted(sq)}
+
+
 @dataclass
 class Reading:
     """What one step reads, by layer index: ``grads``, the ``(layer, .grad)`` of the parameters
@@ -67,7 +88,7 @@ def select(params: list[tuple[int, Any]], name: Callable[[int], str]) -> Reading
     those of parameters that require grad *now*. A frozen parameter's gradient (an all-zero
     tensor left by ``zero_grad(set_to_none=False)``, or a stale one) says nothing about
     learning. ``name(index)`` names a layer in the error for gradients on the meta device.
-    No torch call here: the norms are computed in ``_gradwatch`` (bookkeeping a recording
+    No torch call here: the norms are computed by `layer_norms` (bookkeeping a recording
     leaves out).
 
         >>> import torch

@@ -32,7 +32,8 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event, short_repr
-from nngraph.monitor._gradnorms import host_norms
+from nngraph.monitor._gradgates import Gates
+from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._monitor import Monitor
@@ -128,6 +129,7 @@ class GradientWatch:
                 self._params += [(len(self._names), p) for p in own]
                 self._names.append(name)
         self._joined = {i for i, p in self._params if p.requires_grad}  # indices of `layers`
+        self._gates = Gates(self.model)  # a layer behind a tiny layer scale is not vanishing
         #: the layers watched, in the model's order: those with a trainable parameter when the
         #: watch was made, and any other from the first step where one of its parameters is
         #: trainable (a layer unfrozen later)
@@ -216,6 +218,8 @@ class GradientWatch:
                 elif norm < self.vanishing:  # small in itself (the largest layer too)
                     fields = {"norm": norm, "ratio": rel, "limit": self.vanishing}
                     found = ("vanishing", "grad.vanishing_below", fields)
+                if found is not None and self._gates.closed(layer):
+                    found = None  # scaled down by its block's gate, which the steps open
             for kind in ("vanishing", "exploding"):
                 key = (layer, kind)
                 if found is None or found[0] != kind:
@@ -378,27 +382,6 @@ class GradientWatch:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _layer_norms(torch: Any, grads: list[tuple[int, Any]]) -> dict[int, float]:
-    """``{layer index: norm}`` of the ``(layer, .grad)`` pairs, in layer order: one fused norm
-    call and one host transfer per device (here, so that a recording leaves it out)."""
-    by_device: dict[Any, tuple[list[Any], list[int]]] = {}
-    for layer, g in grads:
-        if g.layout == torch.sparse_coo:  # a sparse embedding: the stored values' norm
-            g = g.coalesce().values()
-        elif g.layout != torch.strided:
-            g = g.values()
-        group = by_device.setdefault(g.device, ([], []))
-        group[0].append(g.detach())
-        group[1].append(layer)
-    sq: dict[int, float] = {}
-    with torch.no_grad():
-        for tensors, owners in by_device.values():
-            values = host_norms(torch, tensors)
-            for layer, v in zip(owners, values, strict=True):
-                sq[layer] = sq.get(layer, 0.0) + v * v
-    return {layer: math.sqrt(sq[layer]) for layer in sorted(sq)}
 
 
 def _close_older(optimizer: Any, params: set[int]) -> None:

@@ -513,3 +513,43 @@ def test_a_compiled_model_is_watched_under_its_own_layer_names() -> None:
     model = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 1))
     compiled = torch.compile(model)
     assert GradientWatch(compiled).layers == GradientWatch(model).layers == ["0", "2"]
+
+
+class LayerScaleBlock(nn.Module):
+    """A residual MLP block whose branch ends in a learnable per-channel scale of 1e-6, as
+    ConvNeXt's and CaiT's blocks do."""
+
+    def __init__(self, width: int, *, learnable: bool = True) -> None:
+        super().__init__()
+        self.mlp = nn.Sequential(
+            nn.Linear(width, 4 * width), nn.GELU(), nn.Linear(4 * width, width)
+        )
+        self.layer_scale = nn.Parameter(torch.full((width,), 1e-6), requires_grad=learnable)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.layer_scale * self.mlp(x)
+
+
+def layer_scale_events(*, learnable: bool) -> list[str]:
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(8, 16),
+        *[LayerScaleBlock(16, learnable=learnable) for _ in range(3)],
+        nn.Linear(16, 1),
+    )
+    opt = torch.optim.SGD(model.parameters(), lr=1e-3)
+    watch = GradientWatch(model, optimizer=opt, patience=1)
+    x, y = torch.randn(32, 8), torch.randn(32, 1)
+    for _ in range(3):
+        opt.zero_grad()
+        nn.functional.mse_loss(model(x), y).backward()
+        opt.step()
+    return [e.message for e in watch.events]
+
+
+def test_layers_behind_a_tiny_layer_scale_are_not_called_vanishing() -> None:
+    """A fresh ConvNeXt got 27 "gets almost no gradient" events (sweep X): its 1e-6 layer scale
+    shrinks its block's gradients until the first steps grow it."""
+    assert layer_scale_events(learnable=True) == []
+    frozen = layer_scale_events(learnable=False)  # a scale that never grows is no gate
+    assert any("layer '1.mlp.0'" in text for text in frozen)
