@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from nngraph.graph._evalnorm import untrained_norms
 from nngraph.graph._finding import feeding_layer, finding, layer_name, module_name, weight_of
 from nngraph.graph._gates import small_gated, zero_gated
 from nngraph.graph._nodes import (
@@ -34,7 +35,7 @@ __all__ = ["HEALTH_KINDS", "find", "store"]
 #: The finding kinds `health()` owns (and replaces on each call).
 HEALTH_KINDS = (
     "vanishing", "exploding", "dead", "nan", "inf", "zeros", "constant", "accumulated",
-    "no_gradient", "unregistered",
+    "no_gradient", "unregistered", "untrained_norm",
 )  # fmt: skip
 
 # Thresholds, calibrated on 6-layer MLPs (32 -> 64 x5 -> 1, batch 64, MSE loss, 50 seeds).
@@ -112,6 +113,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     findings = [] if _empty_batch(g) else _gradient_flow(g, order, types)
     findings += _dead_units(g, order, types)
     findings += _unregistered(g, order)
+    findings += untrained_norms(g, order)
     findings += parameter_state(g, order, types)
     findings += first_non_finite(g, order, types)
     return findings

@@ -861,6 +861,19 @@ MESSAGES: dict[str, str] = {
         "{name}.grad is not the gradient this backward pass computed: it was added to a gradient "
         "left over from before. Call optimizer.zero_grad() (or p.grad.zero_()) before each backward."
     ),
+    "graph.health.untrained_norm": (
+        "Module {path} ({type}) runs in eval mode with the running statistics it starts with "
+        "(mean 0, variance 1): it has seen no training data yet, so it does not normalise, and "
+        "the values and gradients after it are not those of training. Train a few batches "
+        "first, or trace in train mode (model.train())."
+    ),
+    "graph.health.untrained_norms": (
+        "{count} normalisation layers, the first module {path} ({type}), run in eval mode with "
+        "the running statistics they start with (mean 0, variance 1): they have seen no "
+        "training data yet, so they do not normalise, and the values and gradients after them "
+        "are not those of training. Train a few batches first, or trace in train mode "
+        "(model.train())."
+    ),
     "graph.health.unregistered": (
         "{path} ({type}) ran, but it is not registered in the model: it is kept in a plain Python "
         "list, dict or variable. model.parameters() leaves out its {params} parameters, so an "
@@ -1207,7 +1220,9 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.accumulated": "accumulated gradient",
     "graphview.flag.kind.constant": "equal weights",
     "graphview.flag.kind.no_gradient": "no gradient",
+    "graphview.flag.kind.untrained_norm": "untrained normalisation",
     "graphview.flag.help.constant": "Every weight here has the same value, so all units compute the same thing and learn the same way: they never become different.",
+    "graphview.flag.help.untrained_norm": "This normalisation layer runs in eval mode with the statistics it starts with: it has seen no training data, so it does not normalise yet.",
     "graphview.flag.help.no_gradient": "No gradient reached these weights: the graph is cut between them and the loss, so they do not learn.",
     "graphview.flag.help.zeros": "Every weight here is zero, so this layer passes no signal and cannot learn.",
     "graphview.flag.help.accumulated": "This gradient was added to an old one: .grad was not reset before backward.",

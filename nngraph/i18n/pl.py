@@ -916,6 +916,19 @@ MESSAGES: dict[str, str] = {
         "pozostałego z wcześniej. Wywołuj optimizer.zero_grad() (albo p.grad.zero_()) przed każdym "
         "backward."
     ),
+    "graph.health.untrained_norm": (
+        "Moduł {path} ({type}) działa w trybie eval ze statystykami, od których zaczyna "
+        "(średnia 0, wariancja 1): nie widział jeszcze danych treningowych, więc nie "
+        "normalizuje, a wartości i gradienty za nim nie są takie jak w treningu. Najpierw "
+        "wytrenuj model na kilku partiach albo śledź go w trybie treningu (model.train())."
+    ),
+    "graph.health.untrained_norms": (
+        "Warstwy normalizujące ({count}), pierwsza z nich to moduł {path} ({type}), działają w "
+        "trybie eval ze statystykami, od których zaczynają (średnia 0, wariancja 1): nie "
+        "widziały jeszcze danych treningowych, więc nie normalizują, a wartości i gradienty za "
+        "nimi nie są takie jak w treningu. Najpierw wytrenuj model na kilku partiach albo "
+        "śledź go w trybie treningu (model.train())."
+    ),
     "graph.health.unregistered": (
         "{path} ({type}) działa, ale nie jest zarejestrowany w modelu: jest trzymany w zwykłej "
         "liście, słowniku lub zmiennej Pythona. model.parameters() pomija jego parametry "
@@ -1277,7 +1290,9 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.accumulated": "nagromadzony gradient",
     "graphview.flag.kind.constant": "równe wagi",
     "graphview.flag.kind.no_gradient": "brak gradientu",
+    "graphview.flag.kind.untrained_norm": "nietrenowana normalizacja",
     "graphview.flag.help.constant": "Wszystkie wagi mają tu tę samą wartość, więc wszystkie jednostki liczą to samo i uczą się tak samo: nigdy nie staną się różne.",
+    "graphview.flag.help.untrained_norm": "Ta warstwa normalizująca działa w trybie eval ze statystykami początkowymi: nie widziała danych treningowych, więc jeszcze nie normalizuje.",
     "graphview.flag.help.no_gradient": "Do tych wag nie dotarł żaden gradient: graf jest przecięty między nimi a funkcją straty, więc się nie uczą.",
     "graphview.flag.help.zeros": "Wszystkie wagi są tu zerami, więc warstwa nie przepuszcza sygnału i nie może się uczyć.",
     "graphview.flag.help.accumulated": (

@@ -1115,3 +1115,42 @@ def test_a_dead_functional_relu_names_the_layer_that_feeds_it():
     g = ng.trace(model, torch.randn(64, 20), loss=lambda out: out.pow(2).mean())
     (finding,) = [f for f in g.health() if f["kind"] == "dead"]
     assert "the ReLU after fc2 (Linear)" in finding["message"]
+
+
+def bn_net() -> nn.Sequential:
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(),
+        nn.Conv2d(8, 8, 3), nn.BatchNorm2d(8), nn.ReLU(),
+        nn.Flatten(), nn.Linear(8 * 4 * 4, 2),
+    )  # fmt: skip
+
+
+def untrained(g: ng.Graph) -> list[dict]:
+    return [f for f in g.health() if f["kind"] == "untrained_norm"]
+
+
+def test_a_fresh_batchnorm_net_traced_in_eval_mode_is_told_why_its_numbers_look_odd():
+    """Tracing a fresh torchvision model after model.eval() gave dozens of true but puzzling
+    findings (sweep X): its BatchNorm layers, never trained, do not normalise. One finding
+    says so, on the first of them."""
+    model, x = bn_net().eval(), torch.randn(4, 3, 8, 8)
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    (found,) = untrained(g)
+    assert found["module"] == "1" and found["count"] == 2 and found["modules"] == ["1", "4"]
+    assert g.nodes[found["node"]]["op"] == "batch_norm"
+    assert found["message"].startswith(
+        "2 normalisation layers, the first module 1 (BatchNorm2d), run in eval mode with the "
+        "running statistics they start with (mean 0, variance 1)"
+    )
+    assert "[untrained normalisation] 2 normalisation layers" in g.summary()
+
+
+def test_no_untrained_finding_in_train_mode_or_once_the_statistics_moved():
+    model, x = bn_net(), torch.randn(4, 3, 8, 8)
+    assert untrained(ng.trace(model, x, loss=lambda y: y.pow(2).mean())) == []  # train mode
+    model(x)  # one training batch updates the running statistics
+    assert untrained(ng.trace(model.eval(), x, loss=lambda y: y.pow(2).mean())) == []
+    loss = bn_net().eval()(x).sum()
+    loss.backward()
+    assert untrained(ng.graph_of(loss)) == []  # no module modes known there
