@@ -83,9 +83,12 @@ def raw_cpu(t: torch.Tensor) -> list[float]:
     x = as_float(t)
     values = x.numpy().reshape(-1)
     low, high = (float(bound) for bound in torch.aminmax(x))
-    with np.errstate(all="ignore"):  # an overflow is seen in the result: no warning
+    n = values.size
+    if values.dtype == np.float32 and max(-low, high) ** 2 * n > _FLOAT32_MAX:
+        total, squares = _sums_wide(values)  # float32 sums could overflow (NaN bounds: no)
+    else:
         squares = float(np.dot(values, values))
-    total = float(x.sum())
+        total = float(x.sum())
     nan = inf = 0.0
     if not math.isfinite(squares):
         with np.errstate(all="ignore"):  # counted, not warned about
@@ -94,11 +97,9 @@ def raw_cpu(t: torch.Tensor) -> list[float]:
     nonzero = float(values.size)
     if not (low > 0 or high < 0):  # else no zero can be there (NaN bounds: count)
         nonzero -= int(np.count_nonzero(values == 0))
-    out_of_range = not math.isfinite(squares + total) or squares < _TINY_SQUARES * values.size
-    if out_of_range and values.dtype == np.float32 and not nan + inf and nonzero:
-        total, squares = _sums_wide(values)
+    if values.dtype == np.float32 and squares < _TINY_SQUARES * n and nonzero:
+        total, squares = _sums_wide(values)  # float32 squares underflowed
     centred = math.nan
-    n = values.size
     if math.isfinite(squares) and squares / n - (total / n) ** 2 < 0.01 * squares / n:
         centred = _centred_squares(values, total / n)
     return [total, squares, low, high, nonzero, nan, inf, centred]
@@ -106,12 +107,15 @@ def raw_cpu(t: torch.Tensor) -> list[float]:
 
 # A mean square below this is float32's smallest normal number: those squares lose digits.
 _TINY_SQUARES = 1.2e-38
+# A float32 sum of squares at most this stays finite (float32's largest is 3.4e38).
+_FLOAT32_MAX = 1e38
 
 
 def _sums_wide(values: np.ndarray) -> tuple[float, float]:
     """The sum and the sum of squares in float64, where float32 ones overflow or underflow."""
     wide = values.astype(np.float64)
-    return float(wide.sum()), float(np.dot(wide, wide))
+    with np.errstate(all="ignore"):  # an Inf among the values: counted, not warned about
+        return float(wide.sum()), float(np.dot(wide, wide))
 
 
 def _centred_squares(values: np.ndarray, mean: float) -> float:
