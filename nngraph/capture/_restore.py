@@ -54,6 +54,9 @@ class ModelState:
                 if b is not None:
                     buffers[id(b)] = b
         self.params = list(params.values())
+        #: each module's own attributes (`self.h = h.detach()`, a step counter, a cache list):
+        #: a forward may rebind them, add new ones or fill a list or dict in place
+        self.attributes = [_Attributes(m) for m in self.modules]
         #: parameters and buffers: a forward may make a buffer require grad, and then the
         #: backward gives it a `.grad`
         self.leaves = [*self.params, *buffers.values()]
@@ -62,10 +65,7 @@ class ModelState:
         self.generators = [
             (gen, gen.get_state())
             for gen in _generators(
-                [
-                    *(v for m in self.modules for k, v in vars(m).items() if k not in _INTERNALS),
-                    *(arguments or ()),
-                ]
+                [*(v for a in self.attributes for v in a.saved.values()), *(arguments or ())]
             )
         ]
         self.flags = [t.requires_grad for t in self.leaves]
@@ -109,6 +109,8 @@ class ModelState:
             if len(live) != len(saved) or tuple(map(id, live.values())) != ids:
                 live.clear()
                 live.update(saved)
+        for attributes in self.attributes:
+            attributes.restore()
         for gen, gen_state in self.generators:
             gen.set_state(gen_state)
         for t, flag, grad in zip(self.leaves, self.flags, self.grads, strict=True):
@@ -135,6 +137,44 @@ class ModelState:
 
 #: What every `nn.Module` keeps (`_parameters`, `_modules`, hooks...): never a generator.
 _INTERNALS = frozenset(vars(torch.nn.Module()))
+
+
+class _Attributes:
+    """A module's own attributes (not what every `nn.Module` keeps), to put back: a forward
+    that carries a hidden state (`self.h = h.detach()`), counts its calls or caches results
+    in a list would otherwise leave the model changed by a trace. Values are put back as they
+    were (the same objects), lists and dicts also get their items back, and attributes the
+    forward added are removed. A lazy module that became its real class is left as it is."""
+
+    def __init__(self, module: torch.nn.Module) -> None:
+        self.module, self.kind, live = module, type(module), vars(module)
+        self.count = len(live)
+        self.saved = {k: v for k, v in live.items() if k not in _INTERNALS}
+        self.lists = {k: list(v) for k, v in self.saved.items() if type(v) is list}
+        self.dicts = {k: dict(v) for k, v in self.saved.items() if type(v) is dict}
+
+    def restore(self) -> None:
+        live = vars(self.module)
+        if type(self.module) is not self.kind:
+            return
+        for k, v in self.saved.items():
+            if live.get(k, _MISSING) is not v:
+                live[k] = v
+        for k, items in self.lists.items():
+            now = self.saved[k]
+            if len(now) != len(items) or any(a is not b for a, b in zip(now, items, strict=True)):
+                now[:] = items
+        for k, entries in self.dicts.items():
+            table = self.saved[k]
+            if table.keys() != entries.keys() or any(table[e] is not v for e, v in entries.items()):
+                table.clear()
+                table.update(entries)
+        if len(live) != self.count:  # the forward added attributes: they go
+            for k in [k for k in live if k not in self.saved and k not in _INTERNALS]:
+                del live[k]
+
+
+_MISSING = object()
 
 
 def _generators(values: list[Any]) -> dict[torch.Generator, None]:

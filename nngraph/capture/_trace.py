@@ -54,7 +54,9 @@ def trace(
     shown but not run, so the user's graph behind it stays usable and no hook of another
     model runs; the input's node shows the gradient that reached the input. Parameters,
     buffers and their `requires_grad` flags, a sparse or quantized buffer, and the cache of
-    `parametrize.cached()` come back as they were.
+    `parametrize.cached()` come back as they were, and so do the modules' own attributes (a
+    hidden state carried as `self.h`, a call counter, a cache list; one the forward added is
+    removed).
     The random generators are put back too (the global ones, those the model's modules keep,
     also in a list or dict, and those given as arguments), so the dropout masks a seeded
     lesson draws next are the same with or without a trace before them. A `torch.compile`d

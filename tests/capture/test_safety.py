@@ -228,6 +228,53 @@ def test_flags_and_buffers_a_forward_changes_are_put_back() -> None:
     assert_unchanged(model, before)
 
 
+class _CarriesItsState(nn.Module):
+    """The "carry the hidden state across calls" lesson keeps it as a plain attribute; this
+    one also counts its calls, caches its outputs in a list and a dict, and leaves a
+    tensor with a graph behind (an MoE's auxiliary loss)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rnn = nn.RNNCell(3, 4)
+        self.h = torch.zeros(1, 4)
+        self.calls = 0
+        self.outputs: list[torch.Tensor] = []
+        self.by_call: dict[int, torch.Tensor] = {}
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.rnn(x, self.h)
+        self.h = h.detach()
+        self.calls += 1
+        self.outputs.append(h)
+        self.by_call[self.calls] = h
+        self.aux_loss = h.pow(2).mean()
+        return h
+
+
+def test_a_models_own_attributes_a_forward_changes_are_put_back() -> None:
+    """A trace advanced the hidden state (sweep AA): the lesson's next prediction changed."""
+    torch.manual_seed(0)
+    model, x = _CarriesItsState(), torch.randn(1, 3)
+    model(x)
+    h, outputs, by_call = model.h, list(model.outputs), dict(model.by_call)
+    aux = model.aux_loss
+    expected = model.rnn(x, h)
+    ng.trace(model, x, loss=lambda y: y.sum())
+    assert model.h is h and model.calls == 1 and model.aux_loss is aux
+    assert model.outputs == outputs and model.by_call == by_call
+    assert torch.equal(model(x), expected)  # the next step is the one it would have been
+    fresh = _CarriesItsState()
+    ng.trace(fresh, x, loss=lambda y: y.sum())
+    assert not hasattr(fresh, "aux_loss")  # what the trace's forward added goes
+
+
+def test_a_lazy_layer_keeps_the_shape_its_first_forward_gave_it() -> None:
+    model = nn.Sequential(nn.LazyLinear(2))
+    ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum())
+    assert type(model[0]) is nn.Linear and model[0].in_features == 3
+    assert model(torch.randn(4, 3)).shape == (4, 2)
+
+
 def test_a_retained_gradient_and_a_buffers_flag_come_back_as_they_were() -> None:
     a = torch.randn(5, 3, requires_grad=True)
     b = a * 2
