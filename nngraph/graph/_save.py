@@ -29,6 +29,10 @@ DRAWN = (".svg", ".png", ".pdf")
 #: boxes takes about one); past it, `save` stops ``dot`` and says what to do instead
 DOT_TIMEOUT_S = 120
 SUPPORTED = (".dot", ".gv", ".json", *DRAWN)
+#: the `crossing_work` past which ``dot`` is not even started: a traced DenseNet-121 (2.9
+#: million) takes it under a second with module clusters, a seq2seq decoder unrolled over 29
+#: steps (33 million) over two minutes with or without them
+HOPELESS_WORK = 10_000_000
 
 
 def save(g: Graph, path: str | Path) -> Path:
@@ -66,12 +70,18 @@ def _drawn(g: Graph, target: Path, fmt: str) -> bytes:
     """`g` drawn by Graphviz ``dot`` as `fmt` (svg, png, pdf), following the static picture's
     plan (`dot_plan`): module clusters only where ``dot`` lays them out quickly. A layout
     that runs past `DOT_TIMEOUT_S` is stopped with an `NNGraphError` saying what to do."""
-    from nngraph.graph._dot_budget import dot_plan
+    from nngraph.graph._dot_budget import crossing_work, dot_plan, ranks
 
     dot = shutil.which("dot")
     if dot is None:
         raise NNGraphError(message("graph.error.no_dot", path=target))
     plan = dot_plan(g)
+    rank = ranks(g) if plan is None else None
+    if rank is not None and crossing_work(g, rank) > HOPELESS_WORK:  # say so now, not later
+        nodes = count_text(g.number_of_nodes())
+        raise NNGraphError(
+            message("graph.error.dot_too_big", path=target, nodes=nodes, name=target.name)
+        )
     # A slow layout (None) is tried all the same: with clusters where the ops sit in modules
     # (a traced graph), which ``dot`` lays out block by block (DenseNet-121: 0.8 s, and
     # over a minute without), else without (`graph_of`: its clusters hold only parameters).

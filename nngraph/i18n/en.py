@@ -1051,6 +1051,11 @@ MESSAGES: dict[str, str] = {
         "graphviz / brew install graphviz / conda install graphviz) or save as .dot/.json"
     ),
     "graph.error.dot_failed": "Graphviz could not draw {path}: {error}",
+    "graph.error.dot_too_big": (
+        "{path} was not drawn: {nodes} boxes wired as these are take Graphviz minutes to lay "
+        "out. Save fewer boxes, e.g. g.collapse(1).save({name!r}), or save the graph as .dot or "
+        '.json (g.save("net.json")), which needs no layout'
+    ),
     "graph.error.dot_timeout": (
         "Graphviz was still drawing {path} after {seconds} s and was stopped: {nodes} boxes are "
         "too many to lay out. Save fewer boxes, e.g. g.collapse(1).save({name!r}), or save the "

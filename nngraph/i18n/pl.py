@@ -1117,6 +1117,11 @@ MESSAGES: dict[str, str] = {
         "zapisz jako .dot/.json"
     ),
     "graph.error.dot_failed": "Graphviz nie zdołał narysować {path}: {error}",
+    "graph.error.dot_too_big": (
+        "Nie narysowano {path}: tylu bloków ({nodes}), tak połączonych, Graphviz rozmieszcza "
+        "całymi minutami. Zapisz mniej bloków, np. g.collapse(1).save({name!r}), albo zapisz "
+        'graf jako .dot lub .json (g.save("net.json")), co nie wymaga rozmieszczania'
+    ),
     "graph.error.dot_timeout": (
         "Graphviz wciąż rysował {path} po {seconds} s i został zatrzymany: tylu bloków ({nodes}) "
         "nie da się szybko rozmieścić. Zapisz mniej bloków, np. g.collapse(1).save({name!r}), albo "

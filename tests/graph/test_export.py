@@ -813,6 +813,26 @@ def test_a_big_traced_graph_is_saved_with_its_module_clusters(
     assert "subgraph" in fake.dot[0] and "subgraph" not in fake.dot[1]
 
 
+def test_a_picture_graphviz_would_take_minutes_on_is_refused_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A seq2seq decoder unrolled over 29 steps kept the notebook waiting the whole 120 s limit
+    (sweep AA), though its layout cost was known before dot started."""
+    fan = Graph()  # one module's output read by 400 additions in a row: every rank crossed
+    fan.add_edges_from([("m", "add0")] + [(f"add{i}", f"add{i + 1}") for i in range(400)])
+    fan.add_edges_from(("m", f"add{i}") for i in range(1, 401))
+
+    def dot_must_not_run(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("dot was started")
+
+    monkeypatch.setattr("nngraph.graph._save.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("nngraph.graph._save.subprocess.run", dot_must_not_run)
+    says = r"fan\.svg was not drawn: 402 boxes .* g\.collapse\(1\)\.save\('fan\.svg'\)"
+    with pytest.raises(ng.NNGraphError, match=says):
+        fan.save(tmp_path / "fan.svg")
+    assert not (tmp_path / "fan.svg").exists()
+
+
 def test_save_picture_stops_a_slow_graphviz_and_says_what_to_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
