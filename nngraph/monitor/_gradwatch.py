@@ -190,10 +190,12 @@ class GradientWatch:
             self.layers[:] = [name for i, name in enumerate(self._names) if i in self._joined]
 
     def _flag_cut(self, cut: set[str]) -> None:
-        """Layers that got no gradient at all while others did: cut off from the loss."""
+        """Layers that got no gradient at all while others did: cut off from the loss. One that
+        got a gradient before is not: this data skipped it (an MoE expert the router did not
+        pick, a branch an `if` left out), which its series shows."""
         for layer in self.layers:  # a layer never trainable yet cannot be cut
             key = (layer, "none")
-            if layer not in cut:
+            if layer not in cut or layer in self.series:
                 self._runs[key] = 0
                 continue
             self._runs[key] = self._runs.get(key, 0) + 1

@@ -553,3 +553,35 @@ def test_layers_behind_a_tiny_layer_scale_are_not_called_vanishing() -> None:
     assert layer_scale_events(learnable=True) == []
     frozen = layer_scale_events(learnable=False)  # a scale that never grows is no gate
     assert any("layer '1.mlp.0'" in text for text in frozen)
+
+
+class Experts(nn.Module):
+    """Two experts; `route` picks the one this step runs, as an MoE router does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.experts = nn.ModuleList([nn.Linear(4, 1), nn.Linear(4, 1)])
+        self.route = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.experts[self.route](x)
+
+
+def test_a_layer_the_data_skips_for_a_while_is_not_called_cut_off() -> None:
+    """An MoE expert the router skipped for 3 steps was "cut ... its weights never change",
+    though its own history showed it learning (sweep AA)."""
+    model, x = Experts(), torch.randn(8, 4)
+    watch = GradientWatch(model, patience=2)
+    for route in (0, 1, 1, 1, 1, 0):
+        model.route = route
+        model.zero_grad(set_to_none=True)
+        model(x).sum().backward()
+        watch.step()
+    assert watch.events == []
+    never = Experts()  # expert 1 never runs: that one is cut off
+    watch = GradientWatch(never, patience=2)
+    for _ in range(3):
+        never.zero_grad(set_to_none=True)
+        never(x).sum().backward()
+        watch.step()
+    assert [e.message_id for e in watch.events] == ["grad.none"]
