@@ -747,9 +747,10 @@ MESSAGES: dict[str, str] = {
         "layer does not learn."
     ),
     "graph.health.vanishing_zero": (
-        "The weights of {where_module} get a gradient of exactly zero, so this layer does not "
-        "learn: a zero before or after it stops the gradient (ReLU units silent for the whole "
-        "batch, a mask, weights that are all zero)."
+        "The weights of {where_module} get a gradient of exactly zero, so this layer learns "
+        "nothing from this batch: a zero before or after it stops the gradient (ReLU units "
+        "silent for the whole batch, a mask, weights that are all zero, a branch this batch "
+        "does not use)."
     ),
     "graph.health.exploding": (
         "Gradients grow about {per_layer:.1f}x per layer on the way back: the weights of "
@@ -946,8 +947,8 @@ MESSAGES: dict[str, str] = {
         "so they do not learn: modules {layers}."
     ),
     "graph.summary.group.vanishing_zero": (
-        "The weights of {count} layers get a gradient of exactly zero, so they do not learn: "
-        "modules {layers}."
+        "The weights of {count} layers get a gradient of exactly zero, so they learn nothing "
+        "from this batch: modules {layers}."
     ),
     "graph.summary.group.exploding_huge": (
         "The weights of {count} layers get a huge gradient (RMS {low:.1e} to {high:.1e}), so one "

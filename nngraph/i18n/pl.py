@@ -796,9 +796,10 @@ MESSAGES: dict[str, str] = {
         "się nie uczy."
     ),
     "graph.health.vanishing_zero": (
-        "Wagi {where_module} dostają gradient równy dokładnie zeru, więc ta warstwa się nie "
-        "uczy: zero przed nią albo za nią zatrzymuje gradient (jednostki ReLU dające zero dla "
-        "całej partii, maska, wagi równe zeru)."
+        "Wagi {where_module} dostają gradient równy dokładnie zeru, więc ta warstwa niczego się "
+        "nie uczy z tej partii: zero przed nią albo za nią zatrzymuje gradient (jednostki ReLU "
+        "dające zero dla całej partii, maska, wagi równe zeru, gałąź, której ta partia nie "
+        "używa)."
     ),
     "graph.health.exploding": (
         "Gradient eksploduje: w drodze wstecz rośnie około {per_layer:.1f} razy na warstwę, "
@@ -1004,8 +1005,8 @@ MESSAGES: dict[str, str] = {
         "więc te warstwy się nie uczą: moduły {layers}."
     ),
     "graph.summary.group.vanishing_zero": (
-        "Wagi {count} warstw dostają gradient równy dokładnie zeru, więc te warstwy się nie "
-        "uczą: moduły {layers}."
+        "Wagi {count} warstw dostają gradient równy dokładnie zeru, więc te warstwy niczego się "
+        "nie uczą z tej partii: moduły {layers}."
     ),
     "graph.summary.group.exploding_huge": (
         "Wagi {count} warstw dostają ogromny gradient (RMS od {low:.1e} do {high:.1e}), więc "

@@ -530,9 +530,10 @@ def test_weights_before_a_dead_relu_get_an_exactly_zero_gradient_although_a_bias
     vanishing = found(g, "vanishing")
     assert [f["module"] for f in vanishing] == ["0", "2"]
     assert vanishing[0]["message"] == (
-        "The weights of module 0 (Linear) get a gradient of exactly zero, so this layer does not "
-        "learn: a zero before or after it stops the gradient (ReLU units silent for the whole "
-        "batch, a mask, weights that are all zero)."
+        "The weights of module 0 (Linear) get a gradient of exactly zero, so this layer learns "
+        "nothing from this batch: a zero before or after it stops the gradient (ReLU units "
+        "silent for the whole batch, a mask, weights that are all zero, a branch this batch "
+        "does not use)."
     )
 
 
