@@ -82,22 +82,31 @@ def first_non_finite(
 ) -> list[dict[str, Any]]:
     """The first NaN in forward order, or the first infinity there that matters (see
     `harmful_infinities`); the first NaN or infinity in backward order. A NaN in a result
-    nothing uses (see `dead_ends`) harms nothing and is left out too."""
+    nothing uses (see `dead_ends`) harms nothing and is left out too. An infinity that turns
+    finite again and matters only for the gradients around it (a -inf attention mask) is named
+    only where no NaN and no infinity that runs to the end is there: a NaN the forward pass
+    made later (an infinite weight in a later layer) breaks every gradient, the mask's too."""
     dead = dead_ends(g, order)
     harmful = harmful_infinities(g, order, dead)
     findings = []
-    for n in order:
-        if n in dead:
-            continue
-        stats = g._node[n].get("value")
-        if non_finite(stats) and (stats.get("nan") or n in harmful):
-            findings.append(_forward(g, n, types, harmful.get(n)))
+    for wanted in ("end", "grad"):
+        first = next((n for n in order if _breaks(g, n, harmful, dead, wanted)), None)
+        if first is not None:
+            findings.append(_forward(g, first, types, harmful.get(first)))
             break
     for n in backward_order(g):
         if non_finite(g._node[n].get("grad")):
             findings.append(_backward(g, n, types))
             break
     return findings
+
+
+def _breaks(g: Graph, n: Any, harmful: dict[Any, str], dead: set[Any], why: str) -> bool:
+    """Whether `n`'s value holds a NaN (with `why="end"`) or an infinity harmful for `why`."""
+    stats = g._node[n].get("value")
+    if n in dead or not non_finite(stats):
+        return False
+    return (bool(stats.get("nan")) and why == "end") or harmful.get(n) == why
 
 
 def _forward(g: Graph, n: Any, types: dict[str, str | None], why: str | None) -> dict[str, Any]:

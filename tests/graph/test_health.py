@@ -1154,3 +1154,31 @@ def test_no_untrained_finding_in_train_mode_or_once_the_statistics_moved():
     loss = bn_net().eval()(x).sum()
     loss.backward()
     assert untrained(ng.graph_of(loss)) == []  # no module modes known there
+
+
+class MaskedAttention(nn.Module):
+    """A causal self-attention (its -inf mask is harmless) and an MLP after it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.qkv, self.fc = nn.Linear(8, 24), nn.Linear(8, 8)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        causal = torch.ones(x.shape[1], x.shape[1], dtype=torch.bool).tril()
+        att = (q @ k.transpose(-2, -1)).masked_fill(~causal, float("-inf")).softmax(-1)
+        return self.fc(att @ v)
+
+
+def test_an_infinite_weight_later_is_named_not_the_causal_mask_before_it():
+    """A GPT with one infinite weight in a later MLP was said to break at its causal mask's
+    masked_fill (sweep BB): the NaN the weight made broke every gradient, the mask's too."""
+    torch.manual_seed(0)
+    model, x = MaskedAttention(), torch.randn(2, 5, 8)
+    assert ng.trace(model, x, loss=lambda y: y.pow(2).mean()).health() == []
+    with torch.no_grad():
+        model.fc.weight[0, 0] = float("inf")
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    (forward,) = [f for f in g.health() if f["where"] == "forward"]
+    assert g.nodes[forward["node"]]["name"] == "fc.weight"
+    assert "appears in parameter fc.weight" in forward["message"]
