@@ -62,15 +62,11 @@ def save(g: Graph, path: str | Path) -> Path:
     return target
 
 
-def _ops_in_modules(g: Graph) -> bool:
-    return any(d.get("kind") == "op" and d.get("module") for d in g._node.values())
-
-
 def _drawn(g: Graph, target: Path, fmt: str) -> bytes:
     """`g` drawn by Graphviz ``dot`` as `fmt` (svg, png, pdf), following the static picture's
     plan (`dot_plan`): module clusters only where ``dot`` lays them out quickly. A layout
     that runs past `DOT_TIMEOUT_S` is stopped with an `NNGraphError` saying what to do."""
-    from nngraph.graph._dot_budget import crossing_work, dot_plan, ranks
+    from nngraph.graph._dot_budget import crossing_work, dot_plan, ops_in_modules, ranks
 
     dot = shutil.which("dot")
     if dot is None:
@@ -85,7 +81,7 @@ def _drawn(g: Graph, target: Path, fmt: str) -> bytes:
     # A slow layout (None) is tried all the same: with clusters where the ops sit in modules
     # (a traced graph), which ``dot`` lays out block by block (DenseNet-121: 0.8 s, and
     # over a minute without), else without (`graph_of`: its clusters hold only parameters).
-    clusters = plan is True or (plan is None and _ops_in_modules(g))
+    clusters = plan is True or (plan is None and ops_in_modules(g))
     text = to_dot(g, clusters=clusters)
     try:
         done = subprocess.run(

@@ -758,6 +758,22 @@ def transformer_of_params() -> Graph:
     return ng.graph_of(enc(torch.randn(2, 3, 16)).pow(2).mean(), params=enc)
 
 
+def test_graph_of_is_planned_without_clusters_that_hold_only_parameters():
+    """A MobileNetV3's graph_of graph (188 cluster gaps, under the limit) kept the kernel
+    waiting 5 s for dot on every display (sweep BB): over 20 s with its parameter-only
+    clusters, 0.02 s without. A traced graph, whose ops sit in the clusters, keeps them."""
+    from nngraph.graph._dot_budget import cluster_gaps, dot_plan, ranks
+
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0, batch_first=True)
+    enc = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+    x = torch.randn(2, 3, 16)
+    walked = ng.graph_of(enc(x).pow(2).mean(), params=enc)
+    assert 0 < cluster_gaps(walked, ranks(walked)) <= 200  # once planned with clusters
+    assert dot_plan(walked) is False
+    assert dot_plan(ng.trace(enc, x, loss=lambda y: y.pow(2).mean()).collapse(2)) is True
+
+
 class FakeDot:
     """Stands in for `subprocess.run` of Graphviz: keeps the DOT text it was handed."""
 
