@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
-from nngraph.graph._dot_budget import dot_plan
+from nngraph.graph._dot_budget import dot_plan, ranks
 from nngraph.graph._nodes import count_text
 from nngraph.i18n import message
 
@@ -159,10 +159,16 @@ def static_svg(
 
 
 def _first_boxes(h: nx.DiGraph) -> nx.DiGraph:
-    """The first MAX_BOXES nodes of `h` in drawing order (layer by layer), and one box
-    saying how many are left and the commonest of their labels, fed by every kept node
-    that feeds one of them."""
-    order = [n for layer in _layers(h) for n in layer]
+    """The first MAX_BOXES nodes of `h` in drawing order (layer by layer, a parameter in the
+    layer above the op that reads it, as ``dot`` places it), and one box saying how many are
+    left and the commonest of their labels, fed by every kept node that feeds one of them.
+    (Counted from the sources instead, every parameter of a `graph_of` graph came first: a
+    DenseNet's picture was one row of 150 parameters.)"""
+    rank = ranks(h)
+    if rank is None:  # a cycle: layers as the Python layout draws them
+        order = [n for layer in _layers(h) for n in layer]
+    else:
+        order = sorted(h, key=rank.__getitem__)
     kept, rest = order[:MAX_BOXES], order[MAX_BOXES:]
     shown = nx.DiGraph(h.subgraph(kept))
     labels = Counter(_label(h.nodes[n])[0] for n in rest)

@@ -140,3 +140,20 @@ def test_dot_that_stalls_or_fails_gives_way_to_the_python_layout(
     monkeypatch.setattr(_static_svg.subprocess, "run", FakeDot(error))
     g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
     assert len(boxes(GraphView(g).static_svg())) == g.number_of_nodes()
+
+
+def test_the_cut_picture_of_a_big_graph_of_graph_shows_its_first_ops_not_only_parameters():
+    """A DenseNet's graph_of picture was one row of 150 parameters 41,142 px wide (sweep BB):
+    counted from the sources, every parameter came before the first op."""
+    import re
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        *[layer for _ in range(150) for layer in (torch.nn.Linear(4, 4), torch.nn.ReLU())]
+    )
+    loss = model(torch.randn(2, 4)).sum()
+    loss.backward()
+    g = ng.graph_of(loss, params=model)
+    svg = _static_svg.static_svg(g.to_dict(), use_dot=False)
+    texts = re.findall(r"<text[^>]*>([^<]*)<", svg)
+    assert "0.weight" in texts and sum(t == "relu" for t in texts) >= 20
