@@ -1131,10 +1131,16 @@ MESSAGES: dict[str, str] = {
         "do); print(g.summary()) reads it as text."
     ),
     "graphview.too_tangled": (
-        "Laying out this drawing would freeze the page for a long time: a box feeds ops all "
-        "along the graph (a weight used at every step of a loop, or a module whose parameters "
-        "are used far apart). Try another depth with + or −; print(g.summary()) reads the graph "
-        "as text."
+        "Laying out this drawing would freeze the page for a long time: too many of its arrows "
+        "cross (a box that feeds ops all along the graph, such as a weight used at every step of "
+        "a loop, or dense connections such as DenseNet's). Try another depth with + or −; "
+        "print(g.summary()) reads the graph as text."
+    ),
+    "graphview.too_tangled_graph_of": (
+        "Laying out this drawing would freeze the page for a long time: too many of its arrows "
+        "cross, and ng.graph_of knows no modules to fold the graph into fewer boxes. Draw "
+        "ng.trace(model, x, loss=...) instead, whose modules fold; print(g.summary()) reads the "
+        "graph as text."
     ),
     "graphview.legend.grad": "gradient size (RMS, log scale):",
     "graphview.legend.value": "value size (RMS, log scale):",

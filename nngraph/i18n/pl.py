@@ -1201,10 +1201,16 @@ MESSAGES: dict[str, str] = {
         "ng.record); print(g.summary()) pokaże go jako tekst."
     ),
     "graphview.too_tangled": (
-        "Układanie tego rysunku zamroziłoby stronę na długo: jeden blok zasila operacje w "
-        "całym grafie (waga używana w każdym kroku pętli albo moduł, którego parametry są "
-        "używane daleko od siebie). Spróbuj innej głębokości przyciskami + i −; "
-        "print(g.summary()) pokaże graf jako tekst."
+        "Układanie tego rysunku zamroziłoby stronę na długo: krzyżuje się w nim zbyt wiele "
+        "strzałek (blok zasilający operacje w całym grafie, jak waga używana w każdym kroku "
+        "pętli, albo gęste połączenia, jak w DenseNet). Spróbuj innej głębokości przyciskami + i "
+        "−; print(g.summary()) pokaże graf jako tekst."
+    ),
+    "graphview.too_tangled_graph_of": (
+        "Układanie tego rysunku zamroziłoby stronę na długo: krzyżuje się w nim zbyt wiele "
+        "strzałek, a ng.graph_of nie zna modułów, w które mógłby zwinąć graf do mniejszej "
+        "liczby bloków. Narysuj zamiast tego ng.trace(model, x, loss=...), którego moduły się "
+        "zwijają; print(g.summary()) pokaże graf jako tekst."
     ),
     "graphview.legend.grad": "wielkość gradientu (RMS, skala log.):",
     "graphview.legend.value": "wielkość wartości (RMS, skala log.):",

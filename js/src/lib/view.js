@@ -213,6 +213,11 @@ export function createGraphView(el, options) {
     return true;
   }
 
+  /** Why a drawing is too slow to lay out, and what to do: `graph_of` has no modules to fold. */
+  function tangled() {
+    return t(st.graph?.meta?.source === "graph_of" ? "graphview.too_tangled_graph_of" : "graphview.too_tangled");
+  }
+
   function showError(text) {
     message.textContent = text;
     message.className = "ng-message ng-error";
@@ -247,7 +252,7 @@ export function createGraphView(el, options) {
     const clusters = [...vis.clusters.values()].map((c) => ({ ...c, label: clusterTitle(clusterLabel(c.path)) }));
     const plan = planOf(vis, reversed);
     if (plan === null) {
-      decline(vis, t("graphview.too_tangled"));
+      decline(vis, tangled());
       return;
     }
     const t1 = performance.now();
@@ -304,6 +309,7 @@ export function createGraphView(el, options) {
     st.scene = null;
     st.vis = vis;
     legend.hidden = true;
+    stopPlaying();
     updateToolbar();
     // what is drawn now is too big (user actions are checked before they open anything)
     showError(why);
@@ -356,9 +362,10 @@ export function createGraphView(el, options) {
     depthDown.disabled = st.depth <= 0;
     depthUp.disabled = !st.graph || st.depth >= st.graph.maxDepth;
     const order = replayOrder();
-    const off = order.length === 0;
+    const off = order.length === 0 || !st.scene; // nothing recorded, or nothing drawn to light up
     for (const b of [resetBtn, prevBtn, playBtn, nextBtn, endBtn]) b.disabled = off;
-    if (off) stepText.textContent = t("graphview.step.none");
+    if (order.length === 0) stepText.textContent = t("graphview.step.none");
+    else if (!st.scene) stepText.textContent = "";
   }
 
   function replayOrder() {
@@ -425,7 +432,7 @@ export function createGraphView(el, options) {
     const vis = visibleGraph(st.graph, nextState);
     const n = vis.items.size;
     if (n > MAX_DRAWN) showError(t("graphview.too_many", { n }));
-    else if (planOf(vis, st.view === "backward") === null) showError(t("graphview.too_tangled"));
+    else if (planOf(vis, st.view === "backward") === null) showError(tangled());
     else return false;
     return true;
   }

@@ -320,7 +320,12 @@ describe("graph view", () => {
     expect(msg?.hasAttribute("hidden")).toBe(false);
     expect(msg?.textContent).toContain("Laying out this drawing would freeze the page");
     expect(msg?.textContent).toContain("print(g.summary())");
+    // graph_of has no modules to fold: "+ or −" would lead nowhere (sweep BB)
+    expect(msg?.textContent).toContain("Draw ng.trace(model, x, loss=...) instead");
+    expect(msg?.textContent).not.toContain("+ or −");
     expect(el.querySelectorAll(".ng-item").length).toBe(0); // no layout was tried
+    // nothing drawn: no backward replay over an empty canvas
+    expect(/** @type {HTMLButtonElement} */ (el.querySelector(".ng-step-play")).disabled).toBe(true)
     expect(view.search("tanh").length).toBe(80);
     await view.nextMatch();
     expect(el.querySelector(".ng-inspector .ng-title")?.textContent).toBe("tanh");
