@@ -22,7 +22,7 @@ export function representative(graph, state, node) {
   for (const path of chain) {
     const inRun = graph.runOf.get(path);
     if (inRun) {
-      const shown = state.unfolded.get(inRun.run) ?? 0;
+      const shown = shownBlocks(graph, state, inRun.run);
       if (shown === 0) return { id: inRun.run, cluster };
       if (inRun.block >= shown) return { id: `${inRun.run}#more`, cluster };
     }
@@ -30,6 +30,16 @@ export function representative(graph, state, node) {
     cluster = path;
   }
   return { id: node.id, cluster };
+}
+
+/**
+ * How many blocks of run `runId` are drawn one by one: a tail of one block left is drawn as
+ * that block, not as "×1 more" (which then needed a click to become the block).
+ */
+function shownBlocks(graph, state, runId) {
+  const shown = state.unfolded.get(runId) ?? 0;
+  const total = graph.runs.get(runId)?.blocks.length ?? 0;
+  return shown > 0 && shown === total - 1 ? total : shown;
 }
 
 /**
@@ -50,7 +60,7 @@ export function visibleGraph(graph, state) {
       if (id === node.id) item = { id, type: "node", node, members: [], cluster };
       else if (id.startsWith("r:")) {
         const run = graph.runs.get(id.replace(/#more$/, ""));
-        const more = id.endsWith("#more") ? run?.blocks.length - (state.unfolded.get(run?.id ?? "") ?? 0) : 0;
+        const more = id.endsWith("#more") && run ? run.blocks.length - shownBlocks(graph, state, run.id) : 0;
         item = { id, type: "run", run, path: run?.paths[0], members: [], cluster, more };
       } else item = { id, type: "module", path: id.slice(2), members: [], cluster };
       items.set(id, item);

@@ -56,6 +56,17 @@ describe("visibleGraph", () => {
     expect(vis.items.has("m:layers.15")).toBe(true);
   });
 
+  it("draws a tail of one block as that block, not as '×1 more'", () => {
+    // ResNet-18's layer1: two BasicBlocks; with the first open, the second is just itself
+    const g = parseGraph(bigGraph(86)); // two blocks
+    const state = stateAt(g, 1);
+    unfold(g, state, "r:layers.0", (g.runs.get("r:layers.0")?.blocks.length ?? 0) - 1);
+    const vis = visibleGraph(g, state);
+    const last = g.runs.get("r:layers.0")?.blocks.at(-1)?.[0];
+    expect([...vis.items.keys()].some((id) => id.endsWith("#more"))).toBe(false);
+    expect(vis.items.has(`m:${last}`)).toBe(true);
+  });
+
   it("folds alternating blocks such as Linear, ReLU, Linear, ReLU", () => {
     const nodes = [];
     const modules = [{ path: "", type: "Sequential", parent: null, depth: 0 }];
