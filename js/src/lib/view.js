@@ -25,6 +25,8 @@ import { collapse, countAtDepth, defaultDepth, expand, expandedForDepth, reveal,
 /** Above this many drawn items the view draws nothing (a click that would open more is
  * refused, a graph with nothing to fold is not laid out) and says why. */
 export const MAX_DRAWN = 1500;
+/** The zoom a search match is shown at, at least: labels read at their own size. */
+const READABLE = 1;
 
 /**
  * How Graphviz can lay out what `vis` draws (budget.js): with its clusters, without them, or
@@ -525,13 +527,20 @@ export function createGraphView(el, options) {
     centreOn(id);
   }
 
+  /**
+   * Centre the drawing on `id`, zoomed in to at least `READABLE` (a search match in a fitted
+   * ResNet stayed a few pixels wide).
+   */
   function centreOn(id) {
     const itemId = st.vis?.rep.get(id) ?? id;
     const pos = screenPos(itemId);
     if (!pos) return;
     const W = svg.clientWidth || 800;
     const H = svg.clientHeight || 500;
-    svgSel.call(/** @type {any} */ (zoomer).translateBy, (W / 2 - pos.x) / ((/** @type {any} */ (svg).__zoom?.k) || 1), (H / 2 - pos.y) / ((/** @type {any} */ (svg).__zoom?.k) || 1));
+    const now = /** @type {any} */ (svg).__zoom ?? zoomIdentity;
+    const k = Math.max(now.k, READABLE);
+    const [x, y] = now.invert([pos.x, pos.y]); // the item's place in the drawing
+    svgSel.call(/** @type {any} */ (zoomer).transform, zoomIdentity.translate(W / 2 - x * k, H / 2 - y * k).scale(k));
   }
 
   // ---- inspector ----

@@ -229,6 +229,12 @@ describe("graph view", () => {
     const sel = el.querySelector(".ng-item.ng-selected");
     expect(sel?.getAttribute("data-id")).toMatch(/^n\d+$/);
     expect(el.querySelector(".ng-inspector td[data-key='module']")?.textContent).toBe("layer3.4.c2.conv");
+    // zoomed in to read it, and centred (a match in the fitted drawing was a few pixels wide)
+    const svg = /** @type {SVGSVGElement} */ (el.querySelector("svg"));
+    expect(/** @type {any} */ (svg).__zoom.k).toBeGreaterThanOrEqual(1);
+    const box = /** @type {Element} */ (sel).getBoundingClientRect();
+    const frame = svg.getBoundingClientRect();
+    expect(Math.abs(box.left + box.width / 2 - (frame.left + frame.width / 2))).toBeLessThan(5);
   });
 
   it("opens a ResNet-50 readable, with repeated blocks folded", async () => {
