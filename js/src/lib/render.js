@@ -229,6 +229,33 @@ export function drawScene(lay, vis, pres, opts) {
 }
 
 /** Triangle from the last spline point to the arrow tip. */
+/**
+ * Shorten each cluster title that runs past its frame (with "…"; the full path stays in its
+ * tooltip). Graphviz sizes a frame for its title in its own font metrics, which the page's
+ * font can exceed: "▾ avgpool (AdaptiveAvgPool2d)" ran into the next frame. Call it once
+ * the scene is on the page, where text can be measured.
+ * @param {Map<string, SVGGElement>} clusterEls
+ */
+export function fitClusterTitles(clusterEls) {
+  for (const g of clusterEls.values()) {
+    const frame = g.querySelector(".ng-frame");
+    const text = /** @type {SVGTextElement | null} */ (g.querySelector(".ng-cluster-label text"));
+    if (!frame || !text || typeof text.getComputedTextLength !== "function") continue;
+    const room = Number(frame.getAttribute("width")) - 10;
+    const full = text.textContent ?? "";
+    if (!(room > 0) || text.getComputedTextLength() <= room) continue;
+    let lo = 1;
+    let hi = full.length - 1; // the longest prefix that fits, with "…", by halving
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      text.textContent = `${full.slice(0, mid)}…`;
+      if (text.getComputedTextLength() <= room) lo = mid;
+      else hi = mid - 1;
+    }
+    text.textContent = `${full.slice(0, lo)}…`;
+  }
+}
+
 function arrowHead(from, tip) {
   const dx = tip[0] - from[0];
   const dy = tip[1] - from[1];

@@ -11,7 +11,7 @@ import { parseGraph } from "./graph.js";
 import { hideInspector, showItem } from "./inspector.js";
 import { layout } from "./layout.js";
 import { plural, translator } from "./messages.js";
-import { clusterTitle, drawScene, present, sizeOf } from "./render.js";
+import { clusterTitle, drawScene, fitClusterTitles, present, sizeOf } from "./render.js";
 import { CSS } from "./style.js";
 import { collapse, countAtDepth, defaultDepth, expand, expandedForDepth, reveal, stateForDepth, unfold, visibleGraph } from "./visible.js";
 
@@ -171,6 +171,7 @@ export function createGraphView(el, options) {
       st.fitNext = true; // not on the page yet: fit once it has a size
       return;
     }
+    fitClusterTitles(st.scene.clusterEls); // measurable now that the drawing is on the page
     const box = { w: Number(svg.dataset.width) || 1, h: Number(svg.dataset.height) || 1 };
     const W = svg.clientWidth || 800;
     const H = svg.clientHeight || 500;
@@ -276,6 +277,7 @@ export function createGraphView(el, options) {
     });
     clear(viewport);
     viewport.appendChild(scene.root);
+    fitClusterTitles(scene.clusterEls);
     svg.dataset.width = String(lay.width);
     svg.dataset.height = String(lay.height);
     st.vis = vis;

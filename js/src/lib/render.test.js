@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { fitClusterTitles } from "./render.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A cluster as drawScene draws it: a frame `width` wide and its title. */
+function cluster(width, title) {
+  const svg = document.createElementNS(SVG, "svg");
+  const g = /** @type {SVGGElement} */ (document.createElementNS(SVG, "g"));
+  const frame = document.createElementNS(SVG, "rect");
+  frame.setAttribute("class", "ng-frame");
+  frame.setAttribute("width", String(width));
+  const label = document.createElementNS(SVG, "g");
+  label.setAttribute("class", "ng-cluster-label");
+  const text = /** @type {SVGTextElement} */ (document.createElementNS(SVG, "text"));
+  text.setAttribute("style", "font: 11px sans-serif");
+  text.textContent = title;
+  label.appendChild(text);
+  g.append(frame, label);
+  svg.appendChild(g);
+  document.body.appendChild(svg);
+  return { g, text };
+}
+
+describe("fitClusterTitles", () => {
+  it("shortens a title that runs past its frame, and leaves one that fits", () => {
+    const long = cluster(90, "▾ avgpool (AdaptiveAvgPool2d)");
+    const short = cluster(300, "▾ avgpool (AdaptiveAvgPool2d)");
+    fitClusterTitles(new Map([["avgpool", long.g], ["other", short.g]]));
+    expect(long.text.textContent).toMatch(/^▾ avgpool.*…$/);
+    expect(long.text.getComputedTextLength()).toBeLessThanOrEqual(80);
+    expect(short.text.textContent).toBe("▾ avgpool (AdaptiveAvgPool2d)");
+  });
+});
