@@ -47,8 +47,10 @@ export function parseGraph(payload) {
   const modules = buildModules(data.modules || [], nodes);
   const chains = new Map();
   for (const path of modules.keys()) chains.set(path, chainOf(path, modules));
+  // only modules holding a node count: a collapsed graph keeps the whole module table, but
+  // its boxes hold everything below them (`g.collapse(1)` showed "depth 4")
   let maxDepth = 0;
-  for (const m of modules.values()) maxDepth = Math.max(maxDepth, m.depth);
+  for (const m of modules.values()) if (m.count > 0) maxDepth = Math.max(maxDepth, m.depth);
   const { runs, runOf } = findRuns(modules, byId);
   dropRunsThatLoop(runs, runOf, modules, byId, edges);
   return {

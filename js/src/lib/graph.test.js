@@ -3,6 +3,22 @@ import { bigGraph, graphBuilder, graphOfMlp, resnet50Graph, tinyGraph, tracedMlp
 import { parseGraph, nodesBelow } from "./graph.js";
 
 describe("parseGraph", () => {
+  it("counts the depth of a collapsed graph by the modules that hold its boxes", () => {
+    // `g.collapse(1)` keeps the whole module table; its box for "a" holds all below it
+    const modules = [
+      { path: "", type: "Net", parent: null },
+      { path: "a", type: "Block", parent: "" },
+      { path: "a.b", type: "Inner", parent: "a" },
+      { path: "a.b.c", type: "Linear", parent: "a.b" },
+    ];
+    const nodes = [
+      { id: "x", kind: "input", module: "" },
+      { id: "m:a", kind: "module", module: "a" },
+    ];
+    const g = parseGraph({ nodes, edges: [{ source: "x", target: "m:a" }], modules });
+    expect(g.maxDepth).toBe(1);
+  });
+
   it("indexes nodes, edges and the module tree", () => {
     const g = parseGraph(tinyGraph());
     expect(g.nodes.length).toBe(11);
