@@ -74,7 +74,7 @@ def raw_cpu(t: torch.Tensor) -> list[float]:
     left float32's range (values above ~1e17 or below ~1e-19: `_sums_wide` redoes them in
     float64), and a spread far below the values' size (a LayerNorm gain of ones after one
     small step), where `E[x^2] - E[x]^2` would cancel to nothing: the squares about the mean
-    are summed too.
+    are summed too. (`raw`, on a device, does neither: there such values still overflow.)
 
         >>> x = torch.full((10_000,), 1.0).index_fill_(0, torch.tensor([0]), 1.01)
         >>> f"{finish(raw_cpu(x), x.numel())['std']:.2e}"  # one value 0.01 above the rest
@@ -100,13 +100,18 @@ def raw_cpu(t: torch.Tensor) -> list[float]:
     if values.dtype == np.float32 and squares < _TINY_SQUARES * n and nonzero:
         total, squares = _sums_wide(values)  # float32 squares underflowed
     centred = math.nan
-    if math.isfinite(squares) and squares / n - (total / n) ** 2 < 0.01 * squares / n:
+    if low == high:  # one value throughout (a mask of ones): no spread to lose
+        centred = 0.0
+    elif math.isfinite(squares) and squares / n - (total / n) ** 2 < _CANCELS * squares / n:
         centred = _centred_squares(values, total / n)
     return [total, squares, low, high, nonzero, nan, inf, centred]
 
 
 # A mean square below this is float32's smallest normal number: those squares lose digits.
 _TINY_SQUARES = 1.2e-38
+# Below this variance / mean square, `E[x^2] - E[x]^2` cancels to less than ~3 digits of the
+# float32 sums (std under 3% of the RMS: a LayerNorm gain after a small step).
+_CANCELS = 1e-3
 # A float32 sum of squares at most this stays finite (float32's largest is 3.4e38).
 _FLOAT32_MAX = 1e38
 

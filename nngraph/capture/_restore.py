@@ -148,7 +148,7 @@ class _Attributes:
 
     def __init__(self, module: torch.nn.Module) -> None:
         self.module, self.kind, live = module, type(module), vars(module)
-        self.count = len(live)
+        self.keys = set(live)
         self.saved = {k: v for k, v in live.items() if k not in _INTERNALS}
         self.lists = {k: list(v) for k, v in self.saved.items() if type(v) is list}
         self.dicts = {k: dict(v) for k, v in self.saved.items() if type(v) is dict}
@@ -169,7 +169,7 @@ class _Attributes:
             if table.keys() != entries.keys() or any(table[e] is not v for e, v in entries.items()):
                 table.clear()
                 table.update(entries)
-        if len(live) != self.count:  # the forward added attributes: they go
+        if live.keys() != self.keys:  # the forward added attributes: they go
             for k in [k for k in live if k not in self.saved and k not in _INTERNALS]:
                 del live[k]
 

@@ -4,10 +4,12 @@ gradient that much smaller until the first steps grow it. A
 :class:`~nngraph.monitor.GradientWatch` does not call those layers vanishing while their gate
 is still that small.
 
-A gate is a trainable parameter, not a bias, with at most one dimension longer than 1 (a scalar
-or one value per channel: a weight matrix whose values are all tiny is a bad init, not a gate)
-and values all at most :data:`SMALL` in size. Its block is the module holding it, or, where that
-module holds no other module (timm's ``LayerScale``), its parent.
+A gate is a trainable parameter of a submodule, not a bias, token or embedding (those are
+added), with at most one dimension longer than 1 (a scalar or one value per channel: a weight
+matrix whose values are all tiny is a bad init, not a gate) and values all at most
+:data:`SMALL` in size. Its block is the module holding it, or, where that module holds no other
+module (timm's ``LayerScale``), its parent. One of the model itself is none (a ViT's class
+token, zero at first, would cover every layer).
 
     >>> import torch
     >>> class Block(torch.nn.Module):
@@ -27,6 +29,8 @@ __all__ = ["SMALL", "Gates"]
 
 #: a gate whose values are all at most this in size still scales its block's gradients down
 SMALL = 1e-3
+#: parameters that are added, never multiplied: a bias, a token, an embedding
+_NOT_GATES = ("bias", "token", "embed", "pos")
 
 
 class Gates:
@@ -38,7 +42,9 @@ class Gates:
         modules = dict(model.named_modules())
         for name, p in model.named_parameters():
             owner, _, leaf = name.rpartition(".")
-            if "bias" in leaf or not p.requires_grad or sum(n > 1 for n in p.shape) > 1:
+            if not owner or any(word in leaf for word in _NOT_GATES):
+                continue  # the model's own (a class token) would cover every layer
+            if not p.requires_grad or sum(n > 1 for n in p.shape) > 1:
                 continue
             if p.is_meta or not p.numel() or float(p.detach().abs().max()) > SMALL:
                 continue

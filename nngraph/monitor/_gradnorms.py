@@ -42,8 +42,13 @@ def host_norms(torch: Any, tensors: list[Any]) -> list[float]:
     """
     values: list[float] = torch.stack(norms(torch, tensors)).tolist()  # the one host transfer
     for k, v in enumerate(values):
-        if v < _FLOAT32_TINY or v == math.inf:
-            values[k] = float(torch.linalg.vector_norm(tensors[k], dtype=torch.float64))
+        g = tensors[k]
+        if g.dtype != torch.float32 or not (v < _FLOAT32_TINY or v == math.inf):
+            continue
+        # an exactly zero norm is summed again on the CPU only: on a device, a dead layer's
+        # zero gradient would cost a kernel and a wait at every step (and MPS has no float64)
+        if v > 0 or v == math.inf or g.device.type == "cpu":
+            values[k] = float(torch.linalg.vector_norm(g, dtype=torch.float64))
     return values
 
 

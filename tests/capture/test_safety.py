@@ -268,6 +268,25 @@ def test_a_models_own_attributes_a_forward_changes_are_put_back() -> None:
     assert not hasattr(fresh, "aux_loss")  # what the trace's forward added goes
 
 
+class _SwapsAnAttribute(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+        self.before = torch.ones(1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        del self.before  # one attribute gone, another added: the count stays the same
+        self.after = x.sum()
+        return self.fc(x)
+
+
+def test_an_attribute_a_forward_swaps_for_another_is_put_back() -> None:
+    model = _SwapsAnAttribute()
+    before = model.before
+    ng.trace(model, torch.randn(3, 2), loss=lambda y: y.sum())
+    assert model.before is before and not hasattr(model, "after")
+
+
 def test_a_lazy_layer_keeps_the_shape_its_first_forward_gave_it() -> None:
     model = nn.Sequential(nn.LazyLinear(2))
     ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum())

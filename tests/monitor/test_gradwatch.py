@@ -585,3 +585,40 @@ def test_a_layer_the_data_skips_for_a_while_is_not_called_cut_off() -> None:
         never(x).sum().backward()
         watch.step()
     assert [e.message_id for e in watch.events] == ["grad.none"]
+
+
+class WithClassToken(nn.Module):
+    """A ViT-style class token (zeros at first, the model's own) before a deep sigmoid body."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.class_token = nn.Parameter(torch.zeros(1, 1, 8))
+        self.body = nn.Sequential(
+            *[nn.Sequential(nn.Linear(8, 8), nn.Sigmoid()) for _ in range(12)]
+        )
+        self.head = nn.Linear(8, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = torch.cat([self.class_token.expand(x.shape[0], -1, -1), x], 1)
+        return self.head(self.body(x)[:, 0])
+
+
+def test_a_class_token_is_no_gate_and_vanishing_layers_are_still_said() -> None:
+    """A zero class token at the model's top was taken for a gate over every layer, and no
+    layer was ever called vanishing (review)."""
+    torch.manual_seed(0)
+    model = WithClassToken()
+    watch = GradientWatch(model, patience=1)
+    model(torch.randn(16, 5, 8)).pow(2).mean().backward()
+    watch.step()
+    assert any(e.values["layer"] == "body.0.0" for e in watch.events)
+
+
+def test_a_complex_gradient_that_is_zero_is_read_as_zero() -> None:
+    model = nn.Module()
+    model.z = nn.Parameter(torch.ones(3, dtype=torch.complex64))
+    model.w = nn.Parameter(torch.ones(3))
+    watch = GradientWatch(model)
+    model.z.grad = torch.zeros(3, dtype=torch.complex64)
+    model.w.grad = torch.ones(3)
+    assert watch.step() == {"": pytest.approx(3**0.5)}
