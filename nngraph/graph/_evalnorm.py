@@ -26,13 +26,18 @@ def untrained_norms(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
     """One finding, on the first such layer in `order`, counting them all."""
     table = g.graph.get("modules") or {}
     position = {n: i for i, n in enumerate(order)}
+    buffers = {
+        str(data.get("name") or ""): (n, data)
+        for n, data in g._node.items()
+        if data.get("kind") == "buffer"
+    }
     found: list[tuple[int, str, Any]] = []  # (position, module path, the op reading it)
-    for n, data in g._node.items():
-        name = str(data.get("name") or "")
+    for name, (n, data) in buffers.items():
         path = data.get("module") or ""
-        if data.get("kind") != "buffer" or not name.endswith("running_var"):
+        if not name.endswith("running_var") or (table.get(path) or {}).get("training") is not False:
             continue
-        if (table.get(path) or {}).get("training") is not False or not _starts_so(g, path, data):
+        mean = buffers.get(name.removesuffix("running_var") + "running_mean")
+        if mean is None or not _starts_so(data, mean[1]):
             continue
         readers = [s for s in g._succ[n] if s in position]
         if readers:
@@ -58,13 +63,11 @@ def untrained_norms(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _starts_so(g: Graph, path: str, running_var: dict[str, Any]) -> bool:
-    """Whether the layer's running variance is all ones and its running mean all zeros."""
+def _starts_so(running_var: dict[str, Any], running_mean: dict[str, Any]) -> bool:
+    """Whether a layer's running variance is all ones and its running mean all zeros."""
     var = running_var.get("value") or {}
-    if var.get("min") != 1.0 or var.get("max") != 1.0:
-        return False
-    mean_name = str(running_var.get("name") or "").removesuffix("running_var") + "running_mean"
-    for data in g._node.values():
-        if data.get("kind") == "buffer" and data.get("name") == mean_name:
-            return (data.get("value") or {}).get("zero_frac") == 1.0
-    return False
+    return (
+        var.get("min") == 1.0
+        and var.get("max") == 1.0
+        and (running_mean.get("value") or {}).get("zero_frac") == 1.0
+    )

@@ -233,7 +233,7 @@ def _in_series(g: Graph, position: dict[Any, int], layers: list[_Layer]) -> list
             owner.setdefault(t, i)
     succ = g._succ
     depth: dict[Any, int] = {}  # the most layer ops on a path from a node to an output
-    for n in sorted(position, key=position.__getitem__, reverse=True):
+    for n in reversed(position):  # `position` lists the nodes in forward order
         depth[n] = max((depth[s] for s in succ[n]), default=0) + (n in owner)
     kept, taken, n = [layers[0]], {0}, layers[0].node
     while succ[n]:
