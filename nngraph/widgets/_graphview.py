@@ -204,7 +204,7 @@ class GraphView(anywidget.AnyWidget):
         from_json=lambda value, _widget: expanded(value),
     )
     #: levels of modules open at the start, as in ``g.collapse(depth)``; None: the deepest
-    #: that draws at most ~150 boxes, or the nearest that Graphviz lays out in well under a
+    #: that draws at most 40 boxes, or the nearest that Graphviz lays out in well under a
     #: second (a ``graph_of`` graph's modules hold only parameters, used all along the graph).
     #: A drawing that would keep the page busy for long is declined with a message.
     depth = _Depth(None, allow_none=True).tag(sync=True)

@@ -2,7 +2,7 @@
 
 A saved notebook, nbconvert HTML or a notebook opened without a kernel shows this SVG from
 the output's mimebundle. The graph is first collapsed like the live view (modules folded
-until at most ~150 boxes remain), then drawn by the Graphviz ``dot`` program when it is
+until at most ``START_BOXES`` boxes remain), then drawn by the Graphviz ``dot`` program when it is
 installed and can lay the graph out quickly (see ``_dot_budget``), else by a small layered
 layout in pure Python. A graph still bigger than ``MAX_DRAWN`` boxes shows its first
 ``MAX_BOXES`` and one more box saying how many are left and what they are, so the picture
@@ -39,7 +39,9 @@ if TYPE_CHECKING:
 
 __all__ = ["layered_svg", "static_svg", "xml_text"]
 
-#: the live view and the picture fold modules until at most this many boxes remain
+#: the live view and the picture open at the deepest level that draws at most this many boxes
+START_BOXES = 40
+#: a picture of a graph with more than MAX_DRAWN boxes shows this many of them
 MAX_BOXES = 150
 #: a picture draws at most this many boxes; a bigger graph shows its first MAX_BOXES
 MAX_DRAWN = 500
@@ -91,7 +93,7 @@ def xml_text(text: object, limit: int | None = None) -> str:
 
 
 def _collapsed(payload: dict[str, Any], depth: int | None) -> Graph:
-    """The graph as the live view first shows it: modules folded to at most MAX_BOXES boxes."""
+    """The graph as the live view first shows it: modules folded to at most START_BOXES boxes."""
     from nngraph.graph import Graph
 
     try:
@@ -109,7 +111,7 @@ def _collapsed(payload: dict[str, Any], depth: int | None) -> Graph:
     best = g.collapse(depth=0) if deepest > 0 else g
     for d in range(1, deepest + 1):
         candidate = g.collapse(depth=d)
-        if candidate.number_of_nodes() > MAX_BOXES:
+        if candidate.number_of_nodes() > START_BOXES:
             break
         best = candidate
     return best

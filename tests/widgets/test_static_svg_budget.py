@@ -123,9 +123,9 @@ def test_normal_models_keep_the_graphviz_picture_with_module_frames(
 
 
 def dot_depth(g: ng.Graph) -> int:
-    """The depth the picture folds `g` to: the deepest with at most MAX_BOXES boxes."""
+    """The depth the picture folds `g` to: the deepest with at most START_BOXES boxes."""
     depth = 0
-    while depth < 5 and g.collapse(depth=depth + 1).number_of_nodes() <= _static_svg.MAX_BOXES:
+    while depth < 5 and g.collapse(depth=depth + 1).number_of_nodes() <= _static_svg.START_BOXES:
         depth += 1
     return depth
 

@@ -294,3 +294,20 @@ export function nodesBelow(graph, path) {
   visit(path);
   return out;
 }
+
+/**
+ * The ids of the nodes whose label, name, module, op or backward name contains `query`
+ * (case-insensitive); none for an empty query.
+ *
+ *     findNodes(graph, "relu") // ["n3", "n7"]
+ *
+ * @param {Graph} graph @param {string} query
+ * @returns {string[]}
+ */
+export function findNodes(graph, query) {
+  const q = query.trim().toLowerCase();
+  if (!q) return [];
+  return graph.nodes
+    .filter((n) => [n.label, n.name, n.module, n.op, n.backward].some((v) => v && v.toLowerCase().includes(q)))
+    .map((n) => n.id);
+}

@@ -135,6 +135,35 @@ export function sizeOf(pres, item) {
 }
 
 /**
+ * What Graphviz lays out for `vis` (boxes sized for their text, edges from the loss in the
+ * backward view, frames titled as drawn) and what each box says.
+ *
+ *     const { nodes, edges, clusters } = sceneInput(vis, graph, "forward");
+ *
+ * @param {Visible} vis @param {import("./graph.js").Graph} graph
+ * @param {"forward"|"backward"} view @param {import("./messages.js").Translate} [t]
+ */
+export function sceneInput(vis, graph, view, t = EN) {
+  /** @type {Map<string, Presentation>} */
+  const pres = new Map();
+  const nodes = [];
+  for (const item of vis.items.values()) {
+    const p = present(item, graph, view, t);
+    pres.set(item.id, p);
+    nodes.push({ id: item.id, ...sizeOf(p, item) });
+  }
+  const reversed = view === "backward";
+  const edges = vis.edges.map((e) => (reversed ? { source: e.target, target: e.source } : e));
+  const clusterLabel = (/** @type {string} */ path) => {
+    const type = graph.modules.get(path)?.type;
+    return type ? `${path} (${type})` : path;
+  };
+  // the layout makes room for the label as drawn (a long module name is cut short there)
+  const clusters = [...vis.clusters.values()].map((c) => ({ ...c, label: clusterTitle(clusterLabel(c.path)) }));
+  return { pres, nodes, edges, clusters, clusterLabel };
+}
+
+/**
  * Build the SVG scene.
  * @param {LayoutResult} lay
  * @param {Visible} vis

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { graphBuilder, graphOfLayers, graphOfMlp, resnet50Graph, SCRIPT_NAME, sharedWeightLoop, tinyGraph, XSS_NAME } from "../testing/fixtures.js";
+import { LEGIBLE } from "./camera.js";
 import { createGraphView, MAX_DRAWN } from "./view.js";
 
 /** A chain of `n` ops and no modules, like ng.graph_of of a long chain: nothing to fold. */
@@ -242,11 +243,24 @@ describe("graph view", () => {
     await view.ready;
     const n = el.querySelectorAll(".ng-item").length;
     expect(n).toBeGreaterThan(10);
-    expect(n).toBeLessThanOrEqual(150);
+    expect(n).toBeLessThanOrEqual(40); // what a student takes in at a glance
     // layer3's five identical blocks: one box, or (where the depth opens them) the first
     // block open and the others folded
     const run = el.querySelector('.ng-item[data-id="r:layer3.1"], .ng-item[data-id="r:layer3.1#more"]');
     expect(run?.textContent).toMatch(/Bottleneck ×5|Bottleneck ×4 more/);
+  });
+
+  it("opens a tall drawing at a legible size from its top, and 'Fit' shows all of it", async () => {
+    const { el, view } = mount(resnet50Graph(), { height: 300 });
+    await view.ready;
+    const svg = /** @type {any} */ (el.querySelector("svg"));
+    const tall = Number(svg.dataset.height);
+    expect(tall * LEGIBLE).toBeGreaterThan(svg.clientHeight); // it cannot fit at a legible size
+    expect(svg.__zoom.k).toBe(LEGIBLE);
+    expect(svg.__zoom.y).toBe(10); // its top, where the input comes in
+    click(/** @type {HTMLElement} */ (el.querySelector(".ng-fit")));
+    expect(svg.__zoom.k).toBeLessThan(LEGIBLE);
+    expect(tall * svg.__zoom.k).toBeLessThanOrEqual(svg.clientHeight);
   });
 
   it("takes every label from the messages object and redoes them when it changes", async () => {
