@@ -287,6 +287,10 @@ class Recorder:
             "module_type": self.scope.module_type,
             "call": call,
         }
+        if name == "BackwardHookFunction" and self.scope.left_path is not None:
+            # PyTorch wraps a module's outputs for its full backward hooks once it has left
+            call_attrs["module"] = self.scope.left_path
+            call_attrs["module_type"] = type(self.scope.modules[self.scope.left_path]).__name__
         if settings is not None:
             call_attrs["args"] = settings
         if len(outs) == 1:  # the common case, without building generators

@@ -1,5 +1,5 @@
-"""What `trace()` puts back after running a model: flags, which tensors the modules hold, their
-values and their `.grad`, and the state of random generators they keep.
+"""What `trace()` puts back after running a model: flags, which tensors and submodules the
+modules hold, their hooks, their values and `.grad`, and the random generators they keep.
 
 A forward may change its own model: an embedding's `max_norm` renormalises rows in place, weight
 clipping clamps weights, BatchNorm updates its running statistics, a queue buffer is replaced by
@@ -19,6 +19,7 @@ version counters of untouched tensors (which autograd checks) do not move.
 from __future__ import annotations
 
 import math
+import operator
 import warnings
 from collections import defaultdict
 from typing import Any
@@ -137,6 +138,14 @@ class ModelState:
 
 #: What every `nn.Module` keeps (`_parameters`, `_modules`, hooks...): never a generator.
 _INTERNALS = frozenset(vars(torch.nn.Module()))
+#: Of those, the tables `_Attributes` puts back: the submodules and the hooks, which a forward
+#: may change (`self.proj = nn.Linear(...)` on the first call, a hook registered once).
+#: `ModelState` does the flags, parameters and buffers itself.
+_TABLES = tuple(
+    k for k, v in vars(torch.nn.Module()).items()
+    if isinstance(v, (dict, set)) and k not in ("_parameters", "_buffers")
+)  # fmt: skip
+_get_tables = operator.itemgetter(*_TABLES)
 
 
 class _Attributes:
@@ -152,11 +161,29 @@ class _Attributes:
         self.saved = {k: v for k, v in live.items() if k not in _INTERNALS}
         self.lists = {k: list(v) for k, v in self.saved.items() if type(v) is list}
         self.dicts = {k: dict(v) for k, v in self.saved.items() if type(v) is dict}
+        # most modules' tables are all empty: nothing to copy
+        tables = _tables(live)
+        self.tables = (
+            {k: v.copy() for k, v in zip(_TABLES, tables, strict=True) if v} if any(tables) else {}
+        )
+        self.full_backward_hook = live.get("_is_full_backward_hook")
 
     def restore(self) -> None:
         live = vars(self.module)
         if type(self.module) is not self.kind:
             return
+        tables = _tables(live)
+        if self.tables or any(tables):
+            for k, now in zip(_TABLES, tables, strict=True):
+                before = self.tables.get(k)
+                if before is None:
+                    if now:
+                        now.clear()
+                elif now != before if type(now) is set else _changed(now, before):
+                    now.clear()
+                    now.update(before)
+        if live.get("_is_full_backward_hook") is not self.full_backward_hook:
+            live["_is_full_backward_hook"] = self.full_backward_hook
         for k, v in self.saved.items():
             if live.get(k, _MISSING) is not v:
                 live[k] = v
@@ -175,6 +202,17 @@ class _Attributes:
 
 
 _MISSING = object()
+
+
+def _tables(live: dict[str, Any]) -> tuple[Any, ...]:
+    try:
+        return _get_tables(live)
+    except KeyError:  # a module whose __init__ did not call nn.Module's
+        return tuple(live.get(k) or {} for k in _TABLES)
+
+
+def _changed(now: dict[Any, Any], before: dict[Any, Any]) -> bool:
+    return now.keys() != before.keys() or any(now[k] is not v for k, v in before.items())
 
 
 def _generators(values: list[Any]) -> dict[torch.Generator, None]:

@@ -1,18 +1,22 @@
 """Which module is running: qualified paths from global module hooks, removed on exit.
 
-The hooks are PyTorch's global `register_module_forward_pre_hook` / `..._forward_hook`, so no
-hook is ever added to the user's modules; `close()` removes both, also after an exception.
+The hooks are PyTorch's global `register_module_forward_pre_hook` / `..._forward_hook`.
+PyTorch runs global forward hooks before a module's own, so a module with forward hooks of its
+own (an activation saved with `.detach()`) is left by a hook added after them for that one call
+and removed by itself; `close()` removes every hook, also after an exception.
 """
 
 from __future__ import annotations
 
 import inspect
+import sys
 import weakref
 from collections.abc import Callable
 from typing import Any
 
 import torch
 from torch.nn.modules import module as nn_module
+from torch.utils.hooks import RemovableHandle
 
 from nngraph._compiled import uncompiled
 from nngraph.capture._builder import Names
@@ -65,6 +69,11 @@ class ModuleScope:
         self.unregistered: set[str] = set()
         #: called when a TorchScript module returns: its ops ran in C++, unseen
         self.after_script: Callable[[], None] | None = None
+        #: the module that returned last, until another starts: PyTorch wraps the outputs of a
+        #: module with full backward hooks (`BackwardHookFunction`) after its forward hooks
+        self.left_path: str | None = None
+        self._deferred: set[tuple[int, int]] = set()  # (module, stack depth) left by `_added`
+        self._added: list[RemovableHandle] = []
         names.param_in_use = self._param_in_use
         if model is not None:
             self._add_root(model, "")
@@ -74,10 +83,11 @@ class ModuleScope:
         ]
 
     def close(self) -> None:
-        """Remove the global hooks."""
-        for handle in self._handles:
+        """Remove the global hooks, and any hook left on a module whose forward raised."""
+        for handle in [*self._handles, *self._added]:
             handle.remove()
         self._handles.clear()
+        self._added.clear()
 
     @property
     def path(self) -> str:
@@ -101,7 +111,11 @@ class ModuleScope:
             if self.stack and path.rpartition(".")[0] != self.stack[-1][1]:
                 return self._child_path(module) or path
             return path
-        if self.stack:
+        child = self._child_path(module) if self.stack else None
+        if child is not None:  # registered by the forward (`self.proj = nn.Linear(...)`)
+            path = self._free_path(child)
+            self.names.add_module(module, path, self.paths)
+        elif self.stack:
             # Not registered under the root (kept in a plain list): named by its type, and
             # numbered when that is taken ("blocks" -> "Linear", "Linear2"); so are its params.
             path = self._free_path(f"{self.stack[-1][1]}.{type(module).__name__}".lstrip("."))
@@ -150,15 +164,39 @@ class ModuleScope:
         path = self._path_of(module)
         self.stack.append((module, path))
         self.modules.setdefault(path, module)
+        self.left_path = None
         if top_level:
             self.name_inputs(module, args, {})
+        if module._forward_hooks:  # leave after them: their ops are the module's
+            self._leave_after_own_hooks(module)
 
     def _leave(self, module: torch.nn.Module, args: Any, output: Any) -> None:
         if self.after_script is not None and isinstance(module, torch.jit.ScriptModule):
             self.after_script()
+        if (id(module), len(self.stack)) not in self._deferred:
+            self._pop(module)
+
+    def _leave_after_own_hooks(self, module: torch.nn.Module) -> None:
+        """Leave `module` from a hook run after its own forward hooks, in this call only."""
+        call = (id(module), len(self.stack))
+        self._deferred.add(call)
+
+        def leave(module: torch.nn.Module, args: Any, output: Any) -> None:
+            if call not in self._deferred or (id(module), len(self.stack)) != call:
+                return  # a call of the same module inside this one ran it
+            self._deferred.discard(call)
+            if sys.exc_info()[1] is None:  # PyTorch walks the live dict after an exception
+                handle.remove()
+            self._pop(module)
+
+        handle = module.register_forward_hook(leave, always_call=True)
+        self._added.append(handle)
+
+    def _pop(self, module: torch.nn.Module) -> None:
         # Pop up to and including this module: a forward that raised may have left others.
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] is module:
+                self.left_path = self.stack[i][1]
                 del self.stack[i:]
                 return
 

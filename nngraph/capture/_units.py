@@ -61,7 +61,7 @@ _KEEPS_UNITS = frozenset(
         "Relu", "Threshold", "Hardtanh", "Clamp", "ClampMin", "LeakyRelu", "Elu", "Gelu",
         "Silu", "Mish", "Hardswish", "Hardsigmoid", "Sigmoid", "Tanh", "Softplus", "Exp",
         "Log", "Pow", "Sqrt", "Rsqrt", "Abs", "NativeDropout", "Where", "ConstantPadNd",
-        "Slice", "Cat",
+        "Slice", "Cat", "BackwardHookFunction",
     }
 )  # fmt: skip
 _BACKWARD = re.compile(r"Backward\d*$")

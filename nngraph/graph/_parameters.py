@@ -74,7 +74,7 @@ def parameter_state(
             key = module or data.get("name") or f"#{n}"
             if data.get("grad") is not None:
                 reached.add(key)
-            else:
+            elif not _gradient_passed_by(g, n):
                 cut.setdefault(key, n)
     trained = {_model_of(g, key) for key in reached}
     for key, n in cut.items():
@@ -326,6 +326,18 @@ def _backward_reached_a_leaf(g: Graph) -> bool:
 def learnable(data: dict[str, Any]) -> bool:
     """A model's parameter, or a hand-made leaf that requires grad (a lesson's `w`)."""
     return data.get("kind") == "param" or data.get("backward") == "AccumulateGrad"
+
+
+def _gradient_passed_by(g: Graph, n: Any) -> bool:
+    """Whether a gradient reached a tracked op a few steps after the leaf (a bias is expanded
+    before it is added): nothing is cut, the backward only asked for other inputs
+    (`torch.autograd.grad(score, x)` for a saliency map, `backward(inputs=[...])`)."""
+    frontier = [s for s in g._succ[n] if g._node[s].get("tracked")]
+    for _ in range(4):
+        if any(g._node[s].get("grad") is not None for s in frontier):
+            return True
+        frontier = [s for f in frontier for s in g._succ[f] if g._node[s].get("tracked")]
+    return False
 
 
 def _used_by_tracked_op(g: Graph, n: Any) -> bool:
