@@ -341,9 +341,9 @@ MESSAGES: dict[str, str] = {
         "is getting worse on data it does not train on. {advice}"
     ),
     "monitor.pq.from_zero": (
-        "{metric} rose from its best of {best:.4g} to {value:.4g} while {train} improved only "
-        "{permille}‰ over the last {since}: each epoch now costs more on new data than it gains "
-        "on training data, so the model has started to memorise."
+        "{metric} rose from its best of {best:.4g} to {value:.4g} while the training progress of "
+        "{train} was only {permille}‰ over the last {since}: each epoch now costs more on new "
+        "data than it gains on training data, so the model has started to memorise."
     ),
     "monitor.error.not_logged": "{metric!r} has not been logged; logged: {logged}",
     "monitor.error.no_best": (
@@ -486,7 +486,8 @@ MESSAGES: dict[str, str] = {
     # monitor: detector explanations (the key is "monitor." + the event's message_id)
     "monitor.gl.overfit": (
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
-        "kept falling for {since}: {verdict}"
+        "is still falling ({recent:.4g} on average over the last {span}, down from {before:.4g} "
+        "up to epoch {best_epoch}): {verdict}"
     ),
     # what GL's sentences end with: a GL that stops, and one that only warns (the classroom's)
     "monitor.gl.verdict": (
@@ -503,8 +504,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.stalled": (
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
-        "has not fallen since then either: training has stalled or become unstable "
-        "(try a smaller learning rate)."
+        "is no lower than it was then ({recent:.4g} on average over the last {span}, "
+        "{before:.4g} up to epoch {best_epoch}): training has stalled or become unstable, "
+        "which is not overfitting (try a smaller learning rate)."
     ),
     "monitor.gl.training": (
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}): the loss on "
@@ -516,13 +518,20 @@ MESSAGES: dict[str, str] = {
         "getting worse on data it does not train on."
     ),
     "monitor.pq.fire": (
-        "{metric} is {percent}% above its best while {train} improved only {permille}‰ over "
-        "the last {since} (quotient {quotient} > {alpha:g}): each epoch now costs more on new data "
-        "than it gains on training data, so the model has started to memorise."
+        "{metric} is {percent}% above its best while the training progress of {train} was only "
+        "{permille}‰ over the last {since} (quotient {quotient} > {alpha:g}): each epoch now "
+        "costs more on new data than it gains on training data, so the model has started to "
+        "memorise."
     ),
     "monitor.up.fire": (
         "{metric} rose at the end of {strips} ({trail}): the model keeps getting worse on new "
         "data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
+    ),
+    "monitor.up.stalled": (
+        "{metric} rose at the end of {strips} ({trail}), but {train} is no lower than it was at "
+        "the best epoch ({recent:.4g} on average over the last {span}, {before:.4g} up to epoch "
+        "{best_epoch}): training has stalled or become unstable, which is not overfitting (try a "
+        "smaller learning rate). Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.strips.one": "{n} strip of {strip}",
     "monitor.up.strips.few": "{n} successive strips of {strip}",
@@ -553,22 +562,32 @@ MESSAGES: dict[str, str] = {
         "{metric} has not improved by more than {pct:.3g}% for {since} (since {best:.4g} at "
         "epoch {best_epoch}): more training is unlikely to help."
     ),
+    # where a loss blew up, in the unit of the text lines
+    "monitor.divergence.at_epoch": "at epoch {epoch}",
+    "monitor.divergence.at_step": "at step {step}",
+    "monitor.divergence.at_step_epoch": "at step {step} (epoch {epoch})",
     "monitor.divergence.nonfinite": (
-        "{metric} became {value} at step {step}: training has diverged (the numbers overflowed). "
+        "{metric} became {value} {when}: training has diverged (the numbers overflowed). "
         "Lower the learning rate, check the data for NaN, or clip the gradients."
     ),
     "monitor.divergence.threshold": (
-        "{metric} is {value:.4g} at step {step}, above the limit {threshold:.4g}: training is "
+        "{metric} is {value:.4g} {when}, above the limit {threshold:.4g}: training is "
         "blowing up. Lower the learning rate."
     ),
     "monitor.divergence.factor": (
-        "{metric} is {value:.4g} at step {step}, {times} times its first value "
+        "{metric} is {value:.4g} {when}, {times} times its first value "
         "({first:.4g}): training is blowing up. Lower the learning rate."
     ),
     "monitor.gap.relative": (
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {pct:.0f}% apart for "
         "{since}: the model does much better on the data it trains on than on new data (high "
         "variance). More data, a smaller model or regularisation narrow this gap."
+    ),
+    "monitor.gap.unstable": (
+        "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been far apart for {since}, but "
+        "{train} itself has got worse ({recent:.4g} on average over the last {span}, "
+        "{before:.4g} up to epoch {best_epoch}, the best epoch of {metric}): training has become "
+        "unstable, which is not high variance (try a smaller learning rate)."
     ),
     "monitor.gap.absolute": (
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {threshold:.4g} apart "

@@ -361,10 +361,11 @@ MESSAGES: dict[str, str] = {
         "{advice}"
     ),
     "monitor.pq.from_zero": (
-        "{metric} wynosi teraz {value:.4g}, więcej niż najlepsza wartość {best:.4g}, a {train} "
-        "w ostatnim odcinku, trwającym {since}, poprawia się tylko o {permille}‰: każda epoka "
-        "kosztuje teraz więcej na nowych danych, niż daje na danych treningowych, więc model "
-        "zaczął zapamiętywać dane treningowe."
+        "{metric} wynosi teraz {value:.4g}, więcej niż najlepsza wartość {best:.4g}, a w "
+        "ostatnim odcinku, trwającym {since}, postęp treningu ({train}) jest mały: średnia z "
+        "tego odcinka przekracza jego minimum tylko o {permille}‰. Każda epoka kosztuje teraz "
+        "więcej na nowych danych, niż daje na danych treningowych, więc model zaczął "
+        "zapamiętywać dane treningowe."
     ),
     "monitor.error.not_logged": "nie zapisano jeszcze metryki {metric!r}; zapisane: {logged}",
     "monitor.error.no_best": (
@@ -519,7 +520,8 @@ MESSAGES: dict[str, str] = {
     # monitor: wyjaśnienia detektorów (klucz to "monitor." + message_id zdarzenia)
     "monitor.gl.overfit": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
-        "{best_epoch}), a {train} spada już {since} z rzędu: {verdict}"
+        "{best_epoch}), a {train} wciąż spada (teraz średnio {recent:.4g} w ostatnim okresie, "
+        "trwającym {span}, a do epoki {best_epoch} średnio {before:.4g}): {verdict}"
     ),
     "monitor.gl.verdict": (
         "model zaczął zapamiętywać dane treningowe. Zatrzymaj tu trening albo zachowaj "
@@ -535,8 +537,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.stalled": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
-        "{best_epoch}), a {train} od tamtej pory też nie spada: trening utknął albo stał się "
-        "niestabilny (spróbuj mniejszego współczynnika uczenia)."
+        "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w ostatnim okresie, "
+        "trwającym {span}), nie mniej niż do epoki {best_epoch} ({before:.4g}): trening utknął "
+        "albo stał się niestabilny, a to nie overfitting (spróbuj mniejszego współczynnika "
+        "uczenia)."
     ),
     "monitor.gl.training": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
@@ -549,15 +553,23 @@ MESSAGES: dict[str, str] = {
         "{best_epoch}): model radzi sobie coraz gorzej na danych, na których się nie uczy."
     ),
     "monitor.pq.fire": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości, a {train} w ostatnim "
-        "odcinku, trwającym {since}, poprawia się tylko o {permille}‰ (iloraz {quotient} > "
-        "{alpha:g}): każda epoka kosztuje teraz więcej na nowych danych, niż daje na danych "
-        "treningowych, więc model zaczął zapamiętywać dane treningowe."
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości, a w ostatnim odcinku, "
+        "trwającym {since}, postęp treningu ({train}) jest mały: średnia z tego odcinka "
+        "przekracza jego minimum tylko o {permille}‰ (iloraz {quotient} > {alpha:g}). Każda "
+        "epoka kosztuje teraz więcej na nowych danych, niż daje na danych treningowych, więc "
+        "model zaczął zapamiętywać dane treningowe."
     ),
     "monitor.up.fire": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
         "na nowych danych, to oznaka overfittingu. Najlepsza wartość: {best:.4g} w epoce "
         "{best_epoch}."
+    ),
+    "monitor.up.stalled": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz "
+        "średnio {recent:.4g} (w ostatnim okresie, trwającym {span}), nie mniej niż do "
+        "najlepszej epoki {best_epoch} ({before:.4g}): trening utknął albo stał się niestabilny, "
+        "a to nie overfitting (spróbuj mniejszego współczynnika uczenia). Najlepsza wartość: "
+        "{best:.4g} w epoce {best_epoch}."
     ),
     # dopełniacz, jak po "na końcu": 1 odcinka, 3 kolejnych odcinków
     "monitor.up.strips.one": "{n} odcinka treningu, który trwał {strip}",
@@ -591,17 +603,21 @@ MESSAGES: dict[str, str] = {
         "{metric} nie poprawia się o więcej niż {pct:.3g}% już {since} z rzędu (licząc od "
         "wartości {best:.4g} z epoki {best_epoch}): dalszy trening raczej nic nie da."
     ),
+    # gdzie strata eksplodowała, w tej samej jednostce co wiersze tekstu
+    "monitor.divergence.at_epoch": "w epoce {epoch}",
+    "monitor.divergence.at_step": "w kroku {step}",
+    "monitor.divergence.at_step_epoch": "w kroku {step} (epoka {epoch})",
     "monitor.divergence.nonfinite": (
-        "{metric} ma w kroku {step} wartość {value}: trening się rozbiegł (liczby wyszły poza "
+        "{metric} ma {when} wartość {value}: trening się rozbiegł (liczby wyszły poza "
         "zakres). Zmniejsz współczynnik uczenia, sprawdź, czy w danych nie ma NaN, albo "
         "przytnij gradienty."
     ),
     "monitor.divergence.threshold": (
-        "{metric} w kroku {step} wynosi {value:.4g}, ponad limit {threshold:.4g}: trening "
+        "{metric} {when} wynosi {value:.4g}, ponad limit {threshold:.4g}: trening "
         "wymyka się spod kontroli. Zmniejsz współczynnik uczenia."
     ),
     "monitor.divergence.factor": (
-        "{metric} w kroku {step} wynosi {value:.4g}, czyli {times} razy więcej niż na początku "
+        "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż na początku "
         "({first:.4g}): trening wymyka się spod kontroli. Zmniejsz współczynnik uczenia."
     ),
     "monitor.gap.relative": (
@@ -609,6 +625,12 @@ MESSAGES: dict[str, str] = {
         "{since} z rzędu: model radzi sobie dużo lepiej na danych, na których się uczy, niż na "
         "nowych (duża wariancja). Tę różnicę zmniejszą: więcej danych, mniejszy model albo "
         "regularyzacja."
+    ),
+    "monitor.gap.unstable": (
+        "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się mocno już {since} z rzędu, ale "
+        "{train} też się pogarsza: wynosi teraz średnio {recent:.4g} (w ostatnim okresie, "
+        "trwającym {span}), wobec {before:.4g} do najlepszej epoki ({best_epoch}). Trening stał "
+        "się niestabilny, a to nie duża wariancja (spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.gap.absolute": (
         "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się o ponad {threshold:.4g} już "

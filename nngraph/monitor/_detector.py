@@ -194,7 +194,7 @@ class Detector:
         already raised stays raised); from then on the detector waits for it: the epoch is
         judged at the call that logs it, or, if it never comes, at the next call that starts
         another row, or at :meth:`close`. Detectors without a training twin (``Patience``,
-        ``UP``, ``Divergence``) never wait.
+        ``Divergence``) never wait.
 
             >>> from nngraph.monitor.detectors import Patience
             >>> p = Patience(1); p.feed(1.0, {"val_loss": 0.5}, epoch=6) is None

@@ -147,6 +147,7 @@ class Series:
         "_steps",
         "_values",
         "count",
+        "epoch_repeated",
         "keep_last",
         "max_value",
         "min_value",
@@ -162,6 +163,7 @@ class Series:
         self._n = 0
         self.keep_last = capacity // 8 if keep_last is None else min(keep_last, capacity // 2)
         self.count = 0  # points ever appended
+        self.epoch_repeated = False  # two points appended one after the other in one epoch
         self.min_value = math.inf  # over the whole run (NaN ignored)
         self.max_value = -math.inf
 
@@ -210,6 +212,8 @@ class Series:
     def append(self, step: float, value: float, *, call: int | None = None, epoch: int = 0) -> None:
         """Add one point (from log() call number ``call``, default: the point's own number, in
         ``epoch``); compacts the older part first when the series is full."""
+        if self._n and epoch == self._epochs[self._n - 1]:
+            self.epoch_repeated = True
         if self._n == self.capacity:
             self._compact()
         self.count += 1

@@ -26,6 +26,7 @@ from nngraph.monitor._params import (
     _positive,
     _whole,
 )
+from nngraph.monitor._trend import TrainingTrend
 
 __all__ = ["Divergence", "Gap", "Patience"]
 
@@ -204,15 +205,16 @@ class Divergence(Detector):
     def feed(
         self, step: float, metrics: Mapping[str, float], epoch: int | None = None
     ) -> Event | None:
-        self._step = step  # its explanations name steps, never epochs
+        self._step = step
         seen = [(name, metrics[name]) for name in self.metrics if name in metrics]
         if not seen:
             return None
         self.epoch += 1
         self._shown = self.epoch if epoch is None else epoch  # its event's epoch
         event = None
+        when = _when(step, epoch)
         for name, value in seen:
-            found = self._check_one(name, value, step)
+            found = self._check_one(name, value, when)
             if found is None:
                 self._active[name] = False
             elif not self._active.get(name):
@@ -222,16 +224,15 @@ class Divergence(Detector):
         self.active = any(self._active.values())
         return event
 
-    def _check_one(self, name: str, value: float, step: float) -> tuple[str, dict[str, Any]] | None:
+    def _check_one(self, name: str, value: float, when: str) -> tuple[str, dict[str, Any]] | None:
         first = self._first.setdefault(name, value)
-        where = fmt_step(step)
         if not math.isfinite(value):
-            return "divergence.nonfinite", {"value": str(value), "step": where}
+            return "divergence.nonfinite", {"value": str(value), "when": when}
         if self.threshold is not None and value > self.threshold:
             return "divergence.threshold", {
                 "value": value,
                 "threshold": self.threshold,
-                "step": where,
+                "when": when,
             }
         if self.factor is not None and math.isfinite(first) and first > 0:
             ratio = value / first
@@ -241,9 +242,23 @@ class Divergence(Detector):
                     "first": first,
                     "ratio": ratio,
                     "times": numeral(_times(ratio)),
-                    "step": where,
+                    "when": when,
                 }
         return None
+
+
+def _when(step: float, epoch: int | None) -> str:
+    """Where a value blew up, in the unit of the monitor's text lines: ``at epoch 21`` when
+    logged per epoch, ``at step 1234 (epoch 3)`` per batch, ``at step 21`` used alone.
+
+        >>> _when(21.0, 21), _when(1234.0, 3), _when(21.0, None)
+        ('at epoch 21', 'at step 1234 (epoch 3)', 'at step 21')
+    """
+    if epoch is None:
+        return message("monitor.divergence.at_step", step=fmt_step(step))
+    if step == epoch:
+        return message("monitor.divergence.at_epoch", epoch=epoch)
+    return message("monitor.divergence.at_step_epoch", step=fmt_step(step), epoch=epoch)
 
 
 def _times(ratio: float) -> str:
@@ -308,8 +323,16 @@ class Gap(Detector):
     def _reset(self) -> None:
         self._run = 0
         self._run_from: int | None = None  # the epoch shown before the run (None: the start)
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self._trend = TrainingTrend()
 
     def _check(self, value: float, train: float | None) -> Check:
+        better = math.isfinite(value) and (
+            value < self.best if self.mode == "min" else value > self.best
+        )
+        if better:
+            self.best, self.best_epoch, self._best_shown = value, self.epoch, self._shown
+        self._trend.add(self._shown, train, best=better)
         if train is None:
             return None
         diff = value - train if self.mode == "min" else train - value
@@ -332,6 +355,16 @@ class Gap(Detector):
             "threshold": self.threshold,
             "since": self._epochs_since(self._run_from, self._run),
         }
+        trend = self._trend.now()
+        if trend is not None and trend.worse(self.mode):  # training itself got worse: unstable
+            span = self._epochs_since(trend.start, trend.count)
+            return "gap.unstable", {
+                **fields,
+                "before": trend.before,
+                "recent": trend.recent,
+                "span": span,
+                "best_epoch": self._best_shown,
+            }
         if self.relative:
             fields["pct"] = 100 * self.threshold
             return "gap.relative", fields

@@ -20,8 +20,7 @@ refused with an :class:`~nngraph.errors.NNGraphError` that suggests
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
-from itertools import pairwise
+from collections.abc import Iterable
 from typing import Any
 
 from nngraph.errors import NNGraphError
@@ -33,6 +32,8 @@ from nngraph.monitor._params import (
     _lower_is_better,
     _nonnegative,
 )
+from nngraph.monitor._trend import TrainingTrend, Trend
+from nngraph.monitor._wording import percent_text, plain, rising_trail
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
 
@@ -95,77 +96,23 @@ def _number(function: str, what: str, value: object) -> float:
         ) from None
 
 
-#: From here on a number in an explanation is written as 5.0e13, not in (up to 300) digits.
-_COMPACT = 10_000.0
-#: Digits added at most so that a shown number is visibly above its threshold.
-_MORE_DIGITS = 6
-
-
-def _plain(x: float, above: float = -math.inf) -> str:
-    """A number with 3 significant digits, in scientific notation only from 10,000 on (a
-    per-mille value of 2000 is ``2000``, not ``2e+03``); more digits (at most 6) where that
-    shows it above ``above`` (a quotient of 0.5004 that exceeds 0.5 is ``0.5004``).
-
-        >>> _plain(2000.4), _plain(12.345), _plain(0.5), _plain(0.000012345), _plain(math.inf)
-        ('2000', '12.3', '0.5', '0.0000123', 'inf')
-        >>> _plain(0.50039, above=0.5), _plain(123456.0)
-        ('0.5004', '1.23e5')
-    """
-    if not math.isfinite(x) or x == 0:
-        return f"{x:g}"
-    if abs(x) >= _COMPACT:
-        return _scientific(x, 2, above)
-    decimals = max(0, 2 - math.floor(math.log10(abs(x))))
-    text = _above(lambda d: f"{x:.{decimals + d}f}", above)
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _percent(x: float, above: float) -> str:
-    """A generalization loss in percent, as GL's explanations show it: one decimal, more (at
-    most 6) where that would not show it above ``above`` (5.04 for GL(5), not 5.0), and in
-    scientific notation from 10,000 on (a best of 1e-12 gives 5.0e13, not 14 digits).
-
-        >>> _percent(5.62, 5), _percent(5.04, 5), _percent(0.0004, 0), _percent(5e13, 5)
-        ('5.6', '5.04', '0.0004', '5.0e13')
-    """
-    if abs(x) >= _COMPACT:
-        return _scientific(x, 1, above)
-    return _above(lambda d: f"{x:.{1 + d}f}", above)
-
-
-def _scientific(x: float, decimals: int, above: float) -> str:
-    """``5.0e13`` (Python writes ``5.0e+13``), with more decimals where needed as above."""
-    mantissa, exponent = _above(lambda d: f"{x:.{decimals + d}e}", above).split("e")
-    return f"{mantissa}e{int(exponent)}"
-
-
-def _above(write: Callable[[int], str], above: float) -> str:
-    """``write(d)`` for the fewest extra digits ``d`` (at most 6) that show a number above
-    ``above``."""
-    for more in range(_MORE_DIGITS + 1):
-        text = write(more)
-        if float(text) > above:
-            break
-    return text
-
-
-def _rising(values: list[float]) -> str:
-    """UP's trail, ``0.9 -> 0.95 -> 0.97``: 4 significant digits, more (at most 12) where
-    that would not show each value above the one before.
-
-        >>> _rising([0.9, 0.95, 0.97]), _rising([0.5, 0.500001, 0.500002])
-        ('0.9 -> 0.95 -> 0.97', '0.5 -> 0.500001 -> 0.500002')
-    """
-    for digits in range(4, 13):
-        shown = [format(v, f".{digits}g") for v in values]
-        if all(float(a) < float(b) for a, b in pairwise(shown)):
-            break
-    return " -> ".join(numeral(text) for text in shown)
-
-
 def _errors_only(det: Detector) -> None:
     """Refuse a higher-is-better metric: Prechelt's criteria are defined on errors."""
     _lower_is_better(type(det).__name__, det.metric)
+
+
+def _trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
+    """The training loss up to the best epoch and lately, for an explanation."""
+    span = det._epochs_since(trend.start, trend.count)
+    return {"before": trend.before, "recent": trend.recent, "span": span}
+
+
+def _not_falling(det: Detector, trend: Trend | None, fields: dict[str, Any]) -> Check:
+    """GL's explanation for a training loss no lower than up to the best epoch (on average): a
+    rising validation loss is then not overfitting; None while training is still falling."""
+    if trend is None or trend.falling:
+        return None
+    return "gl.stalled", {**fields, **_trend_fields(det, trend)}
 
 
 class GL(Detector):
@@ -203,7 +150,7 @@ class GL(Detector):
         return [f"{self.alpha:g}"]
 
     def _reset(self) -> None:
-        self.train_at_best: float | None = None
+        self._trend = TrainingTrend()
         self._peak = -math.inf  # the highest finite GL since the best epoch
 
     def _rearm(self) -> None:
@@ -211,10 +158,11 @@ class GL(Detector):
         self._peak = -math.inf
 
     def _check(self, value: float, train: float | None) -> Check:
-        if math.isfinite(value) and value < self.best:
-            self.train_at_best = train
+        new_best = math.isfinite(value) and value < self.best
+        if new_best:
             self._peak = -math.inf
         self._track_best(value)
+        self._trend.add(self._shown, train, best=new_best)
         self.value = generalization_loss(value, self.best)
         peak = self._peak
         if math.isfinite(self.value) and self.value > peak:
@@ -236,21 +184,20 @@ class GL(Detector):
             advice = message("monitor.gl.advice" if self.stop else "monitor.gl.advice_warn")
             best = self.best or 0.0  # -0.0 is shown as 0
             return "gl.from_zero", {**fields, "best": best, "value": value, "advice": advice}
-        fields["percent"] = numeral(_percent(self.value, self.alpha))
+        fields["percent"] = numeral(percent_text(self.value, self.alpha))
         if not is_validation(self.metric):  # the training loss itself rose: not memorising
             return "gl.training", fields
         if train is not None and not math.isfinite(train):  # diverged, not memorising
             return "gl.train_nonfinite", {**fields, "train_value": train}
-        if train is None or self.train_at_best is None or not math.isfinite(self.train_at_best):
+        trend = self._trend.now()  # averages: one noisy training value does not decide
+        if trend is None:
             return "gl.plain", fields
-        fields["train_value"] = train
-        if train >= self.train_at_best:
-            return "gl.stalled", fields
+        stalled = _not_falling(self, trend, fields)
+        if stalled is not None:
+            return stalled
         # one rise may be noise in a small validation set: a GL that only warns says so
-        fields["verdict"] = message(
-            "monitor.gl.verdict" if self.stop else "monitor.gl.verdict_warn"
-        )
-        return "gl.overfit", fields
+        verdict = message("monitor.gl.verdict" if self.stop else "monitor.gl.verdict_warn")
+        return "gl.overfit", {**fields, **_trend_fields(self, trend), "verdict": verdict}
 
 
 class PQ(Detector):
@@ -292,9 +239,12 @@ class PQ(Detector):
         self._strip_from: int | None = None  # the epoch shown at the last strip end
         self.gl = math.nan
         self.progress = math.nan
+        self._trend = TrainingTrend()
 
     def _check(self, value: float, train: float | None) -> Check:
+        new_best = math.isfinite(value) and value < self.best
         self._track_best(value)
+        self._trend.add(self._shown, train, best=new_best)
         self._strip.append(math.nan if train is None else train)
         if self.epoch % self.k:
             return KEEP
@@ -315,23 +265,28 @@ class PQ(Detector):
         fields = {
             "gl": self.gl,
             "progress": self.progress,
-            "permille": numeral(_plain(self.progress)),
+            "permille": numeral(plain(self.progress)),
             "pq": self.value,
-            "quotient": numeral(_plain(self.value, above=self.alpha)),
+            "quotient": numeral(plain(self.value, above=self.alpha)),
             "alpha": self.alpha,
             "since": since,
             "k": self.k,
         }
         if math.isinf(self.gl):  # a rise from 0 (or past the float maximum): the numbers
             return "pq.from_zero", {**fields, "best": self.best or 0.0, "value": value}
-        return "pq.fire", {**fields, "percent": numeral(_percent(self.gl, 0.0))}
+        fields["percent"] = numeral(percent_text(self.gl, 0.0))
+        # a training loss that rose (lr too high) also gives a large P_k: not memorising
+        shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
+        return _not_falling(self, self._trend.now(), shown) or ("pq.fire", fields)
 
 
 class UP(Detector):
     """Prechelt's ``UP_s``: fires when the validation error rose at ``s`` successive strip ends.
 
     Strip ends are the epochs ``k, 2k, 3k, ...``; the first strip end has nothing to compare with.
-    ``metric`` must be a loss or an error (lower is better), as for :class:`GL`.
+    ``metric`` must be a loss or an error (lower is better), as for :class:`GL`. The training
+    twin, when logged, only shapes the explanation: validation rising while training is no
+    lower than at the best epoch is unstable training (learning rate too high), not overfitting.
 
         >>> import nngraph as ng
         >>> up = ng.detectors.UP(s=2, k=1)
@@ -340,11 +295,17 @@ class UP(Detector):
     """
 
     def __init__(
-        self, s: int = 3, k: int = 5, *, metric: str = "val_loss", stop: bool = True
+        self,
+        s: int = 3,
+        k: int = 5,
+        *,
+        metric: str = "val_loss",
+        train_metric: str | None = None,
+        stop: bool = True,
     ) -> None:
         self.s = _count(message("monitor.param.up_s"), s)
         self.k = _count(message("monitor.param.up_k"), k)
-        super().__init__(metric=metric, train_metric="", stop=stop)
+        super().__init__(metric=metric, train_metric=train_metric, stop=stop)
         _errors_only(self)
 
     def _args(self) -> list[str]:
@@ -355,9 +316,12 @@ class UP(Detector):
         self.rises = 0  # successive strip ends with a rise
         self.value = 0
         self._strip_from: int | None = None  # the epoch shown at the last strip end
+        self._trend = TrainingTrend()
 
     def _check(self, value: float, train: float | None) -> Check:
+        new_best = math.isfinite(value) and value < self.best
         self._track_best(value)
+        self._trend.add(self._shown, train, best=new_best)
         if self.epoch % self.k:
             return KEEP
         strip, self._strip_from = self._epochs_since(self._strip_from, self.k), self._shown
@@ -370,9 +334,9 @@ class UP(Detector):
         self.value = self.rises
         if self.rises < self.s:
             return None
-        trail = _rising(self._trail[-(self.s + 1) :])
+        trail = rising_trail(self._trail[-(self.s + 1) :])
         strips = message("monitor.up.strips." + plural_form(self.s), n=self.s, strip=strip)
-        return "up.fire", {
+        fields = {
             "s": self.s,
             "k": self.k,
             "strips": strips,
@@ -380,3 +344,7 @@ class UP(Detector):
             "best": self.best,
             "best_epoch": self._best_shown,
         }
+        trend = self._trend.now()
+        if trend is not None and not trend.falling:  # the training loss rose too: not overfitting
+            return "up.stalled", {**fields, **_trend_fields(self, trend)}
+        return "up.fire", fields

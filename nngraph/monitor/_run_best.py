@@ -12,7 +12,7 @@ from nngraph.monitor._best import Best
 from nngraph.monitor._common import training_base, validation_base
 from nngraph.monitor._monitor import Monitor
 
-__all__ = ["best_of", "metric_of"]
+__all__ = ["best_of", "metric_of", "same_columns"]
 
 
 def metric_of(mon: Monitor, metric: str) -> str:
@@ -36,6 +36,39 @@ def metric_of(mon: Monitor, metric: str) -> str:
     if validation_base(mon.metric) == base and mon.metric in mon.series:
         return mon.metric
     return next((name for name in mon.series if validation_base(name) == base), metric)
+
+
+def _alias(name: str) -> tuple[bool, str]:
+    """One key for every name of a metric: ``val_acc``, ``valid_acc`` and ``val/acc`` share
+    one, and so do ``loss``, ``train_loss`` and ``train/loss``."""
+    base = validation_base(name)
+    return (True, base) if base is not None else (False, training_base(name) or name)
+
+
+def same_columns(
+    metrics: dict[str, float], own: str, metric: str, columns: dict[tuple[bool, str], str]
+) -> dict[str, float]:
+    """A run's ``metrics`` under the comparison's column names: ``own`` (the compared metric as
+    this run logs it) as ``metric``, every other one under the name the first run logged it
+    with; ``columns`` remembers those names from run to run. A run that logs one metric under
+    two names (``loss`` and ``train_loss``) keeps both.
+
+        >>> columns = {}
+        >>> same_columns({"val_loss": 0.5, "val_acc": 0.8}, "val_loss", "val_loss", columns)
+        {'val_loss': 0.5, 'val_acc': 0.8}
+        >>> same_columns({"val/loss": 0.4, "val/acc": 0.9}, "val/loss", "val_loss", columns)
+        {'val_loss': 0.4, 'val_acc': 0.9}
+    """
+    columns.setdefault(_alias(metric), metric)
+    for name in metrics:
+        columns.setdefault(_alias(name), name)
+    out = {metric: metrics[own]} if own in metrics else {}
+    # the names that are their column's name first, so that an alias never takes their place
+    rest = sorted((k for k in metrics if k != own), key=lambda k: columns[_alias(k)] != k)
+    for name in rest:
+        column = columns[_alias(name)]
+        out[name if column in out else column] = metrics[name]
+    return out
 
 
 def _training_base(name: str) -> str | None:
@@ -82,9 +115,10 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
         if at.size:
             metrics[name] = float(other.values[at[-1]])
     metrics[metric] = float(values[i])
-    epochs = series.epochs  # the epochs as shown (the user's epoch= numbers, if given)
+    # the epochs as shown (the user's epoch= numbers, if given), kept with each point, also
+    # once the history is compacted; counted epochs name a log line only when there is one per
+    # epoch (0: not known)
+    epochs, known = series.epochs, mon.epochs_given or not series.epoch_repeated
     if not (mon.epochs_given or mon._evals):  # never validated: each call is an epoch
-        epochs = series.calls
-    # counted epochs name a log line only when there is one per epoch; 0: not known
-    known = mon.epochs_given or len(series) == series.count == len(np.unique(epochs))
+        epochs, known = series.calls, True
     return Best(step, int(epochs[i]) if known else 0, metric, float(values[i]), metrics)

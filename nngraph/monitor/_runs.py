@@ -36,7 +36,7 @@ from nngraph.monitor._display import Display, check_display
 from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Monitor
-from nngraph.monitor._run_best import best_of, metric_of
+from nngraph.monitor._run_best import best_of, metric_of, same_columns
 
 __all__ = ["Runs", "compare"]
 
@@ -203,8 +203,9 @@ class Runs:
     # ---------------------------------------------------------------- comparing
     def rows(self) -> list[dict[str, Any]]:
         """One dict per run: name, epochs, the epoch where ``metric`` was best (by this
-        comparison's ``mode``), the metrics at that step (``metric`` under that name, whatever
-        name the run logged it under), and the stop.
+        comparison's ``mode``), the metrics at that step (one name for each metric, whatever
+        name each run logged it under: ``metric`` for it, for the others the first run's name,
+        so ``valid_acc`` and ``val/acc`` share the ``val_acc`` column), and the stop.
 
             >>> runs = Runs(display=False); runs.new("a").log(1, val_loss=0.5)
             >>> runs.rows()
@@ -212,12 +213,11 @@ class Runs:
         """
         out = []
         metric = self.metric
+        columns: dict[tuple[bool, str], str] = {}
         for name, mon in self.monitors.items():
             own = metric_of(mon, metric)
             best = best_of(mon, own, self.mode)
-            metrics = {} if best is None else dict(best.metrics)
-            if own != metric:  # valid_loss shown in the val_loss column
-                metrics = {metric if key == own else key: v for key, v in metrics.items()}
+            metrics = {} if best is None else same_columns(best.metrics, own, metric, columns)
             stop = mon.stop_event
             out.append(
                 {

@@ -5,8 +5,8 @@ an :class:`Event` (with a plain-language ``message``) the first time its conditi
 and again only after the condition has been false in between (``GL``: and at a new high, see
 :class:`GL`); ``det.events`` keeps the first 10,000, as the monitor does. It watches
 ``val_loss`` unless told another ``metric=``; detectors that also need the training error
-(``PQ``, ``Gap``, and ``GL`` for its explanation) read the training twin of the metric
-(``val_loss`` -> ``loss``; ``valid_loss``, ``validation_loss`` or ``val/loss`` -> ``loss``,
+(``PQ`` and ``Gap``; ``GL`` and ``UP`` for their explanations) read the training twin of the
+metric (``val_loss`` -> ``loss``; ``valid_loss``, ``validation_loss`` or ``val/loss`` -> ``loss``,
 ``train_loss`` or ``train/loss``, whichever is logged).
 
 Epochs are counted per evaluation: epoch ``t`` is the ``t``-th call in which the watched metric
@@ -15,7 +15,7 @@ not advance a validation-based detector; their training values are averaged into
 error of the next evaluation, unless that call logs its own training value. A training value
 logged just after an evaluation at the same step, in a call of its own (validation logged
 first: the same row of the monitor's ``records()``), is that evaluation's, so both orders give
-the same events: a detector that reads the training twin (``GL``, ``PQ``, ``Gap``) notices this
+the same events: a detector that reads the training twin (``GL``, ``PQ``, ``UP``, ``Gap``) notices this
 order at the first such epoch and from then on waits for the training value before it judges
 an epoch. Its event, and ``Monitor.should_stop``, then come at the call that logs the training
 value, one call after the validation; an epoch whose training value never comes is judged at
@@ -41,6 +41,12 @@ The stopping criteria of Prechelt, "Early Stopping - But When?" (1998), exactly 
 - ``UP(s, k)``: fires at the end of a strip when the validation error rose at the end of ``s``
   successive strips (``E_va(t) > E_va(t - k)``, ``s`` times in a row).
 
+Their explanations, and ``Gap``'s, speak of overfitting only while the training loss still
+falls: its mean over the last 3 epochs below its mean over the 3 up to the best epoch, so one
+noisy value does not decide. A training loss no lower than then (``Gap``: one that got worse)
+is unstable training, and the text suggests a smaller learning rate; when they fire does not
+change.
+
 Prechelt defines them on errors: ``GL``, ``PQ`` and ``UP`` refuse a higher-is-better metric (one
 that ``mode="auto"`` maximises, such as ``val_acc``) with an ``NNGraphError``; watch it with
 ``Patience(metric="val_acc", mode="max")`` instead, or give them a loss.
@@ -56,7 +62,7 @@ An event's ``message`` is the catalog text ``monitor.<message_id>`` (``nngraph/i
     >>> for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.8, 0.9), (0.6, 0.95)], start=1):
     ...     event = gl.update(epoch, loss=tr, val_loss=va)
     >>> print(event.message)  # doctest: +ELLIPSIS
-    validation loss is 5.6% above its best (0.9 at epoch 2) while training loss kept falling ...
+    validation loss is 5.6% above its best (0.9 at epoch 2) while training loss is still falling ...
 """
 
 import copy

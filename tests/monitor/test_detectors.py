@@ -108,7 +108,10 @@ def test_gl_explains_overfitting_when_training_kept_falling() -> None:
     event = next(e for t in range(5) if (e := gl.update(t + 1, loss=tr[t], val_loss=va[t])))
     assert event.epoch == 4 and event.message_id == "gl.overfit"
     assert "5.7% above its best (0.7 at epoch 2)" in event.message
-    assert "kept falling for 2 epochs" in event.message
+    assert (
+        "still falling (0.55 on average over the last 2 epochs, down from 0.9 up to"
+        in event.message
+    )
     assert "memorise" in event.message
 
 
@@ -545,7 +548,10 @@ def test_pq_gives_per_mille_and_quotient_as_plain_numbers() -> None:
     pq.update(1, loss=3.0, val_loss=1.0)
     event = pq.update(2, loss=1.0, val_loss=6.5)
     assert event is not None and event.values["progress"] == pytest.approx(1000)
-    assert "improved only 1000‰" in event.message and "(quotient 0.55 > 0.5)" in event.message
+    assert (
+        "was only 1000‰ over the last 2 epochs" in event.message
+        and "(quotient 0.55 > 0.5)" in event.message
+    )
 
 
 def test_the_detectors_import_as_the_docs_write_them() -> None:

@@ -97,12 +97,12 @@ def test_explanations_speak_of_the_users_epochs_while_detectors_count_validation
     assert given.best is not None and given.best.epoch == 20
     said = {e.kind if e.kind == "gap" else e.detector[:2]: e.message for e in given.events}
     assert "for 10 epochs:" in said["gap"]  # epochs 11 to 20
-    assert "(0.5 at epoch 20)" in said["GL"] and "kept falling for 5 epochs" in said["GL"]
+    assert "(0.5 at epoch 20)" in said["GL"] and "over the last 5 epochs, down" in said["GL"]
     assert "1 strip of 5 epochs" in said["UP"] and "Best: 0.5 at epoch 20." in said["UP"]
     assert "not improved for 10 epochs (best 0.5 at epoch 20)" in said["Pa"]
     assert "over the last 10 epochs" in said["PQ"]
     by_count = {e.detector[:2]: e.message for e in counted.events}
-    assert "(0.5 at epoch 2)" in by_count["GL"] and "for 1 epoch:" in by_count["GL"]
+    assert "(0.5 at epoch 2)" in by_count["GL"] and "last 1 epoch, down" in by_count["GL"]
 
 
 # ----------------------------------------------------------------------------- one row per step

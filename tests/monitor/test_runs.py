@@ -356,7 +356,7 @@ def test_runs_logging_the_validation_loss_under_different_names_are_compared() -
     runs = compare(a, b, c, d, display=False)
     assert runs.metric == "val_loss" and runs.winner() == "c"
     rows = {row["run"]: row for row in runs.rows()}
-    assert rows["b"]["best"] == {"train_loss": 1.0, "val_loss": 0.1 / 3}
+    assert rows["b"]["best"] == {"loss": 1.0, "val_loss": 0.1 / 3}  # in a's columns
     assert rows["c"]["best_epoch"] == 3 and rows["c"]["best"]["val_loss"] == 0.05 / 3
     assert rows["d"]["best"] == {} and rows["d"]["best_epoch"] is None
     lines = runs.table().splitlines()
@@ -371,12 +371,12 @@ def test_runs_logging_the_validation_loss_under_different_names_are_compared() -
     assert compare(a, b, c, metric="val_acc", display=False).winner() is None  # never logged
 
 
-def test_the_first_runs_name_heads_the_column_and_every_run_keeps_its_own() -> None:
+def test_the_first_runs_name_heads_each_column() -> None:
     runs = Runs(display=False)
     runs.new("x").log(1, valid_loss=0.4, valid_acc=0.6)
     runs.new("y").log(1, val_loss=0.3, val_acc=0.9)
     assert (runs.metric, runs.winner()) == ("valid_loss", "y")
-    assert runs.rows()[1]["best"] == {"valid_loss": 0.3, "val_acc": 0.9}
+    assert runs.rows()[1]["best"] == {"valid_loss": 0.3, "valid_acc": 0.9}
     by_acc = compare(*runs, metric="val_acc", display=False)
     assert (by_acc.mode, by_acc.winner()) == ("max", "y")
     assert by_acc.rows()[0]["best"]["val_acc"] == 0.6

@@ -1,0 +1,75 @@
+"""How the training loss moved since the best epoch: it tells overfitting (training still
+falling while validation rises) from unstable training (training no lower than it was then).
+
+Each side is a mean of up to :data:`WINDOW` training values, so one noisy value (a dropout or
+mini-batch spike) does not decide: the values up to the best epoch, and the latest ones after it.
+
+    >>> trend = TrainingTrend()
+    >>> for epoch, (train, best) in enumerate([(0.9, True), (0.5, True), (0.4, False)], 1):
+    ...     trend.add(epoch, train, best=best)
+    >>> t = trend.now()
+    >>> round(t.before, 3), t.recent, t.falling, (t.start, t.count)
+    (0.7, 0.4, True, (2, 1))
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["WINDOW", "TrainingTrend", "Trend"]
+
+#: how many training values are averaged on each side of the comparison
+WINDOW = 3
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The mean training value up to the best epoch (``before``) and over the latest ``count``
+    values since then (``recent``), which came after the epoch shown as ``start``."""
+
+    before: float
+    recent: float
+    start: int
+    count: int
+
+    @property
+    def falling(self) -> bool:
+        """Lower now than up to the best epoch (False for a NaN)."""
+        return self.recent < self.before
+
+    def worse(self, mode: Literal["min", "max"] = "min") -> bool:
+        """Worse now than up to the best epoch: higher for a loss, lower for an accuracy."""
+        return self.recent > self.before if mode == "min" else self.recent < self.before
+
+
+class TrainingTrend:
+    """The training values around a detector's best epoch and since then. Its state is made of
+    tuples, so a shallow copy (a detector judging an epoch again) is a full copy."""
+
+    def __init__(self) -> None:
+        self._last: tuple[float, ...] = ()  # the latest values, up to the best epoch
+        self._before: float | None = None
+        self._best_shown = 0
+        self._since: tuple[tuple[int, float], ...] = ()  # (epoch shown, value) after the best
+
+    def add(self, shown: int, train: float | None, *, best: bool) -> None:
+        """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
+        whether it is a new best."""
+        if train is not None:
+            self._last = (*self._last, train)[-WINDOW:]
+        if best:
+            self._before = sum(self._last) / len(self._last) if self._last else None
+            self._best_shown, self._since = shown, ()
+        elif train is not None:
+            self._since = (*self._since, (shown, train))[-(WINDOW + 1) :]
+
+    def now(self) -> Trend | None:
+        """The comparison, or None before a training value after a best with a finite one."""
+        if self._before is None or not math.isfinite(self._before) or not self._since:
+            return None
+        recent = self._since[-WINDOW:]
+        start = self._since[0][0] if len(self._since) > WINDOW else self._best_shown
+        mean = sum(value for _, value in recent) / len(recent)
+        return Trend(self._before, mean, start, len(recent))

@@ -1,0 +1,84 @@
+"""Numbers as the detectors' explanations write them: few digits, but enough to show a value
+above its threshold, and never 300 of them.
+
+    >>> plain(2000.4), percent_text(5.04, 5), rising_trail([0.9, 0.95])
+    ('2000', '5.04', '0.9 -> 0.95')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from itertools import pairwise
+
+from nngraph.i18n import numeral
+
+__all__ = ["percent_text", "plain", "rising_trail"]
+
+
+#: From here on a number in an explanation is written as 5.0e13, not in (up to 300) digits.
+_COMPACT = 10_000.0
+#: Digits added at most so that a shown number is visibly above its threshold.
+_MORE_DIGITS = 6
+
+
+def plain(x: float, above: float = -math.inf) -> str:
+    """A number with 3 significant digits, in scientific notation only from 10,000 on (a
+    per-mille value of 2000 is ``2000``, not ``2e+03``); more digits (at most 6) where that
+    shows it above ``above`` (a quotient of 0.5004 that exceeds 0.5 is ``0.5004``).
+
+        >>> plain(2000.4), plain(12.345), plain(0.5), plain(0.000012345), plain(math.inf)
+        ('2000', '12.3', '0.5', '0.0000123', 'inf')
+        >>> plain(0.50039, above=0.5), plain(123456.0)
+        ('0.5004', '1.23e5')
+    """
+    if not math.isfinite(x) or x == 0:
+        return f"{x:g}"
+    if abs(x) >= _COMPACT:
+        return _scientific(x, 2, above)
+    decimals = max(0, 2 - math.floor(math.log10(abs(x))))
+    text = _above(lambda d: f"{x:.{decimals + d}f}", above)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def percent_text(x: float, above: float) -> str:
+    """A generalization loss in percent, as GL's explanations show it: one decimal, more (at
+    most 6) where that would not show it above ``above`` (5.04 for GL(5), not 5.0), and in
+    scientific notation from 10,000 on (a best of 1e-12 gives 5.0e13, not 14 digits).
+
+        >>> percent_text(5.62, 5), percent_text(5.04, 5), percent_text(0.0004, 0), percent_text(5e13, 5)
+        ('5.6', '5.04', '0.0004', '5.0e13')
+    """
+    if abs(x) >= _COMPACT:
+        return _scientific(x, 1, above)
+    return _above(lambda d: f"{x:.{1 + d}f}", above)
+
+
+def _scientific(x: float, decimals: int, above: float) -> str:
+    """``5.0e13`` (Python writes ``5.0e+13``), with more decimals where needed as above."""
+    mantissa, exponent = _above(lambda d: f"{x:.{decimals + d}e}", above).split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def _above(write: Callable[[int], str], above: float) -> str:
+    """``write(d)`` for the fewest extra digits ``d`` (at most 6) that show a number above
+    ``above``."""
+    for more in range(_MORE_DIGITS + 1):
+        text = write(more)
+        if float(text) > above:
+            break
+    return text
+
+
+def rising_trail(values: list[float]) -> str:
+    """UP's trail, ``0.9 -> 0.95 -> 0.97``: 4 significant digits, more (at most 12) where
+    that would not show each value above the one before.
+
+        >>> rising_trail([0.9, 0.95, 0.97]), rising_trail([0.5, 0.500001, 0.500002])
+        ('0.9 -> 0.95 -> 0.97', '0.5 -> 0.500001 -> 0.500002')
+    """
+    for digits in range(4, 13):
+        shown = [format(v, f".{digits}g") for v in values]
+        if all(float(a) < float(b) for a, b in pairwise(shown)):
+            break
+    return " -> ".join(numeral(text) for text in shown)

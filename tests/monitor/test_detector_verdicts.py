@@ -1,0 +1,170 @@
+"""What the detectors conclude from the training loss: overfitting only while it still falls.
+
+A learning rate that is too high makes both losses rise; that is unstable training, not
+overfitting (sweep DD, finding 1). And one noisy training value (dropout) does not decide
+whether the training loss "has not fallen" (finding 2).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import nngraph as ng
+from nngraph.monitor import Monitor
+from nngraph.monitor.detectors import GL, PQ, UP, Divergence, Gap
+
+OVERFITTING_WORDS = (
+    "memoris",
+    "overfitting.",
+    "sign of overfitting",
+    "(high variance)",
+    "improved",
+)
+
+# a real run with lr = 2.0 (sweep DD, repro 1): training and validation loss blow up together
+DIVERGING = [(0.881, 1.41), (1.215, 6.812), (5.442, 67.59), (67.89, 987.4)]
+
+# a real run with Dropout(0.5) (sweep DD, repro 2): best validation loss at epoch 17, training
+# loss falls to 0.4175 at epoch 22 and spikes to 0.5603 at epoch 25, where GL(5) fires
+DROPOUT_TRAIN = [
+    1.1599, 1.0176, 0.8946, 0.8127, 0.7828, 0.7033, 0.7084, 0.5781, 0.5987, 0.5532, 0.5762,
+    0.5894, 0.5733, 0.5324, 0.6154, 0.5368, 0.4944, 0.535, 0.4958, 0.5292, 0.4897, 0.4175,
+    0.5083, 0.5278, 0.5603,
+]  # fmt: skip
+DROPOUT_VAL = [
+    0.9565, 0.8469, 0.7502, 0.664, 0.5887, 0.5223, 0.466, 0.4187, 0.3813, 0.3532, 0.3333,
+    0.3213, 0.3143, 0.3101, 0.3091, 0.3081, 0.3071, 0.3071, 0.3072, 0.3077, 0.3103, 0.3136,
+    0.3171, 0.3204, 0.325,
+]  # fmt: skip
+
+
+def four_detectors() -> list[ng.detectors.Detector]:
+    return [GL(5), PQ(0.5, 2), UP(1, 2), Gap(0.5, patience=2)]
+
+
+def events_of(curve: list[tuple[float, float]]) -> list[ng.detectors.Event]:
+    mon = Monitor(display=False, detectors=four_detectors())
+    for epoch, (train, val) in enumerate(curve, 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    return mon.events
+
+
+def test_a_diverging_run_is_not_called_overfitting_by_any_detector() -> None:
+    events = events_of(DIVERGING)
+    # the same detectors fire at the same epochs as before: only the explanation changed
+    assert [(e.detector[:2], e.epoch) for e in events] == [
+        ("GL", 2),
+        ("PQ", 2),
+        ("Ga", 2),
+        ("UP", 4),
+    ]
+    for event in events:
+        said = event.message
+        assert not [w for w in OVERFITTING_WORDS if w in said], said
+        assert "unstable" in said and "smaller learning rate" in said, said
+    assert "0.881 up to epoch 1" in events[1].message  # PQ: the training loss rose from 0.881
+
+
+def test_a_diverging_run_is_not_called_overfitting_in_polish_either() -> None:
+    ng.set_language("pl")
+    for event in events_of(DIVERGING):
+        assert "zapamiętywać" not in event.message and "wariancja)" not in event.message
+        assert "oznaka overfittingu" not in event.message
+        assert "mniejszego współczynnika uczenia" in event.message, event.message
+
+
+def test_an_overfitting_run_is_still_called_overfitting() -> None:
+    train = [1.0, 0.7, 0.5, 0.4, 0.3, 0.25, 0.2, 0.17, 0.15, 0.13]
+    val = [1.0, 0.8, 0.7, 0.75, 0.8, 0.86, 0.9, 0.95, 1.0, 1.1]
+    events = events_of(list(zip(train, val, strict=True)))
+    ids = {e.detector[:2]: e.message_id for e in events}
+    assert ids == {"GL": "gl.overfit", "PQ": "pq.fire", "UP": "up.fire", "Ga": "gap.relative"}
+    assert (
+        "still falling (0.4 on average over the last 1 epoch, down from 0.7333 up to epoch 3)"
+        in (events[0].message)
+    )
+
+
+def test_pq_does_not_say_improved_when_the_training_loss_rose() -> None:
+    pq = PQ(0.5, 2)
+    for epoch, (train, val) in enumerate([(0.8, 1.0), (0.7, 0.9), (0.9, 1.2), (1.89, 5.0)], 1):
+        event = pq.update(epoch, loss=train, val_loss=val)
+    assert event is not None and event.epoch == 4
+    assert "improved" not in event.message and "memorise" not in event.message
+
+
+def test_gl_is_not_misled_by_one_dropout_spike_after_the_best_epoch() -> None:
+    mon = Monitor(display=False)  # the classroom default
+    for epoch, (train, val) in enumerate(zip(DROPOUT_TRAIN, DROPOUT_VAL, strict=True), 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    (event,) = mon.events
+    assert event.epoch == 25 and event.message_id == "gl.overfit"
+    assert "has not fallen" not in event.message and "learning rate" not in event.message
+    assert "(0.5321 on average over the last 3 epochs, down from 0.5489 up to epoch 17)" in (
+        event.message
+    )
+
+
+def test_gl_does_not_say_kept_falling_when_training_rose_in_between() -> None:
+    gl = GL(5)  # the last training value is below the one at the best epoch, the rest is not
+    curve = [(0.6, 1.0), (0.5, 0.8), (0.7, 0.83), (0.8, 0.84), (0.49, 0.85)]
+    events = [gl.update(epoch, loss=t, val_loss=v) for epoch, (t, v) in enumerate(curve, 1)]
+    event = events[-1]
+    assert event is not None and event.message_id == "gl.stalled"
+    assert "falling" not in event.message and "memorise" not in event.message
+    assert "(0.6633 on average over the last 3 epochs, 0.55 up to epoch 2)" in event.message
+
+
+def test_gap_still_says_high_variance_when_training_only_stalls() -> None:
+    gap = Gap(0.5, patience=3)
+    curve = [(0.2, 1.0), (0.2, 0.9), (0.2, 0.95), (0.2, 0.97)]
+    events = [gap.update(epoch, loss=t, val_loss=v) for epoch, (t, v) in enumerate(curve, 1)]
+    assert [e is not None for e in events] == [False, False, True, False]
+    assert "(high variance)" in gap.events[0].message
+
+
+def test_gap_on_an_accuracy_calls_a_falling_training_accuracy_unstable() -> None:
+    gap = Gap(0.1, patience=3, metric="val_acc")
+    curve = [(0.9, 0.8), (0.95, 0.85), (0.9, 0.7)]
+    for epoch, (train, val) in enumerate(curve, 1):
+        event = gap.update(epoch, acc=train, val_acc=val)
+    assert event is not None and event.message_id == "gap.unstable"
+    assert "(0.9 on average over the last 1 epoch, 0.925 up to epoch 2" in event.message
+
+
+# ----------------------------------------------------------------------------- Divergence
+
+
+def test_divergence_names_the_epoch_as_the_stop_line_does() -> None:
+    lines: list[str] = []
+    mon = Monitor(detectors=[Divergence(factor=100)], display="text")
+    mon._printer._write = lines.append  # type: ignore[union-attr]
+    for epoch in range(1, 22):
+        mon.log(epoch, loss=0.5 * 1.5**epoch)
+    mon.flush()
+    (event,) = mon.events
+    assert f"at epoch {event.epoch}," in event.message and "step" not in event.message
+    assert any(f"at epoch {event.epoch}" in line and "stop" in line for line in lines)
+
+
+def test_divergence_names_the_step_and_the_epoch_when_logging_per_batch() -> None:
+    mon = Monitor(detectors=[Divergence()], display=False)
+    step = 0
+    for _ in range(3):
+        for _ in range(10):
+            step += 1
+            mon.log(step, loss=1.0 if step < 25 else float("nan"))
+        mon.log(step, val_loss=1.0)
+    (event,) = mon.events
+    assert "at step 25 (epoch 3)" in event.message
+    ng.set_language("pl")
+    assert "w kroku 7" in Divergence().update(7, loss=float("inf")).message  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "at step 2,"), ("pl", "w kroku 2 ")])
+def test_divergence_used_alone_names_the_step(language: str, words: str) -> None:
+    ng.set_language(language)
+    d = Divergence(factor=10)
+    d.update(1, loss=0.5)
+    event = d.update(2, loss=7.7)
+    assert event is not None and words in event.message
