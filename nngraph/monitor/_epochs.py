@@ -2,8 +2,10 @@
 
 :class:`EpochCounting` is the part of :class:`~nngraph.monitor.Monitor` that says which epoch a
 ``log()`` call belongs to. By default each call with a validation metric (``val_loss``,
-``valid_loss``, ``val/loss``, ...) ends an epoch; once the user passes ``epoch=``, their numbers
-are shown instead. A call at the same step as the one before that logs other metrics
+``valid_loss``, ``val/loss``, ...) ends an epoch; before the first one every call counts as an
+epoch (a run that logs only its training loss), and the first validation makes the calls before
+it the batches of epoch 1, their events too. Once the user passes ``epoch=``, their numbers are
+shown instead. A call at the same step as the one before that logs other metrics
 (``val_acc`` after ``val_loss``) joins that call's row, as in ``records()``, so it stays in the
 epoch that call ended.
 
@@ -19,10 +21,14 @@ epoch that call ended.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import is_validation
+from nngraph.monitor._common import Event, fmt_step, is_validation
+
+if TYPE_CHECKING:
+    from nngraph.monitor._history import Series
 
 __all__ = ["MAX_EPOCH", "EpochCounting"]
 
@@ -42,6 +48,8 @@ class EpochCounting:
     """
 
     metric: str
+    series: dict[str, Series]
+    _events: list[Event]
 
     def _init_epochs(self) -> None:
         self._calls = 0
@@ -107,7 +115,10 @@ class EpochCounting:
         """The epoch of a call that starts a new row, or adds to one still open."""
         self._evals += is_eval
         if given is None and self._given is None:  # counting: validations end epochs
-            return self.epoch if is_eval or self._count_calls() else self._evals + 1
+            if is_eval and self._evals == 1:
+                self._first_epoch_ended()
+            # before any validation each call counts, as `epoch` does (a run logging only `loss`)
+            return self.epoch if is_eval or not self._evals else self._evals + 1
         epoch = self._epoch_in_progress() if given is None else given
         if self._given_first is None and given is not None:
             self._given_first = given
@@ -115,6 +126,21 @@ class EpochCounting:
             self._given_done = epoch
         self._given, self._given_closed = epoch, is_eval
         return epoch
+
+    def _first_epoch_ended(self) -> None:
+        """The first validation while counting: the calls before it were the batches of epoch 1,
+        not epochs. What was stamped with their count (the points, the events and the words of
+        their explanations) says epoch 1 now, as ``epoch`` does from this call on."""
+        for series in self.series.values():
+            series._epochs[: len(series)] = 1
+        for event in self._events:
+            old = event.epoch
+            if event.unit != "epoch" or not 1 < old <= self._calls:
+                continue
+            text = _restamped(event, old)
+            # in place: the same event sits in the detectors', the watch's and the view's lists
+            object.__setattr__(event, "epoch", 1)
+            object.__setattr__(event, "message", text)
 
     def _counted_epochs(self) -> int:
         """Epochs ended while counting (no ``epoch=`` yet): validation calls, or every call of a
@@ -131,7 +157,7 @@ class EpochCounting:
         """The epoch training is in now: what an event from outside log() is stamped with."""
         if self._given is not None:
             return self._given + 1 if self._given_closed else self._given
-        return self._calls + 1 if self._count_calls() else self._evals + 1
+        return self._evals + 1 if self._evals else self._calls + 1
 
     @property
     def epochs_given(self) -> bool:
@@ -161,3 +187,34 @@ class EpochCounting:
         if self._given is None or first is None or first > 0:
             return self.epoch
         return self._given_done - first + 1
+
+
+def _restamped(event: Event, old: int) -> str:
+    """``event.message`` with the epoch it names (``old``, a call's count) said as epoch 1: the
+    step of a divergence (``at epoch 61``: ``at step 61 (epoch 1)``), or a stop's epoch.
+
+        >>> from nngraph.monitor import Event
+        >>> stop = Event(step=7, epoch=7, detector="user", kind="stop",
+        ...     message_id="monitor.stop_requested", message="stop requested at epoch 7")
+        >>> _restamped(stop, 7)
+        'stop requested at epoch 1'
+    """
+    text = event.message
+    if event.message_id.startswith("divergence.") and event.step == old:
+        pairs = [
+            ("monitor.divergence.at_epoch", {"epoch": old}, "monitor.divergence.at_step_epoch")
+        ]
+    elif event.message_id == "monitor.stop_requested":  # request_stop(), the Stop button
+        pairs = [
+            (key, {"epoch": old}, key) for key in ("monitor.stop_requested", "lossview.stop_event")
+        ]
+    else:
+        return text
+    for key, fields, new_key in pairs:
+        try:
+            before = message(key, **fields)
+            after = message(new_key, step=fmt_step(event.step), epoch=1)
+        except KeyError:  # a catalog without these words: the text does not name the epoch
+            continue
+        text = text.replace(before, after, 1)
+    return text

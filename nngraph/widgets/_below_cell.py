@@ -15,7 +15,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-__all__ = ["ShownBelowCell"]
+__all__ = ["ShownBelowCell", "cell_is_running"]
 
 
 class ShownBelowCell:
@@ -92,6 +92,21 @@ class ShownBelowCell:
         it with ``attach()`` or ``show()`` (``ng.LossView.attach(mon)`` as the cell's last
         line): then nothing more."""
         return _show_nothing if self._shown_in_this_cell() else None
+
+
+def cell_is_running() -> bool:
+    """Whether IPython is running a cell's code now (False between cells, in the
+    ``post_run_cell`` hooks, in a timer's thread after the cell has ended, or outside IPython).
+
+    >>> cell_is_running()  # a plain script
+    False
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return False
+    shell = get_ipython()
+    return shell is not None and _running_cell(shell) is not None
 
 
 def _running_cell(shell: Any) -> Any:

@@ -123,8 +123,9 @@ def loss_svg(
     panels = _series(snap)
     if kind == "gradients":
         log = True
-    if not panels:
-        text = xml_text(strings.get("lossview.waiting", "waiting for the first mon.log(...)"))
+    if not panels:  # what the live view says (a GradientWatch is fed by steps, not mon.log)
+        key = "lossview.waiting_gradients" if kind == "gradients" else "lossview.waiting"
+        text = xml_text(strings.get(key) or message(key))
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="40" '
             f'font-family="sans-serif" font-size="12"><text x="8" y="24" fill="#666">{text}'

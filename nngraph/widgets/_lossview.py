@@ -9,7 +9,8 @@ saved notebooks and nbconvert.
 The Stop button: a click sends a message that calls ``mon.request_stop()``. A running cell
 normally receives browser messages only when it ends; reading ``mon.should_stop`` calls
 :meth:`LossView.poll`, which lets pending widget messages in (at most every 0.2 s), so a
-loop like this stops at the click::
+loop like this stops at the click (the button is live only while a cell that logs runs: a click
+that reaches the kernel after the cell has ended stops nothing)::
 
     for epoch in range(1, 101):
         ...
@@ -30,7 +31,7 @@ import numpy as np
 import traitlets
 
 from nngraph.i18n import message, messages, on_language_change
-from nngraph.widgets._below_cell import ShownBelowCell
+from nngraph.widgets._below_cell import ShownBelowCell, cell_is_running
 from nngraph.widgets._kernelpoll import poll_widget_messages
 from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
 from nngraph.widgets._losssvg import loss_svg, loss_text
@@ -83,7 +84,8 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
     height = traitlets.Int(240).tag(sync=True)
     #: the words the view shows (``lossview.`` keys of nngraph.i18n, current language)
     strings = traitlets.Dict().tag(sync=True)
-    #: whether a cell is feeding this view now: the Stop button is greyed out otherwise
+    #: whether a cell that logs to this view is running now: the Stop button is greyed out
+    #: otherwise (points flushed after the cell has ended do not turn it on again)
     running = traitlets.Bool(False).tag(sync=True)
     #: planned number of epochs: the progress line then shows an ETA
     total_epochs = traitlets.Int(None, allow_none=True)
@@ -149,8 +151,10 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         self.running = running  # made by the training cell: its loop may follow
 
     def _cell_ended(self) -> None:
-        self.running = False  # nothing to stop until a cell feeds it again
-        self._update_static()
+        try:  # the points still queued are sent first: they must not turn the button on again
+            self._update_static()
+        finally:
+            self.running = False  # nothing to stop until a cell feeds it again
 
     def _subscribe(self) -> None:
         src = self.source
@@ -211,8 +215,8 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
             self._last_run = run
             if mon is not None and mon.view is None:
                 mon.view = self
-        if not self.running and self._after_cell is not None:  # a new cell feeds it
-            self.running = True
+        if not self.running and self._after_cell is not None and cell_is_running():
+            self.running = True  # a new cell feeds it (not a flush after the cell has ended)
         progress = self._progress(mon)
         content, buffers = batch_message(update, run, mon, progress)
         if self.kind == "runs":
@@ -302,7 +306,8 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         if not isinstance(content, dict):
             return
         if content.get("type") == "stop":
-            self.stop()
+            if self._after_cell is None or cell_is_running():  # no cell: nothing to stop
+                self.stop()
         elif content.get("type") == "hello":  # a (re)loaded page wants the full history
             self._send_custom({"type": "reset", "snapshot": self.full_snapshot()})
 

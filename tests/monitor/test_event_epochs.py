@@ -1,0 +1,151 @@
+"""Events carry the monitor's epoch in every logging style (sweep CC, bug 2).
+
+With the default ``Monitor()`` (watching ``val_loss``) and only ``loss`` logged, every event
+said "epoch 1" while ``mon.epoch`` counted the calls: the epoch of an event and ``epoch`` used
+two rules. Before any validation each call is an epoch; the first validation makes the calls
+before it the batches of epoch 1, events included.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+import nngraph as ng
+from nngraph.monitor import Monitor, detectors
+
+
+def quiet(**kwargs: object) -> Monitor:
+    return Monitor(display=False, **kwargs)  # type: ignore[arg-type]
+
+
+def loss_at(epoch: int, blow_up: int) -> float:
+    return 1e4 if epoch == blow_up else 1 / epoch
+
+
+@pytest.mark.parametrize("metric", [None, "val_loss", "loss"])
+def test_a_run_that_logs_only_its_loss_stamps_each_call_as_an_epoch(
+    metric: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mon = Monitor(display="text", print_interval=0, metric=metric)
+    for epoch in range(1, 11):
+        mon.log(epoch, loss=loss_at(epoch, 8))
+    assert mon.epoch == 10
+    assert ("divergence", 8, 8) in [(e.kind, e.step, e.epoch) for e in mon.events]
+    assert {e.epoch for e in mon.events} == {8}  # with metric="loss", Patience's too
+    assert mon.stop_event is not None and mon.stop_event.epoch == 8
+    assert "\n  epoch 8: training loss is 1e+04 at " in mon.summary()
+    assert "stop suggested by Divergence(factor=100) at epoch 8" in capsys.readouterr().out
+
+
+def test_a_gradient_watch_on_a_run_without_validation_says_its_epoch() -> None:
+    """The README's loop: ``ng.Monitor(model=net)``, a watch, and only the training loss."""
+    torch.manual_seed(0)
+    net = torch.nn.Linear(1, 1)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    mon = Monitor(model=net, display=False)
+    watch = ng.GradientWatch(net, optimizer=opt, monitor=mon, exploding=10, patience=1)
+    x = torch.linspace(-1, 1, 20).unsqueeze(1)
+    for epoch in range(1, 11):
+        opt.zero_grad()
+        loss = ((net(x) - 2 * x) ** 2).mean() * (1e4 if epoch == 8 else 1)
+        loss.backward()
+        opt.step()
+        mon.log(epoch, loss=loss.item())
+    assert mon.epoch == 10
+    assert {(e.detector, e.epoch) for e in mon.events} == {
+        ("GradientWatch", 8),
+        ("Divergence(factor=100)", 8),
+    }
+    assert [e.epoch for e in watch.events] == [8]
+    view = ng.LossView(mon)
+    assert {e["epoch"] for e in view.full_snapshot()["runs"][""]["events"]} == {8}
+    view.close()
+    watch.close()
+
+
+def test_request_stop_in_a_run_without_validation_names_its_epoch() -> None:
+    mon = quiet()
+    for epoch in range(1, 6):
+        mon.log(epoch, loss=1 / epoch)
+    event = mon.request_stop()
+    assert event.epoch == 5 and event.message == "stop requested at epoch 5"
+
+
+def test_events_in_the_first_epoch_of_a_per_batch_run_say_epoch_one() -> None:
+    """Global batch steps, a validation each epoch: the calls before the first validation were
+    batches, and what was stamped with their count says epoch 1 from then on."""
+    mon = quiet()
+    watch = _exploding_watch(mon)
+    step = 0
+    for epoch in range(1, 4):
+        for _ in range(10):
+            step += 1
+            if step == 5:
+                watch.record("layer", 1e6)
+            mon.log(step, loss=math.inf if step in (5, 25) else 1.0)
+            if step == 7 and epoch == 1:
+                mon.request_stop()
+        mon.log(step, val_loss=1.0 / epoch)
+        assert mon.epoch == epoch
+    got = [(e.detector, e.step, e.epoch) for e in mon.events]
+    assert got == [
+        ("GradientWatch", 5, 1),
+        ("Divergence(factor=100)", 5.0, 1),
+        ("user", 7.0, 1),
+        ("Divergence(factor=100)", 25.0, 3),
+    ]
+    said = mon.events[1].message  # its step, not "epoch 5"
+    assert "training loss became inf at step 5" in said and "epoch 5" not in said
+    assert mon.events[2].message == "stop requested at epoch 1"
+    assert mon.stop_event is mon.events[1] and mon.stop_event.epoch == 1
+    assert [e.epoch for e in watch.events] == [1]
+    assert mon.series["loss"].epochs.tolist() == [1] * 10 + [2] * 10 + [3] * 10
+
+
+def test_positional_epochs_with_validation_in_each_call() -> None:
+    mon = quiet()
+    for epoch in range(1, 9):
+        mon.log(epoch, loss=math.nan if epoch == 6 else 1 / epoch, val_loss=1 / epoch)
+    assert [(e.kind, e.epoch) for e in mon.events] == [("divergence", 6)]
+
+
+def test_epoch_numbers_given_with_epoch_are_the_events_epochs() -> None:
+    mon = quiet()
+    for epoch in range(0, 9):
+        mon.log(epoch=epoch, loss=math.nan if epoch == 6 else 1 / (epoch + 1))
+    assert [(e.kind, e.epoch) for e in mon.events] == [("divergence", 6)]
+
+
+def test_a_run_that_logs_only_its_validation_counts_validations() -> None:
+    mon = quiet(detectors=[detectors.Divergence(metrics="val_loss")])
+    for epoch in range(1, 9):
+        mon.log(epoch, val_loss=math.inf if epoch == 4 else 1 / epoch)
+    assert [(e.kind, e.epoch) for e in mon.events] == [("divergence", 4)]
+
+
+class _Watch:
+    """The part of a GradientWatch a monitor sees: events stamped with the epoch in progress."""
+
+    def __init__(self, mon: Monitor) -> None:
+        self.mon = mon
+        self.events: list[detectors.Event] = []
+
+    def record(self, layer: str, norm: float) -> None:
+        event = detectors.Event(
+            step=self.mon._calls + 1,
+            epoch=self.mon._epoch_in_progress(),
+            detector="GradientWatch",
+            kind="gradient",
+            message_id="grad.exploding",
+            message=f"layer {layer!r} has a gradient norm of {norm}",
+            stop=False,
+        )
+        self.events.append(event)
+        self.mon.add_event(event)
+
+
+def _exploding_watch(mon: Monitor) -> _Watch:
+    return _Watch(mon)

@@ -1,0 +1,47 @@
+"""The static picture of an empty view says what feeds it (sweep CC, bug 5).
+
+A GradientWatch with no step yet told the student to call ``mon.log(...)``, which does nothing
+for it; the live view says "waiting for the first gradients", and so does the picture now.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import nngraph as ng
+from nngraph.i18n import message
+from nngraph.monitor import GradientWatch, Monitor, Runs
+from nngraph.widgets import LossView
+from nngraph.widgets._losssvg import loss_svg
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_an_empty_gradient_view_waits_for_gradients(language: str) -> None:
+    watch = GradientWatch(torch.nn.Linear(2, 1))
+    ng.set_language(language)
+    try:
+        view = LossView(watch)
+        svg = view.static_svg()
+        bundle, _ = view._repr_mimebundle_()
+        expected = message("lossview.waiting_gradients")
+        view.close()
+    finally:
+        ng.set_language("en")
+    assert "optimizer.step()" in expected
+    assert expected in svg and "mon.log" not in svg
+    assert "mon.log" not in bundle["image/svg+xml"]
+    watch.close()
+
+
+@pytest.mark.parametrize("source", [lambda: Monitor(display=False), lambda: Runs(display=False)])
+def test_an_empty_loss_view_still_waits_for_mon_log(source: object) -> None:
+    view = LossView(source())  # type: ignore[operator]
+    assert "waiting for the first mon.log(...)" in view.static_svg()
+    view.close()
+
+
+def test_the_picture_without_the_views_words_speaks_the_catalog() -> None:
+    svg = loss_svg({"kind": "gradients", "runs": {}})
+    assert "waiting for the first gradients (watch.step() or optimizer.step())" in svg
+    assert "waiting for the first mon.log(...)" in loss_svg({"kind": "monitor", "runs": {}})

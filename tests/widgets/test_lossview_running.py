@@ -1,0 +1,156 @@
+"""The Stop button is live only while a cell that logs is executing (sweep CC, bug 1).
+
+After a training cell ended, ``running`` came back True: the points still queued for the
+monitor's trailing flush reached the view after ``_cell_ended`` had cleared it. A later click
+then stopped a finished run and left ``should_stop`` set, so re-running the cell stopped at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nngraph.monitor import Monitor
+from nngraph.widgets import LossView
+
+ROOT = Path(__file__).resolve().parents[2]
+
+TRAIN = """
+for epoch in range(first, first + 5):
+    mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+    if epoch == first:  # a cell's first point is sent at once (the last flush is long ago)
+        mon.flush()
+        fed = view.running
+    if mon.should_stop:
+        break
+"""
+
+
+@pytest.fixture
+def shell() -> Any:
+    from IPython.testing import globalipapp
+
+    globalipapp.start_ipython()
+    ip = globalipapp.get_ipython()
+    ip.run_cell("import nngraph as ng")
+    return ip
+
+
+def run(shell: Any, code: str) -> None:
+    from IPython.utils.capture import capture_output
+
+    with capture_output():
+        result = shell.run_cell(code)
+    assert result.success, result.error_in_exec
+
+
+@pytest.fixture
+def view(shell: Any) -> Any:
+    """A view shown by its own cell; a long flush interval keeps the training cell's last
+    points queued until the cell ends, as a quick loop's are within 0.1 s."""
+    shell.user_ns["mon"] = Monitor(detectors=[], display=False, flush_interval=60)
+    run(shell, "view = ng.LossView.attach(mon)")
+    shown = shell.user_ns["view"]
+    yield shown
+    shown.close()
+
+
+def click_stop(view: LossView) -> None:
+    view._on_custom(view, {"type": "stop"}, [])
+
+
+def test_the_button_is_greyed_out_after_a_training_cell(shell: Any, view: LossView) -> None:
+    run(shell, "first = 1\n" + TRAIN)
+    assert shell.user_ns["fed"] is True  # live while the loop ran
+    assert view.running is False  # the queued points were sent, and the button went grey
+    mon = shell.user_ns["mon"]
+    assert mon.epoch == 5 and view.full_snapshot()["runs"][""]["metrics"]["loss"]["step"][-1] == 5
+
+
+def test_a_flush_after_the_cell_does_not_turn_the_button_on(shell: Any, view: LossView) -> None:
+    """The monitor's trailing flush runs in a timer's thread, possibly after the cell ended."""
+    run(shell, "first = 1\n" + TRAIN)
+    mon = shell.user_ns["mon"]
+    mon.log(6, loss=0.1, val_loss=0.1)  # queued, then flushed by another thread between cells
+    flusher = threading.Thread(target=mon.flush)
+    flusher.start()
+    flusher.join()
+    assert view.full_snapshot()["runs"][""]["metrics"]["loss"]["step"][-1] == 6
+    assert view.running is False
+
+
+def test_a_click_after_the_cell_ended_does_nothing(shell: Any, view: LossView) -> None:
+    run(shell, "first = 1\n" + TRAIN)
+    mon = shell.user_ns["mon"]
+    click_stop(view)
+    assert not mon.should_stop and mon.stop_event is None
+    assert not [e for e in mon.events if e.detector == "user"]
+    run(shell, "first = 6\n" + TRAIN)  # the same cell run again trains its five epochs
+    assert mon.epoch == 10 and shell.user_ns["fed"] is True
+    assert view.running is False
+
+
+def test_a_click_while_the_cell_runs_stops_the_loop(shell: Any, view: LossView) -> None:
+    run(shell, "first = 1\n" + TRAIN)
+    mon = shell.user_ns["mon"]
+    # the click reaches the kernel while the second run's loop polls mon.should_stop
+    shell.user_ns["click"] = lambda: click_stop(view)
+    run(
+        shell,
+        "for epoch in range(6, 11):\n"
+        "    mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)\n"
+        "    if epoch == 7:\n"
+        "        click()\n"
+        "    if mon.should_stop:\n"
+        "        break\n",
+    )
+    assert shell.user_ns["epoch"] == 7 and mon.should_stop
+    assert mon.stop_event is not None and mon.stop_event.detector == "user"
+    assert view.running is False
+
+
+@pytest.mark.slow
+def test_a_click_between_cells_in_a_kernel_stops_nothing() -> None:
+    """The browser's click reaches the kernel after the training cell ended (no poll ran)."""
+    pytest.importorskip("ipykernel")
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT))
+    try:
+        lines: list[str] = []
+
+        def cell(code: str) -> str:
+            lines.clear()
+            reply = kc.execute_interactive(
+                code,
+                output_hook=lambda m: lines.append(m["content"].get("text", "")),
+                timeout=60,
+            )
+            assert reply["content"]["status"] == "ok", reply["content"]
+            return "".join(lines)
+
+        comm_id = cell(
+            f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+            "import nngraph as ng\nmon = ng.Monitor(detectors=[])\nprint(mon.view.comm.comm_id)"
+        ).strip()
+        loop = (
+            "for epoch in range(first, first + 20):\n"
+            "    mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)\n"
+            "    if mon.should_stop:\n"
+            "        break\n"
+            "print(epoch)"
+        )
+        assert cell("first = 1\n" + loop).split() == ["20"]
+        assert cell("print(mon.view.running)").split() == ["False"]
+        stop = {"comm_id": comm_id, "data": {"method": "custom", "content": {"type": "stop"}}}
+        kc.shell_channel.send(kc.session.msg("comm_msg", stop))
+        time.sleep(0.5)
+        assert cell("print(mon.should_stop, len(mon.events))").split() == ["False", "0"]
+        assert cell("first = 21\n" + loop).split() == ["40"]  # the run again trains it all
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
