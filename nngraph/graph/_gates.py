@@ -26,7 +26,7 @@ from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["small_gated", "zero_gated"]
+__all__ = ["fed_zeros", "small_gated", "zero_gated"]
 
 # Ops that multiply what they read by each operand but a bias: a zero one zeroes the gradient
 # of the others. Adds, `cat`, `where` do not: they pass the gradient on.
@@ -54,6 +54,20 @@ def zero_gated(g: Graph, weights: list[Any]) -> set[Any]:
 
 #: A learnable multiplier no larger than this that gets a gradient is a small gate.
 SMALL_GATE = 1e-3
+
+
+def fed_zeros(g: Graph, weight: Any) -> bool:
+    """Whether the op reading `weight` (gradient exactly zero) also adds a bias that gets a
+    gradient: then the gradient reaches the layer, and what the weight is multiplied by is zero
+    for the whole batch (ReLU units silent before it). Seen from gradients alone, so `graph_of`
+    says it as `trace` does."""
+    steps = [n for n in g._succ[weight] if not g._node[n].get("value")]  # `linear`'s transpose
+    for op in {*g._succ[weight], *(s for n in steps for s in g._succ[n])}:
+        for p in g._pred[op]:
+            data = g._node[p]
+            if p != weight and _bias(data) and learnable(data) and (_grad_norm(data) or 0) > 0:
+                return True
+    return False
 
 
 def small_gated(g: Graph, weights: list[Any]) -> set[Any]:

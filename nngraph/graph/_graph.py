@@ -8,7 +8,7 @@ from typing import Any
 import networkx as nx
 
 from nngraph.errors import check_flag
-from nngraph.i18n import message
+from nngraph.i18n import get_language, message
 
 __all__ = ["Graph"]
 
@@ -113,7 +113,7 @@ class Graph(nx.DiGraph):
         (check ``g.subgraph(nodes).copy()`` to keep them).
         Each ``message`` is written in the language current when ``health()`` runs
         (``ng.set_language``); findings already stored keep that language until the next
-        ``health()`` call.
+        ``health()`` call, but ``summary()`` says them again in its own.
 
             >>> import torch, nngraph as ng
             >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
@@ -122,10 +122,12 @@ class Graph(nx.DiGraph):
             [('nan', 'forward'), ('nan', 'backward')]
         """
         from nngraph.graph._health import find, store
+        from nngraph.graph._summary import HEALTH_LANGUAGE
 
         findings = find(self)
         if not nx.is_frozen(self):  # a view would write into the graph it views
             store(self, findings)
+            HEALTH_LANGUAGE[self] = get_language()
         return findings
 
     def summary(self) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._evalnorm import untrained_norms
 from nngraph.graph._finding import feeding_layer, finding, layer_name, module_name, weight_of
-from nngraph.graph._gates import small_gated, zero_gated
+from nngraph.graph._gates import fed_zeros, small_gated, zero_gated
 from nngraph.graph._nodes import (
     ancestors_of,
     folded_from,
@@ -270,15 +270,18 @@ def _gradient_flow(
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
         if layer.rms < RMS_TINY:
+            fed = layer.rms == 0 and fed_zeros(g, layer.node)  # the bias learns: its input is 0
+            zero = "vanishing_zero_input" if fed else "vanishing_zero"
             findings.append(
                 finding(
                     "vanishing",
-                    "vanishing_zero" if layer.rms == 0 else "vanishing_tiny",
+                    "vanishing_tiny" if layer.rms else zero,
                     "backward",
                     layer.node,
                     layer.module,
                     rms=layer.rms,
                     where_module=name,
+                    **({"zero_input": True} if fed else {}),
                 )
             )
         elif layer.rms > RMS_HUGE:

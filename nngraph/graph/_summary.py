@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
@@ -21,7 +22,7 @@ from nngraph.graph._nodes import (
     owner_module,
 )
 from nngraph.graph._parameters import cut_inputs
-from nngraph.i18n import message, number
+from nngraph.i18n import get_language, message, number
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -198,8 +199,15 @@ def _findings(g: Graph) -> list[dict[str, Any]]:
             module = data.get("module") if data.get("kind") == "module" else flag.get("module")
             stored.append({**flag, "module": module or owner_module(data)})
     if any(flag.get("kind") in HEALTH_KINDS for flag in stored):
-        return stored
+        if HEALTH_LANGUAGE.get(g, get_language()) == get_language():
+            return stored
+        # stored by `health()` in another language: said again in this one
+        return find(g) + [flag for flag in stored if flag.get("kind") not in HEALTH_KINDS]
     return find(g) + stored
+
+
+#: The language each graph's stored findings are written in (`Graph.health()` sets it).
+HEALTH_LANGUAGE: weakref.WeakKeyDictionary[Graph, str] = weakref.WeakKeyDictionary()
 
 
 #: Runs of this many per-layer findings of one kind read as one line in the summary.
@@ -210,6 +218,8 @@ def _layer_key(f: dict[str, Any]) -> str | None:
     """Which per-layer sentence a finding is (`vanishing_tiny`, `vanishing_zero`,
     `exploding_huge`: one layer's own gradient RMS), None for any other finding."""
     if f.get("kind") not in ("vanishing", "exploding") or "per_layer" in f or not f.get("module"):
+        return None
+    if f.get("zero_input"):  # its own sentence: the layer's bias learns
         return None
     rms = f.get("rms")
     if not isinstance(rms, (int, float)):

@@ -771,6 +771,11 @@ MESSAGES: dict[str, str] = {
         "silent for the whole batch, a mask, weights that are all zero, a branch this batch "
         "does not use)."
     ),
+    "graph.health.vanishing_zero_input": (
+        "The weights of {where_module} get a gradient of exactly zero while its bias gets one: "
+        "every value coming into this layer is zero for the whole batch (ReLU units silent "
+        "before it, an input of zeros), so its weights learn nothing from this batch."
+    ),
     "graph.health.exploding": (
         "Gradients grow about {per_layer:.1f}x per layer on the way back: the weights of "
         "{first} get gradients {total:,.0f}x larger (RMS per weight) than those of {last}, so the "

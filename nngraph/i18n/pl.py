@@ -823,6 +823,12 @@ MESSAGES: dict[str, str] = {
         "dające zero dla całej partii, maska, wagi równe zeru, gałąź, której ta partia nie "
         "używa)."
     ),
+    "graph.health.vanishing_zero_input": (
+        "Wagi {where_module} dostają gradient równy dokładnie zeru, choć jego bias dostaje "
+        "niezerowy: wszystko, co wchodzi do tej warstwy, jest zerem dla całej partii (milczące "
+        "jednostki ReLU przed nią, wejście z samych zer), więc jej wagi niczego się nie uczą z "
+        "tej partii."
+    ),
     "graph.health.exploding": (
         "Gradient eksploduje: w drodze wstecz rośnie około {per_layer:.1f} razy na warstwę, "
         "więc wagi {first} dostają gradient {total:,.0f} razy większy (RMS na wagę) niż wagi {last}. Pierwsze "

@@ -917,3 +917,25 @@ def test_a_relu_mlp_whose_initial_weights_are_scaled_up_has_exploding_gradients(
         g = ng.trace(model, torch.randn(64, 32), loss=lambda y: y.pow(2).mean())
         kinds[scale] = {f["kind"] for f in g.health()} & {"vanishing", "exploding"}
     assert kinds == {1.0: set(), 5.0: {"exploding"}}
+
+
+@pytest.mark.parametrize("capture", ["trace", "graph_of"])
+def test_a_layer_fed_only_zeros_is_said_to_learn_through_its_bias_alone(capture: str):
+    """A layer after a dead ReLU: its weights get exactly zero, its bias a gradient; "this
+    layer learns nothing" stood next to the model's largest gradient norm (sweep CC)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+    with torch.no_grad():
+        model[0].bias.fill_(-100.0)
+    x, y = torch.randn(32, 4), torch.randn(32, 1)
+    if capture == "trace":
+        g = ng.trace(model, x, loss=lambda out: F.mse_loss(out, y))
+    else:
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        g = ng.graph_of(loss, params=model)
+    first, after = found(g, "vanishing")
+    assert "zero_input" not in first and "learns nothing from this batch" in first["message"]
+    assert after["zero_input"] is True and after["message"].startswith(
+        "The weights of module 2 (Linear) get a gradient of exactly zero while its bias gets one:"
+    )

@@ -486,3 +486,18 @@ def test_a_finding_in_a_later_block_of_a_folded_run_shows_on_the_runs_row():
     run = next(line for line in lines if "_Block x3" in line)
     top = next(line for line in lines if line.startswith("(model)"))
     assert "dead" in run and "dead" not in top
+
+
+def test_findings_stored_in_another_language_are_said_in_the_summarys():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+    with torch.no_grad():
+        model[0].bias.fill_(-100.0)  # every ReLU unit silent
+    g = ng.trace(model, torch.randn(32, 4), loss=lambda y: y.pow(2).mean())
+    ng.set_language("pl")
+    try:
+        assert "Martwe jednostki ReLU" in g.health()[-1]["message"]
+    finally:
+        ng.set_language("en")
+    text = g.summary()
+    assert "16 of 16 ReLU units in module 1 (ReLU)" in text and "Martwe" not in text
