@@ -126,8 +126,10 @@ class GradientWatch:
             own = [p for p in module.parameters(recurse=False) if id(p) not in seen]
             if own:
                 seen.update(id(p) for p in own)
-                self._params += [(len(self._names), p) for p in own]
-                self._names.append(name)
+                layer = _layer_name(name)
+                if layer not in self._names:
+                    self._names.append(layer)
+                self._params += [(self._names.index(layer), p) for p in own]
         self._joined = {i for i, p in self._params if p.requires_grad}  # indices of `layers`
         self._gates = Gates(self.model)  # a layer behind a tiny layer scale is not vanishing
         #: the layers watched, in the model's order: those with a trainable parameter when the
@@ -393,6 +395,19 @@ def _close_older(optimizer: Any, params: set[int]) -> None:
         if old._optimizer is optimizer and not params.isdisjoint(id(p) for _, p in old._params):
             old.close()
             print(message("monitor.gradwatch.replaced"))
+
+
+def _layer_name(name: str) -> str:
+    """The layer a module's parameters count for: a parametrization's (weight_norm's
+    `0.parametrizations.weight`) are those of the layer it parametrizes (`0`).
+
+    >>> _layer_name("0.parametrizations.weight"), _layer_name("parametrizations.weight.0")
+    ('0', '')
+    """
+    parts = name.split(".")
+    return (
+        ".".join(parts[: parts.index("parametrizations")]) if "parametrizations" in parts else name
+    )
 
 
 def _type_name(value: object) -> str:

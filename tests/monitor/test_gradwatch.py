@@ -622,3 +622,14 @@ def test_a_complex_gradient_that_is_zero_is_read_as_zero() -> None:
     model.z.grad = torch.zeros(3, dtype=torch.complex64)
     model.w.grad = torch.ones(3)
     assert watch.step() == {"": pytest.approx(3**0.5)}
+
+
+def test_a_parametrized_layer_is_one_layer() -> None:
+    from torch.nn.utils.parametrizations import spectral_norm, weight_norm
+
+    net = nn.Sequential(weight_norm(nn.Linear(4, 16)), nn.ReLU(), spectral_norm(nn.Linear(16, 2)))
+    watch = GradientWatch(net)
+    assert watch.layers == ["0", "2"]
+    net(torch.randn(8, 4)).pow(2).mean().backward()
+    watch.step()
+    assert set(watch.last) == {"0", "2"}
