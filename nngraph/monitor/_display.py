@@ -55,6 +55,23 @@ def in_notebook() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
+def show(source: Any, text: str) -> None:
+    """``source`` (a Monitor, a GradientWatch) as a cell's value: in a notebook its live view
+    (shown again if it has one: one view per source), elsewhere (or without widgets) ``text``."""
+    from IPython.display import display
+
+    if in_notebook():
+        view = source.view
+        if getattr(view, "comm", None) is not None and callable(getattr(view, "show", None)):
+            view.show()
+            return
+        view = attach_view(source)
+        if view is not None:
+            source.view = view
+            return
+    display({"text/plain": text}, raw=True)
+
+
 def attach_view(source: Any) -> Any | None:
     """Show ``source`` in a notebook widget; ``None`` means "print text lines instead"."""
     if not in_notebook():

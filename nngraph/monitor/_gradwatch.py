@@ -353,20 +353,8 @@ class GradientWatch:
         return repr(self) + ("\n" + self.table() if self.series else "")
 
     def _ipython_display_(self) -> None:
-        """``watch`` as a cell's value: in a notebook its live view (shown again if it has one:
-        one view per watch), elsewhere (or without widgets) its repr and table as text."""
-        from IPython.display import display
-
-        if _display.in_notebook():
-            view = self.view
-            if getattr(view, "comm", None) is not None and callable(getattr(view, "show", None)):
-                view.show()
-                return
-            view = _display.attach_view(self)
-            if view is not None:
-                self.view = view
-                return
-        display({"text/plain": self._text()}, raw=True)
+        """``watch`` as a cell's value: in a notebook its live view, else its repr and table."""
+        _display.show(self, self._text())
 
     def close(self) -> None:
         """Remove the optimizer hook (if any). The model itself was never touched.

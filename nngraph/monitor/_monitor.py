@@ -326,6 +326,10 @@ class Monitor(
     def __repr__(self) -> str:
         return repr_text(self)
 
+    def _ipython_display_(self) -> None:
+        """``mon`` as a cell's value: in a notebook its live view (again), else its repr."""
+        _display.show(self, repr(self))
+
     # ------------------------------------------------------------------ listeners
     def add_listener(self, listener: Listener) -> Listener:
         """Call ``listener(update)`` with new points and events, batched: at most one call per

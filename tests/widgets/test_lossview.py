@@ -429,6 +429,23 @@ def test_a_watch_as_a_cells_value_shows_its_live_view(
     watch.view.close()
 
 
+def test_a_monitor_as_a_cells_value_shows_its_live_view_again(
+    shell: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nngraph.monitor import _display
+
+    monkeypatch.setattr(_display, "in_notebook", lambda: True)
+    shell.user_ns["mon"] = mon = Monitor(display=False)
+    run(shell, "for epoch in range(1, 4):\n    mon.log(epoch, loss=1 / epoch, val_loss=2 / epoch)")
+    outputs, printed = run(shell, "mon")  # a student wants the curves again
+    assert "<Monitor" not in printed
+    [shown] = widget_ids(outputs)
+    assert isinstance(mon.view, LossView) and mon.view.model_id == shown
+    outputs, _ = run(shell, "mon")  # the same view again, no second widget
+    assert widget_ids(outputs) == [shown]
+    mon.view.close()
+
+
 def test_stop_is_live_only_while_a_cell_feeds_the_view(shell: Any) -> None:
     """The Stop button is greyed out once the training cell has ended (it stayed red)."""
     shell.user_ns["mon"] = Monitor(display=False)
