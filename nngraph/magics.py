@@ -103,6 +103,8 @@ class NNGraphMagics(Magics):
         value = self._evaluate(
             line, "magic.options_need_cell" if cell_option else "magic.cannot_evaluate_line"
         )
+        if isinstance(value, torch.nn.Module):  # `%nngraph net`: a model has no graph yet
+            raise UsageError(message("magic.line_model", expression=line.strip()))
         return graph_of(value, params=self._model_behind(value))
 
     def _known(self, expression: str) -> bool:
@@ -143,7 +145,8 @@ class NNGraphMagics(Magics):
         model = self._evaluate(expression, "magic.cell.cannot_evaluate")
         if not isinstance(model, torch.nn.Module):
             got = type(model).__name__
-            raise UsageError(message("monitor.error.not_module", what="--model", type_name=got))
+            what = "%%nngraph: --model"
+            raise UsageError(message("monitor.error.not_module", what=what, type_name=got))
         return model
 
     def _record_cell(self, words: list[str], cell: str) -> Any:

@@ -126,6 +126,7 @@ def test_an_nngraph_error_raised_by_the_cell_is_not_turned_into_a_usage_line(ip:
         ("", "usage: %nngraph"),
         ("undefined_name", "cannot evaluate 'undefined_name'"),
         ("3 + 4", "needs a torch.Tensor"),
+        ("net", "net is a model, which has no graph until it runs: put %%nngraph on top"),
         ("lang de", "choose one of en, pl"),
         ("monitr --model net", "the commands are monitor, watch and lang"),
         ("monitor -o 1abc", "-o needs a Python variable name"),
@@ -332,7 +333,7 @@ def test_a_cell_that_makes_its_model_anew_is_named_after_the_new_model(
 
 
 def test_a_model_option_that_names_no_module_after_the_cell_is_one_clear_line(ip: Any) -> None:
-    with pytest.raises(UsageError, match=r"--model needs a torch\.nn\.Module, got int"):
+    with pytest.raises(UsageError, match=r"^%%nngraph: --model needs a torch\.nn\.Module, got int"):
         ip.run_cell_magic("nngraph", "--model model -q", "model = 3\nnet(torch.randn(1, 3))")
 
 

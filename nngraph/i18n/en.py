@@ -209,6 +209,10 @@ MESSAGES: dict[str, str] = {
         "%nngraph: cannot evaluate {expression!r}: {error};"
         " the commands are monitor, watch and lang (help: %nngraph?)"
     ),
+    "magic.line_model": (
+        "%nngraph: {expression} is a model, which has no graph until it runs: put %%nngraph on "
+        "top of a cell that runs it on a batch, or call ng.trace({expression}, x, loss=...)"
+    ),
     "magic.nothing_recorded": "%%nngraph: the cell ran no PyTorch operation, so there is no graph to show",
     "magic.created": "{name} = {what}",
     "magic.would_replace": (

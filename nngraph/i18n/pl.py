@@ -214,6 +214,11 @@ MESSAGES: dict[str, str] = {
         "%nngraph: nie da się obliczyć {expression!r}: {error};"
         " polecenia to monitor, watch i lang (pomoc: %nngraph?)"
     ),
+    "magic.line_model": (
+        "%nngraph: {expression} to model, a model nie ma grafu, dopóki nie zostanie uruchomiony: "
+        "dodaj %%nngraph na początku komórki, która uruchamia go na partii danych, albo wywołaj "
+        "ng.trace({expression}, x, loss=...)"
+    ),
     "magic.nothing_recorded": "%%nngraph: komórka nie wykonała żadnej operacji PyTorch, więc nie ma grafu",
     "magic.created": "{name} = {what}",
     "magic.would_replace": (
