@@ -84,9 +84,11 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
     height = traitlets.Int(240).tag(sync=True)
     #: the words the view shows (``lossview.`` keys of nngraph.i18n, current language)
     strings = traitlets.Dict().tag(sync=True)
-    #: whether a cell that logs to this view is running now: the Stop button is greyed out
-    #: otherwise (points flushed after the cell has ended do not turn it on again)
+    #: whether a cell that logs to this view is running now, or a thread it started logs on:
+    #: the Stop button is greyed out otherwise (points the ended cell logged and a timer sends
+    #: late do not turn it on again)
     running = traitlets.Bool(False).tag(sync=True)
+    _logged_at_end = 0  # what the source had logged when the last cell ended
     #: planned number of epochs: the progress line then shows an ETA
     total_epochs = traitlets.Int(None, allow_none=True)
 
@@ -154,7 +156,16 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         try:  # the points still queued are sent first: they must not turn the button on again
             self._update_static()
         finally:
-            self.running = False  # nothing to stop until a cell feeds it again
+            self.running = False  # nothing to stop until a cell, or a thread, feeds it again
+            self._logged_at_end = self._logged()
+
+    def _logged(self) -> int:
+        """How many times the source has logged: more than when the last cell ended means a
+        thread the cell started trains on."""
+        monitors = getattr(self.source, "monitors", None)
+        if monitors is not None:
+            return sum(getattr(mon, "_calls", 0) for mon in monitors.values())
+        return int(getattr(self.source, "_calls", 0) or getattr(self.source, "steps", 0))
 
     def _subscribe(self) -> None:
         src = self.source
@@ -215,8 +226,10 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
             self._last_run = run
             if mon is not None and mon.view is None:
                 mon.view = self
-        if not self.running and self._after_cell is not None and cell_is_running():
-            self.running = True  # a new cell feeds it (not a flush after the cell has ended)
+        if not self.running and self._after_cell is not None:
+            # a new cell feeds it, or a thread logging after the cell ended (not a flush of
+            # what the ended cell logged, which a timer's thread may send late)
+            self.running = cell_is_running() or self._logged() > self._logged_at_end
         progress = self._progress(mon)
         content, buffers = batch_message(update, run, mon, progress)
         if self.kind == "runs":
@@ -306,7 +319,8 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         if not isinstance(content, dict):
             return
         if content.get("type") == "stop":
-            if self._after_cell is None or cell_is_running():  # no cell: nothing to stop
+            # between cells, with no thread logging, the button is grey: nothing to stop
+            if self._after_cell is None or self.running or cell_is_running():
                 self.stop()
         elif content.get("type") == "hello":  # a (re)loaded page wants the full history
             self._send_custom({"type": "reset", "snapshot": self.full_snapshot()})

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from nngraph.monitor import Monitor
+from nngraph.monitor._listeners import Update
 from nngraph.widgets import LossView
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,16 +72,38 @@ def test_the_button_is_greyed_out_after_a_training_cell(shell: Any, view: LossVi
     assert mon.epoch == 5 and view.full_snapshot()["runs"][""]["metrics"]["loss"]["step"][-1] == 5
 
 
-def test_a_flush_after_the_cell_does_not_turn_the_button_on(shell: Any, view: LossView) -> None:
-    """The monitor's trailing flush runs in a timer's thread, possibly after the cell ended."""
+def test_a_late_flush_of_the_cells_points_does_not_turn_the_button_on(
+    shell: Any, view: LossView
+) -> None:
+    """The monitor's trailing flush runs in a timer's thread: it may hand the view points the
+    cell logged after the cell has ended."""
+    run(shell, "first = 1\n" + TRAIN)
+    late = threading.Thread(target=view._on_update, args=(Update(points={"loss": ([5], [0.2])}),))
+    late.start()
+    late.join()
+    assert view.running is False
+
+
+def test_a_thread_training_on_after_its_cell_can_be_stopped(shell: Any, view: LossView) -> None:
     run(shell, "first = 1\n" + TRAIN)
     mon = shell.user_ns["mon"]
-    mon.log(6, loss=0.1, val_loss=0.1)  # queued, then flushed by another thread between cells
-    flusher = threading.Thread(target=mon.flush)
-    flusher.start()
-    flusher.join()
-    assert view.full_snapshot()["runs"][""]["metrics"]["loss"]["step"][-1] == 6
-    assert view.running is False
+    stopped_at: list[int] = []
+
+    def train() -> None:
+        for epoch in range(6, 400):
+            mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+            mon.flush()
+            if epoch == 8:
+                assert view.running  # the button is live again
+                click_stop(view)
+            if mon.should_stop:
+                stopped_at.append(epoch)
+                return
+
+    thread = threading.Thread(target=train)
+    thread.start()
+    thread.join()
+    assert stopped_at == [8] and mon.stop_event is not None
 
 
 def test_a_click_after_the_cell_ended_does_nothing(shell: Any, view: LossView) -> None:
