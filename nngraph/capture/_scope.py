@@ -9,7 +9,6 @@ and removed by itself; `close()` removes every hook, also after an exception.
 from __future__ import annotations
 
 import inspect
-import sys
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -73,7 +72,8 @@ class ModuleScope:
         #: module with full backward hooks (`BackwardHookFunction`) after its forward hooks
         self.left_path: str | None = None
         self._deferred: set[tuple[int, int]] = set()  # (module, stack depth) left by `_added`
-        self._added: list[RemovableHandle] = []
+        self._added: list[RemovableHandle] = []  # every one, for close()
+        self._used: list[RemovableHandle] = []  # those that have run, to remove
         names.param_in_use = self._param_in_use
         if model is not None:
             self._add_root(model, "")
@@ -88,6 +88,7 @@ class ModuleScope:
             handle.remove()
         self._handles.clear()
         self._added.clear()
+        self._used.clear()
 
     @property
     def path(self) -> str:
@@ -160,6 +161,10 @@ class ModuleScope:
         return path
 
     def _enter(self, module: torch.nn.Module, args: tuple[Any, ...]) -> None:
+        if self._used:
+            for handle in self._used:
+                handle.remove()
+            self._used.clear()
         top_level = not self.stack
         path = self._path_of(module)
         self.stack.append((module, path))
@@ -185,9 +190,10 @@ class ModuleScope:
             if call not in self._deferred or (id(module), len(self.stack)) != call:
                 return  # a call of the same module inside this one ran it
             self._deferred.discard(call)
-            if sys.exc_info()[1] is None:  # PyTorch walks the live dict after an exception
-                handle.remove()
             self._pop(module)
+            # removed at the next module call, not here: after an exception PyTorch walks
+            # the live table of hooks this one is in
+            self._used.append(handle)
 
         handle = module.register_forward_hook(leave, always_call=True)
         self._added.append(handle)

@@ -55,6 +55,7 @@ def parameter_state(
     findings = []
     cut: dict[str, Any] = {}  # module (or a hand-made leaf's name) -> its first weight left out
     reached: set[str] = set()  # modules (or leaves) some gradient reached
+    passed: set[Any] | None = None  # ops with a tracked path to a gradient, when needed
     for n in order:
         data = g.nodes[n]
         if not learnable(data):
@@ -74,8 +75,11 @@ def parameter_state(
             key = module or data.get("name") or f"#{n}"
             if data.get("grad") is not None:
                 reached.add(key)
-            elif not _gradient_passed_by(g, n):
-                cut.setdefault(key, n)
+            else:
+                if passed is None:
+                    passed = _reaching_a_gradient(g)
+                if not any(s in passed for s in g._succ[n]):
+                    cut.setdefault(key, n)
     trained = {_model_of(g, key) for key in reached}
     for key, n in cut.items():
         if key in reached:  # the layer learns through its other parameters
@@ -328,16 +332,19 @@ def learnable(data: dict[str, Any]) -> bool:
     return data.get("kind") == "param" or data.get("backward") == "AccumulateGrad"
 
 
-def _gradient_passed_by(g: Graph, n: Any) -> bool:
-    """Whether a gradient reached a tracked op a few steps after the leaf (a bias is expanded
-    before it is added): nothing is cut, the backward only asked for other inputs
+def _reaching_a_gradient(g: Graph) -> set[Any]:
+    """The tracked ops with a path of tracked ops to one a gradient reached: a leaf read by one
+    of them is not cut off, the backward only asked for other inputs
     (`torch.autograd.grad(score, x)` for a saliency map, `backward(inputs=[...])`)."""
-    frontier = [s for s in g._succ[n] if g._node[s].get("tracked")]
-    for _ in range(4):
-        if any(g._node[s].get("grad") is not None for s in frontier):
-            return True
-        frontier = [s for f in frontier for s in g._succ[f] if g._node[s].get("tracked")]
-    return False
+    reached = [n for n, d in g._node.items() if d.get("kind") == "op" and d.get("grad") is not None]
+    seen = set(reached)
+    while reached:
+        for p in g._pred[reached.pop()]:
+            data = g._node[p]
+            if p not in seen and data.get("kind") == "op" and data.get("tracked"):
+                seen.add(p)
+                reached.append(p)
+    return seen
 
 
 def _used_by_tracked_op(g: Graph, n: Any) -> bool:

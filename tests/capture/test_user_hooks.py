@@ -171,3 +171,27 @@ def test_a_submodule_the_forward_deletes_is_put_back() -> None:
     helper = net.helper
     ng.trace(net, torch.randn(2, 4), loss=loss)
     assert net.helper is helper
+
+
+def test_a_hooked_layer_called_in_a_loop_keeps_few_hooks_also_in_an_except_block() -> None:
+    cell = nn.Linear(4, 4)
+    most: list[int] = [0]
+    cell.register_forward_hook(
+        lambda m, i, out: most.__setitem__(0, max(most[0], len(m._forward_hooks)))
+    )
+
+    class Unrolled(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.cell = cell
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            for _ in range(50):
+                x = torch.tanh(self.cell(x))
+            return x
+
+    try:
+        raise RuntimeError("the user's own error, being handled")
+    except RuntimeError:  # a trace inside an except block
+        ng.trace(Unrolled(), torch.randn(2, 4), loss=loss)
+    assert most[0] <= 3 and len(cell._forward_hooks) == 1
