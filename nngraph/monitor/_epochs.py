@@ -3,11 +3,11 @@
 :class:`EpochCounting` is the part of :class:`~nngraph.monitor.Monitor` that says which epoch a
 ``log()`` call belongs to. By default each call with a validation metric (``val_loss``,
 ``valid_loss``, ``val/loss``, ...) ends an epoch; before the first one every call counts as an
-epoch (a run that logs only its training loss), and the first validation makes the calls before
-it the batches of epoch 1, their events too. Once the user passes ``epoch=``, their numbers are
-shown instead. A call at the same step as the one before that logs other metrics
-(``val_acc`` after ``val_loss``) joins that call's row, as in ``records()``, so it stays in the
-epoch that call ended.
+epoch (a run that logs only its training loss), and the first validation makes the points
+logged before it epoch 1 (an event keeps the epoch it was stamped with). Once the user passes
+``epoch=``, their numbers are shown instead. A call at the same step as the one before that
+logs other metrics (``val_acc`` after ``val_loss``) joins that call's row, as in ``records()``,
+so it stays in the epoch that call ended.
 
     >>> from nngraph.monitor import Monitor
     >>> mon = Monitor(display=False, detectors=[])
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import Event, fmt_step, is_validation
+from nngraph.monitor._common import is_validation
 
 if TYPE_CHECKING:
     from nngraph.monitor._history import Series
@@ -49,7 +49,6 @@ class EpochCounting:
 
     metric: str
     series: dict[str, Series]
-    _events: list[Event]
 
     def _init_epochs(self) -> None:
         self._calls = 0
@@ -129,18 +128,10 @@ class EpochCounting:
 
     def _first_epoch_ended(self) -> None:
         """The first validation while counting: the calls before it were the batches of epoch 1,
-        not epochs. What was stamped with their count (the points, the events and the words of
-        their explanations) says epoch 1 now, as ``epoch`` does from this call on."""
+        not epochs, and their points say so now. Events keep the epoch they were stamped with,
+        which ``epoch`` said then (their words name it too)."""
         for series in self.series.values():
             series._epochs[: len(series)] = 1
-        for event in self._events:
-            old = event.epoch
-            if event.unit != "epoch" or not 1 < old <= self._calls:
-                continue
-            text = _restamped(event, old)
-            # in place: the same event sits in the detectors', the watch's and the view's lists
-            object.__setattr__(event, "epoch", 1)
-            object.__setattr__(event, "message", text)
 
     def _counted_epochs(self) -> int:
         """Epochs ended while counting (no ``epoch=`` yet): validation calls, or every call of a
@@ -188,33 +179,3 @@ class EpochCounting:
             return self.epoch
         return self._given_done - first + 1
 
-
-def _restamped(event: Event, old: int) -> str:
-    """``event.message`` with the epoch it names (``old``, a call's count) said as epoch 1: the
-    step of a divergence (``at epoch 61``: ``at step 61 (epoch 1)``), or a stop's epoch.
-
-        >>> from nngraph.monitor import Event
-        >>> stop = Event(step=7, epoch=7, detector="user", kind="stop",
-        ...     message_id="monitor.stop_requested", message="stop requested at epoch 7")
-        >>> _restamped(stop, 7)
-        'stop requested at epoch 1'
-    """
-    text = event.message
-    if event.message_id.startswith("divergence.") and event.step == old:
-        pairs = [
-            ("monitor.divergence.at_epoch", {"epoch": old}, "monitor.divergence.at_step_epoch")
-        ]
-    elif event.message_id == "monitor.stop_requested":  # request_stop(), the Stop button
-        pairs = [
-            (key, {"epoch": old}, key) for key in ("monitor.stop_requested", "lossview.stop_event")
-        ]
-    else:
-        return text
-    for key, fields, new_key in pairs:
-        try:
-            before = message(key, **fields)
-            after = message(new_key, step=fmt_step(event.step), epoch=1)
-        except KeyError:  # a catalog without these words: the text does not name the epoch
-            continue
-        text = text.replace(before, after, 1)
-    return text

@@ -14,13 +14,17 @@ def quiet(**kwargs: object) -> Monitor:
     return Monitor(display=False, **kwargs)  # type: ignore[arg-type]
 
 
-def test_divergence_before_the_first_validation_is_in_epoch_one_not_batch_n() -> None:
+def test_divergence_before_the_first_validation_is_stamped_as_epoch_said_then() -> None:
+    # per-batch steps: before any validation a call cannot be told from an epoch, as in a run
+    # that logs only its training loss (where epoch 61 is right)
     mon = quiet()
     for step in range(1, 101):
         mon.log(step, loss=math.inf if step == 61 else 1.0)
+        if step == 61:
+            assert mon.epoch == 61
     mon.log(100, val_loss=1.0)
-    assert [(e.kind, e.epoch, e.step) for e in mon.events] == [("divergence", 1, 61)]
-    assert mon.stop_event is not None and mon.stop_event.epoch == 1
+    assert [(e.kind, e.epoch, e.step) for e in mon.events] == [("divergence", 61, 61)]
+    assert mon.stop_event is not None and mon.stop_event.epoch == 61
 
 
 def test_a_run_without_validation_that_watches_a_training_metric_counts_calls() -> None:

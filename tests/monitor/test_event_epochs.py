@@ -74,9 +74,10 @@ def test_request_stop_in_a_run_without_validation_names_its_epoch() -> None:
     assert event.epoch == 5 and event.message == "stop requested at epoch 5"
 
 
-def test_events_in_the_first_epoch_of_a_per_batch_run_say_epoch_one() -> None:
-    """Global batch steps, a validation each epoch: the calls before the first validation were
-    batches, and what was stamped with their count says epoch 1 from then on."""
+def test_events_before_the_first_validation_keep_the_epoch_they_were_stamped_with() -> None:
+    """Global batch steps, a validation each epoch: before the first validation each call
+    counts as an epoch (the monitor cannot yet tell batches from epochs). Its events keep that
+    number, in their words too; the points logged then become epoch 1."""
     mon = quiet()
     watch = _exploding_watch(mon)
     step = 0
@@ -92,16 +93,15 @@ def test_events_in_the_first_epoch_of_a_per_batch_run_say_epoch_one() -> None:
         assert mon.epoch == epoch
     got = [(e.detector, e.step, e.epoch) for e in mon.events]
     assert got == [
-        ("GradientWatch", 5, 1),
-        ("Divergence(factor=100)", 5.0, 1),
-        ("user", 7.0, 1),
+        ("GradientWatch", 5, 5),
+        ("Divergence(factor=100)", 5.0, 5),
+        ("user", 7.0, 7),
         ("Divergence(factor=100)", 25.0, 3),
     ]
-    said = mon.events[1].message  # its step, not "epoch 5"
-    assert "training loss became inf at step 5" in said and "epoch 5" not in said
-    assert mon.events[2].message == "stop requested at epoch 1"
-    assert mon.stop_event is mon.events[1] and mon.stop_event.epoch == 1
-    assert [e.epoch for e in watch.events] == [1]
+    assert "training loss became inf at epoch 5" in mon.events[1].message
+    assert mon.events[2].message == "stop requested at epoch 7"
+    assert mon.events[3].message.count("at step 25 (epoch 3)") == 1
+    assert mon.stop_event is mon.events[1]
     assert mon.series["loss"].epochs.tolist() == [1] * 10 + [2] * 10 + [3] * 10
 
 
