@@ -296,6 +296,11 @@ def shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+#: Graph attributes `to_dict` leaves out: the modules have a list of their own, and the language
+#: of stored findings matters only to the Python object (`summary()`).
+_NOT_SAVED = ("modules", "health_language")
+
+
 def to_dict(g: Graph) -> dict[str, Any]:
     """The versioned JSON-ready form of `g` (see `Graph.to_dict`); tuple ids become lists."""
     nodes = []
@@ -306,7 +311,7 @@ def to_dict(g: Graph) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "graph": _jsonable({k: v for k, v in g.graph.items() if k != "modules"}),
+        "graph": _jsonable({k: v for k, v in g.graph.items() if k not in _NOT_SAVED}),
         "nodes": nodes,
         "edges": [
             _jsonable({"source": u, "target": v, **data}) for u, v, data in g.edges(data=True)

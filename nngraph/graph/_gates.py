@@ -63,10 +63,11 @@ def fed_zeros(g: Graph, weight: Any) -> bool:
     says it as `trace` does."""
     steps = [n for n in g._succ[weight] if not g._node[n].get("value")]  # `linear`'s transpose
     for op in {*g._succ[weight], *(s for n in steps for s in g._succ[n])}:
-        for p in g._pred[op]:
-            data = g._node[p]
-            if p != weight and _bias(data) and learnable(data) and (_grad_norm(data) or 0) > 0:
-                return True
+        read = [g._node[p] for p in g._pred[op] if p != weight and p not in steps]
+        if any(_bias(d) and learnable(d) and (_grad_norm(d) or 0) > 0 for d in read):
+            # where the values are known (`trace`), they must be zero: a hook may zero a gradient
+            data = [d for d in read if not learnable(d) and d.get("value")]
+            return all(_all_zero(d) for d in data)
     return False
 
 

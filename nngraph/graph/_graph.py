@@ -122,12 +122,11 @@ class Graph(nx.DiGraph):
             [('nan', 'forward'), ('nan', 'backward')]
         """
         from nngraph.graph._health import find, store
-        from nngraph.graph._summary import HEALTH_LANGUAGE
 
         findings = find(self)
         if not nx.is_frozen(self):  # a view would write into the graph it views
             store(self, findings)
-            HEALTH_LANGUAGE[self] = get_language()
+            self.graph["health_language"] = get_language()
         return findings
 
     def summary(self) -> str:

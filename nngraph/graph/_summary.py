@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
@@ -199,15 +198,11 @@ def _findings(g: Graph) -> list[dict[str, Any]]:
             module = data.get("module") if data.get("kind") == "module" else flag.get("module")
             stored.append({**flag, "module": module or owner_module(data)})
     if any(flag.get("kind") in HEALTH_KINDS for flag in stored):
-        if HEALTH_LANGUAGE.get(g, get_language()) == get_language():
+        if g.graph.get("health_language", get_language()) == get_language():
             return stored
         # stored by `health()` in another language: said again in this one
         return find(g) + [flag for flag in stored if flag.get("kind") not in HEALTH_KINDS]
     return find(g) + stored
-
-
-#: The language each graph's stored findings are written in (`Graph.health()` sets it).
-HEALTH_LANGUAGE: weakref.WeakKeyDictionary[Graph, str] = weakref.WeakKeyDictionary()
 
 
 #: Runs of this many per-layer findings of one kind read as one line in the summary.

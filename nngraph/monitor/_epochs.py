@@ -178,4 +178,3 @@ class EpochCounting:
         if self._given is None or first is None or first > 0:
             return self.epoch
         return self._given_done - first + 1
-

@@ -939,3 +939,12 @@ def test_a_layer_fed_only_zeros_is_said_to_learn_through_its_bias_alone(capture:
     assert after["zero_input"] is True and after["message"].startswith(
         "The weights of module 2 (Linear) get a gradient of exactly zero while its bias gets one:"
     )
+
+
+def test_a_weight_gradient_a_hook_zeroes_is_not_said_to_come_from_zero_inputs():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 4), nn.Tanh(), nn.Linear(4, 1))
+    model[2].weight.register_hook(torch.zeros_like)  # frozen by zeroing its gradient
+    g = ng.trace(model, torch.randn(8, 4) + 3.0, loss=lambda y: y.pow(2).mean())
+    (vanishing,) = found(g, "vanishing")
+    assert "zero_input" not in vanishing and "learns nothing" in vanishing["message"]

@@ -501,3 +501,17 @@ def test_findings_stored_in_another_language_are_said_in_the_summarys():
         ng.set_language("en")
     text = g.summary()
     assert "16 of 16 ReLU units in module 1 (ReLU)" in text and "Martwe" not in text
+
+
+def test_a_copy_keeps_the_language_its_findings_are_in():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+    with torch.no_grad():
+        model[0].bias.fill_(-100.0)
+    g = ng.trace(model, torch.randn(32, 4), loss=lambda y: y.pow(2).mean())
+    g.health()
+    ng.set_language("pl")
+    try:
+        assert "Martwe jednostki ReLU" in g.copy().summary()
+    finally:
+        ng.set_language("en")
