@@ -105,6 +105,10 @@ export function createGraphView(el, options) {
     const depth = options.depth == null ? null : Math.max(0, Number(options.depth) | 0);
     st.depth = startingDepth(st.graph, { depth, maxVisible: options.maxVisible, reversed: st.view === "backward" });
     st.state = openedAt(st.graph, st.depth); // as "+" and "−" draw that depth
+    if (st.colorBy === "grad" && !st.graph.nodes.some((n) => n.grad)) {
+      st.colorBy = "value"; // a forward pass alone: no gradient to colour by, all boxes white
+      onChange("color_by", "value");
+    }
     stepper.setGraph(st.graph);
     st.fitNext = true;
     return true;

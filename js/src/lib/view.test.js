@@ -263,6 +263,19 @@ describe("graph view", () => {
     expect(tall * svg.__zoom.k).toBeLessThanOrEqual(svg.clientHeight);
   });
 
+  it("colours a forward pass without gradients by value", async () => {
+    const forwardOnly = tinyGraph(); // as ng.trace(model, x) without a loss
+    for (const n of forwardOnly.nodes) Object.assign(n, { grad: null, backward_order: null });
+    const { el, view, changes } = mount(forwardOnly);
+    await view.ready;
+    expect(/** @type {HTMLSelectElement} */ (el.querySelector(".ng-color")).value).toBe("value");
+    expect(changes).toContainEqual(["color_by", "value"]);
+    expect(el.querySelector(".ng-legend")?.hasAttribute("hidden")).toBe(false);
+    const traced = mount(tinyGraph());
+    await traced.view.ready;
+    expect(/** @type {HTMLSelectElement} */ (traced.el.querySelector(".ng-color")).value).toBe("grad");
+  });
+
   it("takes every label from the messages object and redoes them when it changes", async () => {
     const pl = {
       "graphview.forward": "W przód",
