@@ -527,6 +527,13 @@ MESSAGES: dict[str, str] = {
         "costs more on new data than it gains on training data, so the model has started to "
         "memorise."
     ),
+    "monitor.pq.stalled": (
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
+        "is no lower than it was then ({recent:.4g} on average over the last {span}, "
+        "{before:.4g} up to epoch {best_epoch}), so the quotient {quotient} > {alpha:g} comes "
+        "from training that has stalled or become unstable, which is not overfitting (try a "
+        "smaller learning rate)."
+    ),
     "monitor.up.fire": (
         "{metric} rose at the end of {strips} ({trail}): the model keeps getting worse on new "
         "data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."

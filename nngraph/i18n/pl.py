@@ -564,6 +564,13 @@ MESSAGES: dict[str, str] = {
         "epoka kosztuje teraz więcej na nowych danych, niż daje na danych treningowych, więc "
         "model zaczął zapamiętywać dane treningowe."
     ),
+    "monitor.pq.stalled": (
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w ostatnim okresie, "
+        "trwającym {span}), nie mniej niż do epoki {best_epoch} ({before:.4g}), więc iloraz "
+        "{quotient} > {alpha:g} bierze się z treningu, który utknął albo stał się niestabilny, "
+        "a to nie overfitting (spróbuj mniejszego współczynnika uczenia)."
+    ),
     "monitor.up.fire": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
         "na nowych danych, to oznaka overfittingu. Najlepsza wartość: {best:.4g} w epoce "

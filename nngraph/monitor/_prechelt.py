@@ -108,11 +108,12 @@ def _trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
 
 
 def _not_falling(det: Detector, trend: Trend | None, fields: dict[str, Any]) -> Check:
-    """GL's explanation for a training loss no lower than up to the best epoch (on average): a
-    rising validation loss is then not overfitting; None while training is still falling."""
+    """GL's or PQ's explanation for a training loss no lower than up to the best epoch (on
+    average): a rising validation loss is then not overfitting; None while training still
+    falls."""
     if trend is None or trend.falling:
         return None
-    return "gl.stalled", {**fields, **_trend_fields(det, trend)}
+    return f"{type(det).__name__.lower()}.stalled", {**fields, **_trend_fields(det, trend)}
 
 
 class GL(Detector):

@@ -89,8 +89,9 @@ def test_pq_does_not_say_improved_when_the_training_loss_rose() -> None:
     pq = PQ(0.5, 2)
     for epoch, (train, val) in enumerate([(0.8, 1.0), (0.7, 0.9), (0.9, 1.2), (1.89, 5.0)], 1):
         event = pq.update(epoch, loss=train, val_loss=val)
-    assert event is not None and event.epoch == 4
+    assert event is not None and event.epoch == 4 and event.message_id == "pq.stalled"
     assert "improved" not in event.message and "memorise" not in event.message
+    assert "so the quotient" in event.message and "> 0.5 comes from training" in event.message
 
 
 def test_gl_is_not_misled_by_one_dropout_spike_after_the_best_epoch() -> None:
