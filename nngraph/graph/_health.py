@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
-from nngraph.graph._finding import feeding_layer, finding, layer_name, module_name, weight_of
+from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._gates import fed_zeros, small_gated, zero_gated
 from nngraph.graph._nodes import (
     ancestors_of,
@@ -63,15 +64,6 @@ TOTAL_LOW, TOTAL_HIGH = 0.01, 100.0
 SEEN_LOW = 1e-3
 # Absolute limits on one layer's weight-gradient RMS.
 RMS_TINY, RMS_HUGE = 1e-8, 1e4
-# Dead units: a unit answers to part of the data, so on one batch some are silent in a healthy
-# fresh net, yet alive on fresh data. The README's 10-wide example: 1 of 10 in 6 of 10 seeds.
-# A 4-8-8-1 MLP at default init, batch 32: 1 of 8 in 15 of 20 seeds, in 8 of them alive on
-# 20,000 fresh inputs. A Kaiming 8-layer MLP (width 64, batch 64): 8 and 13 of 64 silent, of
-# which 1 and 2 are dead on 20,000 fresh inputs. So a layer is flagged when more than a quarter
-# of its units are silent, two at least, on a batch of at least 8 values per unit. Units killed
-# by a learning rate far too high (22-29 of 32 after 5 SGD steps at lr 0.5) or by a large
-# negative bias are flagged still.
-DEAD_SHARE, DEAD_MIN, DEAD_SAMPLES = 0.25, 2, 8
 
 # Embedding gradients touch only the rows a batch uses: their RMS says nothing about depth.
 _NOT_LAYERS = ("Embedding", "EmbeddingBag")
@@ -111,7 +103,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     types = module_types(g)
     # an empty batch gives every weight a zero gradient: that says nothing about learning
     findings = [] if _empty_batch(g) else _gradient_flow(g, order, types)
-    findings += _dead_units(g, order, types)
+    findings += dead_units(g, order, types)
     findings += _unregistered(g, order)
     findings += untrained_norms(g, order)
     findings += parameter_state(g, order, types)
@@ -350,46 +342,6 @@ def _gradient_flow(
             )
         )
     return findings
-
-
-def _dead_units(g: Graph, order: list[Any], types: dict[str, str | None]) -> list[dict[str, Any]]:
-    """ReLUs with many units that output zero for the whole batch. A ReLU run once per
-    recorded step (a training loop, gradient accumulation) is reported once, at its first run."""
-    findings = []
-    seen: set[tuple[str, str | None]] = set()
-    for n in order:
-        data = g.nodes[n]
-        if not _mostly_dead(data):
-            continue
-        module = data.get("module") or ""
-        layer = feeding_layer(g, n, module)
-        if (module, layer) in seen:
-            continue
-        seen.add((module, layer))
-        if layer is None:
-            key, where = "dead", {"where_module": module_name(module, types, "in")}
-        else:
-            key, where = "dead_after", {"layer": layer_name(layer, types)}
-        dead = data["dead"]
-        findings.append(
-            finding("dead", key, "forward", n, module, dead=dead[0], units=dead[1], **where)
-        )
-    return findings
-
-
-def _mostly_dead(data: dict[str, Any]) -> bool:
-    """Whether a node's `dead = [d, n]` says the layer has a problem: more than a quarter of its
-    units (two at least) silent, on a batch big enough to tell (one example silences half)."""
-    dead = data.get("dead")
-    if not dead or not dead[1]:
-        return False
-    value = data.get("value") or {}
-    samples = (value.get("numel") or 0) / dead[1] if value else None
-    return (
-        dead[0] > dead[1] * DEAD_SHARE
-        and dead[0] >= DEAD_MIN
-        and (samples is None or samples >= DEAD_SAMPLES)
-    )
 
 
 def _unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
