@@ -311,6 +311,7 @@ class Monitor(
             "best": None if self._best is None else self._best.to_dict(),
             "epoch": self.epoch,
             "should_stop": self.should_stop,
+            "stop_requested": self._user_stop is not None,
         }
 
     def summary(self) -> str:

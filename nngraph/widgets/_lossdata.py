@@ -111,7 +111,8 @@ def batch_message(
     }
     if monitor is not None:
         content["epoch"] = monitor.epoch
-        content["stopped"] = monitor.stop_event is not None
+        # the Stop button (or request_stop()): a detector's advice a loop trains past is no stop
+        content["stopped"] = getattr(monitor, "_user_stop", None) is not None
     if progress is not None:
         content["progress"] = progress
     return jsonable(content), buffers

@@ -104,6 +104,22 @@ def test_the_stop_button_sets_should_stop() -> None:
     assert last["stopped"] is True and last["events"][0]["kind"] == "stop"
 
 
+def test_a_detectors_advice_a_loop_trains_past_does_not_show_as_stopped() -> None:
+    from nngraph.monitor.detectors import Patience
+
+    mon = Monitor(detectors=[Patience(1)], display=False)
+    view = LossView(mon)
+    for epoch, val in enumerate([1.0, 1.1, 1.2, 1.3], 1):  # Patience asks at epoch 2
+        mon.log(epoch, loss=1 / epoch, val_loss=val)
+        mon.flush()
+    assert mon.should_stop  # the advice stands, as the demos show it being ignored
+    assert batches(view)[-1][0]["stopped"] is False
+    assert view.full_snapshot()["runs"][""]["stop_requested"] is False
+    view.stop()  # the Stop button
+    assert batches(view)[-1][0]["stopped"] is True
+    assert view.full_snapshot()["runs"][""]["stop_requested"] is True
+
+
 def test_attach_subscribes_and_hooks_the_monitor_outside_a_notebook() -> None:
     mon = Monitor(display=False)
     view = LossView.attach(mon)

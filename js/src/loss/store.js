@@ -119,7 +119,7 @@ export class Store {
       run.events = Array.isArray(s.events) ? s.events.slice() : [];
       run.best = s.best || null;
       run.epoch = s.epoch || 0;
-      run.stopped = !!s.should_stop;
+      run.stopped = !!(s.stop_requested ?? s.should_stop); // a click, not a detector's advice
     }
     this.table = { rows: snap.table || [], winner: snap.winner ?? null };
     if (snap.progress) this.progress = [snap.progress];

@@ -84,3 +84,16 @@ describe("Store.panels", () => {
     expect(store.panels().map((p) => p.key)).toEqual(["gradients"]);
   });
 });
+
+describe("a stopped run", () => {
+  it("is one the Stop button stopped, not one a detector advised to stop", () => {
+    const load = (/** @type {Record<string, unknown>} */ run) => {
+      const store = new Store();
+      store.load({ kind: "monitor", metric: "val_loss", runs: { "": { metrics: {}, ...run } } });
+      return store.stopped;
+    };
+    expect(load({ should_stop: true, stop_requested: false })).toBe(false);
+    expect(load({ should_stop: true, stop_requested: true })).toBe(true);
+    expect(load({ should_stop: true })).toBe(true); // a snapshot saved before stop_requested
+  });
+});
