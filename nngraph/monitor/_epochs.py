@@ -131,7 +131,7 @@ class EpochCounting:
         not epochs, and their points say so now. Events keep the epoch they were stamped with,
         which ``epoch`` said then (their words name it too)."""
         for series in self.series.values():
-            series._epochs[: len(series)] = 1
+            series.restamp(1)
 
     def _counted_epochs(self) -> int:
         """Epochs ended while counting (no ``epoch=`` yet): validation calls, or every call of a

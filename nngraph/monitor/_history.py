@@ -209,6 +209,17 @@ class Series:
             return None
         return float(self._steps[self._n - 1]), float(self._values[self._n - 1])
 
+    def restamp(self, epoch: int) -> None:
+        """Put every point so far in ``epoch``: the calls before a run's first validation were
+        its batches, not epochs.
+
+            >>> s = Series(); s.append(1, 0.5, epoch=1); s.append(2, 0.4, epoch=2)
+            >>> s.restamp(1); s.epochs.tolist(), s.epoch_repeated
+            ([1, 1], True)
+        """
+        self._epochs[: self._n] = epoch
+        self.epoch_repeated = self.epoch_repeated or self._n > 1
+
     def append(self, step: float, value: float, *, call: int | None = None, epoch: int = 0) -> None:
         """Add one point (from log() call number ``call``, default: the point's own number, in
         ``epoch``); compacts the older part first when the series is full."""

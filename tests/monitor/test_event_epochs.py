@@ -149,3 +149,13 @@ class _Watch:
 
 def _exploding_watch(mon: Monitor) -> _Watch:
     return _Watch(mon)
+
+
+def test_the_batches_before_the_first_validation_are_one_epoch_of_many_points() -> None:
+    mon = quiet()
+    for step in range(1, 11):
+        mon.log(step, loss=1 / step)
+    assert not mon.series["loss"].epoch_repeated  # so far: one point per epoch, as it seems
+    mon.log(10, val_loss=0.5)
+    loss = mon.series["loss"]
+    assert loss.epochs.tolist() == [1] * 10 and loss.epoch_repeated  # no best epoch of its own
