@@ -370,16 +370,6 @@ def test_jsonable_replaces_non_finite_numbers() -> None:
 # In a real IPython shell: what a cell shows.
 
 
-@pytest.fixture
-def shell() -> Any:
-    from IPython.testing import globalipapp
-
-    globalipapp.start_ipython()
-    ip = globalipapp.get_ipython()
-    ip.run_cell("import torch, nngraph as ng")
-    return ip
-
-
 def run(shell: Any, code: str) -> tuple[list[dict[str, Any]], str]:
     """Run a cell: the outputs it displayed (not the updates of an output's saved picture at
     the cell's end) and what its value printed (the displayhook). ``shell.last`` is its value."""

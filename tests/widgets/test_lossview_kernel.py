@@ -1,19 +1,19 @@
-"""The Stop button reaches a running training loop, in a real ipykernel (no browser).
+"""The Stop button in a real ipykernel (no browser): a client plays the browser.
 
-A client plays the browser: while a cell runs a loop that checks ``mon.should_stop``, it
-sends the widget's ``stop`` message, and a second cell queued meanwhile must still run, after
-the loop, exactly once.
+While a cell runs a loop that checks ``mon.should_stop``, the widget's ``stop`` message stops
+it, and a second cell queued meanwhile still runs, after the loop, exactly once. A click that
+reaches the kernel between cells stops nothing.
 """
 
 from __future__ import annotations
 
 import queue
 import time
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.widgets.conftest import ROOT
 
 SETUP = f"""
 import sys, time
@@ -34,49 +34,78 @@ print("stopped at", epoch, "by", mon.stop_event.detector if mon.stop_event else 
 
 
 @pytest.mark.slow
-def test_stop_message_reaches_a_running_loop() -> None:
-    pytest.importorskip("ipykernel")
-    from jupyter_client.manager import start_new_kernel
+def test_stop_message_reaches_a_running_loop(kernel: Any) -> None:
+    kc = kernel
+    lines: list[str] = []
 
-    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT))
-    try:
-        lines: list[str] = []
+    def hook(msg: dict) -> None:
+        if msg["msg_type"] == "stream":
+            lines.append(msg["content"]["text"])
 
-        def hook(msg: dict) -> None:
-            if msg["msg_type"] == "stream":
-                lines.append(msg["content"]["text"])
+    kc.execute_interactive(SETUP, output_hook=hook, timeout=60)
+    words = "".join(lines).split()
+    assert words[:2] == ["comm", "LossView"], lines
+    comm_id = words[2]
 
-        kc.execute_interactive(SETUP, output_hook=hook, timeout=60)
-        words = "".join(lines).split()
-        assert words[:2] == ["comm", "LossView"], lines
-        comm_id = words[2]
+    loop_id = kc.execute(LOOP)
+    time.sleep(1.0)
+    after_id = kc.execute("print('next cell ran')")  # queued behind the loop
+    time.sleep(0.5)
+    stop = {"comm_id": comm_id, "data": {"method": "custom", "content": {"type": "stop"}}}
+    kc.shell_channel.send(kc.session.msg("comm_msg", stop))
 
-        loop_id = kc.execute(LOOP)
-        time.sleep(1.0)
-        after_id = kc.execute("print('next cell ran')")  # queued behind the loop
-        time.sleep(0.5)
-        stop = {"comm_id": comm_id, "data": {"method": "custom", "content": {"type": "stop"}}}
-        kc.shell_channel.send(kc.session.msg("comm_msg", stop))
+    out: dict[str, str] = {loop_id: "", after_id: ""}
+    idle: set[str | None] = set()
+    deadline = time.monotonic() + 60
+    while not {loop_id, after_id} <= idle and time.monotonic() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=1)
+        except queue.Empty:
+            continue
+        parent = msg["parent_header"].get("msg_id")
+        if msg["msg_type"] == "stream" and parent in out:
+            out[parent] += msg["content"]["text"]
+        elif msg["msg_type"] == "error":
+            pytest.fail("\n".join(msg["content"]["traceback"]))
+        elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            idle.add(parent)
+    assert "by user" in out[loop_id], out
+    epoch = int(out[loop_id].split()[2])
+    assert 20 < epoch < 1999  # stopped by the click, mid-loop
+    assert out[after_id] == "next cell ran\n"
 
-        out: dict[str, str] = {loop_id: "", after_id: ""}
-        idle: set[str | None] = set()
-        deadline = time.monotonic() + 60
-        while not {loop_id, after_id} <= idle and time.monotonic() < deadline:
-            try:
-                msg = kc.get_iopub_msg(timeout=1)
-            except queue.Empty:
-                continue
-            parent = msg["parent_header"].get("msg_id")
-            if msg["msg_type"] == "stream" and parent in out:
-                out[parent] += msg["content"]["text"]
-            elif msg["msg_type"] == "error":
-                pytest.fail("\n".join(msg["content"]["traceback"]))
-            elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                idle.add(parent)
-        assert "by user" in out[loop_id], out
-        epoch = int(out[loop_id].split()[2])
-        assert 20 < epoch < 1999  # stopped by the click, mid-loop
-        assert out[after_id] == "next cell ran\n"
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+
+@pytest.mark.slow
+def test_a_click_between_cells_in_a_kernel_stops_nothing(kernel: Any) -> None:
+    """The browser's click reaches the kernel after the training cell ended (no poll ran)."""
+    kc = kernel
+    lines: list[str] = []
+
+    def cell(code: str) -> str:
+        lines.clear()
+        reply = kc.execute_interactive(
+            code,
+            output_hook=lambda m: lines.append(m["content"].get("text", "")),
+            timeout=60,
+        )
+        assert reply["content"]["status"] == "ok", reply["content"]
+        return "".join(lines)
+
+    comm_id = cell(
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "import nngraph as ng\nmon = ng.Monitor(detectors=[])\nprint(mon.view.comm.comm_id)"
+    ).strip()
+    loop = (
+        "for epoch in range(first, first + 20):\n"
+        "    mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)\n"
+        "    if mon.should_stop:\n"
+        "        break\n"
+        "print(epoch)"
+    )
+    assert cell("first = 1\n" + loop).split() == ["20"]
+    assert cell("print(mon.view.running)").split() == ["False"]
+    stop = {"comm_id": comm_id, "data": {"method": "custom", "content": {"type": "stop"}}}
+    kc.shell_channel.send(kc.session.msg("comm_msg", stop))
+    time.sleep(0.5)
+    assert cell("print(mon.should_stop, len(mon.events))").split() == ["False", "0"]
+    assert cell("first = 21\n" + loop).split() == ["40"]  # the run again trains it all

@@ -8,8 +8,6 @@ then stopped a finished run and left ``should_stop`` set, so re-running the cell
 from __future__ import annotations
 
 import threading
-import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +15,6 @@ import pytest
 from nngraph.monitor import Monitor
 from nngraph.monitor._listeners import Update
 from nngraph.widgets import LossView
-
-ROOT = Path(__file__).resolve().parents[2]
 
 TRAIN = """
 for epoch in range(first, first + 5):
@@ -29,16 +25,6 @@ for epoch in range(first, first + 5):
     if mon.should_stop:
         break
 """
-
-
-@pytest.fixture
-def shell() -> Any:
-    from IPython.testing import globalipapp
-
-    globalipapp.start_ipython()
-    ip = globalipapp.get_ipython()
-    ip.run_cell("import nngraph as ng")
-    return ip
 
 
 def run(shell: Any, code: str) -> None:
@@ -134,46 +120,3 @@ def test_a_click_while_the_cell_runs_stops_the_loop(shell: Any, view: LossView) 
     assert shell.user_ns["epoch"] == 7 and mon.should_stop
     assert mon.stop_event is not None and mon.stop_event.detector == "user"
     assert view.running is False
-
-
-@pytest.mark.slow
-def test_a_click_between_cells_in_a_kernel_stops_nothing() -> None:
-    """The browser's click reaches the kernel after the training cell ended (no poll ran)."""
-    pytest.importorskip("ipykernel")
-    from jupyter_client.manager import start_new_kernel
-
-    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT))
-    try:
-        lines: list[str] = []
-
-        def cell(code: str) -> str:
-            lines.clear()
-            reply = kc.execute_interactive(
-                code,
-                output_hook=lambda m: lines.append(m["content"].get("text", "")),
-                timeout=60,
-            )
-            assert reply["content"]["status"] == "ok", reply["content"]
-            return "".join(lines)
-
-        comm_id = cell(
-            f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-            "import nngraph as ng\nmon = ng.Monitor(detectors=[])\nprint(mon.view.comm.comm_id)"
-        ).strip()
-        loop = (
-            "for epoch in range(first, first + 20):\n"
-            "    mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)\n"
-            "    if mon.should_stop:\n"
-            "        break\n"
-            "print(epoch)"
-        )
-        assert cell("first = 1\n" + loop).split() == ["20"]
-        assert cell("print(mon.view.running)").split() == ["False"]
-        stop = {"comm_id": comm_id, "data": {"method": "custom", "content": {"type": "stop"}}}
-        kc.shell_channel.send(kc.session.msg("comm_msg", stop))
-        time.sleep(0.5)
-        assert cell("print(mon.should_stop, len(mon.events))").split() == ["False", "0"]
-        assert cell("first = 21\n" + loop).split() == ["40"]  # the run again trains it all
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)

@@ -1,0 +1,36 @@
+"""Fixtures of the widget tests: an IPython shell in this process, and a real ipykernel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def shell() -> Any:
+    """IPython's shell, with torch and nngraph imported as a notebook would."""
+    from IPython.testing import globalipapp
+
+    globalipapp.start_ipython()
+    ip = globalipapp.get_ipython()
+    ip.run_cell("import torch, nngraph as ng")
+    return ip
+
+
+@pytest.fixture
+def kernel() -> Iterator[Any]:
+    """A client of a new ipykernel running in the repository root; shut down afterwards."""
+    pytest.importorskip("ipykernel")
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(ROOT))
+    try:
+        yield kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
