@@ -72,7 +72,7 @@ class ModuleScope:
         #: module with full backward hooks (`BackwardHookFunction`) after its forward hooks
         self.left_path: str | None = None
         self._deferred: set[tuple[int, int]] = set()  # (module, stack depth) left by `_added`
-        self._added: list[RemovableHandle] = []  # every one, for close()
+        self._added: set[RemovableHandle] = set()  # on a module still, for close()
         self._used: list[RemovableHandle] = []  # those that have run, to remove
         names.param_in_use = self._param_in_use
         if model is not None:
@@ -164,6 +164,7 @@ class ModuleScope:
         if self._used:
             for handle in self._used:
                 handle.remove()
+            self._added.difference_update(self._used)
             self._used.clear()
         top_level = not self.stack
         path = self._path_of(module)
@@ -196,7 +197,7 @@ class ModuleScope:
             self._used.append(handle)
 
         handle = module.register_forward_hook(leave, always_call=True)
-        self._added.append(handle)
+        self._added.add(handle)
 
     def _pop(self, module: torch.nn.Module) -> None:
         # Pop up to and including this module: a forward that raised may have left others.
