@@ -45,24 +45,15 @@ def same_values(a: torch.Tensor, b: torch.Tensor) -> bool:
     return torch.equal(a, b) or bool(same_elements(a, b).all())
 
 
-def _comparable(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:
-    """Whether two gradients can be compared value by value (meta tensors have no values)."""
-    return (
-        a is not None
-        and b is not None
-        and a.shape == b.shape
-        and a.layout == torch.strided
-        and not (a.is_meta or b.is_meta)
-    )
-
-
 class LeafGrads:
     """The gradient each leaf node received, and when to summarise its `.grad`."""
 
     def __init__(self, builder: GraphBuilder) -> None:
         self.builder = builder
         self.grads: dict[str, torch.Tensor | None] = {}  # node id -> the gradient it received
-        self.fresh: set[str] = set()  # `.grad` was None when the backward reached them
+        #: node id -> whether its `.grad` held something other than zeros when the backward
+        #: reached it (a tensor of one bool on an accelerator, read at `flush()`)
+        self.leftover: dict[str, bool | torch.Tensor] = {}
         self.kept: set[str] = set()  # summarised before a write into `.grad`
         self._owners: dict[int, str] | None = None  # storage of a `.grad` -> node id
         self._variables: dict[int, str] | None = None  # id of a leaf -> node id
@@ -80,8 +71,7 @@ class LeafGrads:
         """The backward reached leaf `node_id` with `grad` (before adding it to `.grad`)."""
         self.grads[node_id] = grad
         variable = self.builder.leaf_fns[node_id].variable
-        if variable.grad is None:
-            self.fresh.add(node_id)
+        self.leftover[node_id] = _leftover(variable.grad)
         self._since.setdefault(node_id, self._steps.get(id(variable), 0))
         self.kept.discard(node_id)
         self._owners = self._variables = None
@@ -197,7 +187,7 @@ class LeafGrads:
                 variable_grad = self.builder.leaf_fns[node_id].variable.grad
                 self._summarise(node_id, variable_grad, one_pass=one_pass)
         self.grads.clear()
-        self.fresh.clear()
+        self.leftover.clear()
         self.kept.clear()
         self._from_grads.clear()
         self._since.clear()
@@ -216,19 +206,26 @@ class LeafGrads:
         stats.add(attrs, "grad", grad if variable_grad is None else variable_grad)
         if node_id in self.stale:
             attrs["grad_accumulated"] = True
-        elif (
-            one_pass
-            and node_id not in self.fresh  # else `.grad` is this backward's gradient
-            and _comparable(variable_grad, grad)
-            and variable_grad is not grad
-        ):
-            # One backward, yet .grad differs from what it computed: added to an old .grad.
-            assert variable_grad is not None and grad is not None
-            if variable_grad.device.type == "cpu":
-                attrs["grad_accumulated"] = not same_values(variable_grad, grad)
+        elif one_pass:
+            # One backward: `.grad` is more than its gradient when it held something else than
+            # zeros before (`zero_grad(set_to_none=False)` leaves zeros: nothing is added).
+            # Comparing `.grad` with the gradient at the end would blame a hook that clips
+            # `.grad` in place during the backward, where no write is seen.
+            leftover = self.leftover.get(node_id, False)
+            if isinstance(leftover, bool):
+                attrs["grad_accumulated"] = leftover
             else:
-                differs = ~same_elements(variable_grad, grad).all().reshape(1)
-                stats.add_numbers(attrs, "grad_accumulated", differs, lambda n: bool(n[0]))
+                stats.add_numbers(attrs, "grad_accumulated", leftover, lambda n: bool(n[0]))
+
+
+def _leftover(grad: torch.Tensor | None) -> bool | torch.Tensor:
+    """Whether a `.grad` about to receive a gradient holds anything but zeros; on an
+    accelerator a one-element tensor, so that the backward does not wait for the answer."""
+    if grad is None or grad.layout != torch.strided or grad.is_meta or grad.numel() == 0:
+        return False  # a sparse or meta `.grad`: not checked
+    with torch.no_grad():
+        nonzero = grad.detach().ne(0).any().reshape(1)  # NaN != 0: a NaN left over counts
+    return bool(nonzero) if grad.device.type == "cpu" else nonzero
 
 
 def leaves_behind(root: Any) -> list[torch.Tensor]:

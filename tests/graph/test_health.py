@@ -620,6 +620,38 @@ def test_a_fresh_gradient_is_not_flagged_as_accumulated() -> None:
     assert not [f for f in g.health() if f["kind"] in ("zeros", "accumulated")]
 
 
+def _one_recorded_step(model: nn.Module, *, leftover: float) -> set[tuple[str, str]]:
+    """`.grad` filled with `leftover` (zeros: `zero_grad(set_to_none=False)`), then one
+    recorded backward while each parameter has a hook clipping its `.grad` in place."""
+
+    def clip(p: torch.Tensor) -> None:
+        assert p.grad is not None
+        p.grad.clamp_(-1e-3, 1e-3)  # during the backward: no write the recorder sees
+
+    for p in model.parameters():
+        p.grad = torch.full_like(p, leftover)
+    handles = [p.register_post_accumulate_grad_hook(clip) for p in model.parameters()]
+    try:
+        with ng.record() as rec:
+            model(torch.randn(8, 3)).pow(2).mean().backward()
+    finally:
+        for handle in handles:
+            handle.remove()
+    return {(f["kind"], f["name"]) for f in rec.graph.health()}
+
+
+def test_zeroed_gradients_clipped_by_a_hook_during_backward_are_not_flagged_as_accumulated():
+    torch.manual_seed(0)
+    findings = _one_recorded_step(nn.Sequential(nn.Linear(3, 4), nn.Tanh()), leftover=0.0)
+    assert not [kind for kind, _ in findings if kind == "accumulated"]
+
+
+def test_a_leftover_gradient_clipped_by_a_hook_during_backward_is_flagged_as_accumulated():
+    torch.manual_seed(0)
+    findings = _one_recorded_step(nn.Sequential(nn.Linear(3, 4), nn.Tanh()), leftover=0.5)
+    assert {("accumulated", "0.weight"), ("accumulated", "0.bias")} <= findings
+
+
 def _training_steps(*, zero_grad: bool, micro_batches: int = 1) -> set[tuple[str, str]]:
     import torch
 
