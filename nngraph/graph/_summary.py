@@ -28,12 +28,14 @@ if TYPE_CHECKING:
 
 __all__ = ["summary"]
 
-#: catalog keys of the column headers (`graph.summary.header.*`)
+#: catalog keys of the column headers (`graph.summary.header.*`): a row per module, or a row
+#: per node where the graph knows no modules
 HEADERS = ("module", "type", "shape", "params", "grad_norm", "flags")
+NODE_HEADERS = ("node", "type", "shape", "params", "grad_norm", "flags")
 
 
-def _headers() -> tuple[str, ...]:
-    return tuple(message(f"graph.summary.header.{key}") for key in HEADERS)
+def _headers(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(message(f"graph.summary.header.{key}") for key in keys)
 
 
 def _shape(shape: Any) -> str:
@@ -157,6 +159,9 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
     return rows
 
 
+_DATA_KINDS = ("input", "param", "buffer", "constant", "output")
+
+
 def _kind_text(kind: Any) -> str:
     """The word for a node kind in the current language; a node without a kind is an op (the
     schema's default), a kind nngraph does not know is shown as it is.
@@ -168,7 +173,8 @@ def _kind_text(kind: Any) -> str:
 
 
 def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
-    """Without module information (graph_of without a model): one row per node."""
+    """Without module information (graph_of without a model): one row per node, typed by the
+    autograd node backward runs for it (`AddmmBackward0`, `AccumulateGrad`), else by its kind."""
     flagged: dict[Any, set[str]] = {}
     for finding in findings:
         flagged.setdefault(finding["node"], set()).add(finding["kind"])
@@ -176,10 +182,15 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     for n in forward_order(g):
         data = g.nodes[n]
         grad = data.get("grad")
+        name = data.get("name") or data.get("label") or n
+        if not data.get("name") and data.get("kind") in _DATA_KINDS:  # "input", in the language now
+            name = _kind_text(data["kind"])
+        name = str(name)
+        kind = str(data.get("backward") or _kind_text(data.get("kind")))
         rows.append(
             (
-                str(data.get("label") or n),
-                str(data.get("op") or _kind_text(data.get("kind"))),
+                name,
+                "-" if kind == name else kind,  # the output node: "output" once
                 _shape(data.get("shape")),
                 count_text(data.get("params") or 0),
                 _number(grad["norm"] if grad else None),
@@ -294,7 +305,7 @@ def summary(g: Graph) -> str:
     has_modules = bool(modules_list(g))
     rows = _module_rows(g, findings) if has_modules else _op_rows(g, findings)
     rows = [tuple(one_line(cell) for cell in row) for row in rows]
-    headers = _headers()
+    headers = _headers(HEADERS if has_modules else NODE_HEADERS)
     table = [headers, *rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
     right = {3, 4}  # numbers line up on the right
@@ -343,7 +354,12 @@ def summary(g: Graph) -> str:
             nodes=count_text(len(kinds)),
             ops=count_text(kinds.count("op")),
             boxes=message("graph.summary.boxes", count=count_text(boxes)) if boxes else "",
-            passes=g.graph.get("backward_passes", 0),
+        )
+        # graph_of walks a graph whose backward passes it did not see: no count to give
+        + (
+            ""
+            if source.graph.get("source") == "graph_of"
+            else message("graph.summary.passes", passes=g.graph.get("backward_passes", 0))
         )
     )
     out.append(

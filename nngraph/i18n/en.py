@@ -958,6 +958,7 @@ MESSAGES: dict[str, str] = {
     # graph: g.summary() (numbers arrive already grouped: 25,557,032)
     "graph.summary.header.module": "Module",
     "graph.summary.header.type": "Type",
+    "graph.summary.header.node": "Node",
     "graph.summary.header.shape": "Output shape",
     "graph.summary.header.params": "Params",
     "graph.summary.header.grad_norm": "Grad norm",
@@ -971,7 +972,9 @@ MESSAGES: dict[str, str] = {
         "Shared params (tied weights, one layer used in two places) count once, in the module "
         'that registers them first; "+N shared" are params a module uses that another one counts'
     ),
-    "graph.summary.counts": ("Nodes: {nodes}   Ops: {ops}{boxes}   Backward passes: {passes}"),
+    "graph.summary.counts": "Nodes: {nodes}   Ops: {ops}{boxes}",
+    # in the counts line, except for graph_of's graphs (it did not run the backward)
+    "graph.summary.passes": "   Backward passes: {passes}",
     # a collapsed graph's boxes, in the counts line (an open graph has none: no field)
     "graph.summary.boxes": "   Module boxes: {count}",
     "graph.summary.shapes": "Input shape(s): {inputs}   Output shape(s): {outputs}",

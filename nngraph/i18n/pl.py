@@ -1019,6 +1019,7 @@ MESSAGES: dict[str, str] = {
     # graph: g.summary() (liczby przychodzą już pogrupowane: 25 557 032)
     "graph.summary.header.module": "Moduł",
     "graph.summary.header.type": "Typ",
+    "graph.summary.header.node": "Węzeł",
     "graph.summary.header.shape": "Kształt wyjścia",
     "graph.summary.header.params": "Parametry",
     "graph.summary.header.grad_norm": "Norma gradientu",
@@ -1033,9 +1034,8 @@ MESSAGES: dict[str, str] = {
         "raz, w module, który rejestruje je pierwszy; „+N wspólnych” to parametry, których "
         "moduł używa, a które liczy inny moduł"
     ),
-    "graph.summary.counts": (
-        "Węzły: {nodes}   Operacje: {ops}{boxes}   Przejścia wstecz: {passes}"
-    ),
+    "graph.summary.counts": "Węzły: {nodes}   Operacje: {ops}{boxes}",
+    "graph.summary.passes": "   Przejścia wstecz: {passes}",
     "graph.summary.boxes": "   Zwinięte moduły: {count}",
     "graph.summary.shapes": "Kształty wejść: {inputs}   Kształty wyjść: {outputs}",
     "graph.summary.findings": "Wykryte problemy ({count}):",

@@ -159,11 +159,29 @@ def test_summary_of_a_collapsed_graph_shows_boxes_and_carried_findings():
     assert "[dead] 2 of 4 ReLU units" in h.collapse(depth=0).summary()
 
 
-def test_summary_without_modules_lists_every_node():
+def test_summary_without_modules_lists_every_node_typed_by_its_autograd_node():
+    w = torch.ones(3, requires_grad=True)
+    loss = (w * 2).sum()
+    loss.backward()
+    text = ng.graph_of(loss, params={"w": w}).summary()
+    assert text.splitlines()[1].split()[:2] == ["Node", "Type"]
+    table = rows(text)
+    assert [table[name][1] for name in ("w", "mul", "sum", "output")] == [
+        "AccumulateGrad", "MulBackward0", "SumBackward0", "-"
+    ]  # fmt: skip
+    assert table["w"][4] == "3.46"  # the norm of w.grad, [2, 2, 2]
+
+
+def test_graph_of_claims_no_count_of_backward_passes_it_did_not_see():
+    model = nn.Linear(3, 1)
+    loss = model(torch.randn(4, 3)).pow(2).mean()
+    loss.backward()
+    assert "Backward passes" not in ng.graph_of(loss).summary()
+    assert "Backward passes" not in ng.graph_of(loss, params=model).summary()
     x = torch.ones(3, requires_grad=True)
-    g = ng.graph_of((x * 2).sum())
-    table = rows(g.summary())
-    assert {"mul", "sum", "output"} <= {row[1] for row in table.values()}
+    with ng.record() as rec:  # no modules, but the backward ran inside: counted
+        (x * 2).sum().backward()
+    assert "Backward passes: 1" in rec.graph.summary()
 
 
 def test_summary_of_hand_built_graph_without_module_table():
