@@ -31,9 +31,11 @@ print(x.shape, y.shape, x.device)
 #
 # `ng.graph_of` reads, after the fact, the graph autograd built for `backward()`. That graph
 # holds only what a gradient flows to: the data `x` and `y` are not in it. Only the leaves keep
-# their gradient (`.grad`), so the other nodes show none ("-"), and the summary counts no
-# backward pass: `graph_of` did not watch one. The `%%nngraph` cell of demo 1 and `ng.record()`
-# in demo 4 watch the computation as it runs, and show the data and every node's gradient.
+# their gradient (`.grad`), so the other nodes show none ("-"). The summary's Type column names
+# the node the backward runs for each op (`MulBackward0` for `mul`), and for each leaf
+# `AccumulateGrad`, which adds the gradient into its `.grad`. The `%%nngraph` cell of demo 1 and
+# `ng.record()` in demo 4 watch the computation as it runs, and show the data and every node's
+# gradient.
 
 # %%
 w = torch.tensor(100.0, device=device, requires_grad=True)

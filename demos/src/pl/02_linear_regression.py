@@ -18,10 +18,11 @@
 #
 # `ng.graph_of` odczytuje po fakcie graf, który autograd zbudował dla `backward()`. Ten graf zawiera
 # tylko to, do czego płynie gradient: nie ma w nim danych `x` i `y`. Tylko liście grafu zachowują
-# swój gradient (`.grad`), więc pozostałe węzły go nie pokazują ("-"), a podsumowanie nie wykazuje
-# żadnego przejścia wstecz: `graph_of` żadnego nie obserwował. Komórka `%%nngraph` z demo 1 i
-# `ng.record()` z demo 4 obserwują obliczenia w trakcie ich wykonywania i pokazują dane oraz
-# gradient każdego węzła.
+# swój gradient (`.grad`), więc pozostałe węzły go nie pokazują ("-"). Kolumna Typ w podsumowaniu
+# podaje węzeł, który przejście wstecz wykonuje dla każdej operacji (`MulBackward0` dla `mul`), a
+# dla każdego liścia `AccumulateGrad`, który dodaje gradient do jego `.grad`. Komórka `%%nngraph`
+# z demo 1 i `ng.record()` z demo 4 obserwują obliczenia w trakcie ich wykonywania i pokazują dane
+# oraz gradient każdego węzła.
 
 # %% [markdown]
 # ## Aktualizacja napisana ręcznie
