@@ -244,6 +244,11 @@ MESSAGES: dict[str, str] = {
     "monitor.error.positive": "{what} must be a positive number, got {value!r}",
     "monitor.error.positive_int": "{what} (an int) must be a positive number, got {value!r}",
     "monitor.error.nonnegative": "{what} must be zero or more, got {value!r}",
+    "monitor.error.relative_min_delta": (
+        "with relative=True, min_delta is a fraction of the best value (0.01 is 1%), so"
+        " min_delta={value!r} asks every improvement to be at least {value!r} times the best"
+        " value: a loss can never fall that far. For {value!r}%, write min_delta={fraction}"
+    ),
     "monitor.error.whole": "{what} must be a whole number (0, 1, 2, ...), got {value!r}",
     "monitor.error.number": "{what} must be a finite number, got {value!r}",
     "monitor.error.metrics": (
@@ -414,6 +419,12 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.detector_metric_missing": (
         "nngraph Monitor: {detector} watches {metric!r}, which was never logged (logged:"
         " {logged}), so it stays silent. Give it the name you log: metric='your_name'"
+    ),
+    "monitor.warn.detector_train_missing": (
+        "nngraph Monitor: {detector} compares {metric!r} with the training metric, logged as"
+        " one of {twins}, which was never logged (logged: {logged}), so it stays silent. Log"
+        " the training metric under one of those names, or give it the name you log:"
+        " train_metric='your_name'"
     ),
     "monitor.warn.step_back": (
         "nngraph Monitor: step {step} comes after step {last}, so it is drawn at step {moved}"

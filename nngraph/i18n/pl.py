@@ -252,6 +252,12 @@ MESSAGES: dict[str, str] = {
     "monitor.error.positive": "{what} musi być liczbą dodatnią, otrzymano {value!r}",
     "monitor.error.positive_int": "{what} musi być dodatnią liczbą całkowitą, otrzymano {value!r}",
     "monitor.error.nonnegative": "{what} musi być zerem albo liczbą dodatnią, otrzymano {value!r}",
+    "monitor.error.relative_min_delta": (
+        "przy relative=True min_delta to ułamek najlepszej wartości (0.01 to 1%), więc"
+        " min_delta={value!r} wymaga, by każda poprawa wynosiła co najmniej {value!r} razy tyle,"
+        " ile najlepsza wartość: strata nigdy tyle nie spadnie. Dla {value!r}% napisz"
+        " min_delta={fraction}"
+    ),
     "monitor.error.whole": (
         "{what} musi być nieujemną liczbą całkowitą (0, 1, 2, ...), otrzymano {value!r}"
     ),
@@ -442,6 +448,12 @@ MESSAGES: dict[str, str] = {
         "nngraph Monitor: {detector} obserwuje metrykę {metric!r}, która nie została ani razu "
         "zapisana (zapisane: {logged}), więc milczy. Podaj mu nazwę, której używasz: "
         "metric='twoja_nazwa'"
+    ),
+    "monitor.warn.detector_train_missing": (
+        "nngraph Monitor: {detector} porównuje metrykę {metric!r} z metryką treningową o jednej "
+        "z nazw {twins}, która nie została ani razu zapisana (zapisane: {logged}), więc milczy. "
+        "Zapisuj metrykę treningową pod jedną z tych nazw albo podaj nazwę, której używasz: "
+        "train_metric='twoja_nazwa'"
     ),
     "monitor.warn.step_back": (
         "nngraph Monitor: krok {step} przychodzi po kroku {last}, więc jest rysowany jako krok"

@@ -57,6 +57,8 @@ class Detector:
     """
 
     kind: ClassVar[str] = "overfitting"
+    #: whether it cannot judge without the training twin (PQ's training progress, Gap's gap)
+    needs_train: ClassVar[bool] = False
 
     def __init__(
         self, *, metric: str = "val_loss", train_metric: str | None = None, stop: bool = True

@@ -74,6 +74,14 @@ class Patience(Detector):
         self.patience = _whole("patience", patience)
         self.min_delta = _nonnegative("min_delta", min_delta)
         self.relative = check_flag("relative", relative)
+        if self.relative and self.min_delta >= 1:  # a loss would have to fall by 100% or more
+            raise NNGraphError(
+                message(
+                    "monitor.error.relative_min_delta",
+                    value=min_delta,
+                    fraction=f"{self.min_delta / 100:g}",
+                )
+            )
         self.mode = resolve_mode(mode, metric)
         super().__init__(metric=metric, train_metric="", stop=stop)
 
@@ -299,6 +307,7 @@ class Gap(Detector):
     """
 
     kind = "gap"
+    needs_train = True
 
     def __init__(
         self,

@@ -216,6 +216,8 @@ class PQ(Detector):
         [False, False, False, True]
     """
 
+    needs_train = True
+
     def __init__(
         self,
         alpha: float = 0.5,

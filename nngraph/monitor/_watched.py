@@ -102,5 +102,22 @@ class MetricWatching:
                     logged=logged,
                 )
             )
+        for det in self.detectors:
+            if (
+                det.needs_train
+                and det._twins
+                and det.metric in self.series
+                and not any(name in self.series for name in det._twins)
+            ):
+                twins = ", ".join(repr(name) for name in det._twins)
+                lines.append(
+                    message(
+                        "monitor.warn.detector_train_missing",
+                        detector=det.name,
+                        metric=det.metric,
+                        twins=twins,
+                        logged=logged,
+                    )
+                )
         if lines:
             warnings.warn("\n".join(lines), UserWarning, stacklevel=stacklevel_outside())

@@ -306,6 +306,34 @@ def test_a_watched_metric_never_logged_is_said_once_with_the_names_logged() -> N
     assert warning.filename == __file__  # the user's log() line
 
 
+@pytest.mark.parametrize("train_name", [None, "tr_loss"])
+def test_a_detector_that_needs_the_training_loss_says_once_that_it_never_came(
+    train_name: str | None,
+) -> None:
+    mon = Monitor(detectors=[PQ(0.5, 2), Gap(0.1, patience=2), UP(2, 2)], display=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in range(1, 21):
+            extra = {train_name: 1 / epoch} if train_name else {}
+            mon.log(epoch, val_loss=1 + epoch / 10, **extra)
+        mon.close()
+    (warning,) = caught
+    text = str(warning.message)
+    assert "PQ(0.5, 2) compares 'val_loss' with the training metric" in text
+    assert "Gap(0.1) compares 'val_loss'" in text and "UP" not in text  # UP needs no twin
+    assert "'loss', 'train_loss'" in text and "train_metric='your_name'" in text
+    assert [e.detector for e in mon.events] == ["UP(2, 2)"]
+
+
+def test_a_detector_given_the_training_metric_by_name_does_not_warn() -> None:
+    mon = Monitor(detectors=[PQ(0.5, 2, train_metric="tr_loss")], display=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in range(1, 21):
+            mon.log(epoch, tr_loss=1 / epoch, val_loss=1 + epoch / 10)
+        mon.close()
+
+
 def test_a_training_only_run_or_one_validation_warns_only_when_something_is_missing() -> None:
     mon = Monitor(display=False)  # no validation at all: nothing is watched yet
     with warnings.catch_warnings():
