@@ -48,9 +48,14 @@ class NNGraphMagics(Magics):
     """The `%nngraph` line magic and `%%nngraph` cell magic."""
 
     def _evaluate(self, expression: str, key: str = "magic.cannot_evaluate") -> Any:
+        """The value of a notebook expression. A mistake in the expression itself (a misspelt
+        name, bad syntax) is told in one line; an error raised in code it calls (the model's
+        forward) reaches the notebook as it is, with its traceback."""
         try:
             return self.shell.ev(expression)  # type: ignore[union-attr]
         except Exception as error:
+            if not _raised_by_expression(error):
+                raise
             raise UsageError(
                 message(
                     key,
@@ -319,6 +324,28 @@ def unload_ipython_extension(ipython: Any) -> None:
     transformers[:] = [t for t in transformers if not isinstance(t, CellReader)]
     while _unsubscribe:
         _unsubscribe.pop()()
+
+
+def _raised_by_expression(error: Exception) -> bool:
+    """Whether `error` was raised by an evaluated expression itself (in its own code,
+    `<string>`, or by looking up an attribute: `net.no_such_layer` fails in a module's
+    `__getattr__`), not by a function it called.
+
+    >>> try:
+    ...     eval("undefined_name")
+    ... except NameError as error:
+    ...     _raised_by_expression(error)
+    True
+    """
+    if isinstance(error, SyntaxError):
+        return True
+    names: list[str] = []  # the functions below the expression's frame, outermost first
+    frame = error.__traceback__
+    while frame is not None:
+        code = frame.tb_frame.f_code
+        names = [] if code.co_filename == "<string>" else [*names, code.co_name]
+        frame = frame.tb_next
+    return not names or (isinstance(error, AttributeError) and names == ["__getattr__"])
 
 
 def _error_text(error: Exception) -> str:

@@ -581,6 +581,19 @@ def test_an_expression_that_cannot_be_evaluated_is_explained_in_polish(
     assert "has no attribute" not in str(caught.value)
 
 
+@pytest.mark.parametrize("line", ["net(torch.randn(2, 5)).sum()", "monitor --model make_model()"])
+def test_an_error_raised_in_the_users_own_code_reaches_the_notebook_as_it_is(
+    ip: Any, line: str
+) -> None:
+    """A shape bug in the model's forward became one line, with no traceback into the forward
+    and nothing for %debug (sweep B)."""
+    ip.run_cell("def make_model():\n    raise KeyError('checkpoint')")
+    with pytest.raises((RuntimeError, KeyError)) as caught:
+        ip.run_line_magic("nngraph", line)
+    frames = [frame.name for frame in traceback.extract_tb(caught.value.__traceback__)]
+    assert frames[-1] in ("make_model", "_conv_forward", "forward")  # where it was raised
+
+
 def test_an_unknown_argparse_message_is_kept_as_it_is() -> None:
     i18n.set_language("pl")
     assert _magic_args.translated("something new in argparse") == "something new in argparse"
