@@ -226,10 +226,15 @@ def _in_series(g: Graph, position: dict[Any, int], layers: list[_Layer]) -> list
     succ = g._succ
     depth: dict[Any, int] = {}  # the most layer ops on a path from a node to an output
     for n in reversed(position):  # `position` lists the nodes in forward order
-        depth[n] = max((depth[s] for s in succ[n]), default=0) + (n in owner)
+        # (.get: a graph edited into a cycle has no forward order; its loop counts nothing)
+        depth[n] = max((depth.get(s, 0) for s in succ[n]), default=0) + (n in owner)
     kept, taken, n = [layers[0]], {0}, layers[0].node
+    seen = {n}
     while succ[n]:
         n = max(succ[n], key=lambda s: (depth[s], -position[s]))
+        if n in seen:  # around a cycle
+            break
+        seen.add(n)
         layer = owner.get(n)
         if layer is not None and layer not in taken:
             kept.append(layers[layer])

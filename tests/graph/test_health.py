@@ -1228,3 +1228,18 @@ def test_an_infinite_weight_later_is_named_not_the_causal_mask_before_it():
     (forward,) = [f for f in g.health() if f["where"] == "forward"]
     assert g.nodes[forward["node"]]["name"] == "fc.weight"
     assert "appears in parameter fc.weight" in forward["message"]
+
+
+def test_a_graph_edited_into_a_cycle_still_gets_its_findings_and_summary() -> None:
+    """networkx lets a user draw an RNN's feedback by hand: `g.add_edge(output, input)`
+    (health() raised a bare KeyError, sweep B)."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for _ in range(6):
+        layers += [nn.Linear(16, 16), nn.Sigmoid()]
+    g = ng.trace(nn.Sequential(*layers), torch.randn(32, 16), loss=lambda y: y.pow(2).mean())
+    edited = g.copy()
+    (output,) = edited.graph["outputs"]
+    edited.add_edge(output, next(n for n, d in edited.nodes(data=True) if d["kind"] == "input"))
+    assert [f["kind"] for f in edited.health()] == [f["kind"] for f in g.health()]
+    assert "vanishing" in edited.summary()
