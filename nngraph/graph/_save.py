@@ -41,6 +41,8 @@ def save(g: Graph, path: str | Path) -> Path:
         target = Path(path).expanduser()
     except TypeError as err:  # save(123), save(None): not a file name
         raise NNGraphError(message("graph.error.bad_path", got=shown(path))) from err
+    if "\0" in str(target):  # no file system takes it (pathlib raises a bare ValueError)
+        raise NNGraphError(message("graph.error.bad_path", got=shown(path)))
     suffix = target.suffix.lower()
     if suffix not in SUPPORTED:
         raise NNGraphError(

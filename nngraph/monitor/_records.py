@@ -153,7 +153,7 @@ def _csv_target(path: object) -> Path:
     exists; anything else is an NNGraphError. An int is refused: ``open()`` would take it as a
     file descriptor, write into it and close it (``to_csv(1)`` would close stdout)."""
     name = os.fspath(path) if isinstance(path, str | os.PathLike) else None
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not name.strip() or "\0" in name:
         raise NNGraphError(message("monitor.error.csv_path", got=_shown(path)))
     target = Path(name).expanduser()
     if not target.parent.is_dir():

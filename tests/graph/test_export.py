@@ -692,7 +692,7 @@ def test_save_picture_without_graphviz_says_how_to_install(tmp_path, monkeypatch
         graph_with_nan().save(tmp_path / "net.svg")
 
 
-@pytest.mark.parametrize("path", [123, None, b"net.json"])
+@pytest.mark.parametrize("path", [123, None, b"net.json", "net\0.json"])
 def test_save_needs_a_file_name(path: Any):
     with pytest.raises(ng.NNGraphError, match=r"g.save\(\) needs a file name .*got "):
         graph_with_nan().save(path)

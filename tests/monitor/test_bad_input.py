@@ -104,6 +104,7 @@ def test_to_csv_refuses_paths_that_cannot_be_a_file(tmp_path: pathlib.Path) -> N
         (["run.csv"], r"to_csv\(\) needs a file name"),
         (b"run.csv", r"to_csv\(\) needs a file name"),
         (3.5, r"to_csv\(\) needs a file name"),
+        (tmp_path / "run\0.csv", r"to_csv\(\) needs a file name"),  # pathlib: a bare ValueError
     ]
     for path, said in cases:
         with pytest.raises(NNGraphError, match=said):
@@ -149,6 +150,18 @@ def test_patience_takes_only_patience_and_min_delta_by_position() -> None:
         detectors.Patience(3, 0.0, "val_acc")
     with pytest.raises(NNGraphError, match=r"Patience\(3, 0\.01, relative=True\)"):
         detectors.Patience(3, 0.01, True)
+
+
+@pytest.mark.parametrize("min_delta", [1, 5, 10.0])
+def test_a_relative_min_delta_written_as_a_percentage_is_refused_with_the_fraction(
+    min_delta: float,
+) -> None:
+    # min_delta=1 meant "1%": no loss can fall by its whole best value, so Patience stopped
+    # a run whose loss halved every epoch
+    with pytest.raises(NNGraphError, match=rf"write min_delta={min_delta / 100:g}"):
+        detectors.Patience(3, min_delta=min_delta, relative=True)
+    assert detectors.Patience(3, min_delta=min_delta).min_delta == min_delta  # absolute: fine
+    assert detectors.Patience(3, min_delta=0.99, relative=True).min_delta == 0.99
 
 
 BOOL_OPTIONS = [
