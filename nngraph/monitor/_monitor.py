@@ -238,7 +238,7 @@ class Monitor(
             if self._evals:
                 self._printer.observe(values, step=step_f, epoch=given_epoch)
             else:
-                self._printer.progress(fmt_step(step_f), values)
+                self._printer.progress(fmt_step(step_f), values, epoch=given_epoch)
             self._printer.events(new_events)
 
     def add_event(self, event: Event) -> None:

@@ -62,6 +62,7 @@ class TextPrinter:
         self.prefix = prefix
         self.stream = stream
         self._sums: dict[str, float] = {}
+        self._sums_epoch: int | None = None  # the `epoch=` the values in `_sums` were logged with
         self._counts: dict[str, int] = {}
         self._last_print = -float("inf")
         self._started = time.monotonic()
@@ -113,12 +114,15 @@ class TextPrinter:
                 return
         if self._late and (step is not None or epoch is not None):
             self._print_pending(limited=True)  # a later epoch started: that line is complete
+        if epoch is not None:
+            self._end_epoch_without_validation(epoch)
+            self._sums_epoch = epoch
         sums, counts = self._sums, self._counts
         for name, v in values.items():
             sums[name] = sums.get(name, 0.0) + v
             counts[name] = counts.get(name, 0) + 1
 
-    def progress(self, step: str, values: dict[str, float]) -> None:
+    def progress(self, step: str, values: dict[str, float], *, epoch: int | None = None) -> None:
         """A call that is not an epoch boundary, in a run with no validation metric so far:
         a ``step`` line at most once a second (never for the first second); the last one held
         back is printed by :meth:`flush`.
@@ -132,7 +136,7 @@ class TextPrinter:
             >>> p.flush(); out.getvalue()
             'step     3  loss 0.3333\\n'
         """
-        self.observe(values)
+        self.observe(values, epoch=epoch)
         now = time.monotonic()
         line = "  ".join([message("monitor.text.step", step=step), *_metric_parts(values)])
         if now - max(self._last_print, self._started) >= max(self.interval, 1.0):
@@ -159,7 +163,9 @@ class TextPrinter:
         step: float | None = None,
     ) -> None:
         """An epoch ended: print its line now, or keep it for later if lines come too fast."""
+        self._end_epoch_without_validation(epoch)
         self.observe(values)
+        self._sums_epoch = None
         self._printed_step()  # this epoch's line, printed or held, says more
         means = {n: self._sums[n] / self._counts[n] for n in self._sums}
         self._sums, self._counts = {}, {}
@@ -218,6 +224,28 @@ class TextPrinter:
             means = {n: sums[n] / counts[n] for n in sums}
             self.pending = (epoch, {**self.pending[1], **means}, best or self.pending[2])
         self.events(events)
+
+    def _end_epoch_without_validation(self, epoch: int) -> None:
+        """Values logged with another `epoch=` than `epoch`, and no validation since: their
+        epoch ended without one (`check_val_every_n_epoch=2`). Its means are dropped, as a
+        line the rate limit holds back is, so that the next line shows its own epoch's means
+        (not those of two epochs); :meth:`flush` prints the epochs after the last validation.
+
+            >>> import io
+            >>> out = io.StringIO()
+            >>> p = TextPrinter(interval=0.0, stream=out)
+            >>> p.boundary(2, {"loss": 0.5, "val_loss": 0.6}, best=True, events=[])
+            >>> p.observe({"loss": 0.4}, epoch=3)
+            >>> p.observe({"loss": 0.3}, epoch=4)
+            >>> p.boundary(4, {"val_loss": 0.5}, best=True, events=[])
+            >>> p.observe({"loss": 0.2}, epoch=5)
+            >>> p.flush(); print(out.getvalue(), end="")
+            epoch    2  loss 0.5 / val 0.6 *
+            epoch    4  loss 0.3 / val 0.5 *
+            epoch    5  loss 0.2
+        """
+        if self._sums_epoch is not None and self._sums_epoch != epoch:
+            self._sums, self._counts, self._sums_epoch = {}, {}, None
 
     def _add_late(self, values: dict[str, float]) -> dict[str, float]:
         """Values logged at the step (or `epoch=`) of the last validation line: those that
@@ -291,6 +319,10 @@ class TextPrinter:
             self._write(line)
         if self.pending is not None:
             self._print_pending()
+        if self._sums and self._sums_epoch is not None:  # the epochs after the last validation
+            means = {n: self._sums[n] / self._counts[n] for n in self._sums}
+            epoch, self._sums, self._counts, self._sums_epoch = self._sums_epoch, {}, {}, None
+            self._write(self.line(epoch, means))
 
     def line(self, epoch: int, values: dict[str, float], *, best: bool = False) -> str:
         """One epoch as text: training/validation pairs side by side, ``*`` marks a new best

@@ -63,6 +63,27 @@ def test_epoch_numbers_given_with_epoch_are_printed(capsys: pytest.CaptureFixtur
     assert [line.split()[1] for line in lines] == ["5", "10", "15", "20", "25", "30"]
 
 
+def test_a_line_shows_its_own_epochs_training_loss_and_the_last_epoch_is_printed_at_close(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Validation every second epoch (Lightning's check_val_every_n_epoch=2): the line of
+    epoch 2 showed the mean of epochs 1 and 2, and epoch 5, after the last validation, never
+    came (sweep L)."""
+    mon = Monitor(display="text", print_interval=0.0, detectors=[])
+    for epoch in range(1, 6):
+        for batch in range(2):
+            mon.log(epoch=epoch, loss=epoch + batch / 10)
+        if epoch % 2 == 0:
+            mon.log(epoch=epoch, val_loss=1 / epoch)
+    mon.close()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == [
+        "epoch    2  loss 2.05 / val 0.5 *",
+        "epoch    4  loss 4.05 / val 0.25 *",
+        "epoch    5  loss 5.05",
+    ]
+
+
 def test_calls_without_epoch_after_one_with_it_continue_its_numbers() -> None:
     mon = quiet(detectors=[detectors.Divergence()])
     mon.log(epoch=10, loss=0.5, val_loss=0.5)  # resuming at epoch 10
