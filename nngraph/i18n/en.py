@@ -771,6 +771,9 @@ MESSAGES: dict[str, str] = {
     "lossview.best_epoch": "best epoch",
     "lossview.stop_column": "stop",
     "lossview.none": "-",
+    # the legend of compared runs: training curves dashed, validation curves solid
+    "lossview.training": "training",
+    "lossview.validation": "validation",
     # how the views write a decimal number: "0.25"
     "lossview.decimal": ".",
     "graphview.decimal": ".",

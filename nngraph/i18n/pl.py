@@ -825,6 +825,9 @@ MESSAGES: dict[str, str] = {
     "lossview.best_epoch": "najlepsza epoka",
     "lossview.stop_column": "zatrzymanie",
     "lossview.none": "-",
+    # the legend of compared runs: training curves dashed, validation curves solid
+    "lossview.training": "trening",
+    "lossview.validation": "walidacja",
     # how the views write a decimal number: "0,25"
     "lossview.decimal": ",",
     "graphview.decimal": ",",

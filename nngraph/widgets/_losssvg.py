@@ -3,8 +3,10 @@
 Hand-written (no matplotlib needed): one panel per metric, training and validation curves as
 polylines, the best epoch as a green ring and dashed line, events as triangles whose
 explanation is the SVG ``<title>`` (a browser shows it on hover). The legend follows the title
-and wraps onto further rows, which make every panel taller; a name too long for a row is
-shortened with "…" and kept whole in a ``<title>``. Every name and message is XML-escaped, with
+and wraps onto further rows, which make every panel taller; compared runs have one legend above
+all panels instead, as the live view: each run's name in its colour, then the two line styles
+(training dashed, validation solid). A name too long for a row is shortened with "…" and kept
+whole in a ``<title>``. Every name and message is XML-escaped, with
 characters XML cannot hold (control characters, lone surrogates) replaced.
 
     >>> svg = loss_svg({"kind": "monitor", "metric": "val_loss", "runs": {"": {
@@ -29,6 +31,7 @@ __all__ = ["loss_svg", "loss_text"]
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 420, 210, 52, 12, 24, 26
 LINE, GAP = 14, 8  # height of a legend row, space between legend entries
+SAMPLE, DASH = 22, "5 4"  # length of a line sample in the runs' legend; a training curve's dash
 CHAR, BOLD_CHAR = 6.5, 7.0  # generous estimates of a character's width at font-size 11
 
 # a legend, title first: (x in the panel, row, text shown, full text)
@@ -77,6 +80,29 @@ def _legend(title: str, labels: list[str]) -> Legend:
         out.append((x, row, text, label))
         x += len(text) * CHAR + GAP
     return out
+
+
+def _runs_legend(runs: list[str], width: float, strings: dict[str, str]) -> tuple[str, int]:
+    """The legend of compared runs, once above the panels, and its height: each run's name in
+    its colour, then the line styles of training (dashed) and validation (solid) curves."""
+    words = [strings.get(k) or message(k) for k in ("lossview.training", "lossview.validation")]
+    entries = [(run, PALETTE[i % len(PALETTE)], "") for i, run in enumerate(runs)]
+    entries += [(words[0], "#555", DASH), (words[1], "#555", "")]
+    out, x, row = ['<g class="legend">'], float(GAP), 0
+    for text, color, dash in entries:
+        shown = _shorten(text, width - 2 * GAP - SAMPLE - 4, CHAR)
+        size = SAMPLE + 4 + len(shown) * CHAR
+        if x > GAP and x + size > width - GAP:
+            x, row = GAP, row + 1
+        y = 15 + LINE * row
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line x1="{x:g}" x2="{x + SAMPLE:g}" y1="{y - 4:g}" y2="{y - 4:g}" stroke="{color}" '
+            f'stroke-width="2.5"{dashed}/>'
+        )
+        out.append(_legend_text(x + SAMPLE + 4, y, shown, text, f' fill="{color}"'))
+        x += size + 2 * GAP
+    return "".join(out) + "</g>", LINE * (row + 1) + 8
 
 
 def _legend_text(x: float, y: float, shown: str, full: str, attrs: str) -> str:
@@ -136,21 +162,23 @@ def loss_svg(
     primary = _panel_key(str(snap.get("metric") or ""), kind)
     if primary not in panels:
         primary = next(iter(panels))
+    cols = min(2, len(panels))
+    rows = (len(panels) + 1) // 2
+    width = cols * W + (cols - 1) * 10
+    band, band_h = _runs_legend(runs, width, strings) if kind == "runs" else ("", 0)
     legends = [
-        _legend(_title(key, strings), [_label(kind, run, m) for run, m, _, _ in curves])
+        _legend(_title(key, strings), [] if band else [_label(kind, r, m) for r, m, _, _ in curves])
         for key, curves in panels.items()
     ]
     # every panel as tall as the one with the most legend rows: the grid stays aligned
     top = PAD_T + LINE * max(row for legend in legends for _, row, _, _ in legend)
     panel_h = H + top - PAD_T
-    parts: list[str] = []
+    parts = [band]
     for i, ((key, curves), legend) in enumerate(zip(panels.items(), legends, strict=True)):
-        ox, oy = (i % 2) * (W + 10), (i // 2) * (panel_h + 10)
+        ox, oy = (i % 2) * (W + 10), band_h + (i // 2) * (panel_h + 10)
         marks = snap.get("runs", {}) if key == primary else {}
         parts.append(_panel(curves, legend, marks, ox, oy, top, kind, log, runs, metrics, strings))
-    cols = min(2, len(panels))
-    rows = (len(panels) + 1) // 2
-    width, height = cols * W + (cols - 1) * 10, rows * panel_h + (rows - 1) * 10
+    height = band_h + rows * panel_h + (rows - 1) * 10
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">'
@@ -207,9 +235,9 @@ def _panel(
         f'<text x="{ox + W - PAD_R}" y="{oy + height - 8}" fill="#555" text-anchor="end">'
         f"{_fmt(x1)}</text>",
     ]
-    for (run, metric, cx, cy), (lx, row, shown, label) in zip(curves, entries, strict=True):
+    for j, (run, metric, cx, cy) in enumerate(curves):
         color = _color(kind, run, metric, runs, metrics)
-        dash = ' stroke-dasharray="5 4"' if kind == "runs" and not is_validation(metric) else ""
+        dash = f' stroke-dasharray="{DASH}"' if kind == "runs" and not is_validation(metric) else ""
         segments: list[list[str]] = [[]]
         for x, y in zip(cx, cy, strict=False):
             if ok(y) and math.isfinite(x):
@@ -222,8 +250,11 @@ def _panel(
                     f'<polyline fill="none" stroke="{color}" stroke-width="1.6"{dash} '
                     f'points="{" ".join(seg)}"/>'
                 )
-        ly = oy + 15 + LINE * row
-        out.append(_legend_text(ox + lx, ly, shown, label, f' fill="{color}"'))
+        if j < len(entries):  # compared runs: their legend is above the panels
+            lx, row, shown, label = entries[j]
+            out.append(
+                _legend_text(ox + lx, oy + 15 + LINE * row, shown, label, f' fill="{color}"')
+            )
     for rs in marks.values():
         best = rs.get("best")
         if best and math.isfinite(_num(best.get("step"))):

@@ -80,8 +80,8 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
     log_scale = traitlets.Bool(False).tag(sync=True)
     #: EMA smoothing weight, 0 (off) to 0.99
     smoothing = traitlets.Float(0.0, min=0.0, max=0.99).tag(sync=True)
-    #: height of each panel in px
-    height = traitlets.Int(240).tag(sync=True)
+    #: the most height of each plot in px: less on a low screen, so that the whole view fits
+    height = traitlets.Int(280).tag(sync=True)
     #: the words the view shows (``lossview.`` keys of nngraph.i18n, current language)
     strings = traitlets.Dict().tag(sync=True)
     #: whether a cell that logs to this view is running now, or a thread it started logs on:

@@ -4,7 +4,8 @@ One notebook trains a tiny MLP with ``ng.Monitor`` logging each epoch, in a loop
 ends on ``mon.should_stop``. The test watches the curves grow, hovers a detector event,
 clicks Stop (the running loop must break), saves, reloads the page and checks the curves
 come back. A second notebook checks that two panels (loss and acc) sit side by side, each plot
-and legend inside its grid cell, in a Monitor's view and in a Runs view. Screenshots go to
+and legend inside its grid cell, in a Monitor's view and in a Runs view (whose one legend names
+each run once and the two line styles). Screenshots go to
 test-artifacts/; with NNGRAPH_UPDATE_DOCS=1 the stopped view also replaces the README's
 docs/img/lossview.png.
 """
@@ -158,12 +159,15 @@ for name in ["1 layer", "hidden 4", "hidden 32"]:
 """,
 ]
 
-# per view, per panel: the panel's box and the boxes of its uPlot and its legend
+# per view, per panel: the panel's box and the boxes of its uPlot and its legend (compared
+# runs: none under the plot, one above all panels, `shared`), and the view's box
 PANEL_BOXES = """() => [...document.querySelectorAll('.ng-loss')].map(view =>
     [...view.querySelectorAll('.ng-loss-panel')].map(p => {
-        const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.right]; };
+        const box = (e) => { if (!e) return null; const r = e.getBoundingClientRect();
+                              return [r.left, r.right]; };
         return {panel: p.dataset.panel, box: box(p), plot: box(p.querySelector('.uplot')),
-                legend: box(p.querySelector('.u-legend'))};
+                legend: box(p.querySelector('.u-legend')), view: box(view),
+                shared: box(view.querySelector('.ng-loss-legend:not([hidden])'))};
     }))"""
 
 
@@ -177,13 +181,21 @@ def test_two_panels_fit_their_cells(lab_page: Any) -> None:
     page.wait_for_timeout(500)  # resize observers
     views = page.evaluate(PANEL_BOXES)
     screenshot(page.locator(".ng-loss").last, "lossview-two-panels")
+    runs_legend = page.locator(".ng-loss").last.locator(".ng-loss-legend")
+    assert runs_legend.inner_text().split() == [
+        *["1", "layer", "hidden", "4", "hidden", "32"],
+        *["training", "validation"],
+    ]
     for panels in views:
         assert [p["panel"] for p in panels] == ["loss", "acc"]
         (left, right) = panels[0]["box"], panels[1]["box"]
         assert left[1] <= right[0], panels  # side by side, not overlapping
         for p in panels:
             (x0, x1) = p["box"]
-            for part in ("plot", "legend"):
+            for part in ("plot", "legend") if p["legend"] else ("plot",):
                 assert x0 - 1 <= p[part][0] and p[part][1] <= x1 + 1, (part, p)
             assert p["plot"][1] - p["plot"][0] >= x1 - x0 - 2, p  # as wide as its cell
+            assert (p["legend"] is None) == (p["shared"] is not None), p  # one or the other
+            if p["shared"]:
+                assert p["view"][0] <= p["shared"][0] and p["shared"][1] <= p["view"][1], p
     assert not [e for e in page.errors if "ng-loss" in e or "lossview" in e], page.errors

@@ -93,14 +93,20 @@ def _monitor(metrics: list[str]) -> dict[str, Any]:
     return snap
 
 
-def test_the_labs_five_runs_wrap_their_legend_inside_each_panel() -> None:
+def test_the_labs_five_runs_have_one_legend_of_runs_and_line_styles_above_the_panels() -> None:
     svg = loss_svg(_runs(LAB_RUNS, ["loss", "val_loss", "acc", "val_acc"]))
-    panels = _check_layout(svg)
+    root, panels = _panels(svg)
+    _check_layout(svg)
     assert [p.title.text for p in panels if p.title is not None] == ["loss", "acc"]
-    loss = [_full_text(e) for e in panels[0].legend]
-    assert loss == [f"{r} {m}" for m in ("loss", "val_loss") for r in LAB_RUNS]
-    assert len({e.get("y") for e in panels[0].legend}) > 1  # on several rows
-    assert panels[0].height == panels[1].height > 210  # grown, side by side alike
+    assert [p.legend for p in panels] == [[], []]  # no legend rows inside the panels
+    assert panels[0].height == panels[1].height == 210
+    (legend,) = root.iter(NS + "g")
+    texts = [_full_text(e) for e in legend.iter(NS + "text")]
+    assert texts == [*LAB_RUNS, "training", "validation"]  # each run once, then the styles
+    lines = list(legend.iter(NS + "line"))
+    assert [line.get("stroke-dasharray") for line in lines[-2:]] == ["5 4", None]
+    assert all(float(e.get("y", 0)) < panels[0].y for e in legend.iter(NS + "text"))
+    assert max(float(e.get("x", 0)) for e in legend.iter(NS + "text")) < float(root.get("width", 0))
 
 
 @pytest.mark.parametrize(
@@ -117,7 +123,7 @@ def test_titles_and_legends_stay_inside_their_panels(snap: dict[str, Any]) -> No
     panels = _check_layout(loss_svg(snap))
     labels = [_full_text(e) for p in panels for e in p.legend]
     names = [f"{r} {m}".strip() for r, rs in snap["runs"].items() for m in rs["metrics"]]
-    assert sorted(labels) == sorted(names)
+    assert sorted(labels) == ([] if snap["kind"] == "runs" else sorted(names))
 
 
 def test_a_name_too_long_for_a_row_is_shortened_and_kept_in_a_title() -> None:

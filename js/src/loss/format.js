@@ -30,6 +30,8 @@ export const DEFAULT_STRINGS = {
   "lossview.best_epoch": "best epoch",
   "lossview.stop_column": "stop",
   "lossview.none": "-",
+  "lossview.training": "training",
+  "lossview.validation": "validation",
   "lossview.decimal": ".",
 };
 

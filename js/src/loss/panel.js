@@ -2,6 +2,7 @@
 // (of every run when runs are compared), log or linear y, EMA smoothing, drag to zoom,
 // double-click to reset, and the event / best-epoch markers on top.
 import uPlot from "uplot";
+import { TRAIN_DASH } from "./legend.js";
 import { createMarks, markSpecs } from "./markers.js";
 import { fmtNum, fmtTick, t } from "./format.js";
 import { joinCurves, lonePoints } from "./series.js";
@@ -19,7 +20,8 @@ const VAL = "#ff7f0e";
  * @typedef {import("./store.js").Store} Store
  * @typedef {import("./store.js").Panel} Panel
  * @typedef {{log: boolean, smoothing: number, strings: Record<string, string>,
- *   height: number, width: number, marks: boolean}} PanelOptions
+ *   height: number, width: number, marks: boolean, hidden?: Set<string>}} PanelOptions
+ *   (`hidden`: runs whose curves are not shown)
  */
 
 /**
@@ -39,7 +41,7 @@ export function seriesStyle(store, s, strings) {
     return {
       label: `${s.run} ${s.metric}`,
       stroke: PALETTE[i % PALETTE.length],
-      dash: isVal ? undefined : [5, 4],
+      dash: isVal ? undefined : TRAIN_DASH,
     };
   }
   void strings;
@@ -99,7 +101,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
   /** @type {ReturnType<typeof createMarks>|null} */
   let marks = null;
   let signature = "";
-  let sized = 0; // the width uPlot was built or last resized with
+  let sized = [0, 0]; // the width and height uPlot was built or last resized with
   let current = { panel, opts };
   /** More than DENSE points in a curve: draw 1 px lines (cheap to rasterise without a GPU). */
   const isDense = (/** @type {Panel} */ p) =>
@@ -125,6 +127,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
     if (!u || !current.opts.marks) return;
     const specs = [];
     for (const run of store.runs.values()) {
+      if (current.opts.hidden?.has(run.name)) continue;
       const color = store.kind === "runs" ? seriesStyle(store, { run: run.name, metric: "" }, opts.strings).stroke : undefined;
       specs.push(...markSpecs(run, current.opts.strings, color));
     }
@@ -137,7 +140,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
     u?.destroy();
     const { opts: o } = current;
     const dense = isDense(current.panel);
-    sized = o.width;
+    sized = [o.width, o.height];
     const series = [
       { label: t(o.strings, "lossview.axis_step") },
       ...current.panel.series.map((s) => {
@@ -146,6 +149,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
           label: st.label,
           stroke: st.stroke,
           dash: st.dash,
+          show: !o.hidden?.has(s.run),
           width: dense ? 1 : 1.6, // hairlines: software raster keeps 60 fps at 100k points
           spanGaps: false, // a NaN or inf epoch (or <= 0 on a log axis) breaks the line
           points: {
@@ -172,7 +176,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
           { size: yAxisSize, values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(fmtTick) },
         ],
         cursor: { drag: { x: true, y: false, setScale: true } },
-        legend: { live: true },
+        legend: { show: store.kind !== "runs", live: true }, // runs: one legend for all panels
         hooks: {
           setScale: [() => placeMarks()],
           setSize: [() => placeMarks()],
@@ -198,31 +202,35 @@ export function createPanel(host, store, panel, opts, tooltip) {
     },
     /**
      * Redraw with new data and options; rebuilds uPlot only when the series or the scale
-     * type change (adding points never does), resizes it when the width changed.
+     * type change (adding points never does), resizes it when its size changed.
      * @param {Panel} p
      * @param {PanelOptions} o
      * @param {boolean} marksChanged
      */
     update(p, o, marksChanged) {
       current = { panel: p, opts: o };
-      const sig = JSON.stringify([p.series, o.log, o.height, o.strings, isDense(p)]);
+      const sig = JSON.stringify([p.series, o.log, o.strings, isDense(p)]);
       if (sig !== signature || !u) {
         signature = sig;
         build();
         return;
       }
-      api.resize(o.width);
+      api.resize(o.width, o.height);
       const plot = /** @type {uPlot} */ (u);
+      p.series.forEach((s, i) => {
+        const show = !o.hidden?.has(s.run);
+        if (plot.series[i + 1].show !== show) plot.setSeries(i + 1, { show });
+      });
       plot.setData(/** @type {any} */ (panelData(store, p, o)), !zoomed);
       if (marksChanged) makeMarks(false);
       else placeMarks();
     },
-    /** @param {number} width */
-    resize(width) {
-      current.opts = { ...current.opts, width };
-      if (!u || width === sized) return;
-      sized = width;
-      u.setSize({ width: Math.max(200, width), height: current.opts.height });
+    /** @param {number} width @param {number} [height] */
+    resize(width, height = current.opts.height) {
+      current.opts = { ...current.opts, width, height };
+      if (!u || (width === sized[0] && height === sized[1])) return;
+      sized = [width, height];
+      u.setSize({ width: Math.max(200, width), height });
     },
     destroy() {
       marks?.remove();

@@ -11,10 +11,16 @@ const VIEW_CSS = `
 .ng-loss-stop{font:inherit;padding:3px 12px;border-radius:4px;border:1px solid #b71c1c;background:#d32f2f;color:#fff;cursor:pointer}
 .ng-loss-stop:disabled{background:#9e9e9e;border-color:#757575;cursor:default}
 .ng-loss-progress{font-variant-numeric:tabular-nums;color:var(--jp-ui-font-color2,#555);margin:0 0 4px;min-height:1.4em}
-.ng-loss-panels{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:8px}
+.ng-loss-panels{display:grid;gap:8px}
 .ng-loss-panel{position:relative;min-width:0}
 .ng-loss-title{font-weight:600;margin:2px 0 0 4px}
-.ng-loss-panel .u-legend{font-size:12px}
+.ng-loss-panel .u-legend{font-size:12px;max-height:7.5em;overflow-y:auto}
+.ng-loss-legend{display:flex;flex-wrap:wrap;align-items:center;gap:2px 12px;margin:0 0 4px}
+.ng-loss-legend[hidden]{display:none}
+.ng-loss-key{font:inherit;color:inherit;background:none;border:0;padding:1px 0;cursor:pointer;display:inline-flex;align-items:center;gap:4px}
+.ng-loss-key[aria-pressed=false]{opacity:.35;text-decoration:line-through}
+.ng-loss-styles{display:inline-flex;gap:12px;margin-left:auto;color:var(--jp-ui-font-color2,#555)}
+.ng-loss-styles>span{display:inline-flex;align-items:center;gap:4px}
 .ng-loss-empty{color:var(--jp-ui-font-color2,#666);padding:24px 8px}
 .ng-loss-mark{position:absolute;top:0;bottom:0;width:0;pointer-events:none}
 .ng-loss-mark>i{position:absolute;top:0;bottom:0;left:0;border-left:1px dashed currentColor;opacity:.7}
@@ -26,8 +32,10 @@ const VIEW_CSS = `
 .ng-loss-best>b{border-radius:50%;border:3px solid currentColor;background:#fff;width:12px;height:12px;left:-6px}
 .ng-loss-tip{position:absolute;z-index:10;max-width:380px;padding:6px 8px;border-radius:4px;background:#263238;color:#fff;font-size:12px;line-height:1.35;pointer-events:none;white-space:pre-line}
 .ng-loss-tip[hidden]{display:none}
-.ng-loss-table{border-collapse:collapse;margin:8px 0 0;font-variant-numeric:tabular-nums}
-.ng-loss-table th,.ng-loss-table td{padding:2px 10px;text-align:right;border-bottom:1px solid var(--jp-border-color2,#ddd)}
+.ng-loss-table{display:block;max-width:100%;overflow-x:auto;border-collapse:collapse;margin:6px 0 0;font-size:12px;font-variant-numeric:tabular-nums}
+.ng-loss-table[hidden]{display:none}
+.ng-loss-table td{white-space:nowrap}
+.ng-loss-table th,.ng-loss-table td{padding:2px 6px;text-align:right;border-bottom:1px solid var(--jp-border-color2,#ddd)}
 .ng-loss-table th:first-child,.ng-loss-table td:first-child{text-align:left}
 .ng-loss-table tr.ng-win td{font-weight:600}
 `;

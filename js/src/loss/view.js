@@ -1,14 +1,16 @@
-// The whole loss view, independent of anywidget: toolbar, progress line, one panel per
-// metric, the runs table and a shared tooltip. Data goes into a Store; drawing happens at
+// The whole loss view, independent of anywidget: toolbar, progress line, the legend of
+// compared runs, one panel per metric, the runs table and a shared tooltip. Data goes into a Store; drawing happens at
 // most once per animation frame, however many batches arrive.
 import { createToolbar, fillRunsTable } from "./controls.js";
 import { progressText, t } from "./format.js";
-import { createPanel } from "./panel.js";
+import { panelGrid, SCREEN_MARGIN } from "./layout.js";
+import { createRunsLegend } from "./legend.js";
+import { createPanel, seriesStyle } from "./panel.js";
 import { Store } from "./store.js";
 import { ensureStyle } from "./style.js";
 
-const GAP = 8;
-const MIN_PANEL = 380;
+const TITLE = 21; // a panel's title line
+const LEGEND_ROW = 27; // uPlot's legend (one row) below a plot
 
 /**
  * @typedef {{store?: Store, strings?: Record<string, string>, log?: boolean, smoothing?: number,
@@ -27,7 +29,9 @@ export function createLossView(el, options = {}) {
     strings: options.strings || {},
     log: !!options.log,
     smoothing: Number(options.smoothing) || 0,
-    height: options.height || 240,
+    height: options.height || 280, // the most: less on a small screen
+    /** @type {Set<string>} compared runs whose curves the legend hides */
+    hidden: new Set(),
     // whether a training loop feeds the view now (Python's `running`); a view given no
     // such option (a test, a benchmark) is always live
     running: options.running ?? true,
@@ -53,6 +57,10 @@ export function createLossView(el, options = {}) {
   });
   const progress = document.createElement("div");
   progress.className = "ng-loss-progress";
+  const legend = createRunsLegend((run) => {
+    if (!state.hidden.delete(run)) state.hidden.add(run);
+    schedule();
+  });
   const panelsHost = document.createElement("div");
   panelsHost.className = "ng-loss-panels";
   const empty = document.createElement("div");
@@ -64,7 +72,7 @@ export function createLossView(el, options = {}) {
   tip.className = "ng-loss-tip";
   tip.hidden = true;
   tip.setAttribute("role", "tooltip");
-  root.append(toolbar.el, progress, empty, panelsHost, table, tip);
+  root.append(toolbar.el, progress, legend.el, empty, panelsHost, table, tip);
   el.appendChild(root);
 
   /** @type {Map<string, ReturnType<typeof createPanel>>} */
@@ -73,20 +81,48 @@ export function createLossView(el, options = {}) {
   let marksVersion = "";
 
   const marksKey = () =>
-    JSON.stringify([...store.runs.values()].map((r) => [r.name, r.events.length, r.best?.step, r.best?.value]));
+    JSON.stringify([
+      [...state.hidden],
+      ...[...store.runs.values()].map((r) => [r.name, r.events.length, r.best?.step, r.best?.value]),
+    ]);
 
-  /** The width of one grid cell when `count` panels are shown. */
-  const panelWidth = (count = panels.size) => {
-    const w = panelsHost.clientWidth || el.clientWidth || 720; // 0 while detached: a guess
-    const fit = Math.max(1, Math.floor((w + GAP) / (MIN_PANEL + GAP)));
-    const cols = Math.min(fit, Math.max(1, count)); // auto-fit: one panel spans the row
-    return Math.floor((w - GAP * (cols - 1)) / cols);
+  /** The grid when `count` panels are shown; sets its columns. */
+  const layout = (count = panels.size) => {
+    const grid = panelGrid({
+      count,
+      width: panelsHost.clientWidth || el.clientWidth || 720, // 0 while detached: a guess
+      height: state.height,
+      room: (el.ownerDocument.defaultView?.innerHeight || 900) - SCREEN_MARGIN,
+      fixed: root.offsetHeight - panelsHost.offsetHeight, // 0 while detached
+      extra: store.kind === "runs" ? TITLE : TITLE + LEGEND_ROW,
+    });
+    panelsHost.style.gridTemplateColumns = `repeat(${grid.cols}, minmax(0, 1fr))`;
+    return grid;
   };
 
   function render() {
     frame = 0;
     const list = store.panels();
-    const width = panelWidth(list.length);
+    empty.hidden = list.length > 0;
+    empty.textContent = t(state.strings, store.kind === "gradients" ? "lossview.waiting_gradients" : "lossview.waiting");
+    // gradient norms and compared runs report no epochs: no progress line (not "waiting")
+    progress.textContent = store.progress.length ? progressText(store.progress, state.strings) : "";
+    toolbar.sync({
+      strings: state.strings,
+      log: state.log,
+      smoothing: state.smoothing,
+      stopped: store.stopped,
+      canStop: store.kind !== "gradients",
+      running: state.running,
+    });
+    const runs = store.kind === "runs" ? [...store.runs.keys()] : [];
+    for (const name of state.hidden) if (!runs.includes(name)) state.hidden.delete(name);
+    const color = (/** @type {string} */ run) => seriesStyle(store, { run, metric: "" }, state.strings).stroke;
+    legend.update(runs.map((name) => ({ name, color: color(name) })), state.hidden, state.strings);
+    if (store.kind === "runs") fillRunsTable(table, store.table, store.metric, state.strings);
+    else table.hidden = true;
+
+    const { width, height } = layout(list.length); // measures what is above and below the panels
     const primary = store.primaryPanel();
     const mk = marksKey();
     const marksChanged = mk !== marksVersion;
@@ -102,9 +138,10 @@ export function createLossView(el, options = {}) {
         log: state.log,
         smoothing: state.smoothing,
         strings: state.strings,
-        height: state.height,
+        height,
         width,
         marks: p.key === primary,
+        hidden: state.hidden,
       };
       let panel = panels.get(p.key);
       if (!panel) {
@@ -113,32 +150,21 @@ export function createLossView(el, options = {}) {
         panel.update(p, opts, true);
       } else panel.update(p, opts, marksChanged);
     }
-    empty.hidden = list.length > 0;
-    empty.textContent = t(state.strings, store.kind === "gradients" ? "lossview.waiting_gradients" : "lossview.waiting");
-    // gradient norms and compared runs report no epochs: no progress line (not "waiting")
-    progress.textContent = store.progress.length ? progressText(store.progress, state.strings) : "";
-    toolbar.sync({
-      strings: state.strings,
-      log: state.log,
-      smoothing: state.smoothing,
-      stopped: store.stopped,
-      canStop: store.kind !== "gradients",
-      running: state.running,
-    });
-    if (store.kind === "runs") fillRunsTable(table, store.table, store.metric, state.strings);
-    else table.hidden = true;
   }
 
   function schedule() {
     if (!frame) frame = requestAnimationFrame(render);
   }
 
-  // each panel resizes only if its own width differs (a first draw while detached guessed)
-  const resizer = new ResizeObserver(() => {
-    const w = panelWidth();
-    for (const p of panels.values()) p.resize(w);
-  });
+  // each panel resizes only if its own size differs (a first draw while detached guessed)
+  const resize = () => {
+    const { width, height } = layout();
+    for (const p of panels.values()) p.resize(width, height);
+  };
+  const resizer = new ResizeObserver(resize);
   resizer.observe(panelsHost);
+  const win = el.ownerDocument.defaultView;
+  win?.addEventListener("resize", resize); // a taller or lower window: other plot heights
 
   render();
 
@@ -173,6 +199,7 @@ export function createLossView(el, options = {}) {
     destroy() {
       if (frame) cancelAnimationFrame(frame);
       resizer.disconnect();
+      win?.removeEventListener("resize", resize);
       for (const p of panels.values()) p.destroy();
       panels.clear();
       root.remove();

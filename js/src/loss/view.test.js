@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { setDecimalSeparator } from "../lib/decimal.js";
 import { createLossView } from "./view.js";
 import { markSpecs } from "./markers.js";
+import { PALETTE } from "./panel.js";
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
 
@@ -220,13 +221,61 @@ describe("the loss view", () => {
       winner: XSS,
     });
     view.flush();
-    const legend = [...el.querySelectorAll(".u-legend .u-series .u-label")].map((n) => n.textContent);
-    expect(legend).toEqual(["step", "small loss", "small val_loss", `${XSS} loss`, `${XSS} val_loss`]);
+    // one legend for all panels: each run once in its colour, then the two line styles
+    const legend = /** @type {HTMLElement} */ (el.querySelector(".ng-loss-legend"));
+    const keys = [...legend.querySelectorAll(".ng-loss-key")];
+    expect(keys.map((k) => k.textContent)).toEqual(["small", XSS]);
+    expect(keys.map((k) => k.querySelector("line")?.getAttribute("stroke"))).toEqual([PALETTE[0], PALETTE[1]]);
+    const styles = [...legend.querySelectorAll(".ng-loss-styles > span")];
+    expect(styles.map((s) => s.textContent)).toEqual(["training", "validation"]);
+    const dashes = styles.map((s) => s.querySelector("line")?.getAttribute("stroke-dasharray"));
+    expect(dashes).toEqual(["5 4", null]); // as the curves: training dashed, validation solid
+    const curves = /** @type {any} */ (view.panels.get("loss")?.plot).series.slice(1);
+    expect(curves.map((/** @type {any} */ c) => c.dash)).toEqual([[5, 4], undefined, [5, 4], undefined]);
+    expect(el.querySelector(".u-legend")).toBeNull(); // no row per curve under each plot
     const rows = [...el.querySelectorAll(".ng-loss-table tbody tr")];
     expect(rows.map((r) => r.firstChild?.textContent)).toEqual(["small", XSS]);
     expect(rows[1].className).toBe("ng-win");
     expect(el.querySelectorAll(".ng-loss-best").length).toBe(2);
     expect(el.querySelector("img")).toBeNull();
+  });
+});
+
+describe("the legend of compared runs", () => {
+  it("hides and shows a run's curves in every panel, and its best epoch, at a click", () => {
+    const run = (/** @type {number} */ bottom) => ({
+      metrics: {
+        loss: { step: [1, 2, 3], value: [1, 0.5, 0.3] },
+        val_loss: { step: [1, 2, 3], value: [1, bottom, bottom + 0.1] },
+        acc: { step: [1, 2, 3], value: [0.5, 0.6, 0.7] },
+      },
+      events: [],
+      best: { step: 2, epoch: 2, metric: "val_loss", value: bottom },
+    });
+    const { el, view } = mount();
+    view.load({ kind: "runs", metric: "val_loss", runs: { a: run(0.6), b: run(0.4) } });
+    view.flush();
+    const shown = () =>
+      [...view.panels.values()].map((p) => /** @type {any} */ (p.plot).series.slice(1).map((/** @type {any} */ s) => s.show));
+    const key = /** @type {HTMLButtonElement} */ (el.querySelector('.ng-loss-key[data-run="a"]'));
+    key.click();
+    view.flush();
+    expect(shown()).toEqual([[false, false, true, true], [false, true]]);
+    expect(el.querySelectorAll(".ng-loss-best").length).toBe(1);
+    const again = /** @type {HTMLButtonElement} */ (el.querySelector('.ng-loss-key[data-run="a"]'));
+    expect(again.getAttribute("aria-pressed")).toBe("false");
+    again.click();
+    view.flush();
+    expect(shown()).toEqual([[true, true, true, true], [true, true]]);
+    expect(el.querySelectorAll(".ng-loss-best").length).toBe(2);
+  });
+
+  it("is not there for one monitor, whose plots keep their own legend", () => {
+    const { el, view } = mount();
+    view.load(monitorSnapshot());
+    view.flush();
+    expect(/** @type {HTMLElement} */ (el.querySelector(".ng-loss-legend")).hidden).toBe(true);
+    expect(el.querySelectorAll(".u-legend").length).toBe(3);
   });
 });
 
