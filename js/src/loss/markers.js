@@ -21,18 +21,15 @@ import { fmtNum, fmtStep, t } from "./format.js";
 export function markSpecs(run, strings, color) {
   /** @type {MarkSpec[]} */
   const out = [];
+  const named = (/** @type {string} */ text) => (run.name ? `${run.name}: ${text}` : text);
   for (const e of run.events) {
-    out.push({
-      kind: "event",
-      step: Number(e.step),
-      text: t(strings, e.unit === "step" ? "lossview.event_step" : "lossview.event", {
-        epoch: e.epoch,
-        detector: e.detector,
-        message: e.message,
-      }),
-      stop: !!e.stop,
-      run: run.name,
+    const text = t(strings, e.unit === "step" ? "lossview.event_step" : "lossview.event", {
+      epoch: e.epoch,
+      detector: e.detector,
+      message: e.message,
     });
+    // compared runs: which run it is, by name and by colour (a stop keeps its solid line)
+    out.push({ kind: "event", step: Number(e.step), text: named(text), stop: !!e.stop, color, run: run.name });
   }
   const b = run.best;
   if (b) {
@@ -46,7 +43,7 @@ export function markSpecs(run, strings, color) {
       kind: "best",
       step: Number(b.step),
       value: Number(b.value),
-      text: run.name ? `${run.name}: ${text}` : text,
+      text: named(text),
       color,
       run: run.name,
     });

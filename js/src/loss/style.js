@@ -27,6 +27,7 @@ const VIEW_CSS = `
 .ng-loss-mark>b{position:absolute;top:-1px;left:-7px;width:14px;height:14px;pointer-events:auto;cursor:help;outline:none}
 .ng-loss-event{color:#e65100}
 .ng-loss-event.ng-stop{color:#c62828}
+.ng-loss-event.ng-stop>i{border-left-style:solid}
 .ng-loss-event>b{clip-path:polygon(0 0,100% 0,50% 100%);background:currentColor}
 .ng-loss-best{color:#2e7d32}
 .ng-loss-best>b{border-radius:50%;border:3px solid currentColor;background:#fff;width:12px;height:12px;left:-6px}

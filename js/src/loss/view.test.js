@@ -293,6 +293,13 @@ describe("markSpecs", () => {
     expect(specs[1].text).toBe("najlepsza epoka 2: val_loss = 0.5");
   });
 
+  it("names a compared run's events and colours them as its curves", () => {
+    const event = { step: 40, epoch: 40, detector: "Patience(20)", kind: "x", message: "m", stop: true };
+    const [spec] = markSpecs({ name: "hidden 256", events: [event], best: null }, undefined, "#d62728");
+    expect(spec.text).toBe("hidden 256: epoch 40 · Patience(20)\nm");
+    expect(spec.color).toBe("#d62728");
+  });
+
   it("says 'step' for the events of a gradient watch without a monitor", () => {
     const event = { step: 250, epoch: 250, detector: "GradientWatch", kind: "x", message: "m", stop: false };
     const [spec] = markSpecs({ name: "", events: [{ ...event, unit: "step" }], best: null });
