@@ -323,6 +323,9 @@ MESSAGES: dict[str, str] = {
         "make a new ng.Monitor() for a new run (a training cell run again, a new model), or "
         "keep counting (epoch={next}, ...)"
     ),
+    "monitor.error.epoch_negative": (
+        "epoch={epoch} is negative: epochs are numbered from 0 or 1 (epoch=0, 1, 2, ...)"
+    ),
     "monitor.error.epoch_range": (
         "epoch={epoch} is too large: an epoch number is at most {limit}. Pass the epoch's "
         "number (1, 2, 3, ...); a count of batches goes in as the step: mon.log(step, loss=0.5)"

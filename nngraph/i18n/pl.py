@@ -343,6 +343,9 @@ MESSAGES: dict[str, str] = {
         "przebieg treningu: utwórz nowy ng.Monitor() dla nowego przebiegu (ponownie uruchomiona "
         "komórka treningu, nowy model) albo numeruj epoki dalej (epoch={next}, ...)"
     ),
+    "monitor.error.epoch_negative": (
+        "epoch={epoch} jest ujemne: epoki numeruje się od 0 albo od 1 (epoch=0, 1, 2, ...)"
+    ),
     "monitor.error.epoch_range": (
         "epoch={epoch} to za duża liczba: numer epoki może wynosić co najwyżej {limit}. Podaj "
         "numer epoki (1, 2, 3, ...); liczbę partii danych podaje się jako krok: "

@@ -82,6 +82,8 @@ class EpochCounting:
         """
         if given > MAX_EPOCH:
             raise NNGraphError(message("monitor.error.epoch_range", epoch=given, limit=MAX_EPOCH))
+        if given < 0:  # before anything was logged "goes back from epoch 0" would puzzle
+            raise NNGraphError(message("monitor.error.epoch_negative", epoch=given))
         last = self._given_done if self._given is not None else self._counted_epochs()
         if given < last:
             raise NNGraphError(

@@ -217,6 +217,15 @@ def test_epoch_numbers_may_not_go_back_below_the_epochs_counted_before() -> None
         batches.log(epoch=2, loss=0.1)
 
 
+def test_a_negative_epoch_number_is_refused_as_negative_and_zero_is_an_epoch() -> None:
+    mon = quiet()
+    with pytest.raises(NNGraphError, match=r"epoch=-1 is negative: epochs are numbered from 0"):
+        mon.log(epoch=-1, loss=0.5)  # said "goes back: the last epoch logged was 0"
+    assert mon.records() == []
+    mon.log(epoch=0, loss=0.5, val_loss=0.5)
+    assert mon.epoch == 0
+
+
 @pytest.mark.filterwarnings("ignore:nngraph Monitor")  # val_acc is not logged in epochs 1-4
 def test_a_metric_logged_less_often_is_explained_in_the_monitors_epochs() -> None:
     mon = quiet(metric="val_acc")  # classroom: Patience(20, mode='max') on val_acc
