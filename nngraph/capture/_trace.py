@@ -10,7 +10,7 @@ exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
 
 import torch
@@ -115,7 +115,8 @@ def trace(
                         recorder.grads_before.set_aside(
                             state.leaves, value, walk_failed=recorder.failed
                         )
-                    value.backward()
+                    with _hidden(_without_autocast()):
+                        value.backward()
                     results.append(value)
                 with hidden():
                     returned = recorder.returned(results)
@@ -143,6 +144,18 @@ def _hidden(context: AbstractContextManager[Any]) -> Iterator[None]:
     finally:
         with hidden():
             context.__exit__(None, None, None)
+
+
+@contextmanager
+def _without_autocast() -> Iterator[None]:
+    """Autocast turned off where the caller turned it on: `with torch.autocast(...):
+    ng.trace(...)` runs the forward in lower precision and the backward outside autocast, as
+    PyTorch's mixed-precision recipe does (a backward inside autocast gives other gradients)."""
+    with ExitStack() as stack:
+        for device in ("cpu", "cuda"):
+            if torch.is_autocast_enabled(device):
+                stack.enter_context(torch.autocast(device, enabled=False))
+        yield
 
 
 def _refuse_inference_tensors(inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> None:

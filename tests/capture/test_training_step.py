@@ -332,3 +332,30 @@ def test_a_mixed_precision_step_shows_the_gradients_the_optimizer_uses() -> None
     shown = {d["name"]: d["grad"]["norm"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
     assert shown == pytest.approx(used, rel=1e-5)
     assert "exploding" not in {f["kind"] for f in g.health()}
+
+
+class _Attention(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.qkv, self.out = nn.Linear(16, 48), nn.Linear(16, 16)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        return self.out(nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True))
+
+
+def test_trace_in_an_autocast_block_runs_its_backward_outside_autocast() -> None:
+    """`with torch.autocast(...): ng.trace(...)` showed the gradients of a backward run inside
+    autocast, which differ from those of PyTorch's mixed-precision recipe (sweep H)."""
+    torch.manual_seed(0)
+    model, x = _Attention(), torch.randn(2, 8, 16)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        loss = model(x).float().pow(2).mean()
+    loss.backward()  # the recipe: the forward in autocast, the backward outside it
+    used = {name: float(p.grad.double().mean()) for name, p in model.named_parameters()}
+    model.zero_grad(set_to_none=True)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        g = ng.trace(model, x, loss=lambda y: y.float().pow(2).mean())
+        assert torch.is_autocast_enabled("cpu")  # the caller's block is as it was
+    shown = {d["name"]: d["grad"]["mean"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
+    assert shown == pytest.approx(used, rel=1e-6, abs=1e-12)
