@@ -1,9 +1,14 @@
 """PyTorch Lightning: ``NNGraphCallback`` feeds a :class:`~nngraph.monitor.Monitor` each epoch.
 
-It reads ``trainer.callback_metrics`` at the end of every training epoch (validation has run by
-then), logs them with the epoch counted from 1, sets ``trainer.should_stop`` when a detector
-asks to stop, and at the end of ``fit`` puts the best weights back into the module (Lightning's
-own ``EarlyStopping`` never does).
+It reads ``trainer.callback_metrics`` at the end of every training epoch (an epoch-end
+validation has run by then), logs them with the epoch counted from 1, sets
+``trainer.should_stop`` when a detector asks to stop, and at the end of ``fit`` puts the best
+weights back into the module (Lightning's own ``EarlyStopping`` never does). A validation in the
+middle of an epoch (``val_check_interval``) is logged when it ends, at a fraction of the epoch
+(``epoch=2.5`` is shown as epoch 3), so the weights kept as the best are the ones it validated.
+A training metric logged per step only (``self.log("train_loss", loss)`` in ``training_step``:
+Lightning's default there is ``on_epoch=False``) is shown as the mean over the epoch's batches,
+not as its last batch's value.
 
 Metric names are mapped so that training and validation pair up: ``train_loss`` and
 ``train/loss`` -> ``loss``, ``valid_acc`` and ``val/acc`` -> ``val_acc``; the ``_epoch`` suffix is
@@ -25,6 +30,7 @@ the module logs, or the one the monitor shows); it comes first. Metrics logged i
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Collection, Container, Iterable, Mapping
 from typing import Any, cast
@@ -32,6 +38,7 @@ from typing import Any, cast
 from nngraph.capture import NNGraphWarning
 from nngraph.errors import NNGraphError, check_flag, stacklevel_outside
 from nngraph.i18n import message
+from nngraph.integrations._lightning_steps import StepMeans
 from nngraph.monitor import Monitor
 from nngraph.monitor._common import (
     LOSS_NAMES,
@@ -108,18 +115,21 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
     ``restore_best``: put the best epoch's weights back into the module when ``fit`` ends.
 
     Used for a second ``fit``, a callback that made its own monitor starts a new run (a new
-    ``cb.monitor``, epochs from 1, like re-running a training cell); a monitor you gave goes on
-    counting epochs after the last one it has, and keeps its best and events. An earlier fit's
-    stop is not carried over: the new fit trains its epochs unless a detector or the Stop button
-    stops it again. If the second fit never beats the best, the same module gets the best weights
-    back, while a new module is left as it is (with an :class:`~nngraph.capture.NNGraphWarning`:
-    those weights belong to the earlier module). If the watched metric (``monitor.metric``,
-    default ``val_loss``) is never logged, an :class:`~nngraph.capture.NNGraphWarning` says so
-    once and lists the metrics that were logged, with the names ``metrics=`` accepts.
+    ``cb.monitor``, epochs from 1, like re-running a training cell; resumed with
+    ``fit(..., ckpt_path=...)``, its epochs are the trainer's: 4, 5, ... after 3); a monitor you
+    gave goes on counting epochs after the last one it has, and keeps its best and events. A
+    ``fit`` with nothing left to train (``max_epochs`` already reached) keeps the last run. An
+    earlier fit's stop is not carried over: the new fit trains its epochs unless a detector or
+    the Stop button stops it again. If the second fit never beats the best, the same module gets
+    the best weights back, while a new module is left as it is (with an
+    :class:`~nngraph.capture.NNGraphWarning`: those weights belong to the earlier module). If the
+    watched metric (``monitor.metric``, default ``val_loss``) is never logged, an
+    :class:`~nngraph.capture.NNGraphWarning` says so once and lists the metrics that were
+    logged, with the names ``metrics=`` accepts.
 
         >>> from nngraph.integrations.lightning import NNGraphCallback
         >>> cb = NNGraphCallback(restore_best=False)
-        >>> cb.monitor is None  # created at fit start, with the module as its model
+        >>> cb.monitor is None  # created when training starts, with the module as its model
         True
     """
 
@@ -153,7 +163,11 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         self.display = display
         self._own_monitor = monitor is None
         self._given_model: Any = None  # the module this callback gave a monitor it was given
-        self._validated = False
+        self._validated = False  # a validation ran since the last training batch, not logged yet
+        self._running = False  # between the start of training and the end of fit
+        self._batches = 0  # training batches done in this epoch
+        self._means = StepMeans()
+        self._skip: tuple[tuple[str, ...], set[str]] = ((), set())  # keys, validation's among them
         self._last_step = 0  # the last step this callback logged
         self._offset = 0  # added to the epoch: a given monitor goes on counting in a second fit
         self._saw_metric = False
@@ -163,9 +177,14 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
         self._validated = self._saw_metric = self._warned = self._trained = False
+        self._running = False
         self._keys = {}
-        if getattr(getattr(trainer, "fit_loop", None), "done", False):
-            return  # a re-run fit cell with max_epochs already reached: no run, keep the last
+
+    def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+        # here, not in on_fit_start: Lightning has restored a checkpoint's epoch by now, and it
+        # never calls this hook for a fit with nothing left to train (max_epochs already
+        # reached: a re-run cell), which keeps the last run
+        self._running = True
         if self._own_monitor:  # every fit is a new run
             self.monitor = Monitor(
                 model=pl_module,
@@ -180,12 +199,46 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             if self.monitor.epochs_given:  # its epochs may have been logged elsewhere too
                 self._last_step = max(self._last_step, self.monitor.epoch)
         self._offset = max(0, self._last_step - trainer.current_epoch)
-        if self._own_monitor:  # a new run counts from 1, wherever the trainer's count stands
-            self._offset = -trainer.current_epoch
+        if self._own_monitor and getattr(trainer, "ckpt_path", None) is None:
+            self._offset = -trainer.current_epoch  # a new run counts from 1 (not when resumed)
+
+    def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
+        self._batches = 0
+        self._means.reset()
+        self._skip = ((), set())  # named again: the monitor's detectors may have changed
+
+    def on_train_batch_start(
+        self, trainer: Any, pl_module: Any, batch: Any, batch_idx: int
+    ) -> None:
+        if self._validated:  # a validation in the middle of the epoch, not logged yet: the
+            self._log_validation(trainer)  # weights are still the ones it validated
+
+    def on_train_batch_end(
+        self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int
+    ) -> None:
+        self._batches = batch_idx + 1
+        keys = tuple(trainer.callback_metrics)
+        if keys != self._skip[0]:  # the validation keys: named once, not at every batch
+            names = self._names(keys)
+            self._skip = (keys, {key for key in keys if is_validation(names.get(key) or key)})
+        self._means.batch_ended(trainer, self._skip[1])
 
     def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
-        if not trainer.sanity_checking:
-            self._validated = True
+        if trainer.sanity_checking or not self._running:
+            return  # the sanity check, or trainer.validate() after fit
+        self._validated = True
+        if _mid_epoch(trainer):  # else: logged with the epoch's training metrics
+            self._log_validation(trainer)
+
+    def _log_validation(self, trainer: Any) -> None:
+        """Log a validation that ran in the middle of an epoch, at its fraction of the epoch."""
+        found = [item for item in self._collect(trainer) if is_validation(item[1])]
+        self._validated = False
+        if not found or self.monitor is None:
+            return
+        total = trainer.num_training_batches
+        part = self._batches / total if 0 < self._batches < total < float("inf") else 1
+        self._log(trainer, self._offset + trainer.current_epoch + part, found, validated=True)
 
     def collect(self, trainer: Any) -> dict[str, Any]:
         """This epoch's metrics from ``trainer.callback_metrics``, renamed for the monitor.
@@ -246,16 +299,24 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         return names
 
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
-        found = self._collect(trainer)
+        means = self._means.epoch_means(trainer.callback_metrics)  # logged per step only
+        found = [(key, name, means.get(key, value)) for key, name, value in self._collect(trainer)]
+        validated, self._validated = self._validated, False
+        self._trained = True
+        if self.monitor is not None:  # the trainer's epoch, also when validating every n
+            self._log(trainer, self._offset + trainer.current_epoch + 1, found, validated)
+
+    def _log(
+        self, trainer: Any, step: float, found: list[tuple[str, str, Any]], validated: bool
+    ) -> None:
+        """Log ``found`` (see :meth:`_collect`) at ``epoch=step``; stop if a detector asks."""
         metrics = {name: value for _, name, value in found}
         self._keys.update(dict.fromkeys(key for key, _, _ in found))
-        validated, self._validated = self._validated, False
         self._trained = True
         if not metrics or self.monitor is None:
             return
-        step = self._offset + trainer.current_epoch + 1
-        self.monitor.log(epoch=step, **metrics)  # the trainer's epoch, also when validating every n
-        self._last_step = step
+        self.monitor.log(epoch=step, **metrics)
+        self._last_step = math.ceil(step)
         if self.monitor.metric in metrics:
             self._saw_metric = True
         elif validated:  # validation ran and did not log the watched metric
@@ -285,7 +346,11 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
         self.monitor._watch_checked = True  # said here, for Lightning: not again by the Monitor
 
+    def on_exception(self, trainer: Any, pl_module: Any, exception: BaseException) -> None:
+        self._running = False
+
     def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
+        self._running = False
         if self.monitor is None or not self._trained:
             return  # no epoch ran: nothing was missing, nothing to restore
         if not self._saw_metric:
@@ -297,3 +362,15 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             except NNGraphError as exc:  # e.g. the best came from an earlier module: say why
                 text = message("monitor.lightning.not_restored", reason=exc)
                 warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
+
+
+def _mid_epoch(trainer: Any) -> bool:
+    """Whether the training epoch goes on after the validation that just ended (then it is
+    logged at once, and a stop it asks for ends the epoch before another batch). When
+    Lightning's loop cannot say, the validation is logged before the next training batch, or
+    with the epoch's training metrics if none comes."""
+    try:
+        done = trainer.fit_loop.epoch_loop.done
+    except Exception:  # another Lightning version: the safe way round
+        return False
+    return done is False

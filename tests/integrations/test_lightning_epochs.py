@@ -1,0 +1,246 @@
+"""NNGraphCallback and how Lightning counts: per-step training metrics, several validations per
+epoch (``val_check_interval``), and resuming from a checkpoint (``ckpt_path``)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+pl = pytest.importorskip("lightning.pytorch")
+
+from nngraph.capture import NNGraphWarning  # noqa: E402
+from nngraph.integrations import lightning as lightning_callback  # noqa: E402
+from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
+from nngraph.monitor import Monitor, detectors  # noqa: E402
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+class Net(pl.LightningModule):
+    """A network too big for its noisy labels; logs its training loss as ``log_options`` say."""
+
+    def __init__(self, **log_options: Any) -> None:
+        super().__init__()
+        self.net = torch.nn.Sequential(
+            torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1)
+        )
+        self.log_options = log_options or {"on_step": False, "on_epoch": True}
+        self.batch_losses: list[list[float]] = []  # per epoch
+
+    def step(self, batch: Batch) -> torch.Tensor:
+        x, y = batch
+        return torch.nn.functional.binary_cross_entropy_with_logits(self.net(x).squeeze(-1), y)
+
+    def on_train_epoch_start(self) -> None:
+        self.batch_losses.append([])
+
+    def training_step(self, batch: Batch, _: int) -> torch.Tensor:
+        loss = self.step(batch)
+        self.log("train_loss", loss, **self.log_options)
+        self.batch_losses[-1].append(loss.item())
+        return loss
+
+    def validation_step(self, batch: Batch, _: int) -> None:
+        self.log("val_loss", self.step(batch))
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.Adam(self.parameters(), lr=0.05)
+
+
+class Validations(pl.Callback):
+    """Every validation Lightning ran in fit: its value and the exact weights it validated."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.states: list[dict[str, torch.Tensor]] = []
+
+    def on_validation_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if trainer.sanity_checking or trainer.state.fn != "fit":
+            return
+        self.values.append(float(trainer.callback_metrics["val_loss"]))
+        self.states.append({k: v.clone() for k, v in pl_module.state_dict().items()})
+
+
+def loaders(n_train: int = 64) -> tuple[torch.utils.data.DataLoader, torch.utils.data.DataLoader]:
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(n_train + 64, 2, generator=g)
+    y = (torch.rand(n_train + 64, generator=g) < 0.5).float()  # noise: pure memorising
+    ds = torch.utils.data.TensorDataset
+    return (
+        torch.utils.data.DataLoader(ds(x[:n_train], y[:n_train]), batch_size=16),
+        torch.utils.data.DataLoader(ds(x[n_train:], y[n_train:]), batch_size=64),
+    )
+
+
+def trainer(callbacks: list[Any], max_epochs: int, **options: Any) -> pl.Trainer:
+    options = {"logger": False, "enable_checkpointing": False, **options}
+    return pl.Trainer(
+        max_epochs=max_epochs,
+        callbacks=callbacks,
+        accelerator="cpu",
+        devices=1,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        num_sanity_val_steps=1,
+        **options,
+    )
+
+
+def fit(t: pl.Trainer, model: Net, n_train: int = 64, **options: Any) -> list[str]:
+    """``t.fit``; returns nngraph's warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # and Lightning's "few workers" advice is dropped
+        t.fit(model, *loaders(n_train), **options)
+    return [str(w.message) for w in caught if w.category is NNGraphWarning]
+
+
+def same(state: dict[str, torch.Tensor], other: dict[str, torch.Tensor]) -> bool:
+    return all(torch.equal(state[k], v) for k, v in other.items())
+
+
+# ---------------------------------------------------------------- bug 1: per-step training loss
+def test_a_training_loss_logged_per_step_only_is_shown_as_the_epochs_mean() -> None:
+    torch.manual_seed(0)
+    model, cb = Net(on_step=True, on_epoch=False), NNGraphCallback(display=False)
+    assert fit(trainer([cb], max_epochs=3), model) == []  # Lightning's default in training_step
+    assert cb.monitor is not None
+    epochs, shown = cb.monitor.history("loss")
+    assert epochs.tolist() == [1.0, 2.0, 3.0]
+    means = [sum(losses) / len(losses) for losses in model.batch_losses]
+    assert shown.tolist() == pytest.approx(means, rel=1e-6)  # not each epoch's last batch
+    assert shown.tolist() != pytest.approx([losses[-1] for losses in model.batch_losses])
+
+
+@pytest.mark.parametrize("on_step", [False, True])
+def test_a_training_loss_logged_per_epoch_is_lightnings_epoch_value(on_step: bool) -> None:
+    """``on_epoch=True``, with or without ``on_step=True``: Lightning's own epoch value."""
+    torch.manual_seed(0)
+    model, cb = Net(on_step=on_step, on_epoch=True), NNGraphCallback(display=False)
+    t = trainer([cb], max_epochs=2)
+    fit(t, model)
+    assert cb.monitor is not None
+    key = "train_loss_epoch" if on_step else "train_loss"
+    assert cb.monitor.history("loss")[1][-1] == pytest.approx(float(t.callback_metrics[key]))
+
+
+# ------------------------------------------------- bug 2: several validations in one epoch
+@pytest.mark.parametrize("loop_says", [True, False], ids=["loop says", "loop cannot say"])
+def test_every_validation_is_logged_and_the_best_ones_weights_are_restored(
+    loop_says: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Validation every 3 batches, across epochs of 4 batches: at 3/4 of epoch 1, at 1/2 of
+    epoch 2, ...; the best may come in the middle of an epoch. Where Lightning's loop cannot
+    say whether the epoch goes on, a validation is logged before the next batch trains."""
+    if not loop_says:
+        monkeypatch.setattr(lightning_callback, "_mid_epoch", lambda trainer: False)
+    torch.manual_seed(0)
+    model, seen, cb = Net(), Validations(), NNGraphCallback(detectors=[], display=False)
+    t = trainer([seen, cb], max_epochs=4, val_check_interval=3, check_val_every_n_epoch=None)
+    fit(t, model)
+    mon = cb.monitor
+    assert mon is not None and mon.best is not None and len(seen.values) == 5
+    steps, values = mon.history("val_loss")
+    assert steps.tolist() == [0.75, 1.5, 2.25, 3.0, 3.75]
+    assert values.tolist() == pytest.approx(seen.values)
+    assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0]  # training: per epoch
+    best = min(range(5), key=seen.values.__getitem__)
+    assert mon.best.value == pytest.approx(seen.values[best])
+    assert mon.best.epoch == int(-(-steps[best] // 1))  # a fraction of an epoch: rounded up
+    assert same(model.state_dict(), seen.states[best])  # the weights that were validated
+
+
+def test_two_validations_per_epoch_keep_the_epoch_end_one_with_the_training_loss() -> None:
+    torch.manual_seed(0)
+    model, seen = Net(), Validations()
+    cb = NNGraphCallback(detectors=[], display=False, restore_best=False)
+    fit(trainer([seen, cb], max_epochs=3, val_check_interval=0.5), model)
+    mon = cb.monitor
+    assert mon is not None
+    assert mon.history("val_loss")[0].tolist() == [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+    assert mon.history("val_loss")[1].tolist() == pytest.approx(seen.values)
+    rows = [row for row in mon.records() if "loss" in row]  # with the epoch-end validation
+    assert [(row["step"], "val_loss" in row) for row in rows] == [(e, True) for e in (1, 2, 3)]
+
+
+def test_a_stop_at_a_validation_in_the_middle_of_an_epoch_trains_no_further_batch() -> None:
+    torch.manual_seed(0)
+    model, seen = Net(), Validations()
+    cb = NNGraphCallback(detectors=[detectors.Patience(1)], display=False)
+    t = trainer([seen, cb], max_epochs=20, val_check_interval=0.5)
+    fit(t, model, n_train=128)  # 8 batches: validation after batches 4 and 8
+    mon = cb.monitor
+    assert mon is not None and mon.should_stop and mon.best is not None
+    stop = mon.stop_event
+    assert stop is not None and stop.step % 1 == 0.5  # stopped mid-epoch
+    assert len(seen.values) == len(mon.history("val_loss")[1])  # no validation after it
+    assert t.global_step == stop.step * 8  # no batch after it either
+    best = min(range(len(seen.values)), key=seen.values.__getitem__)
+    assert same(model.state_dict(), seen.states[best])
+
+
+def test_validating_after_fit_leaves_the_monitor_as_it_was() -> None:
+    torch.manual_seed(0)
+    model, cb = Net(), NNGraphCallback(display=False)
+    t = trainer([cb], max_epochs=2, val_check_interval=0.5)
+    fit(t, model)
+    assert cb.monitor is not None
+    before = cb.monitor.history("val_loss")[0].tolist()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Lightning's advice on workers
+        t.validate(model, loaders()[1], verbose=False)
+    assert cb.monitor.history("val_loss")[0].tolist() == before == [0.5, 1.0, 1.5, 2.0]
+
+
+# --------------------------------------------------------- bug 3: resuming from a checkpoint
+def first_fit(cb: NNGraphCallback, path: Path) -> Net:
+    """Three epochs, saved in ``path / "last.ckpt"``."""
+    torch.manual_seed(0)
+    model = Net()
+    saver = pl.callbacks.ModelCheckpoint(dirpath=path, save_last=True)
+    fit(trainer([cb, saver], max_epochs=3, enable_checkpointing=True), model)
+    return model
+
+
+def test_a_given_monitor_resumed_from_a_checkpoint_counts_the_trainers_epochs(
+    tmp_path: Path,
+) -> None:
+    mon = Monitor(detectors=[], display=False)
+    cb = NNGraphCallback(mon, restore_best=False)
+    model = first_fit(cb, tmp_path)
+    t = trainer([cb], max_epochs=5)
+    fit(t, model, ckpt_path=str(tmp_path / "last.ckpt"))  # epochs 4 and 5
+    assert mon.history("val_loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert mon.epoch == t.current_epoch == 5
+
+
+def test_its_own_monitor_resumed_from_a_checkpoint_counts_the_trainers_epochs(
+    tmp_path: Path,
+) -> None:
+    cb = NNGraphCallback(detectors=[], display=False, restore_best=False)
+    model = first_fit(cb, tmp_path)
+    first = cb.monitor
+    t = trainer([cb], max_epochs=5)
+    fit(t, model, ckpt_path=str(tmp_path / "last.ckpt"))
+    assert cb.monitor is not first and cb.monitor is not None  # a new run ...
+    assert cb.monitor.history("val_loss")[0].tolist() == [4.0, 5.0]  # ... at the trainer's epochs
+    # the same trainer fitted again (no checkpoint): a new run from epoch 1
+    t.fit_loop.max_epochs = 6
+    fit(t, model)
+    assert cb.monitor.history("val_loss")[0].tolist() == [1.0]
+
+
+def test_resuming_a_checkpoint_with_nothing_left_to_train_keeps_the_last_run(
+    tmp_path: Path,
+) -> None:
+    cb = NNGraphCallback(display=False)
+    model = first_fit(cb, tmp_path)
+    first = cb.monitor
+    assert first is not None and first.best is not None
+    best = first.best
+    said = fit(trainer([cb], max_epochs=3), model, ckpt_path=str(tmp_path / "last.ckpt"))
+    assert said == [] and cb.monitor is first and first.best is best and first.epoch == 3
