@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+from collections.abc import Mapping
 from typing import Any
 
 import torch
@@ -22,7 +23,13 @@ import torch
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
-__all__ = ["call_loss", "check_loss_function", "check_loss_value", "check_model_call"]
+__all__ = [
+    "call_loss",
+    "check_batch_as_keywords",
+    "check_loss_function",
+    "check_loss_value",
+    "check_model_call",
+]
 
 
 def check_loss_function(loss: Any) -> None:
@@ -49,6 +56,26 @@ def check_model_call(
         close = [name for name in kwargs if difflib.get_close_matches(name, ["loss"], cutoff=0.6)]
         hint = message("capture.did_you_mean_loss") if close else ""
         raise NNGraphError(message("capture.bad_model_call", error=error, hint=hint)) from None
+
+
+def check_batch_as_keywords(
+    model: torch.nn.Module, inputs: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    """Before the model runs: an `NNGraphError` for one positional dict whose keys all name
+    arguments of `forward`, its first one among them (a HuggingFace batch, `{"input_ids": ...,
+    "attention_mask": ...}`, given as `trace(model, batch)`: the model would take the whole
+    dict as `input_ids`, and fail deep inside)."""
+    if kwargs or len(inputs) != 1 or not isinstance(inputs[0], Mapping) or not inputs[0]:
+        return
+    try:
+        parameters = inspect.signature(model.forward).parameters
+    except (TypeError, ValueError):  # no signature to read: not known to be wrong
+        return
+    names = list(parameters)
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    keys = list(inputs[0])
+    if names and names[0] in keys and (takes_any or all(key in names for key in keys)):
+        raise NNGraphError(message("capture.batch_as_keywords", keys=", ".join(keys)))
 
 
 def call_loss(loss: Any, output: Any) -> Any:

@@ -21,6 +21,7 @@ from nngraph.capture._common import hidden, named_tensors_within, tensors_within
 from nngraph.capture._cut import cut_from_history
 from nngraph.capture._loss import (
     call_loss,
+    check_batch_as_keywords,
     check_loss_function,
     check_loss_value,
     check_model_call,
@@ -79,6 +80,7 @@ def trace(
         raise NNGraphError(message("capture.script_module", got=type(model).__name__))
     if loss is not None:
         check_loss_function(loss)
+    check_batch_as_keywords(model, inputs, kwargs)
     if torch.is_inference_mode_enabled():
         raise NNGraphError(message("capture.inference_mode"))
     with hidden():  # nngraph's own look at the inputs: no mode of the user's sees it

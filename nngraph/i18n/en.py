@@ -53,6 +53,11 @@ MESSAGES: dict[str, str] = {
         "trace() could not call the model with what it was given ({error}): give the model's "
         "inputs after the model, e.g. ng.trace(model, x, loss=lambda y: ...){hint}"
     ),
+    "capture.batch_as_keywords": (
+        "trace() got one dict as the model's input, whose keys ({keys}) are the names of the"
+        " model's forward() arguments: pass them as keyword arguments,"
+        " ng.trace(model, **batch, loss=...)"
+    ),
     "capture.did_you_mean_loss": "; did you mean loss=?",
     "capture.loss_not_callable": (
         "loss must be a function of the model's output returning a scalar tensor, "

@@ -53,6 +53,11 @@ MESSAGES: dict[str, str] = {
         "trace() nie mógł wywołać modelu z tym, co dostał ({error}): podaj wejścia modelu "
         "po modelu, np. ng.trace(model, x, loss=lambda y: ...){hint}"
     ),
+    "capture.batch_as_keywords": (
+        "trace() dostał jako wejście modelu jeden słownik, którego klucze ({keys}) są nazwami"
+        " argumentów forward() modelu: przekaż je jako argumenty nazwane,"
+        " ng.trace(model, **batch, loss=...)"
+    ),
     "capture.did_you_mean_loss": "; czy chodziło o loss=?",
     "capture.loss_not_callable": (
         "loss musi być funkcją wyjścia modelu zwracającą skalarny tensor, "

@@ -247,6 +247,42 @@ def test_forgotten_inputs_and_a_misspelt_loss_say_what_trace_needs() -> None:
         ng.trace(model, torch.randn(2, 3), los=lambda y: y.sum())
 
 
+class _TextClassifier(nn.Module):
+    """Shaped like a HuggingFace model: the batch's entries are forward's arguments."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb, self.head = nn.Embedding(10, 4), nn.Linear(4, 2)
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        return self.head(self.emb(input_ids).mean(1))
+
+
+class _AnyKeyword(_TextClassifier):
+    def forward(self, input_ids: torch.Tensor, **kwargs: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        return super().forward(input_ids)
+
+
+class _TakesADict(nn.Module):
+    def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        return batch["input_ids"].float().sum(1, keepdim=True).requires_grad_()
+
+
+@pytest.mark.parametrize("any_keyword", [False, True])
+def test_a_batch_of_named_inputs_given_as_one_input_says_to_unpack_it(any_keyword: bool) -> None:
+    """A tokenizer's batch passed as `trace(model, batch)`: the dict became `input_ids` and the
+    model failed deep inside (a HuggingFace BatchEncoding: an empty AttributeError, sweep H)."""
+    model = _AnyKeyword() if any_keyword else _TextClassifier()
+    batch = {"input_ids": torch.randint(0, 10, (2, 5)), "attention_mask": torch.ones(2, 5)}
+    with pytest.raises(ng.NNGraphError, match=r"\(input_ids, attention_mask\).*\*\*batch"):
+        ng.trace(model, batch, loss=lambda y: y.sum())
+    assert model.head.weight.grad is None
+    assert isinstance(ng.trace(model, **batch, loss=lambda y: y.sum()), ng.Graph)
+    ng.trace(_TakesADict(), {"input_ids": torch.ones(2, 3)})  # a model that takes the dict
+
+
 class _RaisesTypeError(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         raise TypeError("the student's own")
