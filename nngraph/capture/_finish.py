@@ -45,7 +45,12 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
     name_parameters(recorder)
     if namespace is not None:
         name_variables(recorder, namespace)
-    fill_module_types(graph, recorder.scope.module_table())
+    owners = {
+        d["name"].rpartition(".")[0]
+        for d in graph._node.values()
+        if d["kind"] == "param" and d["name"]
+    }
+    fill_module_types(graph, recorder.scope.module_table(owners))
     graph.graph.update(
         source="record",
         backward_passes=len(recorder.graph_tasks),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import torch
@@ -221,10 +221,12 @@ class ModuleScope:
                 name = label if len(tensors) == 1 else label + path
                 self.names.inputs.setdefault(id(t), name)
 
-    def module_table(self) -> dict[str, dict[str, Any]]:
-        """Every module that ran, and its ancestors: path -> type and parameter count."""
+    def module_table(self, owners: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+        """Every module that ran, those of `owners` (modules whose parameters the graph holds:
+        an embedding never called itself, whose weight a tied output layer uses), and their
+        ancestors: path -> type and parameter count."""
         needed: set[str] = set()
-        for path in self.modules:
+        for path in [*self.modules, *owners]:
             parts = path.split(".") if path else []
             needed.update(".".join(parts[:i]) for i in range(len(parts) + 1))
         table: dict[str, dict[str, Any]] = {}

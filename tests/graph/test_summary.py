@@ -533,3 +533,25 @@ def test_a_copy_keeps_the_language_its_findings_are_in():
         assert "Martwe jednostki ReLU" in g.copy().summary()
     finally:
         ng.set_language("en")
+
+
+class _TiedToAnEmbeddingNeverCalled(nn.Module):
+    """T5's layout: `shared` holds the weight its encoder embedding and output layer use."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shared = nn.Embedding(10, 4)
+        self.enc = nn.Embedding(10, 4)
+        self.head = nn.Linear(4, 10, bias=False)
+        self.enc.weight = self.head.weight = self.shared.weight
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.head(self.enc(ids))
+
+
+def test_a_module_that_owns_a_used_weight_but_never_ran_keeps_its_type() -> None:
+    g = ng.trace(
+        _TiedToAnEmbeddingNeverCalled(), torch.randint(0, 10, (2, 3)), loss=lambda y: y.sum()
+    )
+    assert g.graph["modules"]["shared"]["type"] == "Embedding"  # was missing: Type "-"
+    assert rows(g.summary())["shared"][1:4] == ["Embedding", "-", "40"]
