@@ -114,7 +114,9 @@ class ModuleScope:
             return path
         child = self._child_path(module) if self.stack else None
         if child is not None:  # registered by the forward (`self.proj = nn.Linear(...)`)
-            path = self._free_path(child)
+            # the path of a module it replaced that has not run (a layer made anew at every
+            # call: `self.fc2 = nn.Linear(...)` in forward) is its own; "fc22" is nowhere
+            path = child if child not in self.modules else self._free_path(child)
             self.names.add_module(module, path, self.paths)
         elif self.stack:
             # Not registered under the root (kept in a plain list): named by its type, and

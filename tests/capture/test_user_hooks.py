@@ -134,6 +134,38 @@ def test_a_submodule_the_forward_builds_is_named_and_the_model_comes_back_withou
     assert net.proj is None and "proj" not in net._modules and list(net.state_dict()) == keys
 
 
+class MakesALayerEveryCall(nn.Module):
+    """A student's slip: `fc2` made in forward, new random weights at every call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc1 = nn.Linear(4, 8)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.fc2 = nn.Linear(8, 2)
+        return self.fc2(torch.relu(self.fc1(x)))
+
+
+def test_a_layer_made_anew_in_forward_keeps_its_name_and_one_made_twice_gets_a_new_one() -> None:
+    net = MakesALayerEveryCall()
+    net(torch.randn(2, 4))  # the first call registers an fc2, which the traced call replaces
+    g = ng.trace(net, torch.randn(2, 4), loss=loss)
+    params = sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param")
+    assert params == ["fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight"]  # not fc22
+    assert "fc22" not in g.summary()
+
+    class TwoInOneCall(nn.Module):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            self.fc = nn.Linear(4, 4)
+            x = self.fc(x)
+            self.fc = nn.Linear(4, 4)  # another layer at the same place, in the same call
+            return self.fc(x)
+
+    g = ng.trace(TwoInOneCall(), torch.randn(2, 4), loss=loss)
+    names = {d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
+    assert names == {"fc.weight", "fc.bias", "fc2.weight", "fc2.bias"}
+
+
 def test_a_hook_the_forward_registers_once_goes_with_its_flag() -> None:
     class HooksOnce(nn.Module):
         def __init__(self) -> None:
