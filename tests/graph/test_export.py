@@ -389,17 +389,23 @@ def test_round_trip_of_a_traced_and_checked_model():
 
 
 def test_round_trip_gives_back_the_module_table_as_it_was():
-    # the attention's out_proj never runs (forward uses its weight directly): the table
-    # does not list it, while `modules` does, as its parameters sit in the graph
+    # the attention's out_proj never runs (forward uses its weight directly): the table lists
+    # it all the same, as its parameters sit in the graph
     attention = nn.MultiheadAttention(8, 2, batch_first=True)
     x = torch.randn(1, 3, 8)
     g = ng.trace(attention, x, x, x, loss=lambda o: o[0].sum())
-    assert "out_proj" not in g.graph["modules"]
+    assert g.graph["modules"]["out_proj"]["type"] == "NonDynamicallyQuantizableLinear"
     assert Graph.from_json(g.to_json()).graph["modules"] == g.graph["modules"]
     modules = g.to_dict()["modules"]
-    assert [(m["path"], m["known"]) for m in modules] == [("", True), ("out_proj", False)]
+    assert [(m["path"], m["known"]) for m in modules] == [("", True), ("out_proj", True)]
     no_model = ng.graph_of(attention(x, x, x)[0].sum(), params=attention)
     assert Graph.from_json(no_model.to_json()).graph["modules"] == no_model.graph["modules"]
+    # a module only the nodes name (parameters named by hand): listed, not known, and not
+    # added to the table by a round trip
+    w = torch.randn(3, requires_grad=True)
+    named = ng.graph_of((w * 2).sum(), params={"enc.w": w})
+    assert [(m["path"], m["known"]) for m in named.to_dict()["modules"]] == [("enc", False)]
+    assert Graph.from_json(named.to_json()).graph["modules"] == {}
 
 
 def test_round_trip_keeps_which_models_ran_at_top_level():
