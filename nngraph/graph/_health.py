@@ -27,6 +27,7 @@ from nngraph.graph._nodes import (
 )
 from nngraph.graph._nonfinite import first_non_finite
 from nngraph.graph._parameters import learnable, parameter_state
+from nngraph.graph._trunk import trunk
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -210,38 +211,6 @@ def _multiplied_from_the_left(g: Graph, n: Any) -> bool:
     ) and not any(str(g._node[s].get("op") or "") in ("t", "transpose") for s in g._succ[n])
 
 
-def _in_series(g: Graph, position: dict[Any, int], layers: list[_Layer]) -> list[_Layer]:
-    """The layers one after another along the data, from the first one: the path from it to
-    an output through the most layers (the trunk), so a second head beside the first (an
-    auxiliary classifier), a shortcut's convolution or any parallel branch is left out and a
-    step is never taken between parallel branches."""
-    if not layers:
-        return layers
-    owner: dict[Any, int] = {}  # the ops that use a layer's weight, and the next ones (`t`, addmm)
-    for i, each in enumerate(layers):
-        targets = set(g._succ[each.node])
-        targets.update(*(g._succ[t] for t in list(targets)))
-        for t in targets:
-            owner.setdefault(t, i)
-    succ = g._succ
-    depth: dict[Any, int] = {}  # the most layer ops on a path from a node to an output
-    for n in reversed(position):  # `position` lists the nodes in forward order
-        # (.get: a graph edited into a cycle has no forward order; its loop counts nothing)
-        depth[n] = max((depth.get(s, 0) for s in succ[n]), default=0) + (n in owner)
-    kept, taken, n = [layers[0]], {0}, layers[0].node
-    seen = {n}
-    while succ[n]:
-        n = max(succ[n], key=lambda s: (depth[s], -position[s]))
-        if n in seen:  # around a cycle
-            break
-        seen.add(n)
-        layer = owner.get(n)
-        if layer is not None and layer not in taken:
-            kept.append(layers[layer])
-            taken.add(layer)
-    return kept
-
-
 def _fans(shape: list[int], module_type: str | None, config: str | None) -> tuple[int, int]:
     """(fan_in, fan_out) of a weight: the inputs one output unit reads, the outputs one input
     unit feeds. A convolution's weight is [out, in / groups, *kernel], a transposed one's
@@ -293,7 +262,7 @@ def _gradient_flow(
                     where_module=name,
                 )
             )
-    usable = _in_series(g, position, [layer for layer in layers if layer.rms >= RMS_TINY])
+    usable = trunk(g, position, [layer for layer in layers if layer.rms >= RMS_TINY])
     if len(usable) < 2:
         return findings
     huge = any(f["kind"] == "exploding" for f in findings)
