@@ -72,8 +72,10 @@ class Graph(nx.DiGraph):
     def fold_repeats(self) -> Graph:
         """A new graph where back-to-back repeats of a block of module boxes are one box.
 
-        Boxes chained in series (each feeding only the next) with the same parent module,
-        type and inside (ops and parameter shapes) fold into the first one, with
+        Boxes chained in series (each feeding only the next; besides the previous box's output
+        each may read what the previous box reads too, such as the encoder output every
+        decoder layer attends to) with the same parent module, type and inside (ops and
+        parameter shapes) fold into the first one, with
         ``repeat=N`` and a label like ``"Bottleneck x3"``. Blocks of up to 4 boxes are
         found too: ``Linear, ReLU, Linear, ReLU, ...`` becomes ``"(Linear, ReLU) x5000"``.
 

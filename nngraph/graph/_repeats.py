@@ -1,14 +1,26 @@
 """Folding runs of repeated blocks of module boxes to one box: `Bottleneck x3`.
 
-`fold_repeats(h)` walks chains of sibling module boxes (each feeding only the next, each fed
-only by the previous one and by values without a gradient they share, such as a mask) and folds a block of 1 to 4 boxes that repeats back to back
-(`Linear, ReLU x5000`). Two boxes are the same block when their ``block`` ids match: a digest
-of their type, settings and inside, which `collapse()` writes on every box.
+`fold_repeats(h)` walks chains of sibling module boxes, each feeding only the next (outputs
+nothing uses aside, such as a cache slice) and each fed only by the previous one, by values
+the previous one reads too (an attention mask, the encoder output every decoder layer
+attends to) and by constants made for it alone (a number a cache makes per layer), and folds
+a block of 1 to 4 boxes that repeats back to back (`Linear, ReLU x5000`). Two boxes are the
+same block when their ``block`` ids match (a digest of their type, settings and inside, which
+`collapse()` writes on every box) and they read constants alike; in a run, each box is also
+fed the same shared values as the box one block earlier, and its first box reads, besides
+its input, only what the next block reads too.
+
+Folding a run never draws a cycle: each box of a run but the last feeds nothing except the
+next box and outputs (which feed nothing), and whatever else a box reads, the box before it
+reads too, or is a constant nothing feeds. So all that a run reads from outside lies upstream
+of its first box, and a path that leaves the run (from its last box) cannot come back into
+it unless the graph had a cycle before folding.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import carried, parent_of
@@ -34,15 +46,16 @@ def fold_repeats(g: Graph) -> Graph:
     for n, d in g.nodes(data=True):
         if d.get("kind") == "module":
             key = d.get("block") or (d.get("module_type"), d.get("params"), str(d.get("shape")))
-            sig[n] = ids.setdefault(key, len(ids))
+            sig[n] = ids.setdefault((key, _own_constants(g, n)), len(ids))
 
     runs: dict[Any, tuple[list[Any], int, int]] = {}  # first node -> (nodes, period, times)
     folded: dict[Any, Any] = {}  # node -> the first node of the run it folds into
-    for chain in _chains(g, sig):
+    for chain, shared in _chains(g, sig):
         codes = [sig[n] for n in chain]
+        wiring = _Wiring(g, chain, shared)
         i = 0
         while i < len(chain):
-            period, times = _best_repeat(codes, i)
+            period, times = _best_repeat(codes, i, wiring.matches)
             if times < 2:
                 i += 1
                 continue
@@ -69,63 +82,124 @@ def fold_repeats(g: Graph) -> Graph:
     return h
 
 
-def _chains(g: Graph, boxes: dict[Any, int]) -> list[list[Any]]:
+def _chains(g: Graph, boxes: dict[Any, int]) -> list[tuple[list[Any], list[frozenset[Any]]]]:
     """Maximal chains A -> B -> C of sibling module boxes where each feeds only the next and
-    is fed only by the previous one."""
-    following: dict[Any, Any] = {}
+    is fed only as `_fed_only_by` allows, each with the shared values every link adds
+    (B's, C's, ...)."""
+    following: dict[Any, tuple[Any, frozenset[Any]]] = {}
+    unused = set(g.graph.get("unused") or ())
     for a in boxes:
-        feeds = [s for s in g.successors(a) if not _side_output(g, a, s)]
+        feeds = [s for s in g.successors(a) if not _side_output(g, a, s, unused)]
         if len(feeds) != 1:
             continue
         b = feeds[0]
-        if b in boxes and _fed_only_by(g, b, a):
+        if b not in boxes:
+            continue
+        shared = _fed_only_by(g, b, a)
+        if shared is not None:
             path_a, path_b = g.nodes[a].get("module") or "", g.nodes[b].get("module") or ""
             if parent_of(path_a) == parent_of(path_b):
-                following[a] = b
-    followed = set(following.values())
+                following[a] = (b, shared)
+    followed = {b for b, _ in following.values()}
     chains = []
     for head in boxes:
         if head in followed:
             continue
-        chain = [head]
+        chain, links = [head], []
         while chain[-1] in following:
-            chain.append(following[chain[-1]])
+            b, shared = following[chain[-1]]
+            chain.append(b)
+            links.append(shared)
         if len(chain) >= 2:
-            chains.append(chain)
+            chains.append((chain, links))
     return chains
 
 
-def _fed_only_by(g: Graph, b: Any, a: Any) -> bool:
-    """Whether box `b` reads only what box `a` computed, and values without a gradient that
-    `a` reads too: an attention mask or positions that every layer of a stack is given."""
-    shared = set(g.predecessors(a))
-    return all(
-        p == a or (p in shared and not g.nodes[p].get("requires_grad")) for p in g.predecessors(b)
-    )
+def _fed_only_by(g: Graph, b: Any, a: Any) -> frozenset[Any] | None:
+    """The values besides `a` that box `b` reads, where it reads only what box `a` computed,
+    values `a` reads too (an attention mask, the encoder output that every decoder layer
+    attends to: upstream of both) and constants made for `b` alone; None where it reads
+    anything else, such as a value `a` does not read."""
+    before = set(g.predecessors(a))
+    shared = []
+    for p in g.predecessors(b):
+        if p in before:
+            shared.append(p)
+        elif p != a and not _own_constant(g, p, b):
+            return None
+    return frozenset(shared)
 
 
-def _side_output(g: Graph, box: Any, node: Any) -> bool:
-    """An output with no gradient fed by a box whose result has one: a side effect such as
-    BatchNorm counting its batches, not a second use of the box's result."""
+def _own_constant(g: Graph, node: Any, box: Any) -> bool:
+    """Whether `node` is a constant made from nothing, without a gradient, that only `box`
+    reads: a number such as a cache's window size, made anew for every layer."""
     data = g.nodes[node]
     return (
-        data.get("kind") == "output"
+        data.get("kind") == "constant"
         and not data.get("requires_grad")
-        and bool(g.nodes[box].get("requires_grad"))
+        and not g._pred[node]
+        and list(g._succ[node]) == [box]
     )
 
 
-def _best_repeat(codes: list[int], start: int) -> tuple[int, int]:
+def _own_constants(g: Graph, box: Any) -> tuple[Any, ...]:
+    """What tells the constants made for `box` alone apart (see `_own_constant`): boxes
+    that fold must read the same ones."""
+    own = [g.nodes[p] for p in g.predecessors(box) if _own_constant(g, p, box)]
+    return tuple(
+        sorted(repr((d.get("op"), d.get("args"), d.get("shape"), d.get("dtype"))) for d in own)
+    )
+
+
+def _side_output(g: Graph, box: Any, node: Any, unused: set[Any]) -> bool:
+    """An output of the box that feeds nothing and that nothing uses, not a second use of the
+    box's result: one in `unused` (``g.graph["unused"]``: a cache slice a layer returns on
+    the side), or one without a gradient where the box's result has one (BatchNorm counting
+    its batches)."""
+    data = g.nodes[node]
+    if data.get("kind") != "output" or g._succ[node]:
+        return False
+    if node in unused:
+        return True
+    return not data.get("requires_grad") and bool(g.nodes[box].get("requires_grad"))
+
+
+class _Wiring:
+    """What a chain's boxes read from outside it: whether a box fits in a run as the box one
+    block earlier did (see `matches`)."""
+
+    def __init__(self, g: Graph, chain: list[Any], shared: list[frozenset[Any]]) -> None:
+        self.g, self.chain = g, chain
+        self.shared: list[frozenset[Any]] = [frozenset(), *shared]  # the head's is unknown
+
+    def matches(self, start: int, k: int, period: int) -> bool:
+        """Whether box `k` of the chain is fed as box `k - period` is, in a run from box
+        `start`: by the same shared values, where both are inside the run; the run's first
+        box, fed from outside it, must read nothing besides its input that the next block
+        does not read too (a value only it is given is a difference, not a repeat)."""
+        if k - period > start:
+            return self.shared[k] == self.shared[k - period]
+        g, first = self.g, self.chain[start]
+        reads = {p for p in g.predecessors(first) if not _own_constant(g, p, first)}
+        return len(reads - self.shared[k]) <= 1
+
+
+def _best_repeat(
+    codes: list[int], start: int, fits: Callable[[int, int, int], bool]
+) -> tuple[int, int]:
     """The block of 1..MAX_PERIOD items at `start` that repeats back to back over the most
-    items: (period, times). Each scan stops at the first mismatch, so a whole chain costs
-    at most MAX_PERIOD passes over it."""
+    items: (period, times). An item matches the one a block earlier where their codes match
+    and `fits(start, item, period)`. Each scan stops at the first mismatch, so a whole chain
+    costs at most MAX_PERIOD passes over it."""
     best = (1, 1)
     for period in range(1, MAX_PERIOD + 1):
         end = start + period
         if end > len(codes):
             break
         stop = end
-        while stop < len(codes) and codes[stop] == codes[stop - period]:
+        while (
+            stop < len(codes) and codes[stop] == codes[stop - period] and fits(start, stop, period)
+        ):
             stop += 1
         times = (stop - start) // period
         if times >= 2 and period * times > best[0] * best[1]:
