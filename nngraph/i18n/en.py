@@ -804,6 +804,12 @@ MESSAGES: dict[str, str] = {
         "silent for the whole batch, a mask, weights that are all zero, a branch this batch "
         "does not use)."
     ),
+    "graph.health.vanishing_all_zero_loss": (
+        "Every weight gets a gradient of exactly zero, so nothing learns from this batch: the"
+        " loss ({op}) passes exactly zero back to the model's output, so it cannot change with"
+        " it. Cross-entropy over a single output unit does this, as it is always 0: give the"
+        " model 2 outputs for CrossEntropyLoss, or use BCEWithLogitsLoss with one output."
+    ),
     "graph.health.vanishing_zero_input": (
         "The weights of {where_module} get a gradient of exactly zero while its bias gets one: "
         "every value coming into this layer is zero for the whole batch (ReLU units silent "

@@ -858,6 +858,13 @@ MESSAGES: dict[str, str] = {
         "dające zero dla całej partii, maska, wagi równe zeru, gałąź, której ta partia nie "
         "używa)."
     ),
+    "graph.health.vanishing_all_zero_loss": (
+        "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
+        " partii: strata ({op}) oddaje wyjściu modelu dokładnie zero, więc nie zmienia się wraz"
+        " z nim. Tak działa entropia krzyżowa dla jednej jednostki wyjściowej, która zawsze"
+        " wynosi 0: daj modelowi 2 wyjścia dla CrossEntropyLoss albo użyj BCEWithLogitsLoss z"
+        " jednym wyjściem."
+    ),
     "graph.health.vanishing_zero_input": (
         "Wagi {where_module} dostają gradient równy dokładnie zeru, choć jego bias dostaje "
         "niezerowy: wszystko, co wchodzi do tej warstwy, jest zerem dla całej partii (milczące "

@@ -1243,3 +1243,26 @@ def test_a_graph_edited_into_a_cycle_still_gets_its_findings_and_summary() -> No
     edited.add_edge(output, next(n for n, d in edited.nodes(data=True) if d["kind"] == "input"))
     assert [f["kind"] for f in edited.health()] == [f["kind"] for f in g.health()]
     assert "vanishing" in edited.summary()
+
+
+def test_a_loss_that_gives_no_gradient_is_named_once_not_blamed_on_every_layer() -> None:
+    """One output unit under CrossEntropyLoss: softmax over one class is 1, the loss always 0.
+    health() blamed ReLU units, masks and zero weights on every layer (sweep S)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
+    target = torch.ones(32, 1)
+    g = ng.trace(model, torch.randn(32, 2), loss=lambda y: nn.functional.cross_entropy(y, target))
+    vanishing = [f for f in g.health() if f["kind"] == "vanishing"]
+    assert len(vanishing) == 1
+    assert "the loss (cross_entropy) passes exactly zero back" in vanishing[0]["message"]
+    assert "BCEWithLogitsLoss" in vanishing[0]["message"]
+    g = ng.trace(model, torch.randn(32, 2), loss=lambda y: (y * 0).sum())  # not a loss op
+    assert [f["module"] for f in g.health() if f["kind"] == "vanishing"] == ["0", "2"]
+
+
+def test_one_layer_with_a_zero_gradient_among_learning_ones_keeps_its_own_finding() -> None:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
+    g = ng.trace(model, torch.zeros(16, 4), loss=lambda y: y.pow(2).mean())  # 0 into layer 0
+    messages = [f["message"] for f in g.health() if f["kind"] == "vanishing"]
+    assert messages and not any("Every weight" in m for m in messages)
