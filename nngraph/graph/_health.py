@@ -155,6 +155,8 @@ def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) ->
         module = owner_module(data)
         if not grad or not grad.get("numel") or types.get(module) in _NOT_LAYERS:
             continue
+        if data.get("grad_accumulated"):  # the sum of earlier passes: not this one's gradient
+            continue
         key = module or _shared_reader(g, n, weight_set) or f"#{n}"
         if key not in best or math.prod(shape) > math.prod(g.nodes[best[key]]["shape"]):
             best[key] = n

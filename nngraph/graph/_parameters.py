@@ -63,7 +63,10 @@ def parameter_state(
         name, module = leaf_name(data), data.get("module") or ""
         findings += _values(g, n, data, name, module, layers)
         if data.get("grad_accumulated"):
-            findings.append(finding("accumulated", "accumulated", "backward", n, module, name=name))
+            # a layer the model does not register: optimizer.zero_grad() never reaches it
+            registered = ((g.graph.get("modules") or {}).get(module) or {}).get("registered")
+            key = "accumulated_unregistered" if registered is False else "accumulated"
+            findings.append(finding("accumulated", key, "backward", n, module, name=name))
         # a frozen parameter (requires_grad_(False)) gets no `.grad` by design, nor does one
         # behind an input whose history trace() does not run: nothing is cut
         if (

@@ -925,6 +925,12 @@ MESSAGES: dict[str, str] = {
         "{name}.grad is not the gradient this backward pass computed: it was added to a gradient "
         "left over from before. Call optimizer.zero_grad() (or p.grad.zero_()) before each backward."
     ),
+    "graph.health.accumulated_unregistered": (
+        "{name}.grad is not the gradient this backward pass computed: it was added to the"
+        " gradients of every earlier pass. Its layer is not registered in the model, so"
+        " optimizer.zero_grad() never reaches it (nor does the optimizer train it): register"
+        " the layer (nn.ModuleList, nn.ModuleDict or an attribute) and this goes away."
+    ),
     "graph.health.untrained_norm": (
         "Module {path} ({type}) runs in eval mode with the running statistics it starts with "
         "(mean 0, variance 1): it has seen no training data yet, so it does not normalise, and "

@@ -987,6 +987,12 @@ MESSAGES: dict[str, str] = {
         "pozostałego z wcześniej. Wywołuj optimizer.zero_grad() (albo p.grad.zero_()) przed każdym "
         "backward."
     ),
+    "graph.health.accumulated_unregistered": (
+        "{name}.grad to nie jest gradient z tego przejścia wstecz: został dodany do gradientów"
+        " wszystkich wcześniejszych przejść. Jego warstwa nie jest zarejestrowana w modelu, więc"
+        " optimizer.zero_grad() nigdy do niej nie sięga (a optymalizator jej nie uczy):"
+        " zarejestruj warstwę (nn.ModuleList, nn.ModuleDict albo atrybut), a problem zniknie."
+    ),
     "graph.health.untrained_norm": (
         "Moduł {path} ({type}) działa w trybie eval ze statystykami, od których zaczyna "
         "(średnia 0, wariancja 1): nie widział jeszcze danych treningowych, więc nie "

@@ -1266,3 +1266,36 @@ def test_one_layer_with_a_zero_gradient_among_learning_ones_keeps_its_own_findin
     g = ng.trace(model, torch.zeros(16, 4), loss=lambda y: y.pow(2).mean())  # 0 into layer 0
     messages = [f["message"] for f in g.health() if f["kind"] == "vanishing"]
     assert messages and not any("Every weight" in m for m in messages)
+
+
+class _HiddenInAList(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden = [nn.Linear(4, 16), nn.Linear(16, 16)]  # not registered: never zeroed
+        self.out = nn.Linear(16, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.hidden:
+            x = torch.relu(layer(x))
+        return self.out(x)
+
+
+def test_gradients_piled_up_in_unregistered_layers_are_no_exploding_gradient() -> None:
+    """Their .grad holds 30 passes: compared with this pass's, the ratio said 'exploding', and
+    the advice 'call optimizer.zero_grad()' was already followed (sweep S)."""
+    torch.manual_seed(0)
+    model = _HiddenInAList()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    x, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+    for _ in range(30):
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        optimizer.step()
+    with ng.record() as rec:
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        optimizer.step()
+    findings = rec.graph.health()
+    assert "exploding" not in {f["kind"] for f in findings}
+    piled = [f["message"] for f in findings if f["kind"] == "accumulated"]
+    assert len(piled) == 4 and all("not registered in the model" in m for m in piled)
