@@ -325,10 +325,13 @@ def _gradient_flow(
             )
         )
     elif per_layer > PER_LAYER_HIGH and total > TOTAL_HIGH and seen > 1:
+        # a weight's gradient is its input times the gradient behind it: unscaled data (prices,
+        # raw pixels) makes the first layer's large whatever the depth
+        large = _large_input(g, first.node)
         findings.append(
             finding(
                 "exploding",
-                "exploding",
+                "exploding" if large is None else "exploding_input",
                 "backward",
                 first.node,
                 first.module,
@@ -336,9 +339,31 @@ def _gradient_flow(
                 total=seen,
                 ratio=total,
                 **numbers,
+                **({} if large is None else {"mean": large[0], "std": large[1]}),
             )
         )
     return findings
+
+
+#: Data whose root mean square passes this is not standardised (raw pixels 0-255, prices).
+LARGE_INPUT = 10.0
+
+
+def _large_input(g: Graph, weight: Any) -> tuple[float, float] | None:
+    """(mean, std) of the data a layer's weight multiplies, when it comes straight from the
+    inputs and is far from standardised; else None."""
+    nodes = g._node
+    ops = list(g._succ[weight])  # and the next ones: a Linear's weight goes through `t` first
+    ops += [s for op in list(ops) for s in g._succ[op]]
+    for op in ops:
+        for source in g._pred[op]:
+            data = nodes[source]
+            value = data.get("value")
+            if data.get("kind") in ("input", "constant") and value and value.get("numel"):
+                mean, std = value["mean"], value["std"]
+                if math.sqrt(mean * mean + std * std) > LARGE_INPUT:
+                    return mean, std
+    return None
 
 
 def _unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:

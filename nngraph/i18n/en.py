@@ -820,6 +820,13 @@ MESSAGES: dict[str, str] = {
         "{first} get gradients {total:,.0f}x larger (RMS per weight) than those of {last}, so the "
         "first layers take huge, unstable steps."
     ),
+    "graph.health.exploding_input": (
+        "The weights of {first} get gradients {total:,.0f}x larger (RMS per weight) than those"
+        " of {last}, because what goes into {first} is far from standardised (mean {mean:.4g},"
+        " std {std:.4g}): a weight's gradient is its input times the gradient behind it, so the"
+        " first layer takes huge, unstable steps. Standardise the inputs, (x - mean) / std for"
+        " each feature, computed on the training set."
+    ),
     "graph.health.exploding_huge": (
         "The weights of {where_module} get a huge gradient (RMS {rms:.1e}), so one training "
         "step can throw this layer far off."

@@ -876,6 +876,13 @@ MESSAGES: dict[str, str] = {
         "więc wagi {first} dostają gradient {total:,.0f} razy większy (RMS na wagę) niż wagi {last}. Pierwsze "
         "warstwy robią ogromne, niestabilne kroki."
     ),
+    "graph.health.exploding_input": (
+        "Wagi {first} dostają gradienty {total:,.0f} razy większe (RMS na wagę) niż wagi {last},"
+        " bo to, co wchodzi do {first}, jest dalekie od standaryzacji (średnia {mean:.4g},"
+        " odchylenie {std:.4g}): gradient wagi to jej wejście razy gradient za nią, więc"
+        " pierwsza warstwa robi ogromne, niestabilne kroki. Standaryzuj wejścia,"
+        " (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze treningowym."
+    ),
     "graph.health.exploding_huge": (
         "Wagi {where_module} dostają ogromny gradient (RMS {rms:.1e}), więc jeden krok uczenia "
         "może mocno rozregulować tę warstwę."

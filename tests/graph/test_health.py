@@ -1299,3 +1299,20 @@ def test_gradients_piled_up_in_unregistered_layers_are_no_exploding_gradient() -
     assert "exploding" not in {f["kind"] for f in findings}
     piled = [f["message"] for f in findings if f["kind"] == "accumulated"]
     assert len(piled) == 4 and all("not registered in the model" in m for m in piled)
+
+
+def test_exploding_gradients_from_unstandardised_inputs_say_to_standardise_them() -> None:
+    """Raw inputs around 5000 (prices): the first layer's gradient is large because its input
+    is; 'gradients grow 191x per layer on the way back' sent a student looking for depth."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 32), nn.Tanh(), nn.Linear(32, 3))
+    with torch.no_grad():
+        model[0].weight.mul_(1e-3)  # the hidden layer stays in tanh's range all the same
+    x, y = torch.randn(64, 4) * 1000 + 5000, torch.randint(0, 3, (64,))
+    g = ng.trace(model, x, loss=lambda out: nn.functional.cross_entropy(out, y))
+    (exploding,) = [f for f in g.health() if f["kind"] == "exploding"]
+    assert "far from standardised (mean 5" in exploding["message"]
+    assert "(x - mean) / std" in exploding["message"]
+    standardised = (x - x.mean(0)) / x.std(0)
+    g = ng.trace(model, standardised, loss=lambda out: nn.functional.cross_entropy(out, y))
+    assert g.health() == []
