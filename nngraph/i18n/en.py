@@ -540,6 +540,20 @@ MESSAGES: dict[str, str] = {
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}): the model is "
         "getting worse on data it does not train on."
     ),
+    "monitor.gl.jump": (
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) after a jump "
+        "from {previous:.4g} to {value:.4g} in one evaluation: a rise this sudden is unstable "
+        "training (try a smaller learning rate), not overfitting, which builds up over epochs."
+    ),
+    "monitor.gl.early": (
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
+        "is lower than it was then ({recent:.4g} on average over the last {span}, down from "
+        "{before:.4g} up to epoch {best_epoch}), but after one evaluation it is too soon to "
+        "tell overfitting from unstable training: {train} is averaged while the weights "
+        "change, {metric} measured after, so {train} lags behind. Watch the next evaluations: "
+        "{train} still falling means overfitting, {train} no longer falling means unstable "
+        "training (try a smaller learning rate)."
+    ),
     "monitor.pq.fire": (
         "{metric} is {percent}% above its best while the training progress of {train} was only "
         "{permille}‰ over the last {since} (quotient {quotient} > {alpha:g}): each epoch now "
@@ -552,6 +566,12 @@ MESSAGES: dict[str, str] = {
         "{before:.4g} up to epoch {best_epoch}), so the quotient {quotient} > {alpha:g} comes "
         "from training that has stalled or become unstable, which is not overfitting (try a "
         "smaller learning rate)."
+    ),
+    "monitor.pq.jump": (
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) after a jump "
+        "from {previous:.4g} to {value:.4g} in one evaluation, so the quotient {quotient} > "
+        "{alpha:g} comes from training that has become unstable (try a smaller learning "
+        "rate), not from overfitting, which builds up over epochs."
     ),
     "monitor.up.fire": (
         "{metric} rose at the end of {strips} ({trail}): the model keeps getting worse on new "
@@ -647,6 +667,21 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.nonfinite": (
         "the gradient of layer '{layer}' is {value}: training has diverged. Lower the learning "
         "rate or check the data and the loss for NaN."
+    ),
+    "monitor.grad.step_none": (
+        "optimizer.step() ran {steps} times in a row while no parameter had a gradient (every "
+        ".grad was None): the steps change nothing and the model does not learn. Most likely "
+        "optimizer.zero_grad() is called after loss.backward() and before optimizer.step(), "
+        "so it deletes the gradients before they are used (the order is zero_grad(), "
+        "backward(), step()), or loss.backward() is not called at all."
+    ),
+    "monitor.grad.step_zero": (
+        "optimizer.step() ran {steps} times in a row while every gradient was exactly zero: "
+        "the steps follow no signal and the model does not learn. Most likely "
+        "optimizer.zero_grad() is called after loss.backward() and before optimizer.step(), "
+        "so it clears the gradients before they are used (the order is zero_grad(), "
+        "backward(), step()), or loss.backward() is not called, or the loss does not depend "
+        "on the weights (a constant loss: cross-entropy over a single output is always 0)."
     ),
     "monitor.grad.value.inf": "infinite (too large for the number type)",
     "monitor.grad.value.nan": "NaN (not a number)",

@@ -577,6 +577,22 @@ MESSAGES: dict[str, str] = {
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
         "{best_epoch}): model radzi sobie coraz gorzej na danych, na których się nie uczy."
     ),
+    "monitor.gl.jump": (
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{best_epoch}) po skoku z {previous:.4g} do {value:.4g} w jednym pomiarze: tak nagły "
+        "wzrost to niestabilny trening (spróbuj mniejszego współczynnika uczenia), a nie "
+        "overfitting, który narasta przez wiele epok."
+    ),
+    "monitor.gl.early": (
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{best_epoch}), a {train} spada (teraz średnio {recent:.4g} w ostatnim okresie, "
+        "trwającym {span}, a do epoki {best_epoch} średnio {before:.4g}), ale po jednym "
+        "pomiarze za wcześnie, by odróżnić overfitting od niestabilnego treningu: {train} to "
+        "średnia z czasu, gdy wagi się zmieniają, a {metric} to pomiar po nim, więc {train} "
+        "zostaje w tyle. Obserwuj kolejne pomiary: jeśli {train} dalej spada, to overfitting; "
+        "jeśli przestaje spadać, trening jest niestabilny (spróbuj mniejszego współczynnika "
+        "uczenia)."
+    ),
     "monitor.pq.fire": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości, a w ostatnim odcinku, "
         "trwającym {since}, postęp treningu ({train}) jest mały: średnia z tego odcinka "
@@ -590,6 +606,13 @@ MESSAGES: dict[str, str] = {
         "trwającym {span}), nie mniej niż do epoki {best_epoch} ({before:.4g}), więc iloraz "
         "{quotient} > {alpha:g} bierze się z treningu, który utknął albo stał się niestabilny, "
         "a to nie overfitting (spróbuj mniejszego współczynnika uczenia)."
+    ),
+    "monitor.pq.jump": (
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{best_epoch}) po skoku z {previous:.4g} do {value:.4g} w jednym pomiarze, więc iloraz "
+        "{quotient} > {alpha:g} bierze się z treningu, który stał się niestabilny (spróbuj "
+        "mniejszego współczynnika uczenia), a nie z overfittingu, który narasta przez wiele "
+        "epok."
     ),
     "monitor.up.fire": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
@@ -695,6 +718,21 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.nonfinite": (
         "gradient warstwy '{layer}' jest {value}: trening się rozbiegł. Zmniejsz "
         "współczynnik uczenia albo sprawdź, czy dane i funkcja straty nie dają NaN."
+    ),
+    "monitor.grad.step_none": (
+        "optimizer.step() wykonano {steps} razy z rzędu, gdy żaden parametr nie miał "
+        "gradientu (każdy .grad był None): kroki niczego nie zmieniają i model się nie uczy. "
+        "Najpewniej optimizer.zero_grad() jest wywoływane po loss.backward(), a przed "
+        "optimizer.step(), więc usuwa gradienty, zanim zostaną użyte (właściwa kolejność to "
+        "zero_grad(), backward(), step()), albo loss.backward() w ogóle nie jest wywoływane."
+    ),
+    "monitor.grad.step_zero": (
+        "optimizer.step() wykonano {steps} razy z rzędu, gdy każdy gradient był dokładnie "
+        "zerem: kroki nie mają żadnego sygnału i model się nie uczy. Najpewniej "
+        "optimizer.zero_grad() jest wywoływane po loss.backward(), a przed optimizer.step(), "
+        "więc zeruje gradienty, zanim zostaną użyte (właściwa kolejność to zero_grad(), "
+        "backward(), step()), albo loss.backward() nie jest wywoływane, albo funkcja straty "
+        "nie zależy od wag (strata stała: entropia krzyżowa dla jednego wyjścia zawsze daje 0)."
     ),
     "monitor.grad.value.inf": "nieskończony (za duży dla tego typu liczb)",
     "monitor.grad.value.nan": "równy NaN (to nie jest liczba)",

@@ -11,7 +11,7 @@ from typing import Any
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
-__all__ = ["Reading", "host_norms", "layer_norms", "norms", "select"]
+__all__ = ["Reading", "host_norms", "layer_name", "layer_norms", "norms", "select"]
 
 
 def norms(torch: Any, tensors: list[Any]) -> list[Any]:
@@ -116,3 +116,16 @@ def select(params: list[tuple[int, Any]], name: Callable[[int], str]) -> Reading
         else:
             found.grads.append((layer, g))
     return found
+
+
+def layer_name(name: str) -> str:
+    """The layer a module's parameters count for: a parametrization's (weight_norm's
+    `0.parametrizations.weight`) are those of the layer it parametrizes (`0`).
+
+    >>> layer_name("0.parametrizations.weight"), layer_name("parametrizations.weight.0")
+    ('0', '')
+    """
+    parts = name.split(".")
+    return (
+        ".".join(parts[: parts.index("parametrizations")]) if "parametrizations" in parts else name
+    )

@@ -33,8 +33,10 @@ from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event, short_repr
 from nngraph.monitor._gradgates import Gates
+from nngraph.monitor._gradnorms import layer_name as _layer_name
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import select as _select
+from nngraph.monitor._gradsteps import EmptySteps
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._params import _nonnegative, _positive, _whole
@@ -56,7 +58,9 @@ class GradientWatch:
     row (0 or 1: at the first such step); each flag becomes an :class:`Event` in ``events`` (and
     in ``monitor``'s, stamped with its epoch, if given; else with the step: "step 250: ..."). A
     step where every gradient is exactly zero (an empty batch: no data, no signal) is recorded
-    but never flagged.
+    but flags no layer. With ``optimizer=``, steps in a row at which no parameter the optimizer
+    holds has a gradient (``zero_grad()`` between ``backward()`` and ``step()``) are said once
+    (see :mod:`~nngraph.monitor._gradsteps`).
 
     Frozen layers: at each step only the parameters that require grad *then* count, so a layer
     frozen in training (``requires_grad_(False)``) gets no point and is never flagged while
@@ -145,6 +149,8 @@ class GradientWatch:
         self._runs: dict[tuple[str, str], int] = {}  # (layer, kind) -> steps in a row
         self._hook: Any = None
         self._optimizer: Any = optimizer
+        ids = {id(p) for _, p in self._params}
+        self._empty = None if optimizer is None else EmptySteps(optimizer, ids, self.patience)
         #: the live view in a notebook (an ``ng.LossView``), once the watch was shown
         self.view: Any = None
         if optimizer is not None:
@@ -152,8 +158,12 @@ class GradientWatch:
             self._hook = optimizer.register_step_pre_hook(self._pre_step)
             _hooked.add(self)
 
-    def _pre_step(self, *_: Any) -> None:
-        self.step()
+    def _pre_step(self, optimizer: Any, args: Any = (), kwargs: Any = None) -> None:
+        now = self.step()
+        given = [a for a in args if a is not optimizer]  # torch passes the optimizer in args
+        closure = given[0] if given else (kwargs or {}).get("closure")
+        if self._empty is not None and (said := self._empty.check(now, closure)):
+            self._emit("", said, {"steps": self._empty.run})
 
     def step(self) -> dict[str, float]:
         """Read every ``p.grad`` now; returns ``{layer: gradient norm}`` for this step.
@@ -383,19 +393,6 @@ def _close_older(optimizer: Any, params: set[int]) -> None:
         if old._optimizer is optimizer and not params.isdisjoint(id(p) for _, p in old._params):
             old.close()
             print(message("monitor.gradwatch.replaced"))
-
-
-def _layer_name(name: str) -> str:
-    """The layer a module's parameters count for: a parametrization's (weight_norm's
-    `0.parametrizations.weight`) are those of the layer it parametrizes (`0`).
-
-    >>> _layer_name("0.parametrizations.weight"), _layer_name("parametrizations.weight.0")
-    ('0', '')
-    """
-    parts = name.split(".")
-    return (
-        ".".join(parts[: parts.index("parametrizations")]) if "parametrizations" in parts else name
-    )
 
 
 def _type_name(value: object) -> str:

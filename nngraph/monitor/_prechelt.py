@@ -37,6 +37,10 @@ from nngraph.monitor._wording import percent_text, plain, rising_trail
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
 
+#: A validation loss that grows more than this many times from one evaluation to the next has
+#: blown up (a learning rate too high): overfitting builds up over epochs.
+JUMP = 10.0
+
 
 def generalization_loss(e_va: float, e_opt: float) -> float:
     """Prechelt's ``GL = 100 * (E_va / E_opt - 1)``, in percent.
@@ -153,6 +157,7 @@ class GL(Detector):
     def _reset(self) -> None:
         self._trend = TrainingTrend()
         self._peak = -math.inf  # the highest finite GL since the best epoch
+        self._previous = math.nan  # the value at the evaluation before
 
     def _rearm(self) -> None:
         super()._rearm()
@@ -160,6 +165,7 @@ class GL(Detector):
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
+        previous, self._previous = self._previous, value
         if new_best:
             self._peak = -math.inf
         self._track_best(value)
@@ -190,12 +196,16 @@ class GL(Detector):
             return "gl.training", fields
         if train is not None and not math.isfinite(train):  # diverged, not memorising
             return "gl.train_nonfinite", {**fields, "train_value": train}
+        if previous > 0 and value > JUMP * previous:  # blew up (NaN compares False)
+            return "gl.jump", {**fields, "previous": previous, "value": value}
         trend = self._trend.now()  # averages: one noisy training value does not decide
         if trend is None:
             return "gl.plain", fields
         stalled = _not_falling(self, trend, fields)
         if stalled is not None:
             return stalled
+        if trend.count < 2:  # measured while stepping, one training value lags validation
+            return "gl.early", {**fields, **_trend_fields(self, trend)}
         # one rise may be noise in a small validation set: a GL that only warns says so
         verdict = message("monitor.gl.verdict" if self.stop else "monitor.gl.verdict_warn")
         return "gl.overfit", {**fields, **_trend_fields(self, trend), "verdict": verdict}
@@ -243,9 +253,11 @@ class PQ(Detector):
         self.gl = math.nan
         self.progress = math.nan
         self._trend = TrainingTrend()
+        self._previous = math.nan  # the value at the evaluation before
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
+        previous, self._previous = self._previous, value
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
         self._strip.append(math.nan if train is None else train)
@@ -280,6 +292,8 @@ class PQ(Detector):
         fields["percent"] = numeral(percent_text(self.gl, 0.0))
         # a training loss that rose (lr too high) also gives a large P_k: not memorising
         shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
+        if previous > 0 and value > JUMP * previous:  # blew up (NaN compares False)
+            return "pq.jump", {**shown, "previous": previous, "value": value}
         return _not_falling(self, self._trend.now(), shown) or ("pq.fire", fields)
 
 

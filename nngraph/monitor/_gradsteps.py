@@ -1,0 +1,77 @@
+"""What a :class:`~nngraph.monitor.GradientWatch` with ``optimizer=`` checks at each
+``optimizer.step()``: that the step has a gradient to apply at all.
+
+``optimizer.zero_grad()`` placed between ``loss.backward()`` and ``optimizer.step()`` (or a
+``loss.backward()`` left out) makes every step find no gradient: each ``.grad`` is ``None``
+(``zero_grad()``'s default), or all zero (``zero_grad(set_to_none=False)``), and the model never
+learns. A run of such steps is said once, with that cause. Said only when *no* parameter the
+optimizer holds has a gradient, so a step of the other model of a GAN, a frozen model (nothing
+trainable to step) or an expert the router skipped (the rest of the model has its gradient) is
+never called that. An all-zero step may be an empty batch (the last one of a split, a filter
+that kept nothing), so it takes a longer run; an optimizer that computes the gradient itself
+(``step(closure)``, as LBFGS does) is not judged.
+
+    >>> import torch
+    >>> net = torch.nn.Linear(2, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    >>> steps = EmptySteps(opt, {id(p) for p in net.parameters()}, patience=2)
+    >>> [steps.check({}) for _ in range(3)]  # no .grad anywhere: said once, at the 2nd step
+    [None, 'grad.step_none', None]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["NONE_RUN", "ZERO_RUN", "EmptySteps"]
+
+#: steps in a row with every ``.grad`` None before it is said (one may be a fluke)
+NONE_RUN = 2
+#: steps in a row with every gradient exactly zero: empty batches come alone, or a few at most
+ZERO_RUN = 5
+
+
+class EmptySteps:
+    """Counts the optimizer steps in a row at which no parameter of ``optimizer`` that requires
+    grad has a gradient; ``watched``: the ids of the parameters whose norms the watch reads
+    (``now`` in :meth:`check`), so only the optimizer's other parameters are read here."""
+
+    def __init__(self, optimizer: Any, watched: set[int], patience: int) -> None:
+        self._optimizer = optimizer
+        self._watched = watched
+        self._patience = patience
+        self.run = 0  # steps in a row without a gradient
+        self._zero = False  # one of them had all-zero gradients (not only None)
+        self._said = False  # this run was said
+
+    def check(self, now: dict[str, float], closure: Any = None) -> str | None:
+        """One ``optimizer.step(closure)``, ``now``: the watched layers' norms read at it. The
+        message id to say, once per run, when the run is long enough."""
+        if closure is not None or any(v != 0.0 for v in now.values()):  # a gradient is there
+            self.run = 0
+            return None
+        held = [p for g in self._optimizer.param_groups for p in g["params"] if p.requires_grad]
+        others = [p.grad for p in held if id(p) not in self._watched and p.grad is not None]
+        if not held or any(_nonzero(g) for g in others):  # frozen, or another part learns
+            self.run = 0
+            return None
+        if self.run == 0:
+            self._zero = self._said = False
+        self._zero = self._zero or bool(now) or bool(others)
+        self.run += 1
+        if self._said or self.run < max(self._patience, ZERO_RUN if self._zero else NONE_RUN):
+            return None
+        self._said = True
+        return "grad.step_zero" if self._zero else "grad.step_none"
+
+
+def _nonzero(grad: Any) -> bool:
+    """Whether a gradient has a value other than 0 (NaN counts: it is not "no gradient"; one
+    on the meta device, without values, counts too)."""
+    if grad.is_meta:
+        return True
+    layout = str(grad.layout)
+    if layout == "torch.sparse_coo":
+        grad = grad.coalesce().values()
+    elif layout != "torch.strided":
+        grad = grad.values()
+    return bool(grad.detach().ne(0).any())

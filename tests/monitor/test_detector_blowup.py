@@ -1,0 +1,121 @@
+"""A learning rate far too high is unstable training, not memorising (sweep S, bug 1).
+
+The usual loop logs the training loss measured while stepping and the validation loss after the
+steps, so in a blow-up validation jumps an evaluation before the logged training loss does: one
+training value after the best epoch cannot tell overfitting from a blow-up, and a validation loss
+that grows many times over in one evaluation has blown up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import nngraph as ng
+from nngraph.monitor import Monitor
+from nngraph.monitor.detectors import GL, PQ, UP, Gap, Patience
+
+# lr = 10, full batch (repro_01, B): the loss measured before opt.step(), validation after it
+FULL_BATCH = [(1.156, 1.237), (1.118, 118.0), (117.4, 11.09)]
+# lr = 10, mini-batches of digits (repro_01, A): the first epoch's mean training loss is the
+# blow-up itself; from then on both sit at chance level (ln 10 = 2.30)
+MINI_BATCH = [(10.57, 2.315), (2.706, 2.674), (2.364, 2.316)] + [(2.313, 2.316)] * 18
+OVERFITTING_WORDS = ("memoris", "is still falling", "sign of overfitting", "high variance")
+
+
+def classroom(curve: list[tuple[float, float]]) -> Monitor:
+    mon = Monitor(display=False)
+    for epoch, (train, val) in enumerate(curve, 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    return mon
+
+
+def test_a_validation_loss_that_jumps_a_hundredfold_is_unstable_training() -> None:
+    mon = classroom(FULL_BATCH)
+    said = [(e.detector, e.epoch, e.message_id) for e in mon.events]
+    assert said == [("GL(5)", 2, "gl.jump"), ("Divergence(factor=100)", 3, "divergence.factor")]
+    text = mon.events[0].message
+    assert not [w for w in OVERFITTING_WORDS if w in text], text
+    assert "9439.2% above its best (1.237 at epoch 1)" in text
+    assert "a jump from 1.237 to 118 in one evaluation" in text
+    assert "unstable" in text and "smaller learning rate" in text
+
+
+def test_the_jump_is_said_in_polish_too() -> None:
+    ng.set_language("pl")
+    text = classroom(FULL_BATCH).events[0].message
+    assert text.startswith("strata walidacyjna jest o 9439,2% powyżej swojej najlepszej wartości")
+    assert "po skoku z 1,237 do 118 w jednym pomiarze" in text
+    assert "niestabilny trening" in text and "mniejszego współczynnika uczenia" in text
+    assert "zapamiętywać" not in text
+
+
+def test_one_training_value_after_the_best_is_too_soon_to_say_memorising() -> None:
+    mon = classroom(MINI_BATCH)
+    said = [(e.detector, e.epoch, e.message_id) for e in mon.events]
+    assert said == [("GL(5)", 2, "gl.early"), ("Patience(20)", 21, "patience.fire")]
+    text = mon.events[0].message
+    assert not [w for w in OVERFITTING_WORDS if w in text], text
+    assert "15.5% above its best (2.315 at epoch 1)" in text
+    assert "(2.706 on average over the last 1 epoch, down from 10.57 up to epoch 1)" in text
+    assert "too soon" in text and "smaller learning rate" in text
+    ng.set_language("pl")
+    text = classroom(MINI_BATCH).events[0].message
+    assert "za wcześnie" in text and "mniejszego współczynnika uczenia" in text
+    assert "zapamiętywać" not in text
+
+
+def test_two_training_values_after_the_best_still_say_overfitting() -> None:
+    gl = GL(5)
+    curve = [(1.0, 1.0), (0.8, 0.9), (0.6, 0.93), (0.5, 0.96)]
+    events = [gl.update(epoch, loss=t, val_loss=v) for epoch, (t, v) in enumerate(curve, 1)]
+    assert events[:3] == [None, None, None]
+    event = events[3]
+    assert event is not None and event.message_id == "gl.overfit"
+    assert "still falling (0.55 on average over the last 2 epochs" in event.message
+
+
+@pytest.mark.parametrize("train", [True, False])
+def test_a_jump_is_said_with_or_without_a_training_loss(train: bool) -> None:
+    gl = GL(5)
+    for epoch, val in enumerate([1.0, 0.8, 0.81, 9.0], 1):
+        event = gl.update(epoch, val_loss=val, **({"loss": 1.0 / epoch} if train else {}))
+        if epoch == 3:
+            assert event is None
+    assert event is not None and event.message_id == "gl.jump"
+    assert "a jump from 0.81 to 9 in one evaluation" in event.message
+
+
+def test_a_rise_short_of_tenfold_is_judged_by_the_training_loss_as_before() -> None:
+    gl = GL(5)  # 9x in one evaluation, the training loss rose: stalled, as before
+    curve = [(1.0, 1.0), (1.2, 9.0)]
+    events = [gl.update(epoch, loss=t, val_loss=v) for epoch, (t, v) in enumerate(curve, 1)]
+    assert events[1] is not None and events[1].message_id == "gl.stalled"
+
+
+def firing(curve: list[tuple[float, float]]) -> list[tuple[str, int]]:
+    mon = Monitor(display=False, detectors=[GL(5), PQ(0.5, 2), UP(2, 2), Gap(0.5), Patience(2)])
+    for epoch, (train, val) in enumerate(curve, 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    return [(e.detector[:2], e.epoch) for e in mon.events]
+
+
+def test_the_detectors_fire_at_the_same_epochs_as_before() -> None:
+    """Only the words changed: every detector fires where it fired before the fix."""
+    assert firing(FULL_BATCH) == [("GL", 2), ("PQ", 2), ("Pa", 3)]
+    assert firing(MINI_BATCH) == [("GL", 2), ("Pa", 3), ("PQ", 6)]
+
+
+def test_pq_calls_a_jump_unstable_training_too() -> None:
+    pq = PQ(0.5, 2)
+    for epoch, (train, val) in enumerate(FULL_BATCH[:2], 1):
+        event = pq.update(epoch, loss=train, val_loss=val)
+    assert event is not None and event.message_id == "pq.jump"
+    assert not [w for w in OVERFITTING_WORDS if w in event.message], event.message
+    assert "a jump from 1.237 to 118 in one evaluation, so the quotient" in event.message
+    assert "unstable" in event.message and "smaller learning rate" in event.message
+    ng.set_language("pl")
+    pq = PQ(0.5, 2)
+    for epoch, (train, val) in enumerate(FULL_BATCH[:2], 1):
+        event = pq.update(epoch, loss=train, val_loss=val)
+    assert event is not None and "po skoku z 1,237 do 118 w jednym pomiarze" in event.message
+    assert "zapamiętywać" not in event.message

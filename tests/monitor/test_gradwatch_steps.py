@@ -1,0 +1,193 @@
+"""GradientWatch(optimizer=...) says when the optimizer steps with no gradient at all (sweep S,
+bug 2): ``zero_grad()`` between ``backward()`` and ``step()``, or no ``backward()``. Never for a
+step that has a gradient somewhere: the other model of a GAN, a frozen model, a skipped expert."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from nngraph import i18n
+from nngraph.monitor import GradientWatch, Monitor
+
+
+def mlp() -> nn.Sequential:
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))
+
+
+def train(
+    step: Callable[[nn.Module, torch.optim.Optimizer, torch.Tensor], None],
+    steps: int,
+    **watch: object,
+) -> tuple[GradientWatch, Monitor, nn.Module]:
+    net = mlp()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    mon = Monitor(display=False, detectors=[])
+    gw = GradientWatch(net, optimizer=opt, monitor=mon, **watch)  # type: ignore[arg-type]
+    x = torch.randn(32, 4)
+    for epoch in range(1, steps + 1):
+        step(net, opt, x)
+        mon.log(epoch, loss=1.0)
+    gw.close()
+    return gw, mon, net
+
+
+def zero_grad_after_backward(net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> None:
+    F.cross_entropy(net(x), (x[:, 0] > 0).long()).backward()
+    opt.zero_grad()  # the mistake: the gradients are gone before the step
+    opt.step()
+
+
+def zero_grad_kept_zeros(net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> None:
+    F.cross_entropy(net(x), (x[:, 0] > 0).long()).backward()
+    opt.zero_grad(set_to_none=False)
+    opt.step()
+
+
+def no_backward(net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> None:
+    opt.zero_grad()
+    F.cross_entropy(net(x), (x[:, 0] > 0).long())
+    opt.step()
+
+
+def test_zero_grad_between_backward_and_step_is_said_once_with_its_cause() -> None:
+    before = [p.detach().clone() for p in mlp().parameters()]
+    gw, mon, net = train(zero_grad_after_backward, steps=10)
+    assert all(torch.equal(a, b) for a, b in zip(before, net.parameters(), strict=True))
+    (event,) = gw.events  # once, at the third step in a row (patience 3)
+    assert event.message_id == "grad.step_none" and event.epoch == 3 and event.step == 3
+    assert mon.events == [event]
+    text = event.message
+    assert "no parameter had a gradient" in text and "3 times in a row" in text
+    assert "zero_grad() is called after loss.backward() and before optimizer.step()" in text
+    assert "loss.backward() is not called" in text
+
+
+def test_it_is_said_at_the_second_step_with_a_patience_below_two() -> None:
+    for patience in (0, 1, 2):
+        gw, _, _ = train(zero_grad_after_backward, steps=4, patience=patience)
+        assert [(e.message_id, e.step) for e in gw.events] == [("grad.step_none", 2)]
+
+
+def test_a_missing_backward_is_said_too() -> None:
+    gw, _, _ = train(no_backward, steps=5)
+    assert [(e.message_id, e.step) for e in gw.events] == [("grad.step_none", 3)]
+
+
+def test_all_zero_gradients_take_five_steps_and_name_a_constant_loss_too() -> None:
+    gw, _, _ = train(zero_grad_kept_zeros, steps=8)
+    assert [(e.message_id, e.step) for e in gw.events] == [("grad.step_zero", 5)]
+    assert "every gradient was exactly zero" in gw.events[0].message
+    assert "constant loss" in gw.events[0].message
+
+
+def test_the_words_in_polish() -> None:
+    i18n.set_language("pl")
+    gw, _, _ = train(zero_grad_after_backward, steps=3)
+    text = gw.events[0].message
+    assert "żaden parametr nie miał gradientu" in text and "3 razy z rzędu" in text
+    assert "optimizer.zero_grad() jest wywoływane po loss.backward()" in text
+
+
+def test_a_good_step_ends_the_run_and_a_new_run_is_said_again() -> None:
+    calls = iter(range(100))
+
+    def sometimes(net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> None:
+        n = next(calls)
+        if n in (2, 5):  # a right step now and then: runs of 2 never reach 3
+            opt.zero_grad()
+            F.cross_entropy(net(x), (x[:, 0] > 0).long()).backward()
+            opt.step()
+        else:
+            zero_grad_after_backward(net, opt, x)
+
+    gw, _, _ = train(sometimes, steps=12)  # bad: 1-2, 4-5, 7-12
+    assert [(e.message_id, e.step) for e in gw.events] == [("grad.step_none", 9)]
+
+
+def test_a_right_loop_and_an_empty_batch_now_and_then_say_nothing() -> None:
+    def right(net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> None:
+        opt.zero_grad()
+        F.cross_entropy(net(x), (x[:, 0] > 0).long()).backward()
+        opt.step()
+
+    def empty_batches(net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> None:
+        right(net, opt, x[:0])  # 4 empty batches in a row: every gradient 0, not said
+
+    assert train(right, steps=6)[0].events == []
+    assert train(empty_batches, steps=4)[0].events == []
+
+
+def test_a_gan_each_model_stepped_by_its_own_optimizer_says_nothing() -> None:
+    torch.manual_seed(0)
+    gen, disc = nn.Linear(2, 4), nn.Sequential(nn.Linear(4, 1))
+    opt_g = torch.optim.SGD(gen.parameters(), lr=0.01)
+    opt_d = torch.optim.SGD(disc.parameters(), lr=0.01)
+    watches = [GradientWatch(gen, optimizer=opt_g), GradientWatch(disc, optimizer=opt_d)]
+    for _ in range(6):
+        opt_d.zero_grad()  # the discriminator's step: the generator's output detached
+        fake = gen(torch.randn(8, 2)).detach()
+        (disc(fake).mean() - disc(torch.randn(8, 4)).mean()).backward()
+        opt_d.step()
+        opt_g.zero_grad()  # the generator's step: the discriminator's grads are left over
+        (-disc(gen(torch.randn(8, 2))).mean()).backward()
+        opt_g.step()
+    assert [w.events for w in watches] == [[], []]
+
+
+def test_one_optimizer_of_two_models_steps_the_one_with_a_gradient() -> None:
+    torch.manual_seed(0)
+    gen, disc = nn.Linear(2, 4), nn.Linear(4, 1)
+    opt = torch.optim.SGD([*gen.parameters(), *disc.parameters()], lr=0.01)
+    gw = GradientWatch(gen, optimizer=opt)  # only the generator watched
+    for _ in range(6):
+        opt.zero_grad()  # the discriminator alone learns: the generator's output detached
+        disc(gen(torch.randn(8, 2)).detach()).mean().backward()
+        opt.step()
+    assert gw.events == [] and gw.last == {}
+
+
+def test_a_frozen_model_stepped_anyway_says_nothing() -> None:
+    net = mlp()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt)
+    net.requires_grad_(False)
+    for _ in range(6):
+        opt.zero_grad()
+        net(torch.randn(8, 4)).sum()
+        opt.step()
+    assert gw.events == [] and gw.steps == 6
+
+
+def test_an_expert_the_router_skips_is_no_step_without_a_gradient() -> None:
+    torch.manual_seed(0)
+    experts = nn.ModuleList([nn.Linear(4, 4), nn.Linear(4, 4)])
+    opt = torch.optim.SGD(experts.parameters(), lr=0.1)
+    gw = GradientWatch(experts, optimizer=opt)
+    for _ in range(6):
+        opt.zero_grad()
+        experts[0](torch.randn(8, 4)).pow(2).mean().backward()  # expert 1 never picked
+        opt.step()
+    assert [e.message_id for e in gw.events] == ["grad.none"]  # never picked: cut off, as before
+
+
+def test_an_optimizer_with_a_closure_computes_its_gradient_itself() -> None:
+    net = mlp()
+    opt = torch.optim.LBFGS(net.parameters(), max_iter=2)
+    gw = GradientWatch(net, optimizer=opt)
+    x = torch.randn(16, 4)
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        loss = F.cross_entropy(net(x), (x[:, 0] > 0).long())
+        loss.backward()
+        return loss
+
+    for _ in range(4):
+        opt.zero_grad()  # no gradient before the step: the closure makes it
+        opt.step(closure)
+    assert gw.events == []
