@@ -659,6 +659,12 @@ MESSAGES: dict[str, str] = {
         "between it and the loss (.detach(), .item() or .numpy() in forward), so its weights "
         "never change. If that is meant (a frozen part), call requires_grad_(False) on it."
     ),
+    "monitor.grad.replaced": (
+        "layer '{layer}' gets no gradient at all: the model no longer holds it, as a new layer"
+        " took its place during forward (`self.{layer} = nn.Linear(...)` inside forward makes"
+        " new random weights at every call, which the optimizer never sees). Create the layer"
+        " once, in __init__."
+    ),
     "monitor.grad.exploding": (
         "layer '{layer}' has a gradient norm of {norm:.3g} (above {limit:g}): steps this large "
         "make training unstable. Lower the learning rate or clip the gradients "

@@ -710,6 +710,12 @@ MESSAGES: dict[str, str] = {
         "forward), więc jej wagi się nie zmieniają. Jeśli tak ma być (zamrożona część), wywołaj "
         "na niej requires_grad_(False)."
     ),
+    "monitor.grad.replaced": (
+        "warstwa '{layer}' nie dostaje żadnego gradientu: model już jej nie zawiera, bo w czasie"
+        " forward jej miejsce zajęła nowa warstwa (`self.{layer} = nn.Linear(...)` wewnątrz"
+        " forward tworzy przy każdym wywołaniu nowe losowe wagi, których optymalizator nigdy nie"
+        " widzi). Utwórz warstwę raz, w __init__."
+    ),
     "monitor.grad.exploding": (
         "warstwa '{layer}' ma normę gradientu {norm:.3g} (ponad {limit:g}): tak duże kroki "
         "sprawiają, że trening jest niestabilny. Zmniejsz współczynnik uczenia albo przytnij "

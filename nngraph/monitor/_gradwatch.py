@@ -212,7 +212,10 @@ class GradientWatch:
                 continue
             self._runs[key] = self._runs.get(key, 0) + 1
             if self._runs[key] == max(self.patience, 1):
-                self._emit(layer, "grad.none", {})
+                # the model holds none of its parameters: a new layer took its place in forward
+                index, held = self._names.index(layer), {id(p) for p in self.model.parameters()}
+                gone = not any(id(p) in held for i, p in self._params if i == index)
+                self._emit(layer, "grad.replaced" if gone else "grad.none", {})
 
     def _flag(self, now: dict[str, float]) -> None:
         finite = [v for v in now.values() if math.isfinite(v)]

@@ -633,3 +633,32 @@ def test_a_parametrized_layer_is_one_layer() -> None:
     net(torch.randn(8, 4)).pow(2).mean().backward()
     watch.step()
     assert set(watch.last) == {"0", "2"}
+
+
+class _MakesItsLastLayerEveryCall(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc1 = nn.Linear(4, 8)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.fc2 = nn.Linear(8, 2)  # belongs in __init__: new random weights at every call
+        return self.fc2(torch.relu(self.fc1(x)))
+
+
+def test_a_layer_replaced_in_forward_is_said_to_be_replaced_not_cut_off() -> None:
+    """It was blamed on .detach()/.item() in forward (sweep S)."""
+    torch.manual_seed(0)
+    model = _MakesItsLastLayerEveryCall()
+    x, y = torch.randn(32, 4), torch.randint(0, 2, (32,))
+    model(x)  # a first call, to see the output's shape: fc2 is in the model now
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    watch = GradientWatch(model, optimizer=optimizer)
+    for _ in range(5):
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        optimizer.step()
+    (event,) = watch.events
+    assert event.message_id == "grad.replaced" and "Create the layer once, in __init__" in (
+        event.message
+    )
+    watch.close()
