@@ -600,6 +600,12 @@ MESSAGES: dict[str, str] = {
         "{metric} has had no finite value for {since}: training diverged from the start, or the "
         "data holds NaN. Check the inputs and try a smaller learning rate."
     ),
+    "monitor.patience.not_learning": (
+        "{metric} has not improved on its first value ({best:.4g} at epoch {best_epoch}) for"
+        " {since}: the model is not learning. Check the learning rate (too small to move, or so"
+        " large that the first steps overshot), that optimizer.step() comes after"
+        " loss.backward() and zero_grad() before it, and that the loss suits the task."
+    ),
     "monitor.patience.fire": (
         "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}): more "
         "training is unlikely to help."

@@ -646,6 +646,12 @@ MESSAGES: dict[str, str] = {
         "początku albo dane zawierają NaN. Sprawdź dane wejściowe i spróbuj mniejszego "
         "współczynnika uczenia."
     ),
+    "monitor.patience.not_learning": (
+        "{metric} nie poprawia się względem pierwszej wartości ({best:.4g} w epoce {best_epoch})"
+        " od {since}: model się nie uczy. Sprawdź współczynnik uczenia (za mały, by cokolwiek"
+        " zmienić, albo tak duży, że pierwsze kroki przestrzeliły), czy optimizer.step() jest"
+        " po loss.backward(), a zero_grad() przed nim, i czy funkcja straty pasuje do zadania."
+    ),
     "monitor.patience.fire": (
         "{metric} nie poprawia się już {since} z rzędu (najlepsza wartość {best:.4g} w epoce "
         "{best_epoch}): dalszy trening raczej nic nie da."

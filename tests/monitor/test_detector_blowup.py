@@ -52,7 +52,7 @@ def test_the_jump_is_said_in_polish_too() -> None:
 def test_one_training_value_after_the_best_is_too_soon_to_say_memorising() -> None:
     mon = classroom(MINI_BATCH)
     said = [(e.detector, e.epoch, e.message_id) for e in mon.events]
-    assert said == [("GL(5)", 2, "gl.early"), ("Patience(20)", 21, "patience.fire")]
+    assert said == [("GL(5)", 2, "gl.early"), ("Patience(20)", 21, "patience.not_learning")]
     text = mon.events[0].message
     assert not [w for w in OVERFITTING_WORDS if w in text], text
     assert "15.5% above its best (2.315 at epoch 1)" in text

@@ -574,3 +574,18 @@ def test_gl_on_the_training_loss_says_training_is_unstable_not_memorising() -> N
     (event,) = [e for e in mon.events if e.detector.startswith("GL")]
     assert "unstable" in event.message and "memorise" not in event.message
     assert "data it does not train on" not in event.message
+
+
+def test_patience_says_the_model_is_not_learning_when_nothing_beat_the_first_value() -> None:
+    """The best at epoch 1 and 20 worse ones after it: 'more training is unlikely to help'
+    said nothing of a model that never learned (zero_grad() before step(), sweep S)."""
+    flat = Patience(20)
+    events = [flat.update(e, val_loss=1.0 + e / 100) for e in range(1, 22)]
+    assert events[-1] is not None and events[-1].message_id == "patience.not_learning"
+    assert "the model is not learning" in events[-1].message
+    learned = Patience(20)
+    events = [learned.update(e, val_loss=abs(e - 3) + 1.0) for e in range(1, 24)]
+    assert events[-1] is not None and events[-1].message_id == "patience.fire"
+    quick = Patience(2)  # two worse values after the first say too little
+    events = [quick.update(e, val_loss=1.0 + e) for e in range(1, 4)]
+    assert events[-1] is not None and events[-1].message_id == "patience.fire"
