@@ -18,6 +18,7 @@ from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
 from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._gates import fed_zeros, small_gated, zero_gated
+from nngraph.graph._lossinput import loss_inputs
 from nngraph.graph._nodes import (
     ancestors_of,
     folded_from,
@@ -37,7 +38,7 @@ __all__ = ["HEALTH_KINDS", "find", "store"]
 #: The finding kinds `health()` owns (and replaces on each call).
 HEALTH_KINDS = (
     "vanishing", "exploding", "dead", "nan", "inf", "zeros", "constant", "accumulated",
-    "no_gradient", "unregistered", "untrained_norm",
+    "no_gradient", "unregistered", "untrained_norm", "loss_input",
 )  # fmt: skip
 
 # Thresholds, calibrated on 6-layer MLPs (32 -> 64 x5 -> 1, batch 64, MSE loss, 50 seeds).
@@ -107,6 +108,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     findings += dead_units(g, order, types)
     findings += _unregistered(g, order)
     findings += untrained_norms(g, order)
+    findings += loss_inputs(g, order)
     findings += parameter_state(g, order, types)
     findings += first_non_finite(g, order, types)
     return findings

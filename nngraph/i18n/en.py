@@ -985,6 +985,30 @@ MESSAGES: dict[str, str] = {
         " optimizer.zero_grad() never reaches it (nor does the optimizer train it): register"
         " the layer (nn.ModuleList, nn.ModuleDict or an attribute) and this goes away."
     ),
+    "graph.health.loss_input_module": "Module {name}",
+    "graph.health.loss_input_code": "Your code",
+    "graph.health.loss_input_softmax": (
+        "{layer} applies softmax to the scores cross_entropy gets, but cross_entropy"
+        " (nn.CrossEntropyLoss) applies log-softmax itself: the probabilities are squashed"
+        " twice, their differences shrink and the model learns slowly. Give CrossEntropyLoss"
+        " the raw scores (logits): drop the softmax, and keep it only to show probabilities."
+    ),
+    "graph.health.loss_input_sigmoid": (
+        "{layer} applies sigmoid to the scores binary_cross_entropy_with_logits gets, but"
+        " that loss (nn.BCEWithLogitsLoss) applies the sigmoid itself: squashed twice, the"
+        " gradients shrink. Drop the sigmoid, or use nn.BCELoss on probabilities."
+    ),
+    "graph.health.loss_input_nll": (
+        "{layer} gives nll_loss (nn.NLLLoss) softmax probabilities, but it expects"
+        " log-probabilities: use log_softmax instead of softmax, or nn.CrossEntropyLoss on"
+        " the raw scores."
+    ),
+    "graph.health.loss_input_shapes": (
+        "{loss} compares a tensor of shape {a} with one of shape {b}: broadcasting turns"
+        " them into a {table} table of every pair, so the loss is not the one meant (and the"
+        " model learns the mean). Give both the same shape: target.view(-1, 1), or"
+        " output.squeeze(1)."
+    ),
     "graph.health.untrained_norm": (
         "Module {path} ({type}) runs in eval mode with the running statistics it starts with "
         "(mean 0, variance 1): it has seen no training data yet, so it does not normalise, and "
@@ -1358,8 +1382,10 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.accumulated": "accumulated gradient",
     "graphview.flag.kind.constant": "equal weights",
     "graphview.flag.kind.no_gradient": "no gradient",
+    "graphview.flag.kind.loss_input": "loss given the wrong input",
     "graphview.flag.kind.untrained_norm": "untrained normalisation",
     "graphview.flag.help.constant": "Every weight here has the same value, so all units compute the same thing and learn the same way: they never become different.",
+    "graphview.flag.help.loss_input": "The loss gets something it does not expect (squashed scores, or a target of another shape): it still returns a number, but not the one meant.",
     "graphview.flag.help.untrained_norm": "This normalisation layer runs in eval mode with the statistics it starts with: it has seen no training data, so it does not normalise yet.",
     "graphview.flag.help.no_gradient": "No gradient reached these weights: the graph is cut between them and the loss, so they do not learn.",
     "graphview.flag.help.zeros": "Every weight here is zero, so this layer passes no signal and cannot learn.",

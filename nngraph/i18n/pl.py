@@ -1050,6 +1050,31 @@ MESSAGES: dict[str, str] = {
         " optimizer.zero_grad() nigdy do niej nie sięga (a optymalizator jej nie uczy):"
         " zarejestruj warstwę (nn.ModuleList, nn.ModuleDict albo atrybut), a problem zniknie."
     ),
+    "graph.health.loss_input_module": "Moduł {name}",
+    "graph.health.loss_input_code": "Twój kod",
+    "graph.health.loss_input_softmax": (
+        "{layer} nakłada softmax na wyniki, które dostaje cross_entropy, a cross_entropy"
+        " (nn.CrossEntropyLoss) sama nakłada log-softmax: prawdopodobieństwa są ściskane dwa"
+        " razy, różnice między nimi maleją i model uczy się wolno. Podaj CrossEntropyLoss"
+        " surowe wyniki (logity): usuń softmax i używaj go tylko do pokazania"
+        " prawdopodobieństw."
+    ),
+    "graph.health.loss_input_sigmoid": (
+        "{layer} nakłada sigmoid na wyniki, które dostaje binary_cross_entropy_with_logits,"
+        " a ta strata (nn.BCEWithLogitsLoss) sama nakłada sigmoid: ściskane dwa razy,"
+        " gradienty maleją. Usuń sigmoid albo użyj nn.BCELoss na prawdopodobieństwach."
+    ),
+    "graph.health.loss_input_nll": (
+        "{layer} podaje nll_loss (nn.NLLLoss) prawdopodobieństwa z softmax, a ona oczekuje"
+        " logarytmów prawdopodobieństw: użyj log_softmax zamiast softmax albo"
+        " nn.CrossEntropyLoss na surowych wynikach."
+    ),
+    "graph.health.loss_input_shapes": (
+        "{loss} porównuje tensor o kształcie {a} z tensorem o kształcie {b}: rozgłaszanie"
+        " (broadcasting) robi z nich tabelę {table} wszystkich par, więc strata nie jest tą"
+        " zamierzoną (a model uczy się średniej). Nadaj obu ten sam kształt: target.view(-1,"
+        " 1) albo output.squeeze(1)."
+    ),
     "graph.health.untrained_norm": (
         "Moduł {path} ({type}) działa w trybie eval ze statystykami, od których zaczyna "
         "(średnia 0, wariancja 1): nie widział jeszcze danych treningowych, więc nie "
@@ -1435,8 +1460,10 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.accumulated": "nagromadzony gradient",
     "graphview.flag.kind.constant": "równe wagi",
     "graphview.flag.kind.no_gradient": "brak gradientu",
+    "graphview.flag.kind.loss_input": "strata dostaje złe wejście",
     "graphview.flag.kind.untrained_norm": "nietrenowana normalizacja",
     "graphview.flag.help.constant": "Wszystkie wagi mają tu tę samą wartość, więc wszystkie jednostki liczą to samo i uczą się tak samo: nigdy nie staną się różne.",
+    "graphview.flag.help.loss_input": "Strata dostaje coś, czego się nie spodziewa (ściśnięte wyniki albo cel o innym kształcie): nadal zwraca liczbę, ale nie tę zamierzoną.",
     "graphview.flag.help.untrained_norm": "Ta warstwa normalizująca działa w trybie eval ze statystykami początkowymi: nie widziała danych treningowych, więc jeszcze nie normalizuje.",
     "graphview.flag.help.no_gradient": "Do tych wag nie dotarł żaden gradient: graf jest przecięty między nimi a funkcją straty, więc się nie uczą.",
     "graphview.flag.help.zeros": "Wszystkie wagi są tu zerami, więc warstwa nie przepuszcza sygnału i nie może się uczyć.",

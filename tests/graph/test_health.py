@@ -1316,3 +1316,50 @@ def test_exploding_gradients_from_unstandardised_inputs_say_to_standardise_them(
     standardised = (x - x.mean(0)) / x.std(0)
     g = ng.trace(model, standardised, loss=lambda out: nn.functional.cross_entropy(out, y))
     assert g.health() == []
+
+
+def _loss_input_findings(model: nn.Module, loss: Callable[[torch.Tensor], torch.Tensor]) -> list:
+    g = ng.trace(model, torch.randn(8, 2), loss=loss)
+    return [f for f in g.health() if f["kind"] == "loss_input"]
+
+
+def test_a_softmax_before_cross_entropy_or_a_sigmoid_before_bce_with_logits_is_named() -> None:
+    torch.manual_seed(0)
+    labels = torch.randint(0, 3, (8,))
+    (twice,) = _loss_input_findings(
+        nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=1)),
+        lambda out: nn.CrossEntropyLoss()(out, labels),
+    )
+    assert twice["module"] == "1" and twice["message"].startswith("Module 1 (Softmax) applies")
+    (logits,) = _loss_input_findings(
+        nn.Sequential(nn.Linear(2, 1), nn.Sigmoid()),
+        lambda out: nn.BCEWithLogitsLoss()(out, torch.ones(8, 1)),
+    )
+    assert "applies the sigmoid itself" in logits["message"]
+    (probabilities,) = _loss_input_findings(
+        nn.Linear(2, 3), lambda out: nn.NLLLoss()(torch.softmax(out, 1), labels)
+    )
+    assert probabilities["message"].startswith("Your code gives nll_loss")
+    right = [
+        (nn.Linear(2, 3), lambda out: nn.CrossEntropyLoss()(out, labels)),
+        (nn.Linear(2, 3), lambda out: nn.NLLLoss()(torch.log_softmax(out, 1), labels)),
+        (nn.Linear(2, 1), lambda out: nn.BCEWithLogitsLoss()(out, torch.ones(8, 1))),
+        (nn.Sequential(nn.Linear(2, 1), nn.Sigmoid()), lambda o: nn.BCELoss()(o, torch.ones(8, 1))),
+    ]
+    assert [_loss_input_findings(model, loss) for model, loss in right] == [[], [], [], []]
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+def test_a_regression_target_of_another_shape_is_named_with_the_table_it_makes() -> None:
+    torch.manual_seed(0)
+    target = torch.randn(8)
+    (broadcast,) = _loss_input_findings(
+        nn.Linear(2, 1), lambda out: nn.functional.mse_loss(out, target)
+    )
+    assert "shape [8, 1] with one of shape [8]" in broadcast["message"]
+    assert "[8, 8] table" in broadcast["message"]
+    same = [
+        lambda out: nn.functional.mse_loss(out, target.view(-1, 1)),
+        lambda out: nn.functional.l1_loss(out, torch.tensor(0.5)),  # a scalar: one per output
+    ]
+    assert [_loss_input_findings(nn.Linear(2, 1), loss) for loss in same] == [[], []]

@@ -1,0 +1,114 @@
+"""What a loss is given: the slips a loss hides, because it still returns a number.
+
+- a softmax before `cross_entropy` (which takes raw scores and applies log-softmax itself), a
+  sigmoid before `binary_cross_entropy_with_logits` (which applies the sigmoid itself), a
+  softmax before `nll_loss` (which takes log-probabilities);
+- a regression loss (`mse_loss`, `l1_loss`, ...) given an output and a target of different
+  shapes, `[N, 1]` against `[N]`: broadcasting compares every output with every target.
+
+Only a recording knows which op made what (`graph_of` has no forward op names).
+
+    >>> import torch, nngraph as ng
+    >>> model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Softmax(dim=1))
+    >>> y = torch.tensor([0, 2])
+    >>> g = ng.trace(model, torch.randn(2, 2), loss=lambda out: torch.nn.CrossEntropyLoss()(out, y))
+    >>> [(f["kind"], f["module"]) for f in loss_inputs(g, list(g))]
+    [('loss_input', '1')]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nngraph.graph._finding import finding, layer_name
+from nngraph.graph._nodes import module_types
+from nngraph.i18n import message
+
+if TYPE_CHECKING:
+    from nngraph.graph._graph import Graph
+
+__all__ = ["loss_inputs"]
+
+#: loss op -> (the op that should not come before it, the finding's message key)
+_SQUASHED = {
+    "cross_entropy": ("softmax", "loss_input_softmax"),
+    "binary_cross_entropy_with_logits": ("sigmoid", "loss_input_sigmoid"),
+    "nll_loss": ("softmax", "loss_input_nll"),
+}
+#: losses that compare an output with a target of the same shape, element by element
+_ELEMENTWISE = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
+
+
+def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
+    """One finding for each loss call given a squashed score or a target of another shape."""
+    nodes, types = g._node, module_types(g)
+    findings, seen = [], set()
+    for n in order:
+        data = nodes[n]
+        op = data.get("op")
+        if data.get("kind") != "op" or (op not in _SQUASHED and op not in _ELEMENTWISE):
+            continue
+        call = (op, data.get("call"))
+        if call in seen:
+            continue  # one loss call records several ops, all named after it
+        seen.add(call)
+        given = _given(g, n)
+        if op in _SQUASHED:
+            before, key = _SQUASHED[op]
+            for p in given:
+                if nodes[p].get("kind") == "op" and nodes[p].get("op") == before:
+                    module = nodes[p].get("module") or ""
+                    layer = (
+                        message("graph.health.loss_input_module", name=layer_name(module, types))
+                        if module
+                        else message("graph.health.loss_input_code")
+                    )
+                    findings.append(finding("loss_input", key, "forward", p, module, layer=layer))
+                    break
+            continue
+        shapes = [nodes[p].get("shape") for p in given if nodes[p].get("shape") is not None]
+        if len(shapes) == 2 and shapes[0] != shapes[1] and shapes[0] and shapes[1]:
+            table = _broadcast(shapes[0], shapes[1])
+            if table is not None and table not in shapes:  # each compared with every other
+                findings.append(
+                    finding(
+                        "loss_input",
+                        "loss_input_shapes",
+                        "forward",
+                        n,
+                        data.get("module") or "",
+                        loss=op,
+                        a=_text(shapes[0]),
+                        b=_text(shapes[1]),
+                        table=_text(table),
+                    )
+                )
+    return findings
+
+
+def _given(g: Graph, n: Any) -> list[Any]:
+    """What a loss call reads from outside it: the nodes feeding the ops it recorded (all
+    carry its op name and call number), the ops made by the model first."""
+    nodes = g._node
+    group = (nodes[n].get("op"), nodes[n].get("call"))
+    inside, stack = {n}, [n]
+    while stack:
+        m = stack.pop()
+        for other in [*g._pred[m], *g._succ[m]]:
+            if other not in inside and (nodes[other].get("op"), nodes[other].get("call")) == group:
+                inside.add(other)
+                stack.append(other)
+    given = {p for m in inside for p in g._pred[m] if p not in inside}
+    return sorted(given, key=lambda p: (nodes[p].get("kind") != "op", str(p)))
+
+
+def _broadcast(a: list[int], b: list[int]) -> list[int] | None:
+    """The shape two shapes broadcast to, None if they do not."""
+    a, b = [1] * (len(b) - len(a)) + list(a), [1] * (len(a) - len(b)) + list(b)
+    if any(x != y and 1 not in (x, y) for x, y in zip(a, b, strict=True)):
+        return None
+    return [max(x, y) for x, y in zip(a, b, strict=True)]
+
+
+def _text(shape: list[int]) -> str:
+    return "[" + ", ".join(str(d) for d in shape) + "]"
