@@ -256,8 +256,10 @@ def _gradient_flow(
     layers = [layer for layer in layers if layer.node not in gated]
     stop = _loss_giving_zero(g, position) if all(x.rms == 0 for x in layers) else None
     if layers and stop is not None:  # one cause downstream of every layer: said once
-        op = str(g._node[stop].get("op") or g._node[stop].get("backward"))
-        return [finding("vanishing", "vanishing_all_zero_loss", "backward", stop, "", op=op)]
+        op, shape = str(g._node[stop].get("op")), g._node[stop].get("shape") or []
+        one_class = op == "cross_entropy" and len(shape) > 1 and shape[1] == 1
+        key = "vanishing_one_class" if one_class else "vanishing_all_zero_loss"
+        return [finding("vanishing", key, "backward", stop, "", op=op)]
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
         if layer.rms < RMS_TINY:

@@ -52,11 +52,11 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
         if call in seen:
             continue  # one loss call records several ops, all named after it
         seen.add(call)
-        given = _given(g, n)
+        inside, given = _call_of(g, n)
         if op in _SQUASHED:
             before, key = _SQUASHED[op]
             for p in given:
-                if nodes[p].get("kind") == "op" and nodes[p].get("op") == before:
+                if _squashes_the_input(g, p, before, inside):
                     module = nodes[p].get("module") or ""
                     layer = (
                         message("graph.health.loss_input_module", name=layer_name(module, types))
@@ -86,9 +86,9 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
     return findings
 
 
-def _given(g: Graph, n: Any) -> list[Any]:
-    """What a loss call reads from outside it: the nodes feeding the ops it recorded (all
-    carry its op name and call number), the ops made by the model first."""
+def _call_of(g: Graph, n: Any) -> tuple[set[Any], list[Any]]:
+    """The ops one loss call recorded (all carry its op name and call number), and what it
+    reads from outside them, the ops made by the model first."""
     nodes = g._node
     group = (nodes[n].get("op"), nodes[n].get("call"))
     inside, stack = {n}, [n]
@@ -99,7 +99,21 @@ def _given(g: Graph, n: Any) -> list[Any]:
                 inside.add(other)
                 stack.append(other)
     given = {p for m in inside for p in g._pred[m] if p not in inside}
-    return sorted(given, key=lambda p: (nodes[p].get("kind") != "op", str(p)))
+    return inside, sorted(given, key=lambda p: (nodes[p].get("kind") != "op", str(p)))
+
+
+def _squashes_the_input(g: Graph, p: Any, before: str, inside: set[Any]) -> bool:
+    """Whether op `p` is a `before` (softmax, sigmoid) whose result the loss takes as its input,
+    the scores, not as its target: a distillation's soft target (`softmax(teacher / T)`) is
+    right. `cross_entropy` reads its input through its own log-softmax; a target made without
+    gradient (a teacher under `no_grad`) is no input."""
+    data = g._node[p]
+    if data.get("kind") != "op" or data.get("op") != before or not data.get("tracked"):
+        return False
+    readers = [s for s in g._succ[p] if s in inside]
+    if g._node[next(iter(inside))].get("op") == "cross_entropy":
+        return any(str(g._node[s].get("backward")).startswith("LogSoftmax") for s in readers)
+    return bool(readers)
 
 
 def _broadcast(a: list[int], b: list[int]) -> list[int] | None:

@@ -545,15 +545,6 @@ MESSAGES: dict[str, str] = {
         "from {previous:.4g} to {value:.4g} in one evaluation: a rise this sudden is unstable "
         "training (try a smaller learning rate), not overfitting, which builds up over epochs."
     ),
-    "monitor.gl.early": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
-        "is lower than it was then ({recent:.4g} on average over the last {span}, down from "
-        "{before:.4g} up to epoch {best_epoch}), but after one evaluation it is too soon to "
-        "tell overfitting from unstable training: {train} is averaged while the weights "
-        "change, {metric} measured after, so {train} lags behind. Watch the next evaluations: "
-        "{train} still falling means overfitting, {train} no longer falling means unstable "
-        "training (try a smaller learning rate)."
-    ),
     "monitor.pq.fire": (
         "{metric} is {percent}% above its best while the training progress of {train} was only "
         "{permille}‰ over the last {since} (quotient {quotient} > {alpha:g}): each epoch now "
@@ -600,11 +591,12 @@ MESSAGES: dict[str, str] = {
         "{metric} has had no finite value for {since}: training diverged from the start, or the "
         "data holds NaN. Check the inputs and try a smaller learning rate."
     ),
-    "monitor.patience.not_learning": (
-        "{metric} has not improved on its first value ({best:.4g} at epoch {best_epoch}) for"
-        " {since}: the model is not learning. Check the learning rate (too small to move, or so"
-        " large that the first steps overshot), that optimizer.step() comes after"
-        " loss.backward() and zero_grad() before it, and that the loss suits the task."
+    "monitor.patience.never_improved": (
+        "{metric} never improved on its first value ({best:.4g} at epoch {best_epoch}) in"
+        " {since}. If the training loss fell meanwhile, the model fits its training data from the"
+        " start and does not generalise (too little data, too big a model: keep the first"
+        " epoch's weights); if it did not fall, the model is not learning: check the learning"
+        " rate, that zero_grad(), backward() and step() run in that order, and the loss."
     ),
     "monitor.patience.fire": (
         "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}): more "
@@ -853,9 +845,14 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.vanishing_all_zero_loss": (
         "Every weight gets a gradient of exactly zero, so nothing learns from this batch: the"
-        " loss ({op}) passes exactly zero back to the model's output, so it cannot change with"
-        " it. Cross-entropy over a single output unit does this, as it is always 0: give the"
-        " model 2 outputs for CrossEntropyLoss, or use BCEWithLogitsLoss with one output."
+        " loss ({op}) passes exactly zero back to the model's output, as nothing in this batch"
+        " can lower it (every label ignored, every margin already met, an exact fit)."
+    ),
+    "graph.health.vanishing_one_class": (
+        "Every weight gets a gradient of exactly zero, so nothing learns from this batch: the"
+        " loss ({op}) passes exactly zero back to the model's output, which has a single output"
+        " unit. Cross-entropy over one class is always 0: give the model 2 outputs for"
+        " CrossEntropyLoss, or use BCEWithLogitsLoss with one output."
     ),
     "graph.health.vanishing_zero_input": (
         "The weights of {where_module} get a gradient of exactly zero while its bias gets one: "

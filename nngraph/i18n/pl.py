@@ -583,16 +583,6 @@ MESSAGES: dict[str, str] = {
         "wzrost to niestabilny trening (spróbuj mniejszego współczynnika uczenia), a nie "
         "overfitting, który narasta przez wiele epok."
     ),
-    "monitor.gl.early": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
-        "{best_epoch}), a {train} spada (teraz średnio {recent:.4g} w ostatnim okresie, "
-        "trwającym {span}, a do epoki {best_epoch} średnio {before:.4g}), ale po jednym "
-        "pomiarze za wcześnie, by odróżnić overfitting od niestabilnego treningu: {train} to "
-        "średnia z czasu, gdy wagi się zmieniają, a {metric} to pomiar po nim, więc {train} "
-        "zostaje w tyle. Obserwuj kolejne pomiary: jeśli {train} dalej spada, to overfitting; "
-        "jeśli przestaje spadać, trening jest niestabilny (spróbuj mniejszego współczynnika "
-        "uczenia)."
-    ),
     "monitor.pq.fire": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości, a w ostatnim odcinku, "
         "trwającym {since}, postęp treningu ({train}) jest mały: średnia z tego odcinka "
@@ -646,11 +636,12 @@ MESSAGES: dict[str, str] = {
         "początku albo dane zawierają NaN. Sprawdź dane wejściowe i spróbuj mniejszego "
         "współczynnika uczenia."
     ),
-    "monitor.patience.not_learning": (
+    "monitor.patience.never_improved": (
         "{metric} nie poprawia się względem pierwszej wartości ({best:.4g} w epoce {best_epoch})"
-        " od {since}: model się nie uczy. Sprawdź współczynnik uczenia (za mały, by cokolwiek"
-        " zmienić, albo tak duży, że pierwsze kroki przestrzeliły), czy optimizer.step() jest"
-        " po loss.backward(), a zero_grad() przed nim, i czy funkcja straty pasuje do zadania."
+        " już {since}. Jeśli strata treningowa w tym czasie maleje, model od początku dopasowuje"
+        " się do danych treningowych i nie uogólnia (za mało danych, za duży model: zachowaj"
+        " wagi z pierwszej epoki); jeśli nie maleje, model się nie uczy: sprawdź współczynnik"
+        " uczenia, czy zero_grad(), backward() i step() idą w tej kolejności, i funkcję straty."
     ),
     "monitor.patience.fire": (
         "{metric} nie poprawia się już {since} z rzędu (najlepsza wartość {best:.4g} w epoce "
@@ -910,10 +901,15 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.vanishing_all_zero_loss": (
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
-        " partii: strata ({op}) oddaje wyjściu modelu dokładnie zero, więc nie zmienia się wraz"
-        " z nim. Tak działa entropia krzyżowa dla jednej jednostki wyjściowej, która zawsze"
-        " wynosi 0: daj modelowi 2 wyjścia dla CrossEntropyLoss albo użyj BCEWithLogitsLoss z"
-        " jednym wyjściem."
+        " partii: strata ({op}) oddaje wyjściu modelu dokładnie zero, bo nic w tej partii nie"
+        " może jej obniżyć (wszystkie etykiety pominięte, wszystkie marginesy już spełnione,"
+        " dokładne dopasowanie)."
+    ),
+    "graph.health.vanishing_one_class": (
+        "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
+        " partii: strata ({op}) oddaje dokładnie zero wyjściu modelu, które ma jedną jednostkę."
+        " Entropia krzyżowa dla jednej klasy zawsze wynosi 0: daj modelowi 2 wyjścia dla"
+        " CrossEntropyLoss albo użyj BCEWithLogitsLoss z jednym wyjściem."
     ),
     "graph.health.vanishing_zero_input": (
         "Wagi {where_module} dostają gradient równy dokładnie zeru, choć jego bias dostaje "

@@ -31,7 +31,7 @@ from nngraph.monitor._trend import TrainingTrend
 __all__ = ["Divergence", "Gap", "Patience"]
 
 
-#: Evaluations after the first, none better, that tell Patience the model is not learning.
+#: Evaluations after the first, none better, after which Patience says it never improved.
 NOT_LEARNING = 5
 
 
@@ -140,9 +140,9 @@ class Patience(Detector):
             "patience": self.patience,
         }
         if not self.min_delta:
-            # nothing did better than the first evaluation in 5 or more: not learning at all
+            # nothing did better than the first evaluation in 5 or more: it never improved
             learning = self.best_epoch > 1 or self.wait < NOT_LEARNING
-            return ("patience.fire" if learning else "patience.not_learning"), fields
+            return ("patience.fire" if learning else "patience.never_improved"), fields
         # with min_delta, `best` is the last value that counted, not the best value seen (a
         # smaller gain after it does not move it): the text names it as what it is
         if self.relative:

@@ -204,8 +204,6 @@ class GL(Detector):
         stalled = _not_falling(self, trend, fields)
         if stalled is not None:
             return stalled
-        if trend.count < 2:  # measured while stepping, one training value lags validation
-            return "gl.early", {**fields, **_trend_fields(self, trend)}
         # one rise may be noise in a small validation set: a GL that only warns says so
         verdict = message("monitor.gl.verdict" if self.stop else "monitor.gl.verdict_warn")
         return "gl.overfit", {**fields, **_trend_fields(self, trend), "verdict": verdict}

@@ -59,8 +59,7 @@ An event's ``message`` is the catalog text ``monitor.<message_id>`` (``nngraph/i
 
     >>> from nngraph.monitor.detectors import GL
     >>> gl = GL(5)
-    >>> curve = [(1.0, 1.0), (0.8, 0.9), (0.6, 0.92), (0.5, 0.95)]
-    >>> for epoch, (tr, va) in enumerate(curve, start=1):
+    >>> for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.8, 0.9), (0.6, 0.95)], start=1):
     ...     event = gl.update(epoch, loss=tr, val_loss=va)
     >>> print(event.message)  # doctest: +ELLIPSIS
     validation loss is 5.6% above its best (0.9 at epoch 2) while training loss is still falling ...

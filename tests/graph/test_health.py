@@ -1256,6 +1256,14 @@ def test_a_loss_that_gives_no_gradient_is_named_once_not_blamed_on_every_layer()
     assert len(vanishing) == 1
     assert "the loss (cross_entropy) passes exactly zero back" in vanishing[0]["message"]
     assert "BCEWithLogitsLoss" in vanishing[0]["message"]
+    ignored = torch.full((32,), -100)  # a batch of padding only: every label ignored
+    g = ng.trace(
+        nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 3)),
+        torch.randn(32, 2),
+        loss=lambda y: nn.functional.cross_entropy(y, ignored),
+    )
+    (nothing,) = [f["message"] for f in g.health() if f["kind"] == "vanishing"]
+    assert "every label ignored" in nothing and "BCEWithLogitsLoss" not in nothing
     g = ng.trace(model, torch.randn(32, 2), loss=lambda y: (y * 0).sum())  # not a loss op
     assert [f["module"] for f in g.health() if f["kind"] == "vanishing"] == ["0", "2"]
 
@@ -1347,6 +1355,15 @@ def test_a_softmax_before_cross_entropy_or_a_sigmoid_before_bce_with_logits_is_n
         (nn.Sequential(nn.Linear(2, 1), nn.Sigmoid()), lambda o: nn.BCELoss()(o, torch.ones(8, 1))),
     ]
     assert [_loss_input_findings(model, loss) for model, loss in right] == [[], [], [], []]
+    # soft targets (distillation) are softmax/sigmoid outputs too, and right
+    teacher = nn.Linear(2, 3)
+    with torch.no_grad():
+        soft = torch.softmax(teacher(torch.randn(8, 2)) / 2, 1)
+    soft_targets = [
+        lambda out: nn.functional.cross_entropy(out, soft),
+        lambda out: nn.functional.cross_entropy(out, torch.softmax(out.detach() + out, 1)),
+    ]
+    assert [_loss_input_findings(nn.Linear(2, 3), loss) for loss in soft_targets] == [[], []]
 
 
 @pytest.mark.filterwarnings("ignore:Using a target size")
