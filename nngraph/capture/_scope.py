@@ -228,7 +228,7 @@ class ModuleScope:
         an embedding never called itself, whose weight a tied output layer uses), and their
         ancestors: path -> type and parameter count."""
         needed: set[str] = set()
-        for path in [*self.modules, *owners]:
+        for path in [*self.modules, *(p for p in owners if p not in self.modules)]:
             parts = path.split(".") if path else []
             needed.update(".".join(parts[:i]) for i in range(len(parts) + 1))
         table: dict[str, dict[str, Any]] = {}
