@@ -42,7 +42,7 @@ _ELEMENTWISE = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
 def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
     """One finding for each loss call given a squashed score or a target of another shape."""
     nodes, types = g._node, module_types(g)
-    findings, seen = [], set()
+    findings, seen, said = [], set(), set()
     for n in order:
         data = nodes[n]
         op = data.get("op")
@@ -58,6 +58,9 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
             for p in given:
                 if _squashes_the_input(g, p, before, inside):
                     module = nodes[p].get("module") or ""
+                    if (key, module) in said:  # the same slip at every step of a loop
+                        break
+                    said.add((key, module))
                     layer = (
                         message("graph.health.loss_input_module", name=layer_name(module, types))
                         if module
@@ -69,7 +72,9 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
         shapes = [nodes[p].get("shape") for p in given if nodes[p].get("shape") is not None]
         if len(shapes) == 2 and shapes[0] != shapes[1] and shapes[0] and shapes[1]:
             table = _broadcast(shapes[0], shapes[1])
-            if table is not None and table not in shapes:  # each compared with every other
+            slip = (op, str(shapes))
+            if table is not None and table not in shapes and slip not in said:  # every pair
+                said.add(slip)
                 findings.append(
                     finding(
                         "loss_input",

@@ -1380,3 +1380,20 @@ def test_a_regression_target_of_another_shape_is_named_with_the_table_it_makes()
         lambda out: nn.functional.l1_loss(out, torch.tensor(0.5)),  # a scalar: one per output
     ]
     assert [_loss_input_findings(nn.Linear(2, 1), loss) for loss in same] == [[], []]
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+def test_the_same_loss_slip_at_every_step_of_a_recorded_loop_is_said_once() -> None:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 4), nn.Softmax(dim=1))
+    regression = nn.Linear(2, 1)
+    optimizer = torch.optim.SGD([*model.parameters(), *regression.parameters()], lr=0.1)
+    x, labels, target = torch.randn(8, 2), torch.randint(0, 4, (8,)), torch.randn(8)
+    with ng.record() as rec:
+        for _ in range(3):
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(x), labels).backward()
+            nn.functional.mse_loss(regression(x), target).backward()
+            optimizer.step()
+    found = [f["message"][:30] for f in rec.graph.health() if f["kind"] == "loss_input"]
+    assert len(found) == 2, found
