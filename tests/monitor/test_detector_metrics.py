@@ -325,13 +325,15 @@ def test_a_detector_that_needs_the_training_loss_says_once_that_it_never_came(
     assert [e.detector for e in mon.events] == ["UP(2, 2)"]
 
 
-def test_a_detector_given_the_training_metric_by_name_does_not_warn() -> None:
+def test_a_detector_given_the_training_metric_by_name_reads_it_and_does_not_warn() -> None:
     mon = Monitor(detectors=[PQ(0.5, 2, train_metric="tr_loss")], display=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for epoch in range(1, 21):
             mon.log(epoch, tr_loss=1 / epoch, val_loss=1 + epoch / 10)
         mon.close()
+    # it fires, which it cannot without a training loss (see the test above)
+    assert [e.detector for e in mon.events][:1] == ["PQ(0.5, 2)"]
 
 
 def test_a_training_only_run_or_one_validation_warns_only_when_something_is_missing() -> None:
