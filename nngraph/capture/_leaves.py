@@ -71,7 +71,8 @@ class LeafGrads:
         """The backward reached leaf `node_id` with `grad` (before adding it to `.grad`)."""
         self.grads[node_id] = grad
         variable = self.builder.leaf_fns[node_id].variable
-        self.leftover[node_id] = _leftover(variable.grad)
+        if node_id not in self.leftover:  # read only for a recording of one backward
+            self.leftover[node_id] = _leftover(variable.grad)
         self._since.setdefault(node_id, self._steps.get(id(variable), 0))
         self.kept.discard(node_id)
         self._owners = self._variables = None

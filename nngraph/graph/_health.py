@@ -25,6 +25,7 @@ from nngraph.graph._nodes import (
     forward_order,
     module_types,
     owner_module,
+    weight_ops,
 )
 from nngraph.graph._nonfinite import first_non_finite
 from nngraph.graph._parameters import learnable, parameter_state
@@ -357,9 +358,7 @@ def _large_input(g: Graph, weight: Any) -> tuple[float, float] | None:
     """(mean, std) of the data a layer's weight multiplies, when it comes straight from the
     inputs and is far from standardised; else None."""
     nodes = g._node
-    ops = list(g._succ[weight])  # and the next ones: a Linear's weight goes through `t` first
-    ops += [s for op in list(ops) for s in g._succ[op]]
-    for op in ops:
+    for op in weight_ops(g, weight):
         for source in g._pred[op]:
             data = nodes[source]
             value = data.get("value")

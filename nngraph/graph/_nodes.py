@@ -22,6 +22,7 @@ __all__ = [
     "numel",
     "owner_module",
     "parent_of",
+    "weight_ops",
 ]
 
 #: Every node attribute of docs/schema.md with the value it has where it does not apply.
@@ -246,3 +247,16 @@ def backward_order(g: nx.DiGraph) -> list[Any]:
     recorded = sorted(rank, key=rank.__getitem__)
     rest = [n for n in reversed(forward_order(g)) if n not in rank]
     return recorded + rest
+
+
+def weight_ops(g: nx.DiGraph, weight: Any) -> set[Any]:
+    """The ops that read a weight, and the ops after them: a Linear's weight goes through `t`
+    before the op that multiplies by it.
+
+        >>> from nngraph.graph import Graph
+        >>> sorted(weight_ops(Graph([("w", "t"), ("t", "addmm"), ("addmm", "relu")]), "w"))
+        ['addmm', 't']
+    """
+    ops = set(g._succ[weight])
+    ops.update(*(g._succ[op] for op in list(ops)))
+    return ops

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from nngraph.graph._nodes import weight_ops
+
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
@@ -143,9 +145,7 @@ def in_series(g: Graph, position: dict[Any, int], layers: list[_L]) -> list[_L]:
         return layers
     owner: dict[Any, int] = {}  # the ops that use a layer's weight, and the next ones (`t`, addmm)
     for i, each in enumerate(layers):
-        targets = set(g._succ[each.node])
-        targets.update(*(g._succ[t] for t in list(targets)))
-        for t in targets:
+        for t in weight_ops(g, each.node):
             owner.setdefault(t, i)
     succ = g._succ
     depth: dict[Any, int] = {}  # the most layer ops on a path from a node to an output

@@ -126,14 +126,16 @@ class GradientWatch:
         self._names: list[str] = []  # every module with parameters of its own
         self._params: list[tuple[int, Any]] = []  # (index in _names, parameter), frozen or not
         seen: set[int] = set()
+        index: dict[str, int] = {}  # layer -> its place in _names (a parametrization's joins)
         for name, module in self.model.named_modules():
             own = [p for p in module.parameters(recurse=False) if id(p) not in seen]
             if own:
                 seen.update(id(p) for p in own)
                 layer = _layer_name(name)
-                if layer not in self._names:
+                if layer not in index:
+                    index[layer] = len(self._names)
                     self._names.append(layer)
-                self._params += [(self._names.index(layer), p) for p in own]
+                self._params += [(index[layer], p) for p in own]
         self._joined = {i for i, p in self._params if p.requires_grad}  # indices of `layers`
         self._gates = Gates(self.model)  # a layer behind a tiny layer scale is not vanishing
         #: the layers watched, in the model's order: those with a trainable parameter when the

@@ -88,36 +88,21 @@ class MetricWatching:
         if self.metric not in self.series:
             lines.append(message("monitor.warn.metric_missing", metric=self.metric, logged=logged))
         for det in self.detectors:
-            if (
-                isinstance(det, Divergence)
-                or det.metric in self.series
-                or det.metric == self.metric
-            ):
-                continue  # Divergence watches every loss name it may meet
-            lines.append(
-                message(
-                    "monitor.warn.detector_metric_missing",
-                    detector=det.name,
-                    metric=det.metric,
-                    logged=logged,
-                )
-            )
-        for det in self.detectors:
-            if (
+            if isinstance(det, Divergence):
+                continue  # it watches every loss name it may meet
+            if det.metric not in self.series and det.metric != self.metric:
+                key, twins = "monitor.warn.detector_metric_missing", ""
+            elif (
                 det.needs_train
                 and det._twins
                 and det.metric in self.series
                 and not any(name in self.series for name in det._twins)
             ):
-                twins = ", ".join(repr(name) for name in det._twins)
-                lines.append(
-                    message(
-                        "monitor.warn.detector_train_missing",
-                        detector=det.name,
-                        metric=det.metric,
-                        twins=twins,
-                        logged=logged,
-                    )
-                )
+                key, twins = "monitor.warn.detector_train_missing", ", ".join(map(repr, det._twins))
+            else:
+                continue
+            lines.append(
+                message(key, detector=det.name, metric=det.metric, twins=twins, logged=logged)
+            )
         if lines:
             warnings.warn("\n".join(lines), UserWarning, stacklevel=stacklevel_outside())
