@@ -29,7 +29,7 @@ from torch.nn.parameter import is_lazy
 from torch.nn.utils import parametrize
 
 from nngraph.capture._common import NNGraphWarning, hidden
-from nngraph.capture._leaves import same_values
+from nngraph.capture._leaves import same_elements, same_values
 from nngraph.capture._reduce import own_values
 from nngraph.i18n import message
 
@@ -257,15 +257,31 @@ def _warn_not_restored(error: Exception) -> None:
 
 
 def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch.Tensor) -> None:
-    if [t.shape for t in group] == shapes and _unchanged(group, flat):
-        return  # the common case: nothing changed
     sizes = [math.prod(shape) for shape in shapes]
-    for tensor, shape, value in zip(group, shapes, flat.split(sizes), strict=True):
-        value = value.view(shape)
-        if tensor.shape != shape:
-            tensor.data = value.clone()
-        elif not same_values(tensor, value):
-            tensor.copy_(value)
+    same_shapes = [t.shape for t in group] == shapes
+    if same_shapes and flat.device.type != "cpu":
+        changed = _changed_on_device(group, flat, sizes)
+    elif same_shapes and _unchanged(group, flat):
+        return  # the common case: nothing changed
+    else:
+        changed = [
+            t.shape != shape or not same_values(t, value.view(shape))
+            for t, shape, value in zip(group, shapes, flat.split(sizes), strict=True)
+        ]
+    for tensor, shape, value, write in zip(group, shapes, flat.split(sizes), changed, strict=True):
+        if write and tensor.shape != shape:
+            tensor.data = value.view(shape).clone()
+        elif write:
+            tensor.copy_(value.view(shape))
+
+
+def _changed_on_device(
+    group: list[torch.Tensor], flat: torch.Tensor, sizes: list[int]
+) -> list[bool]:
+    """Which tensors of `group` no longer hold their values in `flat`, read in one transfer:
+    on an accelerator each `torch.equal` would make the host wait for the device."""
+    same = same_elements(torch._C._nn.flatten_dense_tensors(group), flat)
+    return (~torch.stack([part.all() for part in same.split(sizes)])).tolist()
 
 
 # Below this many elements per tensor, one flattening copy costs less than a call per tensor.
