@@ -45,10 +45,14 @@ __all__ = [
 
 #: Modules whose torch calls are bookkeeping around the computation, not part of it:
 #: initialising weights, clipping gradients, averaging weights (SWA, EMA), starting a
-#: `DataLoader` iterator, and nngraph's own monitor (`mon.log()` fetching the metrics and
+#: `DataLoader` iterator, saving and setting a GPU's random state (activation checkpointing
+#: does, to replay dropout), and nngraph's own monitor (`mon.log()` fetching the metrics and
 #: copying the best weights).
 BOOKKEEPING = frozenset(
     {
+        "torch.cuda.random",
+        "torch.mps",
+        "torch.xpu.random",
         "torch.nn.init",
         "torch.nn.utils.clip_grad",
         "torch.optim.swa_utils",

@@ -26,6 +26,7 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
+import torch.utils.checkpoint
 from torch.autograd.function import Function
 from torch.overrides import TorchFunctionMode
 from torch.utils.checkpoint import CheckpointFunction
@@ -202,6 +203,11 @@ def _has_history(out: Any) -> bool:
     return any(grad_fn_of(t) is not None for t in tensors_in(out, []))
 
 
+# PyTorch 2.1 to 2.12: non-reentrant checkpointing hands its inputs to this Function, which
+# returns an empty tensor no one uses; it is bookkeeping, not a step of the computation
+_SAVES_CHECKPOINT_INPUTS = getattr(torch.utils.checkpoint, "_NoopSaveInputs", None)
+
+
 @contextmanager
 def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
     """Record a custom `torch.autograd.Function` as one call, not the ops inside its forward."""
@@ -210,6 +216,9 @@ def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
     def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
         if recorder.paused():
             return original.__func__(cls, *args, **kwargs)
+        if cls is _SAVES_CHECKPOINT_INPUTS:
+            with hidden():
+                return original.__func__(cls, *args, **kwargs)
         if cls is CheckpointFunction and not recorder.warned_checkpoint:
             recorder.warned_checkpoint = True
             where = stacklevel_outside()

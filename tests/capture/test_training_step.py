@@ -172,6 +172,18 @@ def test_initialising_and_clipping_are_not_part_of_the_graph() -> None:
         assert d["grad"] == pytest.approx(params(expected)[name]["grad"], abs=1e-6)
 
 
+def test_saving_and_setting_a_gpus_random_state_is_not_part_of_the_graph() -> None:
+    # Activation checkpointing does this on a GPU, to replay dropout in its recomputation;
+    # torch.cuda.set_rng_state copies the state first, on any machine (the rest waits for CUDA)
+    model, x = small_model(), torch.randn(5, 4)
+    expected = forward_backward(model, x)
+    with ng.record(model) as rec:
+        torch.cuda.set_rng_state(torch.get_rng_state())
+        model(x).pow(2).mean().backward()
+    assert ops(rec.graph) == ops(expected)
+    assert {d["dtype"] for _, d in rec.graph.nodes(data=True)} == {"float32"}
+
+
 def test_a_monitor_logging_in_the_block_adds_nothing_to_the_graph() -> None:
     model, x = small_model(), torch.randn(5, 4)
     mon = ng.Monitor(model=model, display=False)
