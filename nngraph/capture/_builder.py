@@ -18,8 +18,9 @@ from torch.autograd.function import BackwardCFunction
 from torch.autograd.graph import get_gradient_edge
 
 from nngraph.capture._functorch import transforms_active
+from nngraph.capture._memory import storage_key
 from nngraph.capture._modules import module_table
-from nngraph.capture._stats import StatsBatch, storage_key
+from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.graph._nodes import NODE_DEFAULTS

@@ -30,7 +30,7 @@ import torch
 
 from nngraph.capture._builder import ACCUMULATE_GRAD, GraphBuilder, grad_fn_of, tensors_in
 from nngraph.capture._common import hidden
-from nngraph.capture._stats import storage_key
+from nngraph.capture._memory import storage_key
 
 __all__ = ["GradsBefore", "LeafGrads", "leaves_behind", "same_elements", "same_values"]
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import torch
 
+from nngraph.capture._memory import dense_memory, storage_key
 from nngraph.capture._reduce import (
     FLOATS,
     as_float,
@@ -36,11 +37,12 @@ from nngraph.capture._reduce import (
     own_values,
     raw,
     raw_cpu,
+    raw_numbers,
     raw_segments,
     stats_of_group_cpu,
 )
 
-__all__ = ["STAT_NAMES", "StatsBatch", "stats_of", "storage_key"]
+__all__ = ["STAT_NAMES", "StatsBatch", "stats_of"]
 
 #: The statistics every node's `value` and `grad` carry, besides `numel`.
 STAT_NAMES = ("mean", "std", "min", "max", "norm", "zero_frac", "nan", "inf")
@@ -79,33 +81,9 @@ def _summarisable(t: torch.Tensor) -> bool:
     )
 
 
-def _dense_memory(t: torch.Tensor) -> tuple[int, int, torch.dtype, int] | None:
-    """What identifies the values of a CPU tensor that fills one block of memory (contiguous,
-    or a permutation of it such as a transpose): address, size, dtype and version counter, which
-    every in-place write bumps, also autograd's own accumulation. None for other tensors."""
-    span = 1
-    for stride, size in sorted(zip(t.stride(), t.shape, strict=True)):
-        if size != 1:
-            if stride != span:
-                return None
-            span *= size
-    try:
-        version = t._version
-    except RuntimeError:  # inference tensors have no version counter
-        return None
-    return (t.data_ptr(), span, t.dtype, version)
-
-
-def storage_key(t: torch.Tensor) -> int | None:
-    """What every view of `t`'s memory shares; None for tensors without plain storage."""
-    try:
-        return int(t.untyped_storage().data_ptr())
-    except (RuntimeError, NotImplementedError):
-        return None
-
-
 _Target = tuple[dict[str, Any], str, int]  # where to write, under which key, numel
 _Write = Callable[[list[int]], None]  # takes a queued vector's numbers, writes them to nodes
+_Raw = tuple[torch.Tensor, torch.Tensor]  # `raw()`'s sums and counts, still on the device
 
 
 class _Held:
@@ -138,10 +116,11 @@ class StatsBatch:
         self._by_storage: dict[int, list[tuple[_Held, int]]] = defaultdict(list)
         #: Whether some tensor is held, whose memory `before_write()` must watch.
         self.holding = False
-        self._large: dict[torch.device, list[tuple[_Target, torch.Tensor]]] = defaultdict(list)
+        self._large: dict[torch.device, list[tuple[_Target, _Raw]]] = defaultdict(list)
         self._vectors: dict[torch.device, list[tuple[torch.Tensor, _Write]]] = defaultdict(list)
         self._relu_outputs: dict[tuple[torch.device, torch.Size, int], _Held] = defaultdict(_Held)
         self._seen: dict[tuple[int, int, torch.dtype, int], tuple[weakref.ref[Any], Any]] = {}
+        self._seen_raw: dict[tuple[torch.device, Any], tuple[weakref.ref[Any], _Raw]] = {}
         self._held_numel = 0  # elements held in all groups: see _HELD_LIMIT
 
     def add(self, target: dict[str, Any], key: str, tensor: torch.Tensor | None) -> None:
@@ -188,7 +167,7 @@ class StatsBatch:
             if tensor.device.type == "cpu":
                 target[key] = self._large_cpu_stats(tensor)
             else:
-                self._large[tensor.device].append(((target, key, numel), raw(tensor)))
+                self._large[tensor.device].append(((target, key, numel), self._raw_once(tensor)))
         else:
             if tensor.dtype not in FLOATS:  # converted now: the held copy is ours
                 tensor = as_float(tensor).to(torch.float32, copy=True)
@@ -199,7 +178,7 @@ class StatsBatch:
         """The statistics of a large CPU tensor, now. Tensors showing the same unchanged memory
         as one already summarised and still alive reuse its numbers: the gradient an `add`
         passes on to both of its inputs, a view, a transpose."""
-        memory = _dense_memory(tensor) if self.reuse else None
+        memory = dense_memory(tensor) if self.reuse else None
         seen = self._seen.get(memory) if memory is not None else None
         if seen is not None and seen[0]() is not None:
             return dict(seen[1])
@@ -210,6 +189,21 @@ class StatsBatch:
             self.holding = True  # so that in-place writes are reported to before_write()
         return stats
 
+    def _raw_once(self, tensor: torch.Tensor) -> _Raw:
+        """`raw(tensor)` on its accelerator, or the sums already taken there of the same unchanged
+        memory, as `_large_cpu_stats` reuses numbers (a transformer's views and transposes are
+        four in ten of its large tensors)."""
+        memory = dense_memory(tensor) if self.reuse else None
+        key = (tensor.device, memory)
+        seen = self._seen_raw.get(key) if memory is not None else None
+        if seen is not None and seen[0]() is not None:
+            return seen[1]
+        sums = raw(tensor)
+        if memory is not None:
+            self._seen_raw[key] = (weakref.ref(tensor), sums)
+            self.holding = True  # so that in-place writes are reported to before_write()
+        return sums
+
     def before_write(self, tensor: torch.Tensor) -> None:
         """`tensor` is about to change in place: copy the held tensors that share its memory.
 
@@ -217,6 +211,7 @@ class StatsBatch:
         added: most recordings never write in place.
         """
         self._seen.clear()  # a write through `.data` bumps another version counter than ours
+        self._seen_raw.clear()
         storage = storage_key(tensor)
         if storage is None:
             return
@@ -327,6 +322,7 @@ class StatsBatch:
                 self._flush_device(device)
         self._by_storage.clear()
         self._seen.clear()
+        self._seen_raw.clear()
         self.holding = False
         self._held_numel = 0
 
@@ -354,17 +350,22 @@ class StatsBatch:
         small = self._small.pop(device, _Held())
         large = self._large.pop(device, [])
         vectors = self._vectors.pop(device, [])
-        parts = [raw.to(torch.float64) for _, raw in large]
+        parts = []
+        if large:  # one kernel each for all sums and all counts, not one per tensor
+            parts.append(torch.cat([sums for _, (sums, _) in large]).to(torch.float64))
+            parts.append(torch.cat([counts for _, (_, counts) in large]).to(torch.float64))
         parts += [vector.to(torch.float64) for vector, _ in vectors]
         numels = [t.numel() for t in small.tensors]
         if small.tensors:
             flat = torch._C._nn.flatten_dense_tensors(small.tensors)
             parts.append(raw_segments(flat.float(), numels).to(torch.float64))
         numbers = torch.cat(parts).tolist() if parts else []
-        at = 0
+        sums_at, counts_at = 0, 4 * len(large)
         for (target, key, numel), _ in large:
-            target[key] = finish(numbers[at : at + _RAW], numel)
-            at += _RAW
+            sums, counts = numbers[sums_at : sums_at + 4], numbers[counts_at : counts_at + 3]
+            target[key] = finish(raw_numbers(sums, counts), numel)
+            sums_at, counts_at = sums_at + 4, counts_at + 3
+        at = 7 * len(large)
         for vector, write in vectors:
             write([int(v) for v in numbers[at : at + vector.numel()]])
             at += vector.numel()
