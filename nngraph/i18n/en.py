@@ -1229,6 +1229,15 @@ MESSAGES: dict[str, str] = {
     "widgets.error.selected": (
         "{widget}(selected=...) needs a node's id, a string such as 'n3' ('' for none), got {got!r}"
     ),
+    "widgets.error.selected_unknown": (
+        "{widget}(selected=...) got {got}, which is no node of this graph ('' selects none). {hint}"
+    ),
+    "widgets.error.selected_close": "Did you mean {close}?",
+    "widgets.error.selected_list": (
+        "list(g.nodes) gives the node ids ({first}, ...), and g.nodes(data='name') pairs them "
+        "with the parameters' names"
+    ),
+    "widgets.error.selected_empty": "This graph has no nodes, so only '' can be selected",
     "widgets.error.layout": (
         "{widget}(layout=...) is ipywidgets' layout: a dict such as layout={{'width': '600px'}} "
         "or an ipywidgets.Layout, got {got!r}"

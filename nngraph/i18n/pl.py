@@ -1307,6 +1307,16 @@ MESSAGES: dict[str, str] = {
         "{widget}(selected=...) wymaga identyfikatora węzła, napisu takiego jak 'n3' ('' gdy "
         "żaden), otrzymano {got!r}"
     ),
+    "widgets.error.selected_unknown": (
+        "{widget}(selected=...) otrzymało {got}, a w tym grafie nie ma takiego węzła ('' gdy "
+        "żaden). {hint}"
+    ),
+    "widgets.error.selected_close": "Czy chodziło o {close}?",
+    "widgets.error.selected_list": (
+        "list(g.nodes) daje identyfikatory węzłów ({first}, ...), a g.nodes(data='name') łączy "
+        "je z nazwami parametrów"
+    ),
+    "widgets.error.selected_empty": "Ten graf nie ma węzłów, więc można wybrać tylko ''",
     "widgets.error.layout": (
         "{widget}(layout=...) to układ z ipywidgets: słownik taki jak "
         "layout={{'width': '600px'}} albo ipywidgets.Layout, otrzymano {got!r}"

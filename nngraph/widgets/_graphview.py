@@ -16,7 +16,7 @@ from nngraph.graph import Graph
 from nngraph.graph._health import HEALTH_KINDS, find
 from nngraph.graph._nodes import counted, numel
 from nngraph.i18n import message, messages, on_language_change
-from nngraph.widgets._options import check_at_least, check_layout, check_names
+from nngraph.widgets._options import check_at_least, check_layout, check_names, check_selected
 from nngraph.widgets._static_svg import static_svg, with_static_picture
 from nngraph.widgets._wire import compact, expanded, sendable
 
@@ -233,8 +233,10 @@ class GraphView(anywidget.AnyWidget):
         self._check_options(
             depth=depth, view=view, color_by=color_by, selected=selected, height=height, **kwargs
         )
+        payload = _payload(graph)
+        check_selected("GraphView", payload, selected)
         super().__init__(
-            graph=_payload(graph),
+            graph=payload,
             depth=depth,
             view=view,
             color_by=color_by,
@@ -275,6 +277,17 @@ class GraphView(anywidget.AnyWidget):
     @traitlets.validate("height")
     def _check_height(self, proposal: dict[str, Any]) -> int:
         return check_at_least("GraphView", "height", proposal["value"], MIN_HEIGHT)
+
+    @traitlets.validate("selected")
+    def _check_selected(self, proposal: dict[str, Any]) -> str:
+        return check_selected("GraphView", self.graph, proposal["value"])
+
+    @traitlets.observe("graph")
+    def _forget_selected(self, _change: Any) -> None:  # one the new graph has no node for
+        try:
+            check_selected("GraphView", self.graph, self.selected)
+        except NNGraphError:
+            self.selected = ""
 
     def _on_language(self) -> None:
         self.messages = messages("graphview.")

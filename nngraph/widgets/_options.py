@@ -4,8 +4,10 @@ name raises ``NNGraphError`` saying what is allowed, before the widget is made (
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
+import reprlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +23,7 @@ __all__ = [
     "check_loss_options",
     "check_names",
     "check_range",
+    "check_selected",
 ]
 
 
@@ -111,3 +114,48 @@ def check_loss_options(**given: Any) -> None:
             check_at_least("LossView", name, value, 1)
         elif name == "layout":
             check_layout("LossView", value)
+
+
+def check_selected(widget: str, payload: dict[str, Any], selected: str) -> str:
+    """``selected`` if the view can select it in ``payload``: ``""`` (none), a node's id, or a
+    box the browser draws for a folded module (``m:<path>``) or a run of repeated blocks
+    (``r:<path>``). Anything else raises ``NNGraphError`` with the close matches.
+
+        >>> g = {"nodes": [{"id": "n3", "name": "fc.weight", "module": "fc"}]}
+        >>> check_selected("GraphView", g, "m:fc"), check_selected("GraphView", g, "n3")
+        ('m:fc', 'n3')
+        >>> check_selected("GraphView", g, "fc.weigth")
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: GraphView(selected=...) got 'fc.weigth', ... 'n3' (fc.weight)?
+    """
+    nodes = payload.get("nodes") or []
+    paths = {str(n.get("module") or "") for n in nodes}
+    paths |= {str(m.get("path") or "") for m in payload.get("modules") or []}
+    paths |= {p[:i] for p in list(paths) for i, c in enumerate(p) if c == "."}  # ancestors
+    ids = {_browser_id(n.get("id")): n.get("name") for n in nodes}
+    box = selected[2:].removesuffix("#more") if selected[:2] in ("m:", "r:") else ""
+    if not selected or selected in ids or (box and box in paths):
+        return selected
+    named = {text: (f"m:{p}", "") for p in paths if p for text in (p, f"m:{p}")}
+    named.update({n: (i, f" ({n})") for i, n in ids.items() if isinstance(n, str) and n})
+    named.update({i: (i, "") for i in ids})  # a parameter's name above gives its node's id
+    close = difflib.get_close_matches(selected, list(named), n=3)
+    shown = [f"{named[c][0]!r}{named[c][1]}" for c in close]
+    if close:
+        hint = message("widgets.error.selected_close", close=", ".join(dict.fromkeys(shown)))
+    elif ids:
+        hint = message("widgets.error.selected_list", first=", ".join(map(repr, list(ids)[:3])))
+    else:
+        hint = message("widgets.error.selected_empty")
+    got = reprlib.repr(selected)
+    raise NNGraphError(message("widgets.error.selected_unknown", widget=widget, got=got, hint=hint))
+
+
+def _browser_id(node_id: Any) -> str:
+    """A node's id as the browser writes it (``String(id)``): ``[1, 2]`` -> ``"1,2"``."""
+    if isinstance(node_id, (list, tuple)):
+        return ",".join(_browser_id(part) for part in node_id)
+    if isinstance(node_id, float) and node_id.is_integer():
+        return str(int(node_id))
+    return str(node_id)
