@@ -471,6 +471,16 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.not_restored": (
         "NNGraphCallback: the best weights were not put back into the module: {reason}"
     ),
+    "monitor.lightning.early_stopped": (
+        "Lightning's EarlyStopping (watching {metric}) stopped training at epoch {epoch}"
+    ),
+    "monitor.lightning.interrupted": (
+        "training was interrupted: the best weights (epoch {best}) were put back into the model"
+    ),
+    "monitor.lightning.error_kept": (
+        "training stopped with an error: the weights are left as they were then; "
+        "cb.monitor.restore_best() puts the best ones (epoch {best}) back"
+    ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning needs PyTorch Lightning: pip install nngraph[lightning]"
     ),

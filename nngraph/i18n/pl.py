@@ -505,6 +505,16 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.not_restored": (
         "NNGraphCallback: najlepsze wagi nie zostały przywrócone do modułu: {reason}"
     ),
+    "monitor.lightning.early_stopped": (
+        "EarlyStopping z Lightning (obserwujący {metric}) zatrzymał trening w epoce {epoch}"
+    ),
+    "monitor.lightning.interrupted": (
+        "trening przerwano: najlepsze wagi (z epoki {best}) zostały przywrócone do modelu"
+    ),
+    "monitor.lightning.error_kept": (
+        "trening zatrzymał się z powodu błędu: wagi zostały takie, jakie były w tej chwili; "
+        "cb.monitor.restore_best() przywróci najlepsze (z epoki {best})"
+    ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning wymaga PyTorch Lightning: pip install nngraph[lightning]"
     ),

@@ -1,4 +1,8 @@
-"""Epoch means of training metrics that a LightningModule logs per step only.
+"""Helpers of the Lightning callback: epoch means of training metrics that a LightningModule
+logs per step only (:class:`StepMeans`), where the epoch stands after a validation
+(:func:`mid_epoch`), which of Lightning's ``EarlyStopping`` callbacks stopped the fit
+(:func:`stop_marks`, :func:`stopped_since`, :func:`early_stops`) and the events the callback
+tells (:func:`note`).
 
 ``self.log("train_loss", loss)`` in ``training_step`` is Lightning's default there:
 ``on_step=True, on_epoch=False``. ``trainer.callback_metrics["train_loss"]`` then holds the last
@@ -24,12 +28,13 @@ were all that old value, so their mean is that value too.
 from __future__ import annotations
 
 import math
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
-from nngraph.monitor._common import is_tensor
+from nngraph.i18n import message
+from nngraph.monitor._common import Event, is_tensor
 
-__all__ = ["StepMeans"]
+__all__ = ["StepMeans", "early_stops", "mid_epoch", "note", "stop_marks", "stopped_since"]
 
 _SUFFIXES = ("_step", "_epoch")
 
@@ -83,3 +88,69 @@ def _same(a: Any, b: Any) -> bool:
     except (TypeError, ValueError, RuntimeError):
         return False
     return x == y or (math.isnan(x) and math.isnan(y))
+
+
+def mid_epoch(trainer: Any) -> bool:
+    """Whether the training epoch goes on after the validation that just ended (then it is
+    logged at once, and a stop it asks for ends the epoch before another batch). When
+    Lightning's loop cannot say, the validation is logged before the next training batch, or
+    with the epoch's training metrics if none comes."""
+    try:
+        done = trainer.fit_loop.epoch_loop.done
+    except Exception:  # another Lightning version: the safe way round
+        return False
+    return done is False
+
+
+EARLY_STOPPED = "monitor.lightning.early_stopped"  # the message of a stop by EarlyStopping
+#: what an ``EarlyStopping`` callback says of its last stop (public attributes; the last two
+#: only since Lightning 2.5)
+_STOP_STATE = ("stopped_epoch", "stopping_reason", "stopping_reason_message")
+
+
+def stop_marks(callbacks: Iterable[Any]) -> list[tuple[Any, tuple[Any, ...]]]:
+    """Each ``EarlyStopping`` callback with what it says of its last stop, taken when training
+    starts: it keeps an earlier fit's stop, so only a change tells a stop in this fit."""
+    return [(cb, tuple(getattr(cb, name, None) for name in _STOP_STATE)) for cb in callbacks]
+
+
+def stopped_since(marks: list[tuple[Any, tuple[Any, ...]]]) -> list[Any]:
+    """The callbacks of ``marks`` (see :func:`stop_marks`) that stopped training since.
+
+    >>> from types import SimpleNamespace
+    >>> es = SimpleNamespace(stopped_epoch=0)
+    >>> marks = stop_marks([es]); es.stopped_epoch = 4
+    >>> stopped_since(marks) == [es]
+    True
+    """
+    now = stop_marks(cb for cb, _ in marks)
+    return [cb for (cb, before), (_, after) in zip(marks, now, strict=True) if after != before]
+
+
+def early_stops(marks: list[tuple[Any, tuple[Any, ...]]], offset: int) -> list[Event]:
+    """An event for each ``EarlyStopping`` of ``marks`` that stopped training since they were
+    taken, at the monitor's epoch (the trainer's, counted from 1, plus ``offset``)."""
+    return [
+        note(offset + es.stopped_epoch + 1, EARLY_STOPPED, "EarlyStopping", metric=es.monitor)
+        for es in stopped_since(marks)
+    ]
+
+
+def note(epoch: int, message_id: str, detector: str = "NNGraphCallback", **fields: Any) -> Event:
+    """An event of the callback for the monitor's story, at ``epoch`` (the monitor's); one by
+    Lightning's ``EarlyStopping`` (``detector``) is a stop.
+
+    >>> str(note(3, EARLY_STOPPED, "EarlyStopping", metric="val_loss"))
+    "epoch 3: Lightning's EarlyStopping (watching val_loss) stopped training at epoch 3"
+    """
+    stop = detector == "EarlyStopping"
+    return Event(
+        step=float(epoch),
+        epoch=epoch,
+        detector=detector,
+        kind="stop" if stop else "note",
+        message_id=message_id,
+        message=message(message_id, epoch=epoch, **fields),
+        stop=stop,
+        values=fields,
+    )

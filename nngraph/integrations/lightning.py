@@ -3,7 +3,8 @@
 It reads ``trainer.callback_metrics`` at the end of every training epoch (an epoch-end
 validation has run by then), logs them with the epoch counted from 1, sets
 ``trainer.should_stop`` when a detector asks to stop, and at the end of ``fit`` puts the best
-weights back into the module (Lightning's own ``EarlyStopping`` never does). A validation in the
+weights back into the module (Lightning's own ``EarlyStopping`` never does; a stop by it is told
+as an event). A validation in the
 middle of an epoch (``val_check_interval``) is logged when it ends, at a fraction of the epoch
 (``epoch=2.5`` is shown as epoch 3), so the weights kept as the best are the ones it validated.
 A training metric logged per step only (``self.log("train_loss", loss)`` in ``training_step``:
@@ -30,6 +31,7 @@ the module logs, or the one the monitor shows); it comes first. Metrics logged i
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 from collections.abc import Collection, Container, Iterable, Mapping
@@ -38,7 +40,7 @@ from typing import Any, cast
 from nngraph.capture import NNGraphWarning
 from nngraph.errors import NNGraphError, check_flag, stacklevel_outside
 from nngraph.i18n import message
-from nngraph.integrations._lightning_steps import StepMeans
+from nngraph.integrations import _lightning_steps as steps
 from nngraph.monitor import Monitor
 from nngraph.monitor._common import (
     LOSS_NAMES,
@@ -52,9 +54,13 @@ from nngraph.monitor.detectors import Detector, Divergence, detector_list
 
 try:
     from lightning.pytorch import Callback
+    from lightning.pytorch.callbacks import EarlyStopping
 except ImportError:  # pragma: no cover - the older package name
     try:
         from pytorch_lightning import Callback  # type: ignore[no-redef,assignment,unused-ignore]
+        from pytorch_lightning.callbacks import (  # type: ignore[no-redef,assignment,unused-ignore]
+            EarlyStopping,
+        )
     except ImportError as exc:  # pragma: no cover
         raise ImportError(message("monitor.lightning.missing")) from exc
 
@@ -100,6 +106,8 @@ def _renames(metrics: object) -> dict[str, str]:
     return dict(cast("Mapping[str, str]", metrics))
 
 
+_mid_epoch = steps.mid_epoch  # looked up here at each call (a test replaces it)
+
 #: Lightning's suffix for the first of several validation dataloaders
 _FIRST_LOADER = "/dataloader_idx_0"
 
@@ -112,7 +120,10 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
 
     ``monitor``: a :class:`Monitor` to feed (default: a new one watching the LightningModule,
     with ``detectors``, ``display``); ``stop``: let detectors stop training;
-    ``restore_best``: put the best epoch's weights back into the module when ``fit`` ends.
+    ``restore_best``: put the best epoch's weights back into the module when ``fit`` ends,
+    also when it is interrupted (the kernel's Stop button, Ctrl+C), which the monitor tells. An
+    error leaves the weights as they were then, to look into (the monitor says how to restore
+    the best ones). A stop by Lightning's own ``EarlyStopping`` is told as an event.
 
     Used for a second ``fit``, a callback that made its own monitor starts a new run (a new
     ``cb.monitor``, epochs from 1, like re-running a training cell; resumed with
@@ -166,7 +177,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         self._validated = False  # a validation ran since the last training batch, not logged yet
         self._running = False  # between the start of training and the end of fit
         self._batches = 0  # training batches done in this epoch
-        self._means = StepMeans()
+        self._means = steps.StepMeans()
         self._skip: tuple[tuple[str, ...], set[str]] = ((), set())  # keys, validation's among them
         self._last_step = 0  # the last step this callback logged
         self._offset = 0  # added to the epoch: a given monitor goes on counting in a second fit
@@ -174,6 +185,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         self._warned = False
         self._trained = False  # an epoch ran in this fit
         self._keys: dict[str, None] = {}  # Lightning's keys of the metrics logged in this fit
+        self._early: list[tuple[Any, tuple[Any, ...]]] = []  # see stop_marks
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
         self._validated = self._saw_metric = self._warned = self._trained = False
@@ -185,6 +197,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         # never calls this hook for a fit with nothing left to train (max_epochs already
         # reached: a re-run cell), which keeps the last run
         self._running = True
+        self._early = steps.stop_marks(c for c in trainer.callbacks if isinstance(c, EarlyStopping))
         if self._own_monitor:  # every fit is a new run
             self.monitor = Monitor(
                 model=pl_module,
@@ -347,7 +360,21 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         self.monitor._watch_checked = True  # said here, for Lightning: not again by the Monitor
 
     def on_exception(self, trainer: Any, pl_module: Any, exception: BaseException) -> None:
+        """An interrupted fit (Stop, Ctrl+C) gets the best weights back, as an ended one does;
+        after an error they stay as they were, and the monitor says how to restore them."""
         self._running = False
+        mon = self.monitor
+        if mon is None or not self._trained:
+            return
+        with contextlib.suppress(Exception):  # the error to show is the user's, not this one
+            mon.close()  # the lines and points held back
+        best = mon.best.epoch if mon.best is not None else None
+        if not self.restore_best or best is None or mon.model is None:
+            return
+        if not isinstance(exception, KeyboardInterrupt):
+            mon.add_event(steps.note(mon.epoch, "monitor.lightning.error_kept", best=best))
+        elif self._restore(mon, pl_module):
+            mon.add_event(steps.note(mon.epoch, "monitor.lightning.interrupted", best=best))
 
     def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
         self._running = False
@@ -356,21 +383,17 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         if not self._saw_metric:
             self._warn_missing(trainer)
         self.monitor.close()
+        for event in steps.early_stops(self._early, self._offset):  # after the last epoch's line
+            self.monitor.add_event(event)
         if self.restore_best and self.monitor.best is not None and self.monitor.model is not None:
-            try:
-                self.monitor.restore_best(pl_module)
-            except NNGraphError as exc:  # e.g. the best came from an earlier module: say why
-                text = message("monitor.lightning.not_restored", reason=exc)
-                warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
+            self._restore(self.monitor, pl_module)
 
-
-def _mid_epoch(trainer: Any) -> bool:
-    """Whether the training epoch goes on after the validation that just ended (then it is
-    logged at once, and a stop it asks for ends the epoch before another batch). When
-    Lightning's loop cannot say, the validation is logged before the next training batch, or
-    with the epoch's training metrics if none comes."""
-    try:
-        done = trainer.fit_loop.epoch_loop.done
-    except Exception:  # another Lightning version: the safe way round
-        return False
-    return done is False
+    def _restore(self, mon: Monitor, pl_module: Any) -> bool:
+        """Put the best weights back into ``pl_module``; where they cannot be, say why."""
+        try:
+            mon.restore_best(pl_module)
+        except NNGraphError as exc:  # e.g. the best came from an earlier module: say why
+            text = message("monitor.lightning.not_restored", reason=exc)
+            warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
+            return False
+        return True

@@ -1,0 +1,167 @@
+"""NNGraphCallback when something else ends the fit: Lightning's own ``EarlyStopping``, the
+kernel's Stop button (a ``KeyboardInterrupt``) or an error."""
+
+from __future__ import annotations
+
+import signal
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import torch
+
+pl = pytest.importorskip("lightning.pytorch")
+
+from lightning.pytorch.callbacks import EarlyStopping  # noqa: E402
+
+from nngraph.i18n import set_language  # noqa: E402
+from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
+from nngraph.monitor import Monitor  # noqa: E402
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+State = dict[str, torch.Tensor]
+
+
+class Net(pl.LightningModule):
+    """A network too big for its noisy labels: validation gets worse after a few epochs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = torch.nn.Sequential(
+            torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1)
+        )
+
+    def step(self, batch: Batch) -> torch.Tensor:
+        x, y = batch
+        return torch.nn.functional.binary_cross_entropy_with_logits(self.net(x).squeeze(-1), y)
+
+    def training_step(self, batch: Batch, _: int) -> torch.Tensor:
+        loss = self.step(batch)
+        self.log("train_loss", loss, on_step=False, on_epoch=True)
+        return loss
+
+    def validation_step(self, batch: Batch, _: int) -> None:
+        self.log("val_loss", self.step(batch))
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.Adam(self.parameters(), lr=0.05)
+
+
+class Breaks(pl.Callback):
+    """Keeps the weights of every epoch; raises ``error`` when epoch ``at`` (from 1) starts."""
+
+    def __init__(self, at: int = 0, error: BaseException | None = None) -> None:
+        self.at, self.error = at, error
+        self.states: dict[int, State] = {}
+
+    def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self.error is not None and trainer.current_epoch + 1 == self.at:
+            raise self.error
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        state = pl_module.state_dict()
+        self.states[trainer.current_epoch + 1] = {k: v.clone() for k, v in state.items()}
+
+
+def fit(callbacks: list[Any], max_epochs: int = 40) -> Net:
+    torch.manual_seed(0)
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.randn(96, 2, generator=g), (torch.rand(96, generator=g) < 0.5).float()
+    ds, dl = torch.utils.data.TensorDataset, torch.utils.data.DataLoader
+    model = Net()
+    trainer = pl.Trainer(
+        max_epochs=max_epochs,
+        callbacks=callbacks,
+        accelerator="cpu",
+        devices=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        num_sanity_val_steps=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Lightning's "few workers" advice
+        trainer.fit(model, dl(ds(x[:32], y[:32]), batch_size=16), dl(ds(x[32:], y[32:]), 64))
+    return model
+
+
+def same(state: State, other: State) -> bool:
+    return all(torch.equal(state[k], v) for k, v in other.items())
+
+
+def monitor_of(cb: NNGraphCallback) -> Monitor:
+    assert cb.monitor is not None
+    return cb.monitor
+
+
+@pytest.fixture
+def sigint() -> Iterator[None]:
+    """Lightning ignores Ctrl+C after a KeyboardInterrupt: give the handler back."""
+    handler = signal.getsignal(signal.SIGINT)
+    yield
+    signal.signal(signal.SIGINT, handler)
+
+
+def test_a_stop_by_lightnings_early_stopping_is_told(capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing told the student that EarlyStopping, not nngraph, ended the fit."""
+    cb, es = NNGraphCallback(detectors=[], display="text"), EarlyStopping("val_loss", patience=2)
+    fit([cb, es])
+    mon, epoch = monitor_of(cb), es.stopped_epoch + 1  # Lightning counts from 0
+    assert epoch > 1 and mon.epoch == epoch
+    (event,) = mon.events
+    assert (event.detector, event.kind, event.stop) == ("EarlyStopping", "stop", True)
+    said = f"Lightning's EarlyStopping (watching val_loss) stopped training at epoch {epoch}"
+    assert event.message == said and event.epoch == epoch and mon.stop_event == event
+    assert said in capsys.readouterr().out
+
+
+def test_no_early_stopping_event_when_it_did_not_stop_this_fit() -> None:
+    es = EarlyStopping("val_loss", patience=100)
+    es.stopped_epoch = 7  # as an earlier fit left it: not this fit's stop
+    cb = NNGraphCallback(detectors=[], display=False)
+    fit([cb, es], max_epochs=3)
+    assert monitor_of(cb).events == [] and not monitor_of(cb).should_stop
+
+
+def test_the_stop_button_puts_the_best_weights_back_and_says_so(
+    sigint: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A KeyboardInterrupt (the kernel's Stop) left the weights of the interrupted epoch."""
+    cb, breaks = NNGraphCallback(detectors=[], display="text"), Breaks(8, KeyboardInterrupt())
+    with pytest.raises(SystemExit):  # how Lightning ends a fit after Ctrl+C
+        fit([breaks, cb])
+    mon = monitor_of(cb)
+    assert mon.best is not None and mon.best.epoch < 7  # the last weights are not the best
+    assert same(mon.model.state_dict(), breaks.states[mon.best.epoch])
+    said = f"training was interrupted: the best weights (epoch {mon.best.epoch}) were put back"
+    assert said in mon.events[-1].message and said in capsys.readouterr().out
+
+
+def test_an_error_leaves_the_weights_to_look_into_and_says_how_to_restore() -> None:
+    cb, breaks = NNGraphCallback(detectors=[], display=False), Breaks(8, RuntimeError("bug"))
+    with pytest.raises(RuntimeError, match="bug"):
+        fit([breaks, cb])
+    mon = monitor_of(cb)
+    assert mon.best is not None and same(mon.model.state_dict(), breaks.states[7])
+    (event,) = mon.events
+    said = f"cb.monitor.restore_best() puts the best ones (epoch {mon.best.epoch}) back"
+    assert said in str(event)
+
+
+def test_restore_best_false_leaves_an_interrupted_fits_weights(sigint: None) -> None:
+    cb = NNGraphCallback(detectors=[], display=False, restore_best=False)
+    breaks = Breaks(8, KeyboardInterrupt())
+    with pytest.raises(SystemExit):
+        fit([breaks, cb])
+    assert same(monitor_of(cb).model.state_dict(), breaks.states[7])
+    assert monitor_of(cb).events == []
+
+
+def test_the_early_stopping_event_is_in_polish_too() -> None:
+    set_language("pl")  # tests/conftest.py sets English again
+    cb, es = NNGraphCallback(detectors=[], display=False), EarlyStopping("val_loss", patience=2)
+    fit([cb, es])
+    said = "EarlyStopping z Lightning (obserwujący val_loss) zatrzymał trening w epoce"
+    assert said in str(monitor_of(cb).events[0])
