@@ -1,5 +1,6 @@
 """Zero gates: a learnable multiplier that starts at zero, so what comes before it gets a
-gradient of exactly zero at first, yet learns from the second step on.
+gradient of exactly zero at first, yet learns from the second step on; and the one cause
+below every layer when none gets a gradient (`one_cause_of_no_gradient`).
 
 torchvision's `zero_init_residual=True` (the last BatchNorm weight of each residual branch),
 LoRA's `B`, ReZero's `alpha` and DiT's adaLN-Zero all start so. The gate itself gets a
@@ -26,7 +27,14 @@ from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["fed_zeros", "small_gated", "zero_gated"]
+__all__ = [
+    "all_zero",
+    "fed_zeros",
+    "one_cause_of_no_gradient",
+    "reads_zero_weight",
+    "small_gated",
+    "zero_gated",
+]
 
 # Ops that multiply what they read by each operand but a bias: a zero one zeroes the gradient
 # of the others. Adds, `cat`, `where` do not: they pass the gradient on.
@@ -67,8 +75,41 @@ def fed_zeros(g: Graph, weight: Any) -> bool:
         if any(_bias(d) and learnable(d) and (_grad_norm(d) or 0) > 0 for d in read):
             # where the values are known (`trace`), they must be zero: a hook may zero a gradient
             data = [d for d in read if not learnable(d) and d.get("value")]
-            return all(_all_zero(d) for d in data)
+            return all(all_zero(d) for d in data)
     return False
+
+
+def reads_zero_weight(g: Graph, op: Any) -> bool:
+    """Whether `op` multiplies by a learnable weight, not a bias, whose values are all zero (a
+    last layer that starts at zero, as torchvision's ViT head does), directly or through the
+    transpose a Linear's weight goes through."""
+    near = {*g._pred[op], *(q for p in g._pred[op] for q in g._pred[p])}
+    return any(learnable(d) and not _bias(d) and all_zero(d) for d in map(g._node.get, near))
+
+
+def one_cause_of_no_gradient(g: Graph, position: dict[Any, int]) -> tuple[Any, str] | None:
+    """When every weight's gradient is exactly zero: the op that got a gradient but passed
+    exactly zero back to every op it reads, with the message that says why, when it is one
+    cause for all layers: a loss (`cross_entropy`, `mse_loss`, ...; cross-entropy over a single
+    output unit is 0 whatever the output), or an op reading only the zeros of a last layer that
+    starts at zero (`y ** 2` there: the loss is at its minimum). None otherwise (a dead ReLU:
+    each layer is told)."""
+    nodes = g._node
+    for n in sorted(position, key=position.__getitem__, reverse=True):
+        data, grad = nodes[n], nodes[n].get("grad")
+        if data.get("kind") != "op" or not grad or not grad["norm"] > 0:
+            continue
+        ops = [p for p in g._pred[n] if nodes[p].get("kind") == "op" and nodes[p].get("grad")]
+        if ops and all(nodes[p]["grad"]["norm"] == 0 for p in ops):
+            op, shape = str(data.get("op") or ""), data.get("shape") or []
+            if op == "cross_entropy" and len(shape) > 1 and shape[1] == 1:
+                return n, "vanishing_one_class"
+            if "loss" in op or "entropy" in op:
+                return n, "vanishing_all_zero_loss"
+            if all(all_zero(nodes[p]) and reads_zero_weight(g, p) for p in ops):
+                return n, "vanishing_zero_output"
+            return None
+    return None
 
 
 def small_gated(g: Graph, weights: list[Any]) -> set[Any]:
@@ -127,22 +168,22 @@ def _made_by_gates(g: Graph, structural: bool) -> set[Any]:
         data = nodes[n]
         if learnable(data):
             norm = _grad_norm(data)
-            gate = _all_zero(data) and norm is not None and math.isfinite(norm) and norm > 0
+            gate = all_zero(data) and norm is not None and math.isfinite(norm) and norm > 0
         elif data.get("kind") != "op":
             gate = False
         elif structural and _op(data) not in _RESHAPING:
             added = [nodes[p] for p in pred[n] if _added(g, n, p, made)]
             multiplied = any(_multiplies(g, n, p, made) for p in pred[n])
-            gate = multiplied and all(_all_zero(bias) for bias in added)
+            gate = multiplied and all(all_zero(bias) for bias in added)
         else:
-            value_zero = data.get("value") is None or _all_zero(data)
+            value_zero = data.get("value") is None or all_zero(data)
             gate = value_zero and any(p in made for p in pred[n])
         if gate and not _bias(data):
             made.add(n)
     return made
 
 
-def _all_zero(data: dict[str, Any]) -> bool:
+def all_zero(data: dict[str, Any]) -> bool:
     value = data.get("value") or {}
     return bool(value.get("numel")) and value.get("zero_frac") == 1.0
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
 from nngraph.graph._finding import finding, weight_of
-from nngraph.graph._gates import fed_zeros, small_gated, zero_gated
+from nngraph.graph._gates import fed_zeros, one_cause_of_no_gradient, small_gated, zero_gated
 from nngraph.graph._lossinput import loss_inputs
 from nngraph.graph._nodes import (
     ancestors_of,
@@ -216,23 +216,6 @@ def _multiplied_from_the_left(g: Graph, n: Any) -> bool:
     ) and not any(str(g._node[s].get("op") or "") in ("t", "transpose") for s in g._succ[n])
 
 
-def _loss_giving_zero(g: Graph, position: dict[Any, int]) -> Any | None:
-    """When every weight's gradient is exactly zero: the loss op (`cross_entropy`,
-    `mse_loss`, ...) that got a gradient but passed exactly zero back to every op it reads
-    (cross-entropy over a single output unit is 0 whatever the output); None if it is not a
-    loss that stops the gradient (a dead ReLU: each layer is told)."""
-    nodes = g._node
-    for n in sorted(position, key=position.__getitem__, reverse=True):
-        data, grad = nodes[n], nodes[n].get("grad")
-        if data.get("kind") != "op" or not grad or not grad["norm"] > 0:
-            continue
-        ops = [p for p in g._pred[n] if nodes[p].get("kind") == "op" and nodes[p].get("grad")]
-        if ops and all(nodes[p]["grad"]["norm"] == 0 for p in ops):
-            op = str(data.get("op") or "")
-            return n if "loss" in op or "entropy" in op else None
-    return None
-
-
 def _fans(shape: list[int], module_type: str | None, config: str | None) -> tuple[int, int]:
     """(fan_in, fan_out) of a weight: the inputs one output unit reads, the outputs one input
     unit feeds. A convolution's weight is [out, in / groups, *kernel], a transposed one's
@@ -255,12 +238,10 @@ def _gradient_flow(
     gated = zero_gated(g, [layer.node for layer in layers if layer.rms == 0])
     gated |= small_gated(g, [layer.node for layer in layers])
     layers = [layer for layer in layers if layer.node not in gated]
-    stop = _loss_giving_zero(g, position) if all(x.rms == 0 for x in layers) else None
+    stop = one_cause_of_no_gradient(g, position) if all(x.rms == 0 for x in layers) else None
     if layers and stop is not None:  # one cause downstream of every layer: said once
-        op, shape = str(g._node[stop].get("op")), g._node[stop].get("shape") or []
-        one_class = op == "cross_entropy" and len(shape) > 1 and shape[1] == 1
-        key = "vanishing_one_class" if one_class else "vanishing_all_zero_loss"
-        return [finding("vanishing", key, "backward", stop, "", op=op)]
+        node, key = stop
+        return [finding("vanishing", key, "backward", node, "", op=str(g._node[node].get("op")))]
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
         if layer.rms < RMS_TINY:

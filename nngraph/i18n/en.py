@@ -858,6 +858,13 @@ MESSAGES: dict[str, str] = {
         " loss ({op}) passes exactly zero back to the model's output, as nothing in this batch"
         " can lower it (every label ignored, every margin already met, an exact fit)."
     ),
+    "graph.health.vanishing_zero_output": (
+        "Every weight gets a gradient of exactly zero, so nothing learns from this batch: what"
+        " reaches {op} is exactly zero everywhere, and {op} is flat there, so it passes exactly"
+        " zero back (y ** 2 at y = 0: the loss is already at its minimum). A last layer whose"
+        " weights start at zero outputs zeros; a loss with a slope there (cross-entropy, MSE"
+        " against real targets) gets training going. The layers themselves are fine."
+    ),
     "graph.health.vanishing_one_class": (
         "Every weight gets a gradient of exactly zero, so nothing learns from this batch: the"
         " loss ({op}) passes exactly zero back to the model's output, which has a single output"

@@ -915,6 +915,14 @@ MESSAGES: dict[str, str] = {
         " może jej obniżyć (wszystkie etykiety pominięte, wszystkie marginesy już spełnione,"
         " dokładne dopasowanie)."
     ),
+    "graph.health.vanishing_zero_output": (
+        "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
+        " partii: to, co dociera do {op}, jest wszędzie dokładnie zerem, a {op} jest tam płaskie,"
+        " więc oddaje dokładnie zero (y ** 2 przy y = 0: strata jest już w swoim minimum)."
+        " Ostatnia warstwa z wagami zainicjalizowanymi zerami daje same zera; strata, która ma"
+        " tam nachylenie (entropia krzyżowa, MSE względem prawdziwych celów), rusza trening."
+        " Same warstwy są w porządku."
+    ),
     "graph.health.vanishing_one_class": (
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
         " partii: strata ({op}) oddaje dokładnie zero wyjściu modelu, które ma jedną jednostkę."

@@ -1268,6 +1268,27 @@ def test_a_loss_that_gives_no_gradient_is_named_once_not_blamed_on_every_layer()
     assert [f["module"] for f in g.health() if f["kind"] == "vanishing"] == ["0", "2"]
 
 
+def test_a_model_that_outputs_zeros_into_a_square_is_told_once_that_the_loss_is_flat_there() -> (
+    None
+):
+    """torchvision's ViT starts its head at zero: out = 0, and `out.pow(2).mean()` has no slope
+    at 0, so every weight's gradient is exactly 0. Each of 12 layers was told 'a zero before or
+    after it stops the gradient' (seen on an H200 with vit_b_16)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 3)
+    )
+    nn.init.zeros_(model[4].weight)
+    nn.init.zeros_(model[4].bias)
+    x = torch.randn(32, 2)
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    (finding,) = g.health()
+    assert g.nodes[finding["node"]]["op"] == "pow"
+    assert "what reaches pow is exactly zero" in finding["message"]
+    labels = torch.randint(0, 3, (32,))  # a loss with a slope at 0: the zero head is a gate
+    assert ng.trace(model, x, loss=lambda y: nn.functional.cross_entropy(y, labels)).health() == []
+
+
 def test_one_layer_with_a_zero_gradient_among_learning_ones_keeps_its_own_finding() -> None:
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 1))
