@@ -682,6 +682,12 @@ MESSAGES: dict[str, str] = {
         "the gradient of layer '{layer}' is {value}: training has diverged. Lower the learning "
         "rate or check the data and the loss for NaN."
     ),
+    "monitor.grad.eval_mode": (
+        "the model trains in eval mode (model.eval() was called, and model.train() not since):"
+        " its {modules} act as at test time, so Dropout drops nothing and BatchNorm uses its"
+        " running statistics instead of the batch's and stops updating them. Call model.train()"
+        " at the start of each training epoch (after validating with model.eval())."
+    ),
     "monitor.grad.step_none": (
         "optimizer.step() ran {steps} times in a row while no parameter had a gradient (every "
         ".grad was None): the steps change nothing and the model does not learn. Most likely "

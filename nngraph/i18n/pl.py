@@ -732,6 +732,13 @@ MESSAGES: dict[str, str] = {
         "gradient warstwy '{layer}' jest {value}: trening się rozbiegł. Zmniejsz "
         "współczynnik uczenia albo sprawdź, czy dane i funkcja straty nie dają NaN."
     ),
+    "monitor.grad.eval_mode": (
+        "model trenuje w trybie ewaluacji (wywołano model.eval(), a potem już nie model.train()):"
+        " jego {modules} działają jak podczas testu, więc Dropout niczego nie wyłącza, a"
+        " BatchNorm zamiast statystyk partii używa średnich bieżących i przestaje je"
+        " aktualizować. Wywołaj model.train() na początku każdej epoki treningu (po walidacji"
+        " z model.eval())."
+    ),
     "monitor.grad.step_none": (
         "optimizer.step() wykonano {steps} razy z rzędu, gdy żaden parametr nie miał "
         "gradientu (każdy .grad był None): kroki niczego nie zmieniają i model się nie uczy. "

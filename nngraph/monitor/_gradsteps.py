@@ -1,5 +1,6 @@
-"""What a :class:`~nngraph.monitor.GradientWatch` with ``optimizer=`` checks at each
-``optimizer.step()``: that the step has a gradient to apply at all.
+"""What a :class:`~nngraph.monitor.GradientWatch` checks of the training steps themselves: that
+the model trains in training mode (:class:`EvalSteps`), and, with ``optimizer=``, that each
+``optimizer.step()`` has a gradient to apply at all (:class:`EmptySteps`).
 
 ``optimizer.zero_grad()`` placed between ``loss.backward()`` and ``optimizer.step()`` (or a
 ``loss.backward()`` left out) makes every step find no gradient: each ``.grad`` is ``None``
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["NONE_RUN", "ZERO_RUN", "EmptySteps"]
+__all__ = ["NONE_RUN", "ZERO_RUN", "EmptySteps", "EvalSteps"]
 
 #: steps in a row with every ``.grad`` None before it is said (one may be a fluke)
 NONE_RUN = 2
@@ -75,3 +76,38 @@ def _nonzero(grad: Any) -> bool:
     elif layout != "torch.strided":
         grad = grad.values()
     return bool(grad.detach().ne(0).any())
+
+
+class EvalSteps:
+    """Counts the steps in a row taken while the model is in eval mode, when it has modules
+    that act otherwise then (``modules``: their types): Dropout drops nothing, BatchNorm
+    normalises with its running statistics and stops updating them. The classic slip is
+    ``model.eval()`` for validation and no ``model.train()`` before the next epoch. Frozen
+    BatchNorm for fine-tuning sets those modules alone to eval, not the model: not counted.
+
+        >>> import torch
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout()).eval()
+        >>> steps = EvalSteps(net, patience=2)
+        >>> steps.modules, [steps.check() for _ in range(3)]
+        ('Dropout', [False, True, False])
+    """
+
+    def __init__(self, model: Any, patience: int) -> None:
+        from torch import nn
+
+        modal = [
+            type(m).__name__
+            for m in model.modules()
+            if isinstance(m, nn.modules.dropout._DropoutNd)
+            or (isinstance(m, nn.modules.batchnorm._NormBase) and m.track_running_stats)
+        ]
+        self.modules = ", ".join(dict.fromkeys(modal))
+        self._model = model
+        self._patience = max(patience, 1)
+        self.run = 0
+
+    def check(self) -> bool:
+        """One training step: whether to say now that the model trains in eval mode (once
+        per run of such steps)."""
+        self.run = self.run + 1 if self.modules and not self._model.training else 0
+        return self.run == self._patience

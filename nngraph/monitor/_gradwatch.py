@@ -36,7 +36,7 @@ from nngraph.monitor._gradgates import Gates
 from nngraph.monitor._gradnorms import layer_name as _layer_name
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import select as _select
-from nngraph.monitor._gradsteps import EmptySteps
+from nngraph.monitor._gradsteps import EmptySteps, EvalSteps
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._params import _nonnegative, _positive, _whole
@@ -153,6 +153,7 @@ class GradientWatch:
         self._optimizer: Any = optimizer
         ids = {id(p) for _, p in self._params}
         self._empty = None if optimizer is None else EmptySteps(optimizer, ids, self.patience)
+        self._eval = EvalSteps(self.model, self.patience)  # model.train() forgotten
         #: the live view in a notebook (an ``ng.LossView``), once the watch was shown
         self.view: Any = None
         if optimizer is not None:
@@ -188,6 +189,8 @@ class GradientWatch:
                 series = self.series[name] = Series(self.max_points)
             series.append(self.steps, norm)
         self.last = now
+        if self._eval.check():
+            self._emit("", "grad.eval_mode", {"modules": self._eval.modules})
         for i in self._joined - reading.trainable:  # frozen now: a bad run starts again
             self._runs.pop((self._names[i], "vanishing"), None)
             self._runs.pop((self._names[i], "exploding"), None)

@@ -191,3 +191,54 @@ def test_an_optimizer_with_a_closure_computes_its_gradient_itself() -> None:
         opt.zero_grad()  # no gradient before the step: the closure makes it
         opt.step(closure)
     assert gw.events == []
+
+
+def epochs(net: nn.Module, *, back_to_train: bool, epochs: int = 4) -> GradientWatch:
+    """The lecture's loop: train an epoch of batches, then validate in eval mode."""
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    mon = Monitor(display=False, detectors=[])
+    gw = GradientWatch(net, optimizer=opt, monitor=mon)
+    x, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+    for epoch in range(1, epochs + 1):
+        if back_to_train:
+            net.train()
+        for batch in range(4):
+            opt.zero_grad()
+            F.cross_entropy(net(x[batch::4]), y[batch::4]).backward()
+            opt.step()
+        net.eval()
+        with torch.no_grad():
+            mon.log(epoch, loss=1.0, val_loss=F.cross_entropy(net(x), y))
+    gw.close()
+    return gw
+
+
+def with_dropout() -> nn.Sequential:
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.3), nn.Linear(16, 2))
+
+
+def test_training_after_validation_without_model_train_is_said_once() -> None:
+    gw = epochs(with_dropout(), back_to_train=False)
+    (event,) = gw.events
+    assert event.message_id == "grad.eval_mode" and event.epoch == 2
+    assert "its Dropout act as at test time" in event.message
+    assert "Call model.train()" in event.message
+
+
+def test_no_word_when_the_loop_calls_model_train_or_the_mode_changes_nothing() -> None:
+    assert epochs(with_dropout(), back_to_train=True).events == []
+    assert epochs(mlp(), back_to_train=False).events == []  # no Dropout, no BatchNorm
+
+
+def test_batchnorm_frozen_for_fine_tuning_is_not_eval_mode_training() -> None:
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(4, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 2))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt)
+    net[1].eval()  # frozen statistics: the model itself trains
+    for _ in range(5):
+        opt.zero_grad()
+        net(torch.randn(8, 4)).sum().backward()
+        opt.step()
+    assert gw.events == []
