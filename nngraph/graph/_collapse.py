@@ -27,7 +27,7 @@ from nngraph.graph._nodes import (
     numel,
     owner_module,
 )
-from nngraph.graph._repeats import block_id
+from nngraph.graph._repeats import block_id, input_views, member_signature
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -315,14 +315,16 @@ def _box(
     in_nodes = sum(nodes[n].get("params") or 0 for n in inside)
     calls = [nodes[n]["call"] for n in inside if nodes[n].get("call") is not None]
     module_type = types.get(path)
-    index = {n: i for i, n in enumerate(inside)}
     pred = g._pred
+    views = input_views(g, inside)
+    kept = [n for n in inside if n not in views]
+    index = {n: i for i, n in enumerate(kept)}
     inner = [
         (
-            *_member_signature(nodes[n], path, configs),
+            *member_signature(nodes[n], path, configs),
             tuple(index[p] for p in pred[n] if p in index),
         )
-        for n in inside
+        for n in kept
     ]  # with which node inside feeds which: `a - b` is not `b - a`
     modules = sorted(((p[len(path) :], *info) for p, *info in under), key=lambda m: m[0])
     return {
@@ -345,25 +347,3 @@ def _box(
         "repeat": 1,
         "block": block_id((module_type, configs.get(path), inner, modules)),
     }
-
-
-def _member_signature(data: dict[str, Any], box: str, configs: dict[str, Any]) -> tuple[Any, ...]:
-    """What must match for two boxes to count as the same block, per node inside: its
-    module relative to the box and that module's settings (``extra_repr``: a Dropout's `p`,
-    a convolution's stride), its op, its scalar arguments where the node records them
-    (``args``: `F.dropout`'s `p` given in `forward`) and output shape; for parameters, kind
-    and shape."""
-    module = owner_module(data)
-    relative = module[len(box) :]
-    kind = data.get("kind")
-    if kind in ("param", "buffer"):
-        return (relative, kind, data.get("shape"))
-    if kind == "module":
-        return (
-            relative,
-            "module",
-            data.get("block") or data.get("module_type"),
-            data.get("repeat"),
-        )
-    op = data.get("op") or kind
-    return (relative, configs.get(module), op, data.get("args"), data.get("shape"))

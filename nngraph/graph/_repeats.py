@@ -6,7 +6,8 @@ the previous one reads too (an attention mask, the encoder output every decoder 
 attends to) and by constants made for it alone (a number a cache makes per layer), and folds
 a block of 1 to 4 boxes that repeats back to back (`Linear, ReLU x5000`). Two boxes are the
 same block when their ``block`` ids match (a digest of their type, settings and inside, which
-`collapse()` writes on every box) and they read constants alike; in a run, each box is also
+`collapse()` writes on every box from `member_signature`, leaving out `input_views`) and they
+read constants alike; in a run, each box is also
 fed the same shared values as the box one block earlier, and its first box reads, besides
 its input, only what the next block reads too.
 
@@ -23,12 +24,12 @@ import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._nodes import carried, parent_of
+from nngraph.graph._nodes import carried, owner_module, parent_of
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["MAX_PERIOD", "block_id", "fold_repeats"]
+__all__ = ["MAX_PERIOD", "block_id", "fold_repeats", "input_views", "member_signature"]
 
 #: The longest repeating block `fold_repeats` looks for (in module boxes).
 MAX_PERIOD = 4
@@ -228,3 +229,60 @@ def _run_node(g: Graph, run: list[Any], period: int, times: int) -> dict[str, An
         "repeat": times,
         "block": block_id(("run", [g.nodes[n].get("block") for n in run[:period]], times)),
     }
+
+
+#: Reshapes that only look at their input's memory another way, or copy it as it is (the
+#: `contiguous()` after a transpose), by autograd node or, for a tensor without gradient (no
+#: node), by op
+_VIEW_NODES = frozenset(
+    {
+        "ViewBackward0", "UnsafeViewBackward0", "TransposeBackward0", "TransposeBackward1",
+        "PermuteBackward0", "TBackward0", "UnsqueezeBackward0", "SqueezeBackward0",
+        "SqueezeBackward1", "SqueezeBackward2", "ExpandBackward0", "AliasBackward0",
+        "CloneBackward0",
+    }
+)  # fmt: skip
+_VIEW_OPS = frozenset(
+    {
+        "view", "reshape", "transpose", "permute", "t", "unsqueeze", "squeeze", "flatten",
+        "expand", "clone", "contiguous",
+    }
+)  # fmt: skip
+
+
+def input_views(g: Graph, inside: list[Any]) -> set[Any]:
+    """The nodes of a box that only reshape what comes into it (a transpose of its input, a
+    view of that): left out of its signature. PyTorch records no view of a tensor that needs no
+    gradient, so the first of three identical layers fed the raw input has fewer such nodes
+    than the others, and would not fold with them."""
+    members, views = set(inside), set()
+    for n in inside:  # in forward order: a view of a view comes after it
+        data = g._node[n]
+        reshapes = data.get("backward") in _VIEW_NODES or (
+            data.get("backward") is None and data.get("op") in _VIEW_OPS
+        )
+        if reshapes and all(p in views or p not in members for p in g._pred[n]):
+            views.add(n)
+    return views
+
+
+def member_signature(data: dict[str, Any], box: str, configs: dict[str, Any]) -> tuple[Any, ...]:
+    """What must match for two boxes to count as the same block, per node inside: its
+    module relative to the box and that module's settings (``extra_repr``: a Dropout's `p`,
+    a convolution's stride), its op, its scalar arguments where the node records them
+    (``args``: `F.dropout`'s `p` given in `forward`) and output shape; for parameters, kind
+    and shape."""
+    module = owner_module(data)
+    relative = module[len(box) :]
+    kind = data.get("kind")
+    if kind in ("param", "buffer"):
+        return (relative, kind, data.get("shape"))
+    if kind == "module":
+        return (
+            relative,
+            "module",
+            data.get("block") or data.get("module_type"),
+            data.get("repeat"),
+        )
+    op = data.get("op") or kind
+    return (relative, configs.get(module), op, data.get("args"), data.get("shape"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from torch import nn
 
@@ -111,6 +112,24 @@ def test_layers_that_all_read_the_same_mask_fold():
     causal = nn.Transformer.generate_square_subsequent_mask(5)  # every layer reads it
     g = ng.trace(encoder, x, mask=causal, loss=lambda y: y.pow(2).mean())
     boxes = [d["label"] for _, d in g.collapse(1).nodes(data=True) if d["kind"] == "module"]
+    assert boxes == ["TransformerEncoderLayer x3"]
+
+
+@pytest.mark.parametrize("needs_grad", [False, True])
+def test_the_first_layer_fed_the_raw_input_folds_with_the_others(needs_grad: bool) -> None:
+    """PyTorch records no view or copy of a tensor that needs no gradient: the first layer's
+    transpose and `contiguous()` of its input left it two nodes fewer, and a plain
+    TransformerEncoder folded as `TransformerEncoderLayer, TransformerEncoderLayer x2`."""
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+    encoder = nn.TransformerEncoder(layer, 3, enable_nested_tensor=False)
+    x = torch.randn(2, 5, 8, requires_grad=needs_grad)
+    g = ng.trace(encoder, x, loss=lambda y: y.pow(2).mean())
+    boxes = [d["label"] for _, d in g.collapse(1).nodes(data=True) if d["kind"] == "module"]
+    assert boxes == ["TransformerEncoderLayer x3"]
+    with ng.record(encoder) as rec:
+        encoder(x).sum().backward()
+    boxes = [d["label"] for _, d in rec.graph.collapse(1).nodes(data=True) if d["kind"] == "module"]
     assert boxes == ["TransformerEncoderLayer x3"]
 
 
