@@ -82,9 +82,15 @@ def fed_zeros(g: Graph, weight: Any) -> bool:
 def reads_zero_weight(g: Graph, op: Any) -> bool:
     """Whether `op` multiplies by a learnable weight, not a bias, whose values are all zero (a
     last layer that starts at zero, as torchvision's ViT head does), directly or through the
-    transpose a Linear's weight goes through."""
+    transpose a Linear's weight goes through; reshapes after it (`squeeze(-1)`) are followed."""
+    while _op(g._node[op]) in _RESHAPING and len(g._pred[op]) == 1:
+        (op,) = g._pred[op]
     near = {*g._pred[op], *(q for p in g._pred[op] for q in g._pred[p])}
     return any(learnable(d) and not _bias(d) and all_zero(d) for d in map(g._node.get, near))
+
+
+#: Ops whose slope is zero where what they read is zero (`y ** 2`, `|y|` at 0 in PyTorch)
+_FLAT_AT_ZERO = frozenset({"pow", "square", "abs", "relu", "norm", "linalg_vector_norm", "mul"})
 
 
 def one_cause_of_no_gradient(g: Graph, position: dict[Any, int]) -> tuple[Any, str] | None:
@@ -106,7 +112,10 @@ def one_cause_of_no_gradient(g: Graph, position: dict[Any, int]) -> tuple[Any, s
                 return n, "vanishing_one_class"
             if "loss" in op or "entropy" in op:
                 return n, "vanishing_all_zero_loss"
-            if all(all_zero(nodes[p]) and reads_zero_weight(g, p) for p in ops):
+            flat = op in _FLAT_AT_ZERO and not (
+                op == "mul" and data.get("args")
+            )  # y * y, not y * 0
+            if flat and all(all_zero(nodes[p]) and reads_zero_weight(g, p) for p in ops):
                 return n, "vanishing_zero_output"
             return None
     return None

@@ -134,7 +134,8 @@ def check_selected(widget: str, payload: dict[str, Any], selected: str) -> str:
     paths |= {str(m.get("path") or "") for m in payload.get("modules") or []}
     paths |= {p[:i] for p in list(paths) for i, c in enumerate(p) if c == "."}  # ancestors
     ids = {_browser_id(n.get("id")): n.get("name") for n in nodes}
-    box = selected[2:].removesuffix("#more") if selected[:2] in ("m:", "r:") else ""
+    box = selected[2:] if selected[:2] in ("m:", "r:") else ""
+    box = box.removesuffix("#more") if selected[:2] == "r:" else box  # a run's "N more" box
     if not selected or selected in ids or (box and box in paths):
         return selected
     named = {text: (f"m:{p}", "") for p in paths if p for text in (p, f"m:{p}")}

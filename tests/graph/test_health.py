@@ -1285,6 +1285,10 @@ def test_a_model_that_outputs_zeros_into_a_square_is_told_once_that_the_loss_is_
     (finding,) = g.health()
     assert g.nodes[finding["node"]]["op"] == "pow"
     assert "what reaches pow is exactly zero" in finding["message"]
+    g = ng.trace(model, x, loss=lambda y: y.unsqueeze(-1).pow(2).mean())  # a reshape between
+    assert [f["message"] == finding["message"] for f in g.health()] == [True]
+    g = ng.trace(model, x, loss=lambda y: (y * 0).sum())  # the 0 stops it, not the zero output
+    assert not any("already at its minimum" in f["message"] for f in g.health())
     labels = torch.randint(0, 3, (32,))  # a loss with a slope at 0: the zero head is a gate
     assert ng.trace(model, x, loss=lambda y: nn.functional.cross_entropy(y, labels)).health() == []
 
