@@ -5,6 +5,8 @@ from __future__ import annotations
 import numbers
 import reprlib
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -160,6 +162,19 @@ OPTIONS = ("depth", "view", "color_by", "selected", "height", "layout")
 MIN_HEIGHT = 1  # px
 
 
+class _Refused(NNGraphError, traitlets.TraitError):
+    """A value a trait's check refused: an NNGraphError that traitlets also undoes (one the
+    browser sends is rolled back, not kept)."""
+
+
+@contextmanager
+def _rolled_back() -> Iterator[None]:
+    try:
+        yield
+    except NNGraphError as error:
+        raise _Refused(str(error)) from None
+
+
 class GraphView(anywidget.AnyWidget):
     """Interactive view of a captured graph: pan/zoom, module clusters that open on click,
     an inspector, colour by gradient size, health flags, search, forward/backward views and
@@ -276,11 +291,13 @@ class GraphView(anywidget.AnyWidget):
 
     @traitlets.validate("height")
     def _check_height(self, proposal: dict[str, Any]) -> int:
-        return check_at_least("GraphView", "height", proposal["value"], MIN_HEIGHT)
+        with _rolled_back():
+            return check_at_least("GraphView", "height", proposal["value"], MIN_HEIGHT)
 
     @traitlets.validate("selected")
     def _check_selected(self, proposal: dict[str, Any]) -> str:
-        return check_selected("GraphView", self.graph, proposal["value"])
+        with _rolled_back():
+            return check_selected("GraphView", self.graph, proposal["value"])
 
     @traitlets.observe("graph")
     def _forget_selected(self, _change: Any) -> None:  # one the new graph has no node for

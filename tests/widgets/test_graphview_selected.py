@@ -92,3 +92,16 @@ def test_the_error_is_in_polish_too(g: ng.Graph) -> None:
     set_language("pl")  # tests/conftest.py sets English again
     with pytest.raises(ng.NNGraphError, match=r"otrzymało 'n33', a w tym grafie nie ma .*'n3'"):
         g.show(selected="n33")
+
+
+@pytest.mark.parametrize(("name", "bad"), [("selected", "nope"), ("height", -5)])
+def test_a_value_refused_from_the_browser_is_undone_not_kept(
+    g: ng.Graph, name: str, bad: object
+) -> None:
+    """A refused value that arrived as widget state stayed set: traitlets undoes only its own
+    TraitError, so the error is also one (and still an NNGraphError)."""
+    view = GraphView(g, selected=weight_id(g, "0.weight"))
+    before = getattr(view, name)
+    with pytest.raises(ng.NNGraphError):
+        view.set_state({name: bad})
+    assert getattr(view, name) == before
