@@ -18,6 +18,7 @@ from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
 from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._gates import fed_zeros, one_cause_of_no_gradient, small_gated, zero_gated
+from nngraph.graph._growth import growing_values
 from nngraph.graph._lossinput import loss_inputs
 from nngraph.graph._nodes import (
     ancestors_of,
@@ -106,6 +107,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     types = module_types(g)
     # an empty batch gives every weight a zero gradient: that says nothing about learning
     findings = [] if _empty_batch(g) else _gradient_flow(g, order, types)
+    findings += growing_values(g, order, types)
     findings += dead_units(g, order, types)
     findings += _unregistered(g, order)
     findings += untrained_norms(g, order)

@@ -864,6 +864,13 @@ MESSAGES: dict[str, str] = {
         " loss ({op}) passes exactly zero back to the model's output, as nothing in this batch"
         " can lower it (every label ignored, every margin already met, an exact fit)."
     ),
+    "graph.health.exploding_values": (
+        "The values grow about {factor:,.0f}x per layer over {layers} layers, to RMS {last:.2g}"
+        " after {to_module} (RMS {first:.2g} after {from_module}): the weights start too large"
+        " for this depth, as each layer multiplies the size of what it reads. Keep PyTorch's"
+        " default initialisation, or use nn.init.kaiming_normal_ before ReLU (std ="
+        " sqrt(2 / fan_in)); the loss and the updates are huge until then."
+    ),
     "graph.health.vanishing_zero_output": (
         "Every weight gets a gradient of exactly zero, so nothing learns from this batch: what"
         " reaches {op} is exactly zero everywhere, and {op} is flat there, so it passes exactly"

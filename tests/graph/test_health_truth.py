@@ -919,6 +919,36 @@ def test_a_relu_mlp_whose_initial_weights_are_scaled_up_has_exploding_gradients(
     assert kinds == {1.0: set(), 5.0: {"exploding"}}
 
 
+@pytest.mark.parametrize("init", ["normal", "default", "kaiming"])
+def test_weights_drawn_with_std_1_are_seen_in_the_values_growing_layer_after_layer(init: str):
+    """nn.init.normal_(w) (std 1) in a ReLU MLP under cross-entropy: the logits reach 1e5, yet
+    the gradient ratio between layers stays flat (values grow forward, gradients backward, and
+    cross-entropy caps the gradient at the output), and health() said nothing (a mistake the
+    README listed as not recognised)."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for width in (16, 64, 64, 64, 64, 64):
+        layers += [nn.Linear(width, 64), nn.ReLU()]
+    model = nn.Sequential(*layers, nn.Linear(64, 3))
+    for layer in model:
+        if isinstance(layer, nn.Linear) and init != "default":
+            if init == "normal":
+                nn.init.normal_(layer.weight)
+            else:
+                nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+    x, y = torch.randn(128, 16), torch.randint(0, 3, (128,))
+    g = ng.trace(model, x, loss=lambda out: F.cross_entropy(out, y))
+    grown = [f for f in g.health() if f["where"] == "forward" and f["kind"] == "exploding"]
+    if init != "normal":
+        assert grown == []
+        return
+    (finding,) = grown
+    assert finding["layers"] == 7 and 4 < finding["factor"] < 7 and finding["last"] > 1e4
+    assert g.nodes[finding["node"]]["module"] == "12"
+    assert "nn.init.kaiming_normal_" in finding["message"]
+    assert not any(f["where"] == "backward" for f in g.health())  # the gradients look fine
+
+
 @pytest.mark.parametrize("capture", ["trace", "graph_of"])
 def test_a_layer_fed_only_zeros_is_said_to_learn_through_its_bias_alone(capture: str):
     """A layer after a dead ReLU: its weights get exactly zero, its bias a gradient; "this
