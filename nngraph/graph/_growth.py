@@ -106,15 +106,16 @@ def _outputs(g: Graph, position: dict[Any, int]) -> list[_Output]:
 
 def _made_by(g: Graph, weight: Any, readers: list[Any], position: dict[Any, int]) -> Any:
     """The first op whose output the weight makes: one that reads it, or, after the transpose
-    a Linear's weight goes through (the same values, the shape permuted), one reading that."""
-    nodes, shape = g._node, sorted(g._node[weight]["shape"])
+    a Linear's weight goes through (the weight's own values, another shape), one reading that."""
+    nodes, own = g._node, g._node[weight].get("value") or {}
+
+    def makes(op: Any) -> bool:
+        value = nodes[op].get("value") or {}
+        same = (value.get("mean"), value.get("std")) == (own.get("mean"), own.get("std"))
+        return bool(value.get("numel")) and not (same and value["numel"] == own.get("numel"))
+
     for frontier in (readers, [s for op in readers for s in g._succ[op]]):
-        made = [
-            op
-            for op in frontier
-            if (nodes[op].get("value") or {}).get("numel")
-            and sorted(nodes[op].get("shape") or []) != shape
-        ]
+        made = [op for op in frontier if makes(op)]
         if made:
             return min(made, key=position.__getitem__)
     return None

@@ -865,9 +865,9 @@ MESSAGES: dict[str, str] = {
         " can lower it (every label ignored, every margin already met, an exact fit)."
     ),
     "graph.health.exploding_values": (
-        "The values grow about {factor:,.0f}x per layer over {layers} layers, to RMS {last:.2g}"
-        " after {to_module} (RMS {first:.2g} after {from_module}): the weights start too large"
-        " for this depth, as each layer multiplies the size of what it reads. Keep PyTorch's"
+        "The values grow about {factor:,.0f}x per layer over {layers} layers: RMS {first:.2g}"
+        " after {from_module}, {last:.2g} after {to_module}. The weights start too large for"
+        " this depth, as each layer multiplies the size of what it reads. Keep PyTorch's"
         " default initialisation, or use nn.init.kaiming_normal_ before ReLU (std ="
         " sqrt(2 / fan_in)); the loss and the updates are huge until then."
     ),

@@ -923,11 +923,11 @@ MESSAGES: dict[str, str] = {
         " dokładne dopasowanie)."
     ),
     "graph.health.exploding_values": (
-        "Wartości rosną około {factor:,.0f} razy na warstwę przez {layers} warstwy, do RMS"
-        " {last:.2g} za {to_module} (RMS {first:.2g} za {from_module}): wagi startują za duże"
-        " na tę głębokość, bo każda warstwa mnoży rozmiar tego, co czyta. Zostaw domyślną"
-        " inicjalizację PyTorcha albo użyj nn.init.kaiming_normal_ przed ReLU (std ="
-        " sqrt(2 / fan_in)); do tego czasu strata i kroki uczenia są ogromne."
+        "Wartości rosną około {factor:,.0f} razy na warstwę w {layers} kolejnych warstwach:"
+        " RMS {first:.2g} na wyjściu {from_module}, {last:.2g} na wyjściu {to_module}. Wagi"
+        " startują za duże na tę głębokość, bo każda warstwa mnoży rozmiar tego, co czyta."
+        " Zostaw domyślną inicjalizację PyTorcha albo użyj nn.init.kaiming_normal_ przed ReLU"
+        " (std = sqrt(2 / fan_in)); do tego czasu strata i kroki uczenia są ogromne."
     ),
     "graph.health.vanishing_zero_output": (
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"

@@ -936,7 +936,8 @@ def test_weights_drawn_with_std_1_are_seen_in_the_values_growing_layer_after_lay
                 nn.init.normal_(layer.weight)
             else:
                 nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
-    x, y = torch.randn(128, 16), torch.randint(0, 3, (128,))
+    # a batch of 64 makes each hidden output [64, 64], the shape of the weights themselves
+    x, y = torch.randn(64, 16), torch.randint(0, 3, (64,))
     g = ng.trace(model, x, loss=lambda out: F.cross_entropy(out, y))
     grown = [f for f in g.health() if f["where"] == "forward" and f["kind"] == "exploding"]
     if init != "normal":
