@@ -316,9 +316,9 @@ def _box(
     calls = [nodes[n]["call"] for n in inside if nodes[n].get("call") is not None]
     module_type = types.get(path)
     pred = g._pred
-    views = input_views(g, inside)
-    kept = [n for n in inside if n not in views]
-    index = {n: i for i, n in enumerate(kept)}
+    first, rest = input_views(g, inside)
+    kept = [n for n in inside if n not in rest]
+    index = {n: i for i, n in enumerate(kept) if n not in first}
     inner = [
         (
             *member_signature(nodes[n], path, configs),

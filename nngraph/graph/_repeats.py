@@ -250,20 +250,26 @@ _VIEW_OPS = frozenset(
 )  # fmt: skip
 
 
-def input_views(g: Graph, inside: list[Any]) -> set[Any]:
-    """The nodes of a box that only reshape what comes into it (a transpose of its input, a
-    view of that): left out of its signature. PyTorch records no view of a tensor that needs no
-    gradient, so the first of three identical layers fed the raw input has fewer such nodes
-    than the others, and would not fold with them."""
-    members, views = set(inside), set()
+def input_views(g: Graph, inside: list[Any]) -> tuple[set[Any], set[Any]]:
+    """The nodes of a box that only reshape what comes into it, or copy such a reshape (the
+    `contiguous()` after a transposed input, a view of that): the first reshapes of the input,
+    and the rest. PyTorch records no view of a tensor that needs no gradient, so the first of
+    three identical layers fed the raw input has fewer such nodes than the others, and reads
+    its input through other ones. So the rest is left out of a box's signature, and so is
+    which node reads which of them; the first reshapes stay, as nodes: a block that transposes
+    its input is not one that does not."""
+    members, first, rest = set(inside), set(), set()
     for n in inside:  # in forward order: a view of a view comes after it
         data = g._node[n]
         reshapes = data.get("backward") in _VIEW_NODES or (
             data.get("backward") is None and data.get("op") in _VIEW_OPS
         )
-        if reshapes and all(p in views or p not in members for p in g._pred[n]):
-            views.add(n)
-    return views
+        preds = g._pred[n]
+        if reshapes and all(p not in members for p in preds):
+            first.add(n)
+        elif reshapes and all(p in first or p in rest or p not in members for p in preds):
+            rest.add(n)
+    return first, rest
 
 
 def member_signature(data: dict[str, Any], box: str, configs: dict[str, Any]) -> tuple[Any, ...]:

@@ -133,6 +133,24 @@ def test_the_first_layer_fed_the_raw_input_folds_with_the_others(needs_grad: boo
     assert boxes == ["TransformerEncoderLayer x3"]
 
 
+class MaybeTransposed(nn.Module):
+    """Mixes along the rows of a square input, or along its columns."""
+
+    def __init__(self, transpose: bool) -> None:
+        super().__init__()
+        self.fc, self.transpose = nn.Linear(8, 8), transpose
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(self.fc(x.t() if self.transpose else x))
+
+
+def test_a_block_that_transposes_its_input_does_not_fold_with_one_that_does_not() -> None:
+    """Leaving the input's reshapes out of the signature folded T, F, T, F as `x4` (review)."""
+    model = nn.Sequential(*[MaybeTransposed(t) for t in (True, False, True, False)])
+    g = ng.trace(model, torch.randn(8, 8, requires_grad=True), loss=lambda y: y.sum())
+    assert labels(g.collapse(0)) == ["(MaybeTransposed, MaybeTransposed) x2"]
+
+
 class Shifted(nn.Module):
     def __init__(self) -> None:
         super().__init__()
