@@ -44,7 +44,8 @@ LARGE = 100.0
 
 @dataclass
 class _Output:
-    node: Any  # the layer's weight
+    weight: Any  # the layer's weight
+    node: Any  # what the op reads of it (the weight, its transpose, a cast): for `in_series`
     op: Any  # the op whose output the weight makes
     rms: float
 
@@ -61,9 +62,10 @@ def growing_values(
         if runs[-1] and out.rms < GROWTH * runs[-1][-1].rms:
             runs.append([])
         runs[-1].append(out)
-    run = max(runs, key=len)
-    if len(run) < LAYERS or run[-1].rms < LARGE:
+    runs = [run for run in runs if len(run) >= LAYERS and run[-1].rms >= LARGE]
+    if not runs:
         return []
+    run = max(runs, key=len)
     first, last = run[0], run[-1]
     factor = (last.rms / first.rms) ** (1 / (len(run) - 1))
     return [
@@ -72,13 +74,13 @@ def growing_values(
             "exploding_values",
             "forward",
             last.op,
-            owner_module(g._node[last.node]),
+            owner_module(g._node[last.weight]),
             factor=factor,
             first=first.rms,
             last=last.rms,
             layers=len(run),
-            from_module=weight_of(g._node[first.node], types),
-            to_module=weight_of(g._node[last.node], types),
+            from_module=weight_of(g._node[first.weight], types),
+            to_module=weight_of(g._node[last.weight], types),
         )
     ]
 
@@ -94,28 +96,34 @@ def _outputs(g: Graph, position: dict[Any, int]) -> list[_Output]:
         readers = list(g._succ[w])
         if any("embedding" in str(nodes[op].get("op") or "") for op in readers):
             continue
-        op = _made_by(g, w, readers, position)
-        if op is None:
+        made = _made_by(g, w, position)
+        if made is None:
             continue
+        op, read = made
         value = nodes[op]["value"]
         rms = math.sqrt(value["mean"] ** 2 + value["std"] ** 2)
         if math.isfinite(rms) and rms > 0:
-            found.append(_Output(w, op, rms))
+            found.append(_Output(w, read, op, rms))
     return sorted(found, key=lambda out: position[out.op])
 
 
-def _made_by(g: Graph, weight: Any, readers: list[Any], position: dict[Any, int]) -> Any:
-    """The first op whose output the weight makes: one that reads it, or, after the transpose
-    a Linear's weight goes through (the weight's own values, another shape), one reading that."""
-    nodes, own = g._node, g._node[weight].get("value") or {}
-
-    def makes(op: Any) -> bool:
-        value = nodes[op].get("value") or {}
-        same = (value.get("mean"), value.get("std")) == (own.get("mean"), own.get("std"))
-        return bool(value.get("numel")) and not (same and value["numel"] == own.get("numel"))
-
-    for frontier in (readers, [s for op in readers for s in g._succ[op]]):
-        made = [op for op in frontier if makes(op)]
-        if made:
-            return min(made, key=position.__getitem__)
-    return None
+def _made_by(g: Graph, weight: Any, position: dict[Any, int]) -> tuple[Any, Any] | None:
+    """The first op whose output the weight makes, with what it reads of the weight: the
+    weight, or what is made of it alone (the transpose a Linear's weight goes through, a cast
+    under autocast), read together with something else, the data. `w.pow(2).sum()` of a weight
+    decay is made of it alone: no layer's output."""
+    nodes, pred = g._node, g._pred
+    alone, frontier, made = {weight}, [weight], []
+    for _ in range(4):
+        after = []
+        for n in frontier:
+            for s in g._succ[n]:
+                if s in alone:
+                    continue
+                if all(p in alone for p in pred[s]):
+                    alone.add(s)
+                    after.append(s)
+                elif (nodes[s].get("value") or {}).get("numel"):
+                    made.append((s, n))
+        frontier = after
+    return min(made, key=lambda found: position[found[0]]) if made else None

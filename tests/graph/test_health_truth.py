@@ -950,6 +950,37 @@ def test_weights_drawn_with_std_1_are_seen_in_the_values_growing_layer_after_lay
     assert not any(f["where"] == "backward" for f in g.health())  # the gradients look fine
 
 
+class _Autocast(nn.Module):
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return self.model(x).float()
+
+
+@pytest.mark.parametrize("setting", ["weight decay in the loss", "autocast"])
+def test_growing_values_are_seen_through_a_weight_decay_term_and_autocast(setting: str):
+    """The review's misses: `w.pow(2)` of a weight decay was taken for a layer's output, and
+    under autocast the weight reaches its layer through a cast and a transpose."""
+    torch.manual_seed(0)
+    model = nn.Sequential(*[m for w in (16, 64, 64, 64) for m in (nn.Linear(w, 64), nn.ReLU())])
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            nn.init.normal_(layer.weight)
+    decay = setting == "weight decay in the loss"
+
+    def loss(out: torch.Tensor) -> torch.Tensor:
+        penalty = sum(p.pow(2).sum() for p in model.parameters()) if decay else 0.0
+        return out.pow(2).mean() + 1e-4 * penalty
+
+    traced = model if decay else _Autocast(model)
+    g = ng.trace(traced, torch.randn(32, 16), loss=loss)
+    (grown,) = [f for f in g.health() if f["where"] == "forward" and f["kind"] == "exploding"]
+    assert grown["layers"] == 4
+
+
 @pytest.mark.parametrize("capture", ["trace", "graph_of"])
 def test_a_layer_fed_only_zeros_is_said_to_learn_through_its_bias_alone(capture: str):
     """A layer after a dead ReLU: its weights get exactly zero, its bias a gradient; "this
