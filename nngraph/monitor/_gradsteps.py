@@ -80,10 +80,12 @@ def _nonzero(grad: Any) -> bool:
 
 class EvalSteps:
     """Counts the steps in a row taken while the model is in eval mode, when it has modules
-    that act otherwise then (``modules``: their types): Dropout drops nothing, BatchNorm
-    normalises with its running statistics and stops updating them. The classic slip is
-    ``model.eval()`` for validation and no ``model.train()`` before the next epoch. Frozen
-    BatchNorm for fine-tuning sets those modules alone to eval, not the model: not counted.
+    that act otherwise then (``modules``: their types) and that sit in a part that trains:
+    Dropout drops nothing, BatchNorm normalises with its running statistics and stops updating
+    them. The classic slip is ``model.eval()`` for validation and no ``model.train()`` before
+    the next epoch. Not counted: BatchNorm frozen for fine-tuning (those modules in eval, the
+    model in train), a frozen backbone put in eval on purpose while a head trains (a linear
+    probe: its modules' parent has no trainable parameter), a Dropout with ``p=0``.
 
         >>> import torch
         >>> net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout()).eval()
@@ -95,13 +97,14 @@ class EvalSteps:
     def __init__(self, model: Any, patience: int) -> None:
         from torch import nn
 
-        modal = [
-            type(m).__name__
-            for m in model.modules()
-            if isinstance(m, nn.modules.dropout._DropoutNd)
-            or (isinstance(m, nn.modules.batchnorm._NormBase) and m.track_running_stats)
-        ]
-        self.modules = ", ".join(dict.fromkeys(modal))
+        self._modal: list[tuple[Any, Any]] = []  # (module, its parent)
+        for parent in model.modules():
+            for child in parent.children():
+                dropout = isinstance(child, nn.modules.dropout._DropoutNd) and child.p > 0
+                norm = isinstance(child, nn.modules.batchnorm._NormBase)
+                if dropout or (norm and child.track_running_stats):
+                    self._modal.append((child, parent))
+        self.modules = ", ".join(dict.fromkeys(type(m).__name__ for m, _ in self._modal))
         self._model = model
         self._patience = max(patience, 1)
         self.run = 0
@@ -109,5 +112,7 @@ class EvalSteps:
     def check(self) -> bool:
         """One training step: whether to say now that the model trains in eval mode (once
         per run of such steps)."""
-        self.run = self.run + 1 if self.modules and not self._model.training else 0
-        return self.run == self._patience
+        self.run = self.run + 1 if self._modal and not self._model.training else 0
+        return self.run == self._patience and any(
+            p.requires_grad for _, parent in self._modal for p in parent.parameters()
+        )

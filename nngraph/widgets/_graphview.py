@@ -162,7 +162,7 @@ OPTIONS = ("depth", "view", "color_by", "selected", "height", "layout")
 MIN_HEIGHT = 1  # px
 
 
-class _Refused(NNGraphError, traitlets.TraitError):
+class WidgetOptionError(NNGraphError, traitlets.TraitError):
     """A value a trait's check refused: an NNGraphError that traitlets also undoes (one the
     browser sends is rolled back, not kept)."""
 
@@ -172,7 +172,7 @@ def _rolled_back() -> Iterator[None]:
     try:
         yield
     except NNGraphError as error:
-        raise _Refused(str(error)) from None
+        raise WidgetOptionError(str(error)) from None
 
 
 class GraphView(anywidget.AnyWidget):

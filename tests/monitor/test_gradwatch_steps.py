@@ -242,3 +242,24 @@ def test_batchnorm_frozen_for_fine_tuning_is_not_eval_mode_training() -> None:
         net(torch.randn(8, 4)).sum().backward()
         opt.step()
     assert gw.events == []
+
+
+def test_a_linear_probe_or_a_dropout_of_zero_in_eval_mode_is_not_told() -> None:
+    """A frozen backbone put in eval on purpose while its new head trains, and a Dropout(p=0)
+    that acts the same in both modes: no 'call model.train()' (review)."""
+    torch.manual_seed(0)
+    backbone = nn.Sequential(nn.Linear(4, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.2))
+    backbone.requires_grad_(False)
+    for net in (
+        nn.Sequential(backbone, nn.Linear(16, 2)),
+        nn.Sequential(nn.Linear(4, 2), nn.Dropout(0.0)),
+    ):
+        opt = torch.optim.SGD([p for p in net.parameters() if p.requires_grad], lr=0.1)
+        gw = GradientWatch(net, optimizer=opt)
+        net.eval()
+        for _ in range(5):
+            opt.zero_grad()
+            net(torch.randn(8, 4)).sum().backward()
+            opt.step()
+        gw.close()
+        assert gw.events == []
