@@ -24,7 +24,7 @@ from __future__ import annotations
 import weakref
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import torch
 
@@ -84,6 +84,7 @@ def _summarisable(t: torch.Tensor) -> bool:
 _Target = tuple[dict[str, Any], str, int]  # where to write, under which key, numel
 _Write = Callable[[list[int]], None]  # takes a queued vector's numbers, writes them to nodes
 _Raw = tuple[torch.Tensor, torch.Tensor]  # `raw()`'s sums and counts, still on the device
+_T = TypeVar("_T")
 
 
 class _Held:
@@ -119,8 +120,8 @@ class StatsBatch:
         self._large: dict[torch.device, list[tuple[_Target, _Raw]]] = defaultdict(list)
         self._vectors: dict[torch.device, list[tuple[torch.Tensor, _Write]]] = defaultdict(list)
         self._relu_outputs: dict[tuple[torch.device, torch.Size, int], _Held] = defaultdict(_Held)
-        self._seen: dict[tuple[int, int, torch.dtype, int], tuple[weakref.ref[Any], Any]] = {}
-        self._seen_raw: dict[tuple[torch.device, Any], tuple[weakref.ref[Any], _Raw]] = {}
+        #: (device, memory) -> (the tensor, weakly; its statistics or `raw()` sums)
+        self._seen: dict[tuple[torch.device, Any], tuple[weakref.ref[Any], Any]] = {}
         self._held_numel = 0  # elements held in all groups: see _HELD_LIMIT
 
     def add(self, target: dict[str, Any], key: str, tensor: torch.Tensor | None) -> None:
@@ -175,34 +176,28 @@ class StatsBatch:
             self._hold(held, target, key, tensor)
 
     def _large_cpu_stats(self, tensor: torch.Tensor) -> dict[str, float]:
-        """The statistics of a large CPU tensor, now. Tensors showing the same unchanged memory
-        as one already summarised and still alive reuse its numbers: the gradient an `add`
-        passes on to both of its inputs, a view, a transpose."""
-        memory = dense_memory(tensor) if self.reuse else None
-        seen = self._seen.get(memory) if memory is not None else None
-        if seen is not None and seen[0]() is not None:
-            return dict(seen[1])
-        stats = finish(raw_cpu(tensor), tensor.numel())
-        if memory is not None:
-            # A weak reference: while the tensor lives, no other can take its memory.
-            self._seen[memory] = (weakref.ref(tensor), stats)
-            self.holding = True  # so that in-place writes are reported to before_write()
-        return stats
+        """The statistics of a large CPU tensor, now (a copy of those of the same memory)."""
+        return dict(self._once(tensor, lambda: finish(raw_cpu(tensor), tensor.numel())))
 
     def _raw_once(self, tensor: torch.Tensor) -> _Raw:
-        """`raw(tensor)` on its accelerator, or the sums already taken there of the same unchanged
-        memory, as `_large_cpu_stats` reuses numbers (a transformer's views and transposes are
-        four in ten of its large tensors)."""
+        """`raw(tensor)` on its accelerator, or the sums already taken there of the same memory
+        (a transformer's views and transposes are four in ten of its large tensors)."""
+        return self._once(tensor, lambda: raw(tensor))
+
+    def _once(self, tensor: torch.Tensor, compute: Callable[[], _T]) -> _T:
+        """`compute()`, or what it gave for a tensor showing the same unchanged memory that is
+        still alive: the gradient an `add` passes on to both of its inputs, a view, a transpose."""
         memory = dense_memory(tensor) if self.reuse else None
         key = (tensor.device, memory)
-        seen = self._seen_raw.get(key) if memory is not None else None
+        seen = self._seen.get(key) if memory is not None else None
         if seen is not None and seen[0]() is not None:
-            return seen[1]
-        sums = raw(tensor)
+            return cast(_T, seen[1])
+        result = compute()
         if memory is not None:
-            self._seen_raw[key] = (weakref.ref(tensor), sums)
+            # A weak reference: while the tensor lives, no other can take its memory.
+            self._seen[key] = (weakref.ref(tensor), result)
             self.holding = True  # so that in-place writes are reported to before_write()
-        return sums
+        return result
 
     def before_write(self, tensor: torch.Tensor) -> None:
         """`tensor` is about to change in place: copy the held tensors that share its memory.
@@ -211,7 +206,6 @@ class StatsBatch:
         added: most recordings never write in place.
         """
         self._seen.clear()  # a write through `.data` bumps another version counter than ours
-        self._seen_raw.clear()
         storage = storage_key(tensor)
         if storage is None:
             return
@@ -322,7 +316,6 @@ class StatsBatch:
                 self._flush_device(device)
         self._by_storage.clear()
         self._seen.clear()
-        self._seen_raw.clear()
         self.holding = False
         self._held_numel = 0
 
