@@ -106,8 +106,6 @@ def _renames(metrics: object) -> dict[str, str]:
     return dict(cast("Mapping[str, str]", metrics))
 
 
-_mid_epoch = steps.mid_epoch  # looked up here at each call (a test replaces it)
-
 #: Lightning's suffix for the first of several validation dataloaders
 _FIRST_LOADER = "/dataloader_idx_0"
 
@@ -240,7 +238,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         if trainer.sanity_checking or not self._running:
             return  # the sanity check, or trainer.validate() after fit
         self._validated = True
-        if _mid_epoch(trainer):  # else: logged with the epoch's training metrics
+        if steps.mid_epoch(trainer):  # else: logged with the epoch's training metrics
             self._log_validation(trainer)
 
     def _log_validation(self, trainer: Any) -> None:

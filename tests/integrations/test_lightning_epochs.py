@@ -13,7 +13,7 @@ import torch
 pl = pytest.importorskip("lightning.pytorch")
 
 from nngraph.capture import NNGraphWarning  # noqa: E402
-from nngraph.integrations import lightning as lightning_callback  # noqa: E402
+from nngraph.integrations import _lightning_steps as lightning_steps  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
 from nngraph.monitor import Monitor, detectors  # noqa: E402
 
@@ -136,7 +136,7 @@ def test_every_validation_is_logged_and_the_best_ones_weights_are_restored(
     epoch 2, ...; the best may come in the middle of an epoch. Where Lightning's loop cannot
     say whether the epoch goes on, a validation is logged before the next batch trains."""
     if not loop_says:
-        monkeypatch.setattr(lightning_callback, "_mid_epoch", lambda trainer: False)
+        monkeypatch.setattr(lightning_steps, "mid_epoch", lambda trainer: False)
     torch.manual_seed(0)
     model, seen, cb = Net(), Validations(), NNGraphCallback(detectors=[], display=False)
     t = trainer([seen, cb], max_epochs=4, val_check_interval=3, check_val_every_n_epoch=None)
