@@ -104,6 +104,7 @@ def fit(
     model_class: type[Net] = Net,
     model: Net | None = None,
     val_loaders: int = 1,
+    accelerator: str = "cpu",
     **options: Any,
 ) -> tuple[pl.Trainer, Net, Recorder]:
     torch.manual_seed(0)
@@ -111,7 +112,7 @@ def fit(
     trainer = pl.Trainer(
         **options,
         max_epochs=max_epochs,
-        accelerator="cpu",
+        accelerator=accelerator,
         devices=1,
         logger=False,
         enable_checkpointing=False,
