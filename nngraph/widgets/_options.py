@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from nngraph.errors import NNGraphError, check_flag
+from nngraph.graph._nodes import ancestors_of
 from nngraph.i18n import message
 from nngraph.monitor._history import check_max_points
 from nngraph.monitor._params import _nonnegative, _whole
@@ -132,7 +133,7 @@ def check_selected(widget: str, payload: dict[str, Any], selected: str) -> str:
     nodes = payload.get("nodes") or []
     paths = {str(n.get("module") or "") for n in nodes}
     paths |= {str(m.get("path") or "") for m in payload.get("modules") or []}
-    paths |= {p[:i] for p in list(paths) for i, c in enumerate(p) if c == "."}  # ancestors
+    paths = {above for p in paths for above in ancestors_of(p)}
     ids = {_browser_id(n.get("id")): n.get("name") for n in nodes}
     box = selected[2:] if selected[:2] in ("m:", "r:") else ""
     box = box.removesuffix("#more") if selected[:2] == "r:" else box  # a run's "N more" box
