@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import finding, weight_of
-from nngraph.graph._nodes import owner_module
+from nngraph.graph._nodes import owner_module, read_by_embedding
 from nngraph.graph._parameters import learnable
 from nngraph.graph._trunk import in_series
 
@@ -93,8 +93,7 @@ def _outputs(g: Graph, position: dict[Any, int]) -> list[_Output]:
     for w, data in nodes.items():
         if not learnable(data) or len(data.get("shape") or []) < 2:
             continue
-        readers = list(g._succ[w])
-        if any("embedding" in str(nodes[op].get("op") or "") for op in readers):
+        if read_by_embedding(g, w):
             continue
         made = _made_by(g, w, position)
         if made is None:

@@ -26,6 +26,7 @@ from nngraph.graph._nodes import (
     forward_order,
     module_types,
     owner_module,
+    read_by_embedding,
     weight_ops,
 )
 from nngraph.graph._nonfinite import first_non_finite
@@ -148,7 +149,7 @@ def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) ->
     weights = [
         n
         for n, data in g.nodes(data=True)
-        if learnable(data) and len(data.get("shape") or []) >= 2 and not _embedding(g, n)
+        if learnable(data) and len(data.get("shape") or []) >= 2 and not read_by_embedding(g, n)
     ]
     if any(g._node[n].get("kind") == "param" for n in weights):
         weights = [n for n in weights if g._node[n].get("kind") == "param"]
@@ -191,15 +192,6 @@ def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) ->
             )
         )
     return layers
-
-
-def _embedding(g: Graph, n: Any) -> bool:
-    """Whether an embedding lookup reads the weight: its gradient touches only the rows the
-    batch used, so its RMS says nothing about depth (`graph_of` knows no module types)."""
-    return any(
-        "embedding" in str(g._node[s].get("op") or g._node[s].get("backward") or "").lower()
-        for s in g._succ[n]
-    )
 
 
 def _shared_reader(g: Graph, n: Any, weights: set[Any]) -> str | None:

@@ -22,6 +22,7 @@ __all__ = [
     "numel",
     "owner_module",
     "parent_of",
+    "read_by_embedding",
     "weight_ops",
 ]
 
@@ -260,3 +261,13 @@ def weight_ops(g: nx.DiGraph, weight: Any) -> set[Any]:
     ops = set(g._succ[weight])
     ops.update(*(g._succ[op] for op in list(ops)))
     return ops
+
+
+def read_by_embedding(g: nx.DiGraph, n: Any) -> bool:
+    """Whether an embedding lookup reads the weight: no layer, whose output or gradient could
+    say something of depth (its gradient touches only the rows the batch used). By op or
+    autograd node: `graph_of` knows no module types."""
+    return any(
+        "embedding" in str(g._node[s].get("op") or g._node[s].get("backward") or "").lower()
+        for s in g._succ[n]
+    )
