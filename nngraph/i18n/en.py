@@ -514,13 +514,26 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.evaluation.one": "{n} evaluation",
     "monitor.unit.evaluation.few": "{n} evaluations",
     "monitor.unit.evaluation.many": "{n} evaluations",
+    # where the latest training values come from, after "on average over"
+    "monitor.unit.last_epochs.one": "the last epoch",
+    "monitor.unit.last_epochs.few": "the last {n} epochs",
+    "monitor.unit.last_epochs.many": "the last {n} epochs",
+    "monitor.unit.last_evaluations.one": "the last evaluation",
+    "monitor.unit.last_evaluations.few": "the last {n} evaluations",
+    "monitor.unit.last_evaluations.many": "the last {n} evaluations",
     "monitor.event": "epoch {epoch}: {message}",
     "monitor.event.step": "step {step}: {message}",
     # monitor: detector explanations (the key is "monitor." + the event's message_id)
     "monitor.gl.overfit": (
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
-        "is still falling ({recent:.4g} on average over the last {span}, down from {before:.4g} "
+        "is still falling ({recent:.4g} on average over {span}, down from {before:.4g} "
         "up to epoch {best_epoch}): {verdict}"
+    ),
+    "monitor.gl.flat": (
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
+        "stays where it was ({recent:.4g} on average over {span}, {before:.4g} up to epoch "
+        "{best_epoch}): more training no longer helps on the training data and hurts on new "
+        "data, so {verdict}"
     ),
     # what GL's sentences end with: a GL that stops, and one that only warns (the classroom's)
     "monitor.gl.verdict": (
@@ -537,9 +550,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.stalled": (
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
-        "is no lower than it was then ({recent:.4g} on average over the last {span}, "
-        "{before:.4g} up to epoch {best_epoch}): training has stalled or become unstable, "
-        "which is not overfitting (try a smaller learning rate)."
+        "has risen since then ({recent:.4g} on average over {span}, {before:.4g} up to epoch "
+        "{best_epoch}): training has become unstable, which is not overfitting (try a smaller "
+        "learning rate)."
     ),
     "monitor.gl.training": (
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}): the loss on "
@@ -563,10 +576,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.pq.stalled": (
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
-        "is no lower than it was then ({recent:.4g} on average over the last {span}, "
-        "{before:.4g} up to epoch {best_epoch}), so the quotient {quotient} > {alpha:g} comes "
-        "from training that has stalled or become unstable, which is not overfitting (try a "
-        "smaller learning rate)."
+        "has risen since then ({recent:.4g} on average over {span}, {before:.4g} up to epoch "
+        "{best_epoch}), so the quotient {quotient} > {alpha:g} comes from training that has "
+        "become unstable, which is not overfitting (try a smaller learning rate)."
     ),
     "monitor.pq.jump": (
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) after a jump "
@@ -579,10 +591,10 @@ MESSAGES: dict[str, str] = {
         "data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.stalled": (
-        "{metric} rose at the end of {strips} ({trail}), but {train} is no lower than it was at "
-        "the best epoch ({recent:.4g} on average over the last {span}, {before:.4g} up to epoch "
-        "{best_epoch}): training has stalled or become unstable, which is not overfitting (try a "
-        "smaller learning rate). Best: {best:.4g} at epoch {best_epoch}."
+        "{metric} rose at the end of {strips} ({trail}), but {train} has risen since the best "
+        "epoch too ({recent:.4g} on average over {span}, {before:.4g} up to epoch {best_epoch}): "
+        "training has become unstable, which is not overfitting (try a smaller learning rate). "
+        "Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.strips.one": "{n} strip of {strip}",
     "monitor.up.strips.few": "{n} successive strips of {strip}",

@@ -550,13 +550,26 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.evaluation.one": "{n} pomiar",
     "monitor.unit.evaluation.few": "{n} pomiary",
     "monitor.unit.evaluation.many": "{n} pomiarów",
+    # skąd pochodzą ostatnie wartości treningowe, po "średnio ... w"
+    "monitor.unit.last_epochs.one": "ostatniej epoce",
+    "monitor.unit.last_epochs.few": "ostatnich {n} epokach",
+    "monitor.unit.last_epochs.many": "ostatnich {n} epokach",
+    "monitor.unit.last_evaluations.one": "ostatnim pomiarze",
+    "monitor.unit.last_evaluations.few": "ostatnich {n} pomiarach",
+    "monitor.unit.last_evaluations.many": "ostatnich {n} pomiarach",
     "monitor.event": "epoka {epoch}: {message}",
     "monitor.event.step": "krok {step}: {message}",
     # monitor: wyjaśnienia detektorów (klucz to "monitor." + message_id zdarzenia)
     "monitor.gl.overfit": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
-        "{best_epoch}), a {train} wciąż spada (teraz średnio {recent:.4g} w ostatnim okresie, "
-        "trwającym {span}, a do epoki {best_epoch} średnio {before:.4g}): {verdict}"
+        "{best_epoch}), a {train} wciąż spada (teraz średnio {recent:.4g} w {span}, a do "
+        "epoki {best_epoch} średnio {before:.4g}): {verdict}"
+    ),
+    "monitor.gl.flat": (
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{best_epoch}), a {train} stoi w miejscu (teraz średnio {recent:.4g} w {span}, a do "
+        "epoki {best_epoch} średnio {before:.4g}): dalszy trening nie pomaga już na danych "
+        "treningowych, a szkodzi na nowych, więc {verdict}"
     ),
     "monitor.gl.verdict": (
         "model zaczął zapamiętywać dane treningowe. Zatrzymaj tu trening albo zachowaj "
@@ -572,10 +585,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.stalled": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
-        "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w ostatnim okresie, "
-        "trwającym {span}), nie mniej niż do epoki {best_epoch} ({before:.4g}): trening utknął "
-        "albo stał się niestabilny, a to nie overfitting (spróbuj mniejszego współczynnika "
-        "uczenia)."
+        "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w {span}), "
+        "więcej niż do epoki {best_epoch} ({before:.4g}). Trening stał się niestabilny, a to "
+        "nie overfitting (spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.gl.training": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
@@ -602,10 +614,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.pq.stalled": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
-        "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w ostatnim okresie, "
-        "trwającym {span}), nie mniej niż do epoki {best_epoch} ({before:.4g}), więc iloraz "
-        "{quotient} > {alpha:g} bierze się z treningu, który utknął albo stał się niestabilny, "
-        "a to nie overfitting (spróbuj mniejszego współczynnika uczenia)."
+        "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w {span}), "
+        "więcej niż do epoki {best_epoch} ({before:.4g}). Iloraz {quotient} > {alpha:g} bierze "
+        "się więc z treningu, który stał się niestabilny, a to nie overfitting (spróbuj "
+        "mniejszego współczynnika uczenia)."
     ),
     "monitor.pq.jump": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
@@ -620,11 +632,10 @@ MESSAGES: dict[str, str] = {
         "{best_epoch}."
     ),
     "monitor.up.stalled": (
-        "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz "
-        "średnio {recent:.4g} (w ostatnim okresie, trwającym {span}), nie mniej niż do "
-        "najlepszej epoki {best_epoch} ({before:.4g}): trening utknął albo stał się niestabilny, "
-        "a to nie overfitting (spróbuj mniejszego współczynnika uczenia). Najlepsza wartość: "
-        "{best:.4g} w epoce {best_epoch}."
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz średnio "
+        "{recent:.4g} (w {span}), więcej niż do najlepszej epoki {best_epoch} ({before:.4g}). "
+        "Trening stał się niestabilny, a to nie overfitting (spróbuj mniejszego "
+        "współczynnika uczenia). Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
     ),
     # dopełniacz, jak po "na końcu": 1 odcinka, 3 kolejnych odcinków
     "monitor.up.strips.one": "{n} odcinka treningu, który trwał {strip}",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
 from nngraph.errors import check_flag
-from nngraph.i18n import message
+from nngraph.i18n import message, plural_form
 from nngraph.monitor._common import (
     MAX_EVENTS,
     Event,
@@ -363,6 +363,14 @@ class Detector:
         start = (self._origin or 0) if shown is None else shown
         n = self._shown - start
         return epochs(n) if n else counted_evaluations(evaluations)
+
+    def _last_epochs(self, shown: int | None, evaluations: int) -> str:
+        """``the last 3 epochs``, ``the last epoch``: :meth:`_epochs_since`'s span, said as
+        where the latest training values come from."""
+        start = (self._origin or 0) if shown is None else shown
+        n = self._shown - start
+        unit, n = ("epochs", n) if n else ("evaluations", evaluations)
+        return message(f"monitor.unit.last_{unit}.{plural_form(n)}", n=n)
 
     def _check(self, value: float, train: float | None) -> Check:
         raise NotImplementedError

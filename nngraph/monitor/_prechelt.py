@@ -107,15 +107,15 @@ def _errors_only(det: Detector) -> None:
 
 def _trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
     """The training loss up to the best epoch and lately, for an explanation."""
-    span = det._epochs_since(trend.start, trend.count)
+    span = det._last_epochs(trend.start, trend.count)
     return {"before": trend.before, "recent": trend.recent, "span": span}
 
 
-def _not_falling(det: Detector, trend: Trend | None, fields: dict[str, Any]) -> Check:
-    """GL's or PQ's explanation for a training loss no lower than up to the best epoch (on
-    average): a rising validation loss is then not overfitting; None while training still
-    falls."""
-    if trend is None or trend.falling:
+def _training_rose(det: Detector, trend: Trend | None, fields: dict[str, Any]) -> Check:
+    """GL's or PQ's explanation for a training loss clearly higher than up to the best epoch
+    (on average): a rising validation loss is then unstable training, not overfitting; None
+    while training falls or stays flat (memorised to its floor)."""
+    if trend is None or not trend.rose(scale=det.best):
         return None
     return f"{type(det).__name__.lower()}.stalled", {**fields, **_trend_fields(det, trend)}
 
@@ -126,10 +126,12 @@ class GL(Detector):
     ``metric`` must be a loss or an error (lower is better); an accuracy-like metric is refused
     (use ``Patience(metric="val_acc", mode="max")`` for it).
 
-    It fires first where Prechelt stops. After that it speaks again only when GL rises above
-    ``alpha`` to a new high, above every GL since the best epoch: a noisy validation loss that
-    wobbles around 6% above its best is said once, not at every wobble; a new best starts
-    afresh, and so does :meth:`resume`.
+    It fires first where Prechelt stops. After that it speaks again only when the validation
+    loss rises above ``alpha`` percent over its best to a new high, above every value since it
+    spoke: a noisy validation loss that wobbles around 6% above its best is said once, not at
+    every wobble. A new best starts afresh once it is more than ``alpha`` percent below the
+    best it spoke of (one lucky low value in a noisy curve does not), and so does
+    :meth:`resume`.
 
     >>> import nngraph as ng
     >>> gl = ng.detectors.GL(alpha=5)
@@ -156,28 +158,31 @@ class GL(Detector):
 
     def _reset(self) -> None:
         self._trend = TrainingTrend()
-        self._peak = -math.inf  # the highest finite GL since the best epoch
+        self._high = -math.inf  # the highest finite value since GL last started afresh
+        self._said: float | None = None  # the best when it last spoke since then
         self._previous = math.nan  # the value at the evaluation before
 
     def _rearm(self) -> None:
         super()._rearm()
-        self._peak = -math.inf
+        self._high, self._said = -math.inf, None
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
         previous, self._previous = self._previous, value
-        if new_best:
-            self._peak = -math.inf
+        if new_best and (self._said is None or generalization_loss(self._said, value) > self.alpha):
+            self._high, self._said = -math.inf, None  # afresh: it has improved by more than alpha
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
         self.value = generalization_loss(value, self.best)
-        peak = self._peak
-        if math.isfinite(self.value) and self.value > peak:
-            self._peak = self.value
+        high = self._high
+        if math.isfinite(value):
+            self._high = max(high, value)
         if not self.value > self.alpha:
             return None
-        if not (self.active or self.value > peak):  # a noisy rise no higher than one said
+        if not (self.active or value > high):  # a noisy rise no higher than one said
             return None
+        if not self.active:  # said now
+            self._said = self.best
         fields: dict[str, Any] = {
             "gl": self.value,
             "alpha": self.alpha,
@@ -201,12 +206,13 @@ class GL(Detector):
         trend = self._trend.now()  # averages: one noisy training value does not decide
         if trend is None:
             return "gl.plain", fields
-        stalled = _not_falling(self, trend, fields)
-        if stalled is not None:
-            return stalled
+        rose = _training_rose(self, trend, fields)
+        if rose is not None:
+            return rose
         # one rise may be noise in a small validation set: a GL that only warns says so
         verdict = message("monitor.gl.verdict" if self.stop else "monitor.gl.verdict_warn")
-        return "gl.overfit", {**fields, **_trend_fields(self, trend), "verdict": verdict}
+        shown = {**fields, **_trend_fields(self, trend), "verdict": verdict}
+        return ("gl.overfit" if trend.falling else "gl.flat"), shown
 
 
 class PQ(Detector):
@@ -292,7 +298,7 @@ class PQ(Detector):
         shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
         if previous > 0 and value > JUMP * previous:  # blew up (NaN compares False)
             return "pq.jump", {**shown, "previous": previous, "value": value}
-        return _not_falling(self, self._trend.now(), shown) or ("pq.fire", fields)
+        return _training_rose(self, self._trend.now(), shown) or ("pq.fire", fields)
 
 
 class UP(Detector):
@@ -300,8 +306,8 @@ class UP(Detector):
 
     Strip ends are the epochs ``k, 2k, 3k, ...``; the first strip end has nothing to compare with.
     ``metric`` must be a loss or an error (lower is better), as for :class:`GL`. The training
-    twin, when logged, only shapes the explanation: validation rising while training is no
-    lower than at the best epoch is unstable training (learning rate too high), not overfitting.
+    twin, when logged, only shapes the explanation: validation rising while training is clearly
+    higher than at the best epoch is unstable training (learning rate too high), not overfitting.
 
         >>> import nngraph as ng
         >>> up = ng.detectors.UP(s=2, k=1)
@@ -360,6 +366,6 @@ class UP(Detector):
             "best_epoch": self._best_shown,
         }
         trend = self._trend.now()
-        if trend is not None and not trend.falling:  # the training loss rose too: not overfitting
+        if trend is not None and trend.rose(scale=self.best):  # unstable, not overfitting
             return "up.stalled", {**fields, **_trend_fields(self, trend)}
         return "up.fire", fields

@@ -1,5 +1,6 @@
 """How the training loss moved since the best epoch: it tells overfitting (training still
-falling while validation rises) from unstable training (training no lower than it was then).
+falling, or flat, while validation rises) from unstable training (training clearly higher
+than it was then).
 
 Each side is a mean of up to :data:`WINDOW` training values, so one noisy value (a dropout or
 mini-batch spike) does not decide: the values up to the best epoch, and the latest ones after it.
@@ -8,8 +9,8 @@ mini-batch spike) does not decide: the values up to the best epoch, and the late
     >>> for epoch, (train, best) in enumerate([(0.9, True), (0.5, True), (0.4, False)], 1):
     ...     trend.add(epoch, train, best=best)
     >>> t = trend.now()
-    >>> round(t.before, 3), t.recent, t.falling, (t.start, t.count)
-    (0.7, 0.4, True, (2, 1))
+    >>> round(t.before, 3), t.recent, t.falling, t.rose(scale=1.0), (t.start, t.count)
+    (0.7, 0.4, True, False, (2, 1))
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ __all__ = ["WINDOW", "TrainingTrend", "Trend"]
 
 #: how many training values are averaged on each side of the comparison
 WINDOW = 3
+
+#: Training has risen (unstable, not overfitting) only when its recent mean is above the mean
+#: up to the best epoch by more than this part of that mean (3 noisy values averaged on each
+#: side: a few percent apart by chance) ...
+RISE = 0.05
+#: ... and by more than this part of the best validation value: a training loss memorised to
+#: ~0 that wobbles from 0.001 to 0.002 has doubled, but not risen next to a validation loss of 1.
+RISE_OF_SCALE = 0.01
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,14 @@ class Trend:
     def falling(self) -> bool:
         """Lower now than up to the best epoch (False for a NaN)."""
         return self.recent < self.before
+
+    def rose(self, scale: float) -> bool:
+        """Clearly higher now than up to the best epoch (see :data:`RISE`; True for a NaN):
+        ``scale`` is the value the training loss is compared with, the best validation loss.
+        A training loss that is flat at its floor is not: a validation loss rising then is
+        still overfitting."""
+        rise = self.recent - self.before
+        return not (rise <= RISE * abs(self.before) or rise <= RISE_OF_SCALE * abs(scale))
 
     def worse(self, mode: Literal["min", "max"] = "min") -> bool:
         """Worse now than up to the best epoch: higher for a loss, lower for an accuracy."""

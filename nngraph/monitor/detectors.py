@@ -41,11 +41,11 @@ The stopping criteria of Prechelt, "Early Stopping - But When?" (1998), exactly 
 - ``UP(s, k)``: fires at the end of a strip when the validation error rose at the end of ``s``
   successive strips (``E_va(t) > E_va(t - k)``, ``s`` times in a row).
 
-Their explanations, and ``Gap``'s, speak of overfitting only while the training loss still
-falls: its mean over the last 3 epochs below its mean over the 3 up to the best epoch, so one
-noisy value does not decide. A training loss no lower than then (``Gap``: one that got worse)
-is unstable training, and the text suggests a smaller learning rate; when they fire does not
-change.
+Their explanations, and ``Gap``'s, speak of overfitting while the training loss falls or stays
+flat (memorised to its floor): its mean over the last 3 epochs compared with its mean over the
+3 up to the best epoch, so one noisy value does not decide. A training loss clearly higher than
+then (by more than 5% of it and 1% of the best validation loss; ``Gap``: any rise) is unstable
+training, and the text suggests a smaller learning rate; when they fire does not change.
 
 Prechelt defines them on errors: ``GL``, ``PQ`` and ``UP`` refuse a higher-is-better metric (one
 that ``mode="auto"`` maximises, such as ``val_acc``) with an ``NNGraphError``; watch it with

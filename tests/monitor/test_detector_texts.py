@@ -150,7 +150,7 @@ def test_two_validations_under_one_epoch_number_never_say_zero_epochs() -> None:
 
     english = events()
     assert len(english) == 4 and not [m for m in english if "0 epoch" in m]
-    assert "over the last 1 evaluation, down from" in english[0]
+    assert "over the last evaluation, down from" in english[0]
     assert "has not improved for 1 evaluation (best 0.5 at epoch 3)" in english[1]
     assert "1 strip of 1 evaluation (0.5 -> 0.6)" in english[2]
     assert "apart for 1 evaluation:" in english[3]

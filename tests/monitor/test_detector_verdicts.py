@@ -79,9 +79,8 @@ def test_an_overfitting_run_is_still_called_overfitting() -> None:
     events = events_of(list(zip(train, val, strict=True)))
     ids = {e.detector[:2]: e.message_id for e in events}
     assert ids == {"GL": "gl.overfit", "PQ": "pq.fire", "UP": "up.fire", "Ga": "gap.relative"}
-    assert (
-        "still falling (0.4 on average over the last 1 epoch, down from 0.7333 up to epoch 3)"
-        in (events[0].message)
+    assert "still falling (0.4 on average over the last epoch, down from 0.7333 up to epoch 3)" in (
+        events[0].message
     )
 
 
@@ -114,6 +113,37 @@ def test_gl_does_not_say_kept_falling_when_training_rose_in_between() -> None:
     assert event is not None and event.message_id == "gl.stalled"
     assert "falling" not in event.message and "memorise" not in event.message
     assert "(0.6633 on average over the last 3 epochs, 0.55 up to epoch 2)" in event.message
+
+
+def test_a_training_loss_memorised_to_zero_is_overfitting_not_unstable_training() -> None:
+    """A flat training loss at its floor while validation rises was called "stalled or
+    unstable, try a smaller learning rate" (sweep 18): the lecture's textbook overfit."""
+    train = [max(0.0, 1.0 - epoch / 5) for epoch in range(1, 21)]
+    val = [0.4 + 0.01 * max(0, epoch - 8) ** 2 + 0.5 / epoch for epoch in range(1, 21)]
+    events = events_of(list(zip(train, val, strict=True)))
+    ids = {e.detector[:2]: e.message_id for e in events}
+    assert ids["GL"] == "gl.flat" and ids["PQ"] == "pq.fire" and ids["UP"] == "up.fire"
+    gl = next(e for e in events if e.detector.startswith("GL"))
+    assert "learning rate" not in gl.message and "memorise" in gl.message
+    assert "stays where it was (0 on average over the last 2 epochs, 0 up to epoch 8)" in gl.message
+
+
+def test_a_noisy_plateau_of_the_training_loss_is_not_called_unstable() -> None:
+    wobble = [1.01, 0.99, 1.02, 0.98, 1.0, 1.01, 0.99, 1.02, 0.98, 1.0, 1.01, 0.99]
+    train = [0.02 * w for w in wobble]  # flat, 2% noise, far below the validation loss
+    val = [0.5, 0.45, 0.42, 0.4, 0.41, 0.43, 0.45, 0.47, 0.49, 0.51, 0.53, 0.55]
+    events = events_of(list(zip(train, val, strict=True)))
+    assert events and not [e for e in events if e.message_id.endswith("stalled")]
+
+
+def test_a_clearly_rising_training_loss_is_still_unstable_training() -> None:
+    train = [1.0, 0.5, 0.45, 0.44, 0.6, 0.7, 0.8, 0.9]  # up 30-50% since the best epoch
+    val = [1.0, 0.8, 0.7, 0.65, 0.7, 0.75, 0.8, 0.85]
+    events = events_of(list(zip(train, val, strict=True)))
+    assert {e.message_id for e in events if e.detector[:2] in ("GL", "UP")} == {
+        "gl.stalled",
+        "up.stalled",
+    }
 
 
 def test_gap_still_says_high_variance_when_training_only_stalls() -> None:

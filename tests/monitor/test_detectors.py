@@ -146,6 +146,16 @@ def test_a_noisy_plateau_is_announced_by_gl_once_and_again_only_at_a_new_high() 
     assert fired == [2, 6, 8, 11]  # 1.06 again is not news; 1.07, 1.09 are; a new best: afresh
 
 
+def test_a_lucky_low_value_after_a_warning_does_not_start_gl_afresh() -> None:
+    """A noisy validation loss warned at every wobble after each tiny new best (sweep 18)."""
+    gl = GL(5, stop=False)
+    va = [1.0, 1.06, 0.99, 1.045, 0.98, 1.04, 0.93, 0.985]
+    fired = [t for t, v in enumerate(va, 1) if gl.update(t, val_loss=v) is not None]
+    # 0.99 and 0.98 are new bests, not 5% below the 1.0 it warned about: their 5.6% and 6.1%
+    # rises are no news; 0.93 is 7% below it: afresh, and 5.9% above it is said again
+    assert fired == [2, 8]
+
+
 def test_gl_still_stops_where_prechelt_says_and_again_after_resume() -> None:
     gl = GL(5)
     fired = [gl.update(t, val_loss=v) is not None for t, v in enumerate([1.0, 1.2, 1.0, 1.1], 1)]

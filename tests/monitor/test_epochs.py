@@ -127,7 +127,7 @@ def test_explanations_speak_of_the_users_epochs_while_detectors_count_validation
     assert "not improved for 10 epochs (best 0.5 at epoch 20)" in said["Pa"]
     assert "over the last 10 epochs" in said["PQ"]
     by_count = {e.detector[:2]: e.message for e in counted.events}
-    assert "(0.5 at epoch 2)" in by_count["GL"] and "last 1 epoch, down" in by_count["GL"]
+    assert "(0.5 at epoch 2)" in by_count["GL"] and "last epoch, down" in by_count["GL"]
 
 
 # ----------------------------------------------------------------------------- one row per step
