@@ -402,6 +402,13 @@ MESSAGES: dict[str, str] = {
     "monitor.error.csv_path": (
         "to_csv() needs a file name such as 'run.csv' or a pathlib.Path, got {got}"
     ),
+    "monitor.error.copy": (
+        "a Monitor cannot be copied (copy.copy, copy.deepcopy) or saved with pickle or"
+        " torch.save: it is a live run, with its view, listeners and timers. Save what it holds"
+        " instead: the history with mon.records() (a list of dicts, one per log line) or"
+        " mon.to_csv('run.csv'), the best epoch with mon.best, and the best weights with"
+        " mon.restore_best(model), then torch.save(model.state_dict(), 'best.pt')"
+    ),
     "monitor.error.helper_number": "{function}() needs numbers: {what} is {value!r}",
     "monitor.error.strip": (
         "training_progress() needs a list of training errors, one per epoch of the strip, "
@@ -655,7 +662,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gap.unstable": (
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been far apart for {since}, but "
-        "{train} itself has got worse ({recent:.4g} on average over the last {span}, "
+        "{train} itself has got worse ({recent:.4g} on average over {span}, "
         "{before:.4g} up to epoch {best_epoch}, the best epoch of {metric}): training has become "
         "unstable, which is not high variance (try a smaller learning rate)."
     ),
@@ -680,10 +687,12 @@ MESSAGES: dict[str, str] = {
         "never change. If that is meant (a frozen part), call requires_grad_(False) on it."
     ),
     "monitor.grad.replaced": (
-        "layer '{layer}' gets no gradient at all: the model no longer holds it, as a new layer"
-        " took its place during forward (`self.{layer} = nn.Linear(...)` inside forward makes"
-        " new random weights at every call, which the optimizer never sees). Create the layer"
-        " once, in __init__."
+        "layer '{layer}' (or one of its parameters) was replaced in the model after this"
+        " GradientWatch was made, so the watch still reads the old weights, not the new ones."
+        " If you replaced it (a new head for fine-tuning), make the GradientWatch, and the"
+        " optimizer, after changing the model. If forward replaces it (`self.fc ="
+        " nn.Linear(...)` inside forward makes new random weights at every call, which the"
+        " optimizer never sees), create the layer once, in __init__."
     ),
     "monitor.grad.exploding": (
         "layer '{layer}' has a gradient norm of {norm:.3g} (above {limit:g}): steps this large "
@@ -747,6 +756,12 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",
     "monitor.gradwatch.table.row": "{layer:<{w}}  {last:>10.3g}  {low:>10.3g}  {high:>10.3g}",
     "monitor.gradwatch.repr": "<GradientWatch: {layers} ({names}), {steps}, {events}>",
+    "monitor.gradwatch.copy": (
+        "a GradientWatch cannot be copied (copy.copy, copy.deepcopy) or saved with pickle or"
+        " torch.save: it is a live watch of one model, hooked on its optimizer. Save what it"
+        " holds instead: gw.snapshot() (each layer's norms and the events, as lists and dicts),"
+        " gw.history(layer) for one layer, or gw.table() as text"
+    ),
     # monitor: text lines and summary
     "monitor.text.epoch": "epoch {epoch:>4}",
     "monitor.text.step": "step {step:>5}",
@@ -801,6 +816,12 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.table.empty": "no runs yet: runs.new('small')",
     "monitor.runs.default_name": "run {i}",
     "monitor.runs.error.duplicate": "a run called {name!r} already exists; pick another name",
+    "monitor.runs.error.copy": (
+        "a Runs cannot be copied (copy.copy, copy.deepcopy) or saved with pickle or torch.save:"
+        " it holds live runs (each a Monitor, with its view and listeners). Save what they hold"
+        " instead: the comparison with runs.rows() or runs.table(), and each run's history with"
+        " runs[name].to_csv(path), for each name in runs.names"
+    ),
     "monitor.runs.error.not_monitor": "compare() takes Monitor objects, got {got!r}",
     "monitor.runs.error.unknown": "no run called {name!r}; runs: {names}",
     "monitor.runs.error.add_not_monitor": (

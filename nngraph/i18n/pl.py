@@ -427,6 +427,13 @@ MESSAGES: dict[str, str] = {
     "monitor.error.csv_path": (
         "to_csv() potrzebuje nazwy pliku, np. 'run.csv', albo obiektu pathlib.Path, otrzymano {got}"
     ),
+    "monitor.error.copy": (
+        "Monitora nie można skopiować (copy.copy, copy.deepcopy) ani zapisać przez pickle czy"
+        " torch.save: to żywy przebieg, z widokiem, słuchaczami i zegarami. Zapisz zamiast tego"
+        " to, co przechowuje: historię przez mon.records() (lista słowników, jeden na wiersz"
+        " logu) albo mon.to_csv('run.csv'), najlepszą epokę przez mon.best, a najlepsze wagi"
+        " przez mon.restore_best(model), a potem torch.save(model.state_dict(), 'best.pt')"
+    ),
     "monitor.error.helper_number": "{function}() potrzebuje liczb: {what} to {value!r}",
     "monitor.error.strip": (
         "training_progress() potrzebuje listy błędów treningowych, po jednym na epokę odcinka, "
@@ -701,8 +708,8 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gap.unstable": (
         "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się mocno już {since} z rzędu, ale "
-        "{train} też się pogarsza: wynosi teraz średnio {recent:.4g} (w ostatnim okresie, "
-        "trwającym {span}), wobec {before:.4g} do najlepszej epoki ({best_epoch}). Trening stał "
+        "{train} też się pogarsza: wynosi teraz średnio {recent:.4g} (w {span}), wobec "
+        "{before:.4g} do najlepszej epoki ({best_epoch}). Trening stał "
         "się niestabilny, a to nie duża wariancja (spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.gap.absolute": (
@@ -729,10 +736,12 @@ MESSAGES: dict[str, str] = {
         "na niej requires_grad_(False)."
     ),
     "monitor.grad.replaced": (
-        "warstwa '{layer}' nie dostaje żadnego gradientu: model już jej nie zawiera, bo w czasie"
-        " forward jej miejsce zajęła nowa warstwa (`self.{layer} = nn.Linear(...)` wewnątrz"
-        " forward tworzy przy każdym wywołaniu nowe losowe wagi, których optymalizator nigdy nie"
-        " widzi). Utwórz warstwę raz, w __init__."
+        "warstwa '{layer}' (albo jeden z jej parametrów) została w modelu zastąpiona po"
+        " utworzeniu tego GradientWatch, więc obserwacja wciąż czyta stare wagi, nie nowe. Jeśli"
+        " zastąpiono ją celowo (nowa głowa do dostrajania), utwórz GradientWatch, a także"
+        " optymalizator, dopiero po zmianie modelu. Jeśli zastępuje ją forward (`self.fc ="
+        " nn.Linear(...)` wewnątrz forward tworzy przy każdym wywołaniu nowe losowe wagi, których"
+        " optymalizator nigdy nie widzi), utwórz warstwę raz, w __init__."
     ),
     "monitor.grad.exploding": (
         "warstwa '{layer}' ma normę gradientu {norm:.3g} (ponad {limit:g}): tak duże kroki "
@@ -799,6 +808,13 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",
     "monitor.gradwatch.table.row": "{layer:<{w}}  {last:>10.3g}  {low:>10.3g}  {high:>10.3g}",
     "monitor.gradwatch.repr": "<GradientWatch: {layers} ({names}); {steps}; {events}>",
+    "monitor.gradwatch.copy": (
+        "GradientWatch nie można skopiować (copy.copy, copy.deepcopy) ani zapisać przez pickle"
+        " czy torch.save: to żywa obserwacja jednego modelu, podpięta pod jego optymalizator."
+        " Zapisz zamiast tego to, co przechowuje: gw.snapshot() (normy każdej warstwy i"
+        " zdarzenia, jako listy i słowniki), gw.history(layer) dla jednej warstwy albo"
+        " gw.table() jako tekst"
+    ),
     # monitor: wiersze tekstowe i podsumowanie
     "monitor.text.epoch": "epoka {epoch:>4}",
     "monitor.text.step": "krok {step:>5}",
@@ -857,6 +873,13 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.table.empty": "nie ma jeszcze przebiegów: runs.new('small')",
     "monitor.runs.default_name": "przebieg {i}",
     "monitor.runs.error.duplicate": "przebieg o nazwie {name!r} już istnieje; wybierz inną nazwę",
+    "monitor.runs.error.copy": (
+        "Runs nie można skopiować (copy.copy, copy.deepcopy) ani zapisać przez pickle czy"
+        " torch.save: zawiera żywe przebiegi (każdy to Monitor, z widokiem i słuchaczami)."
+        " Zapisz zamiast tego to, co przechowują: porównanie przez runs.rows() albo"
+        " runs.table(), a historię każdego przebiegu przez runs[name].to_csv(path), dla każdej"
+        " nazwy z runs.names"
+    ),
     "monitor.runs.error.not_monitor": "compare() przyjmuje obiekty Monitor, otrzymano {got!r}",
     "monitor.runs.error.unknown": "nie ma przebiegu o nazwie {name!r}; przebiegi: {names}",
     "monitor.runs.error.add_not_monitor": (

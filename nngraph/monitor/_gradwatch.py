@@ -24,7 +24,6 @@ older one, so no step is counted twice.
 from __future__ import annotations
 
 import math
-import weakref
 from typing import Any
 
 from nngraph._oneline import one_line
@@ -33,23 +32,23 @@ from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event, short_repr
 from nngraph.monitor._gradgates import Gates
+from nngraph.monitor._gradheld import Held
+from nngraph.monitor._gradhooked import close_older, hooked
 from nngraph.monitor._gradnorms import layer_name as _layer_name
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._gradsteps import EmptySteps, EvalSteps
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._monitor import Monitor
+from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._params import _nonnegative, _positive, _whole
 from nngraph.monitor._text import count
 from nngraph.monitor._weights import check_module
 
 __all__ = ["GradientWatch"]
 
-#: watches holding an optimizer hook; weak, so a closed or forgotten watch is not kept alive
-_hooked: weakref.WeakSet[GradientWatch] = weakref.WeakSet()
 
-
-class GradientWatch:
+class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
     """Records the gradient norm of every layer (module with its own parameters) at each step.
 
     Call :meth:`step` after ``loss.backward()`` (or pass ``optimizer=``). A layer is flagged
@@ -66,7 +65,9 @@ class GradientWatch:
     frozen in training (``requires_grad_(False)``) gets no point and is never flagged while
     frozen, even if ``zero_grad(set_to_none=False)`` leaves it an all-zero ``.grad``; a layer
     frozen when the watch was made joins :attr:`layers` at the first step where it is
-    trainable again (gradual unfreezing), and its norms are recorded from then on.
+    trainable again (gradual unfreezing), and its norms are recorded from then on. A layer or
+    parameter replaced after the watch was made (``net[1] = nn.Linear(...)``, a new head) is said
+    once: make the watch, and the optimizer, after changing the model.
 
     Which gradients are read: with ``optimizer=``, ``p.grad`` as it is at ``optimizer.step()``,
     after all that runs between backward and the step. So under a ``GradScaler`` the norms are
@@ -138,6 +139,7 @@ class GradientWatch:
                 self._params += [(index[layer], p) for p in own]
         self._joined = {i for i, p in self._params if p.requires_grad}  # indices of `layers`
         self._gates = Gates(self.model)  # a layer behind a tiny layer scale is not vanishing
+        self._held = Held(self.model, self._params)  # a layer replaced since: said once
         #: the layers watched, in the model's order: those with a trainable parameter when the
         #: watch was made, and any other from the first step where one of its parameters is
         #: trainable (a layer unfrozen later)
@@ -157,9 +159,9 @@ class GradientWatch:
         #: the live view in a notebook (an ``ng.LossView``), once the watch was shown
         self.view: Any = None
         if optimizer is not None:
-            _close_older(optimizer, {id(p) for _, p in self._params})
+            close_older(optimizer, {id(p) for _, p in self._params})
             self._hook = optimizer.register_step_pre_hook(self._pre_step)
-            _hooked.add(self)
+            hooked.add(self)
 
     def _pre_step(self, optimizer: Any, args: Any = (), kwargs: Any = None) -> None:
         now = self.step()
@@ -189,6 +191,8 @@ class GradientWatch:
                 series = self.series[name] = Series(self.max_points)
             series.append(self.steps, norm)
         self.last = now
+        for i in self._held.replaced_now():  # a layer set anew since: its weights are not read
+            self._emit(self._names[i], "grad.replaced", {})
         if self._eval.check():
             self._emit("", "grad.eval_mode", {"modules": self._eval.modules})
         for i in self._joined - reading.trainable:  # frozen now: a bad run starts again
@@ -196,7 +200,8 @@ class GradientWatch:
             self._runs.pop((self._names[i], "exploding"), None)
         if any(v != 0.0 for v in now.values()):  # all zero: an empty batch says nothing
             self._flag(now)
-            self._flag_cut({self._names[i] for i in reading.waiting - layer_norms.keys()})
+            cut = reading.waiting - layer_norms.keys() - self._held.replaced  # (said already)
+            self._flag_cut({self._names[i] for i in cut})
         return now
 
     def _join(self, trainable: set[int]) -> None:
@@ -217,10 +222,7 @@ class GradientWatch:
                 continue
             self._runs[key] = self._runs.get(key, 0) + 1
             if self._runs[key] == max(self.patience, 1):
-                # the model holds none of its parameters: a new layer took its place in forward
-                index, held = self._names.index(layer), {id(p) for p in self.model.parameters()}
-                gone = not any(id(p) in held for i, p in self._params if i == index)
-                self._emit(layer, "grad.replaced" if gone else "grad.none", {})
+                self._emit(layer, "grad.none", {})
 
     def _flag(self, now: dict[str, float]) -> None:
         finite = [v for v in now.values() if math.isfinite(v)]
@@ -382,7 +384,7 @@ class GradientWatch:
         >>> gw = GradientWatch(net, optimizer=opt); gw.close(); opt.step(); gw.steps
         0
         """
-        _hooked.discard(self)
+        hooked.discard(self)
         if self._hook is not None:
             self._hook.remove()
             self._hook = None
@@ -392,15 +394,6 @@ class GradientWatch:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _close_older(optimizer: Any, params: set[int]) -> None:
-    """Close every watch still hooked on ``optimizer`` that watches one of ``params`` (ids):
-    its cell was run again, and both would count each step."""
-    for old in list(_hooked):
-        if old._optimizer is optimizer and not params.isdisjoint(id(p) for _, p in old._params):
-            old.close()
-            print(message("monitor.gradwatch.replaced"))
 
 
 def _type_name(value: object) -> str:

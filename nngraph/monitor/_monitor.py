@@ -45,6 +45,7 @@ from nngraph.monitor._epochs import EpochCounting
 from nngraph.monitor._feeding import DetectorFeeding
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
+from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._params import _nonnegative
 from nngraph.monitor._records import MetricRecords
 from nngraph.monitor._report import repr_text, summary_text
@@ -58,7 +59,14 @@ __all__ = ["Best", "Display", "Listener", "Monitor", "Update"]
 
 
 class Monitor(
-    BestTracking, DetectorFeeding, EpochCounting, MetricRecords, MetricWatching, StepOrdering
+    BestTracking,
+    DetectorFeeding,
+    EpochCounting,
+    MetricRecords,
+    MetricWatching,
+    StepOrdering,
+    NotCopyable,
+    not_copied="monitor.error.copy",  # copy, deepcopy, pickle: what to save instead
 ):
     """Watches a training run: ``log()`` metrics, get explanations, keep the best weights.
 
@@ -75,10 +83,11 @@ class Monitor(
       ``valid_loss``, ``val/loss``, ...), kept in host memory. In a run that validates, a
       watched metric that is never logged is said once in a warning, with the names that
       were (a run that logs only training metrics gets none: watch one of them with
-      ``metric="loss"``). ``mode="auto"`` (default) takes the highest value as best for an
-      accuracy-like name (acc, accuracy, f1, auc, precision, recall,
-      score: ``val_acc``, ``val_f1``) or a likelihood (``val_log_likelihood``, ``val_elbo``),
-      and the lowest otherwise (a loss); or say ``"min"`` or ``"max"``.
+      ``metric="loss"``). ``mode="auto"`` (default) takes the highest value as best for a
+      higher-is-better name (an accuracy, score, correlation, ranking or reward: ``val_acc``,
+      ``val_f1``, ``val_kappa``, ``val_ndcg@10``, ``val_reward``; the words are listed in
+      ``resolve_mode``) or a likelihood (``val_log_likelihood``, ``val_elbo``), and the lowest
+      otherwise (a loss); or say ``"min"`` or ``"max"``.
     - history in bounded memory (``max_points`` per metric), ``records()``, ``to_csv()``,
       ``snapshot()`` and ``add_listener()`` for a live view.
     - ``display``: ``"auto"`` = a live widget in a notebook, text lines in a script;

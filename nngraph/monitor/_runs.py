@@ -36,12 +36,13 @@ from nngraph.monitor._display import Display, check_display
 from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Monitor
+from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._run_best import best_of, metric_of, same_columns
 
 __all__ = ["Runs", "compare"]
 
 
-class Runs:
+class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
     """A set of named runs (one :class:`Monitor` each) shown together.
 
     ``runs.new(name, model=...)`` makes a monitor for one run; ``table()`` compares their best

@@ -7,9 +7,13 @@ anything is changed: no partial record, no broken object afterwards.
 from __future__ import annotations
 
 import contextlib
+import copy
+import io
 import json
 import os
 import pathlib
+import pickle
+import re
 from typing import Any
 
 import numpy as np
@@ -531,3 +535,74 @@ def test_history_takes_one_name_and_says_so(bad: object) -> None:
     watch = GradientWatch(mlp())
     with pytest.raises(NNGraphError, match=r"history\(\) takes one name"):
         watch.history(bad)  # type: ignore[arg-type]
+
+
+# ------------------------------------------- a live run cannot be copied or saved (sweep 18b, 8)
+def _live(kind: str) -> tuple[Any, str]:
+    """A Monitor, GradientWatch or Runs with something in it, and its name in the advice."""
+    if kind == "Monitor":
+        return logged(), "mon"
+    if kind == "GradientWatch":
+        net = mlp()
+        watch = GradientWatch(net, optimizer=torch.optim.SGD(net.parameters(), lr=0.1))
+        net(torch.ones(2, 2)).sum().backward()
+        watch.step()
+        return watch, "gw"
+    runs = Runs(display=False)
+    runs.add(logged(), "a")
+    return runs, "runs"
+
+
+_COPIES = {
+    "copy.copy": copy.copy,
+    "copy.deepcopy": copy.deepcopy,
+    "pickle": pickle.dumps,
+    "torch.save": lambda obj: torch.save({"model": mlp(), "kept": obj}, io.BytesIO()),
+}
+
+
+@pytest.mark.parametrize("copy_it", list(_COPIES), ids=str)
+@pytest.mark.parametrize("kind", ["Monitor", "GradientWatch", "Runs"])
+def test_a_live_run_cannot_be_copied_or_saved_and_the_error_says_what_to_save(
+    kind: str, copy_it: str
+) -> None:
+    """deepcopy and pickle failed on a lock with a bare TypeError; copy.copy made a monitor
+    sharing the original's history (logging into the copy changed the original)."""
+    obj, name = _live(kind)
+    before = repr(obj)
+    with pytest.raises(NNGraphError, match=f"^a {kind} cannot be copied") as caught:
+        _COPIES[copy_it](obj)
+    said = str(caught.value)
+    for words in ("copy.copy", "copy.deepcopy", "pickle", "torch.save"):
+        assert words in said
+    advice = re.findall(rf"\b{name}\.(\w+)", said)
+    assert advice and all(hasattr(obj, attr) for attr in advice), advice  # real names only
+    assert repr(obj) == before  # nothing changed
+
+
+def test_the_monitors_advice_names_records_to_csv_best_and_restore_best() -> None:
+    with pytest.raises(NNGraphError) as caught:
+        copy.deepcopy(logged())
+    for words in ("mon.records()", "mon.to_csv(", "mon.best", "mon.restore_best(model)"):
+        assert words in str(caught.value)
+
+
+def test_a_subclass_of_monitor_is_refused_with_the_monitors_words() -> None:
+    class MyMonitor(Monitor):
+        pass
+
+    with pytest.raises(NNGraphError, match=r"^a Monitor cannot be copied"):
+        pickle.dumps(MyMonitor(display=False))
+
+
+def test_the_copy_refusal_is_polish_in_polish() -> None:
+    i18n.set_language("pl")
+    try:
+        with pytest.raises(NNGraphError, match=r"^Monitora nie można skopiować.*mon\.records"):
+            copy.deepcopy(logged())
+        with pytest.raises(NNGraphError, match=r"^GradientWatch nie można skopiować"):
+            copy.copy(GradientWatch(mlp()))
+        with pytest.raises(NNGraphError, match=r"^Runs nie można skopiować"):
+            copy.copy(Runs(display=False))
+    finally:
+        i18n.set_language("en")

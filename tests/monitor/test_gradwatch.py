@@ -658,7 +658,81 @@ def test_a_layer_replaced_in_forward_is_said_to_be_replaced_not_cut_off() -> Non
         nn.functional.cross_entropy(model(x), y).backward()
         optimizer.step()
     (event,) = watch.events
-    assert event.message_id == "grad.replaced" and "Create the layer once, in __init__" in (
+    assert event.message_id == "grad.replaced" and "create the layer once, in __init__" in (
         event.message
     )
+    assert event.step == 1 and event.values == {"layer": "fc2"}  # said at once, and once
     watch.close()
+
+
+def _two_layers() -> nn.Sequential:
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))
+
+
+def test_a_head_replaced_after_the_watch_is_said_once_with_both_causes() -> None:
+    """Fine-tuning a new head: it was blamed on forward ("create the layer once, in
+    __init__"), which is wrong advice for a head swapped in outside forward (sweep 18b)."""
+    net = _two_layers()
+    watch = GradientWatch(net)
+    net[1] = nn.Linear(2, 3)
+    for _ in range(5):
+        net.zero_grad()
+        net(torch.ones(1, 2)).sum().backward()
+        watch.step()
+    (event,) = watch.events
+    assert event.message_id == "grad.replaced" and event.values == {"layer": "1"}
+    assert event.step == 1 and event.message.startswith("layer '1' (or one of its parameters)")
+    said = event.message
+    assert "after changing the model" in said and "and the optimizer" in said
+    assert "inside forward" in said and "in __init__" in said
+    assert "self.1" not in said  # no longer `self.{layer} = ...`: not Python for layer '1'
+
+
+def test_a_head_replaced_after_some_training_is_said_too() -> None:
+    """A layer that had a gradient before it was replaced was never said at all."""
+    net = _two_layers()
+    watch = GradientWatch(net)
+    for step in range(1, 7):
+        if step == 4:  # a new head after 3 steps, the watch made before
+            net[1] = nn.Linear(2, 1)
+        net.zero_grad()
+        net(torch.ones(1, 2)).sum().backward()
+        watch.step()
+    assert [(e.message_id, e.step, e.values["layer"]) for e in watch.events] == [
+        ("grad.replaced", 4, "1")
+    ]
+
+
+def test_a_parameter_replaced_after_the_watch_is_said() -> None:
+    """`net.weight = nn.Parameter(...)` was silently ignored: the norm was the bias' only."""
+    net = nn.Linear(2, 1)
+    watch = GradientWatch(net)
+    net.weight = nn.Parameter(torch.ones(1, 2))
+    for _ in range(3):
+        net.zero_grad()
+        net(torch.ones(1, 2)).sum().backward()
+        watch.step()
+    (event,) = watch.events
+    assert event.message_id == "grad.replaced" and event.values == {"layer": ""}
+    assert event.message.startswith("layer '(model)' (or one of its parameters) was replaced")
+
+
+def test_a_change_that_keeps_every_parameter_is_not_said() -> None:
+    """The model's structure changed but it holds every watched parameter: a parametrization
+    added later, a shared layer dropped from one of its two places, a new layer added, a
+    dtype converted."""
+    from torch.nn.utils.parametrizations import spectral_norm
+
+    shared = nn.Linear(2, 2)
+    net = nn.Sequential(shared, nn.ReLU(), shared, nn.Linear(2, 1))
+    watch = GradientWatch(net)
+    spectral_norm(net[3])
+    net[0] = nn.Identity()
+    net.add_module("extra", nn.Identity())
+    net.double()
+    for _ in range(4):
+        net.zero_grad()
+        net(torch.ones(1, 2, dtype=torch.float64)).sum().backward()
+        watch.step()
+    assert watch.events == [] and set(watch.last) == {"0", "3"}

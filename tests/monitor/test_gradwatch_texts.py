@@ -120,3 +120,18 @@ def test_a_layer_name_with_a_line_break_keeps_the_table_and_repr_one_line_per_ro
     assert len({len(row) for row in rows}) == 1  # the columns still line up
     text = repr(gw)
     assert mark not in text and f"(evil{shown}name, out)" in text
+
+
+def test_a_replaced_layer_names_both_causes_in_each_language(language: str) -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1))
+    gw = GradientWatch(net)
+    net[1] = torch.nn.Linear(2, 3)
+    net(torch.ones(1, 2)).sum().backward()
+    gw.step()
+    (event,) = gw.events
+    words = {
+        "en": ("GradientWatch, and the optimizer, after changing the model", "inside forward"),
+        "pl": ("optymalizator, dopiero po zmianie modelu", "wewnątrz forward"),
+    }[language]
+    assert event.message_id == "grad.replaced" and "'1'" in event.message
+    assert all(w in event.message for w in (*words, "__init__"))
