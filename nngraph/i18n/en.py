@@ -627,6 +627,14 @@ MESSAGES: dict[str, str] = {
         " epoch's weights); if it did not fall, the model is not learning: check the learning"
         " rate, that zero_grad(), backward() and step() run in that order, and the loss."
     ),
+    "monitor.patience.barely_improved": (
+        "{metric} has barely moved from its first value ({first:.4g} at epoch {first_epoch}):"
+        " its best, {best:.4g} at epoch {best_epoch}, is only {pct:.2g}% lower, and nothing has"
+        " beaten it for {since}. If the training loss fell meanwhile, the model fits its training"
+        " data from the start and does not generalise (too little data, too big a model); if it"
+        " did not fall, the model is not learning: check the learning rate, that zero_grad(),"
+        " backward() and step() run in that order, and the loss."
+    ),
     "monitor.patience.fire": (
         "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}): more "
         "training is unlikely to help."
@@ -653,6 +661,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.divergence.factor": (
         "{metric} is {value:.4g} {when}, {times} times its first value "
+        "({first:.4g}): training is blowing up. Lower the learning rate."
+    ),
+    "monitor.divergence.factor_size": (
+        "{metric} is {value:.4g} {when}, {times} times the size of its first nonzero value "
         "({first:.4g}): training is blowing up. Lower the learning rate."
     ),
     "monitor.gap.relative": (

@@ -671,6 +671,15 @@ MESSAGES: dict[str, str] = {
         " wagi z pierwszej epoki); jeśli nie maleje, model się nie uczy: sprawdź współczynnik"
         " uczenia, czy zero_grad(), backward() i step() idą w tej kolejności, i funkcję straty."
     ),
+    "monitor.patience.barely_improved": (
+        "{metric} prawie się nie zmienia względem pierwszej wartości ({first:.4g} w epoce"
+        " {first_epoch}): najlepsza wartość, {best:.4g} w epoce {best_epoch}, jest niższa od niej"
+        " tylko o {pct:.2g}%, a kolejne wartości nie są lepsze już {since} z rzędu. Jeśli strata"
+        " treningowa w tym czasie maleje, model od początku dopasowuje się do danych"
+        " treningowych i nie uogólnia (za mało danych, za duży model); jeśli nie maleje, model"
+        " się nie uczy: sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą"
+        " w tej kolejności, i funkcję straty."
+    ),
     "monitor.patience.fire": (
         "{metric} nie poprawia się już {since} z rzędu (najlepsza wartość {best:.4g} w epoce "
         "{best_epoch}): dalszy trening raczej nic nie da."
@@ -699,6 +708,11 @@ MESSAGES: dict[str, str] = {
     "monitor.divergence.factor": (
         "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż na początku "
         "({first:.4g}): trening wymyka się spod kontroli. Zmniejsz współczynnik uczenia."
+    ),
+    "monitor.divergence.factor_size": (
+        "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż wartość bezwzględna "
+        "pierwszego niezerowego wyniku ({first:.4g}): trening wymyka się spod kontroli. "
+        "Zmniejsz współczynnik uczenia."
     ),
     "monitor.gap.relative": (
         "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się o ponad {pct:.0f}% już "

@@ -55,18 +55,32 @@ MAX_EVENTS = 10_000
 
 #: Metrics with their own name in a sentence (``monitor.name.<metric>`` in the catalog).
 _NAMED = frozenset({"loss", "acc", "accuracy", "val_loss", "val_acc", "val_accuracy"})
-#: Words in a metric's name that mean "higher is better" (Keras's ``mode="auto"``, extended).
+#: Words in a metric's name that mean "higher is better" (Keras's ``mode="auto"``, extended):
+#: classification, ranking and retrieval (``recall@10``, ``hit_at_5``), agreement and
+#: correlation, overlap, similarity, generation, signal quality, reinforcement learning.
 _HIGHER_IS_BETTER = frozenset(
     {
-        "acc", "accuracy", "auc", "auroc", "auprc", "aupr", "ap", "precision", "recall",
-        "score", "f1", "f1score", "fscore", "iou", "miou", "jaccard", "dice", "map", "r2", "mcc",
-        "bleu", "rouge", "rougel", "psnr", "ssim",
+        "acc", "accuracy", "bacc", "auc", "auroc", "rocauc", "auprc", "aupr", "prauc", "ap",
+        "precision", "recall", "sensitivity", "specificity", "tpr", "tnr", "ppv", "npv",
+        "score", "f1", "f2", "f1score", "fscore", "fbeta", "mcc", "kappa", "em", "exact",
+        "hit", "hits", "hitrate", "ndcg", "dcg", "mrr", "map",
+        "r2", "rsquared", "corr", "correlation", "pearson", "pearsonr", "spearman",
+        "spearmanr", "kendall", "ccc",
+        "iou", "miou", "jaccard", "dice", "pck",
+        "similarity", "sim", "cossim",
+        "bleu", "rouge", "rougel", "meteor", "chrf", "cider", "bertscore",
+        "psnr", "ssim", "snr", "sdr", "sisdr", "sisnr", "pesq", "stoi",
+        "reward", "rewards", "return", "returns", "success", "win",
     }
 )  # fmt: skip
-#: Words that mean "lower is better"; they win over the words above (``val_top1_error``).
+#: Words that mean "lower is better"; they win over the words above (``val_top1_error``,
+#: ``brier_score``, ``fid_score``).
 _LOWER_IS_BETTER = frozenset(
-    {"loss", "error", "err", "mae", "mse", "rmse", "nll", "perplexity", "ppl", "cer", "wer"}
-)
+    {
+        "loss", "error", "err", "mae", "mse", "rmse", "mape", "smape", "nll", "perplexity",
+        "ppl", "cer", "wer", "eer", "ece", "brier", "fid", "kid", "lpips", "distance", "dist",
+    }
+)  # fmt: skip
 #: A likelihood or an evidence lower bound: higher is better, unless the name negates it.
 _LIKELIHOOD = frozenset({"likelihood", "loglikelihood", "loglik", "elbo"})
 _NEGATED = frozenset({"neg", "negative"})
@@ -77,17 +91,22 @@ Mode = Literal["min", "max", "auto"]
 
 def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
     """``"min"`` or ``"max"``; ``"auto"`` reads the words of the metric's name (case ignored,
-    split at ``_``, ``/``, ``-``, ...; a trailing number ignored, so ``rouge1`` is ``rouge``):
+    split at ``_``, ``/``, ``-``, ``@``, ...; a trailing number ignored, so ``rouge1`` is
+    ``rouge``):
 
-    - ``"min"`` when a word is loss, error, err, mae, mse, rmse, nll, perplexity, ppl, cer or
-      wer (``val_loss``, ``val_top1_error``, ``dice_loss``);
+    - ``"min"`` when a word means lower is better: loss, error, err, mae, mse, rmse, mape,
+      smape, nll, perplexity, ppl, cer, wer, eer, ece, brier, fid, kid, lpips, distance, dist
+      (``val_loss``, ``val_top1_error``, ``dice_loss``, ``brier_score``, ``fid_score``);
     - also ``"min"`` for a likelihood negated by the word neg or negative (``neg_elbo``,
       ``negative_log_likelihood``);
-    - else ``"max"`` when a word is acc, accuracy, auc, auroc, auprc, aupr, ap, precision,
-      recall, score, f1, f1score, fscore, iou, miou, jaccard, dice, map, r2, mcc, bleu, rouge,
-      rougel, psnr, ssim, or top1/top5/topk (``val_acc``, ``val_auroc``, ``val_mAP``, ``top5``),
-      or a likelihood: likelihood, loglikelihood, loglik, elbo (``val_log_likelihood``,
-      ``val_elbo``);
+    - else ``"max"`` when a word means higher is better: an accuracy, score or rate of hits
+      (acc, accuracy, bacc, auc, auroc, ap, map, precision, recall, sensitivity, specificity,
+      f1, fscore, mcc, kappa, em, exact, top1/top5/topk, ...), a ranking (hit, hits, ndcg,
+      mrr: ``recall@10``, ``hit_at_5``), a correlation (r2, corr, pearson, spearman), an
+      overlap or similarity (iou, dice, jaccard, similarity, sim), a text or signal quality
+      (bleu, rouge, meteor, psnr, ssim, snr), a reward (reward, return, success, win), or a
+      likelihood: likelihood, loglikelihood, loglik, elbo (``val_log_likelihood``,
+      ``val_elbo``); the full list is ``_HIGHER_IS_BETTER``;
     - else ``"min"`` (a loss or an error by another name).
 
     >>> from nngraph.monitor._common import resolve_mode
@@ -97,6 +116,8 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
     ('max', 'max', 'min')
     >>> resolve_mode("auto", "val_log_likelihood"), resolve_mode("auto", "neg_elbo")
     ('max', 'min')
+    >>> resolve_mode("auto", "val_ndcg@10"), resolve_mode("auto", "reward"), resolve_mode("auto", "fid_score")
+    ('max', 'max', 'min')
     """
     if not is_choice(mode, ("min", "max", "auto")):  # an array's == would answer elementwise
         raise NNGraphError(message("monitor.error.mode", value=mode))

@@ -33,6 +33,13 @@ __all__ = ["Divergence", "Gap", "Patience"]
 
 #: Evaluations after the first, none better, after which Patience says it never improved.
 NOT_LEARNING = 5
+#: A loss whose best is less than this fraction of its size below its first value has barely
+#: moved: Patience says the model is not learning, as for one that never beat its first value.
+#: Noise alone gets this close: a validation loss stuck at chance level (ln 10 = 2.3026) that
+#: wobbles by 0.3% from epoch to epoch has its lowest value 20-60 epochs on up to 1.8% below
+#: its first one (400 simulated runs), while a model that learns gains far more (2.3 -> 1.5 is
+#: 35%).
+BARELY_MOVED = 0.02
 
 
 class Patience(Detector):
@@ -45,6 +52,14 @@ class Patience(Detector):
     ``min_delta`` the explanation says "has not improved by more than 0.01 for 3 epochs (since
     0.72 at epoch 5)": measured from the last value that counted, which a smaller gain after it
     may have beaten (the monitor's best epoch can be a later one).
+
+    Without ``min_delta``, a metric whose best is its first value (after 5 or more worse ones)
+    is said never to have improved, and a loss (``mode="min"``) whose best is less than 2% of
+    its size (``max(|first|, |best|)``) below its first value to have barely moved: both read
+    "the model is not learning, or fits its training data from the start" instead of "more
+    training is unlikely to help" (a loss stuck at chance level wobbles that much by noise
+    alone). An accuracy (``mode="max"``) is not judged by its size: 0.985 -> 0.992 on MNIST is
+    under 1% of the value, yet halves the error.
 
         >>> import nngraph as ng
         >>> p = ng.detectors.Patience(2, min_delta=0.01)
@@ -103,6 +118,8 @@ class Patience(Detector):
         self.best = math.inf if self.mode == "min" else -math.inf
         self.wait = 0  # epochs without improvement (as Keras calls it)
         self.value = 0
+        # the first finite value, its evaluation and the epoch shown for it
+        self._first, self._first_epoch, self._first_shown = math.nan, 0, 0
 
     def _resume(self) -> None:
         self.wait = self.value = 0  # a second fit waits `patience` epochs again (Keras too)
@@ -121,6 +138,8 @@ class Patience(Detector):
 
     def _check(self, value: float, train: float | None) -> Check:
         if self.improved(value):
+            if math.isnan(self._first):  # the first finite value: always an improvement
+                self._first, self._first_epoch, self._first_shown = value, self.epoch, self._shown
             self.best, self.best_epoch, self.wait = value, self.epoch, 0
             self._best_shown = self._shown
             self.value = 0
@@ -140,14 +159,41 @@ class Patience(Detector):
             "patience": self.patience,
         }
         if not self.min_delta:
-            # nothing did better than the first evaluation in 5 or more: it never improved
-            learning = self.best_epoch > 1 or self.wait < NOT_LEARNING
-            return ("patience.fire" if learning else "patience.never_improved"), fields
+            if self.wait < NOT_LEARNING:  # too few worse values to tell
+                return "patience.fire", fields
+            # nothing did better than the first value in 5 or more: it never improved
+            if self.best_epoch == self._first_epoch:
+                return "patience.never_improved", fields
+            gain = self._gain()
+            if gain < BARELY_MOVED:  # a loss that beat its first value by noise alone
+                return "patience.barely_improved", {
+                    **fields,
+                    "first": self._first,
+                    "first_epoch": self._first_shown,
+                    "pct": 100 * gain,
+                }
+            return "patience.fire", fields
         # with min_delta, `best` is the last value that counted, not the best value seen (a
         # smaller gain after it does not move it): the text names it as what it is
         if self.relative:
             return "patience.fire_relative", {**fields, "pct": 100 * self.min_delta}
         return "patience.fire_delta", {**fields, "delta": self.min_delta}
+
+    def _gain(self) -> float:
+        """How far the best lies below the first finite value, as a fraction of the larger of
+        their sizes (a negative loss, one that starts at 0, too); ``inf`` for an accuracy
+        (``mode="max"``), which is not judged by its size (see the class docstring).
+
+            >>> p = Patience(2)
+            >>> for epoch, value in enumerate([2.0, 1.99, 2.1, 2.2], 1):
+            ...     _ = p.update(epoch, val_loss=value)
+            >>> round(p._gain(), 6)
+            0.005
+        """
+        scale = max(abs(self._first), abs(self.best))
+        if self.mode == "max" or not scale:
+            return math.inf
+        return (self._first - self.best) / scale
 
 
 def _patience_example(patience: object, min_delta: object, more: tuple[object, ...]) -> str:
@@ -167,6 +213,11 @@ def _patience_example(patience: object, min_delta: object, more: tuple[object, .
 class Divergence(Detector):
     """Fires when a watched metric becomes NaN or Inf, exceeds ``threshold``, or grows above
     ``factor`` times its first value. Checked at every call that logs it (per batch too).
+    The first value that counts is the first finite, nonzero one, and the growth is measured
+    against its size: ``value > factor * |first|``. So a loss that starts at 0 or below 0
+    (a negative log-likelihood) is caught too when it blows up (``-1.0, -0.5, 5.0, 1e6``:
+    ``1e6`` is a million times the size of ``-1``), while one that falls further below 0
+    (``-1 -> -200``) is improving, and never fires.
     ``metrics``: the names watched, one (``"val_loss"``) or several; by default every name of
     the loss the Monitor recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``,
     ``valid_loss``, ``val/loss``, ...). A loss blows up, an accuracy does not: a higher-is-better
@@ -209,7 +260,9 @@ class Divergence(Detector):
         return f"Divergence({', '.join(args)})"
 
     def _reset(self) -> None:
-        self._first: dict[str, float] = {}
+        # per name: the first finite nonzero value, and whether it was the first value logged
+        self._first: dict[str, tuple[float, bool]] = {}
+        self._logged: set[str] = set()
         self._active: dict[str, bool] = {}
 
     def _rearm(self) -> None:
@@ -239,7 +292,9 @@ class Divergence(Detector):
         return event
 
     def _check_one(self, name: str, value: float, when: str) -> tuple[str, dict[str, Any]] | None:
-        first = self._first.setdefault(name, value)
+        if name not in self._first and math.isfinite(value) and value != 0:
+            self._first[name] = (value, name not in self._logged)
+        self._logged.add(name)
         if not math.isfinite(value):
             return "divergence.nonfinite", {"value": str(value), "when": when}
         if self.threshold is not None and value > self.threshold:
@@ -248,10 +303,12 @@ class Divergence(Detector):
                 "threshold": self.threshold,
                 "when": when,
             }
-        if self.factor is not None and math.isfinite(first) and first > 0:
-            ratio = value / first
+        if self.factor is not None and name in self._first:
+            first, was_first = self._first[name]
+            ratio = value / abs(first)  # a value below 0 never blows up: it only improves
             if ratio > self.factor:
-                return "divergence.factor", {
+                plain = was_first and first > 0  # "times its first value" says it all
+                return "divergence.factor" if plain else "divergence.factor_size", {
                     "value": value,
                     "first": first,
                     "ratio": ratio,
@@ -305,6 +362,12 @@ class Gap(Detector):
     plain difference (e.g. accuracy points). Only a gap in the bad direction counts (validation
     worse). A warning, not a reason to stop (``stop=False``).
 
+    A relative gap needs a metric measured from a natural 0, as a loss or an accuracy is. A
+    value below 0 shows the metric has none (a Gaussian negative log-likelihood, an ELBO), and
+    a gap relative to a training value that crosses 0 would be huge and mean nothing: an epoch
+    with a value below 0 is not judged relatively (it breaks a run of wide gaps). Watch such a
+    metric with ``relative=False``.
+
         >>> import nngraph as ng
         >>> g = ng.detectors.Gap(threshold=0.5, patience=2)
         >>> curve = [(1.0, 1.1), (0.5, 0.8), (0.3, 0.6)]
@@ -353,6 +416,8 @@ class Gap(Detector):
         diff = value - train if self.mode == "min" else train - value
         if not self.relative:
             self.value = diff
+        elif train < 0 or value < 0:  # no natural 0 (see the class docstring): not judged
+            self.value = math.nan
         elif train != 0:
             self.value = diff / abs(train)
         else:
@@ -372,7 +437,7 @@ class Gap(Detector):
         }
         trend = self._trend.now()
         if trend is not None and trend.worse(self.mode):  # training itself got worse: unstable
-            span = self._epochs_since(trend.start, trend.count)
+            span = self._last_epochs(trend.start, trend.count)
             return "gap.unstable", {
                 **fields,
                 "before": trend.before,

@@ -100,14 +100,14 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
 
     For a loss or an error (lower is better, as ``mode="auto"`` reads the name):
 
-    - ``Divergence(factor=100)``: stop at the first NaN/Inf loss, or at a loss 100 times its
-      first value (a learning rate far too high blows the loss up to 1e13 long before it
+    - ``Divergence(factor=100)``: stop at the first NaN/Inf loss, or at a loss 100 times the
+      size of its first nonzero value (a learning rate far too high blows the loss up to 1e13 long before it
       overflows); nothing useful happens after it, and the message says what to try (smaller
       learning rate). It watches every name of the loss the Monitor recognises (``loss``,
       ``train_loss``, ``train/loss``, ``val_loss``, ``valid_loss``, ``val/loss``, ...), and
       ``metric`` too when that is another name.
     - ``GL(5, stop=False)``: the lecture's signal, as a warning: validation loss 5% above its best
-      while training loss keeps falling "may be the start of memorising, or noise in a small
+      while training loss keeps falling (or stays flat) "may be the start of memorising, or noise in a small
       validation set: watch whether it keeps rising". It does not stop training, because a
       small, noisy validation set (Iris: 30 points) often dips again.
     - ``Patience(20)``: the stop. Robust on noisy curves, explained in one sentence, and paired

@@ -23,10 +23,21 @@ HIGHER = [
     "val_rougeL", "val_psnr", "VAL_SSIM", "val_acc", "val/auc",
     # torchmetrics' names: AUROC, AveragePrecision, ...
     "val_auroc", "val_ap", "val_auprc", "val_aupr", "val_jaccard", "val_mcc", "val_map_50",
+    # sweep 18b: agreement, correlation, ranking, similarity, reward (once taken as losses)
+    "val_kappa", "val_corr", "val_pearson", "val_spearman", "val_hit_rate", "val_hitrate",
+    "val_ndcg", "val_mrr", "val_reward", "val_return", "val_sensitivity", "val_specificity",
+    "val_cosine_similarity", "val_similarity", "val_cos_sim", "val_exact_match", "val_em",
+    "val_balanced_acc", "val_bacc", "val_pck", "val_snr", "val_success_rate",
+    # @k and _at_k spellings of ranking metrics
+    "val_recall@10", "hits@10", "val_ndcg@5", "val_precision_at_5", "val_hit_at_10",
+    "val_mAP@0.5",
 ]  # fmt: skip
 LOWER = [
     "val_loss", "loss", "val_error", "val_err", "val_mae", "val_mse", "test_rmse", "perplexity",
     "val_cer", "val_wer", "val_top1_error", "val_dice_loss", "val_iou_loss", "val_distance",
+    # lower-is-better words win over a higher one (score, sim)
+    "val_fid", "val_fid_score", "val_lpips", "val_brier_score", "val_ece_score", "val_kid",
+    "val_mape", "val_eer",
 ]  # fmt: skip
 
 
@@ -39,6 +50,17 @@ def test_auto_mode_maximises_common_higher_is_better_names(metric: str) -> None:
 @pytest.mark.parametrize("metric", LOWER)
 def test_auto_mode_minimises_losses_and_errors_even_with_a_higher_word(metric: str) -> None:
     assert resolve_mode("auto", metric) == "min"
+
+
+@pytest.mark.parametrize("metric", ["val_reward", "val_kappa", "val_ndcg@10"])
+def test_a_rising_higher_is_better_metric_is_the_best_at_its_last_epoch(metric: str) -> None:
+    """Sweep 18b: ``val_reward`` was taken as a loss, so the best was epoch 1, GL called the
+    rise "getting worse" and Patience stopped a run that was still improving."""
+    mon = Monitor(metric=metric, display=False)
+    for epoch in range(1, 40):
+        mon.log(epoch, loss=1 / epoch, **{metric: 1.0 + 5 * epoch})
+    assert mon.events == [] and not mon.should_stop
+    assert mon.best is not None and mon.best.epoch == 39
 
 
 @pytest.mark.parametrize(

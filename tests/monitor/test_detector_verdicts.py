@@ -7,11 +7,14 @@ whether the training loss "has not fallen" (finding 2).
 
 from __future__ import annotations
 
+import math
+import random
+
 import pytest
 
 import nngraph as ng
 from nngraph.monitor import Monitor
-from nngraph.monitor.detectors import GL, PQ, UP, Divergence, Gap
+from nngraph.monitor.detectors import GL, PQ, UP, Divergence, Gap, Patience
 
 OVERFITTING_WORDS = (
     "memoris",
@@ -160,7 +163,98 @@ def test_gap_on_an_accuracy_calls_a_falling_training_accuracy_unstable() -> None
     for epoch, (train, val) in enumerate(curve, 1):
         event = gap.update(epoch, acc=train, val_acc=val)
     assert event is not None and event.message_id == "gap.unstable"
-    assert "(0.9 on average over the last 1 epoch, 0.925 up to epoch 2" in event.message
+    assert "(0.9 on average over the last epoch, 0.925 up to epoch 2" in event.message
+
+
+def u_curve(epoch: int, shift: float) -> tuple[float, float]:
+    """A training loss that falls and a validation loss that falls, then rises (sweep 18b)."""
+    train = 2.0 * math.exp(-epoch / 10) + 0.05
+    val = 0.5 + 0.002 * (epoch - 30) ** 2 / 10 + 1.5 * math.exp(-epoch / 8)
+    return train + shift, val + shift
+
+
+def first_gap(shift: float) -> int | None:
+    gap = Gap()  # 100% apart for 5 epochs
+    for epoch in range(1, 101):
+        train, val = u_curve(epoch, shift)
+        if gap.update(epoch, loss=train, val_loss=val) is not None:
+            return epoch
+    return None
+
+
+def test_a_relative_gap_is_not_judged_where_a_loss_crosses_zero() -> None:
+    """Sweep 18b: a Gaussian negative log-likelihood (the U curve shifted by -0.5) crosses 0,
+    and dividing by a training value of -0.00374 fired "more than 100% apart" at epoch 15,
+    where the unshifted curve is 54% apart (it fires later, at a real gap)."""
+    assert first_gap(0.0) == 24
+    assert first_gap(-0.5) is None
+    gap = Gap(0.5, patience=1)
+    assert gap.update(1, loss=-0.01, val_loss=0.3) is None and math.isnan(gap.value)
+    assert gap.update(2, loss=-0.5, val_loss=-0.1) is None  # both below 0: no natural 0 either
+    event = Gap(0.5, patience=1).update(1, loss=0.01, val_loss=0.3)  # a natural 0: as before
+    assert event is not None and event.message_id == "gap.relative"
+    assert event.values["gap"] == pytest.approx(29)
+
+
+# ----------------------------------------------------------------------------- Patience
+
+
+def chance_level(epochs: int, seed: int = 0) -> list[float]:
+    """A loss stuck at chance level (ln 10) with 0.3% noise, as a model that does not learn."""
+    rng = random.Random(seed)
+    return [2.3026 * (1 + rng.gauss(0, 0.003)) for _ in range(epochs)]
+
+
+def patience_events(det: Patience, values: list[float], metric: str = "val_loss") -> list[str]:
+    events = [det.update(epoch, **{metric: v}) for epoch, v in enumerate(values, 1)]
+    return [e.message_id for e in events if e is not None]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_patience_says_a_loss_at_chance_level_with_noise_is_not_learning(seed: int) -> None:
+    """Sweep 18b: a noise-level new best after epoch 1 counted as learning, so a model stuck
+    at chance level heard only "more training is unlikely to help"."""
+    patience = Patience(20)
+    assert patience_events(patience, chance_level(100, seed))[:1] == ["patience.barely_improved"]
+    text = patience.events[0].message
+    assert "barely moved from its first value" in text and "not learning" in text
+    assert "zero_grad()" in text and "more training is unlikely" not in text
+
+
+def test_patience_says_barely_moved_in_polish_with_its_numbers() -> None:
+    ng.set_language("pl")
+    patience = Patience(5)
+    assert patience_events(patience, [2.0, 1.99, 2.01, 2.0, 2.02, 2.0, 2.01]) == [
+        "patience.barely_improved"
+    ]
+    text = patience.events[0].message
+    assert text.startswith("strata walidacyjna prawie się nie zmienia względem pierwszej")
+    assert "(2 w epoce 1)" in text and "1,99 w epoce 2" in text and "o 0,5%" in text
+    assert "model się nie uczy" in text
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [2.3 - 0.04 * e for e in range(20)] + [1.5] * 25,  # slow but real: 2.3 -> 1.5, then flat
+        [-1.0, -1.5, -2.0] + [-1.9] * 25,  # a negative log-likelihood that learned
+    ],
+    ids=["slow", "negative"],
+)
+def test_patience_keeps_its_plain_text_for_a_loss_that_learned(values: list[float]) -> None:
+    assert patience_events(Patience(20), values) == ["patience.fire"]
+
+
+def test_patience_says_a_negative_loss_that_barely_moved_is_not_learning() -> None:
+    values = [-1.0, -1.005] + [-0.99] * 20  # 0.5% of its size: noise
+    assert patience_events(Patience(20), values) == ["patience.barely_improved"]
+
+
+def test_patience_does_not_judge_an_accuracy_by_its_size() -> None:
+    """0.985 -> 0.992 on MNIST is under 1% of the value, yet halves the error."""
+    values = [0.985, 0.99, 0.992] + [0.99] * 20
+    patience = Patience(20, metric="val_acc")
+    assert patience_events(patience, values, "val_acc") == ["patience.fire"]
 
 
 # ----------------------------------------------------------------------------- Divergence
@@ -199,3 +293,33 @@ def test_divergence_used_alone_names_the_step(language: str, words: str) -> None
     d.update(1, loss=0.5)
     event = d.update(2, loss=7.7)
     assert event is not None and words in event.message
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        ([-1.0, -0.5, 5.0, 1e6], "1000000 times the size of its first nonzero value (-1)"),
+        ([0.0, 0.1, 5.0, 1e6], "10000000 times the size of its first nonzero value (0.1)"),
+        ([math.nan, 1.0, 5.0, 1e6], "1000000 times the size of its first nonzero value (1)"),
+    ],
+)
+def test_divergence_catches_a_blow_up_whatever_the_first_value(
+    values: list[float], words: str
+) -> None:
+    """Sweep 18b: a first value of 0 or below 0 (or NaN) switched the factor test off."""
+    d = Divergence(factor=100)
+    events = [d.update(epoch, loss=v) for epoch, v in enumerate(values, 1)]
+    event = events[-1]
+    assert events[1:3] == [None, None]
+    assert event is not None and event.message_id == "divergence.factor_size"
+    assert words in event.message and "training is blowing up" in event.message
+
+
+def test_divergence_never_calls_a_negative_loss_falling_further_a_blow_up() -> None:
+    d = Divergence(factor=100)
+    assert [d.update(epoch, loss=v) for epoch, v in enumerate([-1.0, -10.0, -200.0, -1e6], 1)] == [
+        None
+    ] * 4
+    plain = Divergence(factor=100)  # a positive first value: the text as before
+    plain.update(1, loss=2.0)
+    assert plain.update(2, loss=250.0).message_id == "divergence.factor"  # type: ignore[union-attr]
