@@ -42,14 +42,9 @@ from nngraph.errors import NNGraphError, check_flag, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.integrations import _lightning_steps as steps
 from nngraph.monitor import Monitor
-from nngraph.monitor._common import (
-    LOSS_NAMES,
-    is_tensor,
-    is_validation,
-    training_base,
-    validation_base,
-)
+from nngraph.monitor._common import is_tensor
 from nngraph.monitor._display import Display, check_display
+from nngraph.monitor._names import LOSS_NAMES, is_validation, training_base, validation_base
 from nngraph.monitor.detectors import Detector, Divergence, detector_list
 
 try:

@@ -1,4 +1,5 @@
-"""What every part of the monitor shares: the :class:`Event` record, number conversion, names.
+"""What every part of the monitor shares: the :class:`Event` record, number conversion, counts
+in words (metric names: :mod:`nngraph.monitor._names`).
 
 Nothing here imports torch: a tensor is recognised only if torch is already imported (a tensor
 cannot exist otherwise).
@@ -8,9 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 import sys
-from collections.abc import Container, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -18,119 +17,24 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message, number, plural_form
 
 __all__ = [
-    "LOSS_NAMES",
     "MAX_EVENTS",
     "Event",
-    "Mode",
     "as_float",
     "check_real_tensor",
     "counted_evaluations",
     "epochs",
     "has_no_data",
     "is_choice",
-    "is_metric_name",
     "is_tensor",
-    "is_validation",
     "json_number",
-    "nice_name",
-    "resolve_mode",
     "short_repr",
     "step_from",
     "to_floats",
-    "train_twin",
-    "train_twins",
-    "training_base",
-    "validation_base",
 ]
 
-#: Name prefixes of a validation and a training metric (Lightning's ``val/acc`` too).
-VAL_PREFIXES = ("val_", "val/", "valid_", "valid/", "validation_", "validation/")
-TRAIN_PREFIXES = ("train_", "train/", "training_", "training/")
-#: Every name of the loss the monitor recognises: training (``loss``, ``train_loss``,
-#: ``train/loss``, ...) then validation (``val_loss``, ``valid_loss``, ``val/loss``, ...).
-LOSS_NAMES = ("loss", *(p + "loss" for p in TRAIN_PREFIXES), *(p + "loss" for p in VAL_PREFIXES))
 #: Events a monitor, and each detector, keeps at most (the first ones): a detector that fires
 #: again and again on a long noisy run must not eat memory.
 MAX_EVENTS = 10_000
-
-#: Metrics with their own name in a sentence (``monitor.name.<metric>`` in the catalog).
-_NAMED = frozenset({"loss", "acc", "accuracy", "val_loss", "val_acc", "val_accuracy"})
-#: Words in a metric's name that mean "higher is better" (Keras's ``mode="auto"``, extended):
-#: classification, ranking and retrieval (``recall@10``, ``hit_at_5``), agreement and
-#: correlation, overlap, similarity, generation, signal quality, reinforcement learning.
-_HIGHER_IS_BETTER = frozenset(
-    {
-        "acc", "accuracy", "bacc", "auc", "auroc", "rocauc", "auprc", "aupr", "prauc", "ap",
-        "precision", "recall", "sensitivity", "specificity", "tpr", "tnr", "ppv", "npv",
-        "score", "f1", "f2", "f1score", "fscore", "fbeta", "mcc", "kappa", "em", "exact",
-        "hit", "hits", "hitrate", "ndcg", "dcg", "mrr", "map",
-        "r2", "rsquared", "corr", "correlation", "pearson", "pearsonr", "spearman",
-        "spearmanr", "kendall", "ccc",
-        "iou", "miou", "jaccard", "dice", "pck",
-        "similarity", "sim", "cossim",
-        "bleu", "rouge", "rougel", "meteor", "chrf", "cider", "bertscore",
-        "psnr", "ssim", "snr", "sdr", "sisdr", "sisnr", "pesq", "stoi",
-        "reward", "rewards", "return", "returns", "success", "win",
-    }
-)  # fmt: skip
-#: Words that mean "lower is better"; they win over the words above (``val_top1_error``,
-#: ``brier_score``, ``fid_score``).
-_LOWER_IS_BETTER = frozenset(
-    {
-        "loss", "error", "err", "mae", "mse", "rmse", "mape", "smape", "nll", "perplexity",
-        "ppl", "cer", "wer", "eer", "ece", "brier", "fid", "kid", "lpips", "distance", "dist",
-    }
-)  # fmt: skip
-#: A likelihood or an evidence lower bound: higher is better, unless the name negates it.
-_LIKELIHOOD = frozenset({"likelihood", "loglikelihood", "loglik", "elbo"})
-_NEGATED = frozenset({"neg", "negative"})
-_TOP_K = re.compile(r"top(\d+|k)")  # top1, top5, topk (accuracy)
-
-Mode = Literal["min", "max", "auto"]
-
-
-def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
-    """``"min"`` or ``"max"``; ``"auto"`` reads the words of the metric's name (case ignored,
-    split at ``_``, ``/``, ``-``, ``@``, ...; a trailing number ignored, so ``rouge1`` is
-    ``rouge``):
-
-    - ``"min"`` when a word means lower is better: loss, error, err, mae, mse, rmse, mape,
-      smape, nll, perplexity, ppl, cer, wer, eer, ece, brier, fid, kid, lpips, distance, dist
-      (``val_loss``, ``val_top1_error``, ``dice_loss``, ``brier_score``, ``fid_score``);
-    - also ``"min"`` for a likelihood negated by the word neg or negative (``neg_elbo``,
-      ``negative_log_likelihood``);
-    - else ``"max"`` when a word means higher is better: an accuracy, score or rate of hits
-      (acc, accuracy, bacc, auc, auroc, ap, map, precision, recall, sensitivity, specificity,
-      f1, fscore, mcc, kappa, em, exact, top1/top5/topk, ...), a ranking (hit, hits, ndcg,
-      mrr: ``recall@10``, ``hit_at_5``), a correlation (r2, corr, pearson, spearman), an
-      overlap or similarity (iou, dice, jaccard, similarity, sim), a text or signal quality
-      (bleu, rouge, meteor, psnr, ssim, snr), a reward (reward, return, success, win), or a
-      likelihood: likelihood, loglikelihood, loglik, elbo (``val_log_likelihood``,
-      ``val_elbo``); the full list is ``_HIGHER_IS_BETTER``;
-    - else ``"min"`` (a loss or an error by another name).
-
-    >>> from nngraph.monitor._common import resolve_mode
-    >>> resolve_mode("auto", "val_acc"), resolve_mode("auto", "val_loss"), resolve_mode("min", "acc")
-    ('max', 'min', 'min')
-    >>> resolve_mode("auto", "val_mAP"), resolve_mode("auto", "top5"), resolve_mode("auto", "val_top1_err")
-    ('max', 'max', 'min')
-    >>> resolve_mode("auto", "val_log_likelihood"), resolve_mode("auto", "neg_elbo")
-    ('max', 'min')
-    >>> resolve_mode("auto", "val_ndcg@10"), resolve_mode("auto", "reward"), resolve_mode("auto", "fid_score")
-    ('max', 'max', 'min')
-    """
-    if not is_choice(mode, ("min", "max", "auto")):  # an array's == would answer elementwise
-        raise NNGraphError(message("monitor.error.mode", value=mode))
-    if mode == "min" or mode == "max":
-        return mode
-    words = [w for w in re.split(r"[^a-z0-9]+", str(metric).lower()) if w]
-    stems = {w for word in words for w in (word, word.rstrip("0123456789"))}
-    if stems & _LOWER_IS_BETTER or (stems & _NEGATED and stems & _LIKELIHOOD):
-        return "min"
-    higher = _HIGHER_IS_BETTER | _LIKELIHOOD
-    if stems & higher or any(_TOP_K.fullmatch(word) for word in words):
-        return "max"
-    return "min"
 
 
 def is_choice(value: object, choices: tuple[object, ...]) -> bool:
@@ -235,96 +139,6 @@ def step_from(step: Any, metrics: dict[str, Any]) -> Any:
         given += [f"{key}={metrics[key]!r}" for key in named]
         raise NNGraphError(message("monitor.error.step_twice", given=", ".join(given)))
     return metrics.pop(named[0])
-
-
-def is_metric_name(name: object) -> bool:
-    """True for a string that can name a metric: not empty or blank, and not a bare prefix
-    such as ``val_`` (a curve, a CSV column and a sentence need a name to show).
-
-    >>> is_metric_name("val_loss"), is_metric_name(""), is_metric_name(" "), is_metric_name("val_")
-    (True, False, False, False)
-    """
-    return (
-        isinstance(name, str)
-        and bool(name.strip())
-        and name not in (*VAL_PREFIXES, *TRAIN_PREFIXES)
-    )
-
-
-def _unprefixed(metric: str, prefixes: tuple[str, ...]) -> str | None:
-    for prefix in prefixes:
-        if metric.startswith(prefix) and len(metric) > len(prefix):
-            return metric[len(prefix) :]
-    return None
-
-
-def validation_base(metric: str) -> str | None:
-    """The name after a validation prefix (``val_``, ``valid_``, ``validation_``, or with ``/``),
-    ``None`` for a name without one.
-
-    >>> validation_base("val_loss"), validation_base("valid_acc"), validation_base("val/loss")
-    ('loss', 'acc', 'loss')
-    >>> validation_base("train_loss") is None
-    True
-    """
-    return _unprefixed(metric, VAL_PREFIXES)
-
-
-def training_base(metric: str) -> str | None:
-    """The name after a training prefix (``train_``, ``training_``, or with ``/``), else ``None``.
-
-    >>> training_base("train/loss"), training_base("loss")
-    ('loss', None)
-    """
-    return _unprefixed(metric, TRAIN_PREFIXES)
-
-
-def is_validation(metric: str) -> bool:
-    """True for a validation metric: ``val_loss``, ``valid_loss``, ``val/acc``, ...
-
-    >>> is_validation("validation_loss"), is_validation("loss")
-    (True, False)
-    """
-    return validation_base(metric) is not None
-
-
-def train_twins(metric: str) -> tuple[str, ...]:
-    """The names a validation metric's training twin may have, the usual one first.
-
-    >>> train_twins("val/loss")
-    ('loss', 'train_loss', 'train/loss', 'training_loss', 'training/loss')
-    """
-    base = validation_base(metric)
-    return () if base is None else (base, *(prefix + base for prefix in TRAIN_PREFIXES))
-
-
-def train_twin(metric: str, logged: Iterable[str] | None = None) -> str | None:
-    """The training metric paired with a validation metric: the first of :func:`train_twins`
-    that is in ``logged`` (without ``logged``: the usual name, ``val_loss`` -> ``loss``).
-
-    >>> train_twin("val_acc"), train_twin("loss"), train_twin("valid_loss", ["train_loss"])
-    ('acc', None, 'train_loss')
-    """
-    twins = train_twins(metric)
-    if logged is None:
-        return twins[0] if twins else None
-    names = logged if isinstance(logged, Container) else set(logged)
-    return next((name for name in twins if name in names), None)
-
-
-def nice_name(metric: str) -> str:
-    """How a metric is called in a sentence: ``val_loss`` -> ``validation loss``.
-
-    >>> nice_name("val_loss"), nice_name("acc"), nice_name("val_f1"), nice_name("valid/loss")
-    ('validation loss', 'training accuracy', 'validation f1', 'validation loss')
-    """
-    base = validation_base(metric)
-    named = ("val_" + base) if base is not None else (training_base(metric) or metric)
-    if named in _NAMED:
-        return message("monitor.name." + named)
-    if base is not None:
-        return message("monitor.name.val", name=base.replace("_", " "))
-    return message("monitor.name.other", name=metric.replace("_", " "))
 
 
 def epochs(n: int) -> str:

@@ -16,11 +16,9 @@ from nngraph.monitor._common import (
     as_step,
     counted_evaluations,
     epochs,
-    nice_name,
     step_from,
-    train_twin,
-    train_twins,
 )
+from nngraph.monitor._names import nice_name, train_twin, train_twins
 from nngraph.monitor._params import _metric_name
 
 __all__ = ["KEEP", "Check", "Detector"]

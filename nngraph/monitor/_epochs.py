@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import is_validation
+from nngraph.monitor._names import is_validation
 
 if TYPE_CHECKING:
     from nngraph.monitor._history import Series

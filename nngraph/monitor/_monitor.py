@@ -29,12 +29,8 @@ from nngraph.monitor import _display
 from nngraph.monitor._best import Best, BestTracking
 from nngraph.monitor._common import (
     Event,
-    Mode,
     as_step,
     fmt_step,
-    is_metric_name,
-    is_validation,
-    resolve_mode,
     short_repr,
     step_from,
     to_floats,
@@ -45,6 +41,7 @@ from nngraph.monitor._epochs import EpochCounting
 from nngraph.monitor._feeding import DetectorFeeding
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._listeners import Broadcaster, Listener, Update
+from nngraph.monitor._names import Mode, is_metric_name, is_validation, resolve_mode
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._params import _nonnegative
 from nngraph.monitor._records import MetricRecords

@@ -14,7 +14,7 @@ from typing import cast
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import is_metric_name, resolve_mode
+from nngraph.monitor._names import is_metric_name, resolve_mode
 
 __all__: list[str] = []
 

@@ -7,7 +7,7 @@
 - ``UP(s, k)``: the validation error rose at ``s`` successive strip ends.
 
 All three are defined on errors (lower is better): a metric that ``mode="auto"`` reads as higher
-is better (``val_acc``, ``val_f1``, ...; see :func:`~nngraph.monitor._common.resolve_mode`) is
+is better (``val_acc``, ``val_f1``, ...; see :func:`~nngraph.monitor._names.resolve_mode`) is
 refused with an :class:`~nngraph.errors.NNGraphError` that suggests
 ``Patience(metric=..., mode="max")`` or a loss instead.
 
@@ -25,8 +25,9 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, numeral, plural_form
-from nngraph.monitor._common import as_float, is_validation
+from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import KEEP, Check, Detector
+from nngraph.monitor._names import is_validation
 from nngraph.monitor._params import (
     _count,
     _lower_is_better,

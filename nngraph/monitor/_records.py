@@ -24,8 +24,9 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import short_repr, train_twin
+from nngraph.monitor._common import short_repr
 from nngraph.monitor._history import Series
+from nngraph.monitor._names import train_twin
 
 __all__ = ["MetricRecords"]
 

@@ -9,8 +9,8 @@ from typing import Literal
 import numpy as np
 
 from nngraph.monitor._best import Best
-from nngraph.monitor._common import training_base, validation_base
 from nngraph.monitor._monitor import Monitor
+from nngraph.monitor._names import training_base, validation_base
 
 __all__ = ["best_of", "metric_of", "same_columns"]
 

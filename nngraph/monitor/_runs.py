@@ -25,17 +25,11 @@ from nngraph._oneline import one_line
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, number
 from nngraph.monitor import _display
-from nngraph.monitor._common import (
-    Mode,
-    is_metric_name,
-    is_validation,
-    resolve_mode,
-    train_twin,
-)
 from nngraph.monitor._display import Display, check_display
 from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Monitor
+from nngraph.monitor._names import Mode, is_metric_name, is_validation, resolve_mode, train_twin
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._run_best import best_of, metric_of, same_columns
 

@@ -31,8 +31,9 @@ from typing import TextIO
 
 from nngraph._oneline import one_line
 from nngraph.i18n import message, plural_form
-from nngraph.monitor._common import Event, train_twin
+from nngraph.monitor._common import Event
 from nngraph.monitor._held import hold, release
+from nngraph.monitor._names import train_twin
 
 __all__ = ["TextPrinter", "count"]
 

@@ -25,8 +25,8 @@ from typing import Literal
 
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
-from nngraph.monitor._common import validation_base
 from nngraph.monitor._history import Series
+from nngraph.monitor._names import validation_base
 from nngraph.monitor._practical import Divergence
 from nngraph.monitor.detectors import Detector, classroom
 

@@ -70,9 +70,11 @@ from collections.abc import Iterable
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import LOSS_NAMES, Event, Mode, is_metric_name, resolve_mode
+from nngraph.monitor._common import Event
 from nngraph.monitor._detector import Detector
-from nngraph.monitor._practical import Divergence, Gap, Patience
+from nngraph.monitor._gap import Gap
+from nngraph.monitor._names import LOSS_NAMES, Mode, is_metric_name, resolve_mode
+from nngraph.monitor._practical import Divergence, Patience
 from nngraph.monitor._prechelt import GL, PQ, UP, generalization_loss, training_progress
 
 __all__ = [

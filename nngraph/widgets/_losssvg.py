@@ -23,7 +23,7 @@ from xml.sax.saxutils import quoteattr
 
 from nngraph._oneline import one_line
 from nngraph.i18n import message, number
-from nngraph.monitor._common import is_validation, training_base, validation_base
+from nngraph.monitor._names import is_validation, training_base, validation_base
 from nngraph.widgets._static_svg import xml_text
 
 __all__ = ["loss_svg", "loss_text"]
@@ -113,7 +113,7 @@ def _legend_text(x: float, y: float, shown: str, full: str, attrs: str) -> str:
 def _panel_key(metric: str, kind: str) -> str:
     if kind == "gradients":
         return "gradients"
-    # one validation or training prefix off (the rule of nngraph.monitor._common):
+    # one validation or training prefix off (the rule of nngraph.monitor._names):
     # ``val_loss``, ``valid_loss``, ``val/loss``, ``train_loss`` and ``loss`` share ``loss``
     return validation_base(metric) or training_base(metric) or metric
 

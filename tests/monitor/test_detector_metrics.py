@@ -11,7 +11,7 @@ import pytest
 from nngraph import i18n
 from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor, detectors
-from nngraph.monitor._common import LOSS_NAMES, resolve_mode
+from nngraph.monitor._names import LOSS_NAMES, resolve_mode
 from nngraph.monitor._text import TextPrinter
 from nngraph.monitor.detectors import GL, PQ, UP, Gap, Patience
 

@@ -1,5 +1,5 @@
 """The static loss picture groups and styles metrics by the monitor's naming rule
-(``nngraph.monitor._common``): a validation metric with any validation prefix (``val_``,
+(``nngraph.monitor._names``): a validation metric with any validation prefix (``val_``,
 ``valid_``, ``val/``, ...) shares its panel with its training twin and is drawn as validation."""
 
 from __future__ import annotations

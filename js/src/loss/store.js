@@ -16,7 +16,7 @@ import { Curve, jsonNumber, toFloat64 } from "./series.js";
  */
 
 // Name prefixes of a validation and a training metric: the same rule as VAL_PREFIXES and
-// TRAIN_PREFIXES in nngraph/monitor/_common.py (keep the two in step).
+// TRAIN_PREFIXES in nngraph/monitor/_names.py (keep the two in step).
 export const VAL_PREFIXES = Object.freeze([
   "val_", "val/", "valid_", "valid/", "validation_", "validation/",
 ]);

@@ -22,8 +22,8 @@ function storeWith(/** @type {string[]} */ names, kind = "monitor", metric = "va
   return store;
 }
 
-describe("metric names (the rule of nngraph/monitor/_common.py)", () => {
-  it("has the prefixes of _common.py", () => {
+describe("metric names (the rule of nngraph/monitor/_names.py)", () => {
+  it("has the prefixes of _names.py", () => {
     expect([...VAL_PREFIXES]).toEqual(["val_", "val/", "valid_", "valid/", "validation_", "validation/"]);
     expect([...TRAIN_PREFIXES]).toEqual(["train_", "train/", "training_", "training/"]);
   });

@@ -1,0 +1,121 @@
+"""The high-variance warning: :class:`Gap` fires when validation is far worse than training
+for several evaluations in a row, the model fitting its training data much better than new
+data. A warning, not a reason to stop (``stop=False``); the text says that training itself got
+worse (unstable training) when the training loss rose since the best epoch.
+
+    >>> gap = Gap(0.1, patience=2, relative=False, metric="val_acc")
+    >>> curve = [(0.80, 0.78), (0.90, 0.75), (0.95, 0.74)]
+    >>> events = [gap.update(e, acc=t, val_acc=v) for e, (t, v) in enumerate(curve, 1)]
+    >>> events[-1].message_id, round(gap.value, 2), events[-1].stop
+    ('gap.absolute', 0.21, False)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from nngraph.errors import check_flag
+from nngraph.monitor._detector import Check, Detector
+from nngraph.monitor._names import Mode, resolve_mode
+from nngraph.monitor._params import _count, _nonnegative
+from nngraph.monitor._trend import TrainingTrend
+
+__all__ = ["Gap"]
+
+
+class Gap(Detector):
+    """Fires when validation and training differ by more than ``threshold`` for ``patience``
+    evaluations in a row: the model fits its training data much better than new data.
+
+    With ``relative=True`` (default) the gap is ``|val - train| / |train|`` (1.0 = 100%), else the
+    plain difference (e.g. accuracy points). Only a gap in the bad direction counts (validation
+    worse). A warning, not a reason to stop (``stop=False``).
+
+    A relative gap needs a metric measured from a natural 0, as a loss or an accuracy is. A
+    value below 0 shows the metric has none (a Gaussian negative log-likelihood, an ELBO), and
+    a gap relative to a training value that crosses 0 would be huge and mean nothing: an epoch
+    with a value below 0 is not judged relatively (it breaks a run of wide gaps). Watch such a
+    metric with ``relative=False``.
+
+        >>> import nngraph as ng
+        >>> g = ng.detectors.Gap(threshold=0.5, patience=2)
+        >>> curve = [(1.0, 1.1), (0.5, 0.8), (0.3, 0.6)]
+        >>> [g.update(e, loss=t, val_loss=v) is not None for e, (t, v) in enumerate(curve, 1)]
+        [False, False, True]
+    """
+
+    kind = "gap"
+    needs_train = True
+
+    def __init__(
+        self,
+        threshold: float = 1.0,
+        *,
+        patience: int = 5,
+        relative: bool = True,
+        mode: Mode = "auto",
+        metric: str = "val_loss",
+        train_metric: str | None = None,
+        stop: bool = False,
+    ) -> None:
+        self.mode = resolve_mode(mode, metric)
+        self.threshold = _nonnegative("Gap threshold", threshold)
+        self.patience = _count("Gap patience", patience)
+        self.relative = check_flag("Gap relative", relative)
+        super().__init__(metric=metric, train_metric=train_metric, stop=stop)
+
+    def _args(self) -> list[str]:
+        return [f"{self.threshold:g}"]
+
+    def _reset(self) -> None:
+        self._run = 0
+        self._run_from: int | None = None  # the epoch shown before the run (None: the start)
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self._trend = TrainingTrend()
+
+    def _check(self, value: float, train: float | None) -> Check:
+        better = math.isfinite(value) and (
+            value < self.best if self.mode == "min" else value > self.best
+        )
+        if better:
+            self.best, self.best_epoch, self._best_shown = value, self.epoch, self._shown
+        self._trend.add(self._shown, train, best=better)
+        if train is None:
+            return None
+        diff = value - train if self.mode == "min" else train - value
+        if not self.relative:
+            self.value = diff
+        elif train < 0 or value < 0:  # no natural 0 (see the class docstring): not judged
+            self.value = math.nan
+        elif train != 0:
+            self.value = diff / abs(train)
+        else:
+            self.value = math.inf if diff > 0 else 0.0
+        if self.value > self.threshold:
+            self._run += 1
+        else:
+            self._run, self._run_from = 0, self._shown
+        if self._run < self.patience:
+            return None
+        fields: dict[str, Any] = {
+            "val": value,
+            "tr": train,
+            "gap": self.value,
+            "threshold": self.threshold,
+            "since": self._epochs_since(self._run_from, self._run),
+        }
+        trend = self._trend.now()
+        if trend is not None and trend.worse(self.mode):  # training itself got worse: unstable
+            span = self._last_epochs(trend.start, trend.count)
+            return "gap.unstable", {
+                **fields,
+                "before": trend.before,
+                "recent": trend.recent,
+                "span": span,
+                "best_epoch": self._best_shown,
+            }
+        if self.relative:
+            fields["pct"] = 100 * self.threshold
+            return "gap.relative", fields
+        return "gap.absolute", fields
