@@ -431,6 +431,13 @@ MESSAGES: dict[str, str] = {
         " nothing can stop training early or restore the best weights. Log it under that name,"
         " or watch the name you log: Monitor(metric='your_name')"
     ),
+    "monitor.warn.watched_per_batch": (
+        "nngraph Monitor: the watched metric {metric!r} is logged more than once in epoch"
+        " {epoch}. Each call is judged as one evaluation, so the detectors count batches (Patience"
+        " stops after so many batches without a better one) and the best is the luckiest batch."
+        " Log the epoch's mean once per epoch, mon.log(epoch=epoch, {metric}=epoch_mean), or"
+        " watch a validation loss"
+    ),
     "monitor.warn.detector_metric_missing": (
         "nngraph Monitor: {detector} watches {metric!r}, which was never logged (logged:"
         " {logged}), so it stays silent. Give it the name you log: metric='your_name'"

@@ -459,6 +459,13 @@ MESSAGES: dict[str, str] = {
         "najlepszych wag. Zapisuj ją pod tą nazwą albo obserwuj nazwę, której używasz: "
         "Monitor(metric='twoja_nazwa')"
     ),
+    "monitor.warn.watched_per_batch": (
+        "nngraph Monitor: obserwowana metryka {metric!r} jest zapisywana więcej niż raz w epoce "
+        "{epoch}. Każde wywołanie jest oceniane jako osobny pomiar, więc detektory liczą partie "
+        "(Patience zatrzyma trening po tylu partiach bez poprawy), a najlepsza wartość to "
+        "najszczęśliwsza partia. Zapisuj średnią z epoki raz na epokę, mon.log(epoch=epoch, "
+        "{metric}=srednia_z_epoki), albo obserwuj stratę walidacyjną"
+    ),
     "monitor.warn.detector_metric_missing": (
         "nngraph Monitor: {detector} obserwuje metrykę {metric!r}, która nie została ani razu "
         "zapisana (zapisane: {logged}), więc milczy. Podaj mu nazwę, której używasz: "

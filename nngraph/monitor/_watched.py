@@ -7,7 +7,9 @@
   classroom detectors then watch that name instead of ``val_loss``;
 - says once, in plain words, when the monitor's metric or a detector's metric was never logged
   in the first :data:`WAIT` epochs that validated (one logged only every 5th epoch is not
-  missing), or at ``close()``, and which metrics were.
+  missing), or at ``close()``, and which metrics were;
+- says once when a watched training metric (``metric="loss"``) is logged per batch, several
+  times under one ``epoch=`` number: each call is an evaluation to the detectors.
 
     >>> from nngraph.monitor import Monitor
     >>> mon = Monitor(display=False)
@@ -26,7 +28,7 @@ from typing import Literal
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._history import Series
-from nngraph.monitor._names import validation_base
+from nngraph.monitor._names import is_validation, validation_base
 from nngraph.monitor._practical import Divergence
 from nngraph.monitor.detectors import Detector, classroom
 
@@ -53,6 +55,8 @@ class MetricWatching:
         self._follows = follows
         self._classroom_set = classroom_set
         self._watch_checked = False
+        self._watched_epoch: int | None = None  # the epoch= of the last call logging it
+        self._batches_said = False
 
     def _follow_loss(self, values: Mapping[str, float]) -> None:
         """Watch the validation loss under the name this call logs it with, the first time."""
@@ -75,6 +79,18 @@ class MetricWatching:
                     old if old == new else new
                     for old, new in zip(self.detectors, fresh, strict=True)
                 ]
+
+    def _check_per_batch(self, values: Mapping[str, float], given_epoch: int | None) -> None:
+        """Warn once when the watched metric is a training one logged twice under one
+        ``epoch=``: the detectors would judge batches (a validation metric logged twice in an
+        epoch is validating twice, which they handle)."""
+        if self._batches_said or self.metric not in values or is_validation(self.metric):
+            return
+        if given_epoch is not None and given_epoch == self._watched_epoch:
+            self._batches_said = True
+            text = message("monitor.warn.watched_per_batch", metric=self.metric, epoch=given_epoch)
+            warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
+        self._watched_epoch = given_epoch
 
     def _check_watched(self, *, closing: bool = False) -> None:
         """Warn once if a watched metric was never logged: at the validation call after the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import pytest
 
@@ -41,6 +42,22 @@ def every_fifth_epoch_validated(**kwargs: object) -> Monitor:
         extra = {"val_loss": next(val)} if epoch % 5 == 0 else {}
         mon.log(epoch=epoch, loss=1 / epoch, **extra)
     return mon
+
+
+def test_a_watched_training_metric_logged_per_batch_is_said_once_to_count_batches() -> None:
+    """Patience stopped a healthy run at batch 51 of 3000, judging every batch (sweep 18)."""
+    mon = Monitor(metric="loss", display=False)
+    with pytest.warns(UserWarning, match="logged more than once in epoch 1") as caught:
+        for batch in range(1, 31):
+            mon.log(epoch=(batch - 1) // 10 + 1, loss=1 / batch)
+    assert len(caught) == 1 and "mon.log(epoch=epoch, loss=epoch_mean)" in str(caught[0].message)
+    per_epoch = Monitor(metric="loss", display=False)  # once per epoch, then other metrics
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in range(1, 5):
+            per_epoch.log(epoch=epoch, loss=1 / epoch)
+            per_epoch.log(epoch=epoch, val_loss=1 / epoch)  # its own call: validating
+            per_epoch.log(epoch=epoch, acc=0.5)
 
 
 def test_epoch_numbers_given_with_epoch_are_the_ones_shown() -> None:
