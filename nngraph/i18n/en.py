@@ -309,6 +309,11 @@ MESSAGES: dict[str, str] = {
         "{name}={value!r} is not a number: log() takes floats, ints or one-element tensors, "
         "e.g. mon.log(epoch, loss=loss.item())"
     ),
+    "monitor.error.metric_none": (
+        "{name}=None is not a number. A metric with no value in this call is left out of it: "
+        "log it in a call of its own when there is one, e.g. mon.log(epoch, loss=loss) every "
+        "epoch and mon.log(epoch, {name}=value) in the epochs that have it"
+    ),
     "monitor.error.tensor_size": (
         "{name} is a tensor with {numel} elements: log one number per metric, e.g. {name}=t.mean()"
     ),

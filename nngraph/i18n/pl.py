@@ -328,6 +328,11 @@ MESSAGES: dict[str, str] = {
         "{name}={value!r} nie jest liczbą: log() przyjmuje liczby (float, int) albo tensory "
         "z jednym elementem, np. mon.log(epoch, loss=loss.item())"
     ),
+    "monitor.error.metric_none": (
+        "{name}=None nie jest liczbą. Metrykę bez wartości w tym wywołaniu pomija się w nim: "
+        "zapisuj ją osobnym wywołaniem wtedy, gdy jest, np. mon.log(epoch, loss=loss) w każdej "
+        "epoce i mon.log(epoch, {name}=wartosc) w epokach, które ją mają"
+    ),
     "monitor.error.tensor_size": (
         "{name} to tensor z {numel} elementami: zapisuj jedną liczbę na metrykę, "
         "np. {name}=t.mean()"

@@ -225,6 +225,8 @@ def to_floats(metrics: dict[str, Any]) -> dict[str, float]:
             check_real_tensor(value, name)
             tensors[name] = value
             out[name] = math.nan  # placeholder keeps the logged order
+        elif value is None:  # `val_loss=v if validated else None`: say how to leave it out
+            raise NNGraphError(message("monitor.error.metric_none", name=name))
         else:
             out[name] = as_float(value, name)
     if len(tensors) == 1:

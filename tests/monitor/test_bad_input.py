@@ -606,3 +606,13 @@ def test_the_copy_refusal_is_polish_in_polish() -> None:
             copy.copy(Runs(display=False))
     finally:
         i18n.set_language("en")
+
+
+def test_a_metric_given_as_none_is_refused_with_how_to_leave_it_out() -> None:
+    mon = Monitor(display=False)
+    with pytest.raises(NNGraphError, match=r"val_loss=None is not a number\. A metric with no"):
+        mon.log(1, loss=0.5, val_loss=None)  # `v if validated else None`
+    assert not mon.series  # nothing recorded
+    mon.log(1, loss=0.5)
+    mon.log(1, val_loss=0.6)  # what the message says to do
+    assert mon.records() == [{"step": 1, "loss": 0.5, "val_loss": 0.6}]
