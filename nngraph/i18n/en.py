@@ -705,6 +705,26 @@ MESSAGES: dict[str, str] = {
         "weights barely change. Vanishing gradients come from deep stacks of sigmoid/tanh, poor "
         "initialisation, or a layer cut off from the loss."
     ),
+    "monitor.grad.vanishing_many": (
+        "{n} layers get almost no gradient ({shown}: norms {low:.2g} to {high:.2g}, at most "
+        "{ratio:.1g} of the largest, '{top}'): their weights barely change. Vanishing gradients "
+        "come from deep stacks of sigmoid/tanh, poor initialisation, or a layer cut off from the "
+        "loss."
+    ),
+    "monitor.grad.vanishing_below_many": (
+        "{n} layers get almost no gradient ({shown}: norms {low:.2g} to {high:.2g}, below "
+        "{limit:g}): their weights barely change. Vanishing gradients come from deep stacks of "
+        "sigmoid/tanh, poor initialisation, or a layer cut off from the loss."
+    ),
+    "monitor.grad.exploding_many": (
+        "{n} layers have gradient norms of {low:.3g} to {high:.3g} (above {limit:g}; {shown}): "
+        "steps this large make training unstable. Lower the learning rate or clip the gradients "
+        "(torch.nn.utils.clip_grad_norm_)."
+    ),
+    "monitor.grad.nonfinite_many": (
+        "the gradients of {n} layers are not finite, NaN or infinite ({shown}): training has "
+        "diverged. Lower the learning rate or check the data and the loss for NaN."
+    ),
     "monitor.grad.none": (
         "layer '{layer}' gets no gradient at all while the other layers do: the graph is cut "
         "between it and the loss (.detach(), .item() or .numpy() in forward), so its weights "

@@ -755,6 +755,28 @@ MESSAGES: dict[str, str] = {
         "jej wagi prawie się nie zmieniają. Zanikające gradienty biorą się z głębokich stosów "
         "warstw sigmoid/tanh, złej inicjalizacji albo z warstwy odciętej od funkcji straty."
     ),
+    "monitor.grad.vanishing_many": (
+        "warstwy {shown} (razem {n}) dostają prawie zerowy gradient (normy od {low:.2g} do "
+        "{high:.2g}, najwyżej {ratio:.1g} normy największej, w warstwie '{top}'): ich wagi "
+        "prawie się nie zmieniają. Zanikające gradienty biorą się z głębokich stosów warstw "
+        "sigmoid/tanh, złej inicjalizacji albo z warstwy odciętej od funkcji straty."
+    ),
+    "monitor.grad.vanishing_below_many": (
+        "warstwy {shown} (razem {n}) dostają prawie zerowy gradient (normy od {low:.2g} do "
+        "{high:.2g}, poniżej {limit:g}): ich wagi prawie się nie zmieniają. Zanikające gradienty "
+        "biorą się z głębokich stosów warstw sigmoid/tanh, złej inicjalizacji albo z warstwy "
+        "odciętej od funkcji straty."
+    ),
+    "monitor.grad.exploding_many": (
+        "warstwy {shown} (razem {n}) mają normy gradientu od {low:.3g} do {high:.3g} (ponad "
+        "{limit:g}): tak duże kroki sprawiają, że trening jest niestabilny. Zmniejsz "
+        "współczynnik uczenia albo przytnij gradienty (torch.nn.utils.clip_grad_norm_)."
+    ),
+    "monitor.grad.nonfinite_many": (
+        "gradienty warstw {shown} (razem {n}) nie są skończone, to NaN albo nieskończoność: "
+        "trening się rozbiegł. Zmniejsz współczynnik uczenia albo sprawdź, czy dane i funkcja "
+        "straty nie dają NaN."
+    ),
     "monitor.grad.none": (
         "warstwa '{layer}' nie dostaje żadnego gradientu, choć pozostałe warstwy dostają: graf "
         "jest przecięty między nią a funkcją straty (.detach(), .item() albo .numpy() w "

@@ -32,6 +32,7 @@ from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event, short_repr
 from nngraph.monitor._gradgates import Gates
+from nngraph.monitor._gradgroup import grouped
 from nngraph.monitor._gradheld import Held
 from nngraph.monitor._gradhooked import close_older, hooked
 from nngraph.monitor._gradnorms import layer_name as _layer_name
@@ -55,7 +56,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
     *vanishing* when its norm stays below ``vanishing`` or below ``ratio`` times the largest
     layer's norm, *exploding* above ``exploding`` or when non-finite, for ``patience`` steps in a
     row (0 or 1: at the first such step); each flag becomes an :class:`Event` in ``events`` (and
-    in ``monitor``'s, stamped with its epoch, if given; else with the step: "step 250: ..."). A
+    in ``monitor``'s, stamped with its epoch, if given; else with the step: "step 250: ..."),
+    one for 3 or more layers flagged alike at one step, naming them (``values["layers"]``). A
     step where every gradient is exactly zero (an empty batch: no data, no signal) is recorded
     but flags no layer. With ``optimizer=``, steps in a row at which no parameter the optimizer
     holds has a gradient (``zero_grad()`` between ``backward()`` and ``step()``) are said once
@@ -228,6 +230,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         finite = [v for v in now.values() if math.isfinite(v)]
         top_norm = max(finite) if finite else math.nan
         top = next((k for k, v in now.items() if v == top_norm), "")
+        due: list[tuple[str, str, dict[str, Any]]] = []  # said at this step
         for layer, norm in now.items():
             found: tuple[str, str, dict[str, Any]] | None = None
             if not math.isfinite(norm):
@@ -251,7 +254,9 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
                     continue
                 self._runs[key] = self._runs.get(key, 0) + 1
                 if self._runs[key] == max(self.patience, 1):  # 0 and 1: at the first such step
-                    self._emit(layer, found[1], found[2])
+                    due.append((layer, found[1], found[2]))
+        for layer, message_id, fields in grouped(due):  # many layers at once: one event
+            self._emit(layer, message_id, fields)
 
     def _emit(self, layer: str, message_id: str, fields: dict[str, Any]) -> None:
         shown = dict(fields)
