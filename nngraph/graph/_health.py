@@ -98,12 +98,14 @@ def find(g: Graph) -> list[dict[str, Any]]:
         moved = [{**f, "node": where.get(f["node"])} for f in find(source)]
         return [f for f in moved if f["node"] in g]  # a box removed since holds nothing
     if any(data.get("kind") == "module" for _, data in g.nodes(data=True)):
-        return [
-            {**flag, "node": n}
-            for n in forward_order(g)
-            for flag in (g._node[n].get("flags") or [])
-            if flag.get("kind") in HEALTH_KINDS
-        ]
+        return causes_first(
+            [
+                {**flag, "node": n}
+                for n in forward_order(g)
+                for flag in (g._node[n].get("flags") or [])
+                if flag.get("kind") in HEALTH_KINDS
+            ]
+        )
     order = forward_order(g)
     types = module_types(g)
     # an empty batch gives every weight a zero gradient: that says nothing about learning
@@ -115,7 +117,22 @@ def find(g: Graph) -> list[dict[str, Any]]:
     findings += loss_inputs(g, order)
     findings += parameter_state(g, order, types)
     findings += first_non_finite(g, order, types)
-    return findings
+    return causes_first(findings)
+
+
+#: Findings that explain others come first: a NaN, BatchNorm run in eval mode before any
+#: training, softmax fed to cross-entropy (a fresh MobileNet in eval mode has ~50 vanishing
+#: layers, all from its untrained BatchNorm).
+CAUSES = ("nan", "inf", "untrained_norm", "loss_input")
+
+
+def causes_first(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`findings` with those of the :data:`CAUSES` kinds first, each group in its order.
+
+    >>> [f["kind"] for f in causes_first([{"kind": "vanishing"}, {"kind": "untrained_norm"}])]
+    ['untrained_norm', 'vanishing']
+    """
+    return sorted(findings, key=lambda f: f.get("kind") not in CAUSES)
 
 
 def _empty_batch(g: Graph) -> bool:

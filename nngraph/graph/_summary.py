@@ -10,7 +10,7 @@ from nngraph._oneline import one_line
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
 from nngraph.graph._finding import layer_name
-from nngraph.graph._health import HEALTH_KINDS, find
+from nngraph.graph._health import HEALTH_KINDS, causes_first, find
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
     ancestors_of,
@@ -210,7 +210,7 @@ def _findings(g: Graph) -> list[dict[str, Any]]:
             stored.append({**flag, "module": module or owner_module(data)})
     if any(flag.get("kind") in HEALTH_KINDS for flag in stored):
         if g.graph.get("health_language", get_language()) == get_language():
-            return stored
+            return causes_first(stored)
         # stored by `health()` in another language: said again in this one
         return find(g) + [flag for flag in stored if flag.get("kind") not in HEALTH_KINDS]
     return find(g) + stored

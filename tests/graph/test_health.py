@@ -1192,6 +1192,16 @@ def test_a_fresh_batchnorm_net_traced_in_eval_mode_is_told_why_its_numbers_look_
     assert "[untrained normalisation] 2 normalisation layers" in g.summary()
 
 
+def test_the_finding_that_explains_the_others_comes_first():
+    """A fresh MobileNet in eval mode listed ~50 vanishing layers before the untrained
+    BatchNorm that explains them (sweep 18)."""
+    model, x = bn_net().eval(), torch.randn(4, 3, 8, 8)
+    g = ng.trace(model, x, loss=lambda y: 1e-12 * y.pow(2).mean())
+    kinds = [f["kind"] for f in g.health()]
+    assert kinds[0] == "untrained_norm" and kinds.count("vanishing") >= 2
+    assert g.summary().index("[untrained normalisation]") < g.summary().index("[vanishing")
+
+
 def test_no_untrained_finding_in_train_mode_or_once_the_statistics_moved():
     model, x = bn_net(), torch.randn(4, 3, 8, 8)
     assert untrained(ng.trace(model, x, loss=lambda y: y.pow(2).mean())) == []  # train mode
