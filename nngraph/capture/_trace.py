@@ -65,6 +65,9 @@ def trace(
     what it computes.
     An input made under `torch.inference_mode()` is refused with an `NNGraphError` before
     anything runs (autograd cannot use it): make it outside that block, or pass `x.clone()`.
+    A forward that returns a generator or another iterator (`map`, `zip`) is refused with an
+    `NNGraphError` when no `loss=` reads it: its values would be computed only after the
+    trace, so the graph would be empty. The model is put back as above.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)
@@ -108,6 +111,8 @@ def trace(
                     check_model_call(model, inputs, kwargs)  # the call did not fit forward?
                     raise
                 recorder.model_calls = recorder.calls
+                if loss is None:
+                    _refuse_lazy_output(output)
                 results = [output]
                 if loss is not None:
                     value = call_loss(loss, output)
@@ -168,6 +173,21 @@ def _refuse_inference_tensors(inputs: tuple[Any, ...], kwargs: dict[str, Any]) -
         for path, tensor in named_tensors_within(value):
             if tensor.is_inference():
                 raise NNGraphError(message("capture.inference_input", where=name + path))
+
+
+def _refuse_lazy_output(output: Any) -> None:
+    """Raise if the model returned a generator or another iterator (`map`, `zip`, ...) and no
+    `loss=` reads it: its values are computed only when read, after `trace()` has finished, so
+    the graph would be empty or partial.
+
+        >>> _refuse_lazy_output(x * 2 for x in range(3))
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: the model returned an iterator (generator): ...
+        >>> _refuse_lazy_output((torch.ones(1), [torch.ones(1)]))  # a tuple or list is read now
+    """
+    if isinstance(output, Iterator) and not isinstance(output, torch.Tensor):
+        raise NNGraphError(message("capture.lazy_output", got=type(output).__name__))
 
 
 def _check_no_backward_yet(recorder: Recorder, value: torch.Tensor) -> None:

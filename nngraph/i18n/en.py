@@ -74,6 +74,13 @@ MESSAGES: dict[str, str] = {
         "the loss= function ran backward() itself; trace() runs the backward: let the function "
         "only compute and return the loss, e.g. loss=lambda y: F.mse_loss(y, target)"
     ),
+    "capture.lazy_output": (
+        "the model returned an iterator ({got}): it is lazy, its values are computed only when "
+        "something reads them, after ng.trace() has finished, so there is nothing to record. "
+        "Let forward return a tuple or list (e.g. `return tuple(...)`, or `[...]` instead of "
+        "`(...)` around a comprehension), or pass a loss= that reads it, e.g. "
+        "loss=lambda ys: sum(y.sum() for y in ys)"
+    ),
     "capture.inference_mode": (
         "ng.trace() cannot run inside torch.inference_mode(): no gradient is tracked there. "
         "Call it outside the `with torch.inference_mode():` block."
@@ -1106,12 +1113,6 @@ MESSAGES: dict[str, str] = {
         "{layer} gives nll_loss (nn.NLLLoss) softmax probabilities, but it expects"
         " log-probabilities: use log_softmax instead of softmax, or nn.CrossEntropyLoss on"
         " the raw scores."
-    ),
-    "graph.health.loss_input_shapes": (
-        "{loss} compares a tensor of shape {a} with one of shape {b}: broadcasting turns"
-        " them into a {table} table of every pair, so the loss is not the one meant (and the"
-        " model learns the mean). Give both the same shape: target.view(-1, 1), or"
-        " output.squeeze(1)."
     ),
     "graph.health.untrained_norm": (
         "Module {path} ({type}) runs in eval mode with the running statistics it starts with "

@@ -74,6 +74,13 @@ MESSAGES: dict[str, str] = {
         "funkcja loss= sama wywołała backward(), a trace() robi to za nią: niech funkcja tylko "
         "oblicza i zwraca stratę, np. loss=lambda y: F.mse_loss(y, target)"
     ),
+    "capture.lazy_output": (
+        "model zwrócił iterator ({got}): jest leniwy, jego wartości są obliczane dopiero wtedy, "
+        "gdy coś je odczyta, już po zakończeniu ng.trace(), więc nie ma czego zapisać. Niech "
+        "forward zwraca krotkę albo listę (np. `return tuple(...)` albo `[...]` zamiast `(...)` "
+        "wokół wyrażenia generującego), albo przekaż loss=, które go odczytuje, np. "
+        "loss=lambda ys: sum(y.sum() for y in ys)"
+    ),
     "capture.inference_mode": (
         "ng.trace() nie działa wewnątrz torch.inference_mode(): tam żaden gradient nie jest "
         "śledzony. Wywołaj go poza blokiem `with torch.inference_mode():`."
@@ -1178,12 +1185,6 @@ MESSAGES: dict[str, str] = {
         "{layer} podaje nll_loss (nn.NLLLoss) prawdopodobieństwa z softmax, a ona oczekuje"
         " logarytmów prawdopodobieństw: użyj log_softmax zamiast softmax albo"
         " nn.CrossEntropyLoss na surowych wynikach."
-    ),
-    "graph.health.loss_input_shapes": (
-        "{loss} porównuje tensor o kształcie {a} z tensorem o kształcie {b}: rozgłaszanie"
-        " (broadcasting) robi z nich tabelę {table} wszystkich par, więc strata nie jest tą"
-        " zamierzoną (a model uczy się średniej). Nadaj obu ten sam kształt: target.view(-1,"
-        " 1) albo output.squeeze(1)."
     ),
     "graph.health.untrained_norm": (
         "Moduł {path} ({type}) działa w trybie eval ze statystykami, od których zaczyna "

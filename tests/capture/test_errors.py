@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+
 import pytest
 import torch
 from torch import nn
 
 import nngraph as ng
 from nngraph.capture import NNGraphWarning
+from tests.capture.test_safety import assert_unchanged, global_state, snapshot
+from tests.capture.zoo import total
 
 
 def test_nngraph_error_is_a_value_error() -> None:
@@ -291,3 +296,58 @@ class _RaisesTypeError(nn.Module):
 def test_a_type_error_inside_forward_stays_the_users() -> None:
     with pytest.raises(TypeError, match="the student's own"):
         ng.trace(_RaisesTypeError(), torch.randn(2, 3))
+
+
+class _ReturnsAnIterator(nn.Module):
+    """A forward that returns a lazy iterator of results, and keeps a count and a log."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__()
+        self.how = how
+        self.fc = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5), nn.BatchNorm1d(4))
+        self.calls = 0
+        self.read: list[int] = []
+
+    def forward(self, x: torch.Tensor) -> Iterator[torch.Tensor]:
+        self.calls += 1
+        if self.how == "generator":
+            return (self._read(i) * self.fc(x) for i in range(3))
+        ys = [self.fc(x), self.fc(x)]
+        if self.how == "map":
+            return map(torch.relu, ys)
+        if self.how == "filter":
+            return filter(lambda y: y.requires_grad, ys)
+        if self.how == "zip":
+            return zip(ys, ys, strict=True)
+        return itertools.chain(ys, [x])
+
+    def _read(self, i: int) -> int:
+        self.read.append(i)
+        return i
+
+
+@pytest.mark.parametrize("how", ["generator", "map", "filter", "zip", "chain"])
+def test_a_model_returning_an_iterator_without_a_loss_says_to_return_a_tuple(how: str) -> None:
+    torch.manual_seed(0)
+    model = _ReturnsAnIterator(how)
+    total(model(torch.randn(8, 4)).__next__()).backward()  # gradients already there stay
+    model.calls, model.read = 0, []
+    x = torch.randn(8, 4)
+    before, globals_before, rng = snapshot(model), global_state(), torch.get_rng_state()
+    with pytest.raises(ng.NNGraphError, match=rf"returned an iterator \({how}\).*tuple or list"):
+        ng.trace(model, x)
+    assert_unchanged(model, before)
+    assert global_state() == globals_before
+    assert torch.equal(torch.get_rng_state(), rng)
+    assert model.calls == 0 and model.read == []  # the generator's body never ran
+    # with a loss= that reads it, the trace works as before
+    g = ng.trace(model, x, loss=lambda ys: sum(total(y) for y in ys))
+    assert sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param") == [
+        "fc.0.bias",
+        "fc.0.weight",
+        "fc.2.bias",
+        "fc.2.weight",
+    ]
+    assert_unchanged(model, before)
+    with pytest.raises(ng.NNGraphError, match="got generator"):  # graph_of says so already
+        ng.graph_of(y * 2 for y in [torch.ones(1, requires_grad=True)])
