@@ -69,7 +69,8 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
                     findings.append(finding("loss_input", key, "forward", p, module, layer=layer))
                     break
             continue
-        shapes = [nodes[p].get("shape") for p in given if nodes[p].get("shape") is not None]
+        sides, what = _output_first(g, [p for p in given if nodes[p].get("shape") is not None])
+        shapes = [nodes[p]["shape"] for p in sides]
         if len(shapes) == 2 and shapes[0] != shapes[1] and shapes[0] and shapes[1]:
             table = _broadcast(shapes[0], shapes[1])
             slip = (op, str(shapes))
@@ -83,6 +84,7 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
                         n,
                         data.get("module") or "",
                         loss=op,
+                        what=what,
                         a=_text(shapes[0]),
                         b=_text(shapes[1]),
                         table=_text(table),
@@ -105,6 +107,19 @@ def _call_of(g: Graph, n: Any) -> tuple[set[Any], list[Any]]:
                 stack.append(other)
     given = {p for m in inside for p in g._pred[m] if p not in inside}
     return inside, sorted(given, key=lambda p: (nodes[p].get("kind") != "op", str(p)))
+
+
+def _output_first(g: Graph, sides: list[Any]) -> tuple[list[Any], str]:
+    """The two tensors a regression loss compares, the model's output first, and how the
+    message names that first one. The output is the one of them that carries gradients: the
+    graph does not keep the order of the call's arguments (`MSELoss()(target, output)` swaps
+    them), so the message says which shape is the output instead. With both or neither
+    carrying gradients the order stays as found, and the first is just "a tensor"."""
+    tracked = [p for p in sides if g._node[p].get("requires_grad")]
+    if len(sides) == 2 and len(tracked) == 1:
+        other = [p for p in sides if p != tracked[0]]
+        return [tracked[0], *other], message("graph.health.loss_input_output")
+    return sides, message("graph.health.loss_input_tensor")
 
 
 def _squashes_the_input(g: Graph, p: Any, before: str, inside: set[Any]) -> bool:

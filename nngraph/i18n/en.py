@@ -1114,6 +1114,14 @@ MESSAGES: dict[str, str] = {
         " log-probabilities: use log_softmax instead of softmax, or nn.CrossEntropyLoss on"
         " the raw scores."
     ),
+    "graph.health.loss_input_output": "the model's output",  # {what} in loss_input_shapes
+    "graph.health.loss_input_tensor": "a tensor",
+    "graph.health.loss_input_shapes": (
+        "{loss} compares {what} of shape {a} with one of shape {b}: broadcasting turns"
+        " them into a {table} table of every pair, so the loss is not the one meant (and the"
+        " model learns the mean). Give both the same shape: target.view(-1, 1), or"
+        " output.squeeze(1)."
+    ),
     "graph.health.untrained_norm": (
         "Module {path} ({type}) runs in eval mode with the running statistics it starts with "
         "(mean 0, variance 1): it has seen no training data yet, so it does not normalise, and "

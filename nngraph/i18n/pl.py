@@ -1186,6 +1186,14 @@ MESSAGES: dict[str, str] = {
         " logarytmów prawdopodobieństw: użyj log_softmax zamiast softmax albo"
         " nn.CrossEntropyLoss na surowych wynikach."
     ),
+    "graph.health.loss_input_output": "wyjście modelu",  # {what} w loss_input_shapes
+    "graph.health.loss_input_tensor": "tensor",
+    "graph.health.loss_input_shapes": (
+        "{loss} porównuje {what} o kształcie {a} z tensorem o kształcie {b}: rozgłaszanie"
+        " (broadcasting) robi z nich tabelę {table} wszystkich par, więc strata nie jest tą"
+        " zamierzoną (a model uczy się średniej). Nadaj obu ten sam kształt: target.view(-1,"
+        " 1) albo output.squeeze(1)."
+    ),
     "graph.health.untrained_norm": (
         "Moduł {path} ({type}) działa w trybie eval ze statystykami, od których zaczyna "
         "(średnia 0, wariancja 1): nie widział jeszcze danych treningowych, więc nie "

@@ -1418,6 +1418,28 @@ def test_a_regression_target_of_another_shape_is_named_with_the_table_it_makes()
 
 
 @pytest.mark.filterwarnings("ignore:Using a target size")
+def test_a_regression_shape_slip_names_the_models_output_whatever_the_argument_order() -> None:
+    torch.manual_seed(0)
+    target, column = torch.randn(8), torch.randn(8, 1)
+    output_first = "the model's output of shape [8, 1] with one of shape [8]:"
+    squeezed_first = "the model's output of shape [8] with one of shape [8, 1]:"
+    for loss, expected in [
+        (lambda out: nn.MSELoss()(target, out), output_first),  # the target given first
+        (lambda out: nn.functional.l1_loss(out, target), output_first),
+        (lambda out: nn.functional.mse_loss(column, out.squeeze(1)), squeezed_first),
+        (lambda out: nn.functional.smooth_l1_loss(out.squeeze(1), column), squeezed_first),
+    ]:
+        (broadcast,) = _loss_input_findings(nn.Linear(2, 1), loss)
+        assert expected in broadcast["message"], broadcast["message"]
+        assert "[8, 8] table" in broadcast["message"]
+    # two outputs with gradients: which one is the model's is not known, so neither is named
+    (both,) = _loss_input_findings(
+        nn.Linear(2, 1), lambda out: nn.functional.mse_loss(out, out.squeeze(1))
+    )
+    assert "compares a tensor of shape [8, 1] with one of shape [8]:" in both["message"]
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
 def test_the_same_loss_slip_at_every_step_of_a_recorded_loop_is_said_once() -> None:
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(2, 4), nn.Softmax(dim=1))
