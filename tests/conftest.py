@@ -1,4 +1,5 @@
-"""Shared test set-up: every test starts in English, whatever the machine's locale."""
+"""Shared test set-up: every test starts in English, whatever the machine's locale, and leaves
+no text monitor holding a line back for a later test's IPython cell to print."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from nngraph import i18n
+from nngraph.monitor._held import flush_all
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +16,11 @@ def english() -> Iterator[None]:
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def no_held_lines() -> Iterator[None]:
+    """A monitor a test left holding a line (still alive until collected) printed it into
+    another test's IPython cell, once that test's monitor hooked the cell's end."""
+    yield
+    flush_all()
