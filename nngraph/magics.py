@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import itertools
 from typing import Any
 
 import torch
@@ -35,10 +36,19 @@ from nngraph._magic_args import (
     variable,
     view_options,
 )
+from nngraph._magic_errors import drop_hidden_last_frame, error_text, raised_by_expression
 from nngraph.capture import graph_of, record
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
-from nngraph.i18n import LANGUAGES, get_language, message, on_language_change, set_language
+from nngraph.graph._nodes import count_text, counted
+from nngraph.i18n import (
+    LANGUAGES,
+    get_language,
+    message,
+    on_language_change,
+    plural_form,
+    set_language,
+)
 
 __all__ = ["NNGraphMagics", "load_ipython_extension", "unload_ipython_extension"]
 
@@ -51,16 +61,17 @@ class NNGraphMagics(Magics):
         """The value of a notebook expression. A mistake in the expression itself (a misspelt
         name, bad syntax) is told in one line; an error raised in code it calls (the model's
         forward) reaches the notebook as it is, with its traceback."""
+        __tracebackhide__ = True  # that traceback starts at the expression, not in nngraph
         try:
             return self.shell.ev(expression)  # type: ignore[union-attr]
         except Exception as error:
-            if not _raised_by_expression(error):
+            if not raised_by_expression(error):
                 raise
             raise UsageError(
                 message(
                     key,
                     expression=expression,
-                    error=_error_text(error),
+                    error=error_text(error),
                 )
             ) from None
 
@@ -75,7 +86,8 @@ class NNGraphMagics(Magics):
     def nngraph(self, line: str, cell: str | None = None) -> Any:
         __tracebackhide__ = True
         if cell is not None:  # outside the try below: the cell's own errors reach the notebook
-            return self._record_cell(split_line(line, "magic.cell.bad_arguments"), cell)
+            words = split_line(strip_semicolon(line), "magic.cell.bad_arguments")
+            return self._record_cell(words, cell)
         try:
             line = strip_semicolon(line)  # `%nngraph loss;`: a notebook habit, nothing to hide
             command, *rest = line.split(None, 1) or [""]
@@ -99,6 +111,7 @@ class NNGraphMagics(Magics):
         """`%nngraph EXPR`: the graph of what EXPR evaluates to. A line that fails and starts
         with an option of `%%nngraph`, or has one after the expression (`%nngraph loss --depth 2`),
         is told where options go; any other, the commands."""
+        __tracebackhide__ = True
         options = view_options()._option_string_actions
         words = line.split()
         first = next((i for i, w in enumerate(words) if w.partition("=")[0] in options), None)
@@ -134,16 +147,27 @@ class NNGraphMagics(Magics):
         used = [m for m in models if any(id(p) in leaves for p in m.parameters())]
         return max(used, key=lambda m: sum(p.numel() for p in m.parameters()), default=None)
 
-    def _refuse_to_replace(self, name: str, kind: type, key: str = "magic.would_replace") -> None:
-        """`-o NAME` must not replace a variable of the user's that is not a `kind`."""
+    def _refuse_to_replace(
+        self, name: str, kind: type, key: str = "magic.would_replace", base: str = "g"
+    ) -> None:
+        """`-o NAME` must not replace a variable of the user's that is not a `kind`; the error
+        suggests a free name made from `base` (`mon2` for a monitor)."""
         old = self.shell.user_ns.get(name)  # type: ignore[union-attr]
         if old is not None and not isinstance(old, kind):
-            raise UsageError(message(key, name=name, type_name=type(old).__name__))
+            other = self._free_name(base)
+            raise UsageError(message(key, name=name, type_name=type(old).__name__, other=other))
 
-    def _keep(self, name: str, value: Any, key: str = "magic.would_replace") -> None:
+    def _keep(
+        self, name: str, value: Any, key: str = "magic.would_replace", base: str = "g"
+    ) -> None:
         """`-o NAME`: store `value` as NAME, unless NAME holds something else of the user's."""
-        self._refuse_to_replace(name, type(value), key)
+        self._refuse_to_replace(name, type(value), key, base)
         self.shell.user_ns[name] = value  # type: ignore[union-attr]
+
+    def _free_name(self, base: str) -> str:
+        """`base2`, else `base3`, ...: the first such name the notebook does not use."""
+        used = self.shell.user_ns  # type: ignore[union-attr]
+        return next(name for i in itertools.count(2) if (name := f"{base}{i}") not in used)
 
     def _model(self, expression: str) -> torch.nn.Module:
         """The module `--model EXPR` of the cell magic names."""
@@ -169,8 +193,12 @@ class NNGraphMagics(Magics):
         model = None if options.model is None or anew else self._model(options.model)
         if code.is_async:  # top-level `await`: the cell awaits this (see `CellReader`)
             return self._record_async(code, model, options, anew)
-        with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
-            value = code.run()  # the cell's own error propagates: the cell fails
+        try:
+            with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
+                value = code.run()  # the cell's own error propagates: the cell fails
+        except BaseException as error:
+            drop_hidden_last_frame(error)
+            raise
         return self._recorded(rec.graph, options, anew, value)
 
     def _awaited(self, cell: str) -> bool:
@@ -186,22 +214,32 @@ class NNGraphMagics(Magics):
         self, code: Cell, model: torch.nn.Module | None, options: argparse.Namespace, anew: bool
     ) -> Any:
         __tracebackhide__ = True
-        with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
-            value = await code.run_async()
+        try:
+            with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
+                value = await code.run_async()
+        except BaseException as error:
+            drop_hidden_last_frame(error)
+            raise
         return self._recorded(rec.graph, options, anew, value)
 
     def _recorded(self, graph: Graph, options: argparse.Namespace, anew: bool, value: Any) -> Any:
-        """What follows the cell's run: the graph shown and kept, the cell's value returned."""
+        """What follows the cell's run: the graph shown and kept, the cell's value returned. A
+        cell that trained several steps is told that its graph holds them all."""
         if anew:
             self._model(options.model)  # it names a module now that the cell ran
         if len(graph) == 0:
             print(message("magic.nothing_recorded"))
-        else:
-            self._show(graph, options)
+            return value
+        passes = graph.graph.get("backward_passes", 0)
+        if passes > 1 and not options.quiet:  # a training loop: 500 steps, one wide picture
+            key = f"magic.cell.passes.{plural_form(passes)}"
+            print(message(key, passes=count_text(passes), nodes=counted("nodes", len(graph))))
+        self._show(graph, options)
         return value  # a final expression is shown as the cell's output, as without the magic
 
     def _monitor(self, words: list[str]) -> Any:
         from nngraph.monitor import Monitor
+        from nngraph.monitor._common import epochs
 
         parser = Parser("%nngraph monitor")
         parser.add_argument("--model", default=None)
@@ -210,10 +248,11 @@ class NNGraphMagics(Magics):
         parser.add_argument("--mode", choices=("min", "max", "auto"), default="auto")
         parser.add_argument("-o", "--output", type=variable, default="mon")
         options = parser.parse_args(words)
-        self._refuse_to_replace(options.output, Monitor)  # before a monitor shows its view
+        self._refuse_to_replace(options.output, Monitor, base="mon")  # before a view is shown
         model = None if options.model is None else self._evaluate(options.model)
         monitor = Monitor(model=model, metric=options.metric, mode=options.mode, name=options.name)
-        self._keep(options.output, monitor)
+        old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
+        self._keep(options.output, monitor, base="mon")
         arguments = [f"mode={monitor.mode!r}"]  # the mode chosen
         if options.metric is not None:
             arguments.insert(0, f"metric={options.metric!r}")
@@ -223,6 +262,12 @@ class NNGraphMagics(Magics):
             arguments.append(f"name={options.name!r}")
         what = f"ng.Monitor({', '.join(arguments)})"
         print(message("magic.created", name=options.output, what=what))
+        if isinstance(old, Monitor) and old.epoch_count:  # a run it logged is no longer `mon`
+            other = self._free_name(options.output)
+            logged = epochs(old.epoch_count)
+            print(
+                message("magic.monitor_replaced", name=options.output, epochs=logged, other=other)
+            )
 
     def _watch(self, words: list[str]) -> Any:
         from nngraph.monitor import GradientWatch
@@ -233,7 +278,7 @@ class NNGraphMagics(Magics):
         parser.add_argument("--optimizer", default=None)
         parser.add_argument("-o", "--output", type=variable, default="watch")
         options = parser.parse_args(words)
-        self._refuse_to_replace(options.output, GradientWatch)
+        self._refuse_to_replace(options.output, GradientWatch, base="watch")
         model = self._evaluate(options.model)
         optimizer = None if options.optimizer is None else self._evaluate(options.optimizer)
         if isinstance(optimizer, type):  # `--optimizer torch.optim.SGD`: the class, not one made
@@ -242,7 +287,7 @@ class NNGraphMagics(Magics):
         old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
         if isinstance(old, GradientWatch):  # watching again: the old watch leaves the optimizer
             old.close()
-        self._keep(options.output, watch)
+        self._keep(options.output, watch, base="watch")
         arguments = options.model
         if optimizer is not None:
             arguments += f", optimizer={options.optimizer}"
@@ -324,45 +369,3 @@ def unload_ipython_extension(ipython: Any) -> None:
     transformers[:] = [t for t in transformers if not isinstance(t, CellReader)]
     while _unsubscribe:
         _unsubscribe.pop()()
-
-
-def _raised_by_expression(error: Exception) -> bool:
-    """Whether `error` was raised by an evaluated expression itself (in its own code,
-    `<string>`, or by looking up an attribute: `net.no_such_layer` fails in a module's
-    `__getattr__`), not by a function it called.
-
-    >>> try:
-    ...     eval("undefined_name")
-    ... except NameError as error:
-    ...     _raised_by_expression(error)
-    True
-    """
-    if isinstance(error, SyntaxError):
-        return True
-    names: list[str] = []  # the functions below the expression's frame, outermost first
-    frame = error.__traceback__
-    while frame is not None:
-        code = frame.tb_frame.f_code
-        names = [] if code.co_filename == "<string>" else [*names, code.co_name]
-        frame = frame.tb_next
-    return not names or (isinstance(error, AttributeError) and names == ["__getattr__"])
-
-
-def _error_text(error: Exception) -> str:
-    """``Type: what went wrong`` for an error that evaluating a notebook expression raised, in
-    the current language for the errors a student makes most (an undefined name, a missing
-    attribute, a syntax error); any other error keeps its own text.
-
-    >>> _error_text(NameError("name 'x' is not defined", name="x"))
-    "NameError: name 'x' is not defined"
-    >>> _error_text(ZeroDivisionError("division by zero"))
-    'ZeroDivisionError: division by zero'
-    """
-    detail = str(error)
-    if isinstance(error, NameError) and error.name:
-        detail = message("magic.error.undefined", name=error.name)
-    elif isinstance(error, AttributeError) and error.name:
-        detail = message("magic.error.no_attribute", type=type(error.obj).__name__, name=error.name)
-    elif isinstance(error, SyntaxError):
-        detail = message("magic.error.syntax")
-    return f"{type(error).__name__}: {detail}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -662,3 +663,114 @@ def test_help_on_the_cell_magic_prints_the_help_and_runs_nothing(
     assert ip.run_cell_magic("nngraph", "--help", "ran = True") is None
     assert "%nngraph monitor [options]" in capsys.readouterr().out
     assert "ran" not in ip.user_ns
+
+
+# sweep 18c: a training cell, tracebacks, `;` on the cell magic's options, names suggested
+
+
+TRAIN = (
+    "opt = torch.optim.SGD(net.parameters(), lr=0.01)\n"
+    "for step in range({steps}):\n"
+    "    opt.zero_grad(); net(torch.randn(4, 3)).pow(2).mean().backward(); opt.step()"
+)
+
+
+def test_a_cell_that_trains_many_steps_is_told_its_graph_holds_them_all(
+    ip: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """500 steps under %%nngraph gave a 4,006-node picture and no word about it (sweep 18c)."""
+    capsys.readouterr()
+    ip.run_cell_magic("nngraph", "-o g_steps", TRAIN.format(steps=5))
+    graph = ip.user_ns["g_steps"]
+    out = capsys.readouterr().out
+    assert graph.graph["backward_passes"] == 5
+    assert (
+        f"the cell ran 5 backward passes and the graph holds all of them ({len(graph)} nodes)"
+        in out
+    )
+    assert "put %%nngraph on a cell that runs one step" in out and out.count("\n") == 1
+    assert len(ip.user_ns["shown"]) == 1  # the graph is still shown
+    ip.run_cell_magic("nngraph", "-o g_step", TRAIN.format(steps=1))  # one step: no note
+    ip.run_cell_magic("nngraph", "-q -o g_steps", TRAIN.format(steps=3))  # -q: nothing
+    assert capsys.readouterr().out == ""
+    i18n.set_language("pl")
+    for steps, word in ((3, "przebiegi wsteczne"), (5, "przebiegów wstecznych")):
+        ip.run_cell_magic("nngraph", "-o g_steps", TRAIN.format(steps=steps))
+        assert f"komórka wykonała {steps} {word}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("cell", "last"),
+    [
+        ("%%nngraph\nnet(torch.randn(2, 2))", "forward"),  # a shape bug in the model
+        (
+            "%%nngraph\ntorch.nn.functional.cross_entropy("
+            "net(torch.randn(2, 3)), torch.zeros(3).long())",  # batch sizes differ
+            "cross_entropy",
+        ),
+        ("%%nngraph\ntorch.ones(2, 3) @ torch.ones(2, 3)", "<module>"),  # the cell's own line
+        ("%nngraph net(torch.randn(2, 2)).sum()", "forward"),
+    ],
+    ids=["cell-forward", "cell-loss", "cell-op", "line"],
+)
+def test_a_traceback_of_the_students_error_shows_no_nngraph_frame(
+    ip: Any, capsys: pytest.CaptureFixture[str], cell: str, last: str | None
+) -> None:
+    """It ended in `_Mode.__torch_function__` (`_record.py`), right above the error, and the
+    line magic showed `_graph_of_line` and `_evaluate`: nngraph looked to blame (sweep 18c)."""
+    capsys.readouterr()
+    result = ip.run_cell(cell)
+    assert isinstance(result.error_in_exec, RuntimeError | ValueError)
+    shown = capsys.readouterr().out
+    assert "Traceback" in shown and "skipping hidden" in shown
+    for inside in ("_record.py", "_Mode", "magics.py", "_graph_of_line", "_evaluate"):
+        assert inside not in shown
+    frames = traceback.extract_tb(result.error_in_exec.__traceback__)
+    assert not frames[-1].filename.startswith(str(Path(ng.__file__).parent))
+    if last is not None:
+        assert frames[-1].name == last  # where the error is, as without the magic
+
+
+def test_a_semicolon_after_the_cell_magics_options_is_a_notebook_habit(ip: Any) -> None:
+    """`%%nngraph --depth 2 -o g;` was "-o needs a Python variable name ..., got 'g;'"."""
+    ip.run_cell_magic("nngraph", "--depth 1 -o g_semi;", "y = net(torch.randn(1, 3)).sum()")
+    assert isinstance(ip.user_ns["g_semi"], ng.Graph)
+    assert ip.run_cell("%%nngraph -q -o g_semi2 ;  # mine\ny = net(torch.randn(1, 3))").success
+    assert isinstance(ip.user_ns["g_semi2"], ng.Graph)
+
+
+@pytest.mark.parametrize(
+    ("line", "suggested"),
+    [
+        ("monitor -o net", "-o mon2"),
+        ("monitor --model net -o net", "-o mon2"),
+        ("watch net -o net", "-o watch2"),
+    ],
+)
+def test_a_refused_o_name_suggests_a_name_for_what_is_made(
+    ip: Any, monkeypatch: pytest.MonkeyPatch, line: str, suggested: str
+) -> None:
+    """The refusal suggested `-o g2`, a graph's name, for a monitor or a watch (sweep 18c)."""
+    with pytest.raises(UsageError, match=f"would replace your net .*e.g. {suggested}$"):
+        ip.run_line_magic("nngraph", line)
+    monkeypatch.setitem(ip.user_ns, suggested[3:], 2)  # taken: the next free name
+    with pytest.raises(UsageError, match=f"e.g. {suggested[:-1]}3$"):
+        ip.run_line_magic("nngraph", line)
+
+
+def test_a_monitor_made_again_says_it_replaced_a_logged_run(
+    ip: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Watching again said it closed the old watch; a monitor that had logged 30 epochs was
+    replaced without a word (sweep 18c)."""
+    ip.run_line_magic("nngraph", "monitor -o lab_mon")
+    ip.run_line_magic("nngraph", "monitor -o lab_mon")  # nothing logged yet: nothing to say
+    assert "the old" not in capsys.readouterr().out
+    ip.run_cell("for epoch in range(1, 4):\n    lab_mon.log(epoch, loss=1 / epoch)")
+    old = ip.user_ns["lab_mon"]
+    capsys.readouterr()
+    ip.run_line_magic("nngraph", "monitor -o lab_mon")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "lab_mon = ng.Monitor(mode='min')"  # the line to copy comes first
+    assert out[1].startswith("%nngraph monitor: the old lab_mon had logged 3 epochs;")
+    assert out[1].endswith("-o lab_mon2)") and ip.user_ns["lab_mon"] is not old

@@ -154,6 +154,7 @@ class _Mode(TorchFunctionMode):
         args: tuple[Any, ...] = (),
         kwargs: dict[str, Any] | None = None,
     ) -> Any:
+        __tracebackhide__ = True  # IPython: an error in a torch call is the user's, not ours
         kwargs = kwargs or {}
         recorder = self.recorder
         name, writes_first, runs_backward, sets_grad = _about(func)

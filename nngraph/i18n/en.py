@@ -226,10 +226,25 @@ MESSAGES: dict[str, str] = {
         "top of a cell that runs it on a batch, or call ng.trace({expression}, x, loss=...)"
     ),
     "magic.nothing_recorded": "%%nngraph: the cell ran no PyTorch operation, so there is no graph to show",
+    # a cell that trains many steps: its graph holds every step (never 1 pass: no ".one")
+    "magic.cell.passes.few": (
+        "%%nngraph: the cell ran {passes} backward passes and the graph holds all of them "
+        "({nodes}): to see one training step, put %%nngraph on a cell that runs one step, "
+        "e.g. the loop's body for one batch"
+    ),
+    "magic.cell.passes.many": (
+        "%%nngraph: the cell ran {passes} backward passes and the graph holds all of them "
+        "({nodes}): to see one training step, put %%nngraph on a cell that runs one step, "
+        "e.g. the loop's body for one batch"
+    ),
+    "magic.monitor_replaced": (
+        "%nngraph monitor: the old {name} had logged {epochs}; {name} is a new, empty monitor "
+        "now (to keep the next run apart, give it another name: -o {other})"
+    ),
     "magic.created": "{name} = {what}",
     "magic.would_replace": (
         "%nngraph: -o {name} would replace your {name} (a {type_name}); pick another name, "
-        "e.g. -o g2"
+        "e.g. -o {other}"
     ),
     # the cell magic's own errors say %%nngraph; argparse's and shlex's messages, translated
     "magic.cell.bad_arguments": "%%nngraph: {error} (help: %nngraph?)",

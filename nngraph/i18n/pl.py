@@ -232,10 +232,25 @@ MESSAGES: dict[str, str] = {
         "ng.trace({expression}, x, loss=...)"
     ),
     "magic.nothing_recorded": "%%nngraph: komórka nie wykonała żadnej operacji PyTorch, więc nie ma grafu",
+    # komórka, która trenuje wiele kroków: jej graf zawiera każdy krok (nigdy 1 przebieg)
+    "magic.cell.passes.few": (
+        "%%nngraph: komórka wykonała {passes} przebiegi wsteczne (backward) i graf zawiera je "
+        "wszystkie ({nodes}): aby zobaczyć jeden krok uczenia, dodaj %%nngraph do komórki, "
+        "która wykonuje jeden krok, np. do treści pętli dla jednej partii danych"
+    ),
+    "magic.cell.passes.many": (
+        "%%nngraph: komórka wykonała {passes} przebiegów wstecznych (backward) i graf zawiera "
+        "je wszystkie ({nodes}): aby zobaczyć jeden krok uczenia, dodaj %%nngraph do komórki, "
+        "która wykonuje jeden krok, np. do treści pętli dla jednej partii danych"
+    ),
+    "magic.monitor_replaced": (
+        "%nngraph monitor: poprzedni {name} zapisał {epochs}; {name} to teraz nowy, pusty "
+        "monitor (aby kolejny przebieg uczenia był osobno, nadaj mu inną nazwę: -o {other})"
+    ),
     "magic.created": "{name} = {what}",
     "magic.would_replace": (
         "%nngraph: -o {name} zastąpiłoby twoją zmienną {name} (typu {type_name}); wybierz inną "
-        "nazwę, np. -o g2"
+        "nazwę, np. -o {other}"
     ),
     # błędy magii komórkowej mówią %%nngraph; komunikaty argparse i shlex, przetłumaczone
     "magic.cell.bad_arguments": "%%nngraph: {error} (pomoc: %nngraph?)",

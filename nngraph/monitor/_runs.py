@@ -25,13 +25,14 @@ from nngraph._oneline import one_line
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, number
 from nngraph.monitor import _display
-from nngraph.monitor._display import Display, check_display
+from nngraph.monitor._display import Display
 from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Monitor
-from nngraph.monitor._names import Mode, is_metric_name, is_validation, resolve_mode, train_twin
+from nngraph.monitor._names import Mode, is_validation, resolve_mode, train_twin
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._run_best import best_of, metric_of, same_columns
+from nngraph.monitor._runs_options import check_options
 
 __all__ = ["Runs", "compare"]
 
@@ -58,7 +59,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         mode: Mode = "auto",
         display: Display = "auto",
     ) -> None:
-        _check_options(metric, mode, display)  # refused now, not at the first table()
+        check_options(metric, mode, display)  # refused now, not at the first table()
         self._metric = metric  # None: val_loss, or the validation loss as the runs log it
         self._mode = mode  # "auto": resolved from the metric compared, when it is compared
         self.monitors: dict[str, Monitor] = {}
@@ -291,6 +292,10 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
     def __repr__(self) -> str:
         return self.table()
 
+    def _ipython_display_(self) -> None:
+        """``runs`` as a cell's value: in a notebook its live view (again), else its table."""
+        _display.show(self, repr(self))
+
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
         """Every run's downsampled snapshot, the table rows and the winner (for a view);
         ``max_points``: at most this many points per metric and run (a whole number).
@@ -377,7 +382,7 @@ def compare(
     >>> ng.compare(a, b, display=False).winner()
     'b'
     """
-    _check_options(metric, mode, display)
+    check_options(metric, mode, display)
     for i, mon in enumerate(monitors):  # all checked before the view is shown
         if not isinstance(mon, Monitor):
             raise NNGraphError(message("monitor.runs.error.not_monitor", got=mon))
@@ -392,15 +397,6 @@ def compare(
     for mon in monitors:
         runs.add(mon)
     return runs
-
-
-def _check_options(metric: object, mode: object, display: object) -> None:
-    """The options of :class:`Runs` and :func:`compare`, checked as :class:`Monitor` checks
-    them (a bad one is an NNGraphError before anything is made or shown)."""
-    if metric is not None and not is_metric_name(metric):
-        raise NNGraphError(message("monitor.error.metric_name", value=metric))
-    resolve_mode(mode, metric or "val_loss")
-    check_display(display)
 
 
 def _cell(value: Any, none: str) -> str:

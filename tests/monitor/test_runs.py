@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import pytest
 
@@ -393,3 +394,68 @@ def test_the_same_monitor_cannot_be_added_twice() -> None:
     made = runs.new("b")
     with pytest.raises(NNGraphError, match="already one of the runs, as 'b'"):
         runs.add(made)
+
+
+class _View:
+    """A stand-in for the live view (no widgets here): counts how often it is shown."""
+
+    comm = object()
+
+    def __init__(self) -> None:
+        self.shown = 1  # attach_view shows it
+
+    def show(self) -> None:
+        self.shown += 1
+
+
+def finished_runs() -> tuple[Monitor, Monitor]:
+    a, b = Monitor(name="a", display=False), Monitor(name="b", display=False)
+    for epoch in range(1, 4):
+        a.log(epoch, val_loss=1 / epoch)
+        b.log(epoch, val_loss=2 / epoch)
+    return a, b
+
+
+def test_compare_as_a_cells_last_line_shows_its_view_not_the_table_again(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ng.compare(mon1, mon2)` as the last line showed the live view and then the same table
+    as text (its repr); `runs` alone showed only text, unlike `mon` and `watch` (sweep 18c)."""
+    from IPython.testing import globalipapp
+
+    from nngraph.monitor import _display
+
+    globalipapp.start_ipython()
+    shell = globalipapp.get_ipython()
+    views: list[_View] = []
+
+    def attach_view(source: Any) -> _View:
+        views.append(_View())
+        return views[-1]
+
+    monkeypatch.setattr(_display, "in_notebook", lambda: True)
+    monkeypatch.setattr(_display, "attach_view", attach_view)
+    a, b = finished_runs()
+    for name, value in {"a": a, "b": b, "compare": compare, "runs": None}.items():
+        monkeypatch.setitem(shell.user_ns, name, value)  # gone after the test
+    capsys.readouterr()
+    assert shell.run_cell("runs = compare(a, b)\nruns").success
+    assert "val_loss" not in capsys.readouterr().out  # no table as text: the view says it
+    [view] = views
+    assert shell.user_ns["runs"].view is view and view.shown == 2  # shown again: the same view
+    assert shell.run_cell("compare(a, b, display=False)").success  # as a Monitor does: a view
+    assert len(views) == 2 and "val_loss" not in capsys.readouterr().out
+
+
+def test_runs_as_a_cells_value_outside_a_notebook_is_its_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import IPython.display
+
+    shown: list[Any] = []
+    monkeypatch.setattr(
+        IPython.display, "display", lambda data, raw=False: shown.append((data, raw))
+    )
+    runs = compare(*finished_runs(), display=False)
+    runs._ipython_display_()  # what IPython calls for `runs` as a terminal cell's last line
+    assert shown == [({"text/plain": runs.table()}, True)] and repr(runs) == runs.table()
