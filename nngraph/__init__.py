@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from nngraph import datasets
+from nngraph import _ipython_errors, datasets
 from nngraph.capture import graph_of, record, trace
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -43,6 +43,9 @@ __version__ = "0.1.0"
 
 # `ng.detectors` is nngraph.monitor.detectors; this makes `from nngraph.detectors import GL` work
 sys.modules[f"{__name__}.detectors"] = detectors
+
+# In IPython/Jupyter, an NNGraphError shows the user's lines, not nngraph's (a script: nothing)
+_ipython_errors.install()
 
 
 def __getattr__(name: str) -> Any:

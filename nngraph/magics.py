@@ -346,7 +346,10 @@ def load_ipython_extension(ipython: Any) -> None:
     True
     >>> unload_ipython_extension(ip)
     """
+    from nngraph._ipython_errors import install
+
     ipython.register_magics(NNGraphMagics)
+    install(ipython)  # an NNGraphError shows the user's lines, not nngraph's
     _refresh_help()  # the language may have changed while the extension was unloaded
     if not any(isinstance(reader, CellReader) for reader in ipython.input_transformers_post):
         ipython.input_transformers_post.append(CellReader(ipython))

@@ -15,7 +15,7 @@ from nngraph.capture._builder import (
     autograd_node,
     gc_paused,
 )
-from nngraph.capture._common import tensors_within
+from nngraph.capture._common import hidden, tensors_within
 from nngraph.capture._modules import fill_module_types
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
@@ -59,7 +59,8 @@ def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
     module paths (use `ng.record()` or `ng.trace()` for those). Parameters are named from
     `params` (a model, or a dict of named tensors), and carry the statistics of their value and,
     after `backward()`, of their `.grad`. With `stats=False` only the structure, names, shapes
-    and dtypes are read (the same work torchviz does), and `value`/`grad` are None.
+    and dtypes are read (the same work torchviz does), and `value`/`grad` are None. Called
+    inside `ng.record()`, it adds nothing to that recording.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)
@@ -78,7 +79,9 @@ def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
         raise NNGraphError(message("capture.no_history"))
     if isinstance(params, torch.nn.Module):
         params = uncompiled(params)  # `_orig_mod.0.weight` is `0.weight` to the user
-    with gc_paused():
+    # hidden(): nngraph's own torch calls (the statistics) are no step of the computation, so
+    # neither a `record()` around this call nor a mode of the user's sees them
+    with gc_paused(), hidden():
         return _walk_outputs(tensors, params, stats)
 
 

@@ -28,6 +28,7 @@ from typing import Any, TypeVar, cast
 
 import torch
 
+from nngraph.capture._common import hidden
 from nngraph.capture._memory import dense_memory, storage_key
 from nngraph.capture._reduce import (
     FLOATS,
@@ -376,7 +377,8 @@ def stats_of(tensor: torch.Tensor) -> dict[str, float] | None:
     """
     holder: dict[str, Any] = {}
     batch = StatsBatch()
-    batch.add(holder, "stats", tensor)
-    batch.flush()
+    with hidden():  # nngraph's own calls: a recording around this one does not see them
+        batch.add(holder, "stats", tensor)
+        batch.flush()
     result: dict[str, float] | None = holder["stats"]
     return result

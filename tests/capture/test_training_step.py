@@ -205,6 +205,35 @@ def test_a_monitor_logging_in_the_block_adds_nothing_to_the_graph() -> None:
     assert mon.best is not None and mon.best.epoch == 1
 
 
+def test_graph_of_and_a_graphs_own_methods_in_the_block_add_nothing_to_the_graph() -> None:
+    # `%nngraph loss` inside a `%%nngraph` cell: graph_of's statistics (a
+    # `flatten_dense_tensors` of the tensors it read) were recorded as the user's op
+    from nngraph.capture import stats_of
+
+    model, x = small_model(), torch.randn(5, 4)
+
+    def step(look: bool) -> ng.Graph:
+        with ng.record() as rec:
+            loss = model(x).pow(2).mean()
+            if look:
+                g = ng.graph_of(loss)
+                g.summary(), g.health(), g.collapse(depth=1), g.to_json()
+                g.show().close()
+                stats_of(loss)
+            loss.backward()
+            if look:
+                ng.graph_of(loss, params=model).summary()
+        return rec.graph
+
+    def nodes(g: ng.Graph) -> Counter[tuple[object, ...]]:
+        return Counter(
+            (d["kind"], d["op"], str(d["shape"]), d.get("label"), d["module"])
+            for _, d in g.nodes(data=True)
+        )
+
+    assert nodes(step(look=True)) == nodes(step(look=False))
+
+
 def test_a_tensor_made_and_initialised_in_the_block_shows_the_values_used() -> None:
     x = torch.randn(4, 3)
     with ng.record() as rec:
