@@ -11,28 +11,53 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
 
 from nngraph.errors import NNGraphError
 from nngraph.graph._export import shown, to_dot, to_json
-from nngraph.graph._nodes import count_text
+from nngraph.graph._nodes import count_text, owner_module
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["DOT_TIMEOUT_S", "SUPPORTED", "save"]
+__all__ = ["DOT_TIMEOUT_S", "SUPPORTED", "coarser", "hopeless", "save"]
 
 DRAWN = (".svg", ".png", ".pdf")
-#: seconds Graphviz may lay out and draw a saved picture (a planned graph of a few hundred
-#: boxes takes about one); past it, `save` stops ``dot`` and says what to do instead
-DOT_TIMEOUT_S = 120
 SUPPORTED = (".dot", ".gv", ".json", *DRAWN)
-#: the `crossing_work` past which ``dot`` is not even started: a traced DenseNet-121 (2.9
-#: million) takes it under a second with module clusters, a seq2seq decoder unrolled over 29
-#: steps (33 million) over two minutes with or without them
-HOPELESS_WORK = 10_000_000
+# ``dot -Tsvg`` on the text `save` hands it, one core of a shared 2-core machine, x placement
+# bounded by `NSLIMIT`; "work" is `crossing_work` in millions (the 2-layer RNN over 50 steps,
+# the example that waited out the old 120 s limit, is 8.1M):
+#   model (steps)            drawn: work, seconds            refused: work, seconds it would take
+#   nn.RNN (20/40/60)        0.12/0.89/2.9M, 0.3/3.0/11 s    (80) 6.9M, 30 s
+#   nn.GRU (20/30)           0.41/1.3M, 1.1/8.5 s            (40) 3.0M, 23 s
+#   2-layer nn.RNN (30)      1.8M, 3.9 s                     (40/50) 4.2/8.1M, 8.4/20 s
+#   2-layer nn.GRU (20)      1.8M, 6.6 s                     (30/50) 6.0/27M, 39 s/over 60 s
+#   nn.RNNCell loop (40)     1.1M, 1.4 s                     (60/80/100) 3.5/8.3/16M, 10/36/60+ s
+#   DenseNet-121             2.9M, 0.7 s                     DenseNet-169/201: 19/77M, 2.0/6.4 s
+#   benchmarks/workloads.py's ResNet-50 and transformer: 0.1 s (447 and 458 boxes, work ~2,500)
+# Without `NSLIMIT` the GRU over 20 steps took 18 s, the RNN over 40 steps 34 s, the 2-layer
+# RNN over 50 steps over 120 s. `crossing_work` counts DenseNet's long edges, which run between
+# sibling modules, as dearly as a loop's, which run inside one and which ``dot`` lays out far
+# slower: the limit lets DenseNet-121 through, not 169 or 201 (the error names collapse(1)).
+#: the `crossing_work` past which ``dot`` is not even started (see the table above)
+HOPELESS_WORK = 3_000_000
+#: the boxes past which ``dot`` is not even started: chains of Linear and ReLU blocks of
+#: 5,004 / 10,004 / 25,004 boxes took 4.6 s / 22 s / over 60 s (`benchmarks/workloads.py`)
+HOPELESS_NODES = 10_000
+#: seconds ``dot`` may run before `save` stops it: a safety net, as `hopeless` refuses at once
+#: what it expects to take long, and what it lets through above took at most 22 s (twice
+#: that for a slower machine); one hand-made graph did reach 59 s: an input read by 150
+#: modules in a row, its edges routed around all their clusters
+DOT_TIMEOUT_S = 60
+#: iterations of ``dot``'s x placement (network simplex) per box, for a graph `dot_plan` does
+#: not call quick: unbounded, they took 19 of a 20-step GRU's 20 s (313 boxes, 27,385
+#: iterations), bounded 0.4 s of 1.3 s, and the picture is the same to the eye
+NSLIMIT = 1
 
 
 def save(g: Graph, path: str | Path) -> Path:
@@ -64,45 +89,94 @@ def save(g: Graph, path: str | Path) -> Path:
     return target
 
 
+def hopeless(g: nx.DiGraph) -> bool:
+    """Whether ``dot`` would keep a notebook waiting far too long on `g`: more than
+    `HOPELESS_NODES` boxes or a `crossing_work` above `HOPELESS_WORK`, where `dot_plan` does
+    not call it quick. Linear in the size of `g`.
+
+        >>> fan = nx.DiGraph([("w", f"step{i}") for i in range(2000)])
+        >>> fan.add_edges_from((f"step{i}", f"step{i + 1}") for i in range(1999))
+        >>> hopeless(fan), hopeless(nx.DiGraph([("x", "y")]))
+        (True, False)
+    """
+    from nngraph.graph._dot_budget import crossing_work, dot_plan, ranks
+
+    if dot_plan(g) is not None:
+        return False
+    if g.number_of_nodes() > HOPELESS_NODES:
+        return True
+    rank = ranks(g)
+    return rank is not None and crossing_work(g, rank) > HOPELESS_WORK
+
+
+def coarser(g: Graph, fits: Callable[[Graph], bool]) -> tuple[int, Graph] | None:
+    """The deepest `depth` whose ``g.collapse(depth)`` `fits`, with that graph; None when
+    even ``g.collapse(0)`` does not (or `g` has no module to fold). Tries the depths from
+    the deepest that folds something up, stopping at the first that fits.
+
+        >>> import torch, nngraph as ng
+        >>> model = torch.nn.Sequential(torch.nn.Sequential(torch.nn.Linear(2, 2)))
+        >>> g = ng.trace(model, torch.randn(1, 2))
+        >>> depth, h = coarser(g, lambda h: len(h) < len(g))
+        >>> depth, len(g), len(h)
+        (1, 6, 3)
+    """
+    paths = (owner_module(data) for _, data in g.nodes(data=True))
+    deepest = max((len(path.split(".")) for path in paths if path), default=0)
+    for depth in range(deepest - 1, -1, -1):  # collapse(deepest) would fold nothing
+        h = g.collapse(depth)
+        if fits(h):
+            return depth, h
+    return None
+
+
+def _advice(g: Graph, key: str, fits: Callable[[Graph], bool], **fields: Any) -> str:
+    """Message `key` naming the deepest ``g.collapse(depth)`` that `fits`, or, where none
+    does, its ``_any_depth`` form, which says so and suggests .dot or .json instead."""
+    found = coarser(g, fits)
+    nodes = count_text(g.number_of_nodes())
+    if found is None:
+        return message(f"{key}_any_depth", nodes=nodes, **fields)
+    depth, h = found
+    return message(key, nodes=nodes, depth=depth, boxes=count_text(len(h)), **fields)
+
+
 def _drawn(g: Graph, target: Path, fmt: str) -> bytes:
     """`g` drawn by Graphviz ``dot`` as `fmt` (svg, png, pdf), following the static picture's
-    plan (`dot_plan`): module clusters only where ``dot`` lays them out quickly. A layout
-    that runs past `DOT_TIMEOUT_S` is stopped with an `NNGraphError` saying what to do."""
-    from nngraph.graph._dot_budget import crossing_work, dot_plan, ops_in_modules, ranks
+    plan (`dot_plan`): module clusters only where ``dot`` lays them out quickly. A graph
+    `hopeless` says ``dot`` would take far too long on is refused at once, and a layout that
+    runs past `DOT_TIMEOUT_S` is stopped, each with an `NNGraphError` naming the deepest
+    ``g.collapse(depth)`` that is drawn quickly, computed only then."""
+    from nngraph.graph._dot_budget import dot_plan, ops_in_modules
 
     dot = shutil.which("dot")
     if dot is None:
         raise NNGraphError(message("graph.error.no_dot", path=target))
-    plan = dot_plan(g)
-    rank = ranks(g) if plan is None else None
-    if rank is not None and crossing_work(g, rank) > HOPELESS_WORK:  # say so now, not later
-        nodes = count_text(g.number_of_nodes())
+    if hopeless(g):  # say so now, not after minutes
+        fields = {"path": target, "name": target.name}
         raise NNGraphError(
-            message("graph.error.dot_too_big", path=target, nodes=nodes, name=target.name)
+            _advice(g, "graph.error.dot_too_big", lambda h: not hopeless(h), **fields)
         )
+    plan = dot_plan(g)
     # A slow layout (None) is tried all the same: with clusters where the ops sit in modules
     # (a traced graph), which ``dot`` lays out block by block (DenseNet-121: 0.8 s, and
     # over a minute without), else without (`graph_of`: its clusters hold only parameters).
     clusters = plan is True or (plan is None and ops_in_modules(g))
     text = to_dot(g, clusters=clusters)
+    command = [dot, f"-T{fmt}"] + ([f"-Gnslimit={NSLIMIT}"] if plan is None else [])
     try:
         done = subprocess.run(
-            [dot, f"-T{fmt}"],
+            command,
             input=text.encode("ascii"),
             capture_output=True,
             check=False,
             timeout=DOT_TIMEOUT_S,
         )
     except subprocess.TimeoutExpired as err:  # run() has stopped dot
-        raise NNGraphError(
-            message(
-                "graph.error.dot_timeout",
-                path=target,
-                seconds=DOT_TIMEOUT_S,
-                nodes=count_text(g.number_of_nodes()),
-                name=target.name,
-            )
-        ) from err
+        fields = {"path": target, "name": target.name, "seconds": DOT_TIMEOUT_S}
+        # `g` itself passed `hopeless`: name a depth `dot_plan` calls quick
+        quick = _advice(g, "graph.error.dot_timeout", lambda h: dot_plan(h) is not None, **fields)
+        raise NNGraphError(quick) from err
     if done.returncode != 0:
         error = done.stderr.decode(errors="replace").strip()
         raise NNGraphError(message("graph.error.dot_failed", path=target, error=error))

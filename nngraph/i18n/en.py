@@ -1331,14 +1331,28 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.error.dot_failed": "Graphviz could not draw {path}: {error}",
     "graph.error.dot_too_big": (
-        "{path} was not drawn: {nodes} boxes wired as these are take Graphviz minutes to lay "
-        "out. Save fewer boxes, e.g. g.collapse(1).save({name!r}), or save the graph as .dot or "
-        '.json (g.save("net.json")), which needs no layout'
+        "{path} was not drawn: Graphviz would take too long (up to minutes) to lay out {nodes} "
+        "boxes wired as these. g.collapse({depth}).save({name!r}) draws it with modules folded "
+        'to {boxes} boxes; or save the graph as .dot or .json (g.save("net.json")), which '
+        "needs no layout"
+    ),
+    "graph.error.dot_too_big_any_depth": (
+        "{path} was not drawn: Graphviz would take too long (up to minutes) to lay out {nodes} "
+        "boxes wired as these, and folding modules does not help: even g.collapse(0), one box "
+        "per top-level module, is too much. Save the graph as .dot or .json "
+        '(g.save("net.json")), which needs no layout'
     ),
     "graph.error.dot_timeout": (
         "Graphviz was still drawing {path} after {seconds} s and was stopped: {nodes} boxes are "
-        "too many to lay out. Save fewer boxes, e.g. g.collapse(1).save({name!r}), or save the "
-        'graph as .dot or .json (g.save("net.json")), which needs no layout'
+        "too many to lay out. g.collapse({depth}).save({name!r}) draws it with modules folded to "
+        '{boxes} boxes; or save the graph as .dot or .json (g.save("net.json")), which needs no '
+        "layout"
+    ),
+    "graph.error.dot_timeout_any_depth": (
+        "Graphviz was still drawing {path} after {seconds} s and was stopped: {nodes} boxes are "
+        "too many to lay out, and folding modules does not help: even g.collapse(0), one box per "
+        "top-level module, would be slow. Save the graph as .dot or .json "
+        '(g.save("net.json")), which needs no layout'
     ),
     "graph.error.view_type": (
         "GraphView needs a graph: an ng.Graph (what ng.trace, ng.record and ng.graph_of "

@@ -1411,14 +1411,28 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.error.dot_failed": "Graphviz nie zdołał narysować {path}: {error}",
     "graph.error.dot_too_big": (
-        "Nie narysowano {path}: tylu bloków ({nodes}), tak połączonych, Graphviz rozmieszcza "
-        "całymi minutami. Zapisz mniej bloków, np. g.collapse(1).save({name!r}), albo zapisz "
-        'graf jako .dot lub .json (g.save("net.json")), co nie wymaga rozmieszczania'
+        "Nie narysowano {path}: tylu bloków ({nodes}), tak połączonych, Graphviz rozmieszczałby "
+        "za długo (nawet minutami). g.collapse({depth}).save({name!r}) narysuje go ze zwiniętymi "
+        'modułami (bloków: {boxes}); albo zapisz graf jako .dot lub .json (g.save("net.json")), '
+        "co nie wymaga rozmieszczania"
+    ),
+    "graph.error.dot_too_big_any_depth": (
+        "Nie narysowano {path}: tylu bloków ({nodes}), tak połączonych, Graphviz rozmieszczałby "
+        "za długo (nawet minutami), a zwinięcie modułów nie pomaga: nawet g.collapse(0), po "
+        "jednym bloku na moduł najwyższego poziomu, to za dużo. Zapisz graf jako .dot lub .json "
+        '(g.save("net.json")), co nie wymaga rozmieszczania'
     ),
     "graph.error.dot_timeout": (
         "Graphviz wciąż rysował {path} po {seconds} s i został zatrzymany: tylu bloków ({nodes}) "
-        "nie da się szybko rozmieścić. Zapisz mniej bloków, np. g.collapse(1).save({name!r}), albo "
-        'zapisz graf jako .dot lub .json (g.save("net.json")), co nie wymaga rozmieszczania'
+        "nie da się szybko rozmieścić. g.collapse({depth}).save({name!r}) narysuje go ze "
+        "zwiniętymi modułami (bloków: {boxes}); albo zapisz graf jako .dot lub .json "
+        '(g.save("net.json")), co nie wymaga rozmieszczania'
+    ),
+    "graph.error.dot_timeout_any_depth": (
+        "Graphviz wciąż rysował {path} po {seconds} s i został zatrzymany: tylu bloków ({nodes}) "
+        "nie da się szybko rozmieścić, a zwinięcie modułów nie pomaga: nawet g.collapse(0), po "
+        "jednym bloku na moduł najwyższego poziomu, rysowałby się długo. Zapisz graf jako .dot "
+        'lub .json (g.save("net.json")), co nie wymaga rozmieszczania'
     ),
     "graph.error.view_type": (
         "GraphView potrzebuje grafu: ng.Graph (zwracanego przez ng.trace, ng.record i "

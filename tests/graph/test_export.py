@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 import nngraph as ng
 from nngraph.graph import Graph
@@ -850,7 +851,8 @@ def test_a_picture_graphviz_would_take_minutes_on_is_refused_at_once(
 
     monkeypatch.setattr("nngraph.graph._save.shutil.which", lambda name: "/usr/bin/dot")
     monkeypatch.setattr("nngraph.graph._save.subprocess.run", dot_must_not_run)
-    says = r"fan\.svg was not drawn: 402 boxes .* g\.collapse\(1\)\.save\('fan\.svg'\)"
+    # no module to fold: the advice says so rather than naming a collapse that changes nothing
+    says = r"fan\.svg was not drawn: .* 402 boxes .* even g\.collapse\(0\).*\.json"
     with pytest.raises(ng.NNGraphError, match=says):
         fan.save(tmp_path / "fan.svg")
     assert not (tmp_path / "fan.svg").exists()
@@ -862,7 +864,112 @@ def test_save_picture_stops_a_slow_graphviz_and_says_what_to_do(
     monkeypatch.setattr("nngraph.graph._save.shutil.which", lambda name: "/usr/bin/dot")
     monkeypatch.setattr("nngraph.graph._save.subprocess.run", FakeDot(timeout=True))
     path = tmp_path / "net.png"
-    says = r"Graphviz was still drawing .*net\.png after \d+ s .*g\.collapse\(1\)\.save\('net\.png'\).*\.json"
+    says = (
+        r"Graphviz was still drawing .*net\.png after \d+ s .*"
+        r"g\.collapse\(0\)\.save\('net\.png'\) draws it with modules folded to 3 boxes.*\.json"
+    )
     with pytest.raises(ng.NNGraphError, match=says):
-        graph_with_nan().save(path)
+        graph_with_nan().save(path)  # 5 boxes; fc folded: 3
     assert not path.exists()
+    chain = Graph([(f"op{i}", f"op{i + 1}") for i in range(5)])  # no module to fold
+    with pytest.raises(ng.NNGraphError, match=r"after \d+ s .*even g\.collapse\(0\).*\.json"):
+        chain.save(path)
+    assert not path.exists()
+
+
+class RNNLM(nn.Module):
+    """sweep 18a's language model: on CPU each of nn.RNN's steps is its own ops, all reading
+    the same weights, so its 443 boxes carry hundreds of long edges side by side."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.e = nn.Embedding(100, 32)
+        self.r = nn.RNN(32, 64, num_layers=2, batch_first=True)
+        self.o = nn.Linear(64, 100)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h, _ = self.r(self.e(x))
+        return self.o(h)
+
+
+@needs_dot
+@pytest.mark.parametrize(("nested", "depth"), [(False, 0), (True, 1)])
+def test_a_picture_of_an_unrolled_rnn_is_refused_at_once_naming_a_depth_that_draws(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nested: bool, depth: int
+):
+    """`g.save("lm.svg")` ran dot for the whole 120 s limit, then said to save
+    `g.collapse(1)`: the same 443 boxes (the RNN is a top-level module), another 120 s (sweep
+    18a). It is refused before dot starts, and the advice names the deepest collapse that
+    `save` draws: depth 0 here, depth 1 when the same model sits one level down."""
+    torch.manual_seed(0)
+    ids = torch.randint(0, 100, (8, 50))
+    model = nn.Sequential(RNNLM()) if nested else RNNLM()
+    g = ng.trace(model, ids, loss=lambda y: F.cross_entropy(y.transpose(1, 2), ids))
+    ran: list[list[str]] = []
+    real_run = subprocess.run
+
+    def dot(command: list[str], **options: Any) -> subprocess.CompletedProcess[bytes]:
+        ran.append(command)
+        return real_run(command, **options)
+
+    monkeypatch.setattr("nngraph.graph._save.subprocess.run", dot)
+    says = rf"was not drawn: .* 443 boxes .* g\.collapse\({depth}\)\.save\('lm\.svg'\) draws"
+    with pytest.raises(ng.NNGraphError, match=says) as refused:
+        g.save(tmp_path / "lm.svg")
+    assert ran == [] and not (tmp_path / "lm.svg").exists()  # dot never started
+    advised = re.search(r"g\.collapse\((\d+)\)\.save", str(refused.value))
+    assert advised is not None
+    path = g.collapse(int(advised.group(1))).save(tmp_path / "lm.svg")  # the advice is drawn
+    assert len(ran) == 1 and ET.parse(path).getroot().tag.endswith("svg")
+
+
+def test_a_graph_of_too_many_boxes_is_refused_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A chain of 5,000 Linear + ReLU blocks (25,004 boxes) kept dot busy over a minute; its
+    time grows with the square of the boxes (10,004: 22 s), however simply wired."""
+    chain = Graph([(f"op{i}", f"op{i + 1}") for i in range(10_000)])
+
+    def dot_must_not_run(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("dot was started")
+
+    monkeypatch.setattr("nngraph.graph._save.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("nngraph.graph._save.subprocess.run", dot_must_not_run)
+    with pytest.raises(ng.NNGraphError, match=r"was not drawn: .* 10,001 boxes .*\.json"):
+        chain.save(tmp_path / "chain.svg")
+    chain.remove_node("op10000")
+    monkeypatch.setattr("nngraph.graph._save.subprocess.run", FakeDot())
+    assert chain.save(tmp_path / "chain.svg").read_bytes() == b"<svg/>"  # 10,000: tried
+
+
+@needs_dot
+@pytest.mark.parametrize("workload", ["resnet50", "transformer"])
+def test_the_benchmark_workloads_are_still_drawn(tmp_path: Path, workload: str):
+    """The budget refuses loops over a shared weight, not a ResNet or a transformer."""
+    from benchmarks import workloads
+
+    model, x = getattr(workloads, workload)()
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    for h in (g, g.collapse(1)):
+        assert ET.parse(h.save(tmp_path / "net.svg")).getroot().tag.endswith("svg")
+
+
+def test_dot_bounds_its_x_placement_only_on_a_graph_it_would_find_slow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Unbounded, dot's network simplex took 19 of a 20-step GRU's 20 s; `-Gnslimit` bounds
+    it where `dot_plan` does not call the graph quick, and leaves a quick one as it was."""
+    commands: list[list[str]] = []
+    fake = FakeDot()
+
+    def dot(command: list[str], **options: Any) -> subprocess.CompletedProcess[bytes]:
+        commands.append(command)
+        return fake(command, **options)
+
+    monkeypatch.setattr("nngraph.graph._save.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("nngraph.graph._save.subprocess.run", dot)
+    slow = Graph([("w", f"step{i}") for i in range(100)])  # a weight read by 100 steps
+    slow.add_edges_from((f"step{i}", f"step{i + 1}") for i in range(99))
+    slow.save(tmp_path / "slow.svg")
+    graph_with_nan().save(tmp_path / "quick.svg")
+    assert [c[1:] for c in commands] == [["-Tsvg", "-Gnslimit=1"], ["-Tsvg"]]
