@@ -69,7 +69,7 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
                     findings.append(finding("loss_input", key, "forward", p, module, layer=layer))
                     break
             continue
-        sides, what = _output_first(g, [p for p in given if nodes[p].get("shape") is not None])
+        sides, known = _output_first(g, [p for p in given if nodes[p].get("shape") is not None])
         shapes = [nodes[p]["shape"] for p in sides]
         if len(shapes) == 2 and shapes[0] != shapes[1] and shapes[0] and shapes[1]:
             table = _broadcast(shapes[0], shapes[1])
@@ -84,13 +84,29 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
                         n,
                         data.get("module") or "",
                         loss=op,
-                        what=what,
+                        what=message(f"graph.health.loss_input_{'output' if known else 'tensor'}"),
                         a=_text(shapes[0]),
                         b=_text(shapes[1]),
                         table=_text(table),
+                        fix=_fix(shapes, known=known),
                     )
                 )
     return findings
+
+
+def _fix(shapes: list[list[int]], *, known: bool) -> str:
+    """The reshape that gives both sides one shape: the output (the first, when `known`) or the
+    target has the extra trailing dimension of size 1 (`[N, 1]` against `[N]`).
+
+        >>> _fix([[16, 1], [16]], known=True), _fix([[16], [16, 1]], known=True)
+        ('output.squeeze(1), or target.view(-1, 1)', 'target.squeeze(1), or output.view(-1, 1)')
+    """
+    first, second = shapes
+    if known and first == [*second, 1]:
+        return message("graph.health.loss_input_fix_output")
+    if known and second == [*first, 1]:
+        return message("graph.health.loss_input_fix_target")
+    return message("graph.health.loss_input_fix_any")
 
 
 def _call_of(g: Graph, n: Any) -> tuple[set[Any], list[Any]]:
@@ -109,17 +125,17 @@ def _call_of(g: Graph, n: Any) -> tuple[set[Any], list[Any]]:
     return inside, sorted(given, key=lambda p: (nodes[p].get("kind") != "op", str(p)))
 
 
-def _output_first(g: Graph, sides: list[Any]) -> tuple[list[Any], str]:
-    """The two tensors a regression loss compares, the model's output first, and how the
-    message names that first one. The output is the one of them that carries gradients: the
-    graph does not keep the order of the call's arguments (`MSELoss()(target, output)` swaps
-    them), so the message says which shape is the output instead. With both or neither
-    carrying gradients the order stays as found, and the first is just "a tensor"."""
+def _output_first(g: Graph, sides: list[Any]) -> tuple[list[Any], bool]:
+    """The two tensors a regression loss compares, the model's output first, and whether that
+    is known. The output is the one of them that carries gradients: the graph does not keep
+    the order of the call's arguments (`MSELoss()(target, output)` swaps them), so the message
+    says which shape is the output instead. With both or neither carrying gradients the order
+    stays as found, and the first is just "a tensor"."""
     tracked = [p for p in sides if g._node[p].get("requires_grad")]
     if len(sides) == 2 and len(tracked) == 1:
         other = [p for p in sides if p != tracked[0]]
-        return [tracked[0], *other], message("graph.health.loss_input_output")
-    return sides, message("graph.health.loss_input_tensor")
+        return [tracked[0], *other], True
+    return sides, False
 
 
 def _squashes_the_input(g: Graph, p: Any, before: str, inside: set[Any]) -> bool:

@@ -1134,9 +1134,13 @@ MESSAGES: dict[str, str] = {
     "graph.health.loss_input_shapes": (
         "{loss} compares {what} of shape {a} with one of shape {b}: broadcasting turns"
         " them into a {table} table of every pair, so the loss is not the one meant (and the"
-        " model learns the mean). Give both the same shape: target.view(-1, 1), or"
-        " output.squeeze(1)."
+        " model learns the mean). Give both the same shape: {fix}."
     ),
+    # {fix} in loss_input_shapes: the output has the extra dimension of size 1, the target has
+    # it, or which is which is not known
+    "graph.health.loss_input_fix_output": "output.squeeze(1), or target.view(-1, 1)",
+    "graph.health.loss_input_fix_target": "target.squeeze(1), or output.view(-1, 1)",
+    "graph.health.loss_input_fix_any": "reshape one of them with .view(...) or .squeeze(...)",
     "graph.health.untrained_norm": (
         "Module {path} ({type}) runs in eval mode with the running statistics it starts with "
         "(mean 0, variance 1): it has seen no training data yet, so it does not normalise, and "

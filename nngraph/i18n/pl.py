@@ -1206,9 +1206,12 @@ MESSAGES: dict[str, str] = {
     "graph.health.loss_input_shapes": (
         "{loss} porównuje {what} o kształcie {a} z tensorem o kształcie {b}: rozgłaszanie"
         " (broadcasting) robi z nich tabelę {table} wszystkich par, więc strata nie jest tą"
-        " zamierzoną (a model uczy się średniej). Nadaj obu ten sam kształt: target.view(-1,"
-        " 1) albo output.squeeze(1)."
+        " zamierzoną (a model uczy się średniej). Nadaj obu ten sam kształt: {fix}."
     ),
+    # {fix} w loss_input_shapes: dodatkowy wymiar 1 ma wyjście, ma go cel, albo nie wiadomo
+    "graph.health.loss_input_fix_output": "output.squeeze(1) albo target.view(-1, 1)",
+    "graph.health.loss_input_fix_target": "target.squeeze(1) albo output.view(-1, 1)",
+    "graph.health.loss_input_fix_any": "zmień kształt jednego z nich przez .view(...) albo .squeeze(...)",
     "graph.health.untrained_norm": (
         "Moduł {path} ({type}) działa w trybie eval ze statystykami, od których zaczyna "
         "(średnia 0, wariancja 1): nie widział jeszcze danych treningowych, więc nie "

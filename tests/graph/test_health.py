@@ -1423,6 +1423,12 @@ def test_a_regression_shape_slip_names_the_models_output_whatever_the_argument_o
     target, column = torch.randn(8), torch.randn(8, 1)
     output_first = "the model's output of shape [8, 1] with one of shape [8]:"
     squeezed_first = "the model's output of shape [8] with one of shape [8, 1]:"
+    # the advice reshapes the side that has the extra dimension (review: it said to squeeze a
+    # 1-d output)
+    fixes = {
+        output_first: "output.squeeze(1), or target.view(-1, 1).",
+        squeezed_first: "target.squeeze(1), or output.view(-1, 1).",
+    }
     for loss, expected in [
         (lambda out: nn.MSELoss()(target, out), output_first),  # the target given first
         (lambda out: nn.functional.l1_loss(out, target), output_first),
@@ -1432,11 +1438,13 @@ def test_a_regression_shape_slip_names_the_models_output_whatever_the_argument_o
         (broadcast,) = _loss_input_findings(nn.Linear(2, 1), loss)
         assert expected in broadcast["message"], broadcast["message"]
         assert "[8, 8] table" in broadcast["message"]
+        assert broadcast["message"].endswith("Give both the same shape: " + fixes[expected])
     # two outputs with gradients: which one is the model's is not known, so neither is named
     (both,) = _loss_input_findings(
         nn.Linear(2, 1), lambda out: nn.functional.mse_loss(out, out.squeeze(1))
     )
     assert "compares a tensor of shape [8, 1] with one of shape [8]:" in both["message"]
+    assert both["message"].endswith("with .view(...) or .squeeze(...).")
 
 
 @pytest.mark.filterwarnings("ignore:Using a target size")
