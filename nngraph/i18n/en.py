@@ -656,18 +656,23 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.patience.never_improved": (
         "{metric} never improved on its first value ({best:.4g} at epoch {best_epoch}) in"
-        " {since}. If the training loss fell meanwhile, the model fits its training data from the"
-        " start and does not generalise (too little data, too big a model: keep the first"
-        " epoch's weights); if it did not fall, the model is not learning: check the learning"
-        " rate, that zero_grad(), backward() and step() run in that order, and the loss."
+        " {since}. If that value is already good, the model learned what it can in its first"
+        " epoch and more training will not help. If the training loss fell far below it, the"
+        " model fits its training data from the start and does not generalise (too little data,"
+        " too big a model: keep the first epoch's weights). If both stay at chance level (for"
+        " cross-entropy ln of the number of classes: 2.30 for 10), the model is not learning:"
+        " check the learning rate, that zero_grad(), backward() and step() run in that order,"
+        " and the loss."
     ),
     "monitor.patience.barely_improved": (
         "{metric} has barely moved from its first value ({first:.4g} at epoch {first_epoch}):"
         " its best, {best:.4g} at epoch {best_epoch}, is only {pct:.2g}% lower, and nothing has"
-        " beaten it for {since}. If the training loss fell meanwhile, the model fits its training"
-        " data from the start and does not generalise (too little data, too big a model); if it"
-        " did not fall, the model is not learning: check the learning rate, that zero_grad(),"
-        " backward() and step() run in that order, and the loss."
+        " beaten it for {since}. If that value is already good, the model learned what it can in"
+        " its first epoch and more training will not help. If the training loss fell far below"
+        " it, the model fits its training data from the start and does not generalise (too"
+        " little data, too big a model). If both stay at chance level (for cross-entropy ln of"
+        " the number of classes: 2.30 for 10), the model is not learning: check the learning"
+        " rate, that zero_grad(), backward() and step() run in that order, and the loss."
     ),
     "monitor.patience.fire": (
         "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}): more "

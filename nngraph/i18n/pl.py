@@ -700,19 +700,24 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.patience.never_improved": (
         "{metric} nie poprawia się względem pierwszej wartości ({best:.4g} w epoce {best_epoch})"
-        " już {since}. Jeśli strata treningowa w tym czasie maleje, model od początku dopasowuje"
-        " się do danych treningowych i nie uogólnia (za mało danych, za duży model: zachowaj"
-        " wagi z pierwszej epoki); jeśli nie maleje, model się nie uczy: sprawdź współczynnik"
-        " uczenia, czy zero_grad(), backward() i step() idą w tej kolejności, i funkcję straty."
+        " już {since}. Jeśli ta wartość jest już dobra, model nauczył się, czego mógł, w"
+        " pierwszej epoce i dalszy trening nie pomoże. Jeśli strata treningowa leży daleko"
+        " poniżej niej, model od początku dopasowuje się do danych treningowych i nie uogólnia"
+        " (za mało danych, za duży model: zachowaj wagi z pierwszej epoki). Jeśli obie stoją na"
+        " poziomie zgadywania (dla entropii krzyżowej ln liczby klas: 2,30 dla 10), model się"
+        " nie uczy: sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą w"
+        " tej kolejności, i funkcję straty."
     ),
     "monitor.patience.barely_improved": (
         "{metric} prawie się nie zmienia względem pierwszej wartości ({first:.4g} w epoce"
         " {first_epoch}): najlepsza wartość, {best:.4g} w epoce {best_epoch}, jest niższa od niej"
-        " tylko o {pct:.2g}%, a kolejne wartości nie są lepsze już {since} z rzędu. Jeśli strata"
-        " treningowa w tym czasie maleje, model od początku dopasowuje się do danych"
-        " treningowych i nie uogólnia (za mało danych, za duży model); jeśli nie maleje, model"
-        " się nie uczy: sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą"
-        " w tej kolejności, i funkcję straty."
+        " tylko o {pct:.2g}%, a kolejne wartości nie są lepsze już {since} z rzędu. Jeśli ta"
+        " wartość jest już dobra, model nauczył się, czego mógł, w pierwszej epoce i dalszy"
+        " trening nie pomoże. Jeśli strata treningowa leży daleko poniżej niej, model od"
+        " początku dopasowuje się do danych treningowych i nie uogólnia (za mało danych, za duży"
+        " model). Jeśli obie stoją na poziomie zgadywania (dla entropii krzyżowej ln liczby"
+        " klas: 2,30 dla 10), model się nie uczy: sprawdź współczynnik uczenia, czy zero_grad(),"
+        " backward() i step() idą w tej kolejności, i funkcję straty."
     ),
     "monitor.patience.fire": (
         "{metric} nie poprawia się już {since} z rzędu (najlepsza wartość {best:.4g} w epoce "
