@@ -589,6 +589,14 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.advice_warn": (
         "Watch whether it keeps rising (this warning does not stop training)."
     ),
+    "monitor.gl.plateau": (
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
+        "stays where it was, not far below it ({recent:.4g} on average over {span}, "
+        "{before:.4g} up to epoch {best_epoch}): neither loss improves any more, so the model "
+        "has stopped learning rather than started to memorise, and this rise may be noise. "
+        "More training is unlikely to help: keep the best weights (restore_best), or try "
+        "another learning rate or a bigger model."
+    ),
     "monitor.gl.stalled": (
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
         "has risen since then ({recent:.4g} on average over {span}, {before:.4g} up to epoch "
@@ -615,6 +623,14 @@ MESSAGES: dict[str, str] = {
         "costs more on new data than it gains on training data, so the model has started to "
         "memorise."
     ),
+    "monitor.pq.plateau": (
+        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
+        "stays where it was, not far below it ({recent:.4g} on average over {span}, "
+        "{before:.4g} up to epoch {best_epoch}), so the quotient {quotient} > {alpha:g} comes "
+        "from training that no longer improves (a plateau), not from memorising. More training "
+        "is unlikely to help: keep the best weights (restore_best), or try another learning "
+        "rate or a bigger model."
+    ),
     "monitor.pq.stalled": (
         "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
         "has risen since then ({recent:.4g} on average over {span}, {before:.4g} up to epoch "
@@ -630,6 +646,13 @@ MESSAGES: dict[str, str] = {
     "monitor.up.fire": (
         "{metric} rose at the end of {strips} ({trail}): the model keeps getting worse on new "
         "data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
+    ),
+    "monitor.up.plateau": (
+        "{metric} rose at the end of {strips} ({trail}) while {train} stays where it was, not "
+        "far below it ({recent:.4g} on average over {span}, {before:.4g} up to epoch "
+        "{best_epoch}): the model has stopped learning (a plateau) rather than started to "
+        "memorise. More training is unlikely to help: keep the best weights (restore_best), or "
+        "try another learning rate or a bigger model. Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.stalled": (
         "{metric} rose at the end of {strips} ({trail}), but {train} has risen since the best "

@@ -624,6 +624,14 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.advice_warn": (
         "Sprawdź, czy dalej rośnie (to ostrzeżenie nie zatrzymuje treningu)."
     ),
+    "monitor.gl.plateau": (
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{best_epoch}), a {train} stoi w miejscu, niewiele niżej (teraz średnio {recent:.4g} w "
+        "{span}, a do epoki {best_epoch} średnio {before:.4g}): żadna ze strat już się nie "
+        "poprawia, więc model przestał się uczyć, a nie zaczął zapamiętywać, a ten wzrost może "
+        "być szumem. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi (restore_best) "
+        "albo spróbuj innego współczynnika uczenia lub większego modelu."
+    ),
     "monitor.gl.stalled": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
         "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w {span}), "
@@ -653,6 +661,14 @@ MESSAGES: dict[str, str] = {
         "epoka kosztuje teraz więcej na nowych danych, niż daje na danych treningowych, więc "
         "model zaczął zapamiętywać dane treningowe."
     ),
+    "monitor.pq.plateau": (
+        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{best_epoch}), a {train} stoi w miejscu, niewiele niżej (teraz średnio {recent:.4g} w "
+        "{span}, a do epoki {best_epoch} średnio {before:.4g}), więc iloraz {quotient} > "
+        "{alpha:g} bierze się z treningu, który już się nie poprawia (plateau), a nie z "
+        "zapamiętywania. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi "
+        "(restore_best) albo spróbuj innego współczynnika uczenia lub większego modelu."
+    ),
     "monitor.pq.stalled": (
         "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
         "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w {span}), "
@@ -670,6 +686,14 @@ MESSAGES: dict[str, str] = {
     "monitor.up.fire": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
         "na nowych danych, to oznaka overfittingu. Najlepsza wartość: {best:.4g} w epoce "
+        "{best_epoch}."
+    ),
+    "monitor.up.plateau": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} stoi w miejscu, "
+        "niewiele niżej (teraz średnio {recent:.4g} w {span}, a do epoki {best_epoch} średnio "
+        "{before:.4g}): model przestał się uczyć (plateau), a nie zaczął zapamiętywać. Dalszy "
+        "trening raczej nie pomoże: zachowaj najlepsze wagi (restore_best) albo spróbuj innego "
+        "współczynnika uczenia lub większego modelu. Najlepsza wartość: {best:.4g} w epoce "
         "{best_epoch}."
     ),
     "monitor.up.stalled": (

@@ -112,13 +112,20 @@ def _trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
     return {"before": trend.before, "recent": trend.recent, "span": span}
 
 
-def _training_rose(det: Detector, trend: Trend | None, fields: dict[str, Any]) -> Check:
-    """GL's or PQ's explanation for a training loss clearly higher than up to the best epoch
-    (on average): a rising validation loss is then unstable training, not overfitting; None
-    while training falls or stays flat (memorised to its floor)."""
-    if trend is None or not trend.rose(scale=det.best):
+def _not_memorising(det: Detector, trend: Trend | None, fields: dict[str, Any]) -> Check:
+    """GL's, PQ's or UP's explanation when a rising validation loss is not overfitting: the
+    training loss clearly rose since the best epoch (on average: unstable training), or it is
+    flat and not far below the validation loss (a plateau: the model stopped learning). None
+    while training falls, or stays flat far below (memorised to its floor)."""
+    if trend is None:
         return None
-    return f"{type(det).__name__.lower()}.stalled", {**fields, **_trend_fields(det, trend)}
+    if trend.rose(scale=det.best):
+        kind = "stalled"
+    elif trend.plateau(scale=det.best):
+        kind = "plateau"
+    else:
+        return None
+    return f"{type(det).__name__.lower()}.{kind}", {**fields, **_trend_fields(det, trend)}
 
 
 class GL(Detector):
@@ -207,9 +214,9 @@ class GL(Detector):
         trend = self._trend.now()  # averages: one noisy training value does not decide
         if trend is None:
             return "gl.plain", fields
-        rose = _training_rose(self, trend, fields)
-        if rose is not None:
-            return rose
+        other = _not_memorising(self, trend, fields)
+        if other is not None:
+            return other
         # one rise may be noise in a small validation set: a GL that only warns says so
         verdict = message("monitor.gl.verdict" if self.stop else "monitor.gl.verdict_warn")
         shown = {**fields, **_trend_fields(self, trend), "verdict": verdict}
@@ -299,7 +306,7 @@ class PQ(Detector):
         shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
         if previous > 0 and value > JUMP * previous:  # blew up (NaN compares False)
             return "pq.jump", {**shown, "previous": previous, "value": value}
-        return _training_rose(self, self._trend.now(), shown) or ("pq.fire", fields)
+        return _not_memorising(self, self._trend.now(), shown) or ("pq.fire", fields)
 
 
 class UP(Detector):
@@ -366,7 +373,4 @@ class UP(Detector):
             "best": self.best,
             "best_epoch": self._best_shown,
         }
-        trend = self._trend.now()
-        if trend is not None and trend.rose(scale=self.best):  # unstable, not overfitting
-            return "up.stalled", {**fields, **_trend_fields(self, trend)}
-        return "up.fire", fields
+        return _not_memorising(self, self._trend.now(), fields) or ("up.fire", fields)

@@ -31,6 +31,10 @@ RISE = 0.05
 #: ... and by more than this part of the best validation value: a training loss memorised to
 #: ~0 that wobbles from 0.001 to 0.002 has doubled, but not risen next to a validation loss of 1.
 RISE_OF_SCALE = 0.01
+#: A flat training loss at most this part of the best validation loss has been memorised (the
+#: lecture's training error 0 against validation 20); a flat one closer to it has stopped
+#: learning (a plateau, both losses flat), which a validation loss wobbling up is not memorising.
+MEMORISED = 0.5
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,12 @@ class Trend:
         still overfitting."""
         rise = self.recent - self.before
         return not (rise <= RISE * abs(self.before) or rise <= RISE_OF_SCALE * abs(scale))
+
+    def plateau(self, scale: float) -> bool:
+        """Neither falling nor risen, and not far below ``scale``, the best validation loss:
+        the model has stopped learning rather than started to memorise (False for a NaN)."""
+        close = self.recent > scale - MEMORISED * abs(scale)
+        return not self.falling and not self.rose(scale) and close
 
     def worse(self, mode: Literal["min", "max"] = "min") -> bool:
         """Worse now than up to the best epoch: higher for a loss, lower for an accuracy."""

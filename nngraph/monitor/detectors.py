@@ -42,10 +42,12 @@ The stopping criteria of Prechelt, "Early Stopping - But When?" (1998), exactly 
   successive strips (``E_va(t) > E_va(t - k)``, ``s`` times in a row).
 
 Their explanations, and ``Gap``'s, speak of overfitting while the training loss falls or stays
-flat (memorised to its floor): its mean over the last 3 epochs compared with its mean over the
-3 up to the best epoch, so one noisy value does not decide. A training loss clearly higher than
-then (by more than 5% of it and 1% of the best validation loss; ``Gap``: any rise) is unstable
-training, and the text suggests a smaller learning rate; when they fire does not change.
+flat at most half the best validation loss (memorised): its mean over the last 3 epochs
+compared with its mean over the 3 up to the best epoch, so one noisy value does not decide. A
+training loss clearly higher than then (by more than 5% of it and 1% of the best validation
+loss; ``Gap``: any rise) is unstable training, and the text suggests a smaller learning rate; a
+flat one closer to the validation loss is a plateau (the model stopped learning); when they
+fire does not change.
 
 Prechelt defines them on errors: ``GL``, ``PQ`` and ``UP`` refuse a higher-is-better metric (one
 that ``mode="auto"`` maximises, such as ``val_acc``) with an ``NNGraphError``; watch it with

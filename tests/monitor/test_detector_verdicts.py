@@ -139,6 +139,20 @@ def test_a_noisy_plateau_of_the_training_loss_is_not_called_unstable() -> None:
     assert events and not [e for e in events if e.message_id.endswith("stalled")]
 
 
+def test_a_flat_training_loss_close_to_the_validation_loss_is_a_plateau_not_memorising() -> None:
+    """Review: both losses flat, training 0.5 and validation 0.7, a noisy validation value
+    5% up was called memorising ("Stop here")."""
+    wobble = [1.0, 0.98, 1.01, 0.99, 1.0, 1.02, 0.99, 1.0, 1.01, 0.98, 1.0, 1.01]
+    train = [0.5 * w for w in wobble]
+    val = [0.72, 0.7, 0.71, 0.7, 0.76, 0.7, 0.71, 0.74, 0.75, 0.76, 0.77, 0.78]
+    events = events_of(list(zip(train, val, strict=True)))
+    ids = {e.message_id for e in events if e.detector[:2] in ("GL", "PQ", "UP")}
+    assert ids and ids <= {"gl.plateau", "pq.plateau", "up.plateau"}, ids
+    gl = next(e for e in events if e.message_id == "gl.plateau")
+    assert "stopped learning rather than started to memorise" in gl.message
+    assert "memorise the training data" not in gl.message
+
+
 def test_a_clearly_rising_training_loss_is_still_unstable_training() -> None:
     train = [1.0, 0.5, 0.45, 0.44, 0.6, 0.7, 0.8, 0.9]  # up 30-50% since the best epoch
     val = [1.0, 0.8, 0.7, 0.65, 0.7, 0.75, 0.8, 0.85]
