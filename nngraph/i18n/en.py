@@ -683,9 +683,9 @@ MESSAGES: dict[str, str] = {
         " epoch and more training will not help. If the training loss fell far below it, the"
         " model fits its training data from the start and does not generalise (too little data,"
         " too big a model: keep the first epoch's weights). If both stay at chance level (for"
-        " cross-entropy ln of the number of classes: 2.30 for 10), the model is not learning:"
-        " check the learning rate, that zero_grad(), backward() and step() run in that order,"
-        " and the loss."
+        " cross-entropy ln of the number of classes: 0.69 for 2, 2.30 for 10), the model is"
+        " not learning: check the learning rate, that zero_grad(), backward() and step() run in"
+        " that order, and the loss."
     ),
     "monitor.patience.barely_improved": (
         "{metric} has barely moved from its first value ({first:.4g} at epoch {first_epoch}):"
@@ -694,8 +694,9 @@ MESSAGES: dict[str, str] = {
         " its first epoch and more training will not help. If the training loss fell far below"
         " it, the model fits its training data from the start and does not generalise (too"
         " little data, too big a model). If both stay at chance level (for cross-entropy ln of"
-        " the number of classes: 2.30 for 10), the model is not learning: check the learning"
-        " rate, that zero_grad(), backward() and step() run in that order, and the loss."
+        " the number of classes: 0.69 for 2, 2.30 for 10), the model is not learning: check the"
+        " learning rate, that zero_grad(), backward() and step() run in that order, and the"
+        " loss."
     ),
     "monitor.patience.fire": (
         "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}): more "

@@ -728,7 +728,7 @@ MESSAGES: dict[str, str] = {
         " pierwszej epoce i dalszy trening nie pomoże. Jeśli strata treningowa leży daleko"
         " poniżej niej, model od początku dopasowuje się do danych treningowych i nie uogólnia"
         " (za mało danych, za duży model: zachowaj wagi z pierwszej epoki). Jeśli obie stoją na"
-        " poziomie zgadywania (dla entropii krzyżowej ln liczby klas: 2,30 dla 10), model się"
+        " poziomie zgadywania (dla entropii krzyżowej ln liczby klas: 0,69 dla 2, 2,30 dla 10), model się"
         " nie uczy: sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą w"
         " tej kolejności, i funkcję straty."
     ),
@@ -740,7 +740,7 @@ MESSAGES: dict[str, str] = {
         " trening nie pomoże. Jeśli strata treningowa leży daleko poniżej niej, model od"
         " początku dopasowuje się do danych treningowych i nie uogólnia (za mało danych, za duży"
         " model). Jeśli obie stoją na poziomie zgadywania (dla entropii krzyżowej ln liczby"
-        " klas: 2,30 dla 10), model się nie uczy: sprawdź współczynnik uczenia, czy zero_grad(),"
+        " klas: 0,69 dla 2, 2,30 dla 10), model się nie uczy: sprawdź współczynnik uczenia, czy zero_grad(),"
         " backward() i step() idą w tej kolejności, i funkcję straty."
     ),
     "monitor.patience.fire": (
