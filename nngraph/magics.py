@@ -165,8 +165,10 @@ class NNGraphMagics(Magics):
         self.shell.user_ns[name] = value  # type: ignore[union-attr]
 
     def _free_name(self, base: str) -> str:
-        """`base2`, else `base3`, ...: the first such name the notebook does not use."""
+        """`base2`, else `base3`, ...: the first such name the notebook does not use (`mon3`
+        after `mon2`, not `mon22`)."""
         used = self.shell.user_ns  # type: ignore[union-attr]
+        base = base.rstrip("0123456789") or base
         return next(name for i in itertools.count(2) if (name := f"{base}{i}") not in used)
 
     def _model(self, expression: str) -> torch.nn.Module:
@@ -231,7 +233,8 @@ class NNGraphMagics(Magics):
             print(message("magic.nothing_recorded"))
             return value
         passes = graph.graph.get("backward_passes", 0)
-        if passes > 1 and not options.quiet:  # a training loop: 500 steps, one wide picture
+        # a training loop: 500 steps, one wide picture (a GAN step runs two backward passes)
+        if passes > 2 and not options.quiet:
             key = f"magic.cell.passes.{plural_form(passes)}"
             print(message(key, passes=count_text(passes), nodes=counted("nodes", len(graph))))
         self._show(graph, options)

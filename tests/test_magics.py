@@ -693,6 +693,8 @@ def test_a_cell_that_trains_many_steps_is_told_its_graph_holds_them_all(
     ip.run_cell_magic("nngraph", "-o g_step", TRAIN.format(steps=1))  # one step: no note
     ip.run_cell_magic("nngraph", "-q -o g_steps", TRAIN.format(steps=3))  # -q: nothing
     assert capsys.readouterr().out == ""
+    ip.run_cell_magic("nngraph", "-o g_steps", TRAIN.format(steps=2))  # a GAN step runs two
+    assert "backward passes" not in capsys.readouterr().out
     i18n.set_language("pl")
     for steps, word in ((3, "przebiegi wsteczne"), (5, "przebiegów wstecznych")):
         ip.run_cell_magic("nngraph", "-o g_steps", TRAIN.format(steps=steps))
@@ -774,3 +776,8 @@ def test_a_monitor_made_again_says_it_replaced_a_logged_run(
     assert out[0] == "lab_mon = ng.Monitor(mode='min')"  # the line to copy comes first
     assert out[1].startswith("%nngraph monitor: the old lab_mon had logged 3 epochs;")
     assert out[1].endswith("-o lab_mon2)") and ip.user_ns["lab_mon"] is not old
+    ip.run_line_magic("nngraph", "monitor -o lab_mon2")  # the name it suggested, used again
+    ip.run_cell("lab_mon2.log(1, loss=1.0)")
+    capsys.readouterr()
+    ip.run_line_magic("nngraph", "monitor -o lab_mon2")
+    assert capsys.readouterr().out.rstrip().endswith("-o lab_mon3)")  # not lab_mon22
