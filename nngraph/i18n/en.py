@@ -822,6 +822,11 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.value.inf": "infinite (too large for the number type)",
     "monitor.grad.value.nan": "NaN (not a number)",
     # monitor: GradientWatch
+    "monitor.gradwatch.lazy": (
+        "GradientWatch cannot watch this model yet: its lazy layers' parameters ({names}) get"
+        " their shape at the first forward pass. Run one batch through it first, model(x),"
+        " then make the GradientWatch (and the optimizer)"
+    ),
     "monitor.gradwatch.no_params": "GradientWatch found no trainable parameters in the model",
     "monitor.gradwatch.optimizer": (
         "GradientWatch(optimizer=...) needs a torch.optim optimizer (the one whose .step() you "

@@ -876,6 +876,11 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.value.inf": "nieskończony (za duży dla tego typu liczb)",
     "monitor.grad.value.nan": "równy NaN (to nie jest liczba)",
     # monitor: GradientWatch
+    "monitor.gradwatch.lazy": (
+        "GradientWatch nie może jeszcze obserwować tego modelu: parametry jego leniwych warstw"
+        " ({names}) dostają kształt przy pierwszym przejściu w przód. Przepuść najpierw przez"
+        " niego jedną partię, model(x), a potem utwórz GradientWatch (i optymalizator)"
+    ),
     "monitor.gradwatch.no_params": "GradientWatch nie znalazł w modelu parametrów do trenowania",
     "monitor.gradwatch.optimizer": (
         "GradientWatch(optimizer=...) wymaga optymalizatora z torch.optim (tego, którego "

@@ -139,6 +139,13 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
                     index[layer] = len(self._names)
                     self._names.append(layer)
                 self._params += [(index[layer], p) for p in own]
+        from torch.nn.parameter import UninitializedParameter
+
+        lazy = [
+            n for n, p in self.model.named_parameters() if isinstance(p, UninitializedParameter)
+        ]
+        if lazy:  # nn.LazyLinear before its first forward: no shape to read yet
+            raise NNGraphError(message("monitor.gradwatch.lazy", names=", ".join(lazy[:3])))
         self._joined = {i for i, p in self._params if p.requires_grad}  # indices of `layers`
         self._gates = Gates(self.model)  # a layer behind a tiny layer scale is not vanishing
         self._held = Held(self.model, self._params)  # a layer replaced since: said once

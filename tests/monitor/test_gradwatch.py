@@ -775,3 +775,13 @@ def test_two_layers_vanishing_at_one_step_keep_an_event_each() -> None:
         ("grad.vanishing", "0"),
         ("grad.vanishing", "1"),
     ]
+
+
+def test_a_model_with_lazy_layers_not_run_yet_is_refused_with_what_to_do() -> None:
+    """GradientWatch crashed with PyTorch's "Can't access the shape of an uninitialized
+    parameter" on a LazyLinear before its first forward (review)."""
+    net = nn.Sequential(nn.LazyLinear(4), nn.ReLU(), nn.Linear(4, 1))
+    with pytest.raises(NNGraphError, match=r"lazy layers' parameters \(0.weight, 0.bias\)"):
+        GradientWatch(net)
+    net(torch.randn(2, 3))  # what the message says: one batch first
+    assert GradientWatch(net).layers == ["0", "2"]
