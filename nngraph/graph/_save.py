@@ -89,19 +89,21 @@ def save(g: Graph, path: str | Path) -> Path:
     return target
 
 
-def hopeless(g: nx.DiGraph) -> bool:
-    """Whether ``dot`` would keep a notebook waiting far too long on `g`: more than
-    `HOPELESS_NODES` boxes or a `crossing_work` above `HOPELESS_WORK`, where `dot_plan` does
-    not call it quick. Linear in the size of `g`.
+def hopeless(g: nx.DiGraph, plan: bool | None) -> bool:
+    """Whether ``dot`` would keep a notebook waiting far too long on `g`, whose `dot_plan` is
+    `plan`: more than `HOPELESS_NODES` boxes or a `crossing_work` above `HOPELESS_WORK`, where
+    the plan does not call it quick. Linear in the size of `g`.
 
+        >>> from nngraph.graph._dot_budget import dot_plan
         >>> fan = nx.DiGraph([("w", f"step{i}") for i in range(2000)])
         >>> fan.add_edges_from((f"step{i}", f"step{i + 1}") for i in range(1999))
-        >>> hopeless(fan), hopeless(nx.DiGraph([("x", "y")]))
+        >>> pair = nx.DiGraph([("x", "y")])
+        >>> hopeless(fan, dot_plan(fan)), hopeless(pair, dot_plan(pair))
         (True, False)
     """
-    from nngraph.graph._dot_budget import crossing_work, dot_plan, ranks
+    from nngraph.graph._dot_budget import crossing_work, ranks
 
-    if dot_plan(g) is not None:
+    if plan is not None:
         return False
     if g.number_of_nodes() > HOPELESS_NODES:
         return True
@@ -152,12 +154,11 @@ def _drawn(g: Graph, target: Path, fmt: str) -> bytes:
     dot = shutil.which("dot")
     if dot is None:
         raise NNGraphError(message("graph.error.no_dot", path=target))
-    if hopeless(g):  # say so now, not after minutes
-        fields = {"path": target, "name": target.name}
-        raise NNGraphError(
-            _advice(g, "graph.error.dot_too_big", lambda h: not hopeless(h), **fields)
-        )
     plan = dot_plan(g)
+    if hopeless(g, plan):  # say so now, not after minutes
+        fields = {"path": target, "name": target.name}
+        key = "graph.error.dot_too_big"
+        raise NNGraphError(_advice(g, key, lambda h: not hopeless(h, dot_plan(h)), **fields))
     # A slow layout (None) is tried all the same: with clusters where the ops sit in modules
     # (a traced graph), which ``dot`` lays out block by block (DenseNet-121: 0.8 s, and
     # over a minute without), else without (`graph_of`: its clusters hold only parameters).
