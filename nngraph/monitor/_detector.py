@@ -14,8 +14,6 @@ from nngraph.monitor._common import (
     Event,
     as_float,
     as_step,
-    counted_evaluations,
-    epochs,
     step_from,
 )
 from nngraph.monitor._names import nice_name, train_twin, train_twins
@@ -358,17 +356,21 @@ class Detector:
         """``5 epochs``: from the evaluation shown as epoch ``shown`` (``None``: from before
         the first one) to now, in the user's epoch numbers; ``2 evaluations`` when both are in
         one epoch (validating twice under one ``epoch=`` number)."""
-        start = (self._origin or 0) if shown is None else shown
-        n = self._shown - start
-        return epochs(n) if n else counted_evaluations(evaluations)
+        unit, n = self._span(shown, evaluations)
+        return message(f"monitor.unit.{unit}.{plural_form(n)}", n=n)
 
     def _last_epochs(self, shown: int | None, evaluations: int) -> str:
         """``the last 3 epochs``, ``the last epoch``: :meth:`_epochs_since`'s span, said as
         where the latest training values come from."""
+        unit, n = self._span(shown, evaluations)
+        return message(f"monitor.unit.last_{unit}s.{plural_form(n)}", n=n)
+
+    def _span(self, shown: int | None, evaluations: int) -> tuple[str, int]:
+        """The span of :meth:`_epochs_since`: ``("epoch", n)``, or ``("evaluation",
+        evaluations)`` within one epoch number."""
         start = (self._origin or 0) if shown is None else shown
         n = self._shown - start
-        unit, n = ("epochs", n) if n else ("evaluations", evaluations)
-        return message(f"monitor.unit.last_{unit}.{plural_form(n)}", n=n)
+        return ("epoch", n) if n else ("evaluation", evaluations)
 
     def _check(self, value: float, train: float | None) -> Check:
         raise NotImplementedError
