@@ -41,6 +41,7 @@ from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
 from nngraph.capture._common import NNGraphWarning, hidden, next_sequence_nr
 from nngraph.capture._finish import finish
 from nngraph.capture._recorder import Recorder
+from nngraph.capture._warnings import warnings_at_callers
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.i18n import message
@@ -358,6 +359,7 @@ def _recording(
                 _patched_function_apply(recorder),
                 optimizer_steps_unrecorded(recorder),
                 data_loading_unrecorded(recorder),
+                warnings_at_callers(_Mode.__torch_function__.__code__, sys.modules[__name__]),
                 _Mode(recorder),
             ):
                 yield recording
