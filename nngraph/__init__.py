@@ -44,9 +44,6 @@ __version__ = "0.1.0"
 # `ng.detectors` is nngraph.monitor.detectors; this makes `from nngraph.detectors import GL` work
 sys.modules[f"{__name__}.detectors"] = detectors
 
-# In IPython/Jupyter, an NNGraphError shows the user's lines, not nngraph's (a script: nothing)
-_ipython_errors.install()
-
 
 def __getattr__(name: str) -> Any:
     """`ng.GraphView` and `ng.LossView` load the widget stack (anywidget) only when asked for."""
@@ -86,3 +83,12 @@ def unload_ipython_extension(ipython: Any) -> None:
     from nngraph.magics import unload_ipython_extension as unload
 
     unload(ipython)
+
+
+# In IPython/Jupyter, `import nngraph` is enough for the `%nngraph` magics (`%load_ext nngraph`
+# after it is harmless), and an NNGraphError shows the user's lines, not nngraph's. A script
+# stays a script: nothing is imported or installed.
+_shell = _ipython_errors.running_shell()
+if _shell is not None and hasattr(_shell, "register_magics"):
+    load_ipython_extension(_shell)
+del _shell

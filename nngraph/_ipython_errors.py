@@ -43,7 +43,7 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 
-__all__ = ["install", "without_internals"]
+__all__ = ["install", "running_shell", "without_internals"]
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -137,6 +137,17 @@ def _show(
         shell.debugger(force=True)
 
 
+def running_shell() -> Any:
+    """The IPython shell this code runs in, or None (a plain script, where IPython is never
+    imported by this).
+
+        >>> shell = running_shell()  # None in a plain script, the notebook's shell in Jupyter
+    """
+    ipython = sys.modules.get("IPython")
+    get = getattr(ipython, "get_ipython", None)
+    return get() if get is not None else None
+
+
 def install(shell: Any = None) -> None:
     """Show `NNGraphError`s in `shell` (the running IPython shell when None: none in a plain
     script, which is left alone) without nngraph's frames, unless the shell already has a
@@ -145,9 +156,7 @@ def install(shell: Any = None) -> None:
         >>> install(None)  # a plain Python session: nothing to do
     """
     if shell is None:
-        ipython = sys.modules.get("IPython")  # never imported here: a script stays a script
-        get = getattr(ipython, "get_ipython", None)
-        shell = get() if get is not None else None
+        shell = running_shell()
     if shell is None or not all(
         hasattr(shell, name) for name in ("set_custom_exc", "_showtraceback", "_get_exc_info")
     ):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -781,3 +784,23 @@ def test_a_monitor_made_again_says_it_replaced_a_logged_run(
     capsys.readouterr()
     ip.run_line_magic("nngraph", "monitor -o lab_mon2")
     assert capsys.readouterr().out.rstrip().endswith("-o lab_mon3)")  # not lab_mon22
+
+
+def test_import_nngraph_in_a_notebook_is_enough_for_the_magics() -> None:
+    # A fresh process: this one imported nngraph long before any shell ran.
+    code = (
+        "from IPython.testing.globalipapp import start_ipython\n"
+        "ip = start_ipython()\n"
+        "ip.run_cell('import torch, nngraph as ng')\n"
+        "ip.run_cell('x = torch.ones(2, requires_grad=True)')\n"
+        "print(ip.run_line_magic('nngraph', '(x * 3).sum()'))\n"
+        "ip.run_line_magic('load_ext', 'nngraph')  # as the README says: harmless after import\n"
+        "from nngraph.magics import CellReader\n"
+        "print(sum(type(r) is CellReader for r in ip.input_transformers_post))\n"
+    )
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.split("\n")[:2] == ["Graph with 4 nodes and 3 edges", "1"]
+    assert out.stderr == ""
