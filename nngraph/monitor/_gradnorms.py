@@ -11,7 +11,7 @@ from typing import Any
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
-__all__ = ["Reading", "host_norms", "layer_name", "layer_norms", "norms", "select"]
+__all__ = ["Reading", "host_norms", "layer_name", "layer_norms", "layers_of", "norms", "select"]
 
 
 def norms(torch: Any, tensors: list[Any]) -> list[Any]:
@@ -129,3 +129,34 @@ def layer_name(name: str) -> str:
     return (
         ".".join(parts[: parts.index("parametrizations")]) if "parametrizations" in parts else name
     )
+
+
+def layers_of(model: Any) -> tuple[list[str], list[tuple[int, Any]]]:
+    """The layers of `model` (modules with parameters of their own, a parametrization's
+    counted for the layer it parametrizes) in the model's order, and every parameter, frozen or
+    not, with the index of its layer; a lazy layer that has not run yet is an `NNGraphError`.
+
+    >>> import torch
+    >>> names, params = layers_of(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU()))
+    >>> names, [i for i, _ in params]
+    (['0'], [0, 0])
+    """
+    from torch.nn.parameter import UninitializedParameter
+
+    lazy = [n for n, p in model.named_parameters() if isinstance(p, UninitializedParameter)]
+    if lazy:  # nn.LazyLinear before its first forward: no shape to read yet
+        raise NNGraphError(message("monitor.gradwatch.lazy", names=", ".join(lazy[:3])))
+    names: list[str] = []
+    params: list[tuple[int, Any]] = []
+    seen: set[int] = set()
+    index: dict[str, int] = {}  # layer -> its place in `names` (a parametrization's joins)
+    for name, module in model.named_modules():
+        own = [p for p in module.parameters(recurse=False) if id(p) not in seen]
+        if own:
+            seen.update(id(p) for p in own)
+            layer = layer_name(name)
+            if layer not in index:
+                index[layer] = len(names)
+                names.append(layer)
+            params += [(index[layer], p) for p in own]
+    return names, params

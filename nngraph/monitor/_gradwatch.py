@@ -35,8 +35,8 @@ from nngraph.monitor._gradgates import Gates
 from nngraph.monitor._gradgroup import grouped
 from nngraph.monitor._gradheld import Held
 from nngraph.monitor._gradhooked import close_older, hooked
-from nngraph.monitor._gradnorms import layer_name as _layer_name
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
+from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._gradsteps import EmptySteps, EvalSteps
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
@@ -126,26 +126,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             )
         self.patience = _whole("GradientWatch patience", patience)
         self.max_points = check_max_points(max_points)
-        self._names: list[str] = []  # every module with parameters of its own
-        self._params: list[tuple[int, Any]] = []  # (index in _names, parameter), frozen or not
-        seen: set[int] = set()
-        index: dict[str, int] = {}  # layer -> its place in _names (a parametrization's joins)
-        for name, module in self.model.named_modules():
-            own = [p for p in module.parameters(recurse=False) if id(p) not in seen]
-            if own:
-                seen.update(id(p) for p in own)
-                layer = _layer_name(name)
-                if layer not in index:
-                    index[layer] = len(self._names)
-                    self._names.append(layer)
-                self._params += [(index[layer], p) for p in own]
-        from torch.nn.parameter import UninitializedParameter
-
-        lazy = [
-            n for n, p in self.model.named_parameters() if isinstance(p, UninitializedParameter)
-        ]
-        if lazy:  # nn.LazyLinear before its first forward: no shape to read yet
-            raise NNGraphError(message("monitor.gradwatch.lazy", names=", ".join(lazy[:3])))
+        #: every module with parameters of its own, and each parameter with its module's index
+        self._names, self._params = layers_of(self.model)
         self._joined = {i for i, p in self._params if p.requires_grad}  # indices of `layers`
         self._gates = Gates(self.model)  # a layer behind a tiny layer scale is not vanishing
         self._held = Held(self.model, self._params)  # a layer replaced since: said once
