@@ -45,7 +45,7 @@ from nngraph.monitor._names import Mode, is_metric_name, is_validation, resolve_
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._params import _nonnegative
 from nngraph.monitor._records import MetricRecords
-from nngraph.monitor._report import repr_text, summary_text
+from nngraph.monitor._report import repr_text, snapshot_of, summary_text
 from nngraph.monitor._steps import StepOrdering
 from nngraph.monitor._text import TextPrinter
 from nngraph.monitor._watched import MetricWatching
@@ -303,23 +303,7 @@ class Monitor(
         >>> mon.snapshot(max_points=10)["metrics"]
         {'loss': {'step': [1.0, 2.0], 'value': [0.5, 0.4]}}
         """
-        max_points = check_snapshot_points(max_points)
-        metrics = {}
-        for name, series in self.series.items():
-            steps, values = series.downsample(max_points)
-            metrics[name] = {"step": steps.tolist(), "value": _json_floats(values.tolist())}
-        return {
-            "name": self.name,
-            "metric": self.metric,
-            "mode": self.mode,
-            "metrics": metrics,
-            "pairs": self.pairs,
-            "events": [e.to_dict() for e in self._events],
-            "best": None if self._best is None else self._best.to_dict(),
-            "epoch": self.epoch,
-            "should_stop": self.should_stop,
-            "stop_requested": self._user_stop is not None,
-        }
+        return snapshot_of(self, check_snapshot_points(max_points))
 
     def summary(self) -> str:
         """A few lines: the best epoch and every event.
@@ -408,7 +392,3 @@ class Monitor(
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _json_floats(values: list[float]) -> list[Any]:
-    return [v if math.isfinite(v) else str(v) for v in values]

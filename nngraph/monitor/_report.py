@@ -1,4 +1,4 @@
-"""What a monitor says of itself in text: ``mon.summary()`` and ``repr(mon)``.
+"""What a monitor says of itself: ``mon.summary()``, ``repr(mon)`` and ``mon.snapshot()``.
 
 >>> import nngraph as ng
 >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.7)
@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
 from nngraph.i18n import message
@@ -18,7 +19,7 @@ from nngraph.monitor._text import count
 if TYPE_CHECKING:
     from nngraph.monitor._monitor import Monitor
 
-__all__ = ["repr_text", "summary_text"]
+__all__ = ["repr_text", "snapshot_of", "summary_text"]
 
 
 def summary_text(mon: Monitor) -> str:
@@ -72,3 +73,34 @@ def repr_text(mon: Monitor) -> str:
         best = message("monitor.repr.best", metric=mon._best.metric, value=mon._best.value)
     epochs, events = count("epoch", mon.epoch_count), count("event", len(mon._events))
     return one_line(message("monitor.repr", name=name, epochs=epochs, best=best, events=events))
+
+
+def snapshot_of(mon: Monitor, max_points: int) -> dict[str, Any]:
+    """`mon.snapshot(max_points)`: the history downsampled, events and best, JSON-friendly
+    (a non-finite value as its text: "nan", "inf").
+
+    >>> import nngraph as ng
+    >>> mon = ng.Monitor(display=False); mon.log(1, loss=float("nan"))
+    >>> snapshot_of(mon, 10)["metrics"]
+    {'loss': {'step': [1.0], 'value': ['nan']}}
+    """
+    metrics = {}
+    for name, series in mon.series.items():
+        steps, values = series.downsample(max_points)
+        metrics[name] = {"step": steps.tolist(), "value": _json_floats(values.tolist())}
+    return {
+        "name": mon.name,
+        "metric": mon.metric,
+        "mode": mon.mode,
+        "metrics": metrics,
+        "pairs": mon.pairs,
+        "events": [e.to_dict() for e in mon._events],
+        "best": None if mon._best is None else mon._best.to_dict(),
+        "epoch": mon.epoch,
+        "should_stop": mon.should_stop,
+        "stop_requested": mon._user_stop is not None,
+    }
+
+
+def _json_floats(values: list[float]) -> list[Any]:
+    return [v if math.isfinite(v) else str(v) for v in values]

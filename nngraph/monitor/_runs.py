@@ -15,24 +15,23 @@ The lab's question, "small, medium or large hidden layer?", answered side by sid
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
-from nngraph._oneline import one_line
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message, number
+from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._display import Display
 from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Monitor
-from nngraph.monitor._names import Mode, is_validation, resolve_mode, train_twin
+from nngraph.monitor._names import Mode, resolve_mode, train_twin
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._run_best import best_of, metric_of, same_columns
 from nngraph.monitor._runs_options import check_options
+from nngraph.monitor._runs_table import table_text
 
 __all__ = ["Runs", "compare"]
 
@@ -259,35 +258,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         a    1       1           0.5       -
         b    1       1           0.4 *     -
         """
-        rows = self.rows()
-        if not rows:
-            return message("monitor.runs.table.empty")
-        metrics: list[str] = [self.metric]
-        for row in rows:  # validation metrics first, then their training twins, then the rest
-            for key in sorted(row["best"], key=lambda k: (not is_validation(k), k)):
-                if key not in metrics:
-                    metrics.append(key)
-        win = self.winner()
-        header = [message("monitor.runs.table." + col) for col in ("run", "epochs", "best_epoch")]
-        lines = [[*header, *metrics, message("monitor.runs.table.stop")]]
-        none = message("monitor.runs.table.none")
-        winner_mark = message("monitor.runs.table.winner")
-        for row in rows:
-            cells = [row["run"], str(row["epochs"]), _cell(row["best_epoch"], none)]
-            for key in metrics:
-                cell = _cell(row["best"].get(key), none)
-                if key == self.metric and row["run"] == win:
-                    cell += winner_mark
-                cells.append(cell)
-            stop = row["stop"]
-            cells.append(none if stop is None else message("monitor.runs.table.stopped", **stop))
-            lines.append(cells)
-        lines = [[one_line(cell) for cell in line] for line in lines]  # "run\nA": one row
-        widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-        return "\n".join(
-            "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-            for line in lines
-        )
+        return table_text(self.rows(), self.metric, self.winner())
 
     def __repr__(self) -> str:
         return self.table()
@@ -397,11 +368,3 @@ def compare(
     for mon in monitors:
         runs.add(mon)
     return runs
-
-
-def _cell(value: Any, none: str) -> str:
-    if value is None:
-        return none
-    if isinstance(value, float):
-        return number(value, ".4g") if math.isfinite(value) else str(value)
-    return str(value)

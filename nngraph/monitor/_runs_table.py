@@ -1,0 +1,57 @@
+"""The text table of :class:`~nngraph.monitor.Runs`: each run's best epoch and its metrics.
+
+>>> rows = [{"run": "a", "epochs": 3, "best_epoch": 2, "best": {"val_loss": 0.5}, "stop": None}]
+>>> print(table_text(rows, "val_loss", "a"))
+run  epochs  best epoch  val_loss  stop
+a    3       2           0.5 *     -
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from nngraph._oneline import one_line
+from nngraph.i18n import message, number
+from nngraph.monitor._names import is_validation
+
+__all__ = ["table_text"]
+
+
+def table_text(rows: list[dict[str, Any]], metric: str, win: str | None) -> str:
+    """`Runs.rows()` as a table: `metric` first, then the other validation metrics, their
+    training twins and the rest; `*` marks the `win`ning run's `metric`."""
+    if not rows:
+        return message("monitor.runs.table.empty")
+    metrics: list[str] = [metric]
+    for row in rows:  # validation metrics first, then their training twins, then the rest
+        for key in sorted(row["best"], key=lambda k: (not is_validation(k), k)):
+            if key not in metrics:
+                metrics.append(key)
+    header = [message("monitor.runs.table." + col) for col in ("run", "epochs", "best_epoch")]
+    lines = [[*header, *metrics, message("monitor.runs.table.stop")]]
+    none = message("monitor.runs.table.none")
+    winner_mark = message("monitor.runs.table.winner")
+    for row in rows:
+        cells = [row["run"], str(row["epochs"]), _cell(row["best_epoch"], none)]
+        for key in metrics:
+            cell = _cell(row["best"].get(key), none)
+            if key == metric and row["run"] == win:
+                cell += winner_mark
+            cells.append(cell)
+        stop = row["stop"]
+        cells.append(none if stop is None else message("monitor.runs.table.stopped", **stop))
+        lines.append(cells)
+    lines = [[one_line(cell) for cell in line] for line in lines]  # "run\nA": one row
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
+    )
+
+
+def _cell(value: Any, none: str) -> str:
+    if value is None:
+        return none
+    if isinstance(value, float):
+        return number(value, ".4g") if math.isfinite(value) else str(value)
+    return str(value)
