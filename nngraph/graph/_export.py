@@ -115,6 +115,8 @@ def _node_label(data: dict[str, Any], shared: int = 0) -> str:
         lines.append(html_text(data["module"]))
     if data.get("shape") is not None:
         lines.append(html_text(_shape_text(data["shape"])))
+    if kind == "op" and not data.get("tracked"):
+        lines.append(f"<I>{html_text(message('graph.dot.untracked'))}</I>")
     if kind == "module" and (data.get("params") or shared):
         count = count_text(data.get("params") or 0)
         if shared:  # tied weights it uses, counted in the module that registers them first
@@ -186,18 +188,21 @@ def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
     def emit(path: str, indent: str) -> None:
         for n in members.get(path, []):
             data = g.nodes[n]
-            attrs = [
-                f"label={_node_label(data, _shared(g, data))}",
-                f'fillcolor="{COLORS.get(str(data.get("kind")), "#ffffff")}"',
-            ]
-            if data.get("kind") == "op":
+            kind = str(data.get("kind"))
+            # an op autograd never saw (under no_grad, or from data alone): dashed and grey
+            untracked = kind == "op" and not (data.get("tracked") or data.get("backward"))
+            fill = COLORS["constant" if untracked else kind] if kind in COLORS else "#ffffff"
+            attrs = [f"label={_node_label(data, _shared(g, data))}", f'fillcolor="{fill}"']
+            if kind == "op":
                 attrs.append('shape="ellipse"')
+            if untracked:
+                attrs.append('style="dashed,filled", fontcolor="#666666"')
             if data.get("flags"):
                 attrs.append('color="#d62728", penwidth=2')
             lines.append(f"{indent}{dot_id[n]} [{', '.join(attrs)}];")
         for child in children.get(path, []):
-            kind = types.get(child)
-            title = f"{child} ({kind})" if kind else child
+            child_type = types.get(child)
+            title = f"{child} ({child_type})" if child_type else child
             lines.append(f'{indent}subgraph "cluster_{next(numbers)}" {{')
             lines.append(f"{indent}  label=<{html_text(title)}>;")
             lines.append(f'{indent}  style="rounded,dashed"; color="#999999"; fontsize=9;')

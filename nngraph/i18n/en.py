@@ -1281,6 +1281,7 @@ MESSAGES: dict[str, str] = {
     ),
     # graph: export (g.to_dot, g.save, Graph.from_dict) and collapse
     "graph.dot.params": "{count} params",
+    "graph.dot.untracked": "untracked: no gradient",
     "graph.error.indent": (
         "to_json(indent=...) needs None or a whole number from 0 to {maximum} (the spaces "
         "per level, e.g. indent=2), got {got!r}"
@@ -1507,6 +1508,10 @@ MESSAGES: dict[str, str] = {
     "graphview.node.op": "op {op}",
     "graphview.node.autograd": "autograd {name}",
     "graphview.node.in": "in {module}",
+    "graphview.node.untracked": (
+        "not tracked by autograd (run under torch.no_grad(), or no input requires grad): no "
+        "gradient flows back through it"
+    ),
     "graphview.node_kind.input": "input",
     "graphview.node_kind.param": "param",
     "graphview.node_kind.buffer": "buffer",

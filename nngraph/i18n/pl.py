@@ -1354,6 +1354,7 @@ MESSAGES: dict[str, str] = {
     ),
     # graph: eksport (g.to_dot, g.save, Graph.from_dict) i collapse
     "graph.dot.params": "{count} param.",
+    "graph.dot.untracked": "poza autogradem: bez gradientu",
     "graph.error.indent": (
         "to_json(indent=...) wymaga None albo liczby całkowitej od 0 do {maximum} (liczby "
         "spacji na poziom, np. indent=2), otrzymano {got!r}"
@@ -1591,6 +1592,10 @@ MESSAGES: dict[str, str] = {
     "graphview.node.op": "operacja {op}",
     "graphview.node.autograd": "autograd {name}",
     "graphview.node.in": "w module {module}",
+    "graphview.node.untracked": (
+        "poza grafem autogradu (policzona pod torch.no_grad() albo żadne wejście nie wymaga "
+        "gradientu): gradient przez nią nie płynie wstecz"
+    ),
     "graphview.node_kind.input": "wejście",
     "graphview.node_kind.param": "parametr",
     "graphview.node_kind.buffer": "bufor",

@@ -226,6 +226,24 @@ def test_dot_draws_clusters_per_module_and_colours_by_kind():
     assert parse_dot(b.g.to_dot(clusters=False))["clusters"] == []
 
 
+def test_dot_draws_ops_autograd_never_saw_dashed_and_says_so():
+    w, xs = torch.randn(3, requires_grad=True), torch.randn(3)
+    with ng.record() as rec:
+        with torch.no_grad():
+            scale = w.abs().max()
+        (w / scale * xs).sum().backward()
+    by_op = {
+        label_text(a["label"]).split("|")[0]: a
+        for a in parse_dot(rec.graph.to_dot())["nodes"].values()
+    }
+    for op in ("abs", "max"):  # under no_grad
+        assert "dashed" in by_op[op]["style"]
+        assert "untracked: no gradient" in label_text(by_op[op]["label"])
+    for op in ("div", "mul", "sum"):
+        assert "style" not in by_op[op]
+        assert "untracked" not in label_text(by_op[op]["label"])
+
+
 def test_collapsed_boxes_show_type_path_shape_and_params():
     b = Build({"enc": {"type": "Encoder", "params": 12}})
     y = b.linear(b.input([2, 3]), "enc", 3, 3, batch=2)

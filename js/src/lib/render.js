@@ -45,12 +45,14 @@ export function present(item, graph, view, t = EN) {
     const sub = view === "backward" && n.kind === "param" ? t("graphview.node.grad_shape", { shape }) : shape;
     const classes = ["ng-item", "ng-type-node", `ng-kind-${cssWord(n.kind)}`];
     if (view === "backward" && !n.backward) classes.push("ng-nograd");
+    if (n.kind === "op" && !n.tracked) classes.push("ng-untracked"); // no_grad, or from data alone
     const title = [
       n.label,
       n.op && n.op !== n.label ? t("graphview.node.op", { op: n.op }) : "",
       n.backward ? t("graphview.node.autograd", { name: n.backward }) : "",
       n.module ? t("graphview.node.in", { module: n.module }) : "",
       n.shape ? formatShape(n.shape, t) : "",
+      n.kind === "op" && !n.tracked ? t("graphview.node.untracked") : "",
       ...n.flags.map((f) => flagText(f, t)),
     ]
       .filter(Boolean)

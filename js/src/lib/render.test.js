@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fitClusterTitles } from "./render.js";
+import { parseGraph } from "./graph.js";
+import { fitClusterTitles, present } from "./render.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -30,5 +31,22 @@ describe("fitClusterTitles", () => {
     expect(long.text.textContent).toMatch(/^▾ avgpool.*…$/);
     expect(long.text.getComputedTextLength()).toBeLessThanOrEqual(80);
     expect(short.text.textContent).toBe("▾ avgpool (AdaptiveAvgPool2d)");
+  });
+});
+
+describe("present", () => {
+  it("marks an op autograd never saw (under no_grad) as untracked, and says why", () => {
+    const graph = parseGraph({
+      nodes: [
+        { id: "n0", label: "abs", kind: "op", op: "abs", tracked: false },
+        { id: "n1", label: "div", kind: "op", op: "div", backward: "DivBackward0", tracked: true },
+      ],
+      modules: [{ path: "" }],
+    });
+    const shown = (id) => present({ type: "node", node: graph.byId.get(id), members: [] }, graph, "forward");
+    expect(shown("n0").classes).toContain("ng-untracked");
+    expect(shown("n0").title).toMatch(/not tracked by autograd/);
+    expect(shown("n1").classes).not.toContain("ng-untracked");
+    expect(shown("n1").title).not.toMatch(/not tracked/);
   });
 });
