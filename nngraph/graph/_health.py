@@ -286,6 +286,25 @@ def _gradient_flow(
     if len(usable) < 2:
         return findings
     huge = any(f["kind"] == "exploding" for f in findings)
+    flow = _flow(g, types, usable, huge)
+    if flow is None and len(usable) >= HIDDEN_JUDGED + 1:
+        # The output layer can hide a steady change through the hidden layers: a 64 -> 1
+        # head right before the loss gets a gradient of its own size (a saturated tanh net
+        # at std 1.0 grows 2x per hidden layer, 2,300x over 11, yet its first layer's is
+        # only 27x the head's). So the hidden layers are also judged without it.
+        flow = _flow(g, types, usable[:-1], huge)
+    return findings if flow is None else [*findings, flow]
+
+
+#: The fewest layers judged without the output layer (two steps between them).
+HIDDEN_JUDGED = 3
+
+
+def _flow(
+    g: Graph, types: dict[str, str | None], usable: list[_Layer], huge: bool
+) -> dict[str, Any] | None:
+    """The vanishing or exploding finding of the gradient's change from the last of `usable`
+    back to the first, if it crosses the limits (see the thresholds at the top)."""
     steps = [
         earlier.rms / later.rms / math.sqrt(later.fan_out / later.fan_in)
         for earlier, later in itertools.pairwise(usable)
@@ -304,42 +323,46 @@ def _gradient_flow(
         "rms": [layer.rms for layer in usable],
         "steps": steps,
     }
+    fast_down, fast_up = per_layer < PER_LAYER_LOW, per_layer > PER_LAYER_HIGH
+    # fast, or slow over many layers; or fast with a large gap the width correction hides
+    # (a 512-wide head makes a 4-layer sigmoid net's corrected product look small)
+    shrinks = ((fast_down or seen < SEEN_LOW) and total < TOTAL_LOW) or (
+        fast_down and seen < SEEN_LOW
+    )
+    grows = ((fast_up or seen > 1 / SEEN_LOW) and total > TOTAL_HIGH) or (
+        fast_up and seen > 1 / SEEN_LOW
+    )
     # a huge gradient somewhere is the story (a learning rate far too high): a layer with
     # less of it is not "barely learning"
-    shrinks = per_layer < PER_LAYER_LOW or seen < SEEN_LOW  # fast, or slow over many layers
-    if shrinks and total < TOTAL_LOW and seen < 1 and not huge:
-        findings.append(
-            finding(
-                "vanishing",
-                "vanishing",
-                "backward",
-                first.node,
-                first.module,
-                per_layer=1 / seen_per_layer,
-                total=1 / seen,
-                ratio=total,
-                **numbers,
-            )
+    if shrinks and seen < 1 and not huge:
+        return finding(
+            "vanishing",
+            "vanishing",
+            "backward",
+            first.node,
+            first.module,
+            per_layer=1 / seen_per_layer,
+            total=1 / seen,
+            ratio=total,
+            **numbers,
         )
-    elif per_layer > PER_LAYER_HIGH and total > TOTAL_HIGH and seen > 1:
+    if grows and seen > 1:
         # a weight's gradient is its input times the gradient behind it: unscaled data (prices,
         # raw pixels) makes the first layer's large whatever the depth
         large = _large_input(g, first.node)
-        findings.append(
-            finding(
-                "exploding",
-                "exploding" if large is None else "exploding_input",
-                "backward",
-                first.node,
-                first.module,
-                per_layer=seen_per_layer,
-                total=seen,
-                ratio=total,
-                **numbers,
-                **({} if large is None else {"mean": large[0], "std": large[1]}),
-            )
+        return finding(
+            "exploding",
+            "exploding" if large is None else "exploding_input",
+            "backward",
+            first.node,
+            first.module,
+            per_layer=seen_per_layer,
+            total=seen,
+            ratio=total,
+            **numbers,
+            **({} if large is None else {"mean": large[0], "std": large[1]}),
         )
-    return findings
+    return None
 
 
 #: Data whose root mean square passes this is not standardised (raw pixels 0-255, prices).

@@ -1010,3 +1010,47 @@ def test_a_weight_gradient_a_hook_zeroes_is_not_said_to_come_from_zero_inputs():
     g = ng.trace(model, torch.randn(8, 4) + 3.0, loss=lambda y: y.pow(2).mean())
     (vanishing,) = found(g, "vanishing")
     assert "zero_input" not in vanishing and "learns nothing" in vanishing["message"]
+
+
+# -- vanishing and exploding: a steady change the output layer hides ---------------------------
+
+
+def deep_net(activation: type[nn.Module], depth: int, width: int, std: float | None) -> nn.Module:
+    """`depth` hidden layers of `width` units, then a 1-unit output; `std` draws every
+    weight from N(0, std^2) with zero biases (None: Xavier, gain 1)."""
+    layers: list[nn.Module] = []
+    fan_in = 32
+    for _ in range(depth):
+        linear = nn.Linear(fan_in, width)
+        if std is None:
+            nn.init.xavier_normal_(linear.weight)
+        else:
+            nn.init.normal_(linear.weight, std=std)
+        nn.init.zeros_(linear.bias)
+        layers += [linear, activation()]
+        fan_in = width
+    return nn.Sequential(*layers, nn.Linear(width, 1))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_saturated_tanh_net_whose_gradient_grows_layer_after_layer_is_exploding(seed: int):
+    # std 1.0 on 64 inputs saturates every tanh: the gradient doubles at each layer on the
+    # way back (the first layer's is ~1,000x the last hidden layer's), while the output
+    # layer's, right before the loss, is ~100x the last hidden layer's and hid the growth
+    torch.manual_seed(seed)
+    model = deep_net(nn.Tanh, depth=11, width=64, std=1.0)
+    g = ng.trace(model, torch.randn(64, 32), loss=lambda y: y.pow(2).mean())
+    (finding,) = found(g, "exploding")
+    assert (finding["module"], finding["layers"][-1]) == ("0", "20")  # the last hidden layer
+    assert finding["per_layer"] > 1.5
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_four_layer_sigmoid_net_with_a_wide_last_layer_is_vanishing(seed: int):
+    # Xavier init, 512 wide, one example: the 512 -> 1 layer's width correction kept the
+    # product above the limit, although the first layer gets ~1e-3 of the last one's gradient
+    torch.manual_seed(seed)
+    model = deep_net(nn.Sigmoid, depth=3, width=512, std=None)
+    g = ng.trace(model, torch.randn(1, 32), loss=lambda y: y.pow(2).mean())
+    (finding,) = found(g, "vanishing")
+    assert finding["module"] == "0"
