@@ -77,7 +77,7 @@ def module_table(
             for name, b in module._buffers.items():
                 if b is not None:
                     names.buffers.setdefault(id(b), dot + inside + name)
-        table[full] = {"type": type(module).__name__, "params": own}
+        table[full] = {"type": _type_name(module), "params": own}
         if settings:  # what tells blocks apart when they fold: not needed without boxes
             table[full]["training"] = module.training
             config = _config(module)
@@ -94,6 +94,14 @@ def module_table(
             if uses > table[full]["params"]:
                 table[full]["shared"] = uses - table[full]["params"]
     return table
+
+
+def _type_name(module: torch.nn.Module) -> str:
+    """The module's class name; a TorchScript module's is that of the class it was made from
+    (`Linear`, not `RecursiveScriptModule`)."""
+    if isinstance(module, torch.jit.ScriptModule):
+        return str(getattr(module, "original_name", None) or type(module).__name__)
+    return type(module).__name__
 
 
 def _check_names(module: torch.nn.Module, path: str) -> None:

@@ -56,8 +56,11 @@ class ModelState:
                     buffers[id(b)] = b
         self.params = list(params.values())
         #: each module's own attributes (`self.h = h.detach()`, a step counter, a cache list):
-        #: a forward may rebind them, add new ones or fill a list or dict in place
-        self.attributes = [_Attributes(m) for m in self.modules]
+        #: a forward may rebind them, add new ones or fill a list or dict in place. A
+        #: TorchScript module keeps its attributes in C++, not in Python dicts: not these
+        self.attributes = [
+            _Attributes(m) for m in self.modules if not isinstance(m, torch.jit.ScriptModule)
+        ]
         #: parameters and buffers: a forward may make a buffer require grad, and then the
         #: backward gives it a `.grad`
         self.leaves = [*self.params, *buffers.values()]

@@ -169,6 +169,16 @@ def test_a_torchscript_module_inside_record_is_named_as_unseen() -> None:
     assert ops.count("sum") == 1
 
 
+def test_a_torchscript_part_of_a_model_is_traced_and_its_modules_keep_their_class_names() -> None:
+    model = nn.Sequential(nn.Linear(3, 4), torch.jit.script(nn.Sequential(nn.Linear(4, 1))))
+    with pytest.warns(NNGraphWarning, match="TorchScript"):
+        g = ng.trace(model, torch.randn(5, 3), loss=lambda y: y.sum())
+    modules = g.graph["modules"]
+    assert [modules[path]["type"] for path in ("", "0", "1", "1.0")] == [
+        "Sequential", "Linear", "Sequential", "Linear"
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize("params", [{"a": 1}, {"w": None}, [("w", 2.0)]])
 def test_graph_of_params_must_name_tensors(params: object) -> None:
     y = (torch.ones(2, requires_grad=True) * 2).sum()

@@ -169,6 +169,19 @@ class Autocast(nn.Module):
             return self.fc(x).float()
 
 
+class ScriptedPart(nn.Module):
+    """A `torch.jit.script`ed block inside a Python model: its ops run in C++, unseen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pre = nn.Linear(4, 8)
+        self.scripted = torch.jit.script(nn.Sequential(nn.Linear(8, 8), nn.ReLU()))
+        self.post = nn.Linear(8, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.post(self.scripted(torch.tanh(self.pre(x))))
+
+
 def total(out: Any) -> torch.Tensor:
     """A scalar loss from any nested output: the sum of all float tensors in it."""
     leaves, _ = torch.utils._pytree.tree_flatten(out)
@@ -219,6 +232,7 @@ def _cases() -> dict[str, Callable[[], Case]]:
         "checkpoint": lambda: (Checkpointed(), (x(3, 4),), {}),
         "sdpa_einsum": lambda: (FusedAttention(), (x(2, 5, 8),), {}),
         "autocast_bf16": lambda: (Autocast(), (x(3, 8),), {}),
+        "scripted_part": lambda: (ScriptedPart(), (x(5, 4),), {}),
         "transformer_layer": lambda: (
             nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True),
             (x(2, 5, 8),),
