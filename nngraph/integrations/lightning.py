@@ -34,18 +34,20 @@ from __future__ import annotations
 import contextlib
 import math
 import warnings
-from collections.abc import Collection, Container, Iterable, Mapping
-from typing import Any, cast
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
 
 from nngraph.capture import NNGraphWarning
 from nngraph.errors import NNGraphError, check_flag, stacklevel_outside
 from nngraph.i18n import message
+from nngraph.integrations import _lightning_names as naming
 from nngraph.integrations import _lightning_steps as steps
+from nngraph.integrations._lightning_names import metric_name
 from nngraph.monitor import Monitor
 from nngraph.monitor._common import is_tensor
 from nngraph.monitor._display import Display, check_display
-from nngraph.monitor._names import LOSS_NAMES, is_validation, training_base, validation_base
-from nngraph.monitor.detectors import Detector, Divergence, detector_list
+from nngraph.monitor._names import is_validation
+from nngraph.monitor.detectors import Detector, detector_list
 
 try:
     from lightning.pytorch import Callback
@@ -62,48 +64,6 @@ except ImportError:  # pragma: no cover - the older package name
 __all__ = ["NNGraphCallback", "metric_name"]
 
 
-def metric_name(key: str, keep: Container[str] = ()) -> str | None:
-    """The monitor's name for a Lightning metric key, ``None`` to skip it (``step`` and
-    ``epoch`` too: the callback gives the step itself). A name in ``keep`` (one the monitor or
-    a detector watches) stays as it is, also when logged with the ``_epoch`` suffix.
-
-    >>> from nngraph.integrations.lightning import metric_name
-    >>> [metric_name(k) for k in ("train_loss", "val/acc", "val_loss_epoch", "loss_step")]
-    ['loss', 'val_acc', 'val_loss', None]
-    >>> metric_name("valid_loss"), metric_name("valid_loss_epoch", keep={"valid_loss"})
-    ('val_loss', 'valid_loss')
-    """
-    if key in ("hp_metric", "step", "epoch"):
-        return None
-    if key in keep:
-        return key
-    if key.endswith("_step"):
-        return None
-    if key.endswith("_epoch"):
-        key = key[: -len("_epoch")]
-        if key in keep:
-            return key
-    base = validation_base(key)
-    if base is not None:
-        return "val_" + base.replace("/", "_")
-    return (training_base(key) or key).replace("/", "_")
-
-
-def _renames(metrics: object) -> dict[str, str]:
-    """``metrics=``: a mapping of Lightning's names to the monitor's (non-empty strings)."""
-    if metrics is None:
-        return {}
-    named = isinstance(metrics, Mapping) and all(
-        isinstance(name, str) and name for pair in metrics.items() for name in pair
-    )
-    if not named:
-        raise NNGraphError(message("monitor.lightning.bad_metrics", got=metrics))
-    return dict(cast("Mapping[str, str]", metrics))
-
-
-#: Lightning's suffix for the first of several validation dataloaders
-_FIRST_LOADER = "/dataloader_idx_0"
-
 # where a warning's user line is not: Lightning calls the callback from deep inside `fit`
 _NOT_USER_CODE = ("lightning", "pytorch_lightning", "lightning_fabric", "torch", "nngraph")
 
@@ -118,14 +78,17 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
     error leaves the weights as they were then, to look into (the monitor says how to restore
     the best ones). A stop by Lightning's own ``EarlyStopping`` is told as an event.
 
-    Used for a second ``fit``, a callback that made its own monitor starts a new run (a new
-    ``cb.monitor``, epochs from 1, like re-running a training cell; resumed with
-    ``fit(..., ckpt_path=...)``, its epochs are the trainer's: 4, 5, ... after 3); a monitor you
-    gave goes on counting epochs after the last one it has, and keeps its best and events. A
-    ``fit`` with nothing left to train (``max_epochs`` already reached) keeps the last run. An
-    earlier fit's stop is not carried over: the new fit trains its epochs unless a detector or
-    the Stop button stops it again. If the second fit never beats the best, the same module gets
-    the best weights back, while a new module is left as it is (with an
+    One module, one run: a second ``fit`` of the same module (a re-run training cell) goes on
+    with the same monitor, the one you gave or the callback's own: its history, best and events
+    are kept, and its epochs go on after the last one it has (25, 26, ... after 24, on the same
+    trainer or a new one). With its own monitor, a ``fit`` of another module (the cell that
+    builds the model was run again) starts a new run: a new ``cb.monitor``, epochs from 1; so
+    does one resumed with ``fit(..., ckpt_path=...)``, at the trainer's epochs (4, 5, ... after
+    3). A monitor you gave goes on with another module too. A ``fit`` with nothing left to train
+    (``max_epochs`` already reached) keeps the last run. An earlier fit's stop is not carried
+    over: the new fit trains its epochs unless a detector or the Stop button stops it again. If
+    the second fit never beats the best, the same module gets the best weights back (never worse
+    ones), while another module is left as it is (with an
     :class:`~nngraph.capture.NNGraphWarning`: those weights belong to the earlier module). If the
     watched metric (``monitor.metric``, default ``val_loss``) is never logged, an
     :class:`~nngraph.capture.NNGraphWarning` says so once and lists the metrics that were
@@ -158,7 +121,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             raise NNGraphError(message("monitor.lightning.display_and_monitor", display=display))
         check_flag("NNGraphCallback(stop=...)", stop)
         check_flag("NNGraphCallback(restore_best=...)", restore_best)
-        rename = _renames(metrics)
+        rename = naming.renames(metrics)
         self.monitor = monitor
         self.detectors = None if detectors is None else detector_list(detectors)
         self.stop = stop
@@ -191,21 +154,24 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         # reached: a re-run cell), which keeps the last run
         self._running = True
         self._early = steps.stop_marks(c for c in trainer.callbacks if isinstance(c, EarlyStopping))
-        if self._own_monitor:  # every fit is a new run
+        resumed = getattr(trainer, "ckpt_path", None) is not None  # from a checkpoint
+        mon = self.monitor
+        new_run = self._own_monitor and (mon is None or mon.model is not pl_module or resumed)
+        if new_run:  # one module, one run: a new module (or a checkpoint's weights) starts anew
             self.monitor = Monitor(
                 model=pl_module,
                 detectors=self.detectors,
                 display=self.display if trainer.is_global_zero else False,
             )
             self._last_step = 0
-        elif self.monitor is not None:
-            if self.monitor.model in (None, self._given_model):
-                self.monitor.model = self._given_model = pl_module  # a new module: its weights
-            self.monitor.resume()  # an earlier fit's stop must not end this one
-            if self.monitor.epochs_given:  # its epochs may have been logged elsewhere too
-                self._last_step = max(self._last_step, self.monitor.epoch)
+        elif mon is not None:  # a monitor given, or its own one training the same module on
+            if mon.model in (None, self._given_model):
+                mon.model = self._given_model = pl_module  # a new module: its weights
+            mon.resume()  # an earlier fit's stop must not end this one
+            if mon.epochs_given:  # its epochs may have been logged elsewhere too
+                self._last_step = max(self._last_step, mon.epoch)
         self._offset = max(0, self._last_step - trainer.current_epoch)
-        if self._own_monitor and getattr(trainer, "ckpt_path", None) is None:
+        if new_run and not resumed:
             self._offset = -trainer.current_epoch  # a new run counts from 1 (not when resumed)
 
     def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
@@ -268,41 +234,10 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             out.append((key, name, value))
         return out
 
-    def _watched(self) -> set[str]:
-        """The names the monitor and its detectors watch (not the loss names every
-        ``Divergence`` watches: those are renamed so that training and validation pair up)."""
-        if self.monitor is None:
-            return set()
-        names = {self.monitor.metric}
-        for det in self.monitor.detectors:
-            if isinstance(det, Divergence):
-                names.update(name for name in det.metrics if name not in LOSS_NAMES)
-            else:
-                names.update(name for name in (det.metric, det.train_metric) if name)
-        return names
-
     def _names(self, keys: Collection[str]) -> dict[str, str]:
-        """The monitor's name for each of Lightning's ``keys`` it gets (the others left out):
-        the ``metrics=`` renames first, then :func:`metric_name`, with the first validation
-        dataloader's metrics under their plain name."""
-        watched = self._watched()
-        shown = {key: metric_name(key, watched) for key in keys}
-        names = {}  # renamed by the key, or by the name the monitor would show
-        for key, name in shown.items():
-            target = self.rename.get(key) or (self.rename.get(name) if name else None)
-            if target:
-                names[key] = target
-        taken = set(names.values())  # an explicit choice wins over a name found here
-        for key, name in shown.items():
-            if key in names:
-                continue
-            plain = key.removesuffix(_FIRST_LOADER)
-            if plain != key and plain not in keys and key not in watched:
-                first = metric_name(plain, watched)
-                name = name if first in taken else first
-            if name is not None and name not in taken:
-                names[key] = name
-        return names
+        """The monitor's name for each of Lightning's ``keys`` it gets (see
+        :func:`~nngraph.integrations._lightning_names.monitor_names`)."""
+        return naming.monitor_names(keys, naming.watched(self.monitor), self.rename)
 
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
         means = self._means.epoch_means(trainer.callback_metrics)  # logged per step only

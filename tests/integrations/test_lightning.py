@@ -250,25 +250,30 @@ def test_bad_arguments_are_clear_errors_at_construction() -> None:
     assert NNGraphCallback(detectors=patience).detectors == [patience]
 
 
-def test_a_second_fit_is_a_new_run_of_its_own_monitor() -> None:
+def test_a_second_fit_of_a_new_module_is_a_new_run_of_its_own_monitor() -> None:
+    # fit() builds a new module each time (the cell that makes the model was run again); the
+    # same module fitted again goes on with its run: see test_lightning_runs.py
     cb = NNGraphCallback(detectors=[detectors.Patience(2)], display=False, restore_best=False)
-    fit(cb, max_epochs=40)
+    _, model, _ = fit(cb, max_epochs=40)
     first = cb.monitor
     assert first is not None and first.should_stop
-    trainer, _, _ = fit(cb, max_epochs=3)
-    assert cb.monitor is not first and trainer.current_epoch == 3
+    trainer, again, _ = fit(cb, max_epochs=3)
+    assert cb.monitor is not first and trainer.current_epoch == 3 and again is not model
+    assert cb.monitor.model is again  # type: ignore[union-attr]
     assert cb.monitor.history("loss")[0].tolist() == [1.0, 2.0, 3.0]  # type: ignore[union-attr]
     assert first.history("loss")[0].tolist() == [float(e) for e in range(1, first.epoch + 1)]
 
 
-def test_the_same_trainer_fitted_again_starts_its_new_run_at_epoch_1() -> None:
+def test_the_same_trainer_fitting_a_new_module_starts_its_new_run_at_epoch_1() -> None:
+    # a new module: one module, one run (this test fitted the same module again before the
+    # callback's own monitor went on with that module's run: see test_lightning_runs.py)
     cb = NNGraphCallback(detectors=[], display=False, restore_best=False)
-    trainer, model, _ = fit(cb, max_epochs=2)
+    trainer, _, _ = fit(cb, max_epochs=2)
     first = cb.monitor
     trainer.fit_loop.max_epochs = 4  # two more epochs on the same trainer
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Lightning's advice on workers
-        trainer.fit(model, *loaders())
+        trainer.fit(Net(), *loaders())
     assert cb.monitor is not first and trainer.current_epoch == 4
     assert cb.monitor.history("loss")[0].tolist() == [1.0, 2.0]  # type: ignore[union-attr]
     assert cb.monitor.epoch == 2  # type: ignore[union-attr]

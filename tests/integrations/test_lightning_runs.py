@@ -1,0 +1,82 @@
+"""NNGraphCallback with its own monitor: one module, one run. A second ``fit`` of the same
+module (the training cell run again) goes on with the run it has, numbering its epochs on and
+keeping its best; a fit of a new module starts a new run (``test_lightning.py``)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+import torch
+
+pl = pytest.importorskip("lightning.pytorch")
+
+from nngraph.capture import NNGraphWarning  # noqa: E402
+from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
+from nngraph.monitor import Monitor, detectors  # noqa: E402
+from tests.integrations.test_lightning import Net, fit, loaders  # noqa: E402
+
+State = dict[str, torch.Tensor]
+
+
+def same(state: State, other: State) -> bool:
+    return all(torch.equal(state[k], v) for k, v in other.items())
+
+
+def monitor_of(cb: NNGraphCallback) -> Monitor:
+    assert cb.monitor is not None
+    return cb.monitor
+
+
+def test_the_same_module_fitted_again_on_the_same_trainer_goes_on_with_its_run() -> None:
+    # the teacher's sweep: Patience stops the fit and its best weights are put back; the cell
+    # with trainer.fit runs again and Lightning trains the same module on
+    cb = NNGraphCallback(detectors=[detectors.Patience(2)], display=False)
+    trainer, model, recorder = fit(cb, max_epochs=40)
+    mon = monitor_of(cb)
+    stopped_at, best, events = mon.epoch, mon.best, mon.events
+    assert mon.should_stop and stopped_at < 40 and best is not None and best.epoch < stopped_at
+    model.lr = 10.0  # the second fit blows up: never better than the first fit's best
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.fit(model, *loaders())
+    # the same run: not stopped at once by the first fit's stop, Patience waits 2 epochs again
+    assert cb.monitor is mon and trainer.current_epoch == mon.epoch == stopped_at + 2
+    epochs = [float(e) for e in range(1, stopped_at + 3)]
+    assert mon.history("loss")[0].tolist() == mon.history("val_loss")[0].tolist() == epochs
+    assert mon.events[: len(events)] == events and mon.best is best
+    # the whole run's best is put back, not the blown-up continuation's
+    assert same(model.state_dict(), recorder.states[best.epoch])
+    assert [w for w in caught if w.category is NNGraphWarning] == []
+
+
+def test_the_same_module_fitted_again_on_a_new_trainer_numbers_its_epochs_on() -> None:
+    cb = NNGraphCallback(detectors=[], display=False)
+    _, model, first = fit(cb, max_epochs=8)
+    mon = monitor_of(cb)
+    best = mon.best
+    assert best is not None and best.epoch < 8
+    model.lr = 10.0  # never better than the first fit's best
+    trainer, again, second = fit(cb, max_epochs=3, model=model)
+    assert again is model and cb.monitor is mon and trainer.current_epoch == 3
+    assert mon.history("val_loss")[0].tolist() == [float(e) for e in range(1, 12)]
+    assert mon.best is best and same(model.state_dict(), first.states[best.epoch])
+    assert second.warnings == []
+
+
+def test_a_continued_run_that_beats_its_best_gets_the_new_best_back() -> None:
+    torch.manual_seed(0)
+    model = Net()
+    last = model.net[-1]
+    assert isinstance(last, torch.nn.Linear)
+    torch.nn.init.constant_(last.bias, 5.0)  # predicts 1 for every point: the loss falls a while
+    cb = NNGraphCallback(detectors=[], display=False)
+    fit(cb, max_epochs=2, model=model)
+    mon = monitor_of(cb)
+    first_best = mon.best
+    assert first_best is not None and first_best.epoch == 2
+    _, _, second = fit(cb, max_epochs=8, model=model)  # falls further, then rises again
+    best = mon.best
+    assert cb.monitor is mon and mon.epoch == 10
+    assert best is not None and 2 < best.epoch < 10 and best.value < first_best.value
+    assert same(model.state_dict(), second.states[best.epoch - 2])  # its epochs 1-8 are 3-10
