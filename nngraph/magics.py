@@ -123,7 +123,8 @@ class NNGraphMagics(Magics):
         )
         if isinstance(value, torch.nn.Module):  # `%nngraph net`: a model has no graph yet
             raise UsageError(message("magic.line_model", expression=line.strip()))
-        return graph_of(value, params=self._model_behind(value))
+        namespace = self.shell.user_ns  # type: ignore[union-attr]
+        return graph_of(value, params=self._model_behind(value), names=namespace)
 
     def _known(self, expression: str) -> bool:
         """Whether `expression` is Python whose names all exist in the notebook (not run)."""

@@ -50,6 +50,14 @@ def test_line_magic_names_the_parameters_of_the_notebooks_model(ip: Any) -> None
     assert "Total params: 21" in graph.summary()
 
 
+def test_line_magic_names_the_notebooks_leaves_and_result(ip: Any) -> None:
+    # as %%nngraph does: the first lesson's `x` and `y`, not "input" and "output"
+    ip.run_cell("x = torch.tensor(2.0, requires_grad=True)\ny = x**3 + 2*x")
+    graph = ip.run_line_magic("nngraph", "y")
+    labels = sorted((d["kind"], d["label"]) for _, d in graph.nodes(data=True) if d["kind"] != "op")
+    assert labels == [("input", "x"), ("output", "y")]
+
+
 @pytest.mark.parametrize("word", ["help", "-h", "--help"])
 def test_asking_for_help_prints_the_help(
     ip: Any, word: str, capsys: pytest.CaptureFixture[str]

@@ -52,15 +52,19 @@ def output_tensors(y: Any, *, who: str) -> list[torch.Tensor]:
     return tensors
 
 
-def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
+def graph_of(
+    y: Any, *, params: Any = None, stats: bool = True, names: Mapping[str, Any] | None = None
+) -> Graph:
     """The autograd graph reachable from the tensor(s) `y`, as an `ng.Graph`.
 
     Nothing is re-run: the graph autograd already built is walked, so the forward ops have no
     module paths (use `ng.record()` or `ng.trace()` for those). Parameters are named from
     `params` (a model, or a dict of named tensors), and carry the statistics of their value and,
     after `backward()`, of their `.grad`. With `stats=False` only the structure, names, shapes
-    and dtypes are read (the same work torchviz does), and `value`/`grad` are None. Called
-    inside `ng.record()`, it adds nothing to that recording.
+    and dtypes are read (the same work torchviz does), and `value`/`grad` are None. With
+    `names` (a namespace such as a notebook's, or `locals()`), the leaves, data and results
+    held by its variables are named after them, as `ng.record()` names them. Called inside
+    `ng.record()`, it adds nothing to that recording.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)
@@ -68,6 +72,10 @@ def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
         >>> g = ng.graph_of(loss, params=model)
         >>> sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param")
         ['bias', 'weight']
+        >>> x = torch.ones(2, requires_grad=True); y = (x * 3).sum()
+        >>> g = ng.graph_of(y, names={"x": x, "y": y})
+        >>> sorted(d["label"] for _, d in g.nodes(data=True) if d["kind"] in ("input", "output"))
+        ['x', 'y']
     """
     if not isinstance(stats, bool):  # `stats="no"` would be taken for True
         raise NNGraphError(message("capture.bad_stats", got=stats))
@@ -77,34 +85,57 @@ def graph_of(y: Any, *, params: Any = None, stats: bool = True) -> Graph:
             dtype = str(tensors[0].dtype).removeprefix("torch.")
             raise NNGraphError(message("capture.integer_no_history", dtype=dtype))
         raise NNGraphError(message("capture.no_history"))
+    if names is not None and not isinstance(names, Mapping):
+        raise NNGraphError(message("capture.names_not_mapping", got=type(names).__name__))
     if isinstance(params, torch.nn.Module):
         params = uncompiled(params)  # `_orig_mod.0.weight` is `0.weight` to the user
     # hidden(): nngraph's own torch calls (the statistics) are no step of the computation, so
     # neither a `record()` around this call nor a mode of the user's sees them
     with gc_paused(), hidden():
-        return _walk_outputs(tensors, params, stats)
+        return _walk_outputs(tensors, params, stats, names or {})
 
 
-def _walk_outputs(tensors: list[torch.Tensor], params: Any, stats: bool) -> Graph:
+def _walk_outputs(
+    tensors: list[torch.Tensor], params: Any, stats: bool, names: Mapping[str, Any]
+) -> Graph:
     # Parameters and their gradients never share memory: nothing to reuse, no key to compute.
     builder = GraphBuilder(_names_from(params), StatsBatch(enabled=stats, reuse=False))
     graph = builder.graph
     graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})
 
+    held: list[tuple[torch.Tensor, str]] = []  # (tensor, its node) for the nodes `names` may name
     for t in tensors:
         fn = autograd_node(t)
         if fn is not None:
             builder.walk([fn])
             source = builder.ids[fn]
-        elif t.requires_grad:
-            source = builder.add_data(t)
         else:
-            source = builder.add_data(t, kind="constant")
-        builder.add_output(source, t)
+            source = builder.add_data(t, kind=None if t.requires_grad else "constant")
+            held.append((t, source))
+        held.append((t, builder.add_output(source, t)))
+    held += [(fn.variable, node_id) for node_id, fn in builder.leaf_fns.items()]
 
     for node_id, fn in builder.leaf_fns.items():
         builder.stats.add(graph.nodes[node_id], "grad", fn.variable.grad)
     builder.stats.flush()
     if isinstance(params, torch.nn.Module):
         fill_module_types(graph, builder.names.tables[id(params)])
+    _name_after_variables(graph, held, names)
     return graph
+
+
+def _name_after_variables(
+    graph: Graph, held: list[tuple[torch.Tensor, str]], names: Mapping[str, Any]
+) -> None:
+    """Label the unnamed leaves, data and outputs among `held` after the variables of `names`
+    holding their tensors; a parameter named by `params` keeps its name."""
+    by_id = {
+        id(v): k
+        for k, v in names.items()
+        if isinstance(v, torch.Tensor) and isinstance(k, str) and k[:1] != "_"
+    }  # `_`, `_h`: names the user chose not to keep
+    for tensor, node_id in held:
+        attrs = graph._node[node_id]
+        name = by_id.get(id(tensor))
+        if name is not None and (attrs["name"] is None or attrs["kind"] == "output"):
+            attrs["name"] = attrs["label"] = name

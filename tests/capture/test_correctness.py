@@ -160,6 +160,32 @@ def test_graph_of_without_statistics_has_the_same_structure() -> None:
     assert all(d["value"] is None and d["grad"] is None for _, d in bare.nodes(data=True))
 
 
+def test_graph_of_names_leaves_and_results_after_the_variables_given() -> None:
+    model = torch.nn.Linear(3, 1)
+    x = torch.randn(4, 3, requires_grad=True)
+    scale = torch.nn.Parameter(torch.ones(1))
+    loss = (model(x) * scale).pow(2).mean()
+    g = ng.graph_of(loss, params=model, names={"x": x, "scale": scale, "loss": loss, "_": x})
+    labels = sorted((d["kind"], d["label"]) for _, d in g.nodes(data=True) if d["kind"] != "op")
+    # the model's parameters keep the names `params` gives them
+    assert labels == [
+        ("input", "x"), ("output", "loss"), ("param", "bias"), ("param", "scale"),
+        ("param", "weight"),
+    ]  # fmt: skip
+    unnamed = ng.graph_of(loss, params=model)  # without names: as before
+    assert sorted(d["label"] for _, d in unnamed.nodes(data=True) if d["kind"] == "output") == [
+        "output"
+    ]
+
+
+def test_graph_of_names_a_leaf_given_as_the_result_itself() -> None:
+    w = torch.ones(2, requires_grad=True)
+    g = ng.graph_of(w, names={"w": w})
+    assert sorted((d["kind"], d["label"]) for _, d in g.nodes(data=True)) == [
+        ("input", "w"), ("output", "w")
+    ]  # fmt: skip
+
+
 def _value_of(g: ng.Graph, op: str) -> dict[str, float]:
     """The value statistics of the first call of `op`."""
     calls = [d for _, d in g.nodes(data=True) if d["op"] == op and d["call"] is not None]

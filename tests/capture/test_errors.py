@@ -239,6 +239,12 @@ def test_a_submodule_name_pytorch_refuses_gives_a_clear_error(name: str) -> None
         assert repr(name) in str(error.value)
 
 
+def test_graph_of_names_that_are_not_a_mapping() -> None:
+    y = (torch.ones(2, requires_grad=True) * 2).sum()
+    with pytest.raises(ng.NNGraphError, match="names"):
+        ng.graph_of(y, names=["y"])  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("stats", ["no", 0, None])
 def test_graph_of_with_stats_that_is_not_a_bool(stats: object) -> None:
     y = torch.ones(2, requires_grad=True).sum()
