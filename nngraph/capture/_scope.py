@@ -15,6 +15,7 @@ from typing import Any
 
 import torch
 from torch.nn.modules import module as nn_module
+from torch.nn.parameter import is_lazy
 from torch.utils.hooks import RemovableHandle
 
 from nngraph._compiled import uncompiled
@@ -63,6 +64,7 @@ class ModuleScope:
         self.paths: dict[int, str] = {}  # id(module) -> qualified path
         self.modules: dict[str, torch.nn.Module] = {}  # path -> module, for modules that ran
         self._roots: list[torch.nn.Module] = []
+        self._lazy_roots: set[int] = set()  # roots whose table was taken before lazy layers ran
         self._model_paths: list[dict[int, str]] = []
         #: modules that ran inside another without being registered in it (a plain list)
         self.unregistered: set[str] = set()
@@ -105,6 +107,8 @@ class ModuleScope:
             self.paths.setdefault(id(model), prefix)
         self._roots.append(original)
         self.names.add_module(original, prefix, self.paths)
+        if any(is_lazy(p) for p in original.parameters()):  # sized by its first forward
+            self._lazy_roots.add(id(original))
 
     def _path_of(self, module: torch.nn.Module) -> str:
         path = self.paths.get(id(module))
@@ -233,7 +237,10 @@ class ModuleScope:
             needed.update(".".join(parts[:i]) for i in range(len(parts) + 1))
         table: dict[str, dict[str, Any]] = {}
         for root in self._roots:
-            for path, entry in self.names.tables[id(root)].items():
+            entries = self.names.tables[id(root)]
+            if id(root) in self._lazy_roots:  # `LazyLinear` with 0 parameters then: now a Linear
+                entries = module_table(root, self.paths.get(id(root), ""))
+            for path, entry in entries.items():
                 if path in needed:
                     table.setdefault(path, entry)
         for path, m in self.modules.items():

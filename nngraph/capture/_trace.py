@@ -62,7 +62,8 @@ def trace(
     also in a list or dict, and those given as arguments), so the dropout masks a seeded
     lesson draws next are the same with or without a trace before them. A `torch.compile`d
     model is traced through the module it compiled: compiling changes how the graph runs, not
-    what it computes.
+    what it computes. A lazy layer (`nn.LazyLinear`) that had not run yet is sized by the
+    trace's forward, as by any first forward: it stays the `Linear` it became.
     An input made under `torch.inference_mode()` is refused with an `NNGraphError` before
     anything runs (autograd cannot use it): make it outside that block, or pass `x.clone()`.
     A forward that returns a generator or another iterator (`map`, `zip`) is refused with an

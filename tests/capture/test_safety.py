@@ -294,6 +294,21 @@ def test_a_lazy_layer_keeps_the_shape_its_first_forward_gave_it() -> None:
     assert model(torch.randn(4, 3)).shape == (4, 2)
 
 
+@pytest.mark.parametrize("given", [True, False], ids=["trace", "record"])
+def test_the_module_table_of_a_lazy_layer_is_what_its_first_forward_made_it(given: bool) -> None:
+    model = nn.Sequential(nn.LazyLinear(8), nn.ReLU(), nn.LazyLinear(1))
+    if given:
+        g = ng.trace(model, torch.randn(4, 5), loss=lambda y: y.sum())
+    else:
+        with ng.record() as rec:
+            model(torch.randn(4, 5)).sum().backward()
+        g = rec.graph
+    modules = g.graph["modules"]
+    assert (modules["0"]["type"], modules["0"]["params"]) == ("Linear", 48)
+    assert "in_features=5" in modules["0"]["config"]
+    assert "Total params: 57" in g.summary()
+
+
 def test_a_retained_gradient_and_a_buffers_flag_come_back_as_they_were() -> None:
     a = torch.randn(5, 3, requires_grad=True)
     b = a * 2
