@@ -174,8 +174,9 @@ def _order_keys(g: nx.DiGraph) -> dict[Any, tuple[Any, ...]]:
     """Sort key per node: `call`, then `seq`, then id. Ops made before the first recorded call
     (the history of an input, such as `G(z)` given to `trace(D, ...)`) come first, ops of no
     call made after it (a `create_graph=True` backward) last. A data node with neither `call`
-    nor `seq` (a parameter, an input) takes the key of its first consumer, so it is placed just
-    before that op."""
+    nor `seq` (a parameter, an input, also a leaf a recorded op made: `X.clone()
+    .requires_grad_()`) takes the key of its first consumer, so it is placed just before that
+    op."""
     nodes, pred, succ = g._node, g._pred, g._succ  # networkx's own dicts: fast
     call_seqs = [
         d["seq"] for d in nodes.values() if d.get("call") is not None and d.get("seq") is not None
@@ -184,7 +185,7 @@ def _order_keys(g: nx.DiGraph) -> dict[Any, tuple[Any, ...]]:
     base = {n: _base_key(data, first_call_seq) for n, data in nodes.items()}
     keys = {}
     for n, data in nodes.items():
-        if data.get("call") is None and data.get("seq") is None and not pred[n] and succ[n]:
+        if data.get("call") is None and data.get("seq") is None and succ[n]:
             keys[n] = (min(base[s] for s in succ[n]), 0, _id_key(n))
         else:
             keys[n] = (base[n], 1, _id_key(n))
