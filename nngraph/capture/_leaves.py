@@ -128,6 +128,14 @@ class LeafGrads:
             if id(t) not in given:
                 self._from_grads[id(t)] = weakref.ref(t)
 
+    def returned(self, grads: Any) -> None:
+        """`torch.autograd.grad` returned `grads`: those with no history (not `create_graph`)
+        are gradients as `.grad` holds them, and a call reading one (`p -= lr * g`) is left out
+        as `from_gradients` says."""
+        for t in tensors_in(grads, []):
+            if grad_fn_of(t) is None:
+                self._from_grads[id(t)] = weakref.ref(t)
+
     def holds(self, t: torch.Tensor) -> bool:
         """Whether `t` is a leaf's `.grad` (or a view of it)."""
         return bool(self.grads) and self._owner_of(t) is not None

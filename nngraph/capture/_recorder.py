@@ -375,6 +375,7 @@ class Recorder:
     def on_autograd_grad(self, inputs: Any, grads: Any) -> None:
         """`torch.autograd.grad(outputs, inputs)` returned `grads`: autograd stops at the inputs
         without running their nodes, so no prehook saw these gradients."""
+        self.leaves.returned(grads)
         if isinstance(inputs, (torch.Tensor, torch.autograd.graph.GradientEdge)):
             inputs = (inputs,)
         for tensor, grad in zip(inputs, grads, strict=False):

@@ -268,6 +268,24 @@ def test_a_hand_written_update_and_a_gradient_norm_add_nothing_to_the_graph() ->
     assert not torch.equal(w.detach(), start)  # the update did run
 
 
+def test_an_update_with_the_gradients_autograd_grad_returns_adds_nothing_to_the_graph() -> None:
+    # the functional lesson's step: as `p -= lr * p.grad`, which is left out above
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1))
+    x, y = torch.randn(6, 4), torch.randn(6, 1)
+    with ng.record(model) as rec:
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        grads = torch.autograd.grad(loss, list(model.parameters()))
+        with torch.no_grad():
+            for p, grad in zip(model.parameters(), grads, strict=True):
+                p -= 0.1 * grad
+    g = rec.graph
+    assert ops(g) == Counter({"linear": 4, "tanh": 1, "mse_loss": 1})  # linear: addmm and t
+    assert sorted(d["label"] for _, d in g.nodes(data=True) if d["kind"] == "input") == ["x", "y"]
+    weight = next(d for _, d in g.nodes(data=True) if d["name"] == "0.weight")
+    assert weight["grad"]["norm"] == pytest.approx(float(grads[0].norm()))
+
+
 def test_gradients_made_with_create_graph_are_part_of_the_computation() -> None:
     w = torch.randn(3, requires_grad=True)
     with ng.record() as rec, pytest.warns(UserWarning, match="reference cycle"):
