@@ -177,7 +177,7 @@ def _order_keys(g: nx.DiGraph) -> dict[Any, tuple[Any, ...]]:
     nor `seq` (a parameter, an input, also a leaf a recorded op made: `X.clone()
     .requires_grad_()`) takes the key of its first consumer, so it is placed just before that
     op."""
-    nodes, pred, succ = g._node, g._pred, g._succ  # networkx's own dicts: fast
+    nodes, succ = g._node, g._succ  # networkx's own dicts: fast
     call_seqs = [
         d["seq"] for d in nodes.values() if d.get("call") is not None and d.get("seq") is not None
     ]
