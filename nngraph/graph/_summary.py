@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
-from nngraph.graph._finding import layer_name
 from nngraph.graph._health import HEALTH_KINDS, causes_first, find
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
@@ -21,6 +19,7 @@ from nngraph.graph._nodes import (
     owner_module,
 )
 from nngraph.graph._parameters import cut_inputs
+from nngraph.graph._summary_findings import finding_lines
 from nngraph.i18n import get_language, message, number
 
 if TYPE_CHECKING:
@@ -204,9 +203,13 @@ def _findings(g: Graph) -> list[dict[str, Any]]:
     """What `health()` stored on the nodes (also carried into collapsed boxes), else a fresh
     check; any other flags on the nodes too."""
     stored = []
-    for _, data in g.nodes(data=True):
+    for n in forward_order(g):  # as health() finds them: a parameter's weight before its bias
+        data = g._node[n]
         for flag in data.get("flags") or []:
-            module = data.get("module") if data.get("kind") == "module" else flag.get("module")
+            # a finding carried into a box names the layer it is about, not the box
+            module = flag.get("module")
+            if module is None and data.get("kind") == "module":
+                module = data.get("module")
             stored.append({**flag, "module": module or owner_module(data)})
     if any(flag.get("kind") in HEALTH_KINDS for flag in stored):
         if g.graph.get("health_language", get_language()) == get_language():
@@ -216,53 +219,10 @@ def _findings(g: Graph) -> list[dict[str, Any]]:
     return find(g) + stored
 
 
-#: Runs of this many per-layer findings of one kind read as one line in the summary.
-GROUPED_RUN = 3
-
-
-def _layer_key(f: dict[str, Any]) -> str | None:
-    """Which per-layer sentence a finding is (`vanishing_tiny`, `vanishing_zero`,
-    `exploding_huge`: one layer's own gradient RMS), None for any other finding."""
-    if f.get("kind") not in ("vanishing", "exploding") or "per_layer" in f or not f.get("module"):
-        return None
-    if f.get("zero_input"):  # its own sentence: the layer's bias learns
-        return None
-    rms = f.get("rms")
-    if not isinstance(rms, (int, float)):
-        return None
-    if f["kind"] == "exploding":
-        return "exploding_huge"
-    return "vanishing_zero" if rms == 0 else "vanishing_tiny"
-
-
-def _finding_lines(
-    findings: list[dict[str, Any]], types: dict[str, str | None]
-) -> list[tuple[str, str]]:
-    """`(kind, sentence)` for each line of the summary's findings: a run of layers with the same
-    per-layer finding (a 20-layer sigmoid net: 13 layers "get an almost zero gradient") is one
-    sentence naming them all, not 13 lines."""
-    lines: list[tuple[str, str]] = []
-    for key, run in itertools.groupby(findings, _layer_key):
-        group = list(run)
-        if key is None or len(group) < GROUPED_RUN:
-            lines += [(f["kind"], f.get("message", "")) for f in group]
-            continue
-        paths = [f["module"] for f in group]
-        kinds = {types.get(path) for path in paths}
-        if len(kinds) == 1 and None not in kinds:
-            layers = f"{', '.join(paths)} ({kinds.pop()})"
-        else:
-            layers = ", ".join(layer_name(path, types) for path in paths)
-        rms = [f["rms"] for f in group]
-        text = message(
-            f"graph.summary.group.{key}",
-            count=len(group),
-            low=min(rms),
-            high=max(rms),
-            layers=layers,
-        )
-        lines.append((group[0]["kind"], text))
-    return lines
+def _unregistered(g: Graph) -> set[str]:
+    """The modules that ran without being registered in the model (kept in a plain list)."""
+    table = g.graph.get("modules") or {}
+    return {path for path, entry in table.items() if entry.get("registered") is False}
 
 
 def _size(data: dict[str, Any]) -> int:
@@ -372,7 +332,7 @@ def summary(g: Graph) -> str:
         out.append(message("graph.summary.findings", count=len(findings)))
         out += [
             one_line(message("graph.summary.finding", kind=finding_name(kind), message=text))
-            for kind, text in _finding_lines(findings, module_types(source))
+            for kind, text in finding_lines(findings, module_types(source), _unregistered(g))
         ]
     elif any(d.get("kind") == "module" for _, d in source.nodes(data=True)):
         # boxes whose inside is not known: health() could not look there

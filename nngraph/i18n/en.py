@@ -1270,6 +1270,38 @@ MESSAGES: dict[str, str] = {
         "The weights of {count} layers get a huge gradient (RMS {low:.1e} to {high:.1e}), so one "
         "training step can throw them far off: modules {layers}."
     ),
+    "graph.summary.group.vanishing_zero_input": (
+        "The weights of {count} layers get a gradient of exactly zero while their biases get "
+        "one: every value coming into these layers is zero for the whole batch (ReLU units "
+        "silent before them, an input of zeros), so their weights learn nothing from this "
+        "batch: modules {layers}."
+    ),
+    "graph.summary.group.dead": (
+        "In {count} ReLU layers, {low:.0%} to {high:.0%} of the units output zero for every "
+        "example in the batch, so no gradient flows through them: modules {layers}."
+    ),
+    "graph.summary.group.dead_after": (
+        "In the ReLUs after {count} layers, {low:.0%} to {high:.0%} of the units output zero "
+        "for every example in the batch, so no gradient flows through them: after {layers}."
+    ),
+    "graph.summary.group.no_gradient": (
+        "The weights of {count} layers get no gradient at all, though they took part in the "
+        "forward pass: the graph is cut between them and the loss (.detach(), .item(), .numpy() "
+        "or torch.no_grad() in forward), so they do not learn: modules {layers}. If that is "
+        "meant (a frozen feature extractor), call requires_grad_(False) on them."
+    ),
+    "graph.summary.group.accumulated": (
+        "The .grad of each of {count} parameters is not the gradient this backward pass "
+        "computed: it was added to a gradient left over from before. Call optimizer.zero_grad() "
+        "(or p.grad.zero_()) before each backward. The parameters: {names}."
+    ),
+    "graph.summary.group.accumulated_unregistered": (
+        "The .grad of each of {count} parameters is not the gradient this backward pass "
+        "computed: it was added to the gradients of every earlier pass. Their layers are not registered in "
+        "the model, so optimizer.zero_grad() never reaches them (nor does the optimizer train "
+        "them): register the layers (nn.ModuleList, nn.ModuleDict or an attribute) and this "
+        "goes away. The parameters: {names}."
+    ),
     "graph.summary.none_collapsed": (
         "Findings: none visible here; to check gradients call g.health() before collapse()"
     ),

@@ -1341,6 +1341,40 @@ MESSAGES: dict[str, str] = {
         "Wagi {count} warstw dostają ogromny gradient (RMS od {low:.1e} do {high:.1e}), więc "
         "jeden krok uczenia może mocno rozregulować te warstwy: moduły {layers}."
     ),
+    "graph.summary.group.vanishing_zero_input": (
+        "Wagi {count} warstw dostają gradient równy dokładnie zeru, choć ich biasy dostają "
+        "niezerowy: wszystko, co wchodzi do tych warstw, jest zerem dla całej partii (milczące "
+        "jednostki ReLU przed nimi, wejście z samych zer), więc ich wagi niczego się nie uczą z "
+        "tej partii: moduły {layers}."
+    ),
+    "graph.summary.group.dead": (
+        "Martwe jednostki ReLU w {count} warstwach: od {low:.0%} do {high:.0%} jednostek. Dla "
+        "każdego przykładu w partii dają zero, więc nie płynie przez nie żaden gradient: "
+        "moduły {layers}."
+    ),
+    "graph.summary.group.dead_after": (
+        "Martwe jednostki ReLU za {count} warstwami: od {low:.0%} do {high:.0%} jednostek. Dla "
+        "każdego przykładu w partii dają zero, więc nie płynie przez nie żaden gradient: za "
+        "warstwami {layers}."
+    ),
+    "graph.summary.group.no_gradient": (
+        "Wagi {count} warstw nie dostają żadnego gradientu, choć brały udział w przejściu w "
+        "przód: graf jest przecięty między nimi a funkcją straty (.detach(), .item(), .numpy() "
+        "albo torch.no_grad() w forward), więc te warstwy się nie uczą: moduły {layers}. Jeśli "
+        "tak ma być (zamrożony ekstraktor cech), wywołaj na nich requires_grad_(False)."
+    ),
+    "graph.summary.group.accumulated": (
+        "Pole .grad każdego z {count} parametrów to nie jest gradient z tego przejścia wstecz: "
+        "został dodany do gradientu pozostałego z wcześniej. Wywołuj optimizer.zero_grad() (albo "
+        "p.grad.zero_()) przed każdym backward. Te parametry: {names}."
+    ),
+    "graph.summary.group.accumulated_unregistered": (
+        "Pole .grad każdego z {count} parametrów to nie jest gradient z tego przejścia wstecz: "
+        "został dodany do gradientów wszystkich wcześniejszych przejść. Ich warstwy nie są "
+        "zarejestrowane w modelu, więc optimizer.zero_grad() nigdy do nich nie sięga (a "
+        "optymalizator ich nie uczy): zarejestruj te warstwy (nn.ModuleList, nn.ModuleDict "
+        "albo atrybut), a problem zniknie. Te parametry: {names}."
+    ),
     "graph.summary.none_collapsed": (
         "Wykryte problemy: tu nie widać żadnych; aby sprawdzić gradienty, wywołaj g.health() "
         "przed collapse()"

@@ -437,3 +437,28 @@ def test_true_or_false_options_refuse_anything_else():
     for indent in (1.5, -1, True):
         with pytest.raises(ng.NNGraphError, match=r"to_json\(indent=...\) needs None or a whole"):
             g.to_json(indent=indent)  # type: ignore[arg-type]
+
+
+def _sigmoid_stack(depth: int) -> Graph:
+    """Linear+Sigmoid layers: most of them get an almost zero gradient, each a finding."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for _ in range(depth):
+        layers += [nn.Linear(16, 16), nn.Sigmoid()]
+    model = nn.Sequential(*layers, nn.Linear(16, 1))
+    return ng.trace(model, torch.randn(8, 16), loss=lambda o: o.pow(2).mean())
+
+
+def test_a_collapsed_summary_names_the_layers_whether_or_not_health_ran_before():
+    fresh = _sigmoid_stack(30).collapse(0)
+    assert any(d["kind"] == "module" for _, d in fresh.nodes(data=True))  # layers in a box
+    checked = _sigmoid_stack(30)
+    found = checked.health()
+    tiny = [f["module"] for f in found if f["kind"] == "vanishing" and "per_layer" not in f]
+    assert len(tiny) >= 3 and len(set(tiny)) == len(tiny)
+    stored = checked.collapse(0)  # carries the findings health() stored into its boxes
+    assert stored.summary() == fresh.summary()
+    (line,) = [line for line in stored.summary().splitlines() if "modules 0" in line]
+    assert line.endswith(f"modules {', '.join(tiny)} (Linear).")  # not "0, 0, 0, ..."
+    back = Graph.from_json(stored.to_json())  # only what the boxes carry is known there
+    assert ", ".join(tiny) in back.summary()

@@ -140,6 +140,152 @@ def test_two_layers_with_an_almost_zero_gradient_keep_a_line_each():
     assert lines[0].startswith("- [vanishing] The weights of module 0 (Linear)")
 
 
+def too_large_init(std: float) -> Graph:
+    """A 20-layer ReLU MLP whose weights start with `std`: the values grow layer after layer,
+    every layer gets a huge gradient and ReLU units die (the sweeps' wall of findings)."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    width = 16
+    for _ in range(19):
+        linear = nn.Linear(width, 64)
+        nn.init.normal_(linear.weight, std=std)
+        nn.init.zeros_(linear.bias)
+        layers += [linear, nn.ReLU()]
+        width = 64
+    model = nn.Sequential(*layers, nn.Linear(64, 1))
+    return ng.trace(model, torch.randn(32, 16), loss=lambda y: y.pow(2).mean())
+
+
+def test_a_wall_of_findings_is_a_few_lines_with_the_cause_first():
+    g = too_large_init(1.0)
+    found = g.health()
+    growing = [f for f in found if f["kind"] == "exploding" and f["where"] == "forward"]
+    huge = [f["module"] for f in found if f["kind"] == "exploding" and "rms" in f]
+    dead = [f["module"] for f in found if f["kind"] == "dead"]
+    assert len(growing) == 1 and len(huge) >= 10
+    lines = finding_lines(g.summary())
+    assert lines[0].endswith(growing[0]["message"])  # what explains the rest comes first
+    # then one line for every layer's huge gradient, though dead ReLUs stand between them
+    (line,) = [line for line in lines if f"modules {', '.join(huge)} (Linear)" in line]
+    assert line.startswith("- [exploding]") and f" {len(huge)} " in line
+    said_dead = [line for line in lines if line.startswith("- [dead]")]
+    if len(dead) >= 3:  # as many as make a line of their own
+        assert said_dead == [next(line for line in lines if ", ".join(dead) in line)]
+    else:
+        assert len(said_dead) == len(dead)
+    assert len(lines) == 2 + len(said_dead)  # was 19
+    assert f"Findings ({len(found)}):" in g.summary()
+
+
+def test_the_first_non_finite_value_of_the_forward_pass_comes_before_the_backwards():
+    g = too_large_init(3.0)  # the values overflow to infinity
+    found = g.health()  # stored on the nodes: the backward finding's node comes first there
+    forward, backward = (
+        next(f for f in found if f["kind"] == "inf" and f["where"] == where)
+        for where in ("forward", "backward")
+    )
+    lines = finding_lines(g.summary())
+    assert lines[0].endswith(forward["message"]) and lines[1].endswith(backward["message"])
+
+
+def test_a_forgotten_zero_grad_is_one_line_naming_every_parameter():
+    torch.manual_seed(0)
+    cnn = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 3))
+    optimizer = torch.optim.SGD(cnn.parameters(), lr=0.01)
+    x, labels = torch.randn(8, 1, 8, 8), torch.randint(0, 3, (8,))
+    with ng.record(cnn) as rec:
+        for _ in range(2):  # two training steps, no optimizer.zero_grad() in them
+            nn.functional.cross_entropy(cnn(x), labels).backward()
+            optimizer.step()
+    g = rec.graph
+    found = [f for f in g.health() if f["kind"] == "accumulated"]
+    assert len(found) == 4  # one for each parameter tensor
+    for language in ("en", "pl"):
+        ng.set_language(language)
+        try:
+            lines = finding_lines(g.summary())
+        finally:
+            ng.set_language("en")
+        assert len(lines) == 1
+        assert lines[0].startswith(
+            "- [" + ("accumulated gradient]", "nagromadzony gradient]")[language == "pl"]
+        )
+        assert lines[0].endswith(": 0.weight, 0.bias, 3.weight, 3.bias.")
+        assert " 4 " in lines[0] and "zero_grad()" in lines[0]
+
+
+def test_two_gradients_added_up_are_one_line_too():
+    w = torch.ones(3, requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    ((w * 2).sum() + b).sum().backward()  # an earlier pass left its gradients
+    with ng.record() as rec:
+        ((w * 2).sum() + b).sum().backward()
+    lines = finding_lines(rec.graph.summary())
+    assert len(lines) == 1 and lines[0].endswith(": w, b.")
+
+
+def test_a_deep_sigmoid_net_says_how_the_gradient_shrinks_before_which_layers_barely_learn():
+    g = deep_sigmoid(20)
+    found = g.health()
+    trend = [f for f in found if "per_layer" in f]
+    assert len(trend) == 1 and len(found) > 3
+    lines = finding_lines(g.summary())
+    assert len(lines) == 2
+    assert lines[0].endswith(trend[0]["message"])
+
+
+def _said_of(module: str, key: str) -> dict[str, Any]:
+    """A finding as health() writes it for one layer, with the numbers `key`'s sentence has."""
+    kind = {"dead": "dead", "dead_after": "dead", "no_gradient": "no_gradient"}.get(key)
+    numbers: dict[str, Any] = {
+        "vanishing_tiny": {"rms": 1e-12},
+        "vanishing_zero": {"rms": 0.0},
+        "vanishing_zero_input": {"rms": 0.0, "zero_input": True},
+        "exploding_huge": {"rms": 1e25},
+        "dead": {"dead": 20, "units": 64},
+        "dead_after": {"dead": 20, "units": 64, "layer": f"{module} (Linear)"},
+        "no_gradient": {},
+        "accumulated": {"name": f"{module}.weight"},
+        "accumulated_unregistered": {"name": f"{module}.weight"},
+    }[key]
+    kind = kind or key.split("_")[0]
+    return {"kind": kind, "where": "backward", "node": module, "module": module,
+            "message": f"{key} in {module}", **numbers}  # fmt: skip
+
+
+GROUPED_KEYS = [
+    "accumulated", "accumulated_unregistered", "dead", "dead_after", "exploding_huge",
+    "no_gradient", "vanishing_tiny", "vanishing_zero", "vanishing_zero_input",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+@pytest.mark.parametrize("key", GROUPED_KEYS)
+def test_findings_of_one_sentence_are_one_line_wherever_they_stand(key: str, language: str):
+    from nngraph.graph._summary_findings import GROUPED
+    from nngraph.graph._summary_findings import finding_lines as lines_of
+
+    assert sorted(GROUPED) == GROUPED_KEYS
+    layers = ["1", "3", "5"]
+    found = [_said_of(layers[0], key), {"kind": "other", "message": "between"}]
+    found += [_said_of(path, key) for path in layers[1:]]
+    types = dict.fromkeys(layers, "Linear")
+    unregistered = set(layers) if key.endswith("unregistered") else set()
+    ng.set_language(language)
+    try:
+        lines = lines_of(found, types, unregistered)
+        fewer = [_said_of(path, key) for path in layers[: GROUPED[key] - 1]]  # too few
+        alone = lines_of(fewer, types, unregistered)
+    finally:
+        ng.set_language("en")
+    (text,) = [text for _, text in lines if text != "between"]
+    assert len(lines) == 2 and " 3 " in text and "{" not in text
+    assert "1, 3, 5" in text or "1.weight, 3.weight, 5.weight" in text or "1 (Linear), 3" in text
+    if key.startswith("dead"):
+        assert "31%" in text  # 20 of 64 units
+    assert [text for _, text in alone] == [f["message"] for f in fewer]
+
+
 def test_summary_of_a_healthy_and_of_a_forward_only_graph():
     assert "Findings: none (no vanishing" in traced().summary()
     g = ng.trace(nn.Linear(3, 2), torch.randn(1, 3))

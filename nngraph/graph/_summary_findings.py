@@ -1,0 +1,161 @@
+"""The findings section of `g.summary()`: one line per mistake, causes before symptoms.
+
+`health()` reports every layer and every parameter on its own: a forgotten `zero_grad()` is
+one `accumulated` finding per parameter tensor, a 20-layer ReLU net with weights of std 1 gets
+29 findings. The summary says each sentence once: the findings that read alike but for the
+layer they name (the same message key) become one line naming them all, wherever they stand
+in the list, and the lines that explain others come first.
+
+>>> from nngraph.i18n import set_language; set_language("en")
+>>> found = [
+...     {"kind": "accumulated", "module": "fc", "name": name, "message": f"{name}.grad ..."}
+...     for name in ("fc.weight", "fc.bias")
+... ]
+>>> [(kind, text[-50:]) for kind, text in finding_lines(found, {"fc": "Linear"})]
+[('accumulated', 'each backward. The parameters: fc.weight, fc.bias.')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from nngraph.graph._finding import layer_name
+from nngraph.i18n import message
+
+__all__ = ["GROUPED", "finding_lines", "message_key", "rank"]
+
+#: The message keys the summary says once for several findings (`graph.summary.group.*`), with
+#: how many findings it takes: two parameters whose gradients add up are one forgotten
+#: `zero_grad()`, while two layers with a tiny gradient still read best one by one.
+GROUPED = {
+    "vanishing_tiny": 3,
+    "vanishing_zero": 3,
+    "vanishing_zero_input": 3,
+    "exploding_huge": 3,
+    "dead": 3,
+    "dead_after": 3,
+    "no_gradient": 3,
+    "accumulated": 2,
+    "accumulated_unregistered": 2,
+}
+
+#: The sentences about what one layer shows (its own gradient, its dead units): symptoms.
+_PER_LAYER = frozenset(GROUPED) - {"no_gradient", "accumulated", "accumulated_unregistered"}
+
+
+def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | None:
+    """Which of the sentences in :data:`GROUPED` a finding says (the `graph.health.*` key it
+    was written from), told by its kind and numbers; None for any other finding. A parameter
+    of a module in `unregistered` (not registered in the model) has a sentence of its own.
+
+    >>> message_key({"kind": "exploding", "module": "0", "rms": 3e25})
+    'exploding_huge'
+    >>> message_key({"kind": "dead", "module": "1", "dead": 19, "units": 64, "layer": "0 (Linear)"})
+    'dead_after'
+    >>> message_key({"kind": "exploding", "module": "0", "per_layer": 6.0}) is None
+    True
+    """
+    kind, module = f.get("kind"), f.get("module")
+    if kind in ("vanishing", "exploding") and module and "per_layer" not in f:
+        if not isinstance(f.get("rms"), (int, float)):
+            return None  # not one layer's own gradient: values that grow, one op stopping all
+        if f.get("zero_input"):
+            return "vanishing_zero_input"
+        if kind == "exploding":
+            return "exploding_huge"
+        return "vanishing_zero" if f["rms"] == 0 else "vanishing_tiny"
+    if kind == "dead" and isinstance(f.get("dead"), int) and isinstance(f.get("units"), int):
+        if isinstance(f.get("layer"), str):
+            return "dead_after"  # a functional relu, named by the layer feeding it
+        return "dead" if module and f["units"] else None
+    if kind == "accumulated" and isinstance(f.get("name"), str):
+        return "accumulated_unregistered" if module in unregistered else "accumulated"
+    if kind == "no_gradient" and module and not {"name", "shape", "output_shape"} & set(f):
+        return "no_gradient"
+    return None
+
+
+def rank(f: dict[str, Any], key: str | None = None) -> int:
+    """Where a finding's line goes, causes before what they cause: 0 where the first NaN or
+    infinity appears in the forward pass, 1 in the backward pass; 2 normalisation layers that
+    never trained and a loss given the wrong input; 3 what explains the gradients (values that
+    grow layer after layer, data far from standardised, one op that stops every gradient);
+    4 mistakes of their own (a forgotten `zero_grad()`, weights all zero, a cut graph) and any
+    other flag; 5 how the gradient shrinks or grows through the layers; 6 what each layer
+    shows (dead units, a tiny or huge gradient). `key` is its :func:`message_key`.
+
+    >>> rank({"kind": "inf", "where": "backward"}), rank({"kind": "inf", "where": "forward"})
+    (1, 0)
+    >>> rank({"kind": "exploding", "where": "forward", "factor": 6.0})
+    3
+    """
+    kind = f.get("kind")
+    if kind in ("nan", "inf"):
+        return 0 if f.get("where") == "forward" else 1
+    if kind in ("untrained_norm", "loss_input"):
+        return 2
+    if kind == "dead" or key in _PER_LAYER:
+        return 6
+    if kind in ("vanishing", "exploding"):
+        return 5 if "per_layer" in f and "mean" not in f else 3
+    return 4
+
+
+def finding_lines(
+    findings: list[dict[str, Any]],
+    types: dict[str, str | None],
+    unregistered: Collection[str] = (),
+) -> list[tuple[str, str]]:
+    """`(kind, sentence)` for each line of the summary's findings, causes first (see
+    :func:`rank`; findings of one rank keep their order). The findings with one of the
+    sentences of :data:`GROUPED`, enough of them, are one line where the first of them stands,
+    naming them all: a 20-layer sigmoid net's 13 layers that "get an almost zero gradient"
+    are one line, not 13. `types` gives the module types, `unregistered` the modules the
+    model does not register (see :func:`message_key`)."""
+    keys = [message_key(f, unregistered) for f in findings]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for f, key in zip(findings, keys, strict=True):
+        if key is not None:
+            groups.setdefault(key, []).append(f)
+    order = sorted(range(len(findings)), key=lambda i: rank(findings[i], keys[i]))
+    lines: list[tuple[str, str]] = []
+    for i in order:
+        f, key = findings[i], keys[i]
+        group = groups.get(key) if key is not None else None
+        if group is None or len(group) < GROUPED[str(key)]:
+            lines.append((f["kind"], f.get("message", "")))
+        elif group[0] is f:
+            lines.append((f["kind"], _group_text(str(key), group, types)))
+    return lines
+
+
+def _group_text(key: str, group: list[dict[str, Any]], types: dict[str, str | None]) -> str:
+    """The `graph.summary.group.<key>` sentence for the findings of `group`: how many, the
+    range of their numbers (gradient RMS, share of dead units) and whose they are."""
+    fields: dict[str, Any] = {"count": len(group)}
+    if key.startswith("accumulated"):
+        fields["names"] = ", ".join(f["name"] for f in group)
+    elif key == "dead_after":
+        fields["layers"] = ", ".join(f["layer"] for f in group)
+    else:
+        fields["layers"] = _layers([f["module"] for f in group], types)
+    if key.startswith("dead"):
+        shares = [f["dead"] / f["units"] for f in group]
+        fields.update(low=min(shares), high=max(shares))
+    elif key in ("vanishing_tiny", "exploding_huge"):
+        fields.update(low=min(f["rms"] for f in group), high=max(f["rms"] for f in group))
+    return message(f"graph.summary.group.{key}", **fields)
+
+
+def _layers(paths: list[str], types: dict[str, str | None]) -> str:
+    """The modules a line names: `0, 2, 4 (Linear)` where all are of one type, else each with
+    its own (`0 (Conv2d), 3 (Linear)`).
+
+    >>> _layers(["0", "2"], {"0": "Linear", "2": "Linear"}), _layers(["0", "fc"], {"0": "Conv2d"})
+    ('0, 2 (Linear)', '0 (Conv2d), fc')
+    """
+    kinds = {types.get(path) for path in paths}
+    if len(kinds) == 1 and None not in kinds:
+        return f"{', '.join(paths)} ({kinds.pop()})"
+    return ", ".join(layer_name(path, types) for path in paths)
