@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,17 @@ def _headers(keys: tuple[str, ...]) -> tuple[str, ...]:
 
 def _shape(shape: Any) -> str:
     return "-" if shape is None else "[" + ", ".join(str(d) for d in shape) + "]"
+
+
+def _shape_runs(shapes: list[str]) -> str:
+    """Shapes joined by commas, a run of the same one written once with its count (the losses
+    of a 20-step loop recorded whole).
+
+    >>> _shape_runs(["[8, 2]", "[]", "[]", "[]"])
+    '[8, 2], [] ×3'
+    """
+    runs = [(shape, len(list(group))) for shape, group in itertools.groupby(shapes)]
+    return ", ".join(shape if count == 1 else f"{shape} ×{count}" for shape, count in runs)
 
 
 def _number(x: float | None) -> str:
@@ -298,7 +310,7 @@ def summary(g: Graph) -> str:
         if kind == "output" and any(d.get("requires_grad") for d in ends):
             # not side results (BatchNorm's batch counter), but what a variable holds
             ends = [d for d in ends if d.get("requires_grad") or d.get("name")]
-        shapes[kind] = ", ".join(_shape(d.get("shape")) for d in ends)
+        shapes[kind] = _shape_runs([_shape(d.get("shape")) for d in ends])
     out = [rule, line(headers), rule, *map(line, rows), rule]
     out.append(message("graph.summary.total", total=count_text(total)))
     if trainable is not None:

@@ -701,3 +701,14 @@ def test_a_module_that_owns_a_used_weight_but_never_ran_keeps_its_type() -> None
     )
     assert g.graph["modules"]["shared"]["type"] == "Embedding"  # was missing: Type "-"
     assert rows(g.summary())["shared"][1:4] == ["Embedding", "-", "40"]
+
+
+def test_the_same_output_shape_many_times_is_written_once_with_its_count() -> None:
+    # a 20-step training loop recorded whole: 20 losses
+    model = nn.Linear(3, 1)
+    with ng.record(model) as rec:
+        for _ in range(20):
+            loss = model(torch.randn(4, 3)).pow(2).mean()
+            loss.backward()
+    shapes = next(line for line in rec.graph.summary().splitlines() if "Output shape(s)" in line)
+    assert shapes.endswith("Output shape(s): [] ×20")
