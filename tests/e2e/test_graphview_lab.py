@@ -56,12 +56,21 @@ images, labels = torch.randn(8, 3, 32, 32), torch.randint(0, 10, (8,))
 g2 = ng.trace(cnn, images, loss=lambda y: torch.nn.functional.cross_entropy(y, labels))
 g2.show()
 """
+NO_GRAD = """
+w, xs = torch.randn(3, requires_grad=True), torch.randn(3)
+with ng.record() as rec:
+    with torch.no_grad():
+        scale = w.abs().max()
+    (w / scale * xs).sum().backward()
+rec.graph.show()
+"""
 CELLS = [
     SETUP,
     "g.show()",  # output 0: default depth (everything open for this small net)
     "g.show(depth=0)",  # output 1: each module one box
     "g.show(view='backward')",  # output 2
     RESNET,  # output 3: a small ResNet with repeated blocks
+    NO_GRAD,  # output 4: ops run under torch.no_grad()
 ]
 
 
@@ -69,7 +78,7 @@ CELLS = [
 def page(lab_page: Any) -> Iterator[Any]:
     p = lab_page("graphview.ipynb", CELLS)
     p.wait_for_selector(".ng-root .ng-item", timeout=60_000)
-    p.wait_for_function("() => document.querySelectorAll('.ng-root').length === 4")
+    p.wait_for_function("() => document.querySelectorAll('.ng-root').length === 5")
     p.wait_for_function(
         "() => [...document.querySelectorAll('.ng-root')].every(r => r.dataset.items)"
     )
@@ -175,3 +184,18 @@ def test_repeated_blocks_fold_and_unfold(page: Any) -> None:
     v.locator(".ng-inspector td[data-key='shape']").wait_for()
     assert v.locator(".ng-inspector td[data-key='shape']").text_content() == "8×16×32×32"
     screenshot(v, "graphview-resnet")
+
+
+def test_ops_run_under_no_grad_are_drawn_dashed_and_say_why(page: Any) -> None:
+    v = view(page, 4)
+    v.scroll_into_view_if_needed()
+    untracked = v.locator(".ng-item.ng-untracked")
+    labels = [
+        untracked.nth(i).locator("text").first.text_content() for i in range(untracked.count())
+    ]
+    assert sorted(labels) == ["abs", "max"]  # div, mul and sum are tracked
+    dash = untracked.first.locator(".ng-shape").evaluate("e => getComputedStyle(e).strokeDasharray")
+    assert dash not in ("", "none")
+    assert "not tracked by autograd" in untracked.first.locator("title").text_content()
+    tracked = v.locator(".ng-item", has_text="div").first.locator(".ng-shape")
+    assert tracked.evaluate("e => getComputedStyle(e).strokeDasharray") in ("", "none")
