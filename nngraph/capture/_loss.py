@@ -6,7 +6,7 @@ history, else an `NNGraphError` that says what to do.
     >>> call_loss(torch.nn.CrossEntropyLoss(), torch.randn(2, 3))  # the target is missing
     Traceback (most recent call last):
     ...
-    nngraph.errors.NNGraphError: loss must be a function of the model's output ...
+    nngraph.errors.NNGraphError: loss is a CrossEntropyLoss, which needs the target ...
     >>> call_loss(lambda y: y.pow(2).mean(), torch.ones(2))
     tensor(1.)
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,10 +35,19 @@ __all__ = [
 
 def check_loss_function(loss: Any) -> None:
     """Raise unless `loss` can be called, before the model runs: not a class such as
-    `torch.nn.MSELoss` either, which would be called with the output as its first setting."""
+    `torch.nn.MSELoss` either, which would be called with the output as its first setting,
+    nor a loss already computed (`loss=loss_fn(model(x), y)`: a tensor, or a number).
+
+    >>> check_loss_function(torch.tensor(0.5))
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: loss is a Tensor, the value of a loss computed already, ...
+    """
     if isinstance(loss, type):
         module = "torch.nn" if loss.__module__.startswith("torch.nn") else loss.__module__
         raise NNGraphError(message("capture.loss_is_class", name=f"{module}.{loss.__qualname__}"))
+    if isinstance(loss, torch.Tensor | numbers.Number) and not isinstance(loss, bool):
+        raise NNGraphError(message("capture.loss_is_value", got=type(loss).__name__))
     if not callable(loss):
         raise NNGraphError(message("capture.loss_not_callable"))
 
@@ -80,26 +90,59 @@ def check_batch_as_keywords(
 
 def call_loss(loss: Any, output: Any) -> Any:
     """`loss(output)`. A loss that needs more than the output (`nn.CrossEntropyLoss()` and
-    `F.cross_entropy` also need a target) is an `NNGraphError`; a `TypeError` raised inside the
-    user's own loss stays theirs. The signature is read only after a `TypeError`: reading it
-    costs more than a small model's whole step."""
+    `F.cross_entropy` also need a target) is an `NNGraphError` that names what it takes and
+    shows the wrapping lambda; a `TypeError` raised inside the user's own loss stays theirs.
+    The signature is read only after a `TypeError`: reading it costs more than a small model's
+    whole step.
+
+    >>> import torch.nn.functional as F
+    >>> call_loss(F.cross_entropy, torch.randn(2, 3))
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: loss is F.cross_entropy, which needs the target as well as ...
+    """
     try:
         return loss(output)
     except TypeError:
-        if _takes_output_alone(loss):
+        needed = _needs_more(loss)
+        if needed is None:
             raise
-        raise NNGraphError(message("capture.loss_not_callable")) from None
+        raise NNGraphError(_needs_more_text(loss, needed)) from None
 
 
-def _takes_output_alone(loss: Any) -> bool:
+def _needs_more(loss: Any) -> list[str] | None:
+    """The arguments `loss` needs (those without a default) if it cannot take the output
+    alone, else None (a builtin, whose signature cannot be read, is not known to need more)."""
     function = loss.forward if isinstance(loss, torch.nn.Module) else loss
     try:
-        inspect.signature(function).bind(None)
+        signature = inspect.signature(function)
+        signature.bind(None)
     except ValueError:  # no signature to read (a builtin): not known to need more
-        return True
+        return None
     except TypeError:
-        return False
-    return True
+        kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        return [
+            name
+            for name, p in signature.parameters.items()
+            if p.kind in kinds and p.default is inspect.Parameter.empty
+        ]
+    return None
+
+
+def _needs_more_text(loss: Any, needed: list[str]) -> str:
+    """What a loss that needs more than the output says: a loss module (`CrossEntropyLoss()`)
+    and a named function (`F.cross_entropy`, the user's own) are wrapped in a lambda that adds
+    the target; a lambda the user wrote gets the general rule."""
+    params = ", ".join(needed)
+    if isinstance(loss, torch.nn.Module):
+        name = type(loss).__name__
+        return message("capture.loss_module_needs_target", name=name, params=params)
+    name = getattr(loss, "__name__", "")
+    if not name.isidentifier():  # a lambda, a functools.partial: no name to call it by
+        return message("capture.loss_not_callable")
+    if getattr(loss, "__module__", "") == "torch.nn.functional":
+        name = f"F.{name}"
+    return message("capture.loss_function_needs_target", name=name, params=params)
 
 
 def check_loss_value(value: Any) -> None:

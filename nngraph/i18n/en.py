@@ -63,6 +63,22 @@ MESSAGES: dict[str, str] = {
         "loss must be a function of the model's output returning a scalar tensor, "
         "e.g. loss=lambda y: torch.nn.functional.mse_loss(y, target)"
     ),
+    "capture.loss_is_value": (
+        "loss is a {got}, the value of a loss computed already, not a function: trace() runs"
+        " the model and then calls loss on its output, so give it a function of the output,"
+        " e.g. loss=lambda out: loss_fn(out, y) instead of loss=loss_fn(model(x), y)"
+    ),
+    "capture.loss_module_needs_target": (
+        "loss is a {name}, which needs the target as well as the model's output (its forward"
+        " takes {params}), but trace() calls loss with the output alone: wrap it in a function"
+        " of the output, e.g. loss=lambda out: loss_fn(out, y), where loss_fn is your {name}"
+        " and y holds the targets"
+    ),
+    "capture.loss_function_needs_target": (
+        "loss is {name}, which needs the target as well as the model's output (it takes"
+        " {params}), but trace() calls loss with the output alone: wrap it in a function of the"
+        " output, e.g. loss=lambda out: {name}(out, y), where y holds the targets"
+    ),
     "capture.loss_not_scalar": (
         "loss(output) must return a tensor with one element (a scalar loss), got {got}"
     ),
@@ -278,6 +294,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.error.whole": "{what} must be a whole number (0, 1, 2, ...), got {value!r}",
     "monitor.error.number": "{what} must be a finite number, got {value!r}",
+    "monitor.error.not_number": "{what} must be a number, got {got}",
+    "monitor.error.number_text": (
+        "{what} must be a number, got the text {value!r}: write {number}, without quotes"
+    ),
     "monitor.error.metrics": (
         "metrics must be metric names, e.g. metrics=('loss', 'val_loss') or metrics='val_loss',"
         " got {got!r}"
@@ -469,6 +489,17 @@ MESSAGES: dict[str, str] = {
         "nngraph Monitor: {detector} watches {metric!r}, which was never logged (logged:"
         " {logged}), so it stays silent. Give it the name you log: metric='your_name'"
     ),
+    "monitor.warn.metric_close": (
+        "nngraph Monitor: the watched metric {metric!r} has not been logged (logged: {logged}):"
+        " did you mean {close!r}? Until it is logged, nothing can stop training early or restore"
+        " the best weights. Watch the name you log, Monitor(metric={close!r}), or log it as"
+        " {metric!r}"
+    ),
+    "monitor.warn.detector_metric_close": (
+        "nngraph Monitor: {detector} watches {metric!r}, which has not been logged (logged:"
+        " {logged}): did you mean {close!r}? Until it is logged, it stays silent. Give it the"
+        " name you log: metric={close!r}"
+    ),
     "monitor.warn.detector_train_missing": (
         "nngraph Monitor: {detector} compares {metric!r} with the training metric, logged as"
         " one of {twins}, which was never logged (logged: {logged}), so it stays silent. Log"
@@ -562,19 +593,26 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.last_evaluations.one": "the last evaluation",
     "monitor.unit.last_evaluations.few": "the last {n} evaluations",
     "monitor.unit.last_evaluations.many": "the last {n} evaluations",
+    "monitor.unit.before_epoch": "epoch {epoch}",
+    "monitor.unit.before_epochs": "epochs {first}–{last}",
     "monitor.event": "epoch {epoch}: {message}",
+    "monitor.above.percent": "{percent}% above its best",
+    "monitor.above.times": "about {times} times its best",
+    "monitor.number.million": "{n} million",
+    "monitor.number.billion": "{n} billion",
+    "monitor.number.trillion": "{n} trillion",
     "monitor.event.step": "step {step}: {message}",
     # monitor: detector explanations (the key is "monitor." + the event's message_id)
     "monitor.gl.overfit": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
         "is still falling ({recent:.4g} on average over {span}, down from {before:.4g} "
-        "up to epoch {best_epoch}): {verdict}"
+        "on average over {earlier}): {verdict}"
     ),
     "monitor.gl.flat": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
-        "stays where it was ({recent:.4g} on average over {span}, {before:.4g} up to epoch "
-        "{best_epoch}): more training no longer helps on the training data and hurts on new "
-        "data, so {verdict}"
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
+        "stays where it was ({recent:.4g} on average over {span}, against {before:.4g} on "
+        "average over {earlier}): more training no longer helps on the training data and hurts "
+        "on new data, so {verdict}"
     ),
     # what GL's sentences end with: a GL that stops, and one that only warns (the classroom's)
     "monitor.gl.verdict": (
@@ -590,55 +628,55 @@ MESSAGES: dict[str, str] = {
         "Watch whether it keeps rising (this warning does not stop training)."
     ),
     "monitor.gl.plateau": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) while {train} "
-        "stays where it was, not far below it ({recent:.4g} on average over {span}, "
-        "{before:.4g} up to epoch {best_epoch}): neither loss improves any more, so the model "
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
+        "stays where it was, not far below it ({recent:.4g} on average over {span}, against "
+        "{before:.4g} on average over {earlier}): neither loss improves any more, so the model "
         "has stopped learning rather than started to memorise, and this rise may be noise. "
         "More training is unlikely to help: keep the best weights (restore_best), or try "
         "another learning rate or a bigger model."
     ),
     "monitor.gl.stalled": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
-        "has risen since then ({recent:.4g} on average over {span}, {before:.4g} up to epoch "
-        "{best_epoch}): training has become unstable, which is not overfitting (try a smaller "
-        "learning rate)."
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
+        "has risen since then ({recent:.4g} on average over {span}, up from {before:.4g} on "
+        "average over {earlier}): training has become unstable, which is not overfitting (try "
+        "a smaller learning rate)."
     ),
     "monitor.gl.training": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}): the loss on "
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}): the loss on "
         "the training data itself is rising, so training has become unstable, not overfitted "
         "(try a smaller learning rate). Overfitting shows on a validation loss."
     ),
     "monitor.gl.plain": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}): the model is "
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}): the model is "
         "getting worse on data it does not train on."
     ),
     "monitor.gl.jump": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) after a jump "
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) after a jump "
         "from {previous:.4g} to {value:.4g} in one evaluation: a rise this sudden is unstable "
         "training (try a smaller learning rate), not overfitting, which builds up over epochs."
     ),
     "monitor.pq.fire": (
-        "{metric} is {percent}% above its best while the training progress of {train} was only "
+        "{metric} is {above} while the training progress of {train} was only "
         "{permille}‰ over the last {since} (quotient {quotient} > {alpha:g}): each epoch now "
         "costs more on new data than it gains on training data, so the model has started to "
         "memorise."
     ),
     "monitor.pq.plateau": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
-        "stays where it was, not far below it ({recent:.4g} on average over {span}, "
-        "{before:.4g} up to epoch {best_epoch}), so the quotient {quotient} > {alpha:g} comes "
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
+        "stays where it was, not far below it ({recent:.4g} on average over {span}, against "
+        "{before:.4g} on average over {earlier}), so the quotient {quotient} > {alpha:g} comes "
         "from training that no longer improves (a plateau), not from memorising. More training "
         "is unlikely to help: keep the best weights (restore_best), or try another learning "
         "rate or a bigger model."
     ),
     "monitor.pq.stalled": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
-        "has risen since then ({recent:.4g} on average over {span}, {before:.4g} up to epoch "
-        "{best_epoch}), so the quotient {quotient} > {alpha:g} comes from training that has "
-        "become unstable, which is not overfitting (try a smaller learning rate)."
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
+        "has risen since then ({recent:.4g} on average over {span}, up from {before:.4g} on "
+        "average over {earlier}), so the quotient {quotient} > {alpha:g} comes from training "
+        "that has become unstable, which is not overfitting (try a smaller learning rate)."
     ),
     "monitor.pq.jump": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) after a jump "
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) after a jump "
         "from {previous:.4g} to {value:.4g} in one evaluation, so the quotient {quotient} > "
         "{alpha:g} comes from training that has become unstable (try a smaller learning "
         "rate), not from overfitting, which builds up over epochs."
@@ -649,16 +687,16 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.plateau": (
         "{metric} rose at the end of {strips} ({trail}) while {train} stays where it was, not "
-        "far below it ({recent:.4g} on average over {span}, {before:.4g} up to epoch "
-        "{best_epoch}): the model has stopped learning (a plateau) rather than started to "
+        "far below it ({recent:.4g} on average over {span}, against {before:.4g} on average "
+        "over {earlier}): the model has stopped learning (a plateau) rather than started to "
         "memorise. More training is unlikely to help: keep the best weights (restore_best), or "
         "try another learning rate or a bigger model. Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.stalled": (
         "{metric} rose at the end of {strips} ({trail}), but {train} has risen since the best "
-        "epoch too ({recent:.4g} on average over {span}, {before:.4g} up to epoch {best_epoch}): "
-        "training has become unstable, which is not overfitting (try a smaller learning rate). "
-        "Best: {best:.4g} at epoch {best_epoch}."
+        "epoch too ({recent:.4g} on average over {span}, up from {before:.4g} on average over "
+        "{earlier}): training has become unstable, which is not overfitting (try a smaller "
+        "learning rate). Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.strips.one": "{n} strip of {strip}",
     "monitor.up.strips.few": "{n} successive strips of {strip}",
@@ -669,7 +707,7 @@ MESSAGES: dict[str, str] = {
         "smaller learning rate."
     ),
     "monitor.gl.train_nonfinite": (
-        "{metric} is {percent}% above its best ({best:.4g} at epoch {best_epoch}) and {train} "
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
         "became {train_value} (not a finite number): training has diverged, it is not "
         "memorising. Keep the best weights (restore_best) and try a smaller learning rate."
     ),
@@ -737,9 +775,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gap.unstable": (
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been far apart for {since}, but "
-        "{train} itself has got worse ({recent:.4g} on average over {span}, "
-        "{before:.4g} up to epoch {best_epoch}, the best epoch of {metric}): training has become "
-        "unstable, which is not high variance (try a smaller learning rate)."
+        "{train} itself has got worse since epoch {best_epoch}, the best of {metric} "
+        "({recent:.4g} on average over {span}, against {before:.4g} on average over "
+        "{earlier}): training has become unstable, which is not high variance (try a smaller "
+        "learning rate)."
     ),
     "monitor.gap.absolute": (
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {threshold:.4g} apart "
@@ -856,6 +895,14 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",
     "monitor.gradwatch.table.row": "{layer:<{w}}  {last:>10.3g}  {low:>10.3g}  {high:>10.3g}",
     "monitor.gradwatch.repr": "<GradientWatch: {layers} ({names}), {steps}, {events}>",
+    "monitor.gradwatch.no_steps": (
+        "no step recorded yet: call watch.step() after each loss.backward(), or leave it to the"
+        " optimizer: make the GradientWatch with optimizer=opt, and the norms are read at each"
+        " opt.step()"
+    ),
+    "monitor.gradwatch.no_steps_yet": (
+        "no step recorded yet: the norms are read at each optimizer.step()"
+    ),
     "monitor.gradwatch.copy": (
         "a GradientWatch cannot be copied (copy.copy, copy.deepcopy) or saved with pickle or"
         " torch.save: it is a live watch of one model, hooked on its optimizer. Save what it"
@@ -922,7 +969,10 @@ MESSAGES: dict[str, str] = {
         " instead: the comparison with runs.rows() or runs.table(), and each run's history with"
         " runs[name].to_csv(path), for each name in runs.names"
     ),
-    "monitor.runs.error.not_monitor": "compare() takes Monitor objects, got {got!r}",
+    "monitor.runs.error.not_monitor": (
+        "compare() takes monitors: one by one, ng.compare(mon_a, mon_b), or in one list or dict,"
+        " ng.compare(results); got {got}"
+    ),
     "monitor.runs.error.unknown": "no run called {name!r}; runs: {names}",
     "monitor.runs.error.add_not_monitor": (
         "runs.add() takes an ng.Monitor, got {got!r}; to start a new run by name, use "

@@ -63,6 +63,22 @@ MESSAGES: dict[str, str] = {
         "loss musi być funkcją wyjścia modelu zwracającą skalarny tensor, "
         "np. loss=lambda y: torch.nn.functional.mse_loss(y, target)"
     ),
+    "capture.loss_is_value": (
+        "loss to {got}, czyli już obliczona wartość straty, a nie funkcja: trace() uruchamia"
+        " model i dopiero potem wywołuje loss na jego wyjściu, więc podaj funkcję wyjścia,"
+        " np. loss=lambda out: loss_fn(out, y) zamiast loss=loss_fn(model(x), y)"
+    ),
+    "capture.loss_module_needs_target": (
+        "loss to {name}, który oprócz wyjścia modelu potrzebuje wartości docelowych (jego"
+        " forward przyjmuje {params}), a trace() wywołuje loss z samym wyjściem: opakuj go w"
+        " funkcję wyjścia, np. loss=lambda out: loss_fn(out, y), gdzie loss_fn to twój {name},"
+        " a y to wartości docelowe"
+    ),
+    "capture.loss_function_needs_target": (
+        "loss to {name}, która oprócz wyjścia modelu potrzebuje wartości docelowych (przyjmuje"
+        " {params}), a trace() wywołuje loss z samym wyjściem: opakuj ją w funkcję wyjścia,"
+        " np. loss=lambda out: {name}(out, y), gdzie y to wartości docelowe"
+    ),
     "capture.loss_not_scalar": (
         "loss(output) musi zwrócić tensor z jednym elementem (skalarną stratę), a zwróciło {got}"
     ),
@@ -289,6 +305,10 @@ MESSAGES: dict[str, str] = {
         "{what} musi być nieujemną liczbą całkowitą (0, 1, 2, ...), otrzymano {value!r}"
     ),
     "monitor.error.number": "{what} musi być skończoną liczbą, otrzymano {value!r}",
+    "monitor.error.not_number": "{what} musi być liczbą, otrzymano {got}",
+    "monitor.error.number_text": (
+        "{what} musi być liczbą, otrzymano tekst {value!r}: napisz {number} bez cudzysłowu"
+    ),
     "monitor.error.metrics": (
         "metrics musi zawierać nazwy metryk, np. metrics=('loss', 'val_loss') albo "
         "metrics='val_loss', otrzymano {got!r}"
@@ -498,6 +518,17 @@ MESSAGES: dict[str, str] = {
         "zapisana (zapisane: {logged}), więc milczy. Podaj mu nazwę, której używasz: "
         "metric='twoja_nazwa'"
     ),
+    "monitor.warn.metric_close": (
+        "nngraph Monitor: obserwowana metryka {metric!r} nie została jeszcze zapisana "
+        "(zapisane: {logged}): czy chodziło o {close!r}? Dopóki jej nie ma, nic nie zatrzyma "
+        "treningu wcześniej ani nie przywróci najlepszych wag. Obserwuj nazwę, której używasz, "
+        "Monitor(metric={close!r}), albo zapisuj ją jako {metric!r}"
+    ),
+    "monitor.warn.detector_metric_close": (
+        "nngraph Monitor: {detector} obserwuje metrykę {metric!r}, która nie została jeszcze "
+        "zapisana (zapisane: {logged}): czy chodziło o {close!r}? Dopóki jej nie ma, milczy. "
+        "Podaj mu nazwę, której używasz: metric={close!r}"
+    ),
     "monitor.warn.detector_train_missing": (
         "nngraph Monitor: {detector} porównuje metrykę {metric!r} z metryką treningową o jednej "
         "z nazw {twins}, która nie została ani razu zapisana (zapisane: {logged}), więc milczy. "
@@ -598,18 +629,25 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.last_evaluations.one": "ostatnim pomiarze",
     "monitor.unit.last_evaluations.few": "ostatnich {n} pomiarach",
     "monitor.unit.last_evaluations.many": "ostatnich {n} pomiarach",
+    "monitor.unit.before_epoch": "epoce {epoch}",
+    "monitor.unit.before_epochs": "epokach {first}–{last}",
     "monitor.event": "epoka {epoch}: {message}",
+    "monitor.above.percent": "jest o {percent}% powyżej swojej najlepszej wartości",
+    "monitor.above.times": "przekracza swoją najlepszą wartość około {times} razy",
+    "monitor.number.million": "{n} mln",
+    "monitor.number.billion": "{n} mld",
+    "monitor.number.trillion": "{n} bln",
     "monitor.event.step": "krok {step}: {message}",
     # monitor: wyjaśnienia detektorów (klucz to "monitor." + message_id zdarzenia)
     "monitor.gl.overfit": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
-        "{best_epoch}), a {train} wciąż spada (teraz średnio {recent:.4g} w {span}, a do "
-        "epoki {best_epoch} średnio {before:.4g}): {verdict}"
+        "{metric} {above} ({best:.4g} w epoce "
+        "{best_epoch}), a {train} wciąż spada (teraz średnio {recent:.4g} w {span}, a w "
+        "{earlier} średnio {before:.4g}): {verdict}"
     ),
     "monitor.gl.flat": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
-        "{best_epoch}), a {train} stoi w miejscu (teraz średnio {recent:.4g} w {span}, a do "
-        "epoki {best_epoch} średnio {before:.4g}): dalszy trening nie pomaga już na danych "
+        "{metric} {above} ({best:.4g} w epoce "
+        "{best_epoch}), a {train} stoi w miejscu (teraz średnio {recent:.4g} w {span}, a w "
+        "{earlier} średnio {before:.4g}): dalszy trening nie pomaga już na danych "
         "treningowych, a szkodzi na nowych, więc {verdict}"
     ),
     "monitor.gl.verdict": (
@@ -625,59 +663,59 @@ MESSAGES: dict[str, str] = {
         "Sprawdź, czy dalej rośnie (to ostrzeżenie nie zatrzymuje treningu)."
     ),
     "monitor.gl.plateau": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} stoi w miejscu, niewiele niżej (teraz średnio {recent:.4g} w "
-        "{span}, a do epoki {best_epoch} średnio {before:.4g}): żadna ze strat już się nie "
+        "{span}, a w {earlier} średnio {before:.4g}): żadna ze strat już się nie "
         "poprawia, więc model przestał się uczyć, a nie zaczął zapamiętywać, a ten wzrost może "
         "być szumem. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi (restore_best) "
         "albo spróbuj innego współczynnika uczenia lub większego modelu."
     ),
     "monitor.gl.stalled": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w {span}), "
-        "więcej niż do epoki {best_epoch} ({before:.4g}). Trening stał się niestabilny, a to "
+        "więcej niż w {earlier} (średnio {before:.4g}). Trening stał się niestabilny, a to "
         "nie overfitting (spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.gl.training": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}): rośnie strata na samych danych treningowych, więc trening stał się "
         "niestabilny, a to nie overfitting (spróbuj mniejszego współczynnika uczenia). "
         "Overfitting widać na stracie walidacyjnej."
     ),
     "monitor.gl.plain": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}): model radzi sobie coraz gorzej na danych, na których się nie uczy."
     ),
     "monitor.gl.jump": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}) po skoku z {previous:.4g} do {value:.4g} w jednym pomiarze: tak nagły "
         "wzrost to niestabilny trening (spróbuj mniejszego współczynnika uczenia), a nie "
         "overfitting, który narasta przez wiele epok."
     ),
     "monitor.pq.fire": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości, a w ostatnim odcinku, "
+        "{metric} {above}, a w ostatnim odcinku, "
         "trwającym {since}, postęp treningu ({train}) jest mały: średnia z tego odcinka "
         "przekracza jego minimum tylko o {permille}‰ (iloraz {quotient} > {alpha:g}). Każda "
         "epoka kosztuje teraz więcej na nowych danych, niż daje na danych treningowych, więc "
         "model zaczął zapamiętywać dane treningowe."
     ),
     "monitor.pq.plateau": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} stoi w miejscu, niewiele niżej (teraz średnio {recent:.4g} w "
-        "{span}, a do epoki {best_epoch} średnio {before:.4g}), więc iloraz {quotient} > "
+        "{span}, a w {earlier} średnio {before:.4g}), więc iloraz {quotient} > "
         "{alpha:g} bierze się z treningu, który już się nie poprawia (plateau), a nie z "
         "zapamiętywania. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi "
         "(restore_best) albo spróbuj innego współczynnika uczenia lub większego modelu."
     ),
     "monitor.pq.stalled": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w {span}), "
-        "więcej niż do epoki {best_epoch} ({before:.4g}). Iloraz {quotient} > {alpha:g} bierze "
+        "więcej niż w {earlier} (średnio {before:.4g}). Iloraz {quotient} > {alpha:g} bierze "
         "się więc z treningu, który stał się niestabilny, a to nie overfitting (spróbuj "
         "mniejszego współczynnika uczenia)."
     ),
     "monitor.pq.jump": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}) po skoku z {previous:.4g} do {value:.4g} w jednym pomiarze, więc iloraz "
         "{quotient} > {alpha:g} bierze się z treningu, który stał się niestabilny (spróbuj "
         "mniejszego współczynnika uczenia), a nie z overfittingu, który narasta przez wiele "
@@ -690,7 +728,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.plateau": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} stoi w miejscu, "
-        "niewiele niżej (teraz średnio {recent:.4g} w {span}, a do epoki {best_epoch} średnio "
+        "niewiele niżej (teraz średnio {recent:.4g} w {span}, a w {earlier} średnio "
         "{before:.4g}): model przestał się uczyć (plateau), a nie zaczął zapamiętywać. Dalszy "
         "trening raczej nie pomoże: zachowaj najlepsze wagi (restore_best) albo spróbuj innego "
         "współczynnika uczenia lub większego modelu. Najlepsza wartość: {best:.4g} w epoce "
@@ -698,9 +736,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.stalled": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz średnio "
-        "{recent:.4g} (w {span}), więcej niż do najlepszej epoki {best_epoch} ({before:.4g}). "
-        "Trening stał się niestabilny, a to nie overfitting (spróbuj mniejszego "
-        "współczynnika uczenia). Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
+        "{recent:.4g} (w {span}), więcej niż w {earlier} (średnio {before:.4g}). Trening stał "
+        "się niestabilny, a to nie overfitting (spróbuj mniejszego współczynnika uczenia). "
+        "Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
     ),
     # dopełniacz, jak po "na końcu": 1 odcinka, 3 kolejnych odcinków
     "monitor.up.strips.one": "{n} odcinka treningu, który trwał {strip}",
@@ -712,7 +750,7 @@ MESSAGES: dict[str, str] = {
         "najlepsze wagi (restore_best) i spróbuj mniejszego współczynnika uczenia."
     ),
     "monitor.gl.train_nonfinite": (
-        "{metric} jest o {percent}% powyżej swojej najlepszej wartości ({best:.4g} w epoce "
+        "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} ma teraz wartość {train_value} (to nie jest skończona "
         "liczba): trening się rozbiegł, to nie zapamiętywanie danych. Zachowaj najlepsze wagi "
         "(restore_best) i spróbuj mniejszego współczynnika uczenia."
@@ -785,8 +823,8 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gap.unstable": (
         "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się mocno już {since} z rzędu, ale "
-        "{train} też się pogarsza: wynosi teraz średnio {recent:.4g} (w {span}), wobec "
-        "{before:.4g} do najlepszej epoki ({best_epoch}). Trening stał "
+        "{train} też się pogarsza od najlepszej epoki ({best_epoch}): wynosi teraz średnio "
+        "{recent:.4g} (w {span}), wobec średnio {before:.4g} w {earlier}. Trening stał "
         "się niestabilny, a to nie duża wariancja (spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.gap.absolute": (
@@ -912,6 +950,14 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",
     "monitor.gradwatch.table.row": "{layer:<{w}}  {last:>10.3g}  {low:>10.3g}  {high:>10.3g}",
     "monitor.gradwatch.repr": "<GradientWatch: {layers} ({names}); {steps}; {events}>",
+    "monitor.gradwatch.no_steps": (
+        "nie zapisano jeszcze żadnego kroku: wywołuj watch.step() po każdym loss.backward()"
+        " albo zleć to optymalizatorowi: utwórz GradientWatch z optimizer=opt, a normy będą"
+        " odczytywane przy każdym opt.step()"
+    ),
+    "monitor.gradwatch.no_steps_yet": (
+        "nie zapisano jeszcze żadnego kroku: normy są odczytywane przy każdym optimizer.step()"
+    ),
     "monitor.gradwatch.copy": (
         "GradientWatch nie można skopiować (copy.copy, copy.deepcopy) ani zapisać przez pickle"
         " czy torch.save: to żywa obserwacja jednego modelu, podpięta pod jego optymalizator."
@@ -984,7 +1030,10 @@ MESSAGES: dict[str, str] = {
         " runs.table(), a historię każdego przebiegu przez runs[name].to_csv(path), dla każdej"
         " nazwy z runs.names"
     ),
-    "monitor.runs.error.not_monitor": "compare() przyjmuje obiekty Monitor, otrzymano {got!r}",
+    "monitor.runs.error.not_monitor": (
+        "compare() przyjmuje monitory: pojedynczo, ng.compare(mon_a, mon_b), albo w jednej"
+        " liście lub słowniku, ng.compare(results); otrzymano {got}"
+    ),
     "monitor.runs.error.unknown": "nie ma przebiegu o nazwie {name!r}; przebiegi: {names}",
     "monitor.runs.error.add_not_monitor": (
         "runs.add() przyjmuje ng.Monitor, otrzymano {got!r}; aby zacząć nowy przebieg o danej "

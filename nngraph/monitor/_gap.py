@@ -19,7 +19,7 @@ from nngraph.errors import check_flag
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import Mode, resolve_mode
 from nngraph.monitor._params import _count, _nonnegative
-from nngraph.monitor._trend import TrainingTrend
+from nngraph.monitor._trend import TrainingTrend, before_span
 
 __all__ = ["Gap"]
 
@@ -113,6 +113,7 @@ class Gap(Detector):
                 "before": trend.before,
                 "recent": trend.recent,
                 "span": span,
+                "earlier": before_span(trend),
                 "best_epoch": self._best_shown,
             }
         if self.relative:

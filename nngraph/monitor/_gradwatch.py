@@ -316,7 +316,12 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         >>> print(gw.table())
         layer          last         min         max
         (model)           5           5           5
+        >>> print(GradientWatch(net).table())  # before a step: how to record one
+        no step recorded yet: call watch.step() after each loss.backward(), or ...
         """
+        if not self.steps:  # with optimizer=, each opt.step() records one
+            key = "no_steps" if self._hook is None else "no_steps_yet"
+            return message("monitor.gradwatch." + key)
         recorded = self._recorded()
         names = [one_line(n) or _model_name() for n, _ in recorded]
         cols = message("monitor.gradwatch.table.columns").split("|")
@@ -363,8 +368,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         )
 
     def _text(self) -> str:
-        """The repr and, once a step is recorded, the table."""
-        return repr(self) + ("\n" + self.table() if self.series else "")
+        """The repr and the table (before the first step: how to record one)."""
+        return repr(self) + "\n" + self.table()
 
     def _ipython_display_(self) -> None:
         """``watch`` as a cell's value: in a notebook its live view, else its repr and table."""

@@ -230,7 +230,7 @@ class Monitor(
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
         improved = self._update_best(step_f, best_epoch, values, (self._rows, self._row))
         new_events = self._feed_detectors(step_f, values, epoch)
-        self._check_watched()
+        self._check_watched(epoch)
         self._check_per_batch(values, given_epoch)
         if self._listeners:
             self._listeners.queue(step_f, values, new_events)

@@ -4,6 +4,13 @@ what was expected.
 
     >>> _whole("patience", 3), _positive("factor", 2)
     (3, 2.0)
+
+A value that is no number at all (the text ``"5"``, a list) is said to be one, before its range:
+
+    >>> _nonnegative("GL alpha", "5")
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: GL alpha must be a number, got the text '5': write 5, without quotes
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from typing import cast
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
+from nngraph.monitor._common import short_repr
 from nngraph.monitor._names import is_metric_name, resolve_mode
 
 __all__: list[str] = []
@@ -29,31 +37,59 @@ def _integral(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+def _number(what: str, value: object, *, whole: bool = False) -> None:
+    """Refuse what is no number at all (a text, a list, a bool, a tensor): its range would
+    not be the problem. A text that holds a number (``"5"``, read from a form or a config)
+    says to write it without quotes. ``whole``: a whole number is asked for, which its own
+    text says of anything else."""
+    if _real(value):
+        return
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            pass
+        else:
+            shown = value.strip()
+            raise NNGraphError(
+                message("monitor.error.number_text", what=what, value=value, number=shown)
+            )
+    if whole:
+        return
+    got = f"{short_repr(value)} ({type(value).__name__})"
+    raise NNGraphError(message("monitor.error.not_number", what=what, got=got))
+
+
 def _positive(what: str, value: float) -> float:
+    _number(what, value)
     if not (_real(value) and value > 0 and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.positive", what=what, value=value))
     return float(value)
 
 
 def _nonnegative(what: str, value: float) -> float:
+    _number(what, value)
     if not (_real(value) and value >= 0 and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.nonnegative", what=what, value=value))
     return float(value)
 
 
 def _whole(what: str, value: int) -> int:
+    _number(what, value, whole=True)
     if not (_integral(value) and value >= 0):
         raise NNGraphError(message("monitor.error.whole", what=what, value=value))
     return int(value)
 
 
 def _finite(what: str, value: float) -> float:
+    _number(what, value)
     if not (_real(value) and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.number", what=what, value=value))
     return float(value)
 
 
 def _count(what: str, value: int) -> int:
+    _number(what, value, whole=True)
     if not (_integral(value) and value >= 1):
         raise NNGraphError(message("monitor.error.positive_int", what=what, value=value))
     return int(value)

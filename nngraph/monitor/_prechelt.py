@@ -33,8 +33,8 @@ from nngraph.monitor._params import (
     _lower_is_better,
     _nonnegative,
 )
-from nngraph.monitor._trend import TrainingTrend, Trend
-from nngraph.monitor._wording import percent_text, plain, rising_trail
+from nngraph.monitor._trend import TrainingTrend, Trend, before_span
+from nngraph.monitor._wording import above_text, plain, rising_trail
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
 
@@ -109,7 +109,12 @@ def _errors_only(det: Detector) -> None:
 def _trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
     """The training loss up to the best epoch and lately, for an explanation."""
     span = det._last_epochs(trend.start, trend.count)
-    return {"before": trend.before, "recent": trend.recent, "span": span}
+    return {
+        "before": trend.before,
+        "recent": trend.recent,
+        "span": span,
+        "earlier": before_span(trend),
+    }
 
 
 def _not_memorising(det: Detector, trend: Trend | None, fields: dict[str, Any]) -> Check:
@@ -204,7 +209,7 @@ class GL(Detector):
             advice = message("monitor.gl.advice" if self.stop else "monitor.gl.advice_warn")
             best = self.best or 0.0  # -0.0 is shown as 0
             return "gl.from_zero", {**fields, "best": best, "value": value, "advice": advice}
-        fields["percent"] = numeral(percent_text(self.value, self.alpha))
+        fields["above"] = above_text(self.value, self.alpha)
         if not is_validation(self.metric):  # the training loss itself rose: not memorising
             return "gl.training", fields
         if train is not None and not math.isfinite(train):  # diverged, not memorising
@@ -301,7 +306,7 @@ class PQ(Detector):
         }
         if math.isinf(self.gl):  # a rise from 0 (or past the float maximum): the numbers
             return "pq.from_zero", {**fields, "best": self.best or 0.0, "value": value}
-        fields["percent"] = numeral(percent_text(self.gl, 0.0))
+        fields["above"] = above_text(self.gl, 0.0)
         # a training loss that rose (lr too high) also gives a large P_k: not memorising
         shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
         if previous > 0 and value > JUMP * previous:  # blew up (NaN compares False)

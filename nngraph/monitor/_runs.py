@@ -16,7 +16,7 @@ The lab's question, "small, medium or large hidden layer?", answered side by sid
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -30,7 +30,7 @@ from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._names import Mode, resolve_mode, train_twin
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._run_best import best_of, metric_of, same_columns
-from nngraph.monitor._runs_options import check_options
+from nngraph.monitor._runs_options import check_options, monitors_given
 from nngraph.monitor._runs_table import table_text
 
 __all__ = ["Runs", "compare"]
@@ -338,9 +338,16 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
 
 
 def compare(
-    *monitors: Monitor, metric: str | None = None, mode: Mode = "auto", display: Display = "auto"
+    *monitors: Monitor | Iterable[Monitor] | Mapping[Any, Monitor],
+    metric: str | None = None,
+    mode: Mode = "auto",
+    display: Display = "auto",
 ) -> Runs:
     """Put finished (or running) monitors side by side: ``print(compare(m1, m2).table())``.
+
+    The monitors may also come as one list, tuple or dict of them, as a loop over settings
+    collects them: ``compare(results)`` for ``results = {"small": mon_a, "large": mon_b}``. A
+    run is called by its monitor's ``name``; a dict's key names a monitor that has none.
 
     Without ``metric``, by the metric the runs track (``val_loss`` by default; each run read
     under its own name for it, ``valid_loss`` or ``val/loss``), or by their training loss when
@@ -352,12 +359,16 @@ def compare(
     >>> b = ng.Monitor(name="b", display=False); b.log(1, val_loss=0.2)
     >>> ng.compare(a, b, display=False).winner()
     'b'
+    >>> results = {"lr=0.1": ng.Monitor(display=False), "lr=1": ng.Monitor(display=False)}
+    >>> for mon, value in zip(results.values(), [0.4, 0.5]): mon.log(1, val_loss=value)
+    >>> ng.compare(results, display=False).names
+    ['lr=0.1', 'lr=1']
     """
     check_options(metric, mode, display)
-    for i, mon in enumerate(monitors):  # all checked before the view is shown
-        if not isinstance(mon, Monitor):
-            raise NNGraphError(message("monitor.runs.error.not_monitor", got=mon))
-        for j, other in enumerate(monitors[:i]):
+    named = monitors_given(monitors)
+    given = [mon for _, mon in named]
+    for i, mon in enumerate(given):  # all checked before the view is shown
+        for j, other in enumerate(given[:i]):
             if other is mon:
                 raise NNGraphError(
                     message("monitor.runs.error.same_monitor", first=j + 1, second=i + 1)
@@ -365,6 +376,6 @@ def compare(
             if mon.name is not None and other.name == mon.name:
                 raise NNGraphError(message("monitor.runs.error.same_name", name=mon.name))
     runs = Runs(metric=metric, mode=mode, display=display)
-    for mon in monitors:
-        runs.add(mon)
+    for key, mon in named:
+        runs.add(mon, name=None if mon.name is not None else key)
     return runs

@@ -11,6 +11,8 @@ mini-batch spike) does not decide: the values up to the best epoch, and the late
     >>> t = trend.now()
     >>> round(t.before, 3), t.recent, t.falling, t.rose(scale=1.0), (t.start, t.count)
     (0.7, 0.4, True, False, (2, 1))
+    >>> t.before_from, t.before_to  # `before` is the mean over epochs 1-2
+    (1, 2)
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["WINDOW", "TrainingTrend", "Trend"]
+from nngraph.i18n import message
+
+__all__ = ["WINDOW", "TrainingTrend", "Trend", "before_span"]
 
 #: how many training values are averaged on each side of the comparison
 WINDOW = 3
@@ -39,13 +43,16 @@ MEMORISED = 0.5
 
 @dataclass(frozen=True)
 class Trend:
-    """The mean training value up to the best epoch (``before``) and over the latest ``count``
+    """The mean training value up to the best epoch (``before``, over the evaluations shown
+    as epochs ``before_from`` to ``before_to``, the best one) and over the latest ``count``
     values since then (``recent``), which came after the epoch shown as ``start``."""
 
     before: float
     recent: float
     start: int
     count: int
+    before_from: int = 0
+    before_to: int = 0
 
     @property
     def falling(self) -> bool:
@@ -76,8 +83,9 @@ class TrainingTrend:
     tuples, so a shallow copy (a detector judging an epoch again) is a full copy."""
 
     def __init__(self) -> None:
-        self._last: tuple[float, ...] = ()  # the latest values, up to the best epoch
+        self._last: tuple[tuple[int, float], ...] = ()  # (epoch shown, value): the latest ones
         self._before: float | None = None
+        self._before_span = (0, 0)  # the epochs shown of the values averaged in _before
         self._best_shown = 0
         self._since: tuple[tuple[int, float], ...] = ()  # (epoch shown, value) after the best
 
@@ -85,9 +93,11 @@ class TrainingTrend:
         """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
         whether it is a new best."""
         if train is not None:
-            self._last = (*self._last, train)[-WINDOW:]
+            self._last = (*self._last, (shown, train))[-WINDOW:]
         if best:
-            self._before = sum(self._last) / len(self._last) if self._last else None
+            values = [value for _, value in self._last]
+            self._before = sum(values) / len(values) if values else None
+            self._before_span = (self._last[0][0], self._last[-1][0]) if self._last else (0, 0)
             self._best_shown, self._since = shown, ()
         elif train is not None:
             self._since = (*self._since, (shown, train))[-(WINDOW + 1) :]
@@ -99,4 +109,16 @@ class TrainingTrend:
         recent = self._since[-WINDOW:]
         start = self._since[0][0] if len(self._since) > WINDOW else self._best_shown
         mean = sum(value for _, value in recent) / len(recent)
-        return Trend(self._before, mean, start, len(recent))
+        return Trend(self._before, mean, start, len(recent), *self._before_span)
+
+
+def before_span(trend: Trend) -> str:
+    """Where :attr:`Trend.before` comes from, said after "on average over": ``epochs 11–13``,
+    or ``epoch 13`` for one epoch (a mean of one value, or of several in one epoch number).
+
+        >>> before_span(Trend(0.1, 0.05, 13, 2, before_from=11, before_to=13))
+        'epochs 11–13'
+    """
+    if trend.before_from == trend.before_to:
+        return message("monitor.unit.before_epoch", epoch=trend.before_to)
+    return message("monitor.unit.before_epochs", first=trend.before_from, last=trend.before_to)

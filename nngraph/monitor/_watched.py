@@ -7,7 +7,9 @@
   classroom detectors then watch that name instead of ``val_loss``;
 - says once, in plain words, when the monitor's metric or a detector's metric was never logged
   in the first :data:`WAIT` epochs that validated (one logged only every 5th epoch is not
-  missing), or at ``close()``, and which metrics were;
+  missing), or at ``close()``, and which metrics were; one that looks like a slip of a name
+  that is logged (``val_accuracy`` for ``val_acc``) is said at once, when the first epoch
+  that validated without it is over, with "did you mean 'val_acc'?";
 - says once when a watched training metric (``metric="loss"``) is logged per batch, several
   times under one ``epoch=`` number: each call is an evaluation to the detectors.
 
@@ -17,10 +19,19 @@
     ...     mon.log(epoch, train_loss=1 / epoch, valid_loss=0.5 + abs(epoch - 2) / 10)
     >>> mon.metric, mon.best.epoch
     ('valid_loss', 2)
+    >>> import warnings
+    >>> mon = Monitor(metric="val_accuracy", display=False)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     for epoch in range(1, 3):
+    ...         mon.log(epoch, loss=1 / epoch, val_acc=0.5)
+    >>> print(caught[0].message)  # at epoch 2: epoch 1 validated without it
+    nngraph Monitor: the watched metric 'val_accuracy' ... did you mean 'val_acc'? ...
 """
 
 from __future__ import annotations
 
+import difflib
 import warnings
 from collections.abc import Mapping
 from typing import Literal
@@ -36,6 +47,9 @@ __all__ = ["WAIT", "MetricWatching"]
 
 #: Validation calls a watched metric may be missing before it is said to be never logged.
 WAIT = 10
+#: How alike a logged name must be to a watched one to be a slip for it (difflib's ratio:
+#: ``val_acc`` for ``val_accuracy`` is 0.74; ``val_f1`` for ``val_acc`` 0.62 is not one).
+CLOSE = 0.7
 
 
 class MetricWatching:
@@ -54,7 +68,10 @@ class MetricWatching:
         are the classroom default (``detectors=None``)."""
         self._follows = follows
         self._classroom_set = classroom_set
-        self._watch_checked = False
+        self._watch_checked = False  # all said (Lightning's callback says it itself)
+        self._said_missing: set[str] = set()  # whose metric was said (a slip, said early)
+        self._first_eval_epoch: int | None = None  # the epoch of the first validation
+        self._names_seen = 0  # how many names were logged at the last early look
         self._watched_epoch: int | None = None  # the epoch= of the last call logging it
         self._batches_said = False
 
@@ -92,24 +109,47 @@ class MetricWatching:
             warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
         self._watched_epoch = given_epoch
 
-    def _check_watched(self, *, closing: bool = False) -> None:
+    def _check_watched(self, epoch: int | None = None, *, closing: bool = False) -> None:
         """Warn once if a watched metric was never logged: at the validation call after the
         first :data:`WAIT` (each may log its metrics in several calls; a metric may be logged
-        every few epochs), or at ``close()`` after one."""
-        if self._watch_checked or self._evals < (1 if closing else WAIT + 1):
+        every few epochs), or at ``close()`` after one. A name close to one logged (a slip:
+        ``val_accuracy`` for ``val_acc``) is said early: at the first call of an epoch after
+        the first that validated (``epoch``: this call's)."""
+        if self._watch_checked or not self._evals:
             return
-        self._watch_checked = True
+        if self._first_eval_epoch is None:
+            self._first_eval_epoch = epoch
+        if closing or self._evals >= WAIT + 1:
+            self._watch_checked = True
+            self._say_missing(early=False)
+            return
+        later = epoch is not None and self._first_eval_epoch not in (None, epoch)
+        if later and len(self.series) != self._names_seen:  # the first that validated is over,
+            self._names_seen = len(self.series)  # and a name is new: a slip of it is said now
+            self._say_missing(early=True)
+
+    def _say_missing(self, *, early: bool) -> None:
+        """One warning with a line for each watched metric never logged and not said yet;
+        ``early``: only those that look like a slip of a logged name."""
         logged = ", ".join(self.series) or "-"
         lines = []
-        if self.metric not in self.series:
-            lines.append(message("monitor.warn.metric_missing", metric=self.metric, logged=logged))
+        close = "" if self.metric in self.series else self._close_name(self.metric)
+        if self.metric not in self.series and self._to_say("", close, early):
+            key = "monitor.warn.metric_close" if close else "monitor.warn.metric_missing"
+            lines.append(message(key, metric=self.metric, logged=logged, close=close))
         for det in self.detectors:
             if isinstance(det, Divergence):
                 continue  # it watches every loss name it may meet
+            close = ""
             if det.metric not in self.series and det.metric != self.metric:
-                key, twins = "monitor.warn.detector_metric_missing", ""
+                close = self._close_name(det.metric)
+                if not self._to_say(det.name, close, early):
+                    continue
+                twins = ""
+                key = "monitor.warn.detector_metric_" + ("close" if close else "missing")
             elif (
-                det.needs_train
+                not early
+                and det.needs_train
                 and det._twins
                 and det.metric in self.series
                 and not any(name in self.series for name in det._twins)
@@ -118,7 +158,27 @@ class MetricWatching:
             else:
                 continue
             lines.append(
-                message(key, detector=det.name, metric=det.metric, twins=twins, logged=logged)
+                message(
+                    key,
+                    detector=det.name,
+                    metric=det.metric,
+                    twins=twins,
+                    logged=logged,
+                    close=close,
+                )
             )
         if lines:
             warnings.warn("\n".join(lines), UserWarning, stacklevel=stacklevel_outside())
+
+    def _to_say(self, watcher: str, close: str, early: bool) -> bool:
+        """Whether the line of a metric never logged is said now: each once, by who watches it
+        (``watcher``: a detector's name, ``""`` for the monitor itself)."""
+        if watcher in self._said_missing or (early and not close):
+            return False
+        self._said_missing.add(watcher)
+        return True
+
+    def _close_name(self, metric: str) -> str:
+        """The logged name ``metric`` looks like a slip of, else ``""``."""
+        found = difflib.get_close_matches(metric, list(self.series), n=1, cutoff=CLOSE)
+        return found[0] if found else ""

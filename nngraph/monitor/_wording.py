@@ -3,6 +3,8 @@ above its threshold, and never 300 of them.
 
     >>> plain(2000.4), percent_text(5.04, 5), rising_trail([0.9, 0.95])
     ('2000', '5.04', '0.9 -> 0.95')
+    >>> above_text(5.04, 5), above_text(1.5e9, 5)
+    ('5.04% above its best', 'about 15 million times its best')
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import math
 from collections.abc import Callable
 from itertools import pairwise
 
-from nngraph.i18n import numeral
+from nngraph.i18n import message, numeral
 
-__all__ = ["percent_text", "plain", "rising_trail"]
+__all__ = ["above_text", "percent_text", "plain", "rising_trail", "times_text"]
 
 
 #: From here on a number in an explanation is written as 5.0e13, not in (up to 300) digits.
@@ -52,6 +54,39 @@ def percent_text(x: float, above: float) -> str:
     if abs(x) >= _COMPACT:
         return _scientific(x, 1, above)
     return _above(lambda d: f"{x:.{1 + d}f}", above)
+
+
+def above_text(x: float, above: float) -> str:
+    """How far a value is above its best, ``x`` percent (Prechelt's GL), in the current
+    language: ``5.04% above its best`` (``above``: see :func:`percent_text`), and from
+    10,000% on (101 times the best) ``about 15 million times its best``: a percentage such as
+    ``1.5e9%`` says nothing to a student.
+
+        >>> above_text(12000.0, 5)
+        'about 120 times its best'
+    """
+    if x >= _COMPACT:
+        return message("monitor.above.times", times=times_text(1 + x / 100))
+    return message("monitor.above.percent", percent=numeral(percent_text(x, above)))
+
+
+def times_text(ratio: float) -> str:
+    """A large ratio as a reader says it, to 2 significant digits: ``120``, ``15,000``,
+    ``15 million``, ``2.3 billion`` (Polish ``15 mln``, ``2,3 mld``); in scientific notation
+    only from a thousand trillion on.
+
+        >>> times_text(121.4), times_text(15234.0), times_text(1.52e7), times_text(2.3e17)
+        ('120', '15,000', '15 million', '2.3e17')
+    """
+    if not math.isfinite(ratio):
+        return f"{ratio:g}"
+    rounded = float(f"{ratio:.2g}")
+    if rounded >= 1e15:
+        return numeral(_scientific(ratio, 1, -math.inf))
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if rounded >= scale:
+            return message(f"monitor.number.{word}", n=numeral(f"{rounded / scale:g}"))
+    return numeral(f"{rounded:,.0f}")
 
 
 def _scientific(x: float, decimals: int, above: float) -> str:

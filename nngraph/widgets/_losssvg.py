@@ -297,11 +297,14 @@ def loss_text(snapshot: dict[str, Any], source: Any) -> str:
         nngraph loss view: loss, val_loss
         best val_loss 0.7 at epoch 1 (step 1)
     """
-    metrics = sorted({m for r in snapshot["runs"].values() for m in r.get("metrics", {})})
-    names = one_line(", ".join(metrics)) or "-"  # a name's marks shown escaped, as in summary()
-    if snapshot["kind"] == "gradients":  # a GradientWatch: its "metrics" are the layers
+    logged = [m for r in snapshot["runs"].values() for m in r.get("metrics", {})]
+    if snapshot["kind"] == "gradients":  # a GradientWatch: its "metrics" are its layers,
+        # in the model's order (0, 2, 4, ..., 10, not 0, 10, 2), as in its table and legend
+        layers = [m or message("monitor.gradwatch.model") for m in dict.fromkeys(logged)]
+        names = one_line(", ".join(layers)) or "-"  # a name's marks shown escaped
         head = message("lossview.plain_gradients", layers=names)
     else:
+        names = one_line(", ".join(sorted(set(logged)))) or "-"  # escaped, as in summary()
         head = message("lossview.plain", metrics=names)
     summary = getattr(source, "summary", None)
     table = getattr(source, "table", None)

@@ -192,14 +192,46 @@ def test_record_used_without_with_says_to_write_the_with_block() -> None:
         rec.graph  # noqa: B018
 
 
+def _two_argument_loss(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    return (out - target).pow(2).mean()
+
+
 @pytest.mark.parametrize(
-    "loss", [nn.CrossEntropyLoss(), nn.functional.cross_entropy, lambda y, target: y.sum()]
+    ("loss", "said"),
+    [
+        (nn.CrossEntropyLoss(), r"loss is a CrossEntropyLoss, which needs the target"),
+        (nn.functional.cross_entropy, r"loss is F\.cross_entropy, which needs the target"),
+        (_two_argument_loss, r"loss is _two_argument_loss, which needs the target"),
+        (lambda y, target: y.sum(), r"function of the model's output.*lambda y"),
+    ],
 )
-def test_a_loss_that_needs_a_target_says_to_wrap_it(loss: object) -> None:
+def test_a_loss_that_needs_a_target_says_so_and_how_to_wrap_it(loss: object, said: str) -> None:
+    """Sweep 19c §11: loss=nn.CrossEntropyLoss() got the general text, not "it needs the
+    target"; it now names what the loss takes and the lambda that gives it."""
     model = nn.Linear(3, 2)
-    with pytest.raises(ng.NNGraphError, match=r"function of the model's output.*lambda y"):
+    with pytest.raises(ng.NNGraphError, match=said) as caught:
         ng.trace(model, torch.randn(4, 3), loss=loss)  # type: ignore[arg-type]
+    if "lambda y" not in said:
+        assert "takes input, target)" in str(caught.value) or "takes out, target)" in str(
+            caught.value
+        )
+        assert "loss=lambda out: " in str(caught.value)
     assert model.weight.grad is None
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_loss_value_given_instead_of_a_function_says_to_wrap_it(language: str) -> None:
+    """Sweep 19c §11: loss=loss_fn(model(x), y) is the loss computed already."""
+    model, x, y = nn.Linear(3, 2), torch.randn(4, 3), torch.tensor([0, 1, 0, 1])
+    ng.set_language(language)
+    try:
+        for value in (nn.CrossEntropyLoss()(model(x), y), 0.7):
+            with pytest.raises(ng.NNGraphError) as caught:
+                ng.trace(model, x, loss=value)  # type: ignore[arg-type]
+            text = str(caught.value)
+            assert type(value).__name__ in text and "loss=lambda out: loss_fn(out, y)" in text
+    finally:
+        ng.set_language("en")
 
 
 @pytest.mark.parametrize("retain_graph", [False, True])

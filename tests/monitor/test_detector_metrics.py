@@ -278,7 +278,7 @@ def test_the_default_metric_follows_the_validation_loss_as_logged(name: str) -> 
 
 def test_a_chosen_metric_is_not_replaced_by_a_logged_alias() -> None:
     mon = Monitor(metric="val_loss", display=False)
-    with pytest.warns(UserWarning, match="'val_loss' was never logged"):
+    with pytest.warns(UserWarning, match="'val_loss' has not been.*did you mean 'valid_loss'"):
         for epoch in range(1, 4):
             mon.log(epoch, valid_loss=1 / epoch)
         mon.close()
@@ -299,22 +299,45 @@ def test_a_watched_metric_logged_every_few_epochs_is_not_said_to_be_missing() ->
     assert mon.best is not None and mon.best.epoch == 30
 
 
-def test_a_typo_in_the_watched_metric_is_said_during_the_run_without_close() -> None:
+def test_a_typo_in_the_watched_metric_is_said_after_the_first_epoch_without_close() -> None:
+    """Sweep 19c §6: a slip of a logged name (val_accuracy for val_acc) waited for 10 epochs
+    (a short run never heard of it); it is said as soon as epoch 1 has validated without it."""
     mon = Monitor(metric="val_accuracy", display=False)  # logs val_acc
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for epoch in range(1, 31):
             mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch, val_acc=0.5)
-            if epoch == 10:
-                assert caught == []  # a metric may come every few epochs: not yet
+            if epoch == 1:
+                assert caught == []  # epoch 1 may log it in a later call
+            if epoch == 2:
+                assert len(caught) == 1
+    (warning,) = caught  # once
+    text = str(warning.message)
+    assert "'val_accuracy' has not been logged (logged: loss, val_loss, val_acc)" in text
+    assert "did you mean 'val_acc'?" in text and "Monitor(metric='val_acc')" in text
+    assert warning.filename == __file__  # the user's log() line
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_typo_in_a_detectors_metric_is_said_early_with_the_name_logged(language: str) -> None:
+    mon = Monitor(detectors=[Patience(5, metric="val_accuracy")], display=False)
+    i18n.set_language(language)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            mon.log(epoch=1, val_loss=1.0)
+            mon.log(epoch=1, val_acc=0.5)  # several calls in one epoch: nothing yet
+            assert caught == []
+            mon.log(epoch=2, loss=0.5)  # epoch 1 is over
+    finally:
+        i18n.set_language("en")
     (warning,) = caught
-    assert "'val_accuracy' was never logged (logged: loss, val_loss, val_acc)" in str(
-        warning.message
-    )
+    close = {"en": "did you mean 'val_acc'?", "pl": "czy chodziło o 'val_acc'?"}[language]
+    assert close in str(warning.message) and "metric='val_acc'" in str(warning.message)
 
 
 def test_a_watched_metric_never_logged_is_said_once_with_the_names_logged() -> None:
-    mon = Monitor(metric="val_accuracy", detectors=[Patience(5, metric="val_f1")], display=False)
+    mon = Monitor(metric="val_top5", detectors=[Patience(5, metric="val_f1")], display=False)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for epoch in range(1, 11):
@@ -323,9 +346,25 @@ def test_a_watched_metric_never_logged_is_said_once_with_the_names_logged() -> N
         mon.close()
     (warning,) = caught
     text = str(warning.message)
-    assert "'val_accuracy' was never logged (logged: loss, val_loss, val_acc)" in text
+    assert "'val_top5' was never logged (logged: loss, val_loss, val_acc)" in text
     assert "Patience(5, mode='max', metric='val_f1') watches 'val_f1'" in text
+    assert "did you mean" not in text  # no logged name is close to them
     assert warning.filename == __file__  # the user's log() line
+
+
+def test_a_slip_is_said_early_and_the_other_missing_metrics_later_each_once() -> None:
+    mon = Monitor(metric="val_accuracy", detectors=[Patience(5, metric="val_f1")], display=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in range(1, 11):
+            mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+            mon.log(epoch, val_acc=0.5)
+        mon.close()
+    early, late = (str(w.message) for w in caught)
+    assert (
+        "'val_accuracy'" in early and "did you mean 'val_acc'?" in early and "val_f1" not in early
+    )
+    assert "watches 'val_f1', which was never logged" in late and "val_accuracy" not in late
 
 
 @pytest.mark.parametrize("train_name", [None, "tr_loss"])

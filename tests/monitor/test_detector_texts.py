@@ -92,11 +92,17 @@ def test_up_shows_a_trail_that_visibly_rises() -> None:
 
 @pytest.mark.parametrize(
     ("tiny", "in_english", "in_polish"),
-    [(1e-12, "5.0e13%", "5,0e13%"), (1e-300, "5.0e301%", "5,0e301%")],
+    [
+        (1e-12, "about 500 billion times its best", "około 500 mld razy"),
+        (1e-300, "about 5.0e299 times its best", "około 5,0e299 razy"),
+    ],
 )
-def test_a_huge_percentage_is_written_compactly(
+def test_a_huge_rise_is_said_in_times_not_as_a_percentage(
     tiny: float, in_english: str, in_polish: str
 ) -> None:
+    """Sweep 19c §12: "validation loss is 1.5e9% above its best" is now "about 15 million
+    times its best"; "5.0e13%" was no better."""
+
     def message() -> str:
         gl = GL(5)
         for epoch, value in enumerate([1.0, tiny, 0.5], 1):
@@ -105,10 +111,26 @@ def test_a_huge_percentage_is_written_compactly(
         return event.message
 
     text = message()
-    assert f"is {in_english} above its best" in text and len(text) < 320
+    assert f"is {in_english} (" in text and "%" not in text and len(text) < 320
     ng.set_language("pl")
     text = message()
-    assert f"jest o {in_polish} powyżej" in text and len(text) < 340
+    assert f"przekracza swoją najlepszą wartość {in_polish} (" in text and "%" not in text
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (5.381e13, "about 15 million times its best (3.541e+06 at epoch 1)"),  # the sweep's
+        (3.541e6 * 101, "about 100 times its best"),  # 10,000% above: from here on in times
+        (3.541e6 * 100, "is 9900.0% above its best"),  # below: a percentage as before
+        (3.541e6 * 5000, "about 5,000 times its best"),
+    ],
+)
+def test_a_huge_rise_reads_as_a_readable_number_of_times(value: float, shown: str) -> None:
+    gl = GL(5)
+    gl.update(1, val_loss=3.541e6)
+    event = gl.update(2, val_loss=value)
+    assert event is not None and shown in event.message, event.message
 
 
 # ----------------------------------------------------------------------------- PQ(k=1)

@@ -65,7 +65,7 @@ def test_a_diverging_run_is_not_called_overfitting_by_any_detector() -> None:
         said = event.message
         assert not [w for w in OVERFITTING_WORDS if w in said], said
         assert "unstable" in said and "smaller learning rate" in said, said
-    assert "0.881 up to epoch 1" in events[1].message  # PQ: the training loss rose from 0.881
+    assert "up from 0.881 on average over epoch 1" in events[1].message  # PQ: it rose from 0.881
 
 
 def test_a_diverging_run_is_not_called_overfitting_in_polish_either() -> None:
@@ -82,9 +82,10 @@ def test_an_overfitting_run_is_still_called_overfitting() -> None:
     events = events_of(list(zip(train, val, strict=True)))
     ids = {e.detector[:2]: e.message_id for e in events}
     assert ids == {"GL": "gl.overfit", "PQ": "pq.fire", "UP": "up.fire", "Ga": "gap.relative"}
-    assert "still falling (0.4 on average over the last epoch, down from 0.7333 up to epoch 3)" in (
-        events[0].message
-    )
+    assert (
+        "still falling (0.4 on average over the last epoch, down from 0.7333 on average over "
+        "epochs 1–3)"
+    ) in events[0].message
 
 
 def test_pq_does_not_say_improved_when_the_training_loss_rose() -> None:
@@ -103,9 +104,9 @@ def test_gl_is_not_misled_by_one_dropout_spike_after_the_best_epoch() -> None:
     (event,) = mon.events
     assert event.epoch == 25 and event.message_id == "gl.overfit"
     assert "has not fallen" not in event.message and "learning rate" not in event.message
-    assert "(0.5321 on average over the last 3 epochs, down from 0.5489 up to epoch 17)" in (
-        event.message
-    )
+    assert (
+        "(0.5321 on average over the last 3 epochs, down from 0.5489 on average over epochs 15–17)"
+    ) in event.message
 
 
 def test_gl_does_not_say_kept_falling_when_training_rose_in_between() -> None:
@@ -115,7 +116,9 @@ def test_gl_does_not_say_kept_falling_when_training_rose_in_between() -> None:
     event = events[-1]
     assert event is not None and event.message_id == "gl.stalled"
     assert "falling" not in event.message and "memorise" not in event.message
-    assert "(0.6633 on average over the last 3 epochs, 0.55 up to epoch 2)" in event.message
+    assert (
+        "(0.6633 on average over the last 3 epochs, up from 0.55 on average over epochs 1–2)"
+    ) in event.message
 
 
 def test_a_training_loss_memorised_to_zero_is_overfitting_not_unstable_training() -> None:
@@ -128,7 +131,10 @@ def test_a_training_loss_memorised_to_zero_is_overfitting_not_unstable_training(
     assert ids["GL"] == "gl.flat" and ids["PQ"] == "pq.fire" and ids["UP"] == "up.fire"
     gl = next(e for e in events if e.detector.startswith("GL"))
     assert "learning rate" not in gl.message and "memorise" in gl.message
-    assert "stays where it was (0 on average over the last 2 epochs, 0 up to epoch 8)" in gl.message
+    assert (
+        "stays where it was (0 on average over the last 2 epochs, against 0 on average over "
+        "epochs 6–8)"
+    ) in gl.message
 
 
 def test_a_noisy_plateau_of_the_training_loss_is_not_called_unstable() -> None:
@@ -177,7 +183,10 @@ def test_gap_on_an_accuracy_calls_a_falling_training_accuracy_unstable() -> None
     for epoch, (train, val) in enumerate(curve, 1):
         event = gap.update(epoch, acc=train, val_acc=val)
     assert event is not None and event.message_id == "gap.unstable"
-    assert "(0.9 on average over the last epoch, 0.925 up to epoch 2" in event.message
+    assert "since epoch 2, the best of validation accuracy" in event.message
+    assert "(0.9 on average over the last epoch, against 0.925 on average over epochs 1–2)" in (
+        event.message
+    )
 
 
 def u_curve(epoch: int, shift: float) -> tuple[float, float]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -102,6 +103,8 @@ def test_gl_value_is_prechelts_percentage() -> None:
 
 
 def test_gl_explains_overfitting_when_training_kept_falling() -> None:
+    """Sweep 19c §10: "down from 0.9 up to epoch 2" read as epoch 2's training loss; it is the
+    mean over the epochs up to the best one, and says so."""
     gl = GL(5)
     tr = [1.0, 0.8, 0.6, 0.5, 0.4]
     va = [1.0, 0.7, 0.72, 0.74, 0.76]
@@ -109,8 +112,8 @@ def test_gl_explains_overfitting_when_training_kept_falling() -> None:
     assert event.epoch == 4 and event.message_id == "gl.overfit"
     assert "5.7% above its best (0.7 at epoch 2)" in event.message
     assert (
-        "still falling (0.55 on average over the last 2 epochs, down from 0.9 up to"
-        in event.message
+        "still falling (0.55 on average over the last 2 epochs, down from 0.9 on average over "
+        "epochs 1–2)" in event.message
     )
     assert "memorise" in event.message
 
@@ -412,6 +415,35 @@ def test_patience_that_is_not_a_whole_number_says_so(language: str) -> None:
         i18n.set_language("en")
     assert ("whole number" if language == "en" else "liczbą całkowitą") in str(caught.value)
     assert "zero or more" not in str(caught.value) and "zerem" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda: GL("5"), "GL alpha must be a number, got the text '5': write 5, without quotes"),
+        (lambda: Patience("10"), "must be a number, got the text '10': write 10, without"),
+        (lambda: PQ(0.5, k="5"), "must be a number, got the text '5'"),
+        (lambda: GL("five"), r"GL alpha must be a number, got 'five' \(str\)"),
+        (lambda: Patience("ten"), r"must be a whole number \(0, 1, 2, ...\), got 'ten'"),
+        (lambda: GL([5]), r"GL alpha must be a number, got \[5\] \(list\)"),
+        (lambda: GL(-1), "GL alpha must be zero or more, got -1"),  # a number: its range
+    ],
+)
+def test_a_parameter_that_is_no_number_is_said_to_be_no_number(make: Any, says: str) -> None:
+    """Sweep 19c §11: GL("5") said "GL alpha must be zero or more, got '5'"."""
+    with pytest.raises(NNGraphError, match=says):
+        make()
+
+
+def test_a_number_written_as_text_is_said_in_polish_too() -> None:
+    from nngraph import i18n
+
+    i18n.set_language("pl")
+    try:
+        with pytest.raises(NNGraphError, match="musi być liczbą, otrzymano tekst '5'"):
+            GL("5")
+    finally:
+        i18n.set_language("en")
 
 
 def test_divergence_takes_one_metric_name_as_a_string() -> None:

@@ -135,3 +135,25 @@ def test_a_replaced_layer_names_both_causes_in_each_language(language: str) -> N
     }[language]
     assert event.message_id == "grad.replaced" and "'1'" in event.message
     assert all(w in event.message for w in (*words, "__init__"))
+
+
+def test_a_watch_that_recorded_no_step_says_how_to_record_one(language: str) -> None:
+    """Sweep 19c §2: without optimizer= and without watch.step() the table was only its header."""
+    net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+    gw = GradientWatch(net)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    for _ in range(3):  # the student trains, but never calls gw.step()
+        opt.zero_grad()
+        net(torch.ones(2, 4)).sum().backward()
+        opt.step()
+    table = gw.table()
+    assert "watch.step()" in table and "loss.backward()" in table and "optimizer=opt" in table
+    assert table.splitlines()[0].split()[0] not in ("layer", "warstwa")  # not a bare header
+    assert "watch.step()" in gw._text()  # a cell's value outside a notebook
+    hooked = GradientWatch(net, optimizer=opt)  # made with optimizer=: no step happened yet
+    assert "optimizer.step()" in hooked.table() and "optimizer=opt" not in hooked.table()
+    opt.zero_grad()
+    net(torch.ones(2, 4)).sum().backward()
+    opt.step()
+    assert hooked.table().splitlines()[0].split()[0] in ("layer", "warstwa")
+    hooked.close()

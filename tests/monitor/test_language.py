@@ -39,7 +39,7 @@ def test_a_detector_explains_in_polish_then_in_english_again() -> None:
     assert text.startswith("strata walidacyjna jest o 5,6% powyżej swojej najlepszej wartości")
     assert (
         "(0,9 w epoce 2), a strata treningowa wciąż spada (teraz średnio 0,6 w ostatniej epoce, "
-        "a do epoki 2 średnio 0,9)" in text
+        "a w epokach 1–2 średnio 0,9)" in text
     )
     assert "model zaczął zapamiętywać dane treningowe" in text
 

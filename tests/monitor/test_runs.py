@@ -459,3 +459,35 @@ def test_runs_as_a_cells_value_outside_a_notebook_is_its_table(
     runs = compare(*finished_runs(), display=False)
     runs._ipython_display_()  # what IPython calls for `runs` as a terminal cell's last line
     assert shown == [({"text/plain": runs.table()}, True)] and repr(runs) == runs.table()
+
+
+def _finished(name: str | None, value: float) -> Monitor:
+    mon = Monitor(name=name, display=False)
+    mon.log(1, val_loss=value)
+    return mon
+
+
+def test_compare_takes_one_list_tuple_or_dict_of_monitors() -> None:
+    """Sweep 19c §11: ng.compare(results) with a dict, or with a list, was refused."""
+    a, b = _finished("plain", 0.4), _finished("dropout", 0.3)
+    for given in ([a, b], (a, b), {"plain": a, "dropout": b}, {"x": a, "y": b}.values()):
+        runs = compare(given, display=False)
+        assert runs.names == ["plain", "dropout"] and runs.winner() == "dropout"
+    named_by_key = compare(
+        {"lr=0.1": _finished(None, 0.2), "lr=1": _finished(None, 0.5)}, display=False
+    )
+    assert named_by_key.names == ["lr=0.1", "lr=1"]  # a monitor without a name: the key's
+    assert compare({0.1: _finished(None, 0.2)}, display=False).names == ["0.1"]
+
+
+def test_compare_with_something_else_says_how_to_call_it_without_a_long_repr() -> None:
+    monitors = {f"run{i}": _finished(f"run{i}", 0.1 * i) for i in range(1, 6)}
+    with pytest.raises(NNGraphError) as caught:
+        compare(monitors, _finished("other", 0.2))  # type: ignore[arg-type]
+    text = str(caught.value)
+    assert "ng.compare(mon_a, mon_b)" in text and "ng.compare(results)" in text
+    assert "(dict)" in text and len(text) < 250
+    with pytest.raises(NNGraphError, match=r"got 'not a monitor' \(str\)"):
+        compare("not a monitor")  # type: ignore[arg-type]
+    with pytest.raises(NNGraphError, match=r"got 3 \(int\)"):
+        compare([_finished("a", 0.1), 3])  # type: ignore[list-item]

@@ -45,3 +45,31 @@ def test_the_picture_without_the_views_words_speaks_the_catalog() -> None:
     svg = loss_svg({"kind": "gradients", "runs": {}})
     assert "waiting for the first gradients (watch.step() or optimizer.step())" in svg
     assert "waiting for the first mon.log(...)" in loss_svg({"kind": "monitor", "runs": {}})
+
+
+def test_the_text_of_a_gradient_view_with_no_step_says_how_to_record_one() -> None:
+    """Sweep 19c §2: its text said only "nngraph gradient norms per layer: -" and a header."""
+    watch = GradientWatch(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1)))
+    view = LossView(watch)
+    bundle, _ = view._repr_mimebundle_()
+    view.close()
+    text = bundle["text/plain"]
+    assert "call watch.step() after each loss.backward()" in text and "optimizer=opt" in text
+
+
+def test_the_text_of_a_gradient_view_lists_the_layers_in_the_models_order() -> None:
+    """Sweep 19c §7: the layers were sorted as strings: 0, 10, 12, 2, 20, ..."""
+    net = torch.nn.Sequential(*[torch.nn.Linear(2, 2) for _ in range(12)], torch.nn.Linear(2, 1))
+    watch = GradientWatch(net)
+    net(torch.ones(3, 2)).sum().backward()
+    watch.step()
+    view = LossView(watch)
+    head = view._text().splitlines()[0]
+    view.close()
+    assert head == "nngraph gradient norms per layer: " + ", ".join(map(str, range(13)))
+    top = GradientWatch(torch.nn.Linear(2, 1))  # the top-level module is called ""
+    top.model(torch.ones(1, 2)).sum().backward()
+    top.step()
+    view = LossView(top)
+    assert view._text().splitlines()[0] == "nngraph gradient norms per layer: (model)"
+    view.close()
