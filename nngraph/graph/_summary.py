@@ -43,14 +43,16 @@ def _shape(shape: Any) -> str:
 
 
 def _shape_runs(shapes: list[str]) -> str:
-    """Shapes joined by commas, a run of the same one written once with its count (the losses
-    of a 20-step loop recorded whole).
+    """Shapes joined by commas, a run of three or more of the same one written once with its
+    count (the losses of a 20-step loop recorded whole).
 
-    >>> _shape_runs(["[8, 2]", "[]", "[]", "[]"])
-    '[8, 2], [] ×3'
+    >>> _shape_runs(["[8, 2]", "[8, 2]", "[]", "[]", "[]"])
+    '[8, 2], [8, 2], [] ×3'
     """
     runs = [(shape, len(list(group))) for shape, group in itertools.groupby(shapes)]
-    return ", ".join(shape if count == 1 else f"{shape} ×{count}" for shape, count in runs)
+    return ", ".join(
+        ", ".join([shape] * count) if count < 3 else f"{shape} ×{count}" for shape, count in runs
+    )
 
 
 def _number(x: float | None) -> str:
