@@ -1,4 +1,5 @@
-"""Gradient health: vanishing and exploding gradients, dead ReLU units, the first NaN/Inf.
+"""Gradient health: vanishing and exploding gradients, dead ReLU units, the first NaN/Inf, data
+far from standardised (see `_inputs`).
 
 Every finding is a plain dict (see docs/schema.md, "Health flags") whose `message` is one
 sentence a student can act on. The texts are the `graph.health.` keys of the message catalog
@@ -19,6 +20,7 @@ from nngraph.graph._evalnorm import untrained_norms
 from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._gates import fed_zeros, one_cause_of_no_gradient, small_gated, zero_gated
 from nngraph.graph._growth import growing_values
+from nngraph.graph._inputs import large_data, large_inputs
 from nngraph.graph._lossinput import loss_inputs
 from nngraph.graph._nodes import (
     ancestors_of,
@@ -27,11 +29,11 @@ from nngraph.graph._nodes import (
     module_types,
     owner_module,
     read_by_embedding,
-    weight_ops,
 )
 from nngraph.graph._nonfinite import first_non_finite
 from nngraph.graph._parameters import learnable, parameter_state
 from nngraph.graph._trunk import trunk
+from nngraph.i18n import message
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -109,7 +111,9 @@ def find(g: Graph) -> list[dict[str, Any]]:
     order = forward_order(g)
     types = module_types(g)
     # an empty batch gives every weight a zero gradient: that says nothing about learning
-    findings = [] if _empty_batch(g) else _gradient_flow(g, order, types)
+    # data far from standardised first: it explains the large gradients after it
+    findings = large_inputs(g, order, types)
+    findings += [] if _empty_batch(g) else _gradient_flow(g, order, types)
     findings += growing_values(g, order, types)
     findings += dead_units(g, order, types)
     findings += _unregistered(g, order)
@@ -312,10 +316,10 @@ def _flow(
     total = math.prod(steps)
     per_layer = total ** (1 / len(steps))
     first, last = usable[0], usable[-1]
-    # what the sentence says is what a student can check: the weights' gradient RMS, first
-    # layer against last, without the width correction the decision uses
+    # the sentence says the first layer's gradient RMS against the last one's as it is (a
+    # student can check it), and per layer the corrected steps: a 64 -> 1 output layer alone
+    # makes the raw figure about 8x larger, 13.8x per layer where sigmoid's 4-5x is meant
     seen = first.rms / last.rms
-    seen_per_layer = seen ** (1 / len(steps))
     numbers = {
         "first": weight_of(g._node[first.node], types),
         "last": weight_of(g._node[last.node], types),
@@ -332,55 +336,40 @@ def _flow(
     grows = ((fast_up or seen > 1 / SEEN_LOW) and total > TOTAL_HIGH) or (
         fast_up and seen > 1 / SEEN_LOW
     )
+    # "the first layers barely learn" needs layers between the first and the last
+    count = "one" if len(steps) == 1 else "many"
     # a huge gradient somewhere is the story (a learning rate far too high): a layer with
     # less of it is not "barely learning"
     if shrinks and seen < 1 and not huge:
+        effect = message(f"graph.health.effect.barely_learn_{count}")
         return finding(
             "vanishing",
             "vanishing",
             "backward",
             first.node,
             first.module,
-            per_layer=1 / seen_per_layer,
+            per_layer=1 / per_layer,
             total=1 / seen,
             ratio=total,
+            effect=effect,
             **numbers,
         )
-    if grows and seen > 1:
-        # a weight's gradient is its input times the gradient behind it: unscaled data (prices,
-        # raw pixels) makes the first layer's large whatever the depth
-        large = _large_input(g, first.node)
+    # a weight's gradient is its input times the gradient behind it: unscaled data (prices,
+    # raw pixels) makes the first layer's large whatever the depth, as `large_inputs` says
+    if grows and seen > 1 and large_data(g, first.node) is None:
+        effect = message(f"graph.health.effect.unstable_{count}")
         return finding(
             "exploding",
-            "exploding" if large is None else "exploding_input",
+            "exploding",
             "backward",
             first.node,
             first.module,
-            per_layer=seen_per_layer,
+            per_layer=per_layer,
             total=seen,
             ratio=total,
+            effect=effect,
             **numbers,
-            **({} if large is None else {"mean": large[0], "std": large[1]}),
         )
-    return None
-
-
-#: Data whose root mean square passes this is not standardised (raw pixels 0-255, prices).
-LARGE_INPUT = 10.0
-
-
-def _large_input(g: Graph, weight: Any) -> tuple[float, float] | None:
-    """(mean, std) of the data a layer's weight multiplies, when it comes straight from the
-    inputs and is far from standardised; else None."""
-    nodes = g._node
-    for op in weight_ops(g, weight):
-        for source in g._pred[op]:
-            data = nodes[source]
-            value = data.get("value")
-            if data.get("kind") in ("input", "constant") and value and value.get("numel"):
-                mean, std = value["mean"], value["std"]
-                if math.sqrt(mean * mean + std * std) > LARGE_INPUT:
-                    return mean, std
     return None
 
 

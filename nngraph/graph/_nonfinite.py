@@ -94,9 +94,10 @@ def first_non_finite(
         if first is not None:
             findings.append(_forward(g, first, types, harmful.get(first)))
             break
+    cause = findings[0]["kind"] if findings else None
     for n in backward_order(g):
         if non_finite(g._node[n].get("grad")):
-            findings.append(_backward(g, n, types))
+            findings.append(_backward(g, n, types, cause))
             break
     return findings
 
@@ -125,29 +126,65 @@ def _forward(g: Graph, n: Any, types: dict[str, str | None], why: str | None) ->
     if data.get("kind") == "op":
         what = message("graph.health.what.output_of", what=what)
     counts = {"nan": int(stats.get("nan") or 0), "inf": int(stats.get("inf") or 0)}
-    return finding(kind, key, "forward", n, data.get("module") or "", **counts, what=what)
+    hint = message(f"graph.health.hint.{hint_for(data)}")
+    return finding(
+        kind, key, "forward", n, data.get("module") or "", **counts, what=what, hint=hint
+    )
 
 
-def _backward(g: Graph, n: Any, types: dict[str, str | None]) -> dict[str, Any]:
+#: What to do, by the op that made the first NaN or infinity (others: `op`).
+_HINTS = {
+    "log": ("log", "log2", "log10", "log1p"),
+    "sqrt": ("sqrt", "rsqrt"),
+    "exp": ("exp", "exp2", "expm1", "sinh", "cosh"),
+    "div": ("div", "true_divide", "floor_divide", "reciprocal", "remainder", "fmod"),
+}
+
+
+def hint_for(data: dict[str, Any]) -> str:
+    """Which hint (`graph.health.hint.*`) fits the node where the first NaN or infinity
+    appears: by its op, else the data's (an input) or the weights' (a parameter) own.
+
+    >>> hint_for({"kind": "op", "op": "log"}), hint_for({"kind": "op", "op": "div_"})
+    ('log', 'div')
+    >>> hint_for({"kind": "op", "op": "linear"}), hint_for({"kind": "param"})
+    ('op', 'param')
+    """
+    kind = data.get("kind")
+    if kind in ("input", "constant"):
+        return "data"
+    if kind in ("param", "buffer"):
+        return "param"
+    op = str(data.get("op") or "").removesuffix("_")  # `x.log_()` is a log too
+    return next((hint for hint, ops in _HINTS.items() if op in ops), "op")
+
+
+def _backward(g: Graph, n: Any, types: dict[str, str | None], cause: str | None) -> dict[str, Any]:
     """The finding for the first NaN or infinity of the backward pass, in the gradient of `n`.
 
     A node's `grad` is the gradient with respect to its output: the op that made it is the
     one using `n` whose own gradient is finite; its backward turned a finite gradient into a
     broken one (`sqrt` at 0, a custom `backward`). Where that op is not known (several such
     users, or none with a gradient recorded), or it read NaN or infinite values (then the
-    forward finding tells where they come from), the finding stays on `n`."""
+    forward finding tells where they come from), the finding stays on `n`; where the forward
+    pass has a NaN or infinity (`cause`, its kind), it says that the gradient follows from it."""
     stats = g._node[n]["grad"]
     kind = "nan" if stats.get("nan") else "inf"
     counts = {"nan": int(stats.get("nan") or 0), "inf": int(stats.get("inf") or 0)}
     users = [s for s in g._succ[n] if g._node[s].get("kind") == "op"]
     makers = [s for s in users if g._node[s].get("grad") and not non_finite(g._node[s]["grad"])]
     broken = [s for s in users if non_finite(g._node[s].get("grad"))]
+    words: dict[str, str] = {}
     if len(makers) == 1 and not broken and not _reads_non_finite(g, makers[0]):
         where, key = makers[0], f"{kind}_backward_made"
+    elif cause is not None:
+        where, key = n, f"{kind}_backward_follows"
+        words["cause"] = message(f"graph.health.cause.{cause}")
     else:
         where, key = n, f"{kind}_backward"
     module = g._node[where].get("module") or ""
-    return finding(kind, key, "backward", where, module, **counts, what=_what(g, where, types))
+    what = _what(g, where, types)
+    return finding(kind, key, "backward", where, module, **counts, what=what, **words)
 
 
 def _reads_non_finite(g: Graph, op: Any) -> bool:

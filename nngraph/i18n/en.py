@@ -593,9 +593,11 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.last_evaluations.one": "the last evaluation",
     "monitor.unit.last_evaluations.few": "the last {n} evaluations",
     "monitor.unit.last_evaluations.many": "the last {n} evaluations",
+    # where the training values up to the best epoch come from, after "on average over"
     "monitor.unit.before_epoch": "epoch {epoch}",
     "monitor.unit.before_epochs": "epochs {first}–{last}",
     "monitor.event": "epoch {epoch}: {message}",
+    # how far a loss is above its best (GL, PQ): "{metric} is {above}"
     "monitor.above.percent": "{percent}% above its best",
     "monitor.above.times": "about {times} times its best",
     "monitor.number.million": "{n} million",
@@ -1028,13 +1030,22 @@ MESSAGES: dict[str, str] = {
     "monitor.stop_requested": "stop requested at epoch {epoch}",
     # graph: health findings (g.health(); a finding keeps the language current at that call)
     "graph.health.vanishing": (
-        "Gradients shrink about {per_layer:.1f}x per layer on the way back: the weights of "
-        "{first} get gradients {total:,.0f}x smaller (RMS per weight) than those of {last}, so "
-        "the first layers barely learn."
+        "Gradients shrink about {per_layer:.1f}x per layer on the way back (allowing for the"
+        " layers' widths): the weights of {first} get gradients {total:,.0f}x smaller (RMS per"
+        " weight) than those of {last}, so {effect}. Use ReLU-family activations with"
+        " nn.init.kaiming_normal_, add BatchNorm or LayerNorm, or residual connections;"
+        " sigmoid or tanh in hidden layers shrink the gradient at every layer."
     ),
+    # {effect} in vanishing / exploding: one layer before the last, or several
+    "graph.health.effect.barely_learn_one": "the first layer barely learns",
+    "graph.health.effect.barely_learn_many": "the first layers barely learn",
+    "graph.health.effect.unstable_one": "the first layer takes huge, unstable steps",
+    "graph.health.effect.unstable_many": "the first layers take huge, unstable steps",
     "graph.health.vanishing_tiny": (
-        "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this "
-        "layer does not learn."
+        "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this"
+        " layer does not learn. Weights that start tiny, or sigmoid or tanh layers after it,"
+        " shrink the gradient: use ReLU-family activations with PyTorch's default"
+        " initialisation or nn.init.kaiming_normal_, and BatchNorm or LayerNorm."
     ),
     "graph.health.vanishing_zero": (
         "The weights of {where_module} get a gradient of exactly zero, so this layer learns "
@@ -1049,10 +1060,12 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.exploding_values": (
         "The values grow about {factor:,.0f}x per layer over {layers} layers: RMS {first:.2g}"
-        " after {from_module}, {last:.2g} after {to_module}. The weights start too large for"
-        " this depth, as each layer multiplies the size of what it reads. Keep PyTorch's"
-        " default initialisation, or use nn.init.kaiming_normal_ before ReLU (std ="
-        " sqrt(2 / fan_in)); the loss and the updates are huge until then."
+        " after {from_module}, {last:.2g} after {to_module}. The weights are too large for"
+        " this depth (from the initialisation, or grown by a learning rate that is too"
+        " high), as each layer multiplies the size of what it reads. Keep PyTorch's default"
+        " initialisation, or use nn.init.kaiming_normal_ before ReLU (std = sqrt(2 /"
+        " fan_in)), and a smaller learning rate; the loss and the updates are huge until"
+        " then."
     ),
     "graph.health.vanishing_zero_output": (
         "Every weight gets a gradient of exactly zero, so nothing learns from this batch: what"
@@ -1073,55 +1086,102 @@ MESSAGES: dict[str, str] = {
         "before it, an input of zeros), so its weights learn nothing from this batch."
     ),
     "graph.health.exploding": (
-        "Gradients grow about {per_layer:.1f}x per layer on the way back: the weights of "
-        "{first} get gradients {total:,.0f}x larger (RMS per weight) than those of {last}, so the "
-        "first layers take huge, unstable steps."
+        "Gradients grow about {per_layer:.1f}x per layer on the way back (allowing for the"
+        " layers' widths): the weights of {first} get gradients {total:,.0f}x larger (RMS per"
+        " weight) than those of {last}, so {effect}. Start from smaller weights (PyTorch's"
+        " default initialisation, or nn.init.kaiming_normal_ before ReLU), lower the learning"
+        " rate, or clip the gradients with torch.nn.utils.clip_grad_norm_."
     ),
-    "graph.health.exploding_input": (
-        "The weights of {first} get gradients {total:,.0f}x larger (RMS per weight) than those"
-        " of {last}, because what goes into {first} is far from standardised (mean {mean:.4g},"
-        " std {std:.4g}): a weight's gradient is its input times the gradient behind it, so the"
-        " first layer takes huge, unstable steps. Standardise the inputs, (x - mean) / std for"
-        " each feature, computed on the training set."
+    "graph.health.input_scale": (
+        "What goes into {where_module} is far from standardised (mean {mean:.4g}, std"
+        " {std:.4g}): a weight's gradient is its input times the gradient behind it, so this"
+        " layer gets huge gradients and takes huge, unstable steps. Standardise the inputs:"
+        " (x - mean) / std for each feature, computed on the training set (pixels 0-255:"
+        " divide by 255)."
     ),
     "graph.health.exploding_huge": (
-        "The weights of {where_module} get a huge gradient (RMS {rms:.1e}), so one training "
-        "step can throw this layer far off."
+        "The weights of {where_module} get a huge gradient (RMS {rms:.1e}), so one training"
+        " step can throw this layer far off. Start from smaller weights, lower the learning"
+        " rate, or clip the gradients with torch.nn.utils.clip_grad_norm_."
     ),
     "graph.health.dead": (
-        "{dead} of {units} ReLU units in {where_module} output zero for every example in the "
-        "batch, so no gradient flows through them."
+        "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
+        " batch, so no gradient flows through them. The usual causes: a learning rate that is"
+        " too high, a large negative bias, or an initialisation that shrinks the values so"
+        " that the biases decide (PyTorch's default one does so in a deep ReLU net). Try a"
+        " lower learning rate, LeakyReLU, or nn.init.kaiming_normal_."
     ),
     "graph.health.nan_forward": (
         "The first NaN (not a number) of the forward pass appears in {what}; the values "
-        "computed from it may be NaN too."
+        "computed from it may be NaN too. {hint}"
     ),
     "graph.health.inf_forward": (
         "The first infinite value of the forward pass that is not masked away appears in "
-        "{what}: infinite or NaN values follow from it to the end of the forward pass."
+        "{what}: infinite or NaN values follow from it to the end of the forward pass. {hint}"
     ),
     "graph.health.inf_forward_grad": (
         "The first infinite value of the forward pass next to an infinite or NaN gradient "
         "appears in {what}: the values computed from it may be finite again, but the gradients "
-        "there are not."
+        "there are not. {hint}"
+    ),
+    # {hint} in nan_forward / inf_forward: what to do, by the op that made it
+    "graph.health.hint.log": (
+        "The log of 0 is -inf, and of a negative number NaN: write log(x + eps) with a small"
+        " eps (1e-8), or use log_softmax instead of log(softmax(...))."
+    ),
+    "graph.health.hint.sqrt": (
+        "The sqrt of a negative number is NaN, and its gradient at 0 is infinite: write"
+        " sqrt(x + eps) with a small eps (1e-8), or clamp first (x.clamp(min=1e-8))."
+    ),
+    "graph.health.hint.exp": (
+        "The exp of a value above about 88 overflows to inf (float32): use torch.logsumexp"
+        " or log_softmax instead of exp and log by hand, or keep the values smaller."
+    ),
+    "graph.health.hint.div": (
+        "A division by zero gives inf, and 0 / 0 NaN: check the denominator, or add a small"
+        " eps to it."
+    ),
+    "graph.health.hint.op": (
+        "Check what goes into it: a value outside the op's range, or values so large that"
+        " they overflow (weights or a learning rate too large)."
+    ),
+    "graph.health.hint.data": (
+        "The data itself holds it: find it with torch.isfinite(x).all(), and clean or drop"
+        " those examples before training."
+    ),
+    "graph.health.hint.param": (
+        "The weights themselves hold it: an earlier training step broke them (often a"
+        " learning rate that is too high). Reinitialise or reload them, then lower the"
+        " learning rate or clip the gradients."
     ),
     "graph.health.nan_backward": (
-        "In backward order, the first gradient with NaN (not a number) appears at {what}; the "
-        "gradients computed from it onward may be affected."
+        "On the way back from the loss, the first gradient with NaN (not a number) appears at"
+        " {what}; the gradients computed from it onward may be affected."
     ),
     "graph.health.inf_backward": (
-        "In backward order, the first gradient with an infinite value appears at {what}; the "
-        "gradients computed from it onward may be affected."
+        "On the way back from the loss, the first gradient with an infinite value appears at"
+        " {what}; the gradients computed from it onward may be affected."
     ),
+    "graph.health.nan_backward_follows": (
+        "On the way back from the loss, the first gradient with NaN (not a number) appears at"
+        " {what}: it follows from the {cause} above, in the forward pass."
+    ),
+    "graph.health.inf_backward_follows": (
+        "On the way back from the loss, the first gradient with an infinite value appears at"
+        " {what}: it follows from the {cause} above, in the forward pass."
+    ),
+    # {cause} in *_backward_follows: the forward finding's kind
+    "graph.health.cause.nan": "NaN",
+    "graph.health.cause.inf": "infinite value",
     "graph.health.nan_backward_made": (
-        "In backward order, the backward of {what} made the first gradient with NaN (not a "
-        "number): the gradient it got was finite, the one it passed back is not. The gradients "
-        "computed from it onward may be affected."
+        "On the way back from the loss, the backward of {what} made the first gradient with"
+        " NaN (not a number): the gradient it got was finite, the one it passed back is not."
+        " The gradients computed from it onward may be affected."
     ),
     "graph.health.inf_backward_made": (
-        "In backward order, the backward of {what} made the first infinite gradient: the "
-        "gradient it got was finite, the one it passed back is not. The gradients computed "
-        "from it onward may be affected."
+        "On the way back from the loss, the backward of {what} made the first infinite"
+        " gradient: the gradient it got was finite, the one it passed back is not. The"
+        " gradients computed from it onward may be affected."
     ),
     "graph.health.nan_output_only": (
         "The output has NaN (not a number) values. This graph holds no values of the ops "
@@ -1280,8 +1340,11 @@ MESSAGES: dict[str, str] = {
         "or torch.no_grad()), so it does not learn."
     ),
     "graph.health.dead_after": (
-        "{dead} of {units} units of the ReLU after {layer} output zero for every example in "
-        "the batch, so no gradient flows through them."
+        "{dead} of {units} units of the ReLU after {layer} output zero for every example in"
+        " the batch, so no gradient flows through them. The usual causes: a learning rate that"
+        " is too high, a large negative bias, or an initialisation that shrinks the values so"
+        " that the biases decide (PyTorch's default one does so in a deep ReLU net). Try a"
+        " lower learning rate, LeakyReLU, or nn.init.kaiming_normal_."
     ),
     # graph: g.summary() (numbers arrive already grouped: 25,557,032)
     "graph.summary.header.module": "Module",

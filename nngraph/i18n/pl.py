@@ -629,9 +629,11 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.last_evaluations.one": "ostatnim pomiarze",
     "monitor.unit.last_evaluations.few": "ostatnich {n} pomiarach",
     "monitor.unit.last_evaluations.many": "ostatnich {n} pomiarach",
+    # skąd są wartości treningowe do najlepszej epoki, jak po "w": w epoce 13, w epokach 11–13
     "monitor.unit.before_epoch": "epoce {epoch}",
     "monitor.unit.before_epochs": "epokach {first}–{last}",
     "monitor.event": "epoka {epoch}: {message}",
+    # jak daleko strata jest od swojej najlepszej wartości (GL, PQ): "{metric} {above}"
     "monitor.above.percent": "jest o {percent}% powyżej swojej najlepszej wartości",
     "monitor.above.times": "przekracza swoją najlepszą wartość około {times} razy",
     "monitor.number.million": "{n} mln",
@@ -1089,13 +1091,22 @@ MESSAGES: dict[str, str] = {
     "monitor.stop_requested": "poproszono o zatrzymanie w epoce {epoch}",
     # graph: wyniki g.health() (wynik zostaje w języku z chwili wywołania)
     "graph.health.vanishing": (
-        "Gradient zanika: w drodze wstecz maleje około {per_layer:.1f} razy na warstwę, więc "
-        "wagi {first} dostają gradient {total:,.0f} razy mniejszy (RMS na wagę) niż wagi {last}. Pierwsze "
-        "warstwy prawie się nie uczą."
+        "Gradient zanika: w drodze wstecz maleje około {per_layer:.1f} razy na warstwę (po"
+        " uwzględnieniu szerokości warstw), więc wagi {first} dostają gradient {total:,.0f}"
+        " razy mniejszy (RMS na wagę) niż wagi {last}. {effect}. Użyj aktywacji z rodziny ReLU"
+        " z nn.init.kaiming_normal_, dodaj BatchNorm albo LayerNorm lub połączenia"
+        " rezydualne; sigmoid/tanh w warstwach ukrytych zmniejsza gradient w każdej warstwie."
     ),
+    # {effect} w vanishing / exploding: jedna warstwa przed ostatnią albo kilka
+    "graph.health.effect.barely_learn_one": "Pierwsza warstwa prawie się nie uczy",
+    "graph.health.effect.barely_learn_many": "Pierwsze warstwy prawie się nie uczą",
+    "graph.health.effect.unstable_one": "Pierwsza warstwa robi ogromne, niestabilne kroki",
+    "graph.health.effect.unstable_many": "Pierwsze warstwy robią ogromne, niestabilne kroki",
     "graph.health.vanishing_tiny": (
-        "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa "
-        "się nie uczy."
+        "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa"
+        " się nie uczy. Gradient zmniejszają wagi, które startują bardzo małe, albo warstwy"
+        " sigmoid/tanh za nią: użyj aktywacji z rodziny ReLU z domyślną inicjalizacją PyTorcha"
+        " albo nn.init.kaiming_normal_ oraz BatchNorm albo LayerNorm."
     ),
     "graph.health.vanishing_zero": (
         "Wagi {where_module} dostają gradient równy dokładnie zeru, więc ta warstwa niczego się "
@@ -1112,9 +1123,11 @@ MESSAGES: dict[str, str] = {
     "graph.health.exploding_values": (
         "Wartości rosną około {factor:,.0f} razy na warstwę w {layers} kolejnych warstwach:"
         " RMS {first:.2g} na wyjściu {from_module}, {last:.2g} na wyjściu {to_module}. Wagi"
-        " startują za duże na tę głębokość, bo każda warstwa mnoży rozmiar tego, co czyta."
-        " Zostaw domyślną inicjalizację PyTorcha albo użyj nn.init.kaiming_normal_ przed ReLU"
-        " (std = sqrt(2 / fan_in)); do tego czasu strata i kroki uczenia są ogromne."
+        " są za duże na tę głębokość (od inicjalizacji albo urosły przez za duży współczynnik"
+        " uczenia), bo każda warstwa mnoży rozmiar tego, co czyta. Zostaw domyślną"
+        " inicjalizację PyTorcha albo użyj nn.init.kaiming_normal_ przed ReLU (std = sqrt(2 /"
+        " fan_in)) i mniejszego współczynnika uczenia; do tego czasu strata i kroki uczenia"
+        " są ogromne."
     ),
     "graph.health.vanishing_zero_output": (
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
@@ -1137,59 +1150,107 @@ MESSAGES: dict[str, str] = {
         "tej partii."
     ),
     "graph.health.exploding": (
-        "Gradient eksploduje: w drodze wstecz rośnie około {per_layer:.1f} razy na warstwę, "
-        "więc wagi {first} dostają gradient {total:,.0f} razy większy (RMS na wagę) niż wagi {last}. Pierwsze "
-        "warstwy robią ogromne, niestabilne kroki."
+        "Gradient eksploduje: w drodze wstecz rośnie około {per_layer:.1f} razy na warstwę (po"
+        " uwzględnieniu szerokości warstw), więc wagi {first} dostają gradient {total:,.0f}"
+        " razy większy (RMS na wagę) niż wagi {last}. {effect}. Zacznij od mniejszych wag"
+        " (domyślna inicjalizacja PyTorcha albo nn.init.kaiming_normal_ przed ReLU), zmniejsz"
+        " współczynnik uczenia albo przytnij gradienty (torch.nn.utils.clip_grad_norm_)."
     ),
-    "graph.health.exploding_input": (
-        "Wagi {first} dostają gradienty {total:,.0f} razy większe (RMS na wagę) niż wagi {last},"
-        " bo to, co wchodzi do {first}, jest dalekie od standaryzacji (średnia {mean:.4g},"
-        " odchylenie {std:.4g}): gradient wagi to jej wejście razy gradient za nią, więc"
-        " pierwsza warstwa robi ogromne, niestabilne kroki. Standaryzuj wejścia,"
-        " (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze treningowym."
+    "graph.health.input_scale": (
+        "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g},"
+        " odchylenie {std:.4g}): gradient wagi to jej wejście razy gradient za nią, więc ta"
+        " warstwa dostaje ogromne gradienty i robi ogromne, niestabilne kroki. Standaryzuj"
+        " wejścia: (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze"
+        " treningowym (piksele 0-255: podziel przez 255)."
     ),
     "graph.health.exploding_huge": (
-        "Wagi {where_module} dostają ogromny gradient (RMS {rms:.1e}), więc jeden krok uczenia "
-        "może mocno rozregulować tę warstwę."
+        "Wagi {where_module} dostają ogromny gradient (RMS {rms:.1e}), więc jeden krok uczenia"
+        " może mocno rozregulować tę warstwę. Zacznij od mniejszych wag, zmniejsz współczynnik"
+        " uczenia albo przytnij gradienty (torch.nn.utils.clip_grad_norm_)."
     ),
     "graph.health.dead": (
-        "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w "
-        "partii dają zero, więc nie płynie przez nie żaden gradient."
+        "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"
+        " partii dają zero, więc nie płynie przez nie żaden gradient."
+        " Zwykłe przyczyny: za duży współczynnik uczenia, duży ujemny bias albo inicjalizacja,"
+        " która tak zmniejsza wartości, że decydują biasy (w głębokiej sieci z ReLU robi tak"
+        " domyślna inicjalizacja PyTorcha). Spróbuj mniejszego współczynnika uczenia,"
+        " LeakyReLU albo nn.init.kaiming_normal_."
     ),
     "graph.health.nan_forward": (
         "Pierwsza wartość NaN (nie-liczba) w przejściu w przód pojawia się w {what}; wartości "
-        "obliczone z niej też mogą być NaN."
+        "obliczone z niej też mogą być NaN. {hint}"
     ),
     "graph.health.inf_forward": (
         "Pierwsza nieskończona wartość w przejściu w przód, której nic dalej nie maskuje, "
         "pojawia się w {what}: wynikające z niej wartości nieskończone albo NaN docierają aż do "
-        "końca przejścia w przód."
+        "końca przejścia w przód. {hint}"
     ),
     "graph.health.inf_forward_grad": (
         "Pierwsza nieskończona wartość w przejściu w przód, przy której gradient jest "
         "nieskończony albo NaN, pojawia się w {what}: wartości z niej obliczone mogą znów być "
-        "skończone, ale gradienty w tym miejscu nie są."
+        "skończone, ale gradienty w tym miejscu nie są. {hint}"
+    ),
+    # {hint} w nan_forward / inf_forward: co zrobić, według operacji, która je dała
+    "graph.health.hint.log": (
+        "Logarytm z 0 to -inf, a z liczby ujemnej NaN: pisz log(x + eps) z małym eps (1e-8)"
+        " albo użyj log_softmax zamiast log(softmax(...))."
+    ),
+    "graph.health.hint.sqrt": (
+        "Pierwiastek (sqrt) z liczby ujemnej to NaN, a jego gradient w 0 jest nieskończony:"
+        " pisz sqrt(x + eps) z małym eps (1e-8) albo najpierw przytnij x (x.clamp(min=1e-8))."
+    ),
+    "graph.health.hint.exp": (
+        "Funkcja exp powyżej około 88 (float32) daje inf: użyj torch.logsumexp albo log_softmax"
+        " zamiast ręcznego exp i log albo trzymaj wartości mniejsze."
+    ),
+    "graph.health.hint.div": (
+        "Dzielenie przez zero daje inf, a 0 / 0 daje NaN: sprawdź mianownik albo dodaj do"
+        " niego małe eps."
+    ),
+    "graph.health.hint.op": (
+        "Sprawdź, co do niej wchodzi: wartość spoza dziedziny operacji albo wartości tak"
+        " duże, że wychodzą poza zakres liczb (za duże wagi albo współczynnik uczenia)."
+    ),
+    "graph.health.hint.data": (
+        "Są już w samych danych: znajdziesz je przez torch.isfinite(x).all(); popraw albo"
+        " usuń te przykłady przed treningiem."
+    ),
+    "graph.health.hint.param": (
+        "Są już w samych wagach: zepsuł je wcześniejszy krok uczenia (często przez za duży"
+        " współczynnik uczenia). Zainicjalizuj je od nowa albo wczytaj ponownie, potem"
+        " zmniejsz współczynnik uczenia albo przytnij gradienty."
     ),
     "graph.health.nan_backward": (
-        "W kolejności przejścia wstecz pierwszy gradient zawierający NaN (nie-liczbę) pojawia "
-        "się przy {what}; gradienty obliczane od tego miejsca dalej mogą być przez to błędne."
+        "W drodze wstecz od straty pierwszy gradient zawierający NaN (nie-liczbę) pojawia się"
+        " przy {what}; gradienty obliczane od tego miejsca dalej mogą być przez to błędne."
     ),
     "graph.health.inf_backward": (
-        "W kolejności przejścia wstecz pierwszy gradient zawierający wartość nieskończoną "
-        "pojawia się przy {what}; gradienty obliczane od tego miejsca dalej mogą być przez to "
-        "błędne."
+        "W drodze wstecz od straty pierwszy gradient zawierający wartość nieskończoną pojawia"
+        " się przy {what}; gradienty obliczane od tego miejsca dalej mogą być przez to"
+        " błędne."
     ),
+    "graph.health.nan_backward_follows": (
+        "W drodze wstecz od straty pierwszy gradient zawierający NaN (nie-liczbę) pojawia się"
+        " przy {what}: wynika z {cause} w przejściu w przód, opisanej wyżej."
+    ),
+    "graph.health.inf_backward_follows": (
+        "W drodze wstecz od straty pierwszy gradient zawierający wartość nieskończoną pojawia"
+        " się przy {what}: wynika z {cause} w przejściu w przód, opisanej wyżej."
+    ),
+    # {cause} w *_backward_follows: rodzaj znaleziska z przejścia w przód (dopełniacz)
+    "graph.health.cause.nan": "wartości NaN",
+    "graph.health.cause.inf": "nieskończonej wartości",
     "graph.health.nan_backward_made": (
-        "W kolejności przejścia wstecz pierwszy gradient zawierający NaN (nie-liczbę) powstaje "
-        "w przejściu wstecz {what}: gradient, który ta operacja dostała, był skończony, a ten, "
-        "który oddała dalej, już nie jest. Gradienty obliczane od tego miejsca dalej mogą być "
-        "przez to błędne."
+        "W drodze wstecz od straty pierwszy gradient zawierający NaN (nie-liczbę) powstaje"
+        " w przejściu wstecz {what}: gradient, który ta operacja dostała, był skończony, a"
+        " ten, który oddała dalej, już nie jest. Gradienty obliczane od tego miejsca dalej"
+        " mogą być przez to błędne."
     ),
     "graph.health.inf_backward_made": (
-        "W kolejności przejścia wstecz pierwszy gradient zawierający wartość nieskończoną "
-        "powstaje w przejściu wstecz {what}: gradient, który ta operacja dostała, był "
-        "skończony, a ten, który oddała dalej, już nie jest. Gradienty obliczane od tego "
-        "miejsca dalej mogą być przez to błędne."
+        "W drodze wstecz od straty pierwszy gradient zawierający wartość nieskończoną"
+        " powstaje w przejściu wstecz {what}: gradient, który ta operacja dostała, był"
+        " skończony, a ten, który oddała dalej, już nie jest. Gradienty obliczane od tego"
+        " miejsca dalej mogą być przez to błędne."
     ),
     "graph.health.nan_output_only": (
         "Wyjście zawiera wartości NaN (nie-liczby). Ten graf nie ma wartości operacji przed "
@@ -1351,8 +1412,12 @@ MESSAGES: dict[str, str] = {
         ".item(), .numpy() albo torch.no_grad()), więc się nie uczy."
     ),
     "graph.health.dead_after": (
-        "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w "
-        "partii dają zero, więc nie płynie przez nie żaden gradient."
+        "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w"
+        " partii dają zero, więc nie płynie przez nie żaden gradient."
+        " Zwykłe przyczyny: za duży współczynnik uczenia, duży ujemny bias albo inicjalizacja,"
+        " która tak zmniejsza wartości, że decydują biasy (w głębokiej sieci z ReLU robi tak"
+        " domyślna inicjalizacja PyTorcha). Spróbuj mniejszego współczynnika uczenia,"
+        " LeakyReLU albo nn.init.kaiming_normal_."
     ),
     # graph: g.summary() (liczby przychodzą już pogrupowane: 25 557 032)
     "graph.summary.header.module": "Moduł",

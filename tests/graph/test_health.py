@@ -47,9 +47,12 @@ def test_gradients_shrinking_layer_after_layer_are_vanishing():
     assert finding["ratio"] == pytest.approx(0.2**5)
     assert finding["layers"] == [f"fc{i}" for i in range(6)]
     assert finding["message"] == (
-        "Gradients shrink about 5.0x per layer on the way back: the weights of module fc0 "
-        "(Linear) get gradients 3,125x smaller (RMS per weight) than those of module fc5 "
-        "(Linear), so the first layers barely learn."
+        "Gradients shrink about 5.0x per layer on the way back (allowing for the layers' "
+        "widths): the weights of module fc0 (Linear) get gradients 3,125x smaller (RMS per "
+        "weight) than those of module fc5 (Linear), so the first layers barely learn. Use "
+        "ReLU-family activations with nn.init.kaiming_normal_, add BatchNorm or LayerNorm, or "
+        "residual connections; sigmoid or tanh in hidden layers shrink the gradient at every "
+        "layer."
     )
 
 
@@ -138,17 +141,17 @@ def test_no_backward_means_no_gradient_findings():
 # -- dead units, NaN and Inf ------------------------------------------------------------------
 
 
-def dead_graph(dead: list[int]) -> Graph:
+def dead_graph(dead: list[int], batch: int = 256) -> Graph:
     b = Build({"fc2": {"type": "Block", "params": 0}})
-    x = b.input([8, 64])
+    x = b.input([batch, 64])
     relu = b.op(
         "relu",
         x,
         module="fc2",
         module_type="Block",
-        shape=[8, 64],
+        shape=[batch, 64],
         dead=dead,
-        value=stats(numel=512),
+        value=stats(numel=batch * 64),
     )
     b.output(relu)
     return b.g
@@ -160,7 +163,10 @@ def test_dead_relu_units_are_reported_in_plain_words():
     assert (finding["dead"], finding["units"], finding["module"]) == (20, 64, "fc2")
     assert finding["message"] == (
         "20 of 64 ReLU units in module fc2 (Block) output zero for every example in the "
-        "batch, so no gradient flows through them."
+        "batch, so no gradient flows through them. The usual causes: a learning rate that is "
+        "too high, a large negative bias, or an initialisation that shrinks the values so that "
+        "the biases decide (PyTorch's default one does so in a deep ReLU net). Try a lower "
+        "learning rate, LeakyReLU, or nn.init.kaiming_normal_."
     )
 
 
@@ -183,7 +189,11 @@ def test_first_nan_in_forward_order_and_in_backward_order():
     g, (_, log, exp, _, _) = nan_graph()
     forward, backward = g.health()
     assert (forward["kind"], forward["where"], forward["node"]) == ("nan", "forward", log)
-    assert forward["message"] == message("graph.health.nan_forward", what="the output of log")
+    hint = message("graph.health.hint.log")
+    assert forward["message"] == message(
+        "graph.health.nan_forward", what="the output of log", hint=hint
+    )
+    assert "log(x + eps)" in forward["message"]
     # without backward_order, backward goes in reverse topological order: exp before log
     assert (backward["kind"], backward["where"], backward["node"]) == ("inf", "backward", exp)
 
@@ -203,18 +213,17 @@ def test_backward_message_claims_only_where_the_first_bad_gradient_is():
     assert (backward["kind"], backward["node"], backward["nan"], backward["inf"]) == (
         "nan", log, 2, 0
     )  # fmt: skip
-    assert backward["message"] == (
-        "In backward order, the first gradient with NaN (not a number) appears at log; "
-        "the gradients computed from it onward may be affected."
+    assert backward["message"] == (  # the forward pass's NaN explains it
+        "On the way back from the loss, the first gradient with NaN (not a number) appears at "
+        "log: it follows from the NaN above, in the forward pass."
     )
     g.nodes[log]["grad"] = stats(inf=3)
     ng.set_language("pl")
     (finding,) = [f for f in g.health() if f["where"] == "backward"]
     assert (finding["kind"], finding["inf"]) == ("inf", 3)
     assert finding["message"] == (
-        "W kolejności przejścia wstecz pierwszy gradient zawierający wartość nieskończoną "
-        "pojawia się przy operacji log; gradienty obliczane od tego miejsca dalej mogą być "
-        "przez to błędne."
+        "W drodze wstecz od straty pierwszy gradient zawierający wartość nieskończoną pojawia "
+        "się przy operacji log: wynika z wartości NaN w przejściu w przód, opisanej wyżej."
     )
 
 
@@ -259,7 +268,8 @@ def test_an_infinity_that_reaches_the_end_is_reported_without_overclaiming():
     assert finding["message"] == (
         "The first infinite value of the forward pass that is not masked away appears in the "
         "output of masked_fill: infinite or NaN values follow from it to the end of the forward "
-        "pass."
+        "pass. Check what goes into it: a value outside the op's range, or values so large that "
+        "they overflow (weights or a learning rate too large)."
     )
 
 
@@ -273,11 +283,15 @@ def test_an_infinity_next_to_a_broken_gradient_is_reported():
     assert (forward["kind"], forward["node"]) == ("inf", log)
     # x's gradient is NaN; log got a finite one: its backward made the NaN
     assert (backward["kind"], backward["node"], backward["nan"]) == ("nan", log, 1)
-    assert backward["message"].startswith("In backward order, the backward of log made the first")
+    assert backward["message"].startswith(
+        "On the way back from the loss, the backward of log made the first"
+    )
     assert forward["message"] == (
         "The first infinite value of the forward pass next to an infinite or NaN gradient "
         "appears in the output of log: the values computed from it may be finite again, but "
-        "the gradients there are not."
+        "the gradients there are not. The log of 0 is -inf, and of a negative number NaN: "
+        "write log(x + eps) with a small eps (1e-8), or use log_softmax instead of "
+        "log(softmax(...))."
     )
     g, nodes = masked_graph(add={"grad": stats(inf=1)})  # a broken gradient further on
     assert g.health()[0]["node"] == nodes["mask"]
@@ -286,7 +300,9 @@ def test_an_infinity_next_to_a_broken_gradient_is_reported():
     assert forward["message"] == (
         "Pierwsza nieskończona wartość w przejściu w przód, przy której gradient jest "
         "nieskończony albo NaN, pojawia się w wyniku operacji log: wartości z niej "
-        "obliczone mogą znów być skończone, ale gradienty w tym miejscu nie są."
+        "obliczone mogą znów być skończone, ale gradienty w tym miejscu nie są. Logarytm z 0 "
+        "to -inf, a z liczby ujemnej NaN: pisz log(x + eps) z małym eps (1e-8) albo użyj "
+        "log_softmax zamiast log(softmax(...))."
     )
 
 
@@ -296,7 +312,9 @@ def test_a_nan_after_a_harmless_infinity_is_the_forward_finding():
     assert (finding["kind"], finding["node"]) == ("nan", nodes["softmax"])
     assert finding["message"] == (
         "The first NaN (not a number) of the forward pass appears in the output of softmax; "
-        "the values computed from it may be NaN too."
+        "the values computed from it may be NaN too. Check what goes into it: a value outside "
+        "the op's range, or values so large that they overflow (weights or a learning rate too "
+        "large)."
     )
 
 
@@ -379,7 +397,7 @@ def test_stale_findings_go_away_when_the_problem_is_fixed():
 
 def test_health_of_a_subgraph_view_leaves_the_graph_it_views_alone():
     g = mlp_graph([0.2**k for k in range(5, -1, -1)])
-    g.nodes["n3"]["value"] = stats(numel=8 * 16)
+    g.nodes["n3"]["value"] = stats(numel=256 * 16)
     g.nodes["n3"]["dead"] = [5, 16]  # fc0's output
     findings = g.health()
     flags = {n: list(d["flags"]) for n, d in g.nodes(data=True)}
@@ -402,7 +420,7 @@ def test_findings_carry_into_collapsed_boxes():
 
 def test_findings_carried_into_boxes_name_the_box_they_are_on():
     g = mlp_graph([0.2**k for k in range(5, -1, -1)])
-    g.nodes["n6"]["value"] = stats(numel=8 * 16)
+    g.nodes["n6"]["value"] = stats(numel=256 * 16)
     g.nodes["n6"]["dead"] = [5, 16]  # fc1's output
     g.health()
     for h in (g.collapse(depth=0, fold_repeats=False), g.collapse(depth=0)):
@@ -561,7 +579,7 @@ def test_dead_relu_in_a_real_model():
     model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
     with torch.no_grad():
         model[0].bias[:3] = -100.0  # three units can never switch on
-    g = ng.trace(model, torch.randn(16, 4), loss=lambda y: y.sum())
+    g = ng.trace(model, torch.randn(256, 4), loss=lambda y: y.sum())
     dead = [f for f in g.health() if f["kind"] == "dead"]
     assert [(f["dead"], f["units"], f["module"]) for f in dead] == [(3, 8, "1")]
 

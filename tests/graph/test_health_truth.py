@@ -154,7 +154,7 @@ def _dead_layer_model() -> nn.Sequential:
 def test_a_dead_layer_run_in_every_recorded_step_is_reported_once(steps: int, micro_batches: int):
     model = _dead_layer_model()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-    x, t = torch.randn(64, 4), torch.randn(64, 1)
+    x, t = torch.randn(256, 4), torch.randn(256, 1)  # 5 of 16 silent: a sign on 256 examples
     with ng.record() as rec:
         for _ in range(steps):
             optimizer.zero_grad()

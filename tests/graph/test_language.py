@@ -21,16 +21,18 @@ def test_findings_speak_polish_with_the_right_grammatical_case():
     (finding,) = mlp_graph([0.2**k for k in range(5, -1, -1)]).health()
     assert finding["kind"] == "vanishing" and finding["per_layer"] == pytest.approx(5.0)
     assert finding["message"] == (
-        "Gradient zanika: w drodze wstecz maleje około 5,0 razy na warstwę, więc wagi modułu "
-        "fc0 (Linear) dostają gradient 3\u00a0125 razy mniejszy (RMS na wagę) niż wagi modułu fc5 "
-        "(Linear). "
-        "Pierwsze warstwy prawie się nie uczą."
+        "Gradient zanika: w drodze wstecz maleje około 5,0 razy na warstwę (po uwzględnieniu "
+        "szerokości warstw), więc wagi modułu fc0 (Linear) dostają gradient 3\u00a0125 razy "
+        "mniejszy (RMS na wagę) niż wagi modułu fc5 (Linear). Pierwsze warstwy prawie się nie "
+        "uczą. Użyj aktywacji z rodziny ReLU z nn.init.kaiming_normal_, dodaj BatchNorm albo "
+        "LayerNorm lub połączenia rezydualne; sigmoid/tanh w warstwach ukrytych zmniejsza "
+        "gradient w każdej warstwie."
     )
     (dead,) = dead_graph([20, 64]).health()
     assert dead["message"].startswith("Martwe jednostki ReLU w module fc2 (Block): 20 z 64.")
     forward, backward = nan_graph()[0].health()
     assert "pojawia się w wyniku operacji log;" in forward["message"]
-    assert "pojawia się przy operacji exp;" in backward["message"]
+    assert "pojawia się przy operacji exp: wynika z wartości NaN" in backward["message"]
 
 
 def test_stored_findings_keep_the_language_of_their_health_call():
@@ -48,7 +50,7 @@ def test_summary_in_polish_groups_digits_with_spaces():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(30, 40), nn.ReLU(), nn.Linear(40, 1))
     with torch.no_grad():
-        model[0].bias[:11] = -100.0  # eleven units that never fire
+        model[0].bias[:30] = -100.0  # thirty units that never fire
     g = ng.trace(model, torch.randn(8, 30), loss=lambda y: y.pow(2).mean())
     english = g.summary()
     assert "Total params: 1,281" in english
@@ -57,7 +59,7 @@ def test_summary_in_polish_groups_digits_with_spaces():
     assert re.search(r"^Moduł\s+Typ\s+Kształt wyjścia\s+Parametry\s+Norma gradientu", text, re.M)
     assert "Parametry razem: 1\u00a0281" in text
     assert "Przejścia wstecz: 1" in text
-    assert "\n- [martwe jednostki] Martwe jednostki ReLU w module 1 (ReLU): 11 z 40." in text
+    assert "\n- [martwe jednostki] Martwe jednostki ReLU w module 1 (ReLU): 30 z 40." in text
     assert count_text(25557032) == "25\u00a0557\u00a0032"
 
 

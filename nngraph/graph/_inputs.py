@@ -1,0 +1,112 @@
+"""Inputs far from standardised: data in the hundreds or thousands (raw prices, pixels 0-255)
+that a layer's weights multiply directly.
+
+A weight's gradient is its input times the gradient behind it, so such data makes the first
+layer's gradient as large as the data, whatever the depth, and one training step throws that
+layer far off. A standardised input (mean 0, std 1), an image in [0, 1] or a one-hot vector has
+a root mean square of about 1 or less; integer token ids go into an embedding lookup, which
+multiplies nothing.
+
+    >>> import torch, nngraph as ng
+    >>> model = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    >>> x = torch.rand(32, 3) * 1000  # values 0-1000
+    >>> g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    >>> [f["message"][:52] for f in g.health() if "std" in f]
+    ['What goes into module 0 (Linear) is far from standar']
+    >>> g = ng.trace(model, (x - x.mean(0)) / x.std(0), loss=lambda y: y.pow(2).mean())
+    >>> g.health()
+    []
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from nngraph.graph._finding import finding, weight_of
+from nngraph.graph._nodes import owner_module, read_by_embedding
+from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
+
+if TYPE_CHECKING:
+    from nngraph.graph._graph import Graph
+
+__all__ = ["LARGE_INPUT", "large_data", "large_inputs"]
+
+#: Data whose root mean square passes this is not standardised (raw pixels 0-255, prices).
+LARGE_INPUT = 10.0
+
+
+def large_inputs(g: Graph, order: list[Any], types: dict[str, str | None]) -> list[dict[str, Any]]:
+    """One finding for the first layer (in forward order) whose weights multiply data far
+    from standardised, on that data's node; none where no layer does."""
+    position = {n: i for i, n in enumerate(order)}
+    weights = [
+        n
+        for n, data in g.nodes(data=True)
+        if learnable(data) and len(data.get("shape") or []) >= 2 and not read_by_embedding(g, n)
+    ]
+    for weight in sorted(
+        weights, key=lambda w: min(map(position.__getitem__, g._succ[w]), default=0)
+    ):
+        source = large_data(g, weight)
+        if source is None:
+            continue
+        value = g._node[source]["value"]
+        return [
+            finding(
+                "exploding",
+                "input_scale",
+                "forward",
+                source,
+                owner_module(g._node[weight]),
+                mean=value["mean"],
+                std=value["std"],
+                where_module=weight_of(g._node[weight], types),
+            )
+        ]
+    return []
+
+
+def large_data(g: Graph, weight: Any) -> Any | None:
+    """The data node far from standardised that an op multiplies by `weight`, directly or
+    through reshapes and casts (`nn.Flatten`, `x.float()`); else None. Data is an input or
+    a constant that does not require grad (a hand-made weight does)."""
+    nodes = g._node
+    for op in _multiplying(g, weight):
+        frontier = [p for p in g._pred[op] if p != weight]
+        for _ in range(4):  # a few reshapes back at most
+            after = []
+            for p in frontier:
+                data = nodes[p]
+                if data.get("kind") == "op" and _op(data) in _RESHAPING:
+                    after += g._pred[p]
+                elif _far_from_standardised(data):
+                    return p
+            frontier = after
+    return None
+
+
+def _multiplying(g: Graph, weight: Any) -> list[Any]:
+    """The ops that multiply by `weight`: reading it, or what is made of it on the way (the
+    transpose a Linear's weight goes through, an inner node of the call: it has no value)."""
+    nodes = g._node
+    near = [*g._succ[weight]]
+    passing = [n for n in near if _op(nodes[n]) in _RESHAPING or not nodes[n].get("value")]
+    near += [s for n in passing for s in g._succ[n]]
+    return [n for n in near if any(word in _op(nodes[n]) for word in _MULTIPLYING)]
+
+
+def _far_from_standardised(data: dict[str, Any]) -> bool:
+    if data.get("kind") not in ("input", "constant") or data.get("requires_grad"):
+        return False
+    if "bool" in str(data.get("dtype") or ""):
+        return False
+    value = data.get("value") or {}
+    if not value.get("numel"):
+        return False
+    rms = math.hypot(value["mean"], value["std"])
+    return math.isfinite(rms) and rms > LARGE_INPUT
+
+
+def _op(data: dict[str, Any]) -> str:
+    return str(data.get("op") or "")

@@ -1,0 +1,306 @@
+"""health() says what to do, with honest numbers: remedies in the messages, the per-layer
+figure without the output layer's fan-out, inputs far from standardised, and dead units
+judged by how many samples the batch gives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import torch
+from torch import nn
+
+import nngraph as ng
+from tests.graph.conftest import Build, stats
+from tests.graph.test_health import dead_graph, mlp_graph
+
+
+def found(g: ng.Graph, kind: str) -> list[dict]:
+    return [f for f in g.health() if f["kind"] == kind]
+
+
+# -- remedies -----------------------------------------------------------------------------------
+
+
+def test_vanishing_and_exploding_gradients_say_what_to_do():
+    (vanishing,) = mlp_graph([0.2**k for k in range(5, -1, -1)]).health()
+    assert "nn.init.kaiming_normal_" in vanishing["message"]
+    assert "BatchNorm or LayerNorm" in vanishing["message"]
+    assert "residual connections" in vanishing["message"]
+    (exploding,) = mlp_graph([5.0**k for k in range(5, -1, -1)]).health()
+    assert "clip_grad_norm_" in exploding["message"]
+    assert "lower the learning rate" in exploding["message"]
+    (huge,) = mlp_graph([1e6]).health()
+    assert "clip_grad_norm_" in huge["message"]
+    (tiny,) = mlp_graph([1e-10]).health()
+    assert "kaiming_normal_" in tiny["message"] and "BatchNorm" in tiny["message"]
+
+
+def test_dead_units_name_the_usual_causes_and_fixes():
+    (dead,) = dead_graph([40, 64]).health()
+    for words in ("learning rate", "negative bias", "default", "LeakyReLU", "kaiming_normal_"):
+        assert words in dead["message"]
+    torch.manual_seed(0)
+    model = nn.Linear(4, 16)
+    with torch.no_grad():
+        model.bias.fill_(-100.0)
+    x = torch.randn(64, 4)
+    with ng.record() as rec:  # a functional ReLU: "the ReLU after ..."
+        torch.relu(model(x)).sum().backward()
+    (after,) = found(rec.graph, "dead")
+    assert "LeakyReLU" in after["message"]
+
+
+def _first_forward(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> dict:
+    w = torch.ones(x.shape[-1], requires_grad=True)
+    with ng.record() as rec:
+        (fn(x * w)).sum().backward()
+    return next(f for f in rec.graph.health() if f["where"] == "forward")
+
+
+@pytest.mark.parametrize(
+    ("fn", "x", "words"),
+    [
+        (torch.log, torch.tensor([0.0, 1.0]), "log(x + eps)"),
+        (torch.sqrt, torch.tensor([-1.0, 1.0]), "sqrt(x + eps)"),
+        (torch.exp, torch.tensor([1000.0, 1.0]), "logsumexp"),
+        (lambda t: t / (t - t), torch.tensor([1.0, 2.0]), "check the denominator"),
+    ],
+    ids=["log", "sqrt", "exp", "div"],
+)
+def test_the_first_nan_or_infinity_says_what_to_do_about_its_op(
+    fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, words: str
+):
+    finding = _first_forward(fn, x)
+    assert finding["kind"] in ("nan", "inf")
+    assert words in finding["message"]
+
+
+def test_a_nan_in_the_data_or_in_the_weights_says_where_to_look():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    x = torch.randn(8, 3)
+    x[2, 1] = float("nan")
+    (forward,) = [
+        f for f in ng.trace(model, x, loss=lambda y: y.sum()).health() if f["where"] == "forward"
+    ]
+    assert "torch.isfinite(x)" in forward["message"]
+    last = model[2]
+    assert isinstance(last, nn.Linear)
+    with torch.no_grad():
+        last.weight[0, 0] = float("nan")
+    (forward,) = [
+        f
+        for f in ng.trace(model, torch.randn(8, 3), loss=lambda y: y.sum()).health()
+        if f["where"] == "forward"
+    ]
+    assert "an earlier training step broke them" in forward["message"]
+
+
+def test_backward_findings_say_plainly_where_they_start_and_what_they_follow_from():
+    # a NaN made in the forward pass: the backward one only follows from it
+    torch.manual_seed(0)
+    x = torch.tensor([[1.0, -1.0]])
+    fc = nn.Linear(2, 2)
+    with ng.record() as rec:
+        fc(x.sqrt()).sum().backward()  # sqrt(-1) is NaN
+    forward, backward = rec.graph.health()
+    assert (forward["where"], backward["where"]) == ("forward", "backward")
+    assert backward["message"].startswith("On the way back from the loss, the first gradient")
+    assert "follows from the NaN above" in backward["message"]
+    # no forward finding: the backward one says only where it starts, in plain words
+    b = Build({})
+    leaf = b.input([4], grad=stats(nan=1))
+    a = b.op("mul", leaf, shape=[4], grad=stats(nan=1))
+    b.output(a)
+    (alone,) = b.g.health()
+    assert alone["message"].startswith(
+        "On the way back from the loss, the first gradient with NaN (not a number) appears at"
+    )
+    assert "follows" not in alone["message"] and "backward order" not in alone["message"]
+    ng.set_language("pl")
+    (alone,) = b.g.health()
+    assert alone["message"].startswith("W drodze wstecz od straty pierwszy gradient")
+
+
+# -- the per-layer figure -------------------------------------------------------------------------
+
+
+def test_the_per_layer_figure_leaves_out_the_output_layers_fan_out():
+    # each hidden step 5x; the 16 -> 1 output layer adds its 4x (sqrt 16) to the raw ratio
+    rms = [1.0, 5.0, 25.0, 125.0, 625.0]
+    rms = [r / 625.0 * 0.05 for r in rms] + [1.0]
+    (finding,) = mlp_graph(rms, widths=[16] * 6 + [1]).health()
+    assert finding["kind"] == "vanishing"
+    assert finding["total"] == pytest.approx(1 / (0.2**4 * 0.05))  # 12,500x, as one checks
+    assert finding["per_layer"] == pytest.approx(5.0)  # not 6.6x
+    assert "shrink about 5.0x per layer" in finding["message"]
+    assert "12,500x smaller" in finding["message"]
+
+
+def test_a_deep_sigmoid_nets_per_layer_figure_is_the_width_corrected_one():
+    # the raw first/last ratio over 5 steps read 13.8x per layer: the 64 -> 1 output layer's
+    # fan-out inflated it; the hidden steps are about 7x each
+    torch.manual_seed(0)
+    layers: list[nn.Module] = [nn.Linear(32, 64), nn.Sigmoid()]
+    for _ in range(4):
+        layers += [nn.Linear(64, 64), nn.Sigmoid()]
+    model = nn.Sequential(*layers, nn.Linear(64, 1))
+    g = ng.trace(model, torch.randn(64, 32), loss=lambda y: y.pow(2).mean())
+    (finding,) = found(g, "vanishing")
+    assert finding["per_layer"] == pytest.approx(finding["ratio"] ** (-1 / 5))
+    assert finding["per_layer"] < 0.7 * finding["total"] ** (1 / 5)
+    assert f"{finding['per_layer']:.1f}x per layer" in finding["message"]
+
+
+def test_one_layer_before_the_last_is_not_called_the_first_layers():
+    (vanishing,) = mlp_graph([1e-3, 1.0]).health()
+    assert "so the first layer barely learns" in vanishing["message"]
+    (exploding,) = mlp_graph([1e3, 1.0]).health()
+    assert "so the first layer takes huge, unstable steps" in exploding["message"]
+    (many,) = mlp_graph([0.2**k for k in range(5, -1, -1)]).health()
+    assert "so the first layers barely learn" in many["message"]
+    ng.set_language("pl")
+    (vanishing,) = mlp_graph([1e-3, 1.0]).health()
+    assert "Pierwsza warstwa prawie się nie uczy." in vanishing["message"]
+
+
+def test_values_grown_by_a_learning_rate_too_high_are_not_blamed_on_the_initialisation():
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 1)
+    )
+    x = torch.randn(256, 10)
+    y = x.sum(1, keepdim=True)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    for _ in range(5):
+        optimizer.zero_grad()
+        nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+    g = ng.trace(model, x[:64], loss=lambda out: nn.functional.mse_loss(out, y[:64]))
+    (values,) = [f for f in found(g, "exploding") if f["where"] == "forward" and "factor" in f]
+    assert "start too large" not in values["message"]
+    assert "grown by a learning rate that is too high" in values["message"]
+
+
+# -- inputs far from standardised ---------------------------------------------------------------
+
+
+def _mlp(n_in: int = 3) -> nn.Sequential:
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(n_in, 16), nn.ReLU(), nn.Linear(16, 1))
+
+
+def test_raw_inputs_in_the_hundreds_are_said_to_need_standardising():
+    x = torch.rand(32, 3) * 1000  # RMS about 580; the only finding was a huge last layer
+    g = ng.trace(_mlp(), x, loss=lambda y: y.pow(2).mean())
+    first = g.health()[0]
+    assert (first["kind"], first["where"], first["module"]) == ("exploding", "forward", "0")
+    assert g.nodes[first["node"]]["kind"] == "input"
+    assert first["mean"] == pytest.approx(float(x.mean()), rel=1e-3)
+    assert first["std"] == pytest.approx(float(x.std()), rel=1e-2)
+    assert "far from standardised" in first["message"]
+    assert "(x - mean) / std" in first["message"]
+    standardised = (x - x.mean(0)) / x.std(0)
+    assert ng.trace(_mlp(), standardised, loss=lambda y: y.pow(2).mean()).health() == []
+
+
+def test_an_input_of_rms_300_into_a_two_layer_mlp_is_flagged_once():
+    torch.manual_seed(1)
+    x = torch.randn(64, 5) * 300  # mean 0, std 300: no gradient finding at all before
+    g = ng.trace(_mlp(5), x, loss=lambda y: y.pow(2).mean())
+    flagged = [f for f in g.health() if f["where"] == "forward" and "std" in f]
+    assert len(flagged) == 1 and flagged[0]["std"] == pytest.approx(300, rel=0.1)
+
+
+def test_raw_pixels_through_flatten_or_a_convolution_are_flagged_and_scaled_ones_are_not():
+    torch.manual_seed(0)
+    pixels = torch.randint(0, 256, (16, 1, 8, 8)).float()
+    mlp = nn.Sequential(nn.Flatten(), nn.Linear(64, 10))
+    cnn = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(144, 10))
+    target = torch.randint(0, 10, (16,))
+
+    def input_findings(model: nn.Module, x: torch.Tensor) -> list[dict]:
+        g = ng.trace(model, x, loss=lambda y: nn.functional.cross_entropy(y, target))
+        return [f for f in g.health() if f["where"] == "forward" and "std" in f]
+
+    for model in (mlp, cnn):
+        (finding,) = input_findings(model, pixels)
+        assert "divide by 255" in finding["message"]
+        assert input_findings(model, pixels / 255) == []
+
+
+class _ScalesItself(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x / 255)
+
+
+class _Tokens(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embed, self.fc = nn.Embedding(1000, 8), nn.Linear(8, 2)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.embed(ids).mean(1))
+
+
+def loss(y: torch.Tensor) -> torch.Tensor:
+    return y.pow(2).mean()
+
+
+def test_data_a_model_scales_or_looks_up_is_not_far_from_standardised():
+    torch.manual_seed(0)
+    raw = torch.rand(16, 4) * 255
+    assert ng.trace(_ScalesItself(), raw, loss=loss).health() == []  # x / 255 in forward
+    assert ng.trace(_Tokens(), torch.randint(0, 1000, (16, 5)), loss=loss).health() == []
+    one_hot = nn.functional.one_hot(torch.randint(0, 4, (16,)), 4).float()
+    assert ng.trace(nn.Linear(4, 2), one_hot, loss=loss).health() == []
+    # the same data straight into a layer is
+    (finding,) = ng.trace(nn.Linear(4, 2), raw, loss=loss).health()
+    assert "far from standardised" in finding["message"]
+
+
+# -- dead units and the size of the batch -------------------------------------------------------
+
+
+def _kaiming_relu(width: int = 32, layers: int = 5) -> nn.Sequential:
+    modules: list[nn.Module] = []
+    for _ in range(layers):
+        linear = nn.Linear(width, width)
+        nn.init.kaiming_normal_(linear.weight, nonlinearity="relu")
+        nn.init.zeros_(linear.bias)
+        modules += [linear, nn.ReLU()]
+    return nn.Sequential(*modules, nn.Linear(width, 1))
+
+
+def test_units_silent_by_chance_on_a_batch_of_8_are_not_dead():
+    # a Kaiming 6-layer MLP at batch 8 had "10 of 32 dead" in half the seeds, while only 0-3
+    # of them are silent on 20,000 fresh inputs
+    flagged = []
+    for seed in range(10):
+        torch.manual_seed(seed)
+        model = _kaiming_relu()
+        g = ng.trace(model, torch.randn(8, 32), loss=lambda y: y.pow(2).mean())
+        flagged += [(seed, f["dead"]) for f in found(g, "dead")]
+    assert flagged == []
+
+
+@pytest.mark.parametrize("batch", [2, 4])
+def test_every_unit_silent_is_dead_on_a_small_batch_too(batch: int):
+    torch.manual_seed(0)
+    first = nn.Linear(16, 32)
+    nn.init.constant_(first.bias, -100.0)
+    model = nn.Sequential(first, nn.ReLU(), nn.Linear(32, 1))
+    g = ng.trace(model, torch.randn(batch, 16), loss=lambda y: y.pow(2).mean())
+    assert [(f["dead"], f["units"]) for f in found(g, "dead")] == [(32, 32)]
+
+
+def test_one_example_is_no_evidence_and_more_samples_need_a_smaller_share():
+    assert dead_graph([64, 64], batch=1).health() == []  # one example silences about half
+    assert [f["kind"] for f in dead_graph([64, 64], batch=2).health()] == ["dead"]
+    assert dead_graph([24, 64], batch=8).health() == []  # 38%: chance on 8 samples
+    assert [f["kind"] for f in dead_graph([24, 64], batch=256).health()] == ["dead"]
