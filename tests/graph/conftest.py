@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import torch
+from torch import nn
+
+import nngraph as ng
 from nngraph.graph import Graph
 
 
@@ -111,3 +115,14 @@ def chain(blocks: int, width: int = 8) -> Graph:
         h = b.op("relu", h, module=relu, module_type="ReLU", shape=[2, width])
     b.output(h)
     return b.g
+
+
+def deep_sigmoid(depth: int, width: int = 32, batch: int = 64) -> Graph:
+    """A textbook vanishing-gradient net, traced: `depth` Linear+Sigmoid layers of `width`
+    units at default init, then one output; most layers get an almost zero gradient."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for _ in range(depth):
+        layers += [nn.Linear(width, width), nn.Sigmoid()]
+    model = nn.Sequential(*layers, nn.Linear(width, 1))
+    return ng.trace(model, torch.randn(batch, width), loss=lambda y: y.pow(2).mean())

@@ -10,7 +10,7 @@ from torch import nn
 import nngraph as ng
 from nngraph.graph import Graph
 from tests.capture.zoo import CASES, make, total
-from tests.graph.conftest import Build, chain, stats
+from tests.graph.conftest import Build, chain, deep_sigmoid, stats
 
 SCHEMA = {
     "kind", "label", "op", "backward", "tracked", "module", "module_type", "name", "shape",
@@ -439,20 +439,10 @@ def test_true_or_false_options_refuse_anything_else():
             g.to_json(indent=indent)  # type: ignore[arg-type]
 
 
-def _sigmoid_stack(depth: int) -> Graph:
-    """Linear+Sigmoid layers: most of them get an almost zero gradient, each a finding."""
-    torch.manual_seed(0)
-    layers: list[nn.Module] = []
-    for _ in range(depth):
-        layers += [nn.Linear(16, 16), nn.Sigmoid()]
-    model = nn.Sequential(*layers, nn.Linear(16, 1))
-    return ng.trace(model, torch.randn(8, 16), loss=lambda o: o.pow(2).mean())
-
-
 def test_a_collapsed_summary_names_the_layers_whether_or_not_health_ran_before():
-    fresh = _sigmoid_stack(30).collapse(0)
+    fresh = deep_sigmoid(30, width=16, batch=8).collapse(0)
     assert any(d["kind"] == "module" for _, d in fresh.nodes(data=True))  # layers in a box
-    checked = _sigmoid_stack(30)
+    checked = deep_sigmoid(30, width=16, batch=8)
     found = checked.health()
     tiny = [f["module"] for f in found if f["kind"] == "vanishing" and "per_layer" not in f]
     assert len(tiny) >= 3 and len(set(tiny)) == len(tiny)

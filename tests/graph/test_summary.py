@@ -12,7 +12,7 @@ from torch import nn
 
 import nngraph as ng
 from nngraph.graph import Graph
-from tests.graph.conftest import Build, chain, stats
+from tests.graph.conftest import Build, chain, deep_sigmoid, stats
 
 
 def traced() -> Graph:
@@ -70,16 +70,6 @@ def test_summary_lists_findings_in_plain_words():
     assert rows(text)["act"][-1] == "dead"
     assert "- [dead] 2 of 4 ReLU units in module act (ReLU) output zero" in text
     assert all(d["flags"] == [] for _, d in g.nodes(data=True))  # summary() changes nothing
-
-
-def deep_sigmoid(depth: int) -> Graph:
-    """A textbook vanishing-gradient net: `depth` Linear+Sigmoid layers, default init."""
-    torch.manual_seed(0)
-    layers: list[nn.Module] = []
-    for _ in range(depth):
-        layers += [nn.Linear(32, 32), nn.Sigmoid()]
-    model = nn.Sequential(*layers, nn.Linear(32, 1))
-    return ng.trace(model, torch.randn(64, 32), loss=lambda y: y.pow(2).mean())
 
 
 def finding_lines(text: str) -> list[str]:

@@ -336,14 +336,20 @@ def test_a_typo_in_a_detectors_metric_is_said_early_with_the_name_logged(languag
     assert close in str(warning.message) and "metric='val_acc'" in str(warning.message)
 
 
-def test_a_watched_metric_never_logged_is_said_once_with_the_names_logged() -> None:
-    mon = Monitor(metric="val_top5", detectors=[Patience(5, metric="val_f1")], display=False)
+def ten_epochs_logging_val_acc(mon: Monitor) -> list[warnings.WarningMessage]:
+    """The warnings of ten epochs that log loss, val_loss and val_acc, then `close()`."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for epoch in range(1, 11):
             mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
             mon.log(epoch, val_acc=0.5)
         mon.close()
+    return caught
+
+
+def test_a_watched_metric_never_logged_is_said_once_with_the_names_logged() -> None:
+    mon = Monitor(metric="val_top5", detectors=[Patience(5, metric="val_f1")], display=False)
+    caught = ten_epochs_logging_val_acc(mon)
     (warning,) = caught
     text = str(warning.message)
     assert "'val_top5' was never logged (logged: loss, val_loss, val_acc)" in text
@@ -354,12 +360,7 @@ def test_a_watched_metric_never_logged_is_said_once_with_the_names_logged() -> N
 
 def test_a_slip_is_said_early_and_the_other_missing_metrics_later_each_once() -> None:
     mon = Monitor(metric="val_accuracy", detectors=[Patience(5, metric="val_f1")], display=False)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for epoch in range(1, 11):
-            mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
-            mon.log(epoch, val_acc=0.5)
-        mon.close()
+    caught = ten_epochs_logging_val_acc(mon)
     early, late = (str(w.message) for w in caught)
     assert (
         "'val_accuracy'" in early and "did you mean 'val_acc'?" in early and "val_f1" not in early
