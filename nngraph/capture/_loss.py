@@ -6,7 +6,7 @@ history, else an `NNGraphError` that says what to do.
     >>> call_loss(torch.nn.CrossEntropyLoss(), torch.randn(2, 3))  # the target is missing
     Traceback (most recent call last):
     ...
-    nngraph.errors.NNGraphError: loss is a CrossEntropyLoss, which needs the target ...
+    nngraph.errors.NNGraphError: loss is the module nn.CrossEntropyLoss, which needs the target ...
     >>> call_loss(lambda y: y.pow(2).mean(), torch.ones(2))
     tensor(1.)
 """
@@ -136,6 +136,8 @@ def _needs_more_text(loss: Any, needed: list[str]) -> str:
     params = ", ".join(needed)
     if isinstance(loss, torch.nn.Module):
         name = type(loss).__name__
+        if type(loss).__module__.startswith("torch.nn."):  # nn.CrossEntropyLoss, as it is written
+            name = f"nn.{name}"
         return message("capture.loss_module_needs_target", name=name, params=params)
     name = getattr(loss, "__name__", "")
     if not name.isidentifier():  # a lambda, a functools.partial: no name to call it by

@@ -69,15 +69,15 @@ MESSAGES: dict[str, str] = {
         " e.g. loss=lambda out: loss_fn(out, y) instead of loss=loss_fn(model(x), y)"
     ),
     "capture.loss_module_needs_target": (
-        "loss is a {name}, which needs the target as well as the model's output (its forward"
-        " takes {params}), but trace() calls loss with the output alone: wrap it in a function"
-        " of the output, e.g. loss=lambda out: loss_fn(out, y), where loss_fn is your {name}"
-        " and y holds the targets"
+        "loss is the module {name}, which needs the target as well as the model's output (its"
+        " forward takes {params}), but trace() calls loss with the output alone: wrap it in a"
+        " function that takes the output only, e.g. loss=lambda out: loss_fn(out, y), where"
+        " loss_fn is your {name} and y holds the targets"
     ),
     "capture.loss_function_needs_target": (
         "loss is {name}, which needs the target as well as the model's output (it takes"
-        " {params}), but trace() calls loss with the output alone: wrap it in a function of the"
-        " output, e.g. loss=lambda out: {name}(out, y), where y holds the targets"
+        " {params}), but trace() calls loss with the output alone: wrap it in a function that"
+        " takes the output only, e.g. loss=lambda out: {name}(out, y), where y holds the targets"
     ),
     "capture.loss_not_scalar": (
         "loss(output) must return a tensor with one element (a scalar loss), got {got}"
@@ -1654,8 +1654,8 @@ MESSAGES: dict[str, str] = {
     "graphview.node.autograd": "autograd {name}",
     "graphview.node.in": "in {module}",
     "graphview.node.untracked": (
-        "not tracked by autograd (run under torch.no_grad(), or no input requires grad): no "
-        "gradient flows back through it"
+        "not tracked by autograd (computed under torch.no_grad(), or from inputs that need no "
+        "gradient): no gradient flows back through it"
     ),
     "graphview.node_kind.input": "input",
     "graphview.node_kind.param": "param",

@@ -65,19 +65,20 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.loss_is_value": (
         "loss to {got}, czyli już obliczona wartość straty, a nie funkcja: trace() uruchamia"
-        " model i dopiero potem wywołuje loss na jego wyjściu, więc podaj funkcję wyjścia,"
+        " model i dopiero potem wywołuje loss na jego wyjściu, więc podaj funkcję tego wyjścia,"
         " np. loss=lambda out: loss_fn(out, y) zamiast loss=loss_fn(model(x), y)"
     ),
     "capture.loss_module_needs_target": (
-        "loss to {name}, który oprócz wyjścia modelu potrzebuje wartości docelowych (jego"
-        " forward przyjmuje {params}), a trace() wywołuje loss z samym wyjściem: opakuj go w"
-        " funkcję wyjścia, np. loss=lambda out: loss_fn(out, y), gdzie loss_fn to twój {name},"
-        " a y to wartości docelowe"
+        "loss to moduł {name}, który oprócz wyjścia modelu potrzebuje wartości docelowych"
+        " (jego forward przyjmuje {params}), a trace() wywołuje loss z samym wyjściem: opakuj go"
+        " w funkcję, która dostaje samo wyjście modelu, np. loss=lambda out: loss_fn(out, y),"
+        " gdzie loss_fn to twój {name}, a y to wartości docelowe"
     ),
     "capture.loss_function_needs_target": (
         "loss to {name}, która oprócz wyjścia modelu potrzebuje wartości docelowych (przyjmuje"
-        " {params}), a trace() wywołuje loss z samym wyjściem: opakuj ją w funkcję wyjścia,"
-        " np. loss=lambda out: {name}(out, y), gdzie y to wartości docelowe"
+        " {params}), a trace() wywołuje loss z samym wyjściem: opakuj ją w funkcję, która"
+        " dostaje samo wyjście modelu, np. loss=lambda out: {name}(out, y), gdzie y to wartości"
+        " docelowe"
     ),
     "capture.loss_not_scalar": (
         "loss(output) musi zwrócić tensor z jednym elementem (skalarną stratę), a zwróciło {got}"
@@ -1741,8 +1742,8 @@ MESSAGES: dict[str, str] = {
     "graphview.node.autograd": "autograd {name}",
     "graphview.node.in": "w module {module}",
     "graphview.node.untracked": (
-        "poza grafem autogradu (policzona pod torch.no_grad() albo żadne wejście nie wymaga "
-        "gradientu): gradient przez nią nie płynie wstecz"
+        "poza grafem autogradu (obliczona w bloku torch.no_grad() albo z wejść, które nie "
+        "wymagają gradientu): gradient nie płynie przez nią wstecz"
     ),
     "graphview.node_kind.input": "wejście",
     "graphview.node_kind.param": "parametr",

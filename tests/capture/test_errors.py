@@ -199,7 +199,7 @@ def _two_argument_loss(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 @pytest.mark.parametrize(
     ("loss", "said"),
     [
-        (nn.CrossEntropyLoss(), r"loss is a CrossEntropyLoss, which needs the target"),
+        (nn.CrossEntropyLoss(), r"loss is the module nn\.CrossEntropyLoss, which needs the target"),
         (nn.functional.cross_entropy, r"loss is F\.cross_entropy, which needs the target"),
         (_two_argument_loss, r"loss is _two_argument_loss, which needs the target"),
         (lambda y, target: y.sum(), r"function of the model's output.*lambda y"),
