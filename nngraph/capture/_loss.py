@@ -30,6 +30,7 @@ __all__ = [
     "check_loss_function",
     "check_loss_value",
     "check_model_call",
+    "names_in_loss",
 ]
 
 
@@ -159,3 +160,28 @@ def check_loss_value(value: Any) -> None:
         raise NNGraphError(message("capture.loss_complex", dtype=str(value.dtype)))
     if value.grad_fn is None:
         raise NNGraphError(message("capture.loss_no_history"))
+
+
+def names_in_loss(loss: Any) -> dict[str, Any]:
+    """The variables a `loss=` function reads besides the output, by name: those it closes
+    over and the module globals it names (`lambda out: F.cross_entropy(out, labels)` reads
+    `labels`), so that `trace()` can call its target `labels`, not "input". Empty for what is
+    not a plain Python function (a loss module, a `functools.partial`).
+
+        >>> import torch
+        >>> labels = torch.tensor([0, 1])
+        >>> sorted(names_in_loss(lambda out: torch.nn.functional.cross_entropy(out, labels)))
+        ['labels', 'torch']
+    """
+    code = getattr(loss, "__code__", None)
+    if code is None:
+        return {}
+    found = {}
+    for name, cell in zip(code.co_freevars, loss.__closure__ or (), strict=False):
+        try:
+            found[name] = cell.cell_contents
+        except ValueError:  # a variable of the enclosing function not assigned yet
+            continue
+    module_globals = getattr(loss, "__globals__", {})
+    found.update({name: module_globals[name] for name in code.co_names if name in module_globals})
+    return found

@@ -25,6 +25,7 @@ from nngraph.capture._loss import (
     check_loss_function,
     check_loss_value,
     check_model_call,
+    names_in_loss,
 )
 from nngraph.capture._record import record
 from nngraph.capture._recorder import Recorder
@@ -101,7 +102,9 @@ def trace(
             state = ModelState(model, arguments=[*inputs, *kwargs.values()])
             state.clear_grads()
         try:
-            with _hidden(torch.enable_grad()), record(model, names={}) as recording:
+            # the tensors `loss=` reads are named as it names them (the targets: `labels`)
+            names = names_in_loss(loss)
+            with _hidden(torch.enable_grad()), record(model, names=names) as recording:
                 recorder = recording._recorder
                 assert recorder is not None  # until the block ends
                 recorder.scope.name_inputs(model, inputs, kwargs)

@@ -178,6 +178,25 @@ def test_graph_of_names_leaves_and_results_after_the_variables_given() -> None:
     ]
 
 
+def test_trace_names_the_targets_its_loss_function_reads() -> None:
+    model, x = torch.nn.Sequential(torch.nn.Linear(3, 2)), torch.randn(4, 3)
+    labels = torch.tensor([0, 1, 0, 1])
+
+    def inputs_of(g: ng.Graph) -> list[str]:
+        return sorted(d["label"] for _, d in g.nodes(data=True) if d["kind"] == "input")
+
+    # a Sequential calls its input "input": the target was a second "input"
+    g = ng.trace(model, x, loss=lambda out: torch.nn.functional.cross_entropy(out, labels))
+    assert inputs_of(g) == ["input", "labels"]
+
+    def in_a_function() -> ng.Graph:
+        y = torch.randn(4, 2)
+        return ng.trace(model, x, loss=lambda out: torch.nn.functional.mse_loss(out, y))
+
+    assert inputs_of(in_a_function()) == ["input", "y"]
+    assert inputs_of(ng.trace(model, x, loss=lambda out: out.pow(2).mean())) == ["input"]
+
+
 def test_graph_of_names_a_leaf_given_as_the_result_itself() -> None:
     w = torch.ones(2, requires_grad=True)
     g = ng.graph_of(w, names={"w": w})
