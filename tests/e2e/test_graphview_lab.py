@@ -64,6 +64,23 @@ with ng.record() as rec:
     (w / scale * xs).sum().backward()
 rec.graph.show()
 """
+VAE = """
+class VAE(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = torch.nn.Sequential(torch.nn.Linear(12, 8), torch.nn.ReLU())
+        self.mu, self.logvar = torch.nn.Linear(8, 2), torch.nn.Linear(8, 2)
+        self.dec = torch.nn.Linear(2, 12)
+
+    def forward(self, x):
+        h = self.enc(x)
+        mu, logvar = self.mu(h), self.logvar(h)
+        return self.dec(mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)), mu, logvar
+
+xv = torch.rand(4, 12)
+g3 = ng.trace(VAE(), xv, loss=lambda o: (o[0] - xv).pow(2).sum() - (1 + o[2] - o[1].pow(2) - o[2].exp()).sum())
+g3.show(depth=0)
+"""
 CELLS = [
     SETUP,
     "g.show()",  # output 0: default depth (everything open for this small net)
@@ -71,6 +88,7 @@ CELLS = [
     "g.show(view='backward')",  # output 2
     RESNET,  # output 3: a small ResNet with repeated blocks
     NO_GRAD,  # output 4: ops run under torch.no_grad()
+    VAE,  # output 5: two heads side by side (mu, logvar), at depth 0
 ]
 
 
@@ -78,7 +96,7 @@ CELLS = [
 def page(lab_page: Any) -> Iterator[Any]:
     p = lab_page("graphview.ipynb", CELLS)
     p.wait_for_selector(".ng-root .ng-item", timeout=60_000)
-    p.wait_for_function("() => document.querySelectorAll('.ng-root').length === 5")
+    p.wait_for_function("() => document.querySelectorAll('.ng-root').length === 6")
     p.wait_for_function(
         "() => [...document.querySelectorAll('.ng-root')].every(r => r.dataset.items)"
     )
@@ -199,3 +217,13 @@ def test_ops_run_under_no_grad_are_drawn_dashed_and_say_why(page: Any) -> None:
     assert "not tracked by autograd" in untracked.first.locator("title").text_content()
     tracked = v.locator(".ng-item", has_text="div").first.locator(".ng-shape")
     assert tracked.evaluate("e => getComputedStyle(e).strokeDasharray") in ("", "none")
+
+
+def test_heads_side_by_side_are_not_folded(page: Any) -> None:
+    # mu and logvar both read h: two boxes, not "Linear ×2" (only blocks in series fold)
+    v = view(page, 5)
+    v.scroll_into_view_if_needed()
+    v.locator(".ng-item[data-id='m:mu']").wait_for()
+    assert v.locator(".ng-item[data-id='m:logvar']").count() == 1
+    assert v.locator(".ng-item.ng-type-run").count() == 0
+    screenshot(v, "graphview-vae")

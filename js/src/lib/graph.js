@@ -51,8 +51,11 @@ export function parseGraph(payload) {
   // its boxes hold everything below them (`g.collapse(1)` showed "depth 4")
   let maxDepth = 0;
   for (const m of modules.values()) if (m.count > 0) maxDepth = Math.max(maxDepth, m.depth);
-  const { runs, runOf } = findRuns(modules, byId);
-  dropRunsThatLoop(runs, runOf, modules, byId, edges);
+  const links = linksOf(edges);
+  const meta = data.graph && typeof data.graph === "object" ? data.graph : {};
+  const unused = new Set(Array.isArray(meta.unused) ? meta.unused.map(String) : []);
+  const { runs, runOf } = findRuns(modules, byId, links, unused);
+  dropRunsThatLoop(runs, runOf, modules, byId, links);
   return {
     nodes,
     byId,
@@ -62,17 +65,16 @@ export function parseGraph(payload) {
     runOf,
     chains,
     maxDepth,
-    meta: data.graph && typeof data.graph === "object" ? data.graph : {},
+    meta,
   };
 }
 
 /**
- * Drop the runs whose blocks, drawn as one box, would make a cycle: something outside the run
- * fed by one block feeds a later one (`relu(fc1(x))` then `relu(fc2(...))` with the relu at
- * top level: "Linear ×2" -> relu -> "Linear ×2"). Their blocks are drawn one by one instead,
- * as `collapse()` does in Python.
+ * The edges by node: what each node feeds (`succ`) and reads (`pred`).
+ * @param {{source:string,target:string}[]} edges
+ * @returns {{succ:Map<string,string[]>, pred:Map<string,string[]>}}
  */
-function dropRunsThatLoop(runs, runOf, modules, byId, edges) {
+function linksOf(edges) {
   const succ = new Map();
   const pred = new Map();
   for (const e of edges) {
@@ -81,6 +83,16 @@ function dropRunsThatLoop(runs, runOf, modules, byId, edges) {
     succ.get(e.source).push(e.target);
     pred.get(e.target).push(e.source);
   }
+  return { succ, pred };
+}
+
+/**
+ * Drop the runs whose blocks, drawn as one box, would make a cycle: something outside the run
+ * fed by one block feeds a later one (`relu(fc1(x))` then `relu(fc2(...))` with the relu at
+ * top level: "Linear ×2" -> relu -> "Linear ×2"). Their blocks are drawn one by one instead,
+ * as `collapse()` does in Python.
+ */
+function dropRunsThatLoop(runs, runOf, modules, byId, { succ, pred }) {
   /** Nodes not `inside` reached from `inside` along `next` edges, through such nodes only. */
   const reach = (inside, next) => {
     const seen = new Set();
@@ -229,8 +241,11 @@ function chainOf(path, modules) {
  * A module that holds no op (in a `graph_of` graph every module: it only knows which module
  * a parameter belongs to, not which ran an op) is never folded: its parameters feed ops all
  * along the graph, and one box wired to all of them takes Graphviz minutes to lay out.
+ * Only a chain of siblings in series folds, each feeding only the next, as `fold_repeats` in
+ * Python chains boxes (see `inSeries`): a VAE's `mu` and `logvar`, two Linear layers that both
+ * read `h`, stay two boxes.
  */
-function findRuns(modules, byId) {
+function findRuns(modules, byId, links, unused) {
   const hasOp = (m) => m.nodes.some((id) => byId.get(id)?.kind === "op") || m.children.some((c) => hasOp(modules.get(c)));
   const sigOf = (m) => {
     if (m.sig !== undefined) return m.sig;
@@ -249,12 +264,20 @@ function findRuns(modules, byId) {
   for (const m of modules.values()) {
     const kids = m.children.map((c) => modules.get(c)).filter((k) => k.count > 0);
     const sigs = kids.map(foldable);
+    const series = inSeries(kids, { modules, byId }, links, unused);
     let i = 0;
     while (i < kids.length) {
       let best = { period: 1, repeats: 1 };
       for (let period = 1; period <= 4 && i + 2 * period <= kids.length; period++) {
         let repeats = 1;
-        const same = (k) => sigs.slice(i, i + period).every((sig, j) => sigs[i + k * period + j] === sig);
+        // block k repeats the first block, and it and the block before it are one chain
+        const chained = (from, to) => {
+          for (let j = from; j < to; j++) if (!series(j)) return false;
+          return true;
+        };
+        const same = (k) =>
+          sigs.slice(i, i + period).every((sig, j) => sigs[i + k * period + j] === sig) &&
+          chained(i + (k - 1) * period, i + (k + 1) * period - 1);
         while (i + (repeats + 1) * period <= kids.length && same(repeats)) repeats++;
         if (repeats >= 2 && period * repeats > best.period * best.repeats) best = { period, repeats };
       }
@@ -273,6 +296,72 @@ function findRuns(modules, byId) {
     }
   }
   return { runs, runOf };
+}
+
+/**
+ * For the sibling modules `kids`: `(j) => boolean`, whether `kids[j]` and `kids[j + 1]` are in
+ * series, as `fold_repeats` (nngraph/graph/_repeats.py) chains boxes: the first feeds the
+ * second, and nothing else outside itself but side outputs (an output that feeds nothing and
+ * is in `unused`, a cache slice, or has no gradient where what makes it has one, BatchNorm's
+ * batch counter); the second reads nothing from outside itself but the first, values the first
+ * reads too (an attention mask, the encoder output every decoder layer attends to) and
+ * constants made for it alone. Two heads that read the same `h` are side by side, not in
+ * series: folded into one box, every op after them would hang off that box.
+ * @param {GModule[]} kids
+ * @param {Pick<Graph, "modules"|"byId">} graph
+ * @param {{succ:Map<string,string[]>, pred:Map<string,string[]>}} links
+ * @param {Set<string>} unused
+ */
+function inSeries(kids, graph, { succ, pred }, unused) {
+  /** @type {string[][] | null} node ids below each kid, built on first use */
+  let below = null;
+  /** @type {Map<string, number>} node id -> index of the kid it lies below */
+  const where = new Map();
+  /** @type {Map<number, boolean>} */
+  const known = new Map();
+  const sideOutput = (/** @type {string} */ id, /** @type {string} */ from) => {
+    const n = graph.byId.get(id);
+    if (!n || n.kind !== "output" || (succ.get(id) ?? []).length > 0) return false;
+    return unused.has(id) || (!n.requires_grad && Boolean(graph.byId.get(from)?.requires_grad));
+  };
+  /** A constant made from nothing, without a gradient, that only kid `j` reads. */
+  const ownConstant = (/** @type {string} */ id, /** @type {number} */ j) => {
+    const n = graph.byId.get(id);
+    return (
+      n?.kind === "constant" &&
+      !n.requires_grad &&
+      (pred.get(id) ?? []).length === 0 &&
+      (succ.get(id) ?? []).every((s) => where.get(s) === j)
+    );
+  };
+  const test = (/** @type {string[][]} */ ids, /** @type {number} */ j) => {
+    let feeds = false;
+    const reads = new Set(); // what kid j reads from outside itself
+    for (const id of ids[j]) {
+      for (const s of succ.get(id) ?? []) {
+        const w = where.get(s);
+        if (w === j + 1) feeds = true;
+        else if (w !== j && !sideOutput(s, id)) return false;
+      }
+      for (const p of pred.get(id) ?? []) if (where.get(p) !== j) reads.add(p);
+    }
+    if (!feeds) return false;
+    for (const id of ids[j + 1]) {
+      for (const p of pred.get(id) ?? []) {
+        const w = where.get(p);
+        if (w !== j + 1 && w !== j && !reads.has(p) && !ownConstant(p, j + 1)) return false;
+      }
+    }
+    return true;
+  };
+  return (j) => {
+    if (!below) {
+      below = kids.map((k) => nodesBelow(graph, k.path).map((n) => n.id));
+      below.forEach((ids, i) => ids.forEach((id) => where.set(id, i)));
+    }
+    if (!known.has(j)) known.set(j, test(below, j));
+    return /** @type {boolean} */ (known.get(j));
+  };
 }
 
 /** What makes two nodes "the same" across repeated blocks: kind, op (a parameter's own

@@ -81,6 +81,8 @@ describe("parseGraph", () => {
     const frozen = resnet50Graph(); // a block in eval mode next to ones in training mode
     frozen.modules.find((m) => m.path === "layer1.2").training = false;
     expect(parseGraph(frozen).runs.has("r:layer1.1")).toBe(false);
+    // the first bottleneck's c3 and downsample are alike but side by side (main path, skip)
+    expect(parseGraph(resnet50Graph()).runs.has("r:layer1.0.c3")).toBe(false);
     const big = parseGraph(bigGraph(5000));
     expect(big.runs.get("r:layers.0")?.paths.length).toBeGreaterThan(100);
   });
@@ -107,6 +109,69 @@ describe("runs of repeated blocks", () => {
     const g = twoLinears(true);
     expect([...g.runs.keys()]).toEqual([]);
     expect(g.runOf.size).toBe(0);
+  });
+
+  /**
+   * Identical Linear modules `paths` (4 -> 4), each reading what `wiring` says: a path read
+   * earlier, or "x"; `outputs`: the values the graph returns, each ending in an output node.
+   * `extra(b, ids)` adds nodes before the graph is parsed.
+   */
+  function linears(paths, wiring, outputs, extra = (b, ids) => {}) {
+    const b = graphBuilder();
+    const ids = { x: b.node("input", "x", { shape: [2, 4], name: "x" }) };
+    for (const path of paths) {
+      b.module(path, "Linear", 20);
+      const w = b.param(`${path}.weight`, path, [4, 4]);
+      ids[path] = b.op("linear", path, [...wiring[path].map((p) => ids[p]), w], { shape: [2, 4], module_type: "Linear" });
+    }
+    extra(b, ids);
+    for (const o of outputs) b.edge(ids[o], b.node("output", "output", { shape: [2, 4] }));
+    return parseGraph(b.json());
+  }
+
+  it("fold only blocks in series: each feeds the next, and only the next", () => {
+    // a VAE: `mu = self.mu(h)`, `logvar = self.logvar(h)` read the same h; "Linear ×2" would
+    // hang every op of the reparameterisation and the KL term off one box
+    const vae = linears(["enc", "mu", "logvar"], { enc: ["x"], mu: ["enc"], logvar: ["enc"] }, [], (b, ids) => {
+      const std = b.op("exp", "", [ids.logvar], { shape: [2, 4] });
+      const z = b.op("add", "", [ids.mu, b.op("mul", "", [std], { shape: [2, 4] })], { shape: [2, 4] });
+      b.edge(b.op("sum", "", [z, b.op("pow", "", [ids.mu], { shape: [2, 4] })], { shape: [] }), b.node("output", "output", { shape: [] }));
+    });
+    expect([...vae.runs.keys()]).toEqual([]);
+    expect(vae.runOf.size).toBe(0);
+    // two task heads on one body, each returned
+    expect(linears(["body", "head_a", "head_b"], { body: ["x"], head_a: ["body"], head_b: ["body"] }, ["head_a", "head_b"]).runs.size).toBe(0);
+    // `a` feeds `b` and also `c`: one "Linear ×2" box would hide that `c` reads `a`, not `b`
+    expect(linears(["a", "b", "c"], { a: ["x"], b: ["a"], c: ["a"] }, ["b", "c"]).runs.size).toBe(0);
+    // a block may also read what the block before it reads (the encoder output every decoder
+    // layer attends to), not a value only it is given
+    expect(linears(["a", "b"], { a: ["x"], b: ["a", "x"] }, ["b"]).runs.size).toBe(1);
+    const twoInputs = linears(["pre", "a", "b"], { pre: ["x"], a: ["pre"], b: ["a", "x"] }, ["b"]);
+    expect([...twoInputs.runs.values()].map((r) => r.paths)).toEqual([["pre", "a"]]);
+    // a Sequential of identical layers folds, and a run ends where the series does
+    const chain = linears(["0", "1", "2", "3"], { 0: ["x"], 1: ["0"], 2: ["1"], 3: ["x"] }, ["2", "3"]);
+    expect([...chain.runs.values()].map((r) => r.paths)).toEqual([["0", "1", "2"]]);
+    expect(chain.runOf.has("3")).toBe(false);
+  });
+
+  it("fold blocks in series that also return a value nothing uses", () => {
+    // a layer that returns a cache slice on the side (`graph.unused`) still feeds only the next
+    const b = graphBuilder();
+    let y = b.node("input", "x", { shape: [2, 4], name: "x" });
+    const unused = [];
+    for (const path of ["0", "1", "2"]) {
+      b.module(path, "Layer", 20);
+      y = b.op("linear", path, [y, b.param(`${path}.weight`, path, [4, 4])], { shape: [2, 4] });
+      const side = b.node("output", "output", { shape: [2, 4] });
+      b.edge(b.op("narrow", path, [y], { shape: [2, 2] }), side);
+      unused.push(side);
+    }
+    b.edge(y, b.node("output", "output", { shape: [2, 4] }));
+    const data = b.json();
+    data.graph.unused = unused;
+    expect([...parseGraph(data).runs.values()].map((r) => r.paths)).toEqual([["0", "1", "2"]]);
+    data.graph.unused = []; // returned: each layer's slice is a result of its own
+    expect(parseGraph(data).runs.size).toBe(0);
   });
 
   it("fold modules that ran their ops, never modules that only hold parameters (graph_of)", () => {

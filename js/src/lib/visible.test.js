@@ -74,7 +74,9 @@ describe("visibleGraph", () => {
       modules.push({ path: String(i), type: i % 2 ? "ReLU" : "Linear", parent: "", depth: 1 });
       nodes.push({ id: `n${i}`, label: i % 2 ? "relu" : "linear", module: String(i) });
     }
-    const g = parseGraph({ nodes, edges: [], modules });
+    // a Sequential: each layer feeds the next (layers side by side do not fold)
+    const edges = nodes.slice(1).map((n, i) => ({ source: nodes[i].id, target: n.id }));
+    const g = parseGraph({ nodes, edges, modules });
     expect(g.runs.get("r:0")?.type).toBe("(Linear, ReLU)");
     expect(g.runs.get("r:0")?.blocks.length).toBe(5);
   });
