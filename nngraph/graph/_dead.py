@@ -37,9 +37,14 @@ __all__ = ["dead_units"]
 DEAD_SHARE, DEAD_SPREAD, DEAD_MIN, DEAD_SAMPLES = 0.25, 0.7, 2, 2
 
 
-def dead_units(g: Graph, order: list[Any], types: dict[str, str | None]) -> list[dict[str, Any]]:
+def dead_units(
+    g: Graph, order: list[Any], types: dict[str, str | None], *, grown: bool = False
+) -> list[dict[str, Any]]:
     """ReLUs with many units that output zero for the whole batch. A ReLU run once per
-    recorded step (a training loop, gradient accumulation) is reported once, at its first run."""
+    recorded step (a training loop, gradient accumulation) is reported once, at its first run.
+    Where the values grow layer after layer (`grown`: weights far too large, see `_growth`),
+    the sentence says the dead units follow from that: every example lands on the same side of
+    zero in a unit, whatever the learning rate or the biases."""
     findings = []
     seen: set[tuple[str, str | None]] = set()
     for n in order:
@@ -55,6 +60,7 @@ def dead_units(g: Graph, order: list[Any], types: dict[str, str | None]) -> list
             key, where = "dead", {"where_module": module_name(module, types, "in")}
         else:
             key, where = "dead_after", {"layer": layer_name(layer, types)}
+        key += "_grown" if grown else ""
         dead = data["dead"]
         findings.append(
             finding("dead", key, "forward", n, module, dead=dead[0], units=dead[1], **where)

@@ -90,7 +90,9 @@ def leaf_name(data: dict[str, Any]) -> str:
 
 
 #: Fields that only fill in a message's words: a finding does not keep them as numbers.
-_WORDS = ("what", "where_module", "whose", "from_module", "to_module", "effect", "hint", "cause")
+_WORDS = (
+    "what", "where_module", "whose", "from_module", "to_module", "effect", "hint", "cause", "times",
+)  # fmt: skip
 
 
 def finding(
@@ -149,6 +151,8 @@ def describe(
     >>> from nngraph.i18n import set_language; set_language("en")
     >>> describe({"kind": "input", "name": None, "shape": [16, 3]}, {}, "outside")
     'a tensor of shape [16, 3] read outside the model (the loss target?)'
+    >>> describe({"kind": "input", "name": "y", "shape": [16, 3]}, {}, "outside")
+    'input y, read outside the model (the loss target?)'
     """
     kind = data.get("kind")
     if kind in ("input", "param", "buffer", "constant"):
@@ -158,6 +162,8 @@ def describe(
             return message("graph.health.what.leaf_unnamed", shape=shape)
         if kind == "input" and name in (None, "", kind) and read_by != "model":
             return message(f"graph.health.what.input_{read_by or 'shaped'}", shape=shape)
+        if kind == "input" and read_by == "outside":  # named after the loss= function's variable
+            return message("graph.health.what.input_named_outside", name=name)
         if name in (None, "", kind):  # `nn.Linear`'s argument is called `input`
             return message(f"graph.health.what.{kind}_unnamed")
         return message(f"graph.health.what.{kind}", name=name)

@@ -23,7 +23,6 @@ from nngraph.graph._growth import growing_values
 from nngraph.graph._inputs import large_data, large_inputs
 from nngraph.graph._lossinput import loss_inputs
 from nngraph.graph._nodes import (
-    ancestors_of,
     folded_from,
     forward_order,
     module_types,
@@ -32,8 +31,9 @@ from nngraph.graph._nodes import (
 )
 from nngraph.graph._nonfinite import first_non_finite
 from nngraph.graph._parameters import learnable, parameter_state
-from nngraph.graph._trunk import trunk
-from nngraph.i18n import message
+from nngraph.graph._trunk import leads_to, trunk
+from nngraph.graph._unregistered import unregistered
+from nngraph.i18n import message, times_text
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -114,9 +114,10 @@ def find(g: Graph) -> list[dict[str, Any]]:
     # data far from standardised first: it explains the large gradients after it
     findings = large_inputs(g, order, types)
     findings += [] if _empty_batch(g) else _gradient_flow(g, order, types)
-    findings += growing_values(g, order, types)
-    findings += dead_units(g, order, types)
-    findings += _unregistered(g, order)
+    grown = growing_values(g, order, types)
+    findings += grown
+    findings += dead_units(g, order, types, grown=bool(grown))
+    findings += unregistered(g, order)
     findings += untrained_norms(g, order)
     findings += loss_inputs(g, order)
     findings += parameter_state(g, order, types)
@@ -248,7 +249,6 @@ def _gradient_flow(
 ) -> list[dict[str, Any]]:
     position = {n: i for i, n in enumerate(order)}
     layers = _layers(g, position, types)
-    findings = []
     # a gate after them starts at zero or tiny (a layer scale): the first steps open it
     gated = zero_gated(g, [layer.node for layer in layers if layer.rms == 0])
     gated |= small_gated(g, [layer.node for layer in layers])
@@ -257,21 +257,39 @@ def _gradient_flow(
     if layers and stop is not None:  # one cause downstream of every layer: said once
         node, key = stop
         return [finding("vanishing", key, "backward", node, "", op=str(g._node[node].get("op")))]
+    usable = trunk(g, position, [layer for layer in layers if layer.rms >= RMS_TINY])
+    huge = any(layer.rms > RMS_HUGE for layer in layers)
+    flow = _flow(g, types, usable, huge) if len(usable) >= 2 else None
+    if flow is None and len(usable) >= HIDDEN_JUDGED + 1:
+        # The output layer can hide a steady change through the hidden layers: a 64 -> 1
+        # head right before the loss gets a gradient of its own size (a saturated tanh net
+        # at std 1.0 grows 2x per hidden layer, 2,300x over 11, yet its first layer's is
+        # only 27x the head's). So the hidden layers are also judged without it.
+        flow = _flow(g, types, usable[:-1], huge)
+    # a gradient that shrinks all the way down the trunk ends as exactly zero in the layers
+    # before it (a 200-layer tanh MLP: float32 rounds 1e-46 to 0), whatever their activations
+    shrinking = flow is not None and flow["kind"] == "vanishing"
+    findings = []
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
         if layer.rms < RMS_TINY:
             fed = layer.rms == 0 and fed_zeros(g, layer.node)  # the bias learns: its input is 0
-            zero = "vanishing_zero_input" if fed else "vanishing_zero"
+            key = "vanishing_zero_input" if fed else "vanishing_zero"
+            flags: dict[str, Any] = {"zero_input": True} if fed else {}
+            if layer.rms:
+                key = "vanishing_tiny"
+            elif not fed and shrinking and leads_to(g, position, layer, usable[0]):
+                key, flags = "vanishing_underflow", {"underflow": True}
             findings.append(
                 finding(
                     "vanishing",
-                    "vanishing_tiny" if layer.rms else zero,
+                    key,
                     "backward",
                     layer.node,
                     layer.module,
                     rms=layer.rms,
                     where_module=name,
-                    **({"zero_input": True} if fed else {}),
+                    **flags,
                 )
             )
         elif layer.rms > RMS_HUGE:
@@ -286,17 +304,6 @@ def _gradient_flow(
                     where_module=name,
                 )
             )
-    usable = trunk(g, position, [layer for layer in layers if layer.rms >= RMS_TINY])
-    if len(usable) < 2:
-        return findings
-    huge = any(f["kind"] == "exploding" for f in findings)
-    flow = _flow(g, types, usable, huge)
-    if flow is None and len(usable) >= HIDDEN_JUDGED + 1:
-        # The output layer can hide a steady change through the hidden layers: a 64 -> 1
-        # head right before the loss gets a gradient of its own size (a saturated tanh net
-        # at std 1.0 grows 2x per hidden layer, 2,300x over 11, yet its first layer's is
-        # only 27x the head's). So the hidden layers are also judged without it.
-        flow = _flow(g, types, usable[:-1], huge)
     return findings if flow is None else [*findings, flow]
 
 
@@ -350,6 +357,7 @@ def _flow(
             first.module,
             per_layer=1 / per_layer,
             total=1 / seen,
+            times=times_text(1 / seen),
             ratio=total,
             effect=effect,
             **numbers,
@@ -366,33 +374,9 @@ def _flow(
             first.module,
             per_layer=per_layer,
             total=seen,
+            times=times_text(seen),
             ratio=total,
             effect=effect,
             **numbers,
         )
     return None
-
-
-def _unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
-    """Modules with parameters that ran without being registered in the model (kept in a plain
-    list): `model.parameters()`, and so the optimizer, never sees their parameters."""
-    table = g.graph.get("modules") or {}
-    findings = []
-    for path, entry in table.items():
-        if entry.get("registered") is not False or not entry.get("params"):
-            continue
-        first = next((n for n in order if path in ancestors_of(owner_module(g._node[n]))), None)
-        if first is not None:
-            findings.append(
-                finding(
-                    "unregistered",
-                    "unregistered",
-                    "forward",
-                    first,
-                    path,
-                    path=path,
-                    type=entry.get("type") or "?",
-                    params=entry["params"],
-                )
-            )
-    return findings

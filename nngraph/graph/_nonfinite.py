@@ -167,7 +167,8 @@ def _backward(g: Graph, n: Any, types: dict[str, str | None], cause: str | None)
     broken one (`sqrt` at 0, a custom `backward`). Where that op is not known (several such
     users, or none with a gradient recorded), or it read NaN or infinite values (then the
     forward finding tells where they come from), the finding stays on `n`; where the forward
-    pass has a NaN or infinity (`cause`, its kind), it says that the gradient follows from it."""
+    pass has a NaN or infinity (`cause`, its kind), it says that the gradient follows from it.
+    A finding on the op that made it ends with what to do, by that op (see `hint_for`)."""
     stats = g._node[n]["grad"]
     kind = "nan" if stats.get("nan") else "inf"
     counts = {"nan": int(stats.get("nan") or 0), "inf": int(stats.get("inf") or 0)}
@@ -177,6 +178,8 @@ def _backward(g: Graph, n: Any, types: dict[str, str | None], cause: str | None)
     words: dict[str, str] = {}
     if len(makers) == 1 and not broken and not _reads_non_finite(g, makers[0]):
         where, key = makers[0], f"{kind}_backward_made"
+        # what to do, by the op whose backward made it (sqrt at 0, log at 0)
+        words["hint"] = message(f"graph.health.hint.{hint_for(g._node[where])}")
     elif cause is not None:
         where, key = n, f"{kind}_backward_follows"
         words["cause"] = message(f"graph.health.cause.{cause}")

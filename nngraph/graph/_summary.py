@@ -20,7 +20,7 @@ from nngraph.graph._nodes import (
     owner_module,
 )
 from nngraph.graph._parameters import cut_inputs
-from nngraph.graph._summary_findings import finding_lines
+from nngraph.graph._summary_findings import finding_lines, no_grad_layers
 from nngraph.i18n import get_language, message, number
 
 if TYPE_CHECKING:
@@ -273,6 +273,17 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     return total, trainable if params or boxed else None
 
 
+def _kind_label(kind: str) -> str:
+    """The label of a findings line: a kind of the summary's own (`data_scale`), else the
+    finding kind as the graph view names it.
+
+    >>> from nngraph.i18n import set_language; set_language("en")
+    >>> _kind_label("data_scale"), _kind_label("dead")
+    ('data scale', 'dead')
+    """
+    return message("graph.summary.kind.data_scale") if kind == "data_scale" else finding_name(kind)
+
+
 def summary(g: Graph) -> str:
     """The table `Graph.summary` prints."""
     findings = _findings(g)
@@ -317,6 +328,9 @@ def summary(g: Graph) -> str:
     out.append(message("graph.summary.total", total=count_text(total)))
     if trainable is not None:
         out.append(message("graph.summary.trainable", count=trainable))
+    no_grad = no_grad_layers(source)
+    if no_grad:
+        out.append(message("graph.summary.no_grad", layers=no_grad))
     if in_boxes:
         out.append(message("graph.summary.in_boxes", count=count_text(in_boxes)))
     if any(entry.get("shared") for entry in (g.graph.get("modules") or {}).values()):
@@ -345,7 +359,7 @@ def summary(g: Graph) -> str:
     if findings:
         out.append(message("graph.summary.findings", count=len(findings)))
         out += [
-            one_line(message("graph.summary.finding", kind=finding_name(kind), message=text))
+            one_line(message("graph.summary.finding", kind=_kind_label(kind), message=text))
             for kind, text in finding_lines(findings, module_types(source), _unregistered(g))
         ]
     elif any(d.get("kind") == "module" for _, d in source.nodes(data=True)):

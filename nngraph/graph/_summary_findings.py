@@ -18,12 +18,24 @@ in the list, and the lines that explain others come first.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import layer_name
+from nngraph.graph._nodes import forward_order, module_types, owner_module
 from nngraph.i18n import message
 
-__all__ = ["GROUPED", "finding_lines", "message_key", "rank"]
+if TYPE_CHECKING:
+    from nngraph.graph._graph import Graph
+
+__all__ = [
+    "GROUPED",
+    "finding_lines",
+    "layer_list",
+    "message_key",
+    "no_grad_layers",
+    "rank",
+    "share_text",
+]
 
 #: The message keys the summary says once for several findings (`graph.summary.group.*`), with
 #: how many findings it takes: two parameters whose gradients add up are one forgotten
@@ -32,6 +44,7 @@ GROUPED = {
     "vanishing_tiny": 3,
     "vanishing_zero": 3,
     "vanishing_zero_input": 3,
+    "vanishing_underflow": 3,
     "exploding_huge": 3,
     "dead": 3,
     "dead_after": 3,
@@ -62,6 +75,8 @@ def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | 
             return None  # not one layer's own gradient: values that grow, one op stopping all
         if f.get("zero_input"):
             return "vanishing_zero_input"
+        if f.get("underflow"):
+            return "vanishing_underflow"
         if kind == "exploding":
             return "exploding_huge"
         return "vanishing_zero" if f["rms"] == 0 else "vanishing_tiny"
@@ -108,12 +123,16 @@ def finding_lines(
     unregistered: Collection[str] = (),
 ) -> list[tuple[str, str]]:
     """`(kind, sentence)` for each line of the summary's findings, causes first (see
-    :func:`rank`; findings of one rank keep their order). The findings with one of the
+    :func:`rank`; findings of one rank keep their order). The kind is the finding's, but
+    `"data_scale"` for data far from standardised (an `exploding` finding of the schema,
+    which a student reads better under a label of its own). The findings with one of the
     sentences of :data:`GROUPED`, enough of them, are one line where the first of them stands,
     naming them all: a 20-layer sigmoid net's 13 layers that "get an almost zero gradient"
     are one line, not 13. `types` gives the module types, `unregistered` the modules the
     model does not register (see :func:`message_key`)."""
     keys = [message_key(f, unregistered) for f in findings]
+    # values that grow layer after layer explain the dead units (see `_dead`)
+    grown = any(f.get("kind") == "exploding" and "factor" in f for f in findings)
     groups: dict[str, list[dict[str, Any]]] = {}
     for f, key in zip(findings, keys, strict=True):
         if key is not None:
@@ -124,38 +143,102 @@ def finding_lines(
         f, key = findings[i], keys[i]
         group = groups.get(key) if key is not None else None
         if group is None or len(group) < GROUPED[str(key)]:
-            lines.append((f["kind"], f.get("message", "")))
+            lines.append((_kind(f), f.get("message", "")))
         elif group[0] is f:
-            lines.append((f["kind"], _group_text(str(key), group, types)))
+            lines.append((_kind(f), _group_text(str(key), group, types, grown=grown)))
     return lines
 
 
-def _group_text(key: str, group: list[dict[str, Any]], types: dict[str, str | None]) -> str:
+def _kind(f: dict[str, Any]) -> str:
+    """The kind a summary line shows: `data_scale` for data far from standardised (an
+    `exploding` finding with the data's `mean` and `std`), else the finding's own.
+
+    >>> _kind({"kind": "exploding", "where": "forward", "mean": 500.0, "std": 290.0})
+    'data_scale'
+    """
+    kind = str(f.get("kind"))
+    return "data_scale" if kind == "exploding" and "mean" in f and "std" in f else kind
+
+
+def _group_text(
+    key: str, group: list[dict[str, Any]], types: dict[str, str | None], *, grown: bool = False
+) -> str:
     """The `graph.summary.group.<key>` sentence for the findings of `group`: how many, the
-    range of their numbers (gradient RMS, share of dead units) and whose they are."""
+    range of their numbers (gradient RMS, share of dead units), whose they are and, as the
+    single findings do, what to do (for dead units where the values grow layer after layer,
+    `grown`: that they follow from it, the `<key>_grown` sentence)."""
     fields: dict[str, Any] = {"count": len(group)}
     if key.startswith("accumulated"):
         fields["names"] = ", ".join(f["name"] for f in group)
     elif key == "dead_after":
         fields["layers"] = ", ".join(f["layer"] for f in group)
     else:
-        fields["layers"] = _layers([f["module"] for f in group], types)
+        fields["layers"] = layer_list([f["module"] for f in group], types)
     if key.startswith("dead"):
         shares = [f["dead"] / f["units"] for f in group]
-        fields.update(low=min(shares), high=max(shares))
+        fields["share"] = share_text(min(shares), max(shares))
+        key += "_grown" if grown else ""
     elif key in ("vanishing_tiny", "exploding_huge"):
         fields.update(low=min(f["rms"] for f in group), high=max(f["rms"] for f in group))
     return message(f"graph.summary.group.{key}", **fields)
 
 
-def _layers(paths: list[str], types: dict[str, str | None]) -> str:
+def share_text(low: float, high: float) -> str:
+    """The share of units a group's layers have dead: `41% to 69% of the units`, or, where
+    every layer has the same share, `all of the units` or `50% of the units`.
+
+    >>> from nngraph.i18n import set_language; set_language("en")
+    >>> share_text(0.41, 0.69), share_text(1.0, 1.0), share_text(0.5, 0.5)
+    ('41% to 69% of the units', 'all of the units', '50% of the units')
+    """
+    if f"{low:.0%}" != f"{high:.0%}":
+        return message("graph.summary.group.share_range", low=low, high=high)
+    if low == 1:
+        return message("graph.summary.group.share_all")
+    return message("graph.summary.group.share_one", low=low)
+
+
+def layer_list(paths: list[str], types: dict[str, str | None]) -> str:
     """The modules a line names: `0, 2, 4 (Linear)` where all are of one type, else each with
     its own (`0 (Conv2d), 3 (Linear)`).
 
-    >>> _layers(["0", "2"], {"0": "Linear", "2": "Linear"}), _layers(["0", "fc"], {"0": "Conv2d"})
+    >>> layer_list(["0", "2"], {"0": "Linear", "2": "Linear"}), layer_list(["0", "fc"], {"0": "Conv2d"})
     ('0, 2 (Linear)', '0 (Conv2d), fc')
     """
     kinds = {types.get(path) for path in paths}
     if len(kinds) == 1 and None not in kinds:
         return f"{', '.join(paths)} ({kinds.pop()})"
     return ", ".join(layer_name(path, types) for path in paths)
+
+
+def no_grad_layers(g: Graph) -> str:
+    """The layers whose parameters require grad yet only ops autograd does not track read
+    them, while another layer's are tracked: they ran under `torch.no_grad()` (a frozen
+    feature extractor, a teacher, a DQN's target), get no gradient and learn nothing here.
+    `health()` flags no such layer (it may well be meant); this line says it. `""` if none.
+
+    >>> import torch, nngraph as ng
+    >>> class Model(torch.nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.frozen, self.head = torch.nn.Linear(3, 3), torch.nn.Linear(3, 1)
+    ...     def forward(self, x):
+    ...         with torch.no_grad():
+    ...             x = self.frozen(x)
+    ...         return self.head(x)
+    >>> g = ng.trace(Model(), torch.randn(4, 3), loss=lambda out: out.sum())
+    >>> no_grad_layers(g)
+    'frozen (Linear)'
+    """
+    untracked: list[str] = []
+    tracked = False
+    for n in forward_order(g):
+        data = g._node[n]
+        readers = [g._node[s] for s in g._succ[n]]
+        if data.get("kind") != "param" or not data.get("requires_grad") or not readers:
+            continue
+        if any(reader.get("tracked") for reader in readers):
+            tracked = True
+        elif owner_module(data) not in untracked:
+            untracked.append(owner_module(data))
+    return layer_list(untracked, module_types(g)) if tracked and untracked else ""

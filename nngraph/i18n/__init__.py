@@ -18,6 +18,7 @@ from nngraph.i18n._catalog import (
     plural_form,
     set_language,
 )
+from nngraph.i18n._numbers import times_text
 
 __all__ = [
     "LANGUAGES",
@@ -29,4 +30,5 @@ __all__ = [
     "on_language_change",
     "plural_form",
     "set_language",
+    "times_text",
 ]

@@ -1030,11 +1030,11 @@ MESSAGES: dict[str, str] = {
     "monitor.stop_requested": "stop requested at epoch {epoch}",
     # graph: health findings (g.health(); a finding keeps the language current at that call)
     "graph.health.vanishing": (
-        "Gradients shrink about {per_layer:.1f}x per layer on the way back (allowing for the"
-        " layers' widths): the weights of {first} get gradients {total:,.0f}x smaller (RMS per"
-        " weight) than those of {last}, so {effect}. Use ReLU-family activations with"
-        " nn.init.kaiming_normal_, add BatchNorm or LayerNorm, or residual connections;"
-        " sigmoid or tanh in hidden layers shrink the gradient at every layer."
+        "Gradients shrink about {per_layer:.1f} times per layer on the way back (not counting"
+        " what the layers' different widths alone do): the weights of {first} get gradients"
+        " about {times} times smaller (RMS) than those of {last}, so {effect}. Use ReLU-family"
+        " activations with nn.init.kaiming_normal_, add BatchNorm or LayerNorm, or residual"
+        " connections; sigmoid or tanh in hidden layers shrink the gradient at every layer."
     ),
     # {effect} in vanishing / exploding: one layer before the last, or several
     "graph.health.effect.barely_learn_one": "the first layer barely learns",
@@ -1043,15 +1043,22 @@ MESSAGES: dict[str, str] = {
     "graph.health.effect.unstable_many": "the first layers take huge, unstable steps",
     "graph.health.vanishing_tiny": (
         "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this"
-        " layer does not learn. Weights that start tiny, or sigmoid or tanh layers after it,"
-        " shrink the gradient: use ReLU-family activations with PyTorch's default"
-        " initialisation or nn.init.kaiming_normal_, and BatchNorm or LayerNorm."
+        " layer does not learn. Weights that start too small (PyTorch's default initialisation"
+        " in a deep ReLU net) or sigmoid/tanh layers after it shrink the gradient: use"
+        " ReLU-family activations with nn.init.kaiming_normal_, and add BatchNorm or LayerNorm."
     ),
     "graph.health.vanishing_zero": (
         "The weights of {where_module} get a gradient of exactly zero, so this layer learns "
         "nothing from this batch: a zero before or after it stops the gradient (ReLU units "
         "silent for the whole batch, a mask, weights that are all zero, a branch this batch "
         "does not use)."
+    ),
+    "graph.health.vanishing_underflow": (
+        "The weights of {where_module} get a gradient of exactly zero, so this layer learns"
+        " nothing from this batch: the gradient shrinks at every layer on the way back, and by"
+        " this layer it is too small for float32 and rounds to zero. The fix is the one for a"
+        " vanishing gradient: ReLU-family activations with nn.init.kaiming_normal_, BatchNorm or"
+        " LayerNorm, or residual connections."
     ),
     "graph.health.vanishing_all_zero_loss": (
         "Every weight gets a gradient of exactly zero, so nothing learns from this batch: the"
@@ -1086,11 +1093,11 @@ MESSAGES: dict[str, str] = {
         "before it, an input of zeros), so its weights learn nothing from this batch."
     ),
     "graph.health.exploding": (
-        "Gradients grow about {per_layer:.1f}x per layer on the way back (allowing for the"
-        " layers' widths): the weights of {first} get gradients {total:,.0f}x larger (RMS per"
-        " weight) than those of {last}, so {effect}. Start from smaller weights (PyTorch's"
-        " default initialisation, or nn.init.kaiming_normal_ before ReLU), lower the learning"
-        " rate, or clip the gradients with torch.nn.utils.clip_grad_norm_."
+        "Gradients grow about {per_layer:.1f} times per layer on the way back (not counting"
+        " what the layers' different widths alone do): the weights of {first} get gradients"
+        " about {times} times larger (RMS) than those of {last}, so {effect}. Start from smaller"
+        " weights (PyTorch's default initialisation, or nn.init.kaiming_normal_ before ReLU),"
+        " lower the learning rate, or clip the gradients with torch.nn.utils.clip_grad_norm_."
     ),
     "graph.health.input_scale": (
         "What goes into {where_module} is far from standardised (mean {mean:.4g}, std"
@@ -1107,9 +1114,10 @@ MESSAGES: dict[str, str] = {
     "graph.health.dead": (
         "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
         " batch, so no gradient flows through them. The usual causes: a learning rate that is"
-        " too high, a large negative bias, or an initialisation that shrinks the values so"
-        " that the biases decide (PyTorch's default one does so in a deep ReLU net). Try a"
-        " lower learning rate, LeakyReLU, or nn.init.kaiming_normal_."
+        " too high, a large negative bias, an initialisation that shrinks the values so that the"
+        " biases decide (PyTorch's default one does so in a deep ReLU net), or weights so large"
+        " that every example lands on the same side of zero. Try a lower learning rate,"
+        " LeakyReLU, or nn.init.kaiming_normal_."
     ),
     "graph.health.nan_forward": (
         "The first NaN (not a number) of the forward pass appears in {what}; the values "
@@ -1142,11 +1150,12 @@ MESSAGES: dict[str, str] = {
         " eps to it."
     ),
     "graph.health.hint.op": (
-        "Check what goes into it: a value outside the op's range, or values so large that"
-        " they overflow (weights or a learning rate too large)."
+        "Check what goes into it: a value the op is not defined for (outside its domain), or"
+        " values so large that they overflow (weights or a learning rate too large)."
     ),
     "graph.health.hint.data": (
-        "The data itself holds it: find it with torch.isfinite(x).all(), and clean or drop"
+        "The data itself holds it: check with torch.isfinite(x).all(); the examples that hold"
+        " such values: (~torch.isfinite(x)).reshape(len(x), -1).any(1).nonzero(). Clean or drop"
         " those examples before training."
     ),
     "graph.health.hint.param": (
@@ -1174,14 +1183,14 @@ MESSAGES: dict[str, str] = {
     "graph.health.cause.nan": "NaN",
     "graph.health.cause.inf": "infinite value",
     "graph.health.nan_backward_made": (
-        "On the way back from the loss, the backward of {what} made the first gradient with"
-        " NaN (not a number): the gradient it got was finite, the one it passed back is not."
-        " The gradients computed from it onward may be affected."
+        "On the way back from the loss, the backward of {what} made the first gradient with NaN"
+        " (not a number): the gradient it got was finite, the one it passed back is not. The"
+        " gradients computed from it onward may be affected. {hint}"
     ),
     "graph.health.inf_backward_made": (
         "On the way back from the loss, the backward of {what} made the first infinite"
-        " gradient: the gradient it got was finite, the one it passed back is not. The"
-        " gradients computed from it onward may be affected."
+        " gradient: the gradient it got was finite, the one it passed back is not. The gradients"
+        " computed from it onward may be affected. {hint}"
     ),
     "graph.health.nan_output_only": (
         "The output has NaN (not a number) values. This graph holds no values of the ops "
@@ -1251,9 +1260,10 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.accumulated_unregistered": (
         "{name}.grad is not the gradient this backward pass computed: it was added to the"
-        " gradients of every earlier pass. Its layer is not registered in the model, so"
-        " optimizer.zero_grad() never reaches it (nor does the optimizer train it): register"
-        " the layer (nn.ModuleList, nn.ModuleDict or an attribute) and this goes away."
+        " gradients of every earlier pass. Its layer is not registered in the model. If your"
+        " optimizer was built from model.parameters(), optimizer.zero_grad() never reaches it"
+        " and the optimizer does not train it: register the layer (nn.ModuleList, nn.ModuleDict"
+        " or an attribute); otherwise call optimizer.zero_grad() before each backward."
     ),
     "graph.health.loss_input_module": "Module {name}",
     "graph.health.loss_input_code": "Your code",
@@ -1327,6 +1337,9 @@ MESSAGES: dict[str, str] = {
     "graph.health.what.input_outside": (
         "a tensor of shape {shape} read outside the model (the loss target?)"
     ),
+    "graph.health.what.input_named_outside": (
+        "input {name}, read outside the model (the loss target?)"
+    ),
     "graph.health.what.input_shaped": "an input tensor of shape {shape}",
     "graph.health.what.leaf_unnamed": "the leaf tensor of shape {shape}",
     "graph.health.param_of": "parameter {name}",
@@ -1340,11 +1353,26 @@ MESSAGES: dict[str, str] = {
         "or torch.no_grad()), so it does not learn."
     ),
     "graph.health.dead_after": (
-        "{dead} of {units} units of the ReLU after {layer} output zero for every example in"
-        " the batch, so no gradient flows through them. The usual causes: a learning rate that"
-        " is too high, a large negative bias, or an initialisation that shrinks the values so"
-        " that the biases decide (PyTorch's default one does so in a deep ReLU net). Try a"
-        " lower learning rate, LeakyReLU, or nn.init.kaiming_normal_."
+        "{dead} of {units} units of the ReLU after {layer} output zero for every example in the"
+        " batch, so no gradient flows through them. The usual causes: a learning rate that is"
+        " too high, a large negative bias, an initialisation that shrinks the values so that the"
+        " biases decide (PyTorch's default one does so in a deep ReLU net), or weights so large"
+        " that every example lands on the same side of zero. Try a lower learning rate,"
+        " LeakyReLU, or nn.init.kaiming_normal_."
+    ),
+    "graph.health.dead_grown": (
+        "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
+        " batch, so no gradient flows through them. This follows from the values that grow layer"
+        " after layer (above): with weights that large, every example lands on the same side of"
+        " zero in these units. What stops that growth (smaller weights, a lower learning rate)"
+        " brings these units back too."
+    ),
+    "graph.health.dead_after_grown": (
+        "{dead} of {units} units of the ReLU after {layer} output zero for every example in the"
+        " batch, so no gradient flows through them. This follows from the values that grow"
+        " layer after layer (above): with weights that large, every example lands on the same"
+        " side of zero in these units. What stops that growth (smaller weights, a lower learning"
+        " rate) brings these units back too."
     ),
     # graph: g.summary() (numbers arrive already grouped: 25,557,032)
     "graph.summary.header.module": "Module",
@@ -1371,17 +1399,33 @@ MESSAGES: dict[str, str] = {
     "graph.summary.shapes": "Input shape(s): {inputs}   Output shape(s): {outputs}",
     "graph.summary.findings": "Findings ({count}):",
     "graph.summary.finding": "- [{kind}] {message}",
+    "graph.summary.kind.data_scale": "data scale",
+    "graph.summary.no_grad": (
+        "Layers that ran under torch.no_grad() get no gradient and do not learn here: {layers}"
+    ),
     "graph.summary.group.vanishing_tiny": (
-        "The weights of {count} layers get an almost zero gradient (RMS {low:.1e} to {high:.1e}), "
-        "so they do not learn: modules {layers}."
+        "The weights of {count} layers get an almost zero gradient (RMS {low:.1e} to"
+        " {high:.1e}), so they do not learn: modules {layers}. Weights that start too small"
+        " (PyTorch's default initialisation in a deep ReLU net) or sigmoid/tanh layers after"
+        " them shrink the gradient: use ReLU-family activations with nn.init.kaiming_normal_,"
+        " and add BatchNorm or LayerNorm."
     ),
     "graph.summary.group.vanishing_zero": (
         "The weights of {count} layers get a gradient of exactly zero, so they learn nothing "
         "from this batch: modules {layers}."
     ),
+    "graph.summary.group.vanishing_underflow": (
+        "The weights of {count} layers get a gradient of exactly zero, so they learn nothing"
+        " from this batch: the gradient shrinks at every layer on the way back, and by these"
+        " layers it is too small for float32 and rounds to zero: modules {layers}. The fix is"
+        " the one for a vanishing gradient: ReLU-family activations with"
+        " nn.init.kaiming_normal_, BatchNorm or LayerNorm, or residual connections."
+    ),
     "graph.summary.group.exploding_huge": (
-        "The weights of {count} layers get a huge gradient (RMS {low:.1e} to {high:.1e}), so one "
-        "training step can throw them far off: modules {layers}."
+        "The weights of {count} layers get a huge gradient (RMS {low:.1e} to {high:.1e}), so"
+        " one training step can throw them far off: modules {layers}. Start from smaller"
+        " weights, lower the learning rate, or clip the gradients with"
+        " torch.nn.utils.clip_grad_norm_."
     ),
     "graph.summary.group.vanishing_zero_input": (
         "The weights of {count} layers get a gradient of exactly zero while their biases get "
@@ -1390,13 +1434,38 @@ MESSAGES: dict[str, str] = {
         "batch: modules {layers}."
     ),
     "graph.summary.group.dead": (
-        "In {count} ReLU layers, {low:.0%} to {high:.0%} of the units output zero for every "
-        "example in the batch, so no gradient flows through them: modules {layers}."
+        "In {count} ReLU layers, {share} output zero for every example in the batch, so no"
+        " gradient flows through them: modules {layers}. The usual causes: a learning rate that"
+        " is too high, a large negative bias, an initialisation that shrinks the values so that"
+        " the biases decide (PyTorch's default one does so in a deep ReLU net), or weights so"
+        " large that every example lands on the same side of zero. Try a lower learning rate,"
+        " LeakyReLU, or nn.init.kaiming_normal_."
     ),
     "graph.summary.group.dead_after": (
-        "In the ReLUs after {count} layers, {low:.0%} to {high:.0%} of the units output zero "
-        "for every example in the batch, so no gradient flows through them: after {layers}."
+        "In the ReLUs after {count} layers, {share} output zero for every example in the batch,"
+        " so no gradient flows through them: after {layers}. The usual causes: a learning rate"
+        " that is too high, a large negative bias, an initialisation that shrinks the values so"
+        " that the biases decide (PyTorch's default one does so in a deep ReLU net), or weights"
+        " so large that every example lands on the same side of zero. Try a lower learning rate,"
+        " LeakyReLU, or nn.init.kaiming_normal_."
     ),
+    "graph.summary.group.dead_grown": (
+        "In {count} ReLU layers, {share} output zero for every example in the batch, so no"
+        " gradient flows through them: modules {layers}. This follows from the values that grow"
+        " layer after layer (above): with weights that large, every example lands on the same"
+        " side of zero in these units. What stops that growth (smaller weights, a lower learning"
+        " rate) brings these units back too."
+    ),
+    "graph.summary.group.dead_after_grown": (
+        "In the ReLUs after {count} layers, {share} output zero for every example in the batch,"
+        " so no gradient flows through them: after {layers}. This follows from the values that"
+        " grow layer after layer (above): with weights that large, every example lands on the"
+        " same side of zero in these units. What stops that growth (smaller weights, a lower"
+        " learning rate) brings these units back too."
+    ),
+    "graph.summary.group.share_range": "{low:.0%} to {high:.0%} of the units",
+    "graph.summary.group.share_all": "all of the units",
+    "graph.summary.group.share_one": "{low:.0%} of the units",
     "graph.summary.group.no_gradient": (
         "The weights of {count} layers get no gradient at all, though they took part in the "
         "forward pass: the graph is cut between them and the loss (.detach(), .item(), .numpy() "
@@ -1409,11 +1478,12 @@ MESSAGES: dict[str, str] = {
         "(or p.grad.zero_()) before each backward. The parameters: {names}."
     ),
     "graph.summary.group.accumulated_unregistered": (
-        "The .grad of each of {count} parameters is not the gradient this backward pass "
-        "computed: it was added to the gradients of every earlier pass. Their layers are not registered in "
-        "the model, so optimizer.zero_grad() never reaches them (nor does the optimizer train "
-        "them): register the layers (nn.ModuleList, nn.ModuleDict or an attribute) and this "
-        "goes away. The parameters: {names}."
+        "The .grad of each of {count} parameters is not the gradient this backward pass"
+        " computed: it was added to the gradients of every earlier pass. Their layers are not"
+        " registered in the model. If your optimizer was built from model.parameters(),"
+        " optimizer.zero_grad() never reaches them and the optimizer does not train them:"
+        " register the layers (nn.ModuleList, nn.ModuleDict or an attribute); otherwise call"
+        " optimizer.zero_grad() before each backward. The parameters: {names}."
     ),
     "graph.summary.none_collapsed": (
         "Findings: none visible here; to check gradients call g.health() before collapse()"

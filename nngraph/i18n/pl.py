@@ -1092,10 +1092,10 @@ MESSAGES: dict[str, str] = {
     "monitor.stop_requested": "poproszono o zatrzymanie w epoce {epoch}",
     # graph: wyniki g.health() (wynik zostaje w języku z chwili wywołania)
     "graph.health.vanishing": (
-        "Gradient zanika: w drodze wstecz maleje około {per_layer:.1f} razy na warstwę (po"
-        " uwzględnieniu szerokości warstw), więc wagi {first} dostają gradient {total:,.0f}"
-        " razy mniejszy (RMS na wagę) niż wagi {last}. {effect}. Użyj aktywacji z rodziny ReLU"
-        " z nn.init.kaiming_normal_, dodaj BatchNorm albo LayerNorm lub połączenia"
+        "Gradient zanika: w drodze wstecz maleje około {per_layer:.1f} razy na warstwę (nie"
+        " licząc tego, co zmieniają same różne szerokości warstw), więc wagi {first} dostają"
+        " gradient około {times} razy mniejszy (RMS) niż wagi {last}. {effect}. Użyj aktywacji z"
+        " rodziny ReLU z nn.init.kaiming_normal_, dodaj BatchNorm albo LayerNorm lub połączenia"
         " rezydualne; sigmoid/tanh w warstwach ukrytych zmniejsza gradient w każdej warstwie."
     ),
     # {effect} w vanishing / exploding: jedna warstwa przed ostatnią albo kilka
@@ -1105,15 +1105,23 @@ MESSAGES: dict[str, str] = {
     "graph.health.effect.unstable_many": "Pierwsze warstwy robią ogromne, niestabilne kroki",
     "graph.health.vanishing_tiny": (
         "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa"
-        " się nie uczy. Gradient zmniejszają wagi, które startują bardzo małe, albo warstwy"
-        " sigmoid/tanh za nią: użyj aktywacji z rodziny ReLU z domyślną inicjalizacją PyTorcha"
-        " albo nn.init.kaiming_normal_ oraz BatchNorm albo LayerNorm."
+        " się nie uczy. Gradient zmniejszają zbyt małe wagi początkowe (tak działa domyślna"
+        " inicjalizacja PyTorcha w głębokiej sieci z ReLU) albo warstwy sigmoid/tanh za nią:"
+        " użyj aktywacji z rodziny ReLU z nn.init.kaiming_normal_ i dodaj BatchNorm albo"
+        " LayerNorm."
     ),
     "graph.health.vanishing_zero": (
         "Wagi {where_module} dostają gradient równy dokładnie zeru, więc ta warstwa niczego się "
         "nie uczy z tej partii: zero przed nią albo za nią zatrzymuje gradient (jednostki ReLU "
         "dające zero dla całej partii, maska, wagi równe zeru, gałąź, której ta partia nie "
         "używa)."
+    ),
+    "graph.health.vanishing_underflow": (
+        "Wagi {where_module} dostają gradient równy dokładnie zeru, więc ta warstwa niczego się"
+        " nie uczy z tej partii: gradient maleje w każdej warstwie w drodze wstecz i do tej"
+        " warstwy dociera już tak mały, że float32 zaokrągla go do zera. Pomoże to samo co na"
+        " zanikający gradient: aktywacje z rodziny ReLU z nn.init.kaiming_normal_, BatchNorm"
+        " albo LayerNorm lub połączenia rezydualne."
     ),
     "graph.health.vanishing_all_zero_loss": (
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
@@ -1122,13 +1130,13 @@ MESSAGES: dict[str, str] = {
         " dokładne dopasowanie)."
     ),
     "graph.health.exploding_values": (
-        "Wartości rosną około {factor:,.0f} razy na warstwę w {layers} kolejnych warstwach:"
-        " RMS {first:.2g} na wyjściu {from_module}, {last:.2g} na wyjściu {to_module}. Wagi"
-        " są za duże na tę głębokość (od inicjalizacji albo urosły przez za duży współczynnik"
+        "Wartości rosną około {factor:,.0f} razy na warstwę w {layers} kolejnych warstwach: RMS"
+        " {first:.2g} na wyjściu {from_module}, {last:.2g} na wyjściu {to_module}. Wagi są za"
+        " duże na tę głębokość (takie są od inicjalizacji albo urosły przez za duży współczynnik"
         " uczenia), bo każda warstwa mnoży rozmiar tego, co czyta. Zostaw domyślną"
         " inicjalizację PyTorcha albo użyj nn.init.kaiming_normal_ przed ReLU (std = sqrt(2 /"
-        " fan_in)) i mniejszego współczynnika uczenia; do tego czasu strata i kroki uczenia"
-        " są ogromne."
+        " fan_in)) i mniejszego współczynnika uczenia; do tego czasu strata i kroki uczenia są"
+        " ogromne."
     ),
     "graph.health.vanishing_zero_output": (
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
@@ -1145,17 +1153,18 @@ MESSAGES: dict[str, str] = {
         " CrossEntropyLoss albo użyj BCEWithLogitsLoss z jednym wyjściem."
     ),
     "graph.health.vanishing_zero_input": (
-        "Wagi {where_module} dostają gradient równy dokładnie zeru, choć jego bias dostaje "
-        "niezerowy: wszystko, co wchodzi do tej warstwy, jest zerem dla całej partii (milczące "
-        "jednostki ReLU przed nią, wejście z samych zer), więc jej wagi niczego się nie uczą z "
-        "tej partii."
+        "Wagi {where_module} dostają gradient równy dokładnie zeru, choć gradient jego biasu"
+        " nie jest zerowy: wszystko, co wchodzi do tej warstwy, jest zerem dla całej partii"
+        " (milczące jednostki ReLU przed nią, wejście z samych zer), więc jej wagi niczego się"
+        " nie uczą z tej partii."
     ),
     "graph.health.exploding": (
-        "Gradient eksploduje: w drodze wstecz rośnie około {per_layer:.1f} razy na warstwę (po"
-        " uwzględnieniu szerokości warstw), więc wagi {first} dostają gradient {total:,.0f}"
-        " razy większy (RMS na wagę) niż wagi {last}. {effect}. Zacznij od mniejszych wag"
-        " (domyślna inicjalizacja PyTorcha albo nn.init.kaiming_normal_ przed ReLU), zmniejsz"
-        " współczynnik uczenia albo przytnij gradienty (torch.nn.utils.clip_grad_norm_)."
+        "Gradient eksploduje: w drodze wstecz rośnie około {per_layer:.1f} razy na warstwę (nie"
+        " licząc tego, co zmieniają same różne szerokości warstw), więc wagi {first} dostają"
+        " gradient około {times} razy większy (RMS) niż wagi {last}. {effect}. Zacznij od"
+        " mniejszych wag (domyślna inicjalizacja PyTorcha albo nn.init.kaiming_normal_ przed"
+        " ReLU), zmniejsz współczynnik uczenia albo przytnij gradienty"
+        " (torch.nn.utils.clip_grad_norm_)."
     ),
     "graph.health.input_scale": (
         "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g},"
@@ -1171,11 +1180,11 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.dead": (
         "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"
-        " partii dają zero, więc nie płynie przez nie żaden gradient."
-        " Zwykłe przyczyny: za duży współczynnik uczenia, duży ujemny bias albo inicjalizacja,"
-        " która tak zmniejsza wartości, że decydują biasy (w głębokiej sieci z ReLU robi tak"
-        " domyślna inicjalizacja PyTorcha). Spróbuj mniejszego współczynnika uczenia,"
-        " LeakyReLU albo nn.init.kaiming_normal_."
+        " partii dają zero, więc nie płynie przez nie żaden gradient. Zwykłe przyczyny: za duży"
+        " współczynnik uczenia, duży ujemny bias, inicjalizacja, która tak zmniejsza wartości,"
+        " że decydują biasy (w głębokiej sieci z ReLU robi tak domyślna inicjalizacja PyTorcha),"
+        " albo tak duże wagi, że wszystkie przykłady trafiają po tej samej stronie zera."
+        " Spróbuj mniejszego współczynnika uczenia, LeakyReLU albo nn.init.kaiming_normal_."
     ),
     "graph.health.nan_forward": (
         "Pierwsza wartość NaN (nie-liczba) w przejściu w przód pojawia się w {what}; wartości "
@@ -1201,8 +1210,8 @@ MESSAGES: dict[str, str] = {
         " pisz sqrt(x + eps) z małym eps (1e-8) albo najpierw przytnij x (x.clamp(min=1e-8))."
     ),
     "graph.health.hint.exp": (
-        "Funkcja exp powyżej około 88 (float32) daje inf: użyj torch.logsumexp albo log_softmax"
-        " zamiast ręcznego exp i log albo trzymaj wartości mniejsze."
+        "Funkcja exp z liczby większej niż około 88 daje w float32 inf: użyj torch.logsumexp"
+        " albo log_softmax zamiast ręcznego exp i log albo trzymaj wartości mniejsze."
     ),
     "graph.health.hint.div": (
         "Dzielenie przez zero daje inf, a 0 / 0 daje NaN: sprawdź mianownik albo dodaj do"
@@ -1213,12 +1222,13 @@ MESSAGES: dict[str, str] = {
         " duże, że wychodzą poza zakres liczb (za duże wagi albo współczynnik uczenia)."
     ),
     "graph.health.hint.data": (
-        "Są już w samych danych: znajdziesz je przez torch.isfinite(x).all(); popraw albo"
-        " usuń te przykłady przed treningiem."
+        "Ta wartość jest już w samych danych: sprawdzisz to przez torch.isfinite(x).all(), a"
+        " przykłady z takimi wartościami znajdziesz przez (~torch.isfinite(x)).reshape(len(x),"
+        " -1).any(1).nonzero(). Popraw albo usuń te przykłady przed treningiem."
     ),
     "graph.health.hint.param": (
-        "Są już w samych wagach: zepsuł je wcześniejszy krok uczenia (często przez za duży"
-        " współczynnik uczenia). Zainicjalizuj je od nowa albo wczytaj ponownie, potem"
+        "Ta wartość jest już w samych wagach: zepsuł je wcześniejszy krok uczenia (często przez"
+        " za duży współczynnik uczenia). Zainicjalizuj je od nowa albo wczytaj ponownie, potem"
         " zmniejsz współczynnik uczenia albo przytnij gradienty."
     ),
     "graph.health.nan_backward": (
@@ -1242,16 +1252,16 @@ MESSAGES: dict[str, str] = {
     "graph.health.cause.nan": "wartości NaN",
     "graph.health.cause.inf": "nieskończonej wartości",
     "graph.health.nan_backward_made": (
-        "W drodze wstecz od straty pierwszy gradient zawierający NaN (nie-liczbę) powstaje"
-        " w przejściu wstecz {what}: gradient, który ta operacja dostała, był skończony, a"
-        " ten, który oddała dalej, już nie jest. Gradienty obliczane od tego miejsca dalej"
-        " mogą być przez to błędne."
+        "W drodze wstecz od straty pierwszy gradient zawierający NaN (nie-liczbę) powstaje w"
+        " przejściu wstecz {what}: gradient, który ta operacja dostała, był skończony, a ten,"
+        " który oddała dalej, już nie jest. Gradienty obliczane od tego miejsca dalej mogą być"
+        " przez to błędne. {hint}"
     ),
     "graph.health.inf_backward_made": (
-        "W drodze wstecz od straty pierwszy gradient zawierający wartość nieskończoną"
-        " powstaje w przejściu wstecz {what}: gradient, który ta operacja dostała, był"
-        " skończony, a ten, który oddała dalej, już nie jest. Gradienty obliczane od tego"
-        " miejsca dalej mogą być przez to błędne."
+        "W drodze wstecz od straty pierwszy gradient zawierający wartość nieskończoną powstaje"
+        " w przejściu wstecz {what}: gradient, który ta operacja dostała, był skończony, a ten,"
+        " który oddała dalej, już nie jest. Gradienty obliczane od tego miejsca dalej mogą być"
+        " przez to błędne. {hint}"
     ),
     "graph.health.nan_output_only": (
         "Wyjście zawiera wartości NaN (nie-liczby). Ten graf nie ma wartości operacji przed "
@@ -1272,9 +1282,9 @@ MESSAGES: dict[str, str] = {
         "pomyłkę (w.zero_() zamiast w.grad.zero_())?"
     ),
     "graph.health.zeros_accumulated": (
-        "Wszystkie wagi {whose} ({numel}) są zerami, a ich gradient został dodany do gradientu "
-        "pozostałego z wcześniej: czy nie wyzerowano przez pomyłkę wag zamiast ich gradientu "
-        "(w.zero_() zamiast w.grad.zero_())?"
+        "Wszystkie wagi {whose} ({numel}) są zerami, a ich gradient został dodany do gradientu"
+        " pozostałego po wcześniejszym przejściu wstecz: czy nie wyzerowano przez pomyłkę wag"
+        " zamiast ich gradientu (w.zero_() zamiast w.grad.zero_())?"
     ),
     "graph.health.constant": (
         "Wszystkie wagi {whose} ({numel}) mają tę samą wartość ({value:.3g}), a w sąsiedniej "
@@ -1317,15 +1327,17 @@ MESSAGES: dict[str, str] = {
         "torch.no_grad()), więc się nie uczy."
     ),
     "graph.health.accumulated": (
-        "{name}.grad to nie jest gradient z tego przejścia wstecz: został dodany do gradientu "
-        "pozostałego z wcześniej. Wywołuj optimizer.zero_grad() (albo p.grad.zero_()) przed każdym "
-        "backward."
+        "{name}.grad nie zawiera samego gradientu z tego przejścia wstecz, tylko jego sumę z"
+        " gradientem pozostałym po wcześniejszym przejściu. Wywołuj optimizer.zero_grad() (albo"
+        " p.grad.zero_()) przed każdym backward."
     ),
     "graph.health.accumulated_unregistered": (
-        "{name}.grad to nie jest gradient z tego przejścia wstecz: został dodany do gradientów"
-        " wszystkich wcześniejszych przejść. Jego warstwa nie jest zarejestrowana w modelu, więc"
-        " optimizer.zero_grad() nigdy do niej nie sięga (a optymalizator jej nie uczy):"
-        " zarejestruj warstwę (nn.ModuleList, nn.ModuleDict albo atrybut), a problem zniknie."
+        "{name}.grad nie zawiera samego gradientu z tego przejścia wstecz, tylko jego sumę z"
+        " gradientami wszystkich wcześniejszych przejść. Jego warstwa nie jest zarejestrowana w"
+        " modelu. Jeśli optymalizator zbudowano z model.parameters(), optimizer.zero_grad()"
+        " nigdy do niej nie sięga, a optymalizator jej nie uczy: zarejestruj tę warstwę"
+        " (nn.ModuleList, nn.ModuleDict albo atrybut); w przeciwnym razie wywołuj"
+        " optimizer.zero_grad() przed każdym backward."
     ),
     "graph.health.loss_input_module": "Moduł {name}",
     "graph.health.loss_input_code": "Twój kod",
@@ -1396,6 +1408,9 @@ MESSAGES: dict[str, str] = {
     "graph.health.what.op_in": "operacji {op} w {module}",
     "graph.health.what.op_after": "operacji {op} za warstwą {layer}",
     "graph.health.what.output_of": "wyniku {what}",
+    "graph.health.what.input_named_outside": (
+        "wejściu {name}, używanym poza modelem (może to wartości docelowe funkcji straty?)"
+    ),
     "graph.health.what.input_outside": (
         "tensorze o kształcie {shape} używanym poza modelem (może w wartościach docelowych "
         "funkcji straty?)"
@@ -1414,11 +1429,25 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.dead_after": (
         "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w"
-        " partii dają zero, więc nie płynie przez nie żaden gradient."
-        " Zwykłe przyczyny: za duży współczynnik uczenia, duży ujemny bias albo inicjalizacja,"
-        " która tak zmniejsza wartości, że decydują biasy (w głębokiej sieci z ReLU robi tak"
-        " domyślna inicjalizacja PyTorcha). Spróbuj mniejszego współczynnika uczenia,"
-        " LeakyReLU albo nn.init.kaiming_normal_."
+        " partii dają zero, więc nie płynie przez nie żaden gradient. Zwykłe przyczyny: za duży"
+        " współczynnik uczenia, duży ujemny bias, inicjalizacja, która tak zmniejsza wartości,"
+        " że decydują biasy (w głębokiej sieci z ReLU robi tak domyślna inicjalizacja PyTorcha),"
+        " albo tak duże wagi, że wszystkie przykłady trafiają po tej samej stronie zera."
+        " Spróbuj mniejszego współczynnika uczenia, LeakyReLU albo nn.init.kaiming_normal_."
+    ),
+    "graph.health.dead_grown": (
+        "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"
+        " partii dają zero, więc nie płynie przez nie żaden gradient. Wynika to z wartości"
+        " rosnących z warstwy na warstwę, opisanych wyżej: przy tak dużych wagach wszystkie"
+        " przykłady trafiają w tych jednostkach po tej samej stronie zera. To, co zatrzyma ten"
+        " wzrost (mniejsze wagi, mniejszy współczynnik uczenia), ożywi też te jednostki."
+    ),
+    "graph.health.dead_after_grown": (
+        "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w"
+        " partii dają zero, więc nie płynie przez nie żaden gradient. Wynika to z wartości"
+        " rosnących z warstwy na warstwę, opisanych wyżej: przy tak dużych wagach wszystkie"
+        " przykłady trafiają w tych jednostkach po tej samej stronie zera. To, co zatrzyma ten"
+        " wzrost (mniejsze wagi, mniejszy współczynnik uczenia), ożywi też te jednostki."
     ),
     # graph: g.summary() (liczby przychodzą już pogrupowane: 25 557 032)
     "graph.summary.header.module": "Moduł",
@@ -1444,34 +1473,78 @@ MESSAGES: dict[str, str] = {
     "graph.summary.shapes": "Kształty wejść: {inputs}   Kształty wyjść: {outputs}",
     "graph.summary.findings": "Wykryte problemy ({count}):",
     "graph.summary.finding": "- [{kind}] {message}",
+    "graph.summary.kind.data_scale": "skala danych",
+    "graph.summary.no_grad": (
+        "Warstwy, które działały w bloku torch.no_grad(), nie dostają gradientu i tu się nie"
+        " uczą: {layers}"
+    ),
     "graph.summary.group.vanishing_tiny": (
-        "Wagi {count} warstw dostają prawie zerowy gradient (RMS od {low:.1e} do {high:.1e}), "
-        "więc te warstwy się nie uczą: moduły {layers}."
+        "Wagi {count} warstw dostają prawie zerowy gradient (RMS od {low:.1e} do {high:.1e}),"
+        " więc te warstwy się nie uczą: moduły {layers}. Gradient zmniejszają zbyt małe wagi"
+        " początkowe (tak działa domyślna inicjalizacja PyTorcha w głębokiej sieci z ReLU) albo"
+        " warstwy sigmoid/tanh za nimi: użyj aktywacji z rodziny ReLU z nn.init.kaiming_normal_"
+        " i dodaj BatchNorm albo LayerNorm."
     ),
     "graph.summary.group.vanishing_zero": (
         "Wagi {count} warstw dostają gradient równy dokładnie zeru, więc te warstwy niczego się "
         "nie uczą z tej partii: moduły {layers}."
     ),
+    "graph.summary.group.vanishing_underflow": (
+        "Wagi {count} warstw dostają gradient równy dokładnie zeru, więc te warstwy niczego się"
+        " nie uczą z tej partii: gradient maleje w każdej warstwie w drodze wstecz i do tych"
+        " warstw dociera już tak mały, że float32 zaokrągla go do zera: moduły {layers}. Pomoże"
+        " to samo co na zanikający gradient: aktywacje z rodziny ReLU z nn.init.kaiming_normal_,"
+        " BatchNorm albo LayerNorm lub połączenia rezydualne."
+    ),
     "graph.summary.group.exploding_huge": (
-        "Wagi {count} warstw dostają ogromny gradient (RMS od {low:.1e} do {high:.1e}), więc "
-        "jeden krok uczenia może mocno rozregulować te warstwy: moduły {layers}."
+        "Wagi {count} warstw dostają ogromny gradient (RMS od {low:.1e} do {high:.1e}), więc"
+        " jeden krok uczenia może mocno rozregulować te warstwy: moduły {layers}. Zacznij od"
+        " mniejszych wag, zmniejsz współczynnik uczenia albo przytnij gradienty"
+        " (torch.nn.utils.clip_grad_norm_)."
     ),
     "graph.summary.group.vanishing_zero_input": (
-        "Wagi {count} warstw dostają gradient równy dokładnie zeru, choć ich biasy dostają "
-        "niezerowy: wszystko, co wchodzi do tych warstw, jest zerem dla całej partii (milczące "
-        "jednostki ReLU przed nimi, wejście z samych zer), więc ich wagi niczego się nie uczą z "
-        "tej partii: moduły {layers}."
+        "Wagi {count} warstw dostają gradient równy dokładnie zeru, choć gradient ich biasów"
+        " nie jest zerowy: wszystko, co wchodzi do tych warstw, jest zerem dla całej partii"
+        " (milczące jednostki ReLU przed nimi, wejście z samych zer), więc ich wagi niczego się"
+        " nie uczą z tej partii: moduły {layers}."
     ),
     "graph.summary.group.dead": (
-        "Martwe jednostki ReLU w {count} warstwach: od {low:.0%} do {high:.0%} jednostek. Dla "
-        "każdego przykładu w partii dają zero, więc nie płynie przez nie żaden gradient: "
-        "moduły {layers}."
+        "Martwe jednostki ReLU w {count} warstwach: {share}. Dla każdego przykładu w partii"
+        " dają zero, więc nie płynie przez nie żaden gradient: moduły {layers}. Zwykłe"
+        " przyczyny: za duży współczynnik uczenia, duży ujemny bias, inicjalizacja, która tak"
+        " zmniejsza wartości, że decydują biasy (w głębokiej sieci z ReLU robi tak domyślna"
+        " inicjalizacja PyTorcha), albo tak duże wagi, że wszystkie przykłady trafiają po tej"
+        " samej stronie zera. Spróbuj mniejszego współczynnika uczenia, LeakyReLU albo"
+        " nn.init.kaiming_normal_."
     ),
     "graph.summary.group.dead_after": (
-        "Martwe jednostki ReLU za {count} warstwami: od {low:.0%} do {high:.0%} jednostek. Dla "
-        "każdego przykładu w partii dają zero, więc nie płynie przez nie żaden gradient: za "
-        "warstwami {layers}."
+        "Martwe jednostki ReLU za {count} warstwami: {share}. Dla każdego przykładu w partii"
+        " dają zero, więc nie płynie przez nie żaden gradient: za warstwami {layers}. Zwykłe"
+        " przyczyny: za duży współczynnik uczenia, duży ujemny bias, inicjalizacja, która tak"
+        " zmniejsza wartości, że decydują biasy (w głębokiej sieci z ReLU robi tak domyślna"
+        " inicjalizacja PyTorcha), albo tak duże wagi, że wszystkie przykłady trafiają po tej"
+        " samej stronie zera. Spróbuj mniejszego współczynnika uczenia, LeakyReLU albo"
+        " nn.init.kaiming_normal_."
     ),
+    "graph.summary.group.dead_grown": (
+        "Martwe jednostki ReLU w {count} warstwach: {share}. Dla każdego przykładu w partii"
+        " dają zero, więc nie płynie przez nie żaden gradient: moduły {layers}. Wynika to z"
+        " wartości rosnących z warstwy na warstwę, opisanych wyżej: przy tak dużych wagach"
+        " wszystkie przykłady trafiają w tych jednostkach po tej samej stronie zera. To, co"
+        " zatrzyma ten wzrost (mniejsze wagi, mniejszy współczynnik uczenia), ożywi też te"
+        " jednostki."
+    ),
+    "graph.summary.group.dead_after_grown": (
+        "Martwe jednostki ReLU za {count} warstwami: {share}. Dla każdego przykładu w partii"
+        " dają zero, więc nie płynie przez nie żaden gradient: za warstwami {layers}. Wynika to"
+        " z wartości rosnących z warstwy na warstwę, opisanych wyżej: przy tak dużych wagach"
+        " wszystkie przykłady trafiają w tych jednostkach po tej samej stronie zera. To, co"
+        " zatrzyma ten wzrost (mniejsze wagi, mniejszy współczynnik uczenia), ożywi też te"
+        " jednostki."
+    ),
+    "graph.summary.group.share_range": "od {low:.0%} do {high:.0%} jednostek",
+    "graph.summary.group.share_all": "wszystkie jednostki",
+    "graph.summary.group.share_one": "{low:.0%} jednostek",
     "graph.summary.group.no_gradient": (
         "Wagi {count} warstw nie dostają żadnego gradientu, choć brały udział w przejściu w "
         "przód: graf jest przecięty między nimi a funkcją straty (.detach(), .item(), .numpy() "
@@ -1479,16 +1552,18 @@ MESSAGES: dict[str, str] = {
         "tak ma być (zamrożony ekstraktor cech), wywołaj na nich requires_grad_(False)."
     ),
     "graph.summary.group.accumulated": (
-        "Pole .grad każdego z {count} parametrów to nie jest gradient z tego przejścia wstecz: "
-        "został dodany do gradientu pozostałego z wcześniej. Wywołuj optimizer.zero_grad() (albo "
-        "p.grad.zero_()) przed każdym backward. Te parametry: {names}."
+        "Pole .grad każdego z {count} parametrów nie zawiera samego gradientu z tego przejścia"
+        " wstecz, tylko jego sumę z gradientem pozostałym po wcześniejszym przejściu. Wywołuj"
+        " optimizer.zero_grad() (albo p.grad.zero_()) przed każdym backward. Te parametry:"
+        " {names}."
     ),
     "graph.summary.group.accumulated_unregistered": (
-        "Pole .grad każdego z {count} parametrów to nie jest gradient z tego przejścia wstecz: "
-        "został dodany do gradientów wszystkich wcześniejszych przejść. Ich warstwy nie są "
-        "zarejestrowane w modelu, więc optimizer.zero_grad() nigdy do nich nie sięga (a "
-        "optymalizator ich nie uczy): zarejestruj te warstwy (nn.ModuleList, nn.ModuleDict "
-        "albo atrybut), a problem zniknie. Te parametry: {names}."
+        "Pole .grad każdego z {count} parametrów nie zawiera samego gradientu z tego przejścia"
+        " wstecz, tylko jego sumę z gradientami wszystkich wcześniejszych przejść. Ich warstwy"
+        " nie są zarejestrowane w modelu. Jeśli optymalizator zbudowano z model.parameters(),"
+        " optimizer.zero_grad() nigdy do nich nie sięga, a optymalizator ich nie uczy:"
+        " zarejestruj te warstwy (nn.ModuleList, nn.ModuleDict albo atrybut); w przeciwnym razie"
+        " wywołuj optimizer.zero_grad() przed każdym backward. Te parametry: {names}."
     ),
     "graph.summary.none_collapsed": (
         "Wykryte problemy: tu nie widać żadnych; aby sprawdzić gradienty, wywołaj g.health() "

@@ -449,6 +449,6 @@ def test_a_collapsed_summary_names_the_layers_whether_or_not_health_ran_before()
     stored = checked.collapse(0)  # carries the findings health() stored into its boxes
     assert stored.summary() == fresh.summary()
     (line,) = [line for line in stored.summary().splitlines() if "modules 0" in line]
-    assert line.endswith(f"modules {', '.join(tiny)} (Linear).")  # not "0, 0, 0, ..."
+    assert f"modules {', '.join(tiny)} (Linear). " in line  # not "0, 0, 0, ..."
     back = Graph.from_json(stored.to_json())  # only what the boxes carry is known there
     assert ", ".join(tiny) in back.summary()

@@ -21,10 +21,10 @@ def test_findings_speak_polish_with_the_right_grammatical_case():
     (finding,) = mlp_graph([0.2**k for k in range(5, -1, -1)]).health()
     assert finding["kind"] == "vanishing" and finding["per_layer"] == pytest.approx(5.0)
     assert finding["message"] == (
-        "Gradient zanika: w drodze wstecz maleje około 5,0 razy na warstwę (po uwzględnieniu "
-        "szerokości warstw), więc wagi modułu fc0 (Linear) dostają gradient 3\u00a0125 razy "
-        "mniejszy (RMS na wagę) niż wagi modułu fc5 (Linear). Pierwsze warstwy prawie się nie "
-        "uczą. Użyj aktywacji z rodziny ReLU z nn.init.kaiming_normal_, dodaj BatchNorm albo "
+        "Gradient zanika: w drodze wstecz maleje około 5,0 razy na warstwę (nie licząc tego, "
+        "co zmieniają same różne szerokości warstw), więc wagi modułu fc0 (Linear) dostają "
+        "gradient około 3\u00a0100 razy mniejszy (RMS) niż wagi modułu fc5 (Linear). Pierwsze "
+        "warstwy prawie się nie uczą. Użyj aktywacji z rodziny ReLU z nn.init.kaiming_normal_, dodaj BatchNorm albo "
         "LayerNorm lub połączenia rezydualne; sigmoid/tanh w warstwach ukrytych zmniejsza "
         "gradient w każdej warstwie."
     )
@@ -124,9 +124,10 @@ def test_an_output_no_variable_names_is_labelled_in_the_language_of_its_capture(
 
 def test_unnamed_inputs_and_parameters_are_labelled_in_the_language_of_their_capture():
     net = nn.Linear(3, 1)
-    unnamed, target = nn.Parameter(torch.ones(1)), torch.zeros(2, 1)  # trace() names neither
+    # in a list: no variable names them (trace() names the tensors its loss= reads by name)
+    extra = [nn.Parameter(torch.ones(1)), torch.zeros(2, 1)]
     for lang, words in (("pl", {"wejście", "parametr"}), ("en", {"input", "param"})):
         ng.set_language(lang)
-        g = ng.trace(net, torch.ones(2, 3), loss=lambda y: (y * unnamed - target).sum())
+        g = ng.trace(net, torch.ones(2, 3), loss=lambda y: (y * extra[0] - extra[1]).sum())
         labels = {d["label"] for _, d in g.nodes(data=True) if d["name"] is None}
         assert words <= labels, labels

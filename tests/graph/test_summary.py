@@ -85,7 +85,9 @@ def test_a_run_of_layers_with_an_almost_zero_gradient_is_one_line_naming_them_al
     assert len(grouped) == 1
     modules = ", ".join(f["module"] for f in tiny)
     assert f"The weights of {len(tiny)} layers get an almost zero gradient" in grouped[0]
-    assert grouped[0].endswith(f"so they do not learn: modules {modules} (Linear).")
+    assert f"so they do not learn: modules {modules} (Linear). Weights that start" in grouped[0]
+    # what to do, as each single finding says it
+    assert grouped[0].endswith("kaiming_normal_, and add BatchNorm or LayerNorm.")
     low, high = min(f["rms"] for f in tiny), max(f["rms"] for f in tiny)
     assert f"(RMS {low:.1e} to {high:.1e})" in grouped[0]
     assert f"Findings ({len(g.health())}):" in text  # the count is still of findings
@@ -113,7 +115,9 @@ def test_a_run_of_layers_with_a_huge_gradient_is_one_line_too():
     assert len(lines) == 1
     assert lines[0].startswith("- [exploding] The weights of 4 layers get a huge gradient (RMS ")
     assert lines[0].endswith(
-        "so one training step can throw them far off: modules 0, 1, 2, 3 (Linear)."
+        "so one training step can throw them far off: modules 0, 1, 2, 3 (Linear). Start from"
+        " smaller weights, lower the learning rate, or clip the gradients with"
+        " torch.nn.utils.clip_grad_norm_."
     )
 
 
@@ -231,6 +235,7 @@ def _said_of(module: str, key: str) -> dict[str, Any]:
         "vanishing_tiny": {"rms": 1e-12},
         "vanishing_zero": {"rms": 0.0},
         "vanishing_zero_input": {"rms": 0.0, "zero_input": True},
+        "vanishing_underflow": {"rms": 0.0, "underflow": True},
         "exploding_huge": {"rms": 1e25},
         "dead": {"dead": 20, "units": 64},
         "dead_after": {"dead": 20, "units": 64, "layer": f"{module} (Linear)"},
@@ -245,7 +250,8 @@ def _said_of(module: str, key: str) -> dict[str, Any]:
 
 GROUPED_KEYS = [
     "accumulated", "accumulated_unregistered", "dead", "dead_after", "exploding_huge",
-    "no_gradient", "vanishing_tiny", "vanishing_zero", "vanishing_zero_input",
+    "no_gradient", "vanishing_tiny", "vanishing_underflow", "vanishing_zero",
+    "vanishing_zero_input",
 ]  # fmt: skip
 
 
