@@ -405,9 +405,9 @@ MESSAGES: dict[str, str] = {
         "is getting worse on data it does not train on. {advice}"
     ),
     "monitor.pq.from_zero": (
-        "{metric} rose from its best of {best:.4g} to {value:.4g} while the training progress of "
-        "{train} was only {permille}‰ over the last {since}: each epoch now costs more on new "
-        "data than it gains on training data, so the model has started to memorise."
+        "{metric} rose from its best of {best:.4g} to {value:.4g} while {training}: each epoch "
+        "now costs more on new data than it gains on training data, so the model has started "
+        "to memorise."
     ),
     "monitor.error.not_logged": "{metric!r} has not been logged; logged: {logged}",
     "monitor.error.no_best": (
@@ -464,6 +464,12 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.listener": "nngraph: a monitor listener failed ({exc}); it was removed",
     "monitor.warn.view": "nngraph: live view unavailable ({exc}); printing text",
     "monitor.param.pq_k": "PQ strip length k",
+    "monitor.param.gl_alpha": "GL alpha",
+    "monitor.param.pq_alpha": "PQ alpha",
+    "monitor.param.gap_threshold": "Gap threshold",
+    "monitor.param.gap_patience": "Gap patience",
+    "monitor.param.divergence_threshold": "Divergence threshold",
+    "monitor.param.divergence_factor": "Divergence factor",
     "monitor.error.pq_k1": (
         "PQ needs a strip of at least 2 epochs, got k=1: over 1 epoch the training progress "
         "P_1 = 1000 * (E / E - 1) is always 0, whatever training did. Prechelt uses k=5: "
@@ -586,16 +592,19 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.evaluation.one": "{n} evaluation",
     "monitor.unit.evaluation.few": "{n} evaluations",
     "monitor.unit.evaluation.many": "{n} evaluations",
-    # where the latest training values come from, after "on average over"
+    # where the latest training values come from, after "on average over" or "in"
     "monitor.unit.last_epochs.one": "the last epoch",
     "monitor.unit.last_epochs.few": "the last {n} epochs",
     "monitor.unit.last_epochs.many": "the last {n} epochs",
     "monitor.unit.last_evaluations.one": "the last evaluation",
     "monitor.unit.last_evaluations.few": "the last {n} evaluations",
     "monitor.unit.last_evaluations.many": "the last {n} evaluations",
-    # where the training values up to the best epoch come from, after "on average over"
+    # where the training values from the best epoch on come from, after "on average over"
     "monitor.unit.before_epoch": "epoch {epoch}",
     "monitor.unit.before_epochs": "epochs {first}–{last}",
+    # a training value in the detectors' explanations: a mean of several, or one value
+    "monitor.trend.mean": "{value:.4g} on average over {span}",
+    "monitor.trend.one": "{value:.4g} in {span}",
     "monitor.event": "epoch {epoch}: {message}",
     # how far a loss is above its best (GL, PQ): "{metric} is {above}"
     "monitor.above.percent": "{percent}% above its best",
@@ -607,14 +616,12 @@ MESSAGES: dict[str, str] = {
     # monitor: detector explanations (the key is "monitor." + the event's message_id)
     "monitor.gl.overfit": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
-        "is still falling ({recent:.4g} on average over {span}, down from {before:.4g} "
-        "on average over {earlier}): {verdict}"
+        "is still falling ({recent_at}, down from {before_at}): {verdict}"
     ),
     "monitor.gl.flat": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
-        "stays where it was ({recent:.4g} on average over {span}, against {before:.4g} on "
-        "average over {earlier}): more training no longer helps on the training data and hurts "
-        "on new data, so {verdict}"
+        "stays where it was ({recent_at}, against {before_at}): more training no longer helps "
+        "on the training data and hurts on new data, so {verdict}"
     ),
     # what GL's sentences end with: a GL that stops, and one that only warns (the classroom's)
     "monitor.gl.verdict": (
@@ -631,17 +638,16 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
-        "stays where it was, not far below it ({recent:.4g} on average over {span}, against "
-        "{before:.4g} on average over {earlier}): neither loss improves any more, so the model "
-        "has stopped learning rather than started to memorise, and this rise may be noise. "
+        "stays where it was, not far below it ({recent_at}, against {before_at}): neither loss "
+        "improves any more, so the model has stopped learning rather than started to memorise, "
+        "and this rise may be noise. "
         "More training is unlikely to help: keep the best weights (restore_best), or try "
         "another learning rate or a bigger model."
     ),
     "monitor.gl.stalled": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
-        "has risen since then ({recent:.4g} on average over {span}, up from {before:.4g} on "
-        "average over {earlier}): training has become unstable, which is not overfitting (try "
-        "a smaller learning rate)."
+        "has risen since then ({recent_at}, up from {before_at}): training has become "
+        "unstable, which is not overfitting (try a smaller learning rate)."
     ),
     "monitor.gl.training": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}): the loss on "
@@ -658,30 +664,37 @@ MESSAGES: dict[str, str] = {
         "training (try a smaller learning rate), not overfitting, which builds up over epochs."
     ),
     "monitor.pq.fire": (
-        "{metric} is {above} while the training progress of {train} was only "
-        "{permille}‰ over the last {since} (quotient {quotient} > {alpha:g}): each epoch now "
-        "costs more on new data than it gains on training data, so the model has started to "
-        "memorise."
+        "{metric} is {above} while {training}: each epoch now costs more on new data than it "
+        "gains on training data, so the model has started to memorise."
     ),
+    # what PQ says of training over its last strip, after "while": progress, or none at all
+    "monitor.pq.progress": "{train} made only {permille}‰ of progress over the last {since}",
+    "monitor.pq.progress_quotient": (
+        "{train} made only {permille}‰ of progress over the last {since} (quotient {quotient} "
+        "> {alpha:g})"
+    ),
+    "monitor.pq.progress_none": "{train} made no progress at all over the last {since}",
+    # what PQ fired on, said before "comes from training that ..."
+    "monitor.pq.quotient": "the quotient {quotient} > {alpha:g}",
+    "monitor.pq.quotient_none": "the infinite quotient (no training progress at all)",
     "monitor.pq.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
-        "stays where it was, not far below it ({recent:.4g} on average over {span}, against "
-        "{before:.4g} on average over {earlier}), so the quotient {quotient} > {alpha:g} comes "
-        "from training that no longer improves (a plateau), not from memorising. More training "
-        "is unlikely to help: keep the best weights (restore_best), or try another learning "
-        "rate or a bigger model."
+        "stays where it was, not far below it ({recent_at}, against {before_at}), so {ratio} "
+        "comes from training that no longer improves (a plateau), not from memorising. More "
+        "training is unlikely to help: keep the best weights (restore_best), or try another "
+        "learning rate or a bigger model."
     ),
     "monitor.pq.stalled": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
-        "has risen since then ({recent:.4g} on average over {span}, up from {before:.4g} on "
-        "average over {earlier}), so the quotient {quotient} > {alpha:g} comes from training "
-        "that has become unstable, which is not overfitting (try a smaller learning rate)."
+        "has risen since then ({recent_at}, up from {before_at}), so {ratio} comes from "
+        "training that has become unstable, which is not overfitting (try a smaller learning "
+        "rate)."
     ),
     "monitor.pq.jump": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) after a jump "
-        "from {previous:.4g} to {value:.4g} in one evaluation, so the quotient {quotient} > "
-        "{alpha:g} comes from training that has become unstable (try a smaller learning "
-        "rate), not from overfitting, which builds up over epochs."
+        "from {previous:.4g} to {value:.4g} in one evaluation, so {ratio} comes from training "
+        "that has become unstable (try a smaller learning rate), not from overfitting, which "
+        "builds up over epochs."
     ),
     "monitor.up.fire": (
         "{metric} rose at the end of {strips} ({trail}): the model keeps getting worse on new "
@@ -689,16 +702,16 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.plateau": (
         "{metric} rose at the end of {strips} ({trail}) while {train} stays where it was, not "
-        "far below it ({recent:.4g} on average over {span}, against {before:.4g} on average "
-        "over {earlier}): the model has stopped learning (a plateau) rather than started to "
-        "memorise. More training is unlikely to help: keep the best weights (restore_best), or "
-        "try another learning rate or a bigger model. Best: {best:.4g} at epoch {best_epoch}."
+        "far below it ({recent_at}, against {before_at}): the model has stopped learning (a "
+        "plateau) rather than started to memorise. More training is unlikely to help: keep the "
+        "best weights (restore_best), or try another learning rate or a bigger model. Best: "
+        "{best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.stalled": (
         "{metric} rose at the end of {strips} ({trail}), but {train} has risen since the best "
-        "epoch too ({recent:.4g} on average over {span}, up from {before:.4g} on average over "
-        "{earlier}): training has become unstable, which is not overfitting (try a smaller "
-        "learning rate). Best: {best:.4g} at epoch {best_epoch}."
+        "epoch too ({recent_at}, up from {before_at}): training has become unstable, which is "
+        "not overfitting (try a smaller learning rate). Best: {best:.4g} at epoch "
+        "{best_epoch}."
     ),
     "monitor.up.strips.one": "{n} strip of {strip}",
     "monitor.up.strips.few": "{n} successive strips of {strip}",
@@ -777,10 +790,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gap.unstable": (
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been far apart for {since}, but "
-        "{train} itself has got worse since epoch {best_epoch}, the best of {metric} "
-        "({recent:.4g} on average over {span}, against {before:.4g} on average over "
-        "{earlier}): training has become unstable, which is not high variance (try a smaller "
-        "learning rate)."
+        "{train} itself has got worse since epoch {best_epoch}, the best epoch of {metric} "
+        "({recent_at}, against {before_at}): training has become unstable, which is not high "
+        "variance (try a smaller learning rate)."
     ),
     "monitor.gap.absolute": (
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {threshold:.4g} apart "
@@ -893,6 +905,7 @@ MESSAGES: dict[str, str] = {
         " first step())"
     ),
     "monitor.gradwatch.model": "(model)",
+    "monitor.gradwatch.model_short": "model",  # in the repr's brackets: 1 layer (model)
     "monitor.gradwatch.table.columns": "layer|last|min|max",
     "monitor.gradwatch.table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",
     "monitor.gradwatch.table.row": "{layer:<{w}}  {last:>10.3g}  {low:>10.3g}  {high:>10.3g}",
@@ -975,6 +988,7 @@ MESSAGES: dict[str, str] = {
         "compare() takes monitors: one by one, ng.compare(mon_a, mon_b), or in one list or dict,"
         " ng.compare(results); got {got}"
     ),
+    "monitor.runs.error.for_key": "{got} for the key {key!r}",
     "monitor.runs.error.unknown": "no run called {name!r}; runs: {names}",
     "monitor.runs.error.add_not_monitor": (
         "runs.add() takes an ng.Monitor, got {got!r}; to start a new run by name, use "

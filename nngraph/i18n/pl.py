@@ -428,11 +428,9 @@ MESSAGES: dict[str, str] = {
         "{advice}"
     ),
     "monitor.pq.from_zero": (
-        "{metric} wynosi teraz {value:.4g}, więcej niż najlepsza wartość {best:.4g}, a w "
-        "ostatnim odcinku, trwającym {since}, postęp treningu ({train}) jest mały: średnia z "
-        "tego odcinka przekracza jego minimum tylko o {permille}‰. Każda epoka kosztuje teraz "
-        "więcej na nowych danych, niż daje na danych treningowych, więc model zaczął "
-        "zapamiętywać dane treningowe."
+        "{metric} wynosi teraz {value:.4g}, więcej niż najlepsza wartość {best:.4g}, a "
+        "{training}. Każda epoka kosztuje teraz więcej na nowych danych, niż daje na danych "
+        "treningowych, więc model zaczął zapamiętywać dane treningowe."
     ),
     "monitor.error.not_logged": "nie zapisano jeszcze metryki {metric!r}; zapisane: {logged}",
     "monitor.error.no_best": (
@@ -492,6 +490,12 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.warn.view": "nngraph: widok na żywo jest niedostępny ({exc}); wypisuję tekst",
     "monitor.param.pq_k": "długość odcinka k w PQ",
+    "monitor.param.gl_alpha": "alpha w GL",
+    "monitor.param.pq_alpha": "alpha w PQ",
+    "monitor.param.gap_threshold": "próg (threshold) w Gap",
+    "monitor.param.gap_patience": "cierpliwość (patience) w Gap",
+    "monitor.param.divergence_threshold": "próg (threshold) w Divergence",
+    "monitor.param.divergence_factor": "krotność (factor) w Divergence",
     "monitor.error.pq_k1": (
         "PQ potrzebuje odcinka o długości co najmniej 2 epok, podano k=1: w 1 epoce "
         "postęp treningu P_1 = 1000 * (E / E - 1) zawsze wynosi 0, niezależnie od "
@@ -504,8 +508,8 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.metric_missing": (
         "nngraph Monitor: obserwowana metryka {metric!r} nie została ani razu zapisana "
         "(zapisane: {logged}), więc nic nie zatrzyma treningu wcześniej ani nie przywróci "
-        "najlepszych wag. Zapisuj ją pod tą nazwą albo obserwuj nazwę, której używasz: "
-        "Monitor(metric='twoja_nazwa')"
+        "najlepszych wag. Zapisuj ją pod tą nazwą albo podaj w Monitorze nazwę, pod którą ją "
+        "zapisujesz: Monitor(metric='twoja_nazwa')"
     ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: obserwowana metryka {metric!r} jest zapisywana więcej niż raz w epoce "
@@ -522,8 +526,9 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.metric_close": (
         "nngraph Monitor: obserwowana metryka {metric!r} nie została jeszcze zapisana "
         "(zapisane: {logged}): czy chodziło o {close!r}? Dopóki jej nie ma, nic nie zatrzyma "
-        "treningu wcześniej ani nie przywróci najlepszych wag. Obserwuj nazwę, której używasz, "
-        "Monitor(metric={close!r}), albo zapisuj ją jako {metric!r}"
+        "treningu wcześniej ani nie przywróci najlepszych wag. Podaj w Monitorze nazwę, pod "
+        "którą zapisujesz metrykę, Monitor(metric={close!r}), albo zapisuj tę metrykę pod "
+        "nazwą {metric!r}"
     ),
     "monitor.warn.detector_metric_close": (
         "nngraph Monitor: {detector} obserwuje metrykę {metric!r}, która nie została jeszcze "
@@ -623,20 +628,23 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.evaluation.one": "{n} pomiar",
     "monitor.unit.evaluation.few": "{n} pomiary",
     "monitor.unit.evaluation.many": "{n} pomiarów",
-    # skąd pochodzą ostatnie wartości treningowe, po "średnio ... w"
+    # skąd pochodzą ostatnie wartości treningowe, po "w" (monitor.trend.*)
     "monitor.unit.last_epochs.one": "ostatniej epoce",
     "monitor.unit.last_epochs.few": "ostatnich {n} epokach",
     "monitor.unit.last_epochs.many": "ostatnich {n} epokach",
     "monitor.unit.last_evaluations.one": "ostatnim pomiarze",
     "monitor.unit.last_evaluations.few": "ostatnich {n} pomiarach",
     "monitor.unit.last_evaluations.many": "ostatnich {n} pomiarach",
-    # skąd są wartości treningowe do najlepszej epoki, jak po "w": w epoce 13, w epokach 11–13
+    # skąd są wartości treningowe od najlepszej epoki, jak po "w": w epoce 13, w epokach 13–15
     "monitor.unit.before_epoch": "epoce {epoch}",
     "monitor.unit.before_epochs": "epokach {first}–{last}",
+    # wartość treningowa w wyjaśnieniach detektorów: średnia z kilku albo jedna wartość
+    "monitor.trend.mean": "średnio {value:.4g} w {span}",
+    "monitor.trend.one": "{value:.4g} w {span}",
     "monitor.event": "epoka {epoch}: {message}",
     # jak daleko strata jest od swojej najlepszej wartości (GL, PQ): "{metric} {above}"
     "monitor.above.percent": "jest o {percent}% powyżej swojej najlepszej wartości",
-    "monitor.above.times": "przekracza swoją najlepszą wartość około {times} razy",
+    "monitor.above.times": "ma wartość około {times} razy większą od najlepszej",
     "monitor.number.million": "{n} mln",
     "monitor.number.billion": "{n} mld",
     "monitor.number.trillion": "{n} bln",
@@ -644,14 +652,14 @@ MESSAGES: dict[str, str] = {
     # monitor: wyjaśnienia detektorów (klucz to "monitor." + message_id zdarzenia)
     "monitor.gl.overfit": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} wciąż spada (teraz średnio {recent:.4g} w {span}, a w "
-        "{earlier} średnio {before:.4g}): {verdict}"
+        "{best_epoch}), a {train} wciąż spada (teraz {recent_at}, wobec {before_at}): "
+        "{verdict}"
     ),
     "monitor.gl.flat": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} stoi w miejscu (teraz średnio {recent:.4g} w {span}, a w "
-        "{earlier} średnio {before:.4g}): dalszy trening nie pomaga już na danych "
-        "treningowych, a szkodzi na nowych, więc {verdict}"
+        "{best_epoch}), a {train} stoi w miejscu (teraz {recent_at}, wobec {before_at}): "
+        "dalszy trening nie pomaga już na danych treningowych, a szkodzi na nowych, więc "
+        "{verdict}"
     ),
     "monitor.gl.verdict": (
         "model zaczął zapamiętywać dane treningowe. Zatrzymaj tu trening albo zachowaj "
@@ -667,17 +675,16 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} stoi w miejscu, niewiele niżej (teraz średnio {recent:.4g} w "
-        "{span}, a w {earlier} średnio {before:.4g}): żadna ze strat już się nie "
-        "poprawia, więc model przestał się uczyć, a nie zaczął zapamiętywać, a ten wzrost może "
-        "być szumem. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi (restore_best) "
+        "{best_epoch}), a {train} stoi w miejscu, niewiele niżej (teraz {recent_at}, wobec "
+        "{before_at}): żadna ze strat już się nie poprawia, więc model przestał się uczyć, a "
+        "nie zaczął zapamiętywać, a ten wzrost może być szumem. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi (restore_best) "
         "albo spróbuj innego współczynnika uczenia lub większego modelu."
     ),
     "monitor.gl.stalled": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w {span}), "
-        "więcej niż w {earlier} (średnio {before:.4g}). Trening stał się niestabilny, a to "
-        "nie overfitting (spróbuj mniejszego współczynnika uczenia)."
+        "{best_epoch}), a {train} wynosi teraz {recent_at}, więcej niż {before_at}. Trening "
+        "stał się niestabilny, a to nie overfitting (spróbuj mniejszego współczynnika "
+        "uczenia)."
     ),
     "monitor.gl.training": (
         "{metric} {above} ({best:.4g} w epoce "
@@ -696,33 +703,43 @@ MESSAGES: dict[str, str] = {
         "overfitting, który narasta przez wiele epok."
     ),
     "monitor.pq.fire": (
-        "{metric} {above}, a w ostatnim odcinku, "
-        "trwającym {since}, postęp treningu ({train}) jest mały: średnia z tego odcinka "
-        "przekracza jego minimum tylko o {permille}‰ (iloraz {quotient} > {alpha:g}). Każda "
-        "epoka kosztuje teraz więcej na nowych danych, niż daje na danych treningowych, więc "
-        "model zaczął zapamiętywać dane treningowe."
+        "{metric} {above}, a {training}. Każda epoka kosztuje teraz więcej na nowych danych, "
+        "niż daje na danych treningowych, więc model zaczął zapamiętywać dane treningowe."
     ),
+    # co PQ mówi o treningu w ostatnim odcinku, po "a": mały postęp albo żaden
+    "monitor.pq.progress": (
+        "w ostatnim odcinku, trwającym {since}, postęp treningu ({train}) jest mały: średnia z "
+        "tego odcinka przekracza jego minimum tylko o {permille}‰"
+    ),
+    "monitor.pq.progress_quotient": (
+        "w ostatnim odcinku, trwającym {since}, postęp treningu ({train}) jest mały: średnia z "
+        "tego odcinka przekracza jego minimum tylko o {permille}‰ (iloraz {quotient} > "
+        "{alpha:g})"
+    ),
+    "monitor.pq.progress_none": (
+        "w ostatnim odcinku, trwającym {since}, {train} w ogóle się nie poprawia"
+    ),
+    # na czym PQ się uruchomił, przed "bierze się z treningu, ..."
+    "monitor.pq.quotient": "iloraz {quotient} > {alpha:g}",
+    "monitor.pq.quotient_none": "nieskończony iloraz (brak jakiegokolwiek postępu treningu)",
     "monitor.pq.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} stoi w miejscu, niewiele niżej (teraz średnio {recent:.4g} w "
-        "{span}, a w {earlier} średnio {before:.4g}), więc iloraz {quotient} > "
-        "{alpha:g} bierze się z treningu, który już się nie poprawia (plateau), a nie z "
-        "zapamiętywania. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi "
+        "{best_epoch}), a {train} stoi w miejscu, niewiele niżej (teraz {recent_at}, wobec "
+        "{before_at}), więc {ratio} bierze się z treningu, który już się nie poprawia "
+        "(plateau), a nie z zapamiętywania. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi "
         "(restore_best) albo spróbuj innego współczynnika uczenia lub większego modelu."
     ),
     "monitor.pq.stalled": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} wynosi teraz średnio {recent:.4g} (w {span}), "
-        "więcej niż w {earlier} (średnio {before:.4g}). Iloraz {quotient} > {alpha:g} bierze "
-        "się więc z treningu, który stał się niestabilny, a to nie overfitting (spróbuj "
-        "mniejszego współczynnika uczenia)."
+        "{best_epoch}), a {train} wynosi teraz {recent_at}, więcej niż {before_at}, więc "
+        "{ratio} bierze się z treningu, który stał się niestabilny, a to nie overfitting "
+        "(spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.pq.jump": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}) po skoku z {previous:.4g} do {value:.4g} w jednym pomiarze, więc iloraz "
-        "{quotient} > {alpha:g} bierze się z treningu, który stał się niestabilny (spróbuj "
-        "mniejszego współczynnika uczenia), a nie z overfittingu, który narasta przez wiele "
-        "epok."
+        "{best_epoch}) po skoku z {previous:.4g} do {value:.4g} w jednym pomiarze, więc "
+        "{ratio} bierze się z treningu, który stał się niestabilny (spróbuj mniejszego "
+        "współczynnika uczenia), a nie z overfittingu, który narasta przez wiele epok."
     ),
     "monitor.up.fire": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
@@ -731,17 +748,16 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.plateau": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} stoi w miejscu, "
-        "niewiele niżej (teraz średnio {recent:.4g} w {span}, a w {earlier} średnio "
-        "{before:.4g}): model przestał się uczyć (plateau), a nie zaczął zapamiętywać. Dalszy "
-        "trening raczej nie pomoże: zachowaj najlepsze wagi (restore_best) albo spróbuj innego "
-        "współczynnika uczenia lub większego modelu. Najlepsza wartość: {best:.4g} w epoce "
-        "{best_epoch}."
+        "niewiele niżej (teraz {recent_at}, wobec {before_at}): model przestał się uczyć "
+        "(plateau), a nie zaczął zapamiętywać. Dalszy trening raczej nie pomoże: zachowaj "
+        "najlepsze wagi (restore_best) albo spróbuj innego współczynnika uczenia lub większego "
+        "modelu. Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
     ),
     "monitor.up.stalled": (
-        "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz średnio "
-        "{recent:.4g} (w {span}), więcej niż w {earlier} (średnio {before:.4g}). Trening stał "
-        "się niestabilny, a to nie overfitting (spróbuj mniejszego współczynnika uczenia). "
-        "Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz "
+        "{recent_at}, więcej niż {before_at}. Trening stał się niestabilny, a to nie "
+        "overfitting (spróbuj mniejszego współczynnika uczenia). Najlepsza wartość: {best:.4g} "
+        "w epoce {best_epoch}."
     ),
     # dopełniacz, jak po "na końcu": 1 odcinka, 3 kolejnych odcinków
     "monitor.up.strips.one": "{n} odcinka treningu, który trwał {strip}",
@@ -826,9 +842,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gap.unstable": (
         "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się mocno już {since} z rzędu, ale "
-        "{train} też się pogarsza od najlepszej epoki ({best_epoch}): wynosi teraz średnio "
-        "{recent:.4g} (w {span}), wobec średnio {before:.4g} w {earlier}. Trening stał "
-        "się niestabilny, a to nie duża wariancja (spróbuj mniejszego współczynnika uczenia)."
+        "{train} też się pogarsza od epoki {best_epoch}, najlepszej na danych walidacyjnych: "
+        "wynosi teraz {recent_at}, wobec {before_at}. Trening stał się niestabilny, a to nie "
+        "duża wariancja (spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.gap.absolute": (
         "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się o ponad {threshold:.4g} już "
@@ -949,6 +965,7 @@ MESSAGES: dict[str, str] = {
         " pierwszym step())"
     ),
     "monitor.gradwatch.model": "(model)",
+    "monitor.gradwatch.model_short": "model",  # w nawiasie repr: 1 warstwa (model)
     "monitor.gradwatch.table.columns": "warstwa|ostatnia|min|maks",
     "monitor.gradwatch.table.header": "{layer:<{w}}  {last:>10}  {low:>10}  {high:>10}",
     "monitor.gradwatch.table.row": "{layer:<{w}}  {last:>10.3g}  {low:>10.3g}  {high:>10.3g}",
@@ -979,7 +996,7 @@ MESSAGES: dict[str, str] = {
     "monitor.summary.best": "najlepszy wynik {metric}: {value:.4g} w epoce {epoch} (krok {step})",
     "monitor.summary.none": "nic jeszcze nie zapisano",
     "monitor.summary.not_logged": (
-        "brak najlepszego wyniku {metric}: ta metryka nie została zapisana (zapisano: {logged})"
+        "brak najlepszego wyniku {metric}: ta metryka nie została zapisana (zapisane: {logged})"
     ),
     "monitor.summary.no_finite": (
         "brak najlepszego wyniku {metric}: każda dotychczasowa wartość była NaN lub nieskończona"
@@ -1037,6 +1054,7 @@ MESSAGES: dict[str, str] = {
         "compare() przyjmuje monitory: pojedynczo, ng.compare(mon_a, mon_b), albo w jednej"
         " liście lub słowniku, ng.compare(results); otrzymano {got}"
     ),
+    "monitor.runs.error.for_key": "{got} pod kluczem {key!r}",
     "monitor.runs.error.unknown": "nie ma przebiegu o nazwie {name!r}; przebiegi: {names}",
     "monitor.runs.error.add_not_monitor": (
         "runs.add() przyjmuje ng.Monitor, otrzymano {got!r}; aby zacząć nowy przebieg o danej "

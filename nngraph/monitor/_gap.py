@@ -1,7 +1,7 @@
 """The high-variance warning: :class:`Gap` fires when validation is far worse than training
 for several evaluations in a row, the model fitting its training data much better than new
 data. A warning, not a reason to stop (``stop=False``); the text says that training itself got
-worse (unstable training) when the training loss rose since the best epoch.
+worse (unstable training) when the training loss clearly rose since the best epoch.
 
     >>> gap = Gap(0.1, patience=2, relative=False, metric="val_acc")
     >>> curve = [(0.80, 0.78), (0.90, 0.75), (0.95, 0.74)]
@@ -16,10 +16,11 @@ import math
 from typing import Any
 
 from nngraph.errors import check_flag
+from nngraph.i18n import message
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import Mode, resolve_mode
 from nngraph.monitor._params import _count, _nonnegative
-from nngraph.monitor._trend import TrainingTrend, before_span
+from nngraph.monitor._trend import TrainingTrend, trend_texts
 
 __all__ = ["Gap"]
 
@@ -60,8 +61,8 @@ class Gap(Detector):
         stop: bool = False,
     ) -> None:
         self.mode = resolve_mode(mode, metric)
-        self.threshold = _nonnegative("Gap threshold", threshold)
-        self.patience = _count("Gap patience", patience)
+        self.threshold = _nonnegative(message("monitor.param.gap_threshold"), threshold)
+        self.patience = _count(message("monitor.param.gap_patience"), patience)
         self.relative = check_flag("Gap relative", relative)
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
 
@@ -106,14 +107,14 @@ class Gap(Detector):
             "since": self._epochs_since(self._run_from, self._run),
         }
         trend = self._trend.now()
-        if trend is not None and trend.worse(self.mode):  # training itself got worse: unstable
+        if trend is not None and trend.worse(self.best, self.mode):  # unstable training
             span = self._last_epochs(trend.start, trend.count)
+            one = self._span(trend.start, trend.count)[1] == 1
             return "gap.unstable", {
                 **fields,
                 "before": trend.before,
                 "recent": trend.recent,
-                "span": span,
-                "earlier": before_span(trend),
+                **trend_texts(trend, span, one=one),
                 "best_epoch": self._best_shown,
             }
         if self.relative:

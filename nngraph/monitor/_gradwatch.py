@@ -91,7 +91,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         >>> gw.steps, round(gw.last[""], 3)  # the top-level module is called ""
         (1, 4.0)
         >>> gw
-        <GradientWatch: 1 layer ((model)), 1 step, 0 events>
+        <GradientWatch: 1 layer (model), 1 step, 0 events>
     """
 
     def __init__(
@@ -326,16 +326,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         names = [one_line(n) or _model_name() for n, _ in recorded]
         cols = message("monitor.gradwatch.table.columns").split("|")
         w = max([len(n) for n in names] + [len(cols[0]), 5])
-        lines = [
-            message(
-                "monitor.gradwatch.table.header",
-                layer=cols[0],
-                last=cols[1],
-                low=cols[2],
-                high=cols[3],
-                w=w,
-            )
-        ]
+        header = dict(zip(("layer", "last", "low", "high"), cols, strict=True))
+        lines = [message("monitor.gradwatch.table.header", **header, w=w)]
         for shown, (_, series) in zip(names, recorded, strict=True):
             last = series.last
             lines.append(
@@ -356,7 +348,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         return [(name, self.series[name]) for name in self.layers if name in self.series]
 
     def __repr__(self) -> str:
-        names = [one_line(n) or _model_name() for n in self.layers]
+        names = [one_line(n) or _model_name(short=True) for n in self.layers]
         if len(names) > 6:  # short: the first and last layers
             names = [*names[:3], "\u2026", *names[-2:]]
         return message(
@@ -399,6 +391,7 @@ def _type_name(value: object) -> str:
     return repr(value) if isinstance(value, str) else type(value).__name__
 
 
-def _model_name() -> str:
-    """How the top-level module (named ``""``) is shown: ``(model)``."""
-    return message("monitor.gradwatch.model")
+def _model_name(*, short: bool = False) -> str:
+    """How the top-level module (named ``""``) is shown: ``(model)``, or ``model`` among
+    names in brackets already (``short``: the repr's ``1 layer (model)``)."""
+    return message("monitor.gradwatch.model_short" if short else "monitor.gradwatch.model")

@@ -233,8 +233,11 @@ class Divergence(Detector):
         metrics: str | tuple[str, ...] = LOSS_NAMES,
         stop: bool = True,
     ) -> None:
-        self.threshold = None if threshold is None else _finite("Divergence threshold", threshold)
-        self.factor = None if factor is None else _positive("Divergence factor", factor)
+        if threshold is not None:
+            threshold = _finite(message("monitor.param.divergence_threshold"), threshold)
+        if factor is not None:
+            factor = _positive(message("monitor.param.divergence_factor"), factor)
+        self.threshold, self.factor = threshold, factor
         self.metrics = _metric_names(metrics)
         for name in self.metrics:  # a rising accuracy is good news, not a blow-up
             _lower_is_better("Divergence", name, "monitor.error.divergence_max")

@@ -27,13 +27,13 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message, numeral, plural_form
 from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import KEEP, Check, Detector
-from nngraph.monitor._names import is_validation
+from nngraph.monitor._names import is_validation, nice_name
 from nngraph.monitor._params import (
     _count,
     _lower_is_better,
     _nonnegative,
 )
-from nngraph.monitor._trend import TrainingTrend, Trend, before_span
+from nngraph.monitor._trend import TrainingTrend, Trend, trend_texts
 from nngraph.monitor._wording import above_text, plain, rising_trail
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
@@ -107,21 +107,17 @@ def _errors_only(det: Detector) -> None:
 
 
 def _trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
-    """The training loss up to the best epoch and lately, for an explanation."""
+    """The training loss from the best epoch on and lately, for an explanation."""
     span = det._last_epochs(trend.start, trend.count)
-    return {
-        "before": trend.before,
-        "recent": trend.recent,
-        "span": span,
-        "earlier": before_span(trend),
-    }
+    one = det._span(trend.start, trend.count)[1] == 1
+    return {"before": trend.before, "recent": trend.recent, **trend_texts(trend, span, one=one)}
 
 
 def _not_memorising(det: Detector, trend: Trend | None, fields: dict[str, Any]) -> Check:
     """GL's, PQ's or UP's explanation when a rising validation loss is not overfitting: the
     training loss clearly rose since the best epoch (on average: unstable training), or it is
-    flat and not far below the validation loss (a plateau: the model stopped learning). None
-    while training falls, or stays flat far below (memorised to its floor)."""
+    flat since then and not far below the validation loss (a plateau: the model stopped
+    learning). None while training still falls, or stays flat far below (memorised)."""
     if trend is None:
         return None
     if trend.rose(scale=det.best):
@@ -131,6 +127,20 @@ def _not_memorising(det: Detector, trend: Trend | None, fields: dict[str, Any]) 
     else:
         return None
     return f"{type(det).__name__.lower()}.{kind}", {**fields, **_trend_fields(det, trend)}
+
+
+def _progress_texts(det: PQ, fields: dict[str, Any], *, quotient: bool) -> dict[str, str]:
+    """PQ's training progress and quotient as its explanations say them (``quotient``: the
+    first one shows the quotient too). No progress at all gives an infinite quotient, which
+    says nothing to a student: the text says there was no progress instead."""
+    shown = {**fields, "train": nice_name(det._train_name) if det._train_name else ""}
+    if det.progress == 0:
+        return {
+            "training": message("monitor.pq.progress_none", **shown),
+            "ratio": message("monitor.pq.quotient_none"),
+        }
+    key = "monitor.pq.progress_quotient" if quotient else "monitor.pq.progress"
+    return {"training": message(key, **shown), "ratio": message("monitor.pq.quotient", **shown)}
 
 
 class GL(Detector):
@@ -162,7 +172,7 @@ class GL(Detector):
         train_metric: str | None = None,
         stop: bool = True,
     ) -> None:
-        self.alpha = _nonnegative("GL alpha", alpha)
+        self.alpha = _nonnegative(message("monitor.param.gl_alpha"), alpha)
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
         _errors_only(self)
 
@@ -225,7 +235,7 @@ class GL(Detector):
         # one rise may be noise in a small validation set: a GL that only warns says so
         verdict = message("monitor.gl.verdict" if self.stop else "monitor.gl.verdict_warn")
         shown = {**fields, **_trend_fields(self, trend), "verdict": verdict}
-        return ("gl.overfit" if trend.falling else "gl.flat"), shown
+        return ("gl.overfit" if trend.fell(scale=self.best) else "gl.flat"), shown
 
 
 class PQ(Detector):
@@ -254,7 +264,7 @@ class PQ(Detector):
         train_metric: str | None = None,
         stop: bool = True,
     ) -> None:
-        self.alpha = _nonnegative("PQ alpha", alpha)
+        self.alpha = _nonnegative(message("monitor.param.pq_alpha"), alpha)
         self.k = _count(message("monitor.param.pq_k"), k)
         if self.k == 1:  # P_1 = 1000 * (E / E - 1) = 0 whatever training did
             raise NNGraphError(message("monitor.error.pq_k1"))
@@ -304,6 +314,7 @@ class PQ(Detector):
             "since": since,
             "k": self.k,
         }
+        fields.update(_progress_texts(self, fields, quotient=not math.isinf(self.gl)))
         if math.isinf(self.gl):  # a rise from 0 (or past the float maximum): the numbers
             return "pq.from_zero", {**fields, "best": self.best or 0.0, "value": value}
         fields["above"] = above_text(self.gl, 0.0)

@@ -35,7 +35,8 @@ def check_options(metric: object, mode: object, display: object) -> None:
 def monitors_given(given: tuple[object, ...]) -> list[tuple[str | None, Monitor]]:
     """The monitors ``compare()`` was given, each with the name a dict gave it (else None):
     monitors one by one, or one list, tuple or dict of them (``results.values()`` too). What
-    is no monitor is an NNGraphError that says how to call it, naming it shortly.
+    is no monitor is an NNGraphError that says how to call it, naming it shortly (and its key,
+    in a dict).
 
     >>> a, b = Monitor(display=False), Monitor(name="b", display=False)
     >>> [(key, mon.name) for key, mon in monitors_given(({"a": a, "x": b},))]
@@ -44,14 +45,20 @@ def monitors_given(given: tuple[object, ...]) -> list[tuple[str | None, Monitor]
     Traceback (most recent call last):
     ...
     nngraph.errors.NNGraphError: compare() takes monitors: ... got [<Monitor: ...>] (list)
+    >>> monitors_given(({"a": a, "b": 3},))
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: compare() takes monitors: ... got 3 (int) for the key 'b'
     """
     items: list[tuple[object, object]] = [(None, value) for value in given]
     if len(given) == 1 and isinstance(given[0], Mapping):
         items = list(given[0].items())
     elif len(given) == 1 and isinstance(given[0], list | tuple | ValuesView):
         items = [(None, value) for value in given[0]]
-    for _, value in items:
+    for key, value in items:
         if not isinstance(value, Monitor):
             got = f"{short_repr(value)} ({type(value).__name__})"
+            if key is not None:  # a dict: which of its values is wrong
+                got = message("monitor.runs.error.for_key", got=got, key=key)
             raise NNGraphError(message("monitor.runs.error.not_monitor", got=got))
     return [(None if key is None else str(key), cast(Monitor, mon)) for key, mon in items]

@@ -20,6 +20,9 @@ __all__ = ["above_text", "percent_text", "plain", "rising_trail", "times_text"]
 
 #: From here on a number in an explanation is written as 5.0e13, not in (up to 300) digits.
 _COMPACT = 10_000.0
+#: From this many percent on (11 times the best) a value above its best is said in times:
+#: ``about 83 times its best`` reads more easily than ``8233.3% above its best``.
+_TIMES = 1000.0
 #: Digits added at most so that a shown number is visibly above its threshold.
 _MORE_DIGITS = 6
 
@@ -59,13 +62,13 @@ def percent_text(x: float, above: float) -> str:
 def above_text(x: float, above: float) -> str:
     """How far a value is above its best, ``x`` percent (Prechelt's GL), in the current
     language: ``5.04% above its best`` (``above``: see :func:`percent_text`), and from
-    10,000% on (101 times the best) ``about 15 million times its best``: a percentage such as
-    ``1.5e9%`` says nothing to a student.
+    1,000% on (11 times the best) ``about 15 million times its best``: a percentage such as
+    ``8233.3%`` or ``1.5e9%`` says little to a student.
 
-        >>> above_text(12000.0, 5)
-        'about 120 times its best'
+        >>> above_text(999.0, 5), above_text(1000.0, 5), above_text(8233.3, 5)
+        ('999.0% above its best', 'about 11 times its best', 'about 83 times its best')
     """
-    if x >= _COMPACT:
+    if x >= _TIMES:
         return message("monitor.above.times", times=times_text(1 + x / 100))
     return message("monitor.above.percent", percent=numeral(percent_text(x, above)))
 

@@ -280,7 +280,7 @@ def test_valid_loss_keeps_the_training_losses_logged_before_its_first_validation
         (event,) = mon.events
         messages.append((event.message_id, event.message))
     assert messages[0] == messages[1]
-    assert messages[1][0] == "gl.overfit" and "over the last epoch, down" in messages[1][1]
+    assert messages[1][0] == "gl.overfit" and "in the last epoch, down" in messages[1][1]
 
 
 # ------------------------------------------------------------- resume()

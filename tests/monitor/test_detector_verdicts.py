@@ -65,7 +65,7 @@ def test_a_diverging_run_is_not_called_overfitting_by_any_detector() -> None:
         said = event.message
         assert not [w for w in OVERFITTING_WORDS if w in said], said
         assert "unstable" in said and "smaller learning rate" in said, said
-    assert "up from 0.881 on average over epoch 1" in events[1].message  # PQ: it rose from 0.881
+    assert "up from 0.881 in epoch 1" in events[1].message  # PQ: it rose from 0.881
 
 
 def test_a_diverging_run_is_not_called_overfitting_in_polish_either() -> None:
@@ -82,10 +82,7 @@ def test_an_overfitting_run_is_still_called_overfitting() -> None:
     events = events_of(list(zip(train, val, strict=True)))
     ids = {e.detector[:2]: e.message_id for e in events}
     assert ids == {"GL": "gl.overfit", "PQ": "pq.fire", "UP": "up.fire", "Ga": "gap.relative"}
-    assert (
-        "still falling (0.4 on average over the last epoch, down from 0.7333 on average over "
-        "epochs 1–3)"
-    ) in events[0].message
+    assert "still falling (0.4 in the last epoch, down from 0.5 in epoch 3)" in events[0].message
 
 
 def test_pq_does_not_say_improved_when_the_training_loss_rose() -> None:
@@ -98,15 +95,21 @@ def test_pq_does_not_say_improved_when_the_training_loss_rose() -> None:
 
 
 def test_gl_is_not_misled_by_one_dropout_spike_after_the_best_epoch() -> None:
-    mon = Monitor(display=False)  # the classroom default
-    for epoch, (train, val) in enumerate(zip(DROPOUT_TRAIN, DROPOUT_VAL, strict=True), 1):
-        mon.log(epoch, loss=train, val_loss=val)
-    (event,) = mon.events
-    assert event.epoch == 25 and event.message_id == "gl.overfit"
-    assert "has not fallen" not in event.message and "learning rate" not in event.message
-    assert (
-        "(0.5321 on average over the last 3 epochs, down from 0.5489 on average over epochs 15–17)"
-    ) in event.message
+    """The spike at epoch 25 does not make it unstable training. Review 19 A1: since the best
+    epoch (17) the noisy training loss has not fallen (0.5084 over epochs 17-19, 0.5321 over
+    the last 3), so it is a plateau, as it is without the spike; it was called "still falling"
+    against the epochs up to the best one (0.5489 over epochs 15-17)."""
+    for last in (DROPOUT_TRAIN[-1], 0.5):  # with the spike, and without it
+        mon = Monitor(display=False)  # the classroom default
+        train_curve = [*DROPOUT_TRAIN[:-1], last]
+        for epoch, (train, val) in enumerate(zip(train_curve, DROPOUT_VAL, strict=True), 1):
+            mon.log(epoch, loss=train, val_loss=val)
+        (event,) = mon.events
+        assert event.epoch == 25 and event.message_id == "gl.plateau"
+        assert "smaller learning rate" not in event.message and "falling" not in event.message
+    assert "(0.512 on average over the last 3 epochs, against 0.5084 on average over epochs " in (
+        event.message
+    )
 
 
 def test_gl_does_not_say_kept_falling_when_training_rose_in_between() -> None:
@@ -116,9 +119,7 @@ def test_gl_does_not_say_kept_falling_when_training_rose_in_between() -> None:
     event = events[-1]
     assert event is not None and event.message_id == "gl.stalled"
     assert "falling" not in event.message and "memorise" not in event.message
-    assert (
-        "(0.6633 on average over the last 3 epochs, up from 0.55 on average over epochs 1–2)"
-    ) in event.message
+    assert "(0.6633 on average over the last 3 epochs, up from 0.5 in epoch 2)" in event.message
 
 
 def test_a_training_loss_memorised_to_zero_is_overfitting_not_unstable_training() -> None:
@@ -132,8 +133,7 @@ def test_a_training_loss_memorised_to_zero_is_overfitting_not_unstable_training(
     gl = next(e for e in events if e.detector.startswith("GL"))
     assert "learning rate" not in gl.message and "memorise" in gl.message
     assert (
-        "stays where it was (0 on average over the last 2 epochs, against 0 on average over "
-        "epochs 6–8)"
+        "stays where it was (0 on average over the last 2 epochs, against 0 in epoch 8)"
     ) in gl.message
 
 
@@ -183,10 +183,8 @@ def test_gap_on_an_accuracy_calls_a_falling_training_accuracy_unstable() -> None
     for epoch, (train, val) in enumerate(curve, 1):
         event = gap.update(epoch, acc=train, val_acc=val)
     assert event is not None and event.message_id == "gap.unstable"
-    assert "since epoch 2, the best of validation accuracy" in event.message
-    assert "(0.9 on average over the last epoch, against 0.925 on average over epochs 1–2)" in (
-        event.message
-    )
+    assert "since epoch 2, the best epoch of validation accuracy" in event.message
+    assert "(0.9 in the last epoch, against 0.95 in epoch 2)" in event.message
 
 
 def u_curve(epoch: int, shift: float) -> tuple[float, float]:

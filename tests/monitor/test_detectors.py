@@ -103,8 +103,8 @@ def test_gl_value_is_prechelts_percentage() -> None:
 
 
 def test_gl_explains_overfitting_when_training_kept_falling() -> None:
-    """Sweep 19c §10: "down from 0.9 up to epoch 2" read as epoch 2's training loss; it is the
-    mean over the epochs up to the best one, and says so."""
+    """Sweep 19c §10: "down from 0.9 up to epoch 2" read as epoch 2's training loss. Review
+    19 A1: the comparison starts at the best epoch (0.8 at epoch 2), not before it."""
     gl = GL(5)
     tr = [1.0, 0.8, 0.6, 0.5, 0.4]
     va = [1.0, 0.7, 0.72, 0.74, 0.76]
@@ -112,8 +112,8 @@ def test_gl_explains_overfitting_when_training_kept_falling() -> None:
     assert event.epoch == 4 and event.message_id == "gl.overfit"
     assert "5.7% above its best (0.7 at epoch 2)" in event.message
     assert (
-        "still falling (0.55 on average over the last 2 epochs, down from 0.9 on average over "
-        "epochs 1–2)" in event.message
+        "still falling (0.55 on average over the last 2 epochs, down from 0.8 in epoch 2)"
+        in event.message
     )
     assert "memorise" in event.message
 
@@ -591,7 +591,7 @@ def test_pq_gives_per_mille_and_quotient_as_plain_numbers() -> None:
     event = pq.update(2, loss=1.0, val_loss=6.5)
     assert event is not None and event.values["progress"] == pytest.approx(1000)
     assert (
-        "was only 1000‰ over the last 2 epochs" in event.message
+        "made only 1000‰ of progress over the last 2 epochs" in event.message
         and "(quotient 0.55 > 0.5)" in event.message
     )
 

@@ -139,7 +139,10 @@ def test_explanations_speak_of_the_users_epochs_while_detectors_count_validation
     assert given.best is not None and given.best.epoch == 20
     said = {e.kind if e.kind == "gap" else e.detector[:2]: e.message for e in given.events}
     assert "for 10 epochs:" in said["gap"]  # epochs 11 to 20
-    assert "(0.5 at epoch 20)" in said["GL"] and "over the last 5 epochs, down" in said["GL"]
+    assert (
+        "(0.5 at epoch 20)" in said["GL"]
+        and "on average over the last 5 epochs, down" in said["GL"]
+    )
     assert "1 strip of 5 epochs" in said["UP"] and "Best: 0.5 at epoch 20." in said["UP"]
     assert "not improved for 10 epochs (best 0.5 at epoch 20)" in said["Pa"]
     assert "over the last 10 epochs" in said["PQ"]

@@ -356,7 +356,7 @@ def test_the_repr_says_the_layers_steps_and_events() -> None:
     i18n.set_language("pl")
     assert repr(watch) == "<GradientWatch: 2 warstwy (0, 2); 5 kroków; 0 zdarzeń>"
     one = GradientWatch(torch.nn.Linear(2, 1))
-    assert repr(one) == "<GradientWatch: 1 warstwa ((model)); 0 kroków; 0 zdarzeń>"
+    assert repr(one) == "<GradientWatch: 1 warstwa (model); 0 kroków; 0 zdarzeń>"
 
 
 def test_the_repr_of_a_deep_model_stays_short() -> None:

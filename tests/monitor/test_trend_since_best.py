@@ -1,0 +1,89 @@
+"""Review 19 A1: "still falling" means the training loss fell *since the best epoch*.
+
+The comparison used to take the training values up to and including the best epoch, so a
+training loss that fell just before the best epoch and has been flat since always read as
+"still falling", and GL, PQ and UP called a textbook plateau memorising.
+"""
+
+from __future__ import annotations
+
+import nngraph as ng
+from nngraph.monitor import Monitor
+from nngraph.monitor.detectors import GL, PQ, UP, Event
+
+
+def events_of(train: list[float], val: list[float]) -> list[Event]:
+    mon = Monitor(display=False, detectors=[GL(5, stop=False), PQ(0.5, 5, stop=False), UP(2, 3)])
+    for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
+        mon.log(epoch, loss=t, val_loss=v)
+    return mon.events
+
+
+# the review's plateau (m1): training exactly 0.68 from epoch 8 on, close to the validation
+# loss, which creeps up from its best, 0.725 at epoch 8, to 0.769 at epoch 30
+PLATEAU_TRAIN = [1.0 / t + 0.55 if t < 8 else 0.68 for t in range(1, 31)]
+PLATEAU_VAL = [1.0 / t + 0.6 if t <= 8 else 0.725 + 0.002 * (t - 8) for t in range(1, 31)]
+
+# the review's memorised case (m2): training flat at 0.1 from epoch 10, far below validation
+FLAT_TRAIN = [1.0 / t for t in range(1, 11)] + [0.1] * 10
+FLAT_VAL = [1.1 / t + 0.3 for t in range(1, 11)] + [0.41 + 0.01 * k for k in range(1, 11)]
+
+
+def test_a_training_loss_flat_since_the_best_epoch_close_to_validation_is_a_plateau() -> None:
+    events = events_of(PLATEAU_TRAIN, PLATEAU_VAL)
+    ids = {e.detector[:2]: e.message_id for e in events}
+    assert ids == {"GL": "gl.plateau", "PQ": "pq.plateau", "UP": "up.plateau"}
+    for event in events:
+        assert "falling" not in event.message and "memorise the training" not in event.message
+        assert "has started to memorise" not in event.message, event.message
+    gl = next(e for e in events if e.detector.startswith("GL"))
+    assert gl.epoch == 27
+    assert (
+        "stays where it was, not far below it (0.68 on average over the last 3 epochs, "
+        "against 0.68 on average over epochs 8–10)"
+    ) in gl.message
+
+
+def test_the_plateau_reads_as_one_in_polish_too() -> None:
+    ng.set_language("pl")
+    gl = next(e for e in events_of(PLATEAU_TRAIN, PLATEAU_VAL) if e.detector.startswith("GL"))
+    assert "wciąż spada" not in gl.message
+    assert (
+        "stoi w miejscu, niewiele niżej (teraz średnio 0,68 w ostatnich 3 epokach, wobec "
+        "średnio 0,68 w epokach 8–10)"
+    ) in gl.message
+
+
+def test_a_training_loss_flat_since_the_best_epoch_far_below_is_memorised_not_falling() -> None:
+    events = events_of(FLAT_TRAIN, FLAT_VAL)
+    ids = {e.detector[:2]: e.message_id for e in events}
+    assert ids == {"GL": "gl.flat", "PQ": "pq.fire", "UP": "up.fire"}
+    gl = next(e for e in events if e.detector.startswith("GL"))
+    assert "still falling" not in gl.message and "memorise" in gl.message
+    assert (
+        "stays where it was (0.1 on average over the last 3 epochs, against 0.1 in epoch 10)"
+        in gl.message
+    )
+
+
+def test_a_training_loss_that_fell_since_the_best_epoch_is_still_falling() -> None:
+    train = [1.0, 0.7, 0.5, 0.5, 0.5, 0.4, 0.3, 0.25]  # flat for 2 epochs after the best
+    val = [1.0, 0.8, 0.7, 0.71, 0.72, 0.73, 0.74, 0.76]  # (3), then falling again: overfitting
+    gl = GL(5)
+    for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
+        gl.update(epoch, loss=t, val_loss=v)
+    (event,) = gl.events
+    assert event.epoch == 7 and event.message_id == "gl.overfit"
+    assert (
+        "still falling (0.4 on average over the last 3 epochs, down from 0.5 on average over "
+        "epochs 3–4)"
+    ) in event.message
+
+
+def test_a_drop_of_a_noisy_training_loss_within_a_few_percent_is_not_still_falling() -> None:
+    """Both sides are means of noisy values: 2% lower is the noise, not a fall."""
+    gl = GL(5)
+    curve = [(1.0, 1.0), (0.5, 0.7), (0.49, 0.72), (0.495, 0.73), (0.49, 0.74)]
+    for epoch, (train, val) in enumerate(curve, 1):
+        event = gl.update(epoch, loss=train, val_loss=val)
+    assert event is not None and event.message_id == "gl.plateau"
