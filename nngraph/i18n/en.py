@@ -470,6 +470,14 @@ MESSAGES: dict[str, str] = {
     "monitor.param.gap_patience": "Gap patience",
     "monitor.param.divergence_threshold": "Divergence threshold",
     "monitor.param.divergence_factor": "Divergence factor",
+    "monitor.param.gap_relative": "Gap relative",
+    "monitor.param.patience": "patience",
+    "monitor.param.min_delta": "min_delta",
+    "monitor.param.relative": "relative",
+    "monitor.param.watch_vanishing": "GradientWatch vanishing",
+    "monitor.param.watch_ratio": "GradientWatch ratio",
+    "monitor.param.watch_exploding": "GradientWatch exploding",
+    "monitor.param.watch_patience": "GradientWatch patience",
     "monitor.error.pq_k1": (
         "PQ needs a strip of at least 2 epochs, got k=1: over 1 epoch the training progress "
         "P_1 = 1000 * (E / E - 1) is always 0, whatever training did. Prechelt uses k=5: "

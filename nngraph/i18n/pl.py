@@ -496,6 +496,14 @@ MESSAGES: dict[str, str] = {
     "monitor.param.gap_patience": "cierpliwość (patience) w Gap",
     "monitor.param.divergence_threshold": "próg (threshold) w Divergence",
     "monitor.param.divergence_factor": "krotność (factor) w Divergence",
+    "monitor.param.gap_relative": "względność (relative) w Gap",
+    "monitor.param.patience": "cierpliwość (patience)",
+    "monitor.param.min_delta": "minimalna poprawa (min_delta)",
+    "monitor.param.relative": "względność (relative)",
+    "monitor.param.watch_vanishing": "próg zanikania (vanishing) w GradientWatch",
+    "monitor.param.watch_ratio": "stosunek (ratio) w GradientWatch",
+    "monitor.param.watch_exploding": "próg eksplozji (exploding) w GradientWatch",
+    "monitor.param.watch_patience": "cierpliwość (patience) w GradientWatch",
     "monitor.error.pq_k1": (
         "PQ potrzebuje odcinka o długości co najmniej 2 epok, podano k=1: w 1 epoce "
         "postęp treningu P_1 = 1000 * (E / E - 1) zawsze wynosi 0, niezależnie od "

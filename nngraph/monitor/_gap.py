@@ -63,7 +63,7 @@ class Gap(Detector):
         self.mode = resolve_mode(mode, metric)
         self.threshold = _nonnegative(message("monitor.param.gap_threshold"), threshold)
         self.patience = _count(message("monitor.param.gap_patience"), patience)
-        self.relative = check_flag("Gap relative", relative)
+        self.relative = check_flag(message("monitor.param.gap_relative"), relative)
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
 
     def _args(self) -> list[str]:

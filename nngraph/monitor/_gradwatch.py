@@ -117,14 +117,14 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         if optimizer is not None and not callable(add_hook):
             raise NNGraphError(message("monitor.gradwatch.optimizer", got=_type_name(optimizer)))
         self.monitor = monitor
-        self.vanishing = _nonnegative("GradientWatch vanishing", vanishing)
-        self.ratio = _nonnegative("GradientWatch ratio", ratio)
-        self.exploding = _positive("GradientWatch exploding", exploding)
+        self.vanishing = _nonnegative(message("monitor.param.watch_vanishing"), vanishing)
+        self.ratio = _nonnegative(message("monitor.param.watch_ratio"), ratio)
+        self.exploding = _positive(message("monitor.param.watch_exploding"), exploding)
         if self.vanishing >= self.exploding:  # every layer would be too small or too large
             raise NNGraphError(
                 message("monitor.gradwatch.limits", vanishing=vanishing, exploding=exploding)
             )
-        self.patience = _whole("GradientWatch patience", patience)
+        self.patience = _whole(message("monitor.param.watch_patience"), patience)
         self.max_points = check_max_points(max_points)
         #: every module with parameters of its own, and each parameter with its module's index
         self._names, self._params = layers_of(self.model)

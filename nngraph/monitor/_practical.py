@@ -83,9 +83,9 @@ class Patience(Detector):
                 more,
                 _patience_example(patience, min_delta, more),
             )
-        self.patience = _whole("patience", patience)
-        self.min_delta = _nonnegative("min_delta", min_delta)
-        self.relative = check_flag("relative", relative)
+        self.patience = _whole(message("monitor.param.patience"), patience)
+        self.min_delta = _nonnegative(message("monitor.param.min_delta"), min_delta)
+        self.relative = check_flag(message("monitor.param.relative"), relative)
         if self.relative and self.min_delta >= 1:  # a loss would have to fall by 100% or more
             raise NNGraphError(
                 message(

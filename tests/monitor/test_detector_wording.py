@@ -12,7 +12,7 @@ import torch
 import nngraph as ng
 from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor
-from nngraph.monitor.detectors import GL, PQ, Divergence, Gap
+from nngraph.monitor.detectors import GL, PQ, Divergence, Gap, Patience
 
 # training flat at 0.1 from epoch 10 (no progress at all in PQ's strips), validation rising
 FLAT_TRAIN = [1.0 / t for t in range(1, 11)] + [0.1] * 10
@@ -155,6 +155,19 @@ def test_the_polish_close_name_warning_and_summary_say_what_to_do_clearly() -> N
             lambda: Divergence(factor=-1),
             "krotność (factor) w Divergence musi",
             "Divergence factor must",
+        ),
+        (lambda: Gap(relative="yes"), "względność (relative) w Gap musi", "Gap relative must"),
+        (lambda: Patience("3"), "cierpliwość (patience) musi być liczbą", "patience must be"),
+        (lambda: Patience(3, min_delta=-1), "minimalna poprawa (min_delta) musi", "min_delta"),
+        (
+            lambda: ng.GradientWatch(torch.nn.Linear(2, 1), exploding=-1),
+            "próg eksplozji (exploding) w GradientWatch musi",
+            "GradientWatch exploding must",
+        ),
+        (
+            lambda: ng.GradientWatch(torch.nn.Linear(2, 1), patience=1.5),
+            "cierpliwość (patience) w GradientWatch musi",
+            "GradientWatch patience must",
         ),
     ],
 )
