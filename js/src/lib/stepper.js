@@ -84,7 +84,10 @@ export class Stepper {
       return;
     }
     const node = graph.byId.get(/** @type {string} */ (r.current));
-    const module = node?.module ?? "";
+    const path = node?.module ?? "";
+    const type = graph.modules.get(path)?.type;
+    // "in module 2 (Linear)": a Sequential's paths are bare numbers
+    const module = path && type ? `${path} (${type})` : path;
     const what =
       node?.kind === "param"
         ? t(module ? "graphview.step.param_in" : "graphview.step.param", { name: node.name ?? node.label, module })

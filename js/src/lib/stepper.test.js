@@ -24,6 +24,19 @@ describe("backward stepper", () => {
     expect(stepper.lit().stepping).toBe(false);
   });
 
+  it("names the module a step runs in with its type: a Sequential's bare '2' says little", () => {
+    const c = buildChrome(document.body);
+    const stepper = new Stepper(c, () => {});
+    stepper.setGraph(parseGraph(tinyGraph()));
+    stepper.enable(true);
+    const said = [];
+    for (let i = 0; i < stepper.order().length; i++) {
+      c.nextBtn.click();
+      said.push(c.stepText.textContent ?? "");
+    }
+    expect(said.some((text) => /passes the gradient back in module fc1 \(Linear\)$/.test(text))).toBe(true);
+  });
+
   it("is off for a graph with no backward pass, and stops replaying a graph that is replaced", () => {
     const c = buildChrome(document.body);
     const stepper = new Stepper(c, () => {});
