@@ -184,6 +184,7 @@ def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
         '  edge [arrowsize=0.6, color="#555555"];',
     ]
     numbers = iter(range(len(g) + len(children) + 1))
+    unused = set(g.graph.get("unused") or ())  # results nothing used
 
     def emit(path: str, indent: str) -> None:
         for n in members.get(path, []):
@@ -195,7 +196,7 @@ def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
             attrs = [f"label={_node_label(data, _shared(g, data))}", f'fillcolor="{fill}"']
             if kind == "op":
                 attrs.append('shape="ellipse"')
-            if untracked:
+            if untracked or (kind == "output" and n in unused):  # `out, _ = self.rnn(x)`'s `_`
                 attrs.append('style="dashed,filled", fontcolor="#666666"')
             if data.get("flags"):
                 attrs.append('color="#d62728", penwidth=2')

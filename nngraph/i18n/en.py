@@ -1745,6 +1745,10 @@ MESSAGES: dict[str, str] = {
     "graphview.node.op": "op {op}",
     "graphview.node.autograd": "autograd {name}",
     "graphview.node.in": "in {module}",
+    "graphview.node.unused": (
+        "returned but never used: nothing reads it (a hidden state thrown away, as in "
+        "out, _ = rnn(x))"
+    ),
     "graphview.node.untracked": (
         "not tracked by autograd (computed under torch.no_grad(), or from inputs that need no "
         "gradient): no gradient flows back through it"

@@ -1842,6 +1842,9 @@ MESSAGES: dict[str, str] = {
     "graphview.node.op": "operacja {op}",
     "graphview.node.autograd": "autograd {name}",
     "graphview.node.in": "w module {module}",
+    "graphview.node.unused": (
+        "zwrócone, ale nieużywane: nic go nie czyta (odrzucony stan ukryty, jak w out, _ = rnn(x))"
+    ),
     "graphview.node.untracked": (
         "poza grafem autogradu (obliczona w bloku torch.no_grad() albo z wejść, które nie "
         "wymagają gradientu): gradient nie płynie przez nią wstecz"

@@ -244,6 +244,22 @@ def test_dot_draws_ops_autograd_never_saw_dashed_and_says_so():
         assert "untracked" not in label_text(by_op[op]["label"])
 
 
+def test_dot_draws_a_result_nothing_used_dashed() -> None:
+    class Recurrent(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rnn, self.fc = nn.GRU(4, 3, batch_first=True), nn.Linear(3, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            h, _ = self.rnn(x)  # the last hidden state is thrown away
+            return self.fc(h[:, -1])
+
+    g = ng.trace(Recurrent(), torch.randn(2, 5, 4), loss=lambda y: y.pow(2).mean())
+    outputs = [a for a in parse_dot(g.to_dot())["nodes"].values() if "output" in a["label"]]
+    assert len(outputs) == 2  # the model's result, and the hidden state nobody reads
+    assert sorted("dashed" in a.get("style", "") for a in outputs) == [False, True]
+
+
 def test_collapsed_boxes_show_type_path_shape_and_params():
     b = Build({"enc": {"type": "Encoder", "params": 12}})
     y = b.linear(b.input([2, 3]), "enc", 3, 3, batch=2)

@@ -27,6 +27,16 @@ export function truncate(text, max = MAX_CHARS) {
 }
 
 /**
+ * Whether output node `id` is a result nothing used (`g.graph["unused"]`): the hidden state
+ * in `out, _ = self.rnn(x)`.
+ * @param {import("./graph.js").Graph} graph @param {string} id
+ */
+function isUnused(graph, id) {
+  const unused = graph.meta?.unused;
+  return Array.isArray(unused) && unused.some((u) => String(u) === id);
+}
+
+/**
  * What to write on an item and which classes it gets.
  * @param {Item} item
  * @param {import("./graph.js").Graph} graph
@@ -46,6 +56,8 @@ export function present(item, graph, view, t = EN) {
     const classes = ["ng-item", "ng-type-node", `ng-kind-${cssWord(n.kind)}`];
     if (view === "backward" && !n.backward) classes.push("ng-nograd");
     if (n.kind === "op" && !n.tracked) classes.push("ng-untracked"); // no_grad, or from data alone
+    const unused = n.kind === "output" && isUnused(graph, n.id); // `out, _ = self.rnn(x)`
+    if (unused) classes.push("ng-unused");
     const title = [
       n.label,
       n.op && n.op !== n.label ? t("graphview.node.op", { op: n.op }) : "",
@@ -53,6 +65,7 @@ export function present(item, graph, view, t = EN) {
       n.module ? t("graphview.node.in", { module: n.module }) : "",
       n.shape ? formatShape(n.shape, t) : "",
       n.kind === "op" && !n.tracked ? t("graphview.node.untracked") : "",
+      unused ? t("graphview.node.unused") : "",
       ...n.flags.map((f) => flagText(f, t)),
     ]
       .filter(Boolean)

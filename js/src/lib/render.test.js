@@ -49,4 +49,21 @@ describe("present", () => {
     expect(shown("n1").classes).not.toContain("ng-untracked");
     expect(shown("n1").title).not.toMatch(/not tracked/);
   });
+
+  it("marks a result nothing used (the hidden state of out, _ = rnn(x)) and says so", () => {
+    const graph = parseGraph({
+      nodes: [
+        { id: "n0", label: "lstm", kind: "op", op: "lstm", backward: "MkldnnRnnLayerBackward0", tracked: true },
+        { id: "n1", label: "output", kind: "output" },
+        { id: "n2", label: "output", kind: "output" },
+      ],
+      edges: [{ source: "n0", target: "n1" }, { source: "n0", target: "n2" }],
+      modules: [{ path: "" }],
+      graph: { unused: ["n2"] },
+    });
+    const shown = (id) => present({ type: "node", node: graph.byId.get(id), members: [] }, graph, "forward");
+    expect(shown("n2").classes).toContain("ng-unused");
+    expect(shown("n2").title).toMatch(/returned but never used/);
+    expect(shown("n1").classes).not.toContain("ng-unused");
+  });
 });

@@ -70,6 +70,8 @@ export const CSS = `
 .ng-item.ng-nograd { opacity: .45; }
 .ng-item.ng-untracked .ng-shape { fill: #f3f3f3; stroke-dasharray: 4 3; }
 .ng-item.ng-untracked text { fill: #666666; }
+.ng-item.ng-unused { opacity: .55; }
+.ng-item.ng-unused .ng-shape { stroke-dasharray: 4 3; }
 .ng-item.ng-selected .ng-shape { stroke: #ff6d00; stroke-width: 3; }
 .ng-item.ng-match .ng-shape { stroke: #d500f9; stroke-width: 3; stroke-dasharray: 4 2; }
 .ng-item.ng-lit .ng-shape { stroke: #ff1744; stroke-width: 2.5; }
