@@ -17,6 +17,7 @@ from nngraph.capture._builder import (
 )
 from nngraph.capture._common import hidden, tensors_within
 from nngraph.capture._modules import fill_module_types
+from nngraph.capture._naming import tensor_variables
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -129,11 +130,7 @@ def _name_after_variables(
 ) -> None:
     """Label the unnamed leaves, data and outputs among `held` after the variables of `names`
     holding their tensors; a parameter named by `params` keeps its name."""
-    by_id = {
-        id(v): k
-        for k, v in names.items()
-        if isinstance(v, torch.Tensor) and isinstance(k, str) and k[:1] != "_"
-    }  # `_`, `_h`: names the user chose not to keep
+    by_id = tensor_variables(names)
     for tensor, node_id in held:
         attrs = graph._node[node_id]
         name = by_id.get(id(tensor))

@@ -22,7 +22,7 @@ from nngraph.capture._builder import grad_fn_of
 if TYPE_CHECKING:
     from nngraph.capture._recorder import Recorder
 
-__all__ = ["name_parameters", "name_variables"]
+__all__ = ["name_parameters", "name_variables", "tensor_variables"]
 
 
 def name_variables(recorder: Recorder, namespace: Mapping[str, Any]) -> None:
@@ -31,11 +31,7 @@ def name_variables(recorder: Recorder, namespace: Mapping[str, Any]) -> None:
     A variable's name wins over the parameter name of `forward` (Sequential calls it `input`).
     """
     graph, builder = recorder.graph, recorder.builder
-    tensors = {
-        id(v): k
-        for k, v in namespace.items()
-        if isinstance(v, torch.Tensor) and isinstance(k, str) and k[:1] != "_"
-    }  # `_`, `_h`: names the user chose not to keep; `globals()[42] = ...` is no variable
+    tensors = tensor_variables(namespace)
     if not tensors:
         return
     nodes = [
@@ -58,6 +54,22 @@ def name_variables(recorder: Recorder, namespace: Mapping[str, Any]) -> None:
         for output in graph.successors(source) if source is not None else ():
             if graph.nodes[output]["kind"] == "output":
                 graph.nodes[output].update(name=name, label=name)
+
+
+def tensor_variables(namespace: Mapping[str, Any]) -> dict[int, str]:
+    """id(tensor) -> the name of the variable in `namespace` holding it; `_`, `_h` (names the
+    user chose not to keep) and keys that are no variable names (`globals()[42] = ...`) left
+    out.
+
+        >>> t = torch.ones(1)
+        >>> tensor_variables({"x": t, "_": t, "n": 3}) == {id(t): "x"}
+        True
+    """
+    return {
+        id(v): k
+        for k, v in namespace.items()
+        if isinstance(v, torch.Tensor) and isinstance(k, str) and k[:1] != "_"
+    }
 
 
 def name_parameters(recorder: Recorder) -> None:

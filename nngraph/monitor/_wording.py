@@ -13,9 +13,9 @@ import math
 from collections.abc import Callable
 from itertools import pairwise
 
-from nngraph.i18n import message, numeral
+from nngraph.i18n import message, numeral, times_text
 
-__all__ = ["above_text", "percent_text", "plain", "rising_trail", "times_text"]
+__all__ = ["above_text", "percent_text", "plain", "rising_trail"]
 
 
 #: From here on a number in an explanation is written as 5.0e13, not in (up to 300) digits.
@@ -71,25 +71,6 @@ def above_text(x: float, above: float) -> str:
     if x >= _TIMES:
         return message("monitor.above.times", times=times_text(1 + x / 100))
     return message("monitor.above.percent", percent=numeral(percent_text(x, above)))
-
-
-def times_text(ratio: float) -> str:
-    """A large ratio as a reader says it, to 2 significant digits: ``120``, ``15,000``,
-    ``15 million``, ``2.3 billion`` (Polish ``15 mln``, ``2,3 mld``); in scientific notation
-    only from a thousand trillion on.
-
-        >>> times_text(121.4), times_text(15234.0), times_text(1.52e7), times_text(2.3e17)
-        ('120', '15,000', '15 million', '2.3e17')
-    """
-    if not math.isfinite(ratio):
-        return f"{ratio:g}"
-    rounded = float(f"{ratio:.2g}")
-    if rounded >= 1e15:
-        return numeral(_scientific(ratio, 1, -math.inf))
-    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if rounded >= scale:
-            return message(f"monitor.number.{word}", n=numeral(f"{rounded / scale:g}"))
-    return numeral(f"{rounded:,.0f}")
 
 
 def _scientific(x: float, decimals: int, above: float) -> str:
