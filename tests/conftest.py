@@ -1,9 +1,11 @@
 """Shared test set-up: every test starts in English, whatever the machine's locale, and leaves
-no text monitor holding a line back for a later test's IPython cell to print."""
+no text monitor holding a line back for a later test's IPython cell to print; `displayed`
+catches what IPython's `display()` is given."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -24,3 +26,16 @@ def no_held_lines() -> Iterator[None]:
     another test's IPython cell, once that test's monitor hooked the cell's end."""
     yield
     flush_all()
+
+
+@pytest.fixture
+def displayed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, bool]]:
+    """What `IPython.display.display(data, raw=...)` is given during the test, as
+    `(data, raw)` pairs: an object's `_ipython_display_` outside a notebook."""
+    import IPython.display
+
+    shown: list[tuple[Any, bool]] = []
+    monkeypatch.setattr(
+        IPython.display, "display", lambda data, raw=False: shown.append((data, raw))
+    )
+    return shown

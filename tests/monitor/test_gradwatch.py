@@ -366,17 +366,11 @@ def test_the_repr_of_a_deep_model_stays_short() -> None:
 
 
 def test_outside_a_notebook_a_watch_shows_its_repr_and_table(
-    monkeypatch: pytest.MonkeyPatch,
+    displayed: list[tuple[Any, bool]],
 ) -> None:
-    import IPython.display
-
-    shown: list[Any] = []
-    monkeypatch.setattr(
-        IPython.display, "display", lambda data, raw=False: shown.append((data, raw))
-    )
     watch = trained_watch()
     watch._ipython_display_()  # what IPython calls for `watch` as a cell's last line
-    [(data, raw)] = shown
+    [(data, raw)] = displayed
     text = data["text/plain"]
     assert raw and text.splitlines()[0] == repr(watch)
     assert text.endswith(watch.table()) and "layer" in text

@@ -448,17 +448,11 @@ def test_compare_as_a_cells_last_line_shows_its_view_not_the_table_again(
 
 
 def test_runs_as_a_cells_value_outside_a_notebook_is_its_table(
-    monkeypatch: pytest.MonkeyPatch,
+    displayed: list[tuple[Any, bool]],
 ) -> None:
-    import IPython.display
-
-    shown: list[Any] = []
-    monkeypatch.setattr(
-        IPython.display, "display", lambda data, raw=False: shown.append((data, raw))
-    )
     runs = compare(*finished_runs(), display=False)
     runs._ipython_display_()  # what IPython calls for `runs` as a terminal cell's last line
-    assert shown == [({"text/plain": runs.table()}, True)] and repr(runs) == runs.table()
+    assert displayed == [({"text/plain": runs.table()}, True)] and repr(runs) == runs.table()
 
 
 def _finished(name: str | None, value: float) -> Monitor:
