@@ -18,6 +18,7 @@ __all__ = [
     "counted",
     "folded_from",
     "forward_order",
+    "is_reshape",
     "module_types",
     "numel",
     "owner_module",
@@ -262,6 +263,36 @@ def weight_ops(g: nx.DiGraph, weight: Any) -> set[Any]:
     ops = set(g._succ[weight])
     ops.update(*(g._succ[op] for op in list(ops)))
     return ops
+
+
+#: Reshapes that only look at their input's memory another way, or copy it as it is (the
+#: `contiguous()` after a transpose), by autograd node or, for a tensor without gradient (no
+#: node), by op
+_VIEW_NODES = frozenset(
+    {
+        "ViewBackward0", "UnsafeViewBackward0", "TransposeBackward0", "TransposeBackward1",
+        "PermuteBackward0", "TBackward0", "UnsqueezeBackward0", "SqueezeBackward0",
+        "SqueezeBackward1", "SqueezeBackward2", "ExpandBackward0", "AliasBackward0",
+        "CloneBackward0",
+    }
+)  # fmt: skip
+_VIEW_OPS = frozenset(
+    {
+        "view", "reshape", "transpose", "permute", "t", "unsqueeze", "squeeze", "flatten",
+        "expand", "clone", "contiguous",
+    }
+)  # fmt: skip
+
+
+def is_reshape(data: dict[str, Any]) -> bool:
+    """Whether a node only reshapes what it reads (or copies it as it is): a Linear's weight
+    goes through `t` before the product.
+
+    >>> is_reshape({"backward": "TBackward0"}), is_reshape({"backward": None, "op": "relu"})
+    (True, False)
+    """
+    backward = data.get("backward")
+    return backward in _VIEW_NODES or (backward is None and data.get("op") in _VIEW_OPS)
 
 
 def read_by_embedding(g: nx.DiGraph, n: Any) -> bool:

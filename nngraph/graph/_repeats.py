@@ -24,7 +24,7 @@ import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._nodes import carried, owner_module, parent_of
+from nngraph.graph._nodes import carried, is_reshape, owner_module, parent_of
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -231,25 +231,6 @@ def _run_node(g: Graph, run: list[Any], period: int, times: int) -> dict[str, An
     }
 
 
-#: Reshapes that only look at their input's memory another way, or copy it as it is (the
-#: `contiguous()` after a transpose), by autograd node or, for a tensor without gradient (no
-#: node), by op
-_VIEW_NODES = frozenset(
-    {
-        "ViewBackward0", "UnsafeViewBackward0", "TransposeBackward0", "TransposeBackward1",
-        "PermuteBackward0", "TBackward0", "UnsqueezeBackward0", "SqueezeBackward0",
-        "SqueezeBackward1", "SqueezeBackward2", "ExpandBackward0", "AliasBackward0",
-        "CloneBackward0",
-    }
-)  # fmt: skip
-_VIEW_OPS = frozenset(
-    {
-        "view", "reshape", "transpose", "permute", "t", "unsqueeze", "squeeze", "flatten",
-        "expand", "clone", "contiguous",
-    }
-)  # fmt: skip
-
-
 def input_views(g: Graph, inside: list[Any]) -> tuple[set[Any], set[Any]]:
     """The nodes of a box that only reshape what comes into it, or copy such a reshape (the
     `contiguous()` after a transposed input, a view of that): the first reshapes of the input,
@@ -261,9 +242,7 @@ def input_views(g: Graph, inside: list[Any]) -> tuple[set[Any], set[Any]]:
     members, first, rest = set(inside), set(), set()
     for n in inside:  # in forward order: a view of a view comes after it
         data = g._node[n]
-        reshapes = data.get("backward") in _VIEW_NODES or (
-            data.get("backward") is None and data.get("op") in _VIEW_OPS
-        )
+        reshapes = is_reshape(data)
         preds = g._pred[n]
         if reshapes and all(p not in members for p in preds):
             first.add(n)
