@@ -1,4 +1,5 @@
-"""Gradient health: vanishing and exploding gradients, dead ReLU units, the first NaN/Inf, data
+"""Gradient health: vanishing and exploding gradients (through the layers, and through the
+steps of a recurrent layer: see `_recurrence`), dead ReLU units, the first NaN/Inf, data
 far from standardised (see `_inputs`).
 
 Every finding is a plain dict (see docs/schema.md, "Health flags") whose `message` is one
@@ -31,6 +32,7 @@ from nngraph.graph._nodes import (
 )
 from nngraph.graph._nonfinite import first_non_finite
 from nngraph.graph._parameters import learnable, parameter_state
+from nngraph.graph._recurrence import recurrent_flow
 from nngraph.graph._trunk import leads_to, trunk
 from nngraph.graph._unregistered import unregistered
 from nngraph.i18n import message, times_text
@@ -113,7 +115,8 @@ def find(g: Graph) -> list[dict[str, Any]]:
     # an empty batch gives every weight a zero gradient: that says nothing about learning
     # data far from standardised first: it explains the large gradients after it
     findings = large_inputs(g, order, types)
-    findings += [] if _empty_batch(g) else _gradient_flow(g, order, types)
+    if not _empty_batch(g):
+        findings += _gradient_flow(g, order, types) + recurrent_flow(g, order, types)
     grown = growing_values(g, order, types)
     findings += grown
     findings += dead_units(g, order, types, grown=bool(grown))

@@ -97,7 +97,8 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
     never trained and a loss given the wrong input; 3 what explains the gradients (values that
     grow layer after layer, data far from standardised, one op that stops every gradient);
     4 mistakes of their own (a forgotten `zero_grad()`, weights all zero, a cut graph) and any
-    other flag; 5 how the gradient shrinks or grows through the layers; 6 what each layer
+    other flag; 5 how the gradient shrinks or grows through the layers (or the steps of a recurrent
+    layer); 6 what each layer
     shows (dead units, a tiny or huge gradient). `key` is its :func:`message_key`.
 
     >>> rank({"kind": "inf", "where": "backward"}), rank({"kind": "inf", "where": "forward"})
@@ -113,7 +114,7 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
     if kind == "dead" or key in _PER_LAYER:
         return 6
     if kind in ("vanishing", "exploding"):
-        return 5 if "per_layer" in f and "mean" not in f else 3
+        return 5 if ("per_layer" in f or "per_step" in f) and "mean" not in f else 3
     return 4
 
 

@@ -1133,6 +1133,39 @@ MESSAGES: dict[str, str] = {
         " step can throw this layer far off. Start from smaller weights, lower the learning"
         " rate, or clip the gradients with torch.nn.utils.clip_grad_norm_."
     ),
+    "graph.health.vanishing_steps": (
+        "Vanishing gradient through time: the same weights ({name}{in_module}) are used at"
+        " {steps} steps in a row, and on the way back the gradient shrinks about"
+        " {per_step:.1f} times per step, so the first step gets a gradient about {times} times"
+        " smaller than the last: the first steps (the start of the sequence) barely affect"
+        " learning. {remedy}"
+    ),
+    "graph.health.exploding_steps": (
+        "Exploding gradient through time: the same weights ({name}{in_module}) are used at"
+        " {steps} steps in a row, and on the way back the gradient grows about {per_step:.1f}"
+        " times per step, so the first step gets a gradient about {times} times larger than the"
+        " last: one training step can throw these weights far off. {remedy}"
+    ),
+    "graph.health.steps_in": ", in {where}",
+    "graph.health.remedy.steps_rnn": (
+        "Use nn.LSTM or nn.GRU, start the recurrent weights orthogonal (nn.init.orthogonal_),"
+        " or train on shorter sequences."
+    ),
+    "graph.health.remedy.steps_lstm": (
+        "The LSTM's forget gate starts half open (its bias near 0) and passes on about half of"
+        " the gradient at each step: start it open with a bias of 1 to 2 ({gate}.fill_(2.0)"
+        " under torch.no_grad()), or train on shorter sequences."
+    ),
+    "graph.health.remedy.steps_gru": (
+        "The GRU's update gate starts half open (its bias near 0), so each step keeps only about"
+        " half of the state before it: start it towards keeping the state with a bias of 1 to 2"
+        " ({gate}.fill_(2.0) under torch.no_grad()), or train on shorter sequences."
+    ),
+    "graph.health.remedy.steps_exploding": (
+        "Clip the gradients with torch.nn.utils.clip_grad_norm_, start the recurrent weights"
+        " smaller (PyTorch's default initialisation, or nn.init.orthogonal_), or lower the"
+        " learning rate."
+    ),
     "graph.health.dead": (
         "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
         " batch, so no gradient flows through them. The usual causes: a learning rate that is"

@@ -1204,6 +1204,39 @@ MESSAGES: dict[str, str] = {
         " może mocno rozregulować tę warstwę. Zacznij od mniejszych wag, zmniejsz współczynnik"
         " uczenia albo przytnij gradienty (torch.nn.utils.clip_grad_norm_)."
     ),
+    "graph.health.vanishing_steps": (
+        "Gradient zanika w czasie: te same wagi ({name}{in_module}) działają w {steps} krokach"
+        " z rzędu, a w drodze wstecz gradient maleje około {per_step:.1f} razy na krok, więc"
+        " pierwszy krok dostaje gradient około {times} razy mniejszy niż ostatni: pierwsze kroki"
+        " (początek sekwencji) prawie nie wpływają na uczenie. {remedy}"
+    ),
+    "graph.health.exploding_steps": (
+        "Gradient eksploduje w czasie: te same wagi ({name}{in_module}) działają w {steps}"
+        " krokach z rzędu, a w drodze wstecz gradient rośnie około {per_step:.1f} razy na krok,"
+        " więc pierwszy krok dostaje gradient około {times} razy większy niż ostatni: jeden krok"
+        " uczenia może wyrzucić te wagi daleko. {remedy}"
+    ),
+    "graph.health.steps_in": ", w {where}",
+    "graph.health.remedy.steps_rnn": (
+        "Użyj nn.LSTM albo nn.GRU, zacznij od ortogonalnych wag rekurencyjnych"
+        " (nn.init.orthogonal_) albo ucz na krótszych sekwencjach."
+    ),
+    "graph.health.remedy.steps_lstm": (
+        "Bramka zapominania LSTM startuje w połowie otwarta (bias bliski 0) i w każdym kroku"
+        " przepuszcza około połowy gradientu: otwórz ją na starcie biasem 1–2"
+        " ({gate}.fill_(2.0) pod torch.no_grad()) albo ucz na krótszych sekwencjach."
+    ),
+    "graph.health.remedy.steps_gru": (
+        "Bramka aktualizacji GRU startuje w połowie otwarta (bias bliski 0), więc każdy krok"
+        " zachowuje tylko około połowy poprzedniego stanu: przesuń ją na starcie ku zachowaniu"
+        " stanu biasem 1–2 ({gate}.fill_(2.0) pod torch.no_grad()) albo ucz na krótszych"
+        " sekwencjach."
+    ),
+    "graph.health.remedy.steps_exploding": (
+        "Przytnij gradienty (torch.nn.utils.clip_grad_norm_), zacznij od mniejszych wag"
+        " rekurencyjnych (domyślna inicjalizacja PyTorcha albo nn.init.orthogonal_) albo zmniejsz"
+        " współczynnik uczenia."
+    ),
     "graph.health.dead": (
         "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"
         " partii dają zero, więc nie płynie przez nie żaden gradient. Zwykłe przyczyny: za duży"

@@ -1,0 +1,206 @@
+"""health() on recurrent networks: a gradient that vanishes or explodes through the steps of one
+layer (an RNN over a sequence), which comparing layers cannot see, and no alarm once the usual
+fixes are in."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+import nngraph as ng
+from nngraph.i18n import set_language
+
+HIDDEN = 32
+
+
+class Unrolled(nn.Module):
+    """A cell stepped through the sequence in a Python loop, as a lecture writes it."""
+
+    def __init__(self, cell: nn.Module) -> None:
+        super().__init__()
+        self.cell = cell
+        self.out = nn.Linear(HIDDEN, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = torch.zeros(x.shape[0], HIDDEN)
+        c = torch.zeros_like(h)
+        for t in range(x.shape[1]):
+            if isinstance(self.cell, nn.LSTMCell):
+                h, c = self.cell(x[:, t], (h, c))
+            else:
+                h = self.cell(x[:, t], h)
+        return self.out(h)
+
+
+class Layer(nn.Module):
+    """`nn.RNN`, `nn.GRU`: one call for the whole sequence; the loss reads the last output, or
+    every step's (`every_step`)."""
+
+    def __init__(self, rnn: nn.Module, *, every_step: bool = False) -> None:
+        super().__init__()
+        self.rnn = rnn
+        self.out = nn.Linear(HIDDEN, 1)
+        self.every_step = every_step
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        outputs, _ = self.rnn(x)
+        return self.out(outputs if self.every_step else outputs[:, -1])
+
+
+def steps_found(model: nn.Module, steps: int = 30) -> list[dict]:
+    torch.manual_seed(1)
+    g = ng.trace(model, torch.randn(16, steps, 8), loss=lambda y: y.pow(2).mean())
+    return [f for f in g.health() if "per_step" in f]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+def seeded(make):
+    torch.manual_seed(0)
+    return make()
+
+
+# -- vanishing through time -----------------------------------------------------------------------
+
+
+def test_an_rnn_cell_in_a_loop_at_default_init_is_flagged_on_its_recurrent_weight():
+    model = seeded(lambda: Unrolled(nn.RNNCell(8, HIDDEN)))
+    (found,) = steps_found(model)
+    assert found["kind"] == "vanishing" and found["where"] == "backward"
+    assert found["name"] == "cell.weight_hh" and found["module"] == "cell"
+    assert found["steps"] == 30
+    assert found["total"] > 1e6  # ~1.9x less per step at PyTorch's default init
+    assert 1.5 < found["per_step"] < 2.5
+    assert math.isclose(found["total"], found["norms"][-1] / found["norms"][0])
+    text = found["message"]
+    assert "cell.weight_hh, in module cell (RNNCell)" in text and "30 steps in a row" in text
+    assert "nn.LSTM or nn.GRU" in text and "nn.init.orthogonal_" in text
+
+
+def test_nn_rnn_over_a_sequence_is_flagged_as_its_unrolled_cell_is():
+    (found,) = steps_found(seeded(lambda: Layer(nn.RNN(8, HIDDEN, batch_first=True))))
+    assert (found["kind"], found["name"], found["steps"]) == ("vanishing", "rnn.weight_hh_l0", 30)
+
+
+def test_the_flag_is_on_the_recurrent_weight_and_the_summary_says_it():
+    torch.manual_seed(0)
+    model = Layer(nn.RNN(8, HIDDEN, batch_first=True))
+    g = ng.trace(model, torch.randn(16, 30, 8), loss=lambda y: y.pow(2).mean())
+    g.health()
+    (flagged,) = [d for _, d in g.nodes(data=True) if d["flags"]]
+    assert flagged["name"] == "rnn.weight_hh_l0"
+    assert "Vanishing gradient through time" in g.summary()
+
+
+@pytest.mark.parametrize(
+    ("make", "gate", "bias"),
+    [
+        (lambda: Unrolled(nn.LSTMCell(8, HIDDEN)), "forget gate", "cell.bias_hh[32:64]"),
+        (
+            lambda: Layer(nn.GRU(8, HIDDEN, batch_first=True)),
+            "update gate",
+            "rnn.bias_hh_l0[32:64]",
+        ),
+    ],
+)
+def test_gated_cells_at_default_init_name_the_gate_bias_to_open(make, gate, bias):
+    (found,) = steps_found(seeded(make))
+    assert found["kind"] == "vanishing"
+    assert gate in found["message"] and f"{bias}.fill_(2.0)" in found["message"]
+
+
+def test_a_hand_written_rnn_names_its_own_weight():
+    torch.manual_seed(0)
+    w_xh = (torch.randn(8, HIDDEN) * 0.3).requires_grad_()
+    w_hh = (torch.randn(HIDDEN, HIDDEN) * 0.08).requires_grad_()
+    x = torch.randn(16, 30, 8)
+    with ng.record() as rec:
+        h = torch.zeros(16, HIDDEN)
+        for t in range(30):
+            h = torch.tanh(x[:, t] @ w_xh + h @ w_hh)
+        h.pow(2).mean().backward()
+    (found,) = [f for f in rec.graph.health() if "per_step" in f]
+    assert found["name"] == "w_hh" and found["steps"] == 30
+    assert "(w_hh)" in found["message"]
+
+
+def test_polish_says_it_in_polish():
+    set_language("pl")
+    (found,) = steps_found(seeded(lambda: Unrolled(nn.RNNCell(8, HIDDEN))))
+    assert found["message"].startswith("Gradient zanika w czasie")
+    assert "w module cell (RNNCell)" in found["message"]
+
+
+# -- exploding through time -----------------------------------------------------------------------
+
+
+def test_recurrent_weights_that_are_too_large_explode_through_time():
+    rnn = seeded(lambda: nn.RNN(8, HIDDEN, batch_first=True))
+    nn.init.normal_(rnn.weight_hh_l0, std=0.5)
+    (found,) = steps_found(Layer(rnn))
+    assert found["kind"] == "exploding" and found["total"] > 1e3
+    assert "clip_grad_norm_" in found["message"]
+
+
+# -- what is not flagged --------------------------------------------------------------------------
+
+
+def test_the_usual_fixes_silence_the_finding():
+    rnn = seeded(lambda: nn.RNN(8, HIDDEN, batch_first=True))
+    nn.init.orthogonal_(rnn.weight_hh_l0)
+    assert steps_found(Layer(rnn)) == []
+    lstm = seeded(lambda: Unrolled(nn.LSTMCell(8, HIDDEN)))
+    with torch.no_grad():
+        lstm.cell.bias_hh[HIDDEN : 2 * HIDDEN].fill_(2.0)
+    assert steps_found(lstm) == []
+    gru = seeded(lambda: nn.GRU(8, HIDDEN, batch_first=True))
+    with torch.no_grad():
+        gru.bias_hh_l0[HIDDEN : 2 * HIDDEN].fill_(2.0)
+    assert steps_found(Layer(gru)) == []
+
+
+def test_a_loss_on_every_step_gives_each_step_its_own_gradient():
+    model = seeded(lambda: Layer(nn.RNN(8, HIDDEN, batch_first=True), every_step=True))
+    assert steps_found(model) == []
+
+
+def test_a_short_sequence_is_no_recurrence_to_judge():
+    assert steps_found(seeded(lambda: Unrolled(nn.RNNCell(8, HIDDEN))), steps=5) == []
+
+
+def test_a_deep_net_of_distinct_layers_has_no_steps():
+    class Deep(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers = nn.ModuleList(nn.Linear(8, 8) for _ in range(12))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            for layer in self.layers:
+                x = torch.sigmoid(layer(x))
+            return x
+
+    g = ng.trace(seeded(Deep), torch.randn(16, 8), loss=lambda y: y.pow(2).mean())
+    assert [f for f in g.health() if "per_step" in f] == []
+
+
+def test_one_weight_read_by_two_sequences_is_flagged_once():
+    class Siamese(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rnn = nn.RNN(8, HIDDEN, batch_first=True)
+
+        def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+            return (self.rnn(a)[0][:, -1] - self.rnn(b)[0][:, -1]).pow(2).sum(1)
+
+    torch.manual_seed(1)
+    a, b = torch.randn(16, 30, 8), torch.randn(16, 30, 8)
+    g = ng.trace(seeded(Siamese), a, b, loss=lambda d: d.mean())
+    assert [f["name"] for f in g.health() if "per_step" in f] == ["rnn.weight_hh_l0"]
