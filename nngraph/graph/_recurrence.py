@@ -114,15 +114,17 @@ def _runs(g: Graph, steps: list[Any], position: dict[Any, int]) -> list[list[Any
 
 
 def _reaches(g: Graph, start: Any, goal: Any, position: dict[Any, int]) -> bool:
-    """Whether a path runs from `start` to `goal`, through nodes before `goal` in forward
-    order (which holds any path to it): one step's few nodes, in an unrolled recurrence."""
+    """Whether a path of ops autograd tracks runs from `start` to `goal`, through nodes before
+    `goal` in forward order (which holds any path to it): one step's few nodes, in an unrolled
+    recurrence. (A greedy decoder's next step reads the `argmax` of the last: no gradient
+    passes there, so its steps are no recurrence for the gradient.)"""
     limit = position[goal]
     frontier, seen = [start], {start}
     while frontier:
         for s in g._succ[frontier.pop()]:
             if s == goal:
                 return True
-            if s not in seen and position.get(s, limit) < limit:
+            if s not in seen and position.get(s, limit) < limit and g._node[s].get("tracked"):
                 seen.add(s)
                 frontier.append(s)
     return False

@@ -204,3 +204,23 @@ def test_one_weight_read_by_two_sequences_is_flagged_once():
     a, b = torch.randn(16, 30, 8), torch.randn(16, 30, 8)
     g = ng.trace(seeded(Siamese), a, b, loss=lambda d: d.mean())
     assert [f["name"] for f in g.health() if "per_step" in f] == ["rnn.weight_hh_l0"]
+
+
+def test_steps_joined_only_through_an_argmax_are_no_recurrence():
+    class GreedyDecoder(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb = nn.Embedding(10, HIDDEN)
+            self.head = nn.Linear(HIDDEN, 10)
+
+        def forward(self, h: torch.Tensor) -> torch.Tensor:
+            token = torch.zeros(h.shape[0], dtype=torch.long)
+            total = torch.zeros(())
+            for step in range(20):  # the loss weighs the first steps far less, as a
+                logits = self.head(torch.tanh(self.emb(token) + h))  # vanishing gradient would
+                total = total + logits.pow(2).mean() * 10.0 ** (step - 19)
+                token = logits.argmax(-1)
+            return total
+
+    g = ng.trace(seeded(GreedyDecoder), torch.randn(4, HIDDEN), loss=lambda y: y)
+    assert [f for f in g.health() if "per_step" in f] == []
