@@ -69,8 +69,9 @@ def large_inputs(g: Graph, order: list[Any], types: dict[str, str | None]) -> li
 
 def large_data(g: Graph, weight: Any) -> Any | None:
     """The data node far from standardised that an op multiplies by `weight`, directly or
-    through reshapes and casts (`nn.Flatten`, `x.float()`); else None. Data is an input or
-    a constant that does not require grad (a hand-made weight does)."""
+    through reshapes and casts (`nn.Flatten`, `x.float()`); else None. Data is an input, a
+    constant or the result of ops autograd does not track, that does not require grad (a
+    hand-made weight does)."""
     nodes = g._node
     for op in _multiplying(g, weight):
         frontier = [p for p in g._pred[op] if p != weight]
@@ -97,7 +98,13 @@ def _multiplying(g: Graph, weight: Any) -> list[Any]:
 
 
 def _far_from_standardised(data: dict[str, Any]) -> bool:
-    if data.get("kind") not in ("input", "constant") or data.get("requires_grad"):
+    """Data (an input, a constant, or what untracked ops made of them: `torch.cat([age,
+    income], 1)` in a recorded cell) whose values are far from standardised."""
+    if data.get("requires_grad"):
+        return False
+    if data.get("kind") not in ("input", "constant") and (
+        data.get("kind") != "op" or data.get("tracked")
+    ):
         return False
     if "bool" in str(data.get("dtype") or ""):
         return False

@@ -266,6 +266,21 @@ def test_data_a_model_scales_or_looks_up_is_not_far_from_standardised():
     assert "far from standardised" in finding["message"]
 
 
+def test_data_put_together_inside_a_recording_is_judged_as_data():
+    torch.manual_seed(0)
+    age, income = torch.rand(32, 1) * 60, torch.rand(32, 1) * 5e4
+    model = _mlp(2)
+    with ng.record(model) as rec:  # what a %%nngraph cell records
+        x = torch.cat([age, income], 1)
+        loss(model(x)).backward()
+    (finding,) = [f for f in rec.graph.health() if "std" in f]
+    assert finding["where"] == "forward" and "far from standardised" in finding["message"]
+    with ng.record(model) as rec:
+        x = torch.cat([age, income], 1)
+        loss(model((x - x.mean(0)) / x.std(0))).backward()
+    assert [f for f in rec.graph.health() if "std" in f] == []
+
+
 # -- dead units and the size of the batch -------------------------------------------------------
 
 
