@@ -36,6 +36,7 @@ __all__ = [
     "VERSION",
     "catalog_word",
     "finding_name",
+    "flag_kind",
     "id_ok",
     "shown",
     "to_dict",
@@ -122,16 +123,30 @@ def _node_label(data: dict[str, Any], shared: int = 0) -> str:
         if shared:  # tied weights it uses, counted in the module that registers them first
             count = message("graph.summary.params_shared", count=count, shared=count_text(shared))
         lines.append(html_text(message("graph.dot.params", count=count)))
-    kinds = sorted({finding_name(str(flag.get("kind"))) for flag in data.get("flags") or []})
+    kinds = sorted({finding_name(flag) for flag in data.get("flags") or []})
     if kinds:
         lines.append(f'<FONT COLOR="#d62728">{html_text("⚠ " + ", ".join(kinds))}</FONT>')
     return "<" + "<BR/>".join(lines) + ">"
 
 
-def finding_name(kind: str) -> str:
-    """A finding's kind as the graph view names it, in the current language ("dead",
-    "martwe jednostki"); a kind of someone else's is shown as it is."""
-    return catalog_word("graphview.flag.kind", kind)
+def finding_name(flag: dict[str, Any]) -> str:
+    """A finding's kind (see :func:`flag_kind`) as the graph view names it, in the current
+    language ("dead", "martwe jednostki"); a kind of someone else's is shown as it is."""
+    return catalog_word("graphview.flag.kind", flag_kind(flag))
+
+
+def flag_kind(flag: dict[str, Any]) -> str:
+    """The kind a finding is shown under: its own, but `"data_scale"` for data far from
+    standardised (an `exploding` finding of the schema, with the data's `mean` and `std`),
+    which is no exploding gradient.
+
+    >>> flag_kind({"kind": "exploding", "where": "forward", "mean": 500.0, "std": 290.0})
+    'data_scale'
+    >>> flag_kind({"kind": "dead"})
+    'dead'
+    """
+    kind = str(flag.get("kind"))
+    return "data_scale" if kind == "exploding" and "mean" in flag and "std" in flag else kind
 
 
 def catalog_word(group: str, word: Any) -> str:

@@ -141,7 +141,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
             row = box.get("module") or ""
         else:
             row = next(p for p in ancestors_of(finding["module"] or "") if p in visible)
-        flags.setdefault(row, set()).add(finding["kind"])
+        flags.setdefault(row, set()).add(finding_name(finding))
 
     counts = param_counts(g)
     table = g.graph.get("modules") or {}
@@ -166,7 +166,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
                 _shape(g.nodes[out].get("shape")) if out is not None else "-",
                 params,
                 _number(math.sqrt(squares[path]) if path in squares else None),
-                ", ".join(sorted(map(finding_name, flags.get(path, ())))),
+                ", ".join(sorted(flags.get(path, ()))),
             )
         )
     return rows
@@ -190,7 +190,7 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     autograd node backward runs for it (`AddmmBackward0`, `AccumulateGrad`), else by its kind."""
     flagged: dict[Any, set[str]] = {}
     for finding in findings:
-        flagged.setdefault(finding["node"], set()).add(finding["kind"])
+        flagged.setdefault(finding["node"], set()).add(finding_name(finding))
     rows: list[tuple[str, ...]] = []
     for n in forward_order(g):
         data = g.nodes[n]
@@ -207,7 +207,7 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
                 _shape(data.get("shape")),
                 count_text(data.get("params") or 0),
                 _number(grad["norm"] if grad else None),
-                ", ".join(sorted(map(finding_name, flagged.get(n, ())))),
+                ", ".join(sorted(flagged.get(n, ()))),
             )
         )
     return rows
@@ -271,17 +271,6 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     used = sum(_size(d) for d in params) + boxed
     total = int(modules[""].get("params") or 0) if "" in modules else used
     return total, trainable if params or boxed else None
-
-
-def _kind_label(kind: str) -> str:
-    """The label of a findings line: a kind of the summary's own (`data_scale`), else the
-    finding kind as the graph view names it.
-
-    >>> from nngraph.i18n import set_language; set_language("en")
-    >>> _kind_label("data_scale"), _kind_label("dead")
-    ('data scale', 'dead')
-    """
-    return message("graph.summary.kind.data_scale") if kind == "data_scale" else finding_name(kind)
 
 
 def summary(g: Graph) -> str:
@@ -359,7 +348,13 @@ def summary(g: Graph) -> str:
     if findings:
         out.append(message("graph.summary.findings", count=len(findings)))
         out += [
-            one_line(message("graph.summary.finding", kind=_kind_label(kind), message=text))
+            one_line(
+                message(
+                    "graph.summary.finding",
+                    kind=catalog_word("graphview.flag.kind", kind),
+                    message=text,
+                )
+            )
             for kind, text in finding_lines(findings, module_types(source), _unregistered(g))
         ]
     elif any(d.get("kind") == "module" for _, d in source.nodes(data=True)):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from nngraph.graph._export import flag_kind
 from nngraph.graph._finding import layer_name
 from nngraph.graph._nodes import forward_order, module_types, owner_module
 from nngraph.i18n import message
@@ -144,21 +145,10 @@ def finding_lines(
         f, key = findings[i], keys[i]
         group = groups.get(key) if key is not None else None
         if group is None or len(group) < GROUPED[str(key)]:
-            lines.append((_kind(f), f.get("message", "")))
+            lines.append((flag_kind(f), f.get("message", "")))
         elif group[0] is f:
-            lines.append((_kind(f), _group_text(str(key), group, types, grown=grown)))
+            lines.append((flag_kind(f), _group_text(str(key), group, types, grown=grown)))
     return lines
-
-
-def _kind(f: dict[str, Any]) -> str:
-    """The kind a summary line shows: `data_scale` for data far from standardised (an
-    `exploding` finding with the data's `mean` and `std`), else the finding's own.
-
-    >>> _kind({"kind": "exploding", "where": "forward", "mean": 500.0, "std": 290.0})
-    'data_scale'
-    """
-    kind = str(f.get("kind"))
-    return "data_scale" if kind == "exploding" and "mean" in f and "std" in f else kind
 
 
 def _group_text(

@@ -1454,7 +1454,6 @@ MESSAGES: dict[str, str] = {
     "graph.summary.shapes": "Input shape(s): {inputs}   Output shape(s): {outputs}",
     "graph.summary.findings": "Findings ({count}):",
     "graph.summary.finding": "- [{kind}] {message}",
-    "graph.summary.kind.data_scale": "data scale",
     "graph.summary.no_grad": (
         "Layers that ran under torch.no_grad() get no gradient and do not learn here: {layers}"
     ),
@@ -1842,6 +1841,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.text_nowhere": "{kind}: {message}",
     "graphview.flag.kind.vanishing": "vanishing",
     "graphview.flag.kind.exploding": "exploding",
+    "graphview.flag.kind.data_scale": "data scale",
     "graphview.flag.kind.dead": "dead",
     "graphview.flag.kind.unregistered": "not in the model",
     "graphview.flag.kind.nan": "nan",
@@ -1862,6 +1862,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.where.backward": "backward",
     "graphview.flag.help.vanishing": "The gradient here is tiny, so the layers before this point hardly learn.",
     "graphview.flag.help.exploding": "The gradient here is huge, so training steps overshoot and the loss may blow up.",
+    "graphview.flag.help.data_scale": "The data here is far from standardised (values in the hundreds or more), so the layer that multiplies it gets huge gradients: standardise it, (x - mean) / std.",
     "graphview.flag.help.dead": "These ReLU units output zero for every example, so no gradient flows through them and they stop learning.",
     "graphview.flag.help.unregistered": "This module is kept in a plain Python list, so model.parameters() leaves out its weights and the optimizer never trains them. Use nn.ModuleList.",
     "graphview.flag.help.nan": "NaN (not a number) appeared here: something like 0/0 or log(0) happened.",

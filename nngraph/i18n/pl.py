@@ -1532,7 +1532,6 @@ MESSAGES: dict[str, str] = {
     "graph.summary.shapes": "Kształty wejść: {inputs}   Kształty wyjść: {outputs}",
     "graph.summary.findings": "Wykryte problemy ({count}):",
     "graph.summary.finding": "- [{kind}] {message}",
-    "graph.summary.kind.data_scale": "skala danych",
     "graph.summary.no_grad": (
         "Warstwy, które działały w bloku torch.no_grad(), nie dostają gradientu i tu się nie"
         " uczą: {layers}"
@@ -1938,6 +1937,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.text_nowhere": "{kind}: {message}",
     "graphview.flag.kind.vanishing": "zanikający gradient",
     "graphview.flag.kind.exploding": "eksplodujący gradient",
+    "graphview.flag.kind.data_scale": "skala danych",
     "graphview.flag.kind.dead": "martwe jednostki",
     "graphview.flag.kind.unregistered": "poza modelem",
     "graphview.flag.kind.nan": "NaN",
@@ -1962,6 +1962,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.help.exploding": (
         "Gradient jest tu ogromny, więc kroki uczenia są za duże i strata może gwałtownie wzrosnąć."
     ),
+    "graphview.flag.help.data_scale": "Dane są tu dalekie od standaryzacji (wartości rzędu setek lub więcej), więc warstwa, która je mnoży, dostaje ogromne gradienty: wystandaryzuj je, (x - średnia) / odchylenie.",
     "graphview.flag.help.dead": "Te jednostki ReLU dają zero dla każdego przykładu, więc nie płynie przez nie gradient i przestają się uczyć.",
     "graphview.flag.help.unregistered": "Ten moduł jest trzymany w zwykłej liście Pythona, więc model.parameters() pomija jego wagi i optymalizator nigdy ich nie trenuje. Użyj nn.ModuleList.",
     "graphview.flag.help.nan": "Pojawiło się tu NaN (nie-liczba): zaszło coś w rodzaju 0/0 albo log(0).",

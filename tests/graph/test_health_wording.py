@@ -276,6 +276,8 @@ def test_data_far_from_standardised_has_a_label_of_its_own_in_the_summary(
     assert scale["kind"] == "exploding"  # the schema's kind stays
     lines = summary_lines(g.summary())
     assert any(line.startswith(f"- [{label}] ") for line in lines), lines
+    (row,) = [line for line in g.summary().splitlines() if line.startswith("0 ")]
+    assert row.endswith(label)  # the flags column too: no exploding gradient here
 
 
 # -- 200 tanh layers --------------------------------------------------------------------------

@@ -16,9 +16,18 @@ export function flagHelp(kind, t = EN) {
   return t(`graphview.flag.help.${kind}`, {}, "");
 }
 
+/**
+ * The kind a flag is shown under: its own, but "data_scale" for data far from standardised
+ * (an "exploding" finding with the data's mean and std), which is no exploding gradient.
+ */
+export function flagKind(flag) {
+  const kind = String(flag.kind ?? "flag");
+  return kind === "exploding" && "mean" in flag && "std" in flag ? "data_scale" : kind;
+}
+
 /** Text of a flag for the inspector and tooltips: "dead (forward): 3 of 8 ReLU units ...". */
 export function flagText(flag, t = EN) {
-  const raw = String(flag.kind ?? "flag");
+  const raw = flagKind(flag);
   const kind = t(`graphview.flag.kind.${raw}`, {}, raw);
   const message = flag.message ? String(flag.message) : flagHelp(raw, t);
   if (!flag.where) return t("graphview.flag.text_nowhere", { kind, message });
@@ -134,7 +143,7 @@ function flagList(flags, t) {
   if (!flags.length) return null;
   return section(
     t("graphview.section.health"),
-    flags.map((f) => h("p", { class: `ng-flag-text ng-flag-${String(f.kind).replace(/[^a-z]/gi, "")}` }, ["⚠ ", flagText(f, t)])),
+    flags.map((f) => h("p", { class: `ng-flag-text ng-flag-${flagKind(f).replace(/[^a-z]/gi, "")}` }, ["⚠ ", flagText(f, t)])),
   );
 }
 
@@ -195,7 +204,7 @@ export function showItem(panel, item, graph, actions = {}) {
   const mod = graph.modules.get(path);
   const type = run ? run.type ?? mod?.type ?? null : mod?.type ?? null;
   const params = members.reduce((sum, n) => sum + (n.kind === "param" ? n.params || 0 : 0), 0);
-  const flags = members.flatMap((n) => n.flags.map((f) => ({ ...f, message: `${n.label}: ${f.message ? String(f.message) : flagHelp(String(f.kind), t)}` })));
+  const flags = members.flatMap((n) => n.flags.map((f) => ({ ...f, message: `${n.label}: ${f.message ? String(f.message) : flagHelp(flagKind(f), t)}` })));
   const title = run ? `${type ?? t("graphview.run.block")} ×${blocks.length}` : path;
   panel.append(
     h("header", {}, [h("span", { class: "ng-title" }, [title]), h("span", { class: "ng-kind" }, [t(run ? "graphview.kind.repeated" : "graphview.kind.module")]), close]),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tracedMlp } from "../testing/fixtures.js";
 import { parseGraph } from "./graph.js";
-import { showItem } from "./inspector.js";
+import { flagKind, flagText, showItem } from "./inspector.js";
 import { present } from "./render.js";
 import { unfold, visibleGraph } from "./visible.js";
 
@@ -26,5 +26,16 @@ describe("inspector of a run of repeated blocks", () => {
     const tail = inspected(graph, state, "r:0#more");
     expect(tail.box.title).toContain("12 repeated (Linear, ReLU) blocks, 16 to 39");
     expect([tail.title, tail.module, tail.type]).toEqual(["(Linear, ReLU) ×12", "16 … 39", "(Linear, ReLU)"]);
+  });
+});
+
+describe("flag texts", () => {
+  it("call data far from standardised a data scale problem, not an exploding gradient", () => {
+    const scale = { kind: "exploding", where: "forward", mean: 500, std: 290, message: "What goes into module 0 (Linear) is far from standardised" };
+    expect(flagKind(scale)).toBe("data_scale");
+    expect(flagText(scale)).toMatch(/^data scale \(forward\): What goes into/);
+    const gradient = { kind: "exploding", where: "backward", per_layer: 6, message: "Gradients grow" };
+    expect(flagKind(gradient)).toBe("exploding");
+    expect(flagText(gradient)).toMatch(/^exploding \(backward\)/);
   });
 });

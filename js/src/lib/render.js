@@ -2,7 +2,7 @@
 
 import { formatCount } from "./color.js";
 import { s } from "./dom.js";
-import { flagText, formatShape } from "./inspector.js";
+import { flagKind, flagText, formatShape } from "./inspector.js";
 import { splinePath } from "./layout.js";
 import { EN } from "./messages.js";
 
@@ -256,7 +256,8 @@ export function drawScene(lay, vis, pres, opts) {
       g.appendChild(t);
     });
     if (p.badge) {
-      const kind = p.flags.find((f) => f.kind === "nan" || f.kind === "inf" || f.kind === "exploding")?.kind ?? p.flags[0]?.kind ?? "flag";
+      const kinds = p.flags.map(flagKind);
+      const kind = kinds.find((k) => k === "nan" || k === "inf" || k === "exploding") ?? kinds[0] ?? "flag";
       const r = p.badge.length > 1 ? 11 : 7;
       g.appendChild(
         s("g", { class: `ng-flag ng-flag-${cssWord(kind)}`, transform: `translate(${(box.width - 3).toFixed(1)},2)` }, [
