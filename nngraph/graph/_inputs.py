@@ -24,7 +24,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import finding, weight_of
-from nngraph.graph._nodes import owner_module, read_by_embedding
+from nngraph.graph._nodes import INDEXING, is_integer, owner_module, read_by_embedding
 from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
 
 if TYPE_CHECKING:
@@ -80,7 +80,9 @@ def large_data(g: Graph, weight: Any) -> Any | None:
             for p in frontier:
                 data = nodes[p]
                 if data.get("kind") == "op" and _op(data) in _RESHAPING:
-                    after += g._pred[p]
+                    # through `x[ids]`, the values of x: the ids only say which ones
+                    indexing = _op(data) in INDEXING
+                    after += [q for q in g._pred[p] if not (indexing and is_integer(nodes[q]))]
                 elif _far_from_standardised(data):
                     return p
             frontier = after

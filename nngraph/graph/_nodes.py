@@ -10,6 +10,7 @@ from typing import Any
 import networkx as nx
 
 __all__ = [
+    "INDEXING",
     "NODE_DEFAULTS",
     "ancestors_of",
     "backward_order",
@@ -18,6 +19,7 @@ __all__ = [
     "counted",
     "folded_from",
     "forward_order",
+    "is_integer",
     "is_reshape",
     "module_types",
     "numel",
@@ -298,8 +300,28 @@ def is_reshape(data: dict[str, Any]) -> bool:
 def read_by_embedding(g: nx.DiGraph, n: Any) -> bool:
     """Whether an embedding lookup reads the weight: no layer, whose output or gradient could
     say something of depth (its gradient touches only the rows the batch used). By op or
-    autograd node: `graph_of` knows no module types."""
-    return any(
-        "embedding" in str(g._node[s].get("op") or g._node[s].get("backward") or "").lower()
-        for s in g._succ[n]
-    )
+    autograd node (`graph_of` knows no module types), or an index written by hand: `C[X]`
+    with integer ids, as Karpathy's makemore looks up its characters."""
+    for s in g._succ[n]:
+        data = g._node[s]
+        if "embedding" in str(data.get("op") or data.get("backward") or "").lower():
+            return True
+        if data.get("op") in INDEXING and any(
+            p != n and is_integer(g._node[p]) for p in g._pred[s]
+        ):
+            return True
+    return False
+
+
+#: Ops that pick elements of a tensor by the indices another one holds.
+INDEXING = frozenset({"getitem", "index", "index_select", "take", "gather"})
+
+
+def is_integer(data: dict[str, Any]) -> bool:
+    """Whether a node holds integers or booleans (ids, indices, masks), not values.
+
+    >>> is_integer({"dtype": "int64"}), is_integer({"dtype": "bool"}), is_integer({"dtype": "float32"})
+    (True, True, False)
+    """
+    dtype = str(data.get("dtype") or "")
+    return "int" in dtype or dtype == "bool"

@@ -281,6 +281,29 @@ def test_data_put_together_inside_a_recording_is_judged_as_data():
     assert [f for f in rec.graph.health() if "std" in f] == []
 
 
+def test_an_embedding_looked_up_by_indexing_is_neither_data_nor_a_layer():
+    # Karpathy's makemore: character ids 0..26 pick rows of a table, C[X]
+    torch.manual_seed(0)
+    ids, targets = torch.randint(0, 27, (32, 3)), torch.randint(0, 27, (32,))
+    table = torch.randn(27, 10).requires_grad_()
+    w1 = (torch.randn(30, 64) * 0.3).requires_grad_()
+    w2 = (torch.randn(64, 27) * 0.1).requires_grad_()
+    with ng.record() as rec:
+        h = torch.tanh(table[ids].view(-1, 30) @ w1)
+        nn.functional.cross_entropy(h @ w2, targets).backward()
+    assert rec.graph.health() == []
+
+    class Lookup(nn.Module):  # a large table: its gradient touches only the rows looked up
+        def __init__(self) -> None:
+            super().__init__()
+            self.w, self.fc = nn.Parameter(torch.randn(1000, 8)), nn.Linear(8, 1)
+
+        def forward(self, ids: torch.Tensor) -> torch.Tensor:
+            return self.fc(self.w[ids])
+
+    assert ng.trace(Lookup(), torch.randint(0, 1000, (4, 7)), loss=loss).health() == []
+
+
 # -- dead units and the size of the batch -------------------------------------------------------
 
 
