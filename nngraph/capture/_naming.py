@@ -59,17 +59,18 @@ def name_variables(recorder: Recorder, namespace: Mapping[str, Any]) -> None:
 def tensor_variables(namespace: Mapping[str, Any]) -> dict[int, str]:
     """id(tensor) -> the name of the variable in `namespace` holding it; `_`, `_h` (names the
     user chose not to keep) and keys that are no variable names (`globals()[42] = ...`) left
-    out.
+    out. A tensor held by two variables keeps the first name (`loss` in `loss = ...; best =
+    loss`): the later one is a copy of the reference.
 
         >>> t = torch.ones(1)
-        >>> tensor_variables({"x": t, "_": t, "n": 3}) == {id(t): "x"}
+        >>> tensor_variables({"x": t, "_": t, "n": 3, "kept": t}) == {id(t): "x"}
         True
     """
-    return {
-        id(v): k
-        for k, v in namespace.items()
-        if isinstance(v, torch.Tensor) and isinstance(k, str) and k[:1] != "_"
-    }
+    names: dict[int, str] = {}
+    for k, v in namespace.items():
+        if isinstance(v, torch.Tensor) and isinstance(k, str) and k[:1] != "_":
+            names.setdefault(id(v), k)
+    return names
 
 
 def name_parameters(recorder: Recorder) -> None:

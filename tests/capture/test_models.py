@@ -428,6 +428,17 @@ def test_inputs_and_outputs_are_named_after_their_variables() -> None:
     assert abs(a_node["grad"]["norm"] - a.grad.norm().item()) < 1e-5
 
 
+def test_a_result_held_by_two_variables_keeps_the_first_name() -> None:
+    w = torch.randn(3, requires_grad=True)
+    with ng.record() as rec:
+        loss = (w * 2).sum()
+        best = loss  # kept as the best loss so far: the same tensor
+        loss.backward()
+    assert best is loss
+    outputs = [d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "output"]
+    assert outputs == ["loss"]
+
+
 def test_a_sparse_embedding_gradient_has_the_statistics_of_its_dense_form() -> None:
     model = nn.Sequential(nn.Embedding(10, 4, sparse=True), nn.Flatten(), nn.Linear(8, 1))
     tokens = torch.tensor([[1, 2], [2, 7]])
