@@ -347,7 +347,7 @@ def compare(
 
     The monitors may also come as one list, tuple or dict of them, as a loop over settings
     collects them: ``compare(results)`` for ``results = {"small": mon_a, "large": mon_b}``. A
-    run is called by its monitor's ``name``; a dict's key names a monitor that has none.
+    run is called by its dict key, else by its monitor's ``name``.
 
     Without ``metric``, by the metric the runs track (``val_loss`` by default; each run read
     under its own name for it, ``valid_loss`` or ``val/loss``), or by their training loss when
@@ -366,16 +366,15 @@ def compare(
     """
     check_options(metric, mode, display)
     named = monitors_given(monitors)
-    given = [mon for _, mon in named]
-    for i, mon in enumerate(given):  # all checked before the view is shown
-        for j, other in enumerate(given[:i]):
+    for i, (key, mon) in enumerate(named):  # all checked before the view is shown
+        for j, (_, other) in enumerate(named[:i]):
             if other is mon:
                 raise NNGraphError(
                     message("monitor.runs.error.same_monitor", first=j + 1, second=i + 1)
                 )
-            if mon.name is not None and other.name == mon.name:
+            if key is None and mon.name is not None and other.name == mon.name:
                 raise NNGraphError(message("monitor.runs.error.same_name", name=mon.name))
     runs = Runs(metric=metric, mode=mode, display=display)
     for key, mon in named:
-        runs.add(mon, name=None if mon.name is not None else key)
+        runs.add(mon, name=key)
     return runs

@@ -474,6 +474,14 @@ def test_compare_takes_one_list_tuple_or_dict_of_monitors() -> None:
     assert compare({0.1: _finished(None, 0.2)}, display=False).names == ["0.1"]
 
 
+def test_a_dict_key_names_its_run_even_when_the_monitor_has_a_name() -> None:
+    # the keys tell apart monitors made with one name in a loop over settings
+    runs = compare({"lr=0.1": _finished("mlp", 0.2), "lr=1": _finished("mlp", 0.5)}, display=False)
+    assert runs.names == ["lr=0.1", "lr=1"] and runs.winner() == "lr=0.1"
+    mixed = compare({"b": _finished(None, 0.2), "x": _finished("b", 0.5)}, display=False)
+    assert mixed.names == ["b", "x"]
+
+
 def test_compare_with_something_else_says_how_to_call_it_without_a_long_repr() -> None:
     monitors = {f"run{i}": _finished(f"run{i}", 0.1 * i) for i in range(1, 6)}
     with pytest.raises(NNGraphError) as caught:
