@@ -65,6 +65,11 @@ def _inside(path: str, module: str) -> bool:
     return path == "" or module == path or module.startswith(path + ".")
 
 
+def _in_model(data: dict[str, Any]) -> bool:
+    """Whether a module ran the node: the model's own forward, or a module inside it."""
+    return data.get("module_type") is not None or bool(owner_module(data))
+
+
 def _origin(g: Graph) -> tuple[Graph, dict[Any, Any] | None]:
     """The graph `g` was folded from (through every `collapse`) and where each of its nodes
     went in `g`; `(g, None)` for a graph that folds nothing or does not know what it folded."""
@@ -111,14 +116,18 @@ def _hidden(g: Graph) -> set[str]:
 def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     order = forward_order(g)
     position = {n: i for i, n in enumerate(order)}
-    # a module's output: the last node inside it (in forward order) that feeds a node outside
+    # a module's output: the last node inside it (in forward order) that feeds a node outside;
+    # the model's: the last that feeds what no module ran (the loss, the output node)
     output: dict[str, Any] = {}
     for u, v in g.edges:
         if g.nodes[u].get("kind") not in ("op", "module"):
             continue  # a parameter feeding an op is not the module's output
         module_u, module_v = owner_module(g.nodes[u]), owner_module(g.nodes[v])
         for path in ancestors_of(module_u):
-            if path == "" or _inside(path, module_v):
+            if path == "":
+                if not (_in_model(g.nodes[u]) and not _in_model(g.nodes[v])):
+                    break
+            elif _inside(path, module_v):
                 break
             if path not in output or position[u] > position[output[path]]:
                 output[path] = u
@@ -150,7 +159,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
         path = module["path"]
         if path not in visible:
             continue
-        out = output.get(path) if path else None  # the model's own output is not told apart
+        out = output.get(path)
         name = "  " * max(0, module["depth"] - 1) + (path or message("graph.summary.model"))
         box = out is not None and g.nodes[out].get("kind") == "module"
         box = box and g.nodes[out].get("module") == path

@@ -53,6 +53,12 @@ def test_summary_lists_modules_with_type_shape_params_and_grad_norm():
     assert table["act"][4] == "-"
 
 
+def test_the_model_row_shows_what_the_model_returns_not_the_loss():
+    assert rows(traced().summary())["(model)"][:3] == ["(model)", "Sequential", "[64, 1]"]
+    single = ng.trace(nn.Linear(3, 2), torch.randn(5, 3), loss=lambda y: y.pow(2).mean())
+    assert rows(single.summary())["(model)"][:3] == ["(model)", "Linear", "[5, 2]"]
+
+
 def test_summary_totals_at_the_bottom():
     text = traced().summary()
     assert "Total params: 21" in text
