@@ -926,6 +926,22 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.no_steps_yet": (
         "no step recorded yet: the norms are read at each optimizer.step()"
     ),
+    "monitor.gradwatch.no_gradients_at_step": (
+        "no gradient norms to show: optimizer.step() ran ({steps}), but no parameter had a"
+        " gradient when it did (every .grad was None), so the model does not learn. Is"
+        " zero_grad() called between backward() and step()? The order is zero_grad(),"
+        " backward(), step()"
+    ),
+    "monitor.gradwatch.no_gradients": (
+        "no gradient norms to show: watch.step() ran ({steps}), but no parameter had a"
+        " gradient then (every .grad was None). Call watch.step() after loss.backward() and"
+        " before optimizer.zero_grad(): zero_grad(), backward(), watch.step(), optimizer.step()"
+    ),
+    "monitor.gradwatch.all_frozen": (
+        "no gradient norms to show: at every step recorded ({steps}) every parameter was"
+        " frozen (requires_grad False), so nothing trains. Call requires_grad_(True) on the"
+        " layers that should learn"
+    ),
     "monitor.gradwatch.copy": (
         "a GradientWatch cannot be copied (copy.copy, copy.deepcopy) or saved with pickle or"
         " torch.save: it is a live watch of one model, hooked on its optimizer. Save what it"
@@ -1031,6 +1047,11 @@ MESSAGES: dict[str, str] = {
     "lossview.eta": "ETA {eta}",
     "lossview.waiting": "waiting for the first mon.log(...)",
     "lossview.waiting_gradients": "waiting for the first gradients (watch.step() or optimizer.step())",
+    "lossview.no_gradients": (
+        "optimizer.step() ran, but no parameter had a gradient at step time: no norms to draw,"
+        " and the model does not learn. Is zero_grad() called between backward() and step()?"
+        " The order is zero_grad(), backward(), step()."
+    ),
     "lossview.best": "best epoch {epoch}: {metric} = {value}",
     "lossview.event": "epoch {epoch} · {detector}\n{message}",
     "lossview.event_step": "step {epoch} · {detector}\n{message}",

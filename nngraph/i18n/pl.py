@@ -986,6 +986,23 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.no_steps_yet": (
         "nie zapisano jeszcze żadnego kroku: normy są odczytywane przy każdym optimizer.step()"
     ),
+    "monitor.gradwatch.no_gradients_at_step": (
+        "brak norm gradientu do pokazania: optimizer.step() wykonano ({steps}), ale żaden"
+        " parametr nie miał wtedy gradientu (każdy .grad był None), więc model się nie uczy."
+        " Czy zero_grad() nie jest wywoływane między backward() a step()? Właściwa kolejność"
+        " to zero_grad(), backward(), step()"
+    ),
+    "monitor.gradwatch.no_gradients": (
+        "brak norm gradientu do pokazania: watch.step() wywołano ({steps}), ale żaden parametr"
+        " nie miał wtedy gradientu (każdy .grad był None). Wywołuj watch.step() po"
+        " loss.backward(), a przed optimizer.zero_grad(): zero_grad(), backward(), watch.step(),"
+        " optimizer.step()"
+    ),
+    "monitor.gradwatch.all_frozen": (
+        "brak norm gradientu do pokazania: w każdym zapisanym kroku ({steps}) wszystkie"
+        " parametry były zamrożone (requires_grad równe False), więc nic się nie uczy. Wywołaj"
+        " requires_grad_(True) na warstwach, które mają się uczyć"
+    ),
     "monitor.gradwatch.copy": (
         "GradientWatch nie można skopiować (copy.copy, copy.deepcopy) ani zapisać przez pickle"
         " czy torch.save: to żywa obserwacja jednego modelu, podpięta pod jego optymalizator."
@@ -1097,6 +1114,11 @@ MESSAGES: dict[str, str] = {
     "lossview.eta": "zostało ok. {eta}",
     "lossview.waiting": "czekam na pierwsze mon.log(...)",
     "lossview.waiting_gradients": "czekam na pierwsze gradienty (watch.step() albo optimizer.step())",
+    "lossview.no_gradients": (
+        "optimizer.step() się wykonuje, ale w chwili kroku żaden parametr nie ma gradientu:"
+        " nie ma czego narysować, a model się nie uczy. Czy zero_grad() nie jest wywoływane"
+        " między backward() a step()? Właściwa kolejność to zero_grad(), backward(), step()."
+    ),
     "lossview.best": "najlepsza epoka {epoch}: {metric} = {value}",
     "lossview.event": "epoka {epoch} · {detector}\n{message}",
     "lossview.event_step": "krok {epoch} · {detector}\n{message}",

@@ -39,6 +39,7 @@ from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._gradsteps import EmptySteps, EvalSteps
+from nngraph.monitor._gradtable import say, table_text
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._nocopy import NotCopyable
@@ -57,7 +58,10 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
     layer's norm, *exploding* above ``exploding`` or when non-finite, for ``patience`` steps in a
     row (0 or 1: at the first such step); each flag becomes an :class:`Event` in ``events`` (and
     in ``monitor``'s, stamped with its epoch, if given; else with the step: "step 250: ..."),
-    one for 3 or more layers flagged alike at one step, naming them (``values["layers"]``). A
+    one for 3 or more layers flagged alike at one step, naming them (``values["layers"]``).
+    Each event is printed once, when it happens ("  ! step 250: ..."), as a Monitor prints its
+    own; with ``monitor=`` the monitor shows it (or not: ``display=False``). :meth:`table` lists
+    them all. A
     step where every gradient is exactly zero (an empty batch: no data, no signal) is recorded
     but flags no layer. With ``optimizer=``, steps in a row at which no parameter the optimizer
     holds has a gradient (``zero_grad()`` between ``backward()`` and ``step()``) are said once
@@ -141,6 +145,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         self.last: dict[str, float] = {}
         self.events: list[Event] = []
         self.steps = 0
+        self._frozen_steps = 0  # steps at which every parameter was frozen: nothing to read
         self._runs: dict[tuple[str, str], int] = {}  # (layer, kind) -> steps in a row
         self._hook: Any = None
         self._optimizer: Any = optimizer
@@ -175,6 +180,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         layer_norms = _layer_norms(torch, reading.grads)
         self._join(reading.trainable)
         self.steps += 1
+        self._frozen_steps += not reading.trainable
         now = {self._names[i]: norm for i, norm in layer_norms.items()}
         for name, norm in now.items():
             series = self.series.get(name)
@@ -266,7 +272,9 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         )
         self.events.append(event)
         if self.monitor is not None:
-            self.monitor.add_event(event)
+            self.monitor.add_event(event)  # the monitor shows it, as it shows its own
+        else:
+            say(event)
 
     def history(self, layer: str) -> tuple[Any, Any]:
         """``(steps, norms)`` numpy arrays (copies) for one layer (a name from :attr:`layers`).
@@ -307,8 +315,9 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         return {"layers": layers, "events": [e.to_dict() for e in self.events]}
 
     def table(self) -> str:
-        """Last, lowest and highest gradient norm of every layer, as text; a layer name holding
-        a newline (or another character `one_line` escapes) keeps its row one row.
+        """Last, lowest and highest gradient norm of every layer, as text, then the events; a
+        layer name holding a newline (or another character `one_line` escapes) keeps its row one
+        row. After steps that found no gradient to read, it says why there is no row.
 
         >>> import torch
         >>> net = torch.nn.Linear(2, 1, bias=False); gw = GradientWatch(net)
@@ -319,28 +328,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         >>> print(GradientWatch(net).table())  # before a step: how to record one
         no step recorded yet: call watch.step() after each loss.backward(), or ...
         """
-        if not self.steps:  # with optimizer=, each opt.step() records one
-            key = "no_steps" if self._hook is None else "no_steps_yet"
-            return message("monitor.gradwatch." + key)
-        recorded = self._recorded()
-        names = [one_line(n) or _model_name() for n, _ in recorded]
-        cols = message("monitor.gradwatch.table.columns").split("|")
-        w = max([len(n) for n in names] + [len(cols[0]), 5])
-        header = dict(zip(("layer", "last", "low", "high"), cols, strict=True))
-        lines = [message("monitor.gradwatch.table.header", **header, w=w)]
-        for shown, (_, series) in zip(names, recorded, strict=True):
-            last = series.last
-            lines.append(
-                message(
-                    "monitor.gradwatch.table.row",
-                    layer=shown,
-                    last=last[1] if last else math.nan,
-                    low=series.min_value,
-                    high=series.max_value,
-                    w=w,
-                )
-            )
-        return "\n".join(lines)
+        return table_text(self)
 
     def _recorded(self) -> list[tuple[str, Series]]:
         """``(layer, series)`` of the layers with norms, in the model's order (a layer unfrozen

@@ -18,6 +18,7 @@ characters XML cannot hold (control characters, lone surrogates) replaced.
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
@@ -26,13 +27,14 @@ from nngraph.i18n import message, number
 from nngraph.monitor._names import is_validation, training_base, validation_base
 from nngraph.widgets._static_svg import xml_text
 
-__all__ = ["loss_svg", "loss_text"]
+__all__ = ["empty_lines", "loss_svg", "loss_text"]
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 420, 210, 52, 12, 24, 26
 LINE, GAP = 14, 8  # height of a legend row, space between legend entries
 SAMPLE, DASH = 22, "5 4"  # length of a line sample in the runs' legend; a training curve's dash
 CHAR, BOLD_CHAR = 6.5, 7.0  # generous estimates of a character's width at font-size 11
+TEXT_W, WRAP = 560, 84  # a picture of text only: its width, the characters of a row
 
 # a legend, title first: (x in the panel, row, text shown, full text)
 Legend = list[tuple[float, int, str, str]]
@@ -150,13 +152,7 @@ def loss_svg(
     if kind == "gradients":
         log = True
     if not panels:  # what the live view says (a GradientWatch is fed by steps, not mon.log)
-        key = "lossview.waiting_gradients" if kind == "gradients" else "lossview.waiting"
-        text = xml_text(strings.get(key) or message(key))
-        return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="40" '
-            f'font-family="sans-serif" font-size="12"><text x="8" y="24" fill="#666">{text}'
-            "</text></svg>"
-        )
+        return _empty_svg(empty_lines(snap, strings))
     runs = list((snap.get("runs") or {}).keys())
     metrics = [m for c in panels.values() for _, m, _, _ in c]
     primary = _panel_key(str(snap.get("metric") or ""), kind)
@@ -184,6 +180,52 @@ def loss_svg(
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">'
         + "".join(parts)
         + "</svg>"
+    )
+
+
+def empty_lines(snap: dict[str, Any], strings: dict[str, str]) -> list[str]:
+    """What a view with nothing to draw says, as in the live view (``emptyLines`` in
+    js/src/loss/format.js): that it waits for its first data; for a GradientWatch whose steps
+    found no gradient (``zero_grad()`` between ``backward()`` and ``step()``), that instead;
+    then a GradientWatch's events, which have no curve to be marked on.
+
+        >>> empty_lines({"kind": "monitor", "runs": {}}, {})
+        ['waiting for the first mon.log(...)']
+    """
+
+    def word(key: str, **fields: Any) -> str:
+        text = strings.get(key)  # the view's words: its language, as the live view's
+        return text.format(**fields) if text else message(key, **fields)
+
+    if snap.get("kind", "monitor") != "gradients":
+        return [word("lossview.waiting")]
+    events = [e for rs in (snap.get("runs") or {}).values() for e in rs.get("events") or []]
+    none = any(str(e.get("message_id", "")).startswith("grad.step_") for e in events)
+    lines = [word("lossview.no_gradients" if none else "lossview.waiting_gradients")]
+    for e in events:
+        key = "lossview.event_step" if e.get("unit") == "step" else "lossview.event"
+        fields = {k: e.get(k, "") for k in ("epoch", "detector", "message")}
+        lines.append(word(key, **fields))
+    return lines
+
+
+def _empty_svg(lines: list[str]) -> str:
+    """A picture of text only: each line wrapped to the width, events set apart by a gap."""
+    rows: list[tuple[float, str]] = []
+    y = 24.0
+    for i, line in enumerate(lines):
+        if i:
+            y += 8  # an event below the head line, or below the event before it
+        for part in line.split("\n"):
+            for row in textwrap.wrap(part, WRAP) or [""]:
+                rows.append((y, row))
+                y += 16
+    texts = "".join(
+        f'<text x="8" y="{ry:g}" fill="#666">{xml_text(row)}</text>' for ry, row in rows
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{TEXT_W}" height="{y:g}" '
+        f'font-family="sans-serif" font-size="12">{texts}</svg>'
     )
 
 

@@ -157,3 +157,97 @@ def test_a_watch_that_recorded_no_step_says_how_to_record_one(language: str) -> 
     opt.step()
     assert hooked.table().splitlines()[0].split()[0] in ("layer", "warstwa")
     hooked.close()
+
+
+# ------------------------------------- zero_grad() between backward() and step(): said, not hidden
+def zero_grad_before_step(steps: int, **kwargs: object) -> GradientWatch:
+    """A watch through the optimizer of a loop that calls ``zero_grad()`` again between
+    ``backward()`` and ``step()`` (sweep 20c §3): every step finds no gradient."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 2))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt, **kwargs)  # type: ignore[arg-type]
+    x, y = torch.randn(20, 2), torch.randint(0, 2, (20,))
+    for _ in range(steps):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(net(x), y).backward()
+        opt.zero_grad()
+        opt.step()
+    gw.close()
+    return gw
+
+
+ORDER = "zero_grad(), backward(), step()"
+
+
+def test_steps_without_a_gradient_are_printed_once_when_they_happen(
+    language: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sweep 20c §3: the explanation was only in watch.events; nothing was printed."""
+    gw = zero_grad_before_step(20)
+    printed = capsys.readouterr().out.splitlines()
+    (event,) = gw.events
+    word = {"en": "step", "pl": "krok"}[language]
+    assert printed == [f"  ! {word} 3: {event.message}"]
+    assert event.message_id == "grad.step_none" and ORDER in event.message
+
+
+def test_every_event_of_a_watch_is_printed_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """Not only the empty steps: an exploding layer, a layer replaced, eval mode."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Dropout(), torch.nn.Linear(4, 1))
+    gw = GradientWatch(net, exploding=1.0, patience=1)
+    net.eval()
+    spike_at(gw, net, spike=2, steps=3)
+    printed = capsys.readouterr().out.splitlines()
+    assert {e.message_id for e in gw.events} == {"grad.exploding", "grad.eval_mode"}
+    assert printed == [f"  ! {e}" for e in gw.events]
+
+
+def test_a_watch_with_a_monitor_leaves_showing_its_events_to_the_monitor(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    quiet = Monitor(display=False, detectors=[])
+    gw = zero_grad_before_step(5, monitor=quiet)
+    assert capsys.readouterr().out == "" and quiet.events == gw.events  # display=False: silent
+    loud = Monitor(display="text", detectors=[])
+    gw = zero_grad_before_step(5, monitor=loud)
+    (event,) = gw.events
+    assert capsys.readouterr().out.count(event.message) == 1  # printed by the monitor, once
+
+
+def test_the_table_of_steps_without_a_gradient_says_why_and_lists_the_events(
+    language: str,
+) -> None:
+    """Sweep 20c §3: the table was its header alone, after 20 steps."""
+    gw = zero_grad_before_step(20)
+    lines = gw.table().splitlines()
+    count = {"en": "20 steps", "pl": "20 kroków"}[language]
+    assert lines[0].split()[0] not in ("layer", "warstwa")  # no bare header
+    assert count in lines[0] and ORDER in lines[0] and ".grad" in lines[0]
+    assert lines[1:] == [{"en": "1 event:", "pl": "1 zdarzenie:"}[language], f"  {gw.events[0]}"]
+    assert gw.table() in gw._text()  # a cell's value outside a notebook
+
+
+def test_the_table_says_why_it_has_no_row_without_an_optimizer_too(language: str) -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1))
+    gw = GradientWatch(net)
+    gw.step()  # called before any backward(): no .grad to read
+    first = gw.table().splitlines()[0]
+    assert "watch.step()" in first and "loss.backward()" in first and ORDER not in first
+    frozen = GradientWatch(net)
+    net.requires_grad_(False)  # then every parameter frozen: nothing to read, nothing trains
+    frozen.step()
+    assert "requires_grad_(True)" in frozen.table() and "watch.step()" not in frozen.table()
+
+
+def test_the_table_lists_the_events_below_the_rows() -> None:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Linear(4, 1))
+    gw = GradientWatch(net, exploding=1.0, patience=1)
+    spike_at(gw, net, spike=2, steps=3)
+    lines = gw.table().splitlines()
+    assert [line.split()[0] for line in lines[:3]] == ["layer", "0", "1"]
+    assert lines[3:] == [f"{len(gw.events)} event{'s' * (len(gw.events) > 1)}:"] + [
+        f"  {e}" for e in gw.events
+    ]

@@ -6,6 +6,8 @@ for it; the live view says "waiting for the first gradients", and so does the pi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import torch
 
@@ -73,3 +75,54 @@ def test_the_text_of_a_gradient_view_lists_the_layers_in_the_models_order() -> N
     view = LossView(top)
     assert view._text().splitlines()[0] == "nngraph gradient norms per layer: (model)"
     view.close()
+
+
+def zero_grad_before_step(steps: int) -> GradientWatch:
+    """``zero_grad()`` between ``backward()`` and ``step()`` (sweep 20c §3)."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 2))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    watch = GradientWatch(net, optimizer=opt)
+    x, y = torch.randn(20, 2), torch.randint(0, 2, (20,))
+    for _ in range(steps):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(net(x), y).backward()
+        opt.zero_grad()
+        opt.step()
+    watch.close()
+    return watch
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_gradient_view_whose_steps_found_no_gradient_says_so(language: str) -> None:
+    """Sweep 20c §3: after 20 steps the picture still said "waiting for the first gradients"
+    and the text was a bare table header; the event that explains it was nowhere."""
+    watch = zero_grad_before_step(20)
+    ng.set_language(language)
+    try:
+        view = LossView(watch)
+        bundle, _ = view._repr_mimebundle_()
+        words = [message(k) for k in ("lossview.waiting_gradients", "lossview.no_gradients")]
+        table = watch.table()
+        view.close()
+    finally:
+        ng.set_language("en")
+    svg, text = bundle["image/svg+xml"], bundle["text/plain"]
+    waiting, no_gradients = words
+    assert waiting not in svg and "zero_grad(), backward(), step()" in no_gradients
+    shown = " ".join(re.findall(r">([^<]*)</text>", svg))
+    assert no_gradients in shown  # wrapped onto rows of the picture
+    assert " ".join(watch.events[0].message.split()) in shown  # and the event below it
+    assert text.endswith(table) and watch.events[0].message in text
+    assert "zero_grad(), backward(), step()" in text.splitlines()[1]
+
+
+def test_the_picture_of_an_empty_gradient_view_lists_its_events_under_the_waiting_line() -> None:
+    event = {"step": 2, "epoch": 2, "unit": "step", "detector": "GradientWatch", "message": "m"}
+    svg = loss_svg({"kind": "gradients", "runs": {"": {"metrics": {}, "events": [event]}}})
+    rows = re.findall(r">([^<]*)</text>", svg)
+    assert rows == [
+        "waiting for the first gradients (watch.step() or optimizer.step())",
+        "step 2 · GradientWatch",
+        "m",
+    ]

@@ -20,6 +20,7 @@ export const DEFAULT_STRINGS = {
   "lossview.eta": "ETA {eta}",
   "lossview.waiting": "waiting for the first mon.log(...)",
   "lossview.waiting_gradients": "waiting for the first gradients (watch.step() or optimizer.step())",
+  "lossview.no_gradients": "optimizer.step() ran, but no parameter had a gradient at step time: no norms to draw, and the model does not learn. Is zero_grad() called between backward() and step()? The order is zero_grad(), backward(), step().",
   "lossview.best": "best epoch {epoch}: {metric} = {value}",
   "lossview.event": "epoch {epoch} · {detector}\n{message}",
   "lossview.event_step": "step {epoch} · {detector}\n{message}",
@@ -45,6 +46,28 @@ export const DEFAULT_STRINGS = {
 export function t(strings, key, fields = {}) {
   const text = (strings && strings[key]) || DEFAULT_STRINGS[key] || key;
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in fields ? String(fields[name]) : m));
+}
+
+/**
+ * What a view with nothing to draw says (`loss_svg`'s picture says the same): that it waits for
+ * its first data; for a gradient view whose steps found no gradient (`zero_grad()` between
+ * `backward()` and `step()`, an event says so), that instead; then a gradient view's events,
+ * which have no curve to be marked on. Each line is plain text (an event's holds a newline).
+ * @param {string} kind "monitor" | "runs" | "gradients"
+ * @param {{events: import("./store.js").LossEvent[]}[]} runs
+ * @param {Record<string, string>} [strings]
+ * @returns {string[]}
+ */
+export function emptyLines(kind, runs, strings) {
+  if (kind !== "gradients") return [t(strings, "lossview.waiting")];
+  const events = runs.flatMap((r) => r.events || []);
+  const none = events.some((e) => String(e.message_id || "").startsWith("grad.step_"));
+  const lines = [t(strings, none ? "lossview.no_gradients" : "lossview.waiting_gradients")];
+  for (const e of events) {
+    const key = e.unit === "step" ? "lossview.event_step" : "lossview.event";
+    lines.push(t(strings, key, { epoch: e.epoch, detector: e.detector, message: e.message }));
+  }
+  return lines;
 }
 
 /**

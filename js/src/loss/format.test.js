@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { epochRate, fmtDuration, fmtNum, fmtTick, progressText, t } from "./format.js";
+import { emptyLines, epochRate, fmtDuration, fmtNum, fmtTick, progressText, t } from "./format.js";
 
 describe("words and numbers", () => {
   it("fill fields and fall back to English", () => {
@@ -34,5 +34,22 @@ describe("words and numbers", () => {
       "epoch 2 · step 2 · 4 s/epoch",
     );
     expect(progressText([])).toMatch(/waiting/);
+  });
+
+  it("say what an empty view waits for, or that a gradient view's steps found no gradient", () => {
+    expect(emptyLines("monitor", [], {})).toEqual(["waiting for the first mon.log(...)"]);
+    expect(emptyLines("gradients", [{ events: [] }], {})).toEqual([
+      "waiting for the first gradients (watch.step() or optimizer.step())",
+    ]);
+    const none = { step: 3, epoch: 3, unit: "step", detector: "GradientWatch", kind: "gradient", message_id: "grad.step_none", message: "m", stop: false };
+    const lines = emptyLines("gradients", [{ events: [none] }], {});
+    expect(lines[0]).toMatch(/^optimizer\.step\(\) ran, but no parameter had a gradient at step time/);
+    expect(lines.slice(1)).toEqual(["step 3 · GradientWatch\nm"]);
+    // another event (eval mode) with no norms: still waiting, the event said below
+    const other = { ...none, message_id: "grad.eval_mode", unit: undefined, epoch: 2 };
+    expect(emptyLines("gradients", [{ events: [other] }], {})).toEqual([
+      "waiting for the first gradients (watch.step() or optimizer.step())",
+      "epoch 2 · GradientWatch\nm",
+    ]);
   });
 });

@@ -22,6 +22,7 @@ const VIEW_CSS = `
 .ng-loss-styles{display:inline-flex;gap:12px;margin-left:auto;color:var(--jp-ui-font-color2,#555)}
 .ng-loss-styles>span{display:inline-flex;align-items:center;gap:4px}
 .ng-loss-empty{color:var(--jp-ui-font-color2,#666);padding:24px 8px}
+.ng-loss-empty-event{white-space:pre-line;margin-top:8px;color:var(--jp-ui-font-color1,#222)}
 .ng-loss-mark{position:absolute;top:0;bottom:0;width:0;pointer-events:none}
 .ng-loss-mark>i{position:absolute;top:0;bottom:0;left:0;border-left:1px dashed currentColor;opacity:.7}
 .ng-loss-mark>b{position:absolute;top:-1px;left:-7px;width:14px;height:14px;pointer-events:auto;cursor:help;outline:none}

@@ -2,7 +2,7 @@
 // compared runs, one panel per metric, the runs table and a shared tooltip. Data goes into a Store; drawing happens at
 // most once per animation frame, however many batches arrive.
 import { createToolbar, fillRunsTable } from "./controls.js";
-import { progressText, t } from "./format.js";
+import { emptyLines, progressText } from "./format.js";
 import { panelGrid, SCREEN_MARGIN } from "./layout.js";
 import { createRunsLegend } from "./legend.js";
 import { createPanel, seriesStyle } from "./panel.js";
@@ -104,7 +104,17 @@ export function createLossView(el, options = {}) {
     frame = 0;
     const list = store.panels();
     empty.hidden = list.length > 0;
-    empty.textContent = t(state.strings, store.kind === "gradients" ? "lossview.waiting_gradients" : "lossview.waiting");
+    if (!list.length) {
+      const lines = emptyLines(store.kind, [...store.runs.values()], state.strings);
+      empty.replaceChildren(
+        ...lines.map((line, i) => {
+          const p = document.createElement("div");
+          p.className = i ? "ng-loss-empty-event" : "ng-loss-empty-head";
+          p.textContent = line;
+          return p;
+        }),
+      );
+    }
     // gradient norms and compared runs report no epochs: no progress line (not "waiting")
     progress.textContent = store.progress.length ? progressText(store.progress, state.strings) : "";
     toolbar.sync({

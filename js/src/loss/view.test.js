@@ -67,6 +67,48 @@ describe("the loss view", () => {
     expect(el.querySelector(".ng-loss-empty")?.textContent).toMatch(/first gradients/);
   });
 
+  it("says that steps ran without a gradient, and the watch's events, instead of waiting", () => {
+    // zero_grad() between backward() and step(): the watch has steps and an event, no norms
+    const { el, view } = mount();
+    const message = `optimizer.step() ran 3 times in a row while no parameter had a gradient ${XSS}`;
+    const events = [
+      { step: 3, epoch: 3, unit: "step", detector: "GradientWatch", kind: "gradient", message_id: "grad.step_none", message, stop: false },
+    ];
+    view.load({ kind: "gradients", metric: "", mode: "min", runs: { "": { metrics: {}, events, best: null } } });
+    view.flush();
+    const empty = /** @type {HTMLElement} */ (el.querySelector(".ng-loss-empty"));
+    expect(empty.hidden).toBe(false);
+    expect(empty.textContent).not.toMatch(/waiting|first gradients/);
+    expect(empty.textContent).toContain("no parameter had a gradient at step time");
+    expect(empty.textContent).toContain("zero_grad(), backward(), step()");
+    const entry = /** @type {HTMLElement} */ (empty.querySelector(".ng-loss-empty-event"));
+    expect(entry.textContent).toBe(`step 3 · GradientWatch\n${message}`);
+    expect(el.querySelector("img")).toBeNull(); // the message stays text
+  });
+
+  it("says it as soon as a live batch brings the event, with no norms in it", () => {
+    const { el, view } = mount();
+    view.load({ kind: "gradients", metric: "", mode: "min", runs: {} });
+    view.flush();
+    const event = { step: 3, epoch: 3, unit: "step", detector: "GradientWatch", message_id: "grad.step_none", message: "m", stop: false };
+    view.addBatch({ type: "batch", run: "", metrics: [], events: [event] }, []);
+    view.flush();
+    const text = el.querySelector(".ng-loss-empty")?.textContent ?? "";
+    expect(text).toContain("no parameter had a gradient at step time");
+    expect(text).not.toMatch(/first gradients/);
+  });
+
+  it("says it in the view's language", () => {
+    const { el, view } = mount({
+      strings: { "lossview.no_gradients": "optimizer.step() się wykonuje, ale ...", "lossview.event_step": "krok {epoch} · {detector}\n{message}" },
+    });
+    const events = [{ step: 3, epoch: 3, unit: "step", detector: "GradientWatch", message_id: "grad.step_none", message: "m", stop: false }];
+    view.load({ kind: "gradients", runs: { "": { metrics: {}, events } } });
+    view.flush();
+    const lines = [...el.querySelectorAll(".ng-loss-empty > div")].map((d) => d.textContent);
+    expect(lines).toEqual(["optimizer.step() się wykonuje, ale ...", "krok 3 · GradientWatch\nm"]);
+  });
+
   it("says nothing of waiting once gradient norms have come", () => {
     const { el, view } = mount({ log: true });
     const steps = [1, 2, 3];

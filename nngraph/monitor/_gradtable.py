@@ -1,0 +1,86 @@
+"""The words of a :class:`~nngraph.monitor.GradientWatch`: its table, and its events said as
+they happen.
+
+An event is printed once, when it happens, as a :class:`~nngraph.monitor.Monitor` prints its
+own ("  ! step 3: ..."); a watch given ``monitor=`` leaves that to the monitor (its text lines or
+its live view, or nothing with ``display=False``). The table lists every layer's norms, says why
+there are none after steps that found no gradient (``zero_grad()`` between ``backward()`` and
+``step()``) and lists the events, so ``print(watch.table())`` and the view's text tell the story.
+
+    >>> import torch
+    >>> from nngraph.monitor import GradientWatch
+    >>> net = torch.nn.Linear(2, 1); gw = GradientWatch(net); _ = gw.step()
+    >>> print(table_text(gw))  # a step before any backward(): nothing to read
+    no gradient norms to show: watch.step() ran (1 step), but no parameter had a gradient ...
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from nngraph._oneline import one_line
+from nngraph.i18n import message
+from nngraph.monitor._common import Event
+from nngraph.monitor._distributed import current_rank
+from nngraph.monitor._text import count
+
+if TYPE_CHECKING:
+    from nngraph.monitor._gradwatch import GradientWatch
+
+__all__ = ["say", "table_text"]
+
+
+def say(event: Event) -> None:
+    """Print ``event`` on one line, stamped with its step or epoch (only rank 0 prints, as a
+    Monitor does under ``torch.distributed``)."""
+    if current_rank() == 0:
+        print(one_line(message("monitor.text.event", message=str(event))), flush=True)
+
+
+def table_text(watch: GradientWatch) -> str:
+    """Last, lowest and highest gradient norm of every layer, then the events; before the
+    first step, how to record one; after steps without any norm, why there is none."""
+    if not watch.steps:  # with optimizer=, each opt.step() records one
+        key = "no_steps" if watch._hook is None else "no_steps_yet"
+        return message("monitor.gradwatch." + key)
+    lines = _rows(watch) if watch._recorded() else [_no_norms(watch)]
+    if watch.events:
+        lines.append(message("monitor.summary.events", events=count("event", len(watch.events))))
+        lines += [one_line(f"  {e}") for e in watch.events]
+    return "\n".join(lines)
+
+
+def _no_norms(watch: GradientWatch) -> str:
+    """Why steps were recorded but no norm: every parameter frozen at each of them, or no
+    gradient to read (with ``optimizer=``: read at ``optimizer.step()``, after ``zero_grad()``)."""
+    steps = count("step", watch.steps)
+    if watch._frozen_steps == watch.steps:
+        return message("monitor.gradwatch.all_frozen", steps=steps)
+    key = "no_gradients" if watch._optimizer is None else "no_gradients_at_step"
+    return message("monitor.gradwatch." + key, steps=steps)
+
+
+def _rows(watch: GradientWatch) -> list[str]:
+    """The header and one row per layer with norms; a layer name holding a newline (or another
+    character `one_line` escapes) keeps its row one row."""
+    recorded = watch._recorded()
+    model = message("monitor.gradwatch.model")
+    names = [one_line(n) or model for n, _ in recorded]
+    cols = message("monitor.gradwatch.table.columns").split("|")
+    w = max([len(n) for n in names] + [len(cols[0]), 5])
+    header = dict(zip(("layer", "last", "low", "high"), cols, strict=True))
+    lines = [message("monitor.gradwatch.table.header", **header, w=w)]
+    for shown, (_, series) in zip(names, recorded, strict=True):
+        last = series.last
+        lines.append(
+            message(
+                "monitor.gradwatch.table.row",
+                layer=shown,
+                last=last[1] if last else math.nan,
+                low=series.min_value,
+                high=series.max_value,
+                w=w,
+            )
+        )
+    return lines
