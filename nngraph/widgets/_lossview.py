@@ -124,6 +124,8 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         self._last_poll = 0.0
         self._last_run: str | None = None
         self._grad_sent: dict[str, float] = {}
+        # a watch's events so far go out with the first snapshot; later ones with refresh()
+        self._grad_events_sent = len(getattr(source, "events", ())) if kind == "gradients" else 0
         self._dirty = False
         self._listener: Any = None
         self.on_msg(self._on_custom)
@@ -277,10 +279,14 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
                 steps[keep].astype(np.float64).tobytes(),
                 values[keep].astype(np.float64).tobytes(),
             ]
-        if names:
-            self._send_custom({"type": "batch", "run": "", "metrics": names}, buffers)
+        # its events too (steps that found no gradient add no norm to draw, only an event)
+        events = [e.to_dict() for e in self.source.events[self._grad_events_sent :]]
+        self._grad_events_sent += len(events)
+        if names or events:
+            header = {"type": "batch", "run": "", "metrics": names, "events": events}
+            self._send_custom(header, buffers)
             self._dirty = True
-            self._schedule_snapshot(False)
+            self._schedule_snapshot(bool(events))
 
     def full_snapshot(self) -> dict[str, Any]:
         """Everything the view shows, downsampled to ``max_points`` per curve (JSON-ready).

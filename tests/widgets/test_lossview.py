@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 from typing import Any
@@ -174,6 +175,30 @@ def test_gradient_norms_on_a_log_scale() -> None:
     assert steps == [1.0, 2.0, 3.0]  # each step once, however often refresh() runs
     assert set(view.full_snapshot()["runs"][""]["metrics"]) == {"0", "2"}
     assert "<svg" in view.static_svg()
+
+
+def test_a_watchs_steps_without_gradients_reach_the_live_view_as_events() -> None:
+    import torch
+
+    net = torch.nn.Linear(3, 1)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt)
+    view = LossView(gw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(3):  # zero_grad() between backward() and step(): no norm to draw
+            net(torch.randn(8, 3)).pow(2).mean().backward()
+            opt.zero_grad()
+            opt.step()
+    view.refresh()
+    view.refresh()  # each event once
+    sent = [e for content, _ in view.sent for e in content.get("events", [])]
+    assert len(sent) == len(gw.events) >= 1
+    assert "no parameter had a gradient" in sent[0]["message"]
+    later = LossView(gw)  # a view made afterwards has them in its first snapshot
+    later.refresh()
+    assert not [e for content, _ in later.sent for e in content.get("events", [])]
+    gw.close()
 
 
 def test_static_fallback_is_an_escaped_svg_with_curves_and_markers() -> None:
