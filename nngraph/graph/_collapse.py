@@ -290,6 +290,11 @@ def _modules_below(g: Graph) -> dict[str, list[tuple[Any, ...]]]:
     return below
 
 
+def _goes_on(g: Graph, n: Any, inside: set[Any]) -> bool:
+    """Whether node `n`, outside a box, computes on (is no output node nor inside it)."""
+    return n not in inside and g._node[n].get("kind") != "output"
+
+
 def _box(
     g: Graph,
     path: str,
@@ -308,9 +313,13 @@ def _box(
     nodes = g._node
     ends = [n for n in inside if n in leaving]
     ops = [n for n in inside if nodes[n].get("kind") == "op"]
-    # prefer what carries gradient over side results (BatchNorm's num_batches_tracked += 1)
-    tracked = [n for n in ends or ops if nodes[n].get("tracked")]
-    out = max(tracked or ends or ops or inside, key=position.__getitem__)
+    # prefer what the model goes on with over a result only returned (an RNN's final state,
+    # made last, that `out, _ = self.rnn(x)` drops), and what carries gradient over side
+    # results (BatchNorm's num_batches_tracked += 1)
+    members = set(inside)
+    used = [n for n in ends if any(_goes_on(g, s, members) for s in g._succ[n])]
+    tracked = [n for n in used or ends or ops if nodes[n].get("tracked")]
+    out = max(tracked or used or ends or ops or inside, key=position.__getitem__)
     out_data = nodes[out]
     in_nodes = sum(nodes[n].get("params") or 0 for n in inside)
     calls = [nodes[n]["call"] for n in inside if nodes[n].get("call") is not None]

@@ -117,20 +117,26 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
     order = forward_order(g)
     position = {n: i for i, n in enumerate(order)}
     # a module's output: the last node inside it (in forward order) that feeds a node outside;
-    # the model's: the last that feeds what no module ran (the loss, the output node)
+    # the model's: the last that feeds what no module ran (the loss, the output node). What
+    # the model goes on with comes before a result only returned: an RNN's final state, made
+    # last, that `out, _ = self.rnn(x)` drops
     output: dict[str, Any] = {}
+    going_on: dict[str, Any] = {}
     for u, v in g.edges:
         if g.nodes[u].get("kind") not in ("op", "module"):
             continue  # a parameter feeding an op is not the module's output
         module_u, module_v = owner_module(g.nodes[u]), owner_module(g.nodes[v])
+        goes_on = g._node[v].get("kind") != "output"
         for path in ancestors_of(module_u):
             if path == "":
                 if not (_in_model(g.nodes[u]) and not _in_model(g.nodes[v])):
                     break
             elif _inside(path, module_v):
                 break
-            if path not in output or position[u] > position[output[path]]:
-                output[path] = u
+            for last in (output, going_on) if goes_on else (output,):
+                if path not in last or position[u] > position[last[path]]:
+                    last[path] = u
+    output.update(going_on)
     # module boxes (collapsed graphs) are their own output: the last box of a module split
     # into one box per call; only its first box counts its parameters
     box_params: dict[str, int] = {}

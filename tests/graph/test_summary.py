@@ -59,6 +59,25 @@ def test_the_model_row_shows_what_the_model_returns_not_the_loss():
     assert rows(single.summary())["(model)"][:3] == ["(model)", "Linear", "[5, 2]"]
 
 
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_an_rnn_row_shows_the_output_used_not_the_final_state_thrown_away(batch_first: bool):
+    class Tagger(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rnn, self.fc = nn.GRU(4, 8, batch_first=batch_first), nn.Linear(8, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out, _ = self.rnn(x)  # the final state, made last, is dropped
+            return self.fc(out)
+
+    x = torch.randn(2, 12, 4) if batch_first else torch.randn(12, 2, 4)
+    g = ng.trace(Tagger(), x, loss=lambda y: y.sum())
+    used = "[2, 12, 8]" if batch_first else "[12, 2, 8]"
+    assert rows(g.summary())["rnn"][2] == used
+    (box,) = [d for _, d in g.collapse(0).nodes(data=True) if d["module"] == "rnn"]
+    assert str(box["shape"]).replace(" ", "") == used.replace(" ", "")
+
+
 def test_summary_totals_at_the_bottom():
     text = traced().summary()
     assert "Total params: 21" in text
