@@ -420,6 +420,34 @@ MESSAGES: dict[str, str] = {
         "monitor (mon.model), so its weights belong to the earlier model; this one has not "
         "beaten it yet"
     ),
+    "monitor.error.stale_best": (
+        "the weights kept for the best {metric} (epoch {epoch}) are not the best ones: the model"
+        " this monitor watches (the one given to Monitor(model=...) when the monitor was made)"
+        " has not changed since epoch {since}, so another model object was trained and reached"
+        " that value. The kept weights are the old model's, so they are not put back. Make a new"
+        " monitor for the new model, ng.Monitor(model=your_model), and train it again; or give"
+        " the new model to this monitor through its model attribute (.model = your_model) and"
+        " train on: the weights of its next best epoch are kept"
+    ),
+    "monitor.error.untouched_best": (
+        "the weights kept for the best {metric} (epoch {epoch}) are not that model's: this"
+        " monitor watches another model object (the one given to Monitor(model=...) when the"
+        " monitor was made), which has not changed since while {metric} did, so they are the"
+        " weights it was made with. Was the cell that makes the model run again after the"
+        " monitor was made? Make a new monitor for the model you train,"
+        " ng.Monitor(model=your_model), and train it again; or give it to this monitor through"
+        " its model attribute (.model = your_model) and train on: the weights of its next best"
+        " epoch are kept"
+    ),
+    "monitor.watched.model_unchanged": (
+        "nngraph Monitor: the model this monitor watches has not changed since epoch {since},"
+        " yet {metric} went from {before:.4g} to {now:.4g}: the model being trained is another"
+        " object. Was the cell that makes the model run again after the monitor was made? The"
+        " monitor still follows the old model (the one given to Monitor(model=...)), and its"
+        " best weights would be the old model's. Make a new monitor for the new model,"
+        " ng.Monitor(model=your_model), or give it to this monitor through its model attribute"
+        " (.model = your_model)"
+    ),
     "monitor.error.not_module": "{what} needs a torch.nn.Module, got {type_name}",
     "monitor.error.listener": "add_listener() needs a callable, got {got!r}",
     "monitor.error.capacity": "Series capacity must be at least {minimum} points",
@@ -565,7 +593,8 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.error_kept": (
         "training stopped with an error: the weights are left as they were then; "
-        "cb.monitor.restore_best() puts the best ones (epoch {best}) back"
+        "restore_best() on the callback's monitor (NNGraphCallback.monitor) puts the best ones "
+        "(epoch {best}) back"
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning needs PyTorch Lightning: pip install nngraph[lightning]"
@@ -960,7 +989,19 @@ MESSAGES: dict[str, str] = {
     "monitor.summary.none": "nothing logged yet",
     "monitor.summary.not_logged": "no best {metric} yet: it has not been logged (logged: {logged})",
     "monitor.summary.no_finite": "no best {metric} yet: every value so far was NaN or infinite",
-    "monitor.summary.restore": "mon.restore_best(model) puts those weights back",
+    "monitor.summary.restore": "{call} puts those weights back",
+    "monitor.summary.restore_watched": (
+        "{call} puts those weights back into the model this monitor watches"
+    ),
+    "monitor.summary.restore_unnamed": (
+        "restore_best() on this monitor puts those weights back into the model it watches"
+    ),
+    "monitor.summary.restored": "the best weights (epoch {epoch}) were put back into the model",
+    "monitor.summary.stale": (
+        "restore_best() refuses the weights kept for it: the model this monitor watches has not"
+        " changed since epoch {since}, so they are an old model's (another model object was"
+        " trained)"
+    ),
     "monitor.summary.events": "{events}:",
     "monitor.repr": "<Monitor{name}: {epochs}{best}, {events}>",
     "monitor.count.epoch.one": "{n} epoch",

@@ -443,6 +443,35 @@ MESSAGES: dict[str, str] = {
         "najlepszy wynik {metric} (epoka {epoch}) padł, zanim ten model przekazano monitorowi "
         "(mon.model), więc jego wagi należą do wcześniejszego modelu; ten jeszcze go nie pobił"
     ),
+    "monitor.error.stale_best": (
+        "wagi zachowane dla najlepszego wyniku {metric} (epoka {epoch}) nie są najlepsze: model"
+        " obserwowany przez ten monitor (ten przekazany w Monitor(model=...) przy tworzeniu"
+        " monitora) nie zmienił się od epoki {since}, więc ten wynik osiągnął inny, trenowany"
+        " obiekt modelu. Zachowane wagi należą do starego modelu, dlatego nie zostaną"
+        " przywrócone. Utwórz nowy monitor dla nowego modelu, ng.Monitor(model=twoj_model), i"
+        " wytrenuj go ponownie; albo przekaż nowy model temu monitorowi przez jego atrybut model"
+        " (.model = twoj_model) i trenuj dalej: zachowane zostaną wagi z jego następnej"
+        " najlepszej epoki"
+    ),
+    "monitor.error.untouched_best": (
+        "wagi zachowane dla najlepszego wyniku {metric} (epoka {epoch}) nie należą do tego"
+        " modelu: ten monitor obserwuje inny obiekt modelu (ten przekazany w Monitor(model=...)"
+        " przy tworzeniu monitora), który od tamtej pory się nie zmienił, choć metryka {metric}"
+        " się zmieniała, więc to wagi, z którymi go utworzono. Czy komórka, która tworzy model,"
+        " została uruchomiona ponownie już po utworzeniu monitora? Utwórz nowy monitor dla"
+        " trenowanego modelu, ng.Monitor(model=twoj_model), i wytrenuj go ponownie; albo przekaż"
+        " go temu monitorowi przez jego atrybut model (.model = twoj_model) i trenuj dalej:"
+        " zachowane zostaną wagi z jego następnej najlepszej epoki"
+    ),
+    "monitor.watched.model_unchanged": (
+        "nngraph Monitor: model obserwowany przez ten monitor nie zmienił się od epoki {since},"
+        " a metryka {metric} zmieniła się z {before:.4g} na {now:.4g}: trenowany jest inny obiekt"
+        " modelu. Czy komórka, która tworzy model, została uruchomiona ponownie już po"
+        " utworzeniu monitora? Monitor wciąż obserwuje stary model (ten przekazany w"
+        " Monitor(model=...)), więc jako najlepsze zachowałby wagi starego modelu. Utwórz nowy"
+        " monitor dla nowego modelu, ng.Monitor(model=twoj_model), albo przekaż nowy model temu"
+        " monitorowi przez jego atrybut model (.model = twoj_model)"
+    ),
     "monitor.error.not_module": "{what} potrzebuje modelu torch.nn.Module, otrzymano {type_name}",
     "monitor.error.listener": "add_listener() potrzebuje funkcji, otrzymano {got!r}",
     "monitor.error.capacity": "pojemność Series musi wynosić co najmniej {minimum} punktów",
@@ -599,7 +628,8 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.error_kept": (
         "trening zatrzymał się z powodu błędu: wagi zostały takie, jakie były w tej chwili; "
-        "cb.monitor.restore_best() przywróci najlepsze (z epoki {best})"
+        "restore_best() monitora callbacku (NNGraphCallback.monitor) przywróci najlepsze "
+        "(z epoki {best})"
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning wymaga PyTorch Lightning: pip install nngraph[lightning]"
@@ -1026,7 +1056,19 @@ MESSAGES: dict[str, str] = {
     "monitor.summary.no_finite": (
         "brak najlepszego wyniku {metric}: każda dotychczasowa wartość była NaN lub nieskończona"
     ),
-    "monitor.summary.restore": "mon.restore_best(model) przywraca te wagi",
+    "monitor.summary.restore": "{call} przywraca te wagi",
+    "monitor.summary.restore_watched": (
+        "{call} przywraca te wagi do modelu obserwowanego przez ten monitor"
+    ),
+    "monitor.summary.restore_unnamed": (
+        "restore_best() tego monitora przywraca te wagi do modelu, który on obserwuje"
+    ),
+    "monitor.summary.restored": "najlepsze wagi (z epoki {epoch}) zostały przywrócone do modelu",
+    "monitor.summary.stale": (
+        "restore_best() nie przywróci wag zachowanych dla tego wyniku: model obserwowany przez"
+        " ten monitor nie zmienił się od epoki {since}, więc to wagi starego modelu (trenowany"
+        " był inny obiekt modelu)"
+    ),
     "monitor.summary.events": "{events}:",
     "monitor.repr": "<Monitor{name}: {epochs}{best}; {events}>",
     "monitor.count.epoch.one": "{n} epoka",

@@ -13,20 +13,29 @@ of that step in host memory, so that ``restore_best()`` puts them back bit for b
     >>> mon.best.epoch, mon.best.value, mon.mode
     (2, 0.8, 'max')
     >>> mon.restore_best()   # the weights as they were at epoch 2
+
+It also notices when the watched model is not the one being trained (the cell that makes the
+model was run again, and a new model object is trained): its weights stop changing from one
+epoch's evaluation to the next while the watched metric goes on (:class:`ModelChanges`). It says
+so once, and ``restore_best()`` refuses a best reached meanwhile, whose kept weights are the old
+model's; and weights of a model that never changed while the metric did, asked for another
+model (``restore_best(new_model)``).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
-from nngraph.monitor._common import json_number
+from nngraph.monitor._common import has_no_data, json_number
+from nngraph.monitor._names import is_validation
 from nngraph.monitor._weights import WeightSnapshot, check_module
 
-__all__ = ["Best", "BestTracking"]
+__all__ = ["Best", "BestTracking", "ModelChanges", "weight_sums"]
 
 
 @dataclass(frozen=True)
@@ -71,11 +80,21 @@ class BestTracking:
     mode: Literal["min", "max"]
     series: dict[str, Any]
     _model: Any
+    _given: int | None  # the last epoch= number (see EpochCounting)
     _best: Best | None
     _best_row = 0  # the number of the row (see _update_best) that holds the best
     _weights: WeightSnapshot
     #: the model's weights had no values at the best step (meta device, lazy layers): not kept
     _weights_empty = False
+    #: the best whose weights restore_best() last put back into the watched model (None after
+    #: a log() call: training went on)
+    _restored: Best | None = None
+    _changes: ModelChanges  # is the watched model the one trained?
+    #: when the best was kept, the epoch since which the watched model had stopped changing
+    #: (another object was trained), else None; or whether it had never changed while the
+    #: metric did (another object, or numbers typed by hand)
+    _best_stale: int | None = None
+    _best_untouched = False
 
     def _update_best(
         self, step: float, epoch: int, values: dict[str, float], row: tuple[int, dict[str, float]]
@@ -86,10 +105,14 @@ class BestTracking:
         number, metrics = row
         best = self._best
         v = values.get(self.metric)
+        self._restored = None  # training went on
         if v is None or not math.isfinite(v):  # a NaN or an infinity (a diverged run) never wins
             if best is not None and self._best_row == number:  # val_acc after the best val_loss
                 self._best = replace(best, metrics=dict(metrics))
             return False
+        # the watched model between epochs (batches that accumulate gradients leave it alone)
+        if self._model is not None and (self._given is not None or is_validation(self.metric)):
+            self._changes.see(self._model, epoch, v, self.metric)
         if best is not None and not (v < best.value if self.mode == "min" else v > best.value):
             return False
         self._best = Best(step, epoch, self.metric, v, dict(metrics))
@@ -100,6 +123,8 @@ class BestTracking:
             self._weights_empty = not self._weights.capture(self._model)
             if self._weights_empty:
                 self._weights = WeightSnapshot()  # an older best's weights are not this best's
+            self._best_stale = self._changes.since  # the old model's weights, not the best's
+            self._best_untouched = self._changes.untouched
         return True
 
     @property
@@ -136,6 +161,8 @@ class BestTracking:
         self._model = None if model is None else check_module(model, "Monitor.model")
         self._weights = WeightSnapshot()  # kept again from the next best step on
         self._weights_empty = False
+        self._changes = ModelChanges()
+        self._best_stale, self._best_untouched, self._restored = None, False, None
 
     def restore_best(self, model: Any = None) -> None:
         """Put the exact weights of the best step back into ``model`` (default: the watched one).
@@ -149,6 +176,9 @@ class BestTracking:
         >>> with torch.no_grad(): _ = net.weight.fill_(7.0)
         >>> mon.restore_best(); float(net.weight.detach()) != 7.0
         True
+
+        A best reached while the watched model did not change (another model object was
+        trained: see the module's docstring) is refused: its kept weights are not the best's.
         """
         target = self._model if model is None else model
         if target is None:
@@ -173,4 +203,113 @@ class BestTracking:
             else:
                 why = message("monitor.why.no_metric", metric=self.metric)
             raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))
+        self._refuse_an_old_models_weights(target)
         self._weights.restore(target)
+        if target is self._model:
+            self._restored = self._best
+
+    def _refuse_an_old_models_weights(self, target: Any) -> None:
+        """Refuse weights kept from a watched model that was not the one trained: it stopped
+        changing while the metric went on (the cell that makes the model was run again), or
+        it never changed and they are asked for another model (the weights it was given)."""
+        if self._best is None:
+            return
+        epoch, metric = self._best.epoch, self.metric
+        if self._best_stale is not None:
+            since = self._best_stale
+            raise NNGraphError(
+                message("monitor.error.stale_best", metric=metric, epoch=epoch, since=since)
+            )
+        if self._best_untouched and target is not self._model:
+            raise NNGraphError(message("monitor.error.untouched_best", metric=metric, epoch=epoch))
+
+
+class ModelChanges:
+    """Whether the watched model is the one being trained, from its weights at each epoch's
+    evaluation: a model that changed and then stops while the metric goes on is not trained any
+    more (``since``: from that epoch; said once, in a warning); one that never changed while
+    the metric did (``untouched``) is another object, or the numbers were typed by hand.
+
+        >>> import torch
+        >>> net, changes = torch.nn.Linear(1, 1), ModelChanges()
+        >>> changes.see(net, 1, 0.9, "val_loss"); changes.see(net, 2, 0.8, "val_loss")
+        >>> changes.untouched, changes.since
+        (True, None)
+    """
+
+    def __init__(self) -> None:
+        self.sums: list[Any] | None = None  # the weights' sums when they last changed
+        self.epoch: int | None = None  # that epoch, and the metric's value then
+        self.value = math.nan
+        self.trained = False  # the weights changed from one epoch to the next
+        self.moved = False  # the metric changed while the weights did not
+        self.since: int | None = None
+        self.said = False
+
+    @property
+    def untouched(self) -> bool:
+        """The metric changed, and the weights never did."""
+        return self.moved and not self.trained
+
+    def see(self, model: Any, epoch: int, value: float, metric: str) -> None:
+        """Compare ``model``'s weights at a later ``epoch`` with the last ones seen."""
+        if epoch == self.epoch:
+            return
+        now = weight_sums(model)
+        if now is None or self.sums is None or not _equal(now, self.sums):
+            self.trained = self.trained or (now is not None and self.sums is not None)
+            self.sums, self.epoch, self.value, self.since = now, epoch, value, None
+            return
+        if value == self.value:  # nothing moved (a learning rate of 0)
+            return
+        self.moved = True
+        if self.trained and self.since is None:
+            self.since = self.epoch
+            if not self.said:
+                self.said = True
+                text = message(
+                    "monitor.watched.model_unchanged",
+                    since=self.epoch,
+                    metric=metric,
+                    before=self.value,
+                    now=value,
+                )
+                warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
+
+
+def weight_sums(model: Any) -> list[Any] | None:
+    """The sum of each of ``model``'s parameters, on the host (one transfer per device): they
+    change when any weight changes. ``None`` when they cannot be read (weights without values,
+    a parameter type without a sum).
+
+        >>> import torch
+        >>> net = torch.nn.Linear(2, 1); before = weight_sums(net)
+        >>> with torch.no_grad(): _ = net.bias.add_(1e-6)
+        >>> _equal(before, weight_sums(net)), _equal(before, before)
+        (False, True)
+    """
+    import torch
+
+    sums: dict[Any, list[Any]] = {}
+    try:
+        with torch.no_grad():
+            for p in model.parameters():
+                if has_no_data(p):
+                    return None
+                if not p.is_floating_point():
+                    continue
+                # float64 holds a one-ulp change of a float32 weight (MPS has no float64)
+                dtype = torch.float32 if p.device.type == "mps" else torch.float64
+                sums.setdefault(p.device, []).append(p.detach().sum(dtype=dtype).reshape(1))
+            return [torch.cat(parts).cpu() for parts in sums.values()]
+    except (RuntimeError, TypeError):  # e.g. a sharded parameter: no claim is made
+        return None
+
+
+def _equal(a: list[Any], b: list[Any]) -> bool:
+    """Whether two :func:`weight_sums` are the same, bit for bit (a NaN is never the same)."""
+    import torch
+
+    return len(a) == len(b) and all(
+        x.shape == y.shape and bool(torch.equal(x, y)) for x, y in zip(a, b, strict=True)
+    )

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
-from nngraph.monitor._best import Best, BestTracking
+from nngraph.monitor._best import Best, BestTracking, ModelChanges
 from nngraph.monitor._common import (
     Event,
     as_step,
@@ -135,6 +135,7 @@ class Monitor(
         self.series: dict[str, Series] = {}
         self._best: Best | None = None
         self._weights = WeightSnapshot()
+        self._changes = ModelChanges()
         self._init_epochs()
         self._init_watching(follows=follows, classroom_set=detectors is None)
         self._init_feeding()

@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import math
+import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
@@ -17,9 +19,10 @@ from nngraph.monitor._common import fmt_step
 from nngraph.monitor._text import count
 
 if TYPE_CHECKING:
+    from nngraph.monitor._best import Best
     from nngraph.monitor._monitor import Monitor
 
-__all__ = ["repr_text", "snapshot_of", "summary_text"]
+__all__ = ["name_of", "repr_text", "snapshot_of", "summary_text", "user_names"]
 
 
 def summary_text(mon: Monitor) -> str:
@@ -50,13 +53,58 @@ def summary_text(mon: Monitor) -> str:
                 step=fmt_step(b.step),
             )
         ]
-        if mon._weights:
-            lines.append(message("monitor.summary.restore"))
+        lines.append(_restore_line(mon, b))
     if mon._events:
         n = len(mon._events)
         lines.append(message("monitor.summary.events", events=count("event", n)))
         lines += [f"  {e}" for e in mon._events]
     return "\n".join(one_line(line) for line in lines if line)
+
+
+def _restore_line(mon: Monitor, best: Best) -> str:
+    """What becomes of the best weights: already put back into the watched model, not kept (the
+    watched model was not the one trained), or the call that puts them back, with the names
+    the monitor and its model have in the notebook (none invented: without one, in words)."""
+    if not mon._weights:
+        return ""
+    if mon._best_stale is not None:
+        return message("monitor.summary.stale", since=mon._best_stale)
+    if mon._restored is best:
+        return message("monitor.summary.restored", epoch=best.epoch)
+    names = user_names()
+    me = name_of(mon, names)
+    if me is None:
+        return message("monitor.summary.restore_unnamed")
+    model = name_of(mon._model, names)
+    if model is None:  # a model made again since, or never given a name
+        return message("monitor.summary.restore_watched", call=f"{me}.restore_best()")
+    return message("monitor.summary.restore", call=f"{me}.restore_best({model})")
+
+
+def user_names() -> Mapping[str, Any]:
+    """The user's variables: the notebook's (IPython's namespace), else the running script's.
+
+    >>> "__name__" in user_names()
+    True
+    """
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    if shell is not None:
+        return shell.user_ns
+    main = sys.modules.get("__main__")
+    return vars(main) if main is not None else {}
+
+
+def name_of(value: object, names: Mapping[str, Any]) -> str | None:
+    """The first of ``names`` (a variable, not IPython's ``_``, ``_3``) bound to ``value``.
+
+    >>> mon = object(); name_of(mon, {"_": mon, "_1": mon, "mon_lr": mon})
+    'mon_lr'
+    """
+    if value is None:
+        return None
+    found = (n for n, v in list(names.items()) if v is value and n.isidentifier())
+    return next((n for n in found if not n.startswith("_")), None)
 
 
 def repr_text(mon: Monitor) -> str:

@@ -10,6 +10,11 @@
   missing), or at ``close()``, and which metrics were; one that looks like a slip of a name
   that is logged (``val_accuracy`` for ``val_acc``) is said at once, when the first epoch
   that validated without it is over, with "did you mean 'val_acc'?";
+- says the same of a run where nothing looks like validation (yet): a slip of a logged name
+  (``vall_loss``, ``v_loss``, ``test_loss`` for ``val_loss``) from its second epoch on, and a
+  watched metric never logged at ``close()``, when the monitor has a model (its best weights
+  are wanted) or its metric was chosen; a run that logs only training metrics is otherwise
+  left alone (its validation may come at the end of an epoch of batches);
 - says once when a watched training metric (``metric="loss"``) is logged per batch, several
   times under one ``epoch=`` number: each call is an evaluation to the detectors.
 
@@ -50,6 +55,12 @@ WAIT = 10
 #: How alike a logged name must be to a watched one to be a slip for it (difflib's ratio:
 #: ``val_acc`` for ``val_accuracy`` is 0.74; ``val_f1`` for ``val_acc`` 0.62 is not one).
 CLOSE = 0.7
+#: The same before anything validated, when any name may be a training one: stricter
+#: (``avg_loss`` for ``val_loss`` is 0.75; ``vall_loss`` 0.94, ``v_loss`` 0.86 are slips).
+CLOSE_UNVALIDATED = 0.8
+#: Prefixes of a held-out metric that the monitor does not take for a validation one:
+#: ``test_loss`` stands for ``val_loss``.
+HELD_OUT = ("test_", "test/")
 
 
 class MetricWatching:
@@ -62,11 +73,14 @@ class MetricWatching:
     detectors: list[Detector]
     series: dict[str, Series]
     _evals: int
+    _model: object
 
     def _init_watching(self, *, follows: bool, classroom_set: bool) -> None:
         """``follows``: the user did not choose ``metric=``; ``classroom_set``: the detectors
         are the classroom default (``detectors=None``)."""
         self._follows = follows
+        self._chosen = not follows  # metric= given
+        self._first_epoch: int | None = None  # the epoch of the first call
         self._classroom_set = classroom_set
         self._watch_checked = False  # all said (Lightning's callback says it itself)
         self._said_missing: set[str] = set()  # whose metric was said (a slip, said early)
@@ -114,8 +128,12 @@ class MetricWatching:
         first :data:`WAIT` (each may log its metrics in several calls; a metric may be logged
         every few epochs), or at ``close()`` after one. A name close to one logged (a slip:
         ``val_accuracy`` for ``val_acc``) is said early: at the first call of an epoch after
-        the first that validated (``epoch``: this call's)."""
-        if self._watch_checked or not self._evals:
+        the first that validated (``epoch``: this call's). Before anything validated, see
+        :meth:`_check_unvalidated`."""
+        if self._watch_checked:
+            return
+        if not self._evals:
+            self._check_unvalidated(epoch, closing=closing)
             return
         if self._first_eval_epoch is None:
             self._first_eval_epoch = epoch
@@ -126,6 +144,22 @@ class MetricWatching:
         later = epoch is not None and self._first_eval_epoch not in (None, epoch)
         if later and len(self.series) != self._names_seen:  # the first that validated is over,
             self._names_seen = len(self.series)  # and a name is new: a slip of it is said now
+            self._say_missing(early=True)
+
+    def _check_unvalidated(self, epoch: int | None, *, closing: bool) -> None:
+        """The same check in a run where nothing looks like validation (yet): a slip of a
+        logged name (``vall_loss``) at the first call of a later epoch than the first with a
+        new name; at ``close()``, a watched metric never logged, if the monitor has a model or
+        its metric was chosen (else it may be a run that plots its training loss only)."""
+        if closing:
+            if self._model is not None or self._chosen:
+                self._watch_checked = True
+                self._say_missing(early=False)
+            return
+        if self._first_epoch is None:
+            self._first_epoch = epoch
+        elif epoch != self._first_epoch and len(self.series) != self._names_seen:
+            self._names_seen = len(self.series)
             self._say_missing(early=True)
 
     def _say_missing(self, *, early: bool) -> None:
@@ -179,6 +213,11 @@ class MetricWatching:
         return True
 
     def _close_name(self, metric: str) -> str:
-        """The logged name ``metric`` looks like a slip of, else ``""``."""
-        found = difflib.get_close_matches(metric, list(self.series), n=1, cutoff=CLOSE)
+        """The logged name ``metric`` looks like a slip of (``test_loss`` for ``val_loss``
+        too), else ``""``."""
+        base = validation_base(metric)
+        held_out = [prefix + base for prefix in HELD_OUT] if base else []
+        found = [name for name in held_out if name in self.series]
+        cutoff = CLOSE if self._evals else CLOSE_UNVALIDATED
+        found += difflib.get_close_matches(metric, list(self.series), n=1, cutoff=cutoff)
         return found[0] if found else ""

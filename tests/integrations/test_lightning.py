@@ -434,3 +434,50 @@ def test_detectors_with_a_given_monitor_are_refused_not_ignored() -> None:
     with pytest.raises(NNGraphError, match=r"set its display: mon = ng\.Monitor\(display='text'\)"):
         NNGraphCallback(mon, display="text")
     assert NNGraphCallback(metrics={"valid/loss": "val_loss"}).rename == {"valid/loss": "val_loss"}
+
+
+# ------------------------------------ what the summary and events tell to do (sweep 20c, #4)
+
+
+def test_after_fit_the_summary_says_the_best_weights_are_back_and_asks_nothing_more() -> None:
+    """The callback had put the best weights back, yet the summary said to call
+    `mon.restore_best(model)`, in a notebook with no `mon` and no `model`."""
+    cb = NNGraphCallback(detectors=[], display=False)
+    fit(cb, max_epochs=6)
+    mon = cb.monitor
+    assert mon is not None and mon.best is not None
+    text = mon.summary()
+    assert f"the best weights (epoch {mon.best.epoch}) were put back into the model" in text
+    assert "restore_best" not in text
+
+
+def test_without_restoring_the_summary_names_no_variable_that_does_not_exist() -> None:
+    cb = NNGraphCallback(detectors=[], display=False, restore_best=False)
+    fit(cb, max_epochs=4)
+    assert cb.monitor is not None
+    line = cb.monitor.summary().splitlines()[1]
+    assert (
+        line == "restore_best() on this monitor puts those weights back into the model it watches"
+    )
+
+
+class FailsAt(pl.Callback):
+    """Raises an error when epoch ``at`` (from 1) starts: a bug in the user's code."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+
+    def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if trainer.current_epoch + 1 == self.at:
+            raise RuntimeError("bug")
+
+
+def test_the_event_after_an_error_says_how_to_restore_without_an_invented_variable() -> None:
+    """It said `cb.monitor.restore_best()`, though the callback was made inline: no `cb`."""
+    cb = NNGraphCallback(detectors=[], display=False)
+    with pytest.raises(RuntimeError, match="bug"):
+        fit(cb, max_epochs=8, callbacks=[FailsAt(5)])
+    assert cb.monitor is not None and cb.monitor.best is not None
+    (event,) = cb.monitor.events
+    assert "cb." not in event.message
+    assert "restore_best() on the callback's monitor (NNGraphCallback.monitor)" in event.message

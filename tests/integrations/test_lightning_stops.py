@@ -146,7 +146,7 @@ def test_an_error_leaves_the_weights_to_look_into_and_says_how_to_restore() -> N
     mon = monitor_of(cb)
     assert mon.best is not None and same(mon.model.state_dict(), breaks.states[7])
     (event,) = mon.events
-    said = f"cb.monitor.restore_best() puts the best ones (epoch {mon.best.epoch}) back"
+    said = f"restore_best() on the callback's monitor (NNGraphCallback.monitor) puts the best ones (epoch {mon.best.epoch}) back"
     assert said in str(event)
 
 

@@ -683,3 +683,50 @@ def test_repr_and_summary_count_in_plain_words() -> None:
     mon.log(2, val_loss=0.6)
     assert repr(mon) == "<Monitor: 2 epochs, best val_loss=0.5, 1 event>"
     assert "\n1 event:\n" in mon.summary()
+
+
+# ------------------------------------- a watched metric logged under another name (sweep 20c)
+
+
+@pytest.mark.parametrize("name", ["vall_loss", "v_loss", "test_loss"])
+def test_a_misspelt_validation_loss_is_asked_about_from_the_second_epoch(name: str) -> None:
+    """`vall_loss` was never said: best stayed None, early stopping and restore_best silently
+    off, because only a name taken for validation started the check."""
+    mon = quiet()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mon.log(1, loss=1.0, **{name: 1.0})
+        assert caught == []  # the first epoch may log it later
+        for epoch in range(2, 30):
+            mon.log(epoch, loss=1 / epoch, **{name: 1.0 + epoch / 10})
+        mon.close()
+    (warning,) = caught
+    said = str(warning.message)
+    assert f"'val_loss' has not been logged (logged: loss, {name}): did you mean {name!r}?" in said
+    assert f"Monitor(metric={name!r})" in said and warning.filename == __file__
+
+
+def test_training_names_are_not_taken_for_a_misspelt_validation_loss() -> None:
+    mon = quiet()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for step in range(1, 30):
+            mon.log(step, avg_loss=1 / step, train_loss=1 / step, batch_loss=1 / step, lr=0.1)
+        mon.close()
+
+
+@pytest.mark.parametrize("options", [{"model": "net"}, {"metric": "val_acc"}])
+def test_a_watched_metric_never_logged_is_said_at_close_when_the_best_is_wanted(
+    options: dict[str, Any],
+) -> None:
+    """With a model (its best weights are wanted) or a chosen metric, a run that never
+    validated hears at close() that the metric never came, with the names that did."""
+    if options.get("model"):
+        options = {"model": torch.nn.Linear(1, 1)}
+    mon = quiet(**options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing said while it logs: validation may come
+        for epoch in range(1, 20):
+            mon.log(epoch, loss=1 / epoch, score=0.5)
+    with pytest.warns(UserWarning, match=r"was never logged \(logged: loss, score\)"):
+        mon.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import warnings
 
 import pytest
 import torch
@@ -271,3 +272,84 @@ def test_a_compiled_model_and_the_module_it_compiled_restore_each_other() -> Non
                 p.add_(1.0)
         mon.restore_best(target)
         assert all(torch.equal(model.state_dict()[k], v) for k, v in best.items())
+
+
+# --------------------------------- the watched model is not the one trained (sweep 20c, #1)
+
+
+def state_of(net: torch.nn.Module) -> dict:
+    return {k: v.clone() for k, v in net.state_dict().items()}
+
+
+def test_a_model_made_again_after_the_monitor_is_told_and_its_old_weights_are_refused() -> None:
+    """The cell `model = make()` run again, then the training cell, with the same monitor: it
+    kept the old model's weights as the new model's best (val loss 3056 instead of 0.263)."""
+    first = small_net()
+    mon = Monitor(model=first, display=False, detectors=[])
+    train(first, mon, [0.9, 0.8, 0.7])  # the student stops here...
+    second = small_net()  # ...runs the cell that makes the model again, and trains on
+    with pytest.warns(UserWarning, match="has not changed since epoch 3") as caught:
+        train(second, mon, [0.6, 0.5, 0.55], start=4)
+    (warning,) = [w for w in caught if "has not changed" in str(w.message)]
+    said = str(warning.message)
+    assert "val_loss went from 0.7 to 0.6" in said and "another object" in said
+    assert "ng.Monitor(model=your_model)" in said and warning.filename == __file__
+    assert mon.best is not None and mon.best.epoch == 5
+    before = state_of(second)
+    with pytest.raises(NNGraphError, match=r"best val_loss \(epoch 5\) are not the best ones"):
+        mon.restore_best(second)
+    with pytest.raises(NNGraphError, match="has not changed since epoch 3"):
+        mon.restore_best()
+    assert bitwise_equal(second.state_dict(), before)  # left as it was
+    assert "restore_best() refuses the weights kept for it" in mon.summary()
+
+
+def test_the_new_model_given_to_the_monitor_gets_its_own_best_weights_back() -> None:
+    first, second = small_net(), small_net()
+    mon = Monitor(model=first, display=False, detectors=[])
+    train(first, mon, [0.9, 0.8])
+    with pytest.warns(UserWarning, match="has not changed since epoch 2"):
+        train(second, mon, [0.7], start=3)
+    mon.model = second  # as the warning says
+    states = train(second, mon, [0.6, 0.65], start=4)
+    mon.restore_best(second)
+    assert bitwise_equal(second.state_dict(), states[4])
+
+
+def test_weights_of_a_watched_model_that_never_changed_are_not_put_into_the_one_trained() -> None:
+    first = small_net()
+    mon = Monitor(model=first, display=False, detectors=[])
+    second = small_net()  # made again before any training: the monitor holds the first
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numbers typed by hand look the same: not said here
+        train(second, mon, [0.9, 0.7, 0.8])
+    before = state_of(second)
+    with pytest.raises(NNGraphError, match=r"best val_loss \(epoch 2\) are not that model's"):
+        mon.restore_best(second)
+    assert bitwise_equal(second.state_dict(), before)
+
+
+def test_a_model_trained_each_epoch_or_numbers_typed_by_hand_are_never_doubted() -> None:
+    """Guards: a trained model, hand-typed numbers, batches that accumulate gradients."""
+    net = small_net()
+    mon = Monitor(model=net, display=False, detectors=[])
+    typed = Monitor(model=small_net(), display=False, detectors=[])
+    batches = Monitor(model=net, metric="loss", display=False, detectors=[])
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        states = train(net, mon, [0.9, 0.5, 0.7])
+        for epoch, value in enumerate([0.5, 0.4, 0.45], start=1):
+            typed.log(epoch, val_loss=value)
+        for batch in range(1, 9):  # a step every 4 batches, each batch logged
+            loss = net(torch.randn(8, 4)).pow(2).mean()
+            loss.backward()
+            if batch % 4 == 0:
+                opt.step()
+                opt.zero_grad()
+            batches.log(batch, loss=loss)
+    copy = small_net()
+    mon.restore_best(copy)  # into a copy of the architecture
+    assert bitwise_equal(copy.state_dict(), states[2])
+    typed.restore_best()
+    batches.restore_best()
