@@ -17,7 +17,9 @@ have named without the recording, where the user's filters and "once per line" a
 
 from __future__ import annotations
 
+import re
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +33,7 @@ __all__ = ["warnings_at_callers"]
 _OVERRIDES = torch.overrides.__file__
 _dispatchers: list[tuple[CodeType, ModuleType]] = []  # one per block running now
 _shown_before: Any = None  # `warnings._showwarnmsg` before the first block began
+_reissuing = threading.local()  # `.active` while this thread issues a warning again
 
 
 @contextmanager
@@ -43,9 +46,11 @@ def warnings_at_callers(dispatcher: CodeType, module: ModuleType) -> Iterator[No
         if _shown_before is not None:  # an implementation detail of CPython's `warnings`
             warnings._showwarnmsg = _show  # type: ignore[attr-defined]
     _dispatchers.append((dispatcher, module))
+    entries = _always_at(dispatcher, module) if _shown_before is not None else []
     try:
         yield
     finally:
+        _take_out(entries)
         _dispatchers.remove((dispatcher, module))
         if not _dispatchers and _shown_before is not None:
             if getattr(warnings, "_showwarnmsg", None) is _show:
@@ -53,12 +58,49 @@ def warnings_at_callers(dispatcher: CodeType, module: ModuleType) -> Iterator[No
             _shown_before = None
 
 
+def _always_at(dispatcher: CodeType, module: ModuleType) -> list[tuple[Any, ...]]:
+    """Put "always" filters for the lines of `dispatcher` at the front of `warnings.filters`,
+    so that a warning first issued there always reaches `_show`: the user's filters are judged
+    where it is issued again, at the user's line. Otherwise `filterwarnings("ignore",
+    module="nngraph")`, meant for nngraph's own messages, or a filter that shows a category only
+    for `__main__` would drop the warning at nngraph's line. A filter the user adds while the
+    block runs goes in front of these and is still judged at nngraph's line: moving ours back
+    in front of it would break the common `filterwarnings(...); entry = filters[0]`.
+
+    `warnings._filters_mutated()` is not called, as it would forget in every module's
+    `__warningregistry__` which warnings were shown, and show them all once more after each
+    block. Those notes stay right: these entries only say "always", which notes nothing, for
+    lines of one module whose registry is emptied here."""
+    pattern = re.compile(re.escape(module.__name__) + r"\Z")  # as `filterwarnings` compiles it
+    lines = sorted({line for _, _, line in dispatcher.co_lines() if line is not None})
+    entries = [("always", None, Warning, pattern, line) for line in lines]
+    filters: list[Any] = warnings.filters  # type: ignore[assignment]  # a list, typed read-only
+    filters[:0] = entries
+    vars(module).get("__warningregistry__", {}).clear()  # a note there is checked first
+    return entries
+
+
+def _take_out(entries: list[tuple[Any, ...]]) -> None:
+    """Remove this block's entries, wherever they are now: a filter the user added inside the
+    block went in front of them, another block's entries stay."""
+    mine = {id(entry) for entry in entries}
+    filters: list[Any] = warnings.filters  # type: ignore[assignment]
+    if any(id(entry) in mine for entry in filters):
+        filters[:] = [entry for entry in filters if id(entry) not in mine]
+
+
 def _show(msg: warnings.WarningMessage) -> None:
-    for dispatcher, module in _dispatchers:
-        caller = _caller_of_op(msg, dispatcher)
-        if caller is not None:
-            _issue_at(msg, caller, module)
-            return
+    # A warning issued again is shown as usual: the place it names is never nngraph's.
+    if not getattr(_reissuing, "active", False):
+        for dispatcher, module in _dispatchers:
+            caller = _caller_of_op(msg, dispatcher)
+            if caller is not None:
+                _reissuing.active = True
+                try:
+                    _issue_at(msg, caller, module)
+                finally:
+                    _reissuing.active = False
+                return
     _shown_before(msg)
 
 
@@ -69,9 +111,17 @@ def _caller_of_op(msg: warnings.WarningMessage, dispatcher: CodeType) -> FrameTy
     frame: FrameType | None = sys._getframe(2)
     while frame is not None and not (frame.f_code is dispatcher and frame.f_lineno == msg.lineno):
         frame = frame.f_back
-    if frame is None:
-        return None
-    caller = frame.f_back  # a C function (`F.linear`) was called from here
+    # In nested blocks each mode hands the op on to the next one: the op's caller is the first
+    # frame outside all of them.
+    codes = {code for code, _ in _dispatchers}
+    while frame is not None and frame.f_code in codes:
+        frame = _caller_of(frame)
+    return frame
+
+
+def _caller_of(dispatching: FrameType) -> FrameType | None:
+    """The frame whose op call the mode's `dispatching` frame handles."""
+    caller = dispatching.f_back  # a C function (`F.linear`) was called from here
     if caller is not None and caller.f_code.co_filename == _OVERRIDES:
         # A Python function (`F.mse_loss`, a `Tensor` method) handed itself to the mode
         # through `handle_torch_function`: its caller is the one to name.
@@ -82,11 +132,12 @@ def _caller_of_op(msg: warnings.WarningMessage, dispatcher: CodeType) -> FrameTy
 
 
 def _issue_at(msg: warnings.WarningMessage, caller: FrameType, module: ModuleType) -> None:
-    # The first issue went through the filters at the dispatcher's line and was noted there as
-    # shown ("default" and "module" in the module's registry, "once" in `onceregistry`): those
-    # notes are taken back, so that the next such warning is judged at its own line again.
+    # Where a filter judged the first issue at the dispatcher's line before ours (one the user
+    # added inside the block, or ours were removed by `resetwarnings()`), it may have noted it
+    # as shown there ("default", "module" and, in CPython, "once" note it in the module's
+    # registry). Those notes are taken back, so that the next such warning is judged at its own
+    # line again.
     vars(module).get("__warningregistry__", {}).clear()
-    getattr(warnings, "onceregistry", {}).pop((str(msg.message), msg.category), None)
     namespace = caller.f_globals
     warnings.warn_explicit(
         msg.message,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import warnings
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 import pytest
 import torch
@@ -16,13 +17,26 @@ import nngraph as ng
 Place = tuple[str, int, str]  # file, line, text
 
 
-def places(run: Callable[[], None], block: Callable[[], AbstractContextManager[object]]) -> list:
-    """Where each warning `run()` raises inside `block()` is shown, under the default filter."""
+Block = Callable[[], AbstractContextManager[object]]
+
+
+def places(run: Callable[[], None], block: Block, *filters: dict[str, str]) -> list[Place]:
+    """Where each warning `run()` raises inside `block()` is shown, under the default filter
+    and then `filters` (keyword arguments of `warnings.filterwarnings`) in front of it."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("default")
+        for kwargs in filters:
+            warnings.filterwarnings(**kwargs)  # type: ignore[arg-type]
         with block():
             run()
     return [(w.filename, w.lineno, str(w.message)[:40]) for w in caught]
+
+
+@contextmanager
+def record_in_record() -> Iterator[None]:
+    """Two recordings at once, as `ng.trace` in a `%%nngraph` cell runs."""
+    with ng.record(), ng.record():
+        yield
 
 
 def mse_with_broadcast() -> None:
@@ -47,6 +61,7 @@ def the_same_warning_in_a_loop() -> None:
     F.mse_loss(torch.zeros(5, 1), torch.zeros(5))  # another line, and another text
 
 
+@pytest.mark.parametrize("block", [ng.record, record_in_record])
 @pytest.mark.parametrize(
     "run",
     [
@@ -58,25 +73,90 @@ def the_same_warning_in_a_loop() -> None:
     ],
 )
 def test_a_torch_warning_in_record_is_shown_where_plain_torch_shows_it(
-    run: Callable[[], None],
+    run: Callable[[], None], block: Block
 ) -> None:
     plain = places(run, nullcontext)
     assert plain, "the snippet must warn"
-    assert places(run, ng.record) == plain
+    assert places(run, block) == plain
 
 
-def test_a_warning_of_the_loss_trace_runs_names_the_users_line() -> None:
+@pytest.mark.parametrize("block", [nullcontext, ng.record, record_in_record])
+def test_a_warning_of_the_loss_trace_runs_names_the_users_line(block: Block) -> None:
     model, x, y = nn.Linear(3, 1), torch.randn(8, 3), torch.randn(8)
 
     def loss(out: torch.Tensor) -> torch.Tensor:
         return F.mse_loss(out, y)  # the line shown
 
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, block():
         warnings.simplefilter("always")
         ng.trace(model, x, loss=loss)
     (warning,) = caught
     assert "target size" in str(warning.message)
     assert (warning.filename, warning.lineno) == (__file__, loss.__code__.co_firstlineno + 1)
+
+
+HIDE_NNGRAPH = {"action": "ignore", "module": "nngraph"}  # "hide the library's chatter"
+ONLY_FOR_THIS_MODULE = [  # as the default filters show a DeprecationWarning only for __main__
+    {"action": "ignore", "category": UserWarning},
+    {"action": "default", "category": UserWarning, "module": __name__},
+]
+
+
+@pytest.mark.parametrize("block", [ng.record, record_in_record])
+@pytest.mark.parametrize(
+    "filters", [[HIDE_NNGRAPH], ONLY_FOR_THIS_MODULE], ids=["hide-nngraph", "only-this-module"]
+)
+def test_filters_on_modules_judge_the_users_line_not_nngraphs(
+    filters: list[dict[str, str]], block: Block
+) -> None:
+    plain = places(the_same_warning_in_a_loop, nullcontext, *filters)
+    assert plain, "the filters show the warnings about this module's lines"
+    assert places(the_same_warning_in_a_loop, block, *filters) == plain
+
+
+def test_a_warning_after_an_inner_block_ended_is_still_judged_at_the_users_line() -> None:
+    def inner_block_then_warning() -> None:
+        with ng.record():
+            pass
+        F.mse_loss(torch.zeros(4, 1), torch.zeros(4))
+
+    plain = places(inner_block_then_warning, nullcontext, HIDE_NNGRAPH)
+    assert places(inner_block_then_warning, ng.record, HIDE_NNGRAPH) == plain != []
+
+
+def the_same_text_at_two_lines() -> None:
+    F.mse_loss(torch.zeros(4, 1), torch.zeros(4))
+    F.mse_loss(torch.zeros(4, 1), torch.zeros(4))
+
+
+def test_once_shows_a_warning_once_even_at_another_line() -> None:
+    once = {"action": "once"}
+    plain = places(the_same_text_at_two_lines, nullcontext, once)
+    assert len(plain) == 1
+    assert places(the_same_text_at_two_lines, ng.record, once) == plain
+
+
+@pytest.mark.parametrize(
+    ("set_filter", "shown"),
+    [
+        (lambda: warnings.simplefilter("default"), 3),
+        (lambda: warnings.simplefilter("once"), 1),
+        (warnings.resetwarnings, 3),  # no filters: each line once
+    ],
+    ids=["default", "once", "reset"],
+)
+def test_a_filter_set_inside_the_block_shows_what_plain_torch_shows(
+    set_filter: Callable[[], None], shown: int
+) -> None:
+    def set_filter_then_warn() -> None:
+        set_filter()
+        for _ in range(2):
+            F.mse_loss(torch.zeros(4, 1), torch.zeros(4))
+        the_same_text_at_two_lines()
+
+    plain = places(set_filter_then_warn, nullcontext)
+    assert len(plain) == shown
+    assert places(set_filter_then_warn, ng.record) == plain
 
 
 def test_an_error_filter_still_raises_the_warning() -> None:
@@ -86,8 +166,25 @@ def test_an_error_filter_still_raises_the_warning() -> None:
             F.mse_loss(torch.zeros(4, 1), torch.zeros(4))
 
 
-def test_warnings_are_shown_as_before_once_the_block_ends_also_when_it_raises() -> None:
+def test_an_error_filter_judges_the_users_line() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings(**HIDE_NNGRAPH)  # type: ignore[arg-type]
+        with pytest.raises(UserWarning, match="target size"), ng.record():
+            F.mse_loss(torch.zeros(4, 1), torch.zeros(4))
+
+
+@pytest.mark.parametrize("block", [ng.record, record_in_record])
+def test_warnings_are_shown_as_before_once_the_block_ends_also_when_it_raises(
+    block: Block,
+) -> None:
     shown = warnings._showwarnmsg  # type: ignore[attr-defined]
-    with pytest.raises(RuntimeError, match="boom"), ng.record(), ng.record():
-        raise RuntimeError("boom")
+    with warnings.catch_warnings():
+        filters = list(warnings.filters)
+        with pytest.raises(RuntimeError, match="boom"), block():
+            warnings.filterwarnings("ignore", message="mine")  # the user's own filter stays
+            raise RuntimeError("boom")
+        (mine, *rest) = warnings.filters
+        assert mine == ("ignore", re.compile("mine", re.IGNORECASE), Warning, None, 0)
+        assert rest == filters
     assert warnings._showwarnmsg is shown  # type: ignore[attr-defined]
