@@ -700,6 +700,12 @@ MESSAGES: dict[str, str] = {
         "from {previous:.4g} to {value:.4g} in one evaluation: a rise this sudden is unstable "
         "training (try a smaller learning rate), not overfitting, which builds up over epochs."
     ),
+    "monitor.gl.unstable": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} is "
+        "{train_value:.4g}, {times} times its lowest value ({low:.4g} at epoch {low_epoch}): the "
+        "model does worse on its own training data than it once did, so training has become "
+        "unstable, which is not overfitting (try a smaller learning rate)."
+    ),
     "monitor.pq.fire": (
         "{metric} is {above} while {training}: each epoch now costs more on new data than it "
         "gains on training data, so the model has started to memorise."
@@ -733,6 +739,12 @@ MESSAGES: dict[str, str] = {
         "that has become unstable (try a smaller learning rate), not from overfitting, which "
         "builds up over epochs."
     ),
+    "monitor.pq.unstable": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} is "
+        "{train_value:.4g}, {times} times its lowest value ({low:.4g} at epoch {low_epoch}), so "
+        "{ratio} comes from training that has become unstable, which is not overfitting (try a "
+        "smaller learning rate)."
+    ),
     "monitor.up.fire": (
         "{metric} rose at the end of {strips} ({trail}): the model keeps getting worse on new "
         "data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
@@ -748,6 +760,18 @@ MESSAGES: dict[str, str] = {
         "{metric} rose at the end of {strips} ({trail}), but {train} has risen since the best "
         "epoch too ({recent_at}, up from {before_at}): training has become unstable, which is "
         "not overfitting (try a smaller learning rate). Best: {best:.4g} at epoch "
+        "{best_epoch}."
+    ),
+    "monitor.up.unstable": (
+        "{metric} rose at the end of {strips} ({trail}) while {train} is {train_value:.4g}, "
+        "{times} times its lowest value ({low:.4g} at epoch {low_epoch}): training has become "
+        "unstable, which is not overfitting (try a smaller learning rate). Best: {best:.4g} at "
+        "epoch {best_epoch}."
+    ),
+    "monitor.up.jump": (
+        "{metric} rose at the end of {strips} ({trail}) after a jump from {previous:.4g} to "
+        "{value:.4g} in one evaluation: a rise this sudden is unstable training (try a smaller "
+        "learning rate), not overfitting, which builds up over epochs. Best: {best:.4g} at epoch "
         "{best_epoch}."
     ),
     "monitor.up.strips.one": "{n} strip of {strip}",
@@ -769,24 +793,50 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.patience.never_improved": (
         "{metric} never improved on its first value ({best:.4g} at epoch {best_epoch}) in"
-        " {since}. If that value is already good, the model learned what it can in its first"
-        " epoch and more training will not help. If the training loss fell far below it, the"
-        " model fits its training data from the start and does not generalise (too little data,"
-        " too big a model: keep the first epoch's weights). If both stay at chance level (for"
-        " cross-entropy ln of the number of classes: 0.69 for 2, 2.30 for 10), the model is"
-        " not learning: check the learning rate, that zero_grad(), backward() and step() run in"
-        " that order, and the loss."
+        " {since}. {reading}"
     ),
     "monitor.patience.barely_improved": (
         "{metric} has barely moved from its first value ({first:.4g} at epoch {first_epoch}):"
         " its best, {best:.4g} at epoch {best_epoch}, is only {pct:.2g}% lower, and nothing has"
-        " beaten it for {since}. If that value is already good, the model learned what it can in"
-        " its first epoch and more training will not help. If the training loss fell far below"
-        " it, the model fits its training data from the start and does not generalise (too"
-        " little data, too big a model). If both stay at chance level (for cross-entropy ln of"
-        " the number of classes: 0.69 for 2, 2.30 for 10), the model is not learning: check the"
+        " beaten it for {since}. {reading}"
+    ),
+    "monitor.patience.reading.diverged": (
+        "{what} is now {bad} (not a finite number): training has diverged, and more epochs will"
+        " not bring it back. Keep the best weights (restore_best) and try a smaller learning"
+        " rate."
+    ),
+    "monitor.patience.reading.memorising": (
+        "{train} is {train_now:.4g} now ({train_first:.4g} at first), against {value:.4g} for"
+        " {metric}: the model fits its training data but does not generalise to new data (too"
+        " little data or too big a model). Keep the best weights (restore_best)."
+    ),
+    "monitor.patience.reading.unstable": (
+        "{train} has got worse too ({train_now:.4g} now, {train_first:.4g} at first): training"
+        " has become unstable, which is not overfitting (try a smaller learning rate)."
+    ),
+    "monitor.patience.reading.chance": (
+        "{best:.3g} is close to ln {k} = {ln:.3g}, the cross-entropy of guessing at random among"
+        " {k} classes: if this loss is a cross-entropy, the model is not learning. Check the"
         " learning rate, that zero_grad(), backward() and step() run in that order, and the"
         " loss."
+    ),
+    "monitor.patience.reading.not_learning": (
+        "{train} has not moved either ({train_now:.4g} now, {train_first:.4g} at first): the"
+        " model is not learning, or learned all it can in its first epoch. If the value is"
+        " poor, check the learning rate, that zero_grad(), backward() and step() run in that"
+        " order, and the loss."
+    ),
+    "monitor.patience.reading.training": (
+        "If that value is already good, the model learned what it can in its first epoch and"
+        " more training will not help; if not, the model is not learning: check the learning"
+        " rate, that zero_grad(), backward() and step() run in that order, and the loss."
+    ),
+    "monitor.patience.reading.unknown": (
+        "If that value is already good, the model learned what it can in its first epoch and"
+        " more training will not help. If not, the model is not learning (check the learning"
+        " rate, that zero_grad(), backward() and step() run in that order, and the loss) or does"
+        " not generalise (too little data, too big a model): log {train} as well, and this"
+        " message will tell which."
     ),
     "monitor.patience.fire": (
         "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}): more "
@@ -804,6 +854,10 @@ MESSAGES: dict[str, str] = {
     "monitor.divergence.at_epoch": "at epoch {epoch}",
     "monitor.divergence.at_step": "at step {step}",
     "monitor.divergence.at_step_epoch": "at step {step} (epoch {epoch})",
+    "monitor.divergence.metric_and_metrics": (
+        "Divergence takes metric={metric!r} or metrics=(...), not both: give every name to"
+        " watch in metrics=, e.g. metrics=('loss', {metric!r})"
+    ),
     "monitor.divergence.nonfinite": (
         "{metric} became {value} {when}: training has diverged (the numbers overflowed). "
         "Lower the learning rate, check the data for NaN, or clip the gradients."

@@ -721,14 +721,13 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.stalled": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} wynosi teraz {recent_at}, więcej niż {before_at}. Trening "
-        "stał się niestabilny, a to nie overfitting (spróbuj mniejszego współczynnika "
-        "uczenia)."
+        "stał się niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.gl.training": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}): rośnie strata na samych danych treningowych, więc trening stał się "
-        "niestabilny, a to nie overfitting (spróbuj mniejszego współczynnika uczenia). "
-        "Overfitting widać na stracie walidacyjnej."
+        "niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika uczenia). "
+        "Przeuczenie widać na stracie walidacyjnej."
     ),
     "monitor.gl.plain": (
         "{metric} {above} ({best:.4g} w epoce "
@@ -738,7 +737,14 @@ MESSAGES: dict[str, str] = {
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}) po skoku z {previous:.4g} do {value:.4g} w jednym pomiarze: tak nagły "
         "wzrost to niestabilny trening (spróbuj mniejszego współczynnika uczenia), a nie "
-        "overfitting, który narasta przez wiele epok."
+        "przeuczenie, które narasta przez wiele epok."
+    ),
+    "monitor.gl.unstable": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi "
+        "{train_value:.4g}, czyli {times} razy więcej niż najniższa dotąd wartość ({low:.4g} w "
+        "epoce {low_epoch}): model radzi sobie na własnych danych treningowych gorzej niż "
+        "wcześniej, więc trening stał się niestabilny; to nie przeuczenie (spróbuj mniejszego "
+        "współczynnika uczenia)."
     ),
     "monitor.pq.fire": (
         "{metric} {above}, a {training}. Każda epoka kosztuje teraz więcej na nowych danych, "
@@ -770,18 +776,24 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.stalled": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} wynosi teraz {recent_at}, więcej niż {before_at}, więc "
-        "{ratio} bierze się z treningu, który stał się niestabilny, a to nie overfitting "
+        "{ratio} bierze się z treningu, który stał się niestabilny, a nie z przeuczenia "
         "(spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.pq.jump": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}) po skoku z {previous:.4g} do {value:.4g} w jednym pomiarze, więc "
         "{ratio} bierze się z treningu, który stał się niestabilny (spróbuj mniejszego "
-        "współczynnika uczenia), a nie z overfittingu, który narasta przez wiele epok."
+        "współczynnika uczenia), a nie z przeuczenia, które narasta przez wiele epok."
+    ),
+    "monitor.pq.unstable": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi "
+        "{train_value:.4g}, czyli {times} razy więcej niż najniższa dotąd wartość ({low:.4g} w "
+        "epoce {low_epoch}), więc {ratio} bierze się z treningu, który stał się niestabilny, a "
+        "nie z przeuczenia (spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.up.fire": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
-        "na nowych danych, to oznaka overfittingu. Najlepsza wartość: {best:.4g} w epoce "
+        "na nowych danych, to oznaka przeuczenia. Najlepsza wartość: {best:.4g} w epoce "
         "{best_epoch}."
     ),
     "monitor.up.plateau": (
@@ -793,9 +805,21 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.stalled": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz "
-        "{recent_at}, więcej niż {before_at}. Trening stał się niestabilny, a to nie "
-        "overfitting (spróbuj mniejszego współczynnika uczenia). Najlepsza wartość: {best:.4g} "
-        "w epoce {best_epoch}."
+        "{recent_at}, więcej niż {before_at}. Trening stał się niestabilny; to nie przeuczenie "
+        "(spróbuj mniejszego współczynnika uczenia). Najlepsza wartość: {best:.4g} w epoce "
+        "{best_epoch}."
+    ),
+    "monitor.up.unstable": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi "
+        "{train_value:.4g}, czyli {times} razy więcej niż najniższa dotąd wartość ({low:.4g} w "
+        "epoce {low_epoch}): trening stał się niestabilny; to nie przeuczenie (spróbuj "
+        "mniejszego współczynnika uczenia). Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
+    ),
+    "monitor.up.jump": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}) po skoku z {previous:.4g} do "
+        "{value:.4g} w jednym pomiarze: tak nagły wzrost to niestabilny trening (spróbuj "
+        "mniejszego współczynnika uczenia), a nie przeuczenie, które narasta przez wiele epok. "
+        "Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
     ),
     # dopełniacz, jak po "na końcu": 1 odcinka, 3 kolejnych odcinków
     "monitor.up.strips.one": "{n} odcinka treningu, który trwał {strip}",
@@ -819,24 +843,51 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.patience.never_improved": (
         "{metric} nie poprawia się względem pierwszej wartości ({best:.4g} w epoce {best_epoch})"
-        " już {since}. Jeśli ta wartość jest już dobra, model nauczył się, czego mógł, w"
-        " pierwszej epoce i dalszy trening nie pomoże. Jeśli strata treningowa leży daleko"
-        " poniżej niej, model od początku dopasowuje się do danych treningowych i nie uogólnia"
-        " (za mało danych, za duży model: zachowaj wagi z pierwszej epoki). Jeśli obie stoją na"
-        " poziomie zgadywania (dla entropii krzyżowej ln liczby klas: 0,69 dla 2, 2,30 dla 10), model się"
-        " nie uczy: sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą w"
-        " tej kolejności, i funkcję straty."
+        " już {since}. {reading}"
     ),
     "monitor.patience.barely_improved": (
         "{metric} prawie się nie zmienia względem pierwszej wartości ({first:.4g} w epoce"
         " {first_epoch}): najlepsza wartość, {best:.4g} w epoce {best_epoch}, jest niższa od niej"
-        " tylko o {pct:.2g}%, a kolejne wartości nie są lepsze już {since} z rzędu. Jeśli ta"
-        " wartość jest już dobra, model nauczył się, czego mógł, w pierwszej epoce i dalszy"
-        " trening nie pomoże. Jeśli strata treningowa leży daleko poniżej niej, model od"
-        " początku dopasowuje się do danych treningowych i nie uogólnia (za mało danych, za duży"
-        " model). Jeśli obie stoją na poziomie zgadywania (dla entropii krzyżowej ln liczby"
-        " klas: 0,69 dla 2, 2,30 dla 10), model się nie uczy: sprawdź współczynnik uczenia, czy zero_grad(),"
-        " backward() i step() idą w tej kolejności, i funkcję straty."
+        " tylko o {pct:.2g}%, a kolejne wartości nie są lepsze już {since} z rzędu. {reading}"
+    ),
+    "monitor.patience.reading.diverged": (
+        "{what} ma teraz wartość {bad} (to nie jest skończona liczba): trening się rozbiegł i"
+        " kolejne epoki tego nie naprawią. Zachowaj najlepsze wagi (restore_best) i spróbuj"
+        " mniejszego współczynnika uczenia."
+    ),
+    "monitor.patience.reading.memorising": (
+        "Teraz {train} wynosi {train_now:.4g} (na początku {train_first:.4g}), a {metric}"
+        " {value:.4g}: model dopasowuje się do danych treningowych, ale nie uogólnia na nowe"
+        " dane (za mało danych albo za duży model). Zachowaj najlepsze wagi (restore_best)."
+    ),
+    "monitor.patience.reading.unstable": (
+        "{train} też się pogarsza (teraz {train_now:.4g}, na początku {train_first:.4g}):"
+        " trening stał się niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika"
+        " uczenia)."
+    ),
+    "monitor.patience.reading.chance": (
+        "{best:.3g} to prawie dokładnie ln {k} = {ln:.3g}, czyli entropia krzyżowa zgadywania na"
+        " chybił trafił spośród {k} klas: jeśli ta strata to entropia krzyżowa, model się nie"
+        " uczy. Sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą w tej"
+        " kolejności, i funkcję straty."
+    ),
+    "monitor.patience.reading.not_learning": (
+        "{train} też stoi w miejscu (teraz {train_now:.4g}, na początku {train_first:.4g}):"
+        " model się nie uczy albo nauczył się wszystkiego, czego mógł, już w pierwszej epoce."
+        " Jeśli ta wartość jest słaba, sprawdź współczynnik uczenia, czy zero_grad(), backward()"
+        " i step() idą w tej kolejności, i funkcję straty."
+    ),
+    "monitor.patience.reading.training": (
+        "Jeśli ta wartość jest już dobra, model nauczył się, czego mógł, w pierwszej epoce i"
+        " dalszy trening nie pomoże; jeśli nie, model się nie uczy: sprawdź współczynnik"
+        " uczenia, czy zero_grad(), backward() i step() idą w tej kolejności, i funkcję straty."
+    ),
+    "monitor.patience.reading.unknown": (
+        "Jeśli ta wartość jest już dobra, model nauczył się, czego mógł, w pierwszej epoce i"
+        " dalszy trening nie pomoże. Jeśli nie, model się nie uczy (sprawdź współczynnik"
+        " uczenia, czy zero_grad(), backward() i step() idą w tej kolejności, i funkcję straty)"
+        " albo nie uogólnia (za mało danych, za duży model): zapisuj w log() także metrykę"
+        " treningową ({train}), a ten komunikat wskaże, które z nich."
     ),
     "monitor.patience.fire": (
         "{metric} nie poprawia się już {since} z rzędu (najlepsza wartość {best:.4g} w epoce "
@@ -854,6 +905,10 @@ MESSAGES: dict[str, str] = {
     "monitor.divergence.at_epoch": "w epoce {epoch}",
     "monitor.divergence.at_step": "w kroku {step}",
     "monitor.divergence.at_step_epoch": "w kroku {step} (epoka {epoch})",
+    "monitor.divergence.metric_and_metrics": (
+        "Divergence przyjmuje metric={metric!r} albo metrics=(...), nie oba naraz: podaj"
+        " wszystkie obserwowane nazwy w metrics=, np. metrics=('loss', {metric!r})"
+    ),
     "monitor.divergence.nonfinite": (
         "{metric} ma {when} wartość {value}: trening się rozbiegł (liczby wyszły poza "
         "zakres). Zmniejsz współczynnik uczenia, sprawdź, czy w danych nie ma NaN, albo "

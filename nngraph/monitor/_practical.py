@@ -11,10 +11,12 @@ from nngraph.errors import NNGraphError, check_flag
 from nngraph.i18n import message, numeral
 from nngraph.monitor._common import Event, fmt_step
 from nngraph.monitor._detector import Check, Detector
-from nngraph.monitor._names import LOSS_NAMES, Mode, is_metric_name, resolve_mode
+from nngraph.monitor._names import LOSS_NAMES, Mode, is_metric_name, resolve_mode, train_twins
+from nngraph.monitor._never_improved import Seen, reading
 from nngraph.monitor._params import (
     _finite,
     _lower_is_better,
+    _metric_name,
     _no_more_positional,
     _nonnegative,
     _positive,
@@ -52,7 +54,10 @@ class Patience(Detector):
     "the model is not learning, or fits its training data from the start" instead of "more
     training is unlikely to help" (a loss stuck at chance level wobbles that much by noise
     alone). An accuracy (``mode="max"``) is not judged by its size: 0.985 -> 0.992 on MNIST is
-    under 1% of the value, yet halves the error.
+    under 1% of the value, yet halves the error. What follows "not learning, or fits its
+    training data from the start" is only the reading the numbers support (see
+    :mod:`nngraph.monitor._never_improved`): Patience waits for nothing else, but it reads the
+    metric's training twin (``loss`` for ``val_loss``) where it is logged.
 
         >>> import nngraph as ng
         >>> p = ng.detectors.Patience(2, min_delta=0.01)
@@ -96,6 +101,8 @@ class Patience(Detector):
             )
         self.mode = resolve_mode(mode, metric)
         super().__init__(metric=metric, train_metric="", stop=stop)
+        # the training twin, read for the explanation only: Patience never waits for it
+        self._seen_names = train_twins(self.metric)
 
     def _args(self) -> list[str]:
         args = [str(self.patience)]
@@ -113,6 +120,33 @@ class Patience(Detector):
         self.value = 0
         # the first finite value, its evaluation and the epoch shown for it
         self._first, self._first_epoch, self._first_shown = math.nan, 0, 0
+        # the training twin (explanations only): its name as logged, the sum and count of its
+        # values since the last evaluation, its latest evaluation's mean and first finite one
+        self._seen_name: str | None = None
+        self._seen_sum, self._seen_n = 0.0, 0
+        self._seen_now = self._seen_first = math.nan
+
+    def feed(
+        self, step: float, metrics: Mapping[str, float], epoch: int | None = None
+    ) -> Event | None:
+        """:meth:`Detector.feed`, after noting the training twin's value, if this call logs it
+        (for the explanation only: the evaluation is judged as without it)."""
+        for name in self._seen_names:
+            if name in metrics:
+                self._seen_name = name
+                self._seen_sum += metrics[name]
+                self._seen_n += 1
+                break
+        return super().feed(step, metrics, epoch)
+
+    def _see_training(self) -> None:
+        """This evaluation's training twin: the mean of its values since the last one (the
+        latest one kept where none came since)."""
+        if self._seen_n:
+            self._seen_now = self._seen_sum / self._seen_n
+            self._seen_sum, self._seen_n = 0.0, 0
+            if math.isnan(self._seen_first) and math.isfinite(self._seen_now):
+                self._seen_first = self._seen_now
 
     def _resume(self) -> None:
         self.wait = self.value = 0  # a second fit waits `patience` epochs again (Keras too)
@@ -130,6 +164,7 @@ class Patience(Detector):
         return value > self.best + delta
 
     def _check(self, value: float, train: float | None) -> Check:
+        self._see_training()
         if self.improved(value):
             if math.isnan(self._first):  # the first finite value: always an improvement
                 self._first, self._first_epoch, self._first_shown = value, self.epoch, self._shown
@@ -156,7 +191,7 @@ class Patience(Detector):
                 return "patience.fire", fields
             # nothing did better than the first value in 5 or more: it never improved
             if self.best_epoch == self._first_epoch:
-                return "patience.never_improved", fields
+                return "patience.never_improved", {**fields, "reading": self._reading(value)}
             gain = self._gain()
             if gain < BARELY_MOVED:  # a loss that beat its first value by noise alone
                 return "patience.barely_improved", {
@@ -164,6 +199,7 @@ class Patience(Detector):
                     "first": self._first,
                     "first_epoch": self._first_shown,
                     "pct": 100 * gain,
+                    "reading": self._reading(value),
                 }
             return "patience.fire", fields
         # with min_delta, `best` is the last value that counted, not the best value seen (a
@@ -171,6 +207,12 @@ class Patience(Detector):
         if self.relative:
             return "patience.fire_relative", {**fields, "pct": 100 * self.min_delta}
         return "patience.fire_delta", {**fields, "delta": self.min_delta}
+
+    def _reading(self, value: float) -> str:
+        """What a metric that never improved (or barely moved) says, read from ``value`` (now),
+        the best and the training twin where it is logged."""
+        train = {"train_now": self._seen_now, "train_first": self._seen_first}
+        return reading(Seen(self.metric, self.mode, value, self.best, self._seen_name, **train))
 
     def _gain(self) -> float:
         """How far the best lies below the first finite value, as a fraction of the larger of
@@ -213,9 +255,10 @@ class Divergence(Detector):
     (``-1 -> -200``) is improving, and never fires.
     ``metrics``: the names watched, one (``"val_loss"``) or several; by default every name of
     the loss the Monitor recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``,
-    ``valid_loss``, ``val/loss``, ...). A loss blows up, an accuracy does not: a higher-is-better
-    metric (one ``mode="auto"`` maximises, such as ``val_acc``) is refused with an
-    :class:`~nngraph.errors.NNGraphError`, as ``GL``, ``PQ`` and ``UP`` refuse it.
+    ``valid_loss``, ``val/loss``, ...). ``metric="val_loss"``, as every other detector takes
+    it, watches that one name (giving both is refused). A loss blows up, an accuracy does not:
+    a higher-is-better metric (one ``mode="auto"`` maximises, such as ``val_acc``) is refused
+    with an :class:`~nngraph.errors.NNGraphError`, as ``GL``, ``PQ`` and ``UP`` refuse it.
 
         >>> import nngraph as ng
         >>> d = ng.detectors.Divergence(threshold=100)
@@ -231,8 +274,13 @@ class Divergence(Detector):
         *,
         factor: float | None = None,
         metrics: str | tuple[str, ...] = LOSS_NAMES,
+        metric: str | None = None,
         stop: bool = True,
     ) -> None:
+        if metric is not None:  # one name, as the other detectors take it
+            if metrics is not LOSS_NAMES:
+                raise NNGraphError(message("monitor.divergence.metric_and_metrics", metric=metric))
+            metrics = _metric_name("metric", metric)
         if threshold is not None:
             threshold = _finite(message("monitor.param.divergence_threshold"), threshold)
         if factor is not None:

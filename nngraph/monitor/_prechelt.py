@@ -33,14 +33,10 @@ from nngraph.monitor._params import (
     _lower_is_better,
     _nonnegative,
 )
-from nngraph.monitor._trend import TrainingTrend, Trend, trend_texts
+from nngraph.monitor._trend import TrainingTrend, plateau_verdict, trend_fields, unstable_verdict
 from nngraph.monitor._wording import above_text, plain, rising_trail
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
-
-#: A validation loss that grows more than this many times from one evaluation to the next has
-#: blown up (a learning rate too high): overfitting builds up over epochs.
-JUMP = 10.0
 
 
 def generalization_loss(e_va: float, e_opt: float) -> float:
@@ -104,29 +100,6 @@ def _number(function: str, what: str, value: object) -> float:
 def _errors_only(det: Detector) -> None:
     """Refuse a higher-is-better metric: Prechelt's criteria are defined on errors."""
     _lower_is_better(type(det).__name__, det.metric)
-
-
-def _trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
-    """The training loss from the best epoch on and lately, for an explanation."""
-    span = det._last_epochs(trend.start, trend.count)
-    one = det._span(trend.start, trend.count)[1] == 1
-    return {"before": trend.before, "recent": trend.recent, **trend_texts(trend, span, one=one)}
-
-
-def _not_memorising(det: Detector, trend: Trend | None, fields: dict[str, Any]) -> Check:
-    """GL's, PQ's or UP's explanation when a rising validation loss is not overfitting: the
-    training loss clearly rose since the best epoch (on average: unstable training), or it is
-    flat since then and not far below the validation loss (a plateau: the model stopped
-    learning). None while training still falls, or stays flat far below (memorised)."""
-    if trend is None:
-        return None
-    if trend.rose(scale=det.best):
-        kind = "stalled"
-    elif trend.plateau(scale=det.best):
-        kind = "plateau"
-    else:
-        return None
-    return f"{type(det).__name__.lower()}.{kind}", {**fields, **_trend_fields(det, trend)}
 
 
 def _progress_texts(det: PQ, fields: dict[str, Any], *, quotient: bool) -> dict[str, str]:
@@ -224,17 +197,20 @@ class GL(Detector):
             return "gl.training", fields
         if train is not None and not math.isfinite(train):  # diverged, not memorising
             return "gl.train_nonfinite", {**fields, "train_value": train}
-        if previous > 0 and value > JUMP * previous:  # blew up (NaN compares False)
-            return "gl.jump", {**fields, "previous": previous, "value": value}
+        unstable = unstable_verdict(
+            self, self._trend, fields, value=value, previous=previous, train=train
+        )
+        if unstable is not None:
+            return unstable
         trend = self._trend.now()  # averages: one noisy training value does not decide
         if trend is None:
             return "gl.plain", fields
-        other = _not_memorising(self, trend, fields)
+        other = plateau_verdict(self, trend, fields)
         if other is not None:
             return other
         # one rise may be noise in a small validation set: a GL that only warns says so
         verdict = message("monitor.gl.verdict" if self.stop else "monitor.gl.verdict_warn")
-        shown = {**fields, **_trend_fields(self, trend), "verdict": verdict}
+        shown = {**fields, **trend_fields(self, trend), "verdict": verdict}
         return ("gl.overfit" if trend.fell(scale=self.best) else "gl.flat"), shown
 
 
@@ -320,9 +296,10 @@ class PQ(Detector):
         fields["above"] = above_text(self.gl, 0.0)
         # a training loss that rose (lr too high) also gives a large P_k: not memorising
         shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
-        if previous > 0 and value > JUMP * previous:  # blew up (NaN compares False)
-            return "pq.jump", {**shown, "previous": previous, "value": value}
-        return _not_memorising(self, self._trend.now(), shown) or ("pq.fire", fields)
+        unstable = unstable_verdict(
+            self, self._trend, shown, value=value, previous=previous, train=train
+        )
+        return unstable or plateau_verdict(self, self._trend.now(), shown) or ("pq.fire", fields)
 
 
 class UP(Detector):
@@ -331,7 +308,9 @@ class UP(Detector):
     Strip ends are the epochs ``k, 2k, 3k, ...``; the first strip end has nothing to compare with.
     ``metric`` must be a loss or an error (lower is better), as for :class:`GL`. The training
     twin, when logged, only shapes the explanation: validation rising while training is clearly
-    higher than at the best epoch is unstable training (learning rate too high), not overfitting.
+    higher than at the best epoch, or far above its lowest value, or after a validation loss
+    that jumped in one evaluation, is unstable training (learning rate too high), not
+    overfitting.
 
         >>> import nngraph as ng
         >>> up = ng.detectors.UP(s=2, k=1)
@@ -362,9 +341,11 @@ class UP(Detector):
         self.value = 0
         self._strip_from: int | None = None  # the epoch shown at the last strip end
         self._trend = TrainingTrend()
+        self._previous = math.nan  # the value at the evaluation before
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
+        previous, self._previous = self._previous, value
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
         if self.epoch % self.k:
@@ -389,4 +370,7 @@ class UP(Detector):
             "best": self.best,
             "best_epoch": self._best_shown,
         }
-        return _not_memorising(self, self._trend.now(), fields) or ("up.fire", fields)
+        unstable = unstable_verdict(
+            self, self._trend, fields, value=value, previous=previous, train=train
+        )
+        return unstable or plateau_verdict(self, self._trend.now(), fields) or ("up.fire", fields)

@@ -1,11 +1,13 @@
 """How the training loss moved since the best epoch: it tells overfitting (training still
 falling, or flat, while validation rises) from unstable training (training clearly higher
-than it was then).
+than it was then, far above its lowest value of the run, or a validation loss that jumped:
+see :data:`UNSTABLE`).
 
 Both sides come from the best epoch on, so a training loss that fell up to the best epoch and
 has been flat since reads as flat, not as still falling. Each side is a mean of up to
 :data:`WINDOW` training values, so one noisy value (a dropout or mini-batch spike) does not
 decide: the first ones from the best epoch on (``before``) and the latest ones (``recent``).
+:func:`unstable_verdict` and :func:`plateau_verdict` are what GL, PQ and UP conclude from it.
 
     >>> trend = TrainingTrend()
     >>> for epoch, (train, best) in enumerate([(0.9, True), (0.5, True), (0.4, False)], 1):
@@ -21,11 +23,23 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from nngraph.i18n import message
+from nngraph.i18n import message, times_text
+from nngraph.monitor._detector import Check, Detector
 
-__all__ = ["WINDOW", "TrainingTrend", "Trend", "trend_texts"]
+__all__ = [
+    "JUMP",
+    "UNSTABLE",
+    "WINDOW",
+    "TrainingTrend",
+    "Trend",
+    "plateau_verdict",
+    "sudden_jump",
+    "trend_fields",
+    "trend_texts",
+    "unstable_verdict",
+]
 
 #: how many training values are averaged on each side of the comparison
 WINDOW = 3
@@ -41,6 +55,16 @@ RISE_OF_SCALE = 0.01
 #: lecture's training error 0 against validation 20); a flat one closer to it has stopped
 #: learning (a plateau, both losses flat), which a validation loss wobbling up is not memorising.
 MEMORISED = 0.5
+#: A training loss more than this many times its lowest value of the run (and not far below
+#: the validation loss, see :data:`MEMORISED`) does worse on its own training data than the
+#: model once did: training has become unstable (a learning rate too high), whatever it did
+#: since the best epoch. A validation loss that more than doubles in one evaluation, while the
+#: training loss is not far below it, has jumped for the same reason: overfitting builds up
+#: over epochs (sweep 20c: lr = 50, called "memorising" at 15 times the first training loss).
+UNSTABLE = 2.0
+#: A validation loss that grows more than this many times in one evaluation has blown up,
+#: whatever the training loss says.
+JUMP = 10.0
 
 
 @dataclass(frozen=True)
@@ -107,6 +131,7 @@ class TrainingTrend:
         self._head: tuple[tuple[int, float], ...] = ()
         self._tail: tuple[tuple[int, float], ...] = ()
         self._count = 0
+        self._low: tuple[int, float] | None = None  # the lowest finite value of the run
 
     def add(self, shown: int, train: float | None, *, best: bool) -> None:
         """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
@@ -115,6 +140,8 @@ class TrainingTrend:
             self._head, self._tail, self._count = (), (), 0
         if train is None:
             return
+        if math.isfinite(train) and (self._low is None or train < self._low[1]):
+            self._low = (shown, train)
         if len(self._head) < WINDOW:
             self._head = (*self._head, (shown, train))
         else:
@@ -145,6 +172,42 @@ class TrainingTrend:
         start = values[-count - 1][0]
         return Trend(before, mean, start, count, first[0][0], first[-1][0], len(first))
 
+    def far_above_low(self, train: float | None, scale: float) -> tuple[int, float] | None:
+        """The lowest training value of the run, as (epoch shown, value), when ``train`` is
+        more than :data:`UNSTABLE` times it (a positive one) and not far below ``scale``, the
+        best validation loss (see :data:`MEMORISED`): training has become unstable. None
+        otherwise (a training loss memorised near 0 that wobbles is not).
+
+            >>> trend = TrainingTrend()
+            >>> for epoch, train in enumerate([0.68, 35.4, 10.3], 1):
+            ...     trend.add(epoch, train, best=True)
+            >>> trend.far_above_low(10.3, scale=8.3), trend.far_above_low(1.0, scale=8.3)
+            ((1, 0.68), None)
+        """
+        low = self._low
+        if train is None or low is None or not low[1] > 0:
+            return None
+        if train > UNSTABLE * low[1] and train > MEMORISED * abs(scale):
+            return low
+        return None
+
+
+def sudden_jump(previous: float, value: float, train: float | None) -> bool:
+    """A validation loss ``value`` that grew more than 10 times from the evaluation before
+    (``previous``) has blown up; one that more than doubled (:data:`UNSTABLE`) has too, when
+    the training loss ``train`` is logged and not far below ``previous`` (a validation loss
+    near 0 next to a memorised training loss may double by noise). False for a NaN.
+
+        >>> sudden_jump(8.34, 20.6, 10.3), sudden_jump(0.02, 0.05, 0.001), sudden_jump(1, 11, None)
+        (True, False, True)
+    """
+    if not previous > 0:
+        return False
+    if value > JUMP * previous:
+        return True
+    close = train is not None and train > MEMORISED * previous
+    return close and value > UNSTABLE * previous
+
 
 def trend_texts(trend: Trend, span: str, *, one: bool) -> dict[str, str]:
     """The two sides of ``trend`` as the explanations say them: ``recent_at`` (``span`` is
@@ -169,3 +232,50 @@ def trend_texts(trend: Trend, span: str, *, one: bool) -> dict[str, str]:
             single if trend.before_count == 1 else mean, value=trend.before, span=earlier
         ),
     }
+
+
+def trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
+    """The training loss from the best epoch on and lately, for an explanation."""
+    span = det._last_epochs(trend.start, trend.count)
+    one = det._span(trend.start, trend.count)[1] == 1
+    return {"before": trend.before, "recent": trend.recent, **trend_texts(trend, span, one=one)}
+
+
+def unstable_verdict(
+    det: Detector,
+    tracker: TrainingTrend,
+    fields: dict[str, Any],
+    *,
+    value: float,
+    previous: float,
+    train: float | None,
+) -> Check:
+    """GL's, PQ's or UP's explanation when a rising validation loss comes from unstable
+    training (a learning rate too high), not overfitting: the training loss clearly rose since
+    the best epoch (on average: ``stalled``), the validation loss jumped in one evaluation from
+    ``previous`` to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
+    ``train`` is far above its lowest value of the run (``unstable``, see
+    :meth:`TrainingTrend.far_above_low`). None when none holds."""
+    name = type(det).__name__.lower()
+    trend = tracker.now()
+    if trend is not None and trend.rose(scale=det.best):
+        return f"{name}.stalled", {**fields, **trend_fields(det, trend)}
+    if sudden_jump(previous, value, train):
+        return f"{name}.jump", {**fields, "previous": previous, "value": value}
+    low = tracker.far_above_low(train, scale=det.best)
+    if train is None or low is None:
+        return None
+    low_epoch, low_value = low
+    times = times_text(train / low_value)
+    shown = {"train_value": train, "times": times, "low": low_value, "low_epoch": low_epoch}
+    return f"{name}.unstable", {**fields, **shown}
+
+
+def plateau_verdict(det: Detector, trend: Trend | None, fields: dict[str, Any]) -> Check:
+    """GL's, PQ's or UP's explanation when the training loss is flat since the best epoch and
+    not far below the validation loss: the model stopped learning (a plateau), which a rising
+    validation loss then is not memorising. None while training still falls, or stays flat
+    far below (memorised)."""
+    if trend is None or not trend.plateau(scale=det.best):
+        return None
+    return f"{type(det).__name__.lower()}.plateau", {**fields, **trend_fields(det, trend)}

@@ -181,3 +181,31 @@ def test_two_validations_under_one_epoch_number_never_say_zero_epochs() -> None:
     polish = events()
     assert not [m for m in polish if "0 epok" in m]
     assert "nie poprawia się już 1 pomiar z rzędu" in polish[1]
+
+
+# ----------------------------------------------------------------------------- Polish words
+
+
+def test_polish_monitor_texts_say_przeuczenie_not_overfitting() -> None:
+    """Sweep 20c, finding 9: "a to nie overfitting", "oznaka overfittingu"; the lecture's
+    Polish word is "przeuczenie"."""
+    from nngraph.i18n import pl
+
+    english = [k for k, v in pl.MESSAGES.items() if k.startswith("monitor.") and "overfit" in v]
+    assert english == []
+    ng.set_language("pl")
+    gl = GL(5)  # the training loss rose: unstable training
+    for epoch, (tr, va) in enumerate([(1.0, 1.0), (1.2, 9.0)], 1):
+        event = gl.update(epoch, loss=tr, val_loss=va)
+    assert event is not None and "Trening stał się niestabilny; to nie przeuczenie (" in (
+        event.message
+    )
+    up = UP(1, 1)
+    for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.5, 0.9), (0.4, 0.95)], 1):
+        event = up.update(epoch, loss=tr, val_loss=va)
+    assert event is not None and "to oznaka przeuczenia." in event.message
+    mon = Monitor(metric="loss", display=False)  # GL on the training loss itself
+    for epoch, loss in enumerate([1.0, 0.5, 0.4, 0.6], 1):
+        mon.log(epoch=epoch, loss=loss)
+    (event,) = [e for e in mon.events if e.detector.startswith("GL")]
+    assert "Przeuczenie widać na stracie walidacyjnej." in event.message

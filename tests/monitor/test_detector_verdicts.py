@@ -169,6 +169,89 @@ def test_a_clearly_rising_training_loss_is_still_unstable_training() -> None:
     }
 
 
+# a real run with Adam and lr = 50 on the moons (sweep 20c, nb6 cell 15; the student ignores
+# should_stop after Divergence fired at epoch 2): the training loss ends up to 90 times its
+# first value (0.68), the validation loss jumps 2.5-8 times in one evaluation at epochs 16, 25,
+# 31 and 37, and each time the training loss fell since the best epoch, the previous one
+LR50 = [
+    (0.6802, 723537.5), (841874.6875, 3081265.0), (3686303.25, 1065164.125),
+    (932505.5, 334186.5938), (182497.1875, 73769.2578), (34546.3164, 19630.7676),
+    (13671.4287, 13281.8525), (8538.334, 6988.6899), (15004.4062, 2376.4238),
+    (3997.6755, 137.8851), (81.2537, 49.9558), (61.5526, 51.5031), (63.4592, 43.6772),
+    (53.8165, 28.7709), (35.4499, 8.342), (10.2786, 20.6183), (15.0219, 41.2059),
+    (28.2555, 53.2054), (34.2035, 58.1169), (37.3609, 56.7924), (36.5094, 49.965),
+    (32.1203, 38.2683), (24.6011, 22.2532), (14.3056, 2.413), (1.5547, 16.5714),
+    (20.4183, 26.2017), (32.2842, 28.2448), (34.8017, 23.7597), (29.2753, 13.6345),
+    (16.7997, 1.4188), (1.1485, 11.3966), (8.5475, 16.7236), (12.5427, 17.8158),
+    (13.3618, 15.082), (11.3115, 8.89), (6.6675, 0.7159), (0.813, 5.4215), (6.6801, 3.7786),
+    (4.6558, 3.6841), (2.7631, 6.7566),
+]  # fmt: skip
+
+
+def test_a_learning_rate_of_50_is_unstable_training_not_memorising() -> None:
+    """Sweep 20c, finding 5: GL(5) said "the model may have started to memorise the training
+    data" at epochs 16, 25, 31 and 37 (the training loss "still falling" since the previous
+    epoch, the best one)."""
+    mon = Monitor(display=False)  # the classroom default, as the student had it
+    for epoch, (train, val) in enumerate(LR50, 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    said = [e for e in mon.events if e.detector.startswith("GL")]
+    assert [e.epoch for e in said] == [2, 16, 25, 31, 37]  # where it fired before
+    for event in said:
+        assert not [w for w in OVERFITTING_WORDS if w in event.message], event.message
+        assert "unstable" in event.message and "smaller learning rate" in event.message
+    assert "after a jump from 8.342 to 20.62 in one evaluation" in said[1].message
+
+
+def test_prechelts_criteria_call_the_lr_50_run_unstable_in_both_languages() -> None:
+    def events() -> list[ng.detectors.Event]:
+        dets = [GL(5), PQ(0.5, 2), PQ(0.5, 5), UP(1, 1), UP(2, 2), UP(3, 5)]
+        mon = Monitor(display=False, detectors=dets)
+        for epoch, (train, val) in enumerate(LR50, 1):
+            mon.log(epoch, loss=train, val_loss=val)
+        return mon.events
+
+    english = events()
+    assert {e.detector[:2] for e in english} == {"GL", "PQ", "UP"}
+    for event in english:
+        assert not [w for w in OVERFITTING_WORDS if w in event.message], event.message
+        assert "smaller learning rate" in event.message, event.message
+    ups = {e.epoch: e.message for e in english if e.detector == "UP(1, 1)"}
+    assert "while training loss is 61.55, 90 times its lowest value (0.6802 at epoch 1)" in ups[12]
+    ng.set_language("pl")
+    for event in events():
+        assert "zapamiętywać" not in event.message and "overfitting" not in event.message
+        assert "mniejszego współczynnika uczenia" in event.message, event.message
+
+
+def test_a_training_loss_far_above_its_lowest_value_is_unstable_even_while_it_falls() -> None:
+    """Falling since the best epoch, but 7.5 times what it once was: not memorising."""
+    curve = [(0.5, 1.0), (0.2, 0.9), (3.0, 0.85), (2.0, 0.88), (1.5, 0.95)]
+    gl, up = GL(5), UP(1, 1)
+    for epoch, (train, val) in enumerate(curve, 1):
+        gl.update(epoch, loss=train, val_loss=val)
+        up.update(epoch, loss=train, val_loss=val)
+    (event,) = gl.events
+    assert event.epoch == 5 and event.message_id == "gl.unstable"
+    assert "while training loss is 1.5, 7.5 times its lowest value (0.2 at epoch 2)" in (
+        event.message
+    )
+    assert "memorise" not in event.message and "smaller learning rate" in event.message
+    assert [(e.epoch, e.message_id) for e in up.events] == [(4, "up.unstable")]
+
+
+def test_a_memorised_training_loss_next_to_a_doubling_validation_loss_is_still_overfitting() -> (
+    None
+):
+    """A validation loss near 0 may double by noise next to a memorised training loss: the
+    "jump" of unstable training needs a training loss that is not far below it."""
+    gl = GL(5)
+    curve = [(0.5, 0.5), (0.1, 0.1), (0.01, 0.02), (0.002, 0.0205), (0.001, 0.05)]
+    for epoch, (train, val) in enumerate(curve, 1):
+        gl.update(epoch, loss=train, val_loss=val)
+    assert [(e.epoch, e.message_id) for e in gl.events] == [(5, "gl.overfit")]
+
+
 def test_gap_still_says_high_variance_when_training_only_stalls() -> None:
     gap = Gap(0.5, patience=3)
     curve = [(0.2, 1.0), (0.2, 0.9), (0.2, 0.95), (0.2, 0.97)]
@@ -240,10 +323,9 @@ def test_patience_says_a_loss_at_chance_level_with_noise_is_not_learning(seed: i
     text = patience.events[0].message
     assert "barely moved from its first value" in text and "not learning" in text
     assert "zero_grad()" in text and "more training is unlikely" not in text
-    # a model that learned in its first epoch has a flat validation loss too (review): the text
-    # tells the cases apart by the value itself, which only the student can judge
-    assert "If that value is already good, the model learned what it can in its first" in text
-    assert "If both stay at chance level (for cross-entropy ln of the number of classes" in text
+    # the value itself settles it (sweep 20c, finding 6): ln 10, the chance level of 10 classes
+    assert "is close to ln 10 = 2.3, the cross-entropy of guessing at random among 10" in text
+    assert "If that value is already good" not in text and "If both" not in text
 
 
 def test_patience_says_barely_moved_in_polish_with_its_numbers() -> None:
@@ -280,6 +362,105 @@ def test_patience_does_not_judge_an_accuracy_by_its_size() -> None:
     values = [0.985, 0.99, 0.992] + [0.99] * 20
     patience = Patience(20, metric="val_acc")
     assert patience_events(patience, values, "val_acc") == ["patience.fire"]
+
+
+# a real run: a 256-wide MLP on 42 moons points (sweep 20c, nb3 cell 7): training loss, validation
+# loss, training accuracy, validation accuracy; the validation loss is best at epoch 1
+MEMORISES = [
+    (0.6769, 0.5911, 0.5476, 0.7778), (0.2267, 0.8097, 0.9286, 0.7778),
+    (0.1837, 1.0359, 0.9286, 0.7778), (0.1942, 1.1791, 0.9524, 0.7778),
+    (0.1769, 1.2861, 0.9286, 0.7778), (0.1815, 1.3614, 0.9048, 0.7778),
+    (0.177, 1.382, 0.9524, 0.7778), (0.1619, 1.431, 0.9524, 0.6667),
+    (0.156, 1.4121, 0.9286, 0.6667), (0.1428, 1.3555, 0.9286, 0.7778),
+    (0.1394, 1.3253, 0.9524, 0.7778), (0.1318, 1.3372, 0.9524, 0.6667),
+    (0.1233, 1.3145, 0.9524, 0.6667), (0.1189, 1.2641, 0.9524, 0.7778),
+    (0.1154, 1.2833, 0.9524, 0.7778), (0.11, 1.3555, 0.9524, 0.6667),
+    (0.1051, 1.3952, 0.9762, 0.6667), (0.0995, 1.4179, 0.9524, 0.7778),
+    (0.0976, 1.4689, 0.9524, 0.7778), (0.0929, 1.5444, 0.9524, 0.7778),
+    (0.0914, 1.5689, 0.9762, 0.6667),
+]  # fmt: skip
+GUESSES = ("If that value", "If the training", "If both", "If not")
+
+
+def never_improved(metric: str, *, log_acc: bool = True) -> str:
+    """Patience's text for the MEMORISES run, watching ``metric``."""
+    mon = Monitor(display=False, metric=metric)
+    for epoch, (loss, val_loss, acc, val_acc) in enumerate(MEMORISES, 1):
+        accuracies = {"acc": acc, "val_acc": val_acc} if log_acc else {"val_acc": val_acc}
+        mon.log(epoch, loss=loss, val_loss=val_loss, **accuracies)
+    (event,) = [e for e in mon.events if e.detector.startswith("Patience")]
+    assert event.epoch == 21 and event.message_id == "patience.never_improved"
+    return event.message
+
+
+def test_patience_says_a_model_that_memorises_from_the_start_does_not_generalise() -> None:
+    """Sweep 20c, finding 6: the numbers settle it (training 0.091, validation 1.57), yet the
+    text gave three "If ..." guesses."""
+    text = never_improved("val_loss")
+    assert "Training loss is 0.0914 now (0.6769 at first), against 1.569 for validation loss" in (
+        text
+    )
+    assert "does not generalise" in text and "too little data or too big a model" in text
+    assert not [g for g in GUESSES if g in text] and "cross-entropy" not in text, text
+    ng.set_language("pl")
+    text = never_improved("val_loss")
+    assert (
+        "Teraz strata treningowa wynosi 0,0914 (na początku 0,6769), a strata walidacyjna" in text
+    )
+    assert "nie uogólnia" in text and "Jeśli" not in text
+
+
+def test_patience_on_an_accuracy_never_compares_it_with_a_loss() -> None:
+    text = never_improved("val_acc")
+    assert "Training accuracy is 0.9762 now (0.5476 at first), against 0.6667" in text
+    assert "loss" not in text and "cross-entropy" not in text, text
+    text = never_improved("val_acc", log_acc=False)  # the numbers do not decide: a short text
+    assert "log training accuracy as well" in text
+    assert "training loss" not in text and "cross-entropy" not in text, text
+
+
+def test_patience_says_a_diverged_regression_diverged() -> None:
+    """Sweep 20c (nb2, lr = 3 on an MSE regression): the loss overflowed to inf, and the text
+    explained the chance levels of a cross-entropy."""
+    values = [(1.349e4 * 57**e, 6.542e5 * 57**e) for e in range(18)] + [(math.inf, math.inf)] * 3
+    patience = Patience(20)
+    for epoch, (train, val) in enumerate(values, 1):
+        event = patience.update(epoch, loss=train, val_loss=val)
+    assert event is not None and event.message_id == "patience.never_improved"
+    assert "Validation loss is now inf (not a finite number): training has diverged" in (
+        event.message
+    )
+    assert "cross-entropy" not in event.message and "If " not in event.message
+
+
+@pytest.mark.parametrize(
+    ("metric", "says"),
+    [
+        ("val_loss", "0.693 is close to ln 2 = 0.693, the cross-entropy of guessing at random"),
+        ("val_mse", "mse has not moved either (0.6931 now, 0.6931 at first): the model is not"),
+    ],
+)
+def test_patience_gives_a_cross_entropy_hint_only_to_a_loss_that_looks_like_one(
+    metric: str, says: str
+) -> None:
+    patience = Patience(20, metric=metric)
+    twin = metric.removeprefix("val_")
+    for epoch in range(1, 22):
+        event = patience.update(epoch, **{twin: 0.6931, metric: 0.6931})
+    assert event is not None and says in event.message, event.message
+    assert ("cross-entropy" in event.message) == (metric == "val_loss")
+    assert "If that value" not in event.message and "If both" not in event.message
+
+
+def test_patience_calls_a_rising_training_loss_unstable_training() -> None:
+    patience = Patience(20)
+    for epoch in range(1, 22):
+        event = patience.update(epoch, loss=0.5 + 0.02 * epoch, val_loss=0.7 + 0.001 * epoch)
+    assert event is not None and event.message_id == "patience.never_improved"
+    assert "Training loss has got worse too (0.92 now, 0.52 at first): training has become" in (
+        event.message
+    )
+    assert "smaller learning rate" in event.message and "If " not in event.message
 
 
 # ----------------------------------------------------------------------------- Divergence

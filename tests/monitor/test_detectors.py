@@ -453,6 +453,21 @@ def test_divergence_takes_one_metric_name_as_a_string() -> None:
     assert d.update(2, val_loss=math.nan) is not None
 
 
+def test_divergence_takes_metric_as_every_other_detector_does() -> None:
+    """Sweep 20c, finding 14: Divergence(metric='val_acc') was a raw TypeError (it takes
+    metrics=, every other detector metric=)."""
+    d = Divergence(metric="val_loss", factor=10)
+    assert d.metrics == ("val_loss",) and d == Divergence(metrics="val_loss", factor=10)
+    assert d.update(1, loss=1e9, val_loss=1.0) is None  # the training loss is not watched
+    assert d.update(2, val_loss=20.0) is not None
+    with pytest.raises(NNGraphError, match=r"'val_acc' is higher is better"):
+        Divergence(metric="val_acc")  # refused as metrics='val_acc' is: an accuracy
+    with pytest.raises(NNGraphError, match=r"metric='val_loss' or metrics=\(\.\.\.\), not both"):
+        Divergence(metric="val_loss", metrics=("loss",))
+    with pytest.raises(NNGraphError, match="metric must be a metric's name"):
+        Divergence(metric="")
+
+
 def test_unknown_metric_type_is_a_clear_error() -> None:
     with pytest.raises(NNGraphError, match="not a number"):
         GL(5).update(1, val_loss="low")
@@ -586,12 +601,13 @@ def test_gl_and_pq_explain_a_rise_from_a_best_of_zero_with_the_numbers() -> None
 
 
 def test_pq_gives_per_mille_and_quotient_as_plain_numbers() -> None:
-    pq = PQ(0.5, 2)  # training progress 1000‰, generalization loss 550%
-    pq.update(1, loss=3.0, val_loss=1.0)
-    event = pq.update(2, loss=1.0, val_loss=6.5)
+    pq = PQ(0.5, 3)  # training progress 1000‰, generalization loss 550%
+    # (validation rises over two epochs: 1 -> 6.5 in one evaluation is a jump, sweep 20c)
+    for epoch, (train, val) in enumerate([(4.0, 1.0), (1.0, 4.0), (1.0, 6.5)], 1):
+        event = pq.update(epoch, loss=train, val_loss=val)
     assert event is not None and event.values["progress"] == pytest.approx(1000)
     assert (
-        "made only 1000‰ of progress over the last 2 epochs" in event.message
+        "made only 1000‰ of progress over the last 3 epochs" in event.message
         and "(quotient 0.55 > 0.5)" in event.message
     )
 

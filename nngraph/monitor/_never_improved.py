@@ -1,0 +1,153 @@
+"""What :class:`~nngraph.monitor.detectors.Patience` says of a metric that never improved on its
+first value (or barely moved from it): only the reading the numbers support.
+
+- a value that is not a finite number: training has diverged;
+- a training twin far better than the metric (its error at most half), or clearly better
+  than at first: the model fits its training data, but that does not carry over to new data
+  (too little data, too big a model);
+- a training twin clearly worse than at first: unstable training;
+- a loss whose best is close to ``ln k`` (the cross-entropy of guessing among ``k`` classes),
+  with a training twin that has not moved either, or none logged: chance level, not learning;
+- a training twin that has not moved either: not learning, or learned all it could at once;
+- otherwise (no training twin logged) a short text that says what would tell them apart.
+
+A loss is only ever compared with a loss and an accuracy with an accuracy: the training twin is
+the metric's own (``loss`` for ``val_loss``, ``acc`` for ``val_acc``).
+
+    >>> seen = Seen("val_loss", "min", value=1.57, best=0.5911, train="loss",
+    ...             train_now=0.091, train_first=0.52)
+    >>> reading(seen)  # doctest: +ELLIPSIS
+    'Training loss is 0.091 now (0.52 at first), against 1.57 for validation loss: ...'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from nngraph.i18n import message
+from nngraph.monitor._names import is_validation, nice_name, train_twin
+from nngraph.monitor._trend import MEMORISED
+
+__all__ = ["Seen", "chance_classes", "reading"]
+
+#: A training value less than this part of its size away from its first one has not moved
+#: (as Patience's ``BARELY_MOVED`` for the metric itself).
+MOVED = 0.02
+#: How close a loss must be to ``ln k`` (as a part of it) to be read as chance level: a loss
+#: stuck there wobbles by well under 1%; ln 9 and ln 10 are 5% apart.
+CHANCE = 0.02
+#: The class counts whose chance level is recognised: 2 to 10, CIFAR-100's and ImageNet's.
+#: (Above 10 the values ln k lie so close together that any number would match one.)
+CLASSES = (*range(2, 11), 100, 1000)
+#: Words of a metric's name that say it may be a cross-entropy (``val_loss``, ``val_nll``).
+_ENTROPY_WORDS = frozenset({"loss", "nll", "ce", "bce", "xent", "entropy", "crossentropy"})
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What Patience saw when it fires: the metric (``value`` now, ``best``) and, when logged,
+    its training twin (``train``: its name as logged; ``train_now``: the latest evaluation's
+    mean, ``train_first``: the first finite one)."""
+
+    metric: str
+    mode: Literal["min", "max"]
+    value: float
+    best: float
+    train: str | None = None
+    train_now: float = math.nan
+    train_first: float = math.nan
+
+
+def chance_classes(value: float) -> int | None:
+    """The number of classes ``k`` whose chance-level cross-entropy ``ln k`` is close to
+    ``value``, if any (see :data:`CLASSES`).
+
+        >>> chance_classes(0.6931), chance_classes(2.31), chance_classes(2.0), chance_classes(6.9)
+        (2, 10, None, 1000)
+    """
+    for k in CLASSES:
+        if abs(value - math.log(k)) <= CHANCE * math.log(k):
+            return k
+    return None
+
+
+def reading(seen: Seen) -> str:
+    """The one reading of the run the numbers support, in the current language: a sentence of
+    its own, with a capital (not in a metric's name as the user wrote it: ``mse`` stays)."""
+    fields = {
+        "metric": nice_name(seen.metric),
+        "value": seen.value,
+        "train": nice_name(seen.train) if seen.train else _usual_twin(seen.metric),
+        "train_now": seen.train_now,
+        "train_first": seen.train_first,
+    }
+    key, more = _which(seen)
+    text = message("monitor.patience.reading." + key, **fields, **more)
+    if any(text.startswith(name.replace("_", " ")) for name in (seen.metric, seen.train) if name):
+        return text
+    return text[:1].upper() + text[1:]
+
+
+def _which(seen: Seen) -> tuple[str, dict[str, object]]:
+    """The reading's key and the fields it adds."""
+    if not math.isfinite(seen.value):
+        return "diverged", {"what": nice_name(seen.metric), "bad": str(seen.value)}
+    if seen.train is not None and not math.isfinite(seen.train_now):
+        return "diverged", {"what": nice_name(seen.train), "bad": str(seen.train_now)}
+    moved = _moved(seen) if seen.train is not None else None
+    if moved is not None and (_far_better(seen) or moved > 0):
+        return "memorising", {}
+    if moved is not None and moved < 0:  # a training loss that rose: not memorising
+        return "unstable", {}
+    k = chance_classes(seen.best) if seen.mode == "min" and _may_be_entropy(seen.metric) else None
+    if k is not None:
+        return "chance", {"best": seen.best, "k": k, "ln": math.log(k)}
+    if moved is not None:
+        return "not_learning", {}
+    if not is_validation(seen.metric):  # the training metric itself never improved
+        return "training", {}
+    return "unknown", {}
+
+
+def _moved(seen: Seen) -> int | None:
+    """How the training twin moved since its first value: 1 better (a loss that fell), -1
+    worse, 0 not by more than :data:`MOVED` of its size; None without a first finite value."""
+    now, first = seen.train_now, seen.train_first
+    if not math.isfinite(first):
+        return None
+    gain = (first - now) if seen.mode == "min" else (now - first)
+    if abs(gain) <= MOVED * max(abs(first), abs(now)):
+        return 0
+    return 1 if gain > 0 else -1
+
+
+def _far_better(seen: Seen) -> bool:
+    """The training twin's error is at most :data:`MEMORISED` of the metric's best one: a loss
+    (from a natural 0) far below, an accuracy (between 0 and 1) far closer to 1."""
+    now, best = seen.train_now, seen.best
+    if seen.mode == "max":
+        return 0 <= best <= 1 and 0 <= now <= 1 and 1 - now < MEMORISED * (1 - best)
+    return best > 0 and now >= 0 and now <= MEMORISED * best
+
+
+def _may_be_entropy(metric: str) -> bool:
+    """The metric's name allows a cross-entropy (``val_loss``, ``val_nll``, not ``val_mse``).
+
+    >>> _may_be_entropy("val_loss"), _may_be_entropy("val_mse"), _may_be_entropy("val/ce")
+    (True, False, True)
+    """
+    return not _ENTROPY_WORDS.isdisjoint(re.split(r"[^a-z0-9]+", metric.lower()))
+
+
+def _usual_twin(metric: str) -> str:
+    """How a sentence calls the metric's training twin when it was not logged: ``training
+    loss`` for ``val_loss``, ``training accuracy`` for ``val_acc`` ("" for a training metric).
+
+    >>> _usual_twin("val_acc"), _usual_twin("loss")
+    ('training accuracy', '')
+    """
+    twin = train_twin(metric)
+    return nice_name(twin) if twin else ""
