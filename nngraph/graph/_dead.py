@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._finding import feeding_layer, finding, layer_name, module_name
+from nngraph.graph._finding import feeding_layers, finding, layers_text, module_name
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -46,20 +46,20 @@ def dead_units(
     the sentence says the dead units follow from that: every example lands on the same side of
     zero in a unit, whatever the learning rate or the biases."""
     findings = []
-    seen: set[tuple[str, str | None]] = set()
+    seen: set[tuple[str, ...]] = set()
     for n in order:
         data = g.nodes[n]
         if not _mostly_dead(data):
             continue
         module = data.get("module") or ""
-        layer = feeding_layer(g, n, module)
-        if (module, layer) in seen:
+        layers = feeding_layers(g, n, module)
+        if (module, *layers) in seen:
             continue
-        seen.add((module, layer))
-        if layer is None:
+        seen.add((module, *layers))
+        if not layers:
             key, where = "dead", {"where_module": module_name(module, types, "in")}
         else:
-            key, where = "dead_after", {"layer": layer_name(layer, types)}
+            key, where = "dead_after", {"layer": layers_text(layers, types)}
         key += "_grown" if grown else ""
         dead = data["dead"]
         findings.append(

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "describe",
-    "feeding_layer",
+    "feeding_layers",
     "finding",
     "layer_name",
+    "layers_text",
     "leaf_name",
     "module_name",
     "tensor_of",
@@ -109,13 +110,15 @@ def finding(
     }
 
 
-def feeding_layer(g: Graph, n: Any, module: str) -> str | None:
+def feeding_layers(g: Graph, n: Any, module: str) -> list[str]:
     """For a functional op in `module` (`F.relu`, `torch.log`: no module of its own): the
-    submodule whose op feeds it, maybe through a few ops of `module` (`F.relu(self.fc2(x))`
-    -> `fc2`)."""
+    submodules whose ops feed it, maybe through a few ops of `module` (`F.relu(self.fc2(x))`
+    -> `fc2`; `F.relu(torch.cat([self.a(x), self.b(x)], 1))` -> `a`, `b`): those found
+    nearest, in order."""
     inside = f"{module}." if module else ""
     frontier = list(g._pred[n])
     for _ in range(4):  # a few steps back at most (an add, a reshape)
+        found: list[str] = []
         after = []
         for p in frontier:
             data = g._node[p]
@@ -123,10 +126,26 @@ def feeding_layer(g: Graph, n: Any, module: str) -> str | None:
                 continue
             path = data.get("module") or ""
             if path.startswith(inside) and path != module:
-                return path
-            after += g._pred[p]
+                found += [] if path in found else [path]
+            else:
+                after += g._pred[p]
+        if found:
+            return found
         frontier = after
-    return None
+    return []
+
+
+def layers_text(paths: list[str], types: dict[str, str | None]) -> str:
+    """`fc2 (Linear)`, or `a (Linear) and b (Linear)`: the layers "the ReLU after ..." names.
+
+    >>> from nngraph.i18n import set_language; set_language("en")
+    >>> layers_text(["a", "b", "c"], {"a": "Linear", "b": "Linear"})
+    'a (Linear), b (Linear) and c'
+    """
+    names = [layer_name(path, types) for path in paths]
+    if len(names) == 1:
+        return names[0]
+    return message("graph.health.and", first=", ".join(names[:-1]), last=names[-1])
 
 
 def layer_name(path: str, types: dict[str, str | None]) -> str:

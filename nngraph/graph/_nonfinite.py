@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._finding import describe, feeding_layer, finding, layer_name
+from nngraph.graph._finding import describe, feeding_layers, finding, layers_text
 from nngraph.graph._nodes import backward_order
 from nngraph.i18n import message
 
@@ -202,8 +202,8 @@ def _what(g: Graph, n: Any, types: dict[str, str | None]) -> str:
     data = g._node[n]
     after = None
     if data.get("kind") == "op" and not data.get("module"):
-        layer = feeding_layer(g, n, "")
-        after = layer_name(layer, types) if layer is not None else None
+        layers = feeding_layers(g, n, "")
+        after = layers_text(layers, types) if layers else None
     return describe(data, types, _read_by(g, n), after)
 
 

@@ -1491,6 +1491,7 @@ MESSAGES: dict[str, str] = {
     "graph.health.top_level_of": "the top level of the model",
     "graph.health.module_in": "module {path} ({type})",
     "graph.health.module_in_untyped": "module {path}",
+    "graph.health.and": "{first} and {last}",
     "graph.health.top_level_in": "the top level of the model",
     "graph.health.what.input": "input {name}",
     "graph.health.what.param": "parameter {name}",

@@ -1572,6 +1572,7 @@ MESSAGES: dict[str, str] = {
     "graph.health.top_level_of": "samego modelu (poza podmodułami)",
     "graph.health.module_in": "module {path} ({type})",
     "graph.health.module_in_untyped": "module {path}",
+    "graph.health.and": "{first} i {last}",
     "graph.health.top_level_in": "samym modelu (poza podmodułami)",
     "graph.health.what.input": "wejściu {name}",
     "graph.health.what.param": "parametrze {name}",

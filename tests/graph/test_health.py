@@ -1184,6 +1184,24 @@ def test_a_dead_functional_relu_names_the_layer_that_feeds_it():
     assert "the ReLU after fc2 (Linear)" in finding["message"]
 
 
+def test_a_dead_relu_after_a_cat_names_every_layer_that_feeds_it():
+    class TwoBranch(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.a, self.b, self.out = nn.Linear(4, 8), nn.Linear(4, 8), nn.Linear(16, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.out(torch.relu(torch.cat([self.a(x), self.b(x)], dim=1)))
+
+    torch.manual_seed(0)
+    model = TwoBranch()
+    with torch.no_grad():
+        model.b.bias.fill_(-100.0)  # the dead units are b's: naming only a misled
+    g = ng.trace(model, torch.randn(32, 4), loss=lambda out: out.pow(2).mean())
+    (finding,) = [f for f in g.health() if f["kind"] == "dead"]
+    assert "the ReLU after a (Linear) and b (Linear)" in finding["message"]
+
+
 def bn_net() -> nn.Sequential:
     torch.manual_seed(0)
     return nn.Sequential(
