@@ -1,13 +1,13 @@
-"""How errors under `%nngraph` reach the notebook: a mistake in an expression the magic
-evaluates as one line (which error it was, in the current language), and an error in the
-student's own code with a traceback that ends where it would end without the magic.
+"""How a mistake in an expression `%nngraph` evaluates reaches the notebook: as one line, which
+error it was, in the current language. (An error in the student's own code keeps its
+traceback, without nngraph's frames: `nngraph.capture._common.drop_recording_frames`.)
 """
 
 from __future__ import annotations
 
 from nngraph.i18n import message
 
-__all__ = ["drop_hidden_last_frame", "error_text", "raised_by_expression"]
+__all__ = ["error_text", "raised_by_expression"]
 
 
 def raised_by_expression(error: Exception) -> bool:
@@ -30,31 +30,6 @@ def raised_by_expression(error: Exception) -> bool:
         names = [] if code.co_filename == "<string>" else [*names, code.co_name]
         frame = frame.tb_next
     return not names or (isinstance(error, AttributeError) and names == ["__getattr__"])
-
-
-def drop_hidden_last_frame(error: BaseException) -> None:
-    """Drop the last frame of `error`'s traceback when that frame hides itself
-    (`__tracebackhide__`): the recorder's `__torch_function__`, which called the torch function
-    that raised. IPython hides such a frame anywhere but last, and a student reads the last
-    frame as the culprit: the traceback then ends where it ends without `%%nngraph`.
-
-    >>> import traceback
-    >>> def hidden():
-    ...     __tracebackhide__ = True
-    ...     int("x")  # raised in C code: this frame is the last
-    >>> try:
-    ...     hidden()
-    ... except ValueError as error:
-    ...     drop_hidden_last_frame(error)
-    ...     [frame.name for frame in traceback.extract_tb(error.__traceback__)]
-    ['<module>']
-    """
-    last = error.__traceback__
-    before = None
-    while last is not None and last.tb_next is not None:
-        before, last = last, last.tb_next
-    if before is not None and last is not None and last.tb_frame.f_locals.get("__tracebackhide__"):
-        before.tb_next = None
 
 
 def error_text(error: Exception) -> str:

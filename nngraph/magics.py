@@ -36,8 +36,9 @@ from nngraph._magic_args import (
     variable,
     view_options,
 )
-from nngraph._magic_errors import drop_hidden_last_frame, error_text, raised_by_expression
+from nngraph._magic_errors import error_text, raised_by_expression
 from nngraph.capture import graph_of, record
+from nngraph.capture._common import drop_recording_frames
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.graph._nodes import count_text, counted
@@ -85,9 +86,20 @@ class NNGraphMagics(Magics):
     @line_cell_magic
     def nngraph(self, line: str, cell: str | None = None) -> Any:
         __tracebackhide__ = True
-        if cell is not None:  # outside the try below: the cell's own errors reach the notebook
-            words = split_line(strip_semicolon(line), "magic.cell.bad_arguments")
-            return self._record_cell(words, cell)
+        try:
+            if cell is not None:  # the cell's own errors reach the notebook
+                words = split_line(strip_semicolon(line), "magic.cell.bad_arguments")
+                return self._record_cell(words, cell)
+            return self._line(line)
+        except BaseException as error:
+            # an error of the student's code: its traceback is a plain cell's, no frame of
+            # nngraph's nor of the recording's `__torch_function__` in it
+            drop_recording_frames(error)
+            raise
+
+    def _line(self, line: str) -> Any:
+        """`%nngraph ...`: a command, or the graph of an expression."""
+        __tracebackhide__ = True
         try:
             line = strip_semicolon(line)  # `%nngraph loss;`: a notebook habit, nothing to hide
             command, *rest = line.split(None, 1) or [""]
@@ -196,12 +208,8 @@ class NNGraphMagics(Magics):
         model = None if options.model is None or anew else self._model(options.model)
         if code.is_async:  # top-level `await`: the cell awaits this (see `CellReader`)
             return self._record_async(code, model, options, anew)
-        try:
-            with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
-                value = code.run()  # the cell's own error propagates: the cell fails
-        except BaseException as error:
-            drop_hidden_last_frame(error)
-            raise
+        with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
+            value = code.run()  # the cell's own error propagates: the cell fails
         return self._recorded(rec.graph, options, anew, value)
 
     def _awaited(self, cell: str) -> bool:
@@ -220,8 +228,8 @@ class NNGraphMagics(Magics):
         try:
             with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
                 value = await code.run_async()
-        except BaseException as error:
-            drop_hidden_last_frame(error)
+        except BaseException as error:  # raised when the cell awaits this, after `nngraph()`
+            drop_recording_frames(error)
             raise
         return self._recorded(rec.graph, options, anew, value)
 

@@ -163,6 +163,35 @@ def test_any_other_error_shows_as_without_nngraph(
     assert "Error" in same
 
 
+@pytest.mark.parametrize(
+    ("cell", "last"),
+    [
+        ("ng.trace(net, torch.randn(4, 3))", "return F.linear(input"),  # 3 features, not 2
+        (
+            "ng.trace(net, torch.randn(4, 2),\n"
+            "         loss=lambda out: F.binary_cross_entropy_with_logits(out, torch.zeros(4)))",
+            "raise ValueError(",
+        ),
+    ],
+    ids=["forward", "loss"],
+)
+def test_an_error_of_the_students_model_inside_trace_shows_no_frame_of_nngraph(
+    shell: Any, cell: str, last: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The traceback ended in `_record.py` (`out = func(*args, **kwargs)`), or went through
+    `trace()` and `call_loss`, whose docstring was printed as context with "NNGraphError: loss
+    is F.cross_entropy" in it, and torch's `handle_torch_function` (sweep 20c)."""
+    shell.run_cell(
+        "import torch.nn.functional as F\nnet = torch.nn.Sequential(torch.nn.Linear(2, 1))"
+    )
+    out, result = shown(shell, cell, capsys)
+    assert isinstance(result.error_in_exec, RuntimeError | ValueError)
+    assert re.search(r"Cell In\[\d+\], line 1\n----> 1 ng\.trace\(net", out)  # the student's line
+    assert PACKAGE not in out and "NNGraphError" not in out and "skipping hidden" not in out
+    assert "handle_torch_function" not in out
+    assert last in out.split("File ")[-1]  # the last frame: where it fails without nngraph
+
+
 def test_a_custom_handler_already_set_is_kept(
     shell: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:

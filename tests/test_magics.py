@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import traceback
@@ -735,13 +736,49 @@ def test_a_traceback_of_the_students_error_shows_no_nngraph_frame(
     result = ip.run_cell(cell)
     assert isinstance(result.error_in_exec, RuntimeError | ValueError)
     shown = capsys.readouterr().out
-    assert "Traceback" in shown and "skipping hidden" in shown
+    assert "Traceback" in shown and "skipping hidden" not in shown  # not even hidden ones
     for inside in ("_record.py", "_Mode", "magics.py", "_graph_of_line", "_evaluate"):
         assert inside not in shown
+    assert "handle_torch_function" not in shown and "overrides.py" not in shown
     frames = traceback.extract_tb(result.error_in_exec.__traceback__)
     assert not frames[-1].filename.startswith(str(Path(ng.__file__).parent))
     if last is not None:
         assert frames[-1].name == last  # where the error is, as without the magic
+
+
+def _frames_shown(shown: str) -> list[str]:
+    """The frame headers of a traceback IPython showed, cell numbers left out."""
+    headers = re.findall(r"^(?:File .*|Cell In\[\d+\], line \d+.*)$", shown, re.MULTILINE)
+    return [re.sub(r"Cell In\[\d+\]", "Cell In[N]", header) for header in headers]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "d = (a * 2).sum()\nd.backward()\nd.backward()",  # backward through the graph twice
+        "torch.nn.functional.cross_entropy(torch.randn(2, 3), torch.zeros(2))",  # float target
+        "torch.ones(2, 3) @ torch.ones(2, 3)",
+        "import asyncio\nawait asyncio.sleep(0)\ntorch.ones(2, 3) @ torch.ones(2, 3)",
+    ],
+    ids=["second-backward", "loss", "op", "awaiting-cell"],
+)
+def test_a_cells_traceback_under_the_magic_is_the_plain_cells(
+    ip: Any, capsys: pytest.CaptureFixture[str], cell: str
+) -> None:
+    """A second `d.backward()` showed torch's `handle_torch_function` and the recording's
+    `__torch_function__` (hidden), with `Tensor.backward` twice (sweep 20c)."""
+    ip.run_cell("a = torch.ones(3, requires_grad=True)")
+    capsys.readouterr()
+    plain = ip.run_cell(cell)
+    plain_shown = capsys.readouterr().out
+    magic = ip.run_cell("%%nngraph -q\n" + cell)
+    magic_shown = capsys.readouterr().out
+    assert type(magic.error_in_exec) is type(plain.error_in_exec)
+    assert str(magic.error_in_exec) == str(plain.error_in_exec)
+    first, *rest = _frames_shown(magic_shown)  # the line IPython writes for any cell magic
+    assert first == "Cell In[N], line 1" and "run_cell_magic('nngraph'" in magic_shown
+    assert rest == _frames_shown(plain_shown)
+    assert "skipping hidden" not in magic_shown
 
 
 def test_a_semicolon_after_the_cell_magics_options_is_a_notebook_habit(ip: Any) -> None:

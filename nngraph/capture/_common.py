@@ -1,7 +1,8 @@
 """What the capture modules share about torch itself: nngraph's warning class, a context that
 hides nngraph's own torch calls from any recording, autograd's next sequence number, whether a
 call (an `optimizer.step()`) is still running, the tensors held in a model's results (and where),
-the plain numbers and words a call was given, and which factories make constants.
+the plain numbers and words a call was given, which factories make constants, and the traceback
+an error of the user's code would have had without the recording.
 
     >>> import torch
     >>> before = next_sequence_nr()
@@ -13,9 +14,10 @@ the plain numbers and words a call was given, and which factories make constants
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from collections.abc import Mapping
-from types import FrameType
+from types import FrameType, TracebackType
 from typing import Any
 
 import torch
@@ -24,6 +26,7 @@ __all__ = [
     "SHAPE_ONLY",
     "UNINITIALISED",
     "NNGraphWarning",
+    "drop_recording_frames",
     "hidden",
     "named_tensors_within",
     "next_sequence_nr",
@@ -168,3 +171,82 @@ def scalar_arguments(args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> st
             if kind in _PLAIN and (kind is not tuple or all(type(v) in _SCALARS for v in value)):
                 parts.append(f"{key}={value!r}")
     return ", ".join(parts) if parts else None
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def drop_recording_frames(error: BaseException) -> None:
+    """Give `error`, raised by the user's code (or by torch for it) while nngraph ran that
+    code, the traceback it would have without nngraph, also for the errors it was raised from
+    or while handling: nngraph's frames (`trace()`, the recording's `__torch_function__`, which
+    called the torch function that raised) are dropped, and so are the frames torch adds to
+    reach the recording (`handle_torch_function`, and the first of the two calls of a torch
+    function that went through it). A student reads the last frame as the culprit, and the
+    exception itself (type, message) is not touched. An error nngraph raised itself keeps
+    every frame: one is the user's only when the innermost nngraph frame hides itself
+    (`__tracebackhide__`, as IPython reads it: a frame that only passes calls on to the
+    user's code), and is not the last frame unless it is the recording's `__torch_function__`.
+    The links are changed in place, so a bare `raise` after this shows the new traceback
+    (from Python 3.11 on without the frame that raises, which then is not added again).
+
+        >>> import nngraph as ng, traceback
+        >>> try:
+        ...     with ng.record():  # the recording's `__torch_function__` called `torch.mm`
+        ...         torch.mm(torch.ones(2, 3), torch.ones(2, 3))
+        ... except RuntimeError as error:
+        ...     [frame.name for frame in traceback.extract_tb(error.__traceback__)]
+        ['<module>']
+    """
+    chained: list[BaseException | None] = [error]
+    seen: set[int] = set()
+    while chained:
+        link = chained.pop()
+        if link is None or id(link) in seen:
+            continue
+        seen.add(id(link))
+        link.__traceback__ = _without_recording(link.__traceback__)
+        chained += [link.__cause__, link.__context__]
+
+
+def _without_recording(tb: TracebackType | None) -> TracebackType | None:
+    """`tb` relinked without the frames `drop_recording_frames` drops; its first entry kept."""
+    entries: list[TracebackType] = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    ours = [i for i, entry in enumerate(entries) if _is_ours(entry)]
+    if not ours:
+        return entries[0] if entries else None
+    innermost = entries[ours[-1]].tb_frame
+    passes_on = innermost.f_locals.get("__tracebackhide__")
+    at_torch_call = innermost.f_code.co_name == "__torch_function__"
+    if not passes_on or (ours[-1] == len(entries) - 1 and not at_torch_call):
+        return entries[0]  # nngraph raised it: every frame stays
+    drop = set(ours)
+    for i in ours:
+        if entries[i].tb_frame.f_code.co_name == "__torch_function__" and _dispatches(entries, i):
+            drop.add(i - 1)  # torch's handle_torch_function, which called the recording
+            caller = entries[i - 2].tb_frame.f_code if i >= 2 else None
+            if i + 1 < len(entries) and entries[i + 1].tb_frame.f_code is caller:
+                drop.add(i - 2)  # the same torch function, called again by the recording
+    following: TracebackType | None = None
+    for i in reversed(range(len(entries))):
+        entries[i].tb_next = following
+        if i not in drop:
+            following = entries[i]
+    return following
+
+
+def _is_ours(entry: TracebackType) -> bool:
+    return os.path.abspath(entry.tb_frame.f_code.co_filename).startswith(_PACKAGE)
+
+
+def _dispatches(entries: list[TracebackType], i: int) -> bool:
+    """Whether the frame before `entries[i]` is torch's `handle_torch_function`."""
+    frame = entries[i - 1].tb_frame if i >= 1 else None
+    return (
+        frame is not None
+        and frame.f_code.co_name == "handle_torch_function"
+        and frame.f_globals.get("__name__") == "torch.overrides"
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import numbers
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,19 +55,72 @@ def check_loss_function(loss: Any) -> None:
 
 
 def check_model_call(
-    model: torch.nn.Module, inputs: tuple[Any, ...], kwargs: dict[str, Any]
+    model: torch.nn.Module,
+    inputs: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    error: TypeError | AttributeError,
 ) -> None:
-    """After `model(*inputs, **kwargs)` raised a `TypeError`: an `NNGraphError` if the call did
-    not fit `forward` at all (the inputs forgotten, `los=` for `loss=`); nothing if it did, so
-    the error of the user's own forward stays theirs."""
-    try:
-        inspect.signature(model.forward).bind(*inputs, **kwargs)
-    except ValueError:  # no signature to read: not known to be wrong
-        return
-    except TypeError as error:
-        close = [name for name in kwargs if difflib.get_close_matches(name, ["loss"], cutoff=0.6)]
-        hint = message("capture.did_you_mean_loss") if close else ""
-        raise NNGraphError(message("capture.bad_model_call", error=error, hint=hint)) from None
+    """After `model(*inputs, **kwargs)` raised `error` (a `TypeError` or an `AttributeError`):
+    an `NNGraphError` if the call did not fit `forward` at all (the inputs forgotten, `los=`
+    for `loss=`), or if an input is numbers that are not a tensor and the error names their
+    type (see `_check_tensor_inputs`); nothing otherwise, so the error of the user's own
+    forward stays theirs."""
+    if isinstance(error, TypeError):
+        try:
+            inspect.signature(model.forward).bind(*inputs, **kwargs)
+        except ValueError:  # no signature to read: not known to be wrong
+            pass
+        except TypeError as unfit:
+            close = [n for n in kwargs if difflib.get_close_matches(n, ["loss"], cutoff=0.6)]
+            hint = message("capture.did_you_mean_loss") if close else ""
+            raise NNGraphError(message("capture.bad_model_call", error=unfit, hint=hint)) from None
+    _check_tensor_inputs(inputs, kwargs, error)
+
+
+def _check_tensor_inputs(
+    inputs: tuple[Any, ...], kwargs: dict[str, Any], error: BaseException
+) -> None:
+    """An `NNGraphError` if an input is numbers that are not a tensor (a list of numbers, a
+    NumPy array, a pandas DataFrame, a lone number) and the model's error names its type
+    ("must be Tensor, not list", "'list' object has no attribute 'dim'"): it says to make it a
+    tensor. Nothing is refused before the model runs, nor converted: a model may take a list
+    (the lengths of padded sequences) or a number as it is, and fail for another reason.
+
+    >>> _check_tensor_inputs(([1.0, 2.0],), {}, TypeError("must be Tensor, not list"))
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: the model needs a tensor where it got inputs[0] (type list): ...
+    >>> _check_tensor_inputs(([3, 2],), {}, TypeError("unsupported operand"))  # not about it
+    """
+    arguments = [(f"inputs[{i}]", v) for i, v in enumerate(inputs)] + list(kwargs.items())
+    for where, value in arguments:
+        type_name = type(value).__name__
+        named = rf"(not |'|\()([\w.]*\.)?{re.escape(type_name)}\b"  # not list, 'list' object
+        if not _plain_numbers(value) or not re.search(named, str(error)):
+            continue
+        array = value.to_numpy() if hasattr(value, "to_numpy") else value  # pandas
+        code = "data.to_numpy()" if array is not value else "data"
+        if getattr(getattr(array, "dtype", None), "kind", "") == "f":  # NumPy's float64
+            code += ", dtype=torch.float32"
+        fix = f"torch.tensor({code})"
+        if not where.startswith("inputs["):  # a keyword argument
+            fix = f"{where}={fix}"
+        text = message(
+            "capture.input_not_tensor", where=where, type_name=type_name, error=error, fix=fix
+        )
+        raise NNGraphError(text) from None
+
+
+def _plain_numbers(value: Any) -> bool:
+    """Whether `value` is numbers a tensor could hold but is not one: a Python number, a
+    (nested) list or tuple of them, or an array-like (`__array__`: NumPy, pandas)."""
+    if isinstance(value, torch.Tensor | bool | str | bytes):
+        return False
+    if isinstance(value, numbers.Number) or hasattr(value, "__array__"):
+        return True
+    if isinstance(value, list | tuple) and value:
+        return all(_plain_numbers(item) for item in value)
+    return False
 
 
 def check_batch_as_keywords(
@@ -102,6 +156,7 @@ def call_loss(loss: Any, output: Any) -> Any:
     ...
     nngraph.errors.NNGraphError: loss is F.cross_entropy, which needs the target as well as ...
     """
+    __tracebackhide__ = True  # an error inside the user's loss is theirs
     try:
         return loss(output)
     except TypeError:

@@ -38,7 +38,7 @@ from nngraph.capture._bookkeeping import (
     optimizer_steps_unrecorded,
 )
 from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
-from nngraph.capture._common import NNGraphWarning, hidden, next_sequence_nr
+from nngraph.capture._common import NNGraphWarning, drop_recording_frames, hidden, next_sequence_nr
 from nngraph.capture._finish import finish
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._warnings import warnings_at_callers
@@ -216,6 +216,7 @@ def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
     original = Function.__dict__["apply"]
 
     def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True  # an error in the user's Function is theirs
         if recorder.paused():
             return original.__func__(cls, *args, **kwargs)
         if cls is _SAVES_CHECKPOINT_INPUTS:
@@ -285,7 +286,10 @@ class RecordBlock:
         return block.__enter__()
 
     def __exit__(self, *exc: Any) -> bool | None:
-        return self._blocks.pop().__exit__(*exc)
+        suppressed = self._blocks.pop().__exit__(*exc)
+        if exc[1] is not None:  # the block's error shows as it would without the recording
+            drop_recording_frames(exc[1])
+        return suppressed
 
     @property
     def graph(self) -> Graph:
@@ -307,7 +311,8 @@ def record(
     the block ends: the caller's local variables, or `names` (a namespace such as a notebook's)
     when given. Python's cycle collector is paused inside the block (it would rescan the
     growing graph again and again, doubling the cost of a large one) and resumes when the block
-    ends.
+    ends. An error raised in the block propagates with the traceback it has without the
+    recording (no frame of nngraph's: see `drop_recording_frames`).
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU())

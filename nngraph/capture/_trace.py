@@ -17,7 +17,12 @@ import torch
 
 from nngraph._compiled import uncompiled
 from nngraph.capture._builder import gc_paused
-from nngraph.capture._common import hidden, named_tensors_within, tensors_within
+from nngraph.capture._common import (
+    drop_recording_frames,
+    hidden,
+    named_tensors_within,
+    tensors_within,
+)
 from nngraph.capture._cut import cut_from_history
 from nngraph.capture._loss import (
     call_loss,
@@ -70,6 +75,12 @@ def trace(
     A forward that returns a generator or another iterator (`map`, `zip`) is refused with an
     `NNGraphError` when no `loss=` reads it: its values would be computed only after the
     trace, so the graph would be empty. The model is put back as above.
+    An error raised by the model's forward, the loss or its backward propagates unchanged (same
+    type, same message), with the traceback it has without nngraph: it ends in the user's code
+    or torch's, not in a frame of nngraph's. A model that fails on an input that is numbers but
+    no tensor (a list, a NumPy array), with an error naming its type, gets an `NNGraphError`
+    that says to make it a tensor; inputs are given to the model as they are (a list of
+    lengths, a flag), nothing is converted.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)
@@ -90,7 +101,23 @@ def trace(
         raise NNGraphError(message("capture.inference_mode"))
     with hidden():  # nngraph's own look at the inputs: no mode of the user's sees it
         _refuse_inference_tensors(inputs, kwargs)
-    model = uncompiled(model)
+    __tracebackhide__ = True  # from here on, an error is the user's model's or loss's
+    try:
+        return _traced(uncompiled(model), inputs, kwargs, loss)
+    except BaseException as error:
+        # its traceback ends where it ends without nngraph: in the user's forward or loss
+        drop_recording_frames(error)
+        raise
+
+
+def _traced(
+    model: torch.nn.Module,
+    inputs: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    loss: Callable[[Any], torch.Tensor] | None,
+) -> Graph:
+    """The run of `trace()`, once its arguments are checked."""
+    __tracebackhide__ = True  # it passes the errors of the user's code on
     # the cycle collector also stays off while the model's state is copied and put back:
     # tens of thousands of small objects each way for a 5,000-block chain
     recorder: Recorder | None = None
@@ -111,8 +138,8 @@ def trace(
                 inputs, kwargs = cut_from_history(recorder, inputs, kwargs)
                 try:
                     output = model(*inputs, **kwargs)
-                except TypeError:
-                    check_model_call(model, inputs, kwargs)  # the call did not fit forward?
+                except (TypeError, AttributeError) as error:
+                    check_model_call(model, inputs, kwargs, error)  # the call did not fit?
                     raise
                 recorder.model_calls = recorder.calls
                 if loss is None:

@@ -107,6 +107,10 @@ MESSAGES: dict[str, str] = {
         "torch.inference_mode():` block, or pass a copy made outside it, e.g. "
         "ng.trace(model, x.clone())"
     ),
+    "capture.input_not_tensor": (
+        "the model needs a tensor where it got {where} (type {type_name}): {error}. Make it a"
+        " tensor first, e.g. {fix}"
+    ),
     "capture.loss_complex": (
         "loss(output) must be a real number, got a {dtype} tensor: backward() needs a real "
         "scalar, e.g. take its .abs() or .real"

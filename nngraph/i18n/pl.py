@@ -108,6 +108,10 @@ MESSAGES: dict[str, str] = {
         "`with torch.inference_mode():` albo przekaż ich kopię zrobioną poza nim, np. "
         "ng.trace(model, x.clone())"
     ),
+    "capture.input_not_tensor": (
+        "model potrzebuje tensora tam, gdzie dostał {where} (typ {type_name}): {error}. Najpierw"
+        " zamień to na tensor, np. {fix}"
+    ),
     "capture.loss_complex": (
         "loss(output) musi być liczbą rzeczywistą, a zwróciło tensor {dtype}: backward() "
         "potrzebuje rzeczywistego skalara, weź np. jego .abs() albo .real"

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import traceback
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 import nngraph as ng
@@ -399,3 +404,161 @@ def test_a_model_returning_an_iterator_without_a_loss_says_to_return_a_tuple(how
     assert_unchanged(model, before)
     with pytest.raises(ng.NNGraphError, match="got generator"):  # graph_of says so already
         ng.graph_of(y * 2 for y in [torch.ones(1, requires_grad=True)])
+
+
+PACKAGE = str(Path(ng.__file__).parent)
+
+
+def _frames(error: BaseException) -> list[tuple[str, str]]:
+    """(file name, function) of each frame of `error`'s traceback, outermost first."""
+    return [(Path(f.filename).name, f.name) for f in traceback.extract_tb(error.__traceback__)]
+
+
+class _Twice(torch.autograd.Function):
+    """The student's own autograd Function, whose backward fails."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        return x * 2
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        raise ValueError("the student's backward")
+
+
+class _Fails(torch.autograd.Function):
+    """The student's own autograd Function, whose forward fails."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        raise ValueError("the student's forward")
+
+
+def _bce(out: torch.Tensor) -> torch.Tensor:
+    return F.binary_cross_entropy_with_logits(out, torch.zeros(4))  # [4] vs [4, 1]
+
+
+def _cross_entropy(out: torch.Tensor) -> torch.Tensor:
+    return F.cross_entropy(out, torch.zeros(4))  # a float target
+
+
+def _custom(out: torch.Tensor) -> torch.Tensor:
+    return _Twice.apply(out).sum()
+
+
+def _failing(out: torch.Tensor) -> torch.Tensor:
+    return _Fails.apply(out).sum()
+
+
+@pytest.mark.parametrize(
+    ("inputs", "loss", "last"),
+    [
+        ((torch.randn(4, 3),), None, ("linear.py", "forward")),  # wrong number of features
+        ((torch.randn(4, 2),), _bce, ("functional.py", "binary_cross_entropy_with_logits")),
+        ((torch.randn(4, 2),), _cross_entropy, ("functional.py", "cross_entropy")),
+        ((torch.randn(4, 2),), _custom, ("test_errors.py", "backward")),
+        ((torch.randn(4, 2),), _failing, ("test_errors.py", "forward")),
+    ],
+    ids=["forward", "bce-shapes", "cross-entropy-dtype", "own-backward", "own-function"],
+)
+def test_an_error_of_the_students_model_or_loss_has_the_traceback_it_has_without_nngraph(
+    inputs: tuple[torch.Tensor, ...], loss: Any, last: tuple[str, str]
+) -> None:
+    """It ended in `_record.py`'s `__torch_function__` and passed through `trace()` and
+    `call_loss` (whose docstring IPython printed), with torch's `handle_torch_function` and
+    the loss function twice: students read nngraph as the culprit (sweep 20c)."""
+    model = nn.Sequential(nn.Linear(2, 1))
+    with pytest.raises((RuntimeError, ValueError)) as raised:
+        ng.trace(model, *inputs, loss=loss)
+    with pytest.raises(raised.type) as plain:  # the same, without nngraph
+        output = model(*inputs)
+        if loss is not None:
+            loss(output).backward()
+    assert type(raised.value) is type(plain.value)  # the exception itself, unchanged
+    assert str(raised.value) == str(plain.value)
+    frames = _frames(raised.value)
+    assert frames[0][0] == "test_errors.py"  # the caller's line, then the student's code
+    assert frames[-1] == last == _frames(plain.value)[-1]
+    assert not any(
+        f.filename.startswith(PACKAGE) for f in traceback.extract_tb(raised.value.__traceback__)
+    )
+    assert ("overrides.py", "handle_torch_function") not in frames
+    calls = [frame for frame in frames if frame[0] != "module.py"]  # a module in a module
+    assert len(calls) == len(set(calls))  # no torch function twice (it was: before, after)
+
+
+def test_an_error_inside_a_record_block_ends_where_it_ends_without_the_recording() -> None:
+    model = nn.Linear(2, 1)
+    with pytest.raises(RuntimeError, match="shapes cannot be multiplied") as raised, ng.record():
+        model(torch.randn(4, 3))
+    assert _frames(raised.value)[-1] == ("linear.py", "forward")
+    with pytest.raises(RuntimeError, match="second time") as raised, ng.record():
+        y = (torch.ones(2, requires_grad=True) * 2).sum()
+        y.backward()
+        y.backward()
+    frames = _frames(raised.value)
+    assert frames[1] == ("_tensor.py", "backward") and frames.count(frames[1]) == 1
+    assert all(name != "handle_torch_function" for _, name in frames)
+
+
+def test_an_error_nngraph_raises_itself_keeps_its_frames() -> None:
+    """Only the user's errors lose nngraph's frames: nngraph's own still show where (a bug
+    report needs them; in a notebook the handler of `_ipython_errors` hides them)."""
+    with pytest.raises(ng.NNGraphError, match="scalar") as raised:
+        ng.trace(nn.Linear(2, 3), torch.randn(4, 2), loss=lambda y: y * 2)
+    assert any(
+        f.filename.startswith(PACKAGE) for f in traceback.extract_tb(raised.value.__traceback__)
+    )
+
+
+@pytest.mark.parametrize(
+    ("inputs", "kwargs", "said"),
+    [
+        (([1.0, 2.0],), {}, r"inputs\[0\] \(type list\): linear\(\).*torch\.tensor\(data\)$"),
+        (([[1.0, 2.0], [3.0, 4.0]],), {}, r"inputs\[0\] \(type list\)"),
+        ((np.ones((3, 2)),), {}, r"\(type ndarray\).*torch\.tensor\(data, dtype=torch\.float32\)"),
+        ((), {"input": [1.0, 2.0]}, r"got input \(type list\).*input=torch\.tensor\(data\)"),
+        ((2.0,), {}, r"inputs\[0\] \(type float\)"),
+    ],
+    ids=["list", "nested-list", "ndarray", "keyword", "number"],
+)
+def test_numbers_that_are_not_a_tensor_as_input_say_to_make_them_one(
+    inputs: tuple[Any, ...], kwargs: dict[str, Any], said: str
+) -> None:
+    """`ng.trace(model, [1.0, 2.0])` gave torch's raw TypeError (sweep 20c)."""
+    model = nn.Sequential(nn.Linear(2, 1))
+    with pytest.raises(ng.NNGraphError, match=said):
+        ng.trace(model, *inputs, **kwargs)
+
+
+def test_non_tensor_inputs_are_refused_in_polish_too() -> None:
+    ng.set_language("pl")
+    try:
+        with pytest.raises(ng.NNGraphError, match=r"model potrzebuje tensora.*torch\.tensor"):
+            ng.trace(nn.Linear(2, 1), [1.0, 2.0])
+    finally:
+        ng.set_language("en")
+
+
+class _Packed(nn.Module):
+    """Takes the lengths of its padded sequences as a list of numbers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rnn = nn.GRU(2, 3, batch_first=True)
+
+    def forward(self, x: torch.Tensor, lengths: list[int]) -> torch.Tensor:
+        packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True)
+        return self.rnn(packed)[1]
+
+
+class _ListBug(nn.Module):
+    def forward(self, x: torch.Tensor, sizes: list[int]) -> torch.Tensor:
+        return x + "1"  # type: ignore[operator]  # the student's own bug, not about the list
+
+
+def test_a_list_the_model_takes_is_given_as_it_is_and_its_own_errors_stay() -> None:
+    g = ng.trace(_Packed(), torch.randn(2, 4, 2), [4, 2], loss=lambda h: h.sum())
+    assert any(d["kind"] == "param" for _, d in g.nodes(data=True))
+    with pytest.raises(TypeError, match="unsupported operand"):
+        ng.trace(_ListBug(), torch.randn(2, 3), [1, 2])
