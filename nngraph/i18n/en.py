@@ -646,10 +646,13 @@ MESSAGES: dict[str, str] = {
     # a training value in the detectors' explanations: a mean of several, or one value
     "monitor.trend.mean": "{value:.4g} on average over {span}",
     "monitor.trend.one": "{value:.4g} in {span}",
+    "monitor.trend.level_close": "not far below it",
+    "monitor.trend.level_above": "above the {metric}",
     "monitor.event": "epoch {epoch}: {message}",
     # how far a loss is above its best (GL, PQ): "{metric} is {above}"
     "monitor.above.percent": "{percent}% above its best",
     "monitor.above.times": "about {times} times its best",
+    "monitor.gl.above_difference": "{value} now, up from its best",
     "monitor.number.million": "{n} million",
     "monitor.number.billion": "{n} billion",
     "monitor.number.trillion": "{n} trillion",
@@ -679,7 +682,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
-        "stays where it was, not far below it ({recent_at}, against {before_at}): neither loss "
+        "stays where it was, {level} ({recent_at}, against {before_at}): neither loss "
         "improves any more, so the model has stopped learning rather than started to memorise, "
         "and this rise may be noise. "
         "More training is unlikely to help: keep the best weights (restore_best), or try "
@@ -726,7 +729,7 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.quotient_none": "the infinite quotient (no training progress at all)",
     "monitor.pq.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
-        "stays where it was, not far below it ({recent_at}, against {before_at}), so {ratio} "
+        "stays where it was, {level} ({recent_at}, against {before_at}), so {ratio} "
         "comes from training that no longer improves (a plateau), not from memorising. More "
         "training is unlikely to help: keep the best weights (restore_best), or try another "
         "learning rate or a bigger model."
@@ -754,8 +757,8 @@ MESSAGES: dict[str, str] = {
         "data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.plateau": (
-        "{metric} rose at the end of {strips} ({trail}) while {train} stays where it was, not "
-        "far below it ({recent_at}, against {before_at}): the model has stopped learning (a "
+        "{metric} rose at the end of {strips} ({trail}) while {train} stays where it was, "
+        "{level} ({recent_at}, against {before_at}): the model has stopped learning (a "
         "plateau) rather than started to memorise. More training is unlikely to help: keep the "
         "best weights (restore_best), or try another learning rate or a bigger model. Best: "
         "{best:.4g} at epoch {best_epoch}."
@@ -893,6 +896,11 @@ MESSAGES: dict[str, str] = {
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {threshold:.4g} apart "
         "for {since}: the model does much better on the data it trains on than on new data (high "
         "variance). More data, a smaller model or regularisation narrow this gap."
+    ),
+    "monitor.gap.nonfinite": (
+        "{metric} became {val} (not a finite number) while {train} is {tr:.4g}: training has "
+        "diverged, which is not high variance (the gap between them says nothing now). Keep the "
+        "best weights (restore_best) and try a smaller learning rate."
     ),
     "monitor.grad.vanishing": (
         "layer '{layer}' gets almost no gradient (norm {norm:.2g}, {ratio:.1g} of the largest, "

@@ -683,10 +683,13 @@ MESSAGES: dict[str, str] = {
     # wartość treningowa w wyjaśnieniach detektorów: średnia z kilku albo jedna wartość
     "monitor.trend.mean": "średnio {value:.4g} w {span}",
     "monitor.trend.one": "{value:.4g} w {span}",
+    "monitor.trend.level_close": "niewiele niżej",
+    "monitor.trend.level_above": "wyżej niż {metric}",
     "monitor.event": "epoka {epoch}: {message}",
     # jak daleko strata jest od swojej najlepszej wartości (GL, PQ): "{metric} {above}"
     "monitor.above.percent": "jest o {percent}% powyżej swojej najlepszej wartości",
     "monitor.above.times": "ma wartość około {times} razy większą od najlepszej",
+    "monitor.gl.above_difference": "ma teraz wartość {value}, wyższą od najlepszej",
     "monitor.number.million": "{n} mln",
     "monitor.number.billion": "{n} mld",
     "monitor.number.trillion": "{n} bln",
@@ -717,7 +720,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} stoi w miejscu, niewiele niżej (teraz {recent_at}, wobec "
+        "{best_epoch}), a {train} stoi w miejscu, {level} (teraz {recent_at}, wobec "
         "{before_at}): żadna ze strat już się nie poprawia, więc model przestał się uczyć, a "
         "nie zaczął zapamiętywać, a ten wzrost może być szumem. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi (restore_best) "
         "albo spróbuj innego współczynnika uczenia lub większego modelu."
@@ -772,7 +775,7 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.quotient_none": "nieskończony iloraz (brak jakiegokolwiek postępu treningu)",
     "monitor.pq.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} stoi w miejscu, niewiele niżej (teraz {recent_at}, wobec "
+        "{best_epoch}), a {train} stoi w miejscu, {level} (teraz {recent_at}, wobec "
         "{before_at}), więc {ratio} bierze się z treningu, który już się nie poprawia "
         "(plateau), a nie z zapamiętywania. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi "
         "(restore_best) albo spróbuj innego współczynnika uczenia lub większego modelu."
@@ -802,7 +805,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.plateau": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} stoi w miejscu, "
-        "niewiele niżej (teraz {recent_at}, wobec {before_at}): model przestał się uczyć "
+        "{level} (teraz {recent_at}, wobec {before_at}): model przestał się uczyć "
         "(plateau), a nie zaczął zapamiętywać. Dalszy trening raczej nie pomoże: zachowaj "
         "najlepsze wagi (restore_best) albo spróbuj innego współczynnika uczenia lub większego "
         "modelu. Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
@@ -948,6 +951,12 @@ MESSAGES: dict[str, str] = {
         "{since} z rzędu: model radzi sobie dużo lepiej na danych, na których się uczy, niż na "
         "nowych (duża wariancja). Tę różnicę zmniejszą: więcej danych, mniejszy model albo "
         "regularyzacja."
+    ),
+    "monitor.gap.nonfinite": (
+        "{metric} ma teraz wartość {val} (to nie jest skończona liczba), a {train} wynosi "
+        "{tr:.4g}: trening się rozbiegł, a to nie duża wariancja (różnica między nimi nic teraz "
+        "nie mówi). Zachowaj najlepsze wagi (restore_best) i spróbuj mniejszego współczynnika "
+        "uczenia."
     ),
     "monitor.grad.vanishing": (
         "warstwa '{layer}' dostaje prawie zerowy gradient (norma {norm:.2g}, {ratio:.1g} normy "

@@ -1,8 +1,8 @@
 """Helpers of the Lightning callback: epoch means of training metrics that a LightningModule
 logs per step only (:class:`StepMeans`), where the epoch stands after a validation
 (:func:`mid_epoch`), which of Lightning's ``EarlyStopping`` callbacks stopped the fit
-(:func:`stop_marks`, :func:`stopped_since`, :func:`early_stops`) and the events the callback
-tells (:func:`note`).
+(:func:`stop_marks`, :func:`stopped_since`, :func:`early_stops`), the events the callback
+tells (:func:`note`) and a continued run's live view shown again (:func:`show_again`).
 
 ``self.log("train_loss", loss)`` in ``training_step`` is Lightning's default there:
 ``on_step=True, on_epoch=False``. ``trainer.callback_metrics["train_loss"]`` then holds the last
@@ -32,9 +32,18 @@ from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from nngraph.i18n import message
+from nngraph.monitor import _display
 from nngraph.monitor._common import Event, is_tensor
 
-__all__ = ["StepMeans", "early_stops", "mid_epoch", "note", "stop_marks", "stopped_since"]
+__all__ = [
+    "StepMeans",
+    "early_stops",
+    "mid_epoch",
+    "note",
+    "show_again",
+    "stop_marks",
+    "stopped_since",
+]
 
 _SUFFIXES = ("_step", "_epoch")
 
@@ -154,3 +163,23 @@ def note(epoch: int, message_id: str, detector: str = "NNGraphCallback", **field
         stop=stop,
         values=fields,
     )
+
+
+def show_again(monitor: Any) -> None:
+    """Show ``monitor``'s live view again below the cell running now, in a notebook: a second
+    ``fit`` goes on with the first one's monitor, whose view was in the output of the cell that
+    ran the first ``fit``, which running that cell again has cleared. One view per monitor, as
+    :func:`~nngraph.monitor._display.show` does; a monitor printing text lines (no view) prints
+    them in the running cell anyway.
+
+        >>> show_again(None)  # not in a notebook: nothing
+    """
+    if monitor is None or monitor.view is None or not _display.in_notebook():
+        return
+    view = monitor.view
+    if getattr(view, "comm", None) is not None and callable(getattr(view, "show", None)):
+        view.show()  # the same widget, shown below this cell
+        return
+    view = _display.attach_view(monitor)  # its widget is gone: a new one
+    if view is not None:
+        monitor.view = view

@@ -66,6 +66,8 @@ __all__ = ["NNGraphCallback", "metric_name"]
 
 # where a warning's user line is not: Lightning calls the callback from deep inside `fit`
 _NOT_USER_CODE = ("lightning", "pytorch_lightning", "lightning_fabric", "torch", "nngraph")
+# the display= values that show a live view in a notebook
+_VIEWS = ("auto", "widget", True)
 
 
 class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
@@ -81,10 +83,11 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
     One module, one run: a second ``fit`` of the same module (a re-run training cell) goes on
     with the same monitor, the one you gave or the callback's own: its history, best and events
     are kept, and its epochs go on after the last one it has (25, 26, ... after 24, on the same
-    trainer or a new one). With its own monitor, a ``fit`` of another module (the cell that
-    builds the model was run again) starts a new run: a new ``cb.monitor``, epochs from 1; so
-    does one resumed with ``fit(..., ckpt_path=...)``, at the trainer's epochs (4, 5, ... after
-    3). A monitor you gave goes on with another module too. A ``fit`` with nothing left to train
+    trainer or a new one); in a notebook the callback's own monitor shows its live view again
+    below the cell now running ``fit``. With its own monitor, a ``fit`` of another module (the
+    cell that builds the model was run again) starts a new run: a new ``cb.monitor``, epochs
+    from 1; so does one resumed with ``fit(..., ckpt_path=...)``, at the trainer's epochs (4,
+    5, ... after 3). A monitor you gave goes on with another module too. A ``fit`` with nothing left to train
     (``max_epochs`` already reached) keeps the last run. An earlier fit's stop is not carried
     over: the new fit trains its epochs unless a detector or the Stop button stops it again. If
     the second fit never beats the best, the same module gets the best weights back (never worse
@@ -168,6 +171,8 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             if mon.model in (None, self._given_model):
                 mon.model = self._given_model = pl_module  # a new module: its weights
             mon.resume()  # an earlier fit's stop must not end this one
+            if self._own_monitor and trainer.is_global_zero and self.display in _VIEWS:
+                steps.show_again(mon)  # a re-run fit cell: its old output, the view, is gone
             if mon.epochs_given:  # its epochs may have been logged elsewhere too
                 self._last_step = max(self._last_step, mon.epoch)
         self._offset = max(0, self._last_step - trainer.current_epoch)

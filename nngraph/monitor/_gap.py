@@ -1,7 +1,8 @@
 """The high-variance warning: :class:`Gap` fires when validation is far worse than training
 for several evaluations in a row, the model fitting its training data much better than new
 data. A warning, not a reason to stop (``stop=False``); the text says that training itself got
-worse (unstable training) when the training loss clearly rose since the best epoch.
+worse (unstable training) when the training loss clearly rose since the best epoch, and that
+it diverged when the validation value is not a finite number (inf is no high variance).
 
     >>> gap = Gap(0.1, patience=2, relative=False, metric="val_acc")
     >>> curve = [(0.80, 0.78), (0.90, 0.75), (0.95, 0.74)]
@@ -20,7 +21,7 @@ from nngraph.i18n import message
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import Mode, resolve_mode
 from nngraph.monitor._params import _count, _nonnegative
-from nngraph.monitor._trend import TrainingTrend, trend_texts
+from nngraph.monitor._trend import TrainingTrend, trend_fields
 
 __all__ = ["Gap"]
 
@@ -84,6 +85,9 @@ class Gap(Detector):
         self._trend.add(self._shown, train, best=better)
         if train is None:
             return None
+        if not math.isfinite(value):  # diverged: a gap to inf says nothing of variance
+            self.value, self._run, self._run_from = math.nan, 0, self._shown
+            return "gap.nonfinite", {"val": value, "tr": train}
         diff = value - train if self.mode == "min" else train - value
         if not self.relative:
             self.value = diff
@@ -108,13 +112,9 @@ class Gap(Detector):
         }
         trend = self._trend.now()
         if trend is not None and trend.worse(self.best, self.mode):  # unstable training
-            span = self._last_epochs(trend.start, trend.count)
-            one = self._span(trend.start, trend.count)[1] == 1
             return "gap.unstable", {
                 **fields,
-                "before": trend.before,
-                "recent": trend.recent,
-                **trend_texts(trend, span, one=one),
+                **trend_fields(self, trend),
                 "best_epoch": self._best_shown,
             }
         if self.relative:

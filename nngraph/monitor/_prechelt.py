@@ -192,7 +192,7 @@ class GL(Detector):
             advice = message("monitor.gl.advice" if self.stop else "monitor.gl.advice_warn")
             best = self.best or 0.0  # -0.0 is shown as 0
             return "gl.from_zero", {**fields, "best": best, "value": value, "advice": advice}
-        fields["above"] = above_text(self.value, self.alpha)
+        fields["above"] = above_text(self.value, self.alpha, best=self.best, value=value)
         if not is_validation(self.metric):  # the training loss itself rose: not memorising
             return "gl.training", fields
         if train is not None and not math.isfinite(train):  # diverged, not memorising
@@ -205,7 +205,7 @@ class GL(Detector):
         trend = self._trend.now()  # averages: one noisy training value does not decide
         if trend is None:
             return "gl.plain", fields
-        other = plateau_verdict(self, trend, fields)
+        other = plateau_verdict(self, trend, fields, value=value)
         if other is not None:
             return other
         # one rise may be noise in a small validation set: a GL that only warns says so
@@ -293,13 +293,14 @@ class PQ(Detector):
         fields.update(_progress_texts(self, fields, quotient=not math.isinf(self.gl)))
         if math.isinf(self.gl):  # a rise from 0 (or past the float maximum): the numbers
             return "pq.from_zero", {**fields, "best": self.best or 0.0, "value": value}
-        fields["above"] = above_text(self.gl, 0.0)
+        fields["above"] = above_text(self.gl, 0.0, best=self.best, value=value)
         # a training loss that rose (lr too high) also gives a large P_k: not memorising
         shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
         unstable = unstable_verdict(
             self, self._trend, shown, value=value, previous=previous, train=train
         )
-        return unstable or plateau_verdict(self, self._trend.now(), shown) or ("pq.fire", fields)
+        plateau = plateau_verdict(self, self._trend.now(), shown, value=value)
+        return unstable or plateau or ("pq.fire", fields)
 
 
 class UP(Detector):
@@ -373,4 +374,5 @@ class UP(Detector):
         unstable = unstable_verdict(
             self, self._trend, fields, value=value, previous=previous, train=train
         )
-        return unstable or plateau_verdict(self, self._trend.now(), fields) or ("up.fire", fields)
+        plateau = plateau_verdict(self, self._trend.now(), fields, value=value)
+        return unstable or plateau or ("up.fire", fields)

@@ -13,8 +13,8 @@ decide: the first ones from the best epoch on (``before``) and the latest ones (
     >>> for epoch, (train, best) in enumerate([(0.9, True), (0.5, True), (0.4, False)], 1):
     ...     trend.add(epoch, train, best=best)
     >>> t = trend.now()
-    >>> t.before, t.recent, t.fell(scale=1.0), t.rose(scale=1.0), (t.start, t.count)
-    (0.5, 0.4, True, False, (2, 1))
+    >>> t.before, t.recent, t.fell(scale=1.0), t.rose(scale=1.0), (t.start, t.count, t.recent_to)
+    (0.5, 0.4, True, False, (2, 1, 3))
     >>> t.before_from, t.before_to  # `before` is the value at epoch 2, the best one
     (2, 2)
 """
@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
+from nngraph.monitor._names import nice_name
 
 __all__ = [
     "JUMP",
@@ -72,7 +73,7 @@ class Trend:
     """The mean training value from the best epoch on (``before``, over the ``before_count``
     values shown as epochs ``before_from`` to ``before_to``; ``before_from`` is the best one
     where its training value was logged) and over the latest ``count`` values (``recent``),
-    which came after the epoch shown as ``start``."""
+    which came after the epoch shown as ``start``, the last one at ``recent_to``."""
 
     before: float
     recent: float
@@ -81,6 +82,7 @@ class Trend:
     before_from: int = 0
     before_to: int = 0
     before_count: int = 1
+    recent_to: int = 0
 
     def _clearly(self, change: float, scale: float) -> bool:
         """``change`` is more than noise: see :data:`RISE` (False for a NaN)."""
@@ -169,8 +171,8 @@ class TrainingTrend:
             return None
         recent = values[-count:]
         mean = sum(value for _, value in recent) / count
-        start = values[-count - 1][0]
-        return Trend(before, mean, start, count, first[0][0], first[-1][0], len(first))
+        start, end = values[-count - 1][0], values[-1][0]
+        return Trend(before, mean, start, count, first[0][0], first[-1][0], len(first), end)
 
     def far_above_low(self, train: float | None, scale: float) -> tuple[int, float] | None:
         """The lowest training value of the run, as (epoch shown, value), when ``train`` is
@@ -235,9 +237,24 @@ def trend_texts(trend: Trend, span: str, *, one: bool) -> dict[str, str]:
 
 
 def trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
-    """The training loss from the best epoch on and lately, for an explanation."""
-    span = det._last_epochs(trend.start, trend.count)
-    one = det._span(trend.start, trend.count)[1] == 1
+    """The training loss from the best epoch on and lately, for an explanation. One value
+    after epochs that validated without it being judged (validating every 3rd epoch) is said
+    at its epoch, ``0.28 in epoch 9``: it is no mean over the last 3 epochs.
+
+        >>> from nngraph.monitor.detectors import GL
+        >>> gl = GL(5)
+        >>> for epoch, val in ((3, 0.6), (6, 0.5), (9, 0.55)):  # the best at epoch 6
+        ...     _ = gl.feed(epoch, {"loss": 1 - epoch / 20, "val_loss": val}, epoch=epoch)
+        >>> texts = trend_fields(gl, gl._trend.now())
+        >>> texts["recent_at"], texts["before_at"]
+        ('0.55 in epoch 9', '0.7 in epoch 6')
+    """
+    unit, n = det._span(trend.start, trend.count)
+    if trend.count == 1 and unit == "epoch" and n > 1:
+        span = message("monitor.unit.before_epoch", epoch=trend.recent_to)
+    else:
+        span = det._last_epochs(trend.start, trend.count)
+    one = trend.count == 1 or n == 1
     return {"before": trend.before, "recent": trend.recent, **trend_texts(trend, span, one=one)}
 
 
@@ -271,11 +288,20 @@ def unstable_verdict(
     return f"{name}.unstable", {**fields, **shown}
 
 
-def plateau_verdict(det: Detector, trend: Trend | None, fields: dict[str, Any]) -> Check:
+def plateau_verdict(
+    det: Detector, trend: Trend | None, fields: dict[str, Any], *, value: float
+) -> Check:
     """GL's, PQ's or UP's explanation when the training loss is flat since the best epoch and
     not far below the validation loss: the model stopped learning (a plateau), which a rising
-    validation loss then is not memorising. None while training still falls, or stays flat
-    far below (memorised)."""
+    validation loss then is not memorising. Its ``level`` says where the training loss is:
+    ``not far below it``, or ``above the validation loss`` when it is at or above the
+    validation value now, ``value`` (dropout, data augmentation). None while training still
+    falls, or stays flat far below (memorised)."""
     if trend is None or not trend.plateau(scale=det.best):
         return None
-    return f"{type(det).__name__.lower()}.plateau", {**fields, **trend_fields(det, trend)}
+    if trend.recent >= value:
+        level = message("monitor.trend.level_above", metric=nice_name(det.metric))
+    else:
+        level = message("monitor.trend.level_close", metric=nice_name(det.metric))
+    shown = {**fields, **trend_fields(det, trend), "level": level}
+    return f"{type(det).__name__.lower()}.plateau", shown

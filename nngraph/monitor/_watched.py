@@ -9,7 +9,8 @@
   in the first :data:`WAIT` epochs that validated (one logged only every 5th epoch is not
   missing), or at ``close()``, and which metrics were; one that looks like a slip of a name
   that is logged (``val_accuracy`` for ``val_acc``) is said at once, when the first epoch
-  that validated without it is over, with "did you mean 'val_acc'?";
+  that validated without it is over, with "did you mean 'val_acc'?" (a longer name made of
+  it, ``val_acc_top5`` for ``val_acc``, is another metric: it waits as a missing one does);
 - says the same of a run where nothing looks like validation (yet): a slip of a logged name
   (``vall_loss``, ``v_loss``, ``test_loss`` for ``val_loss``) from its second epoch on, and a
   watched metric never logged at ``close()``, when the monitor has a model (its best weights
@@ -48,7 +49,7 @@ from nngraph.monitor._names import is_validation, validation_base
 from nngraph.monitor._practical import Divergence
 from nngraph.monitor.detectors import Detector, classroom
 
-__all__ = ["WAIT", "MetricWatching"]
+__all__ = ["WAIT", "MetricWatching", "refines"]
 
 #: Validation calls a watched metric may be missing before it is said to be never logged.
 WAIT = 10
@@ -167,7 +168,7 @@ class MetricWatching:
         ``early``: only those that look like a slip of a logged name."""
         logged = ", ".join(self.series) or "-"
         lines = []
-        close = "" if self.metric in self.series else self._close_name(self.metric)
+        close = "" if self.metric in self.series else self._close_name(self.metric, early)
         if self.metric not in self.series and self._to_say("", close, early):
             key = "monitor.warn.metric_close" if close else "monitor.warn.metric_missing"
             lines.append(message(key, metric=self.metric, logged=logged, close=close))
@@ -176,7 +177,7 @@ class MetricWatching:
                 continue  # it watches every loss name it may meet
             close = ""
             if det.metric not in self.series and det.metric != self.metric:
-                close = self._close_name(det.metric)
+                close = self._close_name(det.metric, early)
                 if not self._to_say(det.name, close, early):
                     continue
                 twins = ""
@@ -212,12 +213,28 @@ class MetricWatching:
         self._said_missing.add(watcher)
         return True
 
-    def _close_name(self, metric: str) -> str:
+    def _close_name(self, metric: str, early: bool = False) -> str:
         """The logged name ``metric`` looks like a slip of (``test_loss`` for ``val_loss``
-        too), else ``""``."""
+        too), else ``""``. ``early`` (before :data:`WAIT` validations): a name that is
+        ``metric`` made longer by a part of its own (``val_acc_top5``, ``val_acc5`` for
+        ``val_acc``) is another metric, logged beside it, not a slip: ``metric`` may come in
+        a later epoch (see :func:`refines`)."""
         base = validation_base(metric)
         held_out = [prefix + base for prefix in HELD_OUT] if base else []
         found = [name for name in held_out if name in self.series]
         cutoff = CLOSE if self._evals else CLOSE_UNVALIDATED
-        found += difflib.get_close_matches(metric, list(self.series), n=1, cutoff=cutoff)
+        names = [name for name in self.series if not (early and refines(name, metric))]
+        found += difflib.get_close_matches(metric, names, n=1, cutoff=cutoff)
         return found[0] if found else ""
+
+
+def refines(name: str, metric: str) -> bool:
+    """``name`` is ``metric`` with a part of its own after it (after a ``_``, ``/``, a digit:
+    not a letter, which spells the same word longer, as ``val_accuracy`` does ``val_acc``).
+
+        >>> refines("val_acc_top5", "val_acc"), refines("val_acc5", "val_acc")
+        (True, True)
+        >>> refines("val_accuracy", "val_acc"), refines("val_acc", "val_acc")
+        (False, False)
+    """
+    return name.startswith(metric) and len(name) > len(metric) and not name[len(metric)].isalpha()

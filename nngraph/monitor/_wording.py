@@ -59,15 +59,23 @@ def percent_text(x: float, above: float) -> str:
     return _above(lambda d: f"{x:.{1 + d}f}", above)
 
 
-def above_text(x: float, above: float) -> str:
+def above_text(
+    x: float, above: float, *, best: float | None = None, value: float | None = None
+) -> str:
     """How far a value is above its best, ``x`` percent (Prechelt's GL), in the current
     language: ``5.04% above its best`` (``above``: see :func:`percent_text`), and from
     1,000% on (11 times the best) ``about 15 million times its best``: a percentage such as
-    ``8233.3%`` or ``1.5e9%`` says little to a student.
+    ``8233.3%`` or ``1.5e9%`` says little to a student. A ``best`` at or below 0 (a Gaussian
+    negative log-likelihood, a flow's) has no size to be a percentage or a multiple of: 1.0 is
+    not 12 times -0.1, so the ``value`` now is said instead.
 
         >>> above_text(999.0, 5), above_text(1000.0, 5), above_text(8233.3, 5)
         ('999.0% above its best', 'about 11 times its best', 'about 83 times its best')
+        >>> above_text(1100.0, 5, best=-0.1, value=1.0)
+        '1 now, up from its best'
     """
+    if best is not None and value is not None and not best > 0:
+        return message("monitor.gl.above_difference", value=numeral(plain(value)))
     if x >= _TIMES:
         return message("monitor.above.times", times=times_text(1 + x / 100))
     return message("monitor.above.percent", percent=numeral(percent_text(x, above)))

@@ -80,3 +80,54 @@ def test_a_continued_run_that_beats_its_best_gets_the_new_best_back() -> None:
     assert cb.monitor is mon and mon.epoch == 10
     assert best is not None and 2 < best.epoch < 10 and best.value < first_best.value
     assert same(model.state_dict(), second.states[best.epoch - 2])  # its epochs 1-8 are 3-10
+
+
+class FakeView:
+    """A live view in a notebook (simulated): the cells it was shown below."""
+
+    def __init__(self, cells: list[int], cell: list[int], comm: object | None) -> None:
+        self.cells, self.cell, self.comm = cells, cell, comm
+        self.show()
+
+    def show(self) -> None:
+        self.cells.append(self.cell[0])
+
+
+@pytest.mark.parametrize("comm", [object(), None], ids=["widget", "widget_gone"])
+def test_a_fit_cell_run_again_shows_the_continued_runs_view_in_that_cell(
+    comm: object | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sweep 20b §3: running the fit cell again clears its output, the first fit's view; the
+    second fit went on with that monitor but showed no curves and no text at all."""
+    from nngraph.monitor import _display
+
+    shown: list[int] = []
+    cell = [1]
+    monkeypatch.setattr(_display, "in_notebook", lambda: True)
+    monkeypatch.setattr(_display, "attach_view", lambda source: FakeView(shown, cell, comm))
+    cb = NNGraphCallback(detectors=[])
+    _, model, _ = fit(cb, max_epochs=2)
+    mon = monitor_of(cb)
+    assert shown == [1]
+    cell[0] = 2  # the same cell run again
+    fit(cb, max_epochs=2, model=model)
+    assert cb.monitor is mon and mon.epoch == 4
+    assert shown == [1, 2]  # once below the running cell: the same view, or a new one
+    assert (mon.view.comm is comm) and isinstance(mon.view, FakeView)
+
+
+def test_a_fit_that_shows_text_or_feeds_a_given_monitor_shows_no_view_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A given monitor's view stays in the cell that made it; text lines print where fit runs."""
+    from nngraph.monitor import _display
+
+    shown: list[int] = []
+    monkeypatch.setattr(_display, "in_notebook", lambda: True)
+    monkeypatch.setattr(_display, "attach_view", lambda source: FakeView(shown, [0], object()))
+    given = Monitor(detectors=[])
+    assert shown == [0]
+    for cb in (NNGraphCallback(given), NNGraphCallback(detectors=[], display="text")):
+        _, model, _ = fit(cb, max_epochs=1)
+        fit(cb, max_epochs=1, model=model)
+    assert shown == [0]

@@ -37,6 +37,21 @@ def test_gl_says_training_diverged_when_the_training_loss_is_not_finite(bad: flo
         assert "12.5%" in event.message or "12,5%" in event.message
 
 
+@pytest.mark.parametrize("bad", [math.inf, math.nan])
+def test_gap_says_training_diverged_when_the_validation_loss_is_not_finite(bad: float) -> None:
+    """Sweep 20b §13: a validation loss of inf was "high variance ... more data, a smaller
+    model or regularisation"."""
+    for language, words in [("en", "training has diverged"), ("pl", "trening się rozbiegł")]:
+        ng.set_language(language)
+        mon = Monitor(display=False, detectors=[Gap(patience=1)])
+        for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.5, 0.8), (0.4, bad), (0.3, bad)], 1):
+            mon.log(epoch=epoch, loss=tr, val_loss=va)
+        (event,) = mon.events  # said once
+        assert event.message_id == "gap.nonfinite" and event.epoch == 3
+        assert words in event.message and str(bad) in event.message
+        assert "regular" not in event.message  # no advice for high variance (regularisation)
+
+
 def test_gl_does_not_say_training_kept_falling_from_a_nan_at_the_best_epoch() -> None:
     gl = GL(5)
     for epoch, (tr, va) in enumerate([(1.0, 1.0), (math.nan, 0.8), (2.0, 0.9)], 1):
@@ -132,6 +147,35 @@ def test_a_huge_rise_reads_as_a_readable_number_of_times(value: float, shown: st
     gl.update(1, val_loss=3.541e6)
     event = gl.update(2, val_loss=value)
     assert event is not None and shown in event.message, event.message
+
+
+@pytest.mark.parametrize(
+    ("curve", "in_english", "in_polish"),
+    [
+        ([-0.1, 1.0], "is 1 now, up from its best (-0.1 at epoch 1)", "1"),
+        ([-0.5, -0.1], "is -0.1 now, up from its best (-0.5 at epoch 1)", "-0,1"),
+    ],
+)
+def test_a_rise_from_a_best_below_zero_is_said_as_the_value_now(
+    curve: list[float], in_english: str, in_polish: str
+) -> None:
+    """Sweep 20b §5: a Gaussian NLL from -0.1 to 1.0 read "about 12 times its best": 1.0 is no
+    multiple (nor a percentage) of -0.1."""
+
+    def messages() -> list[str]:
+        mon = Monitor(display=False, detectors=[GL(5), PQ(0.5, k=2)])
+        for epoch, value in enumerate(curve, 1):
+            mon.log(epoch=epoch, loss=1.0 - epoch / 100, val_loss=value)
+        assert len(mon.events) == 2
+        return [event.message for event in mon.events]
+
+    for text in messages():
+        assert "times" not in text and "%" not in text and in_english.split(" (")[0] in text
+    assert in_english in messages()[0]
+    ng.set_language("pl")
+    for text in messages():
+        assert "razy" not in text and "%" not in text
+        assert f"strata walidacyjna ma teraz wartość {in_polish}, wyższą od najlepszej" in text
 
 
 # ----------------------------------------------------------------------------- PQ(k=1)

@@ -141,7 +141,7 @@ def test_explanations_speak_of_the_users_epochs_while_detectors_count_validation
     assert "for 10 epochs:" in said["gap"]  # epochs 11 to 20
     assert (
         "(0.5 at epoch 20)" in said["GL"]
-        and "on average over the last 5 epochs, down" in said["GL"]
+        and "(0.04 in epoch 25, down from 0.05 in epoch 20)" in said["GL"]  # one value each
     )
     assert "1 strip of 5 epochs" in said["UP"] and "Best: 0.5 at epoch 20." in said["UP"]
     assert "not improved for 10 epochs (best 0.5 at epoch 20)" in said["Pa"]

@@ -730,3 +730,34 @@ def test_a_watched_metric_never_logged_is_said_at_close_when_the_best_is_wanted(
             mon.log(epoch, loss=1 / epoch, score=0.5)
     with pytest.warns(UserWarning, match=r"was never logged \(logged: loss, score\)"):
         mon.close()
+
+
+def test_a_watched_metric_logged_every_5th_epoch_beside_a_longer_name_is_not_taken_for_a_slip() -> (
+    None
+):
+    """Sweep 20b §10: `val_acc` logged every 5th epoch beside `val_acc_top5` every epoch was
+    said at epoch 2 ("did you mean 'val_acc_top5'? ... Monitor(metric='val_acc_top5')")."""
+    mon = quiet(metric="val_acc", detectors=[detectors.Patience(5, metric="val_acc")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in range(1, 21):
+            row = {"loss": 1 / epoch, "val_loss": 1 / epoch, "val_acc_top5": 0.9}
+            if epoch % 5 == 0:
+                row["val_acc"] = 0.5 + epoch / 100
+            mon.log(epoch, **row)
+        mon.close()
+    assert mon.best is not None and mon.best.epoch == 20
+
+
+def test_a_watched_metric_never_logged_beside_a_longer_name_is_said_after_the_wait() -> None:
+    """A longer name made of the watched one waits as a missing metric does, then is offered."""
+    mon = quiet(metric="val_acc")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in range(1, 21):
+            mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch, val_acc_top5=0.9)
+            if epoch <= 10:
+                assert caught == []
+    (warning,) = caught
+    assert "'val_acc' has not been logged" in str(warning.message)
+    assert "did you mean 'val_acc_top5'?" in str(warning.message)

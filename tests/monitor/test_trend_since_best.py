@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import nngraph as ng
 from nngraph.monitor import Monitor
-from nngraph.monitor.detectors import GL, PQ, UP, Event
+from nngraph.monitor.detectors import GL, PQ, UP, Event, Gap
 
 
 def events_of(train: list[float], val: list[float]) -> list[Event]:
@@ -87,3 +87,61 @@ def test_a_drop_of_a_noisy_training_loss_within_a_few_percent_is_not_still_falli
     for epoch, (train, val) in enumerate(curve, 1):
         event = gl.update(epoch, loss=train, val_loss=val)
     assert event is not None and event.message_id == "gl.plateau"
+
+
+# ------------------------------------------------ validating every few epochs (sweep 20b §4)
+
+
+def test_one_training_value_after_epochs_without_validation_is_said_at_its_epoch() -> None:
+    """Validation every 3rd epoch: GL said "0.28 on average over the last 3 epochs" of the
+    one value logged at epoch 9 (the mean over epochs 7-9 is 0.36)."""
+    for language, said in [("en", "(0.28 in epoch 9, down from 0.52 in epoch 6)"), ("pl", "")]:
+        ng.set_language(language)
+        mon = Monitor(display=False, detectors=[GL(5)])
+        for epoch in range(1, 10):
+            row = {"loss": round(1.0 - 0.08 * epoch, 2)}
+            if epoch % 3 == 0:
+                row["val_loss"] = {3: 0.66, 6: 0.60, 9: 0.66}[epoch]
+            mon.log(epoch=epoch, **row)
+        (event,) = mon.events
+        assert event.message_id == "gl.overfit" and "average" not in event.message
+        assert "średnio" not in event.message
+        if language == "en":
+            assert said in event.message
+        else:
+            assert "(teraz 0,28 w epoce 9, wobec 0,52 w epoce 6)" in event.message
+
+
+def test_gap_says_one_training_value_after_epochs_without_validation_at_its_epoch() -> None:
+    mon = Monitor(display=False, detectors=[Gap(0.1, patience=1, relative=False, metric="val_acc")])
+    for epoch in range(1, 7):  # validation every 2nd epoch
+        row = {2: {"val_acc": 0.8}, 4: {"val_acc": 0.85}, 6: {"val_acc": 0.7}}.get(epoch, {})
+        mon.log(epoch=epoch, acc={2: 0.9, 4: 0.95, 6: 0.9}.get(epoch, 0.5), **row)
+    (event,) = mon.events
+    assert event.message_id == "gap.unstable"
+    assert "(0.9 in epoch 6, against 0.95 in epoch 4)" in event.message
+
+
+# ------------------------------------- a training loss above the validation loss (sweep 20b §12)
+
+# training flat at 0.9 (dropout, augmentation), validation best 0.5 at epoch 3, then rising
+ABOVE = [(1.2, 0.8), (0.95, 0.6), (0.9, 0.5), (0.9, 0.53), (0.9, 0.55), (0.9, 0.56)]
+
+
+def test_a_flat_training_loss_above_the_validation_loss_is_not_said_to_be_below_it() -> None:
+    """Sweep 20b §12: a training loss of 0.9 against a validation loss of 0.5 read "stays where
+    it was, not far below it"."""
+    words_of = {
+        "en": "stays where it was, above the validation loss (0.9 ",
+        "pl": "stoi w miejscu, wyżej niż strata walidacyjna (teraz ",
+    }
+    for language, words in words_of.items():
+        ng.set_language(language)
+        mon = Monitor(display=False, detectors=[GL(5), PQ(0.5, k=3), UP(1, 1)])
+        for epoch, (train, val) in enumerate(ABOVE, 1):
+            mon.log(epoch=epoch, loss=train, val_loss=val)
+        ids = {e.detector[:2]: e.message_id for e in mon.events}
+        assert ids == {"GL": "gl.plateau", "PQ": "pq.plateau", "UP": "up.plateau"}
+        for event in mon.events:
+            assert words in event.message
+            assert "not far below" not in event.message and "niewiele niżej" not in event.message
