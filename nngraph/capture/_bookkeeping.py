@@ -2,6 +2,8 @@
 
 A whole training step can sit in `record()`, and its graph should show the model, not:
 - `optimizer.step()` (a dozen ops per parameter for Adam); a closure it runs is the model;
+- a mixed-precision `GradScaler`'s `unscale_()`, `step()` and `update()` (its `scale()`,
+  whose multiplication the backward runs through, is part of the computation);
 - a `DataLoader` fetching the next batch (an indexing op per example, then a `stack`): the
   batch is the computation's input;
 - initialising weights, clipping gradients, averaging weights (SWA, EMA): torch calls made
@@ -22,12 +24,14 @@ A whole training step can sit in `record()`, and its graph should show the model
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+import torch
 from torch.optim.optimizer import (
     register_optimizer_step_post_hook,
     register_optimizer_step_pre_hook,
@@ -83,7 +87,8 @@ def in_bookkeeping() -> bool:
 def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
     """Leave `optimizer.step()` out of the graph: it updates the parameters after the
     computation, and its ops would bury the model's own. A closure passed to `step()` (LBFGS,
-    Lightning) runs the model, so it is recorded."""
+    Lightning) runs the model, so it is recorded. So is a `GradScaler`'s part of the step
+    (see `_scaler_steps_unrecorded`)."""
 
     def recorded(closure: Callable[[], Any]) -> Callable[[], Any]:
         def run() -> Any:
@@ -113,11 +118,48 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
         register_optimizer_step_post_hook(after),
     ]
     try:
-        yield
+        with _scaler_steps_unrecorded(recorder):
+            yield
     finally:
         for handle in handles:
             handle.remove()
         recorder.steps.clear()
+
+
+#: `GradScaler`'s methods that work around the optimizer step, not in the computation:
+#: dividing the gradients back (`unscale_`, whose gradients the parameters then show, see
+#: `Recorder.before_write`), stepping if they are finite, and adjusting the scale
+_SCALER_STEPS = ("unscale_", "step", "update")
+
+
+@contextmanager
+def _scaler_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
+    """Leave a mixed-precision `GradScaler`'s `unscale_()`, `step()` and `update()` out of the
+    graph: a reciprocal of the scale, checks for infinities and the new scale would add a
+    dozen ops and an output to a three-layer model's step. PyTorch has no hook for them, so
+    the methods are wrapped while the recording lasts and put back at its end."""
+    scaler = torch.amp.GradScaler
+    originals = {name: vars(scaler)[name] for name in _SCALER_STEPS if name in vars(scaler)}
+
+    def unrecorded(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True  # an error (`unscale_()` called twice) is the user's
+            recorder.scaling += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                recorder.scaling -= 1
+
+        return run
+
+    for name, method in originals.items():
+        setattr(scaler, name, unrecorded(method))
+    try:
+        yield
+    finally:
+        for name, method in originals.items():
+            setattr(scaler, name, method)
 
 
 @contextmanager

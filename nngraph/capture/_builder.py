@@ -255,8 +255,9 @@ class GraphBuilder:
         data = self.graph._pred[target].setdefault(source, {})
         self.graph._succ[source][target] = data
 
-    def add_data(self, t: torch.Tensor, *, kind: str | None = None) -> str:
-        """A node for a tensor that no recorded op produced: parameter, buffer or input."""
+    def add_data(self, t: torch.Tensor, *, kind: str | None = None, other: str = "input") -> str:
+        """A node for a tensor that no recorded op produced: parameter, buffer, or else of
+        kind `other` (an input; a constant for one that a model's forward made unseen)."""
         key = id(t)
         if kind is None and key not in self.names.params:
             in_use = self.names.alias_name(t) if t.requires_grad else None
@@ -272,7 +273,7 @@ class GraphBuilder:
             elif isinstance(t, torch.nn.Parameter):  # of a model not recorded: `trace(D, G(z))`
                 kind = "param"
             else:
-                kind = "input"
+                kind = other
         name = (
             self.names.params.get(key) or self.names.buffers.get(key) or self.names.inputs.get(key)
         )

@@ -36,12 +36,19 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
         if d["kind"] == "op" and d["call"] is not None and not succ[n] and n not in replaced
     ]
     sources += [n for n in recorder.returned_data if not succ[n]]  # the loss may use them
-    sources += [n for n in recorder.model_results if _used_inside(graph, n, recorder.model_calls)]
-    outputs = [(builder.add_output(source, None), source) for source in sources]
+    outputs: list[tuple[str, str | None]] = [
+        (builder.add_output(source, None), source) for source in sources
+    ]
+    for n in recorder.model_results:
+        if _used_inside(graph, n, recorder.model_calls):
+            # a side result of a call (`batch_sizes`) has its own shape and dtype, not its node's
+            side = recorder.side_results.get(n)
+            outputs.append((builder.add_output(n, side), n if side is None else None))
     builder.stats.flush()
     for node_id, source in outputs:
-        graph._node[node_id]["value"] = graph._node[source]["value"]
-        graph._node[node_id]["grad"] = graph._node[source]["grad"]
+        if source is not None:  # the output shows what its node holds
+            graph._node[node_id]["value"] = graph._node[source]["value"]
+            graph._node[node_id]["grad"] = graph._node[source]["grad"]
     name_parameters(recorder)
     if namespace is not None:
         name_variables(recorder, namespace)
@@ -76,6 +83,7 @@ def _let_go(recorder: Recorder) -> None:
     builder.fns.clear()
     builder.leaf_fns.clear()
     recorder.tensor_nodes.clear()
+    recorder.side_results.clear()
     recorder.unused.clear()
     recorder.data_nodes.clear()
     recorder.scope.after_script = None

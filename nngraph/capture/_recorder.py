@@ -65,6 +65,7 @@ class Recorder:
         self.steps: list[FrameType] = []
         self.failed = False
         self.loading = 0  # a DataLoader is fetching a batch
+        self.scaling = 0  # a `GradScaler` is unscaling, stepping or updating its scale
         self.warned_checkpoint = False
         self.warned_script = False
         self.calls = 0
@@ -88,17 +89,22 @@ class Recorder:
         #: result its own forward also uses (`{"features": h, "logits": fc(h)}`) is an output
         #: too (one only the loss uses is not: the loss's output ends that path)
         self.model_results: dict[str, None] = {}
+        #: node -> a returned tensor its node does not describe: an untracked side result
+        #: of a call (a `PackedSequence`'s `batch_sizes`, whose node shows the packed data)
+        self.side_results: dict[str, torch.Tensor] = {}
         self.model_calls = 0
 
     def paused(self) -> bool:
         """Whether torch calls reaching the mode now are left out: nngraph's own, those inside
         a custom `Function` (recorded as one call), all after a failure, and those of an
-        `optimizer.step()` or of a `DataLoader` fetching a batch (see _bookkeeping.py)."""
+        `optimizer.step()`, of a `GradScaler`'s bookkeeping or of a `DataLoader` fetching a
+        batch (see _bookkeeping.py)."""
         return bool(
             self.busy
             or self.custom_depth
             or self.failed
             or self.loading
+            or self.scaling
             or (self.steps and still_running(self.steps))
         )
 
@@ -196,6 +202,10 @@ class Recorder:
                 with hidden():
                     node_id = self._source_of(t)
                 self.returned_data.setdefault(node_id, None)
+            elif fn is None:  # a call's untracked side result may not be what its node shows
+                meta, attrs = tensor_meta(t), self.graph._node[node_id]
+                if (meta["shape"], meta["dtype"]) != (attrs["shape"], attrs["dtype"]):
+                    self.side_results.setdefault(node_id, t)
             found.add(node_id)
         return found
 
@@ -229,7 +239,10 @@ class Recorder:
             if not (written and made["op"] in UNINITIALISED):
                 self.builder.stats.add(made, "value", t)
         else:
-            node_id = self.builder.add_data(t)
+            # first met in a model's forward and no input of it: a constant the recording did
+            # not see being made (`torch.from_numpy(mask)`, a tensor kept as a plain attribute)
+            made_inside = bool(self.scope.stack) and not self.scope.given(t)
+            node_id = self.builder.add_data(t, other="constant" if made_inside else "input")
             self.data_nodes.append((weakref.ref(t), node_id))
         self._remember(t, node_id)
         return node_id
@@ -311,7 +324,13 @@ class Recorder:
         for fn in heads:
             self.seq_mark = max(self.seq_mark, int(fn._sequence_nr()) + 1)
         if heads and not new:
-            return  # the call returned a tensor it was given (e.g. `.contiguous()`): no new node
+            # It gave back a tracked tensor it was given (`.contiguous()`): no new node, unless
+            # it made an untracked one too (`broadcast_tensors(mu, scale)` in `Normal(mu, 1.0)`)
+            outs = [t for t in outs if grad_fn_of(t) is None and all(t is not i for i in ins)]
+            if not outs:
+                return
+            heads, tracked_out = [], outs[0]
+            ins = [t for t in ins if not t.requires_grad]  # what the new tensor is made from
         if heads:
             target = self.builder.ids[heads[0]]
             attrs = self.graph._node[target]

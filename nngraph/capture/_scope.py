@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import torch
@@ -20,7 +20,9 @@ from torch.utils.hooks import RemovableHandle
 
 from nngraph._compiled import uncompiled
 from nngraph.capture._builder import Names
-from nngraph.capture._common import named_tensors_within
+from nngraph.capture._common import hidden, named_tensors_within
+from nngraph.capture._functorch import unwrapped
+from nngraph.capture._memory import storage_key
 from nngraph.capture._modules import module_table
 
 __all__ = ["ModuleScope"]
@@ -50,6 +52,41 @@ def _positional_names(forward: Any) -> list[str]:
     return names
 
 
+def _memory_within(obj: Any, depth: int = 4) -> dict[int, Any]:
+    """Where the memory of the tensors and NumPy arrays inside `obj` starts, each with its
+    tensor or array: in tuples, lists, mappings and the attributes of objects (a dataclass, a
+    graph's `data.x`), `depth` deep.
+
+    >>> x = torch.ones(3)
+    >>> list(_memory_within({"batch": [x]}).items()) == [(storage_key(x), x)]
+    True
+    """
+    found: dict[int, Any] = {}
+    stack: list[tuple[Any, int]] = [(obj, depth)]
+    seen: set[int] = set()
+    while stack:
+        item, left = stack.pop()
+        if isinstance(item, torch.Tensor):
+            found[storage_key(unwrapped(item)) or 0] = item
+            continue
+        if hasattr(type(item), "__array_interface__"):  # a NumPy array
+            data = item.__array_interface__.get("data")
+            found[data[0] if isinstance(data, tuple) else 0] = item
+            continue
+        if left == 0 or id(item) in seen or isinstance(item, (str, bytes, torch.nn.Module)):
+            continue
+        seen.add(id(item))
+        if isinstance(item, Mapping):
+            items: Iterable[Any] = item.values()
+        elif isinstance(item, (list, tuple, set)):
+            items = item
+        else:
+            items = getattr(item, "__dict__", {}).values() if not isinstance(item, type) else ()
+        stack.extend((each, left - 1) for each in items)
+    found.pop(0, None)  # no memory: an empty tensor, the meta device
+    return found
+
+
 class ModuleScope:
     """Tracks the stack of running modules and names their parameters and inputs.
 
@@ -76,6 +113,9 @@ class ModuleScope:
         self._deferred: set[tuple[int, int]] = set()  # (module, stack depth) left by `_added`
         self._added: set[RemovableHandle] = set()  # on a module still, for close()
         self._used: list[RemovableHandle] = []  # those that have run, to remove
+        #: where the memory of what top-level calls were given starts -> what holds it, while
+        #: that lives (freed memory may hold a new tensor made in `forward`; see `given`)
+        self._given_memory: dict[int, weakref.ref[Any]] = {}
         names.param_in_use = self._param_in_use
         if model is not None:
             self._add_root(model, "")
@@ -226,6 +266,26 @@ class ModuleScope:
             for path, t in tensors:  # batch['x'], pair[0], batch.image
                 name = label if len(tensors) == 1 else label + path
                 self.names.inputs.setdefault(id(t), name)
+        try:
+            with hidden():  # nngraph's own look: no mode of the user's sees it
+                memory = _memory_within((args, kwargs))
+        except Exception:  # an argument nngraph cannot look into: never break the forward
+            memory = {}
+        for key, held in memory.items():
+            try:
+                self._given_memory[key] = weakref.ref(held)
+            except TypeError:  # an array type that takes no weak reference
+                continue
+
+    def given(self, t: torch.Tensor) -> bool:
+        """Whether `t` is an input a top-level call was given, or shows its memory: `x.data`,
+        a NumPy array given and turned into a tensor in `forward`, a tensor inside an object
+        of the user's own class (`data.edge_index`)."""
+        if id(t) in self.names.inputs:
+            return True
+        key = storage_key(unwrapped(t))
+        held = self._given_memory.get(key) if key else None
+        return held is not None and held() is not None
 
     def module_table(self, owners: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
         """Every module that ran, those of `owners` (modules whose parameters the graph holds:

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 import torch.utils.checkpoint
@@ -1078,3 +1079,127 @@ def test_an_empty_tensor_filled_in_place_shows_no_leftover_memory() -> None:
     made = [d for _, d in rec.graph.nodes(data=True) if d["op"] in ("empty_like", "new_empty")]
     assert len(made) == 2 and all(d["value"] is None for d in made)
     assert rec.graph.health() == []
+
+
+def shapes_line(g: ng.Graph) -> str:
+    """The line of `summary()` that lists the input and output shapes."""
+    (line,) = [line for line in g.summary().splitlines() if "Input shape(s)" in line]
+    return line.strip()
+
+
+class _NormalDecoder(nn.Module):
+    """A VAE decoder's or a policy's likelihood: `Normal(mean, 1.0)` broadcasts the number."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return -torch.distributions.Normal(self.fc(x), 1.0).log_prob(x).mean()
+
+
+def test_a_distributions_number_broadcast_to_the_data_is_no_second_input() -> None:
+    """`torch.broadcast_tensors` gives back the mean it was given and a new, untracked scale:
+    the scale showed as a second model input called "input" (sweep 20a)."""
+    torch.manual_seed(0)
+    g = ng.trace(_NormalDecoder(), torch.randn(5, 8), loss=lambda nll: nll)
+    inputs = [(d["label"], d["shape"]) for _, d in g.nodes(data=True) if d["kind"] == "input"]
+    assert inputs == [("x", [5, 8])]
+    assert shapes_line(g) == "Input shape(s): [5, 8]   Output shape(s): []"
+
+    w = nn.Parameter(torch.randn(5, 8))
+    with ng.record() as rec:
+        loc, scale = torch.broadcast_tensors(w * 2, torch.tensor(1.0))
+        (loc / scale).sum().backward()
+    g = rec.graph
+    assert [d for _, d in g.nodes(data=True) if d["kind"] == "input"] == []
+    (broadcast,) = [n for n, d in g.nodes(data=True) if d["op"] == "broadcast_tensors"]
+    assert g.nodes[broadcast]["shape"] == [5, 8]
+    assert [g.nodes[p]["op"] for p in g.predecessors(broadcast)] == ["tensor"]
+    assert [g.nodes[s]["op"] for s in g.successors(broadcast)] == ["div"]
+
+
+class _PackedEncoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb, self.lstm = nn.Linear(4, 4), nn.LSTM(4, 3)
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> Any:
+        out, _ = self.lstm(nn.utils.rnn.pack_padded_sequence(self.emb(x), lengths))
+        return out  # a PackedSequence: the data [6, 3] and its batch_sizes [4]
+
+
+def test_a_returned_packed_sequence_shows_the_shapes_it_holds() -> None:
+    """The `batch_sizes` of a returned `PackedSequence` got an output copying the shape of
+    the packing op's data, [6, 4], which the model never returned (sweep 20a)."""
+    torch.manual_seed(0)
+    g = ng.trace(_PackedEncoder(), torch.randn(4, 2, 4), torch.tensor([4, 2]))
+    used = [g.nodes[n] for n in g.graph["outputs"] if n not in g.graph["unused"]]
+    assert sorted((d["shape"], d["dtype"]) for d in used) == [([4], "int64"), ([6, 3], "float32")]
+    (sizes,) = [d for d in used if d["dtype"] == "int64"]
+    assert sizes["value"]["numel"] == 4 and sizes["value"]["max"] == 2  # [2, 2, 1, 1]
+    # the packing bookkeeping is no result a student looks for in the summary
+    assert shapes_line(g) == "Input shape(s): [4, 2, 4], [2]   Output shape(s): [6, 3]"
+
+
+class _SmoothsWithANumpyMatrix(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.kept = torch.ones(4)  # a plain attribute, no buffer
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        tri = torch.from_numpy(np.tri(4, dtype=np.float32))  # never reaches the recording
+        return self.fc(x) @ tri * self.kept
+
+
+def test_a_tensor_made_in_forward_without_torch_seeing_it_is_a_constant() -> None:
+    """`torch.from_numpy` in `forward` showed as a second model input named "input"."""
+    g = ng.trace(_SmoothsWithANumpyMatrix(), torch.randn(3, 4), loss=lambda y: y.sum())
+    data = sorted((d["kind"], d["shape"]) for _, d in g.nodes(data=True) if d["op"] is None)
+    assert [shape for kind, shape in data if kind == "input"] == [[3, 4]]
+    assert [shape for kind, shape in data if kind == "constant"] == [[4], [4, 4]]
+    assert shapes_line(g) == "Input shape(s): [3, 4]   Output shape(s): []"
+
+
+class _TakesNumpy(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x: Any) -> torch.Tensor:
+        return self.fc(torch.from_numpy(x))
+
+
+class _Graph:
+    """A batch of the user's own class (no dataclass), as a graph library's `Data`."""
+
+    def __init__(self, x: torch.Tensor, edges: torch.Tensor) -> None:
+        self.x, self.edges = x, edges
+
+
+class _ReadsAGraph(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+
+    def forward(self, data: _Graph) -> torch.Tensor:
+        return (self.fc(data.x) + self.fc(data.x.data)).index_select(0, data.edges)
+
+
+def test_what_a_model_was_given_stays_an_input_however_forward_reaches_it() -> None:
+    g = ng.trace(_TakesNumpy(), np.ones((3, 4), dtype=np.float32))
+    assert [d["shape"] for _, d in g.nodes(data=True) if d["kind"] == "input"] == [[3, 4]]
+    g = ng.trace(_ReadsAGraph(), _Graph(torch.randn(3, 4), torch.tensor([0, 2])))
+    given = sorted(d["shape"] for _, d in g.nodes(data=True) if d["kind"] == "input")
+    assert given == [[2], [3, 4], [3, 4]]  # data.x, data.x.data (a view), data.edges
+
+
+class _DropsItsHiddenState(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rnn, self.fc = nn.GRU(3, 4, batch_first=True), nn.Linear(4, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.rnn(x)  # the last hidden state is thrown away
+        return self.fc(out[:, -1])

@@ -418,3 +418,37 @@ def test_trace_in_an_autocast_block_runs_its_backward_outside_autocast() -> None
         assert torch.is_autocast_enabled("cpu")  # the caller's block is as it was
     shown = {d["name"]: d["grad"]["mean"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
     assert shown == pytest.approx(used, rel=1e-6, abs=1e-12)
+
+
+@pytest.mark.parametrize("unscale_first", [True, False], ids=["unscale_", "step-unscales"])
+def test_a_grad_scalers_own_bookkeeping_adds_nothing_to_the_graph(unscale_first: bool) -> None:
+    """`scaler.unscale_()` and `scaler.update()` added a reciprocal of the scale, checks for
+    infinities, a new scale and an extra output to the step's graph (sweep 20a); `scale()`'s
+    multiplication, which the backward runs through, stays."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.GELU(), nn.Linear(16, 3))
+    x, y = torch.randn(6, 8), torch.randint(0, 3, (6,))
+    with ng.record(model) as rec:
+        nn.functional.cross_entropy(model(x), y).backward()
+    plain = rec.graph
+    model.zero_grad(set_to_none=True)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scaler = torch.amp.GradScaler("cpu", init_scale=1024.0)
+    methods = [torch.amp.GradScaler.unscale_, torch.amp.GradScaler.update]
+    with ng.record(model) as rec:
+        optimizer.zero_grad()
+        scaler.scale(nn.functional.cross_entropy(model(x), y)).backward()
+        if unscale_first:
+            scaler.unscale_(optimizer)
+        scaler.step(optimizer)  # unscales the gradients itself when unscale_() did not
+        used = {name: float(p.grad.norm()) for name, p in model.named_parameters()}
+        scaler.update()
+    g = rec.graph
+    assert ops(g) == ops(plain) + Counter({"to": 1, "mul": 1})  # the loss times the scale
+    (output,) = g.graph["outputs"]
+    assert [g.nodes[p]["op"] for p in g.predecessors(output)] == ["mul"]
+    assert "Input shape(s): [6, 8], [6]   Output shape(s): []" in g.summary()
+    shown = {d["name"]: d["grad"]["norm"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
+    assert shown == pytest.approx(used, rel=1e-5)
+    assert scaler.get_scale() == 1024.0  # the scaler did its work: no infinities, scale kept
+    assert [torch.amp.GradScaler.unscale_, torch.amp.GradScaler.update] == methods
