@@ -20,6 +20,7 @@ import argparse
 import ast
 import builtins
 import itertools
+from collections import ChainMap
 from typing import Any
 
 import torch
@@ -120,9 +121,11 @@ class NNGraphMagics(Magics):
             raise UsageError(str(error)) from None
 
     def _graph_of_line(self, line: str) -> Graph:
-        """`%nngraph EXPR`: the graph of what EXPR evaluates to. A line that fails and starts
-        with an option of `%%nngraph`, or has one after the expression (`%nngraph loss --depth 2`),
-        is told where options go; any other, the commands."""
+        """`%nngraph EXPR`: the graph of what EXPR evaluates to, its tensors labelled after the
+        notebook's variables (a bare name, `%nngraph loss`, labels the result `loss` even when
+        `best = loss` holds it too). A line that fails and starts with an option of `%%nngraph`,
+        or has one after the expression (`%nngraph loss --depth 2`), is told where options go;
+        any other, the commands."""
         __tracebackhide__ = True
         options = view_options()._option_string_actions
         words = line.split()
@@ -136,6 +139,10 @@ class NNGraphMagics(Magics):
         if isinstance(value, torch.nn.Module):  # `%nngraph net`: a model has no graph yet
             raise UsageError(message("magic.line_model", expression=line.strip()))
         namespace = self.shell.user_ns  # type: ignore[union-attr]
+        typed = line.strip()
+        if typed.isidentifier() and typed in namespace:
+            # `%nngraph loss` labels the result `loss`, also when `best = loss` came first
+            namespace = {typed: namespace[typed], **namespace}
         return graph_of(value, params=self._model_behind(value), names=namespace)
 
     def _known(self, expression: str) -> bool:
@@ -208,9 +215,16 @@ class NNGraphMagics(Magics):
         model = None if options.model is None or anew else self._model(options.model)
         if code.is_async:  # top-level `await`: the cell awaits this (see `CellReader`)
             return self._record_async(code, model, options, anew)
-        with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
-            value = code.run()  # the cell's own error propagates: the cell fails
+        kept: dict[str, Any] = {}  # the cell's value: a result, not one nothing used
+        with record(model, names=self._names(kept)) as rec:
+            kept["_cell_value"] = value = code.run()  # the cell's own error propagates
         return self._recorded(rec.graph, options, anew, value)
+
+    def _names(self, kept: dict[str, Any]) -> ChainMap[str, Any]:
+        """The notebook's variables, and `kept` (the cell's value) besides, which names
+        nothing (`_` names are not labels) but counts as held: its tensors are no result
+        nothing used."""
+        return ChainMap(self.shell.user_ns, kept)  # type: ignore[union-attr]
 
     def _awaited(self, cell: str) -> bool:
         """Whether the cell reader made this cell await the magic: only then may its code await
@@ -226,8 +240,9 @@ class NNGraphMagics(Magics):
     ) -> Any:
         __tracebackhide__ = True
         try:
-            with record(model, names=self.shell.user_ns) as rec:  # type: ignore[union-attr]
-                value = await code.run_async()
+            kept: dict[str, Any] = {}
+            with record(model, names=self._names(kept)) as rec:
+                kept["_cell_value"] = value = await code.run_async()
         except BaseException as error:  # raised when the cell awaits this, after `nngraph()`
             drop_recording_frames(error)
             raise

@@ -849,3 +849,40 @@ def test_import_nngraph_in_a_notebook_is_enough_for_the_magics() -> None:
     )
     assert out.stdout.split("\n")[:2] == ["Graph with 4 nodes and 3 edges", "1"]
     assert out.stderr == ""
+
+
+def test_line_magic_labels_the_result_with_the_name_typed(ip: Any) -> None:
+    """`%nngraph loss` drew the result as `best` when `best` held it too and came first."""
+    ip.run_cell("best = net(torch.randn(2, 3)).pow(2).mean()\nloss = best")
+    graph = ip.run_line_magic("nngraph", "loss")
+    assert [d["label"] for _, d in graph.nodes(data=True) if d["kind"] == "output"] == ["loss"]
+    graph = ip.run_line_magic("nngraph", "best")
+    assert [d["label"] for _, d in graph.nodes(data=True) if d["kind"] == "output"] == ["best"]
+
+
+_DROPS_ITS_HIDDEN_STATE = """
+class Recurrent(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn, self.fc = torch.nn.GRU(3, 4, batch_first=True), torch.nn.Linear(4, 2)
+        self.h = None
+
+    def forward(self, x):
+        out, self.h = self.rnn(x)  # kept on the module, not returned
+        return self.fc(out[:, -1])
+
+rnn_net, seq = Recurrent(), torch.randn(2, 5, 3)
+"""
+
+
+def test_cell_magic_marks_a_result_nothing_used_but_not_the_cells_value(ip: Any) -> None:
+    """`%%nngraph` drew the hidden state a forward kept aside as a real output; shown as the
+    cell's value, it is one."""
+    ip.run_cell(_DROPS_ITS_HIDDEN_STATE)
+    ip.run_cell_magic("nngraph", "-q -o g", "loss = rnn_net(seq).sum()")
+    g = ip.user_ns["g"]
+    (unused,) = g.graph["unused"]
+    assert g.nodes[next(iter(g.pred[unused]))]["op"] == "gru"
+    value = ip.run_cell_magic("nngraph", "-q -o g", "rnn_net(seq)\nrnn_net.h")
+    assert value is ip.user_ns["rnn_net"].h
+    assert "unused" not in ip.user_ns["g"].graph

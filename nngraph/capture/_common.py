@@ -1,8 +1,9 @@
 """What the capture modules share about torch itself: nngraph's warning class, a context that
 hides nngraph's own torch calls from any recording, autograd's next sequence number, whether a
 call (an `optimizer.step()`) is still running, the tensors held in a model's results (and where),
-the plain numbers and words a call was given, which factories make constants, and the traceback
-an error of the user's code would have had without the recording.
+the plain numbers and words a call was given, which factories make constants, the traceback
+an error of the user's code would have had without the recording, and whether a function is a
+library's (safe to run while naming) or the user's.
 
     >>> import torch
     >>> before = next_sequence_nr()
@@ -13,9 +14,13 @@ an error of the user's code would have had without the recording.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import os
+import site
 import sys
+import sysconfig
 from collections.abc import Mapping
 from types import FrameType, TracebackType
 from typing import Any
@@ -28,6 +33,7 @@ __all__ = [
     "NNGraphWarning",
     "drop_recording_frames",
     "hidden",
+    "library_code",
     "named_tensors_within",
     "next_sequence_nr",
     "scalar_arguments",
@@ -250,3 +256,31 @@ def _dispatches(entries: list[TracebackType], i: int) -> bool:
         and frame.f_code.co_name == "handle_torch_function"
         and frame.f_globals.get("__name__") == "torch.overrides"
     )
+
+
+@functools.cache
+def _library_roots() -> tuple[str, ...]:
+    """The folders Python's own modules and installed packages live in."""
+    paths = sysconfig.get_paths()
+    roots = {paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib") if key in paths}
+    with contextlib.suppress(AttributeError):  # an old virtualenv's `site` lacks them
+        # `pip install --user`, and the site folders of another layout (Debian's)
+        roots.update([*site.getsitepackages(), site.getusersitepackages()])
+    return tuple(os.path.join(os.path.realpath(root), "") for root in roots)
+
+
+def library_code(function: Any) -> bool:
+    """Whether `function` is Python's own or an installed package's (C code included), not
+    code of the user's (a notebook's, a script's): running it cannot surprise the user.
+
+    >>> library_code(dict.__getitem__), library_code(torch.nn.Module.__getattr__)
+    (True, True)
+    >>> library_code(lambda: 0)  # written here, in a doctest
+    False
+    """
+    function = getattr(function, "__func__", function)
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return not isinstance(function, type)  # a builtin: `dict.__getitem__`
+    filename = os.path.realpath(code.co_filename)
+    return filename.startswith(_library_roots())

@@ -1,5 +1,6 @@
-"""Names for what a recording met: parameters by their model, data and results by the
-variables that hold them when the block ends.
+"""Names for what a recording met: parameters by their model (or by a model a variable holds:
+`ema.0.weight`), data and results by the variables that hold them when the block ends; and
+which results nothing used (`out, _ = self.rnn(x)`'s `_`).
 
     >>> import torch, nngraph as ng
     >>> w = torch.nn.Parameter(torch.ones(2))
@@ -12,17 +13,29 @@ variables that hold them when the block ends.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import torch
+from torch.nn.modules import module as nn_module
 
 from nngraph.capture._builder import grad_fn_of
+from nngraph.capture._common import hidden, tensors_within
+from nngraph.graph import Graph
 
 if TYPE_CHECKING:
     from nngraph.capture._recorder import Recorder
 
-__all__ = ["name_parameters", "name_variables", "tensor_variables"]
+__all__ = [
+    "mark_unused",
+    "name_parameters",
+    "name_variables",
+    "outermost_results",
+    "results_nothing_used",
+    "tensor_variables",
+]
 
 
 def name_variables(recorder: Recorder, namespace: Mapping[str, Any]) -> None:
@@ -31,6 +44,7 @@ def name_variables(recorder: Recorder, namespace: Mapping[str, Any]) -> None:
     A variable's name wins over the parameter name of `forward` (Sequential calls it `input`).
     """
     graph, builder = recorder.graph, recorder.builder
+    _name_after_modules(recorder, namespace)
     tensors = tensor_variables(namespace)
     if not tensors:
         return
@@ -84,3 +98,142 @@ def name_parameters(recorder: Recorder) -> None:
             name = recorder.names.params.get(id(tensor))
             if name is not None:
                 attrs.update(name=name, label=name, module=name.rpartition(".")[0])
+
+
+def _name_after_modules(recorder: Recorder, namespace: Mapping[str, Any]) -> None:
+    """Name the parameters still unnamed after a module a variable holds (`ema.0.weight`: an
+    EMA copy updated by hand, `pe.lerp_(p, 0.01)`, runs no forward that would name them),
+    before a variable (the loop's `pe`) names one of them."""
+    graph = recorder.graph
+    met = [(fn.variable, node_id) for node_id, fn in recorder.builder.leaf_fns.items()]
+    met += [(ref(), node_id) for ref, node_id in recorder.data_nodes]
+    unnamed = [
+        (t, node_id)
+        for t, node_id in met
+        if t is not None
+        and graph._node[node_id]["kind"] == "param"
+        and graph._node[node_id]["name"] is None
+    ]
+    if not unnamed:
+        return
+    names: dict[int, str] = {}
+    for key, value in namespace.items():
+        if isinstance(value, torch.nn.Module) and isinstance(key, str) and key[:1] != "_":
+            for path, p in value.named_parameters():
+                names.setdefault(id(p), f"{key}.{path}")
+    for t, node_id in unnamed:
+        name = names.get(id(t))
+        if name is not None:
+            graph._node[node_id].update(name=name, label=name)
+
+
+@contextmanager
+def outermost_results(recorder: Recorder, found: set[str]) -> Iterator[None]:
+    """While recording, put into `found` the nodes of what each outermost module call returns
+    (`model(x)`'s result, a loss module's value), unlike what a module's forward got from a
+    layer inside it and dropped (`out, _ = self.rnn(x)`)."""
+    depth = 0
+
+    def enter(module: torch.nn.Module, args: Any) -> None:
+        nonlocal depth
+        depth += 1
+
+    def leave(module: torch.nn.Module, args: Any, output: Any) -> None:
+        nonlocal depth
+        depth = max(depth - 1, 0)
+        if depth:
+            return
+        try:
+            with hidden():
+                for t in tensors_within(output):
+                    fn = grad_fn_of(t)
+                    node_id = recorder.builder.ids.get(fn) if fn is not None else recorder.lookup(t)
+                    if node_id is not None:
+                        found.add(node_id)
+        except Exception:  # never break the user's computation because of us
+            pass
+
+    handles = [
+        nn_module.register_module_forward_pre_hook(enter),
+        nn_module.register_module_forward_hook(leave, always_call=True),
+    ]
+    try:
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+def results_nothing_used(
+    recorder: Recorder, returned: set[str], namespace: Mapping[str, Any]
+) -> set[str]:
+    """Before `finish()`: the nodes of results nothing used, which `mark_unused` marks. A
+    result is one only when a module's forward made it and no outermost module call returned
+    it (`outermost_results`), no backward started from it and nothing in `namespace` holds it
+    (a variable, also `_`, or a list, tuple, set or dict there): the loss, what a variable
+    keeps and what a model returned (also to the cell as its value) are never one."""
+    graph, replaced = recorder.graph, recorder.replaced
+    succ, pred = graph._succ, graph._pred
+    dropped = {
+        n
+        for n, d in graph._node.items()
+        if d["kind"] == "op"
+        and d["call"] is not None
+        and d.get("module_type") is not None  # made inside a module's forward
+        and d["backward_order"] is None
+        and not succ[n]
+        and n not in replaced
+        and n not in returned
+        # a module with full backward hooks wraps what it returns after its forward hooks ran
+        and not (d["op"] == "BackwardHookFunction" and returned.intersection(pred[n]))
+    }
+    if dropped:
+        for t in _held_tensors(namespace):
+            fn = grad_fn_of(t)
+            dropped.discard(recorder.builder.ids.get(fn) if fn is not None else recorder.lookup(t))
+    return dropped
+
+
+def _held_tensors(namespace: Mapping[str, Any], depth: int = 3) -> list[torch.Tensor]:
+    """The tensors `namespace` holds: its values, and those in its lists, tuples, sets and
+    dicts, `depth` deep; read through the built-in types only, so no code of the user's runs."""
+    found: list[torch.Tensor] = []
+    stack: list[tuple[Any, int]] = [(value, depth) for value in namespace.values()]
+    seen: set[int] = set()
+    budget = 100_000  # a list of a million numbers is not walked to the end
+    while stack and budget:
+        budget -= 1
+        item, left = stack.pop()
+        if isinstance(item, torch.Tensor):
+            found.append(item)
+            continue
+        if not left or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            values: Iterator[Any] = iter(dict.values(item))
+        elif isinstance(item, list):
+            values = list.__iter__(item)
+        elif isinstance(item, tuple):
+            values = tuple.__iter__(item)
+        elif isinstance(item, set):
+            values = set.__iter__(item)
+        elif isinstance(item, frozenset):
+            values = frozenset.__iter__(item)
+        else:
+            continue
+        stack += [(value, left - 1) for value in itertools.islice(values, budget)]
+    return found
+
+
+def mark_unused(graph: Graph, dropped: set[str]) -> None:
+    """After `finish()`: `graph.graph["unused"]`, the outputs of the nodes `dropped`
+    (`results_nothing_used`) that no variable named, drawn dashed; set only when there is one
+    (`trace()` sets its own, always)."""
+    unused = [
+        o
+        for o in graph.graph.get("outputs") or ()
+        if graph._node[o]["name"] is None and dropped.intersection(graph._pred[o])
+    ]
+    if unused:
+        graph.graph["unused"] = unused

@@ -40,6 +40,7 @@ from nngraph.capture._bookkeeping import (
 from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
 from nngraph.capture._common import NNGraphWarning, drop_recording_frames, hidden, next_sequence_nr
 from nngraph.capture._finish import finish
+from nngraph.capture._naming import mark_unused, outermost_results, results_nothing_used
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._warnings import warnings_at_callers
 from nngraph.errors import NNGraphError, stacklevel_outside
@@ -309,7 +310,8 @@ def record(
     `optimizer.step()` is left out (a closure it runs is recorded), so a whole training step
     can sit in the block. Inputs and outputs are named after the variables holding them when
     the block ends: the caller's local variables, or `names` (a namespace such as a notebook's)
-    when given. Python's cycle collector is paused inside the block (it would rescan the
+    when given; a result a module's forward dropped (`out, _ = self.rnn(x)`) that nothing
+    holds is listed in `graph.graph["unused"]`, drawn dashed. Python's cycle collector is paused inside the block (it would rescan the
     growing graph again and again, doubling the cost of a large one) and resumes when the block
     ends. An error raised in the block propagates with the traceback it has without the
     recording (no frame of nngraph's: see `drop_recording_frames`).
@@ -358,6 +360,7 @@ def _recording(
         recorder = Recorder(model)
     recording = Recording(recorder)
     _RUNNING.add(recorder)
+    returned: set[str] = set()  # what outermost module calls returned
     with gc_paused(), _compiled_code_runs_eagerly():
         try:
             with (
@@ -365,6 +368,7 @@ def _recording(
                 optimizer_steps_unrecorded(recorder),
                 data_loading_unrecorded(recorder),
                 warnings_at_callers(_Mode.__torch_function__.__code__, sys.modules[__name__]),
+                outermost_results(recorder, returned),
                 _Mode(recorder),
             ):
                 yield recording
@@ -373,7 +377,9 @@ def _recording(
             recorder.scope.close()
             namespace = caller.f_locals if names is None else names
             with hidden():
+                dropped = results_nothing_used(recorder, returned, namespace)
                 recording._graph = finish(recorder, namespace)
+                mark_unused(recording._graph, dropped)
             recording._recorder = None
             if names is None:
                 _drop_snapshot(caller, namespace)

@@ -159,6 +159,7 @@ def _traced(
                 with hidden():
                     returned = recorder.returned(results)
                     recorder.model_results = dict.fromkeys(recorder.returned([output]))
+                    paths = _paths_of_results(recorder, output)
         finally:
             with hidden():
                 state.restore()
@@ -168,7 +169,32 @@ def _traced(
     graph.graph["unused"] = [
         n for n in graph.graph["outputs"] if not returned.intersection(graph.pred[n])
     ]
+    _label_by_path(graph, paths)
     return graph
+
+
+def _paths_of_results(recorder: Recorder, output: Any) -> dict[str, set[str]]:
+    """The node of each tensor in what the model returned (a dataclass, a dict, a tuple), with
+    the paths that reach it there (`.logits`, `['mu']`, `[0]`); nothing for a lone tensor."""
+    paths: dict[str, set[str]] = {}
+    for path, t in named_tensors_within(output):
+        if path:
+            for node_id in recorder.returned([t]):
+                paths.setdefault(node_id, set()).add(path)
+    return paths
+
+
+def _label_by_path(graph: Graph, paths: dict[str, set[str]]) -> None:
+    """Label the outputs of what the model returned in a structure by their path in it,
+    `output.logits`, `output['mu']`, as inputs are labelled (`batch['x']`): an output no
+    variable named, of a node that only one path reaches (`{"mu": mu, "logvar": logvar}` cut
+    from one `chunk` is one node, and stays "output")."""
+    for o in graph.graph["outputs"]:
+        if graph.nodes[o]["name"] is not None:
+            continue
+        found = {path for source in graph.pred[o] for path in paths.get(source, ())}
+        if len(found) == 1:  # its label only: a name is a variable's (see `summary()`)
+            graph.nodes[o]["label"] = message("capture.output_label") + found.pop()
 
 
 @contextmanager

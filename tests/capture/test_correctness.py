@@ -247,3 +247,82 @@ def assert_value_is(stats: dict[str, float] | None, t: torch.Tensor) -> None:
     assert stats is not None
     for key, want in expected_stats(t).items():
         assert math.isclose(stats[key], want, rel_tol=1e-5, abs_tol=1e-6), (key, stats[key], want)
+
+
+class _Task:
+    """A task object whose bound method is the loss: it reads `self.targets`."""
+
+    def __init__(self, targets: torch.Tensor) -> None:
+        self.targets = targets
+
+    def loss(self, out: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.cross_entropy(out, self.targets)
+
+
+class _TargetLoss(torch.nn.Module):
+    """A loss module of the user's holding its targets as a buffer."""
+
+    def __init__(self, targets: torch.Tensor) -> None:
+        super().__init__()
+        self.register_buffer("targets", targets)
+
+    def forward(self, out: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.cross_entropy(out, self.targets)
+
+
+class _Lazy:
+    """Its `y` is computed by a property: the user's code, which naming must not run."""
+
+    reads = 0
+
+    @property
+    def y(self) -> torch.Tensor:
+        _Lazy.reads += 1
+        return torch.tensor([0, 1, 0, 1])
+
+
+def test_trace_names_the_targets_a_partial_an_attribute_or_a_method_reads() -> None:
+    """`functools.partial`, `batch.y` (PyG's `data.y`), `d["y"]` and a method's `self.targets`
+    gave two nodes labelled "input", the model's input and the target (sweep 20b, 20c)."""
+    import dataclasses
+    import functools
+    import types
+
+    F = torch.nn.functional
+    model, x = torch.nn.Sequential(torch.nn.Linear(3, 2)), torch.randn(4, 3)
+    labels = torch.tensor([0, 1, 0, 1])
+
+    @dataclasses.dataclass
+    class Batch:
+        y: torch.Tensor
+
+    batch, data = Batch(labels.clone()), types.SimpleNamespace(y_train=labels.clone())
+    d = {"y": labels.clone()}
+
+    def inputs_of(loss: Any) -> list[str]:  # and constants: a tensor met inside a module
+        g = ng.trace(model, x, loss=loss)
+        data = [d["label"] for _, d in g.nodes(data=True) if d["kind"] in ("input", "constant")]
+        return sorted(data)
+
+    assert inputs_of(functools.partial(F.cross_entropy, target=labels)) == ["input", "target"]
+    assert inputs_of(lambda out: F.cross_entropy(out, batch.y)) == ["batch.y", "input"]
+    assert inputs_of(lambda out: F.cross_entropy(out, data.y_train)) == ["data.y_train", "input"]
+    assert inputs_of(lambda out: F.cross_entropy(out, d["y"])) == ["d['y']", "input"]
+    assert inputs_of(_Task(labels.clone()).loss) == ["input", "self.targets"]
+    assert inputs_of(_TargetLoss(labels.clone())) == ["input", "self.targets"]
+    # naming reads no property: only the loss itself ran it, once
+    lazy = _Lazy()
+    assert "lazy.y" not in inputs_of(lambda out: F.cross_entropy(out, lazy.y))
+    assert _Lazy.reads == 1
+
+
+def test_trace_names_a_target_read_from_a_scikit_learn_bunch() -> None:
+    """A `Bunch` keeps its items in the dict it is, read by its (library) `__getattr__`."""
+    bunch = pytest.importorskip("sklearn.utils").Bunch(y_train=torch.tensor([0, 1, 1]))
+    model, x = torch.nn.Linear(3, 2), torch.randn(3, 3)
+    for loss, name in (
+        (lambda out: torch.nn.functional.cross_entropy(out, bunch.y_train), "bunch.y_train"),
+        (lambda out: torch.nn.functional.cross_entropy(out, bunch["y_train"]), "bunch['y_train']"),
+    ):
+        g = ng.trace(model, x, loss=loss)
+        assert name in [d["label"] for _, d in g.nodes(data=True) if d["kind"] == "input"]

@@ -1203,3 +1203,138 @@ class _DropsItsHiddenState(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out, _ = self.rnn(x)  # the last hidden state is thrown away
         return self.fc(out[:, -1])
+
+
+def _unused_ops(g: ng.Graph) -> list[str]:
+    """The ops whose results `g.graph["unused"]` says nothing used."""
+    return sorted(g.nodes[next(iter(g.pred[o]))]["op"] for o in g.graph.get("unused") or ())
+
+
+def test_record_marks_a_result_a_forward_threw_away_as_unused() -> None:
+    """Only `trace()` knew `out, _ = self.rnn(x)`'s `_` for a result nothing used: `record()`
+    and `%%nngraph` drew it as a real output, like the model's result (sweep 20b)."""
+    torch.manual_seed(0)
+    model, x = _DropsItsHiddenState(), torch.randn(2, 5, 3)
+    with ng.record() as rec:
+        loss = model(x).sum()
+        loss.backward()
+    g = rec.graph
+    assert _unused_ops(g) == ["gru"]
+    dashed = [line for line in g.to_dot().splitlines() if "dashed" in line and "output" in line]
+    assert len(dashed) == 1
+    assert "Output shape(s): []" in g.summary()  # the loss; the hidden state is left out
+    with ng.record() as rec:  # a forward only: its result is what the model returned
+        model(x)
+    assert _unused_ops(rec.graph) == ["gru"]
+
+
+def test_record_never_marks_a_kept_or_returned_result_as_unused() -> None:
+    """A result a module returned to the block's code, one a variable or a list keeps, and a
+    loss computed inside a module, which a backward started from, are results."""
+    torch.manual_seed(0)
+    model, x = _DropsItsHiddenState(), torch.randn(2, 5, 3)
+    with ng.record() as rec:
+        out, _ = model.rnn(x)  # the block's own call: both are what it returned
+    assert "unused" not in rec.graph.graph
+    kept: list[torch.Tensor] = []
+
+    class KeepsItsState(_DropsItsHiddenState):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out, hidden = self.rnn(x)
+            kept.append(hidden)  # kept where the block's variables reach it
+            return self.fc(out[:, -1])
+
+    with ng.record() as rec:
+        y = KeepsItsState()(x)
+    assert "unused" not in rec.graph.graph
+
+    class LossInside(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(3, 1)
+
+        def forward(self, x: torch.Tensor) -> None:
+            self.loss = self.fc(x).pow(2).mean()  # kept on the module, not returned
+
+    inside = LossInside()
+    with ng.record() as rec:
+        inside(torch.randn(4, 3))
+        inside.loss.backward()
+    assert "unused" not in rec.graph.graph
+    del out, y
+
+
+@dataclass
+class _Out:
+    logits: torch.Tensor
+    hidden: torch.Tensor
+    loss: torch.Tensor
+
+
+class _ReturnsAnOutput(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc, self.head = nn.Linear(4, 4), nn.Linear(4, 3)
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor) -> _Out:
+        h = torch.relu(self.fc(x))
+        logits = self.head(h)
+        return _Out(logits, h, nn.functional.cross_entropy(logits, labels))
+
+
+class _ReturnsADict(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.mu, self.logvar = nn.Linear(4, 2), nn.Linear(4, 2)
+
+    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        return {"mu": self.mu(x), "logvar": self.logvar(x)}
+
+
+def test_trace_labels_what_a_model_returned_in_a_structure_by_its_path() -> None:
+    """A Hugging Face-style output gave three outputs all labelled "output" (sweep 20a)."""
+    torch.manual_seed(0)
+    g = ng.trace(
+        _ReturnsAnOutput(), torch.randn(3, 4), torch.tensor([0, 1, 2]), loss=lambda o: o.loss
+    )
+    labels = sorted((g.nodes[o]["label"], g.nodes[o]["shape"]) for o in g.graph["outputs"])
+    assert labels == [("output.hidden", [3, 4]), ("output.logits", [3, 3]), ("output.loss", [])]
+    g = ng.trace(_ReturnsADict(), torch.randn(3, 4))
+    assert sorted(g.nodes[o]["label"] for o in g.graph["outputs"]) == [
+        "output['logvar']", "output['mu']"
+    ]  # fmt: skip
+    g = ng.trace(_DropsItsHiddenState().rnn, torch.randn(2, 5, 3))  # a tuple: (out, h_n)
+    assert sorted(g.nodes[o]["label"] for o in g.graph["outputs"]) == ["output[0]", "output[1]"]
+    ng.set_language("pl")
+    try:
+        g = ng.trace(_ReturnsADict(), torch.randn(3, 4))
+        assert "wyjście['mu']" in [g.nodes[o]["label"] for o in g.graph["outputs"]]
+    finally:
+        ng.set_language("en")
+    single = ng.trace(nn.Linear(4, 2), torch.randn(3, 4))  # a lone tensor keeps "output"
+    assert [single.nodes[o]["label"] for o in single.graph["outputs"]] == ["output"]
+
+
+def test_an_ema_models_parameters_are_named_after_its_variable() -> None:
+    """A hand-written EMA of the weights in a recorded step labelled the EMA model's
+    parameters "param", and the last one after the loop variable `pe` (sweep 20a)."""
+    import copy
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+    ema = copy.deepcopy(model).requires_grad_(False)
+    opt = torch.optim.SGD(model.parameters(), 0.1)
+    x, y = torch.randn(8, 4), torch.randn(8, 1)
+    with ng.record(model) as rec:
+        opt.zero_grad()
+        loss = nn.functional.mse_loss(model(x), y)
+        loss.backward()
+        opt.step()
+        with torch.no_grad():
+            for pe, p in zip(ema.parameters(), model.parameters(), strict=True):
+                pe.lerp_(p, 0.01)
+    params = sorted(d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "param")
+    assert params == [
+        "0.bias", "0.weight", "2.bias", "2.weight",
+        "ema.0.bias", "ema.0.weight", "ema.2.bias", "ema.2.weight",
+    ]  # fmt: skip
