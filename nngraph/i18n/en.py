@@ -646,12 +646,14 @@ MESSAGES: dict[str, str] = {
     # a training value in the detectors' explanations: a mean of several, or one value
     "monitor.trend.mean": "{value:.4g} on average over {span}",
     "monitor.trend.one": "{value:.4g} in {span}",
+    # where a flat training loss is next to the validation loss, in a plateau's text
     "monitor.trend.level_close": "not far below it",
     "monitor.trend.level_above": "above the {metric}",
     "monitor.event": "epoch {epoch}: {message}",
     # how far a loss is above its best (GL, PQ): "{metric} is {above}"
     "monitor.above.percent": "{percent}% above its best",
     "monitor.above.times": "about {times} times its best",
+    # GL above a best at or below 0 (no size to take a percent of): "{metric} is {above}"
     "monitor.gl.above_difference": "{value} now, up from its best",
     "monitor.number.million": "{n} million",
     "monitor.number.billion": "{n} billion",
@@ -807,6 +809,8 @@ MESSAGES: dict[str, str] = {
         " its best, {best:.4g} at epoch {best_epoch}, is only {pct:.2g}% lower, and nothing has"
         " beaten it for {since}. {reading}"
     ),
+    # what Patience reads from the numbers, after "never improved" or "barely moved": only the
+    # reading they support (nngraph/monitor/_never_improved.py)
     "monitor.patience.reading.diverged": (
         "{what} is now {bad} (not a finite number): training has diverged, and more epochs will"
         " not bring it back. Keep the best weights (restore_best) and try a smaller learning"

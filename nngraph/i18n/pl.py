@@ -683,12 +683,14 @@ MESSAGES: dict[str, str] = {
     # wartość treningowa w wyjaśnieniach detektorów: średnia z kilku albo jedna wartość
     "monitor.trend.mean": "średnio {value:.4g} w {span}",
     "monitor.trend.one": "{value:.4g} w {span}",
+    # gdzie jest płaska strata treningowa względem walidacyjnej, w tekście o plateau
     "monitor.trend.level_close": "niewiele niżej",
     "monitor.trend.level_above": "wyżej niż {metric}",
     "monitor.event": "epoka {epoch}: {message}",
     # jak daleko strata jest od swojej najlepszej wartości (GL, PQ): "{metric} {above}"
     "monitor.above.percent": "jest o {percent}% powyżej swojej najlepszej wartości",
     "monitor.above.times": "ma wartość około {times} razy większą od najlepszej",
+    # GL przy najlepszej wartości <= 0 (nie ma od czego liczyć procentów): "{metric} {above}"
     "monitor.gl.above_difference": "ma teraz wartość {value}, wyższą od najlepszej",
     "monitor.number.million": "{n} mln",
     "monitor.number.billion": "{n} mld",
@@ -857,6 +859,8 @@ MESSAGES: dict[str, str] = {
         " {first_epoch}): najlepsza wartość, {best:.4g} w epoce {best_epoch}, jest niższa od niej"
         " tylko o {pct:.2g}%, a kolejne wartości nie są lepsze już {since} z rzędu. {reading}"
     ),
+    # co Patience odczytuje z liczb po "nie poprawia się" albo "prawie się nie zmienia":
+    # tylko to, co liczby potwierdzają (nngraph/monitor/_never_improved.py)
     "monitor.patience.reading.diverged": (
         "{what} ma teraz wartość {bad} (to nie jest skończona liczba): trening się rozbiegł i"
         " kolejne epoki tego nie naprawią. Zachowaj najlepsze wagi (restore_best) i spróbuj"
