@@ -5,7 +5,8 @@ first value (or barely moved from it): only the reading the numbers support.
 - a training twin far better than the metric (its error at most half), or clearly better
   than at first: the model fits its training data, but that does not carry over to new data
   (too little data, too big a model);
-- a training twin clearly worse than at first: unstable training;
+- a training twin clearly worse than at first: unstable training, unless it rose to the
+  chance level below (the model collapsed to guessing);
 - a loss whose best is close to ``ln k`` (the cross-entropy of guessing among ``k`` classes),
   with a training twin that has not moved either, or none logged: chance level, not learning;
 - a training twin that has not moved either: not learning, or learned all it could at once;
@@ -100,9 +101,12 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     moved = _moved(seen) if seen.train is not None else None
     if moved is not None and (_far_better(seen) or moved > 0):
         return "memorising", {}
-    if moved is not None and moved < 0:  # a training loss that rose: not memorising
-        return "unstable", {}
     k = chance_classes(seen.best) if seen.mode == "min" and _may_be_entropy(seen.metric) else None
+    # a training loss that rose to that same chance level: the model collapsed to guessing (a
+    # zero_grad() that zeroes the weights), which the chance reading's checks find
+    collapsed = k is not None and chance_classes(seen.train_now) == k
+    if moved is not None and moved < 0 and not collapsed:  # rose: not memorising
+        return "unstable", {}
     if k is not None:
         return "chance", {"best": seen.best, "k": k, "ln": math.log(k)}
     if moved is not None:

@@ -463,6 +463,19 @@ def test_patience_calls_a_rising_training_loss_unstable_training() -> None:
     assert "smaller learning rate" in event.message and "If " not in event.message
 
 
+def test_patience_reads_a_training_loss_that_rose_to_chance_level_as_guessing() -> None:
+    # a zero_grad() that zeroes the weights: training loss 0.356 -> ln 2, validation stuck there
+    patience = Patience(20)
+    for epoch in range(1, 22):
+        train = 0.356 if epoch == 1 else 0.6931
+        event = patience.update(epoch, loss=train, val_loss=0.6931)
+    assert event is not None and event.message_id == "patience.never_improved"
+    assert (
+        "close to ln 2" in event.message and "zero_grad(), backward() and step()" in event.message
+    )
+    assert "unstable" not in event.message
+
+
 # ----------------------------------------------------------------------------- Divergence
 
 
