@@ -1268,15 +1268,32 @@ MESSAGES: dict[str, str] = {
     "graph.health.vanishing_steps": (
         "Vanishing gradient through time: the same weights ({name}{in_module}) are used at"
         " {steps} steps in a row, and on the way back the gradient shrinks about"
-        " {per_step:.1f} times per step, so the first step gets a gradient about {times} times"
+        " {per_step:.3g} times per step, so the first step gets a gradient about {times} times"
         " smaller than the last: the first steps (the start of the sequence) barely affect"
         " learning. {remedy}"
     ),
     "graph.health.exploding_steps": (
         "Exploding gradient through time: the same weights ({name}{in_module}) are used at"
-        " {steps} steps in a row, and on the way back the gradient grows about {per_step:.1f}"
+        " {steps} steps in a row, and on the way back the gradient grows about {per_step:.3g}"
         " times per step, so the first step gets a gradient about {times} times larger than the"
         " last: one training step can throw these weights far off. {remedy}"
+    ),
+    "graph.health.vanishing_repeats": (
+        "Vanishing gradient through repeats: the same weights ({name}{in_module}) are used"
+        " {steps} times in a row, and on the way back the gradient shrinks about {per_step:.3g}"
+        " times per use, so the first use gets a gradient about {times} times smaller than the"
+        " last: what the first uses compute barely affects learning. {remedy}"
+    ),
+    "graph.health.exploding_repeats": (
+        "Exploding gradient through repeats: the same weights ({name}{in_module}) are used"
+        " {steps} times in a row, and on the way back the gradient grows about {per_step:.3g}"
+        " times per use, so the first use gets a gradient about {times} times larger than the"
+        " last: one training step can throw these weights far off. {remedy}"
+    ),
+    "graph.health.remedy.repeats": (
+        "A layer applied again and again multiplies the gradient by its slope each time: add a"
+        " residual connection (h = h + f(h)) or a normalisation, apply it fewer times, or clip"
+        " the gradients (torch.nn.utils.clip_grad_norm_) where it grows."
     ),
     "graph.health.steps_in": ", in {where}",
     "graph.health.remedy.steps_rnn": (

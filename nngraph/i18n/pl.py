@@ -1342,15 +1342,32 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.vanishing_steps": (
         "Gradient zanika w czasie: te same wagi ({name}{in_module}) działają w {steps} krokach"
-        " z rzędu, a w drodze wstecz gradient maleje około {per_step:.1f} razy na krok, więc"
+        " z rzędu, a w drodze wstecz gradient maleje około {per_step:.3g} razy na krok, więc"
         " pierwszy krok dostaje gradient około {times} razy mniejszy niż ostatni: pierwsze kroki"
         " (początek sekwencji) prawie nie wpływają na uczenie. {remedy}"
     ),
     "graph.health.exploding_steps": (
         "Gradient eksploduje w czasie: te same wagi ({name}{in_module}) działają w {steps}"
-        " krokach z rzędu, a w drodze wstecz gradient rośnie około {per_step:.1f} razy na krok,"
+        " krokach z rzędu, a w drodze wstecz gradient rośnie około {per_step:.3g} razy na krok,"
         " więc pierwszy krok dostaje gradient około {times} razy większy niż ostatni: jeden krok"
         " uczenia może wyrzucić te wagi daleko. {remedy}"
+    ),
+    "graph.health.vanishing_repeats": (
+        "Gradient zanika w powtórzeniach: te same wagi ({name}{in_module}) działają {steps} razy"
+        " z rzędu, a w drodze wstecz gradient maleje około {per_step:.3g} razy na użycie, więc"
+        " pierwsze użycie dostaje gradient około {times} razy mniejszy niż ostatnie: to, co"
+        " liczą pierwsze użycia, prawie nie wpływa na uczenie. {remedy}"
+    ),
+    "graph.health.exploding_repeats": (
+        "Gradient eksploduje w powtórzeniach: te same wagi ({name}{in_module}) działają {steps}"
+        " razy z rzędu, a w drodze wstecz gradient rośnie około {per_step:.3g} razy na użycie,"
+        " więc pierwsze użycie dostaje gradient około {times} razy większy niż ostatnie: jeden"
+        " krok uczenia może wyrzucić te wagi daleko. {remedy}"
+    ),
+    "graph.health.remedy.repeats": (
+        "Warstwa stosowana raz po raz za każdym razem mnoży gradient przez swoje nachylenie:"
+        " dodaj połączenie rezydualne (h = h + f(h)) albo normalizację, stosuj ją rzadziej albo"
+        " przytnij gradienty (torch.nn.utils.clip_grad_norm_) tam, gdzie rośnie."
     ),
     "graph.health.steps_in": ", w {where}",
     "graph.health.remedy.steps_rnn": (

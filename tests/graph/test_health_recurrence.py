@@ -224,3 +224,77 @@ def test_steps_joined_only_through_an_argmax_are_no_recurrence():
 
     g = ng.trace(seeded(GreedyDecoder), torch.randn(4, HIDDEN), loss=lambda y: y)
     assert [f for f in g.health() if "per_step" in f] == []
+
+
+# -- from a sweep of recurrent models ---------------------------------------------------------------
+
+
+def test_a_gradient_that_underflows_to_zero_over_a_long_sequence_is_flagged():
+    (found,) = steps_found(seeded(lambda: Layer(nn.RNN(8, HIDDEN, batch_first=True))), steps=300)
+    assert found["kind"] == "vanishing" and found["steps"] == 300
+    assert found["norms"][0] == 0.0  # float32 rounds the first steps' gradient to 0
+
+
+def test_a_last_state_the_loss_never_reads_does_not_hide_the_run():
+    class TutorialRNN(nn.Module):  # PyTorch's name classifier: the last hidden is not read
+        def __init__(self) -> None:
+            super().__init__()
+            self.i2h, self.i2o = nn.Linear(8 + HIDDEN, HIDDEN), nn.Linear(8 + HIDDEN, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            hidden = torch.zeros(x.shape[0], HIDDEN)
+            for t in range(x.shape[1]):
+                combined = torch.cat([x[:, t], hidden], 1)
+                hidden, output = torch.tanh(self.i2h(combined)), self.i2o(combined)
+            return output
+
+    (found,) = steps_found(seeded(TutorialRNN))
+    assert found["kind"] == "vanishing" and found["name"] == "i2h.weight"
+
+
+def test_a_loss_weighing_early_steps_more_is_no_explosion():
+    class Discounted(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rnn, self.out = nn.RNN(8, HIDDEN, batch_first=True), nn.Linear(HIDDEN, 1)
+            nn.init.orthogonal_(self.rnn.weight_hh_l0)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            weights = 0.95 ** torch.arange(x.shape[1], dtype=torch.float32)
+            return self.out(self.rnn(x)[0]).squeeze(-1) * weights  # each step read, early more
+
+    assert [f for f in steps_found(seeded(Discounted), steps=80) if f["kind"] == "exploding"] == []
+
+
+def test_a_layer_applied_again_and_again_is_told_about_repeats_not_sequences():
+    class Tied(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layer = nn.Linear(HIDDEN, HIDDEN)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            for _ in range(12):
+                x = torch.sigmoid(self.layer(x))
+            return x
+
+    g = ng.trace(seeded(Tied), torch.randn(16, HIDDEN), loss=lambda y: y.pow(2).mean())
+    (found,) = [f for f in g.health() if "per_step" in f]
+    assert found["message"].startswith("Vanishing gradient through repeats")
+    assert "residual connection" in found["message"] and "LSTM" not in found["message"]
+
+
+def test_two_independent_recurrences_of_different_kinds_are_both_said():
+    class TwoWays(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fwd, self.bwd = nn.RNNCell(8, HIDDEN), nn.RNNCell(8, HIDDEN)
+            nn.init.normal_(self.bwd.weight_hh, std=0.5)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            f = b = torch.zeros(x.shape[0], HIDDEN)
+            for t in range(x.shape[1]):
+                f, b = self.fwd(x[:, t], f), self.bwd(x[:, -1 - t], b)
+            return f.sum(1) + b.sum(1)
+
+    kinds = {f["name"]: f["kind"] for f in steps_found(seeded(TwoWays))}
+    assert kinds == {"fwd.weight_hh": "vanishing", "bwd.weight_hh": "exploding"}
