@@ -29,7 +29,7 @@ from nngraph.graph._nodes import weight_ops
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["in_series", "leads_to", "scores_only", "trunk"]
+__all__ = ["in_series", "scores_only", "trunk"]
 
 # Matrix products, by the forward op's name or by autograd's: what a softmax's weights feed in
 # an attention (`attn @ v`, `einsum`, the `bmm` inside a decomposed scaled_dot_product_attention).
@@ -164,9 +164,3 @@ def in_series(g: Graph, position: dict[Any, int], layers: list[_L]) -> list[_L]:
             kept.append(layers[layer])
             taken.add(layer)
     return kept
-
-
-def leads_to(g: Graph, position: dict[Any, int], layer: _L, later: _L) -> bool:
-    """Whether `later` is on the trunk that runs on from `layer` (see `in_series`): what
-    `layer` computes goes, layer after layer, into `later`, not beside it."""
-    return len(in_series(g, position, [layer, later])) == 2
