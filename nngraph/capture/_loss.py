@@ -307,6 +307,13 @@ _CONSTANTS = ("LOAD_CONST", "LOAD_SMALL_INT")
 _MISSING = object()
 
 
+@functools.lru_cache(maxsize=256)
+def _instructions(code: Any) -> tuple[tuple[str, Any, str], ...]:
+    """`code`'s instructions as (name, argument, argument as shown): read once per function
+    (a trace in a training loop reads the same loss each time)."""
+    return tuple((i.opname, i.argval, i.argrepr) for i in dis.get_instructions(code))
+
+
 def _expressions_read(code: Any, known: dict[str, dict[str, Any]]) -> list[tuple[str, Any]]:
     """The tensors `code` reads as an attribute or a constant item of a name in `known` (by
     load family, then name: `batch.y`, `data.y_train`, `d['y']`, `self.targets`), each with
@@ -319,15 +326,14 @@ def _expressions_read(code: Any, known: dict[str, dict[str, Any]]) -> list[tuple
         codes += [c for c in now.co_consts if hasattr(c, "co_code")]
         current: tuple[str, Any] | None = None  # the expression read so far, and its value
         key: Any = _MISSING  # a constant loaded after it: the key of a subscript next
-        for instruction in dis.get_instructions(now):
-            op, arg = instruction.opname, instruction.argval
+        for op, arg, argrepr in _instructions(now):
             if op.startswith(_LOADS):
                 names = known[next(family for family in _LOADS if op.startswith(family))]
                 name = arg[-1] if isinstance(arg, tuple) else arg  # LOAD_FAST_LOAD_FAST
                 held = names.get(name, _MISSING) if isinstance(name, str) else _MISSING
                 current, key = (None if held is _MISSING else (name, held)), _MISSING
                 continue
-            subscript = op == "BINARY_SUBSCR" or (op == "BINARY_OP" and instruction.argrepr == "[]")
+            subscript = op == "BINARY_SUBSCR" or (op == "BINARY_OP" and argrepr == "[]")
             if current is not None and op in _CONSTANTS and key is _MISSING:
                 key = arg
                 continue

@@ -17,6 +17,7 @@ have named without the recording, where the user's filters and "once per line" a
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import threading
@@ -71,13 +72,19 @@ def _always_at(dispatcher: CodeType, module: ModuleType) -> list[tuple[Any, ...]
     `__warningregistry__` which warnings were shown, and show them all once more after each
     block. Those notes stay right: these entries only say "always", which notes nothing, for
     lines of one module whose registry is emptied here."""
-    pattern = re.compile(re.escape(module.__name__) + r"\Z")  # as `filterwarnings` compiles it
-    lines = sorted({line for _, _, line in dispatcher.co_lines() if line is not None})
+    pattern, lines = _lines_of(dispatcher, module.__name__)
     entries = [("always", None, Warning, pattern, line) for line in lines]
     filters: list[Any] = warnings.filters  # type: ignore[assignment]  # a list, typed read-only
     filters[:0] = entries
     vars(module).get("__warningregistry__", {}).clear()  # a note there is checked first
     return entries
+
+
+@functools.lru_cache(maxsize=16)
+def _lines_of(dispatcher: CodeType, module: str) -> tuple[re.Pattern[str], list[int]]:
+    """The module's name as `filterwarnings` compiles it, and the dispatcher's lines."""
+    pattern = re.compile(re.escape(module) + r"\Z")
+    return pattern, sorted({line for _, _, line in dispatcher.co_lines() if line is not None})
 
 
 def _take_out(entries: list[tuple[Any, ...]]) -> None:
