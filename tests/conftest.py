@@ -1,6 +1,7 @@
 """Shared test set-up: every test starts in English, whatever the machine's locale, and leaves
 no text monitor holding a line back for a later test's IPython cell to print; `displayed`
-catches what IPython's `display()` is given."""
+catches what IPython's `display()` is given; `zero_grad_before_step` is a training loop whose
+GradientWatch finds no gradient at any step."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import torch
 
 from nngraph import i18n
+from nngraph.monitor import GradientWatch
 from nngraph.monitor._held import flush_all
 
 
@@ -39,3 +42,20 @@ def displayed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, bool]]:
         IPython.display, "display", lambda data, raw=False: shown.append((data, raw))
     )
     return shown
+
+
+def zero_grad_before_step(steps: int, **kwargs: object) -> GradientWatch:
+    """A watch through the optimizer of a loop that calls ``zero_grad()`` again between
+    ``backward()`` and ``step()`` (sweep 20c §3): every step finds no gradient."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 2))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt, **kwargs)  # type: ignore[arg-type]
+    x, y = torch.randn(20, 2), torch.randint(0, 2, (20,))
+    for _ in range(steps):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(net(x), y).backward()
+        opt.zero_grad()
+        opt.step()
+    gw.close()
+    return gw

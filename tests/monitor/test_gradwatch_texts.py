@@ -10,6 +10,7 @@ import torch
 
 from nngraph import i18n
 from nngraph.monitor import GradientWatch, Monitor
+from tests.conftest import zero_grad_before_step
 
 
 @pytest.fixture(params=["en", "pl"])
@@ -160,23 +161,6 @@ def test_a_watch_that_recorded_no_step_says_how_to_record_one(language: str) -> 
 
 
 # ------------------------------------- zero_grad() between backward() and step(): said, not hidden
-def zero_grad_before_step(steps: int, **kwargs: object) -> GradientWatch:
-    """A watch through the optimizer of a loop that calls ``zero_grad()`` again between
-    ``backward()`` and ``step()`` (sweep 20c §3): every step finds no gradient."""
-    torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 2))
-    opt = torch.optim.SGD(net.parameters(), lr=0.1)
-    gw = GradientWatch(net, optimizer=opt, **kwargs)  # type: ignore[arg-type]
-    x, y = torch.randn(20, 2), torch.randint(0, 2, (20,))
-    for _ in range(steps):
-        opt.zero_grad()
-        torch.nn.functional.cross_entropy(net(x), y).backward()
-        opt.zero_grad()
-        opt.step()
-    gw.close()
-    return gw
-
-
 ORDER = "zero_grad(), backward(), step()"
 
 

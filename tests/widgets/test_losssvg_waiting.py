@@ -16,6 +16,7 @@ from nngraph.i18n import message
 from nngraph.monitor import GradientWatch, Monitor, Runs
 from nngraph.widgets import LossView
 from nngraph.widgets._losssvg import loss_svg
+from tests.conftest import zero_grad_before_step
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])
@@ -75,22 +76,6 @@ def test_the_text_of_a_gradient_view_lists_the_layers_in_the_models_order() -> N
     view = LossView(top)
     assert view._text().splitlines()[0] == "nngraph gradient norms per layer: (model)"
     view.close()
-
-
-def zero_grad_before_step(steps: int) -> GradientWatch:
-    """``zero_grad()`` between ``backward()`` and ``step()`` (sweep 20c §3)."""
-    torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 2))
-    opt = torch.optim.SGD(net.parameters(), lr=0.1)
-    watch = GradientWatch(net, optimizer=opt)
-    x, y = torch.randn(20, 2), torch.randint(0, 2, (20,))
-    for _ in range(steps):
-        opt.zero_grad()
-        torch.nn.functional.cross_entropy(net(x), y).backward()
-        opt.zero_grad()
-        opt.step()
-    watch.close()
-    return watch
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])
