@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import torch
-from torch.nn.modules import module as nn_module
 
 from nngraph.capture._builder import grad_fn_of
 from nngraph.capture._common import hidden, tensors_within
@@ -131,18 +130,10 @@ def _name_after_modules(recorder: Recorder, namespace: Mapping[str, Any]) -> Non
 def outermost_results(recorder: Recorder, found: set[str]) -> Iterator[None]:
     """While recording, put into `found` the nodes of what each outermost module call returns
     (`model(x)`'s result, a loss module's value), unlike what a module's forward got from a
-    layer inside it and dropped (`out, _ = self.rnn(x)`)."""
-    depth = 0
+    layer inside it and dropped (`out, _ = self.rnn(x)`). The recorder's module scope says
+    when an outermost call has left."""
 
-    def enter(module: torch.nn.Module, args: Any) -> None:
-        nonlocal depth
-        depth += 1
-
-    def leave(module: torch.nn.Module, args: Any, output: Any) -> None:
-        nonlocal depth
-        depth = max(depth - 1, 0)
-        if depth:
-            return
+    def collect(output: Any) -> None:
         try:
             with hidden():
                 for t in tensors_within(output):
@@ -153,15 +144,11 @@ def outermost_results(recorder: Recorder, found: set[str]) -> Iterator[None]:
         except Exception:  # never break the user's computation because of us
             pass
 
-    handles = [
-        nn_module.register_module_forward_pre_hook(enter),
-        nn_module.register_module_forward_hook(leave, always_call=True),
-    ]
+    recorder.scope.after_outermost = collect
     try:
         yield
     finally:
-        for handle in handles:
-            handle.remove()
+        recorder.scope.after_outermost = None
 
 
 def results_nothing_used(

@@ -107,6 +107,8 @@ class ModuleScope:
         self.unregistered: set[str] = set()
         #: called when a TorchScript module returns: its ops ran in C++, unseen
         self.after_script: Callable[[], None] | None = None
+        #: called with what an outermost module call returned, once it has left
+        self.after_outermost: Callable[[Any], None] | None = None
         #: the module that returned last, until another starts: PyTorch wraps the outputs of a
         #: module with full backward hooks (`BackwardHookFunction`) after its forward hooks
         self.left_path: str | None = None
@@ -226,7 +228,7 @@ class ModuleScope:
         if self.after_script is not None and isinstance(module, torch.jit.ScriptModule):
             self.after_script()
         if (id(module), len(self.stack)) not in self._deferred:
-            self._pop(module)
+            self._pop(module, output)
 
     def _leave_after_own_hooks(self, module: torch.nn.Module) -> None:
         """Leave `module` from a hook run after its own forward hooks, in this call only."""
@@ -237,7 +239,7 @@ class ModuleScope:
             if call not in self._deferred or (id(module), len(self.stack)) != call:
                 return  # a call of the same module inside this one ran it
             self._deferred.discard(call)
-            self._pop(module)
+            self._pop(module, output)
             # removed at the next module call, not here: after an exception PyTorch walks
             # the live table of hooks this one is in
             self._used.append(handle)
@@ -245,12 +247,14 @@ class ModuleScope:
         handle = module.register_forward_hook(leave, always_call=True)
         self._added.add(handle)
 
-    def _pop(self, module: torch.nn.Module) -> None:
+    def _pop(self, module: torch.nn.Module, output: Any) -> None:
         # Pop up to and including this module: a forward that raised may have left others.
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] is module:
                 self.left_path = self.stack[i][1]
                 del self.stack[i:]
+                if not self.stack and self.after_outermost is not None:
+                    self.after_outermost(output)
                 return
 
     def name_inputs(
