@@ -168,18 +168,11 @@ def note(epoch: int, message_id: str, detector: str = "NNGraphCallback", **field
 def show_again(monitor: Any) -> None:
     """Show ``monitor``'s live view again below the cell running now, in a notebook: a second
     ``fit`` goes on with the first one's monitor, whose view was in the output of the cell that
-    ran the first ``fit``, which running that cell again has cleared. One view per monitor, as
-    :func:`~nngraph.monitor._display.show` does; a monitor printing text lines (no view) prints
-    them in the running cell anyway.
+    ran the first ``fit``, which running that cell again has cleared. One view per monitor (see
+    :func:`~nngraph.monitor._display.show_view`); a monitor printing text lines (no view)
+    prints them in the running cell anyway.
 
         >>> show_again(None)  # not in a notebook: nothing
     """
-    if monitor is None or monitor.view is None or not _display.in_notebook():
-        return
-    view = monitor.view
-    if getattr(view, "comm", None) is not None and callable(getattr(view, "show", None)):
-        view.show()  # the same widget, shown below this cell
-        return
-    view = _display.attach_view(monitor)  # its widget is gone: a new one
-    if view is not None:
-        monitor.view = view
+    if monitor is not None and monitor.view is not None:
+        _display.show_view(monitor)

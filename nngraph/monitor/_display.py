@@ -60,16 +60,23 @@ def show(source: Any, text: str) -> None:
     (shown again if it has one: one view per source), elsewhere (or without widgets) ``text``."""
     from IPython.display import display
 
-    if in_notebook():
-        view = source.view
-        if getattr(view, "comm", None) is not None and callable(getattr(view, "show", None)):
-            view.show()
-            return
-        view = attach_view(source)
-        if view is not None:
-            source.view = view
-            return
-    display({"text/plain": text}, raw=True)
+    if not show_view(source):
+        display({"text/plain": text}, raw=True)
+
+
+def show_view(source: Any) -> bool:
+    """Show ``source``'s live view below the cell running now, in a notebook: the same widget
+    if it is still there (one view per source), else a new one. Whether a view was shown."""
+    if not in_notebook():
+        return False
+    view = source.view
+    if getattr(view, "comm", None) is not None and callable(getattr(view, "show", None)):
+        view.show()
+        return True
+    view = attach_view(source)
+    if view is not None:
+        source.view = view
+    return view is not None
 
 
 def attach_view(source: Any) -> Any | None:
