@@ -16,9 +16,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import networkx as nx
+
 from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
-from nngraph.graph._finding import finding, weight_of
+from nngraph.graph._finding import describe, finding, weight_of
 from nngraph.graph._gates import fed_zeros, one_cause_of_no_gradient, small_gated, zero_gated
 from nngraph.graph._growth import growing_values
 from nngraph.graph._inputs import large_data, large_inputs
@@ -31,11 +33,12 @@ from nngraph.graph._nodes import (
     read_by_embedding,
 )
 from nngraph.graph._nonfinite import first_non_finite
+from nngraph.graph._normalised import normalised_away
 from nngraph.graph._parameters import learnable, parameter_state
 from nngraph.graph._recurrence import recurrent_flow
 from nngraph.graph._trunk import in_series, trunk
 from nngraph.graph._unregistered import unregistered
-from nngraph.i18n import message, times_text
+from nngraph.i18n import message, plural_form, times_text
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -256,6 +259,10 @@ def _gradient_flow(
     gated = zero_gated(g, [layer.node for layer in layers if layer.rms == 0])
     gated |= small_gated(g, [layer.node for layer in layers])
     layers = [layer for layer in layers if layer.node not in gated]
+    stopped = _stopped_by_norms(g, order, types, layers)
+    if stopped:  # the layers before such a norm get float rounding: said once, at the norm
+        before = set().union(*(nx.ancestors(g, f["node"]) for f in stopped))
+        layers = [layer for layer in layers if layer.node not in before]
     stop = one_cause_of_no_gradient(g, position) if all(x.rms == 0 for x in layers) else None
     if layers and stop is not None:  # one cause downstream of every layer: said once
         node, key = stop
@@ -314,7 +321,35 @@ def _gradient_flow(
                     where_module=name,
                 )
             )
+    findings = stopped + findings
     return findings if flow is None else [*findings, flow]
+
+
+def _stopped_by_norms(
+    g: Graph, order: list[Any], types: dict[str, str | None], layers: list[_Layer]
+) -> list[dict[str, Any]]:
+    """A finding for each normalisation op that passes back almost none of its gradient
+    (see _normalised.py), with the layers before it that therefore do not learn."""
+    findings = []
+    for norm, share in normalised_away(g, order):
+        before = nx.ancestors(g, norm)
+        count = sum(1 for layer in layers if layer.node in before)
+        if count:
+            data = g._node[norm]
+            findings.append(
+                finding(
+                    "vanishing",
+                    "vanishing_normalised",
+                    "backward",
+                    norm,
+                    data.get("module") or "",
+                    what=describe(data, types),
+                    before=message(f"graph.health.normalised_before.{plural_form(count)}", n=count),
+                    share=share,
+                    layers_before=count,
+                )
+            )
+    return findings
 
 
 #: The fewest layers judged without the output layer (two steps between them).

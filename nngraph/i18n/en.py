@@ -1214,6 +1214,17 @@ MESSAGES: dict[str, str] = {
         " vanishing gradient: ReLU-family activations with nn.init.kaiming_normal_, BatchNorm or"
         " LayerNorm, or residual connections."
     ),
+    "graph.health.vanishing_normalised": (
+        "Almost no gradient passes back through {what} ({share:.0e} of what reaches it), so"
+        " {before}. The loss reads only what normalisation keeps the same for every input: a"
+        " normalised output always has the same sum and the same mean square, so y.sum(),"
+        " y.mean() or y.pow(2).mean() of it, or its distance to one constant value, cannot"
+        " change. Compare the output with the real targets instead (F.mse_loss(y, target),"
+        " F.cross_entropy(y, labels))."
+    ),
+    "graph.health.normalised_before.one": "the layer before it does not learn",
+    "graph.health.normalised_before.few": "the {n} layers before it do not learn",
+    "graph.health.normalised_before.many": "the {n} layers before it do not learn",
     "graph.health.vanishing_all_zero_loss": (
         "Every weight gets a gradient of exactly zero, so nothing learns from this batch: the"
         " loss ({op}) passes exactly zero back to the model's output, as nothing in this batch"

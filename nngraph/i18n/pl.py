@@ -1285,6 +1285,17 @@ MESSAGES: dict[str, str] = {
         " zanikający gradient: aktywacje z rodziny ReLU z nn.init.kaiming_normal_, BatchNorm"
         " albo LayerNorm lub połączenia rezydualne."
     ),
+    "graph.health.normalised_before.one": "warstwa przed nią się nie uczy",
+    "graph.health.normalised_before.few": "{n} warstwy przed nią się nie uczą",
+    "graph.health.normalised_before.many": "{n} warstw przed nią się nie uczy",
+    "graph.health.vanishing_normalised": (
+        "Do {what} dociera gradient, ale dalej wstecz przechodzi prawie nic ({share:.0e} tego"
+        " gradientu), więc {before}. Strata czyta tylko to, co normalizacja utrzymuje stałe dla"
+        " każdego wejścia: znormalizowane wyjście ma zawsze tę samą sumę i ten sam średni"
+        " kwadrat, więc y.sum(), y.mean() ani y.pow(2).mean() z niego, ani jego odległość od"
+        " jednej stałej wartości nie mogą się zmienić. Porównaj wyjście z prawdziwymi celami"
+        " (F.mse_loss(y, target), F.cross_entropy(y, labels))."
+    ),
     "graph.health.vanishing_all_zero_loss": (
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
         " partii: strata ({op}) oddaje wyjściu modelu dokładnie zero, bo nic w tej partii nie"

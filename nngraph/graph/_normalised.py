@@ -1,0 +1,91 @@
+"""A loss that reads only what a normalisation keeps fixed: no gradient passes back through it.
+
+A LayerNorm's output always has the same sum and the same mean square, whatever its input (with
+its weights at their start, ones and zeros; a BatchNorm's, per channel over the batch). So
+`y.sum()`, `y.mean()` or `y.pow(2).mean()` of it (the dummy losses of many first examples), or
+its distance to one constant value, cannot change: the gradient that reaches the norm is exactly
+what normalisation removes, and the layers before it get nothing but float rounding (1e-9). Told
+layer by layer, that reads as "vanishing gradients, use another initialisation", which cannot
+help: the loss is the cause.
+
+    >>> import torch, nngraph as ng
+    >>> model = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.LayerNorm(16))
+    >>> g = ng.trace(model, torch.randn(4, 8), loss=lambda y: y.sum())
+    >>> from nngraph.graph._nodes import forward_order
+    >>> [g.nodes[n]["op"] for n, _ in normalised_away(g, forward_order(g))]
+    ['layer_norm']
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nngraph.graph._parameters import learnable
+
+if TYPE_CHECKING:
+    from nngraph.graph._graph import Graph
+
+__all__ = ["PASSING_LOW", "normalised_away"]
+
+_NORMALISING = ("layer_norm", "rms_norm", "batch_norm", "group_norm", "instance_norm")
+
+#: Below this share of the gradient reaching a normalisation passes back to its input, it is
+#: stopped there. A loss reading only what the norm fixes passes 1e-8 to 1e-5 (float rounding of
+#: the removed part); a LayerNorm under a loss with a target passes 0.3 to 1.
+PASSING_LOW = 1e-4
+
+
+def normalised_away(g: Graph, order: list[Any]) -> list[tuple[Any, float]]:
+    """The normalisation ops (`layer_norm`, `batch_norm`, ...) in `order` that pass back to
+    their input almost none of the gradient reaching them, each with the share it passes (see
+    `passing`). A norm PyTorch runs as several steps (`rms_norm`: pow, mean, rsqrt, mul) is one
+    op: its last step."""
+    calls: dict[Any, list[Any]] = {}
+    for n in order:
+        data = g._node[n]
+        if data.get("kind") == "op" and data.get("op") in _NORMALISING:
+            calls.setdefault(data.get("call", n), []).append(n)
+    found = []
+    for steps in calls.values():
+        inside = set(steps)
+        last = [n for n in steps if not inside.intersection(g._succ[n])]
+        reads = {p for n in steps for p in g._pred[n] if p not in inside}
+        if len(last) == 1:
+            share = passing(g, last[0], reads)
+            if share is not None and share < PASSING_LOW:
+                found.append((last[0], share))
+    return found
+
+
+def passing(g: Graph, norm: Any, reads: set[Any] | None = None) -> float | None:
+    """The share of the gradient reaching the normalisation op `norm` that passes back to its
+    input (among `reads`, what its steps read; by default its own inputs), None where the
+    numbers are not known (`graph_of`, an input without a gradient).
+
+    A norm scales what it passes by its weight over the input's spread (y = w (x - mean) / std),
+    so the gradient's drop is measured against that: data far from standardised (a spread of
+    1e5 passes 1e-5 of the gradient, and is told by the `large_inputs` finding) is no stop.
+    Both the raw drop and the measured share must be small.
+    """
+    nodes = g._node
+    data = nodes[norm]
+    out_grad = (data.get("grad") or {}).get("norm")
+    if not out_grad or out_grad != out_grad:  # no gradient reached it, or a NaN: told elsewhere
+        return None
+    shape = data.get("shape")
+    reads = set(g._pred[norm]) if reads is None else reads
+    inputs = [p for p in reads if nodes[p].get("shape") == shape]
+    weights = [p for p in reads if learnable(nodes[p]) and "bias" not in str(nodes[p].get("name"))]
+    if len(inputs) != 1:
+        return None
+    grad, value = nodes[inputs[0]].get("grad"), nodes[inputs[0]].get("value")
+    if not grad or not value or not value["std"] > 0:
+        return None
+    gain = 1.0
+    if weights and nodes[weights[0]].get("value"):
+        low, high = nodes[weights[0]]["value"]["min"], nodes[weights[0]]["value"]["max"]
+        gain = max(abs(low), abs(high))
+    if not gain > 0:  # a zero weight stops it: a gate (see _gates.py), not this
+        return None
+    drop = grad["norm"] / out_grad
+    return max(drop, drop * value["std"] / gain)
