@@ -1,6 +1,6 @@
-"""How `%nngraph` reads its line and its cell: the options through argparse and shlex, with
-their errors as one line in the current language (IPython's UsageError) instead of an exit; the
-cell's code as IPython reads a plain cell's.
+"""How `%nngraph` reads its line and its cell: the options through argparse and a shell-like
+split, with their errors as one line in the current language (IPython's UsageError) instead of
+an exit; the cell's code as IPython reads a plain cell's.
 
     >>> view_options().parse_args(["--depth", "2", "-o", "g"]).depth
     2
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
 import inspect
 import io
 import keyword
 import re
-import shlex
 import tokenize
+from collections.abc import Mapping
 from types import CodeType
 from typing import Any, NoReturn
 
@@ -30,6 +31,7 @@ __all__ = [
     "Parser",
     "cell_variable",
     "depth_value",
+    "is_known",
     "split_line",
     "strip_semicolon",
     "translated",
@@ -64,7 +66,7 @@ _ARGPARSE_ERRORS = [
     )
 ]
 
-#: shlex's messages for a magic line it cannot split
+#: the messages for a magic line that cannot be split (shlex's words)
 _SHLEX_ERRORS = {
     "No closing quotation": "magic.parse.no_closing_quotation",
     "No escaped character": "magic.parse.no_escaped_character",
@@ -146,11 +148,97 @@ def strip_semicolon(line: str) -> str:
 
 
 def split_line(line: str, key: str = "magic.bad_arguments") -> list[str]:
-    """The options of a magic line, split as a shell would (`--name "my run"`, `# a comment`)."""
+    """The options of a magic line, split as a shell would (`--name "my run"`, `# a comment`),
+    except within brackets, which hold Python as typed: `--model models['small']` keeps its
+    quotes (and `f(a, b)` its space).
+
+    >>> split_line("monitor --model models['small'] --name \\"my run\\"  # mine")
+    ['monitor', '--model', "models['small']", '--name', 'my run']
+    """
     try:
-        return shlex.split(line, comments=True)
+        return _split(line)
     except ValueError as error:
         raise UsageError(message(key, error=translated(str(error)))) from None
+
+
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+
+
+def _split(line: str) -> list[str]:
+    """`shlex.split(line, comments=True)`, with brackets and what they hold kept as typed."""
+    words: list[str] = []
+    word: str | None = None  # the word being read; None between words
+    closing: list[str] = []  # the brackets the word waits for, innermost last
+    i = 0
+    while i < len(line):
+        char = line[i]
+        if closing:  # Python: kept as typed, its strings whole (`d[')']`)
+            end = _python_string_end(line, i) if char in "'\"" else i + 1
+            if char == closing[-1]:
+                closing.pop()
+            elif char in _CLOSING:
+                closing.append(_CLOSING[char])
+            word = f"{word}{line[i:end]}"
+            i = end
+        elif char.isspace() or char == "#":
+            if word is not None:
+                words.append(word)
+                word = None
+            if char == "#":  # a comment, to the end of the line
+                break
+            i += 1
+        elif char in "'\"":
+            text, i = _shell_quoted(line, i)
+            word = f"{word or ''}{text}"
+        elif char == "\\":
+            if i + 1 == len(line):
+                raise ValueError("No escaped character")  # shlex's words, translated
+            word = f"{word or ''}{line[i + 1]}"
+            i += 2
+        else:
+            if char in _CLOSING:
+                closing.append(_CLOSING[char])
+            word = f"{word or ''}{char}"
+            i += 1
+    return words if word is None else [*words, word]
+
+
+def _python_string_end(line: str, start: int) -> int:
+    """Where the Python string that opens at `start` ends (after its closing quote)."""
+    i = start + 1
+    while i < len(line) and line[i] != line[start]:
+        i += 2 if line[i] == "\\" else 1
+    if i >= len(line):
+        raise ValueError("No closing quotation")
+    return i + 1
+
+
+def _shell_quoted(line: str, start: int) -> tuple[str, int]:
+    """The text of the shell-quoted part that opens at `start`, without its quotes, and where
+    it ends; in double quotes, a backslash escapes `"` and `\\` only, as in a shell."""
+    quote, text, i = line[start], "", start + 1
+    while i < len(line) and line[i] != quote:
+        if quote == '"' and line[i] == "\\" and line[i + 1 : i + 2] in ('"', "\\"):
+            i += 1
+        text += line[i]
+        i += 1
+    if i >= len(line):
+        raise ValueError("No closing quotation")
+    return text, i + 1
+
+
+def is_known(expression: str, namespace: Mapping[str, Any]) -> bool:
+    """Whether `expression` is Python whose names all exist in `namespace` (nothing is run).
+
+    >>> is_known("loss.sum()", {"loss": 1}), is_known("monitr", {})
+    (True, False)
+    """
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        return False
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    return all(name in namespace or hasattr(builtins, name) for name in names)
 
 
 def view_options() -> Parser:

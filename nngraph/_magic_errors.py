@@ -1,13 +1,21 @@
 """How a mistake in an expression `%nngraph` evaluates reaches the notebook: as one line, which
-error it was, in the current language. (An error in the student's own code keeps its
-traceback, without nngraph's frames: `nngraph.capture._common.drop_recording_frames`.)
+error it was, in the current language; and why the value of `%nngraph EXPR` has no graph, in
+the magic's words. (An error in the student's own code keeps its traceback, without nngraph's
+frames: `nngraph.capture._common.drop_recording_frames`.)
 """
 
 from __future__ import annotations
 
+import ast
+from typing import Any
+
+import torch
+from torch.utils._pytree import tree_leaves
+
+from nngraph.capture._common import tensors_within
 from nngraph.i18n import message
 
-__all__ = ["error_text", "raised_by_expression"]
+__all__ = ["backward_again_error", "error_text", "line_value_error", "raised_by_expression"]
 
 
 def raised_by_expression(error: Exception) -> bool:
@@ -50,3 +58,52 @@ def error_text(error: Exception) -> str:
     elif isinstance(error, SyntaxError):
         detail = message("magic.error.syntax")
     return f"{type(error).__name__}: {detail}"
+
+
+def line_value_error(expression: str, value: Any) -> str | None:
+    """Why `%nngraph EXPR` can draw no graph of `value`, in the words of the magic (`graph_of`'s
+    own checks speak of `graph_of(loss)`, which the student never called); None when it can.
+
+    >>> line_value_error("loss.item()", 0.5)[:39]
+    '%nngraph: loss.item() is of type float,'
+    """
+    if isinstance(value, torch.nn.Module):  # `%nngraph net`: a model has no graph yet
+        return message("magic.line_model", expression=expression)
+    tensors: list[torch.Tensor] = []
+    for leaf in tree_leaves(value):
+        tensors_within(leaf, tensors)
+    if not tensors:
+        tensor = _backward_of(expression)
+        if value is None and tensor is not None:  # `%nngraph loss.backward()`
+            return message("magic.line_backward", tensor=tensor)
+        return message("magic.line_needs_tensor", expression=expression, got=type(value).__name__)
+    if any(t.grad_fn is not None or t.requires_grad for t in tensors):
+        return None
+    if not any(t.is_floating_point() or t.is_complex() for t in tensors):
+        dtype = str(tensors[0].dtype).removeprefix("torch.")
+        return message("magic.line_integer", dtype=dtype)
+    return message("magic.line_no_history")
+
+
+def backward_again_error(expression: str, error: BaseException) -> str | None:
+    """The line for `%nngraph loss.backward()` run on a graph whose backward pass already ran
+    (torch's long traceback says to keep the graph), or None for any other error."""
+    tensor = _backward_of(expression)
+    if tensor is None or not isinstance(error, RuntimeError):
+        return None
+    if "backward through the graph a second time" not in str(error):
+        return None
+    return message("magic.line_backward_again", expression=expression, tensor=tensor)
+
+
+def _backward_of(expression: str) -> str | None:
+    """`loss` for `loss.backward()` (as typed), or None when the expression is no such call."""
+    try:
+        call = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+        return None
+    if call.func.attr != "backward":
+        return None
+    return ast.get_source_segment(expression, call.func.value)

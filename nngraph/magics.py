@@ -17,8 +17,6 @@ plain cell.
 from __future__ import annotations
 
 import argparse
-import ast
-import builtins
 import itertools
 from collections import ChainMap
 from typing import Any
@@ -32,12 +30,18 @@ from nngraph._magic_args import (
     Cell,
     CellReader,
     Parser,
+    is_known,
     split_line,
     strip_semicolon,
     variable,
     view_options,
 )
-from nngraph._magic_errors import error_text, raised_by_expression
+from nngraph._magic_errors import (
+    backward_again_error,
+    error_text,
+    line_value_error,
+    raised_by_expression,
+)
 from nngraph.capture import graph_of, record
 from nngraph.capture._common import drop_recording_frames
 from nngraph.errors import NNGraphError
@@ -127,33 +131,28 @@ class NNGraphMagics(Magics):
         or has one after the expression (`%nngraph loss --depth 2`), is told where options go;
         any other, the commands."""
         __tracebackhide__ = True
+        namespace = self.shell.user_ns  # type: ignore[union-attr]
         options = view_options()._option_string_actions
         words = line.split()
         first = next((i for i, w in enumerate(words) if w.partition("=")[0] in options), None)
         # options after an expression the notebook knows (`loss --depth 2`); `monitr --model net`
         # is rather a misspelt command
-        cell_option = first == 0 or (first is not None and self._known(" ".join(words[:first])))
-        value = self._evaluate(
-            line, "magic.options_need_cell" if cell_option else "magic.cannot_evaluate_line"
-        )
-        if isinstance(value, torch.nn.Module):  # `%nngraph net`: a model has no graph yet
-            raise UsageError(message("magic.line_model", expression=line.strip()))
-        namespace = self.shell.user_ns  # type: ignore[union-attr]
+        known = first is not None and is_known(" ".join(words[:first]), namespace)
+        cell_option = first == 0 or known
         typed = line.strip()
+        key = "magic.options_need_cell" if cell_option else "magic.cannot_evaluate_line"
+        try:
+            value = self._evaluate(line, key)
+        except RuntimeError as error:  # `loss.backward()` again: one line, not torch's 40
+            if (again := backward_again_error(typed, error)) is None:
+                raise
+            raise UsageError(again) from None
+        if (problem := line_value_error(typed, value)) is not None:
+            raise UsageError(problem)
         if typed.isidentifier() and typed in namespace:
             # `%nngraph loss` labels the result `loss`, also when `best = loss` came first
             namespace = {typed: namespace[typed], **namespace}
         return graph_of(value, params=self._model_behind(value), names=namespace)
-
-    def _known(self, expression: str) -> bool:
-        """Whether `expression` is Python whose names all exist in the notebook (not run)."""
-        try:
-            tree = ast.parse(expression, mode="eval")
-        except SyntaxError:
-            return False
-        namespace = self.shell.user_ns  # type: ignore[union-attr]
-        names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-        return all(name in namespace or hasattr(builtins, name) for name in names)
 
     def _model_behind(self, value: Any) -> torch.nn.Module | None:
         """The notebook's model whose parameters `value` was computed from (the largest one,

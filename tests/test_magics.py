@@ -138,7 +138,7 @@ def test_an_nngraph_error_raised_by_the_cell_is_not_turned_into_a_usage_line(ip:
     [
         ("", "usage: %nngraph"),
         ("undefined_name", "cannot evaluate 'undefined_name'"),
-        ("3 + 4", "needs a torch.Tensor"),
+        ("3 + 4", "%nngraph: 3 + 4 is of type int, not a tensor"),
         ("net", "net is a model, which has no graph until it runs: put %%nngraph on top"),
         ("lang de", "choose one of en, pl"),
         ("monitr --model net", "the commands are monitor, watch and lang"),
@@ -886,3 +886,134 @@ def test_cell_magic_marks_a_result_nothing_used_but_not_the_cells_value(ip: Any)
     value = ip.run_cell_magic("nngraph", "-q -o g", "rnn_net(seq)\nrnn_net.h")
     assert value is ip.user_ns["rnn_net"].h
     assert "unused" not in ip.user_ns["g"].graph
+
+
+# Sweep 21c: quotes of a subscript, the line magic's own words, the cell's -o suggestion.
+
+_MODELS = (
+    "models = {'small': torch.nn.Sequential(torch.nn.Linear(3, 2)),\n"
+    "          'big': torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 1))}"
+)
+
+
+def test_split_line_keeps_the_quotes_of_python_within_brackets() -> None:
+    """`--model models['small']` was evaluated as `models[small]` (sweep 21c, finding 4)."""
+    line = "--model models['small'] --name \"my run\" -o f(a, b)  # mine"
+    assert _magic_args.split_line(line) == [
+        "--model",
+        "models['small']",
+        "--name",
+        "my run",
+        "-o",
+        "f(a, b)",
+    ]
+    assert _magic_args.split_line("--model \"models['small']\"") == ["--model", "models['small']"]
+    with pytest.raises(UsageError, match="No closing quotation"):
+        _magic_args.split_line("--model models['small]")
+
+
+def test_a_model_in_a_dict_can_be_named_with_a_quoted_key(ip: Any) -> None:
+    """A dict of models is the lab's way to compare them (sweep 21c, finding 4)."""
+    ip.run_cell(_MODELS)
+    models = ip.user_ns["models"]
+    ip.run_cell_magic(
+        "nngraph", "--model models['small'] -q -o g_dict", "models['small'](torch.randn(2, 3))"
+    )
+    graph = ip.user_ns["g_dict"]
+    assert {d["name"] for _, d in graph.nodes(data=True) if d["kind"] == "param"} == {
+        "0.weight",
+        "0.bias",
+    }
+    ip.run_line_magic("nngraph", "monitor --model models['big'] -o mon_dict")
+    assert ip.user_ns["mon_dict"].model is models["big"]
+    ip.run_line_magic("nngraph", 'watch models["big"] -o watch_dict')
+    assert ip.user_ns["watch_dict"].model is models["big"]
+
+
+@pytest.mark.parametrize(
+    "line", ["monitor --model modelz['big']", 'watch modelz["big"]', "cell --model modelz['big']"]
+)
+def test_an_error_quotes_the_subscript_as_typed(ip: Any, line: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        if line.startswith("cell"):
+            ip.run_cell_magic("nngraph", line.removeprefix("cell "), "ran = True")
+        else:
+            ip.run_line_magic("nngraph", line)
+    typed = line.split()[-1]
+    assert f"cannot evaluate {typed!r}: NameError" in str(caught.value)
+    assert "ran" not in ip.user_ns
+
+
+_LOSS = "loss21 = net(torch.randn(2, 3)).pow(2).mean()\nlabels21 = loss21.detach().argmax()"
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("loss21.item()", ("is of type float, not a tensor", "e.g. %nngraph loss")),
+        ("net.parameters()", ("is of type generator, not a tensor", "e.g. %nngraph loss")),
+        ("labels21", ("int64 tensors", "e.g. %nngraph logits")),
+        ("loss21.detach()", ("no autograd history", "put %%nngraph on top of the cell")),
+    ],
+)
+def test_the_line_magics_errors_speak_of_the_line_magic(
+    ip: Any, line: str, says: tuple[str, ...]
+) -> None:
+    """They said `graph_of needs ...`, `e.g. graph_of(loss)`: a function the student never
+    called, without the `%nngraph:` the magic's other errors start with (sweep 21c, finding 5)."""
+    ip.run_cell(_LOSS)
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("nngraph", line)
+    text = str(caught.value)
+    assert text.startswith("%nngraph: ") and "graph_of" not in text and "\n" not in text
+    assert all(part in text for part in says)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("loss21.item()", "jest typu float, a nie tensorem"),
+        ("labels21", "np. %nngraph logits"),
+        ("loss21.detach()", "dodaj %%nngraph na początku komórki"),
+    ],
+)
+def test_the_line_magics_errors_speak_of_the_line_magic_in_polish(
+    ip: Any, line: str, says: str
+) -> None:
+    ip.run_cell(_LOSS)
+    ip.run_line_magic("nngraph", "lang pl")
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("nngraph", line)
+    text = str(caught.value)
+    assert text.startswith("%nngraph: ") and says in text and "graph_of" not in text
+
+
+def test_line_magic_on_backward_says_it_returns_none_and_what_to_type(ip: Any) -> None:
+    """`%nngraph loss.backward()` said "got NoneType"; run again, it gave torch's 44-line
+    traceback (sweep 21c, finding 5)."""
+    ip.run_cell(_LOSS)
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("nngraph", "loss21.backward()")
+    text = str(caught.value)
+    assert text.startswith("%nngraph: .backward() returns None")
+    assert text.endswith("to see the graph, %nngraph loss21")
+    with pytest.raises(UsageError) as caught:  # the graph's backward already ran
+        ip.run_line_magic("nngraph", "loss21.backward()")
+    text = str(caught.value)
+    assert text.startswith("%nngraph: loss21.backward() failed") and "\n" not in text
+    assert "already run" in text and text.endswith("%nngraph loss21")
+    assert isinstance(ip.run_line_magic("nngraph", "loss21"), ng.Graph)  # what it suggests
+
+
+def test_a_refused_cell_o_name_suggests_a_free_name(
+    ip: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It always said `-o g2`, also when g2 was the name it refused (sweep 21c, finding 7)."""
+    monkeypatch.delitem(ip.user_ns, "g3", raising=False)
+    monkeypatch.setitem(ip.user_ns, "g2", "my notes")
+    with pytest.raises(UsageError, match=r"would replace your g2 \(a str\).*e\.g\. -o g3$"):
+        ip.run_cell_magic("nngraph", "-o g2", "ran = True")
+    monkeypatch.delitem(ip.user_ns, "g2")
+    with pytest.raises(UsageError, match=r"would replace your net .*e\.g\. -o g2$"):
+        ip.run_cell_magic("nngraph", "-o net", "ran = True")
+    assert "ran" not in ip.user_ns

@@ -245,6 +245,31 @@ MESSAGES: dict[str, str] = {
         "%nngraph: {expression} is a model, which has no graph until it runs: put %%nngraph on "
         "top of a cell that runs it on a batch, or call ng.trace({expression}, x, loss=...)"
     ),
+    # why the value of `%nngraph EXPR` has no graph (graph_of's checks, in the magic's words)
+    "magic.line_needs_tensor": (
+        "%nngraph: {expression} is of type {got}, not a tensor (nor a tuple/list/dict of "
+        "tensors): pass the result of a computation, e.g. %nngraph loss"
+    ),
+    "magic.line_integer": (
+        "%nngraph: {dtype} tensors (argmax, indices, comparisons) never carry gradients, so they "
+        "have no graph: pass the floating-point tensor they were computed from, e.g. "
+        "%nngraph logits"
+    ),
+    "magic.line_no_history": (
+        "%nngraph: this tensor has no autograd history, so it has no graph: did you compute it "
+        "under torch.no_grad() or torch.inference_mode(), or call .detach()? Compute it with "
+        "gradients enabled, or put %%nngraph on top of the cell that computes it to see "
+        "operations that do not track gradients"
+    ),
+    "magic.line_backward": (
+        "%nngraph: .backward() returns None, not a tensor (it has run: the gradients are in "
+        ".grad now); to see the graph, %nngraph {tensor}"
+    ),
+    "magic.line_backward_again": (
+        "%nngraph: {expression} failed because the backward pass of {tensor} has already run "
+        "(its saved values are freed), and .backward() returns None anyway; to see the graph, "
+        "%nngraph {tensor}"
+    ),
     "magic.nothing_recorded": "%%nngraph: the cell ran no PyTorch operation, so there is no graph to show",
     # a cell that trains many steps: its graph holds every step (never 1 pass: no ".one")
     "magic.cell.passes.few": (
@@ -274,7 +299,7 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.cell.would_replace": (
         "%%nngraph: -o {name} would replace your {name} (a {type_name}); pick another name, "
-        "e.g. -o g2"
+        "e.g. -o {other}"
     ),
     "magic.parse.unrecognized": "unrecognized arguments: {arguments}",
     "magic.parse.invalid_choice": (

@@ -247,6 +247,31 @@ MESSAGES: dict[str, str] = {
         "%nngraph: nie da się obliczyć {expression!r}: {error};"
         " polecenia to monitor, watch i lang (pomoc: %nngraph?)"
     ),
+    # dlaczego wartość `%nngraph EXPR` nie ma grafu (sprawdzenia graph_of, słowami magii)
+    "magic.line_needs_tensor": (
+        "%nngraph: {expression} jest typu {got}, a nie tensorem (ani krotką/listą/słownikiem "
+        "tensorów): podaj wynik obliczenia, np. %nngraph loss"
+    ),
+    "magic.line_integer": (
+        "%nngraph: tensory {dtype} (argmax, indeksy, porównania) nigdy nie niosą gradientów, "
+        "więc nie mają grafu: podaj tensor zmiennoprzecinkowy, z którego je policzono, np. "
+        "%nngraph logits"
+    ),
+    "magic.line_no_history": (
+        "%nngraph: ten tensor nie ma historii autograd, więc nie ma grafu: czy został policzony "
+        "w torch.no_grad() lub torch.inference_mode() albo odłączony przez .detach()? Policz go "
+        "z włączonymi gradientami albo dodaj %%nngraph na początku komórki, która go liczy, "
+        "żeby zobaczyć operacje bez śledzenia gradientów"
+    ),
+    "magic.line_backward": (
+        "%nngraph: .backward() zwraca None, a nie tensor (i już się wykonało: gradienty są "
+        "teraz w .grad); żeby zobaczyć graf, wpisz %nngraph {tensor}"
+    ),
+    "magic.line_backward_again": (
+        "%nngraph: {expression} się nie powiodło, bo przejście wstecz dla {tensor} już się "
+        "wykonało (zapisane wartości zostały zwolnione), a .backward() i tak zwraca None; żeby "
+        "zobaczyć graf, wpisz %nngraph {tensor}"
+    ),
     "magic.line_model": (
         "%nngraph: {expression} to model, a model nie ma grafu, dopóki nie zostanie uruchomiony: "
         "dodaj %%nngraph na początku komórki, która uruchamia go na partii danych, albo wywołaj "
@@ -281,7 +306,7 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.cell.would_replace": (
         "%%nngraph: -o {name} zastąpiłoby twoją zmienną {name} (typu {type_name}); wybierz "
-        "inną nazwę, np. -o g2"
+        "inną nazwę, np. -o {other}"
     ),
     "magic.parse.unrecognized": "nieznane argumenty: {arguments}",
     "magic.parse.invalid_choice": (
