@@ -102,7 +102,9 @@ class ModuleScope:
         self.modules: dict[str, torch.nn.Module] = {}  # path -> module, for modules that ran
         self._roots: list[torch.nn.Module] = []
         self._lazy_roots: set[int] = set()  # roots whose table was taken before lazy layers ran
-        self._model_paths: list[dict[int, str]] = []
+        #: id of every module of the first root (the recorded model): they keep their paths
+        #: relative to it, also when an outer module runs them (`record(wrapper.body)`)
+        self._model_modules: set[int] = set()
         #: modules that ran inside another without being registered in it (a plain list)
         self.unregistered: set[str] = set()
         #: called when a TorchScript module returns: its ops ran in C++, unseen
@@ -147,6 +149,8 @@ class ModuleScope:
         original = uncompiled(model)
         if original is not model:  # the compiled wrapper and what it wraps share the path
             self.paths.setdefault(id(model), prefix)
+        if not self._roots:
+            self._model_modules = {id(model), *(id(m) for m in original.modules())}
         self._roots.append(original)
         self.names.add_module(original, prefix, self.paths)
         if any(is_lazy(p) for p in original.parameters()):  # sized by its first forward
@@ -156,6 +160,8 @@ class ModuleScope:
         path = self.paths.get(id(module))
         if path is not None:
             if self.stack and path.rpartition(".")[0] != self.stack[-1][1]:
+                if self._outer_runs_model(module):
+                    return path  # `wrapper(x)` running the recorded `wrapper.body`
                 return self._child_path(module) or path
             return path
         child = self._child_path(module) if self.stack else None
@@ -181,6 +187,13 @@ class ModuleScope:
             path = ""
         self.paths[id(module)] = path
         return path
+
+    def _outer_runs_model(self, module: torch.nn.Module) -> bool:
+        """Whether `module` is part of the recorded model and the module running it is not:
+        a second place of the model's own module would name a second box for the same layer."""
+        return (
+            id(module) in self._model_modules and id(self.stack[-1][0]) not in self._model_modules
+        )
 
     def _child_path(self, module: torch.nn.Module) -> str | None:
         """The path of `module` as a child of the running module, if it is one: a module
@@ -331,8 +344,10 @@ class ModuleScope:
 
     def _count_once(self, table: dict[str, dict[str, Any]]) -> None:
         """Recount `table` for several top-level models as if one held them all: a parameter
-        two of them share (the given model `net[0]` run inside `net`) counts once, where it
-        is met first, and the other places say it in `shared`."""
+        two of them share (a layer of the given model that another model also holds) counts
+        once, where it is met first, and the other places say it in `shared`. The given model
+        inside an outer one (`record(wrapper.body)` around `wrapper(x)`, `net[0]` inside `net`)
+        is not a second place: its rows count it, and the outer rows count what they add."""
         joint = torch.nn.Module()
         first = self._roots[0]
         joint._parameters = dict(first._parameters)
@@ -340,6 +355,7 @@ class ModuleScope:
         for root in self._roots[1:]:
             joint._modules[self.paths[id(root)]] = root
         counts = module_table(joint, settings=False)
+        self._leave_out_model(counts, dict(joint.named_modules()))
         for path, entry in table.items():
             if entry.get("registered") is False:
                 continue  # counted by its own table: no root registers it
@@ -350,3 +366,20 @@ class ModuleScope:
             else:  # a module two roots hold: `named_modules()` lists it once, under the first
                 used = entry["params"] + entry.get("shared", 0)
                 table[path] = {**entry, "params": 0, "shared": used}
+
+    def _leave_out_model(
+        self, counts: dict[str, dict[str, Any]], modules: dict[str, torch.nn.Module]
+    ) -> None:
+        """Take the given model's parameters out of the `shared` count of each outer module
+        that holds the model whole: it holds them, it does not share them."""
+        first = self._roots[0]
+        size = sum(0 if is_lazy(p) else p.numel() for p in first.parameters())
+        for path, count in counts.items():
+            module = modules.get(path)
+            if not count.get("shared") or module is None or module is first:
+                continue
+            if any(inner is first for inner in module.modules()):
+                left = count["shared"] - size
+                counts[path] = {k: v for k, v in count.items() if k != "shared"}
+                if left > 0:  # a tie of its own to the model's weights (`head.weight = ...`)
+                    counts[path]["shared"] = left
