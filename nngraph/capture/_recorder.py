@@ -190,11 +190,12 @@ class Recorder:
         node_id = self.lookup(t)
         return None if node_id is None else self.graph._node[node_id]["op"]
 
-    def returned(self, results: Any) -> set[str]:
+    def returned(self, results: Any) -> list[str]:
         """The nodes that made the tensors in `results` (nested tuples, lists, dicts,
-        dataclasses). A tensor that no recorded op made (`nn.Identity` gives back its input)
-        gets the node of what it is, and an output node after it."""
-        found = set()
+        dataclasses), once each, in their order there. A tensor that no recorded op made
+        (`nn.Identity` gives back its input) gets the node of what it is, and an output node
+        after it."""
+        found: dict[str, None] = {}
         for t in tensors_within(results):
             fn = grad_fn_of(t)
             node_id = self.builder.ids.get(fn) if fn is not None else self.lookup(t)
@@ -206,8 +207,8 @@ class Recorder:
                 meta, attrs = tensor_meta(t), self.graph._node[node_id]
                 if (meta["shape"], meta["dtype"]) != (attrs["shape"], attrs["dtype"]):
                     self.side_results.setdefault(node_id, t)
-            found.add(node_id)
-        return found
+            found[node_id] = None
+        return list(found)
 
     def lookup(self, t: torch.Tensor) -> str | None:
         hit = self.tensor_nodes.get(id(t))

@@ -157,7 +157,7 @@ def _traced(
                         value.backward()
                     results.append(value)
                 with hidden():
-                    returned = recorder.returned(results)
+                    returned = set(recorder.returned(results))
                     recorder.model_results = dict.fromkeys(recorder.returned([output]))
                     paths = _paths_of_results(recorder, output)
         finally:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -89,6 +92,43 @@ def test_a_returned_tensor_the_model_also_uses_is_an_output() -> None:
     shapes = sorted(g.nodes[o]["shape"] for o in g.graph["outputs"])
     assert shapes == [[], [2, 3]]  # the loss (the logits' path ends there) and the features
     assert g.graph["unused"] == []
+
+
+_RETURNS_WHAT_IT_USES = """
+import torch, torch.nn.functional as F, nngraph as ng
+from torch import nn
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a, self.b, self.head = nn.Linear(10, 16), nn.Linear(16, 8), nn.Linear(8, 3)
+    def forward(self, x):
+        h1 = torch.tanh(self.a(x))
+        h2 = torch.tanh(self.b(h1))
+        return self.head(h2), h1, h2
+torch.manual_seed(0)
+x, y = torch.randn(4, 10), torch.randint(0, 3, (4,))
+g = ng.trace(Encoder(), x, loss=lambda out: F.cross_entropy(out[0], y))
+print(g.to_json())
+"""
+
+
+def test_returned_tensors_come_in_their_order_in_every_process() -> None:
+    # a lesson's saved graph, summary and picture must not change from one kernel to the next:
+    # the outputs once followed Python's per-process string hashing
+    texts = {
+        subprocess.run(
+            [sys.executable, "-c", _RETURNS_WHAT_IT_USES],
+            env={**os.environ, "PYTHONHASHSEED": seed, "OMP_NUM_THREADS": "1"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "1", "4")  # 1 and 4 ordered them differently
+    }
+    assert len(texts) == 1
+    graph = ng.Graph.from_json(texts.pop())
+    labels = [graph.nodes[o]["label"] for o in graph.graph["outputs"]]
+    assert labels == ["output", "output[1]", "output[2]"]
 
 
 def test_in_place_ops_are_recorded_in_order() -> None:
