@@ -187,8 +187,9 @@ def drop_recording_frames(error: BaseException) -> None:
     code, the traceback it would have without nngraph, also for the errors it was raised from
     or while handling: nngraph's frames (`trace()`, the recording's `__torch_function__`, which
     called the torch function that raised) are dropped, and so are the frames torch adds to
-    reach the recording (`handle_torch_function`, and the first of the two calls of a torch
-    function that went through it). A student reads the last frame as the culprit, and the
+    reach the recording (`handle_torch_function`, the first of the two calls of a torch
+    function that went through it, and the `inner` frame of each module call, there only
+    while the recording's global module hooks are on). A student reads the last frame as the culprit, and the
     exception itself (type, message) is not touched. An error nngraph raised itself keeps
     every frame: one is the user's only when the innermost nngraph frame hides itself
     (`__tracebackhide__`, as IPython reads it: a frame that only passes calls on to the
@@ -229,7 +230,7 @@ def _without_recording(tb: TracebackType | None) -> TracebackType | None:
     at_torch_call = innermost.f_code.co_name == "__torch_function__"
     if not passes_on or (ours[-1] == len(entries) - 1 and not at_torch_call):
         return entries[0]  # nngraph raised it: every frame stays
-    drop = set(ours)
+    drop = set(ours) | {i for i, entry in enumerate(entries) if _runs_module_hooks(entry)}
     for i in ours:
         if entries[i].tb_frame.f_code.co_name == "__torch_function__" and _dispatches(entries, i):
             drop.add(i - 1)  # torch's handle_torch_function, which called the recording
@@ -246,6 +247,16 @@ def _without_recording(tb: TracebackType | None) -> TracebackType | None:
 
 def _is_ours(entry: TracebackType) -> bool:
     return os.path.abspath(entry.tb_frame.f_code.co_filename).startswith(_PACKAGE)
+
+
+def _runs_module_hooks(entry: TracebackType) -> bool:
+    """Whether `entry` is torch's `Module._call_impl.<locals>.inner`: the path a module call
+    takes only while global module hooks (the recording's) are on, one frame per module."""
+    frame = entry.tb_frame
+    return frame.f_code.co_name == "inner" and frame.f_globals.get("__name__") == _MODULE_CALLS
+
+
+_MODULE_CALLS = torch.nn.modules.module.__name__
 
 
 def _dispatches(entries: list[TracebackType], i: int) -> bool:

@@ -501,6 +501,18 @@ def test_an_error_inside_a_record_block_ends_where_it_ends_without_the_recording
     assert all(name != "handle_torch_function" for _, name in frames)
 
 
+def test_an_error_in_nested_modules_has_as_many_frames_as_without_the_recording() -> None:
+    """The recording's global module hooks send each module call through torch's `inner`:
+    one more frame per module for the student to read past (sweep 21c)."""
+    net = nn.Sequential(nn.Linear(3, 4), nn.Sequential(nn.ReLU(), nn.Linear(5, 1)))
+    x = torch.randn(2, 3)
+    with pytest.raises(RuntimeError) as plain:
+        net(x)
+    with pytest.raises(RuntimeError) as raised, ng.record(net):
+        net(x)
+    assert _frames(raised.value) == _frames(plain.value)
+
+
 def test_an_error_nngraph_raises_itself_keeps_its_frames() -> None:
     """Only the user's errors lose nngraph's frames: nngraph's own still show where (a bug
     report needs them; in a notebook the handler of `_ipython_errors` hides them)."""
