@@ -475,7 +475,9 @@ MESSAGES: dict[str, str] = {
         " monitor still follows the old model (the one given to Monitor(model=...)), and its"
         " best weights would be the old model's. Make a new monitor for the new model,"
         " ng.Monitor(model=your_model), or give it to this monitor through its model attribute"
-        " (.model = your_model)"
+        " (.model = your_model). Until then its detectors stay silent: the curve joins two"
+        " models, and the jump where the new one starts says nothing about the learning rate"
+        " or overfitting"
     ),
     "monitor.error.not_module": "{what} needs a torch.nn.Module, got {type_name}",
     "monitor.error.listener": "add_listener() needs a callable, got {got!r}",
@@ -1018,6 +1020,13 @@ MESSAGES: dict[str, str] = {
         "call), got {got}"
     ),
     "monitor.gradwatch.monitor": "GradientWatch(monitor=...) needs an ng.Monitor, got {got}",
+    "monitor.gradwatch.optimizer_other": (
+        "the optimizer holds none of this model's parameters, so its step() does not train this"
+        " model (and its zero_grad() leaves the model's gradients to pile up). Was the cell that"
+        " makes the model run again, and not the one that makes the optimizer? Make the"
+        " optimizer again from this model, e.g. opt = torch.optim.SGD(model.parameters(),"
+        " lr=0.1), then watch it"
+    ),
     "monitor.gradwatch.limits": (
         "GradientWatch(vanishing={vanishing!r}, exploding={exploding!r}): a gradient norm "
         "below vanishing is too small and one above exploding is too large, so vanishing must "

@@ -499,7 +499,9 @@ MESSAGES: dict[str, str] = {
         " utworzeniu monitora? Monitor wciąż obserwuje stary model (ten przekazany w"
         " Monitor(model=...)), więc jako najlepsze zachowałby wagi starego modelu. Utwórz nowy"
         " monitor dla nowego modelu, ng.Monitor(model=twoj_model), albo przekaż nowy model temu"
-        " monitorowi przez jego atrybut model (.model = twoj_model)"
+        " monitorowi przez jego atrybut model (.model = twoj_model). Do tego czasu jego"
+        " detektory milczą: krzywa łączy dwa modele, a skok w miejscu, gdzie zaczyna się nowy,"
+        " nie mówi nic o współczynniku uczenia ani o przeuczeniu"
     ),
     "monitor.error.not_module": "{what} potrzebuje modelu torch.nn.Module, otrzymano {type_name}",
     "monitor.error.listener": "add_listener() potrzebuje funkcji, otrzymano {got!r}",
@@ -1080,6 +1082,13 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gradwatch.monitor": (
         "GradientWatch(monitor=...) wymaga obiektu ng.Monitor, otrzymano {got}"
+    ),
+    "monitor.gradwatch.optimizer_other": (
+        "optymalizator nie zawiera żadnego z parametrów tego modelu, więc jego step() nie"
+        " trenuje tego modelu (a jego zero_grad() nie zeruje gradientów modelu, które gromadzą"
+        " się krok po kroku). Czy komórka, która tworzy model, została uruchomiona ponownie,"
+        " a ta, która tworzy optymalizator, nie? Utwórz optymalizator ponownie z tego modelu,"
+        " np. opt = torch.optim.SGD(model.parameters(), lr=0.1), a potem obserwuj model"
     ),
     "monitor.gradwatch.limits": (
         "GradientWatch(vanishing={vanishing!r}, exploding={exploding!r}): norma gradientu "

@@ -19,7 +19,10 @@ model was run again, and a new model object is trained): its weights stop changi
 epoch's evaluation to the next while the watched metric goes on (:class:`ModelChanges`). It says
 so once, and ``restore_best()`` refuses a best reached meanwhile, whose kept weights are the old
 model's; and weights of a model that never changed while the metric did, asked for another
-model (``restore_best(new_model)``).
+model (``restore_best(new_model)``). While it knows that, its detectors are not fed: the curve
+joins two models, and the jump where the new one starts is no sign of a learning rate too high
+or of overfitting. They judge again once the watched model changes (it trains again, or the new
+one is given: ``mon.model = new_model``); the history is recorded all along.
 """
 
 from __future__ import annotations
@@ -164,6 +167,12 @@ class BestTracking:
         self._changes = ModelChanges()
         self._best_stale, self._best_untouched, self._restored = None, False, None
 
+    @property
+    def _other_model_trained(self) -> bool:
+        """The watched model stopped changing while the metric went on: another model object
+        is trained (said once, in a warning), so the detectors are not fed."""
+        return self._changes.since is not None
+
     def restore_best(self, model: Any = None) -> None:
         """Put the exact weights of the best step back into ``model`` (default: the watched one).
         A model converted since to a wider float type (``model.double()``) gets those exact
@@ -238,7 +247,7 @@ class ModelChanges:
     """
 
     def __init__(self) -> None:
-        self.sums: list[Any] | None = None  # the weights' sums when they last changed
+        self.sums: list[Any] | None = None  # weight_sums() when the weights last changed
         self.epoch: int | None = None  # that epoch, and the metric's value then
         self.value = math.nan
         self.trained = False  # the weights changed from one epoch to the next
@@ -278,13 +287,15 @@ class ModelChanges:
 
 
 def weight_sums(model: Any) -> list[Any] | None:
-    """The sum of each of ``model``'s parameters, on the host (one transfer per device): they
-    change when any weight changes. ``None`` when they cannot be read (weights without values,
-    a parameter type without a sum).
+    """The sum and the Euclidean norm of each of ``model``'s parameters, on the host (one
+    transfer per device): together they change when any weight changes. The sum alone does
+    not: with softmax cross-entropy an SGD update of the last layer sums to zero over the
+    classes, so a one-layer classifier's sums stay put while it trains; its norm moves.
+    ``None`` when they cannot be read (weights without values, a parameter type without them).
 
         >>> import torch
-        >>> net = torch.nn.Linear(2, 1); before = weight_sums(net)
-        >>> with torch.no_grad(): _ = net.bias.add_(1e-6)
+        >>> net = torch.nn.Linear(2, 2); before = weight_sums(net)
+        >>> with torch.no_grad(): _ = net.bias.add_(torch.tensor([1e-3, -1e-3]))  # sums to 0
         >>> _equal(before, weight_sums(net)), _equal(before, before)
         (False, True)
     """
@@ -300,7 +311,9 @@ def weight_sums(model: Any) -> list[Any] | None:
                     continue
                 # float64 holds a one-ulp change of a float32 weight (MPS has no float64)
                 dtype = torch.float32 if p.device.type == "mps" else torch.float64
-                sums.setdefault(p.device, []).append(p.detach().sum(dtype=dtype).reshape(1))
+                flat = p.detach().reshape(-1)
+                norm = torch.linalg.vector_norm(flat, dtype=dtype)
+                sums.setdefault(p.device, []).append(torch.stack([flat.sum(dtype=dtype), norm]))
             return [torch.cat(parts).cpu() for parts in sums.values()]
     except (RuntimeError, TypeError):  # e.g. a sharded parameter: no claim is made
         return None

@@ -1,6 +1,7 @@
 """What a :class:`~nngraph.monitor.GradientWatch` checks of the training steps themselves: that
-the model trains in training mode (:class:`EvalSteps`), and, with ``optimizer=``, that each
-``optimizer.step()`` has a gradient to apply at all (:class:`EmptySteps`).
+the model trains in training mode (:class:`EvalSteps`), and, with ``optimizer=``, that the
+optimizer holds the model's parameters at all (:func:`check_optimizer_trains`, when the watch
+is made) and that each ``optimizer.step()`` has a gradient to apply (:class:`EmptySteps`).
 
 ``optimizer.zero_grad()`` placed between ``loss.backward()`` and ``optimizer.step()`` (or a
 ``loss.backward()`` left out) makes every step find no gradient: each ``.grad`` is ``None``
@@ -23,12 +24,38 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["NONE_RUN", "ZERO_RUN", "EmptySteps", "EvalSteps"]
+from nngraph.errors import NNGraphError
+from nngraph.i18n import message
+
+__all__ = ["NONE_RUN", "ZERO_RUN", "EmptySteps", "EvalSteps", "check_optimizer_trains"]
 
 #: steps in a row with every ``.grad`` None before it is said (one may be a fluke)
 NONE_RUN = 2
 #: steps in a row with every gradient exactly zero: empty batches come alone, or a few at most
 ZERO_RUN = 5
+
+
+def check_optimizer_trains(optimizer: Any, model: Any) -> None:
+    """Refuse an optimizer that holds none of ``model``'s parameters: its ``step()`` does not
+    train this model, and ``zero_grad()`` never clears its gradients, which pile up step after
+    step. The cause is nearly always the cell that makes the model run again, and not the one
+    that makes the optimizer. An optimizer holding only some of them (a head being fine-tuned,
+    a frozen backbone) is fine; one without ``param_groups`` is not judged.
+
+        >>> import torch
+        >>> old = torch.nn.Linear(2, 1); opt = torch.optim.SGD(old.parameters(), lr=0.1)
+        >>> check_optimizer_trains(opt, old)
+        >>> check_optimizer_trains(opt, torch.nn.Linear(2, 1))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        nngraph.errors.NNGraphError: the optimizer holds none of this model's parameters...
+    """
+    groups = getattr(optimizer, "param_groups", None)
+    if not isinstance(groups, list):
+        return
+    held = {id(p) for group in groups if isinstance(group, dict) for p in group.get("params", ())}
+    own = {id(p) for p in model.parameters()}
+    if own and held.isdisjoint(own):  # a model without any is said by GradientWatch itself
+        raise NNGraphError(message("monitor.gradwatch.optimizer_other"))
 
 
 class EmptySteps:

@@ -38,7 +38,7 @@ from nngraph.monitor._gradhooked import close_older, hooked
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
-from nngraph.monitor._gradsteps import EmptySteps, EvalSteps
+from nngraph.monitor._gradsteps import EmptySteps, EvalSteps, check_optimizer_trains
 from nngraph.monitor._gradtable import say, table_text
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._monitor import Monitor
@@ -65,7 +65,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
     step where every gradient is exactly zero (an empty batch: no data, no signal) is recorded
     but flags no layer. With ``optimizer=``, steps in a row at which no parameter the optimizer
     holds has a gradient (``zero_grad()`` between ``backward()`` and ``step()``) are said once
-    (see :mod:`~nngraph.monitor._gradsteps`).
+    (see :mod:`~nngraph.monitor._gradsteps`); an optimizer holding none of the model's
+    parameters (an old model's: its cell was run again, the optimizer's not) is refused.
 
     Frozen layers: at each step only the parameters that require grad *then* count, so a layer
     frozen in training (``requires_grad_(False)``) gets no point and is never flagged while
@@ -120,6 +121,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         add_hook = getattr(optimizer, "register_step_pre_hook", None)
         if optimizer is not None and not callable(add_hook):
             raise NNGraphError(message("monitor.gradwatch.optimizer", got=_type_name(optimizer)))
+        if optimizer is not None:  # an old model's optimizer (the model cell run again)
+            check_optimizer_trains(optimizer, self.model)
         self.monitor = monitor
         self.vanishing = _nonnegative(message("monitor.param.watch_vanishing"), vanishing)
         self.ratio = _nonnegative(message("monitor.param.watch_ratio"), ratio)

@@ -230,7 +230,9 @@ class Monitor(
             series.append(step_f, v, call=self._calls, epoch=epoch)
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
         improved = self._update_best(step_f, best_epoch, values, (self._rows, self._row))
-        new_events = self._feed_detectors(step_f, values, epoch)
+        new_events: list[Event] = []  # none on a curve joining two models (see BestTracking)
+        if not self._other_model_trained:
+            new_events = self._feed_detectors(step_f, values, epoch)
         self._check_watched(epoch)
         self._check_per_batch(values, given_epoch)
         if self._listeners:

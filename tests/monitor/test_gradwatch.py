@@ -779,3 +779,33 @@ def test_a_model_with_lazy_layers_not_run_yet_is_refused_with_what_to_do() -> No
         GradientWatch(net)
     net(torch.randn(2, 3))  # what the message says: one batch first
     assert GradientWatch(net).layers == ["0", "2"]
+
+
+def test_an_optimizer_of_an_old_model_is_refused_at_once_and_nothing_is_hooked() -> None:
+    """The model cell run again, not the optimizer cell: opt.step() never trains the new model,
+    and the watch showed its gradients piling up (no zero_grad reaches them) without a word."""
+    torch.manual_seed(0)
+    old = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    opt = torch.optim.SGD(old.parameters(), lr=0.1)
+    net = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))  # the model cell again
+    with pytest.raises(NNGraphError) as caught:
+        GradientWatch(net, optimizer=opt)
+    said = str(caught.value)
+    assert "holds none of this model's parameters" in said and "\n" not in said
+    assert "model run again" in said and "opt = torch.optim.SGD(model.parameters()" in said
+    assert not opt._optimizer_step_pre_hooks and no_hooks_left(net)
+    i18n.set_language("pl")  # the autouse fixture sets English back
+    with pytest.raises(NNGraphError, match="żadnego z parametrów tego modelu"):
+        GradientWatch(net, optimizer=opt)
+
+
+def test_an_optimizer_holding_only_some_of_the_models_parameters_is_fine() -> None:
+    """Fine-tuning: the optimizer steps the new head only (or a group added later)."""
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    net[0].requires_grad_(False)
+    opt = torch.optim.SGD(net[2].parameters(), lr=0.1)
+    with GradientWatch(net, optimizer=opt) as watch:
+        net(torch.randn(4, 2)).sum().backward()
+        opt.step()
+    assert watch.steps == 1 and watch.layers == ["2"]

@@ -353,3 +353,55 @@ def test_a_model_trained_each_epoch_or_numbers_typed_by_hand_are_never_doubted()
     assert bitwise_equal(copy.state_dict(), states[2])
     typed.restore_best()
     batches.restore_best()
+
+
+def test_a_one_layer_softmax_classifier_trained_with_sgd_is_known_to_be_training() -> None:
+    """Logistic regression, the lab's first model: an SGD (or momentum) update of a softmax
+    layer sums to zero over the classes, so the sum of each weight stays put while it trains.
+    It was taken for another model object, and restore_best() refused its best weights."""
+    gen = torch.Generator().manual_seed(0)
+    centres = torch.tensor([[1.0, 0.0, 0.0, 0.5], [0.0, 1.0, 0.0, -0.5], [0.0, 0.0, 1.0, 0.0]])
+    labels = torch.randint(0, 3, (240,), generator=gen)
+    x = centres[labels] + 0.9 * torch.randn(240, 4, generator=gen)
+    (x_train, x_val), (y_train, y_val) = x.split(160), labels.split(160)
+    for seed, momentum in [(0, 0.0), (1, 0.0), (2, 0.9)]:
+        torch.manual_seed(seed)
+        model = torch.nn.Linear(4, 3)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=momentum)
+        mon = Monitor(model=model, display=False)
+        states = {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no "another model object" warning
+            for epoch in range(1, 61):
+                loss = torch.nn.functional.cross_entropy(model(x_train), y_train)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                with torch.no_grad():
+                    val = torch.nn.functional.cross_entropy(model(x_val), y_val)
+                states[epoch] = state_of(model)
+                mon.log(epoch, loss=loss, val_loss=val)
+        assert mon.best is not None
+        mon.restore_best()
+        assert bitwise_equal(model.state_dict(), states[mon.best.epoch])
+        assert "refuses" not in mon.summary()
+
+
+def test_after_the_model_is_made_again_the_detectors_give_no_advice_on_the_jump() -> None:
+    """The monitor warned that another model object is trained, and in the same log() GL
+    said "training has become unstable ... try a smaller learning rate": the jump was the new
+    model starting, and the advice stayed in the events and the summary."""
+    first = small_net()
+    mon = Monitor(model=first, display=False)  # the classroom detectors
+    train(first, mon, [0.9, 0.8, 0.7])
+    second = small_net()  # the model cell run again, then the training cell
+    with pytest.warns(UserWarning, match="has not changed since epoch 3") as caught:
+        train(second, mon, [1.4, 1.5, 1.6, 1.7, 1.8, 1.9, 2.0], start=4)
+    said = next(str(w.message) for w in caught if "has not changed" in str(w.message))
+    assert "detectors stay silent" in said
+    assert mon.events == [] and not mon.should_stop
+    assert "learning rate" not in mon.summary()
+    assert mon.history("val_loss")[1].tolist()[-1] == 2.0  # the history is recorded all along
+    mon.model = second  # given to the monitor: the detectors judge again
+    train(second, mon, [2.1, 2.2, 2.3, 2.4, 2.5, 2.6], start=11)
+    assert mon.events and mon.events[0].epoch > 10
