@@ -57,7 +57,7 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
         for d in graph._node.values()
         if d["kind"] == "param" and d["name"]
     }
-    fill_module_types(graph, recorder.scope.module_table(owners))
+    fill_module_types(graph, recorder.scope.module_table(owners), recorder.names)
     graph.graph.update(
         source="record",
         backward_passes=len(recorder.graph_tasks),
@@ -65,8 +65,24 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
         complete=not recorder.failed,
     )
     graph.graph.setdefault("outputs", [])
+    graph.graph["inputs"] = _given_inputs(recorder)
     _let_go(recorder)
     return graph
+
+
+def _given_inputs(recorder: Recorder) -> list[str]:
+    """The input nodes of the tensors the model's calls were given, in the order of the
+    arguments (`trace(model, x, task)`: `x` first, whichever `forward` reads first). An input
+    with an autograd history is left to `cut_inputs`; one no op used has no node."""
+    leaves = {id(fn.variable): node_id for node_id, fn in recorder.builder.leaf_fns.items()}
+    given: dict[str, None] = {}  # an ordered set
+    for key in recorder.names.inputs:
+        hit = recorder.tensor_nodes.get(key)
+        # a tensor no longer alive may have left its id to another one
+        node_id = hit[1] if hit is not None and hit[0]() is not None else leaves.get(key)
+        if node_id is not None and recorder.graph._node[node_id]["kind"] in ("input", "constant"):
+            given.setdefault(node_id, None)
+    return list(given)
 
 
 def _used_inside(graph: Graph, n: str, calls: int) -> bool:

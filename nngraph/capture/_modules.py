@@ -125,10 +125,21 @@ def _config(module: torch.nn.Module) -> str | None:
     return text if isinstance(text, str) and text else None
 
 
-def fill_module_types(graph: Graph, modules: dict[str, dict[str, Any]]) -> None:
+def fill_module_types(
+    graph: Graph, modules: dict[str, dict[str, Any]], names: Names | None = None
+) -> None:
     """Store `modules` as the graph's module table and give parameters and buffers their
-    module's class name."""
+    module's class name.
+
+    Only those the models named (with `names`, the names it holds; without, any name given
+    so far): a parameter of a model not recorded (the generator's in `trace(D, G(z))`) sits
+    at module `""` too, but the model's root does not own it, so it gets no type, like the
+    ops around it.
+    """
     graph.graph["modules"] = modules
+    owned = {*names.params.values(), *names.buffers.values()} if names is not None else None
     for _, attrs in graph.nodes(data=True):
-        if attrs["kind"] in ("param", "buffer") and attrs["module"] in modules:
+        if attrs["kind"] not in ("param", "buffer") or attrs["module"] not in modules:
+            continue
+        if attrs["name"] is not None and (owned is None or attrs["name"] in owned):
             attrs["module_type"] = modules[attrs["module"]]["type"]

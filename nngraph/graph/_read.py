@@ -135,7 +135,7 @@ def _part(data: dict[str, Any], key: str, kind: type, default: Any = None) -> An
 
 
 #: `graph` entries that list node ids (`null` or left out: none listed).
-_NODE_LISTS = ("outputs", "unused", "cut_inputs")
+_NODE_LISTS = ("outputs", "unused", "cut_inputs", "inputs")
 
 
 def _node_list_back(key: str, value: Any) -> list[Any]:

@@ -21,6 +21,7 @@ from nngraph.graph._nodes import (
 )
 from nngraph.graph._parameters import cut_inputs
 from nngraph.graph._summary_findings import finding_lines, no_grad_layers
+from nngraph.graph._summary_order import as_tree, in_call_order
 from nngraph.i18n import get_language, message, number
 
 if TYPE_CHECKING:
@@ -161,10 +162,9 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
     counts = param_counts(g)
     table = g.graph.get("modules") or {}
     rows: list[tuple[str, ...]] = []
-    for module in modules_list(g):
+    shown = [module for module in modules_list(g) if module["path"] in visible]
+    for module in as_tree(shown, g, order):
         path = module["path"]
-        if path not in visible:
-            continue
         out = output.get(path)
         name = "  " * max(0, module["depth"] - 1) + (path or message("graph.summary.model"))
         box = out is not None and g.nodes[out].get("kind") == "module"
@@ -315,15 +315,17 @@ def summary(g: Graph) -> str:
     unused = set(g.graph.get("unused") or ())  # results nothing used: `out, _ = self.rnn(x)`
     cut = set(cut_inputs(g))  # `trace(D, G(z))`: D's input is the op that made it
     for kind in ("input", "output"):
-        ends = [
-            d
+        ids = [
+            n
             for n, d in g.nodes(data=True)
             if (d.get("kind") == kind or (kind == "input" and n in cut)) and n not in unused
         ]
         if kind == "input":  # and data made in the block that a variable holds (`x = randn()`)
-            ends += [
-                d for _, d in g.nodes(data=True) if d.get("kind") == "constant" and d.get("name")
+            ids += [
+                n for n, d in g.nodes(data=True) if d.get("kind") == "constant" and d.get("name")
             ]
+            ids = in_call_order(g, ids)
+        ends = [g.nodes[n] for n in ids]
         if kind == "output" and any(d.get("requires_grad") for d in ends):
             # not side results (BatchNorm's batch counter), but what a variable holds
             ends = [d for d in ends if d.get("requires_grad") or d.get("name")]

@@ -1378,3 +1378,34 @@ def test_an_ema_models_parameters_are_named_after_its_variable() -> None:
         "0.bias", "0.weight", "2.bias", "2.weight",
         "ema.0.bias", "ema.0.weight", "ema.2.bias", "ema.2.weight",
     ]  # fmt: skip
+
+
+class _WithClsToken(nn.Module):
+    """A ViT's class token and scale: a parameter and a buffer held by the model's root."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cls = nn.Parameter(torch.zeros(1, 3))
+        self.register_buffer("scale", torch.ones(3))
+        self.fc = nn.Linear(3, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(torch.cat([self.cls, x]) * self.scale)
+
+
+def test_a_parameter_of_a_model_not_traced_gets_no_module_type() -> None:
+    """`trace(D, G(z))` gave the generator's parameters (module "") the type of D's root,
+    "Discriminator", while the generator's ops around them have none (sweep 21b)."""
+    torch.manual_seed(0)
+    generator = nn.Linear(2, 3)
+    model = _WithClsToken()
+    g = ng.trace(model, generator(torch.randn(4, 2)), loss=total)
+    types = {d["name"]: d["module_type"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
+    assert types == {None: None, "cls": "_WithClsToken", "fc.weight": "Linear", "fc.bias": "Linear"}
+    (scale,) = by_name(g, "scale")
+    assert g.nodes[scale]["module_type"] == "_WithClsToken"  # the root's own still has its type
+    loss = model(generator(torch.randn(4, 2))).sum()
+    loss.backward()
+    walked = ng.graph_of(loss, params=model)
+    outside = [d for _, d in walked.nodes(data=True) if d["kind"] == "param" and not d["name"]]
+    assert len(outside) == 2 and all(d["module_type"] is None for d in outside)

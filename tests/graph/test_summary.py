@@ -731,3 +731,54 @@ def test_the_same_output_shape_many_times_is_written_once_with_its_count() -> No
             loss.backward()
     shapes = next(line for line in rec.graph.summary().splitlines() if "Output shape(s)" in line)
     assert shapes.endswith("Output shape(s): [] ×20")
+
+
+class _MomentumTarget(nn.Module):
+    """BYOL's layout: the forward first moves the target network towards the online one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.online = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        self.target = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        self.target.requires_grad_(False)
+
+    def forward(self, x1: torch.Tensor, x2: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            for pt, po in zip(self.target.parameters(), self.online.parameters(), strict=True):
+                pt.mul_(0.99).add_(po.detach(), alpha=0.01)
+            z2 = self.target(x2)
+        return (self.online(x1) - z2).pow(2).mean()
+
+
+def test_rows_stay_under_their_parent_when_forward_first_updates_another_network() -> None:
+    # the update touched target.2's weights first: its row came inside "online" (sweep 21b)
+    torch.manual_seed(0)
+    g = ng.trace(_MomentumTarget(), torch.randn(3, 4), torch.randn(3, 4))
+    assert list(rows(g.summary())) == [
+        "(model)", "target", "target.0", "target.1", "target.2",
+        "online", "online.0", "online.1", "online.2",
+    ]  # fmt: skip
+
+
+class _Hypernetwork(nn.Module):
+    """Reads its second argument (`task`) first: a hypernetwork makes the weights from it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hyper, self.head = nn.Linear(3, 2 * 5 + 2), nn.Linear(2, 1)
+
+    def forward(self, x: torch.Tensor, task: torch.Tensor) -> torch.Tensor:
+        w = self.hyper(task)
+        return self.head(torch.tanh(nn.functional.linear(x, w[:10].view(2, 5), w[10:])))
+
+
+def test_input_shapes_follow_the_calls_arguments_then_the_losss_targets() -> None:
+    torch.manual_seed(0)
+    x, task, t = torch.randn(8, 5), torch.randn(3), torch.randn(8, 1)
+    g = ng.trace(_Hypernetwork(), x, task, loss=lambda y: (y - t).pow(2).mean())
+    line = "Input shape(s): [8, 5], [3], [8, 1]   Output shape(s): []"
+    assert line in g.summary()
+    assert line in Graph.from_json(g.to_json()).summary()
+    assert line in g.collapse(depth=0).summary()
+    keyword = ng.trace(_Hypernetwork(), task=task, x=x, loss=lambda y: (y - t).pow(2).mean())
+    assert "Input shape(s): [3], [8, 5], [8, 1]" in keyword.summary()  # as the call gave them
