@@ -397,7 +397,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.error.step_twice": (
         "log() got the step more than once ({given}): give it once, e.g. mon.log(10, loss=0.5) "
-        "or mon.log(step=10, loss=0.5)"
+        "or mon.log(step=10, loss=0.5). Logging batches with their epoch? Give the epoch alone,"
+        " as a fraction: mon.log(epoch=e - 1 + (i + 1) / n, loss=...) for batch i (from 0) of n"
+        " in epoch e (from 1), then mon.log(epoch=e, val_loss=...)"
     ),
     "monitor.error.epoch_back": (
         "epoch={epoch} goes back: the last epoch logged was {last}. A Monitor follows one run: "
@@ -831,6 +833,18 @@ MESSAGES: dict[str, str] = {
         "{metric} never improved on its first value ({best:.4g} at epoch {best_epoch}) in"
         " {since}. {reading}"
     ),
+    "monitor.patience.barely_moved": (
+        "{metric} has barely moved in {since}: its best, {best:.4g} at epoch {best_epoch}, is"
+        " only {pct:.2g}% below its first value ({first:.4g} at epoch {first_epoch}). {reading}"
+    ),
+    "monitor.patience.never_improved_relative": (
+        "{metric} never improved by more than {pct:.3g}% on its first value ({best:.4g} at"
+        " epoch {best_epoch}) in {since}. {reading}"
+    ),
+    "monitor.patience.never_improved_delta": (
+        "{metric} never improved by more than {delta:.4g} on its first value ({best:.4g} at"
+        " epoch {best_epoch}) in {since}. {reading}"
+    ),
     "monitor.patience.barely_improved": (
         "{metric} has barely moved from its first value ({first:.4g} at epoch {first_epoch}):"
         " its best, {best:.4g} at epoch {best_epoch}, is only {pct:.2g}% lower, and nothing has"
@@ -896,9 +910,23 @@ MESSAGES: dict[str, str] = {
         "Divergence takes metric={metric!r} or metrics=(...), not both: give every name to"
         " watch in metrics=, e.g. metrics=('loss', {metric!r})"
     ),
-    "monitor.divergence.nonfinite": (
-        "{metric} became {value} {when}: training has diverged (the numbers overflowed). "
-        "Lower the learning rate, check the data for NaN, or clip the gradients."
+    "monitor.divergence.nonfinite": "{metric} became {value} {when}{cause}",
+    "monitor.divergence.cause.start": (
+        ", the first value logged, so nothing shows how it came: the data may hold NaN, the"
+        " loss a 0/0 or log(0), or training diverged at once (a learning rate far too high)."
+        " Check the data for NaN first (torch.isnan(x).any() on each batch), then try a"
+        " smaller learning rate."
+    ),
+    "monitor.divergence.cause.sudden": (
+        ", straight from {last:.4g} without growing first: a sudden jump, so the likely cause is"
+        " a NaN in the data, or a 0/0 or log(0) in the loss. Check the data for NaN first"
+        " (torch.isnan(x).any() on each batch), then the loss; if both are fine, lower the"
+        " learning rate or clip the gradients."
+    ),
+    # what a NaN or an Inf came from, after "... became nan at epoch 40"
+    "monitor.divergence.cause.overflow": (
+        ": training has diverged (the values grew until the numbers overflowed). Lower the"
+        " learning rate, clip the gradients, or check the data for NaN."
     ),
     "monitor.divergence.threshold": (
         "{metric} is {value:.4g} {when}, above the limit {threshold:.4g}: training is "
@@ -1144,6 +1172,8 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.table.stopped": "{detector} @ {epoch}",
     "monitor.runs.table.none": "-",
     "monitor.runs.table.winner": " *",
+    "monitor.runs.table.names": "{first} and {last}",
+    "monitor.runs.table.tie": "* a tie: {names} reach the same best {metric} ({value})",
     "monitor.runs.table.empty": "no runs yet: runs.new('small')",
     "monitor.runs.default_name": "run {i}",
     "monitor.runs.error.duplicate": "a run called {name!r} already exists; pick another name",

@@ -418,7 +418,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.error.step_twice": (
         "w log() podano numer kroku więcej niż raz ({given}): podaj go tylko raz, np. "
-        "mon.log(10, loss=0.5) albo mon.log(step=10, loss=0.5)"
+        "mon.log(10, loss=0.5) albo mon.log(step=10, loss=0.5). Zapisujesz partie danych razem"
+        " z epoką? Podaj samą epokę, jako ułamek: mon.log(epoch=e - 1 + (i + 1) / n, loss=...)"
+        " dla partii i (licząc od 0) z n w epoce e (licząc od 1), a potem"
+        " mon.log(epoch=e, val_loss=...)"
     ),
     "monitor.error.epoch_back": (
         "epoch={epoch} cofa się: ostatnia zapisana epoka to {last}. Jeden Monitor śledzi jeden "
@@ -881,6 +884,19 @@ MESSAGES: dict[str, str] = {
         "{metric} nie poprawia się względem pierwszej wartości ({best:.4g} w epoce {best_epoch})"
         " już {since}. {reading}"
     ),
+    "monitor.patience.barely_moved": (
+        "{metric} prawie stoi w miejscu już {since}: najlepsza wartość, {best:.4g} w epoce"
+        " {best_epoch}, jest tylko o {pct:.2g}% niższa od pierwszej ({first:.4g} w epoce"
+        " {first_epoch}). {reading}"
+    ),
+    "monitor.patience.never_improved_relative": (
+        "{metric} nie poprawia się o więcej niż {pct:.3g}% względem pierwszej wartości"
+        " ({best:.4g} w epoce {best_epoch}) już {since}. {reading}"
+    ),
+    "monitor.patience.never_improved_delta": (
+        "{metric} nie poprawia się o więcej niż {delta:.4g} względem pierwszej wartości"
+        " ({best:.4g} w epoce {best_epoch}) już {since}. {reading}"
+    ),
     "monitor.patience.barely_improved": (
         "{metric} prawie się nie zmienia względem pierwszej wartości ({first:.4g} w epoce"
         " {first_epoch}): najlepsza wartość, {best:.4g} w epoce {best_epoch}, jest niższa od niej"
@@ -947,10 +963,25 @@ MESSAGES: dict[str, str] = {
         "Divergence przyjmuje metric={metric!r} albo metrics=(...), nie oba naraz: podaj"
         " wszystkie obserwowane nazwy w metrics=, np. metrics=('loss', {metric!r})"
     ),
-    "monitor.divergence.nonfinite": (
-        "{metric} ma {when} wartość {value}: trening się rozbiegł (liczby wyszły poza "
-        "zakres). Zmniejsz współczynnik uczenia, sprawdź, czy w danych nie ma NaN, albo "
-        "przytnij gradienty."
+    "monitor.divergence.nonfinite": "{metric} ma {when} wartość {value}{cause}",
+    "monitor.divergence.cause.start": (
+        ", już przy pierwszym zapisie, więc nie widać, skąd się wzięła: w danych może być NaN,"
+        " w funkcji straty 0/0 lub log(0) albo trening rozbiegł się od razu (o wiele za duży"
+        " współczynnik uczenia). Najpierw sprawdź, czy w danych nie ma NaN"
+        " (torch.isnan(x).any() dla każdej partii), potem spróbuj mniejszego współczynnika"
+        " uczenia."
+    ),
+    "monitor.divergence.cause.sudden": (
+        ", i to wprost z {last:.4g}, bez wcześniejszego wzrostu: to nagły skok, więc najpewniej"
+        " w danych jest NaN albo w funkcji straty pojawiło się 0/0 lub log(0). Najpierw"
+        " sprawdź, czy w danych nie ma NaN (torch.isnan(x).any() dla każdej partii), potem"
+        " funkcję straty; jeśli tu wszystko jest w porządku, zmniejsz współczynnik uczenia albo"
+        " przytnij gradienty."
+    ),
+    # skąd wzięło się NaN albo Inf, po "... ma w epoce 40 wartość nan"
+    "monitor.divergence.cause.overflow": (
+        ": trening się rozbiegł (wartości rosły, aż liczby wyszły poza zakres). Zmniejsz"
+        " współczynnik uczenia, przytnij gradienty albo sprawdź, czy w danych nie ma NaN."
     ),
     "monitor.divergence.threshold": (
         "{metric} {when} wynosi {value:.4g}, ponad limit {threshold:.4g}: trening "
@@ -1213,6 +1244,10 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.table.stopped": "{detector} @ {epoch}",
     "monitor.runs.table.none": "-",
     "monitor.runs.table.winner": " *",
+    "monitor.runs.table.names": "{first} i {last}",
+    "monitor.runs.table.tie": (
+        "* remis: {names} osiągają ten sam najlepszy wynik {metric} ({value})"
+    ),
     "monitor.runs.table.empty": "nie ma jeszcze przebiegów: runs.new('small')",
     "monitor.runs.default_name": "przebieg {i}",
     "monitor.runs.error.duplicate": "przebieg o nazwie {name!r} już istnieje; wybierz inną nazwę",

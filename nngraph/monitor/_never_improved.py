@@ -32,7 +32,7 @@ from nngraph.i18n import message
 from nngraph.monitor._names import is_validation, nice_name, train_twin
 from nngraph.monitor._trend import MEMORISED
 
-__all__ = ["Seen", "chance_classes", "reading"]
+__all__ = ["Seen", "chance_classes", "reading", "says_not_learning"]
 
 #: A training value less than this part of its size away from its first one has not moved
 #: (as Patience's ``BARELY_MOVED`` for the metric itself).
@@ -90,6 +90,20 @@ def reading(seen: Seen) -> str:
     if any(text.startswith(name.replace("_", " ")) for name in (seen.metric, seen.train) if name):
         return text
     return text[:1].upper() + text[1:]
+
+
+def says_not_learning(seen: Seen) -> bool:
+    """Whether the reading is chance level or not learning (the training twin has not moved
+    either): what lets Patience count a loss's tiny gains as none.
+
+        >>> says_not_learning(Seen("val_loss", "min", 0.693, 0.693))  # ln 2: chance level
+        True
+        >>> says_not_learning(Seen("val_loss", "min", 0.5, 0.5))  # no twin to tell
+        False
+        >>> says_not_learning(Seen("val_loss", "min", 0.5, 0.5, "loss", 0.3, 0.6))  # it fits
+        False
+    """
+    return _which(seen)[0] in ("chance", "not_learning")
 
 
 def _which(seen: Seen) -> tuple[str, dict[str, object]]:

@@ -4,6 +4,7 @@ run logs a metric under, and the log line where that metric was best.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import numpy as np
@@ -12,7 +13,10 @@ from nngraph.monitor._best import Best
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._names import training_base, validation_base
 
-__all__ = ["best_of", "metric_of", "same_columns"]
+__all__ = ["best_of", "metric_of", "same_columns", "tied_for_best"]
+
+#: Best values this close (relatively) tie: float32 rounding, as 13 / 15 in float32 and float64.
+TIE = 1e-6
 
 
 def metric_of(mon: Monitor, metric: str) -> str:
@@ -122,3 +126,17 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
     if not (mon.epochs_given or mon._evals):  # never validated: each call is an epoch
         epochs, known = series.calls, True
     return Best(step, int(epochs[i]) if known else 0, metric, float(values[i]), metrics)
+
+
+def tied_for_best(scored: list[tuple[str, float]], mode: Literal["min", "max"]) -> list[str]:
+    """The names of ``scored`` (name, best value) with the best value (lowest for ``"min"``),
+    in their order: several when they tie, up to :data:`TIE`; ``[]`` for none.
+
+        >>> tied_for_best([("a", 0.8), ("b", 13 / 15), ("c", 0.8666667)], "max")
+        ['b', 'c']
+    """
+    if not scored:
+        return []
+    pick = min if mode == "min" else max
+    top = pick(value for _, value in scored)
+    return [name for name, value in scored if math.isclose(value, top, rel_tol=TIE)]

@@ -29,7 +29,7 @@ from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._names import Mode, resolve_mode, train_twin
 from nngraph.monitor._nocopy import NotCopyable
-from nngraph.monitor._run_best import best_of, metric_of, same_columns
+from nngraph.monitor._run_best import best_of, metric_of, same_columns, tied_for_best
 from nngraph.monitor._runs_options import check_options, monitors_given
 from nngraph.monitor._runs_table import table_text
 
@@ -229,8 +229,28 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
             )
         return out
 
+    def winners(self) -> list[str]:
+        """Every run with the best ``metric``, in the runs' order: one run, or several that
+        tie (the same best value, up to float32 rounding: ``13 / 15`` computed in float32 or
+        float64); ``[]`` before any run logged it.
+
+        >>> runs = Runs(display=False)
+        >>> for name, acc in [("SGD", 0.8), ("Adam", 0.9), ("RMSprop", 0.9)]:
+        ...     runs.new(name, metric="val_acc").log(1, val_acc=acc)
+        >>> runs.winners(), runs.winner()
+        (['Adam', 'RMSprop'], 'Adam')
+        """
+        scored = []
+        for name, mon in self.monitors.items():
+            best = best_of(mon, metric_of(mon, self.metric), self.mode)
+            if best is not None:
+                scored.append((name, best.value))
+        return tied_for_best(scored, self.mode)
+
     def winner(self) -> str | None:
-        """The run with the best ``metric`` (None before any run logged it).
+        """The run with the best ``metric`` (None before any run logged it); when several tie,
+        the first of them in the runs' order: :meth:`winners` names them all, and the table
+        marks each and says it is a tie.
 
         >>> runs = Runs(display=False); runs.winner() is None
         True
@@ -238,18 +258,12 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         >>> runs.winner()
         'b'
         """
-        scored = []
-        for name, mon in self.monitors.items():
-            best = best_of(mon, metric_of(mon, self.metric), self.mode)
-            if best is not None:
-                scored.append((best.value, name))
-        if not scored:
-            return None
-        pick = min if self.mode == "min" else max
-        return pick(scored, key=lambda pair: pair[0])[1]
+        winners = self.winners()
+        return winners[0] if winners else None
 
     def table(self) -> str:
-        """A text table: each run's best epoch and its metrics there; ``*`` marks the winner.
+        """A text table: each run's best epoch and its metrics there; ``*`` marks the winner,
+        or every run that ties for the best, with a line that names them.
 
         >>> runs = Runs(display=False)
         >>> runs.new("a").log(1, val_loss=0.5); runs.new("b").log(1, val_loss=0.4)
@@ -257,8 +271,10 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         run  epochs  best epoch  val_loss  stop
         a    1       1           0.5       -
         b    1       1           0.4 *     -
+        >>> runs.new("c").log(1, val_loss=0.4); print(runs.table().splitlines()[-1])
+        * a tie: b and c reach the same best val_loss (0.4)
         """
-        return table_text(self.rows(), self.metric, self.winner())
+        return table_text(self.rows(), self.metric, self.winners())
 
     def __repr__(self) -> str:
         return self.table()
@@ -268,7 +284,8 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         _display.show(self, repr(self))
 
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
-        """Every run's downsampled snapshot, the table rows and the winner (for a view);
+        """Every run's downsampled snapshot, the table rows, the winner and every run that ties
+        with it (``winners``; for a view);
         ``max_points``: at most this many points per metric and run (a whole number).
 
             >>> runs = Runs(display=False); runs.new("a").log(1, val_loss=0.5)
@@ -282,6 +299,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
             "runs": {name: mon.snapshot(max_points) for name, mon in self.monitors.items()},
             "table": self.rows(),
             "winner": self.winner(),
+            "winners": self.winners(),
         }
 
     # ---------------------------------------------------------------- listeners

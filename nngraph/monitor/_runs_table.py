@@ -1,9 +1,15 @@
 """The text table of :class:`~nngraph.monitor.Runs`: each run's best epoch and its metrics.
 
 >>> rows = [{"run": "a", "epochs": 3, "best_epoch": 2, "best": {"val_loss": 0.5}, "stop": None}]
->>> print(table_text(rows, "val_loss", "a"))
+>>> print(table_text(rows, "val_loss", ["a"]))
 run  epochs  best epoch  val_loss  stop
 a    3       2           0.5 *     -
+
+Runs that tie are all marked, and a line under the table says so:
+
+>>> rows.append({"run": "b", "epochs": 4, "best_epoch": 3, "best": {"val_loss": 0.5}, "stop": None})
+>>> print(table_text(rows, "val_loss", ["a", "b"]).splitlines()[-1])
+* a tie: a and b reach the same best val_loss (0.5)
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ from nngraph.monitor._names import is_validation
 __all__ = ["table_text"]
 
 
-def table_text(rows: list[dict[str, Any]], metric: str, win: str | None) -> str:
+def table_text(rows: list[dict[str, Any]], metric: str, winners: list[str]) -> str:
     """`Runs.rows()` as a table: `metric` first, then the other validation metrics, their
-    training twins and the rest; `*` marks the `win`ning run's `metric`."""
+    training twins and the rest; `*` marks the `metric` of each of the `winners` (one run, or
+    several that tie, which a last line names)."""
     if not rows:
         return message("monitor.runs.table.empty")
     metrics: list[str] = [metric]
@@ -36,7 +43,7 @@ def table_text(rows: list[dict[str, Any]], metric: str, win: str | None) -> str:
         cells = [row["run"], str(row["epochs"]), _cell(row["best_epoch"], none)]
         for key in metrics:
             cell = _cell(row["best"].get(key), none)
-            if key == metric and row["run"] == win:
+            if key == metric and row["run"] in winners:
                 cell += winner_mark
             cells.append(cell)
         stop = row["stop"]
@@ -44,9 +51,30 @@ def table_text(rows: list[dict[str, Any]], metric: str, win: str | None) -> str:
         lines.append(cells)
     lines = [[one_line(cell) for cell in line] for line in lines]  # "run\nA": one row
     widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-    return "\n".join(
+    text = "\n".join(
         "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
     )
+    if len(winners) < 2:
+        return text
+    best = next(row["best"].get(metric) for row in rows if row["run"] == winners[0])
+    tie = message(
+        "monitor.runs.table.tie",
+        names=_names(winners),
+        metric=metric,
+        value=_cell(best, none),
+    )
+    return text + "\n" + one_line(tie)
+
+
+def _names(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (in the current language).
+
+    >>> _names(["a"]), _names(["a", "b", "c"])
+    ('a', 'a, b and c')
+    """
+    if len(names) < 2:
+        return "".join(names)
+    return message("monitor.runs.table.names", first=", ".join(names[:-1]), last=names[-1])
 
 
 def _cell(value: Any, none: str) -> str:

@@ -94,10 +94,6 @@ __all__ = [
 ]
 
 
-#: A loss this many times its first value has blown up: the classroom's Divergence stops there.
-_BLOWN_UP = 100.0
-
-
 def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
     """The default set used by ``Monitor(detectors=None)``, chosen for a classroom. It watches
     the monitor's ``metric`` (``Monitor(metric="val_acc")`` gets detectors on ``val_acc``).
@@ -137,10 +133,10 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
         raise NNGraphError(message("monitor.error.metric_name", value=metric))
     mode = resolve_mode(mode, metric)
     if mode == "max" or resolve_mode("auto", metric) == "max":
-        return [Divergence(factor=_BLOWN_UP), Patience(20, mode=mode, metric=metric)]
+        return [Divergence(), Patience(20, mode=mode, metric=metric)]
     watched = tuple(dict.fromkeys((*LOSS_NAMES, metric)))
     return [
-        Divergence(factor=_BLOWN_UP, metrics=watched),
+        Divergence(metrics=watched),
         GL(5.0, metric=metric, stop=False),
         Patience(20, mode=mode, metric=metric),
     ]

@@ -156,6 +156,19 @@ def test_patience_takes_only_patience_and_min_delta_by_position() -> None:
         detectors.Patience(3, 0.01, True)
 
 
+@pytest.mark.parametrize("mode", ["min", "max", "auto"])
+def test_a_keras_mode_given_by_position_is_suggested_as_mode(mode: str) -> None:
+    """Sweep 21a, finding 10: Patience(10, 0.01, "min") was told to write metric='min', which
+    watches a metric called "min" and never fires."""
+    with pytest.raises(NNGraphError) as caught:
+        detectors.Patience(10, 0.01, mode)
+    assert str(caught.value).endswith(f"e.g. Patience(10, 0.01, mode='{mode}')")
+    assert "metric=" not in str(caught.value)
+    i18n.set_language("pl")
+    with pytest.raises(NNGraphError, match=r"Patience\(10, mode='min'\)"):
+        detectors.Patience(10, 0.0, "min")
+
+
 @pytest.mark.parametrize("min_delta", [1, 5, 10.0])
 def test_a_relative_min_delta_written_as_a_percentage_is_refused_with_the_fraction(
     min_delta: float,

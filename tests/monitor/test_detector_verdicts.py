@@ -319,9 +319,11 @@ def test_patience_says_a_loss_at_chance_level_with_noise_is_not_learning(seed: i
     """Sweep 18b: a noise-level new best after epoch 1 counted as learning, so a model stuck
     at chance level heard only "more training is unlikely to help"."""
     patience = Patience(20)
-    assert patience_events(patience, chance_level(100, seed))[:1] == ["patience.barely_improved"]
+    # stuck for 20 epochs after the first value: said then, not 20 after a lucky low value
+    assert patience_events(patience, chance_level(100, seed))[:1] == ["patience.barely_moved"]
+    assert patience.events[0].epoch == 21
     text = patience.events[0].message
-    assert "barely moved from its first value" in text and "not learning" in text
+    assert "barely moved in 20 epochs" in text and "not learning" in text
     assert "zero_grad()" in text and "more training is unlikely" not in text
     # the value itself settles it (sweep 20c, finding 6): ln 10, the chance level of 10 classes
     assert "is close to ln 10 = 2.3, the cross-entropy of guessing at random among 10" in text
@@ -476,6 +478,106 @@ def test_patience_reads_a_training_loss_that_rose_to_chance_level_as_guessing() 
     assert "unstable" not in event.message
 
 
+# a learning rate of 1e-5 (sweep 21a, finding 6): moons, a 2-256-256-2 MLP, plain SGD; both
+# losses creep down by about 1e-5 per epoch, and validation accuracy stays at 0.5
+def creeping(epoch: int) -> dict[str, float]:
+    return {"loss": 0.66482 - 1.0e-5 * epoch, "val_loss": 0.67408 - 1.36e-5 * epoch}
+
+
+def creeping_events(det: Patience, epochs: int = 100) -> list[tuple[int, str]]:
+    events = [det.update(epoch, **creeping(epoch)) for epoch in range(1, epochs + 1)]
+    return [(e.epoch, e.message_id) for e in events if e is not None]
+
+
+@pytest.mark.parametrize(
+    ("make", "message_id", "says"),
+    [
+        (
+            lambda: Patience(10, min_delta=0.01, relative=True),
+            "patience.never_improved_relative",
+            "validation loss never improved by more than 1% on its first value (0.6741 at epoch",
+        ),
+        (
+            lambda: Patience(10, min_delta=0.001),
+            "patience.never_improved_delta",
+            "validation loss never improved by more than 0.001 on its first value (0.6741 at",
+        ),
+    ],
+    ids=["relative", "absolute"],
+)
+def test_patience_with_min_delta_says_a_run_stuck_from_the_start_is_not_learning(
+    make: object, message_id: str, says: str
+) -> None:
+    """Sweep 21a, finding 6: the Keras-style setting said "more training is unlikely to help"
+    where the same detector without min_delta says "not learning"."""
+    patience = make()  # type: ignore[operator]
+    assert creeping_events(patience) == [(11, message_id)]
+    text = patience.events[0].message
+    assert says in text and "Training loss has not moved either" in text
+    assert "the model is not learning" in text and "more training is unlikely" not in text
+
+
+def test_patience_with_min_delta_says_a_diverging_run_is_unstable() -> None:
+    """Sweep 21a, R10: a learning rate far too high (validation loss 837, then 4.3e4 by epoch
+    11); with min_delta Patience said "more training is unlikely to help"."""
+    patience = Patience(10, min_delta=0.01, relative=True)
+    for epoch in range(1, 12):
+        event = patience.update(epoch, loss=450 * 1.45**epoch, val_loss=837 * 1.45**epoch)
+    assert event is not None and event.message_id == "patience.never_improved_relative"
+    assert "training has become unstable" in event.message
+    assert "smaller learning rate" in event.message and "unlikely" not in event.message
+
+
+def test_patience_counts_the_tiny_gains_of_a_loss_that_does_not_learn_as_none() -> None:
+    """Sweep 21a, finding 6: the classroom set said nothing in 100 epochs, as every epoch beat
+    the last by 1e-5. Patience(20) now says it at epoch 21, and the classroom stops there."""
+    patience = Patience(20)
+    assert creeping_events(patience) == [(21, "patience.barely_moved")]
+    text = patience.events[0].message
+    assert text.startswith(
+        "validation loss has barely moved in 20 epochs: its best, 0.6738 at epoch 21, is only"
+        " 0.04% below its first value (0.6741 at epoch 1). Training loss has not moved either"
+    )
+    assert "the model is not learning" in text and "learning rate" in text
+    mon = Monitor(display=False)
+    for epoch in range(1, 101):
+        mon.log(epoch, **creeping(epoch))
+        if mon.should_stop:
+            break
+    assert epoch == 21 and mon.stop_event is not None
+    assert mon.stop_event.message_id == "patience.barely_moved"
+    ng.set_language("pl")
+    polish = Patience(20)
+    creeping_events(polish, 21)
+    assert polish.events[0].message.startswith(
+        "strata walidacyjna prawie stoi w miejscu już 20 epok: najlepsza wartość, 0,6738 w epoce"
+        " 21, jest tylko o 0,04% niższa od pierwszej (0,6741 w epoce 1). Strata treningowa też"
+    )
+
+
+def test_patience_leaves_a_loss_that_moves_to_the_keras_rule() -> None:
+    # slow but real: both losses fall 0.3% per epoch, 6% in 20 epochs
+    slow = Patience(20)
+    for epoch in range(1, 60):
+        assert slow.update(epoch, loss=0.9 * 0.997**epoch, val_loss=0.7 * 0.997**epoch) is None
+    # the validation loss creeps, the training loss falls: the model fits its training data
+    fits = Patience(20)
+    for epoch in range(1, 60):
+        assert fits.update(epoch, loss=0.6 * 0.95**epoch, val_loss=0.674 - 1e-5 * epoch) is None
+    # no training loss to tell, and not at a chance level: nothing to read, Keras's rule
+    alone = Patience(20)
+    for epoch in range(1, 60):
+        assert alone.update(epoch, val_loss=0.5 - 1e-5 * epoch) is None
+
+
+def test_patience_resumed_on_a_creeping_loss_waits_its_patience_again() -> None:
+    patience = Patience(5)
+    assert creeping_events(patience, 6) == [(6, "patience.barely_moved")]
+    patience.resume()
+    later = [patience.update(epoch, **creeping(epoch)) for epoch in range(7, 13)]
+    assert [e is not None for e in later] == [False] * 4 + [True, False]
+
+
 # ----------------------------------------------------------------------------- Divergence
 
 
@@ -542,3 +644,47 @@ def test_divergence_never_calls_a_negative_loss_falling_further_a_blow_up() -> N
     plain = Divergence(factor=100)  # a positive first value: the text as before
     plain.update(1, loss=2.0)
     assert plain.update(2, loss=250.0).message_id == "divergence.factor"  # type: ignore[union-attr]
+
+
+def test_divergence_by_default_stops_a_loss_that_grows_a_hundredfold() -> None:
+    """Sweep 21a, finding 7: un-standardised inputs and SGD took the loss from 454 to 1e11, and
+    Divergence() with its defaults watched only for NaN and Inf."""
+    d = Divergence()
+    events = [d.update(epoch, loss=454.1 * 1.5**epoch) for epoch in range(50)]
+    fired = [e for e in events if e is not None]
+    assert d.name == "Divergence(factor=100)" and len(fired) == 1
+    assert fired[0].message_id == "divergence.factor" and "times its first value" in (
+        fired[0].message
+    )
+    off = Divergence(factor=None)
+    assert off.name == "Divergence(factor=None)"
+    assert [off.update(epoch, loss=454.1 * 1.5**epoch) for epoch in range(50)] == [None] * 50
+
+
+def test_divergence_says_a_sudden_nan_is_no_overflow_and_to_check_the_data_first() -> None:
+    """Sweep 21a, finding 8: a NaN in one input took the loss from 0.175 straight to NaN, and the
+    text said "the numbers overflowed" and "lower the learning rate" first."""
+    d = Divergence()
+    for epoch, value in enumerate([0.69, 0.4, 0.2, 0.1749], 1):
+        assert d.update(epoch, loss=value) is None
+    event = d.update(5, loss=math.nan)
+    assert event is not None and event.message_id == "divergence.nonfinite"
+    assert event.message.startswith(
+        "training loss became nan at step 5, straight from 0.1749 without growing first: a sudden"
+        " jump, so the likely cause is a NaN in the data, or a 0/0 or log(0) in the loss. Check"
+        " the data for NaN first"
+    )
+    assert "overflow" not in event.message and event.values["last"] == 0.1749
+    grew = Divergence(factor=None)  # values that grew: an overflow, and the learning rate first
+    for epoch, value in enumerate([0.69, 2.0, 80.0, 1e20], 1):
+        grew.update(epoch, loss=value)
+    text = grew.update(5, loss=math.inf).message  # type: ignore[union-attr]
+    assert "the values grew until the numbers overflowed). Lower the learning rate" in text
+    first = Divergence().update(1, loss=math.nan).message  # type: ignore[union-attr]
+    assert "the first value logged, so nothing shows how it came" in first
+    ng.set_language("pl")
+    polish = Divergence()
+    polish.update(1, loss=0.1749)
+    text = polish.update(2, loss=math.nan).message  # type: ignore[union-attr]
+    assert text.startswith("strata treningowa ma w kroku 2 wartość nan, i to wprost z 0,1749,")
+    assert "najpewniej w danych jest NaN" in text and "poza zakres" not in text

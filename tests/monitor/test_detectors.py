@@ -448,7 +448,8 @@ def test_a_number_written_as_text_is_said_in_polish_too() -> None:
 
 def test_divergence_takes_one_metric_name_as_a_string() -> None:
     d = Divergence(metrics="val_loss")
-    assert d.metrics == ("val_loss",) and repr(d) == "Divergence(metrics=('val_loss',))"
+    assert d.metrics == ("val_loss",)
+    assert repr(d) == "Divergence(factor=100, metrics=('val_loss',))"  # factor: its default
     assert d.update(1, loss=math.nan) is None
     assert d.update(2, val_loss=math.nan) is not None
 

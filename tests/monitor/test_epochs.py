@@ -260,3 +260,18 @@ def test_a_metric_logged_less_often_is_explained_in_the_monitors_epochs() -> Non
     assert event is not None and mon.best is not None and mon.best.epoch == 30
     assert event.epoch == mon.epoch == epoch == 130
     assert "for 100 epochs (best 0.9 at epoch 30)" in event.message
+
+
+def test_a_global_step_with_an_epoch_says_how_to_give_both() -> None:
+    """Sweep 21a, finding 12: mon.log(15, epoch=1, ...) is the Lightning habit (global step and
+    epoch); the error now shows the fractional epoch= that works."""
+    mon = quiet()
+    with pytest.raises(NNGraphError) as caught:
+        mon.log(15, epoch=1, loss=0.7)
+    text = str(caught.value)
+    assert "(15, epoch=1)" in text and "mon.log(epoch=e - 1 + (i + 1) / n, loss=...)" in text
+    assert mon.records() == []
+    for i in range(4):  # what it says works: batch i of 4 in epoch 1, then the validation
+        mon.log(epoch=1 - 1 + (i + 1) / 4, loss=0.7)
+    mon.log(epoch=1, val_loss=0.75)
+    assert mon.epoch == 1 and mon.best is not None and mon.best.epoch == 1

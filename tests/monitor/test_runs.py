@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import nngraph as ng
 from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor, Runs, Update, compare
 
@@ -493,3 +494,36 @@ def test_compare_with_something_else_says_how_to_call_it_without_a_long_repr() -
         compare("not a monitor")  # type: ignore[arg-type]
     with pytest.raises(NNGraphError, match=r"got 3 \(int\)"):
         compare([_finished("a", 0.1), 3])  # type: ignore[list-item]
+
+
+def test_runs_that_tie_are_all_marked_and_the_table_says_it_is_a_tie() -> None:
+    """Sweep 21a, finding 11 (R26): SGD, Adam and SGD lr=5 all reach 13/15 on the lecture's
+    validation set; one run was starred and named the winner, so SGD seemed to beat Adam."""
+    mons = {}
+    for name, curve in [
+        ("SGD", [0.6, 0.8, 13 / 15, 0.8]),
+        ("Adam", [0.7, 0.8666667, 0.8, 0.8]),  # 13/15 computed in float32
+        ("SGD lr=5", [13 / 15, 0.6, 0.5, 0.5]),
+        ("tiny", [0.5, 0.6, 0.6, 0.6]),
+    ]:
+        mon = Monitor(display=False, metric="val_acc")
+        for epoch, acc in enumerate(curve, 1):
+            mon.log(epoch, loss=1 / epoch, val_acc=acc)
+        mons[name] = mon
+    runs = compare(mons, display=False)
+    assert runs.winners() == ["SGD", "Adam", "SGD lr=5"] and runs.winner() == "SGD"
+    lines = runs.table().splitlines()
+    assert [line.split()[0] for line in lines[1:5] if "*" in line] == ["SGD", "Adam", "SGD"]
+    assert lines[-1] == "* a tie: SGD, Adam and SGD lr=5 reach the same best val_acc (0.8667)"
+    assert runs.snapshot()["winners"] == ["SGD", "Adam", "SGD lr=5"]
+    ng.set_language("pl")
+    assert runs.table().splitlines()[-1] == (
+        "* remis: SGD, Adam i SGD lr=5 osiągają ten sam najlepszy wynik val_acc (0,8667)"
+    )
+
+
+def test_a_clear_winner_gets_no_tie_line() -> None:
+    runs = Runs(display=False)
+    runs.new("a").log(1, val_loss=0.5)
+    runs.new("b").log(1, val_loss=0.4999)
+    assert runs.winners() == ["b"] and "tie" not in runs.table()

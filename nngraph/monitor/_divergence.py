@@ -1,0 +1,213 @@
+"""The ``Divergence`` detector: a loss that becomes NaN or Inf, passes a limit, or grows far above
+its first value (see :mod:`nngraph.monitor.detectors`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from nngraph.errors import NNGraphError
+from nngraph.i18n import message, numeral
+from nngraph.monitor._common import Event, fmt_step
+from nngraph.monitor._detector import Detector
+from nngraph.monitor._names import LOSS_NAMES, is_metric_name
+from nngraph.monitor._params import _finite, _lower_is_better, _metric_name, _positive
+
+__all__ = ["BLOWN_UP", "Divergence"]
+
+
+#: The default ``factor``: a loss this many times its first value has blown up (the classroom
+#: set's as well). A learning rate far too high takes the loss to 1e13 long before it overflows.
+BLOWN_UP = 100.0
+#: A NaN or an infinity after a last finite value at least this many times the size of the first
+#: one came from values that grew (an overflow); after a smaller one, it came suddenly (a NaN in
+#: the data, a 0/0 or log(0)): the text says which.
+GREW = 2.0
+
+
+class Divergence(Detector):
+    """Fires when a watched metric becomes NaN or Inf, exceeds ``threshold``, or grows above
+    ``factor`` times its first value. Checked at every call that logs it (per batch too).
+
+    ``factor`` is 100 by default, as in the classroom set: a loss 100 times its first value has
+    blown up (a learning rate far too high, inputs that were not standardised), long before it
+    overflows to Inf. ``factor=None`` watches for NaN, Inf and ``threshold`` only.
+    The first value that counts is the first finite, nonzero one, and the growth is measured
+    against its size: ``value > factor * |first|``. So a loss that starts at 0 or below 0
+    (a negative log-likelihood) is caught too when it blows up (``-1.0, -0.5, 5.0, 1e6``:
+    ``1e6`` is a million times the size of ``-1``), while one that falls further below 0
+    (``-1 -> -200``) is improving, and never fires.
+    ``metrics``: the names watched, one (``"val_loss"``) or several; by default every name of
+    the loss the Monitor recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``,
+    ``valid_loss``, ``val/loss``, ...). ``metric="val_loss"``, as every other detector takes
+    it, watches that one name (giving both is refused). A loss blows up, an accuracy does not:
+    a higher-is-better metric (one ``mode="auto"`` maximises, such as ``val_acc``) is refused
+    with an :class:`~nngraph.errors.NNGraphError`, as ``GL``, ``PQ`` and ``UP`` refuse it.
+
+    A NaN or an Inf is explained by what came before it: values that grew (the last finite one
+    at least twice the size of the first) overflowed, and the text says to lower the learning
+    rate; a jump straight from an ordinary value (or a first value that is already NaN) did not,
+    and the text says to check the data for NaN first (or a 0/0, a log(0) in the loss).
+
+        >>> import nngraph as ng
+        >>> d = ng.detectors.Divergence(threshold=100)
+        >>> d.update(1, loss=2.3) is None, d.update(2, loss=float("nan")).message_id
+        (True, 'divergence.nonfinite')
+        >>> d.events[0].message  # doctest: +ELLIPSIS
+        'training loss became nan at step 2, straight from 2.3 without growing first: ...'
+        >>> ng.detectors.Divergence().name
+        'Divergence(factor=100)'
+    """
+
+    kind = "divergence"
+
+    def __init__(
+        self,
+        threshold: float | None = None,
+        *,
+        factor: float | None = BLOWN_UP,
+        metrics: str | tuple[str, ...] = LOSS_NAMES,
+        metric: str | None = None,
+        stop: bool = True,
+    ) -> None:
+        if metric is not None:  # one name, as the other detectors take it
+            if metrics is not LOSS_NAMES:
+                raise NNGraphError(message("monitor.divergence.metric_and_metrics", metric=metric))
+            metrics = _metric_name("metric", metric)
+        if threshold is not None:
+            threshold = _finite(message("monitor.param.divergence_threshold"), threshold)
+        if factor is not None:
+            factor = _positive(message("monitor.param.divergence_factor"), factor)
+        self.threshold, self.factor = threshold, factor
+        self.metrics = _metric_names(metrics)
+        for name in self.metrics:  # a rising accuracy is good news, not a blow-up
+            _lower_is_better("Divergence", name, "monitor.error.divergence_max")
+        super().__init__(metric=self.metrics[0], train_metric="", stop=stop)
+
+    def _args(self) -> list[str]:
+        args = [] if self.threshold is None else [f"{self.threshold:g}"]
+        # always said: Divergence() is Divergence(factor=100), and factor=None watches less
+        args.append("factor=None" if self.factor is None else f"factor={self.factor:g}")
+        return args
+
+    def __repr__(self) -> str:
+        args = self._args()
+        if self.metrics != LOSS_NAMES:
+            args.append(f"metrics={self.metrics!r}")
+        return f"Divergence({', '.join(args)})"
+
+    def _reset(self) -> None:
+        # per name: the first finite nonzero value, and whether it was the first value logged
+        self._first: dict[str, tuple[float, bool]] = {}
+        self._last: dict[str, float] = {}  # per name: the last finite value
+        self._logged: set[str] = set()
+        self._active: dict[str, bool] = {}
+
+    def _rearm(self) -> None:
+        super()._rearm()
+        self._active.clear()
+
+    def feed(
+        self, step: float, metrics: Mapping[str, float], epoch: int | None = None
+    ) -> Event | None:
+        self._step = step
+        seen = [(name, metrics[name]) for name in self.metrics if name in metrics]
+        if not seen:
+            return None
+        self.epoch += 1
+        self._shown = self.epoch if epoch is None else epoch  # its event's epoch
+        event = None
+        when = _when(step, epoch)
+        for name, value in seen:
+            found = self._check_one(name, value, when)
+            if found is None:
+                self._active[name] = False
+            elif not self._active.get(name):
+                self._active[name] = self.active = self.fired = True
+                self.metric = name
+                event = event or self._emit(step, *found)
+        self.active = any(self._active.values())
+        return event
+
+    def _check_one(self, name: str, value: float, when: str) -> tuple[str, dict[str, Any]] | None:
+        if name not in self._first and math.isfinite(value) and value != 0:
+            self._first[name] = (value, name not in self._logged)
+        self._logged.add(name)
+        if not math.isfinite(value):
+            return "divergence.nonfinite", {"value": str(value), "when": when, **self._cause(name)}
+        self._last[name] = value
+        if self.threshold is not None and value > self.threshold:
+            return "divergence.threshold", {
+                "value": value,
+                "threshold": self.threshold,
+                "when": when,
+            }
+        if self.factor is not None and name in self._first:
+            first, was_first = self._first[name]
+            ratio = value / abs(first)  # a value below 0 never blows up: it only improves
+            if ratio > self.factor:
+                plain = was_first and first > 0  # "times its first value" says it all
+                return "divergence.factor" if plain else "divergence.factor_size", {
+                    "value": value,
+                    "first": first,
+                    "ratio": ratio,
+                    "times": numeral(_times(ratio)),
+                    "when": when,
+                }
+        return None
+
+    def _cause(self, name: str) -> dict[str, Any]:
+        """What a NaN or an Inf of ``name`` came from, as the text's ``cause`` (and ``last``,
+        the last finite value, where there is one): values that grew overflowed; a jump from
+        an ordinary value, or no finite value before it, points to the data or the loss.
+
+            >>> d = Divergence(factor=None)
+            >>> for value in (0.5, 0.9, 4.0):
+            ...     _ = d.update(loss=value)
+            >>> d._cause("loss")["cause"]  # doctest: +ELLIPSIS
+            ': training has diverged (the values grew until the numbers overflowed). ...'
+        """
+        if name not in self._last:
+            return {"cause": message("monitor.divergence.cause.start")}
+        last = self._last[name]
+        first = self._first.get(name, (last, True))[0]
+        if last >= GREW * abs(first) and last > 0:
+            return {"cause": message("monitor.divergence.cause.overflow"), "last": last}
+        return {"cause": message("monitor.divergence.cause.sudden", last=last), "last": last}
+
+
+def _when(step: float, epoch: int | None) -> str:
+    """Where a value blew up, in the unit of the monitor's text lines: ``at epoch 21`` when
+    logged per epoch, ``at step 1234 (epoch 3)`` per batch, ``at step 21`` used alone.
+
+        >>> _when(21.0, 21), _when(1234.0, 3), _when(21.0, None)
+        ('at epoch 21', 'at step 1234 (epoch 3)', 'at step 21')
+    """
+    if epoch is None:
+        return message("monitor.divergence.at_step", step=fmt_step(step))
+    if step == epoch:
+        return message("monitor.divergence.at_epoch", epoch=epoch)
+    return message("monitor.divergence.at_step_epoch", step=fmt_step(step), epoch=epoch)
+
+
+def _times(ratio: float) -> str:
+    """A growth factor as a student reads it: ``1.6``, ``12.3``, ``250`` (never ``2`` for 1.6).
+
+    >>> _times(1.6), _times(1.523), _times(12.34), _times(2500.4)
+    ('1.6', '1.52', '12.3', '2500')
+    """
+    return f"{ratio:.3g}" if ratio < 100 else f"{ratio:.0f}"
+
+
+def _metric_names(metrics: object) -> tuple[str, ...]:
+    """One name (``"val_loss"``) or several, as a tuple; anything else (a blank name too, as
+    ``Monitor(metric=...)`` refuses it) is an NNGraphError."""
+    names: tuple[object, ...] = ()
+    if isinstance(metrics, str):
+        names = (metrics,)
+    elif isinstance(metrics, list | tuple | set | frozenset):
+        names = tuple(metrics)
+    if not names or not all(is_metric_name(name) for name in names):
+        raise NNGraphError(message("monitor.error.metrics", got=metrics))
+    return tuple(str(name) for name in names)
