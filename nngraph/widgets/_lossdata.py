@@ -85,6 +85,7 @@ def full_snapshot(source: Any, kind: str, max_points: int = 1000) -> dict[str, A
                 "runs": snap["runs"],
                 "table": snap["table"],
                 "winner": snap["winner"],
+                "winners": snap["winners"],
             }
         )
     snap = source.snapshot(max_points)

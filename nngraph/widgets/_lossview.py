@@ -237,6 +237,7 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         if self.kind == "runs":
             content["table"] = self.source.rows()  # made sendable with the rest of the message
             content["winner"] = self.source.winner()
+            content["winners"] = self.source.winners()
         self._send_custom(content, buffers)
         self._dirty = True
         self._schedule_snapshot(bool(update.events))

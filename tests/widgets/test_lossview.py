@@ -156,6 +156,19 @@ def test_runs_are_overlaid_with_a_table_and_stop_the_current_run() -> None:
     assert runs[XSS].should_stop and not runs["small"].should_stop
 
 
+def test_runs_tied_for_the_best_are_all_sent_as_winners() -> None:
+    runs = Runs(display=False)
+    view = LossView(runs)
+    for name in ("SGD", "Adam"):  # the same best val_acc: neither beat the other
+        mon = runs.new(name, metric="val_acc")
+        for epoch, acc in enumerate([0.6, 13 / 15, 0.8], start=1):
+            mon.log(epoch, val_acc=acc)
+        mon.flush()
+    content = batches(view)[-1][0]
+    assert content["winners"] == ["SGD", "Adam"] and content["winner"] == "SGD"
+    assert view.full_snapshot()["winners"] == ["SGD", "Adam"]
+
+
 def test_gradient_norms_on_a_log_scale() -> None:
     import torch
 

@@ -88,7 +88,8 @@ export function createToolbar(o) {
 /**
  * The table of runs: best epoch and the metrics there, the winner in bold.
  * @param {HTMLTableElement} table
- * @param {{rows: any[], winner: string|null}} data rows as Runs.rows() gives them
+ * @param {{rows: any[], winner: string|null, winners?: string[]}} data rows as Runs.rows()
+ *   gives them; every run in `winners` (runs tied for the best) is bold
  * @param {string} metric the monitored metric (first column after the counts)
  * @param {Record<string, string>} strings
  */
@@ -120,9 +121,10 @@ export function fillRunsTable(table, data, metric, strings) {
     head.appendChild(th);
   }
   const body = table.createTBody();
+  const won = data.winners?.length ? data.winners : [data.winner];
   for (const row of data.rows) {
     const tr = body.insertRow();
-    if (row.run === data.winner) tr.className = "ng-win";
+    if (won.includes(row.run)) tr.className = "ng-win";
     const cells = [
       String(row.run),
       String(row.epochs ?? none),

@@ -11,6 +11,15 @@ function columns(/** @type {string[]} */ names, metric = "val_loss") {
 }
 
 describe("fillRunsTable", () => {
+  it("makes every run tied for the best bold, not only the first", () => {
+    const table = document.createElement("table");
+    const rows = ["SGD", "Adam", "big lr"].map((run) => ({ run, epochs: 9, best_epoch: 4, best: { val_acc: 0.8 } }));
+    rows[2].best = { val_acc: 0.5 };
+    fillRunsTable(table, { rows, winner: "SGD", winners: ["SGD", "Adam"] }, "val_acc", {});
+    const bold = [...table.tBodies[0].rows].filter((tr) => tr.className === "ng-win");
+    expect(bold.map((tr) => tr.cells[0].textContent)).toEqual(["SGD", "Adam"]);
+  });
+
   it("lists val_ metrics first, then the others, each alphabetically (unchanged)", () => {
     expect(columns(["loss", "val_acc", "acc", "val_loss"])).toEqual(["val_loss", "val_acc", "acc", "loss"]);
   });

@@ -68,8 +68,8 @@ export class Store {
     this.runs = new Map();
     /** metric names in first-seen order over all runs */
     this.metrics = /** @type {string[]} */ ([]);
-    /** @type {{rows: any[], winner: string|null}} */
-    this.table = { rows: [], winner: null };
+    /** @type {{rows: any[], winner: string|null, winners: string[]}} */
+    this.table = { rows: [], winner: null, winners: [] };
     /** @type {Progress[]} recent progress reports, oldest first */
     this.progress = [];
     this.version = 0;
@@ -121,7 +121,7 @@ export class Store {
       run.epoch = s.epoch || 0;
       run.stopped = !!(s.stop_requested ?? s.should_stop); // a click, not a detector's advice
     }
-    this.table = { rows: snap.table || [], winner: snap.winner ?? null };
+    this.table = { rows: snap.table || [], winner: snap.winner ?? null, winners: snap.winners ?? [] };
     if (snap.progress) this.progress = [snap.progress];
     this.version++;
   }
@@ -149,7 +149,9 @@ export class Store {
     if (header.best !== undefined) run.best = header.best;
     if (header.epoch !== undefined) run.epoch = header.epoch;
     if (header.stopped) run.stopped = true;
-    if (header.table) this.table = { rows: header.table, winner: header.winner ?? null };
+    if (header.table) {
+      this.table = { rows: header.table, winner: header.winner ?? null, winners: header.winners ?? [] };
+    }
     if (header.progress) {
       this.progress.push(header.progress);
       if (this.progress.length > 20) this.progress.shift();
