@@ -14,7 +14,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._finding import feeding_layers, finding, layers_text, module_name
+from nngraph.graph._finding import feeding_layers, finding, layers_text, module_name, weight_of
+from nngraph.graph._nodes import is_integer
+from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
+from nngraph.i18n import message
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -35,6 +38,19 @@ __all__ = ["dead_units"]
 # lr 0.5) or by a large negative bias are flagged still; a Kaiming 6-layer MLP 32 wide at
 # batch 8 (10 of 32 silent, 0-3 of them dead on fresh data) is not.
 DEAD_SHARE, DEAD_SPREAD, DEAD_MIN, DEAD_SAMPLES = 0.25, 0.7, 2, 2
+
+# Uncentred inputs: where what goes into the layer before the ReLU shares a large offset (raw
+# Iris features in cm, pixels in [0, 1], pooled ReLU features), w @ x + b has about the same
+# sign for every example in many units, before any training step. The graph holds the mean and
+# std of all those values together; their spread between features only adds to that std, so
+# |mean| / std is at most the offset against the spread within each feature. Measured: raw Iris
+# 1.76 (6 of 16 units dead, 0-1 when standardised), the pooled ReLU features an SE block's fc1
+# reads 1.6-2.3 (digits, noise; 3-5 of 8 dead), digits in [0, 1] 2.9, CIFAR-like images in
+# [0, 1] 4.3; standardised data about 0; the output of a ReLU of centred values 0.68, and what
+# the hidden layers of ReLU MLPs (depth 4-12, width 32-128, Kaiming or default init, before and
+# after 5 SGD steps at lr 0.5) and LeNet-style CNNs read when they have a dead-unit finding: at
+# most 1.34. So the advice names the offset from UNCENTRED on.
+UNCENTRED = 1.5
 
 
 def dead_units(
@@ -60,10 +76,14 @@ def dead_units(
             key, where = "dead", {"where_module": module_name(module, types, "in")}
         else:
             key, where = "dead_after", {"layer": layers_text(layers, types)}
-        key += "_grown" if grown else ""
+        remedy = None if grown else _uncentred(g, n, types)
+        key += "_grown" if grown else "_uncentred" if remedy else ""
+        words = {"remedy": remedy} if remedy else {}
         dead = data["dead"]
         findings.append(
-            finding("dead", key, "forward", n, module, dead=dead[0], units=dead[1], **where)
+            finding(
+                "dead", key, "forward", n, module, dead=dead[0], units=dead[1], **where, **words
+            )
         )
     return findings
 
@@ -95,3 +115,78 @@ def dead_share(samples: float) -> float:
     [0.74, 0.5, 0.34]
     """
     return DEAD_SHARE + DEAD_SPREAD / math.sqrt(samples)
+
+
+def _uncentred(g: Graph, relu: Any, types: dict[str, str | None]) -> str | None:
+    """What to do where the values going into the layer before `relu` are far from centred
+    (`UNCENTRED`): standardise the data, or, for a hidden layer, normalise before it. None
+    where they are not, or where no layer with weights feeds the ReLU directly (a BatchNorm in
+    between centres the values already)."""
+    layer = _layer_before(g, relu)
+    if layer is None:
+        return None
+    weight = _weight_of_op(g, layer)
+    source = next(
+        (
+            p
+            for p in g._pred[layer]
+            if not learnable(g._node[p]) and g._node[p].get("value") and not is_integer(g._node[p])
+        ),
+        None,
+    )
+    if weight is None or source is None:
+        return None
+    value = g._node[source]["value"]
+    mean, std = value.get("mean"), value.get("std")
+    if not (mean is not None and std and math.isfinite(mean) and math.isfinite(std)):
+        return None
+    if abs(mean) < UNCENTRED * std:
+        return None
+    kind = "data" if _is_data(g, source) else "hidden"
+    layer_name = weight_of(g._node[weight], types)
+    return message(f"graph.health.dead_remedy_{kind}", layer=layer_name, mean=mean, std=std)
+
+
+def _layer_before(g: Graph, relu: Any) -> Any | None:
+    """The op with weights whose output the ReLU reads, maybe through a bias added by hand
+    or a reshape (`F.relu(x @ w + b)`); None where another op comes in between."""
+    frontier = list(g._pred[relu])
+    for _ in range(4):  # a few steps back at most
+        after = []
+        for p in frontier:
+            data = g._node[p]
+            op = str(data.get("op") or "")
+            if data.get("kind") != "op":
+                continue
+            if any(word in op for word in _MULTIPLYING) and _weight_of_op(g, p) is not None:
+                return p
+            if op in _RESHAPING or op.removesuffix("_") in ("add", "sub"):
+                after += g._pred[p]
+        frontier = after
+    return None
+
+
+def _weight_of_op(g: Graph, op: Any) -> Any | None:
+    """The learnable weight (2-d or more) an op multiplies by: one it reads, or one read by an
+    inner node of the same call (a Linear's `t`: no value of its own)."""
+    near = list(g._pred[op])
+    near += [q for p in near if not g._node[p].get("value") for q in g._pred[p]]
+    return next(
+        (p for p in near if learnable(g._node[p]) and len(g._node[p].get("shape") or []) >= 2),
+        None,
+    )
+
+
+def _is_data(g: Graph, n: Any) -> bool:
+    """Whether `n` is the data itself: an input or a constant, maybe reshaped (`x.view(...)`,
+    `nn.Flatten`) or made by ops autograd does not track."""
+    for _ in range(4):
+        data = g._node[n]
+        kind = data.get("kind")
+        if kind in ("input", "constant") or (kind == "op" and not data.get("tracked")):
+            return not data.get("requires_grad")
+        preds = [p for p in g._pred[n] if not is_integer(g._node[p])]
+        if kind != "op" or str(data.get("op") or "") not in _RESHAPING or len(preds) != 1:
+            return False
+        n = preds[0]
+    return False

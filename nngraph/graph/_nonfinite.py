@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import describe, feeding_layers, finding, layers_text
@@ -26,13 +27,90 @@ def non_finite(stats: Any) -> bool:
     return bool(stats) and bool(stats.get("nan") or stats.get("inf"))
 
 
+#: Ops that put -inf in on purpose, as a mask does: `masked_fill`, `torch.where`, `m[pad] =
+#: -inf`, `torch.full(..., -inf).triu(1)`.
+_MASKING = frozenset(
+    {
+        "masked_fill", "where", "full", "full_like", "new_full", "fill", "setitem", "index_put",
+        "index_fill", "masked_scatter", "scatter", "tensor", "as_tensor", "triu", "tril",
+    }
+)  # fmt: skip
+
+
+def _only_minus_inf(stats: Any) -> bool:
+    """Whether a value's only non-finite entries are -inf, as a mask puts them in
+    (`scores.masked_fill(pad, float("-inf"))`): no NaN, no +inf.
+
+    >>> _only_minus_inf({"nan": 0, "inf": 3, "min": -math.inf, "max": 1.5})
+    True
+    >>> _only_minus_inf({"nan": 0, "inf": 3, "min": -math.inf, "max": math.inf})
+    False
+    """
+    return (
+        bool(stats)
+        and not stats.get("nan")
+        and bool(stats.get("inf"))
+        and stats.get("min") == -math.inf
+        and stats.get("max") != math.inf
+    )
+
+
+def _reads_masks(data: dict[str, Any]) -> bool:
+    """Whether an op takes -inf in its input as "leave this position out": a softmax
+    (exp(-inf) is 0), or an attention op given a mask. It gives NaN only where a whole row is
+    -inf: nothing is left to share the weight."""
+    op = str(data.get("op") or "").removesuffix("_").lstrip("_")
+    return op in ("softmax", "log_softmax", "safe_softmax") or "attention" in op
+
+
+def _from_mask(g: Graph, n: Any) -> bool:
+    """Whether `n` holds only -inf (no NaN, no +inf) that a mask put in: followed back through
+    what holds -inf too (`scores + mask`, a reshape), it starts at a masking op (`_MASKING`) or
+    at a leaf (a mask passed in, or kept as a buffer), not at `log(0)` or an overflow."""
+    nodes = g._node
+    if not _only_minus_inf(nodes[n].get("value")):
+        return False
+    seen, frontier = {n}, [n]
+    while frontier:
+        m = frontier.pop()
+        starts_here, near = True, list(g._pred[m])
+        while near:
+            p = near.pop()
+            value = nodes[p].get("value")
+            if value is None and nodes[p].get("kind") == "op":
+                near += g._pred[p]  # an inner node of a call (no value): to what it reads
+            elif _only_minus_inf(value):
+                starts_here = False
+                if p not in seen:
+                    seen.add(p)
+                    frontier.append(p)
+        op = str(nodes[m].get("op") or "").removesuffix("_")
+        if starts_here and nodes[m].get("kind") == "op" and op not in _MASKING:
+            return False
+    return True
+
+
+def _masked_row(g: Graph, n: Any) -> bool:
+    """Whether the NaN at `n` comes from a fully masked row: `n` is a softmax (or an attention
+    op) that reads -inf from a mask, and nothing it reads holds NaN or +inf."""
+    if not _reads_masks(g._node[n]) or not (g._node[n].get("value") or {}).get("nan"):
+        return False
+    read = list(g._pred[n])
+    return any(_from_mask(g, p) for p in read) and all(
+        _only_minus_inf(g._node[p].get("value")) or not non_finite(g._node[p].get("value"))
+        for p in read
+    )
+
+
 def harmful_infinities(g: Graph, order: list[Any], dead: set[Any]) -> dict[Any, str]:
     """Nodes whose infinite value matters, each with why: `"end"` where infinite or NaN values
     run from it, node by node, to a node at the end (an output, or a node nothing uses), else
     `"grad"` where a gradient on that run (or into the inputs of a node on it) is infinite or
     NaN. An infinity that turns finite before the end, with finite gradients around it (a -inf
     attention mask before softmax, `exp(log(0))` of data), is harmless, and so is one in a
-    result nothing uses (`g.graph["unused"]`, a leftover debug line): `dead`, see `dead_ends`."""
+    result nothing uses (`g.graph["unused"]`, a leftover debug line): `dead`, see `dead_ends`.
+    A -inf that a softmax reads (a mask) does not run on through it: where the softmax gives
+    NaN (a row all -inf), the NaN starts there, and `first_non_finite` names the softmax."""
     nodes, pred, succ = g._node, g._pred, g._succ  # networkx's own dicts: fast
     why: dict[Any, str] = {}
     for n in reversed(order):  # successors first
@@ -48,7 +126,12 @@ def harmful_infinities(g: Graph, order: list[Any], dead: set[Any]) -> dict[Any, 
             continue
         if not non_finite(value):
             continue
-        after = [why[s] for s in succ[n] if s in why]
+        # a mask's -inf does not run on through a softmax (a NaN there starts there)
+        read_as_mask = [s for s in succ[n] if _reads_masks(nodes[s])]
+        if read_as_mask and _from_mask(g, n):
+            after = [why[s] for s in succ[n] if s in why and s not in read_as_mask]
+        else:
+            after = [why[s] for s in succ[n] if s in why]
         if not succ[n] or nodes[n].get("kind") == "output" or "end" in after:
             why[n] = "end"
         elif after or any(non_finite(nodes[m].get("grad")) for m in (n, *pred[n])):
@@ -118,6 +201,8 @@ def _forward(g: Graph, n: Any, types: dict[str, str | None], why: str | None) ->
     key = f"{kind}_forward"
     if kind == "inf":
         key += "_grad" if why == "grad" else ""
+    elif _masked_row(g, n):
+        key += "_masked_row"  # a row all -inf: not the mask, the softmax that reads it
     if data.get("kind") == "output" and not any(
         d.get("value") for d in g._node.values() if d.get("kind") == "op"
     ):

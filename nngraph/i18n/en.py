@@ -1402,6 +1402,13 @@ MESSAGES: dict[str, str] = {
         "The first NaN (not a number) of the forward pass appears in {what}; the values "
         "computed from it may be NaN too. {hint}"
     ),
+    "graph.health.nan_forward_masked_row": (
+        "The first NaN (not a number) of the forward pass appears in {what}; that op reads -inf"
+        " from a mask. The -inf itself is fine, but a row whose scores are all -inf (a sequence"
+        " that is entirely padding, a fully masked row) gives NaN, and the values computed from"
+        " it are NaN too. Keep at least one position unmasked in every row, or mask with a large"
+        " negative number (torch.finfo(scores.dtype).min) instead of -inf."
+    ),
     "graph.health.inf_forward": (
         "The first infinite value of the forward pass that is not masked away appears in "
         "{what}: infinite or NaN values follow from it to the end of the forward pass. {hint}"
@@ -1639,6 +1646,28 @@ MESSAGES: dict[str, str] = {
         " biases decide (PyTorch's default one does so in a deep ReLU net), or weights so large"
         " that every example lands on the same side of zero. Try a lower learning rate,"
         " LeakyReLU, or nn.init.kaiming_normal_."
+    ),
+    "graph.health.dead_remedy_hidden": (
+        "The values going into {layer} are far from centred (mean {mean:.3g}, std {std:.3g}):"
+        " they share a large offset, so in many units every example lands on the same side of"
+        " zero. A BatchNorm or LayerNorm just before that layer centres them."
+    ),
+    # {remedy} in dead*_uncentred: the layer's input is the data itself, or a hidden layer's
+    "graph.health.dead_remedy_data": (
+        "The values going into {layer} are far from centred (mean {mean:.3g}, std {std:.3g}):"
+        " they share a large offset, so in many units every example lands on the same side of"
+        " zero. Standardise the inputs: (x - mean) / std for each feature, computed on the"
+        " training set."
+    ),
+    "graph.health.dead_after_uncentred": (
+        "{dead} of {units} units of the ReLU after {layer} output zero for every example in the"
+        " batch, so no gradient flows through them. {remedy} Other usual causes: a learning"
+        " rate that is too high, or a large negative bias."
+    ),
+    "graph.health.dead_uncentred": (
+        "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
+        " batch, so no gradient flows through them. {remedy} Other usual causes: a learning"
+        " rate that is too high, or a large negative bias."
     ),
     "graph.health.dead_grown": (
         "{dead} of {units} ReLU units in {where_module} output zero for every example in the"

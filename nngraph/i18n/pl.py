@@ -1482,6 +1482,14 @@ MESSAGES: dict[str, str] = {
         "Pierwsza wartość NaN (nie-liczba) w przejściu w przód pojawia się w {what}; wartości "
         "obliczone z niej też mogą być NaN. {hint}"
     ),
+    "graph.health.nan_forward_masked_row": (
+        "Pierwsza wartość NaN (nie-liczba) w przejściu w przód pojawia się w {what}; ta operacja"
+        " dostaje na wejściu -inf z maski. Samo -inf nie szkodzi, ale wiersz, w którym wszystkie"
+        " wartości to -inf (sekwencja złożona wyłącznie z dopełnienia, czyli paddingu, albo w pełni"
+        " zamaskowany wiersz), daje NaN, a wartości z niego obliczone też są NaN. Zostaw w każdym"
+        " wierszu co najmniej jedną niezamaskowaną pozycję albo maskuj dużą liczbą ujemną"
+        " (torch.finfo(scores.dtype).min) zamiast -inf."
+    ),
     "graph.health.inf_forward": (
         "Pierwsza nieskończona wartość w przejściu w przód, której nic dalej nie maskuje, "
         "pojawia się w {what}: wynikające z niej wartości nieskończone albo NaN docierają aż do "
@@ -1727,6 +1735,29 @@ MESSAGES: dict[str, str] = {
         " że decydują biasy (w głębokiej sieci z ReLU robi tak domyślna inicjalizacja PyTorcha),"
         " albo tak duże wagi, że wszystkie przykłady trafiają po tej samej stronie zera."
         " Spróbuj mniejszego współczynnika uczenia, LeakyReLU albo nn.init.kaiming_normal_."
+    ),
+    "graph.health.dead_remedy_hidden": (
+        "Wartości wchodzące do {layer} są dalekie od wycentrowania (średnia {mean:.3g},"
+        " odchylenie {std:.3g}): mają wspólne duże przesunięcie, więc w wielu jednostkach"
+        " wszystkie przykłady trafiają po tej samej stronie zera. Wycentruje je BatchNorm albo"
+        " LayerNorm wstawiony tuż przed tą warstwą."
+    ),
+    # {remedy} w dead*_uncentred: wejściem warstwy są same dane albo wyjście warstwy ukrytej
+    "graph.health.dead_remedy_data": (
+        "Wartości wchodzące do {layer} są dalekie od wycentrowania (średnia {mean:.3g},"
+        " odchylenie {std:.3g}): mają wspólne duże przesunięcie, więc w wielu jednostkach"
+        " wszystkie przykłady trafiają po tej samej stronie zera. Standaryzuj wejścia:"
+        " (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze treningowym."
+    ),
+    "graph.health.dead_after_uncentred": (
+        "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w"
+        " partii dają zero, więc nie płynie przez nie żaden gradient. {remedy} Inne zwykłe"
+        " przyczyny: za duży współczynnik uczenia albo duży ujemny bias."
+    ),
+    "graph.health.dead_uncentred": (
+        "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"
+        " partii dają zero, więc nie płynie przez nie żaden gradient. {remedy} Inne zwykłe"
+        " przyczyny: za duży współczynnik uczenia albo duży ujemny bias."
     ),
     "graph.health.dead_grown": (
         "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"
