@@ -678,6 +678,22 @@ MESSAGES: dict[str, str] = {
     # where a flat training loss is next to the validation loss, in a plateau's text
     "monitor.trend.level_close": "not far below it",
     "monitor.trend.level_above": "above the {metric}",
+    # where a mean of training values logged every few epochs comes from: "0.05 on average
+    # over epochs 200, 205 and 210" ({most}: all but the last, with commas)
+    "monitor.trend.epochs_listed": "epochs {most} and {last}",
+    # why GL, PQ and UP see no memorising in a rising validation loss ({metric}.neutral)
+    "monitor.trend.too_soon": (
+        "the model is getting worse on data it does not train on, but the numbers do not show "
+        "yet whether {train} has stopped falling (a plateau) or the model has started to "
+        "memorise."
+    ),
+    "monitor.trend.not_below": (
+        "{train} is still falling, but it is {level}; a model that does not do clearly better "
+        "on its training data than on new data shows no sign of memorising yet (the {metric} "
+        "may rise because the two data sets differ, or by noise)."
+    ),
+    "monitor.trend.level_best_above": "above the best {metric}",
+    "monitor.trend.level_best_barely_below": "barely below the best {metric}",
     "monitor.event": "epoch {epoch}: {message}",
     # how far a loss is above its best (GL, PQ): "{metric} is {above}"
     "monitor.above.percent": "{percent}% above its best",
@@ -718,6 +734,10 @@ MESSAGES: dict[str, str] = {
         "and this rise may be noise. "
         "More training is unlikely to help: keep the best weights (restore_best), or try "
         "another learning rate or a bigger model."
+    ),
+    "monitor.gl.neutral": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} is {recent_at} "
+        "(against {before_at}): {reason} {advice}"
     ),
     "monitor.gl.stalled": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
@@ -765,6 +785,10 @@ MESSAGES: dict[str, str] = {
         "training is unlikely to help: keep the best weights (restore_best), or try another "
         "learning rate or a bigger model."
     ),
+    "monitor.pq.neutral": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {training}; {train} is "
+        "{recent_at} (against {before_at}): {reason}"
+    ),
     "monitor.pq.stalled": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
         "has risen since then ({recent_at}, up from {before_at}), so {ratio} comes from "
@@ -793,6 +817,10 @@ MESSAGES: dict[str, str] = {
         "plateau) rather than started to memorise. More training is unlikely to help: keep the "
         "best weights (restore_best), or try another learning rate or a bigger model. Best: "
         "{best:.4g} at epoch {best_epoch}."
+    ),
+    "monitor.up.neutral": (
+        "{metric} rose at the end of {strips} ({trail}) while {train} is {recent_at} (against "
+        "{before_at}): {reason} Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.stalled": (
         "{metric} rose at the end of {strips} ({trail}), but {train} has risen since the best "
@@ -833,17 +861,17 @@ MESSAGES: dict[str, str] = {
         "{metric} never improved on its first value ({best:.4g} at epoch {best_epoch}) in"
         " {since}. {reading}"
     ),
-    "monitor.patience.barely_moved": (
-        "{metric} has barely moved in {since}: its best, {best:.4g} at epoch {best_epoch}, is"
-        " only {pct:.2g}% below its first value ({first:.4g} at epoch {first_epoch}). {reading}"
+    "monitor.patience.never_improved_delta": (
+        "{metric} never improved by more than {delta:.4g} on its first value ({best:.4g} at"
+        " epoch {best_epoch}) in {since}. {reading}"
     ),
     "monitor.patience.never_improved_relative": (
         "{metric} never improved by more than {pct:.3g}% on its first value ({best:.4g} at"
         " epoch {best_epoch}) in {since}. {reading}"
     ),
-    "monitor.patience.never_improved_delta": (
-        "{metric} never improved by more than {delta:.4g} on its first value ({best:.4g} at"
-        " epoch {best_epoch}) in {since}. {reading}"
+    "monitor.patience.barely_moved": (
+        "{metric} has barely moved in {since}: its best, {best:.4g} at epoch {best_epoch}, is"
+        " only {pct:.2g}% below its first value ({first:.4g} at epoch {first_epoch}). {reading}"
     ),
     "monitor.patience.barely_improved": (
         "{metric} has barely moved from its first value ({first:.4g} at epoch {first_epoch}):"
@@ -911,11 +939,10 @@ MESSAGES: dict[str, str] = {
         " watch in metrics=, e.g. metrics=('loss', {metric!r})"
     ),
     "monitor.divergence.nonfinite": "{metric} became {value} {when}{cause}",
-    "monitor.divergence.cause.start": (
-        ", the first value logged, so nothing shows how it came: the data may hold NaN, the"
-        " loss a 0/0 or log(0), or training diverged at once (a learning rate far too high)."
-        " Check the data for NaN first (torch.isnan(x).any() on each batch), then try a"
-        " smaller learning rate."
+    # what a NaN or an Inf came from, after "... became nan at epoch 40"
+    "monitor.divergence.cause.overflow": (
+        ": training has diverged (the values grew until the numbers overflowed). Lower the"
+        " learning rate, clip the gradients, or check the data for NaN."
     ),
     "monitor.divergence.cause.sudden": (
         ", straight from {last:.4g} without growing first: a sudden jump, so the likely cause is"
@@ -923,10 +950,11 @@ MESSAGES: dict[str, str] = {
         " (torch.isnan(x).any() on each batch), then the loss; if both are fine, lower the"
         " learning rate or clip the gradients."
     ),
-    # what a NaN or an Inf came from, after "... became nan at epoch 40"
-    "monitor.divergence.cause.overflow": (
-        ": training has diverged (the values grew until the numbers overflowed). Lower the"
-        " learning rate, clip the gradients, or check the data for NaN."
+    "monitor.divergence.cause.start": (
+        ", the first value logged, so nothing shows how it came: the data may hold NaN, the"
+        " loss a 0/0 or log(0), or training diverged at once (a learning rate far too high)."
+        " Check the data for NaN first (torch.isnan(x).any() on each batch), then try a"
+        " smaller learning rate."
     ),
     "monitor.divergence.threshold": (
         "{metric} is {value:.4g} {when}, above the limit {threshold:.4g}: training is "
@@ -1172,8 +1200,8 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.table.stopped": "{detector} @ {epoch}",
     "monitor.runs.table.none": "-",
     "monitor.runs.table.winner": " *",
-    "monitor.runs.table.names": "{first} and {last}",
     "monitor.runs.table.tie": "* a tie: {names} reach the same best {metric} ({value})",
+    "monitor.runs.table.names": "{first} and {last}",
     "monitor.runs.table.empty": "no runs yet: runs.new('small')",
     "monitor.runs.default_name": "run {i}",
     "monitor.runs.error.duplicate": "a run called {name!r} already exists; pick another name",
@@ -1647,10 +1675,15 @@ MESSAGES: dict[str, str] = {
         " that every example lands on the same side of zero. Try a lower learning rate,"
         " LeakyReLU, or nn.init.kaiming_normal_."
     ),
-    "graph.health.dead_remedy_hidden": (
-        "The values going into {layer} are far from centred (mean {mean:.3g}, std {std:.3g}):"
-        " they share a large offset, so in many units every example lands on the same side of"
-        " zero. A BatchNorm or LayerNorm just before that layer centres them."
+    "graph.health.dead_uncentred": (
+        "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
+        " batch, so no gradient flows through them. {remedy} Other usual causes: a learning"
+        " rate that is too high, or a large negative bias."
+    ),
+    "graph.health.dead_after_uncentred": (
+        "{dead} of {units} units of the ReLU after {layer} output zero for every example in the"
+        " batch, so no gradient flows through them. {remedy} Other usual causes: a learning"
+        " rate that is too high, or a large negative bias."
     ),
     # {remedy} in dead*_uncentred: the layer's input is the data itself, or a hidden layer's
     "graph.health.dead_remedy_data": (
@@ -1659,15 +1692,10 @@ MESSAGES: dict[str, str] = {
         " zero. Standardise the inputs: (x - mean) / std for each feature, computed on the"
         " training set."
     ),
-    "graph.health.dead_after_uncentred": (
-        "{dead} of {units} units of the ReLU after {layer} output zero for every example in the"
-        " batch, so no gradient flows through them. {remedy} Other usual causes: a learning"
-        " rate that is too high, or a large negative bias."
-    ),
-    "graph.health.dead_uncentred": (
-        "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
-        " batch, so no gradient flows through them. {remedy} Other usual causes: a learning"
-        " rate that is too high, or a large negative bias."
+    "graph.health.dead_remedy_hidden": (
+        "The values going into {layer} are far from centred (mean {mean:.3g}, std {std:.3g}):"
+        " they share a large offset, so in many units every example lands on the same side of"
+        " zero. A BatchNorm or LayerNorm just before that layer centres them."
     ),
     "graph.health.dead_grown": (
         "{dead} of {units} ReLU units in {where_module} output zero for every example in the"

@@ -716,6 +716,22 @@ MESSAGES: dict[str, str] = {
     # gdzie jest płaska strata treningowa względem walidacyjnej, w tekście o plateau
     "monitor.trend.level_close": "niewiele niżej",
     "monitor.trend.level_above": "wyżej niż {metric}",
+    # skąd jest średnia z wartości treningowych zapisywanych co kilka epok, po "w": "średnio
+    # 0,05 w epokach 200, 205 i 210" ({most}: wszystkie oprócz ostatniej, po przecinku)
+    "monitor.trend.epochs_listed": "epokach {most} i {last}",
+    # dlaczego GL, PQ i UP nie widzą zapamiętywania we wzroście straty walidacyjnej (*.neutral)
+    "monitor.trend.too_soon": (
+        "model radzi sobie coraz gorzej na danych, na których się nie uczy, ale liczby nie "
+        "pokazują jeszcze, czy {train} przestaje spadać (plateau), czy model zaczyna "
+        "zapamiętywać dane treningowe."
+    ),
+    "monitor.trend.not_below": (
+        "{train} wciąż spada, ale jest {level}; model, który na danych treningowych nie radzi "
+        "sobie wyraźnie lepiej niż na nowych, nie zdradza jeszcze oznak zapamiętywania "
+        "({metric} może rosnąć, bo oba zbiory danych się różnią, albo przez szum)."
+    ),
+    "monitor.trend.level_best_above": "wyżej niż {metric} w najlepszej epoce",
+    "monitor.trend.level_best_barely_below": "tylko nieznacznie niżej niż {metric} w najlepszej epoce",
     "monitor.event": "epoka {epoch}: {message}",
     # jak daleko strata jest od swojej najlepszej wartości (GL, PQ): "{metric} {above}"
     "monitor.above.percent": "jest o {percent}% powyżej swojej najlepszej wartości",
@@ -756,6 +772,10 @@ MESSAGES: dict[str, str] = {
         "{before_at}): żadna ze strat już się nie poprawia, więc model przestał się uczyć, a "
         "nie zaczął zapamiętywać, a ten wzrost może być szumem. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi (restore_best) "
         "albo spróbuj innego współczynnika uczenia lub większego modelu."
+    ),
+    "monitor.gl.neutral": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
+        "{recent_at} (wobec {before_at}): {reason} {advice}"
     ),
     "monitor.gl.stalled": (
         "{metric} {above} ({best:.4g} w epoce "
@@ -812,6 +832,10 @@ MESSAGES: dict[str, str] = {
         "(plateau), a nie z zapamiętywania. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi "
         "(restore_best) albo spróbuj innego współczynnika uczenia lub większego modelu."
     ),
+    "monitor.pq.neutral": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {training}; {train} wynosi "
+        "teraz {recent_at} (wobec {before_at}): {reason}"
+    ),
     "monitor.pq.stalled": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} wynosi teraz {recent_at}, więcej niż {before_at}, więc "
@@ -841,6 +865,11 @@ MESSAGES: dict[str, str] = {
         "(plateau), a nie zaczął zapamiętywać. Dalszy trening raczej nie pomoże: zachowaj "
         "najlepsze wagi (restore_best) albo spróbuj innego współczynnika uczenia lub większego "
         "modelu. Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
+    ),
+    "monitor.up.neutral": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi teraz "
+        "{recent_at} (wobec {before_at}): {reason} Najlepsza wartość: {best:.4g} w epoce "
+        "{best_epoch}."
     ),
     "monitor.up.stalled": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz "
@@ -884,18 +913,18 @@ MESSAGES: dict[str, str] = {
         "{metric} nie poprawia się względem pierwszej wartości ({best:.4g} w epoce {best_epoch})"
         " już {since}. {reading}"
     ),
-    "monitor.patience.barely_moved": (
-        "{metric} prawie stoi w miejscu już {since}: najlepsza wartość, {best:.4g} w epoce"
-        " {best_epoch}, jest tylko o {pct:.2g}% niższa od pierwszej ({first:.4g} w epoce"
-        " {first_epoch}). {reading}"
+    "monitor.patience.never_improved_delta": (
+        "{metric} nie poprawia się o więcej niż {delta:.4g} względem pierwszej wartości"
+        " ({best:.4g} w epoce {best_epoch}) już {since}. {reading}"
     ),
     "monitor.patience.never_improved_relative": (
         "{metric} nie poprawia się o więcej niż {pct:.3g}% względem pierwszej wartości"
         " ({best:.4g} w epoce {best_epoch}) już {since}. {reading}"
     ),
-    "monitor.patience.never_improved_delta": (
-        "{metric} nie poprawia się o więcej niż {delta:.4g} względem pierwszej wartości"
-        " ({best:.4g} w epoce {best_epoch}) już {since}. {reading}"
+    "monitor.patience.barely_moved": (
+        "{metric} prawie stoi w miejscu już {since}: najlepsza wartość, {best:.4g} w epoce"
+        " {best_epoch}, jest tylko o {pct:.2g}% niższa od pierwszej ({first:.4g} w epoce"
+        " {first_epoch}). {reading}"
     ),
     "monitor.patience.barely_improved": (
         "{metric} prawie się nie zmienia względem pierwszej wartości ({first:.4g} w epoce"
@@ -964,12 +993,10 @@ MESSAGES: dict[str, str] = {
         " wszystkie obserwowane nazwy w metrics=, np. metrics=('loss', {metric!r})"
     ),
     "monitor.divergence.nonfinite": "{metric} ma {when} wartość {value}{cause}",
-    "monitor.divergence.cause.start": (
-        ", już przy pierwszym zapisie, więc nie widać, skąd się wzięła: w danych może być NaN,"
-        " w funkcji straty 0/0 lub log(0) albo trening rozbiegł się od razu (o wiele za duży"
-        " współczynnik uczenia). Najpierw sprawdź, czy w danych nie ma NaN"
-        " (torch.isnan(x).any() dla każdej partii), potem spróbuj mniejszego współczynnika"
-        " uczenia."
+    # skąd wzięło się NaN albo Inf, po "... ma w epoce 40 wartość nan"
+    "monitor.divergence.cause.overflow": (
+        ": trening się rozbiegł (wartości rosły, aż liczby wyszły poza zakres). Zmniejsz"
+        " współczynnik uczenia, przytnij gradienty albo sprawdź, czy w danych nie ma NaN."
     ),
     "monitor.divergence.cause.sudden": (
         ", i to wprost z {last:.4g}, bez wcześniejszego wzrostu: to nagły skok, więc najpewniej"
@@ -978,10 +1005,12 @@ MESSAGES: dict[str, str] = {
         " funkcję straty; jeśli tu wszystko jest w porządku, zmniejsz współczynnik uczenia albo"
         " przytnij gradienty."
     ),
-    # skąd wzięło się NaN albo Inf, po "... ma w epoce 40 wartość nan"
-    "monitor.divergence.cause.overflow": (
-        ": trening się rozbiegł (wartości rosły, aż liczby wyszły poza zakres). Zmniejsz"
-        " współczynnik uczenia, przytnij gradienty albo sprawdź, czy w danych nie ma NaN."
+    "monitor.divergence.cause.start": (
+        ", już przy pierwszym zapisie, więc nie widać, skąd się wzięła: w danych może być NaN,"
+        " w funkcji straty 0/0 lub log(0) albo trening rozbiegł się od razu (o wiele za duży"
+        " współczynnik uczenia). Najpierw sprawdź, czy w danych nie ma NaN"
+        " (torch.isnan(x).any() dla każdej partii), potem spróbuj mniejszego współczynnika"
+        " uczenia."
     ),
     "monitor.divergence.threshold": (
         "{metric} {when} wynosi {value:.4g}, ponad limit {threshold:.4g}: trening "
@@ -1244,10 +1273,10 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.table.stopped": "{detector} @ {epoch}",
     "monitor.runs.table.none": "-",
     "monitor.runs.table.winner": " *",
-    "monitor.runs.table.names": "{first} i {last}",
     "monitor.runs.table.tie": (
         "* remis: {names} osiągają ten sam najlepszy wynik {metric} ({value})"
     ),
+    "monitor.runs.table.names": "{first} i {last}",
     "monitor.runs.table.empty": "nie ma jeszcze przebiegów: runs.new('small')",
     "monitor.runs.default_name": "przebieg {i}",
     "monitor.runs.error.duplicate": "przebieg o nazwie {name!r} już istnieje; wybierz inną nazwę",
@@ -1736,11 +1765,15 @@ MESSAGES: dict[str, str] = {
         " albo tak duże wagi, że wszystkie przykłady trafiają po tej samej stronie zera."
         " Spróbuj mniejszego współczynnika uczenia, LeakyReLU albo nn.init.kaiming_normal_."
     ),
-    "graph.health.dead_remedy_hidden": (
-        "Wartości wchodzące do {layer} są dalekie od wycentrowania (średnia {mean:.3g},"
-        " odchylenie {std:.3g}): mają wspólne duże przesunięcie, więc w wielu jednostkach"
-        " wszystkie przykłady trafiają po tej samej stronie zera. Wycentruje je BatchNorm albo"
-        " LayerNorm wstawiony tuż przed tą warstwą."
+    "graph.health.dead_uncentred": (
+        "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"
+        " partii dają zero, więc nie płynie przez nie żaden gradient. {remedy} Inne zwykłe"
+        " przyczyny: za duży współczynnik uczenia albo duży ujemny bias."
+    ),
+    "graph.health.dead_after_uncentred": (
+        "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w"
+        " partii dają zero, więc nie płynie przez nie żaden gradient. {remedy} Inne zwykłe"
+        " przyczyny: za duży współczynnik uczenia albo duży ujemny bias."
     ),
     # {remedy} w dead*_uncentred: wejściem warstwy są same dane albo wyjście warstwy ukrytej
     "graph.health.dead_remedy_data": (
@@ -1749,15 +1782,11 @@ MESSAGES: dict[str, str] = {
         " wszystkie przykłady trafiają po tej samej stronie zera. Standaryzuj wejścia:"
         " (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze treningowym."
     ),
-    "graph.health.dead_after_uncentred": (
-        "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w"
-        " partii dają zero, więc nie płynie przez nie żaden gradient. {remedy} Inne zwykłe"
-        " przyczyny: za duży współczynnik uczenia albo duży ujemny bias."
-    ),
-    "graph.health.dead_uncentred": (
-        "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"
-        " partii dają zero, więc nie płynie przez nie żaden gradient. {remedy} Inne zwykłe"
-        " przyczyny: za duży współczynnik uczenia albo duży ujemny bias."
+    "graph.health.dead_remedy_hidden": (
+        "Wartości wchodzące do {layer} są dalekie od wycentrowania (średnia {mean:.3g},"
+        " odchylenie {std:.3g}): mają wspólne duże przesunięcie, więc w wielu jednostkach"
+        " wszystkie przykłady trafiają po tej samej stronie zera. Wycentruje je BatchNorm albo"
+        " LayerNorm wstawiony tuż przed tą warstwą."
     ),
     "graph.health.dead_grown": (
         "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"

@@ -33,10 +33,20 @@ from nngraph.monitor._params import (
     _lower_is_better,
     _nonnegative,
 )
-from nngraph.monitor._trend import TrainingTrend, plateau_verdict, trend_fields, unstable_verdict
+from nngraph.monitor._trend import (
+    FLOAT_NOISE,
+    TrainingTrend,
+    calm_verdict,
+    trend_fields,
+    unstable_verdict,
+)
 from nngraph.monitor._wording import above_text, plain, rising_trail
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
+
+#: GL's explanations that blame memorising, and those that blame unstable training
+_MEMORISING = ("gl.overfit", "gl.flat")
+_UNSTABLE = ("gl.stalled", "gl.jump", "gl.unstable", "gl.train_nonfinite")
 
 
 def generalization_loss(e_va: float, e_opt: float) -> float:
@@ -127,7 +137,8 @@ class GL(Detector):
     spoke: a noisy validation loss that wobbles around 6% above its best is said once, not at
     every wobble. A new best starts afresh once it is more than ``alpha`` percent below the
     best it spoke of (one lucky low value in a noisy curve does not), and so does
-    :meth:`resume`.
+    :meth:`resume`. A rise it said may be memorising that turns out to be unstable training
+    (the training loss spikes too) is said again, once, with that explanation.
 
     >>> import nngraph as ng
     >>> gl = ng.detectors.GL(alpha=5)
@@ -157,12 +168,23 @@ class GL(Detector):
         self._high = -math.inf  # the highest finite value since GL last started afresh
         self._said: float | None = None  # the best when it last spoke since then
         self._previous = math.nan  # the value at the evaluation before
+        self._memorising = False  # what it said last blames memorising
 
     def _rearm(self) -> None:
         super()._rearm()
         self._high, self._said = -math.inf, None
 
     def _check(self, value: float, train: float | None) -> Check:
+        found = self._judge(value, train)
+        if not isinstance(found, tuple):
+            return found
+        if self.active and self._memorising and found[0] in _UNSTABLE:
+            Detector._rearm(self)  # what it called memorising is a spike: said again, corrected
+        if not self.active:  # said now
+            self._memorising = found[0] in _MEMORISING
+        return found
+
+    def _judge(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
         previous, self._previous = self._previous, value
         if new_best and (self._said is None or generalization_loss(self._said, value) > self.alpha):
@@ -205,9 +227,9 @@ class GL(Detector):
         trend = self._trend.now()  # averages: one noisy training value does not decide
         if trend is None:
             return "gl.plain", fields
-        other = plateau_verdict(self, trend, fields, value=value)
-        if other is not None:
-            return other
+        calm = calm_verdict(self, trend, fields, value=value)
+        if calm is not None:
+            return calm
         # one rise may be noise in a small validation set: a GL that only warns says so
         verdict = message("monitor.gl.verdict" if self.stop else "monitor.gl.verdict_warn")
         shown = {**fields, **trend_fields(self, trend), "verdict": verdict}
@@ -299,14 +321,16 @@ class PQ(Detector):
         unstable = unstable_verdict(
             self, self._trend, shown, value=value, previous=previous, train=train
         )
-        plateau = plateau_verdict(self, self._trend.now(), shown, value=value)
-        return unstable or plateau or ("pq.fire", fields)
+        calm = calm_verdict(self, self._trend.now(), shown, value=value)
+        return unstable or calm or ("pq.fire", fields)
 
 
 class UP(Detector):
     """Prechelt's ``UP_s``: fires when the validation error rose at ``s`` successive strip ends.
 
     Strip ends are the epochs ``k, 2k, 3k, ...``; the first strip end has nothing to compare with.
+    A rise of less than a millionth of the value is float rounding, not a rise (see
+    :data:`~nngraph.monitor._trend.FLOAT_NOISE`).
     ``metric`` must be a loss or an error (lower is better), as for :class:`GL`. The training
     twin, when logged, only shapes the explanation: validation rising while training is clearly
     higher than at the best epoch, or far above its lowest value, or after a validation loss
@@ -352,7 +376,7 @@ class UP(Detector):
         if self.epoch % self.k:
             return KEEP
         strip, self._strip_from = self._epochs_since(self._strip_from, self.k), self._shown
-        if self._trail and value > self._trail[-1]:
+        if self._trail and value - self._trail[-1] > FLOAT_NOISE * abs(self._trail[-1]):
             self.rises += 1
             self._trail = [*self._trail[-self.s :], value]
         else:
@@ -374,5 +398,5 @@ class UP(Detector):
         unstable = unstable_verdict(
             self, self._trend, fields, value=value, previous=previous, train=train
         )
-        plateau = plateau_verdict(self, self._trend.now(), fields, value=value)
-        return unstable or plateau or ("up.fire", fields)
+        calm = calm_verdict(self, self._trend.now(), fields, value=value)
+        return unstable or calm or ("up.fire", fields)

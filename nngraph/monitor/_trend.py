@@ -7,7 +7,9 @@ Both sides come from the best epoch on, so a training loss that fell up to the b
 has been flat since reads as flat, not as still falling. Each side is a mean of up to
 :data:`WINDOW` training values, so one noisy value (a dropout or mini-batch spike) does not
 decide: the first ones from the best epoch on (``before``) and the latest ones (``recent``).
-:func:`unstable_verdict` and :func:`plateau_verdict` are what GL, PQ and UP conclude from it.
+How fast it fell just before the best epoch (``pace``) tells a training loss that has stopped
+falling from one that falls as steadily as before, only not by much yet.
+:func:`unstable_verdict` and :func:`calm_verdict` are what GL, PQ and UP conclude from it.
 
     >>> trend = TrainingTrend()
     >>> for epoch, (train, best) in enumerate([(0.9, True), (0.5, True), (0.4, False)], 1):
@@ -28,14 +30,16 @@ from typing import Any, Literal
 from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import nice_name
+from nngraph.monitor._wording import epochs_listed
 
 __all__ = [
+    "FLOAT_NOISE",
     "JUMP",
     "UNSTABLE",
     "WINDOW",
     "TrainingTrend",
     "Trend",
-    "plateau_verdict",
+    "calm_verdict",
     "sudden_jump",
     "trend_fields",
     "trend_texts",
@@ -56,6 +60,18 @@ RISE_OF_SCALE = 0.01
 #: lecture's training error 0 against validation 20); a flat one closer to it has stopped
 #: learning (a plateau, both losses flat), which a validation loss wobbling up is not memorising.
 MEMORISED = 0.5
+#: A change of less than this part of a value is float rounding, not a change. Most losses are
+#: float32 (epsilon 1.2e-7, about 7 significant digits), and a mean over a data set rounds a
+#: few epsilons more, so a model a scheduler froze (a learning rate of 5e-9 after
+#: ReduceLROnPlateau) moves its loss in the 7th or 8th digit, up as often as down (sweep 21a:
+#: UP said "keeps getting worse" of 0.34239674 -> 0.34239677 -> 0.3423968). 1e-6 is about 8
+#: epsilons: above that noise, far below any change a student could see.
+FLOAT_NOISE = 1e-6
+#: A training loss flat since the best epoch has stopped falling (a plateau) only when it fell
+#: less than this part of what it would have at its pace before the best: one or two epochs
+#: after a best, a loss that falls a steady 2% per epoch has not fallen 5% (see :data:`RISE`)
+#: yet, and is no plateau (sweep 21a: "try a bigger model", and it fell 90% after).
+SLOWER = 0.5
 #: A training loss more than this many times its lowest value of the run (and not far below
 #: the validation loss, see :data:`MEMORISED`) does worse on its own training data than the
 #: model once did: training has become unstable (a learning rate too high), whatever it did
@@ -73,7 +89,10 @@ class Trend:
     """The mean training value from the best epoch on (``before``, over the ``before_count``
     values shown as epochs ``before_from`` to ``before_to``; ``before_from`` is the best one
     where its training value was logged) and over the latest ``count`` values (``recent``),
-    which came after the epoch shown as ``start``, the last one at ``recent_to``."""
+    which came after the epoch shown as ``start``, the last one at ``recent_to``; the epochs
+    of each side (``before_epochs``, ``recent_epochs``) where it validated every few epochs.
+    ``pace``: how much it fell per evaluation just before the best epoch (NaN: unknown);
+    ``apart``: evaluations between the middles of the two sides."""
 
     before: float
     recent: float
@@ -83,6 +102,10 @@ class Trend:
     before_to: int = 0
     before_count: int = 1
     recent_to: int = 0
+    pace: float = math.nan
+    apart: float = 1.0
+    before_epochs: tuple[int, ...] = ()
+    recent_epochs: tuple[int, ...] = ()
 
     def _clearly(self, change: float, scale: float) -> bool:
         """``change`` is more than noise: see :data:`RISE` (False for a NaN)."""
@@ -117,6 +140,41 @@ class Trend:
         close = self.recent > scale - MEMORISED * abs(scale)
         return not self.fell(scale) and not self.rose(scale) and close
 
+    def below(self, scale: float) -> bool:
+        """Clearly below ``scale``, the best validation loss (by more than :data:`RISE` of
+        it). A model whose training loss is not fits its training data no better than it fit
+        new data at its best, so that loss falling is no sign of memorising (sweep 21a: a line
+        fitted to 5 points, its training loss twice the validation loss).
+
+            >>> Trend(4.2, 3.6, 12, 3).below(scale=1.6), Trend(0.5, 0.4, 3, 1).below(scale=0.7)
+            (False, True)
+        """
+        return self.recent < scale - RISE * abs(scale)
+
+    def stopped(self, scale: float) -> bool:
+        """Stopped falling since the best epoch, as far as the numbers show: it has not moved
+        at all (:data:`FLOAT_NOISE`), or all the latest :data:`WINDOW` values come after the
+        best (one or two noisy values show no stop) and it fell by no more than
+        :data:`RISE_OF_SCALE` of itself or of ``scale``, the best validation loss, or by less
+        than :data:`SLOWER` of what its ``pace`` before the best gives over ``apart``
+        evaluations (one that was not falling then has stopped too).
+
+            >>> Trend(0.817, 0.801, 11, 1, pace=0.017).stopped(scale=0.9)  # one epoch after
+            False
+            >>> Trend(0.9, 0.9, 3, 1, pace=0.15).stopped(scale=0.5)  # not moved at all
+            True
+            >>> Trend(1.416, 1.351, 154, 3, pace=0.005, apart=14).stopped(scale=1.27)
+            False
+        """
+        fall = self.before - self.recent
+        if abs(fall) <= FLOAT_NOISE * abs(self.before):
+            return True
+        if self.count < WINDOW:
+            return False
+        if fall <= RISE_OF_SCALE * max(abs(self.before), abs(scale)) or not self.pace > 0:
+            return True
+        return fall < SLOWER * self.pace * self.apart
+
     def worse(self, scale: float, mode: Literal["min", "max"] = "min") -> bool:
         """Clearly worse now than at the best epoch: higher for a loss, lower for an
         accuracy (see :data:`RISE`)."""
@@ -134,16 +192,25 @@ class TrainingTrend:
         self._tail: tuple[tuple[int, float], ...] = ()
         self._count = 0
         self._low: tuple[int, float] | None = None  # the lowest finite value of the run
+        self._lately: tuple[float, ...] = ()  # the latest WINDOW + 1 values, for the pace
+        self._pace = math.nan  # the fall per evaluation up to the best epoch
 
     def add(self, shown: int, train: float | None, *, best: bool) -> None:
         """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
         whether it is a new best."""
         if best:
             self._head, self._tail, self._count = (), (), 0
-        if train is None:
-            return
+        if train is not None:
+            self._add(shown, train)
+        if best:  # the values up to the best epoch, from before its head and tail
+            lately = self._lately
+            pace = (lately[0] - lately[-1]) / (len(lately) - 1) if lately[1:] else math.nan
+            self._pace = pace if math.isfinite(pace) else math.nan
+
+    def _add(self, shown: int, train: float) -> None:
         if math.isfinite(train) and (self._low is None or train < self._low[1]):
             self._low = (shown, train)
+        self._lately = (*self._lately, train)[-(WINDOW + 1) :]
         if len(self._head) < WINDOW:
             self._head = (*self._head, (shown, train))
         else:
@@ -172,7 +239,11 @@ class TrainingTrend:
         recent = values[-count:]
         mean = sum(value for _, value in recent) / count
         start, end = values[-count - 1][0], values[-1][0]
-        return Trend(before, mean, start, count, first[0][0], first[-1][0], len(first), end)
+        apart = (self._count - (count + 1) / 2) - (len(first) - 1) / 2  # between the middles
+        return Trend(
+            before, mean, start, count, first[0][0], first[-1][0], len(first), end,
+            self._pace, apart, tuple(e for e, _ in first), tuple(e for e, _ in recent),
+        )  # fmt: skip
 
     def far_above_low(self, train: float | None, scale: float) -> tuple[int, float] | None:
         """The lowest training value of the run, as (epoch shown, value), when ``train`` is
@@ -214,32 +285,37 @@ def sudden_jump(previous: float, value: float, train: float | None) -> bool:
 def trend_texts(trend: Trend, span: str, *, one: bool) -> dict[str, str]:
     """The two sides of ``trend`` as the explanations say them: ``recent_at`` (``span`` is
     where the recent values come from: ``the last 3 epochs``; ``one``: it is one epoch or
-    evaluation) and ``before_at``. A value from one epoch is not said as a mean.
+    evaluation) and ``before_at``. A value from one epoch is not said as a mean, and a mean of
+    values logged every few epochs not as one over every epoch between them.
 
         >>> trend_texts(Trend(0.5, 0.4, 3, 1, 3, 3), "the last epoch", one=True)
         {'recent_at': '0.4 in the last epoch', 'before_at': '0.5 in epoch 3'}
         >>> texts = trend_texts(Trend(0.6867, 0.68, 4, 3, 2, 4, 3), "the last 3 epochs", one=False)
         >>> texts["recent_at"], texts["before_at"]
         ('0.68 on average over the last 3 epochs', '0.6867 on average over epochs 2–4')
+        >>> sampled = Trend(0.067, 0.051, 195, 3, 110, 120, 3, before_epochs=(110, 115, 120))
+        >>> trend_texts(sampled, "", one=False)["before_at"]
+        '0.067 on average over epochs 110, 115 and 120'
     """
-    first, last = trend.before_from, trend.before_to
+    first, last, n = trend.before_from, trend.before_to, trend.before_count
     if first == last:
         earlier = message("monitor.unit.before_epoch", epoch=last)
+    elif last - first + 1 > n:  # validated every few epochs: n values, not last - first + 1
+        earlier = epochs_listed(trend.before_epochs)
     else:
         earlier = message("monitor.unit.before_epochs", first=first, last=last)
     single, mean = "monitor.trend.one", "monitor.trend.mean"
     return {
         "recent_at": message(single if one else mean, value=trend.recent, span=span),
-        "before_at": message(
-            single if trend.before_count == 1 else mean, value=trend.before, span=earlier
-        ),
+        "before_at": message(single if n == 1 else mean, value=trend.before, span=earlier),
     }
 
 
 def trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
     """The training loss from the best epoch on and lately, for an explanation. One value
     after epochs that validated without it being judged (validating every 3rd epoch) is said
-    at its epoch, ``0.28 in epoch 9``: it is no mean over the last 3 epochs.
+    at its epoch, ``0.28 in epoch 9``: it is no mean over the last 3 epochs; a mean of three
+    such values is one over ``epochs 200, 205 and 210``, not over the last 15 epochs.
 
         >>> from nngraph.monitor.detectors import GL
         >>> gl = GL(5)
@@ -252,6 +328,8 @@ def trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
     unit, n = det._span(trend.start, trend.count)
     if trend.count == 1 and unit == "epoch" and n > 1:
         span = message("monitor.unit.before_epoch", epoch=trend.recent_to)
+    elif unit == "epoch" and n > trend.count:
+        span = epochs_listed(trend.recent_epochs)
     else:
         span = det._last_epochs(trend.start, trend.count)
     one = trend.count == 1 or n == 1
@@ -288,20 +366,35 @@ def unstable_verdict(
     return f"{name}.unstable", {**fields, **shown}
 
 
-def plateau_verdict(
+def calm_verdict(
     det: Detector, trend: Trend | None, fields: dict[str, Any], *, value: float
 ) -> Check:
-    """GL's, PQ's or UP's explanation when the training loss is flat since the best epoch and
-    not far below the validation loss: the model stopped learning (a plateau), which a rising
-    validation loss then is not memorising. Its ``level`` says where the training loss is:
-    ``not far below it``, or ``above the validation loss`` when it is at or above the
-    validation value now, ``value`` (dropout, data augmentation). None while training still
-    falls, or stays flat far below (memorised)."""
-    if trend is None or not trend.plateau(scale=det.best):
+    """GL's, PQ's or UP's explanation when a rising validation loss (now ``value``) shows no
+    memorising; None when it does, or with no trend. ``plateau``: the training loss is flat
+    since the best epoch, has stopped falling (:meth:`Trend.stopped`) and is not far below
+    the validation loss: the model stopped learning; its ``level`` says where the training loss
+    is (``not far below it``, or ``above the validation loss`` when at or above ``value``, as
+    with dropout). ``neutral``, with its ``reason``: the training loss is flat so far, but
+    too soon after the best to call it stopped, or it still falls but is not clearly below the
+    best validation loss (:meth:`Trend.below`)."""
+    if trend is None:
         return None
-    if trend.recent >= value:
-        level = message("monitor.trend.level_above", metric=nice_name(det.metric))
+    name, metric = type(det).__name__.lower(), nice_name(det.metric)
+    train = nice_name(det._train_name) if det._train_name else ""
+    shown = {**fields, **trend_fields(det, trend)}
+    if trend.fell(scale=det.best):
+        if trend.below(scale=det.best):
+            return None
+        side = "above" if trend.recent >= det.best else "barely_below"
+        level = message("monitor.trend.level_best_" + side, metric=metric)
+        reason = message("monitor.trend.not_below", train=train, metric=metric, level=level)
+    elif not trend.plateau(scale=det.best):
+        return None
+    elif trend.stopped(scale=det.best):
+        side = "above" if trend.recent >= value else "close"
+        level = message("monitor.trend.level_" + side, metric=metric)
+        return f"{name}.plateau", {**shown, "level": level}
     else:
-        level = message("monitor.trend.level_close", metric=nice_name(det.metric))
-    shown = {**fields, **trend_fields(det, trend), "level": level}
-    return f"{type(det).__name__.lower()}.plateau", shown
+        reason = message("monitor.trend.too_soon", train=train)
+    advice = message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
+    return f"{name}.neutral", {**shown, "reason": reason, "advice": advice}

@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from nngraph.i18n import message, numeral, times_text
 
-__all__ = ["above_text", "percent_text", "plain", "rising_trail"]
+__all__ = ["above_text", "epochs_listed", "percent_text", "plain", "rising_trail"]
 
 
 #: From here on a number in an explanation is written as 5.0e13, not in (up to 300) digits.
@@ -109,3 +109,14 @@ def rising_trail(values: list[float]) -> str:
         if all(float(a) < float(b) for a, b in pairwise(shown)):
             break
     return " -> ".join(numeral(text) for text in shown)
+
+
+def epochs_listed(epochs: tuple[int, ...]) -> str:
+    """``epochs 200, 205 and 210`` (at least two), as the explanations say where a mean of
+    training values logged every few epochs comes from.
+
+        >>> epochs_listed((200, 205, 210)), epochs_listed((5, 10))
+        ('epochs 200, 205 and 210', 'epochs 5 and 10')
+    """
+    most = ", ".join(str(epoch) for epoch in epochs[:-1])
+    return message("monitor.trend.epochs_listed", most=most, last=epochs[-1])

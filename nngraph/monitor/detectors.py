@@ -41,13 +41,15 @@ The stopping criteria of Prechelt, "Early Stopping - But When?" (1998), exactly 
 - ``UP(s, k)``: fires at the end of a strip when the validation error rose at the end of ``s``
   successive strips (``E_va(t) > E_va(t - k)``, ``s`` times in a row).
 
-Their explanations, and ``Gap``'s, speak of overfitting while the training loss falls or stays
-flat at most half the best validation loss (memorised): its mean over the last 3 epochs
-compared with its mean over the 3 up to the best epoch, so one noisy value does not decide. A
-training loss clearly higher than then (by more than 5% of it and 1% of the best validation
-loss; ``Gap``: any rise) is unstable training, and the text suggests a smaller learning rate; a
-flat one closer to the validation loss is a plateau (the model stopped learning); when they
-fire does not change.
+Their explanations, and ``Gap``'s, speak of overfitting while the training loss falls and is
+clearly (5%) below the best validation loss, or stays flat at most half of it (memorised): its
+mean over the last 3 epochs compared with its mean over the 3 up to the best epoch, so one noisy
+value does not decide. A training loss clearly higher than then (by more than 5% of it and 1% of
+the best validation loss; ``Gap``: any rise) is unstable training, and the text suggests a
+smaller learning rate; one that has stopped falling (3 evaluations after the best at least, and
+far slower than its pace before) closer to the validation loss is a plateau (the model stopped
+learning); anything else (too soon to tell, a training loss still above the validation loss)
+gets a neutral reading with the numbers; when they fire does not change.
 
 Prechelt defines them on errors: ``GL``, ``PQ`` and ``UP`` refuse a higher-is-better metric (one
 that ``mode="auto"`` maximises, such as ``val_acc``) with an ``NNGraphError``; watch it with

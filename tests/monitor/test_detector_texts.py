@@ -105,6 +105,19 @@ def test_up_shows_a_trail_that_visibly_rises() -> None:
     assert event is not None and "(wartości: -2,5521 -> -2,552)" in event.message
 
 
+def test_up_does_not_count_float_rounding_as_a_rise() -> None:
+    """Sweep 21a §5: after ReduceLROnPlateau froze the model (lr 5e-9), UP said "the model
+    keeps getting worse on new data" of rises in the 8th digit, one float32 step each."""
+    frozen = [0.34239674, 0.34239677, 0.3423968, 0.34239683, 0.34239686, 0.3423969]
+    up = UP(3, 1)
+    events = [up.update(epoch, val_loss=v) for epoch, v in enumerate([0.3, *frozen], 1)]
+    assert events == [None] * 7
+    seen = UP(3, 1)  # a rise a student can see still counts, however small the loss
+    for epoch, value in enumerate([0.3, 0.3001, 0.3002, 0.3003], 1):
+        event = seen.update(epoch, val_loss=value)
+    assert event is not None and event.message_id == "up.fire"
+
+
 @pytest.mark.parametrize(
     ("tiny", "in_english", "in_polish"),
     [
@@ -217,7 +230,7 @@ def test_two_validations_under_one_epoch_number_never_say_zero_epochs() -> None:
 
     english = events()
     assert len(english) == 4 and not [m for m in english if "0 epoch" in m]
-    assert "in the last evaluation, down from" in english[0]
+    assert "in the last evaluation (against" in english[0]  # neutral: training is not below
     assert "has not improved for 1 evaluation (best 0.5 at epoch 3)" in english[1]
     assert "1 strip of 1 evaluation (0.5 -> 0.6)" in english[2]
     assert "apart for 1 evaluation:" in english[3]

@@ -7,6 +7,8 @@ training loss that fell just before the best epoch and has been flat since alway
 
 from __future__ import annotations
 
+import pytest
+
 import nngraph as ng
 from nngraph.monitor import Monitor
 from nngraph.monitor.detectors import GL, PQ, UP, Event, Gap
@@ -145,3 +147,116 @@ def test_a_flat_training_loss_above_the_validation_loss_is_not_said_to_be_below_
         for event in mon.events:
             assert words in event.message
             assert "not far below" not in event.message and "niewiele niżej" not in event.message
+
+
+# ----------------------------------------------------------------------------- sweep 21a
+
+# the training loss falls a steady 2% an epoch; the validation loss is best at epoch 10 and 8%
+# higher at epoch 11 (sweep 21a §2, repro f_plateau_synthetic)
+STEADY_TRAIN = [0.98**e for e in range(1, 12)]
+STEADY_VAL = [1.2 * 0.97**e for e in range(1, 11)] + [1.2 * 0.97**10 * 1.08]
+# a noisy training loss one epoch after a best, slightly up (sweep 21a: R01, epoch 93)
+NOISY_TRAIN = [0.09, 0.08, 0.075, 0.072, 0.0698, 0.0708]
+NOISY_VAL = [0.2, 0.15, 0.13, 0.12, 0.1091, 0.1259]
+
+
+@pytest.mark.parametrize(("train", "val"), [(STEADY_TRAIN, STEADY_VAL), (NOISY_TRAIN, NOISY_VAL)])
+def test_one_epoch_after_a_best_is_too_soon_to_call_a_plateau(
+    train: list[float], val: list[float]
+) -> None:
+    """Sweep 21a §2: "neither loss improves any more ... try a bigger model" one epoch after a
+    best, while the training loss fell 15-98% over the next 100 epochs."""
+    said = {
+        "en": "the numbers do not show yet whether training loss has stopped falling (a plateau)",
+        "pl": "liczby nie pokazują jeszcze, czy strata treningowa przestaje spadać (plateau)",
+    }
+    for language, words in said.items():
+        ng.set_language(language)
+        mon = Monitor(display=False, detectors=[GL(5, stop=False), UP(1, 1)])
+        for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
+            mon.log(epoch, loss=t, val_loss=v)
+        assert [(e.epoch, e.message_id) for e in mon.events] == [
+            (len(val), "gl.neutral"),
+            (len(val), "up.neutral"),
+        ]
+        for event in mon.events:
+            assert words in event.message, event.message
+            assert "bigger model" not in event.message and "większego modelu" not in event.message
+
+
+def test_a_slow_steady_fall_is_no_plateau_however_long_after_the_best() -> None:
+    """Sweep 21a §2 (R21, UP(3, 5) at epoch 155): the training loss fell 0.35% an epoch before
+    the best and after it, under 5% since the best: called a plateau, "try a bigger model"."""
+    up = UP(3, 5)
+    for epoch in range(1, 156):
+        val = 1.3 - 0.001 * epoch if epoch <= 140 else 1.16 + 0.001 * (epoch - 140)
+        up.update(epoch, loss=2.0 - 0.005 * epoch, val_loss=val)
+    (event,) = up.events
+    assert event.epoch == 155 and event.message_id == "up.neutral"
+    assert "bigger model" not in event.message and "stopped learning" not in event.message
+
+
+# a line fitted to 5 points (sweep 21a §3, repro f_memorise_line): the training loss falls from
+# 4.2 but stays far above the validation loss, best 1.6 at epoch 10
+LINE_TRAIN = [5.0 - 0.08 * e for e in range(1, 20)]
+LINE_VAL = [2.0 - 0.04 * e if e <= 10 else 1.6 + 0.012 * (e - 10) for e in range(1, 20)]
+
+
+def test_a_falling_training_loss_above_the_validation_loss_is_no_sign_of_memorising() -> None:
+    said = {
+        "en": "training loss is still falling, but it is above the best validation loss; a model",
+        "pl": "strata treningowa wciąż spada, ale jest wyżej niż strata walidacyjna w najlepszej",
+    }
+    for language, words in said.items():
+        ng.set_language(language)
+        mon = Monitor(display=False)  # the classroom set: GL(5, stop=False) speaks
+        for epoch, (t, v) in enumerate(zip(LINE_TRAIN, LINE_VAL, strict=True), 1):
+            mon.log(epoch, loss=t, val_loss=v)
+        (event,) = [e for e in mon.events if e.detector.startswith("GL")]
+        assert event.epoch == 17 and event.message_id == "gl.neutral"
+        assert words in event.message, event.message
+        assert "may have started to memorise" not in event.message
+        assert "mógł zacząć zapamiętywać" not in event.message
+
+
+def test_a_falling_training_loss_clearly_below_the_validation_loss_still_memorises() -> None:
+    train = [t - 3.2 for t in LINE_TRAIN]  # the same fall, now far below validation
+    gl = GL(5)
+    for epoch, (t, v) in enumerate(zip(train, LINE_VAL, strict=True), 1):
+        gl.update(epoch, loss=t, val_loss=v)
+    (event,) = gl.events
+    assert event.message_id == "gl.overfit" and "has started to memorise" in event.message
+
+
+def test_a_mean_of_values_logged_every_5_epochs_names_their_epochs() -> None:
+    """Sweep 21a §9: "0.05098 on average over the last 15 epochs" was the mean of the training
+    loss at the 3 validation epochs 200, 205 and 210."""
+    val = {5: 0.9, 10: 0.7, 15: 0.6, 20: 0.55, 25: 0.5, 30: 0.51, 35: 0.515, 40: 0.52, 45: 0.53}
+    said = {
+        "en": "(0.14 on average over epochs 35, 40 and 45, down from 0.19 on average over epochs "
+        "25 and 30)",
+        "pl": "(teraz średnio 0,14 w epokach 35, 40 i 45, wobec średnio 0,19 w epokach 25 i 30)",
+    }
+    for language, words in said.items():
+        ng.set_language(language)
+        mon = Monitor(display=False, detectors=[GL(5)])
+        for epoch in range(1, 46):
+            row = {"val_loss": val[epoch]} if epoch in val else {}
+            mon.log(epoch=epoch, loss=0.3 - 0.004 * epoch, **row)
+        (event,) = mon.events
+        assert event.epoch == 45 and event.message_id == "gl.overfit"
+        assert words in event.message, event.message
+        assert "15 epochs" not in event.message and "15 epokach" not in event.message
+
+
+def test_gl_says_again_when_a_rise_it_called_memorising_turns_into_a_spike() -> None:
+    """Sweep 21a §4: GL said "may have started to memorise" at the first epoch of an
+    instability spike (the training loss went up sixfold after it), and stayed silent."""
+    curve = [(0.5 - 0.02 * e, 0.6 - 0.02 * e) for e in range(1, 11)]  # the best: 0.4 at 10
+    curve += [(0.29, 0.405), (0.28, 0.41), (0.27, 0.425), (0.6, 0.6), (0.26, 0.43), (0.8, 0.7)]
+    mon = Monitor(display=False, detectors=[GL(5, stop=False)])
+    for epoch, (t, v) in enumerate(curve, 1):
+        mon.log(epoch, loss=t, val_loss=v)
+    said = [(e.epoch, e.message_id) for e in mon.events]
+    assert said == [(13, "gl.overfit"), (14, "gl.stalled")]  # corrected once, not every spike
+    assert "unstable" in mon.events[1].message and "memorise" not in mon.events[1].message
