@@ -5,8 +5,9 @@ every parameter's ``.grad`` already holds what a hook would see, so :meth:`Gradi
 reads them: the norms are computed on the device in one fused call (``torch._foreach_norm``),
 stacked, and moved to the host with a single ``.tolist()`` (one transfer per step, per device).
 A backward hook would run once per parameter per backward pass and could not batch the transfer.
-Give ``optimizer=`` to have ``step()`` called for you: then one *optimizer* step pre-hook is
-registered (never on the model), and removed by :meth:`close` or at the end of a ``with`` block.
+Give ``optimizer=`` to have ``step()`` called for you: then *optimizer* step hooks are
+registered (never on the model; see :class:`~nngraph.monitor._gradhooked.StepHooks`), and removed
+by :meth:`close` or at the end of a ``with`` block.
 A new watch of the same parameters through the same optimizer (the cell run again) closes the
 older one, so no step is counted twice.
 
@@ -34,7 +35,7 @@ from nngraph.monitor._common import Event, short_repr
 from nngraph.monitor._gradgates import Gates
 from nngraph.monitor._gradgroup import grouped
 from nngraph.monitor._gradheld import Held
-from nngraph.monitor._gradhooked import close_older, hooked
+from nngraph.monitor._gradhooked import StepHooks, close_older, hooked
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
@@ -81,7 +82,12 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
     the true ones (``scaler.step(optimizer)`` unscales first; a step the scaler skips for an
     inf/NaN is not recorded), and after ``clip_grad_norm_`` they are the *clipped* norms: to
     see the raw ones (an exploding gradient that clipping hides), call ``step()`` right after
-    ``loss.backward()`` instead. A ``step()`` you call reads ``p.grad`` as it is then: after
+    ``loss.backward()`` instead. A step given a closure (``step(closure)``: LBFGS, and Lightning
+    at every step) is read once the step has run, as the closure left the gradients (LBFGS calls
+    it several times: its last call's). Under Lightning they are so the unscaled norms, clipped
+    by ``gradient_clip_val`` if given; for the raw ones, call ``step()`` of a watch without
+    ``optimizer=`` in the module's ``on_before_optimizer_step``. A ``step()`` you call reads
+    ``p.grad`` as it is then: after
     ``scaler.scale(loss).backward()`` the gradients are multiplied by the scale (65536 at
     first), so call ``scaler.unscale_(optimizer)`` before ``step()``.
 
@@ -118,8 +124,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             raise NNGraphError(
                 message("monitor.gradwatch.optimizer_class", name=optimizer.__name__)
             )
-        add_hook = getattr(optimizer, "register_step_pre_hook", None)
-        if optimizer is not None and not callable(add_hook):
+        add_hooks = [getattr(optimizer, f"register_step_{at}_hook", None) for at in ("pre", "post")]
+        if optimizer is not None and not all(callable(add) for add in add_hooks):
             raise NNGraphError(message("monitor.gradwatch.optimizer", got=_type_name(optimizer)))
         if optimizer is not None:  # an old model's optimizer (the model cell run again)
             check_optimizer_trains(optimizer, self.model)
@@ -159,13 +165,12 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         self.view: Any = None
         if optimizer is not None:
             close_older(optimizer, {id(p) for _, p in self._params})
-            self._hook = optimizer.register_step_pre_hook(self._pre_step)
+            self._hook = StepHooks(optimizer, self._optimizer_step)
             hooked.add(self)
 
-    def _pre_step(self, optimizer: Any, args: Any = (), kwargs: Any = None) -> None:
+    def _optimizer_step(self, closure: Any) -> None:
+        """One ``optimizer.step(closure)`` (``closure`` None without one), its gradients there."""
         now = self.step()
-        given = [a for a in args if a is not optimizer]  # torch passes the optimizer in args
-        closure = given[0] if given else (kwargs or {}).get("closure")
         if self._empty is not None and (said := self._empty.check(now, closure)):
             self._emit("", said, {"steps": self._empty.run})
 
@@ -359,7 +364,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         _display.show(self, self._text())
 
     def close(self) -> None:
-        """Remove the optimizer hook (if any). The model itself was never touched.
+        """Remove the optimizer hooks (if any). The model itself was never touched.
 
         >>> import torch
         >>> net = torch.nn.Linear(2, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)

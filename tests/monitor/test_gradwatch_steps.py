@@ -1,11 +1,14 @@
 """GradientWatch(optimizer=...) says when the optimizer steps with no gradient at all (sweep S,
 bug 2): ``zero_grad()`` between ``backward()`` and ``step()``, or no ``backward()``. Never for a
-step that has a gradient somewhere: the other model of a GAN, a frozen model, a skipped expert."""
+step that has a gradient somewhere: the other model of a GAN, a frozen model, a skipped expert.
+A step given a closure (LBFGS, Lightning) is read after its closure ran (sweep 21d, finding 5)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -263,3 +266,146 @@ def test_a_linear_probe_or_a_dropout_of_zero_in_eval_mode_is_not_told() -> None:
             opt.step()
         gw.close()
         assert gw.events == []
+
+
+def same_norms(watch: GradientWatch, expected: list[dict[str, float]]) -> None:
+    """``watch`` recorded ``expected`` (one ``{layer: norm}`` per step), step by step."""
+    assert watch.steps == len(expected)
+    for layer in watch.layers:
+        steps, norms = watch.history(layer)
+        assert steps.tolist() == list(range(1, len(expected) + 1))
+        assert norms.tolist() == pytest.approx([e[layer] for e in expected], rel=1e-6)
+
+
+@pytest.mark.parametrize("keyword", [False, True], ids=["step(closure)", "step(closure=...)"])
+def test_a_step_given_a_closure_reads_the_gradients_its_closure_made(keyword: bool) -> None:
+    """zero_grad, forward and backward run inside step(closure): read at its pre-hook, the
+    watch got the step before's gradients (none at step 1, never the last step's)."""
+    net = mlp()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    hooked, raw = GradientWatch(net, optimizer=opt), GradientWatch(net)
+    x = torch.randn(16, 4)
+    made: list[dict[str, float]] = []
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        loss = F.cross_entropy(net(x), (x[:, 0] > 0).long())
+        loss.backward()
+        made.append(raw.step())
+        return loss
+
+    for _ in range(3):
+        opt.step(closure=closure) if keyword else opt.step(closure)
+    hooked.close()
+    same_norms(hooked, made)
+
+
+def test_lbfgs_is_read_as_its_last_closure_call_left_the_gradients() -> None:
+    net = mlp()
+    opt = torch.optim.LBFGS(net.parameters(), max_iter=4)
+    hooked, raw = GradientWatch(net, optimizer=opt), GradientWatch(net)
+    x = torch.randn(16, 4)
+    calls: list[dict[str, float]] = []
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        loss = F.cross_entropy(net(x), (x[:, 0] > 0).long())
+        loss.backward()
+        calls.append(raw.step())
+        return loss
+
+    last = []
+    for _ in range(3):
+        before = len(calls)
+        opt.step(closure)
+        assert len(calls) - before > 1  # several calls in one step
+        last.append(calls[-1])
+    hooked.close()
+    same_norms(hooked, last)
+
+
+@pytest.mark.parametrize("closure", [False, True], ids=["step()", "step(closure)"])
+def test_training_in_eval_mode_is_said_with_or_without_a_closure(closure: bool) -> None:
+    net = with_dropout().eval()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt)
+
+    def backward() -> torch.Tensor:
+        opt.zero_grad()
+        loss = net(torch.randn(8, 4)).pow(2).mean()
+        loss.backward()
+        return loss
+
+    for _ in range(5):
+        if closure:
+            opt.step(backward)
+        else:
+            backward()
+            opt.step()
+    gw.close()
+    assert [e.message_id for e in gw.events] == ["grad.eval_mode"]
+    assert gw.steps == 5 and len(gw.history("0")[0]) == 5
+
+
+@pytest.mark.parametrize("clip", [None, 0.5], ids=["raw", "gradient_clip_val"])
+def test_under_lightning_each_step_is_read_as_its_closure_left_it(clip: float | None) -> None:
+    """Lightning calls optimizer.step(closure) at every step and clips inside the closure: the
+    hooked norms are those after on_after_backward, then after clipping (if any); the raw ones
+    are read in on_before_optimizer_step, as the GradientWatch docstring says."""
+    pl = pytest.importorskip("lightning.pytorch")
+
+    class Net(pl.LightningModule):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = mlp()
+
+        def on_train_start(self) -> None:
+            self.hooked = GradientWatch(self, optimizer=self.trainer.optimizers[0])
+            self.after_backward, self.after_clip = GradientWatch(self), GradientWatch(self)
+            self.before_step = GradientWatch(self)
+            self.raw: list[dict[str, float]] = []
+            self.unclipped: list[dict[str, float]] = []
+            self.clipped: list[dict[str, float]] = []
+
+        def on_after_backward(self) -> None:
+            self.raw.append(self.after_backward.step())
+
+        def on_before_optimizer_step(self, optimizer: Any) -> None:
+            self.unclipped.append(self.before_step.step())
+
+        def configure_gradient_clipping(self, optimizer: Any, **clipping: Any) -> None:
+            super().configure_gradient_clipping(optimizer, **clipping)
+            self.clipped.append(self.after_clip.step())
+
+        def training_step(self, batch: list[torch.Tensor], _: int) -> torch.Tensor:
+            x, y = batch
+            return F.cross_entropy(self.net(x) * 30, y)  # big gradients: clipping cuts them
+
+        def configure_optimizers(self) -> torch.optim.Optimizer:
+            return torch.optim.Adam(self.parameters(), lr=0.05)
+
+    torch.manual_seed(0)
+    x = torch.randn(40, 4)
+    data = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(x, (x[:, 0] > 0).long()), batch_size=8
+    )
+    trainer = pl.Trainer(
+        max_epochs=1,
+        accelerator="cpu",
+        devices=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        gradient_clip_val=clip,
+    )
+    model = Net()
+    trainer.fit(model, data)
+    model.hooked.close()
+    same_norms(model.hooked, model.clipped)  # 5 steps: the first and the last too
+    same_norms(model.before_step, model.raw)
+    if clip is None:
+        same_norms(model.hooked, model.raw)
+    else:
+        total = sum(v * v for v in model.hooked.last.values()) ** 0.5
+        assert total == pytest.approx(clip, rel=1e-4)
