@@ -27,26 +27,17 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message, numeral, plural_form
 from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import KEEP, Check, Detector
-from nngraph.monitor._names import is_validation, nice_name
+from nngraph.monitor._gl_reading import corrects, gl_reading
+from nngraph.monitor._names import nice_name
 from nngraph.monitor._params import (
     _count,
     _lower_is_better,
     _nonnegative,
 )
-from nngraph.monitor._trend import (
-    FLOAT_NOISE,
-    TrainingTrend,
-    calm_verdict,
-    trend_fields,
-    unstable_verdict,
-)
+from nngraph.monitor._trend import FLOAT_NOISE, TrainingTrend, calm_verdict, unstable_verdict
 from nngraph.monitor._wording import above_text, plain, rising_trail
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
-
-#: GL's explanations that blame memorising, and those that blame unstable training
-_MEMORISING = ("gl.overfit", "gl.flat")
-_UNSTABLE = ("gl.stalled", "gl.jump", "gl.unstable", "gl.train_nonfinite")
 
 
 def generalization_loss(e_va: float, e_opt: float) -> float:
@@ -137,8 +128,10 @@ class GL(Detector):
     spoke: a noisy validation loss that wobbles around 6% above its best is said once, not at
     every wobble. A new best starts afresh once it is more than ``alpha`` percent below the
     best it spoke of (one lucky low value in a noisy curve does not), and so does
-    :meth:`resume`. A rise it said may be memorising that turns out to be unstable training
-    (the training loss spikes too) is said again, once, with that explanation.
+    :meth:`resume`. While it holds, a changed reading is said once more, forward only: a rise
+    with no sign of memorising yet that turns into memorising (the training loss falls clearly
+    below the validation loss), or one said to be memorising that turns out to be unstable
+    training (the training loss spikes too); see :mod:`~nngraph.monitor._gl_reading`.
 
     >>> import nngraph as ng
     >>> gl = ng.detectors.GL(alpha=5)
@@ -168,7 +161,7 @@ class GL(Detector):
         self._high = -math.inf  # the highest finite value since GL last started afresh
         self._said: float | None = None  # the best when it last spoke since then
         self._previous = math.nan  # the value at the evaluation before
-        self._memorising = False  # what it said last blames memorising
+        self._reading: str | None = None  # the explanation it gave last
 
     def _rearm(self) -> None:
         super()._rearm()
@@ -178,10 +171,10 @@ class GL(Detector):
         found = self._judge(value, train)
         if not isinstance(found, tuple):
             return found
-        if self.active and self._memorising and found[0] in _UNSTABLE:
-            Detector._rearm(self)  # what it called memorising is a spike: said again, corrected
+        if self.active and corrects(self._reading, found[0]):
+            Detector._rearm(self)  # its reading of this rise has changed: said again, corrected
         if not self.active:  # said now
-            self._memorising = found[0] in _MEMORISING
+            self._reading = found[0]
         return found
 
     def _judge(self, value: float, train: float | None) -> Check:
@@ -215,25 +208,7 @@ class GL(Detector):
             best = self.best or 0.0  # -0.0 is shown as 0
             return "gl.from_zero", {**fields, "best": best, "value": value, "advice": advice}
         fields["above"] = above_text(self.value, self.alpha, best=self.best, value=value)
-        if not is_validation(self.metric):  # the training loss itself rose: not memorising
-            return "gl.training", fields
-        if train is not None and not math.isfinite(train):  # diverged, not memorising
-            return "gl.train_nonfinite", {**fields, "train_value": train}
-        unstable = unstable_verdict(
-            self, self._trend, fields, value=value, previous=previous, train=train
-        )
-        if unstable is not None:
-            return unstable
-        trend = self._trend.now()  # averages: one noisy training value does not decide
-        if trend is None:
-            return "gl.plain", fields
-        calm = calm_verdict(self, trend, fields, value=value)
-        if calm is not None:
-            return calm
-        # one rise may be noise in a small validation set: a GL that only warns says so
-        verdict = message("monitor.gl.verdict" if self.stop else "monitor.gl.verdict_warn")
-        shown = {**fields, **trend_fields(self, trend), "verdict": verdict}
-        return ("gl.overfit" if trend.fell(scale=self.best) else "gl.flat"), shown
+        return gl_reading(self, self._trend, fields, value=value, previous=previous, train=train)
 
 
 class PQ(Detector):

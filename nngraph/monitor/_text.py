@@ -171,9 +171,13 @@ class TextPrinter:
         means = {n: self._sums[n] / self._counts[n] for n in self._sums}
         self._sums, self._counts = {}, {}
         events = list(events)
-        if self.pending is not None and self.pending[0] == epoch:  # val_acc after val_loss
-            means, best = {**self.pending[1], **means}, best or self.pending[2]
-        elif self._late and self.pending is not None:  # the previous epoch's, complete now
+        held = self.pending
+        # val_acc after val_loss joins its line; a second validation in one epoch number
+        # (val_check_interval) is a line of its own: merged, it showed the later value with
+        # the earlier one's new-best mark
+        if held is not None and held[0] == epoch and held[1].keys().isdisjoint(means):
+            means, best = {**held[1], **means}, best or held[2]
+        elif self._late and held is not None:  # the previous epoch's, complete now
             self._print_pending(limited=True)
         if epoch != self._line_epoch:
             self._line_epoch, self._late_sums, self._late_counts = epoch, {}, {}

@@ -121,3 +121,28 @@ def test_a_global_step_shared_by_validation_and_the_next_batch_keeps_each_epochs
         "epoch    2  loss 0.51 / val 0.6 *",
         "epoch    3  loss 0.3433 / val 0.4333 *",
     ]
+
+
+def test_two_validations_in_one_epoch_number_never_mark_the_later_worse_one_best(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Sweep 21d §6: under val_check_interval the rate limit merged the two validations of one
+    shown epoch, and the line showed the later, worse value with the earlier one's new-best
+    mark: "epoch 2  loss 0.7 / val 0.75 *", the best being 0.6."""
+    mon = Monitor(display="text", print_interval=60, detectors=[])
+    mon.log(epoch=1.0, loss=0.9, val_loss=0.8)  # the first line is printed
+    mon.log(epoch=1.5, val_loss=0.6)  # a new best in epoch 2, held back by the rate limit
+    mon.log(epoch=2.0, loss=0.7, val_loss=0.75)  # worse, in the same epoch 2
+    mon.close()
+    assert epoch_lines(capsys.readouterr().out) == [
+        "epoch    1  loss 0.9 / val 0.8 *",
+        "epoch    2  loss 0.7 / val 0.75",
+    ]
+    mon = Monitor(display="text", print_interval=60, detectors=[])
+    mon.log(epoch=1, loss=0.9, val_loss=0.8)
+    mon.log(epoch=2, loss=0.7, val_loss=0.6)
+    mon.log(epoch=2, val_acc=0.9)  # another metric of the same validation joins its line
+    mon.close()
+    assert (
+        epoch_lines(capsys.readouterr().out)[1] == "epoch    2  loss 0.7 / val 0.6 *  val_acc 0.9"
+    )

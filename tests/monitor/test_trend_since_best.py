@@ -260,3 +260,48 @@ def test_gl_says_again_when_a_rise_it_called_memorising_turns_into_a_spike() -> 
     said = [(e.epoch, e.message_id) for e in mon.events]
     assert said == [(13, "gl.overfit"), (14, "gl.stalled")]  # corrected once, not every spike
     assert "unstable" in mon.events[1].message and "memorise" not in mon.events[1].message
+
+
+# the lecture's overfitting demo (sweep 21d §2, t11_overfit.py: a 3x256 MLP on 40 noisy points):
+# the best is 0.642 at epoch 2, then the validation loss triples while the training loss halves
+DEMO_VAL = [0.683, 0.642, 0.665, 0.66, 0.679, 0.839, 0.868, 0.81, 1.018, 1.145, 1.666, 1.106]
+DEMO_VAL += [0.989, 1.08, 1.4, 1.404, 1.268, 1.456, 1.499, 1.789, 1.835, 1.64]
+DEMO_TRAIN = [1.207, 0.7, 0.674, 0.639, 0.661, 0.588, 0.522, 0.457, 0.42, 0.387, 0.37, 0.504]
+DEMO_TRAIN += [0.404, 0.349, 0.353, 0.354, 0.39, 0.31, 0.33, 0.259, 0.307, 0.277]
+
+
+def test_gl_says_memorising_once_when_its_no_sign_of_memorising_turns_into_it() -> None:
+    """Sweep 21d §2: GL's only text said "no sign of memorising yet" at epoch 5, while the
+    training loss was still above the best validation loss; it then fell far below while the
+    validation loss tripled, and no detector ever said overfitting."""
+    said = {"en": "may have started to memorise", "pl": "mógł zacząć zapamiętywać"}
+    for language, words in said.items():
+        ng.set_language(language)
+        mon = Monitor(display=False)  # the classroom set: GL(5, stop=False) speaks
+        for epoch, (t, v) in enumerate(zip(DEMO_TRAIN, DEMO_VAL, strict=True), 1):
+            mon.log(epoch, loss=t, val_loss=v)
+        gl = [e for e in mon.events if e.detector.startswith("GL")]
+        assert [(e.epoch, e.message_id) for e in gl] == [(5, "gl.neutral"), (7, "gl.overfit")]
+        assert words in gl[1].message, gl[1].message
+
+
+def test_a_stopping_gl_corrects_its_reading_but_still_stopped_at_its_first_event() -> None:
+    mon = Monitor(display=False, detectors=[GL(5)])
+    stops = []
+    for epoch, (t, v) in enumerate(zip(DEMO_TRAIN, DEMO_VAL, strict=True), 1):
+        mon.log(epoch, loss=t, val_loss=v)
+        stops.append(mon.should_stop)
+    assert stops.index(True) == 4 and all(stops[4:])  # from epoch 5 on, as before
+    assert mon.stop_event is not None and mon.stop_event.message_id == "gl.neutral"
+    assert [(e.epoch, e.message_id) for e in mon.events] == [(5, "gl.neutral"), (7, "gl.overfit")]
+
+
+def test_gl_corrects_no_sign_of_memorising_once_however_often_its_reading_flips() -> None:
+    """The training loss swings around the level that tells memorising from no sign of it:
+    said once each way would be a message every few epochs."""
+    val = [1.4, 1.2, 1.0] + [1.06 + 0.01 * k for k in range(15)]  # the best: 1.0 at epoch 3
+    train = [1.5, 1.3, 1.1, 1.02, 1.0, 0.98] + [0.8, 0.8, 0.8, 1.0, 1.0, 1.0] * 2
+    mon = Monitor(display=False, detectors=[GL(5, stop=False)])
+    for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
+        mon.log(epoch, loss=t, val_loss=v)
+    assert [(e.epoch, e.message_id) for e in mon.events] == [(4, "gl.neutral"), (7, "gl.overfit")]
