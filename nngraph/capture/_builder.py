@@ -37,7 +37,8 @@ __all__ = [
     "tensors_in",
 ]
 
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+# where an upper-case letter starts a word, but not right after a digit: MaxPool2D -> max_pool2d
+_CAMEL = re.compile(r"(?<!^)(?<![0-9])(?=[A-Z])")
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 import pytest
 import torch
+from torch import nn
 
 import nngraph as ng
 from tests.capture.zoo import CASES, make, total
@@ -146,6 +147,16 @@ def test_module_paths_and_parameter_names_follow_named_parameters() -> None:
     }
     x = next(d for _, d in g.nodes(data=True) if d["kind"] == "input")
     assert x["name"] == "input" and x["shape"] == [2, 3, 8, 8]
+
+
+def test_graph_of_names_ops_as_torch_does_also_with_2d_in_their_name() -> None:
+    # MaxPool2DWithIndicesBackward0 was `max_pool2_d_with_indices` in every %nngraph loss of a CNN
+    model = nn.Sequential(
+        nn.Conv2d(3, 4, 3), nn.MaxPool2d(2), nn.Upsample(scale_factor=2, mode="bilinear")
+    )
+    g = ng.graph_of(model(torch.randn(1, 3, 8, 8)).sum())
+    ops = {d["op"] for _, d in g.nodes(data=True) if d["kind"] == "op"}
+    assert {"convolution", "max_pool2d_with_indices", "upsample_bilinear2d"} <= ops
 
 
 def test_graph_of_without_statistics_has_the_same_structure() -> None:
