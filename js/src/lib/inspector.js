@@ -3,7 +3,7 @@
 
 import { formatCount, formatNumber, rmsOf } from "./color.js";
 import { h, s, clear } from "./dom.js";
-import { EN } from "./messages.js";
+import { EN, plural } from "./messages.js";
 
 /** @typedef {import("./graph.js").GNode} GNode */
 /** @typedef {import("./graph.js").Stats} Stats */
@@ -219,9 +219,14 @@ export function showItem(panel, item, graph, actions = {}) {
   );
   const spread = gradSpread(members, t);
   if (spread) panel.append(spread);
-  const list = flagList(flags.slice(0, 20), t);
+  const list = flagList(flags.slice(0, SHOWN_FLAGS), t);
   if (list) panel.append(list);
+  const more = flags.length - SHOWN_FLAGS;
+  if (list && more > 0) list.append(h("p", { class: "ng-note" }, [t(`graphview.flags_more.${plural(more)}`, { n: more })]));
 }
+
+/** The findings a module's or a run's inspector lists; how many more there are is said. */
+const SHOWN_FLAGS = 20;
 
 /** Hide and empty the inspector. */
 export function hideInspector(panel) {

@@ -29,6 +29,21 @@ describe("inspector of a run of repeated blocks", () => {
   });
 });
 
+describe("inspector of a box with many findings", () => {
+  it("lists 20 and says how many more there are", () => {
+    const json = tracedMlp(30);
+    for (const node of json.nodes) {
+      if (node.op === "linear") node.flags = [{ kind: "vanishing", where: "backward", message: `gradient of ${node.module}` }];
+    }
+    const graph = parseGraph(json);
+    const item = visibleGraph(graph, { expanded: new Set(), unfolded: new Map() }).items.get("r:0");
+    const panel = document.createElement("aside");
+    showItem(panel, item, graph);
+    expect(panel.querySelectorAll(".ng-flag-text").length).toBe(20);
+    expect(panel.textContent).toContain("… and 10 more findings inside this box");
+  });
+});
+
 describe("flag texts", () => {
   it("call data far from standardised a data scale problem, not an exploding gradient", () => {
     const scale = { kind: "exploding", where: "forward", mean: 500, std: 290, message: "What goes into module 0 (Linear) is far from standardised" };
