@@ -646,6 +646,31 @@ MESSAGES: dict[str, str] = {
         "you gave a monitor, so set its display: mon = ng.Monitor(display={display!r}), "
         "then NNGraphCallback(mon)"
     ),
+    "monitor.lightning.detectors_positional": (
+        "NNGraphCallback(...) takes an ng.Monitor first; detectors go in detectors=[...], "
+        "e.g. NNGraphCallback(detectors=[ng.detectors.Patience(5)])"
+    ),
+    "monitor.lightning.metric_and_monitor": (
+        "NNGraphCallback(metric=...) is used only when the callback makes its own monitor; "
+        "you gave a monitor, so give the metric to it: mon = ng.Monitor(metric={metric!r}), "
+        "then NNGraphCallback(mon)"
+    ),
+    "monitor.lightning.stop_metric": (
+        "NNGraphCallback: {stopper} stops training on {watched}, but the best weights put back "
+        "into the model at the end are those of the best {metric}, so they may not come from "
+        "the epoch the stop calls best. To choose them by {watched}: {fix}"
+    ),
+    "monitor.lightning.refit": (
+        "fit was run again: the curves go on from epoch {epoch} with a fresh optimizer, so the "
+        "first epochs may jump; a rise there comes from this restart, not from a learning rate "
+        "that is too high"
+    ),
+    "monitor.lightning.refit_restored": (
+        "fit was run again: it goes on from epoch {epoch} with a fresh optimizer and from the "
+        "best weights (epoch {best}), put back when the last fit ended, so the losses start "
+        "again from about their epoch {best} values; a rise there comes from this restart, not "
+        "from a learning rate that is too high"
+    ),
     # monitor: metric names and units inside sentences
     "monitor.name.loss": "training loss",
     "monitor.name.acc": "training accuracy",
@@ -2118,9 +2143,9 @@ MESSAGES: dict[str, str] = {
     "graphview.kind.repeated": "repeated blocks",
     "graphview.kind.module": "module",
     "graphview.note.run": "Click the block to unfold the repeats.",
-    "graphview.flags_more.many": "… and {n} more findings inside this box",
-    "graphview.flags_more.few": "… and {n} more findings inside this box",
     "graphview.flags_more.one": "… and 1 more finding inside this box",
+    "graphview.flags_more.few": "… and {n} more findings inside this box",
+    "graphview.flags_more.many": "… and {n} more findings inside this box",
     "graphview.note.module": "Click the module to open it; click its frame's title to close it again.",
     "graphview.flag.text": "{kind} ({where}): {message}",
     "graphview.flag.text_nowhere": "{kind}: {message}",

@@ -682,6 +682,32 @@ MESSAGES: dict[str, str] = {
         "podano monitor, więc ustaw wyświetlanie w nim: mon = ng.Monitor(display={display!r}), "
         "a potem NNGraphCallback(mon)"
     ),
+    "monitor.lightning.detectors_positional": (
+        "NNGraphCallback(...) przyjmuje jako pierwszy argument obiekt ng.Monitor; detektory "
+        "podaje się w detectors=[...], np. NNGraphCallback(detectors=[ng.detectors.Patience(5)])"
+    ),
+    "monitor.lightning.metric_and_monitor": (
+        "NNGraphCallback(metric=...) działa tylko wtedy, gdy callback sam tworzy monitor; "
+        "podano monitor, więc podaj metrykę jemu: mon = ng.Monitor(metric={metric!r}), "
+        "a potem NNGraphCallback(mon)"
+    ),
+    "monitor.lightning.stop_metric": (
+        "NNGraphCallback: {stopper} zatrzymuje trening według {watched}, ale na końcu do modelu "
+        "wracają wagi z epoki o najlepszym {metric}, więc mogą nie pochodzić z epoki, którą "
+        "zatrzymanie nazywa najlepszą. Aby wybierać je według {watched}: {fix}"
+    ),
+    "monitor.lightning.refit": (
+        "metodę fit uruchomiono ponownie: krzywe są kontynuowane od epoki {epoch} z nowym "
+        "optymalizatorem, więc wartości w pierwszych epokach mogą skoczyć; wzrost w tym miejscu "
+        "wynika z tego restartu, a nie ze zbyt dużego współczynnika uczenia"
+    ),
+    "monitor.lightning.refit_restored": (
+        "metodę fit uruchomiono ponownie: trening jest kontynuowany od epoki {epoch} z nowym "
+        "optymalizatorem i od najlepszych wag (z epoki {best}), przywróconych na końcu "
+        "poprzedniego wywołania fit, więc straty zaczynają znów mniej więcej od wartości z "
+        "epoki {best}; "
+        "wzrost w tym miejscu wynika z tego restartu, a nie ze zbyt dużego współczynnika uczenia"
+    ),
     # monitor: nazwy metryk i jednostki w zdaniach; zdania detektorów nie uzgadniają z nimi
     # rodzaju (ktoś może podać metric="loss" albo "accuracy"): czas teraźniejszy, "jest powyżej"
     "monitor.name.loss": "strata treningowa",
@@ -2226,9 +2252,9 @@ MESSAGES: dict[str, str] = {
     "graphview.kind.repeated": "powtórzone bloki",
     "graphview.kind.module": "moduł",
     "graphview.note.run": "Kliknij blok, aby rozwinąć powtórzenia.",
-    "graphview.flags_more.many": "… i jeszcze {n} ustaleń w tym bloku",
-    "graphview.flags_more.few": "… i jeszcze {n} ustalenia w tym bloku",
     "graphview.flags_more.one": "… i jeszcze 1 ustalenie w tym bloku",
+    "graphview.flags_more.few": "… i jeszcze {n} ustalenia w tym bloku",
+    "graphview.flags_more.many": "… i jeszcze {n} ustaleń w tym bloku",
     "graphview.note.module": "Kliknij moduł, aby go otworzyć; kliknij tytuł jego ramki, aby go znowu zamknąć.",
     "graphview.flag.text": "{kind} ({where}): {message}",
     "graphview.flag.text_nowhere": "{kind}: {message}",

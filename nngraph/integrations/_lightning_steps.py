@@ -1,8 +1,9 @@
 """Helpers of the Lightning callback: epoch means of training metrics that a LightningModule
 logs per step only (:class:`StepMeans`), where the epoch stands after a validation
 (:func:`mid_epoch`), which of Lightning's ``EarlyStopping`` callbacks stopped the fit
-(:func:`stop_marks`, :func:`stopped_since`, :func:`early_stops`), the events the callback
-tells (:func:`note`) and a continued run's live view shown again (:func:`show_again`).
+(:func:`stop_marks`, :func:`stopped_since`, :func:`early_stops`), training metrics logged in
+``LightningModule.on_train_epoch_end`` (:class:`LateMetrics`), the events the callback tells
+(:func:`note`) and a continued run's live view shown again (:func:`show_again`).
 
 ``self.log("train_loss", loss)`` in ``training_step`` is Lightning's default there:
 ``on_step=True, on_epoch=False``. ``trainer.callback_metrics["train_loss"]`` then holds the last
@@ -34,12 +35,15 @@ from typing import Any
 from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event, is_tensor
+from nngraph.monitor._names import is_validation
 
 __all__ = [
+    "LateMetrics",
     "StepMeans",
     "early_stops",
     "mid_epoch",
     "note",
+    "refit_note",
     "show_again",
     "stop_marks",
     "stopped_since",
@@ -97,6 +101,55 @@ def _same(a: Any, b: Any) -> bool:
     except (TypeError, ValueError, RuntimeError):
         return False
     return x == y or (math.isnan(x) and math.isnan(y))
+
+
+#: one metric as the callback reads it: (Lightning's key, the monitor's name, value)
+Found = tuple[str, str, Any]
+
+
+class LateMetrics:
+    """Training metrics logged after the callback has read the epoch: in
+    ``LightningModule.on_train_epoch_end`` (the usual place for a mean over the epoch's
+    outputs), which Lightning calls after every callback's ``on_train_epoch_end`` except its
+    own ``EarlyStopping`` and ``ModelCheckpoint``. They are read when the next epoch starts
+    (or when training ends), where they are new or changed since the epoch's end (no batch ran
+    in between), and belong to the epoch that ended.
+
+        >>> late = LateMetrics()
+        >>> late.epoch_ended(1.0, [("val_loss", "val_loss", 0.7)])  # train_loss not logged yet
+        [('val_loss', 'val_loss', 0.7)]
+        >>> late.take([("train_loss", "loss", 0.6), ("val_loss", "val_loss", 0.7)])
+        (1.0, [('train_loss', 'loss', 0.6)])
+        >>> late.epoch_ended(2.0, [("train_loss", "loss", 0.6), ("val_loss", "val_loss", 0.65)])
+        [('val_loss', 'val_loss', 0.65)]
+    """
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()  # Lightning's keys seen to come late
+        self._step: float | None = None  # the step of the epoch that ended
+        self._seen: dict[str, Any] = {}  # the training values read at its end
+
+    def epoch_ended(self, step: float, found: list[Found]) -> list[Found]:
+        """At the epoch's end (``step``): ``found`` (as read from ``callback_metrics``) without
+        the keys known to come late, whose values are still the last epoch's."""
+        self._step = step
+        self._seen = {key: value for key, name, value in found if not is_validation(name)}
+        return [item for item in found if item[0] not in self.keys]
+
+    def take(self, found: list[Found]) -> tuple[float, list[Found]] | None:
+        """After the module's hook: the step of the epoch that ended and its training metrics
+        in ``found`` logged since :meth:`epoch_ended`; ``None`` if no epoch is waiting."""
+        step, self._step = self._step, None
+        if step is None:
+            return None
+        late = []
+        for key, name, value in found:
+            if is_validation(name):
+                continue
+            if key in self.keys or key not in self._seen or not _same(self._seen[key], value):
+                self.keys.add(key)
+                late.append((key, name, value))
+        return step, late
 
 
 def mid_epoch(trainer: Any) -> bool:
@@ -163,6 +216,19 @@ def note(epoch: int, message_id: str, detector: str = "NNGraphCallback", **field
         stop=stop,
         values=fields,
     )
+
+
+def refit_note(epoch: int, restored: int | None) -> Event:
+    """The event where a second ``fit`` goes on with the same monitor, at its first ``epoch``:
+    the optimizer starts afresh, and after a restore (``restored``: the best epoch, put back
+    when the last fit ended) the weights start back at that epoch, so the first epochs may jump.
+
+    >>> print(refit_note(23, 2).message)  # doctest: +ELLIPSIS
+    fit was run again: ... from the best weights (epoch 2), put back when the last fit ended...
+    """
+    if restored is None:
+        return note(epoch, "monitor.lightning.refit")
+    return note(epoch, "monitor.lightning.refit_restored", best=restored)
 
 
 def show_again(monitor: Any) -> None:

@@ -18,9 +18,11 @@ watches is kept as it is (``ng.Monitor(metric="valid_loss")`` gets ``valid_loss`
 validation dataloaders, the first one's metrics are the plain ones (``val_loss/dataloader_idx_0``
 -> ``val_loss``, so it is watched by default) and the others keep their index
 (``val_loss_dataloader_idx_1``). ``metrics={"my_key": "val_loss"}`` renames explicitly (the name
-the module logs, or the one the monitor shows); it comes first. Metrics logged in
-``LightningModule.on_train_epoch_end`` are seen one epoch late (log them in
-``training_step``/``validation_step`` with ``on_epoch=True``).
+the module logs, or the one the monitor shows); it comes first. Training metrics logged in
+``LightningModule.on_train_epoch_end`` (a mean of the epoch's outputs) are logged at their own
+epoch too: Lightning calls that hook after this callback's, so they are read when the next
+epoch starts (or when training ends), and a detector that reads the training loss (``GL``) then
+judges that epoch; a stop it asks for ends the next epoch (``Patience`` is not delayed).
 
     >>> import lightning.pytorch as pl                     # doctest: +SKIP
     >>> from nngraph.integrations.lightning import NNGraphCallback
@@ -40,6 +42,7 @@ from typing import Any
 from nngraph.capture import NNGraphWarning
 from nngraph.errors import NNGraphError, check_flag, stacklevel_outside
 from nngraph.i18n import message
+from nngraph.integrations import _lightning_checks as checks
 from nngraph.integrations import _lightning_names as naming
 from nngraph.integrations import _lightning_steps as steps
 from nngraph.integrations._lightning_names import metric_name
@@ -74,11 +77,15 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
     """Live curves, plain-language detectors and best-weight restore for ``Trainer.fit``.
 
     ``monitor``: a :class:`Monitor` to feed (default: a new one watching the LightningModule,
-    with ``detectors``, ``display``); ``stop``: let detectors stop training;
+    with ``detectors``, ``metric``, ``display``: see :class:`Monitor`; ``metric`` chooses the
+    best weights, e.g. ``metric="val_acc"``); ``stop``: let detectors stop training;
     ``restore_best``: put the best epoch's weights back into the module when ``fit`` ends,
     also when it is interrupted (the kernel's Stop button, Ctrl+C), which the monitor tells. An
     error leaves the weights as they were then, to look into (the monitor says how to restore
-    the best ones). A stop by Lightning's own ``EarlyStopping`` is told as an event.
+    the best ones). A stop by Lightning's own ``EarlyStopping`` is told as an event. Where a
+    stopping detector or an ``EarlyStopping`` watches another metric than the one the best
+    weights are chosen by (``Patience(5, metric="val_acc")`` with the default ``val_loss``), an
+    :class:`~nngraph.capture.NNGraphWarning` says so once, with the fix.
 
     One module, one run: a second ``fit`` of the same module (a re-run training cell) goes on
     with the same monitor, the one you gave or the callback's own: its history, best and events
@@ -89,7 +96,9 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
     from 1; so does one resumed with ``fit(..., ckpt_path=...)``, at the trainer's epochs (4,
     5, ... after 3). A monitor you gave goes on with another module too. A ``fit`` with nothing left to train
     (``max_epochs`` already reached) keeps the last run. An earlier fit's stop is not carried
-    over: the new fit trains its epochs unless a detector or the Stop button stops it again. If
+    over: the new fit trains its epochs unless a detector or the Stop button stops it again.
+    Each new ``fit`` starts its optimizer afresh (and after a restore, from the best weights), so
+    its first epochs may jump: an event says so where it starts. If
     the second fit never beats the best, the same module gets the best weights back (never worse
     ones), while another module is left as it is (with an
     :class:`~nngraph.capture.NNGraphWarning`: those weights belong to the earlier module). If the
@@ -108,15 +117,14 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         monitor: Monitor | None = None,
         *,
         detectors: Iterable[Detector] | None = None,
+        metric: str | None = None,
         stop: bool = True,
         restore_best: bool = True,
         metrics: Mapping[str, str] | None = None,
         display: Display = "auto",
     ) -> None:
         super().__init__()
-        if monitor is not None and not isinstance(monitor, Monitor):
-            got = repr(monitor) if isinstance(monitor, str) else type(monitor).__name__
-            raise NNGraphError(message("monitor.lightning.not_monitor", got=got))
+        checks.check_monitor(monitor)
         if monitor is not None and detectors is not None:  # they would be ignored without a word
             raise NNGraphError(message("monitor.lightning.detectors_and_monitor"))
         check_display(display)  # as Monitor checks it
@@ -125,6 +133,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         check_flag("NNGraphCallback(stop=...)", stop)
         check_flag("NNGraphCallback(restore_best=...)", restore_best)
         rename = naming.renames(metrics)
+        self.metric = checks.check_metric(metric, monitor)
         self.monitor = monitor
         self.detectors = None if detectors is None else detector_list(detectors)
         self.stop = stop
@@ -145,11 +154,17 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         self._trained = False  # an epoch ran in this fit
         self._keys: dict[str, None] = {}  # Lightning's keys of the metrics logged in this fit
         self._early: list[tuple[Any, tuple[Any, ...]]] = []  # see stop_marks
+        self._late = steps.LateMetrics()
+        self._last_logged = 0.0  # the step of the last call to the monitor (not rounded up)
+        self._restored: int | None = None  # the best epoch put back after the last epoch
+        self._fed: Monitor | None = None  # the monitor this callback logged to last
+        self._told_stop_metric = False
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
         self._validated = self._saw_metric = self._warned = self._trained = False
         self._running = False
         self._keys = {}
+        self._late = steps.LateMetrics()
 
     def on_train_start(self, trainer: Any, pl_module: Any) -> None:
         # here, not in on_fit_start: Lightning has restored a checkpoint's epoch by now, and it
@@ -164,6 +179,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             self.monitor = Monitor(
                 model=pl_module,
                 detectors=self.detectors,
+                metric=self.metric,
                 display=self.display if trainer.is_global_zero else False,
             )
             self._last_step = 0
@@ -178,8 +194,29 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         self._offset = max(0, self._last_step - trainer.current_epoch)
         if new_run and not resumed:
             self._offset = -trainer.current_epoch  # a new run counts from 1 (not when resumed)
+        restored, self._restored = self._restored, None
+        if not new_run and self.monitor is not None and self._fed is self.monitor:  # fit again
+            first = self._offset + trainer.current_epoch + 1
+            same = self.monitor.model is pl_module
+            self.monitor.add_event(steps.refit_note(first, restored if same else None))
+        self._check_stop_metric(trainer)
+
+    def _check_stop_metric(self, trainer: Any) -> None:
+        """Say once when what stops training watches another metric than the one the best
+        weights, put back at the end, are chosen by."""
+        mon = self.monitor
+        if self._told_stop_metric or mon is None or not self.restore_best:
+            return
+        early = [cb for cb in trainer.callbacks if isinstance(cb, EarlyStopping)]
+        text = checks.stop_metric_warning(
+            mon, early, stop=self.stop, names=self._names, own_monitor=self._own_monitor
+        )
+        if text is not None:
+            self._told_stop_metric = True
+            warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
 
     def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
+        self._log_late(trainer)
         self._batches = 0
         self._means.reset()
         self._skip = ((), set())  # named again: the monitor's detectors may have changed
@@ -245,33 +282,69 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         return naming.monitor_names(keys, naming.watched(self.monitor), self.rename)
 
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+        step = self._offset + trainer.current_epoch + 1  # also when validating every n epochs
         means = self._means.epoch_means(trainer.callback_metrics)  # logged per step only
-        found = [(key, name, means.get(key, value)) for key, name, value in self._collect(trainer)]
+        read = self._late.epoch_ended(step, self._collect(trainer))
+        found = [(key, name, means.get(key, value)) for key, name, value in read]
         validated, self._validated = self._validated, False
         self._trained = True
-        if self.monitor is not None:  # the trainer's epoch, also when validating every n
-            self._log(trainer, self._offset + trainer.current_epoch + 1, found, validated)
+        if self.monitor is not None:
+            self._log(trainer, step, found, validated, step_ended=False)
+
+    def on_train_end(self, trainer: Any, pl_module: Any) -> None:
+        self._log_late(trainer)
+
+    def _log_late(self, trainer: Any) -> None:
+        """Log the training metrics the module logged in its ``on_train_epoch_end``, after this
+        callback's, at the epoch that ended; then that epoch is complete (its line is shown, a
+        detector that waited for its training loss judges it). A stop asked for here ends the
+        epoch that starts now: stopping before its first batch would make it an empty epoch."""
+        waiting = self._late.take(self._collect(trainer))
+        if waiting is None or self.monitor is None:
+            return
+        step, found = waiting
+        if found:
+            self._record(step, found)
+        _ = self.monitor.should_stop  # reading it ends the epoch's step (see Monitor.log)
 
     def _log(
-        self, trainer: Any, step: float, found: list[tuple[str, str, Any]], validated: bool
+        self,
+        trainer: Any,
+        step: float,
+        found: list[tuple[str, str, Any]],
+        validated: bool,
+        *,
+        step_ended: bool = True,
     ) -> None:
-        """Log ``found`` (see :meth:`_collect`) at ``epoch=step``; stop if a detector asks."""
+        """Log ``found`` (see :meth:`_collect`) at ``epoch=step``; stop if a detector asks.
+        ``step_ended=False``: training metrics of this epoch may still come (see
+        :meth:`_log_late`), so an evaluation a detector holds back for them is not judged yet."""
+        self._trained = True
+        mon = self.monitor
+        if mon is None or not self._record(step, found):
+            return
+        if validated and all(name != mon.metric for _, name, _ in found):
+            self._warn_missing(trainer)  # validation ran and did not log the watched metric
+        if self.stop:
+            # should_stop also judges the evaluations held back; stop_requested polls the view
+            wanted = (
+                mon.should_stop if step_ended else mon.stop_requested or mon.stop_event is not None
+            )
+            should_stop = trainer.strategy.reduce_boolean_decision(wanted, all=False)
+            trainer.should_stop = trainer.should_stop or should_stop
+
+    def _record(self, step: float, found: list[tuple[str, str, Any]]) -> bool:
+        """Give ``found`` to the monitor at ``epoch=step``; whether there was anything."""
         metrics = {name: value for _, name, value in found}
         self._keys.update(dict.fromkeys(key for key, _, _ in found))
-        self._trained = True
         if not metrics or self.monitor is None:
-            return
+            return False
         self.monitor.log(epoch=step, **metrics)
-        self._last_step = math.ceil(step)
-        if self.monitor.metric in metrics:
-            self._saw_metric = True
-        elif validated:  # validation ran and did not log the watched metric
-            self._warn_missing(trainer)
-        if self.stop:
-            should_stop = trainer.strategy.reduce_boolean_decision(
-                self.monitor.should_stop, all=False
-            )
-            trainer.should_stop = trainer.should_stop or should_stop
+        self._last_step = max(self._last_step, math.ceil(step))
+        self._last_logged = step
+        self._fed = self.monitor
+        self._saw_metric = self._saw_metric or self.monitor.metric in metrics
+        return True
 
     def _warn_missing(self, trainer: Any) -> None:
         """Say once that the watched metric never came, naming what did as the module logs it
@@ -329,4 +402,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             text = message("monitor.lightning.not_restored", reason=exc)
             warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
             return False
+        best = mon.best
+        # weights of an earlier epoch than the last: a next fit starts back there
+        self._restored = best.epoch if best is not None and best.step < self._last_logged else None
         return True

@@ -1,0 +1,111 @@
+"""Checks of the Lightning callback: what ``NNGraphCallback(...)`` is given
+(:func:`check_monitor`, :func:`check_metric`), and whether what stops training watches the
+metric the best weights are chosen by (:func:`stop_metric_mismatch`, and the warning that says
+so: :func:`stop_metric_warning`).
+
+    >>> from nngraph.monitor import detectors
+    >>> check_monitor(detectors.Patience(5))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: NNGraphCallback(...) takes an ng.Monitor first; ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
+
+from nngraph.errors import NNGraphError
+from nngraph.i18n import message
+from nngraph.monitor import Monitor
+from nngraph.monitor._names import is_metric_name
+from nngraph.monitor.detectors import Detector, Divergence
+
+__all__ = ["check_metric", "check_monitor", "stop_metric_mismatch", "stop_metric_warning"]
+
+
+def check_monitor(monitor: object) -> None:
+    """Refuse a first argument that is not an ``ng.Monitor`` (or ``None``); detectors given
+    there (one, a list, or a detector class) are told to go in ``detectors=[...]``."""
+    if monitor is None or isinstance(monitor, Monitor):
+        return
+    items = list(monitor) if isinstance(monitor, list | tuple) else [monitor]
+    if any(_is_detector(item) for item in items):
+        raise NNGraphError(message("monitor.lightning.detectors_positional"))
+    got = repr(monitor) if isinstance(monitor, str) else type(monitor).__name__
+    raise NNGraphError(message("monitor.lightning.not_monitor", got=got))
+
+
+def _is_detector(value: object) -> bool:
+    return isinstance(value, Detector) or (isinstance(value, type) and issubclass(value, Detector))
+
+
+def check_metric(metric: object, monitor: object) -> str | None:
+    """``metric=``: a metric's name, for the monitor the callback makes (not with one given).
+
+    >>> check_metric("val_acc", None)
+    'val_acc'
+    """
+    if metric is None:
+        return None
+    if monitor is not None:  # it would be ignored without a word
+        raise NNGraphError(message("monitor.lightning.metric_and_monitor", metric=metric))
+    if not is_metric_name(metric):
+        raise NNGraphError(message("monitor.error.metric_name", value=metric))
+    return str(metric)
+
+
+def stop_metric_warning(
+    monitor: Monitor,
+    early_stoppings: Iterable[Any],
+    *,
+    stop: bool,
+    names: Callable[[Collection[str]], dict[str, str]],
+    own_monitor: bool,
+) -> str | None:
+    """The warning's text when what stops training watches another metric than the one the
+    best weights are chosen by (see :func:`stop_metric_mismatch`), with the fix for the
+    callback's own monitor (``own_monitor``) or for one given; ``None`` when all agree."""
+    found = stop_metric_mismatch(monitor, early_stoppings, stop=stop, names=names)
+    if found is None:
+        return None
+    stopper, watched = found
+    fix = "NNGraphCallback" if own_monitor else "ng.Monitor"
+    return message(
+        "monitor.lightning.stop_metric",
+        stopper=stopper,
+        watched=watched,
+        metric=monitor.metric,
+        fix=f"{fix}(metric={watched!r})",
+    )
+
+
+def stop_metric_mismatch(
+    monitor: Monitor,
+    early_stoppings: Iterable[Any],
+    *,
+    stop: bool,
+    names: Callable[[Collection[str]], dict[str, str]],
+) -> tuple[str, str] | None:
+    """``(who stops, the metric it watches)`` for the first stopping detector (``stop``: the
+    callback lets them stop training) or Lightning ``EarlyStopping`` that watches another
+    metric than ``monitor.metric``, by which the best weights are chosen; ``None`` if none
+    does. ``names`` gives the monitor's name of Lightning's keys (an ``EarlyStopping``'s
+    ``monitor``). ``Divergence`` stops on a loss that blows up, not at a best: it is left out.
+
+        >>> from nngraph.monitor import detectors
+        >>> mon = Monitor(detectors=[detectors.Patience(5, metric="val_acc")], display=False)
+        >>> stop_metric_mismatch(mon, [], stop=True, names=dict.fromkeys)
+        ("Patience(5, mode='max', metric='val_acc')", 'val_acc')
+    """
+    for det in monitor.detectors:
+        if stop and det.stop and not isinstance(det, Divergence) and det.metric != monitor.metric:
+            return det.name, det.metric
+    for es in early_stoppings:
+        key = getattr(es, "monitor", None)
+        if not isinstance(key, str):
+            continue
+        name = names([key]).get(key, key)
+        if name != monitor.metric:
+            return f"EarlyStopping(monitor={key!r})", name
+    return None

@@ -1,0 +1,179 @@
+"""NNGraphCallback's choices: ``metric=`` for the best weights, a warning when what stops
+training watches another metric than the one the best weights are chosen by, and detectors
+given where the monitor goes."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+import torch
+
+pl = pytest.importorskip("lightning.pytorch")
+
+from lightning.pytorch.callbacks import EarlyStopping  # noqa: E402
+
+from nngraph.capture import NNGraphWarning  # noqa: E402
+from nngraph.errors import NNGraphError  # noqa: E402
+from nngraph.i18n import set_language  # noqa: E402
+from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
+from nngraph.monitor import Monitor, detectors  # noqa: E402
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+class Net(pl.LightningModule):
+    """Logs its validation loss and accuracy; too big for its noisy labels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = torch.nn.Sequential(
+            torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1)
+        )
+
+    def step(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        x, y = batch
+        logits = self.net(x).squeeze(-1)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, y)
+        return loss, ((logits > 0).float() == y).float().mean()
+
+    def training_step(self, batch: Batch, _: int) -> torch.Tensor:
+        loss, _ = self.step(batch)
+        self.log("train_loss", loss, on_step=False, on_epoch=True)
+        return loss
+
+    def validation_step(self, batch: Batch, _: int) -> None:
+        loss, acc = self.step(batch)
+        self.log("val_loss", loss)
+        self.log("val_acc", acc)
+
+    def configure_optimizers(self) -> torch.optim.Optimizer:
+        return torch.optim.Adam(self.parameters(), lr=0.05)
+
+
+class Epochs(pl.Callback):
+    """The validation accuracy and the weights at the end of every epoch (from 1)."""
+
+    def __init__(self) -> None:
+        self.acc: dict[int, float] = {}
+        self.states: dict[int, dict[str, torch.Tensor]] = {}
+
+    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        epoch = trainer.current_epoch + 1
+        self.acc[epoch] = float(trainer.callback_metrics["val_acc"])
+        self.states[epoch] = {k: v.clone() for k, v in pl_module.state_dict().items()}
+
+
+def fit(callbacks: list[Any], max_epochs: int = 30) -> tuple[Net, list[str]]:
+    """Fit a new Net; nngraph's warnings."""
+    torch.manual_seed(0)
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.randn(96, 2, generator=g), (torch.rand(96, generator=g) < 0.5).float()
+    ds, dl = torch.utils.data.TensorDataset, torch.utils.data.DataLoader
+    model = Net()
+    trainer = pl.Trainer(
+        max_epochs=max_epochs,
+        callbacks=callbacks,
+        accelerator="cpu",
+        devices=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        num_sanity_val_steps=0,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.fit(model, dl(ds(x[:32], y[:32]), batch_size=16), dl(ds(x[32:], y[32:]), 64))
+    return model, [str(w.message) for w in caught if w.category is NNGraphWarning]
+
+
+def test_metric_chooses_the_best_weights_by_that_metric() -> None:
+    """``NNGraphCallback(metric="val_acc")`` was a TypeError."""
+    cb, epochs = NNGraphCallback(metric="val_acc", display=False), Epochs()
+    model, said = fit([cb, epochs])
+    mon = cb.monitor
+    assert mon is not None and said == []
+    assert mon.metric == "val_acc" and mon.mode == "max"
+    best = mon.best
+    assert best is not None and best.value == max(epochs.acc.values())
+    restored = model.state_dict()
+    assert all(torch.equal(restored[k], v) for k, v in epochs.states[best.epoch].items())
+
+
+def test_a_stopping_detector_on_another_metric_is_told_once_with_the_fix() -> None:
+    """The stop said "best 0.81 at epoch 7" and the weights of the best val_loss came back."""
+    patience = detectors.Patience(5, metric="val_acc")
+    cb = NNGraphCallback(detectors=[patience], display=False)
+    _, said = fit([cb])
+    (warning,) = said
+    assert "stops training on val_acc" in warning and "the best val_loss" in warning
+    assert warning.endswith("NNGraphCallback(metric='val_acc')")
+    _, said = fit([cb])  # a second fit: said once
+    assert said == []
+
+
+def test_lightnings_early_stopping_on_another_metric_is_told() -> None:
+    cb = NNGraphCallback(detectors=[], display=False)
+    _, said = fit([cb, EarlyStopping(monitor="val_acc", mode="max", patience=3)])
+    (warning,) = said
+    assert warning.startswith("NNGraphCallback: EarlyStopping(monitor='val_acc') stops training")
+    assert warning.endswith("NNGraphCallback(metric='val_acc')")
+
+
+def test_a_given_monitor_is_told_the_fix_on_the_monitor() -> None:
+    mon = Monitor(detectors=[detectors.Patience(5, metric="val_acc")], display=False)
+    _, said = fit([NNGraphCallback(mon)])
+    (warning,) = said
+    assert warning.endswith("ng.Monitor(metric='val_acc')")
+
+
+ON_ACC = detectors.Patience(5, metric="val_acc")
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"metric": "val_acc"},
+        {"detectors": [ON_ACC], "restore_best": False},
+        {"detectors": [ON_ACC], "stop": False},
+        {"detectors": [detectors.Patience(5, metric="val_acc", stop=False)]},
+    ],
+    ids=["same-metric", "no-restore", "stop-false", "detector-does-not-stop"],
+)
+def test_no_warning_when_the_stop_and_the_best_weights_agree(options: dict[str, Any]) -> None:
+    _, said = fit([NNGraphCallback(display=False, **options)], max_epochs=8)
+    assert said == []
+
+
+def test_the_stop_metric_warning_is_in_polish_too() -> None:
+    set_language("pl")  # tests/conftest.py sets English again
+    _, said = fit(
+        [NNGraphCallback(display=False, detectors=[detectors.Patience(5, metric="val_acc")])]
+    )
+    (warning,) = said
+    assert "zatrzymuje trening według val_acc" in warning
+    assert "Aby wybierać je według val_acc: NNGraphCallback(metric='val_acc')" in warning
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        detectors.Patience(5),
+        [detectors.GL(5), detectors.Patience(5)],
+        (detectors.Patience(5),),
+        detectors.GL,
+    ],
+    ids=["one", "list", "tuple", "class"],
+)
+def test_detectors_given_where_the_monitor_goes_are_told_to_go_in_detectors(given: Any) -> None:
+    with pytest.raises(NNGraphError, match=r"detectors go in detectors=\[\.\.\.\]"):
+        NNGraphCallback(given)
+
+
+def test_metric_with_a_given_monitor_or_a_bad_name_is_a_clear_error() -> None:
+    with pytest.raises(NNGraphError, match=r"mon = ng.Monitor\(metric='val_acc'\)"):
+        NNGraphCallback(Monitor(display=False), metric="val_acc")
+    with pytest.raises(NNGraphError, match="metric must be the name of a logged metric"):
+        NNGraphCallback(metric="")
