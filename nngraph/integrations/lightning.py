@@ -186,7 +186,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         elif mon is not None:  # a monitor given, or its own one training the same module on
             if mon.model in (None, self._given_model):
                 mon.model = self._given_model = pl_module  # a new module: its weights
-            mon.resume()  # an earlier fit's stop must not end this one
+            mon.restart()  # an earlier stop must not end this fit; its bump is no instability
             if self._own_monitor and trainer.is_global_zero and self.display in _VIEWS:
                 steps.show_again(mon)  # a re-run fit cell: its old output, the view, is gone
             if mon.epochs_given:  # its epochs may have been logged elsewhere too

@@ -125,6 +125,29 @@ class Detector:
         self._rearm()
         self._resume()
 
+    def restart(self) -> None:
+        """Go on in a new ``fit`` (a fresh optimizer, maybe from the best weights put back):
+        :meth:`resume`, and forget what the restart makes meaningless to compare with, so
+        its bump is not read as unstable training. The best value and the counts a stop
+        depends on stay (``Patience`` keeps its best; ``UP`` its rises). GL, PQ, UP and
+        Gap forget the training trend and the value used for sudden jumps.
+        :meth:`Monitor.restart` calls it.
+
+            >>> from nngraph.monitor.detectors import GL
+            >>> gl = GL(5)
+            >>> _ = [gl.update(e, loss=t, val_loss=v) for e, t, v in [(1, 0.6, 0.6), (2, 0.3, 0.4)]]
+            >>> gl.restart()  # a fresh optimizer: training rises a little, no verdict on it
+            >>> print(gl.update(3, loss=0.7, val_loss=0.45).message)  # doctest: +ELLIPSIS
+            validation loss is 12.5% above its best (0.4 at epoch 2): the model is getting ...
+        """
+        self.resume()
+        if self._held is None:  # training values since the last evaluation: before the restart
+            self._train_sum, self._train_n = 0.0, 0
+        self._restart()
+
+    def _restart(self) -> None:
+        pass
+
     def _rearm(self) -> None:
         """Forget that the condition holds now: it is announced again where it holds."""
         self.active = False

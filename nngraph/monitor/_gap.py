@@ -76,6 +76,9 @@ class Gap(Detector):
         self.best = math.inf if self.mode == "min" else -math.inf
         self._trend = TrainingTrend()
 
+    def _restart(self) -> None:  # training values from before a restart are not compared
+        self._trend = TrainingTrend()
+
     def _check(self, value: float, train: float | None) -> Check:
         better = math.isfinite(value) and (
             value < self.best if self.mode == "min" else value > self.best

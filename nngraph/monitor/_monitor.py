@@ -284,6 +284,18 @@ class Monitor(
             self._printer.step_ended()
             self._printer.events(events)
 
+    def restart(self) -> None:
+        """:meth:`resume` for a new ``fit``, not comparing training across it (see
+        ``Detector.restart``): the first epoch's bump is no sign of a too high learning rate.
+
+        >>> mon = Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.6); mon.restart()
+        >>> mon.log(2, loss=0.9, val_loss=0.7); [e.message_id for e in mon.events]
+        ['gl.plain']
+        """
+        self.resume()  # restart() resuming each detector again changes nothing
+        for det in self._detectors:
+            det.restart()
+
     # ------------------------------------------------------------------ results
     @property
     def events(self) -> list[Event]:

@@ -163,6 +163,9 @@ class GL(Detector):
         self._previous = math.nan  # the value at the evaluation before
         self._reading: str | None = None  # the explanation it gave last
 
+    def _restart(self) -> None:  # training values from before a restart are not compared
+        self._trend, self._previous = TrainingTrend(), math.nan
+
     def _rearm(self) -> None:
         super()._rearm()
         self._high, self._said = -math.inf, None
@@ -255,6 +258,9 @@ class PQ(Detector):
         self._trend = TrainingTrend()
         self._previous = math.nan  # the value at the evaluation before
 
+    def _restart(self) -> None:  # training values from before a restart are not compared
+        self._trend, self._previous = TrainingTrend(), math.nan
+
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
         previous, self._previous = self._previous, value
@@ -342,6 +348,9 @@ class UP(Detector):
         self._strip_from: int | None = None  # the epoch shown at the last strip end
         self._trend = TrainingTrend()
         self._previous = math.nan  # the value at the evaluation before
+
+    def _restart(self) -> None:  # training values from before a restart are not compared
+        self._trend, self._previous = TrainingTrend(), math.nan
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import pytest
@@ -167,6 +168,30 @@ def test_a_second_fit_after_a_restore_says_it_starts_from_the_best_weights() -> 
     assert f"from the best weights (epoch {best}), put back when the last fit ended" in str(
         notes[0]
     )
+
+
+class Restarts(Pairs):
+    """Counts the restarts it is told of."""
+
+    def _restart(self) -> None:
+        self.pairs.append((math.nan, None))
+
+
+def test_a_second_fit_restarts_the_detectors_and_keeps_the_best() -> None:
+    """GL said "training has become unstable ... try a smaller learning rate" of the bump a
+    second fit makes (a fresh optimizer, from the best weights the callback put back; sweep
+    21d): a second fit restarts the detectors, which forget the training trend before it."""
+    model = StepLogged()
+    cb = NNGraphCallback(detectors=[Patience(3), Restarts()], display=False)
+    fit(cb, model, max_epochs=40)
+    mon = monitor_of(cb)
+    watcher = mon.detectors[1]
+    assert isinstance(watcher, Restarts) and mon.should_stop and mon.best is not None
+    best, first = (mon.best.epoch, mon.best.value), len(watcher.pairs)
+    fit(cb, model, max_epochs=40)
+    restarts = [i for i, (value, _) in enumerate(watcher.pairs) if math.isnan(value)]
+    assert restarts == [first]  # once, where the second fit starts
+    assert mon.best is not None and (mon.best.epoch, mon.best.value) == best
 
 
 def test_a_first_fit_of_a_given_monitor_logged_elsewhere_is_no_refit() -> None:
