@@ -19,6 +19,7 @@ from nngraph.errors import NNGraphError  # noqa: E402
 from nngraph.i18n import set_language  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
 from nngraph.monitor import Monitor, detectors  # noqa: E402
+from tests.integrations._trainers import quiet_trainer  # noqa: E402
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
@@ -72,17 +73,7 @@ def fit(callbacks: list[Any], max_epochs: int = 30) -> tuple[Net, list[str]]:
     x, y = torch.randn(96, 2, generator=g), (torch.rand(96, generator=g) < 0.5).float()
     ds, dl = torch.utils.data.TensorDataset, torch.utils.data.DataLoader
     model = Net()
-    trainer = pl.Trainer(
-        max_epochs=max_epochs,
-        callbacks=callbacks,
-        accelerator="cpu",
-        devices=1,
-        logger=False,
-        enable_checkpointing=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-        num_sanity_val_steps=0,
-    )
+    trainer = quiet_trainer(callbacks, max_epochs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         trainer.fit(model, dl(ds(x[:32], y[:32]), batch_size=16), dl(ds(x[32:], y[32:]), 64))

@@ -16,6 +16,7 @@ from nngraph.capture import NNGraphWarning  # noqa: E402
 from nngraph.integrations import _lightning_steps as lightning_steps  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
 from nngraph.monitor import Monitor, detectors  # noqa: E402
+from tests.integrations._trainers import quiet_trainer  # noqa: E402
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
@@ -77,17 +78,7 @@ def loaders(n_train: int = 64) -> tuple[torch.utils.data.DataLoader, torch.utils
 
 
 def trainer(callbacks: list[Any], max_epochs: int, **options: Any) -> pl.Trainer:
-    options = {"logger": False, "enable_checkpointing": False, **options}
-    return pl.Trainer(
-        max_epochs=max_epochs,
-        callbacks=callbacks,
-        accelerator="cpu",
-        devices=1,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-        num_sanity_val_steps=1,
-        **options,
-    )
+    return quiet_trainer(callbacks, max_epochs, **{"num_sanity_val_steps": 1, **options})
 
 
 def fit(t: pl.Trainer, model: Net, n_train: int = 64, **options: Any) -> list[str]:
