@@ -1290,6 +1290,8 @@ MESSAGES: dict[str, str] = {
     "lossview.best_epoch": "best epoch",
     "lossview.stop_column": "stop",
     "lossview.none": "-",
+    "lossview.tie": "a tie: {names} reach the same best {metric}",
+    "lossview.and": "{first} and {last}",
     # the legend of compared runs: training curves dashed, validation curves solid
     "lossview.training": "training",
     "lossview.validation": "validation",

@@ -1367,6 +1367,8 @@ MESSAGES: dict[str, str] = {
     "lossview.best_epoch": "najlepsza epoka",
     "lossview.stop_column": "zatrzymanie",
     "lossview.none": "-",
+    "lossview.tie": "remis: {names} osiągają ten sam najlepszy wynik {metric}",
+    "lossview.and": "{first} i {last}",
     # the legend of compared runs: training curves dashed, validation curves solid
     "lossview.training": "trening",
     "lossview.validation": "walidacja",

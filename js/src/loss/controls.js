@@ -86,7 +86,8 @@ export function createToolbar(o) {
 }
 
 /**
- * The table of runs: best epoch and the metrics there, the winner in bold.
+ * The table of runs: best epoch and the metrics there, the winner in bold; runs tied for the
+ * best are all bold, and a caption says it is a tie.
  * @param {HTMLTableElement} table
  * @param {{rows: any[], winner: string|null, winners?: string[]}} data rows as Runs.rows()
  *   gives them; every run in `winners` (runs tied for the best) is bold
@@ -133,5 +134,10 @@ export function fillRunsTable(table, data, metric, strings) {
       row.stop ? `${row.stop.detector} @ ${row.stop.epoch}` : none,
     ];
     for (const text of cells) tr.insertCell().textContent = text;
+  }
+  const tied = data.rows.map((row) => String(row.run)).filter((run) => won.includes(run));
+  if (tied.length > 1) {
+    const names = t(strings, "lossview.and", { first: tied.slice(0, -1).join(", "), last: tied.at(-1) });
+    table.createCaption().textContent = t(strings, "lossview.tie", { names, metric });
   }
 }

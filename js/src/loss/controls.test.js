@@ -18,6 +18,7 @@ describe("fillRunsTable", () => {
     fillRunsTable(table, { rows, winner: "SGD", winners: ["SGD", "Adam"] }, "val_acc", {});
     const bold = [...table.tBodies[0].rows].filter((tr) => tr.className === "ng-win");
     expect(bold.map((tr) => tr.cells[0].textContent)).toEqual(["SGD", "Adam"]);
+    expect(table.caption?.textContent).toBe("a tie: SGD and Adam reach the same best val_acc");
   });
 
   it("lists val_ metrics first, then the others, each alphabetically (unchanged)", () => {

@@ -31,6 +31,8 @@ export const DEFAULT_STRINGS = {
   "lossview.best_epoch": "best epoch",
   "lossview.stop_column": "stop",
   "lossview.none": "-",
+  "lossview.tie": "a tie: {names} reach the same best {metric}",
+  "lossview.and": "{first} and {last}",
   "lossview.training": "training",
   "lossview.validation": "validation",
   "lossview.decimal": ".",
