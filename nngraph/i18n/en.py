@@ -609,6 +609,12 @@ MESSAGES: dict[str, str] = {
         "validation_step, e.g. self.log({metric!r}, value), or map your name to it: "
         "NNGraphCallback(metrics={{'your_name': {metric!r}}})"
     ),
+    "monitor.lightning.no_validation": (
+        "NNGraphCallback: no validation ran in this fit, so the watched metric {metric!r} never"
+        " came and nothing can stop training early or restore the best weights. Give the fit a"
+        " validation DataLoader, trainer.fit(model, train_dl, val_dl) (and check that"
+        " limit_val_batches is not 0)"
+    ),
     "monitor.lightning.metric_step_only": (
         "NNGraphCallback: the watched metric {metric!r} is logged per step only "
         "(on_epoch=False), and nngraph reads the values of whole epochs, so "

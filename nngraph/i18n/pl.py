@@ -645,6 +645,12 @@ MESSAGES: dict[str, str] = {
         "wskaż, która z twoich metryk nią jest: NNGraphCallback(metrics={{'twoja_nazwa': "
         "{metric!r}}})"
     ),
+    "monitor.lightning.no_validation": (
+        "NNGraphCallback: w tym treningu nie było walidacji, więc obserwowana metryka {metric!r}"
+        " nie nadeszła i nic nie może wcześniej zatrzymać treningu ani przywrócić najlepszych"
+        " wag. Przekaż do fit walidacyjny DataLoader, trainer.fit(model, train_dl, val_dl) (i"
+        " sprawdź, czy limit_val_batches nie jest równe 0)"
+    ),
     "monitor.lightning.metric_step_only": (
         "NNGraphCallback: obserwowana metryka {metric!r} jest zapisywana tylko po każdym kroku "
         "(on_epoch=False), a nngraph odczytuje wartości z całych epok, więc "

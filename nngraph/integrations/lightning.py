@@ -152,6 +152,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         self._saw_metric = False
         self._warned = False
         self._trained = False  # an epoch ran in this fit
+        self._any_validation = False  # a validation (not the sanity check) ran in this fit
         self._keys: dict[str, None] = {}  # Lightning's keys of the metrics logged in this fit
         self._early: list[tuple[Any, tuple[Any, ...]]] = []  # see stop_marks
         self._late = steps.LateMetrics()
@@ -162,7 +163,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
         self._validated = self._saw_metric = self._warned = self._trained = False
-        self._running = False
+        self._running = self._any_validation = False
         self._keys = {}
         self._late = steps.LateMetrics()
 
@@ -240,7 +241,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
     def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
         if trainer.sanity_checking or not self._running:
             return  # the sanity check, or trainer.validate() after fit
-        self._validated = True
+        self._validated = self._any_validation = True
         if steps.mid_epoch(trainer):  # else: logged with the epoch's training metrics
             self._log_validation(trainer)
 
@@ -359,6 +360,8 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         key = next((k for k, name in self._names(stepped).items() if name == metric), None)
         if key is not None:
             text = message("monitor.lightning.metric_step_only", metric=metric, key=key)
+        elif is_validation(metric) and not self._any_validation:  # no val_dataloaders given
+            text = message("monitor.lightning.no_validation", metric=metric)
         else:
             logged = ", ".join(self._keys) or "-"
             text = message("monitor.lightning.metric_missing", metric=metric, logged=logged)

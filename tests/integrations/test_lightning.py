@@ -164,6 +164,15 @@ def test_a_watched_metric_that_is_never_logged_is_said_once() -> None:
     assert recorder.places == [__file__]  # the user's `trainer.fit(...)`, not Lightning's code
 
 
+def test_a_fit_without_a_validation_loader_is_told_so_not_to_log_the_metric() -> None:
+    # the module's validation_step logs val_loss: what is missing is the loader (sweep 21d)
+    cb = NNGraphCallback(display=False)
+    *_, recorder = fit(cb, max_epochs=2, val_loaders=0)
+    (warning,) = recorder.warnings
+    assert "no validation ran in this fit" in warning
+    assert "trainer.fit(model, train_dl, val_dl)" in warning and "validation_step" not in warning
+
+
 @pytest.mark.parametrize("name", ["valid_loss", "val/loss"])
 def test_a_metric_logged_under_the_name_the_monitor_watches_reaches_it(name: str) -> None:
     mon = Monitor(metric=name, detectors=[detectors.Patience(3, metric=name)], display=False)
