@@ -283,21 +283,29 @@ def test_a_step_given_a_closure_reads_the_gradients_its_closure_made(keyword: bo
     watch got the step before's gradients (none at step 1, never the last step's)."""
     net = mlp()
     opt = torch.optim.SGD(net.parameters(), lr=0.1)
-    hooked, raw = GradientWatch(net, optimizer=opt), GradientWatch(net)
+    watch = GradientWatch(net, optimizer=opt)
     x = torch.randn(16, 4)
-    made: list[dict[str, float]] = []
+    made: list[dict[str, float]] = []  # each layer's gradient norm, as each closure left it
 
     def closure() -> torch.Tensor:
         opt.zero_grad()
         loss = F.cross_entropy(net(x), (x[:, 0] > 0).long())
         loss.backward()
-        made.append(raw.step())
+        made.append({
+            layer: torch.cat([p.grad.reshape(-1) for p in net[int(layer)].parameters()]).norm().item()
+            for layer in ("0", "2")
+        })  # fmt: skip
         return loss
 
     for _ in range(3):
         opt.step(closure=closure) if keyword else opt.step(closure)
-    hooked.close()
-    same_norms(hooked, made)
+    watch.close()
+    assert watch.steps == 3 and watch.layers == ["0", "2"]
+    for layer in ("0", "2"):
+        steps, norms = watch.history(layer)
+        assert steps.tolist() == [1, 2, 3]  # a point at step 1, and the last step's too
+        assert norms.tolist() == pytest.approx([step[layer] for step in made], rel=1e-6)
+    assert made[0]["0"] != pytest.approx(made[1]["0"], rel=1e-3)  # one step late would show
 
 
 def test_lbfgs_is_read_as_its_last_closure_call_left_the_gradients() -> None:
