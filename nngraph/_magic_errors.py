@@ -10,9 +10,8 @@ import ast
 from typing import Any
 
 import torch
-from torch.utils._pytree import tree_leaves
 
-from nngraph.capture._common import tensors_within
+from nngraph.capture._graph_of import no_history, tensors_of
 from nngraph.i18n import message
 
 __all__ = ["backward_again_error", "error_text", "line_value_error", "raised_by_expression"]
@@ -69,20 +68,16 @@ def line_value_error(expression: str, value: Any) -> str | None:
     """
     if isinstance(value, torch.nn.Module):  # `%nngraph net`: a model has no graph yet
         return message("magic.line_model", expression=expression)
-    tensors: list[torch.Tensor] = []
-    for leaf in tree_leaves(value):
-        tensors_within(leaf, tensors)
+    tensors = tensors_of(value)
     if not tensors:
         tensor = _backward_of(expression)
         if value is None and tensor is not None:  # `%nngraph loss.backward()`
             return message("magic.line_backward", tensor=tensor)
         return message("magic.line_needs_tensor", expression=expression, got=type(value).__name__)
-    if any(t.grad_fn is not None or t.requires_grad for t in tensors):
+    missing = no_history(tensors)
+    if missing is None:
         return None
-    if not any(t.is_floating_point() or t.is_complex() for t in tensors):
-        dtype = str(tensors[0].dtype).removeprefix("torch.")
-        return message("magic.line_integer", dtype=dtype)
-    return message("magic.line_no_history")
+    return message("magic.line_integer" if missing else "magic.line_no_history", **missing)
 
 
 def backward_again_error(expression: str, error: BaseException) -> str | None:

@@ -42,15 +42,35 @@ def _names_from(params: Any) -> Names:
     return names
 
 
-def output_tensors(y: Any, *, who: str) -> list[torch.Tensor]:
+def tensors_of(y: Any) -> list[torch.Tensor]:
     """The tensors in `y` (a tensor, or a tuple/list/dict/dataclass of them, nested)."""
     leaves, _ = tree_flatten(y)
     tensors: list[torch.Tensor] = []
     for leaf in leaves:
         tensors_within(leaf, tensors)
+    return tensors
+
+
+def output_tensors(y: Any, *, who: str) -> list[torch.Tensor]:
+    """`tensors_of(y)`; none is an `NNGraphError`."""
+    tensors = tensors_of(y)
     if not tensors:
         raise NNGraphError(message("capture.needs_tensor", call=who, got=type(y).__name__))
     return tensors
+
+
+def no_history(tensors: list[torch.Tensor]) -> dict[str, str] | None:
+    """Why `tensors` have no graph to walk: `{}` when none has an autograd history, with their
+    `dtype` when none could have one (integers, booleans); None when one has a history.
+
+        >>> no_history([torch.ones(2)]), no_history([torch.ones(2).argmax()])
+        ({}, {'dtype': 'int64'})
+    """
+    if any(t.grad_fn is not None or t.requires_grad for t in tensors):
+        return None
+    if not any(t.is_floating_point() or t.is_complex() for t in tensors):
+        return {"dtype": str(tensors[0].dtype).removeprefix("torch.")}
+    return {}
 
 
 def graph_of(
@@ -81,11 +101,10 @@ def graph_of(
     if not isinstance(stats, bool):  # `stats="no"` would be taken for True
         raise NNGraphError(message("capture.bad_stats", got=stats))
     tensors = output_tensors(y, who="graph_of")
-    if not any(t.grad_fn is not None or t.requires_grad for t in tensors):
-        if not any(t.is_floating_point() or t.is_complex() for t in tensors):
-            dtype = str(tensors[0].dtype).removeprefix("torch.")
-            raise NNGraphError(message("capture.integer_no_history", dtype=dtype))
-        raise NNGraphError(message("capture.no_history"))
+    missing = no_history(tensors)
+    if missing is not None:
+        key = "capture.integer_no_history" if missing else "capture.no_history"
+        raise NNGraphError(message(key, **missing))
     if names is not None and not isinstance(names, Mapping):
         raise NNGraphError(message("capture.names_not_mapping", got=type(names).__name__))
     if isinstance(params, torch.nn.Module):
