@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-__all__ = ["NNGraphError", "check_flag", "stacklevel_outside"]
+__all__ = ["NNGraphError", "check_flag", "not_writable", "stacklevel_outside"]
 
 
 class NNGraphError(ValueError):
@@ -34,6 +35,22 @@ def check_flag(call: str, value: object) -> bool:
 
         raise NNGraphError(message("errors.not_bool", call=call, got=value))
     return value
+
+
+def not_writable(target: Path, error: OSError) -> NNGraphError:
+    """The error for a file the system refused to write (a read-only folder, /proc, a full
+    disk): what happened and where else to save, not an `OSError` deep in `open`.
+
+        >>> str(not_writable(Path("/proc/x.json"), PermissionError(13, "Permission denied")))
+        'cannot write /proc/x.json: Permission denied; save it in a folder you can write to, e.g. ...'
+    """
+    from nngraph.i18n import message  # the catalog imports this module
+
+    reason = error.strerror or str(error)
+    example = str(Path.home() / target.name)
+    return NNGraphError(
+        message("graph.error.not_writable", path=str(target), reason=reason, example=example)
+    )
 
 
 def stacklevel_outside(packages: tuple[str, ...] = ("torch", "nngraph")) -> int:

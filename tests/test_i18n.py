@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from typing import Any
 
 import pytest
 
@@ -257,3 +258,65 @@ def test_real_detector_events_in_polish_do_not_assume_a_feminine_metric(metric: 
 def test_get_language_shows_an_example() -> None:
     """It had no `>>>` example (sweep O, bug 6)."""
     assert ">>>" in (i18n.get_language.__doc__ or "")
+
+
+def _deep_model() -> Any:
+    import torch
+
+    return torch.nn.Sequential(*[torch.nn.Linear(8, 8) for _ in range(40)])
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_model_optimizer_or_array_given_by_mistake_is_named_on_one_line(language: str) -> None:
+    """Sweep 22a F3: an error quoting the wrong value pasted its whole repr: 14 lines for an
+    optimizer (`ng.Monitor(model, opt)`), 42 for a 40-layer model (`runs.add(model)`)."""
+    import numpy as np
+    import torch
+
+    import nngraph as ng
+
+    model = _deep_model()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    g = ng.trace(torch.nn.Linear(2, 1), torch.randn(3, 2))
+    mon = ng.Monitor(display=False)
+    calls = {
+        "Adam": lambda: ng.Monitor(model, opt),
+        "Sequential(...)": lambda: ng.GraphView(model),
+        "Sequential(...) ": lambda: ng.Runs(display=False).add(model),
+        "Sequential(...)  ": lambda: ng.Monitor(metric=model, display=False),
+        "array(..., shape=(3, 3))": lambda: mon.log(1, loss=np.zeros((3, 3))),
+        "tensor(..., shape=(3, 3))": lambda: g.collapse(torch.zeros(3, 3)),  # type: ignore[arg-type]
+    }
+    i18n.set_language(language)
+    try:
+        for shown, call in calls.items():
+            with pytest.raises(NNGraphError) as caught:
+                call()
+            text = str(caught.value)
+            assert "\n" not in text and len(text) < 400, text
+            assert shown.strip() in text
+            assert "Linear(in_features" not in text and "Parameter Group" not in text
+    finally:
+        i18n.set_language("en")
+
+
+def test_a_short_value_or_a_long_path_in_a_message_is_shown_as_it_was() -> None:
+    import pathlib
+
+    import torch
+
+    from nngraph.i18n._catalog import shortened
+
+    for value, shown in [
+        ([1, 2], "[1, 2]"),
+        (torch.nn.ReLU(), "ReLU()"),
+        (torch.zeros(3), "tensor([0., 0., 0.])"),
+        ("a\nb", "'a\\nb'"),
+    ]:
+        assert i18n.message("errors.not_bool", call="f(x=...)", got=value).endswith(shown)
+    long_path = pathlib.Path("/data/" + "course_" * 20 + "/net.svg")
+    text = i18n.message("graph.error.dot_failed", path=long_path, error="syntax error")
+    assert str(long_path) in text
+    assert shortened(_deep_model()) == "Sequential(...)"
+    assert shortened(object(), "x\n  y\n" * 40).startswith("x y x y")
+    assert len(shortened(object(), "x" * 300)) == 80

@@ -172,19 +172,24 @@ def call_loss(loss: Any, output: Any) -> Any:
 
 def _needs_more(loss: Any) -> list[str] | None:
     """The arguments `loss` needs (those without a default) if it cannot take the output
-    alone, else None (a builtin, whose signature cannot be read, is not known to need more)."""
+    alone, else None (a builtin, whose signature cannot be read, is not known to need more).
+
+    >>> _needs_more(lambda out, t: out), _needs_more(lambda out, t=0, *rest: out)
+    (['out', 't'], None)
+    """
     function = loss.forward if isinstance(loss, torch.nn.Module) else loss
     try:
         signature = inspect.signature(function)
-        signature.bind(None)
-    except ValueError:  # no signature to read (a builtin): not known to need more
+    except (TypeError, ValueError):  # no signature to read (a builtin): not known to need more
         return None
+    try:
+        signature.bind(None)
     except TypeError:
-        kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
         return [
             name
             for name, p in signature.parameters.items()
-            if p.kind in kinds and p.default is inspect.Parameter.empty
+            if p.kind not in variadic and p.default is inspect.Parameter.empty
         ]
     return None
 
@@ -192,8 +197,10 @@ def _needs_more(loss: Any) -> list[str] | None:
 def _needs_more_text(loss: Any, needed: list[str]) -> str:
     """What a loss that needs more than the output says: a loss module (`CrossEntropyLoss()`)
     and a named function (`F.cross_entropy`, the user's own) are wrapped in a lambda that adds
-    the target; a lambda the user wrote gets the general rule."""
+    the target; a lambda the user wrote is told to take the output alone."""
     params = ", ".join(needed)
+    if not needed:  # `lambda: ...`: takes nothing at all
+        return message("capture.loss_not_callable")
     if isinstance(loss, torch.nn.Module):
         name = type(loss).__name__
         if type(loss).__module__.startswith("torch.nn."):  # nn.CrossEntropyLoss, as it is written
@@ -201,7 +208,7 @@ def _needs_more_text(loss: Any, needed: list[str]) -> str:
         return message("capture.loss_module_needs_target", name=name, params=params)
     name = getattr(loss, "__name__", "")
     if not name.isidentifier():  # a lambda, a functools.partial: no name to call it by
-        return message("capture.loss_not_callable")
+        return message("capture.loss_lambda_needs_target", params=params)
     if getattr(loss, "__module__", "") == "torch.nn.functional":
         name = f"F.{name}"
     return message("capture.loss_function_needs_target", name=name, params=params)

@@ -280,10 +280,12 @@ class RecordBlock:
     def __init__(self, model: torch.nn.Module | None, names: Mapping[str, Any] | None) -> None:
         self._model, self._names = model, names
         self._blocks: list[AbstractContextManager[Recording]] = []
+        self._entered = False  # `with rec:` was written, without `as`
 
     def __enter__(self) -> Recording:
         block = _recording(self._model, self._names, sys._getframe(1))  # the `with` statement's
         self._blocks.append(block)
+        self._entered = True
         return block.__enter__()
 
     def __exit__(self, *exc: Any) -> bool | None:
@@ -294,8 +296,10 @@ class RecordBlock:
 
     @property
     def graph(self) -> Graph:
-        """Not here: `rec = ng.record(...)` without `with` recorded nothing."""
-        raise NNGraphError(message("capture.record_without_with"))
+        """Not here: `rec = ng.record(...)` without `with` recorded nothing, and with
+        `with rec:` the graph is on the `Recording` that `with ... as` gives."""
+        key = "capture.record_without_as" if self._entered else "capture.record_without_with"
+        raise NNGraphError(message(key))
 
 
 def record(

@@ -27,6 +27,7 @@ from nngraph.graph._nodes import (
     parent_of,
 )
 from nngraph.i18n import message
+from nngraph.i18n._catalog import shortened
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -313,8 +314,8 @@ def id_ok(n: Any) -> bool:
 
 
 def shown(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """``repr(value)`` on one line of at most `limit` characters (see `shortened`)."""
+    return shortened(value, repr(value), limit)
 
 
 #: Graph attributes `to_dict` leaves out: the modules have a list of their own, and the language

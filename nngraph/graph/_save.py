@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, not_writable
 from nngraph.graph._export import shown, to_dot, to_json
 from nngraph.graph._nodes import count_text, owner_module
 from nngraph.i18n import message
@@ -80,12 +80,20 @@ def save(g: Graph, path: str | Path) -> Path:
     if target.is_dir():  # "results.json" may be a folder too
         example = str(target / f"graph{suffix}")
         raise NNGraphError(message("graph.error.is_folder", path=str(target), example=example))
+    content: str | bytes
     if suffix in (".dot", ".gv"):
-        target.write_text(to_dot(g), encoding="utf-8")
+        content = to_dot(g)
     elif suffix == ".json":
-        target.write_text(to_json(g), encoding="utf-8")
+        content = to_json(g)
     else:
-        target.write_bytes(_drawn(g, target, suffix[1:]))
+        content = _drawn(g, target, suffix[1:])
+    try:
+        if isinstance(content, str):
+            target.write_text(content, encoding="utf-8")
+        else:
+            target.write_bytes(content)
+    except OSError as error:  # a read-only folder, /proc, a full disk: not nngraph's traceback
+        raise not_writable(target, error) from None
     return target
 
 

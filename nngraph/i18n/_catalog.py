@@ -5,6 +5,8 @@ from __future__ import annotations
 import locale
 import numbers
 import os
+import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +22,7 @@ __all__ = [
     "numeral",
     "on_language_change",
     "set_language",
+    "shortened",
 ]
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "pl": pl.MESSAGES}
@@ -75,7 +78,9 @@ def on_language_change(listener: Callable[[str], None]) -> Callable[[], None]:
 
 
 def message(key: str, /, **fields: object) -> str:
-    """The message `key` in the current language, with `{fields}` filled in.
+    """The message `key` in the current language, with `{fields}` filled in. A field that is
+    not a string and whose text spans several lines or is long (a model, an optimizer, an
+    array pasted whole) is shown on one short line by `shortened`.
 
     >>> from nngraph.i18n import message
     >>> message("capture.graph_not_ready")
@@ -84,7 +89,72 @@ def message(key: str, /, **fields: object) -> str:
     text = LANGUAGES[_current].get(key) or en.MESSAGES[key]
     if _current == "pl":
         fields = {name: _Number(v) if _is_number(v) else v for name, v in fields.items()}
+    fields = {name: _Shortened(v) if _may_be_long(v) else v for name, v in fields.items()}
     return text.format(**fields)
+
+
+#: the longest text a message shows for a field as it is (see `shortened`)
+FIELD_LIMIT = 80
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def shortened(value: object, text: str | None = None, limit: int = FIELD_LIMIT) -> str:
+    """`text` (by default ``str(value)``), the way a message shows `value`, when it is one line
+    of at most `limit` characters. Otherwise `value` on one line: a model or an optimizer by its
+    class, a tensor or a NumPy array by its shape, anything else as `text` with its line breaks
+    collapsed, cut with "..." (a wrong value pasted whole can take 40 lines).
+
+    >>> import torch
+    >>> shortened(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU()))
+    'Sequential(...)'
+    >>> shortened(torch.zeros(3, 3)), shortened(torch.zeros(3))
+    ('tensor(..., shape=(3, 3))', 'tensor([0., 0., 0.])')
+    >>> shortened("a\\nb"), shortened("x" * 100, limit=10)
+    ('a b', 'xxxxxxx...')
+    """
+    text = str(value) if text is None else text
+    if len(text) <= limit and not _LINE_BREAKS.search(text):
+        return text
+    torch = sys.modules.get("torch")  # a tensor cannot exist unless torch is imported
+    numpy = sys.modules.get("numpy")
+    if torch is not None and isinstance(value, torch.Tensor):
+        name = "tensor" if type(value) is torch.Tensor else type(value).__name__
+        return f"{name}(..., shape={tuple(value.shape)})"
+    if torch is not None and isinstance(value, torch.nn.Module | torch.optim.Optimizer):
+        return f"{type(value).__name__}(...)"
+    if numpy is not None and isinstance(value, numpy.ndarray):
+        return f"array(..., shape={value.shape})"
+    flat = _LINE_BREAKS.sub(" ", text.strip())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _may_be_long(value: object) -> bool:
+    """Whether a field may show a text too long for a message (see `shortened`): not a string
+    or a number, nor what nngraph passes as information to show whole (a path, an exception,
+    a list of names)."""
+    if isinstance(value, str | numbers.Number | os.PathLike | BaseException | _Number):
+        return False
+    names = isinstance(value, list | tuple) and all(isinstance(item, str) for item in value)
+    return not names
+
+
+class _Shortened:
+    """A field a message shows through `shortened`, whichever way the message formats it
+    (``{got}``, ``{got!r}``, ``{got:>10}``)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return shortened(self.value, format(self.value, spec))
+
+    def __str__(self) -> str:
+        return shortened(self.value, str(self.value))
+
+    def __repr__(self) -> str:
+        return shortened(self.value, repr(self.value))
 
 
 #: how Polish writes what Python's format() writes: a decimal comma, digits grouped by a

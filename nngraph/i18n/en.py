@@ -36,6 +36,11 @@ MESSAGES: dict[str, str] = {
         "ng.record() records the code of a with-block: write `with ng.record(model) as rec:`, "
         "run the model inside it, then use rec.graph after the block"
     ),
+    "capture.record_without_as": (
+        "the graph is on the object that `with ... as rec:` gives, not on what ng.record() "
+        "returns: write `with ng.record(model) as rec:` (not `rec = ng.record(model)` and then "
+        "`with rec:`), and use rec.graph after the block"
+    ),
     "capture.bad_module_name": (
         "{owner} holds a submodule named {name!r}, which PyTorch's add_module refuses (a name "
         "must not be empty or contain a '.'): setattr let it in. Give it another name, e.g. "
@@ -78,6 +83,11 @@ MESSAGES: dict[str, str] = {
         "loss is {name}, which needs the target as well as the model's output (it takes"
         " {params}), but trace() calls loss with the output alone: wrap it in a function that"
         " takes the output only, e.g. loss=lambda out: {name}(out, y), where y holds the targets"
+    ),
+    "capture.loss_lambda_needs_target": (
+        "the loss function takes the arguments ({params}), but trace() calls it with one, the"
+        " model's output: write a function of the output alone that reads the targets from a"
+        " variable, e.g. loss=lambda out: F.mse_loss(out, y), where y holds the targets"
     ),
     "capture.loss_not_scalar": (
         "loss(output) must return a tensor with one element (a scalar loss), got {got}"
@@ -1946,6 +1956,9 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.error.is_folder": (
         "cannot save {path}: it is a folder; give a file name inside it, e.g. {example}"
+    ),
+    "graph.error.not_writable": (
+        "cannot write {path}: {reason}; save it in a folder you can write to, e.g. {example}"
     ),
     "graph.error.bad_suffix": "cannot save {path!r}: the name must end in one of {suffixes}",
     "graph.error.no_dot": (

@@ -36,6 +36,11 @@ MESSAGES: dict[str, str] = {
         "ng.record() zapisuje kod bloku with: napisz `with ng.record(model) as rec:`, "
         "uruchom w nim model, a po zakończeniu bloku użyj rec.graph"
     ),
+    "capture.record_without_as": (
+        "graf jest w obiekcie, który daje `with ... as rec:`, a nie w tym, co zwraca "
+        "ng.record(): napisz `with ng.record(model) as rec:` (zamiast `rec = ng.record(model)`, "
+        "a potem `with rec:`) i po zakończeniu bloku użyj rec.graph"
+    ),
     "capture.bad_module_name": (
         "{owner} ma podmoduł o nazwie {name!r}, której add_module z PyTorcha nie przyjmuje "
         "(nazwa nie może być pusta ani zawierać '.'): wpuścił ją setattr. Nadaj mu inną nazwę, "
@@ -78,6 +83,12 @@ MESSAGES: dict[str, str] = {
         "loss to {name}, która oprócz wyjścia modelu potrzebuje wartości docelowych (przyjmuje"
         " {params}), a trace() wywołuje loss z samym wyjściem: opakuj ją w funkcję, która"
         " dostaje samo wyjście modelu, np. loss=lambda out: {name}(out, y), gdzie y to wartości"
+        " docelowe"
+    ),
+    "capture.loss_lambda_needs_target": (
+        "funkcja straty przyjmuje argumenty ({params}), a trace() wywołuje ją z jednym"
+        " argumentem, wyjściem modelu: napisz funkcję samego wyjścia, która wartości docelowe"
+        " bierze ze zmiennej, np. loss=lambda out: F.mse_loss(out, y), gdzie y to wartości"
         " docelowe"
     ),
     "capture.loss_not_scalar": (
@@ -2048,6 +2059,10 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.error.is_folder": (
         "nie można zapisać {path}: to jest folder; podaj nazwę pliku w nim, np. {example}"
+    ),
+    "graph.error.not_writable": (
+        "nie można zapisać {path}: {reason}; zapisz plik w folderze, do którego masz prawo "
+        "zapisu, np. {example}"
     ),
     "graph.error.bad_suffix": (
         "nie można zapisać {path!r}: nazwa musi kończyć się jednym z: {suffixes}"

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, number, plural_form
+from nngraph.i18n._catalog import shortened
 
 __all__ = [
     "MAX_EVENTS",
@@ -50,13 +51,13 @@ def is_choice(value: object, choices: tuple[object, ...]) -> bool:
 
 
 def short_repr(value: object, limit: int = 60) -> str:
-    """``repr(value)``, cut to ``limit`` characters (an error message quotes it).
+    """``repr(value)`` on one line of at most ``limit`` characters, as `shortened` shows it
+    (an error message quotes it).
 
     >>> short_repr("x" * 100, limit=10)
     "'xxxxxx..."
     """
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return shortened(value, repr(value), limit)
 
 
 def is_tensor(value: object) -> bool:

@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, not_writable
 from nngraph.i18n import message
 from nngraph.monitor._common import short_repr
 from nngraph.monitor._history import Series
@@ -120,7 +120,8 @@ class MetricRecords:
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """The records as CSV text (one column per metric); also written to ``path`` if given
         (a file name or a ``pathlib.Path``, ``~`` expanded; its folder must exist). A path that
-        cannot be a file is an :class:`NNGraphError`, before anything is written.
+        cannot be a file is an :class:`NNGraphError`, before anything is written, and so is a
+        folder that refuses the file (read-only).
 
         >>> from nngraph.monitor import Monitor
         >>> mon = Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.6)
@@ -143,9 +144,7 @@ class MetricRecords:
             lines.append(buf.getvalue()[:-2] + "\n")
         text = "".join(lines)
         if target is not None:
-            # a name holding half of a surrogate pair is not UTF-8: written as \\ud800
-            with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
-                f.write(text)
+            _write(target, text)
         return text
 
 
@@ -155,7 +154,7 @@ def _csv_target(path: object) -> Path:
     file descriptor, write into it and close it (``to_csv(1)`` would close stdout)."""
     name = os.fspath(path) if isinstance(path, str | os.PathLike) else None
     if not isinstance(name, str) or not name.strip() or "\0" in name:
-        raise NNGraphError(message("monitor.error.csv_path", got=_shown(path)))
+        raise NNGraphError(message("monitor.error.csv_path", got=short_repr(path)))
     target = Path(name).expanduser()
     if not target.parent.is_dir():
         raise NNGraphError(
@@ -167,9 +166,15 @@ def _csv_target(path: object) -> Path:
     return target
 
 
-def _shown(value: object, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def _write(target: Path, text: str) -> None:
+    """Write the CSV `text` to `target`; a folder that refuses it (read-only, /proc, a full
+    disk) is an NNGraphError, not an OSError deep in ``open``."""
+    try:
+        # a name holding half of a surrogate pair is not UTF-8: written as \\ud800
+        with open(target, "w", encoding="utf-8", errors="backslashreplace", newline="") as f:
+            f.write(text)
+    except OSError as error:  # a read-only folder, /proc, a full disk: not nngraph's traceback
+        raise not_writable(target, error) from None
 
 
 def _shared(a: dict[str, float], b: dict[str, float]) -> bool:

@@ -17,13 +17,13 @@ values), holding only the points logged since the previous batch.
 from __future__ import annotations
 
 import math
-import reprlib
 from typing import Any
 
 import numpy as np
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
+from nngraph.i18n._catalog import shortened
 from nngraph.widgets._wire import sendable
 
 __all__ = ["batch_message", "full_snapshot", "jsonable", "source_kind"]
@@ -40,7 +40,7 @@ def source_kind(source: Any) -> str:
         return "runs"
     if isinstance(source, GradientWatch):
         return "gradients"
-    got = reprlib.repr(source)
+    got = shortened(source, repr(source))
     raise NNGraphError(
         message("monitor.error.lossview_source", got=got, type=type(source).__name__)
     )

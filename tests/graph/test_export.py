@@ -761,6 +761,34 @@ def test_save_onto_a_folder_says_it_is_a_folder(tmp_path: Path, suffix: str):
     assert list(folder.iterdir()) == []
 
 
+@pytest.mark.parametrize("suffix", [".json", ".dot"])
+def test_save_into_a_folder_that_cannot_be_written_says_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+):
+    """Sweep 22a F4: a read-only course folder gave a raw PermissionError whose notebook
+    traceback ran through nngraph and pathlib (tests run as root: chmod blocks nothing)."""
+
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "write_text", refuse)
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    target = tmp_path / f"net{suffix}"
+    with pytest.raises(ng.NNGraphError) as caught:
+        graph_with_nan().save(target)
+    text = str(caught.value)
+    assert text.startswith(f"cannot write {target}: Permission denied; save it in a folder")
+    assert "\n" not in text and caught.value.__cause__ is None
+    assert caught.value.__suppress_context__  # raised `from None`: a short traceback
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_save_into_proc_says_it_cannot_write_there():
+    """/proc exists but takes no new file: FileNotFoundError, though the folder is there."""
+    with pytest.raises(ng.NNGraphError, match=r"^cannot write /proc/net\.json: .*; save it in"):
+        graph_with_nan().save("/proc/net.json")
+
+
 def test_array_and_tensor_attributes_are_written_as_numbers_and_lists(tmp_path: Path):
     import numpy as np
 

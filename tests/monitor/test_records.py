@@ -8,7 +8,9 @@ import math
 import pathlib
 
 import numpy as np
+import pytest
 
+from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor
 from nngraph.monitor._history import Series, minmax_downsample
 
@@ -75,3 +77,25 @@ def test_a_carriage_return_in_a_metric_name_reads_back_from_the_csv(
     assert text.endswith("\n") and not text.endswith("\r\n")
     with open(tmp_path / "run.csv", encoding="utf-8", newline="") as f:
         assert list(csv.reader(f)) == rows
+
+
+def test_to_csv_into_a_folder_that_cannot_be_written_says_so_in_one_line(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sweep 22a F4: a read-only folder gave a raw PermissionError from open() (tests run as
+    root: chmod blocks nothing, so open is made to refuse)."""
+
+    def refuse(file: object, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(file))
+
+    monkeypatch.setattr("nngraph.monitor._records.open", refuse, raising=False)
+    mon = Monitor(display=False)
+    mon.log(1, loss=0.5)
+    target = tmp_path / "run.csv"
+    with pytest.raises(NNGraphError) as caught:
+        mon.to_csv(target)
+    text = str(caught.value)
+    assert text.startswith(f"cannot write {target}: Permission denied; save it in a folder")
+    assert "\n" not in text and caught.value.__suppress_context__
+    monkeypatch.undo()
+    assert mon.to_csv(target) == target.read_text(encoding="utf-8")
