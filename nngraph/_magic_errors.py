@@ -17,9 +17,9 @@ from nngraph.i18n import message
 __all__ = ["backward_again_error", "error_text", "line_value_error", "raised_by_expression"]
 
 
-def raised_by_expression(error: Exception) -> bool:
-    """Whether `error` was raised by an evaluated expression itself (in its own code,
-    `<string>`, or by looking up an attribute: `net.no_such_layer` fails in a module's
+def raised_by_expression(error: Exception, filename: str = "<string>") -> bool:
+    """Whether `error` was raised by an evaluated expression itself (in its own code, compiled
+    as `filename`, or by looking up an attribute: `net.no_such_layer` fails in a module's
     `__getattr__`), not by a function it called.
 
     >>> try:
@@ -34,7 +34,7 @@ def raised_by_expression(error: Exception) -> bool:
     frame = error.__traceback__
     while frame is not None:
         code = frame.tb_frame.f_code
-        names = [] if code.co_filename == "<string>" else [*names, code.co_name]
+        names = [] if code.co_filename == filename else [*names, code.co_name]
         frame = frame.tb_next
     return not names or (isinstance(error, AttributeError) and names == ["__getattr__"])
 

@@ -68,18 +68,19 @@ class NNGraphMagics(Magics):
         name, bad syntax) is told in one line; an error raised in code it calls (the model's
         forward) reaches the notebook as it is, with its traceback."""
         __tracebackhide__ = True  # that traceback starts at the expression, not in nngraph
+        shell: Any = self.shell
+        source = expression.strip(" \t")  # as `eval` strips it
+        # cached as IPython caches a cell: its frame in a traceback shows the expression
+        # (`Cell In[N], line 1`), not "Could not get source" as that of `shell.ev` did
+        name = shell.compile.cache(source, shell.execution_count)
         try:
-            return self.shell.ev(expression)  # type: ignore[union-attr]
+            with shell.builtin_trap:
+                code = shell.compile(source, name, "eval")
+                return eval(code, shell.user_global_ns, shell.user_ns)
         except Exception as error:
-            if not raised_by_expression(error):
+            if not raised_by_expression(error, name):
                 raise
-            raise UsageError(
-                message(
-                    key,
-                    expression=expression,
-                    error=error_text(error),
-                )
-            ) from None
+            raise UsageError(message(key, expression=expression, error=error_text(error))) from None
 
     def _show(self, graph: Any, options: argparse.Namespace) -> None:
         if options.output:

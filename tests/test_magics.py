@@ -781,6 +781,30 @@ def test_a_cells_traceback_under_the_magic_is_the_plain_cells(
     assert "skipping hidden" not in magic_shown
 
 
+@pytest.mark.parametrize(
+    ("line", "last"),
+    [("own_error()", "own_error"), ("net(torch.randn(2, 5)).sum()", "forward")],
+    ids=["users-function", "forward"],
+)
+def test_a_line_expressions_frame_in_a_traceback_shows_the_expression(
+    ip: Any, capsys: pytest.CaptureFixture[str], line: str, last: str
+) -> None:
+    """Its frame was `File <string>:1 ----> 1 'Could not get source, probably due
+    dynamically evaluated source code.'`: nngraph looked broken (sweep 22a, F7)."""
+    ip.run_cell("def own_error():\n    raise ValueError('my own error')")
+    capsys.readouterr()
+    result = ip.run_cell(f"%nngraph {line}")
+    shown = capsys.readouterr().out
+    assert "Could not get source" not in shown and "<string>" not in shown
+    assert _frames_shown(shown)[:2] == ["Cell In[N], line 1", "Cell In[N], line 1"]
+    assert f"----> 1 {line}\n" in shown  # the expression, as a cell's line is shown
+    error = result.error_in_exec
+    assert isinstance(error, ValueError | RuntimeError)  # the error itself as before
+    assert traceback.extract_tb(error.__traceback__)[-1].name == last
+    if last == "own_error":
+        assert str(error) == "my own error"
+
+
 def test_a_semicolon_after_the_cell_magics_options_is_a_notebook_habit(ip: Any) -> None:
     """`%%nngraph --depth 2 -o g;` was "-o needs a Python variable name ..., got 'g;'"."""
     ip.run_cell_magic("nngraph", "--depth 1 -o g_semi;", "y = net(torch.randn(1, 3)).sum()")

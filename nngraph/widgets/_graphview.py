@@ -98,6 +98,17 @@ def with_health(g: Graph) -> dict[str, Any]:
     return payload
 
 
+class _Graph(traitlets.Dict):
+    """``graph``: set to an ``ng.Graph``, its ``to_dict()`` or its ``to_json()`` text, it holds
+    the checked ``to_dict()`` payload (``_payload``), also when set later (``view.graph = g``);
+    anything else raises the ``NNGraphError`` of ``GraphView(...)``, not traitlets' own."""
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        if value is getattr(obj, "_checked_payload", None):  # GraphView() has checked it
+            return value
+        return _payload(value)
+
+
 class _Choice(traitlets.Enum):
     """An option with a few allowed values; another value raises ``NNGraphError`` naming
     them (traitlets' own ``TraitError`` would come with a long traceback)."""
@@ -213,7 +224,7 @@ class GraphView(anywidget.AnyWidget):
     #: the ``Graph.to_dict()`` payload (docs/schema.md); the browser gets it without the
     #: attributes that hold their default (``_wire.compact``), which it fills in again, and
     #: with U+FFFD for what a kernel message cannot carry (``_wire.sendable``)
-    graph = traitlets.Dict().tag(
+    graph = _Graph().tag(
         sync=True,
         to_json=lambda value, _widget: sendable(compact(value)),
         from_json=lambda value, _widget: expanded(value),
@@ -249,6 +260,7 @@ class GraphView(anywidget.AnyWidget):
             depth=depth, view=view, color_by=color_by, selected=selected, height=height, **kwargs
         )
         payload = _payload(graph)
+        self._checked_payload: dict[str, Any] | None = payload  # the trait need not check it again
         check_selected("GraphView", payload, selected)
         super().__init__(
             graph=payload,
@@ -259,6 +271,7 @@ class GraphView(anywidget.AnyWidget):
             height=height,
             **{"messages": messages("graphview."), **kwargs},
         )
+        self._checked_payload = None  # a graph set later is checked
         self._svg: str | None = None
         # the catalog holds the view weakly: its listener never keeps a dropped view alive
         ref = weakref.ref(self)

@@ -35,7 +35,7 @@ from nngraph.widgets._below_cell import ShownBelowCell, cell_is_running
 from nngraph.widgets._kernelpoll import poll_widget_messages
 from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
 from nngraph.widgets._losssvg import loss_svg, loss_text
-from nngraph.widgets._options import check_loss_options
+from nngraph.widgets._options import LossOption, check_loss_options
 from nngraph.widgets._static_svg import with_static_picture
 
 __all__ = ["LossView"]
@@ -59,8 +59,9 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
     epoch and detector events marked (hover for the explanation), a progress line and a
     Stop button that ``mon.should_stop`` sees.
 
-    The options are checked when the view is made: a value they cannot take, or a name that
-    is no option (a typo such as ``maxpoints``), raises ``NNGraphError`` saying what is allowed.
+    The options are checked when the view is made and when set later (``view.smoothing = 0.5``):
+    a value they cannot take, or a name that is no option (a typo such as ``maxpoints``), raises
+    ``NNGraphError`` saying what is allowed.
 
         >>> import nngraph as ng
         >>> mon = ng.Monitor(display=False)
@@ -77,11 +78,11 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
     #: downsampled history (what a reloaded page draws first); refreshed at most once a second
     snapshot = traitlets.Dict().tag(sync=True)
     #: y axes on a log scale
-    log_scale = traitlets.Bool(False).tag(sync=True)
+    log_scale = LossOption(False).tag(sync=True)
     #: EMA smoothing weight, 0 (off) to 0.99
-    smoothing = traitlets.Float(0.0, min=0.0, max=0.99).tag(sync=True)
+    smoothing = LossOption(0.0).tag(sync=True)
     #: the most height of each plot in px: less on a low screen, so that the whole view fits
-    height = traitlets.Int(280).tag(sync=True)
+    height = LossOption(280).tag(sync=True)
     #: the words the view shows (``lossview.`` keys of nngraph.i18n, current language)
     strings = traitlets.Dict().tag(sync=True)
     #: whether a cell that logs to this view is running now, or a thread it started logs on:
@@ -90,7 +91,11 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
     running = traitlets.Bool(False).tag(sync=True)
     _logged_at_end = 0  # what the source had logged when the last cell ended
     #: planned number of epochs: the progress line then shows an ETA
-    total_epochs = traitlets.Int(None, allow_none=True)
+    total_epochs = LossOption(None, allow_none=True)
+    #: the most points of each curve in the snapshot
+    max_points = LossOption(1000)
+    #: seconds between two snapshots, at least (one with a detector's event is sent at once)
+    snapshot_interval = LossOption(1.0)
 
     def __init__(
         self,
@@ -102,18 +107,12 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         **kwargs: Any,
     ) -> None:
         kind = source_kind(source) if source is not None else "monitor"
-        check_loss_options(
-            max_points=max_points,
-            snapshot_interval=snapshot_interval,
-            keep_sent=keep_sent,
-            **kwargs,
-        )
+        sizes = {"max_points": max_points, "snapshot_interval": snapshot_interval}
+        check_loss_options(**sizes, keep_sent=keep_sent, **kwargs)
         kwargs.setdefault("log_scale", kind == "gradients")
-        super().__init__(strings=messages("lossview."), **kwargs)
+        super().__init__(strings=messages("lossview."), **sizes, **kwargs)
         self.source = source
         self.kind = kind
-        self.max_points = int(max_points)
-        self.snapshot_interval = float(snapshot_interval)
         #: the last custom messages sent, (content, buffers) (for tests; ``keep_sent`` of them)
         self.sent: list[tuple[dict[str, Any], list[bytes]]] = []
         self._keep_sent = int(keep_sent)

@@ -11,6 +11,8 @@ import reprlib
 from collections.abc import Iterable
 from typing import Any
 
+import traitlets
+
 from nngraph.errors import NNGraphError, check_flag
 from nngraph.graph._nodes import ancestors_of
 from nngraph.i18n import message
@@ -19,12 +21,14 @@ from nngraph.monitor._params import _nonnegative, _whole
 
 __all__ = [
     "LOSS_OPTIONS",
+    "LossOption",
     "check_at_least",
     "check_layout",
     "check_loss_options",
     "check_names",
     "check_range",
     "check_selected",
+    "loss_option",
 ]
 
 
@@ -101,20 +105,41 @@ def check_loss_options(**given: Any) -> None:
     """
     check_names("LossView", given, LOSS_OPTIONS)
     for name, value in given.items():
-        if name == "max_points":
-            check_max_points(value)
-        elif name == "snapshot_interval":
-            _nonnegative("LossView(snapshot_interval=...)", value)
-        elif name == "keep_sent":
-            _whole("LossView(keep_sent=...)", value)
-        elif name == "log_scale":
-            check_flag("LossView(log_scale=...)", value)
-        elif name == "smoothing":
-            check_range("LossView", name, value, 0.0, 0.99)
-        elif name == "height" or (name == "total_epochs" and value is not None):
-            check_at_least("LossView", name, value, 1)
-        elif name == "layout":
+        if name == "layout":
             check_layout("LossView", value)
+        else:
+            loss_option(name, value)
+
+
+def loss_option(name: str, value: Any) -> Any:
+    """``value`` as ``LossView`` keeps its option ``name`` (not ``layout``), or an
+    ``NNGraphError`` saying what the option takes.
+
+    >>> loss_option("smoothing", 0), loss_option("total_epochs", None)
+    (0.0, None)
+    """
+    if name == "max_points":
+        return check_max_points(value)
+    if name == "snapshot_interval":
+        return _nonnegative("LossView(snapshot_interval=...)", value)
+    if name == "keep_sent":
+        return _whole("LossView(keep_sent=...)", value)
+    if name == "log_scale":
+        return check_flag("LossView(log_scale=...)", value)
+    if name == "smoothing":
+        return check_range("LossView", name, value, 0.0, 0.99)
+    if name == "total_epochs" and value is None:
+        return None
+    return check_at_least("LossView", name, value, 1)  # height, total_epochs
+
+
+class LossOption(traitlets.TraitType[Any, Any]):
+    """A ``LossView`` option that ``loss_option`` checks whenever it is set, when the view is
+    made or later (``view.smoothing = 2``): a wrong value raises the ``NNGraphError`` that
+    ``LossView(smoothing=2)`` raises, not traitlets' ``TraitError``."""
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        return loss_option(str(self.name), value)
 
 
 def check_selected(widget: str, payload: dict[str, Any], selected: str) -> str:

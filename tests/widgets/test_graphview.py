@@ -194,6 +194,38 @@ def test_an_option_set_later_is_checked_too() -> None:
     assert view.view == "forward"
 
 
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        (torch.nn.Linear(2, 2), r"^GraphView needs a graph: an ng\.Graph .*\(Linear\)"),
+        ({"hello": 1}, r"^GraphView cannot show this: this is not an nngraph graph"),
+        ("not json", r"^GraphView cannot show this: .* this is not valid JSON"),
+    ],
+    ids=["model", "dict", "text"],
+)
+def test_a_graph_set_later_is_refused_as_the_view_refuses_it_when_made(bad: Any, says: str) -> None:
+    """`view.graph = model` gave traitlets' five-line TraitError, `GraphView(model)` an
+    NNGraphError saying what to pass (sweep 22a, F8)."""
+    with pytest.raises(ng.NNGraphError, match=says):
+        GraphView(bad)
+    view = GraphView(tiny_payload())
+    with pytest.raises(ng.NNGraphError, match=says) as refused:
+        view.graph = bad
+    assert "\n" not in str(refused.value)
+    assert view.graph == GraphView(tiny_payload()).graph  # the old graph stays
+
+
+@pytest.mark.parametrize("form", ["graph", "to_dict", "to_json"])
+def test_a_graph_set_later_is_taken_as_the_view_takes_it_when_made(
+    traced: ng.Graph, form: str
+) -> None:
+    view = GraphView(tiny_payload())
+    given = traced if form == "graph" else getattr(traced, form)()
+    view.graph = given
+    assert view.graph == GraphView(traced).graph  # the checked payload, health flags too
+    assert view.static_svg() == GraphView(traced).static_svg()
+
+
 def test_a_depth_beyond_any_model_opens_everything_and_stays_a_small_number() -> None:
     assert GraphView(tiny_payload(), depth=2**32).depth == 1000  # the browser reads 32 bits
 
