@@ -935,6 +935,20 @@ MESSAGES: dict[str, str] = {
         "{train} has got worse too ({train_now:.4g} now, {train_first:.4g} at first): training"
         " has become unstable, which is not overfitting (try a smaller learning rate)."
     ),
+    "monitor.patience.reading.not_below": (
+        "{train} has improved ({train_now:.4g} now, {train_first:.4g} at first), but the model"
+        " does not do clearly better on its training data than on new data ({value:.4g} for"
+        " {metric}): that is no sign of overfitting (the two data sets may differ, or {metric}"
+        " only wobbles by noise). If that value is poor, the model learns slowly or is too"
+        " small: try another learning rate or a bigger model."
+    ),
+    "monitor.patience.reading.improving_again": (
+        "{train} got worse at first but has been improving again ({train_now:.4g} now,"
+        " {train_first:.4g} at first), only not yet back to its first value: the model is"
+        " learning (as after a learning-rate warm-up); this is not overfitting. If a warm-up"
+        " caused the rise, give Patience more epochs than the warm-up takes, or call resume()"
+        " to train on."
+    ),
     "monitor.patience.reading.chance": (
         "{best:.3g} is close to ln {k} = {ln:.3g}, the cross-entropy of guessing at random among"
         " {k} classes: if this loss is a cross-entropy, the model is not learning. Check the"
@@ -970,6 +984,9 @@ MESSAGES: dict[str, str] = {
     "monitor.patience.fire_relative": (
         "{metric} has not improved by more than {pct:.3g}% for {since} (since {best:.4g} at "
         "epoch {best_epoch}): more training is unlikely to help."
+    ),
+    "monitor.patience.diverged": (
+        "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}). {reading}"
     ),
     # where a loss blew up, in the unit of the text lines
     "monitor.divergence.at_epoch": "at epoch {epoch}",

@@ -991,6 +991,20 @@ MESSAGES: dict[str, str] = {
         " trening stał się niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika"
         " uczenia)."
     ),
+    "monitor.patience.reading.not_below": (
+        "{train} się poprawia (teraz {train_now:.4g}, na początku {train_first:.4g}), ale model"
+        " na danych treningowych nie radzi sobie wyraźnie lepiej niż na nowych ({metric}:"
+        " {value:.4g}): to nie jest oznaka przeuczenia (oba zbiory danych mogą się różnić albo"
+        " {metric} waha się tylko przez szum). Jeśli ta wartość jest słaba, model uczy się"
+        " powoli albo jest za mały: spróbuj innego współczynnika uczenia albo większego modelu."
+    ),
+    "monitor.patience.reading.improving_again": (
+        "{train} po początkowym pogorszeniu znów się poprawia (teraz {train_now:.4g}, na"
+        " początku {train_first:.4g}), choć pierwsza wartość wciąż jest lepsza: model się uczy"
+        " (jak po rozgrzewce współczynnika uczenia, warm-up); to nie jest przeuczenie. Jeśli"
+        " wzrost wywołała rozgrzewka, daj Patience więcej epok, niż ona trwa, albo wywołaj"
+        " resume(), żeby trenować dalej."
+    ),
     "monitor.patience.reading.chance": (
         "{best:.3g} to prawie dokładnie ln {k} = {ln:.3g}, czyli entropia krzyżowa zgadywania na"
         " chybił trafił spośród {k} klas: jeśli ta strata to entropia krzyżowa, model się nie"
@@ -1026,6 +1040,10 @@ MESSAGES: dict[str, str] = {
     "monitor.patience.fire_relative": (
         "{metric} nie poprawia się o więcej niż {pct:.3g}% już {since} z rzędu (licząc od "
         "wartości {best:.4g} z epoki {best_epoch}): dalszy trening raczej nic nie da."
+    ),
+    "monitor.patience.diverged": (
+        "{metric} nie poprawia się już {since} z rzędu (najlepsza wartość {best:.4g} w epoce"
+        " {best_epoch}). {reading}"
     ),
     # gdzie strata eksplodowała, w tej samej jednostce co wiersze tekstu
     "monitor.divergence.at_epoch": "w epoce {epoch}",

@@ -1,12 +1,17 @@
 """What :class:`~nngraph.monitor.detectors.Patience` says of a metric that never improved on its
-first value (or barely moved from it): only the reading the numbers support.
+first value (or barely moved from it, or became NaN or infinite after its best): only the
+reading the numbers support.
 
-- a value that is not a finite number: training has diverged;
+- a value, or a training twin, that is not a finite number: training has diverged;
 - a training twin far better than the metric (its error at most half), or clearly better
-  than at first: the model fits its training data, but that does not carry over to new data
-  (too little data, too big a model);
+  than at first and clearly better than the metric's best: the model fits its training data,
+  but that does not carry over to new data (too little data, too big a model);
+- a training twin clearly better than at first, but not clearly better than the metric: no
+  sign of overfitting (the model does no better on its training data than on new data);
 - a training twin clearly worse than at first: unstable training, unless it rose to the
-  chance level below (the model collapsed to guessing);
+  chance level below (the model collapsed to guessing), or has improved at each of the last
+  :data:`AGAIN` evaluations by more than :data:`MOVED` in all (it is improving again, as
+  after a learning-rate warm-up);
 - a loss whose best is close to ``ln k`` (the cross-entropy of guessing among ``k`` classes),
   with a training twin that has not moved either, or none logged: chance level, not learning;
 - a training twin that has not moved either: not learning, or learned all it could at once;
@@ -30,13 +35,17 @@ from typing import Literal
 
 from nngraph.i18n import message
 from nngraph.monitor._names import is_validation, nice_name, train_twin
-from nngraph.monitor._trend import MEMORISED
+from nngraph.monitor._trend import MEMORISED, RISE
 
-__all__ = ["Seen", "chance_classes", "reading", "says_not_learning"]
+__all__ = ["Seen", "chance_classes", "reading", "says_diverged", "says_not_learning"]
 
 #: A training value less than this part of its size away from its first one has not moved
 #: (as Patience's ``BARELY_MOVED`` for the metric itself).
 MOVED = 0.02
+#: A training twin worse than at first that improved at each of this many evaluations in a row
+#: (by more than :data:`MOVED` in all) is improving again, not unstable: a learning-rate
+#: warm-up makes the loss rise for a few epochs, then fall at every one.
+AGAIN = 5
 #: How close a loss must be to ``ln k`` (as a part of it) to be read as chance level: a loss
 #: stuck there wobbles by well under 1%; ln 9 and ln 10 are 5% apart.
 CHANCE = 0.02
@@ -51,7 +60,8 @@ _ENTROPY_WORDS = frozenset({"loss", "nll", "ce", "bce", "xent", "entropy", "cros
 class Seen:
     """What Patience saw when it fires: the metric (``value`` now, ``best``) and, when logged,
     its training twin (``train``: its name as logged; ``train_now``: the latest evaluation's
-    mean, ``train_first``: the first finite one)."""
+    mean, ``train_first``: the first finite one; ``train_streak``: at how many evaluations in
+    a row, up to now, it improved, from ``train_streak_from``)."""
 
     metric: str
     mode: Literal["min", "max"]
@@ -60,6 +70,8 @@ class Seen:
     train: str | None = None
     train_now: float = math.nan
     train_first: float = math.nan
+    train_streak: int = 0
+    train_streak_from: float = math.nan
 
 
 def chance_classes(value: float) -> int | None:
@@ -106,6 +118,16 @@ def says_not_learning(seen: Seen) -> bool:
     return _which(seen)[0] in ("chance", "not_learning")
 
 
+def says_diverged(seen: Seen) -> bool:
+    """Whether the metric, or its training twin, is not a finite number now.
+
+    >>> says_diverged(Seen("val_loss", "min", math.nan, 0.5)), says_diverged(Seen("val_loss",
+    ...     "min", 0.5, 0.5, "loss", math.inf, 0.6))
+    (True, True)
+    """
+    return _which(seen)[0] == "diverged"
+
+
 def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     """The reading's key and the fields it adds."""
     if not math.isfinite(seen.value):
@@ -113,14 +135,16 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     if seen.train is not None and not math.isfinite(seen.train_now):
         return "diverged", {"what": nice_name(seen.train), "bad": str(seen.train_now)}
     moved = _moved(seen) if seen.train is not None else None
-    if moved is not None and (_far_better(seen) or moved > 0):
+    if moved is not None and (_far_better(seen) or (moved > 0 and _clearly_better(seen))):
         return "memorising", {}
+    if moved is not None and moved > 0:  # it learns, but does no better than on new data
+        return "not_below", {}
     k = chance_classes(seen.best) if seen.mode == "min" and _may_be_entropy(seen.metric) else None
     # a training loss that rose to that same chance level: the model collapsed to guessing (a
     # zero_grad() that zeroes the weights), which the chance reading's checks find
     collapsed = k is not None and chance_classes(seen.train_now) == k
     if moved is not None and moved < 0 and not collapsed:  # rose: not memorising
-        return "unstable", {}
+        return "improving_again" if _improving_again(seen) else "unstable", {}
     if k is not None:
         return "chance", {"best": seen.best, "k": k, "ln": math.log(k)}
     if moved is not None:
@@ -140,6 +164,41 @@ def _moved(seen: Seen) -> int | None:
     if abs(gain) <= MOVED * max(abs(first), abs(now)):
         return 0
     return 1 if gain > 0 else -1
+
+
+def _improving_again(seen: Seen) -> bool:
+    """The training twin improved at each of the last :data:`AGAIN` evaluations, by more than
+    :data:`MOVED` of its size in all.
+
+        >>> from dataclasses import replace
+        >>> rising = Seen("val_loss", "min", 2.1, 1.84, "loss", 1.85, 1.6)
+        >>> warmed_up = replace(rising, train_streak=16, train_streak_from=2.2)
+        >>> _improving_again(rising), _improving_again(warmed_up)
+        (False, True)
+    """
+    before, now = seen.train_streak_from, seen.train_now
+    if seen.train_streak < AGAIN or not math.isfinite(before):
+        return False
+    gain = (before - now) if seen.mode == "min" else (now - before)
+    return gain > MOVED * max(abs(before), abs(now))
+
+
+def _clearly_better(seen: Seen) -> bool:
+    """The training twin is clearly better than the metric's best (by more than ``RISE`` of
+    it, as GL's ``Trend.below``): an accuracy (between 0 and 1) by its error. A model that
+    does not do clearly better on its training data than on new data shows no memorising.
+
+        >>> _clearly_better(Seen("val_loss", "min", 0.474, 0.449, "loss", 0.72, 0.755))
+        False
+        >>> _clearly_better(Seen("val_acc", "max", 0.96, 0.96, "acc", 0.99, 0.9))
+        True
+    """
+    now, best = seen.train_now, seen.best
+    if seen.mode == "max":
+        if 0 <= best <= 1 and 0 <= now <= 1:
+            return 1 - now < (1 - RISE) * (1 - best)
+        return now > best + RISE * abs(best)
+    return now < best - RISE * abs(best)
 
 
 def _far_better(seen: Seen) -> bool:

@@ -13,7 +13,7 @@ from nngraph.monitor._common import Event
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._divergence import Divergence
 from nngraph.monitor._names import Mode, resolve_mode, train_twins
-from nngraph.monitor._never_improved import Seen, reading, says_not_learning
+from nngraph.monitor._never_improved import Seen, reading, says_diverged, says_not_learning
 from nngraph.monitor._params import _no_more_positional, _nonnegative, _whole
 
 __all__ = ["Divergence", "Patience"]
@@ -28,6 +28,12 @@ NOT_LEARNING = 5
 #: its first one (400 simulated runs), while a model that learns gains far more (2.3 -> 1.5 is
 #: 35%).
 BARELY_MOVED = 0.02
+#: A loss with a new best at most evaluations is no noise (a loss stuck at its level has a new
+#: best at 3 or 4 of 20); it barely moved only when it falls by less than this part of its
+#: size per evaluation. At that pace it would take about 7000 evaluations to halve, longer
+#: than anyone trains: a learning rate of 1e-5 (the moons MLP of sweep 21a) creeps at 2e-5,
+#: while a 5000-epoch run that learns falls 1e-3 per epoch at its start, 2% in 20 (sweep 22c).
+CREEP = 1e-4
 
 
 class Patience(Detector):
@@ -45,9 +51,12 @@ class Patience(Detector):
     (with ``min_delta``: never by more than ``min_delta``) is said never to have improved, and a
     loss (``mode="min"``) whose best is less than 2% of its size (``max(|first|, |best|)``)
     below its first value to have barely moved. Both are followed by the one reading the numbers
-    support (see :mod:`nngraph.monitor._never_improved`: diverged, unstable, fits its training
-    data but does not generalise, chance level, not learning) instead of "more training is
-    unlikely to help" (a loss stuck at chance level wobbles 2% by noise alone). Patience waits
+    support (see :mod:`nngraph.monitor._never_improved`: diverged, unstable, improving again
+    after a rise such as a learning-rate warm-up, fits its training data but does not
+    generalise, does no better on its training data than on new data, chance level, not
+    learning) instead of "more training is unlikely to help" (a loss stuck at chance level
+    wobbles 2% by noise alone). A metric that became NaN or infinite after its best gets the
+    diverged reading, whenever Patience fires. Patience waits
     for nothing else, but it reads the metric's training twin (``loss`` for ``val_loss``) where
     it is logged. An accuracy (``mode="max"``) is not judged by its size: 0.985 -> 0.992 on
     MNIST is under 1% of the value, yet halves the error.
@@ -58,7 +67,8 @@ class Patience(Detector):
     first value the loss is still less than 2% below it, and the reading is "chance level" or
     "not learning" (its training twin has not moved 2% either), Patience fires with that
     reading: such gains count as none. A loss that moves, or whose training twin moves, is
-    left to the Keras rule.
+    left to the Keras rule, and so is one with a new best at most evaluations that falls by
+    more than 0.01% of its size per evaluation (a long run that learns slowly, not noise).
 
         >>> import nngraph as ng
         >>> p = ng.detectors.Patience(2, min_delta=0.01)
@@ -126,11 +136,14 @@ class Patience(Detector):
         self._top = self.best
         self._top_shown = 0
         self._resumed_at = 0  # the evaluation of the last resume(): creeping is judged from it
+        self._new_bests = 0  # evaluations since the first value (or resume()) with a new best
         # the training twin (explanations only): its name as logged, the sum and count of its
         # values since the last evaluation, its latest evaluation's mean and first finite one
         self._seen_name: str | None = None
         self._seen_sum, self._seen_n = 0.0, 0
         self._seen_now = self._seen_first = math.nan
+        # how many evaluations in a row the twin improved (up to now), and its value before them
+        self._seen_streak, self._seen_streak_from = 0, math.nan
 
     def feed(
         self, step: float, metrics: Mapping[str, float], epoch: int | None = None
@@ -149,14 +162,22 @@ class Patience(Detector):
         """This evaluation's training twin: the mean of its values since the last one (the
         latest one kept where none came since)."""
         if self._seen_n:
-            self._seen_now = self._seen_sum / self._seen_n
+            before, self._seen_now = self._seen_now, self._seen_sum / self._seen_n
             self._seen_sum, self._seen_n = 0.0, 0
+            lower = self._seen_now < before if self.mode == "min" else self._seen_now > before
+            if not lower:
+                self._seen_streak = 0
+            elif not self._seen_streak:
+                self._seen_streak, self._seen_streak_from = 1, before
+            else:
+                self._seen_streak += 1
             if math.isnan(self._seen_first) and math.isfinite(self._seen_now):
                 self._seen_first = self._seen_now
 
     def _resume(self) -> None:
         self.wait = self.value = 0  # a second fit waits `patience` epochs again (Keras too)
         self._resumed_at = self.epoch
+        self._new_bests = 0
 
     def improved(self, value: float) -> bool:
         """Would ``value`` count as an improvement over the best so far? (NaN or an infinity,
@@ -174,6 +195,8 @@ class Patience(Detector):
         self._see_training()
         better = value < self._top if self.mode == "min" else value > self._top
         if math.isfinite(value) and better:
+            if not math.isnan(self._first):
+                self._new_bests += 1
             self._top, self._top_shown = value, self._shown
         if self.improved(value):
             if math.isnan(self._first):  # the first finite value: always an improvement
@@ -196,14 +219,16 @@ class Patience(Detector):
             "best_epoch": self._best_shown,
             "patience": self.patience,
         }
-        if self.wait >= NOT_LEARNING:  # enough worse values to tell
-            # nothing counted as better than the first value: it never improved
-            if self.best_epoch == self._first_epoch:
-                return self._never_improved(value, fields)
-            if self._gain() < BARELY_MOVED:  # a loss that beat its first value by noise alone
-                if not self.min_delta:
-                    return "patience.barely_improved", {**self._moved_fields(value), **fields}
-                return self._barely_moved(value)
+        enough = self.wait >= NOT_LEARNING  # enough worse values to tell
+        # nothing counted as better than the first value: it never improved
+        if enough and self.best_epoch == self._first_epoch:
+            return self._never_improved(value, fields)
+        if says_diverged(self._seen(value)):  # NaN or inf since the best: not a plateau
+            return "patience.diverged", {**fields, "reading": self._reading(value)}
+        if enough and self._gain() < BARELY_MOVED:  # it beat its first value by noise alone
+            if not self.min_delta:
+                return "patience.barely_improved", {**self._moved_fields(value), **fields}
+            return self._barely_moved(value)
         if not self.min_delta:
             return "patience.fire", fields
         # with min_delta, `best` is the last value that counted, not the best value seen (a
@@ -226,7 +251,9 @@ class Patience(Detector):
         """Before ``patience`` epochs without an improvement: the barely-moved text for a loss
         that crept less than :data:`BARELY_MOVED` below its first value in ``patience``
         evaluations (at least :data:`NOT_LEARNING`) since it (or since ``resume()``), where the
-        reading is chance level or not learning; else None (see the class docstring).
+        reading is chance level or not learning, unless it had a new best at most of those
+        evaluations and falls by :data:`CREEP` or more per evaluation; else None (see the
+        class docstring).
 
             >>> p = Patience(5)
             >>> [p.update(e, loss=0.665 - 1e-5 * e, val_loss=0.693 - 1e-5 * e) is None
@@ -239,6 +266,9 @@ class Patience(Detector):
         if math.isnan(self._first) or self.epoch - start < max(self.patience, NOT_LEARNING):
             return None
         if self._gain() >= BARELY_MOVED or not says_not_learning(self._seen(value)):
+            return None
+        steady = self._new_bests > (self.epoch - start) / 2  # no noise: it learns, if slowly
+        if steady and self._gain() >= CREEP * (self.epoch - self._first_epoch):
             return None
         return self._barely_moved(value)
 
@@ -263,8 +293,17 @@ class Patience(Detector):
 
     def _seen(self, value: float) -> Seen:
         """What the reading is made of: ``value`` (now), the best seen, the training twin."""
-        train = {"train_now": self._seen_now, "train_first": self._seen_first}
-        return Seen(self.metric, self.mode, value, self._top, self._seen_name, **train)
+        return Seen(
+            self.metric,
+            self.mode,
+            value,
+            self._top,
+            self._seen_name,
+            train_now=self._seen_now,
+            train_first=self._seen_first,
+            train_streak=self._seen_streak,
+            train_streak_from=self._seen_streak_from,
+        )
 
     def _reading(self, value: float) -> str:
         """What a metric that never improved (or barely moved) says, read from ``value`` (now),
