@@ -1,5 +1,8 @@
 """`torch.compile` wraps a model in an `OptimizedModule` whose parameters are the model's own,
-named `_orig_mod.<name>`: nngraph reads the model it wraps, so the names are the user's.
+named `_orig_mod.<name>`: nngraph reads the model it wraps, so the names are the user's. A
+compiled submodule (`model.enc = torch.compile(Encoder())`) is read the same way: its path is
+`enc`, its parameters `enc.fc.weight` (what `model.enc.fc.weight` reaches), not the
+`enc._orig_mod.fc.weight` of `named_parameters()`.
 
     >>> import torch
     >>> model = torch.nn.Linear(2, 1)
@@ -9,9 +12,10 @@ named `_orig_mod.<name>`: nngraph reads the model it wraps, so the names are the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["uncompiled"]
+__all__ = ["modules_as_written", "uncompiled"]
 
 
 def uncompiled(model: Any) -> Any:
@@ -22,3 +26,31 @@ def uncompiled(model: Any) -> Any:
     original = getattr(model, "_orig_mod", None)
     is_compiled = type(model).__name__ == "OptimizedModule"
     return original if is_compiled and isinstance(original, torch.nn.Module) else model
+
+
+def modules_as_written(model: Any) -> Iterator[tuple[str, Any, Any]]:
+    """`(path, module, wrapper)` for every module of `model`, in the order and with the paths
+    of `model.named_modules()` (a module held in two places once, at its first path), except
+    that a `torch.compile` wrapper is replaced by the module it compiles, at the wrapper's own
+    path: `wrapper` is that `OptimizedModule`, else None.
+
+    >>> import torch
+    >>> outer = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    >>> [(path, type(m).__name__, w) for path, m, w in modules_as_written(outer)]
+    [('', 'Sequential', None), ('0', 'Linear', None)]
+    """
+    seen: set[int] = set()
+    stack: list[tuple[str, Any]] = [("", model)]
+    while stack:  # depth first, children in order: `named_modules()`'s order, without recursion
+        path, module = stack.pop()
+        original = uncompiled(module)
+        if id(original) in seen:
+            continue
+        seen.add(id(original))
+        yield path, original, (module if original is not module else None)
+        children = [
+            (f"{path}.{name}" if path else name, child)
+            for name, child in original._modules.items()
+            if child is not None
+        ]
+        stack.extend(reversed(children))

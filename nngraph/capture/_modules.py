@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch.nn.parameter import is_lazy
 
+from nngraph._compiled import modules_as_written
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.i18n import message
@@ -39,9 +40,11 @@ def module_table(
     One walk over the modules; each parameter is counted once, as `model.parameters()` does:
     a shared one (tied weights, a layer in two places) in the module that registers it first.
     A module that uses shared parameters counted elsewhere says how many elements in
-    ``shared``. With `names`, the same walk names every parameter and buffer as
-    `named_parameters()` and `named_buffers()` do; with `paths`, it maps each module's id to
-    its qualified path (the first path found, as `named_modules()` lists a shared module once).
+    ``shared``. A `torch.compile`d submodule is the module it compiles, at its own path (no
+    `OptimizedModule` row, no `_orig_mod` level). With `names`, the same walk names every
+    parameter and buffer as `named_parameters()` and `named_buffers()` do (without
+    `_orig_mod`); with `paths`, it maps each module's id to its qualified path (the first path
+    found, as `named_modules()` lists a shared module once), a compiled one's wrapper's too.
 
     >>> emb, out = torch.nn.Embedding(10, 6), torch.nn.Linear(6, 10, bias=False)
     >>> out.weight = emb.weight
@@ -56,10 +59,12 @@ def module_table(
     any_shared = False
     links = 0  # child slots holding a module: one more than the modules listed if one is shared
     parents: list[tuple[str, str]] = []  # (path, parent path), parents first
-    for path, module in model.named_modules():
+    for path, module, wrapper in modules_as_written(model):  # a compiled one as it compiles
         full = dot + path if path else prefix
         if paths is not None:
             paths.setdefault(id(module), full)
+            if wrapper is not None:  # `model.enc(x)` calls the wrapper: the same module
+                paths.setdefault(id(wrapper), full)
         own = 0
         inside = f"{path}." if path else ""
         modules[full] = module

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from nngraph._compiled import modules_as_written
 from nngraph.capture._builder import grad_fn_of
 from nngraph.capture._common import hidden, tensors_within
 from nngraph.graph import Graph
@@ -118,8 +119,11 @@ def _name_after_modules(recorder: Recorder, namespace: Mapping[str, Any]) -> Non
     names: dict[int, str] = {}
     for key, value in namespace.items():
         if isinstance(value, torch.nn.Module) and isinstance(key, str) and key[:1] != "_":
-            for path, p in value.named_parameters():
-                names.setdefault(id(p), f"{key}.{path}")
+            for path, module, _ in modules_as_written(value):  # a compiled one's: no _orig_mod
+                inside = f"{key}.{path}" if path else key
+                for name, p in module._parameters.items():
+                    if p is not None:
+                        names.setdefault(id(p), f"{inside}.{name}")
     for t, node_id in unnamed:
         name = names.get(id(t))
         if name is not None:

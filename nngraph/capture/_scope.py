@@ -18,7 +18,7 @@ from torch.nn.modules import module as nn_module
 from torch.nn.parameter import is_lazy
 from torch.utils.hooks import RemovableHandle
 
-from nngraph._compiled import uncompiled
+from nngraph._compiled import modules_as_written, uncompiled
 from nngraph.capture._builder import Names
 from nngraph.capture._common import hidden, named_tensors_within
 from nngraph.capture._functorch import unwrapped
@@ -157,6 +157,8 @@ class ModuleScope:
             self._lazy_roots.add(id(original))
 
     def _path_of(self, module: torch.nn.Module) -> str:
+        if self.stack and uncompiled(self.stack[-1][0]) is module:
+            return self.stack[-1][1]  # a compiled wrapper running what it compiles: one module
         path = self.paths.get(id(module))
         if path is not None:
             if self.stack and path.rpartition(".")[0] != self.stack[-1][1]:
@@ -230,7 +232,7 @@ class ModuleScope:
         top_level = not self.stack
         path = self._path_of(module)
         self.stack.append((module, path))
-        self.modules.setdefault(path, module)
+        self.modules.setdefault(path, uncompiled(module))  # its class: not `OptimizedModule`
         self.left_path = None
         if top_level:
             self.name_inputs(module, args, {})
@@ -355,7 +357,7 @@ class ModuleScope:
         for root in self._roots[1:]:
             joint._modules[self.paths[id(root)]] = root
         counts = module_table(joint, settings=False)
-        self._leave_out_model(counts, dict(joint.named_modules()))
+        self._leave_out_model(counts, {path: m for path, m, _ in modules_as_written(joint)})
         for path, entry in table.items():
             if entry.get("registered") is False:
                 continue  # counted by its own table: no root registers it

@@ -35,7 +35,7 @@ from nngraph.graph._nodes import (
 from nngraph.graph._nonfinite import first_non_finite
 from nngraph.graph._normalised import normalised_away
 from nngraph.graph._parameters import learnable, parameter_state
-from nngraph.graph._recurrence import recurrent_flow
+from nngraph.graph._recurrence import layers_wording, recurrent_flow
 from nngraph.graph._trunk import in_series, trunk
 from nngraph.graph._unregistered import unregistered
 from nngraph.i18n import message, plural_form, times_text
@@ -392,11 +392,13 @@ def _flow(
     count = "one" if len(steps) == 1 else "many"
     # a huge gradient somewhere is the story (a learning rate far too high): a layer with
     # less of it is not "barely learning"
+    weights = [layer.node for layer in usable]
     if shrinks and seen < 1 and not huge:
         effect = message(f"graph.health.effect.barely_learn_{count}")
+        key, words = layers_wording(g, "vanishing", weights, len(steps), types)
         return finding(
             "vanishing",
-            "vanishing",
+            key,
             "backward",
             first.node,
             first.module,
@@ -405,15 +407,17 @@ def _flow(
             times=times_text(1 / seen),
             ratio=total,
             effect=effect,
+            **words,
             **numbers,
         )
     # a weight's gradient is its input times the gradient behind it: unscaled data (prices,
     # raw pixels) makes the first layer's large whatever the depth, as `large_inputs` says
     if grows and seen > 1 and large_data(g, first.node) is None:
         effect = message(f"graph.health.effect.unstable_{count}")
+        key, words = layers_wording(g, "exploding", weights, len(steps), types)
         return finding(
             "exploding",
-            "exploding",
+            key,
             "backward",
             first.node,
             first.module,
@@ -422,6 +426,7 @@ def _flow(
             times=times_text(seen),
             ratio=total,
             effect=effect,
+            **words,
             **numbers,
         )
     return None

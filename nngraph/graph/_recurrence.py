@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._finding import finding, leaf_name, module_name
+from nngraph.graph._finding import finding, layer_name, leaf_name, module_name
 from nngraph.graph._nodes import is_reshape, owner_module
 from nngraph.graph._parameters import learnable
 from nngraph.i18n import message, times_text
@@ -29,10 +30,23 @@ from nngraph.i18n import message, times_text
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["GROWTH", "MIN_STEPS", "RECURRENT", "STEPS_HIGH", "STEPS_LOW", "recurrent_flow"]
+__all__ = [
+    "GROWTH",
+    "MIN_STEPS",
+    "RECURRENT",
+    "STEPS_HIGH",
+    "STEPS_LOW",
+    "layers_wording",
+    "recurrent_flow",
+]
 
 #: The module types whose weights step through a sequence.
 RECURRENT = frozenset({"RNN", "GRU", "LSTM", "RNNCell", "GRUCell", "LSTMCell", "RNNBase"})
+#: The recurrent modules without gates: an LSTM or a GRU is their remedy.
+_PLAIN = frozenset({"RNN", "RNNCell"})
+#: A recurrent layer's weights, by PyTorch's names (`weight_hh_l0`, `cell.weight_ih`): a
+#: subclass of nn.LSTM, or a graph that knows no module types (`graph_of` without params).
+_RECURRENT_WEIGHT = re.compile(r"\bweight_(ih|hh)")
 
 #: The fewest steps in a row judged: fewer are a short loop, not a sequence.
 MIN_STEPS = 8
@@ -213,3 +227,41 @@ def _remedy(kind: str, weight: dict[str, Any], module_type: str | None, g: Graph
         gate = f"{bias}[{hidden}:{2 * hidden}]"
         return message(f"graph.health.remedy.steps_{gated}", gate=gate)
     return message("graph.health.remedy.steps_rnn")
+
+
+def layers_wording(
+    g: Graph, kind: str, weights: list[Any], hops: int, types: dict[str, str | None]
+) -> tuple[str, dict[str, str]]:
+    """The catalog key and the words of a `vanishing` or `exploding` finding between the
+    layers of `weights` (in forward order), `hops` steps from the first to the last.
+
+    "About 5 times per layer" is said only over several feed-forward layers. Between two
+    layers it is the overall figure again, and a recurrent layer among them (`nn.LSTM`, a
+    `GRUCell` run in a loop) is no one layer: its gradient passes through its gates at every
+    time step. Its advice is the recurrent one (clipping, Adam, shorter sequences), not ReLU,
+    Kaiming and BatchNorm."""
+    names: list[str] = []
+    plain = False
+    for weight in weights:
+        data = g._node[weight]
+        module = owner_module(data)
+        module_type = types.get(module)
+        if module_type not in RECURRENT and not _RECURRENT_WEIGHT.search(
+            str(data.get("name") or "")
+        ):
+            continue
+        names.append(layer_name(module, types) if module else leaf_name(data))
+        plain = plain or module_type in _PLAIN
+    if not names and hops > 1:
+        return kind, {}
+    if not names:
+        return f"{kind}_overall", {"remedy": message(f"graph.health.remedy.layers_{kind}")}
+    if kind == "exploding":
+        return f"{kind}_overall", {"remedy": message("graph.health.remedy.steps_exploding")}
+    through = names[0]
+    if len(names) > 1:
+        through = message("graph.health.and", first=", ".join(names[:-1]), last=names[-1])
+    count = "one" if len(names) == 1 else "many"
+    through = message(f"graph.health.through_recurrent_{count}", names=through)
+    remedy = "recurrent_rnn" if plain else "recurrent"
+    return f"{kind}_overall", {"remedy": message(f"graph.health.remedy.{remedy}", through=through)}

@@ -1416,6 +1416,45 @@ MESSAGES: dict[str, str] = {
         " weights (PyTorch's default initialisation, or nn.init.kaiming_normal_ before ReLU),"
         " lower the learning rate, or clip the gradients with torch.nn.utils.clip_grad_norm_."
     ),
+    "graph.health.remedy.recurrent_rnn": (
+        "The way back runs through {through}: a plain RNN passes the gradient back through its"
+        " weights and activation at every time step, so it shrinks along the sequence, and"
+        " ReLU, kaiming_normal_ or BatchNorm do not fix that. Use nn.LSTM or nn.GRU instead"
+        " (their gates carry the gradient over many more steps), train with torch.optim.Adam"
+        " and clip the gradients with torch.nn.utils.clip_grad_norm_, or train on shorter"
+        " sequences (truncated backpropagation through time)."
+    ),
+    "graph.health.remedy.recurrent": (
+        "The way back runs through {through}: a recurrent layer passes the gradient back"
+        " through its gates at every time step, so it shrinks along the sequence, and ReLU,"
+        " kaiming_normal_ or BatchNorm do not fix that. Train with torch.optim.Adam (it scales"
+        " each weight's step to its own gradient, so a small gradient still moves it) and clip"
+        " the gradients with torch.nn.utils.clip_grad_norm_, train on shorter sequences"
+        " (truncated backpropagation through time: .detach() the hidden state every few dozen"
+        " steps), or write the cell yourself with LayerNorm inside it."
+    ),
+    "graph.health.through_recurrent_many": "the recurrent layers {names}",
+    "graph.health.through_recurrent_one": "the recurrent layer {names}",
+    "graph.health.remedy.layers_exploding": (
+        "Start from smaller weights (PyTorch's default initialisation, or"
+        " nn.init.kaiming_normal_ before ReLU), lower the learning rate, or clip the gradients"
+        " with torch.nn.utils.clip_grad_norm_."
+    ),
+    "graph.health.remedy.layers_vanishing": (
+        "Use ReLU-family activations with nn.init.kaiming_normal_, add BatchNorm or LayerNorm,"
+        " or residual connections; sigmoid or tanh in hidden layers shrink the gradient at every"
+        " layer."
+    ),
+    "graph.health.exploding_overall": (
+        "Gradients grow on the way back: the weights of {first} get gradients about {times}"
+        " times larger (RMS) than those of {last}, so {effect}. {remedy}"
+    ),
+    # vanishing / exploding between two layers only, or through a recurrent layer: no
+    # "per layer" figure; {remedy} is one of the graph.health.remedy.layers_* / recurrent* keys
+    "graph.health.vanishing_overall": (
+        "Gradients shrink on the way back: the weights of {first} get gradients about {times}"
+        " times smaller (RMS) than those of {last}, so {effect}. {remedy}"
+    ),
     "graph.health.input_scale": (
         "What goes into {where_module} is far from standardised (mean {mean:.4g}, std"
         " {std:.4g}): a weight's gradient is its input times the gradient behind it, so this"

@@ -1500,6 +1500,46 @@ MESSAGES: dict[str, str] = {
         " ReLU), zmniejsz współczynnik uczenia albo przytnij gradienty"
         " (torch.nn.utils.clip_grad_norm_)."
     ),
+    "graph.health.remedy.recurrent_rnn": (
+        "Droga wstecz prowadzi przez {through}: zwykła sieć RNN w każdym kroku czasowym"
+        " przepuszcza gradient przez swoje wagi i funkcję aktywacji, więc gradient maleje"
+        " wzdłuż sekwencji, a ReLU, kaiming_normal_ ani BatchNorm tego nie naprawią. Użyj"
+        " zamiast niej nn.LSTM albo nn.GRU (ich bramki niosą gradient przez znacznie więcej"
+        " kroków), ucz z torch.optim.Adam i przycinaj gradienty"
+        " (torch.nn.utils.clip_grad_norm_) albo ucz na krótszych sekwencjach (obcięta"
+        " propagacja wsteczna w czasie)."
+    ),
+    "graph.health.remedy.recurrent": (
+        "Droga wstecz prowadzi przez {through}: warstwa rekurencyjna w każdym kroku czasowym"
+        " przepuszcza gradient przez swoje bramki, więc gradient maleje wzdłuż sekwencji, a"
+        " ReLU, kaiming_normal_ ani BatchNorm tego nie naprawią. Ucz z torch.optim.Adam"
+        " (skaluje krok każdej wagi do jej własnego gradientu, więc nawet mały gradient ją"
+        " przesuwa) i przycinaj gradienty (torch.nn.utils.clip_grad_norm_), ucz na krótszych"
+        " sekwencjach (obcięta propagacja wsteczna w czasie: co kilkadziesiąt kroków odłączaj"
+        " stan ukryty przez .detach()) albo napisz własną komórkę z LayerNorm w środku."
+    ),
+    "graph.health.through_recurrent_many": "warstwy rekurencyjne {names}",
+    "graph.health.through_recurrent_one": "warstwę rekurencyjną {names}",
+    "graph.health.remedy.layers_exploding": (
+        "Zacznij od mniejszych wag (domyślna inicjalizacja PyTorcha albo nn.init.kaiming_normal_"
+        " przed ReLU), zmniejsz współczynnik uczenia albo przytnij gradienty"
+        " (torch.nn.utils.clip_grad_norm_)."
+    ),
+    "graph.health.remedy.layers_vanishing": (
+        "Użyj aktywacji z rodziny ReLU z nn.init.kaiming_normal_, dodaj BatchNorm albo"
+        " LayerNorm lub połączenia rezydualne; sigmoid/tanh w warstwach ukrytych zmniejsza"
+        " gradient w każdej warstwie."
+    ),
+    "graph.health.exploding_overall": (
+        "Gradient eksploduje: w drodze wstecz wagi {first} dostają gradient około {times} razy"
+        " większy (RMS) niż wagi {last}. {effect}. {remedy}"
+    ),
+    # vanishing / exploding tylko między dwiema warstwami albo przez warstwę rekurencyjną: bez
+    # liczby „na warstwę”; {remedy} to jeden z kluczy graph.health.remedy.layers_* / recurrent*
+    "graph.health.vanishing_overall": (
+        "Gradient zanika: w drodze wstecz wagi {first} dostają gradient około {times} razy"
+        " mniejszy (RMS) niż wagi {last}. {effect}. {remedy}"
+    ),
     "graph.health.input_scale": (
         "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g},"
         " odchylenie {std:.4g}): gradient wagi to jej wejście razy gradient za nią, więc ta"

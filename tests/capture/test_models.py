@@ -1038,6 +1038,57 @@ def test_graph_of_names_the_parameters_of_a_compiled_model_as_trace_does() -> No
     ]
 
 
+class _Encoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.a, self.b = nn.Linear(10, 20), nn.Linear(20, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.b(torch.relu(self.a(x)))
+
+
+class _WithCompiledEncoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.enc = torch.compile(_Encoder(), backend="eager")
+        self.head = nn.Linear(2, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.enc(x))
+
+
+def test_a_compiled_submodule_is_captured_as_the_module_it_compiles() -> None:
+    # `enc` was an `OptimizedModule` row with an `enc._orig_mod` level below it, and its
+    # parameters `enc._orig_mod.a.weight`, where a compiled whole model loses `_orig_mod`
+    torch.manual_seed(0)
+    model, x = _WithCompiledEncoder(), torch.randn(6, 10)
+    names = ["enc.a.bias", "enc.a.weight", "enc.b.bias", "enc.b.weight", "head.bias", "head.weight"]
+
+    def check(g: ng.Graph) -> None:
+        params = sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param")
+        assert params == names
+        assert not [path for path in g.graph["modules"] if "_orig_mod" in path]
+        if g.graph["source"] != "graph_of":  # its ops have no module
+            assert g.graph["modules"]["enc"]["type"] == "_Encoder"
+            assert g.graph["modules"]["enc"]["params"] == 262
+            modules = {d["module"] for _, d in g.nodes(data=True) if d["kind"] == "op"}
+            assert {"enc.a", "enc.b", "head"} <= modules
+            assert "OptimizedModule" not in g.summary() and "_orig_mod" not in g.summary()
+
+    check(ng.trace(model, x, loss=lambda y: y.sum()))
+    with ng.record(model) as rec:
+        model(x).sum().backward()
+    check(rec.graph)
+    with ng.record() as rec:
+        model(x).sum().backward()
+    check(rec.graph)
+    model.zero_grad()
+    with torch.compiler.set_stance("force_eager"):  # nothing to compile: a fast test
+        loss = model(x).sum()
+    loss.backward()
+    check(ng.graph_of(loss, params=model))
+
+
 def test_weights_given_to_functional_call_are_named_as_the_module_holds_them() -> None:
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 3), nn.Sigmoid(), nn.Linear(3, 1))
@@ -1355,14 +1406,18 @@ def test_trace_labels_what_a_model_returned_in_a_structure_by_its_path() -> None
     assert [single.nodes[o]["label"] for o in single.graph["outputs"]] == ["output"]
 
 
-def test_an_ema_models_parameters_are_named_after_its_variable() -> None:
+@pytest.mark.parametrize("compiled", [False, True])
+def test_an_ema_models_parameters_are_named_after_its_variable(compiled: bool) -> None:
     """A hand-written EMA of the weights in a recorded step labelled the EMA model's
-    parameters "param", and the last one after the loop variable `pe` (sweep 20a)."""
+    parameters "param", and the last one after the loop variable `pe` (sweep 20a). A
+    `torch.compile`d EMA model's are named without `_orig_mod`, as a compiled model's are."""
     import copy
 
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
     ema = copy.deepcopy(model).requires_grad_(False)
+    if compiled:  # never called: the wrapper alone
+        ema = torch.compile(ema, backend="eager")
     opt = torch.optim.SGD(model.parameters(), 0.1)
     x, y = torch.randn(8, 4), torch.randn(8, 1)
     with ng.record(model) as rec:

@@ -167,6 +167,75 @@ def test_one_layer_before_the_last_is_not_called_the_first_layers():
     assert "Pierwsza warstwa prawie się nie uczy." in vanishing["message"]
 
 
+def test_one_hop_has_no_per_layer_figure_beside_the_overall_one():
+    # between two layers "shrink about 408 times per layer" (width-corrected) sat beside
+    # "about 1,000 times smaller": two figures for one hop
+    (vanishing,) = mlp_graph([1e-3, 1.0]).health()
+    assert "per layer" not in vanishing["message"]
+    assert "about 1,000 times smaller" in vanishing["message"]
+    assert "nn.init.kaiming_normal_" in vanishing["message"]  # a feed-forward net's advice
+    assert vanishing["per_layer"] == pytest.approx(1e3)  # the numbers stay in the finding
+    (exploding,) = mlp_graph([1e3, 1.0]).health()
+    assert "per layer" not in exploding["message"]
+    assert "about 1,000 times larger" in exploding["message"]
+    assert "clip_grad_norm_" in exploding["message"]
+    ng.set_language("pl")
+    (vanishing,) = mlp_graph([1e-3, 1.0]).health()
+    assert "na warstwę" not in vanishing["message"]
+    assert "około 1\xa0000 razy mniejszy" in vanishing["message"]
+
+
+class LstmThenCell(nn.Module):
+    """A 2-layer nn.LSTM, its last state carried on by an LSTMCell loop, then a Linear head."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lstm, self.cell = nn.LSTM(4, 6, num_layers=2), nn.LSTMCell(6, 6)
+        self.out = nn.Linear(6, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y, (h, c) = self.lstm(x)
+        state = (h[-1], c[-1])
+        for t in range(y.shape[0]):
+            state = self.cell(y[t], state)
+        return self.out(state[0])
+
+
+def test_a_recurrent_layer_far_from_the_loss_gets_recurrent_advice():
+    # it got "Use ReLU-family activations with nn.init.kaiming_normal_, add BatchNorm" and
+    # "116 times per layer" beside "280 times" overall
+    torch.manual_seed(0)
+    model, x, t = LstmThenCell(), torch.randn(5, 3, 4), torch.randn(3, 1)
+    g = ng.trace(model, x, loss=lambda y: nn.functional.mse_loss(y, t))
+    (vanishing,) = found(g, "vanishing")
+    text = vanishing["message"]
+    assert vanishing["module"] == "lstm" and vanishing["ratio"] < 0.01
+    assert f"about {ng.i18n.times_text(vanishing['total'])} times smaller" in text
+    assert "per layer" not in text
+    assert "recurrent layer lstm (LSTM)" in text
+    for advice in ("clip_grad_norm_", "torch.optim.Adam", "shorter sequences", "LayerNorm"):
+        assert advice in text
+    assert "Use ReLU-family" not in text and "nn.init.kaiming_normal_" not in text
+    assert "nn.LSTM or nn.GRU" not in text  # an LSTM is already the remedy for a plain RNN
+    ng.set_language("pl")
+    (vanishing,) = found(g, "vanishing")
+    assert "warstwę rekurencyjną lstm (LSTM)" in vanishing["message"]
+    assert "na warstwę" not in vanishing["message"]
+
+
+@pytest.mark.parametrize(("module_type", "switch"), [("RNN", True), ("GRU", False)])
+def test_a_plain_rnn_among_the_layers_is_told_to_become_an_lstm_or_gru(
+    module_type: str, switch: bool
+):
+    g = mlp_graph([0.2**k for k in range(5, -1, -1)])
+    g.graph["modules"]["fc0"]["type"] = module_type  # 5 hops, through a recurrent layer
+    (vanishing,) = g.health()
+    assert "per layer" not in vanishing["message"]
+    assert f"recurrent layer fc0 ({module_type})" in vanishing["message"]
+    assert ("nn.LSTM or nn.GRU" in vanishing["message"]) == switch
+    assert "clip_grad_norm_" in vanishing["message"]
+
+
 def test_values_grown_by_a_learning_rate_too_high_are_not_blamed_on_the_initialisation():
     torch.manual_seed(0)
     model = nn.Sequential(
