@@ -719,6 +719,7 @@ MESSAGES: dict[str, str] = {
     # where a flat training loss is next to the validation loss, in a plateau's text
     "monitor.trend.level_close": "not far below it",
     "monitor.trend.level_above": "above the {metric}",
+    "monitor.trend.level_below": "below the {metric}",
     # where a mean of training values logged every few epochs comes from: "0.05 on average
     # over epochs 200, 205 and 210" ({most}: all but the last, with commas)
     "monitor.trend.epochs_listed": "epochs {most} and {last}",
@@ -885,6 +886,16 @@ MESSAGES: dict[str, str] = {
     "monitor.up.strips.few": "{n} successive strips of {strip}",
     "monitor.up.strips.many": "{n} successive strips of {strip}",
     "monitor.gl.nonfinite": (
+        "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch "
+        "{best_epoch}): training has diverged. Keep the best weights (restore_best) and try a "
+        "smaller learning rate."
+    ),
+    "monitor.up.nonfinite": (
+        "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch "
+        "{best_epoch}): training has diverged. Keep the best weights (restore_best) and try a "
+        "smaller learning rate."
+    ),
+    "monitor.pq.nonfinite": (
         "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch "
         "{best_epoch}): training has diverged. Keep the best weights (restore_best) and try a "
         "smaller learning rate."

@@ -759,6 +759,7 @@ MESSAGES: dict[str, str] = {
     # gdzie jest płaska strata treningowa względem walidacyjnej, w tekście o plateau
     "monitor.trend.level_close": "niewiele niżej",
     "monitor.trend.level_above": "wyżej niż {metric}",
+    "monitor.trend.level_below": "niżej niż {metric}",
     # skąd jest średnia z wartości treningowych zapisywanych co kilka epok, po "w": "średnio
     # 0,05 w epokach 200, 205 i 210" ({most}: wszystkie oprócz ostatniej, po przecinku)
     "monitor.trend.epochs_listed": "epokach {most} i {last}",
@@ -937,6 +938,16 @@ MESSAGES: dict[str, str] = {
     "monitor.up.strips.few": "{n} kolejnych odcinków treningu, z których każdy trwał {strip}",
     "monitor.up.strips.many": "{n} kolejnych odcinków treningu, z których każdy trwał {strip}",
     "monitor.gl.nonfinite": (
+        "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza "
+        "wartość wynosiła {best:.4g} w epoce {best_epoch}: trening się rozbiegł. Zachowaj "
+        "najlepsze wagi (restore_best) i spróbuj mniejszego współczynnika uczenia."
+    ),
+    "monitor.up.nonfinite": (
+        "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza "
+        "wartość wynosiła {best:.4g} w epoce {best_epoch}: trening się rozbiegł. Zachowaj "
+        "najlepsze wagi (restore_best) i spróbuj mniejszego współczynnika uczenia."
+    ),
+    "monitor.pq.nonfinite": (
         "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza "
         "wartość wynosiła {best:.4g} w epoce {best_epoch}: trening się rozbiegł. Zachowaj "
         "najlepsze wagi (restore_best) i spróbuj mniejszego współczynnika uczenia."

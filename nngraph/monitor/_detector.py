@@ -37,6 +37,11 @@ _NOT_UNDONE = frozenset(
 )  # fmt: skip
 
 
+#: The endings of the message ids that say a metric became NaN or infinite: whichever detector
+#: says it (GL after its best, Patience), it is a divergence, not overfitting or a plateau.
+_DIVERGED = ("nonfinite", ".diverged")
+
+
 class Detector:
     """Base class: feeds one watched metric (and its training twin) to :meth:`_check`.
 
@@ -350,7 +355,7 @@ class Detector:
             step=step,
             epoch=self._shown,  # the monitor's number for it, else the count
             detector=self.name,
-            kind=self.kind,
+            kind="divergence" if message_id.endswith(_DIVERGED) else self.kind,
             message_id=message_id,
             message=message("monitor." + message_id, **shown),
             stop=self.stop,

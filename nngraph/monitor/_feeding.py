@@ -109,7 +109,7 @@ class DetectorFeeding:
             if id(det) not in self._fed:
                 self._catch_up(det)
             event = det.feed(step, values, epoch)  # the monitor's epochs, in their words too
-            if event is not None:
+            if event is not None and not _told_already(event, new_events):
                 new_events.append(event)
                 self._record(event)
         return new_events
@@ -242,3 +242,11 @@ class DetectorFeeding:
         self._stop_event = self._user_stop = None
         for det in self._detectors:  # each may stop the run again (see Detector.resume)
             det.resume()
+
+
+def _told_already(event: Event, told: list[Event]) -> bool:
+    """Whether `event` says a divergence another detector said at this same call (Divergence
+    and GL both see a NaN), as strongly: the run is told once."""
+    if event.kind != "divergence":
+        return False
+    return any(e.kind == "divergence" and (e.stop or not event.stop) for e in told)

@@ -1,5 +1,7 @@
 """What GL says a rise of the validation loss means (:func:`gl_reading`), and when it says so
-once more while the rise lasts (:func:`corrects`).
+once more while the rise lasts (:func:`corrects`); what GL, PQ and UP conclude from the
+training loss since the best epoch (:mod:`~nngraph.monitor._trend`): unstable training
+(:func:`unstable_verdict`), or no sign of memorising (:func:`calm_verdict`).
 
 GL speaks once per excursion above its limit, but the training loss goes on moving after it
 spoke, and so its reading of the rise may change. A rise it called memorising may turn out to
@@ -21,12 +23,27 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from nngraph.i18n import message
+from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
-from nngraph.monitor._names import is_validation
-from nngraph.monitor._trend import TrainingTrend, calm_verdict, trend_fields, unstable_verdict
+from nngraph.monitor._names import is_validation, nice_name
+from nngraph.monitor._trend import MEMORISED, NEAR, TrainingTrend, Trend, trend_fields
+from nngraph.monitor._trend import UNSTABLE as UNSTABLE_TIMES  # UNSTABLE here: GL's readings
 
-__all__ = ["CALM", "MEMORISING", "UNSTABLE", "corrects", "gl_reading"]
+__all__ = [
+    "CALM",
+    "JUMP",
+    "MEMORISING",
+    "UNSTABLE",
+    "calm_verdict",
+    "corrects",
+    "gl_reading",
+    "sudden_jump",
+    "unstable_verdict",
+]
+
+#: A validation loss that grows more than this many times in one evaluation has blown up,
+#: whatever the training loss says.
+JUMP = 10.0
 
 #: GL's explanations that see no sign of memorising yet, ...
 CALM = ("gl.neutral", "gl.plateau")
@@ -73,3 +90,96 @@ def gl_reading(
     verdict = message("monitor.gl.verdict" if det.stop else "monitor.gl.verdict_warn")
     shown = {**fields, **trend_fields(det, trend), "verdict": verdict}
     return ("gl.overfit" if trend.fell(scale=det.best) else "gl.flat"), shown
+
+
+def sudden_jump(previous: float, value: float, train: float | None) -> bool:
+    """A validation loss ``value`` that grew more than :data:`JUMP` times from the evaluation
+    before (``previous``) has blown up; one that more than doubled (``_trend.UNSTABLE``) has
+    too, when the training loss ``train`` is logged and not far below ``previous`` (a
+    validation loss near 0 next to a memorised training loss may double by noise). False for
+    a NaN.
+
+        >>> sudden_jump(8.34, 20.6, 10.3), sudden_jump(0.02, 0.05, 0.001), sudden_jump(1, 11, None)
+        (True, False, True)
+    """
+    if not previous > 0:
+        return False
+    if value > JUMP * previous:
+        return True
+    close = train is not None and train > MEMORISED * previous
+    return close and value > UNSTABLE_TIMES * previous
+
+
+def unstable_verdict(
+    det: Detector,
+    tracker: TrainingTrend,
+    fields: dict[str, Any],
+    *,
+    value: float,
+    previous: float,
+    train: float | None,
+) -> Check:
+    """GL's, PQ's or UP's explanation when a rising validation loss comes from unstable
+    training (a learning rate too high), not overfitting: the training loss clearly rose since
+    the best epoch (on average: ``stalled``), the validation loss jumped in one evaluation from
+    ``previous`` to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
+    ``train`` is far above its lowest value of the run (``unstable``, see
+    :meth:`TrainingTrend.far_above_low`). None when none holds."""
+    name = type(det).__name__.lower()
+    trend = tracker.now()
+    if trend is not None and trend.rose(scale=det.best):
+        return f"{name}.stalled", {**fields, **trend_fields(det, trend)}
+    if sudden_jump(previous, value, train):
+        return f"{name}.jump", {**fields, "previous": previous, "value": value}
+    low = tracker.far_above_low(train, scale=det.best)
+    if train is None or low is None:
+        return None
+    low_epoch, low_value = low
+    times = times_text(train / low_value)
+    shown = {"train_value": train, "times": times, "low": low_value, "low_epoch": low_epoch}
+    return f"{name}.unstable", {**fields, **shown}
+
+
+def calm_verdict(
+    det: Detector, trend: Trend | None, fields: dict[str, Any], *, value: float
+) -> Check:
+    """GL's, PQ's or UP's explanation when a rising validation loss (now ``value``) shows no
+    memorising; None when it does, or with no trend. ``plateau``: the training loss is flat
+    since the best epoch, has stopped falling (:meth:`Trend.stopped`) and is not far below
+    the validation loss: the model stopped learning; its ``level`` says where the training loss
+    is (see :func:`_level`). ``neutral``, with its ``reason``: the training loss is flat so
+    far, but too soon after the best to call it stopped, or it still falls but is not clearly
+    below the best validation loss (:meth:`Trend.below`)."""
+    if trend is None:
+        return None
+    name, metric = type(det).__name__.lower(), nice_name(det.metric)
+    train = nice_name(det._train_name) if det._train_name else ""
+    shown = {**fields, **trend_fields(det, trend)}
+    if trend.fell(scale=det.best):
+        if trend.below(scale=det.best):
+            return None
+        side = "above" if trend.recent >= det.best else "barely_below"
+        level = message("monitor.trend.level_best_" + side, metric=metric)
+        reason = message("monitor.trend.not_below", train=train, metric=metric, level=level)
+    elif not trend.plateau(scale=det.best):
+        return None
+    elif trend.stopped(scale=det.best):
+        level = message("monitor.trend.level_" + _level(trend.recent, value), metric=metric)
+        return f"{name}.plateau", {**shown, "level": level}
+    else:
+        reason = message("monitor.trend.too_soon", train=train)
+    advice = message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
+    return f"{name}.neutral", {**shown, "reason": reason, "advice": advice}
+
+
+def _level(train: float, value: float) -> str:
+    """Where a flat training loss ``train`` is next to the validation loss ``value``, as the
+    end of a ``monitor.trend.level_`` key: ``above`` it (as with dropout), ``close`` to it
+    (``not far below it``: at least ``_trend.NEAR`` of it) or ``below`` it.
+
+        >>> _level(0.9, 0.5), _level(0.68, 0.769), _level(0.29, 0.54)
+        ('above', 'close', 'below')
+    """
+    if train >= value:
+        return "above"
+    return "close" if value - train <= (1 - NEAR) * abs(value) else "below"

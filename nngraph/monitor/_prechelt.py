@@ -6,6 +6,9 @@
   ``k >= 2`` (``P_1`` is 0 whatever training did: ``PQ(alpha, 1)`` is refused).
 - ``UP(s, k)``: the validation error rose at ``s`` successive strip ends.
 
+Beyond the paper, all three say at once that training diverged when the validation error
+becomes NaN or infinite after a finite best (a NaN makes every criterion false).
+
 All three are defined on errors (lower is better): a metric that ``mode="auto"`` reads as higher
 is better (``val_acc``, ``val_f1``, ...; see :func:`~nngraph.monitor._names.resolve_mode`) is
 refused with an :class:`~nngraph.errors.NNGraphError` that suggests
@@ -27,14 +30,14 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message, numeral, plural_form
 from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import KEEP, Check, Detector
-from nngraph.monitor._gl_reading import corrects, gl_reading
+from nngraph.monitor._gl_reading import calm_verdict, corrects, gl_reading, unstable_verdict
 from nngraph.monitor._names import nice_name
 from nngraph.monitor._params import (
     _count,
     _lower_is_better,
     _nonnegative,
 )
-from nngraph.monitor._trend import FLOAT_NOISE, TrainingTrend, calm_verdict, unstable_verdict
+from nngraph.monitor._trend import FLOAT_NOISE, TrainingTrend
 from nngraph.monitor._wording import above_text, plain, rising_trail
 
 __all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
@@ -103,6 +106,19 @@ def _errors_only(det: Detector) -> None:
     _lower_is_better(type(det).__name__, det.metric)
 
 
+def _diverged(det: Detector, value: float) -> bool:
+    """A validation loss that became NaN or +inf after a finite best: training has diverged
+    (-inf, never a best, is not: GL fires on the values after it)."""
+    return (math.isnan(value) or value == math.inf) and math.isfinite(det.best)
+
+
+def _nonfinite(det: Detector, value: float) -> Check:
+    """PQ's or UP's explanation of a diverged validation loss (see :func:`_diverged`), said
+    at once, not at the next strip end: no strip of training tells anything after it."""
+    fields = {"value": value, "best": det.best, "best_epoch": det._best_shown}
+    return f"{type(det).__name__.lower()}.nonfinite", fields
+
+
 def _progress_texts(det: PQ, fields: dict[str, Any], *, quotient: bool) -> dict[str, str]:
     """PQ's training progress and quotient as its explanations say them (``quotient``: the
     first one shows the quotient too). No progress at all gives an infinite quotient, which
@@ -157,14 +173,14 @@ class GL(Detector):
         return [f"{self.alpha:g}"]
 
     def _reset(self) -> None:
-        self._trend = TrainingTrend()
+        self._trend = TrainingTrend(spikes=True)
         self._high = -math.inf  # the highest finite value since GL last started afresh
         self._said: float | None = None  # the best when it last spoke since then
         self._previous = math.nan  # the value at the evaluation before
         self._reading: str | None = None  # the explanation it gave last
 
     def _restart(self) -> None:  # training values from before a restart are not compared
-        self._trend, self._previous = TrainingTrend(), math.nan
+        self._trend, self._previous = TrainingTrend(spikes=True), math.nan
 
     def _rearm(self) -> None:
         super()._rearm()
@@ -191,9 +207,10 @@ class GL(Detector):
         high = self._high
         if math.isfinite(value):
             self._high = max(high, value)
-        if not self.value > self.alpha:
+        diverged = _diverged(self, value)  # NaN: its GL is NaN, never above alpha
+        if not (self.value > self.alpha or diverged):
             return None
-        if not (self.active or value > high):  # a noisy rise no higher than one said
+        if not (self.active or value > high or diverged):  # a noisy rise no higher than one said
             return None
         if not self.active:  # said now
             self._said = self.best
@@ -255,11 +272,11 @@ class PQ(Detector):
         self._strip_from: int | None = None  # the epoch shown at the last strip end
         self.gl = math.nan
         self.progress = math.nan
-        self._trend = TrainingTrend()
+        self._trend = TrainingTrend(spikes=True)
         self._previous = math.nan  # the value at the evaluation before
 
     def _restart(self) -> None:  # training values from before a restart are not compared
-        self._trend, self._previous = TrainingTrend(), math.nan
+        self._trend, self._previous = TrainingTrend(spikes=True), math.nan
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
@@ -267,8 +284,9 @@ class PQ(Detector):
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
         self._strip.append(math.nan if train is None else train)
+        diverged = _diverged(self, value)
         if self.epoch % self.k:
-            return KEEP
+            return _nonfinite(self, value) if diverged else KEEP
         strip, self._strip = self._strip, []
         since, self._strip_from = self._epochs_since(self._strip_from, self.k), self._shown
         self.gl = generalization_loss(value, self.best)
@@ -281,6 +299,8 @@ class PQ(Detector):
             self.value = 0.0
         else:
             self.value = self.gl / self.progress
+        if diverged:
+            return _nonfinite(self, value)
         if not self.value > self.alpha:
             return None
         fields = {
@@ -346,19 +366,20 @@ class UP(Detector):
         self.rises = 0  # successive strip ends with a rise
         self.value = 0
         self._strip_from: int | None = None  # the epoch shown at the last strip end
-        self._trend = TrainingTrend()
+        self._trend = TrainingTrend(spikes=True)
         self._previous = math.nan  # the value at the evaluation before
 
     def _restart(self) -> None:  # training values from before a restart are not compared
-        self._trend, self._previous = TrainingTrend(), math.nan
+        self._trend, self._previous = TrainingTrend(spikes=True), math.nan
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
         previous, self._previous = self._previous, value
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
+        diverged = _diverged(self, value)
         if self.epoch % self.k:
-            return KEEP
+            return _nonfinite(self, value) if diverged else KEEP
         strip, self._strip_from = self._epochs_since(self._strip_from, self.k), self._shown
         if self._trail and value - self._trail[-1] > FLOAT_NOISE * abs(self._trail[-1]):
             self.rises += 1
@@ -367,6 +388,8 @@ class UP(Detector):
             self.rises = 0
             self._trail = [value]
         self.value = self.rises
+        if diverged:
+            return _nonfinite(self, value)
         if self.rises < self.s:
             return None
         trail = rising_trail(self._trail[-(self.s + 1) :])

@@ -7,9 +7,12 @@ Both sides come from the best epoch on, so a training loss that fell up to the b
 has been flat since reads as flat, not as still falling. Each side is a mean of up to
 :data:`WINDOW` training values, so one noisy value (a dropout or mini-batch spike) does not
 decide: the first ones from the best epoch on (``before``) and the latest ones (``recent``).
+For a loss (GL, PQ, UP), a spike among the first ones (more than :data:`UNSTABLE` times the
+value at the best epoch) is left out of ``before``: averaged in, one spike made a training
+loss that had risen 60% since the best read as still falling (sweep 22c).
 How fast it fell just before the best epoch (``pace``) tells a training loss that has stopped
 falling from one that falls as steadily as before, only not by much yet.
-:func:`unstable_verdict` and :func:`calm_verdict` are what GL, PQ and UP conclude from it.
+:mod:`~nngraph.monitor._gl_reading` says what GL, PQ and UP conclude from it.
 
     >>> trend = TrainingTrend()
     >>> for epoch, (train, best) in enumerate([(0.9, True), (0.5, True), (0.4, False)], 1):
@@ -27,23 +30,18 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from nngraph.i18n import message, times_text
-from nngraph.monitor._detector import Check, Detector
-from nngraph.monitor._names import nice_name
+from nngraph.i18n import message
+from nngraph.monitor._detector import Detector
 from nngraph.monitor._wording import epochs_listed
 
 __all__ = [
     "FLOAT_NOISE",
-    "JUMP",
     "UNSTABLE",
     "WINDOW",
     "TrainingTrend",
     "Trend",
-    "calm_verdict",
-    "sudden_jump",
     "trend_fields",
     "trend_texts",
-    "unstable_verdict",
 ]
 
 #: how many training values are averaged on each side of the comparison
@@ -60,6 +58,9 @@ RISE_OF_SCALE = 0.01
 #: lecture's training error 0 against validation 20); a flat one closer to it has stopped
 #: learning (a plateau, both losses flat), which a validation loss wobbling up is not memorising.
 MEMORISED = 0.5
+#: A flat training loss is "not far below" the validation loss only when it is at least this
+#: part of it: at 0.29 against 0.54 it is below it, not close to it (sweep 22c).
+NEAR = 0.8
 #: A change of less than this part of a value is float rounding, not a change. Most losses are
 #: float32 (epsilon 1.2e-7, about 7 significant digits), and a mean over a data set rounds a
 #: few epsilons more, so a model a scheduler froze (a learning rate of 5e-9 after
@@ -72,6 +73,12 @@ FLOAT_NOISE = 1e-6
 #: after a best, a loss that falls a steady 2% per epoch has not fallen 5% (see :data:`RISE`)
 #: yet, and is no plateau (sweep 21a: "try a bigger model", and it fell 90% after).
 SLOWER = 0.5
+#: How many training values up to the best epoch show whether it fell steadily then, ...
+HISTORY = 16
+#: ... by more than this many standard errors of its least-squares fall per evaluation: a
+#: steady fall, whose pace the fall since the best is held to however small it is, not noise
+#: around a level, which falls by chance as often as not (sweep 22c).
+STEADY = 3.0
 #: A training loss more than this many times its lowest value of the run (and not far below
 #: the validation loss, see :data:`MEMORISED`) does worse on its own training data than the
 #: model once did: training has become unstable (a learning rate too high), whatever it did
@@ -79,9 +86,6 @@ SLOWER = 0.5
 #: training loss is not far below it, has jumped for the same reason: overfitting builds up
 #: over epochs (sweep 20c: lr = 50, called "memorising" at 15 times the first training loss).
 UNSTABLE = 2.0
-#: A validation loss that grows more than this many times in one evaluation has blown up,
-#: whatever the training loss says.
-JUMP = 10.0
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class Trend:
     which came after the epoch shown as ``start``, the last one at ``recent_to``; the epochs
     of each side (``before_epochs``, ``recent_epochs``) where it validated every few epochs.
     ``pace``: how much it fell per evaluation just before the best epoch (NaN: unknown);
+    ``steady``: that fall is steady, not noise around a level (see :data:`STEADY`);
     ``apart``: evaluations between the middles of the two sides."""
 
     before: float
@@ -104,6 +109,7 @@ class Trend:
     recent_to: int = 0
     pace: float = math.nan
     apart: float = 1.0
+    steady: bool = False
     before_epochs: tuple[int, ...] = ()
     recent_epochs: tuple[int, ...] = ()
 
@@ -154,10 +160,12 @@ class Trend:
     def stopped(self, scale: float) -> bool:
         """Stopped falling since the best epoch, as far as the numbers show: it has not moved
         at all (:data:`FLOAT_NOISE`), or all the latest :data:`WINDOW` values come after the
-        best (one or two noisy values show no stop) and it fell by no more than
-        :data:`RISE_OF_SCALE` of itself or of ``scale``, the best validation loss, or by less
-        than :data:`SLOWER` of what its ``pace`` before the best gives over ``apart``
-        evaluations (one that was not falling then has stopped too).
+        best (one or two noisy values show no stop) and it fell by less than :data:`SLOWER` of
+        what its ``pace`` before the best gives over ``apart`` evaluations (one that was not
+        falling then has stopped too), or, unless it fell ``steady`` before the best, by no
+        more than :data:`RISE_OF_SCALE` of itself or of ``scale``, the best validation loss. A
+        steady fall kept up is no stop, however small: a long run falls 0.1% an epoch (sweep
+        22c), while the pace of a noisy flat loss is noise.
 
             >>> Trend(0.817, 0.801, 11, 1, pace=0.017).stopped(scale=0.9)  # one epoch after
             False
@@ -165,15 +173,18 @@ class Trend:
             True
             >>> Trend(1.416, 1.351, 154, 3, pace=0.005, apart=14).stopped(scale=1.27)
             False
+            >>> slow = dict(before=0.2908, recent=0.2897, start=36, count=3, pace=3e-4, apart=4)
+            >>> Trend(**slow, steady=True).stopped(0.54), Trend(**slow).stopped(0.54)
+            (False, True)
         """
         fall = self.before - self.recent
         if abs(fall) <= FLOAT_NOISE * abs(self.before):
             return True
         if self.count < WINDOW:
             return False
-        if fall <= RISE_OF_SCALE * max(abs(self.before), abs(scale)) or not self.pace > 0:
+        if not (self.pace > 0 and fall >= SLOWER * self.pace * self.apart):
             return True
-        return fall < SLOWER * self.pace * self.apart
+        return not self.steady and fall <= RISE_OF_SCALE * max(abs(self.before), abs(scale))
 
     def worse(self, scale: float, mode: Literal["min", "max"] = "min") -> bool:
         """Clearly worse now than at the best epoch: higher for a loss, lower for an
@@ -183,17 +194,29 @@ class Trend:
 
 class TrainingTrend:
     """The training values from a detector's best epoch on. Its state is made of tuples, so a
-    shallow copy (a detector judging an epoch again) is a full copy."""
+    shallow copy (a detector judging an epoch again) is a full copy. ``spikes``: leave a
+    loss's spikes out of ``before`` (see the module docstring; not for an accuracy, which
+    may well double after its best).
 
-    def __init__(self) -> None:
+        >>> trend = TrainingTrend(spikes=True)
+        >>> for epoch, train in enumerate([0.5, 0.34, 1.55, 0.355, 0.5, 0.52, 0.54], 1):
+        ...     trend.add(epoch, train, best=epoch <= 2)
+        >>> t = trend.now()  # the spike at epoch 3 is not part of `before`
+        >>> round(t.before, 4), t.before_epochs, t.rose(scale=0.44)
+        (0.3475, (2, 4), True)
+    """
+
+    def __init__(self, *, spikes: bool = False) -> None:
+        self._spikes = spikes
         # (epoch shown, value): the first WINDOW values from the best epoch on, the latest
         # WINDOW + 1 after those, and how many there are in all
         self._head: tuple[tuple[int, float], ...] = ()
         self._tail: tuple[tuple[int, float], ...] = ()
         self._count = 0
         self._low: tuple[int, float] | None = None  # the lowest finite value of the run
-        self._lately: tuple[float, ...] = ()  # the latest WINDOW + 1 values, for the pace
-        self._pace = math.nan  # the fall per evaluation up to the best epoch
+        self._lately: tuple[float, ...] = ()  # the latest HISTORY values, for the pace
+        self._up_to_best: tuple[float, ...] = ()  # those at the best epoch
+        self._pace: tuple[float, bool] | None = None  # its pace and steadiness, once asked
 
     def add(self, shown: int, train: float | None, *, best: bool) -> None:
         """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
@@ -203,14 +226,26 @@ class TrainingTrend:
         if train is not None:
             self._add(shown, train)
         if best:  # the values up to the best epoch, from before its head and tail
-            lately = self._lately
+            self._up_to_best, self._pace = self._lately, None
+
+    def _pace_up_to_best(self) -> tuple[float, bool]:
+        """How much it fell per evaluation up to the best epoch (NaN: unknown), and whether
+        that fall was steady (see :data:`STEADY`); worked out once, when first asked."""
+        if self._pace is None:
+            values = self._up_to_best
+            lately = values[-(WINDOW + 1) :]
             pace = (lately[0] - lately[-1]) / (len(lately) - 1) if lately[1:] else math.nan
-            self._pace = pace if math.isfinite(pace) else math.nan
+            fall, error = _fall_per_evaluation(values)
+            steady = fall > STEADY * error
+            if steady:  # or its pace lately, lower for a loss that slows down
+                pace = min(fall, _fall_per_evaluation(values[-HISTORY // 2 :])[0])
+            self._pace = (pace if math.isfinite(pace) else math.nan, steady)
+        return self._pace
 
     def _add(self, shown: int, train: float) -> None:
         if math.isfinite(train) and (self._low is None or train < self._low[1]):
             self._low = (shown, train)
-        self._lately = (*self._lately, train)[-(WINDOW + 1) :]
+        self._lately = (*self._lately, train)[-HISTORY:]
         if len(self._head) < WINDOW:
             self._head = (*self._head, (shown, train))
         else:
@@ -232,18 +267,26 @@ class TrainingTrend:
         count = min(WINDOW, self._count - 1)  # at least one value stays for `before`
         if count < 1:
             return None
-        first = values[: min(WINDOW, self._count - count)]
+        window = values[: min(WINDOW, self._count - count)]
+        kept = [i for i, (_, value) in enumerate(window) if not self._spike(value, window[0][1])]
+        first = [window[i] for i in kept]
         before = sum(value for _, value in first) / len(first)
         if not math.isfinite(before):
             return None
         recent = values[-count:]
         mean = sum(value for _, value in recent) / count
         start, end = values[-count - 1][0], values[-1][0]
-        apart = (self._count - (count + 1) / 2) - (len(first) - 1) / 2  # between the middles
+        apart = (self._count - (count + 1) / 2) - sum(kept) / len(kept)  # between the middles
+        pace, steady = self._pace_up_to_best()
         return Trend(
             before, mean, start, count, first[0][0], first[-1][0], len(first), end,
-            self._pace, apart, tuple(e for e, _ in first), tuple(e for e, _ in recent),
+            pace, apart, steady, tuple(e for e, _ in first), tuple(e for e, _ in recent),
         )  # fmt: skip
+
+    def _spike(self, value: float, at_best: float) -> bool:
+        """``value`` is more than :data:`UNSTABLE` times ``at_best`` (the training value at
+        the best epoch; by as much above it, for a value at or below 0), with ``spikes`` on."""
+        return self._spikes and value - at_best > (UNSTABLE - 1) * abs(at_best)
 
     def far_above_low(self, train: float | None, scale: float) -> tuple[int, float] | None:
         """The lowest training value of the run, as (epoch shown, value), when ``train`` is
@@ -265,21 +308,25 @@ class TrainingTrend:
         return None
 
 
-def sudden_jump(previous: float, value: float, train: float | None) -> bool:
-    """A validation loss ``value`` that grew more than 10 times from the evaluation before
-    (``previous``) has blown up; one that more than doubled (:data:`UNSTABLE`) has too, when
-    the training loss ``train`` is logged and not far below ``previous`` (a validation loss
-    near 0 next to a memorised training loss may double by noise). False for a NaN.
+def _fall_per_evaluation(values: tuple[float, ...]) -> tuple[float, float]:
+    """How much ``values`` fall per evaluation (a least-squares line) and the standard error
+    of that: NaN for fewer than ``HISTORY // 2`` values or a non-finite one, 0 for a change
+    within :data:`FLOAT_NOISE` (the float rounding of a flat loss is no steady fall).
 
-        >>> sudden_jump(8.34, 20.6, 10.3), sudden_jump(0.02, 0.05, 0.001), sudden_jump(1, 11, None)
-        (True, False, True)
+        >>> fall, error = _fall_per_evaluation(tuple(1.0 - 0.01 * i for i in range(8)))
+        >>> round(fall, 6), error < 1e-9  # a straight line: no noise around it
+        (0.01, True)
     """
-    if not previous > 0:
-        return False
-    if value > JUMP * previous:
-        return True
-    close = train is not None and train > MEMORISED * previous
-    return close and value > UNSTABLE * previous
+    n = len(values)
+    if n < HISTORY // 2 or not all(math.isfinite(v) for v in values):
+        return math.nan, math.nan
+    middle, mean = (n - 1) / 2, sum(values) / n
+    spread = sum((i - middle) ** 2 for i in range(n))
+    slope = sum((i - middle) * (v - mean) for i, v in enumerate(values)) / spread
+    if abs(slope) <= FLOAT_NOISE * abs(mean):
+        return 0.0, 0.0
+    residual = sum((v - mean - slope * (i - middle)) ** 2 for i, v in enumerate(values))
+    return -slope, math.sqrt(residual / (n - 2) / spread)
 
 
 def trend_texts(trend: Trend, span: str, *, one: bool) -> dict[str, str]:
@@ -334,67 +381,3 @@ def trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
         span = det._last_epochs(trend.start, trend.count)
     one = trend.count == 1 or n == 1
     return {"before": trend.before, "recent": trend.recent, **trend_texts(trend, span, one=one)}
-
-
-def unstable_verdict(
-    det: Detector,
-    tracker: TrainingTrend,
-    fields: dict[str, Any],
-    *,
-    value: float,
-    previous: float,
-    train: float | None,
-) -> Check:
-    """GL's, PQ's or UP's explanation when a rising validation loss comes from unstable
-    training (a learning rate too high), not overfitting: the training loss clearly rose since
-    the best epoch (on average: ``stalled``), the validation loss jumped in one evaluation from
-    ``previous`` to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
-    ``train`` is far above its lowest value of the run (``unstable``, see
-    :meth:`TrainingTrend.far_above_low`). None when none holds."""
-    name = type(det).__name__.lower()
-    trend = tracker.now()
-    if trend is not None and trend.rose(scale=det.best):
-        return f"{name}.stalled", {**fields, **trend_fields(det, trend)}
-    if sudden_jump(previous, value, train):
-        return f"{name}.jump", {**fields, "previous": previous, "value": value}
-    low = tracker.far_above_low(train, scale=det.best)
-    if train is None or low is None:
-        return None
-    low_epoch, low_value = low
-    times = times_text(train / low_value)
-    shown = {"train_value": train, "times": times, "low": low_value, "low_epoch": low_epoch}
-    return f"{name}.unstable", {**fields, **shown}
-
-
-def calm_verdict(
-    det: Detector, trend: Trend | None, fields: dict[str, Any], *, value: float
-) -> Check:
-    """GL's, PQ's or UP's explanation when a rising validation loss (now ``value``) shows no
-    memorising; None when it does, or with no trend. ``plateau``: the training loss is flat
-    since the best epoch, has stopped falling (:meth:`Trend.stopped`) and is not far below
-    the validation loss: the model stopped learning; its ``level`` says where the training loss
-    is (``not far below it``, or ``above the validation loss`` when at or above ``value``, as
-    with dropout). ``neutral``, with its ``reason``: the training loss is flat so far, but
-    too soon after the best to call it stopped, or it still falls but is not clearly below the
-    best validation loss (:meth:`Trend.below`)."""
-    if trend is None:
-        return None
-    name, metric = type(det).__name__.lower(), nice_name(det.metric)
-    train = nice_name(det._train_name) if det._train_name else ""
-    shown = {**fields, **trend_fields(det, trend)}
-    if trend.fell(scale=det.best):
-        if trend.below(scale=det.best):
-            return None
-        side = "above" if trend.recent >= det.best else "barely_below"
-        level = message("monitor.trend.level_best_" + side, metric=metric)
-        reason = message("monitor.trend.not_below", train=train, metric=metric, level=level)
-    elif not trend.plateau(scale=det.best):
-        return None
-    elif trend.stopped(scale=det.best):
-        side = "above" if trend.recent >= value else "close"
-        level = message("monitor.trend.level_" + side, metric=metric)
-        return f"{name}.plateau", {**shown, "level": level}
-    else:
-        reason = message("monitor.trend.too_soon", train=train)
-    advice = message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
-    return f"{name}.neutral", {**shown, "reason": reason, "advice": advice}

@@ -301,10 +301,47 @@ def test_a_single_epoch_raises_nothing(det: detectors.Detector) -> None:
     assert det.epoch == 1
 
 
-def test_nan_is_never_a_best_and_never_fires_gl() -> None:
+def test_nan_is_never_a_best_and_gl_says_it_diverged() -> None:
     gl = GL(5)
-    assert first_event(gl, None, [1.0, math.nan, 0.9, math.nan]) is None
+    for epoch, value in enumerate([1.0, math.nan, 0.9, math.nan], 1):
+        gl.update(epoch, val_loss=value)
     assert gl.best == 0.9 and gl.best_epoch == 3
+    said = [(e.epoch, e.message_id) for e in gl.events]
+    assert said == [(2, "gl.nonfinite"), (4, "gl.nonfinite")]  # once per NaN after a value
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+@pytest.mark.parametrize("make", [GL, PQ, UP], ids=["GL", "PQ", "UP"])
+def test_a_validation_loss_that_turns_nan_or_inf_after_a_best_is_said_to_diverge(
+    make: type[GL | PQ | UP], bad: float
+) -> None:
+    """Sweep 22c §6: GL(5), PQ(0.5, 5) and UP(3, 5) alone never reacted to a NaN validation
+    loss (its GL is NaN, never above alpha), and PQ and UP not to an infinite one either."""
+    det = make()  # the published defaults
+    for epoch in range(1, 31):
+        det.update(epoch, loss=0.9 / epoch, val_loss=1.0 / epoch if epoch < 18 else bad)
+    (event,) = det.events  # said once, at the first one: not at every epoch after
+    assert (event.epoch, event.message_id) == (18, f"{make.__name__.lower()}.nonfinite")
+    assert event.stop and event.values["best"] == 1 / 17
+
+
+def test_a_monitor_with_gl_alone_stops_at_a_nan_validation_loss() -> None:
+    mon = Monitor(detectors=[GL(5)], display=False)
+    for epoch in range(1, 41):
+        mon.log(epoch, loss=0.9 / epoch, val_loss=1.0 / epoch if epoch < 20 else math.nan)
+    assert mon.should_stop
+    assert [(e.epoch, e.message_id) for e in mon.events] == [(20, "gl.nonfinite")]
+    assert mon.events[0].kind == "divergence"  # not "overfitting": the marker says what it is
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_a_divergence_two_detectors_see_at_once_is_told_once(bad: float) -> None:
+    # the classroom set: Divergence and GL both see the NaN; the student reads it once
+    mon = Monitor(detectors=detectors.classroom(), display=False)
+    for epoch in range(1, 31):
+        mon.log(epoch, loss=0.9 / epoch, val_loss=1.0 / epoch if epoch < 20 else bad)
+    assert [(e.epoch, e.kind) for e in mon.events] == [(20, "divergence")]
+    assert mon.should_stop
 
 
 def test_nan_counts_as_no_improvement() -> None:

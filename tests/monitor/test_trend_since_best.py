@@ -7,9 +7,11 @@ training loss that fell just before the best epoch and has been flat since alway
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import nngraph as ng
+from nngraph.i18n import message
 from nngraph.monitor import Monitor
 from nngraph.monitor.detectors import GL, PQ, UP, Event, Gap
 
@@ -305,3 +307,83 @@ def test_gl_corrects_no_sign_of_memorising_once_however_often_its_reading_flips(
     for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
         mon.log(epoch, loss=t, val_loss=v)
     assert [(e.epoch, e.message_id) for e in mon.events] == [(4, "gl.neutral"), (7, "gl.overfit")]
+
+
+# ----------------------------------------------------------------------------- sweep 22c
+
+# the training loss falls to 0.34 at epoch 20 (the best), spikes to 1.55 at epoch 21, then both
+# losses rise steadily: unstable training (sweep 22c §1, repro r_spike_baseline)
+SPIKE_TRAIN = [1.0 - 0.033 * e for e in range(1, 21)] + [1.55]
+SPIKE_TRAIN += [0.34 + 0.015 * k for k in range(1, 15)]
+SPIKE_VAL = [t + 0.1 for t in SPIKE_TRAIN[:20]] + [1.78] + [t + 0.1 for t in SPIKE_TRAIN[21:]]
+
+
+@pytest.mark.parametrize("det", [PQ(0.5, 5), UP(3, 5)], ids=repr)
+def test_a_spike_after_the_best_does_not_hide_a_training_loss_that_rose_since(
+    det: PQ | UP,
+) -> None:
+    """Sweep 22c §1: PQ and UP said "training loss is still falling" at epoch 35: its mean over
+    epochs 20-22 (0.748, with the spike) was above 0.535, though it had risen from 0.34."""
+    for epoch, (t, v) in enumerate(zip(SPIKE_TRAIN, SPIKE_VAL, strict=True), 1):
+        det.update(epoch, loss=t, val_loss=v)
+    (event,) = det.events
+    assert (event.epoch, event.message_id) == (35, f"{type(det).__name__.lower()}.stalled")
+    assert event.values["before"] == pytest.approx((0.34 + 0.355) / 2)  # epochs 20 and 22
+
+
+# a long run: the training loss falls a steady 0.1% an epoch; the validation loss is best at
+# epoch 30, then wobbles, one value 6% above it at epoch 36 (sweep 22c §4, r_plateau_slow_train)
+SLOW_TRAIN = [0.30 * 0.999**e for e in range(1, 41)]
+SLOW_VAL = [0.55 * 0.9995**e for e in range(1, 31)] + [0.55 * 0.9995**30 * 1.03] * 5
+SLOW_VAL += [0.55 * 0.9995**30 * 1.06] + [0.55 * 0.9995**e for e in range(37, 41)]
+
+
+def test_a_training_loss_falling_at_its_pace_in_a_long_run_is_no_plateau() -> None:
+    """Sweep 22c §4: GL said "neither loss improves any more ... try a bigger model": its fall
+    since the best was under 1% of the validation loss, though as fast as before the best."""
+    gl = GL(5)
+    for epoch, (t, v) in enumerate(zip(SLOW_TRAIN, SLOW_VAL, strict=True), 1):
+        gl.update(epoch, loss=t, val_loss=v)
+    (event,) = gl.events
+    assert (event.epoch, event.message_id) == (36, "gl.neutral")
+
+
+def test_a_slow_fall_in_noise_is_no_plateau_once_it_is_steady_over_more_epochs() -> None:
+    """The same slow fall with 0.3% noise on each training value: over the last 4 values its
+    pace is noise, over the last 16 a steady fall (sweep 22c: GL at epoch 1907 of 5000)."""
+    rng = np.random.default_rng(1)
+    train = [0.3 * 0.999**e * (1 + 0.003 * rng.standard_normal()) for e in range(1, 61)]
+    best = 0.55 * 0.9995**50
+    val = [0.55 * 0.9995**e for e in range(1, 51)] + [best * 1.03] * 5 + [best * 1.06] * 5
+    gl = GL(5)
+    for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
+        gl.update(epoch, loss=t, val_loss=v)
+    assert [(e.epoch, e.message_id) for e in gl.events] == [(56, "gl.neutral")]
+
+
+def test_a_noisy_flat_training_loss_is_still_a_plateau_whatever_its_pace_by_chance() -> None:
+    """A flat training loss with 1% noise fell by chance just before the best and a little
+    since (sweep 22c's plateau curve, epoch 15): that is no pace to keep, but noise."""
+    rng = np.random.default_rng(2)
+    s = np.arange(1, 51) / 50
+    train = (0.6 + 0.4 * np.exp(-40 * s)) * (1 + 0.01 * rng.standard_normal(50))
+    val = (0.65 + 0.4 * np.exp(-40 * s)) * (1 + 0.03 * rng.standard_normal(50))
+    pq = PQ(0.5, 5)
+    for epoch, (t, v) in enumerate(zip(train[:15], val[:15], strict=True), 1):
+        pq.update(epoch, loss=float(t), val_loss=float(v))
+    assert [(e.epoch, e.message_id) for e in pq.events] == [(15, "pq.plateau")]
+
+
+def test_a_flat_training_loss_at_half_the_validation_loss_is_not_said_to_be_close() -> None:
+    """Sweep 22c §4: "stays where it was, not far below it" of 0.29 against 0.54."""
+    for language in ("en", "pl"):
+        ng.set_language(language)
+        gl = GL(5)
+        curve = [(0.6, 0.8), (0.3, 0.5), (0.3, 0.51), (0.3, 0.52), (0.3, 0.53)]
+        for epoch, (train, val) in enumerate(curve, 1):
+            gl.update(epoch, loss=train, val_loss=val)
+        (event,) = gl.events
+        assert event.message_id == "gl.plateau"
+        metric = message("monitor.name.val_loss")
+        assert message("monitor.trend.level_below", metric=metric) in event.message
+        assert message("monitor.trend.level_close") not in event.message
