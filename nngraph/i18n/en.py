@@ -372,6 +372,12 @@ MESSAGES: dict[str, str] = {
         "detectors must be Detector objects such as ng.detectors.Patience(10) "
         "(see ng.detectors), got {got!r}"
     ),
+    "monitor.error.detectors_optimizer": (
+        "ng.Monitor does not need the optimizer (got {got} where the detectors go:"
+        " Monitor(model, detectors)): it watches the metrics you log with mon.log(...). Leave"
+        " it out: ng.Monitor(model). For gradient norms use ng.GradientWatch(model,"
+        " optimizer=opt)"
+    ),
     "monitor.error.detector_class": (
         "detectors must be Detector objects, got the class {name}: make a detector from it, "
         "e.g. {name}(...) with the settings you want, as in ng.detectors.Patience(10)"
@@ -591,6 +597,19 @@ MESSAGES: dict[str, str] = {
         " the training metric under one of those names, or give it the name you log:"
         " train_metric='your_name'"
     ),
+    "monitor.warn.steps_are_epochs": (
+        "nngraph Monitor: validation came at steps {first} and {second}, so they are counted as"
+        " epochs 1 and 2: each validation ends an epoch, as a step may count batches. If your"
+        " step is the epoch number, pass it as epoch=, e.g. mon.log(epoch=epoch, loss=...):"
+        " then the text lines, best.epoch and the events use your numbers (epoch {second})"
+    ),
+    "monitor.warn.eval_repeated": (
+        "nngraph Monitor: {metric} was logged for step {step} already: did you run the cell"
+        " again? This call is kept in the history, in epoch {epoch}, but it is not counted as a"
+        " new epoch, and the detectors do not judge it again (one step evaluated twice says"
+        " nothing new about training). To log a new epoch, give it its own step: mon.log({next},"
+        " ...)"
+    ),
     "monitor.warn.step_back": (
         "nngraph Monitor: step {step} comes after step {last}, so it is drawn at step {moved}"
         " and the curves go on (the steps after it are moved the same way). Did you run the"
@@ -618,6 +637,12 @@ MESSAGES: dict[str, str] = {
         " nothing can stop training early or restore the best weights. Log it in "
         "validation_step, e.g. self.log({metric!r}, value), or map your name to it: "
         "NNGraphCallback(metrics={{'your_name': {metric!r}}})"
+    ),
+    "monitor.lightning.metric_close": (
+        "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}):"
+        " did you mean {close!r}? Until it is logged, nothing can stop training early or"
+        " restore the best weights. Log it as {metric!r}, self.log({metric!r}, value), or map"
+        " your name to it: NNGraphCallback(metrics={{{close!r}: {metric!r}}})"
     ),
     "monitor.lightning.no_validation": (
         "NNGraphCallback: no validation ran in this fit, so the watched metric {metric!r} never"
@@ -1007,6 +1032,11 @@ MESSAGES: dict[str, str] = {
         "Divergence takes metric={metric!r} or metrics=(...), not both: give every name to"
         " watch in metrics=, e.g. metrics=('loss', {metric!r})"
     ),
+    "monitor.divergence.factor_range": (
+        "{what} must be above 1, got {value!r}: it is how many times its first value the loss"
+        " must reach to count as blowing up, e.g. 100 (the default). For a fixed limit give"
+        " threshold=, e.g. Divergence(threshold=10)"
+    ),
     "monitor.divergence.nonfinite": "{metric} became {value} {when}{cause}",
     # what a NaN or an Inf came from, after "... became nan at epoch 40"
     "monitor.divergence.cause.overflow": (
@@ -1297,6 +1327,16 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.error.same_monitor": (
         "compare() got the same monitor twice (arguments {first} and {second}): give each run "
         "once, e.g. ng.compare(mon_a, mon_b)"
+    ),
+    "monitor.runs.warn.metric_missing": (
+        "nngraph Runs: no run logged the metric {metric!r} (logged: {logged}), so the table"
+        " shows - for it and there is no winner. Compare by a metric the runs log"
+        " (metric='your_name'), or log {metric!r} in each run"
+    ),
+    "monitor.runs.warn.metric_close": (
+        "nngraph Runs: no run logged the metric {metric!r} (logged: {logged}): did you mean"
+        " {close!r}? Until one logs it, the table shows - for it and there is no winner."
+        " Compare by the name the runs log: metric={close!r}"
     ),
     "monitor.runs.error.same_name": (
         "compare() got two monitors called {name!r}, and runs are told apart by name: make them "

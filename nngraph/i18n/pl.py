@@ -391,6 +391,12 @@ MESSAGES: dict[str, str] = {
         "detectors muszą być obiektami Detector, np. ng.detectors.Patience(10) "
         "(zobacz ng.detectors), otrzymano {got!r}"
     ),
+    "monitor.error.detectors_optimizer": (
+        "ng.Monitor nie potrzebuje optymalizatora (otrzymano {got} w miejscu detektorów:"
+        " Monitor(model, detectors)): obserwuje metryki, które zapisujesz przez mon.log(...)."
+        " Pomiń go: ng.Monitor(model). Normy gradientów pokaże ng.GradientWatch(model,"
+        " optimizer=opt)"
+    ),
     "monitor.error.detector_class": (
         "detectors muszą być obiektami Detector, a otrzymano klasę {name}: utwórz z niej "
         "detektor, np. {name}(...) z wybranymi ustawieniami, tak jak ng.detectors.Patience(10)"
@@ -623,6 +629,20 @@ MESSAGES: dict[str, str] = {
         "Zapisuj metrykę treningową pod jedną z tych nazw albo podaj nazwę, której używasz: "
         "train_metric='twoja_nazwa'"
     ),
+    "monitor.warn.steps_are_epochs": (
+        "nngraph Monitor: walidacja przyszła w krokach {first} i {second}, więc liczą się one"
+        " jako epoki 1 i 2: każda walidacja kończy epokę, bo krok może liczyć partie danych."
+        " Jeśli twój krok to numer epoki, podaj go jako epoch=, np. mon.log(epoch=epoch,"
+        " loss=...): wtedy wiersze tekstu, best.epoch i zdarzenia użyją twoich numerów (epoka"
+        " {second})"
+    ),
+    "monitor.warn.eval_repeated": (
+        "nngraph Monitor: {metric} zapisano już dla kroku {step}: czy komórka została"
+        " uruchomiona ponownie? To wywołanie zostaje w historii, w epoce {epoch}, ale nie liczy"
+        " się jako nowa epoka, a detektory nie oceniają go ponownie (ten sam krok oceniony dwa"
+        " razy nie mówi nic nowego o treningu). Nową epokę zapisz z jej własnym krokiem:"
+        " mon.log({next}, ...)"
+    ),
     "monitor.warn.step_back": (
         "nngraph Monitor: krok {step} przychodzi po kroku {last}, więc jest rysowany jako krok"
         " {moved} i krzywe biegną dalej (kolejne kroki są przesuwane tak samo). Czy komórka"
@@ -655,6 +675,13 @@ MESSAGES: dict[str, str] = {
         "najlepszych wag. Zapisuj ją w validation_step, np. self.log({metric!r}, value), albo "
         "wskaż, która z twoich metryk nią jest: NNGraphCallback(metrics={{'twoja_nazwa': "
         "{metric!r}}})"
+    ),
+    "monitor.lightning.metric_close": (
+        "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
+        " (zapisane: {logged}): czy chodziło o {close!r}? Dopóki nie zostanie zapisana, nic nie"
+        " zatrzyma treningu wcześniej ani nie przywróci najlepszych wag. Zapisuj ją jako"
+        " {metric!r}, self.log({metric!r}, value), albo wskaż, że twoja metryka nią jest:"
+        " NNGraphCallback(metrics={{{close!r}: {metric!r}}})"
     ),
     "monitor.lightning.no_validation": (
         "NNGraphCallback: w tym treningu nie było walidacji, więc obserwowana metryka {metric!r}"
@@ -1064,6 +1091,11 @@ MESSAGES: dict[str, str] = {
         "Divergence przyjmuje metric={metric!r} albo metrics=(...), nie oba naraz: podaj"
         " wszystkie obserwowane nazwy w metrics=, np. metrics=('loss', {metric!r})"
     ),
+    "monitor.divergence.factor_range": (
+        "{what} musi być większa od 1, otrzymano {value!r}: mówi, ile razy większa od swojej"
+        " pierwszej wartości musi być strata, by uznać, że trening wymyka się spod kontroli,"
+        " np. 100 (domyślnie). Stały limit podaj jako threshold=, np. Divergence(threshold=10)"
+    ),
     "monitor.divergence.nonfinite": "{metric} ma {when} wartość {value}{cause}",
     # skąd wzięło się NaN albo Inf, po "... ma w epoce 40 wartość nan"
     "monitor.divergence.cause.overflow": (
@@ -1376,6 +1408,16 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.error.same_monitor": (
         "compare() otrzymało ten sam monitor dwa razy (argumenty {first} i {second}): podaj "
         "każdy przebieg raz, np. ng.compare(mon_a, mon_b)"
+    ),
+    "monitor.runs.warn.metric_missing": (
+        "nngraph Runs: żaden przebieg nie zapisał metryki {metric!r} (zapisane: {logged}),"
+        " więc tabela pokazuje dla niej - i nie ma zwycięzcy. Porównuj według metryki, którą"
+        " zapisują przebiegi (metric='twoja_nazwa'), albo zapisuj {metric!r} w każdym przebiegu"
+    ),
+    "monitor.runs.warn.metric_close": (
+        "nngraph Runs: żaden przebieg nie zapisał metryki {metric!r} (zapisane: {logged}):"
+        " czy chodziło o {close!r}? Dopóki któryś jej nie zapisze, tabela pokazuje dla niej -"
+        " i nie ma zwycięzcy. Porównuj według nazwy, którą zapisują przebiegi: metric={close!r}"
     ),
     "monitor.runs.error.same_name": (
         "compare() otrzymało dwa monitory o nazwie {name!r}, a przebiegi rozróżnia się po "

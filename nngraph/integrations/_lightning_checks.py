@@ -1,7 +1,8 @@
 """Checks of the Lightning callback: what ``NNGraphCallback(...)`` is given
 (:func:`check_monitor`, :func:`check_metric`), and whether what stops training watches the
 metric the best weights are chosen by (:func:`stop_metric_mismatch`, and the warning that says
-so: :func:`stop_metric_warning`).
+so: :func:`stop_metric_warning`), and the text for a watched metric never logged
+(:func:`missing_metric_text`).
 
     >>> from nngraph.monitor import detectors
     >>> check_monitor(detectors.Patience(5))  # doctest: +ELLIPSIS
@@ -21,7 +22,13 @@ from nngraph.monitor import Monitor
 from nngraph.monitor._names import is_metric_name
 from nngraph.monitor.detectors import Detector, Divergence
 
-__all__ = ["check_metric", "check_monitor", "stop_metric_mismatch", "stop_metric_warning"]
+__all__ = [
+    "check_metric",
+    "check_monitor",
+    "missing_metric_text",
+    "stop_metric_mismatch",
+    "stop_metric_warning",
+]
 
 
 def check_monitor(monitor: object) -> None:
@@ -53,6 +60,28 @@ def check_metric(metric: object, monitor: object) -> str | None:
     if not is_metric_name(metric):
         raise NNGraphError(message("monitor.error.metric_name", value=metric))
     return str(metric)
+
+
+def missing_metric_text(
+    monitor: Monitor, keys: Collection[str], names: Callable[[Collection[str]], dict[str, str]]
+) -> str:
+    """The warning's text for the watched metric never logged: the ``keys`` the module logged
+    and, for one that looks like a slip of it, "did you mean" with that key, as the Monitor
+    offers it (its own :meth:`~nngraph.monitor._watched.MetricWatching._close_name`, on the
+    names it was given; ``names`` maps Lightning's keys to them).
+
+        >>> mon = Monitor(display=False); mon.log(1, loss=0.9, val_los=0.8)
+        >>> same = lambda keys: {key: key for key in keys}  # Lightning's names, the monitor's
+        >>> print(missing_metric_text(mon, ["loss", "val_los"], same))  # doctest: +ELLIPSIS
+        NNGraphCallback: the watched metric 'val_loss' was never logged ... did you mean 'val_los'?...
+    """
+    metric = monitor.metric
+    logged = ", ".join(keys) or "-"
+    close = monitor._close_name(metric)
+    key = next((k for k, name in names(keys).items() if name == close), "") if close else ""
+    if not key:
+        return message("monitor.lightning.metric_missing", metric=metric, logged=logged)
+    return message("monitor.lightning.metric_close", metric=metric, logged=logged, close=key)
 
 
 def stop_metric_warning(

@@ -362,9 +362,8 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             text = message("monitor.lightning.metric_step_only", metric=metric, key=key)
         elif is_validation(metric) and not self._any_validation:  # no val_dataloaders given
             text = message("monitor.lightning.no_validation", metric=metric)
-        else:
-            logged = ", ".join(self._keys) or "-"
-            text = message("monitor.lightning.metric_missing", metric=metric, logged=logged)
+        else:  # with "did you mean" for a slip of its name
+            text = checks.missing_metric_text(self.monitor, self._keys, self._names)
         warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
         self.monitor._watch_checked = True  # said here, for Lightning: not again by the Monitor
 

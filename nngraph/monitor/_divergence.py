@@ -12,7 +12,7 @@ from nngraph.i18n import message, numeral
 from nngraph.monitor._common import Event, fmt_step
 from nngraph.monitor._detector import Detector
 from nngraph.monitor._names import LOSS_NAMES, is_metric_name
-from nngraph.monitor._params import _finite, _lower_is_better, _metric_name, _positive
+from nngraph.monitor._params import _finite, _lower_is_better, _metric_name
 
 __all__ = ["BLOWN_UP", "Divergence"]
 
@@ -78,7 +78,7 @@ class Divergence(Detector):
         if threshold is not None:
             threshold = _finite(message("monitor.param.divergence_threshold"), threshold)
         if factor is not None:
-            factor = _positive(message("monitor.param.divergence_factor"), factor)
+            factor = _growth_factor(factor)
         self.threshold, self.factor = threshold, factor
         self.metrics = _metric_names(metrics)
         for name in self.metrics:  # a rising accuracy is good news, not a blow-up
@@ -189,6 +189,25 @@ def _when(step: float, epoch: int | None) -> str:
     if step == epoch:
         return message("monitor.divergence.at_epoch", epoch=epoch)
     return message("monitor.divergence.at_step_epoch", step=fmt_step(step), epoch=epoch)
+
+
+def _growth_factor(factor: float) -> float:
+    """``factor`` as :class:`Divergence` keeps it: a number above 1 (how many times its first
+    value a loss must reach to count as blowing up), else an NNGraphError that says so. A
+    factor of 1 or less would fire on the first value (``factor=0.5`` read as "a 50% move").
+
+        >>> _growth_factor(100)
+        100.0
+        >>> _growth_factor(0.5)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: Divergence factor must be above 1, got 0.5: ...
+    """
+    what = message("monitor.param.divergence_factor")
+    value = _finite(what, factor)  # a text, a NaN: said as for any other number
+    if value <= 1:
+        raise NNGraphError(message("monitor.divergence.factor_range", what=what, value=factor))
+    return value
 
 
 def _times(ratio: float) -> str:

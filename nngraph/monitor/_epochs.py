@@ -9,6 +9,16 @@ logged before it epoch 1 (an event keeps the epoch it was stamped with). Once th
 logs other metrics (``val_acc`` after ``val_loss``) joins that call's row, as in ``records()``,
 so it stays in the epoch that call ended.
 
+Two mistakes are said once each, in a warning:
+
+- a validation metric logged again at a step that already holds it, without ``epoch=`` (the
+  "evaluate and log" cell run again): it is kept in the history, in the epoch of the first, but
+  ends no new epoch, and the detectors do not judge it (:meth:`EpochCounting._earlier_eval_epoch`);
+- validation every few calls of a loop whose step goes up by one per epoch, as the step of
+  ``for epoch in range(1, 101): mon.log(epoch, ...)`` validating every 5th epoch does: the
+  step looks like the epoch number, which only ``epoch=`` makes the monitor show
+  (:meth:`EpochCounting._check_step_epochs`).
+
     >>> from nngraph.monitor import Monitor
     >>> mon = Monitor(display=False, detectors=[])
     >>> mon.log(1, loss=0.9); mon.log(2, loss=0.8, valid_loss=0.7); mon.log(3, loss=0.6)
@@ -20,11 +30,13 @@ so it stays in the epoch that call ended.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
+from nngraph.monitor._common import fmt_step
 from nngraph.monitor._names import is_validation
 
 if TYPE_CHECKING:
@@ -35,6 +47,10 @@ __all__ = ["MAX_EPOCH", "EpochCounting"]
 #: The largest ``epoch=`` number: the largest whole number a float holds exactly (steps are
 #: floats, epochs are kept in 64-bit integers).
 MAX_EPOCH = 2**53
+#: The most steps between two validations for a step that goes up by one per epoch to look
+#: like the epoch number (validating every 2 to 10 epochs); more are taken for the batches of
+#: an epoch, which the count is made for.
+EPOCHS_APART = 10
 
 
 class EpochCounting:
@@ -65,6 +81,13 @@ class EpochCounting:
         self._row_step: float | None = None
         self._row_epoch = 0
         self._row_closed = False  # a validation call in this row ended its epoch
+        self._evaluated_again = False  # this call's row logged a validation again at its step
+        self._repeat_said = False
+        # whether every call so far named its step, a whole number one more than the last
+        # (one call per epoch), and the step of the first validation (None: not yet)
+        self._epoch_like = True
+        self._first_eval_step: float | None = None
+        self._epoch_steps_said = False
 
     def _check_epoch(self, given: int) -> None:
         """Refuse an ``epoch=`` number below the last epoch, logged with ``epoch=`` or counted
@@ -90,15 +113,29 @@ class EpochCounting:
                 message("monitor.error.epoch_back", epoch=given, last=last, next=last + 1)
             )
 
-    def _advance_epoch(self, step: float, given: int | None, values: Mapping[str, float]) -> int:
-        """The epoch this log() call at ``step`` belongs to (``given``: its ``epoch=``); a call
-        with a validation metric ends it, unless it joins the row of a call that already did."""
+    def _advance_epoch(
+        self, step: float, given: int | None, values: Mapping[str, float], *, named: bool
+    ) -> int:
+        """The epoch this log() call at ``step`` belongs to (``given``: its ``epoch=``;
+        ``named``: the user gave the step); a call with a validation metric ends it, unless it
+        joins the row of a call that already did, or logs one again at its step (then
+        ``_evaluated_again`` is true until a call starts another row)."""
         is_eval = any(is_validation(name) for name in values)
         joined = self._joins_row(step, values)
-        if joined and self._row_closed and given is None:
+        self._epoch_like = self._epoch_like and named and given is None and step.is_integer()
+        if self._row_step is not None and step != self._row_step + 1:
+            self._epoch_like = False  # two calls at one step: batches and a validation, maybe
+        repeated = self._earlier_eval_epoch(step, values) if given is None else None
+        # a call that joins the row of one evaluated again (its training loss) is part of it
+        self._evaluated_again = repeated is not None or (joined and self._evaluated_again)
+        if repeated is not None:
+            epoch = repeated  # the cell run again: the epoch of the first, no new one
+        elif joined and self._row_closed and given is None:
             epoch = self._row_epoch  # val_acc logged after val_loss at the same step
         else:
             epoch = self._next_epoch(given, is_eval)
+            if is_eval and given is None and self._given is None:
+                self._check_step_epochs(step)
         if joined:
             self._row.update(values)
             self._row_closed = self._row_closed or is_eval
@@ -107,6 +144,71 @@ class EpochCounting:
             self._rows += 1
         self._row_epoch = epoch
         return epoch
+
+    def _earlier_eval_epoch(self, step: float, values: Mapping[str, float]) -> int | None:
+        """The epoch of an earlier validation at ``step`` when this call logs one of its
+        validation metrics again (the "evaluate and log" cell run again, without ``epoch=``),
+        said once in a warning; ``None`` for a call that logs none again.
+
+            >>> import warnings
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(display=False)
+            >>> for epoch in range(1, 4): mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+            >>> with warnings.catch_warnings(record=True) as caught:
+            ...     warnings.simplefilter("always")
+            ...     mon.log(3, loss=0.3, val_loss=0.34)  # the cell run again
+            >>> mon.epoch, str(caught[0].message)  # doctest: +ELLIPSIS
+            (3, 'nngraph Monitor: val_loss was logged for step 3 already: did you run the cell...')
+        """
+        for name in values:
+            series = self.series.get(name) if is_validation(name) else None
+            if series is None or series.last is None or series.last[0] != step:
+                continue
+            epoch = int(series.epochs[-1])
+            if not self._repeat_said:
+                self._repeat_said = True
+                text = message(
+                    "monitor.warn.eval_repeated",
+                    metric=name,
+                    step=fmt_step(step),
+                    epoch=epoch,
+                    next=fmt_step(step + 1),
+                )
+                warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
+            return epoch
+        return None
+
+    def _check_step_epochs(self, step: float) -> None:
+        """At a validation that ends an epoch while counting: say once when the steps look
+        like epoch numbers (each call names its step, a whole number one more than the last:
+        one call per epoch, validation in the call of its epoch) and validation comes every 2
+        to :data:`EPOCHS_APART` of them. Counted, the student's epoch 10 is called "epoch 2";
+        ``epoch=`` shows their number. Per-batch global steps are left alone: their validation
+        comes in a call of its own (at a step that repeats one), or further apart.
+
+            >>> import warnings
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(display=False)
+            >>> with warnings.catch_warnings(record=True) as caught:
+            ...     warnings.simplefilter("always")
+            ...     for epoch in range(1, 11):
+            ...         val = {"val_loss": 1 / epoch} if epoch % 5 == 0 else {}
+            ...         mon.log(epoch, loss=1 / epoch, **val)
+            >>> mon.epoch, str(caught[0].message)  # doctest: +ELLIPSIS
+            (2, 'nngraph Monitor: validation came at steps 5 and 10, so they are counted as...')
+        """
+        first = self._first_eval_step
+        if first is None:
+            self._first_eval_step = step
+            return
+        if self._epoch_steps_said:
+            return
+        self._epoch_steps_said = True  # the first two validations decide
+        if self._epoch_like and 2 <= step - first <= EPOCHS_APART:
+            text = message(
+                "monitor.warn.steps_are_epochs", first=fmt_step(first), second=fmt_step(step)
+            )
+            warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
 
     def _joins_row(self, step: float, values: Mapping[str, float]) -> bool:
         """Whether a call joins the current row: the same step, and none of its metrics."""

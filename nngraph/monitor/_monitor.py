@@ -189,11 +189,11 @@ class Monitor(
         every 5th epoch).
 
         One monitor follows one run: an ``epoch=`` number below the last epoch (logged, or
-        counted) is an :class:`NNGraphError`, and nothing is recorded; make a new ``Monitor``
-        for a new run, or keep counting. The same number again (several calls in one epoch) is
-        fine. A positional or ``step=`` step below the last one (the training cell run again,
-        per-batch steps that restart each epoch) goes on from the last step, with a warning
-        once: steps only go forward (see :class:`~nngraph.monitor._steps.StepOrdering`).
+        counted) is an :class:`NNGraphError` and records nothing; the same number again is fine.
+        A positional or ``step=`` step below the last one (the training cell run again, batch
+        numbers that restart each epoch) goes on from the last step (see ``_steps``); a
+        validation metric logged again at its step (the evaluation cell run again) ends no
+        epoch, and the detectors skip it (see ``_epochs``). Each is said once, in a warning.
         """
         if more or isinstance(step, Mapping):  # mon.log({"loss": ...}), mon.log(2, {...})
             got = ", ".join(short_repr(v) for v in (step, *more))
@@ -222,7 +222,7 @@ class Monitor(
         self._last_step = step_f
         self._follow_loss(values)
         is_eval = any(is_validation(key) for key in values)
-        epoch = self._advance_epoch(step_f, given_epoch, values)
+        epoch = self._advance_epoch(step_f, given_epoch, values, named=step is not None)
         for key, v in values.items():
             series = self.series.get(key)
             if series is None:
@@ -230,8 +230,8 @@ class Monitor(
             series.append(step_f, v, call=self._calls, epoch=epoch)
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
         improved = self._update_best(step_f, best_epoch, values, (self._rows, self._row))
-        new_events: list[Event] = []  # none on a curve joining two models (see BestTracking)
-        if not self._other_model_trained:
+        new_events: list[Event] = []  # none on a curve joining two models (see BestTracking),
+        if not (self._other_model_trained or self._evaluated_again):  # nor on a cell run again
             new_events = self._feed_detectors(step_f, values, epoch)
         self._check_watched(epoch)
         self._check_per_batch(values, given_epoch)

@@ -30,7 +30,7 @@ from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._names import Mode, resolve_mode, train_twin
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._run_best import best_of, metric_of, same_columns, tied_for_best
-from nngraph.monitor._runs_options import check_options, monitors_given
+from nngraph.monitor._runs_options import check_options, monitors_given, warn_unlogged_metric
 from nngraph.monitor._runs_table import table_text
 
 __all__ = ["Runs", "compare"]
@@ -68,6 +68,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         if display in ("auto", "widget", True):
             self.view = _display.attach_view(self)
         self._text = display not in (False, None) and self.view is None
+        self._metric_said = False  # a metric= that no run logged, said once
 
     def new(self, name: str, model: Any = None, **kwargs: Any) -> Monitor:
         """Start a run called ``name``: a :class:`Monitor` (same arguments) that is part of this
@@ -258,8 +259,14 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         >>> runs.winner()
         'b'
         """
+        self._check_metric()
         winners = self.winners()
         return winners[0] if winners else None
+
+    def _check_metric(self) -> None:
+        """Say once a ``metric=`` that no run logged (a slip: see :func:`warn_unlogged_metric`)."""
+        if self._metric is not None and not self._metric_said:
+            self._metric_said = warn_unlogged_metric(self.monitors.values(), self._metric)
 
     def table(self) -> str:
         """A text table: each run's best epoch and its metrics there; ``*`` marks the winner,
@@ -274,6 +281,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         >>> runs.new("c").log(1, val_loss=0.4); print(runs.table().splitlines()[-1])
         * a tie: b and c reach the same best val_loss (0.4)
         """
+        self._check_metric()
         return table_text(self.rows(), self.metric, self.winners())
 
     def __repr__(self) -> str:
@@ -370,7 +378,8 @@ def compare(
     Without ``metric``, by the metric the runs track (``val_loss`` by default; each run read
     under its own name for it, ``valid_loss`` or ``val/loss``), or by their training loss when
     no run logged it (no validation set); ``mode="auto"`` takes the runs' own mode for it, so
-    runs on ``val_acc`` are won by the highest accuracy.
+    runs on ``val_acc`` are won by the highest accuracy. A ``metric=`` no run logged (a slip,
+    ``val_los``) is said at once in a warning: "did you mean 'val_loss'?", as a Monitor says it.
 
     >>> import nngraph as ng
     >>> a = ng.Monitor(name="a", display=False); a.log(1, val_loss=0.3)
@@ -395,4 +404,5 @@ def compare(
     runs = Runs(metric=metric, mode=mode, display=display)
     for key, mon in named:
         runs.add(mon, name=key)
+    runs._check_metric()  # finished runs, mostly: a slip in metric= is said at once
     return runs

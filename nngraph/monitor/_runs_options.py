@@ -1,19 +1,22 @@
 """The options of :class:`~nngraph.monitor.Runs` and :func:`~nngraph.monitor.compare`, and the
-monitors given to ``compare()``, checked before anything is made or shown."""
+monitors given to ``compare()``, checked before anything is made or shown; and the warning for
+a ``metric=`` that no run logged (:func:`warn_unlogged_metric`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, ValuesView
+import warnings
+from collections.abc import Iterable, Mapping, ValuesView
 from typing import cast
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._common import short_repr
 from nngraph.monitor._display import check_display
 from nngraph.monitor._monitor import Monitor
-from nngraph.monitor._names import is_metric_name, resolve_mode
+from nngraph.monitor._names import is_metric_name, is_validation, resolve_mode
+from nngraph.monitor._run_best import metric_of
 
-__all__ = ["check_options", "monitors_given"]
+__all__ = ["check_options", "monitors_given", "warn_unlogged_metric"]
 
 
 def check_options(metric: object, mode: object, display: object) -> None:
@@ -62,3 +65,36 @@ def monitors_given(given: tuple[object, ...]) -> list[tuple[str | None, Monitor]
                 got = message("monitor.runs.error.for_key", got=got, key=key)
             raise NNGraphError(message("monitor.runs.error.not_monitor", got=got))
     return [(None if key is None else str(key), cast(Monitor, mon)) for key, mon in items]
+
+
+def warn_unlogged_metric(monitors: Iterable[Monitor], metric: str) -> bool:
+    """Warn when no run logged ``metric`` (each read under its own name for it) while one
+    logged a metric of its kind (a validation one, for a validation ``metric``): a slip
+    (``val_los``) or a metric never logged (``val_acc``). A close name one of the runs logged
+    is offered as the monitor offers it ("did you mean 'val_loss'?"). Nothing is said when a
+    run logged it, or none logged anything like it yet (a run still training). Returns
+    whether it warned.
+
+        >>> import warnings
+        >>> mon = Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.6)
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     warn_unlogged_metric([mon], "val_los")
+        True
+        >>> print(caught[0].message)  # doctest: +ELLIPSIS
+        nngraph Runs: no run logged the metric 'val_los' (logged: loss, val_loss): did ...
+        >>> warn_unlogged_metric([mon], "val_loss")
+        False
+    """
+    monitors = list(monitors)
+    if any(metric_of(mon, metric) in mon.series for mon in monitors):
+        return False
+    logged = list(dict.fromkeys(name for mon in monitors for name in mon.series))
+    like = [name for name in logged if is_validation(name)] if is_validation(metric) else logged
+    if not like:
+        return False
+    close = next((found for mon in monitors if (found := mon._close_name(metric))), "")
+    key = "monitor.runs.warn.metric_close" if close else "monitor.runs.warn.metric_missing"
+    text = message(key, metric=metric, logged=", ".join(logged), close=close)
+    warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
+    return True

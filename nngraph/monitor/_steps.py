@@ -6,10 +6,11 @@ curve drawn with them would run back over itself, so :class:`StepOrdering` shift
 such a step on, every positional (or ``step=``) step gets an offset that puts it after the
 last one, keeping the shape of the restarted run (``1..10`` after ``10`` becomes ``11..20``,
 ``0..9`` after ``9`` becomes ``10..19``, a loop continued with ``5..10`` after ``10`` becomes
-``11..16``), and says so once in a warning. The same step again is
-fine (several calls at one step). An ``epoch=`` number is never shifted (it goes back only as
-an error, see :meth:`~nngraph.monitor.Monitor.log`); one below the last step (a validation
-after per-batch steps) is put at the last step.
+``11..16``), and says so once in a warning. The same step again is fine (several calls at
+one step), but a validation metric logged again at a step that holds it (the evaluation cell
+run again) starts no new epoch (see :mod:`nngraph.monitor._epochs`). An ``epoch=`` number is
+never shifted (it goes back only as an error, see :meth:`~nngraph.monitor.Monitor.log`); one
+below the last step (a validation after per-batch steps) is put at the last step.
 
     >>> import warnings
     >>> from nngraph.monitor import Monitor

@@ -70,6 +70,7 @@ An event's ``message`` is the catalog text ``monitor.<message_id>`` (``nngraph/i
 """
 
 import copy
+import sys
 from collections.abc import Iterable
 
 from nngraph.errors import NNGraphError
@@ -182,6 +183,7 @@ def check_detector(value: object) -> Detector:
     """
     if isinstance(value, Detector):
         return value
+    _refuse_optimizer(value)
     if isinstance(value, type) and issubclass(value, Detector):
         raise NNGraphError(message("monitor.error.detector_class", name=value.__name__))
     raise NNGraphError(message("monitor.error.detectors", got=value))
@@ -196,6 +198,7 @@ def checked_detectors(detectors: object) -> list[Detector]:
         >>> [d.name for d in checked_detectors((GL(5),))]
         ['GL(5)']
     """
+    _refuse_optimizer(detectors)
     if isinstance(detectors, str | bytes) or not isinstance(detectors, Iterable):
         raise NNGraphError(message("monitor.error.detectors", got=detectors))
     try:
@@ -203,3 +206,24 @@ def checked_detectors(detectors: object) -> list[Detector]:
     except TypeError:
         raise NNGraphError(message("monitor.error.detectors", got=detectors)) from None
     return [check_detector(d) for d in items]
+
+
+def _refuse_optimizer(value: object) -> None:
+    """An optimizer where detectors go (``ng.Monitor(model, opt)``, a habit from other
+    libraries): one line that says the monitor does not need it, and where gradient norms
+    come from, instead of the optimizer's many-line repr.
+
+        >>> import torch
+        >>> net = torch.nn.Linear(2, 1)
+        >>> _refuse_optimizer(torch.optim.SGD(net.parameters(), lr=0.1))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: ng.Monitor does not need the optimizer ...
+    """
+    torch = sys.modules.get("torch")  # not imported: no optimizer exists
+    if torch is None:
+        return
+    optimizer = torch.optim.Optimizer
+    if isinstance(value, optimizer) or (isinstance(value, type) and issubclass(value, optimizer)):
+        name = value.__name__ if isinstance(value, type) else type(value).__name__
+        raise NNGraphError(message("monitor.error.detectors_optimizer", got=name))

@@ -164,6 +164,19 @@ def test_a_watched_metric_that_is_never_logged_is_said_once() -> None:
     assert recorder.places == [__file__]  # the user's `trainer.fit(...)`, not Lightning's code
 
 
+@pytest.mark.parametrize("logged", ["val_los", "valid/los"])
+def test_a_slip_in_the_watched_metrics_name_is_offered_as_the_monitor_offers_it(
+    logged: str,
+) -> None:
+    # sweep 22a F5: the warning listed 'val_los' among the names logged, without "did you mean"
+    cb = NNGraphCallback(display=False)
+    *_, recorder = fit(cb, max_epochs=2, model=NetLoggingAs(logged))
+    (warning,) = recorder.warnings
+    assert "'val_loss' was never logged" in warning
+    assert f"did you mean {logged!r}?" in warning  # the name the module logs, to map from
+    assert f"NNGraphCallback(metrics={{{logged!r}: 'val_loss'}})" in warning
+
+
 def test_a_fit_without_a_validation_loader_is_told_so_not_to_log_the_metric() -> None:
     # the module's validation_step logs val_loss: what is missing is the loader (sweep 21d)
     cb = NNGraphCallback(display=False)

@@ -401,6 +401,22 @@ def test_the_constructor_names_a_detector_class_given_for_a_detector_too() -> No
         quiet(detectors=[detectors.GL])  # type: ignore[list-item]
 
 
+def test_an_optimizer_given_for_the_detectors_says_the_monitor_does_not_need_it() -> None:
+    # sweep 22a F3: ng.Monitor(model, opt), a habit from other libraries, printed the
+    # optimizer's 14-line repr
+    model = torch.nn.Sequential(*[torch.nn.Linear(4, 4) for _ in range(3)])
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for given in (opt, [opt], torch.optim.Adam):
+        with pytest.raises(NNGraphError) as caught:
+            Monitor(model, given, display=False)  # type: ignore[arg-type]
+        text = str(caught.value)
+        assert "\n" not in text and text.startswith("ng.Monitor does not need the optimizer")
+        assert "got Adam" in text and "ng.GradientWatch(model, optimizer=opt)" in text
+    mon = logged()
+    with pytest.raises(NNGraphError, match=r"does not need the optimizer"):
+        mon.detectors = opt  # type: ignore[assignment]
+
+
 @pytest.mark.parametrize("bad", [None, 3, detectors.GL, [detectors.GL(5), "GL"], "GL(5)"], ids=repr)
 def test_mon_detectors_takes_only_detectors_and_keeps_the_old_ones_when_refused(
     bad: object,

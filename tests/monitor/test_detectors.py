@@ -382,6 +382,18 @@ def test_divergence_names_the_growth_it_saw_not_a_rounded_one() -> None:
     assert "2500 times" in big.update(2, loss=2.5).message  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize("factor", [0.5, 1, 1.0, -2])
+def test_divergence_refuses_a_factor_that_is_no_growth_when_made(factor: float) -> None:
+    # sweep 22a F1: factor=0.5 (read as "a 50% move") was taken, and fired on the first value
+    # of a healthy run with "training is blowing up"
+    with pytest.raises(NNGraphError) as caught:
+        Divergence(factor=factor)
+    text = str(caught.value)
+    assert text.startswith(f"Divergence factor must be above 1, got {factor!r}")
+    assert "how many times its first value the loss must reach" in text and "e.g. 100" in text
+    assert Divergence(factor=1.01).factor == 1.01
+
+
 def test_gap_needs_patience_in_a_row() -> None:
     g = Gap(0.5, patience=2)
     curve = [(1.0, 1.6), (1.0, 1.0), (1.0, 1.6), (1.0, 1.6)]

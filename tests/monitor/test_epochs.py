@@ -166,11 +166,113 @@ def test_a_second_validation_call_at_the_same_step_stays_in_its_epoch() -> None:
     assert mon.history("val_acc")[0].tolist() == [float(e) for e in range(1, 36)]
 
 
-def test_the_same_metric_logged_again_at_a_step_is_a_new_epoch() -> None:
+def test_a_validation_logged_again_at_its_step_stays_in_its_epoch_with_one_warning() -> None:
     mon = quiet(detectors=[])  # a validation cell run twice: every point is kept, as in records()
     mon.log(1, val_loss=0.5)
-    mon.log(1, val_loss=0.4)
-    assert mon.epoch == 2 and mon.best is not None and mon.best.epoch == 2
+    with pytest.warns(UserWarning) as caught:
+        mon.log(1, val_loss=0.4)
+        mon.log(1, val_loss=0.45)
+    (warning,) = [str(w.message) for w in caught]  # once
+    assert "val_loss was logged for step 1 already: did you run the cell again?" in warning
+    assert "epoch 1" in warning and "mon.log(2, ...)" in warning
+    assert mon.epoch == 1 and mon.best is not None and mon.best.epoch == 1
+    assert mon.best.value == 0.4 and mon.history("val_loss")[1].tolist() == [0.5, 0.4, 0.45]
+    mon.log(2, val_loss=0.3)  # the next epoch is 2, not 4
+    assert mon.epoch == 2 and mon.best.epoch == 2
+
+
+def test_the_evaluate_cell_run_again_does_not_make_patience_stop_at_epochs_that_never_ran(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # sweep 22a F2: five epochs, then `mon.log(5, ...)` twice more; Patience(2) used to stop
+    # "at epoch 7" of a 5-epoch run, "not improved for 2 epochs"
+    mon = Monitor(detectors=[detectors.Patience(2)], display="text", print_interval=0)
+    for epoch in range(1, 6):
+        mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch + 0.1)
+    with pytest.warns(UserWarning, match="logged for step 5 already"):
+        for _ in range(2):
+            mon.log(5, loss=0.2, val_loss=0.301)
+    mon.close()
+    assert not mon.should_stop and mon.events == [] and mon.epoch == 5
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines] == ["1", "2", "3", "4", "5", "5", "5"]
+    mon.log(6, loss=0.2, val_loss=0.31)
+    mon.log(7, loss=0.2, val_loss=0.32)  # two real epochs without a better one: now it stops
+    assert mon.should_stop and mon.stop_event is not None and mon.stop_event.epoch == 7
+
+
+def test_the_documented_calls_at_one_step_are_no_repeated_evaluation() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning at all
+        batches = quiet()  # per-batch training losses at the epoch number, then validation
+        for epoch in range(1, 4):
+            for batch in range(4):
+                batches.log(epoch, loss=1 / epoch + batch / 100)
+            batches.log(epoch, val_loss=1 / epoch)
+        two_calls = quiet()  # validation first, then the training loss, in calls of their own
+        for epoch in range(1, 4):
+            two_calls.log(epoch, val_loss=1 / epoch)
+            two_calls.log(epoch, loss=1 / epoch, val_acc=0.5)
+    assert batches.epoch == two_calls.epoch == 3
+    assert batches.best is not None and batches.best.epoch == 3
+
+
+def test_a_training_cell_run_again_is_moved_on_and_not_taken_for_a_repeated_evaluation() -> None:
+    mon = quiet(detectors=[])
+    with pytest.warns(UserWarning) as caught:
+        for _ in range(2):  # the training cell run twice: 1..3 after 3 goes on as 4..6
+            for epoch in range(1, 4):
+                mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+    assert [str(w.message).split(":")[1].split()[0] for w in caught] == ["step"]  # step_back only
+    assert mon.epoch == 6 and mon.history("val_loss")[0].tolist() == [1, 2, 3, 4, 5, 6]
+
+
+# ------------------------------------------------------------------- steps that are epoch numbers
+
+
+def test_validating_every_5_epochs_with_the_epoch_as_step_says_to_pass_epoch() -> None:
+    # sweep 22c finding 5: the README's loop, validating every 5th epoch, named the student's
+    # epoch 40 "epoch 8" without a word
+    mon = quiet(detectors=[])
+    with pytest.warns(UserWarning) as caught:
+        for epoch in range(1, 41):
+            val = {"val_loss": 1 / epoch} if epoch % 5 == 0 else {}
+            mon.log(epoch, loss=1 / epoch, **val)
+    (warning,) = [str(w.message) for w in caught]  # once
+    assert "validation came at steps 5 and 10, so they are counted as epochs 1 and 2" in warning
+    assert "If your step is the epoch number, pass it as epoch=" in warning
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (8, 40.0)  # as documented
+
+
+@pytest.mark.parametrize(
+    "loop",
+    ["validate_every_epoch", "epoch_given", "global_steps", "global_steps_one_call", "zero_based"],
+)
+def test_steps_that_are_no_epoch_numbers_or_epochs_given_are_not_warned_about(loop: str) -> None:
+    mon = quiet(detectors=[])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        if loop == "validate_every_epoch":
+            for epoch in range(1, 21):
+                mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+        elif loop == "epoch_given":
+            for epoch in range(1, 21):
+                val = {"val_loss": 1 / epoch} if epoch % 5 == 0 else {}
+                mon.log(epoch=epoch, loss=1 / epoch, **val)
+        elif loop == "global_steps":  # 3 batches an epoch, validation in a call of its own
+            for step in range(1, 31):
+                mon.log(step, loss=1 / step)
+                if step % 3 == 0:
+                    mon.log(step, val_loss=3 / step)
+        elif loop == "global_steps_one_call":  # 20 batches an epoch, validated in the last one
+            for step in range(1, 101):
+                val = {"val_loss": 1 / step} if step % 20 == 0 else {}
+                mon.log(step, loss=1 / step, **val)
+        else:  # validation every 5 epochs counted from 0 is said, from the steps 0 and 5
+            with pytest.warns(UserWarning, match="steps 0 and 5"):
+                for epoch in range(20):
+                    val = {"val_loss": 1 / (epoch + 1)} if epoch % 5 == 0 else {}
+                    mon.log(epoch, loss=1 / (epoch + 1), **val)
 
 
 def test_a_second_validation_call_joins_the_epochs_text_line(

@@ -370,7 +370,49 @@ def test_runs_logging_the_validation_loss_under_different_names_are_compared() -
     assert cells["d"][0] == "-"
     by_valid = compare(a, b, c, metric="valid_loss", display=False)  # a name no run chose
     assert by_valid.winner() == "c" and by_valid.rows()[0]["best"]["valid_loss"] == 0.5 / 3
-    assert compare(a, b, c, metric="val_acc", display=False).winner() is None  # never logged
+    with pytest.warns(UserWarning, match="no run logged the metric 'val_acc'"):
+        assert compare(a, b, c, metric="val_acc", display=False).winner() is None  # never logged
+
+
+def finished(name: str, bottom: float) -> Monitor:
+    mon = Monitor(name=name, display=False)
+    for epoch in range(1, 4):
+        mon.log(epoch, loss=1 / epoch, val_loss=bottom + epoch / 10)
+    return mon
+
+
+def test_compare_by_a_metric_no_run_logged_says_so_with_the_monitors_did_you_mean() -> None:
+    # sweep 22a F5: a slip in metric= gave a table of dashes and no winner, without a word
+    a, b = finished("a", 0.3), finished("b", 0.2)
+    with pytest.warns(UserWarning) as caught:
+        runs = compare([a, b], metric="val_los", display=False)
+        assert runs.winner() is None and "-" in runs.table()
+    (warning,) = [str(w.message) for w in caught]  # once, when compared
+    assert warning.startswith("nngraph Runs: no run logged the metric 'val_los'")
+    assert "(logged: loss, val_loss): did you mean 'val_loss'?" in warning  # the Monitor's words
+    assert "metric='val_loss'" in warning
+    with pytest.warns(UserWarning) as caught:
+        compare(a, b, metric="val_acc", display=False)
+    (warning,) = [str(w.message) for w in caught]
+    assert "no run logged the metric 'val_acc'" in warning and "did you mean" not in warning
+
+
+def test_runs_given_a_metric_no_run_logged_say_so_at_table_but_not_while_none_validated() -> None:
+    runs = Runs(metric="val_los", display=False)
+    training = Monitor(name="a", display=False)
+    runs.add(training)
+    training.log(1, loss=0.9)  # still training, before its first validation: nothing to say
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        runs.table()
+        assert compare(training, metric="val_los", display=False).winner() is None
+    training.log(1, val_loss=0.8)
+    with pytest.warns(UserWarning, match=r"nngraph Runs: .*did you mean 'val_loss'\?"):
+        runs.table()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said once
+        runs.table()
+        runs.winner()
 
 
 def test_the_first_runs_name_heads_each_column() -> None:
