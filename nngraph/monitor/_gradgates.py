@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nngraph._compiled import modules_as_written
+
 __all__ = ["SMALL", "Gates"]
 
 #: a gate whose values are all at most this in size still scales its block's gradients down
@@ -39,19 +41,24 @@ class Gates:
 
     def __init__(self, model: Any) -> None:
         self._gates: list[tuple[str, str, Any]] = []  # (block path, owner path, parameter)
-        modules = dict(model.named_modules())
-        for name, p in model.named_parameters():
-            owner, _, leaf = name.rpartition(".")
-            if not owner or any(word in leaf for word in _NOT_GATES):
-                continue  # the model's own (a class token) would cover every layer
-            if not p.requires_grad or sum(n > 1 for n in p.shape) > 1:
-                continue
-            if p.is_meta or not p.numel() or float(p.detach().abs().max()) > SMALL:
-                continue
-            module = modules.get(owner)
-            holds_modules = module is not None and any(True for _ in module.children())
-            block = owner if holds_modules or not owner else owner.rpartition(".")[0]
-            self._gates.append((block, owner, p))
+        # the modules as the watch names them (a compiled one's without `_orig_mod`), and each
+        # parameter once, at its first owner, as `named_parameters()` lists it
+        modules = {path: module for path, module, _ in modules_as_written(model)}
+        seen: set[int] = set()
+        for owner, module in modules.items():
+            for leaf, p in module._parameters.items():
+                if p is None or id(p) in seen:
+                    continue
+                seen.add(id(p))
+                if not owner or any(word in leaf for word in _NOT_GATES):
+                    continue  # the model's own (a class token) would cover every layer
+                if not p.requires_grad or sum(n > 1 for n in p.shape) > 1:
+                    continue
+                if p.is_meta or not p.numel() or float(p.detach().abs().max()) > SMALL:
+                    continue
+                holds_modules = any(True for _ in module.children())
+                block = owner if holds_modules else owner.rpartition(".")[0]
+                self._gates.append((block, owner, p))
 
     def closed(self, layer: str) -> bool:
         """Whether a gate in `layer`'s block (not `layer`'s own) is still small."""

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from nngraph._compiled import modules_as_written
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
@@ -150,7 +151,7 @@ def layers_of(model: Any) -> tuple[list[str], list[tuple[int, Any]]]:
     params: list[tuple[int, Any]] = []
     seen: set[int] = set()
     index: dict[str, int] = {}  # layer -> its place in `names` (a parametrization's joins)
-    for name, module in model.named_modules():
+    for name, module, _ in modules_as_written(model):  # a compiled one's: no `_orig_mod`
         own = [p for p in module.parameters(recurse=False) if id(p) not in seen]
         if own:
             seen.update(id(p) for p in own)

@@ -509,6 +509,12 @@ def test_a_compiled_model_is_watched_under_its_own_layer_names() -> None:
     assert GradientWatch(compiled).layers == GradientWatch(model).layers == ["0", "2"]
 
 
+def test_a_compiled_submodule_is_watched_under_the_names_the_graph_gives_it() -> None:
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    model[0] = torch.compile(model[0])  # type: ignore[assignment]  # nothing runs: the wrapper
+    assert GradientWatch(model).layers == ["0", "2"]  # not "0._orig_mod", as in the summary
+
+
 class LayerScaleBlock(nn.Module):
     """A residual MLP block whose branch ends in a learnable per-channel scale of 1e-6, as
     ConvNeXt's and CaiT's blocks do."""
