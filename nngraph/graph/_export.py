@@ -318,9 +318,8 @@ def shown(value: Any, limit: int = 60) -> str:
     return shortened(value, repr(value), limit)
 
 
-#: Graph attributes `to_dict` leaves out: the modules have a list of their own, and the language
-#: of stored findings matters only to the Python object (`summary()`).
-_NOT_SAVED = ("modules", "health_language")
+#: Graph attributes `to_dict` leaves out: the modules have a list of their own.
+_NOT_SAVED = ("modules",)
 
 
 def to_dict(g: Graph) -> dict[str, Any]:

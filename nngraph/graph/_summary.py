@@ -374,8 +374,10 @@ def summary(g: Graph) -> str:
             )
             for kind, text in finding_lines(findings, module_types(source), _unregistered(g))
         ]
-    elif any(d.get("kind") == "module" for _, d in source.nodes(data=True)):
-        # boxes whose inside is not known: health() could not look there
+    elif "health_language" not in g.graph and any(
+        d.get("kind") == "module" for _, d in source.nodes(data=True)
+    ):
+        # boxes whose inside is not known, and no health() before collapse() looked there
         out.append(message("graph.summary.none_collapsed"))
     elif not any(d.get("grad") for _, d in source.nodes(data=True)):
         out.append(message("graph.summary.none_forward"))

@@ -16,7 +16,7 @@ from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.graph._health import HEALTH_KINDS, find
 from nngraph.graph._nodes import counted, numel
-from nngraph.i18n import message, messages, on_language_change
+from nngraph.i18n import get_language, message, messages, on_language_change
 from nngraph.i18n._catalog import shortened
 from nngraph.widgets._options import check_at_least, check_layout, check_names, check_selected
 from nngraph.widgets._static_svg import static_svg, with_static_picture
@@ -81,6 +81,7 @@ def with_health(g: Graph) -> dict[str, Any]:
         []
     """
     payload = g.to_dict()
+    payload["graph"].setdefault("health_language", get_language())  # checked, as by health()
     stored = (flag for _, data in g.nodes(data=True) for flag in data.get("flags") or [])
     if any(flag.get("kind") in HEALTH_KINDS for flag in stored):
         return payload

@@ -473,6 +473,16 @@ def test_a_collapsed_graph_read_back_shows_no_gradient_norm_it_cannot_know():
     assert rows(opened.summary())["2"][4] == "-"
 
 
+@pytest.mark.parametrize("checked", [True, False])
+def test_a_collapsed_graph_read_back_knows_whether_health_looked_inside(checked: bool):
+    model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1))
+    g = ng.trace(model, torch.randn(16, 4), loss=lambda o: o.pow(2).mean())
+    if checked:
+        assert g.health() == []  # nothing to find: the boxes hide no finding
+    last = Graph.from_json(g.collapse(0).to_json()).summary().splitlines()[-1]
+    assert ("call g.health() before collapse()" in last) is not checked
+
+
 def test_a_name_with_a_newline_keeps_the_table_one_row_per_module():
     model = nn.Module()
     model.add_module("line\nbreak", nn.Linear(3, 2))
