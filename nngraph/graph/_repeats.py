@@ -60,6 +60,10 @@ def fold_repeats(g: Graph) -> Graph:
             if times < 2:
                 i += 1
                 continue
+            shift = _layer_first(g, chain, codes, i, (period, times), wiring.matches)
+            if shift:  # the boxes before it stay as they are
+                i += shift
+                continue
             run = chain[i : i + period * times]
             runs[run[0]] = (run, period, times)
             for n in run:
@@ -183,6 +187,35 @@ class _Wiring:
         g, first = self.g, self.chain[start]
         reads = {p for p in g.predecessors(first) if not _own_constant(g, p, first)}
         return len(reads - self.shared[k]) <= 1
+
+
+def _layer_first(
+    g: Graph,
+    chain: list[Any],
+    codes: list[int],
+    start: int,
+    found: tuple[int, int],
+    fits: Callable[[int, int, int], bool],
+) -> int:
+    """How many boxes after `start` the run `found` (period, times) should begin so that its
+    block starts at a layer with parameters, as people write blocks: a VGG stage after its first
+    conv is (Conv2d, ReLU) x2, not (ReLU, Conv2d) x2 (both fold four boxes). 0 when the box
+    at `start` has parameters, or no later start folds as many.
+
+        >>> from nngraph.graph import Graph
+        >>> g = Graph()  # ReLU, Linear, ReLU, Linear, ReLU
+        >>> g.add_nodes_from((n, {"params": 9 * (n % 2)}) for n in range(5))
+        >>> _layer_first(g, [0, 1, 2, 3, 4], [0, 1, 0, 1, 0], 0, (2, 2), lambda *_: True)
+        1
+    """
+    if g.nodes[chain[start]].get("params"):
+        return 0
+    period, _ = found
+    for shift in range(1, period):
+        later = start + shift
+        if g.nodes[chain[later]].get("params") and _best_repeat(codes, later, fits) == found:
+            return shift
+    return 0
 
 
 def _best_repeat(

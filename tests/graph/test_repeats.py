@@ -221,3 +221,16 @@ def test_blocks_given_other_numbers_in_forward_stay_apart_and_equal_ones_fold() 
     ops = {d["op"]: d["args"] for _, d in apart.nodes(data=True) if d["module"] in ("0", "0.fc")}
     assert ops["leaky_relu"] == "negative_slope=0.1, inplace=False" and ops["mul"] == "0.1"
     assert ops["dropout"] == "p=0.1, training=True, inplace=False" and ops["linear"] is None
+
+
+def test_a_repeated_block_starts_at_a_layer_as_people_write_it() -> None:
+    # after a first conv of other width, (ReLU, Conv2d) x2 folds as many boxes as
+    # (Conv2d, ReLU) x2: the block is read from the layer, as VGG's stages are written
+    stage = nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.Conv2d(8, 8, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(8, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+    )  # fmt: skip
+    x = torch.randn(1, 3, 8, 8)
+    assert folded(stage, x) == ["Conv2d", "ReLU", "(Conv2d, ReLU) x2", "MaxPool2d"]
+    relus = nn.Sequential(nn.ReLU(), nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 4), nn.ReLU())
+    assert folded(relus, torch.randn(2, 4)) == ["ReLU", "(Linear, ReLU) x2"]
