@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
@@ -288,6 +289,19 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     return total, trainable if params or boxed else None
 
 
+def _shown_width(text: str) -> int:
+    """How many columns `text` takes in a fixed-width font: an emoji or a CJK character two,
+    a combining accent none.
+
+    >>> _shown_width("fc1"), _shown_width("\U0001f600"), _shown_width("e\u0301")
+    (3, 2, 1)
+    """
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
 def summary(g: Graph) -> str:
     """The table `Graph.summary` prints."""
     findings = _findings(g)
@@ -296,17 +310,17 @@ def summary(g: Graph) -> str:
     rows = [tuple(one_line(cell) for cell in row) for row in rows]
     headers = _headers(HEADERS if has_modules else NODE_HEADERS)
     table = [headers, *rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+    widths = [max(_shown_width(row[i]) for row in table) for i in range(len(headers))]
     right = {3, 4}  # numbers line up on the right
 
     def line(row: tuple[str, ...]) -> str:
-        cells = [
-            cell.rjust(width) if i in right else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ]
+        cells = []
+        for i, (cell, width) in enumerate(zip(row, widths, strict=True)):
+            pad = " " * (width - _shown_width(cell))
+            cells.append(pad + cell if i in right else cell + pad)
         return "  ".join(cells).rstrip()
 
-    rule = "=" * max(len(line(row)) for row in table)
+    rule = "=" * max(_shown_width(line(row)) for row in table)
     source, _ = _origin(g)
     total, trainable = _param_totals(g)
     in_boxes = sum(d.get("params") or 0 for _, d in g.nodes(data=True) if d.get("kind") == "module")

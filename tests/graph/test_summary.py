@@ -483,6 +483,24 @@ def test_a_collapsed_graph_read_back_knows_whether_health_looked_inside(checked:
     assert ("call g.health() before collapse()" in last) is not checked
 
 
+def test_a_name_with_an_emoji_keeps_the_columns_aligned_on_screen():
+    # an emoji takes two columns of a fixed-width font: the row was shifted by one
+    import unicodedata
+
+    model = nn.Module()
+    model.add_module("fc\U0001f600", nn.Linear(3, 4))
+    model.add_module("out", nn.Linear(4, 1))
+    model.forward = lambda x: model.out(getattr(model, "fc\U0001f600")(x))  # type: ignore[method-assign]
+    lines = ng.trace(model, torch.randn(2, 3), loss=lambda y: y.sum()).summary().splitlines()
+    emoji, out = [line for line in lines if "Linear" in line]
+
+    def columns(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) == "W" else 1 for c in line)
+
+    assert columns(emoji[: emoji.index("Linear")]) == out.index("Linear")
+    assert columns(emoji) == len(out)  # the numbers end in the same column
+
+
 def test_a_name_with_a_newline_keeps_the_table_one_row_per_module():
     model = nn.Module()
     model.add_module("line\nbreak", nn.Linear(3, 2))
