@@ -29,6 +29,7 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
     recorder.hooks.clear()
     graph, builder = recorder.graph, recorder.builder
     recorder.leaves.finish(one_pass=len(recorder.graph_tasks) == 1)
+    recorder.passes.finish()  # the gradients a last pass that kept the graph left held
     succ, replaced = graph._succ, recorder.replaced
     sources = [
         n

@@ -179,7 +179,14 @@ class _Mode(TorchFunctionMode):
             with hidden():
                 unscaling = func is _UNSCALE
                 writes_grad = recorder.before_write([changed, into], first, unscaling=unscaling)
-        out = func(*args, **kwargs)
+        if runs_backward:  # how it is run says whether a later pass can add to its gradients
+            started = recorder.passes.begin(func, kwargs)
+            try:
+                out = func(*args, **kwargs)
+            finally:
+                ended = recorder.passes.end(started)
+        else:
+            out = func(*args, **kwargs)
         if update and changed is None and _has_history(out):
             # Computed from a gradient, yet part of autograd's graph: not an update but the
             # next computation (FGSM's `x + eps * x.grad.sign()`, a first-order MAML step)
@@ -189,7 +196,8 @@ class _Mode(TorchFunctionMode):
             recorder.seq_mark = next_sequence_nr()
             if func is torch.autograd.grad:  # the gradients of leaves come back, not in .grad
                 with hidden():
-                    recorder.on_autograd_grad(args[1] if len(args) > 1 else kwargs["inputs"], out)
+                    inputs = args[1] if len(args) > 1 else kwargs["inputs"]
+                    recorder.passes.returned(inputs, out, ended)
         if update:
             with hidden():
                 recorder.leaves.computed_from_gradients(args, out)

@@ -42,6 +42,7 @@ from nngraph.capture._common import (
 )
 from nngraph.capture._functorch import is_wrapped, transforms_active, unwrapped
 from nngraph.capture._leaves import GradsBefore, LeafGrads
+from nngraph.capture._passes import BackwardPasses, all_outputs, joined
 from nngraph.capture._scope import ModuleScope
 from nngraph.capture._units import channels_first, is_relu
 from nngraph.errors import stacklevel_outside
@@ -75,6 +76,7 @@ class Recorder:
         self.backward_order = 0
         self.graph_tasks: set[int] = set()
         self.leaves = LeafGrads(self.builder)
+        self.passes = BackwardPasses(self.builder, self.leaves)  # op gradients over several passes
         self.replaced: set[str] = set()  # nodes whose tensor was written in place (see finish)
         #: tensors made from nothing (`torch.empty` in a layer's `__init__`, `torch.zeros`) that
         #: no recorded op has used yet, with their node's attributes
@@ -176,10 +178,17 @@ class Recorder:
         """A recorded call wrote into `t`, whose autograd node was `old_fn`. If `t` has another
         node now, the old one stands for no tensor any more (an in-place op on a view leaves
         the view's node behind); if it has none, the write was untracked (`w[0].zero_()` under
-        `no_grad`), a side effect that later uses of `t` show. Neither is taken for an output."""
+        `no_grad`), a side effect that later uses of `t` show. Neither is taken for an output.
+        A view's node gets an edge to the op that wrote through it (`h[:, 0] += 1`), which
+        autograd puts on the base: the view's node leads on, though no gradient reaches it."""
         fn = grad_fn_of(t)
         if old_fn is not None and fn is not old_fn:
             node_id = self.builder.ids.get(old_fn)
+            written = self.builder.ids.get(grad_fn_of(t._base)) if t._base is not None else None
+            if written is not None and self.graph._node[written]["call"] != self.calls - 1:
+                written = None  # not the node of the op that wrote through the view
+            if node_id is not None and written is not None and written != node_id:
+                self.builder.add_edge(node_id, written)
         else:
             node_id = self.lookup(t) if fn is None else None
         if node_id is not None:
@@ -319,7 +328,8 @@ class Recorder:
             fns = [grad_fn_of(t) for t in outs]
             heads = list(dict.fromkeys(fn for fn in fns if fn is not None))
             pairs = zip(outs, fns, strict=True)
-            tracked_out = next((t for t, fn in pairs if heads and fn is heads[0]), outs[0])
+            mine = [t for t, fn in pairs if heads and fn is heads[0]]  # `unbind`'s: all of them
+            tracked_out = mine[0] if mine else outs[0]
         # heads[0]'s shape, dtype and device come from `tracked_out` below
         new = self._walk(heads, call_attrs, heads[0]) if heads else []
         for fn in heads:
@@ -336,7 +346,8 @@ class Recorder:
             target = self.builder.ids[heads[0]]
             attrs = self.graph._node[target]
             attrs.update(tensor_meta(tracked_out))
-            self.builder.stats.add(attrs, "value", tracked_out)
+            shown = tracked_out if len(outs) == 1 or len(mine) < 2 else joined(mine)
+            self.builder.stats.add(attrs, "value", shown)
         elif name.endswith("_") and ins and outs[0] is ins[0] and id(ins[0]) in self.names.buffers:
             return  # a module updating its own state, like BatchNorm's batch counter: not data flow
         else:
@@ -368,7 +379,7 @@ class Recorder:
     def _grad_hook(self, node_id: str, leaf: bool) -> Callable[[tuple[Any, ...]], None]:
         """A prehook for the autograd node of `node_id`: it sees the gradient flowing in."""
         attrs = self.graph._node[node_id]
-        graph_tasks, stats = self.graph_tasks, self.builder.stats
+        graph_tasks, stats, passes = self.graph_tasks, self.builder.stats, self.passes
 
         def hook(grad_outputs: tuple[Any, ...]) -> None:
             self.busy = True
@@ -377,13 +388,15 @@ class Recorder:
                 if attrs["backward_order"] is None:
                     attrs["backward_order"] = self.backward_order
                     self.backward_order += 1
-                grad = None
-                for g in grad_outputs:
-                    if isinstance(g, torch.Tensor):
-                        grad = g
-                        break
+                if len(grad_outputs) == 1:
+                    grad = grad_outputs[0]
+                else:  # several outputs (`unbind`): all of them
+                    with hidden():
+                        grad = all_outputs(self.builder.fns.get(node_id), grad_outputs)
                 if leaf:  # summarised from `.grad` later (see LeafGrads)
                     self.leaves.reached(node_id, grad)
+                elif passes.watching:  # several backward passes may reach it
+                    passes.received(node_id, attrs, grad)
                 else:
                     with hidden():
                         stats.add(attrs, "grad", grad)
@@ -391,20 +404,3 @@ class Recorder:
                 self.busy = False
 
         return hook
-
-    def on_autograd_grad(self, inputs: Any, grads: Any) -> None:
-        """`torch.autograd.grad(outputs, inputs)` returned `grads`: autograd stops at the inputs
-        without running their nodes, so no prehook saw these gradients."""
-        self.leaves.returned(grads)
-        if isinstance(inputs, (torch.Tensor, torch.autograd.graph.GradientEdge)):
-            inputs = (inputs,)
-        for tensor, grad in zip(inputs, grads, strict=False):
-            if not isinstance(tensor, torch.Tensor) or not isinstance(grad, torch.Tensor):
-                continue
-            node_id = self.builder.ids.get(autograd_node(tensor))
-            if node_id is None:
-                continue
-            if node_id in self.builder.leaf_fns:
-                self.leaves.received(node_id, grad)
-            elif self.graph._node[node_id]["grad"] is None:
-                self.builder.stats.add(self.graph._node[node_id], "grad", grad)

@@ -1,0 +1,183 @@
+"""The gradient flowing into an op node: over several backward passes, and over several outputs.
+
+- An op node's `grad` is the sum of the gradients that flowed into it in the backward passes of
+  the recording that reached it (`torch.autograd.grad`'s too), as `.grad` after `retain_grad()`
+  shows it. A later pass can only reach a node again when the pass before kept the graph
+  (`retain_graph=True`, `create_graph=True`), so only such a pass holds its gradients until
+  the next one adds to them; a single `backward()` holds nothing more.
+- A node with several outputs (`unbind`, `split`, `topk`'s values, an LSTM layer) has the
+  statistics of all its outputs' gradients laid end to end; an output that no gradient reached
+  counts as zeros, which is what autograd means by None.
+
+    >>> import torch
+    >>> x = torch.ones(2, 3, requires_grad=True)
+    >>> first = (x * 2).unbind(1)[0]  # one of 3 outputs of shape [2] of one autograd node
+    >>> all_outputs(first.grad_fn, (torch.ones(2), None, torch.full((2,), 3.0))).tolist()
+    [1.0, 1.0, 0.0, 0.0, 3.0, 3.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+
+from nngraph.capture._builder import GraphBuilder, autograd_node
+from nngraph.capture._common import hidden
+from nngraph.capture._leaves import LeafGrads
+
+__all__ = ["BackwardPasses", "all_outputs", "joined"]
+
+_is_functorch_wrapped = torch._C._functorch.is_functorch_wrapped_tensor
+
+#: what `BackwardPasses.begin()` returns: the pass's `keeps` and `reached`
+Pass = tuple[bool, set[str] | None]
+
+
+def joined(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
+    """`tensors` flattened and laid end to end (a copy of ours), or the first of them where
+    they cannot be (other dtypes or devices, sparse, nested, a tensor subclass)."""
+    first = tensors[0]
+    if len(tensors) == 1 or any(
+        type(t) is not torch.Tensor
+        or t.layout != torch.strided
+        or t.is_nested
+        or t.dtype != first.dtype
+        or t.device != first.device
+        or _is_functorch_wrapped(t)
+        for t in tensors
+    ):
+        return first
+    with torch.no_grad():
+        return torch.cat([t.detach().reshape(-1) for t in tensors])
+
+
+def all_outputs(fn: Any, grads: Sequence[torch.Tensor | None]) -> torch.Tensor | None:
+    """The gradients flowing into the outputs of autograd node `fn`, laid end to end; an output
+    that none reached (None) counts as zeros of its shape."""
+    present = [g for g in grads if g is not None]
+    if not present:
+        return None
+    metadata = getattr(fn, "_input_metadata", None)  # the outputs' shapes (PyTorch 2.4 on)
+    if len(present) < len(grads) and metadata is not None and len(metadata) == len(grads):
+        if any(m.is_nested_tensor for m in metadata):
+            return present[0]
+        with torch.no_grad():
+            present = [
+                torch.zeros(m.shape, dtype=m.dtype, device=m.device) if g is None else g
+                for g, m in zip(grads, metadata, strict=True)
+            ]
+    return joined(present)
+
+
+def output_count(fn: Any) -> int:
+    """How many outputs autograd node `fn` has (1 where PyTorch does not say)."""
+    metadata = getattr(fn, "_input_metadata", None)
+    return 1 if metadata is None else len(metadata)
+
+
+def _sum(held: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
+    """`held + grad`, untracked; `grad` alone where they do not match."""
+    if (held.shape, held.dtype, held.device, held.layout) != (
+        grad.shape,
+        grad.dtype,
+        grad.device,
+        grad.layout,
+    ):
+        return grad
+    with torch.no_grad():
+        return held + grad.detach()
+
+
+class BackwardPasses:
+    """The backward calls the recording sees run, and the gradients held between them."""
+
+    def __init__(self, builder: GraphBuilder, leaves: LeafGrads) -> None:
+        self.builder = builder
+        self.leaves = leaves
+        self.keeps = False  # the running pass keeps the graph: its gradients are held
+        self.reached: set[str] | None = None  # op nodes the running `autograd.grad` ran
+        self.held: dict[str, torch.Tensor] = {}  # op node -> its gradient summed so far
+        #: whether a gradient goes through `received()`, not straight to the statistics
+        self.watching = False
+
+    def begin(self, func: Any, kwargs: dict[str, Any]) -> Pass:
+        """`func` (`Tensor.backward`, `torch.autograd.backward` or `torch.autograd.grad`, whose
+        settings come as keywords) is about to run a backward pass; returns what `end()`
+        puts back."""
+        retain = kwargs.get("retain_graph")
+        before = (self.keeps, self.reached)
+        self.keeps = bool(kwargs.get("create_graph")) if retain is None else bool(retain)
+        self.reached = set() if func is torch.autograd.grad else None
+        self._watch()
+        return before
+
+    def end(self, before: Pass) -> Pass:
+        """The pass `begin()` announced has ended; returns its `keeps` and `reached`."""
+        ended = (self.keeps, self.reached)
+        self.keeps, self.reached = before
+        self._watch()
+        return ended
+
+    def _watch(self) -> None:
+        # a single `backward()` (every `trace()`) leaves it False: its hooks go straight on
+        self.watching = self.keeps or self.reached is not None or bool(self.held)
+
+    def received(self, node_id: str, attrs: dict[str, Any], grad: torch.Tensor | None) -> None:
+        """The running pass reached op node `node_id` with `grad`."""
+        if self.reached is not None:
+            self.reached.add(node_id)
+        self._add(node_id, attrs, grad, keeps=self.keeps)
+
+    def _add(
+        self, node_id: str, attrs: dict[str, Any], grad: torch.Tensor | None, *, keeps: bool
+    ) -> None:
+        held = self.held.pop(node_id, None)
+        with hidden():
+            if held is not None:
+                grad = held if grad is None else _sum(held, grad)
+            if keeps and grad is not None:  # a later pass may add to it
+                self.held[node_id] = grad.detach()
+            else:
+                self.builder.stats.add(attrs, "grad", grad)
+        self._watch()
+
+    def returned(self, inputs: Any, grads: Any, ended: Pass) -> None:
+        """`torch.autograd.grad(outputs, inputs)` returned `grads` in the pass that `end()`
+        described: autograd stops at the inputs without running their nodes (unless it needs
+        one to reach another input), so no prehook saw these gradients."""
+        keeps, reached = ended
+        self.leaves.returned(grads)
+        if isinstance(inputs, (torch.Tensor, torch.autograd.graph.GradientEdge)):
+            inputs = (inputs,)
+        builder = self.builder
+        outputs: dict[str, tuple[Any, list[torch.Tensor | None]]] = {}
+        for tensor, grad in zip(inputs, grads, strict=False):
+            if not isinstance(tensor, torch.Tensor) or not isinstance(grad, torch.Tensor):
+                continue
+            fn = autograd_node(tensor)
+            node_id = builder.ids.get(fn)
+            if node_id is None or (reached is not None and node_id in reached):
+                continue
+            if node_id in builder.leaf_fns:
+                self.leaves.received(node_id, grad)
+                continue
+            slots = outputs.setdefault(node_id, (fn, [None] * output_count(fn)))[1]
+            at = tensor.output_nr if len(slots) > 1 else 0
+            if at < len(slots):
+                slots[at] = grad.detach().clone() if keeps else grad  # the caller's to change
+        for node_id, (fn, slots) in outputs.items():
+            grad = slots[0] if len(slots) == 1 else all_outputs(fn, slots)
+            self._add(node_id, builder.graph._node[node_id], grad, keeps=keeps)
+
+    def finish(self) -> None:
+        """Queue the statistics of the gradients still held (a last pass that kept the graph)."""
+        if not self.held:
+            return
+        nodes = self.builder.graph._node
+        with hidden():
+            for node_id, grad in self.held.items():
+                self.builder.stats.add(nodes[node_id], "grad", grad)
+        self.held.clear()
+        self.watching = False
