@@ -21,11 +21,12 @@ __all__ = ["modules_as_written", "uncompiled"]
 def uncompiled(model: Any) -> Any:
     """The module a `torch.compile`d model wraps (an `OptimizedModule`'s `_orig_mod`), else
     `model` itself. torch is imported here, not with the module: the monitor loads it lazily."""
+    if type(model).__name__ != "OptimizedModule":  # before `getattr`: a module's is slow
+        return model
     import torch
 
     original = getattr(model, "_orig_mod", None)
-    is_compiled = type(model).__name__ == "OptimizedModule"
-    return original if is_compiled and isinstance(original, torch.nn.Module) else model
+    return original if isinstance(original, torch.nn.Module) else model
 
 
 def modules_as_written(model: Any) -> Iterator[tuple[str, Any, Any]]:
