@@ -15,8 +15,9 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import feeding_layers, finding, layers_text, module_name, weight_of
-from nngraph.graph._nodes import is_integer
+from nngraph.graph._nodes import is_integer, owner_module
 from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
+from nngraph.graph._remedy import at_kaiming_scale
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
@@ -59,10 +60,13 @@ def dead_units(
     """ReLUs with many units that output zero for the whole batch. A ReLU run once per
     recorded step (a training loop, gradient accumulation) is reported once, at its first run.
     Where the values grow layer after layer (`grown`: weights far too large, see `_growth`),
-    the sentence says the dead units follow from that: every example lands on the same side of
-    zero in a unit, whatever the learning rate or the biases."""
+    the sentence says that smaller weights need not bring the units back: scaling a ReLU
+    layer's weights changes a value's sign only through the biases, and with no biases before
+    the ReLU not at all. Where the layer before the ReLU is at Kaiming scale already, it says
+    that depth, not the initialisation, silences them."""
     findings = []
     seen: set[tuple[str, ...]] = set()
+    position = {n: i for i, n in enumerate(order)}
     for n in order:
         data = g.nodes[n]
         if not _mostly_dead(data):
@@ -76,9 +80,14 @@ def dead_units(
             key, where = "dead", {"where_module": module_name(module, types, "in")}
         else:
             key, where = "dead_after", {"layer": layers_text(layers, types)}
-        remedy = None if grown else _uncentred(g, n, types)
-        key += "_grown" if grown else "_uncentred" if remedy else ""
-        words = {"remedy": remedy} if remedy else {}
+        words: dict[str, str] = {}
+        if grown:
+            biased = "biased" if _biased_before(g, n, position) else "unbiased"
+            key, words = f"{key}_grown", {"why": message(f"graph.health.dead_grown_why_{biased}")}
+        elif remedy := _uncentred(g, n, types):
+            key, words = f"{key}_uncentred", {"remedy": remedy}
+        elif remedy := _kaiming(g, n, types):
+            key, words = f"{key}_deep", {"remedy": remedy}
         dead = data["dead"]
         findings.append(
             finding(
@@ -145,6 +154,53 @@ def _uncentred(g: Graph, relu: Any, types: dict[str, str | None]) -> str | None:
     kind = "data" if _is_data(g, source) else "hidden"
     layer_name = weight_of(g._node[weight], types)
     return message(f"graph.health.dead_remedy_{kind}", layer=layer_name, mean=mean, std=std)
+
+
+def _kaiming(g: Graph, relu: Any, types: dict[str, str | None]) -> str | None:
+    """What to say where the Linear or convolution right before `relu` has weights at the
+    scale `nn.init.kaiming_normal_` gives: that advice is taken already. None elsewhere."""
+    layer = _layer_before(g, relu)
+    weight = None if layer is None else _weight_of_op(g, layer)
+    if weight is None:
+        return None
+    data = g._node[weight]
+    kind, shape = str(types.get(owner_module(data)) or ""), data.get("shape") or []
+    if kind != "Linear" and not (kind.startswith("Conv") and "Transpose" not in kind):
+        return None  # the fans of a hand-made weight or a transposed convolution differ
+    value = data.get("value")
+    if not value or not at_kaiming_scale(value, math.prod(shape[1:])):
+        return None
+    return message(
+        "graph.health.dead_remedy_kaiming", layer=weight_of(data, types), std=value["std"]
+    )
+
+
+def _biased_before(g: Graph, relu: Any, position: dict[Any, int]) -> bool:
+    """Whether a layer that runs before `relu` adds a bias that is not all zero: a learnable
+    vector read by an op with a weight (`linear`, `conv2d`), or added to what one made
+    (`x @ w + b`). Not a normalisation's shift: it scales with what it normalises."""
+    nodes = g._node
+    limit = position[relu]
+    for n, data in nodes.items():
+        if not learnable(data) or len(data.get("shape") or []) != 1:
+            continue
+        value = data.get("value") or {}
+        if value.get("min") == value.get("max") == 0:
+            continue
+        for op in g._succ[n]:
+            if position.get(op, limit) < limit and _adds_bias(g, op):
+                return True
+    return False
+
+
+def _adds_bias(g: Graph, op: Any) -> bool:
+    """Whether `op` multiplies by a weight, or adds to the result of an op that does."""
+    name = str(g._node[op].get("op") or "")
+    if any(word in name for word in _MULTIPLYING):
+        return True
+    return name.removesuffix("_") == "add" and any(
+        any(word in str(g._node[p].get("op") or "") for word in _MULTIPLYING) for p in g._pred[op]
+    )
 
 
 def _layer_before(g: Graph, relu: Any) -> Any | None:

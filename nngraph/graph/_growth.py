@@ -32,7 +32,7 @@ from nngraph.graph._trunk import in_series
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["growing_values"]
+__all__ = ["growing_values", "shrinking_values"]
 
 #: Each layer of the run makes the values at least this much larger (RMS)...
 GROWTH = 3.0
@@ -40,6 +40,13 @@ GROWTH = 3.0
 LAYERS = 3
 #: ...and they end at least this large: a standardised input is about 1.
 LARGE = 100.0
+# The mirror image: weights too small for the depth (`normal_(std=0.01)` with zero biases)
+# make the values shrink 12-25x per layer, and every weight's gradient with them (a 6-layer
+# MLP 64 wide: RMS 2e-9 - 1e-7 in every layer, around the absolute limit of 1e-8 `_health`
+# judges one layer's gradient by, so some seeds were flagged and others not). PyTorch's
+# default initialisation shrinks them at most 2.4x per layer (after a ReLU), and its biases
+# hold them at their own size; sigmoid outputs stay near 0.5.
+SMALL = 1 / LARGE
 
 
 @dataclass
@@ -55,17 +62,9 @@ def growing_values(
 ) -> list[dict[str, Any]]:
     """One finding for the longest run of layers along the trunk in which each layer's output
     is `GROWTH` times larger than the last one's, ending above `LARGE`."""
-    position = {n: i for i, n in enumerate(order)}
-    outputs = in_series(g, position, _outputs(g, position))
-    runs: list[list[_Output]] = [[]]
-    for out in outputs:
-        if runs[-1] and out.rms < GROWTH * runs[-1][-1].rms:
-            runs.append([])
-        runs[-1].append(out)
-    runs = [run for run in runs if len(run) >= LAYERS and run[-1].rms >= LARGE]
-    if not runs:
+    run = _longest_run(g, order, grow=True)
+    if run is None:
         return []
-    run = max(runs, key=len)
     first, last = run[0], run[-1]
     factor = (last.rms / first.rms) ** (1 / (len(run) - 1))
     return [
@@ -83,6 +82,64 @@ def growing_values(
             to_module=weight_of(g._node[last.weight], types),
         )
     ]
+
+
+def shrinking_values(
+    g: Graph, order: list[Any], types: dict[str, str | None]
+) -> tuple[list[dict[str, Any]], set[Any]]:
+    """One `vanishing` finding for the longest run of layers along the trunk in which each
+    layer's output is `GROWTH` times smaller than the last one's, ending below `SMALL`, with
+    the weights of that run: their own almost-zero gradients follow from it, and are said
+    once, here."""
+    run = _longest_run(g, order, grow=False)
+    if run is None:
+        return [], set()
+    first, last = run[0], run[-1]
+    grads = [_grad_rms(g._node[out.weight]) for out in run]
+    known = [rms for rms in grads if rms is not None]
+    key = "vanishing_values_grad" if known else "vanishing_values"
+    found = finding(
+        "vanishing",
+        key,
+        "forward",
+        last.op,
+        owner_module(g._node[last.weight]),
+        factor=(first.rms / last.rms) ** (1 / (len(run) - 1)),
+        first=first.rms,
+        last=last.rms,
+        layers=len(run),
+        from_module=weight_of(g._node[first.weight], types),
+        to_module=weight_of(g._node[last.weight], types),
+        **({"low": min(known), "high": max(known)} if known else {}),
+    )
+    return [found], {out.weight for out in run}
+
+
+def _longest_run(g: Graph, order: list[Any], *, grow: bool) -> list[_Output] | None:
+    """The longest run of layers along the trunk whose outputs grow (`grow`) or shrink
+    `GROWTH` times or more from each layer to the next, ending above `LARGE` (below `SMALL`),
+    of `LAYERS` layers at least; None where there is none."""
+    position = {n: i for i, n in enumerate(order)}
+    outputs = in_series(g, position, _outputs(g, position))
+    runs: list[list[_Output]] = [[]]
+    for out in outputs:
+        before = runs[-1][-1].rms if runs[-1] else None
+        if before is not None and (
+            out.rms < GROWTH * before if grow else out.rms * GROWTH > before
+        ):
+            runs.append([])
+        runs[-1].append(out)
+    ends = (lambda rms: rms >= LARGE) if grow else (lambda rms: rms <= SMALL)
+    runs = [run for run in runs if len(run) >= LAYERS and ends(run[-1].rms)]
+    return max(runs, key=len) if runs else None
+
+
+def _grad_rms(data: dict[str, Any]) -> float | None:
+    """The RMS of a weight's gradient; None where no backward reached it."""
+    grad = data.get("grad") or {}
+    if not grad.get("numel") or not math.isfinite(grad.get("norm", math.nan)):
+        return None
+    return float(grad["norm"]) / math.sqrt(grad["numel"])
 
 
 def _outputs(g: Graph, position: dict[Any, int]) -> list[_Output]:

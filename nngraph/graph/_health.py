@@ -10,10 +10,8 @@ at that moment and keeps it (switching later does not rewrite stored flags).
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -21,9 +19,10 @@ import networkx as nx
 from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
 from nngraph.graph._finding import describe, finding, weight_of
+from nngraph.graph._flow import HIDDEN_JUDGED, RMS_HUGE, RMS_TINY, Layer, flow, head_step
 from nngraph.graph._gates import fed_zeros, one_cause_of_no_gradient, small_gated, zero_gated
-from nngraph.graph._growth import growing_values
-from nngraph.graph._inputs import large_data, large_inputs
+from nngraph.graph._growth import growing_values, shrinking_values
+from nngraph.graph._inputs import large_inputs
 from nngraph.graph._lossinput import loss_inputs
 from nngraph.graph._nodes import (
     folded_from,
@@ -35,10 +34,10 @@ from nngraph.graph._nodes import (
 from nngraph.graph._nonfinite import first_non_finite
 from nngraph.graph._normalised import normalised_away
 from nngraph.graph._parameters import learnable, parameter_state
-from nngraph.graph._recurrence import layers_wording, recurrent_flow
+from nngraph.graph._recurrence import recurrent_flow
 from nngraph.graph._trunk import in_series, trunk
 from nngraph.graph._unregistered import unregistered
-from nngraph.i18n import message, plural_form, times_text
+from nngraph.i18n import message, plural_form
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -51,45 +50,10 @@ HEALTH_KINDS = (
     "no_gradient", "unregistered", "untrained_norm", "loss_input",
 )  # fmt: skip
 
-# Thresholds, calibrated on 6-layer MLPs (32 -> 64 x5 -> 1, batch 64, MSE loss, 50 seeds).
-# Per step we compare the weight-gradient RMS of a layer with that of the next one, divided
-# by sqrt(fan_out / fan_in) of the next layer: backprop through a 64 -> 1 layer spreads the
-# gradient over 64 inputs, so even a healthy net shows 8x less there (measured: 0.07-0.16
-# raw, 0.5-1.3 corrected, on the last step of the ReLU net). On the corrected steps we use
-# their geometric mean (per layer) and their product (first layer vs last layer):
-#   Linear+Sigmoid, default init:        per layer 0.11-0.24, first/last 1.4e-5 - 7e-4
-#   Linear+ReLU, kaiming_normal_ init:   per layer 0.69-1.10, first/last 0.16 - 1.6
-#   (10 layers deep: 0.75-1.07, 0.076-1.9; width 16 or 512: 0.68-1.12, 0.15-1.7)
-#   Linear+Tanh, default init:           per layer 0.69-1.07, first/last 0.16 - 1.4
-# Both must cross: 0.4 per layer sits midway (in log scale) between 0.24 and 0.69, 0.01
-# first/last is 14x above the worst sigmoid net and 7x below the worst healthy ReLU net.
-# Exploding is the mirror image.
-# A deep net can shrink slowly and still lose most of its gradient: a 20-layer tanh MLP at
-# default init shrinks 0.6-0.7x per layer, first/last 2e-5 - 2e-3 (raw, as a student sees it:
-# 3e-6 - 2e-4; widths 32-128). So a product below 0.01 counts also where the raw first/last
-# (`seen`) is below 1e-3. Neither alone: a 12-layer post-LN transformer's product is 1e-4 (its
-# packed q, k, v counts 3x wide), its raw first/last 0.01 - 0.2; a Kaiming ReLU MLP 4096 wide
-# is 3e-3 raw, 0.2 corrected. Caught so: tanh 20 layers deep (12-15 in some seeds), VGG-12
-# without BatchNorm.
-PER_LAYER_LOW, PER_LAYER_HIGH = 0.4, 1 / 0.4
-TOTAL_LOW, TOTAL_HIGH = 0.01, 100.0
-SEEN_LOW = 1e-3
-# Absolute limits on one layer's weight-gradient RMS.
-RMS_TINY, RMS_HUGE = 1e-8, 1e4
-
 # Embedding gradients touch only the rows a batch uses: their RMS says nothing about depth.
 _NOT_LAYERS = ("Embedding", "EmbeddingBag")
 # A convolution's `groups`, as its `extra_repr()` in the module table shows it.
 _GROUPS = re.compile(r"\bgroups=(\d+)")
-
-
-@dataclass
-class _Layer:
-    module: str
-    node: Any  # the weight's parameter node
-    rms: float
-    fan_in: int
-    fan_out: int
 
 
 def find(g: Graph) -> list[dict[str, Any]]:
@@ -118,8 +82,12 @@ def find(g: Graph) -> list[dict[str, Any]]:
     # an empty batch gives every weight a zero gradient: that says nothing about learning
     # data far from standardised first: it explains the large gradients after it
     findings = large_inputs(g, order, types)
+    # values that shrink layer after layer explain the almost-zero gradients of those layers
+    shrunk, explained = shrinking_values(g, order, types)
+    findings += shrunk
     if not _empty_batch(g):
-        findings += _gradient_flow(g, order, types) + recurrent_flow(g, order, types)
+        flow = _gradient_flow(g, order, types) + recurrent_flow(g, order, types)
+        findings += [f for f in flow if not (f["node"] in explained and _one_layers(f))]
     grown = growing_values(g, order, types)
     findings += grown
     findings += dead_units(g, order, types, grown=bool(grown))
@@ -146,6 +114,11 @@ def causes_first(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(findings, key=lambda f: f.get("kind") not in CAUSES)
 
 
+def _one_layers(f: dict[str, Any]) -> bool:
+    """Whether a finding is about one layer's own gradient (almost zero, zero, huge)."""
+    return isinstance(f.get("rms"), (int, float))
+
+
 def _empty_batch(g: Graph) -> bool:
     """Whether the data the graph ran on had no examples: every input that is data (does
     not require grad, unlike a lesson's hand-made weight) has a 0 in its shape."""
@@ -168,7 +141,7 @@ def store(g: Graph, findings: list[dict[str, Any]]) -> None:
         data["flags"] = [*(data.get("flags") or []), dict(found)]
 
 
-def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) -> list[_Layer]:
+def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) -> list[Layer]:
     """Param-holding modules in forward order (`position`), each with the gradient RMS of its
     weight (its largest parameter of two or more dimensions). A weight of no module is a layer
     of its own, or with the other weights its op reads (an LSTM layer's `weight_ih` and
@@ -211,7 +184,7 @@ def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) ->
         if _multiplied_from_the_left(g, n):  # `x @ w`: w is [in, out], not a Linear's [out, in]
             fan_in, fan_out = fan_out, fan_in
         layers.append(
-            _Layer(
+            Layer(
                 module=module,
                 node=n,
                 rms=grad["norm"] / math.sqrt(grad["numel"]),
@@ -269,16 +242,19 @@ def _gradient_flow(
         return [finding("vanishing", key, "backward", node, "", op=str(g._node[node].get("op")))]
     usable = trunk(g, position, [layer for layer in layers if layer.rms >= RMS_TINY])
     huge = any(layer.rms > RMS_HUGE for layer in layers)
-    flow = _flow(g, types, usable, huge) if len(usable) >= 2 else None
-    if flow is None and len(usable) >= HIDDEN_JUDGED + 1:
+    found = flow(g, types, usable, huge, position) if len(usable) >= 2 else None
+    if found is None and len(usable) >= HIDDEN_JUDGED + 1:
         # The output layer can hide a steady change through the hidden layers: a 64 -> 1
         # head right before the loss gets a gradient of its own size (a saturated tanh net
         # at std 1.0 grows 2x per hidden layer, 2,300x over 11, yet its first layer's is
         # only 27x the head's). So the hidden layers are also judged without it.
-        flow = _flow(g, types, usable[:-1], huge)
+        found = flow(g, types, usable[:-1], huge, position)
+    # ... and it can make the whole change alone: said as one step, not per layer
+    head = head_step(g, types, usable) if found and found["kind"] == "vanishing" else None
     # a gradient that shrinks all the way down the trunk ends as exactly zero in the layers
     # before it (a 200-layer tanh MLP: float32 rounds 1e-46 to 0), whatever their activations
-    shrinking = flow is not None and flow["kind"] == "vanishing"
+    shrinking = found is not None and found["kind"] == "vanishing" and head is None
+    found = head or found
     # the layers whose results go, layer after layer, into the first judged one: one walk
     # along the trunk from the first layer (one walk per layer took minutes on 5,000 layers)
     before_first: set[Any] = set()
@@ -322,11 +298,11 @@ def _gradient_flow(
                 )
             )
     findings = stopped + findings
-    return findings if flow is None else [*findings, flow]
+    return findings if found is None else [*findings, found]
 
 
 def _stopped_by_norms(
-    g: Graph, order: list[Any], types: dict[str, str | None], layers: list[_Layer]
+    g: Graph, order: list[Any], types: dict[str, str | None], layers: list[Layer]
 ) -> list[dict[str, Any]]:
     """A finding for each normalisation op that passes back almost none of its gradient
     (see _normalised.py), with the layers before it that therefore do not learn."""
@@ -350,83 +326,3 @@ def _stopped_by_norms(
                 )
             )
     return findings
-
-
-#: The fewest layers judged without the output layer (two steps between them).
-HIDDEN_JUDGED = 3
-
-
-def _flow(
-    g: Graph, types: dict[str, str | None], usable: list[_Layer], huge: bool
-) -> dict[str, Any] | None:
-    """The vanishing or exploding finding of the gradient's change from the last of `usable`
-    back to the first, if it crosses the limits (see the thresholds at the top)."""
-    steps = [
-        earlier.rms / later.rms / math.sqrt(later.fan_out / later.fan_in)
-        for earlier, later in itertools.pairwise(usable)
-    ]
-    total = math.prod(steps)
-    per_layer = total ** (1 / len(steps))
-    first, last = usable[0], usable[-1]
-    # the sentence says the first layer's gradient RMS against the last one's as it is (a
-    # student can check it), and per layer the corrected steps: a 64 -> 1 output layer alone
-    # makes the raw figure about 8x larger, 13.8x per layer where sigmoid's 4-5x is meant
-    seen = first.rms / last.rms
-    numbers = {
-        "first": weight_of(g._node[first.node], types),
-        "last": weight_of(g._node[last.node], types),
-        "layers": [layer.module for layer in usable],
-        "rms": [layer.rms for layer in usable],
-        "steps": steps,
-    }
-    fast_down, fast_up = per_layer < PER_LAYER_LOW, per_layer > PER_LAYER_HIGH
-    # fast, or slow over many layers; or fast with a large gap the width correction hides
-    # (a 512-wide head makes a 4-layer sigmoid net's corrected product look small)
-    shrinks = ((fast_down or seen < SEEN_LOW) and total < TOTAL_LOW) or (
-        fast_down and seen < SEEN_LOW
-    )
-    grows = ((fast_up or seen > 1 / SEEN_LOW) and total > TOTAL_HIGH) or (
-        fast_up and seen > 1 / SEEN_LOW
-    )
-    # "the first layers barely learn" needs layers between the first and the last
-    count = "one" if len(steps) == 1 else "many"
-    # a huge gradient somewhere is the story (a learning rate far too high): a layer with
-    # less of it is not "barely learning"
-    weights = [layer.node for layer in usable]
-    if shrinks and seen < 1 and not huge:
-        effect = message(f"graph.health.effect.barely_learn_{count}")
-        key, words = layers_wording(g, "vanishing", weights, len(steps), types)
-        return finding(
-            "vanishing",
-            key,
-            "backward",
-            first.node,
-            first.module,
-            per_layer=1 / per_layer,
-            total=1 / seen,
-            times=times_text(1 / seen),
-            ratio=total,
-            effect=effect,
-            **words,
-            **numbers,
-        )
-    # a weight's gradient is its input times the gradient behind it: unscaled data (prices,
-    # raw pixels) makes the first layer's large whatever the depth, as `large_inputs` says
-    if grows and seen > 1 and large_data(g, first.node) is None:
-        effect = message(f"graph.health.effect.unstable_{count}")
-        key, words = layers_wording(g, "exploding", weights, len(steps), types)
-        return finding(
-            "exploding",
-            key,
-            "backward",
-            first.node,
-            first.module,
-            per_layer=per_layer,
-            total=seen,
-            times=times_text(seen),
-            ratio=total,
-            effect=effect,
-            **words,
-            **numbers,
-        )
-    return None

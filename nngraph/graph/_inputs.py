@@ -30,7 +30,7 @@ from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["LARGE_INPUT", "large_data", "large_inputs"]
+__all__ = ["LARGE_INPUT", "large_data", "large_inputs", "multiplying"]
 
 #: Data whose root mean square passes this is not standardised (raw pixels 0-255, prices).
 LARGE_INPUT = 10.0
@@ -73,7 +73,7 @@ def large_data(g: Graph, weight: Any) -> Any | None:
     constant or the result of ops autograd does not track, that does not require grad (a
     hand-made weight does)."""
     nodes = g._node
-    for op in _multiplying(g, weight):
+    for op in multiplying(g, weight):
         frontier = [p for p in g._pred[op] if p != weight]
         for _ in range(4):  # a few reshapes back at most
             after = []
@@ -89,7 +89,7 @@ def large_data(g: Graph, weight: Any) -> Any | None:
     return None
 
 
-def _multiplying(g: Graph, weight: Any) -> list[Any]:
+def multiplying(g: Graph, weight: Any) -> list[Any]:
     """The ops that multiply by `weight`: reading it, or what is made of it on the way (the
     transpose a Linear's weight goes through, an inner node of the call: it has no value)."""
     nodes = g._node

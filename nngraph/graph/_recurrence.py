@@ -37,6 +37,7 @@ __all__ = [
     "STEPS_HIGH",
     "STEPS_LOW",
     "layers_wording",
+    "reaches",
     "recurrent_flow",
 ]
 
@@ -132,14 +133,14 @@ def _runs(g: Graph, steps: list[Any], position: dict[Any, int]) -> list[list[Any
     its own."""
     runs = [[steps[0]]]
     for before, after in itertools.pairwise(steps):
-        if _reaches(g, before, after, position):
+        if reaches(g, before, after, position):
             runs[-1].append(after)
         else:
             runs.append([after])
     return runs
 
 
-def _reaches(g: Graph, start: Any, goal: Any, position: dict[Any, int]) -> bool:
+def reaches(g: Graph, start: Any, goal: Any, position: dict[Any, int]) -> bool:
     """Whether a path of ops autograd tracks runs from `start` to `goal`, through nodes before
     `goal` in forward order (which holds any path to it): one step's few nodes, in an unrolled
     recurrence. (A greedy decoder's next step reads the `argmax` of the last: no gradient
@@ -230,7 +231,12 @@ def _remedy(kind: str, weight: dict[str, Any], module_type: str | None, g: Graph
 
 
 def layers_wording(
-    g: Graph, kind: str, weights: list[Any], hops: int, types: dict[str, str | None]
+    g: Graph,
+    kind: str,
+    weights: list[Any],
+    hops: int,
+    types: dict[str, str | None],
+    remedy: str | None = None,
 ) -> tuple[str, dict[str, str]]:
     """The catalog key and the words of a `vanishing` or `exploding` finding between the
     layers of `weights` (in forward order), `hops` steps from the first to the last.
@@ -239,7 +245,8 @@ def layers_wording(
     layers it is the overall figure again, and a recurrent layer among them (`nn.LSTM`, a
     `GRUCell` run in a loop) is no one layer: its gradient passes through its gates at every
     time step. Its advice is the recurrent one (clipping, Adam, shorter sequences), not ReLU,
-    Kaiming and BatchNorm."""
+    Kaiming and BatchNorm. `remedy` is the feed-forward advice for `vanishing`, where it fits
+    the model (see `_remedy`); the general one where it is not given."""
     names: list[str] = []
     plain = False
     for weight in weights:
@@ -252,10 +259,13 @@ def layers_wording(
             continue
         names.append(layer_name(module, types) if module else leaf_name(data))
         plain = plain or module_type in _PLAIN
-    if not names and hops > 1:
-        return kind, {}
     if not names:
-        return f"{kind}_overall", {"remedy": message(f"graph.health.remedy.layers_{kind}")}
+        if kind == "vanishing":
+            words = {"remedy": remedy or message("graph.health.remedy.layers_vanishing")}
+            return (kind if hops > 1 else f"{kind}_overall"), words
+        if hops > 1:
+            return kind, {}
+        return f"{kind}_overall", {"remedy": message("graph.health.remedy.layers_exploding")}
     if kind == "exploding":
         return f"{kind}_overall", {"remedy": message("graph.health.remedy.steps_exploding")}
     through = names[0]

@@ -1389,9 +1389,27 @@ MESSAGES: dict[str, str] = {
     "graph.health.vanishing": (
         "Gradients shrink about {per_layer:.1f} times per layer on the way back (not counting"
         " what the layers' different widths alone do): the weights of {first} get gradients"
-        " about {times} times smaller (RMS) than those of {last}, so {effect}. Use ReLU-family"
-        " activations with nn.init.kaiming_normal_, add BatchNorm or LayerNorm, or residual"
-        " connections; sigmoid or tanh in hidden layers shrink the gradient at every layer."
+        " about {times} times smaller (RMS) than those of {last}, so {effect}. {remedy}"
+    ),
+    "graph.health.head_cause_unknown": (
+        "A weight's gradient is its input times the gradient behind it: values far from"
+        " centred, or very large, going into the last layer make its gradient large, and a"
+        " LayerNorm just before it brings them in line."
+    ),
+    "graph.health.head_cause_uncentred": (
+        "A weight's gradient is its input times the gradient behind it, and the last layer"
+        " reads values far from centred (mean {mean:.3g}, std {std:.3g}): a LayerNorm just"
+        " before it, or activations centred on zero, brings its gradient in line with the"
+        " others."
+    ),
+    # the whole change in one step, into the last layer: {cause} is a head_cause_* key
+    "graph.health.vanishing_head": (
+        "Almost all of the gap between the layers' gradients sits in one step: the weights of"
+        " {last} get gradients about {times} times larger (RMS) than those of {before} just"
+        " before it, while over the {hidden} layers from {first} to {before} the gradient"
+        " changes far less (RMS {low:.2g} to {high:.2g}). So the gradient does not fade"
+        " through the depth: the last layer's is out of scale, and one training step moves it"
+        " far more than the others. {cause}"
     ),
     # {effect} in vanishing / exploding: one layer before the last, or several
     "graph.health.effect.barely_learn_one": "the first layer barely learns",
@@ -1441,6 +1459,23 @@ MESSAGES: dict[str, str] = {
         " initialisation, or use nn.init.kaiming_normal_ before ReLU (std = sqrt(2 /"
         " fan_in)), and a smaller learning rate; the loss and the updates are huge until"
         " then."
+    ),
+    "graph.health.vanishing_values_grad": (
+        "The values shrink about {factor:,.0f}x per layer over {layers} layers: RMS {first:.2g}"
+        " after {from_module}, {last:.2g} after {to_module}. The weights are too small for this"
+        " depth, as each layer multiplies the size of what it reads, and a weight's gradient is"
+        " its input times the gradient behind it, so the weights of these layers get almost no"
+        " gradient (RMS {low:.1e} to {high:.1e}) and barely learn. Keep PyTorch's default"
+        " initialisation, or use nn.init.kaiming_normal_ before ReLU (std = sqrt(2 / fan_in))."
+    ),
+    # the mirror image of exploding_values; _grad with the weights' gradient RMS
+    "graph.health.vanishing_values": (
+        "The values shrink about {factor:,.0f}x per layer over {layers} layers: RMS {first:.2g}"
+        " after {from_module}, {last:.2g} after {to_module}. The weights are too small for this"
+        " depth, as each layer multiplies the size of what it reads, and a weight's gradient is"
+        " its input times the gradient behind it, so these layers barely learn. Keep PyTorch's"
+        " default initialisation, or use nn.init.kaiming_normal_ before ReLU (std = sqrt(2 /"
+        " fan_in))."
     ),
     "graph.health.vanishing_zero_output": (
         "Every weight gets a gradient of exactly zero, so nothing learns from this batch: what"
@@ -1496,6 +1531,22 @@ MESSAGES: dict[str, str] = {
         " or residual connections; sigmoid or tanh in hidden layers shrink the gradient at every"
         " layer."
     ),
+    "graph.health.remedy.layers_vanishing_had": (
+        "The model already has the usual fixes (ReLU-family activations, weights at the scale"
+        " nn.init.kaiming_normal_ gives, a normalisation, residual connections): the finding's"
+        " steps, one per layer, show where the gradient drops most."
+    ),
+    "graph.health.remedy.fixes_saturating": (
+        "{fixes}; sigmoid or tanh in hidden layers shrink the gradient at every layer."
+    ),
+    "graph.health.remedy.fixes": "{fixes}.",
+    "graph.health.remedy.either": "{first}, or {last}",
+    "graph.health.remedy.fix.residual": "add residual connections",
+    "graph.health.remedy.fix.batch_norm": "add BatchNorm",
+    "graph.health.remedy.fix.norm": "add BatchNorm or LayerNorm",
+    "graph.health.remedy.fix.kaiming": "initialise the weights with nn.init.kaiming_normal_",
+    # the fixes the model lacks, in {fixes} of remedy.fixes*, joined by remedy.either
+    "graph.health.remedy.fix.relu": "use ReLU-family activations with nn.init.kaiming_normal_",
     "graph.health.exploding_overall": (
         "Gradients grow on the way back: the weights of {first} get gradients about {times}"
         " times larger (RMS) than those of {last}, so {effect}. {remedy}"
@@ -1847,19 +1898,43 @@ MESSAGES: dict[str, str] = {
         " they share a large offset, so in many units every example lands on the same side of"
         " zero. A BatchNorm or LayerNorm just before that layer centres them."
     ),
+    # {why}: dead_grown_why_unbiased or dead_grown_why_biased
     "graph.health.dead_grown": (
         "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
-        " batch, so no gradient flows through them. This follows from the values that grow layer"
-        " after layer (above): with weights that large, every example lands on the same side of"
-        " zero in these units. What stops that growth (smaller weights, a lower learning rate)"
-        " brings these units back too."
+        " batch, so no gradient flows through them. {why} LeakyReLU, or a BatchNorm before each"
+        " ReLU (it centres every unit on the batch), keeps the gradient flowing through them."
     ),
     "graph.health.dead_after_grown": (
         "{dead} of {units} units of the ReLU after {layer} output zero for every example in the"
-        " batch, so no gradient flows through them. This follows from the values that grow"
-        " layer after layer (above): with weights that large, every example lands on the same"
-        " side of zero in these units. What stops that growth (smaller weights, a lower learning"
-        " rate) brings these units back too."
+        " batch, so no gradient flows through them. {why} LeakyReLU, or a BatchNorm before each"
+        " ReLU (it centres every unit on the batch), keeps the gradient flowing through them."
+    ),
+    "graph.health.dead_remedy_kaiming": (
+        "The weights of {layer} are already at the scale nn.init.kaiming_normal_ gives (std"
+        " {std:.2g}, about sqrt(2 / fan_in)), so the initialisation is not what silences them:"
+        " in a deep stack of ReLU layers some units fall silent anyway, as the layers bring the"
+        " examples ever closer together. LeakyReLU, or a BatchNorm before each ReLU (it centres"
+        " every unit on the batch), keeps the gradient flowing through them; if training has"
+        " started, a learning rate that is too high also silences units."
+    ),
+    "graph.health.dead_after_deep": (
+        "{dead} of {units} units of the ReLU after {layer} output zero for every example in the"
+        " batch, so no gradient flows through them. {remedy}"
+    ),
+    # the layer before the ReLU is at Kaiming scale: depth, not the initialisation
+    "graph.health.dead_deep": (
+        "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
+        " batch, so no gradient flows through them. {remedy}"
+    ),
+    "graph.health.dead_grown_why_biased": (
+        "The values also grow layer after layer (above); smaller weights stop that, but they"
+        " change a value's sign only through the biases, so they may not bring these units"
+        " back."
+    ),
+    "graph.health.dead_grown_why_unbiased": (
+        "The values also grow layer after layer (above), but that is not why these units are"
+        " silent: the layers before them have no biases, so the size of their weights changes"
+        " no value's sign, and with smaller weights the same units stay silent."
     ),
     # graph: g.summary() (numbers arrive already grouped: 25,557,032)
     "graph.summary.header.module": "Module",

@@ -1470,9 +1470,27 @@ MESSAGES: dict[str, str] = {
     "graph.health.vanishing": (
         "Gradient zanika: w drodze wstecz maleje około {per_layer:.1f} razy na warstwę (nie"
         " licząc tego, co zmieniają same różne szerokości warstw), więc wagi {first} dostają"
-        " gradient około {times} razy mniejszy (RMS) niż wagi {last}. {effect}. Użyj aktywacji z"
-        " rodziny ReLU z nn.init.kaiming_normal_, dodaj BatchNorm albo LayerNorm lub połączenia"
-        " rezydualne; sigmoid/tanh w warstwach ukrytych zmniejsza gradient w każdej warstwie."
+        " gradient około {times} razy mniejszy (RMS) niż wagi {last}. {effect}. {remedy}"
+    ),
+    "graph.health.head_cause_unknown": (
+        "Gradient wagi to jej wejście razy gradient za nią: wartości dalekie od wycentrowania"
+        " albo bardzo duże, wchodzące do ostatniej warstwy, dają jej duży gradient, a LayerNorm"
+        " tuż przed nią je wyrówna."
+    ),
+    "graph.health.head_cause_uncentred": (
+        "Gradient wagi to jej wejście razy gradient za nią, a ostatnia warstwa czyta wartości"
+        " dalekie od wycentrowania (średnia {mean:.3g}, odchylenie {std:.3g}): jej gradient"
+        " wyrówna się z pozostałymi po dodaniu LayerNorm tuż przed nią albo przy aktywacjach"
+        " wycentrowanych wokół zera."
+    ),
+    # cała zmiana w jednym kroku, do ostatniej warstwy: {cause} to jeden z kluczy head_cause_*
+    "graph.health.vanishing_head": (
+        "Prawie cała różnica między gradientami warstw leży w jednym kroku: wagi {last}"
+        " dostają gradient około {times} razy większy (RMS) niż wagi {before} tuż przed nią,"
+        " a na {hidden} warstwach od {first} do {before} gradient zmienia się znacznie mniej"
+        " (RMS od {low:.2g} do {high:.2g}). Gradient nie zanika więc w głąb sieci: to gradient"
+        " ostatniej warstwy jest nieproporcjonalnie duży, a jeden krok uczenia przesuwa ją"
+        " znacznie bardziej niż pozostałe. {cause}"
     ),
     # {effect} w vanishing / exploding: jedna warstwa przed ostatnią albo kilka
     "graph.health.effect.barely_learn_one": "Pierwsza warstwa prawie się nie uczy",
@@ -1524,6 +1542,24 @@ MESSAGES: dict[str, str] = {
         " inicjalizację PyTorcha albo użyj nn.init.kaiming_normal_ przed ReLU (std = sqrt(2 /"
         " fan_in)) i mniejszego współczynnika uczenia; do tego czasu strata i kroki uczenia są"
         " ogromne."
+    ),
+    "graph.health.vanishing_values_grad": (
+        "Wartości maleją około {factor:,.0f} razy na warstwę w {layers} kolejnych warstwach:"
+        " RMS {first:.2g} na wyjściu {from_module}, {last:.2g} na wyjściu {to_module}. Wagi są"
+        " za małe na tę głębokość, bo każda warstwa mnoży rozmiar tego, co czyta, a gradient"
+        " wagi to jej wejście razy gradient za nią, więc wagi tych warstw dostają prawie zerowy"
+        " gradient (RMS od {low:.1e} do {high:.1e}) i prawie się nie uczą. Zostaw domyślną"
+        " inicjalizację PyTorcha albo użyj nn.init.kaiming_normal_ przed ReLU (std = sqrt(2 /"
+        " fan_in))."
+    ),
+    # lustrzane odbicie exploding_values; _grad z RMS gradientu wag
+    "graph.health.vanishing_values": (
+        "Wartości maleją około {factor:,.0f} razy na warstwę w {layers} kolejnych warstwach:"
+        " RMS {first:.2g} na wyjściu {from_module}, {last:.2g} na wyjściu {to_module}. Wagi są"
+        " za małe na tę głębokość, bo każda warstwa mnoży rozmiar tego, co czyta, a gradient"
+        " wagi to jej wejście razy gradient za nią, więc te warstwy prawie się nie uczą. Zostaw"
+        " domyślną inicjalizację PyTorcha albo użyj nn.init.kaiming_normal_ przed ReLU (std ="
+        " sqrt(2 / fan_in))."
     ),
     "graph.health.vanishing_zero_output": (
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
@@ -1583,6 +1619,22 @@ MESSAGES: dict[str, str] = {
         " LayerNorm lub połączenia rezydualne; sigmoid/tanh w warstwach ukrytych zmniejsza"
         " gradient w każdej warstwie."
     ),
+    "graph.health.remedy.layers_vanishing_had": (
+        "Model ma już zwykłe rozwiązania (aktywacje z rodziny ReLU, wagi w skali, jaką daje"
+        " nn.init.kaiming_normal_, normalizację, połączenia rezydualne): kroki w tym wyniku, po"
+        " jednym na warstwę, pokazują, gdzie gradient spada najbardziej."
+    ),
+    "graph.health.remedy.fixes_saturating": (
+        "{fixes}; sigmoid/tanh w warstwach ukrytych zmniejsza gradient w każdej warstwie."
+    ),
+    "graph.health.remedy.fixes": "{fixes}.",
+    "graph.health.remedy.either": "{first} lub {last}",
+    "graph.health.remedy.fix.residual": "dodaj połączenia rezydualne",
+    "graph.health.remedy.fix.batch_norm": "dodaj BatchNorm",
+    "graph.health.remedy.fix.norm": "dodaj BatchNorm albo LayerNorm",
+    "graph.health.remedy.fix.kaiming": "zainicjuj wagi funkcją nn.init.kaiming_normal_",
+    # rozwiązania, których modelowi brakuje, w {fixes} kluczy remedy.fixes*, łączone remedy.either
+    "graph.health.remedy.fix.relu": "użyj aktywacji z rodziny ReLU z nn.init.kaiming_normal_",
     "graph.health.exploding_overall": (
         "Gradient eksploduje: w drodze wstecz wagi {first} dostają gradient około {times} razy"
         " większy (RMS) niż wagi {last}. {effect}. {remedy}"
@@ -1944,19 +1996,45 @@ MESSAGES: dict[str, str] = {
         " wszystkie przykłady trafiają po tej samej stronie zera. Wycentruje je BatchNorm albo"
         " LayerNorm wstawiony tuż przed tą warstwą."
     ),
+    # {why}: dead_grown_why_unbiased albo dead_grown_why_biased
     "graph.health.dead_grown": (
         "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"
-        " partii dają zero, więc nie płynie przez nie żaden gradient. Wynika to z wartości"
-        " rosnących z warstwy na warstwę, opisanych wyżej: przy tak dużych wagach wszystkie"
-        " przykłady trafiają w tych jednostkach po tej samej stronie zera. To, co zatrzyma ten"
-        " wzrost (mniejsze wagi, mniejszy współczynnik uczenia), ożywi też te jednostki."
+        " partii dają zero, więc nie płynie przez nie żaden gradient. {why} LeakyReLU albo"
+        " BatchNorm przed każdym ReLU (centruje każdą jednostkę na partii) utrzyma przepływ"
+        " gradientu przez te jednostki."
     ),
     "graph.health.dead_after_grown": (
         "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w"
-        " partii dają zero, więc nie płynie przez nie żaden gradient. Wynika to z wartości"
-        " rosnących z warstwy na warstwę, opisanych wyżej: przy tak dużych wagach wszystkie"
-        " przykłady trafiają w tych jednostkach po tej samej stronie zera. To, co zatrzyma ten"
-        " wzrost (mniejsze wagi, mniejszy współczynnik uczenia), ożywi też te jednostki."
+        " partii dają zero, więc nie płynie przez nie żaden gradient. {why} LeakyReLU albo"
+        " BatchNorm przed każdym ReLU (centruje każdą jednostkę na partii) utrzyma przepływ"
+        " gradientu przez te jednostki."
+    ),
+    "graph.health.dead_remedy_kaiming": (
+        "Wagi {layer} mają już skalę, jaką daje nn.init.kaiming_normal_ (odchylenie {std:.2g},"
+        " około sqrt(2 / fan_in)), więc to nie inicjalizacja je wycisza: w głębokim stosie"
+        " warstw z ReLU część jednostek i tak milknie, bo kolejne warstwy coraz bardziej"
+        " zbliżają do siebie przykłady. LeakyReLU albo BatchNorm przed każdym ReLU (centruje"
+        " każdą jednostkę na partii) utrzyma przepływ gradientu przez te jednostki; jeśli"
+        " uczenie już trwa, jednostki wycisza też za duży współczynnik uczenia."
+    ),
+    "graph.health.dead_after_deep": (
+        "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w"
+        " partii dają zero, więc nie płynie przez nie żaden gradient. {remedy}"
+    ),
+    # warstwa przed ReLU jest w skali Kaiminga: przyczyną jest głębokość, nie inicjalizacja
+    "graph.health.dead_deep": (
+        "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"
+        " partii dają zero, więc nie płynie przez nie żaden gradient. {remedy}"
+    ),
+    "graph.health.dead_grown_why_biased": (
+        "Wartości rosną też z warstwy na warstwę (opisane wyżej); mniejsze wagi zatrzymają ten"
+        " wzrost, ale znak wartości zmieniają tylko przez biasy, więc mogą nie ożywić tych"
+        " jednostek."
+    ),
+    "graph.health.dead_grown_why_unbiased": (
+        "Wartości rosną też z warstwy na warstwę (opisane wyżej), ale nie dlatego te jednostki"
+        " milczą: warstwy przed nimi nie mają biasów, więc wielkość ich wag nie zmienia znaku"
+        " żadnej wartości, a przy mniejszych wagach milczą te same jednostki."
     ),
     # graph: g.summary() (liczby przychodzą już pogrupowane: 25 557 032)
     "graph.summary.header.module": "Moduł",

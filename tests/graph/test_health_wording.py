@@ -52,13 +52,16 @@ def test_a_tiny_gradient_is_not_told_to_use_the_default_init_that_shrinks_it(lan
         assert "zbyt małe wagi początkowe (tak działa domyślna inicjalizacja" in tiny["message"]
 
 
-def test_dead_units_where_the_values_grow_are_said_to_follow_from_it():
+def test_dead_units_where_the_values_grow_name_the_growth_without_promising_a_cure():
+    # "This follows from the values that grow ... smaller weights bring these units back" was
+    # false (sweep 22e, F2): a ReLU layer's weights change a value's sign only through biases
     found = relu20(std=1.0).health()
     grow = [f for f in found if f["kind"] == "exploding" and "factor" in f]
     dead = [f for f in found if f["kind"] == "dead"]
     assert grow and dead
     for f in dead:
-        assert "follows from the values that grow layer after layer" in f["message"]
+        assert "The values also grow layer after layer (above)" in f["message"]
+        assert "brings these units back" not in f["message"]
         assert "a learning rate that is too high" not in f["message"]
     assert found.index(grow[0]) < found.index(dead[0])  # "above"
 

@@ -1,0 +1,238 @@
+"""Vanishing and exploding gradients through the layers: the change of the weight-gradient RMS
+from the last layer of the trunk back to the first (see `_health` for how the layers are found).
+
+Where one step makes the whole change, the finding names that step instead of a change per
+layer: a sigmoid MLP with BatchNorm and residual connections gets gradients of the same size
+through its hidden layers (they grow a little on the way back), but its 64 -> 1 head reads the
+residual stream, a sum of sigmoid outputs with a mean of about 5, and gets a gradient 1,000x
+theirs. "Shrinks 1.6x per layer" would spread that one step over eleven.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nngraph.graph._dead import UNCENTRED
+from nngraph.graph._finding import finding, weight_of
+from nngraph.graph._inputs import large_data, multiplying
+from nngraph.graph._nodes import is_integer
+from nngraph.graph._parameters import learnable
+from nngraph.graph._recurrence import layers_wording
+from nngraph.graph._remedy import layers_remedy
+from nngraph.i18n import message, times_text
+
+if TYPE_CHECKING:
+    from nngraph.graph._graph import Graph
+
+__all__ = [
+    "HEAD_HIDDEN",
+    "HIDDEN_JUDGED",
+    "PER_LAYER_HIGH",
+    "PER_LAYER_LOW",
+    "RMS_HUGE",
+    "RMS_TINY",
+    "SEEN_LOW",
+    "TOTAL_HIGH",
+    "TOTAL_LOW",
+    "Layer",
+    "flow",
+    "head_step",
+]
+
+# Thresholds, calibrated on 6-layer MLPs (32 -> 64 x5 -> 1, batch 64, MSE loss, 50 seeds).
+# Per step we compare the weight-gradient RMS of a layer with that of the next one, divided
+# by sqrt(fan_out / fan_in) of the next layer: backprop through a 64 -> 1 layer spreads the
+# gradient over 64 inputs, so even a healthy net shows 8x less there (measured: 0.07-0.16
+# raw, 0.5-1.3 corrected, on the last step of the ReLU net). On the corrected steps we use
+# their geometric mean (per layer) and their product (first layer vs last layer):
+#   Linear+Sigmoid, default init:        per layer 0.11-0.24, first/last 1.4e-5 - 7e-4
+#   Linear+ReLU, kaiming_normal_ init:   per layer 0.69-1.10, first/last 0.16 - 1.6
+#   (10 layers deep: 0.75-1.07, 0.076-1.9; width 16 or 512: 0.68-1.12, 0.15-1.7)
+#   Linear+Tanh, default init:           per layer 0.69-1.07, first/last 0.16 - 1.4
+# Both must cross: 0.4 per layer sits midway (in log scale) between 0.24 and 0.69, 0.01
+# first/last is 14x above the worst sigmoid net and 7x below the worst healthy ReLU net.
+# Exploding is the mirror image.
+# A deep net can shrink slowly and still lose most of its gradient: a 20-layer tanh MLP at
+# default init shrinks 0.6-0.7x per layer, first/last 2e-5 - 2e-3 (raw, as a student sees it:
+# 3e-6 - 2e-4; widths 32-128). So a product below 0.01 counts also where the raw first/last
+# (`seen`) is below 1e-3. Neither alone: a 12-layer post-LN transformer's product is 1e-4 (its
+# packed q, k, v counts 3x wide), its raw first/last 0.01 - 0.2; a Kaiming ReLU MLP 4096 wide
+# is 3e-3 raw, 0.2 corrected. Caught so: tanh 20 layers deep (12-15 in some seeds), VGG-12
+# without BatchNorm.
+PER_LAYER_LOW, PER_LAYER_HIGH = 0.4, 1 / 0.4
+TOTAL_LOW, TOTAL_HIGH = 0.01, 100.0
+SEEN_LOW = 1e-3
+# Absolute limits on one layer's weight-gradient RMS.
+RMS_TINY, RMS_HUGE = 1e-8, 1e4
+
+#: The fewest layers judged without the output layer (two steps between them).
+HIDDEN_JUDGED = 3
+
+# One step makes the change where the last step alone is below TOTAL_LOW (corrected) while the
+# layers before it change by less than HEAD_HIDDEN either way in all (product of their corrected
+# steps): the last step is then at least two thirds of the change, in log scale. Measured
+# (12 Linear layers 64 wide, 3 seeds): sigmoid + BatchNorm + residual, last step 0.0016-0.0023,
+# the hidden ones 3.3-3.6 (they grow); sigmoid + residual without a norm, or with LayerNorm,
+# last step 0.04-0.08 and the hidden ones 0.04-0.1 (a shrink through depth as well: said per
+# layer, as before); plain sigmoid MLPs, CNNs, deep tanh or ReLU nets: last step 0.07-0.6.
+HEAD_HIDDEN = 10.0
+
+
+@dataclass
+class Layer:
+    """A layer of the trunk: its module, its weight's node, the RMS of that weight's gradient
+    and the weight's fans."""
+
+    module: str
+    node: Any  # the weight's parameter node
+    rms: float
+    fan_in: int
+    fan_out: int
+
+
+def corrected_steps(usable: list[Layer]) -> list[float]:
+    """Each step back from a layer to the one before it: the ratio of their gradient RMS,
+    without the change the later layer's widths alone make (see the thresholds above)."""
+    return [
+        earlier.rms / later.rms / math.sqrt(later.fan_out / later.fan_in)
+        for earlier, later in itertools.pairwise(usable)
+    ]
+
+
+def flow(
+    g: Graph,
+    types: dict[str, str | None],
+    usable: list[Layer],
+    huge: bool,
+    position: dict[Any, int],
+) -> dict[str, Any] | None:
+    """The vanishing or exploding finding of the gradient's change from the last of `usable`
+    back to the first, if it crosses the limits (see the thresholds at the top)."""
+    steps = corrected_steps(usable)
+    total = math.prod(steps)
+    per_layer = total ** (1 / len(steps))
+    first, last = usable[0], usable[-1]
+    # the sentence says the first layer's gradient RMS against the last one's as it is (a
+    # student can check it), and per layer the corrected steps: a 64 -> 1 output layer alone
+    # makes the raw figure about 8x larger, 13.8x per layer where sigmoid's 4-5x is meant
+    seen = first.rms / last.rms
+    numbers = {
+        "first": weight_of(g._node[first.node], types),
+        "last": weight_of(g._node[last.node], types),
+        "layers": [layer.module for layer in usable],
+        "rms": [layer.rms for layer in usable],
+        "steps": steps,
+    }
+    fast_down, fast_up = per_layer < PER_LAYER_LOW, per_layer > PER_LAYER_HIGH
+    # fast, or slow over many layers; or fast with a large gap the width correction hides
+    # (a 512-wide head makes a 4-layer sigmoid net's corrected product look small)
+    shrinks = ((fast_down or seen < SEEN_LOW) and total < TOTAL_LOW) or (
+        fast_down and seen < SEEN_LOW
+    )
+    grows = ((fast_up or seen > 1 / SEEN_LOW) and total > TOTAL_HIGH) or (
+        fast_up and seen > 1 / SEEN_LOW
+    )
+    # "the first layers barely learn" needs layers between the first and the last
+    count = "one" if len(steps) == 1 else "many"
+    # a huge gradient somewhere is the story (a learning rate far too high): a layer with
+    # less of it is not "barely learning"
+    weights = [layer.node for layer in usable]
+    if shrinks and seen < 1 and not huge:
+        effect = message(f"graph.health.effect.barely_learn_{count}")
+        remedy = layers_remedy(g, usable, position)
+        key, words = layers_wording(g, "vanishing", weights, len(steps), types, remedy)
+        return finding(
+            "vanishing",
+            key,
+            "backward",
+            first.node,
+            first.module,
+            per_layer=1 / per_layer,
+            total=1 / seen,
+            times=times_text(1 / seen),
+            ratio=total,
+            effect=effect,
+            **words,
+            **numbers,
+        )
+    # a weight's gradient is its input times the gradient behind it: unscaled data (prices,
+    # raw pixels) makes the first layer's large whatever the depth, as `large_inputs` says
+    if grows and seen > 1 and large_data(g, first.node) is None:
+        effect = message(f"graph.health.effect.unstable_{count}")
+        key, words = layers_wording(g, "exploding", weights, len(steps), types)
+        return finding(
+            "exploding",
+            key,
+            "backward",
+            first.node,
+            first.module,
+            per_layer=per_layer,
+            total=seen,
+            times=times_text(seen),
+            ratio=total,
+            effect=effect,
+            **words,
+            **numbers,
+        )
+    return None
+
+
+def head_step(g: Graph, types: dict[str, str | None], usable: list[Layer]) -> dict[str, Any] | None:
+    """A `vanishing` finding naming the last step, where that one step makes the change from
+    the last of `usable` back to the first and the layers before it change little (see
+    `HEAD_HIDDEN`); None where the change is spread over the layers."""
+    if len(usable) < HIDDEN_JUDGED + 1:
+        return None
+    steps = corrected_steps(usable)
+    hidden = math.prod(steps[:-1])
+    if not (steps[-1] < TOTAL_LOW and 1 / HEAD_HIDDEN <= hidden <= HEAD_HIDDEN):
+        return None
+    first, before, last = usable[0], usable[-2], usable[-1]
+    hidden_rms = [layer.rms for layer in usable[:-1]]
+    seen = before.rms / last.rms
+    value = _input_value(g, last.node)
+    if value is not None and abs(value["mean"]) >= UNCENTRED * value["std"]:
+        cause = message("graph.health.head_cause_uncentred", mean=value["mean"], std=value["std"])
+    else:
+        cause = message("graph.health.head_cause_unknown")
+    return finding(
+        "vanishing",
+        "vanishing_head",
+        "backward",
+        last.node,
+        last.module,
+        first=weight_of(g._node[first.node], types),
+        before=weight_of(g._node[before.node], types),
+        last=weight_of(g._node[last.node], types),
+        hidden=len(usable) - 1,
+        low=min(hidden_rms),
+        high=max(hidden_rms),
+        total=1 / seen,
+        times=times_text(1 / seen),
+        ratio=math.prod(steps),
+        cause=cause,
+        layers=[layer.module for layer in usable],
+        rms=[layer.rms for layer in usable],
+        steps=steps,
+        **({} if value is None else {"mean": value["mean"], "std": value["std"]}),
+    )
+
+
+def _input_value(g: Graph, weight: Any) -> dict[str, Any] | None:
+    """The value statistics (mean, std) of what the op multiplying by `weight` reads: the
+    values the layer gets; None where they are not known (`graph_of` keeps no values)."""
+    nodes = g._node
+    made_of_weight = {weight, *g._succ[weight]}
+    for op in multiplying(g, weight):
+        for p in g._pred[op]:
+            data = nodes[p]
+            if p in made_of_weight or learnable(data) or is_integer(data):
+                continue
+            value = data.get("value") or {}
+            mean, std = value.get("mean"), value.get("std")
+            if mean is not None and std is not None and math.isfinite(mean + std):
+                return {"mean": mean, "std": std}
+    return None

@@ -1,0 +1,201 @@
+"""The advice names only what the model lacks (sweep 22e, F4), and dead units beside values that
+grow are promised nothing that smaller weights do not do (F2)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+import nngraph as ng
+from nngraph.i18n import message
+from tests.graph.test_health_head import SigmoidResidualMLP
+
+
+def _data(seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    x = torch.randn(64, 32, generator=torch.Generator().manual_seed(1000 + seed))
+    y = torch.randn(64, 1, generator=torch.Generator().manual_seed(2000 + seed))
+    return x, y
+
+
+def _mlp(activation: type[nn.Module], depth: int, norm: type[nn.Module] | None = None):
+    layers: list[nn.Module] = []
+    width = 32
+    for _ in range(depth - 1):
+        layers.append(nn.Linear(width, 64))
+        if norm is not None:
+            layers.append(norm(64))
+        layers.append(activation())
+        width = 64
+    return nn.Sequential(*layers, nn.Linear(64, 1))
+
+
+def _vanishing(model: nn.Module, seed: int = 0) -> str:
+    x, y = _data(seed)
+    g = ng.trace(model, x, loss=lambda out: F.mse_loss(out, y))
+    (finding,) = [f for f in g.health() if f["kind"] == "vanishing"]
+    assert "per_layer" in finding
+    return finding["message"]
+
+
+# -- vanishing: the fixes the model lacks ---------------------------------------------------------
+
+
+def test_a_plain_sigmoid_mlp_keeps_the_full_advice():
+    torch.manual_seed(0)
+    text = _vanishing(_mlp(nn.Sigmoid, 6))
+    assert text.endswith(message("graph.health.remedy.layers_vanishing"))
+
+
+def test_a_sigmoid_mlp_with_layernorm_is_not_told_to_add_layernorm():
+    torch.manual_seed(0)
+    text = _vanishing(_mlp(nn.Sigmoid, 6, nn.LayerNorm))
+    assert "BatchNorm or LayerNorm" not in text
+    for advice in ("ReLU-family", "add BatchNorm", "residual connections", "sigmoid or tanh"):
+        assert advice in text
+    ng.set_language("pl")
+    torch.manual_seed(0)
+    text = _vanishing(_mlp(nn.Sigmoid, 6, nn.LayerNorm))
+    assert "BatchNorm albo LayerNorm" not in text
+    assert "Użyj aktywacji z rodziny ReLU" in text and "dodaj BatchNorm" in text
+
+
+def test_a_relu_mlp_is_not_told_to_use_relu():
+    torch.manual_seed(0)  # PyTorch's default init, 12 layers: a slow shrink
+    text = _vanishing(_mlp(nn.ReLU, 12))
+    assert "ReLU-family" not in text and "sigmoid or tanh" not in text
+    for advice in ("nn.init.kaiming_normal_", "BatchNorm or LayerNorm", "residual connections"):
+        assert advice in text
+
+
+class _SigmoidResidualNoNorm(SigmoidResidualMLP):
+    def __init__(self) -> None:
+        super().__init__()
+        for block in self.blocks:
+            block[1] = nn.Identity()  # no BatchNorm
+
+
+def test_a_residual_net_is_not_told_to_add_residual_connections():
+    torch.manual_seed(0)
+    text = _vanishing(_SigmoidResidualNoNorm())
+    assert "residual connections" not in text
+    assert "ReLU-family" in text and "BatchNorm or LayerNorm" in text
+
+
+# -- dead units: the advice taken already ---------------------------------------------------------
+
+
+def _kaiming_relu(depth: int) -> nn.Sequential:
+    model = _mlp(nn.ReLU, depth)
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+            nn.init.zeros_(layer.bias)
+    return model
+
+
+def test_dead_units_after_kaiming_weights_are_not_told_to_use_kaiming():
+    torch.manual_seed(1)
+    x, y = _data(1)
+    g = ng.trace(_kaiming_relu(20), x, loss=lambda out: F.mse_loss(out, y))
+    dead = [f for f in g.health() if f["kind"] == "dead"]
+    assert dead  # 20 layers deep: units silent on the batch, and on fresh data too
+    for f in dead:
+        text = f["message"]
+        assert "already at the scale nn.init.kaiming_normal_ gives" in text
+        assert "Try a lower learning rate" not in text  # nothing trained yet, as far as known
+        assert "if training has started" in text and "LeakyReLU" in text
+
+
+# -- dead units beside values that grow -----------------------------------------------------------
+
+
+def _relu_std_1(bias: bool) -> nn.Sequential:
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for _ in range(20):
+        layers += [nn.Linear(64, 64), nn.ReLU()]
+    model = nn.Sequential(*layers, nn.Linear(64, 1))
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            nn.init.normal_(layer.weight, std=1.0)
+            if not bias:
+                nn.init.zeros_(layer.bias)
+    return model
+
+
+def _dead(model: nn.Module, x: torch.Tensor) -> list[dict]:
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    return [f for f in g.health() if f["kind"] == "dead"]
+
+
+def test_dead_units_of_a_zero_bias_net_are_not_said_to_come_back_with_smaller_weights():
+    # it said "What stops that growth (smaller weights, ...) brings these units back too"
+    model, x = _relu_std_1(bias=False), torch.randn(64, 64)
+    dead = _dead(model, x)
+    assert dead
+    for f in dead:
+        assert "no biases" in f["message"] and "the same units stay silent" in f["message"]
+        assert "brings these units back" not in f["message"]
+    with torch.no_grad():  # and so it is: the same units at Kaiming scale
+        for layer in model:
+            if isinstance(layer, nn.Linear):
+                layer.weight.mul_(math.sqrt(2 / 64))
+    rescaled = _dead(model, x)
+    assert [(f["module"], f["dead"]) for f in rescaled] == [(f["module"], f["dead"]) for f in dead]
+    # ... where the findings no longer suggest the initialisation they already have
+    assert all("already at the scale" in f["message"] for f in rescaled)
+
+
+def test_dead_units_of_a_biased_net_beside_growing_values_are_promised_nothing():
+    dead = _dead(_relu_std_1(bias=True), torch.randn(64, 64))
+    assert dead
+    for f in dead:
+        assert "grow layer after layer (above)" in f["message"]
+        assert "may not bring these units back" in f["message"]
+        assert "brings these units back too" not in f["message"]
+
+
+class _ReluResidual(nn.Module):
+    """Kaiming-initialised `h = h + relu(norm(Linear(h)))` blocks, or without the `+ h`."""
+
+    def __init__(self, residual: bool) -> None:
+        super().__init__()
+        self.residual = residual
+        self.layers = nn.ModuleList(nn.Linear(32, 32) for _ in range(6))
+        self.norms = nn.ModuleList(nn.LayerNorm(32) for _ in range(6))
+        for layer in self.layers:
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        for layer, norm in zip(self.layers, self.norms, strict=True):
+            out = torch.relu(norm(layer(h)))
+            h = h + out if self.residual else out
+        return h
+
+
+def _remedy_of(model: nn.Module) -> str:
+    from nngraph.graph._flow import Layer
+    from nngraph.graph._nodes import forward_order
+    from nngraph.graph._remedy import layers_remedy
+
+    torch.manual_seed(0)
+    g = ng.trace(model, torch.randn(16, 32), loss=lambda y: y.pow(2).mean())
+    position = {n: i for i, n in enumerate(forward_order(g))}
+    weights = sorted(
+        (n for n, d in g.nodes(data=True) if str(d["name"]).endswith("weight") and d["shape"]),
+        key=lambda n: min(position[s] for s in g.successors(n)),
+    )
+    layers = [Layer(g.nodes[n]["module"], n, 1.0, 32, 32) for n in weights]
+    return layers_remedy(g, [x for x in layers if len(g.nodes[x.node]["shape"]) == 2], position)
+
+
+def test_the_remedy_leaves_out_every_fix_the_layers_have():
+    torch.manual_seed(0)
+    assert _remedy_of(_ReluResidual(residual=True)) == message(
+        "graph.health.remedy.layers_vanishing_had"
+    )
+    torch.manual_seed(0)  # ReLU with LayerNorm: no BatchNorm asked for, only the shortcut
+    assert _remedy_of(_ReluResidual(residual=False)) == "Add residual connections."
