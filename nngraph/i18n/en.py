@@ -1999,30 +1999,33 @@ MESSAGES: dict[str, str] = {
         " gradient flows through them: modules {layers}. The usual causes: a learning rate that"
         " is too high, a large negative bias, an initialisation that shrinks the values so that"
         " the biases decide (PyTorch's default one does so in a deep ReLU net), or weights so"
-        " large that every example lands on the same side of zero. Try a lower learning rate,"
-        " LeakyReLU, or nn.init.kaiming_normal_."
+        " large that every example lands on the same side of zero. Try LeakyReLU or a"
+        " BatchNorm before each ReLU, nn.init.kaiming_normal_ where the weights are not at its"
+        " scale, and, if training has started, a lower learning rate."
     ),
     "graph.summary.group.dead_after": (
         "In the ReLUs after {count} layers, {share} output zero for every example in the batch,"
         " so no gradient flows through them: after {layers}. The usual causes: a learning rate"
         " that is too high, a large negative bias, an initialisation that shrinks the values so"
         " that the biases decide (PyTorch's default one does so in a deep ReLU net), or weights"
-        " so large that every example lands on the same side of zero. Try a lower learning rate,"
-        " LeakyReLU, or nn.init.kaiming_normal_."
+        " so large that every example lands on the same side of zero. Try LeakyReLU or a"
+        " BatchNorm before each ReLU, nn.init.kaiming_normal_ where the weights are not at its"
+        " scale, and, if training has started, a lower learning rate."
     ),
     "graph.summary.group.dead_grown": (
         "In {count} ReLU layers, {share} output zero for every example in the batch, so no"
-        " gradient flows through them: modules {layers}. This follows from the values that grow"
-        " layer after layer (above): with weights that large, every example lands on the same"
-        " side of zero in these units. What stops that growth (smaller weights, a lower learning"
-        " rate) brings these units back too."
+        " gradient flows through them: modules {layers}. The values also grow layer after layer"
+        " (above); smaller weights stop that, but they change a value's sign only through the"
+        " biases, so they may not bring these units back. LeakyReLU, or a BatchNorm before each"
+        " ReLU (it centres every unit on the batch), keeps the gradient flowing through them."
     ),
     "graph.summary.group.dead_after_grown": (
         "In the ReLUs after {count} layers, {share} output zero for every example in the batch,"
-        " so no gradient flows through them: after {layers}. This follows from the values that"
-        " grow layer after layer (above): with weights that large, every example lands on the"
-        " same side of zero in these units. What stops that growth (smaller weights, a lower"
-        " learning rate) brings these units back too."
+        " so no gradient flows through them: after {layers}. The values also grow layer after"
+        " layer (above); smaller weights stop that, but they change a value's sign only through"
+        " the biases, so they may not bring these units back. LeakyReLU, or a BatchNorm before"
+        " each ReLU (it centres every unit on the batch), keeps the gradient flowing through"
+        " them."
     ),
     "graph.summary.group.share_range": "{low:.0%} to {high:.0%} of the units",
     "graph.summary.group.share_all": "all of the units",

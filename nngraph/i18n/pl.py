@@ -2100,8 +2100,9 @@ MESSAGES: dict[str, str] = {
         " przyczyny: za duży współczynnik uczenia, duży ujemny bias, inicjalizacja, która tak"
         " zmniejsza wartości, że decydują biasy (w głębokiej sieci z ReLU robi tak domyślna"
         " inicjalizacja PyTorcha), albo tak duże wagi, że wszystkie przykłady trafiają po tej"
-        " samej stronie zera. Spróbuj mniejszego współczynnika uczenia, LeakyReLU albo"
-        " nn.init.kaiming_normal_."
+        " samej stronie zera. Spróbuj LeakyReLU albo BatchNorm przed każdym ReLU,"
+        " nn.init.kaiming_normal_ tam, gdzie wagi nie mają jego skali, a jeśli trening już"
+        " trwa, mniejszego współczynnika uczenia."
     ),
     "graph.summary.group.dead_after": (
         "Martwe jednostki ReLU za {count} warstwami: {share}. Dla każdego przykładu w partii"
@@ -2109,24 +2110,25 @@ MESSAGES: dict[str, str] = {
         " przyczyny: za duży współczynnik uczenia, duży ujemny bias, inicjalizacja, która tak"
         " zmniejsza wartości, że decydują biasy (w głębokiej sieci z ReLU robi tak domyślna"
         " inicjalizacja PyTorcha), albo tak duże wagi, że wszystkie przykłady trafiają po tej"
-        " samej stronie zera. Spróbuj mniejszego współczynnika uczenia, LeakyReLU albo"
-        " nn.init.kaiming_normal_."
+        " samej stronie zera. Spróbuj LeakyReLU albo BatchNorm przed każdym ReLU,"
+        " nn.init.kaiming_normal_ tam, gdzie wagi nie mają jego skali, a jeśli trening już"
+        " trwa, mniejszego współczynnika uczenia."
     ),
     "graph.summary.group.dead_grown": (
         "Martwe jednostki ReLU w {count} warstwach: {share}. Dla każdego przykładu w partii"
-        " dają zero, więc nie płynie przez nie żaden gradient: moduły {layers}. Wynika to z"
-        " wartości rosnących z warstwy na warstwę, opisanych wyżej: przy tak dużych wagach"
-        " wszystkie przykłady trafiają w tych jednostkach po tej samej stronie zera. To, co"
-        " zatrzyma ten wzrost (mniejsze wagi, mniejszy współczynnik uczenia), ożywi też te"
-        " jednostki."
+        " dają zero, więc nie płynie przez nie żaden gradient: moduły {layers}. Wartości rosną"
+        " też z warstwy na warstwę (opisane wyżej); mniejsze wagi zatrzymają ten wzrost, ale"
+        " znak wartości zmieniają tylko przez biasy, więc mogą nie ożywić tych jednostek."
+        " LeakyReLU albo BatchNorm przed każdym ReLU (centruje każdą jednostkę na partii)"
+        " utrzyma przepływ gradientu przez te jednostki."
     ),
     "graph.summary.group.dead_after_grown": (
         "Martwe jednostki ReLU za {count} warstwami: {share}. Dla każdego przykładu w partii"
-        " dają zero, więc nie płynie przez nie żaden gradient: za warstwami {layers}. Wynika to"
-        " z wartości rosnących z warstwy na warstwę, opisanych wyżej: przy tak dużych wagach"
-        " wszystkie przykłady trafiają w tych jednostkach po tej samej stronie zera. To, co"
-        " zatrzyma ten wzrost (mniejsze wagi, mniejszy współczynnik uczenia), ożywi też te"
-        " jednostki."
+        " dają zero, więc nie płynie przez nie żaden gradient: za warstwami {layers}. Wartości"
+        " rosną też z warstwy na warstwę (opisane wyżej); mniejsze wagi zatrzymają ten wzrost,"
+        " ale znak wartości zmieniają tylko przez biasy, więc mogą nie ożywić tych jednostek."
+        " LeakyReLU albo BatchNorm przed każdym ReLU (centruje każdą jednostkę na partii)"
+        " utrzyma przepływ gradientu przez te jednostki."
     ),
     "graph.summary.group.share_range": "od {low:.0%} do {high:.0%} jednostek",
     "graph.summary.group.share_all": "wszystkie jednostki",
