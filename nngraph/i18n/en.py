@@ -601,14 +601,21 @@ MESSAGES: dict[str, str] = {
         "nngraph Monitor: validation came at steps {first} and {second}, so they are counted as"
         " epochs 1 and 2: each validation ends an epoch, as a step may count batches. If your"
         " step is the epoch number, pass it as epoch=, e.g. mon.log(epoch=epoch, loss=...):"
-        " then the text lines, best.epoch and the events use your numbers (epoch {second})"
+        " then the text lines, best.epoch and the events use your numbers (epoch {second}). If"
+        " it counts batches, this is right: ignore this warning"
     ),
     "monitor.warn.eval_repeated": (
-        "nngraph Monitor: {metric} was logged for step {step} already: did you run the cell"
-        " again? This call is kept in the history, in epoch {epoch}, but it is not counted as a"
+        "nngraph Monitor: {metric} was logged for step {step} already, with the same value: did"
+        " you run the cell again, or evaluate the same epoch twice? This call is kept in the history, in epoch {epoch}, but it is not counted as a"
         " new epoch, and the detectors do not judge it again (one step evaluated twice says"
         " nothing new about training). To log a new epoch, give it its own step: mon.log({next},"
         " ...)"
+    ),
+    "monitor.warn.eval_per_batch": (
+        "nngraph Monitor: {metric} was logged for step {step} already, as {first:.4g}: is it"
+        " logged once per validation batch? Log its mean over the whole validation set once per"
+        " epoch instead. Only the first value of a step counts, for the best epoch and the"
+        " detectors; the others are kept in the history, in epoch {epoch}"
     ),
     "monitor.warn.step_back": (
         "nngraph Monitor: step {step} comes after step {last}, so it is drawn at step {moved}"

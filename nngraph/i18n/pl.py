@@ -634,14 +634,20 @@ MESSAGES: dict[str, str] = {
         " jako epoki 1 i 2: każda walidacja kończy epokę, bo krok może liczyć partie danych."
         " Jeśli twój krok to numer epoki, podaj go jako epoch=, np. mon.log(epoch=epoch,"
         " loss=...): wtedy wiersze tekstu, best.epoch i zdarzenia użyją twoich numerów (epoka"
-        " {second})"
+        " {second}). Jeśli krok liczy partie danych, tak jest dobrze: zignoruj to ostrzeżenie"
     ),
     "monitor.warn.eval_repeated": (
-        "nngraph Monitor: {metric} zapisano już dla kroku {step}: czy komórka została"
-        " uruchomiona ponownie? To wywołanie zostaje w historii, w epoce {epoch}, ale nie liczy"
+        "nngraph Monitor: {metric} zapisano już dla kroku {step}, z tą samą wartością: czy"
+        " komórka została uruchomiona ponownie albo ta sama epoka oceniona dwa razy? To wywołanie zostaje w historii, w epoce {epoch}, ale nie liczy"
         " się jako nowa epoka, a detektory nie oceniają go ponownie (ten sam krok oceniony dwa"
         " razy nie mówi nic nowego o treningu). Nową epokę zapisz z jej własnym krokiem:"
         " mon.log({next}, ...)"
+    ),
+    "monitor.warn.eval_per_batch": (
+        "nngraph Monitor: {metric} zapisano już dla kroku {step}, jako {first:.4g}: czy jest"
+        " zapisywana po każdej partii walidacyjnej? Zapisz raz na epokę jej średnią z całego"
+        " zbioru walidacyjnego. Liczy się tylko pierwsza wartość kroku, dla najlepszej epoki i"
+        " dla detektorów; pozostałe zostają w historii, w epoce {epoch}"
     ),
     "monitor.warn.step_back": (
         "nngraph Monitor: krok {step} przychodzi po kroku {last}, więc jest rysowany jako krok"

@@ -30,6 +30,7 @@ Two mistakes are said once each, in a warning:
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -125,7 +126,7 @@ class EpochCounting:
         self._epoch_like = self._epoch_like and named and given is None and step.is_integer()
         if self._row_step is not None and step != self._row_step + 1:
             self._epoch_like = False  # two calls at one step: batches and a validation, maybe
-        repeated = self._earlier_eval_epoch(step, values) if given is None else None
+        repeated = self._earlier_eval_epoch(step, values, given=given is not None)
         # a call that joins the row of one evaluated again (its training loss) is part of it
         self._evaluated_again = repeated is not None or (joined and self._evaluated_again)
         if repeated is not None:
@@ -145,10 +146,15 @@ class EpochCounting:
         self._row_epoch = epoch
         return epoch
 
-    def _earlier_eval_epoch(self, step: float, values: Mapping[str, float]) -> int | None:
+    def _earlier_eval_epoch(
+        self, step: float, values: Mapping[str, float], *, given: bool
+    ) -> int | None:
         """The epoch of an earlier validation at ``step`` when this call logs one of its
-        validation metrics again (the "evaluate and log" cell run again, without ``epoch=``),
-        said once in a warning; ``None`` for a call that logs none again.
+        validation metrics again, said once in a warning: with the same value, the "evaluate
+        and log" cell run again (or the same epoch evaluated twice); with another, a value per
+        validation batch, of which only the first counts. Under one ``epoch=`` number (``given``)
+        only the same value is a repeat: two values there validate twice in the epoch, as
+        documented. ``None`` for a call that logs none again.
 
             >>> import warnings
             >>> from nngraph.monitor import Monitor
@@ -156,22 +162,28 @@ class EpochCounting:
             >>> for epoch in range(1, 4): mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
             >>> with warnings.catch_warnings(record=True) as caught:
             ...     warnings.simplefilter("always")
-            ...     mon.log(3, loss=0.3, val_loss=0.34)  # the cell run again
+            ...     mon.log(3, loss=0.3, val_loss=1 / 3)  # the cell run again
             >>> mon.epoch, str(caught[0].message)  # doctest: +ELLIPSIS
-            (3, 'nngraph Monitor: val_loss was logged for step 3 already: did you run the cell...')
+            (3, 'nngraph Monitor: val_loss was logged for step 3 already, with the same value: did...')
         """
-        for name in values:
+        for name, value in values.items():
             series = self.series.get(name) if is_validation(name) else None
             if series is None or series.last is None or series.last[0] != step:
+                continue
+            # the same value: the evaluation run again; another: one per validation batch
+            before = series.last[1]
+            again = value == before or (math.isnan(value) and math.isnan(before))
+            if given and not again:
                 continue
             epoch = int(series.epochs[-1])
             if not self._repeat_said:
                 self._repeat_said = True
                 text = message(
-                    "monitor.warn.eval_repeated",
+                    "monitor.warn.eval_repeated" if again else "monitor.warn.eval_per_batch",
                     metric=name,
                     step=fmt_step(step),
                     epoch=epoch,
+                    first=before,
                     next=fmt_step(step + 1),
                 )
                 warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
@@ -204,7 +216,8 @@ class EpochCounting:
         if self._epoch_steps_said:
             return
         self._epoch_steps_said = True  # the first two validations decide
-        if self._epoch_like and 2 <= step - first <= EPOCHS_APART:
+        moved = getattr(self, "_step_offset", 0.0)  # steps moved on: not the user's numbers
+        if self._epoch_like and not moved and 2 <= step - first <= EPOCHS_APART:
             text = message(
                 "monitor.warn.steps_are_epochs", first=fmt_step(first), second=fmt_step(step)
             )

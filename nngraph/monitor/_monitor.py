@@ -229,7 +229,9 @@ class Monitor(
                 series = self.series[key] = Series(self.max_points)
             series.append(step_f, v, call=self._calls, epoch=epoch)
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
-        improved = self._update_best(step_f, best_epoch, values, (self._rows, self._row))
+        improved = not self._evaluated_again and self._update_best(  # a repeat: the first counts
+            step_f, best_epoch, values, (self._rows, self._row)
+        )
         new_events: list[Event] = []  # none on a curve joining two models (see BestTracking),
         if not (self._other_model_trained or self._evaluated_again):  # nor on a cell run again
             new_events = self._feed_detectors(step_f, values, epoch)

@@ -170,15 +170,42 @@ def test_a_validation_logged_again_at_its_step_stays_in_its_epoch_with_one_warni
     mon = quiet(detectors=[])  # a validation cell run twice: every point is kept, as in records()
     mon.log(1, val_loss=0.5)
     with pytest.warns(UserWarning) as caught:
-        mon.log(1, val_loss=0.4)
-        mon.log(1, val_loss=0.45)
+        mon.log(1, val_loss=0.5)
+        mon.log(1, val_loss=0.5)
     (warning,) = [str(w.message) for w in caught]  # once
-    assert "val_loss was logged for step 1 already: did you run the cell again?" in warning
+    assert "val_loss was logged for step 1 already, with the same value: did you run the cell" in (
+        warning
+    )
     assert "epoch 1" in warning and "mon.log(2, ...)" in warning
     assert mon.epoch == 1 and mon.best is not None and mon.best.epoch == 1
-    assert mon.best.value == 0.4 and mon.history("val_loss")[1].tolist() == [0.5, 0.4, 0.45]
+    assert mon.history("val_loss")[1].tolist() == [0.5, 0.5, 0.5]
     mon.log(2, val_loss=0.3)  # the next epoch is 2, not 4
     assert mon.epoch == 2 and mon.best.epoch == 2
+
+
+@pytest.mark.parametrize("epoch_given", [False, True])
+def test_a_validation_logged_per_batch_is_told_to_log_the_mean_and_only_its_first_counts(
+    epoch_given: bool,
+) -> None:
+    # sweep 22f F1: `for batch in val_loader: mon.log(epoch, val_loss=...)` was asked whether
+    # the cell ran again, and a later, better batch became the best
+    mon = quiet(detectors=[detectors.Patience(1)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in (1, 2):
+            for batch_loss in (0.55 - 0.05 * epoch, 0.9, 0.2):
+                if epoch_given:  # two values under one epoch= number: validated twice, as before
+                    mon.log(epoch=epoch, val_loss=batch_loss)
+                else:
+                    mon.log(epoch, val_loss=batch_loss)
+    said = [str(w.message) for w in caught if "per validation batch" in str(w.message)]
+    assert mon.epoch == 2 and mon.best is not None
+    if epoch_given:
+        assert not said and mon.best.value == 0.2
+    else:
+        assert len(said) == 1 and "Log its mean over the whole validation set" in said[0]
+        assert mon.best.epoch == 2 and mon.best.value == pytest.approx(0.45)  # not the later 0.2
+        assert mon.events == []  # the batches after the first are not judged
 
 
 def test_the_evaluate_cell_run_again_does_not_make_patience_stop_at_epochs_that_never_ran(
@@ -377,3 +404,30 @@ def test_a_global_step_with_an_epoch_says_how_to_give_both() -> None:
         mon.log(epoch=1 - 1 + (i + 1) / 4, loss=0.7)
     mon.log(epoch=1, val_loss=0.75)
     assert mon.epoch == 1 and mon.best is not None and mon.best.epoch == 1
+
+
+def test_an_evaluation_run_again_under_its_epoch_number_is_not_judged_again() -> None:
+    # sweep 22f F3: with epoch=, the evaluation cell run three times made Patience(4) stop
+    mon = Monitor(detectors=[detectors.Patience(4)], display=False)
+    for epoch, val in enumerate([0.9, 0.7, 0.5, 0.45, 0.4, 0.42, 0.43, 0.44], 1):
+        mon.log(epoch=epoch, loss=val - 0.1, val_loss=val)
+    with pytest.warns(UserWarning, match="with the same value"):
+        for _ in range(3):
+            mon.log(epoch=8, val_loss=0.44)
+    assert not mon.should_stop and mon.epoch == 8 and mon.events == []
+
+
+def test_steps_moved_on_after_going_back_are_not_taken_for_epoch_numbers() -> None:
+    # sweep 22f F5: a batch index restarting each epoch was told "validation came at steps 5
+    # and 11", steps the student never logged
+    mon = quiet()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in range(1, 4):
+            for i in range(5):
+                mon.log(i, loss=1 / (5 * epoch + i))
+            mon.log(epoch, val_loss=1 - epoch / 10)
+    said = [str(w.message) for w in caught]
+    assert [m for m in said if "comes after step" in m]  # the steps going back: said once
+    assert not [m for m in said if "validation came at steps" in m]
+    assert mon.epoch == 3
