@@ -300,6 +300,22 @@ def test_a_model_optimizer_or_array_given_by_mistake_is_named_on_one_line(langua
         i18n.set_language("en")
 
 
+def test_a_view_given_the_wrong_thing_names_its_type_once() -> None:
+    import torch
+
+    import nngraph as ng
+
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
+    for call, shown in [
+        (lambda: ng.GraphView(model), "not Sequential(...); e.g."),  # was "... (Sequential)"
+        (lambda: ng.LossView(model), "not Sequential(...); e.g."),
+        (lambda: ng.GraphView(3), "not 3 (int); e.g."),
+    ]:
+        with pytest.raises(NNGraphError) as caught:
+            call()
+        assert shown in str(caught.value)
+
+
 def test_a_short_value_or_a_long_path_in_a_message_is_shown_as_it_was() -> None:
     import pathlib
 

@@ -23,6 +23,7 @@ __all__ = [
     "on_language_change",
     "set_language",
     "shortened",
+    "with_type",
 ]
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "pl": pl.MESSAGES}
@@ -126,6 +127,19 @@ def shortened(value: object, text: str | None = None, limit: int = FIELD_LIMIT) 
         return f"array(..., shape={value.shape})"
     flat = _LINE_BREAKS.sub(" ", text.strip())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def with_type(value: object) -> str:
+    """`value` as a message quotes a wrong argument: its `repr` on one short line (see
+    `shortened`), with its class where that does not already start with it.
+
+    >>> import torch
+    >>> with_type(3), with_type(torch.nn.Sequential(torch.nn.ReLU(), torch.nn.ReLU()))
+    ('3 (int)', 'Sequential(...)')
+    """
+    text = shortened(value, repr(value))
+    name = type(value).__name__
+    return text if text.startswith(name) else f"{text} ({name})"
 
 
 def _may_be_long(value: object) -> bool:

@@ -628,8 +628,7 @@ MESSAGES: dict[str, str] = {
         " now, so each step is counted once"
     ),
     "monitor.error.lossview_source": (
-        "LossView shows an ng.Monitor, ng.Runs or ng.GradientWatch, not {got} ({type}); e.g."
-        " LossView(mon)"
+        "LossView shows an ng.Monitor, ng.Runs or ng.GradientWatch, not {got}; e.g. LossView(mon)"
     ),
     "monitor.distributed.not_initialized": (
         "Monitor(distributed=True) needs torch.distributed.init_process_group() to be called "
@@ -2184,7 +2183,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.error.view_type": (
         "GraphView needs a graph: an ng.Graph (what ng.trace, ng.record and ng.graph_of "
-        "return), its g.to_dict() or its g.to_json() text, not {got} ({type}); e.g. "
+        "return), its g.to_dict() or its g.to_json() text, not {got}; e.g. "
         "GraphView(ng.trace(model, x))"
     ),
     # widgets: errors of the views' options (nngraph.widgets; Python only)

@@ -661,7 +661,7 @@ MESSAGES: dict[str, str] = {
         " zamknięty, więc każdy krok jest liczony raz"
     ),
     "monitor.error.lossview_source": (
-        "LossView pokazuje ng.Monitor, ng.Runs albo ng.GradientWatch, a nie {got} ({type}); "
+        "LossView pokazuje ng.Monitor, ng.Runs albo ng.GradientWatch, a nie {got}; "
         "np. LossView(mon)"
     ),
     "monitor.distributed.not_initialized": (
@@ -2296,7 +2296,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.error.view_type": (
         "GraphView potrzebuje grafu: ng.Graph (zwracanego przez ng.trace, ng.record i "
-        "ng.graph_of), jego g.to_dict() albo tekstu g.to_json(), a nie {got} ({type}); np. "
+        "ng.graph_of), jego g.to_dict() albo tekstu g.to_json(), a nie {got}; np. "
         "GraphView(ng.trace(model, x))"
     ),
     # widgets: błędy opcji widoków (nngraph.widgets; tylko Python)

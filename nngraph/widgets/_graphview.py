@@ -17,7 +17,7 @@ from nngraph.graph import Graph
 from nngraph.graph._health import HEALTH_KINDS, find
 from nngraph.graph._nodes import counted, numel
 from nngraph.i18n import get_language, message, messages, on_language_change
-from nngraph.i18n._catalog import shortened
+from nngraph.i18n._catalog import with_type
 from nngraph.widgets._options import check_at_least, check_layout, check_names, check_selected
 from nngraph.widgets._static_svg import static_svg, with_static_picture
 from nngraph.widgets._wire import compact, expanded, sendable
@@ -56,8 +56,7 @@ def _payload(graph: Any) -> dict[str, Any]:
     if isinstance(graph, Graph):
         return with_health(graph)
     if not isinstance(graph, (str, bytes, bytearray, dict)):
-        got = shortened(graph, repr(graph))
-        raise NNGraphError(message("graph.error.view_type", got=got, type=type(graph).__name__))
+        raise NNGraphError(message("graph.error.view_type", got=with_type(graph)))
     try:  # the reader's checks: not JSON, no "format", no "nodes", a bad node or edge, ...
         reader = Graph.from_dict if isinstance(graph, dict) else Graph.from_json
         checked = reader(cast(Any, graph))  # bytes are JSON text too

@@ -23,7 +23,7 @@ import numpy as np
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.i18n._catalog import shortened
+from nngraph.i18n._catalog import with_type
 from nngraph.widgets._wire import sendable
 
 __all__ = ["batch_message", "full_snapshot", "jsonable", "source_kind"]
@@ -40,10 +40,7 @@ def source_kind(source: Any) -> str:
         return "runs"
     if isinstance(source, GradientWatch):
         return "gradients"
-    got = shortened(source, repr(source))
-    raise NNGraphError(
-        message("monitor.error.lossview_source", got=got, type=type(source).__name__)
-    )
+    raise NNGraphError(message("monitor.error.lossview_source", got=with_type(source)))
 
 
 def jsonable(value: Any) -> Any:

@@ -197,7 +197,7 @@ def test_an_option_set_later_is_checked_too() -> None:
 @pytest.mark.parametrize(
     ("bad", "says"),
     [
-        (torch.nn.Linear(2, 2), r"^GraphView needs a graph: an ng\.Graph .*\(Linear\)"),
+        (torch.nn.Linear(2, 2), r"^GraphView needs a graph: an ng\.Graph .*not Linear\(in_f"),
         ({"hello": 1}, r"^GraphView cannot show this: this is not an nngraph graph"),
         ("not json", r"^GraphView cannot show this: .* this is not valid JSON"),
     ],
