@@ -196,11 +196,15 @@ def train_twin(metric: str, logged: Iterable[str] | None = None) -> str | None:
 
 
 def nice_name(metric: str) -> str:
-    """How a metric is called in a sentence: ``val_loss`` -> ``validation loss``.
+    """How a metric is called in a sentence: ``val_loss`` -> ``validation loss``. Lightning's
+    ``_epoch`` suffix (the epoch's mean of a metric also logged per step) is not read out.
 
     >>> nice_name("val_loss"), nice_name("acc"), nice_name("val_f1"), nice_name("valid/loss")
     ('validation loss', 'training accuracy', 'validation f1', 'validation loss')
+    >>> nice_name("val_loss_epoch"), nice_name("loss_epoch")
+    ('validation loss', 'training loss')
     """
+    metric = metric.removesuffix("_epoch") or metric
     base = validation_base(metric)
     named = ("val_" + base) if base is not None else (training_base(metric) or metric)
     if named in _NAMED:

@@ -215,3 +215,15 @@ def test_compare_names_the_dict_key_whose_value_is_no_monitor() -> None:
     ng.set_language("pl")
     with pytest.raises(NNGraphError, match=r"otrzymano 3 \(int\) pod kluczem 'b'$"):
         ng.compare(runs, display=False)
+
+
+def test_lightnings_epoch_suffix_is_not_read_out_in_the_texts() -> None:
+    # sweep 22f: "validation loss epoch is 10.0% above its best ... while loss epoch is still
+    # falling", for the names Lightning gives a metric logged per step and per epoch
+    mon = Monitor(metric="val_loss_epoch", display=False)
+    for epoch, val in enumerate([1.0, 0.8, 0.7, 0.75, 0.8, 0.9, 1.0], 1):
+        mon.log(epoch=epoch, loss_epoch=1 / epoch, val_loss_epoch=val)
+    assert mon.events
+    for event in mon.events:
+        assert "loss epoch" not in event.message
+        assert "validation loss" in event.message
