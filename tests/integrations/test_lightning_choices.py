@@ -19,7 +19,7 @@ from nngraph.errors import NNGraphError  # noqa: E402
 from nngraph.i18n import set_language  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
 from nngraph.monitor import Monitor, detectors  # noqa: E402
-from tests.integrations._trainers import quiet_trainer  # noqa: E402
+from tests.integrations._trainers import noise_loaders, quiet_trainer  # noqa: E402
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
@@ -69,14 +69,11 @@ class Epochs(pl.Callback):
 def fit(callbacks: list[Any], max_epochs: int = 30) -> tuple[Net, list[str]]:
     """Fit a new Net; nngraph's warnings."""
     torch.manual_seed(0)
-    g = torch.Generator().manual_seed(0)
-    x, y = torch.randn(96, 2, generator=g), (torch.rand(96, generator=g) < 0.5).float()
-    ds, dl = torch.utils.data.TensorDataset, torch.utils.data.DataLoader
     model = Net()
     trainer = quiet_trainer(callbacks, max_epochs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        trainer.fit(model, dl(ds(x[:32], y[:32]), batch_size=16), dl(ds(x[32:], y[32:]), 64))
+        trainer.fit(model, *noise_loaders(32))
     return model, [str(w.message) for w in caught if w.category is NNGraphWarning]
 
 

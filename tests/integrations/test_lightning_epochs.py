@@ -16,7 +16,7 @@ from nngraph.capture import NNGraphWarning  # noqa: E402
 from nngraph.integrations import _lightning_steps as lightning_steps  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
 from nngraph.monitor import Monitor, detectors  # noqa: E402
-from tests.integrations._trainers import quiet_trainer  # noqa: E402
+from tests.integrations._trainers import noise_loaders, quiet_trainer  # noqa: E402
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
@@ -66,17 +66,6 @@ class Validations(pl.Callback):
         self.states.append({k: v.clone() for k, v in pl_module.state_dict().items()})
 
 
-def loaders(n_train: int = 64) -> tuple[torch.utils.data.DataLoader, torch.utils.data.DataLoader]:
-    g = torch.Generator().manual_seed(0)
-    x = torch.randn(n_train + 64, 2, generator=g)
-    y = (torch.rand(n_train + 64, generator=g) < 0.5).float()  # noise: pure memorising
-    ds = torch.utils.data.TensorDataset
-    return (
-        torch.utils.data.DataLoader(ds(x[:n_train], y[:n_train]), batch_size=16),
-        torch.utils.data.DataLoader(ds(x[n_train:], y[n_train:]), batch_size=64),
-    )
-
-
 def trainer(callbacks: list[Any], max_epochs: int, **options: Any) -> pl.Trainer:
     return quiet_trainer(callbacks, max_epochs, **{"num_sanity_val_steps": 1, **options})
 
@@ -85,7 +74,7 @@ def fit(t: pl.Trainer, model: Net, n_train: int = 64, **options: Any) -> list[st
     """``t.fit``; returns nngraph's warnings."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # and Lightning's "few workers" advice is dropped
-        t.fit(model, *loaders(n_train), **options)
+        t.fit(model, *noise_loaders(n_train), **options)
     return [str(w.message) for w in caught if w.category is NNGraphWarning]
 
 
@@ -182,7 +171,7 @@ def test_validating_after_fit_leaves_the_monitor_as_it_was() -> None:
     before = cb.monitor.history("val_loss")[0].tolist()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Lightning's advice on workers
-        t.validate(model, loaders()[1], verbose=False)
+        t.validate(model, noise_loaders()[1], verbose=False)
     assert cb.monitor.history("val_loss")[0].tolist() == before == [0.5, 1.0, 1.5, 2.0]
 
 

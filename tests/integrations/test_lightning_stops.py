@@ -18,7 +18,7 @@ from lightning.pytorch.callbacks import EarlyStopping  # noqa: E402
 from nngraph.i18n import set_language  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
 from nngraph.monitor import Monitor  # noqa: E402
-from tests.integrations._trainers import quiet_trainer  # noqa: E402
+from tests.integrations._trainers import noise_loaders, quiet_trainer  # noqa: E402
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 State = dict[str, torch.Tensor]
@@ -67,14 +67,11 @@ class Breaks(pl.Callback):
 
 def fit(callbacks: list[Any], max_epochs: int = 40) -> Net:
     torch.manual_seed(0)
-    g = torch.Generator().manual_seed(0)
-    x, y = torch.randn(96, 2, generator=g), (torch.rand(96, generator=g) < 0.5).float()
-    ds, dl = torch.utils.data.TensorDataset, torch.utils.data.DataLoader
     model = Net()
     trainer = quiet_trainer(callbacks, max_epochs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Lightning's "few workers" advice
-        trainer.fit(model, dl(ds(x[:32], y[:32]), batch_size=16), dl(ds(x[32:], y[32:]), 64))
+        trainer.fit(model, *noise_loaders(32))
     return model
 
 
