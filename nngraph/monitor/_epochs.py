@@ -66,6 +66,7 @@ class EpochCounting:
 
     metric: str
     series: dict[str, Series]
+    _step_offset: float  # StepOrdering's: what it adds to steps that went back
 
     def _init_epochs(self) -> None:
         self._calls = 0
@@ -216,7 +217,7 @@ class EpochCounting:
         if self._epoch_steps_said:
             return
         self._epoch_steps_said = True  # the first two validations decide
-        moved = getattr(self, "_step_offset", 0.0)  # steps moved on: not the user's numbers
+        moved = self._step_offset != 0  # steps moved on: not the user's numbers
         if self._epoch_like and not moved and 2 <= step - first <= EPOCHS_APART:
             text = message(
                 "monitor.warn.steps_are_epochs", first=fmt_step(first), second=fmt_step(step)
