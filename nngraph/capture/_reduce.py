@@ -59,11 +59,28 @@ def raw(t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     host more than the reduction costs the device (`count_nonzero` alone launches four).
     `std_mean` is ten times slower than all of them together.
     """
-    x = as_float(t).reshape(-1)
+    x = in_memory_order(as_float(t))
     low, high = torch.aminmax(x)
     sums = torch.stack([x.sum(), torch.dot(x, x), low, high])
     counts = torch.stack([(x != 0).sum(), x.isnan().sum(), x.isinf().sum()])
     return sums, counts
+
+
+def in_memory_order(x: torch.Tensor) -> torch.Tensor:
+    """`x` as one dimension, in the order its values lie in memory: a transpose or a permute of
+    a whole tensor is read as it lies, not copied (statistics do not depend on the order).
+    Other tensors (a slice with gaps, an expanded one) are flattened as `reshape(-1)` does.
+
+        >>> t = torch.arange(6.0).reshape(2, 3).t()
+        >>> in_memory_order(t).tolist(), in_memory_order(t).data_ptr() == t.data_ptr()
+        ([0.0, 1.0, 2.0, 3.0, 4.0, 5.0], True)
+    """
+    if not x.is_contiguous():
+        order = sorted(range(x.dim()), key=lambda d: (x.stride(d), x.size(d)), reverse=True)
+        permuted = x.permute(order)
+        if permuted.is_contiguous():
+            return permuted.reshape(-1)
+    return x.reshape(-1)
 
 
 def raw_numbers(sums: list[float], counts: list[float]) -> list[float]:
@@ -76,21 +93,22 @@ def raw_cpu(t: torch.Tensor) -> list[float]:
     """The raw sums of one large CPU tensor, as numbers: on the CPU reading them costs nothing.
 
     Each sum takes the fastest pass measured here: numpy's dot, torch's sum (twice as fast as
-    numpy's), torch's single-pass `aminmax`, and zeros counted as `x == 0` (five times faster
-    than counting non-zeros). A finite sum of squares means no NaN and no Inf, so those are
-    only counted when it is not. Two cases take a second look, both rare: float32 sums that
-    left float32's range (values above ~1e17 or below ~1e-19: `_sums_wide` redoes them in
-    float64), and a spread far below the values' size (a LayerNorm gain of ones after one
-    small step), where `E[x^2] - E[x]^2` would cancel to nothing: the squares about the mean
-    are summed too. (`raw`, on a device, does neither: there such values still overflow.)
+    numpy's), numpy's min and max (together faster than torch's single-pass `aminmax`), and
+    zeros counted as `x == 0` (five times faster than counting non-zeros); a transposed tensor
+    is read in the order of its memory (`in_memory_order`), not copied first. A finite sum of
+    squares means no NaN and no Inf, so those are only counted when it is not. Two cases take
+    a second look, both rare: float32 sums that left float32's range (values above ~1e17 or
+    below ~1e-19: `_sums_wide` redoes them in float64), and a spread far below the values'
+    size (a LayerNorm gain of ones after one small step), where `E[x^2] - E[x]^2` would cancel
+    to nothing: the squares about the mean are summed too. (`raw`, on a device, does neither: there such values still overflow.)
 
         >>> x = torch.full((10_000,), 1.0).index_fill_(0, torch.tensor([0]), 1.01)
         >>> f"{finish(raw_cpu(x), x.numel())['std']:.2e}"  # one value 0.01 above the rest
         '1.00e-04'
     """
-    x = as_float(t)
-    values = x.numpy().reshape(-1)
-    low, high = (float(bound) for bound in torch.aminmax(x))
+    x = in_memory_order(as_float(t))
+    values = x.numpy()
+    low, high = float(values.min()), float(values.max())
     n = values.size
     if values.dtype == np.float32 and max(-low, high) ** 2 * n > _FLOAT32_MAX:
         total, squares = _sums_wide(values)  # float32 sums could overflow (NaN bounds: no)

@@ -77,6 +77,28 @@ def test_a_sparse_tensor_counts_as_the_dense_tensor_it_stands_for(layout: str) -
     assert stats_of(dense)["zero_frac"] == pytest.approx(28 / 30)  # type: ignore[index]
 
 
+_VIEWS = {
+    "transpose": lambda x: x.t(),
+    "permute": lambda x: x.reshape(40, 50, 60).permute(2, 0, 1),
+    "channels_last": lambda x: x.reshape(20, 10, 20, 30).to(memory_format=torch.channels_last),
+    "every other column": lambda x: x[:, ::2],
+    "expanded": lambda x: x[:1].expand(3000, -1),
+}
+
+
+@pytest.mark.parametrize("view", _VIEWS.values(), ids=_VIEWS.keys())
+def test_a_large_tensor_in_another_memory_order_has_its_own_statistics(view: Any) -> None:
+    base = torch.randn(2000, 60) * 2 + 1
+    base[::7] = 0.0
+    x = view(base)
+    got, want = stats_of(x), stats_of(x.contiguous())
+    assert got is not None and want is not None
+    for key in ("mean", "std", "norm"):
+        assert math.isclose(got[key], want[key], rel_tol=1e-6), key
+    for key in ("min", "max", "zero_frac", "nan", "inf", "numel"):
+        assert got[key] == want[key], key
+
+
 def test_the_accelerator_path_agrees_with_the_cpu_path() -> None:
     from nngraph.capture._reduce import finish, raw, raw_cpu, raw_numbers
 
