@@ -1096,29 +1096,101 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.grad.vanishing": (
         "layer '{layer}' gets almost no gradient (norm {norm:.2g}, {ratio:.1g} of the largest, "
-        "'{top}'): its weights barely change. Vanishing gradients come from deep stacks of "
-        "sigmoid/tanh, poor initialisation, or a layer cut off from the loss."
+        "'{top}'): its weights barely change. {causes}"
     ),
     "monitor.grad.vanishing_below": (
         "layer '{layer}' gets almost no gradient (norm {norm:.2g}, below {limit:g}): its "
-        "weights barely change. Vanishing gradients come from deep stacks of sigmoid/tanh, poor "
-        "initialisation, or a layer cut off from the loss."
+        "weights barely change. {causes}"
     ),
     "monitor.grad.vanishing_many": (
         "{n} layers get almost no gradient ({shown}: norms {low:.2g} to {high:.2g}, at most "
-        "{ratio:.1g} of the largest, '{top}'): their weights barely change. Vanishing gradients "
-        "come from deep stacks of sigmoid/tanh, poor initialisation, or a layer cut off from the "
-        "loss."
+        "{ratio:.1g} of the largest, '{top}'): their weights barely change. {causes}"
     ),
     "monitor.grad.vanishing_below_many": (
         "{n} layers get almost no gradient ({shown}: norms {low:.2g} to {high:.2g}, below "
-        "{limit:g}): their weights barely change. Vanishing gradients come from deep stacks of "
-        "sigmoid/tanh, poor initialisation, or a layer cut off from the loss."
+        "{limit:g}): their weights barely change. {causes}"
+    ),
+    "monitor.grad.zero_many": (
+        "{n} layers have had a gradient of exactly 0 since step {start} ({shown}), though they "
+        "had one before: their weights no longer change at all. Something between them and the "
+        "loss now passes no gradient back (an activation stuck at a flat part, a mask, a branch "
+        "no longer used)."
+    ),
+    "monitor.grad.zero": (
+        "layer '{layer}' has had a gradient of exactly 0 since step {start}, though it had one "
+        "before: its weights no longer change at all. Something between it and the loss now "
+        "passes no gradient back (an activation stuck at a flat part, a mask, a branch no "
+        "longer used)."
+    ),
+    "monitor.grad.dead_many": (
+        "{n} layers have had a gradient of exactly 0 since step {start} ({shown}), though they "
+        "had one before: their weights no longer change at all. In a net with ReLU this means "
+        "the ReLU units between them and the loss died: they output 0 for every input, so no "
+        "gradient passes back, most often after a step that was too large (a learning rate too "
+        "high, an exploding gradient). Dead units do not recover: lower the learning rate and "
+        "train again, or use LeakyReLU."
+    ),
+    "monitor.grad.dead": (
+        "layer '{layer}' has had a gradient of exactly 0 since step {start}, though it had one "
+        "before: its weights no longer change at all. In a net with ReLU this means the ReLU "
+        "units between it and the loss died: they output 0 for every input, so no gradient "
+        "passes back, most often after a step that was too large (a learning rate too high, an "
+        "exploding gradient). Dead units do not recover: lower the learning rate and train "
+        "again, or use LeakyReLU."
+    ),
+    "monitor.grad.and": "{first} and {last}",
+    "monitor.grad.remedy.other": (
+        "The usual fixes: ReLU-family activations (instead of sigmoid or tanh, if forward calls "
+        "them) with nn.init.kaiming_normal_, BatchNorm, or residual connections."
+    ),
+    "monitor.grad.remedy.relu": (
+        "With ReLU-family activations: initialise the weights with nn.init.kaiming_normal_, add "
+        "BatchNorm, or add residual connections."
+    ),
+    "monitor.grad.remedy.saturating": (
+        "The {acts} layers shrink the gradient at every layer: use ReLU-family activations with "
+        "nn.init.kaiming_normal_, add BatchNorm, or add residual connections."
+    ),
+    "monitor.grad.depth": (
+        "the first layer, '{layer}', gets about {times:,} times less gradient than the last, "
+        "'{last}' (norms {norm:.2g} and {last_norm:.2g}), since step {start}: the first layers "
+        "learn about {times:,} times slower than the last (a vanishing gradient). {remedy}"
+    ),
+    "monitor.grad.causes.other": (
+        "Vanishing gradients come from a deep stack of saturating activations (if forward calls "
+        "sigmoid or tanh), a poor initialisation, or a layer cut off from the loss."
+    ),
+    "monitor.grad.causes.relu": (
+        "With ReLU-family activations this comes from a poor initialisation (use "
+        "nn.init.kaiming_normal_), a stack too deep without BatchNorm or residual connections, "
+        "or a layer cut off from the loss."
+    ),
+    "monitor.grad.causes.saturating": (
+        "Vanishing gradients come from the {acts} layers (each one shrinks the gradient), a "
+        "poor initialisation, or a layer cut off from the loss."
     ),
     "monitor.grad.exploding_many": (
         "{n} layers have gradient norms of {low:.3g} to {high:.3g} (above {limit:g}; {shown}): "
-        "steps this large make training unstable. Lower the learning rate or clip the gradients "
+        "steps this large make training unstable. {advice}"
+    ),
+    "monitor.grad.advice.init": (
+        "They were this large from the first step watched, before any update could grow the "
+        "weights: if training started there, the likely cause is the initialisation (weights "
+        "drawn too large: keep PyTorch's default or use nn.init.kaiming_normal_) or input data "
+        "far from standardised, not the learning rate."
+    ),
+    "monitor.grad.advice.lr": (
+        "Lower the learning rate or, unless the loop clips them already, clip the gradients "
         "(torch.nn.utils.clip_grad_norm_)."
+    ),
+    "monitor.grad.exploding_since": (
+        "layer '{layer}' has had a gradient norm above {limit:g} since step {start} (up to "
+        "{peak:.3g}; {norm:.3g} now): steps this large make training unstable. {advice}"
+    ),
+    "monitor.grad.exploding_since_many": (
+        "{n} layers have had gradient norms above {limit:g} since step {start} (up to "
+        "{peak:.3g}; {low:.3g} to {high:.3g} now; {shown}): steps this large make training "
+        "unstable. {advice}"
     ),
     "monitor.grad.nonfinite_many": (
         "the gradients of {n} layers are not finite, NaN or infinite ({shown}): training has "
@@ -1126,8 +1198,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.grad.none": (
         "layer '{layer}' gets no gradient at all while the other layers do: the graph is cut "
-        "between it and the loss (.detach(), .item() or .numpy() in forward), so its weights "
-        "never change. If that is meant (a frozen part), call requires_grad_(False) on it."
+        "between it and the loss (.detach(), .item() or .numpy() in forward), or forward never "
+        "calls it (a forgotten x = self.layer(x)), so its weights never change. If that is "
+        "meant (a frozen part), call requires_grad_(False) on it."
     ),
     "monitor.grad.replaced": (
         "layer '{layer}' (or one of its parameters) was replaced in the model after this"
@@ -1139,8 +1212,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.grad.exploding": (
         "layer '{layer}' has a gradient norm of {norm:.3g} (above {limit:g}): steps this large "
-        "make training unstable. Lower the learning rate or clip the gradients "
-        "(torch.nn.utils.clip_grad_norm_)."
+        "make training unstable. {advice}"
     ),
     "monitor.grad.nonfinite": (
         "the gradient of layer '{layer}' is {value}: training has diverged. Lower the learning "
@@ -1148,8 +1220,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.grad.eval_mode": (
         "the model trains in eval mode (model.eval() was called, and model.train() not since):"
-        " its {modules} act as at test time, so Dropout drops nothing and BatchNorm uses its"
-        " running statistics instead of the batch's and stops updating them. Call model.train()"
+        " its {modules} {act} as at test time, so {effects}. Call model.train()"
         " at the start of each training epoch (after validating with model.eval())."
     ),
     "monitor.grad.step_none": (
@@ -1167,6 +1238,23 @@ MESSAGES: dict[str, str] = {
         "backward(), step()), or loss.backward() is not called, or the loss does not depend "
         "on the weights (a constant loss: cross-entropy over a single output is always 0)."
     ),
+    "monitor.grad.watch_zero": (
+        "watch.step() found every gradient exactly zero {steps} times in a row: most likely it "
+        "is called after optimizer.zero_grad(set_to_none=False) or p.grad.zero_(), which clear "
+        "the gradients; call it after loss.backward() and before zero_grad(). Else the loss "
+        "does not depend on the weights."
+    ),
+    "monitor.grad.watch_none": (
+        "watch.step() ran {steps} times in a row while no parameter had a gradient (every .grad "
+        "was None): call it after loss.backward() and before optimizer.zero_grad(), which "
+        "deletes the gradients; if it is there, loss.backward() is not called."
+    ),
+    "monitor.grad.eval.norm": (
+        "BatchNorm uses its running statistics instead of the batch's and stops updating them"
+    ),
+    "monitor.grad.eval.dropout": "Dropout drops nothing",
+    "monitor.grad.eval.act": "act",
+    "monitor.grad.eval.act_one": "acts",
     "monitor.grad.value.inf": "infinite (too large for the number type)",
     "monitor.grad.value.nan": "NaN (not a number)",
     # monitor: GradientWatch
@@ -1179,6 +1267,14 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.optimizer": (
         "GradientWatch(optimizer=...) needs a torch.optim optimizer (the one whose .step() you "
         "call), got {got}"
+    ),
+    "monitor.gradwatch.optimizer_first": (
+        "GradientWatch needs the model first, got an optimizer ({got}): write "
+        "GradientWatch(model, optimizer=opt)"
+    ),
+    "monitor.gradwatch.positional": (
+        "GradientWatch takes the model alone as a positional argument, got a second one ({got}):"
+        " pass the optimizer by name, GradientWatch(model, optimizer=opt)"
     ),
     "monitor.gradwatch.monitor": "GradientWatch(monitor=...) needs an ng.Monitor, got {got}",
     "monitor.gradwatch.optimizer_other": (

@@ -1161,31 +1161,106 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.grad.vanishing": (
         "warstwa '{layer}' dostaje prawie zerowy gradient (norma {norm:.2g}, {ratio:.1g} normy "
-        "największej, w warstwie '{top}'): jej wagi prawie się nie zmieniają. Zanikające "
-        "gradienty biorą się z głębokich stosów warstw sigmoid/tanh, złej inicjalizacji albo "
-        "z warstwy odciętej od funkcji straty."
+        "największej, w warstwie '{top}'): jej wagi prawie się nie zmieniają. {causes}"
     ),
     "monitor.grad.vanishing_below": (
         "warstwa '{layer}' dostaje prawie zerowy gradient (norma {norm:.2g}, poniżej {limit:g}): "
-        "jej wagi prawie się nie zmieniają. Zanikające gradienty biorą się z głębokich stosów "
-        "warstw sigmoid/tanh, złej inicjalizacji albo z warstwy odciętej od funkcji straty."
+        "jej wagi prawie się nie zmieniają. {causes}"
     ),
     "monitor.grad.vanishing_many": (
         "warstwy {shown} (razem {n}) dostają prawie zerowy gradient (normy od {low:.2g} do "
         "{high:.2g}, najwyżej {ratio:.1g} normy największej, w warstwie '{top}'): ich wagi "
-        "prawie się nie zmieniają. Zanikające gradienty biorą się z głębokich stosów warstw "
-        "sigmoid/tanh, złej inicjalizacji albo z warstwy odciętej od funkcji straty."
+        "prawie się nie zmieniają. {causes}"
     ),
     "monitor.grad.vanishing_below_many": (
         "warstwy {shown} (razem {n}) dostają prawie zerowy gradient (normy od {low:.2g} do "
-        "{high:.2g}, poniżej {limit:g}): ich wagi prawie się nie zmieniają. Zanikające gradienty "
-        "biorą się z głębokich stosów warstw sigmoid/tanh, złej inicjalizacji albo z warstwy "
-        "odciętej od funkcji straty."
+        "{high:.2g}, poniżej {limit:g}): ich wagi prawie się nie zmieniają. {causes}"
+    ),
+    "monitor.grad.zero_many": (
+        "warstwy {shown} (razem {n}) mają od kroku {start} gradient równy dokładnie 0, choć "
+        "wcześniej go miały: ich wagi w ogóle się już nie zmieniają. Coś między nimi a funkcją "
+        "straty nie przepuszcza już gradientu (aktywacja utknęła w płaskim zakresie, maska, "
+        "gałąź, której forward już nie używa)."
+    ),
+    "monitor.grad.zero": (
+        "warstwa '{layer}' ma od kroku {start} gradient równy dokładnie 0, choć wcześniej go "
+        "miała: jej wagi w ogóle się już nie zmieniają. Coś między nią a funkcją straty nie "
+        "przepuszcza już gradientu (aktywacja utknęła w płaskim zakresie, maska, gałąź, której "
+        "forward już nie używa)."
+    ),
+    "monitor.grad.dead_many": (
+        "warstwy {shown} (razem {n}) mają od kroku {start} gradient równy dokładnie 0, choć "
+        "wcześniej go miały: ich wagi w ogóle się już nie zmieniają. W sieci z ReLU znaczy to, "
+        "że jednostki ReLU między nimi a funkcją straty obumarły: dla każdego wejścia dają 0, "
+        "więc gradient przez nie nie przechodzi, najczęściej po zbyt dużym kroku (za duży "
+        "współczynnik uczenia, eksplodujący gradient). Martwe jednostki nie ożywają: zmniejsz "
+        "współczynnik uczenia i trenuj od nowa albo użyj LeakyReLU."
+    ),
+    "monitor.grad.dead": (
+        "warstwa '{layer}' ma od kroku {start} gradient równy dokładnie 0, choć wcześniej go "
+        "miała: jej wagi w ogóle się już nie zmieniają. W sieci z ReLU znaczy to, że jednostki "
+        "ReLU między nią a funkcją straty obumarły: dla każdego wejścia dają 0, więc gradient "
+        "przez nie nie przechodzi, najczęściej po zbyt dużym kroku (za duży współczynnik "
+        "uczenia, eksplodujący gradient). Martwe jednostki nie ożywają: zmniejsz współczynnik "
+        "uczenia i trenuj od nowa albo użyj LeakyReLU."
+    ),
+    "monitor.grad.and": "{first} i {last}",
+    "monitor.grad.remedy.other": (
+        "Zwykłe rozwiązania: aktywacje z rodziny ReLU (zamiast sigmoid albo tanh, jeśli "
+        "forward je wywołuje) z nn.init.kaiming_normal_, BatchNorm albo połączenia rezydualne."
+    ),
+    "monitor.grad.remedy.relu": (
+        "Przy aktywacjach z rodziny ReLU: zainicjuj wagi przez nn.init.kaiming_normal_, dodaj "
+        "BatchNorm albo połączenia rezydualne."
+    ),
+    "monitor.grad.remedy.saturating": (
+        "Warstwy {acts} zmniejszają gradient w każdej warstwie: użyj aktywacji z rodziny ReLU z "
+        "nn.init.kaiming_normal_, dodaj BatchNorm albo połączenia rezydualne."
+    ),
+    "monitor.grad.depth": (
+        "pierwsza warstwa, '{layer}', dostaje około {times:,} razy mniejszy gradient niż "
+        "ostatnia, '{last}' (normy {norm:.2g} i {last_norm:.2g}), od kroku {start}: pierwsze "
+        "warstwy uczą się około {times:,} razy wolniej niż ostatnia (zanikający gradient). "
+        "{remedy}"
+    ),
+    "monitor.grad.causes.other": (
+        "Zanikające gradienty biorą się z głębokiego stosu aktywacji nasycających się (jeśli "
+        "forward wywołuje sigmoid albo tanh), złej inicjalizacji albo z warstwy odciętej od "
+        "funkcji straty."
+    ),
+    "monitor.grad.causes.relu": (
+        "Przy aktywacjach z rodziny ReLU bierze się to ze złej inicjalizacji (użyj "
+        "nn.init.kaiming_normal_), ze zbyt głębokiego stosu warstw bez BatchNorm i połączeń "
+        "rezydualnych albo z warstwy odciętej od funkcji straty."
+    ),
+    "monitor.grad.causes.saturating": (
+        "Zanikające gradienty biorą się z warstw {acts} (każda zmniejsza gradient), złej "
+        "inicjalizacji albo z warstwy odciętej od funkcji straty."
     ),
     "monitor.grad.exploding_many": (
         "warstwy {shown} (razem {n}) mają normy gradientu od {low:.3g} do {high:.3g} (ponad "
-        "{limit:g}): tak duże kroki sprawiają, że trening jest niestabilny. Zmniejsz "
-        "współczynnik uczenia albo przytnij gradienty (torch.nn.utils.clip_grad_norm_)."
+        "{limit:g}): tak duże kroki sprawiają, że trening jest niestabilny. {advice}"
+    ),
+    "monitor.grad.advice.init": (
+        "Były tak duże od pierwszego obserwowanego kroku, zanim jakakolwiek aktualizacja mogła "
+        "powiększyć wagi: jeśli trening zaczął się właśnie tam, przyczyną jest najpewniej "
+        "inicjalizacja (wagi wylosowane za duże: zostaw domyślną inicjalizację PyTorcha albo "
+        "użyj nn.init.kaiming_normal_) albo dane wejściowe dalekie od standaryzacji, a nie "
+        "współczynnik uczenia."
+    ),
+    "monitor.grad.advice.lr": (
+        "Zmniejsz współczynnik uczenia albo, jeśli pętla jeszcze tego nie robi, przytnij "
+        "gradienty (torch.nn.utils.clip_grad_norm_)."
+    ),
+    "monitor.grad.exploding_since": (
+        "warstwa '{layer}' ma od kroku {start} normę gradientu ponad {limit:g} (najwięcej "
+        "{peak:.3g}; teraz {norm:.3g}): tak duże kroki sprawiają, że trening jest niestabilny. "
+        "{advice}"
+    ),
+    "monitor.grad.exploding_since_many": (
+        "warstwy {shown} (razem {n}) mają od kroku {start} normy gradientu ponad {limit:g} "
+        "(najwięcej {peak:.3g}; teraz od {low:.3g} do {high:.3g}): tak duże kroki sprawiają, "
+        "że trening jest niestabilny. {advice}"
     ),
     "monitor.grad.nonfinite_many": (
         "gradienty warstw {shown} (razem {n}) nie są skończone, to NaN albo nieskończoność: "
@@ -1195,8 +1270,9 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.none": (
         "warstwa '{layer}' nie dostaje żadnego gradientu, choć pozostałe warstwy dostają: graf "
         "jest przecięty między nią a funkcją straty (.detach(), .item() albo .numpy() w "
-        "forward), więc jej wagi się nie zmieniają. Jeśli tak ma być (zamrożona część), wywołaj "
-        "na niej requires_grad_(False)."
+        "forward) albo forward w ogóle jej nie wywołuje (brakuje x = self.warstwa(x)), więc jej "
+        "wagi się nie zmieniają. Jeśli tak ma być (zamrożona część), wywołaj na niej "
+        "requires_grad_(False)."
     ),
     "monitor.grad.replaced": (
         "warstwa '{layer}' (albo jeden z jej parametrów) została w modelu zastąpiona po"
@@ -1208,8 +1284,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.grad.exploding": (
         "warstwa '{layer}' ma normę gradientu {norm:.3g} (ponad {limit:g}): tak duże kroki "
-        "sprawiają, że trening jest niestabilny. Zmniejsz współczynnik uczenia albo przytnij "
-        "gradienty (torch.nn.utils.clip_grad_norm_)."
+        "sprawiają, że trening jest niestabilny. {advice}"
     ),
     "monitor.grad.nonfinite": (
         "gradient warstwy '{layer}' jest {value}: trening się rozbiegł. Zmniejsz "
@@ -1217,9 +1292,8 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.grad.eval_mode": (
         "model trenuje w trybie ewaluacji (wywołano model.eval(), a potem już nie model.train()):"
-        " jego {modules} działają jak podczas testu, więc Dropout niczego nie wyłącza, a"
-        " BatchNorm zamiast statystyk partii używa średnich bieżących i przestaje je"
-        " aktualizować. Wywołaj model.train() na początku każdej epoki treningu (po walidacji"
+        " jego {modules} {act} jak podczas testu, więc {effects}. Wywołaj model.train() na"
+        " początku każdej epoki treningu (po walidacji"
         " z model.eval())."
     ),
     "monitor.grad.step_none": (
@@ -1237,6 +1311,23 @@ MESSAGES: dict[str, str] = {
         "backward(), step()), albo loss.backward() nie jest wywoływane, albo funkcja straty "
         "nie zależy od wag (strata stała: entropia krzyżowa dla jednego wyjścia zawsze daje 0)."
     ),
+    "monitor.grad.watch_zero": (
+        "watch.step() {steps} razy z rzędu zastało każdy gradient równy dokładnie zeru: "
+        "najpewniej jest wywoływane po optimizer.zero_grad(set_to_none=False) albo "
+        "p.grad.zero_(), które zerują gradienty; wywołuj je po loss.backward(), a przed "
+        "zero_grad(). Jeśli nie, funkcja straty nie zależy od wag."
+    ),
+    "monitor.grad.watch_none": (
+        "watch.step() wykonano {steps} razy z rzędu, gdy żaden parametr nie miał gradientu "
+        "(każdy .grad był None): wywołuj je po loss.backward(), a przed optimizer.zero_grad(), "
+        "które usuwa gradienty; jeśli tam jest, to loss.backward() nie jest wywoływane."
+    ),
+    "monitor.grad.eval.norm": (
+        "BatchNorm zamiast statystyk partii używa średnich bieżących i przestaje je aktualizować"
+    ),
+    "monitor.grad.eval.dropout": "Dropout niczego nie wyłącza",
+    "monitor.grad.eval.act": "działają",
+    "monitor.grad.eval.act_one": "działa",
     "monitor.grad.value.inf": "nieskończony (za duży dla tego typu liczb)",
     "monitor.grad.value.nan": "równy NaN (to nie jest liczba)",
     # monitor: GradientWatch
@@ -1249,6 +1340,14 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.optimizer": (
         "GradientWatch(optimizer=...) wymaga optymalizatora z torch.optim (tego, którego "
         ".step() wywołujesz), otrzymano {got}"
+    ),
+    "monitor.gradwatch.optimizer_first": (
+        "GradientWatch potrzebuje najpierw modelu, a dostał optymalizator ({got}): napisz "
+        "GradientWatch(model, optimizer=opt)"
+    ),
+    "monitor.gradwatch.positional": (
+        "GradientWatch przyjmuje pozycyjnie tylko model, a dostał drugi argument ({got}):"
+        " podaj optymalizator z nazwą, GradientWatch(model, optimizer=opt)"
     ),
     "monitor.gradwatch.monitor": (
         "GradientWatch(monitor=...) wymaga obiektu ng.Monitor, otrzymano {got}"

@@ -55,6 +55,10 @@ def _merged(same: list[Finding]) -> Finding:
         "low": min(norms, default=float("nan")),
         "high": max(norms, default=float("nan")),
     }
+    if "peak" in fields:  # exploding: the largest norm of any run, since the earliest start
+        merged["peak"] = max(f["peak"] for _, _, f in same)
+    if "start" in fields:
+        merged["start"] = min(f["start"] for _, _, f in same)
     if "ratio" in fields:  # the largest part of the top layer's norm any of them has
         merged["ratio"] = max(f["ratio"] for _, _, f in same)
     merged.pop("norm", None)

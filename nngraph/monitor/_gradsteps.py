@@ -26,8 +26,16 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
+from nngraph.monitor._gradrules import and_list
 
-__all__ = ["NONE_RUN", "ZERO_RUN", "EmptySteps", "EvalSteps", "check_optimizer_trains"]
+__all__ = [
+    "NONE_RUN",
+    "ZERO_RUN",
+    "EmptySteps",
+    "EvalSteps",
+    "WatchSteps",
+    "check_optimizer_trains",
+]
 
 #: steps in a row with every ``.grad`` None before it is said (one may be a fluke)
 NONE_RUN = 2
@@ -92,6 +100,41 @@ class EmptySteps:
         return "grad.step_zero" if self._zero else "grad.step_none"
 
 
+class WatchSteps:
+    """Counts the ``watch.step()`` calls in a row (a watch without ``optimizer=``) that found
+    no gradient: every ``.grad`` None, or every one exactly zero, while a parameter is
+    trainable. ``watch.step()`` called after ``optimizer.zero_grad()``, or before
+    ``loss.backward()``, reads that at every step. Said once per run, as :class:`EmptySteps`
+    does; an empty batch (one all-zero step) is not.
+
+        >>> steps = WatchSteps(patience=3)
+        >>> [steps.check({"0": 0.0}, {0}) for _ in range(5)][-1]
+        'grad.watch_zero'
+    """
+
+    def __init__(self, patience: int) -> None:
+        self._patience = patience
+        self.run = 0  # steps in a row without a gradient
+        self._zero = False  # one of them had all-zero gradients (not only None)
+        self._said = False  # this run was said
+
+    def check(self, now: dict[str, float], trainable: set[int]) -> str | None:
+        """One ``watch.step()``, ``now``: the norms read (none without any ``.grad``),
+        ``trainable``: the layers with a parameter that requires grad. The message id to say,
+        once per run, when the run is long enough."""
+        if not trainable or any(v != 0.0 for v in now.values()):  # frozen, or a gradient
+            self.run = 0
+            return None
+        if self.run == 0:
+            self._zero = self._said = False
+        self._zero = self._zero or bool(now)
+        self.run += 1
+        if self._said or self.run < max(self._patience, ZERO_RUN if self._zero else NONE_RUN):
+            return None
+        self._said = True
+        return "grad.watch_zero" if self._zero else "grad.watch_none"
+
+
 def _nonzero(grad: Any) -> bool:
     """Whether a gradient has a value other than 0 (NaN counts: it is not "no gradient"; one
     on the meta device, without values, counts too)."""
@@ -119,6 +162,9 @@ class EvalSteps:
         >>> steps = EvalSteps(net, patience=2)
         >>> steps.modules, [steps.check() for _ in range(3)]
         ('Dropout', [False, True, False])
+        >>> steps.fields()["effects"]
+        'Dropout drops nothing'
+
     """
 
     def __init__(self, model: Any, patience: int) -> None:
@@ -131,10 +177,24 @@ class EvalSteps:
                 norm = isinstance(child, nn.modules.batchnorm._NormBase)
                 if dropout or (norm and child.track_running_stats):
                     self._modal.append((child, parent))
-        self.modules = ", ".join(dict.fromkeys(type(m).__name__ for m, _ in self._modal))
+        self._types = list(dict.fromkeys(type(m).__name__ for m, _ in self._modal))
+        self.modules = ", ".join(self._types)
+        self._dropout = any(isinstance(m, nn.modules.dropout._DropoutNd) for m, _ in self._modal)
+        self._norm = any(isinstance(m, nn.modules.batchnorm._NormBase) for m, _ in self._modal)
         self._model = model
         self._patience = max(patience, 1)
         self.run = 0
+
+    def fields(self) -> dict[str, str]:
+        """The words of the message: the module types there are (``modules``), the verb that
+        agrees with them (``act``) and what each kind does in eval mode (``effects``)."""
+        effects = [message("monitor.grad.eval.dropout")] if self._dropout else []
+        effects += [message("monitor.grad.eval.norm")] if self._norm else []
+        return {
+            "modules": and_list(self._types),
+            "act": message("monitor.grad.eval." + ("act_one" if len(self._types) == 1 else "act")),
+            "effects": and_list(effects),
+        }
 
     def check(self) -> bool:
         """One training step: whether to say now that the model trains in eval mode (once

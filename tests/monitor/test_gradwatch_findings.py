@@ -1,0 +1,313 @@
+"""GradientWatch's verdicts in real training runs (sweep 23e): the textbook vanishing gradient,
+dead ReLUs, the step a blow-up or a NaN starts, the advice that fits the model and the loop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from nngraph import i18n
+from nngraph.errors import NNGraphError
+from nngraph.monitor import GradientWatch
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+def mlp(
+    depth: int, act: type[nn.Module], width: int = 64, din: int = 32, dout: int = 1
+) -> nn.Sequential:
+    layers: list[nn.Module] = [nn.Linear(din, width), act()]
+    for _ in range(depth - 2):
+        layers += [nn.Linear(width, width), act()]
+    return nn.Sequential(*layers, nn.Linear(width, dout))
+
+
+def train(
+    net: nn.Module, steps: int, x: torch.Tensor, y: torch.Tensor, lr: float = 0.05
+) -> GradientWatch:
+    opt = torch.optim.SGD(net.parameters(), lr=lr)
+    with GradientWatch(net, optimizer=opt) as gw:
+        for _ in range(steps):
+            opt.zero_grad()
+            F.mse_loss(net(x), y).backward()
+            opt.step()
+    return gw
+
+
+# ------------------------------------------------------------- 1. the textbook vanishing case
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_six_layer_sigmoid_mlp_is_said_to_learn_slower_in_its_first_layers(seed: int) -> None:
+    """The net health() is calibrated on: it says `vanishing`; the watch said nothing."""
+    torch.manual_seed(seed)
+    x, y = torch.randn(64, 32), torch.randn(64, 1)
+    gw = train(mlp(6, nn.Sigmoid), 10, x, y)
+    (event,) = gw.events
+    assert event.message_id == "grad.depth" and event.step == 3
+    assert event.values["layer"] == "0" and event.values["last"] == "10"
+    assert event.values["first_to_last"] < 1e-3
+    assert "the first layers learn about" in event.message and "times slower" in event.message
+    assert "The Sigmoid layers shrink the gradient" in event.message
+
+
+def test_healthy_nets_say_nothing() -> None:
+    torch.manual_seed(0)
+    x, y = torch.randn(64, 32), torch.randn(64, 1)
+    assert train(mlp(6, nn.Tanh), 30, x, y).events == []
+    relu = mlp(8, nn.ReLU)
+    for m in relu:
+        if isinstance(m, nn.Linear):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+            nn.init.zeros_(m.bias)
+    assert train(relu, 100, x, y, lr=0.01).events == []
+
+
+def test_a_first_layer_said_to_get_almost_no_gradient_is_not_said_again_as_slower() -> None:
+    torch.manual_seed(1)
+    x, y = torch.randn(256, 20), torch.randn(256, 2)
+    gw = train(mlp(10, nn.Sigmoid, width=32, din=20, dout=2), 30, x, y, lr=0.1)
+    about_first = [e.message_id for e in gw.events if e.values["layer"] == "0"]
+    assert about_first == ["grad.vanishing_many"]
+
+
+def test_a_two_layer_net_has_no_first_layers_to_learn_slower() -> None:
+    net = nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 1))
+    gw = GradientWatch(net, patience=1)
+    net[0].weight.grad, net[0].bias.grad = torch.full((3, 3), 1e-5), torch.zeros(3)
+    net[1].weight.grad, net[1].bias.grad = torch.ones(1, 3), torch.ones(1)
+    gw.step()
+    assert gw.events == []  # 1e-5 is 1/100,000 of the last: above ratio / 100
+
+
+# ------------------------------------------------------------------------- 2. dead ReLU units
+
+
+def relu_net() -> nn.Sequential:
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 1)
+    )
+
+
+def test_a_layer_whose_relus_died_is_said_to_have_dead_units_not_sigmoid() -> None:
+    net = relu_net()
+    x, y = torch.randn(32, 4), torch.randn(32, 1)
+    gw = GradientWatch(net)
+    for step in range(6):
+        if step == 2:  # as after a step too large: the second ReLU outputs 0 for every input
+            second = net[2]
+            assert isinstance(second, nn.Linear)
+            with torch.no_grad():
+                second.bias.fill_(-1e3)
+        net.zero_grad()
+        F.mse_loss(net(x), y).backward()
+        gw.step()
+    assert [(e.message_id, e.values["layer"], e.step) for e in gw.events] == [
+        ("grad.dead", "0", 5),
+        ("grad.dead", "2", 5),
+    ]
+    text = gw.events[0].message
+    assert "exactly 0 since step 3" in text and "ReLU units" in text
+    assert "sigmoid" not in text and "almost no gradient" not in text
+
+
+def test_a_relu_net_is_never_told_about_sigmoid() -> None:
+    net = nn.Sequential(nn.Linear(3, 3), nn.ReLU(), nn.Linear(3, 1))
+    gw = GradientWatch(net, patience=1)
+    net[0].weight.grad, net[0].bias.grad = torch.full((3, 3), 1e-12), torch.zeros(3)
+    net[2].weight.grad, net[2].bias.grad = torch.ones(1, 3), torch.ones(1)
+    gw.step()
+    (event,) = gw.events
+    assert event.message_id == "grad.vanishing" and "ReLU-family" in event.message
+    assert "sigmoid" not in event.message.lower()
+
+
+# --------------------------------------------------------- 3. the step a blow-up or NaN starts
+
+
+def two_layers() -> nn.Sequential:
+    return nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))
+
+
+def set_grads(net: nn.Sequential, first: float, second: float = 1.0) -> None:
+    for layer, value in zip(net, (first, second), strict=True):
+        assert isinstance(layer, nn.Linear)
+        layer.weight.grad = torch.full_like(layer.weight, value)
+        layer.bias.grad = torch.zeros_like(layer.bias)
+
+
+def test_a_nan_gradient_is_said_at_the_step_it_first_appears() -> None:
+    net = two_layers()
+    gw = GradientWatch(net)  # patience 3
+    for value in (1.0, 1.0, float("nan"), float("nan"), float("nan")):
+        set_grads(net, value)
+        gw.step()
+    assert [(e.message_id, e.step) for e in gw.events] == [("grad.nonfinite", 3)]
+
+
+def test_an_explosion_names_the_step_it_started_and_its_peak() -> None:
+    net = two_layers()
+    gw = GradientWatch(net)
+    for value in (1.0, 2e3, 5e4, 3e3, 1.0):
+        set_grads(net, value)
+        gw.step()
+    (event,) = gw.events
+    assert event.message_id == "grad.exploding_since" and event.step == 4
+    assert event.values["start"] == 2 and event.values["peak"] == pytest.approx(1e5)
+    assert "since step 2 (up to 1e+05" in event.message
+
+
+def test_a_short_explosion_far_above_the_limit_is_not_dropped() -> None:
+    net = two_layers()
+    gw = GradientWatch(net)
+    for value in (1.0, 1e7, 1e8, 1.0, 1.0):  # 2 steps: fewer than patience
+        set_grads(net, value)
+        gw.step()
+    assert [(e.message_id, e.step, e.values["layer"]) for e in gw.events] == [
+        ("grad.exploding", 2, "0")
+    ]
+
+
+# --------------------------------------------------------------------- 4. the exploding advice
+
+
+def test_exploding_from_the_first_step_blames_the_initialisation() -> None:
+    net = two_layers()
+    gw = GradientWatch(net)
+    for _ in range(3):
+        set_grads(net, 2e3)
+        gw.step()
+    (event,) = gw.events
+    assert "the likely cause is the initialisation" in event.message
+    assert "clip" not in event.message
+
+
+def test_the_clipping_advice_is_right_for_a_loop_that_clips_already() -> None:
+    net = two_layers()
+    gw = GradientWatch(net)
+    for value in (1.0, 2e3, 2e3, 2e3):
+        set_grads(net, value)
+        gw.step()
+    (event,) = gw.events
+    assert "unless the loop clips them already" in event.message
+    assert "initialisation" not in event.message
+
+
+# ----------------------------------------------------- 5. watch.step() reading no gradient
+
+
+def test_a_watch_step_after_zero_grad_is_said_once_when_it_happens(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    net = relu_net()
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    gw = GradientWatch(net)
+    for _ in range(8):
+        F.mse_loss(net(torch.randn(8, 4)), torch.randn(8, 1)).backward()
+        opt.step()
+        opt.zero_grad(set_to_none=False)
+        gw.step()
+    (event,) = gw.events
+    assert event.message_id == "grad.watch_zero" and event.step == 5
+    assert "call it after loss.backward() and before zero_grad()" in event.message
+    assert capsys.readouterr().out.count("watch.step() found every gradient exactly zero") == 1
+
+
+def test_a_watch_step_after_zero_grad_to_none_is_said_too() -> None:
+    net = relu_net()
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    gw = GradientWatch(net)
+    for _ in range(4):
+        F.mse_loss(net(torch.randn(8, 4)), torch.randn(8, 1)).backward()
+        opt.step()
+        opt.zero_grad()
+        gw.step()
+    assert [(e.message_id, e.step) for e in gw.events] == [("grad.watch_none", 3)]
+
+
+def test_an_empty_batch_among_good_steps_says_nothing() -> None:
+    net = relu_net()
+    gw = GradientWatch(net)
+    for n in (8, 0, 8, 0, 8):
+        net.zero_grad()
+        out = net(torch.randn(n, 4))
+        (out.sum() * 0 if n == 0 else F.mse_loss(out, torch.randn(n, 1))).backward()
+        gw.step()
+    assert gw.events == []
+
+
+# --------------------------------------------------------------- 6. a layer never called
+
+
+class _Unused(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.first, self.extra, self.out = nn.Linear(3, 4), nn.Linear(4, 4), nn.Linear(4, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.first(x))  # the student forgot x = self.extra(x)
+
+
+def test_a_layer_never_called_in_forward_is_named_as_a_cause() -> None:
+    net = _Unused()
+    gw = GradientWatch(net)
+    for _ in range(3):
+        net.zero_grad()
+        net(torch.randn(8, 3)).pow(2).mean().backward()
+        gw.step()
+    (event,) = gw.events
+    assert event.message_id == "grad.none" and "forward never calls it" in event.message
+
+
+# ------------------------------------------------------------------------- 7. eval mode
+
+
+def eval_mode_event(net: nn.Module) -> str:
+    net.eval()
+    gw = GradientWatch(net, patience=1)
+    net(torch.randn(8, 4)).sum().backward()
+    gw.step()
+    (event,) = gw.events
+    return event.message
+
+
+def test_the_eval_mode_words_name_only_the_modules_there() -> None:
+    both = nn.Sequential(nn.Linear(4, 4), nn.BatchNorm1d(4), nn.Dropout(), nn.Linear(4, 1))
+    text = eval_mode_event(both)
+    assert "its BatchNorm1d and Dropout act as at test time" in text
+    assert "Dropout drops nothing and BatchNorm uses its running statistics" in text
+    text = eval_mode_event(nn.Sequential(nn.Linear(4, 4), nn.BatchNorm1d(4), nn.Linear(4, 1)))
+    assert "its BatchNorm1d acts as" in text and "Dropout" not in text
+
+
+def test_the_eval_mode_verb_agrees_in_polish() -> None:
+    i18n.set_language("pl")
+    text = eval_mode_event(nn.Sequential(nn.Linear(4, 4), nn.Dropout(), nn.Linear(4, 1)))
+    assert "jego Dropout działa jak podczas testu, więc Dropout niczego nie wyłącza." in text
+    assert "BatchNorm" not in text
+
+
+# ------------------------------------------------------------------ 8. the optimizer argument
+
+
+def test_the_optimizer_given_by_position_says_to_name_it() -> None:
+    net = nn.Linear(2, 1)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    with pytest.raises(NNGraphError, match=r"optimizer=opt") as info:
+        GradientWatch(net, opt)
+    assert "\n" not in str(info.value) and "SGD" in str(info.value)
+    with pytest.raises(NNGraphError, match=r"GradientWatch\(model, optimizer=opt\)"):
+        GradientWatch(opt)
+    i18n.set_language("pl")
+    with pytest.raises(NNGraphError, match=r"optimizer=opt"):
+        GradientWatch(net, opt)
