@@ -1485,6 +1485,7 @@ MESSAGES: dict[str, str] = {
     "lossview.decimal": ".",
     "graphview.decimal": ".",
     "lossview.plain": "nngraph loss view: {metrics}",
+    "lossview.earlier_events": "… {events} before these",
     "lossview.plain_gradients": "nngraph gradient norms per layer: {layers}",
     "monitor.stop_requested": "stop requested at epoch {epoch}",
     # graph: health findings (g.health(); a finding keeps the language current at that call)

@@ -1569,6 +1569,7 @@ MESSAGES: dict[str, str] = {
     "lossview.decimal": ",",
     "graphview.decimal": ",",
     "lossview.plain": "nngraph, krzywe uczenia: {metrics}",
+    "lossview.earlier_events": "… i {events} wcześniej",
     "lossview.plain_gradients": "nngraph, normy gradientu w warstwach: {layers}",
     "monitor.stop_requested": "poproszono o zatrzymanie w epoce {epoch}",
     # graph: wyniki g.health() (wynik zostaje w języku z chwili wywołania)

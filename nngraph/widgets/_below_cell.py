@@ -2,7 +2,9 @@
 
 A widget shown by a cell remembers that cell, so that the same widget as the cell's last line
 (``ng.LossView.attach(mon)``) is not shown a second time, and it hears when that cell ends
-(``post_run_cell``) to refresh the picture a saved notebook keeps.
+(``post_run_cell``) to refresh the picture a saved notebook keeps. A widget shown as a cell's
+value (``ng.LossView(mon)`` as the last line) or by ``display(view)`` is shown the same way, so
+its saved picture follows the training of later cells too.
 
     >>> class Demo(ShownBelowCell):
     ...     def _cell_started(self, running: bool) -> None: ...
@@ -28,6 +30,7 @@ class ShownBelowCell:
     _handle: Any = None  # the DisplayHandle of the output showing it
     _after_cell: Any = None  # its post_run_cell hook, registered once
     _shown_in: Any = None  # weakref to the ExecutionResult of the cell that showed it
+    _publishing = False  # True while _show() displays it: IPython then takes its mimebundle
 
     def _cell_started(self, running: bool) -> None:
         raise NotImplementedError
@@ -54,7 +57,11 @@ class ShownBelowCell:
         shell = get_ipython()
         if shell is None:
             return
-        self._handle = display(self, display_id=True)
+        self._publishing = True
+        try:
+            self._handle = display(self, display_id=True)
+        finally:
+            self._publishing = False
         running = _running_cell(shell)
         self._shown_in = None if running is None else weakref.ref(running)
         self._cell_started(running is not None)
@@ -87,11 +94,15 @@ class ShownBelowCell:
 
     @property
     def _ipython_display_(self) -> Any:
-        """How IPython shows this view as a cell's value or in ``display()``: as usual (this is
-        ``None``, so IPython uses ``_repr_mimebundle_``), except in the cell that has just shown
-        it with ``attach()`` or ``show()`` (``ng.LossView.attach(mon)`` as the cell's last
-        line): then nothing more."""
-        return _show_nothing if self._shown_in_this_cell() else None
+        """How IPython shows this view as a cell's value or in ``display()``: nothing more in
+        the cell that has just shown it (``ng.LossView.attach(mon)`` as the cell's last line);
+        else, while a cell runs, :meth:`show` it (an output whose picture later cells refresh);
+        otherwise as usual (this is ``None``, so IPython uses ``_repr_mimebundle_``)."""
+        if self._shown_in_this_cell():
+            return _show_nothing
+        if self._publishing or not cell_is_running():
+            return None
+        return self._show
 
 
 def cell_is_running() -> bool:

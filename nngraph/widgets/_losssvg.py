@@ -22,12 +22,11 @@ import textwrap
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from nngraph._oneline import one_line
 from nngraph.i18n import message, number
 from nngraph.monitor._names import is_validation, training_base, validation_base
 from nngraph.widgets._static_svg import xml_text
 
-__all__ = ["empty_lines", "loss_svg", "loss_text"]
+__all__ = ["empty_lines", "loss_svg"]
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 420, 210, 52, 12, 24, 26
@@ -172,7 +171,7 @@ def loss_svg(
     parts = [band]
     for i, ((key, curves), legend) in enumerate(zip(panels.items(), legends, strict=True)):
         ox, oy = (i % 2) * (W + 10), band_h + (i // 2) * (panel_h + 10)
-        marks = snap.get("runs", {}) if key == primary else {}
+        marks = _marks(snap.get("runs") or {}, key, primary, kind, panels)
         parts.append(_panel(curves, legend, marks, ox, oy, top, kind, log, runs, metrics, strings))
     height = band_h + rows * panel_h + (rows - 1) * 10
     return (
@@ -181,6 +180,31 @@ def loss_svg(
         + "".join(parts)
         + "</svg>"
     )
+
+
+def _marks(
+    runs: dict[str, Any], key: str, primary: str, kind: str, panels: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """What panel ``key`` marks of each run: the events on the primary panel; a best epoch on
+    the panel of its own metric (compared runs may watch different metrics), or on the primary
+    panel when that metric has no panel.
+
+        >>> runs = {"a": {"best": {"metric": "val_acc"}, "events": [{"step": 1}]}}
+        >>> panels = {"loss": [], "acc": []}
+        >>> _marks(runs, "acc", "loss", "runs", panels)["a"]
+        {'best': {'metric': 'val_acc'}, 'events': []}
+        >>> _marks(runs, "loss", "loss", "runs", panels)["a"]["best"] is None
+        True
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for run, rs in runs.items():
+        best = rs.get("best")
+        home = _panel_key(str(best.get("metric") or ""), kind) if best else primary
+        if home not in panels:
+            home = primary
+        events = rs.get("events") if key == primary else []
+        out[run] = {"best": best if home == key else None, "events": events or []}
+    return out
 
 
 def empty_lines(snap: dict[str, Any], strings: dict[str, str]) -> list[str]:
@@ -327,28 +351,3 @@ def _panel(
                 f'{ex:.1f},{oy + top + 10}" fill={quoteattr(color)}/></g>'
             )
     return "".join(out)
-
-
-def loss_text(snapshot: dict[str, Any], source: Any) -> str:
-    """The text beside the picture (``text/plain``, the ``<img>``'s ``alt``): the metrics
-    drawn and the source's ``summary()`` (a Monitor) or ``table()`` (Runs, a GradientWatch).
-
-        >>> import nngraph as ng
-        >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.7)
-        >>> print(loss_text(ng.LossView(mon).full_snapshot(), mon))
-        nngraph loss view: loss, val_loss
-        best val_loss 0.7 at epoch 1 (step 1)
-    """
-    logged = [m for r in snapshot["runs"].values() for m in r.get("metrics", {})]
-    if snapshot["kind"] == "gradients":  # a GradientWatch: its "metrics" are its layers,
-        # in the model's order (0, 2, 4, ..., 10, not 0, 10, 2), as in its table and legend
-        layers = [m or message("monitor.gradwatch.model") for m in dict.fromkeys(logged)]
-        names = one_line(", ".join(layers)) or "-"  # a name's marks shown escaped
-        head = message("lossview.plain_gradients", layers=names)
-    else:
-        names = one_line(", ".join(sorted(set(logged)))) or "-"  # escaped, as in summary()
-        head = message("lossview.plain", metrics=names)
-    summary = getattr(source, "summary", None)
-    table = getattr(source, "table", None)
-    extra = summary() if callable(summary) else table() if callable(table) else ""
-    return head + ("\n" + extra if extra else "")

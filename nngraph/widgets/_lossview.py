@@ -34,7 +34,8 @@ from nngraph.i18n import message, messages, on_language_change
 from nngraph.widgets._below_cell import ShownBelowCell, cell_is_running
 from nngraph.widgets._kernelpoll import poll_widget_messages
 from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
-from nngraph.widgets._losssvg import loss_svg, loss_text
+from nngraph.widgets._losssvg import loss_svg
+from nngraph.widgets._losstext import loss_caption, loss_text
 from nngraph.widgets._options import LossOption, check_loss_options
 from nngraph.widgets._static_svg import with_static_picture
 
@@ -392,7 +393,8 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle = super()._repr_mimebundle_(**kwargs)
-        return with_static_picture(bundle, self.static_svg(), self._text())
+        text = self._text()
+        return with_static_picture(bundle, self.static_svg(), text, loss_caption(text, self.kind))
 
     def _flush_source(self) -> None:
         """Send what the source still holds back (points queued for its trailing flush)."""

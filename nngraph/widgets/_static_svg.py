@@ -59,24 +59,38 @@ _FILL = {
     "more": "#f7f7f7",
 }
 _MORE = object()  # the id of the "N more not drawn" box: equal to no node id
+# the caption under a picture in HTML: monospace (tables line up), long lines wrapped at spaces
+_CAPTION_STYLE = (
+    "font-family: monospace; white-space: pre-wrap; word-break: normal; overflow-wrap: anywhere"
+)
 
 
-def picture_html(svg: str, alt: str) -> str:
+def picture_html(svg: str, alt: str, caption: str = "") -> str:
     """The SVG as an HTML ``<img>`` (base64 data URI): the static picture an untrusted notebook
-    still draws (JupyterLab does not render a bare SVG output there), and nbconvert too.
+    still draws (JupyterLab does not render a bare SVG output there), and nbconvert too. A
+    ``caption`` (the words a live view shows beside its picture) follows it as escaped text.
 
         >>> picture_html("<svg/>", 'a "graph"')[:40]
         '<img alt="a &quot;graph&quot;" src="data'
+        >>> picture_html("<svg/>", "", caption="<b>best</b>").split(">", 2)[2]
+        '&lt;b&gt;best&lt;/b&gt;</pre>'
     """
     encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{encoded}">'
+    image = f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{encoded}">'
+    if not caption:
+        return image
+    return f'{image}<pre style="{_CAPTION_STYLE}">{html.escape(caption)}</pre>'
 
 
-def with_static_picture(bundle: Any, svg: str, text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def with_static_picture(
+    bundle: Any, svg: str, text: str, caption: str = ""
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """anywidget's mimebundle plus what shows without a kernel: the SVG, the same picture as an
-    ``<img>`` (for untrusted notebooks) and a line of text."""
+    ``<img>`` (for untrusted notebooks and nbconvert HTML) with the ``caption`` below it, and
+    the text."""
     data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-    pictures = {"image/svg+xml": svg, "text/plain": text, "text/html": picture_html(svg, text)}
+    shown = picture_html(svg, text, caption)
+    pictures = {"image/svg+xml": svg, "text/plain": text, "text/html": shown}
     return {**data, **pictures}, dict(metadata or {})
 
 

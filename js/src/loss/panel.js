@@ -129,7 +129,9 @@ export function createPanel(host, store, panel, opts, tooltip) {
     for (const run of store.runs.values()) {
       if (current.opts.hidden?.has(run.name)) continue;
       const color = store.kind === "runs" ? seriesStyle(store, { run: run.name, metric: "" }, opts.strings).stroke : undefined;
-      specs.push(...markSpecs(run, current.opts.strings, color));
+      for (const spec of markSpecs(run, current.opts.strings, color)) {
+        if (store.markPanel(run, spec.kind) === current.panel.key) specs.push(spec);
+      }
     }
     marks ??= createMarks(u.over, tooltip.tip, tooltip.tipHost);
     marks.set(specs);

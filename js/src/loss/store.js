@@ -194,6 +194,21 @@ export class Store {
     return panels.some((p) => p.key === key) ? key : (panels[0]?.key ?? null);
   }
 
+  /**
+   * The panel a run's mark goes on: its events on the primary panel; its best epoch on the
+   * panel of the metric it is of (compared runs may watch different metrics), or on the primary
+   * panel when that metric has no panel.
+   * @param {{best: Best|null}} run
+   * @param {"event"|"best"} kind
+   * @returns {string|null}
+   */
+  markPanel(run, kind) {
+    const primary = this.primaryPanel();
+    if (kind !== "best" || !run.best || this.kind === "gradients") return primary;
+    const key = panelKey(String(run.best.metric ?? ""));
+    return this.panels().some((p) => p.key === key) ? key : primary;
+  }
+
   /** True when any run asked to stop (a detector or the Stop button). */
   get stopped() {
     for (const run of this.runs.values()) if (run.stopped) return true;

@@ -133,7 +133,8 @@ export function createLossView(el, options = {}) {
     else table.hidden = true;
 
     const { width, height } = layout(list.length); // measures what is above and below the panels
-    const primary = store.primaryPanel();
+    // the panels with marks: the primary one, and each compared run's best-epoch panel
+    const marked = new Set([store.primaryPanel(), ...[...store.runs.values()].map((r) => store.markPanel(r, "best"))]);
     const mk = marksKey();
     const marksChanged = mk !== marksVersion;
     marksVersion = mk;
@@ -150,7 +151,7 @@ export function createLossView(el, options = {}) {
         strings: state.strings,
         height,
         width,
-        marks: p.key === primary,
+        marks: marked.has(p.key),
         hidden: state.hidden,
       };
       let panel = panels.get(p.key);

@@ -283,6 +283,37 @@ describe("the loss view", () => {
   });
 });
 
+describe("the best epochs of compared runs", () => {
+  it("rings each run's best on the panel of the metric it watches", async () => {
+    const steps = [1, 2, 3];
+    const run = (/** @type {string} */ metric, /** @type {number} */ value) => ({
+      metrics: {
+        val_loss: { step: steps, value: [1, 0.5, 0.4] },
+        val_acc: { step: steps, value: [0.5, 0.7, 0.75] },
+      },
+      events: [],
+      best: { step: 3, epoch: 3, metric, value },
+    });
+    const { el, view } = mount();
+    view.load({ kind: "runs", metric: "val_acc", runs: { "acc-run": run("val_acc", 0.75), "loss-run": run("val_loss", 0.4) } });
+    view.flush();
+    const ring = (/** @type {string} */ panel) =>
+      [...el.querySelectorAll(`[data-panel="${panel}"] .ng-loss-best`)].map((m) => [
+        /** @type {HTMLElement} */ (m).dataset.run,
+        m.querySelector("b")?.getAttribute("aria-label"),
+      ]);
+    expect(ring("acc")).toEqual([["acc-run", "acc-run: best epoch 3: val_acc = 0.75"]]);
+    expect(ring("loss")).toEqual([["loss-run", "loss-run: best epoch 3: val_loss = 0.4"]]);
+    await new Promise((r) => requestAnimationFrame(r)); // uPlot sets its scales in a microtask
+    view.flush();
+    for (const [panel, value] of /** @type {[string, number][]} */ ([["acc", 0.75], ["loss", 0.4]])) {
+      const knob = /** @type {HTMLElement} */ (el.querySelector(`[data-panel="${panel}"] .ng-loss-best > b`));
+      const y = /** @type {any} */ (view.panels.get(panel)?.plot).valToPos(value, "y");
+      expect(parseFloat(knob.style.top) + 6).toBeCloseTo(y, 0); // on its curve, at its value
+    }
+  });
+});
+
 describe("the legend of compared runs", () => {
   it("hides and shows a run's curves in every panel, and its best epoch, at a click", () => {
     const run = (/** @type {number} */ bottom) => ({

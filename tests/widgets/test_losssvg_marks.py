@@ -1,0 +1,49 @@
+"""Where the static picture puts its marks: each best-epoch ring on the curve of its metric.
+
+``ng.compare`` of a run that watches ``val_acc`` and one that watches ``val_loss`` drew both
+rings on the primary (accuracy) panel, the second at its val_loss value, off every curve
+(sweep 23b, finding 2).
+"""
+
+from __future__ import annotations
+
+import re
+
+import nngraph as ng
+from nngraph.widgets import LossView
+from nngraph.widgets._losssvg import PALETTE, W
+
+RING = re.compile(r'<title>([^<]*)</title><line[^>]*/><circle cx="([\d.]+)" cy="([\d.]+)"')
+
+
+def polylines(svg: str, color: str) -> list[str]:
+    return re.findall(rf'<polyline fill="none" stroke="{color}"[^>]* points="([^"]*)"', svg)
+
+
+def test_each_compared_runs_ring_lies_on_its_own_metrics_curve() -> None:
+    acc_run = ng.Monitor(name="acc-run", metric="val_acc", display=False)
+    loss_run = ng.Monitor(name="loss-run", display=False)  # watches val_loss
+    for i in range(1, 11):
+        acc_run.log(i, val_loss=1 / i + 0.2, val_acc=0.5 + i / 40)
+        loss_run.log(i, val_loss=1 / i, val_acc=1 - 1 / i)
+    svg = LossView(ng.compare(acc_run, loss_run, display=False)).static_svg()
+    assert re.findall(r'font-weight="bold"[^>]*>([^<]*)<', svg) == ["loss", "acc"]
+    rings = {
+        title.split(":")[1].split("=")[0].strip(): (cx, cy) for title, cx, cy in RING.findall(svg)
+    }
+    assert set(rings) == {"val_acc", "val_loss"}
+    assert float(rings["val_loss"][0]) < W < float(rings["val_acc"][0])  # loss left, acc right
+    for metric, color in (("val_acc", PALETTE[0]), ("val_loss", PALETTE[1])):
+        point = ",".join(rings[metric])  # the ring is a point of its run's curve
+        assert any(point in line.split() for line in polylines(svg, color)), metric
+
+
+def test_a_monitors_ring_and_events_stay_on_its_metrics_panel() -> None:
+    mon = ng.Monitor(detectors=[ng.detectors.Patience(2)], display=False)
+    for epoch, v in enumerate([1.0, 0.5, 0.6, 0.7], start=1):
+        mon.log(epoch, loss=v, val_loss=v, acc=1 - v)
+    svg = LossView(mon).static_svg()
+    [(_, cx, _)] = RING.findall(svg)
+    assert float(cx) < W  # the loss panel, first
+    triangles = re.findall(r'<polygon points="([\d.]+),', svg)
+    assert triangles and all(float(x) < W for x in triangles)
