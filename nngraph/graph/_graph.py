@@ -124,12 +124,13 @@ class Graph(nx.DiGraph):
             [('nan', 'forward'), ('nan', 'backward')]
         """
         from nngraph.graph._health import find, store
+        from nngraph.graph._health_text import health_result
 
         findings = find(self)
         if not nx.is_frozen(self):  # a view would write into the graph it views
             store(self, findings)
             self.graph["health_language"] = get_language()
-        return findings
+        return health_result(self, findings)  # a notebook shows one line per finding
 
     def summary(self) -> str:
         """A text table of the modules: path, type, output shape, parameters, the norm of

@@ -8,6 +8,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
+from nngraph._pretty import Text
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
 from nngraph.graph._health import HEALTH_KINDS, causes_first, find
@@ -302,8 +303,8 @@ def _shown_width(text: str) -> int:
     )
 
 
-def summary(g: Graph) -> str:
-    """The table `Graph.summary` prints."""
+def summary(g: Graph) -> Text:
+    """The table `Graph.summary` returns (a str that a notebook shows as the table)."""
     findings = _findings(g)
     has_modules = bool(modules_list(g))
     rows = _module_rows(g, findings) if has_modules else _op_rows(g, findings)
@@ -397,4 +398,4 @@ def summary(g: Graph) -> str:
         out.append(message("graph.summary.none_forward"))
     else:
         out.append(message("graph.summary.none"))
-    return "\n".join(out)
+    return Text("\n".join(out))

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
+from nngraph._pretty import Text
 from nngraph.i18n import message
 from nngraph.monitor._common import fmt_step
 from nngraph.monitor._text import count
@@ -25,9 +26,10 @@ if TYPE_CHECKING:
 __all__ = ["name_of", "repr_text", "snapshot_of", "summary_text", "user_names"]
 
 
-def summary_text(mon: Monitor) -> str:
+def summary_text(mon: Monitor) -> Text:
     """The text of ``mon.summary()``: the best epoch (or why there is none) and every event;
     a name holding a newline (or another character `one_line` escapes) keeps each line one line.
+    A str that a notebook shows as its lines, not as a repr with ``\\n``.
 
         >>> import nngraph as ng
         >>> mon = ng.Monitor(metric="val_a\\nb", display=False); mon.log(1, **{"val_a\\nb": 0.5})
@@ -58,7 +60,7 @@ def summary_text(mon: Monitor) -> str:
         n = len(mon._events)
         lines.append(message("monitor.summary.events", events=count("event", n)))
         lines += [f"  {e}" for e in mon._events]
-    return "\n".join(one_line(line) for line in lines if line)
+    return Text("\n".join(one_line(line) for line in lines if line))
 
 
 def _restore_line(mon: Monitor, best: Best) -> str:

@@ -115,3 +115,16 @@ def test_after_restore_best_the_summary_says_the_weights_are_back_until_training
     assert "were put back" in mon.summary()
     mon.log(3, val_loss=0.6)  # training went on
     assert "were put back" not in mon.summary() and "restore_best()" in mon.summary()
+
+
+def test_a_monitors_summary_shows_as_its_lines_in_a_notebook() -> None:
+    """``mon.summary()`` as a cell's last line: its lines, not a repr with ``\\n``."""
+    from IPython.core.formatters import PlainTextFormatter
+
+    mon = Monitor(detectors=[detectors.Patience(1)], display=False)
+    for epoch, v in enumerate([1.0, 0.5, 0.7], start=1):
+        mon.log(epoch, loss=v, val_loss=v)
+    text = mon.summary()
+    assert str(PlainTextFormatter()(text)) == str(text)
+    assert len(str(PlainTextFormatter()(text)).splitlines()) == len(text.splitlines()) >= 3
+    assert isinstance(text, str)
