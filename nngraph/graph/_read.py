@@ -16,6 +16,7 @@ from nngraph.errors import NNGraphError
 from nngraph.graph._export import FORMAT, VERSION, id_ok, shown
 from nngraph.graph._nodes import NODE_DEFAULTS
 from nngraph.i18n import message
+from nngraph.i18n._catalog import shortened
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -67,13 +68,21 @@ def _flag(x: Any) -> bool:
 
 
 _STATS_SHAPE = "{" + ", ".join(f'"{key}": ...' for key in _STATS) + "} | null"
-#: Node attribute -> (check, what it should look like in JSON).
+#: String attributes -> an example of their value (the message says "a string such as ...").
+_TEXTS = {"kind": '"op"', "label": '"linear"', "module": '"fc1"'}
+#: The same for string attributes that may be null.
+_TEXTS_OR_NULL = {
+    "op": '"linear"',
+    "backward": '"AddmmBackward0"',
+    "module_type": '"Linear"',
+    "name": '"x"',
+    "dtype": '"float32"',
+    "device": '"cpu"',
+}
+#: Node attribute -> (check, what it should look like in JSON; for a string, an example).
 _ATTRIBUTES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    **{key: (_text, '"..."') for key in ("kind", "label", "module")},
-    **{
-        key: (_or_null(_text), '"..." | null')
-        for key in ("op", "backward", "module_type", "name", "dtype", "device")
-    },
+    **{key: (_text, example) for key, example in _TEXTS.items()},
+    **{key: (_or_null(_text), example) for key, example in _TEXTS_OR_NULL.items()},
     **{
         key: (lambda x: type(x) is bool, "true | false")
         for key in ("tracked", "requires_grad", "grad_accumulated")
@@ -119,6 +128,33 @@ def _stats_back(stats: Any) -> Any:
     return {k: _FLOATS.get(v, v) if isinstance(v, str) else v for k, v in stats.items()}
 
 
+def _expected(key: str, expected: str) -> str:
+    """What node attribute `key` should look like, in words for a string attribute.
+
+    >>> _expected("op", '"linear"'), _expected("shape", "[2, 3] | null")
+    ('a string such as "linear", or null', '[2, 3] | null')
+    """
+    if key in _TEXTS:
+        return message("graph.error.json_text", example=expected)
+    if key in _TEXTS_OR_NULL:
+        return message("graph.error.json_text_or_null", example=expected)
+    return expected
+
+
+def json_shown(value: Any, limit: int = 60) -> str:
+    """`value` as JSON writes it (``null``, ``true``, ``"yes"``), on one line of at most `limit`
+    characters: what a message about a JSON file shows (a tuple id as the list JSON holds).
+
+    >>> json_shown(None), json_shown("yes"), json_shown(("n", 1)), json_shown(float("nan"))
+    ('null', '"yes"', '["n", 1]', 'NaN')
+    """
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not from JSON (a from_dict caller's object)
+        text = repr(value)
+    return shortened(value, text, limit)
+
+
 def _part(data: dict[str, Any], key: str, kind: type, default: Any = None) -> Any:
     """`data[key]`, checked to be a `kind` (list or dict); optional when `default` is given."""
     value = data.get(key)
@@ -129,7 +165,7 @@ def _part(data: dict[str, Any], key: str, kind: type, default: Any = None) -> An
     if not isinstance(value, kind):
         expected = "[...]" if kind is list else "{...}"
         raise NNGraphError(
-            message("graph.error.bad_field", key=key, expected=expected, got=shown(value))
+            message("graph.error.bad_field", key=key, expected=expected, got=json_shown(value))
         )
     return value
 
@@ -148,7 +184,7 @@ def _node_list_back(key: str, value: Any) -> list[Any]:
                 "graph.error.bad_field",
                 key=f"graph.{key}",
                 expected='["n3", ...]',
-                got=shown(value),
+                got=json_shown(value),
             )
         )
     return ids
@@ -170,7 +206,7 @@ def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
             and type(m.get("registered", True)) is bool
             and type(m.get("top_level", False)) is bool
         ):
-            raise NNGraphError(message("graph.error.bad_module", index=i, got=shown(m)))
+            raise NNGraphError(message("graph.error.bad_module", index=i, got=json_shown(m)))
         if not m.get("known", True):
             continue  # seen in the nodes' module paths only
         known[m["path"]] = {"type": m.get("type"), "params": m.get("params", 0)}
@@ -189,7 +225,7 @@ def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
 def _node_back(g: Graph, i: int, node: Any) -> tuple[Any, dict[str, Any]]:
     n = _id_back(node.get("id")) if isinstance(node, dict) else None
     if n is None or not id_ok(n):
-        raise NNGraphError(message("graph.error.bad_node", index=i, got=shown(node)))
+        raise NNGraphError(message("graph.error.bad_node", index=i, got=json_shown(node)))
     if n in g:
         raise NNGraphError(message("graph.error.duplicate_node", index=i, id=shown(n)))
     attrs = {**NODE_DEFAULTS, **{k: v for k, v in node.items() if k != "id"}}
@@ -201,10 +237,10 @@ def _node_back(g: Graph, i: int, node: Any) -> tuple[Any, dict[str, Any]]:
                 message(
                     "graph.error.bad_attribute",
                     index=i,
-                    id=shown(n),
+                    id=json_shown(n),
                     key=key,
-                    got=shown(node.get(key)),
-                    expected=expected,
+                    got=json_shown(node.get(key)),
+                    expected=_expected(key, expected),
                 )
             )
     attrs["flags"] = [  # a finding names its node
@@ -215,7 +251,7 @@ def _node_back(g: Graph, i: int, node: Any) -> tuple[Any, dict[str, Any]]:
 
 def _edge_back(g: Graph, i: int, edge: Any) -> tuple[Any, Any, dict[str, Any]]:
     if not isinstance(edge, dict) or "source" not in edge or "target" not in edge:
-        raise NNGraphError(message("graph.error.bad_edge", index=i, got=shown(edge)))
+        raise NNGraphError(message("graph.error.bad_edge", index=i, got=json_shown(edge)))
     ends = _id_back(edge["source"]), _id_back(edge["target"])
     for end in ends:
         if not id_ok(end) or end not in g:

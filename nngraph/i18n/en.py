@@ -2214,6 +2214,8 @@ MESSAGES: dict[str, str] = {
         'edges[{index}] names the node {id}, which is not in "nodes": add that node or remove '
         "the edge"
     ),
+    "graph.error.json_text_or_null": "a string such as {example}, or null",
+    "graph.error.json_text": "a string such as {example}",
     "graph.error.bad_attribute": (
         'nodes[{index}] (id {id}) has "{key}": {got}, which should look like {expected}: fix '
         'that entry or save the graph again with g.save("net.json")'

@@ -2325,6 +2325,8 @@ MESSAGES: dict[str, str] = {
         'edges[{index}] wskazuje węzeł {id}, którego nie ma w "nodes": dodaj ten węzeł albo '
         "usuń tę krawędź"
     ),
+    "graph.error.json_text_or_null": "napisu, np. {example}, albo null",
+    "graph.error.json_text": "napisu, np. {example}",
     "graph.error.bad_attribute": (
         'nodes[{index}] (id {id}) ma w polu "{key}" wartość {got}, a powinno ono mieć postać '
         '{expected}: popraw ten wpis albo zapisz graf ponownie przez g.save("net.json")'

@@ -1,7 +1,10 @@
 """Live training monitor: loss curves, overfitting detectors, early stopping with the best weights.
 
 No UI imports here (no widgets, IPython or anywidget) and torch is imported lazily: the monitor
-works in a plain script, where it prints one compact text line per epoch.
+works in a plain script, where it prints compact text lines: one per epoch, but at most one a
+second (``Monitor(print_interval=1.0)``), except that the first epoch and every epoch with an
+event always get theirs, and a last epoch's line held back is printed at the end (``mon.close()``,
+the end of the cell, or when the script exits). ``mon.history("val_loss")`` keeps every epoch.
 
     >>> from nngraph.monitor import Monitor, detectors
     >>> mon = Monitor(detectors=[detectors.GL(5), detectors.Patience(3)], display=False)

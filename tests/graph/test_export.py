@@ -569,7 +569,7 @@ BAD_GRAPHS = {
     "no nodes": (_without("nodes"), 'has no "nodes"'),
     "no edges": (_without("edges"), 'has no "edges"'),
     "nodes not a list": (_with("nodes", {"n0": {}}), r'"nodes" .*look like \[\.\.\.\]'),
-    "edges null": (_with("edges", None), r'"edges" .*look like \[\.\.\.\], got None'),
+    "edges null": (_with("edges", None), r'"edges" .*look like \[\.\.\.\], got null'),
     "graph a list": (_with("graph", []), r'"graph" .*look like \{\.\.\.\}'),
     "modules text": (_with("modules", "fc"), r'"modules" .*look like \[\.\.\.\]'),
     "module without path": (_with("modules", [{"type": "Linear"}]), r"modules\[0\]"),
@@ -577,7 +577,7 @@ BAD_GRAPHS = {
     "node id null": (_node(0, id=None), r'nodes\[0\] needs an "id"'),
     "node id an object": (_node(0, id={"a": 1}), r'nodes\[0\] needs an "id"'),
     "node id a list of objects": (_node(0, id=[{}]), r'nodes\[0\] needs an "id"'),
-    "node not an object": (_with("nodes", ["n0"]), r"nodes\[0\] needs an \"id\".*got 'n0'"),
+    "node not an object": (_with("nodes", ["n0"]), r'nodes\[0\] needs an "id".*got "n0"'),
     "two nodes, one id": (_node(1, id="n0"), r"nodes\[1\] repeats the id 'n0'"),
     "edge to a missing node": (_edges({"source": "n0", "target": "n99"}), r"edges\[0\] .*'n99'"),
     "edge from an object": (_edges({"source": {}, "target": "n0"}), r"edges\[0\] names"),
@@ -593,18 +593,35 @@ BAD_GRAPHS = {
         _with("modules", [{"path": "", "registered": "no"}]),
         r"modules\[0\]",
     ),
-    "flags as text": (_node(0, flags="x"), r'nodes\[0\] \(id \'n0\'\) has "flags": \'x\''),
+    "flags as text": (_node(0, flags="x"), r'nodes\[0\] \(id "n0"\) has "flags": "x"'),
     "a flag without kind": (_node(0, flags=[{"message": "m"}]), r'nodes\[0\] .*"flags"'),
-    "value as text": (_node(1, value="NaN"), r'nodes\[1\] .*"value": \'NaN\', .*"norm"'),
+    "value as text": (_node(1, value="NaN"), r'nodes\[1\] .*"value": "NaN", .*"norm"'),
     "grad without norm": (_node(1, grad={"mean": 1.0}), r'nodes\[1\] .*"grad"'),
     "shape as a number": (_node(1, shape=3), r'nodes\[1\] .*"shape": 3, .*\[2, 3\] \| null'),
     "module as a number": (_node(1, module=1), r'nodes\[1\] .*"module"'),
+    # sweep 23h, F5: a string attribute says so, and the wrong value is shown as JSON
+    "kind as a number": (
+        _node(0, kind=3),
+        r'"kind": 3, which should look like a string such as "op":',
+    ),
+    "module null": (
+        _node(1, module=None),
+        r'"module": null, which should look like a string such as',
+    ),
+    "op as a number": (
+        _node(1, op=4),
+        r'"op": 4, which should look like a string such as "\w+", or null:',
+    ),
+    "tracked as text": (
+        _node(1, tracked="yes"),
+        r'"tracked": "yes", which should look like true \| false',
+    ),
     # sweep W, bug 3: a loaded graph with these crashed health(), summary() and the view
     "unused a number": (_graph_entry("unused", 3), r'"graph\.unused" .*look like \["n3", \.\.\.\]'),
     "unused an object": (_graph_entry("unused", {"n0": 1}), r'"graph\.unused" .*got \{'),
     "unused holds objects": (_graph_entry("unused", [{}]), r'"graph\.unused" .*got \[\{\}\]'),
-    "outputs as text": (_graph_entry("outputs", "n3"), r'"graph\.outputs" .*got \'n3\''),
-    "outputs holds null": (_graph_entry("outputs", [None]), r'"graph\.outputs" .*got \[None\]'),
+    "outputs as text": (_graph_entry("outputs", "n3"), r'"graph\.outputs" .*got "n3"'),
+    "outputs holds null": (_graph_entry("outputs", [None]), r'"graph\.outputs" .*got \[null\]'),
     "cut_inputs a number": (_graph_entry("cut_inputs", 1.5), r'"graph\.cut_inputs" .*got 1\.5'),
 }
 
