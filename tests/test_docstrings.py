@@ -1,4 +1,4 @@
-"""Every example in nngraph's docstrings runs and shows what it says."""
+"""Every example in nngraph's docstrings runs, shows what it says and leaves no hook behind."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import importlib
 import pkgutil
 
 import pytest
+import torch
 
 import nngraph
 
@@ -25,3 +26,6 @@ def test_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("IPython.get_ipython", lambda: None)
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+    # an example is code a student copies: it must leave no global module hook behind either
+    hooks = torch.nn.modules.module
+    assert not hooks._global_forward_hooks and not hooks._global_forward_pre_hooks

@@ -128,7 +128,7 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
 
 #: `GradScaler`'s methods that work around the optimizer step, not in the computation:
 #: dividing the gradients back (`unscale_`, whose gradients the parameters then show, see
-#: `Recorder.before_write`), stepping if they are finite, and adjusting the scale
+#: `_inplace.before_write`), stepping if they are finite, and adjusting the scale
 _SCALER_STEPS = ("unscale_", "step", "update")
 
 

@@ -43,7 +43,18 @@ __all__ = [
 
 
 class NNGraphWarning(UserWarning):
-    """nngraph could not record part of a computation; the computation itself was not changed."""
+    """nngraph could not record part of a computation; the computation itself was not changed.
+
+    To silence them in a notebook: ``warnings.simplefilter("ignore", ng.capture.NNGraphWarning)``
+    (the computation runs the same either way); for one block only:
+
+        >>> import warnings, nngraph as ng
+        >>> with warnings.catch_warnings(record=True) as seen:
+        ...     warnings.simplefilter("ignore", ng.capture.NNGraphWarning)
+        ...     warnings.warn("part of the graph is missing", ng.capture.NNGraphWarning)
+        >>> seen
+        []
+    """
 
 
 #: A context in which nngraph's own torch calls reach no `TorchFunctionMode` and no tensor

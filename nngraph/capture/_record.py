@@ -1,15 +1,9 @@
 """`record()`: watch forward calls as they run, and the backward pass after them (`trace()`,
 in `_trace.py`, runs one model inside it).
 
-How it works:
-- a `TorchFunctionMode` sees every torch call (`F.linear`, `x + y`, `torch.zeros`, ...) once, at
-  the level the user wrote it; global module hooks say which module is running;
-- after each call, the autograd nodes it created are found by walking back from its outputs until
-  known nodes, so every autograd node becomes exactly one graph node;
-- a prehook on each autograd node catches the gradient flowing into it during `backward()`;
-- statistics stay on the device until the with-block ends, then come to the host in one transfer.
-Everything is removed when the with-block ends, also when the code inside raises. The
-bookkeeping itself lives in `_recorder.py`.
+How it works: see `_recorder.py`, which holds the bookkeeping. Everything `record()` installs
+(the torch-function mode, module hooks, autograd prehooks) is removed when the with-block
+ends, also when the code inside raises.
 """
 
 from __future__ import annotations
@@ -17,7 +11,6 @@ from __future__ import annotations
 import inspect
 import os
 import sys
-import warnings
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -25,113 +18,39 @@ from types import FrameType
 from typing import Any
 
 import torch
-import torch.nn.functional as F
-import torch.utils.checkpoint
-from torch.autograd.function import Function
 from torch.overrides import TorchFunctionMode
-from torch.utils.checkpoint import CheckpointFunction
 
 from nngraph.capture._bookkeeping import (
-    BOOKKEEPING,
     data_loading_unrecorded,
     in_bookkeeping,
     optimizer_steps_unrecorded,
 )
-from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
+from nngraph.capture._builder import gc_paused, grad_fn_of
+from nngraph.capture._calls import UNSCALE, about, changed_in_place, has_history
 from nngraph.capture._common import NNGraphWarning, drop_recording_frames, hidden, next_sequence_nr
 from nngraph.capture._finish import finish
+from nngraph.capture._inplace import after_in_place, before_write
 from nngraph.capture._naming import mark_unused, outermost_results, results_nothing_used
+from nngraph.capture._patches import compiled_code_runs_eagerly, patched_function_apply
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._warnings import warnings_at_callers
-from nngraph.errors import NNGraphError, stacklevel_outside
+from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.i18n import message
 
 __all__ = ["NNGraphWarning", "RecordBlock", "Recording", "record"]
 
-# Tensor attributes that are real operations; other attribute reads (`.grad`, `.data`) are not.
-_PROPERTY_OPS = frozenset({"T", "mT", "H", "mH", "real", "imag"})
-_NOT_OPS = frozenset(
-    {
-        "__set__", "__repr__", "__format__", "__str__", "__reduce_ex__", "__deepcopy__",
-        "__setstate__", "backward", "grad", "requires_grad_", "retain_grad", "register_hook",
-        "register_post_accumulate_grad_hook", "_make_subclass", "__torch_function__",
-    }
-)  # fmt: skip
-_BACKWARD_CALLS = frozenset({"backward", "grad"})
-
-
-_WRITES_FIRST = frozenset(
-    {
-        "__setitem__", "__set__", "__iadd__", "__isub__", "__imul__", "__itruediv__",
-        "__ifloordiv__", "__imod__", "__ipow__", "__iand__", "__ior__", "__ixor__",
-        "__ilshift__", "__irshift__", "__imatmul__",
-    }
-)  # fmt: skip
-
-
-# In-place calls that change a flag, not the values: the tensor is not met as written then
-# (a parameter frozen or unfrozen in the block is met where it is used, as it is then).
-_KEEPS_VALUES = frozenset({"requires_grad_", "share_memory_"})
-# `GradScaler.unscale_()`: divides the `.grad`s back from the loss scale (mixed precision)
-_UNSCALE = torch._amp_foreach_non_finite_check_and_unscale_
-# The tensor attributes whose setting writes values (`x.data = ...`), unlike `requires_grad`.
-_VALUE_ATTRIBUTES = (torch.Tensor.data, torch.Tensor.real, torch.Tensor.imag)
-
-
-def _changed(func: Any, writes_first: bool, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """What a call reads and then changes in place: its first argument for `add_`, `x[i] = ...`,
-    `x.data = ...` (`writes_first`, from `_about`) and `inplace=True`; the weight of an
-    embedding with `max_norm`, whose rows it renormalises."""
-    if writes_first or kwargs.get("inplace") is True:
-        return args[0] if args else kwargs.get("input")
-    if func is F.embedding and (kwargs.get("max_norm") or (len(args) > 3 and args[3])):
-        return args[1] if len(args) > 1 else kwargs.get("weight")
-    return None
-
-
-def _call_name(func: Any) -> str | None:
-    if getattr(func, "__module__", None) in BOOKKEEPING:
-        return None  # `nn.init.uniform_` itself (the ops inside: see _Mode)
-    name = getattr(func, "__name__", None) or type(func).__name__
-    if name == "__get__":
-        prop = getattr(getattr(func, "__self__", None), "__name__", "")
-        return prop if prop in _PROPERTY_OPS else None
-    if name in _NOT_OPS:
-        return None
-    if name.startswith("__") and name.endswith("__"):
-        return name[2:-2]
-    return str(name)
-
-
-_ABOUT: dict[Any, tuple[str | None, bool, bool, bool]] = {}
-
-
-def _about(func: Any) -> tuple[str | None, bool, bool, bool]:
-    """A torch function's op name (None if not an op), whether it writes into its first
-    argument, whether it runs a backward pass, and whether it sets a tensor's `.grad`; worked
-    out once per function."""
-    about = _ABOUT.get(func)
-    if about is None:
-        name = getattr(func, "__name__", "")
-        # `p.grad = None` or `del p.grad`; a read (`__get__`) changes nothing
-        attribute = getattr(func, "__self__", None)
-        sets_grad = attribute is torch.Tensor.grad and name in ("__set__", "__delete__")
-        writes = (name.endswith("_") and not name.endswith("__")) or name in _WRITES_FIRST
-        if name in _KEEPS_VALUES or (name == "__set__" and attribute not in _VALUE_ATTRIBUTES):
-            writes = False  # `p.requires_grad_(False)`, `p.requires_grad = True`: a flag
-        about = (_call_name(func), writes and not sets_grad, name in _BACKWARD_CALLS, sets_grad)
-        try:
-            if len(_ABOUT) < 100_000:  # functions made on the fly must not fill memory
-                _ABOUT[func] = about
-        except TypeError:  # not hashable: worked out each time
-            pass
-    return about
-
 
 class Recording:
     """What `ng.record()` yields: `.graph` is ready once the with-block has ended. The
-    recorder is let go then, so a `rec` kept in a notebook holds the graph and nothing else."""
+    recorder is let go then, so a `rec` kept in a notebook holds the graph and nothing else.
+
+        >>> import torch, nngraph as ng
+        >>> with ng.record() as rec:
+        ...     y = (torch.ones(2, requires_grad=True) * 2).sum()
+        >>> rec.graph.number_of_nodes() > 0
+        True
+    """
 
     def __init__(self, recorder: Recorder) -> None:
         self._graph: Graph | None = None
@@ -139,6 +58,18 @@ class Recording:
 
     @property
     def graph(self) -> Graph:
+        """The recorded graph; inside the with-block it is not ready yet (an `NNGraphError`).
+
+        >>> import torch, nngraph as ng
+        >>> with ng.record() as rec:
+        ...     y = torch.ones(2, requires_grad=True).sum()
+        ...     rec.graph
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: rec.graph is ready when the ... block ends
+        >>> sorted(d["kind"] for _, d in rec.graph.nodes(data=True))[:1]
+        ['input']
+        """
         if self._graph is None:
             raise NNGraphError(message("capture.graph_not_ready"))
         return self._graph
@@ -159,7 +90,7 @@ class _Mode(TorchFunctionMode):
         __tracebackhide__ = True  # IPython: an error in a torch call is the user's, not ours
         kwargs = kwargs or {}
         recorder = self.recorder
-        name, writes_first, runs_backward, sets_grad = _about(func)
+        name, writes_first, runs_backward, sets_grad = about(func)
         if sets_grad and args and recorder.leaves.grads:
             with hidden():
                 recorder.leaves.before_grad_set(args[0])
@@ -168,7 +99,7 @@ class _Mode(TorchFunctionMode):
         if recording and recorder.leaves.watching:
             with hidden():
                 update = recorder.leaves.from_gradients(args, kwargs)
-        changed = _changed(func, writes_first, args, kwargs)
+        changed = changed_in_place(func, writes_first, args, kwargs)
         into = kwargs.get("out")
         first = changed if recording and not update and isinstance(changed, torch.Tensor) else None
         old_fn = grad_fn_of(first) if first is not None else None
@@ -177,8 +108,8 @@ class _Mode(TorchFunctionMode):
             first is not None or recorder.builder.stats.holding or recorder.leaves.grads
         ):
             with hidden():
-                unscaling = func is _UNSCALE
-                writes_grad = recorder.before_write([changed, into], first, unscaling=unscaling)
+                unscaling = func is UNSCALE
+                writes_grad = before_write(recorder, [changed, into], first, unscaling=unscaling)
         if runs_backward:  # how it is run says whether a later pass can add to its gradients
             started = recorder.passes.begin(func, kwargs)
             try:
@@ -187,7 +118,7 @@ class _Mode(TorchFunctionMode):
                 ended = recorder.passes.end(started)
         else:
             out = func(*args, **kwargs)
-        if update and changed is None and _has_history(out):
+        if update and changed is None and has_history(out):
             # Computed from a gradient, yet part of autograd's graph: not an update but the
             # next computation (FGSM's `x + eps * x.grad.sign()`, a first-order MAML step)
             update = False
@@ -205,80 +136,8 @@ class _Mode(TorchFunctionMode):
             with hidden():
                 recorder.on_call(name, args, kwargs, out)
                 if first is not None:
-                    recorder.after_in_place(old_fn, first)
+                    after_in_place(recorder, old_fn, first)
         return out
-
-
-def _has_history(out: Any) -> bool:
-    """Whether a tensor in `out` has an autograd node: a backward can reach through it."""
-    return any(grad_fn_of(t) is not None for t in tensors_in(out, []))
-
-
-# PyTorch 2.1 to 2.12: non-reentrant checkpointing hands its inputs to this Function, which
-# returns an empty tensor no one uses; it is bookkeeping, not a step of the computation
-_SAVES_CHECKPOINT_INPUTS = getattr(torch.utils.checkpoint, "_NoopSaveInputs", None)
-
-
-@contextmanager
-def _patched_function_apply(recorder: Recorder) -> Iterator[None]:
-    """Record a custom `torch.autograd.Function` as one call, not the ops inside its forward."""
-    original = Function.__dict__["apply"]
-
-    def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
-        __tracebackhide__ = True  # an error in the user's Function is theirs
-        if recorder.paused():
-            return original.__func__(cls, *args, **kwargs)
-        if cls is _SAVES_CHECKPOINT_INPUTS:
-            with hidden():
-                return original.__func__(cls, *args, **kwargs)
-        if cls is CheckpointFunction and not recorder.warned_checkpoint:
-            recorder.warned_checkpoint = True
-            where = stacklevel_outside()
-            warnings.warn(message("capture.reentrant_checkpoint"), NNGraphWarning, stacklevel=where)
-        recorder.custom_depth += 1
-        try:
-            out = original.__func__(cls, *args, **kwargs)
-        finally:
-            recorder.custom_depth -= 1
-        with hidden():
-            recorder.on_call(cls.__name__, args, kwargs, out)
-        return out
-
-    Function.apply = classmethod(apply)  # type: ignore[assignment, method-assign]
-    try:
-        yield
-    finally:
-        Function.apply = original  # type: ignore[method-assign]
-
-
-_HOOKS_WARNING = r"Using `torch.compile\(module\)` when there are global hooks"
-
-
-@contextmanager
-def _compiled_code_runs_eagerly() -> Iterator[None]:
-    """Run `torch.compile`d code as plain Python while recording, so that every op reaches the
-    mode and the module hooks; PyTorch's warning about global module hooks, which are ours and
-    removed at the end, is not shown."""
-    if "torch._dynamo" not in sys.modules:  # nothing can have been compiled
-        yield
-        return
-    # Only this one filter is added and then taken out again: the user's own warning settings
-    # made inside the block (a filter, `logging.captureWarnings`) stay, which a
-    # `warnings.catch_warnings()` around the block would undo.
-    warnings.filterwarnings("ignore", message=_HOOKS_WARNING, category=UserWarning)
-    filters: list[Any] = warnings.filters  # type: ignore[assignment]  # a list, typed read-only
-    ours = filters[0]
-    try:
-        with torch.compiler.set_stance("force_eager"):
-            yield
-    finally:
-        for i, entry in enumerate(filters):
-            if entry is ours:
-                del filters[i]
-                mutated = getattr(warnings, "_filters_mutated", None)  # as `filterwarnings` does
-                if mutated is not None:
-                    mutated()
-                break
 
 
 class RecordBlock:
@@ -373,10 +232,10 @@ def _recording(
     recording = Recording(recorder)
     _RUNNING.add(recorder)
     returned: set[str] = set()  # what outermost module calls returned
-    with gc_paused(), _compiled_code_runs_eagerly():
+    with gc_paused(), compiled_code_runs_eagerly():
         try:
             with (
-                _patched_function_apply(recorder),
+                patched_function_apply(recorder),
                 optimizer_steps_unrecorded(recorder),
                 data_loading_unrecorded(recorder),
                 warnings_at_callers(_Mode.__torch_function__.__code__, sys.modules[__name__]),

@@ -7,7 +7,11 @@ How it works:
 - after each call, the autograd nodes it created are found by walking back from its outputs until
   known nodes, so every autograd node becomes exactly one graph node;
 - a prehook on each autograd node catches the gradient flowing into it during `backward()`;
-- statistics stay on the device until `finish()`, then come to the host in one transfer.
+- a call that writes into a tensor in place (`x.add_(1)`, `w.grad.zero_()`) goes through
+  `_inplace.py` just before and after it runs;
+- statistics (`_stats.py`): small tensors are held and reduced together at the end
+  (`finish()`); large ones are reduced at once (on a GPU to sums left on the device), and all
+  are fetched to the host in one transfer per device.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from types import FrameType
 from typing import Any
 
 import torch
-from torch.nn.parameter import is_lazy
 
 from nngraph.capture._builder import (
     GraphBuilder,
@@ -40,7 +43,7 @@ from nngraph.capture._common import (
     still_running,
     tensors_within,
 )
-from nngraph.capture._functorch import is_wrapped, transforms_active, unwrapped
+from nngraph.capture._functorch import transforms_active, unwrapped
 from nngraph.capture._leaves import GradsBefore, LeafGrads
 from nngraph.capture._passes import BackwardPasses, all_outputs, joined
 from nngraph.capture._scope import ModuleScope
@@ -142,63 +145,6 @@ class Recorder:
             stacklevel=4,
         )
 
-    def before_write(
-        self, written: Any, first: torch.Tensor | None = None, *, unscaling: bool = False
-    ) -> bool:
-        """Tensors in `written` are about to change in place. A leaf's `.grad` is summarised
-        first; `first`, which a recorded call writes into, gets its node now if it has none
-        (an input normalised in place: its node shows the values it came with); held values
-        are copied. Returns whether a `.grad` is written (bookkeeping such as
-        `w.grad.zero_()`, not part of the computation). `unscaling`: the write is
-        `GradScaler.unscale_()` dividing the gradients back from the loss scale, which the
-        leaves then show (the gradients the optimizer uses), not the scaled ones."""
-        tensors = tensors_in(written, [])
-        if first is not None and is_wrapped(first):  # `requires_grad_()` in `torch.func.grad`
-            first = unwrapped(first)
-        writes_grad = False
-        for t in tensors:
-            if unscaling:  # `GradScaler.unscale_()` finishes the backward: its result is shown
-                writes_grad = self.leaves.holds(t) or writes_grad
-            else:
-                writes_grad = self.leaves.before_write(t) or writes_grad
-        if first is not None and grad_fn_of(first) is None and not (writes_grad or is_lazy(first)):
-            self.busy = True
-            try:
-                if self.lookup(first) is None and id(first) not in self.names.buffers:
-                    self._source_of(first, written=True)
-            except Exception as error:  # never break the user's computation because of us
-                self._stop("before an in-place write", error)
-            finally:
-                self.busy = False
-        for t in tensors:
-            self.builder.stats.before_write(t)
-        return writes_grad
-
-    def after_in_place(self, old_fn: Any, t: torch.Tensor) -> None:
-        """A recorded call wrote into `t`, whose autograd node was `old_fn`. If `t` has another
-        node now, the old one stands for no tensor any more (an in-place op on a view leaves
-        the view's node behind); if it has none, the write was untracked (`w[0].zero_()` under
-        `no_grad`), a side effect that later uses of `t` show. Neither is taken for an output.
-        A view's node gets an edge to the op that wrote through it (`h[:, 0] += 1`), which
-        autograd puts on the base: the view's node leads on, though no gradient reaches it."""
-        fn = grad_fn_of(t)
-        if old_fn is not None and fn is not old_fn:
-            node_id = self.builder.ids.get(old_fn)
-            written = self.builder.ids.get(grad_fn_of(t._base)) if t._base is not None else None
-            if written is not None and self.graph._node[written]["call"] != self.calls - 1:
-                written = None  # not the node of the op that wrote through the view
-            if node_id is not None and written is not None and written != node_id:
-                self.builder.add_edge(node_id, written)
-        else:
-            node_id = self.lookup(t) if fn is None else None
-        if node_id is not None:
-            self.replaced.add(node_id)
-
-    def _op_of(self, t: torch.Tensor) -> str | None:
-        """The op of the recorded node that made `t`, if any."""
-        node_id = self.lookup(t)
-        return None if node_id is None else self.graph._node[node_id]["op"]
-
     def returned(self, results: Any) -> list[str]:
         """The nodes that made the tensors in `results` (nested tuples, lists, dicts,
         dataclasses), once each, in their order there. A tensor that no recorded op made
@@ -222,6 +168,11 @@ class Recorder:
     def lookup(self, t: torch.Tensor) -> str | None:
         hit = self.tensor_nodes.get(id(t))
         return hit[1] if hit is not None and hit[0]() is t else None
+
+    def _op_of(self, t: torch.Tensor) -> str | None:
+        """The op of the recorded node that made `t`, if any."""
+        node_id = self.lookup(t)
+        return None if node_id is None else self.graph._node[node_id]["op"]
 
     def _remember(self, t: torch.Tensor, node_id: str) -> None:
         self.tensor_nodes[id(t)] = (weakref.ref(t), node_id)

@@ -52,35 +52,42 @@ def trace(
     """Run `model(*inputs, **kwargs)` (and `loss(output).backward()` if `loss` is given) inside
     `record(model)` and return the graph.
 
-    The model comes back exactly as it was: same weights and buffers (a BatchNorm's running
-    statistics, an embedding renormalised by `max_norm`, weights clipped in forward are put
-    back), same `training` flag, same `requires_grad` flags, and the `.grad` of every parameter
-    as before the call. The backward leaves no `.grad` outside the model either: not in an
-    input that requires grad, not in the model that made the input (`trace(D, G(z), ...)`).
-    It stops at the inputs: the history of an input (the generator's ops behind `G(z)`) is
-    shown but not run, so the user's graph behind it stays usable and no hook of another
-    model runs; the input's node shows the gradient that reached the input. Parameters,
-    buffers and their `requires_grad` flags, a sparse or quantized buffer, and the cache of
-    `parametrize.cached()` come back as they were, and so do the modules' own attributes (a
-    hidden state carried as `self.h`, a call counter, a cache list; one the forward added is
-    removed).
-    The random generators are put back too (the global ones, those the model's modules keep,
-    also in a list or dict, and those given as arguments), so the dropout masks a seeded
-    lesson draws next are the same with or without a trace before them. A `torch.compile`d
-    model is traced through the module it compiled: compiling changes how the graph runs, not
-    what it computes. A lazy layer (`nn.LazyLinear`) that had not run yet is sized by the
-    trace's forward, as by any first forward: it stays the `Linear` it became.
-    An input made under `torch.inference_mode()` is refused with an `NNGraphError` before
-    anything runs (autograd cannot use it): make it outside that block, or pass `x.clone()`.
-    A forward that returns a generator or another iterator (`map`, `zip`) is refused with an
-    `NNGraphError` when no `loss=` reads it: its values would be computed only after the
-    trace, so the graph would be empty. The model is put back as above.
-    An error raised by the model's forward, the loss or its backward propagates unchanged (same
-    type, same message), with the traceback it has without nngraph: it ends in the user's code
-    or torch's, not in a frame of nngraph's. A model that fails on an input that is numbers but
-    no tensor (a list, a NumPy array), with an error naming its type, gets an `NNGraphError`
-    that says to make it a tensor; inputs are given to the model as they are (a list of
-    lengths, a flag), nothing is converted.
+    The model comes back exactly as it was.
+
+    What is put back:
+
+    - weights and buffers (a BatchNorm's running statistics, an embedding renormalised by
+      `max_norm`, weights clipped in forward), a sparse or quantized buffer, the cache of
+      `parametrize.cached()`, the `training` flag and every `requires_grad` flag;
+    - the `.grad` of every parameter as before the call; the backward leaves no `.grad` outside
+      the model either: not in an input that requires grad, not in the model that made the
+      input (`trace(D, G(z), ...)`);
+    - the modules' own attributes (a hidden state carried as `self.h`, a call counter, a cache
+      list; one the forward added is removed);
+    - the random generators (the global ones, those the model's modules keep, also in a list or
+      dict, and those given as arguments), so the dropout masks a seeded lesson draws next are
+      the same with or without a trace before them.
+
+    What it does not do: it stops at the inputs (the history of an input, the generator's ops
+    behind `G(z)`, is shown but not run, so the user's graph behind it stays usable and no hook
+    of another model runs; the input's node shows the gradient that reached the input). A
+    `torch.compile`d model is traced through the module it compiled: compiling changes how the
+    graph runs, not what it computes. A lazy layer (`nn.LazyLinear`) that had not run yet is
+    sized by the trace's forward, as by any first forward: it stays the `Linear` it became.
+
+    What is refused, with an `NNGraphError` (the model is put back as above):
+
+    - an input made under `torch.inference_mode()`, before anything runs (autograd cannot use
+      it): make it outside that block, or pass `x.clone()`;
+    - a forward that returns a generator or another iterator (`map`, `zip`) when no `loss=`
+      reads it: its values would be computed only after the trace, so the graph would be empty.
+
+    How errors surface: an error raised by the model's forward, the loss or its backward
+    propagates unchanged (same type, same message), with the traceback it has without nngraph:
+    it ends in the user's code or torch's, not in a frame of nngraph's. A model that fails on
+    an input that is numbers but no tensor (a list, a NumPy array), with an error naming its
+    type, gets an `NNGraphError` that says to make it a tensor; inputs are given to the model as
+    they are (a list of lengths, a flag), nothing is converted.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)

@@ -992,8 +992,8 @@ def test_results_computed_without_gradients_are_named_after_their_variables() ->
         logits = model(x)
         loss = nn.functional.cross_entropy(logits, y)
         loss.backward()
-        acc = (logits.argmax(1) == y).float().mean()
-    assert acc.item() >= 0
+        # never read again: only its name matters, the graph labels the output with it
+        acc = (logits.argmax(1) == y).float().mean()  # noqa: F841
     g = rec.graph
     assert sorted(g.nodes[o]["label"] for o in g.graph["outputs"]) == ["acc", "loss"]
 
