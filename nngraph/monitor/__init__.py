@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from nngraph.monitor import detectors
 from nngraph.monitor._common import Event
+from nngraph.monitor._compare import compare
 from nngraph.monitor._gradwatch import GradientWatch
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Best, Monitor
-from nngraph.monitor._runs import Runs, compare
+from nngraph.monitor._runs import Runs
 
 __all__ = [
     "Best",

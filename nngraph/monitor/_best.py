@@ -57,7 +57,15 @@ class Best:
     metrics: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-friendly dict: a NaN or infinite metric becomes a string, as in the curves."""
+        """A JSON-friendly dict: a NaN or infinite metric becomes a string, as in the curves.
+
+        >>> import nngraph as ng
+        >>> mon = ng.Monitor(display=False)
+        >>> mon.log(1, loss=1.0, val_loss=0.5); mon.log(2, loss=0.8, val_loss=float("nan"))
+        >>> best = mon.best.to_dict()
+        >>> best["epoch"], best["value"], best["metrics"]
+        (1, 0.5, {'loss': 1.0, 'val_loss': 0.5})
+        """
         return {
             "step": self.step,
             "epoch": self.epoch,

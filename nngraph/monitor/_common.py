@@ -202,7 +202,15 @@ class Event:
         return message("monitor.event", epoch=self.epoch, message=self.message)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-friendly dict (non-finite numbers become strings)."""
+        """A JSON-friendly dict (non-finite numbers become strings).
+
+        >>> import nngraph as ng
+        >>> mon = ng.Monitor(display=False, detectors=[ng.detectors.Patience(1)])
+        >>> mon.log(1, val_loss=0.5); mon.log(2, val_loss=0.6)
+        >>> event = mon.events[0].to_dict()
+        >>> event["kind"], event["values"]["best"], event["epoch"]
+        ('plateau', 0.5, 2)
+        """
         out = asdict(self)
         out["values"] = {k: json_number(v) for k, v in self.values.items()}
         return out

@@ -1,8 +1,11 @@
-"""The ``Detector`` base class every detector builds on (see :mod:`nngraph.monitor.detectors`)."""
+"""The ``Detector`` base class every detector builds on (see :mod:`nngraph.monitor.detectors`).
+
+How it waits for a training value logged after its evaluation is in
+:mod:`nngraph.monitor._row_order`.
+"""
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
@@ -14,35 +17,24 @@ from nngraph.monitor._common import (
     Event,
     as_float,
     as_step,
+    counted_evaluations,
+    epochs,
     step_from,
 )
 from nngraph.monitor._names import nice_name, train_twin, train_twins
 from nngraph.monitor._params import _metric_name
+from nngraph.monitor._row_order import Held, RowOrder, Undo
 
 __all__ = ["KEEP", "Check", "Detector"]
 
 KEEP = object()  # "no decision at this epoch": a strip-based criterion between strip ends
 Check = tuple[str, dict[str, Any]] | None | object
-#: how to judge an evaluation again (see Detector.feed): the detector's state before it, the
-#: value, the epoch and whether it raised an event
-_Undo = tuple[dict[str, Any], float, int | None, bool]
-#: an evaluation waiting for its training value (see Detector.feed): step, value, epoch
-_Held = tuple[float, float, int | None]
-#: what judging an epoch again does not roll back
-_NOT_UNDONE = frozenset(
-    {
-        "_settings", "events", "_undo", "_held", "_val_first", "_row_step", "_row_keys",
-        "_row_train", "_train_name",
-    }
-)  # fmt: skip
-
-
 #: The endings of the message ids that say a metric became NaN or infinite: whichever detector
 #: says it (GL after its best, Patience), it is a divergence, not overfitting or a plateau.
 _DIVERGED = ("nonfinite", ".diverged")
 
 
-class Detector:
+class Detector(RowOrder):
     """Base class: feeds one watched metric (and its training twin) to :meth:`_check`.
 
     Subclasses implement ``_reset()`` and ``_check(value, train)``, which returns ``None`` (the
@@ -107,8 +99,8 @@ class Detector:
         self._row_step: float | None = None
         self._row_keys: set[str] = set()
         self._row_train = False
-        self._undo: _Undo | None = None
-        self._held: _Held | None = None
+        self._undo: Undo | None = None
+        self._held: Held | None = None
         self._val_first = False
         self._reset()
 
@@ -267,62 +259,6 @@ class Detector:
         """
         return self._end_row()
 
-    def _take_train(self, train: float) -> Event | None:
-        """A training value in a call without an evaluation: the held evaluation's (judged
-        now), the one just judged (judged again: this order is learnt), else the next one's."""
-        if self._held is not None:
-            self._add_train(train)
-            return self._judge_held()
-        if self._undo is not None:
-            self._val_first = True
-            return self._evaluate_again(self._undo, train)
-        self._add_train(train)
-        return None
-
-    def _add_train(self, train: float) -> None:
-        self._train_sum += train
-        self._train_n += 1
-
-    def _follow_row(
-        self, step: float, metrics: Mapping[str, float], has_train: bool
-    ) -> Event | None:
-        """Keep track of the current row: a call joins it at the same step with none of its
-        metrics (as in the monitor); a new row can no longer take an earlier evaluation's
-        training value. Returns the event of an evaluation judged because its row ended."""
-        ended = None
-        if not (step == self._row_step and self._row_keys.isdisjoint(metrics)):
-            ended = self._end_row()
-            self._row_step = step
-        self._row_keys.update(metrics)
-        self._row_train = self._row_train or has_train
-        return ended
-
-    def _end_row(self) -> Event | None:
-        """The current row is complete: judge its held evaluation; nothing joins it any more."""
-        self._row_step, self._row_keys, self._row_train, self._undo = None, set(), False, None
-        return self._judge_held()
-
-    def _judge_held(self) -> Event | None:
-        if self._held is None:
-            return None
-        (step, value, epoch), self._held = self._held, None
-        return self._evaluate(step, value, epoch)
-
-    def _state(self) -> dict[str, Any]:
-        """What this detector has seen, copied: to judge an epoch again."""
-        skip = _NOT_UNDONE.union(self._settings)
-        return {k: copy.copy(v) for k, v in vars(self).items() if k not in skip}
-
-    def _evaluate_again(self, undo: _Undo, train: float) -> Event | None:
-        """Judge the last evaluation again, with ``train`` added to its training error: an
-        event it raised stays raised (it is not announced again while it holds), one that
-        holds only now is raised now."""
-        state, value, epoch, announced = undo
-        self._undo = None
-        vars(self).update(state)
-        self._add_train(train)
-        return self._evaluate(self._step, value, epoch, announced=announced)
-
     def _evaluate(
         self, step: float, value: float, epoch: int | None, *, announced: bool = False
     ) -> Event | None:
@@ -385,7 +321,7 @@ class Detector:
         the first one) to now, in the user's epoch numbers; ``2 evaluations`` when both are in
         one epoch (validating twice under one ``epoch=`` number)."""
         unit, n = self._span(shown, evaluations)
-        return message(f"monitor.unit.{unit}.{plural_form(n)}", n=n)
+        return epochs(n) if unit == "epoch" else counted_evaluations(n)
 
     def _last_epochs(self, shown: int | None, evaluations: int) -> str:
         """``the last 3 epochs``, ``the last epoch``: :meth:`_epochs_since`'s span, said as

@@ -1,8 +1,9 @@
 """The one place that decides "notebook widget or text", kept tiny so the layering stays clean.
 
-``monitor`` never imports IPython or the widgets at module level: a kernel is detected from
-``sys.modules`` (IPython is already imported inside a kernel), and the widget module is imported
-lazily inside :func:`attach_view`, only in a kernel.
+``monitor`` never imports IPython or the widgets at module level: a kernel is detected without
+importing IPython (if IPython is already imported, its running shell must have a ``kernel``; a
+terminal IPython prints text), and the widget module is imported lazily inside
+:func:`attach_view`, only in a kernel.
 
 The widget side's contract: ``nngraph.widgets.LossView.attach(source)`` displays a view of a
 :class:`~nngraph.monitor.Monitor` (or :class:`~nngraph.monitor.Runs`), subscribes with

@@ -8,7 +8,7 @@ spoke, and so its reading of the rise may change. A rise it called memorising ma
 be unstable training (the training loss spikes too); a rise it saw no sign of memorising in
 (the training loss still above the best validation loss, too soon to tell, or both losses
 flat) may become the lecture's picture of overfitting: the training loss falls clearly below
-the validation loss while that keeps rising (sweep 21d: the validation loss tripled after "no
+the validation loss while that keeps rising (a validation loss once tripled after "no
 sign of memorising yet", and nothing said otherwise). Each change is said once, and only
 forward: no sign of memorising, then memorising, then unstable; never back.
 

@@ -47,6 +47,12 @@ class Update:
     name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly dict (what a widget receives): points as ``{"step", "value"}`` lists.
+
+        >>> sent = Update(points={"loss": ([1.0], [0.5])}, name="run 1").to_dict()
+        >>> sent["name"], sent["points"], sent["events"], sent["best"]
+        ('run 1', {'loss': {'step': [1.0], 'value': [0.5]}}, [], None)
+        """
         return {
             "name": self.name,
             "points": {k: {"step": s, "value": v} for k, (s, v) in self.points.items()},
@@ -55,6 +61,7 @@ class Update:
         }
 
 
+#: A listener: any callable taking an :class:`Update` (its return value is ignored).
 Listener = Callable[[Update], Any]
 
 

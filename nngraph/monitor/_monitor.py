@@ -3,8 +3,10 @@
 Parts live in their own modules and are mixed in, e.g. the best epoch and its weights
 (:class:`~nngraph.monitor._best.BestTracking`: ``best``, ``model``, ``restore_best()``),
 reading the history back (:class:`~nngraph.monitor._records.MetricRecords`: ``metrics``,
-``pairs``, ``history()``, ``records()``, ``to_csv()``) and running the detectors
-(:class:`~nngraph.monitor._feeding.DetectorFeeding`, with one added to ``detectors`` later).
+``pairs``, ``history()``, ``records()``, ``to_csv()``), running the detectors
+(:class:`~nngraph.monitor._feeding.DetectorFeeding`, with one added to ``detectors`` later)
+and the listeners of a live view (:class:`~nngraph.monitor._live.LiveUpdates`:
+``add_listener()``, ``remove_listener()``, ``flush()``).
 
 >>> import torch
 >>> from nngraph.monitor import Monitor
@@ -40,7 +42,8 @@ from nngraph.monitor._distributed import Distributed, Reducer, current_rank
 from nngraph.monitor._epochs import EpochCounting
 from nngraph.monitor._feeding import DetectorFeeding
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
-from nngraph.monitor._listeners import Broadcaster, Listener, Update
+from nngraph.monitor._listeners import Listener, Update
+from nngraph.monitor._live import LiveUpdates
 from nngraph.monitor._names import Mode, is_metric_name, is_validation, resolve_mode
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._params import _nonnegative
@@ -59,6 +62,7 @@ class Monitor(
     BestTracking,
     DetectorFeeding,
     EpochCounting,
+    LiveUpdates,
     MetricRecords,
     MetricWatching,
     StepOrdering,
@@ -69,8 +73,9 @@ class Monitor(
 
     - ``log(step, **metrics)`` per batch or per epoch; ``val_x`` is paired with ``x`` (also
       ``valid_x``, ``validation_x``, ``val/x``, and ``train_x``, ``train/x``).
-    - ``detectors``: a list, one detector, or ``None`` (the classroom default set); they are
-      reset, so a list made in an earlier cell starts fresh with each new monitor. One
+    - ``detectors``: a list, one detector, or ``None`` (the classroom default set); each is a
+      fresh copy (your objects are never changed: read ``mon.detectors`` and ``mon.events``),
+      so a list made in an earlier cell starts fresh with each new monitor. One
       appended to ``mon.detectors`` later first catches up on the history, silently; what is
       not a detector (the class ``GL`` for ``GL(5)``) is refused by the next ``log()``
       before it records anything.
@@ -87,8 +92,9 @@ class Monitor(
       otherwise (a loss); or say ``"min"`` or ``"max"``.
     - history in bounded memory (``max_points`` per metric), ``records()``, ``to_csv()``,
       ``snapshot()`` and ``add_listener()`` for a live view.
-    - ``display``: ``"auto"`` = a live widget in a notebook, text lines in a script;
-      ``"text"``; ``False`` = silent. Under ``torch.distributed`` only rank 0 displays, and with
+    - ``display``: ``"auto"`` (or ``True``) = a live widget in a notebook, text lines in a
+      script; ``"widget"`` = the same (the widget in a notebook, text elsewhere); ``"text"``;
+      ``False`` or ``None`` = silent. Under ``torch.distributed`` only rank 0 displays, and with
       ``distributed="auto"`` (or ``True``) metrics are averaged over ranks: then every rank must
       call ``log()`` with the same metric names.
 
@@ -143,7 +149,7 @@ class Monitor(
         self._distributed = distributed
         self._reducer: Reducer | None = None
         self._reducer_resolved = distributed is False
-        self._listeners = Broadcaster(self._make_update, flush_interval)
+        self._init_live(flush_interval)
         # display: only rank 0 draws or prints
         self.view: Any = None
         self._printer: TextPrinter | None = None
@@ -338,49 +344,6 @@ class Monitor(
     def _ipython_display_(self) -> None:
         """``mon`` as a cell's value: in a notebook its live view (again), else its repr."""
         _display.show(self, repr(self))
-
-    # ------------------------------------------------------------------ listeners
-    def add_listener(self, listener: Listener) -> Listener:
-        """Call ``listener(update)`` with new points and events, batched: at most one call per
-        ``flush_interval`` seconds (events are sent at once). Returns the listener.
-
-            >>> import nngraph as ng
-            >>> mon = ng.Monitor(display=False); got = []
-            >>> _ = mon.add_listener(got.append)
-            >>> mon.log(1, loss=0.5); mon.flush()
-            >>> sum(len(u.points.get("loss", ([], []))[0]) for u in got)
-            1
-        """
-        return self._listeners.add(listener)
-
-    def remove_listener(self, listener: Listener) -> None:
-        """Stop calling ``listener``.
-
-        >>> mon = Monitor(display=False); got = []; _ = mon.add_listener(got.append)
-        >>> mon.remove_listener(got.append); mon.log(1, loss=0.5); mon.flush(); got
-        []
-        """
-        self._listeners.remove(listener)
-
-    def _make_update(self, points: dict[str, Any], events: list[Event]) -> Update:
-        return Update(points=points, events=events, best=self._best, name=self.name)
-
-    def _history_update(self) -> Update | None:
-        """Everything logged so far as one update (a run added to a view already shown), or
-        None before the first point or event."""
-        points = {k: (s.steps.tolist(), s.values.tolist()) for k, s in self.series.items()}
-        if not points and not self._events:
-            return None
-        return self._make_update(points, list(self._events))
-
-    def flush(self) -> None:
-        """Send pending points and events to the listeners now.
-
-        >>> mon = Monitor(display=False); got = []; _ = mon.add_listener(got.append)
-        >>> mon.log(1, loss=0.5); mon.flush(); len(got)
-        1
-        """
-        self._listeners.flush()
 
     def close(self) -> None:
         """Flush everything and print the last held-back line: an epoch's, or the last step's

@@ -31,8 +31,8 @@ BARELY_MOVED = 0.02
 #: A loss with a new best at most evaluations is no noise (a loss stuck at its level has a new
 #: best at 3 or 4 of 20); it barely moved only when it falls by less than this part of its
 #: size per evaluation. At that pace it would take about 7000 evaluations to halve, longer
-#: than anyone trains: a learning rate of 1e-5 (the moons MLP of sweep 21a) creeps at 2e-5,
-#: while a 5000-epoch run that learns falls 1e-3 per epoch at its start, 2% in 20 (sweep 22c).
+#: than anyone trains: a learning rate of 1e-5 (a moons MLP) creeps at 2e-5,
+#: while a 5000-epoch run that learns falls 1e-3 per epoch at its start, 2% in 20.
 CREEP = 1e-4
 
 
@@ -149,7 +149,15 @@ class Patience(Detector):
         self, step: float, metrics: Mapping[str, float], epoch: int | None = None
     ) -> Event | None:
         """:meth:`Detector.feed`, after noting the training twin's value, if this call logs it
-        (for the explanation only: the evaluation is judged as without it)."""
+        (for the explanation only: the evaluation is judged as without it).
+
+            >>> from nngraph.monitor.detectors import Patience
+            >>> p = Patience(1)
+            >>> p.feed(1.0, {"loss": 0.9, "val_loss": 0.5}) is None
+            True
+            >>> p.feed(2.0, {"loss": 0.8, "val_loss": 0.6}).kind
+            'plateau'
+        """
         for name in self._seen_names:
             if name in metrics:
                 self._seen_name = name
@@ -179,7 +187,7 @@ class Patience(Detector):
         self._resumed_at = self.epoch
         self._new_bests = 0
 
-    def improved(self, value: float) -> bool:
+    def _improved(self, value: float) -> bool:
         """Would ``value`` count as an improvement over the best so far? (NaN or an infinity,
         a diverged run, never does.)"""
         if not math.isfinite(value):
@@ -198,7 +206,7 @@ class Patience(Detector):
             if not math.isnan(self._first):
                 self._new_bests += 1
             self._top, self._top_shown = value, self._shown
-        if self.improved(value):
+        if self._improved(value):
             if math.isnan(self._first):  # the first finite value: always an improvement
                 self._first, self._first_epoch, self._first_shown = value, self.epoch, self._shown
             self.best, self.best_epoch, self.wait = value, self.epoch, 0

@@ -6,6 +6,9 @@
   ``k >= 2`` (``P_1`` is 0 whatever training did: ``PQ(alpha, 1)`` is refused).
 - ``UP(s, k)``: the validation error rose at ``s`` successive strip ends.
 
+GL and the maths are here; PQ and UP, judged at strip ends, are in
+:mod:`nngraph.monitor._strips`.
+
 Beyond the paper, all three say at once that training diverged when the validation error
 becomes NaN or infinite after a finite best (a NaN makes every criterion false).
 
@@ -27,20 +30,22 @@ from collections.abc import Iterable
 from typing import Any
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message, numeral, plural_form
+from nngraph.i18n import message
 from nngraph.monitor._common import as_float
-from nngraph.monitor._detector import KEEP, Check, Detector
-from nngraph.monitor._gl_reading import calm_verdict, corrects, gl_reading, unstable_verdict
-from nngraph.monitor._names import nice_name
-from nngraph.monitor._params import (
-    _count,
-    _lower_is_better,
-    _nonnegative,
-)
-from nngraph.monitor._trend import FLOAT_NOISE, TrainingTrend
-from nngraph.monitor._wording import above_text, plain, rising_trail
+from nngraph.monitor._detector import Check, Detector
+from nngraph.monitor._gl_reading import corrects, gl_reading
+from nngraph.monitor._params import _lower_is_better, _nonnegative
+from nngraph.monitor._trend import TrainingTrend
+from nngraph.monitor._wording import above_text
 
-__all__ = ["GL", "PQ", "UP", "generalization_loss", "training_progress"]
+__all__ = [
+    "GL",
+    "diverged_check",
+    "errors_only",
+    "generalization_loss",
+    "has_diverged",
+    "training_progress",
+]
 
 
 def generalization_loss(e_va: float, e_opt: float) -> float:
@@ -101,36 +106,22 @@ def _number(function: str, what: str, value: object) -> float:
         ) from None
 
 
-def _errors_only(det: Detector) -> None:
+def errors_only(det: Detector) -> None:
     """Refuse a higher-is-better metric: Prechelt's criteria are defined on errors."""
     _lower_is_better(type(det).__name__, det.metric)
 
 
-def _diverged(det: Detector, value: float) -> bool:
+def has_diverged(det: Detector, value: float) -> bool:
     """A validation loss that became NaN or +inf after a finite best: training has diverged
     (-inf, never a best, is not: GL fires on the values after it)."""
     return (math.isnan(value) or value == math.inf) and math.isfinite(det.best)
 
 
-def _nonfinite(det: Detector, value: float) -> Check:
-    """PQ's or UP's explanation of a diverged validation loss (see :func:`_diverged`), said
+def diverged_check(det: Detector, value: float) -> Check:
+    """PQ's or UP's explanation of a diverged validation loss (see :func:`has_diverged`), said
     at once, not at the next strip end: no strip of training tells anything after it."""
     fields = {"value": value, "best": det.best, "best_epoch": det._best_shown}
     return f"{type(det).__name__.lower()}.nonfinite", fields
-
-
-def _progress_texts(det: PQ, fields: dict[str, Any], *, quotient: bool) -> dict[str, str]:
-    """PQ's training progress and quotient as its explanations say them (``quotient``: the
-    first one shows the quotient too). No progress at all gives an infinite quotient, which
-    says nothing to a student: the text says there was no progress instead."""
-    shown = {**fields, "train": nice_name(det._train_name) if det._train_name else ""}
-    if det.progress == 0:
-        return {
-            "training": message("monitor.pq.progress_none", **shown),
-            "ratio": message("monitor.pq.quotient_none"),
-        }
-    key = "monitor.pq.progress_quotient" if quotient else "monitor.pq.progress"
-    return {"training": message(key, **shown), "ratio": message("monitor.pq.quotient", **shown)}
 
 
 class GL(Detector):
@@ -167,7 +158,7 @@ class GL(Detector):
     ) -> None:
         self.alpha = _nonnegative(message("monitor.param.gl_alpha"), alpha)
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
-        _errors_only(self)
+        errors_only(self)
 
     def _args(self) -> list[str]:
         return [f"{self.alpha:g}"]
@@ -207,7 +198,7 @@ class GL(Detector):
         high = self._high
         if math.isfinite(value):
             self._high = max(high, value)
-        diverged = _diverged(self, value)  # NaN: its GL is NaN, never above alpha
+        diverged = has_diverged(self, value)  # NaN: its GL is NaN, never above alpha
         if not (self.value > self.alpha or diverged):
             return None
         if not (self.active or value > high or diverged):  # a noisy rise no higher than one said
@@ -229,181 +220,3 @@ class GL(Detector):
             return "gl.from_zero", {**fields, "best": best, "value": value, "advice": advice}
         fields["above"] = above_text(self.value, self.alpha, best=self.best, value=value)
         return gl_reading(self, self._trend, fields, value=value, previous=previous, train=train)
-
-
-class PQ(Detector):
-    """Prechelt's progress quotient: at each strip end, fires when ``GL / P_k > alpha``.
-
-    ``P_k`` is the training progress over the last strip of ``k`` epochs (per mille; ``k``
-    is at least 2); a flat training strip (``P_k = 0``) with any generalization loss gives an
-    infinite quotient. ``metric`` must be a loss or an error (lower is better), as for
-    :class:`GL`.
-
-        >>> import nngraph as ng
-        >>> pq = ng.detectors.PQ(alpha=0.5, k=2)
-        >>> curve = [(1.0, 1.0), (0.9, 0.9), (0.89, 0.95), (0.88, 0.99)]
-        >>> [pq.update(e, loss=t, val_loss=v) is not None for e, (t, v) in enumerate(curve, 1)]
-        [False, False, False, True]
-    """
-
-    needs_train = True
-
-    def __init__(
-        self,
-        alpha: float = 0.5,
-        k: int = 5,
-        *,
-        metric: str = "val_loss",
-        train_metric: str | None = None,
-        stop: bool = True,
-    ) -> None:
-        self.alpha = _nonnegative(message("monitor.param.pq_alpha"), alpha)
-        self.k = _count(message("monitor.param.pq_k"), k)
-        if self.k == 1:  # P_1 = 1000 * (E / E - 1) = 0 whatever training did
-            raise NNGraphError(message("monitor.error.pq_k1"))
-        super().__init__(metric=metric, train_metric=train_metric, stop=stop)
-        _errors_only(self)
-
-    def _args(self) -> list[str]:
-        return [f"{self.alpha:g}", str(self.k)]
-
-    def _reset(self) -> None:
-        self._strip: list[float] = []
-        self._strip_from: int | None = None  # the epoch shown at the last strip end
-        self.gl = math.nan
-        self.progress = math.nan
-        self._trend = TrainingTrend(spikes=True)
-        self._previous = math.nan  # the value at the evaluation before
-
-    def _restart(self) -> None:  # training values from before a restart are not compared
-        self._trend, self._previous = TrainingTrend(spikes=True), math.nan
-
-    def _check(self, value: float, train: float | None) -> Check:
-        new_best = math.isfinite(value) and value < self.best
-        previous, self._previous = self._previous, value
-        self._track_best(value)
-        self._trend.add(self._shown, train, best=new_best)
-        self._strip.append(math.nan if train is None else train)
-        diverged = _diverged(self, value)
-        if self.epoch % self.k:
-            return _nonfinite(self, value) if diverged else KEEP
-        strip, self._strip = self._strip, []
-        since, self._strip_from = self._epochs_since(self._strip_from, self.k), self._shown
-        self.gl = generalization_loss(value, self.best)
-        self.progress = training_progress(strip)
-        if math.isnan(self.gl) or math.isnan(self.progress):
-            self.value = math.nan
-        elif self.progress == 0:  # training has stopped improving at all
-            self.value = math.inf if self.gl > 0 else 0.0
-        elif math.isinf(self.progress):
-            self.value = 0.0
-        else:
-            self.value = self.gl / self.progress
-        if diverged:
-            return _nonfinite(self, value)
-        if not self.value > self.alpha:
-            return None
-        fields = {
-            "gl": self.gl,
-            "progress": self.progress,
-            "permille": numeral(plain(self.progress)),
-            "pq": self.value,
-            "quotient": numeral(plain(self.value, above=self.alpha)),
-            "alpha": self.alpha,
-            "since": since,
-            "k": self.k,
-        }
-        fields.update(_progress_texts(self, fields, quotient=not math.isinf(self.gl)))
-        if math.isinf(self.gl):  # a rise from 0 (or past the float maximum): the numbers
-            return "pq.from_zero", {**fields, "best": self.best or 0.0, "value": value}
-        fields["above"] = above_text(self.gl, 0.0, best=self.best, value=value)
-        # a training loss that rose (lr too high) also gives a large P_k: not memorising
-        shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
-        unstable = unstable_verdict(
-            self, self._trend, shown, value=value, previous=previous, train=train
-        )
-        calm = calm_verdict(self, self._trend.now(), shown, value=value)
-        return unstable or calm or ("pq.fire", fields)
-
-
-class UP(Detector):
-    """Prechelt's ``UP_s``: fires when the validation error rose at ``s`` successive strip ends.
-
-    Strip ends are the epochs ``k, 2k, 3k, ...``; the first strip end has nothing to compare with.
-    A rise of less than a millionth of the value is float rounding, not a rise (see
-    :data:`~nngraph.monitor._trend.FLOAT_NOISE`).
-    ``metric`` must be a loss or an error (lower is better), as for :class:`GL`. The training
-    twin, when logged, only shapes the explanation: validation rising while training is clearly
-    higher than at the best epoch, or far above its lowest value, or after a validation loss
-    that jumped in one evaluation, is unstable training (learning rate too high), not
-    overfitting.
-
-        >>> import nngraph as ng
-        >>> up = ng.detectors.UP(s=2, k=1)
-        >>> [up.update(e, val_loss=v) is not None for e, v in enumerate([1.0, 0.9, 0.95, 0.97], 1)]
-        [False, False, False, True]
-    """
-
-    def __init__(
-        self,
-        s: int = 3,
-        k: int = 5,
-        *,
-        metric: str = "val_loss",
-        train_metric: str | None = None,
-        stop: bool = True,
-    ) -> None:
-        self.s = _count(message("monitor.param.up_s"), s)
-        self.k = _count(message("monitor.param.up_k"), k)
-        super().__init__(metric=metric, train_metric=train_metric, stop=stop)
-        _errors_only(self)
-
-    def _args(self) -> list[str]:
-        return [str(self.s), str(self.k)]
-
-    def _reset(self) -> None:
-        self._trail: list[float] = []  # strip-end values since the last strip end that did not rise
-        self.rises = 0  # successive strip ends with a rise
-        self.value = 0
-        self._strip_from: int | None = None  # the epoch shown at the last strip end
-        self._trend = TrainingTrend(spikes=True)
-        self._previous = math.nan  # the value at the evaluation before
-
-    def _restart(self) -> None:  # training values from before a restart are not compared
-        self._trend, self._previous = TrainingTrend(spikes=True), math.nan
-
-    def _check(self, value: float, train: float | None) -> Check:
-        new_best = math.isfinite(value) and value < self.best
-        previous, self._previous = self._previous, value
-        self._track_best(value)
-        self._trend.add(self._shown, train, best=new_best)
-        diverged = _diverged(self, value)
-        if self.epoch % self.k:
-            return _nonfinite(self, value) if diverged else KEEP
-        strip, self._strip_from = self._epochs_since(self._strip_from, self.k), self._shown
-        if self._trail and value - self._trail[-1] > FLOAT_NOISE * abs(self._trail[-1]):
-            self.rises += 1
-            self._trail = [*self._trail[-self.s :], value]
-        else:
-            self.rises = 0
-            self._trail = [value]
-        self.value = self.rises
-        if diverged:
-            return _nonfinite(self, value)
-        if self.rises < self.s:
-            return None
-        trail = rising_trail(self._trail[-(self.s + 1) :])
-        strips = message("monitor.up.strips." + plural_form(self.s), n=self.s, strip=strip)
-        fields = {
-            "s": self.s,
-            "k": self.k,
-            "strips": strips,
-            "trail": trail,
-            "best": self.best,
-            "best_epoch": self._best_shown,
-        }
-        unstable = unstable_verdict(
-            self, self._trend, fields, value=value, previous=previous, train=train
-        )
-        calm = calm_verdict(self, self._trend.now(), fields, value=value)
-        return unstable or calm or ("up.fire", fields)

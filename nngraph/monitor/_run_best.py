@@ -1,11 +1,13 @@
 """Where each run of a comparison (:class:`~nngraph.monitor._runs.Runs`) was best: the name the
-run logs a metric under, and the log line where that metric was best.
+run logs a metric under, the log line where that metric was best, each run's row of the
+table and the runs that win.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import numpy as np
 
@@ -13,7 +15,7 @@ from nngraph.monitor._best import Best
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._names import training_base, validation_base
 
-__all__ = ["best_of", "metric_of", "same_columns", "tied_for_best"]
+__all__ = ["best_of", "best_rows", "best_runs", "metric_of", "same_columns", "tied_for_best"]
 
 #: Best values this close (relatively) tie: float32 rounding, as 13 / 15 in float32 and float64.
 TIE = 1e-6
@@ -140,3 +142,55 @@ def tied_for_best(scored: list[tuple[str, float]], mode: Literal["min", "max"]) 
     pick = min if mode == "min" else max
     top = pick(value for _, value in scored)
     return [name for name, value in scored if math.isclose(value, top, rel_tol=TIE)]
+
+
+def best_rows(
+    monitors: Mapping[str, Monitor], metric: str, mode: Literal["min", "max"]
+) -> list[dict[str, Any]]:
+    """:meth:`Runs.rows() <nngraph.monitor.Runs.rows>`: one dict per run with its epochs, the
+    epoch where ``metric`` was best (by ``mode``), the metrics there under shared column names
+    (see :func:`same_columns`) and the stop.
+
+        >>> mon = Monitor(display=False); mon.log(1, loss=0.9, val_loss=0.5)
+        >>> best_rows({"a": mon}, "val_loss", "min")[0]["best"]
+        {'val_loss': 0.5, 'loss': 0.9}
+    """
+    out = []
+    columns: dict[tuple[bool, str], str] = {}
+    for name, mon in monitors.items():
+        own = metric_of(mon, metric)
+        best = best_of(mon, own, mode)
+        metrics = {} if best is None else same_columns(best.metrics, own, metric, columns)
+        stop = mon.stop_event
+        out.append(
+            {
+                "run": name,
+                "epochs": mon.epoch_count,
+                "best_epoch": None
+                if best is None or not (best.epoch or mon.epochs_given)
+                else best.epoch,
+                "best": metrics,
+                "stop": None if stop is None else {"detector": stop.detector, "epoch": stop.epoch},
+            }
+        )
+    return out
+
+
+def best_runs(
+    monitors: Mapping[str, Monitor], metric: str, mode: Literal["min", "max"]
+) -> list[str]:
+    """:meth:`Runs.winners() <nngraph.monitor.Runs.winners>`: the names of the runs with the
+    best ``metric`` (several when they tie, see :func:`tied_for_best`; ``[]`` before any run
+    logged it).
+
+        >>> a, b = Monitor(display=False), Monitor(display=False)
+        >>> a.log(1, val_loss=0.5); b.log(1, val_loss=0.4)
+        >>> best_runs({"a": a, "b": b}, "val_loss", "min")
+        ['b']
+    """
+    scored = []
+    for name, mon in monitors.items():
+        best = best_of(mon, metric_of(mon, metric), mode)
+        if best is not None:
+            scored.append((name, best.value))
+    return tied_for_best(scored, mode)

@@ -1,4 +1,5 @@
-"""``Runs`` and ``compare``: several training runs overlaid, with a table of their best epochs.
+"""``Runs``: several training runs overlaid, with a table of their best epochs (``compare()``,
+in :mod:`nngraph.monitor._compare`, makes one from finished monitors).
 
 The lab's question, "small, medium or large hidden layer?", answered side by side:
 
@@ -16,7 +17,7 @@ The lab's question, "small, medium or large hidden layer?", answered side by sid
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -29,11 +30,11 @@ from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._names import Mode, resolve_mode, train_twin
 from nngraph.monitor._nocopy import NotCopyable
-from nngraph.monitor._run_best import best_of, metric_of, same_columns, tied_for_best
-from nngraph.monitor._runs_options import check_options, monitors_given, warn_unlogged_metric
+from nngraph.monitor._run_best import best_rows, best_runs, metric_of
+from nngraph.monitor._runs_options import check_options, warn_unlogged_metric
 from nngraph.monitor._runs_table import table_text
 
-__all__ = ["Runs", "compare"]
+__all__ = ["Runs"]
 
 
 class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
@@ -207,28 +208,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
             >>> runs.rows()
             [{'run': 'a', 'epochs': 1, 'best_epoch': 1, 'best': {'val_loss': 0.5}, 'stop': None}]
         """
-        out = []
-        metric = self.metric
-        columns: dict[tuple[bool, str], str] = {}
-        for name, mon in self.monitors.items():
-            own = metric_of(mon, metric)
-            best = best_of(mon, own, self.mode)
-            metrics = {} if best is None else same_columns(best.metrics, own, metric, columns)
-            stop = mon.stop_event
-            out.append(
-                {
-                    "run": name,
-                    "epochs": mon.epoch_count,
-                    "best_epoch": None
-                    if best is None or not (best.epoch or mon.epochs_given)
-                    else best.epoch,
-                    "best": metrics,
-                    "stop": None
-                    if stop is None
-                    else {"detector": stop.detector, "epoch": stop.epoch},
-                }
-            )
-        return out
+        return best_rows(self.monitors, self.metric, self.mode)
 
     def winners(self) -> list[str]:
         """Every run with the best ``metric``, in the runs' order: one run, or several that
@@ -241,12 +221,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         >>> runs.winners(), runs.winner()
         (['Adam', 'RMSprop'], 'Adam')
         """
-        scored = []
-        for name, mon in self.monitors.items():
-            best = best_of(mon, metric_of(mon, self.metric), self.mode)
-            if best is not None:
-                scored.append((name, best.value))
-        return tied_for_best(scored, self.mode)
+        return best_runs(self.monitors, self.metric, self.mode)
 
     def winner(self) -> str | None:
         """The run with the best ``metric`` (None before any run logged it); when several tie,
@@ -361,48 +336,3 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         """
         for mon in self.monitors.values():
             mon.flush()
-
-
-def compare(
-    *monitors: Monitor | Iterable[Monitor] | Mapping[Any, Monitor],
-    metric: str | None = None,
-    mode: Mode = "auto",
-    display: Display = "auto",
-) -> Runs:
-    """Put finished (or running) monitors side by side: ``print(compare(m1, m2).table())``.
-
-    The monitors may also come as one list, tuple or dict of them, as a loop over settings
-    collects them: ``compare(results)`` for ``results = {"small": mon_a, "large": mon_b}``. A
-    run is called by its dict key, else by its monitor's ``name``.
-
-    Without ``metric``, by the metric the runs track (``val_loss`` by default; each run read
-    under its own name for it, ``valid_loss`` or ``val/loss``), or by their training loss when
-    no run logged it (no validation set); ``mode="auto"`` takes the runs' own mode for it, so
-    runs on ``val_acc`` are won by the highest accuracy. A ``metric=`` no run logged (a slip,
-    ``val_los``) is said at once in a warning: "did you mean 'val_loss'?", as a Monitor says it.
-
-    >>> import nngraph as ng
-    >>> a = ng.Monitor(name="a", display=False); a.log(1, val_loss=0.3)
-    >>> b = ng.Monitor(name="b", display=False); b.log(1, val_loss=0.2)
-    >>> ng.compare(a, b, display=False).winner()
-    'b'
-    >>> results = {"lr=0.1": ng.Monitor(display=False), "lr=1": ng.Monitor(display=False)}
-    >>> for mon, value in zip(results.values(), [0.4, 0.5]): mon.log(1, val_loss=value)
-    >>> ng.compare(results, display=False).names
-    ['lr=0.1', 'lr=1']
-    """
-    check_options(metric, mode, display)
-    named = monitors_given(monitors)
-    for i, (key, mon) in enumerate(named):  # all checked before the view is shown
-        for j, (_, other) in enumerate(named[:i]):
-            if other is mon:
-                raise NNGraphError(
-                    message("monitor.runs.error.same_monitor", first=j + 1, second=i + 1)
-                )
-            if key is None and mon.name is not None and other.name == mon.name:
-                raise NNGraphError(message("monitor.runs.error.same_name", name=mon.name))
-    runs = Runs(metric=metric, mode=mode, display=display)
-    for key, mon in named:
-        runs.add(mon, name=key)
-    runs._check_metric()  # finished runs, mostly: a slip in metric= is said at once
-    return runs

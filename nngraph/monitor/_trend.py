@@ -9,7 +9,7 @@ has been flat since reads as flat, not as still falling. Each side is a mean of 
 decide: the first ones from the best epoch on (``before``) and the latest ones (``recent``).
 For a loss (GL, PQ, UP), a spike among the first ones (more than :data:`UNSTABLE` times the
 value at the best epoch) is left out of ``before``: averaged in, one spike made a training
-loss that had risen 60% since the best read as still falling (sweep 22c).
+loss that had risen 60% since the best read as still falling.
 How fast it fell just before the best epoch (``pace``) tells a training loss that has stopped
 falling from one that falls as steadily as before, only not by much yet.
 :mod:`~nngraph.monitor._gl_reading` says what GL, PQ and UP conclude from it.
@@ -59,32 +59,32 @@ RISE_OF_SCALE = 0.01
 #: learning (a plateau, both losses flat), which a validation loss wobbling up is not memorising.
 MEMORISED = 0.5
 #: A flat training loss is "not far below" the validation loss only when it is at least this
-#: part of it: at 0.29 against 0.54 it is below it, not close to it (sweep 22c).
+#: part of it: at 0.29 against 0.54 it is below it, not close to it.
 NEAR = 0.8
 #: A change of less than this part of a value is float rounding, not a change. Most losses are
 #: float32 (epsilon 1.2e-7, about 7 significant digits), and a mean over a data set rounds a
 #: few epsilons more, so a model a scheduler froze (a learning rate of 5e-9 after
-#: ReduceLROnPlateau) moves its loss in the 7th or 8th digit, up as often as down (sweep 21a:
+#: ReduceLROnPlateau) moves its loss in the 7th or 8th digit, up as often as down (seen:
 #: UP said "keeps getting worse" of 0.34239674 -> 0.34239677 -> 0.3423968). 1e-6 is about 8
 #: epsilons: above that noise, far below any change a student could see.
 FLOAT_NOISE = 1e-6
 #: A training loss flat since the best epoch has stopped falling (a plateau) only when it fell
 #: less than this part of what it would have at its pace before the best: one or two epochs
 #: after a best, a loss that falls a steady 2% per epoch has not fallen 5% (see :data:`RISE`)
-#: yet, and is no plateau (sweep 21a: "try a bigger model", and it fell 90% after).
+#: yet, and is no plateau (a run told "try a bigger model" fell 90% after).
 SLOWER = 0.5
 #: How many training values up to the best epoch show whether it fell steadily then, ...
 HISTORY = 16
 #: ... by more than this many standard errors of its least-squares fall per evaluation: a
 #: steady fall, whose pace the fall since the best is held to however small it is, not noise
-#: around a level, which falls by chance as often as not (sweep 22c).
+#: around a level, which falls by chance as often as not.
 STEADY = 3.0
 #: A training loss more than this many times its lowest value of the run (and not far below
 #: the validation loss, see :data:`MEMORISED`) does worse on its own training data than the
 #: model once did: training has become unstable (a learning rate too high), whatever it did
 #: since the best epoch. A validation loss that more than doubles in one evaluation, while the
 #: training loss is not far below it, has jumped for the same reason: overfitting builds up
-#: over epochs (sweep 20c: lr = 50, called "memorising" at 15 times the first training loss).
+#: over epochs (a run at lr = 50 was called "memorising" at 15 times the first training loss).
 UNSTABLE = 2.0
 
 
@@ -149,7 +149,7 @@ class Trend:
     def below(self, scale: float) -> bool:
         """Clearly below ``scale``, the best validation loss (by more than :data:`RISE` of
         it). A model whose training loss is not fits its training data no better than it fit
-        new data at its best, so that loss falling is no sign of memorising (sweep 21a: a line
+        new data at its best, so that loss falling is no sign of memorising (as for a line
         fitted to 5 points, its training loss twice the validation loss).
 
             >>> Trend(4.2, 3.6, 12, 3).below(scale=1.6), Trend(0.5, 0.4, 3, 1).below(scale=0.7)
@@ -164,8 +164,8 @@ class Trend:
         what its ``pace`` before the best gives over ``apart`` evaluations (one that was not
         falling then has stopped too), or, unless it fell ``steady`` before the best, by no
         more than :data:`RISE_OF_SCALE` of itself or of ``scale``, the best validation loss. A
-        steady fall kept up is no stop, however small: a long run falls 0.1% an epoch (sweep
-        22c), while the pace of a noisy flat loss is noise.
+        steady fall kept up is no stop, however small: a long run falls 0.1% an epoch, while
+        the pace of a noisy flat loss is noise.
 
             >>> Trend(0.817, 0.801, 11, 1, pace=0.017).stopped(scale=0.9)  # one epoch after
             False

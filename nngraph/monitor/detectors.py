@@ -80,7 +80,8 @@ from nngraph.monitor._detector import Detector
 from nngraph.monitor._gap import Gap
 from nngraph.monitor._names import LOSS_NAMES, Mode, is_metric_name, resolve_mode
 from nngraph.monitor._practical import Divergence, Patience
-from nngraph.monitor._prechelt import GL, PQ, UP, generalization_loss, training_progress
+from nngraph.monitor._prechelt import GL, generalization_loss, training_progress
+from nngraph.monitor._strips import PQ, UP
 
 __all__ = [
     "GL",

@@ -184,6 +184,7 @@ def test_restore_best_for_a_model_on_the_gpu() -> None:
         opt.step()
         states[epoch] = {k: v.clone() for k, v in net.state_dict().items()}
         mon.log(epoch, loss=loss, val_loss=va)
+    # the promise users rely on: the best weights take no GPU memory (kept in host memory)
     assert all(t.device.type == "cpu" for t in mon._weights.tensors.values())
     mon.restore_best()
     assert all(v.device.type == "cuda" for v in net.state_dict().values())
