@@ -29,13 +29,12 @@ from IPython.display import display
 from nngraph._magic_args import (
     Cell,
     CellReader,
-    Parser,
     is_known,
     split_line,
     strip_semicolon,
-    variable,
     view_options,
 )
+from nngraph._magic_commands import MagicCommands
 from nngraph._magic_errors import (
     backward_again_error,
     error_text,
@@ -48,19 +47,16 @@ from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.graph._nodes import count_text, counted
 from nngraph.i18n import (
-    LANGUAGES,
-    get_language,
     message,
     on_language_change,
     plural_form,
-    set_language,
 )
 
 __all__ = ["NNGraphMagics", "load_ipython_extension", "unload_ipython_extension"]
 
 
 @magics_class
-class NNGraphMagics(Magics):
+class NNGraphMagics(MagicCommands, Magics):
     """The `%nngraph` line magic and `%%nngraph` cell magic."""
 
     def _evaluate(self, expression: str, key: str = "magic.cannot_evaluate") -> Any:
@@ -263,77 +259,6 @@ class NNGraphMagics(Magics):
             print(message(key, passes=count_text(passes), nodes=counted("nodes", len(graph))))
         self._show(graph, options)
         return value  # a final expression is shown as the cell's output, as without the magic
-
-    def _monitor(self, words: list[str]) -> Any:
-        from nngraph.monitor import Monitor
-        from nngraph.monitor._common import epochs
-
-        parser = Parser("%nngraph monitor")
-        parser.add_argument("--model", default=None)
-        parser.add_argument("--metric", default=None)  # None: val_loss, or its alias as logged
-        parser.add_argument("--name", default=None)
-        parser.add_argument("--mode", choices=("min", "max", "auto"), default="auto")
-        parser.add_argument("-o", "--output", type=variable, default="mon")
-        options = parser.parse_args(words)
-        self._refuse_to_replace(options.output, Monitor, base="mon")  # before a view is shown
-        model = None if options.model is None else self._evaluate(options.model)
-        monitor = Monitor(model=model, metric=options.metric, mode=options.mode, name=options.name)
-        old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
-        self._keep(options.output, monitor, base="mon")
-        arguments = [f"mode={monitor.mode!r}"]  # the mode chosen
-        if options.metric is not None:
-            arguments.insert(0, f"metric={options.metric!r}")
-        if options.model is not None:
-            arguments.insert(0, f"model={options.model}")
-        if options.name is not None:
-            arguments.append(f"name={options.name!r}")
-        what = f"ng.Monitor({', '.join(arguments)})"
-        print(message("magic.created", name=options.output, what=what))
-        if isinstance(old, Monitor) and old.epoch_count:  # a run it logged is no longer `mon`
-            other = self._free_name(options.output)
-            logged = epochs(old.epoch_count)
-            print(
-                message("magic.monitor_replaced", name=options.output, epochs=logged, other=other)
-            )
-
-    def _watch(self, words: list[str]) -> Any:
-        from nngraph.monitor import GradientWatch
-        from nngraph.monitor._display import in_notebook
-
-        parser = Parser("%nngraph watch")
-        parser.add_argument("model")
-        parser.add_argument("--optimizer", default=None)
-        parser.add_argument("-o", "--output", type=variable, default="watch")
-        options = parser.parse_args(words)
-        self._refuse_to_replace(options.output, GradientWatch, base="watch")
-        model = self._evaluate(options.model)
-        optimizer = None if options.optimizer is None else self._evaluate(options.optimizer)
-        if isinstance(optimizer, type):  # `--optimizer torch.optim.SGD`: the class, not one made
-            raise UsageError(message("magic.optimizer_class", name=options.optimizer))
-        watch = GradientWatch(model, optimizer=optimizer)
-        old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
-        if isinstance(old, GradientWatch):  # watching again: the old watch leaves the optimizer
-            old.close()
-        self._keep(options.output, watch, base="watch")
-        arguments = options.model
-        if optimizer is not None:
-            arguments += f", optimizer={options.optimizer}"
-        print(message("magic.created", name=options.output, what=f"ng.GradientWatch({arguments})"))
-        if optimizer is None:
-            print(message("magic.watch_step", name=options.output))
-        if in_notebook():  # its live view, as `%nngraph monitor` shows the monitor's
-            display(watch)
-
-    def _language(self, words: list[str]) -> None:
-        if not words:  # `%nngraph lang`: which one it is, and how to switch
-            now = get_language()
-            other = next(code for code in LANGUAGES if code != now)
-            known = ", ".join(LANGUAGES)
-            print(message("magic.language", language=now, known=known, other=other))
-            return
-        if len(words) != 1:
-            raise UsageError(message("magic.usage"))
-        set_language(words[0])
 
 
 def _leaves(value: Any) -> list[torch.Tensor]:

@@ -18,7 +18,7 @@ from IPython.testing import globalipapp
 
 import nngraph as ng
 import nngraph.monitor
-from nngraph import _magic_args, i18n, magics
+from nngraph import _magic_args, _magic_commands, i18n, magics
 
 
 @pytest.fixture
@@ -27,6 +27,7 @@ def ip(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     shell = globalipapp.get_ipython()
     shown: list[Any] = []
     monkeypatch.setattr(magics, "display", shown.append)
+    monkeypatch.setattr(_magic_commands, "display", shown.append)  # `%nngraph watch`'s view
     shell.run_line_magic("load_ext", "nngraph")
     shell.user_ns["shown"] = shown
     shell.run_cell(

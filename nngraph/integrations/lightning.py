@@ -34,9 +34,8 @@ judges that epoch; a stop it asks for ends the next epoch (``Patience`` is not d
 from __future__ import annotations
 
 import contextlib
-import math
 import warnings
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from nngraph.capture import NNGraphWarning
@@ -45,9 +44,9 @@ from nngraph.i18n import message
 from nngraph.integrations import _lightning_checks as checks
 from nngraph.integrations import _lightning_names as naming
 from nngraph.integrations import _lightning_steps as steps
+from nngraph.integrations._lightning_logging import NOT_USER_CODE, MetricLogging
 from nngraph.integrations._lightning_names import metric_name
 from nngraph.monitor import Monitor
-from nngraph.monitor._common import is_tensor
 from nngraph.monitor._display import Display, check_display
 from nngraph.monitor._names import is_validation
 from nngraph.monitor.detectors import Detector, detector_list
@@ -67,13 +66,11 @@ except ImportError:  # pragma: no cover - the older package name
 __all__ = ["NNGraphCallback", "metric_name"]
 
 
-# where a warning's user line is not: Lightning calls the callback from deep inside `fit`
-_NOT_USER_CODE = ("lightning", "pytorch_lightning", "lightning_fabric", "torch", "nngraph")
 # the display= values that show a live view in a notebook
 _VIEWS = ("auto", "widget", True)
 
 
-class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
+class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-ignore]
     """Live curves, plain-language detectors and best-weight restore for ``Trainer.fit``.
 
     ``monitor``: a :class:`Monitor` to feed (default: a new one watching the LightningModule,
@@ -214,7 +211,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         )
         if text is not None:
             self._told_stop_metric = True
-            warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
+            warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
 
     def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
         self._log_late(trainer)
@@ -255,33 +252,6 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
         part = self._batches / total if 0 < self._batches < total < float("inf") else 1
         self._log(trainer, self._offset + trainer.current_epoch + part, found, validated=True)
 
-    def collect(self, trainer: Any) -> dict[str, Any]:
-        """This epoch's metrics from ``trainer.callback_metrics``, renamed for the monitor.
-
-        Validation metrics are kept only if validation ran this epoch (Lightning keeps the
-        last ones otherwise).
-        """
-        return {name: value for _, name, value in self._collect(trainer)}
-
-    def _collect(self, trainer: Any) -> list[tuple[str, str, Any]]:
-        """``(Lightning's key, the monitor's name, value)`` of this epoch's metrics."""
-        found = trainer.callback_metrics
-        names = self._names(list(found))
-        out = []
-        for key, value in found.items():
-            name = names.get(key)
-            if name is None or (is_validation(name) and not self._validated):
-                continue
-            if is_tensor(value) and value.numel() != 1:
-                continue
-            out.append((key, name, value))
-        return out
-
-    def _names(self, keys: Collection[str]) -> dict[str, str]:
-        """The monitor's name for each of Lightning's ``keys`` it gets (see
-        :func:`~nngraph.integrations._lightning_names.monitor_names`)."""
-        return naming.monitor_names(keys, naming.watched(self.monitor), self.rename)
-
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
         step = self._offset + trainer.current_epoch + 1  # also when validating every n epochs
         means = self._means.epoch_means(trainer.callback_metrics)  # logged per step only
@@ -294,78 +264,6 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
 
     def on_train_end(self, trainer: Any, pl_module: Any) -> None:
         self._log_late(trainer)
-
-    def _log_late(self, trainer: Any) -> None:
-        """Log the training metrics the module logged in its ``on_train_epoch_end``, after this
-        callback's, at the epoch that ended; then that epoch is complete (its line is shown, a
-        detector that waited for its training loss judges it). A stop asked for here ends the
-        epoch that starts now: stopping before its first batch would make it an empty epoch."""
-        waiting = self._late.take(self._collect(trainer))
-        if waiting is None or self.monitor is None:
-            return
-        step, found = waiting
-        if found:
-            self._record(step, found)
-        _ = self.monitor.should_stop  # reading it ends the epoch's step (see Monitor.log)
-
-    def _log(
-        self,
-        trainer: Any,
-        step: float,
-        found: list[tuple[str, str, Any]],
-        validated: bool,
-        *,
-        step_ended: bool = True,
-    ) -> None:
-        """Log ``found`` (see :meth:`_collect`) at ``epoch=step``; stop if a detector asks.
-        ``step_ended=False``: training metrics of this epoch may still come (see
-        :meth:`_log_late`), so an evaluation a detector holds back for them is not judged yet."""
-        self._trained = True
-        mon = self.monitor
-        if mon is None or not self._record(step, found):
-            return
-        if validated and all(name != mon.metric for _, name, _ in found):
-            self._warn_missing(trainer)  # validation ran and did not log the watched metric
-        if self.stop:
-            # should_stop also judges the evaluations held back; stop_requested polls the view
-            wanted = (
-                mon.should_stop if step_ended else mon.stop_requested or mon.stop_event is not None
-            )
-            should_stop = trainer.strategy.reduce_boolean_decision(wanted, all=False)
-            trainer.should_stop = trainer.should_stop or should_stop
-
-    def _record(self, step: float, found: list[tuple[str, str, Any]]) -> bool:
-        """Give ``found`` to the monitor at ``epoch=step``; whether there was anything."""
-        metrics = {name: value for _, name, value in found}
-        self._keys.update(dict.fromkeys(key for key, _, _ in found))
-        if not metrics or self.monitor is None:
-            return False
-        self.monitor.log(epoch=step, **metrics)
-        self._last_step = max(self._last_step, math.ceil(step))
-        self._last_logged = step
-        self._fed = self.monitor
-        self._saw_metric = self._saw_metric or self.monitor.metric in metrics
-        return True
-
-    def _warn_missing(self, trainer: Any) -> None:
-        """Say once that the watched metric never came, naming what did as the module logs it
-        (the names ``metrics=`` accepts), or that it is logged per step only."""
-        if self._warned or self.monitor is None:
-            return
-        self._warned = True
-        metric = self.monitor.metric
-        # per step only (on_epoch=False): in logged_metrics, never in callback_metrics
-        found = trainer.callback_metrics
-        stepped = [k for k in getattr(trainer, "logged_metrics", {}) if k not in found]
-        key = next((k for k, name in self._names(stepped).items() if name == metric), None)
-        if key is not None:
-            text = message("monitor.lightning.metric_step_only", metric=metric, key=key)
-        elif is_validation(metric) and not self._any_validation:  # no val_dataloaders given
-            text = message("monitor.lightning.no_validation", metric=metric)
-        else:  # with "did you mean" for a slip of its name
-            text = checks.missing_metric_text(self.monitor, self._keys, self._names)
-        warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
-        self.monitor._watch_checked = True  # said here, for Lightning: not again by the Monitor
 
     def on_exception(self, trainer: Any, pl_module: Any, exception: BaseException) -> None:
         """An interrupted fit (Stop, Ctrl+C) gets the best weights back, as an ended one does;
@@ -402,7 +300,7 @@ class NNGraphCallback(Callback):  # type: ignore[misc,unused-ignore]
             mon.restore_best(pl_module)
         except NNGraphError as exc:  # e.g. the best came from an earlier module: say why
             text = message("monitor.lightning.not_restored", reason=exc)
-            warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
+            warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
             return False
         best = mon.best
         # weights of an earlier epoch than the last: a next fit starts back there

@@ -1,0 +1,124 @@
+"""The sub-commands of `%nngraph`: `monitor`, `watch` and `lang`, each a thin wrapper over one
+public call that prints the line of Python it stands for.
+
+    %nngraph monitor --model net        # mon = ng.Monitor(model=net)
+    %nngraph watch net --optimizer opt  # watch = ng.GradientWatch(net, optimizer=opt)
+    %nngraph lang pl                    # ng.set_language("pl")
+
+    >>> from IPython.testing.globalipapp import get_ipython
+    >>> import nngraph as ng
+    >>> ip = get_ipython(); ng.load_ipython_extension(ip)
+    >>> ip.run_line_magic("nngraph", "lang")  # doctest: +ELLIPSIS
+    nngraph speaks en ...
+    >>> ng.unload_ipython_extension(ip)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+from IPython.display import display
+
+from nngraph._magic_args import Parser, variable
+from nngraph.i18n import LANGUAGES, get_language, message, set_language
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
+
+__all__ = ["MagicCommands"]
+
+
+class MagicCommands:
+    """`%nngraph monitor`, `watch` and `lang`, mixed into
+    :class:`~nngraph.magics.NNGraphMagics`, which gives them the notebook (`shell`) and the
+    helpers below."""
+
+    shell: InteractiveShell | None  # as in IPython's Magics
+
+    def _evaluate(self, expression: str, key: str = "magic.cannot_evaluate") -> Any:
+        raise NotImplementedError  # NNGraphMagics'
+
+    def _refuse_to_replace(
+        self, name: str, kind: type, key: str = "magic.would_replace", base: str = "g"
+    ) -> None:
+        raise NotImplementedError  # NNGraphMagics'
+
+    def _keep(
+        self, name: str, value: Any, key: str = "magic.would_replace", base: str = "g"
+    ) -> None:
+        raise NotImplementedError  # NNGraphMagics'
+
+    def _free_name(self, base: str) -> str:
+        raise NotImplementedError  # NNGraphMagics'
+
+    def _monitor(self, words: list[str]) -> Any:
+        from nngraph.monitor import Monitor
+        from nngraph.monitor._common import epochs
+
+        parser = Parser("%nngraph monitor")
+        parser.add_argument("--model", default=None)
+        parser.add_argument("--metric", default=None)  # None: val_loss, or its alias as logged
+        parser.add_argument("--name", default=None)
+        parser.add_argument("--mode", choices=("min", "max", "auto"), default="auto")
+        parser.add_argument("-o", "--output", type=variable, default="mon")
+        options = parser.parse_args(words)
+        self._refuse_to_replace(options.output, Monitor, base="mon")  # before a view is shown
+        model = None if options.model is None else self._evaluate(options.model)
+        monitor = Monitor(model=model, metric=options.metric, mode=options.mode, name=options.name)
+        old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
+        self._keep(options.output, monitor, base="mon")
+        arguments = [f"mode={monitor.mode!r}"]  # the mode chosen
+        if options.metric is not None:
+            arguments.insert(0, f"metric={options.metric!r}")
+        if options.model is not None:
+            arguments.insert(0, f"model={options.model}")
+        if options.name is not None:
+            arguments.append(f"name={options.name!r}")
+        what = f"ng.Monitor({', '.join(arguments)})"
+        print(message("magic.created", name=options.output, what=what))
+        if isinstance(old, Monitor) and old.epoch_count:  # a run it logged is no longer `mon`
+            other = self._free_name(options.output)
+            logged = epochs(old.epoch_count)
+            print(
+                message("magic.monitor_replaced", name=options.output, epochs=logged, other=other)
+            )
+
+    def _watch(self, words: list[str]) -> Any:
+        from nngraph.monitor import GradientWatch
+        from nngraph.monitor._display import in_notebook
+
+        parser = Parser("%nngraph watch")
+        parser.add_argument("model")
+        parser.add_argument("--optimizer", default=None)
+        parser.add_argument("-o", "--output", type=variable, default="watch")
+        options = parser.parse_args(words)
+        self._refuse_to_replace(options.output, GradientWatch, base="watch")
+        model = self._evaluate(options.model)
+        optimizer = None if options.optimizer is None else self._evaluate(options.optimizer)
+        if isinstance(optimizer, type):  # `--optimizer torch.optim.SGD`: the class, not one made
+            raise UsageError(message("magic.optimizer_class", name=options.optimizer))
+        watch = GradientWatch(model, optimizer=optimizer)
+        old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
+        if isinstance(old, GradientWatch):  # watching again: the old watch leaves the optimizer
+            old.close()
+        self._keep(options.output, watch, base="watch")
+        arguments = options.model
+        if optimizer is not None:
+            arguments += f", optimizer={options.optimizer}"
+        print(message("magic.created", name=options.output, what=f"ng.GradientWatch({arguments})"))
+        if optimizer is None:
+            print(message("magic.watch_step", name=options.output))
+        if in_notebook():  # its live view, as `%nngraph monitor` shows the monitor's
+            display(watch)
+
+    def _language(self, words: list[str]) -> None:
+        if not words:  # `%nngraph lang`: which one it is, and how to switch
+            now = get_language()
+            other = next(code for code in LANGUAGES if code != now)
+            known = ", ".join(LANGUAGES)
+            print(message("magic.language", language=now, known=known, other=other))
+            return
+        if len(words) != 1:
+            raise UsageError(message("magic.usage"))
+        set_language(words[0])

@@ -1,0 +1,147 @@
+"""How :class:`~nngraph.integrations.lightning.NNGraphCallback` reads Lightning's metrics and
+logs them: ``trainer.callback_metrics`` renamed for the monitor (see
+:mod:`nngraph.integrations._lightning_names`), logged at ``epoch=``, a stop asked for when a
+detector wants one, and a warning once when the watched metric never comes.
+
+This part needs no Lightning installed: it reads only the trainer's attributes.
+
+    >>> from types import SimpleNamespace
+    >>> from nngraph.integrations.lightning import NNGraphCallback
+    >>> cb = NNGraphCallback(display=False)
+    >>> cb._validated = True  # a validation ran
+    >>> trainer = SimpleNamespace(callback_metrics={"train_loss": 0.5, "val_loss_epoch": 0.7})
+    >>> [(key, name) for key, name, _ in cb._collect(trainer)]
+    [('train_loss', 'loss'), ('val_loss_epoch', 'val_loss')]
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Collection
+from typing import Any
+
+from nngraph.capture import NNGraphWarning
+from nngraph.errors import stacklevel_outside
+from nngraph.i18n import message
+from nngraph.integrations import _lightning_checks as checks
+from nngraph.integrations import _lightning_names as naming
+from nngraph.integrations import _lightning_steps as steps
+from nngraph.monitor import Monitor
+from nngraph.monitor._common import is_tensor
+from nngraph.monitor._names import is_validation
+
+__all__ = ["NOT_USER_CODE", "MetricLogging"]
+
+#: where a warning's user line is not: Lightning calls the callback from deep inside `fit`
+NOT_USER_CODE = ("lightning", "pytorch_lightning", "lightning_fabric", "torch", "nngraph")
+
+
+class MetricLogging:
+    """The logging part of ``NNGraphCallback``: its ``__init__`` sets the attributes below,
+    its epoch and validation hooks call :meth:`_collect` and :meth:`_log`."""
+
+    monitor: Monitor | None
+    stop: bool
+    rename: dict[str, str]
+    _validated: bool
+    _trained: bool
+    _any_validation: bool
+    _saw_metric: bool
+    _warned: bool
+    _keys: dict[str, None]
+    _late: steps.LateMetrics
+    _last_step: int
+    _last_logged: float
+    _fed: Monitor | None
+
+    def _collect(self, trainer: Any) -> list[tuple[str, str, Any]]:
+        """``(Lightning's key, the monitor's name, value)`` of this epoch's metrics."""
+        found = trainer.callback_metrics
+        names = self._names(list(found))
+        out = []
+        for key, value in found.items():
+            name = names.get(key)
+            if name is None or (is_validation(name) and not self._validated):
+                continue
+            if is_tensor(value) and value.numel() != 1:
+                continue
+            out.append((key, name, value))
+        return out
+
+    def _names(self, keys: Collection[str]) -> dict[str, str]:
+        """The monitor's name for each of Lightning's ``keys`` it gets (see
+        :func:`~nngraph.integrations._lightning_names.monitor_names`)."""
+        return naming.monitor_names(keys, naming.watched(self.monitor), self.rename)
+
+    def _log_late(self, trainer: Any) -> None:
+        """Log the training metrics the module logged in its ``on_train_epoch_end``, after this
+        callback's, at the epoch that ended; then that epoch is complete (its line is shown, a
+        detector that waited for its training loss judges it). A stop asked for here ends the
+        epoch that starts now: stopping before its first batch would make it an empty epoch."""
+        waiting = self._late.take(self._collect(trainer))
+        if waiting is None or self.monitor is None:
+            return
+        step, found = waiting
+        if found:
+            self._record(step, found)
+        _ = self.monitor.should_stop  # reading it ends the epoch's step (see Monitor.log)
+
+    def _log(
+        self,
+        trainer: Any,
+        step: float,
+        found: list[tuple[str, str, Any]],
+        validated: bool,
+        *,
+        step_ended: bool = True,
+    ) -> None:
+        """Log ``found`` (see :meth:`_collect`) at ``epoch=step``; stop if a detector asks.
+        ``step_ended=False``: training metrics of this epoch may still come (see
+        :meth:`_log_late`), so an evaluation a detector holds back for them is not judged yet."""
+        self._trained = True
+        mon = self.monitor
+        if mon is None or not self._record(step, found):
+            return
+        if validated and all(name != mon.metric for _, name, _ in found):
+            self._warn_missing(trainer)  # validation ran and did not log the watched metric
+        if self.stop:
+            # should_stop also judges the evaluations held back; stop_requested polls the view
+            wanted = (
+                mon.should_stop if step_ended else mon.stop_requested or mon.stop_event is not None
+            )
+            should_stop = trainer.strategy.reduce_boolean_decision(wanted, all=False)
+            trainer.should_stop = trainer.should_stop or should_stop
+
+    def _record(self, step: float, found: list[tuple[str, str, Any]]) -> bool:
+        """Give ``found`` to the monitor at ``epoch=step``; whether there was anything."""
+        metrics = {name: value for _, name, value in found}
+        self._keys.update(dict.fromkeys(key for key, _, _ in found))
+        if not metrics or self.monitor is None:
+            return False
+        self.monitor.log(epoch=step, **metrics)
+        self._last_step = max(self._last_step, math.ceil(step))
+        self._last_logged = step
+        self._fed = self.monitor
+        self._saw_metric = self._saw_metric or self.monitor.metric in metrics
+        return True
+
+    def _warn_missing(self, trainer: Any) -> None:
+        """Say once that the watched metric never came, naming what did as the module logs it
+        (the names ``metrics=`` accepts), or that it is logged per step only."""
+        if self._warned or self.monitor is None:
+            return
+        self._warned = True
+        metric = self.monitor.metric
+        # per step only (on_epoch=False): in logged_metrics, never in callback_metrics
+        found = trainer.callback_metrics
+        stepped = [k for k in getattr(trainer, "logged_metrics", {}) if k not in found]
+        key = next((k for k, name in self._names(stepped).items() if name == metric), None)
+        if key is not None:
+            text = message("monitor.lightning.metric_step_only", metric=metric, key=key)
+        elif is_validation(metric) and not self._any_validation:  # no val_dataloaders given
+            text = message("monitor.lightning.no_validation", metric=metric)
+        else:  # with "did you mean" for a slip of its name
+            text = checks.missing_metric_text(self.monitor, self._keys, self._names)
+        warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
+        self.monitor._watch_checked = True  # said here, for Lightning: not again by the Monitor
