@@ -12,12 +12,6 @@ import pytest
 import nngraph as ng
 
 
-@pytest.mark.parametrize("member", [ng.load_ipython_extension, ng.unload_ipython_extension])
-def test_the_extension_hooks_have_examples(member: object) -> None:
-    """Neither had a `>>>` example (sweep O leftovers)."""
-    assert ">>>" in (getattr(member, "__doc__", None) or "")
-
-
 def test_the_packages_own_examples_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("IPython.get_ipython", lambda: None)  # as in a plain Python session
     result = doctest.testmod(ng, optionflags=doctest.ELLIPSIS)

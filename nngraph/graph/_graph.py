@@ -74,8 +74,9 @@ class Graph(nx.DiGraph):
 
         Boxes chained in series (each feeding only the next; besides the previous box's output
         each may read what the previous box reads too, such as the encoder output every
-        decoder layer attends to) with the same parent module, type and inside (ops and
-        parameter shapes) fold into the first one, with
+        decoder layer attends to) with the same parent module, type, settings (what the module
+        prints in its repr, e.g. ``p=0.5``) and inside (ops and parameter shapes) fold into the
+        first one, with
         ``repeat=N`` and a label like ``"Bottleneck x3"``. Blocks of up to 4 boxes are
         found too: ``Linear, ReLU, Linear, ReLU, ...`` becomes ``"(Linear, ReLU) x5000"``.
 

@@ -25,6 +25,7 @@ from nngraph.graph._growth import growing_values, shrinking_values
 from nngraph.graph._inputs import large_inputs
 from nngraph.graph._lossinput import loss_inputs
 from nngraph.graph._nodes import (
+    first_read,
     folded_from,
     forward_order,
     module_types,
@@ -168,12 +169,9 @@ def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) ->
         if key not in best or math.prod(shape) > math.prod(g.nodes[best[key]]["shape"]):
             best[key] = n
 
-    def first_use(n: Any) -> int:
-        return min((position[s] for s in g.successors(n)), default=position[n])
-
     table = g.graph.get("modules") or {}
     layers = []
-    for n in sorted(best.values(), key=first_use):
+    for n in sorted(best.values(), key=lambda n: first_read(g, n, position)):
         data = g.nodes[n]
         shape, grad = data["shape"], data["grad"]
         if not (math.isfinite(grad["norm"]) and grad["nan"] == 0):

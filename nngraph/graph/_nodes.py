@@ -17,6 +17,7 @@ __all__ = [
     "carried",
     "count_text",
     "counted",
+    "first_read",
     "folded_from",
     "forward_order",
     "is_integer",
@@ -222,6 +223,17 @@ def forward_order(g: nx.DiGraph) -> list[Any]:
         placed = set(order)
         order += sorted((n for n in nodes if n not in placed), key=key.__getitem__)
     return order
+
+
+def first_read(g: nx.DiGraph, n: Any, position: dict[Any, int]) -> int:
+    """The forward `position` of the first op that reads `n` (its own position if none does).
+
+    >>> from nngraph.graph import Graph
+    >>> g = Graph([("w", "b"), ("w", "a")])
+    >>> first_read(g, "w", {"w": 0, "a": 1, "b": 2}), first_read(g, "a", {"a": 1})
+    (1, 1)
+    """
+    return min((position[s] for s in g._succ[n]), default=position[n])
 
 
 def backward_order(g: nx.DiGraph) -> list[Any]:

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from nngraph.graph._nodes import first_read
 from nngraph.graph._recurrence import reaches
 from nngraph.i18n import message
 
@@ -123,11 +124,8 @@ def layers_remedy(g: Graph, usable: Sequence[_Weighted], position: dict[Any, int
     """What to do about a gradient that shrinks from the last of `usable` (the layers of the
     trunk, in order) back to the first: of the usual fixes, those the model lacks between them.
     Where it lacks all of them, or no activation is known, the full advice."""
-
-    def first_use(n: Any) -> int:
-        return min((position[s] for s in g._succ[n]), default=position[n])
-
-    has = present(g, first_use(usable[0].node), first_use(usable[-1].node), position)
+    first, last = usable[0].node, usable[-1].node
+    has = present(g, first_read(g, first, position), first_read(g, last, position), position)
     shrinking = has.saturating or not has.relu  # sigmoid or tanh, or no activation known
     fixes = []
     if shrinking:

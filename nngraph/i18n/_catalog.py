@@ -73,7 +73,14 @@ def set_language(language: str) -> None:
 
 
 def on_language_change(listener: Callable[[str], None]) -> Callable[[], None]:
-    """Call `listener(language)` after each `set_language`; returns a function that unsubscribes."""
+    """Call `listener(language)` after each `set_language`; returns a function that unsubscribes.
+
+    >>> from nngraph.i18n import on_language_change, set_language
+    >>> undo = on_language_change(print)
+    >>> set_language("pl")
+    pl
+    >>> undo(); set_language("en")  # unsubscribed: nothing printed
+    """
     _listeners.append(listener)
     return lambda: _listeners.remove(listener) if listener in _listeners else None
 
@@ -232,7 +239,12 @@ class _Number:
 
 
 def messages(prefix: str = "") -> dict[str, str]:
-    """Every message whose key starts with `prefix`, in the current language (for a front-end)."""
+    """Every message whose key starts with `prefix`, in the current language (for a front-end).
+
+    >>> from nngraph.i18n import messages
+    >>> sorted(messages("graphview.stat."))[:2]
+    ['graphview.stat.inf', 'graphview.stat.max']
+    """
     table = LANGUAGES[_current]
     return {
         key: table.get(key) or text for key, text in en.MESSAGES.items() if key.startswith(prefix)

@@ -42,6 +42,16 @@ export default { render({ model, el }) {
 """
 
 
+def front_end(bundle: Path) -> Path | str:
+    """The view's ES module: the built `bundle`, or where it was never built, a small module
+    that says how to build it.
+
+    >>> "npm run build" in front_end(Path("no/such/graphview.js"))
+    True
+    """
+    return bundle if bundle.exists() else _MISSING_BUNDLE_ESM
+
+
 def _payload(graph: Any) -> dict[str, Any]:
     """The ``to_dict()`` form of what the user passed: a Graph, its ``to_dict()`` or its
     ``to_json()`` text. Anything else raises ``NNGraphError`` saying what to pass.
@@ -189,7 +199,8 @@ def _rolled_back() -> Iterator[None]:
 class GraphView(anywidget.AnyWidget):
     """Interactive view of a captured graph: pan/zoom, module clusters that open on click,
     an inspector, colour by gradient size, health flags, search, forward/backward views and
-    a step-through of the backward pass. ``g.show()`` and ``display(g)`` return one.
+    a step-through of the backward pass. ``g.show()`` returns one; ``display(g)`` and ``g`` as a
+    cell's last line show one.
     `graph` is an ``ng.Graph``, its ``to_dict()`` or its ``to_json()`` text; anything else
     (or a damaged graph) raises ``NNGraphError`` saying what to pass.
 
@@ -219,7 +230,7 @@ class GraphView(anywidget.AnyWidget):
         ['image/svg+xml', 'text/html', 'text/plain']
     """
 
-    _esm = _BUNDLE if _BUNDLE.exists() else _MISSING_BUNDLE_ESM
+    _esm = front_end(_BUNDLE)
 
     #: the ``Graph.to_dict()`` payload (docs/schema.md); the browser gets it without the
     #: attributes that hold their default (``_wire.compact``), which it fills in again, and

@@ -3,8 +3,8 @@
 A saved notebook, nbconvert HTML or a notebook opened without a kernel shows this SVG from
 the output's mimebundle. The graph is first collapsed like the live view (modules folded
 until at most ``START_BOXES`` boxes remain), then drawn by the Graphviz ``dot`` program when it is
-installed and can lay the graph out quickly (see ``_dot_budget``), else by a small layered
-layout in pure Python. A graph still bigger than ``MAX_DRAWN`` boxes shows its first
+installed and can lay the graph out quickly (see ``nngraph.graph._dot_budget``), else by a small
+layered layout in pure Python. A graph still bigger than ``MAX_DRAWN`` boxes shows its first
 ``MAX_BOXES`` and one more box saying how many are left and what they are, so the picture
 stays small and quick to draw. Every text is XML-escaped: names come from user code and can
 contain anything. Its few words (a module box's "N params", "empty graph", "N more not
@@ -46,7 +46,7 @@ MAX_BOXES = 150
 #: a picture draws at most this many boxes; a bigger graph shows its first MAX_BOXES
 MAX_DRAWN = 500
 #: seconds ``dot`` may take before the Python layout draws instead (it is asked only for
-#: graphs it lays out in well under a second, see ``_dot_budget``)
+#: graphs it lays out in well under a second, see ``nngraph.graph._dot_budget``)
 DOT_TIMEOUT_S = 5
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _FILL = {

@@ -6,6 +6,7 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -274,11 +275,16 @@ def test_static_svg_drops_control_characters() -> None:
     assert_safe_svg(_static_svg.static_svg(payload, use_dot=False))
 
 
-def test_esm_is_the_built_bundle_or_a_readable_hint() -> None:
-    if _graphview._BUNDLE.exists():
-        assert "graphview" in str(GraphView._esm) or len(str(GraphView._esm)) > 1000
-    else:
-        assert "npm run build" in str(GraphView._esm)
+def test_a_built_front_end_is_what_the_view_loads(tmp_path: Path) -> None:
+    bundle = tmp_path / "graphview.js"
+    bundle.write_text("export default { render() {} };")
+    assert _graphview.front_end(bundle) == bundle
+
+
+def test_without_a_built_front_end_the_view_says_how_to_build_it(tmp_path: Path) -> None:
+    esm = _graphview.front_end(tmp_path / "graphview.js")
+    assert isinstance(esm, str)
+    assert "graphview.not_built" in esm and "npm run build" in esm
 
 
 def test_an_untrusted_notebook_still_gets_a_picture() -> None:
