@@ -15,6 +15,7 @@ from torch import nn
 
 import nngraph as ng
 from nngraph import datasets
+from nngraph.i18n import number  # format(x, ".3f") as the language writes it: 0,5 in Polish
 
 LANG = "en"  # "pl" for Polish
 ng.set_language(LANG)
@@ -115,8 +116,8 @@ def parameters_in(g):
         if d["backward"] == "AccumulateGrad":  # the leaves we learn: w and b
             value, grad = d["value"], d["grad"]
             print(
-                f"{d['name']}: value mean {value['mean']:+.3f} ({value['zero_frac']:.0%} zeros)"
-                f" | gradient norm {grad['norm']:.3f}"
+                f"{d['name']}: value mean {number(value['mean'], '+.3f')}"
+                f" ({value['zero_frac']:.0%} zeros) | gradient norm {number(grad['norm'], '.3f')}"
             )
 
 
@@ -126,15 +127,20 @@ for finding in bug_graph.health():
     print("health:", finding["message"])
 
 w_grad_now, b_grad_now = torch.autograd.grad(bce(predict(x_train), y_train), (w, b))
-print(f"this pass alone: gradient norm of w {w_grad_now.norm():.3f}")  # not added to w.grad
+print(f"this pass alone: gradient norm of w {number(w_grad_now.norm(), '.3f')}")  # not in w.grad
 b_before = b.item()
 step()
 b_change, b_expected = b.item() - b_before, -lr * b_grad_now.item()
-print(f"step(): b changed by {b_change:+.3f}, gradient descent says {b_expected:+.3f}")
+b_change_text, b_expected_text = number(b_change, "+.3f"), number(b_expected, "+.3f")
+print(f"step(): b changed by {b_change_text}, gradient descent says {b_expected_text}")
 zero_grad()
 print("zero_grad(): w =", w.flatten().tolist(), " w.grad =", w.grad.flatten().tolist())
 
 # %% [markdown]
+# Found the bug? The answer is folded below: click it open.
+#
+# <details><summary>Answer</summary>
+#
 # What the debugger shows:
 #
 # * the weights are **all zero** when the forward pass runs: `zero_grad()` zeroes the weights,
@@ -145,6 +151,8 @@ print("zero_grad(): w =", w.flatten().tolist(), " w.grad =", w.grad.flatten().to
 # * `b` moves by $-\eta$ whatever its gradient says: the bias update ignores the gradient.
 #
 # The fix: zero the *gradients*, and use the gradient of `b`.
+#
+# </details>
 
 
 # %%
@@ -211,8 +219,8 @@ mon_linear = train(linear, torch.optim.SGD(linear.parameters(), lr=0.5))
 
 # %% [markdown]
 # The warning says "may have started to memorise ... or this is noise in a small validation
-# set". Here it is the second. A line has 3 parameters: it cannot
-# memorise 70 points. The validation set has only 15 points, and the detectors see only their
+# set". Here it is the second. A linear model of two features has 3 parameters ($w_1$, $w_2$ and
+# $b$; its decision boundary is a line): it cannot memorise 70 points. The validation set has only 15 points, and the detectors see only their
 # mean loss. As training goes on the line grows more confident: most validation points get a
 # lower loss, but the few on the wrong side of the line (10% of the labels were flipped) get a
 # much higher one, and the mean rises. The validation accuracy stays where it was. A detector's
@@ -228,10 +236,12 @@ with torch.no_grad():
 loss_best, loss_now = per_point(out_best, y_val), per_point(out_now, y_val)
 worse, wrong = loss_now > loss_best, (out_now > 0).float() != y_val
 span = f"epoch {mon_linear.best.epoch} (best) -> epoch {mon_linear.epoch}"
-print(f"{span}: validation loss {loss_best.mean():.4f} -> {loss_now.mean():.4f}")
+mean_best, mean_now = number(loss_best.mean(), ".4f"), number(loss_now.mean(), ".4f")
+print(f"{span}: validation loss {mean_best} -> {mean_now}")
 print(f"validation points with a lower loss now: {int((~worse).sum())} of {len(y_val)}")
 print(f"with a higher loss: {int(worse.sum())}, on the wrong side: {int((worse & wrong).sum())}")
-print(f"validation accuracy: {accuracy(out_best, y_val):.3f} -> {accuracy(out_now, y_val):.3f}")
+acc_best, acc_now = accuracy(out_best, y_val), accuracy(out_now, y_val)
+print(f"validation accuracy: {number(acc_best, '.3f')} -> {number(acc_now, '.3f')}")
 
 # %% [markdown]
 # A hidden layer of 5 sigmoid units, as a `Sequential` stack:
@@ -272,7 +282,8 @@ print(g.summary())
 # ## SGD or Adam?
 #
 # The same network, the same starting weights, two optimisers. `ng.Runs` shows the runs side
-# by side.
+# by side. Its table shows each run at its best epoch (lowest validation loss), not at its last:
+# the curves below show how each run goes on after it.
 
 # %%
 torch.manual_seed(1)
@@ -321,4 +332,4 @@ plt.show()
 
 with torch.no_grad():
     test_acc = accuracy(net_adam(data.x_test).squeeze(1), data.y_test.float()).item()
-print(f"test accuracy: {test_acc:.2f}")
+print(f"test accuracy: {number(test_acc, '.2f')}")

@@ -11,6 +11,7 @@ from torch import nn
 
 import nngraph as ng
 from nngraph import datasets
+from nngraph.i18n import number  # format(x, ".3f") as the language writes it: 0,5 in Polish
 
 LANG = "en"  # "pl" for Polish
 ng.set_language(LANG)
@@ -48,9 +49,8 @@ line, poly = fit(1), fit(6)
 errors = {}
 for name, c in [("line (2 parameters)", line), ("degree 6 (7 parameters)", poly)]:
     errors[name] = (error(c, x_train, y_train), error(c, x_val, y_val))
-    print(
-        f"{name:24} training error {errors[name][0]:.3f}   validation error {errors[name][1]:.3f}"
-    )
+    training, validation = (number(e, ".3f") for e in errors[name])
+    print(f"{name:24} training error {training}   validation error {validation}")
 
 # %%
 grid = torch.linspace(-1, 1, 200, dtype=torch.float64).unsqueeze(1)
@@ -65,8 +65,9 @@ plt.show()
 # %% [markdown]
 # ## The bias-variance trade-off
 #
-# All degrees from 0 to 6. The training error only falls: more parameters always fit the
-# training points better. The validation error falls, then rises: a **U-curve**.
+# All degrees from 0 to 6. The training error never rises: more parameters fit the training
+# points at least as well, and from degree 4 (5 parameters, 5 points) they fit them exactly. The
+# validation error falls, then rises: a **U-curve**.
 #
 # * left of the bottom, **bias** errors (underfitting): the model is too simple;
 # * right of the bottom, **variance** errors (overfitting): the model fits the noise.
@@ -76,7 +77,7 @@ degrees = list(range(7))
 train_errors = [error(fit(d), x_train, y_train) for d in degrees]
 val_errors = [error(fit(d), x_val, y_val) for d in degrees]
 for d, tr, va in zip(degrees, train_errors, val_errors, strict=True):
-    print(f"degree {d}: training {tr:.3f}, validation {va:.3f}")
+    print(f"degree {d}: training {number(tr, '.3f')}, validation {number(va, '.3f')}")
 
 plt.plot(degrees, train_errors, "o-", label="training")
 plt.plot(degrees, val_errors, "o-", label="validation")
@@ -94,8 +95,8 @@ plt.show()
 #
 # `ng.Monitor` watches both curves. Its detector `GL(5)` fires when the validation loss is 5%
 # above its best, and `mon.restore_best(model)` brings back the weights of the best epoch.
-# We train 15 epochs past the alarm to see the rise. The view's Stop button stops the loop at
-# once: it reads `mon.stop_requested`, which only a click sets.
+# We train 15 epochs past the alarm to see the rise. The view's Stop button stops the loop after
+# the current epoch: it reads `mon.stop_requested`, which only a click sets.
 
 # %%
 digits = datasets.digits()  # 8x8 images, 64 features, 10 classes
@@ -164,10 +165,9 @@ def validation_loss():
 last_val_loss = validation_loss()
 mon.restore_best(model)
 restored_val_loss = validation_loss()
-print(
-    f"validation loss: last epoch {last_val_loss:.4f}, after restore_best {restored_val_loss:.4f}"
-)
-print(f"best, epoch {mon.best.epoch}: {mon.best.value:.4f}")
+last, restored = number(last_val_loss, ".4f"), number(restored_val_loss, ".4f")
+print(f"validation loss: last epoch {last}, after restore_best {restored}")
+print(f"best, epoch {mon.best.epoch}: {number(mon.best.value, '.4f')}")
 
 # %% [markdown]
 # ## Remedies

@@ -7,9 +7,10 @@
 # 2. one hidden layer: small, medium, large;
 # 3. deeper: three large hidden layers.
 #
-# Every run is logged to `ng.Runs`, which shows the runs side by side and lists each one's best
-# epoch. Watch for overfitting in the large networks: training loss still falling, validation
-# loss rising.
+# Every run is logged to `ng.Runs`, which shows the runs side by side. Its table shows each run
+# at its best epoch (lowest validation loss): the losses and accuracies in a row are that
+# epoch's, not the last epoch's. Watch for overfitting in the large networks: training loss still
+# falling, validation loss rising.
 
 # %%
 import matplotlib.pyplot as plt
@@ -18,6 +19,7 @@ from torch import nn
 
 import nngraph as ng
 from nngraph import datasets
+from nngraph.i18n import number  # format(x, ".4f") as the language writes it: 0,5 in Polish
 
 LANG = "en"  # "pl" for Polish
 ng.set_language(LANG)
@@ -158,11 +160,18 @@ plot_runs(runs_digits, "digits")
 # %% [markdown]
 # ## What to look for
 #
-# * One layer learns slowly: its best epoch is the last one and its losses are the highest.
-#   Too simple (bias).
-# * The largest networks reach their best validation loss long before the end; after it the
-#   training loss keeps falling while the validation loss rises (variance). `3 x 256` shows it
-#   best.
+# * One layer learns slowly: its best epoch is the last one (it is still improving) and its
+#   training loss ends the highest of all (left plot). Too simple (bias).
+# * `3 x 256` reaches its best validation loss early; after it the training loss falls almost to
+#   0 while the validation loss climbs far above its best (variance). `hidden 256` does the same,
+#   more mildly: its best epoch comes well before the end, and then its validation loss rises a
+#   little.
+# * The `*` compares the runs at their best epochs only, not at their ends, so it can go to
+#   `3 x 256`: stopped at its early best (what `restore_best` gives back), a large network can do
+#   as well as a small one. With only 30 validation flowers, though, where that early best falls
+#   is partly luck, and the exact ranking differs from run to run: train again with another seed
+#   and another run may get the `*`, or the best epoch of `3 x 256` may come after a few epochs,
+#   before it has learned much (see its `acc`). The shapes of the curves stay the same.
 # * The `stop` column says where `Patience(20)` (20 epochs without a better validation loss)
 #   would have stopped a run. Here every run goes on to the end, so `best epoch` is the best of
 #   the whole run. Stopped there, `restore_best` would give back the best epoch *before* the
@@ -177,11 +186,21 @@ for title, runs in [("Iris", runs_iris), ("digits", runs_digits)]:
         stop = mon.stop_event.epoch
         steps, values = mon.history("val_loss")
         before = int(values[steps <= stop].argmin())
+        before_value, best_value = number(values[before], ".4f"), number(mon.best.value, ".4f")
         print(
             f"{title}, {mon.name}: stop at epoch {stop}, best before it: epoch {steps[before]:.0f}"
-            f" ({values[before]:.4f}); best of the run: epoch {mon.best.epoch} ({mon.best.value:.4f})"
+            f" ({before_value}); best of the run: epoch {mon.best.epoch} ({best_value})"
         )
 
 # %% [markdown]
-# Your turn: change the hidden sizes, the learning rate or the number of epochs; train on fewer
-# digits (`digits.x_train[:200]`); use the test set only once, for the model you pick.
+# Your turn: change the hidden sizes, the learning rate or the number of epochs; use the test set
+# only once, for the model you pick. Or train on fewer digits: `train` takes a whole data split,
+# so make a copy of `digits` with only the first 200 training images (the validation set stays):
+#
+# ```python
+# import dataclasses
+#
+# few = dataclasses.replace(digits, x_train=digits.x_train[:200], y_train=digits.y_train[:200])
+# train(mlp(64, [256], 10), few, runs_digits.new("hidden 256, 200 digits"), epochs=60)
+# print(runs_digits.table())
+# ```

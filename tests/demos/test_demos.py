@@ -148,6 +148,7 @@ CHECKS: dict[str, str] = {
         assert poly_train < 1e-12 < line_train, (poly_train, line_train)
         assert poly_val > line_val, (poly_val, line_val)
         assert all(a >= b - 1e-9 for a, b in zip(train_errors, train_errors[1:])), train_errors
+        assert all(e < 1e-12 for e in train_errors[4:]), train_errors  # 5 points: exact from 4
         bottom = int(np.argmin(val_errors))
         assert 0 < bottom < 4 and val_errors[0] > val_errors[bottom] < val_errors[-1], val_errors
         steps, values = mon.history("val_loss")
@@ -176,9 +177,14 @@ CHECKS: dict[str, str] = {
             assert values[-1] > 1.2 * values.min(), values  # ...then validation loss rises
             assert train_loss[-1] < train_loss[deep.best.epoch - 1]  # while training loss falls
             assert any(e.detector.startswith("GL") for e in deep.events), deep.events
-            assert runs["hidden 256"].best.epoch <= epochs - 20, runs["hidden 256"].best
+            assert train_loss[-1] < 0.01, train_loss[-1]  # "falls almost to 0"
+            wide = runs["hidden 256"]
+            assert wide.best.epoch <= epochs - 20, wide.best  # "well before the end"
+            assert wide.history("val_loss")[1][-1] > wide.best.value  # "then ... rises a little"
             assert one.best.epoch >= epochs - 5, one.best  # one layer: still improving
             assert not one.events, one.events
+            last_losses = {m.name: m.history("loss")[1][-1] for m in runs}
+            assert max(last_losses, key=last_losses.get) == one.name, last_losses  # ends highest
         assert runs_digits["hidden 64"].best.metrics["val_acc"] > 0.9
         for runs, epochs in [(runs_iris, 150), (runs_digits, 60)]:
             stopped = [m.name for m in runs if m.stop_event is not None]
@@ -195,10 +201,17 @@ CHECKS: dict[str, str] = {
         )
         assert runs_iris.names == ["1 layer", "hidden 4"], runs_iris.names
         assert runs_iris["hidden 4"].epoch == 1, runs_iris["hidden 4"].epoch
+        assert len(HINTS) == 1, HINTS  # the exercise "train on fewer digits" shows its code...
+        exec(HINTS[0], globals())  # ...and it runs with the notebook's own train()
+        assert len(few.x_train) == len(few.y_train) == 200, few
+        assert few.x_val is digits.x_val, "the validation set stays"
+        assert runs_digits[runs_digits.names[-1]].epoch == 60, runs_digits.names
     """,
 }
 
 ENGLISH_EVENT = "validation loss is"
+#: a code block in a markdown cell (an exercise's hint): the check cell gets them as `HINTS`
+FENCED_CODE = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 POLISH_LETTERS = re.compile("[ąćęłńóśźż]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -208,10 +221,17 @@ def check_demo(stem: str, tmp_path: Path, lang: str = "en") -> dict[str, str]:
     stream. In Polish the check reads the translated strings (run names, labels) too."""
     source = build.SOURCES / f"{stem}.py"
     nb = build.notebook(source, lang)
+    hints = [
+        block
+        for cell in nb.cells
+        if cell.cell_type == "markdown"
+        for block in FENCED_CODE.findall(cell.source)
+    ]
     check = textwrap.dedent(PRELUDE) + textwrap.dedent(CHECKS[stem])
     if lang != "en":
         for old, new in build.replacements(build.translation(source).read_text("utf-8")):
             check = check.replace(old, new)
+    check = f"HINTS = {hints!r}\n" + check  # the notebook's own text: translated already
     if lang != "en" and "messages = " in CHECKS[stem]:  # the detectors' own words
         check += "for m in messages:\n    print(m)\n"
     nb.cells.append(new_code_cell(check))

@@ -33,10 +33,14 @@
 # naprawdę zrobiły `step()` i `zero_grad()`.
 
 # %% [markdown]
+# Już wiesz, gdzie jest błąd? Odpowiedź jest zwinięta poniżej: kliknij, żeby ją rozwinąć.
+#
+# <details><summary>Odpowiedź</summary>
+#
 # Co pokazuje debugger:
 #
 # * w chwili przejścia w przód **wszystkie wagi są zerami**: `zero_grad()` zeruje wagi, a nie
-#   gradienty, więc model zawsze zwraca $p = 0.5$, a strata utrzymuje się na poziomie $\ln 2$;
+#   gradienty, więc model zawsze zwraca $p = 0{,}5$, a strata utrzymuje się na poziomie $\ln 2$;
 # * gradienty nigdy nie są zerowane: każde przejście wstecz dodaje do nich swój gradient, więc ich
 #   norma rośnie z każdą epoką. Gradient `w` w grafie to `w.grad`: około 30 razy większy niż
 #   gradient samego tego przejścia;
@@ -44,6 +48,8 @@
 #   ignoruje gradient.
 #
 # Poprawka: zerujemy *gradienty* i używamy gradientu `b`.
+#
+# </details>
 
 # %% [markdown]
 # ## Z modułami
@@ -55,8 +61,8 @@
 
 # %% [markdown]
 # Ostrzeżenie mówi: „model mógł zacząć zapamiętywać dane treningowe albo to szum małego zbioru
-# walidacyjnego”. Tu chodzi o to drugie. Prosta ma 3 parametry: nie zapamięta 70 punktów. Zbiór
-# walidacyjny ma tylko 15 punktów, a detektory widzą tylko ich średnią stratę. W miarę treningu
+# walidacyjnego”. Tu chodzi o to drugie. Model liniowy z dwiema cechami ma 3 parametry ($w_1$,
+# $w_2$ i $b$; jego granica decyzyjna to prosta): nie zapamięta 70 punktów. Zbiór walidacyjny ma tylko 15 punktów, a detektory widzą tylko ich średnią stratę. W miarę treningu
 # prosta staje się coraz pewniejsza: większość punktów walidacyjnych dostaje niższą stratę, ale
 # te nieliczne po złej stronie prostej (10% etykiet odwrócono) dostają dużo wyższą i średnia
 # rośnie. Dokładność walidacyjna zostaje tam, gdzie była. Komunikat detektora to praktyczna reguła:
@@ -77,7 +83,8 @@
 # ## SGD czy Adam?
 #
 # Ta sama sieć, te same wagi początkowe, dwa optymalizatory. `ng.Runs` pokazuje przebiegi obok
-# siebie.
+# siebie. Jego tabela pokazuje każdy przebieg w jego najlepszej epoce (o najniższej stracie
+# walidacyjnej), nie w ostatniej: krzywe poniżej pokazują, jak każdy przebieg toczy się dalej.
 
 # %% [markdown]
 # ## Krzywe treningowe i walidacyjne
@@ -104,20 +111,20 @@
 # + ng.Monitor(name="poprawiony")
 # - # the leaves we learn: w and b
 # + # liście, które trenujemy: w i b
-# - f"{d['name']}: value mean {value['mean']:+.3f} ({value['zero_frac']:.0%} zeros)"
-# + f"{d['name']}: średnia wartość {value['mean']:+.3f} ({value['zero_frac']:.0%} zer)"
-# - f" | gradient norm {grad['norm']:.3f}"
-# + f" | norma gradientu {grad['norm']:.3f}"
+# - f"{d['name']}: value mean {number(value['mean'], '+.3f')}"
+# + f"{d['name']}: średnia wartość {number(value['mean'], '+.3f')}"
+# - f" ({value['zero_frac']:.0%} zeros) | gradient norm {number(grad['norm'], '.3f')}"
+# + f" ({value['zero_frac']:.0%} zer) | norma gradientu {number(grad['norm'], '.3f')}"
 # - print("gradient norm of w in epochs 1-5:",
 # + print("norma gradientu w, epoki 1-5:",
 # - print("health:", finding["message"])
 # + print("diagnoza:", finding["message"])
-# - f"this pass alone: gradient norm of w {w_grad_now.norm():.3f}"
-# + f"samo to przejście: norma gradientu w {w_grad_now.norm():.3f}"
-# - # not added to w.grad
+# - f"this pass alone: gradient norm of w {number(w_grad_now.norm(), '.3f')}"
+# + f"samo to przejście: norma gradientu w {number(w_grad_now.norm(), '.3f')}"
+# - # not in w.grad
 # + # nie trafia do w.grad
-# - f"step(): b changed by {b_change:+.3f}, gradient descent says {b_expected:+.3f}"
-# + f"step(): b zmieniło się o {b_change:+.3f}, a według spadku gradientu powinno o {b_expected:+.3f}"
+# - f"step(): b changed by {b_change_text}, gradient descent says {b_expected_text}"
+# + f"step(): b zmieniło się o {b_change_text}, a według spadku gradientu powinno o {b_expected_text}"
 # - f"w.grad after zero_grad(): {w.grad.flatten().tolist()}"
 # + f"w.grad po zero_grad(): {w.grad.flatten().tolist()}"
 # - # the weights of the best epoch, in a copy
@@ -126,14 +133,14 @@
 # + # strata każdego punktu, nie ich średnia
 # - f"epoch {mon_linear.best.epoch} (best) -> epoch {mon_linear.epoch}"
 # + f"epoka {mon_linear.best.epoch} (najlepsza) -> epoka {mon_linear.epoch}"
-# - f"{span}: validation loss {loss_best.mean():.4f} -> {loss_now.mean():.4f}"
-# + f"{span}: strata walidacyjna {loss_best.mean():.4f} -> {loss_now.mean():.4f}"
+# - f"{span}: validation loss {mean_best} -> {mean_now}"
+# + f"{span}: strata walidacyjna {mean_best} -> {mean_now}"
 # - f"validation points with a lower loss now: {int((~worse).sum())} of {len(y_val)}"
 # + f"punkty walidacyjne, które mają teraz niższą stratę: {int((~worse).sum())} z {len(y_val)}"
 # - f"with a higher loss: {int(worse.sum())}, on the wrong side: {int((worse & wrong).sum())}"
 # + f"z wyższą stratą: {int(worse.sum())}, w tym po złej stronie: {int((worse & wrong).sum())}"
-# - f"validation accuracy: {accuracy(out_best, y_val):.3f} -> {accuracy(out_now, y_val):.3f}"
-# + f"dokładność walidacyjna: {accuracy(out_best, y_val):.3f} -> {accuracy(out_now, y_val):.3f}"
+# - f"validation accuracy: {number(acc_best, '.3f')} -> {number(acc_now, '.3f')}"
+# + f"dokładność walidacyjna: {number(acc_best, '.3f')} -> {number(acc_now, '.3f')}"
 # - print(n_params, "parameters")
 # + print(n_params, "parametrów")
 # - # the same starting weights
@@ -150,5 +157,7 @@
 # + title="dokładność")
 # - plt.title("2-10-1 network trained with Adam")
 # + plt.title("sieć 2-10-1 trenowana optymalizatorem Adam")
-# - print(f"test accuracy: {test_acc:.2f}")
-# + print(f"dokładność testowa: {test_acc:.2f}")
+# - print(f"test accuracy: {number(test_acc, '.2f')}")
+# + print(f"dokładność testowa: {number(test_acc, '.2f')}")
+# - # format(x, ".3f") as the language writes it: 0,5 in Polish
+# + # format(x, ".3f") tak, jak zapisuje się liczby w danym języku: 0,5 po polsku

@@ -4,8 +4,8 @@
 # %% [markdown]
 # # 6. Overfitting (przeuczenie)
 #
-# Model jest **przeuczony** (ang. *overfitting*), gdy tak dobrze nauczył się danych treningowych,
-# razem z szumem, że gorzej radzi sobie z nowymi danymi. Trzy przyczyny: za mało danych, zbyt
+# **Przeuczenie** (ang. *overfitting*) występuje, gdy model tak dobrze nauczył się danych
+# treningowych, razem z szumem, że gorzej radzi sobie z nowymi danymi. Trzy przyczyny: za mało danych, zbyt
 # złożony model, zbyt dużo szumu.
 
 # %% [markdown]
@@ -21,8 +21,9 @@
 # %% [markdown]
 # ## Kompromis bias-variance
 #
-# Wszystkie stopnie od 0 do 6. Błąd treningowy tylko maleje: model z większą liczbą parametrów
-# zawsze lepiej dopasowuje się do punktów treningowych. Błąd walidacyjny najpierw maleje, potem
+# Wszystkie stopnie od 0 do 6. Błąd treningowy nigdy nie rośnie: model z większą liczbą
+# parametrów dopasowuje się do punktów treningowych co najmniej tak dobrze, a od stopnia 4
+# (5 parametrów, 5 punktów) przechodzi dokładnie przez nie. Błąd walidacyjny najpierw maleje, potem
 # rośnie: **krzywa w kształcie litery U**.
 #
 # * na lewo od minimum: błędy **bias** (underfitting, niedouczenie): model jest zbyt prosty;
@@ -39,8 +40,9 @@
 #
 # `ng.Monitor` śledzi obie krzywe. Jego detektor `GL(5)` zgłasza alarm, gdy strata walidacyjna jest
 # o 5% wyższa od najlepszej, a `mon.restore_best(model)` przywraca wagi z najlepszej epoki.
-# Trenujemy jeszcze 15 epok po alarmie, żeby zobaczyć wzrost. Przycisk Zatrzymaj w widoku od razu
-# zatrzymuje pętlę: pętla czyta `mon.stop_requested`, które ustawia tylko kliknięcie.
+# Trenujemy jeszcze 15 epok po alarmie, żeby zobaczyć wzrost. Przycisk Zatrzymaj w widoku
+# zatrzymuje pętlę po bieżącej epoce: pętla czyta `mon.stop_requested`, które ustawia tylko
+# kliknięcie.
 
 # %% [markdown]
 # Przywracamy najlepsze wagi i sprawdzamy: strata walidacyjna znów ma najlepszą wartość.
@@ -67,8 +69,8 @@
 # + "prosta (2 parametry)"
 # - "degree 6 (7 parameters)"
 # + "stopień 6 (7 parametrów)"
-# - f"{name:24} training error {errors[name][0]:.3f}   validation error {errors[name][1]:.3f}"
-# + f"{name:24} błąd treningowy {errors[name][0]:.3f}   walidacyjny {errors[name][1]:.3f}"
+# - f"{name:24} training error {training}   validation error {validation}"
+# + f"{name:24} błąd treningowy {training}   walidacyjny {validation}"
 # - label="training")
 # + label="treningowe")
 # - label="validation")
@@ -77,8 +79,8 @@
 # + label="prosta")
 # - label="degree 6")
 # + label="stopień 6")
-# - print(f"degree {d}: training {tr:.3f}, validation {va:.3f}")
-# + print(f"stopień {d}: treningowy {tr:.3f}, walidacyjny {va:.3f}")
+# - print(f"degree {d}: training {number(tr, '.3f')}, validation {number(va, '.3f')}")
+# + print(f"stopień {d}: treningowy {number(tr, '.3f')}, walidacyjny {number(va, '.3f')}")
 # - plt.xlabel("degree (parameters - 1)")
 # + plt.xlabel("stopień (liczba parametrów - 1)")
 # - plt.ylabel("mean squared error")
@@ -99,7 +101,9 @@
 # + plt.xlabel("epoka")
 # - plt.ylabel("loss")
 # + plt.ylabel("strata")
-# - f"validation loss: last epoch {last_val_loss:.4f}, after restore_best {restored_val_loss:.4f}"
-# + f"strata walidacyjna: ostatnia epoka {last_val_loss:.4f}, po restore_best {restored_val_loss:.4f}"
-# - print(f"best, epoch {mon.best.epoch}: {mon.best.value:.4f}")
-# + print(f"najlepsza, epoka {mon.best.epoch}: {mon.best.value:.4f}")
+# - f"validation loss: last epoch {last}, after restore_best {restored}"
+# + f"strata walidacyjna: ostatnia epoka {last}, po restore_best {restored}"
+# - print(f"best, epoch {mon.best.epoch}: {number(mon.best.value, '.4f')}")
+# + print(f"najlepsza, epoka {mon.best.epoch}: {number(mon.best.value, '.4f')}")
+# - # format(x, ".3f") as the language writes it: 0,5 in Polish
+# + # format(x, ".3f") tak, jak zapisuje się liczby w danym języku: 0,5 po polsku

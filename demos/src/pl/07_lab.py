@@ -13,9 +13,10 @@
 # 2. jedna warstwa ukryta: mała, średnia, duża;
 # 3. głębsza sieć: trzy duże warstwy ukryte.
 #
-# Każdy przebieg trafia do `ng.Runs`, który pokazuje przebiegi obok siebie i podaje najlepszą
-# epokę każdego z nich. Wypatruj overfittingu w dużych sieciach: strata treningowa wciąż spada,
-# a walidacyjna rośnie.
+# Każdy przebieg trafia do `ng.Runs`, który pokazuje przebiegi obok siebie. Jego tabela pokazuje
+# każdy przebieg w jego najlepszej epoce (o najniższej stracie walidacyjnej): straty i dokładności
+# w wierszu pochodzą z tej epoki, nie z ostatniej. Wypatruj overfittingu w dużych sieciach: strata
+# treningowa wciąż spada, a walidacyjna rośnie.
 
 # %% [markdown]
 # Dwie funkcje pomocnicze: `mlp` buduje sieć z listy rozmiarów warstw ukrytych (`[]` to jedna
@@ -44,10 +45,20 @@
 # %% [markdown]
 # ## Na co zwrócić uwagę
 #
-# * Jedna warstwa uczy się powoli: jej najlepsza epoka to ostatnia, a jej straty są najwyższe.
-#   Model zbyt prosty (bias).
-# * Największe sieci osiągają najlepszą stratę walidacyjną długo przed końcem; potem strata
-#   treningowa dalej spada, a walidacyjna rośnie (wariancja). Najlepiej widać to na `3 x 256`.
+# * Jedna warstwa uczy się powoli: jej najlepsza epoka to ostatnia (wciąż się poprawia), a jej
+#   strata treningowa kończy się najwyżej ze wszystkich (lewy wykres). Model zbyt prosty (bias).
+# * `3 x 256` osiąga najlepszą stratę walidacyjną wcześnie; potem strata treningowa spada prawie do
+#   0, a walidacyjna wspina się daleko ponad swoje minimum (wariancja). `ukryta 256` robi to samo,
+#   łagodniej: jej najlepsza epoka wypada sporo przed końcem, a potem strata walidacyjna trochę
+#   rośnie.
+# * Gwiazdka `*` porównuje przebiegi tylko w ich najlepszych epokach, nie na końcu, więc może
+#   trafić do `3 x 256`: zatrzymana w swojej wczesnej najlepszej epoce (to przywraca
+#   `restore_best`), duża sieć może wypaść tak dobrze jak mała. Przy zaledwie 30 kwiatach
+#   walidacyjnych to, gdzie wypada ta wczesna najlepsza epoka, jest jednak po części kwestią
+#   przypadku, a dokładna kolejność zmienia się z przebiegu na przebieg: wytrenuj jeszcze raz z
+#   innym ziarnem losowania, a gwiazdkę może dostać inny przebieg albo najlepsza epoka `3 x 256`
+#   może wypaść już po kilku epokach, zanim sieć zdąży się czegoś nauczyć (spójrz na jej `acc`).
+#   Kształt krzywych pozostaje ten sam.
 # * Kolumna `zatrzymanie` pokazuje, gdzie `Patience(20)` (20 epok bez lepszej straty walidacyjnej)
 #   zatrzymałby przebieg. Tutaj każdy przebieg trwa do końca, więc `najlepsza epoka` to najlepsza
 #   epoka całego przebiegu. Po zatrzymaniu w tamtym miejscu `restore_best` przywróciłby najlepszą
@@ -56,9 +67,18 @@
 #   poniżej wypisuje obie.
 
 # %% [markdown]
-# Twoja kolej: zmień rozmiary warstw ukrytych, współczynnik uczenia albo liczbę epok; trenuj na
-# mniejszej liczbie cyfr (`digits.x_train[:200]`); zbioru testowego użyj tylko raz, dla modelu,
-# który wybierzesz.
+# Twoja kolej: zmień rozmiary warstw ukrytych, współczynnik uczenia albo liczbę epok; zbioru
+# testowego użyj tylko raz, dla modelu, który wybierzesz. Albo trenuj na mniejszej liczbie cyfr:
+# `train` przyjmuje cały podział danych, więc zrób kopię `digits` z tylko 200 pierwszymi obrazkami
+# treningowymi (zbiór walidacyjny zostaje ten sam):
+#
+# ```python
+# import dataclasses
+#
+# few = dataclasses.replace(digits, x_train=digits.x_train[:200], y_train=digits.y_train[:200])
+# train(mlp(64, [256], 10), few, runs_digits.new("ukryta 256, 200 cyfr"), epochs=60)
+# print(runs_digits.table())
+# ```
 
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
@@ -95,5 +115,7 @@
 # + "cyfry"
 # - f"{title}, {mon.name}: stop at epoch {stop}, best before it: epoch {steps[before]:.0f}"
 # + f"{title}, {mon.name}: zatrzymanie w epoce {stop}, najlepsza przed nim: epoka {steps[before]:.0f}"
-# - f" ({values[before]:.4f}); best of the run: epoch {mon.best.epoch} ({mon.best.value:.4f})"
-# + f" ({values[before]:.4f}); najlepsza w całym przebiegu: epoka {mon.best.epoch} ({mon.best.value:.4f})"
+# - f" ({before_value}); best of the run: epoch {mon.best.epoch} ({best_value})"
+# + f" ({before_value}); najlepsza w całym przebiegu: epoka {mon.best.epoch} ({best_value})"
+# - # format(x, ".4f") as the language writes it: 0,5 in Polish
+# + # format(x, ".4f") tak, jak zapisuje się liczby w danym języku: 0,5 po polsku
