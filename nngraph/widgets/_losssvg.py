@@ -275,6 +275,9 @@ def _panel(
         return math.log10(v) if log else v
 
     xs = [x for _, _, cx, _ in curves for x in cx if math.isfinite(x)]
+    if xs:  # the axis reaches every event (a watch's "no gradient" one comes after the norms)
+        steps = [_num(e.get("step")) for rs in marks.values() for e in rs.get("events") or []]
+        xs += [x for x in steps if math.isfinite(x)]
     ys = [tr(y) for _, _, _, cy in curves for y in cy if ok(y)]
     x0, x1 = (min(xs), max(xs)) if xs else (0.0, 1.0)
     y0, y1 = (min(ys), max(ys)) if ys else (0.0, 1.0)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 import nngraph as ng
 from nngraph.widgets import LossView
-from nngraph.widgets._losssvg import PALETTE, W
+from nngraph.widgets._losssvg import PAD_L, PAD_R, PALETTE, W
 
 RING = re.compile(r'<title>([^<]*)</title><line[^>]*/><circle cx="([\d.]+)" cy="([\d.]+)"')
 
@@ -47,3 +49,24 @@ def test_a_monitors_ring_and_events_stay_on_its_metrics_panel() -> None:
     assert float(cx) < W  # the loss panel, first
     triangles = re.findall(r'<polygon points="([\d.]+),', svg)
     assert triangles and all(float(x) < W for x in triangles)
+
+
+def test_a_watch_event_after_the_last_norm_is_inside_its_panel() -> None:
+    """zero_grad() between backward() and step(): the watch's event comes after the last
+    gradient norm, as those steps have none; the x axis must reach it (sweep 24b, finding 1)."""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    watch = ng.GradientWatch(net, optimizer=opt)
+    xs, ys = torch.randn(16, 4), torch.randn(16, 1)
+    for step in range(30):
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(net(xs), ys).backward()
+        if step >= 20:
+            opt.zero_grad()  # the bug: the gradients are gone before step()
+        opt.step()
+    svg = LossView(watch).static_svg()
+    [apex] = re.findall(r'<polygon points="[^"]* ([\d.]+),[\d.]+"', svg)
+    assert PAD_L <= float(apex) <= W - PAD_R
+    assert re.findall(r'text-anchor="end">([^<]*)<', svg) == ["23"]  # the x axis ends there

@@ -65,7 +65,28 @@ export function yAxisSize(u, values, axisIdx, cycleNum) {
 }
 
 /**
- * Build the uPlot data of a panel.
+ * The steps of the events drawn on a panel. An event can lie past the last point (a
+ * GradientWatch's "step() ran with no gradient" comes after the last norm, as those steps
+ * have none).
+ * @param {Store} store
+ * @param {Panel} panel
+ * @returns {number[]}
+ */
+export function eventSteps(store, panel) {
+  const steps = [];
+  for (const run of store.runs.values()) {
+    if (store.markPanel(run, "event") !== panel.key) continue;
+    for (const e of run.events) {
+      const step = Number(e.step);
+      if (Number.isFinite(step)) steps.push(step);
+    }
+  }
+  return steps;
+}
+
+/**
+ * Build the uPlot data of a panel. The x axis reaches every event of the panel: a step
+ * outside the curves gets a column of `undefined` (no value, no gap), so its marker shows.
  * @param {Store} store
  * @param {Panel} panel
  * @param {{log: boolean, smoothing: number}} opts
@@ -75,7 +96,15 @@ export function panelData(store, panel, opts) {
     const c = /** @type {any} */ (store.runs.get(s.run)?.curves.get(s.metric));
     return { x: c.x.view(), y: c.y.view() };
   });
-  return joinCurves(curves, opts);
+  const data = joinCurves(curves, opts);
+  const x = /** @type {number[]} */ (data[0]);
+  if (!x.length) return data;
+  const steps = eventSteps(store, panel);
+  const first = Math.min(...steps);
+  const last = Math.max(...steps);
+  if (last > x[x.length - 1]) data.forEach((col, i) => col.push(i ? /** @type {any} */ (undefined) : last));
+  if (first < x[0]) data.forEach((col, i) => col.unshift(i ? /** @type {any} */ (undefined) : first));
+  return data;
 }
 
 /**

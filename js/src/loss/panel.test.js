@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fmtTick } from "./format.js";
-import { PALETTE, seriesStyle } from "./panel.js";
+import { PALETTE, panelData, seriesStyle } from "./panel.js";
 import { createLossView } from "./view.js";
 import { Store } from "./store.js";
 
@@ -114,5 +114,24 @@ describe("NaN, inf and values a log axis cannot show", () => {
     const plot = /** @type {any} */ (view.panels.get("loss")?.plot);
     expect(plot.series[1].points.filter(plot, 1, false, null)).toEqual([3, 8]);
     view.destroy();
+  });
+});
+
+describe("panelData", () => {
+  it("reaches the events before the first and after the last point, with no value there", () => {
+    const s = new Store();
+    const event = (/** @type {number} */ step) => ({ step, epoch: step, detector: "d", kind: "k", message: "m", stop: false });
+    s.load({ kind: "gradients", runs: { "": { metrics: { w: { step: [2, 3], value: [1, 0.5] } }, events: [event(0), event(3), event(7)] } } });
+    const [panel] = s.panels();
+    expect(panelData(s, panel, { log: false, smoothing: 0 })).toEqual([
+      [0, 2, 3, 7],
+      [undefined, 1, 0.5, undefined],
+    ]);
+  });
+
+  it("leaves the data alone when every event is within the curves", () => {
+    const s = new Store();
+    s.load({ runs: { "": { metrics: { loss: { step: [1, 2], value: [1, 0.5] } }, events: [{ step: 2, epoch: 2 }] } } });
+    expect(panelData(s, s.panels()[0], { log: false, smoothing: 0 })).toEqual([[1, 2], [1, 0.5]]);
   });
 });

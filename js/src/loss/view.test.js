@@ -171,6 +171,34 @@ describe("the loss view", () => {
     expect(parseFloat(marker.style.left)).toBeCloseTo(u.valToPos(5, "x"), 0);
   });
 
+  it("stretches the x axis to an event after the last point, so its marker shows", async () => {
+    const { el, view } = mount();
+    const steps = Array.from({ length: 20 }, (_, i) => i + 1);
+    const event = (/** @type {number} */ step) => ({
+      step, epoch: step, unit: "step", detector: "GradientWatch", kind: "x", message: "m", stop: false,
+    });
+    view.load({
+      kind: "gradients",
+      metric: "",
+      mode: "min",
+      runs: { "": { metrics: { "0.weight": { step: steps, value: steps.map((s) => 1 / s) } }, events: [event(14)], best: null } },
+    });
+    view.flush();
+    // optimizer.step() without gradients: an event after the last norm, in a live batch
+    view.addBatch({ run: "", metrics: [], events: [event(23)] }, []);
+    view.flush();
+    await new Promise((r) => requestAnimationFrame(r));
+    const u = /** @type {any} */ (view.panels.get("gradients")?.plot);
+    expect(u.scales.x.max).toBeGreaterThanOrEqual(23);
+    const late = /** @type {HTMLElement} */ (el.querySelector('.ng-loss-event[data-step="23"]'));
+    expect(late.style.display).toBe("");
+    expect(parseFloat(late.style.left)).toBeCloseTo(u.valToPos(23, "x"), 0);
+    expect(parseFloat(late.style.left)).toBeLessThanOrEqual(u.over.clientWidth + 1);
+    // the curve is unchanged: no value at the added step, and no gap either
+    expect(u.data[1].slice(-1)).toEqual([undefined]);
+    expect(u.data[1].filter((/** @type {any} */ v) => v === null)).toEqual([]);
+  });
+
   it("switches to a log scale and back", () => {
     const { view } = mount();
     view.load(monitorSnapshot());
