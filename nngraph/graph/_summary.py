@@ -22,7 +22,7 @@ from nngraph.graph._nodes import (
     owner_module,
 )
 from nngraph.graph._parameters import cut_inputs
-from nngraph.graph._summary_findings import finding_lines, no_grad_layers
+from nngraph.graph._summary_findings import finding_lines, findings_head, no_grad_layers
 from nngraph.graph._summary_order import as_tree, in_call_order
 from nngraph.i18n import get_language, message, number
 
@@ -378,7 +378,8 @@ def summary(g: Graph) -> Text:
     )
     out.append(rule)
     if findings:
-        out.append(message("graph.summary.findings", count=len(findings)))
+        lines = finding_lines(findings, module_types(source), _unregistered(g))
+        out.append(findings_head(len(findings), len(lines)))
         out += [
             one_line(
                 message(
@@ -387,7 +388,7 @@ def summary(g: Graph) -> Text:
                     message=text,
                 )
             )
-            for kind, text in finding_lines(findings, module_types(source), _unregistered(g))
+            for kind, text in lines
         ]
     elif "health_language" not in g.graph and any(
         d.get("kind") == "module" for _, d in source.nodes(data=True)

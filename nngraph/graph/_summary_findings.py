@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GROUPED",
     "finding_lines",
+    "findings_head",
     "layer_list",
     "message_key",
     "no_grad_layers",
@@ -117,6 +118,20 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
     if kind in ("vanishing", "exploding"):
         return 5 if ("per_layer" in f or "per_step" in f) and "mean" not in f else 3
     return 4
+
+
+def findings_head(count: int, lines: int) -> str:
+    """The line above the findings: how many there are (as many as ``health()`` returns), and
+    in how many lines when layers with the same finding share one.
+
+    >>> findings_head(4, 2)
+    'Findings (4, in 2 lines):'
+    """
+    if lines == count:
+        return message("graph.summary.findings", count=count)
+    if lines == 1:
+        return message("graph.summary.findings_in_line", count=count)
+    return message("graph.summary.findings_in_lines", count=count, lines=lines)
 
 
 def finding_lines(

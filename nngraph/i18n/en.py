@@ -2063,6 +2063,9 @@ MESSAGES: dict[str, str] = {
     "graph.summary.boxes": "   Module boxes: {count}",
     "graph.summary.shapes": "Input shape(s): {inputs}   Output shape(s): {outputs}",
     "graph.summary.findings": "Findings ({count}):",
+    "graph.summary.findings_in_lines": "Findings ({count}, in {lines} lines):",
+    # when layers with one finding share a line: fewer lines than findings (health() has each)
+    "graph.summary.findings_in_line": "Findings ({count}, in one line):",
     "graph.summary.finding": "- [{kind}] {message}",
     "graph.summary.no_grad": (
         "Layers that ran under torch.no_grad() get no gradient and do not learn here: {layers}"

@@ -2165,6 +2165,8 @@ MESSAGES: dict[str, str] = {
     "graph.summary.boxes": "   Zwinięte moduły: {count}",
     "graph.summary.shapes": "Kształty wejść: {inputs}   Kształty wyjść: {outputs}",
     "graph.summary.findings": "Wykryte problemy ({count}):",
+    "graph.summary.findings_in_lines": "Wykryte problemy ({count}, w {lines} wierszach):",
+    "graph.summary.findings_in_line": "Wykryte problemy ({count}, w jednym wierszu):",
     "graph.summary.finding": "- [{kind}] {message}",
     "graph.summary.no_grad": (
         "Warstwy, które działały w bloku torch.no_grad(), nie dostają gradientu i tu się nie"

@@ -115,8 +115,27 @@ def test_a_run_of_layers_with_an_almost_zero_gradient_is_one_line_naming_them_al
     assert grouped[0].endswith("kaiming_normal_, and add BatchNorm or LayerNorm.")
     low, high = min(f["rms"] for f in tiny), max(f["rms"] for f in tiny)
     assert f"(RMS {low:.1e} to {high:.1e})" in grouped[0]
-    assert f"Findings ({len(g.health())}):" in text  # the count is still of findings
+    # the count is still of findings, and says in how many lines they are
+    assert f"Findings ({len(g.health())}, in {len(finding_lines(text))} lines):" in text
     assert all(rows(text)[f["module"]][-1] == "vanishing" for f in tiny)  # and every row flagged
+
+
+def test_the_findings_head_counts_findings_and_the_lines_that_list_them():
+    """Layers with an "almost zero gradient" share one line: the head said "Findings (4):"
+    above two lines (sweep 24b, finding 3); it now says both numbers, in both languages."""
+    g = deep_sigmoid(20)
+    found = g.health()
+    text = g.summary()
+    lines = finding_lines(text)
+    assert len(lines) < len(found)
+    head = text.splitlines()[text.splitlines().index(lines[0]) - 1]
+    assert head == f"Findings ({len(found)}, in {len(lines)} lines):"
+    ng.set_language("pl")
+    try:
+        text = g.summary()
+    finally:
+        ng.set_language("en")
+    assert f"Wykryte problemy ({len(found)}, w {len(lines)} wierszach):" in text
 
 
 def test_a_grouped_line_speaks_polish_with_decimal_commas():
@@ -136,8 +155,10 @@ def test_a_run_of_layers_with_a_huge_gradient_is_one_line_too():
     torch.manual_seed(0)
     model = nn.Sequential(*[nn.Linear(16, 16) for _ in range(4)])
     g = ng.trace(model, torch.randn(8, 16), loss=lambda y: y.pow(2).mean() * 1e12)
-    lines = finding_lines(g.summary())
+    text = g.summary()
+    lines = finding_lines(text)
     assert len(lines) == 1
+    assert f"Findings ({len(g.health())}, in one line):" in text
     assert lines[0].startswith("- [exploding] The weights of 4 layers get a huge gradient (RMS ")
     assert lines[0].endswith(
         "so one training step can throw them far off: modules 0, 1, 2, 3 (Linear). Start from"
@@ -193,7 +214,7 @@ def test_a_wall_of_findings_is_a_few_lines_with_the_cause_first():
     else:
         assert len(said_dead) == len(dead)
     assert len(lines) == 2 + len(said_dead)  # was 19
-    assert f"Findings ({len(found)}):" in g.summary()
+    assert f"Findings ({len(found)}, in {len(lines)} lines):" in g.summary()
 
 
 def test_the_first_non_finite_value_of_the_forward_pass_comes_before_the_backwards():
