@@ -1473,7 +1473,8 @@ MESSAGES: dict[str, str] = {
     "lossview.axis_step": "step",
     "lossview.run": "run",
     "lossview.epochs": "epochs",
-    "lossview.best_epoch": "best epoch",
+    # the runs table: every run's best epoch is chosen by the comparison's metric
+    "lossview.best_epoch": "best epoch by {metric}",
     "lossview.stop_column": "stop",
     "lossview.none": "-",
     "lossview.tie": "a tie: {names} reach the same best {metric}",

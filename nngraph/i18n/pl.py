@@ -1557,7 +1557,7 @@ MESSAGES: dict[str, str] = {
     "lossview.axis_step": "krok",
     "lossview.run": "przebieg",
     "lossview.epochs": "epoki",
-    "lossview.best_epoch": "najlepsza epoka",
+    "lossview.best_epoch": "najlepsza epoka według {metric}",
     "lossview.stop_column": "zatrzymanie",
     "lossview.none": "-",
     "lossview.tie": "remis: {names} osiągają ten sam najlepszy wynik {metric}",

@@ -113,7 +113,7 @@ export function fillRunsTable(table, data, metric, strings) {
   for (const text of [
     t(strings, "lossview.run"),
     t(strings, "lossview.epochs"),
-    t(strings, "lossview.best_epoch"),
+    t(strings, "lossview.best_epoch", { metric }), // a run's ring may be by its own metric
     ...metrics,
     t(strings, "lossview.stop_column"),
   ]) {

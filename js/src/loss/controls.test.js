@@ -21,6 +21,16 @@ describe("fillRunsTable", () => {
     expect(table.caption?.textContent).toBe("a tie: SGD and Adam reach the same best val_acc");
   });
 
+  it("says which metric the best epoch is chosen by, not only the run's own", () => {
+    // compare(a, b): a watches val_acc, b val_loss; b's ring is by val_loss, its row by val_acc
+    const table = document.createElement("table");
+    const rows = [{ run: "b", epochs: 20, best_epoch: 15, best: { val_acc: 0.9, val_loss: 0.4 } }];
+    fillRunsTable(table, { rows, winner: "b" }, "val_acc", {});
+    expect(table.tHead?.rows[0].cells[2].textContent).toBe("best epoch by val_acc");
+    fillRunsTable(table, { rows, winner: "b" }, "val_acc", { "lossview.best_epoch": "najlepsza epoka według {metric}" });
+    expect(table.tHead?.rows[0].cells[2].textContent).toBe("najlepsza epoka według val_acc");
+  });
+
   it("lists val_ metrics first, then the others, each alphabetically (unchanged)", () => {
     expect(columns(["loss", "val_acc", "acc", "val_loss"])).toEqual(["val_loss", "val_acc", "acc", "loss"]);
   });

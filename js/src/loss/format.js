@@ -28,7 +28,7 @@ export const DEFAULT_STRINGS = {
   "lossview.axis_step": "step",
   "lossview.run": "run",
   "lossview.epochs": "epochs",
-  "lossview.best_epoch": "best epoch",
+  "lossview.best_epoch": "best epoch by {metric}",
   "lossview.stop_column": "stop",
   "lossview.none": "-",
   "lossview.tie": "a tie: {names} reach the same best {metric}",
