@@ -1153,8 +1153,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.grad.depth": (
         "the first layer, '{layer}', gets about {times:,} times less gradient than the last, "
-        "'{last}' (norms {norm:.2g} and {last_norm:.2g}), since step {start}: the first layers "
-        "learn about {times:,} times slower than the last (a vanishing gradient). {remedy}"
+        "'{last}' (weight-gradient norms {norm:.2g} and {last_norm:.2g}), since step {start}: "
+        "the first layers learn about {times:,} times slower than the last (a vanishing "
+        "gradient). {remedy}"
     ),
     "monitor.grad.causes.other": (
         "Vanishing gradients come from a deep stack of saturating activations (if forward calls "
@@ -1170,9 +1171,15 @@ MESSAGES: dict[str, str] = {
         "poor initialisation, or a layer cut off from the loss."
     ),
     "monitor.grad.exploding_many": (
-        "{n} layers have gradient norms of {low:.3g} to {high:.3g} (above {limit:g}; {shown}): "
+        "{n} layers have gradient norms of {low:.3g} to {high:.3g} ({above}; {shown}): "
         "steps this large make training unstable. {advice}"
     ),
+    "monitor.grad.above_grown_many": "above {limit:g} and at least {times:,} times their usual norms",
+    "monitor.grad.above_grown_since": (
+        "above {limit:g} and at least {times:,} times its usual {typical:.3g}"
+    ),
+    "monitor.grad.above_grown_now": "above {limit:g} and {times:,} times its usual {typical:.3g}",
+    "monitor.grad.above": "above {limit:g}",
     "monitor.grad.advice.init": (
         "They were this large from the first step watched, before any update could grow the "
         "weights: if training started there, the likely cause is the initialisation (weights "
@@ -1184,11 +1191,11 @@ MESSAGES: dict[str, str] = {
         "(torch.nn.utils.clip_grad_norm_)."
     ),
     "monitor.grad.exploding_since": (
-        "layer '{layer}' has had a gradient norm above {limit:g} since step {start} (up to "
+        "layer '{layer}' has had a gradient norm {above} since step {start} (up to "
         "{peak:.3g}; {norm:.3g} now): steps this large make training unstable. {advice}"
     ),
     "monitor.grad.exploding_since_many": (
-        "{n} layers have had gradient norms above {limit:g} since step {start} (up to "
+        "{n} layers have had gradient norms {above} since step {start} (up to "
         "{peak:.3g}; {low:.3g} to {high:.3g} now; {shown}): steps this large make training "
         "unstable. {advice}"
     ),
@@ -1211,7 +1218,7 @@ MESSAGES: dict[str, str] = {
         " optimizer never sees), create the layer once, in __init__."
     ),
     "monitor.grad.exploding": (
-        "layer '{layer}' has a gradient norm of {norm:.3g} (above {limit:g}): steps this large "
+        "layer '{layer}' has a gradient norm of {norm:.3g} ({above}): steps this large "
         "make training unstable. {advice}"
     ),
     "monitor.grad.nonfinite": (

@@ -1219,9 +1219,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.grad.depth": (
         "pierwsza warstwa, '{layer}', dostaje około {times:,} razy mniejszy gradient niż "
-        "ostatnia, '{last}' (normy {norm:.2g} i {last_norm:.2g}), od kroku {start}: pierwsze "
-        "warstwy uczą się około {times:,} razy wolniej niż ostatnia (zanikający gradient). "
-        "{remedy}"
+        "ostatnia, '{last}' (normy gradientu wag {norm:.2g} i {last_norm:.2g}), od kroku "
+        "{start}: pierwsze warstwy uczą się około {times:,} razy wolniej niż ostatnia "
+        "(zanikający gradient). {remedy}"
     ),
     "monitor.grad.causes.other": (
         "Zanikające gradienty biorą się z głębokiego stosu aktywacji nasycających się (jeśli "
@@ -1238,9 +1238,19 @@ MESSAGES: dict[str, str] = {
         "inicjalizacji albo z warstwy odciętej od funkcji straty."
     ),
     "monitor.grad.exploding_many": (
-        "warstwy {shown} (razem {n}) mają normy gradientu od {low:.3g} do {high:.3g} (ponad "
-        "{limit:g}): tak duże kroki sprawiają, że trening jest niestabilny. {advice}"
+        "warstwy {shown} (razem {n}) mają normy gradientu od {low:.3g} do {high:.3g} "
+        "({above}): tak duże kroki sprawiają, że trening jest niestabilny. {advice}"
     ),
+    "monitor.grad.above_grown_many": (
+        "ponad {limit:g} i co najmniej {times:,} razy większe niż zwykle"
+    ),
+    "monitor.grad.above_grown_since": (
+        "ponad {limit:g} i co najmniej {times:,} razy większą niż zwykła {typical:.3g}"
+    ),
+    "monitor.grad.above_grown_now": (
+        "ponad {limit:g} i {times:,} razy większą niż zwykła {typical:.3g}"
+    ),
+    "monitor.grad.above": "ponad {limit:g}",
     "monitor.grad.advice.init": (
         "Były tak duże od pierwszego obserwowanego kroku, zanim jakakolwiek aktualizacja mogła "
         "powiększyć wagi: jeśli trening zaczął się właśnie tam, przyczyną jest najpewniej "
@@ -1253,12 +1263,12 @@ MESSAGES: dict[str, str] = {
         "gradienty (torch.nn.utils.clip_grad_norm_)."
     ),
     "monitor.grad.exploding_since": (
-        "warstwa '{layer}' ma od kroku {start} normę gradientu ponad {limit:g} (najwięcej "
+        "warstwa '{layer}' ma od kroku {start} normę gradientu {above} (najwięcej "
         "{peak:.3g}; teraz {norm:.3g}): tak duże kroki sprawiają, że trening jest niestabilny. "
         "{advice}"
     ),
     "monitor.grad.exploding_since_many": (
-        "warstwy {shown} (razem {n}) mają od kroku {start} normy gradientu ponad {limit:g} "
+        "warstwy {shown} (razem {n}) mają od kroku {start} normy gradientu {above} "
         "(najwięcej {peak:.3g}; teraz od {low:.3g} do {high:.3g}): tak duże kroki sprawiają, "
         "że trening jest niestabilny. {advice}"
     ),
@@ -1283,7 +1293,7 @@ MESSAGES: dict[str, str] = {
         " optymalizator nigdy nie widzi), utwórz warstwę raz, w __init__."
     ),
     "monitor.grad.exploding": (
-        "warstwa '{layer}' ma normę gradientu {norm:.3g} (ponad {limit:g}): tak duże kroki "
+        "warstwa '{layer}' ma normę gradientu {norm:.3g} ({above}): tak duże kroki "
         "sprawiają, że trening jest niestabilny. {advice}"
     ),
     "monitor.grad.nonfinite": (

@@ -59,6 +59,9 @@ def _merged(same: list[Finding]) -> Finding:
         merged["peak"] = max(f["peak"] for _, _, f in same)
     if "start" in fields:
         merged["start"] = min(f["start"] for _, _, f in same)
+    if "times" in fields:  # exploding: the least growth of any (their typical norms differ)
+        merged["times"] = min(f["times"] for _, _, f in same if "times" in f)
+        merged.pop("typical", None)
     if "ratio" in fields:  # the largest part of the top layer's norm any of them has
         merged["ratio"] = max(f["ratio"] for _, _, f in same)
     merged.pop("norm", None)

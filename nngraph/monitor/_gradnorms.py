@@ -57,40 +57,55 @@ def host_norms(torch: Any, tensors: list[Any]) -> list[float]:
 _FLOAT32_TINY = 1e-18
 
 
-def layer_norms(torch: Any, grads: list[tuple[int, Any]]) -> dict[int, float]:
-    """``{layer index: norm}`` of the ``(layer, .grad)`` pairs, in layer order: one fused norm
-    call and one host transfer per device (here, so that a recording leaves it out)."""
-    by_device: dict[Any, tuple[list[Any], list[int]]] = {}
-    for layer, g in grads:
+def layer_norms(
+    torch: Any, grads: list[tuple[int, Any]], biases: frozenset[int] = frozenset()
+) -> tuple[dict[int, float], dict[int, float]]:
+    """``{layer index: norm}`` of the ``(layer, .grad)`` pairs, in layer order, and the same
+    without the pairs at the positions ``biases`` (a layer with only those: left out): one fused
+    norm call and one host transfer per device (here, so that a recording leaves it out)."""
+    by_device: dict[Any, tuple[list[Any], list[int], list[bool]]] = {}
+    for k, (layer, g) in enumerate(grads):
         if g.layout == torch.sparse_coo:  # a sparse embedding: the stored values' norm
             g = g.coalesce().values()
         elif g.layout != torch.strided:
             g = g.values()
-        group = by_device.setdefault(g.device, ([], []))
+        group = by_device.setdefault(g.device, ([], [], []))
         group[0].append(g.detach())
         group[1].append(layer)
+        group[2].append(k in biases)
     sq: dict[int, float] = {}
+    sq_weights: dict[int, float] = {}
     with torch.no_grad():
-        for tensors, owners in by_device.values():
+        for tensors, owners, bias in by_device.values():
             values = host_norms(torch, tensors)
-            for layer, v in zip(owners, values, strict=True):
+            for layer, v, is_bias in zip(owners, values, bias, strict=True):
                 sq[layer] = sq.get(layer, 0.0) + v * v
-    return {layer: math.sqrt(sq[layer]) for layer in sorted(sq)}
+                if not is_bias:
+                    sq_weights[layer] = sq_weights.get(layer, 0.0) + v * v
+    return (
+        {layer: math.sqrt(sq[layer]) for layer in sorted(sq)},
+        {layer: math.sqrt(sq_weights[layer]) for layer in sorted(sq_weights)},
+    )
 
 
 @dataclass
 class Reading:
     """What one step reads, by layer index: ``grads``, the ``(layer, .grad)`` of the parameters
     that require grad now; ``trainable``: the layers with such a parameter (the others are
-    frozen); ``waiting``: those with a trainable parameter that has no ``.grad``."""
+    frozen); ``waiting``: those with a trainable parameter that has no ``.grad``; ``biases``:
+    the positions in ``grads`` of biases."""
 
     grads: list[tuple[int, Any]] = field(default_factory=list)
     trainable: set[int] = field(default_factory=set)
     waiting: set[int] = field(default_factory=set)
+    biases: frozenset[int] = frozenset()
 
 
-def select(params: list[tuple[int, Any]], name: Callable[[int], str]) -> Reading:
-    """The gradients that count at this step among the ``(layer index, parameter)`` pairs:
+def select(
+    params: list[tuple[int, Any]], name: Callable[[int], str], biases: frozenset[int] = frozenset()
+) -> Reading:
+    """The gradients that count at this step among the ``(layer index, parameter)`` pairs
+    (``biases``: the ids of the biases among them):
     those of parameters that require grad *now*. A frozen parameter's gradient (an all-zero
     tensor left by ``zero_grad(set_to_none=False)``, or a stale one) says nothing about
     learning. ``name(index)`` names a layer in the error for gradients on the meta device.
@@ -105,6 +120,7 @@ def select(params: list[tuple[int, Any]], name: Callable[[int], str]) -> Reading
         ([], {0}, {0})
     """
     found = Reading()
+    positions: set[int] = set()
     for layer, p in params:
         if not p.requires_grad:
             continue
@@ -115,7 +131,10 @@ def select(params: list[tuple[int, Any]], name: Callable[[int], str]) -> Reading
         elif g.is_meta:  # shapes without values: no norm (checked before anything is kept)
             raise NNGraphError(message("monitor.gradwatch.meta", layer=name(layer)))
         else:
+            if id(p) in biases:
+                positions.add(len(found.grads))
             found.grads.append((layer, g))
+    found.biases = frozenset(positions)
     return found
 
 

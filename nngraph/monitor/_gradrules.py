@@ -4,21 +4,45 @@ Each layer, on its own:
 
 - *not finite* (NaN, inf): said at the first such step (a NaN never recovers once
   ``optimizer.step()`` applied it, and the step is how a student finds the bad batch);
-- *exploding*, above ``exploding``: said after ``patience`` steps in a row, naming the step the
-  streak started and its peak; at once where the norm is :data:`HUGE` times the limit or more (a
-  blow-up of two steps is no less real);
+- *exploding*: a growth, not a level. Above ``exploding`` *and* :data:`GROWTH` times or more its
+  typical norm (the median of its last :data:`WINDOW` steps), ``patience`` steps in a row, naming
+  the step the streak started and its peak; at once where the norm is :data:`HUGE` times the
+  typical one or the limit (a blow-up of two steps is no less real). At the layer's first step
+  (no history yet) only a norm :data:`HUGE` times the limit or more (the initialisation). A norm
+  large only because of the loss's scale (a sum over a batch, raw targets in the hundreds) is
+  steady, so it is no explosion: in sweep 24a a VAE summing its loss (norms up to 8.7e3) and a
+  regression on targets ~250 (up to 1.6e4) grew at most 5.1 times their typical norm, while the
+  blow-ups of sweeps 23e/24a (a too-large learning rate: 4-layer ReLU MLPs at lr 0.3, 3, 500,
+  5000) were 2,300 to 5e10 times it at their first step above the limit. A norm that is large
+  and steady from the first step on (a too-large initialisation with a learning rate of 0) is
+  not said unless it is :data:`HUGE` times the limit at the first step;
 - *almost no gradient*, below ``ratio / FAR_BELOW`` of the largest layer's norm, or below
   ``vanishing``; *exactly zero* after it had a gradient (in a net with ReLU: dead units).
 
-And the model as a whole, the textbook vanishing gradient: the first layer's norm below
-``ratio`` times the last layer's for ``patience`` steps: the first layers learn about
-``1 / ratio`` times slower than the last. Measured over 4 seeds each, as the smallest value the
-first/last ratio stays below for 3 steps in a row: 6-layer sigmoid MLP (default init)
-2.7e-5 - 8.3e-5, 5 layers 1.9e-4 - 5.3e-4, 20-layer tanh 1.5e-5 - 3.3e-4, 12-layer sigmoid
-3e-10; healthy nets: residual sigmoid 0.027 - 0.041, 12-layer sigmoid + BatchNorm 0.16, ReLU +
-Kaiming 8 layers over 1,500 Adam steps 0.13, CNN 0.15, 6-layer tanh 0.12, LSTM 0.27, a fit
-run to MSE 1e-12 0.17. So ``ratio=1e-3``: 2x above the worst sick net, 27x below the worst
-healthy one.
+And the model as a whole, the textbook vanishing gradient: the first layer's weight gradient
+below ``ratio`` times the last layer's for ``patience`` steps: the first layers learn about
+``1 / ratio`` times slower than the last (with plain SGD; Adam scales each weight's step, so
+there the gap matters less). Weights only: a classifier head's bias gradient is 3 times its
+weight gradient at the start, while the first layer's is tiny, which made the ratio 3 times
+smaller. Measured as the smallest value the first/last ratio stays below for 3 steps in a row
+(what ``patience=3`` reads), weights only, over the first 12-30 steps (sweeps 23e and 24a):
+
+- sick: 6-layer sigmoid MLP at default init, SGD, random targets (the net ``Graph.health()``
+  is calibrated on), 300 draws of data and weights: median 6.5e-5, 94% below 5e-4 (the rest,
+  up to 2.5e-2, start with their first layer at 1/2,000 to 1/40 of the last); the same net on
+  digits 1.7e-4 at most (2.9x below 5e-4); 20-layer tanh MLP (sweep 23e) 7.2e-5 (7x);
+- healthy, digits, Adam, default init: 10-layer GELU/SiLU MLPs (widths 32-128, 56 seeds each)
+  6.2e-4 or more (1.24x above 5e-4; the old rule, all parameters below 1e-3, said all of
+  them), 9 layers 1.9e-3 (3.9x), 8 layers 5.9e-3 (12x), 8-layer ReLU 0.027 (54x).
+
+So ``ratio=5e-4``, between the two. Deeper GELU/SiLU MLPs at PyTorch's default init do start
+with a vanishing gradient (``health()`` says so too), but under Adam it lasts only their first
+~10 steps.
+
+Each finding is said once. A layer said to explode (or to get almost no gradient) that is fine
+for a step and then crosses the line again is the same trouble: the finding is said again only
+after the layer was fine for :data:`QUIET` steps in a row (a 12-layer tanh net whose layer
+hovers at the "almost no gradient" line was said 23 times in 200 steps).
 
 The words of a finding name only causes the model has: its activation modules are read once
 (a ``torch.sigmoid`` called in ``forward`` is not seen: then the usual causes are listed).
@@ -32,6 +56,8 @@ The words of a finding name only causes the model has: its activation modules ar
 from __future__ import annotations
 
 import math
+import statistics
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,14 +66,22 @@ from nngraph.i18n import message
 from nngraph.monitor._gradgates import Gates
 from nngraph.monitor._gradgroup import Finding, grouped
 
-__all__ = ["DEPTH_LAYERS", "FAR_BELOW", "HUGE", "Activations", "Judge"]
+__all__ = ["DEPTH_LAYERS", "FAR_BELOW", "GROWTH", "HUGE", "QUIET", "WINDOW", "Activations", "Judge"]
 
 #: a layer below ``ratio / FAR_BELOW`` of the largest layer's norm gets "almost no gradient"
-FAR_BELOW = 100.0
-#: a norm this many times the ``exploding`` limit is said at once, however short the streak
+FAR_BELOW = 50.0
+#: a norm above the ``exploding`` limit explodes when it is this many times its typical norm
+GROWTH = 100.0
+#: a layer's typical norm: the median of its norms at this many steps before (a finite, non-zero
+#: norm each: an empty batch or a NaN says nothing about its size)
+WINDOW = 20
+#: a norm this many times its typical norm or the ``exploding`` limit is said at once, however
+#: short the streak; at a layer's first step, this many times the limit explodes
 HUGE = 1e3
 #: the first-to-last rule needs a layer between the first and the last
 DEPTH_LAYERS = 3
+#: a finding said is said again only after the layer was fine for this many steps in a row
+QUIET = 100
 
 #: activations whose slope is at most 1 and near 0 away from the middle (sigmoid's: 0.25 at most)
 _SATURATING = ("Sigmoid", "Tanh", "Hardtanh", "Hardsigmoid", "Softsign", "LogSigmoid")
@@ -89,17 +123,25 @@ def and_list(names: list[str]) -> str:
 @dataclass
 class _Run:
     """Steps in a row with one finding for one layer: how many, since which step, the largest
-    norm, and whether it was said."""
+    norm, whether it was said, and, once said, the steps in a row since without the finding;
+    exploding: the layer's typical norm before the run, and the least growth over the run."""
 
     count: int = 0
     start: int = 0
     peak: float = 0.0
     said: bool = False
+    quiet: int = 0
+    typical: float = math.nan
+    least: float = math.inf
+
+
+#: what a layer may have at one step, each with its own run
+_KINDS = ("vanishing", "exploding", "nonfinite")
 
 
 class Judge:
-    """The findings of each step (see the module's docstring), each said once per run of
-    steps; the limits as :class:`~nngraph.monitor.GradientWatch` takes them."""
+    """The findings of each step (see the module's docstring), each said once; the limits as
+    :class:`~nngraph.monitor.GradientWatch` takes them."""
 
     def __init__(
         self,
@@ -117,37 +159,66 @@ class Judge:
         types = {path: type(m).__name__ for path, m, _ in modules_as_written(model)}
         self._not_first = {path for path, name in types.items() if name in _NOT_FIRST}
         self._runs: dict[tuple[str, str], _Run] = {}  # (layer, kind) -> its run
+        self._recent: dict[str, deque[float]] = {}  # layer -> its last WINDOW norms
 
     def reset(self, layer: str) -> None:
         """``layer`` is frozen now: a bad run starts again."""
-        for kind in ("vanishing", "exploding", "nonfinite"):
+        for kind in _KINDS:
             self._runs.pop((layer, kind), None)
 
-    def findings(self, now: dict[str, float], step: int, had: dict[str, bool]) -> list[Finding]:
+    def findings(
+        self,
+        now: dict[str, float],
+        step: int,
+        had: dict[str, bool],
+        weights: dict[str, float] | None = None,
+    ) -> list[Finding]:
         """What to say at ``step``, ``now``: ``{layer: norm}`` in the model's order; ``had``:
-        whether a layer had a gradient other than 0 at some step."""
+        whether a layer had a gradient other than 0 at some step; ``weights``: the norms of a
+        layer's gradients without its biases (for the first-to-last rule; ``now`` where a layer
+        is missing)."""
         finite = [v for v in now.values() if math.isfinite(v)]
         top_norm = max(finite) if finite else math.nan
         top = next((k for k, v in now.items() if v == top_norm), "")
         due: list[Finding] = []
+        calm = True  # no layer explodes or is not finite: the first-to-last rule may judge
         for layer, norm in now.items():
-            found = self._finding(layer, norm, len(now), top, top_norm, had.get(layer, False))
-            for kind in ("vanishing", "exploding", "nonfinite"):
+            typical = self._typical(layer, norm)
+            found = self._finding(
+                layer, norm, typical, len(now), top, top_norm, had.get(layer, False)
+            )
+            calm = calm and (found is None or found[0] == "vanishing")
+            for kind in _KINDS:
                 if found is None or found[0] != kind:
-                    self._runs.pop((layer, kind), None)
+                    self._ended((layer, kind))
                     continue
-                said = self._counted((layer, kind), norm, step, found)
+                said = self._counted((layer, kind), norm, step, found, typical)
                 if said is not None:
                     due.append((layer, *said))
-        depth = self._depth(now, step)
-        return grouped(due) + ([depth] if depth is not None else [])
+        depth = self._depth(now if weights is None else {**now, **weights}, step, calm)
+        return [_worded(f) for f in grouped(due)] + ([depth] if depth is not None else [])
+
+    def _typical(self, layer: str, norm: float) -> float:
+        """``layer``'s typical norm before this step (NaN at its first), ``norm`` kept."""
+        recent = self._recent.setdefault(layer, deque(maxlen=WINDOW))
+        typical = statistics.median(recent) if recent else math.nan
+        if math.isfinite(norm) and norm > 0:
+            recent.append(norm)
+        return typical
 
     def _finding(
-        self, layer: str, norm: float, layers: int, top: str, top_norm: float, had: bool
+        self,
+        layer: str,
+        norm: float,
+        typical: float,
+        layers: int,
+        top: str,
+        top_norm: float,
+        had: bool,
     ) -> tuple[str, str, dict[str, Any]] | None:
         if not math.isfinite(norm):
             return "nonfinite", "grad.nonfinite", {"value": "nan" if norm != norm else "inf"}
-        if norm > self.exploding:
+        if self._explodes(norm, typical):
             return "exploding", "grad.exploding", {"norm": norm, "limit": self.exploding}
         rel = norm / top_norm if top_norm > 0 else 1.0
         found: tuple[str, str, dict[str, Any]] | None = None
@@ -168,43 +239,76 @@ class Judge:
             return None  # scaled down by its block's gate, which the steps open
         return found
 
+    def _explodes(self, norm: float, typical: float) -> bool:
+        """Above the limit and grown :data:`GROWTH` times its typical norm; at a layer's first
+        step (``typical`` NaN), :data:`HUGE` times the limit or more."""
+        if math.isnan(typical):
+            return norm >= HUGE * self.exploding
+        return norm > self.exploding and norm >= GROWTH * typical
+
+    def _ended(self, key: tuple[str, str]) -> None:
+        """A step without the finding ``key``: a run not said yet is broken; one said ends once
+        the layer was fine for :data:`QUIET` steps in a row."""
+        run = self._runs.get(key)
+        if run is None:
+            return
+        run.quiet += 1
+        if not run.said or run.quiet >= QUIET:
+            del self._runs[key]
+
     def _counted(
-        self, key: tuple[str, str], norm: float, step: int, found: tuple[str, str, dict[str, Any]]
+        self,
+        key: tuple[str, str],
+        norm: float,
+        step: int,
+        found: tuple[str, str, dict[str, Any]],
+        typical: float,
     ) -> tuple[str, dict[str, Any]] | None:
         """One more step of a run; ``(message id, fields)`` when it is to be said now."""
-        run = self._runs.setdefault(key, _Run(start=step, peak=norm))
+        run = self._runs.setdefault(key, _Run(start=step, peak=norm, typical=typical))
+        run.quiet = 0
+        if run.said:  # the same trouble again, not long after it was said
+            return None
         run.count += 1
         run.peak = max(run.peak, norm)
         _, message_id, fields = found
-        now = key[1] == "nonfinite" or (key[1] == "exploding" and norm >= HUGE * self.exploding)
-        if run.said or (run.count < self.need and not now):
+        exploding = key[1] == "exploding"
+        if exploding and typical > 0:  # (NaN at the layer's first step)
+            run.least = min(run.least, norm / typical)
+        huge = exploding and (norm >= HUGE * self.exploding or norm >= HUGE * typical)
+        if run.count < self.need and not (key[1] == "nonfinite" or huge):
             return None
         run.said = True
         fields = {**fields, "start": run.start}
-        if key[1] == "exploding":
+        if exploding:
+            grown = run.typical > 0  # from its typical norm; else at its first step
             fields["peak"] = run.peak
-            fields["advice"] = message(
-                "monitor.grad.advice." + ("init" if run.start == 1 else "lr")
-            )
+            fields["advice"] = message("monitor.grad.advice." + ("lr" if grown else "init"))
+            if grown:
+                fields["typical"] = run.typical
+                fields["times"] = _rounded(run.least)
             if run.start < step:
                 message_id = "grad.exploding_since"
         return message_id, fields
 
-    def _depth(self, now: dict[str, float], step: int) -> Finding | None:
-        """The first layer's norm ``ratio`` times the last one's or less, ``patience`` steps in a
-        row: said once per run, unless that layer was said to get almost no gradient."""
+    def _depth(self, now: dict[str, float], step: int, calm: bool) -> Finding | None:
+        """The first layer's weight gradient ``ratio`` times the last one's or less,
+        ``patience`` steps in a row: said once, unless that layer was said to get almost no
+        gradient."""
         firsts = [layer for layer in now if layer not in self._not_first]
         first, last = (firsts[0], list(now)[-1]) if firsts else ("", "")
         a, b = now.get(first, math.nan), now.get(last, math.nan)
-        calm = all(math.isfinite(v) and v <= self.exploding for v in now.values())
         below = len(now) >= DEPTH_LAYERS and first != last and calm and 0 < a < self.ratio * b
         key = ("", "depth")
         if not below or self.gates.closed(first):
-            self._runs.pop(key, None)
+            self._ended(key)
             return None
         run = self._runs.setdefault(key, _Run(start=step))
+        run.quiet = 0
+        if run.said:
+            return None
         run.count += 1
-        if run.said or run.count < self.need:
+        if run.count < self.need:
             return None
         run.said = True
         vanishing = self._runs.get((first, "vanishing"))
@@ -220,6 +324,24 @@ class Judge:
             "remedy": self.acts.text("remedy"),
         }
         return first, "grad.depth", fields
+
+
+def _worded(finding: Finding) -> Finding:
+    """An exploding finding with its ``above`` words: above the limit, and how many times its
+    typical norm it grew (none at a layer's first step)."""
+    layer, message_id, fields = finding
+    if not message_id.startswith("grad.exploding"):
+        return finding
+    if "times" not in fields:
+        above = message("monitor.grad.above", limit=fields["limit"])
+    elif message_id.endswith("_many"):
+        above = message(
+            "monitor.grad.above_grown_many", limit=fields["limit"], times=fields["times"]
+        )
+    else:
+        which = "since" if message_id.endswith("_since") else "now"
+        above = message(f"monitor.grad.above_grown_{which}", **fields)
+    return layer, message_id, {**fields, "above": above}
 
 
 def _rounded(times: float) -> int:

@@ -53,14 +53,21 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
     """Records the gradient norm of every layer (module with its own parameters) at each step.
 
     Call :meth:`step` after ``loss.backward()`` (or pass ``optimizer=``). The gradient
-    *vanishes* when the first layer's norm stays below ``ratio`` times the last layer's (the
-    first layers learn about ``1 / ratio`` times slower than the last: 1,000 by default, where
-    a 6-layer sigmoid MLP at default init is at 12,000 - 37,000, healthy nets at 40 or less),
-    and a layer gets almost no gradient below ``ratio / 100`` of the largest layer's norm, or
-    below ``vanishing``; a layer *explodes* above ``exploding``. Each is flagged after
-    ``patience`` steps in a row (0 or 1: at the first such step); a non-finite gradient, or one
-    1,000 times above ``exploding``, at once (see :mod:`~nngraph.monitor._gradrules`). Each
-    flag becomes an :class:`Event` in ``events`` (and in ``monitor``'s, stamped with its
+    *vanishes* when the first layer's weight gradient (biases left out) stays below ``ratio``
+    times the last layer's (the first layers learn about ``1 / ratio`` times slower than the
+    last: 2,000 by default, where a 6-layer sigmoid MLP at default init is at 15,000 typically,
+    healthy 10-layer GELU MLPs at 1,600 or less, 8-layer ones at 170 or less), and a layer gets
+    almost no gradient below ``ratio / 50`` of the largest layer's norm, or below
+    ``vanishing``. A layer *explodes* when its norm grows: above ``exploding`` and 100 times or
+    more its typical norm (the median of its last 20 steps), so a norm large only because of the
+    loss's scale (a loss summed over the batch, raw targets in the hundreds) is no explosion; at
+    the first step, a norm 1,000 times ``exploding`` or more explodes (the initialisation),
+    while a large norm that stays steady from the first step on (a too-large init trained at
+    a learning rate of 0) is not said. Each is flagged after ``patience`` steps in a row (0 or
+    1: at the first such step); a non-finite gradient, or a norm 1,000 times its typical one or
+    ``exploding``, at once (see :mod:`~nngraph.monitor._gradrules`).
+    Each finding is said once: again only after the layer was fine for 100 steps in a row.
+    Each flag becomes an :class:`Event` in ``events`` (and in ``monitor``'s, stamped with its
     epoch, if given; else with the step: "step 250: ..."), one for 3 or more layers flagged
     alike at one step, naming them (``values["layers"]``). Each event is printed once, when it
     happens ("  ! step 250: ..."), as a Monitor prints its own; with ``monitor=`` the monitor
@@ -115,7 +122,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         optimizer: Any = None,
         monitor: Any = None,
         vanishing: float = 1e-8,
-        ratio: float = 1e-3,
+        ratio: float = 5e-4,
         exploding: float = 1e3,
         patience: int = 3,
         max_points: int = 10_000,
@@ -149,6 +156,9 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         #: every module with parameters of its own, and each parameter with its module's index
         self._names, self._params = layers_of(self.model)
         self._joined = {i for i, p in self._params if p.requires_grad}  # indices of `layers`
+        self._biases = frozenset(  # left out of the first-to-last rule (see _gradrules)
+            id(p) for name, p in self.model.named_parameters() if "bias" in name.split(".")[-1]
+        )
         self._judge = Judge(
             self.model,
             vanishing=self.vanishing,
@@ -198,8 +208,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         """
         import torch
 
-        reading = _select(self._params, lambda i: self._names[i] or _model_name())
-        layer_norms = _layer_norms(torch, reading.grads)
+        reading = _select(self._params, lambda i: self._names[i] or _model_name(), self._biases)
+        layer_norms, weight_norms = _layer_norms(torch, reading.grads, reading.biases)
         self._join(reading.trainable)
         self.steps += 1
         self._frozen_steps += not reading.trainable
@@ -220,7 +230,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             self._judge.reset(self._names[i])
         if any(v != 0.0 for v in now.values()):  # all zero: an empty batch says nothing
             had = {name: self.series[name].max_value > 0 for name in now}
-            for layer, message_id, fields in self._judge.findings(now, self.steps, had):
+            weights = {self._names[i]: norm for i, norm in weight_norms.items()}
+            for layer, message_id, fields in self._judge.findings(now, self.steps, had, weights):
                 self._emit(layer, message_id, fields)
             cut = reading.waiting - layer_norms.keys() - self._held.replaced  # (said already)
             self._flag_cut({self._names[i] for i in cut})
@@ -369,7 +380,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
 
 
 #: fields that are words put into the message, not values of the event
-_WORDS = ("top", "causes", "remedy", "advice", "act", "effects")
+_WORDS = ("top", "causes", "remedy", "advice", "act", "effects", "above")
 
 
 def _type_name(value: object) -> str:

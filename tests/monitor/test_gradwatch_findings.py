@@ -158,13 +158,16 @@ def test_a_nan_gradient_is_said_at_the_step_it_first_appears() -> None:
 def test_an_explosion_names_the_step_it_started_and_its_peak() -> None:
     net = two_layers()
     gw = GradientWatch(net)
-    for value in (1.0, 2e3, 5e4, 3e3, 1.0):
+    for value in (10.0, 10.0, 10.0, 10.0, 1.5e3, 2.5e3, 5e3, 10.0):  # norms 20, then 3e3 to 1e4
         set_grads(net, value)
         gw.step()
     (event,) = gw.events
-    assert event.message_id == "grad.exploding_since" and event.step == 4
-    assert event.values["start"] == 2 and event.values["peak"] == pytest.approx(1e5)
-    assert "since step 2 (up to 1e+05" in event.message
+    assert event.message_id == "grad.exploding_since" and event.step == 7
+    assert event.values["start"] == 5 and event.values["peak"] == pytest.approx(1e4)
+    assert event.values["typical"] == pytest.approx(20) and event.values["times"] == 150
+    assert "above 1000 and at least 150 times its usual 20 since step 5 (up to 1e+04" in (
+        event.message
+    )
 
 
 def test_a_short_explosion_far_above_the_limit_is_not_dropped() -> None:
@@ -185,11 +188,13 @@ def test_exploding_from_the_first_step_blames_the_initialisation() -> None:
     net = two_layers()
     gw = GradientWatch(net)
     for _ in range(3):
-        set_grads(net, 2e3)
+        set_grads(net, 5e9, 5e9)  # norms of 1e10 (sweep 23e: weights drawn with std 1)
         gw.step()
-    (event,) = gw.events
-    assert "the likely cause is the initialisation" in event.message
-    assert "clip" not in event.message
+    assert [(e.step, e.values["layer"]) for e in gw.events] == [(1, "0"), (1, "1")]
+    for event in gw.events:
+        assert "(above 1000)" in event.message
+        assert "the likely cause is the initialisation" in event.message
+        assert "clip" not in event.message
 
 
 def test_the_clipping_advice_is_right_for_a_loop_that_clips_already() -> None:

@@ -1,0 +1,197 @@
+"""GradientWatch on healthy runs (sweep 24a): a norm large only because of the loss's scale is no
+explosion, a deep GELU/SiLU MLP at PyTorch's default init is no vanishing gradient, and a layer
+that hovers at a line is said once, not each time it crosses it again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from nngraph import datasets, i18n
+from nngraph.monitor import GradientWatch
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+def relu_mlp(din: int, width: int, dout: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Linear(din, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU(), nn.Linear(width, dout)
+    )
+
+
+# ------------------------------------------------------ 1. exploding: a growth, not a level
+
+
+def test_a_norm_large_only_because_of_the_losss_scale_is_no_explosion() -> None:
+    """Regression on raw targets ~250 (kelvins, prices): norms above 1,000 for many steps of a
+    smooth run, which got 10 "exploding" events in 400 steps."""
+    torch.manual_seed(4)
+    x = torch.randn(512, 8)
+    y = (x @ torch.randn(8, 1)) * 30 + 250
+    net = relu_mlp(8, 64, 1)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-2)
+    gw = GradientWatch(net, optimizer=opt)
+    generator = torch.Generator().manual_seed(0)
+    for _ in range(150):
+        i = torch.randint(0, 512, (64,), generator=generator)
+        opt.zero_grad()
+        F.mse_loss(net(x[i]), y[i]).backward()
+        opt.step()
+    assert max(gw.series["0"].max_value, gw.series["4"].max_value) > 1e3  # above the limit
+    assert gw.events == []
+
+
+def test_a_blow_up_is_said_at_the_step_it_starts() -> None:
+    """One step at a learning rate 10,000 times too large (sweep 24a, `sick_dead.py`): said
+    at the next step, whose norms are 20,000 times the usual ones, not 2 steps later."""
+    digits = datasets.digits()
+    torch.manual_seed(0)
+    net = relu_mlp(64, 64, 10)
+    opt = torch.optim.SGD(net.parameters(), lr=0.05)
+    gw = GradientWatch(net, optimizer=opt)
+    for step in range(1, 56):
+        for group in opt.param_groups:
+            group["lr"] = 500.0 if step == 50 else 0.05
+        i = torch.randint(0, len(digits.x_train), (64,))
+        opt.zero_grad()
+        F.cross_entropy(net(digits.x_train[i]), digits.y_train[i]).backward()
+        opt.step()
+    (event, *_) = gw.events
+    assert event.step == 51 and event.message_id.startswith("grad.exploding")
+    assert event.values["times"] >= 1000 and "times their usual norms" in event.message
+    assert "Lower the learning rate" in event.message
+
+
+def test_a_steady_norm_set_by_hand_grows_into_an_explosion_only_when_it_grows() -> None:
+    net = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))
+    gw = GradientWatch(net, patience=1)
+    for step in range(1, 13):
+        value = 1e6 if step == 12 else 3e3  # norm 6e3 for 11 steps, then 2e6
+        for layer in net:
+            assert isinstance(layer, nn.Linear)
+            layer.weight.grad = torch.full_like(layer.weight, value)
+            layer.bias.grad = torch.zeros_like(layer.bias)
+        gw.step()
+    said = [(e.step, e.values["layer"], e.values["times"]) for e in gw.events]
+    assert said == [(12, "0", 330), (12, "1", 330)]
+    assert "above 1000 and 330 times its usual 6e+03" in gw.events[0].message
+
+
+# ------------------------------------------- 2. the first-to-last rule on deep GELU/SiLU MLPs
+
+
+@pytest.mark.parametrize(("act", "depth", "width"), [(nn.GELU, 10, 128), (nn.SiLU, 9, 64)])
+def test_a_deep_gelu_or_silu_mlp_at_default_init_is_not_called_vanishing(
+    act: type[nn.Module], depth: int, width: int
+) -> None:
+    """Sweep 24a's `fa_gelu10.py` and `fa_silu9.py`: they train fine (Adam), yet got "the first
+    layers learn about 1,900 times slower" in their first steps."""
+    digits = datasets.digits()
+    for seed in range(4):  # fa_silu9.py's seed 3 was said
+        torch.manual_seed(seed)
+        layers: list[nn.Module] = []
+        for k in range(depth - 1):
+            layers += [nn.Linear(64 if k == 0 else width, width), act()]
+        net = nn.Sequential(*layers, nn.Linear(width, 10))
+        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+        gw = GradientWatch(net, optimizer=opt)
+        for _ in range(30):
+            i = torch.randint(0, len(digits.x_train), (64,))
+            opt.zero_grad()
+            F.cross_entropy(net(digits.x_train[i]), digits.y_train[i]).backward()
+            opt.step()
+        assert gw.events == [], seed
+
+
+def test_the_first_to_last_rule_reads_weights_not_the_heads_bias() -> None:
+    """A classifier head's bias gradient is larger than its weight gradient at the start: it
+    made the ratio 3 times smaller than the weights' (sweep 24a)."""
+    net = nn.Sequential(nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 2))
+    gw = GradientWatch(net)
+    grads = {0: (1e-4, 1e-7), 2: (1e-2, 1e-2), 4: (0.1, 0.3)}  # weight norm, bias norm
+    for _ in range(5):
+        for index, (weight, bias) in grads.items():
+            layer = net[index]
+            assert isinstance(layer, nn.Linear)
+            layer.weight.grad = torch.zeros_like(layer.weight)
+            layer.weight.grad[0, 0] = weight
+            layer.bias.grad = torch.zeros_like(layer.bias)
+            layer.bias.grad[0] = bias
+        gw.step()
+    assert gw.events == []  # weights: 1e-4 / 0.1 = 1e-3; with the bias 3.2e-4
+    first = net[0]
+    assert isinstance(first, nn.Linear) and first.weight.grad is not None
+    first.weight.grad[0, 0] = 2e-5  # the weights at 2e-4 of the last's: said
+    for _ in range(3):
+        gw.step()
+    (event,) = gw.events
+    assert event.message_id == "grad.depth" and event.values["first_to_last"] == pytest.approx(2e-4)
+    assert "about 5,000 times less gradient" in event.message and "weight-gradient" in event.message
+
+
+def test_a_20_layer_tanh_mlp_is_still_said_to_learn_slower_in_its_first_layers() -> None:
+    """Sweep 23e `s16_advice.py` (c)."""
+    torch.manual_seed(0)
+    x, y = torch.randn(128, 16), torch.randn(128, 1)
+    torch.manual_seed(1)
+    layers: list[nn.Module] = [nn.Linear(16, 64), nn.Tanh()]
+    for _ in range(18):
+        layers += [nn.Linear(64, 64), nn.Tanh()]
+    net = nn.Sequential(*layers, nn.Linear(64, 1))
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    gw = GradientWatch(net, optimizer=opt)
+    for _ in range(5):
+        opt.zero_grad()
+        F.mse_loss(net(x), y).backward()
+        opt.step()
+    (event,) = gw.events
+    assert event.message_id == "grad.depth" and event.step == 3
+    assert "The Tanh layers shrink the gradient" in event.message
+
+
+# ------------------------------------------------------------------ 3. said once, not again
+
+
+def hovering(gw: GradientWatch, net: nn.Sequential, low: list[bool]) -> None:
+    """Steps at which the first layer's norm is 1e-7 of the second's (``low``) or 1e-3."""
+    for is_low in low:
+        for layer, value in zip(net, (1e-7 if is_low else 1e-3, 1.0), strict=True):
+            assert isinstance(layer, nn.Linear)
+            layer.weight.grad = torch.full_like(layer.weight, value)
+            layer.bias.grad = torch.full_like(layer.bias, value)
+        gw.step()
+
+
+def test_a_layer_hovering_at_the_line_is_said_once_and_again_only_after_a_long_calm() -> None:
+    """A 12-layer tanh net's layer '8' was said 23 times in 200 steps: its norm hovers around
+    1e-5 of the largest, and each dip after one step above was a new run (sweep 24a)."""
+    net = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))
+    gw = GradientWatch(net, patience=1)
+    hovering(gw, net, [False, True] * 20)  # crosses the line 20 times
+    assert [(e.step, e.message_id) for e in gw.events] == [(2, "grad.vanishing")]
+    hovering(gw, net, [False] * 99 + [True])  # fine for 99 steps: still the same trouble
+    assert len(gw.events) == 1
+    hovering(gw, net, [False] * 100 + [True])  # fine for 100 steps in a row: a new one
+    assert [e.step for e in gw.events] == [2, 241]
+
+
+def test_an_explosion_said_once_is_not_said_again_at_each_spike() -> None:
+    net = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))
+    gw = GradientWatch(net, patience=1)
+    for step in range(1, 41):
+        value = 1e7 if step % 5 == 0 else 1.0  # a spike every 5 steps
+        for layer in net:
+            assert isinstance(layer, nn.Linear)
+            layer.weight.grad = torch.full_like(layer.weight, value)
+            layer.bias.grad = torch.zeros_like(layer.bias)
+        gw.step()
+    assert [(e.step, e.values["layer"]) for e in gw.events] == [(5, "0"), (5, "1")]
