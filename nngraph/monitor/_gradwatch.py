@@ -235,6 +235,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
                 self._emit(layer, message_id, fields)
             cut = reading.waiting - layer_norms.keys() - self._held.replaced  # (said already)
             self._flag_cut({self._names[i] for i in cut})
+        if self.view is not None and self.monitor is None:  # with one, its flushes send them
+            self.view.refresh_soon()
         return now
 
     def _join(self, trainable: set[int]) -> None:

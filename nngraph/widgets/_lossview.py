@@ -51,6 +51,8 @@ export default { render({ el }) {
 } };
 """
 POLL_INTERVAL = 0.2
+#: a GradientWatch without a monitor sends its new norms at most this often (seconds)
+REFRESH_INTERVAL = 0.1
 
 
 class LossView(ShownBelowCell, anywidget.AnyWidget):
@@ -122,6 +124,7 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         self._last_snapshot = 0.0
         self._snapshot_timer: threading.Timer | None = None
         self._last_poll = 0.0
+        self._last_refresh = 0.0
         self._last_run: str | None = None
         self._grad_sent: dict[str, float] = {}
         # a watch's events so far go out with the first snapshot; later ones with refresh()
@@ -288,6 +291,22 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
             self._send_custom(header, buffers)
             self._dirty = True
             self._schedule_snapshot(bool(events))
+
+    def refresh_soon(self) -> None:
+        """:meth:`refresh`, at most every ``REFRESH_INTERVAL`` seconds: a GradientWatch with no
+        monitor calls it at each ``step()``, so that its view follows a training cell (what a
+        skipped call had is sent by the next one, or when the cell ends).
+
+        >>> import torch, nngraph as ng
+        >>> net = torch.nn.Linear(2, 1); watch = ng.GradientWatch(net); view = ng.LossView(watch)
+        >>> net(torch.ones(1, 2)).sum().backward(); _ = watch.step()  # calls view.refresh_soon()
+        >>> view.sent[-1][0]["metrics"]
+        ['']
+        """
+        now = time.monotonic()
+        if now - self._last_refresh >= REFRESH_INTERVAL:
+            self._last_refresh = now
+            self.refresh()
 
     def full_snapshot(self) -> dict[str, Any]:
         """Everything the view shows, downsampled to ``max_points`` per curve (JSON-ready).

@@ -560,3 +560,21 @@ def test_good_options_are_taken() -> None:
     )
     assert (view.max_points, view.height, view.smoothing, view.log_scale) == (16, 300, 0.5, True)
     view.close()
+
+
+def test_a_watch_without_a_monitor_sends_its_norms_as_it_steps() -> None:
+    """``watch`` shown in one cell, training in the next: the view follows each ``step()``
+    (at most ten times a second), not only when the training cell ends."""
+    import torch
+
+    import nngraph as ng
+
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+    watch = ng.GradientWatch(net)
+    view = ng.LossView(watch)
+    net(torch.randn(8, 3)).pow(2).mean().backward()
+    watch.step()
+    sent = [content for content, _ in view.sent if content.get("type") == "batch"]
+    assert sent and sent[-1]["metrics"] == ["0", "2"]
+    view.close()
+    watch.close()

@@ -12,7 +12,17 @@ import nngraph as ng
 from nngraph.monitor import Monitor
 from nngraph.widgets import LossView
 
-PUBLIC = ["attach", "close", "refresh", "full_snapshot", "stop", "poll", "static_svg", "show"]
+PUBLIC = [
+    "attach",
+    "close",
+    "refresh",
+    "refresh_soon",
+    "full_snapshot",
+    "stop",
+    "poll",
+    "static_svg",
+    "show",
+]
 
 
 def test_every_public_method_is_listed() -> None:
