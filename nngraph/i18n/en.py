@@ -1154,8 +1154,7 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.depth": (
         "the first layer, '{layer}', gets about {times:,} times less gradient than the last, "
         "'{last}' (weight-gradient norms {norm:.2g} and {last_norm:.2g}), since step {start}: "
-        "the first layers learn about {times:,} times slower than the last (a vanishing "
-        "gradient). {remedy}"
+        "it learns about {times:,} times slower than the last (a vanishing gradient). {remedy}"
     ),
     "monitor.grad.causes.other": (
         "Vanishing gradients come from a deep stack of saturating activations (if forward calls "
@@ -1257,7 +1256,7 @@ MESSAGES: dict[str, str] = {
         "deletes the gradients; if it is there, loss.backward() is not called."
     ),
     "monitor.grad.eval.norm": (
-        "BatchNorm uses its running statistics instead of the batch's and stops updating them"
+        "BatchNorm uses its running statistics (no longer updated) instead of the batch's"
     ),
     "monitor.grad.eval.dropout": "Dropout drops nothing",
     "monitor.grad.eval.act": "act",

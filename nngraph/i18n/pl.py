@@ -1177,32 +1177,32 @@ MESSAGES: dict[str, str] = {
         "{high:.2g}, poniżej {limit:g}): ich wagi prawie się nie zmieniają. {causes}"
     ),
     "monitor.grad.zero_many": (
-        "warstwy {shown} (razem {n}) mają od kroku {start} gradient równy dokładnie 0, choć "
-        "wcześniej go miały: ich wagi w ogóle się już nie zmieniają. Coś między nimi a funkcją "
-        "straty nie przepuszcza już gradientu (aktywacja utknęła w płaskim zakresie, maska, "
-        "gałąź, której forward już nie używa)."
+        "warstwy {shown} (razem {n}) od kroku {start} dostają gradient równy dokładnie zeru, choć "
+        "wcześniej był on niezerowy: ich wagi w ogóle się już nie zmieniają. Coś między nimi a "
+        "funkcją straty nie przepuszcza już gradientu (np. aktywacja zablokowana w płaskim "
+        "zakresie, maska albo gałąź, której forward już nie używa)."
     ),
     "monitor.grad.zero": (
-        "warstwa '{layer}' ma od kroku {start} gradient równy dokładnie 0, choć wcześniej go "
-        "miała: jej wagi w ogóle się już nie zmieniają. Coś między nią a funkcją straty nie "
-        "przepuszcza już gradientu (aktywacja utknęła w płaskim zakresie, maska, gałąź, której "
-        "forward już nie używa)."
+        "warstwa '{layer}' od kroku {start} dostaje gradient równy dokładnie zeru, choć wcześniej "
+        "był on niezerowy: jej wagi w ogóle się już nie zmieniają. Coś między nią a funkcją straty "
+        "nie przepuszcza już gradientu (np. aktywacja zablokowana w płaskim zakresie, maska albo "
+        "gałąź, której forward już nie używa)."
     ),
     "monitor.grad.dead_many": (
-        "warstwy {shown} (razem {n}) mają od kroku {start} gradient równy dokładnie 0, choć "
-        "wcześniej go miały: ich wagi w ogóle się już nie zmieniają. W sieci z ReLU znaczy to, "
-        "że jednostki ReLU między nimi a funkcją straty obumarły: dla każdego wejścia dają 0, "
-        "więc gradient przez nie nie przechodzi, najczęściej po zbyt dużym kroku (za duży "
-        "współczynnik uczenia, eksplodujący gradient). Martwe jednostki nie ożywają: zmniejsz "
-        "współczynnik uczenia i trenuj od nowa albo użyj LeakyReLU."
+        "warstwy {shown} (razem {n}) od kroku {start} dostają gradient równy dokładnie zeru, choć "
+        "wcześniej był on niezerowy: ich wagi w ogóle się już nie zmieniają. W sieci z ReLU "
+        "oznacza to, że jednostki ReLU między nimi a funkcją straty stały się martwe, najczęściej "
+        "po zbyt dużym kroku (za duży współczynnik uczenia, eksplodujący gradient): dla każdego "
+        "wejścia dają 0, więc gradient przez nie nie przechodzi. Martwe jednostki same nie ożyją: "
+        "zmniejsz współczynnik uczenia i trenuj od nowa albo użyj LeakyReLU."
     ),
     "monitor.grad.dead": (
-        "warstwa '{layer}' ma od kroku {start} gradient równy dokładnie 0, choć wcześniej go "
-        "miała: jej wagi w ogóle się już nie zmieniają. W sieci z ReLU znaczy to, że jednostki "
-        "ReLU między nią a funkcją straty obumarły: dla każdego wejścia dają 0, więc gradient "
-        "przez nie nie przechodzi, najczęściej po zbyt dużym kroku (za duży współczynnik "
-        "uczenia, eksplodujący gradient). Martwe jednostki nie ożywają: zmniejsz współczynnik "
-        "uczenia i trenuj od nowa albo użyj LeakyReLU."
+        "warstwa '{layer}' od kroku {start} dostaje gradient równy dokładnie zeru, choć wcześniej "
+        "był on niezerowy: jej wagi w ogóle się już nie zmieniają. W sieci z ReLU oznacza to, że "
+        "jednostki ReLU między nią a funkcją straty stały się martwe, najczęściej po zbyt dużym "
+        "kroku (za duży współczynnik uczenia, eksplodujący gradient): dla każdego wejścia dają 0, "
+        "więc gradient przez nie nie przechodzi. Martwe jednostki same nie ożyją: zmniejsz "
+        "współczynnik uczenia i trenuj od nowa albo użyj LeakyReLU."
     ),
     "monitor.grad.and": "{first} i {last}",
     "monitor.grad.remedy.other": (
@@ -1210,23 +1210,22 @@ MESSAGES: dict[str, str] = {
         "forward je wywołuje) z nn.init.kaiming_normal_, BatchNorm albo połączenia rezydualne."
     ),
     "monitor.grad.remedy.relu": (
-        "Przy aktywacjach z rodziny ReLU: zainicjuj wagi przez nn.init.kaiming_normal_, dodaj "
+        "Przy aktywacjach z rodziny ReLU: zainicjuj wagi funkcją nn.init.kaiming_normal_, dodaj "
         "BatchNorm albo połączenia rezydualne."
     ),
     "monitor.grad.remedy.saturating": (
-        "Warstwy {acts} zmniejszają gradient w każdej warstwie: użyj aktywacji z rodziny ReLU z "
+        "Każda z warstw {acts} zmniejsza gradient: użyj aktywacji z rodziny ReLU z "
         "nn.init.kaiming_normal_, dodaj BatchNorm albo połączenia rezydualne."
     ),
     "monitor.grad.depth": (
-        "pierwsza warstwa, '{layer}', dostaje około {times:,} razy mniejszy gradient niż "
-        "ostatnia, '{last}' (normy gradientu wag {norm:.2g} i {last_norm:.2g}), od kroku "
-        "{start}: pierwsze warstwy uczą się około {times:,} razy wolniej niż ostatnia "
-        "(zanikający gradient). {remedy}"
+        "od kroku {start} pierwsza warstwa, '{layer}', dostaje około {times:,} razy mniejszy "
+        "gradient niż ostatnia, '{last}' (normy gradientu wag: {norm:.2g} i {last_norm:.2g}), więc "
+        "uczy się około {times:,} razy wolniej od niej (zanikający gradient). {remedy}"
     ),
     "monitor.grad.causes.other": (
-        "Zanikające gradienty biorą się z głębokiego stosu aktywacji nasycających się (jeśli "
-        "forward wywołuje sigmoid albo tanh), złej inicjalizacji albo z warstwy odciętej od "
-        "funkcji straty."
+        "Zanikające gradienty biorą się z głębokiego stosu nasycających się funkcji aktywacji "
+        "(jeśli forward wywołuje sigmoid albo tanh), ze złej inicjalizacji albo z warstwy odciętej "
+        "od funkcji straty."
     ),
     "monitor.grad.causes.relu": (
         "Przy aktywacjach z rodziny ReLU bierze się to ze złej inicjalizacji (użyj "
@@ -1234,7 +1233,7 @@ MESSAGES: dict[str, str] = {
         "rezydualnych albo z warstwy odciętej od funkcji straty."
     ),
     "monitor.grad.causes.saturating": (
-        "Zanikające gradienty biorą się z warstw {acts} (każda zmniejsza gradient), złej "
+        "Zanikające gradienty biorą się z warstw {acts} (każda zmniejsza gradient), ze złej "
         "inicjalizacji albo z warstwy odciętej od funkcji straty."
     ),
     "monitor.grad.exploding_many": (
@@ -1242,20 +1241,21 @@ MESSAGES: dict[str, str] = {
         "({above}): tak duże kroki sprawiają, że trening jest niestabilny. {advice}"
     ),
     "monitor.grad.above_grown_many": (
-        "ponad {limit:g} i co najmniej {times:,} razy większe niż zwykle"
+        "ponad limit {limit:g} i zarazem co najmniej {times:,} razy większe niż zwykle"
     ),
     "monitor.grad.above_grown_since": (
-        "ponad {limit:g} i co najmniej {times:,} razy większą niż zwykła {typical:.3g}"
+        "ponad limit {limit:g} i zarazem co najmniej {times:,} razy większą niż jej typowa norma "
+        "{typical:.3g}"
     ),
     "monitor.grad.above_grown_now": (
-        "ponad {limit:g} i {times:,} razy większą niż zwykła {typical:.3g}"
+        "ponad limit {limit:g} i zarazem {times:,} razy większą niż jej typowa norma {typical:.3g}"
     ),
-    "monitor.grad.above": "ponad {limit:g}",
+    "monitor.grad.above": "ponad limit {limit:g}",
     "monitor.grad.advice.init": (
-        "Były tak duże od pierwszego obserwowanego kroku, zanim jakakolwiek aktualizacja mogła "
-        "powiększyć wagi: jeśli trening zaczął się właśnie tam, przyczyną jest najpewniej "
-        "inicjalizacja (wagi wylosowane za duże: zostaw domyślną inicjalizację PyTorcha albo "
-        "użyj nn.init.kaiming_normal_) albo dane wejściowe dalekie od standaryzacji, a nie "
+        "Gradienty były tak duże już w pierwszym obserwowanym kroku, zanim jakakolwiek "
+        "aktualizacja mogła powiększyć wagi: jeśli był to pierwszy krok treningu, przyczyną jest "
+        "najpewniej inicjalizacja (wylosowane wagi są za duże: zostaw domyślną inicjalizację "
+        "PyTorcha albo użyj nn.init.kaiming_normal_) albo niestandaryzowane dane wejściowe, a nie "
         "współczynnik uczenia."
     ),
     "monitor.grad.advice.lr": (
@@ -1263,14 +1263,13 @@ MESSAGES: dict[str, str] = {
         "gradienty (torch.nn.utils.clip_grad_norm_)."
     ),
     "monitor.grad.exploding_since": (
-        "warstwa '{layer}' ma od kroku {start} normę gradientu {above} (najwięcej "
-        "{peak:.3g}; teraz {norm:.3g}): tak duże kroki sprawiają, że trening jest niestabilny. "
-        "{advice}"
+        "warstwa '{layer}' ma od kroku {start} normę gradientu {above} (największa {peak:.3g}; "
+        "teraz {norm:.3g}): tak duże kroki sprawiają, że trening jest niestabilny. {advice}"
     ),
     "monitor.grad.exploding_since_many": (
-        "warstwy {shown} (razem {n}) mają od kroku {start} normy gradientu {above} "
-        "(najwięcej {peak:.3g}; teraz od {low:.3g} do {high:.3g}): tak duże kroki sprawiają, "
-        "że trening jest niestabilny. {advice}"
+        "warstwy {shown} (razem {n}) mają od kroku {start} normy gradientu {above} (największa "
+        "{peak:.3g}; teraz od {low:.3g} do {high:.3g}): tak duże kroki sprawiają, że trening jest "
+        "niestabilny. {advice}"
     ),
     "monitor.grad.nonfinite_many": (
         "gradienty warstw {shown} (razem {n}) nie są skończone, to NaN albo nieskończoność: "
@@ -1280,7 +1279,7 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.none": (
         "warstwa '{layer}' nie dostaje żadnego gradientu, choć pozostałe warstwy dostają: graf "
         "jest przecięty między nią a funkcją straty (.detach(), .item() albo .numpy() w "
-        "forward) albo forward w ogóle jej nie wywołuje (brakuje x = self.warstwa(x)), więc jej "
+        "forward) albo forward w ogóle jej nie wywołuje (brakuje x = self.layer(x)), więc jej "
         "wagi się nie zmieniają. Jeśli tak ma być (zamrożona część), wywołaj na niej "
         "requires_grad_(False)."
     ),
@@ -1322,18 +1321,19 @@ MESSAGES: dict[str, str] = {
         "nie zależy od wag (strata stała: entropia krzyżowa dla jednego wyjścia zawsze daje 0)."
     ),
     "monitor.grad.watch_zero": (
-        "watch.step() {steps} razy z rzędu zastało każdy gradient równy dokładnie zeru: "
-        "najpewniej jest wywoływane po optimizer.zero_grad(set_to_none=False) albo "
-        "p.grad.zero_(), które zerują gradienty; wywołuj je po loss.backward(), a przed "
-        "zero_grad(). Jeśli nie, funkcja straty nie zależy od wag."
+        "watch.step() wykonano {steps} razy z rzędu, gdy każdy gradient był dokładnie zerem: "
+        "najpewniej watch.step() jest wywoływane po optimizer.zero_grad(set_to_none=False) albo "
+        "p.grad.zero_(), które zerują gradienty. Wywołuj watch.step() po loss.backward(), a przed "
+        "zero_grad(). Jeśli tak już jest, funkcja straty nie zależy od wag."
     ),
     "monitor.grad.watch_none": (
-        "watch.step() wykonano {steps} razy z rzędu, gdy żaden parametr nie miał gradientu "
-        "(każdy .grad był None): wywołuj je po loss.backward(), a przed optimizer.zero_grad(), "
-        "które usuwa gradienty; jeśli tam jest, to loss.backward() nie jest wywoływane."
+        "watch.step() wykonano {steps} razy z rzędu, gdy żaden parametr nie miał gradientu (każdy "
+        ".grad był None): wywołuj watch.step() po loss.backward(), a przed optimizer.zero_grad(), "
+        "które usuwa gradienty. Jeśli tak już jest, to loss.backward() w ogóle nie jest wywoływane."
     ),
     "monitor.grad.eval.norm": (
-        "BatchNorm zamiast statystyk partii używa średnich bieżących i przestaje je aktualizować"
+        "BatchNorm zamiast statystyk partii używa zapamiętanych średnich bieżących (już ich nie "
+        "aktualizuje)"
     ),
     "monitor.grad.eval.dropout": "Dropout niczego nie wyłącza",
     "monitor.grad.eval.act": "działają",
@@ -1352,12 +1352,12 @@ MESSAGES: dict[str, str] = {
         ".step() wywołujesz), otrzymano {got}"
     ),
     "monitor.gradwatch.optimizer_first": (
-        "GradientWatch potrzebuje najpierw modelu, a dostał optymalizator ({got}): napisz "
-        "GradientWatch(model, optimizer=opt)"
+        "GradientWatch przyjmuje jako pierwszy argument model, a dostał optymalizator ({got}): "
+        "napisz GradientWatch(model, optimizer=opt)"
     ),
     "monitor.gradwatch.positional": (
-        "GradientWatch przyjmuje pozycyjnie tylko model, a dostał drugi argument ({got}):"
-        " podaj optymalizator z nazwą, GradientWatch(model, optimizer=opt)"
+        "GradientWatch przyjmuje według pozycji tylko model, a dostał drugi argument ({got}): "
+        "podaj optymalizator jako argument nazwany, GradientWatch(model, optimizer=opt)"
     ),
     "monitor.gradwatch.monitor": (
         "GradientWatch(monitor=...) wymaga obiektu ng.Monitor, otrzymano {got}"

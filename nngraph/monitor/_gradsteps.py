@@ -179,21 +179,21 @@ class EvalSteps:
                     self._modal.append((child, parent))
         self._types = list(dict.fromkeys(type(m).__name__ for m, _ in self._modal))
         self.modules = ", ".join(self._types)
-        self._dropout = any(isinstance(m, nn.modules.dropout._DropoutNd) for m, _ in self._modal)
-        self._norm = any(isinstance(m, nn.modules.batchnorm._NormBase) for m, _ in self._modal)
+        dropout_type = nn.modules.dropout._DropoutNd
+        kinds = ("dropout" if isinstance(m, dropout_type) else "norm" for m, _ in self._modal)
+        self._kinds = list(dict.fromkeys(kinds))  # each once, in the order of self._types
         self._model = model
         self._patience = max(patience, 1)
         self.run = 0
 
     def fields(self) -> dict[str, str]:
         """The words of the message: the module types there are (``modules``), the verb that
-        agrees with them (``act``) and what each kind does in eval mode (``effects``)."""
-        effects = [message("monitor.grad.eval.dropout")] if self._dropout else []
-        effects += [message("monitor.grad.eval.norm")] if self._norm else []
+        agrees with them (``act``) and what each kind does in eval mode (``effects``, in the
+        order of ``modules``)."""
         return {
             "modules": and_list(self._types),
             "act": message("monitor.grad.eval." + ("act_one" if len(self._types) == 1 else "act")),
-            "effects": and_list(effects),
+            "effects": and_list([message(f"monitor.grad.eval.{kind}") for kind in self._kinds]),
         }
 
     def check(self) -> bool:

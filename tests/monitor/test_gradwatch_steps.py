@@ -230,6 +230,27 @@ def test_training_after_validation_without_model_train_is_said_once() -> None:
     assert "Call model.train()" in event.message
 
 
+@pytest.mark.parametrize("dropout_first", [True, False], ids=["Dropout first", "BatchNorm first"])
+def test_the_effects_in_eval_mode_follow_the_order_of_the_modules_named(
+    dropout_first: bool,
+) -> None:
+    """The modules are named in the model's order, and what each does in eval mode is said in
+    that order too (review 24c: 'its BatchNorm1d and Dropout act ..., so Dropout ... and
+    BatchNorm ...')."""
+    torch.manual_seed(0)
+    dropout, norm = nn.Dropout(0.3), nn.BatchNorm1d(16)
+    middle = [dropout, norm] if dropout_first else [norm, dropout]
+    net = nn.Sequential(nn.Linear(4, 16), *middle, nn.Linear(16, 2))
+    (event,) = epochs(net, back_to_train=False).events
+    drops = "Dropout drops nothing"
+    stats = "BatchNorm uses its running statistics (no longer updated) instead of the batch's"
+    if dropout_first:
+        said = f"its Dropout and BatchNorm1d act as at test time, so {drops} and {stats}."
+    else:
+        said = f"its BatchNorm1d and Dropout act as at test time, so {stats} and {drops}."
+    assert said in event.message
+
+
 def test_no_word_when_the_loop_calls_model_train_or_the_mode_changes_nothing() -> None:
     assert epochs(with_dropout(), back_to_train=True).events == []
     assert epochs(mlp(), back_to_train=False).events == []  # no Dropout, no BatchNorm

@@ -61,9 +61,10 @@
 
 # %% [markdown]
 # Ostrzeżenie mówi: „model mógł zacząć zapamiętywać dane treningowe albo to szum małego zbioru
-# walidacyjnego”. Tu chodzi o to drugie. Model liniowy z dwiema cechami ma 3 parametry ($w_1$,
-# $w_2$ i $b$; jego granica decyzyjna to prosta): nie zapamięta 70 punktów. Zbiór walidacyjny ma tylko 15 punktów, a detektory widzą tylko ich średnią stratę. W miarę treningu
-# prosta staje się coraz pewniejsza: większość punktów walidacyjnych dostaje niższą stratę, ale
+# walidacyjnego”. Tu chodzi o to drugie. Model liniowy o dwóch cechach ma 3 parametry ($w_1$,
+# $w_2$ i $b$; jego granica decyzyjna to prosta): nie zapamięta 70 punktów. Zbiór walidacyjny
+# ma tylko 15 punktów, a detektory widzą tylko ich średnią stratę. W miarę treningu prosta
+# staje się coraz pewniejsza: większość punktów walidacyjnych dostaje niższą stratę, ale
 # te nieliczne po złej stronie prostej (10% etykiet odwrócono) dostają dużo wyższą i średnia
 # rośnie. Dokładność walidacyjna zostaje tam, gdzie była. Komunikat detektora to praktyczna reguła:
 # zanim mu uwierzysz, spójrz na dane i na model. Prawdziwy overfitting pokazuje demo 6: sieć z
@@ -83,8 +84,9 @@
 # ## SGD czy Adam?
 #
 # Ta sama sieć, te same wagi początkowe, dwa optymalizatory. `ng.Runs` pokazuje przebiegi obok
-# siebie. Jego tabela pokazuje każdy przebieg w jego najlepszej epoce (o najniższej stracie
-# walidacyjnej), nie w ostatniej: krzywe poniżej pokazują, jak każdy przebieg toczy się dalej.
+# siebie. W jego tabeli każdy przebieg jest pokazany w swojej najlepszej epoce (o najniższej
+# stracie walidacyjnej), nie w ostatniej; to, jak przebieg toczy się dalej, widać na krzywych
+# poniżej.
 
 # %% [markdown]
 # ## Krzywe treningowe i walidacyjne

@@ -22,9 +22,9 @@
 # ## Kompromis bias-variance
 #
 # Wszystkie stopnie od 0 do 6. Błąd treningowy nigdy nie rośnie: model z większą liczbą
-# parametrów dopasowuje się do punktów treningowych co najmniej tak dobrze, a od stopnia 4
-# (5 parametrów, 5 punktów) przechodzi dokładnie przez nie. Błąd walidacyjny najpierw maleje, potem
-# rośnie: **krzywa w kształcie litery U**.
+# parametrów dopasowuje się do punktów treningowych co najmniej równie dobrze, a od stopnia 4
+# (5 parametrów, 5 punktów) jego krzywa przechodzi dokładnie przez nie. Błąd walidacyjny najpierw
+# maleje, potem rośnie: **krzywa w kształcie litery U**.
 #
 # * na lewo od minimum: błędy **bias** (underfitting, niedouczenie): model jest zbyt prosty;
 # * na prawo od minimum: błędy **wariancji** (overfitting, przeuczenie): model dopasowuje się do

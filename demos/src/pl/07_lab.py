@@ -46,19 +46,20 @@
 # ## Na co zwrócić uwagę
 #
 # * Jedna warstwa uczy się powoli: jej najlepsza epoka to ostatnia (wciąż się poprawia), a jej
-#   strata treningowa kończy się najwyżej ze wszystkich (lewy wykres). Model zbyt prosty (bias).
+#   strata treningowa jest na końcu najwyższa ze wszystkich (lewy wykres). Model zbyt prosty
+#   (bias).
 # * `3 x 256` osiąga najlepszą stratę walidacyjną wcześnie; potem strata treningowa spada prawie do
 #   0, a walidacyjna wspina się daleko ponad swoje minimum (wariancja). `ukryta 256` robi to samo,
 #   łagodniej: jej najlepsza epoka wypada sporo przed końcem, a potem strata walidacyjna trochę
 #   rośnie.
-# * Gwiazdka `*` porównuje przebiegi tylko w ich najlepszych epokach, nie na końcu, więc może
-#   trafić do `3 x 256`: zatrzymana w swojej wczesnej najlepszej epoce (to przywraca
-#   `restore_best`), duża sieć może wypaść tak dobrze jak mała. Przy zaledwie 30 kwiatach
-#   walidacyjnych to, gdzie wypada ta wczesna najlepsza epoka, jest jednak po części kwestią
-#   przypadku, a dokładna kolejność zmienia się z przebiegu na przebieg: wytrenuj jeszcze raz z
-#   innym ziarnem losowania, a gwiazdkę może dostać inny przebieg albo najlepsza epoka `3 x 256`
-#   może wypaść już po kilku epokach, zanim sieć zdąży się czegoś nauczyć (spójrz na jej `acc`).
-#   Kształt krzywych pozostaje ten sam.
+# * Gwiazdkę `*` przyznaje porównanie przebiegów tylko w ich najlepszych epokach, nie na końcu,
+#   więc może ona trafić do `3 x 256`: zatrzymana w swojej wczesnej najlepszej epoce (jej wagi
+#   przywraca `restore_best`), duża sieć może wypaść tak dobrze jak mała. Przy zaledwie 30
+#   kwiatach w zbiorze walidacyjnym to, gdzie wypada ta wczesna najlepsza epoka, jest jednak po
+#   części kwestią przypadku, a dokładna kolejność zmienia się przy każdym ponownym treningu:
+#   wytrenuj jeszcze raz z innym ziarnem (seed), a gwiazdkę może dostać inny przebieg albo
+#   najlepsza epoka `3 x 256` może wypaść już po kilku epokach, zanim sieć zdąży się czegoś
+#   nauczyć (spójrz na jej `acc`). Kształt krzywych pozostaje ten sam.
 # * Kolumna `zatrzymanie` pokazuje, gdzie `Patience(20)` (20 epok bez lepszej straty walidacyjnej)
 #   zatrzymałby przebieg. Tutaj każdy przebieg trwa do końca, więc `najlepsza epoka` to najlepsza
 #   epoka całego przebiegu. Po zatrzymaniu w tamtym miejscu `restore_best` przywróciłby najlepszą
@@ -69,8 +70,9 @@
 # %% [markdown]
 # Twoja kolej: zmień rozmiary warstw ukrytych, współczynnik uczenia albo liczbę epok; zbioru
 # testowego użyj tylko raz, dla modelu, który wybierzesz. Albo trenuj na mniejszej liczbie cyfr:
-# `train` przyjmuje cały podział danych, więc zrób kopię `digits` z tylko 200 pierwszymi obrazkami
-# treningowymi (zbiór walidacyjny zostaje ten sam):
+# `train` przyjmuje cały zbiór danych podzielony na części (treningową, walidacyjną i testową),
+# więc zrób kopię `digits`, w której część treningowa to tylko 200 pierwszych obrazków (zbiór
+# walidacyjny zostaje ten sam):
 #
 # ```python
 # import dataclasses
