@@ -1,6 +1,6 @@
 """Monitor vs livelossplot, side by side in one run; prints times and ratios (no assertions).
 
-    .venv/bin/python benchmarks/bench_monitor.py            # full run (about 2 minutes on 2 cores)
+    .venv/bin/python benchmarks/bench_monitor.py            # full run (10-15 minutes on 2 cores)
     .venv/bin/python benchmarks/bench_monitor.py --quick    # smaller sizes, for a smoke test
 
 1. Python-side cost of one ``log()`` with 4 metrics, after 100 ... 100,000 logged points
