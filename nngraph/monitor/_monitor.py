@@ -260,7 +260,9 @@ class Monitor(
             self._printer.events(new_events)
 
     def add_event(self, event: Event) -> None:
-        """Add an event from elsewhere (e.g. :class:`GradientWatch`) to this run's story.
+        """Add an event from elsewhere (e.g. :class:`GradientWatch`) to this run's story; a
+        monitor printing text shows it with its epoch ("  ! epoch 3: ..."), since it may come
+        before that epoch's own line.
 
         It must be an :class:`~nngraph.detectors.Event`; anything else (a detector, a text) is
         an :class:`NNGraphError`, and the monitor is left as it was.
@@ -278,7 +280,7 @@ class Monitor(
         if self._listeners:
             self._listeners.queue(None, {}, [event])
         if self._printer is not None:
-            self._printer.write(message("monitor.text.event", message=event.message))
+            self._printer.write(message("monitor.text.event", message=str(event)))
 
     def _judge_waiting(self) -> None:
         """The caller reads the outcome, so the step has ended: an evaluation a detector holds

@@ -159,3 +159,21 @@ def test_the_batches_before_the_first_validation_are_one_epoch_of_many_points() 
     mon.log(10, val_loss=0.5)
     loss = mon.series["loss"]
     assert loss.epochs.tolist() == [1] * 10 and loss.epoch_repeated  # no best epoch of its own
+
+
+def test_an_event_added_from_elsewhere_is_printed_with_its_epoch(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A GradientWatch's event comes mid-epoch, before that epoch's own line: in a script it
+    was printed as "  ! ..." under the previous epoch's line, which it does not belong to."""
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU(), torch.nn.Linear(2, 1))
+    mon = Monitor(display="text", print_interval=0)
+    watch = ng.GradientWatch(net, monitor=mon, exploding=1.0, patience=1)
+    mon.log(1, loss=0.5)
+    net(torch.full((4, 2), 1e4)).sum().backward()  # norms far above the limit of 1.0
+    watch.step()
+    mon.log(2, loss=0.4)
+    mon.close()
+    lines = capsys.readouterr().out.splitlines()
+    said = [line for line in lines if line.startswith("  ! ")]
+    assert said and all(line.startswith("  ! epoch 2: ") for line in said), lines
