@@ -1199,8 +1199,17 @@ MESSAGES: dict[str, str] = {
         "unstable. {advice}"
     ),
     "monitor.grad.nonfinite_many": (
-        "the gradients of {n} layers are not finite, NaN or infinite ({shown}): training has "
-        "diverged. Lower the learning rate or check the data and the loss for NaN."
+        "the gradients of {n} layers are not finite, NaN or infinite ({shown}). {advice}"
+    ),
+    "monitor.grad.nan_advice.grew": (
+        "The norms grew before it: training has diverged. Lower the learning rate or clip the "
+        "gradients (torch.nn.utils.clip_grad_norm_)."
+    ),
+    "monitor.grad.nan_advice.sudden": (
+        "This came at once, with no growing gradient before it: something in the forward or the "
+        "loss made a NaN or an infinity (log(0), a division by 0, the square root of a negative "
+        "number), or this batch's data holds one. Check the data and the loss; a smaller "
+        "learning rate will not fix this."
     ),
     "monitor.grad.none": (
         "layer '{layer}' gets no gradient at all while the other layers do: the graph is cut "
@@ -1220,10 +1229,7 @@ MESSAGES: dict[str, str] = {
         "layer '{layer}' has a gradient norm of {norm:.3g} ({above}): steps this large "
         "make training unstable. {advice}"
     ),
-    "monitor.grad.nonfinite": (
-        "the gradient of layer '{layer}' is {value}: training has diverged. Lower the learning "
-        "rate or check the data and the loss for NaN."
-    ),
+    "monitor.grad.nonfinite": "the gradient of layer '{layer}' is {value}. {advice}",
     "monitor.grad.eval_mode": (
         "the model trains in eval mode (model.eval() was called, and model.train() not since):"
         " its {modules} {act} as at test time, so {effects}. Call model.train()"

@@ -1272,9 +1272,18 @@ MESSAGES: dict[str, str] = {
         "niestabilny. {advice}"
     ),
     "monitor.grad.nonfinite_many": (
-        "gradienty warstw {shown} (razem {n}) nie są skończone, to NaN albo nieskończoność: "
-        "trening się rozbiegł. Zmniejsz współczynnik uczenia albo sprawdź, czy dane i funkcja "
-        "straty nie dają NaN."
+        "gradienty warstw {shown} (razem {n}) nie są skończone, to NaN albo nieskończoność. "
+        "{advice}"
+    ),
+    "monitor.grad.nan_advice.grew": (
+        "Normy gradientu rosły już wcześniej: trening się rozbiegł. Zmniejsz współczynnik uczenia "
+        "albo przytnij gradienty (torch.nn.utils.clip_grad_norm_)."
+    ),
+    "monitor.grad.nan_advice.sudden": (
+        "Pojawiło się nagle, bez rosnącego wcześniej gradientu: coś w forward albo w funkcji "
+        "straty dało NaN lub nieskończoność (log(0), dzielenie przez 0, pierwiastek z liczby "
+        "ujemnej) albo zawierają je dane tej partii. Sprawdź dane i funkcję straty; mniejszy "
+        "współczynnik uczenia tego nie naprawi."
     ),
     "monitor.grad.none": (
         "warstwa '{layer}' nie dostaje żadnego gradientu, choć pozostałe warstwy dostają: graf "
@@ -1295,10 +1304,7 @@ MESSAGES: dict[str, str] = {
         "warstwa '{layer}' ma normę gradientu {norm:.3g} ({above}): tak duże kroki "
         "sprawiają, że trening jest niestabilny. {advice}"
     ),
-    "monitor.grad.nonfinite": (
-        "gradient warstwy '{layer}' jest {value}: trening się rozbiegł. Zmniejsz "
-        "współczynnik uczenia albo sprawdź, czy dane i funkcja straty nie dają NaN."
-    ),
+    "monitor.grad.nonfinite": "gradient warstwy '{layer}' jest {value}. {advice}",
     "monitor.grad.eval_mode": (
         "model trenuje w trybie ewaluacji (wywołano model.eval(), a potem już nie model.train()):"
         " jego {modules} {act} jak podczas testu, więc {effects}. Wywołaj model.train() na"

@@ -66,7 +66,17 @@ from nngraph.i18n import message
 from nngraph.monitor._gradgates import Gates
 from nngraph.monitor._gradgroup import Finding, grouped
 
-__all__ = ["DEPTH_LAYERS", "FAR_BELOW", "GROWTH", "HUGE", "QUIET", "WINDOW", "Activations", "Judge"]
+__all__ = [
+    "DEPTH_LAYERS",
+    "FAR_BELOW",
+    "GROWTH",
+    "GROWTH_BEFORE_NAN",
+    "HUGE",
+    "QUIET",
+    "WINDOW",
+    "Activations",
+    "Judge",
+]
 
 #: a layer below ``ratio / FAR_BELOW`` of the largest layer's norm gets "almost no gradient"
 FAR_BELOW = 50.0
@@ -82,6 +92,9 @@ HUGE = 1e3
 DEPTH_LAYERS = 3
 #: a finding said is said again only after the layer was fine for this many steps in a row
 QUIET = 100
+#: a NaN after a last norm this many times the layer's median grew from a divergence (steady
+#: norms, then a NaN: something made a NaN at once, as `log(0)` in the loss)
+GROWTH_BEFORE_NAN = 10.0
 
 #: activations whose slope is at most 1 and near 0 away from the middle (sigmoid's: 0.25 at most)
 _SATURATING = ("Sigmoid", "Tanh", "Hardtanh", "Hardsigmoid", "Softsign", "LogSigmoid")
@@ -217,7 +230,12 @@ class Judge:
         had: bool,
     ) -> tuple[str, str, dict[str, Any]] | None:
         if not math.isfinite(norm):
-            return "nonfinite", "grad.nonfinite", {"value": "nan" if norm != norm else "inf"}
+            value = "nan" if norm != norm else "inf"
+            return (
+                "nonfinite",
+                "grad.nonfinite",
+                {"value": value, "advice": self._nan_advice(layer)},
+            )
         if self._explodes(norm, typical):
             return "exploding", "grad.exploding", {"norm": norm, "limit": self.exploding}
         rel = norm / top_norm if top_norm > 0 else 1.0
@@ -238,6 +256,15 @@ class Judge:
         if found is not None and self.gates.closed(layer):
             return None  # scaled down by its block's gate, which the steps open
         return found
+
+    def _nan_advice(self, layer: str) -> str:
+        """What a NaN or infinite gradient of ``layer`` points to: its norms grew before it
+        (the last one :data:`GROWTH_BEFORE_NAN` times their median or more: training
+        diverged, the learning rate), or it came at once from steady norms or at the first
+        step (a NaN made in the forward or the loss, `log(0)`, or in the batch's data)."""
+        recent = list(self._recent.get(layer, ()))
+        grew = len(recent) >= 2 and recent[-1] >= GROWTH_BEFORE_NAN * statistics.median(recent)
+        return message("monitor.grad.nan_advice." + ("grew" if grew else "sudden"))
 
     def _explodes(self, norm: float, typical: float) -> bool:
         """Above the limit and grown :data:`GROWTH` times its typical norm; at a layer's first

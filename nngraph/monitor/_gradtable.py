@@ -73,13 +73,14 @@ def _rows(watch: GradientWatch) -> list[str]:
     lines = [message("monitor.gradwatch.table.header", **header, w=w)]
     for shown, (_, series) in zip(names, recorded, strict=True):
         last = series.last
+        seen = series.min_value <= series.max_value  # no: every norm was NaN
         lines.append(
             message(
                 "monitor.gradwatch.table.row",
                 layer=shown,
                 last=last[1] if last else math.nan,
-                low=series.min_value,
-                high=series.max_value,
+                low=series.min_value if seen else math.nan,
+                high=series.max_value if seen else math.nan,
                 w=w,
             )
         )

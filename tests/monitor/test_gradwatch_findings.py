@@ -317,3 +317,34 @@ def test_the_optimizer_given_by_position_says_to_name_it() -> None:
     i18n.set_language("pl")
     with pytest.raises(NNGraphError, match=r"optimizer=opt"):
         GradientWatch(net, opt)
+
+
+def _steps_with_norms(norms: list[float]) -> GradientWatch:
+    """A one-weight layer whose gradient norm is each of ``norms`` in turn."""
+    layer = nn.Linear(1, 1, bias=False)
+    watch = GradientWatch(layer)
+    for norm in norms:
+        layer.weight.grad = torch.tensor([[norm]])
+        watch.step()
+    return watch
+
+
+def test_a_nan_that_comes_at_once_points_to_the_loss_or_the_data_not_the_learning_rate() -> None:
+    """A `log(0)` in the loss after steady norms was told 'training has diverged. Lower the
+    learning rate' (sweep 25a), while the monitor's Divergence named a sudden jump."""
+    watch = _steps_with_norms([0.5] * 10 + [float("nan")])
+    said = [e for e in watch.events if e.message_id == "grad.nonfinite"]
+    assert said and said[0].step == 11
+    assert "log(0)" in said[0].message and "will not fix" in said[0].message
+
+
+def test_a_nan_after_growing_norms_is_a_divergence() -> None:
+    watch = _steps_with_norms([0.5] * 10 + [5e3, float("nan")])
+    said = [e for e in watch.events if e.message_id == "grad.nonfinite"]
+    assert said and "has diverged" in said[0].message and "log(0)" not in said[0].message
+
+
+def test_a_layer_whose_norms_were_all_nan_shows_nan_as_its_lowest_and_highest() -> None:
+    """Its row read 'min inf  max -inf' (sweep 25a): numbers that never occurred."""
+    row = _steps_with_norms([float("nan")] * 3).table().splitlines()[1]
+    assert "inf" not in row and row.split()[1:] == ["nan", "nan", "nan"]
