@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import anywidget
-import numpy as np
 import traitlets
 
 from nngraph.i18n import message, messages, on_language_change
 from nngraph.widgets._below_cell import ShownBelowCell, cell_is_running
 from nngraph.widgets._kernelpoll import poll_widget_messages
 from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
+from nngraph.widgets._lossgrads import GradientFeed
 from nngraph.widgets._losssvg import loss_svg
 from nngraph.widgets._losstext import loss_caption, loss_text
 from nngraph.widgets._options import LossOption, check_loss_options
@@ -51,11 +51,9 @@ export default { render({ el }) {
 } };
 """
 POLL_INTERVAL = 0.2
-#: a GradientWatch without a monitor sends its new norms at most this often (seconds)
-REFRESH_INTERVAL = 0.1
 
 
-class LossView(ShownBelowCell, anywidget.AnyWidget):
+class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
     """Live curves of a ``Monitor`` (train and validation overlaid, one panel per metric), of
     ``Runs`` (every run overlaid, with a table of best epochs) or of a ``GradientWatch``
     (per-layer gradient norms, log scale). Log-scale toggle, EMA smoothing slider, the best
@@ -124,11 +122,8 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
         self._last_snapshot = 0.0
         self._snapshot_timer: threading.Timer | None = None
         self._last_poll = 0.0
-        self._last_refresh = 0.0
         self._last_run: str | None = None
-        self._grad_sent: dict[str, float] = {}
-        # a watch's events so far go out with the first snapshot; later ones with refresh()
-        self._grad_events_sent = len(getattr(source, "events", ())) if kind == "gradients" else 0
+        self._init_gradient_feed(source, kind)
         self._dirty = False
         self._listener: Any = None
         self.on_msg(self._on_custom)
@@ -259,54 +254,6 @@ class LossView(ShownBelowCell, anywidget.AnyWidget):
             "time": time.monotonic() - self._t0,
             "total": self.total_epochs,
         }
-
-    def refresh(self) -> None:
-        """Send what is new in a GradientWatch (called on each monitor flush, or by hand).
-
-        >>> import torch, nngraph as ng
-        >>> net = torch.nn.Linear(2, 1); watch = ng.GradientWatch(net); view = ng.LossView(watch)
-        >>> net(torch.ones(1, 2)).sum().backward(); _ = watch.step(); view.refresh()
-        >>> view.sent[-1][0]["metrics"]  # the layers: the model itself is called ""
-        ['']
-        """
-        if self.kind != "gradients":
-            return
-        names, buffers = [], []
-        for layer, series in list(self.source.series.items()):
-            steps, values = series.steps.copy(), series.values.copy()
-            keep = steps > self._grad_sent.get(layer, -np.inf)
-            if not keep.any():
-                continue
-            self._grad_sent[layer] = float(steps[keep][-1])
-            names.append(layer)
-            buffers += [
-                steps[keep].astype(np.float64).tobytes(),
-                values[keep].astype(np.float64).tobytes(),
-            ]
-        # its events too (steps that found no gradient add no norm to draw, only an event)
-        events = [e.to_dict() for e in self.source.events[self._grad_events_sent :]]
-        self._grad_events_sent += len(events)
-        if names or events:
-            header = {"type": "batch", "run": "", "metrics": names, "events": events}
-            self._send_custom(header, buffers)
-            self._dirty = True
-            self._schedule_snapshot(bool(events))
-
-    def refresh_soon(self) -> None:
-        """:meth:`refresh`, at most every ``REFRESH_INTERVAL`` seconds: a GradientWatch with no
-        monitor calls it at each ``step()``, so that its view follows a training cell (what a
-        skipped call had is sent by the next one, or when the cell ends).
-
-        >>> import torch, nngraph as ng
-        >>> net = torch.nn.Linear(2, 1); watch = ng.GradientWatch(net); view = ng.LossView(watch)
-        >>> net(torch.ones(1, 2)).sum().backward(); _ = watch.step()  # calls view.refresh_soon()
-        >>> view.sent[-1][0]["metrics"]
-        ['']
-        """
-        now = time.monotonic()
-        if now - self._last_refresh >= REFRESH_INTERVAL:
-            self._last_refresh = now
-            self.refresh()
 
     def full_snapshot(self) -> dict[str, Any]:
         """Everything the view shows, downsampled to ``max_points`` per curve (JSON-ready).
