@@ -66,18 +66,39 @@ def check_optimizer_trains(optimizer: Any, model: Any) -> None:
         raise NNGraphError(message("monitor.gradwatch.optimizer_other"))
 
 
-class EmptySteps:
+class _RunWithout:
+    """Steps in a row without a gradient, said once per run: after :data:`NONE_RUN` steps at
+    which every ``.grad`` was None, or :data:`ZERO_RUN` once one of them had all-zero
+    gradients (one may be an empty batch); never before ``patience`` steps."""
+
+    def __init__(self, patience: int) -> None:
+        self._patience = patience
+        self.run = 0  # steps in a row without a gradient
+        self._zero = False  # one of them had all-zero gradients (not only None)
+        self._said = False  # this run was said
+
+    def _one_more(self, zero: bool) -> bool:
+        """One more step of the run (``zero``: all-zero gradients, not only None); whether the
+        run is to be said now."""
+        if self.run == 0:
+            self._zero = self._said = False
+        self._zero = self._zero or zero
+        self.run += 1
+        if self._said or self.run < max(self._patience, ZERO_RUN if self._zero else NONE_RUN):
+            return False
+        self._said = True
+        return True
+
+
+class EmptySteps(_RunWithout):
     """Counts the optimizer steps in a row at which no parameter of ``optimizer`` that requires
     grad has a gradient; ``watched``: the ids of the parameters whose norms the watch reads
     (``now`` in :meth:`check`), so only the optimizer's other parameters are read here."""
 
     def __init__(self, optimizer: Any, watched: set[int], patience: int) -> None:
+        super().__init__(patience)
         self._optimizer = optimizer
         self._watched = watched
-        self._patience = patience
-        self.run = 0  # steps in a row without a gradient
-        self._zero = False  # one of them had all-zero gradients (not only None)
-        self._said = False  # this run was said
 
     def check(self, now: dict[str, float], closure: Any = None) -> str | None:
         """One ``optimizer.step(closure)``, ``now``: the watched layers' norms read at it. The
@@ -90,17 +111,12 @@ class EmptySteps:
         if not held or any(_nonzero(g) for g in others):  # frozen, or another part learns
             self.run = 0
             return None
-        if self.run == 0:
-            self._zero = self._said = False
-        self._zero = self._zero or bool(now) or bool(others)
-        self.run += 1
-        if self._said or self.run < max(self._patience, ZERO_RUN if self._zero else NONE_RUN):
+        if not self._one_more(bool(now) or bool(others)):
             return None
-        self._said = True
         return "grad.step_zero" if self._zero else "grad.step_none"
 
 
-class WatchSteps:
+class WatchSteps(_RunWithout):
     """Counts the ``watch.step()`` calls in a row (a watch without ``optimizer=``) that found
     no gradient: every ``.grad`` None, or every one exactly zero, while a parameter is
     trainable. ``watch.step()`` called after ``optimizer.zero_grad()``, or before
@@ -112,12 +128,6 @@ class WatchSteps:
         'grad.watch_zero'
     """
 
-    def __init__(self, patience: int) -> None:
-        self._patience = patience
-        self.run = 0  # steps in a row without a gradient
-        self._zero = False  # one of them had all-zero gradients (not only None)
-        self._said = False  # this run was said
-
     def check(self, now: dict[str, float], trainable: set[int]) -> str | None:
         """One ``watch.step()``, ``now``: the norms read (none without any ``.grad``),
         ``trainable``: the layers with a parameter that requires grad. The message id to say,
@@ -125,13 +135,8 @@ class WatchSteps:
         if not trainable or any(v != 0.0 for v in now.values()):  # frozen, or a gradient
             self.run = 0
             return None
-        if self.run == 0:
-            self._zero = self._said = False
-        self._zero = self._zero or bool(now)
-        self.run += 1
-        if self._said or self.run < max(self._patience, ZERO_RUN if self._zero else NONE_RUN):
+        if not self._one_more(bool(now)):
             return None
-        self._said = True
         return "grad.watch_zero" if self._zero else "grad.watch_none"
 
 
