@@ -156,6 +156,14 @@ def write_notebook(path: Path, cells: list[str]) -> None:
     nbformat.write(nb, path)
 
 
+#: JavaScript for `page.wait_for_function`: the open notebook's kernel is idle
+KERNEL_IDLE = (
+    "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+    " const k = w && w.sessionContext && w.sessionContext.session"
+    " && w.sessionContext.session.kernel; return !!k && k.status === 'idle'; }"
+)
+
+
 def screenshot(target: Any, name: str) -> Path:
     """Save a PNG of a page or element to test-artifacts/<name>.png."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -181,14 +189,7 @@ def lab_page(jupyter_lab: Lab, browser: Any) -> Iterator[Callable[..., Any]]:
         page.on("pageerror", lambda e: page.errors.append(str(e)))
         # ?reset: a fresh workspace, or JupyterLab reopens the notebooks of earlier tests too
         page.goto(f"{jupyter_lab.url}/lab/tree/{name}?reset", wait_until="domcontentloaded")
-        page.wait_for_function(
-            "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-            " && window.jupyterapp.shell.currentWidget.sessionContext"
-            " && window.jupyterapp.shell.currentWidget.sessionContext.session"
-            " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
-            " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
-            timeout=timeout,
-        )
+        page.wait_for_function(KERNEL_IDLE, timeout=timeout)
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         # done when the last cell has an execution count
         page.wait_for_function(

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import screenshot, write_notebook
+from tests.e2e.conftest import KERNEL_IDLE, screenshot, write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -135,11 +135,6 @@ CELLS = [
 ]
 VIEW_CELLS = {1: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 14: 1, 15: 1}  # cell: live views in it
 
-KERNEL_IDLE = (
-    "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-    " const k = w && w.sessionContext && w.sessionContext.session"
-    " && w.sessionContext.session.kernel; return !!k && k.status === 'idle'; }"
-)
 ALL_RAN = """() => {
     const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')];
     return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));

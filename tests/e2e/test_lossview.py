@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ROOT, screenshot, write_notebook
+from tests.e2e.conftest import KERNEL_IDLE, ROOT, screenshot, write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -48,12 +48,6 @@ for epoch in range(1, 3001):
         break
 print(f"loop ended at epoch {epoch} by {mon.stop_event.detector}")
 """
-
-KERNEL_IDLE = (
-    "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-    " const k = w && w.sessionContext && w.sessionContext.session"
-    " && w.sessionContext.session.kernel; return !!k && k.status === 'idle'; }"
-)
 
 
 def legend_count(page: Any) -> int:
