@@ -22,8 +22,9 @@ import math
 import operator
 import warnings
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
 import torch
 from torch.nn.parameter import is_lazy
 from torch.nn.utils import parametrize
@@ -261,21 +262,48 @@ def _warn_not_restored(error: Exception) -> None:
 
 def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch.Tensor) -> None:
     sizes = [math.prod(shape) for shape in shapes]
-    same_shapes = [t.shape for t in group] == shapes
-    if same_shapes and flat.device.type != "cpu":
-        changed = _changed_on_device(group, flat, sizes)
-    elif same_shapes and _unchanged(group, flat):
-        return  # the common case: nothing changed
-    else:
+    if [t.shape for t in group] != shapes:
         changed = [
             t.shape != shape or not same_values(t, value.view(shape))
             for t, shape, value in zip(group, shapes, flat.split(sizes), strict=True)
         ]
+    elif flat.device.type == "cpu":
+        changed = _changed_on_cpu(group, flat, sizes)
+    else:
+        changed = _changed_on_device(group, flat, sizes)
+    if not any(changed):
+        return  # the common case: nothing changed
     for tensor, shape, value, write in zip(group, shapes, flat.split(sizes), changed, strict=True):
         if write and tensor.shape != shape:
             tensor.data = value.view(shape).clone()
         elif write:
             tensor.copy_(value.view(shape))
+
+
+def _changed_on_cpu(group: list[torch.Tensor], flat: torch.Tensor, sizes: list[int]) -> list[bool]:
+    """Which tensors of `group` no longer hold the bits they had in `flat`: all of them
+    compared in one pass, as integers of their size (a NaN left as it was is unchanged; a
+    -0.0 written over 0.0 is a change, put back). A BatchNorm's running statistics change
+    without moving their version counters, so the values themselves are compared."""
+    now, scale = _bits(torch._C._nn.flatten_dense_tensors(group))
+    before, _ = _bits(flat)
+    ends = np.cumsum(sizes) * scale
+    # the tensor holding each differing element: the first whose end lies after it
+    at = np.searchsorted(ends, np.flatnonzero(now != before), side="right")
+    changed = np.zeros(len(group), dtype=bool)
+    changed[at] = True
+    return cast(list[bool], changed.tolist())
+
+
+def _bits(flat: torch.Tensor) -> tuple[np.ndarray, int]:
+    """A flat CPU tensor's memory as integers of its elements' size (a complex128 as two
+    int64 each), and how many integers each element takes."""
+    size = flat.element_size()
+    kind = _INTEGERS.get(size, torch.int64)
+    return flat.view(kind).numpy(), max(1, size // 8) if kind is torch.int64 else 1
+
+
+_INTEGERS = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}
 
 
 def _changed_on_device(
@@ -287,23 +315,7 @@ def _changed_on_device(
     return (~torch.stack([part.all() for part in same.split(sizes)])).tolist()
 
 
-# Below this many elements per tensor, one flattening copy costs less than a call per tensor.
-_SMALL_TENSORS = 4096
-
-
 def _copy(group: list[torch.Tensor]) -> torch.Tensor:
     """The values of `group` end to end, in memory of their own."""
     flat = torch._C._nn.flatten_dense_tensors(group)
     return flat.clone() if len(group) == 1 else flat  # one tensor flattens to a view of itself
-
-
-def _unchanged(group: list[torch.Tensor], flat: torch.Tensor) -> bool:
-    """Whether `group` still holds the values `flat` has (same shapes assumed)."""
-    if flat.numel() < _SMALL_TENSORS * len(group):
-        return torch.equal(torch._C._nn.flatten_dense_tensors(group), flat)
-    start = 0
-    for t in group:
-        if not torch.equal(t.reshape(-1), flat[start : start + t.numel()]):
-            return False
-        start += t.numel()
-    return True

@@ -174,6 +174,38 @@ def test_weights_a_forward_changes_in_place_are_put_back(width: int) -> None:
     assert model.untouched.weight._version == version  # not copied over: autograd checks it
 
 
+class _WritesOneBuffer(nn.Module):
+    """Buffers of one dtype, one of them overwritten through `.data` (no version counter moves),
+    one holding a NaN and -0.0 that the forward leaves alone."""
+
+    def __init__(self, dtype: torch.dtype) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 1)
+        self.register_buffer("written", torch.zeros(4, dtype=dtype))
+        self.register_buffer("empty", torch.zeros(0, dtype=dtype))
+        kept = torch.tensor([float("nan"), -0.0, 1.0, 2.0]) if dtype.is_floating_point else None
+        self.register_buffer("kept", torch.ones(4, dtype=dtype) if kept is None else kept.to(dtype))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.written.data.fill_(1)
+        return self.fc(x)
+
+
+@pytest.mark.parametrize(
+    "dtype", [torch.float32, torch.float16, torch.bfloat16, torch.float64, torch.complex128,
+              torch.int64, torch.bool]
+)  # fmt: skip
+def test_buffers_of_any_dtype_a_forward_overwrites_are_put_back_and_no_other(
+    dtype: torch.dtype,
+) -> None:
+    model = _WritesOneBuffer(dtype)
+    kept, version = model.kept.clone(), model.kept._version
+    ng.trace(model, torch.randn(2, 3), loss=lambda y: y.sum())
+    assert not model.written.to(torch.float32).abs().sum()
+    assert model.kept.view(-1).view(torch.uint8).tolist() == kept.view(torch.uint8).tolist()
+    assert model.kept._version == version  # a NaN left as it was is not written again
+
+
 def test_a_compiled_model_is_captured_as_the_model_it_compiles() -> None:
     torch.manual_seed(0)
     plain = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
