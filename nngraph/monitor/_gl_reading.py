@@ -68,28 +68,36 @@ def gl_reading(
     value: float,
     previous: float,
     train: float | None,
+    words: bool = True,
 ) -> Check:
     """GL's explanation of a finite validation loss ``value`` above its limit (``fields``: the
     numbers said in every one), from the training loss since the best epoch (``tracker``),
     the validation loss at the evaluation before (``previous``) and the training loss now
-    (``train``): unstable training, no sign of memorising yet, or memorising."""
+    (``train``): unstable training, no sign of memorising yet, or memorising. With
+    ``words=False`` only which one (its key, with ``fields`` alone), for a detector that has
+    spoken already and only says a changed reading (:func:`corrects`): a long rise is judged
+    at every evaluation, and wording it each time was most of a ``Monitor.log()``."""
     if not is_validation(det.metric):  # the training loss itself rose: not memorising
         return "gl.training", fields
     if train is not None and not math.isfinite(train):  # diverged, not memorising
         return "gl.train_nonfinite", {**fields, "train_value": train}
-    unstable = unstable_verdict(det, tracker, fields, value=value, previous=previous, train=train)
+    unstable = unstable_verdict(
+        det, tracker, fields, value=value, previous=previous, train=train, words=words
+    )
     if unstable is not None:
         return unstable
     trend = tracker.now()  # averages: one noisy training value does not decide
     if trend is None:
         return "gl.plain", fields
-    calm = calm_verdict(det, trend, fields, value=value)
+    calm = calm_verdict(det, trend, fields, value=value, words=words)
     if calm is not None:
         return calm
+    key = "gl.overfit" if trend.fell(scale=det.best) else "gl.flat"
+    if not words:
+        return key, fields
     # one rise may be noise in a small validation set: a GL that only warns says so
     verdict = message("monitor.gl.verdict" if det.stop else "monitor.gl.verdict_warn")
-    shown = {**fields, **trend_fields(det, trend), "verdict": verdict}
-    return ("gl.overfit" if trend.fell(scale=det.best) else "gl.flat"), shown
+    return key, {**fields, **trend_fields(det, trend), "verdict": verdict}
 
 
 def sudden_jump(previous: float, value: float, train: float | None) -> bool:
@@ -118,22 +126,26 @@ def unstable_verdict(
     value: float,
     previous: float,
     train: float | None,
+    words: bool = True,
 ) -> Check:
     """GL's, PQ's or UP's explanation when a rising validation loss comes from unstable
     training (a learning rate too high), not overfitting: the training loss clearly rose since
     the best epoch (on average: ``stalled``), the validation loss jumped in one evaluation from
     ``previous`` to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
     ``train`` is far above its lowest value of the run (``unstable``, see
-    :meth:`TrainingTrend.far_above_low`). None when none holds."""
+    :meth:`TrainingTrend.far_above_low`). None when none holds. ``words=False``: the key
+    alone, with ``fields`` (see :func:`gl_reading`)."""
     name = type(det).__name__.lower()
     trend = tracker.now()
     if trend is not None and trend.rose(scale=det.best):
-        return f"{name}.stalled", {**fields, **trend_fields(det, trend)}
+        return f"{name}.stalled", {**fields, **trend_fields(det, trend)} if words else fields
     if sudden_jump(previous, value, train):
         return f"{name}.jump", {**fields, "previous": previous, "value": value}
     low = tracker.far_above_low(train, scale=det.best)
     if train is None or low is None:
         return None
+    if not words:
+        return f"{name}.unstable", fields
     low_epoch, low_value = low
     times = times_text(train / low_value)
     shown = {"train_value": train, "times": times, "low": low_value, "low_epoch": low_epoch}
@@ -141,7 +153,7 @@ def unstable_verdict(
 
 
 def calm_verdict(
-    det: Detector, trend: Trend | None, fields: dict[str, Any], *, value: float
+    det: Detector, trend: Trend | None, fields: dict[str, Any], *, value: float, words: bool = True
 ) -> Check:
     """GL's, PQ's or UP's explanation when a rising validation loss (now ``value``) shows no
     memorising; None when it does, or with no trend. ``plateau``: the training loss is flat
@@ -149,27 +161,42 @@ def calm_verdict(
     the validation loss: the model stopped learning; its ``level`` says where the training loss
     is (see :func:`_level`). ``neutral``, with its ``reason``: the training loss is flat so
     far, but too soon after the best to call it stopped, or it still falls but is not clearly
-    below the best validation loss (:meth:`Trend.below`)."""
+    below the best validation loss (:meth:`Trend.below`). ``words=False``: the key alone,
+    with ``fields`` (see :func:`gl_reading`)."""
     if trend is None:
         return None
-    name, metric = type(det).__name__.lower(), nice_name(det.metric)
+    reading = _calm_reading(det, trend)
+    if reading is None:
+        return None
+    key = f"{type(det).__name__.lower()}.{'plateau' if reading == 'plateau' else 'neutral'}"
+    if not words:
+        return key, fields
+    metric = nice_name(det.metric)
     train = nice_name(det._train_name) if det._train_name else ""
     shown = {**fields, **trend_fields(det, trend)}
-    if trend.fell(scale=det.best):
-        if trend.below(scale=det.best):
-            return None
+    if reading == "plateau":
+        level = message("monitor.trend.level_" + _level(trend.recent, value), metric=metric)
+        return key, {**shown, "level": level}
+    if reading == "not_below":
         side = "above" if trend.recent >= det.best else "barely_below"
         level = message("monitor.trend.level_best_" + side, metric=metric)
         reason = message("monitor.trend.not_below", train=train, metric=metric, level=level)
-    elif not trend.plateau(scale=det.best):
-        return None
-    elif trend.stopped(scale=det.best):
-        level = message("monitor.trend.level_" + _level(trend.recent, value), metric=metric)
-        return f"{name}.plateau", {**shown, "level": level}
     else:
         reason = message("monitor.trend.too_soon", train=train)
     advice = message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
-    return f"{name}.neutral", {**shown, "reason": reason, "advice": advice}
+    return key, {**shown, "reason": reason, "advice": advice}
+
+
+def _calm_reading(det: Detector, trend: Trend) -> str | None:
+    """Which calm reading ``trend`` gives: ``not_below`` (the training loss still falls but is
+    not clearly below the best validation loss), ``plateau`` (flat and stopped) or
+    ``too_soon`` (flat, too soon after the best to call it stopped); None when it shows
+    memorising."""
+    if trend.fell(scale=det.best):
+        return None if trend.below(scale=det.best) else "not_below"
+    if not trend.plateau(scale=det.best):
+        return None
+    return "plateau" if trend.stopped(scale=det.best) else "too_soon"
 
 
 def _level(train: float, value: float) -> str:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
@@ -178,11 +178,13 @@ class GL(Detector):
         self._high, self._said = -math.inf, None
 
     def _check(self, value: float, train: float | None) -> Check:
+        previous = self._previous
         found = self._judge(value, train)
         if not isinstance(found, tuple):
             return found
         if self.active and corrects(self._reading, found[0]):
             Detector._rearm(self)  # its reading of this rise has changed: said again, corrected
+            found = cast("tuple[str, dict[str, Any]]", self._explain(value, previous, train))
         if not self.active:  # said now
             self._reading = found[0]
         return found
@@ -205,6 +207,14 @@ class GL(Detector):
             return None
         if not self.active:  # said now
             self._said = self.best
+        # while it holds, only a changed reading is said: which one, without its words
+        return self._explain(value, previous, train, words=not self.active)
+
+    def _explain(
+        self, value: float, previous: float, train: float | None, *, words: bool = True
+    ) -> Check:
+        """What GL says of ``value`` above its limit; ``words=False``: only which explanation
+        (see :func:`~nngraph.monitor._gl_reading.gl_reading`)."""
         fields: dict[str, Any] = {
             "gl": self.value,
             "alpha": self.alpha,
@@ -218,5 +228,8 @@ class GL(Detector):
             advice = message("monitor.gl.advice" if self.stop else "monitor.gl.advice_warn")
             best = self.best or 0.0  # -0.0 is shown as 0
             return "gl.from_zero", {**fields, "best": best, "value": value, "advice": advice}
-        fields["above"] = above_text(self.value, self.alpha, best=self.best, value=value)
-        return gl_reading(self, self._trend, fields, value=value, previous=previous, train=train)
+        if words:
+            fields["above"] = above_text(self.value, self.alpha, best=self.best, value=value)
+        return gl_reading(
+            self, self._trend, fields, value=value, previous=previous, train=train, words=words
+        )
