@@ -1408,7 +1408,7 @@ MESSAGES: dict[str, str] = {
     # monitor: Runs and compare
     "monitor.runs.table.run": "run",
     "monitor.runs.table.epochs": "epochs",
-    "monitor.runs.table.best_epoch": "best epoch",
+    "monitor.runs.table.best_epoch": "best epoch by {metric}",
     "monitor.runs.table.stop": "stop",
     "monitor.runs.table.stopped": "{detector} @ {epoch}",
     "monitor.runs.table.none": "-",

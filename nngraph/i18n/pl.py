@@ -1493,7 +1493,7 @@ MESSAGES: dict[str, str] = {
     # monitor: Runs i compare
     "monitor.runs.table.run": "przebieg",
     "monitor.runs.table.epochs": "epoki",
-    "monitor.runs.table.best_epoch": "najlepsza epoka",
+    "monitor.runs.table.best_epoch": "najlepsza epoka według {metric}",
     "monitor.runs.table.stop": "zatrzymanie",
     "monitor.runs.table.stopped": "{detector} @ {epoch}",
     "monitor.runs.table.none": "-",

@@ -9,9 +9,9 @@ The lab's question, "small, medium or large hidden layer?", answered side by sid
     ...     for epoch in range(1, 21):
     ...         mon.log(epoch, loss=1 / epoch, val_loss=bottom + abs(epoch - 10) / 50)
     >>> print(runs.table())
-    run    epochs  best epoch  val_loss  loss  stop
-    small  20      10          0.4       0.1   -
-    large  20      10          0.25 *    0.1   -
+    run    epochs  best epoch by val_loss  val_loss  loss  stop
+    small  20      10                      0.4       0.1   -
+    large  20      10                      0.25 *    0.1   -
 """
 
 from __future__ import annotations
@@ -250,9 +250,9 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         >>> runs = Runs(display=False)
         >>> runs.new("a").log(1, val_loss=0.5); runs.new("b").log(1, val_loss=0.4)
         >>> print(runs.table())
-        run  epochs  best epoch  val_loss  stop
-        a    1       1           0.5       -
-        b    1       1           0.4 *     -
+        run  epochs  best epoch by val_loss  val_loss  stop
+        a    1       1                       0.5       -
+        b    1       1                       0.4 *     -
         >>> runs.new("c").log(1, val_loss=0.4); print(runs.table().splitlines()[-1])
         * a tie: b and c reach the same best val_loss (0.4)
         """

@@ -2,8 +2,8 @@
 
 >>> rows = [{"run": "a", "epochs": 3, "best_epoch": 2, "best": {"val_loss": 0.5}, "stop": None}]
 >>> print(table_text(rows, "val_loss", ["a"]))
-run  epochs  best epoch  val_loss  stop
-a    3       2           0.5 *     -
+run  epochs  best epoch by val_loss  val_loss  stop
+a    3       2                       0.5 *     -
 
 Runs that tie are all marked, and a line under the table says so:
 
@@ -35,7 +35,11 @@ def table_text(rows: list[dict[str, Any]], metric: str, winners: list[str]) -> s
         for key in sorted(row["best"], key=lambda k: (not is_validation(k), k)):
             if key not in metrics:
                 metrics.append(key)
-    header = [message("monitor.runs.table." + col) for col in ("run", "epochs", "best_epoch")]
+    header = [
+        message("monitor.runs.table.run"),
+        message("monitor.runs.table.epochs"),
+        message("monitor.runs.table.best_epoch", metric=metric),  # which the rows are read at
+    ]
     lines = [[*header, *metrics, message("monitor.runs.table.stop")]]
     none = message("monitor.runs.table.none")
     winner_mark = message("monitor.runs.table.winner")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from tests.tables import columns
 
 import nngraph as ng
 from nngraph.monitor import Monitor, Runs
@@ -53,11 +54,10 @@ def test_a_detector_explains_in_polish_then_in_english_again() -> None:
 def test_the_runs_table_follows_the_language_when_it_is_drawn() -> None:
     runs = two_runs()  # logged in English; the table is drawn in the language current now
     ng.set_language("pl")
-    header = runs.table().splitlines()[0].split("  ")
-    assert [c.strip() for c in header if c.strip()] == [
+    assert columns(runs.table().splitlines()[0]) == [
         "przebieg",
         "epoki",
-        "najlepsza epoka",
+        "najlepsza epoka według val_loss",
         "val_loss",
         "loss",
         "zatrzymanie",
@@ -65,11 +65,10 @@ def test_the_runs_table_follows_the_language_when_it_is_drawn() -> None:
     assert Runs(display=False).table().startswith("nie ma jeszcze przebiegów")
 
     ng.set_language("en")
-    assert runs.table().splitlines()[0].split() == [
+    assert columns(runs.table().splitlines()[0]) == [
         "run",
         "epochs",
-        "best",
-        "epoch",
+        "best epoch by val_loss",
         "val_loss",
         "loss",
         "stop",

@@ -6,6 +6,7 @@ import warnings
 from typing import Any
 
 import pytest
+from tests.tables import columns
 
 import nngraph as ng
 from nngraph.errors import NNGraphError
@@ -23,7 +24,7 @@ def test_table_shows_each_runs_best_epoch_and_marks_the_winner() -> None:
     runs = Runs(display=False)
     lab(runs)
     lines = runs.table().splitlines()
-    assert lines[0].split()[:5] == ["run", "epochs", "best", "epoch", "val_loss"]
+    assert columns(lines[0])[:4] == ["run", "epochs", "best epoch by val_loss", "val_loss"]
     medium = next(line for line in lines if line.startswith("medium"))
     assert medium.split()[:4] == ["medium", "40", "20", "0.3"] and "*" in medium
     assert runs.winner() == "medium"
@@ -179,7 +180,7 @@ def test_runs_without_validation_are_compared_by_their_training_loss() -> None:
         assert rows["a"]["best_epoch"] == 3 and rows["b"]["best_epoch"] == 4
         assert rows["b"]["best"] == {"loss": 0.1}
         lines = runs.table().splitlines()
-    assert lines[0].split() == ["run", "epochs", "best", "epoch", "loss", "stop"]
+    assert columns(lines[0]) == ["run", "epochs", "best epoch by loss", "loss", "stop"]
     assert lines[2].split() == ["b", "5", "4", "0.1", "*", "-"]
 
 
@@ -362,7 +363,7 @@ def test_runs_logging_the_validation_loss_under_different_names_are_compared() -
     assert rows["c"]["best_epoch"] == 3 and rows["c"]["best"]["val_loss"] == 0.05 / 3
     assert rows["d"]["best"] == {} and rows["d"]["best_epoch"] is None
     lines = runs.table().splitlines()
-    header = lines[0].split()
+    header = columns(lines[0])
     assert header.count("val_loss") == 1 and "valid_loss" not in header
     assert "val/loss" not in header
     cells = {line.split()[0]: line.split()[3:5] for line in lines[1:]}
