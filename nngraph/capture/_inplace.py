@@ -80,5 +80,27 @@ def after_in_place(recorder: Recorder, old_fn: Any, t: torch.Tensor) -> None:
             recorder.builder.add_edge(node_id, written)
     else:
         node_id = recorder.lookup(t) if fn is None else None
+        if old_fn is None and fn is not None:
+            _link_untracked_values(recorder, t)
     if node_id is not None:
         recorder.replaced.add(node_id)
+
+
+def _link_untracked_values(recorder: Recorder, t: torch.Tensor) -> None:
+    """The recorded call wrote a tracked value into `t`, which held untracked values before
+    (`torch.zeros_like(x).index_add_(0, dst, msg)` in a GNN, `out[rows] += expert(x[rows])` in
+    a mixture of experts). Those values flow on into the result, but need no gradient, so
+    autograd's node for the call has no input for them: an edge from their node
+    (`before_write` gave them one) into the call's. A `copy_` leaves none of them."""
+    before = recorder.lookup(t)
+    ids = recorder.builder.ids
+    made = ids.get(grad_fn_of(t))
+    if (
+        made is None and t._base is not None
+    ):  # written through a view: autograd's node is the base's
+        made = ids.get(grad_fn_of(t._base))
+    if before is None or made is None or before == made:
+        return
+    attrs = recorder.graph._node[made]
+    if attrs["call"] == recorder.calls - 1 and attrs["op"] != "copy_":
+        recorder.builder.add_edge(before, made)

@@ -51,3 +51,58 @@ def test_a_view_written_in_place_leads_to_the_op_that_wrote_through_it() -> None
     (mul,) = [d for _, d in graph.nodes(data=True) if d["op"] == "mul_"]
     assert_stats_match(add["grad"], h.grad)
     assert_stats_match(mul["grad"], after.grad)
+
+
+class _Aggregate(nn.Module):
+    """GNN message passing: messages summed into a buffer of zeros."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.message = nn.Linear(4, 4)
+
+    def forward(self, x: torch.Tensor, src: torch.Tensor, dst: torch.Tensor) -> torch.Tensor:
+        return torch.zeros_like(x).index_add_(0, dst, self.message(x)[src])
+
+
+class _Dispatch(nn.Module):
+    """Mixture-of-experts dispatch: an expert's output added into its rows of a zero buffer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.expert = nn.Linear(4, 4)
+
+    def forward(self, x: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+        out = torch.zeros_like(x)
+        out[rows] += self.expert(x[rows])
+        return out
+
+
+def _op_inputs(graph: ng.Graph, op: str) -> list[str | None]:
+    node = next(n for n in graph if graph.nodes[n]["op"] == op)
+    return sorted(graph.nodes[p]["op"] or graph.nodes[p]["label"] for p in graph.predecessors(node))
+
+
+def test_a_buffer_of_zeros_written_in_place_leads_into_the_op_that_wrote_it() -> None:
+    torch.manual_seed(0)
+    x, src, dst = torch.randn(5, 4), torch.tensor([0, 1, 2, 3]), torch.tensor([1, 2, 3, 4])
+    graph = ng.trace(_Aggregate(), x, src, dst, loss=lambda out: out.pow(2).mean())
+    assert _op_inputs(graph, "index_add_") == ["dst", "getitem", "zeros_like"]
+    assert not [n for n in graph if graph.degree(n) == 0]
+
+    graph = ng.trace(_Dispatch(), x, torch.tensor([0, 2]), loss=lambda out: out.pow(2).mean())
+    assert _op_inputs(graph, "add_") == ["getitem", "linear"]
+    # the expert's rows of the buffer lead on into the loss: no second output
+    assert [graph.nodes[n]["label"] for n in graph.graph["outputs"]] == ["output"]
+    assert nx.is_directed_acyclic_graph(graph)
+
+
+def test_a_recorded_sum_into_a_buffer_keeps_the_buffer_and_a_copy_into_it_does_not() -> None:
+    lin, x = nn.Linear(3, 3), torch.randn(4, 3)
+    with ng.record(lin) as rec:
+        buf = torch.zeros(4, 3)
+        buf += lin(x)
+        copied = torch.empty(4, 3).copy_(lin(x))
+        (buf.sum() + copied.sum()).backward()
+    graph = rec.graph
+    assert _op_inputs(graph, "add_") == ["linear", "zeros"]
+    assert _op_inputs(graph, "copy_") == ["linear"]  # what `empty` held is overwritten
