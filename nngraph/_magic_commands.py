@@ -3,6 +3,7 @@ public call that prints the line of Python it stands for.
 
     %nngraph monitor --model net        # mon = ng.Monitor(model=net)
     %nngraph watch net --optimizer opt  # watch = ng.GradientWatch(net, optimizer=opt)
+    %nngraph watch net --monitor mon    # its findings also in mon's events and view
     %nngraph lang pl                    # ng.set_language("pl")
 
     >>> from IPython.testing.globalipapp import get_ipython
@@ -91,6 +92,7 @@ class MagicCommands:
         parser = Parser("%nngraph watch")
         parser.add_argument("model")
         parser.add_argument("--optimizer", default=None)
+        parser.add_argument("--monitor", default=None)
         parser.add_argument("-o", "--output", type=variable, default="watch")
         options = parser.parse_args(words)
         self._refuse_to_replace(options.output, GradientWatch, base="watch")
@@ -98,7 +100,8 @@ class MagicCommands:
         optimizer = None if options.optimizer is None else self._evaluate(options.optimizer)
         if isinstance(optimizer, type):  # `--optimizer torch.optim.SGD`: the class, not one made
             raise UsageError(message("magic.optimizer_class", name=options.optimizer))
-        watch = GradientWatch(model, optimizer=optimizer)
+        monitor = None if options.monitor is None else self._evaluate(options.monitor)
+        watch = GradientWatch(model, optimizer=optimizer, monitor=monitor)
         old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
         if isinstance(old, GradientWatch):  # watching again: the old watch leaves the optimizer
             old.close()
@@ -106,6 +109,8 @@ class MagicCommands:
         arguments = options.model
         if optimizer is not None:
             arguments += f", optimizer={options.optimizer}"
+        if monitor is not None:
+            arguments += f", monitor={options.monitor}"
         print(message("magic.created", name=options.output, what=f"ng.GradientWatch({arguments})"))
         if optimizer is None:
             print(message("magic.watch_step", name=options.output))

@@ -148,6 +148,7 @@ def test_an_nngraph_error_raised_by_the_cell_is_not_turned_into_a_usage_line(ip:
         ("monitor --mode up", "invalid choice: 'up'"),
         ("monitor --mod max", "unrecognized arguments: --mod max"),
         ("watch", "the following arguments are required: model"),
+        ("watch net --monitor net", "needs an ng.Monitor, got Sequential"),
         ('monitor --name "unclosed', "No closing quotation"),
         ("--depth 2 loss", "belong to %%nngraph"),
         ("-o g loss", "belong to %%nngraph"),
@@ -383,6 +384,18 @@ def test_watch_shows_its_live_view_in_a_notebook(ip: Any, monkeypatch: pytest.Mo
     assert ip.user_ns["shown"] == [ip.user_ns["watch"]]  # shown as its live view
     for name in ("w1", "watch"):
         ip.user_ns[name].close()
+
+
+def test_watch_with_a_monitor_tells_it_what_it_finds(
+    ip: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ip.run_line_magic("nngraph", "monitor -o mon")
+    ip.run_line_magic("nngraph", "watch net --monitor mon")
+    assert "watch = ng.GradientWatch(net, monitor=mon)" in capsys.readouterr().out
+    assert ip.user_ns["watch"].monitor is ip.user_ns["mon"]
+    ip.run_cell("net(torch.full((2, 3), float('nan'))).sum().backward(); watch.step()")
+    assert {event.detector for event in ip.user_ns["mon"].events} == {"GradientWatch"}
+    ip.user_ns["watch"].close()
 
 
 def test_watching_again_under_the_same_name_stops_the_old_watch(ip: Any) -> None:

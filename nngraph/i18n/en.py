@@ -216,6 +216,7 @@ MESSAGES: dict[str, str] = {
         "  %nngraph watch MODEL [options]   per-layer gradient norms, kept as watch\n"
         "      --optimizer OPT           record a step at every OPT.step(); without it,\n"
         "                                call watch.step() after each loss.backward()\n"
+        "      --monitor MON             also tell MON (an ng.Monitor) what it finds\n"
         "      -o NAME                   keep the watch in the variable NAME (default watch)\n"
         "  %nngraph lang en|pl           switch the language of nngraph"
     ),
@@ -223,7 +224,7 @@ MESSAGES: dict[str, str] = {
         "usage: %nngraph EXPR | %%nngraph [--depth N] [--view forward|backward] "
         "[--color-by grad|value|none] [--model MODEL] [-o NAME] [-q] | %nngraph monitor "
         "[--model MODEL] [--metric METRIC] [--mode auto|min|max] [--name NAME] [-o NAME] | "
-        "%nngraph watch MODEL [--optimizer OPT] [-o NAME] | %nngraph lang en|pl "
+        "%nngraph watch MODEL [--optimizer OPT] [--monitor MON] [-o NAME] | %nngraph lang en|pl "
         "(help: %nngraph?)"
     ),
     "magic.language": "nngraph speaks {language} (it knows {known}): %nngraph lang {other} switches",

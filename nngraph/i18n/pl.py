@@ -223,6 +223,7 @@ MESSAGES: dict[str, str] = {
         "  %nngraph watch MODEL [opcje]  normy gradientów warstw, zapamiętane jako watch\n"
         "      --optimizer OPT           zapisuj krok przy każdym OPT.step(); bez tej opcji\n"
         "                                wywołuj watch.step() po każdym loss.backward()\n"
+        "      --monitor MON             przekazuj też to, co znajdzie, monitorowi MON\n"
         "      -o NAZWA                  zapamiętaj obiekt w zmiennej NAZWA (domyślnie watch)\n"
         "  %nngraph lang en|pl           zmień język nngraph"
     ),
@@ -230,7 +231,7 @@ MESSAGES: dict[str, str] = {
         "użycie: %nngraph WYRAŻENIE | %%nngraph [--depth N] [--view forward|backward] "
         "[--color-by grad|value|none] [--model MODEL] [-o NAZWA] [-q] | %nngraph monitor "
         "[--model MODEL] [--metric METRYKA] [--mode auto|min|max] [--name NAZWA] [-o NAZWA] | "
-        "%nngraph watch MODEL [--optimizer OPT] [-o NAZWA] | %nngraph lang en|pl "
+        "%nngraph watch MODEL [--optimizer OPT] [--monitor MON] [-o NAZWA] | %nngraph lang en|pl "
         "(pomoc: %nngraph?)"
     ),
     "magic.language": "język nngraph: {language} (zna: {known}); zmiana: %nngraph lang {other}",
