@@ -1,6 +1,7 @@
 """Zero gates: a learnable multiplier that starts at zero, so what comes before it gets a
-gradient of exactly zero at first, yet learns from the second step on; and the one cause
-below every layer when none gets a gradient (`one_cause_of_no_gradient`).
+gradient of exactly zero at first, yet learns from the second step on; the one cause
+below every layer when none gets a gradient (`one_cause_of_no_gradient`); and a layer that got
+no examples in this batch (`ran_on_no_examples`: an expert the router sends nothing to).
 
 torchvision's `zero_init_residual=True` (the last BatchNorm weight of each residual branch),
 LoRA's `B`, ReZero's `alpha` and DiT's adaLN-Zero all start so. The gate itself gets a
@@ -31,6 +32,7 @@ __all__ = [
     "all_zero",
     "fed_zeros",
     "one_cause_of_no_gradient",
+    "ran_on_no_examples",
     "reads_zero_weight",
     "small_gated",
     "zero_gated",
@@ -77,6 +79,33 @@ def fed_zeros(g: Graph, weight: Any) -> bool:
             data = [d for d in read if not learnable(d) and d.get("value")]
             return all(all_zero(d) for d in data)
     return False
+
+
+def ran_on_no_examples(g: Graph, weight: Any) -> bool:
+    """Whether every op that computes with `weight` (past the transpose a Linear's weight goes
+    through) ran on no examples: its result has 0 rows, and so has the data it reads (an op
+    or an input, not a learnable leaf). Its gradient is then a sum over no examples, exactly
+    zero: a mixture-of-experts expert the router sends no token to runs on `x[sel]` of shape
+    [0, 8]. Where the data is not in the graph (`graph_of` of an input that needs no gradient),
+    the result's 0 rows say it: from shapes alone, so `graph_of` says it as `trace` does."""
+    nodes = g._node
+    steps = {
+        s
+        for s in g._succ[weight]
+        if len(g._pred[s]) == 1 and (_op(nodes[s]) in _RESHAPING or not nodes[s].get("value"))
+    }
+    readers = [r for s in g._succ[weight] for r in (g._succ[s] if s in steps else [s])]
+    if not readers:
+        return False
+    for op in readers:
+        shape = nodes[op].get("shape")
+        if nodes[op].get("kind") != "op" or not shape or shape[0] != 0:
+            return False
+        data = [nodes[p] for p in g._pred[op] if p not in steps and not learnable(nodes[p])]
+        data = [d for d in data if d.get("kind") in ("op", "input") and d.get("shape")]
+        if data and not any(d["shape"][0] == 0 for d in data):
+            return False
+    return True
 
 
 def reads_zero_weight(g: Graph, op: Any) -> bool:

@@ -20,7 +20,13 @@ from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
 from nngraph.graph._finding import describe, finding, weight_of
 from nngraph.graph._flow import HIDDEN_JUDGED, RMS_HUGE, RMS_TINY, Layer, flow, head_step
-from nngraph.graph._gates import fed_zeros, one_cause_of_no_gradient, small_gated, zero_gated
+from nngraph.graph._gates import (
+    fed_zeros,
+    one_cause_of_no_gradient,
+    ran_on_no_examples,
+    small_gated,
+    zero_gated,
+)
 from nngraph.graph._growth import growing_values, shrinking_values
 from nngraph.graph._inputs import large_inputs
 from nngraph.graph._lossinput import loss_inputs
@@ -263,7 +269,20 @@ def _gradient_flow(
     findings = []
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
-        if layer.rms < RMS_TINY:
+        if layer.rms == 0 and ran_on_no_examples(g, layer.node):
+            # an expert no example was routed to: nothing vanished, nothing is cut
+            findings.append(
+                finding(
+                    "no_gradient",
+                    "no_gradient_no_examples",
+                    "backward",
+                    layer.node,
+                    layer.module,
+                    where_module=name,
+                    no_examples=True,
+                )
+            )
+        elif layer.rms < RMS_TINY:
             fed = layer.rms == 0 and fed_zeros(g, layer.node)  # the bias learns: its input is 0
             key = "vanishing_zero_input" if fed else "vanishing_zero"
             flags: dict[str, Any] = {"zero_input": True} if fed else {}

@@ -88,7 +88,8 @@ def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | 
         return "dead" if module and f["units"] else None
     if kind == "accumulated" and isinstance(f.get("name"), str):
         return "accumulated_unregistered" if module in unregistered else "accumulated"
-    if kind == "no_gradient" and module and not {"name", "shape", "output_shape"} & set(f):
+    no_gradient_keys = {"name", "shape", "output_shape", "no_examples"}  # not a cut graph
+    if kind == "no_gradient" and module and not no_gradient_keys & set(f):
         return "no_gradient"
     return None
 
@@ -101,7 +102,7 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
     4 mistakes of their own (a forgotten `zero_grad()`, weights all zero, a cut graph) and any
     other flag; 5 how the gradient shrinks or grows through the layers (or the steps of a recurrent
     layer); 6 what each layer
-    shows (dead units, a tiny or huge gradient). `key` is its :func:`message_key`.
+    shows (dead units, a tiny or huge gradient, no examples in this batch). `key` is its :func:`message_key`.
 
     >>> rank({"kind": "inf", "where": "backward"}), rank({"kind": "inf", "where": "forward"})
     (1, 0)
@@ -113,7 +114,7 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
         return 0 if f.get("where") == "forward" else 1
     if kind in ("untrained_norm", "loss_input"):
         return 2
-    if kind == "dead" or key in _PER_LAYER:
+    if kind == "dead" or key in _PER_LAYER or f.get("no_examples"):
         return 6
     if kind in ("vanishing", "exploding"):
         return 5 if ("per_layer" in f or "per_step" in f) and "mean" not in f else 3

@@ -1859,6 +1859,12 @@ MESSAGES: dict[str, str] = {
         "or torch.no_grad() in forward), so this layer does not learn. If that is meant (a "
         "frozen feature extractor), call requires_grad_(False) on it."
     ),
+    "graph.health.no_gradient_no_examples": (
+        "The weights of {where_module} get a gradient of exactly zero because this layer got no "
+        "examples in this batch: its input has shape [0, ...] (a branch or an expert this batch "
+        "routes nothing to), so its weights learn nothing from this batch. Nothing is wrong with "
+        "the gradient: the layer learns once examples reach it."
+    ),
     "graph.health.no_gradient_unused": (
         "The weights of {where_module} get no gradient at all, though they took part in the "
         "forward pass: their result goes only to {output}."

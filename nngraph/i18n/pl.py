@@ -1959,6 +1959,13 @@ MESSAGES: dict[str, str] = {
         "albo torch.no_grad() w forward), więc ta warstwa się nie uczy. Jeśli tak ma być "
         "(zamrożony ekstraktor cech), wywołaj na niej requires_grad_(False)."
     ),
+    "graph.health.no_gradient_no_examples": (
+        "Wagi {where_module} dostają gradient równy dokładnie zeru, bo ta warstwa nie dostała w "
+        "tej partii żadnego przykładu: jej wejście ma kształt [0, ...] (gałąź albo ekspert, do "
+        "którego ta partia niczego nie kieruje), więc jej wagi niczego się nie uczą z tej partii. "
+        "Z gradientem wszystko jest w porządku: warstwa zacznie się uczyć, gdy dotrą do niej "
+        "przykłady."
+    ),
     "graph.health.no_gradient_unused": (
         "Wagi {where_module} nie dostają żadnego gradientu, choć brały udział w przejściu w "
         "przód: ich wynik trafia tylko do {output}."

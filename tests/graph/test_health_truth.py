@@ -1012,6 +1012,86 @@ def test_a_weight_gradient_a_hook_zeroes_is_not_said_to_come_from_zero_inputs():
     assert "zero_input" not in vanishing and "learns nothing" in vanishing["message"]
 
 
+# -- an expert the router sends nothing to: no examples, nothing vanished ------------------------
+
+
+class TopOneExperts(nn.Module):
+    """A mixture of experts with top-1 routing; an expert no example is routed to runs on an
+    empty batch `x[sel]` of shape [0, 8]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = nn.Linear(8, 4)
+        self.experts = nn.ModuleList(
+            nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 8)) for _ in range(4)
+        )
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        weight, chosen = self.gate(x).softmax(-1).max(-1)
+        out = torch.zeros_like(x)
+        for e, expert in enumerate(self.experts):
+            sel = chosen == e
+            out = out.index_put((sel,), weight[sel, None] * expert(x[sel]))
+        return self.head(out)
+
+
+def routed(gate_bias: list[float]) -> tuple[TopOneExperts, torch.Tensor, torch.Tensor]:
+    """The model, its gate biased by `gate_bias`, with a batch of 12 examples and targets."""
+    torch.manual_seed(0)
+    model = TopOneExperts()
+    with torch.no_grad():
+        model.gate.bias.copy_(torch.tensor(gate_bias))
+    return model, torch.randn(12, 8), torch.randint(0, 3, (12,))
+
+
+def experts_with_no_gradient(gate_bias: list[float]) -> list[int]:
+    """The truth, from a plain backward: the experts whose first weight gets exactly zero."""
+    model, x, y = routed(gate_bias)
+    F.cross_entropy(model(x), y).backward()
+    return [i for i, e in enumerate(model.experts) if e[0].weight.grad.count_nonzero() == 0]
+
+
+def routed_graph(capture: str, gate_bias: list[float]) -> ng.Graph:
+    model, x, y = routed(gate_bias)
+    if capture == "trace":
+        return ng.trace(model, x, loss=lambda out: F.cross_entropy(out, y))
+    if capture == "record":
+        with ng.record(model) as rec:
+            F.cross_entropy(model(x), y).backward()
+        return rec.graph
+    loss = F.cross_entropy(model(x), y)
+    loss.backward()
+    return ng.graph_of(loss, params=model)
+
+
+@pytest.mark.parametrize("capture", ["trace", "record", "graph_of"])
+def test_an_expert_no_example_is_routed_to_is_said_to_get_no_examples_not_to_vanish(capture: str):
+    """Sweep A: expert 3 ran on an empty batch, so its weights get exactly zero; that was
+    filed under `vanishing`, which sends a student looking for a depth problem."""
+    unused = [5.0, 5.0, 5.0, -20.0]  # expert 3 is never chosen
+    assert experts_with_no_gradient(unused) == [3]
+    g = routed_graph(capture, unused)
+    findings = g.health()
+    assert [(f["kind"], f["module"], f.get("no_examples")) for f in findings] == [
+        ("no_gradient", "experts.3.0", True),
+        ("no_gradient", "experts.3.2", True),
+    ]
+    assert "got no examples in this batch: its input has shape [0, ...]" in findings[0]["message"]
+    summary = g.summary()
+    assert "[vanishing]" not in summary and "[no gradient]" in summary
+    ng.set_language("pl")
+    polish = g.health()[0]["message"]
+    ng.set_language("en")
+    assert "nie dostała w tej partii żadnego przykładu" in polish
+
+
+@pytest.mark.parametrize("capture", ["trace", "record", "graph_of"])
+def test_experts_that_all_get_examples_have_no_finding(capture: str):
+    assert experts_with_no_gradient([0.0, 0.0, 0.0, 0.0]) == []
+    assert routed_graph(capture, [0.0, 0.0, 0.0, 0.0]).health() == []
+
+
 # -- vanishing and exploding: a steady change the output layer hides ---------------------------
 
 
