@@ -1051,7 +1051,7 @@ MESSAGES: dict[str, str] = {
         " resume(), żeby trenować dalej."
     ),
     "monitor.patience.reading.chance": (
-        "{best:.3g} to prawie dokładnie ln {k} = {ln:.3g}, czyli entropia krzyżowa zgadywania na"
+        "{best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na"
         " chybił trafił spośród {k} klas: jeśli ta strata to entropia krzyżowa, model się nie"
         " uczy. Sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą w tej"
         " kolejności, i funkcję straty."

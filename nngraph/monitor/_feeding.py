@@ -28,7 +28,7 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import MAX_EVENTS, Event, short_repr
 from nngraph.monitor._history import Series
-from nngraph.monitor.detectors import Detector, check_detector, checked_detectors
+from nngraph.monitor.detectors import Detector, Divergence, check_detector, checked_detectors
 
 __all__ = ["DetectorFeeding"]
 
@@ -104,21 +104,25 @@ class DetectorFeeding:
         """Feed this call to every detector; the events it raised (recorded), stamped with the
         monitor's epoch of the evaluation they judge (``epoch``, or an earlier one for an
         evaluation held back until its row ended: see :meth:`Detector.feed`)."""
-        new_events: list[Event] = []
+        raised: list[tuple[Event, bool]] = []  # each event, and whether Divergence raised it
         for det in self._detectors:
             if id(det) not in self._fed:
                 self._catch_up(det)
             event = det.feed(step, values, epoch)  # the monitor's epochs, in their words too
-            if event is not None and not _told_already(event, new_events):
-                new_events.append(event)
-                self._record(event)
+            if event is not None:
+                raised.append((event, isinstance(det, Divergence)))
+        new_events = [e for i, (e, _) in enumerate(raised) if not _told_already(i, raised)]
+        for event in new_events:
+            self._record(event)
         return new_events
 
     def _close_detectors(self) -> list[Event]:
         """The run or the step has ended: each detector judges an evaluation it still holds back
         waiting for its training value (:meth:`Detector.close`); the events raised (recorded)."""
         self._check_new_detectors()
-        new_events = [e for det in self._detectors if (e := det.close()) is not None]
+        closed = [(det.close(), isinstance(det, Divergence)) for det in self._detectors]
+        raised = [(event, precise) for event, precise in closed if event is not None]
+        new_events = [e for i, (e, _) in enumerate(raised) if not _told_already(i, raised)]
         for event in new_events:
             self._record(event)
         return new_events
@@ -244,9 +248,30 @@ class DetectorFeeding:
             det.resume()
 
 
-def _told_already(event: Event, told: list[Event]) -> bool:
-    """Whether `event` says a divergence another detector said at this same call (Divergence
-    and GL both see a NaN), as strongly: the run is told once."""
+def _told_already(index: int, raised: list[tuple[Event, bool]]) -> bool:
+    """Whether the event at ``index`` of ``raised`` (the events of one call, each with whether
+    :class:`Divergence` raised it) says a divergence another one says, at least as strongly
+    (it stops, or this one does not): Divergence and GL both see a NaN, and the run is told
+    once. Divergence's explanation is the one told, whatever the order of the detectors (it
+    tells a NaN in the data from a learning rate too high; GL only says "diverged"); between
+    two of the same sort, the first one.
+
+        >>> from nngraph.monitor._common import Event
+        >>> def nan(detector: str) -> Event:
+        ...     return Event(1.0, 1, detector, "divergence", detector + ".nan", "nan", stop=True)
+        >>> raised = [(nan("gl"), False), (nan("divergence"), True)]
+        >>> _told_already(0, raised), _told_already(1, raised)
+        (True, False)
+    """
+    event, precise = raised[index]
     if event.kind != "divergence":
         return False
-    return any(e.kind == "divergence" and (e.stop or not event.stop) for e in told)
+    for other_index, (other, other_precise) in enumerate(raised):
+        if other_index == index or other.kind != "divergence":
+            continue
+        as_strongly = other.stop or not event.stop
+        preferred = other_precise and not precise
+        first = other_precise == precise and other_index < index
+        if as_strongly and (preferred or first):
+            return True
+    return False

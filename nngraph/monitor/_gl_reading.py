@@ -132,16 +132,17 @@ def unstable_verdict(
     training (a learning rate too high), not overfitting: the training loss clearly rose since
     the best epoch (on average: ``stalled``), the validation loss jumped in one evaluation from
     ``previous`` to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
-    ``train`` is far above its lowest value of the run (``unstable``, see
-    :meth:`TrainingTrend.far_above_low`). None when none holds. ``words=False``: the key
-    alone, with ``fields`` (see :func:`gl_reading`)."""
+    ``train`` is far above its lowest value of the run and not still below its level at the
+    best epoch (``unstable``, see :meth:`TrainingTrend.far_above_low`). None when none
+    holds. ``words=False``: the key alone, with ``fields`` (see :func:`gl_reading`)."""
     name = type(det).__name__.lower()
     trend = tracker.now()
     if trend is not None and trend.rose(scale=det.best):
         return f"{name}.stalled", {**fields, **trend_fields(det, trend)} if words else fields
     if sudden_jump(previous, value, train):
         return f"{name}.jump", {**fields, "previous": previous, "value": value}
-    low = tracker.far_above_low(train, scale=det.best)
+    before = trend.before if trend is not None else None
+    low = tracker.far_above_low(train, scale=det.best, before=before)
     if train is None or low is None:
         return None
     if not words:

@@ -214,6 +214,7 @@ class TrainingTrend:
         self._tail: tuple[tuple[int, float], ...] = ()
         self._count = 0
         self._low: tuple[int, float] | None = None  # the lowest finite value of the run
+        self._low_at_best: float | None = None  # ... up to the best epoch
         self._lately: tuple[float, ...] = ()  # the latest HISTORY values, for the pace
         self._up_to_best: tuple[float, ...] = ()  # those at the best epoch
         self._pace: tuple[float, bool] | None = None  # its pace and steadiness, once asked
@@ -227,6 +228,7 @@ class TrainingTrend:
             self._add(shown, train)
         if best:  # the values up to the best epoch, from before its head and tail
             self._up_to_best, self._pace = self._lately, None
+            self._low_at_best = self._low[1] if self._low is not None else None
 
     def _pace_up_to_best(self) -> tuple[float, bool]:
         """How much it fell per evaluation up to the best epoch (NaN: unknown), and whether
@@ -288,24 +290,39 @@ class TrainingTrend:
         the best epoch; by as much above it, for a value at or below 0), with ``spikes`` on."""
         return self._spikes and value - at_best > (UNSTABLE - 1) * abs(at_best)
 
-    def far_above_low(self, train: float | None, scale: float) -> tuple[int, float] | None:
+    def far_above_low(
+        self, train: float | None, scale: float, before: float | None = None
+    ) -> tuple[int, float] | None:
         """The lowest training value of the run, as (epoch shown, value), when ``train`` is
         more than :data:`UNSTABLE` times it (a positive one) and not far below ``scale``, the
         best validation loss (see :data:`MEMORISED`): training has become unstable. None
-        otherwise (a training loss memorised near 0 that wobbles is not).
+        otherwise (a training loss memorised near 0 that wobbles is not), nor when ``train``
+        is below ``before`` (the training loss at the best epoch) and not far above its lowest
+        value up to then: the model learned its training data since the best while the
+        validation loss rose (seen: "unstable" after 450 epochs of memorising, one noisy 0.24
+        against 0.61 at the best epoch). A best inside a spike (3.0 after 0.2) does not count.
 
             >>> trend = TrainingTrend()
             >>> for epoch, train in enumerate([0.68, 35.4, 10.3], 1):
             ...     trend.add(epoch, train, best=True)
             >>> trend.far_above_low(10.3, scale=8.3), trend.far_above_low(1.0, scale=8.3)
             ((1, 0.68), None)
+            >>> memorising = TrainingTrend()
+            >>> for epoch, train in enumerate([0.61, 0.4, 0.11], 1):
+            ...     memorising.add(epoch, train, best=epoch == 1)
+            >>> memorising.far_above_low(0.24, scale=0.38, before=0.61) is None
+            True
         """
         low = self._low
         if train is None or low is None or not low[1] > 0:
             return None
-        if train > UNSTABLE * low[1] and train > MEMORISED * abs(scale):
-            return low
-        return None
+        if not (train > UNSTABLE * low[1] and train > MEMORISED * abs(scale)):
+            return None
+        learned = before is not None and train < before
+        at_best = self._low_at_best
+        if learned and at_best is not None and not train > UNSTABLE * at_best:
+            return None
+        return low
 
 
 def _fall_per_evaluation(values: tuple[float, ...]) -> tuple[float, float]:

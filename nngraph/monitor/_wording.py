@@ -23,40 +23,46 @@ _COMPACT = 10_000.0
 #: From this many percent on (11 times the best) a value above its best is said in times:
 #: ``about 83 times its best`` reads more easily than ``8233.3% above its best``.
 _TIMES = 1000.0
-#: Digits added at most so that a shown number is visibly above its threshold.
+#: Digits added at most so that a shown number is visibly above its threshold, ...
 _MORE_DIGITS = 6
+#: ... but at most this many finer than the threshold's last digit: ``5.001%`` for GL(5),
+#: not ``5.0000000%`` for a rise above 5 by float rounding alone.
+_FINER = 3
 
 
 def plain(x: float, above: float = -math.inf) -> str:
     """A number with 3 significant digits, in scientific notation only from 10,000 on (a
-    per-mille value of 2000 is ``2000``, not ``2e+03``); more digits (at most 6) where that
-    shows it above ``above`` (a quotient of 0.5004 that exceeds 0.5 is ``0.5004``).
+    per-mille value of 2000 is ``2000``, not ``2e+03``); more digits (see :func:`_above`) where
+    that shows it above ``above`` (a quotient of 0.5004 that exceeds 0.5 is ``0.5004``).
 
         >>> plain(2000.4), plain(12.345), plain(0.5), plain(0.000012345), plain(math.inf)
         ('2000', '12.3', '0.5', '0.0000123', 'inf')
-        >>> plain(0.50039, above=0.5), plain(123456.0)
-        ('0.5004', '1.23e5')
+        >>> plain(0.50039, above=0.5), plain(123456.0), plain(0.5 + 1e-12, above=0.5)
+        ('0.5004', '1.23e5', '0.5001')
     """
     if not math.isfinite(x) or x == 0:
         return f"{x:g}"
     if abs(x) >= _COMPACT:
         return _scientific(x, 2, above)
     decimals = max(0, 2 - math.floor(math.log10(abs(x))))
-    text = _above(lambda d: f"{x:.{decimals + d}f}", above)
+    text = _above(x, lambda v, d: f"{v:.{decimals + d}f}", above)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def percent_text(x: float, above: float) -> str:
-    """A generalization loss in percent, as GL's explanations show it: one decimal, more (at
-    most 6) where that would not show it above ``above`` (5.04 for GL(5), not 5.0), and in
+    """A generalization loss in percent, as GL's explanations show it: one decimal, more where
+    that would not show it above ``above`` (5.04 for GL(5), not 5.0; see :func:`_above`:
+    5.001 for a rise above 5 by float rounding alone, not 5.0000000), and in
     scientific notation from 10,000 on (a best of 1e-12 gives 5.0e13, not 14 digits).
 
         >>> percent_text(5.62, 5), percent_text(5.04, 5), percent_text(0.0004, 0), percent_text(5e13, 5)
         ('5.6', '5.04', '0.0004', '5.0e13')
+        >>> percent_text(5.000000000000004, 5), percent_text(4.9, 5)
+        ('5.001', '4.9')
     """
     if abs(x) >= _COMPACT:
         return _scientific(x, 1, above)
-    return _above(lambda d: f"{x:.{1 + d}f}", above)
+    return _above(x, lambda v, d: f"{v:.{1 + d}f}", above)
 
 
 def above_text(
@@ -83,18 +89,41 @@ def above_text(
 
 def _scientific(x: float, decimals: int, above: float) -> str:
     """``5.0e13`` (Python writes ``5.0e+13``), with more decimals where needed as above."""
-    mantissa, exponent = _above(lambda d: f"{x:.{decimals + d}e}", above).split("e")
+    mantissa, exponent = _above(x, lambda v, d: f"{v:.{decimals + d}e}", above).split("e")
     return f"{mantissa}e{int(exponent)}"
 
 
-def _above(write: Callable[[int], str], above: float) -> str:
-    """``write(d)`` for the fewest extra digits ``d`` (at most 6) that show a number above
-    ``above``."""
+def _above(x: float, write: Callable[[float, int], str], above: float) -> str:
+    """``write(x, d)`` for the fewest extra digits ``d`` (at most :data:`_MORE_DIGITS`, and
+    at most :data:`_FINER` digits finer than the last digit of ``above``) that show ``x`` above
+    ``above``; where none do (``x`` above it by float rounding alone), ``x`` rounded up by one
+    unit in the last digit shown, so that it still reads as above it. ``x`` at or below
+    ``above``: ``write(x, 0)``.
+
+        >>> _above(5.000000000000004, lambda v, d: f"{v:.{1 + d}f}", 5)
+        '5.001'
+    """
+    if not x > above:
+        return write(x, 0)
+    limited = math.isfinite(above) and above != 0
+    finest = _last_digit(f"{abs(above):g}") - _FINER if limited else -math.inf
     for more in range(_MORE_DIGITS + 1):
-        text = write(more)
+        text = write(x, more)
         if float(text) > above:
+            return text
+        if _last_digit(text) <= finest:
             break
-    return text
+    return write(x + 10.0 ** _last_digit(text), more)
+
+
+def _last_digit(text: str) -> int:
+    """The power of ten of the last digit of the number ``text`` (``5.000``, ``5.00e+13``).
+
+    >>> _last_digit("5.000"), _last_digit("5.00e+13"), _last_digit("12"), _last_digit("1e-05")
+    (-3, 11, 0, -5)
+    """
+    mantissa, _, exponent = text.partition("e")
+    return int(exponent or 0) - len(mantissa.partition(".")[2])
 
 
 def rising_trail(values: list[float]) -> str:

@@ -240,6 +240,30 @@ def test_a_training_loss_far_above_its_lowest_value_is_unstable_even_while_it_fa
     assert [(e.epoch, e.message_id) for e in up.events] == [(4, "up.unstable")]
 
 
+def memorising_then_one_noisy_training_value() -> list[tuple[float, float]]:
+    """The shape of sweep 24B's real run R10: the best validation loss at epoch 5, then 95
+    epochs of memorising (training 0.61 -> 0.1, validation 0.38 -> 1.4), then one training
+    value 2.2 times its recent low but far below its level at the best epoch."""
+    curve = [(0.71, 0.62), (0.65, 0.54), (0.63, 0.47), (0.62, 0.41), (0.61, 0.38)]
+    for epoch in range(6, 101):
+        wobble = 0.01 if epoch % 2 else -0.01
+        curve.append((0.1 + 0.5 * 0.96 ** (epoch - 5) + wobble, 0.38 + 0.011 * (epoch - 5)))
+    return [*curve, (0.22, 1.4)]
+
+
+def test_one_noisy_training_value_after_long_memorising_is_not_called_unstable() -> None:
+    """Sweep 24B, finding 1: after 450 epochs of textbook memorising GL's last word was
+    "training has become unstable, which is not overfitting" (training 0.24 against 0.61 at
+    the best epoch, but 2.2 times a minimum 14 epochs old)."""
+    mon = Monitor(display=False, detectors=[GL(5), PQ(0.5, 5), UP(3, 5)])
+    for epoch, (train, val) in enumerate(memorising_then_one_noisy_training_value(), 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    assert "memorise" in mon.events[-1].message
+    for event in mon.events:
+        assert not event.message_id.endswith("unstable"), event.message
+        assert "not overfitting" not in event.message, event.message
+
+
 def test_a_memorised_training_loss_next_to_a_doubling_validation_loss_is_still_overfitting() -> (
     None
 ):
@@ -568,6 +592,24 @@ def test_patience_leaves_a_loss_that_moves_to_the_keras_rule() -> None:
     alone = Patience(20)
     for epoch in range(1, 60):
         assert alone.update(epoch, val_loss=0.5 - 1e-5 * epoch) is None
+
+
+def test_the_classroom_set_says_a_learning_rate_far_too_low_barely_moves_the_loss() -> None:
+    """Sweep 24B, finding 3: both losses fell 0.01% per epoch for 200 epochs (as a real SGD
+    run at lr = 1e-5: 0.1624 -> 0.1602 in 100 epochs) and nothing was said."""
+    mon = Monitor(display=False)
+    for epoch in range(1, 201):
+        mon.log(epoch, loss=0.1969 * (1 - 1e-4 * epoch), val_loss=0.1624 * (1 - 1e-4 * epoch))
+    (event,) = mon.events
+    assert (event.epoch, event.message_id) == (21, "patience.barely_moved")
+    assert "not learning" in event.message and "check the learning rate" in event.message
+
+
+def test_patience_lets_a_slow_run_that_learns_fall_a_thousandth_per_epoch_in_silence() -> None:
+    slow = Patience(5)  # 2% in 20 epochs: slow, but it learns (judged from epoch 6 on)
+    for epoch in range(1, 60):
+        fall = 1 - 1e-3 * epoch
+        assert slow.update(epoch, loss=0.9 * fall, val_loss=0.7 * fall) is None
 
 
 def test_patience_resumed_on_a_creeping_loss_waits_its_patience_again() -> None:

@@ -108,6 +108,22 @@ def test_a_rise_of_over_1000_percent_is_said_in_times() -> None:
     )
 
 
+def test_a_rise_above_the_limit_by_float_rounding_alone_shows_few_digits_still_above() -> None:
+    """Sweep 24B, finding 6c: 0.4 then 0.4 + 0.002 * 10 printed "5.0000000% above its best"
+    (5.0% would read as not above the limit of 5)."""
+
+    def rounding_rise_message() -> str:
+        gl = GL(5)
+        for epoch, value in enumerate([0.5, 0.4, 0.41, 0.4 + 0.002 * 10], 1):
+            gl.update(epoch, val_loss=value)
+        (event,) = gl.events
+        return event.message
+
+    assert rounding_rise_message().startswith("validation loss is 5.001% above its best (0.4 ")
+    ng.set_language("pl")
+    assert "o 5,001% powyżej swojej najlepszej wartości" in rounding_rise_message()
+
+
 # ----------------------------------------------------------------------------- B13: repr
 
 

@@ -344,6 +344,23 @@ def test_a_divergence_two_detectors_see_at_once_is_told_once(bad: float) -> None
     assert mon.should_stop
 
 
+@pytest.mark.parametrize("gl_first", [True, False])
+def test_a_nan_gl_and_divergence_both_see_gets_divergences_explanation_in_any_order(
+    gl_first: bool,
+) -> None:
+    """Sweep 24B, finding 3b: with [GL(5), Divergence()] a NaN batch got GL's "diverged, try a
+    smaller learning rate" and Divergence's "check the data for NaN first" was dropped."""
+    pair: list[detectors.Detector] = [GL(5), Divergence()] if gl_first else [Divergence(), GL(5)]
+    mon = Monitor(detectors=pair, display=False)
+    for epoch in range(1, 32):
+        train = math.nan if epoch == 30 else math.exp(-epoch / 20) + 0.1  # a NaN batch
+        mon.log(epoch, loss=train, val_loss=train + 0.05)
+    (event,) = mon.events
+    assert event.detector.startswith("Divergence") and event.epoch == 30
+    assert "Check the data for NaN first" in event.message
+    assert mon.stop_event is event
+
+
 def test_nan_counts_as_no_improvement() -> None:
     assert first_event(Patience(2), None, [1.0, math.nan, math.nan]) == 3
 

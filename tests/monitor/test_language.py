@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from tests.tables import columns
 
 import nngraph as ng
 from nngraph.monitor import Monitor, Runs
 from nngraph.monitor._common import epochs
 from nngraph.monitor._text import TextPrinter
-from nngraph.monitor.detectors import GL, UP
+from nngraph.monitor.detectors import GL, UP, Patience
+from tests.tables import columns
 
 CURVE = [(1.0, 1.0), (0.8, 0.9), (0.6, 0.95)]  # validation loss turns up at epoch 3
 
@@ -185,3 +185,22 @@ def test_patience_with_min_delta_in_polish_says_what_it_measured(metric: str, na
         assert event.message.startswith(name)
     at = "0,72" if metric == "val_acc" else "0,28"
     assert f"(licząc od wartości {at} z epoki 5): dalszy trening raczej nic nie da." in texts[0]
+
+
+def test_the_polish_chance_reading_says_close_to_ln_2_as_the_english_does() -> None:
+    """Sweep 24B, finding 6f: Polish said "0,7 to prawie dokładnie ln 2" (almost exactly)
+    where English says "0.7 is close to ln 2"."""
+
+    def chance_message() -> str:
+        patience = Patience(20)
+        for epoch in range(1, 31):
+            patience.update(
+                epoch, loss=0.7 + 0.001 * (epoch % 2), val_loss=0.7 + 0.002 * (epoch % 3)
+            )
+        return patience.events[0].message
+
+    assert "0.7 is close to ln 2 = 0.693, the cross-entropy of guessing" in chance_message()
+    ng.set_language("pl")
+    polish = chance_message()
+    assert "0,7 leży blisko ln 2 = 0,693, czyli entropii krzyżowej zgadywania" in polish
+    assert "dokładnie" not in polish

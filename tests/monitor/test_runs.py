@@ -6,11 +6,11 @@ import warnings
 from typing import Any
 
 import pytest
-from tests.tables import columns
 
 import nngraph as ng
 from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor, Runs, Update, compare
+from tests.tables import columns
 
 
 def lab(runs: Runs) -> None:

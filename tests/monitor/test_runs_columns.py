@@ -4,10 +4,10 @@ another metric than the monitor's, also once the history is compacted (sweep DD,
 from __future__ import annotations
 
 import pytest
-from tests.tables import columns
 
 import nngraph as ng
 from nngraph.monitor import Monitor, Runs
+from tests.tables import columns
 
 
 def three_runs_with_their_own_names() -> Runs:
