@@ -540,6 +540,12 @@ MESSAGES: dict[str, str] = {
         "e.g. training_progress([1.2, 1.1, 1.0]); got {value!r}"
     ),
     "monitor.warn.listener": "nngraph: a monitor listener failed ({exc}); it was removed",
+    "monitor.warn.mode_unknown": (
+        "nngraph Monitor: the name of metric {metric!r} does not say whether higher or lower is"
+        " better, so it is taken as a loss (lower is better) and the best epoch is its lowest"
+        ' value; for an accuracy or a score pass mode="max", and mode="min" to keep it'
+        " a loss without this warning"
+    ),
     "monitor.warn.view": "nngraph: live view unavailable ({exc}); printing text",
     "monitor.param.pq_k": "PQ strip length k",
     "monitor.param.gl_alpha": "GL alpha",

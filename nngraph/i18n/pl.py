@@ -569,6 +569,12 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.listener": (
         "nngraph: słuchacz monitora zgłosił błąd ({exc}), więc został odłączony"
     ),
+    "monitor.warn.mode_unknown": (
+        "nngraph Monitor: z nazwy metryki {metric!r} nie wynika, czy lepsza jest wyższa, czy"
+        " niższa wartość, więc jest traktowana jak strata (lepsza niższa), a najlepsza epoka to"
+        ' ta z najniższą wartością; dla dokładności albo innego wyniku podaj mode="max",'
+        ' a mode="min", żeby zostawić ją stratą bez tego ostrzeżenia'
+    ),
     "monitor.warn.view": "nngraph: widok na żywo jest niedostępny ({exc}); wypisuję tekst",
     "monitor.param.pq_k": "długość odcinka k w PQ",
     "monitor.param.gl_alpha": "alpha w GL",

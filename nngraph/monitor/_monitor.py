@@ -22,10 +22,11 @@ and the listeners of a live view (:class:`~nngraph.monitor._live.LiveUpdates`:
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._best import Best, BestTracking, ModelChanges
@@ -44,7 +45,7 @@ from nngraph.monitor._feeding import DetectorFeeding
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._live import LiveUpdates
-from nngraph.monitor._names import Mode, is_metric_name, is_validation, resolve_mode
+from nngraph.monitor._names import Mode, is_metric_name, is_validation, mode_known, resolve_mode
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._params import _nonnegative
 from nngraph.monitor._records import MetricRecords
@@ -127,6 +128,9 @@ class Monitor(
         if name is not None and not isinstance(name, str):
             raise NNGraphError(message("monitor.error.name", value=name))
         resolved = resolve_mode(mode, metric)
+        if mode == "auto" and not mode_known(metric):  # `val_poprawnosc`: a loss, or not?
+            text = message("monitor.warn.mode_unknown", metric=metric)
+            warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
         print_interval = _nonnegative(message("monitor.param.print_interval"), print_interval)
         flush_interval = _nonnegative(message("monitor.param.flush_interval"), flush_interval)
         check_display(display)

@@ -25,6 +25,7 @@ __all__ = [
     "Mode",
     "is_metric_name",
     "is_validation",
+    "mode_known",
     "nice_name",
     "resolve_mode",
     "train_twin",
@@ -58,6 +59,8 @@ _HIGHER_IS_BETTER = frozenset(
         "bleu", "rouge", "rougel", "meteor", "chrf", "cider", "bertscore",
         "psnr", "ssim", "snr", "sdr", "sisdr", "sisnr", "pesq", "stoi",
         "reward", "rewards", "return", "returns", "success", "win",
+        # Polish, written without its letters' marks (see _PLAIN)
+        "dokladnosc", "trafnosc", "precyzja", "czulosc", "swoistosc", "nagroda",
     }
 )  # fmt: skip
 #: Words that mean "lower is better"; they win over the words above (``val_top1_error``,
@@ -66,8 +69,11 @@ _LOWER_IS_BETTER = frozenset(
     {
         "loss", "error", "err", "mae", "mse", "rmse", "mape", "smape", "nll", "perplexity",
         "ppl", "cer", "wer", "eer", "ece", "brier", "fid", "kid", "lpips", "distance", "dist",
+        "cost", "strata", "blad", "koszt",  # the last three Polish: loss, error, cost
     }
 )  # fmt: skip
+#: Polish letters without their marks: `dokładność` is read as `dokladnosc`.
+_PLAIN = str.maketrans("ąćęłńóśźż", "acelnoszz")
 #: A likelihood or an evidence lower bound: higher is better, unless the name negates it.
 _LIKELIHOOD = frozenset({"likelihood", "loglikelihood", "loglik", "elbo"})
 _NEGATED = frozenset({"neg", "negative"})
@@ -94,7 +100,10 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
       (bleu, rouge, meteor, psnr, ssim, snr), a reward (reward, return, success, win), or a
       likelihood: likelihood, loglikelihood, loglik, elbo (``val_log_likelihood``,
       ``val_elbo``); the full list is ``_HIGHER_IS_BETTER``;
-    - else ``"min"`` (a loss or an error by another name).
+    - else ``"min"`` (a loss or an error by another name; :func:`mode_known` says whether a
+      word was found). Polish words count too, with or without their marks: dokładność,
+      trafność, precyzja, czułość, swoistość, nagroda are higher-is-better, strata, błąd,
+      koszt lower-is-better.
 
     >>> from nngraph.monitor._names import resolve_mode
     >>> resolve_mode("auto", "val_acc"), resolve_mode("auto", "val_loss"), resolve_mode("min", "acc")
@@ -105,19 +114,35 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
     ('max', 'min')
     >>> resolve_mode("auto", "val_ndcg@10"), resolve_mode("auto", "reward"), resolve_mode("auto", "fid_score")
     ('max', 'max', 'min')
+    >>> resolve_mode("auto", "val_dokładność"), resolve_mode("auto", "trafnosc"), resolve_mode("auto", "błąd")
+    ('max', 'max', 'min')
     """
     if not is_choice(mode, ("min", "max", "auto")):  # an array's == would answer elementwise
         raise NNGraphError(message("monitor.error.mode", value=mode))
     if mode == "min" or mode == "max":
         return mode
-    words = [w for w in re.split(r"[^a-z0-9]+", str(metric).lower()) if w]
+    return _mode_of_name(metric) or "min"
+
+
+def mode_known(metric: object) -> bool:
+    """Whether ``mode="auto"`` finds a word in the metric's name that says which way is better
+    (see :func:`resolve_mode`); else it takes the metric for a loss.
+
+    >>> mode_known("val_acc"), mode_known("val_loss"), mode_known("val_poprawnosc")
+    (True, True, False)
+    """
+    return _mode_of_name(metric) is not None
+
+
+def _mode_of_name(metric: object) -> Literal["min", "max"] | None:
+    words = [w for w in re.split(r"[\W_]+", str(metric).lower().translate(_PLAIN)) if w]
     stems = {w for word in words for w in (word, word.rstrip("0123456789"))}
     if stems & _LOWER_IS_BETTER or (stems & _NEGATED and stems & _LIKELIHOOD):
         return "min"
     higher = _HIGHER_IS_BETTER | _LIKELIHOOD
     if stems & higher or any(_TOP_K.fullmatch(word) for word in words):
         return "max"
-    return "min"
+    return None
 
 
 def is_metric_name(name: object) -> bool:

@@ -31,6 +31,8 @@ HIGHER = [
     # @k and _at_k spellings of ranking metrics
     "val_recall@10", "hits@10", "val_ndcg@5", "val_precision_at_5", "val_hit_at_10",
     "val_mAP@0.5",
+    # sweep 24c: a Polish lecture's names, with and without the letters' marks
+    "dokładność", "val_dokladnosc", "val_trafność", "Trafnosc", "val_precyzja", "czułość",
 ]  # fmt: skip
 LOWER = [
     "val_loss", "loss", "val_error", "val_err", "val_mae", "val_mse", "test_rmse", "perplexity",
@@ -38,6 +40,7 @@ LOWER = [
     # lower-is-better words win over a higher one (score, sim)
     "val_fid", "val_fid_score", "val_lpips", "val_brier_score", "val_ece_score", "val_kid",
     "val_mape", "val_eer",
+    "val_cost", "val_strata", "błąd", "val_blad_walidacji", "koszt",
 ]  # fmt: skip
 
 
@@ -80,6 +83,18 @@ def test_auto_mode_maximises_a_likelihood_unless_the_name_negates_it(
     for epoch, value in enumerate([-3.0, -1.0, -2.0], 1):
         mon.log(epoch, **{metric: value})
     assert mon.best is not None and mon.best.epoch == (2 if mode == "max" else 1)
+
+
+def test_a_name_that_says_neither_way_is_taken_for_a_loss_with_a_warning() -> None:
+    """Sweep 24c: ``Monitor(metric="dokładność")`` took an accuracy for a loss in silence, so
+    the best epoch was its worst and restore_best() put back the worst weights."""
+    with pytest.warns(UserWarning, match=r"'val_poprawnosc' does not say .* mode=\"max\""):
+        mon = Monitor(metric="val_poprawnosc", display=False, detectors=[])
+    assert mon.mode == "min"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a known name, or a mode given: nothing to say
+        Monitor(metric="val_dokładność", display=False)
+        Monitor(metric="val_poprawnosc", mode="max", display=False)
 
 
 def test_a_monitor_keeps_the_highest_map_as_its_best() -> None:
