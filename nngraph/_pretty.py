@@ -3,7 +3,7 @@ cell's last line show the table or the findings, one per line, not a repr full o
 
 They stay a plain ``str`` and a plain ``list`` to code: ``print(g.summary())``, comparisons,
 ``json.dumps(g.health())`` and ``g.health() == []`` work as before. Only IPython's display
-(``_repr_pretty_``) differs.
+(``_repr_pretty_``) differs, and ``print(g.health())``, which writes the lines too.
 
     >>> from IPython.lib.pretty import pretty
     >>> table = Text("a  1\\nb  2")
@@ -31,18 +31,22 @@ class Text(str):
 
 
 class Findings(list[dict[str, Any]]):
-    """The findings of ``g.health()``: a ``list`` of dicts that IPython shows as ``lines``, one
-    sentence per finding, or the line saying there is none.
+    """The findings of ``g.health()``: a ``list`` of dicts that IPython shows, and ``print``
+    writes, as ``lines``: a sentence per finding (one for findings that read alike), or the
+    line saying there is none. Its ``repr`` is the list's.
 
         >>> from IPython.lib.pretty import pretty
         >>> found = Findings([], ["Findings: none"])
-        >>> found == [], pretty(found)
-        (True, 'Findings: none')
+        >>> found == [], pretty(found), str(found), repr(found)
+        (True, 'Findings: none', 'Findings: none', '[]')
     """
 
     def __init__(self, findings: Iterable[dict[str, Any]], lines: list[str]) -> None:
         super().__init__(findings)
         self.lines = list(lines)
 
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text("\n".join(self.lines))
+        printer.text(str(self))

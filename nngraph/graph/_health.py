@@ -49,7 +49,7 @@ from nngraph.i18n import message, plural_form
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["HEALTH_KINDS", "find", "store"]
+__all__ = ["HEALTH_KINDS", "find", "sizes_unjudged", "store"]
 
 #: The finding kinds `health()` owns (and replaces on each call).
 HEALTH_KINDS = (
@@ -154,23 +154,14 @@ def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) ->
     of its own, or with the other weights its op reads (an LSTM layer's `weight_ih` and
     `weight_hh`). Hand-made leaves (`torch.randn(..., requires_grad=True)`) count where the
     graph holds no `nn.Parameter`: beside a model, such a leaf is data (a saliency map's input)."""
-    weights = [
-        n
-        for n, data in g.nodes(data=True)
-        if learnable(data) and len(data.get("shape") or []) >= 2 and not read_by_embedding(g, n)
-    ]
-    if any(g._node[n].get("kind") == "param" for n in weights):
-        weights = [n for n in weights if g._node[n].get("kind") == "param"]
+    weights = _weights(g)
     best: dict[str, Any] = {}
     weight_set = set(weights)
-    for n in weights:
+    for n in _sized_weights(g, weights, types):
         data = g._node[n]
-        grad, shape = data.get("grad"), data["shape"]
-        module = owner_module(data)
-        if not grad or not grad.get("numel") or types.get(module) in _NOT_LAYERS:
-            continue
         if data.get("grad_accumulated"):  # the sum of earlier passes: not this one's gradient
             continue
+        shape, module = data["shape"], owner_module(data)
         key = module or _shared_reader(g, n, weight_set) or f"#{n}"
         if key not in best or math.prod(shape) > math.prod(g.nodes[best[key]]["shape"]):
             best[key] = n
@@ -197,6 +188,51 @@ def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) ->
             )
         )
     return layers
+
+
+def _weights(g: Graph) -> list[Any]:
+    """The weights of the layers (see :func:`_layers`)."""
+    weights = [
+        n
+        for n, data in g.nodes(data=True)
+        if learnable(data) and len(data.get("shape") or []) >= 2 and not read_by_embedding(g, n)
+    ]
+    if any(g._node[n].get("kind") == "param" for n in weights):
+        weights = [n for n in weights if g._node[n].get("kind") == "param"]
+    return weights
+
+
+def _sized_weights(g: Graph, weights: list[Any], types: dict[str, str | None]) -> list[Any]:
+    """The `weights` with a gradient whose size says something about depth (not an
+    embedding's, which touches only the rows a batch uses)."""
+    return [
+        n
+        for n in weights
+        if (g._node[n].get("grad") or {}).get("numel")
+        and types.get(owner_module(g._node[n])) not in _NOT_LAYERS
+    ]
+
+
+def sizes_unjudged(g: Graph) -> bool:
+    """Whether `find()` left the gradient size (vanishing, exploding) of some weight unjudged
+    because its `.grad` is a sum over several backward passes (no `zero_grad()` between them).
+
+    >>> import torch, nngraph as ng
+    >>> model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 1))
+    >>> for _ in range(2):  # a notebook cell run twice, without zero_grad()
+    ...     with ng.record(model) as rec:
+    ...         model(torch.randn(2, 3)).sum().backward()
+    ...     print(sizes_unjudged(rec.graph))
+    False
+    True
+    """
+    origin = folded_from(g)
+    if origin is not None:  # a collapsed graph: the layers hide inside its boxes
+        return sizes_unjudged(origin[0])
+    if _empty_batch(g):
+        return False  # no size is judged on an empty batch, whatever the gradients hold
+    weights = _sized_weights(g, _weights(g), module_types(g))
+    return any(g._node[n].get("grad_accumulated") for n in weights)
 
 
 def _shared_reader(g: Graph, n: Any, weights: set[Any]) -> str | None:

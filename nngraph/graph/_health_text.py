@@ -1,5 +1,8 @@
-"""What ``g.health()`` shows as a cell's last line: one line per finding, as ``summary()``
-writes it (``- [kind] message``), or the line saying there is none, instead of a list of dicts.
+"""What ``g.health()`` shows as a cell's last line (and ``print`` writes): one line per finding,
+as ``summary()`` writes it (``- [kind] message``), or the line saying there is none, instead of
+a list of dicts. Findings that ``summary()`` says in one line share one here too (a forgotten
+``zero_grad()`` is one line naming every parameter, not one line each), in the list's order;
+the list itself keeps one dict per finding.
 
     >>> import torch, nngraph as ng
     >>> from IPython.lib.pretty import pretty
@@ -12,10 +15,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nngraph._oneline import one_line
 from nngraph._pretty import Findings
-from nngraph.graph._export import catalog_word, flag_kind
+from nngraph.graph._health import sizes_unjudged
+from nngraph.graph._nodes import module_types
 from nngraph.graph._summary import _origin
+from nngraph.graph._summary_findings import findings_block, unregistered_modules
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
@@ -26,18 +30,12 @@ __all__ = ["health_result"]
 
 def health_result(g: Graph, findings: list[dict[str, Any]]) -> Findings:
     """``findings`` of ``g`` as the list ``g.health()`` returns, with the lines it shows."""
-    lines = [
-        one_line(
-            message(
-                "graph.summary.finding",
-                kind=catalog_word("graphview.flag.kind", flag_kind(f)),
-                message=f.get("message", ""),
-            )
-        )
-        for f in findings
-    ]
-    if not lines:
-        source, _ = _origin(g)
+    source, _ = _origin(g)
+    if findings:
+        types, unregistered = module_types(source), unregistered_modules(g)
+        unjudged = sizes_unjudged(source)
+        lines = findings_block(findings, types, unregistered, unjudged=unjudged, in_order=True)
+    else:
         recorded = any(d.get("grad") for _, d in source.nodes(data=True))
         lines = [message("graph.summary.none" if recorded else "graph.summary.none_forward")]
     return Findings(findings, lines)

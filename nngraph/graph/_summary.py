@@ -11,7 +11,7 @@ from nngraph._oneline import one_line
 from nngraph._pretty import Text
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
-from nngraph.graph._health import HEALTH_KINDS, causes_first, find
+from nngraph.graph._health import HEALTH_KINDS, causes_first, find, sizes_unjudged
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
     ancestors_of,
@@ -22,7 +22,7 @@ from nngraph.graph._nodes import (
     owner_module,
 )
 from nngraph.graph._parameters import cut_inputs
-from nngraph.graph._summary_findings import finding_lines, findings_head, no_grad_layers
+from nngraph.graph._summary_findings import findings_block, no_grad_layers, unregistered_modules
 from nngraph.graph._summary_order import as_tree, in_call_order
 from nngraph.i18n import get_language, message, number
 
@@ -250,12 +250,6 @@ def _findings(g: Graph) -> list[dict[str, Any]]:
     return find(g) + stored
 
 
-def _unregistered(g: Graph) -> set[str]:
-    """The modules that ran without being registered in the model (kept in a plain list)."""
-    table = g.graph.get("modules") or {}
-    return {path for path, entry in table.items() if entry.get("registered") is False}
-
-
 def _size(data: dict[str, Any]) -> int:
     return int(data.get("params") or math.prod(data.get("shape") or [0]))
 
@@ -378,18 +372,8 @@ def summary(g: Graph) -> Text:
     )
     out.append(rule)
     if findings:
-        lines = finding_lines(findings, module_types(source), _unregistered(g))
-        out.append(findings_head(len(findings), len(lines)))
-        out += [
-            one_line(
-                message(
-                    "graph.summary.finding",
-                    kind=catalog_word("graphview.flag.kind", kind),
-                    message=text,
-                )
-            )
-            for kind, text in lines
-        ]
+        types, unregistered = module_types(source), unregistered_modules(g)
+        out += findings_block(findings, types, unregistered, unjudged=sizes_unjudged(source))
     elif "health_language" not in g.graph and any(
         d.get("kind") == "module" for _, d in source.nodes(data=True)
     ):

@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._export import flag_kind
+from nngraph._oneline import one_line
+from nngraph.graph._export import catalog_word, flag_kind
 from nngraph.graph._finding import layer_name
 from nngraph.graph._nodes import forward_order, module_types, owner_module
 from nngraph.i18n import message
@@ -31,12 +32,14 @@ if TYPE_CHECKING:
 __all__ = [
     "GROUPED",
     "finding_lines",
+    "findings_block",
     "findings_head",
     "layer_list",
     "message_key",
     "no_grad_layers",
     "rank",
     "share_text",
+    "unregistered_modules",
 ]
 
 #: The message keys the summary says once for several findings (`graph.summary.group.*`), with
@@ -135,13 +138,60 @@ def findings_head(count: int, lines: int) -> str:
     return message("graph.summary.findings_in_lines", count=count, lines=lines)
 
 
+def findings_block(
+    findings: list[dict[str, Any]],
+    types: dict[str, str | None],
+    unregistered: Collection[str] = (),
+    *,
+    unjudged: bool = False,
+    in_order: bool = False,
+) -> list[str]:
+    """The findings as the summary shows them, each line `- [kind] sentence` (see
+    :func:`finding_lines`), under :func:`findings_head`. Where `unjudged` (see
+    `_health.sizes_unjudged`), a line after the one about accumulated gradients says that
+    the gradient sizes were not judged: a re-run cell's vanishing gradients do not go in silence.
+    `in_order` shows them as `health()` does: in the list's order, with the head only where
+    lines merge findings (it says why the list is longer than what shows).
+
+    >>> from nngraph.i18n import set_language; set_language("en")
+    >>> found = [{"kind": "accumulated", "module": "fc", "name": n, "message": "..."}
+    ...          for n in ("fc.weight", "fc.bias")]
+    >>> for line in findings_block(found, {}, unjudged=True, in_order=True):
+    ...     print(line[:58])
+    Findings (2, in one line):
+    - [accumulated gradient] The .grad of each of 2 parameters
+      The sizes of these gradients are not judged (vanishing o
+    """
+    lines = finding_lines(findings, types, unregistered, ranked=not in_order)
+    shown = [
+        one_line(
+            message(
+                "graph.summary.finding",
+                kind=catalog_word("graphview.flag.kind", kind),
+                message=text,
+            )
+        )
+        for kind, text in lines
+    ]
+    if unjudged:
+        kinds = [kind for kind, _ in lines]
+        after = len(kinds) - kinds[::-1].index("accumulated") if "accumulated" in kinds else None
+        shown.insert(len(shown) if after is None else after, message("graph.summary.unjudged"))
+    if in_order and len(lines) == len(findings):
+        return shown
+    return [findings_head(len(findings), len(lines)), *shown]
+
+
 def finding_lines(
     findings: list[dict[str, Any]],
     types: dict[str, str | None],
     unregistered: Collection[str] = (),
+    *,
+    ranked: bool = True,
 ) -> list[tuple[str, str]]:
     """`(kind, sentence)` for each line of the summary's findings, causes first (see
-    :func:`rank`; findings of one rank keep their order). The kind is the finding's, but
+    :func:`rank`; findings of one rank keep their order), or in their order where not
+    `ranked` (as `health()` lists them). The kind is the finding's, but
     `"data_scale"` for data far from standardised (an `exploding` finding of the schema,
     which a student reads better under a label of its own). The findings with one of the
     sentences of :data:`GROUPED`, enough of them, are one line where the first of them stands,
@@ -155,7 +205,9 @@ def finding_lines(
     for f, key in zip(findings, keys, strict=True):
         if key is not None:
             groups.setdefault(key, []).append(f)
-    order = sorted(range(len(findings)), key=lambda i: rank(findings[i], keys[i]))
+    order = list(range(len(findings)))
+    if ranked:
+        order.sort(key=lambda i: rank(findings[i], keys[i]))
     lines: list[tuple[str, str]] = []
     for i in order:
         f, key = findings[i], keys[i]
@@ -188,6 +240,12 @@ def _group_text(
     elif key in ("vanishing_tiny", "exploding_huge"):
         fields.update(low=min(f["rms"] for f in group), high=max(f["rms"] for f in group))
     return message(f"graph.summary.group.{key}", **fields)
+
+
+def unregistered_modules(g: Graph) -> set[str]:
+    """The modules that ran without being registered in the model (kept in a plain list)."""
+    table = g.graph.get("modules") or {}
+    return {path for path, entry in table.items() if entry.get("registered") is False}
 
 
 def share_text(low: float, high: float) -> str:

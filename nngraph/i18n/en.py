@@ -540,6 +540,11 @@ MESSAGES: dict[str, str] = {
         "e.g. training_progress([1.2, 1.1, 1.0]); got {value!r}"
     ),
     "monitor.warn.listener": "nngraph: a monitor listener failed ({exc}); it was removed",
+    "monitor.error.best_attribute": (
+        "Monitor has no attribute {name!r}: the best epoch is mon.best.epoch, its value"
+        " mon.best.value and its step mon.best.step (mon.best is None before the metric is"
+        " logged)"
+    ),
     "monitor.warn.mode_unknown": (
         "nngraph Monitor: the name of metric {metric!r} does not say whether higher or lower is"
         " better, so it is taken as a loss (lower is better) and the best epoch is its lowest"
@@ -2180,6 +2185,11 @@ MESSAGES: dict[str, str] = {
         " optimizer.zero_grad() never reaches them and the optimizer does not train them:"
         " register the layers (nn.ModuleList, nn.ModuleDict or an attribute); otherwise call"
         " optimizer.zero_grad() before each backward. The parameters: {names}."
+    ),
+    "graph.summary.unjudged": (
+        "  The sizes of these gradients are not judged (vanishing or exploding): each such .grad"
+        " is a sum over several backward passes. To see them, call model.zero_grad() (or"
+        " optimizer.zero_grad()) before the backward, or run the cell once on a fresh model."
     ),
     "graph.summary.none_collapsed": (
         "Findings: none visible here; to check gradients call g.health() before collapse()"

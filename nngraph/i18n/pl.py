@@ -569,6 +569,11 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.listener": (
         "nngraph: słuchacz monitora zgłosił błąd ({exc}), więc został odłączony"
     ),
+    "monitor.error.best_attribute": (
+        "Monitor nie ma atrybutu {name!r}: najlepsza epoka to mon.best.epoch, jej wartość"
+        " mon.best.value, a jej krok mon.best.step (mon.best jest None, dopóki metryka nie"
+        " zostanie zapisana)"
+    ),
     "monitor.warn.mode_unknown": (
         "nngraph Monitor: z nazwy metryki {metric!r} nie wynika, czy lepsza jest wyższa, czy"
         " niższa wartość, więc jest traktowana jak strata (lepsza niższa), a najlepsza epoka to"
@@ -2290,6 +2295,11 @@ MESSAGES: dict[str, str] = {
         " optimizer.zero_grad() nigdy do nich nie sięga, a optymalizator ich nie uczy:"
         " zarejestruj te warstwy (nn.ModuleList, nn.ModuleDict albo atrybut); w przeciwnym razie"
         " wywołuj optimizer.zero_grad() przed każdym backward. Te parametry: {names}."
+    ),
+    "graph.summary.unjudged": (
+        "  Wielkość tych gradientów nie jest oceniana (czy zanikają, czy eksplodują): każde takie"
+        " .grad to suma z kilku przejść wstecz. Aby ją zobaczyć, wywołaj model.zero_grad() (albo"
+        " optimizer.zero_grad()) przed backward albo uruchom komórkę raz na świeżym modelu."
     ),
     "graph.summary.none_collapsed": (
         "Wykryte problemy: tu nie widać żadnych; aby sprawdzić gradienty, wywołaj g.health() "

@@ -75,6 +75,12 @@ class Best:
         }
 
 
+#: What users of other libraries type for ``mon.best``'s fields.
+_BEST_SPELLINGS = frozenset(
+    {"best_epoch", "best_value", "best_score", "best_loss", "best_step", "best_metric"}
+)
+
+
 class BestTracking:
     """The best-epoch part of :class:`~nngraph.monitor.Monitor`: ``best``, ``model`` and
     ``restore_best()``. The monitor sets the attributes below in its ``__init__`` and calls
@@ -137,6 +143,21 @@ class BestTracking:
             self._best_stale = self._changes.since  # the old model's weights, not the best's
             self._best_untouched = self._changes.untouched
         return True
+
+    def __getattr__(self, name: str) -> Any:
+        """Reached only for a name the monitor does not have: ``mon.best_epoch`` (as Keras's
+        ``EarlyStopping.best_epoch``) is told where the best epoch is.
+
+            >>> from nngraph.monitor import Monitor
+            >>> Monitor(display=False).best_epoch
+            Traceback (most recent call last):
+            AttributeError: Monitor has no attribute 'best_epoch': the best epoch is mon.best.epoch, ...
+        """
+        if name in _BEST_SPELLINGS:
+            text = message("monitor.error.best_attribute", name=name)
+        else:
+            text = f"{type(self).__name__!r} object has no attribute {name!r}"
+        raise AttributeError(text, name=name, obj=self)
 
     @property
     def best(self) -> Best | None:

@@ -50,3 +50,73 @@ def test_health_without_a_finding_says_so() -> None:
     )
     forward = ng.trace(model, torch.randn(8, 2))
     assert shown(forward.health()).startswith("Findings: none in the forward pass")
+
+
+def _sigmoid_net(depth: int = 6) -> torch.nn.Sequential:
+    torch.manual_seed(0)
+    layers: list[torch.nn.Module] = [torch.nn.Linear(8, 32), torch.nn.Sigmoid()]
+    for _ in range(depth - 2):
+        layers += [torch.nn.Linear(32, 32), torch.nn.Sigmoid()]
+    return torch.nn.Sequential(*layers, torch.nn.Linear(32, 1))
+
+
+def _record_cell(net: torch.nn.Module) -> ng.Graph:
+    """The lesson's `%%nngraph -o g` cell: forward and backward, no optimizer, no zero_grad."""
+    x, y = torch.randn(128, 8), torch.randn(128, 1)
+    with ng.record(net) as rec:
+        torch.nn.functional.mse_loss(net(x), y).backward()
+    return rec.graph
+
+
+def test_a_cell_run_twice_shows_its_accumulated_gradients_in_one_line() -> None:
+    """Sweep 24C finding 2: the second run of the lesson cell showed one line per weight and
+    bias (12 here, 20 in the lesson), all saying the same, and its vanishing findings were gone
+    without a word. Now one line names the parameters and the next says the gradient sizes
+    were not judged, and why; the list keeps a dict per parameter."""
+    net = _sigmoid_net()
+    first = _record_cell(net).health()
+    assert "vanishing" in {f["kind"] for f in first}
+    assert "not judged" not in shown(first)
+    found = _record_cell(net).health()
+    names = [name for name, _ in net.named_parameters()]
+    assert [(f["kind"], f["name"]) for f in found] == [("accumulated", n) for n in names]
+    assert json.loads(json.dumps(found)) == list(found)
+    head, line, note = shown(found).splitlines()
+    assert head == f"Findings ({len(names)}, in one line):"
+    assert line.startswith("- [accumulated gradient] The .grad of each of 12 parameters")
+    assert line.endswith(f"The parameters: {', '.join(names)}.")
+    assert "not judged (vanishing or exploding)" in note
+    assert "sum over several backward passes" in note and "zero_grad()" in note
+    assert str(found) == shown(found)  # print(g.health()) writes the same lines
+
+
+def test_the_summary_says_too_that_accumulated_gradient_sizes_are_not_judged() -> None:
+    net = _sigmoid_net()
+    _record_cell(net)
+    text = _record_cell(net).summary()
+    findings = text.split("Findings (12, in one line):\n")[1].splitlines()
+    assert len(findings) == 2 and findings[0].startswith("- [accumulated gradient]")
+    assert "not judged" in findings[1]
+
+
+def test_the_unjudged_gradient_sizes_are_said_in_polish() -> None:
+    net = _sigmoid_net()
+    _record_cell(net)
+    ng.set_language("pl")
+    lines = shown(_record_cell(net).health()).splitlines()
+    assert lines[0] == "Wykryte problemy (12, w jednym wierszu):"
+    assert "Wielkość tych gradientów nie jest oceniana" in lines[2]
+
+
+def test_accumulated_biases_alone_leave_the_gradient_sizes_judged() -> None:
+    """Where only the biases kept a gradient from before, every weight's gradient size is
+    still judged: no line says otherwise."""
+    net = _sigmoid_net()
+    _record_cell(net)
+    for name, p in net.named_parameters():
+        if name.endswith("weight"):
+            p.grad = None
+    found = _record_cell(net).health()
+    assert {f["kind"] for f in found} >= {"accumulated", "vanishing"}
+    assert "not judged" not in shown(found)
+    assert shown(found).splitlines()[0] == f"Findings ({len(found)}, in {len(found) - 5} lines):"

@@ -645,3 +645,15 @@ def test_a_metric_given_as_none_is_refused_with_how_to_leave_it_out() -> None:
     mon.log(1, loss=0.5)
     mon.log(1, val_loss=0.6)  # what the message says to do
     assert mon.records() == [{"step": 1, "loss": 0.5, "val_loss": 0.6}]
+
+
+@pytest.mark.parametrize("name", ["best_epoch", "best_score"])
+def test_a_best_attribute_from_another_library_says_where_the_best_epoch_is(name: str) -> None:
+    """Sweep 24b: `mon.best_epoch` (Keras's EarlyStopping has one) got Python's hint "Did you
+    mean: '_next_epoch'?", a private attribute."""
+    mon = Monitor(display=False)
+    mon.log(1, val_loss=0.5)
+    with pytest.raises(AttributeError, match=rf"'{name}': the best epoch is mon.best.epoch"):
+        getattr(mon, name)
+    with pytest.raises(AttributeError, match="object has no attribute 'bset'"):
+        mon.bset  # noqa: B018
