@@ -777,6 +777,17 @@ MESSAGES: dict[str, str] = {
         "on its training data than on new data shows no sign of memorising yet (the {metric} "
         "may rise because the two data sets differ, or by noise)."
     ),
+    # why a rise that reads as memorising is too soon to call so ({metric}.neutral)
+    "monitor.trend.too_few": (
+        "in epoch {epoch} {train} was no lower than the best {metric}, and one value since "
+        "then is too few to tell whether the model has started to memorise the training data "
+        "or this rise is noise."
+    ),
+    "monitor.trend.far_above": (
+        "in epoch {epoch} {train} was {times} times the best {metric} (the model did far worse "
+        "on its training data than on new data), so it is too soon to read its fall since "
+        "then as a sign of memorising."
+    ),
     "monitor.trend.level_best_above": "above the best {metric}",
     "monitor.trend.level_best_barely_below": "barely below the best {metric}",
     "monitor.event": "epoch {epoch}: {message}",

@@ -819,6 +819,17 @@ MESSAGES: dict[str, str] = {
         "sobie wyraźnie lepiej niż na nowych, nie zdradza jeszcze oznak zapamiętywania "
         "({metric} może rosnąć, bo oba zbiory danych się różnią, albo przez szum)."
     ),
+    # dlaczego za wcześnie nazwać zapamiętywaniem wzrost, który tak wygląda (*.neutral)
+    "monitor.trend.too_few": (
+        "w epoce {epoch} {train} nie była niższa niż najlepsza {metric}, a jedna wartość od "
+        "tamtej pory to za mało, by ocenić, czy model zaczął zapamiętywać dane treningowe, czy "
+        "ten wzrost to tylko szum."
+    ),
+    "monitor.trend.far_above": (
+        "w epoce {epoch} {train} była {times} razy wyższa niż najlepsza {metric} (model radził "
+        "sobie na danych treningowych dużo gorzej niż na nowych), więc za wcześnie, by jej "
+        "spadek od tamtej pory uznać za oznakę zapamiętywania."
+    ),
     "monitor.trend.level_best_above": "wyżej niż {metric} w najlepszej epoce",
     "monitor.trend.level_best_barely_below": "tylko nieznacznie niżej niż {metric} w najlepszej epoce",
     "monitor.event": "epoka {epoch}: {message}",

@@ -730,3 +730,88 @@ def test_divergence_says_a_sudden_nan_is_no_overflow_and_to_check_the_data_first
     text = polish.update(2, loss=math.nan).message  # type: ignore[union-attr]
     assert text.startswith("strata treningowa ma w kroku 2 wartość nan, i to wprost z 0,1749,")
     assert "najpewniej w danych jest NaN" in text and "poza zakres" not in text
+
+
+# ------------------------------------------ too soon to speak of memorising (sweeps B and C)
+
+# lesson L5, full batch on 56 points (sweep C): the best is epoch 1, where the training loss
+# was above the validation loss; one optimizer step later validation is up 81.6%
+ONE_STEP_AFTER_THE_BEST = [(0.6883, 0.4779), (0.3996, 0.8680)]
+# real run R1 (sweep B, 6 g; Adam 1e-2, 20 points): Adam's first step blew the training loss
+# up, and the best epoch 2 had a training loss 21 times its validation loss
+BLOWN_UP_AT_THE_BEST = [(0.148, 5.876), (5.879, 0.2783), (0.1905, 0.369)]
+
+
+def test_gl_says_it_is_too_soon_one_step_after_a_best_where_training_was_above_validation() -> None:
+    mon = Monitor(display=False)  # the classroom default
+    for epoch, (train, val) in enumerate(ONE_STEP_AFTER_THE_BEST, 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    (event,) = mon.events
+    assert event.epoch == 2 and event.message_id == "gl.neutral"
+    assert "may have started to memorise" not in event.message
+    assert (
+        "while training loss is 0.3996 in the last epoch (against 0.6883 in epoch 1): in epoch 1"
+        " training loss was no lower than the best validation loss, and one value since then is"
+        " too few to tell whether the model has started to memorise the training data or this"
+        " rise is noise."
+    ) in event.message
+    mon.log(3, loss=0.31, val_loss=0.93)  # a second step confirms it: said, corrected
+    assert [(e.epoch, e.message_id) for e in mon.events] == [(2, "gl.neutral"), (3, "gl.overfit")]
+    assert "may have started to memorise the training data" in mon.events[-1].message
+
+
+@pytest.mark.parametrize("detector", [PQ(0.1, 2), UP(1, 1)], ids=["PQ", "UP"])
+def test_pq_and_up_say_it_is_too_soon_one_step_after_such_a_best(
+    detector: ng.detectors.Detector,
+) -> None:
+    for epoch, (train, val) in enumerate(ONE_STEP_AFTER_THE_BEST, 1):
+        event = detector.update(epoch, loss=train, val_loss=val)
+    assert event is not None and event.message_id.endswith(".neutral")
+    assert "one value since then is too few to tell" in event.message
+    assert "sign of overfitting" not in event.message
+
+
+def test_a_training_loss_blown_up_at_the_best_epoch_is_too_soon_to_call_memorising() -> None:
+    gl = GL(5, stop=False)
+    events = [gl.update(e, loss=t, val_loss=v) for e, (t, v) in enumerate(BLOWN_UP_AT_THE_BEST, 1)]
+    event = events[-1]
+    assert event is not None and event.epoch == 3 and event.message_id == "gl.neutral"
+    assert (
+        "(against 5.879 in epoch 2): in epoch 2 training loss was 21 times the best validation"
+        " loss (the model did far worse on its training data than on new data), so it is too"
+        " soon to read its fall since then as a sign of memorising."
+    ) in event.message
+    assert gl.update(4, loss=0.278, val_loss=0.30) is None  # two values after: still too soon
+    event = gl.update(5, loss=0.176, val_loss=0.31)  # three: the training loss is below now
+    assert event is not None and event.message_id == "gl.overfit"
+
+
+def test_too_soon_to_call_memorising_is_said_in_polish_with_its_numbers() -> None:
+    ng.set_language("pl")
+    texts = []
+    for curve in (ONE_STEP_AFTER_THE_BEST, BLOWN_UP_AT_THE_BEST):
+        gl = GL(5)
+        events = [gl.update(e, loss=t, val_loss=v) for e, (t, v) in enumerate(curve, 1)]
+        texts.append(events[-1].message)  # type: ignore[union-attr]
+    assert (
+        "(wobec 0,6883 w epoce 1): w epoce 1 strata treningowa nie była niższa niż najlepsza "
+        "strata walidacyjna, a jedna wartość od tamtej pory to za mało, by ocenić, czy model "
+        "zaczął zapamiętywać dane treningowe, czy ten wzrost to tylko szum."
+    ) in texts[0]
+    assert (
+        "w epoce 2 strata treningowa była 21 razy wyższa niż najlepsza strata walidacyjna "
+        "(model radził sobie na danych treningowych dużo gorzej niż na nowych)"
+    ) in texts[1]
+
+
+def test_a_u_shaped_validation_curve_is_still_called_memorising_ten_epochs_after_its_best() -> None:
+    mon = Monitor(display=False)
+    for epoch in range(1, 41):  # best at epoch 30, 6% above it at epoch 40
+        mon.log(epoch, loss=0.97**epoch, val_loss=0.5 + 0.0003 * (epoch - 30) ** 2)
+    (event,) = mon.events
+    assert event.epoch == 40 and event.message_id == "gl.overfit"
+    assert "the model may have started to memorise the training data" in event.message
+    early = GL(5)  # below the validation loss at the best epoch: read at the first value after
+    curve = [(1.0, 1.0), (0.8, 0.9), (0.6, 0.99)]
+    said = [early.update(e, loss=t, val_loss=v) for e, (t, v) in enumerate(curve, 1)]
+    assert said[-1] is not None and said[-1].message_id == "gl.overfit"
