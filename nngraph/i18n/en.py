@@ -807,7 +807,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.flat": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
-        "stays where it was ({recent_at}, against {before_at}): more training no longer helps "
+        "stays far below it ({recent_at}, against {before_at}): more training no longer helps "
         "on the training data and hurts on new data, so {verdict}"
     ),
     # what GL's sentences end with: a GL that stops, and one that only warns (the classroom's)
@@ -825,7 +825,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
-        "stays where it was, {level} ({recent_at}, against {before_at}): neither loss "
+        "has hardly moved, {level} ({recent_at}, against {before_at}): neither loss "
         "improves any more, so the model has stopped learning rather than started to memorise, "
         "and this rise may be noise. "
         "More training is unlikely to help: keep the best weights (restore_best), or try "
@@ -876,7 +876,7 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.quotient_none": "the infinite quotient (no training progress at all)",
     "monitor.pq.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
-        "stays where it was, {level} ({recent_at}, against {before_at}), so {ratio} "
+        "has hardly moved, {level} ({recent_at}, against {before_at}), so {ratio} "
         "comes from training that no longer improves (a plateau), not from memorising. More "
         "training is unlikely to help: keep the best weights (restore_best), or try another "
         "learning rate or a bigger model."
@@ -908,7 +908,7 @@ MESSAGES: dict[str, str] = {
         "data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.plateau": (
-        "{metric} rose at the end of {strips} ({trail}) while {train} stays where it was, "
+        "{metric} rose at the end of {strips} ({trail}) while {train} has hardly moved, "
         "{level} ({recent_at}, against {before_at}): the model has stopped learning (a "
         "plateau) rather than started to memorise. More training is unlikely to help: keep the "
         "best weights (restore_best), or try another learning rate or a bigger model. Best: "

@@ -850,7 +850,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.flat": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} stoi w miejscu (teraz {recent_at}, wobec {before_at}): "
+        "{best_epoch}), a {train} pozostaje daleko poniżej niej (teraz {recent_at}, wobec {before_at}): "
         "dalszy trening nie pomaga już na danych treningowych, a szkodzi na nowych, więc "
         "{verdict}"
     ),
@@ -868,7 +868,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} stoi w miejscu, {level} (teraz {recent_at}, wobec "
+        "{best_epoch}), a {train} prawie się nie zmienia, {level} (teraz {recent_at}, wobec "
         "{before_at}): żadna ze strat już się nie poprawia, więc model przestał się uczyć, a "
         "nie zaczął zapamiętywać, a ten wzrost może być szumem. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi (restore_best) "
         "albo spróbuj innego współczynnika uczenia lub większego modelu."
@@ -927,7 +927,7 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.quotient_none": "nieskończony iloraz (brak jakiegokolwiek postępu treningu)",
     "monitor.pq.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} stoi w miejscu, {level} (teraz {recent_at}, wobec "
+        "{best_epoch}), a {train} prawie się nie zmienia, {level} (teraz {recent_at}, wobec "
         "{before_at}), więc {ratio} bierze się z treningu, który już się nie poprawia "
         "(plateau), a nie z zapamiętywania. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi "
         "(restore_best) albo spróbuj innego współczynnika uczenia lub większego modelu."
@@ -960,7 +960,7 @@ MESSAGES: dict[str, str] = {
         "{best_epoch}."
     ),
     "monitor.up.plateau": (
-        "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} stoi w miejscu, "
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} prawie się nie zmienia, "
         "{level} (teraz {recent_at}, wobec {before_at}): model przestał się uczyć "
         "(plateau), a nie zaczął zapamiętywać. Dalszy trening raczej nie pomoże: zachowaj "
         "najlepsze wagi (restore_best) albo spróbuj innego współczynnika uczenia lub większego "
