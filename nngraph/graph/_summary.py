@@ -21,7 +21,7 @@ from nngraph.graph._nodes import (
     module_types,
     owner_module,
 )
-from nngraph.graph._parameters import cut_inputs
+from nngraph.graph._parameters import cut_inputs, learnable
 from nngraph.graph._summary_findings import findings_block, no_grad_layers, unregistered_modules
 from nngraph.graph._summary_order import as_tree, in_call_order
 from nngraph.i18n import get_language, message, number
@@ -208,6 +208,7 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     flagged: dict[Any, set[str]] = {}
     for finding in findings:
         flagged.setdefault(finding["node"], set()).add(finding_name(finding))
+    weights = set(hand_made_weights(g))
     rows: list[tuple[str, ...]] = []
     for n in forward_order(g):
         data = g.nodes[n]
@@ -222,7 +223,7 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
                 name,
                 "-" if kind == name else kind,  # the output node: "output" once
                 _shape(data.get("shape")),
-                count_text(data.get("params") or 0),
+                count_text(_size(data) if n in weights else data.get("params") or 0),
                 _number(grad["norm"] if grad else None),
                 ", ".join(sorted(flagged.get(n, ()))),
             )
@@ -250,6 +251,16 @@ def _findings(g: Graph) -> list[dict[str, Any]]:
     return find(g) + stored
 
 
+def hand_made_weights(g: Graph) -> list[Any]:
+    """The leaves that require grad where the graph holds no `nn.Parameter` (a lesson's
+    `w = torch.randn(3, 2, requires_grad=True)`): what learns there, counted as parameters
+    and not listed as inputs. Beside a model's parameters such a leaf is data (a saliency
+    map's input), as `health()` reads it too."""
+    if any(d.get("kind") == "param" for d in g._node.values()):
+        return []
+    return [n for n, d in g._node.items() if learnable(d)]
+
+
 def _size(data: dict[str, Any]) -> int:
     return int(data.get("params") or math.prod(data.get("shape") or [0]))
 
@@ -260,6 +271,7 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     when there are no parameters."""
     source, _ = _origin(g)
     ids = [n for n, d in source.nodes(data=True) if d.get("kind") == "param"]
+    ids = ids or hand_made_weights(source)
     params = [source.nodes[n] for n in ids]
     # A network used only under no_grad (a DQN's target, a distillation teacher) trains
     # nothing here: where some parameter feeds a tracked op, only those count.
@@ -321,13 +333,14 @@ def summary(g: Graph) -> Text:
     in_boxes = sum(d.get("params") or 0 for _, d in g.nodes(data=True) if d.get("kind") == "module")
     kinds = [d.get("kind") or NODE_DEFAULTS["kind"] for _, d in g.nodes(data=True)]
     shapes = {}
-    unused = set(g.graph.get("unused") or ())  # results nothing used: `out, _ = self.rnn(x)`
+    left_out = set(g.graph.get("unused") or ())  # results nothing used: `out, _ = rnn(x)`
+    left_out |= set(hand_made_weights(g))  # a lesson's `w`: a parameter, not an input
     cut = set(cut_inputs(g))  # `trace(D, G(z))`: D's input is the op that made it
     for kind in ("input", "output"):
         ids = [
             n
             for n, d in g.nodes(data=True)
-            if (d.get("kind") == kind or (kind == "input" and n in cut)) and n not in unused
+            if (d.get("kind") == kind or (kind == "input" and n in cut)) and n not in left_out
         ]
         if kind == "input":  # and data made in the block that a variable holds (`x = randn()`)
             ids += [

@@ -13,6 +13,7 @@ from torch import nn
 import nngraph as ng
 from nngraph.graph import Graph
 from tests.graph.conftest import Build, chain, deep_sigmoid, stats
+from tests.tables import columns
 
 
 def traced() -> Graph:
@@ -831,3 +832,24 @@ def test_input_shapes_follow_the_calls_arguments_then_the_losss_targets() -> Non
     assert line in g.collapse(depth=0).summary()
     keyword = ng.trace(_Hypernetwork(), task=task, x=x, loss=lambda y: (y - t).pow(2).mean())
     assert "Input shape(s): [3], [8, 5], [8, 1]" in keyword.summary()  # as the call gave them
+
+
+def test_hand_made_weights_count_as_parameters_not_inputs() -> None:
+    """Sweep 24c: a lesson's `w` and `b` (`requires_grad=True`, no nn.Module) showed 0 params
+    and were listed as inputs."""
+    w, b = torch.randn(3, 2, requires_grad=True), torch.zeros(2, requires_grad=True)
+    x = torch.randn(4, 3)
+    with ng.record() as rec:
+        (x @ w + b).pow(2).mean().backward()
+    text = rec.graph.summary()
+    rows = {cells[0]: cells for cells in map(columns, text.splitlines()) if cells}
+    assert rows["w"][3] == "6" and rows["b"][3] == "2" and rows["x"][3] == "0"
+    assert "Total params: 8" in text and "Input shape(s): [4, 3] " in text
+
+
+def test_a_leaf_that_requires_grad_beside_a_model_stays_an_input() -> None:
+    """A saliency map's input: beside the model's parameters it is data, not a parameter."""
+    model, x = torch.nn.Linear(3, 1), torch.randn(2, 3, requires_grad=True)
+    g = ng.graph_of(model(x).sum(), params=dict(model.named_parameters()))
+    text = g.summary()
+    assert "Total params: 4" in text and "Input shape(s): [2, 3]" in text
