@@ -22,6 +22,7 @@ import math
 import operator
 import warnings
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any, cast
 
 import numpy as np
@@ -73,8 +74,11 @@ class ModelState:
                 [*(v for a in self.attributes for v in a.saved.values()), *(arguments or ())]
             )
         ]
+        #: a buffer written in place with a tensor that carries gradient history (a running
+        #: mean updated outside `no_grad`, a KV cache) stops being a leaf: it is made one again
+        self.was_leaf = [t.is_leaf for t in self.leaves]
         self.flags = [t.requires_grad for t in self.leaves]
-        self.grads = [t.grad for t in self.leaves]
+        self.grads = [_grad_of(t) for t in self.leaves]
         #: the parametrized weights `parametrize.cached()` holds: the trace's own are let go
         self.cached = dict(parametrize._cache)
         groups: dict[tuple[torch.device, torch.dtype], list[torch.Tensor]] = defaultdict(list)
@@ -100,7 +104,8 @@ class ModelState:
             p.grad = None
 
     def restore(self) -> None:
-        """Put everything back as it was when this state was taken."""
+        """Put everything back as it was when this state was taken. Each part is put back even
+        where another fails; what cannot be is said in one warning line each."""
         for module, training in zip(self.modules, self.training, strict=True):
             if module.training != training:
                 module.training = training
@@ -115,29 +120,35 @@ class ModelState:
                 live.clear()
                 live.update(saved)
         for attributes in self.attributes:
-            attributes.restore()
+            _attempt(attributes.restore)
         for gen, gen_state in self.generators:
-            gen.set_state(gen_state)
-        for t, flag, grad in zip(self.leaves, self.flags, self.grads, strict=True):
-            if t.requires_grad != flag:
-                t.requires_grad_(flag)
-            if t.grad is not grad:
-                t.grad = grad
-        _put_back_cache(self.cached)
+            _attempt(gen.set_state, gen_state)
+        for i, (t, was_leaf) in enumerate(zip(self.leaves, self.was_leaf, strict=True)):
+            if was_leaf and not t.is_leaf:
+                _attempt(self._make_leaf_again, i)
+        _attempt(_put_back_cache, self.cached)
         with torch.no_grad(), hidden():
             for group, shapes, flat in self.values:
-                try:
-                    _put_values(group, shapes, flat)
-                except (RuntimeError, NotImplementedError) as error:  # never hide the user's error
-                    _warn_not_restored(error)
+                _attempt(_put_values, group, shapes, flat)
             for t, version, value in self.others:
-                try:
-                    if t.shape != value.shape:
-                        t.data = value.clone()
-                    elif t._version != version:
-                        t.copy_(value)
-                except (RuntimeError, NotImplementedError) as error:
-                    _warn_not_restored(error)
+                _attempt(_put_other, t, version, value)
+        # after the values: a `.grad` fits the shape the tensor had, which a forward may change
+        for t, flag, grad in zip(self.leaves, self.flags, self.grads, strict=True):
+            _attempt(_put_flag_and_grad, t, flag, grad)
+
+    def _make_leaf_again(self, i: int) -> None:
+        """Make `self.leaves[i]`, a leaf that a write in place gave autograd history, a leaf
+        again: the same object, whose values `restore()` then puts back. A view cannot drop
+        its history in place: the modules then hold a leaf of its memory (`t.detach()`)."""
+        t = self.leaves[i]
+        if not t._is_view():
+            t.detach_()
+            return
+        self.leaves[i] = alias = t.detach()
+        for live, saved, _ in self.slots:
+            for name, held in saved.items():
+                if held is t:
+                    live[name] = alias
 
 
 #: What every `nn.Module` keeps (`_parameters`, `_modules`, hooks...): never a generator.
@@ -250,14 +261,44 @@ def _put_back_cache(cached: dict[Any, torch.Tensor | None]) -> None:
     cache.update(cached)
 
 
+def _attempt(step: Callable[..., object], *args: Any) -> None:
+    """Run one step of `restore()`; if it fails, say so in one line and go on with the
+    others (it runs in a `finally`: an exception here would also hide the user's own)."""
+    try:
+        step(*args)
+    except Exception as error:
+        _warn_not_restored(error)
+
+
 def _warn_not_restored(error: Exception) -> None:
     # the first line: PyTorch's own dispatcher listing after it fills kilobytes
     text = str(error).strip().splitlines()[0] if str(error).strip() else ""
     warnings.warn(
         message("capture.not_restored", error=f"{type(error).__name__}: {text}"),
         NNGraphWarning,
-        stacklevel=4,
+        stacklevel=6,  # past _attempt, restore, _traced and trace: the line calling trace()
     )
+
+
+def _grad_of(t: torch.Tensor) -> torch.Tensor | None:
+    """`t.grad`, read only where autograd keeps one: a leaf's, or one that retains it (a
+    non-leaf's `.grad` is always None, and reading it warns)."""
+    return t.grad if t.is_leaf or t.retains_grad else None
+
+
+def _put_flag_and_grad(t: torch.Tensor, flag: bool, grad: torch.Tensor | None) -> None:
+    if t.requires_grad != flag:
+        t.requires_grad_(flag)
+    if (t.is_leaf or t.retains_grad) and t.grad is not grad:
+        t.grad = grad
+
+
+def _put_other(t: torch.Tensor, version: int, value: torch.Tensor) -> None:
+    """Put back a sparse, quantized or subclass tensor's value, if a write changed it."""
+    if t.shape != value.shape:
+        t.data = value.clone()
+    elif t._version != version:
+        t.copy_(value)
 
 
 def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch.Tensor) -> None:

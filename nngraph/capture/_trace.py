@@ -30,8 +30,8 @@ from nngraph.capture._loss import (
     check_loss_function,
     check_loss_value,
     check_model_call,
-    names_in_loss,
 )
+from nngraph.capture._loss_names import names_in_loss
 from nngraph.capture._record import record
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._restore import ModelState
@@ -155,7 +155,7 @@ def _traced(
                 if loss is not None:
                     value = call_loss(loss, output)
                     with hidden():
-                        check_loss_value(value)
+                        check_loss_value(value, recorder.graph, recorder.lookup(value))
                         _check_no_backward_yet(recorder, value)
                         recorder.grads_before.set_aside(
                             state.leaves, value, walk_failed=recorder.failed

@@ -96,6 +96,12 @@ MESSAGES: dict[str, str] = {
         "the loss has no autograd history: does the model have parameters that require grad, "
         "and does the loss use the model's output?"
     ),
+    "capture.loss_forward_without_grad": (
+        "the loss has no autograd history because the model's forward ran with gradients off "
+        "(@torch.no_grad() on forward, or torch.set_grad_enabled(False) inside it, e.g. copied "
+        "from an inference helper): remove it to train and trace the backward; "
+        "ng.trace(model, x) without loss= shows the forward pass alone"
+    ),
     "capture.loss_ran_backward": (
         "the loss= function ran backward() itself; trace() runs the backward: let the function "
         "only compute and return the loss, e.g. loss=lambda y: F.mse_loss(y, target)"

@@ -98,6 +98,12 @@ MESSAGES: dict[str, str] = {
         "strata nie ma historii autograd: czy model ma parametry z requires_grad i czy strata "
         "korzysta z wyjścia modelu?"
     ),
+    "capture.loss_forward_without_grad": (
+        "strata nie ma historii autograd, bo forward modelu działał z wyłączonymi gradientami "
+        "(@torch.no_grad() nad forward albo torch.set_grad_enabled(False) w jego środku, np. "
+        "skopiowane z funkcji do predykcji): usuń to, aby trenować i zobaczyć przejście wstecz; "
+        "ng.trace(model, x) bez loss= pokazuje samo przejście w przód"
+    ),
     "capture.loss_ran_backward": (
         "funkcja loss= sama wywołała backward(), a trace() robi to za nią: niech funkcja tylko "
         "oblicza i zwraca stratę, np. loss=lambda y: F.mse_loss(y, target)"

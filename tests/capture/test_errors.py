@@ -68,6 +68,60 @@ def test_trace_with_a_frozen_model() -> None:
     assert not model.weight.requires_grad
 
 
+class _ForwardUnderNoGrad(nn.Module):
+    """A forward decorated with `@torch.no_grad()`, as copied from an inference helper."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 4)
+        self.out = nn.Linear(4, 1)
+
+    @torch.no_grad()
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.fc(x).relu())
+
+
+class _SwitchesGradOff(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.fc(x)
+        torch.set_grad_enabled(False)  # left off: the rest of forward and the loss untracked
+        return self.fc(h.repeat(1, 3))
+
+
+@pytest.mark.parametrize("model_class", [_ForwardUnderNoGrad, _SwitchesGradOff])
+def test_a_forward_that_runs_with_gradients_off_says_so_and_what_to_do(
+    model_class: type[nn.Module],
+) -> None:
+    model, x = model_class(), torch.randn(4, 3)
+    before = snapshot(model)
+    try:
+        with pytest.raises(ng.NNGraphError) as caught:
+            ng.trace(model, x, loss=lambda y: y.sum())
+    finally:
+        torch.set_grad_enabled(True)
+    text = str(caught.value)
+    assert "forward ran with gradients off" in text and "@torch.no_grad()" in text
+    assert "without loss=" in text and "\n" not in text
+    assert_unchanged(model, before)
+    g = ng.trace(model, x)  # what the message offers: the forward pass alone
+    assert "linear" in {d["op"] for _, d in g.nodes(data=True)}
+    torch.set_grad_enabled(True)
+
+
+def test_a_loss_without_history_for_another_reason_does_not_blame_the_grad_mode() -> None:
+    model = nn.Linear(3, 1)
+    for loss in (lambda y: y.detach().sum(), lambda y: (y > 0).float().sum()):
+        with pytest.raises(ng.NNGraphError, match="no autograd history") as caught:
+            ng.trace(model, torch.randn(4, 3), loss=loss)
+        assert "gradients off" not in str(caught.value)
+    with torch.no_grad():  # around the call: trace() turns gradients on for its run
+        ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum())
+
+
 def test_record_needs_a_module_or_nothing() -> None:
     with pytest.raises(ng.NNGraphError, match=r"nn\.Module"), ng.record("model"):  # type: ignore[arg-type]
         pass

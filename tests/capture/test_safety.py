@@ -363,6 +363,123 @@ class _MakesItsBufferRequireGrad(nn.Module):
         return self.lin(x * self.scale)
 
 
+class _RunningMeanWithoutNoGrad(nn.Module):
+    """A hand-written norm layer that updates its running mean in place outside
+    `torch.no_grad()`: the buffer takes the batch's gradient history and stops being a leaf."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+        self.register_buffer("running_mean", torch.zeros(3))
+        self.out = nn.Linear(3, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.fc(x)
+        self.running_mean.mul_(0.9).add_(0.1 * h.mean(0))
+        return self.out(h - self.running_mean)
+
+
+class _StaticKVCache(nn.Module):
+    """A gpt-fast style attention layer whose key/value cache is kept in buffers and written
+    in place at the decoding position, with keys and values that carry gradient history."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.qkv = nn.Linear(8, 24, bias=False)
+        self.proj = nn.Linear(8, 8, bias=False)
+        self.register_buffer("k_cache", torch.zeros(2, 6, 8), persistent=False)
+        self.register_buffer("v_cache", torch.zeros(2, 6, 8), persistent=False)
+
+    def forward(self, x: torch.Tensor, pos: torch.Tensor) -> torch.Tensor:
+        q, k, v = self.qkv(x).split(8, dim=-1)
+        self.k_cache[:, pos] = k
+        self.v_cache[:, pos] = v
+        attention = (q @ self.k_cache.transpose(1, 2)).softmax(-1)
+        return self.proj(attention @ self.v_cache)
+
+
+def _buffer_state(model: nn.Module) -> list[tuple[Any, ...]]:
+    return [
+        (name, b, b.detach().clone(), b.is_leaf, b.requires_grad, b.grad_fn)
+        for name, b in model.named_buffers()
+    ]
+
+
+@pytest.mark.parametrize("with_loss", [True, False], ids=["loss", "forward only"])
+@pytest.mark.parametrize("kind", ["running mean", "kv cache"])
+def test_a_buffer_written_in_place_with_gradient_history_comes_back_as_the_leaf_it_was(
+    kind: str, with_loss: bool
+) -> None:
+    torch.manual_seed(0)
+    if kind == "running mean":
+        model: nn.Module = _RunningMeanWithoutNoGrad()
+        args: tuple[Any, ...] = (torch.randn(5, 4),)
+    else:
+        model = _StaticKVCache()
+        with torch.no_grad():
+            model(torch.randn(2, 3, 8), torch.arange(3))  # prefill: the cache holds values
+        args = (torch.randn(2, 1, 8), torch.tensor([3]))
+    plain = copy.deepcopy(model)
+    plain(*args).pow(2).mean().backward()  # plain PyTorch accepts the model
+    before, buffers = snapshot(model), _buffer_state(model)
+    loss = {"loss": lambda y: y.pow(2).mean()} if with_loss else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "could not put back", no `.grad` of a non-leaf
+        g = ng.trace(model, *args, **loss)
+    assert_unchanged(model, before)
+    for (name, b, value, *flags), (name_now, b_now) in zip(
+        buffers, model.named_buffers(), strict=True
+    ):
+        assert name_now == name and b_now is b, name  # the same tensor object
+        assert torch.equal(b_now, value), name
+        assert [b_now.is_leaf, b_now.requires_grad, b_now.grad_fn] == flags == [True, False, None]
+    if with_loss:
+        grads = {
+            d["name"]: d["grad"]["norm"] for _, d in g.nodes(data=True) if d["kind"] == "param"
+        }
+        for name, p in plain.named_parameters():
+            assert p.grad is not None
+            assert grads[name] == pytest.approx(p.grad.norm().item(), rel=1e-5), name
+
+
+class _WritesAViewOfItsBuffer(nn.Module):
+    """A buffer registered as a view of another tensor: it cannot be detached in place."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 3)
+        self.register_buffer("row", torch.zeros(2, 3)[0])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.row.add_(self.fc(x).mean(0))
+        return self.fc(x) * self.row
+
+
+def test_a_view_buffer_given_gradient_history_comes_back_a_leaf_with_its_values() -> None:
+    model = _WritesAViewOfItsBuffer()
+    before = snapshot(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum())
+    assert_unchanged(model, before)
+    assert model.row.is_leaf and not model.row.requires_grad and not model.row.any()
+
+
+def test_a_part_of_restore_that_fails_does_not_stop_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nngraph.capture import _restore
+
+    def fails(*args: Any) -> None:
+        raise RuntimeError("cannot set this flag")
+
+    monkeypatch.setattr(_restore, "_put_flag_and_grad", fails)
+    model = _RunningMeanWithoutNoGrad()
+    with pytest.warns(NNGraphWarning, match="cannot set this flag"):
+        ng.trace(model, torch.randn(5, 4), loss=lambda y: y.sum())
+    assert not model.running_mean.any() and model.running_mean.is_leaf  # values put back
+
+
 class _ChangesSparseState(nn.Module):
     def __init__(self) -> None:
         super().__init__()
