@@ -21,11 +21,14 @@ import os
 import site
 import sys
 import sysconfig
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import FrameType, TracebackType
 from typing import Any
 
 import torch
+
+from nngraph.capture._functorch import unwrapped
+from nngraph.capture._memory import storage_key
 
 __all__ = [
     "SHAPE_ONLY",
@@ -34,6 +37,7 @@ __all__ = [
     "drop_recording_frames",
     "hidden",
     "library_code",
+    "memory_within",
     "named_tensors_within",
     "next_sequence_nr",
     "scalar_arguments",
@@ -137,6 +141,41 @@ def named_tensors_within(obj: Any) -> list[tuple[str, torch.Tensor]]:
             continue
         seen.add(id(item))
         stack.extend((path + step, each) for step, each in reversed(items))
+    return found
+
+
+def memory_within(obj: Any, depth: int = 4) -> dict[int, Any]:
+    """Where the memory of the tensors and NumPy arrays inside `obj` starts, each with its
+    tensor or array: in tuples, lists, mappings and the attributes of objects (a dataclass, a
+    graph's `data.x`), `depth` deep.
+
+    >>> x = torch.ones(3)
+    >>> list(memory_within({"batch": [x]}).items()) == [(storage_key(x), x)]
+    True
+    """
+    found: dict[int, Any] = {}
+    stack: list[tuple[Any, int]] = [(obj, depth)]
+    seen: set[int] = set()
+    while stack:
+        item, left = stack.pop()
+        if isinstance(item, torch.Tensor):
+            found[storage_key(unwrapped(item)) or 0] = item
+            continue
+        if hasattr(type(item), "__array_interface__"):  # a NumPy array
+            data = item.__array_interface__.get("data")
+            found[data[0] if isinstance(data, tuple) else 0] = item
+            continue
+        if left == 0 or id(item) in seen or isinstance(item, (str, bytes, torch.nn.Module)):
+            continue
+        seen.add(id(item))
+        if isinstance(item, Mapping):
+            items: Iterable[Any] = item.values()
+        elif isinstance(item, (list, tuple, set)):
+            items = item
+        else:
+            items = getattr(item, "__dict__", {}).values() if not isinstance(item, type) else ()
+        stack.extend((each, left - 1) for each in items)
+    found.pop(0, None)  # no memory: an empty tensor, the meta device
     return found
 
 

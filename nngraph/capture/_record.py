@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
+import threading
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -240,6 +241,7 @@ def _recording(
                 data_loading_unrecorded(recorder),
                 warnings_at_callers(_Mode.__torch_function__.__code__, sys.modules[__name__]),
                 outermost_results(recorder, returned),
+                _script_functions_seen(recorder),
                 _Mode(recorder),
             ):
                 yield recording
@@ -255,6 +257,29 @@ def _recording(
             if names is None:
                 _drop_snapshot(caller, namespace)
             del caller, namespace
+
+
+@contextmanager
+def _script_functions_seen(recorder: Recorder) -> Iterator[None]:
+    """Tell the recorder when a TorchScript function (`@torch.jit.script def gelu(x)`) called
+    in the block returns: its ops run in C++, where the mode does not see them. (A TorchScript
+    module is a module: the scope's hooks see it.)"""
+    script_function: Any = torch.jit.ScriptFunction
+    original = script_function.__dict__["__call__"]
+    thread = threading.get_ident()  # the patch is global; the recording is this thread's
+
+    def call(function: Any, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True  # an error in the user's function is theirs
+        out = original(function, *args, **kwargs)
+        if threading.get_ident() == thread and not recorder.paused():
+            recorder.after_script_function(function.name, out)
+        return out
+
+    script_function.__call__ = call
+    try:
+        yield
+    finally:
+        script_function.__call__ = original
 
 
 def _drop_snapshot(frame: FrameType, namespace: Mapping[str, Any]) -> None:

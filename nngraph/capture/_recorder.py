@@ -245,6 +245,39 @@ class Recorder:
             where = stacklevel_outside()
             warnings.warn(message("capture.script_module_ran"), NNGraphWarning, stacklevel=where)
 
+    def after_script_function(self, name: str, out: Any) -> None:
+        """A TorchScript function (`@torch.jit.script def gelu(x)`) returned what is in `out`:
+        none of its ops reached the mode. Its autograd nodes are added now, in the module that
+        called it, with their autograd names (the next call must not take them for its own);
+        each result's node shows its tensor, and a ReLU's the units it left dead."""
+        self.busy = True
+        try:
+            for t in tensors_in(out, []):
+                fn = grad_fn_of(t)
+                if fn is None or fn in self.builder.ids:
+                    continue
+                for node_id in self._walk([fn], described=fn):
+                    attrs = self.graph._node[node_id]
+                    if attrs["seq"] is not None and attrs["seq"] >= self.seq_mark:
+                        attrs["module"] = self.scope.path
+                        attrs["module_type"] = self.scope.module_type
+                attrs = self.graph._node[self.builder.ids[fn]]
+                attrs.update(tensor_meta(t))
+                self.builder.stats.add(attrs, "value", t)
+                if attrs["op"] == "relu":
+                    first = t.dim() >= 3 and channels_first(t)
+                    self.builder.stats.add_dead_units(attrs, "dead", t, channels_first=first)
+        except Exception as error:  # never break the user's computation because of us
+            self._stop(name, error)
+        finally:
+            self.busy = False
+        self.seq_mark = next_sequence_nr()
+        if not self.warned_script:
+            self.warned_script = True
+            where = stacklevel_outside()
+            text = message("capture.script_function_ran", name=name)
+            warnings.warn(text, NNGraphWarning, stacklevel=where)
+
     def _add_call(
         self,
         name: str,
@@ -271,9 +304,16 @@ class Recorder:
             tracked_out = outs[0]
             if tracked_out._base is not None and ins and tracked_out is ins[0]:
                 # An in-place op on a view changed its base: the base's new node is the result.
-                # (Reading the view's own node would make one, left dangling if unused.)
-                tracked_out = tracked_out._base
-            head = grad_fn_of(tracked_out)
+                # (Reading the view's own node would make one, left dangling if unused.) It
+                # shows the view when that spans the whole base (`h.transpose(0, 1).mul_(g)`,
+                # timm's LayerScale: the values as shaped by the op), else the base (`h[:, 0]
+                # += 1`: what later ops read from the node is all of `h`).
+                base = tracked_out._base
+                head = grad_fn_of(base)
+                if base.numel() != tracked_out.numel():
+                    tracked_out = base
+            else:
+                head = grad_fn_of(tracked_out)
             heads = [head] if head is not None else []
         else:
             fns = [grad_fn_of(t) for t in outs]

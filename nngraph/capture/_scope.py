@@ -9,8 +9,9 @@ and removed by itself; `close()` removes every hook, also after an exception.
 from __future__ import annotations
 
 import inspect
+import types
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import torch
@@ -20,7 +21,7 @@ from torch.utils.hooks import RemovableHandle
 
 from nngraph._compiled import modules_as_written, uncompiled
 from nngraph.capture._builder import Names
-from nngraph.capture._common import hidden, named_tensors_within
+from nngraph.capture._common import hidden, memory_within, named_tensors_within
 from nngraph.capture._functorch import unwrapped
 from nngraph.capture._memory import storage_key
 from nngraph.capture._modules import module_table
@@ -52,39 +53,18 @@ def _positional_names(forward: Any) -> list[str]:
     return names
 
 
-def _memory_within(obj: Any, depth: int = 4) -> dict[int, Any]:
-    """Where the memory of the tensors and NumPy arrays inside `obj` starts, each with its
-    tensor or array: in tuples, lists, mappings and the attributes of objects (a dataclass, a
-    graph's `data.x`), `depth` deep.
+def _labelled(module: torch.nn.Module, args: tuple[Any, ...]) -> list[tuple[str, Any]]:
+    """Each positional argument of a call with the name of `forward`'s parameter it fills."""
+    names = _positional_names(module.forward)
+    return [(names[i] if i < len(names) else f"input{i}", arg) for i, arg in enumerate(args)]
 
-    >>> x = torch.ones(3)
-    >>> list(_memory_within({"batch": [x]}).items()) == [(storage_key(x), x)]
-    True
-    """
-    found: dict[int, Any] = {}
-    stack: list[tuple[Any, int]] = [(obj, depth)]
-    seen: set[int] = set()
-    while stack:
-        item, left = stack.pop()
-        if isinstance(item, torch.Tensor):
-            found[storage_key(unwrapped(item)) or 0] = item
-            continue
-        if hasattr(type(item), "__array_interface__"):  # a NumPy array
-            data = item.__array_interface__.get("data")
-            found[data[0] if isinstance(data, tuple) else 0] = item
-            continue
-        if left == 0 or id(item) in seen or isinstance(item, (str, bytes, torch.nn.Module)):
-            continue
-        seen.add(id(item))
-        if isinstance(item, Mapping):
-            items: Iterable[Any] = item.values()
-        elif isinstance(item, (list, tuple, set)):
-            items = item
-        else:
-            items = getattr(item, "__dict__", {}).values() if not isinstance(item, type) else ()
-        stack.extend((each, left - 1) for each in items)
-    found.pop(0, None)  # no memory: an empty tensor, the meta device
-    return found
+
+def _yields_once(arg: Any) -> bool:
+    """Whether `arg` is a generator or a built-in iterator (`iter(xs)`, `zip(a, b)`), which
+    gives its items once, to whoever reads it first."""
+    return isinstance(arg, types.GeneratorType) or (
+        isinstance(arg, Iterator) and type(arg).__module__ in ("builtins", "itertools")
+    )
 
 
 class ModuleScope:
@@ -124,7 +104,8 @@ class ModuleScope:
         if model is not None:
             self._add_root(model, "")
         self._handles = [
-            nn_module.register_module_forward_pre_hook(self._enter),
+            # what `_enter` returns replaces the arguments (the stub says it returns None)
+            nn_module.register_module_forward_pre_hook(self._enter),  # type: ignore[arg-type]
             nn_module.register_module_forward_hook(self._leave, always_call=True),
         ]
 
@@ -223,7 +204,7 @@ class ModuleScope:
             path = f"{base}{n}"
         return path
 
-    def _enter(self, module: torch.nn.Module, args: tuple[Any, ...]) -> None:
+    def _enter(self, module: torch.nn.Module, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
         if self._used:
             for handle in self._used:
                 handle.remove()
@@ -234,10 +215,13 @@ class ModuleScope:
         self.stack.append((module, path))
         self.modules.setdefault(path, uncompiled(module))  # its class: not `OptimizedModule`
         self.left_path = None
-        if top_level:
-            self.name_inputs(module, args, {})
         if module._forward_hooks:  # leave after them: their ops are the module's
             self._leave_after_own_hooks(module)
+        if top_level:
+            self.name_inputs(module, args, {})
+            if any(_yields_once(arg) for arg in args):
+                return self._named_as_yielded(module, args)
+        return None
 
     def _leave(self, module: torch.nn.Module, args: Any, output: Any) -> None:
         if self.after_script is not None and isinstance(module, torch.jit.ScriptModule):
@@ -276,18 +260,18 @@ class ModuleScope:
         self, module: torch.nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> None:
         """Name a call's tensor arguments after `forward`'s parameters (`x`, ...) and keywords."""
-        names = _positional_names(module.forward)
-        labelled = [
-            (names[i] if i < len(names) else f"input{i}", arg) for i, arg in enumerate(args)
-        ]
-        for label, arg in [*labelled, *kwargs.items()]:
+        for label, arg in [*_labelled(module, args), *kwargs.items()]:
             tensors = named_tensors_within(arg)
             for path, t in tensors:  # batch['x'], pair[0], batch.image
                 name = label if len(tensors) == 1 else label + path
                 self.names.inputs.setdefault(id(t), name)
+        self._remember_memory((args, kwargs))
+
+    def _remember_memory(self, given: Any) -> None:
+        """Keep where the memory of the tensors and arrays in `given` starts (see `given`)."""
         try:
             with hidden():  # nngraph's own look: no mode of the user's sees it
-                memory = _memory_within((args, kwargs))
+                memory = memory_within(given)
         except Exception:  # an argument nngraph cannot look into: never break the forward
             memory = {}
         for key, held in memory.items():
@@ -295,6 +279,24 @@ class ModuleScope:
                 self._given_memory[key] = weakref.ref(held)
             except TypeError:  # an array type that takes no weak reference
                 continue
+
+    def _named_as_yielded(self, module: torch.nn.Module, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """`args` with each generator or iterator among them (`model(t for t in xs)`) passed on
+        through one that names the tensors it yields as inputs (`xs[0]`, `xs[1]`, ...) when the
+        model takes them: it can be read only once, so only the model reads it."""
+        return tuple(
+            self._naming(arg, label) if _yields_once(arg) else arg
+            for label, arg in _labelled(module, args)
+        )
+
+    def _naming(self, items: Iterator[Any], label: str) -> Iterator[Any]:
+        """The items of `items`, one at a time, as the model asks for them; the tensors in
+        item i get the input name `label[i]`."""
+        for i, item in enumerate(items):
+            for path, t in named_tensors_within(item):
+                self.names.inputs.setdefault(id(t), f"{label}[{i}]{path}")
+            self._remember_memory(item)
+            yield item
 
     def given(self, t: torch.Tensor) -> bool:
         """Whether `t` is an input a top-level call was given, or shows its memory: `x.data`,

@@ -160,6 +160,12 @@ MESSAGES: dict[str, str] = {
         "ops run in C++, where nngraph does not see them, so the graph shows only its autograd "
         "nodes, without its modules. Record the Python model it was made from to see its layers"
     ),
+    "capture.script_function_ran": (
+        "a TorchScript function ({name}, made by torch.jit.script or torch.jit.trace) ran in this "
+        "recording: its ops run in C++, where nngraph does not see them, so the graph shows only "
+        "their autograd nodes, under autograd's names. Call the Python function it was made from "
+        "to see its ops as written"
+    ),
     # python -m nngraph
     "main.wrote": "wrote {path}",
     "main.out_is_file": (

@@ -165,6 +165,13 @@ MESSAGES: dict[str, str] = {
         "węzły autogradu, bez modułów. Nagraj model w Pythonie, z którego powstał, by zobaczyć "
         "jego warstwy"
     ),
+    "capture.script_function_ran": (
+        "w tym nagraniu działała funkcja TorchScript ({name}, zrobiona przez torch.jit.script "
+        "albo torch.jit.trace): jej operacje działają w C++, gdzie nngraph ich nie widzi, więc "
+        "graf pokazuje tylko ich węzły autogradu, pod nazwami nadanymi przez autograd. Wywołaj "
+        "funkcję w Pythonie, z której powstała, by zobaczyć jej operacje tak, jak zostały "
+        "napisane"
+    ),
     # python -m nngraph
     "main.wrote": "zapisano {path}",
     "main.out_is_file": (

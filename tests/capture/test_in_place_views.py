@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 import networkx as nx
+import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -106,3 +107,36 @@ def test_a_recorded_sum_into_a_buffer_keeps_the_buffer_and_a_copy_into_it_does_n
     graph = rec.graph
     assert _op_inputs(graph, "add_") == ["linear", "zeros"]
     assert _op_inputs(graph, "copy_") == ["linear"]  # what `empty` held is overwritten
+
+
+class _LayerScaleAfterAttention(nn.Module):
+    """timm's `LayerScale(inplace=True)` on what `nn.MultiheadAttention(batch_first=True)`
+    returns: a transposed view, scaled in place."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attn = nn.MultiheadAttention(16, 2, batch_first=True)
+        self.gamma = nn.Parameter(torch.full((16,), 0.5))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.attn(x, x, x, need_weights=False)
+        return out.mul_(self.gamma)
+
+
+def test_an_in_place_op_on_a_whole_view_shows_the_view_it_wrote() -> None:
+    torch.manual_seed(0)
+    model, x = nn.Sequential(_LayerScaleAfterAttention(), nn.Linear(16, 2)), torch.randn(4, 5, 16)
+    graph = ng.trace(model, x, loss=lambda out: out.pow(2).mean())
+    (scaled,) = [d for _, d in graph.nodes(data=True) if d["op"] == "mul_"]
+    written = model[0].attn(x, x, x, need_weights=False)[0] * model[0].gamma
+    assert scaled["shape"] == [4, 5, 16] and scaled["module"] == "0"
+    assert scaled["value"]["mean"] == pytest.approx(written.mean().item(), rel=1e-5)
+    row = next(line for line in graph.summary().splitlines() if line.startswith("0 "))
+    assert "[4, 5, 16]" in row
+
+    # written into part of `h`: the node stands for all of `h`, which the next layer reads
+    graph = ng.trace(_InPlace(), torch.randn(3, 8), loss=lambda out: out.sum())
+    assert [d["shape"] for _, d in graph.nodes(data=True) if d["op"] in ("add_", "mul_")] == [
+        [3, 8],
+        [3, 8],
+    ]

@@ -1464,3 +1464,88 @@ def test_a_parameter_of_a_model_not_traced_gets_no_module_type() -> None:
     walked = ng.graph_of(loss, params=model)
     outside = [d for _, d in walked.nodes(data=True) if d["kind"] == "param" and not d["name"]]
     assert len(outside) == 2 and all(d["module_type"] is None for d in outside)
+
+
+class _SumsWhatItIsGiven(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, xs: Any) -> torch.Tensor:
+        return sum(self.fc(t) for t in xs)  # type: ignore[return-value]
+
+
+class _TakesTheFirst(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, xs: Any) -> torch.Tensor:
+        return self.fc(next(xs))
+
+
+@pytest.mark.parametrize("given", ["generator", "iterator", "list"])
+def test_tensors_given_in_a_generator_or_iterator_are_the_inputs(given: str) -> None:
+    xs = [torch.randn(3, 4) for _ in range(3)]
+    arg = {"generator": (t for t in xs), "iterator": iter(xs), "list": xs}[given]
+    g = ng.trace(_SumsWhatItIsGiven(), arg, loss=lambda y: y.pow(2).mean())
+    assert [g.nodes[n]["label"] for n in g.graph["inputs"]] == ["xs[0]", "xs[1]", "xs[2]"]
+    assert not [n for n, d in g.nodes(data=True) if d["kind"] == "constant"]
+    assert "Input shape(s): [3, 4] ×3" in g.summary()
+
+    model = _SumsWhatItIsGiven()
+    with ng.record() as rec:
+        model(t for t in xs)
+    assert len(rec.graph.graph["inputs"]) == 3
+
+
+def test_a_generator_given_to_a_model_is_read_only_as_far_as_the_model_reads_it() -> None:
+    xs = [torch.randn(3, 4) for _ in range(3)]
+    given = iter(xs)
+    g = ng.trace(_TakesTheFirst(), given, loss=lambda y: y.sum())
+    assert [g.nodes[n]["label"] for n in g.graph["inputs"]] == ["xs[0]"]
+    assert next(given) is xs[1]
+
+
+def _gelu(x: torch.Tensor) -> torch.Tensor:
+    return x * 0.5 * (1.0 + torch.erf(x / 1.41421))
+
+
+def _relu(x: torch.Tensor) -> torch.Tensor:
+    return torch.relu(x)
+
+
+class _ScriptedActivation(nn.Module):
+    """A `@torch.jit.script` activation function between two layers (timm's `*_jit`
+    activations, Megatron's fused `bias_gelu`)."""
+
+    def __init__(self, act: Any) -> None:
+        super().__init__()
+        self.a, self.b = nn.Linear(4, 8), nn.Linear(8, 2)
+        self.act = act
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.b(self.act(self.a(x)))
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+def test_a_torchscript_function_keeps_its_autograd_nodes_and_is_named_as_unseen() -> None:
+    model, x = _ScriptedActivation(torch.jit.script(_gelu)), torch.randn(6, 4)
+    with pytest.warns(NNGraphWarning, match=r"TorchScript function \(_gelu") as caught:
+        g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    assert caught[0].filename == __file__  # the line of the forward that called it
+    # its steps keep autograd's names, in the module that called it, not in the next layer
+    in_b = [d["op"] for _, d in g.nodes(data=True) if d["kind"] == "op" and d["module"] == "b"]
+    assert in_b == ["linear", "linear"] and len(ops(g, "linear")) == 4
+    (erf,) = ops(g, "erf")
+    assert erf["module"] == "" and erf["label"] == "erf"
+
+    # a dead ReLU written so is still found
+    model = _ScriptedActivation(torch.jit.script(_relu))
+    with torch.no_grad():
+        model.a.bias.fill_(-100.0)
+    with pytest.warns(NNGraphWarning, match="TorchScript function"):
+        g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    (relu,) = ops(g, "relu")
+    assert relu["shape"] == [6, 8] and relu["dead"] is not None
+    assert "dead" in [f["kind"] for f in g.health()]
