@@ -33,6 +33,7 @@ from torch.nn.utils import parametrize
 from nngraph.capture._common import NNGraphWarning, hidden
 from nngraph.capture._leaves import same_elements, same_values
 from nngraph.capture._reduce import own_values
+from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 
 __all__ = ["ModelState"]
@@ -120,7 +121,10 @@ class ModelState:
                 live.clear()
                 live.update(saved)
         for attributes in self.attributes:
-            _attempt(attributes.restore)
+            try:  # inline, not _attempt(): one per module, at every trace
+                attributes.restore()
+            except Exception as error:
+                _warn_not_restored(error)
         for gen, gen_state in self.generators:
             _attempt(gen.set_state, gen_state)
         for i, (t, was_leaf) in enumerate(zip(self.leaves, self.was_leaf, strict=True)):
@@ -134,7 +138,13 @@ class ModelState:
                 _attempt(_put_other, t, version, value)
         # after the values: a `.grad` fits the shape the tensor had, which a forward may change
         for t, flag, grad in zip(self.leaves, self.flags, self.grads, strict=True):
-            _attempt(_put_flag_and_grad, t, flag, grad)
+            try:  # inline, not _attempt(): one per parameter, at every trace
+                if t.requires_grad != flag:
+                    t.requires_grad_(flag)
+                if t.grad is not grad and (t.is_leaf or t.retains_grad):
+                    t.grad = grad
+            except Exception as error:
+                _warn_not_restored(error)
 
     def _make_leaf_again(self, i: int) -> None:
         """Make `self.leaves[i]`, a leaf that a write in place gave autograd history, a leaf
@@ -276,7 +286,7 @@ def _warn_not_restored(error: Exception) -> None:
     warnings.warn(
         message("capture.not_restored", error=f"{type(error).__name__}: {text}"),
         NNGraphWarning,
-        stacklevel=6,  # past _attempt, restore, _traced and trace: the line calling trace()
+        stacklevel=stacklevel_outside(),  # the line calling trace()
     )
 
 
@@ -284,13 +294,6 @@ def _grad_of(t: torch.Tensor) -> torch.Tensor | None:
     """`t.grad`, read only where autograd keeps one: a leaf's, or one that retains it (a
     non-leaf's `.grad` is always None, and reading it warns)."""
     return t.grad if t.is_leaf or t.retains_grad else None
-
-
-def _put_flag_and_grad(t: torch.Tensor, flag: bool, grad: torch.Tensor | None) -> None:
-    if t.requires_grad != flag:
-        t.requires_grad_(flag)
-    if (t.is_leaf or t.retains_grad) and t.grad is not grad:
-        t.grad = grad
 
 
 def _put_other(t: torch.Tensor, version: int, value: torch.Tensor) -> None:
@@ -326,7 +329,10 @@ def _changed_on_cpu(group: list[torch.Tensor], flat: torch.Tensor, sizes: list[i
     compared in one pass, as integers of their size (a NaN left as it was is unchanged; a
     -0.0 written over 0.0 is a change, put back). A BatchNorm's running statistics change
     without moving their version counters, so the values themselves are compared."""
-    now, scale = _bits(torch._C._nn.flatten_dense_tensors(group))
+    values = torch._C._nn.flatten_dense_tensors(group)
+    if flat.numel() <= _FEW and torch.equal(values, flat):  # a small model, unchanged: at once
+        return [False] * len(group)
+    now, scale = _bits(values)
     before, _ = _bits(flat)
     ends = np.cumsum(sizes) * scale
     # the tensor holding each differing element: the first whose end lies after it
@@ -345,6 +351,10 @@ def _bits(flat: torch.Tensor) -> tuple[np.ndarray, int]:
 
 
 _INTEGERS = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}
+#: Up to this many values, `torch.equal` first answers the common case (nothing changed) for
+#: less than the comparison's fixed cost; above, the one comparison costs less than two passes
+#: (a ResNet's BatchNorm statistics, the last values compared, change at every forward).
+_FEW = 1 << 16
 
 
 def _changed_on_device(

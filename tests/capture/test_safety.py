@@ -471,13 +471,15 @@ def test_a_part_of_restore_that_fails_does_not_stop_the_others(
     from nngraph.capture import _restore
 
     def fails(*args: Any) -> None:
-        raise RuntimeError("cannot set this flag")
+        raise RuntimeError("cannot put these attributes back")
 
-    monkeypatch.setattr(_restore, "_put_flag_and_grad", fails)
+    monkeypatch.setattr(_restore._Attributes, "restore", fails)
     model = _RunningMeanWithoutNoGrad()
-    with pytest.warns(NNGraphWarning, match="cannot set this flag"):
+    with pytest.warns(NNGraphWarning, match="cannot put these attributes back") as caught:
         ng.trace(model, torch.randn(5, 4), loss=lambda y: y.sum())
+    assert caught[0].filename == __file__  # said at the line calling trace()
     assert not model.running_mean.any() and model.running_mean.is_leaf  # values put back
+    assert not model.running_mean.requires_grad
 
 
 class _ChangesSparseState(nn.Module):
