@@ -254,8 +254,8 @@ def _findings(g: Graph) -> list[dict[str, Any]]:
 def hand_made_weights(g: Graph) -> list[Any]:
     """The leaves that require grad where the graph holds no `nn.Parameter` (a lesson's
     `w = torch.randn(3, 2, requires_grad=True)`): what learns there, counted as parameters
-    and not listed as inputs. Beside a model's parameters such a leaf is data (a saliency
-    map's input), as `health()` reads it too."""
+    (and still listed with the inputs it was given as). Beside a model's parameters such a
+    leaf is data (a saliency map's input), as `health()` reads it too."""
     if any(d.get("kind") == "param" for d in g._node.values()):
         return []
     return [n for n, d in g._node.items() if learnable(d)]
@@ -334,7 +334,6 @@ def summary(g: Graph) -> Text:
     kinds = [d.get("kind") or NODE_DEFAULTS["kind"] for _, d in g.nodes(data=True)]
     shapes = {}
     left_out = set(g.graph.get("unused") or ())  # results nothing used: `out, _ = rnn(x)`
-    left_out |= set(hand_made_weights(g))  # a lesson's `w`: a parameter, not an input
     cut = set(cut_inputs(g))  # `trace(D, G(z))`: D's input is the op that made it
     for kind in ("input", "output"):
         ids = [

