@@ -95,9 +95,7 @@ def _link_untracked_values(recorder: Recorder, t: torch.Tensor) -> None:
     before = recorder.lookup(t)
     ids = recorder.builder.ids
     made = ids.get(grad_fn_of(t))
-    if (
-        made is None and t._base is not None
-    ):  # written through a view: autograd's node is the base's
+    if made is None and t._base is not None:  # written through a view: the base's node
         made = ids.get(grad_fn_of(t._base))
     if before is None or made is None or before == made:
         return

@@ -211,10 +211,13 @@ def _needs_more_text(loss: Any, needed: list[str]) -> str:
     return message("capture.loss_function_needs_target", name=name, params=params)
 
 
-def check_loss_value(value: Any, graph: Graph | None = None, node: str | None = None) -> None:
+def check_loss_value(
+    value: Any, graph: Graph | None = None, node: str | None = None, model_calls: int = 0
+) -> None:
     """Raise unless `value`, what `loss(output)` returned, is a real scalar tensor with
-    autograd history, which `backward()` needs. `graph`, what the forward recorded, and
-    `node`, the loss's node there, tell whether it has none because gradients were off."""
+    autograd history, which `backward()` needs. `graph`, what the forward recorded, `node`,
+    the loss's node there, and `model_calls`, how many recorded calls the model made, tell
+    whether it has none because the model's forward ran with gradients off."""
     if not isinstance(value, torch.Tensor) or value.numel() != 1:
         got = type(value).__name__
         if isinstance(value, torch.Tensor):
@@ -223,18 +226,21 @@ def check_loss_value(value: Any, graph: Graph | None = None, node: str | None = 
     if value.is_complex():
         raise NNGraphError(message("capture.loss_complex", dtype=str(value.dtype)))
     if value.grad_fn is None:
-        if graph is not None and node is not None and _made_without_grad(graph, node):
+        if graph is not None and node is not None and _made_without_grad(graph, node, model_calls):
             raise NNGraphError(message("capture.loss_forward_without_grad"))
         raise NNGraphError(message("capture.loss_no_history"))
 
 
-def _made_without_grad(graph: Graph, node: str) -> bool:
-    """Whether `node` or an op before it read a tensor that requires grad (a parameter) and
-    autograd did not track it: it ran with gradients off (`@torch.no_grad()` on `forward`).
-    Not `detach()`, nor an op whose result cannot carry a gradient (`argmax`, `x > 0`)."""
+def _made_without_grad(graph: Graph, node: str, model_calls: int) -> bool:
+    """Whether an op of the model's forward (one of its first `model_calls` recorded calls)
+    before `node` read a tensor that requires grad (a parameter) and autograd did not track
+    it: it ran with gradients off (`@torch.no_grad()` on `forward`). Not the loss function's
+    own ops, nor `detach()`, nor an op whose result cannot carry a gradient (`argmax`)."""
     nodes = graph._node
     return any(
         nodes[n]["op"] not in (None, "detach", "detach_")
+        and nodes[n]["call"] is not None
+        and nodes[n]["call"] < model_calls
         and not nodes[n]["tracked"]
         and str(nodes[n]["dtype"]).startswith(("float", "bfloat", "complex"))
         and any(nodes[u]["requires_grad"] for u in graph.pred[n])

@@ -326,8 +326,9 @@ def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch
 
 def _changed_on_cpu(group: list[torch.Tensor], flat: torch.Tensor, sizes: list[int]) -> list[bool]:
     """Which tensors of `group` no longer hold the bits they had in `flat`: all of them
-    compared in one pass, as integers of their size (a NaN left as it was is unchanged; a
-    -0.0 written over 0.0 is a change, put back). A BatchNorm's running statistics change
+    compared in one pass, as integers of their size (a NaN left as it was is unchanged; in a
+    group over `_FEW` values a -0.0 written over 0.0 is a change, put back; below, where
+    `torch.equal` answers first, it is equal). A BatchNorm's running statistics change
     without moving their version counters, so the values themselves are compared."""
     values = torch._C._nn.flatten_dense_tensors(group)
     if flat.numel() <= _FEW and torch.equal(values, flat):  # a small model, unchanged: at once

@@ -155,7 +155,8 @@ def _traced(
                 if loss is not None:
                     value = call_loss(loss, output)
                     with hidden():
-                        check_loss_value(value, recorder.graph, recorder.lookup(value))
+                        node = recorder.lookup(value)
+                        check_loss_value(value, recorder.graph, node, recorder.model_calls)
                         _check_no_backward_yet(recorder, value)
                         recorder.grads_before.set_aside(
                             state.leaves, value, walk_failed=recorder.failed

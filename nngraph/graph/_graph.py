@@ -116,7 +116,9 @@ class Graph(nx.DiGraph):
         (check ``g.subgraph(nodes).copy()`` to keep them).
         Each ``message`` is written in the language current when ``health()`` runs
         (``ng.set_language``); findings already stored keep that language until the next
-        ``health()`` call, but ``summary()`` says them again in its own.
+        ``health()`` call, but ``summary()`` says them again in its own. A notebook shows
+        the list, and ``print`` writes it, as the summary's findings: a sentence per line,
+        findings that read alike (a forgotten ``zero_grad()`` on every parameter) in one.
 
             >>> import torch, nngraph as ng
             >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
@@ -131,7 +133,7 @@ class Graph(nx.DiGraph):
         if not nx.is_frozen(self):  # a view would write into the graph it views
             store(self, findings)
             self.graph["health_language"] = get_language()
-        return health_result(self, findings)  # a notebook shows one line per finding
+        return health_result(self, findings)  # shown, and printed, as the summary's lines
 
     def summary(self) -> str:
         """A text table of the modules: path, type, output shape, parameters, the norm of

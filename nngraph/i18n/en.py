@@ -94,7 +94,7 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.loss_no_history": (
         "the loss has no autograd history: does the model have parameters that require grad, "
-        "and does the loss use the model's output?"
+        "and does the loss use the model's output without .detach() or torch.no_grad()?"
     ),
     "capture.loss_forward_without_grad": (
         "the loss has no autograd history because the model's forward ran with gradients off "

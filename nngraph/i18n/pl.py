@@ -96,7 +96,7 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.loss_no_history": (
         "strata nie ma historii autograd: czy model ma parametry z requires_grad i czy strata "
-        "korzysta z wyjścia modelu?"
+        "korzysta z wyjścia modelu bez .detach() i torch.no_grad()?"
     ),
     "capture.loss_forward_without_grad": (
         "strata nie ma historii autograd, bo forward modelu działał z wyłączonymi gradientami "
@@ -166,7 +166,7 @@ MESSAGES: dict[str, str] = {
         "jego warstwy"
     ),
     "capture.script_function_ran": (
-        "w tym nagraniu działała funkcja TorchScript ({name}, zrobiona przez torch.jit.script "
+        "w tym nagraniu działała funkcja TorchScript ({name}, utworzona przez torch.jit.script "
         "albo torch.jit.trace): jej operacje działają w C++, gdzie nngraph ich nie widzi, więc "
         "graf pokazuje tylko ich węzły autogradu, pod nazwami nadanymi przez autograd. Wywołaj "
         "funkcję w Pythonie, z której powstała, by zobaczyć jej operacje tak, jak zostały "
@@ -863,7 +863,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.flat": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} pozostaje daleko poniżej niej (teraz {recent_at}, wobec {before_at}): "
+        "{best_epoch}), a {train} pozostaje daleko niżej (teraz {recent_at}, wobec {before_at}): "
         "dalszy trening nie pomaga już na danych treningowych, a szkodzi na nowych, więc "
         "{verdict}"
     ),
@@ -1997,7 +1997,7 @@ MESSAGES: dict[str, str] = {
     "graph.health.no_gradient_no_examples": (
         "Wagi {where_module} dostają gradient równy dokładnie zeru, bo ta warstwa nie dostała w "
         "tej partii żadnego przykładu: jej wejście ma kształt [0, ...] (gałąź albo ekspert, do "
-        "którego ta partia niczego nie kieruje), więc jej wagi niczego się nie uczą z tej partii. "
+        "których ta partia niczego nie kieruje), więc jej wagi niczego się nie uczą z tej partii. "
         "Z gradientem wszystko jest w porządku: warstwa zacznie się uczyć, gdy dotrą do niej "
         "przykłady."
     ),

@@ -130,7 +130,8 @@ class Monitor(
         resolved = resolve_mode(mode, metric)
         if mode == "auto" and not mode_known(metric):  # `val_poprawnosc`: a loss, or not?
             text = message("monitor.warn.mode_unknown", metric=metric)
-            warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
+            outside = stacklevel_outside(("torch", "nngraph", "lightning", "pytorch_lightning"))
+            warnings.warn(text, UserWarning, stacklevel=outside)
         print_interval = _nonnegative(message("monitor.param.print_interval"), print_interval)
         flush_interval = _nonnegative(message("monitor.param.flush_interval"), flush_interval)
         check_display(display)

@@ -69,7 +69,9 @@ _LOWER_IS_BETTER = frozenset(
     {
         "loss", "error", "err", "mae", "mse", "rmse", "mape", "smape", "nll", "perplexity",
         "ppl", "cer", "wer", "eer", "ece", "brier", "fid", "kid", "lpips", "distance", "dist",
-        "cost", "strata", "blad", "koszt",  # the last three Polish: loss, error, cost
+        "cost", "ce", "bce", "crossentropy", "entropy", "xent", "kl", "kld", "logloss",
+        "huber", "hinge", "focal", "l1", "l2", "regret",
+        "strata", "blad", "koszt",  # Polish: loss, error, cost
     }
 )  # fmt: skip
 #: Polish letters without their marks: `dokładność` is read as `dokladnosc`.
@@ -88,8 +90,10 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
     ``rouge``):
 
     - ``"min"`` when a word means lower is better: loss, error, err, mae, mse, rmse, mape,
-      smape, nll, perplexity, ppl, cer, wer, eer, ece, brier, fid, kid, lpips, distance, dist
-      (``val_loss``, ``val_top1_error``, ``dice_loss``, ``brier_score``, ``fid_score``);
+      smape, nll, perplexity, ppl, cer, wer, eer, ece, brier, fid, kid, lpips, distance, dist,
+      cost, ce, bce, crossentropy, entropy, xent, kl, kld, logloss, huber, hinge, focal, l1,
+      l2, regret (``val_loss``, ``val_top1_error``, ``dice_loss``, ``brier_score``,
+      ``fid_score``, ``val_cross_entropy``);
     - also ``"min"`` for a likelihood negated by the word neg or negative (``neg_elbo``,
       ``negative_log_likelihood``);
     - else ``"max"`` when a word means higher is better: an accuracy, score or rate of hits

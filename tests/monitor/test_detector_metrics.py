@@ -41,6 +41,8 @@ LOWER = [
     "val_fid", "val_fid_score", "val_lpips", "val_brier_score", "val_ece_score", "val_kid",
     "val_mape", "val_eer",
     "val_cost", "val_strata", "błąd", "val_blad_walidacji", "koszt",
+    # review 24: common loss names that warned as unknown
+    "val_ce", "val_bce", "val_kl", "val_logloss", "val_cross_entropy", "val_huber", "val_l1",
 ]  # fmt: skip
 
 
