@@ -54,6 +54,7 @@ GROUPED = {
     "dead": 3,
     "dead_after": 3,
     "no_gradient": 3,
+    "no_examples": 2,
     "accumulated": 2,
     "accumulated_unregistered": 2,
 }
@@ -91,6 +92,8 @@ def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | 
         return "dead" if module and f["units"] else None
     if kind == "accumulated" and isinstance(f.get("name"), str):
         return "accumulated_unregistered" if module in unregistered else "accumulated"
+    if kind == "no_gradient" and module and f.get("no_examples"):
+        return "no_examples"
     no_gradient_keys = {"name", "shape", "output_shape", "no_examples"}  # not a cut graph
     if kind == "no_gradient" and module and not no_gradient_keys & set(f):
         return "no_gradient"

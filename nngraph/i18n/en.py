@@ -2196,6 +2196,11 @@ MESSAGES: dict[str, str] = {
         "or torch.no_grad() in forward), so they do not learn: modules {layers}. If that is "
         "meant (a frozen feature extractor), call requires_grad_(False) on them."
     ),
+    "graph.summary.group.no_examples": (
+        "The weights of {count} layers get a gradient of exactly zero because they got no "
+        "examples in this batch (branches or experts this batch routes nothing to): modules "
+        "{layers}. Nothing is wrong with their gradients: they learn once examples reach them."
+    ),
     "graph.summary.group.accumulated": (
         "The .grad of each of {count} parameters is not the gradient this backward pass "
         "computed: it was added to a gradient left over from before. Call optimizer.zero_grad() "

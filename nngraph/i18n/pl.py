@@ -2306,6 +2306,12 @@ MESSAGES: dict[str, str] = {
         "albo torch.no_grad() w forward), więc te warstwy się nie uczą: moduły {layers}. Jeśli "
         "tak ma być (zamrożony ekstraktor cech), wywołaj na nich requires_grad_(False)."
     ),
+    "graph.summary.group.no_examples": (
+        "Wagi {count} warstw dostają gradient równy dokładnie zeru, bo warstwy te nie dostały w "
+        "tej partii żadnego przykładu (gałęzie albo eksperci, do których ta partia niczego nie "
+        "kieruje): moduły {layers}. Z ich gradientami wszystko jest w porządku: zaczną się "
+        "uczyć, gdy dotrą do nich przykłady."
+    ),
     "graph.summary.group.accumulated": (
         "Pole .grad każdego z {count} parametrów nie zawiera samego gradientu z tego przejścia"
         " wstecz, tylko jego sumę z gradientem pozostałym po wcześniejszym przejściu. Wywołuj"

@@ -277,7 +277,8 @@ def test_a_deep_sigmoid_net_says_how_the_gradient_shrinks_before_which_layers_ba
 
 def _said_of(module: str, key: str) -> dict[str, Any]:
     """A finding as health() writes it for one layer, with the numbers `key`'s sentence has."""
-    kind = {"dead": "dead", "dead_after": "dead", "no_gradient": "no_gradient"}.get(key)
+    no_gradient = {"no_gradient": "no_gradient", "no_examples": "no_gradient"}
+    kind = {"dead": "dead", "dead_after": "dead", **no_gradient}.get(key)
     numbers: dict[str, Any] = {
         "vanishing_tiny": {"rms": 1e-12},
         "vanishing_zero": {"rms": 0.0},
@@ -287,6 +288,7 @@ def _said_of(module: str, key: str) -> dict[str, Any]:
         "dead": {"dead": 20, "units": 64},
         "dead_after": {"dead": 20, "units": 64, "layer": f"{module} (Linear)"},
         "no_gradient": {},
+        "no_examples": {"no_examples": True},
         "accumulated": {"name": f"{module}.weight"},
         "accumulated_unregistered": {"name": f"{module}.weight"},
     }[key]
@@ -297,7 +299,7 @@ def _said_of(module: str, key: str) -> dict[str, Any]:
 
 GROUPED_KEYS = [
     "accumulated", "accumulated_unregistered", "dead", "dead_after", "exploding_huge",
-    "no_gradient", "vanishing_tiny", "vanishing_underflow", "vanishing_zero",
+    "no_examples", "no_gradient", "vanishing_tiny", "vanishing_underflow", "vanishing_zero",
     "vanishing_zero_input",
 ]  # fmt: skip
 

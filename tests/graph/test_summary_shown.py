@@ -120,3 +120,28 @@ def test_accumulated_biases_alone_leave_the_gradient_sizes_judged() -> None:
     assert {f["kind"] for f in found} >= {"accumulated", "vanishing"}
     assert "not judged" not in shown(found)
     assert shown(found).splitlines()[0] == f"Findings ({len(found)}, in {len(found) - 5} lines):"
+
+
+class _Experts(torch.nn.Module):
+    """A mixture of experts whose router sends every example to the first expert."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.experts = torch.nn.ModuleList(torch.nn.Linear(8, 8) for _ in range(6))
+
+    def forward(self, x: torch.Tensor, choice: torch.Tensor) -> torch.Tensor:
+        out = torch.zeros_like(x)
+        for i, expert in enumerate(self.experts):
+            rows = (choice == i).nonzero().squeeze(1)
+            out[rows] += expert(x[rows])
+        return out
+
+
+def test_experts_that_got_no_examples_are_said_in_one_line() -> None:
+    """Review 24: each of 60 empty experts would have had its own identical sentence."""
+    x, choice = torch.randn(10, 8), torch.zeros(10, dtype=torch.long)
+    found = ng.trace(_Experts(), x, choice, loss=lambda y: y.pow(2).mean()).health()
+    assert len(found) == 5 and all(f["no_examples"] for f in found)
+    lines = shown(found).splitlines()
+    assert lines[0] == "Findings (5, in one line):" and len(lines) == 2
+    assert "modules experts.1, experts.2, experts.3, experts.4, experts.5 (Linear)" in lines[1]
