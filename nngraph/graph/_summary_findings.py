@@ -94,8 +94,7 @@ def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | 
         return "accumulated_unregistered" if module in unregistered else "accumulated"
     if kind == "no_gradient" and module and f.get("no_examples"):
         return "no_examples"
-    no_gradient_keys = {"name", "shape", "output_shape", "no_examples"}  # not a cut graph
-    if kind == "no_gradient" and module and not no_gradient_keys & set(f):
+    if kind == "no_gradient" and module and not {"name", "shape", "output_shape"} & set(f):
         return "no_gradient"
     return None
 
@@ -107,8 +106,8 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
     grow layer after layer, data far from standardised, one op that stops every gradient);
     4 mistakes of their own (a forgotten `zero_grad()`, weights all zero, a cut graph) and any
     other flag; 5 how the gradient shrinks or grows through the layers (or the steps of a recurrent
-    layer); 6 what each layer
-    shows (dead units, a tiny or huge gradient, no examples in this batch). `key` is its :func:`message_key`.
+    layer); 6 what each layer shows (dead units, a tiny or huge gradient, no examples in this
+    batch). `key` is its :func:`message_key`.
 
     >>> rank({"kind": "inf", "where": "backward"}), rank({"kind": "inf", "where": "forward"})
     (1, 0)
