@@ -14,10 +14,10 @@ import traitlets
 
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
-from nngraph.graph._health import HEALTH_KINDS, find
 from nngraph.graph._nodes import counted, numel
 from nngraph.i18n import get_language, message, messages, on_language_change
 from nngraph.i18n._catalog import with_type
+from nngraph.widgets._health_flags import with_health
 from nngraph.widgets._options import check_at_least, check_layout, check_names, check_selected
 from nngraph.widgets._static_svg import static_svg, with_static_picture
 from nngraph.widgets._wire import compact, expanded, sendable
@@ -75,37 +75,6 @@ def _payload(graph: Any) -> dict[str, Any]:
     # written again as to_dict() writes it: strict JSON (a NaN the reader accepted becomes
     # "NaN"), every attribute present
     return with_health(checked)
-
-
-def with_health(g: Graph) -> dict[str, Any]:
-    """``g.to_dict()`` with the health findings in the nodes' ``flags``: those ``g.health()``
-    stored, else a fresh check, as ``g.summary()`` lists them. ``g`` itself is not changed.
-
-        >>> import torch, nngraph as ng
-        >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
-        >>> g = ng.trace(model, torch.full((4, 2), float("nan")), loss=lambda y: y.sum())
-        >>> [f["kind"] for n in with_health(g)["nodes"] for f in n["flags"]]
-        ['nan', 'nan']
-        >>> [f for _, data in g.nodes(data=True) for f in data["flags"]]  # nothing stored
-        []
-    """
-    payload = g.to_dict()
-    payload["graph"].setdefault("health_language", get_language())  # checked, as by health()
-    stored = (flag for _, data in g.nodes(data=True) for flag in data.get("flags") or [])
-    if any(flag.get("kind") in HEALTH_KINDS for flag in stored):
-        return payload
-    found: dict[Any, list[dict[str, Any]]] = {}
-    for finding in find(g):
-        found.setdefault(finding["node"], []).append(finding)
-    if not found:
-        return payload
-    # the flags written by to_dict() itself, as they would be after g.health()
-    flagged = Graph()
-    flagged.add_nodes_from((n, {"flags": flags}) for n, flags in found.items())
-    index = {n: i for i, n in enumerate(g)}  # to_dict() lists the nodes in this order
-    for n, written in zip(flagged, flagged.to_dict()["nodes"], strict=True):
-        payload["nodes"][index[n]]["flags"] += written["flags"]
-    return payload
 
 
 class _Graph(traitlets.Dict):
@@ -215,9 +184,8 @@ class GraphView(anywidget.AnyWidget):
     it was.
 
     Every word it shows comes from the ``messages`` trait (the ``graphview.`` keys of
-    ``nngraph.i18n``), which follows ``ng.set_language`` while the view is open. Health
-    findings on the nodes keep the language they were made in (that of ``g.health()``, else
-    the one current when the view was made).
+    ``nngraph.i18n``), which follows ``ng.set_language`` while the view is open, as do the
+    health findings on the nodes.
 
         >>> import torch, nngraph as ng
         >>> from nngraph.widgets import GraphView
@@ -333,6 +301,8 @@ class GraphView(anywidget.AnyWidget):
     def _on_language(self) -> None:
         self.messages = messages("graphview.")
         self._svg = None  # its labels (empty graph, "N params") are in the old language
+        if self.graph["graph"].get("health_language") not in (None, get_language()):
+            self.graph = Graph.from_dict(self.graph)  # its findings are said again (with_health)
 
     def close(self) -> None:
         """Close the view and stop following ``ng.set_language``.

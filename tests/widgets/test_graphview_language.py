@@ -110,3 +110,40 @@ def test_the_text_line_counts_in_the_form_each_number_needs(
     ng.set_language("pl")
     assert view._text() == f"<nngraph GraphView: {in_polish}>"
     view.close()
+
+
+def sigmoid_graph() -> ng.Graph:
+    """A 6-layer sigmoid MLP: health() finds its vanishing gradient."""
+    torch.manual_seed(0)
+    layers: list[torch.nn.Module] = []
+    for _ in range(6):
+        layers += [torch.nn.Linear(16, 16), torch.nn.Sigmoid()]
+    model = torch.nn.Sequential(*layers)
+    return ng.trace(model, torch.randn(32, 16), loss=lambda y: y.pow(2).mean())
+
+
+def findings_shown(view: GraphView) -> list[str]:
+    return [flag["message"] for node in view.graph["nodes"] for flag in node["flags"]]
+
+
+def test_findings_stored_in_english_are_said_in_polish_by_a_view_made_after_the_switch() -> None:
+    g = sigmoid_graph()
+    english = [finding["message"] for finding in g.health()]
+    ng.set_language("pl")
+    view = GraphView(g)
+    assert [flag["message"] for _, data in g.nodes(data=True) for flag in data["flags"]] == english
+    polish = [finding["message"] for finding in g.health()]
+    assert english != polish
+    assert findings_shown(view) == polish
+    assert view.graph["graph"]["health_language"] == "pl"
+    view.close()
+
+
+def test_an_open_view_says_its_findings_again_after_a_language_switch() -> None:
+    g = sigmoid_graph()
+    view = GraphView(g)
+    ng.set_language("pl")
+    assert findings_shown(view) == [finding["message"] for finding in g.health()]
+    ng.set_language("en")
+    assert findings_shown(view) == [finding["message"] for finding in g.health()]
+    view.close()
