@@ -726,6 +726,11 @@ MESSAGES: dict[str, str] = {
         "you gave a monitor, so give the metric to it: mon = ng.Monitor(metric={metric!r}), "
         "then NNGraphCallback(mon)"
     ),
+    "monitor.lightning.mode_and_monitor": (
+        "NNGraphCallback(mode=...) is used only when the callback makes its own monitor; "
+        "you gave a monitor, so give the mode to it: mon = ng.Monitor(metric=..., "
+        "mode={mode!r}), then NNGraphCallback(mon)"
+    ),
     "monitor.lightning.stop_metric": (
         "NNGraphCallback: {stopper} stops training on {watched}, but the best weights put back "
         "into the model at the end are those of the best {metric}, so they may not come from "

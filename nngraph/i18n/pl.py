@@ -766,6 +766,11 @@ MESSAGES: dict[str, str] = {
         "podano monitor, więc podaj metrykę jemu: mon = ng.Monitor(metric={metric!r}), "
         "a potem NNGraphCallback(mon)"
     ),
+    "monitor.lightning.mode_and_monitor": (
+        "NNGraphCallback(mode=...) działa tylko wtedy, gdy callback sam tworzy monitor; "
+        "podano monitor, więc podaj tryb jemu: mon = ng.Monitor(metric=..., "
+        "mode={mode!r}), a potem NNGraphCallback(mon)"
+    ),
     "monitor.lightning.stop_metric": (
         "NNGraphCallback: {stopper} zatrzymuje trening według {watched}, ale na końcu do modelu "
         "wracają wagi z epoki o najlepszym {metric}, więc mogą nie pochodzić z epoki, którą "

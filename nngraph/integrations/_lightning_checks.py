@@ -1,8 +1,8 @@
 """Checks of the Lightning callback: what ``NNGraphCallback(...)`` is given
-(:func:`check_monitor`, :func:`check_metric`), and whether what stops training watches the
-metric the best weights are chosen by (:func:`stop_metric_mismatch`, and the warning that says
-so: :func:`stop_metric_warning`), and the text for a watched metric never logged
-(:func:`missing_metric_text`).
+(:func:`check_monitor`, :func:`check_metric`, :func:`check_mode`), and whether what stops
+training watches the metric the best weights are chosen by (:func:`stop_metric_mismatch`, and
+the warning that says so: :func:`stop_metric_warning`), and the text for a watched metric never
+logged (:func:`missing_metric_text`).
 
     >>> from nngraph.monitor import detectors
     >>> check_monitor(detectors.Patience(5))  # doctest: +ELLIPSIS
@@ -13,17 +13,20 @@ so: :func:`stop_metric_warning`), and the text for a watched metric never logged
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Collection, Iterable
-from typing import Any
+from typing import Any, Literal
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import Monitor
-from nngraph.monitor._names import is_metric_name
+from nngraph.monitor._names import is_metric_name, mode_known, resolve_mode
 from nngraph.monitor.detectors import Detector, Divergence
 
 __all__ = [
+    "NOT_USER_CODE",
     "check_metric",
+    "check_mode",
     "check_monitor",
     "missing_metric_text",
     "stop_metric_mismatch",
@@ -60,6 +63,28 @@ def check_metric(metric: object, monitor: object) -> str | None:
     if not is_metric_name(metric):
         raise NNGraphError(message("monitor.error.metric_name", value=metric))
     return str(metric)
+
+
+#: where a warning's user line is not: Lightning calls the callback from deep inside `fit`
+NOT_USER_CODE = ("lightning", "pytorch_lightning", "lightning_fabric", "torch", "nngraph")
+
+
+def check_mode(mode: object, metric: str | None, monitor: object) -> Literal["min", "max"]:
+    """``mode=``: as ``ng.Monitor``'s (``"auto"``, ``"min"`` or ``"max"``), for the monitor the
+    callback makes (not with one given); the mode that monitor gets, ``"min"`` or ``"max"``.
+    For a name that says neither way (``mode="auto"``), the monitor's warning is given here, at
+    the line that makes the callback, not later from inside ``fit``.
+
+    >>> check_mode("auto", "val_acc", None), check_mode("max", "val_poprawnosc", None)
+    ('max', 'max')
+    """
+    resolved = resolve_mode(mode, "val_loss" if metric is None else metric)  # the Monitor's
+    if monitor is not None and mode != "auto":  # it would be ignored without a word
+        raise NNGraphError(message("monitor.lightning.mode_and_monitor", mode=mode))
+    if mode == "auto" and metric is not None and not mode_known(metric):
+        text = message("monitor.warn.mode_unknown", metric=metric)
+        warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
+    return resolved
 
 
 def missing_metric_text(

@@ -27,14 +27,12 @@ from nngraph.i18n import message
 from nngraph.integrations import _lightning_checks as checks
 from nngraph.integrations import _lightning_names as naming
 from nngraph.integrations import _lightning_steps as steps
+from nngraph.integrations._lightning_checks import NOT_USER_CODE
 from nngraph.monitor import Monitor
 from nngraph.monitor._common import is_tensor
 from nngraph.monitor._names import is_validation
 
 __all__ = ["NOT_USER_CODE", "MetricLogging"]
-
-#: where a warning's user line is not: Lightning calls the callback from deep inside `fit`
-NOT_USER_CODE = ("lightning", "pytorch_lightning", "lightning_fabric", "torch", "nngraph")
 
 
 class MetricLogging:

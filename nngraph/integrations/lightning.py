@@ -48,7 +48,7 @@ from nngraph.integrations._lightning_logging import NOT_USER_CODE, MetricLogging
 from nngraph.integrations._lightning_names import metric_name
 from nngraph.monitor import Monitor
 from nngraph.monitor._display import Display, check_display
-from nngraph.monitor._names import is_validation
+from nngraph.monitor._names import Mode, is_validation
 from nngraph.monitor.detectors import Detector, detector_list
 
 try:
@@ -74,8 +74,12 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
     """Live curves, plain-language detectors and best-weight restore for ``Trainer.fit``.
 
     ``monitor``: a :class:`Monitor` to feed (default: a new one watching the LightningModule,
-    with ``detectors``, ``metric``, ``display``: see :class:`Monitor`; ``metric`` chooses the
-    best weights, e.g. ``metric="val_acc"``); ``stop``: let detectors stop training;
+    with ``detectors``, ``metric``, ``mode``, ``display``: see :class:`Monitor`; ``metric``
+    chooses the best weights, e.g. ``metric="val_acc"``, and ``mode`` whether its highest
+    (``"max"``) or lowest (``"min"``) value is the best: ``"auto"``, the default, reads the
+    metric's name, and a name that says neither way, such as ``val_poprawnosc``, is taken for a
+    loss with a warning, so pass ``mode="max"`` for an accuracy or a score under such a name,
+    ``mode="min"`` for a loss); ``stop``: let detectors stop training;
     ``restore_best``: put the best epoch's weights back into the module when ``fit`` ends,
     also when it is interrupted (the kernel's Stop button, Ctrl+C), which the monitor tells. An
     error leaves the weights as they were then, to look into (the monitor says how to restore
@@ -107,6 +111,9 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         >>> cb = NNGraphCallback(restore_best=False)
         >>> cb.monitor is None  # created when training starts, with the module as its model
         True
+        >>> cb = NNGraphCallback(metric="val_poprawnosc", mode="max")  # an accuracy in Polish
+        >>> cb.mode  # the highest val_poprawnosc is the best (no warning: the mode is given)
+        'max'
     """
 
     def __init__(
@@ -115,6 +122,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         *,
         detectors: Iterable[Detector] | None = None,
         metric: str | None = None,
+        mode: Mode = "auto",
         stop: bool = True,
         restore_best: bool = True,
         metrics: Mapping[str, str] | None = None,
@@ -131,6 +139,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         check_flag("NNGraphCallback(restore_best=...)", restore_best)
         rename = naming.renames(metrics)
         self.metric = checks.check_metric(metric, monitor)
+        self._monitor_mode = checks.check_mode(mode, self.metric, monitor)  # "min" or "max"
+        self.mode = mode
         self.monitor = monitor
         self.detectors = None if detectors is None else detector_list(detectors)
         self.stop = stop
@@ -178,6 +188,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
                 model=pl_module,
                 detectors=self.detectors,
                 metric=self.metric,
+                mode=self._monitor_mode,  # resolved: warned about when the callback was made
                 display=self.display if trainer.is_global_zero else False,
             )
             self._last_step = 0

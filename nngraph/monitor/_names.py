@@ -45,7 +45,8 @@ LOSS_NAMES = ("loss", *(p + "loss" for p in TRAIN_PREFIXES), *(p + "loss" for p 
 _NAMED = frozenset({"loss", "acc", "accuracy", "val_loss", "val_acc", "val_accuracy"})
 #: Words in a metric's name that mean "higher is better" (Keras's ``mode="auto"``, extended):
 #: classification, ranking and retrieval (``recall@10``, ``hit_at_5``), agreement and
-#: correlation, overlap, similarity, generation, signal quality, reinforcement learning.
+#: correlation, clustering, overlap, similarity, generation, signal quality, reinforcement
+#: learning.
 _HIGHER_IS_BETTER = frozenset(
     {
         "acc", "accuracy", "bacc", "auc", "auroc", "rocauc", "auprc", "aupr", "prauc", "ap",
@@ -56,8 +57,10 @@ _HIGHER_IS_BETTER = frozenset(
         "spearmanr", "kendall", "ccc",
         "iou", "miou", "jaccard", "dice", "pck",
         "similarity", "sim", "cossim",
-        "bleu", "rouge", "rougel", "meteor", "chrf", "cider", "bertscore",
-        "psnr", "ssim", "snr", "sdr", "sisdr", "sisnr", "pesq", "stoi",
+        "prec", "fmeasure", "dsc", "explained", "nmi", "ami", "ari", "purity",
+        "bleu", "sacrebleu", "rouge", "rougel", "rougelsum", "meteor", "chrf", "cider",
+        "bertscore",
+        "psnr", "ssim", "msssim", "snr", "sdr", "sisdr", "sisnr", "pesq", "stoi",
         "reward", "rewards", "return", "returns", "success", "win",
         # Polish, written without its letters' marks (see _PLAIN)
         "dokladnosc", "trafnosc", "precyzja", "czulosc", "swoistosc", "nagroda",
@@ -70,10 +73,16 @@ _LOWER_IS_BETTER = frozenset(
         "loss", "error", "err", "mae", "mse", "rmse", "mape", "smape", "nll", "perplexity",
         "ppl", "cer", "wer", "eer", "ece", "brier", "fid", "kid", "lpips", "distance", "dist",
         "cost", "ce", "bce", "crossentropy", "entropy", "xent", "kl", "kld", "logloss",
-        "huber", "hinge", "focal", "l1", "l2", "regret",
-        "strata", "blad", "koszt",  # Polish: loss, error, cost
+        "huber", "hinge", "focal", "l1", "l2", "regret", "divergence", "msle", "rmsle", "nmse",
+        "sse", "bpd", "bpc", "chamfer", "emd", "hausdorff",
+        # Polish: loss, error, cost, distance, entropy (a loss's, an error's: straty, błędu)
+        "strata", "straty", "blad", "bledu", "bledy", "koszt", "kosztu", "odleglosc", "entropia",
     }
 )  # fmt: skip
+#: Words that mean "lower is better" only when no word above says "higher": what a loss
+#: measures rather than a loss itself (``val_recon`` and ``val_hamming`` are losses, but
+#: ``val_recon_psnr`` and ``val_hamming_score`` are scores).
+_LOWER_UNLESS_HIGHER = frozenset({"recon", "reconstruction", "hamming"})
 #: Polish letters without their marks: `dokładność` is read as `dokladnosc`.
 _PLAIN = str.maketrans("ąćęłńóśźż", "acelnoszz")
 #: A likelihood or an evidence lower bound: higher is better, unless the name negates it.
@@ -92,8 +101,9 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
     - ``"min"`` when a word means lower is better: loss, error, err, mae, mse, rmse, mape,
       smape, nll, perplexity, ppl, cer, wer, eer, ece, brier, fid, kid, lpips, distance, dist,
       cost, ce, bce, crossentropy, entropy, xent, kl, kld, logloss, huber, hinge, focal, l1,
-      l2, regret (``val_loss``, ``val_top1_error``, ``dice_loss``, ``brier_score``,
-      ``fid_score``, ``val_cross_entropy``);
+      l2, regret, divergence, msle, rmsle, nmse, sse, bpd, bpc, chamfer, emd, hausdorff
+      (``val_loss``, ``val_top1_error``, ``dice_loss``, ``brier_score``, ``fid_score``,
+      ``val_cross_entropy``);
     - also ``"min"`` for a likelihood negated by the word neg or negative (``neg_elbo``,
       ``negative_log_likelihood``);
     - else ``"max"`` when a word means higher is better: an accuracy, score or rate of hits
@@ -104,10 +114,12 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
       (bleu, rouge, meteor, psnr, ssim, snr), a reward (reward, return, success, win), or a
       likelihood: likelihood, loglikelihood, loglik, elbo (``val_log_likelihood``,
       ``val_elbo``); the full list is ``_HIGHER_IS_BETTER``;
+    - else ``"min"`` for what a loss measures: recon, reconstruction, hamming (``val_recon``,
+      ``val_hamming``; but ``val_recon_psnr`` and ``val_hamming_score`` are ``"max"``);
     - else ``"min"`` (a loss or an error by another name; :func:`mode_known` says whether a
       word was found). Polish words count too, with or without their marks: dokładność,
       trafność, precyzja, czułość, swoistość, nagroda are higher-is-better, strata, błąd,
-      koszt lower-is-better.
+      koszt, odległość, entropia (and straty, błędu, kosztu) lower-is-better.
 
     >>> from nngraph.monitor._names import resolve_mode
     >>> resolve_mode("auto", "val_acc"), resolve_mode("auto", "val_loss"), resolve_mode("min", "acc")
@@ -146,7 +158,7 @@ def _mode_of_name(metric: object) -> Literal["min", "max"] | None:
     higher = _HIGHER_IS_BETTER | _LIKELIHOOD
     if stems & higher or any(_TOP_K.fullmatch(word) for word in words):
         return "max"
-    return None
+    return "min" if stems & _LOWER_UNLESS_HIGHER else None
 
 
 def is_metric_name(name: object) -> bool:

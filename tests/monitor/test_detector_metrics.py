@@ -11,7 +11,7 @@ import pytest
 from nngraph import i18n
 from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor, detectors
-from nngraph.monitor._names import LOSS_NAMES, resolve_mode
+from nngraph.monitor._names import LOSS_NAMES, mode_known, resolve_mode
 from nngraph.monitor._text import TextPrinter
 from nngraph.monitor.detectors import GL, PQ, UP, Gap, Patience
 
@@ -33,6 +33,11 @@ HIGHER = [
     "val_mAP@0.5",
     # sweep 24c: a Polish lecture's names, with and without the letters' marks
     "dokładność", "val_dokladnosc", "val_trafność", "Trafnosc", "val_precyzja", "czułość",
+    # sweep 25: common names that were read as unknown (and taken for losses)
+    "val_sacrebleu", "val_rougeLsum", "val_msssim", "val_dsc", "val_prec", "val_fmeasure",
+    "val_nmi", "val_ari", "val_explained_variance",
+    # what a loss measures, named with a score: a score
+    "val_recon_psnr", "val_hamming_score",
 ]  # fmt: skip
 LOWER = [
     "val_loss", "loss", "val_error", "val_err", "val_mae", "val_mse", "test_rmse", "perplexity",
@@ -43,6 +48,10 @@ LOWER = [
     "val_cost", "val_strata", "błąd", "val_blad_walidacji", "koszt",
     # review 24: common loss names that warned as unknown
     "val_ce", "val_bce", "val_kl", "val_logloss", "val_cross_entropy", "val_huber", "val_l1",
+    # sweep 25: more of them, a distance, and what a loss measures (recon, hamming)
+    "val_kld", "val_crossentropy", "val_recon", "val_reconstruction", "val_hamming",
+    "val_hamming_loss", "val_msle", "val_kl_divergence", "val_chamfer", "val_bpd",
+    "val_odległość", "val_entropia_krzyżowa", "val_stopa_błędu", "val_wartość_straty",
 ]  # fmt: skip
 
 
@@ -85,6 +94,16 @@ def test_auto_mode_maximises_a_likelihood_unless_the_name_negates_it(
     for epoch, value in enumerate([-3.0, -1.0, -2.0], 1):
         mon.log(epoch, **{metric: value})
     assert mon.best is not None and mon.best.epoch == (2 if mode == "max" else 1)
+
+
+@pytest.mark.parametrize("metric", [*HIGHER, *LOWER])
+def test_a_common_metric_name_is_read_without_a_warning(metric: str) -> None:
+    """Review 24 (F5): ``val_ce``, ``val_recon`` and ``val_hamming`` were read as unknown, so
+    every run watching them warned that the name says neither way."""
+    assert mode_known(metric)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Monitor(metric=metric, display=False)
 
 
 def test_a_name_that_says_neither_way_is_taken_for_a_loss_with_a_warning() -> None:
