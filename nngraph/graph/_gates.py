@@ -24,6 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import forward_order
 from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
+from nngraph.graph._positions import (
+    added_only,
+    keeps_positions,
+    selects_positions,
+    sets_apart,
+)
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -207,6 +213,7 @@ def _made_by_gates(g: Graph, structural: bool) -> set[Any]:
         if learnable(data):
             norm = _grad_norm(data)
             gate = all_zero(data) and norm is not None and math.isfinite(norm) and norm > 0
+            gate = gate and not added_only(g, n)  # a class token starting at zero gates nothing
         elif data.get("kind") != "op":
             gate = False
         elif structural and _op(data) not in _RESHAPING:
@@ -298,20 +305,30 @@ def _every_path_gated(
     g: Graph, weight: Any, made: set[Any], product: Callable[[str], bool] = _any_product
 ) -> bool:
     """Whether every path from `weight` to an output passes an op that multiplies by a zero
-    a gate made, for a graph whose ops carry no gradient (`graph_of`): the structure alone
-    says the gradient of `weight` was zeroed there."""
+    a gate made (for a graph whose ops carry no gradient, `graph_of`: the structure alone
+    says the gradient of `weight` was zeroed there), or by a small gate. A path that carries
+    the weight's data only to positions a head drops (see `_positions`: the patches beside a
+    class token) carries it no gradient: it needs no gate, but only a gate met after an op
+    that mixes positions counts (without one, the run stays apart however wide the gate)."""
     pred, succ = g._pred, g._succ
-    stack, seen, stops = [weight], {weight}, 0
+    # (node, apart): `apart` while the run holds positions of its own, past a join that
+    # passed it almost none of its gradient; a node seen so is walked again where it is not
+    stack, seen, stops = [(weight, False)], {(weight, False)}, 0
     while stack:
-        n = stack.pop()
+        n, apart = stack.pop()
         if not succ[n] and n != weight:
             return False  # an output reached past no gate
         for s in succ[n]:
-            if s in seen:
-                continue
-            seen.add(s)
-            if any(_multiplies(g, s, p, made, product) for p in pred[s] if p != n):
+            if apart:
+                if selects_positions(g, s):
+                    continue  # the head reads other positions than the run's
+                step = (s, keeps_positions(g, s))
+            elif any(_multiplies(g, s, p, made, product) for p in pred[s] if p != n):
                 stops += 1
+                continue
             else:
-                stack.append(s)
+                step = (s, sets_apart(g, n, s))
+            if step not in seen and (s, False) not in seen:
+                seen.add(step)
+                stack.append(step)
     return stops > 0

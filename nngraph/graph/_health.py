@@ -41,6 +41,7 @@ from nngraph.graph._nodes import (
 from nngraph.graph._nonfinite import first_non_finite
 from nngraph.graph._normalised import normalised_away
 from nngraph.graph._parameters import learnable, parameter_state
+from nngraph.graph._positions import added_only
 from nngraph.graph._recurrence import recurrent_flow
 from nngraph.graph._trunk import in_series, trunk
 from nngraph.graph._unregistered import unregistered
@@ -195,7 +196,10 @@ def _weights(g: Graph) -> list[Any]:
     weights = [
         n
         for n, data in g.nodes(data=True)
-        if learnable(data) and len(data.get("shape") or []) >= 2 and not read_by_embedding(g, n)
+        if learnable(data)
+        and len(data.get("shape") or []) >= 2
+        and not read_by_embedding(g, n)
+        and not added_only(g, n)  # a class token, a position embedding
     ]
     if any(g._node[n].get("kind") == "param" for n in weights):
         weights = [n for n in weights if g._node[n].get("kind") == "param"]
@@ -270,8 +274,9 @@ def _gradient_flow(
     layers = _layers(g, position, types)
     # a gate after them starts at zero or tiny (a layer scale): the first steps open it
     gated = zero_gated(g, [layer.node for layer in layers if layer.rms == 0])
-    gated |= small_gated(g, [layer.node for layer in layers])
-    layers = [layer for layer in layers if layer.node not in gated]
+    small = small_gated(g, [layer.node for layer in layers])
+    behind = [layer for layer in layers if layer.node in small and layer.rms > 0]
+    layers = [layer for layer in layers if layer.node not in gated | small]
     stopped = _stopped_by_norms(g, order, types, layers)
     if stopped:  # the layers before such a norm get float rounding: said once, at the norm
         before = set().union(*(nx.ancestors(g, f["node"]) for f in stopped))
@@ -351,6 +356,11 @@ def _gradient_flow(
                 )
             )
     findings = stopped + findings
+    if found is None:
+        # behind the same small gates, the layers are still compared with each other: a
+        # sigmoid stack before a layer-scaled transformer shrinks the gradient as it would
+        behind = trunk(g, position, behind)
+        found = flow(g, types, behind, huge, position) if len(behind) >= 2 else None
     return findings if found is None else [*findings, found]
 
 
