@@ -1,8 +1,8 @@
 """`torch.compile` wraps a model in an `OptimizedModule` whose parameters are the model's own,
-named `_orig_mod.<name>`: nngraph reads the model it wraps, so the names are the user's. A
-compiled submodule (`model.enc = torch.compile(Encoder())`) is read the same way: its path is
-`enc`, its parameters `enc.fc.weight` (what `model.enc.fc.weight` reaches), not the
-`enc._orig_mod.fc.weight` of `named_parameters()`.
+named `_orig_mod.<name>`: nngraph reads the model it wraps, so its modules have the paths the
+user wrote. A compiled submodule (`model.enc = torch.compile(Encoder())`) is the module `enc`,
+not `enc._orig_mod`; its parameters keep the names `named_parameters()` gives them
+(`enc._orig_mod.fc.weight`, a key of `model.state_dict()`).
 
     >>> import torch
     >>> model = torch.nn.Linear(2, 1)

@@ -17,6 +17,7 @@ import torch
 from torch.autograd.function import BackwardCFunction
 from torch.autograd.graph import get_gradient_edge
 
+from nngraph.capture._common import custom_op_name
 from nngraph.capture._functorch import transforms_active
 from nngraph.capture._memory import storage_key
 from nngraph.capture._modules import module_table
@@ -88,7 +89,8 @@ def op_name_of(fn: Any) -> str:
     cls = type(fn)
     name = _OP_NAMES.get(cls)
     if name is None:
-        base = _BACKWARD_SUFFIX.sub("", cls.__name__) or cls.__name__
+        # a `torch.library.custom_op`'s: the operator, `mylib::silu`
+        base = custom_op_name(cls) or _BACKWARD_SUFFIX.sub("", cls.__name__) or cls.__name__
         name = base if isinstance(fn, BackwardCFunction) else _CAMEL.sub("_", base).lower()
         _OP_NAMES[cls] = name
     return name

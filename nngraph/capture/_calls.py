@@ -22,6 +22,7 @@ import torch.nn.functional as F
 
 from nngraph.capture._bookkeeping import BOOKKEEPING
 from nngraph.capture._builder import grad_fn_of, tensors_in
+from nngraph.capture._common import dispatcher_op_name
 
 __all__ = ["UNSCALE", "about", "call_name", "changed_in_place", "has_history"]
 
@@ -73,6 +74,9 @@ def call_name(func: Any) -> str | None:
     `backward`, `nn.init.uniform_` itself)."""
     if getattr(func, "__module__", None) in BOOKKEEPING:
         return None  # `nn.init.uniform_` itself (the ops inside: see `_record._Mode`)
+    operator = dispatcher_op_name(func)  # `torch.ops.mylib.silu`: "mylib::silu"
+    if operator is not None:
+        return operator
     name = getattr(func, "__name__", None) or type(func).__name__
     if name == "__get__":
         prop = getattr(getattr(func, "__self__", None), "__name__", "")

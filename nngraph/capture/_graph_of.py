@@ -8,7 +8,6 @@ from typing import Any
 import torch
 from torch.utils._pytree import tree_flatten
 
-from nngraph._compiled import uncompiled
 from nngraph.capture._builder import (
     GraphBuilder,
     Names,
@@ -107,8 +106,6 @@ def graph_of(
         raise NNGraphError(message(key, **missing))
     if names is not None and not isinstance(names, Mapping):
         raise NNGraphError(message("capture.names_not_mapping", got=type(names).__name__))
-    if isinstance(params, torch.nn.Module):
-        params = uncompiled(params)  # `_orig_mod.0.weight` is `0.weight` to the user
     # hidden(): nngraph's own torch calls (the statistics) are no step of the computation, so
     # neither a `record()` around this call nor a mode of the user's sees them
     with gc_paused(), hidden():

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -23,7 +24,13 @@ from nngraph.i18n import message
 if TYPE_CHECKING:
     from nngraph.capture._builder import Names
 
-__all__ = ["fill_module_types", "module_table"]
+__all__ = [
+    "COMPILED_LEVEL",
+    "fill_module_types",
+    "module_path",
+    "module_table",
+    "named_parameters_as_written",
+]
 
 
 def module_table(
@@ -42,9 +49,10 @@ def module_table(
     A module that uses shared parameters counted elsewhere says how many elements in
     ``shared``. A `torch.compile`d submodule is the module it compiles, at its own path (no
     `OptimizedModule` row, no `_orig_mod` level). With `names`, the same walk names every
-    parameter and buffer as `named_parameters()` and `named_buffers()` do (without
-    `_orig_mod`); with `paths`, it maps each module's id to its qualified path (the first path
-    found, as `named_modules()` lists a shared module once), a compiled one's wrapper's too.
+    parameter and buffer as `named_parameters()` and `named_buffers()` do, a compiled one's
+    with its `_orig_mod` (`enc._orig_mod.fc.weight`, what `state_dict()` holds too); with
+    `paths`, it maps each module's id to its qualified path (the first path found, as
+    `named_modules()` lists a shared module once), a compiled one's wrapper's too.
 
     >>> emb, out = torch.nn.Embedding(10, 6), torch.nn.Linear(6, 10, bias=False)
     >>> out.weight = emb.weight
@@ -59,14 +67,13 @@ def module_table(
     any_shared = False
     links = 0  # child slots holding a module: one more than the modules listed if one is shared
     parents: list[tuple[str, str]] = []  # (path, parent path), parents first
-    for path, module, wrapper in modules_as_written(model):  # a compiled one as it compiles
+    for path, inside, module, wrapper in _with_name_prefixes(model):
         full = dot + path if path else prefix
         if paths is not None:
             paths.setdefault(id(module), full)
             if wrapper is not None:  # `model.enc(x)` calls the wrapper: the same module
                 paths.setdefault(id(wrapper), full)
         own = 0
-        inside = f"{path}." if path else ""
         modules[full] = module
         links += sum(1 for child in module._modules.values() if child is not None)
         _check_names(module, full)
@@ -99,6 +106,47 @@ def module_table(
             if uses > table[full]["params"]:
                 table[full]["shared"] = uses - table[full]["params"]
     return table
+
+
+def _with_name_prefixes(model: torch.nn.Module) -> Iterator[tuple[str, str, Any, Any]]:
+    """`(path, prefix, module, wrapper)` for each of `modules_as_written(model)`: `prefix` is
+    what `named_parameters()` puts before the names of the module's own parameters, with the
+    `_orig_mod.` level of a compiled one (path `enc`, prefix `enc._orig_mod.`)."""
+    prefixes: dict[str, str] = {}
+    for path, module, wrapper in modules_as_written(model):
+        parent, _, name = path.rpartition(".")
+        prefix = prefixes[parent] + name + "." if path else ""
+        if wrapper is not None:
+            prefix += COMPILED_LEVEL + "."
+        prefixes[path] = prefix
+        yield path, prefix, module, wrapper
+
+
+def named_parameters_as_written(model: torch.nn.Module) -> Iterator[tuple[str, torch.nn.Parameter]]:
+    """`model.named_parameters()`, read from the modules' own tables (no method of the
+    user's runs): each parameter once, at its first place."""
+    seen: set[int] = set()
+    for _, prefix, module, _ in _with_name_prefixes(model):
+        for name, p in module._parameters.items():
+            if p is not None and id(p) not in seen:
+                seen.add(id(p))
+                yield prefix + name, p
+
+
+def module_path(path: str) -> str:
+    """`path` as the module table writes it: without the `_orig_mod` level that a
+    `torch.compile`d module adds in `named_parameters()`.
+
+    >>> module_path("enc._orig_mod.fc"), module_path("_orig_mod"), module_path("fc")
+    ('enc.fc', '', 'fc')
+    """
+    if COMPILED_LEVEL not in path:
+        return path
+    return ".".join(part for part in path.split(".") if part != COMPILED_LEVEL)
+
+
+#: the attribute under which a `torch.compile` wrapper (`OptimizedModule`) holds its module
+COMPILED_LEVEL = "_orig_mod"
 
 
 def _type_name(module: torch.nn.Module) -> str:
@@ -144,7 +192,11 @@ def fill_module_types(
     graph.graph["modules"] = modules
     owned = {*names.params.values(), *names.buffers.values()} if names is not None else None
     for _, attrs in graph.nodes(data=True):
-        if attrs["kind"] not in ("param", "buffer") or attrs["module"] not in modules:
+        if attrs["kind"] not in ("param", "buffer"):
+            continue
+        if attrs["module"]:  # `enc._orig_mod.weight` is in module `enc`
+            attrs["module"] = module_path(attrs["module"])
+        if attrs["module"] not in modules:
             continue
         if attrs["name"] is not None and (owned is None or attrs["name"] in owned):
             attrs["module_type"] = modules[attrs["module"]]["type"]

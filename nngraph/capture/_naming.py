@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from nngraph._compiled import modules_as_written
 from nngraph.capture._builder import grad_fn_of
 from nngraph.capture._common import hidden, tensors_within
+from nngraph.capture._modules import module_path, named_parameters_as_written
 from nngraph.graph import Graph
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def name_parameters(recorder: Recorder) -> None:
         if attrs["name"] is None and attrs["kind"] == "param":
             name = recorder.names.params.get(id(tensor))
             if name is not None:
-                attrs.update(name=name, label=name, module=name.rpartition(".")[0])
+                attrs.update(name=name, label=name, module=module_path(name.rpartition(".")[0]))
 
 
 def _name_after_modules(recorder: Recorder, namespace: Mapping[str, Any]) -> None:
@@ -119,11 +119,8 @@ def _name_after_modules(recorder: Recorder, namespace: Mapping[str, Any]) -> Non
     names: dict[int, str] = {}
     for key, value in namespace.items():
         if isinstance(value, torch.nn.Module) and isinstance(key, str) and key[:1] != "_":
-            for path, module, _ in modules_as_written(value):  # a compiled one's: no _orig_mod
-                inside = f"{key}.{path}" if path else key
-                for name, p in module._parameters.items():
-                    if p is not None:
-                        names.setdefault(id(p), f"{inside}.{name}")
+            for inside, p in named_parameters_as_written(value):  # `ema._orig_mod.0.weight`
+                names.setdefault(id(p), f"{key}.{inside}")
     for t, node_id in unnamed:
         name = names.get(id(t))
         if name is not None:

@@ -29,7 +29,7 @@ import torch.utils.checkpoint
 from torch.autograd.function import Function
 from torch.utils.checkpoint import CheckpointFunction
 
-from nngraph.capture._common import NNGraphWarning, hidden
+from nngraph.capture._common import NNGraphWarning, custom_op_name, hidden
 from nngraph.capture._recorder import Recorder
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
@@ -64,7 +64,7 @@ def patched_function_apply(recorder: Recorder) -> Iterator[None]:
         finally:
             recorder.custom_depth -= 1
         with hidden():
-            recorder.on_call(cls.__name__, args, kwargs, out)
+            recorder.on_call(custom_op_name(cls) or cls.__name__, args, kwargs, out)
         return out
 
     Function.apply = classmethod(apply)  # type: ignore[assignment, method-assign]

@@ -9,7 +9,6 @@ and removed by itself; `close()` removes every hook, also after an exception.
 from __future__ import annotations
 
 import inspect
-import types
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -23,8 +22,9 @@ from nngraph._compiled import modules_as_written, uncompiled
 from nngraph.capture._builder import Names
 from nngraph.capture._common import hidden, memory_within, named_tensors_within
 from nngraph.capture._functorch import unwrapped
+from nngraph.capture._given import call_keywords, named_items, yields_once
 from nngraph.capture._memory import storage_key
-from nngraph.capture._modules import module_table
+from nngraph.capture._modules import module_path, module_table
 
 __all__ = ["ModuleScope"]
 
@@ -57,14 +57,6 @@ def _labelled(module: torch.nn.Module, args: tuple[Any, ...]) -> list[tuple[str,
     """Each positional argument of a call with the name of `forward`'s parameter it fills."""
     names = _positional_names(module.forward)
     return [(names[i] if i < len(names) else f"input{i}", arg) for i, arg in enumerate(args)]
-
-
-def _yields_once(arg: Any) -> bool:
-    """Whether `arg` is a generator or a built-in iterator (`iter(xs)`, `zip(a, b)`), which
-    gives its items once, to whoever reads it first."""
-    return isinstance(arg, types.GeneratorType) or (
-        isinstance(arg, Iterator) and type(arg).__module__ in ("builtins", "itertools")
-    )
 
 
 class ModuleScope:
@@ -133,7 +125,9 @@ class ModuleScope:
         if not self._roots:
             self._model_modules = {id(model), *(id(m) for m in original.modules())}
         self._roots.append(original)
-        self.names.add_module(original, prefix, self.paths)
+        # named through the wrapper, as `model.named_parameters()` names them: `_orig_mod.fc.weight`
+        self.names.add_module(model, prefix, self.paths)
+        self.names.tables[id(original)] = self.names.tables[id(model)]
         if any(is_lazy(p) for p in original.parameters()):  # sized by its first forward
             self._lazy_roots.add(id(original))
 
@@ -218,8 +212,12 @@ class ModuleScope:
         if module._forward_hooks:  # leave after them: their ops are the module's
             self._leave_after_own_hooks(module)
         if top_level:
-            self.name_inputs(module, args, {})
-            if any(_yields_once(arg) for arg in args):
+            keywords = call_keywords() or {}
+            self.name_inputs(module, args, keywords)
+            for key, value in keywords.items():  # `model(x, hidden=gen)`: what forward gets
+                if yields_once(value):
+                    keywords[key] = self._naming(value, key)
+            if any(yields_once(arg) for arg in args):
                 return self._named_as_yielded(module, args)
         return None
 
@@ -285,18 +283,20 @@ class ModuleScope:
         through one that names the tensors it yields as inputs (`xs[0]`, `xs[1]`, ...) when the
         model takes them: it can be read only once, so only the model reads it."""
         return tuple(
-            self._naming(arg, label) if _yields_once(arg) else arg
+            self._naming(arg, label) if yields_once(arg) else arg
             for label, arg in _labelled(module, args)
         )
 
     def _naming(self, items: Iterator[Any], label: str) -> Iterator[Any]:
         """The items of `items`, one at a time, as the model asks for them; the tensors in
         item i get the input name `label[i]`."""
-        for i, item in enumerate(items):
-            for path, t in named_tensors_within(item):
-                self.names.inputs.setdefault(id(t), f"{label}[{i}]{path}")
-            self._remember_memory(item)
-            yield item
+        return named_items(items, label, self.name_item)
+
+    def name_item(self, item: Any, name: str) -> None:
+        """Name the tensors in `item`, read from an iterator the model was given, `name`."""
+        for path, t in named_tensors_within(item):
+            self.names.inputs.setdefault(id(t), name + path)
+        self._remember_memory(item)
 
     def given(self, t: torch.Tensor) -> bool:
         """Whether `t` is an input a top-level call was given, or shows its memory: `x.data`,
@@ -313,6 +313,7 @@ class ModuleScope:
         an embedding never called itself, whose weight a tied output layer uses), and their
         ancestors: path -> type and parameter count."""
         needed: set[str] = set()
+        owners = {module_path(path) for path in owners}  # `enc._orig_mod` -> `enc`
         for path in [*self.modules, *(p for p in owners if p not in self.modules)]:
             parts = path.split(".") if path else []
             needed.update(".".join(parts[:i]) for i in range(len(parts) + 1))

@@ -72,7 +72,8 @@ def trace(
     behind `G(z)`, is shown but not run, so the user's graph behind it stays usable and no hook
     of another model runs; the input's node shows the gradient that reached the input). A
     `torch.compile`d model is traced through the module it compiled: compiling changes how the
-    graph runs, not what it computes. A lazy layer (`nn.LazyLinear`) that had not run yet is
+    graph runs, not what it computes (its parameters keep the names `model.named_parameters()`
+    gives them, `_orig_mod.fc.weight`). A lazy layer (`nn.LazyLinear`) that had not run yet is
     sized by the trace's forward, as by any first forward: it stays the `Linear` it became.
 
     What is refused, with an `NNGraphError` (the model is put back as above):
@@ -110,7 +111,7 @@ def trace(
         _refuse_inference_tensors(inputs, kwargs)
     __tracebackhide__ = True  # from here on, an error is the user's model's or loss's
     try:
-        return _traced(uncompiled(model), inputs, kwargs, loss)
+        return _traced(model, inputs, kwargs, loss)
     except BaseException as error:
         # its traceback ends where it ends without nngraph: in the user's forward or loss
         drop_recording_frames(error)
@@ -123,8 +124,11 @@ def _traced(
     kwargs: dict[str, Any],
     loss: Callable[[Any], torch.Tensor] | None,
 ) -> Graph:
-    """The run of `trace()`, once its arguments are checked."""
+    """The run of `trace()`, once its arguments are checked. A `torch.compile`d model runs
+    the module it compiles, recorded through the wrapper: its parameters are named as
+    `model.named_parameters()` names them (`_orig_mod.fc.weight`)."""
     __tracebackhide__ = True  # it passes the errors of the user's code on
+    given, model = model, uncompiled(model)
     # the cycle collector also stays off while the model's state is copied and put back:
     # tens of thousands of small objects each way for a 5,000-block chain
     recorder: Recorder | None = None
@@ -138,7 +142,7 @@ def _traced(
         try:
             # the tensors `loss=` reads are named as it names them (the targets: `labels`)
             names = names_in_loss(loss)
-            with _hidden(torch.enable_grad()), record(model, names=names) as recording:
+            with _hidden(torch.enable_grad()), record(given, names=names) as recording:
                 recorder = recording._recorder
                 assert recorder is not None  # until the block ends
                 recorder.scope.name_inputs(model, inputs, kwargs)

@@ -138,7 +138,9 @@ def owner_module(data: dict[str, Any]) -> str:
     """The module a node belongs to; a parameter without a `module` is placed by its `name`."""
     module = data.get("module") or ""
     if not module and data.get("kind") in ("param", "buffer") and data.get("name"):
-        module = str(data["name"]).rpartition(".")[0]
+        # without the `_orig_mod` level of a compiled model (`_orig_mod.cls_token`: the root's)
+        parts = str(data["name"]).split(".")[:-1]
+        module = ".".join(part for part in parts if part != "_orig_mod")
     return module
 
 
