@@ -1,10 +1,12 @@
 """``GradientWatch``: per-layer gradient norms over time, and vanishing/exploding layers flagged.
 
-Design (the cheapest correct one): **no hooks on the model at all**. After ``loss.backward()``
-every parameter's ``.grad`` already holds what a hook would see, so :meth:`GradientWatch.step`
-reads them: the norms are computed on the device in one fused call (``torch._foreach_norm``),
-stacked, and moved to the host with a single ``.tolist()`` (one transfer per step, per device).
-A backward hook would run once per parameter per backward pass and could not batch the transfer.
+Design (the cheapest correct one): **no hooks on the model while it trains**. After
+``loss.backward()`` every parameter's ``.grad`` already holds what a hook would see, so
+:meth:`GradientWatch.step` reads them: the norms are computed on the device in one fused call
+(``torch._foreach_norm``), stacked, and moved to the host with a single ``.tolist()`` (one
+transfer per step, per device). A backward hook would run once per parameter per backward pass
+and could not batch the transfer. Only the first backward is hooked, to read the layers' order
+along the data flow (:class:`~nngraph.monitor._gradhooked.FlowOrder`; gone at the first step).
 Give ``optimizer=`` to have ``step()`` called for you: then *optimizer* step hooks are
 registered (never on the model; see :class:`~nngraph.monitor._gradhooked.StepHooks`), and removed
 by :meth:`close` or at the end of a ``with`` block.
@@ -24,6 +26,7 @@ older one, so no step is counted twice.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from nngraph._oneline import one_line
@@ -32,7 +35,7 @@ from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event, short_repr
 from nngraph.monitor._gradheld import Held
-from nngraph.monitor._gradhooked import StepHooks, close_older, hooked
+from nngraph.monitor._gradhooked import FlowOrder, StepHooks, close_older, hooked
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
@@ -54,7 +57,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
 
     Call :meth:`step` after ``loss.backward()`` (or pass ``optimizer=``). The gradient
     *vanishes* when the first layer's weight gradient (biases left out) stays below ``ratio``
-    times the last layer's (the first layers learn about ``1 / ratio`` times slower than the
+    times the last layer's, the layers taken along the data flow (up to 4 times ``ratio`` in a
+    net of 6 layers or fewer; the first layers learn about ``1 / ratio`` times slower than the
     last: 2,000 by default, where a 6-layer sigmoid MLP at default init is at 15,000 typically,
     healthy 10-layer GELU MLPs at 1,600 or less, 8-layer ones at 170 or less), and a layer gets
     almost no gradient below ``ratio / 50`` of the largest layer's norm, or below
@@ -167,10 +171,12 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             patience=self.patience,
         )
         self._held = Held(self.model, self._params)  # a layer replaced since: said once
-        #: the layers watched, in the model's order: those with a trainable parameter when the
-        #: watch was made, and any other from the first step where one of its parameters is
-        #: trainable (a layer unfrozen later)
-        self.layers: list[str] = [name for i, name in enumerate(self._names) if i in self._joined]
+        self._order = list(range(len(self._names)))  # layer indices along the data flow
+        self._flow = FlowOrder(model)  # (a compiled wrapper is seen there)
+        #: the layers watched, in the data flow's order once a backward was read (the model's
+        #: before): those with a trainable parameter when the watch was made, and any other
+        #: from the first step where one of its parameters is trainable (a layer unfrozen later)
+        self.layers: list[str] = [self._names[i] for i in self._order if i in self._joined]
         if not self.layers:
             raise NNGraphError(message("monitor.gradwatch.no_params"))
         self.series: dict[str, Series] = {}
@@ -191,6 +197,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             close_older(optimizer, {id(p) for _, p in self._params})
             self._hook = StepHooks(optimizer, self._optimizer_step)
             hooked.add(self)
+        self._flow.arm(self._params)  # last: a watch refused above leaves nothing on the model
+        weakref.finalize(self, self._flow.remove)  # a watch never stepped nor closed
 
     def _optimizer_step(self, closure: Any) -> None:
         """One ``optimizer.step(closure)`` (``closure`` None without one), its gradients there."""
@@ -210,10 +218,11 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
 
         reading = _select(self._params, lambda i: self._names[i] or _model_name(), self._biases)
         layer_norms, weight_norms = _layer_norms(torch, reading.grads, reading.biases)
+        self._reorder()
         self._join(reading.trainable)
         self.steps += 1
         self._frozen_steps += not reading.trainable
-        now = {self._names[i]: norm for i, norm in layer_norms.items()}
+        now = {self._names[i]: layer_norms[i] for i in self._order if i in layer_norms}
         for name, norm in now.items():
             series = self.series.get(name)
             if series is None:
@@ -230,7 +239,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             self._judge.reset(self._names[i])
         if any(v != 0.0 for v in now.values()):  # all zero: an empty batch says nothing
             had = {name: self.series[name].max_value > 0 for name in now}
-            weights = {self._names[i]: norm for i, norm in weight_norms.items()}
+            weights = {self._names[i]: weight_norms[i] for i in self._order if i in weight_norms}
             for layer, message_id, fields in self._judge.findings(now, self.steps, had, weights):
                 self._emit(layer, message_id, fields)
             cut = reading.waiting - layer_norms.keys() - self._held.replaced  # (said already)
@@ -239,12 +248,22 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             self.view.refresh_soon()
         return now
 
+    def _reorder(self) -> None:
+        """Once a backward reached the parameters, the layers take the data flow's order."""
+        order = self._flow.take(len(self._names))
+        if order is not None and order != self._order:
+            self._order = order
+            self.layers[:] = [self._names[i] for i in order if i in self._joined]
+            self._judge.reordered()  # the first-to-last rule now compares the right ends
+
     def _join(self, trainable: set[int]) -> None:
         """Layers trainable for the first time (unfrozen since the watch was made) join
-        :attr:`layers`, in the model's order (the same list, changed in place)."""
+        :attr:`layers`, in the data flow's order (the same list, changed in place); the next
+        backward is read again to place them."""
         if not trainable <= self._joined:
             self._joined |= trainable
-            self.layers[:] = [name for i, name in enumerate(self._names) if i in self._joined]
+            self.layers[:] = [self._names[i] for i in self._order if i in self._joined]
+            self._flow.arm(self._params)
 
     def _flag_cut(self, cut: set[str]) -> None:
         """Layers that got no gradient at all while others did: cut off from the loss. One that
@@ -337,8 +356,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         return table_text(self)
 
     def _recorded(self) -> list[tuple[str, Series]]:
-        """``(layer, series)`` of the layers with norms, in the model's order (a layer unfrozen
-        later got its series last)."""
+        """``(layer, series)`` of the layers with norms, in the order of :attr:`layers`."""
         return [(name, self.series[name]) for name in self.layers if name in self.series]
 
     def __repr__(self) -> str:
@@ -362,7 +380,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         _display.show(self, self._text())
 
     def close(self) -> None:
-        """Remove the optimizer hooks (if any). The model itself was never touched.
+        """Remove the optimizer hooks (if any), and those of a first backward not read yet.
 
         >>> import torch
         >>> net = torch.nn.Linear(2, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
@@ -370,6 +388,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         0
         """
         hooked.discard(self)
+        self._flow.remove()
         if self._hook is not None:
             self._hook.remove()
             self._hook = None

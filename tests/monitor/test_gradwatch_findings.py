@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from nngraph import i18n
+from nngraph import datasets, i18n
 from nngraph.errors import NNGraphError
 from nngraph.monitor import GradientWatch
 
@@ -59,6 +59,37 @@ def test_the_six_layer_sigmoid_mlp_is_said_to_learn_slower_in_its_first_layers(s
     assert "the first layer, '0', gets about" in event.message
     assert ": it learns about" in event.message and "times slower" in event.message
     assert "The Sigmoid layers shrink the gradient" in event.message
+
+
+@pytest.mark.parametrize("seed", [7, 10, 13, 17])
+def test_a_five_layer_sigmoid_mlp_whose_last_gradient_falls_fast_is_said(seed: int) -> None:
+    """health() says `vanishing` for it; the watch's 1/2,000 line was never crossed 3 steps in a
+    row: its ratio starts at 1/3,000-1/1,000 and grows ~1.3 times a step, as the last layer's
+    gradient falls. A net of 5 layers has a line of 1/500 (a shrink of 4 times per layer)."""
+    torch.manual_seed(seed)
+    x, y = torch.randn(64, 32), torch.randn(64, 1)
+    gw = train(mlp(5, nn.Sigmoid), 10, x, y)
+    (event,) = gw.events
+    assert event.message_id == "grad.depth" and event.step == 3
+    assert event.values["layer"] == "0" and event.values["last"] == "8"
+    assert event.values["first_to_last"] < 2e-3
+    assert "The Sigmoid layers shrink the gradient" in event.message
+
+
+def test_a_five_layer_sigmoid_mlp_on_digits_is_said() -> None:
+    """~1/1,100 from the first step on: above 1/2,000, so it was never said."""
+    digits = datasets.digits()
+    torch.manual_seed(0)
+    net = mlp(5, nn.Sigmoid, din=64, dout=10)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    with GradientWatch(net, optimizer=opt) as gw:
+        for _ in range(5):
+            i = torch.randint(0, len(digits.x_train), (64,))
+            opt.zero_grad()
+            F.cross_entropy(net(digits.x_train[i]), digits.y_train[i]).backward()
+            opt.step()
+    assert [e.message_id for e in gw.events] == ["grad.depth"]
+    assert gw.events[0].step == 3
 
 
 def test_healthy_nets_say_nothing() -> None:
