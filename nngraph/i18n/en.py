@@ -623,10 +623,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.warn.steps_are_epochs": (
         "nngraph Monitor: validation came at steps {first} and {second}, so they are counted as"
-        " epochs 1 and 2: each validation ends an epoch, as a step may count batches. If your"
-        " step is the epoch number, pass it as epoch=, e.g. mon.log(epoch=epoch, loss=...):"
-        " then the text lines, best.epoch and the events use your numbers (epoch {second}). If"
-        " it counts batches, this is right: ignore this warning"
+        " epochs {as_first} and {as_second}: each validation ends an epoch, as a step may count"
+        " batches. If your step is the epoch number, pass it as epoch=, e.g. mon.log(epoch=epoch,"
+        " loss=...): then the text lines, best.epoch and the events use your numbers (epoch"
+        " {second}). If it counts batches, this is right: ignore this warning"
     ),
     "monitor.warn.eval_repeated": (
         "nngraph Monitor: {metric} was logged for step {step} already, with the same value: did"

@@ -656,10 +656,11 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.warn.steps_are_epochs": (
         "nngraph Monitor: walidacja przyszła w krokach {first} i {second}, więc liczą się one"
-        " jako epoki 1 i 2: każda walidacja kończy epokę, bo krok może liczyć partie danych."
-        " Jeśli twój krok to numer epoki, podaj go jako epoch=, np. mon.log(epoch=epoch,"
-        " loss=...): wtedy wiersze tekstu, best.epoch i zdarzenia użyją twoich numerów (epoka"
-        " {second}). Jeśli krok liczy partie danych, tak jest dobrze: zignoruj to ostrzeżenie"
+        " jako epoki {as_first} i {as_second}: każda walidacja kończy epokę, bo krok może liczyć"
+        " partie danych. Jeśli twój krok to numer epoki, podaj go jako epoch=, np."
+        " mon.log(epoch=epoch, loss=...): wtedy wiersze tekstu, best.epoch i zdarzenia użyją"
+        " twoich numerów (epoka {second}). Jeśli krok liczy partie danych, tak jest dobrze:"
+        " zignoruj to ostrzeżenie"
     ),
     "monitor.warn.eval_repeated": (
         "nngraph Monitor: {metric} zapisano już dla kroku {step}, z tą samą wartością: czy"

@@ -98,6 +98,7 @@ class BestTracking:
     series: dict[str, Any]
     _model: Any
     _given: int | None  # the last epoch= number (see EpochCounting)
+    _user_epochs: bool  # the user passed epoch= (see EpochCounting)
     _best: Best | None
     _best_row = 0  # the number of the row (see _update_best) that holds the best
     _weights: WeightSnapshot
@@ -128,7 +129,7 @@ class BestTracking:
                 self._best = replace(best, metrics=dict(metrics))
             return False
         # the watched model between epochs (batches that accumulate gradients leave it alone)
-        if self._model is not None and (self._given is not None or is_validation(self.metric)):
+        if self._model is not None and (self._user_epochs or is_validation(self.metric)):
             self._changes.see(self._model, epoch, v, self.metric)
         if best is not None and not (v < best.value if self.mode == "min" else v > best.value):
             return False

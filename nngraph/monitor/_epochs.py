@@ -5,9 +5,12 @@
 ``valid_loss``, ``val/loss``, ...) ends an epoch; before the first one every call counts as an
 epoch (a run that logs only its training loss), and the first validation makes the points
 logged before it epoch 1 (an event keeps the epoch it was stamped with). Once the user passes
-``epoch=``, their numbers are shown instead. A call at the same step as the one before that
-logs other metrics (``val_acc`` after ``val_loss``) joins that call's row, as in ``records()``,
-so it stays in the epoch that call ended.
+``epoch=``, their numbers are shown instead. A run whose first ``log()`` is at step 0 counts
+from 0, as its steps do: each call before any validation, and the validations if the first
+comes at step 0 (:meth:`EpochCounting._first_validation`), so the zero-based
+``for epoch in range(n): mon.log(epoch, ...)`` shows the loop's own numbers. A call at the
+same step as the one before that logs other metrics (``val_acc`` after ``val_loss``) joins
+that call's row, as in ``records()``, so it stays in the epoch that call ended.
 
 Two mistakes are said once each, in a warning:
 
@@ -77,6 +80,10 @@ class EpochCounting:
         self._given_closed = False
         self._given_done = 0
         self._given_first: int | None = None  # the first epoch= number: 0 for a zero-based loop
+        self._user_epochs = False  # the user passed epoch= (not only step 0 read as epoch 0)
+        # the first call was at step 0: calls before any validation are numbered from 0, and a
+        # first validation at step 0 is epoch 0 (cleared by a first validation at a later step)
+        self._zero_start = False
         # the current row: consecutive calls at one step logging different metrics (records())
         self._row: dict[str, float] = {}
         self._rows = 0  # rows so far: the current one is number `_rows`
@@ -123,6 +130,9 @@ class EpochCounting:
         joins the row of a call that already did, or logs one again at its step (then
         ``_evaluated_again`` is true until a call starts another row)."""
         is_eval = any(is_validation(name) for name in values)
+        if self._calls == 1:  # the run's first call
+            self._zero_start = named and given is None and step == 0
+        self._user_epochs = self._user_epochs or given is not None
         joined = self._joins_row(step, values)
         self._epoch_like = self._epoch_like and named and given is None and step.is_integer()
         if self._row_step is not None and step != self._row_step + 1:
@@ -135,8 +145,8 @@ class EpochCounting:
         elif joined and self._row_closed and given is None:
             epoch = self._row_epoch  # val_acc logged after val_loss at the same step
         else:
-            epoch = self._next_epoch(given, is_eval)
-            if is_eval and given is None and self._given is None:
+            epoch = self._next_epoch(given, is_eval, step)
+            if is_eval and given is None and not self._user_epochs:
                 self._check_step_epochs(step)
         if joined:
             self._row.update(values)
@@ -220,7 +230,11 @@ class EpochCounting:
         moved = self._step_offset != 0  # steps moved on: not the user's numbers
         if self._epoch_like and not moved and 2 <= step - first <= EPOCHS_APART:
             text = message(
-                "monitor.warn.steps_are_epochs", first=fmt_step(first), second=fmt_step(step)
+                "monitor.warn.steps_are_epochs",
+                first=fmt_step(first),
+                second=fmt_step(step),
+                as_first=self.epoch - 1,  # the first two validations: 1 and 2, or 0 and 1
+                as_second=self.epoch,
             )
             warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
 
@@ -228,12 +242,12 @@ class EpochCounting:
         """Whether a call joins the current row: the same step, and none of its metrics."""
         return step == self._row_step and self._row.keys().isdisjoint(values)
 
-    def _next_epoch(self, given: int | None, is_eval: bool) -> int:
-        """The epoch of a call that starts a new row, or adds to one still open."""
+    def _next_epoch(self, given: int | None, is_eval: bool, step: float) -> int:
+        """The epoch of a call at ``step`` that starts a new row, or adds to one still open."""
         self._evals += is_eval
+        if given is None and self._given is None and is_eval and self._evals == 1:
+            given = self._first_validation(step)
         if given is None and self._given is None:  # counting: validations end epochs
-            if is_eval and self._evals == 1:
-                self._first_epoch_ended()
             # before any validation each call counts, as `epoch` does (a run logging only `loss`)
             return self.epoch if is_eval or not self._evals else self._evals + 1
         epoch = self._epoch_in_progress() if given is None else given
@@ -244,19 +258,39 @@ class EpochCounting:
         self._given, self._given_closed = epoch, is_eval
         return epoch
 
-    def _first_epoch_ended(self) -> None:
-        """The first validation while counting: the calls before it were the batches of epoch 1,
-        not epochs, and their points say so now. Events keep the epoch they were stamped with,
-        which ``epoch`` said then (their words name it too)."""
+    def _first_validation(self, step: float) -> int | None:
+        """The first validation while counting: the calls before it were the batches of its
+        epoch, not epochs, and their points say so now. Events keep the epoch they were stamped
+        with, which ``epoch`` said then (their words name it too).
+
+        At step 0 of a run that started there, it is epoch 0, returned as if given as
+        ``epoch=0``: the epochs after it are counted on from 0, as the steps of a zero-based
+        ``for epoch in range(n): mon.log(epoch, ...)`` (or a baseline evaluation at step 0
+        before training) are. A first validation at a later step (at the end of the first
+        epoch's batches) is epoch 1 (``None``), and validations are counted from 1.
+
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(display=False)
+            >>> for epoch in range(3): mon.log(epoch, loss=1 / (epoch + 1), val_loss=0.5)
+            >>> mon.epoch, mon.epoch_count, mon.best.epoch
+            (2, 3, 0)
+            >>> batches = Monitor(display=False)
+            >>> for step in range(4): batches.log(step, loss=0.5)
+            >>> batches.log(3, val_loss=0.4); batches.epoch
+            1
+        """
+        first = 0 if self._zero_start and step == 0 else None
+        self._zero_start = first == 0
         for series in self.series.values():
-            series.restamp(1)
+            series.restamp(1 if first is None else first)
+        return first
 
     def _counted_epochs(self) -> int:
         """Epochs ended while counting (no ``epoch=`` yet): validation calls, or every call of a
         run that watches a training metric and has not validated yet."""
         if self._evals:
             return self._evals
-        return self._calls if self._count_calls() else 0
+        return self._calls - self._zero_start if self._count_calls() else 0
 
     def _count_calls(self) -> bool:
         """Before any validation, a run watching a training metric counts each call as an epoch."""
@@ -266,12 +300,14 @@ class EpochCounting:
         """The epoch training is in now: what an event from outside log() is stamped with."""
         if self._given is not None:
             return self._given + 1 if self._given_closed else self._given
-        return self._evals + 1 if self._evals else self._calls + 1
+        return self._evals + 1 if self._evals else self._calls - self._zero_start + 1
 
     @property
     def epochs_given(self) -> bool:
-        """Whether the user numbers the epochs (``log(epoch=...)``): then 0 is an epoch too."""
-        return self._given is not None
+        """Whether epochs are numbered as the user numbers them: ``log(epoch=...)``, or from
+        0 as the steps of a run that started at step 0 (see :meth:`_first_validation`); then 0
+        is an epoch too."""
+        return self._given is not None or self._zero_start
 
     @property
     def epoch(self) -> int:
@@ -279,7 +315,7 @@ class EpochCounting:
         the latest ``epoch=`` number the user gave (see :meth:`Monitor.log`)."""
         if self._given is not None:
             return self._given_done
-        return self._evals if self._evals else self._calls
+        return self._evals if self._evals else self._calls - self._zero_start
 
     @property
     def epoch_count(self) -> int:
@@ -293,6 +329,8 @@ class EpochCounting:
             (2, 3)
         """
         first = self._given_first
+        if self._given is None and self._zero_start:  # calls numbered from 0, none validated
+            return self._calls
         if self._given is None or first is None or first > 0:
             return self.epoch
         return self._given_done - first + 1

@@ -182,7 +182,10 @@ class Monitor(
 
         Epochs: a positional or ``step=`` step may count batches, so by default each call with
         a validation metric (``val_loss``, ``valid_loss``, ``val/loss``) ends an epoch and they
-        are counted 1, 2, 3, ... Pass ``epoch=`` and your numbers are shown (text lines,
+        are counted 1, 2, 3, ... A run whose first call is at step 0 counts from 0, as its steps
+        do (the zero-based ``for epoch in range(n): mon.log(epoch, ...)``, or an evaluation
+        before training), unless its first validation comes at a later step (after the first
+        epoch's batches: epoch 1). Pass ``epoch=`` and your numbers are shown (text lines,
         ``best.epoch``, events and their explanations, summary, Runs table; a fraction rounded
         up): validating every 5 epochs gives epochs 5, 10, 15, ... A later call without
         ``epoch=`` stays in that epoch, or starts the next one after a validation.

@@ -251,6 +251,7 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         return {
             "step": last,
             "epoch": mon.epoch,
+            "done": mon.epoch_count,  # out of total_epochs: a run numbered from 0 ends at n/n
             "time": time.monotonic() - self._t0,
             "total": self.total_epochs,
         }

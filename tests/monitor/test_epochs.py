@@ -6,7 +6,9 @@ import math
 import warnings
 
 import pytest
+import torch
 
+import nngraph as ng
 from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor, Runs, detectors
 
@@ -430,4 +432,129 @@ def test_steps_moved_on_after_going_back_are_not_taken_for_epoch_numbers() -> No
     said = [str(w.message) for w in caught]
     assert [m for m in said if "comes after step" in m]  # the steps going back: said once
     assert not [m for m in said if "validation came at steps" in m]
+    assert mon.epoch == 3
+
+
+# ----------------------------------------------------------------------- a loop counted from 0
+
+
+def epoch_loop(start: int, **kwargs: object) -> Monitor:
+    """``for epoch in range(start, start + 12): mon.log(epoch, ...)``, best at the loop's 5th
+    epoch (``start + 4``); the model's weight is the epoch number."""
+    net = torch.nn.Linear(1, 1)
+    options = {"model": net, "display": False, "detectors": [], **kwargs}
+    mon = Monitor(**options)  # type: ignore[arg-type]
+    for epoch in range(start, start + 12):
+        k = epoch - start
+        with torch.no_grad():
+            net.weight.fill_(epoch)
+        mon.log(epoch, loss=1 / (k + 1), val_loss=0.5 + abs(k - 4) / 10)
+    return mon
+
+
+@pytest.mark.parametrize("start", [0, 1])
+def test_an_epoch_loop_is_told_in_its_own_epoch_numbers(
+    start: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``for epoch in range(12): mon.log(epoch, ...)`` printed "epoch 1" to "epoch 12" and put
+    the best at "epoch 5", the loop's epoch 4 and the step the plot put it at; ``range(1, 13)``
+    was right and stays so."""
+    mon = epoch_loop(start, display="text", print_interval=0.0)
+    best = start + 4
+    lines = capsys.readouterr().out.splitlines()
+    assert [int(line.split()[1]) for line in lines] == list(range(start, start + 12))
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (best, best)
+    assert f"best val_loss 0.5 at epoch {best} (step {best})" in mon.summary()
+    assert mon.epoch == start + 11 and mon.epoch_count == 12 and "12 epochs" in repr(mon)
+    assert mon.snapshot()["best"]["epoch"] == best
+    assert mon.series["val_loss"].epochs.tolist() == list(range(start, start + 12))
+    net = torch.nn.Linear(1, 1)
+    mon.restore_best(net)
+    assert net.weight.item() == best  # the weights of the loop's epoch `best`
+    runs = Runs(display=False)
+    runs.add(mon)
+    (row,) = runs.rows()
+    assert (row["epochs"], row["best_epoch"]) == (12, best)
+    by_loss = ng.compare(mon, metric="loss", display=False).rows()[0]
+    assert by_loss["best_epoch"] == start + 11  # another metric: the same numbers
+
+
+def test_an_evaluation_before_training_at_step_0_is_epoch_0() -> None:
+    mon = quiet(detectors=[])
+    mon.log(0, val_loss=1.0)  # the untrained model's baseline
+    for epoch in range(1, 6):
+        mon.log(epoch, loss=1 / epoch, val_loss=0.5 + abs(epoch - 3) / 10)
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (3, 3)
+    assert mon.series["val_loss"].epochs.tolist() == [0, 1, 2, 3, 4, 5]
+    assert mon.epoch == 5 and mon.epoch_count == 6
+    assert "best val_loss 0.5 at epoch 3 (step 3)" in mon.summary()
+
+
+def test_a_zero_based_loop_validating_first_then_training_keeps_its_numbers() -> None:
+    mon = quiet(detectors=[])
+    for epoch in range(4):  # two calls at one step: validation, then the epoch's training loss
+        mon.log(epoch, val_loss=[0.9, 0.5, 0.6, 0.7][epoch])
+        mon.log(epoch, loss=1 / (epoch + 1))
+    assert mon.series["loss"].epochs.tolist() == [0, 1, 2, 3]
+    assert mon.best is not None and mon.best.epoch == 1 and mon.epoch == 3
+
+
+def test_a_zero_based_loop_logging_only_its_training_loss_says_its_epochs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mon = Monitor(metric="loss", display="text", print_interval=0.0, detectors=[])
+    for epoch in range(5):
+        mon.log(epoch, loss=[1.0, 0.5, 0.3, 0.2, 0.25][epoch])
+    mon.close()
+    lines = capsys.readouterr().out.splitlines()
+    assert [int(line.split()[1]) for line in lines] == [0, 1, 2, 3, 4]
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (3, 3)
+    assert mon.epoch == 4 and mon.epoch_count == 5
+    runs = Runs(display=False)
+    runs.add(mon)
+    (row,) = runs.rows()
+    assert (row["epochs"], row["best_epoch"]) == (5, 3)
+
+
+@pytest.mark.parametrize("first_step", [0, 1])
+def test_a_batch_loop_counts_its_validations_from_1(first_step: int) -> None:
+    """A global step from 0 (``enumerate(loader)``) or 1, validation in a call of its own after
+    each epoch's 4 batches: epochs 1, 2, 3, as before."""
+    mon = quiet(detectors=[])
+    step = first_step
+    for epoch in range(3):
+        for _ in range(4):
+            mon.log(step, loss=1 / (step + 1))
+            step += 1
+        mon.log(step - 1, val_loss=[0.5, 0.3, 0.4][epoch])
+    assert mon.series["val_loss"].epochs.tolist() == [1, 2, 3]
+    assert mon.series["loss"].epochs.tolist() == [1] * 4 + [2] * 4 + [3] * 4
+    assert mon.best is not None and mon.best.epoch == 2
+    assert mon.epoch == mon.epoch_count == 3
+    runs = Runs(display=False)
+    runs.add(mon)
+    (row,) = runs.rows()
+    assert (row["epochs"], row["best_epoch"]) == (3, 2)
+
+
+def test_a_batch_loop_from_0_with_an_evaluation_before_training_calls_it_epoch_0() -> None:
+    mon = quiet(detectors=[])
+    mon.log(0, val_loss=2.0)  # before the first batch
+    for step in range(1, 7):
+        mon.log(step, loss=1 / step)
+        if step % 3 == 0:
+            mon.log(step, val_loss=1 / step)
+    assert mon.series["val_loss"].epochs.tolist() == [0, 1, 2]
+    assert mon.series["loss"].epochs.tolist() == [1, 1, 1, 2, 2, 2]
+    assert mon.epoch == 2 and mon.epoch_count == 3
+
+
+def test_validating_every_5_epochs_counted_from_0_says_the_epochs_it_counted() -> None:
+    mon = quiet(detectors=[])
+    with pytest.warns(UserWarning) as caught:
+        for epoch in range(20):
+            val = {"val_loss": 1 / (epoch + 1)} if epoch % 5 == 0 else {}
+            mon.log(epoch, loss=1 / (epoch + 1), **val)
+    (warning,) = [str(w.message) for w in caught]
+    assert "validation came at steps 0 and 5, so they are counted as epochs 0 and 1" in warning
     assert mon.epoch == 3

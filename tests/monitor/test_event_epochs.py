@@ -177,3 +177,53 @@ def test_an_event_added_from_elsewhere_is_printed_with_its_epoch(
     lines = capsys.readouterr().out.splitlines()
     said = [line for line in lines if line.startswith("  ! ")]
     assert said and all(line.startswith("  ! epoch 2: ") for line in said), lines
+
+
+@pytest.mark.parametrize("start", [0, 1])
+def test_an_epoch_loops_events_say_its_own_epoch_numbers(start: int) -> None:
+    """``for epoch in range(12)``: GL's event sat at step 5 and said "epoch 6", best "at epoch
+    5" (the loop's epoch 4); ``range(1, 13)`` was right and stays so."""
+    mon = quiet(detectors=[detectors.GL(5)])
+    for epoch in range(start, start + 12):
+        k = epoch - start
+        mon.log(epoch, loss=1 / (k + 1), val_loss=0.5 + abs(k - 4) / 10)
+    (event,) = mon.events
+    assert (event.epoch, event.step) == (start + 5, start + 5)
+    assert f"(0.5 at epoch {start + 4})" in event.message
+    assert f"epoch {start + 5}: validation loss is 20.0% above" in mon.summary()
+    assert mon.stop_event is not None and mon.stop_event.epoch == start + 5
+
+
+@pytest.mark.parametrize("metric", [None, "loss"])
+@pytest.mark.parametrize("start", [0, 1])
+def test_a_loop_logging_only_its_loss_stamps_its_events_with_its_own_numbers(
+    start: int, metric: str | None
+) -> None:
+    mon = quiet(metric=metric)
+    for epoch in range(start, start + 8):
+        mon.log(epoch, loss=math.nan if epoch == start + 6 else 1 / (epoch + 1))
+    events = [(e.kind, e.epoch, e.step) for e in mon.events if e.kind == "divergence"]
+    assert events == [("divergence", start + 6, start + 6)]
+    assert mon.epoch == start + 7 and mon.epoch_count == 8
+
+
+def test_a_batch_loop_from_0_validated_later_counts_its_epochs_from_1() -> None:
+    """Before the first validation a call at step 60 is said as epoch 60 (it cannot be told
+    from an epoch); the validation after the batches ends epoch 1."""
+    mon = quiet()
+    for step in range(100):  # for step, batch in enumerate(loader)
+        mon.log(step, loss=math.inf if step == 60 else 1.0)
+    mon.log(99, val_loss=1.0)
+    assert [(e.kind, e.epoch, e.step) for e in mon.events] == [("divergence", 60, 60)]
+    assert mon.epoch == mon.epoch_count == 1
+    assert set(mon.series["loss"].epochs.tolist()) == {1}
+
+
+def test_an_event_from_elsewhere_in_a_zero_based_loop_has_the_epoch_in_progress() -> None:
+    mon = quiet(detectors=[])
+    watch = _exploding_watch(mon)
+    for epoch in range(3):
+        mon.log(epoch, loss=1 / (epoch + 1), val_loss=1 / (epoch + 1))
+    watch.record("0", 1e9)  # during the loop's epoch 3
+    mon.log(3, loss=0.2, val_loss=0.2)
+    assert [e.epoch for e in watch.events] == [3] and mon.epoch == 3

@@ -232,6 +232,30 @@ def test_static_fallback_is_an_escaped_svg_with_curves_and_markers() -> None:
     assert "best val_loss 0.5 at epoch 3" in data["text/plain"]
 
 
+def test_a_zero_based_loops_best_marker_and_event_say_the_epoch_at_their_step() -> None:
+    """``for epoch in range(12)``: the ring sat at step 4 and its hover said "best epoch 5"."""
+    mon = Monitor(detectors=[detectors.GL(5)], display=False)
+    view = LossView(mon)
+    for epoch in range(12):
+        mon.log(epoch, loss=1 / (epoch + 1), val_loss=0.5 + abs(epoch - 4) / 10)
+    run = view.full_snapshot()["runs"][""]
+    assert (run["best"]["epoch"], run["best"]["step"]) == (4, 4)
+    assert [(e["epoch"], e["step"]) for e in run["events"]] == [(5, 5)]
+    data, _ = view._repr_mimebundle_()
+    assert "<title>best epoch 4: val_loss = 0.5</title>" in data["image/svg+xml"]
+    assert "best val_loss 0.5 at epoch 4 (step 4)" in data["text/plain"]
+
+
+def test_the_progress_counts_the_epochs_done_out_of_the_total() -> None:
+    """``range(10)`` with ``total_epochs=10`` ends at "epoch 10/10", with no time left."""
+    mon = Monitor(detectors=[], display=False)
+    view = LossView(mon, total_epochs=10)
+    for epoch in range(10):
+        mon.log(epoch, loss=1 / (epoch + 1), val_loss=1 / (epoch + 1))
+    progress = view.full_snapshot()["progress"]
+    assert (progress["epoch"], progress["done"], progress["total"]) == (9, 10, 10)
+
+
 class Notebook:
     """A stand-in for IPython: ``display(view, display_id=True)`` keeps what each refresh of
     the output stored, and ``cell_ends()`` runs the ``post_run_cell`` hooks."""

@@ -142,8 +142,10 @@ export function epochRate(history) {
 }
 
 /**
- * The progress line: "epoch 12/30 · step 340 · 2.5 epochs/s · ETA 0:08".
- * @param {{epoch: number, step: number, time: number, total?: number|null}[]} history
+ * The progress line: "epoch 12/30 · step 340 · 2.5 epochs/s · ETA 0:08". Out of a total it
+ * counts the epochs done (`done`: a run numbered from 0 ends at 30/30, not 29/30), else it
+ * shows the last epoch's number.
+ * @param {{epoch: number, done?: number, step: number, time: number, total?: number|null}[]} history
  * @param {Record<string, string>} [strings]
  * @returns {string}
  */
@@ -152,9 +154,10 @@ export function progressText(history, strings) {
   if (!last) return t(strings, "lossview.waiting");
   const parts = [];
   const total = last.total && last.total > 0 ? last.total : null;
+  const done = last.done ?? last.epoch;
   parts.push(
     total
-      ? t(strings, "lossview.epoch_of", { epoch: last.epoch, total })
+      ? t(strings, "lossview.epoch_of", { epoch: done, total })
       : t(strings, "lossview.epoch", { epoch: last.epoch }),
   );
   parts.push(t(strings, "lossview.step", { step: fmtStep(last.step) }));
@@ -165,8 +168,8 @@ export function progressText(history, strings) {
         ? t(strings, "lossview.rate", { rate: fmtNum(rate) })
         : t(strings, "lossview.seconds_per_epoch", { seconds: fmtNum(1 / rate) }),
     );
-    if (total && total > last.epoch) {
-      parts.push(t(strings, "lossview.eta", { eta: fmtDuration((total - last.epoch) / rate) }));
+    if (total && total > done) {
+      parts.push(t(strings, "lossview.eta", { eta: fmtDuration((total - done) / rate) }));
     }
   }
   return parts.join(" · ");

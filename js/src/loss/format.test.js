@@ -36,6 +36,15 @@ describe("words and numbers", () => {
     expect(progressText([])).toMatch(/waiting/);
   });
 
+  it("count the epochs done out of the total, for a run numbered from 0 too", () => {
+    const history = [
+      { epoch: 7, done: 8, step: 7, time: 10, total: 10 },
+      { epoch: 9, done: 10, step: 9, time: 11, total: 10 },
+    ];
+    expect(progressText(history)).toBe("epoch 10/10 · step 9 · 2 epochs/s");
+    expect(progressText([{ ...history[0], total: null }])).toBe("epoch 7 · step 7");
+  });
+
   it("say what an empty view waits for, or that a gradient view's steps found no gradient", () => {
     expect(emptyLines("monitor", [], {})).toEqual(["waiting for the first mon.log(...)"]);
     expect(emptyLines("gradients", [{ events: [] }], {})).toEqual([
