@@ -871,6 +871,13 @@ MESSAGES: dict[str, str] = {
         "from {previous:.4g} to {value:.4g} in one evaluation: a rise this sudden is unstable "
         "training (try a smaller learning rate), not overfitting, which builds up over epochs."
     ),
+    "monitor.gl.oscillating": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}), but this is one more swing: "
+        "in epochs {first}–{last} it went up and down {swings} times in turn, each time by more "
+        "than {swing:g}% (between {low:.4g} and {high:.4g}), and {train} does not fall steadily "
+        "either. A loss that swings up and down like this is not overfitting: the learning rate "
+        "(or the momentum) is probably too high. Lower it, for example 3 to 10 times."
+    ),
     "monitor.gl.unstable": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} is "
         "{train_value:.4g}, {times} times its lowest value ({low:.4g} at epoch {low_epoch}): the "

@@ -917,6 +917,14 @@ MESSAGES: dict[str, str] = {
         "wzrost to niestabilny trening (spróbuj mniejszego współczynnika uczenia), a nie "
         "przeuczenie, które narasta przez wiele epok."
     ),
+    "monitor.gl.oscillating": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), ale to tylko kolejny skok w górę: "
+        "w epokach {first}–{last} na przemian rośnie i spada, {swings} razy, za każdym razem o "
+        "ponad {swing:g}% (między {low:.4g} a {high:.4g}), a {train} też nie spada "
+        "równomiernie. Strata, która tak skacze w górę i w dół, to nie przeuczenie: "
+        "współczynnik uczenia (albo momentum) jest prawdopodobnie za duży. Zmniejsz go, np. "
+        "3–10 razy."
+    ),
     "monitor.gl.unstable": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi "
         "{train_value:.4g}, czyli {times} razy więcej niż najniższa dotąd wartość ({low:.4g} w "

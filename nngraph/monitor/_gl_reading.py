@@ -12,6 +12,12 @@ the validation loss while that keeps rising (a validation loss once tripled afte
 sign of memorising yet", and nothing said otherwise). Each change is said once, and only
 forward: no sign of memorising, then memorising, then unstable; never back.
 
+A rise in a run that oscillates (:mod:`~nngraph.monitor._oscillation`: the validation loss
+swings up and down by more than 30%, again and again, and the training loss does not fall
+steadily) is one more swing: GL says so, and that the learning rate or the momentum is
+probably too high, instead of "no sign of memorising yet" or "memorising". It counts as
+unstable training.
+
     >>> corrects("gl.neutral", "gl.overfit"), corrects("gl.overfit", "gl.stalled")
     (True, True)
     >>> corrects("gl.overfit", "gl.neutral"), corrects("gl.stalled", "gl.overfit")
@@ -26,6 +32,7 @@ from typing import Any
 from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import is_validation, nice_name
+from nngraph.monitor._oscillation import SWING, Swings
 from nngraph.monitor._trend import MEMORISED, NEAR, WINDOW, TrainingTrend, Trend, trend_fields
 from nngraph.monitor._trend import UNSTABLE as UNSTABLE_TIMES  # UNSTABLE here: GL's readings
 
@@ -58,7 +65,7 @@ CALM = ("gl.neutral", "gl.plateau")
 #: ... those that blame memorising, ...
 MEMORISING = ("gl.overfit", "gl.flat")
 #: ... and those that blame unstable training
-UNSTABLE = ("gl.stalled", "gl.jump", "gl.unstable", "gl.train_nonfinite")
+UNSTABLE = ("gl.stalled", "gl.jump", "gl.unstable", "gl.train_nonfinite", "gl.oscillating")
 
 
 def corrects(said: str | None, now: str) -> bool:
@@ -76,12 +83,15 @@ def gl_reading(
     value: float,
     previous: float,
     train: float | None,
+    swings: Swings | None = None,
     words: bool = True,
 ) -> Check:
     """GL's explanation of a finite validation loss ``value`` above its limit (``fields``: the
     numbers said in every one), from the training loss since the best epoch (``tracker``),
-    the validation loss at the evaluation before (``previous``) and the training loss now
-    (``train``): unstable training, no sign of memorising yet, or memorising. With
+    the validation loss at the evaluation before (``previous``), the training loss now
+    (``train``) and the swings of a run that oscillates (``swings``, see
+    :mod:`~nngraph.monitor._oscillation`): unstable training, a swing of an oscillating
+    run, no sign of memorising yet, or memorising. With
     ``words=False`` only which one (its key, with ``fields`` alone), for a detector that has
     spoken already and only says a changed reading (:func:`corrects`): a long rise is judged
     at every evaluation, and wording it each time was most of a ``Monitor.log()``."""
@@ -94,6 +104,8 @@ def gl_reading(
     )
     if unstable is not None:
         return unstable
+    if swings is not None:
+        return "gl.oscillating", {**fields, **_swing_fields(swings)} if words else fields
     trend = tracker.now()  # averages: one noisy training value does not decide
     if trend is None:
         return "gl.plain", fields
@@ -106,6 +118,18 @@ def gl_reading(
     # one rise may be noise in a small validation set: a GL that only warns says so
     verdict = message("monitor.gl.verdict" if det.stop else "monitor.gl.verdict_warn")
     return key, {**fields, **trend_fields(det, trend), "verdict": verdict}
+
+
+def _swing_fields(swings: Swings) -> dict[str, Any]:
+    """The numbers GL's ``oscillating`` explanation says of ``swings``."""
+    return {
+        "swings": swings.count,
+        "swing": 100 * SWING,
+        "low": swings.low,
+        "high": swings.high,
+        "first": swings.first,
+        "last": swings.last,
+    }
 
 
 def sudden_jump(previous: float, value: float, train: float | None) -> bool:

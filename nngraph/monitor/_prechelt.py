@@ -34,6 +34,7 @@ from nngraph.i18n import message
 from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._gl_reading import corrects, gl_reading
+from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
 from nngraph.monitor._trend import TrainingTrend
 from nngraph.monitor._wording import above_text
@@ -138,7 +139,11 @@ class GL(Detector):
     :meth:`resume`. While it holds, a changed reading is said once more, forward only: a rise
     with no sign of memorising yet that turns into memorising (the training loss falls clearly
     below the validation loss), or one said to be memorising that turns out to be unstable
-    training (the training loss spikes too); see :mod:`~nngraph.monitor._gl_reading`.
+    training (the training loss spikes too); see :mod:`~nngraph.monitor._gl_reading`. In a
+    run that oscillates (the validation loss swings up and down by more than 30%, six times in
+    ten evaluations, and the training loss does not fall steadily; see
+    :mod:`~nngraph.monitor._oscillation`) a rise is said to be one more swing: a learning rate
+    or momentum too high, not memorising.
 
     >>> import nngraph as ng
     >>> gl = ng.detectors.GL(alpha=5)
@@ -165,6 +170,7 @@ class GL(Detector):
 
     def _reset(self) -> None:
         self._trend = TrainingTrend(spikes=True)
+        self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
         self._high = -math.inf  # the highest finite value since GL last started afresh
         self._said: float | None = None  # the best when it last spoke since then
         self._previous = math.nan  # the value at the evaluation before
@@ -172,6 +178,7 @@ class GL(Detector):
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._previous = TrainingTrend(spikes=True), math.nan
+        self._swings = Oscillation()
 
     def _rearm(self) -> None:
         super()._rearm()
@@ -196,6 +203,7 @@ class GL(Detector):
             self._high, self._said = -math.inf, None  # afresh: it has improved by more than alpha
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
+        self._swings.add(self._shown, value, train)
         self.value = generalization_loss(value, self.best)
         high = self._high
         if math.isfinite(value):
@@ -230,6 +238,14 @@ class GL(Detector):
             return "gl.from_zero", {**fields, "best": best, "value": value, "advice": advice}
         if words:
             fields["above"] = above_text(self.value, self.alpha, best=self.best, value=value)
+        swings = self._swings.now()
         return gl_reading(
-            self, self._trend, fields, value=value, previous=previous, train=train, words=words
+            self,
+            self._trend,
+            fields,
+            value=value,
+            previous=previous,
+            train=train,
+            swings=swings,
+            words=words,
         )
