@@ -17,7 +17,7 @@ import torch
 from torch.autograd.function import BackwardCFunction
 from torch.autograd.graph import get_gradient_edge
 
-from nngraph.capture._common import custom_op_name
+from nngraph.capture._custom_ops import custom_op_name
 from nngraph.capture._functorch import transforms_active
 from nngraph.capture._memory import storage_key
 from nngraph.capture._modules import module_table

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 
 from nngraph.capture._bookkeeping import BOOKKEEPING
 from nngraph.capture._builder import grad_fn_of, tensors_in
-from nngraph.capture._common import dispatcher_op_name
+from nngraph.capture._custom_ops import dispatcher_op_name
 
 __all__ = ["UNSCALE", "about", "call_name", "changed_in_place", "has_history"]
 

@@ -2,9 +2,8 @@
 hides nngraph's own torch calls from any recording, autograd's next sequence number, whether a
 call (an `optimizer.step()`) is still running, the tensors held in a model's results (and where),
 the plain numbers and words a call was given, which factories make constants, the traceback
-an error of the user's code would have had without the recording, whether a function is a
-library's (safe to run while naming) or the user's, and the names of the dispatcher's operators
-(`torch.library.custom_op`s).
+an error of the user's code would have had without the recording, and whether a function is a
+library's (safe to run while naming) or the user's.
 
     >>> import torch
     >>> before = next_sequence_nr()
@@ -18,12 +17,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import inspect
 import os
 import site
 import sys
 import sysconfig
-import types
 from collections.abc import Iterable, Mapping
 from types import FrameType, TracebackType
 from typing import Any
@@ -37,8 +34,6 @@ __all__ = [
     "SHAPE_ONLY",
     "UNINITIALISED",
     "NNGraphWarning",
-    "custom_op_name",
-    "dispatcher_op_name",
     "drop_recording_frames",
     "hidden",
     "library_code",
@@ -350,56 +345,3 @@ def library_code(function: Any) -> bool:
         return not isinstance(function, type)  # a builtin: `dict.__getitem__`
     filename = os.path.realpath(code.co_filename)
     return filename.startswith(_library_roots())
-
-
-def dispatcher_op_name(func: Any) -> str | None:
-    """The name of an operator called through the dispatcher (`torch.ops.mylib.silu`, a
-    `torch.library.custom_op`, `torch.ops.aten.add.Tensor`) as its schema writes it, without
-    the overload; an ATen one's without `aten::`, as autograd names its ops. None for any other
-    function.
-
-    >>> dispatcher_op_name(torch.ops.aten.add.Tensor), dispatcher_op_name(torch.add)
-    ('add', None)
-    """
-    if not isinstance(func, (torch._ops.OpOverload, torch._ops.OpOverloadPacket)):
-        return None
-    name = getattr(getattr(func, "overloadpacket", func), "_qualified_op_name", None)
-    if not isinstance(name, str):
-        return None
-    return name.removeprefix("aten::")
-
-
-def custom_op_name(function: type) -> str | None:
-    """The operator (`"mylib::silu"`) whose autograd a `torch.library.custom_op` runs through
-    `function`, the `autograd.Function` class PyTorch generates for it
-    (`GeneratedBackwardFor_mylib_silu_default`), or that class's backward node class; None for
-    any other class. The operator is read from the class's `forward`, which calls it."""
-    function = getattr(function, "_forward_cls", function)  # a backward node's: its Function
-    name = getattr(function, "__name__", "")
-    if not name.startswith(_GENERATED):
-        return None
-    forward = inspect.getattr_static(function, "forward", None)
-    operator = _operator_in(getattr(forward, "__func__", forward), depth=2)
-    if operator is None:  # another PyTorch: its class name, less the prefix
-        return name.removeprefix(_GENERATED)
-    return dispatcher_op_name(operator)
-
-
-_GENERATED = "GeneratedBackwardFor_"
-
-
-def _operator_in(function: Any, depth: int) -> Any:
-    """The dispatcher operator that `function`'s closure holds, or that of a function there,
-    `depth` functions deep (`supports_tensorlist` wraps the generated `forward` in another)."""
-    for cell in getattr(function, "__closure__", None) or ():
-        try:
-            value = cell.cell_contents
-        except ValueError:  # a cell not filled yet
-            continue
-        if isinstance(value, torch._ops.OpOverload):
-            return value
-        if depth and isinstance(value, types.FunctionType):
-            found = _operator_in(value, depth - 1)
-            if found is not None:
-                return found
-    return None

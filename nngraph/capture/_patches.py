@@ -29,7 +29,8 @@ import torch.utils.checkpoint
 from torch.autograd.function import Function
 from torch.utils.checkpoint import CheckpointFunction
 
-from nngraph.capture._common import NNGraphWarning, custom_op_name, hidden
+from nngraph.capture._common import NNGraphWarning, hidden
+from nngraph.capture._custom_ops import custom_op_name
 from nngraph.capture._recorder import Recorder
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
