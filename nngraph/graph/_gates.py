@@ -24,12 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import forward_order
 from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
-from nngraph.graph._positions import (
-    added_only,
-    keeps_positions,
-    selects_positions,
-    sets_apart,
-)
+from nngraph.graph._positions import Apart, added_only, carried, drops_run, sets_apart
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -70,6 +65,9 @@ def zero_gated(g: Graph, weights: list[Any]) -> set[Any]:
 
 #: A learnable multiplier no larger than this that gets a gradient is a small gate.
 SMALL_GATE = 1e-3
+# Relative slack on `SMALL_GATE` for the rounding of a stored gate: float32 keeps 1e-3 as
+# 1.0000000475e-3, float16 as 1.0004e-3.
+_ROUNDING = 1e-3
 
 
 def fed_zeros(g: Graph, weight: Any) -> bool:
@@ -161,7 +159,8 @@ def small_gated(g: Graph, weights: list[Any]) -> set[Any]:
     with a small gate: a learnable multiplier, not a bias, whose values are all tiny but not
     all zero, and whose own gradient is not: ConvNeXt's and CaiT's layer scale (1e-6 by
     design). Their gradient is tiny by that factor, and grows as the first steps grow the
-    gate. A layer whose weights are all tiny (a bad init) gates nothing: it is no `mul`.
+    gate. A layer whose weights are all tiny (a bad init) gates nothing: it is no `mul`. A
+    layer that no gradient reaches at all is never the gates' doing (see `_cut_off`).
 
         >>> import torch, nngraph as ng
         >>> class Scaled(torch.nn.Module):
@@ -183,7 +182,26 @@ def small_gated(g: Graph, weights: list[Any]) -> set[Any]:
             made.add(n)
     # an elementwise scale only: a layer whose weights are all tiny (a bad init) is no gate
     scaled = _elementwise_product
-    return {w for w in weights if w not in gates and _every_path_gated(g, w, made, scaled)}
+    return {
+        w
+        for w in weights
+        if w not in gates and not _cut_off(g, w) and _every_path_gated(g, w, made, scaled)
+    }
+
+
+def _cut_off(g: Graph, weight: Any) -> bool:
+    """Whether no gradient at all reaches `weight`: its own is exactly zero, and so is that of
+    each op that computes with it (past the transpose a Linear's weight goes through). A small
+    gate scales a gradient, it never cuts it: patches that a causal mask keeps from the class
+    token. (Where the op gets a gradient, the zero comes from the layer's input: a class token
+    that starts at zero, under a LayerNorm, moves in the first step.)"""
+    nodes = g._node
+    if _grad_norm(nodes[weight]) != 0:
+        return False
+    steps = [n for n in g._succ[weight] if not nodes[n].get("value")]
+    readers = {*g._succ[weight], *(s for n in steps for s in g._succ[n])}
+    norms = [_grad_norm(nodes[n]) for n in readers if nodes[n].get("kind") == "op"]
+    return bool(norms) and all(norm == 0 for norm in norms)
 
 
 def _small_gate(data: dict[str, Any]) -> bool:
@@ -193,7 +211,8 @@ def _small_gate(data: dict[str, Any]) -> bool:
     low, high = value.get("min"), value.get("max")
     if low is None or high is None or norm is None or not (math.isfinite(norm) and norm > 0):
         return False
-    return max(abs(low), abs(high)) <= SMALL_GATE and value.get("zero_frac") != 1.0
+    largest = max(abs(low), abs(high))
+    return largest <= SMALL_GATE * (1 + _ROUNDING) and value.get("zero_frac") != 1.0
 
 
 def _grad_norm(data: dict[str, Any]) -> float | None:
@@ -311,24 +330,26 @@ def _every_path_gated(
     class token) carries it no gradient: it needs no gate, but only a gate met after an op
     that mixes positions counts (without one, the run stays apart however wide the gate)."""
     pred, succ = g._pred, g._succ
-    # (node, apart): `apart` while the run holds positions of its own, past a join that
-    # passed it almost none of its gradient; a node seen so is walked again where it is not
-    stack, seen, stops = [(weight, False)], {(weight, False)}, 0
+    # (node, apart): `apart` tells where the run's positions lie while they are its own, past
+    # a join that passed it almost none of its gradient; a node seen so is walked again where
+    # it is not
+    start: tuple[Any, Apart | None] = (weight, None)
+    stack, seen, stops = [start], {start}, 0
     while stack:
         n, apart = stack.pop()
         if not succ[n] and n != weight:
             return False  # an output reached past no gate
         for s in succ[n]:
-            if apart:
-                if selects_positions(g, s):
+            if apart is not None:
+                if drops_run(g, apart, n, s):
                     continue  # the head reads other positions than the run's
-                step = (s, keeps_positions(g, s))
+                step = (s, carried(g, apart, n, s))
             elif any(_multiplies(g, s, p, made, product) for p in pred[s] if p != n):
                 stops += 1
                 continue
             else:
                 step = (s, sets_apart(g, n, s))
-            if step not in seen and (s, False) not in seen:
+            if step not in seen and (s, None) not in seen:
                 seen.add(step)
                 stack.append(step)
     return stops > 0

@@ -19,7 +19,15 @@ import networkx as nx
 from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
 from nngraph.graph._finding import describe, finding, weight_of
-from nngraph.graph._flow import HIDDEN_JUDGED, RMS_HUGE, RMS_TINY, Layer, flow, head_step
+from nngraph.graph._flow import (
+    HIDDEN_JUDGED,
+    RMS_HUGE,
+    RMS_TINY,
+    Layer,
+    flat_repeats,
+    flow,
+    head_step,
+)
 from nngraph.graph._gates import (
     fed_zeros,
     one_cause_of_no_gradient,
@@ -296,6 +304,8 @@ def _gradient_flow(
         found = flow(g, types, usable[:-1], huge, position)
     # ... and it can make the whole change alone: said as one step, not per layer
     head = head_step(g, types, usable) if found and found["kind"] == "vanishing" else None
+    if head is None and found is not None and flat_repeats(found["layers"], found["rms"]):
+        found = None  # a stack of blocks alike passes the gradient on unchanged
     # a gradient that shrinks all the way down the trunk ends as exactly zero in the layers
     # before it (a 200-layer tanh MLP: float32 rounds 1e-46 to 0), whatever their activations
     shrinking = found is not None and found["kind"] == "vanishing" and head is None
