@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 from torch.nn.modules import module as nn_module
@@ -25,9 +25,10 @@ def named_items(
     items: Iterator[Any], label: str, name: Callable[[Any, str], None]
 ) -> Iterator[Any]:
     """A stand-in for `items` giving the same items, as the model asks for them, after
-    `name(item, "label[i]")`; a generator's passes `send`, `throw` and `close` on too."""
+    `name(item, "label[i]")`; a generator's is a generator too, which passes `send` and
+    `throw` on."""
     if isinstance(items, types.GeneratorType):
-        return _NamedGenerator(items, label, name)
+        return _named_generator(items, label, name)
     return _NamedItems(items, label, name)
 
 
@@ -76,15 +77,27 @@ class _NamedItems:
         return item
 
 
-class _NamedGenerator(_NamedItems):
-    """A generator's stand-in (`model(t for t in xs)`): also passes `send`, `throw` and
-    `close` on, so a model driving the generator it got runs as it does without nngraph."""
-
-    def send(self, value: Any) -> Any:
-        return self._named(self._items.send(value))  # type: ignore[attr-defined]
-
-    def throw(self, *error: Any) -> Any:
-        return self._named(self._items.throw(*error))  # type: ignore[attr-defined]
-
-    def close(self) -> None:
-        self._items.close()  # type: ignore[attr-defined]
+def _named_generator(
+    items: Generator[Any, Any, Any], label: str, name: Callable[[Any, str], None]
+) -> Generator[Any, Any, Any]:
+    """A generator's stand-in (`model(t for t in xs)`), itself a generator (a model may check
+    `inspect.isgenerator`): what the model sends or throws into it goes on to the user's. Its
+    `close()` does not: it comes also when the stand-in is dropped, and the user's generator
+    stays theirs, to read on."""
+    count, sent, thrown = 0, None, None
+    while True:
+        try:
+            if thrown is not None:
+                item = items.throw(thrown)
+            else:
+                item = next(items) if sent is None else items.send(sent)
+        except StopIteration as stop:
+            return stop.value
+        name(item, f"{label}[{count}]")
+        count, sent, thrown = count + 1, None, None
+        try:
+            sent = yield item
+        except GeneratorExit:
+            raise
+        except BaseException as error:  # `throw()`: the user's generator may handle it
+            thrown = error

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._nodes import owner_module
+from nngraph.graph._nodes import as_written, owner_module
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def tensor_of(data: dict[str, Any]) -> str:
     kind = "param" if data.get("kind") == "param" else "leaf"
     name = data.get("name")
     if name:
-        return message(f"graph.health.{kind}_of", name=name)
+        return message(f"graph.health.{kind}_of", name=as_written(str(name)))
     return message(f"graph.health.{kind}_of_unnamed", shape=list(data.get("shape") or []))
 
 
@@ -86,7 +86,7 @@ def leaf_name(data: dict[str, Any]) -> str:
     """
     name = data.get("name")
     if name:
-        return str(name)
+        return as_written(str(name))
     return message("graph.health.leaf_unnamed", shape=list(data.get("shape") or []))
 
 

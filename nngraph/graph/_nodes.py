@@ -13,6 +13,7 @@ __all__ = [
     "INDEXING",
     "NODE_DEFAULTS",
     "ancestors_of",
+    "as_written",
     "backward_order",
     "carried",
     "count_text",
@@ -138,10 +139,20 @@ def owner_module(data: dict[str, Any]) -> str:
     """The module a node belongs to; a parameter without a `module` is placed by its `name`."""
     module = data.get("module") or ""
     if not module and data.get("kind") in ("param", "buffer") and data.get("name"):
-        # without the `_orig_mod` level of a compiled model (`_orig_mod.cls_token`: the root's)
-        parts = str(data["name"]).split(".")[:-1]
-        module = ".".join(part for part in parts if part != "_orig_mod")
+        module = as_written(str(data["name"])).rpartition(".")[0]
     return module
+
+
+def as_written(name: str) -> str:
+    """A parameter's name as the user wrote the model: without the `_orig_mod` level that
+    `torch.compile` adds to `named_parameters()`.
+
+    >>> as_written("_orig_mod.0.weight"), as_written("enc._orig_mod.fc.bias"), as_written("w")
+    ('0.weight', 'enc.fc.bias', 'w')
+    """
+    if "_orig_mod" not in name:
+        return name
+    return ".".join(part for part in name.split(".") if part != "_orig_mod")
 
 
 def module_types(g: nx.DiGraph) -> dict[str, str | None]:
