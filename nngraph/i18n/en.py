@@ -1229,8 +1229,10 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.advice.init": (
         "They were this large from the first step watched, before any update could grow the "
         "weights: if training started there, the likely cause is the initialisation (weights "
-        "drawn too large: keep PyTorch's default or use nn.init.kaiming_normal_) or input data "
-        "far from standardised, not the learning rate."
+        "drawn too large: keep PyTorch's default or use nn.init.kaiming_normal_), input data "
+        "far from standardised, or the loss's scale (regression targets in the thousands or "
+        "more: standardise them; a loss summed over a large batch: take its mean), not the "
+        "learning rate."
     ),
     "monitor.grad.advice.lr": (
         "Lower the learning rate or, unless the loop clips them already, clip the gradients "
@@ -1296,6 +1298,19 @@ MESSAGES: dict[str, str] = {
         "so it clears the gradients before they are used (the order is zero_grad(), "
         "backward(), step()), or loss.backward() is not called, or the loss does not depend "
         "on the weights (a constant loss: cross-entropy over a single output is always 0)."
+    ),
+    "monitor.grad.closure_none": (
+        "optimizer.step(closure) ran {steps} times in a row while no parameter had a gradient "
+        "once its closure had run (every .grad was None): the steps change nothing and the "
+        "model does not learn. The closure must call loss.backward() after "
+        "optimizer.zero_grad(), and return the loss."
+    ),
+    "monitor.grad.closure_zero": (
+        "optimizer.step(closure) ran {steps} times in a row while every gradient was exactly "
+        "zero once its closure had run: the steps follow no signal and the model does not "
+        "learn. Most likely the closure does not call loss.backward() after "
+        "optimizer.zero_grad() (it must, and return the loss), or the loss does not depend on "
+        "the weights."
     ),
     "monitor.grad.watch_zero": (
         "watch.step() found every gradient exactly zero {steps} times in a row: most likely it "

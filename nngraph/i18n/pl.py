@@ -1305,8 +1305,9 @@ MESSAGES: dict[str, str] = {
         "Gradienty były tak duże już w pierwszym obserwowanym kroku, zanim jakakolwiek "
         "aktualizacja mogła powiększyć wagi: jeśli był to pierwszy krok treningu, przyczyną jest "
         "najpewniej inicjalizacja (wylosowane wagi są za duże: zostaw domyślną inicjalizację "
-        "PyTorcha albo użyj nn.init.kaiming_normal_) albo niestandaryzowane dane wejściowe, a nie "
-        "współczynnik uczenia."
+        "PyTorcha albo użyj nn.init.kaiming_normal_), niestandaryzowane dane wejściowe albo "
+        "skala funkcji straty (cele regresji rzędu tysięcy lub więcej: standaryzuj je; strata "
+        "sumowana po dużej partii: weź jej średnią), a nie współczynnik uczenia."
     ),
     "monitor.grad.advice.lr": (
         "Zmniejsz współczynnik uczenia albo, jeśli pętla jeszcze tego nie robi, przytnij "
@@ -1375,6 +1376,18 @@ MESSAGES: dict[str, str] = {
         "więc zeruje gradienty, zanim zostaną użyte (właściwa kolejność to zero_grad(), "
         "backward(), step()), albo loss.backward() nie jest wywoływane, albo funkcja straty "
         "nie zależy od wag (strata stała: entropia krzyżowa dla jednego wyjścia zawsze daje 0)."
+    ),
+    "monitor.grad.closure_none": (
+        "optimizer.step(closure) wykonano {steps} razy z rzędu, gdy po wywołaniu domknięcia "
+        "żaden parametr nie miał gradientu (każdy .grad był None): kroki niczego nie zmieniają "
+        "i model się nie uczy. Domknięcie musi wywołać loss.backward() po "
+        "optimizer.zero_grad() i zwrócić stratę."
+    ),
+    "monitor.grad.closure_zero": (
+        "optimizer.step(closure) wykonano {steps} razy z rzędu, gdy po wywołaniu domknięcia "
+        "każdy gradient był dokładnie zerem: kroki nie mają żadnego sygnału i model się nie "
+        "uczy. Najpewniej domknięcie nie wywołuje loss.backward() po optimizer.zero_grad() "
+        "(musi to robić i zwracać stratę), albo funkcja straty nie zależy od wag."
     ),
     "monitor.grad.watch_zero": (
         "watch.step() wykonano {steps} razy z rzędu, gdy każdy gradient był dokładnie zerem: "

@@ -23,7 +23,7 @@ from typing import Any
 from nngraph._compiled import modules_as_written
 from nngraph.i18n import message
 
-__all__ = ["FlowOrder", "StepHooks", "close_older", "flow_order", "hooked"]
+__all__ = ["FlowOrder", "NotedClosure", "StepHooks", "close_older", "flow_order", "hooked"]
 
 #: watches holding an optimizer hook; weak, so a closed or forgotten watch is not kept alive
 hooked: weakref.WeakSet[Any] = weakref.WeakSet()
@@ -36,39 +36,66 @@ class StepHooks:
     ``backward()`` and the step (``GradScaler`` unscaling, ``clip_grad_norm_``). With one
     (``step(closure)``: LBFGS, and Lightning at every step), zero_grad, forward and backward run
     inside the step, after the pre-hook, which would read the previous step's gradients; so the
-    gradients are read in a step *post*-hook instead, as the (last) closure call left them.
-    Nothing is hooked on the model; :meth:`remove` takes both hooks off the optimizer.
+    gradients are read in a step *post*-hook instead, as the (last) closure call left them. The
+    pre-hook hands the step a :class:`NotedClosure` in its place, which notes what the closure
+    returned (``read`` gets it). Nothing is hooked on the model; :meth:`remove` takes both hooks
+    off the optimizer.
 
         >>> import torch
         >>> net = torch.nn.Linear(1, 1, bias=False); opt = torch.optim.SGD(net.parameters(), lr=0.1)
-        >>> hooks = StepHooks(opt, lambda closure: print("read, closure:", closure is not None))
+        >>> hooks = StepHooks(opt, lambda closure: print("read, a loss returned:", closure.loss))
         >>> def closure():
         ...     opt.zero_grad(); loss = net(torch.ones(1, 1)).sum(); loss.backward(); return loss
-        >>> _ = opt.step(closure)
-        read, closure: True
+        >>> loss = opt.step(closure)  # the step returns what the closure returned
+        read, a loss returned: True
         >>> hooks.remove(); _ = opt.step(closure)
     """
 
-    def __init__(self, optimizer: Any, read: Callable[[Any], None]) -> None:
+    def __init__(self, optimizer: Any, read: Callable[[NotedClosure | None], None]) -> None:
         self._read = read
+        self._noted: NotedClosure | None = None  # the closure of the step running now
         self._handles = [
             optimizer.register_step_pre_hook(self._before),
             optimizer.register_step_post_hook(self._after),
         ]
 
-    def _before(self, optimizer: Any, args: Any = (), kwargs: Any = None) -> None:
-        if _closure(optimizer, args, kwargs) is None:
+    def _before(self, optimizer: Any, args: Any = (), kwargs: Any = None) -> Any:
+        closure = _closure(optimizer, args, kwargs)
+        self._noted = None
+        if closure is None:
             self._read(None)
+            return None
+        self._noted = NotedClosure(closure)
+        kwargs = kwargs or {}
+        if kwargs.get("closure") is closure:
+            return args, {**kwargs, "closure": self._noted}
+        return tuple(self._noted if a is closure else a for a in args), kwargs
 
     def _after(self, optimizer: Any, args: Any = (), kwargs: Any = None) -> None:
-        closure = _closure(optimizer, args, kwargs)
-        if closure is not None:
-            self._read(closure)
+        noted, self._noted = self._noted, None
+        if noted is not None:
+            self._read(noted)
 
     def remove(self) -> None:
         """Take both hooks off the optimizer."""
         for handle in self._handles:
             handle.remove()
+
+
+class NotedClosure:
+    """A closure given to ``optimizer.step(closure)``, called as it is; notes whether its last
+    call returned a loss (``loss``: None while not called). One that returns None computed
+    nothing to learn from: Lightning's, for a ``training_step`` that returned None to skip the
+    batch (it calls ``zero_grad()``, then no ``backward()``)."""
+
+    def __init__(self, closure: Callable[..., Any]) -> None:
+        self._closure = closure
+        self.loss: bool | None = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        result = self._closure(*args, **kwargs)
+        self.loss = result is not None
+        return result
 
 
 def _closure(optimizer: Any, args: Any, kwargs: Any) -> Any:

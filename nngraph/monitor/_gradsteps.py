@@ -10,8 +10,10 @@ learns. A run of such steps is said once, with that cause. Said only when *no* p
 optimizer holds has a gradient, so a step of the other model of a GAN, a frozen model (nothing
 trainable to step) or an expert the router skipped (the rest of the model has its gradient) is
 never called that. An all-zero step may be an empty batch (the last one of a split, a filter
-that kept nothing), so it takes a longer run; an optimizer that computes the gradient itself
-(``step(closure)``, as LBFGS does) is not judged.
+that kept nothing), so it takes a longer run. A step given a closure (``step(closure)``: LBFGS,
+Lightning) is judged once it has run, as its closure left the gradients: a closure that returns
+its loss but never calls ``loss.backward()`` is said in its own words; one that returns None
+(Lightning's, when ``training_step`` returned None to skip the batch) is not judged.
 
     >>> import torch
     >>> net = torch.nn.Linear(2, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
@@ -26,7 +28,8 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._gradrules import and_list
+from nngraph.monitor._gradacts import and_list
+from nngraph.monitor._gradhooked import NotedClosure
 
 __all__ = [
     "NONE_RUN",
@@ -100,10 +103,13 @@ class EmptySteps(_RunWithout):
         self._optimizer = optimizer
         self._watched = watched
 
-    def check(self, now: dict[str, float], closure: Any = None) -> str | None:
-        """One ``optimizer.step(closure)``, ``now``: the watched layers' norms read at it. The
-        message id to say, once per run, when the run is long enough."""
-        if closure is not None or any(v != 0.0 for v in now.values()):  # a gradient is there
+    def check(self, now: dict[str, float], closure: NotedClosure | None = None) -> str | None:
+        """One ``optimizer.step(closure)``, ``now``: the watched layers' norms read at it (after
+        the step, with a closure). The message id to say, once per run, when the run is long
+        enough. A closure that returned no loss (or was not called) is not judged: a skipped
+        batch."""
+        skipped = closure is not None and not closure.loss
+        if skipped or any(v != 0.0 for v in now.values()):  # a gradient is there
             self.run = 0
             return None
         held = [p for g in self._optimizer.param_groups for p in g["params"] if p.requires_grad]
@@ -113,7 +119,8 @@ class EmptySteps(_RunWithout):
             return None
         if not self._one_more(bool(now) or bool(others)):
             return None
-        return "grad.step_zero" if self._zero else "grad.step_none"
+        which = "closure" if closure is not None else "step"
+        return f"grad.{which}_zero" if self._zero else f"grad.{which}_none"
 
 
 class WatchSteps(_RunWithout):

@@ -34,20 +34,18 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event, short_repr
+from nngraph.monitor._gradargs import checked_limits, checked_model
 from nngraph.monitor._gradheld import Held
 from nngraph.monitor._gradhooked import FlowOrder, StepHooks, close_older, hooked
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._gradrules import Judge
-from nngraph.monitor._gradsteps import EmptySteps, EvalSteps, WatchSteps, check_optimizer_trains
+from nngraph.monitor._gradsteps import EmptySteps, EvalSteps, WatchSteps
 from nngraph.monitor._gradtable import say, table_text
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
-from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._nocopy import NotCopyable
-from nngraph.monitor._params import _nonnegative, _positive, _whole
 from nngraph.monitor._text import count
-from nngraph.monitor._weights import check_module
 
 __all__ = ["GradientWatch"]
 
@@ -67,7 +65,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
     loss's scale (a loss summed over the batch, raw targets in the hundreds) is no explosion; at
     the first step, a norm 1,000 times ``exploding`` or more explodes (the initialisation),
     while a large norm that stays steady from the first step on (a too-large init trained at
-    a learning rate of 0) is not said. Each is flagged after ``patience`` steps in a row (0 or
+    a learning rate of 0) is not said: raw regression targets give such norms too (5e5 for house
+    prices in dollars), and a too-large init anything from 2 (tanh) to 2e6. Each is flagged after ``patience`` steps in a row (0 or
     1: at the first such step); a non-finite gradient, or a norm 1,000 times its typical one or
     ``exploding``, at once (see :mod:`~nngraph.monitor._gradrules`).
     Each finding is said once: again only after the layer was fine for 100 steps in a row.
@@ -78,8 +77,10 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
     shows it (or not: ``display=False``). :meth:`table` lists them all. A step where every
     gradient is exactly zero (an empty batch: no data, no signal) is recorded but flags no
     layer. Steps in a row at which no parameter has a gradient, or every one is exactly zero,
-    are said once: with ``optimizer=``, ``zero_grad()`` between ``backward()`` and ``step()``;
-    without, ``watch.step()`` called after ``zero_grad()`` or before ``backward()`` (see
+    are said once: with ``optimizer=``, ``zero_grad()`` between ``backward()`` and ``step()``,
+    or a ``step(closure)`` whose closure returns its loss but never calls ``backward()`` (one
+    that returns None, a batch Lightning skips, is not judged); without, ``watch.step()``
+    called after ``zero_grad()`` or before ``backward()`` (see
     :mod:`~nngraph.monitor._gradsteps`); an optimizer holding none of the model's
     parameters (an old model's: its cell was run again, the optimizer's not) is refused.
 
@@ -131,31 +132,10 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         patience: int = 3,
         max_points: int = 10_000,
     ) -> None:
-        if wrong:  # GradientWatch(net, opt): the optimizer is a keyword argument
-            raise NNGraphError(message("monitor.gradwatch.positional", got=_type_name(wrong[0])))
-        if hasattr(model, "param_groups"):  # GradientWatch(opt): the model goes first
-            raise NNGraphError(message("monitor.gradwatch.optimizer_first", got=_type_name(model)))
-        self.model = check_module(model, "GradientWatch")
-        if monitor is not None and not isinstance(monitor, Monitor):
-            raise NNGraphError(message("monitor.gradwatch.monitor", got=_type_name(monitor)))
-        if isinstance(optimizer, type):  # optimizer=torch.optim.SGD: the class, not one made
-            raise NNGraphError(
-                message("monitor.gradwatch.optimizer_class", name=optimizer.__name__)
-            )
-        add_hooks = [getattr(optimizer, f"register_step_{at}_hook", None) for at in ("pre", "post")]
-        if optimizer is not None and not all(callable(add) for add in add_hooks):
-            raise NNGraphError(message("monitor.gradwatch.optimizer", got=_type_name(optimizer)))
-        if optimizer is not None:  # an old model's optimizer (the model cell run again)
-            check_optimizer_trains(optimizer, self.model)
+        self.model = checked_model(model, wrong, optimizer, monitor)
         self.monitor = monitor
-        self.vanishing = _nonnegative(message("monitor.param.watch_vanishing"), vanishing)
-        self.ratio = _nonnegative(message("monitor.param.watch_ratio"), ratio)
-        self.exploding = _positive(message("monitor.param.watch_exploding"), exploding)
-        if self.vanishing >= self.exploding:  # every layer would be too small or too large
-            raise NNGraphError(
-                message("monitor.gradwatch.limits", vanishing=vanishing, exploding=exploding)
-            )
-        self.patience = _whole(message("monitor.param.watch_patience"), patience)
+        limits = checked_limits(vanishing, ratio, exploding, patience)
+        self.vanishing, self.ratio, self.exploding, self.patience = limits
         self.max_points = check_max_points(max_points)
         #: every module with parameters of its own, and each parameter with its module's index
         self._names, self._params = layers_of(self.model)
@@ -402,10 +382,6 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
 
 #: fields that are words put into the message, not values of the event
 _WORDS = ("top", "causes", "remedy", "advice", "act", "effects", "above")
-
-
-def _type_name(value: object) -> str:
-    return repr(value) if isinstance(value, str) else type(value).__name__
 
 
 def _model_name(*, short: bool = False) -> str:

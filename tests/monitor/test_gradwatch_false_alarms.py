@@ -50,6 +50,43 @@ def test_a_norm_large_only_because_of_the_losss_scale_is_no_explosion() -> None:
     assert gw.events == []
 
 
+def raw_target_regression(scale: float, shift: float, steps: int) -> GradientWatch:
+    """A healthy regression (Adam, PyTorch's default init) on raw targets around ``shift``."""
+    torch.manual_seed(0)
+    net = relu_mlp(8, 64, 1)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    gw = GradientWatch(net, optimizer=opt)
+    w = torch.randn(8, 1)
+    for _ in range(steps):
+        x = torch.randn(64, 8)
+        opt.zero_grad()
+        F.mse_loss(net(x), (x @ w / 8**0.5) * scale + shift).backward()
+        opt.step()
+    gw.close()
+    return gw
+
+
+def test_a_norm_above_the_limit_from_the_first_step_on_is_no_explosion() -> None:
+    """Targets ~1,000: every norm of the output layer is above the limit from the first step
+    (2.7e3 to 7.1e3); no level rule can tell it from a too-large initialisation, whose norms
+    (sweep 25, h9) span 2 (tanh, CE) to 2e6, while raw house prices give 5e5."""
+    gw = raw_target_regression(300.0, 1000.0, steps=30)
+    assert gw.history("4")[1].min() > 1e3
+    assert gw.events == []
+
+
+def test_a_huge_first_norm_from_raw_targets_names_the_losss_scale() -> None:
+    """House prices in dollars (~1e6): a first norm of 2.7e6, said at step 1, whose words name
+    the targets too, not only the initialisation and the inputs."""
+    events = raw_target_regression(4e5, 1e6, steps=3).events
+    assert [(e.step, e.message_id, e.values["layer"]) for e in events] == [
+        (1, "grad.exploding", "2"),
+        (1, "grad.exploding", "4"),
+    ]
+    for event in events:
+        assert "regression targets in the thousands or more: standardise them" in event.message
+
+
 def test_a_blow_up_is_said_at_the_step_it_starts() -> None:
     """One step at a learning rate 10,000 times too large (sweep 24a, `sick_dead.py`): said
     at the next step, whose norms are 20,000 times the usual ones, not 2 steps later."""
