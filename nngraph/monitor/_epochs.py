@@ -8,9 +8,11 @@ logged before it epoch 1 (an event keeps the epoch it was stamped with). Once th
 ``epoch=``, their numbers are shown instead. A run whose first ``log()`` is at step 0 counts
 from 0, as its steps do: each call before any validation, and the validations if the first
 comes at step 0 (:meth:`EpochCounting._first_validation`), so the zero-based
-``for epoch in range(n): mon.log(epoch, ...)`` shows the loop's own numbers. A call at the
-same step as the one before that logs other metrics (``val_acc`` after ``val_loss``) joins
-that call's row, as in ``records()``, so it stays in the epoch that call ended.
+``for epoch in range(n): mon.log(epoch, ...)`` shows the loop's own numbers; an event added
+from outside before the first ``log()`` (a GradientWatch finding in the first batches) gets
+that call's epoch (:meth:`EpochCounting._stamp_waiting`). A call at the same step as the one
+before that logs other metrics (``val_acc`` after ``val_loss``) joins that call's row, as in
+``records()``, so it stays in the epoch that call ended.
 
 Two mistakes are said once each, in a warning:
 
@@ -40,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
-from nngraph.monitor._common import fmt_step
+from nngraph.monitor._common import Event, fmt_step
 from nngraph.monitor._names import is_validation
 
 if TYPE_CHECKING:
@@ -84,6 +86,13 @@ class EpochCounting:
         # the first call was at step 0: calls before any validation are numbered from 0, and a
         # first validation at step 0 is epoch 0 (cleared by a first validation at a later step)
         self._zero_start = False
+        # whether epoch 0, and a later epoch, logged a training metric (loss, not val_loss): an
+        # epoch 0 that only evaluated, before epochs that trained, was a baseline
+        self._trained_at_0 = False
+        self._trained_later = False
+        # events from outside log() (a GradientWatch's) added before the first log(), stamped
+        # with the epoch then in progress: that log() says how the run numbers its epochs
+        self._unstamped: list[Event] = []
         # the current row: consecutive calls at one step logging different metrics (records())
         self._row: dict[str, float] = {}
         self._rows = 0  # rows so far: the current one is number `_rows`
@@ -148,6 +157,9 @@ class EpochCounting:
             epoch = self._next_epoch(given, is_eval, step)
             if is_eval and given is None and not self._user_epochs:
                 self._check_step_epochs(step)
+        if not all(is_validation(name) for name in values):
+            self._trained_at_0 = self._trained_at_0 or epoch == 0
+            self._trained_later = self._trained_later or epoch > 0
         if joined:
             self._row.update(values)
             self._row_closed = self._row_closed or is_eval
@@ -302,6 +314,34 @@ class EpochCounting:
             return self._given + 1 if self._given_closed else self._given
         return self._evals + 1 if self._evals else self._calls - self._zero_start + 1
 
+    def _waits_for_epoch(self, event: Event) -> bool:
+        """Whether an event added from outside log() before the first call, stamped with the
+        epoch in progress (as a GradientWatch stamps its findings), waits for that call to
+        learn its epoch (see :meth:`_stamp_waiting`); it is kept until then."""
+        if self._calls or event.epoch != self._epoch_in_progress():
+            return False
+        self._unstamped.append(event)
+        return True
+
+    def _stamp_waiting(self, epoch: int) -> list[Event]:
+        """The events that waited for the first log() (:meth:`_waits_for_epoch`), given its
+        ``epoch``: before it the epoch in progress was said to be 1, and a run whose first
+        call is at step 0 numbers its first epoch 0 (``for epoch in range(n)``).
+
+            >>> from nngraph.monitor import Event, Monitor
+            >>> mon = Monitor(display=False)
+            >>> mon.add_event(Event(step=1, epoch=mon._epoch_in_progress(), detector="watch",
+            ...     kind="gradient", message_id="", message="vanishing", stop=False))
+            >>> mon.log(0, loss=0.9, val_loss=1.0); [e.epoch for e in mon.events]
+            [0]
+        """
+        events, self._unstamped = self._unstamped, []
+        for event in events:
+            # an Event is frozen for its users; its epoch was not known when it was made. Set
+            # in place, so that the watch's own list (the same object) says it too
+            object.__setattr__(event, "epoch", epoch)
+        return events
+
     @property
     def epochs_given(self) -> bool:
         """Whether epochs are numbered as the user numbers them: ``log(epoch=...)``, or from
@@ -319,18 +359,26 @@ class EpochCounting:
 
     @property
     def epoch_count(self) -> int:
-        """How many epochs the run has had: :attr:`epoch`, and one more when the user's
-        ``epoch=`` numbers start at 0 (``range(30)`` is 30 epochs, 0 to 29).
+        """How many epochs the run has trained: :attr:`epoch`, and one more when its epochs
+        are numbered from 0 (``epoch=`` from 0, or a first ``log()`` at step 0:
+        ``range(30)`` is 30 epochs, 0 to 29). Not when epoch 0 only evaluated and later
+        epochs logged a training metric: ``log(0, val_loss=...)`` before training, then
+        epochs 1 to 10, is a baseline and 10 epochs.
 
             >>> from nngraph.monitor import Monitor
             >>> mon = Monitor(display=False)
             >>> for epoch in range(3): mon.log(epoch=epoch, val_loss=1 / (epoch + 1))
             >>> mon.epoch, mon.epoch_count
             (2, 3)
+            >>> baseline = Monitor(display=False); baseline.log(0, val_loss=0.9)
+            >>> for epoch in range(1, 3): baseline.log(epoch, loss=0.5, val_loss=0.5)
+            >>> baseline.epoch, baseline.epoch_count
+            (2, 2)
         """
         first = self._given_first
         if self._given is None and self._zero_start:  # calls numbered from 0, none validated
             return self._calls
         if self._given is None or first is None or first > 0:
             return self.epoch
-        return self._given_done - first + 1
+        baseline = self._trained_later and not self._trained_at_0  # epoch 0 only evaluated
+        return self._given_done if baseline else self._given_done + 1  # numbered from 0

@@ -237,6 +237,7 @@ class Monitor(
         self._follow_loss(values)
         is_eval = any(is_validation(key) for key in values)
         epoch = self._advance_epoch(step_f, given_epoch, values, named=step is not None)
+        waited = self._stamp_waiting(epoch) if self._unstamped else []  # added before this
         for key, v in values.items():
             series = self.series.get(key)
             if series is None:
@@ -252,7 +253,7 @@ class Monitor(
         self._check_watched(epoch)
         self._check_per_batch(values, given_epoch)
         if self._listeners:
-            self._listeners.queue(step_f, values, new_events)
+            self._listeners.queue(step_f, values, waited + new_events)
         if self._printer is not None:
             self._printer.metric = self.metric  # followed as logged: valid_loss
             if is_eval:
@@ -270,7 +271,10 @@ class Monitor(
     def add_event(self, event: Event) -> None:
         """Add an event from elsewhere (e.g. :class:`GradientWatch`) to this run's story; a
         monitor printing text shows it with its epoch ("  ! epoch 3: ..."), since it may come
-        before that epoch's own line.
+        before that epoch's own line. Before the first ``log()`` the epoch in progress is not
+        known yet (a run whose first call is at step 0 numbers it 0, others 1): an event stamped
+        with it is printed without a number, takes that call's epoch when it comes, and goes to
+        the live views then.
 
         It must be an :class:`~nngraph.detectors.Event`; anything else (a detector, a text) is
         an :class:`NNGraphError`, and the monitor is left as it was.
@@ -285,10 +289,12 @@ class Monitor(
         if not isinstance(event, Event):
             raise NNGraphError(message("monitor.error.add_event", got=short_repr(event)))
         self._record(event)
-        if self._listeners:
+        waits = self._waits_for_epoch(event)  # added before the first log()
+        if self._listeners and not waits:
             self._listeners.queue(None, {}, [event])
         if self._printer is not None:
-            self._printer.write(message("monitor.text.event", message=str(event)))
+            shown = event.message if waits else str(event)
+            self._printer.write(message("monitor.text.event", message=shown))
 
     def _judge_waiting(self) -> None:
         """The caller reads the outcome, so the step has ended: an evaluation a detector holds
@@ -369,8 +375,9 @@ class Monitor(
         1
         """
         events = self._close_detectors()  # an epoch still waiting for its training value
-        if events and self._listeners:
-            self._listeners.queue(None, {}, events)
+        waited, self._unstamped = self._unstamped, []  # no log() came: they keep their epoch
+        if (waited or events) and self._listeners:
+            self._listeners.queue(None, {}, waited + events)
         self.flush()
         self._check_watched(closing=True)
         if self._printer is not None:

@@ -21,6 +21,7 @@ from nngraph.monitor._text import count
 
 if TYPE_CHECKING:
     from nngraph.monitor._best import Best
+    from nngraph.monitor._common import Event
     from nngraph.monitor._monitor import Monitor
 
 __all__ = ["name_of", "repr_text", "snapshot_of", "summary_text", "user_names"]
@@ -144,12 +145,18 @@ def snapshot_of(mon: Monitor, max_points: int) -> dict[str, Any]:
         "mode": mon.mode,
         "metrics": metrics,
         "pairs": mon.pairs,
-        "events": [e.to_dict() for e in mon._events],
+        "events": [e.to_dict() for e in mon._events if _reached_views(mon, e)],
         "best": None if mon._best is None else mon._best.to_dict(),
         "epoch": mon.epoch,
         "should_stop": mon.should_stop,
         "stop_requested": mon._user_stop is not None,
     }
+
+
+def _reached_views(mon: Monitor, event: Event) -> bool:
+    """Whether ``event`` has gone to the views: not one waiting for the first ``log()`` to
+    learn its epoch (they get it then, with that call's points)."""
+    return all(event is not waiting for waiting in mon._unstamped)
 
 
 def _json_floats(values: list[float]) -> list[Any]:

@@ -486,7 +486,7 @@ def test_an_evaluation_before_training_at_step_0_is_epoch_0() -> None:
         mon.log(epoch, loss=1 / epoch, val_loss=0.5 + abs(epoch - 3) / 10)
     assert mon.best is not None and (mon.best.epoch, mon.best.step) == (3, 3)
     assert mon.series["val_loss"].epochs.tolist() == [0, 1, 2, 3, 4, 5]
-    assert mon.epoch == 5 and mon.epoch_count == 6
+    assert mon.epoch == 5 and mon.epoch_count == 5  # the baseline is no epoch trained
     assert "best val_loss 0.5 at epoch 3 (step 3)" in mon.summary()
 
 
@@ -546,7 +546,7 @@ def test_a_batch_loop_from_0_with_an_evaluation_before_training_calls_it_epoch_0
             mon.log(step, val_loss=1 / step)
     assert mon.series["val_loss"].epochs.tolist() == [0, 1, 2]
     assert mon.series["loss"].epochs.tolist() == [1, 1, 1, 2, 2, 2]
-    assert mon.epoch == 2 and mon.epoch_count == 3
+    assert mon.epoch == mon.epoch_count == 2  # the baseline is no epoch trained
 
 
 def test_validating_every_5_epochs_counted_from_0_says_the_epochs_it_counted() -> None:
@@ -558,3 +558,49 @@ def test_validating_every_5_epochs_counted_from_0_says_the_epochs_it_counted() -
     (warning,) = [str(w.message) for w in caught]
     assert "validation came at steps 0 and 5, so they are counted as epochs 0 and 1" in warning
     assert mon.epoch == 3
+
+
+@pytest.mark.parametrize("numbered", ["step", "epoch="])
+def test_an_evaluation_before_training_is_no_epoch_trained(numbered: str) -> None:
+    """``mon.log(0, val_loss=...)`` before ``for epoch in range(1, 11)``: ``epoch_count``, the
+    repr and the Runs table said 11 epochs, the view's progress "epoch 11/10"."""
+    mon = quiet(detectors=[])
+
+    def log(epoch: int, **values: float) -> None:
+        if numbered == "step":
+            mon.log(epoch, **values)
+        else:
+            mon.log(epoch=epoch, **values)
+
+    log(0, val_loss=2.0)  # the untrained model's baseline
+    for epoch in range(1, 11):
+        log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+    assert mon.epoch == 10 and mon.epoch_count == 10
+    assert "<Monitor: 10 epochs," in repr(mon)
+    (row,) = ng.compare(mon, display=False).rows()
+    assert (row["epochs"], row["best_epoch"]) == (10, 10)
+
+
+def test_a_batch_loop_with_an_evaluation_before_training_counts_the_epochs_trained() -> None:
+    mon = quiet(detectors=[])
+    mon.log(0, val_loss=2.0)  # baseline, then 4 batches an epoch from step 1
+    for step in range(1, 13):
+        mon.log(step, loss=1 / step)
+        if step % 4 == 0:
+            mon.log(step, val_loss=1 / step)
+    assert mon.epoch == mon.epoch_count == 3
+
+
+@pytest.mark.parametrize("order", ["one call", "validation first", "validation only"])
+def test_a_zero_based_loop_counts_epoch_0_as_trained(order: str) -> None:
+    """``for epoch in range(5)`` is 5 epochs however it logs: its epoch 0 is no baseline,
+    also when it validates first, or logs only its validation loss."""
+    mon = quiet(detectors=[])
+    for epoch in range(5):
+        if order == "one call":
+            mon.log(epoch, loss=1 / (epoch + 1), val_loss=1 / (epoch + 1))
+            continue
+        mon.log(epoch, val_loss=1 / (epoch + 1))
+        if order == "validation first":
+            mon.log(epoch, loss=1 / (epoch + 1))
+    assert mon.epoch == 4 and mon.epoch_count == 5

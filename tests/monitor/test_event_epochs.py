@@ -227,3 +227,58 @@ def test_an_event_from_elsewhere_in_a_zero_based_loop_has_the_epoch_in_progress(
     watch.record("0", 1e9)  # during the loop's epoch 3
     mon.log(3, loss=0.2, val_loss=0.2)
     assert [e.epoch for e in watch.events] == [3] and mon.epoch == 3
+
+
+def _blow_up(net: torch.nn.Module, watch: ng.GradientWatch) -> None:
+    """One batch whose gradient norms are far above the watch's limit of 1.0."""
+    net(torch.full((4, 2), 1e4)).sum().backward()
+    watch.step()
+    net.zero_grad()
+
+
+@pytest.mark.parametrize("start", [0, 1])
+def test_a_gradient_watch_finding_before_the_first_log_is_in_the_loops_first_epoch(
+    start: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``for epoch in range(3)`` with a GradientWatch finding in the first batches, before the
+    first ``log()``: it was stamped "epoch 1" (the epoch in progress, before the monitor knew
+    the run counts from 0), printed as "! epoch 1:" above the "epoch 0" line, and kept epoch 1
+    in ``events`` and ``summary()``. ``range(1, 4)`` said epoch 1 and still does."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU(), torch.nn.Linear(2, 1))
+    mon = Monitor(display="text", print_interval=0, detectors=[])
+    watch = ng.GradientWatch(net, monitor=mon, exploding=1.0, patience=1)
+    for epoch in range(start, start + 3):
+        if epoch == start:
+            _blow_up(net, watch)
+        mon.log(epoch, loss=1 / (epoch + 1), val_loss=1 / (epoch + 1))
+    mon.close()
+    lines = capsys.readouterr().out.splitlines()
+    said = [line for line in lines if line.startswith("  ! ")]
+    assert said and lines[: len(said)] == said, lines  # before the first epoch's line
+    assert lines[len(said)].startswith(f"epoch    {start}  "), lines
+    assert not any(line.startswith("  ! epoch ") for line in said)  # not known when printed
+    assert {e.epoch for e in watch.events} == {start}
+    assert [e.epoch for e in mon.events] == [start] * len(said)
+    told = mon.summary().splitlines()[-len(said) :]
+    assert all(line.startswith(f"  epoch {start}: ") for line in told), told
+    watch.close()
+
+
+def test_an_event_before_the_first_log_of_a_resumed_run_is_in_its_first_epoch() -> None:
+    """A run resumed at epoch 6 (``epoch=``): a finding before its first ``log()`` said
+    "epoch 1"."""
+    mon = quiet(detectors=[])
+    watch = _exploding_watch(mon)
+    watch.record("0", 1e9)
+    mon.log(epoch=6, loss=0.5, val_loss=0.5)
+    assert [e.epoch for e in mon.events] == [e.epoch for e in watch.events] == [6]
+
+
+def test_a_stop_requested_before_the_first_log_keeps_its_epoch_and_words() -> None:
+    """Only an event stamped with the epoch in progress waits for the first ``log()``: a stop
+    requested before it says its epoch in its message, which must go on agreeing."""
+    mon = quiet(detectors=[])
+    event = mon.request_stop()
+    mon.log(1, loss=0.5, val_loss=0.5)
+    assert (event.epoch, event.message) == (0, "stop requested at epoch 0")

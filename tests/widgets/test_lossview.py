@@ -256,6 +256,59 @@ def test_the_progress_counts_the_epochs_done_out_of_the_total() -> None:
     assert (progress["epoch"], progress["done"], progress["total"]) == (9, 10, 10)
 
 
+def test_the_progress_leaves_out_an_evaluation_before_training() -> None:
+    """``mon.log(0, val_loss=...)`` before ``range(1, 11)`` ended at "epoch 11/10"."""
+    mon = Monitor(detectors=[], display=False)
+    view = LossView(mon, total_epochs=10)
+    mon.log(0, val_loss=2.0)
+    for epoch in range(1, 11):
+        mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+    progress = view.full_snapshot()["progress"]
+    assert (progress["epoch"], progress["done"], progress["total"]) == (10, 10, 10)
+
+
+def test_a_finding_before_the_first_log_reaches_each_view_once_with_its_epoch() -> None:
+    """A GradientWatch finding in ``range(2)``'s first batches went to the view at once,
+    stamped epoch 1 (the first ``log()`` at step 0 had not shown the numbering yet): it now
+    comes with that ``log()``, as epoch 0, also to a view made in between (once)."""
+    import torch
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU(), torch.nn.Linear(2, 1))
+    mon = Monitor(detectors=[], display=False)
+    early = LossView(mon)
+    watch = GradientWatch(net, monitor=mon, exploding=1.0, patience=1)
+    net(torch.full((4, 2), 1e4)).sum().backward()
+    watch.step()
+    later = LossView(mon)
+    shown_first = {early: [], later: later.snapshot["runs"][""]["events"]}
+    for epoch in range(2):
+        mon.log(epoch, loss=1 / (epoch + 1), val_loss=1 / (epoch + 1))
+    for view in (early, later):
+        sent = shown_first[view] + [e for content, _ in batches(view) for e in content["events"]]
+        assert [e["epoch"] for e in sent] == [0] * len(watch.events), sent
+        assert [e["epoch"] for e in view.full_snapshot()["runs"][""]["events"]] == [0] * len(sent)
+        view.close()
+    watch.close()
+
+
+def test_a_finding_of_a_monitor_closed_before_any_log_still_reaches_its_view() -> None:
+    import torch
+
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU(), torch.nn.Linear(2, 1))
+    mon = Monitor(detectors=[], display=False)
+    view = LossView(mon)
+    watch = GradientWatch(net, monitor=mon, exploding=1.0, patience=1)
+    net(torch.full((4, 2), 1e4)).sum().backward()
+    watch.step()
+    mon.close()
+    sent = [e for content, _ in batches(view) for e in content["events"]]
+    assert len(sent) == len(watch.events) >= 1
+    assert len(view.full_snapshot()["runs"][""]["events"]) == len(sent)
+    view.close()
+    watch.close()
+
+
 class Notebook:
     """A stand-in for IPython: ``display(view, display_id=True)`` keeps what each refresh of
     the output stored, and ``cell_ends()`` runs the ``post_run_cell`` hooks."""
