@@ -921,6 +921,14 @@ MESSAGES: dict[str, str] = {
         "that has become unstable (try a smaller learning rate), not from overfitting, which "
         "builds up over epochs."
     ),
+    "monitor.pq.oscillating": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {training}, but this is "
+        "one more swing: in epochs {first}–{last} it went up and down {swings} times in turn, "
+        "each time by more than {swing:g}% (between {low:.4g} and {high:.4g}), and {train} "
+        "does not fall steadily either, so {ratio} comes from a run that oscillates, not from "
+        "memorising: the learning rate (or the momentum) is probably too high. Lower it, for "
+        "example 3 to 10 times."
+    ),
     "monitor.pq.unstable": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} is "
         "{train_value:.4g}, {times} times its lowest value ({low:.4g} at epoch {low_epoch}), so "
@@ -953,6 +961,14 @@ MESSAGES: dict[str, str] = {
         "{times} times its lowest value ({low:.4g} at epoch {low_epoch}): training has become "
         "unstable, which is not overfitting (try a smaller learning rate). Best: {best:.4g} at "
         "epoch {best_epoch}."
+    ),
+    "monitor.up.oscillating": (
+        "{metric} rose at the end of {strips} ({trail}), but this is one more swing: in epochs "
+        "{first}–{last} it went up and down {swings} times in turn, each time by more than "
+        "{swing:g}% (between {low:.4g} and {high:.4g}), and {train} does not fall steadily "
+        "either. A loss that swings up and down like this is not overfitting: the learning "
+        "rate (or the momentum) is probably too high. Lower it, for example 3 to 10 times. "
+        "Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.jump": (
         "{metric} rose at the end of {strips} ({trail}) after a jump from {previous:.4g} to "
@@ -1076,6 +1092,32 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.patience.diverged": (
         "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}). {reading}"
+    ),
+    # how a Patience text that says why no better value came starts: {head}
+    "monitor.patience.head": (
+        "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch})"
+    ),
+    "monitor.patience.head_delta": (
+        "{metric} has not improved by more than {delta:.4g} for {since} (since {best:.4g} at "
+        "epoch {best_epoch})"
+    ),
+    "monitor.patience.head_relative": (
+        "{metric} has not improved by more than {pct:.3g}% for {since} (since {best:.4g} at "
+        "epoch {best_epoch})"
+    ),
+    "monitor.patience.oscillating": (
+        "{head}, but not because the model has stopped learning: in epochs {first}–{last} it "
+        "went up and down {swings} times in turn, each time by more than {swing:g}% (between "
+        "{low:.4g} and {high:.4g}), and {train} does not fall steadily either. A loss that "
+        "swings up and down like this keeps jumping over the minimum: the learning rate (or the "
+        "momentum) is probably too high. Lower it, for example 3 to 10 times, and train again."
+    ),
+    "monitor.patience.still_improving": (
+        "{head}, but its trend was still improving, slowly: a straight line through its values "
+        "in epochs {first}–{last} goes from {start:.4g} to {end:.4g}, while they wobble around "
+        "it by about {noise:.2g}, so its best was a lucky value that the slow trend has not "
+        "caught up with yet. More training may still help: with a larger patience, for "
+        "example {larger}, training may find a better epoch."
     ),
     # where a loss blew up, in the unit of the text lines
     "monitor.divergence.at_epoch": "at epoch {epoch}",

@@ -975,6 +975,14 @@ MESSAGES: dict[str, str] = {
         "{ratio} bierze się z treningu, który stał się niestabilny (spróbuj mniejszego "
         "współczynnika uczenia), a nie z przeuczenia, które narasta przez wiele epok."
     ),
+    "monitor.pq.oscillating": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {training}. To jednak tylko "
+        "kolejny skok w górę: w epokach {first}–{last} na przemian rośnie i spada, {swings} "
+        "razy, za każdym razem o ponad {swing:g}% (między {low:.4g} a {high:.4g}), a {train} "
+        "też nie spada równomiernie, więc {ratio} bierze się z treningu, który oscyluje, a nie "
+        "z zapamiętywania: współczynnik uczenia (albo momentum) jest prawdopodobnie za duży. "
+        "Zmniejsz go, np. 3–10 razy."
+    ),
     "monitor.pq.unstable": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi "
         "{train_value:.4g}, czyli {times} razy więcej niż najniższa dotąd wartość ({low:.4g} w "
@@ -1009,6 +1017,14 @@ MESSAGES: dict[str, str] = {
         "{train_value:.4g}, czyli {times} razy więcej niż najniższa dotąd wartość ({low:.4g} w "
         "epoce {low_epoch}): trening stał się niestabilny; to nie przeuczenie (spróbuj "
         "mniejszego współczynnika uczenia). Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
+    ),
+    "monitor.up.oscillating": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), ale to tylko kolejny skok w "
+        "górę: w epokach {first}–{last} na przemian rośnie i spada, {swings} razy, za każdym "
+        "razem o ponad {swing:g}% (między {low:.4g} a {high:.4g}), a {train} też nie spada "
+        "równomiernie. Strata, która tak skacze w górę i w dół, to nie przeuczenie: "
+        "współczynnik uczenia (albo momentum) jest prawdopodobnie za duży. Zmniejsz go, np. "
+        "3–10 razy. Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
     ),
     "monitor.up.jump": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}) po skoku z {previous:.4g} do "
@@ -1138,6 +1154,33 @@ MESSAGES: dict[str, str] = {
     "monitor.patience.diverged": (
         "{metric} nie poprawia się już {since} z rzędu (najlepsza wartość {best:.4g} w epoce"
         " {best_epoch}). {reading}"
+    ),
+    # początek tekstu Patience, który mówi, dlaczego nie przyszła lepsza wartość: {head}
+    "monitor.patience.head": (
+        "{metric} nie poprawia się już {since} z rzędu (najlepsza wartość {best:.4g} w epoce "
+        "{best_epoch})"
+    ),
+    "monitor.patience.head_delta": (
+        "{metric} nie poprawia się o więcej niż {delta:.4g} już {since} z rzędu (licząc od "
+        "wartości {best:.4g} z epoki {best_epoch})"
+    ),
+    "monitor.patience.head_relative": (
+        "{metric} nie poprawia się o więcej niż {pct:.3g}% już {since} z rzędu (licząc od "
+        "wartości {best:.4g} z epoki {best_epoch})"
+    ),
+    "monitor.patience.oscillating": (
+        "{head}, ale nie dlatego, że model przestał się uczyć: w epokach {first}–{last} na "
+        "przemian rośnie i spada, {swings} razy, za każdym razem o ponad {swing:g}% (między "
+        "{low:.4g} a {high:.4g}), a {train} też nie spada równomiernie. Strata, która tak "
+        "skacze w górę i w dół, wciąż przeskakuje minimum: współczynnik uczenia (albo momentum) "
+        "jest prawdopodobnie za duży. Zmniejsz go, np. 3–10 razy, i wytrenuj model od nowa."
+    ),
+    "monitor.patience.still_improving": (
+        "{head}, ale ogólny trend wciąż się poprawia, tylko powoli: prosta dopasowana do "
+        "wartości z epok {first}–{last} biegnie od {start:.4g} do {end:.4g}, a wartości wahają "
+        "się wokół niej o około {noise:.2g}, więc najlepsza wartość była szczęśliwym wynikiem, "
+        "którego powolny trend jeszcze nie dogonił. Dalszy trening może jeszcze pomóc: z większą "
+        "cierpliwością, np. {larger}, trening może znaleźć lepszą epokę."
     ),
     # gdzie strata eksplodowała, w tej samej jednostce co wiersze tekstu
     "monitor.divergence.at_epoch": "w epoce {epoch}",

@@ -14,9 +14,9 @@ forward: no sign of memorising, then memorising, then unstable; never back.
 
 A rise in a run that oscillates (:mod:`~nngraph.monitor._oscillation`: the validation loss
 swings up and down by more than 30%, again and again, and the training loss does not fall
-steadily) is one more swing: GL says so, and that the learning rate or the momentum is
-probably too high, instead of "no sign of memorising yet" or "memorising". It counts as
-unstable training.
+steadily, stays near the validation loss and not far below its own first value) is one more
+swing: GL says so, and that the learning rate or the momentum is probably too high, instead
+of "no sign of memorising yet" or "memorising". It counts as unstable training.
 
     >>> corrects("gl.neutral", "gl.overfit"), corrects("gl.overfit", "gl.stalled")
     (True, True)
@@ -32,7 +32,7 @@ from typing import Any
 from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import is_validation, nice_name
-from nngraph.monitor._oscillation import SWING, Swings
+from nngraph.monitor._oscillation import Swings
 from nngraph.monitor._trend import MEMORISED, NEAR, WINDOW, TrainingTrend, Trend, trend_fields
 from nngraph.monitor._trend import UNSTABLE as UNSTABLE_TIMES  # UNSTABLE here: GL's readings
 
@@ -105,7 +105,7 @@ def gl_reading(
     if unstable is not None:
         return unstable
     if swings is not None:
-        return "gl.oscillating", {**fields, **_swing_fields(swings)} if words else fields
+        return "gl.oscillating", {**fields, **swings.fields()} if words else fields
     trend = tracker.now()  # averages: one noisy training value does not decide
     if trend is None:
         return "gl.plain", fields
@@ -118,18 +118,6 @@ def gl_reading(
     # one rise may be noise in a small validation set: a GL that only warns says so
     verdict = message("monitor.gl.verdict" if det.stop else "monitor.gl.verdict_warn")
     return key, {**fields, **trend_fields(det, trend), "verdict": verdict}
-
-
-def _swing_fields(swings: Swings) -> dict[str, Any]:
-    """The numbers GL's ``oscillating`` explanation says of ``swings``."""
-    return {
-        "swings": swings.count,
-        "swing": 100 * SWING,
-        "low": swings.low,
-        "high": swings.high,
-        "first": swings.first,
-        "last": swings.last,
-    }
 
 
 def sudden_jump(previous: float, value: float, train: float | None) -> bool:

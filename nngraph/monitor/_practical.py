@@ -12,8 +12,10 @@ from nngraph.i18n import message
 from nngraph.monitor._common import Event
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._divergence import Divergence
-from nngraph.monitor._names import Mode, resolve_mode, train_twins
+from nngraph.monitor._names import Mode, nice_name, resolve_mode, train_twins
 from nngraph.monitor._never_improved import Seen, reading, says_diverged, says_not_learning
+from nngraph.monitor._no_better import LONGER, no_better
+from nngraph.monitor._oscillation import Oscillation, Swings
 from nngraph.monitor._params import _no_more_positional, _nonnegative, _whole
 
 __all__ = ["Divergence", "Patience"]
@@ -61,6 +63,12 @@ class Patience(Detector):
     for nothing else, but it reads the metric's training twin (``loss`` for ``val_loss``) where
     it is logged. An accuracy (``mode="max"``) is not judged by its size: 0.985 -> 0.992 on
     MNIST is under 1% of the value, yet halves the error.
+
+    Two more cases get their own words instead of "more training is unlikely to help" (see
+    :mod:`~nngraph.monitor._no_better`), though Patience stops all the same: a loss that
+    oscillates when it stops (swings of over 30%, as GL tells them: a learning rate or
+    momentum too high), and a metric still improving slowly, by less than its noise (a long
+    run: a larger patience may find a better epoch).
 
     One more case fires before ``patience`` epochs without an improvement: a loss that creeps
     down by amounts too small to matter (a learning rate of 1e-5) is improved on at every
@@ -145,6 +153,11 @@ class Patience(Detector):
         self._seen_now = self._seen_first = math.nan
         # how many evaluations in a row the twin improved (up to now), and its value before them
         self._seen_streak, self._seen_streak_from = 0, math.nan
+        # does the run oscillate now: its swings at the latest evaluation, if any
+        self._swings = Oscillation()
+        self._swung: Swings | None = None
+        # the latest finite values, (epoch shown, value): was it still improving slowly?
+        self._latest: tuple[tuple[int, float], ...] = ()
 
     def feed(
         self, step: float, metrics: Mapping[str, float], epoch: int | None = None
@@ -167,21 +180,23 @@ class Patience(Detector):
                 break
         return super().feed(step, metrics, epoch)
 
-    def _see_training(self) -> None:
+    def _see_training(self) -> float | None:
         """This evaluation's training twin: the mean of its values since the last one (the
-        latest one kept where none came since)."""
-        if self._seen_n:
-            before, self._seen_now = self._seen_now, self._seen_sum / self._seen_n
-            self._seen_sum, self._seen_n = 0.0, 0
-            lower = self._seen_now < before if self.mode == "min" else self._seen_now > before
-            if not lower:
-                self._seen_streak = 0
-            elif not self._seen_streak:
-                self._seen_streak, self._seen_streak_from = 1, before
-            else:
-                self._seen_streak += 1
-            if math.isnan(self._seen_first) and math.isfinite(self._seen_now):
-                self._seen_first = self._seen_now
+        latest one kept where none came since); returns it, or None where none came."""
+        if not self._seen_n:
+            return None
+        before, self._seen_now = self._seen_now, self._seen_sum / self._seen_n
+        self._seen_sum, self._seen_n = 0.0, 0
+        lower = self._seen_now < before if self.mode == "min" else self._seen_now > before
+        if not lower:
+            self._seen_streak = 0
+        elif not self._seen_streak:
+            self._seen_streak, self._seen_streak_from = 1, before
+        else:
+            self._seen_streak += 1
+        if math.isnan(self._seen_first) and math.isfinite(self._seen_now):
+            self._seen_first = self._seen_now
+        return self._seen_now
 
     def _resume(self) -> None:
         self.wait = self.value = 0  # a second fit waits `patience` epochs again (Keras too)
@@ -201,7 +216,10 @@ class Patience(Detector):
         return value > self.best + delta
 
     def _check(self, value: float, train: float | None) -> Check:
-        self._see_training()
+        self._swings.add(self._shown, value, self._see_training())  # for _why_no_better
+        self._swung = self._swings.now()  # at this evaluation, as GL, PQ and UP read it
+        if math.isfinite(value):
+            self._latest = (*self._latest, (self._shown, value))[-LONGER * self.patience :]
         better = value < self._top if self.mode == "min" else value > self._top
         if math.isfinite(value) and better:
             if not math.isnan(self._first):
@@ -238,6 +256,9 @@ class Patience(Detector):
             if not self.min_delta:
                 return "patience.barely_improved", {**self._moved_fields(value), **fields}
             return self._barely_moved(value)
+        why = self._why_no_better(fields)
+        if why is not None:
+            return why
         if not self.min_delta:
             return "patience.fire", fields
         # with min_delta, `best` is the last value that counted, not the best value seen (a
@@ -245,6 +266,34 @@ class Patience(Detector):
         if self.relative:
             return "patience.fire_relative", {**fields, "pct": 100 * self.min_delta}
         return "patience.fire_delta", {**fields, "delta": self.min_delta}
+
+    def _why_no_better(self, fields: dict[str, Any]) -> Check:
+        """Why ``patience`` evaluations brought no better value (``fields``: the numbers of
+        ``patience.fire``), where the numbers say more than "more training is unlikely to
+        help": the run oscillates, or it was still improving slowly (see
+        :func:`~nngraph.monitor._no_better.no_better`). None otherwise."""
+        delta = self.min_delta * abs(self.best) if self.relative else self.min_delta
+        # after resume() its best may lie further back: the values since it are not the latest
+        latest = self._latest if self.epoch - self.best_epoch <= self.patience else ()
+        found = no_better(
+            self._swung, latest, self.patience, higher=self.mode == "max", delta=delta
+        )
+        if found is None:
+            return None
+        key, shown = found
+        suffix = ("_relative" if self.relative else "_delta") if self.min_delta else ""
+        head = {"metric": nice_name(self.metric), **fields, "delta": self.min_delta}
+        head["pct"] = 100 * self.min_delta
+        larger = [str(LONGER * self.patience), *self._args()[1:]]
+        if self.metric != "val_loss":
+            larger.append(f"metric={self.metric!r}")
+        return key, {
+            **fields,
+            **shown,
+            "head": message("monitor.patience.head" + suffix, **head),
+            "train": nice_name(self._seen_name) if self._seen_name else "",
+            "larger": f"Patience({', '.join(larger)})",
+        }
 
     def _never_improved(self, value: float, fields: dict[str, Any]) -> Check:
         """The text for a metric that never improved (by more than ``min_delta``) on its first

@@ -20,6 +20,7 @@ from nngraph.i18n import message, numeral, plural_form
 from nngraph.monitor._detector import KEEP, Check, Detector
 from nngraph.monitor._gl_reading import calm_verdict, unstable_verdict
 from nngraph.monitor._names import nice_name
+from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _count, _nonnegative
 from nngraph.monitor._prechelt import (
     diverged_check,
@@ -90,16 +91,19 @@ class PQ(Detector):
         self.gl = math.nan
         self.progress = math.nan
         self._trend = TrainingTrend(spikes=True)
+        self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
         self._previous = math.nan  # the value at the evaluation before
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._previous = TrainingTrend(spikes=True), math.nan
+        self._swings = Oscillation()
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
         previous, self._previous = self._previous, value
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
+        self._swings.add(self._shown, value, train)
         self._strip.append(math.nan if train is None else train)
         diverged = has_diverged(self, value)
         if self.epoch % self.k:
@@ -139,6 +143,9 @@ class PQ(Detector):
         unstable = unstable_verdict(
             self, self._trend, shown, value=value, previous=previous, train=train
         )
+        swings = self._swings.now()  # a run that oscillates: one more swing, not memorising
+        if unstable is None and swings is not None:
+            return "pq.oscillating", {**shown, **swings.fields()}
         calm = calm_verdict(self, self._trend.now(), shown, value=value)
         return unstable or calm or ("pq.fire", fields)
 
@@ -185,16 +192,19 @@ class UP(Detector):
         self.value = 0
         self._strip_from: int | None = None  # the epoch shown at the last strip end
         self._trend = TrainingTrend(spikes=True)
+        self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
         self._previous = math.nan  # the value at the evaluation before
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._previous = TrainingTrend(spikes=True), math.nan
+        self._swings = Oscillation()
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
         previous, self._previous = self._previous, value
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
+        self._swings.add(self._shown, value, train)
         diverged = has_diverged(self, value)
         if self.epoch % self.k:
             return diverged_check(self, value) if diverged else KEEP
@@ -223,5 +233,8 @@ class UP(Detector):
         unstable = unstable_verdict(
             self, self._trend, fields, value=value, previous=previous, train=train
         )
+        swings = self._swings.now()  # a run that oscillates: one more swing, not overfitting
+        if unstable is None and swings is not None:
+            return "up.oscillating", {**fields, **swings.fields()}
         calm = calm_verdict(self, self._trend.now(), fields, value=value)
         return unstable or calm or ("up.fire", fields)

@@ -1,7 +1,8 @@
 """A run that oscillates (a learning rate or momentum too high: the validation loss swings up
 and down, again and again) is told so by GL, with what to do, instead of "no sign of memorising
 yet" or "memorising" at each swing; runs that only look jagged (a small noisy validation set,
-dropout, overfitting, one spike and its recovery, a plateau) are not.
+dropout, overfitting, one spike and its recovery, a plateau, ordinary small-data runs that
+converged or memorised) are not.
 
 Every curve is a real run (small MLPs, nngraph.datasets, torch.manual_seed(0)), rounded to 4
 digits; the training loss is measured on the whole training set after each epoch.
@@ -13,7 +14,14 @@ import pytest
 
 import nngraph as ng
 from nngraph.monitor import Monitor
-from nngraph.monitor._oscillation import SWINGS, Oscillation, count_swings
+from nngraph.monitor._gl_reading import MEMORISING
+from nngraph.monitor._oscillation import (
+    SWINGS,
+    WINDOW,
+    Oscillation,
+    count_swings,
+    memorised_or_fitted,
+)
 from nngraph.monitor.detectors import GL
 
 LR2_TRAIN = [
@@ -186,6 +194,56 @@ STEADY_VAL = [
     0.3599, 0.2467, 0.3677, 0.3701, 0.2885, 0.2833, 0.4141, 0.3066, 0.2929, 0.4034,
 ]  # fmt: skip
 
+# Ordinary Iris runs (3-layer MLP, Adam at 1e-2, batches of 16, 100 epochs, the training loss the
+# mean over the epoch's batches) that the first rule called oscillating, first epochs only.
+# Converged: 15 validation points, the validation loss 0.0017 to 0.02, the training loss ~30
+# times above it ("oscillating" at epochs 14 and 18).
+CONVERGED_TRAIN = [
+    0.8516, 0.4175, 0.2408, 0.1456, 0.09338, 0.07511, 0.0877, 0.08024, 0.07434, 0.07105,
+    0.06185, 0.05375, 0.06496, 0.06619, 0.05938, 0.04654, 0.0575, 0.05211, 0.06845, 0.04402,
+]  # fmt: skip
+
+CONVERGED_VAL = [
+    0.482, 0.1828, 0.07561, 0.05754, 0.01908, 0.01963, 0.003753, 0.01365, 0.002314, 0.006291,
+    0.002164, 0.00232, 0.001709, 0.003312, 0.001651, 0.002426, 0.001429, 0.001554, 0.001733,
+    0.001099,
+]  # fmt: skip
+
+# Memorised: 15 validation points, dropout 0.3, the training loss 0.04 to 0.08 against a
+# validation loss of 0.21 to 0.76 ("memorising" at epoch 18, then "oscillating" at epoch 20).
+MEMORISED_TRAIN = [
+    0.8451, 0.4511, 0.3364, 0.2274, 0.1375, 0.1339, 0.1482, 0.08412, 0.06828, 0.0434, 0.03987,
+    0.04887, 0.05662, 0.03907, 0.08217, 0.07904, 0.06048, 0.06292, 0.03712, 0.05767, 0.04662,
+    0.04927,
+]  # fmt: skip
+
+MEMORISED_VAL = [
+    0.6553, 0.5201, 0.4735, 0.307, 0.4034, 0.2341, 0.5988, 0.3306, 0.4665, 0.4448, 0.4896,
+    0.417, 0.7221, 0.279, 0.2488, 0.7586, 0.2138, 0.3022, 0.4657, 0.2897, 0.5632, 0.4247,
+]  # fmt: skip
+
+# A slow rise: 30 validation points zigzag up from 0.064 to 0.15 beside a flat training loss
+# of 0.03 to 0.05 ("memorising" at epoch 28, "corrected" to "oscillating" at epoch 33).
+RISING_TRAIN = [
+    0.9422, 0.5741, 0.3153, 0.1957, 0.1447, 0.09445, 0.09189, 0.06813, 0.06732, 0.05724,
+    0.04302, 0.06253, 0.09079, 0.05125, 0.04011, 0.05175, 0.04915, 0.03789, 0.04144, 0.03996,
+    0.04646, 0.04681, 0.04715, 0.03815, 0.04315, 0.0499, 0.04369, 0.03533, 0.04089, 0.03405,
+    0.03936, 0.05052, 0.02964, 0.04215, 0.03738, 0.0357,
+]  # fmt: skip
+
+RISING_VAL = [
+    0.642, 0.3342, 0.2048, 0.1805, 0.1297, 0.09869, 0.1297, 0.06758, 0.07591, 0.06106, 0.09629,
+    0.06723, 0.06587, 0.07577, 0.06433, 0.07959, 0.06775, 0.08777, 0.0665, 0.06808, 0.06719,
+    0.07147, 0.07849, 0.06393, 0.0713, 0.09301, 0.07027, 0.115, 0.1044, 0.1239, 0.08139,
+    0.1466, 0.1049, 0.1542, 0.1255, 0.152,
+]  # fmt: skip
+
+ORDINARY_RUNS = {
+    "converged": (CONVERGED_TRAIN, CONVERGED_VAL),
+    "memorised": (MEMORISED_TRAIN, MEMORISED_VAL),
+    "rising": (RISING_TRAIN, RISING_VAL),
+}
+
 CALM_RUNS = {
     "noisy": (NOISY_TRAIN, NOISY_VAL),
     "overfit": (OVERFIT_TRAIN, OVERFIT_VAL),
@@ -264,3 +322,28 @@ def test_without_a_training_loss_nothing_is_said_of_oscillating() -> None:
     gl = GL(5, stop=False)
     events = [gl.update(e, val_loss=v) for e, v in enumerate(LR2_VAL, 1)]
     assert all(e is None or e.message_id != "gl.oscillating" for e in events)
+
+
+@pytest.mark.parametrize("run", sorted(ORDINARY_RUNS))
+def test_ordinary_small_data_runs_are_not_said_to_oscillate(run: str) -> None:
+    """On a plateau the training loss rises about as much as it falls, and 15 or 30
+    validation points zigzag by 30%; a student told "this is not overfitting: lower the
+    learning rate 3 to 10 times" would slow down a run that is fine, or miss its memorising."""
+    train, val = ORDINARY_RUNS[run]
+    windows = range(WINDOW, len(val) + 1)
+    assert max(count_swings(val[end - WINDOW : end]) for end in windows) >= SWINGS
+    events = gl_events(train, val)
+    assert events  # GL speaks in each, but never of oscillating
+    assert all(e.message_id != "gl.oscillating" for e in events), [e.message for e in events]
+    if run != "converged":  # the training loss far below the validation loss: memorising
+        assert events[-1].message_id in MEMORISING
+
+
+def test_a_training_loss_far_below_either_loss_is_no_oscillation() -> None:
+    """The windows the first rule took for oscillation: memorised (the training loss under a
+    third of the lowest validation loss) and fitted (under a tenth of its first value)."""
+    first = MEMORISED_TRAIN[0]
+    assert memorised_or_fitted(MEMORISED_VAL[10:20], MEMORISED_TRAIN[10:20], first)
+    assert memorised_or_fitted(CONVERGED_VAL[8:18], CONVERGED_TRAIN[8:18], CONVERGED_TRAIN[0])
+    assert not memorised_or_fitted(LR2_VAL[45:55], LR2_TRAIN[45:55], LR2_TRAIN[0])
+    assert not memorised_or_fitted(MOMENTUM_VAL[4:14], MOMENTUM_TRAIN[4:14], MOMENTUM_TRAIN[0])

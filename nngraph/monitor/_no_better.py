@@ -1,0 +1,118 @@
+"""Why ``Patience`` saw no better value for ``patience`` evaluations, where the numbers say
+more than "more training is unlikely to help" (:func:`no_better`): the run oscillates (see
+:mod:`~nngraph.monitor._oscillation`: the learning rate or momentum is too high), or it was
+still improving slowly (:func:`still_falling`). Patience stops all the same (its rule is its
+contract, as in Keras's ``EarlyStopping``); only its words change.
+
+A long run whose validation loss creeps down by less per epoch than it wobbles by noise goes
+``patience`` epochs without a new best: its best was a lucky low. The rule for "still
+improving", over the latest ``LONGER * patience`` evaluations (all of them, if fewer, but at
+least two blocks of ``patience``):
+
+- a least-squares line through them falls by more than
+  :data:`~nngraph.monitor._trend.STEADY` standard errors (a clear fall, not noise);
+- it still falls now: the values of the last block (the evaluations since the best, at least
+  ``HISTORY // 2``) still fall along their own line, and their mean lies below the mean of
+  the block before by at least :data:`~nngraph.monitor._trend.SLOWER` of what the whole line
+  falls in a block. A loss that fell and then levelled off (a plateau after its fall, a run
+  that overfits after its best) fails this.
+
+Calibrated on real runs (small MLPs trained for up to 3000 epochs with SGD in batches of 4 to
+32, Adam, dropout, label noise; Patience(10), (20) and (30)): it held at the first stop of 7 of
+10 runs whose validation loss went on to fall 8 to 38% more, and at no stop of a run that
+overfits, converges, oscillates or uses dropout (twice at a stop late in a slow run that then
+gained less than 1% before it ended). In simulated runs (a linear fall
+that levels off, plus noise) it called the level part falling 2 to 8% of the time.
+
+    >>> values = [(e, 1.0 - 0.002 * e + (0.01 if e % 2 else -0.01)) for e in range(1, 101)]
+    >>> fall = still_falling(values, patience=20)
+    >>> round(fall.start, 3), round(fall.end, 3), fall.first, fall.count
+    (0.998, 0.8, 1, 100)
+    >>> still_falling([(e, 0.5 + (0.01 if e % 2 else -0.01)) for e in range(1, 101)], 20)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nngraph.monitor._oscillation import Swings
+from nngraph.monitor._trend import HISTORY, SLOWER, STEADY, _fall_per_evaluation
+
+__all__ = ["LONGER", "SlowFall", "no_better", "still_falling"]
+
+#: How many ``patience`` lengths back the fall is measured: 100 evaluations for
+#: ``Patience(20)``. A slow fall is told from noise over many evaluations: at 3 lengths most
+#: of the slowly improving runs read as noise.
+LONGER = 5
+
+
+@dataclass(frozen=True)
+class SlowFall:
+    """A least-squares line through the ``count`` latest values, shown as epochs ``first`` to
+    ``last``: it goes from ``start`` to ``end``, and the values lie about ``noise`` (their
+    standard deviation) around it."""
+
+    start: float
+    end: float
+    noise: float
+    first: int
+    last: int
+    count: int
+
+
+def still_falling(
+    values: Sequence[tuple[int, float]], patience: int, *, higher: bool = False
+) -> SlowFall | None:
+    """The line of the latest values (``(epoch shown, value)`` pairs, oldest first) when they
+    still improve slowly (see the module docstring), else None. ``higher``: higher is better
+    (an accuracy): the line must rise."""
+    block = max(patience, HISTORY // 2)
+    window = [v for _, v in values[-LONGER * patience :]]
+    if len(window) < 2 * block or not all(math.isfinite(v) for v in window):
+        return None
+    sign = -1.0 if higher else 1.0
+    signed = tuple(sign * v for v in window)
+    fall, error = _fall_per_evaluation(signed)
+    if not fall > STEADY * error:
+        return None
+    recent, before = signed[-block:], signed[-2 * block : -block]
+    if not _fall_per_evaluation(recent)[0] > 0:
+        return None
+    if (sum(before) - sum(recent)) / block < SLOWER * fall * block:
+        return None
+    n = len(window)
+    mean = sum(window) / n
+    half = sign * fall * (n - 1) / 2
+    residuals = [v - mean + sign * fall * (i - (n - 1) / 2) for i, v in enumerate(window)]
+    noise = math.sqrt(sum(r * r for r in residuals) / (n - 2))
+    return SlowFall(mean + half, mean - half, noise, values[-n][0], values[-1][0], n)
+
+
+def no_better(
+    swung: Swings | None,
+    latest: Sequence[tuple[int, float]],
+    patience: int,
+    *,
+    higher: bool,
+    delta: float,
+) -> tuple[str, dict[str, Any]] | None:
+    """Patience's explanation (its key and numbers) when the run oscillated since the best
+    (``swung``, a loss only) or the ``latest`` values (see :func:`still_falling`) were still
+    improving, by more than ``delta`` (``min_delta``, as a value) in ``patience``
+    evaluations at the pace of their line; None otherwise.
+
+        >>> no_better(None, [(e, 1.0 - 0.002 * e) for e in range(1, 101)], 20, higher=False,
+        ...           delta=0.0)[0]
+        'patience.still_improving'
+    """
+    if swung is not None and not higher:
+        return "patience.oscillating", swung.fields()
+    fall = still_falling(latest, patience, higher=higher)
+    if fall is None or abs(fall.start - fall.end) / (fall.count - 1) * patience <= delta:
+        return None
+    shown = {"first": fall.first, "last": fall.last, "start": fall.start, "end": fall.end}
+    shown["noise"] = fall.noise
+    return "patience.still_improving", shown

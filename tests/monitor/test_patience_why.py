@@ -1,0 +1,192 @@
+"""Why Patience saw no better value, where "more training is unlikely to help" would be wrong:
+a run that oscillates (a learning rate or momentum too high) is told so, by PQ and UP too,
+and a long run still improving slowly, below its noise, is told that a larger patience may
+find a better epoch. Patience stops where it did: only its words change. Runs that overfit,
+plateau or are noisy keep "unlikely to help".
+
+Every curve is a real run (small MLPs, nngraph.datasets), rounded to 4 significant digits;
+the training loss is measured on the whole training set after each epoch.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import nngraph as ng
+from nngraph.monitor import Monitor
+from nngraph.monitor._no_better import still_falling
+from nngraph.monitor.detectors import PQ, UP, Patience
+from tests.monitor.test_detector_oscillation import CALM_RUNS
+
+# full-batch SGD at lr = 3 on datasets.classification(), seed 1: the validation loss jumps
+# between 0.6 and 0.97 every epoch
+LR3_TRAIN = [
+    0.2419, 0.229, 0.2376, 0.2444, 0.2755, 0.2818, 0.2848, 0.2703, 0.2454, 0.2254, 0.2166, 0.2127,
+    0.2108, 0.2094, 0.2084, 0.2075, 0.207, 0.2064, 0.2066, 0.2065, 0.2079, 0.2076, 0.2108, 0.2113,
+    0.217
+]  # fmt: skip
+
+LR3_VAL = [
+    0.613, 0.7454, 0.6173, 0.8557, 0.6, 0.9704, 0.6011, 0.9609, 0.6251, 0.836, 0.6812, 0.7921,
+    0.7016, 0.7762, 0.7096, 0.7736, 0.7155, 0.7882, 0.7254, 0.8146, 0.7268, 0.8394, 0.7279, 0.871,
+    0.72
+]  # fmt: skip
+
+# SGD with momentum 0.97 in batches of 16 on datasets.moons(n=400, noise=0.25), lr = 0.1
+MOMENTUM_TRAIN = [
+    0.4266, 0.332, 0.2487, 0.2226, 0.2184, 0.2471, 0.2796, 0.2125, 0.2132, 0.1807, 0.2892, 0.1999,
+    0.1736, 0.2054, 0.2334, 0.2419, 0.2458, 0.2695, 0.2204, 0.2373, 0.1784, 0.1811, 0.1915, 0.1748,
+    0.1802, 0.2339, 0.2081, 0.2339, 0.2091, 0.1924, 0.1844, 0.1674, 0.1924, 0.1834, 0.1854, 0.1891,
+    0.2678, 0.1925, 0.1647, 0.1637, 0.1745, 0.152, 0.1924, 0.205, 0.178, 0.1918, 0.2006, 0.2282,
+    0.2047, 0.1941
+]  # fmt: skip
+
+MOMENTUM_VAL = [
+    0.4062, 0.3671, 0.2227, 0.2108, 0.3097, 0.1965, 0.1718, 0.2123, 0.2318, 0.3223, 0.1647, 0.2336,
+    0.2566, 0.2054, 0.3961, 0.181, 0.1993, 0.3093, 0.1656, 0.4296, 0.2007, 0.2887, 0.1945, 0.205,
+    0.2143, 0.3596, 0.214, 0.2783, 0.2607, 0.1619, 0.194, 0.2423, 0.2345, 0.2466, 0.3252, 0.3959,
+    0.1622, 0.2179, 0.2028, 0.193, 0.1912, 0.2901, 0.3415, 0.1755, 0.3251, 0.2508, 0.2127, 0.3529,
+    0.1818, 0.2184
+]  # fmt: skip
+
+# SGD with momentum 0.9 in batches of 32 on datasets.circles(n=400), lr = 0.1, seed 2: 500
+# epochs; its validation loss went on from 0.0109 (its best by epoch 144) to 0.0076 (epoch 462)
+SLOW_VAL = [
+    0.6242, 0.4253, 0.2377, 0.2496, 0.1039, 0.06812, 0.07358, 0.04247, 0.04814, 0.05054, 0.03713,
+    0.03813, 0.03656, 0.02637, 0.03454, 0.02855, 0.03556, 0.02822, 0.02566, 0.028, 0.02429,
+    0.02722, 0.02715, 0.02534, 0.0247, 0.02138, 0.02721, 0.02283, 0.01946, 0.02553, 0.02491,
+    0.01976, 0.02143, 0.0207, 0.02009, 0.01846, 0.02314, 0.0198, 0.02054, 0.02432, 0.01791, 0.0187,
+    0.02055, 0.01721, 0.01848, 0.01983, 0.0204, 0.01568, 0.0221, 0.01946, 0.01696, 0.01722,
+    0.01856, 0.01696, 0.01852, 0.01964, 0.01529, 0.01741, 0.02086, 0.01786, 0.01657, 0.01614,
+    0.01892, 0.01657, 0.01638, 0.01615, 0.01941, 0.01523, 0.01669, 0.01779, 0.01365, 0.02121,
+    0.01697, 0.01535, 0.01543, 0.01471, 0.01437, 0.01504, 0.01603, 0.01779, 0.01647, 0.01494,
+    0.01447, 0.01564, 0.01539, 0.01361, 0.01468, 0.01736, 0.01709, 0.01446, 0.01589, 0.01395,
+    0.01524, 0.01326, 0.01412, 0.01452, 0.0176, 0.01476, 0.013, 0.01393, 0.01351, 0.01404, 0.01498,
+    0.01416, 0.01366, 0.0151, 0.01404, 0.01287, 0.01471, 0.0151, 0.01608, 0.01342, 0.01157,
+    0.01422, 0.01475, 0.01517, 0.01464, 0.01144, 0.01322, 0.01554, 0.0134, 0.01473, 0.01555,
+    0.01093, 0.0127, 0.01496, 0.01181, 0.01348, 0.01349, 0.01254, 0.01257, 0.01278, 0.0125,
+    0.01292, 0.01447, 0.01453, 0.01107, 0.01395, 0.01239, 0.01242, 0.01262, 0.01449, 0.01211,
+    0.01206
+]  # fmt: skip
+
+
+def first_event(
+    detector: ng.detectors.Detector, val: list[float], train: list[float] | None = None
+):
+    """The first event of ``detector`` on a run logged once per epoch, with its epoch."""
+    for epoch, value in enumerate(val, 1):
+        logged = (
+            {"val_loss": value} if train is None else {"loss": train[epoch - 1], "val_loss": value}
+        )
+        event = detector.update(epoch, **logged)
+        if event is not None:
+            return event
+    raise AssertionError("no event")
+
+
+# ------------------------------------------------------------------------------ oscillating
+
+
+def test_patience_says_an_oscillating_run_has_too_high_a_learning_rate() -> None:
+    """Patience(20) stopped at epoch 50 with "more training is unlikely to help"."""
+    event = first_event(Patience(20), MOMENTUM_VAL, MOMENTUM_TRAIN)
+    assert (event.epoch, event.message_id) == (50, "patience.oscillating")
+    text = event.message
+    assert text.startswith(
+        "validation loss has not improved for 20 epochs (best 0.1619 at epoch 30)"
+    )
+    assert "in epochs 41–50 it went up and down 6 times" in text
+    assert "training loss does not fall steadily" in text
+    assert "learning rate (or the momentum) is probably too high" in text
+    assert "unlikely to help" not in text
+
+
+def test_swings_that_have_calmed_down_by_the_stop_are_not_said() -> None:
+    """The rule is read at the stop, as GL, PQ and UP read it at theirs: the lr-3 run swung by
+    over 30% in its first epochs only (then by about 15%)."""
+    event = first_event(Patience(20), LR3_VAL, LR3_TRAIN)
+    assert (event.epoch, event.message_id) == (25, "patience.fire")
+
+
+def test_pq_and_up_say_an_oscillating_run_is_not_overfitting() -> None:
+    """UP said "a sign of overfitting", PQ "the model has started to memorise"."""
+    up = first_event(UP(1, 5), LR3_VAL, LR3_TRAIN)
+    assert (up.epoch, up.message_id) == (10, "up.oscillating")
+    assert "not overfitting" in up.message and "probably too high" in up.message
+    pq = first_event(PQ(1, 3), LR3_VAL, LR3_TRAIN)
+    assert (pq.epoch, pq.message_id) == (12, "pq.oscillating")
+    assert "not from memorising" in pq.message
+
+
+def test_the_classroom_monitor_says_it_in_polish() -> None:
+    ng.set_language("pl")
+    mon = Monitor(display=False)
+    for epoch, (t, v) in enumerate(zip(MOMENTUM_TRAIN, MOMENTUM_VAL, strict=True), 1):
+        mon.log(epoch, loss=t, val_loss=v)
+    (stop,) = [e for e in mon.events if e.detector == "Patience(20)"]
+    assert stop.message_id == "patience.oscillating"
+    assert stop.message.startswith("strata walidacyjna nie poprawia się już 20 epok z rzędu")
+    assert "na przemian rośnie i spada" in stop.message
+    assert "współczynnik uczenia (albo momentum) jest prawdopodobnie za duży" in stop.message
+
+
+def test_an_oscillation_needs_the_training_loss() -> None:
+    event = first_event(Patience(20), LR3_VAL)
+    assert event.message_id == "patience.fire"
+
+
+# -------------------------------------------------------------------- still improving slowly
+
+
+def test_a_long_run_still_improving_slowly_is_not_unlikely_to_help() -> None:
+    """Patience(20) stopped at epoch 144 with "more training is unlikely to help"; the run
+    went on to a validation loss 30% lower."""
+    event = first_event(Patience(20), SLOW_VAL)
+    assert (event.epoch, event.message_id) == (144, "patience.still_improving")
+    text = event.message
+    assert text.startswith("validation loss has not improved for 20 epochs (best 0.01093 at")
+    assert "trend was still improving, slowly: a straight line through its values" in text
+    assert "in epochs 45–144 goes from 0.01834 to 0.01211" in text
+    assert "wobble around it by about 0.0015" in text
+    assert "a larger patience, for example Patience(100)" in text
+    assert "unlikely to help" not in text
+
+
+def test_it_says_so_in_polish_too() -> None:
+    ng.set_language("pl")
+    text = first_event(Patience(20), SLOW_VAL).message
+    assert "ogólny trend wciąż się poprawia, tylko powoli" in text
+    assert "prosta dopasowana do wartości z epok 45–144 biegnie od 0,01834 do 0,01211" in text
+    assert "z większą cierpliwością, np. Patience(100)" in text
+
+
+def test_min_delta_is_kept_in_the_words_and_the_suggestion() -> None:
+    event = first_event(Patience(20, min_delta=1e-5), SLOW_VAL)
+    assert event.message_id == "patience.still_improving"
+    assert "has not improved by more than 1e-05 for" in event.message
+    assert "Patience(100, min_delta=1e-05)" in event.message
+    # gains that min_delta does not count, at the pace of the line: "unlikely to help" stands
+    assert first_event(Patience(20, min_delta=0.002), SLOW_VAL).message_id == "patience.fire_delta"
+
+
+@pytest.mark.parametrize("run", sorted(CALM_RUNS))
+def test_runs_that_overfit_plateau_or_are_noisy_keep_their_words(run: str) -> None:
+    """A noisy run that levels off, one that overfits, one after a spike, a plateau."""
+    train, val = CALM_RUNS[run]
+    patience = Patience(20)
+    for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
+        patience.update(epoch, loss=t, val_loss=v)
+    assert all(e.message_id == "patience.fire" for e in patience.events)
+
+
+def test_a_loss_that_fell_and_levelled_off_is_not_still_falling() -> None:
+    falling = [(e, 1.0 - 0.005 * e + 0.003 * (-1) ** e) for e in range(1, 81)]
+    level = [(e, 0.6 + 0.003 * (-1) ** e) for e in range(81, 101)]
+    assert still_falling(falling + level, 20) is None
+    assert still_falling(falling[-60:] + [(e, 0.6 - 0.005 * (e - 80)) for e in range(81, 101)], 20)
+
+
+def test_an_accuracy_still_rising_slowly() -> None:
+    rising = [(e, 0.8 + 0.001 * e + 0.01 * (-1) ** e) for e in range(1, 101)]
+    assert still_falling(rising, 20, higher=True) is not None
+    assert still_falling(rising, 20) is None
