@@ -873,10 +873,11 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.oscillating": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}), but this is one more swing: "
-        "in epochs {first}–{last} it went up and down {swings} times in turn, each time by more "
-        "than {swing:g}% (between {low:.4g} and {high:.4g}), and {train} does not fall steadily "
-        "either. A loss that swings up and down like this is not overfitting: the learning rate "
-        "(or the momentum) is probably too high. Lower it, for example 3 to 10 times."
+        "in epochs {first}–{last} it turned {swings} times, each time rising by more than "
+        "{swing:g}% or falling by more than {fall:g}% (between {low:.4g} and {high:.4g}), and "
+        "{train} does not fall steadily either. A loss that swings up and down like this is not "
+        "overfitting: the learning rate (or the momentum) is probably too high. Divide it by 3 "
+        "to 10, for example."
     ),
     "monitor.gl.unstable": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} is "
@@ -923,11 +924,11 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.pq.oscillating": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {training}, but this is "
-        "one more swing: in epochs {first}–{last} it went up and down {swings} times in turn, "
-        "each time by more than {swing:g}% (between {low:.4g} and {high:.4g}), and {train} "
-        "does not fall steadily either, so {ratio} comes from a run that oscillates, not from "
-        "memorising: the learning rate (or the momentum) is probably too high. Lower it, for "
-        "example 3 to 10 times."
+        "one more swing: in epochs {first}–{last} it turned {swings} times, each time rising by "
+        "more than {swing:g}% or falling by more than {fall:g}% (between {low:.4g} and "
+        "{high:.4g}), and {train} does not fall steadily either, so {ratio} comes from a run "
+        "that oscillates, not from memorising: the learning rate (or the momentum) is probably "
+        "too high. Divide it by 3 to 10, for example."
     ),
     "monitor.pq.unstable": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} is "
@@ -964,11 +965,11 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.oscillating": (
         "{metric} rose at the end of {strips} ({trail}), but this is one more swing: in epochs "
-        "{first}–{last} it went up and down {swings} times in turn, each time by more than "
-        "{swing:g}% (between {low:.4g} and {high:.4g}), and {train} does not fall steadily "
-        "either. A loss that swings up and down like this is not overfitting: the learning "
-        "rate (or the momentum) is probably too high. Lower it, for example 3 to 10 times. "
-        "Best: {best:.4g} at epoch {best_epoch}."
+        "{first}–{last} it turned {swings} times, each time rising by more than {swing:g}% or "
+        "falling by more than {fall:g}% (between {low:.4g} and {high:.4g}), and {train} does "
+        "not fall steadily either. A loss that swings up and down like this is not overfitting: "
+        "the learning rate (or the momentum) is probably too high. Divide it by 3 to 10, for "
+        "example. Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.jump": (
         "{metric} rose at the end of {strips} ({trail}) after a jump from {previous:.4g} to "
@@ -1107,17 +1108,19 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.patience.oscillating": (
         "{head}, but not because the model has stopped learning: in epochs {first}–{last} it "
-        "went up and down {swings} times in turn, each time by more than {swing:g}% (between "
-        "{low:.4g} and {high:.4g}), and {train} does not fall steadily either. A loss that "
-        "swings up and down like this keeps jumping over the minimum: the learning rate (or the "
-        "momentum) is probably too high. Lower it, for example 3 to 10 times, and train again."
+        "turned {swings} times, each time rising by more than {swing:g}% or falling by more than "
+        "{fall:g}% (between {low:.4g} and {high:.4g}), and {train} does not fall steadily "
+        "either. A loss that swings up and down like this keeps jumping over the minimum: the "
+        "learning rate (or the momentum) is probably too high. Divide it by 3 to 10, for "
+        "example, and train again."
     ),
     "monitor.patience.still_improving": (
         "{head}, but its trend was still improving, slowly: a straight line through its values "
         "in epochs {first}–{last} goes from {start:.4g} to {end:.4g}, while they wobble around "
         "it by about {noise:.2g}, so its best was a lucky value that the slow trend has not "
         "caught up with yet. More training may still help: with a larger patience, for "
-        "example {larger}, training may find a better epoch."
+        "example {larger} (for the default detectors: ng.Monitor(detectors={classroom})), "
+        "training may find a better epoch."
     ),
     # where a loss blew up, in the unit of the text lines
     "monitor.divergence.at_epoch": "at epoch {epoch}",

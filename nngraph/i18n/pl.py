@@ -919,8 +919,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.oscillating": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), ale to tylko kolejny skok w górę: "
-        "w epokach {first}–{last} na przemian rośnie i spada, {swings} razy, za każdym razem o "
-        "ponad {swing:g}% (między {low:.4g} a {high:.4g}), a {train} też nie spada "
+        "w epokach {first}–{last} zmienia kierunek {swings} razy, za każdym razem rosnąc o ponad "
+        "{swing:g}% albo spadając o ponad {fall:g}% (między {low:.4g} a {high:.4g}), a {train} "
+        "też nie spada "
         "równomiernie. Strata, która tak skacze w górę i w dół, to nie przeuczenie: "
         "współczynnik uczenia (albo momentum) jest prawdopodobnie za duży. Zmniejsz go, np. "
         "3–10 razy."
@@ -977,8 +978,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.pq.oscillating": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {training}. To jednak tylko "
-        "kolejny skok w górę: w epokach {first}–{last} na przemian rośnie i spada, {swings} "
-        "razy, za każdym razem o ponad {swing:g}% (między {low:.4g} a {high:.4g}), a {train} "
+        "kolejny skok w górę: w epokach {first}–{last} zmienia kierunek {swings} razy, za każdym "
+        "razem rosnąc o ponad {swing:g}% albo spadając o ponad {fall:g}% (między {low:.4g} a "
+        "{high:.4g}), a {train} "
         "też nie spada równomiernie, więc {ratio} bierze się z treningu, który oscyluje, a nie "
         "z zapamiętywania: współczynnik uczenia (albo momentum) jest prawdopodobnie za duży. "
         "Zmniejsz go, np. 3–10 razy."
@@ -1020,8 +1022,9 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.oscillating": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), ale to tylko kolejny skok w "
-        "górę: w epokach {first}–{last} na przemian rośnie i spada, {swings} razy, za każdym "
-        "razem o ponad {swing:g}% (między {low:.4g} a {high:.4g}), a {train} też nie spada "
+        "górę: w epokach {first}–{last} zmienia kierunek {swings} razy, za każdym razem rosnąc o "
+        "ponad {swing:g}% albo spadając o ponad {fall:g}% (między {low:.4g} a {high:.4g}), a "
+        "{train} też nie spada "
         "równomiernie. Strata, która tak skacze w górę i w dół, to nie przeuczenie: "
         "współczynnik uczenia (albo momentum) jest prawdopodobnie za duży. Zmniejsz go, np. "
         "3–10 razy. Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
@@ -1169,9 +1172,9 @@ MESSAGES: dict[str, str] = {
         "wartości {best:.4g} z epoki {best_epoch})"
     ),
     "monitor.patience.oscillating": (
-        "{head}, ale nie dlatego, że model przestał się uczyć: w epokach {first}–{last} na "
-        "przemian rośnie i spada, {swings} razy, za każdym razem o ponad {swing:g}% (między "
-        "{low:.4g} a {high:.4g}), a {train} też nie spada równomiernie. Strata, która tak "
+        "{head}, ale nie dlatego, że model przestał się uczyć: w epokach {first}–{last} zmienia "
+        "kierunek {swings} razy, za każdym razem rosnąc o ponad {swing:g}% albo spadając o "
+        "ponad {fall:g}% (między {low:.4g} a {high:.4g}), a {train} też nie spada równomiernie. Strata, która tak "
         "skacze w górę i w dół, wciąż przeskakuje minimum: współczynnik uczenia (albo momentum) "
         "jest prawdopodobnie za duży. Zmniejsz go, np. 3–10 razy, i wytrenuj model od nowa."
     ),
@@ -1180,7 +1183,8 @@ MESSAGES: dict[str, str] = {
         "wartości z epok {first}–{last} biegnie od {start:.4g} do {end:.4g}, a wartości wahają "
         "się wokół niej o około {noise:.2g}, więc najlepsza wartość była szczęśliwym wynikiem, "
         "którego powolny trend jeszcze nie dogonił. Dalszy trening może jeszcze pomóc: z większą "
-        "cierpliwością, np. {larger}, trening może znaleźć lepszą epokę."
+        "cierpliwością, np. {larger} (dla domyślnych detektorów: "
+        "ng.Monitor(detectors={classroom})), trening może znaleźć lepszą epokę."
     ),
     # gdzie strata eksplodowała, w tej samej jednostce co wiersze tekstu
     "monitor.divergence.at_epoch": "w epoce {epoch}",

@@ -105,7 +105,7 @@ def gl_reading(
     if unstable is not None:
         return unstable
     if swings is not None:
-        return "gl.oscillating", {**fields, **swings.fields()} if words else fields
+        return "gl.oscillating", ({**fields, **swings.fields()} if words else fields)
     trend = tracker.now()  # averages: one noisy training value does not decide
     if trend is None:
         return "gl.plain", fields

@@ -102,11 +102,12 @@ class Swings:
     last: int
 
     def fields(self) -> dict[str, int | float]:
-        """The numbers an explanation of an oscillating run says (``swing``: the least swing
-        counted, in percent)."""
+        """The numbers an explanation of an oscillating run says (``swing``, ``fall``: the least
+        rise and fall counted, in percent)."""
         return {
             "swings": self.count,
             "swing": 100 * SWING,
+            "fall": round(100 * SWING / (1 + SWING)),  # back from 1.3 times: a fall of 23%
             "low": self.low,
             "high": self.high,
             "first": self.first,

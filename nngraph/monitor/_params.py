@@ -24,7 +24,7 @@ from nngraph.i18n import message
 from nngraph.monitor._common import short_repr
 from nngraph.monitor._names import is_metric_name, resolve_mode
 
-__all__: list[str] = []
+__all__ = ["patience_example"]
 
 
 def _real(value: object) -> bool:
@@ -125,3 +125,25 @@ def _metric_name(what: str, value: object) -> str:
     if not is_metric_name(value):
         raise NNGraphError(message("monitor.error.detector_metric", what=what, value=value))
     return cast(str, value)
+
+
+def patience_example(patience: object, min_delta: object, more: tuple[object, ...]) -> str:
+    """The call the student probably meant, for values given by position after ``min_delta``:
+    a mode (``"min"``, ``"max"``, ``"auto"``, Keras's third argument) as ``mode=``, another
+    text as ``metric=``; a ``min_delta`` other than 0 is kept.
+
+    >>> patience_example(3, 0.0, ("val_acc",)), patience_example(3, 0.1, (True,))
+    ("Patience(3, metric='val_acc')", 'Patience(3, 0.1, relative=True)')
+    >>> patience_example(10, 0.01, ("min",))
+    "Patience(10, 0.01, mode='min')"
+    """
+    first = more[0]
+    given = [repr(patience)] if min_delta == 0 else [repr(patience), repr(min_delta)]
+    start = f"Patience({', '.join(given)}, "
+    if isinstance(first, str) and first.strip().lower() in ("min", "max", "auto"):
+        return f"{start}mode={first.strip().lower()!r})"
+    if isinstance(first, str):
+        return f"{start}metric={first!r})"
+    if isinstance(first, bool):
+        return f"Patience({patience!r}, {min_delta!r}, relative={first!r})"
+    return f"{start}mode='max', metric='val_acc')"

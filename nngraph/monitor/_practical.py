@@ -16,7 +16,7 @@ from nngraph.monitor._names import Mode, nice_name, resolve_mode, train_twins
 from nngraph.monitor._never_improved import Seen, reading, says_diverged, says_not_learning
 from nngraph.monitor._no_better import LONGER, no_better
 from nngraph.monitor._oscillation import Oscillation, Swings
-from nngraph.monitor._params import _no_more_positional, _nonnegative, _whole
+from nngraph.monitor._params import _no_more_positional, _nonnegative, _whole, patience_example
 
 __all__ = ["Divergence", "Patience"]
 
@@ -106,7 +106,7 @@ class Patience(Detector):
                 "Patience",
                 "patience, min_delta",
                 more,
-                _patience_example(patience, min_delta, more),
+                patience_example(patience, min_delta, more),
             )
         self.patience = _whole(message("monitor.param.patience"), patience)
         self.min_delta = _nonnegative(message("monitor.param.min_delta"), min_delta)
@@ -203,6 +203,9 @@ class Patience(Detector):
         self._resumed_at = self.epoch
         self._new_bests = 0
 
+    def _restart(self) -> None:  # a fresh optimizer's first swings are not this run's
+        self._swings, self._swung = Oscillation(), None
+
     def _improved(self, value: float) -> bool:
         """Would ``value`` count as an improvement over the best so far? (NaN or an infinity,
         a diverged run, never does.)"""
@@ -285,14 +288,19 @@ class Patience(Detector):
         head = {"metric": nice_name(self.metric), **fields, "delta": self.min_delta}
         head["pct"] = 100 * self.min_delta
         larger = [str(LONGER * self.patience), *self._args()[1:]]
+        default = [f"patience={LONGER * self.patience}"]  # the classroom set with that patience
+        if self.mode != "min":
+            default.insert(0, f"mode={self.mode!r}")
         if self.metric != "val_loss":
             larger.append(f"metric={self.metric!r}")
+            default.insert(0, f"metric={self.metric!r}")
         return key, {
             **fields,
             **shown,
             "head": message("monitor.patience.head" + suffix, **head),
             "train": nice_name(self._seen_name) if self._seen_name else "",
-            "larger": f"Patience({', '.join(larger)})",
+            "larger": f"ng.detectors.Patience({', '.join(larger)})",
+            "classroom": f"ng.detectors.classroom({', '.join(default)})",
         }
 
     def _never_improved(self, value: float, fields: dict[str, Any]) -> Check:
@@ -383,25 +391,3 @@ class Patience(Detector):
         if self.mode == "max" or not scale:
             return math.inf
         return (self._first - self._top) / scale
-
-
-def _patience_example(patience: object, min_delta: object, more: tuple[object, ...]) -> str:
-    """The call the student probably meant, for values given by position after ``min_delta``:
-    a mode (``"min"``, ``"max"``, ``"auto"``, Keras's third argument) as ``mode=``, another
-    text as ``metric=``; a ``min_delta`` other than 0 is kept.
-
-    >>> _patience_example(3, 0.0, ("val_acc",)), _patience_example(3, 0.1, (True,))
-    ("Patience(3, metric='val_acc')", 'Patience(3, 0.1, relative=True)')
-    >>> _patience_example(10, 0.01, ("min",))
-    "Patience(10, 0.01, mode='min')"
-    """
-    first = more[0]
-    given = [repr(patience)] if min_delta == 0 else [repr(patience), repr(min_delta)]
-    start = f"Patience({', '.join(given)}, "
-    if isinstance(first, str) and first.strip().lower() in ("min", "max", "auto"):
-        return f"{start}mode={first.strip().lower()!r})"
-    if isinstance(first, str):
-        return f"{start}metric={first!r})"
-    if isinstance(first, bool):
-        return f"Patience({patience!r}, {min_delta!r}, relative={first!r})"
-    return f"{start}mode='max', metric='val_acc')"

@@ -98,7 +98,7 @@ __all__ = [
 ]
 
 
-def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
+def classroom(metric: str = "val_loss", mode: Mode = "auto", patience: int = 20) -> list[Detector]:
     """The default set used by ``Monitor(detectors=None)``, chosen for a classroom. It watches
     the monitor's ``metric`` (``Monitor(metric="val_acc")`` gets detectors on ``val_acc``).
 
@@ -115,7 +115,8 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
       validation set: watch whether it keeps rising". It does not stop training, because a
       small, noisy validation set (Iris: 30 points) often dips again.
     - ``Patience(20)``: the stop. Robust on noisy curves, explained in one sentence, and paired
-      with ``restore_best`` a late stop costs only time, never the best model.
+      with ``restore_best`` a late stop costs only time, never the best model. A long run that
+      improves slowly needs more: ``classroom(patience=100)``.
 
     For a higher-is-better metric (``val_acc``, ``val_f1``, ... or ``mode="max"``):
     ``Divergence(factor=100)`` on the losses, and ``Patience(20, mode="max")`` on the metric as
@@ -132,17 +133,19 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto") -> list[Detector]:
         ['Divergence(factor=100)', 'GL(5)', 'Patience(20)']
         >>> [d.name for d in ng.detectors.classroom("val_acc")]
         ['Divergence(factor=100)', "Patience(20, mode='max', metric='val_acc')"]
+        >>> ng.detectors.classroom(patience=100)[-1].name
+        'Patience(100)'
     """
     if not is_metric_name(metric):
         raise NNGraphError(message("monitor.error.metric_name", value=metric))
     mode = resolve_mode(mode, metric)
     if mode == "max" or resolve_mode("auto", metric) == "max":
-        return [Divergence(), Patience(20, mode=mode, metric=metric)]
+        return [Divergence(), Patience(patience, mode=mode, metric=metric)]
     watched = tuple(dict.fromkeys((*LOSS_NAMES, metric)))
     return [
         Divergence(metrics=watched),
         GL(5.0, metric=metric, stop=False),
-        Patience(20, mode=mode, metric=metric),
+        Patience(patience, mode=mode, metric=metric),
     ]
 
 

@@ -269,9 +269,12 @@ def test_full_batch_sgd_at_a_learning_rate_too_high_is_said_to_oscillate() -> No
     events = [e for e in gl_events(LR2_TRAIN, LR2_VAL) if e.epoch >= 50]
     assert [e.message_id for e in events] == ["gl.oscillating"] * 4
     text = events[0].message
-    assert "epochs 45–54 it went up and down 9 times" in text
+    assert (
+        "epochs 45–54 it turned 9 times, each time rising by more than 30% or falling by more than 23%"
+        in text
+    )
     assert "not overfitting" in text and "learning rate (or the momentum)" in text
-    assert "Lower it" in text and "memoris" not in text
+    assert "Divide it by 3 to 10" in text and "memoris" not in text
 
 
 def test_sgd_with_momentum_097_is_said_to_oscillate() -> None:
@@ -289,7 +292,7 @@ def test_the_classroom_monitor_says_it_in_polish_too() -> None:
         mon.log(epoch, loss=t, val_loss=v)
     said = [e for e in mon.events if e.message_id == "gl.oscillating"]
     assert said, [e.message_id for e in mon.events]
-    assert "na przemian rośnie i spada" in said[0].message
+    assert "zmienia kierunek" in said[0].message
     assert "współczynnik uczenia (albo momentum) jest prawdopodobnie za duży" in said[0].message
 
 

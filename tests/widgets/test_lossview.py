@@ -284,6 +284,7 @@ def test_a_finding_before_the_first_log_reaches_each_view_once_with_its_epoch() 
     shown_first = {early: [], later: later.snapshot["runs"][""]["events"]}
     for epoch in range(2):
         mon.log(epoch, loss=1 / (epoch + 1), val_loss=1 / (epoch + 1))
+    assert watch.events  # the finding made before the first log()
     for view in (early, later):
         sent = shown_first[view] + [e for content, _ in batches(view) for e in content["events"]]
         assert [e["epoch"] for e in sent] == [0] * len(watch.events), sent
