@@ -49,7 +49,7 @@ class MetricLogging:
     _warned: bool
     _keys: dict[str, None]
     _late: steps.LateMetrics
-    _last_step: int
+    _next_epoch: int
     _last_logged: float
     _fed: Monitor | None
 
@@ -118,7 +118,7 @@ class MetricLogging:
         if not metrics or self.monitor is None:
             return False
         self.monitor.log(epoch=step, **metrics)
-        self._last_step = max(self._last_step, math.ceil(step))
+        self._next_epoch = max(self._next_epoch, math.ceil(step) + 1)
         self._last_logged = step
         self._fed = self.monitor
         self._saw_metric = self._saw_metric or self.monitor.metric in metrics

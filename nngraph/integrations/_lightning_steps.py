@@ -191,9 +191,10 @@ def stopped_since(marks: list[tuple[Any, tuple[Any, ...]]]) -> list[Any]:
 
 def early_stops(marks: list[tuple[Any, tuple[Any, ...]]], offset: int) -> list[Event]:
     """An event for each ``EarlyStopping`` of ``marks`` that stopped training since they were
-    taken, at the monitor's epoch (the trainer's, counted from 1, plus ``offset``)."""
+    taken, at the monitor's epoch (the trainer's, counted from 0 as Lightning does, plus
+    ``offset``)."""
     return [
-        note(offset + es.stopped_epoch + 1, EARLY_STOPPED, "EarlyStopping", metric=es.monitor)
+        note(offset + es.stopped_epoch, EARLY_STOPPED, "EarlyStopping", metric=es.monitor)
         for es in stopped_since(marks)
     ]
 

@@ -1,12 +1,15 @@
 """PyTorch Lightning: ``NNGraphCallback`` feeds a :class:`~nngraph.monitor.Monitor` each epoch.
 
 It reads ``trainer.callback_metrics`` at the end of every training epoch (an epoch-end
-validation has run by then), logs them with the epoch counted from 1, sets
+validation has run by then), logs them at Lightning's own epoch number
+(``trainer.current_epoch``: the first epoch is 0, as in Lightning's progress bar and checkpoint
+names), sets
 ``trainer.should_stop`` when a detector asks to stop, and at the end of ``fit`` puts the best
 weights back into the module (Lightning's own ``EarlyStopping`` never does; a stop by it is told
 as an event). A validation in the
 middle of an epoch (``val_check_interval``) is logged when it ends, at a fraction of the epoch
-(``epoch=2.5`` is shown as epoch 3), so the weights kept as the best are the ones it validated.
+(half-way through Lightning's epoch 3 is ``epoch=2.5``, shown as epoch 3: the monitor rounds a
+fraction up), so the weights kept as the best are the ones it validated.
 A training metric logged per step only (``self.log("train_loss", loss)`` in ``training_step``:
 Lightning's default there is ``on_epoch=False``) is shown as the mean over the epoch's batches,
 not as its last batch's value.
@@ -90,12 +93,13 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
 
     One module, one run: a second ``fit`` of the same module (a re-run training cell) goes on
     with the same monitor, the one you gave or the callback's own: its history, best and events
-    are kept, and its epochs go on after the last one it has (25, 26, ... after 24, on the same
-    trainer or a new one); in a notebook the callback's own monitor shows its live view again
+    are kept, and its epochs go on after the last one it has (24, 25, ... after 23, on the same
+    trainer or a new one: a new trainer's bar starts again at "Epoch 0", the monitor cannot go
+    back, and an event says where the new fit starts); in a notebook the callback's own monitor shows its live view again
     below the cell now running ``fit``. With its own monitor, a ``fit`` of another module (the
     cell that builds the model was run again) starts a new run: a new ``cb.monitor``, epochs
-    from 1; so does one resumed with ``fit(..., ckpt_path=...)``, at the trainer's epochs (4,
-    5, ... after 3). A monitor you gave goes on with another module too. A ``fit`` with nothing left to train
+    from 0; so does one resumed with ``fit(..., ckpt_path=...)``, at the trainer's epochs (3,
+    4, ... after a checkpoint saved at the end of epoch 2, ``epoch=2-step=...ckpt``). A monitor you gave goes on with another module too. A ``fit`` with nothing left to train
     (``max_epochs`` already reached) keeps the last run. An earlier fit's stop is not carried
     over: the new fit trains its epochs unless a detector or the Stop button stops it again.
     Each new ``fit`` starts its optimizer afresh (and after a restore, from the best weights), so
@@ -154,8 +158,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         self._batches = 0  # training batches done in this epoch
         self._means = steps.StepMeans()
         self._skip: tuple[tuple[str, ...], set[str]] = ((), set())  # keys, validation's among them
-        self._last_step = 0  # the last step this callback logged
-        self._offset = 0  # added to the epoch: a given monitor goes on counting in a second fit
+        self._next_epoch = 0  # the epoch after the last one this callback logged
+        self._offset = 0  # added to the trainer's epoch: a second fit goes on counting
         self._saw_metric = False
         self._warned = False
         self._trained = False  # an epoch ran in this fit
@@ -191,21 +195,22 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
                 mode=self._monitor_mode,  # resolved: warned about when the callback was made
                 display=self.display if trainer.is_global_zero else False,
             )
-            self._last_step = 0
+            self._next_epoch = 0
         elif mon is not None:  # a monitor given, or its own one training the same module on
             if mon.model in (None, self._given_model):
                 mon.model = self._given_model = pl_module  # a new module: its weights
             mon.restart()  # an earlier stop must not end this fit; its bump is no instability
             if self._own_monitor and trainer.is_global_zero and self.display in _VIEWS:
                 steps.show_again(mon)  # a re-run fit cell: its old output, the view, is gone
-            if mon.epochs_given:  # its epochs may have been logged elsewhere too
-                self._last_step = max(self._last_step, mon.epoch)
-        self._offset = max(0, self._last_step - trainer.current_epoch)
+            if mon.epochs_given or mon.epoch > 0:  # its epochs may have been logged elsewhere
+                self._next_epoch = max(self._next_epoch, mon.epoch + 1)
+        # Lightning's numbers (from 0), moved on where the monitor has logged them already
+        self._offset = max(0, self._next_epoch - trainer.current_epoch)
         if new_run and not resumed:
-            self._offset = -trainer.current_epoch  # a new run counts from 1 (not when resumed)
+            self._offset = -trainer.current_epoch  # a new run counts from 0 (not when resumed)
         restored, self._restored = self._restored, None
         if not new_run and self.monitor is not None and self._fed is self.monitor:  # fit again
-            first = self._offset + trainer.current_epoch + 1
+            first = self._offset + trainer.current_epoch
             same = self.monitor.model is pl_module
             self.monitor.add_event(steps.refit_note(first, restored if same else None))
         self._check_stop_metric(trainer)
@@ -261,10 +266,11 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
             return
         total = trainer.num_training_batches
         part = self._batches / total if 0 < self._batches < total < float("inf") else 1
-        self._log(trainer, self._offset + trainer.current_epoch + part, found, validated=True)
+        epoch = self._offset + trainer.current_epoch
+        self._log(trainer, epoch - 1 + part, found, validated=True)  # rounded up to `epoch`
 
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
-        step = self._offset + trainer.current_epoch + 1  # also when validating every n epochs
+        step = self._offset + trainer.current_epoch  # also when validating every n epochs
         means = self._means.epoch_means(trainer.callback_metrics)  # logged per step only
         read = self._late.epoch_ended(step, self._collect(trainer))
         found = [(key, name, means.get(key, value)) for key, name, value in read]

@@ -70,7 +70,8 @@ class NetLoggingAs(Net):
 
 
 class Recorder(pl.Callback):
-    """The exact weights at the end of every epoch, to compare with what is restored."""
+    """The exact weights at the end of every epoch (Lightning's numbers, from 0), to compare
+    with what is restored."""
 
     def __init__(self) -> None:
         self.states: dict[int, dict[str, torch.Tensor]] = {}
@@ -79,7 +80,7 @@ class Recorder(pl.Callback):
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         state = pl_module.state_dict()
-        self.states[trainer.current_epoch + 1] = {k: v.clone() for k, v in state.items()}
+        self.states[trainer.current_epoch] = {k: v.clone() for k, v in state.items()}
 
 
 def loaders(
@@ -135,9 +136,11 @@ def test_fit_feeds_the_monitor_stops_early_and_restores_the_best_weights() -> No
     mon = cb.monitor
     assert mon is not None and mon.model is model
     assert mon.should_stop and trainer.current_epoch < 59  # stopped early
-    assert mon.epoch == len(recorder.states) == mon.stop_event.epoch  # type: ignore[union-attr]
+    # Lightning's numbers: epochs 0, 1, ..., and its current_epoch counts them when fit ends
+    assert mon.epoch == max(recorder.states) == mon.stop_event.epoch  # type: ignore[union-attr]
+    assert mon.epoch == trainer.current_epoch - 1 and mon.epoch_count == len(recorder.states)
     assert mon.pairs == {"val_loss": "loss"}
-    assert mon.history("loss")[0].tolist() == [float(e) for e in range(1, mon.epoch + 1)]
+    assert mon.history("loss")[0].tolist() == [float(e) for e in range(mon.epoch + 1)]
     best = mon.best
     assert best is not None and best.epoch == mon.epoch - 3
     restored = model.state_dict()
@@ -149,9 +152,9 @@ def test_a_given_monitor_gets_the_module_and_stop_false_runs_to_the_end() -> Non
     cb = NNGraphCallback(mon, stop=False, restore_best=False)
     trainer, model, recorder = fit(cb, max_epochs=6)
     assert mon.model is model and mon.should_stop
-    assert trainer.current_epoch == 6 and mon.epoch == 6
+    assert trainer.current_epoch == 6 and mon.epoch == 5 and mon.epoch_count == 6  # 0 to 5
     last = model.state_dict()
-    assert all(torch.equal(last[k], v) for k, v in recorder.states[6].items())
+    assert all(torch.equal(last[k], v) for k, v in recorder.states[5].items())
 
 
 def test_a_watched_metric_that_is_never_logged_is_said_once() -> None:
@@ -206,7 +209,7 @@ def test_a_detector_watching_a_logged_name_gets_it_and_can_stop_training() -> No
     (warning,) = recorder.warnings  # only that the best weights go by val_loss, not val/acc
     assert "NNGraphCallback(metric='val/acc')" in warning
     assert sorted(mon.metrics) == ["loss", "val/acc", "val_loss"]  # others still pair up
-    assert mon.detectors[0].epoch == mon.epoch  # it saw every epoch
+    assert mon.detectors[0].epoch == mon.epoch_count  # it saw every epoch (0 to mon.epoch)
     assert mon.should_stop and trainer.current_epoch < 59
     assert mon.stop_event is not None and "val/acc" in mon.stop_event.detector
 
@@ -256,7 +259,7 @@ def test_fitting_again_a_trainer_that_is_done_keeps_the_run_and_says_nothing() -
         warnings.simplefilter("always")
         trainer.fit(model, *loaders())  # a re-run cell: max_epochs is already reached
     assert [w.message for w in caught if w.category is NNGraphWarning] == []
-    assert cb.monitor is first and first is not None and first.epoch == 2
+    assert cb.monitor is first and first is not None and first.epoch == 1
 
 
 def test_a_logged_watched_metric_gives_no_warning() -> None:
@@ -283,11 +286,11 @@ def test_a_second_fit_of_a_new_module_is_a_new_run_of_its_own_monitor() -> None:
     trainer, again, _ = fit(cb, max_epochs=3)
     assert cb.monitor is not first and trainer.current_epoch == 3 and again is not model
     assert cb.monitor.model is again  # type: ignore[union-attr]
-    assert cb.monitor.history("loss")[0].tolist() == [1.0, 2.0, 3.0]  # type: ignore[union-attr]
-    assert first.history("loss")[0].tolist() == [float(e) for e in range(1, first.epoch + 1)]
+    assert cb.monitor.history("loss")[0].tolist() == [0.0, 1.0, 2.0]  # type: ignore[union-attr]
+    assert first.history("loss")[0].tolist() == [float(e) for e in range(first.epoch + 1)]
 
 
-def test_the_same_trainer_fitting_a_new_module_starts_its_new_run_at_epoch_1() -> None:
+def test_the_same_trainer_fitting_a_new_module_starts_its_new_run_at_epoch_0() -> None:
     # a new module: one module, one run (this test fitted the same module again before the
     # callback's own monitor went on with that module's run: see test_lightning_runs.py)
     cb = NNGraphCallback(detectors=[], display=False, restore_best=False)
@@ -297,18 +300,20 @@ def test_the_same_trainer_fitting_a_new_module_starts_its_new_run_at_epoch_1() -
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Lightning's advice on workers
         trainer.fit(Net(), *loaders())
+    # a new run of a new module, numbered from 0 as a new trainer's would be (the reused
+    # trainer's bar says "Epoch 2" and "Epoch 3")
     assert cb.monitor is not first and trainer.current_epoch == 4
-    assert cb.monitor.history("loss")[0].tolist() == [1.0, 2.0]  # type: ignore[union-attr]
-    assert cb.monitor.epoch == 2  # type: ignore[union-attr]
+    assert cb.monitor.history("loss")[0].tolist() == [0.0, 1.0]  # type: ignore[union-attr]
+    assert cb.monitor.epoch == 1  # type: ignore[union-attr]
 
 
 def test_a_given_monitor_goes_on_counting_in_a_second_fit() -> None:
     mon = Monitor(detectors=[], display=False)
     cb = NNGraphCallback(mon, restore_best=False)
     fit(cb, max_epochs=2)
-    fit(cb, max_epochs=3)
-    assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
-    assert mon.epoch == 5
+    fit(cb, max_epochs=3)  # Lightning's epochs 0 and 1, then 0 to 2 again: the monitor goes on
+    assert mon.history("loss")[0].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert mon.epoch == 4 and mon.epoch_count == 5
 
 
 def test_a_given_monitor_numbered_by_a_plain_loop_goes_on_counting_in_fit() -> None:
@@ -316,6 +321,15 @@ def test_a_given_monitor_numbered_by_a_plain_loop_goes_on_counting_in_fit() -> N
     for epoch in range(1, 4):  # a first run in a plain loop, then Lightning trains on
         mon.log(epoch=epoch, loss=1 / epoch, val_loss=1 / epoch)
     fit(NNGraphCallback(mon, restore_best=False), max_epochs=2)
+    assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert mon.epoch == 5
+
+
+def test_a_given_monitor_that_counted_its_epochs_goes_on_counting_in_fit() -> None:
+    mon = Monitor(detectors=[], display=False)
+    for step in range(1, 4):  # no epoch=: the monitor counted epochs 1 to 3
+        mon.log(step, loss=1 / step, val_loss=1 / step)
+    fit(NNGraphCallback(mon, restore_best=False), max_epochs=2)  # was "epoch=1 goes back"
     assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert mon.epoch == 5
 
@@ -336,13 +350,13 @@ def test_a_given_monitor_that_stopped_a_fit_lets_the_next_fit_train_until_it_sto
 
 
 class StopButton(pl.Callback):
-    """Clicks the live view's Stop button during the given epoch (counted from 1)."""
+    """Clicks the live view's Stop button during the given epoch (Lightning's, from 0)."""
 
     def __init__(self, monitor: Monitor, epoch: int) -> None:
         self.monitor, self.epoch = monitor, epoch
 
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        if trainer.current_epoch + 1 == self.epoch:
+        if trainer.current_epoch == self.epoch:
             self.monitor.request_stop()
 
 
@@ -351,7 +365,7 @@ def test_a_stop_in_a_later_fit_of_a_given_monitor_still_stops_it() -> None:
     cb = NNGraphCallback(mon, restore_best=False)
     _, model, _ = fit(cb, max_epochs=40)
     assert mon.should_stop
-    trainer, _, _ = fit(cb, max_epochs=5, model=model, callbacks=[StopButton(mon, epoch=2)])
+    trainer, _, _ = fit(cb, max_epochs=5, model=model, callbacks=[StopButton(mon, epoch=1)])
     assert trainer.current_epoch == 2 and mon.should_stop
     assert mon.stop_event is not None and mon.stop_event.detector == "user"
 
@@ -361,8 +375,10 @@ def test_validating_every_other_epoch_shows_the_trainers_epochs() -> None:
     fit(cb, max_epochs=6, check_val_every_n_epoch=2)
     mon = cb.monitor
     assert mon is not None and mon.best is not None
-    assert mon.history("val_loss")[0].tolist() == [2.0, 4.0, 6.0]
-    assert mon.best.epoch in (2, 4, 6) and mon.epoch == 6
+    # Lightning validates after its epochs 1, 3 and 5 (the 2nd, 4th and 6th)
+    assert mon.history("val_loss")[0].tolist() == [1.0, 3.0, 5.0]
+    assert mon.history("loss")[0].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    assert mon.best.epoch in (1, 3, 5) and mon.epoch == 5 and mon.epoch_count == 6
 
 
 def test_a_given_monitor_follows_the_module_of_each_fit() -> None:
@@ -378,10 +394,10 @@ def test_a_second_fit_that_never_beats_the_first_gets_the_first_fits_best_back()
     cb = NNGraphCallback(mon)
     _, model, first = fit(cb, max_epochs=8)
     best = mon.best
-    assert best is not None and best.epoch < 8
+    assert best is not None and best.epoch < 7
     model.lr = 10.0  # the second fit blows up: never better than the first fit's best
     _, again, second = fit(cb, max_epochs=2, model=model)
-    assert again is model and mon.best is best and mon.epoch == 10
+    assert again is model and mon.best is best and mon.epoch == 9  # 0 to 7, then 8 and 9
     restored = model.state_dict()
     assert all(torch.equal(restored[k], v) for k, v in first.states[best.epoch].items())
     assert second.warnings == []
@@ -395,7 +411,7 @@ def test_a_new_module_that_never_beats_the_best_is_left_as_it_is_and_told_why() 
     worse.lr = 10.0
     _, model, recorder = fit(cb, max_epochs=2, model=worse)
     last = model.state_dict()
-    assert all(torch.equal(last[k], v) for k, v in recorder.states[2].items())
+    assert all(torch.equal(last[k], v) for k, v in recorder.states[1].items())  # its last
     (warning,) = recorder.warnings
     assert "best weights were not put back" in warning and "earlier model" in warning
 
@@ -485,13 +501,14 @@ def test_without_restoring_the_summary_names_no_variable_that_does_not_exist() -
 
 
 class FailsAt(pl.Callback):
-    """Raises an error when epoch ``at`` (from 1) starts: a bug in the user's code."""
+    """Raises an error when epoch ``at`` (Lightning's, from 0) starts: a bug in the user's
+    code."""
 
     def __init__(self, at: int) -> None:
         self.at = at
 
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        if trainer.current_epoch + 1 == self.at:
+        if trainer.current_epoch == self.at:
             raise RuntimeError("bug")
 
 
@@ -499,7 +516,7 @@ def test_the_event_after_an_error_says_how_to_restore_without_an_invented_variab
     """It said `cb.monitor.restore_best()`, though the callback was made inline: no `cb`."""
     cb = NNGraphCallback(detectors=[], display=False)
     with pytest.raises(RuntimeError, match="bug"):
-        fit(cb, max_epochs=8, callbacks=[FailsAt(5)])
+        fit(cb, max_epochs=8, callbacks=[FailsAt(4)])
     assert cb.monitor is not None and cb.monitor.best is not None
     (event,) = cb.monitor.events
     assert "cb." not in event.message

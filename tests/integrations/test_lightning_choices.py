@@ -55,7 +55,7 @@ class Net(pl.LightningModule):
 
 class Epochs(pl.Callback):
     """The validation accuracy (logged as ``metric``) and the weights at the end of every epoch
-    (from 1)."""
+    (Lightning's numbers, from 0)."""
 
     def __init__(self, metric: str = "val_acc") -> None:
         self.metric = metric
@@ -63,7 +63,7 @@ class Epochs(pl.Callback):
         self.states: dict[int, dict[str, torch.Tensor]] = {}
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        epoch = trainer.current_epoch + 1
+        epoch = trainer.current_epoch
         self.acc[epoch] = float(trainer.callback_metrics[self.metric])
         self.states[epoch] = {k: v.clone() for k, v in pl_module.state_dict().items()}
 
@@ -88,6 +88,9 @@ def test_metric_chooses_the_best_weights_by_that_metric() -> None:
     assert mon.metric == "val_acc" and mon.mode == "max"
     best = mon.best
     assert best is not None and best.value == max(epochs.acc.values())
+    # Lightning's epoch number (its bar's "Epoch 3", its checkpoint's epoch=3), not one more
+    first_best = min(e for e, acc in epochs.acc.items() if acc == best.value)
+    assert best.epoch == first_best and f"epoch {first_best}" in mon.summary()
     restored = model.state_dict()
     assert all(torch.equal(restored[k], v) for k, v in epochs.states[best.epoch].items())
 

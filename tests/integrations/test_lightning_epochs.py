@@ -89,7 +89,7 @@ def test_a_training_loss_logged_per_step_only_is_shown_as_the_epochs_mean() -> N
     assert fit(trainer([cb], max_epochs=3), model) == []  # Lightning's default in training_step
     assert cb.monitor is not None
     epochs, shown = cb.monitor.history("loss")
-    assert epochs.tolist() == [1.0, 2.0, 3.0]
+    assert epochs.tolist() == [0.0, 1.0, 2.0]  # Lightning's epochs
     means = [sum(losses) / len(losses) for losses in model.batch_losses]
     assert shown.tolist() == pytest.approx(means, rel=1e-6)  # not each epoch's last batch
     assert shown.tolist() != pytest.approx([losses[-1] for losses in model.batch_losses])
@@ -112,8 +112,9 @@ def test_a_training_loss_logged_per_epoch_is_lightnings_epoch_value(on_step: boo
 def test_every_validation_is_logged_and_the_best_ones_weights_are_restored(
     loop_says: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Validation every 3 batches, across epochs of 4 batches: at 3/4 of epoch 1, at 1/2 of
-    epoch 2, ...; the best may come in the middle of an epoch. Where Lightning's loop cannot
+    """Validation every 3 batches, across epochs of 4 batches: at 3/4 of epoch 0, at 1/2 of
+    epoch 1, ... (Lightning's numbers; a fraction is rounded up to its epoch, so epoch 0 spans
+    the steps after -1 up to 0); the best may come in the middle of an epoch. Where Lightning's loop cannot
     say whether the epoch goes on, a validation is logged before the next batch trains."""
     if not loop_says:
         monkeypatch.setattr(lightning_steps, "mid_epoch", lambda trainer: False)
@@ -124,9 +125,9 @@ def test_every_validation_is_logged_and_the_best_ones_weights_are_restored(
     mon = cb.monitor
     assert mon is not None and mon.best is not None and len(seen.values) == 5
     steps, values = mon.history("val_loss")
-    assert steps.tolist() == [0.75, 1.5, 2.25, 3.0, 3.75]
+    assert steps.tolist() == [-0.25, 0.5, 1.25, 2.0, 2.75]
     assert values.tolist() == pytest.approx(seen.values)
-    assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0]  # training: per epoch
+    assert mon.history("loss")[0].tolist() == [0.0, 1.0, 2.0, 3.0]  # training: per epoch
     best = min(range(5), key=seen.values.__getitem__)
     assert mon.best.value == pytest.approx(seen.values[best])
     assert mon.best.epoch == int(-(-steps[best] // 1))  # a fraction of an epoch: rounded up
@@ -140,10 +141,10 @@ def test_two_validations_per_epoch_keep_the_epoch_end_one_with_the_training_loss
     fit(trainer([seen, cb], max_epochs=3, val_check_interval=0.5), model)
     mon = cb.monitor
     assert mon is not None
-    assert mon.history("val_loss")[0].tolist() == [0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
+    assert mon.history("val_loss")[0].tolist() == [-0.5, 0.0, 0.5, 1.0, 1.5, 2.0]
     assert mon.history("val_loss")[1].tolist() == pytest.approx(seen.values)
     rows = [row for row in mon.records() if "loss" in row]  # with the epoch-end validation
-    assert [(row["step"], "val_loss" in row) for row in rows] == [(e, True) for e in (1, 2, 3)]
+    assert [(row["step"], "val_loss" in row) for row in rows] == [(e, True) for e in (0, 1, 2)]
 
 
 def test_a_stop_at_a_validation_in_the_middle_of_an_epoch_trains_no_further_batch() -> None:
@@ -157,7 +158,7 @@ def test_a_stop_at_a_validation_in_the_middle_of_an_epoch_trains_no_further_batc
     stop = mon.stop_event
     assert stop is not None and stop.step % 1 == 0.5  # stopped mid-epoch
     assert len(seen.values) == len(mon.history("val_loss")[1])  # no validation after it
-    assert t.global_step == stop.step * 8  # no batch after it either
+    assert t.global_step == (stop.step + 1) * 8  # no batch after it either (epoch 0 ends at 0)
     best = min(range(len(seen.values)), key=seen.values.__getitem__)
     assert same(model.state_dict(), seen.states[best])
 
@@ -172,12 +173,12 @@ def test_validating_after_fit_leaves_the_monitor_as_it_was() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Lightning's advice on workers
         t.validate(model, noise_loaders()[1], verbose=False)
-    assert cb.monitor.history("val_loss")[0].tolist() == before == [0.5, 1.0, 1.5, 2.0]
+    assert cb.monitor.history("val_loss")[0].tolist() == before == [-0.5, 0.0, 0.5, 1.0]
 
 
 # --------------------------------------------------------- bug 3: resuming from a checkpoint
 def first_fit(cb: NNGraphCallback, path: Path) -> Net:
-    """Three epochs, saved in ``path / "last.ckpt"``."""
+    """Three epochs (Lightning's 0 to 2), saved in ``path / "last.ckpt"``."""
     torch.manual_seed(0)
     model = Net()
     saver = pl.callbacks.ModelCheckpoint(dirpath=path, save_last=True)
@@ -191,11 +192,14 @@ def test_a_given_monitor_resumed_from_a_checkpoint_counts_the_trainers_epochs(
     mon = Monitor(detectors=[], display=False)
     cb = NNGraphCallback(mon, restore_best=False)
     model = first_fit(cb, tmp_path)
+    # the monitor's last epoch is the one Lightning's checkpoint is named after
+    (saved,) = [p.name for p in tmp_path.glob("epoch=*.ckpt")]
+    assert saved.startswith(f"epoch={mon.epoch}-") and mon.epoch == 2
     t = trainer([cb], max_epochs=5)
-    fit(t, model, ckpt_path=str(tmp_path / "last.ckpt"))  # epochs 4 and 5
-    assert mon.history("val_loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
-    assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
-    assert mon.epoch == t.current_epoch == 5
+    fit(t, model, ckpt_path=str(tmp_path / "last.ckpt"))  # Lightning's epochs 3 and 4
+    assert mon.history("val_loss")[0].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert mon.history("loss")[0].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert mon.epoch == t.current_epoch - 1 == 4 and mon.epoch_count == 5
 
 
 def test_its_own_monitor_resumed_from_a_checkpoint_counts_the_trainers_epochs(
@@ -207,13 +211,13 @@ def test_its_own_monitor_resumed_from_a_checkpoint_counts_the_trainers_epochs(
     t = trainer([cb], max_epochs=5)
     fit(t, model, ckpt_path=str(tmp_path / "last.ckpt"))
     assert cb.monitor is not first and cb.monitor is not None  # a new run ...
-    assert cb.monitor.history("val_loss")[0].tolist() == [4.0, 5.0]  # ... at the trainer's epochs
+    assert cb.monitor.history("val_loss")[0].tolist() == [3.0, 4.0]  # ... at the trainer's epochs
     # the same trainer fitted again on the same module (no checkpoint): that run goes on (it
-    # was a new run from epoch 1 before: one module, one run now, see test_lightning_runs.py)
+    # was a new run from epoch 0 before: one module, one run now, see test_lightning_runs.py)
     resumed = cb.monitor
     t.fit_loop.max_epochs = 6
     fit(t, model)
-    assert cb.monitor is resumed and resumed.history("val_loss")[0].tolist() == [4.0, 5.0, 6.0]
+    assert cb.monitor is resumed and resumed.history("val_loss")[0].tolist() == [3.0, 4.0, 5.0]
 
 
 def test_resuming_a_checkpoint_with_nothing_left_to_train_keeps_the_last_run(
@@ -225,4 +229,4 @@ def test_resuming_a_checkpoint_with_nothing_left_to_train_keeps_the_last_run(
     assert first is not None and first.best is not None
     best = first.best
     said = fit(trainer([cb], max_epochs=3), model, ckpt_path=str(tmp_path / "last.ckpt"))
-    assert said == [] and cb.monitor is first and first.best is best and first.epoch == 3
+    assert said == [] and cb.monitor is first and first.best is best and first.epoch == 2

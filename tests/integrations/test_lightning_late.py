@@ -105,10 +105,10 @@ def test_a_training_loss_logged_in_on_train_epoch_end_is_logged_at_its_own_epoch
     fit(cb, model)
     mon = monitor_of(cb)
     steps, values = mon.history("loss")
-    assert steps.tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert steps.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]  # Lightning's epochs
     assert values.tolist() == pytest.approx(model.means)
     assert mon.best is not None and mon.best.metrics["loss"] == pytest.approx(
-        model.means[mon.best.epoch - 1]
+        model.means[mon.best.epoch]
     )  # the best epoch's row has its own training loss
     # the detectors judge each epoch's validation loss with that epoch's training loss
     val = mon.history("val_loss")[1].tolist()
@@ -122,7 +122,7 @@ def test_a_training_loss_logged_in_training_step_is_not_taken_for_a_late_one() -
     model, cb = StepLogged(), NNGraphCallback(detectors=[Pairs()], display=False)
     fit(cb, model)
     mon = monitor_of(cb)
-    assert mon.history("loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert mon.history("loss")[0].tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
     assert all(train is not None for _, train in mon.detectors[0].pairs)  # type: ignore[attr-defined]
 
 
@@ -141,10 +141,10 @@ def test_a_second_fit_says_where_it_restarts_the_optimizer() -> None:
     fit(cb, model, max_epochs=3, noise=False)
     assert monitor_of(cb).events == []
     fit(cb, model, max_epochs=3, noise=False)
-    (event,) = monitor_of(cb).events
-    assert (event.detector, event.kind, event.epoch) == ("NNGraphCallback", "note", 4)
+    (event,) = monitor_of(cb).events  # epochs 0 to 2, then on from 3 (the bar says 0 again)
+    assert (event.detector, event.kind, event.epoch) == ("NNGraphCallback", "note", 3)
     assert event.message_id == "monitor.lightning.refit"  # the best was the last epoch
-    assert "the curves go on from epoch 4 with a fresh optimizer" in event.message
+    assert "the curves go on from epoch 3 with a fresh optimizer" in event.message
 
 
 def test_a_second_fit_after_a_restore_says_it_starts_from_the_best_weights() -> None:
@@ -187,7 +187,7 @@ def test_a_second_fit_restarts_the_detectors_and_keeps_the_best() -> None:
 
 def test_a_first_fit_of_a_given_monitor_logged_elsewhere_is_no_refit() -> None:
     mon = Monitor(detectors=[], display=False)
-    mon.log(epoch=1, loss=0.9, val_loss=1.0)  # a plain loop before
+    mon.log(epoch=0, loss=0.9, val_loss=1.0)  # a plain zero-based loop before
     fit(NNGraphCallback(mon), StepLogged(), max_epochs=2)
     assert mon.events == []
 
@@ -197,5 +197,5 @@ def test_the_refit_note_is_in_polish_too() -> None:
     model, cb = StepLogged(), NNGraphCallback(detectors=[], display=False)
     fit(cb, model, max_epochs=2, noise=False)
     fit(cb, model, max_epochs=2, noise=False)
-    said = "metodę fit uruchomiono ponownie: krzywe są kontynuowane od epoki 3 z nowym"
+    said = "metodę fit uruchomiono ponownie: krzywe są kontynuowane od epoki 2 z nowym"
     assert said in monitor_of(cb).events[0].message

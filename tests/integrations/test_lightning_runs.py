@@ -41,8 +41,9 @@ def test_the_same_module_fitted_again_on_the_same_trainer_goes_on_with_its_run()
         warnings.simplefilter("always")
         trainer.fit(model, *loaders())
     # the same run: not stopped at once by the first fit's stop, Patience waits 2 epochs again
-    assert cb.monitor is mon and trainer.current_epoch == mon.epoch == stopped_at + 2
-    epochs = [float(e) for e in range(1, stopped_at + 3)]
+    # Lightning's numbers go on too: its epochs stopped_at + 1 and + 2, as its bar says
+    assert cb.monitor is mon and trainer.current_epoch - 1 == mon.epoch == stopped_at + 2
+    epochs = [float(e) for e in range(stopped_at + 3)]
     assert mon.history("loss")[0].tolist() == mon.history("val_loss")[0].tolist() == epochs
     assert mon.events[: len(events)] == events and mon.best is best
     # the whole run's best is put back, not the blown-up continuation's
@@ -55,11 +56,12 @@ def test_the_same_module_fitted_again_on_a_new_trainer_numbers_its_epochs_on() -
     _, model, first = fit(cb, max_epochs=8)
     mon = monitor_of(cb)
     best = mon.best
-    assert best is not None and best.epoch < 8
+    assert best is not None and best.epoch < 7
     model.lr = 10.0  # never better than the first fit's best
     trainer, again, second = fit(cb, max_epochs=3, model=model)
     assert again is model and cb.monitor is mon and trainer.current_epoch == 3
-    assert mon.history("val_loss")[0].tolist() == [float(e) for e in range(1, 12)]
+    # epochs 0 to 7, then 8 to 10: the new trainer's bar says 0 to 2, the monitor cannot go back
+    assert mon.history("val_loss")[0].tolist() == [float(e) for e in range(11)]
     assert mon.best is best and same(model.state_dict(), first.states[best.epoch])
     assert second.warnings == []
 
@@ -74,12 +76,12 @@ def test_a_continued_run_that_beats_its_best_gets_the_new_best_back() -> None:
     fit(cb, max_epochs=2, model=model)
     mon = monitor_of(cb)
     first_best = mon.best
-    assert first_best is not None and first_best.epoch == 2
+    assert first_best is not None and first_best.epoch == 1
     _, _, second = fit(cb, max_epochs=8, model=model)  # falls further, then rises again
     best = mon.best
-    assert cb.monitor is mon and mon.epoch == 10
-    assert best is not None and 2 < best.epoch < 10 and best.value < first_best.value
-    assert same(model.state_dict(), second.states[best.epoch - 2])  # its epochs 1-8 are 3-10
+    assert cb.monitor is mon and mon.epoch == 9
+    assert best is not None and 1 < best.epoch < 9 and best.value < first_best.value
+    assert same(model.state_dict(), second.states[best.epoch - 2])  # its epochs 0-7 are 2-9
 
 
 class FakeView:
@@ -111,7 +113,7 @@ def test_a_fit_cell_run_again_shows_the_continued_runs_view_in_that_cell(
     assert shown == [1]
     cell[0] = 2  # the same cell run again
     fit(cb, max_epochs=2, model=model)
-    assert cb.monitor is mon and mon.epoch == 4
+    assert cb.monitor is mon and mon.epoch == 3  # 0, 1, then 2, 3
     assert shown == [1, 2]  # once below the running cell: the same view, or a new one
     assert (mon.view.comm is comm) and isinstance(mon.view, FakeView)
 

@@ -50,19 +50,20 @@ class Net(pl.LightningModule):
 
 
 class Breaks(pl.Callback):
-    """Keeps the weights of every epoch; raises ``error`` when epoch ``at`` (from 1) starts."""
+    """Keeps the weights of every epoch; raises ``error`` when epoch ``at`` starts (Lightning's
+    numbers, from 0)."""
 
     def __init__(self, at: int = 0, error: BaseException | None = None) -> None:
         self.at, self.error = at, error
         self.states: dict[int, State] = {}
 
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        if self.error is not None and trainer.current_epoch + 1 == self.at:
+        if self.error is not None and trainer.current_epoch == self.at:
             raise self.error
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         state = pl_module.state_dict()
-        self.states[trainer.current_epoch + 1] = {k: v.clone() for k, v in state.items()}
+        self.states[trainer.current_epoch] = {k: v.clone() for k, v in state.items()}
 
 
 def fit(callbacks: list[Any], max_epochs: int = 40) -> Net:
@@ -96,7 +97,7 @@ def test_a_stop_by_lightnings_early_stopping_is_told(capsys: pytest.CaptureFixtu
     """Nothing told the student that EarlyStopping, not nngraph, ended the fit."""
     cb, es = NNGraphCallback(detectors=[], display="text"), EarlyStopping("val_loss", patience=2)
     fit([cb, es])
-    mon, epoch = monitor_of(cb), es.stopped_epoch + 1  # Lightning counts from 0
+    mon, epoch = monitor_of(cb), es.stopped_epoch  # Lightning's own number, as the monitor's
     assert epoch > 1 and mon.epoch == epoch
     (event,) = mon.events
     assert (event.detector, event.kind, event.stop) == ("EarlyStopping", "stop", True)
@@ -117,22 +118,23 @@ def test_the_stop_button_puts_the_best_weights_back_and_says_so(
     sigint: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A KeyboardInterrupt (the kernel's Stop) left the weights of the interrupted epoch."""
-    cb, breaks = NNGraphCallback(detectors=[], display="text"), Breaks(8, KeyboardInterrupt())
+    cb, breaks = NNGraphCallback(detectors=[], display="text"), Breaks(7, KeyboardInterrupt())
     with pytest.raises(SystemExit):  # how Lightning ends a fit after Ctrl+C
         fit([breaks, cb])
     mon = monitor_of(cb)
-    assert mon.best is not None and mon.best.epoch < 7  # the last weights are not the best
+    assert mon.epoch == max(breaks.states) == 6  # epochs 0 to 6 ran, as Lightning numbers them
+    assert mon.best is not None and mon.best.epoch < 6  # the last weights are not the best
     assert same(mon.model.state_dict(), breaks.states[mon.best.epoch])
     said = f"training was interrupted: the best weights (epoch {mon.best.epoch}) were put back"
     assert said in mon.events[-1].message and said in capsys.readouterr().out
 
 
 def test_an_error_leaves_the_weights_to_look_into_and_says_how_to_restore() -> None:
-    cb, breaks = NNGraphCallback(detectors=[], display=False), Breaks(8, RuntimeError("bug"))
+    cb, breaks = NNGraphCallback(detectors=[], display=False), Breaks(7, RuntimeError("bug"))
     with pytest.raises(RuntimeError, match="bug"):
         fit([breaks, cb])
     mon = monitor_of(cb)
-    assert mon.best is not None and same(mon.model.state_dict(), breaks.states[7])
+    assert mon.best is not None and same(mon.model.state_dict(), breaks.states[6])
     (event,) = mon.events
     said = f"restore_best() on the callback's monitor (NNGraphCallback.monitor) puts the best ones (epoch {mon.best.epoch}) back"
     assert said in str(event)
@@ -140,10 +142,10 @@ def test_an_error_leaves_the_weights_to_look_into_and_says_how_to_restore() -> N
 
 def test_restore_best_false_leaves_an_interrupted_fits_weights(sigint: None) -> None:
     cb = NNGraphCallback(detectors=[], display=False, restore_best=False)
-    breaks = Breaks(8, KeyboardInterrupt())
+    breaks = Breaks(7, KeyboardInterrupt())
     with pytest.raises(SystemExit):
         fit([breaks, cb])
-    assert same(monitor_of(cb).model.state_dict(), breaks.states[7])
+    assert same(monitor_of(cb).model.state_dict(), breaks.states[6])
     assert monitor_of(cb).events == []
 
 
