@@ -208,6 +208,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         self._offset = max(0, self._next_epoch - trainer.current_epoch)
         if new_run and not resumed:
             self._offset = -trainer.current_epoch  # a new run counts from 0 (not when resumed)
+        elif new_run and self.monitor is not None:  # resumed: epochs 0, 1, ... came before it
+            self.monitor._count_epochs_from(0)
         restored, self._restored = self._restored, None
         if not new_run and self.monitor is not None and self._fed is self.monitor:  # fit again
             first = self._offset + trainer.current_epoch

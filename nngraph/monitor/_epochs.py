@@ -82,6 +82,9 @@ class EpochCounting:
         self._given_closed = False
         self._given_done = 0
         self._given_first: int | None = None  # the first epoch= number: 0 for a zero-based loop
+        #: where the run's epoch numbers start, where its first logged epoch comes later (a
+        #: Lightning run resumed at epoch 3 of a count from 0; see `_count_epochs_from`)
+        self._numbered_from: int | None = None
         self._user_epochs = False  # the user passed epoch= (not only step 0 read as epoch 0)
         # the first call was at step 0: calls before any validation are numbered from 0, and a
         # first validation at step 0 is epoch 0 (cleared by a first validation at a later step)
@@ -270,6 +273,12 @@ class EpochCounting:
         self._given, self._given_closed = epoch, is_eval
         return epoch
 
+    def _count_epochs_from(self, first: int) -> None:
+        """The run's epochs are numbered from ``first`` although this monitor logs a later one
+        first: a Lightning run resumed from a checkpoint at epoch 3 has trained epochs 0 to 2
+        before it (:attr:`epoch_count` counts them)."""
+        self._numbered_from = first
+
     def _first_validation(self, step: float) -> int | None:
         """The first validation while counting: the calls before it were the batches of its
         epoch, not epochs, and their points say so now. Events keep the epoch they were stamped
@@ -376,6 +385,8 @@ class EpochCounting:
             (2, 2)
         """
         first = self._given_first
+        if self._numbered_from is not None and self._given is not None:
+            return self._given_done - self._numbered_from + 1
         if self._given is None and self._zero_start:  # calls numbered from 0, none validated
             return self._calls
         if self._given is None or first is None or first > 0:

@@ -212,12 +212,14 @@ def test_its_own_monitor_resumed_from_a_checkpoint_counts_the_trainers_epochs(
     fit(t, model, ckpt_path=str(tmp_path / "last.ckpt"))
     assert cb.monitor is not first and cb.monitor is not None  # a new run ...
     assert cb.monitor.history("val_loss")[0].tolist() == [3.0, 4.0]  # ... at the trainer's epochs
+    assert cb.monitor.epoch_count == 5  # epochs 0 to 4 trained, 0 to 2 before the checkpoint
     # the same trainer fitted again on the same module (no checkpoint): that run goes on (it
     # was a new run from epoch 0 before: one module, one run now, see test_lightning_runs.py)
     resumed = cb.monitor
     t.fit_loop.max_epochs = 6
     fit(t, model)
     assert cb.monitor is resumed and resumed.history("val_loss")[0].tolist() == [3.0, 4.0, 5.0]
+    assert resumed.epoch_count == 6
 
 
 def test_resuming_a_checkpoint_with_nothing_left_to_train_keeps_the_last_run(
