@@ -20,11 +20,11 @@ from torch.autograd.graph import get_gradient_edge
 from nngraph.capture._custom_ops import custom_op_name
 from nngraph.capture._functorch import transforms_active
 from nngraph.capture._memory import storage_key
-from nngraph.capture._modules import module_path, module_table
+from nngraph.capture._modules import module_table
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
-from nngraph.graph._nodes import NODE_DEFAULTS
+from nngraph.graph._nodes import NODE_DEFAULTS, as_written
 from nngraph.i18n import message
 
 __all__ = [
@@ -280,7 +280,7 @@ class GraphBuilder:
         name = (
             self.names.params.get(key) or self.names.buffers.get(key) or self.names.inputs.get(key)
         )
-        label = module_path(name) if name else message(f"capture.label.{kind}")  # no `_orig_mod`
+        label = as_written(name) if name else message(f"capture.label.{kind}")  # no `_orig_mod`
         attrs = new_node(kind, label, name=name, **tensor_meta(t))
         if kind == "param":
             attrs["params"] = t.numel()

@@ -19,6 +19,7 @@ from torch.nn.parameter import is_lazy
 from nngraph._compiled import modules_as_written
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
+from nngraph.graph._nodes import as_written
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPILED_LEVEL",
     "fill_module_types",
-    "module_path",
     "module_table",
     "named_parameters_as_written",
 ]
@@ -133,18 +133,6 @@ def named_parameters_as_written(model: torch.nn.Module) -> Iterator[tuple[str, t
                 yield prefix + name, p
 
 
-def module_path(path: str) -> str:
-    """`path` as the module table writes it: without the `_orig_mod` level that a
-    `torch.compile`d module adds in `named_parameters()`.
-
-    >>> module_path("enc._orig_mod.fc"), module_path("_orig_mod"), module_path("fc")
-    ('enc.fc', '', 'fc')
-    """
-    if COMPILED_LEVEL not in path:
-        return path
-    return ".".join(part for part in path.split(".") if part != COMPILED_LEVEL)
-
-
 #: the attribute under which a `torch.compile` wrapper (`OptimizedModule`) holds its module
 COMPILED_LEVEL = "_orig_mod"
 
@@ -195,7 +183,7 @@ def fill_module_types(
         if attrs["kind"] not in ("param", "buffer"):
             continue
         if attrs["module"]:  # `enc._orig_mod.weight` is in module `enc`
-            attrs["module"] = module_path(attrs["module"])
+            attrs["module"] = as_written(attrs["module"])
         if attrs["module"] not in modules:
             continue
         if attrs["name"] is not None and (owned is None or attrs["name"] in owned):

@@ -22,8 +22,9 @@ import torch
 
 from nngraph.capture._builder import grad_fn_of
 from nngraph.capture._common import hidden, tensors_within
-from nngraph.capture._modules import module_path, named_parameters_as_written
+from nngraph.capture._modules import named_parameters_as_written
 from nngraph.graph import Graph
+from nngraph.graph._nodes import as_written
 
 if TYPE_CHECKING:
     from nngraph.capture._recorder import Recorder
@@ -97,7 +98,7 @@ def name_parameters(recorder: Recorder) -> None:
         if attrs["name"] is None and attrs["kind"] == "param":
             name = recorder.names.params.get(id(tensor))
             if name is not None:
-                attrs.update(name=name, label=name, module=module_path(name.rpartition(".")[0]))
+                attrs.update(name=name, label=name, module=as_written(name.rpartition(".")[0]))
 
 
 def _name_after_modules(recorder: Recorder, namespace: Mapping[str, Any]) -> None:

@@ -24,7 +24,8 @@ from nngraph.capture._common import hidden, memory_within, named_tensors_within
 from nngraph.capture._functorch import unwrapped
 from nngraph.capture._given import call_keywords, named_items, yields_once
 from nngraph.capture._memory import storage_key
-from nngraph.capture._modules import module_path, module_table
+from nngraph.capture._modules import module_table
+from nngraph.graph._nodes import as_written
 
 __all__ = ["ModuleScope"]
 
@@ -313,7 +314,7 @@ class ModuleScope:
         an embedding never called itself, whose weight a tied output layer uses), and their
         ancestors: path -> type and parameter count."""
         needed: set[str] = set()
-        owners = {module_path(path) for path in owners}  # `enc._orig_mod` -> `enc`
+        owners = {as_written(path) for path in owners}  # `enc._orig_mod` -> `enc`
         for path in [*self.modules, *(p for p in owners if p not in self.modules)]:
             parts = path.split(".") if path else []
             needed.update(".".join(parts[:i]) for i in range(len(parts) + 1))

@@ -86,8 +86,8 @@ def still_falling(
     n = len(window)
     mean = sum(window) / n
     half = sign * fall * (n - 1) / 2
-    residuals = [v - mean + sign * fall * (i - (n - 1) / 2) for i, v in enumerate(window)]
-    noise = math.sqrt(sum(r * r for r in residuals) / (n - 2))
+    # the spread of the values around the line, from the standard error of its slope
+    noise = error * math.sqrt(n * (n * n - 1) / 12)
     return SlowFall(mean + half, mean - half, noise, values[-n][0], values[-1][0], n)
 
 
@@ -99,7 +99,7 @@ def no_better(
     higher: bool,
     delta: float,
 ) -> tuple[str, dict[str, Any]] | None:
-    """Patience's explanation (its key and numbers) when the run oscillated since the best
+    """Patience's explanation (its key and numbers) when the run oscillates at the stop
     (``swung``, a loss only) or the ``latest`` values (see :func:`still_falling`) were still
     improving, by more than ``delta`` (``min_delta``, as a value) in ``patience``
     evaluations at the pace of their line; None otherwise.

@@ -15,7 +15,7 @@ from nngraph.monitor._divergence import Divergence
 from nngraph.monitor._names import Mode, nice_name, resolve_mode, train_twins
 from nngraph.monitor._never_improved import Seen, reading, says_diverged, says_not_learning
 from nngraph.monitor._no_better import LONGER, no_better
-from nngraph.monitor._oscillation import Oscillation, Swings
+from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _no_more_positional, _nonnegative, _whole, patience_example
 
 __all__ = ["Divergence", "Patience"]
@@ -153,9 +153,8 @@ class Patience(Detector):
         self._seen_now = self._seen_first = math.nan
         # how many evaluations in a row the twin improved (up to now), and its value before them
         self._seen_streak, self._seen_streak_from = 0, math.nan
-        # does the run oscillate now: its swings at the latest evaluation, if any
+        # the latest evaluations: does the run oscillate when Patience stops it?
         self._swings = Oscillation()
-        self._swung: Swings | None = None
         # the latest finite values, (epoch shown, value): was it still improving slowly?
         self._latest: tuple[tuple[int, float], ...] = ()
 
@@ -204,7 +203,7 @@ class Patience(Detector):
         self._new_bests = 0
 
     def _restart(self) -> None:  # a fresh optimizer's first swings are not this run's
-        self._swings, self._swung = Oscillation(), None
+        self._swings = Oscillation()
 
     def _improved(self, value: float) -> bool:
         """Would ``value`` count as an improvement over the best so far? (NaN or an infinity,
@@ -220,7 +219,6 @@ class Patience(Detector):
 
     def _check(self, value: float, train: float | None) -> Check:
         self._swings.add(self._shown, value, self._see_training())  # for _why_no_better
-        self._swung = self._swings.now()  # at this evaluation, as GL, PQ and UP read it
         if math.isfinite(value):
             self._latest = (*self._latest, (self._shown, value))[-LONGER * self.patience :]
         better = value < self._top if self.mode == "min" else value > self._top
@@ -279,7 +277,7 @@ class Patience(Detector):
         # after resume() its best may lie further back: the values since it are not the latest
         latest = self._latest if self.epoch - self.best_epoch <= self.patience else ()
         found = no_better(
-            self._swung, latest, self.patience, higher=self.mode == "max", delta=delta
+            self._swings.now(), latest, self.patience, higher=self.mode == "max", delta=delta
         )
         if found is None:
             return None
