@@ -19,7 +19,6 @@ version counters of untouched tensors (which autograd checks) do not move.
 from __future__ import annotations
 
 import math
-import operator
 import warnings
 from collections import defaultdict
 from collections.abc import Callable
@@ -30,6 +29,7 @@ import torch
 from torch.nn.parameter import is_lazy
 from torch.nn.utils import parametrize
 
+from nngraph.capture._attributes import Attributes
 from nngraph.capture._common import NNGraphWarning, hidden
 from nngraph.capture._leaves import same_elements, same_values
 from nngraph.capture._reduce import own_values
@@ -43,37 +43,36 @@ class ModelState:
     """A model's flags, module slots, parameter and buffer values and `.grad`, to put back."""
 
     def __init__(self, model: torch.nn.Module, *, arguments: list[Any] | None = None) -> None:
-        self.modules = list(model.modules())
+        registered = list(model.modules())
+        #: each module's own attributes (`self.h = h.detach()`, a step counter, a cache list):
+        #: a forward may rebind them, add new ones or change their containers. A TorchScript
+        #: module keeps its attributes in C++, not in Python dicts: not these
+        self.attributes = _attributes_of(registered)
+        #: the modules, also those held outside PyTorch's tables (layers in a plain list),
+        #: whose flags, slots and values are put back too
+        self.modules = [attributes.module for attributes in self.attributes]
+        self.modules += [m for m in registered if isinstance(m, torch.jit.ScriptModule)]
         self.training = [m.training for m in self.modules]
         held: list[dict[str, Any]] = [d for m in self.modules for d in (m._parameters, m._buffers)]
         self.empty = [d for d in held if not d]  # most: a ReLU's, a Linear's buffers
         self.slots = [(d, dict(d), tuple(map(id, d.values()))) for d in held if d]
-        params: dict[int, torch.Tensor] = {}
-        buffers: dict[int, torch.Tensor] = {}
-        for m in self.modules:
-            for p in m._parameters.values():
-                if p is not None:
-                    params[id(p)] = p
-            for b in m._buffers.values():
-                if b is not None:
-                    buffers[id(b)] = b
+        #: the model's parameters, whose `.grad` a trace clears (not those it holds unregistered)
+        params = {id(p): p for m in registered for p in m._parameters.values() if p is not None}
         self.params = list(params.values())
-        #: each module's own attributes (`self.h = h.detach()`, a step counter, a cache list):
-        #: a forward may rebind them, add new ones or fill a list or dict in place. A
-        #: TorchScript module keeps its attributes in C++, not in Python dicts: not these
-        self.attributes = [
-            _Attributes(m) for m in self.modules if not isinstance(m, torch.jit.ScriptModule)
-        ]
+        leaves: dict[int, torch.Tensor] = {}
+        for m in self.modules:
+            for t in [*m._parameters.values(), *m._buffers.values()]:
+                if t is not None:
+                    leaves.setdefault(id(t), t)
         #: parameters and buffers: a forward may make a buffer require grad, and then the
         #: backward gives it a `.grad`
-        self.leaves = [*self.params, *buffers.values()]
+        self.leaves = list(leaves.values())
         #: random generators the modules keep (`self.gen = torch.Generator()`, also in a list,
         #: tuple or dict attribute) or the call is given, with their state
+        kept = [gen for attributes in self.attributes for gen in attributes.generators]
         self.generators = [
             (gen, gen.get_state())
-            for gen in _generators(
-                [*(v for a in self.attributes for v in a.saved.values()), *(arguments or ())]
-            )
+            for gen in {**dict.fromkeys(kept), **_generators(arguments or [])}
         ]
         #: a buffer written in place with a tensor that carries gradient history (a running
         #: mean updated outside `no_grad`, a KV cache) stops being a leaf: it is made one again
@@ -86,9 +85,12 @@ class ModelState:
         #: tensors that cannot be laid end to end (sparse, quantized, a tensor subclass), each
         #: with its version counter and a copy; the counter says whether a write happened
         self.others: list[tuple[torch.Tensor, int, torch.Tensor]] = []
+        #: tensors kept as plain attributes beyond `_ATTRIBUTE_COPIES`, with their version
+        #: counter: one a forward writes into is said to stay changed
+        self.uncopied: list[tuple[torch.Tensor, int]] = []
         # hidden(): a recording around this trace() must not see these copies as the user's ops
         with hidden(), torch.no_grad():
-            for t in self.leaves:
+            for t in [*self.leaves, *self._attribute_tensors(leaves)]:
                 if t.is_meta or is_lazy(t):
                     continue
                 if _plain(t):
@@ -98,6 +100,24 @@ class ModelState:
             self.values = [
                 (group, [t.shape for t in group], _copy(group)) for group in groups.values()
             ]
+
+    def _attribute_tensors(self, leaves: dict[int, torch.Tensor]) -> list[torch.Tensor]:
+        """The tensors the modules keep as plain attributes (running statistics a hand-written
+        BatchNorm forgot to register, a hidden state, a cache), not parameters or buffers, up to
+        `_ATTRIBUTE_COPIES` elements in all; the rest go to `uncopied`."""
+        found: dict[int, torch.Tensor] = {}
+        for attributes in self.attributes:
+            for t in attributes.tensors:
+                if id(t) not in leaves and not t.is_inference():
+                    found.setdefault(id(t), t)
+        copied, elements = [], 0
+        for t in found.values():
+            elements += t.numel()
+            if elements <= _ATTRIBUTE_COPIES:
+                copied.append(t)
+            else:
+                self.uncopied.append((t, t._version))
+        return copied
 
     def clear_grads(self) -> None:
         """Set every parameter's `.grad` to None, so that the run's own gradients are seen."""
@@ -136,6 +156,9 @@ class ModelState:
                 _attempt(_put_values, group, shapes, flat)
             for t, version, value in self.others:
                 _attempt(_put_other, t, version, value)
+        for t, version in self.uncopied:
+            if t._version != version:
+                _warn_too_large(t)
         # after the values: a `.grad` fits the shape the tensor had, which a forward may change
         for t, flag, grad in zip(self.leaves, self.flags, self.grads, strict=True):
             try:  # inline, not _attempt(): one per parameter, at every trace
@@ -161,83 +184,26 @@ class ModelState:
                     live[name] = alias
 
 
-#: What every `nn.Module` keeps (`_parameters`, `_modules`, hooks...): never a generator.
-_INTERNALS = frozenset(vars(torch.nn.Module()))
-#: Of those, the tables `_Attributes` puts back: the submodules and the hooks, which a forward
-#: may change (`self.proj = nn.Linear(...)` on the first call, a hook registered once).
-#: `ModelState` does the flags, parameters and buffers itself.
-_TABLES = tuple(
-    k for k, v in vars(torch.nn.Module()).items()
-    if isinstance(v, (dict, set)) and k not in ("_parameters", "_buffers")
-)  # fmt: skip
-_get_tables = operator.itemgetter(*_TABLES)
+#: Tensors kept as plain attributes are copied up to this many elements in all (256 MiB of
+#: float32); parameters and buffers are always copied.
+_ATTRIBUTE_COPIES = 1 << 26
 
 
-class _Attributes:
-    """A module's own attributes (not what every `nn.Module` keeps), to put back: a forward
-    that carries a hidden state (`self.h = h.detach()`), counts its calls or caches results
-    in a list would otherwise leave the model changed by a trace. Values are put back as they
-    were (the same objects), lists and dicts also get their items back, and attributes the
-    forward added are removed. A lazy module that became its real class is left as it is."""
-
-    def __init__(self, module: torch.nn.Module) -> None:
-        self.module, self.kind, live = module, type(module), vars(module)
-        self.keys = set(live)
-        self.saved = {k: v for k, v in live.items() if k not in _INTERNALS}
-        self.lists = {k: list(v) for k, v in self.saved.items() if type(v) is list}
-        self.dicts = {k: dict(v) for k, v in self.saved.items() if type(v) is dict}
-        # most modules' tables are all empty: nothing to copy
-        tables = _tables(live)
-        self.tables = (
-            {k: v.copy() for k, v in zip(_TABLES, tables, strict=True) if v} if any(tables) else {}
-        )
-        self.full_backward_hook = live.get("_is_full_backward_hook")
-
-    def restore(self) -> None:
-        live = vars(self.module)
-        if type(self.module) is not self.kind:
-            return
-        tables = _tables(live)
-        if self.tables or any(tables):
-            for k, now in zip(_TABLES, tables, strict=True):
-                before = self.tables.get(k)
-                if before is None:
-                    if now:
-                        now.clear()
-                elif now != before if type(now) is set else _changed(now, before):
-                    now.clear()
-                    now.update(before)
-        if live.get("_is_full_backward_hook") is not self.full_backward_hook:
-            live["_is_full_backward_hook"] = self.full_backward_hook
-        for k, v in self.saved.items():
-            if live.get(k, _MISSING) is not v:
-                live[k] = v
-        for k, items in self.lists.items():
-            now = self.saved[k]
-            if len(now) != len(items) or any(a is not b for a, b in zip(now, items, strict=True)):
-                now[:] = items
-        for k, entries in self.dicts.items():
-            table = self.saved[k]
-            if table.keys() != entries.keys() or any(table[e] is not v for e, v in entries.items()):
-                table.clear()
-                table.update(entries)
-        if live.keys() != self.keys:  # the forward added attributes: they go
-            for k in [k for k in live if k not in self.saved and k not in _INTERNALS]:
-                del live[k]
-
-
-_MISSING = object()
-
-
-def _tables(live: dict[str, Any]) -> tuple[Any, ...]:
-    try:
-        return _get_tables(live)
-    except KeyError:  # a module whose __init__ did not call nn.Module's
-        return tuple(live.get(k) or {} for k in _TABLES)
-
-
-def _changed(now: dict[Any, Any], before: dict[Any, Any]) -> bool:
-    return now.keys() != before.keys() or any(now[k] is not v for k, v in before.items())
+def _attributes_of(registered: list[torch.nn.Module]) -> list[Attributes]:
+    """The `Attributes` of the modules and of those they hold outside PyTorch's tables (and
+    their submodules), each module once."""
+    known = {id(m) for m in registered}
+    modules = [m for m in registered if not isinstance(m, torch.jit.ScriptModule)]
+    found: list[Attributes] = []
+    for module in modules:  # grows while it runs: the modules found are looked into too
+        attributes = Attributes(module)
+        found.append(attributes)
+        for held in attributes.modules:
+            for m in held.modules():
+                if id(m) not in known and not isinstance(m, torch.jit.ScriptModule):
+                    known.add(id(m))
+                    modules.append(m)
+    return found
 
 
 def _generators(values: list[Any]) -> dict[torch.Generator, None]:
@@ -287,6 +253,14 @@ def _warn_not_restored(error: Exception) -> None:
         message("capture.not_restored", error=f"{type(error).__name__}: {text}"),
         NNGraphWarning,
         stacklevel=stacklevel_outside(),  # the line calling trace()
+    )
+
+
+def _warn_too_large(t: torch.Tensor) -> None:
+    warnings.warn(
+        message("capture.attribute_not_restored", shape=list(t.shape)),
+        NNGraphWarning,
+        stacklevel=stacklevel_outside(),
     )
 
 

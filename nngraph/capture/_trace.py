@@ -9,10 +9,12 @@ exactly as it was.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
 
+import numpy as np
 import torch
 
 from nngraph._compiled import uncompiled
@@ -132,10 +134,12 @@ def _traced(
     # the cycle collector also stays off while the model's state is copied and put back:
     # tens of thousands of small objects each way for a 5,000-block chain
     recorder: Recorder | None = None
-    # the random numbers dropout draws are put back too: training after a trace() draws the
-    # same ones as without it, so a seeded lesson gives the same numbers either way
+    # the random numbers dropout draws are put back too (and those of Python's `random` and
+    # numpy's, which a forward may draw from: stochastic depth with `random.random()`):
+    # training after a trace() draws the same ones as without it, so a seeded lesson gives the
+    # same numbers either way
     devices = _cuda_devices(model, (inputs, kwargs))
-    with gc_paused(), _hidden(torch.random.fork_rng(devices=devices)):
+    with gc_paused(), _hidden(torch.random.fork_rng(devices=devices)), _python_rng_kept():
         with hidden():  # nngraph's own calls: no mode of the user's sees them
             state = ModelState(model, arguments=[*inputs, *kwargs.values()])
             state.clear_grads()
@@ -220,6 +224,17 @@ def _hidden(context: AbstractContextManager[Any]) -> Iterator[None]:
     finally:
         with hidden():
             context.__exit__(None, None, None)
+
+
+@contextmanager
+def _python_rng_kept() -> Iterator[None]:
+    """Put back the state of Python's `random` and numpy's global generator after the block."""
+    python, numpy = random.getstate(), np.random.get_state()
+    try:
+        yield
+    finally:
+        random.setstate(python)
+        np.random.set_state(numpy)
 
 
 @contextmanager

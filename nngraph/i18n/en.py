@@ -135,6 +135,11 @@ MESSAGES: dict[str, str] = {
         "{dtype} tensors (argmax, indices, comparisons) never carry gradients, so they have no "
         "graph: pass the floating-point tensor they were computed from, e.g. graph_of(logits)"
     ),
+    "capture.attribute_not_restored": (
+        "your model's forward changed in place a tensor it keeps as a plain attribute (shape "
+        "{shape}), too large for nngraph to keep a copy of: it stays changed. Register it with "
+        "self.register_buffer(...) to have it put back"
+    ),
     "capture.not_restored": (
         "nngraph could not put back a value your model's forward changed in place ({error}); "
         "check the model's weights and buffers"

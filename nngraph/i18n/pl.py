@@ -137,6 +137,11 @@ MESSAGES: dict[str, str] = {
         "tensory {dtype} (argmax, indeksy, porównania) nigdy nie niosą gradientów, więc nie mają "
         "grafu: podaj tensor zmiennoprzecinkowy, z którego je policzono, np. graph_of(logits)"
     ),
+    "capture.attribute_not_restored": (
+        "forward modelu zmienił w miejscu tensor trzymany jako zwykły atrybut (kształt {shape}), "
+        "za duży, by nngraph trzymał jego kopię: zostaje zmieniony. Zarejestruj go przez "
+        "self.register_buffer(...), a zostanie przywrócony"
+    ),
     "capture.not_restored": (
         "nngraph nie mógł przywrócić wartości, którą forward modelu zmienił w miejscu ({error}); "
         "sprawdź wagi i bufory modelu"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import collections
 import copy
 import dataclasses
 import gc
 import os
+import random
 import warnings
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -300,6 +303,107 @@ def test_a_models_own_attributes_a_forward_changes_are_put_back() -> None:
     assert not hasattr(fresh, "aux_loss")  # what the trace's forward added goes
 
 
+class _KeepsItsOwnBooks(nn.Module):
+    """A hand-written BatchNorm that forgot `register_buffer`, with a log of its batches in a
+    dict of a counter and a list, and histories in a deque, a defaultdict and a set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gamma = nn.Parameter(torch.ones(3))
+        self.running_mean = torch.zeros(3)  # a plain attribute, written in place
+        self.log = {"calls": 0, "batch_means": []}
+        self.recent = collections.deque([0.5], maxlen=3)
+        self.by_layer: collections.defaultdict[str, list[float]] = collections.defaultdict(list)
+        self.sizes = {4}
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        mean = x.mean(0)
+        with torch.no_grad():
+            self.running_mean.lerp_(mean, 0.1)
+        self.log["calls"] += 1
+        self.log["batch_means"].append(float(mean.mean()))
+        self.recent.append(float(mean.mean()))
+        self.by_layer["bn"].append(float(mean.mean()))
+        self.sizes.add(len(x))
+        return self.gamma * (x - mean)
+
+
+def test_what_a_forward_changes_inside_containers_and_plain_tensors_is_put_back() -> None:
+    model = _KeepsItsOwnBooks()
+    log, batch_means, recent = model.log, model.log["batch_means"], model.recent
+    ng.trace(model, torch.randn(16, 3) + 10, loss=lambda y: y.pow(2).mean())
+    assert model.running_mean.tolist() == [0.0, 0.0, 0.0]
+    assert model.log is log and model.log["batch_means"] is batch_means
+    assert model.log == {"calls": 0, "batch_means": []}
+    assert model.recent is recent and list(model.recent) == [0.5] and model.recent.maxlen == 3
+    assert model.by_layer == {} and model.sizes == {4}
+
+
+class _LayersInAPlainList(nn.Module):
+    """A student's model that keeps its layers in a Python list, not an `nn.ModuleList`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layers = [nn.Linear(4, 8), nn.BatchNorm1d(8), nn.Dropout(0.5), nn.Linear(8, 1)]
+        self.head = nn.Linear(1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.layers:
+            x = layer(x)
+        return self.head(x)
+
+
+def test_layers_kept_in_a_plain_list_are_put_back() -> None:
+    """The trace's forward updated the running statistics of a BatchNorm the model holds
+    outside PyTorch's tables; `health()` says it is unregistered, the model stays as it was."""
+    torch.manual_seed(0)
+    model = _LayersInAPlainList()
+    model.layers[2].eval()
+    bn = model.layers[1]
+    weight = model.layers[0].weight.detach().clone()
+    g = ng.trace(model, torch.randn(16, 4) * 3 + 5, loss=lambda y: y.pow(2).mean())
+    assert bn.running_mean.tolist() == [0.0] * 8 and int(bn.num_batches_tracked) == 0
+    assert torch.equal(model.layers[0].weight, weight) and model.layers[0].weight.grad is None
+    assert not model.layers[2].training and bn.training
+    assert "unregistered" in {f["kind"] for f in g.health()}
+
+
+def test_a_tensor_attribute_too_large_to_copy_is_said_to_stay_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nngraph.capture import _restore
+
+    monkeypatch.setattr(_restore, "_ATTRIBUTE_COPIES", 2)
+    model = _KeepsItsOwnBooks()
+    with pytest.warns(NNGraphWarning, match=r"plain attribute \(shape \[3\]\)") as caught:
+        ng.trace(model, torch.randn(16, 3) + 10, loss=lambda y: y.pow(2).mean())
+    assert caught[0].filename == __file__  # said at the line calling trace()
+    assert model.running_mean.abs().sum() > 0  # what it says: it stays changed
+    assert model.log == {"calls": 0, "batch_means": []}  # the rest is put back
+
+
+class _DrawsFromPythonAndNumpy(nn.Module):
+    """A scale drawn with `random.random()`, noise drawn with numpy."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        noise = torch.from_numpy(np.random.normal(size=x.shape).astype("float32"))
+        return self.fc(x) * random.random() + noise
+
+
+def test_python_and_numpy_random_numbers_after_a_trace_are_those_without_it() -> None:
+    random.seed(0)
+    np.random.seed(0)
+    expected = (random.random(), float(np.random.random()))
+    random.seed(0)
+    np.random.seed(0)
+    ng.trace(_DrawsFromPythonAndNumpy(), torch.ones(2, 3), loss=lambda y: y.sum())
+    assert (random.random(), float(np.random.random())) == expected
+
+
 class _SwapsAnAttribute(nn.Module):
     def __init__(self) -> None:
         super().__init__()
@@ -468,12 +572,12 @@ def test_a_view_buffer_given_gradient_history_comes_back_a_leaf_with_its_values(
 def test_a_part_of_restore_that_fails_does_not_stop_the_others(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from nngraph.capture import _restore
+    from nngraph.capture import _attributes
 
     def fails(*args: Any) -> None:
         raise RuntimeError("cannot put these attributes back")
 
-    monkeypatch.setattr(_restore._Attributes, "restore", fails)
+    monkeypatch.setattr(_attributes.Attributes, "restore", fails)
     model = _RunningMeanWithoutNoGrad()
     with pytest.warns(NNGraphWarning, match="cannot put these attributes back") as caught:
         ng.trace(model, torch.randn(5, 4), loss=lambda y: y.sum())
