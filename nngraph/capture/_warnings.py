@@ -123,7 +123,15 @@ def _caller_of_op(msg: warnings.WarningMessage, dispatcher: CodeType) -> FrameTy
     codes = {code for code, _ in _dispatchers}
     while frame is not None and frame.f_code in codes:
         frame = _caller_of(frame)
+    if frame is not None and _package_of(frame) == "nngraph":
+        # nngraph ran the op for the user (`trace()`'s `backward()`): the line calling it
+        while frame is not None and _package_of(frame) in ("nngraph", "torch"):
+            frame = frame.f_back
     return frame
+
+
+def _package_of(frame: FrameType) -> str:
+    return str(frame.f_globals.get("__name__", "")).split(".")[0]
 
 
 def _caller_of(dispatching: FrameType) -> FrameType | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import warnings
 from collections.abc import Callable, Iterator
@@ -93,6 +94,32 @@ def test_a_warning_of_the_loss_trace_runs_names_the_users_line(block: Block) -> 
     (warning,) = caught
     assert "target size" in str(warning.message)
     assert (warning.filename, warning.lineno) == (__file__, loss.__code__.co_firstlineno + 1)
+
+
+class _FullHookOnTheFirstLayer(nn.Module):
+    """A Grad-CAM lesson's model: a full backward hook on a layer whose input needs no grad."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.conv.register_full_backward_hook(lambda module, grad_in, grad_out: None)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv(x)
+
+
+@pytest.mark.parametrize("block", [nullcontext, ng.record])
+def test_a_warning_of_the_backward_trace_runs_names_the_users_line(block: Block) -> None:
+    """PyTorch warns during the backward that a full hook fires without input gradients: a
+    plain run names the line calling `backward()`, a trace the line calling `trace()`."""
+    model, x = _FullHookOnTheFirstLayer(), torch.randn(2, 3, 8, 8)
+    with warnings.catch_warnings(record=True) as caught, block():
+        warnings.simplefilter("always")
+        line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
+        ng.trace(model, x, loss=lambda y: y.sum())
+    fired = [w for w in caught if "Full backward hook" in str(w.message)]
+    assert fired
+    assert {(w.filename, w.lineno) for w in fired} == {(__file__, line)}
 
 
 HIDE_NNGRAPH = {"action": "ignore", "module": "nngraph"}  # "hide the library's chatter"
