@@ -16,7 +16,7 @@ from nngraph.capture._builder import (
 )
 from nngraph.capture._common import hidden, tensors_within
 from nngraph.capture._modules import fill_module_types
-from nngraph.capture._naming import tensor_variables
+from nngraph.capture._naming import tensor_variables, tensors_in_containers
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -145,10 +145,13 @@ def _name_after_variables(
     graph: Graph, held: list[tuple[torch.Tensor, str]], names: Mapping[str, Any]
 ) -> None:
     """Label the unnamed leaves, data and outputs among `held` after the variables of `names`
-    holding their tensors; a parameter named by `params` keeps its name."""
-    by_id = tensor_variables(names)
+    holding their tensors, then the leaves and data still unnamed after their place in a list
+    or dict a variable holds (`params[0]`); a parameter named by `params` keeps its name."""
+    by_id, by_place = tensor_variables(names), tensors_in_containers(names)
     for tensor, node_id in held:
         attrs = graph._node[node_id]
         name = by_id.get(id(tensor))
         if name is not None and (attrs["name"] is None or attrs["kind"] == "output"):
             attrs["name"] = attrs["label"] = name
+        elif attrs["name"] is None and attrs["kind"] != "output" and id(tensor) in by_place:
+            attrs["name"] = attrs["label"] = by_place[id(tensor)]

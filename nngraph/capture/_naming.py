@@ -36,30 +36,31 @@ __all__ = [
     "outermost_results",
     "results_nothing_used",
     "tensor_variables",
+    "tensors_in_containers",
 ]
 
 
 def name_variables(recorder: Recorder, namespace: Mapping[str, Any]) -> None:
     """Name inputs and outputs after the variables that hold them (`a`, `x`, `loss`).
 
-    A variable's name wins over the parameter name of `forward` (Sequential calls it `input`).
+    A variable's name wins over the parameter name of `forward` (Sequential calls it `input`);
+    what is still unnamed then is named after its place in a list or dict (`params[0]`).
     """
     graph, builder = recorder.graph, recorder.builder
     _name_after_modules(recorder, namespace)
     tensors = tensor_variables(namespace)
-    if not tensors:
-        return
     nodes = [
         (ref(), node_id) for ref, node_id in [*recorder.tensor_nodes.values(), *recorder.data_nodes]
     ]
     nodes += [(fn.variable, node_id) for node_id, fn in builder.leaf_fns.items()]
-    for tensor, node_id in nodes:
+    for tensor, node_id in nodes if tensors else ():
         name = tensors.get(id(tensor)) if tensor is not None else None
         attrs = graph._node[node_id]
         kind = attrs["kind"]
         unnamed = kind in ("input", "constant") or (kind == "param" and attrs["name"] is None)
         if name is not None and unnamed:
             attrs["name"] = attrs["label"] = name
+    _name_by_place(graph, nodes, namespace)
     for value in namespace.values():
         name = tensors.get(id(value))
         if name is None:
@@ -86,6 +87,49 @@ def tensor_variables(namespace: Mapping[str, Any]) -> dict[int, str]:
         if isinstance(v, torch.Tensor) and isinstance(k, str) and k[:1] != "_":
             names.setdefault(id(v), k)
     return names
+
+
+def tensors_in_containers(namespace: Mapping[str, Any]) -> dict[int, str]:
+    """id(tensor) -> its place in a list, tuple or dict a variable of `namespace` holds:
+    hand-made weights kept as `params = [W1, b1]` or `P = {"W2": ...}` are `params[0]` and
+    `P['W2']`. Weaker than a name: only what nothing else named gets one.
+
+        >>> w = torch.zeros(1)
+        >>> tensors_in_containers({"P": {"W2": w}, "params": [w], "_h": [w]})[id(w)]
+        "P['W2']"
+    """
+    names: dict[int, str] = {}
+    for k, v in namespace.items():
+        if (
+            type(v) in (list, tuple, dict)
+            and isinstance(k, str)
+            and k[:1] != "_"
+            and k not in _HISTORY
+            and len(v) <= _SEARCHED
+        ):
+            for key, item in v.items() if type(v) is dict else enumerate(v):
+                if isinstance(item, torch.Tensor) and type(key) in (str, int):
+                    names.setdefault(id(item), f"{k}[{key!r}]")
+    return names
+
+
+#: IPython's input and output history: a tensor shown in cell 5 is no variable `Out[5]`
+_HISTORY = frozenset({"In", "Out"})
+#: Larger containers are not looked into (a dataset kept as a list of tensors)
+_SEARCHED = 10_000
+
+
+def _name_by_place(
+    graph: Graph, nodes: list[tuple[torch.Tensor | None, str]], namespace: Mapping[str, Any]
+) -> None:
+    """Name the inputs and leaves still unnamed after their place in a list or dict."""
+    places = tensors_in_containers(namespace)
+    for tensor, node_id in nodes if places else ():
+        attrs = graph._node[node_id]
+        if tensor is not None and attrs["name"] is None and attrs["kind"] != "output":
+            name = places.get(id(tensor))
+            if name is not None:
+                attrs["name"] = attrs["label"] = name
 
 
 def name_parameters(recorder: Recorder) -> None:

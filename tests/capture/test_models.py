@@ -869,6 +869,24 @@ def test_a_parameter_used_without_a_module_is_named_after_its_variable() -> None
     ]
 
 
+def test_hand_made_weights_kept_in_a_list_or_a_dict_are_named_by_their_place() -> None:
+    """CS231n and d2l keep the weights of a from-scratch network in a list or a dict."""
+    w1, b1 = torch.randn(4, 8, requires_grad=True), torch.zeros(8, requires_grad=True)
+    params = [w1, b1]
+    P = {"W2": torch.randn(8, 1, requires_grad=True)}
+    x = torch.randn(5, 4)
+    with ng.record() as rec:
+        h = torch.relu(x @ params[0] + params[1])
+        (h @ P["W2"]).pow(2).mean().backward()
+    names = {d["name"] for _, d in rec.graph.nodes(data=True) if d["backward"] == "AccumulateGrad"}
+    assert names == {"w1", "b1", "P['W2']"}  # a variable of its own names it first
+    g = ng.graph_of(h.sum(), names={"params": params, "P": P})
+    assert {d["name"] for _, d in g.nodes(data=True) if d["kind"] == "input"} == {
+        "params[0]",
+        "params[1]",
+    }
+
+
 class _BumpsAView(nn.Module):
     def __init__(self) -> None:
         super().__init__()
