@@ -17,6 +17,7 @@ from nngraph.graph import Graph
 from nngraph.graph._nodes import counted, numel
 from nngraph.i18n import get_language, message, messages, on_language_change
 from nngraph.i18n._catalog import with_type
+from nngraph.widgets._default_labels import labels_out_of_date, with_labels_now
 from nngraph.widgets._health_flags import with_health
 from nngraph.widgets._options import check_at_least, check_layout, check_names, check_selected
 from nngraph.widgets._static_svg import static_svg, with_static_picture
@@ -64,7 +65,7 @@ def _payload(graph: Any) -> dict[str, Any]:
         nngraph.errors.NNGraphError: GraphView needs a graph: an ng.Graph ...
     """
     if isinstance(graph, Graph):
-        return with_health(graph)
+        return with_labels_now(with_health(graph))
     if not isinstance(graph, (str, bytes, bytearray, dict)):
         raise NNGraphError(message("graph.error.view_type", got=with_type(graph)))
     try:  # the reader's checks: not JSON, no "format", no "nodes", a bad node or edge, ...
@@ -73,8 +74,8 @@ def _payload(graph: Any) -> dict[str, Any]:
     except NNGraphError as err:
         raise NNGraphError(message("graph.error.view_bad", error=err)) from err
     # written again as to_dict() writes it: strict JSON (a NaN the reader accepted becomes
-    # "NaN"), every attribute present
-    return with_health(checked)
+    # "NaN"), every attribute present; nngraph's own words and findings in the current language
+    return with_labels_now(with_health(checked))
 
 
 class _Graph(traitlets.Dict):
@@ -185,7 +186,8 @@ class GraphView(anywidget.AnyWidget):
 
     Every word it shows comes from the ``messages`` trait (the ``graphview.`` keys of
     ``nngraph.i18n``), which follows ``ng.set_language`` while the view is open, as do the
-    health findings on the nodes.
+    health findings on the nodes and the labels nngraph gave (``param``, ``output``; never a
+    name the user chose), in the browser and in the static picture alike.
 
         >>> import torch, nngraph as ng
         >>> from nngraph.widgets import GraphView
@@ -301,8 +303,10 @@ class GraphView(anywidget.AnyWidget):
     def _on_language(self) -> None:
         self.messages = messages("graphview.")
         self._svg = None  # its labels (empty graph, "N params") are in the old language
-        if self.graph["graph"].get("health_language") not in (None, get_language()):
-            self.graph = Graph.from_dict(self.graph)  # its findings are said again (with_health)
+        payload = self.graph
+        findings_old = payload["graph"].get("health_language") not in (None, get_language())
+        if findings_old or labels_out_of_date(payload):  # "param", "output": nngraph's words
+            self.graph = Graph.from_dict(payload)  # said again, by _payload
 
     def close(self) -> None:
         """Close the view and stop following ``ng.set_language``.

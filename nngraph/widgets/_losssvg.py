@@ -24,6 +24,7 @@ from xml.sax.saxutils import quoteattr
 
 from nngraph.i18n import message, number
 from nngraph.monitor._names import is_validation, training_base, validation_base
+from nngraph.widgets._lossaxis import axis_ends, power10, share
 from nngraph.widgets._static_svg import xml_text
 
 __all__ = ["empty_lines", "loss_svg"]
@@ -281,25 +282,23 @@ def _panel(
     ys = [tr(y) for _, _, _, cy in curves for y in cy if ok(y)]
     x0, x1 = (min(xs), max(xs)) if xs else (0.0, 1.0)
     y0, y1 = (min(ys), max(ys)) if ys else (0.0, 1.0)
-    if x1 == x0:
-        x1 = x0 + 1
-    if y1 == y0:
-        y0, y1 = y0 - 0.5, y1 + 0.5
+    x0, x1 = axis_ends(x0, x1, max(1.0, abs(x0) / 10), centred=False)
+    y0, y1 = axis_ends(y0, y1, 0.5 if log else max(0.5, abs(y0) / 10))
     pw, ph = W - PAD_L - PAD_R, H - PAD_T - PAD_B
     height = ph + top + PAD_B
 
     def px(x: float) -> float:
-        return ox + PAD_L + (x - x0) / (x1 - x0) * pw
+        return ox + PAD_L + share(x, x0, x1) * pw
 
     def py(y: float) -> float:
-        return oy + top + (1 - (tr(y) - y0) / (y1 - y0)) * ph
+        return oy + top + (1 - share(tr(y), y0, y1)) * ph
 
     (tx, _, title, full_title), *entries = legend
     out = [
         f'<rect x="{ox}" y="{oy}" width="{W}" height="{height}" fill="#fff" stroke="#ddd"/>',
         _legend_text(ox + tx, oy + 15, title, full_title, ' font-weight="bold"'),
-        f'<text x="{ox + 4}" y="{oy + top + 8}" fill="#555">{_fmt(10**y1 if log else y1)}</text>',
-        f'<text x="{ox + 4}" y="{oy + top + ph}" fill="#555">{_fmt(10**y0 if log else y0)}</text>',
+        f'<text x="{ox + 4}" y="{oy + top + 8}" fill="#555">{_fmt(power10(y1) if log else y1)}</text>',
+        f'<text x="{ox + 4}" y="{oy + top + ph}" fill="#555">{_fmt(power10(y0) if log else y0)}</text>',
         f'<text x="{ox + PAD_L}" y="{oy + height - 8}" fill="#555">{_fmt(x0)}</text>',
         f'<text x="{ox + W - PAD_R}" y="{oy + height - 8}" fill="#555" text-anchor="end">'
         f"{_fmt(x1)}</text>",

@@ -42,11 +42,15 @@ from nngraph.widgets._static_svg import with_static_picture
 __all__ = ["LossView"]
 
 _BUNDLE = Path(__file__).resolve().parent.parent / "static" / "lossview.js"
+# Shown instead of the view when the front-end was never built (a source checkout without
+# `npm run build`); the static SVG in the same output still shows the curves. The text is the
+# `lossview.not_built` message, in the language of the `strings` trait.
 _MISSING_BUNDLE_ESM = """
-export default { render({ el }) {
+export default { render({ model, el }) {
   const p = document.createElement("p");
-  p.textContent = "nngraph: the live loss view is not built. Run " +
-    "(cd js && npm ci && npm run build) and restart the kernel.";
+  const words = model.get("strings") || {};
+  p.textContent = words["lossview.not_built"] || ("nngraph: the live loss view is not built. " +
+    "Run scripts/setup.sh (or: cd js && npm ci && npm run build) and restart the kernel.");
   el.appendChild(p);
 } };
 """

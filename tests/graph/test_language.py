@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import types
 from pathlib import Path
 
 import pytest
@@ -124,10 +125,11 @@ def test_an_output_no_variable_names_is_labelled_in_the_language_of_its_capture(
 
 def test_unnamed_inputs_and_parameters_are_labelled_in_the_language_of_their_capture():
     net = nn.Linear(3, 1)
-    # in a list: no variable names them (trace() names the tensors its loss= reads by name)
-    extra = [nn.Parameter(torch.ones(1)), torch.zeros(2, 1)]
+    # attributes of an object: no variable names them (trace() names the tensors its loss=
+    # reads by name, also those in a list or dict it reads)
+    extra = types.SimpleNamespace(w=nn.Parameter(torch.ones(1)), t=torch.zeros(2, 1))
     for lang, words in (("pl", {"wejście", "parametr"}), ("en", {"input", "param"})):
         ng.set_language(lang)
-        g = ng.trace(net, torch.ones(2, 3), loss=lambda y: (y * extra[0] - extra[1]).sum())
+        g = ng.trace(net, torch.ones(2, 3), loss=lambda y: (y * extra.w - extra.t).sum())
         labels = {d["label"] for _, d in g.nodes(data=True) if d["name"] is None}
         assert words <= labels, labels

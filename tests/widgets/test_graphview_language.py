@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import string
@@ -148,4 +149,83 @@ def test_an_open_view_says_its_findings_again_after_a_language_switch() -> None:
     ng.set_language("en")
     english = findings_shown(view)
     assert english != polish and english == [finding["message"] for finding in g.health()]
+    view.close()
+
+
+class Returns(torch.nn.Module):
+    """A model returning a dict: capture labels its outputs `output['mu']`, `output['spread']`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = torch.nn.Linear(2, 2)
+
+    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        return {"mu": self.fc(x), "spread": self.fc(x) * 2}
+
+
+def labels_shown(view: GraphView) -> dict[str, list[str]]:
+    """The labels the view sends the browser and those in its static picture, sorted."""
+    wire = view.trait_metadata("graph", "to_json")(view.graph, view)
+    svg = view.static_svg()
+    return {
+        "browser": sorted(node["label"] for node in json.loads(json.dumps(wire))["nodes"]),
+        "picture": sorted(html.unescape(t) for t in re.findall(r"<title>([^<]*)</title>", svg)),
+    }
+
+
+def test_nngraphs_own_labels_are_said_in_the_language_a_view_is_made_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Default labels of a graph captured in English show in Polish in a view made after the
+    switch, as g.summary() shows them; names (`0.weight`, the argument `input`) stay as they
+    are (sweep 26, finding 2)."""
+    monkeypatch.setattr("nngraph.widgets._static_svg.shutil.which", lambda name: None)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3))
+    graphs = [
+        ng.graph_of(net(torch.randn(4, 2)).sum()),  # "param", "output"
+        ng.trace(net, torch.randn(4, 2), loss=lambda y: y.sum()),  # "0.weight", "input"
+        ng.trace(Returns(), torch.randn(4, 2)),  # "output['mu']"
+    ]
+    english = []
+    for g in graphs:
+        view = g.show()
+        english.append(labels_shown(view)["picture"])
+        view.close()
+    assert "input" in english[1] and "output['mu']" in english[2]
+    ng.set_language("pl")
+    for g, labels in zip(graphs, english, strict=True):
+        words = {"param": "parametr", "output": "wyjście"}
+        polish = sorted(words.get(label, label).replace("output[", "wyjście[") for label in labels)
+        view = g.show()
+        assert labels_shown(view) == {"browser": polish, "picture": polish}
+        view.close()
+    assert [d["label"] for _, d in graphs[0].nodes(data=True)].count("param") == 2  # g as it was
+    nodes = [  # a name that is one of nngraph's words, a label of the user's: as written
+        {"id": "a", "kind": "input", "name": "input", "label": "input"},
+        {"id": "b", "kind": "output", "name": "output", "label": "output"},
+        {"id": "c", "kind": "input", "label": "wejście_x"},
+        {"id": "d", "kind": "op", "label": "output"},
+        {"id": "e", "kind": "output", "label": "output"},
+    ]
+    payload = {"format": "nngraph.graph", "version": 1, "nodes": nodes, "edges": []}
+    view = GraphView(payload)
+    shown = [n["label"] for n in view.graph["nodes"]]
+    assert shown == ["input", "output", "wejście_x", "output", "wyjście"]
+    view.close()
+
+
+def test_an_open_view_says_nngraphs_own_labels_again_after_a_language_switch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("nngraph.widgets._static_svg.shutil.which", lambda name: None)
+    ng.set_language("pl")
+    net = torch.nn.Sequential(torch.nn.Linear(2, 3))
+    g = ng.graph_of(net(torch.randn(4, 2)).sum())  # captured in Polish: "parametr", "wyjście"
+    view = g.show(selected=next(n for n, d in g.nodes(data=True) if d["kind"] == "output"))
+    assert "wyjście" in labels_shown(view)["picture"]
+    ng.set_language("en")
+    english = ["addmm", "output", "param", "param", "sum", "t"]
+    assert labels_shown(view) == {"browser": english, "picture": english}
+    selected = {n["id"]: n["label"] for n in view.graph["nodes"]}[view.selected]
+    assert selected == "output"  # the inspector's title; the selection kept
     view.close()

@@ -436,6 +436,47 @@ def test_log_scale_picture_skips_non_positive_values() -> None:
     assert points and all(math.isfinite(v) for v in points)  # log(0), log(-1) left out, not NaN
 
 
+BIGGEST = 1.7976931348623157e308
+
+
+@pytest.mark.parametrize("log_scale", [False, True])
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1e17],  # the first epoch of an MSE on raw prices: 1e17 + 0.5 is 1e17
+        [3e16, 3e16, 3e16],
+        [-1e17, -1e17],
+        [1e308, 1e308],
+        [BIGGEST, BIGGEST],
+        [-BIGGEST, BIGGEST],
+        [1e-300, 2e-300],
+        [0.0, 5e-324],
+        [1e17, math.inf, 1e17],
+    ],
+)
+def test_the_picture_draws_values_of_any_size(values: list[float], log_scale: bool) -> None:
+    """A panel of one value (any size) is a flat line, a span beyond floats still fits: every
+    point is a number inside its panel, and the picture is made at all (sweep 26, finding 1)."""
+    mon = Monitor(display=False)
+    view = LossView(mon, log_scale=log_scale)
+    for step, v in enumerate(values, start=1):
+        mon.log(step, loss=v)
+    root = ET.fromstring(view._repr_mimebundle_()[0]["image/svg+xml"])
+    [panel] = root.iter("{http://www.w3.org/2000/svg}rect")
+    right = float(panel.get("width") or 0)
+    bottom = float(panel.get("height") or 0)
+    drawn = [
+        tuple(float(v) for v in point.split(","))
+        for line in root.iter("{http://www.w3.org/2000/svg}polyline")
+        for point in (line.get("points") or "").split()
+    ]
+    assert all(0 <= x <= right and 0 <= y <= bottom for x, y in drawn), drawn
+    shown = [v for v in values if math.isfinite(v) and (v > 0 or not log_scale)]
+    assert len(drawn) == len(shown)
+    if len(set(shown)) == 1:
+        assert len({y for _, y in drawn}) == 1  # flat
+
+
 def test_the_front_ends_fallback_words_are_the_catalogs() -> None:
     """js/src/loss/format.js keeps English defaults; they must say what nngraph/i18n/en.py says."""
     import re
@@ -463,6 +504,26 @@ def test_words_follow_the_language() -> None:
     finally:
         ng.set_language("en")
     assert view.strings["lossview.stop"] == "Stop"
+
+
+def test_without_a_built_front_end_the_view_says_how_to_build_it_in_its_language() -> None:
+    """As GraphView's: the `lossview.not_built` message of the `strings` trait, its English
+    the fallback (sweep 26, finding 3)."""
+    import re
+
+    from nngraph.i18n import en
+    from nngraph.widgets import _lossview
+
+    esm = _lossview._MISSING_BUNDLE_ESM
+    assert 'model.get("strings")' in esm and 'words["lossview.not_built"]' in esm
+    fallback = esm.split('words["lossview.not_built"] ||', 1)[1].split(";", 1)[0]
+    assert "".join(re.findall(r'"([^"]*)"', fallback)) == en.MESSAGES["lossview.not_built"]
+    ng.set_language("pl")
+    try:
+        words = LossView(Monitor(display=False)).strings["lossview.not_built"]
+    finally:
+        ng.set_language("en")
+    assert words.startswith("nngraph: podgląd") and "npm run build" in words
 
 
 def test_rejects_what_it_cannot_show_with_a_catalog_message() -> None:
