@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import types
 from pathlib import Path
 
 import pytest
@@ -125,11 +124,15 @@ def test_an_output_no_variable_names_is_labelled_in_the_language_of_its_capture(
 
 def test_unnamed_inputs_and_parameters_are_labelled_in_the_language_of_their_capture():
     net = nn.Linear(3, 1)
-    # attributes of an object: no variable names them (trace() names the tensors its loss=
-    # reads by name, also those in a list or dict it reads)
-    extra = types.SimpleNamespace(w=nn.Parameter(torch.ones(1)), t=torch.zeros(2, 1))
+    # given by a function: no variable names them (trace() names the tensors its loss= reads
+    # by name, also as an attribute or in a list or dict it reads)
+    extra = [nn.Parameter(torch.ones(1)), torch.zeros(2, 1)]
+
+    def given() -> list[torch.Tensor]:
+        return extra
+
     for lang, words in (("pl", {"wejście", "parametr"}), ("en", {"input", "param"})):
         ng.set_language(lang)
-        g = ng.trace(net, torch.ones(2, 3), loss=lambda y: (y * extra.w - extra.t).sum())
+        g = ng.trace(net, torch.ones(2, 3), loss=lambda y: (y * given()[0] - given()[1]).sum())
         labels = {d["label"] for _, d in g.nodes(data=True) if d["name"] is None}
         assert words <= labels, labels
