@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
 
+from nngraph._magic_suggest import suggested_options
 from nngraph.i18n import message, plural_form
 
 __all__ = [
@@ -106,7 +107,13 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, text: str) -> NoReturn:
         key = "magic.cell.bad_arguments" if self.cell else "magic.bad_arguments"
-        raise UsageError(message(key, error=translated(text)))
+        error = translated(text)
+        unrecognized = _ARGPARSE_ERRORS[0][0].fullmatch(text)
+        if unrecognized is not None:  # `--color_by`: did you mean `--color-by`?
+            close = suggested_options(unrecognized["arguments"], self._option_string_actions)
+            if close:
+                error += message("magic.parse.did_you_mean", options=", ".join(close))
+        raise UsageError(message(key, error=error))
 
 
 def variable(name: str, key: str = "magic.bad_name") -> str:

@@ -16,18 +16,23 @@ public call that prints the line of Python it stands for.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.display import display
 
 from nngraph._magic_args import Parser, variable
+from nngraph._magic_errors import model_class_error
 from nngraph.i18n import LANGUAGES, get_language, message, set_language
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
-__all__ = ["MagicCommands"]
+__all__ = ["MagicCommands", "Scope"]
+
+#: the variables a magic line reads: the notebook's, or those of the function it is in
+Scope = Mapping[str, Any]
 
 
 class MagicCommands:
@@ -37,7 +42,9 @@ class MagicCommands:
 
     shell: InteractiveShell | None  # as in IPython's Magics
 
-    def _evaluate(self, expression: str, key: str = "magic.cannot_evaluate") -> Any:
+    def _evaluate(
+        self, expression: str, key: str = "magic.cannot_evaluate", scope: Scope | None = None
+    ) -> Any:
         raise NotImplementedError  # NNGraphMagics'
 
     def _refuse_to_replace(
@@ -53,7 +60,7 @@ class MagicCommands:
     def _free_name(self, base: str) -> str:
         raise NotImplementedError  # NNGraphMagics'
 
-    def _monitor(self, words: list[str]) -> Any:
+    def _monitor(self, words: list[str], scope: Scope) -> Any:
         from nngraph.monitor import Monitor
         from nngraph.monitor._common import epochs
 
@@ -65,7 +72,10 @@ class MagicCommands:
         parser.add_argument("-o", "--output", type=variable, default="mon")
         options = parser.parse_args(words)
         self._refuse_to_replace(options.output, Monitor, base="mon")  # before a view is shown
-        model = None if options.model is None else self._evaluate(options.model)
+        model = None if options.model is None else self._evaluate(options.model, scope=scope)
+        made = model_class_error(options.model, model, "%nngraph monitor: --model", "--model model")
+        if made is not None:  # `--model Net`: the class, not a model made from it
+            raise UsageError(made)
         monitor = Monitor(model=model, metric=options.metric, mode=options.mode, name=options.name)
         old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
         self._keep(options.output, monitor, base="mon")
@@ -85,7 +95,7 @@ class MagicCommands:
                 message("magic.monitor_replaced", name=options.output, epochs=logged, other=other)
             )
 
-    def _watch(self, words: list[str]) -> Any:
+    def _watch(self, words: list[str], scope: Scope) -> Any:
         from nngraph.monitor import GradientWatch
         from nngraph.monitor._display import in_notebook
 
@@ -96,11 +106,16 @@ class MagicCommands:
         parser.add_argument("-o", "--output", type=variable, default="watch")
         options = parser.parse_args(words)
         self._refuse_to_replace(options.output, GradientWatch, base="watch")
-        model = self._evaluate(options.model)
-        optimizer = None if options.optimizer is None else self._evaluate(options.optimizer)
+        model = self._evaluate(options.model, scope=scope)
+        made = model_class_error(options.model, model, "%nngraph watch", "%nngraph watch model")
+        if made is not None:
+            raise UsageError(made)
+        optimizer = None
+        if options.optimizer is not None:
+            optimizer = self._evaluate(options.optimizer, scope=scope)
         if isinstance(optimizer, type):  # `--optimizer torch.optim.SGD`: the class, not one made
             raise UsageError(message("magic.optimizer_class", name=options.optimizer))
-        monitor = None if options.monitor is None else self._evaluate(options.monitor)
+        monitor = None if options.monitor is None else self._evaluate(options.monitor, scope=scope)
         watch = GradientWatch(model, optimizer=optimizer, monitor=monitor)
         old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
         if isinstance(old, GradientWatch):  # watching again: the old watch leaves the optimizer

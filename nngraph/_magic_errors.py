@@ -7,6 +7,7 @@ frames: `nngraph.capture._common.drop_recording_frames`.)
 from __future__ import annotations
 
 import ast
+import inspect
 from typing import Any
 
 import torch
@@ -14,7 +15,13 @@ import torch
 from nngraph.capture._graph_of import no_history, tensors_of
 from nngraph.i18n import message
 
-__all__ = ["backward_again_error", "error_text", "line_value_error", "raised_by_expression"]
+__all__ = [
+    "backward_again_error",
+    "error_text",
+    "line_value_error",
+    "model_class_error",
+    "raised_by_expression",
+]
 
 
 def raised_by_expression(error: Exception, filename: str = "<string>") -> bool:
@@ -78,6 +85,32 @@ def line_value_error(expression: str, value: Any) -> str | None:
     if missing is None:
         return None
     return message("magic.line_integer" if missing else "magic.line_no_history", **missing)
+
+
+def model_class_error(expression: str | None, value: Any, what: str, then: str) -> str | None:
+    """The line for a model's class given where a model is wanted (`--model Net`): make one
+    first (`model = Net()`), then `then` (`--model model`); None for anything else.
+
+    >>> import torch
+    >>> model_class_error("torch.nn.Linear", torch.nn.Linear, "watch", "watch model")[:46]
+    'watch: torch.nn.Linear is a class, not a model'
+    """
+    if expression is None or not (isinstance(value, type) and issubclass(value, torch.nn.Module)):
+        return None
+    name = expression.strip()
+    call = f"{name}(...)" if _needs_arguments(value) else f"{name}()"
+    return message("magic.model_class", what=what, name=name, call=call, then=then)
+
+
+def _needs_arguments(cls: type) -> bool:
+    """Whether making a `cls` needs arguments (`nn.Linear(2, 1)`), as far as its signature
+    tells."""
+    try:
+        parameters = inspect.signature(cls).parameters.values()
+    except (TypeError, ValueError):  # a signature Python cannot read: say `Net()`
+        return False
+    variadic = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    return any(p.default is p.empty and p.kind not in variadic for p in parameters)
 
 
 def backward_again_error(expression: str, error: BaseException) -> str | None:

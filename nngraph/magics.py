@@ -2,16 +2,20 @@
 
     %load_ext nngraph
     %nngraph loss                       # ng.graph_of(loss), shown
+    %nngraph g                          # a graph kept (-o g), shown as it is
     %%nngraph --depth 2 -o g            # ng.record() around the cell, shown, kept as `g`
     %nngraph monitor --model net        # mon = ng.Monitor(model=net)
     %nngraph watch net --optimizer opt  # watch = ng.GradientWatch(net, optimizer=opt)
     %nngraph lang pl                    # ng.set_language("pl")
 
-Wrong arguments give one line (IPython's UsageError), never a traceback; a `;` at the end of
-a line is taken as the notebook habit it is (`%nngraph loss;` still shows the graph). A
-`%%nngraph` cell otherwise behaves as the same cell without the magic: its errors, tracebacks
-(`Cell In[N]`), syntax errors, top-level `await`, last value and trailing `;` are those of a
-plain cell.
+The line magic reads the local variables of the function it is in (as `%time` does), and names
+the parameters of every model of the notebook that the value was computed from (after the
+variable holding each, `G.0.weight`, when there are several). Wrong arguments give one line
+(IPython's UsageError), never a traceback, with the right spelling of a command or an option
+that is close (`--color_by`: did you mean `--color-by`?); a `;` at the end of a line is taken
+as the notebook habit it is (`%nngraph loss;` still shows the graph). A `%%nngraph` cell
+otherwise behaves as the same cell without the magic: its errors, tracebacks (`Cell In[N]`),
+syntax errors, top-level `await`, last value and trailing `;` are those of a plain cell.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ from __future__ import annotations
 import argparse
 import itertools
 from collections import ChainMap
+from collections.abc import Mapping
 from typing import Any
 
 import torch
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class, needs_local_scope
 from IPython.display import display
 
 from nngraph._magic_args import (
@@ -34,14 +39,17 @@ from nngraph._magic_args import (
     strip_semicolon,
     view_options,
 )
-from nngraph._magic_commands import MagicCommands
+from nngraph._magic_commands import MagicCommands, Scope
 from nngraph._magic_errors import (
     backward_again_error,
     error_text,
     line_value_error,
+    model_class_error,
     raised_by_expression,
 )
-from nngraph.capture import graph_of, record
+from nngraph._magic_models import graph_with_models
+from nngraph._magic_suggest import COMMANDS, misspelt_command
+from nngraph.capture import record
 from nngraph.capture._common import drop_recording_frames
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -59,10 +67,13 @@ __all__ = ["NNGraphMagics", "load_ipython_extension", "unload_ipython_extension"
 class NNGraphMagics(MagicCommands, Magics):
     """The `%nngraph` line magic and `%%nngraph` cell magic."""
 
-    def _evaluate(self, expression: str, key: str = "magic.cannot_evaluate") -> Any:
-        """The value of a notebook expression. A mistake in the expression itself (a misspelt
-        name, bad syntax) is told in one line; an error raised in code it calls (the model's
-        forward) reaches the notebook as it is, with its traceback."""
+    def _evaluate(
+        self, expression: str, key: str = "magic.cannot_evaluate", scope: Scope | None = None
+    ) -> Any:
+        """The value of a notebook expression, in `scope` (the local variables of the function
+        whose line it is; by default the notebook's). A mistake in the expression itself (a
+        misspelt name, bad syntax) is told in one line; an error raised in code it calls (the
+        model's forward) reaches the notebook as it is, with its traceback."""
         __tracebackhide__ = True  # that traceback starts at the expression, not in nngraph
         shell: Any = self.shell
         source = expression.strip(" \t")  # as `eval` strips it
@@ -72,7 +83,7 @@ class NNGraphMagics(MagicCommands, Magics):
         try:
             with shell.builtin_trap:
                 code = shell.compile(source, name, "eval")
-                return eval(code, shell.user_global_ns, shell.user_ns)
+                return eval(code, shell.user_global_ns, shell.user_ns if scope is None else scope)
         except Exception as error:
             if not raised_by_expression(error, name):
                 raise
@@ -86,21 +97,25 @@ class NNGraphMagics(MagicCommands, Magics):
         display(graph.show(depth=options.depth, view=options.view, color_by=options.color_by))
 
     @line_cell_magic
-    def nngraph(self, line: str, cell: str | None = None) -> Any:
+    @needs_local_scope
+    def nngraph(self, line: str, cell: str | None = None, local_ns: Scope | None = None) -> Any:
         __tracebackhide__ = True
         try:
             if cell is not None:  # the cell's own errors reach the notebook
                 words = split_line(strip_semicolon(line), "magic.cell.bad_arguments")
                 return self._record_cell(words, cell)
-            return self._line(line)
+            notebook = self.shell.user_ns  # type: ignore[union-attr]
+            # a line in a function reads its local variables, as `%time` does
+            return self._line(line, notebook if local_ns is None else local_ns)
         except BaseException as error:
             # an error of the student's code: its traceback is a plain cell's, no frame of
             # nngraph's nor of the recording's `__torch_function__` in it
             drop_recording_frames(error)
             raise
 
-    def _line(self, line: str) -> Any:
-        """`%nngraph ...`: a command, or the graph of an expression."""
+    def _line(self, line: str, scope: Scope) -> Any:
+        """`%nngraph ...`: a command, or the graph of an expression; names are looked up in
+        `scope` first, then in the notebook."""
         __tracebackhide__ = True
         try:
             line = strip_semicolon(line)  # `%nngraph loss;`: a notebook habit, nothing to hide
@@ -110,25 +125,30 @@ class NNGraphMagics(MagicCommands, Magics):
             if command in ("help", "-h", "--help"):
                 print(message("magic.help"))
                 return None
-            commands = {"monitor": self._monitor, "watch": self._watch, "lang": self._language}
-            if command in commands:
+            if command in COMMANDS:
                 words = split_line("".join(rest))
                 if any(word in ("-h", "--help") for word in words):  # `%nngraph monitor --help`
                     print(message("magic.help"))
                     return None
-                return commands[command](words)
-            return self._graph_of_line(line)  # not a command: a Python expression, as it is
+                if command == "lang":
+                    return self._language(words)
+                run = self._monitor if command == "monitor" else self._watch
+                return run(words, scope)
+            if (misspelt := misspelt_command(line)) is not None:  # `%nngraph wacth net`
+                raise UsageError(misspelt)
+            return self._graph_of_line(line, scope)  # not a command: a Python expression
         except NNGraphError as error:
             raise UsageError(str(error)) from None
 
-    def _graph_of_line(self, line: str) -> Graph:
+    def _graph_of_line(self, line: str, scope: Scope) -> Graph:
         """`%nngraph EXPR`: the graph of what EXPR evaluates to, its tensors labelled after the
-        notebook's variables (a bare name, `%nngraph loss`, labels the result `loss` even when
-        `best = loss` holds it too). A line that fails and starts with an option of `%%nngraph`,
-        or has one after the expression (`%nngraph loss --depth 2`), is told where options go;
-        any other, the commands."""
+        variables of `scope` and the notebook (a bare name, `%nngraph loss`, labels the result
+        `loss` even when `best = loss` holds it too); a graph (`%nngraph g`) is shown as it is.
+        A line that fails and starts with an option of `%%nngraph`, or has one after the
+        expression (`%nngraph loss --depth 2`), is told where options go; any other, the
+        commands."""
         __tracebackhide__ = True
-        namespace = self.shell.user_ns  # type: ignore[union-attr]
+        namespace = self._names_in(scope)
         options = view_options()._option_string_actions
         words = line.split()
         first = next((i for i, w in enumerate(words) if w.partition("=")[0] in options), None)
@@ -139,29 +159,28 @@ class NNGraphMagics(MagicCommands, Magics):
         typed = line.strip()
         key = "magic.options_need_cell" if cell_option else "magic.cannot_evaluate_line"
         try:
-            value = self._evaluate(line, key)
+            value = self._evaluate(line, key, scope)
         except RuntimeError as error:  # `loss.backward()` again: one line, not torch's 40
             if (again := backward_again_error(typed, error)) is None:
                 raise
             raise UsageError(again) from None
+        if isinstance(value, Graph):  # `%nngraph g`: the graph `-o g` kept, shown as `g` is
+            return value
         if (problem := line_value_error(typed, value)) is not None:
             raise UsageError(problem)
         if typed.isidentifier() and typed in namespace:
             # `%nngraph loss` labels the result `loss`, also when `best = loss` came first
             namespace = {typed: namespace[typed], **namespace}
-        return graph_of(value, params=self._model_behind(value), names=namespace)
+        # IPython's own variables (`Out`, which holds what cells showed) name no model
+        hidden = self.shell.user_ns_hidden  # type: ignore[union-attr]
+        return graph_with_models(value, namespace, hidden)
 
-    def _model_behind(self, value: Any) -> torch.nn.Module | None:
-        """The notebook's model whose parameters `value` was computed from (the largest one,
-        when several are), so that `%nngraph loss` names them as parameters."""
-        leaves = {id(t) for t in _leaves(value)}
-        models = [
-            v
-            for k, v in self.shell.user_ns.items()  # type: ignore[union-attr]
-            if isinstance(v, torch.nn.Module) and not k.startswith("_")
-        ]
-        used = [m for m in models if any(id(p) in leaves for p in m.parameters())]
-        return max(used, key=lambda m: sum(p.numel() for p in m.parameters()), default=None)
+    def _names_in(self, scope: Scope) -> Mapping[str, Any]:
+        """The variables a line sees: those of `scope` (a function's), then the notebook's."""
+        notebook = self.shell.user_ns  # type: ignore[union-attr]
+        if scope is notebook:
+            return notebook
+        return {**scope, **{k: v for k, v in notebook.items() if k not in scope}}
 
     def _refuse_to_replace(
         self, name: str, kind: type, key: str = "magic.would_replace", base: str = "g"
@@ -190,6 +209,9 @@ class NNGraphMagics(MagicCommands, Magics):
     def _model(self, expression: str) -> torch.nn.Module:
         """The module `--model EXPR` of the cell magic names."""
         model = self._evaluate(expression, "magic.cell.cannot_evaluate")
+        made = model_class_error(expression, model, "%%nngraph: --model", "--model model")
+        if made is not None:  # `--model Net`: the class, not a model made from it
+            raise UsageError(made)
         if not isinstance(model, torch.nn.Module):
             got = type(model).__name__
             what = "%%nngraph: --model"
@@ -259,24 +281,6 @@ class NNGraphMagics(MagicCommands, Magics):
             print(message(key, passes=count_text(passes), nodes=counted("nodes", len(graph))))
         self._show(graph, options)
         return value  # a final expression is shown as the cell's output, as without the magic
-
-
-def _leaves(value: Any) -> list[torch.Tensor]:
-    """The leaf tensors (parameters, inputs) the autograd graph of `value`'s tensors reaches."""
-    tensors = [t for t in torch.utils._pytree.tree_leaves(value) if isinstance(t, torch.Tensor)]
-    todo = [t.grad_fn for t in tensors if t.grad_fn is not None]
-    seen: set[int] = set()
-    leaves = [t for t in tensors if t.grad_fn is None]
-    while todo:
-        fn = todo.pop()
-        if id(fn) in seen:
-            continue
-        seen.add(id(fn))
-        variable = getattr(fn, "variable", None)
-        if isinstance(variable, torch.Tensor):
-            leaves.append(variable)
-        todo.extend(next_fn for next_fn, _ in fn.next_functions if next_fn is not None)
-    return leaves
 
 
 def _refresh_help(_: str = "") -> None:

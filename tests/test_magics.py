@@ -142,7 +142,8 @@ def test_an_nngraph_error_raised_by_the_cell_is_not_turned_into_a_usage_line(ip:
         ("3 + 4", "%nngraph: 3 + 4 is of type int, not a tensor"),
         ("net", "net is a model, which has no graph until it runs: put %%nngraph on top"),
         ("lang de", "choose one of en, pl"),
-        ("monitr --model net", "the commands are monitor, watch and lang"),
+        ("monitr --model net", "did you mean %nngraph monitor --model net?"),
+        ("mystery --model net", "the commands are monitor, watch and lang"),
         ("monitor -o 1abc", "-o needs a Python variable name"),
         ("watch net -o class", "-o needs a Python variable name"),
         ("monitor --mode up", "invalid choice: 'up'"),
@@ -516,7 +517,7 @@ def test_the_usage_line_and_the_help_list_every_option(language: str) -> None:
 
 #: every kind of parse error a student can get, on the line magic and on the cell magic
 ARGUMENT_ERRORS = [
-    ("line", "monitor --modle net", "nieznane argumenty: --modle net"),
+    ("line", "monitor --modle net", "nieznane argumenty: --modle net; czy chodziło o --model?"),
     (
         "line",
         "monitor --mode maksimum",
@@ -527,7 +528,11 @@ ARGUMENT_ERRORS = [
     ("line", "monitor --model", "argument --model: brakuje wartości (oczekiwano jednej)"),
     ("line", "watch net -o", "argument -o/--output: brakuje wartości (oczekiwano jednej)"),
     ("line", 'monitor --name "my run', "brakuje cudzysłowu zamykającego"),
-    ("cell", "--colour-by grad", "nieznane argumenty: --colour-by grad"),
+    (
+        "cell",
+        "--colour-by grad",
+        "nieznane argumenty: --colour-by grad; czy chodziło o --color-by?",
+    ),
     (
         "cell",
         "--view sideways",
@@ -653,6 +658,75 @@ def test_watch_given_the_optimizer_class_is_one_clear_line(ip: Any) -> None:
     text = str(caught.value)
     assert "not the class torch.optim.SGD" in text and "opt = torch.optim.SGD(" in text
     assert "\n" not in text and "watch" not in ip.user_ns
+
+
+@pytest.mark.parametrize(
+    ("kind", "line", "then"),
+    [
+        ("line", "monitor --model Net", "--model model"),
+        ("line", "watch Net", "%nngraph watch model"),
+        ("cell", "--model Net", "--model model"),
+    ],
+)
+def test_a_models_class_given_for_the_model_says_to_make_one_first(
+    ip: Any, kind: str, line: str, then: str
+) -> None:
+    ip.run_cell(
+        "class Net(torch.nn.Linear):\n    def __init__(self):\n        super().__init__(2, 1)"
+    )
+    text = _refused(ip, kind, line)
+    assert "Net is a class, not a model" in text and f"model = Net(), then {then}" in text
+    assert "\n" not in text
+
+
+def test_a_models_class_that_needs_arguments_is_shown_made_with_them(ip: Any) -> None:
+    text = _refused(ip, "line", "watch torch.nn.Linear")
+    assert "torch.nn.Linear is a class" in text and "model = torch.nn.Linear(...)" in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "line", "says"),
+    [
+        (
+            "cell",
+            "--color_by value",
+            "unrecognized arguments: --color_by value; did you mean --color-by?",
+        ),
+        ("cell", "--colour-by value", "did you mean --color-by?"),
+        ("cell", "-depth 1 -q", "did you mean --depth?"),
+        ("line", "monitor --modle net --metrc val_acc", "did you mean --model, --metric?"),
+        (
+            "line",
+            "monitr --model net",
+            "there is no command monitr: did you mean %nngraph monitor --model net?",
+        ),
+        ("line", "wacth net", "did you mean %nngraph watch net?"),
+        ("line", "language pl", "did you mean %nngraph lang pl?"),
+    ],
+)
+def test_a_misspelt_option_or_command_is_told_its_spelling(
+    ip: Any, kind: str, line: str, says: str
+) -> None:
+    text = _refused(ip, kind, line)
+    assert says in text and "\n" not in text and "SyntaxError" not in text
+
+
+def test_a_misspelt_command_is_told_in_polish(ip: Any) -> None:
+    ip.run_line_magic("nngraph", "lang pl")
+    text = _refused(ip, "line", "wacth net")
+    assert (
+        text
+        == "%nngraph: nie ma polecenia wacth: czy chodziło o %nngraph watch net? (pomoc: %nngraph?)"
+    )
+
+
+def test_a_line_is_a_misspelt_command_only_when_it_is_no_python(ip: Any) -> None:
+    # Python, but no name the notebook knows: evaluated, and told so with the commands
+    assert "NameError" in _refused(ip, "line", "monitr")
+    ip.run_cell("monitr = torch.ones(2, requires_grad=True)")
+    assert "did you mean %nngraph monitor" in _refused(ip, "line", "monitr --model net")
+    graph = ip.run_line_magic("nngraph", "monitr * 2")
+    assert [d["op"] for _, d in graph.nodes(data=True) if d["kind"] == "op"] == ["mul"]
 
 
 @pytest.mark.parametrize(

@@ -259,6 +259,13 @@ MESSAGES: dict[str, str] = {
         "%nngraph watch: --optimizer needs the optimizer object, not the class {name}: make it "
         "first, e.g. opt = torch.optim.SGD(net.parameters(), lr=0.1), then --optimizer opt"
     ),
+    "magic.model_class": (
+        "{what}: {name} is a class, not a model: make the model first, e.g. model = {call}, "
+        "then {then}"
+    ),
+    "magic.misspelt_command": (
+        "%nngraph: there is no command {word}: did you mean %nngraph {line}? (help: %nngraph?)"
+    ),
     "magic.bad_arguments": "%nngraph: {error} (help: %nngraph?)",
     "magic.error.undefined": "name {name!r} is not defined",
     "magic.error.no_attribute": "a {type} object has no attribute {name!r}",
@@ -338,6 +345,7 @@ MESSAGES: dict[str, str] = {
     "magic.parse.expected_one": "argument {argument}: expected one argument",
     "magic.parse.ignored_value": "argument {argument}: ignored explicit argument {value}",
     "magic.parse.ambiguous": "ambiguous option: {option} could match {matches}",
+    "magic.parse.did_you_mean": "; did you mean {options}?",
     "magic.parse.no_closing_quotation": "No closing quotation",
     "magic.parse.no_escaped_character": "No escaped character",
     # monitor: errors and warnings

@@ -267,6 +267,13 @@ MESSAGES: dict[str, str] = {
         "%nngraph watch: --optimizer wymaga obiektu optymalizatora, a nie klasy {name}: najpierw "
         "go utwórz, np. opt = torch.optim.SGD(net.parameters(), lr=0.1), a potem --optimizer opt"
     ),
+    "magic.model_class": (
+        "{what}: {name} to klasa, a nie model: najpierw utwórz model, np. model = {call}, "
+        "a potem {then}"
+    ),
+    "magic.misspelt_command": (
+        "%nngraph: nie ma polecenia {word}: czy chodziło o %nngraph {line}? (pomoc: %nngraph?)"
+    ),
     "magic.bad_arguments": "%nngraph: {error} (pomoc: %nngraph?)",
     "magic.error.undefined": "nazwa {name!r} nie jest zdefiniowana",
     "magic.error.no_attribute": "obiekt typu {type} nie ma atrybutu {name!r}",
@@ -349,6 +356,7 @@ MESSAGES: dict[str, str] = {
         "argument {argument}: ta opcja nie przyjmuje wartości, a podano {value}"
     ),
     "magic.parse.ambiguous": "niejednoznaczna opcja: {option} pasuje do {matches}",
+    "magic.parse.did_you_mean": "; czy chodziło o {options}?",
     "magic.parse.no_closing_quotation": "brakuje cudzysłowu zamykającego",
     "magic.parse.no_escaped_character": "ukośnik wsteczny \\ na końcu nie poprzedza żadnego znaku",
     # monitor: błędy i ostrzeżenia

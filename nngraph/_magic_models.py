@@ -1,0 +1,147 @@
+"""The graph `%nngraph EXPR` shows: that of EXPR's value, its parameters named after the
+notebook's models they belong to. One model alone names them as `model.named_parameters()`
+does (`0.weight`); several name them after the variable holding each (a GAN's `G.0.weight` and
+`D.0.weight`), or the item of a dict, list or tuple holding it, written as `record()` writes an
+input held in a dict (`models['small'].0.weight`).
+
+    >>> import torch
+    >>> G, D = torch.nn.Linear(2, 4), torch.nn.Linear(4, 1)
+    >>> loss = D(G(torch.randn(3, 2))).mean()
+    >>> g = graph_with_models(loss, {"G": G, "D": D, "loss": loss})
+    >>> sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param")
+    ['D.bias', 'D.weight', 'G.bias', 'G.weight']
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Container, Iterator, Mapping
+from typing import Any
+
+import torch
+from torch.nn.parameter import is_lazy
+
+from nngraph.capture import graph_of
+from nngraph.capture._modules import fill_module_types, module_table, named_parameters_as_written
+from nngraph.graph import Graph
+
+__all__ = ["graph_with_models", "models_behind"]
+
+
+def graph_with_models(
+    value: Any, namespace: Mapping[str, Any], hidden: Container[str] = ()
+) -> Graph:
+    """`graph_of(value)`, its leaves and results named after the variables of `namespace`, its
+    parameters after the models there (`models_behind`); `hidden` names no model (IPython's
+    `Out`)."""
+    models = models_behind(value, namespace, hidden)
+    if len(models) <= 1:
+        model = models[0][1] if models else None
+        return graph_of(value, params=model, names=namespace)
+    params: dict[str, torch.Tensor] = {}
+    table: dict[str, dict[str, Any]] = {}
+    for written, model in models:
+        for inside, p in named_parameters_as_written(model):
+            if not is_lazy(p):
+                params.setdefault(f"{written}.{inside}", p)
+        rows = module_table(model, written, settings=False)
+        rows[written] = {**rows[written], "top_level": True}  # one model of several, as record's
+        for path, row in rows.items():
+            table.setdefault(path, row)
+    kinds = " + ".join(table[written]["type"] for written, _ in models)
+    distinct = {id(p): p for p in params.values()}.values()  # a weight two models share: once
+    table[""] = {"type": kinds, "params": sum(p.numel() for p in distinct)}
+    graph = graph_of(value, params=params, names=namespace)
+    fill_module_types(graph, table)
+    return graph
+
+
+def models_behind(
+    value: Any, namespace: Mapping[str, Any], hidden: Container[str] = ()
+) -> list[tuple[str, torch.nn.Module]]:
+    """The models of `namespace` whose parameters `value` was computed from, each with the
+    variable (or item) holding it as written, largest first; a model whose parameters used are
+    all in a larger one (`net.encoder` kept as `enc` beside `net`, a compiled copy) is left out.
+
+    >>> import torch
+    >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(3, 1))
+    >>> y = net(torch.ones(1, 2))
+    >>> [name for name, _ in models_behind(y, {"head": net[1], "net": net, "nets": [net]})]
+    ['net']
+    """
+    leaves = {id(t) for t in _leaves(value)}
+    used: list[tuple[int, str, torch.nn.Module, set[int]]] = []
+    for written, model in _models_in(namespace, hidden):
+        params = [p for _, p in named_parameters_as_written(model) if not is_lazy(p)]
+        feeding = {id(p) for p in params if id(p) in leaves}
+        if feeding:
+            used.append((sum(p.numel() for p in params), written, model, feeding))
+    used.sort(key=lambda entry: -entry[0])  # stable: the namespace's order among equals
+    chosen: list[tuple[str, torch.nn.Module]] = []
+    covered: set[int] = set()
+    for _, written, model, feeding in used:
+        if feeding - covered:
+            chosen.append((written, model))
+            covered |= feeding
+    return chosen
+
+
+def _models_in(
+    namespace: Mapping[str, Any], hidden: Container[str], depth: int = 2
+) -> Iterator[tuple[str, torch.nn.Module]]:
+    """Each model `namespace` holds, once, with where it is as written: a variable (`net`),
+    else an item of a dict, list or tuple there, `depth` deep (`models['small']`, `nets[0]`).
+    Variables come first; read through the built-in types only, so no code of the user's runs."""
+    seen: set[int] = set()
+    level: list[tuple[str, Any]] = [
+        (name, value)
+        for name, value in namespace.items()
+        if isinstance(name, str) and name[:1] != "_" and name not in hidden
+    ]
+    budget = 10_000  # a dataset kept as a list of a million samples is not walked to the end
+    for _ in range(depth + 1):
+        inner: list[tuple[str, Any]] = []
+        for written, value in level:
+            if isinstance(value, torch.nn.Module):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    yield written, value
+            elif isinstance(value, dict | list | tuple) and id(value) not in seen and budget > 0:
+                seen.add(id(value))
+                items = list(itertools.islice(_items(value), budget))
+                inner += [(written + where, item) for where, item in items]
+                budget -= len(items)
+        level = inner
+
+
+def _items(container: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> Iterator[tuple[str, Any]]:
+    """`(['key'], item)` or `([0], item)` for each item; a key written with a dot (`0.5`,
+    `'v1.2'`) is left out, as it would read as a module path."""
+    if isinstance(container, dict):
+        for key, value in dict.items(container):
+            written = f"[{key!r}]"
+            if "." not in written:
+                yield written, value
+    else:
+        values = (
+            list.__iter__(container) if isinstance(container, list) else tuple.__iter__(container)
+        )
+        yield from ((f"[{i}]", value) for i, value in enumerate(values))
+
+
+def _leaves(value: Any) -> list[torch.Tensor]:
+    """The leaf tensors (parameters, inputs) the autograd graph of `value`'s tensors reaches."""
+    tensors = [t for t in torch.utils._pytree.tree_leaves(value) if isinstance(t, torch.Tensor)]
+    todo = [t.grad_fn for t in tensors if t.grad_fn is not None]
+    seen: set[int] = set()
+    leaves = [t for t in tensors if t.grad_fn is None]
+    while todo:
+        fn = todo.pop()
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        variable = getattr(fn, "variable", None)
+        if isinstance(variable, torch.Tensor):
+            leaves.append(variable)
+        todo.extend(next_fn for next_fn, _ in fn.next_functions if next_fn is not None)
+    return leaves

@@ -1,0 +1,64 @@
+"""The right spelling of a misspelt `%nngraph` command or option, when one is close: `monitr` is
+`monitor`, `--color_by` (the Python API's spelling) is `--color-by`.
+
+    >>> misspelt_command("wacth net")
+    '%nngraph: there is no command wacth: did you mean %nngraph watch net? (help: %nngraph?)'
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from collections.abc import Iterable
+
+from nngraph.i18n import message
+
+__all__ = ["COMMANDS", "misspelt_command", "suggested_options"]
+
+#: the words `%nngraph` takes as a command rather than as a Python expression
+COMMANDS = ("monitor", "watch", "lang")
+
+_CLOSE = 0.6  # difflib's default: `language` is close to `lang`, `loss` to none of them
+
+
+def misspelt_command(line: str) -> str | None:
+    """The line for `%nngraph wacth net`: a line that is no Python (a word and what follows)
+    whose first word is close to a command; None for any other line, which is evaluated as
+    Python (a variable named `monitr` is one)."""
+    word, *rest = line.split(None, 1) or [""]
+    if not word.isidentifier():
+        return None
+    try:
+        ast.parse(line.strip(), mode="eval")
+    except SyntaxError:
+        pass
+    else:
+        return None
+    close = difflib.get_close_matches(word, [*COMMANDS, "help"], n=1, cutoff=_CLOSE)
+    if not close:
+        return None
+    typed = " ".join([close[0], *rest]).strip()
+    return message("magic.misspelt_command", word=word, line=typed)
+
+
+def suggested_options(arguments: str, options: Iterable[str]) -> list[str]:
+    """The options closest to each unrecognized one among `arguments` (as argparse lists them):
+    `--color-by` for `--color_by` or `--colour-by`, `--model` for `-model`.
+
+    >>> suggested_options("--color_by value --modle net", ["--color-by", "--mode", "--model"])
+    ['--color-by', '--model']
+    """
+    known = list(options)
+    found: list[str] = []
+    for word in arguments.split():
+        if not word.startswith("-") or word.lstrip("-") == "":
+            continue
+        written = "--" + word.partition("=")[0].lstrip("-").replace("_", "-")
+        close = difflib.get_close_matches(written, known, 3, _CLOSE)
+        # two letters swapped (`--modle`) mean `--model` rather than the closer `--mode`
+        swapped = [option for option in close if sorted(option) == sorted(written)]
+        for candidate in (written, *swapped, *close[:1]):
+            if candidate in known and candidate not in found:
+                found.append(candidate)
+                break
+    return found

@@ -1,0 +1,123 @@
+"""What a `%nngraph` line finds: the notebook's models behind a value (all of them, also one kept
+in a dict or with a lazy layer not yet run), the local variables of the function the line is
+in, and a graph already kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from IPython.testing import globalipapp
+
+import nngraph as ng
+from nngraph import _magic_commands, magics
+
+
+@pytest.fixture
+def ip(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    globalipapp.start_ipython()
+    shell = globalipapp.get_ipython()
+    monkeypatch.setattr(magics, "display", lambda _: None)
+    monkeypatch.setattr(_magic_commands, "display", lambda _: None)
+    shell.run_line_magic("load_ext", "nngraph")
+    shell.run_cell("import torch, nngraph as ng\ntorch.manual_seed(0);")
+    yield shell
+    shell.run_line_magic("unload_ext", "nngraph")
+
+
+def _run(ip: Any, code: str) -> None:
+    result = ip.run_cell(code)
+    assert result.success, result.error_in_exec or result.error_before_exec
+
+
+def _param_names(graph: ng.Graph) -> list[str]:
+    return sorted(str(d["name"]) for _, d in graph.nodes(data=True) if d["kind"] == "param")
+
+
+def test_a_model_whose_lazy_layer_has_not_run_yet_names_the_parameters_used(ip: Any) -> None:
+    _run(
+        ip,
+        "model = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(),"
+        " torch.nn.Flatten(), torch.nn.LazyLinear(10))\n"
+        "feats = model[1](model[0](torch.randn(2, 1, 8, 8)))",
+    )
+    graph = ip.run_line_magic("nngraph", "feats")
+    assert len(graph) == 5 and _param_names(graph) == ["0.bias", "0.weight"]
+    # beside another model: both named, the lazy layer's parameters counted as none yet
+    _run(ip, "head = torch.nn.Linear(144, 1)\nscore = head(feats.flatten(1)).sum()")
+    graph = ip.run_line_magic("nngraph", "score")
+    assert _param_names(graph) == ["head.bias", "head.weight", "model.0.bias", "model.0.weight"]
+    assert "Total params: 185" in graph.summary()  # 40 + 145
+
+
+def test_every_model_a_value_was_computed_from_names_its_parameters(ip: Any) -> None:
+    _run(
+        ip,
+        "G = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.ReLU(), torch.nn.Linear(8, 4))\n"
+        "D = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))\n"
+        "last = D[2]\n"  # a layer kept beside its model: D names it, not a third prefix
+        "loss = D(G(torch.randn(5, 2))).mean()",
+    )
+    graph = ip.run_line_magic("nngraph", "loss")
+    assert _param_names(graph) == [
+        f"{m}.{i}.{kind}" for m in "DG" for i in (0, 2) for kind in ("bias", "weight")
+    ]
+    summary = graph.summary()
+    assert "Total params: 79" in summary and "79 parameters" in repr(graph)
+    assert {"G", "D", "G.0", "D.2"} <= set(graph.graph["modules"])
+    assert graph.graph["modules"]["G.0"]["type"] == "Linear"
+
+
+def test_a_model_kept_in_a_dict_names_its_parameters(ip: Any) -> None:
+    _run(
+        ip,
+        "models = {'small': torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(3, 1)),"
+        " 'big': torch.nn.Linear(2, 1)}\n"
+        "z = torch.randn(4, 2)\n"
+        "loss_small = models['small'](z).pow(2).mean()\n"
+        "both = loss_small + models['big'](z).sum()",
+    )
+    alone = ip.run_line_magic("nngraph", "loss_small")
+    assert _param_names(alone) == ["0.bias", "0.weight", "1.bias", "1.weight"]
+    both = ip.run_line_magic("nngraph", "both")
+    assert _param_names(both) == [
+        "models['big'].bias",
+        "models['big'].weight",
+        "models['small'].0.bias",
+        "models['small'].0.weight",
+        "models['small'].1.bias",
+        "models['small'].1.weight",
+    ]
+
+
+def test_a_line_in_a_function_reads_its_local_variables(ip: Any) -> None:
+    _run(
+        ip,
+        "net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))\n"
+        "def train_step(model, batch):\n"
+        "    step_loss = model(batch).pow(2).mean()\n"
+        "    shown = %nngraph step_loss\n"
+        "    return shown\n"
+        "graph = train_step(net, torch.randn(4, 2))",
+    )
+    graph = ip.user_ns["graph"]
+    outputs = [graph.nodes[o]["label"] for o in graph.graph["outputs"]]
+    assert outputs == ["step_loss"]
+    assert _param_names(graph) == ["0.bias", "0.weight", "2.bias", "2.weight"]
+    _run(
+        ip,
+        "def start(model, lr):\n"
+        "    opt = torch.optim.SGD(model.parameters(), lr=lr)\n"
+        "    %nngraph monitor --model model -o mon_in_function\n"
+        "    %nngraph watch model --optimizer opt -o watch_in_function\n"
+        "start(net, 0.1)",
+    )
+    assert ip.user_ns["mon_in_function"].model is ip.user_ns["net"]
+    ip.user_ns["watch_in_function"].close()
+
+
+def test_a_graph_already_kept_is_shown_as_it_is(ip: Any) -> None:
+    _run(ip, "net = torch.nn.Linear(2, 1)")
+    ip.run_cell_magic("nngraph", "-o g -q", "net(torch.randn(3, 2)).sum().backward()")
+    assert ip.run_line_magic("nngraph", "g") is ip.user_ns["g"]
