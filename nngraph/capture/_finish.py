@@ -28,7 +28,7 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
         handle.remove()
     recorder.hooks.clear()
     graph, builder = recorder.graph, recorder.builder
-    recorder.leaves.finish(one_pass=len(recorder.graph_tasks) == 1)
+    recorder.leaves.finish()
     recorder.passes.finish()  # the gradients a last pass that kept the graph left held
     succ, replaced = graph._succ, recorder.replaced
     sources = [

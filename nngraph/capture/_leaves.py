@@ -16,7 +16,7 @@ such a write first, and the statistics are taken from a copy of `.grad` as the b
     >>> leaves.before_write(w.grad)  # `w.grad.zero_()` is about to run
     True
     >>> _ = w.grad.zero_()
-    >>> leaves.finish(one_pass=True); builder.stats.flush()
+    >>> leaves.finish(); builder.stats.flush()
     >>> builder.graph.nodes[node_id]["grad"]["mean"]
     3.0
 """
@@ -66,12 +66,15 @@ class LeafGrads:
         #: leaves whose `.grad` an optimizer step used holding gradients from before an
         #: earlier step of it: a forgotten `zero_grad()` in a loop of training steps
         self.stale: set[str] = set()
+        #: leaves whose `.grad` was reset or written by hand since the first backward of the
+        #: block reached them: it no longer holds what was left in it from before the block
+        self._rewritten: set[str] = set()
 
     def reached(self, node_id: str, grad: torch.Tensor | None) -> None:
         """The backward reached leaf `node_id` with `grad` (before adding it to `.grad`)."""
         self.grads[node_id] = grad
         variable = self.builder.leaf_fns[node_id].variable
-        if node_id not in self.leftover:  # read only for a recording of one backward
+        if node_id not in self.leftover:  # the first reach: what `.grad` held before the block
             self.leftover[node_id] = _leftover(variable.grad)
         self._since.setdefault(node_id, self._steps.get(id(variable), 0))
         self.kept.discard(node_id)
@@ -151,8 +154,9 @@ class LeafGrads:
         node_id, grad = owner
         self._since.pop(node_id, None)  # reset (`zero_()`) or changed by hand: begins anew
         if node_id not in self.kept:
-            self._summarise(node_id, grad.detach().clone(), one_pass=False)
+            self._summarise(node_id, grad.detach().clone())
             self.kept.add(node_id)
+        self._rewritten.add(node_id)
         return True
 
     def before_grad_set(self, variable: torch.Tensor) -> None:
@@ -162,11 +166,13 @@ class LeafGrads:
         if grad is None:
             return
         node_id = self._by_variable().get(id(variable))
-        if node_id is not None:
-            self._since.pop(node_id, None)  # `zero_grad()` sets it to None
-        if node_id is not None and node_id not in self.kept:
-            self._summarise(node_id, grad, one_pass=False)
+        if node_id is None:
+            return
+        self._since.pop(node_id, None)  # `zero_grad()` sets it to None
+        if node_id not in self.kept:
+            self._summarise(node_id, grad)
             self.kept.add(node_id)
+        self._rewritten.add(node_id)
 
     def before_step(self, optimizer: Any) -> None:
         """`optimizer.step()` is about to use the `.grad` of its parameters: one that still
@@ -189,12 +195,13 @@ class LeafGrads:
             self._variables = {id(leaf_fns[leaf].variable): leaf for leaf in self.grads}
         return self._variables
 
-    def finish(self, *, one_pass: bool) -> None:
-        """Queue the statistics of every leaf's gradient; `one_pass`: a single backward ran."""
+    def finish(self) -> None:
+        """Queue the statistics of every leaf's gradient; a `.grad` left over from before the
+        block is told after any number of backward passes."""
         for node_id in self.grads:
             if node_id not in self.kept:
                 variable_grad = self.builder.leaf_fns[node_id].variable.grad
-                self._summarise(node_id, variable_grad, one_pass=one_pass)
+                self._summarise(node_id, variable_grad)
         self.grads.clear()
         self.leftover.clear()
         self.kept.clear()
@@ -202,11 +209,10 @@ class LeafGrads:
         self._since.clear()
         self._steps.clear()
         self.stale.clear()
+        self._rewritten.clear()
         self._owners = self._variables = None
 
-    def _summarise(
-        self, node_id: str, variable_grad: torch.Tensor | None, *, one_pass: bool
-    ) -> None:
+    def _summarise(self, node_id: str, variable_grad: torch.Tensor | None) -> None:
         # What a student compares with: `.grad` after the backward (accumulated, as autograd
         # does); for `torch.autograd.grad`, which leaves `.grad` alone, the gradient itself.
         attrs = self.builder.graph._node[node_id]
@@ -215,16 +221,23 @@ class LeafGrads:
         stats.add(attrs, "grad", grad if variable_grad is None else variable_grad)
         if node_id in self.stale:
             attrs["grad_accumulated"] = True
-        elif one_pass:
-            # One backward: `.grad` is more than its gradient when it held something else than
-            # zeros before (`zero_grad(set_to_none=False)` leaves zeros: nothing is added).
+        elif node_id not in self._rewritten:
+            # `.grad` still holds what it held when the block's first backward reached it:
+            # more than the block's gradients where that was something else than zeros
+            # (`zero_grad(set_to_none=False)` leaves zeros: nothing is added). Gradient
+            # accumulation inside the block is meant; only a leftover from before is not.
             # Comparing `.grad` with the gradient at the end would blame a hook that clips
             # `.grad` in place during the backward, where no write is seen.
             leftover = self.leftover.get(node_id, False)
             if isinstance(leftover, bool):
                 attrs["grad_accumulated"] = leftover
-            else:
-                stats.add_numbers(attrs, "grad_accumulated", leftover, lambda n: bool(n[0]))
+            else:  # read at `flush()`, after a later summary may have found it stale
+                stats.add_numbers(
+                    attrs,
+                    "grad_accumulated",
+                    leftover,
+                    lambda n: bool(n[0]) or bool(attrs.get("grad_accumulated")),
+                )
 
 
 def _leftover(grad: torch.Tensor | None) -> bool | torch.Tensor:

@@ -12,6 +12,7 @@ flows through them (the capture counts them per ReLU output: a node's `dead = [d
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import feeding_layers, finding, layers_text, module_name, weight_of
@@ -55,7 +56,12 @@ UNCENTRED = 1.5
 
 
 def dead_units(
-    g: Graph, order: list[Any], types: dict[str, str | None], *, grown: bool = False
+    g: Graph,
+    order: list[Any],
+    types: dict[str, str | None],
+    *,
+    grown: bool = False,
+    zeroed: Mapping[Any, str] | None = None,
 ) -> list[dict[str, Any]]:
     """ReLUs with many units that output zero for the whole batch. A ReLU run once per
     recorded step (a training loop, gradient accumulation) is reported once, at its first run.
@@ -63,7 +69,9 @@ def dead_units(
     the sentence says that smaller weights need not bring the units back: scaling a ReLU
     layer's weights changes a value's sign only through the biases, and with no biases before
     the ReLU not at all. Where the layer before the ReLU is at Kaiming scale already, it says
-    that depth, not the initialisation, silences them."""
+    that depth, not the initialisation, silences them. Where the values a ReLU reads are the
+    same for every example because a layer's weights are all zero (`zeroed`: the ReLU's node ->
+    that weight's name, see `_zerolayer`), it says that layer is the cause."""
     findings = []
     seen: set[tuple[str, ...]] = set()
     position = {n: i for i, n in enumerate(order)}
@@ -81,7 +89,10 @@ def dead_units(
         else:
             key, where = "dead_after", {"layer": layers_text(layers, types)}
         words: dict[str, str] = {}
-        if grown:
+        cause = (zeroed or {}).get(n)
+        if cause is not None:
+            key, words = f"{key}_zero_layer", {"zero_weight": cause}
+        elif grown:
             biased = "biased" if _biased_before(g, n, position) else "unbiased"
             key, words = f"{key}_grown", {"why": message(f"graph.health.dead_grown_why_{biased}")}
         elif remedy := _uncentred(g, n, types):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ __all__ = [
     "TOTAL_HIGH",
     "TOTAL_LOW",
     "Layer",
+    "between",
     "flat_repeats",
     "flow",
     "head_step",
@@ -140,18 +142,83 @@ def corrected_steps(usable: list[Layer]) -> list[float]:
     ]
 
 
+def between(
+    g: Graph, position: dict[Any, int], usable: list[Layer], frozen: Sequence[Layer]
+) -> tuple[list[int], list[float]]:
+    """For each step of `usable`: the layers it spans, and how much the widths of the `frozen`
+    layers it passes (`requires_grad_(False)`) change the gradient on their own (the product
+    of their sqrt(fan_out / fan_in), as for the later layer of a step). A frozen layer gets no
+    gradient to compare, yet the gradient passes through it: a sigmoid MLP whose layers 2, 4
+    and 6 are frozen shrinks it over the 5 layers from 0 to 10, not over 2 steps."""
+    hops, widths = [1] * (len(usable) - 1), [1.0] * (len(usable) - 1)
+    if not frozen:
+        return hops, widths
+    owner: dict[Any, Layer] = {}  # the ops that compute with a frozen layer's weight
+    for layer in frozen:
+        for op in _readers(g, layer.node):
+            owner.setdefault(op, layer)
+    order = sorted(position, key=position.__getitem__)
+    for i, (earlier, later) in enumerate(itertools.pairwise(usable)):
+        passed = _most_frozen(g, order, position, (earlier, later), owner)
+        hops[i] += len(passed)
+        widths[i] = math.prod(math.sqrt(layer.fan_out / layer.fan_in) for layer in passed)
+    return hops, widths
+
+
+def _most_frozen(
+    g: Graph,
+    order: list[Any],
+    position: dict[Any, int],
+    step: tuple[Layer, Layer],
+    owner: dict[Any, Layer],
+) -> list[Layer]:
+    """The frozen layers (by their ops, `owner`) on the path from the first layer of `step`
+    to the second that passes the most of them, walking the nodes between in forward order."""
+    start, end = _readers(g, step[0].node), _readers(g, step[1].node)
+    first = min((position[n] for n in start if n in position), default=None)
+    last = max((position[n] for n in end if n in position), default=None)
+    if first is None or last is None:
+        return []
+    best: dict[Any, tuple[Any, ...]] = {}  # node -> the frozen weights on its path so far
+    for n in order[first : last + 1]:
+        if n in start:
+            best[n] = ()
+            continue
+        reached = [best[p] for p in g._pred[n] if p in best]
+        if not reached:
+            continue
+        path = max(reached, key=len)
+        layer = owner.get(n)
+        best[n] = path if layer is None or layer.node in path else (*path, layer.node)
+    ends = [best[n] for n in end if n in best and n not in start]
+    frozen = {layer.node: layer for layer in owner.values()}
+    return [frozen[n] for n in max(ends, key=len, default=())]
+
+
+def _readers(g: Graph, weight: Any) -> set[Any]:
+    """The ops that compute with `weight`: those reading it, and past the transpose a Linear's
+    weight goes through (an inner node of the call: no value of its own), those reading that."""
+    direct = set(g._succ[weight])
+    inner = [n for n in direct if not g._node[n].get("value")]
+    return direct.union(*(g._succ[n] for n in inner))
+
+
 def flow(
     g: Graph,
     types: dict[str, str | None],
     usable: list[Layer],
     huge: bool,
     position: dict[Any, int],
+    frozen: Sequence[Layer] = (),
 ) -> dict[str, Any] | None:
     """The vanishing or exploding finding of the gradient's change from the last of `usable`
-    back to the first, if it crosses the limits (see the thresholds at the top)."""
-    steps = corrected_steps(usable)
+    back to the first, if it crosses the limits (see the thresholds at the top); the `frozen`
+    layers between them count in the depth (see :func:`between`)."""
+    hops, widths = between(g, position, usable, frozen)
+    steps = [step / width for step, width in zip(corrected_steps(usable), widths, strict=True)]
+    depth = sum(hops)
     total = math.prod(steps)
-    per_layer = total ** (1 / len(steps))
+    per_layer = total ** (1 / depth)
     first, last = usable[0], usable[-1]
     # the sentence says the first layer's gradient RMS against the last one's as it is (a
     # student can check it), and per layer the corrected steps: a 64 -> 1 output layer alone
@@ -174,14 +241,14 @@ def flow(
         fast_up and seen > 1 / SEEN_LOW
     )
     # "the first layers barely learn" needs layers between the first and the last
-    count = "one" if len(steps) == 1 else "many"
+    count = "one" if depth == 1 else "many"
     # a huge gradient somewhere is the story (a learning rate far too high): a layer with
     # less of it is not "barely learning"
     weights = [layer.node for layer in usable]
     if shrinks and seen < 1 and not huge:
         effect = message(f"graph.health.effect.barely_learn_{count}")
         remedy = layers_remedy(g, usable, position)
-        key, words = layers_wording(g, "vanishing", weights, len(steps), types, remedy)
+        key, words = layers_wording(g, "vanishing", weights, depth, types, remedy)
         return finding(
             "vanishing",
             key,
@@ -200,7 +267,7 @@ def flow(
     # raw pixels) makes the first layer's large whatever the depth, as `large_inputs` says
     if grows and seen > 1 and large_data(g, first.node) is None:
         effect = message(f"graph.health.effect.unstable_{count}")
-        key, words = layers_wording(g, "exploding", weights, len(steps), types)
+        key, words = layers_wording(g, "exploding", weights, depth, types)
         return finding(
             "exploding",
             key,

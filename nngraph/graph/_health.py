@@ -10,15 +10,13 @@ at that moment and keeps it (switching later does not rewrite stored flags).
 
 from __future__ import annotations
 
-import math
-import re
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
-from nngraph.graph._finding import describe, finding, weight_of
+from nngraph.graph._finding import describe, finding, leaf_name, weight_of
 from nngraph.graph._flow import (
     HIDDEN_JUDGED,
     RMS_HUGE,
@@ -37,22 +35,20 @@ from nngraph.graph._gates import (
 )
 from nngraph.graph._growth import growing_values, shrinking_values
 from nngraph.graph._inputs import large_inputs
+from nngraph.graph._layers import frozen_layers, judged_layers, sized_weights, weights
 from nngraph.graph._lossinput import loss_inputs
 from nngraph.graph._nodes import (
-    first_read,
     folded_from,
     forward_order,
     module_types,
-    owner_module,
-    read_by_embedding,
 )
 from nngraph.graph._nonfinite import first_non_finite
 from nngraph.graph._normalised import normalised_away
-from nngraph.graph._parameters import learnable, parameter_state
-from nngraph.graph._positions import added_only
+from nngraph.graph._parameters import parameter_state
 from nngraph.graph._recurrence import recurrent_flow
 from nngraph.graph._trunk import in_series, trunk
 from nngraph.graph._unregistered import unregistered
+from nngraph.graph._zerolayer import ZeroLayers, zero_layer_findings, zero_layers
 from nngraph.i18n import message, plural_form
 
 if TYPE_CHECKING:
@@ -65,11 +61,6 @@ HEALTH_KINDS = (
     "vanishing", "exploding", "dead", "nan", "inf", "zeros", "constant", "accumulated",
     "no_gradient", "unregistered", "untrained_norm", "loss_input",
 )  # fmt: skip
-
-# Embedding gradients touch only the rows a batch uses: their RMS says nothing about depth.
-_NOT_LAYERS = ("Embedding", "EmbeddingBag")
-# A convolution's `groups`, as its `extra_repr()` in the module table shows it.
-_GROUPS = re.compile(r"\bgroups=(\d+)")
 
 
 def find(g: Graph) -> list[dict[str, Any]]:
@@ -101,16 +92,25 @@ def find(g: Graph) -> list[dict[str, Any]]:
     # values that shrink layer after layer explain the almost-zero gradients of those layers
     shrunk, explained = shrinking_values(g, order, types)
     findings += shrunk
+    # a zero layer no gradient reaches explains the zero gradients and silent ReLUs around it
+    zero = zero_layers(g, order)
+    state = parameter_state(g, order, types)
+    # two zero layers in a row have a `zeros` finding each already, and keep their vanishing
+    # ones (which graph_of, whose ops carry no gradient, gives them too)
+    said = {f["node"] for f in state if f["kind"] == "zeros"}
+    zero.stuck = [n for n in zero.stuck if n not in said]
+    findings += zero_layer_findings(g, zero, types)
     if not _empty_batch(g):
-        flow = _gradient_flow(g, order, types) + recurrent_flow(g, order, types)
+        flow = _gradient_flow(g, order, types, zero) + recurrent_flow(g, order, types)
         findings += [f for f in flow if not (f["node"] in explained and _one_layers(f))]
     grown = growing_values(g, order, types)
     findings += grown
-    findings += dead_units(g, order, types, grown=bool(grown))
+    zeroed = zero.named(g, zero.silenced)
+    findings += dead_units(g, order, types, grown=bool(grown), zeroed=zeroed)
     findings += unregistered(g, order)
     findings += untrained_norms(g, order)
     findings += loss_inputs(g, order)
-    findings += parameter_state(g, order, types)
+    findings += state
     findings += first_non_finite(g, order, types)
     return causes_first(findings)
 
@@ -157,74 +157,6 @@ def store(g: Graph, findings: list[dict[str, Any]]) -> None:
         data["flags"] = [*(data.get("flags") or []), dict(found)]
 
 
-def _layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) -> list[Layer]:
-    """Param-holding modules in forward order (`position`), each with the gradient RMS of its
-    weight (its largest parameter of two or more dimensions). A weight of no module is a layer
-    of its own, or with the other weights its op reads (an LSTM layer's `weight_ih` and
-    `weight_hh`). Hand-made leaves (`torch.randn(..., requires_grad=True)`) count where the
-    graph holds no `nn.Parameter`: beside a model, such a leaf is data (a saliency map's input)."""
-    weights = _weights(g)
-    best: dict[str, Any] = {}
-    weight_set = set(weights)
-    for n in _sized_weights(g, weights, types):
-        data = g._node[n]
-        if data.get("grad_accumulated"):  # the sum of earlier passes: not this one's gradient
-            continue
-        shape, module = data["shape"], owner_module(data)
-        key = module or _shared_reader(g, n, weight_set) or f"#{n}"
-        if key not in best or math.prod(shape) > math.prod(g.nodes[best[key]]["shape"]):
-            best[key] = n
-
-    table = g.graph.get("modules") or {}
-    layers = []
-    for n in sorted(best.values(), key=lambda n: first_read(g, n, position)):
-        data = g.nodes[n]
-        shape, grad = data["shape"], data["grad"]
-        if not (math.isfinite(grad["norm"]) and grad["nan"] == 0):
-            continue  # NaN/Inf gradients are reported as such
-        module = owner_module(data)
-        config = (table.get(module) or {}).get("config")
-        fan_in, fan_out = _fans(shape, types.get(module), config)
-        if _multiplied_from_the_left(g, n):  # `x @ w`: w is [in, out], not a Linear's [out, in]
-            fan_in, fan_out = fan_out, fan_in
-        layers.append(
-            Layer(
-                module=module,
-                node=n,
-                rms=grad["norm"] / math.sqrt(grad["numel"]),
-                fan_in=fan_in,
-                fan_out=fan_out,
-            )
-        )
-    return layers
-
-
-def _weights(g: Graph) -> list[Any]:
-    """The weights of the layers (see :func:`_layers`)."""
-    weights = [
-        n
-        for n, data in g.nodes(data=True)
-        if learnable(data)
-        and len(data.get("shape") or []) >= 2
-        and not read_by_embedding(g, n)
-        and not added_only(g, n)  # a class token, a position embedding
-    ]
-    if any(g._node[n].get("kind") == "param" for n in weights):
-        weights = [n for n in weights if g._node[n].get("kind") == "param"]
-    return weights
-
-
-def _sized_weights(g: Graph, weights: list[Any], types: dict[str, str | None]) -> list[Any]:
-    """The `weights` with a gradient whose size says something about depth (not an
-    embedding's, which touches only the rows a batch uses)."""
-    return [
-        n
-        for n in weights
-        if (g._node[n].get("grad") or {}).get("numel")
-        and types.get(owner_module(g._node[n])) not in _NOT_LAYERS
-    ]
-
-
 def sizes_unjudged(g: Graph) -> bool:
     """Whether `find()` left the gradient size (vanishing, exploding) of some weight unjudged
     because its `.grad` is a sum over several backward passes (no `zero_grad()` between them).
@@ -243,43 +175,15 @@ def sizes_unjudged(g: Graph) -> bool:
         return sizes_unjudged(origin[0])
     if _empty_batch(g):
         return False  # no size is judged on an empty batch, whatever the gradients hold
-    weights = _sized_weights(g, _weights(g), module_types(g))
-    return any(g._node[n].get("grad_accumulated") for n in weights)
-
-
-def _shared_reader(g: Graph, n: Any, weights: set[Any]) -> str | None:
-    """The op that reads this weight together with other weights (an RNN layer), as a key."""
-    for s in g._succ[n]:
-        if any(w != n and w in weights for w in g._pred[s]):
-            return f"@{s}"
-    return None
-
-
-def _multiplied_from_the_left(g: Graph, n: Any) -> bool:
-    """Whether a matrix product reads the weight directly, without a transpose first: `x @ w`
-    of a hand-written layer (a Linear's weight goes through `t`, or into `linear`)."""
-    return any(
-        str(g._node[s].get("op") or "") in ("matmul", "mm", "bmm") for s in g._succ[n]
-    ) and not any(str(g._node[s].get("op") or "") in ("t", "transpose") for s in g._succ[n])
-
-
-def _fans(shape: list[int], module_type: str | None, config: str | None) -> tuple[int, int]:
-    """(fan_in, fan_out) of a weight: the inputs one output unit reads, the outputs one input
-    unit feeds. A convolution's weight is [out, in / groups, *kernel], a transposed one's
-    [in, out / groups, *kernel]; each output channel of a group reads only that group."""
-    receptive = math.prod(shape[2:])
-    found = _GROUPS.search(config or "")
-    groups = int(found.group(1)) if found else 1
-    if module_type and "ConvTranspose" in module_type:
-        return max(1, shape[0] // groups) * receptive, shape[1] * receptive
-    return shape[1] * receptive, max(1, shape[0] // groups) * receptive
+    judged = sized_weights(g, weights(g), module_types(g))
+    return any(g._node[n].get("grad_accumulated") for n in judged)
 
 
 def _gradient_flow(
-    g: Graph, order: list[Any], types: dict[str, str | None]
+    g: Graph, order: list[Any], types: dict[str, str | None], zero: ZeroLayers
 ) -> list[dict[str, Any]]:
     position = {n: i for i, n in enumerate(order)}
-    layers = _layers(g, position, types)
+    layers = judged_layers(g, position, types)
     # a gate after them starts at zero or tiny (a layer scale): the first steps open it
     gated = zero_gated(g, [layer.node for layer in layers if layer.rms == 0])
     small = small_gated(g, [layer.node for layer in layers])
@@ -290,18 +194,21 @@ def _gradient_flow(
         before = set().union(*(nx.ancestors(g, f["node"]) for f in stopped))
         layers = [layer for layer in layers if layer.node not in before]
     stop = one_cause_of_no_gradient(g, position) if all(x.rms == 0 for x in layers) else None
+    if stop is not None and stop[0] in zero.made:
+        stop = None  # the op is flat at the zeros of a hidden layer: that layer is the cause
     if layers and stop is not None:  # one cause downstream of every layer: said once
         node, key = stop
         return [finding("vanishing", key, "backward", node, "", op=str(g._node[node].get("op")))]
     usable = trunk(g, position, [layer for layer in layers if layer.rms >= RMS_TINY])
     huge = any(layer.rms > RMS_HUGE for layer in layers)
-    found = flow(g, types, usable, huge, position) if len(usable) >= 2 else None
+    frozen = frozen_layers(g, types)  # no gradient of their own, but depth between the others
+    found = flow(g, types, usable, huge, position, frozen) if len(usable) >= 2 else None
     if found is None and len(usable) >= HIDDEN_JUDGED + 1:
         # The output layer can hide a steady change through the hidden layers: a 64 -> 1
         # head right before the loss gets a gradient of its own size (a saturated tanh net
         # at std 1.0 grows 2x per hidden layer, 2,300x over 11, yet its first layer's is
         # only 27x the head's). So the hidden layers are also judged without it.
-        found = flow(g, types, usable[:-1], huge, position)
+        found = flow(g, types, usable[:-1], huge, position, frozen)
     # ... and it can make the whole change alone: said as one step, not per layer
     head = head_step(g, types, usable) if found and found["kind"] == "vanishing" else None
     if head is None and found is not None and flat_repeats(found["layers"], found["rms"]):
@@ -333,14 +240,10 @@ def _gradient_flow(
                     no_examples=True,
                 )
             )
+        elif layer.node in zero.stuck:
+            continue  # a zero layer no gradient reaches: its own finding says so
         elif layer.rms < RMS_TINY:
-            fed = layer.rms == 0 and fed_zeros(g, layer.node)  # the bias learns: its input is 0
-            key = "vanishing_zero_input" if fed else "vanishing_zero"
-            flags: dict[str, Any] = {"zero_input": True} if fed else {}
-            if layer.rms:
-                key = "vanishing_tiny"
-            elif not fed and layer.node in before_first:
-                key, flags = "vanishing_underflow", {"underflow": True}
+            key, flags = _small_gradient(g, layer, before_first, zero)
             findings.append(
                 finding(
                     "vanishing",
@@ -370,8 +273,24 @@ def _gradient_flow(
         # behind the same small gates, the layers are still compared with each other: a
         # sigmoid stack before a layer-scaled transformer shrinks the gradient as it would
         behind = trunk(g, position, behind)
-        found = flow(g, types, behind, huge, position) if len(behind) >= 2 else None
+        found = flow(g, types, behind, huge, position, frozen) if len(behind) >= 2 else None
     return findings if found is None else [*findings, found]
+
+
+def _small_gradient(
+    g: Graph, layer: Layer, before_first: set[Any], zero: ZeroLayers
+) -> tuple[str, dict[str, Any]]:
+    """The sentence (its key) for a layer whose gradient is almost or exactly zero, and the
+    flags the finding keeps: what the zero comes from, where that is known."""
+    if layer.rms:
+        return "vanishing_tiny", {}
+    if layer.node in zero.cause:
+        return "vanishing_zero_layer", {"zero_weight": leaf_name(g._node[zero.cause[layer.node]])}
+    if fed_zeros(g, layer.node):  # the bias learns: its input is 0
+        return "vanishing_zero_input", {"zero_input": True}
+    if layer.node in before_first:
+        return "vanishing_underflow", {"underflow": True}
+    return "vanishing_zero", {}
 
 
 def _stopped_by_norms(

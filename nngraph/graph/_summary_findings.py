@@ -50,9 +50,12 @@ GROUPED = {
     "vanishing_zero": 3,
     "vanishing_zero_input": 3,
     "vanishing_underflow": 3,
+    "vanishing_zero_layer": 3,
     "exploding_huge": 3,
     "dead": 3,
     "dead_after": 3,
+    "dead_zero_layer": 3,
+    "dead_after_zero_layer": 3,
     "no_gradient": 3,
     "no_examples": 2,
     "accumulated": 2,
@@ -79,6 +82,8 @@ def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | 
     if kind in ("vanishing", "exploding") and module and "per_layer" not in f:
         if not isinstance(f.get("rms"), (int, float)):
             return None  # not one layer's own gradient: values that grow, one op stopping all
+        if isinstance(f.get("zero_weight"), str):
+            return "vanishing_zero_layer"  # a zero layer's doing (see `_zerolayer`)
         if f.get("zero_input"):
             return "vanishing_zero_input"
         if f.get("underflow"):
@@ -87,9 +92,10 @@ def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | 
             return "exploding_huge"
         return "vanishing_zero" if f["rms"] == 0 else "vanishing_tiny"
     if kind == "dead" and isinstance(f.get("dead"), int) and isinstance(f.get("units"), int):
+        cause = "_zero_layer" if isinstance(f.get("zero_weight"), str) else ""
         if isinstance(f.get("layer"), str):
-            return "dead_after"  # a functional relu, named by the layer feeding it
-        return "dead" if module and f["units"] else None
+            return f"dead_after{cause}"  # a functional relu, named by the layer feeding it
+        return f"dead{cause}" if module and f["units"] else None
     if kind == "accumulated" and isinstance(f.get("name"), str):
         return "accumulated_unregistered" if module in unregistered else "accumulated"
     if kind == "no_gradient" and module and f.get("no_examples"):
@@ -235,10 +241,12 @@ def _group_text(
         fields["layers"] = ", ".join(f["layer"] for f in group)
     else:
         fields["layers"] = layer_list([f["module"] for f in group], types)
+    if key.endswith("_zero_layer"):  # the zero layers they follow from
+        fields["zero_weight"] = ", ".join(dict.fromkeys(f["zero_weight"] for f in group))
     if key.startswith("dead"):
         shares = [f["dead"] / f["units"] for f in group]
         fields["share"] = share_text(min(shares), max(shares))
-        key += "_grown" if grown else ""
+        key += "_grown" if grown and key in ("dead", "dead_after") else ""
     elif key in ("vanishing_tiny", "exploding_huge"):
         fields.update(low=min(f["rms"] for f in group), high=max(f["rms"] for f in group))
     return message(f"graph.summary.group.{key}", **fields)

@@ -1962,6 +1962,28 @@ MESSAGES: dict[str, str] = {
         "Initialise the weights randomly (PyTorch's layers do by default); or were they zeroed "
         "by mistake (w.zero_() instead of w.grad.zero_())?"
     ),
+    "graph.health.zeros_stuck": (
+        "All {numel} weights of {whose} are zero, and so is their gradient, so they stay zero:"
+        " every example gets the same output from this layer, no gradient comes back to it (at"
+        " zero, a ReLU after it passes none back), and none passes through it to the layers"
+        " before. So neither this layer nor the layers around it learn. Were the weights zeroed"
+        " by mistake (w.zero_() instead of w.grad.zero_())? Initialise them randomly (PyTorch's"
+        " layers do by default)."
+    ),
+    "graph.health.vanishing_zero_layer": (
+        "The weights of {where_module} get a gradient of exactly zero because {zero_weight} is"
+        " all zeros and gets no gradient (above), so this layer learns nothing either."
+    ),
+    "graph.health.dead_zero_layer": (
+        "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
+        " batch, so no gradient flows through them: {zero_weight} is all zeros, so every example"
+        " reaches these units with the same value."
+    ),
+    "graph.health.dead_after_zero_layer": (
+        "{dead} of {units} units of the ReLU after {layer} output zero for every example in the"
+        " batch, so no gradient flows through them: {zero_weight} is all zeros, so every example"
+        " reaches these units with the same value."
+    ),
     "graph.health.zeros_accumulated": (
         "All {numel} weights of {whose} are zero, and their gradient was added to one left over "
         "from before: were the weights zeroed by mistake instead of their gradient (w.zero_() "
@@ -2257,6 +2279,20 @@ MESSAGES: dict[str, str] = {
         " so large that every example lands on the same side of zero. Try LeakyReLU or a"
         " BatchNorm before each ReLU, nn.init.kaiming_normal_ where the weights are not at its"
         " scale, and, if training has started, a lower learning rate."
+    ),
+    "graph.summary.group.vanishing_zero_layer": (
+        "The weights of {count} layers get a gradient of exactly zero because {zero_weight} is"
+        " all zeros and gets no gradient (above), so they learn nothing either: modules {layers}."
+    ),
+    "graph.summary.group.dead_zero_layer": (
+        "In {count} ReLU layers, {share} output zero for every example in the batch, so no"
+        " gradient flows through them: modules {layers}. {zero_weight} is all zeros, so every"
+        " example reaches these units with the same value."
+    ),
+    "graph.summary.group.dead_after_zero_layer": (
+        "In the ReLUs after {count} layers, {share} output zero for every example in the batch,"
+        " so no gradient flows through them: after {layers}. {zero_weight} is all zeros, so every"
+        " example reaches these units with the same value."
     ),
     "graph.summary.group.dead_grown": (
         "In {count} ReLU layers, {share} output zero for every example in the batch, so no"

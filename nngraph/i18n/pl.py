@@ -2064,6 +2064,28 @@ MESSAGES: dict[str, str] = {
         "Zainicjuj wagi losowo (warstwy PyTorcha robią to domyślnie); a może wyzerowano je przez "
         "pomyłkę (w.zero_() zamiast w.grad.zero_())?"
     ),
+    "graph.health.zeros_stuck": (
+        "Wszystkie wagi {whose} ({numel}) są zerami i ich gradient też jest zerem, więc pozostaną"
+        " zerami: każdy przykład dostaje z tej warstwy to samo wyjście, nie wraca do niej żaden"
+        " gradient (w zerze ReLU za nią nie przepuszcza go wstecz) i żaden nie przechodzi przez"
+        " nią do warstw przed nią. Nie uczy się więc ani ta warstwa, ani warstwy wokół niej. Czy"
+        " wyzerowano wagi przez pomyłkę (w.zero_() zamiast w.grad.zero_())? Zainicjuj je losowo"
+        " (warstwy PyTorcha robią to domyślnie)."
+    ),
+    "graph.health.vanishing_zero_layer": (
+        "Wagi {where_module} dostają gradient równy dokładnie zeru, bo {zero_weight} ma same zera"
+        " i nie dostaje gradientu (opisane wyżej), więc ta warstwa też niczego się nie uczy."
+    ),
+    "graph.health.dead_zero_layer": (
+        "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w partii"
+        " dają zero, więc nie płynie przez nie żaden gradient: {zero_weight} ma same zera, więc"
+        " każdy przykład dociera do tych jednostek z tą samą wartością."
+    ),
+    "graph.health.dead_after_zero_layer": (
+        "Martwe jednostki ReLU za warstwą {layer}: {dead} z {units}. Dla każdego przykładu w"
+        " partii dają zero, więc nie płynie przez nie żaden gradient: {zero_weight} ma same zera,"
+        " więc każdy przykład dociera do tych jednostek z tą samą wartością."
+    ),
     "graph.health.zeros_accumulated": (
         "Wszystkie wagi {whose} ({numel}) są zerami, a ich gradient został dodany do gradientu"
         " pozostałego po wcześniejszym przejściu wstecz: czy nie wyzerowano przez pomyłkę wag"
@@ -2368,6 +2390,21 @@ MESSAGES: dict[str, str] = {
         " samej stronie zera. Spróbuj LeakyReLU albo BatchNorm przed każdym ReLU,"
         " nn.init.kaiming_normal_ tam, gdzie wagi nie mają jego skali, a jeśli trening już"
         " trwa, mniejszego współczynnika uczenia."
+    ),
+    "graph.summary.group.vanishing_zero_layer": (
+        "Wagi {count} warstw dostają gradient równy dokładnie zeru, bo {zero_weight} ma same zera"
+        " i nie dostaje gradientu (opisane wyżej), więc te warstwy też niczego się nie uczą:"
+        " moduły {layers}."
+    ),
+    "graph.summary.group.dead_zero_layer": (
+        "Martwe jednostki ReLU w {count} warstwach: {share}. Dla każdego przykładu w partii dają"
+        " zero, więc nie płynie przez nie żaden gradient: moduły {layers}. {zero_weight} ma same"
+        " zera, więc każdy przykład dociera do tych jednostek z tą samą wartością."
+    ),
+    "graph.summary.group.dead_after_zero_layer": (
+        "Martwe jednostki ReLU za {count} warstwami: {share}. Dla każdego przykładu w partii dają"
+        " zero, więc nie płynie przez nie żaden gradient: za warstwami {layers}. {zero_weight} ma"
+        " same zera, więc każdy przykład dociera do tych jednostek z tą samą wartością."
     ),
     "graph.summary.group.dead_grown": (
         "Martwe jednostki ReLU w {count} warstwach: {share}. Dla każdego przykładu w partii"

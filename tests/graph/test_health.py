@@ -533,6 +533,33 @@ def test_a_sigmoid_mlp_folded_into_blocks_still_shows_vanishing_gradients():
         assert h.nodes[finding["node"]]["kind"] == "module"
 
 
+@pytest.mark.parametrize("widths", [[32, 64, 64, 64, 64, 64, 1], [32, 64, 128, 256, 128, 64, 1]])
+def test_frozen_layers_between_count_in_the_shrink_per_layer(widths: list[int]):
+    """Layers 2, 4 and 6 frozen: the gradient still passes through them, so the change from
+    layer 0 to 10 is over 5 layers, not the 2 steps between the layers that get a gradient
+    ('34 times per layer' where the same net said 4.1 with every layer learning)."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for width_in, width_out in itertools.pairwise(widths):
+        layers += [nn.Linear(width_in, width_out), nn.Sigmoid()]
+    model = nn.Sequential(*layers[:-1])
+    x, target = torch.randn(64, 32), torch.randn(64, 1)
+
+    def vanishing() -> dict:
+        g = ng.trace(model, x, loss=lambda y: nn.functional.mse_loss(y, target))
+        (found,) = [f for f in g.health() if f["kind"] == "vanishing"]
+        return found
+
+    learning = vanishing()
+    for i in (2, 4, 6):
+        model[i].requires_grad_(False)
+    frozen = vanishing()
+    assert frozen["layers"] == ["0", "8", "10"]
+    assert frozen["total"] == pytest.approx(learning["total"])  # the same gradients
+    assert frozen["per_layer"] == pytest.approx(learning["per_layer"], rel=1e-4)
+    assert f"about {frozen['per_layer']:.1f} times per layer" in frozen["message"]
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_kaiming_relu_mlp_is_healthy(seed: int):
     findings = check(mlp(nn.ReLU, kaiming=True, seed=seed), seed)
@@ -698,6 +725,49 @@ def test_a_forgotten_zero_grad_in_a_recorded_training_loop_is_flagged() -> None:
 @pytest.mark.parametrize("micro_batches", [1, 2])
 def test_a_training_loop_with_zero_grad_is_not_flagged(micro_batches: int) -> None:
     findings = _training_steps(zero_grad=True, micro_batches=micro_batches)
+    assert not [kind for kind, _ in findings if kind == "accumulated"]
+
+
+def _after_a_stale_gradient(
+    backwards: int, *, step: bool = False, set_to_none: bool = True, zero_first: bool = False
+) -> set[tuple[str, str]]:
+    """An earlier cell's backward left `.grad` filled (no `zero_grad()`); then the recorded
+    cell runs `backwards` passes (gradient accumulation), maybe a step and `zero_grad()`."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    x, y = torch.randn(64, 4), torch.randn(64, 1)
+    nn.functional.mse_loss(model(x), y).backward()  # the earlier cell
+    with ng.record(model) as rec:
+        if zero_first:
+            optimizer.zero_grad()
+        for part, target in zip(x.split(32)[:backwards], y.split(32), strict=False):
+            nn.functional.mse_loss(model(part), target).backward()
+        if step:
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=set_to_none)
+    return {(f["kind"], f["name"]) for f in rec.graph.health()}
+
+
+@pytest.mark.parametrize(
+    ("backwards", "step", "set_to_none"),
+    [(1, False, True), (2, False, True), (2, True, True), (2, True, False), (1, True, True)],
+)
+def test_a_gradient_left_from_before_the_block_is_flagged_after_any_number_of_passes(
+    backwards: int, step: bool, set_to_none: bool
+) -> None:
+    """Gradient accumulation in the block is meant, but the leftover it adds to is not: it
+    went unflagged when the block ran more than one backward, or zeroed `.grad` at its end."""
+    findings = _after_a_stale_gradient(backwards, step=step, set_to_none=set_to_none)
+    names = ("0.weight", "0.bias", "2.weight", "2.bias")
+    assert {("accumulated", name) for name in names} <= findings
+
+
+@pytest.mark.parametrize("backwards", [1, 2])
+def test_gradients_accumulated_after_a_zero_grad_in_the_block_are_not_flagged(
+    backwards: int,
+) -> None:
+    findings = _after_a_stale_gradient(backwards, step=True, zero_first=True)
     assert not [kind for kind, _ in findings if kind == "accumulated"]
 
 

@@ -298,3 +298,56 @@ def test_two_independent_recurrences_of_different_kinds_are_both_said():
 
     kinds = {f["name"]: f["kind"] for f in steps_found(seeded(TwoWays))}
     assert kinds == {"fwd.weight_hh": "vanishing", "bwd.weight_hh": "exploding"}
+
+
+# -- a recurrent weight whose zero gradient comes from h0 = 0 ----------------------------------
+
+
+class Classifier(nn.Module):
+    """Tokens -> Embedding -> a recurrent layer -> its output at the last step -> Linear: the
+    sentiment classifier of a first NLP course."""
+
+    def __init__(self, rnn: nn.Module, *, embed: bool = True) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(100, 8) if embed else nn.Identity()
+        self.rnn = rnn
+        self.fc = nn.Linear(rnn.hidden_size * (2 if rnn.bidirectional else 1), 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.rnn(self.emb(x))[0][:, -1])
+
+
+def _zero_gradient_findings(model: nn.Module, x: torch.Tensor) -> list[dict]:
+    labels = torch.randint(0, 2, (x.shape[0],))
+    g = ng.trace(model, x, loss=lambda y: nn.functional.cross_entropy(y, labels))
+    return [f for f in g.health() if f.get("rms") == 0 or "exactly zero" in f["message"]]
+
+
+@pytest.mark.parametrize("make", [nn.LSTM, nn.GRU, nn.RNN])
+def test_a_bidirectional_layer_read_at_its_last_step_is_not_said_to_get_zeros(make):
+    """Read at `out[:, -1]`, the reverse direction has run one step from h0 = 0, so its
+    `weight_hh_l0_reverse` gets exactly zero gradient: 'every value coming into this layer is
+    zero' was said of a layer whose input was not (sweep 26)."""
+    torch.manual_seed(0)
+    model = Classifier(make(8, HIDDEN, batch_first=True, bidirectional=True))
+    tokens = torch.randint(0, 100, (8, 25))
+    nn.functional.cross_entropy(model(tokens), torch.randint(0, 2, (8,))).backward()
+    assert float(model.rnn.weight_hh_l0_reverse.grad.abs().max()) == 0  # the case in hand
+    assert _zero_gradient_findings(model, tokens) == []
+
+
+def test_a_layer_fed_sequences_of_one_step_is_not_said_to_get_zeros():
+    torch.manual_seed(0)
+    model = Classifier(nn.GRU(8, HIDDEN, batch_first=True), embed=False)
+    assert _zero_gradient_findings(model, torch.randn(8, 1, 8)) == []
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("make", [nn.LSTM, nn.GRU, nn.RNN])
+def test_a_recurrent_layer_fed_only_zeros_is_flagged(make, bidirectional):
+    """Its weight_hh still gets a gradient (h1 = f(bias) is not zero), so judged by its
+    largest weight a layer wider than its input went unflagged."""
+    torch.manual_seed(0)
+    model = Classifier(make(8, HIDDEN, batch_first=True, bidirectional=bidirectional), embed=False)
+    (found,) = _zero_gradient_findings(model, torch.zeros(8, 5, 8))
+    assert found["kind"] == "vanishing" and found["module"] == "rnn"

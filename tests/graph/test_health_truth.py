@@ -268,6 +268,120 @@ def test_one_zero_or_constant_layer_between_random_ones_learns_and_is_not_flagge
     assert model[2].weight.std(0).min() > 1e-3  # its rows are no copies of each other any more
 
 
+def relu_mlp_with_a_zero_layer(
+    zero: int, *, act: type[nn.Module] = nn.ReLU, kaiming: bool = True
+) -> nn.Sequential:
+    """32-64x5-1 at Kaiming init with zero biases (or PyTorch's default init), the weights of
+    the Linear at `zero` then zeroed: the lecture's `w.zero_()` where `w.grad.zero_()` was meant."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for i in range(5):
+        layers += [nn.Linear(32 if i == 0 else 64, 64), act()]
+    model = nn.Sequential(*layers, nn.Linear(64, 1))
+    for layer in model:
+        if kaiming and isinstance(layer, nn.Linear):
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+            nn.init.zeros_(layer.bias)
+    with torch.no_grad():
+        model[zero].weight.zero_()
+    return model
+
+
+def _trained(model: nn.Module, steps: int = 20) -> nn.Module:
+    torch.manual_seed(1)
+    x, y = torch.randn(64, 32), torch.randn(64, 1)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        F.mse_loss(model(x), y).backward()
+        optimizer.step()
+    return model
+
+
+def _health_of(model: nn.Module) -> list[dict]:
+    torch.manual_seed(2)
+    x, y = torch.randn(64, 32), torch.randn(64, 1)
+    return ng.trace(model, x, loss=lambda out: F.mse_loss(out, y)).health()
+
+
+@pytest.mark.parametrize("zero", [4, 8])
+def test_a_zeroed_hidden_layer_that_no_gradient_reaches_is_named_as_the_cause(zero: int):
+    """Every later value is zero and every weight gets exactly zero gradient: the findings
+    said 'the weights of 5 layers get a gradient of exactly zero' with no cause, and blamed
+    the dead ReLUs on a learning rate that is too high or a large negative bias (sweep 26);
+    with the zero layer right before the last ReLU, 'the layers themselves are fine'."""
+    model = relu_mlp_with_a_zero_layer(zero)
+    findings = _health_of(model)
+    name = f"{zero}.weight"
+    assert (findings[0]["kind"], findings[0]["name"]) == ("zeros", name)
+    assert [f for f in findings if f["kind"] == "zeros"] == findings[:1]
+    assert "w.zero_() instead of w.grad.zero_()" in findings[0]["message"]
+    effects = findings[1:]
+    assert {f["kind"] for f in effects} == {"vanishing", "dead"}
+    assert all(f["zero_weight"] == name and f"{name} is all zeros" in f["message"] for f in effects)
+    vanishing = sorted(int(f["module"]) for f in effects if f["kind"] == "vanishing")
+    assert vanishing == [i for i in range(0, 11, 2) if i != zero]  # all but the zero layer
+    for words in ("learning rate", "negative bias", "initialisation is not what", "are fine"):
+        assert not any(words in f["message"] for f in findings)
+    assert f"Findings ({len(findings)}, in 3 lines)" in str(findings)
+    # the truth: no step moves it, nor any weight around it
+    before = [layer.weight.clone() for layer in model if isinstance(layer, nn.Linear)]
+    _trained(model)
+    after = [layer.weight for layer in model if isinstance(layer, nn.Linear)]
+    assert all(torch.equal(old, new) for old, new in zip(before, after, strict=True))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: relu_mlp_with_a_zero_layer(10),  # a last layer that starts at zero
+        lambda: relu_mlp_with_a_zero_layer(4, act=nn.Tanh),  # tanh passes the gradient at 0
+        lambda: relu_mlp_with_a_zero_layer(4, act=nn.LeakyReLU),
+    ],
+    ids=["zero last layer", "tanh", "LeakyReLU"],
+)
+def test_a_zero_layer_that_a_gradient_reaches_is_not_flagged(make: Callable[[], nn.Module]):
+    model = make()
+    assert _health_of(model) == []
+    zero = next(layer for layer in model if isinstance(layer, nn.Linear) and not layer.weight.any())
+    _trained(model, steps=2)
+    assert zero.weight.any()  # the truth: it learns
+
+
+class _ZeroBranchEnd(nn.Module):
+    """x + b(relu(a(x))) with `b` zero, as `zero_init_residual` starts a residual branch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.inp, self.a, self.b = nn.Linear(32, 64), nn.Linear(64, 64), nn.Linear(64, 64)
+        self.out = nn.Linear(64, 1)
+        nn.init.zeros_(self.b.weight)
+        nn.init.zeros_(self.b.bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = F.relu(self.inp(x))
+        return self.out(h + self.b(F.relu(self.a(h))))
+
+
+def test_a_residual_branch_that_ends_in_a_zero_layer_is_not_flagged():
+    model = _ZeroBranchEnd()
+    assert _health_of(model) == []
+    _trained(model, steps=2)
+    assert model.b.weight.any()
+
+
+def test_relus_silenced_by_a_zero_layer_that_learns_are_said_to_follow_from_it():
+    """With PyTorch's biases the zero layer gets a gradient (its units with a positive bias
+    pass it), but every example reaches the ReLUs after it with the same values, so about
+    half their units are silent for the whole batch: not from a learning rate too high."""
+    model = relu_mlp_with_a_zero_layer(4, kaiming=False)
+    findings = _health_of(model)
+    assert [f["kind"] for f in findings] == ["dead"] * 3
+    assert all(f["zero_weight"] == "4.weight" for f in findings)
+    assert not any("learning rate" in f["message"] for f in findings)
+
+
 @pytest.mark.parametrize("init", ["zeros", "constant"])
 def test_a_whole_mlp_of_zero_or_equal_weights_is_flagged_and_its_units_stay_copies(init: str):
     torch.manual_seed(0)

@@ -287,6 +287,14 @@ def _said_of(module: str, key: str) -> dict[str, Any]:
         "exploding_huge": {"rms": 1e25},
         "dead": {"dead": 20, "units": 64},
         "dead_after": {"dead": 20, "units": 64, "layer": f"{module} (Linear)"},
+        "vanishing_zero_layer": {"rms": 0.0, "zero_weight": "0.weight"},
+        "dead_zero_layer": {"dead": 20, "units": 64, "zero_weight": "0.weight"},
+        "dead_after_zero_layer": {
+            "dead": 20,
+            "units": 64,
+            "layer": f"{module} (Linear)",
+            "zero_weight": "0.weight",
+        },
         "no_gradient": {},
         "no_examples": {"no_examples": True},
         "accumulated": {"name": f"{module}.weight"},
@@ -298,9 +306,9 @@ def _said_of(module: str, key: str) -> dict[str, Any]:
 
 
 GROUPED_KEYS = [
-    "accumulated", "accumulated_unregistered", "dead", "dead_after", "exploding_huge",
-    "no_examples", "no_gradient", "vanishing_tiny", "vanishing_underflow", "vanishing_zero",
-    "vanishing_zero_input",
+    "accumulated", "accumulated_unregistered", "dead", "dead_after", "dead_after_zero_layer",
+    "dead_zero_layer", "exploding_huge", "no_examples", "no_gradient", "vanishing_tiny",
+    "vanishing_underflow", "vanishing_zero", "vanishing_zero_input", "vanishing_zero_layer",
 ]  # fmt: skip
 
 

@@ -1,0 +1,178 @@
+"""The layers `health()` compares for vanishing and exploding gradients: each module that holds
+weights (or a hand-made weight), with the gradient RMS of the weight that stands for it and that
+weight's fans (see `_flow` for how they are compared).
+
+A layer's weight is its largest parameter of two or more dimensions, but a recurrent layer's
+weight may get a gradient of exactly zero by design: read at its last step (`out[:, -1]`), the
+reverse direction of a bidirectional LSTM has run one step from h0 = 0, so its
+`weight_hh_l0_reverse` multiplies only zeros, as `weight_hh_l0` does on sequences of length 1.
+Such a layer learns all the same, so it stands by its largest weight that gets a gradient.
+Only where its weights that read the input (`weight_ih_l0`) get none does it learn nothing
+from what comes in (an input of zeros): then it stands by those.
+
+    >>> import torch, nngraph as ng
+    >>> from nngraph.graph._nodes import forward_order, module_types
+    >>> gru = torch.nn.GRU(3, 8, batch_first=True)
+    >>> g = ng.trace(gru, torch.randn(2, 1, 3), loss=lambda out: out[0].pow(2).mean())
+    >>> position = {n: i for i, n in enumerate(forward_order(g))}
+    >>> [g.nodes[layer.node]["name"] for layer in judged_layers(g, position, module_types(g))]
+    ['weight_ih_l0']
+    >>> g.nodes[next(n for n in g if g.nodes[n]["name"] == "weight_hh_l0")]["grad"]["norm"]
+    0.0
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Any
+
+from nngraph.graph._flow import Layer
+from nngraph.graph._nodes import first_read, owner_module, read_by_embedding
+from nngraph.graph._parameters import learnable
+from nngraph.graph._positions import added_only
+
+if TYPE_CHECKING:
+    from nngraph.graph._graph import Graph
+
+__all__ = ["frozen_layers", "judged_layers", "sized_weights", "weights"]
+
+# Embedding gradients touch only the rows a batch uses: their RMS says nothing about depth.
+_NOT_LAYERS = ("Embedding", "EmbeddingBag")
+# A convolution's `groups`, as its `extra_repr()` in the module table shows it.
+_GROUPS = re.compile(r"\bgroups=(\d+)")
+# The weights of a recurrent layer that read what comes into it: `weight_ih_l0` and
+# `weight_ih_l0_reverse` of nn.LSTM, nn.GRU and nn.RNN, `weight_ih` of their cells.
+_INPUT_WEIGHT = re.compile(r"weight_ih(_l0)?(_reverse)?")
+# Any weight of theirs: `weight_hh_l1_reverse`, `weight_hr_l0` (an LSTM's projection).
+_RECURRENT_WEIGHT = re.compile(r"weight_(ih|hh|hr)(_l\d+)?(_reverse)?")
+
+
+def judged_layers(g: Graph, position: dict[Any, int], types: dict[str, str | None]) -> list[Layer]:
+    """Param-holding modules in forward order (`position`), each with the gradient RMS of its
+    weight (see the top). A weight of no module is a layer of its own, or with the other
+    weights its op reads (an LSTM layer's `weight_ih` and `weight_hh`). Hand-made leaves
+    (`torch.randn(..., requires_grad=True)`) count where the graph holds no `nn.Parameter`:
+    beside a model, such a leaf is data (a saliency map's input)."""
+    every = weights(g)
+    judged = [
+        n
+        for n in sized_weights(g, every, types)
+        if not g._node[n].get("grad_accumulated")  # the sum of earlier passes, not this one's
+    ]
+    found = []
+    chosen = _one_per_layer(g, judged, set(every))
+    for n in sorted(chosen, key=lambda n: first_read(g, n, position)):
+        grad = g._node[n]["grad"]
+        if not (math.isfinite(grad["norm"]) and grad["nan"] == 0):
+            continue  # NaN/Inf gradients are reported as such
+        found.append(_layer(g, n, types, grad["norm"] / math.sqrt(grad["numel"])))
+    return found
+
+
+def frozen_layers(g: Graph, types: dict[str, str | None]) -> list[Layer]:
+    """The layers whose weights take no gradient (`requires_grad_(False)`), with an RMS of
+    NaN: the gradient passes through them all the same, so they count in the depth between
+    the layers compared (see `_flow.between`)."""
+    every = weights(g)
+    frozen = [
+        n
+        for n in every
+        if g._node[n].get("requires_grad") is False
+        and types.get(owner_module(g._node[n])) not in _NOT_LAYERS
+    ]
+    return [_layer(g, n, types, math.nan) for n in _one_per_layer(g, frozen, set(every))]
+
+
+def weights(g: Graph) -> list[Any]:
+    """The weights of the layers (see :func:`judged_layers`)."""
+    found = [
+        n
+        for n, data in g.nodes(data=True)
+        if learnable(data)
+        and len(data.get("shape") or []) >= 2
+        and not read_by_embedding(g, n)
+        and not added_only(g, n)  # a class token, a position embedding
+    ]
+    if any(g._node[n].get("kind") == "param" for n in found):
+        found = [n for n in found if g._node[n].get("kind") == "param"]
+    return found
+
+
+def sized_weights(g: Graph, found: list[Any], types: dict[str, str | None]) -> list[Any]:
+    """The weights of `found` with a gradient whose size says something about depth (not an
+    embedding's, which touches only the rows a batch uses)."""
+    return [
+        n
+        for n in found
+        if (g._node[n].get("grad") or {}).get("numel")
+        and types.get(owner_module(g._node[n])) not in _NOT_LAYERS
+    ]
+
+
+def _one_per_layer(g: Graph, candidates: list[Any], every: set[Any]) -> list[Any]:
+    """The weight that stands for each layer among `candidates` (see the top). `every` holds
+    all the weights: those an op reads together are one layer."""
+    groups: dict[str, list[Any]] = {}
+    for n in candidates:
+        data = g._node[n]
+        # (the weights of a recurrent model traced on its own: its many ops read one each)
+        whole = data.get("kind") == "param" and _RECURRENT_WEIGHT.fullmatch(_own_name(data))
+        key = owner_module(data) or ("" if whole else _shared_reader(g, n, every) or f"#{n}")
+        groups.setdefault(key, []).append(n)
+    return [_stands_for(g, group) for group in groups.values()]
+
+
+def _stands_for(g: Graph, group: list[Any]) -> Any:
+    """The largest weight of a layer's `group` (the first of them); of a recurrent layer, the
+    largest that gets a gradient, or, where none that reads its input gets one, the largest of
+    those: the layer learns nothing from what comes in (see the top)."""
+    nodes = g._node
+    inputs = [n for n in group if _INPUT_WEIGHT.fullmatch(_own_name(nodes[n]))]
+    if inputs:
+        learning = [n for n in group if (nodes[n].get("grad") or {}).get("norm", 0) > 0]
+        group = learning if any(n in learning for n in inputs) else inputs
+    return max(group, key=lambda n: math.prod(nodes[n]["shape"]))
+
+
+def _own_name(data: dict[str, Any]) -> str:
+    """A parameter's name within its module: `weight_ih_l0` of `rnn.weight_ih_l0`."""
+    return str(data.get("name") or "").rpartition(".")[2]
+
+
+def _layer(g: Graph, n: Any, types: dict[str, str | None], rms: float) -> Layer:
+    data = g._node[n]
+    module = owner_module(data)
+    config = ((g.graph.get("modules") or {}).get(module) or {}).get("config")
+    fan_in, fan_out = _fans(data["shape"], types.get(module), config)
+    if _multiplied_from_the_left(g, n):  # `x @ w`: w is [in, out], not a Linear's [out, in]
+        fan_in, fan_out = fan_out, fan_in
+    return Layer(module=module, node=n, rms=rms, fan_in=fan_in, fan_out=fan_out)
+
+
+def _shared_reader(g: Graph, n: Any, found: set[Any]) -> str | None:
+    """The op that reads this weight together with other weights (an RNN layer), as a key."""
+    for s in g._succ[n]:
+        if any(w != n and w in found for w in g._pred[s]):
+            return f"@{s}"
+    return None
+
+
+def _multiplied_from_the_left(g: Graph, n: Any) -> bool:
+    """Whether a matrix product reads the weight directly, without a transpose first: `x @ w`
+    of a hand-written layer (a Linear's weight goes through `t`, or into `linear`)."""
+    return any(
+        str(g._node[s].get("op") or "") in ("matmul", "mm", "bmm") for s in g._succ[n]
+    ) and not any(str(g._node[s].get("op") or "") in ("t", "transpose") for s in g._succ[n])
+
+
+def _fans(shape: list[int], module_type: str | None, config: str | None) -> tuple[int, int]:
+    """(fan_in, fan_out) of a weight: the inputs one output unit reads, the outputs one input
+    unit feeds. A convolution's weight is [out, in / groups, *kernel], a transposed one's
+    [in, out / groups, *kernel]; each output channel of a group reads only that group."""
+    receptive = math.prod(shape[2:])
+    found = _GROUPS.search(config or "")
+    groups = int(found.group(1)) if found else 1
+    if module_type and "ConvTranspose" in module_type:
+        return max(1, shape[0] // groups) * receptive, shape[1] * receptive
+    return shape[1] * receptive, max(1, shape[0] // groups) * receptive
