@@ -870,6 +870,12 @@ MESSAGES: dict[str, str] = {
         "has risen since then ({recent_at}, up from {before_at}): training has become "
         "unstable, which is not overfitting (try a smaller learning rate)."
     ),
+    "monitor.gl.restarted": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
+        "then ({recent_at}, up from {before_at}), as it often does in the first epochs with a "
+        "fresh optimizer (after a restart, such as a second fit): too soon to tell overfitting "
+        "from a learning rate too high. {advice}"
+    ),
     "monitor.gl.training": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}): the loss on "
         "the training data itself is rising, so training has become unstable, not overfitted "
@@ -929,6 +935,12 @@ MESSAGES: dict[str, str] = {
         "training that has become unstable, which is not overfitting (try a smaller learning "
         "rate)."
     ),
+    "monitor.pq.restarted": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
+        "then ({recent_at}, up from {before_at}), as it often does in the first epochs with a "
+        "fresh optimizer (after a restart, such as a second fit), so {ratio} comes from that "
+        "rise: too soon to tell overfitting from a learning rate too high."
+    ),
     "monitor.pq.jump": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) after a jump "
         "from {previous:.4g} to {value:.4g} in one evaluation, so {ratio} comes from training "
@@ -969,6 +981,12 @@ MESSAGES: dict[str, str] = {
         "epoch too ({recent_at}, up from {before_at}): training has become unstable, which is "
         "not overfitting (try a smaller learning rate). Best: {best:.4g} at epoch "
         "{best_epoch}."
+    ),
+    "monitor.up.restarted": (
+        "{metric} rose at the end of {strips} ({trail}), and {train} has risen since the best "
+        "epoch too ({recent_at}, up from {before_at}), as it often does in the first epochs "
+        "with a fresh optimizer (after a restart, such as a second fit): too soon to tell "
+        "overfitting from a learning rate too high. Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.unstable": (
         "{metric} rose at the end of {strips} ({trail}) while {train} is {train_value:.4g}, "

@@ -914,6 +914,12 @@ MESSAGES: dict[str, str] = {
         "{best_epoch}), a {train} wynosi teraz {recent_at}, więcej niż {before_at}. Trening "
         "stał się niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika uczenia)."
     ),
+    "monitor.gl.restarted": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
+        "{recent_at}, więcej niż {before_at}, co często się zdarza w pierwszych epokach z nowym "
+        "optymalizatorem (po restarcie, np. przy drugim wywołaniu fit): za wcześnie, by odróżnić "
+        "przeuczenie od zbyt dużego współczynnika uczenia. {advice}"
+    ),
     "monitor.gl.training": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}): rośnie strata na samych danych treningowych, więc trening stał się "
@@ -983,6 +989,13 @@ MESSAGES: dict[str, str] = {
         "{ratio} bierze się z treningu, który stał się niestabilny, a nie z przeuczenia "
         "(spróbuj mniejszego współczynnika uczenia)."
     ),
+    "monitor.pq.restarted": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
+        "{recent_at}, więcej niż {before_at}, co często się zdarza w pierwszych epokach z nowym "
+        "optymalizatorem (po restarcie, np. przy drugim wywołaniu fit), więc {ratio} bierze się "
+        "z tego wzrostu: za wcześnie, by odróżnić przeuczenie od zbyt dużego współczynnika "
+        "uczenia."
+    ),
     "monitor.pq.jump": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}) po skoku z {previous:.4g} do {value:.4g} w jednym pomiarze, więc "
@@ -1026,6 +1039,13 @@ MESSAGES: dict[str, str] = {
         "{recent_at}, więcej niż {before_at}. Trening stał się niestabilny; to nie przeuczenie "
         "(spróbuj mniejszego współczynnika uczenia). Najlepsza wartość: {best:.4g} w epoce "
         "{best_epoch}."
+    ),
+    "monitor.up.restarted": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi teraz "
+        "{recent_at}, więcej niż {before_at}, co często się zdarza w pierwszych epokach z nowym "
+        "optymalizatorem (po restarcie, np. przy drugim wywołaniu fit): za wcześnie, by odróżnić "
+        "przeuczenie od zbyt dużego współczynnika uczenia. Najlepsza wartość: {best:.4g} w "
+        "epoce {best_epoch}."
     ),
     "monitor.up.unstable": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi "

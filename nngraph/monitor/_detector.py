@@ -7,6 +7,7 @@ How it waits for a training value logged after its evaluation is in
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
@@ -21,17 +22,22 @@ from nngraph.monitor._common import (
     epochs,
     step_from,
 )
-from nngraph.monitor._names import nice_name, train_twin, train_twins
+from nngraph.monitor._names import nice_name, train_twins
 from nngraph.monitor._params import _metric_name
 from nngraph.monitor._row_order import Held, RowOrder, Undo
 
-__all__ = ["KEEP", "Check", "Detector"]
+__all__ = ["KEEP", "Check", "Detector", "held_out_twins"]
 
 KEEP = object()  # "no decision at this epoch": a strip-based criterion between strip ends
 Check = tuple[str, dict[str, Any]] | None | object
 #: The endings of the message ids that say a metric became NaN or infinite: whichever detector
 #: says it (GL after its best, Patience), it is a divergence, not overfitting or a plateau.
 _DIVERGED = ("nonfinite", ".diverged")
+#: A metric measured on held-out data, named with a prefix, a separator and its base name,
+#: that :mod:`~nngraph.monitor._names` does not read as a validation one: HuggingFace's
+#: ``eval_loss``, ``test_loss``, ``dev_loss``, and the validation prefixes in another case or
+#: with a hyphen (``Val_Loss``, ``val-loss``).
+_HELD_OUT = re.compile(r"(val|valid|validation|eval|evaluation|test|dev)([_/-])(.+)", re.I)
 
 
 class Detector(RowOrder):
@@ -60,10 +66,15 @@ class Detector(RowOrder):
         # None: the metric's twin, "": none (a str first: an array's == answers elementwise)
         if not (train_metric is None or (isinstance(train_metric, str) and train_metric == "")):
             _metric_name("train_metric", train_metric)
-        self.train_metric = train_metric if train_metric is not None else train_twin(metric)
-        # where the training twin may be logged: valid_loss pairs with loss or train_loss
-        twins = train_twins(metric) if train_metric is None else (train_metric,)
-        self._twins = tuple(name for name in twins if name)
+        # where the training twin may be logged: valid_loss pairs with loss or train_loss,
+        # eval_loss with loss
+        if train_metric is None:
+            twins = train_twins(metric) or held_out_twins(metric)
+            train_metric = twins[0] if twins else None
+        else:
+            twins = (train_metric,) if train_metric else ()
+        self.train_metric = train_metric
+        self._twins = twins
         self.stop = check_flag("stop", stop)
         self._settings = tuple(vars(self))  # the parameters, set before any state
         self.reset()
@@ -102,6 +113,7 @@ class Detector(RowOrder):
         self._undo: Undo | None = None
         self._held: Held | None = None
         self._val_first = False
+        self._restarted_at: int | None = None  # the evaluations seen at the last restart
         self._reset()
 
     def _reset(self) -> None:
@@ -140,7 +152,13 @@ class Detector(RowOrder):
         self.resume()
         if self._held is None:  # training values since the last evaluation: before the restart
             self._train_sum, self._train_n = 0.0, 0
+        self._restarted_at = self.epoch
         self._restart()
+
+    def _since_restart(self) -> int | None:
+        """How many evaluations came since the last :meth:`restart`, this one included; None
+        without a restart."""
+        return None if self._restarted_at is None else self.epoch - self._restarted_at
 
     def _restart(self) -> None:
         pass
@@ -338,3 +356,23 @@ class Detector(RowOrder):
 
     def _check(self, value: float, train: float | None) -> Check:
         raise NotImplementedError
+
+
+def held_out_twins(metric: str) -> tuple[str, ...]:
+    """The names the training twin of a held-out metric may be logged under, for a name that
+    :data:`_HELD_OUT` matches (its prefix in any case): as written, then in lower case. A
+    name it does not match gets none.
+
+        >>> held_out_twins("eval_loss"), held_out_twins("val-loss")
+        (('loss', 'train_loss'), ('loss', 'train-loss'))
+        >>> held_out_twins("Val_Loss"), held_out_twins("train_loss"), held_out_twins("evalloss")
+        (('Loss', 'Train_Loss', 'loss', 'train_loss'), (), ())
+    """
+    match = _HELD_OUT.fullmatch(metric)
+    if match is None:
+        return ()
+    prefix, separator, base = match.groups()
+    train = "TRAIN" if prefix.isupper() else "train" if prefix.islower() else "Train"
+    lower = base.lower()
+    names = (base, train + separator + base, lower, "train" + separator + lower)
+    return tuple(dict.fromkeys(names))

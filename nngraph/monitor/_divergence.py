@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message, numeral
+from nngraph.i18n import message, numeral, times_text
 from nngraph.monitor._common import Event, fmt_step
 from nngraph.monitor._detector import Detector
 from nngraph.monitor._names import LOSS_NAMES, is_metric_name
@@ -152,7 +152,7 @@ class Divergence(Detector):
                     "value": value,
                     "first": first,
                     "ratio": ratio,
-                    "times": numeral(_times(ratio)),
+                    "times": _times(ratio),
                     "when": when,
                 }
         return None
@@ -211,12 +211,17 @@ def _growth_factor(factor: float) -> float:
 
 
 def _times(ratio: float) -> str:
-    """A growth factor as a student reads it: ``1.6``, ``12.3``, ``250`` (never ``2`` for 1.6).
+    """A growth factor as a student reads it, in the current language: ``1.6``, ``12.3``
+    (never ``2`` for 1.6, next to a small ``factor``), and from 100 on as the other
+    explanations write large factors (:func:`~nngraph.i18n.times_text`): ``2,500``,
+    ``3 million``, ``1.0e20``, never all the digits of a loss that blew up to 1e36.
 
     >>> _times(1.6), _times(1.523), _times(12.34), _times(2500.4)
-    ('1.6', '1.52', '12.3', '2500')
+    ('1.6', '1.52', '12.3', '2,500')
+    >>> _times(6e7), _times(1.0333e20)
+    ('60 million', '1.0e20')
     """
-    return f"{ratio:.3g}" if ratio < 100 else f"{ratio:.0f}"
+    return numeral(f"{ratio:.3g}") if ratio < 100 else times_text(ratio)
 
 
 def _metric_names(metrics: object) -> tuple[str, ...]:

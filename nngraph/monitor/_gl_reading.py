@@ -18,10 +18,17 @@ steadily, stays near the validation loss and not far below its own first value) 
 swing: GL says so, and that the learning rate or the momentum is probably too high, instead
 of "no sign of memorising yet" or "memorising". It counts as unstable training.
 
+In the first evaluations after a restart (a fresh optimizer: a second fit), a training loss
+that rose since the best epoch is the restart's bump, which says nothing of the learning rate:
+GL, PQ and UP say it is too soon to tell (``restarted``), and GL says once more what the rise
+turns out to be, memorising or unstable training.
+
     >>> corrects("gl.neutral", "gl.overfit"), corrects("gl.overfit", "gl.stalled")
     (True, True)
     >>> corrects("gl.overfit", "gl.neutral"), corrects("gl.stalled", "gl.overfit")
     (False, False)
+    >>> corrects("gl.restarted", "gl.overfit"), corrects("gl.restarted", "gl.stalled")
+    (True, True)
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ __all__ = [
     "CALM",
     "JUMP",
     "MEMORISING",
+    "RESTARTED",
+    "SETTLING",
     "UNSTABLE",
     "calm_verdict",
     "corrects",
@@ -60,7 +69,16 @@ JUMP = 10.0
 #: epoch need (a regression review: waiting took "overfitting" from 28 of 48 GL events).
 EVIDENCE = 2
 
-#: GL's explanations that see no sign of memorising yet, ...
+#: For this many evaluations after a restart (a fresh optimizer), a training loss that rose
+#: since the best epoch is read as the restart's bump, not as unstable training: a fresh
+#: optimizer (Adam's moments from zero, a learning rate warmed up again) often pushes the loss
+#: up in its first epochs. As many as the trend averages on each side (``_trend.WINDOW``).
+SETTLING = WINDOW
+
+#: GL's explanation of a rise too soon after a restart to tell memorising from unstable
+#: training, which either may correct, ...
+RESTARTED = ("gl.restarted",)
+#: ... those that see no sign of memorising yet, ...
 CALM = ("gl.neutral", "gl.plateau")
 #: ... those that blame memorising, ...
 MEMORISING = ("gl.overfit", "gl.flat")
@@ -71,8 +89,10 @@ UNSTABLE = ("gl.stalled", "gl.jump", "gl.unstable", "gl.train_nonfinite", "gl.os
 def corrects(said: str | None, now: str) -> bool:
     """Whether GL's explanation ``now`` corrects ``said``, the one it gave last while its
     condition has held: a rise with no sign of memorising that now reads as memorising, or
-    a rise called memorising that now reads as unstable training. Said again once each."""
-    return (said in CALM and now in MEMORISING) or (said in MEMORISING and now in UNSTABLE)
+    a rise called memorising that now reads as unstable training, or a rise too soon after a
+    restart to tell that now reads as either. Said again once each."""
+    memorising = said in (*CALM, *RESTARTED) and now in MEMORISING
+    return memorising or (said in (*MEMORISING, *RESTARTED) and now in UNSTABLE)
 
 
 def gl_reading(
@@ -95,7 +115,7 @@ def gl_reading(
     ``words=False`` only which one (its key, with ``fields`` alone), for a detector that has
     spoken already and only says a changed reading (:func:`corrects`): a long rise is judged
     at every evaluation, and wording it each time was most of a ``Monitor.log()``."""
-    if not is_validation(det.metric):  # the training loss itself rose: not memorising
+    if not on_new_data(det):  # the training loss itself rose: not memorising
         return "gl.training", fields
     if train is not None and not math.isfinite(train):  # diverged, not memorising
         return "gl.train_nonfinite", {**fields, "train_value": train}
@@ -118,6 +138,23 @@ def gl_reading(
     # one rise may be noise in a small validation set: a GL that only warns says so
     verdict = message("monitor.gl.verdict" if det.stop else "monitor.gl.verdict_warn")
     return key, {**fields, **trend_fields(det, trend), "verdict": verdict}
+
+
+def on_new_data(det: Detector) -> bool:
+    """Whether ``det`` watches a metric measured on data it does not train on: a validation
+    name (``val_loss``, ``valid/loss``, ...), or one paired with a training metric, given as
+    ``train_metric`` (``GL(metric="eval_loss", train_metric="loss")``) or read from its name
+    (``eval_loss``, ``test_loss``, ``Val_Loss``: see
+    :func:`~nngraph.monitor._detector.held_out_twins`). ``loss`` or ``train_loss`` alone is
+    a training metric.
+
+        >>> from nngraph.monitor.detectors import GL
+        >>> [on_new_data(GL(metric=name)) for name in ("val_loss", "eval_loss", "loss")]
+        [True, True, False]
+        >>> on_new_data(GL(metric="mse", train_metric="train_mse"))
+        True
+    """
+    return is_validation(det.metric) or any(name != det.metric for name in det._twins)
 
 
 def sudden_jump(previous: float, value: float, train: float | None) -> bool:
@@ -154,9 +191,17 @@ def unstable_verdict(
     ``previous`` to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
     ``train`` is far above its lowest value of the run and not still below its level at the
     best epoch (``unstable``, see :meth:`TrainingTrend.far_above_low`). None when none
-    holds. ``words=False``: the key alone, with ``fields`` (see :func:`gl_reading`)."""
+    holds. In the first :data:`SETTLING` evaluations after a restart, a training loss that
+    rose since the best epoch is the fresh optimizer's bump, too soon to read
+    (``restarted``); a jump is still one. ``words=False``: the key alone, with ``fields``
+    (see :func:`gl_reading`)."""
     name = type(det).__name__.lower()
     trend = tracker.now()
+    if trend is not None and _restart_bump(det, trend) and not sudden_jump(previous, value, train):
+        if not words:
+            return f"{name}.restarted", fields
+        advice = message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
+        return f"{name}.restarted", {**fields, **trend_fields(det, trend), "advice": advice}
     if trend is not None and trend.rose(scale=det.best):
         return f"{name}.stalled", {**fields, **trend_fields(det, trend)} if words else fields
     if sudden_jump(previous, value, train):
@@ -171,6 +216,13 @@ def unstable_verdict(
     times = times_text(train / low_value)
     shown = {"train_value": train, "times": times, "low": low_value, "low_epoch": low_epoch}
     return f"{name}.unstable", {**fields, **shown}
+
+
+def _restart_bump(det: Detector, trend: Trend) -> bool:
+    """The training loss rose since the best epoch (``trend``) within :data:`SETTLING`
+    evaluations after a restart of ``det``: a fresh optimizer's bump."""
+    since = det._since_restart()
+    return since is not None and since <= SETTLING and trend.rose(scale=det.best)
 
 
 def calm_verdict(

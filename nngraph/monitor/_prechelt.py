@@ -1,6 +1,7 @@
 """Prechelt's stopping criteria, exactly as published in "Early Stopping - But When?" (1998).
 
-- ``GL(alpha)``: ``GL(t) = 100 * (E_va(t) / E_opt(t) - 1)``; fires when ``GL(t) > alpha``.
+- ``GL(alpha)``: ``GL(t) = 100 * (E_va(t) / E_opt(t) - 1)``; fires when ``GL(t) > alpha``
+  (by more than float rounding: see :func:`exceeds`).
 - ``PQ(alpha, k)``: at strip ends (``t`` a multiple of ``k``), ``GL(t) / P_k(t) > alpha`` with
   ``P_k(t) = 1000 * (sum(E_tr over the strip) / (k * min(E_tr over the strip)) - 1)``, for
   ``k >= 2`` (``P_1`` is 0 whatever training did: ``PQ(alpha, 1)`` is refused).
@@ -36,13 +37,14 @@ from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._gl_reading import corrects, gl_reading
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
-from nngraph.monitor._trend import TrainingTrend
+from nngraph.monitor._trend import FLOAT_NOISE, TrainingTrend
 from nngraph.monitor._wording import above_text
 
 __all__ = [
     "GL",
     "diverged_check",
     "errors_only",
+    "exceeds",
     "generalization_loss",
     "has_diverged",
     "training_progress",
@@ -68,6 +70,20 @@ def generalization_loss(e_va: float, e_opt: float) -> float:
     if e_opt == 0:
         return 0.0 if e_va == 0 else math.inf
     return 100.0 * (e_va / -e_opt + 1.0)  # divided first: e_va - e_opt may overflow
+
+
+def exceeds(gl: float, alpha: float) -> bool:
+    """Prechelt's ``GL > alpha``, where more than float rounding: a validation loss exactly
+    ``alpha`` percent above its best (0.6 then 0.63 for ``alpha=5``, whose GL in floats is
+    5.000000000000004, while 0.2 then 0.21 gives 4.999999999999982) does not exceed it,
+    however the numbers round. A GL above ``alpha`` by less than a millionth of the value at
+    the limit (:data:`~nngraph.monitor._trend.FLOAT_NOISE`, as ``UP`` ignores such a rise)
+    is rounding. False for a NaN.
+
+        >>> exceeds(5.000000000000004, 5), exceeds(5.001, 5), exceeds(float("nan"), 5)
+        (False, True, False)
+    """
+    return gl - alpha > FLOAT_NOISE * (100.0 + abs(alpha))
 
 
 def training_progress(strip: Iterable[float]) -> float:
@@ -126,7 +142,9 @@ def diverged_check(det: Detector, value: float) -> Check:
 
 
 class GL(Detector):
-    """Prechelt's generalization loss: fires when ``100 * (E_va / E_opt - 1) > alpha``.
+    """Prechelt's generalization loss: fires when ``100 * (E_va / E_opt - 1) > alpha``. A
+    rise of exactly ``alpha`` percent (0.6 then 0.63 for ``GL(5)``) does not fire, however the
+    floats round it (see :func:`exceeds`).
 
     ``metric`` must be a loss or an error (lower is better); an accuracy-like metric is refused
     (use ``Patience(metric="val_acc", mode="max")`` for it).
@@ -199,7 +217,9 @@ class GL(Detector):
     def _judge(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
         previous, self._previous = self._previous, value
-        if new_best and (self._said is None or generalization_loss(self._said, value) > self.alpha):
+        if new_best and (
+            self._said is None or exceeds(generalization_loss(self._said, value), self.alpha)
+        ):
             self._high, self._said = -math.inf, None  # afresh: it has improved by more than alpha
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
@@ -209,7 +229,7 @@ class GL(Detector):
         if math.isfinite(value):
             self._high = max(high, value)
         diverged = has_diverged(self, value)  # NaN: its GL is NaN, never above alpha
-        if not (self.value > self.alpha or diverged):
+        if not (exceeds(self.value, self.alpha) or diverged):
             return None
         if not (self.active or value > high or diverged):  # a noisy rise no higher than one said
             return None

@@ -122,7 +122,7 @@ class PQ(Detector):
             self.value = self.gl / self.progress
         if diverged:
             return diverged_check(self, value)
-        if not self.value > self.alpha:
+        if not self.value - self.alpha > FLOAT_NOISE * self.alpha:  # more than float rounding
             return None
         fields = {
             "gl": self.gl,

@@ -7,7 +7,9 @@ and again only after the condition has been false in between (``GL``: and at a n
 ``val_loss`` unless told another ``metric=``; detectors that also need the training error
 (``PQ`` and ``Gap``; ``GL`` and ``UP`` for their explanations) read the training twin of the
 metric (``val_loss`` -> ``loss``; ``valid_loss``, ``validation_loss`` or ``val/loss`` -> ``loss``,
-``train_loss`` or ``train/loss``, whichever is logged).
+``train_loss`` or ``train/loss``, whichever is logged; a held-out loss by another name too:
+HuggingFace's ``eval_loss``, ``test_loss``, ``dev_loss``, ``Val_Loss``, ``val-loss``), or the one
+named by ``train_metric=``.
 
 Epochs are counted per evaluation: epoch ``t`` is the ``t``-th call in which the watched metric
 was logged (the first is epoch 1). Calls that log only training metrics (per-batch logging) do

@@ -281,6 +281,45 @@ def test_pq_finds_the_training_twin_of_a_validation_metric_by_another_name(
     assert fired[:1] == [6]
 
 
+HELD_OUT = ["eval_loss", "test_loss", "Val_Loss", "val-loss", "dev/loss"]
+# the training loss falls, the held-out loss rises from epoch 3 (sweep s26/3, repro 1)
+FALLS_WHILE_HELD_OUT_RISES = [(1.0, 1.0), (0.6, 0.8), (0.4, 0.9), (0.3, 0.95), (0.25, 1.0)]
+
+
+@pytest.mark.parametrize("name", HELD_OUT)
+def test_gl_reads_a_held_out_loss_named_outside_val_as_one_not_as_the_training_loss(
+    name: str,
+) -> None:
+    """Sweep s26/3, finding 1: GL said "the loss on the training data itself is rising" of
+    HuggingFace's eval_loss (and test_loss, Val_Loss, val-loss) chosen with metric=, even
+    when told train_metric="loss", while the training loss fell."""
+    told = GL(5, metric=name, train_metric="loss")
+    chosen = Monitor(metric=name, detectors=[told], display=False)
+    for mon in (Monitor(metric=name, display=False), chosen):
+        for epoch, (train, held_out) in enumerate(FALLS_WHILE_HELD_OUT_RISES, 1):
+            mon.log(epoch, loss=train, **{name: held_out})
+        (event,) = [e for e in mon.events if e.detector.startswith("GL")]
+        assert event.message_id == "gl.overfit", event.message
+        assert "training loss is still falling (0.4 in the last epoch" in event.message
+
+
+@pytest.mark.parametrize(
+    ("name", "train"), [("eval_loss", "train_loss"), ("Val_Loss", "Train_Loss")]
+)
+def test_a_held_out_loss_pairs_with_its_training_loss_as_logged(name: str, train: str) -> None:
+    pq = PQ(0.1, k=2, metric=name)
+    fired = [e for e in range(1, 30) if pq.update(e, **{train: 1 / e, name: 0.5 + abs(e - 5) / 10})]
+    assert fired[:1] == [6]
+
+
+@pytest.mark.parametrize("name", ["loss", "train_loss", "training/loss"])
+def test_gl_on_a_training_loss_alone_still_reads_it_as_training(name: str) -> None:
+    gl = GL(5, metric=name)
+    for epoch, loss in enumerate([1.0, 0.5, 0.4, 0.6], 1):
+        event = gl.update(epoch, **{name: loss})
+    assert event is not None and event.message_id == "gl.training"
+
+
 def test_text_lines_pair_validation_metrics_by_other_names() -> None:
     line = TextPrinter().line(
         2, {"train/loss": 0.5, "val/loss": 0.6, "loss_x": 1.0, "valid_acc": 0.9, "acc": 0.8}

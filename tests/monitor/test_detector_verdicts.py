@@ -661,9 +661,9 @@ def test_divergence_used_alone_names_the_step(language: str, words: str) -> None
 @pytest.mark.parametrize(
     ("values", "words"),
     [
-        ([-1.0, -0.5, 5.0, 1e6], "1000000 times the size of its first nonzero value (-1)"),
-        ([0.0, 0.1, 5.0, 1e6], "10000000 times the size of its first nonzero value (0.1)"),
-        ([math.nan, 1.0, 5.0, 1e6], "1000000 times the size of its first nonzero value (1)"),
+        ([-1.0, -0.5, 5.0, 1e6], "1 million times the size of its first nonzero value (-1)"),
+        ([0.0, 0.1, 5.0, 1e6], "10 million times the size of its first nonzero value (0.1)"),
+        ([math.nan, 1.0, 5.0, 1e6], "1 million times the size of its first nonzero value (1)"),
     ],
 )
 def test_divergence_catches_a_blow_up_whatever_the_first_value(

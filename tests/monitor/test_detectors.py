@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
 import pytest
 
+from nngraph import i18n
 from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor, detectors
 from nngraph.monitor.detectors import GL, PQ, UP, Divergence, Gap, Patience
@@ -167,6 +169,23 @@ def test_gl_still_stops_where_prechelt_says_and_again_after_resume() -> None:
     assert gl.update(5, val_loss=1.1) is not None
 
 
+@pytest.mark.parametrize(("best", "now"), [(0.6, 0.63), (1.0, 1.05), (0.5, 0.525), (0.2, 0.21)])
+def test_gl_does_not_fire_at_exactly_alpha_percent_however_the_floats_round(
+    best: float, now: float
+) -> None:
+    """Sweep s26/3, finding 3: Prechelt stops when GL > alpha, and a rise of exactly 5% stopped
+    GL(5) or not by float rounding (0.6 -> 0.63 did, "5.001% above its best"; 0.2 -> 0.21 did
+    not). Above it by a hundred-thousandth of the value, it fires."""
+    exact = Monitor(detectors=[GL(5)], display=False)
+    exact.log(1, val_loss=best)
+    exact.log(2, val_loss=now)
+    assert not exact.should_stop and exact.events == []
+    above = Monitor(detectors=[GL(5)], display=False)
+    above.log(1, val_loss=best)
+    above.log(2, val_loss=now * (1 + 1e-5))
+    assert above.should_stop and "5.001% above its best" in above.events[0].message
+
+
 # ----------------------------------------------------------------------------- PQ
 
 
@@ -175,6 +194,13 @@ def test_gl_still_stops_where_prechelt_says_and_again_after_resume() -> None:
 def test_pq_fires_first_where_the_definition_says(alpha: float, k: int, curve: int) -> None:
     tr, va = CURVES[curve]
     assert first_event(PQ(alpha, k), tr, va) == ref_first_pq(tr, va, alpha, k)
+
+
+def test_pq_does_not_fire_at_exactly_alpha_however_the_floats_round() -> None:
+    """GL 75% over a training progress of 150 per mille is a quotient of exactly 0.5, which
+    floats make 0.5000000000000001: PQ(0.5) fired on it, as GL did at exactly alpha."""
+    assert first_event(PQ(0.5, 2), [0.13, 0.1], [0.2, 0.35]) is None
+    assert first_event(PQ(0.5, 2), [0.13, 0.1], [0.2, 0.3501]) == 2
 
 
 def test_pq_training_progress_is_per_mille_over_the_strip() -> None:
@@ -396,7 +422,30 @@ def test_divergence_names_the_growth_it_saw_not_a_rounded_one() -> None:
     assert event is not None and "1.6 times its first value (1)" in event.message
     big = Divergence(factor=10)
     big.update(1, loss=0.001)
-    assert "2500 times" in big.update(2, loss=2.5).message  # type: ignore[union-attr]
+    assert "2,500 times" in big.update(2, loss=2.5).message  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "words", "pl_words"),
+    [
+        (1.081e16, 1.117e36, "1.0e20 times its first value", "1,0e20 razy więcej"),
+        (0.5, 3e25, "6.0e25 times its first value", "6,0e25 razy więcej"),
+        (2.0, 1e6, "500,000 times its first value", "500\u00a0000 razy więcej"),
+        (1.0, 3e7, "30 million times its first value", "30 mln razy więcej"),
+    ],
+)
+def test_divergence_writes_a_huge_growth_factor_as_the_other_explanations_do(
+    first: float, then: float, words: str, pl_words: str
+) -> None:
+    """Sweep s26/3, finding 2: "103330249768732655616 times its first value", every digit of a
+    loss that blew up to 1e36 (the other explanations say "about 83 times", "1.5e17")."""
+    for language, expected in (("en", words), ("pl", pl_words)):
+        i18n.set_language(language)
+        d = Divergence()
+        d.update(1, loss=first)
+        event = d.update(2, loss=then)
+        assert event is not None and expected in event.message, event.message
+        assert re.search(r"\d{7}", event.message) is None  # no long run of digits
 
 
 @pytest.mark.parametrize("factor", [0.5, 1, 1.0, -2])

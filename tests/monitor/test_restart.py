@@ -3,6 +3,7 @@ from the best weights put back) is not read as unstable training (sweep 21d, fin
 
 from __future__ import annotations
 
+from nngraph import i18n
 from nngraph.monitor import Monitor
 from nngraph.monitor.detectors import GL, PQ, UP, Gap, Patience, generalization_loss
 
@@ -80,3 +81,51 @@ def test_a_refit_keeps_the_strip_counting_of_pq_and_up() -> None:
     assert pq.gl == generalization_loss(1.1, 0.9)  # judged at epoch 6, against the best
     assert up.update(6, loss=0.16, val_loss=1.1) is not None  # its 2nd rise in a row
     assert pq.best_epoch == up.best_epoch == 2
+
+
+# sweep s26/3, repro 4: a second fit whose fresh optimizer bumps the training loss at its
+# second epoch (0.40 -> 0.50), then both losses fall again
+BEFORE_RESTART = [(1.0, 1.0), (0.6, 0.7), (0.45, 0.55)]
+BUMP_AFTER_RESTART = [(0.40, 0.50), (0.50, 0.56), (0.38, 0.49), (0.33, 0.45)]
+
+
+def test_a_bump_in_the_first_epochs_after_a_restart_is_not_called_unstable() -> None:
+    """Sweep s26/3, finding 4: GL said "training has become unstable ... (try a smaller
+    learning rate)" of a fresh optimizer's bump after the restart's first (best) epoch."""
+    for detector in (GL(5), UP(1, 1)):
+        mon = Monitor(detectors=[detector], display=False)
+        for epoch, (train, val) in enumerate(BEFORE_RESTART):
+            mon.log(epoch, loss=train, val_loss=val)
+        mon.restart()
+        for epoch, (train, val) in enumerate(BUMP_AFTER_RESTART, 3):
+            mon.log(epoch, loss=train, val_loss=val)
+        (event,) = mon.events
+        assert event.epoch == 4 and not UNSTABLE.intersection([event.message_id])
+        assert "fresh optimizer" in event.message and "too soon to tell" in event.message
+
+
+def test_a_training_loss_that_keeps_rising_after_a_restart_is_then_called_unstable() -> None:
+    """The bump is forgiven for the first evaluations only: a rise that goes on is said once
+    more, as unstable training."""
+    mon = Monitor(detectors=[GL(5, stop=False)], display=False)
+    for epoch, (train, val) in enumerate(BEFORE_RESTART):
+        mon.log(epoch, loss=train, val_loss=val)
+    mon.restart()
+    rising = [(0.40, 0.50), (0.50, 0.56), (0.60, 0.62), (0.75, 0.70), (0.9, 0.8), (1.1, 0.95)]
+    for epoch, (train, val) in enumerate(rising, 3):
+        mon.log(epoch, loss=train, val_loss=val)
+    assert [e.message_id for e in mon.events] == ["gl.restarted", "gl.stalled"]
+
+
+def test_pq_says_a_bump_after_a_restart_is_too_soon_to_read_in_both_languages() -> None:
+    for language in ("en", "pl"):
+        i18n.set_language(language)
+        mon = Monitor(detectors=[PQ(0.5, 2)], display=False)
+        for epoch, (train, val) in enumerate([(1.0, 1.0), (0.6, 0.7)]):
+            mon.log(epoch, loss=train, val_loss=val)
+        mon.restart()
+        for epoch, (train, val) in enumerate([(0.40, 0.50), (0.50, 0.90)], 2):
+            mon.log(epoch, loss=train, val_loss=val)
+        (event,) = mon.events
+        assert event.message_id == "pq.restarted"
+        assert ("optymalizatorem" if language == "pl" else "fresh optimizer") in event.message
