@@ -687,6 +687,22 @@ MESSAGES: dict[str, str] = {
         " restore the best weights. Log it as {metric!r}, self.log({metric!r}, value), or map"
         " your name to it: NNGraphCallback(metrics={{{close!r}: {metric!r}}})"
     ),
+    "monitor.lightning.metric_other_way": (
+        "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}), so"
+        " nothing can stop training early or restore the best weights. {name!r} is logged"
+        " instead, and for it {better}, so mapping it to {metric!r} would keep its worst epoch."
+        " Choose the best weights by it, {fix}, or log {metric!r} in validation_step,"
+        " self.log({metric!r}, value)"
+    ),
+    "monitor.lightning.metric_which_way": (
+        "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}), so"
+        " nothing can stop training early or restore the best weights. To choose the best"
+        " weights by {name!r}, which is logged, say which way is better: {fix_max} if higher is"
+        " better (an accuracy, a score), {fix_min} if lower is (a loss); or log {metric!r} in"
+        " validation_step, self.log({metric!r}, value)"
+    ),
+    "monitor.lightning.better.max": "higher is better",
+    "monitor.lightning.better.min": "lower is better",
     "monitor.lightning.no_validation": (
         "NNGraphCallback: no validation ran in this fit, so the watched metric {metric!r} never"
         " came and nothing can stop training early or restore the best weights. Give the fit a"

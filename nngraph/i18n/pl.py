@@ -728,6 +728,24 @@ MESSAGES: dict[str, str] = {
         " {metric!r}, self.log({metric!r}, value), albo wskaż, że twoja metryka nią jest:"
         " NNGraphCallback(metrics={{{close!r}: {metric!r}}})"
     ),
+    "monitor.lightning.metric_other_way": (
+        "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
+        " (zapisane: {logged}), więc nic nie zatrzyma treningu wcześniej ani nie przywróci"
+        " najlepszych wag. Zapisywana jest za to metryka {name!r}, a dla niej {better}, więc"
+        " podanie jej jako {metric!r} zachowałoby jej najgorszą epokę. Wybieraj najlepsze wagi"
+        " według niej, {fix}, albo zapisuj {metric!r} w validation_step,"
+        " self.log({metric!r}, value)"
+    ),
+    "monitor.lightning.metric_which_way": (
+        "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
+        " (zapisane: {logged}), więc nic nie zatrzyma treningu wcześniej ani nie przywróci"
+        " najlepszych wag. Aby wybierać najlepsze wagi według zapisywanej metryki {name!r},"
+        " powiedz, która wartość jest lepsza: {fix_max}, jeśli wyższa (dokładność, wynik),"
+        " albo {fix_min}, jeśli niższa (strata); możesz też zapisywać {metric!r} w"
+        " validation_step, self.log({metric!r}, value)"
+    ),
+    "monitor.lightning.better.max": "lepsza jest wyższa wartość",
+    "monitor.lightning.better.min": "lepsza jest niższa wartość",
     "monitor.lightning.no_validation": (
         "NNGraphCallback: w tym treningu nie było walidacji, więc obserwowana metryka {metric!r}"
         " nie nadeszła i nic nie może wcześniej zatrzymać treningu ani przywrócić najlepszych"

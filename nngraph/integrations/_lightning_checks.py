@@ -2,7 +2,7 @@
 (:func:`check_monitor`, :func:`check_metric`, :func:`check_mode`), and whether what stops
 training watches the metric the best weights are chosen by (:func:`stop_metric_mismatch`, and
 the warning that says so: :func:`stop_metric_warning`), and the text for a watched metric never
-logged (:func:`missing_metric_text`).
+logged (:func:`missing_metric_text`, offering a logged score to watch: :func:`watch_instead`).
 
     >>> from nngraph.monitor import detectors
     >>> check_monitor(detectors.Patience(5))  # doctest: +ELLIPSIS
@@ -20,7 +20,7 @@ from typing import Any, Literal
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import Monitor
-from nngraph.monitor._names import is_metric_name, mode_known, resolve_mode
+from nngraph.monitor._names import is_metric_name, is_validation, mode_known, resolve_mode
 from nngraph.monitor.detectors import Detector, Divergence
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "missing_metric_text",
     "stop_metric_mismatch",
     "stop_metric_warning",
+    "watch_instead",
 ]
 
 
@@ -88,25 +89,80 @@ def check_mode(mode: object, metric: str | None, monitor: object) -> Literal["mi
 
 
 def missing_metric_text(
-    monitor: Monitor, keys: Collection[str], names: Callable[[Collection[str]], dict[str, str]]
+    monitor: Monitor,
+    keys: Collection[str],
+    names: Callable[[Collection[str]], dict[str, str]],
+    *,
+    own_monitor: bool = True,
 ) -> str:
     """The warning's text for the watched metric never logged: the ``keys`` the module logged
     and, for one that looks like a slip of it, "did you mean" with that key, as the Monitor
     offers it (its own :meth:`~nngraph.monitor._watched.MetricWatching._close_name`, on the
-    names it was given; ``names`` maps Lightning's keys to them).
+    names it was given; ``names`` maps Lightning's keys to them). A validation metric that is
+    better the other way (an accuracy, for ``val_loss``) is offered to be watched itself, with
+    the fix for the callback's own monitor (``own_monitor``) or for one given: mapped to the
+    watched name, it would keep the worst epoch (see :func:`watch_instead`).
 
         >>> mon = Monitor(display=False); mon.log(1, loss=0.9, val_los=0.8)
         >>> same = lambda keys: {key: key for key in keys}  # Lightning's names, the monitor's
         >>> print(missing_metric_text(mon, ["loss", "val_los"], same))  # doctest: +ELLIPSIS
         NNGraphCallback: the watched metric 'val_loss' was never logged ... did you mean 'val_los'?...
+        >>> print(missing_metric_text(mon, ["loss", "val_acc"], same))  # doctest: +ELLIPSIS
+        NNGraphCallback: ... Choose the best weights by it, NNGraphCallback(metric='val_acc'), or...
     """
     metric = monitor.metric
     logged = ", ".join(keys) or "-"
     close = monitor._close_name(metric)
     key = next((k for k, name in names(keys).items() if name == close), "") if close else ""
-    if not key:
+    if key:
+        return message("monitor.lightning.metric_close", metric=metric, logged=logged, close=key)
+    instead = watch_instead(monitor, names(keys).values())
+    if instead is None:
         return message("monitor.lightning.metric_missing", metric=metric, logged=logged)
-    return message("monitor.lightning.metric_close", metric=metric, logged=logged, close=key)
+    name, way = instead
+    fix = "NNGraphCallback" if own_monitor else "ng.Monitor"
+    if way is None:  # its name does not say: the mode given says it
+        return message(
+            "monitor.lightning.metric_which_way",
+            metric=metric,
+            logged=logged,
+            name=name,
+            fix_max=f"{fix}(metric={name!r}, mode='max')",
+            fix_min=f"{fix}(metric={name!r}, mode='min')",
+        )
+    return message(
+        "monitor.lightning.metric_other_way",
+        metric=metric,
+        logged=logged,
+        name=name,
+        better=message(f"monitor.lightning.better.{way}"),
+        fix=f"{fix}(metric={name!r})",
+    )
+
+
+def watch_instead(
+    monitor: Monitor, names: Iterable[str]
+) -> tuple[str, Literal["min", "max"] | None] | None:
+    """A logged validation metric (one of the monitor's ``names``) to watch in place of the
+    monitor's metric, which was never logged, where mapping it to that name
+    (``metrics={'val_acc': 'val_loss'}``) would be wrong or may be: the first whose name says
+    it is better the other way (``"max"`` for an accuracy when a loss is watched), else the
+    first whose name says neither (``None``: ``val_poprawnosc`` may be either). ``None`` when
+    every one is better the same way (a loss under another name: mapping it is right).
+
+        >>> mon = Monitor(display=False)
+        >>> watch_instead(mon, ["loss", "val_mse", "val_acc"]), watch_instead(mon, ["val_mse"])
+        (('val_acc', 'max'), None)
+        >>> watch_instead(mon, ["val_poprawnosc"])
+        ('val_poprawnosc', None)
+    """
+    logged = [name for name in names if is_validation(name) and name != monitor.metric]
+    for name in logged:
+        way = resolve_mode("auto", name)
+        if mode_known(name) and way != monitor.mode:
+            return name, way
+    unknown = next((name for name in logged if not mode_known(name)), None)
+    return None if unknown is None else (unknown, None)
 
 
 def stop_metric_warning(

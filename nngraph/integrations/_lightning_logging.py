@@ -52,6 +52,7 @@ class MetricLogging:
     _next_epoch: int
     _last_logged: float
     _fed: Monitor | None
+    _own_monitor: bool  # the callback made its monitor (not given one)
 
     def _collect(self, trainer: Any) -> list[tuple[str, str, Any]]:
         """``(Lightning's key, the monitor's name, value)`` of this epoch's metrics."""
@@ -140,6 +141,8 @@ class MetricLogging:
         elif is_validation(metric) and not self._any_validation:  # no val_dataloaders given
             text = message("monitor.lightning.no_validation", metric=metric)
         else:  # with "did you mean" for a slip of its name
-            text = checks.missing_metric_text(self.monitor, self._keys, self._names)
+            text = checks.missing_metric_text(
+                self.monitor, self._keys, self._names, own_monitor=self._own_monitor
+            )
         warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
         self.monitor._watch_checked = True  # said here, for Lightning: not again by the Monitor

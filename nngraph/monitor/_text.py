@@ -6,14 +6,16 @@ epoch and any epoch with an event are always printed. A run that watches a train
 (``Monitor(metric="loss")``: no validation set) has no such boundary: until it validates, each
 ``log()`` call is an epoch (its ``epoch=`` number, if given) and gets its line the same way;
 several calls with one ``epoch=`` number make one line. Otherwise, until a run logs its first
-validation metric, a ``step`` line shows progress at most once a second. Training metrics logged
-per batch are shown as their mean over the epoch. A loop that logs metrics after its validation,
-at the same step or ``epoch=`` (the training loss of a loop that validates first, a learning
-rate), has them in that epoch's line: from the first such call on, each line waits for them and
-is printed when the loop reads ``should_stop`` or ``events``, or when the next epoch starts.
-A line held back by the rate limit (an epoch's, or the last ``step`` line, so a short run that
-never validates still shows where it ended) is printed by ``Monitor.close()``, at the end of
-the cell in IPython or Jupyter, or when the interpreter exits (see `_held`).
+validation metric, each call's ``step`` line (``epoch`` with ``epoch=``) is chosen the same way
+and waits a second for a validation that would make the calls batches (see `_early_lines`).
+Training metrics logged per batch are shown as their mean over the epoch. A loop that logs
+metrics after its validation, at the same step or ``epoch=`` (the training loss of a loop that
+validates first, a learning rate), has them in that epoch's line: from the first such call on,
+each line waits for them and is printed when the loop reads ``should_stop`` or ``events``, or
+when the next epoch starts.
+A line held back (an epoch's, or those of a run that has not validated, so a short run that
+never validates still shows its first and last) is printed by ``Monitor.close()``, at the end
+of the cell in IPython or Jupyter, or when the interpreter exits (see `_held`).
 
     >>> p = TextPrinter(interval=0.0)
     >>> p.line(3, {"loss": 0.25, "val_loss": 0.3, "acc": 0.9, "val_acc": 0.85}, best=True)
@@ -30,10 +32,12 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from nngraph._oneline import one_line
-from nngraph.i18n import message, plural_form
-from nngraph.monitor._common import Event
+from nngraph.i18n import message
+from nngraph.monitor._common import Event, fmt_step
+from nngraph.monitor._early_lines import EarlyLines
 from nngraph.monitor._held import hold, release
 from nngraph.monitor._names import train_twin
+from nngraph.monitor._text_parts import count, metric_parts
 
 __all__ = ["TextPrinter", "count"]
 
@@ -66,10 +70,12 @@ class TextPrinter:
         self._sums_epoch: int | None = None  # the `epoch=` the values in `_sums` were logged with
         self._counts: dict[str, int] = {}
         self._last_print = -float("inf")
-        self._started = time.monotonic()
         self._printed_any = False
         self.pending: tuple[int, dict[str, float], bool] | None = None  # last unprinted line
-        self.pending_step: str | None = None  # the last step line the rate limit held back
+        # the lines of the calls before the first validation: steps or epochs, not known yet
+        self._early = EarlyLines(self._early_text)
+        # the run's epoch numbers are not settled yet: its first line waits (see `settle`)
+        self.hold_first = False
         # epoch_call(): the epoch of the last call, and the sums and counts of its calls
         self._call_epoch: int | None = None
         self._call_sums: dict[str, float] = {}
@@ -125,8 +131,8 @@ class TextPrinter:
 
     def progress(self, step: str, values: dict[str, float], *, epoch: int | None = None) -> None:
         """A call that is not an epoch boundary, in a run with no validation metric so far:
-        a ``step`` line at most once a second (never for the first second); the last one held
-        back is printed by :meth:`flush`.
+        its ``step`` line (its ``epoch`` line, with ``epoch=``) waits a second for a validation
+        (see `_early_lines`); those still held are printed by :meth:`flush`.
 
             >>> import io
             >>> out = io.StringIO()
@@ -134,25 +140,50 @@ class TextPrinter:
             >>> for step in (1, 2, 3): p.progress(str(step), {"loss": 1 / step})
             >>> out.getvalue()
             ''
-            >>> p.flush(); out.getvalue()
-            'step     3  loss 0.3333\\n'
+            >>> p.flush(); print(out.getvalue(), end="")
+            step     1  loss 1
+            step     3  loss 0.3333
         """
         self.observe(values, epoch=epoch)
-        now = time.monotonic()
-        line = "  ".join([message("monitor.text.step", step=step), *_metric_parts(values)])
-        if now - max(self._last_print, self._started) >= max(self.interval, 1.0):
-            self._last_print = now
-            self._printed_step()
-            self._write(line)
+        if epoch is None:
+            key, label = "step " + step, message("monitor.text.step", step=step)
         else:
-            self.pending_step = line
+            key, label = f"epoch {epoch}", message("monitor.text.epoch", epoch=epoch)
+        now = time.monotonic()
+        lines = self._early.add(
+            key, label, values, now, interval=self.interval, step_line=epoch is None
+        )
+        for line in lines:
+            self._write(line)
+        if self._early.waiting:
             hold(self)
+        else:
+            self._release_if_done()
 
-    def _printed_step(self) -> None:
-        """A line was printed that says more than the held step line: forget that one."""
-        self.pending_step = None
-        if self.pending is None:
+    def _early_text(self, label: str, means: dict[str, float]) -> str:
+        return "  ".join([label, *metric_parts(means)])
+
+    def _release_if_done(self) -> None:
+        """Nothing is held back any more: the end of the cell or script need not print."""
+        if self.pending is None and not self._early.waiting:
             release(self)
+
+    def settle(self, shift: int) -> None:
+        """The run's epoch numbers are settled (its second row came): the first epoch's line,
+        held until now, is printed, its number ``shift`` lower where the run is counted from
+        1 after all (see ``StepNumbering._settle_numbering``)."""
+        self.hold_first = False
+        if shift:
+            if self.pending is not None:
+                self.pending = (self.pending[0] - shift, *self.pending[1:])
+            if self._late_base is not None:
+                self._late_base = (self._late_base[0] - shift, *self._late_base[1:])
+            if self._line_epoch is not None:
+                self._line_epoch -= shift
+            if self._call_epoch is not None:
+                self._call_epoch -= shift
+        if not self._late:  # else printed when its training values are in
+            self._print_pending()
 
     def boundary(
         self,
@@ -164,10 +195,13 @@ class TextPrinter:
         step: float | None = None,
     ) -> None:
         """An epoch ended: print its line now, or keep it for later if lines come too fast."""
+        now = time.monotonic()
+        keys = [f"epoch {epoch}"] if step is None else [f"epoch {epoch}", "step " + fmt_step(step)]
+        for line in self._early.drop(now, keys):  # calls before the first validation
+            self._write(line)
         self._end_epoch_without_validation(epoch)
         self.observe(values)
         self._sums_epoch = None
-        self._printed_step()  # this epoch's line, printed or held, says more
         means = {n: self._sums[n] / self._counts[n] for n in self._sums}
         self._sums, self._counts = {}, {}
         events = list(events)
@@ -183,8 +217,7 @@ class TextPrinter:
             self._line_epoch, self._late_sums, self._late_counts = epoch, {}, {}
         self._line_step = step
         self._late_base = (epoch, means, best)
-        now = time.monotonic()
-        if self._late:  # wait for this epoch's training values
+        if self._late or self.hold_first:  # wait for its training values, or its number
             self.pending = (epoch, means, best)
             self._late_events += events
             hold(self)
@@ -193,7 +226,7 @@ class TextPrinter:
             self._last_print = now
             self._printed_any = True
             self.pending = None
-            release(self)
+            self._release_if_done()
             self._write(self.line(epoch, means, best=best))
             self.events(events)
         else:
@@ -295,8 +328,7 @@ class TextPrinter:
             return
         epoch, means, best = self.pending
         self.pending, events, self._late_events = None, self._late_events, []
-        if self.pending_step is None:
-            release(self)
+        self._release_if_done()
         self._last_print = now
         self._printed_any = True
         self._write(self.line(epoch, means, best=best))
@@ -308,6 +340,8 @@ class TextPrinter:
         events = list(events)
         if events and self._late:
             self._print_pending()
+        for line in self._early.commit() if events else []:  # the line of the event's call
+            self._write(line)
         for event in events:
             self._write(message("monitor.text.event", message=event.message))
             if event.stop:
@@ -316,15 +350,15 @@ class TextPrinter:
                 )
 
     def flush(self) -> None:
-        """Print the last epoch's line, or the last step line, if rate limiting held it back
-        (once)."""
+        """Print the lines held back (once): the last epoch's, or those of a run that has not
+        validated yet."""
         release(self)
-        if self.pending_step is not None:
-            line, self.pending_step = self.pending_step, None
+        for line in self._early.flush():
             self._write(line)
         if self.pending is not None:
             self._print_pending()
-        if self._sums and self._sums_epoch is not None:  # the epochs after the last validation
+        validated = self._line_epoch is not None
+        if validated and self._sums and self._sums_epoch is not None:  # epochs after the last one
             means = {n: self._sums[n] / self._counts[n] for n in self._sums}
             epoch, self._sums, self._counts, self._sums_epoch = self._sums_epoch, {}, {}, None
             self._write(self.line(epoch, means))
@@ -339,7 +373,7 @@ class TextPrinter:
             >>> p.line(2, {"val_acc": 0.8, "loss": 0.5, "val_loss": 1.1}, best=True)
             'epoch    2  val_acc 0.8 *  loss 0.5 / val 1.1'
         """
-        parts = _metric_parts(values, self.metric if best else None)
+        parts = metric_parts(values, self.metric if best else None)
         text = "  ".join([message("monitor.text.epoch", epoch=epoch), *parts])
         if best and self.metric not in values:
             text += message("monitor.text.best_mark")
@@ -349,41 +383,3 @@ class TextPrinter:
         """Print free lines (a summary), each kept one line as `_write` does."""
         for line in text.split("\n"):
             self._write(line)
-
-
-def _metric_parts(values: dict[str, float], marked: str | None = None) -> list[str]:
-    """The metrics of one line: training/validation pairs side by side, at the training one's
-    place (``loss`` with ``val_loss``, ``valid_loss`` or ``val/loss``; ``train_loss`` too);
-    the part that shows ``marked`` ends with the new-best mark.
-
-    >>> _metric_parts({"train/loss": 0.5, "val/loss": 0.6, "valid_acc": 0.9}, "val/loss")
-    ['train/loss 0.5 / val 0.6 *', 'valid_acc 0.9']
-    """
-    paired: dict[str, str] = {}  # training metric -> its validation metric
-    for name in values:
-        twin = train_twin(name, values)
-        if twin is not None:
-            paired.setdefault(twin, name)
-    shown_with_twin = set(paired.values())
-    parts = []
-    for name, v in values.items():
-        if name in shown_with_twin:
-            continue
-        val = paired.get(name)
-        if val is None:
-            part = message("monitor.text.metric", name=name, value=v)
-        else:
-            part = message("monitor.text.pair", name=name, train=v, val=values[val])
-        if marked is not None and marked in (name, val):
-            part += message("monitor.text.best_mark")
-        parts.append(part)
-    return parts
-
-
-def count(noun: str, n: int) -> str:
-    """``1 epoch`` / ``3 epochs`` (Polish: 1 epoka, 3 epoki, 5 epok; 1 zdarzenie, 3 zdarzenia).
-
-    >>> count("epoch", 1), count("event", 0), count("event", 22)
-    ('1 epoch', '0 events', '22 events')
-    """
-    return message(f"monitor.count.{noun}.{plural_form(n)}", n=n)

@@ -180,6 +180,43 @@ def test_a_slip_in_the_watched_metrics_name_is_offered_as_the_monitor_offers_it(
     assert f"NNGraphCallback(metrics={{{logged!r}: 'val_loss'}})" in warning
 
 
+@pytest.mark.parametrize(
+    ("logged", "fix"),
+    [
+        ("val_acc", "NNGraphCallback(metric='val_acc')"),
+        ("valid/f1", "NNGraphCallback(metric='val_f1')"),
+        ("val_poprawnosc", "NNGraphCallback(metric='val_poprawnosc', mode='max')"),
+    ],
+)
+def test_a_score_logged_in_place_of_the_watched_loss_is_offered_to_be_watched(
+    logged: str, fix: str
+) -> None:
+    """The warning said to map it, NNGraphCallback(metrics={'your_name': 'val_loss'}): done
+    with an accuracy, the callback kept and restored its worst epoch (sweep s3)."""
+    *_, recorder = fit(NNGraphCallback(display=False), max_epochs=2, model=NetLoggingAs(logged))
+    (warning,) = recorder.warnings
+    assert "'val_loss' was never logged" in warning and fix in warning
+    assert "metrics={" not in warning
+    mon = Monitor(display=False)  # a monitor given: the fix is for it
+    *_, recorder = fit(NNGraphCallback(mon), max_epochs=2, model=NetLoggingAs(logged))
+    (warning,) = recorder.warnings
+    assert fix.replace("NNGraphCallback(", "ng.Monitor(") in warning
+
+
+def test_following_the_advice_for_an_accuracy_keeps_its_highest_epoch() -> None:
+    cb = NNGraphCallback(display=False, metric="val_acc")
+    *_, recorder = fit(cb, max_epochs=4, model=NetLoggingAs(loss="val_bce", acc="val_acc"))
+    mon = cb.monitor
+    assert mon is not None and mon.best is not None and recorder.warnings == []
+    assert mon.best.value == max(mon.history("val_acc")[1])
+
+
+def test_a_loss_logged_under_another_name_is_still_told_to_be_mapped() -> None:
+    *_, recorder = fit(NNGraphCallback(display=False), max_epochs=2, model=NetLoggingAs("val_mse"))
+    (warning,) = recorder.warnings
+    assert "NNGraphCallback(metrics={'your_name': 'val_loss'})" in warning
+
+
 def test_a_fit_without_a_validation_loader_is_told_so_not_to_log_the_metric() -> None:
     # the module's validation_step logs val_loss: what is missing is the loader (sweep 21d)
     cb = NNGraphCallback(display=False)

@@ -604,3 +604,62 @@ def test_a_zero_based_loop_counts_epoch_0_as_trained(order: str) -> None:
         if order == "validation first":
             mon.log(epoch, loss=1 / (epoch + 1))
     assert mon.epoch == 4 and mon.epoch_count == 5
+
+
+def test_a_loop_resumed_at_epoch_100_is_told_in_its_own_epoch_numbers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``for epoch in range(100, 112)`` (training resumed from a checkpoint) printed "epoch 1"
+    to "epoch 12" and stopped "at epoch 11" while the loop was at its epoch 110 (sweep s3)."""
+    mon = epoch_loop(100, display="text", print_interval=0.0, detectors=[detectors.Patience(6)])
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch")]
+    assert [int(line.split()[1]) for line in lines] == list(range(100, 112))
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (104, 104)
+    assert "best val_loss 0.5 at epoch 104 (step 104)" in mon.summary()
+    assert [e.epoch for e in mon.events] == [110] and "best 0.5 at epoch 104" in mon.events[
+        0
+    ].message
+    assert mon.series["val_loss"].epochs.tolist() == list(range(100, 112))
+    assert mon.snapshot()["best"]["epoch"] == 104
+    # the epochs before it were trained too: numbered from 1, as a planned total counts them
+    assert mon.epoch == mon.epoch_count == 111
+    (row,) = ng.compare(mon, display=False).rows()
+    assert (row["epochs"], row["best_epoch"]) == (111, 104)
+
+
+def test_a_resumed_run_without_validation_numbers_its_epochs_as_its_steps() -> None:
+    mon = quiet(metric="loss", detectors=[])
+    for epoch in range(100, 105):
+        mon.log(epoch, loss=[0.5, 0.4, 0.3, 0.35, 0.45][epoch - 100])
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (102, 102)
+    assert mon.epoch == 104 and mon.series["loss"].epochs.tolist() == list(range(100, 105))
+
+
+@pytest.mark.parametrize("steps", [(10, 20, 30), (30, 31.5, 33)])
+def test_steps_from_a_later_start_with_gaps_are_still_counted_from_1(
+    steps: tuple[float, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only steps that go on by one from where the run started are its epochs: every 10th
+    step logged is counted 1, 2, 3, in every text, as before."""
+    mon = Monitor(display="text", print_interval=0.0, detectors=[detectors.Patience(1)])
+    for step, val in zip(steps, (0.5, 0.4, 0.6), strict=True):
+        mon.log(step, loss=1 / step, val_loss=val)
+    mon.close()
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines if line.startswith("epoch")] == ["1", "2", "3"]
+    assert mon.best is not None and mon.best.epoch == 2 and mon.epoch == 3
+    assert mon.series["val_loss"].epochs.tolist() == [1, 2, 3]
+    assert [e.epoch for e in mon.events] == [3] and "best 0.4 at epoch 2" in mon.events[0].message
+
+
+def test_a_batch_loop_resumed_at_a_later_global_step_counts_its_validations_from_1() -> None:
+    mon = quiet(detectors=[])
+    step = 5000
+    for epoch in range(3):
+        for _ in range(4):
+            mon.log(step, loss=1 / (step - 4999))
+            step += 1
+        mon.log(step - 1, val_loss=[0.5, 0.3, 0.4][epoch])
+    assert mon.series["val_loss"].epochs.tolist() == [1, 2, 3]
+    assert mon.series["loss"].epochs.tolist() == [1] * 4 + [2] * 4 + [3] * 4
+    assert mon.best is not None and mon.best.epoch == 2 and mon.epoch == mon.epoch_count == 3

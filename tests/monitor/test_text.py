@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from nngraph.monitor import Monitor
@@ -146,3 +148,64 @@ def test_two_validations_in_one_epoch_number_never_mark_the_later_worse_one_best
     assert (
         epoch_lines(capsys.readouterr().out)[1] == "epoch    2  loss 0.7 / val 0.6 *  val_acc 0.9"
     )
+
+
+def five_epochs_without_validation(numbering: str, **options: object) -> Monitor:
+    mon = Monitor(display="text", **options)  # type: ignore[arg-type]
+    for epoch in range(1, 6):
+        at = {"epoch": epoch} if numbering == "epoch=" else {"step": epoch}
+        mon.log(**at, loss=1 / epoch)
+    mon.close()
+    return mon
+
+
+@pytest.mark.parametrize(("numbering", "label"), [("step", "step"), ("epoch=", "epoch")])
+def test_a_run_without_validation_prints_each_epoch_once_under_one_label(
+    capsys: pytest.CaptureFixture[str], numbering: str, label: str
+) -> None:
+    """With print_interval=0 it printed only "step 5" at close(), and with epoch= "step 5"
+    then "epoch 5": the last epoch twice, under two labels (sweep s3)."""
+    five_epochs_without_validation(numbering, print_interval=0, detectors=[])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines] == [[label, str(n)] for n in range(1, 6)]
+    assert lines[-1].endswith(" 5  loss 0.2")
+
+
+@pytest.mark.parametrize("numbering", ["step", "epoch="])
+def test_a_run_without_validation_gets_its_first_and_last_line_under_the_rate_limit(
+    capsys: pytest.CaptureFixture[str], numbering: str
+) -> None:
+    five_epochs_without_validation(numbering, print_interval=3600, detectors=[])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines] == ["1", "5"]
+
+
+def test_an_event_before_any_validation_comes_after_the_line_of_its_call(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mon = Monitor(display="text", print_interval=3600)
+    for step in range(1, 6):
+        mon.log(step, loss=math.nan if step == 4 else 1 / step)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines[:2]] == [["step", "1"], ["step", "4"]]
+    assert lines[2].startswith("  ! ") and lines[3].startswith("  -> stop suggested")
+    mon.close()
+    assert capsys.readouterr().out.splitlines() == ["step     5  loss 0.2"]
+
+
+def test_the_calls_before_a_validation_wait_a_second_for_it() -> None:
+    """The lines of the calls before a run's first validation, by the clock given: printed
+    once a later call comes a second after them, dropped by a validation before that (the
+    batches of its epoch)."""
+    from nngraph.monitor._early_lines import EarlyLines
+
+    early = EarlyLines(lambda label, means: f"{label} {means['loss']:g}")
+
+    def add(step: int, now: float) -> list[str]:
+        return early.add(f"{step}", f"step {step}", {"loss": step}, now, interval=0.0)
+
+    assert add(1, 0.0) == [] and add(2, 0.5) == []
+    assert add(3, 1.2) == ["step 1 1"]  # a second after step 1, no validation came
+    assert early.drop(1.3, ["3"]) == []  # step 2 waited 0.8 s: a batch of the validated epoch
+    assert early.flush() == [] and not early.waiting
+    assert add(4, 1.5) == [] and add(5, 3.0) == ["step 4 4", "step 5 5"]  # slow calls: at once
