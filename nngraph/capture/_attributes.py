@@ -27,12 +27,14 @@ in a plain list (`self.layers = [nn.Linear(...), ...]`), tensors, random generat
 from __future__ import annotations
 
 import operator
+import random
 from collections import deque
 from typing import Any
 
+import numpy as np
 import torch
 
-__all__ = ["INTERNALS", "Attributes"]
+__all__ = ["INTERNALS", "RANDOM_GENERATORS", "Attributes"]
 
 #: What every `nn.Module` keeps (`_parameters`, `_modules`, hooks...): never the module's own.
 INTERNALS = frozenset(vars(torch.nn.Module()))
@@ -44,6 +46,10 @@ _TABLES = tuple(
     if isinstance(v, (dict, set)) and k not in ("_parameters", "_buffers")
 )  # fmt: skip
 _get_tables = operator.itemgetter(*_TABLES)
+
+#: Random generators besides torch's that a module may keep (`self.rng = random.Random(0)`,
+#: `np.random.default_rng(0)`): `ModelState` puts their state back too.
+RANDOM_GENERATORS = (random.Random, np.random.Generator, np.random.RandomState)
 
 #: Containers whose items are looked into; a larger one is kept as it is, not searched item by
 #: item (a loss history of a million floats).
@@ -75,7 +81,7 @@ class Attributes:
         self.containers: list[tuple[Any, list[Any]]] = []
         self.tensors: list[torch.Tensor] = []
         self.modules: list[torch.nn.Module] = []
-        self.generators: list[torch.Generator] = []
+        self.generators: list[Any] = []  # torch's, Python's and numpy's
         if self.saved:
             self._look_into(list(self.saved.values()), {id(module)})
 
@@ -88,7 +94,7 @@ class Attributes:
             if kind in _SCALARS or id(value) in seen:
                 continue
             seen.add(id(value))
-            if kind is torch.Generator:
+            if kind is torch.Generator or isinstance(value, RANDOM_GENERATORS):
                 self.generators.append(value)
             elif isinstance(value, torch.Tensor):
                 self.tensors.append(value)

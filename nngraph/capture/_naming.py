@@ -113,6 +113,8 @@ def tensors_in_containers(namespace: Mapping[str, Any]) -> dict[int, str]:
     return names
 
 
+#: the kinds of node a place in a list or dict names: not an op that made what it holds
+_DATA = ("input", "constant", "param")
 #: IPython's input and output history: a tensor shown in cell 5 is no variable `Out[5]`
 _HISTORY = frozenset({"In", "Out"})
 #: Larger containers are not looked into (a dataset kept as a list of tensors)
@@ -126,7 +128,7 @@ def _name_by_place(
     places = tensors_in_containers(namespace)
     for tensor, node_id in nodes if places else ():
         attrs = graph._node[node_id]
-        if tensor is not None and attrs["name"] is None and attrs["kind"] != "output":
+        if tensor is not None and attrs["name"] is None and attrs["kind"] in _DATA:
             name = places.get(id(tensor))
             if name is not None:
                 attrs["name"] = attrs["label"] = name

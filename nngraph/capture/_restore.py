@@ -19,6 +19,7 @@ version counters of untouched tensors (which autograd checks) do not move.
 from __future__ import annotations
 
 import math
+import random
 import warnings
 from collections import defaultdict
 from collections.abc import Callable
@@ -56,23 +57,25 @@ class ModelState:
         held: list[dict[str, Any]] = [d for m in self.modules for d in (m._parameters, m._buffers)]
         self.empty = [d for d in held if not d]  # most: a ReLU's, a Linear's buffers
         self.slots = [(d, dict(d), tuple(map(id, d.values()))) for d in held if d]
-        #: the model's parameters, whose `.grad` a trace clears (not those it holds unregistered)
-        params = {id(p): p for m in registered for p in m._parameters.values() if p is not None}
+        #: the parameters, whose `.grad` a trace clears so that its own gradients are seen
+        params = {id(p): p for m in self.modules for p in m._parameters.values() if p is not None}
         self.params = list(params.values())
-        leaves: dict[int, torch.Tensor] = {}
+        leaves: dict[int, torch.Tensor] = dict(params)
         for m in self.modules:
-            for t in [*m._parameters.values(), *m._buffers.values()]:
-                if t is not None:
-                    leaves.setdefault(id(t), t)
-        #: parameters and buffers: a forward may make a buffer require grad, and then the
-        #: backward gives it a `.grad`
-        self.leaves = list(leaves.values())
+            for b in m._buffers.values():
+                if b is not None:
+                    leaves.setdefault(id(b), b)
+        #: tensors kept as plain attributes beyond `_ATTRIBUTE_COPIES`, with their version
+        #: counter: one a forward writes into is said to stay changed
+        self.uncopied: list[tuple[torch.Tensor, int]] = []
+        #: parameters, buffers and the tensors kept as plain attributes: a forward may make a
+        #: buffer require grad, and then the backward gives it a `.grad`
+        self.leaves = [*leaves.values(), *self._attribute_tensors(leaves)]
         #: random generators the modules keep (`self.gen = torch.Generator()`, also in a list,
         #: tuple or dict attribute) or the call is given, with their state
         kept = [gen for attributes in self.attributes for gen in attributes.generators]
         self.generators = [
-            (gen, gen.get_state())
-            for gen in {**dict.fromkeys(kept), **_generators(arguments or [])}
+            (gen, _state_of(gen)) for gen in {**dict.fromkeys(kept), **_generators(arguments or [])}
         ]
         #: a buffer written in place with a tensor that carries gradient history (a running
         #: mean updated outside `no_grad`, a KV cache) stops being a leaf: it is made one again
@@ -85,12 +88,9 @@ class ModelState:
         #: tensors that cannot be laid end to end (sparse, quantized, a tensor subclass), each
         #: with its version counter and a copy; the counter says whether a write happened
         self.others: list[tuple[torch.Tensor, int, torch.Tensor]] = []
-        #: tensors kept as plain attributes beyond `_ATTRIBUTE_COPIES`, with their version
-        #: counter: one a forward writes into is said to stay changed
-        self.uncopied: list[tuple[torch.Tensor, int]] = []
         # hidden(): a recording around this trace() must not see these copies as the user's ops
         with hidden(), torch.no_grad():
-            for t in [*self.leaves, *self._attribute_tensors(leaves)]:
+            for t in self.leaves:
                 if t.is_meta or is_lazy(t):
                     continue
                 if _plain(t):
@@ -103,17 +103,19 @@ class ModelState:
 
     def _attribute_tensors(self, leaves: dict[int, torch.Tensor]) -> list[torch.Tensor]:
         """The tensors the modules keep as plain attributes (running statistics a hand-written
-        BatchNorm forgot to register, a hidden state, a cache), not parameters or buffers, up to
-        `_ATTRIBUTE_COPIES` elements in all; the rest go to `uncopied`."""
+        BatchNorm forgot to register, a hidden state, a cache), not parameters or buffers, as
+        long as they fit in `_ATTRIBUTE_COPIES` elements in all; the others go to `uncopied`.
+        An expanded view (`x.expand(...)`, one memory place for several elements) is left out:
+        what it shows is put back with the tensor it views."""
         found: dict[int, torch.Tensor] = {}
         for attributes in self.attributes:
             for t in attributes.tensors:
-                if id(t) not in leaves and not t.is_inference():
+                if id(t) not in leaves and not t.is_inference() and not _expanded(t):
                     found.setdefault(id(t), t)
         copied, elements = [], 0
         for t in found.values():
-            elements += t.numel()
-            if elements <= _ATTRIBUTE_COPIES:
+            if elements + t.numel() <= _ATTRIBUTE_COPIES:
+                elements += t.numel()
                 copied.append(t)
             else:
                 self.uncopied.append((t, t._version))
@@ -146,7 +148,7 @@ class ModelState:
             except Exception as error:
                 _warn_not_restored(error)
         for gen, gen_state in self.generators:
-            _attempt(gen.set_state, gen_state)
+            _attempt(_put_state, gen, gen_state)
         for i, (t, was_leaf) in enumerate(zip(self.leaves, self.was_leaf, strict=True)):
             if was_leaf and not t.is_leaf:
                 _attempt(self._make_leaf_again, i)
@@ -199,11 +201,35 @@ def _attributes_of(registered: list[torch.nn.Module]) -> list[Attributes]:
         attributes = Attributes(module)
         found.append(attributes)
         for held in attributes.modules:
+            if id(held) in known:  # with all its submodules
+                continue
             for m in held.modules():
                 if id(m) not in known and not isinstance(m, torch.jit.ScriptModule):
                     known.add(id(m))
                     modules.append(m)
     return found
+
+
+def _state_of(gen: Any) -> Any:
+    """The state of a torch, Python (`random.Random`) or numpy random generator."""
+    if isinstance(gen, torch.Generator):
+        return gen.get_state()
+    if isinstance(gen, random.Random):
+        return gen.getstate()
+    if isinstance(gen, np.random.Generator):
+        return gen.bit_generator.state
+    return gen.get_state()  # a numpy RandomState
+
+
+def _put_state(gen: Any, state: Any) -> None:
+    if isinstance(gen, torch.Generator):
+        gen.set_state(state)
+    elif isinstance(gen, random.Random):
+        gen.setstate(state)
+    elif isinstance(gen, np.random.Generator):
+        gen.bit_generator.state = state
+    else:
+        gen.set_state(state)
 
 
 def _generators(values: list[Any]) -> dict[torch.Generator, None]:
@@ -253,6 +279,13 @@ def _warn_not_restored(error: Exception) -> None:
         message("capture.not_restored", error=f"{type(error).__name__}: {text}"),
         NNGraphWarning,
         stacklevel=stacklevel_outside(),  # the line calling trace()
+    )
+
+
+def _expanded(t: torch.Tensor) -> bool:
+    """Whether several elements of `t` share one place in memory (`expand`, `as_strided`)."""
+    return t.layout == torch.strided and any(
+        stride == 0 and size > 1 for stride, size in zip(t.stride(), t.shape, strict=True)
     )
 
 

@@ -880,6 +880,10 @@ def test_hand_made_weights_kept_in_a_list_or_a_dict_are_named_by_their_place() -
         (h @ P["W2"]).pow(2).mean().backward()
     names = {d["name"] for _, d in rec.graph.nodes(data=True) if d["backward"] == "AccumulateGrad"}
     assert names == {"w1", "b1", "P['W2']"}  # a variable of its own names it first
+    with ng.record() as rec:
+        masks = [x > 0]  # what a recorded op made keeps its op's label
+        (x * masks[0]).sum()
+    assert next(d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "op") == "gt"
     g = ng.graph_of(h.sum(), names={"params": params, "P": P})
     assert {d["name"] for _, d in g.nodes(data=True) if d["kind"] == "input"} == {
         "params[0]",

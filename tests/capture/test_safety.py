@@ -382,6 +382,94 @@ def test_a_tensor_attribute_too_large_to_copy_is_said_to_stay_changed(
     assert model.log == {"calls": 0, "batch_means": []}  # the rest is put back
 
 
+def test_a_layer_in_a_plain_list_shows_its_own_gradient_and_keeps_its_old_grad() -> None:
+    """Sweep R1: a layer kept in a plain list with a `.grad` from an earlier step had the
+    trace's gradient added into it: the graph showed the sum and the model kept it."""
+    torch.manual_seed(0)
+    model, x = _LayersInAPlainList(), torch.randn(16, 4)
+    model.layers[2].eval()
+    model(x).pow(2).mean().backward()  # an earlier step, without zero_grad() after it
+    first = model.layers[0].weight
+    kept = first.grad.clone()  # type: ignore[union-attr]
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    assert torch.equal(first.grad, kept)  # type: ignore[arg-type]
+    node = next(d for _, d in g.nodes(data=True) if d["kind"] == "param" and d["shape"] == [8, 4])
+    assert node["grad"]["mean"] == pytest.approx(kept.mean().item(), rel=1e-5)  # one step's
+    assert "accumulated" not in {f["kind"] for f in g.health()}
+
+
+class _RunningMeanAsAnAttribute(nn.Module):
+    """The student's BatchNorm: running statistics in plain attributes, updated outside
+    `no_grad` (they take the batch's history), with a broadcast view of a step counter."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.running_mean = torch.zeros(4)
+        self.step = torch.zeros(1)
+        self.step_wide = self.step.expand(4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.fc(x)
+        self.running_mean.mul_(0.9).add_(0.1 * h.mean(0))
+        self.step += 1
+        return (h - h.mean(0)) * self.step_wide
+
+
+def test_a_tensor_attribute_that_took_history_comes_back_a_leaf_as_it_was() -> None:
+    model = _RunningMeanAsAnAttribute()
+    running_mean = model.running_mean
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the broadcast view is no value to put back
+        ng.trace(model, torch.randn(8, 4), loss=lambda y: y.pow(2).mean())
+    assert model.running_mean is running_mean and running_mean.is_leaf
+    assert not running_mean.requires_grad and running_mean.tolist() == [0.0] * 4
+    assert model.step.tolist() == [0.0] and model.step_wide.tolist() == [0.0] * 4
+
+
+def test_a_tensor_too_large_to_copy_leaves_room_for_the_small_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nngraph.capture import _restore
+
+    class _TableAndCounter(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(2, 2)
+            self.count = torch.zeros(1)
+            self.table = torch.zeros(100)  # met first, too large for the budget
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            self.count += 1
+            return self.fc(x) + self.table[:2]
+
+    monkeypatch.setattr(_restore, "_ATTRIBUTE_COPIES", 10)
+    model = _TableAndCounter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the table is not written: nothing to say
+        ng.trace(model, torch.ones(3, 2), loss=lambda y: y.sum())
+    assert model.count.tolist() == [0.0]
+
+
+class _KeepsItsOwnRandomGenerators(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 3)
+        self.python = random.Random(0)
+        self.numpy = np.random.default_rng(0)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x) * self.python.random() + float(self.numpy.random())
+
+
+def test_a_models_own_python_and_numpy_generators_are_put_back() -> None:
+    model = _KeepsItsOwnRandomGenerators()
+    python, numpy = model.python.getstate(), model.numpy.bit_generator.state
+    ng.trace(model, torch.ones(2, 3), loss=lambda y: y.sum())
+    assert model.python.getstate() == python
+    assert model.numpy.bit_generator.state == numpy
+
+
 class _DrawsFromPythonAndNumpy(nn.Module):
     """A scale drawn with `random.random()`, noise drawn with numpy."""
 
