@@ -105,7 +105,26 @@ def recurrent_flow(
             findings.append(found)  # one per weight: a second sequence through it says the same
             spans.append((found["kind"], *span))
             break
-    return findings
+    return _mirrored_left_out(findings)
+
+
+def _mirrored_left_out(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings, less an `exploding` one on a bidirectional layer's reverse weights
+    (`weight_hh_l0_reverse`) whose forward weights do not explode too. The reverse direction
+    runs from the last position to the first: where the layer above reads every position and
+    its own gradient fades towards the start of the sequence, the reverse steps get more
+    gradient the earlier they run, which is that fading seen backwards, not weights that blow
+    the gradient up (those would do it in both directions)."""
+    exploding = {f["name"] for f in findings if f["kind"] == "exploding"}
+    return [
+        f
+        for f in findings
+        if not (
+            f["kind"] == "exploding"
+            and str(f["name"]).endswith("_reverse")
+            and str(f["name"]).removesuffix("_reverse") not in exploding
+        )
+    ]
 
 
 def _products(g: Graph, weight: Any) -> list[Any]:

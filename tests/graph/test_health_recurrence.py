@@ -351,3 +351,43 @@ def test_a_recurrent_layer_fed_only_zeros_is_flagged(make, bidirectional):
     model = Classifier(make(8, HIDDEN, batch_first=True, bidirectional=bidirectional), embed=False)
     (found,) = _zero_gradient_findings(model, torch.zeros(8, 5, 8))
     assert found["kind"] == "vanishing" and found["module"] == "rnn"
+
+
+# -- bidirectional layers -------------------------------------------------------------------------
+
+
+class _StackedBidirectionalClassifier(nn.Module):
+    """A 2-layer bidirectional RNN read at its last position, at PyTorch's default init."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rnn = nn.RNN(10, 32, 2, batch_first=True, bidirectional=True)
+        self.head = nn.Linear(64, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.rnn(x)[0][:, -1])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_reverse_direction_under_a_fading_layer_is_not_said_to_explode(seed):
+    """Sweep R1: the upper layer reads every position and its gradient fades towards the start,
+    so the lower reverse direction, which runs from the end, gets more gradient the earlier it
+    runs: "exploding ... start the recurrent weights smaller (PyTorch's default
+    initialisation)" was said of default weights."""
+    torch.manual_seed(seed)
+    x, y = torch.randn(8, 12, 10), torch.randint(0, 3, (8,))
+    g = ng.trace(
+        _StackedBidirectionalClassifier(), x, loss=lambda o: nn.functional.cross_entropy(o, y)
+    )
+    assert "exploding" not in {f["kind"] for f in g.health()}
+
+
+def test_bidirectional_weights_too_large_explode_in_both_directions():
+    torch.manual_seed(0)
+    rnn = nn.RNN(10, 32, batch_first=True, bidirectional=True)
+    with torch.no_grad():
+        rnn.weight_hh_l0.normal_(0, 0.5)
+        rnn.weight_hh_l0_reverse.normal_(0, 0.5)
+    g = ng.trace(rnn, torch.randn(8, 30, 10), loss=lambda out: out[0].pow(2).mean())
+    exploding = {f["name"] for f in g.health() if f["kind"] == "exploding"}
+    assert exploding == {"weight_hh_l0", "weight_hh_l0_reverse"}
