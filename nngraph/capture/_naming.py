@@ -84,7 +84,7 @@ def tensor_variables(namespace: Mapping[str, Any]) -> dict[int, str]:
     """
     names: dict[int, str] = {}
     for k, v in namespace.items():
-        if isinstance(v, torch.Tensor) and isinstance(k, str) and k[:1] != "_":
+        if issubclass(type(v), torch.Tensor) and isinstance(k, str) and k[:1] != "_":
             names.setdefault(id(v), k)
     return names
 
@@ -108,7 +108,7 @@ def tensors_in_containers(namespace: Mapping[str, Any]) -> dict[int, str]:
             and len(v) <= _SEARCHED
         ):
             for key, item in v.items() if type(v) is dict else enumerate(v):
-                if isinstance(item, torch.Tensor) and type(key) in (str, int):
+                if issubclass(type(item), torch.Tensor) and type(key) in (str, int):
                     names.setdefault(id(item), f"{k}[{key!r}]")
     return names
 
@@ -239,21 +239,21 @@ def _held_tensors(namespace: Mapping[str, Any], depth: int = 3) -> list[torch.Te
     while stack and budget:
         budget -= 1
         item, left = stack.pop()
-        if isinstance(item, torch.Tensor):
+        if issubclass(type(item), torch.Tensor):
             found.append(item)
             continue
         if not left or id(item) in seen:
             continue
         seen.add(id(item))
-        if isinstance(item, dict):
+        if issubclass(type(item), dict):
             values: Iterator[Any] = iter(dict.values(item))
-        elif isinstance(item, list):
+        elif issubclass(type(item), list):
             values = list.__iter__(item)
-        elif isinstance(item, tuple):
+        elif issubclass(type(item), tuple):
             values = tuple.__iter__(item)
-        elif isinstance(item, set):
+        elif issubclass(type(item), set):
             values = set.__iter__(item)
-        elif isinstance(item, frozenset):
+        elif issubclass(type(item), frozenset):
             values = frozenset.__iter__(item)
         else:
             continue

@@ -869,6 +869,23 @@ def test_a_parameter_used_without_a_module_is_named_after_its_variable() -> None
     ]
 
 
+class _ClassUnknown:
+    """An object whose `__class__` raises: `isinstance` on it runs that code of the user's."""
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # type: ignore[override]
+        raise RuntimeError("no class")
+
+
+def test_naming_reads_a_namespace_without_running_its_objects_code() -> None:
+    x = torch.ones(2, requires_grad=True)
+    odd, odds = _ClassUnknown(), [_ClassUnknown()]  # in the namespace the names are read from
+    with ng.record() as rec:
+        y = (x * 2).sum()
+    assert {d["label"] for _, d in rec.graph.nodes(data=True)} >= {"x", "y"}
+    assert ng.graph_of(y, names=locals()).number_of_nodes() == 4
+
+
 def test_hand_made_weights_kept_in_a_list_or_a_dict_are_named_by_their_place() -> None:
     """CS231n and d2l keep the weights of a from-scratch network in a list or a dict."""
     w1, b1 = torch.randn(4, 8, requires_grad=True), torch.zeros(8, requires_grad=True)
