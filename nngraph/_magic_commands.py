@@ -22,17 +22,61 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.error import UsageError
 from IPython.display import display
 
-from nngraph._magic_args import Parser, variable
+from nngraph._magic_args import Parser, split_line, variable
 from nngraph._magic_errors import model_class_error
 from nngraph.i18n import LANGUAGES, get_language, message, set_language
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
-__all__ = ["MagicCommands", "Scope"]
+__all__ = ["MagicCommands", "Scope", "fits_command", "monitor_options", "watch_options"]
 
 #: the variables a magic line reads: the notebook's, or those of the function it is in
 Scope = Mapping[str, Any]
+
+
+def monitor_options() -> Parser:
+    """The options of `%nngraph monitor`."""
+    parser = Parser("%nngraph monitor")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--metric", default=None)  # None: val_loss, or its alias as logged
+    parser.add_argument("--name", default=None)
+    parser.add_argument("--mode", choices=("min", "max", "auto"), default="auto")
+    parser.add_argument("-o", "--output", type=variable, default="mon")
+    return parser
+
+
+def watch_options() -> Parser:
+    """The arguments of `%nngraph watch`."""
+    parser = Parser("%nngraph watch")
+    parser.add_argument("model")
+    parser.add_argument("--optimizer", default=None)
+    parser.add_argument("--monitor", default=None)
+    parser.add_argument("-o", "--output", type=variable, default="watch")
+    return parser
+
+
+def fits_command(command: str, arguments: str) -> bool:
+    """Whether `arguments` are what `%nngraph COMMAND` takes (`net --optimizer opt` for
+    `watch`, not `--depth 2`), as far as they can be told without evaluating anything; `help`
+    takes none.
+
+    >>> fits_command("watch", "net --optimizer opt"), fits_command("watch", "--depth 2")
+    (True, False)
+    """
+    try:
+        words = [w for w in split_line(arguments) if w not in ("-h", "--help")]
+        if command == "monitor":
+            monitor_options().parse_args(words)
+        elif command == "watch":
+            watch_options().parse_args(words)
+        elif command == "lang":
+            return len(words) <= 1 and not any(word.startswith("-") for word in words)
+        else:
+            return command == "help" and not words
+    except UsageError:
+        return False
+    return True
 
 
 class MagicCommands:
@@ -64,13 +108,7 @@ class MagicCommands:
         from nngraph.monitor import Monitor
         from nngraph.monitor._common import epochs
 
-        parser = Parser("%nngraph monitor")
-        parser.add_argument("--model", default=None)
-        parser.add_argument("--metric", default=None)  # None: val_loss, or its alias as logged
-        parser.add_argument("--name", default=None)
-        parser.add_argument("--mode", choices=("min", "max", "auto"), default="auto")
-        parser.add_argument("-o", "--output", type=variable, default="mon")
-        options = parser.parse_args(words)
+        options = monitor_options().parse_args(words)
         self._refuse_to_replace(options.output, Monitor, base="mon")  # before a view is shown
         model = None if options.model is None else self._evaluate(options.model, scope=scope)
         made = model_class_error(options.model, model, "%nngraph monitor: --model", "--model model")
@@ -99,12 +137,7 @@ class MagicCommands:
         from nngraph.monitor import GradientWatch
         from nngraph.monitor._display import in_notebook
 
-        parser = Parser("%nngraph watch")
-        parser.add_argument("model")
-        parser.add_argument("--optimizer", default=None)
-        parser.add_argument("--monitor", default=None)
-        parser.add_argument("-o", "--output", type=variable, default="watch")
-        options = parser.parse_args(words)
+        options = watch_options().parse_args(words)
         self._refuse_to_replace(options.output, GradientWatch, base="watch")
         model = self._evaluate(options.model, scope=scope)
         made = model_class_error(options.model, model, "%nngraph watch", "%nngraph watch model")

@@ -73,6 +73,9 @@ def line_value_error(expression: str, value: Any) -> str | None:
     >>> line_value_error("loss.item()", 0.5)[:39]
     '%nngraph: loss.item() is of type float,'
     """
+    made = model_class_error(expression, value, "%nngraph", "%nngraph model(x)")
+    if made is not None:  # `%nngraph Net`: the class, not a model made from it
+        return made
     if isinstance(value, torch.nn.Module):  # `%nngraph net`: a model has no graph yet
         return message("magic.line_model", expression=expression)
     tensors = tensors_of(value)

@@ -34,7 +34,7 @@ def graph_with_models(
     """`graph_of(value)`, its leaves and results named after the variables of `namespace`, its
     parameters after the models there (`models_behind`); `hidden` names no model (IPython's
     `Out`)."""
-    models = models_behind(value, namespace, hidden)
+    models = _named_models(value, namespace, hidden)
     if len(models) <= 1:
         model = models[0][1] if models else None
         return graph_of(value, params=model, names=namespace)
@@ -56,12 +56,29 @@ def graph_with_models(
     return graph
 
 
+def _named_models(
+    value: Any, namespace: Mapping[str, Any], hidden: Container[str]
+) -> list[tuple[str, torch.nn.Module]]:
+    """`models_behind(value, ...)`; naming is a nicety that must never cost the graph: when
+    reading the notebook's containers fails, the largest model held by a variable (unprefixed
+    names, as before models in containers were named), else none."""
+    try:
+        return models_behind(value, namespace, hidden)
+    except Exception:
+        pass
+    try:
+        return models_behind(value, namespace, hidden, depth=0)[:1]
+    except Exception:
+        return []
+
+
 def models_behind(
-    value: Any, namespace: Mapping[str, Any], hidden: Container[str] = ()
+    value: Any, namespace: Mapping[str, Any], hidden: Container[str] = (), depth: int = 2
 ) -> list[tuple[str, torch.nn.Module]]:
     """The models of `namespace` whose parameters `value` was computed from, each with the
-    variable (or item) holding it as written, largest first; a model whose parameters used are
-    all in a larger one (`net.encoder` kept as `enc` beside `net`, a compiled copy) is left out.
+    variable (or item, `depth` containers deep) holding it as written, largest first; a model
+    whose parameters used are all in a larger one (`net.encoder` kept as `enc` beside `net`, a
+    compiled copy) is left out.
 
     >>> import torch
     >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(3, 1))
@@ -71,7 +88,7 @@ def models_behind(
     """
     leaves = {id(t) for t in _leaves(value)}
     used: list[tuple[int, str, torch.nn.Module, set[int]]] = []
-    for written, model in _models_in(namespace, hidden):
+    for written, model in _models_in(namespace, hidden, depth):
         params = [p for _, p in named_parameters_as_written(model) if not is_lazy(p)]
         feeding = {id(p) for p in params if id(p) in leaves}
         if feeding:
@@ -99,14 +116,16 @@ def _models_in(
         if isinstance(name, str) and name[:1] != "_" and name not in hidden
     ]
     budget = 10_000  # a dataset kept as a list of a million samples is not walked to the end
-    for _ in range(depth + 1):
+    for deep in range(depth + 1):
         inner: list[tuple[str, Any]] = []
         for written, value in level:
-            if isinstance(value, torch.nn.Module):
+            kind = type(value)  # not `isinstance`, which may call a `__class__` of the user's
+            opened = deep < depth and issubclass(kind, dict | list | tuple)
+            if issubclass(kind, torch.nn.Module):
                 if id(value) not in seen:
                     seen.add(id(value))
                     yield written, value
-            elif isinstance(value, dict | list | tuple) and id(value) not in seen and budget > 0:
+            elif opened and id(value) not in seen and budget > 0:
                 seen.add(id(value))
                 items = list(itertools.islice(_items(value), budget))
                 inner += [(written + where, item) for where, item in items]
@@ -115,18 +134,30 @@ def _models_in(
 
 
 def _items(container: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> Iterator[tuple[str, Any]]:
-    """`(['key'], item)` or `([0], item)` for each item; a key written with a dot (`0.5`,
-    `'v1.2'`) is left out, as it would read as a module path."""
+    """`(['key'], item)` or `([0], item)` for each item; a dict's key other than a str or int
+    (whose `repr` could run code of the user's), or one written with a dot (`'v1.2'`, as it
+    would read as a module path), is left out."""
     if isinstance(container, dict):
         for key, value in dict.items(container):
-            written = f"[{key!r}]"
-            if "." not in written:
+            written = _subscript(key)
+            if written is not None:
                 yield written, value
     else:
         values = (
             list.__iter__(container) if isinstance(container, list) else tuple.__iter__(container)
         )
         yield from ((f"[{i}]", value) for i, value in enumerate(values))
+
+
+def _subscript(key: Any) -> str | None:
+    """`['small']` or `[0]`: how `key` is written after a dict, or None when it cannot be."""
+    if type(key) not in (str, int):  # exactly: a subclass may have a `__repr__` of its own
+        return None
+    try:
+        written = f"[{key!r}]"
+    except ValueError:  # an int of more digits than Python writes
+        return None
+    return None if "." in written else written
 
 
 def _leaves(value: Any) -> list[torch.Tensor]:

@@ -1,15 +1,16 @@
 """The right spelling of a misspelt `%nngraph` command or option, when one is close: `monitr` is
 `monitor`, `--color_by` (the Python API's spelling) is `--color-by`.
 
-    >>> misspelt_command("wacth net")
+    >>> misspelt_command("wacth net", defined={}, fits=lambda command, arguments: True)
     '%nngraph: there is no command wacth: did you mean %nngraph watch net? (help: %nngraph?)'
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable
 
 from nngraph.i18n import message
 
@@ -21,12 +22,16 @@ COMMANDS = ("monitor", "watch", "lang")
 _CLOSE = 0.6  # difflib's default: `language` is close to `lang`, `loss` to none of them
 
 
-def misspelt_command(line: str) -> str | None:
+def misspelt_command(
+    line: str, defined: Container[str], fits: Callable[[str, str], bool]
+) -> str | None:
     """The line for `%nngraph wacth net`: a line that is no Python (a word and what follows)
-    whose first word is close to a command; None for any other line, which is evaluated as
-    Python (a variable named `monitr` is one)."""
+    whose first word is close to a command, and no name in `defined` (a variable `batch` in
+    `batch --depth 2` is no typo of `watch`); the command suggested is one whose arguments
+    the rest of the line fits (`fits(command, rest)`). None for any other line, which is
+    evaluated as Python (a variable named `monitr` is one)."""
     word, *rest = line.split(None, 1) or [""]
-    if not word.isidentifier():
+    if not word.isidentifier() or word in defined or hasattr(builtins, word):
         return None
     try:
         ast.parse(line.strip(), mode="eval")
@@ -34,10 +39,12 @@ def misspelt_command(line: str) -> str | None:
         pass
     else:
         return None
-    close = difflib.get_close_matches(word, [*COMMANDS, "help"], n=1, cutoff=_CLOSE)
-    if not close:
+    arguments = "".join(rest)
+    close = difflib.get_close_matches(word, [*COMMANDS, "help"], n=4, cutoff=_CLOSE)
+    command = next((command for command in close if fits(command, arguments)), None)
+    if command is None:
         return None
-    typed = " ".join([close[0], *rest]).strip()
+    typed = " ".join([command, *rest]).strip()
     return message("magic.misspelt_command", word=word, line=typed)
 
 

@@ -21,6 +21,7 @@ syntax errors, top-level `await`, last value and trailing `;` are those of a pla
 from __future__ import annotations
 
 import argparse
+import ast
 import itertools
 from collections import ChainMap
 from collections.abc import Mapping
@@ -39,7 +40,7 @@ from nngraph._magic_args import (
     strip_semicolon,
     view_options,
 )
-from nngraph._magic_commands import MagicCommands, Scope
+from nngraph._magic_commands import MagicCommands, Scope, fits_command
 from nngraph._magic_errors import (
     backward_again_error,
     error_text,
@@ -126,19 +127,53 @@ class NNGraphMagics(MagicCommands, Magics):
                 print(message("magic.help"))
                 return None
             if command in COMMANDS:
-                words = split_line("".join(rest))
-                if any(word in ("-h", "--help") for word in words):  # `%nngraph monitor --help`
-                    print(message("magic.help"))
-                    return None
-                if command == "lang":
-                    return self._language(words)
-                run = self._monitor if command == "monitor" else self._watch
-                return run(words, scope)
-            if (misspelt := misspelt_command(line)) is not None:  # `%nngraph wacth net`
+                try:
+                    return self._command(command, "".join(rest), scope)
+                except (UsageError, NNGraphError) as error:
+                    # `watch = x` then `%nngraph watch + 1`: say the line was a command
+                    if (expression := self._expression_meant(command, line, scope)) is None:
+                        raise
+                    said = message(
+                        "magic.read_as_command",
+                        error=str(error),
+                        word=command,
+                        expression=expression,
+                    )
+                    raise UsageError(said) from None
+            names = self._names_in(scope)
+            # `%nngraph wacth net`; not `%nngraph batch --depth 2`, `batch` a variable
+            if (misspelt := misspelt_command(line, names, fits_command)) is not None:
                 raise UsageError(misspelt)
             return self._graph_of_line(line, scope)  # not a command: a Python expression
         except NNGraphError as error:
             raise UsageError(str(error)) from None
+
+    def _command(self, command: str, arguments: str, scope: Scope) -> Any:
+        """`%nngraph monitor ...`, `watch ...` or `lang ...`; `--help` prints the help."""
+        words = split_line(arguments)
+        if any(word in ("-h", "--help") for word in words):  # `%nngraph monitor --help`
+            print(message("magic.help"))
+            return None
+        if command == "lang":
+            return self._language(words)
+        run = self._monitor if command == "monitor" else self._watch
+        return run(words, scope)
+
+    def _expression_meant(self, command: str, line: str, scope: Scope) -> str | None:
+        """The expression a line that failed as a command may have meant (`watch + 1`): the
+        line, when it is Python and its first word a variable of the user's (not the monitor
+        or watch a command made); None otherwise."""
+        from nngraph.monitor import GradientWatch, Monitor
+
+        names = self._names_in(scope)
+        if command not in names or isinstance(names[command], GradientWatch | Monitor):
+            return None
+        typed = line.strip()
+        try:
+            tree = ast.parse(typed, mode="eval")
+        except SyntaxError:
+            return None
+        return ast.get_source_segment(typed, tree.body)  # without a `# comment`
 
     def _graph_of_line(self, line: str, scope: Scope) -> Graph:
         """`%nngraph EXPR`: the graph of what EXPR evaluates to, its tensors labelled after the

@@ -11,7 +11,7 @@ import pytest
 from IPython.testing import globalipapp
 
 import nngraph as ng
-from nngraph import _magic_commands, magics
+from nngraph import _magic_commands, _magic_models, magics
 
 
 @pytest.fixture
@@ -121,3 +121,40 @@ def test_a_graph_already_kept_is_shown_as_it_is(ip: Any) -> None:
     _run(ip, "net = torch.nn.Linear(2, 1)")
     ip.run_cell_magic("nngraph", "-o g -q", "net(torch.randn(3, 2)).sum().backward()")
     assert ip.run_line_magic("nngraph", "g") is ip.user_ns["g"]
+
+
+def test_naming_the_models_runs_no_code_of_the_users(ip: Any) -> None:
+    _run(
+        ip,
+        "class Key:\n"
+        "    def __repr__(self):\n"
+        "        raise RuntimeError('no repr')\n"
+        "class Name(str):\n"
+        "    def __repr__(self):\n"
+        "        raise RuntimeError('no repr either')\n"
+        "G, D = torch.nn.Linear(2, 4), torch.nn.Linear(4, 1)\n"
+        "cache = {Key(): 1, Name('x'): 2, 10**5000: 3}\n"
+        "models = {Key(): G, 'D': D}\n"
+        "loss = D(G(torch.randn(3, 2))).mean()",
+    )
+    graph = ip.run_line_magic("nngraph", "loss")
+    # G is held by a variable; the dict item under a key that cannot be written names nothing
+    assert _param_names(graph) == ["D.bias", "D.weight", "G.bias", "G.weight"]
+
+
+def test_a_failure_in_naming_the_models_falls_back_to_the_largest_one(
+    ip: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable(container: Any) -> Any:
+        raise RuntimeError("cannot read")
+
+    monkeypatch.setattr(_magic_models, "_items", unreadable)
+    _run(
+        ip,
+        "G, D = torch.nn.Linear(2, 4), torch.nn.Linear(4, 1)\n"
+        "models = [G, D]\n"
+        "loss = D(G(torch.randn(3, 2))).mean()",
+    )
+    graph = ip.run_line_magic("nngraph", "loss")
+    named = [name for name in _param_names(graph) if name != "None"]
+    assert named == ["bias", "weight"]  # G's (the larger), unprefixed, as before

@@ -666,6 +666,7 @@ def test_watch_given_the_optimizer_class_is_one_clear_line(ip: Any) -> None:
         ("line", "monitor --model Net", "--model model"),
         ("line", "watch Net", "%nngraph watch model"),
         ("cell", "--model Net", "--model model"),
+        ("line", "Net", "%nngraph model(x)"),
     ],
 )
 def test_a_models_class_given_for_the_model_says_to_make_one_first(
@@ -723,8 +724,9 @@ def test_a_misspelt_command_is_told_in_polish(ip: Any) -> None:
 def test_a_line_is_a_misspelt_command_only_when_it_is_no_python(ip: Any) -> None:
     # Python, but no name the notebook knows: evaluated, and told so with the commands
     assert "NameError" in _refused(ip, "line", "monitr")
-    ip.run_cell("monitr = torch.ones(2, requires_grad=True)")
     assert "did you mean %nngraph monitor" in _refused(ip, "line", "monitr --model net")
+    ip.run_cell("monitr = torch.ones(2, requires_grad=True)")  # a variable is no typo
+    assert "did you mean" not in _refused(ip, "line", "monitr --model net")
     graph = ip.run_line_magic("nngraph", "monitr * 2")
     assert [d["op"] for _, d in graph.nodes(data=True) if d["kind"] == "op"] == ["mul"]
 
@@ -737,6 +739,46 @@ def test_options_after_an_expression_say_they_belong_to_the_cell_magic(ip: Any, 
     with pytest.raises(UsageError, match="belong to %%nngraph") as caught:
         ip.run_line_magic("nngraph", line)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["batch", "mon", "match", "hp", "watches"])
+def test_a_variable_is_never_taken_for_a_misspelt_command(ip: Any, name: str) -> None:
+    ip.run_cell(f"{name} = net(torch.randn(2, 3)).sum()")
+    text = _refused(ip, "line", f"{name} --depth 2")
+    assert "belong to %%nngraph" in text and "did you mean" not in text
+    # a function's local variable too, as the line reads them
+    ip.user_ns.pop(name)
+    ip.run_cell(f"def show():\n    {name} = 1\n    %nngraph {name} --depth 2")
+    with pytest.raises(UsageError, match="belong to %%nngraph") as caught:
+        ip.ev("show()")
+    assert "did you mean" not in str(caught.value)
+
+
+@pytest.mark.parametrize("line", ["wacth --depth 2", "monitr net", "hlep --depth 2", "lnag -o g"])
+def test_a_command_is_suggested_only_when_the_rest_of_the_line_fits_it(ip: Any, line: str) -> None:
+    text = _refused(ip, "line", line)
+    assert "did you mean" not in text and "the commands are monitor, watch and lang" in text
+
+
+def test_a_line_read_as_a_command_named_like_a_variable_says_how_to_evaluate_it(
+    ip: Any,
+) -> None:
+    ip.run_cell("watch = torch.ones(2, requires_grad=True)")
+    text = _refused(ip, "line", "watch + 1  # mine")
+    assert text.startswith("%nngraph: unrecognized arguments: 1")
+    assert "watch was read as the command %nngraph watch, not as your variable watch" in text
+    assert text.endswith("put it in brackets: %nngraph (watch + 1)") and "\n" not in text
+    graph = ip.run_line_magic("nngraph", "(watch + 1)")  # the form it gives works
+    assert [d["op"] for _, d in graph.nodes(data=True) if d["kind"] == "op"] == ["add"]
+    ip.run_line_magic("nngraph", "lang pl")
+    assert "ujmij je w nawias: %nngraph (watch)" in _refused(ip, "line", "watch")
+    ip.run_line_magic("nngraph", "lang en")
+    # a line that is no Python, or a `watch` the command made, is only a command's mistake
+    assert "read as the command" not in _refused(ip, "line", "watch no_such_net")
+    ip.user_ns.pop("watch")
+    ip.run_line_magic("nngraph", "watch net")
+    assert "read as the command" not in _refused(ip, "line", "watch")
+    ip.user_ns["watch"].close()
 
 
 @pytest.mark.parametrize("line", ["monitor --help", "watch -h", "watch net --help", "lang -h"])

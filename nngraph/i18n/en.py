@@ -266,6 +266,10 @@ MESSAGES: dict[str, str] = {
     "magic.misspelt_command": (
         "%nngraph: there is no command {word}: did you mean %nngraph {line}? (help: %nngraph?)"
     ),
+    "magic.read_as_command": (
+        "{error}; {word} was read as the command %nngraph {word}, not as your variable {word}: "
+        "to evaluate the expression, put it in brackets: %nngraph ({expression})"
+    ),
     "magic.bad_arguments": "%nngraph: {error} (help: %nngraph?)",
     "magic.error.undefined": "name {name!r} is not defined",
     "magic.error.no_attribute": "a {type} object has no attribute {name!r}",

@@ -274,6 +274,10 @@ MESSAGES: dict[str, str] = {
     "magic.misspelt_command": (
         "%nngraph: nie ma polecenia {word}: czy chodziło o %nngraph {line}? (pomoc: %nngraph?)"
     ),
+    "magic.read_as_command": (
+        "{error}; słowo {word} zostało odczytane jako polecenie %nngraph {word}, a nie jako "
+        "twoja zmienna {word}: aby obliczyć wyrażenie, ujmij je w nawias: %nngraph ({expression})"
+    ),
     "magic.bad_arguments": "%nngraph: {error} (pomoc: %nngraph?)",
     "magic.error.undefined": "nazwa {name!r} nie jest zdefiniowana",
     "magic.error.no_attribute": "obiekt typu {type} nie ma atrybutu {name!r}",
