@@ -645,6 +645,14 @@ MESSAGES: dict[str, str] = {
         " loss=...): then the text lines, best.epoch and the events use your numbers (epoch"
         " {second}). If it counts batches, this is right: ignore this warning"
     ),
+    "monitor.warn.steps_resumed": (
+        "nngraph Monitor: the steps start at {start} and go up by one ({start}, {next}, ...), as"
+        " the epochs of a loop resumed at epoch {start} do, but a step may count batches, so the"
+        " epochs are counted from 1: step {start} is epoch 1, step {next} is epoch 2. To keep"
+        " your loop's numbers (epoch {start}, {next}, ...) in the text lines, best.epoch and the"
+        " events, pass them as epoch=, e.g. mon.log(epoch=epoch, loss=...). If your step counts"
+        " batches, this is right: ignore this warning"
+    ),
     "monitor.warn.eval_repeated": (
         "nngraph Monitor: {metric} was logged for step {step} already, with the same value: did"
         " you run the cell again, or evaluate the same epoch twice? This call is kept in the history, in epoch {epoch}, but it is not counted as a"

@@ -679,6 +679,14 @@ MESSAGES: dict[str, str] = {
         " twoich numerów (epoka {second}). Jeśli krok liczy partie danych, tak jest dobrze:"
         " zignoruj to ostrzeżenie"
     ),
+    "monitor.warn.steps_resumed": (
+        "nngraph Monitor: kroki zaczynają się od {start} i rosną o jeden ({start}, {next}, ...),"
+        " jak epoki pętli wznowionej od epoki {start}, ale krok może liczyć partie danych, więc"
+        " epoki są liczone od 1: krok {start} to epoka 1, krok {next} to epoka 2. Aby zachować"
+        " numery twojej pętli (epoki {start}, {next}, ...) w wierszach tekstu, best.epoch i"
+        " zdarzeniach, podaj je jako epoch=, np. mon.log(epoch=epoch, loss=...). Jeśli krok"
+        " liczy partie danych, tak jest dobrze: zignoruj to ostrzeżenie"
+    ),
     "monitor.warn.eval_repeated": (
         "nngraph Monitor: {metric} zapisano już dla kroku {step}, z tą samą wartością: czy"
         " komórka została uruchomiona ponownie albo ta sama epoka oceniona dwa razy? To wywołanie zostaje w historii, w epoce {epoch}, ale nie liczy"

@@ -7,7 +7,6 @@ How it waits for a training value logged after its evaluation is in
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
@@ -22,22 +21,17 @@ from nngraph.monitor._common import (
     epochs,
     step_from,
 )
-from nngraph.monitor._names import nice_name, train_twins
+from nngraph.monitor._names import held_out_twins, nice_name, train_twins
 from nngraph.monitor._params import _metric_name
 from nngraph.monitor._row_order import Held, RowOrder, Undo
 
-__all__ = ["KEEP", "Check", "Detector", "held_out_twins"]
+__all__ = ["KEEP", "Check", "Detector"]
 
 KEEP = object()  # "no decision at this epoch": a strip-based criterion between strip ends
 Check = tuple[str, dict[str, Any]] | None | object
 #: The endings of the message ids that say a metric became NaN or infinite: whichever detector
 #: says it (GL after its best, Patience), it is a divergence, not overfitting or a plateau.
 _DIVERGED = ("nonfinite", ".diverged")
-#: A metric measured on held-out data, named with a prefix, a separator and its base name,
-#: that :mod:`~nngraph.monitor._names` does not read as a validation one: HuggingFace's
-#: ``eval_loss``, ``test_loss``, ``dev_loss``, and the validation prefixes in another case or
-#: with a hyphen (``Val_Loss``, ``val-loss``).
-_HELD_OUT = re.compile(r"(val|valid|validation|eval|evaluation|test|dev)([_/-])(.+)", re.I)
 
 
 class Detector(RowOrder):
@@ -356,23 +350,3 @@ class Detector(RowOrder):
 
     def _check(self, value: float, train: float | None) -> Check:
         raise NotImplementedError
-
-
-def held_out_twins(metric: str) -> tuple[str, ...]:
-    """The names the training twin of a held-out metric may be logged under, for a name that
-    :data:`_HELD_OUT` matches (its prefix in any case): as written, then in lower case. A
-    name it does not match gets none.
-
-        >>> held_out_twins("eval_loss"), held_out_twins("val-loss")
-        (('loss', 'train_loss'), ('loss', 'train-loss'))
-        >>> held_out_twins("Val_Loss"), held_out_twins("train_loss"), held_out_twins("evalloss")
-        (('Loss', 'Train_Loss', 'loss', 'train_loss'), (), ())
-    """
-    match = _HELD_OUT.fullmatch(metric)
-    if match is None:
-        return ()
-    prefix, separator, base = match.groups()
-    train = "TRAIN" if prefix.isupper() else "train" if prefix.islower() else "Train"
-    lower = base.lower()
-    names = (base, train + separator + base, lower, "train" + separator + lower)
-    return tuple(dict.fromkeys(names))

@@ -8,7 +8,13 @@ the mean of its calls), chosen as the lines of epochs are (the first, then at mo
 ``print_interval`` seconds, every one with an event, and the last), and printed once a later
 call comes :data:`WAIT` seconds after it, at once after an event, or by ``flush()``
 (``Monitor.close()``, the end of the cell or of the script). A validation drops the lines
-still waiting: they were the batches of the epoch it ends, whose line says more.
+still waiting: they were the batches of the epoch it ends, whose line says more. A line is
+complete only when a call at another step comes: the calls of a slow loop (:data:`WAIT`
+seconds apart, so not the batches of a validated epoch) have theirs printed when the next
+step begins, or when the loop reads ``should_stop`` (:meth:`EarlyLines.step_ended`), so that
+a second call at the same step (``acc`` after ``loss``) is in it. Every line chosen is kept
+until it is printed or dropped: at most the lines of the calls of the last :data:`WAIT`
+seconds wait.
 
     >>> early = EarlyLines(lambda label, means: f"{label} {means['loss']}")
     >>> for step in (1, 2, 3):
@@ -25,12 +31,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["MAX_WAITING", "WAIT", "EarlyLines"]
+__all__ = ["WAIT", "EarlyLines"]
 
 #: Seconds a line waits for a validation that would show its calls were batches.
 WAIT = 1.0
-#: The most lines that wait at once (a loop logging thousands of calls a second).
-MAX_WAITING = 1000
 
 
 @dataclass
@@ -41,6 +45,7 @@ class _Line:
     label: str  # "step    12", "epoch    3"
     started: float  # when its first call came
     chosen: bool  # printed unless a validation drops it: the first, or one per interval
+    slow: bool = False  # a step line whose first call came WAIT seconds after the one before
     sums: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     printed: bool = False
@@ -57,14 +62,16 @@ class _Line:
 class EarlyLines:
     """The lines of the calls before a run's first validation (see the module's docstring);
     each method returns the lines to print now, oldest first. ``render(label, means)`` makes
-    a line's text."""
+    a line's text; ``started``: when the run started (the first call may be slow too)."""
 
-    def __init__(self, render: Callable[[str, dict[str, float]], str]) -> None:
+    def __init__(
+        self, render: Callable[[str, dict[str, float]], str], started: float | None = None
+    ) -> None:
         self._render = render
         self._waiting: list[_Line] = []  # lines chosen and complete, oldest first
         self._open: _Line | None = None  # the line of the last call, which more may join
         self._last_chosen: float | None = None  # when the last chosen line started
-        self._last_call: float | None = None
+        self._last_call = started
 
     @property
     def waiting(self) -> bool:
@@ -83,8 +90,9 @@ class EarlyLines:
     ) -> list[str]:
         """A call at ``now`` (seconds): it joins the line of the call before when logged at the
         same ``key``, else starts one. A ``step_line`` (not an ``epoch=`` number, whose
-        validation may still come) of calls that come :data:`WAIT` seconds apart is printed
-        at once: a validation after it would show that it was a slow batch, as its label says.
+        validation may still come) whose first call comes :data:`WAIT` seconds after the one
+        before is ``slow``: :meth:`step_ended` prints it, since a validation after it would
+        show that it was a slow batch, as its label says.
         """
         slow = self._last_call is not None and now - self._last_call >= WAIT
         self._last_call = now
@@ -95,12 +103,18 @@ class EarlyLines:
             chosen = last is None or now - last >= interval
             if chosen:
                 self._last_chosen = now
-            line = self._open = _Line(key, label, now, chosen)
+            line = self._open = _Line(key, label, now, chosen, slow=slow and step_line)
         line.add(values)
-        out = self._due(now)
-        if slow and step_line and line.chosen:
-            out += self.commit()
-        return out
+        return self._due(now)
+
+    def step_ended(self) -> list[str]:
+        """The loop read ``should_stop``: the line of its last call is complete. Printed now
+        with those waiting when it is ``slow`` (see :meth:`add`); a fast one still waits for a
+        validation, as a batch's does."""
+        line = self._open
+        if line is None or line.printed or not (line.slow and line.chosen):
+            return []
+        return self.commit()
 
     def commit(self) -> list[str]:
         """The lines waiting and the last call's (an event was raised there: its epoch gets its
@@ -135,8 +149,6 @@ class EarlyLines:
         if line is None or line.printed or not line.chosen:
             return
         self._waiting.append(line)
-        if len(self._waiting) > MAX_WAITING:
-            del self._waiting[1]  # the oldest after the first waiting, which may be the run's
 
     def _due(self, now: float) -> list[str]:
         """The waiting lines that started :data:`WAIT` seconds ago or more, taken out."""

@@ -5,25 +5,24 @@
 ``valid_loss``, ``val/loss``, ...) ends an epoch; before the first one every call counts as an
 epoch (a run that logs only its training loss), and the first validation makes the points
 logged before it epoch 1 (an event keeps the epoch it was stamped with). Once the user passes
-``epoch=``, their numbers are shown instead. A run counts from the step of its first ``log()``
-(a whole number: 0 for the zero-based ``for epoch in range(n): mon.log(epoch, ...)``, 100 for
-a loop resumed at epoch 100): each call before any validation, and the validations if the
-first comes at that step (:meth:`EpochCounting._first_validation`), so an epoch loop shows its
-own numbers (a later start than 1 only while its steps go on by one: see `_step_numbers`); an
-event added from outside before the first ``log()`` (a GradientWatch finding in the first
-batches) gets that call's epoch (:meth:`EpochCounting._stamp_waiting`). A call at the same
-step as the one before that logs other metrics (``val_acc`` after ``val_loss``) joins that
-call's row, as in ``records()``, so it stays in the epoch that call ended.
+``epoch=``, their numbers are shown instead. A run whose first ``log()`` is at step 0 counts
+from 0, as its steps do: each call before any validation, and the validations if the first
+comes at step 0 (:meth:`EpochCounting._first_validation`), so the zero-based
+``for epoch in range(n): mon.log(epoch, ...)`` shows the loop's own numbers; an event added
+from outside before the first ``log()`` (a GradientWatch finding in the first batches) gets
+that call's epoch (:meth:`EpochCounting._stamp_waiting`). A call at the same step as the one
+before that logs other metrics (``val_acc`` after ``val_loss``) joins that call's row, as in
+``records()``, so it stays in the epoch that call ended.
 
-Two mistakes are said once each, in a warning:
+Three mistakes are said once each, in a warning:
 
 - a validation metric logged again at a step that already holds it, without ``epoch=`` (the
   "evaluate and log" cell run again): it is kept in the history, in the epoch of the first, but
   ends no new epoch, and the detectors do not judge it (:meth:`EpochCounting._earlier_eval_epoch`);
-- validation every few calls of a loop whose step goes up by one per epoch, as the step of
-  ``for epoch in range(1, 101): mon.log(epoch, ...)`` validating every 5th epoch does: the
-  step looks like the epoch number, which only ``epoch=`` makes the monitor show
-  (:meth:`EpochCounting._check_step_epochs`).
+- steps that look like the loop's epoch numbers, which only ``epoch=`` makes the monitor
+  show: validation every few calls of a loop whose step goes up by one per epoch
+  (``for epoch in range(1, 101): mon.log(epoch, ...)`` validating every 5th epoch), or a loop
+  resumed at a later epoch (``range(100, 126)``, counted from 1); see `_step_numbers`.
 
     >>> from nngraph.monitor import Monitor
     >>> mon = Monitor(display=False, detectors=[])
@@ -45,7 +44,7 @@ from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._common import Event, fmt_step
 from nngraph.monitor._names import is_validation
-from nngraph.monitor._step_numbers import MAX_EPOCH, StepNumbering, start_of
+from nngraph.monitor._step_numbers import MAX_EPOCH, StepNumbering
 
 if TYPE_CHECKING:
     from nngraph.monitor._history import Series
@@ -80,10 +79,9 @@ class EpochCounting(StepNumbering):
         #: Lightning run resumed at epoch 3 of a count from 0; see `_count_epochs_from`)
         self._numbered_from: int | None = None
         self._user_epochs = False  # the user passed epoch= (not only step 0 read as epoch 0)
-        # the run's first epoch: the step of its first call (a whole number), from which the
-        # calls before any validation are numbered, and a first validation at that step
-        # (1 again after a first validation at a later step: the calls were its batches)
-        self._start = 1
+        # the first call was at step 0: calls before any validation are numbered from 0, and a
+        # first validation at step 0 is epoch 0 (cleared by a first validation at a later step)
+        self._zero_start = False
         # whether epoch 0, and a later epoch, logged a training metric (loss, not val_loss): an
         # epoch 0 that only evaluated, before epochs that trained, was a baseline
         self._trained_at_0 = False
@@ -104,6 +102,8 @@ class EpochCounting(StepNumbering):
         self._epoch_like = True
         self._first_eval_step: float | None = None
         self._epoch_steps_said = False
+        self._first_step: float | None = None  # the first call's step, named without epoch=
+        self._resumed_said = False
 
     def _check_epoch(self, given: int) -> None:
         """Refuse an ``epoch=`` number below the last epoch, logged with ``epoch=`` or counted
@@ -124,8 +124,6 @@ class EpochCounting(StepNumbering):
         if given < 0:  # before anything was logged "goes back from epoch 0" would puzzle
             raise NNGraphError(message("monitor.error.epoch_negative", epoch=given))
         last = self._given_done if self._given is not None else self._counted_epochs()
-        if self._numbering_unsettled():  # numbered from its step, until this call counts from 1
-            last = min(last, 1)
         if given < last:
             raise NNGraphError(
                 message("monitor.error.epoch_back", epoch=given, last=last, next=last + 1)
@@ -140,7 +138,8 @@ class EpochCounting(StepNumbering):
         ``_evaluated_again`` is true until a call starts another row)."""
         is_eval = any(is_validation(name) for name in values)
         if self._calls == 1:  # the run's first call
-            self._start = start_of(step) if named and given is None else 1
+            self._zero_start = named and given is None and step == 0
+            self._first_step = step if named and given is None else None
         self._user_epochs = self._user_epochs or given is not None
         joined = self._joins_row(step, values)
         self._epoch_like = self._epoch_like and named and given is None and step.is_integer()
@@ -167,6 +166,8 @@ class EpochCounting(StepNumbering):
             self._row, self._row_step, self._row_closed = dict(values), step, is_eval
             self._rows += 1
         self._row_epoch = epoch
+        if given is None and not self._user_epochs:
+            self._check_resumed_steps(step, is_eval=is_eval, new_row=not joined)
         return epoch
 
     def _earlier_eval_epoch(
@@ -244,12 +245,11 @@ class EpochCounting(StepNumbering):
         epoch, not epochs, and their points say so now. Events keep the epoch they were stamped
         with, which ``epoch`` said then (their words name it too).
 
-        At the step a run started at (0, or 100 for a loop resumed there), it is the epoch of
-        that number, returned as if given as ``epoch=``: the epochs after it are counted on
-        from there, as the steps of ``for epoch in range(100, 126): mon.log(epoch, ...)`` (or
-        a baseline evaluation at step 0 before training) are. A first validation at a later
-        step (at the end of the first epoch's batches) is epoch 1 (``None``), and validations
-        are counted from 1.
+        At step 0 of a run that started there, it is epoch 0, returned as if given as
+        ``epoch=0``: the epochs after it are counted on from 0, as the steps of a zero-based
+        ``for epoch in range(n): mon.log(epoch, ...)`` (or a baseline evaluation at step 0
+        before training) are. A first validation at a later step (at the end of the first
+        epoch's batches) is epoch 1 (``None``), and validations are counted from 1.
 
             >>> from nngraph.monitor import Monitor
             >>> mon = Monitor(display=False)
@@ -260,13 +260,9 @@ class EpochCounting(StepNumbering):
             >>> for step in range(4): batches.log(step, loss=0.5)
             >>> batches.log(3, val_loss=0.4); batches.epoch
             1
-            >>> resumed = Monitor(display=False)
-            >>> for epoch in range(100, 103): resumed.log(epoch, val_loss=1 / epoch)
-            >>> resumed.epoch, resumed.best.epoch
-            (102, 102)
         """
-        first = self._start if self._start != 1 and step == self._start else None
-        self._start = 1 if first is None else first
+        first = 0 if self._zero_start and step == 0 else None
+        self._zero_start = first == 0
         for series in self.series.values():
             series.restamp(1 if first is None else first)
         return first
@@ -276,7 +272,7 @@ class EpochCounting(StepNumbering):
         run that watches a training metric and has not validated yet."""
         if self._evals:
             return self._evals
-        return self._calls + self._start - 1 if self._count_calls() else 0
+        return self._calls - self._zero_start if self._count_calls() else 0
 
     def _count_calls(self) -> bool:
         """Before any validation, a run watching a training metric counts each call as an epoch."""
@@ -286,7 +282,7 @@ class EpochCounting(StepNumbering):
         """The epoch training is in now: what an event from outside log() is stamped with."""
         if self._given is not None:
             return self._given + 1 if self._given_closed else self._given
-        return self._evals + 1 if self._evals else self._calls + self._start
+        return self._evals + 1 if self._evals else self._calls - self._zero_start + 1
 
     def _waits_for_epoch(self, event: Event) -> bool:
         """Whether an event added from outside log() before the first call, stamped with the
@@ -318,10 +314,10 @@ class EpochCounting(StepNumbering):
 
     @property
     def epochs_given(self) -> bool:
-        """Whether epochs are numbered as the user numbers them: ``log(epoch=...)``, or as
-        the steps of a run that started at step 0, or at a later one than 1 (see
-        :meth:`_first_validation`); then 0 is an epoch too."""
-        return self._given is not None or self._start != 1
+        """Whether epochs are numbered as the user numbers them: ``log(epoch=...)``, or from
+        0 as the steps of a run that started at step 0 (see :meth:`_first_validation`); then 0
+        is an epoch too."""
+        return self._given is not None or self._zero_start
 
     @property
     def epoch(self) -> int:
@@ -329,7 +325,7 @@ class EpochCounting(StepNumbering):
         the latest ``epoch=`` number the user gave (see :meth:`Monitor.log`)."""
         if self._given is not None:
             return self._given_done
-        return self._evals if self._evals else self._calls + self._start - 1
+        return self._evals if self._evals else self._calls - self._zero_start
 
     @property
     def epoch_count(self) -> int:
@@ -337,9 +333,7 @@ class EpochCounting(StepNumbering):
         are numbered from 0 (``epoch=`` from 0, or a first ``log()`` at step 0:
         ``range(30)`` is 30 epochs, 0 to 29). Not when epoch 0 only evaluated and later
         epochs logged a training metric: ``log(0, val_loss=...)`` before training, then
-        epochs 1 to 10, is a baseline and 10 epochs. A run numbered from a later step (a loop
-        resumed at epoch 100) counts the epochs before it too, numbered from 1, as the progress
-        out of a planned total does.
+        epochs 1 to 10, is a baseline and 10 epochs.
 
             >>> from nngraph.monitor import Monitor
             >>> mon = Monitor(display=False)
@@ -354,7 +348,7 @@ class EpochCounting(StepNumbering):
         first = self._given_first
         if self._numbered_from is not None and self._given is not None:
             return self._given_done - self._numbered_from + 1
-        if self._given is None and self._start == 0:  # calls numbered from 0, none validated
+        if self._given is None and self._zero_start:  # calls numbered from 0, none validated
             return self._calls
         if self._given is None or first is None or first > 0:
             return self.epoch

@@ -127,15 +127,6 @@ class DetectorFeeding:
             self._record(event)
         return new_events
 
-    def _first_row_renumbered(self, shift: int) -> None:
-        """The run's first row is numbered ``shift`` lower now (counted from 1: see
-        ``StepNumbering._settle_numbering``): its events say so, and each detector is fed it
-        again, silently, under its new number."""
-        for event in self._events:
-            object.__setattr__(event, "epoch", event.epoch - shift)  # frozen for its users
-        for det in self._detectors:
-            self._catch_up(det)
-
     def _catch_up(self, det: Detector) -> None:
         """Feed ``det`` (reset first) every call before this one, as the history keeps them
         (exact while each metric has fewer than ``max_points`` points), and forget the events

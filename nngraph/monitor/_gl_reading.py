@@ -21,7 +21,9 @@ of "no sign of memorising yet" or "memorising". It counts as unstable training.
 In the first evaluations after a restart (a fresh optimizer: a second fit), a training loss
 that rose since the best epoch is the restart's bump, which says nothing of the learning rate:
 GL, PQ and UP say it is too soon to tell (``restarted``), and GL says once more what the rise
-turns out to be, memorising or unstable training.
+turns out to be, memorising or unstable training. A rise GL first read with no training loss
+to compare (``plain``: at the first evaluation after a restart, which forgets the training
+loss from before it) is said once more if it turns out to be unstable training.
 
     >>> corrects("gl.neutral", "gl.overfit"), corrects("gl.overfit", "gl.stalled")
     (True, True)
@@ -29,6 +31,8 @@ turns out to be, memorising or unstable training.
     (False, False)
     >>> corrects("gl.restarted", "gl.overfit"), corrects("gl.restarted", "gl.stalled")
     (True, True)
+    >>> corrects("gl.plain", "gl.stalled"), corrects("gl.plain", "gl.overfit")
+    (True, False)
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ __all__ = [
     "CALM",
     "JUMP",
     "MEMORISING",
+    "PLAIN",
     "RESTARTED",
     "SETTLING",
     "UNSTABLE",
@@ -78,6 +83,9 @@ SETTLING = WINDOW
 #: GL's explanation of a rise too soon after a restart to tell memorising from unstable
 #: training, which either may correct, ...
 RESTARTED = ("gl.restarted",)
+#: ... that of a rise read with no training loss to compare ("the model is getting worse on
+#: data it does not train on", which memorising would only repeat), ...
+PLAIN = ("gl.plain",)
 #: ... those that see no sign of memorising yet, ...
 CALM = ("gl.neutral", "gl.plateau")
 #: ... those that blame memorising, ...
@@ -90,9 +98,11 @@ def corrects(said: str | None, now: str) -> bool:
     """Whether GL's explanation ``now`` corrects ``said``, the one it gave last while its
     condition has held: a rise with no sign of memorising that now reads as memorising, or
     a rise called memorising that now reads as unstable training, or a rise too soon after a
-    restart to tell that now reads as either. Said again once each."""
+    restart to tell that now reads as either, or one read with no training loss to compare
+    (the first evaluation after a restart) that now reads as unstable training. Said again
+    once each."""
     memorising = said in (*CALM, *RESTARTED) and now in MEMORISING
-    return memorising or (said in (*MEMORISING, *RESTARTED) and now in UNSTABLE)
+    return memorising or (said in (*MEMORISING, *RESTARTED, *PLAIN) and now in UNSTABLE)
 
 
 def gl_reading(
@@ -145,7 +155,7 @@ def on_new_data(det: Detector) -> bool:
     name (``val_loss``, ``valid/loss``, ...), or one paired with a training metric, given as
     ``train_metric`` (``GL(metric="eval_loss", train_metric="loss")``) or read from its name
     (``eval_loss``, ``test_loss``, ``Val_Loss``: see
-    :func:`~nngraph.monitor._detector.held_out_twins`). ``loss`` or ``train_loss`` alone is
+    :func:`~nngraph.monitor._names.held_out_twins`). ``loss`` or ``train_loss`` alone is
     a training metric.
 
         >>> from nngraph.monitor.detectors import GL

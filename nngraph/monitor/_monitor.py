@@ -182,14 +182,14 @@ class Monitor(
 
         Epochs: a positional or ``step=`` step may count batches, so by default each call with
         a validation metric (``val_loss``, ``valid_loss``, ``val/loss``) ends an epoch and they
-        are counted 1, 2, 3, ... A run counts from the step of its first call, as its steps do
-        (0 for ``for epoch in range(n): mon.log(epoch, ...)`` or an evaluation before training,
-        100 for a loop resumed there whose steps go on by one), unless its first validation
-        comes at a later step (after the first epoch's batches: epoch 1). Pass ``epoch=`` and
-        your numbers are shown (text lines, ``best.epoch``, events and their explanations,
-        summary, Runs table; a fraction rounded up): validating every 5 epochs gives epochs 5,
-        10, 15, ... A later call without ``epoch=`` stays in that epoch, or starts the next one
-        after a validation.
+        are counted 1, 2, 3, ... A run whose first call is at step 0 counts from 0, as its steps
+        do (the zero-based ``for epoch in range(n): mon.log(epoch, ...)``, or an evaluation
+        before training), unless its first validation comes at a later step (after the first
+        epoch's batches: epoch 1); a loop resumed at a later epoch (``range(100, 126)``) is
+        counted from 1, said once in a warning. Pass ``epoch=`` and your numbers are shown
+        (text lines, ``best.epoch``, events and their explanations, summary, Runs table; a
+        fraction rounded up): validating every 5 epochs gives epochs 5, 10, 15, ... A later
+        call without ``epoch=`` stays in that epoch, or starts the next one after a validation.
 
             >>> mon = ng.Monitor(display=False, detectors=[])
             >>> for epoch in range(1, 21):
@@ -237,7 +237,6 @@ class Monitor(
         self._last_step = step_f
         self._follow_loss(values)
         is_eval = any(is_validation(key) for key in values)
-        settled = self._settle_numbering(step_f, values, named=step is not None, given=given_epoch)
         epoch = self._advance_epoch(step_f, given_epoch, values, named=step is not None)
         waited = self._stamp_waiting(epoch) if self._unstamped else []  # added before this
         for key, v in values.items():
@@ -258,9 +257,6 @@ class Monitor(
             self._listeners.queue(step_f, values, waited + new_events)
         if self._printer is not None:
             self._printer.metric = self.metric  # followed as logged: valid_loss
-            if settled is not None:  # the first line, held until the run's numbers were known
-                self._printer.settle(settled)
-            self._printer.hold_first = self._numbering_unsettled()
             if is_eval:
                 self._printer.boundary(epoch, values, best=improved, events=new_events, step=step_f)
                 return
@@ -277,7 +273,7 @@ class Monitor(
         """Add an event from elsewhere (e.g. :class:`GradientWatch`) to this run's story; a
         monitor printing text shows it with its epoch ("  ! epoch 3: ..."), since it may come
         before that epoch's own line. Before the first ``log()`` the epoch in progress is not
-        known yet (a run numbers it as the step of its first call: 0, 1, 100): an event stamped
+        known yet (a run whose first call is at step 0 numbers it 0, others 1): an event stamped
         with it is printed without a number, takes that call's epoch when it comes, and goes to
         the live views then.
 

@@ -12,6 +12,7 @@ are the same metric to every part of the monitor (and to the loss view, ``js/src
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Container, Iterable
 from typing import Literal
@@ -23,6 +24,7 @@ from nngraph.monitor._common import is_choice
 __all__ = [
     "LOSS_NAMES",
     "Mode",
+    "held_out_twins",
     "is_metric_name",
     "is_validation",
     "mode_known",
@@ -203,13 +205,47 @@ def training_base(metric: str) -> str | None:
     return _unprefixed(metric, TRAIN_PREFIXES)
 
 
-def is_validation(metric: str) -> bool:
-    """True for a validation metric: ``val_loss``, ``valid_loss``, ``val/acc``, ...
+#: A metric measured on held-out data, named with a prefix, a separator and its base name,
+#: that :func:`validation_base` does not read as a validation one: HuggingFace's
+#: ``eval_loss``, ``test_loss``, ``dev_loss``, and the validation prefixes in another case or
+#: with a hyphen (``Val_Loss``, ``val-loss``).
+_HELD_OUT = re.compile(r"(val|valid|validation|eval|evaluation|test|dev)([_/-])(.+)", re.I)
 
-    >>> is_validation("validation_loss"), is_validation("loss")
-    (True, False)
+
+def held_out_twins(metric: str) -> tuple[str, ...]:
+    """The names the training twin of a held-out metric may be logged under, for a name that
+    :data:`_HELD_OUT` matches (its prefix in any case): as written, then in lower case. A
+    name it does not match gets none.
+
+        >>> held_out_twins("eval_loss"), held_out_twins("val-loss")
+        (('loss', 'train_loss'), ('loss', 'train-loss'))
+        >>> held_out_twins("Val_Loss"), held_out_twins("train_loss"), held_out_twins("evalloss")
+        (('Loss', 'Train_Loss', 'loss', 'train_loss'), (), ())
     """
-    return validation_base(metric) is not None
+    match = _HELD_OUT.fullmatch(metric)
+    if match is None:
+        return ()
+    prefix, separator, base = match.groups()
+    train = "TRAIN" if prefix.isupper() else "train" if prefix.islower() else "Train"
+    lower = base.lower()
+    names = (base, train + separator + base, lower, "train" + separator + lower)
+    return tuple(dict.fromkeys(names))
+
+
+@functools.lru_cache(maxsize=1024)  # called for each metric of each log(); names are few
+def is_validation(metric: str) -> bool:
+    """True for a metric measured on held-out data: a validation metric (``val_loss``,
+    ``valid_loss``, ``val/acc``, ...), or one the detectors read as held out (see
+    :func:`held_out_twins`): HuggingFace's ``eval_loss``,
+    ``test_loss``, ``dev_loss``, and the validation prefixes in another case or with a hyphen
+    (``Val_Loss``, ``val-loss``). Such a metric ends an epoch, as ``val_loss`` does; only the
+    names with a validation prefix (:func:`validation_base`) are paired with a training twin
+    in the text lines and the loss view.
+
+    >>> is_validation("validation_loss"), is_validation("eval_loss"), is_validation("loss")
+    (True, True, False)
+    """
+    return validation_base(metric) is not None or bool(held_out_twins(metric))
 
 
 def train_twins(metric: str) -> tuple[str, ...]:

@@ -1,41 +1,35 @@
-"""Where the monitor's epoch numbers come from the user's steps (part of
-:class:`~nngraph.monitor._epochs.EpochCounting`).
+"""Steps that look like the user's epoch numbers while the monitor counts its own (part of
+:class:`~nngraph.monitor._epochs.EpochCounting`). A step may count batches, so without
+``epoch=`` the monitor numbers epochs itself, from 1 (from 0 for a run whose first step is 0:
+``for epoch in range(n)``). Two loops whose steps are plainly epoch numbers are told, once
+each, in a warning, that ``epoch=`` keeps those numbers:
 
-- A run is numbered from the step of its first ``log()`` (:func:`start_of`): 0 for
-  ``for epoch in range(n)``, 100 for a loop resumed at epoch 100. From a step of 2 or more, the
-  second row settles it (:meth:`StepNumbering._settle_numbering`): at the next step, the
-  epochs are the steps; at another (steps 10, 20, 30: every 10th batch or epoch logged), the
-  run is counted from 1, as any run that starts at step 1 is, and its first row becomes epoch 1.
-- Validation every few calls of a loop whose step goes up by one per epoch, as the step of
+- validation every few calls of a loop whose step goes up by one per epoch, as the step of
   ``for epoch in range(1, 101): mon.log(epoch, ...)`` validating every 5th epoch does: each
-  validation ends an epoch (a step may count batches), so the step looks like the epoch
-  number, which only ``epoch=`` makes the monitor show; said once, in a warning
-  (:meth:`StepNumbering._check_step_epochs`).
+  validation ends an epoch (:meth:`StepNumbering._check_step_epochs`);
+- a loop resumed at a later epoch, whose steps start at 2 or more and go up by one, as those
+  of ``for epoch in range(100, 126): mon.log(epoch, ...)`` do: its epoch 100 is counted as
+  epoch 1 (:meth:`StepNumbering._check_resumed_steps`).
 
+    >>> import warnings
     >>> from nngraph.monitor import Monitor
-    >>> resumed, every_10th = Monitor(display=False), Monitor(display=False)
-    >>> for epoch in range(100, 103): resumed.log(epoch, val_loss=1 / epoch)
-    >>> for step in (10, 20, 30): every_10th.log(step, val_loss=1 / step)
-    >>> resumed.epoch, every_10th.epoch
-    (102, 3)
+    >>> resumed = Monitor(display=False)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     for epoch in range(100, 103): resumed.log(epoch, val_loss=1 / epoch)
+    >>> resumed.epoch, str(caught[0].message)[:60]
+    (3, 'nngraph Monitor: the steps start at 100 and go up by one (10')
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
-from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._common import fmt_step
 
-if TYPE_CHECKING:
-    from nngraph.monitor._best import Best, ModelChanges
-    from nngraph.monitor._history import Series
-
-__all__ = ["EPOCHS_APART", "MAX_EPOCH", "StepNumbering", "start_of"]
+__all__ = ["EPOCHS_APART", "MAX_EPOCH", "StepNumbering"]
 
 #: The largest ``epoch=`` number: the largest whole number a float holds exactly (steps are
 #: floats, epochs are kept in 64-bit integers).
@@ -46,79 +40,21 @@ MAX_EPOCH = 2**53
 EPOCHS_APART = 10
 
 
-def start_of(step: float) -> int:
-    """The number of a run's first epoch, from the step of its first call: the step itself
-    when it is a whole number from 0 to :data:`MAX_EPOCH`, else 1.
-
-        >>> start_of(0.0), start_of(100.0), start_of(2.5), start_of(-3.0)
-        (0, 100, 1, 1)
-    """
-    return int(step) if step.is_integer() and 0 <= step <= MAX_EPOCH else 1
-
-
 class StepNumbering:
-    """The step-numbered part of :class:`~nngraph.monitor._epochs.EpochCounting`, which keeps
-    the state read here."""
+    """The warnings of :class:`~nngraph.monitor._epochs.EpochCounting` about steps that look
+    like epoch numbers; it keeps the state read here."""
 
-    series: dict[str, Series]
-    _start: int  # the run's first epoch (see EpochCounting._init_epochs)
+    _first_step: float | None  # the step of the run's first call, where the user named it
     _rows: int
-    _row_epoch: int
-    _given: int | None
-    _given_closed: bool
-    _given_done: int
-    _given_first: int | None
-    _best: Best | None  # BestTracking's
-    _changes: ModelChanges
+    _evals: int
     _epoch_like: bool  # every call so far named a whole step, one more than the last
     _first_eval_step: float | None
     _epoch_steps_said: bool
+    _resumed_said: bool
     _step_offset: float  # StepOrdering's: what it adds to steps that went back
 
-    def _joins_row(self, step: float, values: Mapping[str, float]) -> bool:
+    def _count_calls(self) -> bool:
         raise NotImplementedError  # EpochCounting's
-
-    def _first_row_renumbered(self, shift: int) -> None:
-        raise NotImplementedError  # DetectorFeeding's: its events and detectors
-
-    def _numbering_unsettled(self) -> bool:
-        """Whether the run started at a step of 2 or more and has logged one row only: its
-        epochs may yet be counted from 1 (see :meth:`_settle_numbering`)."""
-        return self._start >= 2 and self._rows == 1
-
-    def _settle_numbering(
-        self, step: float, values: Mapping[str, float], *, named: bool, given: int | None
-    ) -> int | None:
-        """At the second row of a run numbered from a step ``S`` of 2 or more (the call at
-        ``step``; ``named``: the user gave it; ``given``: its ``epoch=``): at ``S + 1`` its
-        epochs stay its steps (``0`` is returned); else its first row becomes epoch 1 and the
-        run is counted from 1 (``S - 1`` is returned: what that row's number went down by).
-        ``None`` at any other call. Called before the call is counted as an epoch.
-
-            >>> from nngraph.monitor import Monitor
-            >>> mon = Monitor(display=False); mon.log(10, val_loss=0.5)
-            >>> mon._settle_numbering(20.0, {"val_loss": 0.4}, named=True, given=None)
-            9
-            >>> mon.series["val_loss"].epochs.tolist(), mon.best.epoch, mon.epoch
-            ([1], 1, 1)
-        """
-        if not self._numbering_unsettled() or self._joins_row(step, values):
-            return None
-        if named and given is None and step == self._start + 1:
-            return 0
-        shift, self._start = self._start - 1, 1
-        if self._given is not None:  # its first validation was epoch S, as if given
-            self._given = self._given_first = None
-            self._given_closed, self._given_done = False, 0
-        self._row_epoch -= shift
-        for series in self.series.values():
-            series.restamp(1)  # only the first row was logged
-        if self._best is not None:
-            self._best = replace(self._best, epoch=self._best.epoch - shift)
-        if self._changes.epoch is not None:
-            self._changes.epoch -= shift
-        self._first_row_renumbered(shift)
-        return shift
 
     def _check_step_epochs(self, step: float, epoch: int) -> None:
         """At a validation that ends an epoch (``epoch``) while counting: say once when the
@@ -156,3 +92,42 @@ class StepNumbering:
                 as_second=epoch,
             )
             warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
+
+    def _check_resumed_steps(self, step: float, *, is_eval: bool, new_row: bool) -> None:
+        """At a call at ``step`` while counting (``is_eval``: it logs a validation metric;
+        ``new_row``: it starts a row): say once when the run's steps start at a whole number
+        of 2 or more and its second row comes one step later, each row an epoch: both
+        validated (the first two validations, in the first two rows), or neither in a run
+        without validation that counts each call as an epoch (``Monitor(metric="loss")``).
+        That is a loop resumed at a later epoch (``for epoch in range(100, 126)``), whose
+        epoch 100 is counted as epoch 1; ``epoch=`` keeps its numbers. Not for a per-batch
+        global step, whose validation ends several rows; steps logged every few epochs or
+        batches (10, 20, 30), or validation every few epochs (see :meth:`_check_step_epochs`).
+
+            >>> import warnings
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(display=False)
+            >>> with warnings.catch_warnings(record=True) as caught:
+            ...     warnings.simplefilter("always")
+            ...     step = 5000  # a per-batch step resumed at 5000, four batches an epoch
+            ...     for epoch in range(3):
+            ...         for _ in range(4): mon.log(step, loss=0.5); step += 1
+            ...         mon.log(step - 1, val_loss=1 / (epoch + 1))
+            >>> mon.epoch, caught
+            (3, [])
+        """
+        start = self._first_step
+        if self._resumed_said or start is None or start < 2 or not start.is_integer():
+            return
+        if self._rows != 2 or step != start + 1 or self._step_offset != 0:
+            return
+        # both rows validated, the second now; or each call an epoch, none validated
+        each_validated = is_eval and self._evals == 2 and self._first_eval_step == start
+        calls_counted = new_row and self._evals == 0 and self._count_calls() and self._epoch_like
+        if not (each_validated or calls_counted):
+            return
+        self._resumed_said = True
+        text = message(
+            "monitor.warn.steps_resumed", start=fmt_step(start), next=fmt_step(start + 1)
+        )
+        warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())

@@ -73,9 +73,7 @@ class TextPrinter:
         self._printed_any = False
         self.pending: tuple[int, dict[str, float], bool] | None = None  # last unprinted line
         # the lines of the calls before the first validation: steps or epochs, not known yet
-        self._early = EarlyLines(self._early_text)
-        # the run's epoch numbers are not settled yet: its first line waits (see `settle`)
-        self.hold_first = False
+        self._early = EarlyLines(self._early_text, started=time.monotonic())
         # epoch_call(): the epoch of the last call, and the sums and counts of its calls
         self._call_epoch: int | None = None
         self._call_sums: dict[str, float] = {}
@@ -168,23 +166,6 @@ class TextPrinter:
         if self.pending is None and not self._early.waiting:
             release(self)
 
-    def settle(self, shift: int) -> None:
-        """The run's epoch numbers are settled (its second row came): the first epoch's line,
-        held until now, is printed, its number ``shift`` lower where the run is counted from
-        1 after all (see ``StepNumbering._settle_numbering``)."""
-        self.hold_first = False
-        if shift:
-            if self.pending is not None:
-                self.pending = (self.pending[0] - shift, *self.pending[1:])
-            if self._late_base is not None:
-                self._late_base = (self._late_base[0] - shift, *self._late_base[1:])
-            if self._line_epoch is not None:
-                self._line_epoch -= shift
-            if self._call_epoch is not None:
-                self._call_epoch -= shift
-        if not self._late:  # else printed when its training values are in
-            self._print_pending()
-
     def boundary(
         self,
         epoch: int,
@@ -217,7 +198,7 @@ class TextPrinter:
             self._line_epoch, self._late_sums, self._late_counts = epoch, {}, {}
         self._line_step = step
         self._late_base = (epoch, means, best)
-        if self._late or self.hold_first:  # wait for its training values, or its number
+        if self._late:  # wait for this epoch's training values
             self.pending = (epoch, means, best)
             self._late_events += events
             hold(self)
@@ -311,7 +292,13 @@ class TextPrinter:
 
     def step_ended(self) -> None:
         """The loop read `should_stop` or `events`: a line waiting for values logged after
-        its validation has them all now; printed, with its events, if the rate limit allows."""
+        its validation has them all now; printed, with its events, if the rate limit allows.
+        So is the line of a slow call before any validation (see `_early_lines`)."""
+        lines = self._early.step_ended()
+        for line in lines:
+            self._write(line)
+        if lines:
+            self._release_if_done()
         if self._late:
             self._print_pending(limited=True, keep=True)
 

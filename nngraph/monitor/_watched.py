@@ -59,8 +59,9 @@ CLOSE = 0.7
 #: The same before anything validated, when any name may be a training one: stricter
 #: (``avg_loss`` for ``val_loss`` is 0.75; ``vall_loss`` 0.94, ``v_loss`` 0.86 are slips).
 CLOSE_UNVALIDATED = 0.8
-#: Prefixes of a held-out metric that the monitor does not take for a validation one:
-#: ``test_loss`` stands for ``val_loss``.
+#: Prefixes of a held-out metric that may stand for the watched validation one: ``test_loss``
+#: logged where ``val_loss`` is watched (it ends an epoch as ``val_loss`` does, see
+#: :func:`~nngraph.monitor._names.is_validation`, but is not the metric watched).
 HELD_OUT = ("test_", "test/")
 
 

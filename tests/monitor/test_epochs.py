@@ -256,6 +256,28 @@ def test_a_training_cell_run_again_is_moved_on_and_not_taken_for_a_repeated_eval
     assert mon.epoch == 6 and mon.history("val_loss")[0].tolist() == [1, 2, 3, 4, 5, 6]
 
 
+@pytest.mark.parametrize("name", ["val_loss", "eval_loss", "test_loss", "Val_Loss", "val-loss"])
+def test_a_held_out_loss_the_detectors_read_ends_an_epoch_as_val_loss_does(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A HuggingFace-like loop, the training loss every 10 steps and eval_loss every 50: GL
+    read eval_loss as a validation loss (7e52e5c), but the monitor counted each of the 42
+    calls as an epoch (best "epoch 18")."""
+    gl = detectors.GL(5, metric=name)
+    mon = Monitor(metric=name, display="text", print_interval=0, detectors=[gl])
+    held_out = iter([1.0, 0.8, 0.7, 0.72, 0.78, 0.85, 0.95])
+    for step in range(10, 360, 10):
+        mon.log(step, loss=1 / (1 + step / 100))
+        if step % 50 == 0:
+            mon.log(step, **{name: next(held_out)})
+    mon.close()
+    assert mon.epoch == 7 and mon.best is not None and (mon.best.epoch, mon.best.step) == (3, 150)
+    assert [e.epoch for e in mon.events] == [5] and "(0.7 at epoch 3)" in mon.events[0].message
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines if line.startswith("epoch")] == list("1234567")
+    assert f"best {name} 0.7 at epoch 3 (step 150)" in mon.summary()
+
+
 # ------------------------------------------------------------------- steps that are epoch numbers
 
 
@@ -606,60 +628,108 @@ def test_a_zero_based_loop_counts_epoch_0_as_trained(order: str) -> None:
     assert mon.epoch == 4 and mon.epoch_count == 5
 
 
-def test_a_loop_resumed_at_epoch_100_is_told_in_its_own_epoch_numbers(
+def resumed_said(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if "go up by one" in str(w.message)]
+
+
+def test_a_loop_resumed_at_epoch_100_is_counted_from_1_and_told_to_pass_epoch(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """``for epoch in range(100, 112)`` (training resumed from a checkpoint) printed "epoch 1"
-    to "epoch 12" and stopped "at epoch 11" while the loop was at its epoch 110 (sweep s3)."""
-    mon = epoch_loop(100, display="text", print_interval=0.0, detectors=[detectors.Patience(6)])
-    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("epoch")]
-    assert [int(line.split()[1]) for line in lines] == list(range(100, 112))
-    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (104, 104)
-    assert "best val_loss 0.5 at epoch 104 (step 104)" in mon.summary()
-    assert [e.epoch for e in mon.events] == [110] and "best 0.5 at epoch 104" in mon.events[
-        0
-    ].message
-    assert mon.series["val_loss"].epochs.tolist() == list(range(100, 112))
-    assert mon.snapshot()["best"]["epoch"] == 104
-    # the epochs before it were trained too: numbered from 1, as a planned total counts them
-    assert mon.epoch == mon.epoch_count == 111
-    (row,) = ng.compare(mon, display=False).rows()
-    assert (row["epochs"], row["best_epoch"]) == (111, 104)
+    """5420756 numbered a run from the step of its first call, 100 for ``range(100, 112)``;
+    a run logged at the global step (500, 1000, ...) then said "epoch 500" until its second
+    row. Steps may count batches, so it is counted from 1 again, and said once."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mon = epoch_loop(100, display="text", print_interval=0.0, detectors=[])
+    (said,) = resumed_said(caught)
+    assert "start at 100 and go up by one" in said and "counted from 1" in said
+    assert "step 100 is epoch 1" in said and "mon.log(epoch=epoch, loss=...)" in said
+    lines = capsys.readouterr().out.splitlines()
+    assert [int(line.split()[1]) for line in lines] == list(range(1, 13))
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (5, 104)
+    assert mon.epoch == mon.epoch_count == 12
+    assert mon.series["val_loss"].epochs.tolist() == list(range(1, 13))
+    # what it advises keeps the loop's numbers, with no warning
+    mon = quiet(detectors=[detectors.Patience(6)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in range(100, 112):
+            mon.log(epoch=epoch, loss=1 / epoch, val_loss=0.5 + abs(epoch - 104) / 10)
+    assert mon.best is not None and (mon.best.epoch, mon.epoch) == (104, 111)
+    assert [e.epoch for e in mon.events] == [110] and "at epoch 104" in mon.events[0].message
 
 
-def test_a_resumed_run_without_validation_numbers_its_epochs_as_its_steps() -> None:
+def test_a_resumed_run_without_validation_is_counted_from_1_and_told() -> None:
     mon = quiet(metric="loss", detectors=[])
-    for epoch in range(100, 105):
-        mon.log(epoch, loss=[0.5, 0.4, 0.3, 0.35, 0.45][epoch - 100])
-    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (102, 102)
-    assert mon.epoch == 104 and mon.series["loss"].epochs.tolist() == list(range(100, 105))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in range(100, 105):
+            mon.log(epoch, loss=[0.5, 0.4, 0.3, 0.35, 0.45][epoch - 100])
+    assert len(resumed_said(caught)) == 1
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (3, 102)
+    assert mon.epoch == 5 and mon.series["loss"].epochs.tolist() == [1, 2, 3, 4, 5]
 
 
-@pytest.mark.parametrize("steps", [(10, 20, 30), (30, 31.5, 33)])
-def test_steps_from_a_later_start_with_gaps_are_still_counted_from_1(
+@pytest.mark.parametrize("steps", [(10, 20, 30), (30, 31.5, 33), (500, 1000, 1500)])
+def test_steps_from_a_later_start_with_gaps_are_counted_from_1_from_the_first_row(
     steps: tuple[float, ...], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Only steps that go on by one from where the run started are its epochs: every 10th
-    step logged is counted 1, 2, 3, in every text, as before."""
+    """Every 10th step logged, or one call per epoch at the global batch step, is counted 1,
+    2, 3, in every text and already after the first call (5420756 said "epoch 500" and a
+    LossView's progress "500 of 10" until the second), with no warning."""
     mon = Monitor(display="text", print_interval=0.0, detectors=[detectors.Patience(1)])
-    for step, val in zip(steps, (0.5, 0.4, 0.6), strict=True):
-        mon.log(step, loss=1 / step, val_loss=val)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mon.log(steps[0], loss=1 / steps[0], val_loss=0.5)
+        assert mon.best is not None and mon.best.epoch == mon.epoch == mon.epoch_count == 1
+        assert capsys.readouterr().out.split()[:2] == ["epoch", "1"]  # printed at once
+        for step, val in zip(steps[1:], (0.4, 0.6), strict=True):
+            mon.log(step, loss=1 / step, val_loss=val)
     mon.close()
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[1] for line in lines if line.startswith("epoch")] == ["1", "2", "3"]
+    assert [line.split()[1] for line in lines if line.startswith("epoch")] == ["2", "3"]
     assert mon.best is not None and mon.best.epoch == 2 and mon.epoch == 3
     assert mon.series["val_loss"].epochs.tolist() == [1, 2, 3]
     assert [e.epoch for e in mon.events] == [3] and "best 0.4 at epoch 2" in mon.events[0].message
 
 
-def test_a_batch_loop_resumed_at_a_later_global_step_counts_its_validations_from_1() -> None:
+def test_an_event_of_the_first_row_at_a_later_step_says_the_epoch_it_is_stamped_with() -> None:
+    """5420756 renumbered the event to epoch 1 at the second row; its words kept "epoch 10"."""
+    mon = quiet()
+    mon.log(10, loss=1.0, val_loss=math.nan)
+    mon.log(20, loss=0.9, val_loss=0.8)
+    (event,) = mon.events
+    assert event.epoch == 1 and "at step 10 (epoch 1)" in event.message
+
+
+def test_a_loop_resumed_at_epoch_100_validating_every_5th_is_counted_from_1() -> None:
+    """5420756 gave the validations at steps 100, 105, ... the epochs 100, 101, 102, ..."""
+    mon = quiet(detectors=[])
+    with pytest.warns(UserWarning, match="steps 100 and 105") as caught:
+        for epoch in range(100, 121):
+            mon.log(epoch, loss=1 / epoch, **({"val_loss": 3 / epoch} if epoch % 5 == 0 else {}))
+    assert len(caught) == 1 and not resumed_said(list(caught))
+    assert mon.series["val_loss"].epochs.tolist() == [1, 2, 3, 4, 5]
+    assert mon.best is not None and mon.best.epoch == mon.epoch == 5
+
+
+@pytest.mark.parametrize("evaluated_first", [False, True])
+def test_a_batch_loop_resumed_at_a_later_global_step_counts_its_validations_from_1(
+    evaluated_first: bool,
+) -> None:
+    """Evaluated at step 5000 before training, 5420756 called the third epoch "epoch 5003"."""
     mon = quiet(detectors=[])
     step = 5000
-    for epoch in range(3):
-        for _ in range(4):
-            mon.log(step, loss=1 / (step - 4999))
-            step += 1
-        mon.log(step - 1, val_loss=[0.5, 0.3, 0.4][epoch])
-    assert mon.series["val_loss"].epochs.tolist() == [1, 2, 3]
-    assert mon.series["loss"].epochs.tolist() == [1] * 4 + [2] * 4 + [3] * 4
-    assert mon.best is not None and mon.best.epoch == 2 and mon.epoch == mon.epoch_count == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        if evaluated_first:
+            mon.log(step, val_loss=1.0)
+        for epoch in range(3):
+            for _ in range(4):
+                step += 1
+                mon.log(step, loss=1 / (step - 4999))
+            mon.log(step, val_loss=[0.5, 0.3, 0.4][epoch])
+    first = 2 if evaluated_first else 1
+    assert mon.series["val_loss"].epochs.tolist()[-3:] == [first, first + 1, first + 2]
+    assert mon.best is not None and mon.best.epoch == first + 1
+    assert mon.epoch == mon.epoch_count == first + 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nngraph import i18n
 from nngraph.monitor import Monitor
+from nngraph.monitor._gl_reading import SETTLING
 from nngraph.monitor.detectors import GL, PQ, UP, Gap, Patience, generalization_loss
 
 UNSTABLE = {"gl.stalled", "gl.jump", "gl.unstable", "pq.stalled", "pq.jump", "pq.unstable"}
@@ -115,6 +116,23 @@ def test_a_training_loss_that_keeps_rising_after_a_restart_is_then_called_unstab
     for epoch, (train, val) in enumerate(rising, 3):
         mon.log(epoch, loss=train, val_loss=val)
     assert [e.message_id for e in mon.events] == ["gl.restarted", "gl.stalled"]
+
+
+def test_a_rise_from_the_first_evaluation_after_a_restart_is_then_called_unstable() -> None:
+    """The validation loss rose at once after the restart, with no training loss since it to
+    read: GL said "getting worse on data it does not train on" and nothing more while the
+    training loss grew 1.5 times an epoch, to 130 times its low (sweep r2)."""
+    mon = Monitor(detectors=[GL(5, stop=False)], display=False)
+    for epoch, (train, val) in enumerate([(1.0, 1.0), (0.6, 0.7), (0.45, 0.55), (0.4, 0.52)], 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    mon.restart()
+    for epoch in range(5, 17):
+        mon.log(epoch, loss=0.4 * 1.5 ** (epoch - 4), val_loss=0.52 * 1.35 ** (epoch - 4))
+    said = [(e.epoch, e.message_id) for e in mon.events]
+    assert said[0] == (5, "gl.plain") and len(said) == 2
+    epoch, reading = said[1]
+    assert reading in UNSTABLE and 5 + SETTLING <= epoch <= 10  # after the restart's bump
+    assert "try a smaller learning rate" in mon.events[1].message
 
 
 def test_pq_says_a_bump_after_a_restart_is_too_soon_to_read_in_both_languages() -> None:

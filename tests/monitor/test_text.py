@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+import types
 
 import pytest
 
-from nngraph.monitor import Monitor
+from nngraph.monitor import Monitor, _text
 
 
 def test_close_prints_the_last_step_of_a_run_that_only_logs_its_loss(
@@ -208,4 +209,53 @@ def test_the_calls_before_a_validation_wait_a_second_for_it() -> None:
     assert add(3, 1.2) == ["step 1 1"]  # a second after step 1, no validation came
     assert early.drop(1.3, ["3"]) == []  # step 2 waited 0.8 s: a batch of the validated epoch
     assert early.flush() == [] and not early.waiting
-    assert add(4, 1.5) == [] and add(5, 3.0) == ["step 4 4", "step 5 5"]  # slow calls: at once
+    assert add(4, 1.5) == [] and add(5, 3.0) == ["step 4 4"]  # a second after it
+    assert early.step_ended() == ["step 5 5"]  # slow: complete once the loop reads should_stop
+    assert add(6, 3.1) == [] and early.step_ended() == []  # fast: it may be a batch
+
+
+class Clock:
+    """A clock for the text view (``time.monotonic``) that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("reads_should_stop", [False, True])
+def test_a_slow_epoch_without_validation_shows_each_call_of_its_step_once(
+    reads_should_stop: bool, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each epoch trained longer than a second, then logged its loss and, in a second call at
+    the same step, a training accuracy: the step's line was printed at the loss, and the
+    accuracy never shown (5420756)."""
+    expected = ["step     1  loss 1  acc 0.6", "step     2  loss 0.5  acc 0.7"]
+    expected += ["step     3  loss 0.3333  acc 0.8"]
+    clock = Clock()
+    monkeypatch.setattr(_text, "time", types.SimpleNamespace(monotonic=clock.monotonic))
+    mon = Monitor(display="text", print_interval=0, detectors=[])
+    for epoch in range(1, 4):
+        clock.now += 1.1  # training
+        mon.log(epoch, loss=1 / epoch)
+        mon.log(epoch, acc=0.5 + epoch / 10)
+        if reads_should_stop:  # the step has ended: its line is printed at once
+            assert not mon.should_stop
+            assert capsys.readouterr().out.splitlines() == [expected[epoch - 1]]
+    mon.close()
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == ([] if reads_should_stop else expected)
+
+
+def test_every_line_of_a_fast_run_without_validation_is_printed_in_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With print_interval=0, 1500 epochs logged within a second printed 1001 lines: at most
+    1000 waited for a validation, and the older ones were dropped (5420756)."""
+    mon = Monitor(display="text", print_interval=0, detectors=[])
+    for epoch in range(1500):
+        mon.log(epoch, loss=1 / (epoch + 1))
+    mon.close()
+    lines = capsys.readouterr().out.splitlines()
+    assert [int(line.split()[1]) for line in lines] == list(range(1500))

@@ -44,7 +44,11 @@ describe("metric names (the rule of nngraph/monitor/_names.py)", () => {
     for (const m of ["val_loss", "valid_loss", "val/acc", "validation_loss", "validation/f1"]) {
       expect(isValidation(m)).toBe(true);
     }
-    for (const m of ["loss", "train_loss", "train/loss", "interval", "val_", "value"]) {
+    // held out under another prefix, as nngraph/monitor/_names.py's is_validation reads them
+    for (const m of ["eval_loss", "test_loss", "dev_loss", "Val_Loss", "val-loss"]) {
+      expect(isValidation(m)).toBe(true);
+    }
+    for (const m of ["loss", "train_loss", "train/loss", "interval", "val_", "value", "evalloss"]) {
       expect(isValidation(m)).toBe(false);
     }
   });
