@@ -234,18 +234,21 @@ def held_out_twins(metric: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1024)  # called for each metric of each log(); names are few
 def is_validation(metric: str) -> bool:
-    """True for a metric measured on held-out data: a validation metric (``val_loss``,
-    ``valid_loss``, ``val/acc``, ...), or one the detectors read as held out (see
-    :func:`held_out_twins`): HuggingFace's ``eval_loss``,
-    ``test_loss``, ``dev_loss``, and the validation prefixes in another case or with a hyphen
-    (``Val_Loss``, ``val-loss``). Such a metric ends an epoch, as ``val_loss`` does; only the
-    names with a validation prefix (:func:`validation_base`) are paired with a training twin
-    in the text lines and the loss view.
+    """True for a metric measured on held-out data during training: a validation metric
+    (``val_loss``, ``valid_loss``, ``val/acc``, ...), or one the detectors read as held out
+    (see :func:`held_out_twins`): HuggingFace's ``eval_loss``, ``dev_loss``, and the validation
+    prefixes in another case or with a hyphen (``Val_Loss``, ``val-loss``). Such a metric ends
+    an epoch, as ``val_loss`` does; only the names with a validation prefix
+    (:func:`validation_base`) are paired with a training twin in the text lines and the loss
+    view. A test metric (``test_loss``, ``test_acc``) is none: it is mostly logged once, after
+    training, and must not end an epoch of its own (nor make the epochs before it one).
 
-    >>> is_validation("validation_loss"), is_validation("eval_loss"), is_validation("loss")
+    >>> is_validation("validation_loss"), is_validation("eval_loss"), is_validation("test_acc")
     (True, True, False)
     """
-    return validation_base(metric) is not None or bool(held_out_twins(metric))
+    if validation_base(metric) is not None:
+        return True
+    return bool(held_out_twins(metric)) and metric[:4].lower() != "test"
 
 
 def train_twins(metric: str) -> tuple[str, ...]:

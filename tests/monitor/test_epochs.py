@@ -256,7 +256,7 @@ def test_a_training_cell_run_again_is_moved_on_and_not_taken_for_a_repeated_eval
     assert mon.epoch == 6 and mon.history("val_loss")[0].tolist() == [1, 2, 3, 4, 5, 6]
 
 
-@pytest.mark.parametrize("name", ["val_loss", "eval_loss", "test_loss", "Val_Loss", "val-loss"])
+@pytest.mark.parametrize("name", ["val_loss", "eval_loss", "dev_loss", "Val_Loss", "val-loss"])
 def test_a_held_out_loss_the_detectors_read_ends_an_epoch_as_val_loss_does(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -276,6 +276,26 @@ def test_a_held_out_loss_the_detectors_read_ends_an_epoch_as_val_loss_does(
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[1] for line in lines if line.startswith("epoch")] == list("1234567")
     assert f"best {name} 0.7 at epoch 3 (step 150)" in mon.summary()
+
+
+@pytest.mark.parametrize("validated", [False, True])
+def test_a_test_evaluation_after_training_is_no_epoch_of_its_own(
+    validated: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sweep R3: counted as a validation, a student's one `test_loss` after 12 epochs of
+    `loss` made all 12 "epoch 1" (a validation ends the epoch of the points before it), and
+    after a validated run it cost the last epoch its line."""
+    mon = Monitor(display="text", print_interval=1.0)
+    for epoch in range(1, 13):
+        mon.log(
+            epoch, loss=1 / epoch, **({"val_loss": 0.5 + abs(epoch - 8) / 20} if validated else {})
+        )
+    mon.log(test_loss=0.9, test_acc=0.7)
+    mon.close()
+    assert mon.series["loss"].epochs.tolist() == list(range(1, 13))
+    assert mon.epoch == (12 if validated else 13)
+    if validated:
+        assert "epoch   12  loss 0.08333 / val 0.7" in capsys.readouterr().out
 
 
 # ------------------------------------------------------------------- steps that are epoch numbers

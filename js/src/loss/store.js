@@ -40,14 +40,15 @@ export function trainingBase(metric) {
   return unprefixed(metric, TRAIN_PREFIXES);
 }
 
-// A metric measured on held-out data under another prefix: HuggingFace's `eval_loss`,
-// `test_loss`, `dev_loss`, a validation prefix in another case or with a hyphen (`Val_Loss`,
-// `val-loss`): the same rule as _HELD_OUT in nngraph/monitor/_names.py (keep the two in step).
-const HELD_OUT = /^(val|valid|validation|eval|evaluation|test|dev)[_/-].+$/i;
+// A metric measured on held-out data during training under another prefix: HuggingFace's
+// `eval_loss`, `dev_loss`, a validation prefix in another case or with a hyphen (`Val_Loss`,
+// `val-loss`); a test metric (`test_loss`), logged once after training, is none: the same rule
+// as is_validation in nngraph/monitor/_names.py (keep the two in step).
+const HELD_OUT = /^(val|valid|validation|eval|evaluation|dev)[_/-].+$/i;
 
 /**
  * True for a metric measured on held-out data: a validation metric (`val_loss`, `valid_loss`,
- * `val/acc`, ...) or one under another held-out prefix (`eval_loss`, `test_loss`), drawn as a
+ * `val/acc`, ...) or one under another held-out prefix (`eval_loss`, `dev_loss`), drawn as a
  * validation curve; only the validation prefixes pair it with a training twin (`panelKey`).
  * @param {string} metric
  */

@@ -45,10 +45,10 @@ describe("metric names (the rule of nngraph/monitor/_names.py)", () => {
       expect(isValidation(m)).toBe(true);
     }
     // held out under another prefix, as nngraph/monitor/_names.py's is_validation reads them
-    for (const m of ["eval_loss", "test_loss", "dev_loss", "Val_Loss", "val-loss"]) {
+    for (const m of ["eval_loss", "dev_loss", "Val_Loss", "val-loss"]) {
       expect(isValidation(m)).toBe(true);
     }
-    for (const m of ["loss", "train_loss", "train/loss", "interval", "val_", "value", "evalloss"]) {
+    for (const m of ["loss", "train_loss", "interval", "val_", "value", "evalloss", "test_loss"]) {
       expect(isValidation(m)).toBe(false);
     }
   });
