@@ -1645,6 +1645,7 @@ MESSAGES: dict[str, str] = {
         " The order is zero_grad(), backward(), step()."
     ),
     "lossview.best": "best epoch {epoch}: {metric} = {value}",
+    "lossview.detector_user": "Stop button",
     "lossview.event": "epoch {epoch} · {detector}\n{message}",
     "lossview.event_step": "step {epoch} · {detector}\n{message}",
     "lossview.gradients": "gradient norm per layer",

@@ -1740,6 +1740,7 @@ MESSAGES: dict[str, str] = {
         " między backward() a step()? Właściwa kolejność to zero_grad(), backward(), step()."
     ),
     "lossview.best": "najlepsza epoka {epoch}: {metric} = {value}",
+    "lossview.detector_user": "przycisk Zatrzymaj",
     "lossview.event": "epoka {epoch} · {detector}\n{message}",
     "lossview.event_step": "krok {epoch} · {detector}\n{message}",
     "lossview.gradients": "norma gradientu w każdej warstwie",

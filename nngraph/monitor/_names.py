@@ -24,6 +24,7 @@ from nngraph.monitor._common import is_choice
 __all__ = [
     "LOSS_NAMES",
     "Mode",
+    "held_out_base",
     "held_out_twins",
     "is_metric_name",
     "is_validation",
@@ -238,17 +239,28 @@ def is_validation(metric: str) -> bool:
     (``val_loss``, ``valid_loss``, ``val/acc``, ...), or one the detectors read as held out
     (see :func:`held_out_twins`): HuggingFace's ``eval_loss``, ``dev_loss``, and the validation
     prefixes in another case or with a hyphen (``Val_Loss``, ``val-loss``). Such a metric ends
-    an epoch, as ``val_loss`` does; only the names with a validation prefix
-    (:func:`validation_base`) are paired with a training twin in the text lines and the loss
-    view. A test metric (``test_loss``, ``test_acc``) is none: it is mostly logged once, after
+    an epoch, as ``val_loss`` does, and the loss view draws it over its training twin; only
+    the names with a validation prefix (:func:`validation_base`) are paired with one in the
+    text lines. A test metric (``test_loss``, ``test_acc``) is none: it is mostly logged once, after
     training, and must not end an epoch of its own (nor make the epochs before it one).
 
     >>> is_validation("validation_loss"), is_validation("eval_loss"), is_validation("test_acc")
     (True, True, False)
     """
-    if validation_base(metric) is not None:
-        return True
-    return bool(held_out_twins(metric)) and metric[:4].lower() != "test"
+    return validation_base(metric) is not None or held_out_base(metric) is not None
+
+
+def held_out_base(metric: str) -> str | None:
+    """The name after another held-out prefix than a validation one, where it ends an epoch
+    (``eval_loss``, ``dev/acc``, ``Val-Loss`` -> ``loss``, ``acc``, ``Loss``), else None: the
+    loss view draws it over its training twin, as ``val_loss`` over ``loss``. A test metric
+    gets none (see :func:`is_validation`).
+
+        >>> held_out_base("eval_loss"), held_out_base("test_loss"), held_out_base("val_loss")
+        ('loss', None, 'loss')
+    """
+    match = _HELD_OUT.fullmatch(metric)
+    return match.group(3) if match is not None and match.group(1).lower() != "test" else None
 
 
 def train_twins(metric: str) -> tuple[str, ...]:

@@ -23,7 +23,12 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from nngraph.i18n import message, number
-from nngraph.monitor._names import is_validation, training_base, validation_base
+from nngraph.monitor._names import (
+    held_out_base,
+    is_validation,
+    training_base,
+    validation_base,
+)
 from nngraph.widgets._lossaxis import axis_ends, power10, share
 from nngraph.widgets._static_svg import xml_text
 
@@ -112,12 +117,25 @@ def _legend_text(x: float, y: float, shown: str, full: str, attrs: str) -> str:
     return f'<text x="{x:g}" y="{y:g}"{attrs}>{xml_text(shown)}{tip}</text>'
 
 
+def detector_text(detector: Any, strings: dict[str, str]) -> str:
+    """Who an event is from, as the picture shows it: a detector's own text (`Patience(20)`),
+    the Stop button's event (detector "user") in the view's words.
+
+        >>> detector_text("user", {"lossview.detector_user": "przycisk Zatrzymaj"})
+        'przycisk Zatrzymaj'
+    """
+    if detector == "user":
+        return strings.get("lossview.detector_user") or message("lossview.detector_user")
+    return str(detector)
+
+
 def _panel_key(metric: str, kind: str) -> str:
     if kind == "gradients":
         return "gradients"
-    # one validation or training prefix off (the rule of nngraph.monitor._names):
-    # ``val_loss``, ``valid_loss``, ``val/loss``, ``train_loss`` and ``loss`` share ``loss``
-    return validation_base(metric) or training_base(metric) or metric
+    # one validation, held-out or training prefix off (the rule of nngraph.monitor._names):
+    # ``val_loss``, ``valid_loss``, ``val/loss``, ``eval_loss``, ``train_loss`` and ``loss``
+    # share ``loss``
+    return validation_base(metric) or held_out_base(metric) or training_base(metric) or metric
 
 
 def _series(snap: dict[str, Any]) -> dict[str, list[tuple[str, str, list[float], list[float]]]]:
@@ -230,6 +248,7 @@ def empty_lines(snap: dict[str, Any], strings: dict[str, str]) -> list[str]:
     for e in events:
         key = "lossview.event_step" if e.get("unit") == "step" else "lossview.event"
         fields = {k: e.get(k, "") for k in ("epoch", "detector", "message")}
+        fields["detector"] = detector_text(fields["detector"], strings)
         lines.append(word(key, **fields))
     return lines
 
@@ -346,7 +365,7 @@ def _panel(
             if not math.isfinite(ex):
                 continue
             color = "#c62828" if e.get("stop") else "#e65100"
-            tip = f"{e.get('detector', '')}: {e.get('message', '')}"
+            tip = f"{detector_text(e.get('detector', ''), strings)}: {e.get('message', '')}"
             out.append(
                 f"<g><title>{xml_text(tip)}</title>"
                 f'<polygon points="{ex - 6:.1f},{oy + top} {ex + 6:.1f},{oy + top} '

@@ -70,3 +70,23 @@ def test_a_watch_event_after_the_last_norm_is_inside_its_panel() -> None:
     [apex] = re.findall(r'<polygon points="[^"]* ([\d.]+),[\d.]+"', svg)
     assert PAD_L <= float(apex) <= W - PAD_R
     assert re.findall(r'text-anchor="end">([^<]*)<', svg) == ["23"]  # the x axis ends there
+
+
+def test_the_stop_buttons_event_is_said_in_the_pictures_language() -> None:
+    """Sweep B1: its event showed the detector id "user" after `%nngraph lang pl`."""
+    from nngraph.i18n import messages
+    from nngraph.widgets._losssvg import loss_svg
+
+    pts = {"step": [1, 2, 3], "value": [1.0, 0.7, 0.5]}
+    stop = {"step": 2, "epoch": 2, "detector": "user", "message": "m", "stop": True}
+    snap = {
+        "kind": "monitor",
+        "metric": "loss",
+        "runs": {"": {"metrics": {"loss": pts}, "events": [stop]}},
+    }
+    ng.set_language("pl")
+    try:
+        svg = loss_svg(snap, strings=messages("lossview."))
+    finally:
+        ng.set_language("en")
+    assert "<title>przycisk Zatrzymaj: m</title>" in svg and "user" not in svg

@@ -66,6 +66,14 @@ def test_any_validation_prefix_joins_its_training_twin(val: str, train: str) -> 
     assert panels["loss"] == [(train, TRAIN), (val, VAL)]
 
 
+def test_huggingfaces_eval_loss_is_drawn_over_loss_and_a_test_loss_apart() -> None:
+    """Sweep B1: `eval_loss` got a panel of its own, so a teacher showing the gap between
+    training and held-out loss on a HuggingFace-style run had two axes."""
+    panels = _panels(loss_svg(_snapshot(["loss", "eval_loss", "test_loss"], metric="eval_loss")))
+    assert list(panels) == ["loss", "test_loss"]
+    assert panels["loss"] == [("loss", TRAIN), ("eval_loss", VAL)]
+
+
 def test_one_panel_for_all_names_of_a_metric() -> None:
     names = ["valid_loss", "val/acc", "train_loss", "acc", "lr"]
     panels = _panels(loss_svg(_snapshot(names, metric="valid_loss")))

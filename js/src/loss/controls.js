@@ -1,7 +1,7 @@
 // The loss view's controls and text: Stop button, log-scale toggle, smoothing slider, the
 // progress line and the table of runs. Everything user-provided goes in via textContent.
 import { localNumber } from "../lib/decimal.js";
-import { fmtNum, t } from "./format.js";
+import { detectorText, fmtNum, t } from "./format.js";
 import { isValidation } from "./store.js";
 
 /**
@@ -131,7 +131,7 @@ export function fillRunsTable(table, data, metric, strings) {
       String(row.epochs ?? none),
       row.best_epoch == null ? none : String(row.best_epoch),
       ...metrics.map((m) => (row.best && m in row.best ? fmtNum(Number(row.best[m])) : none)),
-      row.stop ? `${row.stop.detector} @ ${row.stop.epoch}` : none,
+      row.stop ? `${detectorText(strings, row.stop.detector)} @ ${row.stop.epoch}` : none,
     ];
     for (const text of cells) tr.insertCell().textContent = text;
   }

@@ -22,6 +22,7 @@ export const DEFAULT_STRINGS = {
   "lossview.waiting_gradients": "waiting for the first gradients (watch.step() or optimizer.step())",
   "lossview.no_gradients": "optimizer.step() ran, but no parameter had a gradient at step time: no norms to draw, and the model does not learn. Is zero_grad() called between backward() and step()? The order is zero_grad(), backward(), step().",
   "lossview.best": "best epoch {epoch}: {metric} = {value}",
+  "lossview.detector_user": "Stop button",
   "lossview.event": "epoch {epoch} · {detector}\n{message}",
   "lossview.event_step": "step {epoch} · {detector}\n{message}",
   "lossview.gradients": "gradient norm per layer",
@@ -46,8 +47,19 @@ export const DEFAULT_STRINGS = {
  * @returns {string}
  */
 export function t(strings, key, fields = {}) {
+  if ("detector" in fields) fields = { ...fields, detector: detectorText(strings, fields.detector) };
   const text = (strings && strings[key]) || DEFAULT_STRINGS[key] || key;
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in fields ? String(fields[name]) : m));
+}
+
+/**
+ * Who an event is from, as the view shows it: a detector's own text (`Patience(20)`), the Stop
+ * button's event (detector "user") in the view's words.
+ * @param {Record<string, string> | undefined} strings
+ * @param {unknown} detector
+ */
+export function detectorText(strings, detector) {
+  return detector === "user" ? t(strings, "lossview.detector_user") : String(detector ?? "");
 }
 
 /**

@@ -1,11 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { emptyLines, epochRate, fmtDuration, fmtNum, fmtTick, progressText, t } from "./format.js";
+import { detectorText, emptyLines, epochRate, fmtDuration, fmtNum, fmtTick, progressText, t } from "./format.js";
 
 describe("words and numbers", () => {
   it("fill fields and fall back to English", () => {
     expect(t({ "lossview.epoch": "epoka {epoch}" }, "lossview.epoch", { epoch: 3 })).toBe("epoka 3");
     expect(t({}, "lossview.epoch", { epoch: 3 })).toBe("epoch 3");
     expect(t({}, "lossview.best", { epoch: 2 })).toContain("{metric}");
+  });
+
+  it("say the Stop button's event in the view's words, a detector by its own text", () => {
+    const pl = { "lossview.event": "epoka {epoch} · {detector}\n{message}", "lossview.detector_user": "przycisk Zatrzymaj" };
+    expect(t(pl, "lossview.event", { epoch: 6, detector: "user", message: "m" })).toBe("epoka 6 · przycisk Zatrzymaj\nm");
+    expect(t(undefined, "lossview.event", { epoch: 6, detector: "user", message: "m" })).toBe("epoch 6 · Stop button\nm");
+    expect(detectorText(pl, "Patience(20)")).toBe("Patience(20)");
   });
 
   it("leave a tick uPlot could not place blank, not 'nan'", () => {

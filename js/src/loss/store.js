@@ -44,25 +44,32 @@ export function trainingBase(metric) {
 // `eval_loss`, `dev_loss`, a validation prefix in another case or with a hyphen (`Val_Loss`,
 // `val-loss`); a test metric (`test_loss`), logged once after training, is none: the same rule
 // as is_validation in nngraph/monitor/_names.py (keep the two in step).
-const HELD_OUT = /^(val|valid|validation|eval|evaluation|dev)[_/-].+$/i;
+const HELD_OUT = /^(val|valid|validation|eval|evaluation|dev)[_/-](.+)$/i;
+
+/** The name after another held-out prefix (`eval_loss` -> `loss`), else null. @param {string} metric */
+export function heldOutBase(metric) {
+  const match = HELD_OUT.exec(metric);
+  return match ? match[2] : null;
+}
 
 /**
  * True for a metric measured on held-out data: a validation metric (`val_loss`, `valid_loss`,
  * `val/acc`, ...) or one under another held-out prefix (`eval_loss`, `dev_loss`), drawn as a
- * validation curve; only the validation prefixes pair it with a training twin (`panelKey`).
+ * validation curve over its training twin (`panelKey`).
  * @param {string} metric
  */
 export function isValidation(metric) {
-  return validationBase(metric) !== null || HELD_OUT.test(metric);
+  return validationBase(metric) !== null || heldOutBase(metric) !== null;
 }
 
 /**
- * The panel a metric joins: its name without one validation or training prefix
- * (`val_loss`, `valid_loss`, `val/loss`, `train_loss`, `loss` -> `loss`); other names stay.
+ * The panel a metric joins: its name without one validation, held-out or training prefix
+ * (`val_loss`, `valid_loss`, `val/loss`, `eval_loss`, `train_loss`, `loss` -> `loss`); other
+ * names stay.
  * @param {string} metric
  */
 export function panelKey(metric) {
-  return validationBase(metric) ?? trainingBase(metric) ?? metric;
+  return validationBase(metric) ?? heldOutBase(metric) ?? trainingBase(metric) ?? metric;
 }
 
 export class Store {

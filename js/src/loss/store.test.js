@@ -58,6 +58,8 @@ describe("metric names (the rule of nngraph/monitor/_names.py)", () => {
       expect(panelKey(m)).toBe("loss");
     }
     expect(panelKey("val_acc")).toBe("acc");
+    expect(panelKey("eval_loss")).toBe("loss"); // HuggingFace's, drawn over `loss`
+    expect(panelKey("test_loss")).toBe("test_loss"); // logged after training: a panel of its own
     expect(panelKey("acc")).toBe("acc");
     expect(panelKey("val_")).toBe("val_");
     expect(panelKey("lr")).toBe("lr");
