@@ -73,6 +73,9 @@ def line_value_error(expression: str, value: Any) -> str | None:
     >>> line_value_error("loss.item()", 0.5)[:39]
     '%nngraph: loss.item() is of type float,'
     """
+    if _is_loss_class(value):  # `%nngraph nn.MSELoss`: a loss is called on output and targets
+        name = expression.strip()
+        return message("magic.line_loss_class", name=name, call=_made(name, value))
     made = model_class_error(expression, value, "%nngraph", "%nngraph model(x)")
     if made is not None:  # `%nngraph Net`: the class, not a model made from it
         return made
@@ -92,7 +95,8 @@ def line_value_error(expression: str, value: Any) -> str | None:
 
 def model_class_error(expression: str | None, value: Any, what: str, then: str) -> str | None:
     """The line for a model's class given where a model is wanted (`--model Net`): make one
-    first (`model = Net()`), then `then` (`--model model`); None for anything else.
+    first (`model = Net()`), then `then` (`--model model`); for a loss's class
+    (`--model nn.MSELoss`), give the model instead; None for anything else.
 
     >>> import torch
     >>> model_class_error("torch.nn.Linear", torch.nn.Linear, "watch", "watch model")[:46]
@@ -101,8 +105,20 @@ def model_class_error(expression: str | None, value: Any, what: str, then: str) 
     if expression is None or not (isinstance(value, type) and issubclass(value, torch.nn.Module)):
         return None
     name = expression.strip()
-    call = f"{name}(...)" if _needs_arguments(value) else f"{name}()"
-    return message("magic.model_class", what=what, name=name, call=call, then=then)
+    if _is_loss_class(value):
+        return message("magic.loss_class", what=what, name=name, then=then)
+    return message("magic.model_class", what=what, name=name, call=_made(name, value), then=then)
+
+
+def _is_loss_class(value: Any) -> bool:
+    """Whether `value` is the class of one of torch's losses (`nn.MSELoss`), or a subclass."""
+    return isinstance(value, type) and issubclass(value, torch.nn.modules.loss._Loss)
+
+
+def _made(name: str, cls: type) -> str:
+    """How a `cls` typed as `name` is made: `Net()`, or `nn.Linear(...)` when it needs
+    arguments."""
+    return f"{name}(...)" if _needs_arguments(cls) else f"{name}()"
 
 
 def _needs_arguments(cls: type) -> bool:

@@ -10,16 +10,17 @@ from __future__ import annotations
 import ast
 import builtins
 import difflib
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Collection, Container, Iterable
 
 from nngraph.i18n import message
 
-__all__ = ["COMMANDS", "misspelt_command", "suggested_options"]
+__all__ = ["COMMANDS", "cell_options_in", "misspelt_command", "suggested_options"]
 
 #: the words `%nngraph` takes as a command rather than as a Python expression
 COMMANDS = ("monitor", "watch", "lang")
 
 _CLOSE = 0.6  # difflib's default: `language` is close to `lang`, `loss` to none of them
+_LOOKALIKE = str.maketrans("0", "o")  # `-0` (zero) typed for the short option `-o`
 
 
 def misspelt_command(
@@ -60,6 +61,11 @@ def suggested_options(arguments: str, options: Iterable[str]) -> list[str]:
     for word in arguments.split():
         if not word.startswith("-") or word.lstrip("-") == "":
             continue
+        short = "-" + word[1:].lower().translate(_LOOKALIKE)
+        if len(word) == 2 and short in known:  # `-O` or `-0` for `-o`: too short for difflib
+            if short not in found:
+                found.append(short)
+            continue
         written = "--" + word.partition("=")[0].lstrip("-").replace("_", "-")
         close = difflib.get_close_matches(written, known, 3, _CLOSE)
         # two letters swapped (`--modle`) mean `--model` rather than the closer `--mode`
@@ -69,3 +75,33 @@ def suggested_options(arguments: str, options: Iterable[str]) -> list[str]:
                 found.append(candidate)
                 break
     return found
+
+
+def cell_options_in(line: str, options: Collection[str]) -> tuple[int | None, list[str]]:
+    """Where the first option of `%%nngraph` stands among the words of a `%nngraph` line
+    (`loss --depth 2`: 1), misspelt or not, and the spellings meant for the misspelt ones.
+    A misspelt option counts only in a line that is no Python (`loss -w` subtracts `w`).
+
+    >>> cell_options_in("loss --depht 2", ["--depth", "-o"])
+    (1, ['--depth'])
+    >>> cell_options_in("-o g loss", ["--depth", "-o"]), cell_options_in("loss - w", ["-o"])
+    ((0, []), (None, []))
+    """
+    words = line.split()
+    spelt = [i for i, word in enumerate(words) if word.partition("=")[0] in options]
+    misspelt: dict[int, list[str]] = {}
+    if not _is_python(line):
+        for i, word in enumerate(words):
+            if i not in spelt and (close := suggested_options(word, options)):
+                misspelt[i] = close
+    first = min([*spelt, *misspelt], default=None)
+    meant = [option for close in misspelt.values() for option in close]
+    return first, list(dict.fromkeys(meant))
+
+
+def _is_python(line: str) -> bool:
+    try:
+        ast.parse(line.strip(), mode="eval")
+    except SyntaxError:
+        return False
+    return True

@@ -49,7 +49,7 @@ from nngraph._magic_errors import (
     raised_by_expression,
 )
 from nngraph._magic_models import graph_with_models
-from nngraph._magic_suggest import COMMANDS, misspelt_command
+from nngraph._magic_suggest import COMMANDS, cell_options_in, misspelt_command
 from nngraph.capture import record
 from nngraph.capture._common import drop_recording_frames
 from nngraph.errors import NNGraphError
@@ -69,12 +69,17 @@ class NNGraphMagics(MagicCommands, Magics):
     """The `%nngraph` line magic and `%%nngraph` cell magic."""
 
     def _evaluate(
-        self, expression: str, key: str = "magic.cannot_evaluate", scope: Scope | None = None
+        self,
+        expression: str,
+        key: str = "magic.cannot_evaluate",
+        scope: Scope | None = None,
+        **fields: str,
     ) -> Any:
         """The value of a notebook expression, in `scope` (the local variables of the function
         whose line it is; by default the notebook's). A mistake in the expression itself (a
-        misspelt name, bad syntax) is told in one line; an error raised in code it calls (the
-        model's forward) reaches the notebook as it is, with its traceback."""
+        misspelt name, bad syntax) is told in one line (the message `key`, given `fields` too);
+        an error raised in code it calls (the model's forward) reaches the notebook as it is,
+        with its traceback."""
         __tracebackhide__ = True  # that traceback starts at the expression, not in nngraph
         shell: Any = self.shell
         source = expression.strip(" \t")  # as `eval` strips it
@@ -88,7 +93,8 @@ class NNGraphMagics(MagicCommands, Magics):
         except Exception as error:
             if not raised_by_expression(error, name):
                 raise
-            raise UsageError(message(key, expression=expression, error=error_text(error))) from None
+            said = message(key, expression=expression, error=error_text(error), **fields)
+            raise UsageError(said) from None
 
     def _show(self, graph: Any, options: argparse.Namespace) -> None:
         if options.output:
@@ -180,21 +186,21 @@ class NNGraphMagics(MagicCommands, Magics):
         variables of `scope` and the notebook (a bare name, `%nngraph loss`, labels the result
         `loss` even when `best = loss` holds it too); a graph (`%nngraph g`) is shown as it is.
         A line that fails and starts with an option of `%%nngraph`, or has one after the
-        expression (`%nngraph loss --depth 2`), is told where options go; any other, the
-        commands."""
+        expression (`%nngraph loss --depth 2`), is told where options go, and the spelling of a
+        misspelt one (`--depht`); any other, the commands."""
         __tracebackhide__ = True
         namespace = self._names_in(scope)
-        options = view_options()._option_string_actions
-        words = line.split()
-        first = next((i for i, w in enumerate(words) if w.partition("=")[0] in options), None)
+        first, meant = cell_options_in(line, view_options()._option_string_actions)
         # options after an expression the notebook knows (`loss --depth 2`); `monitr --model net`
         # is rather a misspelt command
-        known = first is not None and is_known(" ".join(words[:first]), namespace)
-        cell_option = first == 0 or known
+        known = first is not None and is_known(" ".join(line.split()[:first]), namespace)
         typed = line.strip()
-        key = "magic.options_need_cell" if cell_option else "magic.cannot_evaluate_line"
+        key, fields = "magic.cannot_evaluate_line", {}
+        if first == 0 or known:
+            key = "magic.misspelt_cell_options" if meant else "magic.options_need_cell"
+            fields = {"options": ", ".join(meant)} if meant else {}
         try:
-            value = self._evaluate(line, key, scope)
+            value = self._evaluate(line, key, scope, **fields)
         except RuntimeError as error:  # `loss.backward()` again: one line, not torch's 40
             if (again := backward_again_error(typed, error)) is None:
                 raise

@@ -119,8 +119,10 @@ def test_numpy_numbers_and_one_number_tensors_get_a_decimal_comma_too() -> None:
 
 def test_code_in_a_polish_message_keeps_its_decimal_point() -> None:
     i18n.set_language("pl")
-    # a value the user typed, shown back with !r, is Python code: lr=0.01 stays lr=0.01
-    assert i18n.message("monitor.error.positive", what="lr", value=0.01).endswith("0.01")
+    # a value the user typed, shown back with !r as code, stays code: min_delta=0.5 stays
+    # (a value quoted in prose, "otrzymano 0,5", is a number: test_detector_wording.py)
+    said = i18n.message("monitor.error.relative_min_delta", value=0.5, fraction=0.005)
+    assert "min_delta=0.5 " in said and "min_delta=0,5" not in said
     # a tuple the user passed is shown as Python writes it
     assert "(0.5, 0.25)" in i18n.message("datasets.bad_split", got=(0.5, 0.25))
     # code written in the template itself is left alone

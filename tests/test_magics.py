@@ -680,6 +680,26 @@ def test_a_models_class_given_for_the_model_says_to_make_one_first(
     assert "\n" not in text
 
 
+@pytest.mark.parametrize("loss", ["torch.nn.MSELoss", "torch.nn.CrossEntropyLoss"])
+def test_a_loss_class_on_the_line_magic_says_to_call_the_loss_on_output_and_targets(
+    ip: Any, loss: str
+) -> None:
+    """`%nngraph nn.MSELoss` was told to make `model = nn.MSELoss()` and run
+    `%nngraph model(x)`, which fails: a loss needs the targets too (sweep 26b, finding 3)."""
+    text = _refused(ip, "line", loss)
+    assert f"{loss} is the class of a loss function" in text
+    assert f"%nngraph {loss}()(model(x), y)" in text and "model = " not in text
+    ip.run_cell("y21 = torch.randn(2, 1)")
+    graph = ip.run_line_magic("nngraph", f"{loss}()(net(torch.randn(2, 3)), y21)")
+    assert graph.number_of_nodes() > 0
+
+
+@pytest.mark.parametrize("line", ["watch torch.nn.MSELoss", "monitor --model torch.nn.L1Loss"])
+def test_a_loss_class_given_for_the_model_says_to_give_the_model(ip: Any, line: str) -> None:
+    text = _refused(ip, "line", line)
+    assert "is the class of a loss function, not a model" in text and "model = " not in text
+
+
 def test_a_models_class_that_needs_arguments_is_shown_made_with_them(ip: Any) -> None:
     text = _refused(ip, "line", "watch torch.nn.Linear")
     assert "torch.nn.Linear is a class" in text and "model = torch.nn.Linear(...)" in text
@@ -739,6 +759,33 @@ def test_options_after_an_expression_say_they_belong_to_the_cell_magic(ip: Any, 
     with pytest.raises(UsageError, match="belong to %%nngraph") as caught:
         ip.run_line_magic("nngraph", line)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "meant"),
+    [
+        ("loss --depht 2", "--depth"),
+        ("--color_by grad loss", "--color-by"),
+        ("-0 g loss", "-o"),
+        ("loss --veiw=backward", "--view"),
+    ],
+)
+def test_misspelt_options_on_the_line_magic_say_where_options_go_and_their_spelling(
+    ip: Any, line: str, meant: str
+) -> None:
+    """They were told only "the commands are monitor, watch and lang", while the same options
+    spelt right were told they belong to %%nngraph (sweep 26b, finding 2)."""
+    ip.run_cell("loss = net(torch.randn(2, 3)).pow(2).mean()")
+    text = _refused(ip, "line", line)
+    assert f"did you mean {meant}?" in text and "belong to %%nngraph" in text
+    assert "the commands are" not in text and "\n" not in text
+    ip.run_line_magic("nngraph", "lang pl")
+    assert f"czy chodziło o {meant}?" in _refused(ip, "line", line)
+
+
+def test_a_short_option_typed_with_a_zero_is_told_its_spelling_on_the_cell_magic(ip: Any) -> None:
+    text = _refused(ip, "cell", "-0 g")
+    assert "did you mean -o?" in text
 
 
 @pytest.mark.parametrize("name", ["batch", "mon", "match", "hp", "watches"])
@@ -1108,6 +1155,7 @@ _LOSS = "loss21 = net(torch.randn(2, 3)).pow(2).mean()\nlabels21 = loss21.detach
         ("net.parameters()", ("is of type generator, not a tensor", "e.g. %nngraph loss")),
         ("labels21", ("int64 tensors", "e.g. %nngraph logits")),
         ("loss21.detach()", ("no autograd history", "put %%nngraph on top of the cell")),
+        ("torch.ones(2).mean()", ("requires grad", "torch.tensor(..., requires_grad=True)")),
     ],
 )
 def test_the_line_magics_errors_speak_of_the_line_magic(
@@ -1129,6 +1177,7 @@ def test_the_line_magics_errors_speak_of_the_line_magic(
         ("loss21.item()", "jest typu float, a nie tensorem"),
         ("labels21", "np. %nngraph logits"),
         ("loss21.detach()", "dodaj %%nngraph na początku komórki"),
+        ("torch.ones(2).mean()", "nie wymaga gradientu (utwórz dane wejściowe przez torch.tensor"),
     ],
 )
 def test_the_line_magics_errors_speak_of_the_line_magic_in_polish(

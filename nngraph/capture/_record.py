@@ -171,7 +171,9 @@ class RecordBlock:
 
 
 def record(
-    model: torch.nn.Module | None = None, *, names: Mapping[str, Any] | None = None
+    model: torch.nn.Module | None = None,
+    *inputs: Any,
+    names: Mapping[str, Any] | None = None,
 ) -> RecordBlock:
     """Record every torch operation run inside the block, and its backward pass.
 
@@ -186,7 +188,8 @@ def record(
     holds is listed in `graph.graph["unused"]`, drawn dashed. Python's cycle collector is paused inside the block (it would rescan the
     growing graph again and again, doubling the cost of a large one) and resumes when the block
     ends. An error raised in the block propagates with the traceback it has without the
-    recording (no frame of nngraph's: see `drop_recording_frames`).
+    recording (no frame of nngraph's: see `drop_recording_frames`). It takes no `inputs`
+    (`record(model, x)`, as `trace` is called, is refused): the model runs in the block.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU())
@@ -203,6 +206,8 @@ def record(
         raise NNGraphError(
             message("capture.not_a_module", call="record(model)", got=type(model).__name__)
         )
+    if inputs:  # `ng.record(model, x)`, written as ng.trace(model, x) is
+        raise NNGraphError(message("capture.record_with_inputs"))
     if names is not None and not isinstance(names, Mapping):
         raise NNGraphError(message("capture.names_not_mapping", got=type(names).__name__))
     return RecordBlock(model, names)

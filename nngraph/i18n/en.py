@@ -9,10 +9,12 @@ MESSAGES: dict[str, str] = {
         "pass the result of a computation, e.g. {call}(loss)"
     ),
     "capture.no_history": (
-        "this tensor has no autograd history, so it has no graph: did you compute it under "
-        "torch.no_grad() or torch.inference_mode(), or call .detach()? Compute it with "
-        "gradients enabled, or use "
-        "ng.record() to see operations that do not track gradients."
+        "this tensor has no autograd history, so it has no graph: either none of the tensors "
+        "it was computed from requires grad (make the inputs with "
+        "torch.tensor(..., requires_grad=True), or use a model's parameters), or it was "
+        "computed under torch.no_grad() or torch.inference_mode(), or cut off with .detach() "
+        "(compute it with gradients enabled). To see operations that do not track gradients, "
+        "use ng.record()."
     ),
     "capture.bad_stats": (
         "stats must be True (statistics of every value and gradient) or False (the structure "
@@ -35,6 +37,11 @@ MESSAGES: dict[str, str] = {
     "capture.record_without_with": (
         "ng.record() records the code of a with-block: write `with ng.record(model) as rec:`, "
         "run the model inside it, then use rec.graph after the block"
+    ),
+    "capture.record_with_inputs": (
+        "ng.record() takes no inputs: it records what runs inside its with-block, so run the "
+        "model there: `with ng.record(model) as rec:` and `loss = model(x).sum()` in the block; "
+        "or draw one forward pass with ng.trace(model, x)"
     ),
     "capture.record_without_as": (
         "the graph is on the object that `with ... as rec:` gives, not on what ng.record() "
@@ -251,6 +258,11 @@ MESSAGES: dict[str, str] = {
         "belong to %%nngraph (two %), the cell magic that records a whole cell; %nngraph takes "
         "an expression (help: %nngraph?)"
     ),
+    "magic.misspelt_cell_options": (
+        "%nngraph: cannot evaluate {expression!r}: {error}; did you mean {options}? Options "
+        "such as --depth and -o belong to %%nngraph (two %), the cell magic that records a "
+        "whole cell; %nngraph takes an expression (help: %nngraph?)"
+    ),
     "magic.watch_step": (
         "call {name}.step() after each loss.backward() to record the gradient norms, or let "
         "the optimizer do it: %nngraph watch MODEL --optimizer OPT"
@@ -262,6 +274,14 @@ MESSAGES: dict[str, str] = {
     "magic.model_class": (
         "{what}: {name} is a class, not a model: make the model first, e.g. model = {call}, "
         "then {then}"
+    ),
+    "magic.loss_class": (
+        "{what}: {name} is the class of a loss function, not a model: give the model whose "
+        "weights are trained, e.g. {then}"
+    ),
+    "magic.line_loss_class": (
+        "%nngraph: {name} is the class of a loss function, not a tensor: make the loss and call "
+        "it on the model's output and the targets, e.g. %nngraph {call}(model(x), y)"
     ),
     "magic.misspelt_command": (
         "%nngraph: there is no command {word}: did you mean %nngraph {line}? (help: %nngraph?)"
@@ -295,10 +315,12 @@ MESSAGES: dict[str, str] = {
         "%nngraph logits"
     ),
     "magic.line_no_history": (
-        "%nngraph: this tensor has no autograd history, so it has no graph: did you compute it "
-        "under torch.no_grad() or torch.inference_mode(), or call .detach()? Compute it with "
-        "gradients enabled, or put %%nngraph on top of the cell that computes it to see "
-        "operations that do not track gradients"
+        "%nngraph: this tensor has no autograd history, so it has no graph: either none of the "
+        "tensors it was computed from requires grad (make the inputs with "
+        "torch.tensor(..., requires_grad=True), or use a model's parameters), or it was "
+        "computed under torch.no_grad() or torch.inference_mode(), or cut off with .detach() "
+        "(compute it with gradients enabled). To see operations that do not track gradients, "
+        "put %%nngraph on top of the cell that computes it"
     ),
     "magic.line_backward": (
         "%nngraph: .backward() returns None, not a tensor (it has run: the gradients are in "
@@ -353,16 +375,16 @@ MESSAGES: dict[str, str] = {
     "magic.parse.no_closing_quotation": "No closing quotation",
     "magic.parse.no_escaped_character": "No escaped character",
     # monitor: errors and warnings
-    "monitor.error.positive": "{what} must be a positive number, got {value!r}",
-    "monitor.error.positive_int": "{what} (an int) must be a positive number, got {value!r}",
-    "monitor.error.nonnegative": "{what} must be zero or more, got {value!r}",
+    "monitor.error.positive": "{what} must be a positive number, got {value}",
+    "monitor.error.positive_int": "{what} must be a positive whole number, got {value}",
+    "monitor.error.nonnegative": "{what} must be zero or more, got {value}",
     "monitor.error.relative_min_delta": (
         "with relative=True, min_delta is a fraction of the best value (0.01 is 1%), so"
         " min_delta={value!r} asks every improvement to be at least {value!r} times the best"
         " value: a loss can never fall that far. For {value!r}%, write min_delta={fraction}"
     ),
-    "monitor.error.whole": "{what} must be a whole number (0, 1, 2, ...), got {value!r}",
-    "monitor.error.number": "{what} must be a finite number, got {value!r}",
+    "monitor.error.whole": "{what} must be a whole number (0, 1, 2, ...), got {value}",
+    "monitor.error.number": "{what} must be a finite number, got {value}",
     "monitor.error.not_number": "{what} must be a number, got {got}",
     "monitor.error.number_text": (
         "{what} must be a number, got the text {value!r}: write {number}, without quotes"
@@ -490,6 +512,10 @@ MESSAGES: dict[str, str] = {
     "monitor.error.no_best": (
         "there are no best weights to restore: {why}. Pass Monitor(model=model) and log {metric}"
     ),
+    "monitor.error.no_best_unlogged": (
+        "there are no best weights to restore: {why}. Log {metric} each epoch, e.g. "
+        "mon.log(epoch, {metric}=...), or pick a metric you log: Monitor(model=model, metric=...)"
+    ),
     "monitor.why.no_model": "Monitor was created without model=",
     "monitor.why.no_metric": "{metric} has not been logged yet",
     "monitor.why.earlier_model": (
@@ -581,7 +607,7 @@ MESSAGES: dict[str, str] = {
         " a loss without this warning"
     ),
     "monitor.warn.view": "nngraph: live view unavailable ({exc}); printing text",
-    "monitor.param.pq_k": "PQ strip length k",
+    "monitor.param.pq_k": "PQ's strip length k",
     "monitor.param.gl_alpha": "GL alpha",
     "monitor.param.pq_alpha": "PQ alpha",
     "monitor.param.gap_threshold": "Gap threshold",
@@ -602,7 +628,7 @@ MESSAGES: dict[str, str] = {
         "PQ(0.5, k=5)"
     ),
     "monitor.param.up_s": "UP s (successive strips)",
-    "monitor.param.up_k": "UP strip length k",
+    "monitor.param.up_k": "UP's strip length k",
     "monitor.param.print_interval": "Monitor print_interval (seconds)",
     "monitor.param.flush_interval": "Monitor flush_interval (seconds)",
     "monitor.warn.metric_missing": (
@@ -1190,7 +1216,7 @@ MESSAGES: dict[str, str] = {
         " watch in metrics=, e.g. metrics=('loss', {metric!r})"
     ),
     "monitor.divergence.factor_range": (
-        "{what} must be above 1, got {value!r}: it is how many times its first value the loss"
+        "{what} must be above 1, got {value}: it is how many times its first value the loss"
         " must reach to count as blowing up, e.g. 100 (the default). For a fixed limit give"
         " threshold=, e.g. Divergence(threshold=10)"
     ),

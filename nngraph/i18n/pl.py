@@ -9,10 +9,12 @@ MESSAGES: dict[str, str] = {
         "otrzymano {got}: przekaż wynik obliczenia, np. {call}(loss)"
     ),
     "capture.no_history": (
-        "ten tensor nie ma historii autograd, więc nie ma grafu: czy został policzony w "
-        "torch.no_grad() lub torch.inference_mode() albo odłączony przez .detach()? Policz go "
-        "z włączonymi gradientami "
-        "albo użyj ng.record(), żeby zobaczyć operacje bez śledzenia gradientów."
+        "ten tensor nie ma historii autograd, więc nie ma grafu: albo żaden z tensorów, z "
+        "których go policzono, nie wymaga gradientu (utwórz dane wejściowe przez "
+        "torch.tensor(..., requires_grad=True) albo użyj parametrów modelu), albo policzono go "
+        "w torch.no_grad() lub torch.inference_mode() albo odłączono przez .detach() (policz "
+        "go z włączonymi gradientami). Żeby zobaczyć operacje bez śledzenia gradientów, użyj "
+        "ng.record()."
     ),
     "capture.bad_stats": (
         "stats musi być True (statystyki każdej wartości i gradientu) albo False (sama "
@@ -35,6 +37,11 @@ MESSAGES: dict[str, str] = {
     "capture.record_without_with": (
         "ng.record() zapisuje kod bloku with: napisz `with ng.record(model) as rec:`, "
         "uruchom w nim model, a po zakończeniu bloku użyj rec.graph"
+    ),
+    "capture.record_with_inputs": (
+        "ng.record() nie przyjmuje danych wejściowych: zapisuje to, co wykona się w bloku with, "
+        "więc tam uruchom model: `with ng.record(model) as rec:`, a w bloku "
+        "`loss = model(x).sum()`; albo narysuj jedno przejście w przód przez ng.trace(model, x)"
     ),
     "capture.record_without_as": (
         "graf jest w obiekcie, który daje `with ... as rec:`, a nie w tym, co zwraca "
@@ -259,6 +266,11 @@ MESSAGES: dict[str, str] = {
         "należą do %%nngraph (dwa %), magii komórkowej, która nagrywa całą komórkę; %nngraph "
         "przyjmuje wyrażenie (pomoc: %nngraph?)"
     ),
+    "magic.misspelt_cell_options": (
+        "%nngraph: nie da się obliczyć {expression!r}: {error}; czy chodziło o {options}? "
+        "Opcje takie jak --depth i -o należą do %%nngraph (dwa %), magii komórkowej, która "
+        "nagrywa całą komórkę; %nngraph przyjmuje wyrażenie (pomoc: %nngraph?)"
+    ),
     "magic.watch_step": (
         "wywołuj {name}.step() po każdym loss.backward(), aby zapisać normy gradientów, albo "
         "zleć to optymalizatorowi: %nngraph watch MODEL --optimizer OPT"
@@ -270,6 +282,14 @@ MESSAGES: dict[str, str] = {
     "magic.model_class": (
         "{what}: {name} to klasa, a nie model: najpierw utwórz model, np. model = {call}, "
         "a potem {then}"
+    ),
+    "magic.loss_class": (
+        "{what}: {name} to klasa funkcji straty, a nie model: podaj model, którego wagi są "
+        "trenowane, np. {then}"
+    ),
+    "magic.line_loss_class": (
+        "%nngraph: {name} to klasa funkcji straty, a nie tensor: utwórz stratę i wywołaj ją na "
+        "wyjściu modelu i wartościach docelowych, np. %nngraph {call}(model(x), y)"
     ),
     "magic.misspelt_command": (
         "%nngraph: nie ma polecenia {word}: czy chodziło o %nngraph {line}? (pomoc: %nngraph?)"
@@ -299,10 +319,12 @@ MESSAGES: dict[str, str] = {
         "%nngraph logits"
     ),
     "magic.line_no_history": (
-        "%nngraph: ten tensor nie ma historii autograd, więc nie ma grafu: czy został policzony "
-        "w torch.no_grad() lub torch.inference_mode() albo odłączony przez .detach()? Policz go "
-        "z włączonymi gradientami albo dodaj %%nngraph na początku komórki, która go liczy, "
-        "żeby zobaczyć operacje bez śledzenia gradientów"
+        "%nngraph: ten tensor nie ma historii autograd, więc nie ma grafu: albo żaden z "
+        "tensorów, z których go policzono, nie wymaga gradientu (utwórz dane wejściowe przez "
+        "torch.tensor(..., requires_grad=True) albo użyj parametrów modelu), albo policzono go "
+        "w torch.no_grad() lub torch.inference_mode() albo odłączono przez .detach() (policz "
+        "go z włączonymi gradientami). Żeby zobaczyć operacje bez śledzenia gradientów, dodaj "
+        "%%nngraph na początku komórki, która go liczy"
     ),
     "magic.line_backward": (
         "%nngraph: .backward() zwraca None, a nie tensor (i już się wykonało: gradienty są "
@@ -364,9 +386,9 @@ MESSAGES: dict[str, str] = {
     "magic.parse.no_closing_quotation": "brakuje cudzysłowu zamykającego",
     "magic.parse.no_escaped_character": "ukośnik wsteczny \\ na końcu nie poprzedza żadnego znaku",
     # monitor: błędy i ostrzeżenia
-    "monitor.error.positive": "{what} musi być liczbą dodatnią, otrzymano {value!r}",
-    "monitor.error.positive_int": "{what} musi być dodatnią liczbą całkowitą, otrzymano {value!r}",
-    "monitor.error.nonnegative": "{what} musi być zerem albo liczbą dodatnią, otrzymano {value!r}",
+    "monitor.error.positive": "{what} musi być liczbą dodatnią, otrzymano {value}",
+    "monitor.error.positive_int": "{what} musi być dodatnią liczbą całkowitą, otrzymano {value}",
+    "monitor.error.nonnegative": "{what} musi być zerem albo liczbą dodatnią, otrzymano {value}",
     "monitor.error.relative_min_delta": (
         "przy relative=True min_delta to ułamek najlepszej wartości (0.01 to 1%), więc"
         " min_delta={value!r} wymaga, by każda poprawa wynosiła co najmniej {value!r} razy tyle,"
@@ -374,9 +396,9 @@ MESSAGES: dict[str, str] = {
         " min_delta={fraction}"
     ),
     "monitor.error.whole": (
-        "{what} musi być nieujemną liczbą całkowitą (0, 1, 2, ...), otrzymano {value!r}"
+        "{what} musi być nieujemną liczbą całkowitą (0, 1, 2, ...), otrzymano {value}"
     ),
-    "monitor.error.number": "{what} musi być skończoną liczbą, otrzymano {value!r}",
+    "monitor.error.number": "{what} musi być skończoną liczbą, otrzymano {value}",
     "monitor.error.not_number": "{what} musi być liczbą, otrzymano {got}",
     "monitor.error.number_text": (
         "{what} musi być liczbą, otrzymano tekst {value!r}: napisz {number} bez cudzysłowu"
@@ -516,6 +538,11 @@ MESSAGES: dict[str, str] = {
     "monitor.error.no_best": (
         "nie ma najlepszych wag do przywrócenia: {why}. Przekaż Monitor(model=model) i zapisuj "
         "{metric} przez log()"
+    ),
+    "monitor.error.no_best_unlogged": (
+        "nie ma najlepszych wag do przywrócenia: {why}. Zapisuj {metric} w każdej epoce, np. "
+        "mon.log(epoch, {metric}=...), albo wybierz metrykę, którą zapisujesz: "
+        "Monitor(model=model, metric=...)"
     ),
     "monitor.why.no_model": "Monitor utworzono bez model=",
     "monitor.why.no_metric": "nie zapisano jeszcze żadnej wartości {metric}",
@@ -1258,7 +1285,7 @@ MESSAGES: dict[str, str] = {
         " wszystkie obserwowane nazwy w metrics=, np. metrics=('loss', {metric!r})"
     ),
     "monitor.divergence.factor_range": (
-        "{what} musi być większa od 1, otrzymano {value!r}: mówi, ile razy większa od swojej"
+        "{what} musi być większa od 1, otrzymano {value}: mówi, ile razy większa od swojej"
         " pierwszej wartości musi być strata, by uznać, że trening wymyka się spod kontroli,"
         " np. 100 (domyślnie). Stały limit podaj jako threshold=, np. Divergence(threshold=10)"
     ),

@@ -239,8 +239,10 @@ class BestTracking:
                 )
             elif self.metric in self.series:  # logged, but never a finite value (as summary())
                 raise NNGraphError(message("monitor.error.no_best_finite", metric=self.metric))
-            else:
+            else:  # the model was given: only the metric is missing
                 why = message("monitor.why.no_metric", metric=self.metric)
+                said = message("monitor.error.no_best_unlogged", why=why, metric=self.metric)
+                raise NNGraphError(said)
             raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))
         self._refuse_an_old_models_weights(target)
         self._weights.restore(target)

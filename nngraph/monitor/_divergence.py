@@ -12,7 +12,7 @@ from nngraph.i18n import message, numeral, times_text
 from nngraph.monitor._common import Event, fmt_step
 from nngraph.monitor._detector import Detector
 from nngraph.monitor._names import LOSS_NAMES, is_metric_name
-from nngraph.monitor._params import _finite, _lower_is_better, _metric_name
+from nngraph.monitor._params import _finite, _lower_is_better, _metric_name, got_text
 
 __all__ = ["BLOWN_UP", "Divergence"]
 
@@ -206,7 +206,9 @@ def _growth_factor(factor: float) -> float:
     what = message("monitor.param.divergence_factor")
     value = _finite(what, factor)  # a text, a NaN: said as for any other number
     if value <= 1:
-        raise NNGraphError(message("monitor.divergence.factor_range", what=what, value=factor))
+        raise NNGraphError(
+            message("monitor.divergence.factor_range", what=what, value=got_text(factor))
+        )
     return value
 
 

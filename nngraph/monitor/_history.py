@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
+from nngraph.monitor._params import got_text
 
 __all__ = [
     "MAX_POINTS",
@@ -72,7 +73,7 @@ def check_snapshot_points(value: object) -> int:
     NNGraphError."""
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
         what = "snapshot() max_points"
-        raise NNGraphError(message("monitor.error.positive_int", what=what, value=value))
+        raise NNGraphError(message("monitor.error.positive_int", what=what, value=got_text(value)))
     return int(value)
 
 

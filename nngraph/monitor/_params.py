@@ -20,11 +20,11 @@ import numbers
 from typing import cast
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message
+from nngraph.i18n import message, number
 from nngraph.monitor._common import short_repr
 from nngraph.monitor._names import is_metric_name, resolve_mode
 
-__all__ = ["patience_example"]
+__all__ = ["got_text", "patience_example"]
 
 
 def _real(value: object) -> bool:
@@ -35,6 +35,16 @@ def _real(value: object) -> bool:
 def _integral(value: object) -> bool:
     """An int or numpy integer, not a bool."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def got_text(value: object) -> str:
+    """`value` as a parameter's error quotes what it got: a number as the current language
+    writes it (Polish ``0,5``), anything else as its short ``repr`` (``'abc'``, ``None``).
+
+    >>> got_text(0.5), got_text("abc"), got_text(True)
+    ('0.5', "'abc'", 'True')
+    """
+    return number(value) if _real(value) else short_repr(value)
 
 
 def _number(what: str, value: object, *, whole: bool = False) -> None:
@@ -63,35 +73,35 @@ def _number(what: str, value: object, *, whole: bool = False) -> None:
 def _positive(what: str, value: float) -> float:
     _number(what, value)
     if not (_real(value) and value > 0 and math.isfinite(value)):
-        raise NNGraphError(message("monitor.error.positive", what=what, value=value))
+        raise NNGraphError(message("monitor.error.positive", what=what, value=got_text(value)))
     return float(value)
 
 
 def _nonnegative(what: str, value: float) -> float:
     _number(what, value)
     if not (_real(value) and value >= 0 and math.isfinite(value)):
-        raise NNGraphError(message("monitor.error.nonnegative", what=what, value=value))
+        raise NNGraphError(message("monitor.error.nonnegative", what=what, value=got_text(value)))
     return float(value)
 
 
 def _whole(what: str, value: int) -> int:
     _number(what, value, whole=True)
     if not (_integral(value) and value >= 0):
-        raise NNGraphError(message("monitor.error.whole", what=what, value=value))
+        raise NNGraphError(message("monitor.error.whole", what=what, value=got_text(value)))
     return int(value)
 
 
 def _finite(what: str, value: float) -> float:
     _number(what, value)
     if not (_real(value) and math.isfinite(value)):
-        raise NNGraphError(message("monitor.error.number", what=what, value=value))
+        raise NNGraphError(message("monitor.error.number", what=what, value=got_text(value)))
     return float(value)
 
 
 def _count(what: str, value: int) -> int:
     _number(what, value, whole=True)
     if not (_integral(value) and value >= 1):
-        raise NNGraphError(message("monitor.error.positive_int", what=what, value=value))
+        raise NNGraphError(message("monitor.error.positive_int", what=what, value=got_text(value)))
     return int(value)
 
 

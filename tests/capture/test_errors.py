@@ -127,9 +127,52 @@ def test_a_loss_without_history_for_another_reason_does_not_blame_the_grad_mode(
         ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum())
 
 
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("en", ("none of the tensors it was computed from requires grad", "requires_grad=True")),
+        ("pl", ("nie wymaga gradientu", "requires_grad=True")),
+    ],
+)
+def test_a_tensor_without_history_names_the_missing_requires_grad_first(
+    language: str, says: tuple[str, ...]
+) -> None:
+    """The lecture's first autograd cell without requires_grad=True was asked about
+    torch.no_grad() and .detach() only (sweep 26b, finding 1)."""
+    a, b = torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])
+    c = torch.mean(torch.sqrt(a**2 + b**2))
+    ng.set_language(language)
+    try:
+        with pytest.raises(ng.NNGraphError) as caught:
+            ng.graph_of(c)
+    finally:
+        ng.set_language("en")
+    text = str(caught.value)
+    assert all(part in text for part in says)
+    assert (
+        text.index("requires_grad=True") < text.index("torch.no_grad()") < text.index(".detach()")
+    )
+    assert "ng.record()" in text
+
+
 def test_record_needs_a_module_or_nothing() -> None:
     with pytest.raises(ng.NNGraphError, match=r"nn\.Module"), ng.record("model"):  # type: ignore[arg-type]
         pass
+
+
+@pytest.mark.parametrize("inputs", [(torch.randn(4, 2),), (torch.randn(4, 2), torch.ones(4))])
+def test_record_given_inputs_as_trace_is_says_to_run_the_model_in_the_block(
+    inputs: tuple[torch.Tensor, ...],
+) -> None:
+    """`ng.record(model, x)` gave Python's bare "takes from 0 to 1 positional arguments"
+    (sweep 26b, finding 5)."""
+    model = nn.Linear(2, 1)
+    with pytest.raises(ng.NNGraphError) as caught:
+        ng.record(model, *inputs)
+    text = str(caught.value)
+    assert "with ng.record(model)" in text and "ng.trace(model, x)" in text
+    with pytest.raises(TypeError):  # the other arguments stay keyword-only
+        ng.record(model, names={}, depth=2)  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize("names", [5, ["x"], "x"])

@@ -165,7 +165,11 @@ def test_the_polish_close_name_warning_and_summary_say_what_to_do_clearly() -> N
         (lambda: GL("5"), "alpha w GL musi być liczbą", "GL alpha must be a number"),
         (lambda: PQ("x"), "alpha w PQ musi być liczbą", "PQ alpha must be a number"),
         (lambda: Gap("0.5"), "próg (threshold) w Gap musi być", "Gap threshold must be"),
-        (lambda: Gap(patience=0), "cierpliwość (patience) w Gap musi", "Gap patience (an int)"),
+        (
+            lambda: Gap(patience=0),
+            "cierpliwość (patience) w Gap musi",
+            "Gap patience must be a positive whole number, got 0",
+        ),
         (
             lambda: Divergence(threshold="1e3"),
             "próg (threshold) w Divergence musi",
@@ -201,6 +205,37 @@ def test_parameter_names_in_errors_are_translated(
     with pytest.raises(NNGraphError) as error:
         make()
     assert str(error.value).startswith(in_polish), str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("make", "in_polish", "in_english"),
+    [
+        (lambda: Divergence(factor=0.5), "otrzymano 0,5:", "got 0.5:"),
+        (lambda: GL(alpha=-0.5), "otrzymano -0,5", "got -0.5"),
+        (lambda: Patience(2.5), "otrzymano 2,5", "got 2.5"),
+        (lambda: Gap(0.1, patience=1.5), "otrzymano 1,5", "got 1.5"),
+        (lambda: Patience(3, min_delta=-0.25), "otrzymano -0,25", "got -0.25"),
+    ],
+)
+def test_a_refused_parameter_is_quoted_with_a_decimal_comma_in_polish(
+    make: Callable[[], object], in_polish: str, in_english: str
+) -> None:
+    """The README promises decimal commas in Polish; the errors kept "otrzymano 0.5"
+    (sweep 26b, finding 6)."""
+    with pytest.raises(NNGraphError, match=in_english.replace(".", r"\.")):
+        make()
+    ng.set_language("pl")
+    with pytest.raises(NNGraphError) as error:
+        make()
+    assert in_polish in str(error.value), str(error.value)
+
+
+def test_a_refused_strip_length_reads_naturally() -> None:
+    with pytest.raises(NNGraphError) as error:
+        PQ(0.5, k=0)
+    assert str(error.value) == "PQ's strip length k must be a positive whole number, got 0"
+    with pytest.raises(NNGraphError, match=r"got 'abc'$"):  # a text stays quoted
+        Patience("abc")  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- D21, E29: Gap

@@ -138,7 +138,17 @@ def test_restore_best_into_a_model_converted_to_half_says_how_to_convert_it_back
 def test_nothing_to_restore_before_the_metric_is_logged() -> None:
     mon = Monitor(model=small_net(), display=False)
     mon.log(1, loss=0.5)
-    with pytest.raises(NNGraphError, match="val_loss has not been logged"):
+    with pytest.raises(NNGraphError, match="val_loss has not been logged") as caught:
+        mon.restore_best()
+    # model= was given: the hint asks only for what is missing (sweep 26b, finding 4)
+    said = str(caught.value)
+    assert "Pass Monitor(model=model)" not in said and "mon.log(epoch, val_loss=...)" in said
+
+
+def test_without_a_model_restore_best_still_asks_for_one() -> None:
+    mon = Monitor(display=False)
+    mon.log(1, loss=0.5)
+    with pytest.raises(NNGraphError, match=r"without model=.*Pass Monitor\(model=model\)"):
         mon.restore_best()
 
 
