@@ -23,6 +23,7 @@ from torch.nn.parameter import is_lazy
 
 from nngraph.capture import graph_of
 from nngraph.capture._modules import fill_module_types, module_table, named_parameters_as_written
+from nngraph.capture._naming import subscript
 from nngraph.graph import Graph
 
 __all__ = ["graph_with_models", "models_behind"]
@@ -150,14 +151,10 @@ def _items(container: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> Iterator[
 
 
 def _subscript(key: Any) -> str | None:
-    """`['small']` or `[0]`: how `key` is written after a dict, or None when it cannot be."""
-    if type(key) not in (str, int):  # exactly: a subclass may have a `__repr__` of its own
-        return None
-    try:
-        written = f"[{key!r}]"
-    except ValueError:  # an int of more digits than Python writes
-        return None
-    return None if "." in written else written
+    """`['small']` or `[0]`: how `key` is written after a dict, or None when it cannot be (see
+    `subscript`) or has a dot, which would read as a module path."""
+    written = subscript(key)
+    return None if written is None or "." in written else written
 
 
 def _leaves(value: Any) -> list[torch.Tensor]:

@@ -35,6 +35,7 @@ __all__ = [
     "name_variables",
     "outermost_results",
     "results_nothing_used",
+    "subscript",
     "tensor_variables",
     "tensors_in_containers",
 ]
@@ -108,9 +109,26 @@ def tensors_in_containers(namespace: Mapping[str, Any]) -> dict[int, str]:
             and len(v) <= _SEARCHED
         ):
             for key, item in v.items() if type(v) is dict else enumerate(v):
-                if issubclass(type(item), torch.Tensor) and type(key) in (str, int):
-                    names.setdefault(id(item), f"{k}[{key!r}]")
+                written = subscript(key) if issubclass(type(item), torch.Tensor) else None
+                if written is not None:
+                    names.setdefault(id(item), k + written)
     return names
+
+
+def subscript(key: Any) -> str | None:
+    """`['small']` or `[0]`: how `key` is written after the name of the dict or list holding
+    it, or None for a key of another type (whose `repr` could run code of the user's) or an
+    int of more digits than Python writes.
+
+        >>> subscript("W2"), subscript(0), subscript(10**5000), subscript(1.5)
+        ("['W2']", '[0]', None, None)
+    """
+    if type(key) not in (str, int):  # exactly: a subclass may have a `__repr__` of its own
+        return None
+    try:
+        return f"[{key!r}]"
+    except ValueError:  # an int of more digits than Python writes
+        return None
 
 
 #: the kinds of node a place in a list or dict names: not an op that made what it holds

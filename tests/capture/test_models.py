@@ -884,6 +884,9 @@ def test_naming_reads_a_namespace_without_running_its_objects_code() -> None:
         y = (x * 2).sum()
     assert {d["label"] for _, d in rec.graph.nodes(data=True)} >= {"x", "y"}
     assert ng.graph_of(y, names=locals()).number_of_nodes() == 4
+    huge = {10**5000: x}  # a key Python will not write: left out, not a ValueError
+    assert ng.graph_of(y, names=locals()).number_of_nodes() == 4
+    assert huge
 
 
 def test_hand_made_weights_kept_in_a_list_or_a_dict_are_named_by_their_place() -> None:
