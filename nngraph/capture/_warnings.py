@@ -154,13 +154,15 @@ def _issue_at(msg: warnings.WarningMessage, caller: FrameType, module: ModuleTyp
     # line again.
     vars(module).get("__warningregistry__", {}).clear()
     namespace = caller.f_globals
-    warnings.warn_explicit(
-        msg.message,
-        msg.category,
-        caller.f_code.co_filename,
-        caller.f_lineno,
-        module=namespace.get("__name__", "<string>"),
-        registry=namespace.setdefault("__warningregistry__", {}),
-        module_globals=namespace,
-        source=msg.source,
-    )
+    where = (caller.f_code.co_filename, caller.f_lineno)
+    name = namespace.get("__name__", "<string>")
+    registry = namespace.setdefault("__warningregistry__", {})
+    try:
+        warnings.warn_explicit(
+            msg.message, msg.category, *where, name, registry, namespace, msg.source
+        )
+    except (ImportError, IndexError):
+        # CPython reads the caller's line through its module's loader before anything else,
+        # and fails where that is not the running code: `python -c` (a built-in `__main__`)
+        # or `exec()` of a string in a module's namespace (a line past the file's end).
+        warnings.warn_explicit(msg.message, msg.category, *where, name, registry, None, msg.source)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import inspect
 import re
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
 
 import pytest
 import torch
@@ -215,3 +218,29 @@ def test_warnings_are_shown_as_before_once_the_block_ends_also_when_it_raises(
         assert mine == ("ignore", re.compile("mine", re.IGNORECASE), Warning, None, 0)
         assert rest == filters
     assert warnings._showwarnmsg is shown  # type: ignore[attr-defined]
+
+
+_SNIPPET = (
+    "import torch, nngraph as ng\n"
+    "loss = lambda out: torch.nn.functional.mse_loss(out, torch.zeros(8))\n"
+    "ng.trace(torch.nn.Linear(3, 1), torch.zeros(8, 3), loss=loss)\n"
+    "print('traced')\n"
+)
+
+
+@pytest.mark.parametrize("how", ["python -c", "exec() in a script"])
+def test_a_torch_warning_is_shown_also_where_python_cannot_read_the_line(
+    how: str, tmp_path: Path
+) -> None:
+    # `python -c`: a built-in `__main__`, whose source no loader gives; exec() of a snippet in
+    # a script's namespace (an autograder, a course tool): the snippet's lines lie past the
+    # script's end
+    if how == "python -c":
+        command = [sys.executable, "-c", _SNIPPET]
+    else:
+        script = tmp_path / "script.py"
+        script.write_text(f"exec({chr(10) * 50 + _SNIPPET!r})")
+        command = [sys.executable, str(script)]
+    run = subprocess.run(command, capture_output=True, text=True)
+    assert (run.returncode, run.stdout) == (0, "traced\n"), run.stderr
+    assert re.search(r"<string>:\d+: UserWarning: Using a target size", run.stderr)
