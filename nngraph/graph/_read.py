@@ -64,6 +64,7 @@ def _flag(x: Any) -> bool:
         and _text(x.get("kind"))
         and _text(x.get("message", ""))
         and _or_null(_text)(x.get("module"))
+        and (x.get("node") is None or id_ok(_id_back(x["node"])))
     )
 
 
@@ -78,6 +79,8 @@ _TEXTS_OR_NULL = {
     "name": '"x"',
     "dtype": '"float32"',
     "device": '"cpu"',
+    "args": '"p=0.5, inplace=False"',
+    "block": '"93780d1a65165bb8"',  # module boxes only: absent elsewhere
 }
 #: Node attribute -> (check, what it should look like in JSON; for a string, an example).
 _ATTRIBUTES: dict[str, tuple[Callable[[Any], bool], str]] = {
@@ -95,8 +98,14 @@ _ATTRIBUTES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "grad": (_or_null(_stats), _STATS_SHAPE),
     "flags": (
         lambda x: isinstance(x, list) and all(map(_flag, x)),
-        '[{"kind": "dead", "message": "...", ...}, ...]',
+        '[{"kind": "dead", "node": "n3", "message": "...", ...}, ...]',
     ),
+}
+#: `graph` entries nngraph reads besides the node lists -> (check, what they should look like).
+_GRAPH_ENTRIES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "backward_passes": (lambda x: _whole(x) and x >= 0, "1"),
+    "source": (_text, '"record"'),
+    "health_language": (_text, '"en"'),
 }
 
 
@@ -190,6 +199,23 @@ def _node_list_back(key: str, value: Any) -> list[Any]:
     return ids
 
 
+def _check_graph_entries(info: dict[str, Any]) -> None:
+    """`graph` entries of the wrong type raise `NNGraphError` (a left-out one is not checked)."""
+    for key, (check, example) in _GRAPH_ENTRIES.items():
+        if key in info and not check(info[key]):
+            expected = (
+                message("graph.error.json_text", example=example) if check is _text else example
+            )
+            raise NNGraphError(
+                message(
+                    "graph.error.bad_field",
+                    key=f"graph.{key}",
+                    expected=expected,
+                    got=json_shown(info[key]),
+                )
+            )
+
+
 def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
     """`g.graph["modules"]`: the entries it had (`known`, true where left out)."""
     known = {}
@@ -232,7 +258,7 @@ def _node_back(g: Graph, i: int, node: Any) -> tuple[Any, dict[str, Any]]:
     for key in ("value", "grad"):
         attrs[key] = _stats_back(attrs[key])
     for key, (check, expected) in _ATTRIBUTES.items():
-        if not check(attrs[key]):
+        if key in attrs and not check(attrs[key]):
             raise NNGraphError(
                 message(
                     "graph.error.bad_attribute",
@@ -278,6 +304,7 @@ def from_dict(cls: type[Graph], data: Any) -> Graph:
         raise NNGraphError(message("graph.error.version", got=version, version=VERSION))
     nodes, edges = _part(data, "nodes", list), _part(data, "edges", list)
     info, modules = _part(data, "graph", dict, {}), _part(data, "modules", list, [])
+    _check_graph_entries(info)
     g = cls()
     g.graph.update(info)
     for key in _NODE_LISTS:

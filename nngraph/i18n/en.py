@@ -2654,6 +2654,12 @@ MESSAGES: dict[str, str] = {
     "graphview.step.op": "{op} passes the gradient back",
     "graphview.step.op_in": "{op} passes the gradient back in module {module}",
     "graphview.node.grad_shape": "grad {shape}",
+    "widgets.error.not_installed": (
+        "the notebook views (g.show(), ng.GraphView, ng.LossView) need the package {package}, "
+        "which this Python cannot import: install or upgrade it with %pip install --upgrade "
+        "{package} in a notebook cell (pip install --upgrade {package} in a terminal), then "
+        "restart the kernel; until then print(g.summary()) shows the graph as text"
+    ),
     "graphview.node.op": "op {op}",
     "graphview.node.autograd": "autograd {name}",
     "graphview.node.in": "in {module}",

@@ -2791,6 +2791,13 @@ MESSAGES: dict[str, str] = {
     "graphview.node.op": "operacja {op}",
     "graphview.node.autograd": "autograd {name}",
     "graphview.node.in": "w module {module}",
+    "widgets.error.not_installed": (
+        "widoki w notatniku (g.show(), ng.GraphView, ng.LossView) wymagają pakietu {package}, "
+        "którego ten Python nie może zaimportować: zainstaluj go albo zaktualizuj poleceniem "
+        "%pip install --upgrade {package} w komórce notatnika (pip install --upgrade {package} "
+        "w terminalu), a potem uruchom ponownie jądro; do tego czasu print(g.summary()) "
+        "pokaże graf jako tekst"
+    ),
     "graphview.node.unused": (
         "zwrócone, ale nieużywane: nic go nie czyta (odrzucony stan ukryty, jak w out, _ = rnn(x))"
     ),

@@ -7,7 +7,12 @@
 
 from __future__ import annotations
 
-from nngraph.widgets._graphview import GraphView
-from nngraph.widgets._lossview import LossView
+from nngraph.widgets._widget_stack import require_widget_stack
+
+# Before the views import anywidget: where it is missing, an NNGraphError says what to install.
+require_widget_stack()
+
+from nngraph.widgets._graphview import GraphView  # noqa: E402
+from nngraph.widgets._lossview import LossView  # noqa: E402
 
 __all__ = ["GraphView", "LossView"]

@@ -623,6 +623,31 @@ BAD_GRAPHS = {
     "outputs as text": (_graph_entry("outputs", "n3"), r'"graph\.outputs" .*got "n3"'),
     "outputs holds null": (_graph_entry("outputs", [None]), r'"graph\.outputs" .*got \[null\]'),
     "cut_inputs a number": (_graph_entry("cut_inputs", 1.5), r'"graph\.cut_inputs" .*got 1\.5'),
+    # sweep s5, bug 4: documented attributes read as they came, which summary() then tripped on
+    "a flag naming an object": (
+        _node(0, flags=[{"kind": "nan", "node": {"a": 1}}]),
+        r'nodes\[0\] \(id "n0"\) has "flags": .*"node": "n3"',
+    ),
+    "args as a list": (
+        _node(1, args=[1, 2]),
+        r'"args": \[1, 2\], which should look like a string such as "p=0.5, inplace=False", or null',
+    ),
+    "backward_passes as text": (
+        _graph_entry("backward_passes", "2"),
+        r'"graph\.backward_passes" .*look like 1, got "2"',
+    ),
+    "backward_passes negative": (
+        _graph_entry("backward_passes", -1),
+        r'"graph\.backward_passes" .*got -1',
+    ),
+    "source a number": (
+        _graph_entry("source", 3),
+        r'"graph\.source" .*look like a string such as "record", got 3',
+    ),
+    "health_language a list": (
+        _graph_entry("health_language", ["en"]),
+        r'"graph\.health_language" .*got \["en"\]',
+    ),
 }
 
 
@@ -676,6 +701,55 @@ def test_no_damage_to_a_saved_graph_escapes_as_a_bare_error():
             with contextlib.suppress(ng.NNGraphError):
                 g = Graph.from_dict(data)
                 g.health(), g.summary(), g.to_dot(), g.collapse(0).summary()
+
+
+def collapsed_dict() -> tuple[dict[str, Any], int]:
+    """A valid to_dict() of a checked graph folded into module boxes, and a box's index."""
+    g = graph_with_nan()
+    g.health()
+    data = g.collapse(0).to_dict()
+    return data, next(i for i, n in enumerate(data["nodes"]) if n["kind"] == "module")
+
+
+@pytest.mark.parametrize("block", [[1, 2], {"a": 1}, 7, True])
+def test_a_box_whose_block_is_not_text_is_refused(block: Any):
+    """sweep s5, bug 4: it loaded, and collapse() and fold_repeats() raised a bare TypeError."""
+    data, index = collapsed_dict()
+    data["nodes"][index]["block"] = block
+    said = rf'nodes\[{index}\] \(id "m:fc"\) has "block": .*which should look like a string'
+    with pytest.raises(ng.NNGraphError, match=said):
+        Graph.from_dict(data)
+    with pytest.raises(ng.NNGraphError, match=said):
+        Graph.from_json(json.dumps(data))
+
+
+def test_a_box_without_block_or_with_null_loads_and_folds():
+    data, index = collapsed_dict()
+    data["nodes"][index]["block"] = None
+    without = json.loads(json.dumps(data))
+    del without["nodes"][index]["block"]
+    for loaded in (data, without):
+        g = Graph.from_dict(loaded)
+        g.collapse(0), g.fold_repeats(), g.summary()
+
+
+def test_no_damage_to_a_saved_box_escapes_as_a_bare_error():
+    """As above for each attribute of a module box and of its findings, used before health()
+    says them again: summary(), then folding, which compares boxes by `block`."""
+    data, index = collapsed_dict()
+    box = data["nodes"][index]
+    places = [(key,) for key in box] + [("flags", 0, key) for key in (*box["flags"][0], "node")]
+    for place in places:
+        for junk in JUNK:
+            damaged = json.loads(json.dumps(data))
+            *parents, last = place
+            holder = damaged["nodes"][index]
+            for key in parents:
+                holder = holder[key]
+            holder[last] = junk
+            with contextlib.suppress(ng.NNGraphError):
+                g = Graph.from_dict(damaged)
+                g.summary(), g.collapse(0), g.fold_repeats(), g.to_dot(), g.health()
 
 
 # -- node ids that are not strings ------------------------------------------------------------
