@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
@@ -32,16 +34,48 @@ def example_model() -> nn.Module:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):  # the example keeps its lines
+    """argparse's help with its usage line in the current language (argparse says "usage:")."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[Any],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(
+            usage, actions, groups, message("main.usage") if prefix is None else prefix
+        )
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command's options, with its help (`--help`) in the current language.
+
+    >>> from nngraph.i18n import set_language
+    >>> set_language("pl"); _parser().format_help().splitlines()[0]; set_language("en")
+    'użycie: python -m nngraph [-h] [--out FOLDER]'
+    """
     parser = argparse.ArgumentParser(
         prog="python -m nngraph",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,  # the example keeps its lines
+        description=message("main.description"),
+        formatter_class=_HelpFormatter,
+        add_help=False,  # its -h says "show this help message and exit" in English
     )
-    parser.add_argument(
-        "--out", type=Path, default=Path("nngraph-example"), help="where to write the graph"
+    options = parser.add_argument_group(message("main.options"))
+    options.add_argument("-h", "--help", action="help", help=message("main.help_help"))
+    options.add_argument(
+        "--out",
+        type=Path,
+        default=Path("nngraph-example"),
+        metavar=message("main.out_metavar"),
+        help=message("main.help_out"),
     )
-    options = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = _parser().parse_args(argv)
     out = options.out.expanduser()
     problem = _make_folder(out)
     if problem is not None:  # one line, no traceback: the student only chose another folder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
@@ -111,7 +112,7 @@ def test_numpy_numbers_and_one_number_tensors_get_a_decimal_comma_too() -> None:
     text = i18n.message(
         "monitor.text.pair", name="loss", train=np.float32(0.25), val=torch.tensor(0.5)
     )
-    assert text == "loss 0,25 / val 0,5"
+    assert text == "loss 0,25 / wal. 0,5"  # "val" is our word, not the metric's name
     assert i18n.message("monitor.text.metric", name="loss", value=np.float64(1.5)) == "loss 1,5"
     i18n.set_language("en")
     assert i18n.message("monitor.text.metric", name="loss", value=np.float64(1.5)) == "loss 1.5"
@@ -338,3 +339,125 @@ def test_a_short_value_or_a_long_path_in_a_message_is_shown_as_it_was() -> None:
     assert shortened(_deep_model()) == "Sequential(...)"
     assert shortened(object(), "x\n  y\n" * 40).startswith("x y x y")
     assert len(shortened(object(), "x" * 300)) == 80
+
+
+# ------------------------------------------------------------ Polish review (sweep s6)
+
+
+def test_a_loss_class_is_to_be_made_into_an_object_and_called() -> None:
+    """ "utwórz ją" told the student to create the class (sweep s6 §1)."""
+    i18n.set_language("pl")
+    said = i18n.message("capture.loss_is_class", name="torch.nn.MSELoss")
+    assert "utwórz obiekt tej klasy i wywołaj go" in said and "utwórz ją" not in said
+    assert said.endswith("np. loss=lambda y: torch.nn.MSELoss()(y, target)")
+
+
+#: words the Polish catalog had two ways (sweep s6 §6): a backward pass, a health finding,
+#: autograd undeclined after a word that governs a case
+MIXED_TERMS = [
+    "przebieg wsteczny",
+    "przebiegi wsteczne",
+    "przebiegów wstecznych",
+    "ustaleni",
+    "Diagnoza",
+    "kroki w tym wyniku",
+    "historii autograd ",
+    "historii autograd,",
+    "przed autograd,",
+    'kolejności autograd"',
+    "graf autograd ",
+]
+
+
+def test_the_polish_catalog_says_each_thing_one_way() -> None:
+    used = {term: [k for k, text in pl.MESSAGES.items() if term in text] for term in MIXED_TERMS}
+    assert not {term: keys for term, keys in used.items() if keys}
+    assert all(
+        "przejścia wstecz" in pl.MESSAGES[f"magic.cell.passes.{f}"]
+        or "przejść wstecz" in pl.MESSAGES[f"magic.cell.passes.{f}"]
+        for f in ("few", "many")
+    )
+
+
+def test_a_function_as_the_subject_has_one_gender() -> None:
+    """`trace() nie mógł` next to `ng.trace() otrzymało` (sweep s6 §6): a call as the subject
+    of a past-tense verb is named "funkcja trace()" (feminine) instead."""
+    bare_call_past = re.compile(r"\w\(\)\s+(?:nie\s+)?\w+(?:ł|ło)\b")
+    assert not {
+        key: bare_call_past.findall(text)
+        for key, text in pl.MESSAGES.items()
+        if bare_call_past.search(text)
+    }
+
+
+def test_a_decimal_comma_is_not_followed_by_a_listing_comma() -> None:
+    """ "(średnia 633,3, odchylenie 72,42)" read badly (sweep s6 §7): numbers listed in
+    parentheses are parted by a semicolon in Polish."""
+    listed = re.compile(r"\{\w+:[^}]*[gfe%]\}, ")
+    for key, text in pl.MESSAGES.items():
+        for found in listed.finditer(text):
+            before = text[: found.start()]
+            assert before.count("(") <= before.count(")"), (key, text[found.start() - 30 :])
+    i18n.set_language("pl")
+    said = i18n.message("graph.health.input_scale", where_module="modułu fc", mean=633.3, std=72.42)
+    assert "(średnia 633,3; odchylenie 72,42)" in said
+    assert i18n.message("graphview.range", min="-1,2", max="3,4", mean="0,5", std="1,1") == (
+        "zakres od -1,2 do 3,4; średnia 0,5 ± 1,1"
+    )
+
+
+def test_a_flat_training_loss_says_where_it_stays_with_a_verb() -> None:
+    """ "prawie się nie zmienia, niewiele niżej (teraz ...)" had no verb (sweep s6 §8)."""
+    import nngraph as ng
+    from nngraph.monitor.detectors import GL
+
+    i18n.set_language("pl")
+    mon = ng.Monitor(display=False, detectors=[GL(5)])
+    for epoch in range(1, 30):
+        val = 0.5 if epoch <= 10 else 0.5 + 0.01 * (epoch - 10)
+        mon.log(epoch, loss=0.49 - 0.002 * epoch, val_loss=val)
+    said = mon.events[0].message
+    assert "prawie się nie zmienia i pozostaje niewiele niższa od walidacyjnej (teraz" in said
+    above = i18n.message("monitor.trend.level_above", metric="strata walidacyjna")
+    assert above == "i pozostaje wyższa niż strata walidacyjna"
+
+
+def test_running_statistics_and_large_limits_in_polish() -> None:
+    """BatchNorm's running statistics are not only means; a limit of a million is grouped
+    (sweep s6 §9)."""
+    i18n.set_language("pl")
+    assert "(running_mean, running_var)" in i18n.message("monitor.grad.eval.norm")
+    seed = i18n.message("datasets.bad_seed", maximum=2**32 - 1, got=-1)
+    assert "od 0 do 4\u00a0294\u00a0967\u00a0295 " in seed
+    assert "(najwyżej 1\u00a0000\u00a0000)" in i18n.message(
+        "datasets.too_many", what="n", maximum=1_000_000, got=2_000_000
+    )
+    i18n.set_language("en")  # English keeps the number as the code's constant reads
+    assert "from 0 to 4294967295 " in i18n.message("datasets.bad_seed", maximum=2**32 - 1, got=-1)
+
+
+def test_a_stop_before_an_in_place_write_is_said_in_polish(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The warning quoted nngraph's internal text `before an in-place write` (sweep s6 §4)."""
+    import warnings
+
+    import torch
+
+    import nngraph as ng
+    from nngraph.capture import _recorder
+
+    def failing(self: Any, t: Any, *, written: bool = False) -> Any:
+        raise RuntimeError("simulated internal failure")
+
+    monkeypatch.setattr(_recorder.Recorder, "_source_of", failing)
+    i18n.set_language("pl")
+    w = torch.zeros(3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with ng.record() as rec:
+            w.add_(1.0)
+    (said,) = [str(c.message) for c in caught if "nngraph" in str(c.message)]
+    assert said.startswith("nngraph przestał nagrywać przed operacją in-place, zmieniającą")
+    assert "before an in-place write" not in said and "RuntimeError" in said
+    assert rec.graph.graph["complete"] is False

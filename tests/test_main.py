@@ -58,3 +58,24 @@ def test_the_files_written_are_named_in_polish(
     assert f"zapisano {tmp_path / 'graph.json'}" in lines
     assert f"zapisano {tmp_path / 'graph.dot'}" in lines
     assert not any(line.startswith("wrote") for line in lines)
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_help_is_in_the_language_of_the_run(
+    language: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--help` stayed English under NNGRAPH_LANG=pl while the run spoke Polish (sweep s6 §5)."""
+    i18n.set_language(language)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--help"])
+    assert stop.value.code == 0
+    help_text = capsys.readouterr().out
+    said = {
+        "pl": ["użycie: python -m nngraph", "opcje:", "pokaż tę pomoc", "folder na pliki grafu"],
+        "en": ["usage: python -m nngraph", "options:", "show this help", "folder for the graph"],
+    }
+    for words in said[language]:
+        assert words in help_text
+    if language == "pl":
+        for english in ("usage:", "options:", "show this help", "Trace a small CNN", "where to"):
+            assert english not in help_text

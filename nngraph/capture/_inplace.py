@@ -16,13 +16,16 @@ the write left behind (a view's, an untracked write's) is no longer taken for an
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import torch
 from torch.nn.parameter import is_lazy
 
 from nngraph.capture._builder import grad_fn_of, tensors_in
+from nngraph.capture._common import NNGraphWarning
 from nngraph.capture._functorch import is_wrapped, unwrapped
+from nngraph.i18n import message
 
 if TYPE_CHECKING:
     from nngraph.capture._recorder import Recorder
@@ -55,12 +58,20 @@ def before_write(
             if recorder.lookup(first) is None and id(first) not in recorder.names.buffers:
                 recorder._source_of(first, written=True)
         except Exception as error:  # never break the user's computation because of us
-            recorder._stop("before an in-place write", error)
+            _stopped_before_write(recorder, error)
         finally:
             recorder.busy = False
     for t in tensors:
         recorder.builder.stats.before_write(t)
     return writes_grad
+
+
+def _stopped_before_write(recorder: Recorder, error: Exception) -> None:
+    """Stop recording, as `Recorder._stop` does, with a warning in the student's language:
+    the write's own op is not known here, so the warning names the moment, not an op."""
+    recorder.failed = True
+    said = message("capture.stopped_before_write", error=f"{type(error).__name__}: {error}")
+    warnings.warn(said, NNGraphWarning, stacklevel=4)  # the user's line that writes
 
 
 def after_in_place(recorder: Recorder, old_fn: Any, t: torch.Tensor) -> None:

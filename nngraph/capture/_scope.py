@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch.nn.modules import module as nn_module
@@ -30,6 +30,9 @@ from nngraph.graph._nodes import as_written
 __all__ = ["ModuleScope"]
 
 
+#: what PyTorch's own modules call `forward`'s argument (`nn.Sequential`, `nn.Linear`): no name
+#: of the user's, so such an input is left unnamed and says capture's word (`wejście` in Polish)
+GENERIC_ARGUMENT = "input"
 #: forward function -> its positional parameter names; weak, so classes redefined in a notebook
 #: do not keep their old functions alive
 _POSITIONAL: weakref.WeakKeyDictionary[Any, list[str]] = weakref.WeakKeyDictionary()
@@ -258,12 +261,15 @@ class ModuleScope:
     def name_inputs(
         self, module: torch.nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> None:
-        """Name a call's tensor arguments after `forward`'s parameters (`x`, ...) and keywords."""
+        """Name a call's tensor arguments after `forward`'s parameters (`x`, ...) and keywords;
+        one that only `GENERIC_ARGUMENT` names is kept as given, without a name."""
+        # None: given but unnamed, which the builder labels with capture's word for an input
+        given = cast("dict[int, str | None]", self.names.inputs)
         for label, arg in [*_labelled(module, args), *kwargs.items()]:
             tensors = named_tensors_within(arg)
             for path, t in tensors:  # batch['x'], pair[0], batch.image
                 name = label if len(tensors) == 1 else label + path
-                self.names.inputs.setdefault(id(t), name)
+                given.setdefault(id(t), None if name == GENERIC_ARGUMENT else name)
         self._remember_memory((args, kwargs))
 
     def _remember_memory(self, given: Any) -> None:

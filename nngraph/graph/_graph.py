@@ -297,6 +297,18 @@ class Graph(nx.DiGraph):
             params=counted("params", params),
         )
 
+    def __str__(self) -> str:
+        """The same line as ``repr``, so that ``print(g)`` and ``f"{g}"`` say it in the current
+        language too (networkx's ``str`` is English: "Graph with 6 nodes and 5 edges").
+
+        >>> import torch, nngraph as ng
+        >>> ng.set_language("pl")
+        >>> print(ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3)))
+        <nngraph Graph: 6 węzłów, 2 operacje, 8 parametrów>
+        >>> ng.set_language("en")
+        """
+        return repr(self)
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         """What Jupyter shows for ``display(g)``: the graph view, or the text summary when
         the widgets cannot be imported."""

@@ -58,8 +58,8 @@ MESSAGES: dict[str, str] = {
         "`with ng.record() as rec:` or ng.graph_of(y)"
     ),
     "capture.loss_is_class": (
-        "loss is the class {name}, not a loss: make one and give it the target, e.g. "
-        "loss=lambda y: {name}()(y, target)"
+        "loss is the class {name}, not a loss function: create an instance and call it on the "
+        "output and the target, e.g. loss=lambda y: {name}()(y, target)"
     ),
     "capture.bad_model_call": (
         "trace() could not call the model with what it was given ({error}): give the model's "
@@ -155,6 +155,11 @@ MESSAGES: dict[str, str] = {
         "nngraph stopped recording at `{op}` ({error}); the graph is incomplete, "
         "your computation is not affected"
     ),
+    # the write's own op is not known there: `capture.stopped` names the op it stopped at
+    "capture.stopped_before_write": (
+        "nngraph stopped recording before an in-place write ({error}); the graph is "
+        "incomplete, your computation is not affected"
+    ),
     "capture.names_not_mapping": (
         "names must be a mapping from names to values, such as globals() or a dict, not {got}"
     ),
@@ -188,6 +193,17 @@ MESSAGES: dict[str, str] = {
         "python -m nngraph --out {path}: cannot make this folder ({reason}); give another one, "
         "e.g. --out nngraph-example"
     ),
+    # python -m nngraph --help (argparse's own words are English: these replace them)
+    "main.description": (
+        "Trace a small CNN, print what nngraph sees in it and write its graph.\n\n"
+        "$ python -m nngraph --out nngraph-example\n"
+        "... a summary table, the gradient-health findings and the files written"
+    ),
+    "main.usage": "usage: ",
+    "main.options": "options",
+    "main.help_help": "show this help message and exit",
+    "main.help_out": "folder for the graph files (default: nngraph-example)",
+    "main.out_metavar": "DIR",
     # datasets
     "datasets.needs_sklearn": (
         "this data set needs scikit-learn: pip install scikit-learn (or nngraph[demos])"

@@ -9,7 +9,7 @@ MESSAGES: dict[str, str] = {
         "otrzymano {got}: przekaż wynik obliczenia, np. {call}(loss)"
     ),
     "capture.no_history": (
-        "ten tensor nie ma historii autograd, więc nie ma grafu: albo żaden z tensorów, z "
+        "ten tensor nie ma historii autogradu, więc nie ma grafu: albo żaden z tensorów, z "
         "których go policzono, nie wymaga gradientu (utwórz dane wejściowe przez "
         "torch.tensor(..., requires_grad=True) albo użyj parametrów modelu), albo policzono go "
         "w torch.no_grad() lub torch.inference_mode() albo odłączono przez .detach() (policz "
@@ -58,15 +58,17 @@ MESSAGES: dict[str, str] = {
         "tensorach użyj `with ng.record() as rec:` albo ng.graph_of(y)"
     ),
     "capture.loss_is_class": (
-        "loss to klasa {name}, a nie funkcja straty: utwórz ją i podaj wartości docelowe,"
-        " np. loss=lambda y: {name}()(y, target)"
+        "loss to klasa {name}, a nie funkcja straty: utwórz obiekt tej klasy i wywołaj go z"
+        " wyjściem modelu i wartościami docelowymi, np. loss=lambda y: {name}()(y, target)"
     ),
     "capture.bad_model_call": (
-        "trace() nie mógł wywołać modelu z tym, co dostał ({error}): podaj wejścia modelu "
+        "funkcja trace() nie mogła wywołać modelu z tym, co dostała ({error}): podaj wejścia"
+        " modelu "
         "po modelu, np. ng.trace(model, x, loss=lambda y: ...){hint}"
     ),
     "capture.batch_as_keywords": (
-        "trace() dostał jako wejście modelu jeden słownik, którego klucze ({keys}) są nazwami"
+        "funkcja trace() dostała jako wejście modelu jeden słownik, którego klucze ({keys})"
+        " są nazwami"
         " argumentów forward() modelu: przekaż je jako argumenty nazwane,"
         " ng.trace(model, **batch, loss=...)"
     ),
@@ -102,11 +104,11 @@ MESSAGES: dict[str, str] = {
         "loss(output) musi zwrócić tensor z jednym elementem (skalarną stratę), a zwróciło {got}"
     ),
     "capture.loss_no_history": (
-        "strata nie ma historii autograd: czy model ma parametry z requires_grad i czy strata "
+        "strata nie ma historii autogradu: czy model ma parametry z requires_grad i czy strata "
         "korzysta z wyjścia modelu bez .detach() i torch.no_grad()?"
     ),
     "capture.loss_forward_without_grad": (
-        "strata nie ma historii autograd, bo forward modelu działał z wyłączonymi gradientami "
+        "strata nie ma historii autogradu, bo forward modelu działał z wyłączonymi gradientami "
         "(@torch.no_grad() nad forward albo torch.set_grad_enabled(False) w jego środku, np. "
         "skopiowane z funkcji do predykcji): usuń to, aby trenować i zobaczyć przejście wstecz; "
         "ng.trace(model, x) bez loss= pokazuje samo przejście w przód"
@@ -127,7 +129,7 @@ MESSAGES: dict[str, str] = {
         "śledzony. Wywołaj go poza blokiem `with torch.inference_mode():`."
     ),
     "capture.inference_input": (
-        "ng.trace() otrzymało tensor utworzony w trybie torch.inference_mode() ({where}): "
+        "funkcja ng.trace() otrzymała tensor utworzony w trybie torch.inference_mode() ({where}): "
         "autograd nie może zapisać, co model z nim robi. Utwórz dane wejściowe poza blokiem "
         "`with torch.inference_mode():` albo przekaż ich kopię zrobioną poza nim, np. "
         "ng.trace(model, x.clone())"
@@ -157,11 +159,15 @@ MESSAGES: dict[str, str] = {
         "nngraph przestał nagrywać przy `{op}` ({error}); graf jest niepełny, "
         "twoje obliczenia nie zostały zmienione"
     ),
+    "capture.stopped_before_write": (
+        "nngraph przestał nagrywać przed operacją in-place, zmieniającą tensor w miejscu "
+        "({error}); graf jest niepełny, twoje obliczenia nie zostały zmienione"
+    ),
     "capture.names_not_mapping": (
         "names musi być odwzorowaniem nazw na wartości, np. globals() albo słownikiem, a nie {got}"
     ),
     "capture.reentrant_checkpoint": (
-        "checkpoint(..., use_reentrant=True) ukrywa swoje wnętrze przed autograd, więc graf "
+        "checkpoint(..., use_reentrant=True) ukrywa swoje wnętrze przed autogradem, więc graf "
         "pokazuje go jako jedną operację, bez jego warstw i ich parametrów; use_reentrant=False "
         "je pokazuje"
     ),
@@ -194,6 +200,18 @@ MESSAGES: dict[str, str] = {
         "python -m nngraph --out {path}: nie da się utworzyć tego folderu ({reason}); podaj "
         "inny, np. --out nngraph-example"
     ),
+    # python -m nngraph --help (argparse pisze swoje słowa po angielsku: te je zastępują)
+    "main.description": (
+        "Przepuszcza dane przez małą sieć CNN, wypisuje, co widzi w niej nngraph,\n"
+        "i zapisuje jej graf.\n\n"
+        "$ python -m nngraph --out nngraph-example\n"
+        "... tabela podsumowania, wykryte problemy z gradientami i zapisane pliki"
+    ),
+    "main.usage": "użycie: ",
+    "main.options": "opcje",
+    "main.help_help": "pokaż tę pomoc i zakończ",
+    "main.help_out": "folder na pliki grafu (domyślnie: nngraph-example)",
+    "main.out_metavar": "FOLDER",
     # datasets
     "datasets.needs_sklearn": (
         "ten zbiór danych wymaga scikit-learn: pip install scikit-learn (albo nngraph[demos])"
@@ -216,11 +234,12 @@ MESSAGES: dict[str, str] = {
     "datasets.part.test": "testową",
     "datasets.too_many": (
         "{what}={got!r} to więcej punktów, niż przewidziano dla tych małych zbiorów do nauki "
-        "(najwyżej {maximum}): powstają w pamięci naraz, więc tak duża liczba mogłaby ją "
+        "(najwyżej {maximum:,}): powstają w pamięci naraz, więc tak duża liczba mogłaby ją "
         "wyczerpać; użyj mniejszej, np. {what}=1000"
     ),
     "datasets.bad_seed": (
-        "seed musi być liczbą całkowitą od 0 do {maximum} (to samo ziarno daje te same dane), "
+        "seed musi być liczbą całkowitą od 0 do {maximum:,} (to samo ziarno daje te same "
+        "dane), "
         "otrzymano {got!r}"
     ),
     "datasets.bad_noise": (
@@ -230,7 +249,7 @@ MESSAGES: dict[str, str] = {
     "datasets.bad_number": "{what} musi być skończoną liczbą, otrzymano {got!r}",
     "magic.help": (
         "nngraph w jednej linijce.\n\n"
-        "  %nngraph WYRAŻENIE            graf autograd tensora (tensorów) z WYRAŻENIA\n"
+        "  %nngraph WYRAŻENIE            graf autogradu tensora (tensorów) z WYRAŻENIA\n"
         "  %%nngraph [opcje]             nagraj całą komórkę (w przód i wstecz) i pokaż graf\n"
         "      --depth N                 otwórz moduły do głębokości N\n"
         "      --view forward|backward   które przejście narysować\n"
@@ -319,7 +338,7 @@ MESSAGES: dict[str, str] = {
         "%nngraph logits"
     ),
     "magic.line_no_history": (
-        "%nngraph: ten tensor nie ma historii autograd, więc nie ma grafu: albo żaden z "
+        "%nngraph: ten tensor nie ma historii autogradu, więc nie ma grafu: albo żaden z "
         "tensorów, z których go policzono, nie wymaga gradientu (utwórz dane wejściowe przez "
         "torch.tensor(..., requires_grad=True) albo użyj parametrów modelu), albo policzono go "
         "w torch.no_grad() lub torch.inference_mode() albo odłączono przez .detach() (policz "
@@ -341,14 +360,14 @@ MESSAGES: dict[str, str] = {
         "ng.trace({expression}, x, loss=...)"
     ),
     "magic.nothing_recorded": "%%nngraph: komórka nie wykonała żadnej operacji PyTorch, więc nie ma grafu",
-    # komórka, która trenuje wiele kroków: jej graf zawiera każdy krok (nigdy 1 przebieg)
+    # komórka, która trenuje wiele kroków: jej graf zawiera każdy krok (nigdy 1 przejście)
     "magic.cell.passes.few": (
-        "%%nngraph: komórka wykonała {passes} przebiegi wsteczne (backward) i graf zawiera je "
+        "%%nngraph: komórka wykonała {passes} przejścia wstecz (backward) i graf zawiera je "
         "wszystkie ({nodes}): aby zobaczyć jeden krok uczenia, dodaj %%nngraph do komórki, "
         "która wykonuje jeden krok, np. do treści pętli dla jednej partii danych"
     ),
     "magic.cell.passes.many": (
-        "%%nngraph: komórka wykonała {passes} przebiegów wstecznych (backward) i graf zawiera "
+        "%%nngraph: komórka wykonała {passes} przejść wstecz (backward) i graf zawiera "
         "je wszystkie ({nodes}): aby zobaczyć jeden krok uczenia, dodaj %%nngraph do komórki, "
         "która wykonuje jeden krok, np. do treści pętli dla jednej partii danych"
     ),
@@ -408,7 +427,7 @@ MESSAGES: dict[str, str] = {
         "metrics='val_loss', otrzymano {got!r}"
     ),
     "monitor.error.max_points": (
-        "max_points musi być liczbą całkowitą od {minimum} do {maximum} (najwięcej punktów "
+        "max_points musi być liczbą całkowitą od {minimum} do {maximum:,} (najwięcej punktów "
         "przechowywanych dla każdej krzywej; większa liczba tylko zajmuje więcej pamięci), "
         "np. max_points=10000; otrzymano {value!r}"
     ),
@@ -462,7 +481,8 @@ MESSAGES: dict[str, str] = {
         "log() potrzebuje co najmniej jednej metryki, np. mon.log(epoch, loss=0.5)"
     ),
     "monitor.error.log_metric_name": (
-        "log() otrzymało metrykę o nazwie {name!r}: nazwa metryki musi mówić, co ona mierzy, "
+        "metoda log() otrzymała metrykę o nazwie {name!r}: nazwa metryki musi mówić, co ona "
+        "mierzy, "
         "więc nie może być pusta, złożona z samych spacji ani być samym przedrostkiem, takim "
         "jak 'val_'; np. mon.log(epoch, loss=0.5, val_loss=0.6)"
     ),
@@ -502,7 +522,8 @@ MESSAGES: dict[str, str] = {
         "epoch={epoch} jest ujemne: epoki numeruje się od 0 albo od 1 (epoch=0, 1, 2, ...)"
     ),
     "monitor.error.epoch_range": (
-        "epoch={epoch} to za duża liczba: numer epoki może wynosić co najwyżej {limit}. Podaj "
+        "epoch={epoch} to za duża liczba: numer epoki może wynosić co najwyżej {limit:,}. "
+        "Podaj "
         "numer epoki (1, 2, 3, ...); liczbę partii danych podaje się jako krok: "
         "mon.log(step, loss=0.5)"
     ),
@@ -891,9 +912,9 @@ MESSAGES: dict[str, str] = {
     "monitor.trend.mean": "średnio {value:.4g} w {span}",
     "monitor.trend.one": "{value:.4g} w {span}",
     # gdzie jest płaska strata treningowa względem walidacyjnej, w tekście o plateau
-    "monitor.trend.level_close": "niewiele niżej",
-    "monitor.trend.level_above": "wyżej niż {metric}",
-    "monitor.trend.level_below": "niżej niż {metric}",
+    "monitor.trend.level_close": "i pozostaje niewiele niższa od walidacyjnej",
+    "monitor.trend.level_above": "i pozostaje wyższa niż {metric}",
+    "monitor.trend.level_below": "i pozostaje niższa niż {metric}",
     # skąd jest średnia z wartości treningowych zapisywanych co kilka epok, po "w": "średnio
     # 0,05 w epokach 200, 205 i 210" ({most}: wszystkie oprócz ostatniej, po przecinku)
     "monitor.trend.epochs_listed": "epokach {most} i {last}",
@@ -919,8 +940,10 @@ MESSAGES: dict[str, str] = {
         "sobie na danych treningowych dużo gorzej niż na nowych), więc za wcześnie, by jej "
         "spadek od tamtej pory uznać za oznakę zapamiętywania."
     ),
-    "monitor.trend.level_best_above": "wyżej niż {metric} w najlepszej epoce",
-    "monitor.trend.level_best_barely_below": "tylko nieznacznie niżej niż {metric} w najlepszej epoce",
+    "monitor.trend.level_best_above": "wyższa niż {metric} w najlepszej epoce",
+    "monitor.trend.level_best_barely_below": (
+        "tylko nieznacznie niższa niż {metric} w najlepszej epoce"
+    ),
     "monitor.event": "epoka {epoch}: {message}",
     # jak daleko strata jest od swojej najlepszej wartości (GL, PQ): "{metric} {above}"
     "monitor.above.percent": "jest o {percent}% powyżej swojej najlepszej wartości",
@@ -957,7 +980,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} prawie się nie zmienia, {level} (teraz {recent_at}, wobec "
+        "{best_epoch}), a {train} prawie się nie zmienia {level} (teraz {recent_at}, wobec "
         "{before_at}): żadna ze strat już się nie poprawia, więc model przestał się uczyć, a "
         "nie zaczął zapamiętywać, a ten wzrost może być szumem. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi (restore_best) "
         "albo spróbuj innego współczynnika uczenia lub większego modelu."
@@ -1031,7 +1054,7 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.quotient_none": "nieskończony iloraz (brak jakiegokolwiek postępu treningu)",
     "monitor.pq.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}), a {train} prawie się nie zmienia, {level} (teraz {recent_at}, wobec "
+        "{best_epoch}), a {train} prawie się nie zmienia {level} (teraz {recent_at}, wobec "
         "{before_at}), więc {ratio} bierze się z treningu, który już się nie poprawia "
         "(plateau), a nie z zapamiętywania. Dalszy trening raczej nie pomoże: zachowaj najlepsze wagi "
         "(restore_best) albo spróbuj innego współczynnika uczenia lub większego modelu."
@@ -1080,7 +1103,8 @@ MESSAGES: dict[str, str] = {
         "{best_epoch}."
     ),
     "monitor.up.plateau": (
-        "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} prawie się nie zmienia, "
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} prawie się nie "
+        "zmienia "
         "{level} (teraz {recent_at}, wobec {before_at}): model przestał się uczyć "
         "(plateau), a nie zaczął zapamiętywać. Dalszy trening raczej nie pomoże: zachowaj "
         "najlepsze wagi (restore_best) albo spróbuj innego współczynnika uczenia lub większego "
@@ -1190,19 +1214,19 @@ MESSAGES: dict[str, str] = {
         " dane (za mało danych albo za duży model). Zachowaj najlepsze wagi (restore_best)."
     ),
     "monitor.patience.reading.unstable": (
-        "{train} też się pogarsza (teraz {train_now:.4g}, na początku {train_first:.4g}):"
+        "{train} też się pogarsza (teraz {train_now:.4g}; na początku {train_first:.4g}):"
         " trening stał się niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika"
         " uczenia)."
     ),
     "monitor.patience.reading.not_below": (
-        "{train} się poprawia (teraz {train_now:.4g}, na początku {train_first:.4g}), ale model"
+        "{train} się poprawia (teraz {train_now:.4g}; na początku {train_first:.4g}), ale model"
         " na danych treningowych nie radzi sobie wyraźnie lepiej niż na nowych ({metric}:"
         " {value:.4g}): to nie jest oznaka przeuczenia (oba zbiory danych mogą się różnić albo"
         " {metric} waha się tylko przez szum). Jeśli ta wartość jest słaba, model uczy się"
         " powoli albo jest za mały: spróbuj innego współczynnika uczenia albo większego modelu."
     ),
     "monitor.patience.reading.improving_again": (
-        "{train} po początkowym pogorszeniu znów się poprawia (teraz {train_now:.4g}, na"
+        "{train} po początkowym pogorszeniu znów się poprawia (teraz {train_now:.4g}; na"
         " początku {train_first:.4g}), choć pierwsza wartość wciąż jest lepsza: model się uczy"
         " (jak po rozgrzewce współczynnika uczenia, warm-up); to nie jest przeuczenie. Jeśli"
         " wzrost wywołała rozgrzewka, daj Patience więcej epok, niż ona trwa, albo wywołaj"
@@ -1215,7 +1239,7 @@ MESSAGES: dict[str, str] = {
         " kolejności, i funkcję straty."
     ),
     "monitor.patience.reading.not_learning": (
-        "{train} też stoi w miejscu (teraz {train_now:.4g}, na początku {train_first:.4g}):"
+        "{train} też stoi w miejscu (teraz {train_now:.4g}; na początku {train_first:.4g}):"
         " model się nie uczy albo nauczył się wszystkiego, czego mógł, już w pierwszej epoce."
         " Jeśli ta wartość jest słaba, sprawdź współczynnik uczenia, czy zero_grad(), backward()"
         " i step() idą w tej kolejności, i funkcję straty."
@@ -1347,21 +1371,21 @@ MESSAGES: dict[str, str] = {
         "uczenia."
     ),
     "monitor.grad.vanishing": (
-        "warstwa '{layer}' dostaje prawie zerowy gradient (norma {norm:.2g}, {ratio:.1g} normy "
+        "warstwa '{layer}' dostaje prawie zerowy gradient (norma {norm:.2g}; {ratio:.1g} normy "
         "największej, w warstwie '{top}'): jej wagi prawie się nie zmieniają. {causes}"
     ),
     "monitor.grad.vanishing_below": (
-        "warstwa '{layer}' dostaje prawie zerowy gradient (norma {norm:.2g}, poniżej {limit:g}): "
+        "warstwa '{layer}' dostaje prawie zerowy gradient (norma {norm:.2g}; poniżej {limit:g}): "
         "jej wagi prawie się nie zmieniają. {causes}"
     ),
     "monitor.grad.vanishing_many": (
         "warstwy {shown} (razem {n}) dostają prawie zerowy gradient (normy od {low:.2g} do "
-        "{high:.2g}, najwyżej {ratio:.1g} normy największej, w warstwie '{top}'): ich wagi "
+        "{high:.2g}; najwyżej {ratio:.1g} normy największej, w warstwie '{top}'): ich wagi "
         "prawie się nie zmieniają. {causes}"
     ),
     "monitor.grad.vanishing_below_many": (
         "warstwy {shown} (razem {n}) dostają prawie zerowy gradient (normy od {low:.2g} do "
-        "{high:.2g}, poniżej {limit:g}): ich wagi prawie się nie zmieniają. {causes}"
+        "{high:.2g}; poniżej {limit:g}): ich wagi prawie się nie zmieniają. {causes}"
     ),
     "monitor.grad.zero_many": (
         "warstwy {shown} (razem {n}) od kroku {start} dostają gradient równy dokładnie zeru, choć "
@@ -1538,8 +1562,8 @@ MESSAGES: dict[str, str] = {
         "które usuwa gradienty. Jeśli tak już jest, to loss.backward() w ogóle nie jest wywoływane."
     ),
     "monitor.grad.eval.norm": (
-        "BatchNorm zamiast statystyk partii używa zapamiętanych średnich bieżących (już ich nie "
-        "aktualizuje)"
+        "BatchNorm zamiast statystyk partii używa zapamiętanych statystyk bieżących "
+        "(running_mean, running_var), których już nie aktualizuje"
     ),
     "monitor.grad.eval.dropout": "Dropout niczego nie wyłącza",
     "monitor.grad.eval.act": "działają",
@@ -1635,7 +1659,7 @@ MESSAGES: dict[str, str] = {
     "monitor.text.epoch": "epoka {epoch:>4}",
     "monitor.text.step": "krok {step:>5}",
     "monitor.text.metric": "{name} {value:.4g}",
-    "monitor.text.pair": "{name} {train:.4g} / val {val:.4g}",
+    "monitor.text.pair": "{name} {train:.4g} / wal. {val:.4g}",
     "monitor.text.best_mark": " *",
     "monitor.text.event": "  ! {message}",
     "monitor.text.stop": "  -> {detector} proponuje zatrzymać trening w epoce {epoch}",
@@ -1727,7 +1751,8 @@ MESSAGES: dict[str, str] = {
         "(nowy przebieg potrzebuje własnego monitora, np. runs.new('b'))"
     ),
     "monitor.runs.error.same_monitor": (
-        "compare() otrzymało ten sam monitor dwa razy (argumenty {first} i {second}): podaj "
+        "funkcja compare() otrzymała ten sam monitor dwa razy (argumenty {first} i {second}): "
+        "podaj "
         "każdy przebieg raz, np. ng.compare(mon_a, mon_b)"
     ),
     "monitor.runs.warn.metric_missing": (
@@ -1741,7 +1766,8 @@ MESSAGES: dict[str, str] = {
         " i nie ma zwycięzcy. Porównuj według nazwy, którą zapisują przebiegi: metric={close!r}"
     ),
     "monitor.runs.error.same_name": (
-        "compare() otrzymało dwa monitory o nazwie {name!r}, a przebiegi rozróżnia się po "
+        "funkcja compare() otrzymała dwa monitory o nazwie {name!r}, a przebiegi rozróżnia "
+        "się po "
         "nazwie: utwórz je z różnymi nazwami, np. ng.Monitor(name='lr=0.1'), albo dodaj je pod "
         "nowymi nazwami: runs = ng.Runs(); runs.add(mon_a, name='a'); runs.add(mon_b, name='b')"
     ),
@@ -1790,7 +1816,7 @@ MESSAGES: dict[str, str] = {
     "lossview.plain_gradients": "nngraph, normy gradientu w warstwach: {layers}",
     "lossview.not_built": "nngraph: podgląd krzywych uczenia na żywo nie jest zbudowany. Uruchom scripts/setup.sh (albo: cd js && npm ci && npm run build) i zrestartuj jądro.",
     "monitor.stop_requested": "poproszono o zatrzymanie w epoce {epoch}",
-    # graph: wyniki g.health() (wynik zostaje w języku z chwili wywołania)
+    # graph: problemy wykryte przez g.health() (opis zostaje w języku z chwili wywołania)
     "graph.health.vanishing": (
         "Gradient zanika: w drodze wstecz maleje około {per_layer:.1f} razy na warstwę (nie"
         " licząc tego, co zmieniają same różne szerokości warstw), więc wagi {first} dostają"
@@ -1803,7 +1829,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.head_cause_uncentred": (
         "Gradient wagi to jej wejście razy gradient za nią, a ostatnia warstwa czyta wartości"
-        " dalekie od wycentrowania (średnia {mean:.3g}, odchylenie {std:.3g}): jej gradient"
+        " dalekie od wycentrowania (średnia {mean:.3g}; odchylenie {std:.3g}): jej gradient"
         " wyrówna się z pozostałymi po dodaniu LayerNorm tuż przed nią albo przy aktywacjach"
         " wycentrowanych wokół zera."
     ),
@@ -1945,8 +1971,8 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.remedy.layers_vanishing_had": (
         "Model ma już zwykłe rozwiązania (aktywacje z rodziny ReLU, wagi w skali, jaką daje"
-        " nn.init.kaiming_normal_, normalizację, połączenia rezydualne): kroki w tym wyniku, po"
-        " jednym na warstwę, pokazują, gdzie gradient spada najbardziej."
+        " nn.init.kaiming_normal_, normalizację, połączenia rezydualne): kroki w opisie tego"
+        " problemu, po jednym na warstwę, pokazują, gdzie gradient spada najbardziej."
     ),
     "graph.health.remedy.fixes_saturating": (
         "{fixes}; sigmoid/tanh w warstwach ukrytych zmniejsza gradient w każdej warstwie."
@@ -1970,7 +1996,7 @@ MESSAGES: dict[str, str] = {
         " mniejszy (RMS) niż wagi {last}. {effect}. {remedy}"
     ),
     "graph.health.input_scale": (
-        "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g},"
+        "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g};"
         " odchylenie {std:.4g}): gradient wagi to jej wejście razy gradient za nią, więc ta"
         " warstwa dostaje ogromne gradienty i robi ogromne, niestabilne kroki. Standaryzuj"
         " wejścia: (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze"
@@ -2338,13 +2364,13 @@ MESSAGES: dict[str, str] = {
     ),
     # {remedy} w dead*_uncentred: wejściem warstwy są same dane albo wyjście warstwy ukrytej
     "graph.health.dead_remedy_data": (
-        "Wartości wchodzące do {layer} są dalekie od wycentrowania (średnia {mean:.3g},"
+        "Wartości wchodzące do {layer} są dalekie od wycentrowania (średnia {mean:.3g};"
         " odchylenie {std:.3g}): mają wspólne duże przesunięcie, więc w wielu jednostkach"
         " wszystkie przykłady trafiają po tej samej stronie zera. Standaryzuj wejścia:"
         " (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze treningowym."
     ),
     "graph.health.dead_remedy_hidden": (
-        "Wartości wchodzące do {layer} są dalekie od wycentrowania (średnia {mean:.3g},"
+        "Wartości wchodzące do {layer} są dalekie od wycentrowania (średnia {mean:.3g};"
         " odchylenie {std:.3g}): mają wspólne duże przesunięcie, więc w wielu jednostkach"
         " wszystkie przykłady trafiają po tej samej stronie zera. Wycentruje je BatchNorm albo"
         " LayerNorm wstawiony tuż przed tą warstwą."
@@ -2363,7 +2389,7 @@ MESSAGES: dict[str, str] = {
         " gradientu przez te jednostki."
     ),
     "graph.health.dead_remedy_kaiming": (
-        "Wagi {layer} mają już skalę, jaką daje nn.init.kaiming_normal_ (odchylenie {std:.2g},"
+        "Wagi {layer} mają już skalę, jaką daje nn.init.kaiming_normal_ (odchylenie {std:.2g};"
         " około sqrt(2 / fan_in)), więc to nie inicjalizacja je wycisza: w głębokim stosie"
         " warstw z ReLU część jednostek i tak milknie, bo kolejne warstwy coraz bardziej"
         " zbliżają do siebie przykłady. LeakyReLU albo BatchNorm przed każdym ReLU (centruje"
@@ -2774,7 +2800,9 @@ MESSAGES: dict[str, str] = {
     "graphview.step.start_hint": "wróć na początek przejścia wstecz",
     "graphview.step.prev_hint": "krok wstecz",
     "graphview.step.replay": "▶ Odtwórz wstecz",
-    "graphview.step.replay_hint": "odtwórz przejście wstecz węzeł po węźle, w kolejności autograd",
+    "graphview.step.replay_hint": (
+        "odtwórz przejście wstecz węzeł po węźle, w kolejności autogradu"
+    ),
     "graphview.step.pause": "Pauza",
     "graphview.step.next_hint": "krok naprzód",
     "graphview.step.end": "Koniec",
@@ -2847,18 +2875,18 @@ MESSAGES: dict[str, str] = {
     "graphview.no": "nie",
     "graphview.dead_units": "{dead} z {units} (zawsze zero)",
     "graphview.scalar": "skalar",
-    "graphview.range": "zakres od {min} do {max}, średnia {mean} ± {std}",
+    "graphview.range": "zakres od {min} do {max}; średnia {mean} ± {std}",
     "graphview.grad_spread": "wielkość gradientu w {n} tensorach w środku (log10 RMS)",
-    "graphview.section.health": "Diagnoza",
+    "graphview.section.health": "Problemy",
     "graphview.section.value": "Wartość",
     "graphview.section.gradient": "Gradient",
     "graphview.no_grad": "Nie zapisano gradientu: uruchom loss.backward() wewnątrz ng.record(), żeby go zobaczyć.",
     "graphview.kind.repeated": "powtórzone bloki",
     "graphview.kind.module": "moduł",
     "graphview.note.run": "Kliknij blok, aby rozwinąć powtórzenia.",
-    "graphview.flags_more.one": "… i jeszcze 1 ustalenie w tym bloku",
-    "graphview.flags_more.few": "… i jeszcze {n} ustalenia w tym bloku",
-    "graphview.flags_more.many": "… i jeszcze {n} ustaleń w tym bloku",
+    "graphview.flags_more.one": "… i jeszcze 1 problem w tym bloku",
+    "graphview.flags_more.few": "… i jeszcze {n} problemy w tym bloku",
+    "graphview.flags_more.many": "… i jeszcze {n} problemów w tym bloku",
     "graphview.note.module": "Kliknij moduł, aby go otworzyć; kliknij tytuł jego ramki, aby go znowu zamknąć.",
     "graphview.flag.text": "{kind} ({where}): {message}",
     "graphview.flag.text_nowhere": "{kind}: {message}",

@@ -146,7 +146,8 @@ def test_module_paths_and_parameter_names_follow_named_parameters() -> None:
         "training": True,
     }
     x = next(d for _, d in g.nodes(data=True) if d["kind"] == "input")
-    assert x["name"] == "input" and x["shape"] == [2, 3, 8, 8]
+    # `input` is only the name of Sequential.forward's argument: the node gets the default label
+    assert (x["name"], x["label"], x["shape"]) == (None, "input", [2, 3, 8, 8])
 
 
 def test_graph_of_names_ops_as_torch_does_also_with_2d_in_their_name() -> None:

@@ -136,3 +136,40 @@ def test_unnamed_inputs_and_parameters_are_labelled_in_the_language_of_their_cap
         g = ng.trace(net, torch.ones(2, 3), loss=lambda y: (y * given()[0] - given()[1]).sum())
         labels = {d["label"] for _, d in g.nodes(data=True) if d["name"] is None}
         assert words <= labels, labels
+
+
+def test_an_input_named_only_by_pytorchs_generic_argument_is_labelled_in_the_language():
+    """`nn.Sequential.forward(input)` named the input `input` next to `wyjście` (sweep s6 §2);
+    a name of the user's (a variable, a forward parameter of their own) stays."""
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(4, 3)
+
+        def forward(self, images: torch.Tensor) -> torch.Tensor:
+            return self.fc(images)
+
+    x = torch.randn(2, 4)
+    for lang, word in (("pl", "wejście"), ("en", "input")):
+        ng.set_language(lang)
+        g = ng.trace(nn.Sequential(nn.Linear(4, 3)), x, loss=lambda y: y.sum())
+        (given,) = [d for _, d in g.nodes(data=True) if d["kind"] == "input"]
+        assert (given["name"], given["label"]) == (None, word)
+        assert [
+            d["label"] for _, d in ng.trace(Net(), x).nodes(data=True) if d["kind"] == "input"
+        ] == ["images"]
+    model, batch = nn.Sequential(nn.Linear(4, 3)), torch.randn(2, 4)
+    with ng.record() as rec:
+        model(batch).sum().backward()
+    assert [d["name"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "input"] == ["batch"]
+
+
+def test_print_of_a_graph_says_its_line_in_the_language():
+    """`print(g)` gave networkx's English "Graph with 4 nodes and 3 edges" (sweep s6 §3)."""
+    x = torch.ones(3, requires_grad=True)
+    ng.set_language("pl")
+    g = ng.graph_of((x * 2).sum())
+    assert str(g) == f"{g}" == repr(g) == "<nngraph Graph: 4 węzły, 2 operacje, 3 parametry>"
+    ng.set_language("en")
+    assert str(g) == "<nngraph Graph: 4 nodes, 2 ops, 3 parameters>"

@@ -53,7 +53,7 @@ def test_the_plateau_reads_as_one_in_polish_too() -> None:
     gl = next(e for e in events_of(PLATEAU_TRAIN, PLATEAU_VAL) if e.detector.startswith("GL"))
     assert "wciąż spada" not in gl.message
     assert (
-        "prawie się nie zmienia, niewiele niżej (teraz średnio 0,68 w ostatnich 3 epokach, wobec "
+        "prawie się nie zmienia i pozostaje niewiele niższa od walidacyjnej (teraz średnio 0,68 w ostatnich 3 epokach, wobec "
         "średnio 0,68 w epokach 8–10)"
     ) in gl.message
 
@@ -137,7 +137,7 @@ def test_a_flat_training_loss_above_the_validation_loss_is_not_said_to_be_below_
     it was, not far below it"."""
     words_of = {
         "en": "has hardly moved, above the validation loss (0.9 ",
-        "pl": "prawie się nie zmienia, wyżej niż strata walidacyjna (teraz ",
+        "pl": "prawie się nie zmienia i pozostaje wyższa niż strata walidacyjna (teraz ",
     }
     for language, words in words_of.items():
         ng.set_language(language)
@@ -148,7 +148,7 @@ def test_a_flat_training_loss_above_the_validation_loss_is_not_said_to_be_below_
         assert ids == {"GL": "gl.plateau", "PQ": "pq.plateau", "UP": "up.plateau"}
         for event in mon.events:
             assert words in event.message
-            assert "not far below" not in event.message and "niewiele niżej" not in event.message
+            assert "not far below" not in event.message and "niewiele niższa" not in event.message
 
 
 # ----------------------------------------------------------------------------- sweep 21a
@@ -207,7 +207,7 @@ LINE_VAL = [2.0 - 0.04 * e if e <= 10 else 1.6 + 0.012 * (e - 10) for e in range
 def test_a_falling_training_loss_above_the_validation_loss_is_no_sign_of_memorising() -> None:
     said = {
         "en": "training loss is still falling, but it is above the best validation loss; a model",
-        "pl": "strata treningowa wciąż spada, ale jest wyżej niż strata walidacyjna w najlepszej",
+        "pl": "strata treningowa wciąż spada, ale jest wyższa niż strata walidacyjna w najlepszej",
     }
     for language, words in said.items():
         ng.set_language(language)

@@ -177,8 +177,8 @@ def test_nngraphs_own_labels_are_said_in_the_language_a_view_is_made_in(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Default labels of a graph captured in English show in Polish in a view made after the
-    switch, as g.summary() shows them; names (`0.weight`, the argument `input`) stay as they
-    are (sweep 26, finding 2)."""
+    switch, as g.summary() shows them; names (`0.weight`) stay as they are (sweep 26, finding 2).
+    Sequential's argument `input` is PyTorch's word, not the user's: it is said too."""
     monkeypatch.setattr("nngraph.widgets._static_svg.shutil.which", lambda name: None)
     net = torch.nn.Sequential(torch.nn.Linear(2, 3))
     graphs = [
@@ -194,7 +194,7 @@ def test_nngraphs_own_labels_are_said_in_the_language_a_view_is_made_in(
     assert "input" in english[1] and "output['mu']" in english[2]
     ng.set_language("pl")
     for g, labels in zip(graphs, english, strict=True):
-        words = {"param": "parametr", "output": "wyjście"}
+        words = {"param": "parametr", "output": "wyjście", "input": "wejście"}
         polish = sorted(words.get(label, label).replace("output[", "wyjście[") for label in labels)
         view = g.show()
         assert labels_shown(view) == {"browser": polish, "picture": polish}
