@@ -33,6 +33,7 @@ __all__ = [
     "cell_variable",
     "depth_value",
     "is_known",
+    "running_cell_number",
     "split_line",
     "strip_semicolon",
     "translated",
@@ -259,6 +260,14 @@ def view_options() -> Parser:
     return parser
 
 
+def running_cell_number(shell: Any) -> int:
+    """The number of the cell running now (`In[N]`), under which code it runs is cached so that
+    a traceback says `Cell In[N]`: while a cell runs, ``shell.execution_count`` is already the
+    next one."""
+    running = getattr(shell.displayhook, "exec_result", None)
+    return int(shell.execution_count if running is None else running.execution_count)
+
+
 class Cell:
     """A `%%nngraph` cell's code, transformed, cached, parsed and compiled as IPython does with a
     plain cell: a syntax error in it is raised here, before anything runs.
@@ -277,9 +286,7 @@ class Cell:
     def __init__(self, shell: Any, cell: str, *, may_await: bool = True) -> None:
         self.shell = shell
         source = shell.transform_cell(cell)
-        running = getattr(shell.displayhook, "exec_result", None)
-        number = shell.execution_count if running is None else running.execution_count
-        filename = shell.compile.cache(source, number, raw_code=cell)
+        filename = shell.compile.cache(source, running_cell_number(shell), raw_code=cell)
         tree: ast.Module = shell.transform_ast(shell.compile.ast_parse(source, filename=filename))
         self.assigned = _assigned(tree)
         self.quiet = bool(DisplayHook.semicolon_at_end_of_expression(source))

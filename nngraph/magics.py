@@ -8,13 +8,14 @@
     %nngraph watch net --optimizer opt  # watch = ng.GradientWatch(net, optimizer=opt)
     %nngraph lang pl                    # ng.set_language("pl")
 
-The line magic reads the local variables of the function it is in (as `%time` does), and names
-the parameters of every model of the notebook that the value was computed from (after the
-variable holding each, `G.0.weight`, when there are several). Wrong arguments give one line
-(IPython's UsageError), never a traceback, with the right spelling of a command or an option
-that is close (`--color_by`: did you mean `--color-by`?); a `;` at the end of a line is taken
-as the notebook habit it is (`%nngraph loss;` still shows the graph). A `%%nngraph` cell
-otherwise behaves as the same cell without the magic: its errors, tracebacks (`Cell In[N]`),
+The line magic reads the local variables of the function it is in (as `%time` does) and
+shows the graph there too, as it does mid-cell or in a loop (`g = %nngraph out` only keeps
+it); it names the parameters of every model of the notebook that the value was computed from
+(after the variable holding each, `G.0.weight`, when there are several). Wrong arguments give
+one line (IPython's UsageError), never a traceback, with the right spelling of a command or an
+option that is close (`--color_by`: did you mean `--color-by`?); a `;` at the end of a line
+is taken as the notebook habit it is (`%nngraph loss;` still shows the graph). A `%%nngraph`
+cell otherwise behaves as the same cell without the magic: its errors, tracebacks (`Cell In[N]`),
 syntax errors, top-level `await`, last value and trailing `;` are those of a plain cell.
 """
 
@@ -30,12 +31,13 @@ from typing import Any
 import torch
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, needs_local_scope
-from IPython.display import display
+from IPython.display import Pretty, display
 
 from nngraph._magic_args import (
     Cell,
     CellReader,
     is_known,
+    running_cell_number,
     split_line,
     strip_semicolon,
     view_options,
@@ -49,6 +51,7 @@ from nngraph._magic_errors import (
     raised_by_expression,
 )
 from nngraph._magic_models import graph_with_models
+from nngraph._magic_show import line_value_dropped, widgets_installed
 from nngraph._magic_suggest import COMMANDS, cell_options_in, misspelt_command
 from nngraph.capture import record
 from nngraph.capture._common import drop_recording_frames
@@ -85,7 +88,7 @@ class NNGraphMagics(MagicCommands, Magics):
         source = expression.strip(" \t")  # as `eval` strips it
         # cached as IPython caches a cell: its frame in a traceback shows the expression
         # (`Cell In[N], line 1`), not "Could not get source" as that of `shell.ev` did
-        name = shell.compile.cache(source, shell.execution_count)
+        name = shell.compile.cache(source, running_cell_number(shell))
         try:
             with shell.builtin_trap:
                 code = shell.compile(source, name, "eval")
@@ -101,7 +104,16 @@ class NNGraphMagics(MagicCommands, Magics):
             self._keep(options.output, graph, "magic.cell.would_replace")
         if options.quiet:
             return
-        display(graph.show(depth=options.depth, view=options.view, color_by=options.color_by))
+        self._display(graph, depth=options.depth, view=options.view, color_by=options.color_by)
+
+    def _display(self, graph: Graph, magic: str = "%%nngraph", **options: Any) -> None:
+        """The graph's view below the cell; without the widgets installed, its text summary
+        (as `g` shows then) and a line saying what to install."""
+        if not widgets_installed():
+            print(message("magic.no_widgets", magic=magic))
+            display(Pretty(graph.summary()))
+            return
+        display(graph.show(**options))
 
     @line_cell_magic
     @needs_local_scope
@@ -113,7 +125,10 @@ class NNGraphMagics(MagicCommands, Magics):
                 return self._record_cell(words, cell)
             notebook = self.shell.user_ns  # type: ignore[union-attr]
             # a line in a function reads its local variables, as `%time` does
-            return self._line(line, notebook if local_ns is None else local_ns)
+            value = self._line(line, notebook if local_ns is None else local_ns)
+            if isinstance(value, Graph) and line_value_dropped(self.shell):
+                self._display(value, "%nngraph")  # `%nngraph out` in a function, a loop
+            return value
         except BaseException as error:
             # an error of the student's code: its traceback is a plain cell's, no frame of
             # nngraph's nor of the recording's `__torch_function__` in it

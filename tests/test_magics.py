@@ -60,6 +60,31 @@ def test_line_magic_names_the_notebooks_leaves_and_result(ip: Any) -> None:
     assert labels == [("input", "x"), ("output", "y")]
 
 
+def test_a_bare_line_whose_value_nothing_shows_shows_the_graph(ip: Any) -> None:
+    """`%nngraph out` in a function showed nothing and said nothing: the graph it gave back was
+    thrown away (sweep 27, s1). Kept (`g = %nngraph out`) or a cell's last line, the magic
+    itself shows nothing: IPython shows a cell's value."""
+    ip.run_cell(
+        "def step():\n"
+        "    out = net(torch.randn(2, 3)).sum()\n"
+        "    %nngraph out\n"
+        "    kept = %nngraph out\n"
+        "    return kept\n"
+        "kept = step()"
+    )
+    shown = ip.user_ns["shown"]
+    assert len(shown) == 1 and isinstance(shown[0], ng.GraphView)
+    assert isinstance(ip.user_ns["kept"], ng.Graph)
+    ip.run_cell(
+        "x = torch.ones(2, requires_grad=True)\nfor i in range(2):\n    %nngraph (x * i).sum()"
+    )
+    assert len(shown) == 3  # in a loop too
+    result = ip.run_cell("%nngraph (x * 2).sum()\n")
+    assert isinstance(result.result, ng.Graph) and len(shown) == 3  # shown by IPython
+    ip.run_line_magic("nngraph", "(x * 2).sum()")  # not a cell's code: its caller decides
+    assert len(shown) == 3
+
+
 @pytest.mark.parametrize("word", ["help", "-h", "--help"])
 def test_asking_for_help_prints_the_help(
     ip: Any, word: str, capsys: pytest.CaptureFixture[str]
@@ -385,6 +410,55 @@ def test_watch_shows_its_live_view_in_a_notebook(ip: Any, monkeypatch: pytest.Mo
     assert ip.user_ns["shown"] == [ip.user_ns["watch"]]  # shown as its live view
     for name in ("w1", "watch"):
         ip.user_ns[name].close()
+
+
+def _without_widgets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As after `pip install nngraph`, without the [widgets] extra: they cannot be imported."""
+    monkeypatch.setitem(sys.modules, "anywidget", None)
+    monkeypatch.setitem(sys.modules, "nngraph.widgets", None)
+
+
+@pytest.mark.parametrize(
+    ("cell", "magic"),
+    [
+        ("%%nngraph -o g_text\ny = net(torch.randn(2, 3)).sum()", "%%nngraph"),
+        ("def f():\n    y = net(torch.randn(2, 3)).sum()\n    %nngraph y\nf()", "%nngraph"),
+    ],
+    ids=["cell", "line-in-a-function"],
+)
+def test_without_the_widgets_a_graph_is_shown_as_text_with_what_to_install(
+    ip: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    cell: str,
+    magic: str,
+) -> None:
+    """`%%nngraph` failed with a bare ModuleNotFoundError (anywidget), where `g` as a cell's
+    value shows its text summary (sweep 27, s5)."""
+    _without_widgets(monkeypatch)
+    capsys.readouterr()
+    result = ip.run_cell(cell)
+    assert result.success, result.error_in_exec
+    out = capsys.readouterr().out
+    assert out.count('pip install "nngraph[widgets]"') == 1 and out.startswith(f"{magic}: ")
+    (shown,) = ip.user_ns["shown"]
+    assert "Total params: 21" in shown.data  # the summary, as `g` shows it then
+    if magic == "%%nngraph":
+        assert isinstance(ip.user_ns["g_text"], ng.Graph)  # kept as asked
+
+
+def test_without_the_widgets_watch_shows_its_text_and_says_what_to_install(
+    ip: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nngraph.monitor import _display
+
+    monkeypatch.setattr(_display, "in_notebook", lambda: True)
+    _without_widgets(monkeypatch)
+    capsys.readouterr()
+    ip.run_line_magic("nngraph", "watch net -o w_text")
+    assert capsys.readouterr().out.count('pip install "nngraph[widgets]"') == 1
+    assert ip.user_ns["shown"] == [ip.user_ns["w_text"]]  # its text, as a cell's value shows it
+    ip.user_ns["w_text"].close()
 
 
 def test_watch_with_a_monitor_tells_it_what_it_finds(
@@ -980,6 +1054,18 @@ def test_a_line_expressions_frame_in_a_traceback_shows_the_expression(
     assert traceback.extract_tb(error.__traceback__)[-1].name == last
     if last == "own_error":
         assert str(error) == "my own error"
+
+
+def test_a_line_expressions_frame_names_the_running_cell(ip: Any) -> None:
+    """The expression's frame said `Cell In[N+1]`, the next cell's number: it was cached under
+    `execution_count`, which is already the next one while a cell runs (sweep 27, s1)."""
+    ip.run_cell("def own_error():\n    raise ValueError('my own error')", store_history=True)
+    result = ip.run_cell("%nngraph own_error()", store_history=True)
+    cells = ip.compile._filename_map
+    frames = traceback.extract_tb(result.error_in_exec.__traceback__)
+    numbers = [cells[frame.filename] for frame in frames if frame.filename in cells]
+    running = result.execution_count
+    assert numbers == [running, running, running - 1]  # the line, its expression, own_error
 
 
 def test_a_semicolon_after_the_cell_magics_options_is_a_notebook_habit(ip: Any) -> None:

@@ -347,6 +347,11 @@ MESSAGES: dict[str, str] = {
         "(its saved values are freed), and .backward() returns None anyway; to see the graph, "
         "%nngraph {tensor}"
     ),
+    # no [widgets] extra: the view a magic shows is its text instead
+    "magic.no_widgets": (
+        "{magic}: the interactive view needs the widgets, which are not installed: "
+        'pip install "nngraph[widgets]" and restart the kernel; shown as text until then'
+    ),
     "magic.nothing_recorded": "%%nngraph: the cell ran no PyTorch operation, so there is no graph to show",
     # a cell that trains many steps: its graph holds every step (never 1 pass: no ".one")
     "magic.cell.passes.few": (

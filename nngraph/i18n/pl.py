@@ -359,6 +359,12 @@ MESSAGES: dict[str, str] = {
         "dodaj %%nngraph na początku komórki, która uruchamia go na partii danych, albo wywołaj "
         "ng.trace({expression}, x, loss=...)"
     ),
+    # bez dodatku [widgets]: widok, który pokazuje magia, jest zamiast tego tekstem
+    "magic.no_widgets": (
+        "{magic}: widok interaktywny wymaga widżetów, które nie są zainstalowane: "
+        'pip install "nngraph[widgets]" i zrestartuj jądro; do tego czasu wynik jest pokazany '
+        "jako tekst"
+    ),
     "magic.nothing_recorded": "%%nngraph: komórka nie wykonała żadnej operacji PyTorch, więc nie ma grafu",
     # komórka, która trenuje wiele kroków: jej graf zawiera każdy krok (nigdy 1 przejście)
     "magic.cell.passes.few": (
