@@ -413,9 +413,9 @@ def test_a_flat_training_loss_says_where_it_stays_with_a_verb() -> None:
 
     i18n.set_language("pl")
     mon = ng.Monitor(display=False, detectors=[GL(5)])
-    for epoch in range(1, 30):
-        val = 0.5 if epoch <= 10 else 0.5 + 0.01 * (epoch - 10)
-        mon.log(epoch, loss=0.49 - 0.002 * epoch, val_loss=val)
+    for epoch in range(1, 30):  # training flat from epoch 8, validation best at 10
+        val = 0.6 - 0.01 * epoch if epoch <= 10 else 0.5 + 0.01 * (epoch - 10)
+        mon.log(epoch, loss=0.49 if epoch > 8 else 0.6 - 0.0137 * epoch, val_loss=val)
     said = mon.events[0].message
     assert "prawie się nie zmienia i pozostaje niewiele niższa od walidacyjnej (teraz" in said
     above = i18n.message("monitor.trend.level_above", metric="strata walidacyjna")

@@ -400,9 +400,9 @@ MESSAGES: dict[str, str] = {
     "monitor.error.positive_int": "{what} must be a positive whole number, got {value}",
     "monitor.error.nonnegative": "{what} must be zero or more, got {value}",
     "monitor.error.relative_min_delta": (
-        "with relative=True, min_delta is a fraction of the best value (0.01 is 1%), so"
-        " min_delta={value!r} asks every improvement to be at least {value!r} times the best"
-        " value: a loss can never fall that far. For {value!r}%, write min_delta={fraction}"
+        "with relative=True, min_delta is a fraction of the best value (min_delta=0.01 is 1%),"
+        " so min_delta={value!r} asks every improvement to be at least {value:.0%} of the best"
+        " value: a loss can never fall that far. For {value:g}%, write min_delta={fraction}"
     ),
     "monitor.error.whole": "{what} must be a whole number (0, 1, 2, ...), got {value}",
     "monitor.error.number": "{what} must be a finite number, got {value}",
@@ -525,9 +525,7 @@ MESSAGES: dict[str, str] = {
         "is getting worse on data it does not train on. {advice}"
     ),
     "monitor.pq.from_zero": (
-        "{metric} rose from its best of {best:.4g} to {value:.4g} while {training}: each epoch "
-        "now costs more on new data than it gains on training data, so the model has started "
-        "to memorise."
+        "{metric} rose from its best of {best:.4g} to {value:.4g} while {training}: {reading}"
     ),
     "monitor.error.not_logged": "{metric!r} has not been logged; logged: {logged}",
     "monitor.error.no_best": (
@@ -539,10 +537,12 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.why.no_model": "Monitor was created without model=",
     "monitor.why.no_metric": "{metric} has not been logged yet",
-    "monitor.why.earlier_model": (
-        "the best {metric} (epoch {epoch}) was reached before this model was given to the "
-        "monitor (mon.model), so its weights belong to the earlier model; this one has not "
-        "beaten it yet"
+    "monitor.error.earlier_model": (
+        "there are no best weights to restore for this model: the best {metric} (epoch {epoch}) "
+        "was reached before it was given to the monitor (mon.model), so those weights belong to "
+        "the earlier model, and this one has not beaten that value yet. Train it on: the "
+        "weights of its next best epoch are kept; or give each new model a monitor of its own, "
+        "ng.Monitor(model=model)"
     ),
     "monitor.error.stale_best": (
         "the weights kept for the best {metric} (epoch {epoch}) are not the best ones: the model"
@@ -835,6 +835,12 @@ MESSAGES: dict[str, str] = {
         "again from about their epoch {best} values; a rise there comes from this restart, not "
         "from a learning rate that is too high"
     ),
+    "monitor.lightning.refit_new_module": (
+        "fit was run again with another module: its curves go on from epoch {epoch} in this "
+        "monitor, but it starts from its own weights with a fresh optimizer, not from the "
+        "earlier module's, so its first epochs show a new model's losses; a jump there comes "
+        "from this new start, not from a learning rate that is too high"
+    ),
     # monitor: metric names and units inside sentences
     "monitor.name.loss": "training loss",
     "monitor.name.acc": "training accuracy",
@@ -980,8 +986,16 @@ MESSAGES: dict[str, str] = {
         "unstable, which is not overfitting (try a smaller learning rate)."
     ),
     "monitor.pq.fire": (
-        "{metric} is {above} while {training}: each epoch now costs more on new data than it "
-        "gains on training data, so the model has started to memorise."
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {training}: {reading}"
+    ),
+    # what PQ reads in it: training still gains a little, or nothing at all any more
+    "monitor.pq.reading": (
+        "each epoch now costs more on new data than it gains on training data, so the model "
+        "has started to memorise."
+    ),
+    "monitor.pq.reading_none": (
+        "more training no longer helps on the training data and only hurts on new data, so "
+        "the model has memorised the training data."
     ),
     # what PQ says of training over its last strip, after "while": progress, or none at all
     "monitor.pq.progress": "{train} made only {permille}‰ of progress over the last {since}",
@@ -1517,6 +1531,13 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.optimizer_class": (
         "GradientWatch(optimizer=...) needs the optimizer object, not the class {name}: give "
         "an optimizer instance, e.g. optimizer={name}(model.parameters(), lr=0.1)"
+    ),
+    "monitor.gradwatch.stepped_by_optimizer": (
+        "GradientWatch: this watch was given optimizer=, so it records a step at each "
+        "optimizer.step() already; watch.step() called as well would count every step twice, "
+        "so it only returns the gradient norms now and records nothing. To record the raw "
+        "norms (before clipping or a GradScaler's unscaling), make the watch without "
+        "optimizer= and call watch.step() after each loss.backward()"
     ),
     "monitor.gradwatch.meta": (
         "GradientWatch.step(): the gradients of layer '{layer}' are on the meta device (shapes without "

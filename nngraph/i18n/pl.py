@@ -415,9 +415,9 @@ MESSAGES: dict[str, str] = {
     "monitor.error.positive_int": "{what} musi być dodatnią liczbą całkowitą, otrzymano {value}",
     "monitor.error.nonnegative": "{what} musi być zerem albo liczbą dodatnią, otrzymano {value}",
     "monitor.error.relative_min_delta": (
-        "przy relative=True min_delta to ułamek najlepszej wartości (0.01 to 1%), więc"
-        " min_delta={value!r} wymaga, by każda poprawa wynosiła co najmniej {value!r} razy tyle,"
-        " ile najlepsza wartość: strata nigdy tyle nie spadnie. Dla {value!r}% napisz"
+        "przy relative=True min_delta to ułamek najlepszej wartości (min_delta=0.01 to 1%),"
+        " więc min_delta={value!r} wymaga, by każda poprawa wynosiła co najmniej {value:.0%}"
+        " najlepszej wartości: strata nigdy tyle nie spadnie. Dla {value:g}% napisz"
         " min_delta={fraction}"
     ),
     "monitor.error.whole": (
@@ -558,8 +558,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.pq.from_zero": (
         "{metric} wynosi teraz {value:.4g}, więcej niż najlepsza wartość {best:.4g}, a "
-        "{training}. Każda epoka kosztuje teraz więcej na nowych danych, niż daje na danych "
-        "treningowych, więc model zaczął zapamiętywać dane treningowe."
+        "{training}. {reading}"
     ),
     "monitor.error.not_logged": "nie zapisano jeszcze metryki {metric!r}; zapisane: {logged}",
     "monitor.error.no_best": (
@@ -573,9 +572,12 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.why.no_model": "Monitor utworzono bez model=",
     "monitor.why.no_metric": "nie zapisano jeszcze żadnej wartości {metric}",
-    "monitor.why.earlier_model": (
-        "najlepszy wynik {metric} (epoka {epoch}) padł, zanim ten model przekazano monitorowi "
-        "(mon.model), więc jego wagi należą do wcześniejszego modelu; ten jeszcze go nie pobił"
+    "monitor.error.earlier_model": (
+        "nie ma najlepszych wag do przywrócenia dla tego modelu: najlepszy wynik {metric} "
+        "(epoka {epoch}) padł, zanim ten model przekazano monitorowi (mon.model), więc tamte "
+        "wagi należą do wcześniejszego modelu, a ten jeszcze go nie pobił. Trenuj go dalej: "
+        "zachowane zostaną wagi z jego następnej najlepszej epoki; albo daj każdemu nowemu "
+        "modelowi własny monitor, ng.Monitor(model=model)"
     ),
     "monitor.error.stale_best": (
         "wagi zachowane dla najlepszego wyniku {metric} (epoka {epoch}) nie są najlepsze: model"
@@ -886,6 +888,13 @@ MESSAGES: dict[str, str] = {
         "epoki {best}; "
         "wzrost w tym miejscu wynika z tego restartu, a nie ze zbyt dużego współczynnika uczenia"
     ),
+    "monitor.lightning.refit_new_module": (
+        "metodę fit uruchomiono ponownie z innym modułem: jego krzywe są kontynuowane w tym "
+        "monitorze od epoki {epoch}, ale zaczyna on od własnych wag i z nowym optymalizatorem, "
+        "a nie od wag wcześniejszego modułu, więc w pierwszych epokach widać straty nowego "
+        "modelu; skok w tym miejscu wynika z tego nowego startu, a nie ze zbyt dużego "
+        "współczynnika uczenia"
+    ),
     # monitor: nazwy metryk i jednostki w zdaniach; zdania detektorów nie uzgadniają z nimi
     # rodzaju (ktoś może podać metric="loss" albo "accuracy"): czas teraźniejszy, "jest powyżej"
     "monitor.name.loss": "strata treningowa",
@@ -1039,8 +1048,16 @@ MESSAGES: dict[str, str] = {
         "współczynnika uczenia)."
     ),
     "monitor.pq.fire": (
-        "{metric} {above}, a {training}. Każda epoka kosztuje teraz więcej na nowych danych, "
-        "niż daje na danych treningowych, więc model zaczął zapamiętywać dane treningowe."
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {training}. {reading}"
+    ),
+    # co PQ z tego odczytuje: trening zyskuje jeszcze trochę albo już nic
+    "monitor.pq.reading": (
+        "Każda epoka kosztuje teraz więcej na nowych danych, niż daje na danych treningowych, "
+        "więc model zaczął zapamiętywać dane treningowe."
+    ),
+    "monitor.pq.reading_none": (
+        "Dalszy trening nie pomaga już na danych treningowych, a tylko szkodzi na nowych, więc "
+        "model zapamiętał dane treningowe."
     ),
     # co PQ mówi o treningu w ostatnim odcinku, po "a": mały postęp albo żaden
     "monitor.pq.progress": (
@@ -1613,6 +1630,13 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.optimizer_class": (
         "GradientWatch(optimizer=...) potrzebuje obiektu optymalizatora, a nie klasy {name}: "
         "podaj utworzony optymalizator, np. optimizer={name}(model.parameters(), lr=0.1)"
+    ),
+    "monitor.gradwatch.stepped_by_optimizer": (
+        "GradientWatch: ten obiekt dostał optimizer=, więc sam zapisuje krok przy każdym "
+        "optimizer.step(); wywołane dodatkowo watch.step() liczyłoby każdy krok dwa razy, "
+        "dlatego tylko zwraca bieżące normy gradientów i niczego nie zapisuje. Aby zapisywać "
+        "surowe normy (przed przycięciem albo odskalowaniem przez GradScaler), utwórz obiekt "
+        "bez optimizer= i wywołuj watch.step() po każdym loss.backward()"
     ),
     "monitor.gradwatch.meta": (
         "GradientWatch.step(): gradienty warstwy '{layer}' są na urządzeniu meta (kształty bez "

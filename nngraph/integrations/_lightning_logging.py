@@ -25,6 +25,7 @@ from nngraph.capture import NNGraphWarning
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 from nngraph.integrations import _lightning_checks as checks
+from nngraph.integrations import _lightning_fits as fits
 from nngraph.integrations import _lightning_names as naming
 from nngraph.integrations import _lightning_steps as steps
 from nngraph.integrations._lightning_checks import NOT_USER_CODE
@@ -51,7 +52,7 @@ class MetricLogging:
     _late: steps.LateMetrics
     _next_epoch: int
     _last_logged: float
-    _fed: Monitor | None
+    _module: Any  # the module being fitted
     _own_monitor: bool  # the callback made its monitor (not given one)
 
     def _collect(self, trainer: Any) -> list[tuple[str, str, Any]]:
@@ -121,7 +122,7 @@ class MetricLogging:
         self.monitor.log(epoch=step, **metrics)
         self._next_epoch = max(self._next_epoch, math.ceil(step) + 1)
         self._last_logged = step
-        self._fed = self.monitor
+        fits.fitted(self.monitor, self._module)
         self._saw_metric = self._saw_metric or self.monitor.metric in metrics
         return True
 

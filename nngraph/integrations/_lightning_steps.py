@@ -43,7 +43,6 @@ __all__ = [
     "early_stops",
     "mid_epoch",
     "note",
-    "refit_note",
     "show_again",
     "stop_marks",
     "stopped_since",
@@ -217,19 +216,6 @@ def note(epoch: int, message_id: str, detector: str = "NNGraphCallback", **field
         stop=stop,
         values=fields,
     )
-
-
-def refit_note(epoch: int, restored: int | None) -> Event:
-    """The event where a second ``fit`` goes on with the same monitor, at its first ``epoch``:
-    the optimizer starts afresh, and after a restore (``restored``: the best epoch, put back
-    when the last fit ended) the weights start back at that epoch, so the first epochs may jump.
-
-    >>> print(refit_note(23, 2).message)  # doctest: +ELLIPSIS
-    fit was run again: ... from the best weights (epoch 2), put back when the last fit ended...
-    """
-    if restored is None:
-        return note(epoch, "monitor.lightning.refit")
-    return note(epoch, "monitor.lightning.refit_restored", best=restored)
 
 
 def show_again(monitor: Any) -> None:

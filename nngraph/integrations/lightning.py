@@ -45,6 +45,7 @@ from nngraph.capture import NNGraphWarning
 from nngraph.errors import NNGraphError, check_flag, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.integrations import _lightning_checks as checks
+from nngraph.integrations import _lightning_fits as fits
 from nngraph.integrations import _lightning_names as naming
 from nngraph.integrations import _lightning_steps as steps
 from nngraph.integrations._lightning_logging import NOT_USER_CODE, MetricLogging
@@ -99,7 +100,11 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
     below the cell now running ``fit``. With its own monitor, a ``fit`` of another module (the
     cell that builds the model was run again) starts a new run: a new ``cb.monitor``, epochs
     from 0; so does one resumed with ``fit(..., ckpt_path=...)``, at the trainer's epochs (3,
-    4, ... after a checkpoint saved at the end of epoch 2, ``epoch=2-step=...ckpt``). A monitor you gave goes on with another module too. A ``fit`` with nothing left to train
+    4, ... after a checkpoint saved at the end of epoch 2, ``epoch=2-step=...ckpt``). A monitor
+    you gave goes on with another module too, through this callback or a new one (the fit cell
+    run again, ``callbacks=[NNGraphCallback(mon)]``): it watches the module being fitted, whose
+    best weights are kept, unless you gave it a model yourself (``Monitor(model=...)``), and an
+    event says that this module starts from its own weights. A ``fit`` with nothing left to train
     (``max_epochs`` already reached) keeps the last run. An earlier fit's stop is not carried
     over: the new fit trains its epochs unless a detector or the Stop button stops it again.
     Each new ``fit`` starts its optimizer afresh (and after a restore, from the best weights), so
@@ -152,7 +157,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         self.rename = rename
         self.display = display
         self._own_monitor = monitor is None
-        self._given_model: Any = None  # the module this callback gave a monitor it was given
+        self._module: Any = None  # the module being fitted
         self._validated = False  # a validation ran since the last training batch, not logged yet
         self._running = False  # between the start of training and the end of fit
         self._batches = 0  # training batches done in this epoch
@@ -168,8 +173,6 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         self._early: list[tuple[Any, tuple[Any, ...]]] = []  # see stop_marks
         self._late = steps.LateMetrics()
         self._last_logged = 0.0  # the step of the last call to the monitor (not rounded up)
-        self._restored: int | None = None  # the best epoch put back after the last epoch
-        self._fed: Monitor | None = None  # the monitor this callback logged to last
         self._told_stop_metric = False
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
@@ -183,6 +186,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         # never calls this hook for a fit with nothing left to train (max_epochs already
         # reached: a re-run cell), which keeps the last run
         self._running = True
+        self._module = pl_module
         self._early = steps.stop_marks(c for c in trainer.callbacks if isinstance(c, EarlyStopping))
         resumed = getattr(trainer, "ckpt_path", None) is not None  # from a checkpoint
         mon = self.monitor
@@ -197,8 +201,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
             )
             self._next_epoch = 0
         elif mon is not None:  # a monitor given, or its own one training the same module on
-            if mon.model in (None, self._given_model):
-                mon.model = self._given_model = pl_module  # a new module: its weights
+            if not self._own_monitor:  # unless the user gave it a model: the module fitted
+                fits.follow_module(mon, pl_module)
             mon.restart()  # an earlier stop must not end this fit; its bump is no instability
             if self._own_monitor and trainer.is_global_zero and self.display in _VIEWS:
                 steps.show_again(mon)  # a re-run fit cell: its old output, the view, is gone
@@ -210,11 +214,11 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
             self._offset = -trainer.current_epoch  # a new run counts from 0 (not when resumed)
         elif new_run and self.monitor is not None:  # resumed: epochs 0, 1, ... came before it
             self.monitor._count_epochs_from(0)
-        restored, self._restored = self._restored, None
-        if not new_run and self.monitor is not None and self._fed is self.monitor:  # fit again
+        if not new_run and self.monitor is not None:  # fit again, maybe by another callback
             first = self._offset + trainer.current_epoch
-            same = self.monitor.model is pl_module
-            self.monitor.add_event(steps.refit_note(first, restored if same else None))
+            refit = fits.refit_note(self.monitor, pl_module, first)
+            if refit is not None:
+                self.monitor.add_event(refit)
         self._check_stop_metric(trainer)
 
     def _check_stop_metric(self, trainer: Any) -> None:
@@ -323,5 +327,6 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
             return False
         best = mon.best
         # weights of an earlier epoch than the last: a next fit starts back there
-        self._restored = best.epoch if best is not None and best.step < self._last_logged else None
+        earlier = best is not None and best.step < self._last_logged
+        fits.restored(mon, best.epoch if best is not None and earlier else None)
         return True

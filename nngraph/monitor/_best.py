@@ -36,6 +36,7 @@ from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._common import has_no_data, json_number
 from nngraph.monitor._names import is_validation
+from nngraph.monitor._train_means import TrainingMeans
 from nngraph.monitor._weights import WeightSnapshot, check_module
 
 __all__ = ["Best", "BestTracking", "ModelChanges", "weight_sums"]
@@ -100,6 +101,7 @@ class BestTracking:
     _given: int | None  # the last epoch= number (see EpochCounting)
     _user_epochs: bool  # the user passed epoch= (see EpochCounting)
     _best: Best | None
+    _train_means: TrainingMeans  # the training values best.metrics holds
     _best_row = 0  # the number of the row (see _update_best) that holds the best
     _weights: WeightSnapshot
     #: the model's weights had no values at the best step (meta device, lazy layers): not kept
@@ -119,8 +121,11 @@ class BestTracking:
     ) -> bool:
         """Whether this call's ``values`` hold a new best; ``row``: the number of the row the
         call is part of and that row's metrics so far (calls at one step logging different
-        metrics, as in ``records()``), which ``best.metrics`` holds."""
+        metrics, as in ``records()``), which ``best.metrics`` holds, each training metric as
+        its mean since the last evaluation in this epoch (see :class:`TrainingMeans`)."""
         number, metrics = row
+        self._train_means.add(values, number, epoch if self._given is not None else None)
+        metrics = self._train_means.of_row(metrics, watched=self.metric)
         best = self._best
         v = values.get(self.metric)
         self._restored = None  # training went on
@@ -234,8 +239,10 @@ class BestTracking:
                     )
                 )
             elif self._best is not None:  # the model was set after the best step
-                why = message(
-                    "monitor.why.earlier_model", metric=self.metric, epoch=self._best.epoch
+                raise NNGraphError(
+                    message(
+                        "monitor.error.earlier_model", metric=self.metric, epoch=self._best.epoch
+                    )
                 )
             elif self.metric in self.series:  # logged, but never a finite value (as summary())
                 raise NNGraphError(message("monitor.error.no_best_finite", metric=self.metric))
@@ -315,7 +322,8 @@ class ModelChanges:
                     before=self.value,
                     now=value,
                 )
-                warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
+                outside = stacklevel_outside(("torch", "nngraph", "lightning", "pytorch_lightning"))
+                warnings.warn(text, UserWarning, stacklevel=outside)  # the user's line, not fit's
 
 
 def weight_sums(model: Any) -> list[Any] | None:

@@ -96,6 +96,7 @@ class Detector(RowOrder):
         self._train_name = self.train_metric  # the twin as logged (train_loss, train/loss)
         self._train_sum = 0.0
         self._train_n = 0
+        self._train_epoch: int | None = None  # the epoch of those values (see feed's by_epoch)
         self._step = 0.0
         # the current row (calls at one step logging different metrics, as in the monitor's
         # records()) and, while a training value may still join it, how to judge its
@@ -145,7 +146,7 @@ class Detector(RowOrder):
         """
         self.resume()
         if self._held is None:  # training values since the last evaluation: before the restart
-            self._train_sum, self._train_n = 0.0, 0
+            self._train_sum, self._train_n, self._train_epoch = 0.0, 0, None
         self._restarted_at = self.epoch
         self._restart()
 
@@ -211,12 +212,23 @@ class Detector(RowOrder):
         return self.feed(self._step + 1 if step is None else as_step(step), clean)
 
     def feed(
-        self, step: float, metrics: Mapping[str, float], epoch: int | None = None
+        self,
+        step: float,
+        metrics: Mapping[str, float],
+        epoch: int | None = None,
+        *,
+        by_epoch: bool = False,
     ) -> Event | None:
         """:meth:`update` for values that are already floats (the Monitor's fast path).
 
         ``epoch``: the monitor's number for this call's epoch, used in the explanation's words
         and in ``event.epoch`` (the decisions always count evaluations); default: the count.
+        ``by_epoch``: ``epoch`` is the user's own number (``Monitor.log(epoch=...)``), the same
+        for every call of that epoch. An evaluation's training error is then the mean of the
+        training values logged since the evaluation before *in its epoch*, as the monitor's
+        text line for that epoch shows it: validating every 5 epochs, epoch 10's training loss
+        is epoch 10's, not the mean of epochs 6 to 10. Without it (epochs counted by
+        evaluations, or a detector used alone) every value since the evaluation before counts.
 
         A training value logged after an evaluation at the same step, in a call of its own
         (validation logged first: the same row in the monitor's ``records()``), is that
@@ -238,6 +250,10 @@ class Detector(RowOrder):
         train = self._train_value(metrics)
         # the evaluation held back until its row ended: judged before this call counts
         ended = self._follow_row(step, metrics, train is not None) if self._twins else None
+        if by_epoch:  # an earlier epoch's values are not this one's (None: not known then)
+            if self._train_epoch not in (None, epoch):
+                self._train_sum, self._train_n = 0.0, 0
+            self._train_epoch = epoch
         value = metrics.get(self.metric)
         if value is None:
             taken = None if train is None else self._take_train(train)
@@ -275,7 +291,8 @@ class Detector(RowOrder):
         self, step: float, value: float, epoch: int | None, *, announced: bool = False
     ) -> Event | None:
         """One evaluation: the training error is the mean of the training values since the
-        last one. ``announced``: an event was raised for this evaluation already."""
+        last one (in its epoch: see :meth:`feed`). ``announced``: an event was raised for this
+        evaluation already."""
         train = self._train_sum / self._train_n if self._train_n else None
         self._train_sum, self._train_n = 0.0, 0
         self.epoch += 1

@@ -109,7 +109,12 @@ class Divergence(Detector):
         self._active.clear()
 
     def feed(
-        self, step: float, metrics: Mapping[str, float], epoch: int | None = None
+        self,
+        step: float,
+        metrics: Mapping[str, float],
+        epoch: int | None = None,
+        *,
+        by_epoch: bool = False,
     ) -> Event | None:
         self._step = step
         seen = [(name, metrics[name]) for name in self.metrics if name in metrics]

@@ -45,6 +45,7 @@ class DetectorFeeding:
     epoch: int
     _calls: int
     _last_step: float
+    _given: int | None  # the last epoch= number (see EpochCounting)
 
     def add_event(self, event: Event) -> None:
         raise NotImplementedError  # the Monitor's
@@ -103,12 +104,15 @@ class DetectorFeeding:
     def _feed_detectors(self, step: float, values: dict[str, float], epoch: int) -> list[Event]:
         """Feed this call to every detector; the events it raised (recorded), stamped with the
         monitor's epoch of the evaluation they judge (``epoch``, or an earlier one for an
-        evaluation held back until its row ended: see :meth:`Detector.feed`)."""
+        evaluation held back until its row ended: see :meth:`Detector.feed`). With the user's
+        epoch numbers, an evaluation's training error is its epoch's (``by_epoch``)."""
         raised: list[tuple[Event, bool]] = []  # each event, and whether Divergence raised it
+        by_epoch = self._given is not None
         for det in self._detectors:
             if id(det) not in self._fed:
                 self._catch_up(det)
-            event = det.feed(step, values, epoch)  # the monitor's epochs, in their words too
+            # the monitor's epochs, in their words too
+            event = det.feed(step, values, epoch, by_epoch=by_epoch)
             if event is not None:
                 raised.append((event, isinstance(det, Divergence)))
         new_events = [e for i, (e, _) in enumerate(raised) if not _told_already(i, raised)]
@@ -145,9 +149,10 @@ class DetectorFeeding:
             for call, step, epoch, value in points:
                 if call < self._calls:  # this call is fed next, as to every detector
                     calls.setdefault(call, (step, epoch, {}))[2][name] = value
+        by_epoch = self._given is not None
         for call in sorted(calls):
             step, epoch, values = calls[call]
-            det.feed(step, values, epoch)
+            det.feed(step, values, epoch, by_epoch=by_epoch)
         det.events.clear()
         det.fired = False
         det._rearm()

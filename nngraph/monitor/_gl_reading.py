@@ -44,8 +44,9 @@ from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import is_validation, nice_name
 from nngraph.monitor._oscillation import Swings
-from nngraph.monitor._trend import MEMORISED, NEAR, WINDOW, TrainingTrend, Trend, trend_fields
+from nngraph.monitor._trend import MEMORISED, NEAR, WINDOW, TrainingTrend, Trend
 from nngraph.monitor._trend import UNSTABLE as UNSTABLE_TIMES  # UNSTABLE here: GL's readings
+from nngraph.monitor._trend_texts import trend_fields
 
 __all__ = [
     "CALM",

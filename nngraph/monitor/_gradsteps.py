@@ -24,9 +24,10 @@ its loss but never calls ``loss.backward()`` is said in its own words; one that 
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._gradacts import and_list
 from nngraph.monitor._gradhooked import NotedClosure
@@ -38,12 +39,20 @@ __all__ = [
     "EvalSteps",
     "WatchSteps",
     "check_optimizer_trains",
+    "warn_stepped_twice",
 ]
 
 #: steps in a row with every ``.grad`` None before it is said (one may be a fluke)
 NONE_RUN = 2
 #: steps in a row with every gradient exactly zero: empty batches come alone, or a few at most
 ZERO_RUN = 5
+
+
+def warn_stepped_twice() -> None:
+    """Say that ``watch.step()`` on a watch given ``optimizer=`` records nothing: each
+    ``optimizer.step()`` records one step already (said once per watch, by the caller)."""
+    text = message("monitor.gradwatch.stepped_by_optimizer")
+    warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
 
 
 def check_optimizer_trains(optimizer: Any, model: Any) -> None:

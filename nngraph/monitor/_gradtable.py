@@ -1,5 +1,5 @@
 """The words of a :class:`~nngraph.monitor.GradientWatch`: its table, and its events said as
-they happen.
+they happen (and its norms read back: :func:`history_of`, :func:`snapshot_of`).
 
 An event is printed once, when it happens, as a :class:`~nngraph.monitor.Monitor` prints its
 own ("  ! step 3: ..."); a watch given ``monitor=`` leaves that to the monitor (its text lines or
@@ -17,18 +17,44 @@ there are none after steps that found no gradient (``zero_grad()`` between ``bac
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
+from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import Event
+from nngraph.monitor._common import Event, short_repr
 from nngraph.monitor._distributed import current_rank
 from nngraph.monitor._text import count
 
 if TYPE_CHECKING:
     from nngraph.monitor._gradwatch import GradientWatch
 
-__all__ = ["say", "table_text"]
+__all__ = ["history_of", "say", "snapshot_of", "table_text"]
+
+
+def history_of(watch: GradientWatch, layer: object) -> tuple[Any, Any]:
+    """:meth:`GradientWatch.history`: ``(steps, norms)`` of ``layer`` (copies), or an
+    NNGraphError that names the layers."""
+    if not isinstance(layer, str):  # a list is no key (unhashable), an array none either
+        example = watch.layers[0] if watch.layers else ""
+        raise NNGraphError(
+            message("monitor.error.history_name", example=example, got=short_repr(layer))
+        )
+    series = watch.series.get(layer)
+    if series is None:
+        raise NNGraphError(
+            message("monitor.gradwatch.unknown_layer", layer=layer, layers=watch.layers)
+        )
+    return series.steps.copy(), series.values.copy()
+
+
+def snapshot_of(watch: GradientWatch, max_points: int) -> dict[str, Any]:
+    """:meth:`GradientWatch.snapshot`: at most ``max_points`` norms per layer, and the events."""
+    layers = {}
+    for name, series in watch._recorded():
+        steps, values = series.downsample(max_points)
+        layers[name] = {"step": steps.tolist(), "value": values.tolist()}
+    return {"layers": layers, "events": [e.to_dict() for e in watch.events]}
 
 
 def say(event: Event) -> None:

@@ -33,7 +33,7 @@ from nngraph._oneline import one_line
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
-from nngraph.monitor._common import Event, short_repr
+from nngraph.monitor._common import Event
 from nngraph.monitor._gradargs import checked_limits, checked_model
 from nngraph.monitor._gradheld import Held
 from nngraph.monitor._gradhooked import FlowOrder, StepHooks, close_older, hooked
@@ -41,8 +41,8 @@ from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._gradrules import Judge
-from nngraph.monitor._gradsteps import EmptySteps, EvalSteps, WatchSteps
-from nngraph.monitor._gradtable import say, table_text
+from nngraph.monitor._gradsteps import EmptySteps, EvalSteps, WatchSteps, warn_stepped_twice
+from nngraph.monitor._gradtable import history_of, say, snapshot_of, table_text
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._text import count
@@ -166,6 +166,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         self._frozen_steps = 0  # steps at which every parameter was frozen: nothing to read
         self._runs: dict[tuple[str, str], int] = {}  # (layer, "none") -> steps in a row
         self._hook: Any = None
+        self._told_twice = False  # watch.step() on a watch that opt.step() steps: said once
         self._optimizer: Any = optimizer
         ids = {id(p) for _, p in self._params}
         self._empty = None if optimizer is None else EmptySteps(optimizer, ids, self.patience)
@@ -182,27 +183,48 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
 
     def _optimizer_step(self, closure: Any) -> None:
         """One ``optimizer.step(closure)`` (``closure`` None without one), its gradients there."""
-        now = self.step()
+        now = self._record()
         if self._empty is not None and (said := self._empty.check(now, closure)):
             self._emit("", said, {"steps": self._empty.run})
 
     def step(self) -> dict[str, float]:
-        """Read every ``p.grad`` now; returns ``{layer: gradient norm}`` for this step.
+        """Read every ``p.grad`` now; returns ``{layer: gradient norm}`` for this step. A watch
+        given ``optimizer=`` records each step at ``optimizer.step()`` already: there a
+        ``step()`` only returns the norms now and records nothing (counted, each step would be
+        two), said once in a warning; for the raw norms, step a watch without ``optimizer=``.
 
         >>> import torch
         >>> net = torch.nn.Linear(2, 1, bias=False); gw = GradientWatch(net)
         >>> net(torch.tensor([[3.0, 4.0]])).sum().backward(); gw.step()
         {'': 5.0}
         """
+        if self._hook is None:
+            return self._record()
+        if not self._told_twice:
+            self._told_twice = True
+            warn_stepped_twice()
+        return self._named(self._read()[1])
+
+    def _read(self) -> tuple[Any, dict[int, float], dict[int, float]]:
+        """The gradients now: the reading and the norms by layer index (of all parameters,
+        and of the weights alone)."""
         import torch
 
         reading = _select(self._params, lambda i: self._names[i] or _model_name(), self._biases)
-        layer_norms, weight_norms = _layer_norms(torch, reading.grads, reading.biases)
+        return reading, *_layer_norms(torch, reading.grads, reading.biases)
+
+    def _named(self, norms: dict[int, float]) -> dict[str, float]:
+        """``{layer: norm}`` in the order of :attr:`layers`."""
+        return {self._names[i]: norms[i] for i in self._order if i in norms}
+
+    def _record(self) -> dict[str, float]:
+        """One step: the gradients now, recorded and judged."""
+        reading, layer_norms, weight_norms = self._read()
         self._reorder()
         self._join(reading.trainable)
         self.steps += 1
         self._frozen_steps += not reading.trainable
-        now = {self._names[i]: layer_norms[i] for i in self._order if i in layer_norms}
+        now = self._named(layer_norms)
         for name, norm in now.items():
             series = self.series.get(name)
             if series is None:
@@ -290,17 +312,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         >>> [a.tolist() for a in gw.history("")]
         [[1.0, 2.0], [5.0, 5.0]]
         """
-        if not isinstance(layer, str):  # a list is no key (unhashable), an array none either
-            example = self.layers[0] if self.layers else ""
-            raise NNGraphError(
-                message("monitor.error.history_name", example=example, got=short_repr(layer))
-            )
-        series = self.series.get(layer)
-        if series is None:
-            raise NNGraphError(
-                message("monitor.gradwatch.unknown_layer", layer=layer, layers=self.layers)
-            )
-        return series.steps.copy(), series.values.copy()
+        return history_of(self, layer)
 
     def snapshot(self, max_points: int = 500) -> dict[str, Any]:
         """Downsampled norms per layer and the events, JSON-friendly (for a view);
@@ -312,12 +324,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         >>> gw.snapshot(max_points=10)
         {'layers': {'': {'step': [1.0], 'value': [5.0]}}, 'events': []}
         """
-        max_points = check_snapshot_points(max_points)
-        layers = {}
-        for name, series in self._recorded():
-            steps, values = series.downsample(max_points)
-            layers[name] = {"step": steps.tolist(), "value": values.tolist()}
-        return {"layers": layers, "events": [e.to_dict() for e in self.events]}
+        return snapshot_of(self, check_snapshot_points(max_points))
 
     def table(self) -> str:
         """Last, lowest and highest gradient norm of every layer, as text, then the events; a

@@ -52,6 +52,7 @@ from nngraph.monitor._records import MetricRecords
 from nngraph.monitor._report import repr_text, snapshot_of, summary_text
 from nngraph.monitor._steps import StepOrdering
 from nngraph.monitor._text import TextPrinter
+from nngraph.monitor._train_means import TrainingMeans
 from nngraph.monitor._watched import MetricWatching
 from nngraph.monitor._weights import WeightSnapshot, check_module
 from nngraph.monitor.detectors import Detector, detector_list
@@ -145,6 +146,7 @@ class Monitor(
         self.flush_interval = flush_interval
         self.series: dict[str, Series] = {}
         self._best: Best | None = None
+        self._train_means = TrainingMeans()
         self._weights = WeightSnapshot()
         self._changes = ModelChanges()
         self._init_epochs()
@@ -201,7 +203,8 @@ class Monitor(
         Detectors still count validations to decide (a Prechelt strip of ``k`` epochs is ``k``
         of them), but their explanations speak of the monitor's epochs: "best at epoch 10",
         "for 10 epochs" when validating every 5 (or when the watched metric is logged only
-        every 5th epoch).
+        every 5th epoch). The training loss they read for an epoch, and ``best.metrics`` holds,
+        is the mean its text line shows: of the calls since the last validation, in its epoch.
 
         One monitor follows one run: an ``epoch=`` number below the last epoch (logged, or
         counted) is an :class:`NNGraphError` and records nothing; the same number again is fine.

@@ -131,9 +131,9 @@ def says_diverged(seen: Seen) -> bool:
 def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     """The reading's key and the fields it adds."""
     if not math.isfinite(seen.value):
-        return "diverged", {"what": nice_name(seen.metric), "bad": str(seen.value)}
+        return "diverged", {"what": nice_name(seen.metric), "bad": _not_finite(seen.value)}
     if seen.train is not None and not math.isfinite(seen.train_now):
-        return "diverged", {"what": nice_name(seen.train), "bad": str(seen.train_now)}
+        return "diverged", {"what": nice_name(seen.train), "bad": _not_finite(seen.train_now)}
     moved = _moved(seen) if seen.train is not None else None
     if moved is not None and (_far_better(seen) or (moved > 0 and _clearly_better(seen))):
         return "memorising", {}
@@ -228,3 +228,8 @@ def _usual_twin(metric: str) -> str:
     """
     twin = train_twin(metric)
     return nice_name(twin) if twin else ""
+
+
+def _not_finite(value: float) -> str:
+    """NaN as it is written in texts ("NaN"), an infinity as Python writes it ("inf", "-inf")."""
+    return "NaN" if math.isnan(value) else str(value)

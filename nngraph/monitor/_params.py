@@ -84,6 +84,26 @@ def _nonnegative(what: str, value: float) -> float:
     return float(value)
 
 
+def _relative_delta(typed: object, fraction: float) -> None:
+    """Refuse a relative ``min_delta`` (``typed``, as a number: ``fraction``) of 1 or more: a
+    loss would have to fall by 100% of its best or more. The prose says it as a percentage,
+    the code as it was typed (``min_delta=2.5``), with the fraction meant (2.5% is 0.025).
+
+        >>> _relative_delta(2.5, 2.5)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        nngraph.errors.NNGraphError: ... at least 250% of the best value: ... write min_delta=0.025
+    """
+    if fraction >= 1:
+        raise NNGraphError(
+            message(
+                "monitor.error.relative_min_delta",
+                value=typed if isinstance(typed, int | float) else fraction,  # not np.float32(3)
+                fraction=f"{fraction / 100:g}",
+            )
+        )
+
+
 def _whole(what: str, value: int) -> int:
     _number(what, value, whole=True)
     if not (_integral(value) and value >= 0):

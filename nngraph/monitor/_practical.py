@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from nngraph.errors import NNGraphError, check_flag
+from nngraph.errors import check_flag
 from nngraph.i18n import message
 from nngraph.monitor._common import Event
 from nngraph.monitor._detector import Check, Detector
@@ -16,7 +16,13 @@ from nngraph.monitor._names import Mode, nice_name, resolve_mode, train_twins
 from nngraph.monitor._never_improved import Seen, reading, says_diverged, says_not_learning
 from nngraph.monitor._no_better import LONGER, no_better
 from nngraph.monitor._oscillation import Oscillation
-from nngraph.monitor._params import _no_more_positional, _nonnegative, _whole, patience_example
+from nngraph.monitor._params import (
+    _no_more_positional,
+    _nonnegative,
+    _relative_delta,
+    _whole,
+    patience_example,
+)
 
 __all__ = ["Divergence", "Patience"]
 
@@ -111,14 +117,8 @@ class Patience(Detector):
         self.patience = _whole(message("monitor.param.patience"), patience)
         self.min_delta = _nonnegative(message("monitor.param.min_delta"), min_delta)
         self.relative = check_flag(message("monitor.param.relative"), relative)
-        if self.relative and self.min_delta >= 1:  # a loss would have to fall by 100% or more
-            raise NNGraphError(
-                message(
-                    "monitor.error.relative_min_delta",
-                    value=min_delta,
-                    fraction=f"{self.min_delta / 100:g}",
-                )
-            )
+        if self.relative:
+            _relative_delta(min_delta, self.min_delta)
         self.mode = resolve_mode(mode, metric)
         super().__init__(metric=metric, train_metric="", stop=stop)
         # the training twin, read for the explanation only: Patience never waits for it
@@ -142,14 +142,14 @@ class Patience(Detector):
         self._first, self._first_epoch, self._first_shown = math.nan, 0, 0
         # the best finite value seen, and the epoch shown for it: `best` with min_delta is the
         # last value that counted, which smaller gains after it may have beaten
-        self._top = self.best
-        self._top_shown = 0
+        self._top, self._top_shown = self.best, 0
         self._resumed_at = 0  # the evaluation of the last resume(): creeping is judged from it
         self._new_bests = 0  # evaluations since the first value (or resume()) with a new best
         # the training twin (explanations only): its name as logged, the sum and count of its
         # values since the last evaluation, its latest evaluation's mean and first finite one
         self._seen_name: str | None = None
         self._seen_sum, self._seen_n = 0.0, 0
+        self._seen_epoch: int | None = None  # the epoch of those values (see feed's by_epoch)
         self._seen_now = self._seen_first = math.nan
         # how many evaluations in a row the twin improved (up to now), and its value before them
         self._seen_streak, self._seen_streak_from = 0, math.nan
@@ -159,10 +159,15 @@ class Patience(Detector):
         self._latest: tuple[tuple[int, float], ...] = ()
 
     def feed(
-        self, step: float, metrics: Mapping[str, float], epoch: int | None = None
+        self,
+        step: float,
+        metrics: Mapping[str, float],
+        epoch: int | None = None,
+        *,
+        by_epoch: bool = False,
     ) -> Event | None:
-        """:meth:`Detector.feed`, after noting the training twin's value, if this call logs it
-        (for the explanation only: the evaluation is judged as without it).
+        """:meth:`Detector.feed` (``by_epoch`` too), after noting the training twin's value, if
+        this call logs it (for the explanation only: the evaluation is judged as without it).
 
             >>> from nngraph.monitor.detectors import Patience
             >>> p = Patience(1)
@@ -171,13 +176,16 @@ class Patience(Detector):
             >>> p.feed(2.0, {"loss": 0.8, "val_loss": 0.6}).kind
             'plateau'
         """
+        if by_epoch and self._seen_epoch not in (None, epoch):  # an earlier epoch's values
+            self._seen_sum, self._seen_n = 0.0, 0
+        self._seen_epoch = epoch if by_epoch else None  # as Detector.feed takes them
         for name in self._seen_names:
             if name in metrics:
                 self._seen_name = name
                 self._seen_sum += metrics[name]
                 self._seen_n += 1
                 break
-        return super().feed(step, metrics, epoch)
+        return super().feed(step, metrics, epoch, by_epoch=by_epoch)
 
     def _see_training(self) -> float | None:
         """This evaluation's training twin: the mean of its values since the last one (the

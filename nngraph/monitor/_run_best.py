@@ -12,8 +12,9 @@ from typing import Any, Literal
 import numpy as np
 
 from nngraph.monitor._best import Best
+from nngraph.monitor._history import Series
 from nngraph.monitor._monitor import Monitor
-from nngraph.monitor._names import training_base, validation_base
+from nngraph.monitor._names import is_validation, training_base, validation_base
 
 __all__ = ["best_of", "best_rows", "best_runs", "metric_of", "same_columns", "tied_for_best"]
 
@@ -120,6 +121,9 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
         at = np.flatnonzero(other.steps == step)
         if at.size:
             metrics[name] = float(other.values[at[-1]])
+            if is_validation(metric) and not is_validation(name):  # as Monitor.best has it
+                mean = _epoch_mean(other, series, i, int(other.calls[at[-1]]))
+                metrics[name] = metrics[name] if mean is None else mean
     metrics[metric] = float(values[i])
     # the epochs as shown (the user's epoch= numbers, if given), kept with each point, also
     # once the history is compacted; counted epochs name a log line only when there is one per
@@ -128,6 +132,19 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
     if not (mon.epochs_given or mon._evals):  # never validated: each call is an epoch
         epochs, known = series.calls, True
     return Best(step, int(epochs[i]) if known else 0, metric, float(values[i]), metrics)
+
+
+def _epoch_mean(train: Series, evaluated: Series, index: int, last_call: int) -> float | None:
+    """A training metric's mean (``train``) in the epoch of the evaluation at ``index`` of
+    ``evaluated``, since the one before it in that epoch, up to call ``last_call``: what
+    ``Monitor.best.metrics`` holds (see :class:`~nngraph.monitor._train_means.TrainingMeans`),
+    from the history kept; ``None`` where none was logged there."""
+    epoch = evaluated.epochs[index]
+    same_epoch = index > 0 and evaluated.epochs[index - 1] == epoch
+    after = int(evaluated.calls[index - 1]) if same_epoch else 0
+    calls = train.calls
+    chosen = train.values[(train.epochs == epoch) & (calls > after) & (calls <= last_call)]
+    return sum(chosen.tolist()) / len(chosen) if len(chosen) else None  # summed in order
 
 
 def tied_for_best(scored: list[tuple[str, float]], mode: Literal["min", "max"]) -> list[str]:

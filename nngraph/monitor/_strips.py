@@ -38,15 +38,22 @@ __all__ = ["PQ", "UP"]
 def _progress_texts(det: PQ, fields: dict[str, Any], *, quotient: bool) -> dict[str, str]:
     """PQ's training progress and quotient as its explanations say them (``quotient``: the
     first one shows the quotient too). No progress at all gives an infinite quotient, which
-    says nothing to a student: the text says there was no progress instead."""
+    says nothing to a student: the text says there was no progress instead, and what that
+    means (``reading``: training no longer helps at all, instead of "costs more than it
+    gains")."""
     shown = {**fields, "train": nice_name(det._train_name) if det._train_name else ""}
-    if det.progress == 0:
+    if det.progress == 0:  # no gain to weigh the cost against: training no longer helps
         return {
             "training": message("monitor.pq.progress_none", **shown),
             "ratio": message("monitor.pq.quotient_none"),
+            "reading": message("monitor.pq.reading_none"),
         }
     key = "monitor.pq.progress_quotient" if quotient else "monitor.pq.progress"
-    return {"training": message(key, **shown), "ratio": message("monitor.pq.quotient", **shown)}
+    return {
+        "training": message(key, **shown),
+        "ratio": message("monitor.pq.quotient", **shown),
+        "reading": message("monitor.pq.reading"),
+    }
 
 
 class PQ(Detector):
@@ -147,7 +154,7 @@ class PQ(Detector):
         if unstable is None and swings is not None:
             return "pq.oscillating", {**shown, **swings.fields()}
         calm = calm_verdict(self, self._trend.now(), shown, value=value)
-        return unstable or calm or ("pq.fire", fields)
+        return unstable or calm or ("pq.fire", shown)
 
 
 class UP(Detector):

@@ -11,7 +11,8 @@ For a loss (GL, PQ, UP), a spike among the first ones (more than :data:`UNSTABLE
 value at the best epoch) is left out of ``before``: averaged in, one spike made a training
 loss that had risen 60% since the best read as still falling.
 How fast it fell just before the best epoch (``pace``) tells a training loss that has stopped
-falling from one that falls as steadily as before, only not by much yet.
+falling from one that falls as steadily as before, only not by much yet; one that falls at the
+latest evaluations (``latest``) has not stopped, whatever it did before the best.
 :mod:`~nngraph.monitor._gl_reading` says what GL, PQ and UP conclude from it.
 
     >>> trend = TrainingTrend()
@@ -26,13 +27,10 @@ falling from one that falls as steadily as before, only not by much yet.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
-
-from nngraph.i18n import message
-from nngraph.monitor._detector import Detector
-from nngraph.monitor._wording import epochs_listed
+from typing import Literal
 
 __all__ = [
     "FLOAT_NOISE",
@@ -40,8 +38,6 @@ __all__ = [
     "WINDOW",
     "TrainingTrend",
     "Trend",
-    "trend_fields",
-    "trend_texts",
 ]
 
 #: how many training values are averaged on each side of the comparison
@@ -97,7 +93,8 @@ class Trend:
     of each side (``before_epochs``, ``recent_epochs``) where it validated every few epochs.
     ``pace``: how much it fell per evaluation just before the best epoch (NaN: unknown);
     ``steady``: that fall is steady, not noise around a level (see :data:`STEADY`);
-    ``apart``: evaluations between the middles of the two sides."""
+    ``apart``: evaluations between the middles of the two sides; ``latest``: the latest
+    :data:`WINDOW` + 1 training values, whether or not they came after the best."""
 
     before: float
     recent: float
@@ -112,6 +109,7 @@ class Trend:
     steady: bool = False
     before_epochs: tuple[int, ...] = ()
     recent_epochs: tuple[int, ...] = ()
+    latest: tuple[float, ...] = ()
 
     def _clearly(self, change: float, scale: float) -> bool:
         """``change`` is more than noise: see :data:`RISE` (False for a NaN)."""
@@ -157,13 +155,35 @@ class Trend:
         """
         return self.recent < scale - RISE * abs(scale)
 
+    def falling_now(self, scale: float) -> bool:
+        """Still falling at the latest evaluations: each of the ``latest`` values is lower
+        than the one before (by more than :data:`FLOAT_NOISE`), the last clearly below the
+        first (see :data:`RISE`; ``scale``: the best validation loss), whatever it did before
+        the best (a training loss that rose then, with a learning rate too high, and falls
+        again now). One that fell and is flat since (0.95, 0.9, 0.9) is not.
+
+            >>> again = Trend(0.4352, 0.4227, 20, 3, latest=(0.4386, 0.4364, 0.4252, 0.4064))
+            >>> again.falling_now(scale=0.17), again.stopped(scale=0.17)
+            (True, False)
+            >>> Trend(0.9, 0.9, 3, 1, latest=(1.2, 0.95, 0.9, 0.9)).falling_now(scale=0.5)
+            False
+        """
+        latest = self.latest
+        pairs = itertools.pairwise(latest)
+        if len(latest) <= WINDOW or not all(a - b > FLOAT_NOISE * abs(a) for a, b in pairs):
+            return False
+        fall = latest[0] - latest[-1]
+        return fall > RISE * abs(latest[0]) and fall > RISE_OF_SCALE * abs(scale)
+
     def stopped(self, scale: float) -> bool:
-        """Stopped falling since the best epoch, as far as the numbers show: it has not moved
-        at all (:data:`FLOAT_NOISE`), or all the latest :data:`WINDOW` values come after the
-        best (one or two noisy values show no stop) and it fell by less than :data:`SLOWER` of
-        what its ``pace`` before the best gives over ``apart`` evaluations (one that was not
-        falling then has stopped too), or, unless it fell ``steady`` before the best, by no
-        more than :data:`RISE_OF_SCALE` of itself or of ``scale``, the best validation loss. A
+        """Stopped falling since the best epoch, as far as the numbers show. Never while it is
+        :meth:`falling_now`; else when it has not moved at all (:data:`FLOAT_NOISE`), or all
+        the latest :data:`WINDOW` values come after the best (one or two noisy values show no
+        stop) and it fell by less than :data:`SLOWER` of what its ``pace`` before the best
+        gives over ``apart`` evaluations, or, unless it fell ``steady`` before the best, by no
+        more than :data:`RISE_OF_SCALE` of itself or of ``scale``, the best validation loss.
+        One that did not fall before the best (its pace is none, or a rise: a learning rate
+        that overshot) is judged by that last rule alone: its pace says nothing of now. A
         steady fall kept up is no stop, however small: a long run falls 0.1% an epoch, while
         the pace of a noisy flat loss is noise.
 
@@ -178,11 +198,13 @@ class Trend:
             (False, True)
         """
         fall = self.before - self.recent
+        if self.falling_now(scale):
+            return False
         if abs(fall) <= FLOAT_NOISE * abs(self.before):
             return True
         if self.count < WINDOW:
             return False
-        if not (self.pace > 0 and fall >= SLOWER * self.pace * self.apart):
+        if self.pace > 0 and fall < SLOWER * self.pace * self.apart:
             return True
         return not self.steady and fall <= RISE_OF_SCALE * max(abs(self.before), abs(scale))
 
@@ -283,6 +305,7 @@ class TrainingTrend:
         return Trend(
             before, mean, start, count, first[0][0], first[-1][0], len(first), end,
             pace, apart, steady, tuple(e for e, _ in first), tuple(e for e, _ in recent),
+            self._lately[-(WINDOW + 1) :],
         )  # fmt: skip
 
     def _spike(self, value: float, at_best: float) -> bool:
@@ -344,57 +367,3 @@ def _fall_per_evaluation(values: tuple[float, ...]) -> tuple[float, float]:
         return 0.0, 0.0
     residual = sum((v - mean - slope * (i - middle)) ** 2 for i, v in enumerate(values))
     return -slope, math.sqrt(residual / (n - 2) / spread)
-
-
-def trend_texts(trend: Trend, span: str, *, one: bool) -> dict[str, str]:
-    """The two sides of ``trend`` as the explanations say them: ``recent_at`` (``span`` is
-    where the recent values come from: ``the last 3 epochs``; ``one``: it is one epoch or
-    evaluation) and ``before_at``. A value from one epoch is not said as a mean, and a mean of
-    values logged every few epochs not as one over every epoch between them.
-
-        >>> trend_texts(Trend(0.5, 0.4, 3, 1, 3, 3), "the last epoch", one=True)
-        {'recent_at': '0.4 in the last epoch', 'before_at': '0.5 in epoch 3'}
-        >>> texts = trend_texts(Trend(0.6867, 0.68, 4, 3, 2, 4, 3), "the last 3 epochs", one=False)
-        >>> texts["recent_at"], texts["before_at"]
-        ('0.68 on average over the last 3 epochs', '0.6867 on average over epochs 2–4')
-        >>> sampled = Trend(0.067, 0.051, 195, 3, 110, 120, 3, before_epochs=(110, 115, 120))
-        >>> trend_texts(sampled, "", one=False)["before_at"]
-        '0.067 on average over epochs 110, 115 and 120'
-    """
-    first, last, n = trend.before_from, trend.before_to, trend.before_count
-    if first == last:
-        earlier = message("monitor.unit.before_epoch", epoch=last)
-    elif last - first + 1 > n:  # validated every few epochs: n values, not last - first + 1
-        earlier = epochs_listed(trend.before_epochs)
-    else:
-        earlier = message("monitor.unit.before_epochs", first=first, last=last)
-    single, mean = "monitor.trend.one", "monitor.trend.mean"
-    return {
-        "recent_at": message(single if one else mean, value=trend.recent, span=span),
-        "before_at": message(single if n == 1 else mean, value=trend.before, span=earlier),
-    }
-
-
-def trend_fields(det: Detector, trend: Trend) -> dict[str, Any]:
-    """The training loss from the best epoch on and lately, for an explanation. One value
-    after epochs that validated without it being judged (validating every 3rd epoch) is said
-    at its epoch, ``0.28 in epoch 9``: it is no mean over the last 3 epochs; a mean of three
-    such values is one over ``epochs 200, 205 and 210``, not over the last 15 epochs.
-
-        >>> from nngraph.monitor.detectors import GL
-        >>> gl = GL(5)
-        >>> for epoch, val in ((3, 0.6), (6, 0.5), (9, 0.55)):  # the best at epoch 6
-        ...     _ = gl.feed(epoch, {"loss": 1 - epoch / 20, "val_loss": val}, epoch=epoch)
-        >>> texts = trend_fields(gl, gl._trend.now())
-        >>> texts["recent_at"], texts["before_at"]
-        ('0.55 in epoch 9', '0.7 in epoch 6')
-    """
-    unit, n = det._span(trend.start, trend.count)
-    if trend.count == 1 and unit == "epoch" and n > 1:
-        span = message("monitor.unit.before_epoch", epoch=trend.recent_to)
-    elif unit == "epoch" and n > trend.count:
-        span = epochs_listed(trend.recent_epochs)
-    else:
-        span = det._last_epochs(trend.start, trend.count)
-    one = trend.count == 1 or n == 1
-    return {"before": trend.before, "recent": trend.recent, **trend_texts(trend, span, one=one)}

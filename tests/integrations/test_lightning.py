@@ -453,6 +453,63 @@ def test_a_new_module_that_never_beats_the_best_is_left_as_it_is_and_told_why() 
     assert "best weights were not put back" in warning and "earlier model" in warning
 
 
+def test_a_new_module_fitted_with_the_same_callback_is_said_to_start_from_its_own_weights() -> None:
+    """The note said "from the best weights (epoch 4), put back when the last fit ended" of a
+    freshly made module, and the warning told the user to "pass Monitor(model=model)"."""
+    mon = Monitor(detectors=[], display=False)
+    cb = NNGraphCallback(mon)
+    fit(cb, max_epochs=8)
+    worse = Net()
+    worse.lr = 10.0  # never beats the first module's best
+    _, _, recorder = fit(cb, max_epochs=2, model=worse)
+    notes = [e for e in mon.events if e.detector == "NNGraphCallback"]
+    assert [(e.message_id, e.epoch) for e in notes] == [("monitor.lightning.refit_new_module", 8)]
+    assert "starts from its own weights" in notes[0].message
+    (warning,) = recorder.warnings
+    assert "Pass Monitor(model=model)" not in warning and "Train it on" in warning
+
+
+def test_a_new_callback_on_the_same_monitor_follows_the_new_module() -> None:
+    """The fit cell run again, ``callbacks=[NNGraphCallback(mon)]``: the monitor kept the first
+    module (which the first callback gave it), its detectors went silent and the new module's
+    best was not put back."""
+    mon = Monitor(display=False)
+    biased = Net()
+    biased.lr = 0.0  # a poor first best (a logit of 20 on noise labels), which any module beats
+    with torch.no_grad():
+        biased.net[2].bias.fill_(20.0)
+    fit(NNGraphCallback(mon), max_epochs=3, model=biased)
+    _, second, recorder = fit(NNGraphCallback(mon), max_epochs=6)
+    assert mon.model is second
+    assert mon.best is not None and mon.best.epoch >= 3 and recorder.warnings == []
+    restored = second.state_dict()  # its own best, put back
+    best_state = recorder.states[mon.best.epoch - 3]
+    assert all(torch.equal(restored[k], v) for k, v in best_state.items())
+    (note,) = [e for e in mon.events if e.detector == "NNGraphCallback"]
+    assert note.message_id == "monitor.lightning.refit_new_module"
+
+
+def test_a_monitor_given_its_model_keeps_it_and_warns_at_the_users_line() -> None:
+    first = Net()
+    mon = Monitor(model=first, detectors=[], display=False)
+    fit(NNGraphCallback(mon), max_epochs=3, model=first)
+    trainer = pl.Trainer(
+        max_epochs=3,
+        callbacks=[NNGraphCallback(mon)],
+        accelerator="cpu",
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.fit(Net(), *loaders())  # another module: the model the user gave stays
+    assert mon.model is first
+    (unchanged,) = [w for w in caught if "has not changed since epoch" in str(w.message)]
+    assert unchanged.filename == __file__  # the line that runs fit, not Lightning's
+
+
 def test_lightning_metric_names_pair_up() -> None:
     keys = ["train_loss", "train/acc", "valid_acc", "validation/loss", "loss_step", "loss_epoch"]
     assert [metric_name(k) for k in keys] == ["loss", "acc", "val_acc", "val_loss", None, "loss"]

@@ -181,6 +181,27 @@ def test_a_relative_min_delta_written_as_a_percentage_is_refused_with_the_fracti
     assert detectors.Patience(3, min_delta=0.99, relative=True).min_delta == 0.99
 
 
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("en", "at least 250% of the best value: a loss can never fall that far. For 2.5%, write"),
+        ("pl", "co najmniej 250% najlepszej wartości: strata nigdy tyle nie spadnie. Dla 2,5%"),
+    ],
+)
+def test_a_relative_min_delta_is_said_as_a_percentage_and_kept_as_code(
+    language: str, says: str
+) -> None:
+    """Polish review: "co najmniej 2.5 razy", "1 razy" (a decimal point and a number that
+    does not agree in prose); the prose says a percentage, the code keeps min_delta=2.5."""
+    i18n.set_language(language)  # tests/conftest.py sets English again
+    with pytest.raises(NNGraphError) as caught:
+        detectors.Patience(3, min_delta=2.5, relative=True)
+    said = str(caught.value)
+    assert says in said and "(min_delta=0.01 " in said
+    assert "min_delta=2.5 " in said and said.endswith("min_delta=0.025")
+    assert "times" not in said and "razy" not in said
+
+
 BOOL_OPTIONS = [
     (detectors.GL, "stop"),
     (detectors.PQ, "stop"),

@@ -286,6 +286,76 @@ def test_valid_loss_keeps_the_training_losses_logged_before_its_first_validation
     assert "0.2056 in the last epoch (against 0.6111 in epoch 1)" in messages[1][1]
 
 
+# ------------------------------------------------------------- the training value of an epoch
+
+EPOCH_LOSS = {1: 1.0, 2: 0.3, 3: 0.05, 4: 0.01, 5: 0.005, 6: 0.004, 7: 0.003, 8: 0.003, 9: 0.002}
+EPOCH_LOSS[10] = 0.002
+
+
+def log_every_fifth(mon: Monitor, val: dict[int, float], *, batches: int = 4) -> None:
+    """Batches logged with epoch=, validation every 5th epoch in a call of its own (the
+    pattern the monitor's warning suggests): each epoch's batches average EPOCH_LOSS."""
+    for epoch in range(1, 11):
+        for b in range(batches):
+            mon.log(epoch=epoch, loss=EPOCH_LOSS[epoch] * (0.97 + 0.02 * b))
+        if epoch in val:
+            mon.log(epoch=epoch, val_loss=val[epoch])
+
+
+def test_gl_quotes_the_training_loss_of_the_epochs_it_compares() -> None:
+    mon = Monitor(display=False, detectors=[GL(5)])
+    log_every_fifth(mon, {5: 0.2, 10: 0.3})
+    (event,) = mon.events
+    # epoch 5's own mean (0.005, 40 times below validation), not that of epochs 1 to 5 (0.273)
+    assert event.message_id == "gl.overfit"
+    assert "0.002 in epoch 10, down from 0.005 in epoch 5" in event.message
+
+
+def test_a_detector_added_later_takes_each_epochs_own_training_loss_too() -> None:
+    mon = Monitor(display=False, detectors=[])
+    log_every_fifth(mon, {5: 0.2})
+    mon.detectors.append(GL(5))
+    mon.log(epoch=10, val_loss=0.3)
+    (event,) = mon.events
+    assert "0.002 in epoch 10, down from 0.005 in epoch 5" in event.message
+
+
+def test_gap_and_pq_read_each_epochs_own_training_loss() -> None:
+    gap, pq = Gap(0.2, patience=1), PQ(0.5, 2)
+    mon = Monitor(display=False, detectors=[gap, pq])
+    log_every_fifth(mon, {5: 0.2, 10: 0.3})
+    gap, pq = mon.detectors
+    assert gap.events[0].values["tr"] == pytest.approx(0.005)  # at epoch 5
+    # Prechelt's strip holds one training value per epoch judged: epochs 5 and 10
+    assert pq.progress == pytest.approx(1000 * ((0.005 + 0.002) / (2 * 0.002) - 1))
+
+
+def test_an_epoch_without_its_own_training_value_has_none() -> None:
+    # Lightning's val_check_interval=0.5 with check_val_every_n_epoch=2: epoch 0 trains only,
+    # epoch 1 validates half-way (before its training mean is logged) and at its end
+    mon = Monitor(display=False, detectors=[GL(5)])
+    mon.log(epoch=0, loss=1.412)
+    mon.log(epoch=0.5, val_loss=0.5663)
+    mon.log(epoch=1, loss=0.9855, val_loss=0.6327)
+    (event,) = mon.events
+    assert event.message_id == "gl.plain"  # nothing to compare: 1.412 was epoch 0's
+    assert "1.412" not in event.message
+    # a zero-based loop logging training first: epoch 0 is known to be one at its validation,
+    # and keeps the training value logged before it
+    zero_based = Monitor(display=False, detectors=[Gap(0.0, patience=1)])
+    for epoch, (train, val) in enumerate([(1.0, 1.2), (0.8, 0.9)]):
+        zero_based.log(epoch, loss=train)
+        zero_based.log(epoch, val_loss=val)
+    assert [e.values["tr"] for e in zero_based.events] == [1.0]  # at epoch 0
+
+
+def test_best_metrics_hold_the_training_loss_of_the_best_epoch() -> None:
+    mon = Monitor(display=False, detectors=[])
+    log_every_fifth(mon, {5: 0.2, 10: 0.3})
+    assert mon.best is not None and mon.best.epoch == 5
+    assert mon.best.metrics == pytest.approx({"loss": 0.005, "val_loss": 0.2})
+
+
 # ------------------------------------------------------------- resume()
 
 

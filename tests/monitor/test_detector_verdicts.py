@@ -459,6 +459,15 @@ def test_patience_says_a_diverged_regression_diverged() -> None:
     assert "cross-entropy" not in event.message and "If " not in event.message
 
 
+def test_a_validation_loss_gone_nan_is_written_nan() -> None:
+    # the Polish review (sweep 27): "ma teraz wartość nan", while every other text writes NaN
+    patience = Patience(2)
+    for epoch, val in enumerate([0.9, 0.7, math.nan, math.nan, math.nan], 1):
+        patience.update(epoch, loss=1.0 / epoch, val_loss=val)
+    (event,) = patience.events
+    assert "Validation loss is now NaN (not a finite number)" in event.message
+
+
 @pytest.mark.parametrize(
     ("metric", "says"),
     [

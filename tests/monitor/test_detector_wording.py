@@ -34,7 +34,7 @@ def pq_message(train: list[float], val: list[float], k: int = 5) -> str:
 
 def test_pq_says_no_progress_at_all_instead_of_an_infinite_quotient() -> None:
     text = pq_message(FLAT_TRAIN, FLAT_VAL)
-    assert "training loss made no progress at all over the last 5 epochs: each epoch" in text
+    assert "training loss made no progress at all over the last 5 epochs: more training" in text
     assert "inf" not in text and "0‰" not in text and "quotient" not in text
     ng.set_language("pl")
     text = pq_message(FLAT_TRAIN, FLAT_VAL)
@@ -42,6 +42,35 @@ def test_pq_says_no_progress_at_all_instead_of_an_infinite_quotient() -> None:
         text
     )
     assert "inf" not in text and "0‰" not in text and "iloraz" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "best", "reading", "gains"),
+    [
+        (
+            "en",
+            "above its best (0.41 at epoch 10) while",
+            "more training no longer helps on the training data and only hurts on new data, "
+            "so the model has memorised the training data.",
+            "than it gains",
+        ),
+        (
+            "pl",
+            "powyżej swojej najlepszej wartości (0,41 w epoce 10), a",
+            "Dalszy trening nie pomaga już na danych treningowych, a tylko szkodzi na nowych, "
+            "więc model zapamiętał dane treningowe.",
+            "niż daje",
+        ),
+    ],
+)
+def test_pq_with_no_training_progress_says_training_no_longer_helps_not_what_it_gains(
+    language: str, best: str, reading: str, gains: str
+) -> None:
+    """Polish review: "made no progress at all ... each epoch now costs more on new data than
+    it gains on training data" contradicted itself, and the Polish had no best epoch."""
+    ng.set_language(language)
+    text = pq_message(FLAT_TRAIN, FLAT_VAL)
+    assert best in text and text.endswith(reading) and gains not in text
 
 
 def test_pq_on_a_plateau_does_not_show_an_infinite_quotient_either() -> None:

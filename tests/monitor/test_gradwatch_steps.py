@@ -439,3 +439,32 @@ def test_under_lightning_each_step_is_read_as_its_closure_left_it(clip: float | 
     else:
         total = sum(v * v for v in model.hooked.last.values()) ** 0.5
         assert total == pytest.approx(clip, rel=1e-4)
+
+
+# ------------------------------------------------------------- watch.step() as well as opt.step()
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [("en", "would count every step twice"), ("pl", "liczyłoby każdy krok dwa razy")],
+)
+def test_a_watch_stepped_by_the_optimizer_counts_each_step_once(language: str, says: str) -> None:
+    """watch.step() after backward() on a watch given optimizer= counted every step twice in
+    silence: 60 steps were 120, and the events named twice the real step numbers."""
+    i18n.set_language(language)  # tests/conftest.py sets English again
+    net = mlp()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt)
+    x = torch.randn(32, 4)
+    with pytest.warns(UserWarning) as caught:
+        for _ in range(5):
+            opt.zero_grad()
+            net(x).pow(2).mean().backward()
+            norms = gw.step()  # the norms now, not recorded
+            opt.step()
+    told = [w for w in caught if "optimizer=" in str(w.message)]
+    assert len(told) == 1 and says in str(told[0].message) and told[0].filename == __file__
+    assert gw.steps == 5 and gw.history("0")[0].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert norms == gw.last  # no clipping here: the raw norms are the ones recorded
+    gw.close()
+    assert gw.step() == norms and gw.steps == 6  # no optimizer hook any more: step() records

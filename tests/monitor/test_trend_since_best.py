@@ -387,3 +387,24 @@ def test_a_flat_training_loss_at_half_the_validation_loss_is_not_said_to_be_clos
         metric = message("monitor.name.val_loss")
         assert message("monitor.trend.level_below", metric=metric) in event.message
         assert message("monitor.trend.level_close") not in event.message
+
+
+# Adam on a degree-8 polynomial fit to 5 points (review s4, r_plateau_false): the training loss
+# overshoots and rises before the best epoch (19), then falls again, on to 0.015 by epoch 200
+OVERSHOOT_TRAIN = [0.6672, 0.5815, 0.5155, 0.4624, 0.4203, 0.3896, 0.3711, 0.3649, 0.3695]
+OVERSHOOT_TRAIN += [0.3824, 0.3999, 0.4178, 0.4318, 0.4386, 0.4364, 0.4252, 0.4064]
+OVERSHOOT_VAL = [0.6569, 0.5812, 0.5075, 0.4372, 0.3727, 0.316, 0.2688, 0.2316, 0.2043]
+OVERSHOOT_VAL += [0.1861, 0.1753, 0.17, 0.1686, 0.1694, 0.1717, 0.175, 0.1795]
+
+
+@pytest.mark.parametrize("detector", [GL(5), PQ(0.2, 4), UP(1, 2)], ids=lambda d: d.name)
+def test_a_training_loss_falling_again_now_is_no_plateau(detector: GL | PQ | UP) -> None:
+    """It rose before the best (its pace then was no fall), which used to make any small fall
+    since the best a stop: "neither loss improves any more, the model has stopped learning"
+    while it fell 0.4386, 0.4364, 0.4252, 0.4064."""
+    for epoch, (t, v) in enumerate(zip(OVERSHOOT_TRAIN, OVERSHOOT_VAL, strict=True), 7):
+        detector.update(epoch, loss=t, val_loss=v)
+    assert detector.events
+    for event in detector.events:
+        assert not event.message_id.endswith(".plateau"), event.message
+        assert "stopped learning" not in event.message
