@@ -34,13 +34,16 @@ __all__ = [
     "HEAD_HIDDEN",
     "HEAD_LAYERS",
     "HIDDEN_JUDGED",
+    "MID_STEPS",
     "PER_LAYER_HIGH",
     "PER_LAYER_LOW",
+    "PER_LAYER_MID",
     "RMS_HUGE",
     "RMS_TINY",
     "SEEN_LOW",
     "TOTAL_HIGH",
     "TOTAL_LOW",
+    "TOTAL_MID",
     "Layer",
     "between",
     "flat_repeats",
@@ -71,6 +74,18 @@ __all__ = [
 PER_LAYER_LOW, PER_LAYER_HIGH = 0.4, 1 / 0.4
 TOTAL_LOW, TOTAL_HIGH = 0.01, 100.0
 SEEN_LOW = 1e-3
+# A sigmoid MLP can pass its gradient almost unchanged through its hidden layers and lose it all
+# in the last two (6 layers 16 wide on breast-cancer data, 1 seed in 30: steps 0.9, 1.2, 0.5,
+# 0.16, 0.18; 5 layers 256 wide on Iris, 4 seeds in 30): per layer 0.32 - 0.42, first/last
+# 0.011 - 0.027 (corrected; raw 1/200 - 1/850). So over MID_STEPS steps or more a shrink faster
+# than PER_LAYER_MID per layer that ends below TOTAL_MID counts too. Measured on 300 healthy
+# nets (ReLU, LeakyReLU, GELU with Kaiming's initialisation, tanh at PyTorch's or Xavier's; 3-12
+# layers, 16-512 wide, batches 1-128, untrained and trained on 4 data sets): per layer 0.46 at
+# the least (over 2 steps: first/last 0.21), 0.58 where first/last is below 0.03; a 7-layer
+# tanh MLP 16 wide at PyTorch's initialisation 0.49 (first/last 0.028) in 1 seed of 3. Fewer
+# steps are judged as before: an LSTM classifier under bare `graph_of` (its two layers, then its
+# head) steps 0.11 - 0.15 twice, 0.017 in all, and learns well.
+PER_LAYER_MID, TOTAL_MID, MID_STEPS = 0.45, 0.03, 4
 # Absolute limits on one layer's weight-gradient RMS.
 RMS_TINY, RMS_HUGE = 1e-8, 1e4
 
@@ -234,8 +249,10 @@ def flow(
     fast_down, fast_up = per_layer < PER_LAYER_LOW, per_layer > PER_LAYER_HIGH
     # fast, or slow over many layers; or fast with a large gap the width correction hides
     # (a 512-wide head makes a 4-layer sigmoid net's corrected product look small)
-    shrinks = ((fast_down or seen < SEEN_LOW) and total < TOTAL_LOW) or (
-        fast_down and seen < SEEN_LOW
+    shrinks = (
+        ((fast_down or seen < SEEN_LOW) and total < TOTAL_LOW)
+        or (fast_down and seen < SEEN_LOW)
+        or (depth >= MID_STEPS and per_layer < PER_LAYER_MID and total < TOTAL_MID)
     )
     grows = ((fast_up or seen > 1 / SEEN_LOW) and total > TOTAL_HIGH) or (
         fast_up and seen > 1 / SEEN_LOW

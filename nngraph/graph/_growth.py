@@ -15,7 +15,7 @@ only the forward values show it.
     ...     _ = torch.nn.init.normal_(layer.weight, std=1.0)
     >>> g = ng.trace(model, torch.randn(32, 64), loss=lambda y: y.pow(2).mean())
     >>> [f["message"][:40] for f in g.health() if f["where"] == "forward"]
-    ['The values grow about 8x per layer over ']
+    ['The values grow about 7.9 times per laye']
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._nodes import owner_module, read_by_embedding
 from nngraph.graph._parameters import learnable
+from nngraph.graph._remedy import DEFAULT, init_gain
 from nngraph.graph._trunk import in_series
+from nngraph.i18n import message, times_text
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -75,6 +77,7 @@ def growing_values(
             last.op,
             owner_module(g._node[last.weight]),
             factor=factor,
+            times=times_text(factor),
             first=first.rms,
             last=last.rms,
             layers=len(run),
@@ -98,13 +101,16 @@ def shrinking_values(
     grads = [_grad_rms(g._node[out.weight]) for out in run]
     known = [rms for rms in grads if rms is not None]
     key = "vanishing_values_grad" if known else "vanishing_values"
+    factor = (first.rms / last.rms) ** (1 / (len(run) - 1))
     found = finding(
         "vanishing",
         key,
         "forward",
         last.op,
         owner_module(g._node[last.weight]),
-        factor=(first.rms / last.rms) ** (1 / (len(run) - 1)),
+        factor=factor,
+        times=times_text(factor),
+        remedy=message(f"graph.health.values_remedy.{_scale(g, run)}"),
         first=first.rms,
         last=last.rms,
         layers=len(run),
@@ -113,6 +119,23 @@ def shrinking_values(
         **({"low": min(known), "high": max(known)} if known else {}),
     )
     return [found], {out.weight for out in run}
+
+
+def _scale(g: Graph, run: list[_Output]) -> str:
+    """How large the weights of `run` start, as the advice needs it: `small` where one is below
+    PyTorch's default scale (`normal_(std=0.01)`), `default` where all are at it: PyTorch's own
+    initialisation shrinks the values too (a GELU or SiLU MLP without biases, 3-4x per layer),
+    so keeping it is no advice then; `larger` where all are at it or above."""
+    gains = []
+    for out in run:
+        data = g._node[out.weight]
+        gain = init_gain(data.get("value"), math.prod((data.get("shape") or [0])[1:]))
+        if gain is None:
+            return "small"
+        gains.append(gain)
+    if min(gains) < DEFAULT[0]:
+        return "small"
+    return "default" if max(gains) <= DEFAULT[1] else "larger"
 
 
 def _longest_run(g: Graph, order: list[Any], *, grow: bool) -> list[_Output] | None:

@@ -20,7 +20,6 @@ from nngraph.graph._finding import describe, finding, leaf_name, weight_of
 from nngraph.graph._flow import (
     HIDDEN_JUDGED,
     RMS_HUGE,
-    RMS_TINY,
     Layer,
     flat_repeats,
     flow,
@@ -35,7 +34,13 @@ from nngraph.graph._gates import (
 )
 from nngraph.graph._growth import growing_values, shrinking_values
 from nngraph.graph._inputs import large_inputs
-from nngraph.graph._layers import frozen_layers, judged_layers, sized_weights, weights
+from nngraph.graph._layers import (
+    almost_zero,
+    frozen_layers,
+    judged_layers,
+    sized_weights,
+    weights,
+)
 from nngraph.graph._lossinput import loss_inputs
 from nngraph.graph._nodes import (
     folded_from,
@@ -43,9 +48,10 @@ from nngraph.graph._nodes import (
     module_types,
 )
 from nngraph.graph._nonfinite import first_non_finite
-from nngraph.graph._normalised import normalised_away
+from nngraph.graph._normalised import normalised_away, small_batch_norms
 from nngraph.graph._parameters import parameter_state
 from nngraph.graph._recurrence import recurrent_flow
+from nngraph.graph._target import unscaled_target
 from nngraph.graph._trunk import in_series, trunk
 from nngraph.graph._unregistered import unregistered
 from nngraph.graph._zerolayer import ZeroLayers, zero_layer_findings, zero_layers
@@ -102,6 +108,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     findings += zero_layer_findings(g, zero, types)
     if not _empty_batch(g):
         flow = _gradient_flow(g, order, types, zero) + recurrent_flow(g, order, types)
+        flow = unscaled_target(g, order, flow)  # huge gradients from a target in the thousands
         findings += [f for f in flow if not (f["node"] in explained and _one_layers(f))]
     grown = growing_values(g, order, types)
     findings += grown
@@ -183,7 +190,7 @@ def _gradient_flow(
     g: Graph, order: list[Any], types: dict[str, str | None], zero: ZeroLayers
 ) -> list[dict[str, Any]]:
     position = {n: i for i, n in enumerate(order)}
-    layers = judged_layers(g, position, types)
+    layers = judged = judged_layers(g, position, types)
     # a gate after them starts at zero or tiny (a layer scale): the first steps open it
     gated = zero_gated(g, [layer.node for layer in layers if layer.rms == 0])
     small = small_gated(g, [layer.node for layer in layers])
@@ -199,7 +206,8 @@ def _gradient_flow(
     if layers and stop is not None:  # one cause downstream of every layer: said once
         node, key = stop
         return [finding("vanishing", key, "backward", node, "", op=str(g._node[node].get("op")))]
-    usable = trunk(g, position, [layer for layer in layers if layer.rms >= RMS_TINY])
+    tiny = almost_zero(g)  # a loss already about 0 makes every gradient tiny: no vanishing
+    usable = trunk(g, position, [layer for layer in layers if layer.rms >= tiny and layer.rms])
     huge = any(layer.rms > RMS_HUGE for layer in layers)
     frozen = frozen_layers(g, types)  # no gradient of their own, but depth between the others
     found = flow(g, types, usable, huge, position, frozen) if len(usable) >= 2 else None
@@ -242,7 +250,7 @@ def _gradient_flow(
             )
         elif layer.node in zero.stuck:
             continue  # a zero layer no gradient reaches: its own finding says so
-        elif layer.rms < RMS_TINY:
+        elif layer.rms < tiny or not layer.rms:
             key, flags = _small_gradient(g, layer, before_first, zero)
             findings.append(
                 finding(
@@ -274,7 +282,43 @@ def _gradient_flow(
         # sigmoid stack before a layer-scaled transformer shrinks the gradient as it would
         behind = trunk(g, position, behind)
         found = flow(g, types, behind, huge, position, frozen) if len(behind) >= 2 else None
-    return findings if found is None else [*findings, found]
+    findings = findings if found is None else [*findings, found]
+    return _small_batch(g, order, types, judged, findings)
+
+
+def _small_batch(
+    g: Graph,
+    order: list[Any],
+    types: dict[str, str | None],
+    layers: list[Layer],
+    findings: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """`findings`, where a BatchNorm in training mode gets too small a batch (see
+    `small_batch_norms`) with the vanishing ones of the layers before it told as that norm's
+    doing, in one finding on the last such norm: the loss, the activations or the
+    initialisation are not the cause then."""
+    norms = small_batch_norms(g, order)
+    if not norms:
+        return findings
+    before = set().union(*(nx.ancestors(g, n) | {n} for n, _ in norms))
+    explained = [f for f in findings if f["kind"] == "vanishing" and f["node"] in before]
+    if not explained:
+        return findings
+    norm, values = norms[-1]
+    data = g._node[norm]
+    count = sum(1 for layer in layers if layer.node in before)
+    small = finding(
+        "vanishing",
+        "vanishing_small_batch",
+        "backward",
+        norm,
+        data.get("module") or "",
+        what=describe(data, types),
+        values=values,
+        before=message(f"graph.health.normalised_before.{plural_form(count)}", n=count),
+        layers_before=count,
+    )
+    return [small, *(f for f in findings if not any(f is e for e in explained))]
 
 
 def _small_gradient(

@@ -19,12 +19,19 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import finding, layer_name, leaf_name, module_name
 from nngraph.graph._nodes import is_reshape, owner_module
 from nngraph.graph._parameters import learnable
+from nngraph.graph._recurrence_kind import (
+    RECURRENT,
+    RECURRENT_WEIGHT,
+    reads_fresh_input,
+    repeats_remedy,
+    segments,
+    steps_remedy,
+)
 from nngraph.i18n import message, times_text
 
 if TYPE_CHECKING:
@@ -41,13 +48,8 @@ __all__ = [
     "recurrent_flow",
 ]
 
-#: The module types whose weights step through a sequence.
-RECURRENT = frozenset({"RNN", "GRU", "LSTM", "RNNCell", "GRUCell", "LSTMCell", "RNNBase"})
 #: The recurrent modules without gates: an LSTM or a GRU is their remedy.
 _PLAIN = frozenset({"RNN", "RNNCell"})
-#: A recurrent layer's weights, by PyTorch's names (`weight_hh_l0`, `cell.weight_ih`): a
-#: subclass of nn.LSTM, or a graph that knows no module types (`graph_of` without params).
-_RECURRENT_WEIGHT = re.compile(r"\bweight_(ih|hh)")
 
 #: The fewest steps in a row judged: fewer are a short loop, not a sequence.
 MIN_STEPS = 8
@@ -97,7 +99,7 @@ def recurrent_flow(
             span = (position[run[0]], position[run[-1]])
             if len(run) < MIN_STEPS:
                 continue
-            found = _judge(g, weight, run, types)
+            found = _judge(g, weight, run, types, position)
             if found is None or any(
                 kind == found["kind"] and a <= span[1] and span[0] <= b for kind, a, b in spans
             ):
@@ -177,7 +179,11 @@ def reaches(g: Graph, start: Any, goal: Any, position: dict[Any, int]) -> bool:
 
 
 def _judge(
-    g: Graph, weight: Any, run: list[Any], types: dict[str, str | None]
+    g: Graph,
+    weight: Any,
+    run: list[Any],
+    types: dict[str, str | None],
+    position: dict[Any, int],
 ) -> dict[str, Any] | None:
     found = [(g._node[n].get("grad") or {}).get("norm") for n in run]
     while found and not found[-1]:  # a last state the loss never reads (the tutorial RNN's)
@@ -203,50 +209,36 @@ def _judge(
         return None
     data = g._node[weight]
     module = owner_module(data)
-    name = leaf_name(data)
-    # a layer of a known kind that is no recurrent one, applied again and again (a weight-tied
-    # net, a fixed-point loop, a sampler): no sequence, and no LSTM to switch to
-    repeats = types.get(module) is not None and types.get(module) not in RECURRENT
-    repeats = repeats and "_hh" not in str(data.get("name") or "")
+    module_type = types.get(module)
+    parts = segments(g, run, position)
+    # a recurrent layer steps through a sequence; any other weight does where each step mixes
+    # in an input of its own (a hand-written RNN), else it is a block applied again and again
+    # to its own output (a weight-tied net, a fixed-point loop): no sequence, no LSTM to use
+    sequence = (
+        module_type in RECURRENT
+        or bool(RECURRENT_WEIGHT.search(str(data.get("name") or "")))
+        or reads_fresh_input(g, run, parts)
+    )
     where = (
         message("graph.health.steps_in", where=module_name(module, types, "in")) if module else ""
     )
     return finding(
         kind,
-        f"{kind}_repeats" if repeats else f"{kind}_steps",
+        f"{kind}_steps" if sequence else f"{kind}_repeats",
         "backward",
         weight,
         module,
-        name=name,
+        name=leaf_name(data),
         in_module=where,
         steps=len(run),
         per_step=factor ** (1 / (len(run) - 1)),
         total=factor,
         times=times_text(factor),
         norms=norms,
-        remedy=message("graph.health.remedy.repeats")
-        if repeats
-        else _remedy(kind, data, types.get(module), g),
+        remedy=steps_remedy(g, kind, data, module_type, parts)
+        if sequence
+        else repeats_remedy(kind),
     )
-
-
-def _remedy(kind: str, weight: dict[str, Any], module_type: str | None, g: Graph) -> str:
-    """What to do, for the kind of recurrent layer: an LSTM or GRU whose gates start half open
-    carries the gradient further once they start open (the forget or update gate's bias, the
-    second quarter or third of `bias_hh`)."""
-    if kind == "exploding":
-        return message("graph.health.remedy.steps_exploding")
-    name = str(weight.get("name") or "")
-    hidden = (weight.get("shape") or [0, 0])[1]
-    bias = name.replace("weight_hh", "bias_hh")
-    has_bias = "weight_hh" in name and any(d.get("name") == bias for _, d in g.nodes(data=True))
-    gated = {"LSTM": "lstm", "LSTMCell": "lstm", "GRU": "gru", "GRUCell": "gru"}.get(
-        str(module_type)
-    )
-    if gated and has_bias:
-        gate = f"{bias}[{hidden}:{2 * hidden}]"
-        return message(f"graph.health.remedy.steps_{gated}", gate=gate)
-    return message("graph.health.remedy.steps_rnn")
 
 
 def layers_wording(
@@ -272,7 +264,7 @@ def layers_wording(
         data = g._node[weight]
         module = owner_module(data)
         module_type = types.get(module)
-        if module_type not in RECURRENT and not _RECURRENT_WEIGHT.search(
+        if module_type not in RECURRENT and not RECURRENT_WEIGHT.search(
             str(data.get("name") or "")
         ):
             continue

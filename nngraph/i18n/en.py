@@ -1795,6 +1795,16 @@ MESSAGES: dict[str, str] = {
         " change. Compare the output with the real targets instead (F.mse_loss(y, target),"
         " F.cross_entropy(y, labels))."
     ),
+    # a BatchNorm in training mode on {values} (2 or 3) values per channel; {before} as above
+    "graph.health.vanishing_small_batch": (
+        "Almost no gradient passes back through {what}, so {before}: it runs in training mode,"
+        " so it normalises each channel over the batch, and this batch gives it only {values}"
+        " values per channel. So few values, normalised to mean 0 and variance 1, come out"
+        " (almost) the same whatever goes in (two always become -1 and +1). Train on batches of"
+        " 16 examples or more; to look at one example or a few, call model.eval() first"
+        " (BatchNorm then uses its running statistics), or use LayerNorm, which normalises each"
+        " example on its own."
+    ),
     "graph.health.normalised_before.one": "the layer before it does not learn",
     "graph.health.normalised_before.few": "the {n} layers before it do not learn",
     "graph.health.normalised_before.many": "the {n} layers before it do not learn",
@@ -1804,7 +1814,7 @@ MESSAGES: dict[str, str] = {
         " can lower it (every label ignored, every margin already met, an exact fit)."
     ),
     "graph.health.exploding_values": (
-        "The values grow about {factor:,.0f}x per layer over {layers} layers: RMS {first:.2g}"
+        "The values grow about {times} times per layer over {layers} layers: RMS {first:.2g}"
         " after {from_module}, {last:.2g} after {to_module}. The weights are too large for"
         " this depth (from the initialisation, or grown by a learning rate that is too"
         " high), as each layer multiplies the size of what it reads. Keep PyTorch's default"
@@ -1813,21 +1823,35 @@ MESSAGES: dict[str, str] = {
         " then."
     ),
     "graph.health.vanishing_values_grad": (
-        "The values shrink about {factor:,.0f}x per layer over {layers} layers: RMS {first:.2g}"
+        "The values shrink about {times} times per layer over {layers} layers: RMS {first:.2g}"
         " after {from_module}, {last:.2g} after {to_module}. The weights are too small for this"
         " depth, as each layer multiplies the size of what it reads, and a weight's gradient is"
         " its input times the gradient behind it, so the weights of these layers get almost no"
-        " gradient (RMS {low:.1e} to {high:.1e}) and barely learn. Keep PyTorch's default"
-        " initialisation, or use nn.init.kaiming_normal_ before ReLU (std = sqrt(2 / fan_in))."
+        " gradient (RMS {low:.1e} to {high:.1e}) and barely learn. {remedy}"
     ),
-    # the mirror image of exploding_values; _grad with the weights' gradient RMS
+    # the mirror image of exploding_values; _grad with the weights' gradient RMS; {remedy} is
+    # one of graph.health.values_remedy.*, by the weights' scale
     "graph.health.vanishing_values": (
-        "The values shrink about {factor:,.0f}x per layer over {layers} layers: RMS {first:.2g}"
+        "The values shrink about {times} times per layer over {layers} layers: RMS {first:.2g}"
         " after {from_module}, {last:.2g} after {to_module}. The weights are too small for this"
         " depth, as each layer multiplies the size of what it reads, and a weight's gradient is"
-        " its input times the gradient behind it, so these layers barely learn. Keep PyTorch's"
-        " default initialisation, or use nn.init.kaiming_normal_ before ReLU (std = sqrt(2 /"
-        " fan_in))."
+        " its input times the gradient behind it, so these layers barely learn. {remedy}"
+    ),
+    # weights smaller than PyTorch's default initialisation gives (normal_(std=0.01))
+    "graph.health.values_remedy.small": (
+        "Keep PyTorch's default initialisation, or use nn.init.kaiming_normal_ before ReLU (std ="
+        " sqrt(2 / fan_in))."
+    ),
+    # weights at PyTorch's default scale (GELU, SiLU layers without biases shrink them so)
+    "graph.health.values_remedy.default": (
+        "These weights have PyTorch's default initialisation (std = 1 / sqrt(3 * fan_in)), so"
+        " keeping it does not help: initialise them with nn.init.kaiming_normal_ (std = sqrt(2 /"
+        " fan_in)), or add BatchNorm or LayerNorm after each layer."
+    ),
+    # weights larger than PyTorch's default initialisation gives
+    "graph.health.values_remedy.larger": (
+        "These weights start larger than PyTorch's default initialisation already: add BatchNorm"
+        " or LayerNorm after each layer to hold the values at their size."
     ),
     "graph.health.vanishing_zero_output": (
         "Every weight gets a gradient of exactly zero, so nothing learns from this batch: what"
@@ -1916,6 +1940,17 @@ MESSAGES: dict[str, str] = {
         " (x - mean) / std for each feature, computed on the training set (pixels 0-255:"
         " divide by 255)."
     ),
+    # huge gradients from a regression target far from standardised; {target} a target_with.*
+    "graph.health.target_scale": (
+        "The loss compares the output with {target}, which is far from standardised (mean"
+        " {mean:.4g}, std {std:.4g}): the loss and the gradient it sends back grow with it, so"
+        " the layers get huge gradients (RMS up to {largest:.1e}) and one training step can"
+        " throw them far off. Scale the target: standardise it ((y - mean) / std, computed on"
+        " the training set) or divide it by a round number (prices / 1e5), and scale the"
+        " predictions back the same way."
+    ),
+    "graph.health.target_with.named": "the target {name}",
+    "graph.health.target_with.shaped": "a target of shape {shape}",
     "graph.health.exploding_huge": (
         "The weights of {where_module} get a huge gradient (RMS {rms:.1e}), so one training"
         " step can throw this layer far off. Start from smaller weights, lower the learning"
@@ -1948,8 +1983,12 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.remedy.repeats": (
         "A layer applied again and again multiplies the gradient by its slope each time: add a"
-        " residual connection (h = h + f(h)) or a normalisation, apply it fewer times, or clip"
-        " the gradients (torch.nn.utils.clip_grad_norm_) where it grows."
+        " residual connection (h = h + f(h)) or a normalisation, or apply it fewer times."
+    ),
+    "graph.health.remedy.repeats_exploding": (
+        "A layer applied again and again multiplies the gradient by its slope each time: start"
+        " its weights smaller (PyTorch's default initialisation), add a normalisation, apply it"
+        " fewer times, or clip the gradients (torch.nn.utils.clip_grad_norm_)."
     ),
     "graph.health.steps_in": ", in {where}",
     "graph.health.remedy.steps_rnn": (
@@ -1965,6 +2004,31 @@ MESSAGES: dict[str, str] = {
         "The GRU's update gate starts half open (its bias near 0), so each step keeps only about"
         " half of the state before it: start it towards keeping the state with a bias of 1 to 2"
         " ({gate}.fill_(2.0) under torch.no_grad()), or train on shorter sequences."
+    ),
+    # an nn.LSTM / nn.GRU made with bias=False: {gate} is the slice its bias would have
+    "graph.health.remedy.steps_lstm_no_bias": (
+        "The LSTM's forget gate starts half open and passes on about half of the gradient at"
+        " each step, and without a bias (bias=False) it cannot be started open: create the"
+        " layer with bias=True and start the gate open with a bias of 1 to 2 ({gate}.fill_(2.0)"
+        " under torch.no_grad()), start the recurrent weights orthogonal (nn.init.orthogonal_),"
+        " or train on shorter sequences (truncated backpropagation through time: .detach() the"
+        " hidden state every few dozen steps)."
+    ),
+    "graph.health.remedy.steps_gru_no_bias": (
+        "The GRU's update gate starts half open, so each step keeps only about half of the state"
+        " before it, and without a bias (bias=False) it cannot be started towards keeping it:"
+        " create the layer with bias=True and give the gate a bias of 1 to 2 ({gate}.fill_(2.0)"
+        " under torch.no_grad()), start the recurrent weights orthogonal (nn.init.orthogonal_),"
+        " or train on shorter sequences (truncated backpropagation through time: .detach() the"
+        " hidden state every few dozen steps)."
+    ),
+    # a cell written by hand whose state passes through a gate (a sigmoid times a value)
+    "graph.health.remedy.steps_gated": (
+        "The cell's gates (a sigmoid times the state) start half open and pass on about half of"
+        " the gradient at each step: start the gate that keeps the state (an LSTM's forget"
+        " gate, a GRU's update gate) open with a bias of 1 to 2, start the recurrent weights"
+        " orthogonal (nn.init.orthogonal_), or train on shorter sequences (truncated"
+        " backpropagation through time: .detach() the hidden state every few dozen steps)."
     ),
     "graph.health.remedy.steps_exploding": (
         "Clip the gradients with torch.nn.utils.clip_grad_norm_, start the recurrent weights"
@@ -2590,6 +2654,12 @@ MESSAGES: dict[str, str] = {
         "GraphView(ng.trace(model, x))"
     ),
     # widgets: errors of the views' options (nngraph.widgets; Python only)
+    "widgets.error.not_installed": (
+        "the notebook views (g.show(), ng.GraphView, ng.LossView) need the package {package}, "
+        "which this Python cannot import: install or upgrade it with %pip install --upgrade "
+        "{package} in a notebook cell (pip install --upgrade {package} in a terminal), then "
+        "restart the kernel; until then print(g.summary()) shows the graph as text"
+    ),
     "widgets.error.choice": "{widget}({option}=...) must be one of: {allowed}; got {got!r}",
     "widgets.error.depth": (
         "{widget}(depth=...) needs a whole number >= 0 (the levels of modules open at the "
@@ -2696,12 +2766,6 @@ MESSAGES: dict[str, str] = {
     "graphview.step.op": "{op} passes the gradient back",
     "graphview.step.op_in": "{op} passes the gradient back in module {module}",
     "graphview.node.grad_shape": "grad {shape}",
-    "widgets.error.not_installed": (
-        "the notebook views (g.show(), ng.GraphView, ng.LossView) need the package {package}, "
-        "which this Python cannot import: install or upgrade it with %pip install --upgrade "
-        "{package} in a notebook cell (pip install --upgrade {package} in a terminal), then "
-        "restart the kernel; until then print(g.summary()) shows the graph as text"
-    ),
     "graphview.node.op": "op {op}",
     "graphview.node.autograd": "autograd {name}",
     "graphview.node.in": "in {module}",

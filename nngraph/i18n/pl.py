@@ -1897,6 +1897,15 @@ MESSAGES: dict[str, str] = {
         " zanikający gradient: aktywacje z rodziny ReLU z nn.init.kaiming_normal_, BatchNorm"
         " albo LayerNorm lub połączenia rezydualne."
     ),
+    "graph.health.vanishing_small_batch": (
+        "Przez {what} prawie nie przechodzi gradient wstecz, więc {before}: działa w trybie"
+        " treningowym, czyli normalizuje każdy kanał po całej partii, a ta partia daje mu tylko"
+        " {values} wartości na kanał. Tak mało wartości po normalizacji do średniej 0 i wariancji"
+        " 1 wychodzi (prawie) takich samych, cokolwiek wejdzie (dwie zawsze stają się -1 i +1)."
+        " Ucz na partiach po 16 przykładów lub więcej; żeby obejrzeć jeden przykład albo kilka,"
+        " najpierw wywołaj model.eval() (BatchNorm użyje wtedy zapamiętanych statystyk bieżących)"
+        " albo użyj LayerNorm, który normalizuje każdy przykład osobno."
+    ),
     "graph.health.normalised_before.one": "warstwa przed nią się nie uczy",
     "graph.health.normalised_before.few": "{n} warstwy przed nią się nie uczą",
     "graph.health.normalised_before.many": "{n} warstw przed nią się nie uczy",
@@ -1915,7 +1924,7 @@ MESSAGES: dict[str, str] = {
         " dokładne dopasowanie)."
     ),
     "graph.health.exploding_values": (
-        "Wartości rosną około {factor:,.0f} razy na warstwę w {layers} kolejnych warstwach: RMS"
+        "Wartości rosną około {times} razy na warstwę w {layers} kolejnych warstwach: RMS"
         " {first:.2g} na wyjściu {from_module}, {last:.2g} na wyjściu {to_module}. Wagi są za"
         " duże na tę głębokość (takie są od inicjalizacji albo urosły przez za duży współczynnik"
         " uczenia), bo każda warstwa mnoży rozmiar tego, co czyta. Zostaw domyślną"
@@ -1924,22 +1933,31 @@ MESSAGES: dict[str, str] = {
         " ogromne."
     ),
     "graph.health.vanishing_values_grad": (
-        "Wartości maleją około {factor:,.0f} razy na warstwę w {layers} kolejnych warstwach:"
+        "Wartości maleją około {times} razy na warstwę w {layers} kolejnych warstwach:"
         " RMS {first:.2g} na wyjściu {from_module}, {last:.2g} na wyjściu {to_module}. Wagi są"
         " za małe na tę głębokość, bo każda warstwa mnoży rozmiar tego, co czyta, a gradient"
         " wagi to jej wejście razy gradient za nią, więc wagi tych warstw dostają prawie zerowy"
-        " gradient (RMS od {low:.1e} do {high:.1e}) i prawie się nie uczą. Zostaw domyślną"
-        " inicjalizację PyTorcha albo użyj nn.init.kaiming_normal_ przed ReLU (std = sqrt(2 /"
-        " fan_in))."
+        " gradient (RMS od {low:.1e} do {high:.1e}) i prawie się nie uczą. {remedy}"
     ),
     # lustrzane odbicie exploding_values; _grad z RMS gradientu wag
     "graph.health.vanishing_values": (
-        "Wartości maleją około {factor:,.0f} razy na warstwę w {layers} kolejnych warstwach:"
+        "Wartości maleją około {times} razy na warstwę w {layers} kolejnych warstwach:"
         " RMS {first:.2g} na wyjściu {from_module}, {last:.2g} na wyjściu {to_module}. Wagi są"
         " za małe na tę głębokość, bo każda warstwa mnoży rozmiar tego, co czyta, a gradient"
-        " wagi to jej wejście razy gradient za nią, więc te warstwy prawie się nie uczą. Zostaw"
-        " domyślną inicjalizację PyTorcha albo użyj nn.init.kaiming_normal_ przed ReLU (std ="
-        " sqrt(2 / fan_in))."
+        " wagi to jej wejście razy gradient za nią, więc te warstwy prawie się nie uczą. {remedy}"
+    ),
+    "graph.health.values_remedy.small": (
+        "Zostaw domyślną inicjalizację PyTorcha albo użyj nn.init.kaiming_normal_ przed ReLU"
+        " (std = sqrt(2 / fan_in))."
+    ),
+    "graph.health.values_remedy.default": (
+        "Te wagi mają domyślną inicjalizację PyTorcha (std = 1 / sqrt(3 * fan_in)), więc jej"
+        " zostawienie nie pomoże: zainicjalizuj je przez nn.init.kaiming_normal_ (std = sqrt(2 /"
+        " fan_in)) albo dodaj BatchNorm lub LayerNorm po każdej warstwie."
+    ),
+    "graph.health.values_remedy.larger": (
+        "Te wagi są już na starcie większe niż przy domyślnej inicjalizacji PyTorcha: dodaj"
+        " BatchNorm albo LayerNorm po każdej warstwie, żeby wartości nie traciły rozmiaru."
     ),
     "graph.health.vanishing_zero_output": (
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
@@ -2032,6 +2050,16 @@ MESSAGES: dict[str, str] = {
         " wejścia: (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze"
         " treningowym (piksele 0-255: podziel przez 255)."
     ),
+    "graph.health.target_scale": (
+        "Strata porównuje wyjście z {target}, który jest daleki od standaryzacji (średnia"
+        " {mean:.4g}; odchylenie {std:.4g}): strata i gradient, który oddaje, rosną razem z nim,"
+        " więc warstwy dostają ogromne gradienty (RMS do {largest:.1e}) i jeden krok uczenia"
+        " może je mocno rozregulować. Przeskaluj cel: standaryzuj go ((y - średnia) /"
+        " odchylenie, liczone na zbiorze treningowym) albo podziel go przez okrągłą liczbę (ceny"
+        " / 1e5), a przewidywania przeskaluj z powrotem tak samo."
+    ),
+    "graph.health.target_with.named": "celem {name}",
+    "graph.health.target_with.shaped": "celem o kształcie {shape}",
     "graph.health.exploding_huge": (
         "Wagi {where_module} dostają ogromny gradient (RMS {rms:.1e}), więc jeden krok uczenia"
         " może mocno rozregulować tę warstwę. Zacznij od mniejszych wag, zmniejsz współczynnik"
@@ -2063,8 +2091,12 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.remedy.repeats": (
         "Warstwa stosowana raz po raz za każdym razem mnoży gradient przez swoje nachylenie:"
-        " dodaj połączenie rezydualne (h = h + f(h)) albo normalizację, stosuj ją rzadziej albo"
-        " przytnij gradienty (torch.nn.utils.clip_grad_norm_) tam, gdzie rośnie."
+        " dodaj połączenie rezydualne (h = h + f(h)) lub normalizację albo stosuj ją rzadziej."
+    ),
+    "graph.health.remedy.repeats_exploding": (
+        "Warstwa stosowana raz po raz za każdym razem mnoży gradient przez swoje nachylenie:"
+        " zacznij od mniejszych wag (domyślna inicjalizacja PyTorcha), dodaj normalizację,"
+        " stosuj ją rzadziej albo przytnij gradienty (torch.nn.utils.clip_grad_norm_)."
     ),
     "graph.health.steps_in": ", w {where}",
     "graph.health.remedy.steps_rnn": (
@@ -2081,6 +2113,32 @@ MESSAGES: dict[str, str] = {
         " zachowuje tylko około połowy poprzedniego stanu: przesuń ją na starcie ku zachowaniu"
         " stanu biasem 1–2 ({gate}.fill_(2.0) pod torch.no_grad()) albo ucz na krótszych"
         " sekwencjach."
+    ),
+    # nn.LSTM / nn.GRU utworzona z bias=False: {gate} to wycinek, który miałby jej bias
+    "graph.health.remedy.steps_lstm_no_bias": (
+        "Bramka zapominania LSTM startuje w połowie otwarta i w każdym kroku przepuszcza około"
+        " połowy gradientu, a bez biasu (bias=False) nie da się jej otworzyć na starcie: utwórz"
+        " warstwę z bias=True i otwórz bramkę biasem 1–2 ({gate}.fill_(2.0) pod"
+        " torch.no_grad()), zacznij od ortogonalnych wag rekurencyjnych (nn.init.orthogonal_)"
+        " albo ucz na krótszych sekwencjach (obcięta propagacja wsteczna w czasie: co"
+        " kilkadziesiąt kroków odłączaj stan ukryty przez .detach())."
+    ),
+    "graph.health.remedy.steps_gru_no_bias": (
+        "Bramka aktualizacji GRU startuje w połowie otwarta, więc każdy krok zachowuje tylko"
+        " około połowy poprzedniego stanu, a bez biasu (bias=False) nie da się jej na starcie"
+        " przesunąć ku zachowaniu stanu: utwórz warstwę z bias=True i nadaj bramce bias 1–2"
+        " ({gate}.fill_(2.0) pod torch.no_grad()), zacznij od ortogonalnych wag rekurencyjnych"
+        " (nn.init.orthogonal_) albo ucz na krótszych sekwencjach (obcięta propagacja wsteczna"
+        " w czasie: co kilkadziesiąt kroków odłączaj stan ukryty przez .detach())."
+    ),
+    # komórka napisana ręcznie, której stan przechodzi przez bramkę (sigmoid razy wartość)
+    "graph.health.remedy.steps_gated": (
+        "Bramki komórki (sigmoid razy stan) startują w połowie otwarte i w każdym kroku"
+        " przepuszczają około połowy gradientu: otwórz na starcie biasem 1–2 bramkę, która"
+        " zachowuje stan (bramkę zapominania LSTM, bramkę aktualizacji GRU), zacznij od"
+        " ortogonalnych wag rekurencyjnych (nn.init.orthogonal_) albo ucz na krótszych"
+        " sekwencjach (obcięta propagacja wsteczna w czasie: co kilkadziesiąt kroków odłączaj"
+        " stan ukryty przez .detach())."
     ),
     "graph.health.remedy.steps_exploding": (
         "Przytnij gradienty (torch.nn.utils.clip_grad_norm_), zacznij od mniejszych wag"
@@ -2733,6 +2791,13 @@ MESSAGES: dict[str, str] = {
         "GraphView(ng.trace(model, x))"
     ),
     # widgets: błędy opcji widoków (nngraph.widgets; tylko Python)
+    "widgets.error.not_installed": (
+        "widoki w notatniku (g.show(), ng.GraphView, ng.LossView) wymagają pakietu {package}, "
+        "którego ten Python nie może zaimportować: zainstaluj go albo zaktualizuj poleceniem "
+        "%pip install --upgrade {package} w komórce notatnika (pip install --upgrade {package} "
+        "w terminalu), a potem uruchom ponownie jądro; do tego czasu print(g.summary()) "
+        "pokaże graf jako tekst"
+    ),
     "widgets.error.choice": "{widget}({option}=...) musi mieć jedną z wartości: {allowed}, otrzymano {got!r}",
     "widgets.error.depth": (
         "{widget}(depth=...) wymaga liczby całkowitej >= 0 (liczby poziomów modułów otwartych "
@@ -2849,13 +2914,6 @@ MESSAGES: dict[str, str] = {
     "graphview.node.op": "operacja {op}",
     "graphview.node.autograd": "autograd {name}",
     "graphview.node.in": "w module {module}",
-    "widgets.error.not_installed": (
-        "widoki w notatniku (g.show(), ng.GraphView, ng.LossView) wymagają pakietu {package}, "
-        "którego ten Python nie może zaimportować: zainstaluj go albo zaktualizuj poleceniem "
-        "%pip install --upgrade {package} w komórce notatnika (pip install --upgrade {package} "
-        "w terminalu), a potem uruchom ponownie jądro; do tego czasu print(g.summary()) "
-        "pokaże graf jako tekst"
-    ),
     "graphview.node.unused": (
         "zwrócone, ale nieużywane: nic go nie czyta (odrzucony stan ukryty, jak w out, _ = rnn(x))"
     ),

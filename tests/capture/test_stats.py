@@ -271,11 +271,11 @@ def test_a_tiny_gradient_is_tiny_not_exactly_zero() -> None:
 
     torch.manual_seed(0)
     layer = torch.nn.Linear(128, 128)  # 16,384 weights: the large-tensor path
-    x = torch.randn(8, 128)
-    g = ng.trace(layer, x, loss=lambda y: y.pow(2).mean() * 1e-25)
+    x = torch.randn(8, 128) * 1e-25  # the weight's gradient is the input times the output's
+    g = ng.trace(layer, x, loss=lambda y: y.pow(2).mean())
     weight = next(d for _, d in g.nodes(data=True) if d["name"] == "weight")
     assert weight["grad"]["zero_frac"] == 0
-    (layer(x).pow(2).mean() * 1e-25).backward()
+    layer(x).pow(2).mean().backward()
     expected = layer.weight.grad.double().norm().item()
     assert math.isclose(weight["grad"]["norm"], expected, rel_tol=1e-5)
     assert [f["kind"] for f in g.health()] == ["vanishing"]

@@ -112,6 +112,41 @@ def test_an_almost_zero_gradient_is_vanishing_on_its_own():
     )
 
 
+def sure_classifier(batch: int) -> ng.Graph:
+    """A 6-layer Kaiming ReLU MLP whose output layer is sure of class 0 (its bias: +20, -20),
+    traced on a batch all of class 0: cross-entropy about 1e-17, every gradient as small."""
+    model = mlp(nn.ReLU, kaiming=True, seed=0)
+    model[-1] = nn.Linear(64, 2)
+    with torch.no_grad():
+        model[-1].bias.copy_(torch.tensor([20.0, -20.0]))
+    x, labels = torch.randn(batch, 32), torch.zeros(batch, dtype=torch.long)
+    return ng.trace(model, x, loss=lambda y: nn.functional.cross_entropy(y, labels))
+
+
+@pytest.mark.parametrize("batch", [1, 8, 64])
+def test_a_loss_already_about_zero_gives_no_almost_zero_gradient(batch: int):
+    """A trained classifier traced on examples it gets right: the loss is about 0, so every
+    gradient is tiny for that reason alone, the one at the output first (review s3, r_tiny_loss:
+    "3 layers get an almost zero gradient ... use ReLU-family activations with
+    nn.init.kaiming_normal_" to a Kaiming ReLU net, and at batch 1 after training)."""
+    g = sure_classifier(batch)
+    rms = [
+        data["grad"]["norm"] / data["grad"]["numel"] ** 0.5
+        for _, data in g.nodes(data=True)
+        if data["kind"] == "param" and data["name"].endswith("weight")
+    ]
+    assert len(rms) == 6 and max(rms) < 1e-8  # under the absolute limit, every one
+    assert [f for f in g.health() if f["kind"] in ("vanishing", "exploding")] == []
+    # The limit follows the loss only where the loss itself is quiet: a last layer of almost
+    # zero weights passes almost nothing back to layers of a loss that wants a change.
+    model = mlp(nn.ReLU, kaiming=True, seed=0)
+    with torch.no_grad():
+        model[-1].weight.mul_(1e-12)
+    found = check(model, 0)
+    tiny = [f["module"] for f in found if f["kind"] == "vanishing" and "rms" in f]
+    assert tiny == ["0", "2", "4", "6", "8"]
+
+
 def test_a_huge_gradient_is_exploding_on_its_own():
     (finding,) = mlp_graph([1e6]).health()
     assert finding["kind"] == "exploding"
@@ -518,6 +553,43 @@ def test_deep_sigmoid_mlp_has_vanishing_gradients(seed: int):
     assert kinds(findings) == [("vanishing", "backward")]
     assert findings[0]["module"] == "0"
     assert findings[0]["layers"] == ["0", "2", "4", "6", "8", "10"]
+
+
+def test_a_sigmoid_mlp_that_loses_its_gradient_in_the_last_layers_is_vanishing():
+    """6 sigmoid layers 16 wide on breast-cancer data (review s3, r_sigmoid6_miss, seed 1029):
+    the hidden layers pass the gradient on almost unchanged, the last two lose it, and the
+    first layer gets 1/208 of the last one's: 0.42 per layer, 0.014 in all (width-corrected),
+    just short of both limits (0.4, 0.01) it was judged by."""
+    rms = [4.5e-06, 5.1e-06, 4.3e-06, 9.2e-06, 5.9e-05, 9.3e-04]
+    (finding,) = mlp_graph(rms, widths=[30, 16, 16, 16, 16, 16, 2]).health()
+    assert (finding["kind"], finding["module"]) == ("vanishing", "fc0")
+    assert finding["ratio"] == pytest.approx(0.0138, rel=0.02)
+    assert "about 210 times smaller" in finding["message"]
+    # a healthy deep net shrinks slower: 0.6 per layer over 11 steps, 0.004 in all (tanh at
+    # PyTorch's default initialisation, 12 layers), or 0.5 over 2 (0.25 in all)
+    assert mlp_graph([0.6 ** (11 - k) for k in range(12)]).health() == []
+    assert mlp_graph([0.25, 0.5, 1.0]).health() == []
+
+
+@pytest.mark.parametrize("seed", [1001, 1012, 1020, 1024])
+def test_a_five_layer_sigmoid_mlp_on_iris_is_vanishing_in_every_seed(seed: int):
+    """5 sigmoid layers 256 wide on Iris, batch 128: 4 seeds in 30 went unflagged at first/last
+    1/340 - 1/849 (review s3)."""
+    iris = pytest.importorskip("sklearn.datasets").load_iris()
+    x = torch.tensor((iris.data - iris.data.mean(0)) / iris.data.std(0), dtype=torch.float32)
+    y = torch.tensor(iris.target)
+    torch.manual_seed(seed)
+    layers: list[nn.Module] = []
+    width = 4
+    for _ in range(4):
+        layers += [nn.Linear(width, 256), nn.Sigmoid()]
+        width = 256
+    model = nn.Sequential(*layers, nn.Linear(256, 3))
+    batch = torch.randint(0, len(x), (128,))
+    g = ng.trace(model, x[batch], loss=lambda out: nn.functional.cross_entropy(out, y[batch]))
+    (finding,) = g.health()
+    assert (finding["kind"], finding["module"]) == ("vanishing", "0")
+    assert finding["total"] > 300
 
 
 def test_a_sigmoid_mlp_folded_into_blocks_still_shows_vanishing_gradients():
@@ -1305,7 +1377,11 @@ def test_the_finding_that_explains_the_others_comes_first():
     """A fresh MobileNet in eval mode listed ~50 vanishing layers before the untrained
     BatchNorm that explains them (sweep 18)."""
     model, x = bn_net().eval(), torch.randn(4, 3, 8, 8)
-    g = ng.trace(model, x, loss=lambda y: 1e-12 * y.pow(2).mean())
+    # a last layer of almost zero weights: almost no gradient before it (a loss 1e-12 times
+    # smaller is quiet, no cause: see test_a_loss_already_about_zero_gives_no_almost_zero_...)
+    with torch.no_grad():
+        model[7].weight.mul_(1e-12)
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
     kinds = [f["kind"] for f in g.health()]
     assert kinds[0] == "untrained_norm" and kinds.count("vanishing") >= 2
     assert g.summary().index("[untrained normalisation]") < g.summary().index("[vanishing")

@@ -301,6 +301,54 @@ def test_raw_pixels_through_flatten_or_a_convolution_are_flagged_and_scaled_ones
         assert input_findings(model, pixels / 255) == []
 
 
+def _prices() -> tuple[nn.Sequential, torch.Tensor, torch.Tensor]:
+    """Standardised features, house prices about 2e5 (review s3, r_unscaled_target)."""
+    torch.manual_seed(0)
+    x = torch.randn(128, 8)
+    price = 2e5 + 5e4 * x[:, :1] + 1e4 * torch.randn(128, 1)
+    model = nn.Sequential(
+        nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 1)
+    )
+    return model, x, price
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_target_in_the_hundreds_of_thousands_is_said_to_need_scaling(language: str):
+    """A huge gradient in every layer from the loss's scale alone was "start from smaller
+    weights, lower the learning rate, or clip the gradients": the target is to be scaled."""
+    model, x, price = _prices()
+    g = ng.trace(model, x, loss=lambda y: nn.functional.mse_loss(y, price))
+    ng.set_language(language)
+    try:
+        (finding,) = g.health()
+        summary = g.summary()
+    finally:
+        ng.set_language("en")
+    assert (finding["kind"], finding["module"]) == ("exploding", "")
+    assert g.nodes[finding["node"]]["name"] == "price"
+    assert finding["mean"] == pytest.approx(float(price.mean()), rel=1e-3)
+    assert finding["largest"] > 1e4
+    assert "smaller weights" not in finding["message"]
+    assert "mniejszych wag" not in finding["message"]
+    if language == "en":
+        assert "divide it by a round number (prices / 1e5)" in finding["message"]
+        expected = "The loss compares the output with the target price, which is far from"
+        assert expected in finding["message"]
+        assert "- [data scale] The loss compares" in summary
+    else:
+        assert "Strata porównuje wyjście z celem price, który jest daleki" in finding["message"]
+        assert "(ceny / 1e5)" in finding["message"]
+    # scaled, nothing is huge
+    assert ng.trace(model, x, loss=lambda y: nn.functional.mse_loss(y, price / 1e5)).health() == []
+    scaled = (price - price.mean()) / price.std()
+    assert ng.trace(model, x, loss=lambda y: nn.functional.mse_loss(y, scaled)).health() == []
+    # only a target far from standardised is told so: a loss multiplied by 1e12 keeps the
+    # per-layer sentences
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean() * 1e12)
+    assert [f["module"] for f in g.health() if "rms" in f] == ["0", "2", "4"]
+    assert all(f["kind"] == "exploding" and "std" not in f for f in g.health())
+
+
 class _ScalesItself(nn.Module):
     def __init__(self) -> None:
         super().__init__()
@@ -413,3 +461,38 @@ def test_one_example_is_no_evidence_and_more_samples_need_a_smaller_share():
     assert [f["kind"] for f in dead_graph([64, 64], batch=2).health()] == ["dead"]
     assert dead_graph([24, 64], batch=8).health() == []  # 38%: chance on 8 samples
     assert [f["kind"] for f in dead_graph([24, 64], batch=256).health()] == ["dead"]
+
+
+def test_a_trained_net_with_no_dead_unit_is_not_said_to_have_some_on_a_batch_of_8():
+    """A 4-layer Kaiming ReLU MLP trained on the digits: no unit is silent on all 1,797 of them,
+    yet "8 of 16 ReLU units ... output zero for every example" on 2 batches of 8 in 20 (review
+    s3, r_dead_trained_batch8): trained units answer to fewer examples each."""
+    digits = pytest.importorskip("sklearn.datasets").load_digits()
+    x = torch.tensor((digits.data - digits.data.mean(0)) / (digits.data.std(0) + 1e-8))
+    x, y = x.float(), torch.tensor(digits.target)
+    torch.manual_seed(20)
+    model = nn.Sequential(
+        nn.Linear(64, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(),
+        nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 10),
+    )  # fmt: skip
+    for layer in model[::2]:
+        nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+        nn.init.zeros_(layer.bias)
+    opt = torch.optim.SGD(model.parameters(), 0.05, momentum=0.9)
+    for _ in range(300):
+        batch = torch.randint(0, len(x), (32,))
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x[batch]), y[batch]).backward()
+        opt.step()
+    with torch.no_grad():
+        h = x
+        for layer in model[:-1]:
+            h = layer(h)
+            assert isinstance(layer, nn.Linear) or (h.max(0).values > 0).all()  # none dead
+    flagged = []
+    for _ in range(20):
+        batch = torch.randint(0, len(x), (8,))
+        labels = y[batch]
+        g = ng.trace(model, x[batch], loss=lambda o, t=labels: nn.functional.cross_entropy(o, t))
+        flagged += [(f["module"], f["dead"]) for f in found(g, "dead")]
+    assert flagged == []

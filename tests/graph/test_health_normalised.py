@@ -3,6 +3,7 @@ one finding at the norm, naming the loss as the cause, not a vanishing gradient 
 
 from __future__ import annotations
 
+import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -83,3 +84,49 @@ def test_the_finding_reads_in_polish_and_the_summary_says_it_once():
     summary = g.summary()
     assert summary.count("Almost no gradient passes back through") == 1
     assert "Findings (1)" in summary
+
+
+def bn_mlp(seed: int = 6) -> nn.Sequential:
+    """5 hidden layers, each Linear (Kaiming), BatchNorm1d, ReLU, 8 wide; 3 classes."""
+    torch.manual_seed(seed)
+    layers: list[nn.Module] = []
+    width = 20
+    for _ in range(5):
+        linear = nn.Linear(width, 8)
+        nn.init.kaiming_normal_(linear.weight, nonlinearity="relu")
+        layers += [linear, nn.BatchNorm1d(8), nn.ReLU()]
+        width = 8
+    return nn.Sequential(*layers, nn.Linear(8, 3))
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_batch_norm_on_a_batch_of_two_is_told_as_the_batch_not_the_loss(language: str):
+    """BatchNorm in training mode on 2 examples maps every unit to -1 and +1: almost no
+    gradient passes back. Told as the loss's fault ("y.sum() ... compare the output with the
+    real targets") under a cross-entropy with labels, and as a shrink per layer to a net that
+    has BatchNorm already (review s3, r_bn_batch2)."""
+    model = bn_mlp()
+    x, labels = torch.randn(2, 20), torch.randint(0, 3, (2,))
+    g = ng.trace(model, x, loss=lambda y: F.cross_entropy(y, labels))
+    try:
+        set_language(language)
+        (stop,) = g.health()
+    finally:
+        set_language("en")
+    assert (stop["kind"], stop["module"], stop["values"]) == ("vanishing", "13", 2)
+    assert stop["layers_before"] == 5
+    assert "y.sum()" not in stop["message"] and "model.eval()" in stop["message"]
+    if language == "en":
+        assert "this batch gives it only 2 values per channel" in stop["message"]
+        assert "the 5 layers before it do not learn" in stop["message"]
+    else:
+        assert "ta partia daje mu tylko 2 wartości na kanał" in stop["message"]
+    for batch in (3, 8, 64):  # from 3 values per channel on, the gradient passes
+        x, labels = torch.randn(batch, 20), torch.randint(0, 3, (batch,))
+        g = ng.trace(model, x, loss=lambda y, t=labels: F.cross_entropy(y, t))
+        assert g.health() == []
+    with torch.no_grad():
+        model(torch.randn(256, 20))  # running statistics of a batch seen in training
+    model.eval()  # one example, in eval mode: the running statistics normalise it
+    g = ng.trace(model, x[:1], loss=lambda y: F.cross_entropy(y, labels[:1]))
+    assert [f for f in g.health() if "values" in f or "layers_before" in f] == []

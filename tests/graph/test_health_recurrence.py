@@ -39,10 +39,10 @@ class Layer(nn.Module):
     """`nn.RNN`, `nn.GRU`: one call for the whole sequence; the loss reads the last output, or
     every step's (`every_step`)."""
 
-    def __init__(self, rnn: nn.Module, *, every_step: bool = False) -> None:
+    def __init__(self, rnn: nn.Module, *, every_step: bool = False, width: int = HIDDEN) -> None:
         super().__init__()
         self.rnn = rnn
-        self.out = nn.Linear(HIDDEN, 1)
+        self.out = nn.Linear(width, 1)
         self.every_step = every_step
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -137,6 +137,64 @@ def test_polish_says_it_in_polish():
     (found,) = steps_found(seeded(lambda: Unrolled(nn.RNNCell(8, HIDDEN))))
     assert found["message"].startswith("Gradient zanika w czasie")
     assert "w module cell (RNNCell)" in found["message"]
+
+
+@pytest.mark.parametrize(
+    ("make", "bias"),
+    [
+        (lambda: Layer(nn.GRU(8, HIDDEN, batch_first=True, bias=False)), "rnn.bias_hh_l0"),
+        (lambda: Unrolled(nn.GRUCell(8, HIDDEN, bias=False)), "cell.bias_hh"),
+        (lambda: Unrolled(nn.LSTMCell(8, HIDDEN, bias=False)), "cell.bias_hh"),
+        (
+            lambda: Layer(nn.LSTM(8, HIDDEN, batch_first=True, proj_size=16, bias=False), width=16),
+            "rnn.bias_hh_l0",
+        ),
+    ],
+)
+def test_gated_layers_without_a_bias_are_told_to_get_one_not_to_become_an_lstm(make, bias):
+    """Sweep S2: an nn.GRU(bias=False) was told "Use nn.LSTM or nn.GRU"."""
+    (found,) = steps_found(seeded(make))
+    text = found["message"]
+    assert found["kind"] == "vanishing" and "nn.LSTM or nn.GRU" not in text
+    assert "bias=True" in text and f"{bias}[32:64].fill_(2.0)" in text
+    assert "nn.init.orthogonal_" in text and "truncated backpropagation" in text
+
+
+class SubclassedLSTM(nn.LSTM):
+    """An LSTM under a name of its own: its module type says nothing of gates."""
+
+
+@pytest.mark.parametrize(
+    ("make", "steps", "weight"),
+    [
+        (lambda: nn.LSTM(8, HIDDEN, batch_first=True, proj_size=16), 30, "rnn.weight_hh_l0"),
+        (lambda: SubclassedLSTM(8, HIDDEN, batch_first=True, proj_size=16), 30, "rnn.weight_hh_l0"),
+        (lambda: nn.LSTM(8, 6, batch_first=True, proj_size=3), 10, "rnn.weight_hr_l0"),
+    ],
+)
+def test_an_lstm_with_a_projection_is_told_its_forget_gate_by_its_hidden_size(make, steps, weight):
+    """Sweep S2: proj_size=16 of 32 units gave `bias_hh_l0[16:32]` (the input gate), taken from
+    weight_hh's width, which is proj_size; on weight_hr, or in a subclass of nn.LSTM, it gave
+    "Use nn.LSTM or nn.GRU". PyTorch stacks the gates i|f|g|o, each hidden_size long."""
+    rnn = seeded(make)
+    (found,) = steps_found(Layer(rnn, width=rnn.proj_size), steps=steps)
+    hidden = rnn.hidden_size
+    assert found["name"] == weight
+    assert f"rnn.bias_hh_l0[{hidden}:{2 * hidden}].fill_(2.0)" in found["message"]
+    assert "forget gate" in found["message"] and "nn.LSTM or nn.GRU" not in found["message"]
+
+
+def test_polish_tells_a_gated_layer_without_a_bias_and_a_repeated_block_in_polish():
+    set_language("pl")
+    (found,) = steps_found(seeded(lambda: Unrolled(nn.LSTMCell(8, HIDDEN, bias=False))))
+    assert "Bramka zapominania LSTM" in found["message"] and "bias=True" in found["message"]
+    assert "Użyj nn.LSTM" not in found["message"]
+    torch.manual_seed(1)
+    x, lengths = torch.randn(16, HIDDEN), torch.randint(20, HIDDEN + 1, (16,))
+    g = ng.trace(seeded(lambda: Repeated("raw")), x, lengths, loss=lambda y: y.pow(2).mean())
+    (found,) = [f for f in g.health() if "per_step" in f]
+    assert found["message"].startswith("Gradient zanika w powtórzeniach")
+    assert "przytnij" not in found["message"]
 
 
 # -- exploding through time -----------------------------------------------------------------------
@@ -281,6 +339,170 @@ def test_a_layer_applied_again_and_again_is_told_about_repeats_not_sequences():
     (found,) = [f for f in g.health() if "per_step" in f]
     assert found["message"].startswith("Vanishing gradient through repeats")
     assert "residual connection" in found["message"] and "LSTM" not in found["message"]
+
+
+class NameClassifier(nn.Module):
+    """The RNN of PyTorch's tutorial "classifying names with a character-level RNN"."""
+
+    def __init__(self, input_size: int, hidden_size: int, output_size: int) -> None:
+        super().__init__()
+        self.i2h = nn.Linear(input_size, hidden_size)
+        self.h2h = nn.Linear(hidden_size, hidden_size)
+        self.h2o = nn.Linear(hidden_size, output_size)
+
+    def forward(self, x: torch.Tensor, hidden: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        hidden = torch.tanh(self.i2h(x) + self.h2h(hidden))
+        return self.h2o(hidden), hidden
+
+
+def test_the_tutorial_rnn_stepped_in_a_notebook_loop_is_told_about_time():
+    """Sweep S2: it was told "through repeats ... add a residual connection ... or clip the
+    gradients": its layers are Linear, no RNN type, yet each step mixes in the next letter."""
+    torch.manual_seed(0)
+    rnn = NameClassifier(57, 128, 18)
+    line = nn.functional.one_hot(torch.randint(0, 57, (20,)), 57).float().unsqueeze(1)
+    with ng.record(rnn) as rec:
+        hidden = torch.zeros(1, 128)
+        for i in range(line.size(0)):
+            output, hidden = rnn(line[i], hidden)
+        nn.functional.cross_entropy(output, torch.tensor([3])).backward()
+    (found,) = [f for f in rec.graph.health() if "per_step" in f]
+    assert (found["name"], found["steps"]) == ("h2h.weight", 20)
+    text = found["message"]
+    assert text.startswith("Vanishing gradient through time")
+    assert "nn.LSTM or nn.GRU" in text and "nn.init.orthogonal_" in text
+    assert "clip_grad_norm_" not in text and "residual" not in text
+
+
+class HandWritten(nn.Module):
+    """A recurrence written by hand: `plain` h = tanh(i2h(x_t) + h2h(h)), the same with the
+    input projected once for all steps (`projected`) or raw parameters (`raw`), or a cell
+    with gates: an LSTM's (`lstm`), a GRU's (`gru`)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        gates = {"lstm": 4, "gru": 2}.get(kind, 1)
+        self.i2h = nn.Linear(8, gates * HIDDEN)
+        self.h2h = nn.Linear(HIDDEN, gates * HIDDEN, bias=kind != "projected")
+        self.w_in = nn.Parameter(torch.randn(8, HIDDEN) * 0.3)
+        self.w_rec = nn.Parameter(torch.randn(HIDDEN, HIDDEN) * 0.08)
+        self.out = nn.Linear(HIDDEN, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = c = torch.zeros(x.shape[0], HIDDEN)
+        projected = self.i2h(x)
+        for t in range(x.shape[1]):
+            if self.kind == "raw":
+                h = torch.tanh(x[:, t] @ self.w_in + h @ self.w_rec)
+            elif self.kind == "projected":
+                h = torch.tanh(projected[:, t] + self.h2h(h))
+            elif self.kind == "lstm":
+                i, f, g, o = (self.i2h(x[:, t]) + self.h2h(h)).chunk(4, 1)
+                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+                h = torch.sigmoid(o) * torch.tanh(c)
+            elif self.kind == "gru":
+                z, n = (self.i2h(x[:, t]) + self.h2h(h)).chunk(2, 1)
+                z = torch.sigmoid(z)
+                h = (1 - z) * torch.tanh(n) + z * h
+            else:
+                h = torch.tanh(self.i2h(x[:, t]) + self.h2h(h))
+        return self.out(h)
+
+
+@pytest.mark.parametrize(
+    ("kind", "advice"),
+    [
+        ("plain", "nn.LSTM or nn.GRU"),
+        ("projected", "nn.LSTM or nn.GRU"),
+        ("raw", "nn.LSTM or nn.GRU"),
+        ("lstm", "an LSTM's forget gate, a GRU's update gate"),
+        ("gru", "an LSTM's forget gate, a GRU's update gate"),
+    ],
+)
+def test_a_recurrence_written_by_hand_is_told_about_time_for_its_kind_of_cell(kind, advice):
+    (found,) = steps_found(seeded(lambda: HandWritten(kind)))
+    text = found["message"]
+    assert text.startswith("Vanishing gradient through time")
+    assert advice in text and "nn.init.orthogonal_" in text and "clip_grad_norm_" not in text
+    if kind in ("lstm", "gru"):  # it already has gates: another LSTM is no remedy
+        assert "nn.LSTM or nn.GRU" not in text
+
+
+class Repeated(nn.Module):
+    """One block applied again and again to its own output, reading nothing new: a Linear
+    (`raw`: a raw parameter) between sigmoids, a residual block, or a Linear reading the same
+    mask at every use (`mask`, or one `made` anew from the same input at each use)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.layer = nn.Linear(HIDDEN, HIDDEN)
+        self.block = nn.Sequential(
+            nn.Linear(HIDDEN, HIDDEN), nn.Sigmoid(), nn.Linear(HIDDEN, HIDDEN)
+        )
+        self.weight = nn.Parameter(torch.randn(HIDDEN, HIDDEN) * 0.1)
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        mask = (torch.arange(HIDDEN) < lengths[:, None]).float()
+        for _ in range(16):
+            if self.kind == "raw":
+                x = torch.sigmoid(x @ self.weight)
+            elif self.kind == "residual":
+                x = torch.sigmoid(x + self.block(x))
+            elif self.kind == "mask":
+                x = torch.sigmoid(self.layer(x) * mask)
+            else:
+                x = torch.sigmoid(self.layer(x) * (torch.arange(HIDDEN) < lengths[:, None]))
+        return x
+
+
+@pytest.mark.parametrize("kind", ["raw", "residual", "mask", "made"])
+def test_a_block_applied_to_its_own_output_is_told_about_repeats_without_clipping(kind):
+    """Clipping cuts a gradient that is too large: no remedy for one that fades."""
+    torch.manual_seed(1)
+    x, lengths = torch.randn(16, HIDDEN), torch.randint(20, HIDDEN + 1, (16,))
+    g = ng.trace(seeded(lambda: Repeated(kind)), x, lengths, loss=lambda y: y.pow(2).mean())
+    (found,) = [f for f in g.health() if "per_step" in f]
+    text = found["message"]
+    assert text.startswith("Vanishing gradient through repeats") and found["steps"] == 16
+    assert "residual connection" in text and "clip_grad_norm_" not in text
+    assert "LSTM" not in text
+
+
+def test_a_raw_weight_applied_again_and_again_outside_a_module_is_no_sequence():
+    """It was told "through time ... Use nn.LSTM or nn.GRU": no module type said otherwise."""
+    torch.manual_seed(0)
+    w = (torch.randn(HIDDEN, HIDDEN) * 0.1).requires_grad_()
+    x = torch.randn(16, HIDDEN)
+    with ng.record() as rec:
+        for _ in range(12):
+            x = torch.sigmoid(x @ w)
+        x.pow(2).mean().backward()
+    (found,) = [f for f in rec.graph.health() if "per_step" in f]
+    assert found["name"] == "w" and found["message"].startswith(
+        "Vanishing gradient through repeats"
+    )
+    assert "LSTM" not in found["message"]
+
+
+def test_a_block_that_blows_the_gradient_up_through_repeats_is_told_to_clip_it():
+    class Tied(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layer = nn.Linear(HIDDEN, HIDDEN)
+            nn.init.normal_(self.layer.weight, std=0.5)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            for _ in range(12):
+                x = nn.functional.leaky_relu(self.layer(x), 0.5)
+            return x
+
+    g = ng.trace(seeded(Tied), torch.randn(16, HIDDEN), loss=lambda y: y.pow(2).mean())
+    (found,) = [f for f in g.health() if "per_step" in f]
+    text = found["message"]
+    assert text.startswith("Exploding gradient through repeats")
+    assert "start its weights smaller" in text and "clip_grad_norm_" in text
 
 
 def test_two_independent_recurrences_of_different_kinds_are_both_said():
