@@ -11,7 +11,7 @@ import shutil
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import torch
 from torch import nn
@@ -49,6 +49,16 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):  # the example keeps
         )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose mistakes are said in the current language, as the magics say them."""
+
+    def error(self, message_text: str) -> NoReturn:
+        from nngraph._magic_args import translated  # IPython's, only for a mistake
+
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {message('main.error')}: {translated(message_text)}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
     """The command's options, with its help (`--help`) in the current language.
 
@@ -56,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     >>> set_language("pl"); _parser().format_help().splitlines()[0]; set_language("en")
     'użycie: python -m nngraph [-h] [--out FOLDER]'
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m nngraph",
         description=message("main.description"),
         formatter_class=_HelpFormatter,

@@ -24,7 +24,7 @@ from IPython.display import display
 
 from nngraph._magic_args import Parser, split_line, variable
 from nngraph._magic_errors import model_class_error
-from nngraph._magic_show import widgets_installed
+from nngraph._magic_show import missing_widget_package
 from nngraph.i18n import LANGUAGES, get_language, message, set_language
 
 if TYPE_CHECKING:
@@ -164,8 +164,9 @@ class MagicCommands:
         if optimizer is None:
             print(message("magic.watch_step", name=options.output))
         if in_notebook():  # its live view, as `%nngraph monitor` shows the monitor's
-            if not widgets_installed():  # its text instead, and what to install
-                print(message("magic.no_widgets", magic="%nngraph watch"))
+            missing = missing_widget_package()
+            if missing is not None:  # its text instead, and what to install
+                print(message("magic.no_widgets", magic="%nngraph watch", package=missing))
             display(watch)
 
     def _language(self, words: list[str]) -> None:

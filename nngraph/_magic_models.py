@@ -21,7 +21,6 @@ from typing import Any
 import torch
 from torch.nn.parameter import is_lazy
 
-from nngraph._compiled import modules_as_written, uncompiled
 from nngraph.capture import graph_of
 from nngraph.capture._modules import fill_module_types, module_table, named_parameters_as_written
 from nngraph.capture._naming import subscript
@@ -80,9 +79,10 @@ def models_behind(
     """The models of `namespace` whose parameters `value` was computed from, each with the
     variable (or item, `depth` containers deep) holding it as written, largest first; a model
     whose parameters used are all in a larger one (`net.encoder` kept as `enc` beside `net`, a
-    compiled copy) is left out. Of two as large, the one holding the other comes first (a
-    wrapper without parameters of its own, `model = Scaled(net)`, names them `inner.0.weight`
-    as `record()` does when `model` runs); otherwise the namespace's order decides.
+    compiled copy) is left out. Of two as large, the namespace's order decides: a model comes
+    before a wrapper made of it without parameters of its own (`predict = nn.Sequential(net,
+    nn.Softmax(1))`), so its shorter names are used, whichever of the two computed `value`
+    (its graph does not say).
 
     >>> import torch
     >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(3, 1))
@@ -97,27 +97,14 @@ def models_behind(
         feeding = {id(p) for p in params if id(p) in leaves}
         if feeding:
             used.append((sum(p.numel() for p in params), written, model, feeding))
-    held = _models_held([model for _, _, model, _ in used])
-    # stable: the namespace's order among equals
-    ranked = sorted(zip(used, held, strict=True), key=lambda pair: (-pair[0][0], -pair[1]))
+    used.sort(key=lambda entry: -entry[0])  # stable: the namespace's order among equals
     chosen: list[tuple[str, torch.nn.Module]] = []
     covered: set[int] = set()
-    for (_, written, model, feeding), _ in ranked:
+    for _, written, model, feeding in used:
         if feeding - covered:
             chosen.append((written, model))
             covered |= feeding
     return chosen
-
-
-def _models_held(models: list[torch.nn.Module]) -> list[int]:
-    """For each of `models`, how many of the others it holds as a submodule, at any depth (a
-    compiled copy holds the model it compiles as itself, not as a submodule)."""
-    inside = [{id(m) for _, m, _ in modules_as_written(model)} for model in models]
-    own = [id(uncompiled(model)) for model in models]
-    return [
-        sum(1 for other in own if other != own[i] and other in inside[i])
-        for i in range(len(models))
-    ]
 
 
 def _models_in(

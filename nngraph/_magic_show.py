@@ -1,7 +1,7 @@
 """When and how `%nngraph` shows a view itself: a line whose value the code throws away (a bare
 `%nngraph out` in a function or a loop), and a view without the widgets installed.
 
-    >>> widgets_installed()
+    >>> missing_widget_package() is None
     True
 """
 
@@ -13,16 +13,18 @@ import sys
 from types import FrameType
 from typing import Any
 
-__all__ = ["line_value_dropped", "widgets_installed"]
+__all__ = ["line_value_dropped", "missing_widget_package"]
 
 
-def widgets_installed() -> bool:
-    """Whether the notebook widgets can be loaded (the `nngraph[widgets]` extra: anywidget)."""
+def missing_widget_package() -> str | None:
+    """The package the notebook views need that this Python cannot import (anywidget,
+    ipywidgets, traitlets: dependencies of nngraph, missing only from an install put together by
+    hand), or None where the views can be made."""
     try:
         importlib.import_module("nngraph.widgets")
-    except ImportError:
-        return False
-    return True
+    except ImportError as error:
+        return error.name if error.name in ("anywidget", "ipywidgets", "traitlets") else "anywidget"
+    return None
 
 
 def line_value_dropped(shell: Any) -> bool:

@@ -51,7 +51,7 @@ from nngraph._magic_errors import (
     raised_by_expression,
 )
 from nngraph._magic_models import graph_with_models
-from nngraph._magic_show import line_value_dropped, widgets_installed
+from nngraph._magic_show import line_value_dropped, missing_widget_package
 from nngraph._magic_suggest import COMMANDS, cell_options_in, misspelt_command
 from nngraph.capture import record
 from nngraph.capture._common import drop_recording_frames
@@ -109,8 +109,9 @@ class NNGraphMagics(MagicCommands, Magics):
     def _display(self, graph: Graph, magic: str = "%%nngraph", **options: Any) -> None:
         """The graph's view below the cell; without the widgets installed, its text summary
         (as `g` shows then) and a line saying what to install."""
-        if not widgets_installed():
-            print(message("magic.no_widgets", magic=magic))
+        missing = missing_widget_package()
+        if missing is not None:
+            print(message("magic.no_widgets", magic=magic, package=missing))
             display(Pretty(graph.summary()))
             return
         display(graph.show(**options))

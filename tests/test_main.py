@@ -79,3 +79,21 @@ def test_help_is_in_the_language_of_the_run(
     if language == "pl":
         for english in ("usage:", "options:", "show this help", "Trace a small CNN", "where to"):
             assert english not in help_text
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("pl", "python -m nngraph: błąd: nieznane argumenty: --bogus"),
+        ("en", "python -m nngraph: error: unrecognized arguments: --bogus"),
+    ],
+)
+def test_a_mistyped_option_is_said_in_the_language_of_the_run(
+    language: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse's own error line stayed English in a Polish run (sweep 27, r3)."""
+    i18n.set_language(language)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--bogus"])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == said

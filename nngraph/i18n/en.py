@@ -200,6 +200,7 @@ MESSAGES: dict[str, str] = {
         "... a summary table, the gradient-health findings and the files written"
     ),
     "main.usage": "usage: ",
+    "main.error": "error",
     "main.options": "options",
     "main.help_help": "show this help message and exit",
     "main.help_out": "folder for the graph files (default: nngraph-example)",
@@ -349,8 +350,9 @@ MESSAGES: dict[str, str] = {
     ),
     # no [widgets] extra: the view a magic shows is its text instead
     "magic.no_widgets": (
-        "{magic}: the interactive view needs the widgets, which are not installed: "
-        'pip install "nngraph[widgets]" and restart the kernel; shown as text until then'
+        "{magic}: the interactive view needs the package {package}, which this Python cannot"
+        " import: %pip install --upgrade {package} in a cell, then restart the kernel; shown"
+        " as text until then"
     ),
     "magic.nothing_recorded": "%%nngraph: the cell ran no PyTorch operation, so there is no graph to show",
     # a cell that trains many steps: its graph holds every step (never 1 pass: no ".one")

@@ -208,6 +208,7 @@ MESSAGES: dict[str, str] = {
         "... tabela podsumowania, wykryte problemy z gradientami i zapisane pliki"
     ),
     "main.usage": "użycie: ",
+    "main.error": "błąd",
     "main.options": "opcje",
     "main.help_help": "pokaż tę pomoc i zakończ",
     "main.help_out": "folder na pliki grafu (domyślnie: nngraph-example)",
@@ -361,9 +362,9 @@ MESSAGES: dict[str, str] = {
     ),
     # bez dodatku [widgets]: widok, który pokazuje magia, jest zamiast tego tekstem
     "magic.no_widgets": (
-        "{magic}: widok interaktywny wymaga widżetów, które nie są zainstalowane: "
-        'pip install "nngraph[widgets]" i zrestartuj jądro; do tego czasu wynik jest pokazany '
-        "jako tekst"
+        "{magic}: widok interaktywny wymaga pakietu {package}, którego ten Python nie może"
+        " zaimportować: %pip install --upgrade {package} w komórce, a potem uruchom ponownie"
+        " jądro; do tego czasu wynik jest pokazany jako tekst"
     ),
     "magic.nothing_recorded": "%%nngraph: komórka nie wykonała żadnej operacji PyTorch, więc nie ma grafu",
     # komórka, która trenuje wiele kroków: jej graf zawiera każdy krok (nigdy 1 przejście)
