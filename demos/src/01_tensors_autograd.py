@@ -16,6 +16,7 @@ import torch
 
 import nngraph as ng
 from nngraph import datasets
+from nngraph.i18n import number  # format(x, ".4f") as the language writes it: 0,5 in Polish
 
 LANG = "en"  # "pl" for Polish
 ng.set_language(LANG)
@@ -78,10 +79,8 @@ print("b.grad      ", b.grad)
 # %%
 for node in nx.topological_sort(g):
     d = g.nodes[node]
-    value, grad = d["value"]["mean"], d["grad"]["mean"]
-    print(
-        f"{d['label']:>7}  shape {d['shape']!s:4}  value mean {value:7.4f}  gradient mean {grad:.4f}"
-    )
+    value, grad = number(d["value"]["mean"], "7.4f"), number(d["grad"]["mean"], ".4f")
+    print(f"{d['label']:>7}  shape {d['shape']!s:4}  value mean {value}  gradient mean {grad}")
 
 # %% [markdown]
 # ## Gradients accumulate
@@ -109,12 +108,15 @@ b.grad.zero_()
 print("after zero_():  ", a.grad)
 
 # %% [markdown]
-# ## Vector outputs: a Jacobian-vector product
+# ## Vector outputs: a vector-Jacobian product
 #
 # For a vector `y`, `y.backward(v)` computes $v^\top J$ (here $v_i b_i$ for `a`), without
-# building the whole Jacobian $J$.
+# building the whole Jacobian $J$. The vector comes first, so PyTorch calls it a
+# **vector-Jacobian product**. The cell zeroes the gradients first: `backward` adds to them.
 
 # %%
+a.grad.zero_()
+b.grad.zero_()
 y = a * b
 v = torch.tensor([1.0, 0.1, 0.01], device=device)
 y.backward(v)
@@ -139,7 +141,8 @@ for _ in range(50):
     path.append(x.detach().cpu().clone())
 with torch.no_grad():
     f = (x[0] - 3) ** 2 + (x[1] + 2) ** 2  # f at the x we print, after the last step
-print(f"after 50 steps: x = {x.tolist()}, f = {f.item():.2e}")
+x1, x2, f_text = number(x[0], ".4f"), number(x[1], ".4f"), number(f, ".2e")
+print(f"after 50 steps: x1 = {x1}   x2 = {x2}   f = {f_text}")
 
 # %%
 path = torch.stack(path)

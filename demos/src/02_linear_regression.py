@@ -5,7 +5,8 @@
 # the loss is the mean squared error. We start from a bad guess, $w = 100$, and let gradient
 # descent find $w \approx 2$, $b \approx 0.9$: first with a hand-written update, then with
 # `torch.optim.SGD`. This is PyTorch's **low-level API**: tensors, autograd, and a training loop
-# we write ourselves.
+# we write ourselves. It gives full control over every step, which is what research and new
+# ideas (a new layer, loss or training trick) need.
 
 # %%
 import matplotlib.pyplot as plt
@@ -13,6 +14,7 @@ import torch
 
 import nngraph as ng
 from nngraph import datasets
+from nngraph.i18n import number  # format(x, ".3f") as the language writes it: 0,5 in Polish
 
 LANG = "en"  # "pl" for Polish
 ng.set_language(LANG)
@@ -52,7 +54,8 @@ first_grads = {}
 for _, d in g.nodes(data=True):
     if d["kind"] == "param":
         first_grads[d["name"]] = d["grad"]["mean"]
-        print(f"{d['name']}: value {d['value']['mean']:8.3f}   gradient {d['grad']['mean']:9.3f}")
+        value, grad = number(d["value"]["mean"], "8.3f"), number(d["grad"]["mean"], "9.3f")
+        print(f"{d['name']}: value {value}   gradient {grad}")
 
 # %% [markdown]
 # ## The update written by hand
@@ -60,11 +63,12 @@ for _, d in g.nodes(data=True):
 # $w \leftarrow w - \eta\,\partial L/\partial w$, the same for $b$, then reset the gradients
 # (they accumulate). `ng.Monitor` draws the loss live, and here also $w$ and $b$: each epoch logs
 # its loss with the $w$ and $b$ that gave it (their values before the update), so the $w$ curve
-# starts at 100. The view's Stop button works because the loop reads `by_hand.should_stop`.
+# starts at 100. The cell creates $w$ and $b$ again, so running it again starts again from
+# $w = 100$, $b = 0$. The view's Stop button works because the loop reads `by_hand.should_stop`.
 
 # %%
-w.grad = None
-b.grad = None
+w = torch.tensor(100.0, device=device, requires_grad=True)  # the same bad start as above
+b = torch.tensor(0.0, device=device, requires_grad=True)
 lr = 0.1
 epochs = 60
 
@@ -73,7 +77,8 @@ for epoch in range(1, epochs + 1):
     loss = ((w * x + b - y) ** 2).mean()
     by_hand.log(epoch, loss=loss, w=w.item(), b=b.item())  # the w and b that gave this loss
     if epoch % 10 == 0:
-        print(f"epoch {epoch}: loss {loss.item():8.3f}   w {w.item():7.3f}   b {b.item():6.3f}")
+        loss_text, w_text, b_text = number(loss, "8.3f"), number(w, "7.3f"), number(b, "6.3f")
+        print(f"epoch {epoch}: loss {loss_text}   w {w_text}   b {b_text}")
     loss.backward()
     with torch.no_grad():  # the update is not part of the model: do not record it
         w -= lr * w.grad
@@ -84,7 +89,8 @@ for epoch in range(1, epochs + 1):
         break
 by_hand.close()
 loss = ((w * x + b - y) ** 2).mean()  # the loss of the final w and b
-print(f"by hand:    w = {w.item():.4f}, b = {b.item():.4f}, loss = {loss.item():.4f}")
+w_text, b_text, loss_text = (number(t, ".4f") for t in (w, b, loss))
+print(f"by hand:    w = {w_text}, b = {b_text}, loss = {loss_text}")
 
 # %% [markdown]
 # ## The same with `torch.optim.SGD`
@@ -108,7 +114,8 @@ for epoch in range(1, epochs + 1):
         break
 with_sgd.close()
 loss2 = ((w2 * x + b2 - y) ** 2).mean()
-print(f"optim.SGD:  w = {w2.item():.4f}, b = {b2.item():.4f}, loss = {loss2.item():.4f}")
+w_text, b_text, loss_text = (number(t, ".4f") for t in (w2, b2, loss2))
+print(f"optim.SGD:  w = {w_text}, b = {b_text}, loss = {loss_text}")
 
 # %%
 order = x[:, 0].argsort()
@@ -117,7 +124,7 @@ plt.plot(
     x[order].cpu(),
     (w * x + b)[order].detach().cpu(),
     "r",
-    label=f"{w.item():.2f}x + {b.item():.2f}",
+    label=f"{number(w, '.2f')}x + {number(b, '.2f')}",
 )
 plt.legend()
 plt.title("the fitted line")

@@ -13,6 +13,7 @@ from torch import nn
 
 import nngraph as ng
 from nngraph import datasets
+from nngraph.i18n import number  # format(x, ".6f") as the language writes it: 0,5 in Polish
 
 LANG = "en"  # "pl" for Polish
 ng.set_language(LANG)
@@ -152,13 +153,14 @@ first, second = numpy_net.layers[0], numpy_net.layers[2]
 ours = {"0.weight": first.dW.T, "0.bias": first.db, "2.weight": second.dW.T, "2.bias": second.db}
 graph_norm = {d["name"]: d["grad"]["norm"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
 
-print(f"loss: NumPy {numpy_loss:.10f}   PyTorch {loss.item():.10f}")
+print(f"loss: NumPy {number(numpy_loss, '.10f')}   PyTorch {number(loss, '.10f')}")
 max_difference = {}
 for name, p in torch_net.named_parameters():
     max_difference[name] = np.abs(p.grad.cpu().numpy() - ours[name]).max()
+    numpy_norm, nngraph_norm = np.linalg.norm(ours[name]), graph_norm[name]
     print(
-        f"{name:9} max |NumPy - autograd| = {max_difference[name]:.1e}   "
-        f"norm: NumPy {np.linalg.norm(ours[name]):.6f}, graph {graph_norm[name]:.6f}"
+        f"{name:9} max |NumPy - autograd| = {number(max_difference[name], '.1e')}   "
+        f"norm: NumPy {number(numpy_norm, '.6f')}, graph {number(nngraph_norm, '.6f')}"
     )
 
 # %% [markdown]
@@ -181,5 +183,5 @@ for _ in range(200):
 
 numpy_acc = (numpy_net.forward(X).argmax(axis=1) == Y).mean()
 torch_acc = (torch_net(x).argmax(dim=1) == y).double().mean().item()
-print(f"NumPy:   loss {numpy_loss:.8f}, training accuracy {numpy_acc:.3f}")
-print(f"PyTorch: loss {loss.item():.8f}, training accuracy {torch_acc:.3f}")
+print(f"NumPy:   loss {number(numpy_loss, '.8f')}, training accuracy {number(numpy_acc, '.3f')}")
+print(f"PyTorch: loss {number(loss, '.8f')}, training accuracy {number(torch_acc, '.3f')}")

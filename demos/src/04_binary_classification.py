@@ -244,7 +244,9 @@ acc_best, acc_now = accuracy(out_best, y_val), accuracy(out_now, y_val)
 print(f"validation accuracy: {number(acc_best, '.3f')} -> {number(acc_now, '.3f')}")
 
 # %% [markdown]
-# A hidden layer of 5 sigmoid units, as a `Sequential` stack:
+# A hidden layer of 5 sigmoid units, as a `Sequential` stack. A network as a sequence of layers
+# is how the high-level APIs describe it (Keras has a `Sequential` too); training it in our own
+# hand-written loop, as here, is mixing the two levels, and that is fine.
 
 # %%
 sequential = nn.Sequential(nn.Linear(2, 5), nn.Sigmoid(), nn.Linear(5, 1)).to(device)

@@ -4,7 +4,9 @@
 # Until now we wrote every training loop ourselves (the low-level API). A high-level API
 # writes the loop for us: we describe the network, one training step and the optimiser, and
 # call `fit`. Keras does this for TensorFlow, Lightning for PyTorch, and the two levels mix:
-# inside a Lightning module there is ordinary PyTorch.
+# inside a Lightning module there is ordinary PyTorch. The high level trains a standard network
+# quickly, with less code of our own to get wrong (demo 4's bug lived in a hand-written loop);
+# the low level stays for full control: research and new ideas.
 #
 # Here is the 2-10-1 network from demo 4 again. Keras's `fit` returns a `History` with the
 # curves; here the nngraph callback watches `fit`: live curves, explanations, early stopping, and
@@ -22,6 +24,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 import nngraph as ng
 from nngraph import datasets
+from nngraph.i18n import number  # format(x, ".4f") as the language writes it: 0,5 in Polish
 from nngraph.integrations.lightning import NNGraphCallback
 
 LANG = "en"  # "pl" for Polish
@@ -111,6 +114,8 @@ print(mon.summary())
 # training goes on, because a small, noisy validation set (15 points here) often dips
 # again. `Patience(20)` is the one that stops: when the validation loss has not improved for 20
 # epochs it tells the `Trainer` to stop, and `fit` ends there, even before `max_epochs`.
+# Lightning numbers epochs from 0 (our own loops counted from 1), so epoch 33, where training
+# stops below, is the 34th epoch that ran.
 
 # %%
 for event in mon.events:
@@ -127,8 +132,9 @@ with torch.no_grad():
     logits = model(data.x_val)
     val_loss = nn.functional.binary_cross_entropy_with_logits(logits, data.y_val.float()).item()
     test_acc = ((model(data.x_test) > 0).long() == data.y_test).float().mean().item()
-print(f"validation loss now {val_loss:.4f}, best epoch {mon.best.epoch}: {mon.best.value:.4f}")
-print(f"test accuracy {test_acc:.2f}")
+now, best = number(val_loss, ".4f"), number(mon.best.value, ".4f")
+print(f"validation loss now {now}, best epoch {mon.best.epoch}: {best}")
+print(f"test accuracy {number(test_acc, '.2f')}")
 
 g = ng.trace(model, data.x_val)
 g.show()

@@ -62,6 +62,9 @@ CHECKS: dict[str, str] = {
         assert torch.allclose(grad_a, expected), (grad_a, expected)
         assert torch.allclose(second_grad, 2 * first_grad), (first_grad, second_grad)
         assert torch.allclose(x.detach().cpu(), torch.tensor([3.0, -2.0]), atol=1e-3), x
+        for _ in range(2):  # run the vector-Jacobian cell again: it shows the same, v * b
+            rerun("y = a * b", "pass")
+            assert torch.allclose(a.grad, v * b.detach()), (a.grad, v * b)
     """,
     "02_linear_regression": """
         assert set(first_grads) == {"w", "b"}, first_grads
@@ -85,6 +88,7 @@ CHECKS: dict[str, str] = {
             assert torch.allclose(logged, expected, rtol=1e-4), (logged[:3], expected[:3])
         rerun("by_hand = ng.Monitor(", "by_hand.request_stop()")  # Stop before epoch 1
         assert by_hand.epoch == 1, by_hand.epoch
+        assert by_hand.history("w")[1][0] == 100, by_hand.history("w")  # run again: w from 100
         rerun("with_sgd = ng.Monitor(", "with_sgd.request_stop()")
         assert with_sgd.epoch == 1, with_sgd.epoch
     """,
@@ -186,6 +190,15 @@ CHECKS: dict[str, str] = {
             last_losses = {m.name: m.history("loss")[1][-1] for m in runs}
             assert max(last_losses, key=last_losses.get) == one.name, last_losses  # ends highest
         assert runs_digits["hidden 64"].best.metrics["val_acc"] > 0.9
+        for title, hidden in [("Iris", "hidden 32"), ("digits", "hidden 64")]:
+            one_layer = runs_iris["1 layer"] if title == "Iris" else runs_digits["1 layer"]
+            more_epochs = longer[title, 10 * one_layer.epoch, 0.01].value
+            faster = longer[title, one_layer.epoch, 0.1].value
+            hidden_best = (runs_iris if title == "Iris" else runs_digits)[hidden].best.value
+            if title == "Iris":  # under-trained: longer or faster, it gets near the hidden layer
+                assert max(more_epochs, faster) < min(0.5 * one_layer.best.value, 1.3 * hidden_best)
+            else:  # too simple: however it is trained, it stays well above the hidden layer
+                assert min(more_epochs, faster) > 1.3 * hidden_best, (more_epochs, hidden_best)
         for runs, epochs in [(runs_iris, 150), (runs_digits, 60)]:
             stopped = [m.name for m in runs if m.stop_event is not None]
             assert stopped, "no detector stopped a run"  # the table's `stop` column
@@ -201,11 +214,25 @@ CHECKS: dict[str, str] = {
         )
         assert runs_iris.names == ["1 layer", "hidden 4"], runs_iris.names
         assert runs_iris["hidden 4"].epoch == 1, runs_iris["hidden 4"].epoch
-        assert len(HINTS) == 1, HINTS  # the exercise "train on fewer digits" shows its code...
-        exec(HINTS[0], globals())  # ...and it runs with the notebook's own train()
+        assert len(HINTS) == 2, HINTS  # the exercises show their code: the test set once...
+        exec(HINTS[0], globals())  # ...for the picked run, at its best epoch...
+        assert picked.model is not model and test_acc > 0.9, (picked.model, test_acc)
+        exec(HINTS[1], globals())  # ...and fewer digits, with the notebook's own train()
         assert len(few.x_train) == len(few.y_train) == 200, few
         assert few.x_val is digits.x_val, "the validation set stays"
         assert runs_digits[runs_digits.names[-1]].epoch == 60, runs_digits.names
+    """,
+    "08_lab_tasks": """
+        assert runs_iris.names[0] == "1 layer" and len(runs_iris.names) == 2, runs_iris.names
+        assert runs_digits.names == ["1 layer"], runs_digits.names  # the placeholders run...
+        assert all(m.epoch == 150 for m in runs_iris) and runs_digits["1 layer"].epoch == 60
+        assert 0.5 < test_acc <= 1, test_acc
+        rerun("iris_hidden = [", "iris_hidden = [4]")  # ...and so do a student's answers
+        rerun("deep = [", "deep = [32, 32]")
+        assert len(runs_iris.names) == 4 and runs_iris[runs_iris.names[-1]].epoch == 150
+        chosen = runs_iris.names[2]
+        rerun("picks = {", f"picks['Iris'] = {chosen!r}")  # the test set, for the picked run
+        assert picks["Iris"] == chosen and 0.5 < test_acc <= 1, (picks, test_acc)
     """,
 }
 

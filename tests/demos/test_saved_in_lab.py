@@ -41,7 +41,7 @@ def test_saved_demos_show_their_pictures(jupyter_lab: Any) -> None:
     if not Path(e2e.CHROMIUM).exists():
         pytest.skip(f"no Chromium at {e2e.CHROMIUM}: apt-get install chromium")
     notebooks = sorted(DEMOS.glob("[0-9][0-9]_*.ipynb")) + sorted(DEMOS.glob("pl/*.ipynb"))
-    assert len(notebooks) == 14, notebooks  # seven demos, in English and in Polish
+    assert len(notebooks) == 16, notebooks  # eight demos, in English and in Polish
     names = [path.relative_to(DEMOS).as_posix() for path in notebooks]
     for path, name in zip(notebooks, names, strict=True):
         (jupyter_lab.root / name).parent.mkdir(exist_ok=True)

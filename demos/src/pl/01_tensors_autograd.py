@@ -44,10 +44,12 @@
 # przejście wymaga `retain_graph=True` w pierwszym. Zerujemy gradient przez `grad.zero_()`.
 
 # %% [markdown]
-# ## Wyjście wektorowe: iloczyn macierzy Jacobiego i wektora
+# ## Wyjście wektorowe: iloczyn wektora i macierzy Jacobiego
 #
 # Dla wektora `y` wywołanie `y.backward(v)` liczy $v^\top J$ (tu $v_i b_i$ dla `a`), bez budowania
-# całej macierzy Jacobiego $J$.
+# całej macierzy Jacobiego $J$. Wektor stoi na początku, więc PyTorch nazywa to iloczynem wektora
+# i macierzy Jacobiego (**vector-Jacobian product**). Komórka najpierw zeruje gradienty, bo
+# `backward` do nich dodaje.
 
 # %% [markdown]
 # ## Spadek gradientu
@@ -67,8 +69,8 @@
 # + # w miejscu (in-place): zmienia się samo a
 # - print("by hand     ",
 # + print("ręcznie     ",
-# - f"{d['label']:>7}  shape {d['shape']!s:4}  value mean {value:7.4f}  gradient mean {grad:.4f}"
-# + f"{d['label']:>7}  kształt {d['shape']!s:4}  średnia wartości {value:7.4f}  średnia gradientu {grad:.4f}"
+# - f"{d['label']:>7}  shape {d['shape']!s:4}  value mean {value}  gradient mean {grad}"
+# + f"{d['label']:>7}  kształt {d['shape']!s:4}  średnia wartości {value}  średnia gradientu {grad}"
 # - # keep the graph for one more pass
 # + # zachowaj graf na jeszcze jedno przejście
 # - # the same gradient is added again
@@ -87,7 +89,9 @@
 # + # samej aktualizacji nie wolno zapisywać w grafie
 # - # f at the x we print, after the last step
 # + # f w wypisywanym x, po ostatnim kroku
-# - print(f"after 50 steps: x =
-# + print(f"po 50 krokach: x =
+# - print(f"after 50 steps: x1 =
+# + print(f"po 50 krokach: x1 =
+# - # format(x, ".4f") as the language writes it: 0,5 in Polish
+# + # format(x, ".4f") tak, jak zapisuje się liczby w danym języku: 0,5 po polsku
 # - plt.title("gradient descent from (0, 0)")
 # + plt.title("spadek gradientu z punktu (0, 0)")

@@ -47,11 +47,13 @@
 # + # wartości docelowe: klasa 0 albo 1
 # - = data.y_train  # the targets
 # + = data.y_train  # wartości docelowe
-# - print(f"loss: NumPy {numpy_loss:.10f}
-# + print(f"strata: NumPy {numpy_loss:.10f}
-# - f"norm: NumPy {np.linalg.norm(ours[name]):.6f}, graph {graph_norm[name]:.6f}"
-# + f"norma: NumPy {np.linalg.norm(ours[name]):.6f}, graf {graph_norm[name]:.6f}"
-# - print(f"NumPy:   loss {numpy_loss:.8f}, training accuracy {numpy_acc:.3f}")
-# + print(f"NumPy:   strata {numpy_loss:.8f}, dokładność treningowa {numpy_acc:.3f}")
-# - print(f"PyTorch: loss {loss.item():.8f}, training accuracy {torch_acc:.3f}")
-# + print(f"PyTorch: strata {loss.item():.8f}, dokładność treningowa {torch_acc:.3f}")
+# - print(f"loss: NumPy {number(numpy_loss, '.10f')}
+# + print(f"strata: NumPy {number(numpy_loss, '.10f')}
+# - f"norm: NumPy {number(numpy_norm, '.6f')}, graph {number(nngraph_norm, '.6f')}"
+# + f"norma: NumPy {number(numpy_norm, '.6f')}, graf {number(nngraph_norm, '.6f')}"
+# - print(f"NumPy:   loss {number(numpy_loss, '.8f')}, training accuracy
+# + print(f"NumPy:   strata {number(numpy_loss, '.8f')}, dokładność treningowa
+# - print(f"PyTorch: loss {number(loss, '.8f')}, training accuracy
+# + print(f"PyTorch: strata {number(loss, '.8f')}, dokładność treningowa
+# - # format(x, ".6f") as the language writes it: 0,5 in Polish
+# + # format(x, ".6f") tak, jak zapisuje się liczby w danym języku: 0,5 po polsku

@@ -71,7 +71,10 @@
 # 300 000 parametrów trenowana na 150 obrazkach.
 
 # %% [markdown]
-# Warstwa ukryta z pięcioma jednostkami sigmoidalnymi, zbudowana jako sekwencja warstw `Sequential`:
+# Warstwa ukryta z pięcioma jednostkami sigmoidalnymi, zbudowana jako sekwencja warstw
+# `Sequential`. Sieć jako sekwencja warstw to sposób, w jaki opisują ją wysokopoziomowe API (Keras
+# też ma `Sequential`); trenując ją, jak tutaj, we własnej, ręcznie napisanej pętli, łączymy oba
+# poziomy, i to jest w porządku.
 
 # %% [markdown]
 # ## Własny moduł: 2-10-1 z ReLU

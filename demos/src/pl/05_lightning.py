@@ -7,7 +7,10 @@
 # Do tej pory każdą pętlę treningową pisaliśmy sami (niskopoziomowe API). Wysokopoziomowe API
 # pisze pętlę za nas: opisujemy sieć, jeden krok treningu i optymalizator, a potem wywołujemy
 # `fit`. Keras robi to dla TensorFlow, Lightning dla PyTorcha, a oba poziomy można łączyć:
-# wewnątrz modułu Lightning jest zwykły PyTorch.
+# wewnątrz modułu Lightning jest zwykły PyTorch. Wysoki poziom pozwala szybko wytrenować typową
+# sieć, a własnego kodu, w którym można się pomylić, jest mniej (błąd z demo 4 siedział w pętli
+# napisanej ręcznie); niski poziom zostaje tam, gdzie potrzeba pełnej kontroli: w badaniach
+# i przy nowych pomysłach.
 #
 # Oto znów sieć 2-10-1 z demo 4. W Kerasie `fit` zwraca obiekt `History` z krzywymi; tutaj nad
 # `fit` czuwa callback nngraph: krzywe na żywo, wyjaśnienia, wczesne zatrzymanie (*early
@@ -35,7 +38,8 @@
 # trening trwa dalej, bo na małym, zaszumionym zbiorze walidacyjnym (tu 15 punktów) strata często
 # znów spada. Zatrzymuje `Patience(20)`: gdy strata walidacyjna nie poprawia się przez 20 epok,
 # każe obiektowi `Trainer` przerwać trening i `fit` kończy się w tym miejscu, nawet przed
-# `max_epochs`.
+# `max_epochs`. Lightning numeruje epoki od 0 (nasze własne pętle liczyły od 1), więc epoka 33,
+# w której trening się zatrzymuje (poniżej), jest 34. wykonaną epoką.
 
 # %% [markdown]
 # Po `fit` callback przywrócił wagi najlepszej epoki. Sprawdzamy to na zbiorze walidacyjnym,
@@ -54,10 +58,12 @@
 # + print(f"epoka {event.epoch}: {event.detector}", "zatrzymuje fit" if event.stop else "tylko ostrzega")
 # - f"fit ran {trainer.current_epoch} of {trainer.max_epochs} epochs, best: {mon.best.epoch}"
 # + f"fit wykonał {trainer.current_epoch} z {trainer.max_epochs} epok, najlepsza: {mon.best.epoch}"
-# - f"validation loss now {val_loss:.4f}, best epoch {mon.best.epoch}: {mon.best.value:.4f}"
-# + f"strata walidacyjna teraz {val_loss:.4f}, najlepsza epoka {mon.best.epoch}: {mon.best.value:.4f}"
-# - print(f"test accuracy {test_acc:.2f}")
-# + print(f"dokładność testowa {test_acc:.2f}")
+# - f"validation loss now {now}, best epoch {mon.best.epoch}: {best}"
+# + f"strata walidacyjna teraz {now}, najlepsza epoka {mon.best.epoch}: {best}"
+# - print(f"test accuracy {number(test_acc, '.2f')}")
+# + print(f"dokładność testowa {number(test_acc, '.2f')}")
+# - # format(x, ".4f") as the language writes it: 0,5 in Polish
+# + # format(x, ".4f") tak, jak zapisuje się liczby w danym języku: 0,5 po polsku
 # - label="training")
 # + label="trening")
 # - label="validation")

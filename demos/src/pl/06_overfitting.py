@@ -17,6 +17,10 @@
 # współczynnikach (metoda najmniejszych kwadratów z pseudoodwrotnością). Błąd to błąd
 # średniokwadratowy; błąd treningowy wielomianu wynosi 0, a mimo to na nowych punktach myli się
 # bardziej niż prosta.
+#
+# Rysunek z wykładu pokazuje to samo: prosta z błędem treningowym 5,3 i walidacyjnym 5,1 oraz model
+# z 7 parametrami z błędem treningowym 0 i walidacyjnym 20 (liczby poglądowe). U nas, poniżej:
+# prosta 1,287 i 1,238, stopień 6 0 i 4,068. Skala jest inna, obraz ten sam.
 
 # %% [markdown]
 # ## Kompromis bias-variance
@@ -45,6 +49,11 @@
 # kliknięcie.
 
 # %% [markdown]
+# Wykres to znów kompromis bias-variance, tym razem w kolejnych epokach: w miarę treningu bias
+# maleje (obie straty spadają, gdy sieć uczy się cyfr), a wariancja rośnie (po najlepszej epoce
+# strata treningowa dalej spada, a walidacyjna rośnie: sieć dopasowuje się do szumu w swoich 150
+# obrazkach).
+#
 # Przywracamy najlepsze wagi i sprawdzamy: strata walidacyjna znów ma najlepszą wartość.
 
 # %% [markdown]

@@ -46,8 +46,9 @@
 # ## Na co zwrócić uwagę
 #
 # * Jedna warstwa uczy się powoli: jej najlepsza epoka to ostatnia (wciąż się poprawia), a jej
-#   strata treningowa jest na końcu najwyższa ze wszystkich (lewy wykres). Model zbyt prosty
-#   (bias).
+#   strata treningowa jest na końcu najwyższa ze wszystkich (lewy wykres). Czy model jest zbyt
+#   prosty (bias), czy tylko za krótko trenowany? Sprawdza to jedna z części poniżej, trenując go
+#   dłużej: na Iris jest niedotrenowany, na cyfrach jest zbyt prosty.
 # * `3 x 256` osiąga najlepszą stratę walidacyjną wcześnie; potem strata treningowa spada prawie do
 #   0, a walidacyjna wspina się daleko ponad swoje minimum (wariancja). `ukryta 256` robi to samo,
 #   łagodniej: jej najlepsza epoka wypada sporo przed końcem, a potem strata walidacyjna trochę
@@ -68,9 +69,42 @@
 #   poniżej wypisuje obie.
 
 # %% [markdown]
-# Twoja kolej: zmień rozmiary warstw ukrytych, współczynnik uczenia albo liczbę epok; zbioru
-# testowego użyj tylko raz, dla modelu, który wybierzesz. Albo trenuj na mniejszej liczbie cyfr:
-# `train` przyjmuje cały zbiór danych podzielony na części (treningową, walidacyjną i testową),
+# ## Jedna warstwa: zbyt prosta czy za krótko trenowana?
+#
+# Wysoka strata na końcu może znaczyć dwie rzeczy: model nie potrafi lepiej (jest zbyt prosty:
+# bias) albo nie trenował jeszcze wystarczająco długo. Żeby to rozstrzygnąć, trenujemy sieć
+# z jedną warstwą jeszcze raz, od tego samego punktu startowego: raz przez 10 razy więcej epok,
+# raz z 10 razy większym współczynnikiem uczenia, i porównujemy jej najlepszą stratę
+# walidacyjną ze stratą sieci z warstwą ukrytą.
+
+# %% [markdown]
+# Na Iris jedna warstwa jest niedotrenowana, a nie zbyt prosta: przy większej liczbie epok albo
+# większym współczynniku uczenia jej najlepsza strata walidacyjna spada z 0,3231 do około 0,107,
+# poniżej straty `ukryta 4` i blisko `ukryta 32`. Model był wystarczająco dobry; 150 epok przy tym
+# współczynniku uczenia to po prostu za mało.
+#
+# Na cyfrach jest naprawdę zbyt prosta (bias): dziesięć razy więcej epok daje tylko 0,1697
+# (w epoce 250; potem strata walidacyjna znów rośnie), większy współczynnik uczenia 0,1928,
+# a `ukryta 64` osiągnęła 0,1047 w 60 epokach. Dłuższy trening nie pomoże modelowi, który jest zbyt
+# prosty; pomaga warstwa ukryta.
+
+# %% [markdown]
+# Twoja kolej: zmień rozmiary warstw ukrytych, współczynnik uczenia albo liczbę epok. Zbioru
+# testowego użyj tylko raz, dla modelu, który wybierzesz, w jego najlepszej epoce: `restore_best()`
+# przywraca wagi tej epoki do własnego modelu przebiegu (`train` niczego nie zwraca, a po pętlach
+# `model` to tylko ostatnia wytrenowana sieć):
+#
+# ```python
+# picked = runs_digits["ukryta 64"]  # przebieg wybrany według straty walidacyjnej
+# picked.restore_best()  # jego model z wagami z najlepszej epoki
+# picked.model.eval()
+# with torch.no_grad():
+#     test_out = picked.model(digits.x_test)
+# test_acc = (test_out.argmax(1) == digits.y_test).float().mean()
+# print(f"{picked.name}, epoka {picked.best.epoch}: dokładność testowa {number(test_acc, '.3f')}")
+# ```
+#
+# Albo trenuj na mniejszej liczbie cyfr: `train` przyjmuje cały zbiór danych podzielony na części (treningową, walidacyjną i testową),
 # więc zrób kopię `digits`, w której część treningowa to tylko 200 pierwszych obrazków (zbiór
 # walidacyjny zostaje ten sam):
 #
@@ -119,5 +153,11 @@
 # + f"{title}, {mon.name}: zatrzymanie w epoce {stop}, najlepsza przed nim: epoka {steps[before]:.0f}"
 # - f" ({before_value}); best of the run: epoch {mon.best.epoch} ({best_value})"
 # + f" ({before_value}); najlepsza w całym przebiegu: epoka {mon.best.epoch} ({best_value})"
+# - print(f"{title}, best validation loss:")
+# + print(f"{title}, najlepsza strata walidacyjna:")
+# - print(f"  {name}, {epochs} epochs, learning rate {lr}: {value} (best epoch {best.epoch})")
+# + print(f"  {name}, {epochs} epok, współczynnik uczenia {lr}: {value} (najlepsza epoka {best.epoch})")
+# - # longer, faster
+# + # dłużej, szybciej
 # - # format(x, ".4f") as the language writes it: 0,5 in Polish
 # + # format(x, ".4f") tak, jak zapisuje się liczby w danym języku: 0,5 po polsku
