@@ -28,6 +28,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._flow import RMS_TINY, Layer
+from nngraph.graph._model_ops import model_outputs
 from nngraph.graph._nodes import first_read, owner_module, read_by_embedding
 from nngraph.graph._parameters import learnable
 from nngraph.graph._positions import added_only
@@ -96,19 +97,12 @@ def almost_zero(g: Graph) -> float:
 
 def output_gradient(g: Graph) -> float | None:
     """The RMS of the gradient reaching the model's outputs: the values of its modules that the
-    code around it (the loss) reads. None where that is not known (`graph_of` knows no modules,
-    a model that computes its own loss)."""
-
-    def in_model(data: dict[str, Any]) -> bool:  # the root model's own ops have a type
-        return data.get("kind") == "op" and bool(data.get("module") or data.get("module_type"))
-
-    nodes = g._node
+    code around it (the loss, also a loss module: `nn.MSELoss()`) reads. None where that is not
+    known (`graph_of` knows no modules, a model that computes its own loss)."""
     squares, count = 0.0, 0.0
-    for n, data in nodes.items():
-        grad = data.get("grad")
-        if not grad or not grad.get("numel") or not in_model(data):
-            continue
-        if any(nodes[s].get("kind") == "op" and not in_model(nodes[s]) for s in g._succ[n]):
+    for n in model_outputs(g):
+        grad = g._node[n].get("grad")
+        if grad and grad.get("numel"):
             squares += grad["norm"] ** 2
             count += grad["numel"]
     if not count or not math.isfinite(squares):

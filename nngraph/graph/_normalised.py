@@ -40,13 +40,20 @@ PASSING_LOW = 1e-4
 #: examples, times the positions of an image): 2 values come out as -1 and +1 whatever goes in,
 #: so almost no gradient passes back. Measured on a 6-layer ReLU MLP with BatchNorm, 8 wide:
 #: on a batch of 2 the layers get 1e-11 - 6e-5 of the last one's gradient; from 3 on each norm
-#: passes 1 - 4 times what reaches it (measured as in `passing`).
-FEW_VALUES = 3
+#: passes 1 - 4 times what reaches it (measured as in `passing`). So 2 values are few, 3 not.
+FEW_VALUES = 2
+
+#: A norm on `FEW_VALUES` values stops the gradient where it passes back less than this share
+#: of what reaches it (the ReLU MLP above: 6e-5 and 1e-3 at its first and last norm). Inputs
+#: that are almost equal (a deep sigmoid stack) leave the norm's eps in charge: it passes 250
+#: times what reaches it then, and the layers before it vanish for reasons of their own.
+SMALL_BATCH_PASSING = 1e-2
 
 
 def small_batch_norms(g: Graph, order: list[Any]) -> list[tuple[Any, int]]:
     """The BatchNorm ops in `order` that run in training mode on `FEW_VALUES` values per
-    channel or fewer, each with that number."""
+    channel or fewer and pass back almost none of the gradient reaching them (less than
+    `SMALL_BATCH_PASSING` of it, where `passing` knows), each with that number of values."""
     table = g.graph.get("modules") or {}
     found = []
     for n in order:
@@ -59,7 +66,10 @@ def small_batch_norms(g: Graph, order: list[Any]) -> list[tuple[Any, int]]:
             "training=" not in args and (table.get(data.get("module")) or {}).get("training")
         )
         values = math.prod(shape) // max(1, shape[1])
-        if training and values <= FEW_VALUES:
+        if not training or values > FEW_VALUES:
+            continue
+        share = passing(g, n)
+        if share is None or share < SMALL_BATCH_PASSING:
             found.append((n, values))
     return found
 

@@ -75,25 +75,52 @@ def segments(g: Graph, run: list[Any], position: dict[Any, int]) -> list[set[Any
 
 def reads_fresh_input(g: Graph, run: list[Any], parts: list[set[Any]]) -> bool:
     """Whether most steps of `run` mix in a value of their own (`parts`: their `segments`):
-    one computed from neither the steps before (a hidden state) nor the parameters alone (a
-    weight transposed anew at each call), that differs from what the step before mixed in
-    (an attention mask read by every layer, or made anew for each, is the same value)."""
+    one computed from the model's data (an input, or what is made of it outside the steps),
+    not from the steps before (a hidden state), that differs from what the step before mixed
+    in (an attention mask read by every layer, or made anew for each, is the same value).
+    What is made only of parameters, constants and random numbers (a step embedding, a
+    sinusoid or a dropout mask per repeat of a shared block) is no sequence input; in a graph
+    that marks no inputs (`graph_of`), any value but parameters is."""
     if len(parts) < 2:
         return False
     inside = set().union(*parts)
-    reads = [_outside_reads(g, step, part, inside) for step, part in zip(run, parts, strict=False)]
+    from_data = _made_of_data(g, inside)
+    reads = [
+        _outside_reads(g, step, part, inside, from_data)
+        for step, part in zip(run, parts, strict=False)
+    ]
     before = [reads[1], *reads[:-1]]  # the first step is set against the second
     fresh = sum(bool(here - there) for here, there in zip(reads, before, strict=True))
     return 2 * fresh > len(reads)
 
 
-def _outside_reads(g: Graph, step: Any, part: set[Any], inside: set[Any]) -> set[tuple[Any, ...]]:
-    """What the ops of one step read from outside the recurrence, less parameters, each as
-    `_signature` says it. The step's first op reads the state before it (or the start)."""
+def _made_of_data(g: Graph, inside: set[Any]) -> set[Any] | None:
+    """The nodes computed from the model's data inputs without passing through `inside` (the
+    steps); None where the graph marks no inputs."""
+    inputs = [n for n, data in g._node.items() if data.get("kind") == "input"]
+    if not inputs:
+        return None
+    found, todo = set(inputs), list(inputs)
+    while todo:
+        for s in g._succ[todo.pop()]:
+            if s not in found and s not in inside:
+                found.add(s)
+                todo.append(s)
+    return found
+
+
+def _outside_reads(
+    g: Graph, step: Any, part: set[Any], inside: set[Any], from_data: set[Any] | None
+) -> set[tuple[Any, ...]]:
+    """What the ops of one step read from outside the recurrence and made of data (see
+    `_made_of_data`; less parameters where that is not known), each as `_signature` says it.
+    The step's first op reads the state before it (or the start)."""
     found = set()
     for n in part - {step}:
         for p in g._pred[n]:
-            if p not in inside and not _made_of_parameters(g, p):
+            if p in inside:
+                continue
+            if p in from_data if from_data is not None else not _made_of_parameters(g, p):
                 found.add(_signature(g._node[p], p))
     return found
 

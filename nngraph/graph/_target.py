@@ -18,12 +18,14 @@ lower the learning rate" does not fit: scaling the target does (prices / 1e5, st
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from nngraph.graph._finding import finding
 from nngraph.graph._inputs import _far_from_standardised
+from nngraph.graph._model_ops import in_model, model_outputs
 from nngraph.graph._nodes import is_integer
 from nngraph.i18n import message
 
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
 __all__ = ["unscaled_target"]
+
+TARGET_DOMINATES = 10.0  # the target's RMS this many times the output's: it makes the error
 
 
 def unscaled_target(
@@ -66,22 +70,49 @@ def unscaled_target(
 
 
 def _large_target(g: Graph, order: list[Any]) -> Any | None:
-    """The first data node in `order` (an input, a constant, what untracked ops made of them)
-    far from standardised that only the code around the model computes with (the loss): no
-    module computes with it or with what is made of it (`torch.cat([age, income], 1)` before
-    the model is its input); None where there is none, or where no op is known to run in a
-    module."""
+    """The data the loss compares the model's output with (the node the op nearest the loss
+    reads beside the path from the model's outputs, of the output's size), where it is far
+    from standardised and dominates the error: its RMS at least `TARGET_DOMINATES` times the
+    output's. A raw target standardised before the loss (`(price - mean) / std`) is not
+    blamed, nor a target beside an output as large as it (weights too large make the gradient
+    huge whatever the target), nor data a module also reads (an autoencoder's input). None
+    where there is none, or where no op is known to run in the model."""
     nodes = g._node
-
-    def in_model(data: dict[str, Any]) -> bool:  # the root model's own ops have a type
-        return data.get("kind") == "op" and bool(data.get("module") or data.get("module_type"))
-
-    if not any(in_model(data) for data in nodes.values()):
-        return None
-    for n in order:
-        data = nodes[n]
-        if not g._succ[n] or is_integer(data) or not _far_from_standardised(data):
-            continue
-        if not any(in_model(nodes[d]) for d in nx.descendants(g, n)):
-            return n
+    outputs = model_outputs(g)
+    path = set(outputs).union(*(nx.descendants(g, n) for n in outputs))
+    position = {n: i for i, n in enumerate(order)}
+    loss_ops = [n for n in path if nodes[n].get("kind") == "op" and not in_model(g, nodes[n])]
+    for op in sorted(loss_ops, key=lambda n: position.get(n, -1), reverse=True):
+        along = [p for p in g._pred[op] if p in path]
+        for target in (p for p in g._pred[op] if p not in path and _data(nodes[p])):
+            output = next((p for p in along if _size(nodes[p]) == _size(nodes[target])), None)
+            if output is None:
+                continue
+            dominates = _rms(nodes[target]) >= TARGET_DOMINATES * _rms(nodes[output])
+            if (
+                dominates
+                and _far_from_standardised(nodes[target])
+                and not any(in_model(g, nodes[d]) for d in nx.descendants(g, target))
+            ):
+                return target
+            return None
     return None
+
+
+def _data(data: dict[str, Any]) -> bool:
+    """Values the loss can compare an output with: not a parameter, not integers (labels)."""
+    return (
+        data.get("kind") != "param"
+        and not data.get("requires_grad")
+        and not is_integer(data)
+        and bool(_size(data))
+    )
+
+
+def _size(data: dict[str, Any]) -> float:
+    return float((data.get("value") or {}).get("numel") or 0)
+
+
+def _rms(data: dict[str, Any]) -> float:
+    value = data.get("value") or {}
+    return math.hypot(value.get("mean") or 0.0, value.get("std") or 0.0)

@@ -1899,7 +1899,7 @@ MESSAGES: dict[str, str] = {
         " albo LayerNorm lub połączenia rezydualne."
     ),
     "graph.health.vanishing_small_batch": (
-        "Przez {what} prawie nie przechodzi gradient wstecz, więc {before}: działa w trybie"
+        "Wstecz od {what} prawie nie płynie gradient, więc {before}: BatchNorm działa w trybie"
         " treningowym, czyli normalizuje każdy kanał po całej partii, a ta partia daje mu tylko"
         " {values} wartości na kanał. Tak mało wartości po normalizacji do średniej 0 i wariancji"
         " 1 wychodzi (prawie) takich samych, cokolwiek wejdzie (dwie zawsze stają się -1 i +1)."

@@ -12,6 +12,7 @@ from torch import nn
 
 import nngraph as ng
 from nngraph.graph import Graph
+from nngraph.graph._layers import output_gradient
 from nngraph.i18n import message
 from tests.graph.conftest import Build, stats
 
@@ -112,7 +113,7 @@ def test_an_almost_zero_gradient_is_vanishing_on_its_own():
     )
 
 
-def sure_classifier(batch: int) -> ng.Graph:
+def sure_classifier(batch: int, criterion: Callable | None = None) -> ng.Graph:
     """A 6-layer Kaiming ReLU MLP whose output layer is sure of class 0 (its bias: +20, -20),
     traced on a batch all of class 0: cross-entropy about 1e-17, every gradient as small."""
     model = mlp(nn.ReLU, kaiming=True, seed=0)
@@ -120,7 +121,23 @@ def sure_classifier(batch: int) -> ng.Graph:
     with torch.no_grad():
         model[-1].bias.copy_(torch.tensor([20.0, -20.0]))
     x, labels = torch.randn(batch, 32), torch.zeros(batch, dtype=torch.long)
-    return ng.trace(model, x, loss=lambda y: nn.functional.cross_entropy(y, labels))
+    cross_entropy = criterion or nn.functional.cross_entropy
+    return ng.trace(model, x, loss=lambda y: cross_entropy(y, labels))
+
+
+class _OwnCrossEntropy(nn.Module):  # a loss class of one's own, not PyTorch's
+    def forward(self, y: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return nn.functional.cross_entropy(y, labels)
+
+
+@pytest.mark.parametrize("criterion", [nn.CrossEntropyLoss(), _OwnCrossEntropy()])
+def test_a_loss_module_is_not_taken_for_a_layer_of_the_model(criterion: nn.Module):
+    """`criterion = nn.CrossEntropyLoss()`, as tutorials write it, runs its op inside a
+    module: the gradient at the model's output is still found, so a loss about 0 gives no
+    "almost zero gradient" on every layer (review r1: 6 false findings)."""
+    g = sure_classifier(8, criterion)
+    assert output_gradient(g) == pytest.approx(output_gradient(sure_classifier(8)))
+    assert [f for f in g.health() if f["kind"] in ("vanishing", "exploding")] == []
 
 
 @pytest.mark.parametrize("batch", [1, 8, 64])

@@ -349,6 +349,50 @@ def test_a_target_in_the_hundreds_of_thousands_is_said_to_need_scaling(language:
     assert all(f["kind"] == "exploding" and "std" not in f for f in g.health())
 
 
+def test_a_target_given_to_a_loss_module_is_said_to_need_scaling():
+    """`criterion = nn.MSELoss()`, as most tutorials write the loss, runs its op inside a
+    module: it is still the code around the model, so the target is found (review r1: the
+    loss module was taken for the model's output layer, and the finding went back to
+    "start from smaller weights"), in trace() and in record() alike."""
+    model, x, price = _prices()
+    criterion = nn.MSELoss()
+    traced = ng.trace(model, x, loss=lambda y: criterion(y, price))
+    with ng.record(model) as rec:
+        criterion(model(x), price).backward()
+    for g in (traced, rec.graph):
+        (finding,) = g.health()
+        assert g.nodes[finding["node"]]["name"] == "price" and "std" in finding
+
+
+def _too_large_weights() -> nn.Sequential:
+    """A 6-layer ReLU MLP initialised with std 1: its output is in the tens of thousands."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for n_in in (8, 64, 64, 64, 64):
+        layers += [nn.Linear(n_in, 64), nn.ReLU()]
+    model = nn.Sequential(*layers, nn.Linear(64, 1))
+    for p in model.parameters():
+        if p.dim() > 1:
+            nn.init.normal_(p, std=1.0)
+    return model
+
+
+def test_a_target_is_blamed_only_where_it_dominates_what_the_loss_compares():
+    """Weights too large give the same huge gradients whatever the target: a target of ages
+    (mean 40) far below the output keeps the per-layer findings; so does a raw target the
+    loss standardises before comparing (review r1: both were told to scale the target)."""
+    torch.manual_seed(1)
+    x, age = torch.randn(32, 8), 40 + 10 * torch.randn(32, 1)
+    g = ng.trace(_too_large_weights(), x, loss=lambda y: nn.functional.mse_loss(y, age))
+    found = g.health()
+    assert not any("std" in f and f["where"] == "backward" for f in found)
+    assert len([f for f in found if f["kind"] == "exploding" and "rms" in f]) == 6
+    model, x, price = _prices()
+    mean, std = price.mean(), price.std()
+    g = ng.trace(model, x, loss=lambda y: nn.functional.mse_loss(y, (price - mean) / std))
+    assert g.health() == []
+
+
 class _ScalesItself(nn.Module):
     def __init__(self) -> None:
         super().__init__()

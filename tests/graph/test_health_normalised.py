@@ -120,6 +120,12 @@ def test_batch_norm_on_a_batch_of_two_is_told_as_the_batch_not_the_loss(language
         assert "this batch gives it only 2 values per channel" in stop["message"]
         assert "the 5 layers before it do not learn" in stop["message"]
     else:
+        # {what} is in the genitive ("operacji batch_norm"), as in the other sentences, and
+        # "mu" is BatchNorm's (review r1: "Przez operacji batch_norm ...")
+        assert stop["message"].startswith(
+            "Wstecz od operacji batch_norm w module 13 (BatchNorm1d) prawie nie płynie gradient,"
+            " więc 5 warstw przed nią się nie uczy: BatchNorm działa"
+        )
         assert "ta partia daje mu tylko 2 wartości na kanał" in stop["message"]
     for batch in (3, 8, 64):  # from 3 values per channel on, the gradient passes
         x, labels = torch.randn(batch, 20), torch.randint(0, 3, (batch,))
@@ -130,3 +136,26 @@ def test_batch_norm_on_a_batch_of_two_is_told_as_the_batch_not_the_loss(language
     model.eval()  # one example, in eval mode: the running statistics normalise it
     g = ng.trace(model, x[:1], loss=lambda y: F.cross_entropy(y, labels[:1]))
     assert [f for f in g.health() if "values" in f or "layers_before" in f] == []
+
+
+def sigmoid_stack_before_batch_norm(seed: int) -> nn.Sequential:
+    """20 sigmoid layers, then one BatchNorm1d before the head."""
+    torch.manual_seed(seed)
+    layers: list[nn.Module] = []
+    for width in [8] + [32] * 19:
+        layers += [nn.Linear(width, 32), nn.Sigmoid()]
+    return nn.Sequential(*layers, nn.BatchNorm1d(32), nn.Linear(32, 3))
+
+
+@pytest.mark.parametrize("batch", [2, 3])
+def test_a_batch_norm_that_passes_the_gradient_on_is_not_blamed_for_a_small_batch(batch: int):
+    """A deep sigmoid stack makes the examples almost equal, so the norm's eps is in charge and
+    it passes back hundreds of times the gradient reaching it, even on 2 or 3 values per
+    channel: the sigmoid layers vanish on their own (review r1: "almost no gradient passes back
+    through batch_norm")."""
+    torch.manual_seed(100)
+    x, labels = torch.randn(batch, 8), torch.randint(0, 3, (batch,))
+    g = ng.trace(sigmoid_stack_before_batch_norm(0), x, loss=lambda y: F.cross_entropy(y, labels))
+    found = g.health()
+    assert not any("values" in f for f in found)
+    assert [f["module"] for f in found if f["kind"] == "vanishing"][:2] == ["0", "2"]

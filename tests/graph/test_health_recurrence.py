@@ -470,6 +470,41 @@ def test_a_block_applied_to_its_own_output_is_told_about_repeats_without_clippin
     assert "LSTM" not in text
 
 
+class RepeatedPerStep(nn.Module):
+    """A shared block applied 12 times that mixes in a value of its own at each repeat, made
+    of no data: a step embedding (Universal Transformer), a sinusoid of the step, or a dropout
+    mask drawn anew."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.block = nn.Linear(HIDDEN, HIDDEN)
+        self.step = nn.Embedding(12, HIDDEN)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for t in range(12):
+            if self.kind == "embedding":
+                x = x + self.step(torch.tensor(t))
+            elif self.kind == "sinusoid":
+                x = x + torch.sin(torch.arange(HIDDEN) * (t + 1) / HIDDEN)
+            else:
+                x = x * (torch.rand(1, HIDDEN) > 0.2) / 0.8
+            x = torch.sigmoid(self.block(x))
+        return x
+
+
+@pytest.mark.parametrize("kind", ["embedding", "sinusoid", "mask"])
+def test_a_value_per_repeat_made_of_no_data_is_no_sequence_input(kind):
+    """Review r1: a step embedding added at each repeat of a shared block was taken for the
+    input of a sequence ("through time ... Use nn.LSTM or nn.GRU")."""
+    torch.manual_seed(1)
+    model = seeded(lambda: RepeatedPerStep(kind))
+    g = ng.trace(model, torch.randn(16, HIDDEN), loss=lambda y: y.pow(2).mean())
+    (found,) = [f for f in g.health() if "per_step" in f]
+    assert found["message"].startswith("Vanishing gradient through repeats")
+    assert "LSTM" not in found["message"]
+
+
 def test_a_raw_weight_applied_again_and_again_outside_a_module_is_no_sequence():
     """It was told "through time ... Use nn.LSTM or nn.GRU": no module type said otherwise."""
     torch.manual_seed(0)
