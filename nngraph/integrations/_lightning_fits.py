@@ -49,17 +49,22 @@ def _alive(ref: weakref.ref[Any] | None) -> Any:
     return None if ref is None else ref()
 
 
-def follow_module(monitor: Any, module: Any) -> None:
+def follow_module(monitor: Any, module: Any, *, resumed: bool = False) -> None:
     """Give ``monitor`` (one the user gave a callback) the ``module`` being fitted as its
     model, where it has none or has the one a callback gave it (the cell that makes the model
     was run again, with a new callback or the same): its best weights are then the new
-    module's, and its detectors follow it. A model the user gave it stays."""
+    module's, and its detectors follow it. A model the user gave it stays. ``resumed``: the
+    fit goes on from a checkpoint (``ckpt_path=``), so the module is the same run's model and
+    the best weights kept so far stay."""
     last = _FITS.setdefault(monitor, _LastFit())
     model = monitor.model
     if model is module:
         return
     if model is None or model is _alive(last.given):
-        monitor.model = module
+        if resumed and model is not None:
+            monitor._go_on_with(module)
+        else:
+            monitor.model = module
         last.given = weakref.ref(module)
 
 

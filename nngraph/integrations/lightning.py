@@ -202,7 +202,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
             self._next_epoch = 0
         elif mon is not None:  # a monitor given, or its own one training the same module on
             if not self._own_monitor:  # unless the user gave it a model: the module fitted
-                fits.follow_module(mon, pl_module)
+                fits.follow_module(mon, pl_module, resumed=resumed)
             mon.restart()  # an earlier stop must not end this fit; its bump is no instability
             if self._own_monitor and trainer.is_global_zero and self.display in _VIEWS:
                 steps.show_again(mon)  # a re-run fit cell: its old output, the view, is gone
@@ -214,7 +214,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
             self._offset = -trainer.current_epoch  # a new run counts from 0 (not when resumed)
         elif new_run and self.monitor is not None:  # resumed: epochs 0, 1, ... came before it
             self.monitor._count_epochs_from(0)
-        if not new_run and self.monitor is not None:  # fit again, maybe by another callback
+        # fit again, maybe by another callback (a resumed fit goes on where its checkpoint was)
+        if not new_run and not resumed and self.monitor is not None:
             first = self._offset + trainer.current_epoch
             refit = fits.refit_note(self.monitor, pl_module, first)
             if refit is not None:

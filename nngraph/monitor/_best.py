@@ -124,7 +124,8 @@ class BestTracking:
         metrics, as in ``records()``), which ``best.metrics`` holds, each training metric as
         its mean since the last evaluation in this epoch (see :class:`TrainingMeans`)."""
         number, metrics = row
-        self._train_means.add(values, number, epoch if self._given is not None else None)
+        given = epoch if self._given is not None else None
+        self._train_means.add(values, number, given, watched=self.metric)
         metrics = self._train_means.of_row(metrics, watched=self.metric)
         best = self._best
         v = values.get(self.metric)
@@ -201,6 +202,12 @@ class BestTracking:
         self._weights_empty = False
         self._changes = ModelChanges()
         self._best_stale, self._best_untouched, self._restored = None, False, None
+
+    def _go_on_with(self, model: Any) -> None:
+        """Watch ``model`` as the same run's model from now on, keeping the best weights kept
+        so far: a Lightning fit resumed from a checkpoint into a new module object."""
+        self._model = check_module(model, "Monitor.model")
+        self._changes = ModelChanges()
 
     @property
     def _other_model_trained(self) -> bool:

@@ -97,6 +97,7 @@ class Detector(RowOrder):
         self._train_sum = 0.0
         self._train_n = 0
         self._train_epoch: int | None = None  # the epoch of those values (see feed's by_epoch)
+        self._call_epoch: int | None = None  # this call's epoch, where by_epoch
         self._step = 0.0
         # the current row (calls at one step logging different metrics, as in the monitor's
         # records()) and, while a training value may still join it, how to judge its
@@ -225,10 +226,12 @@ class Detector(RowOrder):
         and in ``event.epoch`` (the decisions always count evaluations); default: the count.
         ``by_epoch``: ``epoch`` is the user's own number (``Monitor.log(epoch=...)``), the same
         for every call of that epoch. An evaluation's training error is then the mean of the
-        training values logged since the evaluation before *in its epoch*, as the monitor's
-        text line for that epoch shows it: validating every 5 epochs, epoch 10's training loss
-        is epoch 10's, not the mean of epochs 6 to 10. Without it (epochs counted by
-        evaluations, or a detector used alone) every value since the evaluation before counts.
+        training values logged since the evaluation before that belong to the last epoch
+        number among them: validating every 5 epochs, epoch 10's training loss is epoch 10's,
+        not the mean of epochs 6 to 10; validating at the start of each epoch, it is the
+        epoch before's, which trained the model validated (see :func:`starts_again`).
+        Without it (epochs counted by evaluations, or a detector used alone) every value since
+        the evaluation before counts.
 
         A training value logged after an evaluation at the same step, in a call of its own
         (validation logged first: the same row in the monitor's ``records()``), is that
@@ -245,15 +248,12 @@ class Detector(RowOrder):
             validation loss has not improved for 1 epoch (best 0.5 at epoch 6): ...
         """
         self._step = step
+        self._call_epoch = epoch if by_epoch else None
         if self._origin is None:
             self._origin = 0 if epoch is None else epoch - 1
         train = self._train_value(metrics)
         # the evaluation held back until its row ended: judged before this call counts
         ended = self._follow_row(step, metrics, train is not None) if self._twins else None
-        if by_epoch:  # an earlier epoch's values are not this one's (None: not known then)
-            if self._train_epoch not in (None, epoch):
-                self._train_sum, self._train_n = 0.0, 0
-            self._train_epoch = epoch
         value = metrics.get(self.metric)
         if value is None:
             taken = None if train is None else self._take_train(train)

@@ -43,6 +43,7 @@ from typing import Any
 from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import is_validation, nice_name
+from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Swings
 from nngraph.monitor._trend import MEMORISED, NEAR, WINDOW, TrainingTrend, Trend
 from nngraph.monitor._trend import UNSTABLE as UNSTABLE_TIMES  # UNSTABLE here: GL's readings
@@ -129,7 +130,7 @@ def gl_reading(
     if not on_new_data(det):  # the training loss itself rose: not memorising
         return "gl.training", fields
     if train is not None and not math.isfinite(train):  # diverged, not memorising
-        return "gl.train_nonfinite", {**fields, "train_value": train}
+        return "gl.train_nonfinite", {**fields, "train_value": not_finite_text(train)}
     unstable = unstable_verdict(
         det, tracker, fields, value=value, previous=previous, train=train, words=words
     )

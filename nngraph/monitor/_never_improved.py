@@ -37,7 +37,14 @@ from nngraph.i18n import message
 from nngraph.monitor._names import is_validation, nice_name, train_twin
 from nngraph.monitor._trend import MEMORISED, RISE
 
-__all__ = ["Seen", "chance_classes", "reading", "says_diverged", "says_not_learning"]
+__all__ = [
+    "Seen",
+    "chance_classes",
+    "not_finite_text",
+    "reading",
+    "says_diverged",
+    "says_not_learning",
+]
 
 #: A training value less than this part of its size away from its first one has not moved
 #: (as Patience's ``BARELY_MOVED`` for the metric itself).
@@ -131,9 +138,9 @@ def says_diverged(seen: Seen) -> bool:
 def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     """The reading's key and the fields it adds."""
     if not math.isfinite(seen.value):
-        return "diverged", {"what": nice_name(seen.metric), "bad": _not_finite(seen.value)}
+        return "diverged", {"what": nice_name(seen.metric), "bad": not_finite_text(seen.value)}
     if seen.train is not None and not math.isfinite(seen.train_now):
-        return "diverged", {"what": nice_name(seen.train), "bad": _not_finite(seen.train_now)}
+        return "diverged", {"what": nice_name(seen.train), "bad": not_finite_text(seen.train_now)}
     moved = _moved(seen) if seen.train is not None else None
     if moved is not None and (_far_better(seen) or (moved > 0 and _clearly_better(seen))):
         return "memorising", {}
@@ -230,6 +237,6 @@ def _usual_twin(metric: str) -> str:
     return nice_name(twin) if twin else ""
 
 
-def _not_finite(value: float) -> str:
+def not_finite_text(value: float) -> str:
     """NaN as it is written in texts ("NaN"), an infinity as Python writes it ("inf", "-inf")."""
     return "NaN" if math.isnan(value) else str(value)

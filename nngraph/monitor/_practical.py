@@ -176,11 +176,12 @@ class Patience(Detector):
             >>> p.feed(2.0, {"loss": 0.8, "val_loss": 0.6}).kind
             'plateau'
         """
-        if by_epoch and self._seen_epoch not in (None, epoch):  # an earlier epoch's values
-            self._seen_sum, self._seen_n = 0.0, 0
-        self._seen_epoch = epoch if by_epoch else None  # as Detector.feed takes them
         for name in self._seen_names:
             if name in metrics:
+                # the last epoch's values, as Detector.feed takes them (Patience never waits)
+                if by_epoch and self._seen_epoch not in (None, epoch):
+                    self._seen_sum, self._seen_n = 0.0, 0
+                self._seen_epoch = epoch if by_epoch else None
                 self._seen_name = name
                 self._seen_sum += metrics[name]
                 self._seen_n += 1

@@ -35,6 +35,7 @@ from nngraph.i18n import message
 from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._gl_reading import corrects, gl_reading
+from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
 from nngraph.monitor._trend import FLOAT_NOISE, TrainingTrend
@@ -137,7 +138,7 @@ def has_diverged(det: Detector, value: float) -> bool:
 def diverged_check(det: Detector, value: float) -> Check:
     """PQ's or UP's explanation of a diverged validation loss (see :func:`has_diverged`), said
     at once, not at the next strip end: no strip of training tells anything after it."""
-    fields = {"value": value, "best": det.best, "best_epoch": det._best_shown}
+    fields = {"value": not_finite_text(value), "best": det.best, "best_epoch": det._best_shown}
     return f"{type(det).__name__.lower()}.nonfinite", fields
 
 

@@ -21,6 +21,8 @@ import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from nngraph.monitor._train_means import starts_again
+
 if TYPE_CHECKING:
     from nngraph.monitor._common import Event
 
@@ -35,7 +37,7 @@ Held = tuple[float, float, int | None]
 _NOT_UNDONE = frozenset(
     {
         "_settings", "events", "_undo", "_held", "_val_first", "_row_step", "_row_keys",
-        "_row_train", "_train_name",
+        "_row_train", "_train_name", "_call_epoch",
     }
 )  # fmt: skip
 
@@ -49,6 +51,8 @@ class RowOrder:
     _step: float
     _train_sum: float
     _train_n: int
+    _train_epoch: int | None  # the epoch number of the training values summed
+    _call_epoch: int | None  # this call's epoch= number (None without the user's numbers)
     _row_step: float | None
     _row_keys: set[str]
     _row_train: bool
@@ -65,7 +69,7 @@ class RowOrder:
         """A training value in a call without an evaluation: the held evaluation's (judged
         now), the one just judged (judged again: this order is learnt), else the next one's."""
         if self._held is not None:
-            self._add_train(train)
+            self._add_train(train, joins=True)
             return self._judge_held()
         if self._undo is not None:
             self._val_first = True
@@ -73,7 +77,15 @@ class RowOrder:
         self._add_train(train)
         return None
 
-    def _add_train(self, train: float) -> None:
+    def _add_train(self, train: float, *, joins: bool = False) -> None:
+        """Add ``train`` to the next evaluation's training values: with the user's epoch
+        numbers, those of the last epoch among them (see :func:`starts_again`); ``joins``: it
+        joins an evaluation's row, logged after it."""
+        epoch = self._call_epoch
+        if starts_again(epoch, self._train_epoch, self._train_n, joins=joins):
+            self._train_sum, self._train_n = 0.0, 0
+        if epoch is not None:
+            self._train_epoch = epoch
         self._train_sum += train
         self._train_n += 1
 
@@ -114,5 +126,5 @@ class RowOrder:
         state, value, epoch, announced = undo
         self._undo = None
         vars(self).update(state)
-        self._add_train(train)
+        self._add_train(train, joins=True)
         return self._evaluate(self._step, value, epoch, announced=announced)

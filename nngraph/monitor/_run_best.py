@@ -135,16 +135,27 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
 
 
 def _epoch_mean(train: Series, evaluated: Series, index: int, last_call: int) -> float | None:
-    """A training metric's mean (``train``) in the epoch of the evaluation at ``index`` of
-    ``evaluated``, since the one before it in that epoch, up to call ``last_call``: what
-    ``Monitor.best.metrics`` holds (see :class:`~nngraph.monitor._train_means.TrainingMeans`),
-    from the history kept; ``None`` where none was logged there."""
-    epoch = evaluated.epochs[index]
-    same_epoch = index > 0 and evaluated.epochs[index - 1] == epoch
-    after = int(evaluated.calls[index - 1]) if same_epoch else 0
+    """A training metric's mean (``train``) paired with the evaluation at ``index`` of
+    ``evaluated``, up to call ``last_call`` (the end of its row): the values since the
+    evaluation before that belong to the last epoch among them, as ``Monitor.best.metrics``
+    holds it and the detectors read it (see :class:`~nngraph.monitor._train_means.
+    TrainingMeans`), from the history kept; ``None`` where none was logged there."""
     calls = train.calls
-    chosen = train.values[(train.epochs == epoch) & (calls > after) & (calls <= last_call)]
-    return sum(chosen.tolist()) / len(chosen) if len(chosen) else None  # summed in order
+    after = int(evaluated.calls[index - 1]) if index > 0 else -1
+    since = np.flatnonzero((calls > after) & (calls <= last_call))
+    if index > 0 and since.size and train.steps[since[0]] == evaluated.steps[index - 1]:
+        since = since[1:]  # logged after the evaluation before, in its row: that one's
+    if not since.size:
+        return None
+    epochs = train.epochs[since]
+    chosen = since[epochs == epochs[-1]]
+    joined = calls[since[-1]] > evaluated.calls[index]  # logged after the evaluation, in its row
+    if joined and len(since) > 1 and epochs[-2] != epochs[-1]:
+        before = since[:-1][epochs[:-1] == epochs[-2]]
+        if len(before) > 1:  # per-batch values, then the next epoch's first batch: all count
+            chosen = np.append(before, since[-1])
+    values = train.values[chosen].tolist()
+    return sum(values) / len(values)  # summed in order
 
 
 def tied_for_best(scored: list[tuple[str, float]], mode: Literal["min", "max"]) -> list[str]:

@@ -16,40 +16,64 @@ from collections.abc import Mapping
 
 from nngraph.monitor._names import is_validation
 
-__all__ = ["TrainingMeans"]
+__all__ = ["TrainingMeans", "starts_again"]
+
+
+def starts_again(epoch: int | None, before: int | None, count: int, *, joins: bool) -> bool:
+    """Whether a training value of ``epoch`` starts the values paired with the next
+    evaluation again, after ``count`` of epoch ``before`` (``None``: not numbered): with the
+    user's epoch numbers an evaluation pairs with the last epoch's values, except that one
+    that ``joins`` an evaluation's row after per-batch values (``count`` > 1) is the next
+    epoch's first batch, and the validation logged before it measured the model those
+    batches trained: it joins them.
+
+        >>> starts_again(2, 1, 1, joins=False), starts_again(2, 1, 4, joins=True)
+        (True, False)
+    """
+    if epoch is None or before is None or before == epoch or not count:
+        return False
+    return not (joins and count > 1)
 
 
 class TrainingMeans:
     """The sums and counts of the training metrics logged since the last evaluation (a row
-    of calls at one step that logged a validation metric) and, where the user numbers the
-    epochs, in the current epoch only: validating every 5 epochs, epoch 10's training loss
-    is epoch 10's mean, not that of epochs 6 to 10."""
+    of calls at one step that logged a validation metric, or the watched metric) and, where
+    the user numbers the epochs, of the last epoch among them, as the detectors pair them
+    (see :func:`starts_again`): validating every 5 epochs, epoch 10's training loss is
+    epoch 10's mean, not that of epochs 6 to 10; validating at the start of each epoch, the
+    epoch before's. Without a validation metric each row is its own."""
 
     def __init__(self) -> None:
         self._sums: dict[str, float] = {}
         self._counts: dict[str, int] = {}
+        self._epochs: dict[str, int | None] = {}  # the epoch of each metric's values summed
         self._row = -1  # the number of the row of the last call (see Monitor.records)
-        self._row_evaluated = False  # that row logged a validation metric
-        self._epoch: int | None = None
+        self._row_evaluated = False  # that row logged a validation metric (or the watched one)
 
-    def add(self, values: Mapping[str, float], row: int, epoch: int | None) -> None:
+    def add(
+        self, values: Mapping[str, float], row: int, epoch: int | None, watched: str = ""
+    ) -> None:
         """One ``log()`` call, part of row number ``row``, in ``epoch`` (the user's number;
         ``None`` where the monitor counts epochs by evaluations, or before a run starting at
-        step 0 numbers them: then the calls since the last evaluation are its epoch)."""
+        step 0 numbers them: then the calls since the last evaluation are its epoch);
+        ``watched``: the metric the best is chosen by, whose rows count as evaluations."""
         new_row = row != self._row
-        another_epoch = epoch is not None and self._epoch not in (None, epoch)
-        if (new_row and self._row_evaluated) or another_epoch:
+        if new_row and self._row_evaluated:
             self._sums, self._counts = {}, {}
+        joins = not new_row and self._row_evaluated  # logged after the row's evaluation
         if new_row:
             self._row, self._row_evaluated = row, False
-        if epoch is not None:
-            self._epoch = epoch
         for name, value in values.items():
-            if is_validation(name):
+            if is_validation(name) or name == watched:
                 self._row_evaluated = True
-            else:
-                self._sums[name] = self._sums.get(name, 0.0) + value
-                self._counts[name] = self._counts.get(name, 0) + 1
+            if is_validation(name):
+                continue
+            count = self._counts.get(name, 0)
+            if starts_again(epoch, self._epochs.get(name), count, joins=joins):
+                self._sums[name], count = 0.0, 0
+            self._epochs[name] = epoch
+            self._sums[name] = self._sums.get(name, 0.0) + value
+            self._counts[name] = count + 1
 
     def of_row(self, metrics: Mapping[str, float], watched: str) -> dict[str, float]:
         """``metrics`` (the current row's) with each training metric's mean in place of the

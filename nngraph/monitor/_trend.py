@@ -182,8 +182,9 @@ class Trend:
         stop) and it fell by less than :data:`SLOWER` of what its ``pace`` before the best
         gives over ``apart`` evaluations, or, unless it fell ``steady`` before the best, by no
         more than :data:`RISE_OF_SCALE` of itself or of ``scale``, the best validation loss.
-        One that did not fall before the best (its pace is none, or a rise: a learning rate
-        that overshot) is judged by that last rule alone: its pace says nothing of now. A
+        One that did not fall before the best (its pace is none, or noise around a level) has
+        stopped too; one that rose clearly then (by more than :data:`RISE_OF_SCALE` of itself
+        an evaluation: a learning rate that overshot) is judged by the last rule alone. A
         steady fall kept up is no stop, however small: a long run falls 0.1% an epoch, while
         the pace of a noisy flat loss is noise.
 
@@ -204,8 +205,9 @@ class Trend:
             return True
         if self.count < WINDOW:
             return False
-        if self.pace > 0 and fall < SLOWER * self.pace * self.apart:
-            return True
+        overshot = self.pace < -RISE_OF_SCALE * abs(self.before)  # rose clearly before the best
+        if not overshot and not (self.pace > 0 and fall >= SLOWER * self.pace * self.apart):
+            return True  # a pace of noise around a level (or none) says it is flat too
         return not self.steady and fall <= RISE_OF_SCALE * max(abs(self.before), abs(scale))
 
     def worse(self, scale: float, mode: Literal["min", "max"] = "min") -> bool:

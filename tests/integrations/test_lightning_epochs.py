@@ -202,6 +202,31 @@ def test_a_given_monitor_resumed_from_a_checkpoint_counts_the_trainers_epochs(
     assert mon.epoch == t.current_epoch - 1 == 4 and mon.epoch_count == 5
 
 
+@pytest.mark.parametrize("module", ["new module", "same module"])
+def test_a_given_monitor_resumed_into_a_module_keeps_the_run_and_its_best_weights(
+    tmp_path: Path, module: str
+) -> None:
+    """`trainer.fit(Net(), ckpt_path=...)` with a new callback on the same monitor: the fit
+    goes on exactly, yet it was said to start from the module's own weights (or from the best
+    weights put back), and the best weights were not put back at its end (sweep 27, r2)."""
+    mon = Monitor(detectors=[], display=False)
+    first = first_fit(NNGraphCallback(mon), tmp_path)
+    best_epoch = mon.best.epoch  # type: ignore[union-attr]
+    torch.manual_seed(1)
+    model = Net() if module == "new module" else first
+    validations = Validations()
+    t = trainer([NNGraphCallback(mon), validations], max_epochs=5)
+    said = fit(t, model, ckpt_path=str(tmp_path / "last.ckpt"))
+    assert said == [] and [e.message_id for e in mon.events] == []
+    assert mon.model is model and mon.history("val_loss")[0].tolist() == [0, 1, 2, 3, 4]
+    best = mon.best
+    assert best is not None
+    if best.epoch > 2:  # a best of the resumed epochs: its weights are the ones validated
+        assert same(model.state_dict(), validations.states[best.epoch - 3])
+    else:
+        assert best.epoch == best_epoch and not same(model.state_dict(), validations.states[-1])
+
+
 def test_its_own_monitor_resumed_from_a_checkpoint_counts_the_trainers_epochs(
     tmp_path: Path,
 ) -> None:

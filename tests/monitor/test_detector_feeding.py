@@ -330,7 +330,7 @@ def test_gap_and_pq_read_each_epochs_own_training_loss() -> None:
     assert pq.progress == pytest.approx(1000 * ((0.005 + 0.002) / (2 * 0.002) - 1))
 
 
-def test_an_epoch_without_its_own_training_value_has_none() -> None:
+def test_a_validation_between_epochs_pairs_the_last_epoch_trained() -> None:
     # Lightning's val_check_interval=0.5 with check_val_every_n_epoch=2: epoch 0 trains only,
     # epoch 1 validates half-way (before its training mean is logged) and at its end
     mon = Monitor(display=False, detectors=[GL(5)])
@@ -338,8 +338,9 @@ def test_an_epoch_without_its_own_training_value_has_none() -> None:
     mon.log(epoch=0.5, val_loss=0.5663)
     mon.log(epoch=1, loss=0.9855, val_loss=0.6327)
     (event,) = mon.events
-    assert event.message_id == "gl.plain"  # nothing to compare: 1.412 was epoch 0's
-    assert "1.412" not in event.message
+    # the half-way validation pairs with the last epoch trained before it (epoch 0's 1.412)
+    assert event.message_id == "gl.neutral"
+    assert "0.9855 in the last evaluation (against 1.412 in epoch 1)" in event.message
     # a zero-based loop logging training first: epoch 0 is known to be one at its validation,
     # and keeps the training value logged before it
     zero_based = Monitor(display=False, detectors=[Gap(0.0, patience=1)])
@@ -354,6 +355,32 @@ def test_best_metrics_hold_the_training_loss_of_the_best_epoch() -> None:
     log_every_fifth(mon, {5: 0.2, 10: 0.3})
     assert mon.best is not None and mon.best.epoch == 5
     assert mon.best.metrics == pytest.approx({"loss": 0.005, "val_loss": 0.2})
+
+
+def log_validating_first(mon: Monitor, val: dict[int, float], batches: int = 4) -> None:
+    """Validation at the start of each epoch (the model after the epoch before), then the
+    epoch's batches, all with epoch=: each epoch's batches average EPOCH_LOSS, the first
+    one far above it."""
+    for epoch in range(1, 11):
+        mon.log(epoch=epoch, val_loss=val[epoch])
+        for b in range(batches):
+            mon.log(epoch=epoch, loss=EPOCH_LOSS[epoch] * (2.5 if b == 0 else 0.5))
+
+
+VAL_RISING = {e: 0.5 + 0.02 * abs(e - 5) for e in range(1, 11)}
+
+
+def test_validating_first_pairs_the_batches_of_the_epoch_before() -> None:
+    mon = Monitor(display=False, detectors=[GL(5), Patience(3)])
+    log_validating_first(mon, VAL_RISING)
+    mon.close()
+    gl_event, patience_event = mon.events
+    # epoch 5's validation follows epoch 4's 3 last batches (each 0.5 x 0.01) and comes
+    # before epoch 5's first batch (2.5 x 0.005), which joins its row: their mean, as always
+    paired = (3 * 0.5 * 0.01 + 2.5 * 0.005) / 4
+    assert gl_event.epoch == 7 and f"against {paired:.4g} in epoch 5" in gl_event.message
+    assert patience_event.epoch == 8 and "NaN" not in patience_event.message
+    assert mon.best is not None and mon.best.metrics["loss"] == pytest.approx(paired)
 
 
 # ------------------------------------------------------------- resume()

@@ -309,3 +309,12 @@ def test_lightnings_epoch_suffix_is_not_read_out_in_the_texts() -> None:
     for event in mon.events:
         assert "loss epoch" not in event.message
         assert "validation loss" in event.message
+
+
+def test_gl_writes_a_nan_training_loss_as_nan() -> None:
+    mon = Monitor(display=False, detectors=[GL(5, stop=False)])
+    for epoch in range(1, 6):
+        mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+    mon.log(6, loss=float("nan"), val_loss=0.3)
+    (event,) = mon.events
+    assert "training loss became NaN (not a finite number)" in event.message

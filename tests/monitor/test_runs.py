@@ -278,6 +278,17 @@ def test_best_metrics_hold_the_training_loss_of_the_best_epoch() -> None:
     assert by_loss.rows()[0]["best"] == by_acc.rows()[0]["best"] == mon.best.metrics
 
 
+def test_best_metrics_without_validation_hold_the_best_steps_own_values() -> None:
+    mon = Monitor(display=False, detectors=[], metric="loss")  # each logged step is a row
+    for step in range(1, 11):
+        mon.log(step, loss=abs(step - 9) / 9 + 1 / 9, acc=0.9 if step == 9 else 0.45)
+    assert mon.best is not None and mon.best.epoch == 9
+    assert mon.best.metrics == pytest.approx({"loss": 1 / 9, "acc": 0.9})
+    runs = Runs(display=False, metric="loss")
+    runs.add(mon)
+    assert runs.rows()[0]["best"]["acc"] == pytest.approx(0.9)
+
+
 def test_runs_follow_the_validation_loss_as_the_runs_log_it() -> None:
     runs = Runs(display=False)
     with warnings.catch_warnings():

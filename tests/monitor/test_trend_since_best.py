@@ -7,6 +7,8 @@ training loss that fell just before the best epoch and has been flat since alway
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 
@@ -408,3 +410,14 @@ def test_a_training_loss_falling_again_now_is_no_plateau(detector: GL | PQ | UP)
     for event in detector.events:
         assert not event.message_id.endswith(".plateau"), event.message
         assert "stopped learning" not in event.message
+
+
+def test_a_flat_noisy_training_loss_is_a_plateau() -> None:
+    # learns nothing from epoch 1: training 0.9 with 1% noise, validation creeping up
+    rng = random.Random(32)
+    mon = Monitor(display=False, detectors=[GL(5, stop=False)])
+    for epoch in range(1, 41):
+        train = 0.9 * (1 + rng.gauss(0, 0.01))
+        mon.log(epoch, loss=train, val_loss=(0.95 + 0.002 * epoch) * (1 + rng.gauss(0, 0.01)))
+    assert mon.events
+    assert {e.message_id for e in mon.events} == {"gl.plateau"}
