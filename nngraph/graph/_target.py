@@ -95,7 +95,8 @@ def _large_target(g: Graph, order: list[Any]) -> Any | None:
                 and not any(in_model(g, nodes[d]) for d in nx.descendants(g, target))
             ):
                 return target
-            return None
+            # not the target, or not to blame: per-example weights or a mask read nearer the
+            # loss (`(w * (o - price) ** 2).mean()`), so the search goes on towards the output
     return None
 
 

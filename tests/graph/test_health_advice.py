@@ -393,6 +393,26 @@ def test_a_target_is_blamed_only_where_it_dominates_what_the_loss_compares():
     assert g.health() == []
 
 
+@pytest.mark.parametrize(
+    "weighted",
+    [
+        lambda y, price, w: (w * (y - price) ** 2).mean(),
+        lambda y, price, w: (nn.functional.mse_loss(y, price, reduction="none") * w).mean(),
+        lambda y, price, w: ((y - price) ** 2 * w).sum() / w.sum(),
+    ],
+    ids=["weights", "reduction=none", "mask"],
+)
+def test_a_target_read_beside_weights_or_a_mask_is_still_said_to_need_scaling(
+    weighted: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor],
+) -> None:
+    # review r4: the weights, read nearer the loss, ended the search for the target
+    model, x, price = _prices()
+    w = torch.rand(price.shape)
+    g = ng.trace(model, x, loss=lambda y: weighted(y, price, w))
+    (found,) = g.health()
+    assert found["message"].startswith("The loss compares the output with the target price")
+
+
 class _ScalesItself(nn.Module):
     def __init__(self) -> None:
         super().__init__()
