@@ -14,6 +14,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import describe, feeding_layers, finding, layers_text
+from nngraph.graph._model_ops import in_model
 from nngraph.graph._nodes import backward_order
 from nngraph.i18n import message
 
@@ -299,7 +300,7 @@ def _read_by(g: Graph, n: Any) -> str | None:
     def in_module(data: dict[str, Any]) -> bool:  # the root model's own ops have a type
         return bool(data.get("module") or data.get("module_type"))
 
-    if any(in_module(g._node[s]) for s in g._succ[n]):
+    if any(in_model(g, g._node[s]) for s in g._succ[n]):  # not a loss module's op
         return "model"
     if any(in_module(data) for data in g._node.values() if data.get("kind") == "op"):
         return "outside"

@@ -12,6 +12,7 @@ from nngraph._pretty import Text
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
 from nngraph.graph._health import HEALTH_KINDS, causes_first, find, sizes_unjudged
+from nngraph.graph._model_ops import in_model
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
     ancestors_of,
@@ -68,8 +69,11 @@ def _inside(path: str, module: str) -> bool:
     return path == "" or module == path or module.startswith(path + ".")
 
 
-def _in_model(data: dict[str, Any]) -> bool:
-    """Whether a module ran the node: the model's own forward, or a module inside it."""
+def _in_model(g: Graph, data: dict[str, Any]) -> bool:
+    """Whether the model ran the node: its own forward, or a module inside it (not a loss
+    module: `criterion = nn.CrossEntropyLoss()`, see `_model_ops`)."""
+    if data.get("kind") == "op":
+        return in_model(g, data)
     return data.get("module_type") is not None or bool(owner_module(data))
 
 
@@ -132,7 +136,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
         goes_on = g._node[v].get("kind") != "output"
         for path in ancestors_of(module_u):
             if path == "":
-                if not (_in_model(g.nodes[u]) and not _in_model(g.nodes[v])):
+                if not (_in_model(g, g.nodes[u]) and not _in_model(g, g.nodes[v])):
                     break
             elif _inside(path, module_v):
                 break

@@ -1185,12 +1185,14 @@ def test_frozen_parameters_are_not_said_to_be_cut_off():
     assert "no gradient" not in g.summary()
 
 
-def test_a_nan_in_the_loss_target_is_not_said_to_be_in_the_model_input():
+@pytest.mark.parametrize("written", ["function", "module"])
+def test_a_nan_in_the_loss_target_is_not_said_to_be_in_the_model_input(written: str):
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3))
     y = torch.randn(16, 3)
     y[0, 0] = math.nan
-    loss = lambda out: torch.nn.functional.mse_loss(out, y)  # noqa: E731
+    mse = torch.nn.functional.mse_loss if written == "function" else nn.MSELoss()
+    loss = lambda out: mse(out, y)  # noqa: E731
     g = ng.trace(model, torch.randn(16, 8), loss=loss)
     (finding,) = [f for f in g.health() if f["kind"] == "nan" and f["where"] == "forward"]
     assert "model's input" not in finding["message"]

@@ -58,6 +58,11 @@ def test_the_model_row_shows_what_the_model_returns_not_the_loss():
     assert rows(traced().summary())["(model)"][:3] == ["(model)", "Sequential", "[64, 1]"]
     single = ng.trace(nn.Linear(3, 2), torch.randn(5, 3), loss=lambda y: y.pow(2).mean())
     assert rows(single.summary())["(model)"][:3] == ["(model)", "Linear", "[5, 2]"]
+    # a loss module, as most tutorials write it, is no part of the model (review r1 of sweep 27:
+    # the row showed the loss's shape, [])
+    criterion, labels = nn.CrossEntropyLoss(), torch.tensor([0, 1, 1, 0, 1])
+    g = ng.trace(nn.Linear(3, 2), torch.randn(5, 3), loss=lambda y: criterion(y, labels))
+    assert rows(g.summary())["(model)"][:3] == ["(model)", "Linear", "[5, 2]"]
 
 
 @pytest.mark.parametrize("batch_first", [False, True])
