@@ -45,7 +45,9 @@ __all__ = ["Best", "BestTracking", "ModelChanges", "weight_sums"]
 @dataclass(frozen=True)
 class Best:
     """The best log line so far: its step, epoch, the value of the monitored metric, and every
-    metric logged in the same call.
+    metric of its row (the calls at its step); each training metric as the detectors pair it
+    with that evaluation: its mean since the last evaluation, in the last epoch, also when it
+    was logged in calls of its own (per batch, or before a half-way validation).
 
         >>> Best(step=5, epoch=5, metric="val_loss", value=0.3, metrics={"val_loss": 0.3}).value
         0.3
@@ -122,7 +124,8 @@ class BestTracking:
         """Whether this call's ``values`` hold a new best; ``row``: the number of the row the
         call is part of and that row's metrics so far (calls at one step logging different
         metrics, as in ``records()``), which ``best.metrics`` holds, each training metric as
-        its mean since the last evaluation in this epoch (see :class:`TrainingMeans`)."""
+        its mean since the last evaluation in this epoch, with those logged in calls of their
+        own before an evaluation's row (see :class:`TrainingMeans`)."""
         number, metrics = row
         given = epoch if self._given is not None else None
         self._train_means.add(values, number, given, watched=self.metric)

@@ -90,7 +90,9 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
     ``"max"``; NaN and infinities never count), ``None`` if it was never logged finite.
 
     The monitor's own :attr:`~Monitor.best` when it tracks the same metric and mode; otherwise
-    the best kept point of that metric's history, with every metric logged at the same step.
+    the best kept point of that metric's history, with every metric logged at the same step
+    and, for a validation metric, each training metric's mean paired with it (as
+    :attr:`Monitor.best` has it), also when logged in calls of its own.
     Its ``epoch`` is then the epoch that point was logged in (the user's ``epoch=`` number, if
     given; in a run that never validated, each call is an epoch, as :attr:`Monitor.epoch`
     counts them) when the metric was logged at most once per epoch, else 0.
@@ -119,11 +121,14 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
     metrics: dict[str, float] = {}
     for name, other in mon.series.items():
         at = np.flatnonzero(other.steps == step)
+        paired = is_validation(metric) and not is_validation(name)  # as Monitor.best has it
         if at.size:
             metrics[name] = float(other.values[at[-1]])
-            if is_validation(metric) and not is_validation(name):  # as Monitor.best has it
-                mean = _epoch_mean(other, series, i, int(other.calls[at[-1]]))
-                metrics[name] = metrics[name] if mean is None else mean
+        if paired:  # also a training metric logged in calls of its own before the evaluation
+            last_call = int(other.calls[at[-1]]) if at.size else int(series.calls[i])
+            mean = _epoch_mean(other, series, i, last_call)
+            if mean is not None:
+                metrics[name] = mean
     metrics[metric] = float(values[i])
     # the epochs as shown (the user's epoch= numbers, if given), kept with each point, also
     # once the history is compacted; counted epochs name a log line only when there is one per

@@ -78,8 +78,21 @@ class TrainingMeans:
     def of_row(self, metrics: Mapping[str, float], watched: str) -> dict[str, float]:
         """``metrics`` (the current row's) with each training metric's mean in place of the
         value of its last call; not the ``watched`` one (``Monitor(metric="loss")``), whose
-        best is the value logged."""
-        return {
+        best is the value logged. A row with a validation metric also gets, first, the means
+        of the training metrics logged since the last evaluation in calls of their own (per
+        batch, or before a half-way validation), which the detectors pair with it.
+
+            >>> means = TrainingMeans()
+            >>> means.add({"loss": 0.75}, 1, None); means.add({"loss": 0.25}, 2, None)
+            >>> means.add({"val_loss": 0.6}, 3, None)
+            >>> means.of_row({"val_loss": 0.6}, watched="val_loss")
+            {'loss': 0.5, 'val_loss': 0.6}
+        """
+        validated = any(is_validation(name) for name in metrics)
+        earlier = {
+            name: self._mean(name) for name in self._sums if validated and name not in metrics
+        }
+        return earlier | {
             name: value if name == watched or name not in self._sums else self._mean(name)
             for name, value in metrics.items()
         }

@@ -357,6 +357,30 @@ def test_best_metrics_hold_the_training_loss_of_the_best_epoch() -> None:
     assert mon.best.metrics == pytest.approx({"loss": 0.005, "val_loss": 0.2})
 
 
+def test_best_metrics_hold_the_training_loss_paired_with_a_validation_logged_alone() -> None:
+    # a half-way validation (Lightning's val_check_interval=0.5) is the best: GL quotes epoch
+    # 0's training loss against it, and best.metrics holds that loss too
+    halfway = Monitor(display=False, detectors=[GL(5)])
+    halfway.log(epoch=0, loss=1.412)
+    halfway.log(epoch=0.5, val_loss=0.5663)
+    halfway.log(epoch=1, loss=0.9855, val_loss=0.6327)
+    assert "against 1.412 in epoch 1" in halfway.events[0].message
+    assert halfway.best is not None
+    assert halfway.best.metrics == pytest.approx({"loss": 1.412, "val_loss": 0.5663})
+    # per-batch training at steps of their own, each validation at the next step: the mean
+    # of the best epoch's batches, as GL quotes it
+    per_batch = Monitor(display=False, detectors=[GL(5)])
+    curves = zip([1.0, 0.5, 0.3, 0.2, 0.15], [1.0, 0.6, 0.5, 0.55, 0.6], strict=True)
+    for epoch_loss, val in curves:
+        for factor in (1.3, 0.9, 0.9, 0.9):
+            per_batch.log(loss=epoch_loss * factor)
+        per_batch.log(val_loss=val)
+    (event,) = per_batch.events
+    assert "0.2 in the last epoch, down from 0.3 in epoch 3" in event.message
+    assert per_batch.best is not None and per_batch.best.epoch == 3
+    assert per_batch.best.metrics == pytest.approx({"loss": 0.3, "val_loss": 0.5})
+
+
 def log_validating_first(mon: Monitor, val: dict[int, float], batches: int = 4) -> None:
     """Validation at the start of each epoch (the model after the epoch before), then the
     epoch's batches, all with epoch=: each epoch's batches average EPOCH_LOSS, the first

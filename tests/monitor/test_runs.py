@@ -278,6 +278,21 @@ def test_best_metrics_hold_the_training_loss_of_the_best_epoch() -> None:
     assert by_loss.rows()[0]["best"] == by_acc.rows()[0]["best"] == mon.best.metrics
 
 
+def test_best_metrics_hold_the_training_loss_when_validation_is_logged_at_its_own_step() -> None:
+    mon = Monitor(display=False, detectors=[], name="own")  # no epoch=, no step: 4 batches
+    for epoch in range(1, 8):
+        for b in range(4):
+            mon.log(loss=(1.3 if b == 0 else 0.9) / epoch)  # the epoch's mean: 1 / epoch
+        mon.log(val_loss=0.5 + abs(epoch - 3) / 10, val_acc=0.9 - abs(epoch - 3) / 100)
+    assert mon.best is not None and mon.best.epoch == 3
+    assert mon.best.metrics == pytest.approx({"loss": 1 / 3, "val_loss": 0.5, "val_acc": 0.9})
+    by_loss, by_acc = Runs(display=False), Runs(display=False, metric="val_acc")
+    by_loss.add(mon)
+    by_acc.add(mon)
+    assert by_loss.rows()[0]["best"] == pytest.approx(mon.best.metrics)
+    assert by_acc.rows()[0]["best"] == pytest.approx(mon.best.metrics)
+
+
 def test_best_metrics_without_validation_hold_the_best_steps_own_values() -> None:
     mon = Monitor(display=False, detectors=[], metric="loss")  # each logged step is a row
     for step in range(1, 11):
