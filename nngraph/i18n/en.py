@@ -351,8 +351,8 @@ MESSAGES: dict[str, str] = {
     # no [widgets] extra: the view a magic shows is its text instead
     "magic.no_widgets": (
         "{magic}: the interactive view needs the package {package}, which this Python cannot"
-        " import: %pip install --upgrade {package} in a cell, then restart the kernel; shown"
-        " as text until then"
+        " import: run %pip install --upgrade {package} in a cell, then restart the kernel;"
+        " shown as text until then"
     ),
     "magic.nothing_recorded": "%%nngraph: the cell ran no PyTorch operation, so there is no graph to show",
     # a cell that trains many steps: its graph holds every step (never 1 pass: no ".one")
@@ -1149,6 +1149,11 @@ MESSAGES: dict[str, str] = {
     ),
     # what Patience reads from the numbers, after "never improved" or "barely moved": only the
     # reading they support (nngraph/monitor/_never_improved.py)
+    "monitor.patience.reading.validation_not_finite": (
+        "{what} is now {bad} (not a finite number) while {train} is still a finite number: the"
+        " weights have not diverged, so the validation data (a NaN in its inputs or targets) or"
+        " the code that computes it is the likely cause: check them."
+    ),
     "monitor.patience.reading.diverged": (
         "{what} is now {bad} (not a finite number): training has diverged, and more epochs will"
         " not bring it back. Keep the best weights (restore_best) and try a smaller learning"

@@ -363,8 +363,8 @@ MESSAGES: dict[str, str] = {
     # bez dodatku [widgets]: widok, który pokazuje magia, jest zamiast tego tekstem
     "magic.no_widgets": (
         "{magic}: widok interaktywny wymaga pakietu {package}, którego ten Python nie może"
-        " zaimportować: %pip install --upgrade {package} w komórce, a potem uruchom ponownie"
-        " jądro; do tego czasu wynik jest pokazany jako tekst"
+        " zaimportować: uruchom w komórce %pip install --upgrade {package}, a potem uruchom"
+        " ponownie jądro; do tego czasu wynik jest pokazywany jako tekst"
     ),
     "magic.nothing_recorded": "%%nngraph: komórka nie wykonała żadnej operacji PyTorch, więc nie ma grafu",
     # komórka, która trenuje wiele kroków: jej graf zawiera każdy krok (nigdy 1 przejście)
@@ -1227,6 +1227,11 @@ MESSAGES: dict[str, str] = {
     ),
     # co Patience odczytuje z liczb po "nie poprawia się" albo "prawie się nie zmienia":
     # tylko to, co liczby potwierdzają (nngraph/monitor/_never_improved.py)
+    "monitor.patience.reading.validation_not_finite": (
+        "{what} ma teraz wartość {bad} (to nie jest skończona liczba), a {train} wciąż jest"
+        " skończoną liczbą: wagi się nie rozbiegły, więc przyczyną są raczej dane walidacyjne"
+        " (NaN w wejściach albo w wartościach docelowych) albo kod, który ją liczy: sprawdź je."
+    ),
     "monitor.patience.reading.diverged": (
         "{what} ma teraz wartość {bad} (to nie jest skończona liczba): trening się rozbiegł i"
         " kolejne epoki tego nie naprawią. Zachowaj najlepsze wagi (restore_best) i spróbuj"
@@ -1901,8 +1906,9 @@ MESSAGES: dict[str, str] = {
     "graph.health.vanishing_small_batch": (
         "Wstecz od {what} prawie nie płynie gradient, więc {before}: BatchNorm działa w trybie"
         " treningowym, czyli normalizuje każdy kanał po całej partii, a ta partia daje mu tylko"
-        " {values} wartości na kanał. Tak mało wartości po normalizacji do średniej 0 i wariancji"
-        " 1 wychodzi (prawie) takich samych, cokolwiek wejdzie (dwie zawsze stają się -1 i +1)."
+        " {values} wartości na kanał. Przy tak małej liczbie wartości normalizacja do średniej 0"
+        " i wariancji 1 daje (prawie) te same wyniki, cokolwiek wejdzie (dwie wartości zawsze"
+        " stają się -1 i +1)."
         " Ucz na partiach po 16 przykładów lub więcej; żeby obejrzeć jeden przykład albo kilka,"
         " najpierw wywołaj model.eval() (BatchNorm użyje wtedy zapamiętanych statystyk bieżących)"
         " albo użyj LayerNorm, który normalizuje każdy przykład osobno."

@@ -132,13 +132,19 @@ def says_diverged(seen: Seen) -> bool:
     ...     "min", 0.5, 0.5, "loss", math.inf, 0.6))
     (True, True)
     """
-    return _which(seen)[0] == "diverged"
+    return _which(seen)[0] in ("diverged", "validation_not_finite")
 
 
 def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     """The reading's key and the fields it adds."""
     if not math.isfinite(seen.value):
-        return "diverged", {"what": nice_name(seen.metric), "bad": not_finite_text(seen.value)}
+        bad: dict[str, object] = {
+            "what": nice_name(seen.metric),
+            "bad": not_finite_text(seen.value),
+        }
+        if seen.train is not None and math.isfinite(seen.train_now):
+            return "validation_not_finite", bad  # the same weights train on: not diverged
+        return "diverged", bad
     if seen.train is not None and not math.isfinite(seen.train_now):
         return "diverged", {"what": nice_name(seen.train), "bad": not_finite_text(seen.train_now)}
     moved = _moved(seen) if seen.train is not None else None

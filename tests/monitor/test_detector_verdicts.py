@@ -466,6 +466,16 @@ def test_a_validation_loss_gone_nan_is_written_nan() -> None:
         patience.update(epoch, loss=1.0 / epoch, val_loss=val)
     (event,) = patience.events
     assert "Validation loss is now NaN (not a finite number)" in event.message
+    # the training loss, on the same weights, is finite and falling: not diverged (sweep 27, r6)
+    assert "have not diverged" in event.message and "smaller learning rate" not in event.message
+
+
+def test_a_nan_in_both_losses_is_still_told_as_diverged() -> None:
+    patience = Patience(2)
+    for epoch, value in enumerate([0.9, 0.7, math.nan, math.nan, math.nan], 1):
+        patience.update(epoch, loss=value, val_loss=value)
+    (event,) = patience.events
+    assert "training has diverged" in event.message
 
 
 @pytest.mark.parametrize(
