@@ -1308,6 +1308,11 @@ MESSAGES: dict[str, str] = {
         "for {since}: the model does much better on the data it trains on than on new data (high "
         "variance). More data, a smaller model or regularisation narrow this gap."
     ),
+    "monitor.gap.validation_not_finite": (
+        "{metric} became {val} (not a finite number) while {train} is {tr:.4g}: the weights have"
+        " not diverged, so the validation data (a NaN in its inputs or targets) or the code that"
+        " computes it is the likely cause: check them (the gap between them says nothing now)."
+    ),
     "monitor.gap.nonfinite": (
         "{metric} became {val} (not a finite number) while {train} is {tr:.4g}: training has "
         "diverged, which is not high variance (the gap between them says nothing now). Keep the "

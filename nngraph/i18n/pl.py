@@ -1393,6 +1393,12 @@ MESSAGES: dict[str, str] = {
         "nowych (duża wariancja). Tę różnicę zmniejszą: więcej danych, mniejszy model albo "
         "regularyzacja."
     ),
+    "monitor.gap.validation_not_finite": (
+        "{metric} ma wartość {val} (to nie jest skończona liczba), a {train} wynosi {tr:.4g}:"
+        " wagi się nie rozbiegły, więc przyczyną są raczej dane walidacyjne (NaN w wejściach"
+        " albo w wartościach docelowych) albo kod, który ją liczy: sprawdź je (różnica między"
+        " nimi nic teraz nie mówi)."
+    ),
     "monitor.gap.nonfinite": (
         "{metric} ma teraz wartość {val} (to nie jest skończona liczba), a {train} wynosi "
         "{tr:.4g}: trening się rozbiegł, a to nie duża wariancja (różnica między nimi nic teraz "

@@ -30,8 +30,9 @@ __all__ = ["KEEP", "Check", "Detector"]
 KEEP = object()  # "no decision at this epoch": a strip-based criterion between strip ends
 Check = tuple[str, dict[str, Any]] | None | object
 #: The endings of the message ids that say a metric became NaN or infinite: whichever detector
-#: says it (GL after its best, Patience), it is a divergence, not overfitting or a plateau.
-_DIVERGED = ("nonfinite", ".diverged")
+#: says it (GL after its best, Patience), it is a divergence, not overfitting or a plateau (an
+#: event of kind "divergence", also where only the validation metric is not finite).
+_DIVERGED = ("nonfinite", ".diverged", "not_finite")
 
 
 class Detector(RowOrder):

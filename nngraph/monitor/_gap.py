@@ -89,9 +89,11 @@ class Gap(Detector):
         self._trend.add(self._shown, train, best=better)
         if train is None:
             return None
-        if not math.isfinite(value):  # diverged: a gap to inf says nothing of variance
+        if not math.isfinite(value):  # a gap to inf says nothing of variance
             self.value, self._run, self._run_from = math.nan, 0, self._shown
-            return "gap.nonfinite", {"val": value, "tr": train}
+            # a finite training value on the same weights: not diverged, the validation's doing
+            key = "gap.validation_not_finite" if math.isfinite(train) else "gap.nonfinite"
+            return key, {"val": value, "tr": train}
         diff = value - train if self.mode == "min" else train - value
         if not self.relative:
             self.value = diff

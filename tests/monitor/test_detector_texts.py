@@ -39,16 +39,24 @@ def test_gl_says_training_diverged_when_the_training_loss_is_not_finite(bad: flo
 
 
 @pytest.mark.parametrize("bad", [math.inf, math.nan])
-def test_gap_says_training_diverged_when_the_validation_loss_is_not_finite(bad: float) -> None:
+@pytest.mark.parametrize("train_too", [False, True])
+def test_gap_says_what_a_validation_loss_not_finite_means(bad: float, train_too: bool) -> None:
     """Sweep 20b §13: a validation loss of inf was "high variance ... more data, a smaller
-    model or regularisation"."""
-    for language, words in [("en", "training has diverged"), ("pl", "trening się rozbiegł")]:
+    model or regularisation". Sweep 27, r6: where the training loss on the same weights is still
+    finite, the weights have not diverged: the validation data or its code is the cause."""
+    said = {
+        False: [("en", "have not diverged"), ("pl", "wagi się nie rozbiegły")],
+        True: [("en", "training has diverged"), ("pl", "trening się rozbiegł")],
+    }
+    for language, words in said[train_too]:
         ng.set_language(language)
         mon = Monitor(display=False, detectors=[Gap(patience=1)])
-        for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.5, 0.8), (0.4, bad), (0.3, bad)], 1):
+        later = bad if train_too else 0.3
+        for epoch, (tr, va) in enumerate([(1.0, 1.0), (0.5, 0.8), (later, bad), (later, bad)], 1):
             mon.log(epoch=epoch, loss=tr, val_loss=va)
         (event,) = mon.events  # said once
-        assert event.message_id == "gap.nonfinite" and event.epoch == 3
+        expected = "gap.nonfinite" if train_too else "gap.validation_not_finite"
+        assert (event.message_id, event.kind, event.epoch) == (expected, "divergence", 3)
         assert words in event.message and str(bad) in event.message
         assert "regular" not in event.message  # no advice for high variance (regularisation)
 
