@@ -724,21 +724,29 @@ def test_a_box_whose_block_is_not_text_is_refused(block: Any):
 
 
 def test_a_box_without_block_or_with_null_loads_and_folds():
+    """A box saved before `block` existed, or with null there, is read as having none: it loads,
+    folds into nothing (no block to compare), and its summary still shows its row."""
     data, index = collapsed_dict()
     data["nodes"][index]["block"] = None
     without = json.loads(json.dumps(data))
     del without["nodes"][index]["block"]
+    expected = Graph.from_dict(collapsed_dict()[0]).summary()
     for loaded in (data, without):
         g = Graph.from_dict(loaded)
-        g.collapse(0), g.fold_repeats(), g.summary()
+        assert g.nodes["m:fc"].get("block") is None
+        assert sorted(g.collapse(0)) == sorted(g) and sorted(g.fold_repeats()) == sorted(g)
+        assert g.summary() == expected
 
 
 def test_no_damage_to_a_saved_box_escapes_as_a_bare_error():
     """As above for each attribute of a module box and of its findings, used before health()
-    says them again: summary(), then folding, which compares boxes by `block`."""
+    says them again: summary(), then folding, which compares boxes by `block`. Each damaged
+    graph is refused with an NNGraphError naming the box, or it loads, and then prints its
+    row, folds and draws."""
     data, index = collapsed_dict()
     box = data["nodes"][index]
     places = [(key,) for key in box] + [("flags", 0, key) for key in (*box["flags"][0], "node")]
+    refused = loaded = 0
     for place in places:
         for junk in JUNK:
             damaged = json.loads(json.dumps(data))
@@ -747,9 +755,19 @@ def test_no_damage_to_a_saved_box_escapes_as_a_bare_error():
             for key in parents:
                 holder = holder[key]
             holder[last] = junk
-            with contextlib.suppress(ng.NNGraphError):
+            try:
                 g = Graph.from_dict(damaged)
-                g.summary(), g.collapse(0), g.fold_repeats(), g.to_dot(), g.health()
+            except ng.NNGraphError as error:
+                said = str(error)  # the box, by its place or by its id an edge names
+                assert f"nodes[{index}]" in said or "'m:fc'" in said, (place, junk, said)
+                refused += 1
+                continue
+            loaded += 1
+            assert "fc" in g.summary()
+            assert len(g.collapse(0)) == len(g) and len(g.fold_repeats()) == len(g)
+            assert g.to_dot().startswith("digraph")
+            assert isinstance(g.health(), list)
+    assert refused and loaded  # both ways are taken: the test sees checks and fallbacks
 
 
 # -- node ids that are not strings ------------------------------------------------------------
