@@ -8,22 +8,22 @@
 from __future__ import annotations
 
 import dis
-import importlib
 import sys
 from types import FrameType
 from typing import Any
+
+from nngraph._widget_stack import WidgetsNotInstalled, require_widget_stack
 
 __all__ = ["line_value_dropped", "missing_widget_package"]
 
 
 def missing_widget_package() -> str | None:
-    """The package the notebook views need that this Python cannot import (anywidget,
-    ipywidgets, traitlets: dependencies of nngraph, missing only from an install put together by
-    hand), or None where the views can be made."""
+    """The package the notebook views need that this Python cannot import (see
+    `require_widget_stack`), or None where the views can be made."""
     try:
-        importlib.import_module("nngraph.widgets")
-    except ImportError as error:
-        return error.name if error.name in ("anywidget", "ipywidgets", "traitlets") else "anywidget"
+        require_widget_stack()
+    except WidgetsNotInstalled as error:
+        return error.name
     return None
 
 

@@ -305,19 +305,7 @@ def _small_batch(
     if not explained:
         return findings
     norm, values = norms[-1]
-    data = g._node[norm]
-    count = sum(1 for layer in layers if layer.node in before)
-    small = finding(
-        "vanishing",
-        "vanishing_small_batch",
-        "backward",
-        norm,
-        data.get("module") or "",
-        what=describe(data, types),
-        values=values,
-        before=message(f"graph.health.normalised_before.{plural_form(count)}", n=count),
-        layers_before=count,
-    )
+    small = _norm_finding(g, types, layers, norm, before, "vanishing_small_batch", values=values)
     return [small, *(f for f in findings if not any(f is e for e in explained))]
 
 
@@ -345,20 +333,33 @@ def _stopped_by_norms(
     findings = []
     for norm, share in normalised_away(g, order):
         before = nx.ancestors(g, norm)
-        count = sum(1 for layer in layers if layer.node in before)
-        if count:
-            data = g._node[norm]
-            findings.append(
-                finding(
-                    "vanishing",
-                    "vanishing_normalised",
-                    "backward",
-                    norm,
-                    data.get("module") or "",
-                    what=describe(data, types),
-                    before=message(f"graph.health.normalised_before.{plural_form(count)}", n=count),
-                    share=share,
-                    layers_before=count,
-                )
-            )
+        told = _norm_finding(g, types, layers, norm, before, "vanishing_normalised", share=share)
+        if told["layers_before"]:
+            findings.append(told)
     return findings
+
+
+def _norm_finding(
+    g: Graph,
+    types: dict[str, str | None],
+    layers: list[Layer],
+    norm: Any,
+    before: set[Any],
+    key: str,
+    **numbers: Any,
+) -> dict[str, Any]:
+    """A `vanishing` finding on the normalisation op `norm`, saying how many of `layers` lie
+    `before` it and therefore do not learn."""
+    data = g._node[norm]
+    count = sum(1 for layer in layers if layer.node in before)
+    return finding(
+        "vanishing",
+        key,
+        "backward",
+        norm,
+        data.get("module") or "",
+        what=describe(data, types),
+        before=message(f"graph.health.normalised_before.{plural_form(count)}", n=count),
+        layers_before=count,
+        **numbers,
+    )

@@ -42,7 +42,7 @@ __all__ = [
     "chance_classes",
     "not_finite_text",
     "reading",
-    "says_diverged",
+    "says_not_finite",
     "says_not_learning",
 ]
 
@@ -125,14 +125,16 @@ def says_not_learning(seen: Seen) -> bool:
     return _which(seen)[0] in ("chance", "not_learning")
 
 
-def says_diverged(seen: Seen) -> bool:
+def says_not_finite(seen: Seen) -> bool:
     """Whether the metric, or its training twin, is not a finite number now.
 
-    >>> says_diverged(Seen("val_loss", "min", math.nan, 0.5)), says_diverged(Seen("val_loss",
-    ...     "min", 0.5, 0.5, "loss", math.inf, 0.6))
+    >>> says_not_finite(Seen("val_loss", "min", math.nan, 0.5)), says_not_finite(Seen(
+    ...     "val_loss", "min", 0.5, 0.5, "loss", math.inf, 0.6))
     (True, True)
     """
-    return _which(seen)[0] in ("diverged", "validation_not_finite")
+    return not math.isfinite(seen.value) or (
+        seen.train is not None and not math.isfinite(seen.train_now)
+    )
 
 
 def _which(seen: Seen) -> tuple[str, dict[str, object]]:

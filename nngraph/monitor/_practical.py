@@ -13,7 +13,7 @@ from nngraph.monitor._common import Event
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._divergence import Divergence
 from nngraph.monitor._names import Mode, nice_name, resolve_mode, train_twins
-from nngraph.monitor._never_improved import Seen, reading, says_diverged, says_not_learning
+from nngraph.monitor._never_improved import Seen, reading, says_not_finite, says_not_learning
 from nngraph.monitor._no_better import LONGER, no_better
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import (
@@ -260,7 +260,7 @@ class Patience(Detector):
         # nothing counted as better than the first value: it never improved
         if enough and self.best_epoch == self._first_epoch:
             return self._never_improved(value, fields)
-        if says_diverged(self._seen(value)):  # NaN or inf since the best: not a plateau
+        if says_not_finite(self._seen(value)):  # NaN or inf since the best: not a plateau
             return "patience.diverged", {**fields, "reading": self._reading(value)}
         if enough and self._gain() < BARELY_MOVED:  # it beat its first value by noise alone
             if not self.min_delta:

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from nngraph.widgets._widget_stack import require_widget_stack
+from nngraph._widget_stack import require_widget_stack
 
 # Before the views import anywidget: where it is missing, an NNGraphError says what to install.
 require_widget_stack()

@@ -1,4 +1,4 @@
-"""A Python without the views' packages (``nngraph/widgets/_widget_stack.py``): ``import
+"""A Python without the views' packages (``nngraph/_widget_stack.py``): ``import
 nngraph``, capture and the monitor work, and each view raises an `NNGraphError` that names the
 package to install, in the user's language (sweep s5, bug 1: a bare ModuleNotFoundError).
 
