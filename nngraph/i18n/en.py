@@ -1895,17 +1895,16 @@ MESSAGES: dict[str, str] = {
         " weights and activation at every time step, so it shrinks along the sequence, and"
         " ReLU, kaiming_normal_ or BatchNorm do not fix that. Use nn.LSTM or nn.GRU instead"
         " (their gates carry the gradient over many more steps), train with torch.optim.Adam"
-        " and clip the gradients with torch.nn.utils.clip_grad_norm_, or train on shorter"
-        " sequences (truncated backpropagation through time)."
+        " (it scales each weight's step to its own gradient, so a small gradient still moves"
+        " it), or train on shorter sequences (truncated backpropagation through time)."
     ),
     "graph.health.remedy.recurrent": (
         "The way back runs through {through}: a recurrent layer passes the gradient back"
         " through its gates at every time step, so it shrinks along the sequence, and ReLU,"
         " kaiming_normal_ or BatchNorm do not fix that. Train with torch.optim.Adam (it scales"
-        " each weight's step to its own gradient, so a small gradient still moves it) and clip"
-        " the gradients with torch.nn.utils.clip_grad_norm_, train on shorter sequences"
-        " (truncated backpropagation through time: .detach() the hidden state every few dozen"
-        " steps), or write the cell yourself with LayerNorm inside it."
+        " each weight's step to its own gradient, so a small gradient still moves it), train"
+        " on shorter sequences (truncated backpropagation through time: .detach() the hidden"
+        " state every few dozen steps), or write the cell yourself with LayerNorm inside it."
     ),
     "graph.health.through_recurrent_many": "the recurrent layers {names}",
     "graph.health.through_recurrent_one": "the recurrent layer {names}",

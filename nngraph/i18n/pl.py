@@ -2005,18 +2005,18 @@ MESSAGES: dict[str, str] = {
         " przepuszcza gradient przez swoje wagi i funkcję aktywacji, więc gradient maleje"
         " wzdłuż sekwencji, a ReLU, kaiming_normal_ ani BatchNorm tego nie naprawią. Użyj"
         " zamiast niej nn.LSTM albo nn.GRU (ich bramki niosą gradient przez znacznie więcej"
-        " kroków), ucz z torch.optim.Adam i przycinaj gradienty"
-        " (torch.nn.utils.clip_grad_norm_) albo ucz na krótszych sekwencjach (obcięta"
-        " propagacja wsteczna w czasie)."
+        " kroków), ucz z torch.optim.Adam (skaluje krok każdej wagi do jej własnego"
+        " gradientu, więc nawet mały gradient ją przesuwa) albo ucz na krótszych sekwencjach"
+        " (obcięta propagacja wsteczna w czasie)."
     ),
     "graph.health.remedy.recurrent": (
         "Droga wstecz prowadzi przez {through}: warstwa rekurencyjna w każdym kroku czasowym"
         " przepuszcza gradient przez swoje bramki, więc gradient maleje wzdłuż sekwencji, a"
         " ReLU, kaiming_normal_ ani BatchNorm tego nie naprawią. Ucz z torch.optim.Adam"
         " (skaluje krok każdej wagi do jej własnego gradientu, więc nawet mały gradient ją"
-        " przesuwa) i przycinaj gradienty (torch.nn.utils.clip_grad_norm_), ucz na krótszych"
-        " sekwencjach (obcięta propagacja wsteczna w czasie: co kilkadziesiąt kroków odłączaj"
-        " stan ukryty przez .detach()) albo napisz własną komórkę z LayerNorm w środku."
+        " przesuwa), ucz na krótszych sekwencjach (obcięta propagacja wsteczna w czasie: co"
+        " kilkadziesiąt kroków odłączaj stan ukryty przez .detach()) albo napisz własną"
+        " komórkę z LayerNorm w środku."
     ),
     "graph.health.through_recurrent_many": "warstwy rekurencyjne {names}",
     "graph.health.through_recurrent_one": "warstwę rekurencyjną {names}",
