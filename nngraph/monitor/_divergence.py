@@ -219,16 +219,16 @@ def _growth_factor(factor: float) -> float:
 
 def _times(ratio: float) -> str:
     """A growth factor as a student reads it, in the current language: ``1.6``, ``12.3``
-    (never ``2`` for 1.6, next to a small ``factor``), and from 100 on as the other
-    explanations write large factors (:func:`~nngraph.i18n.times_text`): ``2,500``,
-    ``3 million``, ``1.0e20``, never all the digits of a loss that blew up to 1e36.
+    (never ``2`` for 1.6, next to a small ``factor``, nor ``140`` for 136), and from 1,000 on
+    as the other explanations write large factors (:func:`~nngraph.i18n.times_text`):
+    ``2,500``, ``3 million``, ``1.0e20``, never all the digits of a loss that blew up to 1e36.
 
-    >>> _times(1.6), _times(1.523), _times(12.34), _times(2500.4)
-    ('1.6', '1.52', '12.3', '2,500')
+    >>> _times(1.6), _times(1.523), _times(12.34), _times(136.2), _times(2500.4)
+    ('1.6', '1.52', '12.3', '136', '2,500')
     >>> _times(6e7), _times(1.0333e20)
     ('60 million', '1.0e20')
     """
-    return numeral(f"{ratio:.3g}") if ratio < 100 else times_text(ratio)
+    return numeral(f"{ratio:.3g}") if ratio < 1000 else times_text(ratio)
 
 
 def _metric_names(metrics: object) -> tuple[str, ...]:

@@ -423,6 +423,10 @@ def test_divergence_names_the_growth_it_saw_not_a_rounded_one() -> None:
     big = Divergence(factor=10)
     big.update(1, loss=0.001)
     assert "2,500 times" in big.update(2, loss=2.5).message  # type: ignore[union-attr]
+    hundreds = Divergence()
+    hundreds.update(1, loss=0.9)
+    # 136 times, not rounded to "140" (two digits are kept only from 1,000 on)
+    assert "136 times its first value" in hundreds.update(2, loss=122.6).message  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
