@@ -2,7 +2,8 @@
 
 - `patched_function_apply`: a custom `torch.autograd.Function` is recorded as one call (its
   name), not as the ops inside its forward; reentrant checkpointing gets a warning that its
-  inside is not recorded.
+  inside is not recorded. One that the recording's mode would not see as a plain op (run by
+  a backward pass, such as checkpointing's recomputation of a forward) is not recorded.
 - `compiled_code_runs_eagerly`: `torch.compile`d code runs as plain Python, so every op reaches
   the recording.
 
@@ -27,6 +28,7 @@ from typing import Any
 import torch
 import torch.utils.checkpoint
 from torch.autograd.function import Function
+from torch.overrides import _get_current_function_mode_stack
 from torch.utils.checkpoint import CheckpointFunction
 
 from nngraph.capture._common import NNGraphWarning, hidden
@@ -50,7 +52,7 @@ def patched_function_apply(recorder: Recorder) -> Iterator[None]:
 
     def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True  # an error in the user's Function is theirs
-        if recorder.paused():
+        if recorder.paused() or not _seen_by_recording(recorder):
             return original.__func__(cls, *args, **kwargs)
         if cls is _SAVES_CHECKPOINT_INPUTS:
             with hidden():
@@ -73,6 +75,18 @@ def patched_function_apply(recorder: Recorder) -> Iterator[None]:
         yield
     finally:
         Function.apply = original  # type: ignore[method-assign]
+
+
+def _seen_by_recording(recorder: Recorder) -> bool:
+    """Whether the recording's torch-function mode sees the torch calls made here, so that a
+    custom Function is recorded where a plain op would be. It does not inside a backward pass
+    (autograd runs it without the modes: checkpointing's recomputation of a forward, a
+    Function's backward), in another thread, or in code that turned torch functions off."""
+    if not torch._C._is_torch_function_mode_enabled():
+        return False
+    return any(
+        getattr(mode, "recorder", None) is recorder for mode in _get_current_function_mode_stack()
+    )
 
 
 _HOOKS_WARNING = r"Using `torch.compile\(module\)` when there are global hooks"

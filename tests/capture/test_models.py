@@ -21,7 +21,7 @@ import nngraph as ng
 from nngraph.capture import NNGraphWarning
 from nngraph.graph._export import modules_list
 from tests.capture.test_correctness import autograd_nodes, classes, graph_classes
-from tests.capture.zoo import make, total
+from tests.capture.zoo import Square, make, total
 
 
 def ops(g: ng.Graph, op: str) -> list[dict[str, Any]]:
@@ -1053,6 +1053,50 @@ def test_a_reentrant_checkpoint_says_its_layers_are_not_shown() -> None:
     assert [w.filename for w in caught if w.category is NNGraphWarning] == [__file__]
     assert inner.weight.grad is not None  # the computation itself is untouched
     assert "CheckpointFunction" in {d["op"] for _, d in rec.graph.nodes(data=True)}
+
+
+class _CheckpointedSquare(nn.Module):
+    """A custom Function and a layer with a full backward hook inside a checkpointed part."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__()
+        self.how = how  # "none", "non-reentrant" or "reentrant"
+        self.first, self.inner, self.head = nn.Linear(4, 4), nn.Linear(4, 4), nn.Linear(4, 2)
+        self.inner.register_full_backward_hook(lambda module, grad_in, grad_out: None)
+
+    def part(self, h: torch.Tensor) -> torch.Tensor:
+        return Square.apply(self.inner(h)) + h
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.first(x)
+        if self.how != "none":
+            reentrant = self.how == "reentrant"
+            h = torch.utils.checkpoint.checkpoint(self.part, h, use_reentrant=reentrant)
+        else:
+            h = self.part(h)
+        return self.head(h)
+
+
+def _op_nodes(g: ng.Graph) -> list[tuple[str, str, bool]]:
+    nodes = [d for _, d in g.nodes(data=True) if d["kind"] == "op"]
+    return sorted((d["op"], d["backward"], d["grad"] is not None) for d in nodes)
+
+
+def test_a_custom_function_recomputed_by_checkpointing_is_not_recorded_again() -> None:
+    x = torch.randn(3, 4)
+    graphs = {}
+    for how in ("none", "non-reentrant", "reentrant"):
+        torch.manual_seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            graphs[how] = ng.trace(_CheckpointedSquare(how), x, loss=lambda y: y.pow(2).mean())
+    assert _op_nodes(graphs["non-reentrant"]) == _op_nodes(graphs["none"])
+    for g in graphs.values():
+        assert len(g.graph["outputs"]) == 1 and not g.graph["unused"]
+    # reentrant: one op, its inside (Square, the hook's Function) not recorded during backward
+    reentrant = {op for op, _, _ in _op_nodes(graphs["reentrant"])}
+    assert "CheckpointFunction" in reentrant
+    assert not reentrant & {"Square", "BackwardHookFunction"}
 
 
 def test_a_tensor_shaped_like_another_is_a_constant_not_computed_from_it() -> None:
