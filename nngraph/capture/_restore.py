@@ -166,7 +166,7 @@ class ModelState:
             try:  # inline, not _attempt(): one per parameter, at every trace
                 if t.requires_grad != flag:
                     t.requires_grad_(flag)
-                if t.grad is not grad and (t.is_leaf or t.retains_grad):
+                if (t.is_leaf or t.retains_grad) and t.grad is not grad:  # see _grad_of
                     t.grad = grad
             except Exception as error:
                 _warn_not_restored(error)

@@ -209,7 +209,8 @@ class ModuleScope:
             self._added.difference_update(self._used)
             self._used.clear()
         top_level = not self.stack
-        path = self._path_of(module)
+        with hidden():  # naming a module's parameters counts them: no mode of the user's sees it
+            path = self._path_of(module)
         self.stack.append((module, path))
         self.modules.setdefault(path, uncompiled(module))  # its class: not `OptimizedModule`
         self.left_path = None

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 from torch.autograd.function import Function
 from torch.nn.modules import module as nn_module
+from torch.nn.utils import prune
 from torch.optim import optimizer
 from torch.utils.data.dataloader import _BaseDataLoaderIter
 
@@ -544,6 +545,25 @@ def test_a_retained_gradient_and_a_buffers_flag_come_back_as_they_were() -> None
     assert not model.scale.requires_grad and model.scale.grad is None
 
 
+@pytest.mark.parametrize("how", ["pruned", "weight_norm"])
+def test_a_weight_computed_before_each_forward_is_put_back_without_a_warning(how: str) -> None:
+    """Pruning and the old-style weight_norm keep `weight` as a plain attribute that a
+    pre-hook computes: a non-leaf, whose `.grad` PyTorch warns about when it is read."""
+    torch.manual_seed(0)
+    layer = nn.Linear(4, 2)
+    if how == "pruned":
+        prune.l1_unstructured(layer, "weight", amount=0.5)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # deprecated in favour of parametrize
+            torch.nn.utils.weight_norm(layer)
+    weight = layer.weight
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ng.trace(layer, torch.randn(3, 4), loss=lambda y: y.sum())
+    assert layer.weight is weight and not weight.is_leaf
+
+
 class _MakesItsBufferRequireGrad(nn.Module):
     def __init__(self) -> None:
         super().__init__()
@@ -1062,3 +1082,8 @@ def test_the_users_mode_sees_only_the_users_own_calls() -> None:
     with traced:
         ng.trace(model, x, loss=lambda y: y.pow(2).mean())
     assert traced.calls == plain.calls
+    model.zero_grad(set_to_none=True)
+    recorded = Count()
+    with recorded, ng.record():  # no model given: the first module that runs is named then
+        model(x).pow(2).mean().backward()
+    assert recorded.calls == plain.calls
