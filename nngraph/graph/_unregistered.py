@@ -11,6 +11,11 @@
     >>> g = ng.trace(Model(), torch.randn(2, 3), loss=lambda out: out.sum())
     >>> [(f["kind"], f["params"]) for f in g.health() if f["kind"] == "unregistered"]
     [('unregistered', 12)]
+
+A module used only as a skeleton, whose forward runs with weights given to it
+(`torch.func.functional_call(skeleton, {"weight": w, ...}, x)`, a hypernetwork, a functorch
+ensemble over a meta copy), is no forgotten layer: its own parameters never ran, so no node
+of the graph is one of them, and it gets no finding.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ def unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
     list): `model.parameters()`, and so the optimizer, never sees their parameters."""
     table = g.graph.get("modules") or {}
     findings = []
+    own = _modules_whose_parameters_ran(g)
     for path, entry in table.items():
-        if entry.get("registered") is not False or not entry.get("params"):
+        if entry.get("registered") is not False or not entry.get("params") or path not in own:
             continue
         first = next((n for n in order if path in ancestors_of(owner_module(g._node[n]))), None)
         if first is not None:
@@ -49,3 +55,13 @@ def unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
                 )
             )
     return findings
+
+
+def _modules_whose_parameters_ran(g: Graph) -> set[str]:
+    """Every module holding, itself or in a module inside it, a parameter that took part in
+    the computation (a parameter node of the graph)."""
+    found: set[str] = set()
+    for _, data in g.nodes(data=True):
+        if data.get("kind") == "param":
+            found.update(ancestors_of(owner_module(data)))
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 from collections.abc import Callable
@@ -915,6 +916,41 @@ def test_layers_kept_in_a_plain_list_are_flagged_as_not_trained_by_the_optimizer
     torch.manual_seed(0)
     fixed = ng.trace(_ListOfLayers(registered=True), torch.randn(8, 4), loss=lambda y: y.sum())
     assert not [f for f in fixed.health() if f["kind"] == "unregistered"]
+
+
+class _HyperNetwork(nn.Module):
+    """Makes the weights of a layer kept out of the model on purpose: a skeleton on the meta
+    device that runs only through `functional_call` with the weights given to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hyper = nn.Linear(3, 8 * 4 + 8)
+        self.target = [nn.Linear(4, 8, device="meta")]
+        self.head = nn.Linear(8, 2)
+
+    def forward(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        w = self.hyper(z)
+        weights = {"weight": w[:32].view(8, 4), "bias": w[32:]}
+        return self.head(torch.func.functional_call(self.target[0], weights, (x,)))
+
+
+def test_a_skeleton_run_with_weights_given_to_it_is_no_forgotten_layer() -> None:
+    torch.manual_seed(0)
+    g = ng.trace(_HyperNetwork(), torch.randn(6, 4), torch.randn(3), loss=lambda y: y.sum())
+    assert "Linear" in {d["module"] for _, d in g.nodes(data=True)}  # it ran, unregistered
+    assert not [f for f in g.health() if f["kind"] == "unregistered"]
+    # functorch's ensemble: stacked weights, run through a meta copy of one member
+    members = [nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)) for _ in range(3)]
+    params, buffers = torch.func.stack_module_state(members)  # type: ignore[arg-type]
+    skeleton = copy.deepcopy(members[0]).to("meta")
+
+    def one(weights: dict[str, torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+        return torch.func.functional_call(skeleton, (weights, buffers), (x,))
+
+    with ng.record() as rec:
+        out = torch.func.vmap(one, in_dims=(0, None))(params, torch.randn(5, 4))
+        out.sum().backward()
+    assert not [f for f in rec.graph.health() if f["kind"] == "unregistered"]
 
 
 class TokenAndState(nn.Module):
