@@ -16,6 +16,7 @@ public call that prints the line of Python it stands for.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from IPython.display import display
 from nngraph._magic_args import Parser, split_line, variable
 from nngraph._magic_errors import model_class_error
 from nngraph._magic_show import missing_widget_package
+from nngraph.errors import stacklevel_outside
 from nngraph.i18n import LANGUAGES, get_language, message, set_language
 
 if TYPE_CHECKING:
@@ -108,6 +110,7 @@ class MagicCommands:
     def _monitor(self, words: list[str], scope: Scope) -> Any:
         from nngraph.monitor import Monitor
         from nngraph.monitor._common import epochs
+        from nngraph.monitor._names import Mode, mode_known
 
         options = monitor_options().parse_args(words)
         self._refuse_to_replace(options.output, Monitor, base="mon")  # before a view is shown
@@ -115,7 +118,14 @@ class MagicCommands:
         made = model_class_error(options.model, model, "%nngraph monitor: --model", "--model model")
         if made is not None:  # `--model Net`: the class, not a model made from it
             raise UsageError(made)
-        monitor = Monitor(model=model, metric=options.metric, mode=options.mode, name=options.name)
+        # `--metric val_custom`: the magic warns, in its words (`--mode max`, not `mode="max"`)
+        unknown = options.mode == "auto" and not mode_known(options.metric or "val_loss")
+        mode: Mode = "min" if unknown else options.mode  # "auto" takes an unknown for a loss
+        monitor = Monitor(model=model, metric=options.metric, mode=mode, name=options.name)
+        if unknown:  # at the notebook's line, not IPython's that ran the magic
+            where = stacklevel_outside(("nngraph", "IPython"))
+            text = message("magic.monitor_mode_unknown", metric=options.metric)
+            warnings.warn(text, UserWarning, stacklevel=where)
         old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
         self._keep(options.output, monitor, base="mon")
         arguments = [f"mode={monitor.mode!r}"]  # the mode chosen

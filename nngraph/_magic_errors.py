@@ -21,6 +21,7 @@ __all__ = [
     "line_value_error",
     "model_class_error",
     "raised_by_expression",
+    "statement_error",
 ]
 
 
@@ -86,7 +87,10 @@ def line_value_error(expression: str, value: Any) -> str | None:
         tensor = _backward_of(expression)
         if value is None and tensor is not None:  # `%nngraph loss.backward()`
             return message("magic.line_backward", tensor=tensor)
-        return message("magic.line_needs_tensor", expression=expression, got=type(value).__name__)
+        got = type(value).__name__
+        if (effect := _effect_of_call(expression, value)) is not None:  # `%nngraph opt.step()`
+            return message("magic.line_call_ran", expression=expression, got=got, effect=effect)
+        return message("magic.line_needs_tensor", expression=expression, got=got)
     missing = no_history(tensors)
     if missing is None:
         return None
@@ -143,14 +147,67 @@ def backward_again_error(expression: str, error: BaseException) -> str | None:
     return message("magic.line_backward_again", expression=expression, tensor=tensor)
 
 
-def _backward_of(expression: str) -> str | None:
-    """`loss` for `loss.backward()` (as typed), or None when the expression is no such call."""
+def statement_error(line: str) -> str | None:
+    """The line for `%nngraph loss = net(x).sum()` or `%nngraph import math`: Python, but
+    statements, which the line magic (an expression's graph) does not run; None for an
+    expression, or for a line that is no Python at all.
+
+    >>> statement_error("loss = net(x).sum()")[:55]
+    "%nngraph: 'loss = net(x).sum()' is a statement, not an "
+    >>> statement_error("net(x).sum()") is None, statement_error("monitr --model net") is None
+    (True, True)
+    """
+    typed = line.strip()
     try:
-        call = ast.parse(expression, mode="eval").body
+        ast.parse(typed, mode="eval")
+    except SyntaxError:
+        pass
+    else:
+        return None
+    try:
+        statements = ast.parse(typed, mode="exec").body
     except SyntaxError:
         return None
-    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+    first = statements[0] if statements else None
+    value = first.value if isinstance(first, ast.Assign | ast.AnnAssign) else None
+    # `loss = net(x).sum()`: the graph of what it assigns; `import math`: of a loss
+    expression = "loss" if value is None else ast.get_source_segment(typed, value) or "loss"
+    return message("magic.line_statement", line=typed, expression=expression)
+
+
+#: what a call the line magic ran did, by the method's name; any other call returning None
+#: may have changed something too (`magic.ran.call`)
+_EFFECTS = {"step": "magic.ran.step", "zero_grad": "magic.ran.zero_grad"}
+
+
+def _effect_of_call(expression: str, value: Any) -> str | None:
+    """What the refused `%nngraph EXPR` did by running, when EXPR is a call that may have
+    changed something: an optimizer's `step()` or `zero_grad()` whatever it returned, any
+    other call that returned None (called for what it does); None otherwise (`loss.item()`)."""
+    call = _call_of(expression)
+    if call is None:
+        return None
+    function = call.func
+    name = function.attr if isinstance(function, ast.Attribute) else None
+    if name in _EFFECTS:
+        return message(_EFFECTS[name])
+    return message("magic.ran.call") if value is None else None
+
+
+def _call_of(expression: str) -> ast.Call | None:
+    """The call `expression` is (`opt.step()`), or None when it is something else."""
+    try:
+        call = ast.parse(expression.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    return call if isinstance(call, ast.Call) else None
+
+
+def _backward_of(expression: str) -> str | None:
+    """`loss` for `loss.backward()` (as typed), or None when the expression is no such call."""
+    call = _call_of(expression)
+    if call is None or not isinstance(call.func, ast.Attribute):
         return None
     if call.func.attr != "backward":
         return None
-    return ast.get_source_segment(expression, call.func.value)
+    return ast.get_source_segment(expression.strip(), call.func.value)

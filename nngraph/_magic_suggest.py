@@ -21,28 +21,34 @@ COMMANDS = ("monitor", "watch", "lang")
 
 _CLOSE = 0.6  # difflib's default: `language` is close to `lang`, `loss` to none of them
 _LOOKALIKE = str.maketrans("0", "o")  # `-0` (zero) typed for the short option `-o`
+#: the arguments a command cannot go without, as the help writes them
+_NEEDED = {"watch": "MODEL"}
 
 
 def misspelt_command(
     line: str, defined: Container[str], fits: Callable[[str, str], bool]
 ) -> str | None:
-    """The line for `%nngraph wacth net`: a line that is no Python (a word and what follows)
-    whose first word is close to a command, and no name in `defined` (a variable `batch` in
-    `batch --depth 2` is no typo of `watch`); the command suggested is one whose arguments
-    the rest of the line fits (`fits(command, rest)`). None for any other line, which is
-    evaluated as Python (a variable named `monitr` is one)."""
+    """The line for `%nngraph wacth net`, or `%nngraph monitr` alone: a line whose first word
+    is close to a command, and no name in `defined` (a variable `batch` in `batch --depth 2`
+    is no typo of `watch`), and that is no Python (a word and what follows) or that word
+    alone; the command suggested is one whose arguments the rest of the line fits
+    (`fits(command, rest)`), and alone, the closest (`watch MODEL`: what it needs). None for
+    any other line, which is evaluated as Python (a variable named `monitr` is one).
+
+    >>> misspelt_command("lnag", defined={}, fits=lambda command, arguments: True)[:46]
+    '%nngraph: there is no command lnag: did you me'
+    """
     word, *rest = line.split(None, 1) or [""]
     if not word.isidentifier() or word in defined or hasattr(builtins, word):
         return None
-    try:
-        ast.parse(line.strip(), mode="eval")
-    except SyntaxError:
-        pass
-    else:
+    alone = not rest
+    if not alone and _is_python(line):
         return None
     arguments = "".join(rest)
     close = difflib.get_close_matches(word, [*COMMANDS, "help"], n=4, cutoff=_CLOSE)
     command = next((command for command in close if fits(command, arguments)), None)
+    if command is None and alone and close:  # `wacth`: `watch` needs its model
+        command = f"{close[0]} {_NEEDED.get(close[0], '')}"
     if command is None:
         return None
     typed = " ".join([command, *rest]).strip()

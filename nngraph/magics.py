@@ -49,6 +49,7 @@ from nngraph._magic_errors import (
     line_value_error,
     model_class_error,
     raised_by_expression,
+    statement_error,
 )
 from nngraph._magic_models import graph_with_models
 from nngraph._magic_show import line_value_dropped, missing_widget_package
@@ -205,6 +206,8 @@ class NNGraphMagics(MagicCommands, Magics):
         expression (`%nngraph loss --depth 2`), is told where options go, and the spelling of a
         misspelt one (`--depht`); any other, the commands."""
         __tracebackhide__ = True
+        if (statement := statement_error(line)) is not None:  # `%nngraph loss = net(x).sum()`
+            raise UsageError(statement)
         namespace = self._names_in(scope)
         first, meant = cell_options_in(line, view_options()._option_string_actions)
         # options after an expression the notebook knows (`loss --depth 2`); `monitr --model net`
@@ -284,6 +287,11 @@ class NNGraphMagics(MagicCommands, Magics):
         if options.output:  # before the cell runs: a refused name must not cost the run
             self._refuse_to_replace(options.output, Graph, "magic.cell.would_replace")
         code = Cell(self.shell, cell, may_await=self._awaited(cell))
+        if options.output and code.assigns(options.output):  # `-o out` and `out = net(x)`
+            other = self._free_name("g")
+            raise UsageError(
+                message("magic.cell.output_assigned", name=options.output, other=other)
+            )
         # A cell that makes its model (again) is recorded without the old one: the new model
         # is the first to run, so names are relative to it, as `--model` asks.
         anew = options.model is not None and code.assigns(options.model)

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import traceback
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,33 @@ def test_monitor_mode_is_an_option_and_accuracy_is_maximised(
     mon = ip.user_ns["m"]
     assert mon.mode == mode and mon.model is ip.user_ns["net"]
     assert f"mode={mode!r}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_metric_of_unknown_direction_is_warned_at_the_notebooks_line_in_the_magics_words(
+    ip: Any, language: str
+) -> None:
+    """`%nngraph monitor --metric val_custom` warned at IPython's `interactiveshell.py`
+    (`result = fn(*args, **kwargs)`), and said to pass `mode="max"` (sweep 28, 4.4)."""
+    import IPython
+
+    i18n.set_language(language)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert ip.run_cell("%nngraph monitor --metric val_custom -o m_custom").success
+    assert len(caught) == 1 and caught[0].category is UserWarning
+    text = str(caught[0].message)
+    assert text.startswith("%nngraph monitor: ") and "'val_custom'" in text
+    assert "--mode max" in text and "--mode min" in text and "mode=" not in text
+    place = str(Path(caught[0].filename).resolve())
+    for package in (IPython, ng):
+        assert not place.startswith(str(Path(package.__file__).parent))
+    assert ip.user_ns["m_custom"].mode == "min"  # a loss, as the warning says
+    for chosen in ("max", "min"):  # chosen: no warning
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ip.run_line_magic("nngraph", f"monitor --metric val_custom --mode {chosen} -o m2")
+        assert caught == [] and ip.user_ns["m2"].mode == chosen
 
 
 def test_help_and_language_switch(ip: Any, capsys: pytest.CaptureFixture[str]) -> None:
@@ -587,6 +615,21 @@ def test_the_usage_line_and_the_help_list_every_option(language: str) -> None:
     assert "--optimizer" in usage and "--optimizer" in help_text
 
 
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_the_help_writes_every_description_in_one_column(language: str) -> None:
+    """The English `%nngraph watch MODEL [options]` line had its description 3 columns to the
+    right of every other line's (sweep 28, 4.6)."""
+    i18n.set_language(language)
+    columns = set()
+    for line in i18n.message("magic.help").splitlines()[2:]:
+        described = re.match(r" *\S+(?: \S+)*( {2,})\S", line)
+        if described is not None:  # `  --depth N    open modules ...`
+            columns.add(described.end(1))
+        elif line.startswith(" " * 8):  # a description's second line
+            columns.add(len(line) - len(line.lstrip()))
+    assert len(columns) == 1
+
+
 # Argument errors in the current language; the cell magic's errors name %%nngraph.
 
 #: every kind of parse error a student can get, on the line magic and on the cell magic
@@ -817,7 +860,7 @@ def test_a_misspelt_command_is_told_in_polish(ip: Any) -> None:
 
 def test_a_line_is_a_misspelt_command_only_when_it_is_no_python(ip: Any) -> None:
     # Python, but no name the notebook knows: evaluated, and told so with the commands
-    assert "NameError" in _refused(ip, "line", "monitr")
+    assert "NameError" in _refused(ip, "line", "monitr()")
     assert "did you mean %nngraph monitor" in _refused(ip, "line", "monitr --model net")
     ip.run_cell("monitr = torch.ones(2, requires_grad=True)")  # a variable is no typo
     assert "did you mean" not in _refused(ip, "line", "monitr --model net")
@@ -873,6 +916,26 @@ def test_a_variable_is_never_taken_for_a_misspelt_command(ip: Any, name: str) ->
     with pytest.raises(UsageError, match="belong to %%nngraph") as caught:
         ip.ev("show()")
     assert "did you mean" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("word", "meant"),
+    [("monitr", "monitor"), ("wacth", "watch MODEL"), ("lnag", "lang"), ("hlep", "help")],
+)
+def test_a_misspelt_command_alone_is_told_its_spelling(ip: Any, word: str, meant: str) -> None:
+    """`%nngraph monitr` said "NameError: name 'monitr' is not defined", while `monitr --model
+    net` was told the command (sweep 28, 4.5)."""
+    ip.user_ns.pop(word, None)  # another test's variable
+    text = _refused(ip, "line", word)
+    assert text == (
+        f"%nngraph: there is no command {word}: did you mean %nngraph {meant}? (help: %nngraph?)"
+    )
+    ip.run_line_magic("nngraph", "lang pl")
+    assert f"czy chodziło o %nngraph {meant}?" in _refused(ip, "line", word)
+    ip.run_line_magic("nngraph", "lang en")
+    ip.run_cell(f"{word} = torch.ones(2, requires_grad=True) * 2")  # a variable is no typo
+    assert isinstance(ip.run_line_magic("nngraph", word), ng.Graph)
+    ip.user_ns.pop(word)
 
 
 @pytest.mark.parametrize("line", ["wacth --depth 2", "monitr net", "hlep --depth 2", "lnag -o g"])
@@ -1010,14 +1073,37 @@ def _frames_shown(shown: str) -> list[str]:
         "torch.nn.functional.cross_entropy(torch.randn(2, 3), torch.zeros(2))",  # float target
         "torch.ones(2, 3) @ torch.ones(2, 3)",
         "import asyncio\nawait asyncio.sleep(0)\ntorch.ones(2, 3) @ torch.ones(2, 3)",
+        "class Broken(torch.utils.data.Dataset):\n"
+        "    def __len__(self):\n        return 2\n"
+        "    def __getitem__(self, i):\n        return self.data[i]\n"
+        "for batch in torch.utils.data.DataLoader(Broken()):\n    pass",
+        "def collate(batch):\n    raise TypeError('bad batch')\n"
+        "next(iter(torch.utils.data.DataLoader(torch.ones(2, 3), collate_fn=collate)))",
+        "opt = torch.optim.SGD(net.parameters(), lr=0.1)\n"
+        "def closure():\n    net(torch.ones(2, 3)).sum().backward()\n    return 1 / 0\n"
+        "opt.step(closure)",
+        "def view(x: torch.Tensor) -> torch.Tensor:\n    return x.view(-1, 5)\n"
+        "torch.jit.script(view)(torch.ones(2, 3))",
     ],
-    ids=["second-backward", "loss", "op", "awaiting-cell"],
+    ids=[
+        "second-backward",
+        "loss",
+        "op",
+        "awaiting-cell",
+        "dataset",
+        "collate-fn",
+        "optimizer-closure",
+        "torchscript-function",
+    ],
 )
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
 def test_a_cells_traceback_under_the_magic_is_the_plain_cells(
     ip: Any, capsys: pytest.CaptureFixture[str], cell: str
 ) -> None:
     """A second `d.backward()` showed torch's `handle_torch_function` and the recording's
-    `__torch_function__` (hidden), with `Tensor.backward` twice (sweep 20c)."""
+    `__torch_function__` (hidden), with `Tensor.backward` twice (sweep 20c). A student's
+    dataset, collate_fn, optimizer closure or TorchScript function showed the nngraph wrapper
+    that ran it, after `[... skipping hidden 3 frame]` (sweep 28, 4.1)."""
     ip.run_cell("a = torch.ones(3, requires_grad=True)")
     capsys.readouterr()
     plain = ip.run_cell(cell)
@@ -1293,6 +1379,85 @@ def test_line_magic_on_backward_says_it_returns_none_and_what_to_type(ip: Any) -
     assert text.startswith("%nngraph: loss21.backward() failed") and "\n" not in text
     assert "already run" in text and text.endswith("%nngraph loss21")
     assert isinstance(ip.run_line_magic("nngraph", "loss21"), ng.Graph)  # what it suggests
+
+
+@pytest.mark.parametrize(
+    ("line", "expression"),
+    [
+        ("ran = net(torch.ones(2, 3)).sum()", "net(torch.ones(2, 3)).sum()"),
+        ("import math as ran", "loss"),
+        ("ran = True; print(1)", "True"),
+        ("for ran in range(2): pass", "loss"),
+    ],
+)
+def test_a_statement_on_the_line_magic_says_it_takes_an_expression_and_runs_nothing(
+    ip: Any, line: str, expression: str
+) -> None:
+    """`%nngraph loss = net(x).sum()` was told "SyntaxError: this is not valid Python; the
+    commands are monitor, watch and lang": it is Python, a statement (sweep 28, 4.2)."""
+    text = _refused(ip, "line", line)
+    assert text.startswith(f"%nngraph: {line!r} is a statement, not an expression")
+    assert f"g = %nngraph {expression}" in text and "put %%nngraph (two %) on top" in text
+    assert "SyntaxError" not in text and "the commands are" not in text and "\n" not in text
+    assert "ran" not in ip.user_ns  # not run (`_refused` checks it too)
+    ip.run_line_magic("nngraph", "lang pl")
+    assert "to instrukcja, a nie wyrażenie" in _refused(ip, "line", line)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("opt.step()", "it has run: an optimizer's step has changed the weights"),
+        ("opt.zero_grad()", "it has run: the gradients are cleared now"),
+        ("changes(w)", "it has run: whatever it changes has changed"),
+    ],
+)
+def test_a_refused_call_that_ran_says_it_has_run(ip: Any, line: str, says: str) -> None:
+    """`%nngraph opt.step()` took the step, then said only "is of type NoneType, not a
+    tensor", while `loss.backward()` said it had run (sweep 28, 4.3)."""
+    ip.run_cell(
+        "w = torch.nn.Parameter(torch.ones(2))\n"
+        "opt = torch.optim.SGD([w], lr=0.1)\n"
+        "(w * 3).sum().backward()\n"
+        "def changes(t):\n    t.data += 1"
+    )
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("nngraph", line)
+    text = str(caught.value)
+    assert text.startswith(f"%nngraph: {line} is of type NoneType, not a tensor ({says}")
+    assert "\n" not in text
+    for value in ("w.sum().item()", "3 + 4", "[1, 2]"):  # nothing it could change, or no call
+        with pytest.raises(UsageError) as caught:
+            ip.run_line_magic("nngraph", value)
+        assert "has run" not in str(caught.value)
+    ip.run_line_magic("nngraph", "lang pl")
+    with pytest.raises(UsageError, match="i już się wykonało"):
+        ip.run_line_magic("nngraph", line)
+
+
+def test_a_cell_o_name_the_cell_assigns_is_refused_before_the_cell_runs(ip: Any) -> None:
+    """`%%nngraph -o out` on a cell with `out = net(x)` ran the whole cell (its backward, its
+    optimizer step), then refused `-o out`, the graph lost (sweep 28, 4.6)."""
+    ip.user_ns.pop("out", None)
+    before = [p.detach().clone() for p in ip.user_ns["net"].parameters()]
+    cell = (
+        "opt = torch.optim.SGD(net.parameters(), lr=0.1)\n"
+        "out = net(torch.randn(2, 3))\nout.sum().backward()\nopt.step()\nran = True"
+    )
+    with pytest.raises(UsageError) as caught:
+        ip.run_cell_magic("nngraph", "-o out -q", cell)
+    text = str(caught.value)
+    assert text.startswith(
+        "%%nngraph: -o out would replace the out this cell assigns, so the cell was not run; "
+        "pick another name, e.g. -o g"
+    )
+    assert "ran" not in ip.user_ns and "out" not in ip.user_ns
+    assert all(map(torch.equal, ip.user_ns["net"].parameters(), before))
+    ip.run_cell_magic("nngraph", "-o g_out -q", cell)  # another name: recorded and kept
+    assert isinstance(ip.user_ns["g_out"], ng.Graph)
+    assert isinstance(ip.user_ns["out"], torch.Tensor)
+    for name in ("ran", "out", "g_out", "opt"):
+        ip.user_ns.pop(name)
 
 
 def test_a_refused_cell_o_name_suggests_a_free_name(

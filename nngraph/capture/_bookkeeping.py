@@ -92,6 +92,7 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
 
     def recorded(closure: Callable[[], Any]) -> Callable[[], Any]:
         def run() -> Any:
+            __tracebackhide__ = True  # an error in the user's closure is theirs
             steps, recorder.steps = recorder.steps, []
             try:
                 return closure()
@@ -172,6 +173,7 @@ def data_loading_unrecorded(recorder: Recorder) -> Iterator[None]:
     original = _BaseDataLoaderIter.__next__
 
     def fetch(iterator: _BaseDataLoaderIter) -> Any:
+        __tracebackhide__ = True  # an error in the user's dataset or collate_fn is theirs
         recorder.loading += 1
         try:
             return original(iterator)

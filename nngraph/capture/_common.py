@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import dis
 import functools
 import os
 import site
@@ -239,11 +240,13 @@ def drop_recording_frames(error: BaseException) -> None:
     called the torch function that raised) are dropped, and so are the frames torch adds to
     reach the recording (`handle_torch_function`, the first of the two calls of a torch
     function that went through it, and the `inner` frame of each module call, there only
-    while the recording's global module hooks are on). A student reads the last frame as the culprit, and the
-    exception itself (type, message) is not touched. An error nngraph raised itself keeps
-    every frame: one is the user's only when the innermost nngraph frame hides itself
-    (`__tracebackhide__`, as IPython reads it: a frame that only passes calls on to the
-    user's code), and is not the last frame unless it is the recording's `__torch_function__`.
+    while the recording's global module hooks are on). A student reads the last frame as the
+    culprit, and the exception itself (type, message) is not touched. An error nngraph raised
+    itself keeps every frame: one is the user's only when the innermost nngraph frame hides
+    itself (`__tracebackhide__`, as IPython reads it: a frame that only passes calls on to the
+    user's code: the wrappers that run a DataLoader's fetch or an optimizer's closure), and is
+    not the last frame unless the error came from a call it made (to C code: the torch
+    function the recording's `__torch_function__` called, a TorchScript function, a builtin).
     The links are changed in place, so a bare `raise` after this shows the new traceback
     (from Python 3.11 on without the frame that raises, which then is not added again).
 
@@ -275,10 +278,8 @@ def _without_recording(tb: TracebackType | None) -> TracebackType | None:
     ours = [i for i, entry in enumerate(entries) if _is_ours(entry)]
     if not ours:
         return entries[0] if entries else None
-    innermost = entries[ours[-1]].tb_frame
-    passes_on = innermost.f_locals.get("__tracebackhide__")
-    at_torch_call = innermost.f_code.co_name == "__torch_function__"
-    if not passes_on or (ours[-1] == len(entries) - 1 and not at_torch_call):
+    passes_on = entries[ours[-1]].tb_frame.f_locals.get("__tracebackhide__")
+    if not passes_on or (ours[-1] == len(entries) - 1 and not _raised_in_a_call(entries[-1])):
         return entries[0]  # nngraph raised it: every frame stays
     drop = set(ours) | {i for i, entry in enumerate(entries) if _runs_module_hooks(entry)}
     for i in ours:
@@ -293,6 +294,19 @@ def _without_recording(tb: TracebackType | None) -> TracebackType | None:
         if i not in drop:
             following = entries[i]
     return following
+
+
+def _raised_in_a_call(entry: TracebackType) -> bool:
+    """Whether the frame of `entry` was calling a function when the error came, rather than
+    raising it itself: C code (a torch op, a TorchScript function) adds no frame of its own."""
+    # a frame that raised stops at its `raise`; one whose callee raised, at the call (or at
+    # one of the call's inline caches, from Python 3.11 on: not listed, hence `<=`)
+    opname = ""
+    for instruction in dis.get_instructions(entry.tb_frame.f_code):
+        if instruction.offset > entry.tb_lasti:
+            break
+        opname = instruction.opname
+    return opname.startswith("CALL") and not opname.startswith("CALL_INTRINSIC")
 
 
 def _is_ours(entry: TracebackType) -> bool:

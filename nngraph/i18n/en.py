@@ -243,7 +243,8 @@ MESSAGES: dict[str, str] = {
         "  %%nngraph [options]           record the whole cell (forward and backward) and show it\n"
         "      --depth N                 open modules down to depth N\n"
         "      --view forward|backward   which pass to draw\n"
-        "      --color-by grad|value|none  colour nodes by gradient or value size\n"
+        "      --color-by grad|value|none\n"
+        "                                colour nodes by gradient or value size\n"
         "      --model MODEL             name modules relative to MODEL\n"
         "      -o NAME                   keep the graph in the variable NAME\n"
         "      -q                        show nothing\n"
@@ -254,7 +255,8 @@ MESSAGES: dict[str, str] = {
         "                                min for a loss\n"
         "      --name NAME               the run's name in texts and views\n"
         "      -o NAME                   keep the monitor in the variable NAME (default mon)\n"
-        "  %nngraph watch MODEL [options]   per-layer gradient norms, kept as watch\n"
+        "  %nngraph watch MODEL [options]\n"
+        "                                per-layer gradient norms, kept as watch\n"
         "      --optimizer OPT           record a step at every OPT.step(); without it,\n"
         "                                call watch.step() after each loss.backward()\n"
         "      --monitor MON             also tell MON (an ng.Monitor) what it finds\n"
@@ -339,6 +341,21 @@ MESSAGES: dict[str, str] = {
         "(compute it with gradients enabled). To see operations that do not track gradients, "
         "put %%nngraph on top of the cell that computes it"
     ),
+    "magic.line_statement": (
+        "%nngraph: {line!r} is a statement, not an expression, so it was not run: %nngraph "
+        "takes an expression and shows its graph (g = %nngraph {expression} keeps the graph as "
+        "g); to record statements, put %%nngraph (two %) on top of the cell that runs them"
+    ),
+    # a refused call that ran all the same: what it did is done (as `loss.backward()`'s)
+    "magic.line_call_ran": (
+        "%nngraph: {expression} is of type {got}, not a tensor (it has run: {effect}): pass "
+        "the result of a computation, e.g. %nngraph loss"
+    ),
+    "magic.ran.step": (
+        "an optimizer's step has changed the weights, a scheduler's the learning rate"
+    ),
+    "magic.ran.zero_grad": "the gradients are cleared now",
+    "magic.ran.call": "whatever it changes has changed",
     "magic.line_backward": (
         "%nngraph: .backward() returns None, not a tensor (it has run: the gradients are in "
         ".grad now); to see the graph, %nngraph {tensor}"
@@ -380,6 +397,16 @@ MESSAGES: dict[str, str] = {
     "magic.cell.cannot_evaluate": "%%nngraph: cannot evaluate {expression!r}: {error}",
     "magic.cell.bad_name": (
         "%%nngraph: -o needs a Python variable name such as g or g2, got {name!r}"
+    ),
+    "magic.cell.output_assigned": (
+        "%%nngraph: -o {name} would replace the {name} this cell assigns, so the cell was not "
+        "run; pick another name, e.g. -o {other}"
+    ),
+    "magic.monitor_mode_unknown": (
+        "%nngraph monitor: the name of metric {metric!r} does not say whether higher or lower"
+        " is better, so it is taken as a loss (lower is better) and the best epoch is its"
+        " lowest value; for an accuracy or a score add --mode max, and --mode min to keep it"
+        " a loss without this warning"
     ),
     "magic.cell.would_replace": (
         "%%nngraph: -o {name} would replace your {name} (a {type_name}); pick another name, "
@@ -721,6 +748,15 @@ MESSAGES: dict[str, str] = {
         " training cell again, or does a batch index start again each epoch? Log a global step"
         " such as epoch * len(loader) + i, or make a new ng.Monitor() for a new run"
     ),
+    "monitor.warn.stopped_already": (
+        "nngraph Monitor: this monitor already stopped the run at epoch {epoch} ({by}), and"
+        " mon.should_stop stays True, so a loop that breaks on it ends after this epoch. To"
+        " train on in the same run, call mon.resume() before the loop (the history and the best"
+        " epoch stay, and the detectors may stop it again); for a new run, make a new"
+        " ng.Monitor(). If you train on past the stop on purpose, ignore this warning"
+    ),
+    "monitor.stopped_by_detector": "{detector} asked to stop",
+    "monitor.stopped_by_user": "the Stop button was clicked, or request_stop() called",
     "monitor.gradwatch.replaced": (
         "nngraph: the earlier GradientWatch on this optimizer was still watching; it is closed"
         " now, so each step is counted once"
@@ -922,6 +958,11 @@ MESSAGES: dict[str, str] = {
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
         "stays far below it ({recent_at}, against {before_at}): more training no longer helps "
         "on the training data and hurts on new data, so {verdict}"
+    ),
+    # a memorising rise too soon after the best to say whether the training loss still falls
+    "monitor.gl.far_below": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
+        "is far below it ({recent_at}, against {before_at}): {verdict}"
     ),
     # what GL's sentences end with: a GL that stops, and one that only warns (the classroom's)
     "monitor.gl.verdict": (
@@ -2291,6 +2332,9 @@ MESSAGES: dict[str, str] = {
     "graph.health.module_in": "module {path} ({type})",
     "graph.health.module_in_untyped": "module {path}",
     "graph.health.and": "{first} and {last}",
+    # a long list of names in a finding: its first few, its last, and how many in all
+    "graph.health.names_cut": "{first}, …, {last} ({count} in all)",
+    "graph.health.names_cut_note": "{first}, …, {last} ({note}; {count} in all)",
     "graph.health.top_level_in": "the top level of the model",
     "graph.health.what.input": "input {name}",
     "graph.health.what.param": "parameter {name}",
@@ -2414,6 +2458,12 @@ MESSAGES: dict[str, str] = {
     # a collapsed graph's boxes, in the counts line (an open graph has none: no field)
     "graph.summary.boxes": "   Module boxes: {count}",
     "graph.summary.shapes": "Input shape(s): {inputs}   Output shape(s): {outputs}",
+    # {lists}: g.graph["unused"] and the like, after networkx.relabel_nodes renamed the nodes
+    "graph.summary.renamed_lists": (
+        "Note: the node ids in {lists} are not in this graph (its nodes were renamed, e.g."
+        " with networkx.relabel_nodes), so results nothing used may show among the outputs"
+        " above, and the inputs in another order. Rename the ids in those lists the same way."
+    ),
     "graph.summary.findings": "Findings ({count}):",
     "graph.summary.findings_in_lines": "Findings ({count}, in {lines} lines):",
     # when layers with one finding share a line: fewer lines than findings (health() has each)
@@ -2543,6 +2593,10 @@ MESSAGES: dict[str, str] = {
     # graph: export (g.to_dot, g.save, Graph.from_dict) and collapse
     "graph.dot.params": "{count} params",
     "graph.dot.untracked": "untracked: no gradient",
+    "graph.dot.renamed_unused": (
+        'The node ids in g.graph["unused"] are not in this graph (its nodes were renamed):'
+        " results nothing used are not drawn dashed"
+    ),
     "graph.error.indent": (
         "to_json(indent=...) needs None or a whole number from 0 to {maximum} (the spaces "
         "per level, e.g. indent=2), got {got!r}"

@@ -254,7 +254,8 @@ MESSAGES: dict[str, str] = {
         "  %%nngraph [opcje]             nagraj całą komórkę (w przód i wstecz) i pokaż graf\n"
         "      --depth N                 otwórz moduły do głębokości N\n"
         "      --view forward|backward   które przejście narysować\n"
-        "      --color-by grad|value|none  koloruj węzły wielkością gradientu lub wartości\n"
+        "      --color-by grad|value|none\n"
+        "                                koloruj węzły wielkością gradientu lub wartości\n"
         "      --model MODEL             nazywaj moduły względem MODELU\n"
         "      -o NAZWA                  zapamiętaj graf w zmiennej NAZWA\n"
         "      -q                        nic nie pokazuj\n"
@@ -346,6 +347,22 @@ MESSAGES: dict[str, str] = {
         "go z włączonymi gradientami). Żeby zobaczyć operacje bez śledzenia gradientów, dodaj "
         "%%nngraph na początku komórki, która go liczy"
     ),
+    "magic.line_statement": (
+        "%nngraph: {line!r} to instrukcja, a nie wyrażenie, więc nie została wykonana: "
+        "%nngraph przyjmuje wyrażenie i pokazuje jego graf (g = %nngraph {expression} "
+        "zapamiętuje graf jako g); żeby nagrać instrukcje, wpisz %%nngraph (dwa %) na "
+        "początku komórki, która je wykonuje"
+    ),
+    # odrzucone wywołanie, które i tak się wykonało: to, co zrobiło, jest zrobione
+    "magic.line_call_ran": (
+        "%nngraph: {expression} jest typu {got}, a nie tensorem (i już się wykonało: "
+        "{effect}): podaj wynik obliczenia, np. %nngraph loss"
+    ),
+    "magic.ran.step": (
+        "krok optymalizatora zmienił już wagi, a krok harmonogramu — współczynnik uczenia"
+    ),
+    "magic.ran.zero_grad": "gradienty są już wyczyszczone",
+    "magic.ran.call": "to, co zmienia, jest już zmienione",
     "magic.line_backward": (
         "%nngraph: .backward() zwraca None, a nie tensor (i już się wykonało: gradienty są "
         "teraz w .grad); żeby zobaczyć graf, wpisz %nngraph {tensor}"
@@ -392,6 +409,16 @@ MESSAGES: dict[str, str] = {
     "magic.cell.cannot_evaluate": "%%nngraph: nie da się obliczyć {expression!r}: {error}",
     "magic.cell.bad_name": (
         "%%nngraph: -o wymaga nazwy zmiennej Pythona, np. g albo g2, otrzymano {name!r}"
+    ),
+    "magic.cell.output_assigned": (
+        "%%nngraph: -o {name} zastąpiłoby zmienną {name}, którą ta komórka przypisuje, więc "
+        "komórka nie została wykonana; wybierz inną nazwę, np. -o {other}"
+    ),
+    "magic.monitor_mode_unknown": (
+        "%nngraph monitor: z nazwy metryki {metric!r} nie wynika, czy lepsza jest wyższa, czy"
+        " niższa wartość, więc jest traktowana jak strata (lepsza niższa), a najlepsza epoka"
+        " to ta z najniższą wartością; dla dokładności albo innego wyniku dodaj --mode max,"
+        " a --mode min, żeby zostawić ją stratą bez tego ostrzeżenia"
     ),
     "magic.cell.would_replace": (
         "%%nngraph: -o {name} zastąpiłoby twoją zmienną {name} (typu {type_name}); wybierz "
@@ -764,6 +791,16 @@ MESSAGES: dict[str, str] = {
         " epoce? Zapisuj krok globalny, np. epoch * len(loader) + i, albo utwórz nowy"
         " ng.Monitor() dla nowego przebiegu"
     ),
+    "monitor.warn.stopped_already": (
+        "nngraph Monitor: ten monitor zatrzymał już trening w epoce {epoch} ({by}), a"
+        " mon.should_stop pozostaje True, więc pętla, która wtedy przerywa (break), kończy się"
+        " po tej epoce. Aby trenować dalej w tym samym przebiegu, wywołaj mon.resume() przed"
+        " pętlą (historia i najlepsza epoka zostają, a detektory mogą znów go zatrzymać); dla"
+        " nowego przebiegu utwórz nowy ng.Monitor(). Jeśli celowo trenujesz dalej mimo"
+        " zatrzymania, zignoruj to ostrzeżenie"
+    ),
+    "monitor.stopped_by_detector": "o zatrzymanie poprosił {detector}",
+    "monitor.stopped_by_user": "kliknięto przycisk Stop albo wywołano request_stop()",
     "monitor.gradwatch.replaced": (
         "nngraph: poprzedni GradientWatch na tym optymalizatorze wciąż działał; został"
         " zamknięty, więc każdy krok jest liczony raz"
@@ -980,6 +1017,13 @@ MESSAGES: dict[str, str] = {
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} pozostaje daleko niżej (teraz {recent_at}, wobec {before_at}): "
         "dalszy trening nie pomaga już na danych treningowych, a szkodzi na nowych, więc "
+        "{verdict}"
+    ),
+    # wzrost, który wygląda na zapamiętywanie, za wcześnie po najlepszej epoce, by ocenić,
+    # czy strata treningowa wciąż spada
+    "monitor.gl.far_below": (
+        "{metric} {above} ({best:.4g} w epoce "
+        "{best_epoch}), a {train} jest daleko niżej (teraz {recent_at}, wobec {before_at}): "
         "{verdict}"
     ),
     "monitor.gl.verdict": (
@@ -2412,6 +2456,8 @@ MESSAGES: dict[str, str] = {
     "graph.health.module_in": "module {path} ({type})",
     "graph.health.module_in_untyped": "module {path}",
     "graph.health.and": "{first} i {last}",
+    "graph.health.names_cut": "{first}, …, {last} (łącznie {count})",
+    "graph.health.names_cut_note": "{first}, …, {last} ({note}; łącznie {count})",
     "graph.health.top_level_in": "samym modelu (poza podmodułami)",
     "graph.health.what.input": "wejściu {name}",
     "graph.health.what.param": "parametrze {name}",
@@ -2538,6 +2584,12 @@ MESSAGES: dict[str, str] = {
     "graph.summary.passes": "   Przejścia wstecz: {passes}",
     "graph.summary.boxes": "   Zwinięte moduły: {count}",
     "graph.summary.shapes": "Kształty wejść: {inputs}   Kształty wyjść: {outputs}",
+    "graph.summary.renamed_lists": (
+        "Uwaga: węzłów o identyfikatorach z {lists} nie ma w tym grafie (zmieniono nazwy jego"
+        " węzłów, np. przez networkx.relabel_nodes), więc wyniki, których nic nie użyło, mogą"
+        " się wyżej znaleźć wśród wyjść, a wejścia w innej kolejności. Zmień identyfikatory"
+        " w tych listach w ten sam sposób."
+    ),
     "graph.summary.findings": "Wykryte problemy ({count}):",
     "graph.summary.findings_in_lines": "Wykryte problemy ({count}, w {lines} wierszach):",
     "graph.summary.findings_in_line": "Wykryte problemy ({count}, w jednym wierszu):",
@@ -2675,6 +2727,10 @@ MESSAGES: dict[str, str] = {
     # graph: eksport (g.to_dot, g.save, Graph.from_dict) i collapse
     "graph.dot.params": "{count} param.",
     "graph.dot.untracked": "poza autogradem: bez gradientu",
+    "graph.dot.renamed_unused": (
+        'Węzłów o identyfikatorach z g.graph["unused"] nie ma w tym grafie (zmieniono nazwy'
+        " węzłów): wyniki, których nic nie użyło, nie są rysowane linią przerywaną"
+    ),
     "graph.error.indent": (
         "to_json(indent=...) wymaga None albo liczby całkowitej od 0 do {maximum} (liczby "
         "spacji na poziom, np. indent=2), otrzymano {got!r}"

@@ -670,6 +670,79 @@ def test_an_error_in_nested_modules_has_as_many_frames_as_without_the_recording(
     assert _frames(raised.value) == _frames(plain.value)
 
 
+class _BrokenDataset(torch.utils.data.Dataset[torch.Tensor]):
+    """The student's dataset, whose `__getitem__` fails."""
+
+    def __len__(self) -> int:
+        return 4
+
+    def __getitem__(self, i: int) -> torch.Tensor:
+        raise IndexError("the student's dataset")
+
+
+def _broken_collate(batch: list[torch.Tensor]) -> torch.Tensor:
+    raise TypeError("the student's collate_fn")
+
+
+def _load_broken_dataset() -> None:
+    next(iter(torch.utils.data.DataLoader(_BrokenDataset())))
+
+
+def _load_with_broken_collate() -> None:
+    next(iter(torch.utils.data.DataLoader(torch.randn(4, 2), collate_fn=_broken_collate)))
+
+
+def _step_with_broken_closure() -> None:
+    net = nn.Linear(3, 1)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+
+    def closure() -> torch.Tensor:
+        net(torch.randn(4, 3)).sum().backward()
+        raise ZeroDivisionError("the student's closure")
+
+    optimizer.step(closure)
+
+
+def _view(x: torch.Tensor) -> torch.Tensor:
+    return x.view(-1, 5)
+
+
+@functools.cache
+def _scripted_view() -> Any:
+    return torch.jit.script(_view)  # once, at the plain run: outside the recording
+
+
+def _call_broken_script_function() -> None:
+    _scripted_view()(nn.Linear(3, 2)(torch.randn(4, 3)))
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        _load_broken_dataset,
+        _load_with_broken_collate,
+        _step_with_broken_closure,
+        _call_broken_script_function,
+    ],
+    ids=["dataset", "collate-fn", "optimizer-closure", "torchscript-function"],
+)
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+def test_an_error_in_code_the_recording_wraps_has_the_traceback_it_has_without_it(
+    run: Any,
+) -> None:
+    """A DataLoader's fetch, an optimizer's closure and a TorchScript function run through
+    nngraph's wrappers in `record()`: their frames (`_bookkeeping.py`, `_record.py`) showed
+    between the student's line and the student's bug (sweep 28, 4.1)."""
+    with pytest.raises(Exception) as plain:
+        run()
+    with pytest.raises(Exception) as raised, ng.record():
+        run()
+    assert type(raised.value) is type(plain.value)
+    assert _frames(raised.value) == _frames(plain.value)
+    text = "".join(traceback.format_exception(raised.value))
+    assert PACKAGE not in text
+
+
 def test_an_error_nngraph_raises_itself_keeps_its_frames() -> None:
     """Only the user's errors lose nngraph's frames: nngraph's own still show where (a bug
     report needs them; in a notebook the handler of `_ipython_errors` hides them)."""
