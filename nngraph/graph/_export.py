@@ -25,6 +25,7 @@ from nngraph.graph._nodes import (
     module_types,
     owner_module,
     parent_of,
+    renamed_lists,
 )
 from nngraph.i18n import message
 from nngraph.i18n._catalog import shortened
@@ -228,6 +229,10 @@ def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
 
     emit("", "  ")
     lines += [f"  {dot_id[u]} -> {dot_id[v]};" for u, v in g.edges]
+    if "unused" in renamed_lists(g):  # which outputs nothing used is not known: say so
+        # set last, so that no cluster takes it as its own label
+        note = html_text(message("graph.dot.renamed_unused"))
+        lines.append(f'  label=<{note}>; labelloc="b"; fontcolor="#d62728";')
     lines.append("}")
     return "\n".join(lines) + "\n"
 

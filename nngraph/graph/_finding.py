@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._nodes import as_written, owner_module
+from nngraph.graph._nodes import as_written, count_text, owner_module
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
@@ -26,6 +26,8 @@ __all__ = [
     "layers_text",
     "leaf_name",
     "module_name",
+    "name_list",
+    "names_text",
     "tensor_of",
     "weight_of",
 ]
@@ -142,10 +144,51 @@ def layers_text(paths: list[str], types: dict[str, str | None]) -> str:
     >>> layers_text(["a", "b", "c"], {"a": "Linear", "b": "Linear"})
     'a (Linear), b (Linear) and c'
     """
-    names = [layer_name(path, types) for path in paths]
+    return names_text([layer_name(path, types) for path in paths])
+
+
+#: The longest list of names a finding shows whole, in characters: past that, only its first
+#: few names, "…" and the last (a 2,000-layer chain's would take 10,000 characters).
+NAMES_LIMIT = 200
+_FIRST_SHOWN = 5
+
+
+def names_text(names: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`; a long list shortened as `name_list` shortens it.
+
+    >>> from nngraph.i18n import set_language; set_language("en")
+    >>> names_text(["a", "b", "c"]), names_text([f"layer{i}" for i in range(40)])
+    ('a, b and c', 'layer0, layer1, layer2, layer3, layer4, …, layer39 (40 in all)')
+    """
+    if _too_long(names):
+        return name_list(names)
     if len(names) == 1:
         return names[0]
     return message("graph.health.and", first=", ".join(names[:-1]), last=names[-1])
+
+
+def _too_long(names: list[str]) -> bool:
+    """Whether `names` take more than `NAMES_LIMIT` characters, with more to leave out than
+    the one name "…" stands for."""
+    return len(names) > _FIRST_SHOWN + 2 and sum(len(name) + 2 for name in names) > NAMES_LIMIT
+
+
+def name_list(names: list[str], note: str | None = None) -> str:
+    """`names` joined by commas, `note` (the layers' type) in parentheses after them; past
+    `NAMES_LIMIT` characters only the first few names, "…", the last one and how many in all.
+
+    >>> from nngraph.i18n import set_language; set_language("en")
+    >>> name_list(["0", "2"], "Linear")
+    '0, 2 (Linear)'
+    >>> name_list([str(i) for i in range(1842)], "Linear")
+    '0, 1, 2, 3, 4, …, 1841 (Linear; 1,842 in all)'
+    """
+    if not _too_long(names):
+        text = ", ".join(names)
+        return f"{text} ({note})" if note else text
+    key = "graph.health.names_cut_note" if note else "graph.health.names_cut"
+    first, last = ", ".join(names[:_FIRST_SHOWN]), names[-1]
+    return message(key, first=first, last=last, count=count_text(len(names)), note=note)
 
 
 def layer_name(path: str, types: dict[str, str | None]) -> str:

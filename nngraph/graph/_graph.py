@@ -119,6 +119,10 @@ class Graph(nx.DiGraph):
         ``health()`` call, but ``summary()`` says them again in its own. A notebook shows
         the list, and ``print`` writes it, as the summary's findings: a sentence per line,
         findings that read alike (a forgotten ``zero_grad()`` on every parameter) in one.
+        A collapsed graph that no longer knows the graph it folded (a ``copy()``, a graph
+        read back from JSON or relabelled with networkx) can only give the findings its boxes
+        carry: where no ``health()`` looked inside them before, it returns ``[]`` and says so
+        (call ``health()`` on the full graph before ``collapse()``) instead of "none".
 
             >>> import torch, nngraph as ng
             >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
@@ -126,11 +130,13 @@ class Graph(nx.DiGraph):
             >>> [(f["kind"], f["where"]) for f in g.health()]
             [('nan', 'forward'), ('nan', 'backward')]
         """
-        from nngraph.graph._health import find, store
+        from nngraph.graph._health import boxes_unchecked, find, store
         from nngraph.graph._health_text import health_result
 
         findings = find(self)
-        if not nx.is_frozen(self):  # a view would write into the graph it views
+        # a collapsed copy no health() looked inside: "none" would be a false all-clear
+        unchecked = not findings and boxes_unchecked(self)
+        if not nx.is_frozen(self) and not unchecked:  # a view would write into what it views
             store(self, findings)
             self.graph["health_language"] = get_language()
         return health_result(self, findings)  # shown, and printed, as the summary's lines

@@ -60,7 +60,7 @@ from nngraph.i18n import message, plural_form
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["HEALTH_KINDS", "find", "sizes_unjudged", "store"]
+__all__ = ["HEALTH_KINDS", "boxes_unchecked", "find", "sizes_unjudged", "store"]
 
 #: The finding kinds `health()` owns (and replaces on each call).
 HEALTH_KINDS = (
@@ -184,6 +184,28 @@ def sizes_unjudged(g: Graph) -> bool:
         return False  # no size is judged on an empty batch, whatever the gradients hold
     judged = sized_weights(g, weights(g), module_types(g))
     return any(g._node[n].get("grad_accumulated") for n in judged)
+
+
+def boxes_unchecked(g: Graph) -> bool:
+    """Whether module boxes of `g` hide layers that no `health()` looked at: `g` was folded
+    from a graph it no longer knows (a `copy()` of a collapsed graph, one read back from JSON
+    or relabelled with networkx) and no `health()` ran before `collapse()` (it leaves
+    ``health_language`` in `g.graph`, which `collapse()` and JSON carry). Its gradients cannot
+    be judged then: no finding is no all-clear.
+
+    >>> import torch, nngraph as ng
+    >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Sigmoid())
+    >>> g = ng.trace(model, torch.randn(3, 2), loss=lambda y: y.sum())
+    >>> boxes_unchecked(g.collapse(0)), boxes_unchecked(g.collapse(0).copy())
+    (False, True)
+    """
+    if "health_language" in g.graph:
+        return False
+    origin = folded_from(g)
+    while origin is not None:  # through every collapse() down to the graph first folded
+        g = origin[0]
+        origin = folded_from(g)
+    return any(data.get("kind") == "module" for _, data in g.nodes(data=True))
 
 
 def _gradient_flow(

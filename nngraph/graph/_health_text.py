@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nngraph._pretty import Findings
-from nngraph.graph._health import sizes_unjudged
+from nngraph.graph._health import boxes_unchecked, sizes_unjudged
 from nngraph.graph._nodes import module_types
 from nngraph.graph._summary import _origin
 from nngraph.graph._summary_findings import findings_block, unregistered_modules
@@ -35,6 +35,8 @@ def health_result(g: Graph, findings: list[dict[str, Any]]) -> Findings:
         types, unregistered = module_types(source), unregistered_modules(g)
         unjudged = sizes_unjudged(source)
         lines = findings_block(findings, types, unregistered, unjudged=unjudged, in_order=True)
+    elif boxes_unchecked(g):  # the summary's caveat: the layers inside the boxes are unknown
+        lines = [message("graph.summary.none_collapsed")]
     else:
         recorded = any(d.get("grad") for _, d in source.nodes(data=True))
         lines = [message("graph.summary.none" if recorded else "graph.summary.none_forward")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 import networkx as nx
@@ -28,6 +28,7 @@ __all__ = [
     "owner_module",
     "parent_of",
     "read_by_embedding",
+    "renamed_lists",
     "weight_ops",
 ]
 
@@ -114,6 +115,38 @@ def folded_from(g: Any) -> tuple[Any, dict[Any, Any]] | None:
     return source, where
 
 
+def renamed_lists(g: nx.DiGraph) -> list[str]:
+    """The lists of node ids in `g.graph` that `summary()` and `to_dot()` read (`unused`, the
+    results nothing used; `cut_inputs`; `inputs`, where their order matters) and that name
+    nodes `g` no longer has because its nodes were renamed (`networkx.relabel_nodes` renames
+    the nodes, not these lists). Told by `g.graph["outputs"]`, which names every output node
+    capture makes: renamed, some output is not in it. An id left by a node removed since
+    (`g.remove_node`) names no other node: such lists are not counted, their ids are ignored.
+
+    >>> import networkx as nx
+    >>> from nngraph.graph import Graph
+    >>> g = Graph(outputs=["n1", "n2"], unused=["n2"])
+    >>> g.add_nodes_from([("n0", {"kind": "op"}), ("n1", {"kind": "output"})])
+    >>> g.add_node("n2", kind="output")
+    >>> renamed_lists(g), renamed_lists(nx.relabel_nodes(g, {"n1": "a", "n2": "b"}))
+    ([], ['unused'])
+    """
+    outputs = g.graph.get("outputs")
+    if not isinstance(outputs, list | tuple):
+        return []
+    named = {n for n in outputs if isinstance(n, Hashable)}
+    if all(n in named for n, kind in g.nodes(data="kind") if kind == "output"):
+        return []
+    stale = []
+    for key in ("unused", "cut_inputs", "inputs"):
+        listed = g.graph.get(key)
+        if not isinstance(listed, list | tuple) or (key == "inputs" and len(listed) < 2):
+            continue  # the order of one input is no order
+        if any(n not in g for n in listed):  # networkx answers False for an unhashable id
+            stale.append(key)
+    return stale
+
+
 def numel(shape: list[int] | None) -> int:
     """Number of elements of a tensor of this shape (0 when unknown)."""
     return math.prod(shape) if shape is not None else 0
@@ -168,13 +201,6 @@ def module_types(g: nx.DiGraph) -> dict[str, str | None]:
     return types
 
 
-def _id_key(node: Any) -> tuple[int, str]:
-    # "n12" sorts after "n2": discovery order, as capture numbers nodes
-    text = str(node)
-    digits = text[1:] if text[:1] == "n" else ""
-    return (int(digits), "") if digits.isdigit() else (1 << 62, text)
-
-
 def _base_key(data: dict[str, Any], first_call_seq: int | None) -> tuple[Any, ...]:
     call, seq = data.get("call"), data.get("seq")
     if call is None and seq is not None and first_call_seq is not None and seq < first_call_seq:
@@ -188,7 +214,10 @@ def _base_key(data: dict[str, Any], first_call_seq: int | None) -> tuple[Any, ..
 
 
 def _order_keys(g: nx.DiGraph) -> dict[Any, tuple[Any, ...]]:
-    """Sort key per node: `call`, then `seq`, then id. Ops made before the first recorded call
+    """Sort key per node: `call`, then `seq`, then the node's place in `g`, not its id: capture
+    adds nodes in the order it finds them, and `copy()`, JSON and `networkx.relabel_nodes`
+    keep that order, while renamed ids (`convert_node_labels_to_integers`) would sort "10"
+    before "9" and fold two identical blocks apart. Ops made before the first recorded call
     (the history of an input, such as `G(z)` given to `trace(D, ...)`) come first, ops of no
     call made after it (a `create_graph=True` backward) last. A data node with neither `call`
     nor `seq` (a parameter, an input, also a leaf a recorded op made: `X.clone()
@@ -201,17 +230,17 @@ def _order_keys(g: nx.DiGraph) -> dict[Any, tuple[Any, ...]]:
     first_call_seq = min(call_seqs, default=None)
     base = {n: _base_key(data, first_call_seq) for n, data in nodes.items()}
     keys = {}
-    for n, data in nodes.items():
+    for place, (n, data) in enumerate(nodes.items()):
         if data.get("call") is None and data.get("seq") is None and succ[n]:
-            keys[n] = (min(base[s] for s in succ[n]), 0, _id_key(n))
+            keys[n] = (min(base[s] for s in succ[n]), 0, place)
         else:
-            keys[n] = (base[n], 1, _id_key(n))
+            keys[n] = (base[n], 1, place)
     return keys
 
 
 def forward_order(g: nx.DiGraph) -> list[Any]:
     """Nodes in the order the forward pass made them: topological, ties broken by
-    `call`, then autograd `seq`, then id.
+    `call`, then autograd `seq`, then the order of the nodes in `g`.
 
         >>> from nngraph.graph import Graph
         >>> forward_order(Graph([("n1", "n0")]))

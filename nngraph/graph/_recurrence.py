@@ -21,7 +21,7 @@ import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._finding import finding, layer_name, leaf_name, module_name
+from nngraph.graph._finding import finding, layer_name, leaf_name, module_name, names_text
 from nngraph.graph._nodes import is_reshape, owner_module
 from nngraph.graph._parameters import learnable
 from nngraph.graph._recurrence_kind import (
@@ -279,9 +279,7 @@ def layers_wording(
         return f"{kind}_overall", {"remedy": message("graph.health.remedy.layers_exploding")}
     if kind == "exploding":
         return f"{kind}_overall", {"remedy": message("graph.health.remedy.steps_exploding")}
-    through = names[0]
-    if len(names) > 1:
-        through = message("graph.health.and", first=", ".join(names[:-1]), last=names[-1])
+    through = names_text(names)
     count = "one" if len(names) == 1 else "many"
     through = message(f"graph.health.through_recurrent_{count}", names=through)
     remedy = "recurrent_rnn" if plain else "recurrent"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import unicodedata
 from typing import TYPE_CHECKING, Any
@@ -11,7 +10,7 @@ from nngraph._oneline import one_line
 from nngraph._pretty import Text
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
-from nngraph.graph._health import HEALTH_KINDS, causes_first, find, sizes_unjudged
+from nngraph.graph._health import HEALTH_KINDS, boxes_unchecked, causes_first, find, sizes_unjudged
 from nngraph.graph._model_ops import in_model
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
@@ -22,9 +21,9 @@ from nngraph.graph._nodes import (
     module_types,
     owner_module,
 )
-from nngraph.graph._parameters import cut_inputs, learnable
+from nngraph.graph._parameters import learnable
 from nngraph.graph._summary_findings import findings_block, no_grad_layers, unregistered_modules
-from nngraph.graph._summary_order import as_tree, in_call_order
+from nngraph.graph._summary_order import as_tree, shape_text, shapes_lines
 from nngraph.i18n import get_language, message, number
 
 if TYPE_CHECKING:
@@ -40,23 +39,6 @@ NODE_HEADERS = ("node", "type", "shape", "params", "grad_norm", "flags")
 
 def _headers(keys: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(message(f"graph.summary.header.{key}") for key in keys)
-
-
-def _shape(shape: Any) -> str:
-    return "-" if shape is None else "[" + ", ".join(str(d) for d in shape) + "]"
-
-
-def _shape_runs(shapes: list[str]) -> str:
-    """Shapes joined by commas, a run of three or more of the same one written once with its
-    count (the losses of a 20-step loop recorded whole).
-
-    >>> _shape_runs(["[8, 2]", "[8, 2]", "[]", "[]", "[]"])
-    '[8, 2], [8, 2], [] ×3'
-    """
-    runs = [(shape, len(list(group))) for shape, group in itertools.groupby(shapes)]
-    return ", ".join(
-        ", ".join([shape] * count) if count < 3 else f"{shape} ×{count}" for shape, count in runs
-    )
 
 
 def _number(x: float | None) -> str:
@@ -184,7 +166,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
             (
                 name,
                 kind,
-                _shape(g.nodes[out].get("shape")) if out is not None else "-",
+                shape_text(g.nodes[out].get("shape")) if out is not None else "-",
                 params,
                 _number(math.sqrt(squares[path]) if path in squares else None),
                 ", ".join(sorted(flags.get(path, ()))),
@@ -226,7 +208,7 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
             (
                 name,
                 "-" if kind == name else kind,  # the output node: "output" once
-                _shape(data.get("shape")),
+                shape_text(data.get("shape")),
                 count_text(_size(data) if n in weights else data.get("params") or 0),
                 _number(grad["norm"] if grad else None),
                 ", ".join(sorted(flagged.get(n, ()))),
@@ -336,25 +318,6 @@ def summary(g: Graph) -> Text:
     total, trainable = _param_totals(g)
     in_boxes = sum(d.get("params") or 0 for _, d in g.nodes(data=True) if d.get("kind") == "module")
     kinds = [d.get("kind") or NODE_DEFAULTS["kind"] for _, d in g.nodes(data=True)]
-    shapes = {}
-    left_out = set(g.graph.get("unused") or ())  # results nothing used: `out, _ = rnn(x)`
-    cut = set(cut_inputs(g))  # `trace(D, G(z))`: D's input is the op that made it
-    for kind in ("input", "output"):
-        ids = [
-            n
-            for n, d in g.nodes(data=True)
-            if (d.get("kind") == kind or (kind == "input" and n in cut)) and n not in left_out
-        ]
-        if kind == "input":  # and data made in the block that a variable holds (`x = randn()`)
-            ids += [
-                n for n, d in g.nodes(data=True) if d.get("kind") == "constant" and d.get("name")
-            ]
-            ids = in_call_order(g, ids)
-        ends = [g.nodes[n] for n in ids]
-        if kind == "output" and any(d.get("requires_grad") for d in ends):
-            # not side results (BatchNorm's batch counter), but what a variable holds
-            ends = [d for d in ends if d.get("requires_grad") or d.get("name")]
-        shapes[kind] = _shape_runs([_shape(d.get("shape")) for d in ends])
     out = [rule, line(headers), rule, *map(line, rows), rule]
     out.append(message("graph.summary.total", total=count_text(total)))
     if trainable is not None:
@@ -381,19 +344,12 @@ def summary(g: Graph) -> Text:
             else message("graph.summary.passes", passes=g.graph.get("backward_passes", 0))
         )
     )
-    out.append(
-        message(
-            "graph.summary.shapes", inputs=shapes["input"] or "-", outputs=shapes["output"] or "-"
-        )
-    )
+    out += shapes_lines(g)
     out.append(rule)
     if findings:
         types, unregistered = module_types(source), unregistered_modules(g)
         out += findings_block(findings, types, unregistered, unjudged=sizes_unjudged(source))
-    elif "health_language" not in g.graph and any(
-        d.get("kind") == "module" for _, d in source.nodes(data=True)
-    ):
-        # boxes whose inside is not known, and no health() before collapse() looked there
+    elif boxes_unchecked(g):  # boxes whose inside no health() before collapse() looked at
         out.append(message("graph.summary.none_collapsed"))
     elif not any(d.get("grad") for _, d in source.nodes(data=True)):
         out.append(message("graph.summary.none_forward"))

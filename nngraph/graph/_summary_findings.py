@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
 from nngraph.graph._export import catalog_word, flag_kind
-from nngraph.graph._finding import layer_name
+from nngraph.graph._finding import layer_name, name_list
 from nngraph.graph._nodes import forward_order, module_types, owner_module
 from nngraph.i18n import message
 
@@ -236,13 +236,13 @@ def _group_text(
     `grown`: that they follow from it, the `<key>_grown` sentence)."""
     fields: dict[str, Any] = {"count": len(group)}
     if key.startswith("accumulated"):
-        fields["names"] = ", ".join(f["name"] for f in group)
+        fields["names"] = name_list([f["name"] for f in group])
     elif key == "dead_after":
-        fields["layers"] = ", ".join(f["layer"] for f in group)
+        fields["layers"] = name_list([f["layer"] for f in group])
     else:
         fields["layers"] = layer_list([f["module"] for f in group], types)
     if key.endswith("_zero_layer"):  # the zero layers they follow from
-        fields["zero_weight"] = ", ".join(dict.fromkeys(f["zero_weight"] for f in group))
+        fields["zero_weight"] = name_list(list(dict.fromkeys(f["zero_weight"] for f in group)))
     if key.startswith("dead"):
         shares = [f["dead"] / f["units"] for f in group]
         fields["share"] = share_text(min(shares), max(shares))
@@ -275,15 +275,15 @@ def share_text(low: float, high: float) -> str:
 
 def layer_list(paths: list[str], types: dict[str, str | None]) -> str:
     """The modules a line names: `0, 2, 4 (Linear)` where all are of one type, else each with
-    its own (`0 (Conv2d), 3 (Linear)`).
+    its own (`0 (Conv2d), 3 (Linear)`); a long list shortened (see `name_list`).
 
     >>> layer_list(["0", "2"], {"0": "Linear", "2": "Linear"}), layer_list(["0", "fc"], {"0": "Conv2d"})
     ('0, 2 (Linear)', '0 (Conv2d), fc')
     """
     kinds = {types.get(path) for path in paths}
     if len(kinds) == 1 and None not in kinds:
-        return f"{', '.join(paths)} ({kinds.pop()})"
-    return ", ".join(layer_name(path, types) for path in paths)
+        return name_list(paths, kinds.pop())
+    return name_list([layer_name(path, types) for path in paths])
 
 
 def no_grad_layers(g: Graph) -> str:

@@ -1,5 +1,5 @@
 """The order of what `summary()` lists: module rows as a tree in forward order, and the
-inputs in the order the model's call was given them.
+inputs in the order the model's call was given them (the line of input and output shapes).
 
     >>> import torch, nngraph as ng
     >>> model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
@@ -12,15 +12,18 @@ inputs in the order the model's call was given them.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._nodes import NODE_DEFAULTS, ancestors_of, owner_module
+from nngraph.graph._finding import names_text
+from nngraph.graph._nodes import NODE_DEFAULTS, ancestors_of, owner_module, renamed_lists
 from nngraph.graph._parameters import cut_inputs
+from nngraph.i18n import message
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["as_tree", "in_call_order"]
+__all__ = ["as_tree", "in_call_order", "shape_text", "shapes_lines"]
 
 
 def as_tree(modules: list[dict[str, Any]], g: Graph, order: list[Any]) -> list[dict[str, Any]]:
@@ -70,3 +73,56 @@ def in_call_order(g: Graph, ids: list[Any]) -> list[Any]:
             if isinstance(n, (str, int)):  # a JSON file edited by hand may hold anything
                 rank.setdefault(n, (group, i))
     return sorted(ids, key=lambda n: rank.get(n, (2, 0)))
+
+
+def shape_text(shape: Any) -> str:
+    """A shape as the summary writes it: `[8, 2]`, or `-` where unknown."""
+    return "-" if shape is None else "[" + ", ".join(str(d) for d in shape) + "]"
+
+
+def _shape_runs(shapes: list[str]) -> str:
+    """Shapes joined by commas, a run of three or more of the same one written once with its
+    count (the losses of a 20-step loop recorded whole).
+
+    >>> _shape_runs(["[8, 2]", "[8, 2]", "[]", "[]", "[]"])
+    '[8, 2], [8, 2], [] ×3'
+    """
+    runs = [(shape, len(list(group))) for shape, group in itertools.groupby(shapes)]
+    return ", ".join(
+        ", ".join([shape] * count) if count < 3 else f"{shape} ×{count}" for shape, count in runs
+    )
+
+
+def shapes_lines(g: Graph) -> list[str]:
+    """The summary's line of input and output shapes, and below it, where the nodes were
+    renamed since the capture (see `renamed_lists`), a note that the lists of `g.graph` that
+    line reads no longer name them: what it shows may be wrong, and it says so."""
+    shapes = {}
+    left_out = set(g.graph.get("unused") or ())  # results nothing used: `out, _ = rnn(x)`
+    cut = set(cut_inputs(g))  # `trace(D, G(z))`: D's input is the op that made it
+    for kind in ("input", "output"):
+        ids = [
+            n
+            for n, d in g.nodes(data=True)
+            if (d.get("kind") == kind or (kind == "input" and n in cut)) and n not in left_out
+        ]
+        if kind == "input":  # and data made in the block that a variable holds (`x = randn()`)
+            ids += [
+                n for n, d in g.nodes(data=True) if d.get("kind") == "constant" and d.get("name")
+            ]
+            ids = in_call_order(g, ids)
+        ends = [g.nodes[n] for n in ids]
+        if kind == "output" and any(d.get("requires_grad") for d in ends):
+            # not side results (BatchNorm's batch counter), but what a variable holds
+            ends = [d for d in ends if d.get("requires_grad") or d.get("name")]
+        shapes[kind] = _shape_runs([shape_text(d.get("shape")) for d in ends])
+    lines = [
+        message(
+            "graph.summary.shapes", inputs=shapes["input"] or "-", outputs=shapes["output"] or "-"
+        )
+    ]
+    stale = renamed_lists(g)
+    if stale:
+        lists = names_text([f'g.graph["{key}"]' for key in stale])
+        lines.append(message("graph.summary.renamed_lists", lists=lists))
+    return lines

@@ -452,3 +452,33 @@ def test_a_collapsed_summary_names_the_layers_whether_or_not_health_ran_before()
     assert f"modules {', '.join(tiny)} (Linear). " in line  # not "0, 0, 0, ..."
     back = Graph.from_json(stored.to_json())  # only what the boxes carry is known there
     assert ", ".join(tiny) in back.summary()
+
+
+@pytest.mark.parametrize("kept", ["copy", "json", "relabel", "graph", "subgraph"])
+def test_a_collapsed_copy_never_gives_a_false_all_clear(kept: str):
+    # a copy, JSON, relabelled ids, ng.Graph(c), a subgraph's copy: the layers inside the boxes
+    # are gone; health() said "Findings: none (no vanishing ...)" and kept saying it
+    g = deep_sigmoid(10, width=16, batch=8)
+    assert any(f["kind"] == "vanishing" for f in g.collapse(0).health())
+
+    def keep(c: Graph) -> Graph:
+        made = {
+            "copy": c.copy,
+            "json": lambda: Graph.from_json(c.to_json()),
+            "relabel": lambda: nx.relabel_nodes(c, lambda n: f"{n}!"),
+            "graph": lambda: Graph(c),
+            "subgraph": lambda: c.subgraph(list(c)).copy(),
+        }[kept]()
+        assert isinstance(made, Graph)
+        return made
+
+    unchecked = keep(g.collapse(0))
+    found = unchecked.health()
+    assert found == []
+    assert str(found).startswith("Findings: none visible here;")  # as summary() says it
+    assert "call g.health() before collapse()" in str(found)
+    for _ in range(2):  # and health() stored no all-clear for summary() to repeat
+        assert unchecked.summary().splitlines()[-1] == str(found)
+    g.health()  # looked inside before collapse(): the boxes carry what it found
+    checked = keep(g.collapse(0))
+    assert any(f["kind"] == "vanishing" for f in checked.health())

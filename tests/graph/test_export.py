@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import numpy as np
 import pytest
 import torch
@@ -258,6 +259,15 @@ def test_dot_draws_a_result_nothing_used_dashed() -> None:
     outputs = [a for a in parse_dot(g.to_dot())["nodes"].values() if "output" in a["label"]]
     assert len(outputs) == 2  # the model's result, and the hidden state nobody reads
     assert sorted("dashed" in a.get("style", "") for a in outputs) == [False, True]
+    # renamed nodes (networkx.relabel_nodes) no longer match g.graph["unused"]: the picture
+    # cannot dash the hidden state, and says so below it instead of drawing it as a result
+    assert not [line for line in g.to_dot().splitlines() if line.startswith("  label=")]
+    renamed = nx.convert_node_labels_to_integers(g).to_dot()
+    assert renamed.splitlines()[-2] == (
+        "  label=<The node ids in g.graph[&quot;unused&quot;] are not in this graph (its nodes"
+        ' were renamed): results nothing used are not drawn dashed>; labelloc="b";'
+        ' fontcolor="#d62728";'
+    )
 
 
 def test_collapsed_boxes_show_type_path_shape_and_params():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import networkx as nx
 import pytest
 import torch
 from torch import nn
@@ -97,6 +98,18 @@ def test_dot_labels_name_findings_as_the_graph_view_does_in_the_language():
     )
     assert f"&#9888; {', '.join(sorted([dead, accumulated]))}</FONT>" in b.g.to_dot()
     assert "accumulated" not in b.g.to_dot()
+
+
+def test_renamed_nodes_are_noted_in_polish_in_the_summary_and_the_drawing():
+    b = Build({})
+    y = b.linear(b.input([2, 3]), "fc", 3, 3, batch=2)
+    b.output(y)
+    b.g.graph["unused"] = [b.output(b.op("tanh", y, shape=[2, 3]))]  # a result nothing used
+    renamed = nx.relabel_nodes(b.g, lambda n: f"{n}!")
+    ng.set_language("pl")
+    note = 'Uwaga: węzłów o identyfikatorach z g.graph["unused"] nie ma w tym grafie'
+    assert note in renamed.summary() and note not in b.g.summary()
+    assert "label=<W&#281;z&#322;&#243;w o identyfikatorach z g.graph" in renamed.to_dot()
 
 
 def test_dot_labels_of_module_boxes_follow_the_language():

@@ -6,12 +6,14 @@ import sys
 import types
 from typing import Any
 
+import networkx as nx
 import pytest
 import torch
 from torch import nn
 
 import nngraph as ng
 from nngraph.graph import Graph
+from nngraph.graph._summary_findings import finding_lines as summary_finding_lines
 from tests.graph.conftest import Build, chain, deep_sigmoid, stats
 from tests.tables import columns
 
@@ -867,3 +869,81 @@ def test_a_leaf_that_requires_grad_beside_a_model_stays_an_input() -> None:
     g = ng.graph_of(model(x).sum(), params=dict(model.named_parameters()))
     text = g.summary()
     assert "Total params: 4" in text and "Input shape(s): [2, 3]" in text
+
+
+class LastStateTagger(nn.Module):
+    """`out, _ = self.lstm(x)`: the final hidden and cell states are results nothing uses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb, self.lstm, self.fc = (
+            nn.Embedding(20, 6),
+            nn.LSTM(6, 8, batch_first=True),
+            nn.Linear(8, 3),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.lstm(self.emb(x))
+        return self.fc(out[:, -1])
+
+
+def shapes_and_note(g: Graph) -> list[str]:
+    lines = g.summary().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Input shape(s)"))
+    return lines[at : at + 2]
+
+
+def test_renamed_nodes_never_show_discarded_results_as_outputs_in_silence():
+    # networkx.relabel_nodes renames the nodes, not g.graph["unused"]: the LSTM's final states
+    # showed as outputs ("[1, 3, 8], [1, 3, 8], []") with nothing said
+    torch.manual_seed(0)
+    g = ng.trace(LastStateTagger(), torch.randint(0, 20, (3, 7)), loss=lambda y: y.pow(2).mean())
+    assert shapes_and_note(g)[0].endswith("Output shape(s): []")
+    assert shapes_and_note(g)[1].startswith("=====")  # no note
+    renamed = nx.relabel_nodes(g, lambda n: f"{n}:{g.nodes[n]['label']}")
+    note = shapes_and_note(renamed)[1]
+    assert note.startswith('Note: the node ids in g.graph["unused"] are not in this graph')
+    assert "results nothing used may show among the outputs above" in note
+    # a node removed since leaves its id behind: ignored, nothing to say
+    trimmed = g.copy()
+    trimmed.remove_nodes_from(g.graph["unused"])
+    assert shapes_and_note(trimmed)[0].endswith("Output shape(s): []")
+    assert shapes_and_note(trimmed)[1].startswith("=====")
+
+
+def test_a_long_list_of_layers_shows_its_first_and_last_names_and_how_many():
+    # a 2,000-layer chain made a line of 10,339 characters: "modules 0, 1, 2, ..., 1841"
+    found = [
+        {"kind": "vanishing", "module": str(i), "rms": 0.0, "underflow": True, "message": "-"}
+        for i in range(2000)
+    ]
+    types = {str(i): "Linear" for i in range(2000)}
+    for language, shown in [
+        ("en", "modules 0, 1, 2, 3, 4, …, 1999 (Linear; 2,000 in all)."),
+        ("pl", "moduły 0, 1, 2, 3, 4, …, 1999 (Linear; łącznie 2\u00a0000)."),
+    ]:
+        ng.set_language(language)
+        try:
+            ((_, line),) = summary_finding_lines(found, types)
+        finally:
+            ng.set_language("en")
+        assert shown in line and len(line) < 600
+    named = [
+        {"kind": "accumulated", "module": "", "name": f"w{i}", "message": "-"} for i in range(300)
+    ]
+    ((_, line),) = summary_finding_lines(named, {})
+    assert line.endswith("The parameters: w0, w1, w2, w3, w4, …, w299 (300 in all).")
+    few = found[:24]  # a list that fits a line stays whole
+    assert (
+        ", ".join(str(i) for i in range(24)) + " (Linear)."
+        in summary_finding_lines(few, types)[0][1]
+    )
+
+
+def test_every_finding_line_of_a_very_deep_chain_stays_short():
+    torch.manual_seed(0)
+    model = nn.Sequential(*[nn.Linear(4, 4) for _ in range(400)])
+    g = ng.trace(model, torch.randn(2, 4), loss=lambda y: y.pow(2).mean())
+    lines = str(g.health()).splitlines()
+    assert any("…" in line for line in lines)
+    assert max(len(line) for line in [*lines, *g.summary().splitlines()]) < 700
