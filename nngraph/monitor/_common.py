@@ -7,6 +7,7 @@ cannot exist otherwise).
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 import sys
@@ -67,12 +68,13 @@ def is_tensor(value: object) -> bool:
 
 
 def as_float(value: object, name: str = "value") -> float:
-    """Turn a logged metric (float, int, numpy scalar, one-element tensor or numpy array) into
-    a float.
+    """Turn a logged metric (float, int, numpy scalar, ``Fraction`` or ``Decimal``, one-element
+    tensor or numpy array) into a float.
 
     >>> import numpy as np
-    >>> as_float(3), as_float(0.5), as_float(np.array([0.25]))
-    (3.0, 0.5, 0.25)
+    >>> from decimal import Decimal
+    >>> as_float(3), as_float(0.5), as_float(np.array([0.25])), as_float(Decimal("0.5"))
+    (3.0, 0.5, 0.25, 0.5)
     """
     if type(value) is float:
         return value
@@ -81,6 +83,8 @@ def as_float(value: object, name: str = "value") -> float:
             return float(value)
         except OverflowError:  # an int too large for a float (10**400): as good as infinite
             return math.inf if value > 0 else -math.inf  # type: ignore[operator]
+    if isinstance(value, decimal.Decimal):  # a number, though not a numbers.Real
+        return math.nan if value.is_nan() else float(value)  # float() refuses a signalling NaN
     if is_tensor(value):
         check_real_tensor(value, name)
         return float(value.item())  # type: ignore[attr-defined]

@@ -21,10 +21,11 @@ epochs it caught up on; from the next call on it speaks as the others do.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._common import MAX_EVENTS, Event, short_repr
 from nngraph.monitor._history import Series
@@ -90,6 +91,8 @@ class DetectorFeeding:
         self._events: list[Event] = []
         self._stop_event: Event | None = None
         self._user_stop: Event | None = None  # the Stop button's (request_stop's) event
+        self._stop_seen = False  # should_stop was read as True since the last resume()
+        self._stop_told = False  # ... and a log() after it was told that it stays True
         # the detectors fed from the start or caught up (kept, so that an id is never reused)
         self._fed: dict[int, Detector] = {id(det): det for det in self.detectors}
 
@@ -161,7 +164,9 @@ class DetectorFeeding:
     @property
     def should_stop(self) -> bool:
         """True from the log() call where a stopping detector first fired, or after
-        :meth:`request_stop` (e.g. the Stop button of the live view).
+        :meth:`request_stop` (e.g. the Stop button of the live view), until :meth:`resume`.
+        A ``log()`` after the loop read it as True (the training cell run again with this
+        monitor, which then ends after one epoch) says so once, in a warning.
 
         Reading it lets a live view's pending clicks in first (``view.poll()``), so a
         training loop that checks it sees the Stop button while the cell is still running.
@@ -175,7 +180,25 @@ class DetectorFeeding:
         """
         self._poll_view()
         self._judge_waiting()
-        return self._stop_event is not None
+        stopped = self._stop_event is not None
+        self._stop_seen = self._stop_seen or stopped
+        return stopped
+
+    def _say_stopped_already(self) -> None:
+        """A ``log()`` after the loop read ``should_stop`` as True (the training cell run
+        again with the same monitor): say once, in a warning, that it stays True, so a loop
+        that checks it ends after one epoch, and how to go on (:meth:`resume`, or a new
+        monitor). A loop that logs once more before it reads it is not told."""
+        stop = self._stop_event
+        if stop is None or not self._stop_seen or self._stop_told:
+            return
+        self._stop_told = True
+        if stop.detector == "user":
+            by = message("monitor.stopped_by_user")
+        else:
+            by = message("monitor.stopped_by_detector", detector=stop.detector)
+        text = message("monitor.warn.stopped_already", epoch=stop.epoch, by=by)
+        warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
 
     @property
     def stop_requested(self) -> bool:
@@ -249,6 +272,7 @@ class DetectorFeeding:
         """
         self._check_new_detectors()
         self._stop_event = self._user_stop = None
+        self._stop_seen = self._stop_told = False
         for det in self._detectors:  # each may stop the run again (see Detector.resume)
             det.resume()
 

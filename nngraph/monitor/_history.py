@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._params import got_text
+from nngraph.monitor._params import got_text, plain_integer
 
 __all__ = [
     "MAX_POINTS",
@@ -57,20 +57,22 @@ def check_max_points(value: object) -> int:
     ...
     nngraph.errors.NNGraphError: max_points must be a whole number from 16 to 1000000 ...
     """
+    value = plain_integer(value)  # torch.tensor(5000), np.int64(5000): as 5000
     if (
-        not isinstance(value, int)
+        not isinstance(value, numbers.Integral)
         or isinstance(value, bool)
-        or not MIN_POINTS <= value <= MAX_POINTS
+        or not MIN_POINTS <= int(value) <= MAX_POINTS
     ):
         raise NNGraphError(
             message("monitor.error.max_points", minimum=MIN_POINTS, maximum=MAX_POINTS, value=value)
         )
-    return value
+    return int(value)
 
 
 def check_snapshot_points(value: object) -> int:
     """``value`` if it is a whole number of at least 1 (a ``snapshot()``'s ``max_points``), else
     NNGraphError."""
+    value = plain_integer(value)
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
         what = "snapshot() max_points"
         raise NNGraphError(message("monitor.error.positive_int", what=what, value=got_text(value)))

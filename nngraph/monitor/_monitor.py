@@ -234,6 +234,7 @@ class Monitor(
             self._reducer_resolved = True
         if self._reducer is not None:
             values = self._reducer.average(values)
+        self._say_stopped_already()  # the cell run again after a stop
         if step is not None:
             step_f = self._forward_step(step_f, epoch=given, first=not self._calls)
         self._calls += 1

@@ -15,7 +15,12 @@ least two blocks of ``patience``):
   ``HISTORY // 2``) still fall along their own line, and their mean lies below the mean of
   the block before by at least :data:`~nngraph.monitor._trend.SLOWER` of what the whole line
   falls in a block. A loss that fell and then levelled off (a plateau after its fall, a run
-  that overfits after its best) fails this.
+  that overfits after its best) fails this;
+- the last block follows the whole line: its own line falls per evaluation no slower than
+  the whole one, give or take :data:`~nngraph.monitor._trend.STEADY` standard errors of its
+  own. A step down (a learning rate cut by a scheduler) and a flat stretch after it fail
+  this: a line fitted across the step falls far faster than the values since it, and ends
+  below all of them.
 
 Calibrated on real runs (small MLPs trained for up to 3000 epochs with SGD in batches of 4 to
 32, Adam, dropout, label noise; Patience(10), (20) and (30)): it held at the first stop of 7 of
@@ -79,7 +84,8 @@ def still_falling(
     if not fall > STEADY * error:
         return None
     recent, before = signed[-block:], signed[-2 * block : -block]
-    if not _fall_per_evaluation(recent)[0] > 0:
+    recent_fall, recent_error = _fall_per_evaluation(recent)
+    if not recent_fall > 0 or recent_fall < fall - STEADY * recent_error:
         return None
     if (sum(before) - sum(recent)) / block < SLOWER * fall * block:
         return None

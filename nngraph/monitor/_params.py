@@ -19,12 +19,14 @@ import math
 import numbers
 from typing import cast
 
+import numpy as np
+
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, number
-from nngraph.monitor._common import short_repr
+from nngraph.monitor._common import has_no_data, is_tensor, short_repr
 from nngraph.monitor._names import is_metric_name, resolve_mode
 
-__all__ = ["got_text", "patience_example"]
+__all__ = ["got_text", "patience_example", "plain_integer"]
 
 
 def _real(value: object) -> bool:
@@ -35,6 +37,25 @@ def _real(value: object) -> bool:
 def _integral(value: object) -> bool:
     """An int or numpy integer, not a bool."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def plain_integer(value: object) -> object:
+    """A one-element tensor or numpy array of whole numbers (``torch.tensor(5)``, a count
+    worked out with torch) as the int it holds, as ``np.int64(5)`` is taken; anything else
+    (a float or bool tensor, several elements) as it is.
+
+    >>> import torch
+    >>> plain_integer(torch.tensor(5)), plain_integer(np.array([3])), plain_integer(2.5)
+    (5, 3, 2.5)
+    """
+    if is_tensor(value):
+        dtype = value.dtype  # type: ignore[attr-defined]
+        whole = not (dtype.is_floating_point or dtype.is_complex or str(dtype) == "torch.bool")
+        if whole and not has_no_data(value) and value.numel() == 1:  # type: ignore[attr-defined]
+            return int(value.item())  # type: ignore[attr-defined]
+    elif isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size == 1:
+        return int(value.item())
+    return value
 
 
 def got_text(value: object) -> str:
@@ -105,6 +126,7 @@ def _relative_delta(typed: object, fraction: float) -> None:
 
 
 def _whole(what: str, value: int) -> int:
+    value = cast(int, plain_integer(value))
     _number(what, value, whole=True)
     if not (_integral(value) and value >= 0):
         raise NNGraphError(message("monitor.error.whole", what=what, value=got_text(value)))
@@ -119,6 +141,7 @@ def _finite(what: str, value: float) -> float:
 
 
 def _count(what: str, value: int) -> int:
+    value = cast(int, plain_integer(value))
     _number(what, value, whole=True)
     if not (_integral(value) and value >= 1):
         raise NNGraphError(message("monitor.error.positive_int", what=what, value=got_text(value)))

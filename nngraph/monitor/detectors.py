@@ -208,6 +208,8 @@ def checked_detectors(detectors: object) -> list[Detector]:
         ['GL(5)']
     """
     _refuse_optimizer(detectors)
+    if isinstance(detectors, type) and issubclass(detectors, Detector):
+        check_detector(detectors)  # the class GL for GL(5): how to make one from it
     if isinstance(detectors, str | bytes) or not isinstance(detectors, Iterable):
         raise NNGraphError(message("monitor.error.detectors", got=detectors))
     try:

@@ -422,6 +422,16 @@ def test_the_constructor_names_a_detector_class_given_for_a_detector_too() -> No
         quiet(detectors=[detectors.GL])  # type: ignore[list-item]
 
 
+@pytest.mark.parametrize("cls", [detectors.GL, detectors.Patience], ids=["GL", "Patience"])
+def test_a_detector_class_given_alone_is_told_how_to_make_a_detector(cls: type) -> None:
+    """Alone (not in a list) it said only "got <class 'nngraph.monitor._prechelt.GL'>"."""
+    said = rf"got the class {cls.__name__}: make a detector from it, e\.g\. {cls.__name__}\("
+    with pytest.raises(NNGraphError, match=said):
+        quiet(detectors=cls)
+    with pytest.raises(NNGraphError, match=said):
+        logged().detectors = cls  # type: ignore[assignment]
+
+
 def test_an_optimizer_given_for_the_detectors_says_the_monitor_does_not_need_it() -> None:
     # sweep 22a F3: ng.Monitor(model, opt), a habit from other libraries, printed the
     # optimizer's 14-line repr

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import torch
 
 from nngraph import i18n
 from nngraph.errors import NNGraphError
@@ -513,6 +514,25 @@ def test_numpy_numbers_are_accepted_as_parameters() -> None:
     up = UP(np.int64(2), np.int32(1))  # type: ignore[arg-type]
     assert (up.s, up.k) == (2, 1) and up.name == "UP(2, 1)"
     assert GL(np.float32(5)).name == "GL(5)" and PQ(0.5, np.uint8(3)).k == 3  # type: ignore[arg-type]
+
+
+def test_an_integer_tensor_is_a_whole_number_as_a_numpy_integer_is() -> None:
+    """They said "must be a whole number (0, 1, 2, ...), got tensor(5)"."""
+    five: Any = torch.tensor(5)
+    assert Patience(five).patience == 5 and type(Patience(five).patience) is int
+    assert detectors.classroom(patience=five)[-1].name == "Patience(5)"
+    up = UP(torch.tensor(2), torch.tensor([3], dtype=torch.int32))  # type: ignore[arg-type]
+    assert (up.s, up.k, up.name) == (2, 3, "UP(2, 3)")
+    assert PQ(0.5, torch.tensor(4, dtype=torch.uint8)).k == 4  # type: ignore[arg-type]
+    assert Gap(patience=five).patience == 5 and Patience(np.array(5)).patience == 5  # type: ignore[arg-type]
+    mon = Monitor(display=False, max_points=torch.tensor(5000))  # type: ignore[arg-type]
+    assert mon.max_points == 5000 and type(mon.max_points) is int
+    mon.log(1, loss=0.5)
+    assert mon.snapshot(torch.tensor(10))["metrics"]["loss"]["value"] == [0.5]  # type: ignore[arg-type]
+    # a float, bool, negative or longer tensor is no whole number, as 5.0 and True are not
+    for bad in (torch.tensor(5.0), torch.tensor(True), torch.tensor(-1), torch.tensor([5, 6])):
+        with pytest.raises(NNGraphError, match="patience must be a whole number"):
+            Patience(bad)  # type: ignore[arg-type]
 
 
 def test_a_detector_takes_the_step_by_name_too() -> None:

@@ -8,6 +8,8 @@ import itertools
 import json
 import math
 import warnings
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,23 @@ def test_log_accepts_numbers_numpy_and_tensors() -> None:
         1, loss=1, val_loss=np.float32(0.5), acc=torch.tensor(0.75), val_acc=torch.tensor([0.5])
     )
     assert mon.records() == [{"step": 1, "loss": 1.0, "val_loss": 0.5, "acc": 0.75, "val_acc": 0.5}]
+
+
+def test_decimal_and_fraction_are_numbers_as_metrics_and_steps() -> None:
+    """A Decimal was "not a number", though a Fraction was taken."""
+    mon = quiet(detectors=[detectors.Patience(1)])
+    mon.log(Decimal("1"), loss=Decimal("0.5"), val_loss=Fraction(3, 4))
+    mon.log(epoch=Decimal("2"), loss=Fraction(1, 4), val_loss=Decimal("0.8"))
+    assert mon.records() == [
+        {"step": 1, "loss": 0.5, "val_loss": 0.75},
+        {"step": 2, "loss": 0.25, "val_loss": 0.8},
+    ]
+    assert mon.stop_event is not None and mon.best.epoch == 1  # type: ignore[union-attr]
+    mon.log(3, loss=Decimal("NaN"))
+    assert math.isnan(mon.history("loss")[1][-1])
+    with pytest.raises(NNGraphError, match="step must be a finite number"):
+        mon.log(Decimal("Infinity"), loss=0.5)
+    assert detectors.Patience(2).update(Decimal("1.5"), val_loss=Decimal("0.3")) is None
 
 
 def test_log_moves_several_tensors_to_the_host_exactly() -> None:

@@ -187,6 +187,26 @@ def test_a_loss_that_fell_and_levelled_off_is_not_still_falling() -> None:
     assert still_falling(falling[-60:] + [(e, 0.6 - 0.005 * (e - 80)) for e in range(81, 101)], 20)
 
 
+# simulated: a step learning-rate decay (x0.6 at epoch 30), validation loss with 2% noise; it
+# is flat from epoch 31 (0.669 to 0.723) until the next cut at epoch 60
+STEP_DECAY_VAL = [
+    1.378, 1.36, 1.302, 1.254, 1.283, 1.21, 1.208, 1.225, 1.144, 1.195, 1.162, 1.169, 1.157,
+    1.157, 1.162, 1.123, 1.168, 1.148, 1.147, 1.151, 1.139, 1.138, 1.119, 1.083, 1.11, 1.095,
+    1.079, 1.115, 1.095, 1.084, 0.6915, 0.7093, 0.7099, 0.7229, 0.7036, 0.718, 0.7227, 0.7188,
+    0.6691, 0.7193, 0.7066, 0.7075, 0.7066, 0.7066, 0.7056, 0.6959, 0.6742, 0.6992, 0.6894,
+    0.7157, 0.6965, 0.7016, 0.6885, 0.6932, 0.7001, 0.6795, 0.7045, 0.6987, 0.6836
+]  # fmt: skip
+
+
+def test_a_step_down_then_a_flat_stretch_is_not_a_slow_trend() -> None:
+    """It said "still improving, slowly": a line through epochs 1-59 fitted across the step
+    ended at 0.5615, below every value since epoch 31, and called their wobble 0.096 (it is
+    about 0.014). The values since the step are flat: "unlikely to help" stands."""
+    event = first_event(Patience(20), STEP_DECAY_VAL)
+    assert (event.epoch, event.message_id) == (59, "patience.fire")
+    assert still_falling(list(enumerate(STEP_DECAY_VAL, 1)), 20) is None
+
+
 def test_an_accuracy_still_rising_slowly() -> None:
     rising = [(e, 0.8 + 0.001 * e + 0.01 * (-1) ** e) for e in range(1, 101)]
     assert still_falling(rising, 20, higher=True) is not None

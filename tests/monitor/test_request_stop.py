@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+import pytest
+
+import nngraph as ng
 from nngraph.monitor import Monitor, Update
 from nngraph.monitor.detectors import Patience
 
@@ -88,3 +92,65 @@ def test_stop_requested_lets_the_view_poll_first() -> None:
     view: Any = View()
     mon.view = view
     assert mon.stop_requested
+
+
+def training_cell(mon: Monitor, values: list[float]) -> tuple[int, list[str]]:
+    """``for epoch ...: mon.log(...); if mon.should_stop: break``: the epochs it ran and the
+    warnings it gave."""
+    ran = 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch, value in enumerate(values, 1):
+            mon.log(epoch, val_loss=value)
+            ran = epoch
+            if mon.should_stop:
+                break
+    return ran, [str(w.message) for w in caught]
+
+
+def stopped_already(said: list[str]) -> list[str]:
+    return [text for text in said if "already stopped" in text or "zatrzymał już" in text]
+
+
+def test_a_training_cell_run_again_after_a_stop_is_told_why_it_ends_at_once() -> None:
+    """It ran one epoch and ended, with only a warning about the step numbers going back."""
+    mon = Monitor(detectors=[Patience(2)], display=False)
+    assert training_cell(mon, [1.0, 0.8, 0.9, 0.95, 1.0]) == (4, [])
+    ran, said = training_cell(mon, [0.7, 0.6])
+    assert ran == 1 and mon.should_stop  # the stop is kept, not reset
+    (text,) = stopped_already(said)
+    assert "already stopped the run at epoch 4 (Patience(2) asked to stop)" in text
+    assert "mon.should_stop stays True" in text
+    assert "mon.resume()" in text and "new ng.Monitor()" in text
+    assert stopped_already(training_cell(mon, [0.7, 0.6])[1]) == []  # said once
+    mon.resume()  # as it says: the loop trains on, until a detector stops it again
+    ran, said = training_cell(mon, [0.7, 0.6, 0.65, 0.66, 0.67])
+    assert ran == 4 and stopped_already(said) == []  # 2 epochs no better than 0.6
+
+
+def test_a_loop_that_logs_once_more_before_it_reads_should_stop_is_not_told() -> None:
+    """Validation logged before the epoch's last batch: the stop comes before that batch's
+    call, and the loop reads it after."""
+    mon = Monitor(detectors=[Patience(1)], display=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch, value in enumerate([1.0, 1.1], 1):
+            mon.log(epoch=epoch, loss=0.5, val_loss=value)
+            mon.log(epoch=epoch, loss=0.4)
+        assert mon.should_stop
+    assert stopped_already([str(w.message) for w in caught]) == []
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_stop_button_stop_is_named_when_the_cell_runs_again(language: str) -> None:
+    ng.set_language(language)
+    mon = Monitor(detectors=[], display=False)
+    mon.log(1, val_loss=1.0)
+    mon.request_stop()
+    assert mon.should_stop
+    (text,) = stopped_already(training_cell(mon, [0.9])[1])
+    if language == "en":
+        assert "(the Stop button was clicked, or request_stop() called)" in text
+    else:
+        assert "ten monitor zatrzymał już trening w epoce 1 (kliknięto przycisk Stop" in text
+        assert "mon.should_stop pozostaje True" in text and "mon.resume()" in text
