@@ -980,10 +980,10 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
         "has hardly moved, {level} ({recent_at}, against {before_at}): neither loss "
-        "improves any more, so the model has stopped learning rather than started to memorise, "
-        "and this rise may be noise. "
-        "More training is unlikely to help: keep the best weights (restore_best), or try "
-        "another learning rate or a bigger model."
+        "has improved for {since}, so the model seems to have stopped learning rather than "
+        "started to memorise, and this rise may be noise. "
+        "If both stay so, more training is unlikely to help: keep the best weights "
+        "(restore_best), or try another learning rate or a bigger model."
     ),
     "monitor.gl.neutral": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} is {recent_at} "

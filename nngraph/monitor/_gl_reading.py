@@ -91,7 +91,7 @@ PLAIN = ("gl.plain",)
 #: ... those that see no sign of memorising yet, ...
 CALM = ("gl.neutral", "gl.plateau")
 #: ... those that blame memorising, ...
-MEMORISING = ("gl.overfit", "gl.flat")
+MEMORISING = ("gl.overfit", "gl.flat", "gl.far_below")
 #: ... and those that blame unstable training
 UNSTABLE = ("gl.stalled", "gl.jump", "gl.unstable", "gl.train_nonfinite", "gl.oscillating")
 
@@ -144,12 +144,33 @@ def gl_reading(
     calm = calm_verdict(det, trend, fields, value=value, words=words)
     if calm is not None:
         return calm
-    key = "gl.overfit" if trend.fell(scale=det.best) else "gl.flat"
+    key = _memorising_key(det, trend)
     if not words:
         return key, fields
     # one rise may be noise in a small validation set: a GL that only warns says so
     verdict = message("monitor.gl.verdict" if det.stop else "monitor.gl.verdict_warn")
     return key, {**fields, **trend_fields(det, trend), "verdict": verdict}
+
+
+def _memorising_key(det: Detector, trend: Trend) -> str:
+    """How GL words a rise it reads as memorising, by what the training loss does since the
+    best epoch (``trend``): ``flat`` (more training no longer helps on the training data)
+    only when it has stopped falling as a plateau has (:meth:`Trend.stopped`: against its own
+    pace and noise, whatever its sign or offset); else ``overfit`` (still falling) when it is
+    lower than at the best epoch, or ``far_below`` (far below the validation loss, said
+    without a direction) when one or two noisy values after the best are not.
+
+        >>> from nngraph.monitor.detectors import GL
+        >>> gl = GL(5)
+        >>> gl.best = 0.5  # one epoch after the best, a loss falling 4% an epoch
+        >>> [_memorising_key(gl, Trend(*t, 20, 1)) for t in ((0.13, 0.125), (0.13, 0.132))]
+        ['gl.overfit', 'gl.far_below']
+        >>> _memorising_key(gl, Trend(0.1, 0.1, 10, 3))  # flat since the best
+        'gl.flat'
+    """
+    if trend.stopped(scale=det.best):
+        return "gl.flat"
+    return "gl.overfit" if trend.recent < trend.before else "gl.far_below"
 
 
 def on_new_data(det: Detector) -> bool:

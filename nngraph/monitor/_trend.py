@@ -11,8 +11,10 @@ For a loss (GL, PQ, UP), a spike among the first ones (more than :data:`UNSTABLE
 value at the best epoch) is left out of ``before``: averaged in, one spike made a training
 loss that had risen 60% since the best read as still falling.
 How fast it fell just before the best epoch (``pace``) tells a training loss that has stopped
-falling from one that falls as steadily as before, only not by much yet; one that falls at the
-latest evaluations (``latest``) has not stopped, whatever it did before the best.
+falling from one that falls as steadily as before, only not by much yet, and how far its values
+scatter (``noise``) a stop or a fall from a lucky value at the best epoch (see
+:mod:`~nngraph.monitor._pace`); one that falls at the latest evaluations (``latest``) has not
+stopped, whatever it did before the best.
 :mod:`~nngraph.monitor._gl_reading` says what GL, PQ and UP conclude from it.
 
     >>> trend = TrainingTrend()
@@ -32,13 +34,27 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from nngraph.monitor._pace import (
+    FLOAT_NOISE,
+    HISTORY,
+    STEADY,
+    WINDOWS,
+    fall_per_evaluation,
+    pace_up_to_best,
+)
+
 __all__ = [
     "FLOAT_NOISE",
+    "HISTORY",
+    "STEADY",
     "UNSTABLE",
     "WINDOW",
     "TrainingTrend",
     "Trend",
 ]
+
+#: the least-squares fall per evaluation, by the name Patience's slow-fall reading imports
+_fall_per_evaluation = fall_per_evaluation
 
 #: how many training values are averaged on each side of the comparison
 WINDOW = 3
@@ -57,24 +73,11 @@ MEMORISED = 0.5
 #: A flat training loss is "not far below" the validation loss only when it is at least this
 #: part of it: at 0.29 against 0.54 it is below it, not close to it.
 NEAR = 0.8
-#: A change of less than this part of a value is float rounding, not a change. Most losses are
-#: float32 (epsilon 1.2e-7, about 7 significant digits), and a mean over a data set rounds a
-#: few epsilons more, so a model a scheduler froze (a learning rate of 5e-9 after
-#: ReduceLROnPlateau) moves its loss in the 7th or 8th digit, up as often as down (seen:
-#: UP said "keeps getting worse" of 0.34239674 -> 0.34239677 -> 0.3423968). 1e-6 is about 8
-#: epsilons: above that noise, far below any change a student could see.
-FLOAT_NOISE = 1e-6
 #: A training loss flat since the best epoch has stopped falling (a plateau) only when it fell
 #: less than this part of what it would have at its pace before the best: one or two epochs
 #: after a best, a loss that falls a steady 2% per epoch has not fallen 5% (see :data:`RISE`)
 #: yet, and is no plateau (a run told "try a bigger model" fell 90% after).
 SLOWER = 0.5
-#: How many training values up to the best epoch show whether it fell steadily then, ...
-HISTORY = 16
-#: ... by more than this many standard errors of its least-squares fall per evaluation: a
-#: steady fall, whose pace the fall since the best is held to however small it is, not noise
-#: around a level, which falls by chance as often as not.
-STEADY = 3.0
 #: A training loss more than this many times its lowest value of the run (and not far below
 #: the validation loss, see :data:`MEMORISED`) does worse on its own training data than the
 #: model once did: training has become unstable (a learning rate too high), whatever it did
@@ -92,9 +95,12 @@ class Trend:
     which came after the epoch shown as ``start``, the last one at ``recent_to``; the epochs
     of each side (``before_epochs``, ``recent_epochs``) where it validated every few epochs.
     ``pace``: how much it fell per evaluation just before the best epoch (NaN: unknown);
-    ``steady``: that fall is steady, not noise around a level (see :data:`STEADY`);
+    ``steady``: that fall (or a rise: a learning rate that overshot) is steady, not noise
+    around a level, nor one that levelled off before the best (see :data:`STEADY`);
     ``apart``: evaluations between the middles of the two sides; ``latest``: the latest
-    :data:`WINDOW` + 1 training values, whether or not they came after the best."""
+    :data:`WINDOW` + 1 training values, whether or not they came after the best; ``noise``:
+    how far one training value lies from the curve of those up to the best (a standard
+    deviation, see :func:`~nngraph.monitor._pace.noise`; NaN: fewer than 8 of them)."""
 
     before: float
     recent: float
@@ -110,6 +116,7 @@ class Trend:
     before_epochs: tuple[int, ...] = ()
     recent_epochs: tuple[int, ...] = ()
     latest: tuple[float, ...] = ()
+    noise: float = math.nan
 
     def _clearly(self, change: float, scale: float) -> bool:
         """``change`` is more than noise: see :data:`RISE` (False for a NaN)."""
@@ -158,9 +165,10 @@ class Trend:
     def falling_now(self, scale: float) -> bool:
         """Still falling at the latest evaluations: each of the ``latest`` values is lower
         than the one before (by more than :data:`FLOAT_NOISE`), the last clearly below the
-        first (see :data:`RISE`; ``scale``: the best validation loss), whatever it did before
-        the best (a training loss that rose then, with a learning rate too high, and falls
-        again now). One that fell and is flat since (0.95, 0.9, 0.9) is not.
+        first (by more than :data:`STEADY` times the ``noise`` of two values; with no noise
+        known, see :data:`RISE`: ``scale`` is the best validation loss), whatever it did
+        before the best (a training loss that rose then, with a learning rate too high, and
+        falls again now). One that fell and is flat since (0.95, 0.9, 0.9) is not.
 
             >>> again = Trend(0.4352, 0.4227, 20, 3, latest=(0.4386, 0.4364, 0.4252, 0.4064))
             >>> again.falling_now(scale=0.17), again.stopped(scale=0.17)
@@ -173,20 +181,29 @@ class Trend:
         if len(latest) <= WINDOW or not all(a - b > FLOAT_NOISE * abs(a) for a, b in pairs):
             return False
         fall = latest[0] - latest[-1]
+        if not math.isnan(self.noise):
+            return fall > STEADY * self.noise * math.sqrt(2)
         return fall > RISE * abs(latest[0]) and fall > RISE_OF_SCALE * abs(scale)
 
     def stopped(self, scale: float) -> bool:
-        """Stopped falling since the best epoch, as far as the numbers show. Never while it is
-        :meth:`falling_now`; else when it has not moved at all (:data:`FLOAT_NOISE`), or all
-        the latest :data:`WINDOW` values come after the best (one or two noisy values show no
-        stop) and it fell by less than :data:`SLOWER` of what its ``pace`` before the best
-        gives over ``apart`` evaluations, or, unless it fell ``steady`` before the best, by no
-        more than :data:`RISE_OF_SCALE` of itself or of ``scale``, the best validation loss.
-        One that did not fall before the best (its pace is none, or noise around a level) has
-        stopped too; one that rose clearly then (by more than :data:`RISE_OF_SCALE` of itself
-        an evaluation: a learning rate that overshot) is judged by the last rule alone. A
-        steady fall kept up is no stop, however small: a long run falls 0.1% an epoch, while
-        the pace of a noisy flat loss is noise.
+        """Stopped falling since the best epoch, as the numbers show beyond their noise. Never
+        while it is :meth:`falling_now`; else when it has not moved at all
+        (:data:`FLOAT_NOISE`), or all the latest :data:`WINDOW` values come after the best
+        (one or two noisy values show no stop), it has not fallen since by more than its
+        noise (:meth:`fell_beyond_noise`) and, after a ``steady`` fall, it fell by less than
+        :data:`SLOWER` of what its ``pace`` gives over ``apart`` evaluations, short of that
+        by more than :data:`STEADY` times the noise of the two means compared: a lucky low
+        at the best epoch shows no stop (a loss creeping down 0.0003 an epoch in noise of
+        0.001 was called a plateau 3 epochs after one, and fell on). After no steady fall
+        (noise around a level, or a fall that levelled off before the best), not falling
+        beyond its noise since is a stop; after a steady rise (a learning rate that
+        overshot), it is too soon to tell.
+
+        Each compares the loss with its own pace and noise, so the same loss shifted by a
+        constant (a Gaussian NLL below 0) reads the same. With fewer than 8 values up to the
+        best (no noise known), it did not fall clearly (:meth:`fell`), and fell by less than
+        :data:`SLOWER` of its pace over the last few values up to the best, or did not fall
+        then.
 
             >>> Trend(0.817, 0.801, 11, 1, pace=0.017).stopped(scale=0.9)  # one epoch after
             False
@@ -195,20 +212,57 @@ class Trend:
             >>> Trend(1.416, 1.351, 154, 3, pace=0.005, apart=14).stopped(scale=1.27)
             False
             >>> slow = dict(before=0.2908, recent=0.2897, start=36, count=3, pace=3e-4, apart=4)
-            >>> Trend(**slow, steady=True).stopped(0.54), Trend(**slow).stopped(0.54)
-            (False, True)
+            >>> Trend(**slow, steady=True, noise=1e-4).stopped(0.54)  # at its pace
+            False
+            >>> Trend(**slow, noise=1e-3).stopped(0.54)  # a level: within its noise
+            True
+            >>> lucky = dict(before=0.2145, recent=0.215, start=69, count=3, pace=3e-4)
+            >>> Trend(**lucky, apart=2, steady=True, noise=7e-4).stopped(0.2)  # too soon
+            False
+            >>> Trend(**lucky, apart=20, steady=True, noise=7e-4).stopped(0.2)
+            True
         """
         fall = self.before - self.recent
         if self.falling_now(scale):
             return False
         if abs(fall) <= FLOAT_NOISE * abs(self.before):
             return True
-        if self.count < WINDOW:
+        if self.count < WINDOW or self.fell_beyond_noise(scale):
             return False
-        overshot = self.pace < -RISE_OF_SCALE * abs(self.before)  # rose clearly before the best
+        if math.isnan(self.noise):
+            return self._stopped_by_size(fall, scale)
+        if self.steady:  # after a steady rise, too soon: it may fall again
+            return self.pace > 0 and SLOWER * self.pace * self.apart - fall > self._noise_of_fall()
+        return True
+
+    def _stopped_by_size(self, fall: float, scale: float) -> bool:
+        """:meth:`stopped` with no noise known: it fell by less than :data:`SLOWER` of what
+        its ``pace`` gives, or did not fall before the best; else (and when it rose clearly
+        then: a learning rate that overshot) by no more than :data:`RISE_OF_SCALE` of itself
+        or of ``scale``."""
+        overshot = self.pace < -RISE_OF_SCALE * abs(self.before)
         if not overshot and not (self.pace > 0 and fall >= SLOWER * self.pace * self.apart):
-            return True  # a pace of noise around a level (or none) says it is flat too
-        return not self.steady and fall <= RISE_OF_SCALE * max(abs(self.before), abs(scale))
+            return True
+        return fall <= RISE_OF_SCALE * max(abs(self.before), abs(scale))
+
+    def fell_beyond_noise(self, scale: float) -> bool:
+        """Lower now than at the best epoch by more than :data:`STEADY` times the noise of
+        the two means compared; with no ``noise`` known, :meth:`fell` (``scale``: the best
+        validation loss).
+
+            >>> Trend(0.13, 0.125, 20, 3, noise=0.001).fell_beyond_noise(scale=0.5)
+            True
+            >>> Trend(-0.87, -0.875, 20, 3, noise=0.003).fell_beyond_noise(scale=-0.5)
+            False
+        """
+        if math.isnan(self.noise):
+            return self.fell(scale)
+        return self.before - self.recent > self._noise_of_fall()
+
+    def _noise_of_fall(self) -> float:
+        """:data:`STEADY` times the noise of ``before - recent``, means of ``before_count``
+        and ``count`` values."""
+        return STEADY * self.noise * math.sqrt(1 / self.before_count + 1 / self.count)
 
     def worse(self, scale: float, mode: Literal["min", "max"] = "min") -> bool:
         """Clearly worse now than at the best epoch: higher for a loss, lower for an
@@ -239,9 +293,9 @@ class TrainingTrend:
         self._count = 0
         self._low: tuple[int, float] | None = None  # the lowest finite value of the run
         self._low_at_best: float | None = None  # ... up to the best epoch
-        self._lately: tuple[float, ...] = ()  # the latest HISTORY values, for the pace
+        self._lately: tuple[float, ...] = ()  # the latest values, for the pace (see WINDOWS)
         self._up_to_best: tuple[float, ...] = ()  # those at the best epoch
-        self._pace: tuple[float, bool] | None = None  # its pace and steadiness, once asked
+        self._pace: tuple[float, bool, float] | None = None  # its pace, steadiness and noise
 
     def add(self, shown: int, train: float | None, *, best: bool) -> None:
         """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
@@ -254,24 +308,10 @@ class TrainingTrend:
             self._up_to_best, self._pace = self._lately, None
             self._low_at_best = self._low[1] if self._low is not None else None
 
-    def _pace_up_to_best(self) -> tuple[float, bool]:
-        """How much it fell per evaluation up to the best epoch (NaN: unknown), and whether
-        that fall was steady (see :data:`STEADY`); worked out once, when first asked."""
-        if self._pace is None:
-            values = self._up_to_best
-            lately = values[-(WINDOW + 1) :]
-            pace = (lately[0] - lately[-1]) / (len(lately) - 1) if lately[1:] else math.nan
-            fall, error = _fall_per_evaluation(values)
-            steady = fall > STEADY * error
-            if steady:  # or its pace lately, lower for a loss that slows down
-                pace = min(fall, _fall_per_evaluation(values[-HISTORY // 2 :])[0])
-            self._pace = (pace if math.isfinite(pace) else math.nan, steady)
-        return self._pace
-
     def _add(self, shown: int, train: float) -> None:
         if math.isfinite(train) and (self._low is None or train < self._low[1]):
             self._low = (shown, train)
-        self._lately = (*self._lately, train)[-HISTORY:]
+        self._lately = (*self._lately, train)[-WINDOWS[-1] :]
         if len(self._head) < WINDOW:
             self._head = (*self._head, (shown, train))
         else:
@@ -303,11 +343,13 @@ class TrainingTrend:
         mean = sum(value for _, value in recent) / count
         start, end = values[-count - 1][0], values[-1][0]
         apart = (self._count - (count + 1) / 2) - sum(kept) / len(kept)  # between the middles
-        pace, steady = self._pace_up_to_best()
+        if self._pace is None:  # worked out once, when first asked
+            self._pace = pace_up_to_best(self._up_to_best, WINDOW + 1)
+        pace, steady, noise = self._pace
         return Trend(
             before, mean, start, count, first[0][0], first[-1][0], len(first), end,
             pace, apart, steady, tuple(e for e, _ in first), tuple(e for e, _ in recent),
-            self._lately[-(WINDOW + 1) :],
+            self._lately[-(WINDOW + 1) :], noise,
         )  # fmt: skip
 
     def _spike(self, value: float, at_best: float) -> bool:
@@ -348,24 +390,3 @@ class TrainingTrend:
         if learned and at_best is not None and not train > UNSTABLE * at_best:
             return None
         return low
-
-
-def _fall_per_evaluation(values: tuple[float, ...]) -> tuple[float, float]:
-    """How much ``values`` fall per evaluation (a least-squares line) and the standard error
-    of that: NaN for fewer than ``HISTORY // 2`` values or a non-finite one, 0 for a change
-    within :data:`FLOAT_NOISE` (the float rounding of a flat loss is no steady fall).
-
-        >>> fall, error = _fall_per_evaluation(tuple(1.0 - 0.01 * i for i in range(8)))
-        >>> round(fall, 6), error < 1e-9  # a straight line: no noise around it
-        (0.01, True)
-    """
-    n = len(values)
-    if n < HISTORY // 2 or not all(math.isfinite(v) for v in values):
-        return math.nan, math.nan
-    middle, mean = (n - 1) / 2, sum(values) / n
-    spread = sum((i - middle) ** 2 for i in range(n))
-    slope = sum((i - middle) * (v - mean) for i, v in enumerate(values)) / spread
-    if abs(slope) <= FLOAT_NOISE * abs(mean):
-        return 0.0, 0.0
-    residual = sum((v - mean - slope * (i - middle)) ** 2 for i, v in enumerate(values))
-    return -slope, math.sqrt(residual / (n - 2) / spread)

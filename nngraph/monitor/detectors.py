@@ -51,9 +51,9 @@ clearly (5%) below the best validation loss, or stays flat at most half of it (m
 mean over the last 3 epochs compared with its mean over the 3 up to the best epoch, so one noisy
 value does not decide. A training loss clearly higher than then (by more than 5% of it and 1% of
 the best validation loss; ``Gap``: any rise) is unstable training, and the text suggests a
-smaller learning rate; one that has stopped falling (3 evaluations after the best at least, and
-far slower than its pace before) closer to the validation loss is a plateau (the model stopped
-learning); anything else (too soon to tell, a training loss still above the validation loss)
+smaller learning rate; one that has stopped falling (3 evaluations after the best at least, no
+fall beyond its own noise, and far slower than its pace before) closer to the validation loss is a
+plateau (the model seems to have stopped learning); anything else (too soon to tell, a training loss still above the validation loss)
 gets a neutral reading with the numbers; when they fire does not change.
 
 Prechelt defines them on errors: ``GL``, ``PQ`` and ``UP`` refuse a higher-is-better metric (one

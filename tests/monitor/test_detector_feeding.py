@@ -402,7 +402,7 @@ def test_validating_first_pairs_the_batches_of_the_epoch_before() -> None:
     # epoch 5's validation follows epoch 4's 3 last batches (each 0.5 x 0.01) and comes
     # before epoch 5's first batch (2.5 x 0.005), which joins its row: their mean, as always
     paired = (3 * 0.5 * 0.01 + 2.5 * 0.005) / 4
-    assert gl_event.epoch == 7 and f"against {paired:.4g} in epoch 5" in gl_event.message
+    assert gl_event.epoch == 7 and f"down from {paired:.4g} in epoch 5" in gl_event.message
     assert patience_event.epoch == 8 and "NaN" not in patience_event.message
     assert mon.best is not None and mon.best.metrics["loss"] == pytest.approx(paired)
 

@@ -7,7 +7,9 @@ training loss that fell just before the best epoch and has been flat since alway
 
 from __future__ import annotations
 
+import math
 import random
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -421,3 +423,153 @@ def test_a_flat_noisy_training_loss_is_a_plateau() -> None:
         mon.log(epoch, loss=train, val_loss=(0.95 + 0.002 * epoch) * (1 + rng.gauss(0, 0.01)))
     assert mon.events
     assert {e.message_id for e in mon.events} == {"gl.plateau"}
+
+
+# ------------------------------------------------------------------------ sweep s28 (f1)
+
+# a training loss falling a steady 4% an epoch; the validation loss improves smoothly but for
+# one noisy value, 7% above the best, at epoch 21 (sweep s28, repro gl_flat_falling)
+FALLING_TRAIN = [0.3 * 0.96**e for e in range(1, 31)]
+FALLING_VAL = [0.5 + 0.5 * math.exp(-e / 5) for e in range(1, 31)]
+FALLING_VAL[20] = FALLING_VAL[19] * 1.07
+
+
+def gl_events(train: Sequence[float], val: Sequence[float]) -> list[Event]:
+    """The events of the classroom GL (``GL(5, stop=False)``) on these curves."""
+    mon = Monitor(display=False, detectors=[GL(5, stop=False)])
+    for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
+        mon.log(epoch, loss=float(t), val_loss=float(v))
+    return mon.events
+
+
+def test_a_training_loss_falling_4_percent_an_epoch_is_still_falling_after_the_best() -> None:
+    """Sweep s28: one epoch after the best, GL said the training loss "stays far below it
+    (0.1273 in the last epoch, against 0.1326 in epoch 20): more training no longer helps on
+    the training data": it had fallen less than 5% of itself since the best."""
+    said = {
+        "en": "still falling (0.1273 in the last epoch, down from 0.1326 in epoch 20)",
+        "pl": "wciąż spada (teraz 0,1273 w ostatniej epoce, wobec 0,1326 w epoce 20)",
+    }
+    for language, words in said.items():
+        ng.set_language(language)
+        (event,) = gl_events(FALLING_TRAIN, FALLING_VAL)
+        assert (event.epoch, event.message_id) == (21, "gl.overfit")
+        assert words in event.message, event.message
+        assert "no longer helps" not in event.message
+        assert "nie pomaga już" not in event.message
+
+
+def u_curve() -> tuple[np.ndarray, np.ndarray]:
+    """A training loss falling to 0.05 with 0.3% noise; the validation loss, with 1%, best
+    about epoch 52, then rising (sweep s28, repro gl_flat_falling)."""
+    rng = np.random.default_rng(0)
+    e = np.arange(1, 81)
+    train = 1.5 * np.exp(-e / 15) + 0.05
+    val = (1.5 * np.exp(-e / 15) + 0.3 + 0.004 * np.maximum(0, e - 40)) * (
+        1 + 0.01 * rng.standard_normal(80)
+    )
+    return train * (1 + 0.01 / 3 * rng.standard_normal(80)), val
+
+
+@pytest.mark.parametrize("shift", [-1.0, -0.5])
+def test_a_loss_below_zero_reads_as_the_same_loss_above_it(shift: float) -> None:
+    """Sweep s28: the same curves shifted below 0 (a Gaussian NLL) were told "stays far below
+    it ... more training no longer helps on the training data" while the training loss fell
+    0.002 an epoch, as steadily as before: 5% of -0.9 is a larger fall than 5% of 0.09."""
+    train, val = u_curve()
+    assert [e.message_id for e in gl_events(train, val)] == ["gl.overfit"]
+    events = gl_events(train + shift, val + shift)
+    assert events and {e.message_id for e in events} == {"gl.overfit"}
+    assert "still falling" in events[0].message
+
+
+# a digits MLP, SGD with momentum, validation every epoch (sweep s28, repro real_digits): the
+# training loss goes on to 0.007 by epoch 20
+DIGITS_TRAIN = [2.144, 1.307, 0.5352, 0.3072, 0.222, 0.1192, 0.07575, 0.06452, 0.06153]
+DIGITS_TRAIN += [0.04885, 0.05065]
+DIGITS_VAL = [1.807, 0.802, 0.4489, 0.3811, 0.3099, 0.245, 0.2551, 0.2192, 0.2903, 0.2162]
+DIGITS_VAL += [0.293]
+
+
+def test_one_or_two_values_after_the_best_do_not_say_training_no_longer_helps() -> None:
+    """Sweep s28: "stays far below it (0.06153 in the last epoch, against 0.06452 in epoch 8):
+    more training no longer helps on the training data" one epoch after the best, and again
+    of one noisy value, 0.05065 after 0.04885."""
+    said = {
+        "en": "is far below it (0.05065 in the last epoch, against 0.04885 in epoch 10)",
+        "pl": "jest daleko niżej (teraz 0,05065 w ostatniej epoce, wobec 0,04885 w epoce 10)",
+    }
+    for language, words in said.items():
+        ng.set_language(language)
+        events = gl_events(DIGITS_TRAIN, DIGITS_VAL)
+        assert [(e.epoch, e.message_id) for e in events] == [
+            (9, "gl.overfit"),
+            (11, "gl.far_below"),
+        ]
+        assert words in events[1].message, events[1].message
+        for event in events:
+            assert "no longer helps" not in event.message
+            assert "nie pomaga już" not in event.message
+            assert "memorise" in event.message or "zapamiętywać" in event.message
+
+
+def test_a_noisy_training_loss_flat_far_below_the_validation_loss_is_still_memorised() -> None:
+    """The training loss flat at 0.1 with 2% noise since its best epoch (10), the validation
+    loss rising: "more training no longer helps on the training data" stands."""
+    rng = np.random.default_rng(3)
+    train = [1.0 / t for t in range(1, 11)] + list(0.1 * (1 + 0.02 * rng.standard_normal(10)))
+    (event,) = gl_events(train, FLAT_VAL)
+    assert event.message_id == "gl.flat", event.message
+    assert "no longer helps on the training data" in event.message
+
+
+def test_a_lucky_low_at_the_best_epoch_is_no_plateau() -> None:
+    """Sweep s28 (repro real_tinyval2): the training loss creeps down 0.0003 an epoch in noise
+    of 0.0008, with a lucky low at the best epoch; 3 epochs later GL said "neither loss
+    improves any more ... More training is unlikely to help" of its mean being no lower."""
+    rng = np.random.default_rng(0)
+    train = 0.24 - 0.0003 * np.arange(1, 73) + 0.0008 * rng.standard_normal(72)
+    train[68] -= 0.002  # epoch 69, the best
+    val = [0.25 - 0.0005 * e for e in range(1, 70)] + [0.2175, 0.22, 0.2285]
+    event = gl_events(train, val)[-1]
+    assert (event.epoch, event.message_id) == (72, "gl.neutral"), event.message
+    assert "do not show yet whether training loss has stopped falling" in event.message
+    assert "unlikely to help" not in event.message
+
+
+def test_a_slow_fall_hidden_in_the_noise_of_16_epochs_is_no_plateau_once_64_show_it() -> None:
+    """Sweep s28 (repro plateau_freq: 10 plateau readings in 8 runs of a small MLP with 15
+    validation points; after 9 of them the validation loss improved by 10-34%): a training loss
+    falling 0.0002 an epoch in noise of 0.002 shows no steady fall over 16 epochs, and a noisy
+    rise of the validation loss read as a plateau (10 of GL's 40 readings after epoch 64, in
+    12 runs). Over 64 epochs the fall shows."""
+    said = []
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        e = np.arange(1, 201)
+        train = 0.2 - 0.0002 * e + 0.002 * rng.standard_normal(200)
+        val = 0.1 - 0.0001 * e + 0.006 * rng.standard_normal(200)
+        said += [ev.message_id for ev in gl_events(train, val) if ev.epoch > 64]
+    assert len(said) > 30 and "gl.plateau" not in said
+
+
+def test_the_plateau_says_for_how_long_neither_loss_improved_and_that_it_may_change() -> None:
+    """Sweep s28: "neither loss improves any more ... More training is unlikely to help" is a
+    forecast; the numbers only show that neither improved since the best epoch."""
+    said = {
+        "en": (
+            "neither loss has improved for 19 epochs, so the model seems to have stopped "
+            "learning rather than started to memorise, and this rise may be noise. If both "
+            "stay so, more training is unlikely to help"
+        ),
+        "pl": (
+            "żadna ze strat nie poprawia się już 19 epok, więc wygląda na to, że model "
+            "przestał się uczyć, a nie zaczął zapamiętywać, a ten wzrost może być szumem. "
+            "Jeśli tak zostanie, dalszy trening raczej nie pomoże"
+        ),
+    }
+    for language, words in said.items():
+        ng.set_language(language)
+        (event,) = gl_events(PLATEAU_TRAIN, PLATEAU_VAL)
+        assert (event.epoch, event.message_id) == (27, "gl.plateau")
+        assert words in event.message, event.message
