@@ -91,8 +91,7 @@ class DetectorFeeding:
         self._events: list[Event] = []
         self._stop_event: Event | None = None
         self._user_stop: Event | None = None  # the Stop button's (request_stop's) event
-        self._stop_seen = False  # should_stop was read as True since the last resume()
-        self._stop_told = False  # ... and a log() after it was told that it stays True
+        self._stop_told = False  # a training cell run again after the stop was told so
         # the detectors fed from the start or caught up (kept, so that an id is never reused)
         self._fed: dict[int, Detector] = {id(det): det for det in self.detectors}
 
@@ -165,8 +164,8 @@ class DetectorFeeding:
     def should_stop(self) -> bool:
         """True from the log() call where a stopping detector first fired, or after
         :meth:`request_stop` (e.g. the Stop button of the live view), until :meth:`resume`.
-        A ``log()`` after the loop read it as True (the training cell run again with this
-        monitor, which then ends after one epoch) says so once, in a warning.
+        The training cell run again with this monitor (its steps start again), whose loop
+        then ends after one epoch, is told so once, in a warning.
 
         Reading it lets a live view's pending clicks in first (``view.poll()``), so a
         training loop that checks it sees the Stop button while the cell is still running.
@@ -180,17 +179,16 @@ class DetectorFeeding:
         """
         self._poll_view()
         self._judge_waiting()
-        stopped = self._stop_event is not None
-        self._stop_seen = self._stop_seen or stopped
-        return stopped
+        return self._stop_event is not None
 
     def _say_stopped_already(self) -> None:
-        """A ``log()`` after the loop read ``should_stop`` as True (the training cell run
-        again with the same monitor): say once, in a warning, that it stays True, so a loop
-        that checks it ends after one epoch, and how to go on (:meth:`resume`, or a new
-        monitor). A loop that logs once more before it reads it is not told."""
+        """The training cell was run again after the stop (its steps started again): say
+        once, in a warning, that ``should_stop`` stays True, so a loop that checks it ends
+        after one epoch, and how to go on (:meth:`resume`, or a new monitor). A loop that
+        trains on past the stop on purpose (the lecture's "15 epochs past the alarm") is not
+        told: its steps go on."""
         stop = self._stop_event
-        if stop is None or not self._stop_seen or self._stop_told:
+        if stop is None or self._stop_told:
             return
         self._stop_told = True
         if stop.detector == "user":
@@ -272,7 +270,7 @@ class DetectorFeeding:
         """
         self._check_new_detectors()
         self._stop_event = self._user_stop = None
-        self._stop_seen = self._stop_told = False
+        self._stop_told = False
         for det in self._detectors:  # each may stop the run again (see Detector.resume)
             det.resume()
 

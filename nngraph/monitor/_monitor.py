@@ -234,9 +234,11 @@ class Monitor(
             self._reducer_resolved = True
         if self._reducer is not None:
             values = self._reducer.average(values)
-        self._say_stopped_already()  # the cell run again after a stop
         if step is not None:
+            offset = self._step_offset
             step_f = self._forward_step(step_f, epoch=given, first=not self._calls)
+            if self._step_offset != offset:  # the steps started again: the cell run again
+                self._say_stopped_already()
         self._calls += 1
         self._last_step = step_f
         self._follow_loss(values)

@@ -128,6 +128,22 @@ def test_a_training_cell_run_again_after_a_stop_is_told_why_it_ends_at_once() ->
     assert ran == 4 and stopped_already(said) == []  # 2 epochs no better than 0.6
 
 
+def test_a_loop_that_trains_on_past_the_stop_on_purpose_is_not_told() -> None:
+    """The lecture's loop goes on 15 epochs past GL's alarm, reading should_stop each epoch;
+    another reads only the Stop button (stop_requested): their steps go on, no cell ran
+    again."""
+    for reads in ("should_stop", "stop_requested"):
+        mon = Monitor(detectors=[Patience(2)], display=False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for epoch, value in enumerate([1.0, 0.8, 0.9, 0.95, 1.0, 1.1, 1.2, 1.3], 1):
+                mon.log(epoch, loss=value / 2, val_loss=value)
+                if getattr(mon, reads) and epoch >= 8:
+                    break
+        assert mon.should_stop and mon.stop_event is not None
+        assert stopped_already([str(w.message) for w in caught]) == []
+
+
 def test_a_loop_that_logs_once_more_before_it_reads_should_stop_is_not_told() -> None:
     """Validation logged before the epoch's last batch: the stop comes before that batch's
     call, and the loop reads it after."""
@@ -146,11 +162,12 @@ def test_a_stop_button_stop_is_named_when_the_cell_runs_again(language: str) -> 
     ng.set_language(language)
     mon = Monitor(detectors=[], display=False)
     mon.log(1, val_loss=1.0)
+    mon.log(2, val_loss=0.95)
     mon.request_stop()
     assert mon.should_stop
     (text,) = stopped_already(training_cell(mon, [0.9])[1])
     if language == "en":
         assert "(the Stop button was clicked, or request_stop() called)" in text
     else:
-        assert "ten monitor zatrzymał już trening w epoce 1 (kliknięto przycisk Stop" in text
+        assert "ten monitor zatrzymał już trening w epoce 2 (kliknięto przycisk Stop" in text
         assert "mon.should_stop pozostaje True" in text and "mon.resume()" in text
