@@ -749,11 +749,11 @@ MESSAGES: dict[str, str] = {
         " such as epoch * len(loader) + i, or make a new ng.Monitor() for a new run"
     ),
     "monitor.warn.stopped_already": (
-        "nngraph Monitor: this monitor already stopped the run at epoch {epoch} ({by}), and"
-        " mon.should_stop stays True, so a loop that breaks on it ends after this epoch. To"
-        " train on in the same run, call mon.resume() before the loop (the history and the best"
-        " epoch stay, and the detectors may stop it again); for a new run, make a new"
-        " ng.Monitor(). If you train on past the stop on purpose, ignore this warning"
+        "nngraph Monitor: the training loop runs again, but this monitor already stopped the"
+        " run at epoch {epoch} ({by}), and mon.should_stop stays True, so a loop that breaks on"
+        " it ends after this epoch. To train on in the same run, call mon.resume() before the"
+        " loop (the history and the best epoch stay, and the detectors may stop it again); for"
+        " a new run, make a new ng.Monitor()"
     ),
     "monitor.stopped_by_detector": "{detector} asked to stop",
     "monitor.stopped_by_user": "the Stop button was clicked, or request_stop() called",
@@ -1227,13 +1227,17 @@ MESSAGES: dict[str, str] = {
         "{best:.3g} is close to ln {k} = {ln:.3g}, the cross-entropy of guessing at random among"
         " {k} classes: if this loss is a cross-entropy, the model is not learning. Check the"
         " learning rate, that zero_grad(), backward() and step() run in that order, and the"
-        " loss."
+        " loss. Some networks (a deep one with sigmoid or tanh, a poor initialisation) sit on"
+        " such a plateau for a while before they start learning: if the loop is right, call"
+        " resume() to give it more epochs."
     ),
     "monitor.patience.reading.not_learning": (
         "{train} has not moved either ({train_now:.4g} now, {train_first:.4g} at first): the"
         " model is not learning, or learned all it can in its first epoch. If the value is"
         " poor, check the learning rate, that zero_grad(), backward() and step() run in that"
-        " order, and the loss."
+        " order, and the loss. Some networks (a deep one with sigmoid or tanh, a poor"
+        " initialisation) sit on such a plateau for a while before they start learning: if the"
+        " loop is right, call resume() to give it more epochs."
     ),
     "monitor.patience.reading.training": (
         "If that value is already good, the model learned what it can in its first epoch and"

@@ -792,12 +792,11 @@ MESSAGES: dict[str, str] = {
         " ng.Monitor() dla nowego przebiegu"
     ),
     "monitor.warn.stopped_already": (
-        "nngraph Monitor: ten monitor zatrzymał już trening w epoce {epoch} ({by}), a"
-        " mon.should_stop pozostaje True, więc pętla, która wtedy przerywa (break), kończy się"
-        " po tej epoce. Aby trenować dalej w tym samym przebiegu, wywołaj mon.resume() przed"
-        " pętlą (historia i najlepsza epoka zostają, a detektory mogą znów go zatrzymać); dla"
-        " nowego przebiegu utwórz nowy ng.Monitor(). Jeśli celowo trenujesz dalej mimo"
-        " zatrzymania, zignoruj to ostrzeżenie"
+        "nngraph Monitor: pętla treningowa rusza od nowa, ale ten monitor zatrzymał już"
+        " trening w epoce {epoch} ({by}), a mon.should_stop pozostaje True, więc pętla, która"
+        " wtedy przerywa (break), kończy się po tej epoce. Aby trenować dalej w tym samym"
+        " przebiegu, wywołaj mon.resume() przed pętlą (historia i najlepsza epoka zostają, a"
+        " detektory mogą znów go zatrzymać); dla nowego przebiegu utwórz nowy ng.Monitor()"
     ),
     "monitor.stopped_by_detector": "o zatrzymanie poprosił {detector}",
     "monitor.stopped_by_user": "kliknięto przycisk Stop albo wywołano request_stop()",
@@ -1310,13 +1309,17 @@ MESSAGES: dict[str, str] = {
         "{best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na"
         " chybił trafił spośród {k} klas: jeśli ta strata to entropia krzyżowa, model się nie"
         " uczy. Sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą w tej"
-        " kolejności, i funkcję straty."
+        " kolejności, i funkcję straty. Niektóre sieci (głęboka z sigmoidą albo tanh, źle"
+        " zainicjowana) tkwią na takim plateau przez jakiś czas, zanim zaczną się uczyć: jeśli"
+        " pętla jest poprawna, wywołaj resume(), by dać sieci więcej epok."
     ),
     "monitor.patience.reading.not_learning": (
         "{train} też stoi w miejscu (teraz {train_now:.4g}; na początku {train_first:.4g}):"
         " model się nie uczy albo nauczył się wszystkiego, czego mógł, już w pierwszej epoce."
         " Jeśli ta wartość jest słaba, sprawdź współczynnik uczenia, czy zero_grad(), backward()"
-        " i step() idą w tej kolejności, i funkcję straty."
+        " i step() idą w tej kolejności, i funkcję straty. Niektóre sieci (głęboka z sigmoidą"
+        " albo tanh, źle zainicjowana) tkwią na takim plateau przez jakiś czas, zanim zaczną się"
+        " uczyć: jeśli pętla jest poprawna, wywołaj resume(), by dać sieci więcej epok."
     ),
     "monitor.patience.reading.training": (
         "Jeśli ta wartość jest już dobra, model nauczył się, czego mógł, w pierwszej epoce i"

@@ -352,6 +352,8 @@ def test_patience_says_a_loss_at_chance_level_with_noise_is_not_learning(seed: i
     # the value itself settles it (sweep 20c, finding 6): ln 10, the chance level of 10 classes
     assert "is close to ln 10 = 2.3, the cross-entropy of guessing at random among 10" in text
     assert "If that value is already good" not in text and "If both" not in text
+    # a deep sigmoid net may sit on such a plateau before it learns: a stop it can undo
+    assert "call resume() to give it more epochs" in text
 
 
 def test_patience_says_barely_moved_in_polish_with_its_numbers() -> None:
