@@ -794,7 +794,7 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.stopped_already": (
         "nngraph Monitor: pętla treningowa rusza od nowa, ale ten monitor zatrzymał już"
         " trening w epoce {epoch} ({by}), a mon.should_stop pozostaje True, więc pętla, która"
-        " wtedy przerywa (break), kończy się po tej epoce. Aby trenować dalej w tym samym"
+        " przerywa (break), gdy jest True, kończy się po tej epoce. Aby trenować dalej w tym samym"
         " przebiegu, wywołaj mon.resume() przed pętlą (historia i najlepsza epoka zostają, a"
         " detektory mogą znów go zatrzymać); dla nowego przebiegu utwórz nowy ng.Monitor()"
     ),

@@ -223,12 +223,13 @@ def _times(ratio: float) -> str:
     as the other explanations write large factors (:func:`~nngraph.i18n.times_text`):
     ``2,500``, ``3 million``, ``1.0e20``, never all the digits of a loss that blew up to 1e36.
 
-    >>> _times(1.6), _times(1.523), _times(12.34), _times(136.2), _times(2500.4)
-    ('1.6', '1.52', '12.3', '136', '2,500')
+    >>> _times(1.6), _times(1.523), _times(12.34), _times(136.2), _times(999.6), _times(2500.4)
+    ('1.6', '1.52', '12.3', '136', '1,000', '2,500')
     >>> _times(6e7), _times(1.0333e20)
     ('60 million', '1.0e20')
     """
-    return numeral(f"{ratio:.3g}") if ratio < 1000 else times_text(ratio)
+    digits = f"{ratio:.3g}"
+    return numeral(digits) if float(digits) < 1000 else times_text(ratio)  # 999.8: "1,000"
 
 
 def _metric_names(metrics: object) -> tuple[str, ...]:

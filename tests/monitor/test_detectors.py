@@ -428,6 +428,9 @@ def test_divergence_names_the_growth_it_saw_not_a_rounded_one() -> None:
     hundreds.update(1, loss=0.9)
     # 136 times, not rounded to "140" (two digits are kept only from 1,000 on)
     assert "136 times its first value" in hundreds.update(2, loss=122.6).message  # type: ignore[union-attr]
+    almost = Divergence()
+    almost.update(1, loss=0.5)
+    assert "1,000 times its first value" in almost.update(2, loss=499.8).message  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
