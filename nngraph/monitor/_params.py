@@ -15,6 +15,7 @@ A value that is no number at all (the text ``"5"``, a list) is said to be one, b
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 from typing import cast
@@ -26,7 +27,7 @@ from nngraph.i18n import message, number
 from nngraph.monitor._common import has_no_data, is_tensor, short_repr
 from nngraph.monitor._names import is_metric_name, resolve_mode
 
-__all__ = ["got_text", "patience_example", "plain_integer"]
+__all__ = ["got_text", "patience_example", "plain_integer", "plain_real"]
 
 
 def _real(value: object) -> bool:
@@ -55,6 +56,27 @@ def plain_integer(value: object) -> object:
             return int(value.item())  # type: ignore[attr-defined]
     elif isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size == 1:
         return int(value.item())
+    return value
+
+
+def plain_real(value: object) -> object:
+    """A one-element tensor or numpy array of numbers, or a ``Decimal``, as the number it
+    holds (``GL(torch.tensor(5.0))``, ``min_delta=Decimal("0.01")``), as ``np.float64`` is
+    taken; anything else (a bool or complex tensor, several elements, a text) as it is.
+
+    >>> import torch
+    >>> plain_real(torch.tensor(2.5)), plain_real(np.array([3])), plain_real(decimal.Decimal("0.1"))
+    (2.5, 3, 0.1)
+    """
+    value = plain_integer(value)
+    if is_tensor(value):
+        dtype = value.dtype  # type: ignore[attr-defined]
+        if dtype.is_floating_point and not has_no_data(value) and value.numel() == 1:  # type: ignore[attr-defined]
+            return float(value.item())  # type: ignore[attr-defined]
+    elif isinstance(value, np.ndarray) and value.dtype.kind == "f" and value.size == 1:
+        return float(value.item())
+    elif isinstance(value, decimal.Decimal):
+        return float(value)
     return value
 
 
@@ -92,6 +114,7 @@ def _number(what: str, value: object, *, whole: bool = False) -> None:
 
 
 def _positive(what: str, value: float) -> float:
+    value = cast(float, plain_real(value))
     _number(what, value)
     if not (_real(value) and value > 0 and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.positive", what=what, value=got_text(value)))
@@ -99,6 +122,7 @@ def _positive(what: str, value: float) -> float:
 
 
 def _nonnegative(what: str, value: float) -> float:
+    value = cast(float, plain_real(value))
     _number(what, value)
     if not (_real(value) and value >= 0 and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.nonnegative", what=what, value=got_text(value)))
@@ -134,6 +158,7 @@ def _whole(what: str, value: int) -> int:
 
 
 def _finite(what: str, value: float) -> float:
+    value = cast(float, plain_real(value))
     _number(what, value)
     if not (_real(value) and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.number", what=what, value=got_text(value)))

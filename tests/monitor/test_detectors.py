@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -536,6 +537,18 @@ def test_an_integer_tensor_is_a_whole_number_as_a_numpy_integer_is() -> None:
     for bad in (torch.tensor(5.0), torch.tensor(True), torch.tensor(-1), torch.tensor([5, 6])):
         with pytest.raises(NNGraphError, match="patience must be a whole number"):
             Patience(bad)  # type: ignore[arg-type]
+
+
+def test_a_number_tensor_or_a_decimal_is_a_number_for_every_parameter() -> None:
+    """GL(torch.tensor(5)) and Patience(min_delta=Decimal("0.01")) said "must be a number"
+    while Patience(torch.tensor(5)) and log(loss=Decimal(...)) were taken."""
+    assert GL(torch.tensor(5)).name == GL(torch.tensor(5.0)).name == "GL(5)"  # type: ignore[arg-type]
+    assert Divergence(factor=torch.tensor(100)).name == "Divergence(factor=100)"  # type: ignore[arg-type]
+    assert Patience(5, min_delta=Decimal("0.01")).min_delta == 0.01  # type: ignore[arg-type]
+    assert Gap(threshold=np.array([0.2])).threshold == 0.2  # type: ignore[arg-type]
+    for bad in (torch.tensor(True), torch.tensor([1.0, 2.0]), torch.tensor(1j)):
+        with pytest.raises(NNGraphError, match="GL alpha must be a number"):
+            GL(bad)  # type: ignore[arg-type]
 
 
 def test_a_detector_takes_the_step_by_name_too() -> None:
