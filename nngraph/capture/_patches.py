@@ -81,7 +81,12 @@ def _seen_by_recording(recorder: Recorder) -> bool:
     """Whether the recording's torch-function mode sees the torch calls made here, so that a
     custom Function is recorded where a plain op would be. It does not inside a backward pass
     (autograd runs it without the modes: checkpointing's recomputation of a forward, a
-    Function's backward), in another thread, or in code that turned torch functions off."""
+    Function's backward), in another thread, or in code that turned torch functions off. While
+    the mode runs a forward op it is off the stack, yet what that op runs is the recording's:
+    a Function a tensor subclass's `__torch_function__` or an outer mode applies there (a
+    fake-quantisation's straight-through rounding)."""
+    if recorder.running_ops:
+        return True
     if not torch._C._is_torch_function_mode_enabled():
         return False
     return any(

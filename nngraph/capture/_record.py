@@ -118,7 +118,11 @@ class _Mode(TorchFunctionMode):
             finally:
                 ended = recorder.passes.end(started)
         else:
-            out = func(*args, **kwargs)
+            recorder.running_ops += 1
+            try:
+                out = func(*args, **kwargs)
+            finally:
+                recorder.running_ops -= 1
         if update and changed is None and has_history(out):
             # Computed from a gradient, yet part of autograd's graph: not an update but the
             # next computation (FGSM's `x + eps * x.grad.sign()`, a first-order MAML step)

@@ -65,6 +65,9 @@ class Recorder:
         self.scope.after_script = self._after_script
         self.busy = False
         self.custom_depth = 0
+        #: forward ops the mode is running now: while one runs, the mode is off the stack,
+        #: and a custom Function a tensor subclass or an outer mode applies in it is recorded
+        self.running_ops = 0
         #: the frames of the `optimizer.step()` calls running now, whose ops are not recorded
         self.steps: list[FrameType] = []
         self.failed = False

@@ -1099,6 +1099,44 @@ def test_a_custom_function_recomputed_by_checkpointing_is_not_recorded_again() -
     assert not reentrant & {"Square", "BackwardHookFunction"}
 
 
+class _RoundSTE(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor) -> torch.Tensor:
+        return torch.round(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> torch.Tensor:
+        return grad  # straight through
+
+
+class _FakeQuantTensor(torch.Tensor):
+    """Rounds what relu gives, with a straight-through Function, in its `__torch_function__`:
+    the recording's mode is off the stack there, running `relu`."""
+
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        with torch._C.DisableTorchFunctionSubclass():
+            out = func(*args, **(kwargs or {}))
+        return _RoundSTE.apply(out) if func is torch.Tensor.relu else out
+
+
+class _FakeQuantNet(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc, self.head = nn.Linear(3, 3), nn.Linear(3, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.fc(x).as_subclass(_FakeQuantTensor).relu()
+        return self.head(h.as_subclass(torch.Tensor))
+
+
+def test_a_custom_function_a_tensor_subclass_applies_inside_an_op_is_recorded() -> None:
+    torch.manual_seed(0)
+    g = ng.trace(_FakeQuantNet(), torch.randn(4, 3), loss=lambda y: y.pow(2).mean())
+    rounding = [d for _, d in g.nodes(data=True) if d["backward"] == "_RoundSTEBackward"]
+    assert [d["op"] for d in rounding] == ["_RoundSTE"] and rounding[0]["grad"] is not None
+
+
 def test_a_tensor_shaped_like_another_is_a_constant_not_computed_from_it() -> None:
     torch.manual_seed(0)
     critic = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
