@@ -149,7 +149,10 @@ def layers_text(paths: list[str], types: dict[str, str | None]) -> str:
 
 #: The longest list of names a finding shows whole, in characters: past that, only its first
 #: few names, "…" and the last (a 2,000-layer chain's would take 10,000 characters).
-NAMES_LIMIT = 200
+NAMES_LIMIT = 500
+#: a list of up to this many names is always shown whole: a few dozen scattered layers are
+#: read one by one, and "…" between them would hide which
+_ALWAYS_WHOLE = 24
 _FIRST_SHOWN = 5
 
 
@@ -157,8 +160,8 @@ def names_text(names: list[str]) -> str:
     """`a`, `a and b`, `a, b and c`; a long list shortened as `name_list` shortens it.
 
     >>> from nngraph.i18n import set_language; set_language("en")
-    >>> names_text(["a", "b", "c"]), names_text([f"layer{i}" for i in range(40)])
-    ('a, b and c', 'layer0, layer1, layer2, layer3, layer4, …, layer39 (40 in all)')
+    >>> names_text(["a", "b", "c"]), names_text([f"layer_{i:03}" for i in range(90)])
+    ('a, b and c', 'layer_000, layer_001, layer_002, layer_003, layer_004, …, layer_089 (90 in all)')
     """
     if _too_long(names):
         return name_list(names)
@@ -168,9 +171,9 @@ def names_text(names: list[str]) -> str:
 
 
 def _too_long(names: list[str]) -> bool:
-    """Whether `names` take more than `NAMES_LIMIT` characters, with more to leave out than
-    the one name "…" stands for."""
-    return len(names) > _FIRST_SHOWN + 2 and sum(len(name) + 2 for name in names) > NAMES_LIMIT
+    """Whether `names` are more than `_ALWAYS_WHOLE` and take more than `NAMES_LIMIT`
+    characters: a list too long to read (the 1,842 layers of a deep chain)."""
+    return len(names) > _ALWAYS_WHOLE and sum(len(name) + 2 for name in names) > NAMES_LIMIT
 
 
 def name_list(names: list[str], note: str | None = None) -> str:

@@ -13,6 +13,7 @@ from torch import nn
 
 import nngraph as ng
 from nngraph.graph import Graph
+from nngraph.graph._finding import name_list
 from nngraph.graph._summary_findings import finding_lines as summary_finding_lines
 from tests.graph.conftest import Build, chain, deep_sigmoid, stats
 from tests.tables import columns
@@ -909,6 +910,14 @@ def test_renamed_nodes_never_show_discarded_results_as_outputs_in_silence():
     trimmed.remove_nodes_from(g.graph["unused"])
     assert shapes_and_note(trimmed)[0].endswith("Output shape(s): []")
     assert shapes_and_note(trimmed)[1].startswith("=====")
+
+
+def test_a_few_dozen_scattered_layers_are_all_named():
+    """17 dead ReLUs among 24 blocks showed as the first five, "…" and the last: the "…" read
+    as a range and hid which 11 were dead."""
+    blocks = (1, 2, 3, 5, 7, 9, 10, 11, 13, 14, 15, 17, 18, 19, 21, 22, 23)
+    names = [f"body.encoder_block_{i:02}.act" for i in blocks]
+    assert name_list(names, "ReLU") == ", ".join(names) + " (ReLU)"
 
 
 def test_a_long_list_of_layers_shows_its_first_and_last_names_and_how_many():
