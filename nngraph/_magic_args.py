@@ -376,11 +376,14 @@ class CellReader:
 
 def _assigned(tree: ast.Module) -> set[str]:
     """What the code assigns in the notebook's namespace, as written: `net`, `trainer.net`,
-    `nets[0]`, imported and defined names; not the names local to its functions and classes."""
+    `nets[0]`, imported and defined names; not the names local to its functions and classes,
+    nor `G` in `G: int`. It is read, not run: `if False: G = 1` assigns `G` too."""
     found: set[str] = set()
     todo: list[ast.AST] = list(tree.body)
     while todo:
         node = todo.pop()
+        if isinstance(node, ast.AnnAssign) and node.value is None:  # assigns nothing
+            node = node.annotation
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             found.add(node.name)
             continue

@@ -168,11 +168,26 @@ def statement_error(line: str) -> str | None:
         statements = ast.parse(typed, mode="exec").body
     except SyntaxError:
         return None
-    first = statements[0] if statements else None
-    value = first.value if isinstance(first, ast.Assign | ast.AnnAssign) else None
-    # `loss = net(x).sum()`: the graph of what it assigns; `import math`: of a loss
-    expression = "loss" if value is None else ast.get_source_segment(typed, value) or "loss"
+    value = _assigned_value(statements)
+    expression = None if value is None else ast.get_source_segment(typed, value)
+    if expression is None:  # `import math`, `x = 1; y = 2`: no expression it could mean
+        return message("magic.line_statements", line=typed)
     return message("magic.line_statement", line=typed, expression=expression)
+
+
+def _assigned_value(statements: list[ast.stmt]) -> ast.expr | None:
+    """The value a single assignment of one target gives (`net(x).sum()` in `loss =
+    net(x).sum()`, whose graph the line meant); None for anything else (`a, b = f()`,
+    `a = b = f()`, `x += 1`, several statements)."""
+    statement = statements[0] if len(statements) == 1 else None
+    value: ast.expr | None = None
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target, value = statement.targets[0], statement.value
+    elif isinstance(statement, ast.AnnAssign):
+        target, value = statement.target, statement.value
+    else:
+        return None
+    return value if isinstance(target, ast.Name | ast.Attribute | ast.Subscript) else None
 
 
 #: what a call the line magic ran did, by the method's name; any other call returning None

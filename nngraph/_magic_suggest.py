@@ -12,9 +12,16 @@ import builtins
 import difflib
 from collections.abc import Callable, Collection, Container, Iterable
 
+from nngraph._magic_errors import error_text
 from nngraph.i18n import message
 
-__all__ = ["COMMANDS", "cell_options_in", "misspelt_command", "suggested_options"]
+__all__ = [
+    "COMMANDS",
+    "cell_options_in",
+    "command_assigned",
+    "misspelt_command",
+    "suggested_options",
+]
 
 #: the words `%nngraph` takes as a command rather than as a Python expression
 COMMANDS = ("monitor", "watch", "lang")
@@ -32,27 +39,86 @@ def misspelt_command(
     is close to a command, and no name in `defined` (a variable `batch` in `batch --depth 2`
     is no typo of `watch`), and that is no Python (a word and what follows) or that word
     alone; the command suggested is one whose arguments the rest of the line fits
-    (`fits(command, rest)`), and alone, the closest (`watch MODEL`: what it needs). None for
-    any other line, which is evaluated as Python (a variable named `monitr` is one).
+    (`fits(command, rest)`). A word alone is a name Python does not know, so it is suggested
+    a command only when it is one mistyped (`monitr`, not `mon` nor `watcher`: variables a
+    cell not run yet makes), and told it is not defined. None for any other line, which is
+    evaluated as Python (a variable named `monitr` is one).
 
-    >>> misspelt_command("lnag", defined={}, fits=lambda command, arguments: True)[:46]
-    '%nngraph: there is no command lnag: did you me'
+    >>> misspelt_command("lnag", defined={}, fits=lambda command, arguments: True)[:56]
+    "%nngraph: cannot evaluate 'lnag': NameError: name 'lnag'"
+    >>> misspelt_command("mon", defined={}, fits=lambda command, arguments: True) is None
+    True
     """
     word, *rest = line.split(None, 1) or [""]
     if not word.isidentifier() or word in defined or hasattr(builtins, word):
         return None
-    alone = not rest
-    if not alone and _is_python(line):
+    if not rest:
+        return _misspelt_name(word, fits)
+    if _is_python(line):
         return None
     arguments = "".join(rest)
     close = difflib.get_close_matches(word, [*COMMANDS, "help"], n=4, cutoff=_CLOSE)
     command = next((command for command in close if fits(command, arguments)), None)
-    if command is None and alone and close:  # `wacth`: `watch` needs its model
-        command = f"{close[0]} {_NEEDED.get(close[0], '')}"
     if command is None:
         return None
     typed = " ".join([command, *rest]).strip()
     return message("magic.misspelt_command", word=word, line=typed)
+
+
+def command_assigned(line: str, fits: Callable[[str, str], bool]) -> str | None:
+    """The line for `%nngraph lang=pl`: a command written as an assignment to its name, shown
+    as it is written (`%nngraph lang pl`) when its arguments fit it (`fits(command, value)`),
+    else with the commands; None for any other line.
+
+    >>> command_assigned("lang=pl", fits=lambda command, arguments: True)[-48:]
+    'did you mean %nngraph lang pl? (help: %nngraph?)'
+    """
+    typed = line.strip()
+    try:
+        statements = ast.parse(typed, mode="exec").body
+    except SyntaxError:
+        return None
+    statement = statements[0] if len(statements) == 1 else None
+    if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+        return None
+    target = statement.targets[0]
+    if not isinstance(target, ast.Name) or target.id not in (*COMMANDS, "help"):
+        return None
+    command, value = target.id, ast.get_source_segment(typed, statement.value) or ""
+    if fits(command, value):
+        meant = f"{command} {value}"
+        return message("magic.command_assigned", line=typed, command=command, meant=meant)
+    return message("magic.command_assigned_commands", line=typed, command=command)
+
+
+def _misspelt_name(word: str, fits: Callable[[str, str], bool]) -> str | None:
+    """The line for `%nngraph monitr`, a name not defined that is a command mistyped; None
+    for any other name (`mon`), which is evaluated (a NameError)."""
+    meant = [command for command in (*COMMANDS, "help") if _mistyped(word, command)]
+    if not meant:
+        return None
+    # `wacth`: `watch` needs its model
+    command = next((c for c in meant if fits(c, "")), f"{meant[0]} {_NEEDED.get(meant[0], '')}")
+    error = error_text(NameError(f"name {word!r} is not defined", name=word))
+    return message("magic.misspelt_name", word=word, error=error, line=command.strip())
+
+
+def _mistyped(word: str, command: str) -> bool:
+    """Whether `word` is `command` as a hand mistypes it: a letter wrong, two letters
+    swapped (`wacth`), one left out (`monitr`) or one added (`monitorr`, not the plural
+    `monitors`: a name of its own), or in a longer command two letters wrong (`moniyer`).
+
+    >>> [_mistyped(w, "watch") for w in ("wacth", "wach", "watchh", "watches", "watcher")]
+    [True, True, True, False, False]
+    """
+    if len(word) == len(command):
+        wrong = [i for i in range(len(word)) if word[i] != command[i]]
+        swapped = len(wrong) == 2 and wrong[1] == wrong[0] + 1 and sorted(word) == sorted(command)
+        return len(wrong) <= 1 or swapped or (len(wrong) == 2 and len(command) > 4)
+    shorter, longer = sorted((word, command), key=len)
+    if len(longer) != len(shorter) + 1 or word == f"{command}s":
+        return False
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def suggested_options(arguments: str, options: Iterable[str]) -> list[str]:

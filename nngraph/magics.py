@@ -53,7 +53,7 @@ from nngraph._magic_errors import (
 )
 from nngraph._magic_models import graph_with_models
 from nngraph._magic_show import line_value_dropped, missing_widget_package
-from nngraph._magic_suggest import COMMANDS, cell_options_in, misspelt_command
+from nngraph._magic_suggest import COMMANDS, cell_options_in, command_assigned, misspelt_command
 from nngraph.capture import record
 from nngraph.capture._common import drop_recording_frames
 from nngraph.errors import NNGraphError
@@ -149,6 +149,8 @@ class NNGraphMagics(MagicCommands, Magics):
             if command in ("help", "-h", "--help"):
                 print(message("magic.help"))
                 return None
+            if (assigned := command_assigned(line, fits_command)) is not None:  # `lang=pl`
+                raise UsageError(assigned)
             if command in COMMANDS:
                 try:
                     return self._command(command, "".join(rest), scope)

@@ -920,22 +920,78 @@ def test_a_variable_is_never_taken_for_a_misspelt_command(ip: Any, name: str) ->
 
 @pytest.mark.parametrize(
     ("word", "meant"),
-    [("monitr", "monitor"), ("wacth", "watch MODEL"), ("lnag", "lang"), ("hlep", "help")],
+    [
+        ("monitr", "monitor"),
+        ("wacth", "watch MODEL"),
+        ("lnag", "lang"),
+        ("hlep", "help"),
+        ("monitorr", "monitor"),
+        ("moniyer", "monitor"),
+        ("wach", "watch MODEL"),
+        ("lan", "lang"),
+    ],
 )
 def test_a_misspelt_command_alone_is_told_its_spelling(ip: Any, word: str, meant: str) -> None:
     """`%nngraph monitr` said "NameError: name 'monitr' is not defined", while `monitr --model
-    net` was told the command (sweep 28, 4.5)."""
+    net` was told the command (sweep 28, 4.5); it is a name not defined all the same."""
     ip.user_ns.pop(word, None)  # another test's variable
     text = _refused(ip, "line", word)
     assert text == (
-        f"%nngraph: there is no command {word}: did you mean %nngraph {meant}? (help: %nngraph?)"
+        f"%nngraph: cannot evaluate {word!r}: NameError: name {word!r} is not defined; nor is "
+        f"{word} a command: did you mean %nngraph {meant}? (help: %nngraph?)"
     )
     ip.run_line_magic("nngraph", "lang pl")
-    assert f"czy chodziło o %nngraph {meant}?" in _refused(ip, "line", word)
+    text = _refused(ip, "line", word)
+    assert f"nazwa {word!r} nie jest zdefiniowana" in text
+    assert f"czy chodziło o %nngraph {meant}?" in text
     ip.run_line_magic("nngraph", "lang en")
     ip.run_cell(f"{word} = torch.ones(2, requires_grad=True) * 2")  # a variable is no typo
     assert isinstance(ip.run_line_magic("nngraph", word), ng.Graph)
     ip.user_ns.pop(word)
+
+
+@pytest.mark.parametrize("word", ["watcher", "monitors", "mon", "watched", "langs", "helper"])
+def test_an_undefined_name_that_only_looks_like_a_command_is_a_name_error(
+    ip: Any, word: str
+) -> None:
+    """`%nngraph mon` before the cell making the monitor ran was told "there is no command
+    mon: did you mean %nngraph monitor?" (sweep 28 regression, 3)."""
+    ip.user_ns.pop(word, None)
+    text = _refused(ip, "line", word)
+    assert text == (
+        f"%nngraph: cannot evaluate {word!r}: NameError: name {word!r} is not defined; the "
+        "commands are monitor, watch and lang (help: %nngraph?)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "meant"),
+    [("lang=pl", "lang pl"), ("lang = 'en'", "lang 'en'"), ("watch=net", "watch net")],
+)
+def test_a_command_written_as_an_assignment_is_shown_as_a_command(
+    ip: Any, line: str, meant: str
+) -> None:
+    """`%nngraph lang=pl` was told it is a statement, and `g = %nngraph pl` keeps its graph
+    (sweep 28 regression, 1)."""
+    text = _refused(ip, "line", line)
+    command = meant.split()[0]
+    assert text.startswith(f"%nngraph: {line!r} assigns to {command}, which is a command")
+    assert text.endswith(f"did you mean %nngraph {meant}? (help: %nngraph?)")
+    assert "statement" not in text and "g = %nngraph" not in text and "\n" not in text
+    ip.run_line_magic("nngraph", meant)  # the form it gives works
+    if command == "watch":
+        ip.user_ns.pop("watch").close()
+    ip.run_line_magic("nngraph", "lang pl")
+    assert f"czy chodziło o %nngraph {meant}?" in _refused(ip, "line", line)
+    ip.run_line_magic("nngraph", "lang en")
+
+
+@pytest.mark.parametrize("line", ["monitor=net", "monitor = net", "help=1"])
+def test_a_command_assigned_what_it_does_not_take_is_told_the_commands(ip: Any, line: str) -> None:
+    text = _refused(ip, "line", line)
+    assert "which is a command" in text and "after a space, not after =" in text
+    assert text.endswith("the commands are monitor, watch and lang (help: %nngraph?)")
+    assert "did you mean" not in text and "g = %nngraph" not in text
 
 
 @pytest.mark.parametrize("line", ["wacth --depth 2", "monitr net", "hlep --depth 2", "lnag -o g"])
@@ -1385,19 +1441,30 @@ def test_line_magic_on_backward_says_it_returns_none_and_what_to_type(ip: Any) -
     ("line", "expression"),
     [
         ("ran = net(torch.ones(2, 3)).sum()", "net(torch.ones(2, 3)).sum()"),
-        ("import math as ran", "loss"),
-        ("ran = True; print(1)", "True"),
-        ("for ran in range(2): pass", "loss"),
+        ("ran: float = net(torch.ones(2, 3)).sum()", "net(torch.ones(2, 3)).sum()"),
+        ("ran.loss = net(torch.ones(2, 3)).sum()", "net(torch.ones(2, 3)).sum()"),
+        # no single assignment: no expression made up (sweep 28 regression, 2)
+        ("import math as ran", None),
+        ("ran = True; print(1)", None),
+        ("ran = 1; other = 2", None),
+        ("ran = other = net(torch.ones(2, 3))", None),
+        ("ran, other = net(torch.ones(2, 3)), 2", None),
+        ("ran += 1", None),
+        ("for ran in range(2): pass", None),
     ],
 )
 def test_a_statement_on_the_line_magic_says_it_takes_an_expression_and_runs_nothing(
-    ip: Any, line: str, expression: str
+    ip: Any, line: str, expression: str | None
 ) -> None:
     """`%nngraph loss = net(x).sum()` was told "SyntaxError: this is not valid Python; the
     commands are monitor, watch and lang": it is Python, a statement (sweep 28, 4.2)."""
     text = _refused(ip, "line", line)
     assert text.startswith(f"%nngraph: {line!r} is a statement, not an expression")
-    assert f"g = %nngraph {expression}" in text and "put %%nngraph (two %) on top" in text
+    assert "put %%nngraph (two %) on top" in text
+    if expression is None:
+        assert "g = %nngraph" not in text
+    else:
+        assert f"(g = %nngraph {expression} keeps the graph as g)" in text
     assert "SyntaxError" not in text and "the commands are" not in text and "\n" not in text
     assert "ran" not in ip.user_ns  # not run (`_refused` checks it too)
     ip.run_line_magic("nngraph", "lang pl")
@@ -1458,6 +1525,16 @@ def test_a_cell_o_name_the_cell_assigns_is_refused_before_the_cell_runs(ip: Any)
     assert isinstance(ip.user_ns["out"], torch.Tensor)
     for name in ("ran", "out", "g_out", "opt"):
         ip.user_ns.pop(name)
+
+
+def test_a_bare_annotation_is_no_assignment_of_the_cell_o_name(ip: Any) -> None:
+    """`%%nngraph -o G` on a cell with `G: int` was refused as replacing the G the cell
+    assigns, which it does not (sweep 28 regression, 4)."""
+    ip.user_ns.pop("G", None)
+    ip.run_cell_magic("nngraph", "-o G -q", "G: int\nnet(torch.randn(2, 3)).sum().backward()")
+    assert isinstance(ip.user_ns.pop("G"), ng.Graph)
+    with pytest.raises(UsageError, match="would replace the G this cell assigns"):
+        ip.run_cell_magic("nngraph", "-o G -q", "G: int = 1")  # an annotation with a value
 
 
 def test_a_refused_cell_o_name_suggests_a_free_name(

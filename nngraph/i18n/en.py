@@ -305,6 +305,22 @@ MESSAGES: dict[str, str] = {
     "magic.misspelt_command": (
         "%nngraph: there is no command {word}: did you mean %nngraph {line}? (help: %nngraph?)"
     ),
+    # `%nngraph monitr` alone: a name Python does not know, and a command mistyped
+    "magic.misspelt_name": (
+        "%nngraph: cannot evaluate {word!r}: {error}; nor is {word} a command: did you mean "
+        "%nngraph {line}? (help: %nngraph?)"
+    ),
+    # `%nngraph lang=pl`: a command written as an assignment to its name
+    "magic.command_assigned": (
+        "%nngraph: {line!r} assigns to {command}, which is a command, so it was not run; a "
+        "command takes its arguments after a space, not after =: did you mean %nngraph "
+        "{meant}? (help: %nngraph?)"
+    ),
+    "magic.command_assigned_commands": (
+        "%nngraph: {line!r} assigns to {command}, which is a command, so it was not run; a "
+        "command takes its arguments after a space, not after =, e.g. %nngraph lang pl; the "
+        "commands are monitor, watch and lang (help: %nngraph?)"
+    ),
     "magic.read_as_command": (
         "{error}; {word} was read as the command %nngraph {word}, not as your variable {word}: "
         "to evaluate the expression, put it in brackets: %nngraph ({expression})"
@@ -345,6 +361,12 @@ MESSAGES: dict[str, str] = {
         "%nngraph: {line!r} is a statement, not an expression, so it was not run: %nngraph "
         "takes an expression and shows its graph (g = %nngraph {expression} keeps the graph as "
         "g); to record statements, put %%nngraph (two %) on top of the cell that runs them"
+    ),
+    # statements that assign no one value (`import math`, `x = 1; y = 2`)
+    "magic.line_statements": (
+        "%nngraph: {line!r} is a statement, not an expression, so it was not run: %nngraph "
+        "takes an expression and shows its graph; to record statements, put %%nngraph (two %) "
+        "on top of the cell that runs them"
     ),
     # a refused call that ran all the same: what it did is done (as `loss.backward()`'s)
     "magic.line_call_ran": (

@@ -315,6 +315,22 @@ MESSAGES: dict[str, str] = {
     "magic.misspelt_command": (
         "%nngraph: nie ma polecenia {word}: czy chodziło o %nngraph {line}? (pomoc: %nngraph?)"
     ),
+    # `%nngraph monitr` samo: nazwa, której Python nie zna, i źle wpisane polecenie
+    "magic.misspelt_name": (
+        "%nngraph: nie da się obliczyć {word!r}: {error}; {word} nie jest też poleceniem: czy "
+        "chodziło o %nngraph {line}? (pomoc: %nngraph?)"
+    ),
+    # `%nngraph lang=pl`: polecenie zapisane jak przypisanie do jego nazwy
+    "magic.command_assigned": (
+        "%nngraph: {line!r} przypisuje wartość do {command}, a to jest polecenie, więc nic nie "
+        "zostało wykonane; polecenie przyjmuje argumenty po spacji, a nie po =: czy chodziło o "
+        "%nngraph {meant}? (pomoc: %nngraph?)"
+    ),
+    "magic.command_assigned_commands": (
+        "%nngraph: {line!r} przypisuje wartość do {command}, a to jest polecenie, więc nic nie "
+        "zostało wykonane; polecenie przyjmuje argumenty po spacji, a nie po =, np. %nngraph lang "
+        "pl; polecenia to monitor, watch i lang (pomoc: %nngraph?)"
+    ),
     "magic.read_as_command": (
         "{error}; słowo {word} zostało odczytane jako polecenie %nngraph {word}, a nie jako "
         "twoja zmienna {word}: aby obliczyć wyrażenie, ujmij je w nawias: %nngraph ({expression})"
@@ -352,6 +368,12 @@ MESSAGES: dict[str, str] = {
         "%nngraph przyjmuje wyrażenie i pokazuje jego graf (g = %nngraph {expression} "
         "zapamiętuje graf jako g); żeby nagrać instrukcje, wpisz %%nngraph (dwa %) na "
         "początku komórki, która je wykonuje"
+    ),
+    # instrukcje, które nie przypisują jednej wartości (`import math`, `x = 1; y = 2`)
+    "magic.line_statements": (
+        "%nngraph: {line!r} to instrukcja, a nie wyrażenie, więc nie została wykonana: "
+        "%nngraph przyjmuje wyrażenie i pokazuje jego graf; żeby nagrać instrukcje, wpisz "
+        "%%nngraph (dwa %) na początku komórki, która je wykonuje"
     ),
     # odrzucone wywołanie, które i tak się wykonało: to, co zrobiło, jest zrobione
     "magic.line_call_ran": (
