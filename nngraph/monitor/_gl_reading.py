@@ -156,21 +156,25 @@ def _memorising_key(det: Detector, trend: Trend) -> str:
     """How GL words a rise it reads as memorising, by what the training loss does since the
     best epoch (``trend``): ``flat`` (more training no longer helps on the training data)
     only when it has stopped falling as a plateau has (:meth:`Trend.stopped`: against its own
-    pace and noise, whatever its sign or offset); else ``overfit`` (still falling) when it is
-    lower than at the best epoch, or ``far_below`` (far below the validation loss, said
-    without a direction) when one or two noisy values after the best are not.
+    pace and noise, whatever its sign or offset); else ``overfit`` (still falling) when it
+    fell since as a fall does (:meth:`Trend.still_falling`: beyond its noise, clearly, or
+    after a steady fall), or ``far_below`` (far below the validation loss, said without a
+    direction): one or two noisy values after the best, or a mean a little lower in noise.
 
         >>> from nngraph.monitor.detectors import GL
         >>> gl = GL(5)
         >>> gl.best = 0.5  # one epoch after the best, a loss falling 4% an epoch
-        >>> [_memorising_key(gl, Trend(*t, 20, 1)) for t in ((0.13, 0.125), (0.13, 0.132))]
+        >>> falling = dict(start=20, count=1, pace=0.005, steady=True, noise=1e-5)
+        >>> [_memorising_key(gl, Trend(*t, **falling)) for t in ((0.13, 0.125), (0.13, 0.132))]
         ['gl.overfit', 'gl.far_below']
+        >>> _memorising_key(gl, Trend(0.13, 0.1298, 20, 1, noise=0.002))  # noise, no fall
+        'gl.far_below'
         >>> _memorising_key(gl, Trend(0.1, 0.1, 10, 3))  # flat since the best
         'gl.flat'
     """
     if trend.stopped(scale=det.best):
         return "gl.flat"
-    return "gl.overfit" if trend.recent < trend.before else "gl.far_below"
+    return "gl.overfit" if trend.still_falling(scale=det.best) else "gl.far_below"
 
 
 def on_new_data(det: Detector) -> bool:

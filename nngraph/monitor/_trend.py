@@ -43,15 +43,7 @@ from nngraph.monitor._pace import (
     pace_up_to_best,
 )
 
-__all__ = [
-    "FLOAT_NOISE",
-    "HISTORY",
-    "STEADY",
-    "UNSTABLE",
-    "WINDOW",
-    "TrainingTrend",
-    "Trend",
-]
+__all__ = ["FLOAT_NOISE", "HISTORY", "STEADY", "UNSTABLE", "WINDOW", "TrainingTrend", "Trend"]
 
 #: the least-squares fall per evaluation, by the name Patience's slow-fall reading imports
 _fall_per_evaluation = fall_per_evaluation
@@ -187,23 +179,22 @@ class Trend:
 
     def stopped(self, scale: float) -> bool:
         """Stopped falling since the best epoch, as the numbers show beyond their noise. Never
-        while it is :meth:`falling_now`; else when it has not moved at all
+        while it is :meth:`falling_now`, nor when its means fell clearly (:meth:`fell`) or
+        beyond their noise (:meth:`fell_beyond_noise`); else when it has not moved at all
         (:data:`FLOAT_NOISE`), or all the latest :data:`WINDOW` values come after the best
-        (one or two noisy values show no stop), it has not fallen since by more than its
-        noise (:meth:`fell_beyond_noise`) and, after a ``steady`` fall, it fell by less than
-        :data:`SLOWER` of what its ``pace`` gives over ``apart`` evaluations, short of that
-        by more than :data:`STEADY` times the noise of the two means compared: a lucky low
-        at the best epoch shows no stop (a loss creeping down 0.0003 an epoch in noise of
+        (one or two noisy values show no stop) and, after a ``steady`` fall, it fell by less
+        than :data:`SLOWER` of what its ``pace`` gives over ``apart`` evaluations, short of
+        that by more than :data:`STEADY` times the noise of the two means compared: a lucky
+        low at the best epoch shows no stop (a loss creeping down 0.0003 an epoch in noise of
         0.001 was called a plateau 3 epochs after one, and fell on). After no steady fall
         (noise around a level, or a fall that levelled off before the best), not falling
-        beyond its noise since is a stop; after a steady rise (a learning rate that
-        overshot), it is too soon to tell.
-
+        beyond its noise since is a stop, unless one standard deviation of its noise more is a
+        clear fall: a noise as large as the loss cannot tell (0.26 at 0.16, in a jumpy start,
+        read as a stop of a loss that fell 35%). After a steady rise, too soon to tell.
         Each compares the loss with its own pace and noise, so the same loss shifted by a
         constant (a Gaussian NLL below 0) reads the same. With fewer than 8 values up to the
-        best (no noise known), it did not fall clearly (:meth:`fell`), and fell by less than
-        :data:`SLOWER` of its pace over the last few values up to the best, or did not fall
-        then.
+        best (no noise known), it fell by less than :data:`SLOWER` of its pace over the last
+        few values up to the best, or did not fall then.
 
             >>> Trend(0.817, 0.801, 11, 1, pace=0.017).stopped(scale=0.9)  # one epoch after
             False
@@ -221,19 +212,21 @@ class Trend:
             False
             >>> Trend(**lucky, apart=20, steady=True, noise=7e-4).stopped(0.2)
             True
+            >>> Trend(0.4527, 0.4353, 41, 3, before_count=3, noise=0.08).stopped(0.3)  # noisy
+            False
         """
         fall = self.before - self.recent
         if self.falling_now(scale):
             return False
         if abs(fall) <= FLOAT_NOISE * abs(self.before):
             return True
-        if self.count < WINDOW or self.fell_beyond_noise(scale):
+        if self.count < WINDOW or self.fell(scale) or self.fell_beyond_noise(scale):
             return False
         if math.isnan(self.noise):
             return self._stopped_by_size(fall, scale)
         if self.steady:  # after a steady rise, too soon: it may fall again
             return self.pace > 0 and SLOWER * self.pace * self.apart - fall > self._noise_of_fall()
-        return True
+        return not self._clearly(fall + self._noise_of_fall() / STEADY, scale)  # + 1 sd
 
     def _stopped_by_size(self, fall: float, scale: float) -> bool:
         """:meth:`stopped` with no noise known: it fell by less than :data:`SLOWER` of what
@@ -244,6 +237,20 @@ class Trend:
         if not overshot and not (self.pace > 0 and fall >= SLOWER * self.pace * self.apart):
             return True
         return fall <= RISE_OF_SCALE * max(abs(self.before), abs(scale))
+
+    def still_falling(self, scale: float) -> bool:
+        """Lower now than at the best epoch by a fall: beyond its noise (:meth:`fell_beyond_noise`),
+        clearly (:meth:`fell`), :meth:`falling_now`, or in the one or two values after a
+        ``steady`` fall (too few to show a stop). Lower within its noise is not (0.0493 after
+        0.0495 in a loss flat for 30 epochs).
+
+            >>> f = dict(before=0.0495, recent=0.0493, start=42, count=1, noise=8e-4)
+            >>> Trend(**f).still_falling(1), Trend(**f, pace=0.1, steady=True).still_falling(1)
+            (False, True)
+        """
+        after_pace = self.steady and self.pace > 0 and self.count < WINDOW
+        lower = self.recent < self.before and (after_pace or self.falling_now(scale))
+        return lower or self.fell(scale) or self.fell_beyond_noise(scale)
 
     def fell_beyond_noise(self, scale: float) -> bool:
         """Lower now than at the best epoch by more than :data:`STEADY` times the noise of

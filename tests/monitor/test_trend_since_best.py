@@ -573,3 +573,70 @@ def test_the_plateau_says_for_how_long_neither_loss_improved_and_that_it_may_cha
         (event,) = gl_events(PLATEAU_TRAIN, PLATEAU_VAL)
         assert (event.epoch, event.message_id) == (27, "gl.plateau")
         assert words in event.message, event.message
+
+
+# ------------------------------------------------------------------------ sweep s28 (f6)
+
+# the lab demo's own run (demos/src/07_lab.py, Iris, "3 x 256", Adam lr 0.01), its first 20
+# epochs as the demo logs them: the training loss is jumpy early, goes on to 3e-5 by epoch 150
+LAB_TRAIN = [1.0954, 0.5715, 0.2576, 0.797, 0.2422, 0.4943, 0.2889, 0.153, 0.1599, 0.1503]
+LAB_TRAIN += [0.1008, 0.0551, 0.0996, 0.0893, 0.1002, 0.0769, 0.0597, 0.0716, 0.0681, 0.0469]
+LAB_VAL = [0.6507, 0.329, 0.7858, 0.353, 0.6603, 0.444, 0.1537, 0.1226, 0.2177, 0.5284]
+LAB_VAL += [0.7843, 1.0122, 0.4684, 0.1244, 0.1041, 0.0964, 0.1185, 0.116, 0.0881, 0.0871]
+
+
+def test_a_jumpy_training_loss_that_fell_a_third_since_the_best_is_still_falling() -> None:
+    """Sweep s28 (f6): at epoch 12 GL said the training loss "stays far below it (0.1021 ...,
+    against 0.1564 ...): more training no longer helps on the training data". Its noise up to
+    the best (0.26) was larger than the loss itself: no fall could count beyond it."""
+    said = {
+        "en": "still falling (0.1021 on average over the last 3 epochs, down from 0.1564 on "
+        "average over epochs 8–9)",
+        "pl": "wciąż spada (teraz średnio 0,1021 w ostatnich 3 epokach, wobec średnio 0,1564 w "
+        "epokach 8–9)",
+    }
+    for language, words in said.items():
+        ng.set_language(language)
+        mon = Monitor(display=False)  # the classroom default, as in the lab
+        for epoch, (t, v) in enumerate(zip(LAB_TRAIN, LAB_VAL, strict=True), 1):
+            mon.log(epoch, loss=t, val_loss=v)
+        (event,) = [e for e in mon.events if e.epoch == 12]
+        assert event.message_id == "gl.overfit", event.message
+        assert words in event.message, event.message
+        for other in mon.events:
+            assert "no longer helps" not in other.message
+            assert "nie pomaga już" not in other.message
+
+
+def test_a_loss_falling_all_run_in_noise_is_never_said_to_have_stopped() -> None:
+    """Sweep s28 (f6): a last-batch loss with 15% noise that falls all run was told "seems to
+    have stopped learning" at epoch 46 (a chance hit in the levelled-off test, its noise 18%
+    of the loss) and "stays far below it (0.2597 ..., against 0.4527 ...): more training no
+    longer helps on the training data" at epoch 74, of means 43% lower."""
+    e = np.arange(1, 121)
+    rng = np.random.default_rng(31)
+    train = (0.01 + 0.95 * np.exp(-e / 60)) * np.exp(0.15 * rng.standard_normal(120))
+    val = 0.25 + 0.9 * np.exp(-e / 12) + 0.00015 * np.maximum(e - 30, 0) ** 2
+    val = val * (1 + 0.01 * rng.standard_normal(120))
+    events = gl_events(train, val)
+    assert [(ev.epoch, ev.message_id) for ev in events] == [(46, "gl.neutral"), (74, "gl.overfit")]
+    assert "do not show yet whether training loss has stopped falling" in events[0].message
+    assert "still falling (0.2597 on average over the last 3 epochs" in events[1].message
+
+
+def test_a_value_a_little_lower_in_a_flat_noisy_training_loss_is_not_still_falling() -> None:
+    """Sweep s28 (f6): a training loss flat at 0.05 (2% noise) for 30 epochs read "is still
+    falling (0.04932 in the last epoch, down from 0.04952 in epoch 42)" one epoch after the
+    best: 0.4% lower, within its noise."""
+    rng = np.random.default_rng(7)
+    train = [0.05 + 0.6 * 0.5**k for k in range(1, 11)]
+    train += list(0.05 * (1 + 0.02 * rng.standard_normal(40)))
+    val = [0.45 + 0.6 * 0.5**k for k in range(1, 11)]
+    val += list(0.45 * (1 + 0.005 * rng.standard_normal(40)))
+    best = int(np.argmin(val))
+    train[best + 1], val[best + 1] = train[best] * 0.996, val[best] * 1.08
+    event = gl_events(train[: best + 2], val[: best + 2])[-1]
+    assert (event.epoch, event.message_id) == (best + 2, "gl.far_below"), event.message
+    assert "is far below it (0.04932 in the last epoch, against 0.04952 in epoch 42)" in (
+        event.message
+    )
