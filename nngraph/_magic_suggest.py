@@ -104,17 +104,20 @@ def _misspelt_name(word: str, fits: Callable[[str, str], bool]) -> str | None:
 
 
 def _mistyped(word: str, command: str) -> bool:
-    """Whether `word` is `command` as a hand mistypes it: a letter wrong, two letters
-    swapped (`wacth`), one left out (`monitr`) or one added (`monitorr`, not the plural
-    `monitors`: a name of its own), or in a longer command two letters wrong (`moniyer`).
+    """Whether `word` is `command` as a hand mistypes it: two letters swapped (`wacth`,
+    `lnag`), one left out (`monitr`) or one added (`monitorr`, not the plural `monitors`: a
+    name of its own), or in a command of five letters or more one or two letters wrong past
+    the first (`moniyer`). A wrong first letter, or a wrong letter in `lang` or `help`, makes
+    another word a student may have meant (`batch`, `long`, `held`): those are names.
 
-    >>> [_mistyped(w, "watch") for w in ("wacth", "wach", "watchh", "watches", "watcher")]
-    [True, True, True, False, False]
+    >>> [_mistyped(w, "watch") for w in ("wacth", "wach", "watchh", "watvh", "batch", "watcher")]
+    [True, True, True, True, False, False]
     """
     if len(word) == len(command):
         wrong = [i for i in range(len(word)) if word[i] != command[i]]
         swapped = len(wrong) == 2 and wrong[1] == wrong[0] + 1 and sorted(word) == sorted(command)
-        return len(wrong) <= 1 or swapped or (len(wrong) == 2 and len(command) > 4)
+        allowed = 2 if len(command) > 4 else 0
+        return swapped or (len(wrong) <= allowed and (not wrong or wrong[0] > 0))
     shorter, longer = sorted((word, command), key=len)
     if len(longer) != len(shorter) + 1 or word == f"{command}s":
         return False

@@ -950,7 +950,9 @@ def test_a_misspelt_command_alone_is_told_its_spelling(ip: Any, word: str, meant
     ip.user_ns.pop(word)
 
 
-@pytest.mark.parametrize("word", ["watcher", "monitors", "mon", "watched", "langs", "helper"])
+@pytest.mark.parametrize(
+    "word", ["watcher", "monitors", "mon", "watched", "langs", "helper", "batch", "long", "held"]
+)
 def test_an_undefined_name_that_only_looks_like_a_command_is_a_name_error(
     ip: Any, word: str
 ) -> None:
