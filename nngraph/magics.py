@@ -152,19 +152,22 @@ class NNGraphMagics(MagicCommands, Magics):
             if (assigned := command_assigned(line, fits_command)) is not None:  # `lang=pl`
                 raise UsageError(assigned)
             if command in COMMANDS:
+
+                def meant(expression: str) -> dict[str, str]:
+                    return {"word": command, "expression": expression}
+
                 try:
-                    return self._command(command, "".join(rest), scope)
+                    result = self._command(command, "".join(rest), scope)
                 except (UsageError, NNGraphError) as error:
                     # `watch = x` then `%nngraph watch + 1`: say the line was a command
                     if (expression := self._expression_meant(command, line, scope)) is None:
                         raise
-                    said = message(
-                        "magic.read_as_command",
-                        error=str(error),
-                        word=command,
-                        expression=expression,
-                    )
+                    said = message("magic.read_as_command", error=str(error), **meant(expression))
                     raise UsageError(said) from None
+                # `monitor = x` then `%nngraph monitor`: the command ran, the variable did not
+                if (expression := self._expression_meant(command, line, scope)) is not None:
+                    print(message("magic.read_as_command_note", **meant(expression)))
+                return result
             names = self._names_in(scope)
             # `%nngraph wacth net`; not `%nngraph batch --depth 2`, `batch` a variable
             if (misspelt := misspelt_command(line, names, fits_command)) is not None:

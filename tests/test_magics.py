@@ -1002,6 +1002,22 @@ def test_a_command_is_suggested_only_when_the_rest_of_the_line_fits_it(ip: Any, 
     assert "did you mean" not in text and "the commands are monitor, watch and lang" in text
 
 
+def test_a_command_that_ran_instead_of_a_variable_of_its_name_says_so(
+    ip: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`monitor = x` then `%nngraph monitor` made a monitor and said nothing of the variable."""
+    ip.run_cell("monitor = torch.ones(2, requires_grad=True)")
+    ip.run_line_magic("nngraph", "monitor")
+    out = capsys.readouterr().out
+    assert "(%nngraph monitor ran the command monitor, not your variable monitor" in out
+    assert out.rstrip().endswith("write %nngraph (monitor))")
+    ip.run_line_magic("nngraph", "lang pl")  # no variable `lang`: nothing to say
+    assert "ran the command" not in capsys.readouterr().out
+    ip.run_line_magic("nngraph", "lang en")
+    ip.user_ns.pop("monitor")
+    ip.user_ns.pop("mon", None)
+
+
 def test_a_line_read_as_a_command_named_like_a_variable_says_how_to_evaluate_it(
     ip: Any,
 ) -> None:

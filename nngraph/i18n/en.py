@@ -321,6 +321,10 @@ MESSAGES: dict[str, str] = {
         "command takes its arguments after a space, not after =, e.g. %nngraph lang pl; the "
         "commands are monitor, watch and lang (help: %nngraph?)"
     ),
+    "magic.read_as_command_note": (
+        "(%nngraph {word} ran the command {word}, not your variable {word}: for the graph of"
+        " the variable, write %nngraph ({expression}))"
+    ),
     "magic.read_as_command": (
         "{error}; {word} was read as the command %nngraph {word}, not as your variable {word}: "
         "to evaluate the expression, put it in brackets: %nngraph ({expression})"

@@ -331,6 +331,10 @@ MESSAGES: dict[str, str] = {
         "zostało wykonane; polecenie przyjmuje argumenty po spacji, a nie po =, np. %nngraph lang "
         "pl; polecenia to monitor, watch i lang (pomoc: %nngraph?)"
     ),
+    "magic.read_as_command_note": (
+        "(%nngraph {word} uruchomiło polecenie {word}, a nie twoją zmienną {word}: graf"
+        " zmiennej pokaże %nngraph ({expression}))"
+    ),
     "magic.read_as_command": (
         "{error}; słowo {word} zostało odczytane jako polecenie %nngraph {word}, a nie jako "
         "twoja zmienna {word}: aby obliczyć wyrażenie, ujmij je w nawias: %nngraph ({expression})"
