@@ -1433,6 +1433,38 @@ MESSAGES: dict[str, str] = {
         "exploding gradient). Dead units do not recover: lower the learning rate and train "
         "again, or use LeakyReLU."
     ),
+    "monitor.grad.zero_from_start_many": (
+        "{n} layers have had a gradient of exactly 0 since their first step ({shown}): no "
+        "gradient reaches their weights at all, so they never change. Something between them "
+        "and the loss passes no gradient back for any example: an activation at a flat part for "
+        "every input (a clamp, a step), an operation without a gradient (round, sign), a mask or "
+        "a multiplication by 0. Find it in forward and remove it, or make it pass a gradient."
+    ),
+    "monitor.grad.zero_from_start": (
+        "layer '{layer}' has had a gradient of exactly 0 since its first step: no gradient "
+        "reaches its weights at all, so they never change. Something between it and the loss "
+        "passes no gradient back for any example: an activation at a flat part for every input "
+        "(a clamp, a step), an operation without a gradient (round, sign), a mask or a "
+        "multiplication by 0. Find it in forward and remove it, or make it pass a gradient."
+    ),
+    "monitor.grad.dead_from_start_many": (
+        "{n} layers have had a gradient of exactly 0 since their first step ({shown}): no "
+        "gradient reaches their weights at all, so they never change. In a net with ReLU this "
+        "most often means ReLU units between them and the loss output 0 for every example from "
+        "the start, so no gradient passes back: a large negative bias, weights initialised too "
+        "large, or inputs far from 0. Such units do not recover on their own: set the biases to "
+        "0 and initialise the weights with nn.init.kaiming_normal_, normalise the inputs, or use "
+        "LeakyReLU. Otherwise forward masks their output or multiplies it by 0."
+    ),
+    "monitor.grad.dead_from_start": (
+        "layer '{layer}' has had a gradient of exactly 0 since its first step: no gradient "
+        "reaches its weights at all, so they never change. In a net with ReLU this most often "
+        "means ReLU units between it and the loss output 0 for every example from the start, so "
+        "no gradient passes back: a large negative bias, weights initialised too large, or "
+        "inputs far from 0. Such units do not recover on their own: set the biases to 0 and "
+        "initialise the weights with nn.init.kaiming_normal_, normalise the inputs, or use "
+        "LeakyReLU. Otherwise forward masks its output or multiplies it by 0."
+    ),
     "monitor.grad.and": "{first} and {last}",
     "monitor.grad.remedy.other": (
         "The usual fixes: ReLU-family activations (instead of sigmoid or tanh, if forward calls "
@@ -1521,6 +1553,22 @@ MESSAGES: dict[str, str] = {
         " optimizer, after changing the model. If forward replaces it (`self.fc ="
         " nn.Linear(...)` inside forward makes new random weights at every call, which the"
         " optimizer never sees), create the layer once, in __init__."
+    ),
+    "monitor.grad.added": (
+        "layer '{layer}' was added to the model after this GradientWatch was made, so the watch"
+        " does not read its gradient: it is missing from the norms and the table, and the"
+        " comparison of the first layer with the last leaves it out. If you added it (a new"
+        " layer or head), make the GradientWatch, and the optimizer, after changing the model."
+        " If forward adds it (`self.fc = nn.Linear(...)` inside forward), create the layer"
+        " once, in __init__."
+    ),
+    "monitor.grad.added_many": (
+        "{n} layers ({shown}) were added to the model after this GradientWatch was made, so"
+        " the watch does not read their gradients: they are missing from the norms and the"
+        " table, and the comparison of the first layer with the last leaves them out. If you"
+        " added them, make the GradientWatch, and the optimizer, after changing the model. If"
+        " forward adds them (`self.fc = nn.Linear(...)` inside forward), create the layers"
+        " once, in __init__."
     ),
     "monitor.grad.exploding": (
         "layer '{layer}' has a gradient norm of {norm:.3g} ({above}): steps this large "
@@ -1799,6 +1847,7 @@ MESSAGES: dict[str, str] = {
     "lossview.detector_user": "Stop button",
     "lossview.event": "epoch {epoch} · {detector}\n{message}",
     "lossview.event_step": "step {epoch} · {detector}\n{message}",
+    "lossview.log_refused": " (linear scale: no value above 0)",
     "lossview.gradients": "gradient norm per layer",
     "lossview.axis_step": "step",
     "lossview.run": "run",

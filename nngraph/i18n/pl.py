@@ -1524,6 +1524,40 @@ MESSAGES: dict[str, str] = {
         "więc gradient przez nie nie przechodzi. Martwe jednostki same nie ożyją: zmniejsz "
         "współczynnik uczenia i trenuj od nowa albo użyj LeakyReLU."
     ),
+    "monitor.grad.zero_from_start_many": (
+        "warstwy {shown} (razem {n}) od pierwszego kroku dostają gradient równy dokładnie zeru: "
+        "do ich wag w ogóle nie dociera gradient, więc wagi się nie zmieniają. Coś między nimi "
+        "a funkcją straty nie przepuszcza gradientu dla żadnego przykładu: aktywacja w płaskim "
+        "zakresie dla każdego wejścia (np. clamp, funkcja schodkowa), operacja bez gradientu "
+        "(round, sign), maska albo mnożenie przez 0. Znajdź ją w forward i usuń albo zastąp "
+        "taką, która przepuszcza gradient."
+    ),
+    "monitor.grad.zero_from_start": (
+        "warstwa '{layer}' od pierwszego kroku dostaje gradient równy dokładnie zeru: do jej wag "
+        "w ogóle nie dociera gradient, więc wagi się nie zmieniają. Coś między nią a funkcją "
+        "straty nie przepuszcza gradientu dla żadnego przykładu: aktywacja w płaskim zakresie "
+        "dla każdego wejścia (np. clamp, funkcja schodkowa), operacja bez gradientu (round, "
+        "sign), maska albo mnożenie przez 0. Znajdź ją w forward i usuń albo zastąp taką, która "
+        "przepuszcza gradient."
+    ),
+    "monitor.grad.dead_from_start_many": (
+        "warstwy {shown} (razem {n}) od pierwszego kroku dostają gradient równy dokładnie zeru: "
+        "do ich wag w ogóle nie dociera gradient, więc wagi się nie zmieniają. W sieci z ReLU "
+        "najczęściej oznacza to, że jednostki ReLU między nimi a funkcją straty od początku dają "
+        "0 dla każdego przykładu, więc gradient przez nie nie przechodzi: duże ujemne biasy, za "
+        "duże wagi początkowe albo wejścia dalekie od 0. Takie jednostki same nie ożyją: ustaw "
+        "biasy na 0 i zainicjuj wagi funkcją nn.init.kaiming_normal_, znormalizuj wejścia albo "
+        "użyj LeakyReLU. Jeśli nie to, forward maskuje ich wyjście albo mnoży je przez 0."
+    ),
+    "monitor.grad.dead_from_start": (
+        "warstwa '{layer}' od pierwszego kroku dostaje gradient równy dokładnie zeru: do jej wag "
+        "w ogóle nie dociera gradient, więc wagi się nie zmieniają. W sieci z ReLU najczęściej "
+        "oznacza to, że jednostki ReLU między nią a funkcją straty od początku dają 0 dla "
+        "każdego przykładu, więc gradient przez nie nie przechodzi: duże ujemne biasy, za duże "
+        "wagi początkowe albo wejścia dalekie od 0. Takie jednostki same nie ożyją: ustaw biasy "
+        "na 0 i zainicjuj wagi funkcją nn.init.kaiming_normal_, znormalizuj wejścia albo użyj "
+        "LeakyReLU. Jeśli nie to, forward maskuje jej wyjście albo mnoży je przez 0."
+    ),
     "monitor.grad.and": "{first} i {last}",
     "monitor.grad.remedy.other": (
         "Zwykłe rozwiązania: aktywacje z rodziny ReLU (zamiast sigmoid albo tanh, jeśli "
@@ -1620,6 +1654,21 @@ MESSAGES: dict[str, str] = {
         " optymalizator, dopiero po zmianie modelu. Jeśli zastępuje ją forward (`self.fc ="
         " nn.Linear(...)` wewnątrz forward tworzy przy każdym wywołaniu nowe losowe wagi, których"
         " optymalizator nigdy nie widzi), utwórz warstwę raz, w __init__."
+    ),
+    "monitor.grad.added": (
+        "warstwa '{layer}' została dodana do modelu po utworzeniu tego GradientWatch, więc"
+        " obserwacja nie czyta jej gradientu: nie ma jej wśród norm ani w tabeli, a porównanie"
+        " pierwszej warstwy z ostatnią ją pomija. Jeśli dodano ją celowo (nowa warstwa albo"
+        " głowa), utwórz GradientWatch, a także optymalizator, dopiero po zmianie modelu. Jeśli"
+        " dodaje ją forward (`self.fc = nn.Linear(...)` wewnątrz forward), utwórz warstwę raz,"
+        " w __init__."
+    ),
+    "monitor.grad.added_many": (
+        "warstwy {shown} (razem {n}) zostały dodane do modelu po utworzeniu tego GradientWatch,"
+        " więc obserwacja nie czyta ich gradientów: nie ma ich wśród norm ani w tabeli, a"
+        " porównanie pierwszej warstwy z ostatnią je pomija. Jeśli dodano je celowo, utwórz"
+        " GradientWatch, a także optymalizator, dopiero po zmianie modelu. Jeśli dodaje je"
+        " forward (`self.fc = nn.Linear(...)` wewnątrz forward), utwórz warstwy raz, w __init__."
     ),
     "monitor.grad.exploding": (
         "warstwa '{layer}' ma normę gradientu {norm:.3g} ({above}): tak duże kroki "
@@ -1912,6 +1961,7 @@ MESSAGES: dict[str, str] = {
     "lossview.detector_user": "przycisk Zatrzymaj",
     "lossview.event": "epoka {epoch} · {detector}\n{message}",
     "lossview.event_step": "krok {epoch} · {detector}\n{message}",
+    "lossview.log_refused": " (skala liniowa: brak wartości powyżej 0)",
     "lossview.gradients": "norma gradientu w każdej warstwie",
     "lossview.axis_step": "krok",
     "lossview.run": "przebieg",

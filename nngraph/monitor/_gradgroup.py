@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["GROUP", "grouped"]
+__all__ = ["GROUP", "grouped", "shown_names"]
 
 #: This many layers or more with the same finding at one step make one event.
 GROUP = 3
@@ -51,7 +51,7 @@ def _merged(same: list[Finding]) -> Finding:
         **fields,
         "n": len(same),
         "layers": names,
-        "shown": _shown(names),
+        "shown": shown_names(names),
         "low": min(norms, default=float("nan")),
         "high": max(norms, default=float("nan")),
     }
@@ -68,7 +68,7 @@ def _merged(same: list[Finding]) -> Finding:
     return layer, message_id + "_many", merged
 
 
-def _shown(names: list[str]) -> str:
+def shown_names(names: list[str]) -> str:
     """``'0', '1', '3', ..., '49'``: the names, quoted, the middle left out of a long list."""
     quoted = [f"'{name}'" for name in names]
     if len(quoted) > _NAMES:

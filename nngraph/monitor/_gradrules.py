@@ -21,7 +21,9 @@ Each layer, on its own:
   unnormalised pixels without BatchNorm 1e3; weights 10 to 30 times too large at a learning rate
   of 0: 2.2 (tanh, cross-entropy) to 420 (ReLU, cross-entropy), 8e3 to 2e6 (MSE));
 - *almost no gradient*, below ``ratio / FAR_BELOW`` of the largest layer's norm, or below
-  ``vanishing``; *exactly zero* after it had a gradient (in a net with ReLU: dead units).
+  ``vanishing``; *exactly zero* while another layer's is not, since a step after it had a
+  gradient (in a net with ReLU: units died) or from its first step (units dead from the start,
+  an operation with no gradient): no gradient reaches its weights at all, not a small one.
 
 And the model as a whole, the textbook vanishing gradient: the first layer's weight gradient
 below ``ratio`` times the last layer's for ``patience`` steps (the layers in the data flow's
@@ -240,8 +242,8 @@ class Judge:
             return "exploding", "grad.exploding", {"norm": norm, "limit": self.exploding}
         rel = norm / top_norm if top_norm > 0 else 1.0
         found: tuple[str, str, dict[str, Any]] | None = None
-        if norm == 0 and top_norm > 0 and had:  # it had a gradient: now exactly none
-            key = "grad.dead" if self.acts.dying else "grad.zero"
+        if norm == 0 and top_norm > 0:  # exactly none: since it had one, or from the start
+            key = ("grad.dead" if self.acts.dying else "grad.zero") + ("" if had else "_from_start")
             found = "vanishing", key, {"norm": norm, "ratio": rel, "top": top}
         elif layers > 1 and rel < self.ratio / FAR_BELOW and layer != top:
             fields = {"norm": norm, "ratio": rel, "top": top, "causes": self.acts.text("causes")}

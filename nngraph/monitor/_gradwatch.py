@@ -89,8 +89,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
     frozen, even if ``zero_grad(set_to_none=False)`` leaves it an all-zero ``.grad``; a layer
     frozen when the watch was made joins :attr:`layers` at the first step where it is
     trainable again (gradual unfreezing), and its norms are recorded from then on. A layer or
-    parameter replaced after the watch was made (``net[1] = nn.Linear(...)``, a new head) is said
-    once: make the watch, and the optimizer, after changing the model.
+    parameter replaced after the watch was made (``net[1] = nn.Linear(...)``, a new head), or a
+    layer added (``net.append(...)``: not read), is said once: make the watch after the change.
 
     Which gradients are read: with ``optimizer=``, ``p.grad`` as it is at ``optimizer.step()``,
     after all that runs between backward and the step. So under a ``GradScaler`` the norms are
@@ -150,7 +150,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             exploding=self.exploding,
             patience=self.patience,
         )
-        self._held = Held(self.model, self._params)  # a layer replaced since: said once
+        self._held = Held(self.model, self._names, self._params)  # replaced or added: said
         self._order = list(range(len(self._names)))  # layer indices along the data flow
         self._flow = FlowOrder(model)  # (a compiled wrapper is seen there)
         #: the layers watched, in the data flow's order once a backward was read (the model's
@@ -231,8 +231,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
                 series = self.series[name] = Series(self.max_points)
             series.append(self.steps, norm)
         self.last = now
-        for i in self._held.replaced_now():  # a layer set anew since: its weights are not read
-            self._emit(self._names[i], "grad.replaced", {})
+        for layer, message_id, fields in self._held.changed_now():  # replaced or added since
+            self._emit(layer, message_id, fields)
         if self._eval.check():
             self._emit("", "grad.eval_mode", self._eval.fields())
         if self._optimizer is None and (said := self._unread.check(now, reading.trainable)):

@@ -722,6 +722,45 @@ def test_a_parameter_replaced_after_the_watch_is_said() -> None:
     assert event.message.startswith("layer '(model)' (or one of its parameters) was replaced")
 
 
+def test_a_layer_added_after_the_watch_is_said_once() -> None:
+    """`net.append(nn.Linear(...))` after the watch: the new layer was never read, silently, and
+    the first-to-last rule took the old last layer for the last (sweep 28)."""
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
+    watch = GradientWatch(net, optimizer=optimizer)
+    net.append(nn.Linear(1, 1))
+    optimizer.add_param_group({"params": net[3].parameters()})
+    for _ in range(5):
+        optimizer.zero_grad()
+        net(torch.randn(8, 4)).pow(2).mean().backward()
+        optimizer.step()
+    (event,) = watch.events
+    assert event.message_id == "grad.added" and event.values == {"layer": "3"}
+    assert event.step == 1 and event.message.startswith("layer '3' was added to the model after")
+    assert "after changing the model" in event.message and "in __init__" in event.message
+    watch.close()
+
+
+def test_many_layers_added_at_once_are_said_in_one_event_and_not_their_replacement() -> None:
+    net = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2))
+    watch = GradientWatch(net)
+    net[1] = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 2))  # a replacement, once
+    net.append(nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2), nn.Linear(2, 1)))
+    for _ in range(3):
+        net.zero_grad()
+        net(torch.ones(1, 2)).sum().backward()
+        watch.step()
+    replaced, added = watch.events
+    assert replaced.message_id == "grad.replaced" and replaced.values == {"layer": "1"}
+    assert added.message_id == "grad.added_many" and added.values["layers"] == [
+        "2.0",
+        "2.1",
+        "2.2",
+    ]
+    assert added.message.startswith("3 layers ('2.0', '2.1', '2.2') were added to the model")
+
+
 def test_a_change_that_keeps_every_parameter_is_not_said() -> None:
     """The model's structure changed but it holds every watched parameter: a parametrization
     added later, a shared layer dropped from one of its two places, a new layer added, a

@@ -153,6 +153,53 @@ def test_a_layer_whose_relus_died_is_said_to_have_dead_units_not_sigmoid() -> No
     assert "sigmoid" not in text and "almost no gradient" not in text
 
 
+def test_relus_dead_from_the_first_step_are_said_as_exactly_zero_not_almost_none() -> None:
+    """Units dead from the start were told "almost no gradient (norm 0, 0 of the largest)" and
+    "a poor initialisation": never that no gradient reaches the weights at all (sweep 28)."""
+    net = relu_net()
+    second = net[2]
+    assert isinstance(second, nn.Linear)
+    with torch.no_grad():
+        second.bias.fill_(-100)  # the second ReLU outputs 0 for every input from the start
+    x, y = torch.randn(32, 4), torch.randn(32, 1)
+    gw = GradientWatch(net)
+    for _ in range(5):
+        net.zero_grad()
+        F.mse_loss(net(x), y).backward()
+        gw.step()
+    assert [(e.message_id, e.values["layer"], e.step) for e in gw.events] == [
+        ("grad.dead_from_start", "0", 3),
+        ("grad.dead_from_start", "2", 3),
+    ]
+    text = gw.events[0].message
+    assert "exactly 0 since its first step" in text and "no gradient reaches" in text
+    assert "ReLU units" in text and "output 0 for every example" in text
+    assert "LeakyReLU" in text and "almost no gradient" not in text
+
+
+def test_a_gradient_of_exactly_zero_from_the_start_without_relu_names_what_passes_none() -> None:
+    class Rounded(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = nn.ModuleList(nn.Linear(4, 4) for _ in range(3))
+            self.head = nn.Linear(4, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            for layer in self.body:
+                x = torch.tanh(layer(x))
+            return self.head(torch.round(x))  # round passes no gradient back
+
+    torch.manual_seed(0)
+    net = Rounded()
+    gw = GradientWatch(net, patience=1)
+    net(torch.randn(8, 4)).pow(2).mean().backward()
+    gw.step()
+    (event,) = gw.events
+    assert event.message_id == "grad.zero_from_start_many" and event.values["n"] == 3
+    assert event.message.startswith("3 layers have had a gradient of exactly 0 since their first")
+    assert "round" in event.message and "ReLU" not in event.message
+
+
 def test_a_relu_net_is_never_told_about_sigmoid() -> None:
     net = nn.Sequential(nn.Linear(3, 3), nn.ReLU(), nn.Linear(3, 1))
     gw = GradientWatch(net, patience=1)

@@ -138,6 +138,41 @@ def test_a_replaced_layer_names_both_causes_in_each_language(language: str) -> N
     assert all(w in event.message for w in (*words, "__init__"))
 
 
+def test_an_added_layer_is_said_in_each_language(language: str) -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1))
+    gw = GradientWatch(net)
+    net.append(torch.nn.Linear(1, 1))
+    net(torch.ones(1, 2)).sum().backward()
+    gw.step()
+    (event,) = gw.events
+    words = {
+        "en": ("was added to the model", "after changing the model"),
+        "pl": ("została dodana do modelu", "dopiero po zmianie modelu"),
+    }[language]
+    assert event.message_id == "grad.added" and "'2'" in event.message
+    assert all(w in event.message for w in words)
+
+
+@pytest.mark.parametrize("act", [torch.nn.ReLU, torch.nn.Tanh])
+def test_a_gradient_of_exactly_zero_from_the_start_is_said_so_in_each_language(
+    language: str, act: type[torch.nn.Module]
+) -> None:
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), act(), torch.nn.Linear(2, 1))
+    gw = GradientWatch(net, patience=1)
+    net[0].weight.grad, net[0].bias.grad = torch.zeros(2, 2), torch.zeros(2)
+    net[2].weight.grad, net[2].bias.grad = torch.ones(1, 2), torch.ones(1)
+    gw.step()
+    (event,) = gw.events
+    kind = "dead" if act is torch.nn.ReLU else "zero"
+    assert event.message_id == f"grad.{kind}_from_start"
+    words = {
+        "en": ("exactly 0 since its first step", "no gradient reaches its weights at all"),
+        "pl": ("od pierwszego kroku", "równy dokładnie zeru", "w ogóle nie dociera gradient"),
+    }[language]
+    assert all(w in event.message for w in words)
+    assert ("LeakyReLU" in event.message) == (act is torch.nn.ReLU)
+
+
 def test_a_watch_that_recorded_no_step_says_how_to_record_one(language: str) -> None:
     """Sweep 19c §2: without optimizer= and without watch.step() the table was only its header."""
     net = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
