@@ -258,10 +258,11 @@ export function drawScene(lay, vis, pres, opts) {
     if (p.badge) {
       const kinds = p.flags.map(flagKind);
       const kind = kinds.find((k) => k === "nan" || k === "inf" || k === "exploding") ?? kinds[0] ?? "flag";
-      const r = p.badge.length > 1 ? 11 : 7;
+      // "NaN" and "Inf" get a pill as wide as their three bold letters; "!" a circle
+      const shape = p.badge.length > 1 ? s("rect", { x: -14, y: -8, width: 28, height: 16, rx: 8 }) : s("circle", { r: 7 });
       g.appendChild(
         s("g", { class: `ng-flag ng-flag-${cssWord(kind)}`, transform: `translate(${(box.width - 3).toFixed(1)},2)` }, [
-          s("circle", { r }),
+          shape,
           s("text", { "text-anchor": "middle", y: 3.5 }, [p.badge]),
         ]),
       );

@@ -77,8 +77,8 @@ export const CSS = `
 .ng-item.ng-lit .ng-shape { stroke: #ff1744; stroke-width: 2.5; }
 .ng-item.ng-current .ng-shape { stroke: #ff1744; stroke-width: 4; filter: drop-shadow(0 0 4px #ff1744); }
 .ng-stepping .ng-item:not(.ng-lit) { opacity: .35; }
-.ng-flag circle { stroke: #fff; stroke-width: 1; fill: var(--ng-warn); }
-.ng-flag.ng-flag-nan circle, .ng-flag.ng-flag-inf circle, .ng-flag.ng-flag-exploding circle { fill: var(--ng-error); }
+.ng-flag circle, .ng-flag rect { stroke: #fff; stroke-width: 1; fill: var(--ng-warn); }
+.ng-flag.ng-flag-nan :is(circle, rect), .ng-flag.ng-flag-inf :is(circle, rect), .ng-flag.ng-flag-exploding :is(circle, rect) { fill: var(--ng-error); }
 .ng-flag text { fill: #fff !important; font-weight: bold; font-size: 10px !important; }
 .ng-edge path { fill: none; stroke: var(--ng-fg2); stroke-width: 1; }
 .ng-edge polygon { fill: var(--ng-fg2); stroke: none; }

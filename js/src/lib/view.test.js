@@ -439,10 +439,15 @@ describe("graph view", () => {
     await view.ready;
     for (const id of ["n3", "n4"]) {
       const g = el.querySelector(`.ng-item[data-id="${id}"]`);
-      const badge = g?.querySelector(".ng-flag circle")?.getBoundingClientRect();
+      const badge = g?.querySelector(".ng-flag :is(circle, rect)")?.getBoundingClientRect();
       const label = g?.querySelector("text.ng-main")?.getBoundingClientRect();
       if (!badge || !label) throw new Error(`${id}: no badge or label`);
       expect(badge.left, `${id}: badge over "${g?.querySelector("text.ng-main")?.textContent}"`).toBeGreaterThanOrEqual(label.right);
+      // its word fits inside it ("NaN" spilled out of an 11 px circle, its last letter cut)
+      const word = g?.querySelector(".ng-flag text")?.getBoundingClientRect();
+      if (!word) throw new Error(`${id}: no badge text`);
+      expect(word.left, `${id}: badge text`).toBeGreaterThanOrEqual(badge.left);
+      expect(word.right, `${id}: badge text`).toBeLessThanOrEqual(badge.right);
     }
   });
 

@@ -26,6 +26,7 @@ export const DEFAULT_STRINGS = {
   "lossview.event": "epoch {epoch} · {detector}\n{message}",
   "lossview.event_step": "step {epoch} · {detector}\n{message}",
   "lossview.gradients": "gradient norm per layer",
+  "lossview.log_refused": " (linear scale: no value above 0)",
   "lossview.axis_step": "step",
   "lossview.run": "run",
   "lossview.epochs": "epochs",

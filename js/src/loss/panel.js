@@ -120,7 +120,9 @@ export function createPanel(host, store, panel, opts, tooltip) {
   box.dataset.panel = panel.key;
   const title = document.createElement("div");
   title.className = "ng-loss-title";
-  title.textContent = panel.key === "gradients" ? t(opts.strings, "lossview.gradients") : panel.title;
+  const titleOf = (/** @type {Panel} */ p, /** @type {PanelOptions} */ o) =>
+    p.key === "gradients" ? t(o.strings, "lossview.gradients") : p.title;
+  title.textContent = titleOf(panel, opts);
   box.appendChild(title);
   host.appendChild(box);
 
@@ -132,6 +134,13 @@ export function createPanel(host, store, panel, opts, tooltip) {
   let signature = "";
   let sized = [0, 0]; // the width and height uPlot was built or last resized with
   let current = { panel, opts };
+  /** The panel's options with `log` off where none of its curves has a value above 0: a log
+   * axis would leave it blank (a score below 0). Single values <= 0 are gaps (plotValue). */
+  const effective = (/** @type {Panel} */ p, /** @type {PanelOptions} */ o) => {
+    const linear = o.log && !p.series.some((s) => store.runs.get(s.run)?.curves.get(s.metric)?.positive);
+    title.textContent = titleOf(p, o) + (linear ? t(o.strings, "lossview.log_refused") : "");
+    return linear ? { ...o, log: false } : o;
+  };
   /** More than DENSE points in a curve: draw 1 px lines (cheap to rasterise without a GPU). */
   const isDense = (/** @type {Panel} */ p) =>
     p.series.some((s) => (store.runs.get(s.run)?.curves.get(s.metric)?.length ?? 0) > DENSE);
@@ -235,10 +244,11 @@ export function createPanel(host, store, panel, opts, tooltip) {
      * Redraw with new data and options; rebuilds uPlot only when the series or the scale
      * type change (adding points never does), resizes it when its size changed.
      * @param {Panel} p
-     * @param {PanelOptions} o
+     * @param {PanelOptions} given
      * @param {boolean} marksChanged
      */
-    update(p, o, marksChanged) {
+    update(p, given, marksChanged) {
+      const o = effective(p, given);
       current = { panel: p, opts: o };
       const sig = JSON.stringify([p.series, o.log, o.strings, isDense(p)]);
       if (sig !== signature || !u) {

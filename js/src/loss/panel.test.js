@@ -83,6 +83,23 @@ describe("the y axis", () => {
     }
   });
 
+  it("stays linear, and says why, for a metric with no value above 0 under log scale", async () => {
+    // a log axis cannot show any of them: the panel went blank, without a curve or a tick
+    const view = draw([-0.5, -0.3, -0.2, 0], true);
+    await new Promise((r) => requestAnimationFrame(r));
+    const panel = view.panels.get("loss");
+    const plot = /** @type {any} */ (panel?.plot);
+    expect(plot.scales.y.distr).toBe(1);
+    expect(plot.axes[1]._values.filter(Boolean).length).toBeGreaterThan(1);
+    expect(view.root.querySelector(".ng-loss-title")?.textContent).toBe("loss (linear scale: no value above 0)");
+    view.destroy();
+    const positive = draw([0.5, 0.3, -0.2], true); // one above 0: log, as asked
+    await new Promise((r) => requestAnimationFrame(r));
+    expect(/** @type {any} */ (positive.panels.get("loss")?.plot).scales.y.distr).toBe(3);
+    expect(positive.root.querySelector(".ng-loss-title")?.textContent).toBe("loss");
+    positive.destroy();
+  });
+
   it("writes huge and tiny ticks short", () => {
     expect(fmtTick(2e13)).toBe("2e13");
     expect(fmtTick(1.5e13)).toBe("1.5e13");

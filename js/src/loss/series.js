@@ -30,6 +30,8 @@ export class Curve {
   constructor() {
     this.x = new Column();
     this.y = new Column();
+    /** Whether a value above zero came: a log axis shows nothing of a curve without one. */
+    this.positive = false;
   }
 
   get length() {
@@ -51,6 +53,7 @@ export class Curve {
       const x = xs[i];
       const last = this.x.length ? this.x.data[this.x.length - 1] : -Infinity;
       if (!Number.isFinite(x) || x < last) continue;
+      if (ys[i] > 0 && ys[i] < Infinity) this.positive = true;
       if (x === last) this.y.data[this.y.length - 1] = ys[i];
       else {
         this.x.push(x);
