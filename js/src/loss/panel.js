@@ -134,13 +134,10 @@ export function createPanel(host, store, panel, opts, tooltip) {
   let signature = "";
   let sized = [0, 0]; // the width and height uPlot was built or last resized with
   let current = { panel, opts };
-  /** The panel's options with `log` off where none of its curves has a value above 0: a log
-   * axis would leave it blank (a score below 0). Single values <= 0 are gaps (plotValue). */
-  const effective = (/** @type {Panel} */ p, /** @type {PanelOptions} */ o) => {
-    const linear = o.log && !p.series.some((s) => store.runs.get(s.run)?.curves.get(s.metric)?.positive);
-    title.textContent = titleOf(p, o) + (linear ? t(o.strings, "lossview.log_refused") : "");
-    return linear ? { ...o, log: false } : o;
-  };
+  /** Whether none of the panel's curves has a value above 0: a log axis would leave it blank
+   * (a score below 0), so it stays linear. Single values <= 0 are gaps (plotValue). */
+  const nothingToLog = (/** @type {Panel} */ p) =>
+    !p.series.some((s) => store.runs.get(s.run)?.curves.get(s.metric)?.positive);
   /** More than DENSE points in a curve: draw 1 px lines (cheap to rasterise without a GPU). */
   const isDense = (/** @type {Panel} */ p) =>
     p.series.some((s) => (store.runs.get(s.run)?.curves.get(s.metric)?.length ?? 0) > DENSE);
@@ -248,7 +245,10 @@ export function createPanel(host, store, panel, opts, tooltip) {
      * @param {boolean} marksChanged
      */
     update(p, given, marksChanged) {
-      const o = effective(p, given);
+      const linear = given.log && nothingToLog(p);
+      const o = linear ? { ...given, log: false } : given;
+      const heading = titleOf(p, o) + (linear ? t(o.strings, "lossview.log_refused") : "");
+      if (title.textContent !== heading) title.textContent = heading;
       current = { panel: p, opts: o };
       const sig = JSON.stringify([p.series, o.log, o.strings, isDense(p)]);
       if (sig !== signature || !u) {
