@@ -152,21 +152,19 @@ class NNGraphMagics(MagicCommands, Magics):
             if (assigned := command_assigned(line, fits_command)) is not None:  # `lang=pl`
                 raise UsageError(assigned)
             if command in COMMANDS:
-
-                def meant(expression: str) -> dict[str, str]:
-                    return {"word": command, "expression": expression}
-
+                # `watch = x` then `%nngraph watch + 1` (it fails) or `%nngraph watch` (it runs):
+                # the line is the command, not the user's variable of that name: say so
+                expression = self._expression_meant(command, line, scope)
+                shadowed = {"word": command, "expression": expression}
                 try:
                     result = self._command(command, "".join(rest), scope)
                 except (UsageError, NNGraphError) as error:
-                    # `watch = x` then `%nngraph watch + 1`: say the line was a command
-                    if (expression := self._expression_meant(command, line, scope)) is None:
+                    if expression is None:
                         raise
-                    said = message("magic.read_as_command", error=str(error), **meant(expression))
+                    said = message("magic.read_as_command", error=str(error), **shadowed)
                     raise UsageError(said) from None
-                # `monitor = x` then `%nngraph monitor`: the command ran, the variable did not
-                if (expression := self._expression_meant(command, line, scope)) is not None:
-                    print(message("magic.read_as_command_note", **meant(expression)))
+                if expression is not None:
+                    print(message("magic.read_as_command_note", **shadowed))
                 return result
             names = self._names_in(scope)
             # `%nngraph wacth net`; not `%nngraph batch --depth 2`, `batch` a variable
