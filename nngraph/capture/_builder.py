@@ -238,6 +238,10 @@ class GraphBuilder:
         self.ids: dict[Any, str] = {}  # autograd node -> graph node id
         self.fns: dict[str, Any] = {}  # graph node id -> autograd node
         self.leaf_fns: dict[str, Any] = {}  # the AccumulateGrad ones among them
+        #: op node -> which outputs of its autograd node (by `output_nr`) the call that made it
+        #: returned: its `value` and `grad` show those (GroupNorm's node also outputs the
+        #: `mean` and `rstd` that `F.group_norm` does not give back)
+        self.returned_outputs: dict[str, tuple[int, ...]] = {}
         self._count = 0
 
     def add(self, attrs: dict[str, Any]) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from nngraph.capture._builder import grad_fn_of
+from nngraph.capture._common import tensors_within
 from nngraph.capture._modules import fill_module_types
 from nngraph.capture._naming import name_parameters, name_variables
 from nngraph.capture._recorder import Recorder
@@ -40,8 +42,9 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
     outputs: list[tuple[str, str | None]] = [
         (builder.add_output(source, None), source) for source in sources
     ]
-    for n in recorder.model_results:
-        if _used_inside(graph, n, recorder.model_calls):
+    ended = set(sources)
+    for n, returned in recorder.model_results.items():
+        if n not in ended and _own_output(recorder, n, returned):
             # a side result of a call (`batch_sizes`) has its own shape and dtype, not its node's
             side = recorder.side_results.get(n)
             outputs.append((builder.add_output(n, side), n if side is None else None))
@@ -86,9 +89,42 @@ def _given_inputs(recorder: Recorder) -> list[str]:
     return list(given)
 
 
-def _used_inside(graph: Graph, n: str, calls: int) -> bool:
-    """Whether a call of the model's own forward (one of its first `calls`) uses node `n`."""
-    return any((graph._node[s].get("call") or calls) < calls for s in graph._succ[n])
+def results_of_model(recorder: Recorder, output: Any) -> dict[str, tuple[int, ...]]:
+    """The nodes of the tensors in `output`, what `trace()`'s model returned, in their order
+    there, each with the outputs of its autograd node (by `output_nr`) that are among them;
+    none for a node of tensors without one (an input given back)."""
+    results: dict[str, tuple[int, ...]] = dict.fromkeys(recorder.returned([output]), ())
+    ids = recorder.builder.ids
+    for t in tensors_within(output):
+        fn = grad_fn_of(t)
+        node_id = None if fn is None else ids.get(fn)
+        if node_id in results and t.output_nr not in results[node_id]:
+            results[node_id] += (t.output_nr,)
+    return results
+
+
+def _own_output(recorder: Recorder, n: str, returned: tuple[int, ...]) -> bool:
+    """Whether what `trace()`'s model returned of node `n`, which has successors, gets an output
+    node of its own: where a call of the model's own forward (one of its first `model_calls`)
+    reads it, or where nothing does. Not where only the loss reads it: the loss's output ends
+    that path. `returned`: the outputs of `n`'s autograd node that the model returned (by
+    `output_nr`; all where empty): a successor that reads only others does not read it (the CPU
+    LSTM stacks its layer node's `hy` into `h_n`; the model returned the node's `output`). A
+    read that autograd does not show (by an untracked op) counts."""
+    graph, fns, calls = recorder.graph, recorder.builder.fns, recorder.model_calls
+    fn = fns.get(n)
+    precise = fn is not None and bool(returned)
+    read = False
+    for s in graph._succ[n]:
+        if precise:
+            nrs = {nr for next_fn, nr in getattr(fns.get(s), "next_functions", ()) if next_fn is fn}
+            if nrs and nrs.isdisjoint(returned):
+                continue
+        call = graph._node[s].get("call")
+        if call is not None and call < calls:
+            return True
+        read = True
+    return not read and bool(graph._succ[n])
 
 
 def _let_go(recorder: Recorder) -> None:

@@ -5,15 +5,21 @@
   shows it. A later pass can only reach a node again when the pass before kept the graph
   (`retain_graph=True`, `create_graph=True`), so only such a pass holds its gradients until
   the next one adds to them; a single `backward()` holds nothing more.
-- A node with several outputs (`unbind`, `split`, `topk`'s values, an LSTM layer) has the
-  statistics of all its outputs' gradients laid end to end; an output that no gradient reached
-  counts as zeros, which is what autograd means by None.
+- A node with several outputs (`unbind`, `split`, `chunk`) has the statistics of the gradients
+  of those the call returned (as its `value` shows them) laid end to end; an output that no
+  gradient reached counts as zeros, which is what autograd means by None. Outputs the call did
+  not give back (GroupNorm's `mean` and `rstd`, the `hy` and `cy` of an LSTM layer's node that
+  the LSTM stacks into `h_n` and `c_n`) are left out, as `retain_grad()` on what it returned
+  shows them.
 
     >>> import torch
     >>> x = torch.ones(2, 3, requires_grad=True)
     >>> first = (x * 2).unbind(1)[0]  # one of 3 outputs of shape [2] of one autograd node
-    >>> all_outputs(first.grad_fn, (torch.ones(2), None, torch.full((2,), 3.0))).tolist()
+    >>> grads = (torch.ones(2), None, torch.full((2,), 3.0))
+    >>> all_outputs(first.grad_fn, grads).tolist()
     [1.0, 1.0, 0.0, 0.0, 3.0, 3.0]
+    >>> all_outputs(first.grad_fn, grads, returned=(1, 2)).tolist()  # the call gave back 2
+    [0.0, 0.0, 3.0, 3.0]
 """
 
 from __future__ import annotations
@@ -23,11 +29,11 @@ from typing import Any
 
 import torch
 
-from nngraph.capture._builder import GraphBuilder, autograd_node
+from nngraph.capture._builder import GraphBuilder, autograd_node, grad_fn_of
 from nngraph.capture._common import hidden
 from nngraph.capture._leaves import LeafGrads
 
-__all__ = ["BackwardPasses", "all_outputs", "joined"]
+__all__ = ["BackwardPasses", "all_outputs", "joined", "outputs_returned"]
 
 _is_functorch_wrapped = torch._C._functorch.is_functorch_wrapped_tensor
 
@@ -53,14 +59,28 @@ def joined(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
         return torch.cat([t.detach().reshape(-1) for t in tensors])
 
 
-def all_outputs(fn: Any, grads: Sequence[torch.Tensor | None]) -> torch.Tensor | None:
-    """The gradients flowing into the outputs of autograd node `fn`, laid end to end; an output
-    that none reached (None) counts as zeros of its shape."""
+def outputs_returned(fn: Any, outs: Sequence[torch.Tensor]) -> tuple[int, ...]:
+    """Which outputs of autograd node `fn` (by `output_nr`, in their order there) are among the
+    tensors `outs` that a call returned."""
+    return tuple(dict.fromkeys(t.output_nr for t in outs if grad_fn_of(t) is fn))
+
+
+def all_outputs(
+    fn: Any, grads: Sequence[torch.Tensor | None], returned: Sequence[int] = ()
+) -> torch.Tensor | None:
+    """The gradients flowing into the outputs of autograd node `fn`, laid end to end: into
+    those numbered in `returned` (the outputs its call gave back), or into all where it is
+    empty; an output that none reached (None) counts as zeros of its shape."""
+    metadata = getattr(fn, "_input_metadata", None)  # the outputs' shapes (PyTorch 2.4 on)
+    if metadata is not None and len(metadata) != len(grads):
+        metadata = None
+    if returned and max(returned) < len(grads):
+        grads = [grads[i] for i in returned]
+        metadata = None if metadata is None else [metadata[i] for i in returned]
     present = [g for g in grads if g is not None]
     if not present:
         return None
-    metadata = getattr(fn, "_input_metadata", None)  # the outputs' shapes (PyTorch 2.4 on)
-    if len(present) < len(grads) and metadata is not None and len(metadata) == len(grads):
+    if len(present) < len(grads) and metadata is not None:
         if any(m.is_nested_tensor for m in metadata):
             return present[0]
         with torch.no_grad():
@@ -168,7 +188,8 @@ class BackwardPasses:
             if at < len(slots):
                 slots[at] = grad.detach().clone() if keeps else grad  # the caller's to change
         for node_id, (fn, slots) in outputs.items():
-            grad = slots[0] if len(slots) == 1 else all_outputs(fn, slots)
+            returned = builder.returned_outputs.get(node_id, ())
+            grad = slots[0] if len(slots) == 1 else all_outputs(fn, slots, returned)
             self._add(node_id, builder.graph._node[node_id], grad, keeps=keeps)
 
     def finish(self) -> None:

@@ -34,6 +34,7 @@ from nngraph.capture._inplace import after_in_place, before_write
 from nngraph.capture._naming import mark_unused, outermost_results, results_nothing_used
 from nngraph.capture._patches import compiled_code_runs_eagerly, patched_function_apply
 from nngraph.capture._recorder import Recorder
+from nngraph.capture._script import after_script_function
 from nngraph.capture._warnings import warnings_at_callers
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -281,7 +282,7 @@ def _script_functions_seen(recorder: Recorder) -> Iterator[None]:
         __tracebackhide__ = True  # an error in the user's function is theirs
         out = original(function, *args, **kwargs)
         if threading.get_ident() == thread and not recorder.paused():
-            recorder.after_script_function(function.name, out)
+            after_script_function(recorder, function.name, out)
         return out
 
     script_function.__call__ = call

@@ -45,7 +45,7 @@ from nngraph.capture._common import (
 )
 from nngraph.capture._functorch import transforms_active, unwrapped
 from nngraph.capture._leaves import GradsBefore, LeafGrads
-from nngraph.capture._passes import BackwardPasses, all_outputs, joined
+from nngraph.capture._passes import BackwardPasses, all_outputs, joined, outputs_returned
 from nngraph.capture._scope import ModuleScope
 from nngraph.capture._units import channels_first, is_relu
 from nngraph.errors import stacklevel_outside
@@ -93,10 +93,11 @@ class Recorder:
         self.grads_before = GradsBefore()
         #: data nodes (an input, a parameter) that `trace()`'s model gave back as they were
         self.returned_data: dict[str, None] = {}
-        #: nodes of what `trace()`'s model returned, and how many calls its forward made: a
-        #: result its own forward also uses (`{"features": h, "logits": fc(h)}`) is an output
-        #: too (one only the loss uses is not: the loss's output ends that path)
-        self.model_results: dict[str, None] = {}
+        #: nodes of what `trace()`'s model returned (see `_finish.results_of_model`), and how
+        #: many calls its forward made: a result its own forward also uses (`{"features": h,
+        #: "logits": fc(h)}`) is an output too (one only the loss uses is not: the loss's
+        #: output ends that path)
+        self.model_results: dict[str, tuple[int, ...]] = {}
         #: node -> a returned tensor its node does not describe: an untracked side result
         #: of a call (a `PackedSequence`'s `batch_sizes`, whose node shows the packed data)
         self.side_results: dict[str, torch.Tensor] = {}
@@ -248,39 +249,6 @@ class Recorder:
             where = stacklevel_outside()
             warnings.warn(message("capture.script_module_ran"), NNGraphWarning, stacklevel=where)
 
-    def after_script_function(self, name: str, out: Any) -> None:
-        """A TorchScript function (`@torch.jit.script def gelu(x)`) returned what is in `out`:
-        none of its ops reached the mode. Its autograd nodes are added now, in the module that
-        called it, with their autograd names (the next call must not take them for its own);
-        each result's node shows its tensor, and a ReLU's the units it left dead."""
-        self.busy = True
-        try:
-            for t in tensors_in(out, []):
-                fn = grad_fn_of(t)
-                if fn is None or fn in self.builder.ids:
-                    continue
-                for node_id in self._walk([fn], described=fn):
-                    attrs = self.graph._node[node_id]
-                    if attrs["seq"] is not None and attrs["seq"] >= self.seq_mark:
-                        attrs["module"] = self.scope.path
-                        attrs["module_type"] = self.scope.module_type
-                attrs = self.graph._node[self.builder.ids[fn]]
-                attrs.update(tensor_meta(t))
-                self.builder.stats.add(attrs, "value", t)
-                if attrs["op"] == "relu":
-                    first = t.dim() >= 3 and channels_first(t)
-                    self.builder.stats.add_dead_units(attrs, "dead", t, channels_first=first)
-        except Exception as error:  # never break the user's computation because of us
-            self._stop(name, error)
-        finally:
-            self.busy = False
-        self.seq_mark = next_sequence_nr()
-        if not self.warned_script:
-            self.warned_script = True
-            where = stacklevel_outside()
-            text = message("capture.script_function_ran", name=name)
-            warnings.warn(text, NNGraphWarning, stacklevel=where)
-
     def _add_call(
         self,
         name: str,
@@ -326,8 +294,11 @@ class Recorder:
             tracked_out = mine[0] if mine else outs[0]
         # heads[0]'s shape, dtype and device come from `tracked_out` below
         new = self._walk(heads, call_attrs, heads[0]) if heads else []
+        ids, returned = self.builder.ids, self.builder.returned_outputs
         for fn in heads:
             self.seq_mark = max(self.seq_mark, int(fn._sequence_nr()) + 1)
+            if self.graph._node[ids[fn]]["call"] == call:  # the node this call made
+                returned[ids[fn]] = outputs_returned(fn, outs)
         if heads and not new:
             # It gave back a tracked tensor it was given (`.contiguous()`): no new node, unless
             # it made an untracked one too (`broadcast_tensors(mu, scale)` in `Normal(mu, 1.0)`)
@@ -374,6 +345,7 @@ class Recorder:
         """A prehook for the autograd node of `node_id`: it sees the gradient flowing in."""
         attrs = self.graph._node[node_id]
         graph_tasks, stats, passes = self.graph_tasks, self.builder.stats, self.passes
+        fns, returned = self.builder.fns, self.builder.returned_outputs
 
         def hook(grad_outputs: tuple[Any, ...]) -> None:
             self.busy = True
@@ -384,9 +356,11 @@ class Recorder:
                     self.backward_order += 1
                 if len(grad_outputs) == 1:
                     grad = grad_outputs[0]
-                else:  # several outputs (`unbind`): all of them
+                else:  # several outputs (`unbind`): those the call returned
                     with hidden():
-                        grad = all_outputs(self.builder.fns.get(node_id), grad_outputs)
+                        grad = all_outputs(
+                            fns.get(node_id), grad_outputs, returned.get(node_id, ())
+                        )
                 if leaf:  # summarised from `.grad` later (see LeafGrads)
                     self.leaves.reached(node_id, grad)
                 elif passes.watching:  # several backward passes may reach it

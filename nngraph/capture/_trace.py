@@ -26,6 +26,7 @@ from nngraph.capture._common import (
     tensors_within,
 )
 from nngraph.capture._cut import cut_from_history
+from nngraph.capture._finish import results_of_model
 from nngraph.capture._loss import (
     call_loss,
     check_batch_as_keywords,
@@ -174,7 +175,7 @@ def _traced(
                     results.append(value)
                 with hidden():
                     returned = set(recorder.returned(results))
-                    recorder.model_results = dict.fromkeys(recorder.returned([output]))
+                    recorder.model_results = results_of_model(recorder, output)
                     paths = _paths_of_results(recorder, output)
         finally:
             with hidden():

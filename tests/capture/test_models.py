@@ -95,6 +95,24 @@ def test_a_returned_tensor_the_model_also_uses_is_an_output() -> None:
     assert g.graph["unused"] == []
 
 
+class _GivesInputBack(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 2)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return x, self.fc(x)  # the forward's first op reads the input it gives back
+
+
+def test_an_input_the_model_gives_back_and_reads_is_an_output() -> None:
+    x = torch.randn(4, 3)
+    g = ng.trace(_GivesInputBack(), x)
+    assert [g.nodes[o]["shape"] for o in g.graph["outputs"]] == [[4, 2], [4, 3]]
+    assert len(ng.graph_of(_GivesInputBack()(x)).graph["outputs"]) == 2
+    g = ng.trace(_GivesInputBack(), x, loss=lambda out: (out[1] - out[0][:, :2]).pow(2).mean())
+    assert [g.nodes[o]["shape"] for o in g.graph["outputs"]] == [[], [4, 3]]
+
+
 _RETURNS_WHAT_IT_USES = """
 import torch, torch.nn.functional as F, nngraph as ng
 from torch import nn

@@ -1,6 +1,7 @@
 """An op node with several outputs (one autograd node: `unbind`, `split`, `chunk`) shows the
-values and gradients of all of them, laid end to end; its `shape` is the first output's. An
-output no gradient reached counts as zeros. Ground truth: `retain_grad()` in a plain run."""
+values and gradients of those its call returned, laid end to end; its `shape` is the first
+output's. An output no gradient reached counts as zeros; one the call did not return (GroupNorm's
+`mean` and `rstd`) is left out. Ground truth: `retain_grad()` in a plain run."""
 
 from __future__ import annotations
 
@@ -106,20 +107,82 @@ def test_indices_are_left_out_of_values_and_gradients(op: str) -> None:
     assert_stats_match(node["grad"], values.grad)
 
 
-def test_an_lstm_layer_node_shows_the_gradients_of_its_output_and_states() -> None:
+@pytest.mark.parametrize("backward", ["backward", "autograd.grad"])
+def test_outputs_the_call_did_not_return_are_left_out_of_the_gradient(backward: str) -> None:
+    # `F.group_norm` returns the first of the 3 outputs of its autograd node (`mean`, `rstd`)
     torch.manual_seed(0)
-    lstm, x = nn.LSTM(3, 4), torch.randn(5, 2, 3)
-    plain = copy.deepcopy(lstm)
-    graph = ng.trace(lstm, x, loss=lambda out: out[0].pow(2).mean() + out[1][0].sum())
+    model, x = nn.Sequential(nn.Conv2d(2, 4, 1), nn.GroupNorm(2, 4)), torch.randn(2, 2, 6, 6)
+    plain = copy.deepcopy(model)
+
+    def loss(out: torch.Tensor) -> torch.Tensor:
+        return (out * torch.linspace(-1, 1, out.numel()).view_as(out)).sum()
+
+    with ng.record(model) as rec:
+        out = model(x)
+        if backward == "backward":
+            loss(out).backward()
+        else:  # autograd stops at `out` without running its node: no prehook sees it
+            torch.autograd.grad(loss(out), [out])
+    (node,) = [d for _, d in rec.graph.nodes(data=True) if d["op"] == "group_norm"]
+    out = plain(x)
+    out.retain_grad()
+    loss(out).backward()
+    assert_stats_match(node["value"], out)
+    assert_stats_match(node["grad"], out.grad)
+
+
+def _cpu_lstm_layer(graph: ng.Graph) -> dict[str, Any]:
     layers = [d for _, d in graph.nodes(data=True) if d["backward"] == "MkldnnRnnLayerBackward0"]
     if not layers:
         pytest.skip("this build runs the LSTM with other autograd nodes")
     (node,) = layers
+    return node
+
+
+def test_an_lstm_layer_node_shows_the_gradient_of_its_output_not_of_its_states() -> None:
+    torch.manual_seed(0)
+    lstm, x = nn.LSTM(3, 4), torch.randn(5, 2, 3)
+    plain = copy.deepcopy(lstm)
+    graph = ng.trace(lstm, x, loss=lambda out: out[0].pow(2).mean() + out[1][0].sum())
+    node = _cpu_lstm_layer(graph)
     output, (h, c) = plain(x)
     for t in (output, h, c):
         t.retain_grad()
     (output.pow(2).mean() + h.sum()).backward()
-    # one layer: the node's outputs are the output, h (stacked into h_n) and c; c got none
+    # one layer: the node's outputs are the output, h (stacked into h_n) and c; it shows the
+    # output, what the LSTM returned of it
     assert node["shape"] == [5, 2, 4]
     assert_stats_match(node["value"], output)
-    assert_stats_match(node["grad"], _end_to_end([output, h, c], grads=True))
+    assert_stats_match(node["grad"], output.grad)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_an_lstm_output_only_the_loss_reads_ends_in_the_losss_output(batch_first: bool) -> None:
+    # seq-first on the CPU the output is one of the 3 outputs of the layer's node, whose other
+    # two the LSTM stacks into h_n and c_n: those ops read the node, not the output
+    lstm, x = nn.LSTM(4, 3, batch_first=batch_first), torch.randn(5, 2, 4)
+    graph = ng.trace(lstm, x, loss=lambda out: out[0].pow(2).mean())
+    labels = [graph.nodes[o]["label"] for o in graph.graph["outputs"]]
+    assert labels == ["output[1][0]", "output[1][1]", "output"]  # h_n, c_n nothing used; loss
+    _, (h, c) = lstm(x)
+    assert f"Output shape(s): {list(h.shape)}, {list(c.shape)}, []" in graph.summary()
+
+
+class _Halves(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 4)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        first, second = self.fc(x).chunk(2, dim=1)
+        return first, second.tanh()
+
+
+def test_a_returned_split_output_gets_an_output_node_by_what_reads_it_not_its_siblings() -> None:
+    graph = ng.trace(_Halves(), torch.randn(5, 3), loss=lambda out: out[0].sum())
+    labels = [graph.nodes[o]["label"] for o in graph.graph["outputs"]]
+    assert labels == ["output[1]", "output"]  # `first` ends in the loss; tanh's nothing used
+    graph = ng.trace(_Halves(), torch.randn(5, 3), loss=lambda out: out[1].sum())
+    labels = [graph.nodes[o]["label"] for o in graph.graph["outputs"]]
+    assert labels == ["output", "output[0]"]  # `first` nothing used, though tanh reads `second`
+    assert graph.graph["unused"] == []  # the model returned it
