@@ -48,9 +48,10 @@ from nngraph.graph._nodes import (
     module_types,
 )
 from nngraph.graph._nonfinite import first_non_finite
-from nngraph.graph._normalised import normalised_away, small_batch_norms
+from nngraph.graph._normalised import normalised_away
 from nngraph.graph._parameters import parameter_state
 from nngraph.graph._recurrence import recurrent_flow
+from nngraph.graph._smallbatch import small_batch
 from nngraph.graph._target import unscaled_target
 from nngraph.graph._trunk import in_series, trunk
 from nngraph.graph._unregistered import unregistered
@@ -315,20 +316,16 @@ def _small_batch(
     layers: list[Layer],
     findings: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """`findings`, where a BatchNorm in training mode gets too small a batch (see
-    `small_batch_norms`) with the vanishing ones of the layers before it told as that norm's
-    doing, in one finding on the last such norm: the loss, the activations or the
-    initialisation are not the cause then."""
-    norms = small_batch_norms(g, order)
-    if not norms:
+    """`findings`, with one on a BatchNorm that normalises over too few values per channel
+    (see `_smallbatch`), which replaces the vanishing findings that its small batch explains."""
+    told = small_batch(g, order, findings)
+    if told is None:
         return findings
-    before = set().union(*(nx.ancestors(g, n) | {n} for n, _ in norms))
-    explained = [f for f in findings if f["kind"] == "vanishing" and f["node"] in before]
-    if not explained:
-        return findings
-    norm, values = norms[-1]
-    small = _norm_finding(g, types, layers, norm, before, "vanishing_small_batch", values=values)
-    return [small, *(f for f in findings if not any(f is e for e in explained))]
+    norm, values, key, before, explained = told
+    small = _norm_finding(g, types, layers, norm, before, key, values=values)
+    kept = [f for f in findings if not any(f is e for e in explained)]
+    # first where it is why the gradient vanishes; after layers that vanish on their own
+    return [small, *kept] if explained or key == "vanishing_small_batch" else [*kept, small]
 
 
 def _small_gradient(

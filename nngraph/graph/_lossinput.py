@@ -2,7 +2,8 @@
 
 - a softmax before `cross_entropy` (which takes raw scores and applies log-softmax itself), a
   sigmoid before `binary_cross_entropy_with_logits` (which applies the sigmoid itself), a
-  softmax before `nll_loss` (which takes log-probabilities);
+  softmax before `nll_loss` (which takes log-probabilities), also where views and reshapes
+  come between (`out.squeeze(1)` of a one-unit binary classifier);
 - a regression loss (`mse_loss`, `l1_loss`, ...) given an output and a target of different
   shapes, `[N, 1]` against `[N]`: broadcasting compares every output with every target.
 
@@ -18,6 +19,8 @@ Only a recording knows which op made what (`graph_of` has no forward op names).
 
 from __future__ import annotations
 
+import ast
+import math
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import finding, layer_name
@@ -56,8 +59,9 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
         if op in _SQUASHED:
             before, key = _SQUASHED[op]
             for p in given:
-                if _squashes_the_input(g, p, before, inside):
-                    module = nodes[p].get("module") or ""
+                squash = _squashing_op(g, p, before, inside)
+                if squash is not None:
+                    module = nodes[squash].get("module") or ""
                     if (key, module) in said:  # the same slip at every step of a loop
                         break
                     said.add((key, module))
@@ -66,7 +70,9 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
                         if module
                         else message("graph.health.loss_input_code")
                     )
-                    findings.append(finding("loss_input", key, "forward", p, module, layer=layer))
+                    findings.append(
+                        finding("loss_input", key, "forward", squash, module, layer=layer)
+                    )
                     break
             continue
         sides, known = _output_first(g, [p for p in given if nodes[p].get("shape") is not None])
@@ -138,18 +144,141 @@ def _output_first(g: Graph, sides: list[Any]) -> tuple[list[Any], bool]:
     return sides, False
 
 
-def _squashes_the_input(g: Graph, p: Any, before: str, inside: set[Any]) -> bool:
-    """Whether op `p` is a `before` (softmax, sigmoid) whose result the loss takes as its input,
+#: Ops whose result holds the values they read, only in another shape or order.
+_RESHAPES = frozenset(
+    {"view", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "contiguous", "clone"}
+)
+_PERMUTES = frozenset({"transpose", "swapaxes", "swapdims", "permute", "t", "T", "mT"})
+#: Ops that keep some of the values they read: a sigmoid's stay squashed, a softmax's need not
+#: stay distributions (`out[:, 0]` of a binary classifier).
+_SELECTS = frozenset({"getitem", "select", "narrow"})
+
+
+def _squashing_op(g: Graph, p: Any, before: str, inside: set[Any]) -> Any | None:
+    """The `before` op (softmax, sigmoid) whose result the loss takes, as op `p` or through the
+    ops that only move values between them (`out.squeeze(1)`, `out.view(-1, C)`), as its input,
     the scores, not as its target: a distillation's soft target (`softmax(teacher / T)`) is
     right. `cross_entropy` reads its input through its own log-softmax; a target made without
-    gradient (a teacher under `no_grad`) is no input."""
-    data = g._node[p]
-    if data.get("kind") != "op" or data.get("op") != before or not data.get("tracked"):
-        return False
+    gradient (a teacher under `no_grad`) is no input.
+
+    A sigmoid squashes each value alone, so any such op may come between. A softmax counts
+    through them only where its `dim` ends up as the loss's class dim (dim 1, or 0 for one
+    example's scores): the loss then reads each distribution the softmax made as one example's
+    scores. Where a reshape spreads the distributions over other dims, the loss does not read
+    them as scores and nothing is said; read directly, a softmax over any dim is the slip."""
+    nodes = g._node
     readers = [s for s in g._succ[p] if s in inside]
-    if g._node[next(iter(inside))].get("op") == "cross_entropy":
-        return any(str(g._node[s].get("backward")).startswith("LogSoftmax") for s in readers)
-    return bool(readers)
+    if nodes[next(iter(inside))].get("op") == "cross_entropy":
+        readers = [s for s in readers if str(nodes[s].get("backward")).startswith("LogSoftmax")]
+    if not readers:
+        return None
+    shape = nodes[p].get("shape")
+    axis = None if shape is None else 1 if len(shape) >= 2 else 0  # the class dim, traced back
+    moves = _RESHAPES | _PERMUTES | (_SELECTS if before != "softmax" else frozenset())
+    node, moved = p, False
+    while nodes[node].get("kind") == "op" and nodes[node].get("tracked"):
+        data = nodes[node]
+        if data.get("op") == before:
+            aligned = axis is not None and _softmax_dim(data) == axis
+            return node if before != "softmax" or not moved or aligned else None
+        sources = list(g._pred[node])
+        if len(sources) != 1 or data.get("op") not in moves:
+            return None
+        if before == "softmax" and axis is not None:
+            axis = _axis_before(data, nodes[sources[0]].get("shape"), axis)
+        node, moved = sources[0], True
+    return None
+
+
+def _axis_before(data: dict[str, Any], shape: list[int] | None, axis: int) -> int | None:
+    """The dim of the tensor a reshape or a transpose (node `data`) reads, of `shape`, whose
+    values its result's dim `axis` runs along; None if no one dim does.
+
+    A reshape keeps the values in row-major order: along a dim of size `k` with `inner` values
+    in the dims after it, the values lie `inner` apart, so the input's dim of the same size and
+    the same `inner` holds the same groups of values (and no other dim does, unless `k` is 1).
+
+        >>> _axis_before({"op": "view", "shape": [48, 5]}, [4, 12, 5], 1)
+        2
+        >>> _axis_before({"op": "flatten", "shape": [60]}, [12, 5], 0) is None
+        True
+        >>> _axis_before({"op": "transpose", "args": "1, 2", "shape": [4, 5, 12]}, [4, 12, 5], 1)
+        2
+    """
+    out = data.get("shape")
+    if shape is None or out is None or axis >= len(out):
+        return None
+    if data.get("op") in _RESHAPES:
+        size, inner = out[axis], math.prod(out[axis + 1 :])
+        found = [
+            d for d in range(len(shape)) if (shape[d], math.prod(shape[d + 1 :])) == (size, inner)
+        ]
+        return found[0] if len(found) == 1 else None
+    order = _permutation(str(data.get("op")), _numbers(data.get("args")), len(out))
+    return order[axis] if order is not None and sorted(order) == list(range(len(out))) else None
+
+
+def _permutation(op: str, numbers: list[int] | None, ndim: int) -> list[int] | None:
+    """For each dim of a transpose's result, the dim of its input it is, None if not known.
+
+    >>> _permutation("permute", [0, 2, 1], 3), _permutation("transpose", [0, -1], 3)
+    ([0, 2, 1], [2, 1, 0])
+    """
+    order = list(range(ndim))
+    if op == "T":
+        return order[::-1]
+    if op in ("mT", "t") and ndim >= 2:
+        pair = [ndim - 2, ndim - 1]
+    elif op in ("transpose", "swapaxes", "swapdims") and numbers is not None and len(numbers) == 2:
+        pair = numbers
+    elif op == "permute" and numbers is not None and len(numbers) == ndim:
+        return [d % ndim for d in numbers]
+    else:
+        return order if op == "t" else None  # `t()` of a 1-d tensor leaves it
+    a, b = (d % ndim for d in pair)
+    order[a], order[b] = order[b], order[a]
+    return order
+
+
+def _softmax_dim(data: dict[str, Any]) -> int | None:
+    """The dim a softmax op normalised over, counted from the front; without a `dim` (a legacy
+    `nn.Softmax()`), the one PyTorch picks: 0 for a tensor of 0, 1 or 3 dims, else 1.
+
+    >>> _softmax_dim({"args": "dim=-1, _stacklevel=5", "shape": [4, 3, 5]})
+    2
+    >>> _softmax_dim({"args": "_stacklevel=5", "shape": [8, 3]})
+    1
+    """
+    ndim = len(data.get("shape") or [])
+    numbers = _numbers(data.get("args"))
+    if numbers is None:
+        return None
+    if not numbers:
+        return 0 if ndim in (0, 1, 3) else 1
+    return numbers[0] % max(ndim, 1)
+
+
+def _numbers(args: str | None) -> list[int] | None:
+    """The dims a call was given, as its recorded scalar arguments hold them (`"1, 2"`,
+    `"(0, 2, 1)"`, `"dim=-1, _stacklevel=5"`); None where they are no dims.
+
+    >>> _numbers("(0, 2, 1)"), _numbers("dim=-1, _stacklevel=5"), _numbers(None)
+    ([0, 2, 1], [-1], [])
+    """
+    try:
+        call = ast.parse(f"f({args or ''})", mode="eval").body
+        if not isinstance(call, ast.Call):
+            return None
+        values = [ast.literal_eval(a) for a in call.args]
+        values += [ast.literal_eval(k.value) for k in call.keywords if k.arg in _DIM_WORDS]
+    except (SyntaxError, ValueError):
+        return None
+    flat = [v for value in values for v in (value if isinstance(value, tuple) else (value,))]
+    return flat if all(type(v) is int for v in flat) else None
+
+
+#: The keywords that name dims: softmax's `dim`, transpose's `dim0` and `dim1`, permute's `dims`
+_DIM_WORDS = ("dim", "dim0", "dim1", "dims")
 
 
 def _broadcast(a: list[int], b: list[int]) -> list[int] | None:

@@ -18,7 +18,6 @@ help: the loss is the cause.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._parameters import learnable
@@ -26,7 +25,7 @@ from nngraph.graph._parameters import learnable
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["FEW_VALUES", "PASSING_LOW", "normalised_away", "small_batch_norms"]
+__all__ = ["FEW_VALUES", "PASSING_LOW", "SMALL_BATCH_PASSING", "normalised_away", "passing"]
 
 _NORMALISING = ("layer_norm", "rms_norm", "batch_norm", "group_norm", "instance_norm")
 
@@ -48,30 +47,6 @@ FEW_VALUES = 2
 #: that are almost equal (a deep sigmoid stack) leave the norm's eps in charge: it passes 250
 #: times what reaches it then, and the layers before it vanish for reasons of their own.
 SMALL_BATCH_PASSING = 1e-2
-
-
-def small_batch_norms(g: Graph, order: list[Any]) -> list[tuple[Any, int]]:
-    """The BatchNorm ops in `order` that run in training mode on `FEW_VALUES` values per
-    channel or fewer and pass back almost none of the gradient reaching them (less than
-    `SMALL_BATCH_PASSING` of it, where `passing` knows), each with that number of values."""
-    table = g.graph.get("modules") or {}
-    found = []
-    for n in order:
-        data = g._node[n]
-        shape = data.get("shape") or []
-        if data.get("kind") != "op" or "batch_norm" not in str(data.get("op")) or len(shape) < 2:
-            continue
-        args = str(data.get("args") or "")
-        training = "training=True" in args or (
-            "training=" not in args and (table.get(data.get("module")) or {}).get("training")
-        )
-        values = math.prod(shape) // max(1, shape[1])
-        if not training or values > FEW_VALUES:
-            continue
-        share = passing(g, n)
-        if share is None or share < SMALL_BATCH_PASSING:
-            found.append((n, values))
-    return found
 
 
 def normalised_away(g: Graph, order: list[Any]) -> list[tuple[Any, float]]:

@@ -1026,6 +1026,13 @@ MESSAGES: dict[str, str] = {
         "fresh optimizer (after a restart, such as a second fit): too soon to tell overfitting "
         "from a learning rate too high. {advice}"
     ),
+    # one training value after the best epoch, a little higher than there: too soon to tell
+    "monitor.gl.rose_once": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} is {recent_at}, a "
+        "little up from {before_at}: one value since the best epoch is too few to tell whether "
+        "training has become unstable (a learning rate too high) or this is noise, nor whether "
+        "the model has started to memorise. {advice}"
+    ),
     "monitor.gl.training": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}): the loss on "
         "the training data itself is rising, so training has become unstable, not overfitted "
@@ -1099,6 +1106,12 @@ MESSAGES: dict[str, str] = {
         "fresh optimizer (after a restart, such as a second fit), so {ratio} comes from that "
         "rise: too soon to tell overfitting from a learning rate too high."
     ),
+    "monitor.pq.rose_once": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {training}; {train} is "
+        "{recent_at}, a little up from {before_at}: one value since the best epoch is too few "
+        "to tell whether training has become unstable (a learning rate too high) or this is "
+        "noise, nor whether the model has started to memorise."
+    ),
     "monitor.pq.jump": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) after a jump "
         "from {previous:.4g} to {value:.4g} in one evaluation, so {ratio} comes from training "
@@ -1145,6 +1158,12 @@ MESSAGES: dict[str, str] = {
         "epoch too ({recent_at}, up from {before_at}), as it often does in the first epochs "
         "with a fresh optimizer (after a restart, such as a second fit): too soon to tell "
         "overfitting from a learning rate too high. Best: {best:.4g} at epoch {best_epoch}."
+    ),
+    "monitor.up.rose_once": (
+        "{metric} rose at the end of {strips} ({trail}) while {train} is {recent_at}, a little "
+        "up from {before_at}: one value since the best epoch is too few to tell whether "
+        "training has become unstable (a learning rate too high) or this is noise, nor whether "
+        "the model has started to memorise. Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.unstable": (
         "{metric} rose at the end of {strips} ({trail}) while {train} is {train_value:.4g}, "
@@ -1937,6 +1956,17 @@ MESSAGES: dict[str, str] = {
         " (BatchNorm then uses its running statistics), or use LayerNorm, which normalises each"
         " example on its own."
     ),
+    # the same BatchNorm where the gradient does not stop there (two close values leave its
+    # eps in charge) or is not known
+    "graph.health.vanishing_small_batch_fixed": (
+        "In training mode {what} normalises each channel over the batch, and this batch gives"
+        " it only {values} values per channel. Normalised to mean 0 and variance 1, two values"
+        " always come out as -1 and +1 whatever goes in (unless they are almost equal), so the"
+        " layers before it can hardly change what comes out of it and learn nothing useful"
+        " from this batch. Train on batches of 16 examples or more; to look at one example or"
+        " a few, call model.eval() first (BatchNorm then uses its running statistics), or use"
+        " LayerNorm, which normalises each example on its own."
+    ),
     "graph.health.normalised_before.one": "the layer before it does not learn",
     "graph.health.normalised_before.few": "the {n} layers before it do not learn",
     "graph.health.normalised_before.many": "the {n} layers before it do not learn",
@@ -2135,6 +2165,21 @@ MESSAGES: dict[str, str] = {
         "The GRU's update gate starts half open (its bias near 0), so each step keeps only about"
         " half of the state before it: start it towards keeping the state with a bias of 1 to 2"
         " ({gate}.fill_(2.0) under torch.no_grad()), or train on shorter sequences."
+    ),
+    # the gate already starts open: {bias} is its bias (bias_ih + bias_hh), 1 or more
+    "graph.health.remedy.steps_lstm_open": (
+        "The LSTM's forget gate already starts open (its bias is about {bias:.1f}), yet over a"
+        " sequence this long the gradient still fades: train on shorter sequences (truncated"
+        " backpropagation through time: .detach() the hidden state every few dozen steps), or"
+        " train with torch.optim.Adam (it scales each weight's step to its own gradient, so a"
+        " small gradient still moves it)."
+    ),
+    "graph.health.remedy.steps_gru_open": (
+        "The GRU's update gate already starts towards keeping the state (its bias is about"
+        " {bias:.1f}), yet over a sequence this long the gradient still fades: train on shorter"
+        " sequences (truncated backpropagation through time: .detach() the hidden state every"
+        " few dozen steps), or train with torch.optim.Adam (it scales each weight's step to its"
+        " own gradient, so a small gradient still moves it)."
     ),
     # an nn.LSTM / nn.GRU made with bias=False: {gate} is the slice its bias would have
     "graph.health.remedy.steps_lstm_no_bias": (

@@ -1086,6 +1086,13 @@ MESSAGES: dict[str, str] = {
         "optymalizatorem (po restarcie, np. przy drugim wywołaniu fit): za wcześnie, by odróżnić "
         "przeuczenie od zbyt dużego współczynnika uczenia. {advice}"
     ),
+    # jedna wartość treningowa po najlepszej epoce, nieco wyższa niż w niej: za wcześnie na ocenę
+    "monitor.gl.rose_once": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
+        "{recent_at}, nieco więcej niż {before_at}: jedna wartość po najlepszej epoce to za "
+        "mało, by ocenić, czy trening stał się niestabilny (zbyt duży współczynnik uczenia), "
+        "czy to tylko szum, ani czy model zaczął zapamiętywać dane treningowe. {advice}"
+    ),
     "monitor.gl.training": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}): rośnie strata na samych danych treningowych, więc trening stał się "
@@ -1170,6 +1177,12 @@ MESSAGES: dict[str, str] = {
         "z tego wzrostu: za wcześnie, by odróżnić przeuczenie od zbyt dużego współczynnika "
         "uczenia."
     ),
+    "monitor.pq.rose_once": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {training}; {train} wynosi "
+        "teraz {recent_at}, nieco więcej niż {before_at}: jedna wartość po najlepszej epoce "
+        "to za mało, by ocenić, czy trening stał się niestabilny (zbyt duży współczynnik "
+        "uczenia), czy to tylko szum, ani czy model zaczął zapamiętywać dane treningowe."
+    ),
     "monitor.pq.jump": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}) po skoku z {previous:.4g} do {value:.4g} w jednym pomiarze, więc "
@@ -1221,6 +1234,13 @@ MESSAGES: dict[str, str] = {
         "optymalizatorem (po restarcie, np. przy drugim wywołaniu fit): za wcześnie, by odróżnić "
         "przeuczenie od zbyt dużego współczynnika uczenia. Najlepsza wartość: {best:.4g} w "
         "epoce {best_epoch}."
+    ),
+    "monitor.up.rose_once": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi teraz "
+        "{recent_at}, nieco więcej niż {before_at}: jedna wartość po najlepszej epoce to za "
+        "mało, by ocenić, czy trening stał się niestabilny (zbyt duży współczynnik uczenia), "
+        "czy to tylko szum, ani czy model zaczął zapamiętywać dane treningowe. Najlepsza "
+        "wartość: {best:.4g} w epoce {best_epoch}."
     ),
     "monitor.up.unstable": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi "
@@ -2043,6 +2063,18 @@ MESSAGES: dict[str, str] = {
         " najpierw wywołaj model.eval() (BatchNorm użyje wtedy zapamiętanych statystyk bieżących)"
         " albo użyj LayerNorm, który normalizuje każdy przykład osobno."
     ),
+    # ten sam BatchNorm, gdy gradient się na nim nie zatrzymuje (przy dwóch bliskich wartościach
+    # rządzi jego eps) albo nie jest znany
+    "graph.health.vanishing_small_batch_fixed": (
+        "W trybie treningowym BatchNorm normalizuje każdy kanał po całej partii, a ta partia"
+        " daje {what} tylko {values} wartości na kanał. Po normalizacji do średniej 0 i"
+        " wariancji 1 dwie wartości zawsze stają się -1 i +1, cokolwiek wejdzie (chyba że są"
+        " prawie równe), więc warstwy przed tą operacją prawie nie mają wpływu na jej wynik i"
+        " nie nauczą się z tej partii niczego użytecznego. Ucz na partiach po 16 przykładów"
+        " lub więcej; żeby obejrzeć jeden przykład albo kilka, najpierw wywołaj model.eval()"
+        " (BatchNorm użyje wtedy zapamiętanych statystyk bieżących) albo użyj LayerNorm, który"
+        " normalizuje każdy przykład osobno."
+    ),
     "graph.health.normalised_before.one": "warstwa przed nią się nie uczy",
     "graph.health.normalised_before.few": "{n} warstwy przed nią się nie uczą",
     "graph.health.normalised_before.many": "{n} warstw przed nią się nie uczy",
@@ -2250,6 +2282,21 @@ MESSAGES: dict[str, str] = {
         " zachowuje tylko około połowy poprzedniego stanu: przesuń ją na starcie ku zachowaniu"
         " stanu biasem 1–2 ({gate}.fill_(2.0) pod torch.no_grad()) albo ucz na krótszych"
         " sekwencjach."
+    ),
+    # bramka już na starcie jest otwarta: {bias} to jej bias (bias_ih + bias_hh), 1 lub więcej
+    "graph.health.remedy.steps_lstm_open": (
+        "Bramka zapominania LSTM już na starcie jest otwarta (jej bias wynosi około {bias:.1f}),"
+        " a mimo to przy tak długiej sekwencji gradient wciąż zanika: ucz na krótszych"
+        " sekwencjach (obcięta propagacja wsteczna w czasie: co kilkadziesiąt kroków odłączaj"
+        " stan ukryty przez .detach()) albo ucz z torch.optim.Adam (skaluje krok każdej wagi do"
+        " jej własnego gradientu, więc nawet mały gradient ją przesuwa)."
+    ),
+    "graph.health.remedy.steps_gru_open": (
+        "Bramka aktualizacji GRU już na starcie jest przesunięta ku zachowaniu stanu (jej bias"
+        " wynosi około {bias:.1f}), a mimo to przy tak długiej sekwencji gradient wciąż zanika:"
+        " ucz na krótszych sekwencjach (obcięta propagacja wsteczna w czasie: co kilkadziesiąt"
+        " kroków odłączaj stan ukryty przez .detach()) albo ucz z torch.optim.Adam (skaluje"
+        " krok każdej wagi do jej własnego gradientu, więc nawet mały gradient ją przesuwa)."
     ),
     # nn.LSTM / nn.GRU utworzona z bias=False: {gate} to wycinek, który miałby jej bias
     "graph.health.remedy.steps_lstm_no_bias": (

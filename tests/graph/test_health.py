@@ -1641,6 +1641,43 @@ def test_a_softmax_before_cross_entropy_or_a_sigmoid_before_bce_with_logits_is_n
     assert [_loss_input_findings(nn.Linear(2, 3), loss) for loss in soft_targets] == [[], []]
 
 
+def test_a_squashed_score_is_named_through_the_reshapes_before_the_loss() -> None:
+    """A one-unit binary classifier's `out.squeeze(1)`, a sequence model's `out.view(-1, C)`
+    hid the sigmoid / softmax from the loss (sweep s29, repro_squashed_through_view)."""
+    torch.manual_seed(0)
+    y, labels = torch.randint(0, 2, (8,)).float(), torch.randint(0, 3, (8,))
+    binary = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
+    for through in (lambda o: o.squeeze(1), lambda o: o.view(-1), lambda o: o[:, 0]):
+        (found,) = _loss_input_findings(
+            binary, lambda out, f=through: nn.BCEWithLogitsLoss()(f(out), y)
+        )
+        assert found["module"] == "1" and "applies the sigmoid itself" in found["message"]
+    assert _loss_input_findings(binary, lambda out: nn.BCELoss()(out.squeeze(1), y)) == []
+    (found,) = _loss_input_findings(
+        nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=1)),
+        lambda out: nn.CrossEntropyLoss()(out.view(8, 3), labels),
+    )
+    assert found["module"] == "1" and found["message"].startswith("Module 1 (Softmax) applies")
+    # a tagger: told where the softmax's dim ends up as the loss's class dim (dim 1)
+    x, tags = torch.randn(4, 5, 2), torch.randint(0, 3, (4, 5))
+    per_step = nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=-1))
+    over_steps = nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=1))
+    cross_entropy, nll = nn.functional.cross_entropy, nn.functional.nll_loss
+    cases = [
+        (per_step, lambda out: cross_entropy(out.reshape(-1, 3), tags.reshape(-1)), True),
+        (per_step, lambda out: cross_entropy(out.transpose(1, 2), tags), True),
+        (per_step, lambda out: nll(out.permute(0, 2, 1), tags), True),
+        (over_steps, lambda out: cross_entropy(out.reshape(-1, 3), tags.reshape(-1)), False),
+        (nn.Linear(2, 3), lambda out: cross_entropy(out.reshape(-1, 3), tags.reshape(-1)), False),
+        (nn.Linear(2, 3), lambda out: nll(out.log_softmax(-1).transpose(1, 2), tags), False),
+        # a soft target made of the output, reshaped: read as the target, not the scores
+        (per_step, lambda out: cross_entropy(out.detach(), out.view(4, 5, 3)), False),
+    ]
+    for model, loss, told in cases:
+        found = [f for f in ng.trace(model, x, loss=loss).health() if f["kind"] == "loss_input"]
+        assert [f["module"] for f in found] == (["1"] if told else []), found
+
+
 @pytest.mark.filterwarnings("ignore:Using a target size")
 def test_a_regression_target_of_another_shape_is_named_with_the_table_it_makes() -> None:
     torch.manual_seed(0)
