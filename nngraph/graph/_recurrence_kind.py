@@ -10,13 +10,15 @@ first is told about time and sequences, the second about repeats.
 The advice follows the kind of layer: a plain RNN is told to become an LSTM or a GRU; an LSTM
 or a GRU to start its forget (update) gate open, by the slice of `bias_hh` that holds that
 gate (PyTorch stacks the gates in `bias_hh`, each `hidden_size` long: i|f|g|o for an LSTM,
-r|z|n for a GRU); a cell written by hand with gates (a sigmoid times a value) to start the
-gate that keeps its state open.
+r|z|n for a GRU), unless that gate already starts open: then shorter sequences and Adam are
+what is left; a cell written by hand with gates (a sigmoid times a value) to start the gate
+that keeps its state open.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +47,9 @@ RECURRENT_WEIGHT = re.compile(r"\bweight_(ih|hh|hr)")
 _GATED = {"LSTM": "lstm", "LSTMCell": "lstm", "GRU": "gru", "GRUCell": "gru"}
 #: How many gates their weights and biases stack.
 _GATES = {"lstm": 4, "gru": 3}
+#: The bias from which the gate that keeps the state (forget, update) starts open: it keeps
+#: sigmoid(1) = 0.73 of the state per step at 1, half of it at PyTorch's init (a bias near 0).
+_OPEN_GATE = 1.0
 
 #: What of a value tells one step's input from another's: a slice of the sequence differs
 #: from the next in its numbers or in its index (`line[i]`).
@@ -175,23 +180,52 @@ def steps_remedy(
 ) -> str:
     """What to do for a recurrence through time, by the kind of layer: an LSTM or GRU whose
     gates start half open carries the gradient further once they start open (the forget or
-    update gate's slice of `bias_hh`), or once it has a bias to open them with."""
+    update gate's slice of `bias_hh`), or once it has a bias to open them with; one whose
+    gate already starts open (`_OPEN_GATE`) is told what still helps."""
     if kind == "exploding":
         return message("graph.health.remedy.steps_exploding")
     name = str(weight.get("name") or "")
     params = {d.get("name"): d for _, d in g.nodes(data=True) if d.get("kind") == "param"}
     sibling = {
         part: params.get(RECURRENT_WEIGHT.sub(part, name, count=1)) or {}
-        for part in ("weight_hh", "weight_hr", "bias_hh")
+        for part in ("weight_hh", "weight_hr", "bias_hh", "bias_ih")
     }
     gated = _gated_layer(module_type, name, sibling)
     if gated is None:
         by_hand = module_type not in RECURRENT and _gated_by_hand(g, parts)
         return message("graph.health.remedy.steps_" + ("gated" if by_hand else "rnn"))
+    bias = _keeping_gate_bias(_GATES[gated], sibling)
+    if bias is not None and bias >= _OPEN_GATE:
+        return message(f"graph.health.remedy.steps_{gated}_open", bias=bias)
     hidden = _hidden_size(_GATES[gated], sibling)
     gate = f"{RECURRENT_WEIGHT.sub('bias_hh', name, count=1)}[{hidden}:{2 * hidden}]"
     no_bias = "" if sibling["bias_hh"] else "_no_bias"
     return message(f"graph.health.remedy.steps_{gated}{no_bias}", gate=gate)
+
+
+def _keeping_gate_bias(gates: int, sibling: dict[str, dict[str, Any]]) -> float | None:
+    """The bias of the gate that keeps the state (an LSTM's forget gate, a GRU's update gate:
+    the second of the `gates` stacked in `bias_ih` and `bias_hh`), the two added, as far as
+    the graph tells it: it keeps each tensor's mean, min and max, not its slices. None where
+    the layer has no bias or the graph no values."""
+    if not sibling["bias_hh"]:
+        return None
+    total = 0.0
+    for part in ("bias_ih", "bias_hh"):
+        if not sibling[part]:
+            continue
+        value = sibling[part].get("value") or {}
+        mean, low, high = (value.get(key, math.nan) for key in ("mean", "min", "max"))
+        if not all(isinstance(x, int | float) and math.isfinite(x) for x in (mean, low, high)):
+            return None
+        # gates * mean is the gate's mean plus (gates - 1) times the other gates' mean, which
+        # lies between min and max: that one taken as 0 (PyTorch's init spreads the biases
+        # around 0) as far as those bounds allow
+        share = gates * mean
+        lowest = max(low, share - (gates - 1) * high)
+        highest = min(high, share - (gates - 1) * low)
+        total += min(max(share, lowest), highest)
+    return total
 
 
 def _gated_layer(

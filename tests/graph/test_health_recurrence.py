@@ -197,6 +197,91 @@ def test_polish_tells_a_gated_layer_without_a_bias_and_a_repeated_block_in_polis
     assert "przytnij" not in found["message"]
 
 
+# -- a gate that already starts open --------------------------------------------------------------
+
+LONG = 200  # steps over which a gate started open (bias 2) still lets the gradient fade
+
+
+def open_gates(rnn: nn.Module, bias_hh: float, bias_ih: float = 0.0) -> nn.Module:
+    """`rnn` with the gate that keeps the state (slice 1 of each bias) set as health() advises,
+    in every layer and direction: `bias_hh` in bias_hh, `bias_ih` in bias_ih."""
+    hidden = rnn.hidden_size
+    with torch.no_grad():
+        for name, bias in rnn.named_parameters():
+            if name.startswith(("bias_hh", "bias_ih")):
+                bias[hidden : 2 * hidden].fill_(bias_hh if "hh" in name else bias_ih)
+    return rnn
+
+
+def long_found(model: nn.Module, steps: int = LONG) -> list[dict]:
+    torch.manual_seed(1)
+    x = torch.randn(4, steps, 8)
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    return [f for f in g.health() if "per_step" in f]
+
+
+@pytest.mark.parametrize(
+    ("make", "gate"),
+    [
+        (lambda: Layer(open_gates(nn.GRU(8, HIDDEN, batch_first=True), 2.0)), "update gate"),
+        (lambda: Unrolled(open_gates(nn.GRUCell(8, HIDDEN), 2.0)), "update gate"),
+        (lambda: Unrolled(open_gates(nn.LSTMCell(8, HIDDEN), 2.0)), "forget gate"),
+        (
+            lambda: Layer(
+                open_gates(nn.GRU(8, HIDDEN, 2, batch_first=True, bidirectional=True), 1.0, 1.0),
+                width=2 * HIDDEN,
+            ),
+            "update gate",
+        ),
+        (
+            lambda: Layer(
+                open_gates(nn.LSTM(8, HIDDEN, 2, batch_first=True, proj_size=16), 2.0), width=16
+            ),
+            "forget gate",
+        ),
+    ],
+)
+def test_a_gate_already_started_open_is_not_said_to_start_half_open(make, gate):
+    """Sweep S29: after `rnn.bias_hh_l0[16:32].fill_(2.0)`, as advised, a GRU over 200 steps
+    was told again that its update gate "starts half open (its bias near 0)"; an LSTM with a
+    projection the same of its forget gate. The gate's bias is bias_ih + bias_hh (1 + 1 here)."""
+    found = long_found(seeded(make))
+    assert found and all(f["kind"] == "vanishing" for f in found)
+    for f in found:
+        text = f["message"]
+        assert "half open" not in text and "near 0" not in text and "fill_(2.0)" not in text
+        assert f"{gate} already starts" in text and "its bias is about 2.0" in text
+        assert "truncated backpropagation through time" in text and ".detach()" in text
+
+
+def test_each_layer_is_told_of_its_own_gate():
+    """Only the upper layer's update gate started open: the lower one is still told to open
+    its own, by its own slice."""
+    gru = seeded(lambda: nn.GRU(8, HIDDEN, 2, batch_first=True))
+    with torch.no_grad():
+        gru.bias_hh_l1[HIDDEN : 2 * HIDDEN].fill_(2.0)
+    texts = {f["name"]: f["message"] for f in long_found(Layer(gru))}
+    assert "rnn.bias_hh_l0[32:64].fill_(2.0)" in texts["rnn.weight_hh_l0"]
+    assert "its bias near 0" in texts["rnn.weight_hh_l0"]
+    assert "already starts" in texts["rnn.weight_hh_l1"]
+    assert "fill_(2.0)" not in texts["rnn.weight_hh_l1"]
+
+
+def test_a_gate_bias_below_one_is_still_told_to_open():
+    lstm = seeded(lambda: open_gates(nn.LSTMCell(8, HIDDEN), 0.5))
+    (found,) = long_found(Unrolled(lstm), steps=30)
+    assert "cell.bias_hh[32:64].fill_(2.0)" in found["message"]
+    assert "already starts" not in found["message"]
+
+
+def test_polish_says_the_gate_already_starts_open_in_polish():
+    set_language("pl")
+    (found,) = long_found(seeded(lambda: Unrolled(open_gates(nn.GRUCell(8, HIDDEN), 2.0))))
+    text = found["message"]
+    assert "Bramka aktualizacji GRU już na starcie" in text and "około 2,0" in text
+    assert "fill_(2.0)" not in text and "obcięta propagacja wsteczna" in text
+
+
 # -- exploding through time -----------------------------------------------------------------------
 
 
