@@ -90,10 +90,12 @@ class Detector(RowOrder):
         self.best_epoch = 0
         # the monitor's epoch numbers (see feed) for the explanations only; counted
         # evaluations when used alone: `_shown` now, `_best_shown` at the best, `_origin` before
-        # the first evaluation
+        # the first evaluation (see _find_origin; `_origin_from`: the first call's epoch, until
+        # a call of a later epoch tells how many epochs each logged one stands for)
         self._shown = 0
         self._best_shown = 0
         self._origin: int | None = None
+        self._origin_from: int | None = None
         self._train_name = self.train_metric  # the twin as logged (train_loss, train/loss)
         self._train_sum = 0.0
         self._train_n = 0
@@ -239,8 +241,8 @@ class Detector(RowOrder):
         evaluation's. The first time, the epoch is judged at once and again with it (an event
         already raised stays raised); from then on the detector waits for it: the epoch is
         judged at the call that logs it, or, if it never comes, at the next call that starts
-        another row, or at :meth:`close`. Detectors without a training twin (``Patience``,
-        ``Divergence``) never wait.
+        another row, or at :meth:`close`. ``Patience`` reads its twin for its reading only,
+        and waits as well; ``Divergence``, without a twin, never waits.
 
             >>> from nngraph.monitor.detectors import Patience
             >>> p = Patience(1); p.feed(1.0, {"val_loss": 0.5}, epoch=6) is None
@@ -250,8 +252,7 @@ class Detector(RowOrder):
         """
         self._step = step
         self._call_epoch = epoch if by_epoch else None
-        if self._origin is None:
-            self._origin = 0 if epoch is None else epoch - 1
+        self._find_origin(epoch)
         train = self._train_value(metrics)
         # the evaluation held back until its row ended: judged before this call counts
         ended = self._follow_row(step, metrics, train is not None) if self._twins else None
@@ -345,6 +346,30 @@ class Detector(RowOrder):
                 self._train_name = name
                 return value
         return None
+
+    def _find_origin(self, epoch: int | None) -> None:
+        """Where the run's epochs start (``_origin``, the epoch before its first one), for a
+        span said from before the first evaluation, from the epoch of the first call and of
+        the next call of another epoch: as many epochs before the first as come between the
+        two (logging every 5 epochs from epoch 5: epoch 0; every epoch of a run resumed at
+        epoch 100: epoch 99), but never before epoch 0 (1, 5, 10: 0; a zero-based run: -1).
+        Until that second call, the epoch just before the first. Counted evaluations (a
+        detector used alone): 0.
+
+            >>> from nngraph.monitor.detectors import PQ
+            >>> pq = PQ(0.5, 2)
+            >>> for epoch in (5, 10):
+            ...     _ = pq.feed(epoch, {"loss": 1.0, "val_loss": 0.5}, epoch=epoch, by_epoch=True)
+            >>> pq._origin
+            0
+        """
+        if epoch is None:
+            self._origin = 0 if self._origin is None else self._origin
+        elif self._origin is None:
+            self._origin, self._origin_from = epoch - 1, epoch
+        elif self._origin_from is not None and epoch != self._origin_from:
+            first, self._origin_from = self._origin_from, None
+            self._origin = max(first - max(1, epoch - first), min(first, 1) - 1)
 
     def _epochs_since(self, shown: int | None, evaluations: int) -> str:
         """``5 epochs``: from the evaluation shown as epoch ``shown`` (``None``: from before

@@ -45,6 +45,7 @@ class DetectorFeeding:
     view: Any
     epoch: int
     _calls: int
+    _rows: int  # the number of the current row (see EpochCounting)
     _last_step: float
     _given: int | None  # the last epoch= number (see EpochCounting)
 
@@ -92,6 +93,10 @@ class DetectorFeeding:
         self._stop_event: Event | None = None
         self._user_stop: Event | None = None  # the Stop button's (request_stop's) event
         self._stop_told = False  # a training cell run again after the stop was told so
+        # the divergence events told in row number `_told_row` (each with whether Divergence
+        # raised it): another call of that row does not tell the run again (see _untold)
+        self._told_row = -1
+        self._row_told: list[tuple[Event, bool]] = []
         # the detectors fed from the start or caught up (kept, so that an id is never reused)
         self._fed: dict[int, Detector] = {id(det): det for det in self.detectors}
 
@@ -117,21 +122,34 @@ class DetectorFeeding:
             event = det.feed(step, values, epoch, by_epoch=by_epoch)
             if event is not None:
                 raised.append((event, isinstance(det, Divergence)))
-        new_events = [e for i, (e, _) in enumerate(raised) if not _told_already(i, raised)]
-        for event in new_events:
-            self._record(event)
-        return new_events
+        return self._untold(raised)
 
     def _close_detectors(self) -> list[Event]:
         """The run or the step has ended: each detector judges an evaluation it still holds back
         waiting for its training value (:meth:`Detector.close`); the events raised (recorded)."""
         self._check_new_detectors()
         closed = [(det.close(), isinstance(det, Divergence)) for det in self._detectors]
-        raised = [(event, precise) for event, precise in closed if event is not None]
-        new_events = [e for i, (e, _) in enumerate(raised) if not _told_already(i, raised)]
-        for event in new_events:
+        return self._untold([(event, precise) for event, precise in closed if event is not None])
+
+    def _untold(self, raised: list[tuple[Event, bool]]) -> list[Event]:
+        """The events of ``raised`` (each with whether :class:`Divergence` raised it) that say
+        nothing told already (see :func:`_told_already`) in this call or in an earlier call of
+        its row (validation and training logged in two calls at one step: both NaN is one
+        divergence, as in one call); recorded."""
+        if self._told_row != self._rows:
+            self._told_row, self._row_told = self._rows, []
+        every = self._row_told + raised
+        told = [
+            (event, precise)
+            for i, (event, precise) in enumerate(every)
+            if i >= len(self._row_told) and not _told_already(i, every)
+        ]
+        self._row_told += [
+            (event, precise) for event, precise in told if event.kind == "divergence"
+        ]
+        for event, _ in told:
             self._record(event)
-        return new_events
+        return [event for event, _ in told]
 
     def _catch_up(self, det: Detector) -> None:
         """Feed ``det`` (reset first) every call before this one, as the history keeps them

@@ -21,9 +21,11 @@ of "no sign of memorising yet" or "memorising". It counts as unstable training.
 In the first evaluations after a restart (a fresh optimizer: a second fit), a training loss
 that rose since the best epoch is the restart's bump, which says nothing of the learning rate:
 GL, PQ and UP say it is too soon to tell (``restarted``), and GL says once more what the rise
-turns out to be, memorising or unstable training. A rise GL first read with no training loss
-to compare (``plain``: at the first evaluation after a restart, which forgets the training
-loss from before it) is said once more if it turns out to be unstable training.
+turns out to be, memorising or unstable training. So they do of a training loss that rose
+since the best epoch by one value only, a little (``rose_once``, see :data:`ONE_VALUE_RISE`):
+one tick after a long fall is no clear sign of unstable training. A rise GL first read with no
+training loss to compare (``plain``: at the first evaluation after a restart, which forgets the
+training loss from before it) is said once more if it turns out to be unstable training.
 
     >>> corrects("gl.neutral", "gl.overfit"), corrects("gl.overfit", "gl.stalled")
     (True, True)
@@ -33,6 +35,8 @@ loss from before it) is said once more if it turns out to be unstable training.
     (True, True)
     >>> corrects("gl.plain", "gl.stalled"), corrects("gl.plain", "gl.overfit")
     (True, False)
+    >>> corrects("gl.rose_once", "gl.overfit"), corrects("gl.rose_once", "gl.stalled")
+    (True, True)
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import is_validation, nice_name
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Swings
-from nngraph.monitor._trend import MEMORISED, NEAR, WINDOW, TrainingTrend, Trend
+from nngraph.monitor._trend import MEMORISED, NEAR, RISE, WINDOW, TrainingTrend, Trend
 from nngraph.monitor._trend import UNSTABLE as UNSTABLE_TIMES  # UNSTABLE here: GL's readings
 from nngraph.monitor._trend_texts import trend_fields
 
@@ -53,8 +57,10 @@ __all__ = [
     "CALM",
     "JUMP",
     "MEMORISING",
+    "ONE_VALUE_RISE",
     "PLAIN",
     "RESTARTED",
+    "ROSE_ONCE",
     "SETTLING",
     "UNSTABLE",
     "calm_verdict",
@@ -82,9 +88,19 @@ EVIDENCE = 2
 #: up in its first epochs. As many as the trend averages on each side (``_trend.WINDOW``).
 SETTLING = WINDOW
 
+#: One training value after the best epoch against the one at it (``Trend.count`` 1)
+#: scatters sqrt(WINDOW) times as much as two means of WINDOW values, which
+#: ``_trend.RISE`` is set for: one value shows a clear rise (unstable training) only beyond
+#: this part of the value at the best (8.7%). A smaller one, one tick after a long fall (0.36
+#: -> 0.38, then 0.33, 0.30: memorising), is too soon to tell.
+ONE_VALUE_RISE = RISE * math.sqrt(WINDOW)
+
 #: GL's explanation of a rise too soon after a restart to tell memorising from unstable
 #: training, which either may correct, ...
 RESTARTED = ("gl.restarted",)
+#: ... that of a training loss that rose a little by one value since the best epoch (too soon
+#: to tell unstable training from noise), which either may correct too, ...
+ROSE_ONCE = ("gl.rose_once",)
 #: ... that of a rise read with no training loss to compare ("the model is getting worse on
 #: data it does not train on", which memorising would only repeat), ...
 PLAIN = ("gl.plain",)
@@ -99,12 +115,13 @@ UNSTABLE = ("gl.stalled", "gl.jump", "gl.unstable", "gl.train_nonfinite", "gl.os
 def corrects(said: str | None, now: str) -> bool:
     """Whether GL's explanation ``now`` corrects ``said``, the one it gave last while its
     condition has held: a rise with no sign of memorising that now reads as memorising, or
-    a rise called memorising that now reads as unstable training, or a rise too soon after a
-    restart to tell that now reads as either, or one read with no training loss to compare
-    (the first evaluation after a restart) that now reads as unstable training. Said again
-    once each."""
-    memorising = said in (*CALM, *RESTARTED) and now in MEMORISING
-    return memorising or (said in (*MEMORISING, *RESTARTED, *PLAIN) and now in UNSTABLE)
+    a rise called memorising that now reads as unstable training, or a rise too soon to tell
+    (after a restart, or beside a training loss that rose by one value only) that now reads
+    as either, or one read with no training loss to compare (the first evaluation after a
+    restart) that now reads as unstable training. Said again once each."""
+    too_soon = (*RESTARTED, *ROSE_ONCE)
+    memorising = said in (*CALM, *too_soon) and now in MEMORISING
+    return memorising or (said in (*MEMORISING, *too_soon, *PLAIN) and now in UNSTABLE)
 
 
 def gl_reading(
@@ -230,22 +247,24 @@ def unstable_verdict(
     best epoch (``unstable``, see :meth:`TrainingTrend.far_above_low`). None when none
     holds. In the first :data:`SETTLING` evaluations after a restart, a training loss that
     rose since the best epoch is the fresh optimizer's bump, too soon to read
-    (``restarted``); a jump is still one. ``words=False``: the key alone, with ``fields``
-    (see :func:`gl_reading`)."""
+    (``restarted``); a jump is still one. One that rose by one value only, by no more than
+    :data:`ONE_VALUE_RISE`, is too soon to read as well (``rose_once``), where nothing else
+    shows unstable training. ``words=False``: the key alone, with ``fields`` (see
+    :func:`gl_reading`)."""
     name = type(det).__name__.lower()
     trend = tracker.now()
     if trend is not None and _restart_bump(det, trend) and not sudden_jump(previous, value, train):
-        if not words:
-            return f"{name}.restarted", fields
-        advice = message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
-        return f"{name}.restarted", {**fields, **trend_fields(det, trend), "advice": advice}
-    if trend is not None and trend.rose(scale=det.best):
+        return _too_soon(det, f"{name}.restarted", trend, fields, words=words)
+    rose = trend is not None and trend.rose(scale=det.best)
+    if trend is not None and rose and not _rose_once(trend):
         return f"{name}.stalled", {**fields, **trend_fields(det, trend)} if words else fields
     if sudden_jump(previous, value, train):
         return f"{name}.jump", {**fields, "previous": previous, "value": value}
     before = trend.before if trend is not None else None
     low = tracker.far_above_low(train, scale=det.best, before=before)
     if train is None or low is None:
+        if trend is not None and rose:
+            return _too_soon(det, f"{name}.rose_once", trend, fields, words=words)
         return None
     if not words:
         return f"{name}.unstable", fields
@@ -253,6 +272,30 @@ def unstable_verdict(
     times = times_text(train / low_value)
     shown = {"train_value": train, "times": times, "low": low_value, "low_epoch": low_epoch}
     return f"{name}.unstable", {**fields, **shown}
+
+
+def _rose_once(trend: Trend) -> bool:
+    """The training loss is higher than at the best epoch by one value after it only, by no
+    more than :data:`ONE_VALUE_RISE` of the value at the best: a tick that may be noise.
+
+        >>> _rose_once(Trend(0.36, 0.38, 7, 1)), _rose_once(Trend(0.44, 0.6, 4, 1))
+        (True, False)
+        >>> _rose_once(Trend(0.36, 0.38, 7, 2))  # two values: RISE decides, as before
+        False
+    """
+    rise = trend.recent - trend.before
+    return trend.count == 1 and rise <= ONE_VALUE_RISE * abs(trend.before)
+
+
+def _too_soon(
+    det: Detector, key: str, trend: Trend, fields: dict[str, Any], *, words: bool
+) -> tuple[str, dict[str, Any]]:
+    """A reading too soon to tell memorising from unstable training (``key``: ``restarted``
+    or ``rose_once``), with the training values and the advice of a GL that stops or warns."""
+    if not words:
+        return key, fields
+    advice = message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
+    return key, {**fields, **trend_fields(det, trend), "advice": advice}
 
 
 def _restart_bump(det: Detector, trend: Trend) -> bool:

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
 from nngraph.errors import check_flag
 from nngraph.i18n import message
-from nngraph.monitor._common import Event
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._divergence import Divergence
 from nngraph.monitor._names import Mode, nice_name, resolve_mode, train_twins
@@ -65,10 +63,12 @@ class Patience(Detector):
     generalise, does no better on its training data than on new data, chance level, not
     learning) instead of "more training is unlikely to help" (a loss stuck at chance level
     wobbles 2% by noise alone). A metric that became NaN or infinite after its best gets the
-    diverged reading, whenever Patience fires. Patience waits
-    for nothing else, but it reads the metric's training twin (``loss`` for ``val_loss``) where
-    it is logged. An accuracy (``mode="max"``) is not judged by its size: 0.985 -> 0.992 on
-    MNIST is under 1% of the value, yet halves the error.
+    diverged reading, whenever Patience fires. Patience needs nothing else, but it reads the
+    metric's training twin (``loss`` for ``val_loss``) where it is logged, paired with each
+    evaluation as GL pairs it (one logged after the evaluation, in a call of its own at the
+    same step, is that evaluation's: see :meth:`Detector.feed`), so both orders get the same
+    reading and the same stop. An accuracy (``mode="max"``) is not judged by its size: 0.985
+    -> 0.992 on MNIST is under 1% of the value, yet halves the error.
 
     Two more cases get their own words instead of "more training is unlikely to help" (see
     :mod:`~nngraph.monitor._no_better`), though Patience stops all the same: a loss that
@@ -121,8 +121,10 @@ class Patience(Detector):
             _relative_delta(min_delta, self.min_delta)
         self.mode = resolve_mode(mode, metric)
         super().__init__(metric=metric, train_metric="", stop=stop)
-        # the training twin, read for the explanation only: Patience never waits for it
-        self._seen_names = train_twins(self.metric)
+        # the training twin (loss for val_loss; none for a metric that is no validation one)
+        # only shapes the reading, but a value of it logged after an evaluation at the same
+        # step is that evaluation's, as for GL: the reading must not depend on the call order
+        self._twins = train_twins(self.metric)
 
     def _args(self) -> list[str]:
         args = [str(self.patience)]
@@ -145,11 +147,9 @@ class Patience(Detector):
         self._top, self._top_shown = self.best, 0
         self._resumed_at = 0  # the evaluation of the last resume(): creeping is judged from it
         self._new_bests = 0  # evaluations since the first value (or resume()) with a new best
-        # the training twin (explanations only): its name as logged, the sum and count of its
-        # values since the last evaluation, its latest evaluation's mean and first finite one
+        # the training twin (explanations only): its name as logged, and its latest
+        # evaluation's mean and first finite one
         self._seen_name: str | None = None
-        self._seen_sum, self._seen_n = 0.0, 0
-        self._seen_epoch: int | None = None  # the epoch of those values (see feed's by_epoch)
         self._seen_now = self._seen_first = math.nan
         # how many evaluations in a row the twin improved (up to now), and its value before them
         self._seen_streak, self._seen_streak_from = 0, math.nan
@@ -158,43 +158,14 @@ class Patience(Detector):
         # the latest finite values, (epoch shown, value): was it still improving slowly?
         self._latest: tuple[tuple[int, float], ...] = ()
 
-    def feed(
-        self,
-        step: float,
-        metrics: Mapping[str, float],
-        epoch: int | None = None,
-        *,
-        by_epoch: bool = False,
-    ) -> Event | None:
-        """:meth:`Detector.feed` (``by_epoch`` too), after noting the training twin's value, if
-        this call logs it (for the explanation only: the evaluation is judged as without it).
-
-            >>> from nngraph.monitor.detectors import Patience
-            >>> p = Patience(1)
-            >>> p.feed(1.0, {"loss": 0.9, "val_loss": 0.5}) is None
-            True
-            >>> p.feed(2.0, {"loss": 0.8, "val_loss": 0.6}).kind
-            'plateau'
-        """
-        for name in self._seen_names:
-            if name in metrics:
-                # the last epoch's values, as Detector.feed takes them (Patience never waits)
-                if by_epoch and self._seen_epoch not in (None, epoch):
-                    self._seen_sum, self._seen_n = 0.0, 0
-                self._seen_epoch = epoch if by_epoch else None
-                self._seen_name = name
-                self._seen_sum += metrics[name]
-                self._seen_n += 1
-                break
-        return super().feed(step, metrics, epoch, by_epoch=by_epoch)
-
-    def _see_training(self) -> float | None:
-        """This evaluation's training twin: the mean of its values since the last one (the
-        latest one kept where none came since); returns it, or None where none came."""
-        if not self._seen_n:
+    def _see_training(self, train: float | None) -> float | None:
+        """Note this evaluation's training twin, ``train`` (as :meth:`Detector.feed` pairs it:
+        None where none came since the last evaluation, and the latest one is kept); returns
+        it."""
+        if train is None:
             return None
-        before, self._seen_now = self._seen_now, self._seen_sum / self._seen_n
-        self._seen_sum, self._seen_n = 0.0, 0
+        self._seen_name = self._train_name
+        before, self._seen_now = self._seen_now, train
         lower = self._seen_now < before if self.mode == "min" else self._seen_now > before
         if not lower:
             self._seen_streak = 0
@@ -227,7 +198,7 @@ class Patience(Detector):
         return value > self.best + delta
 
     def _check(self, value: float, train: float | None) -> Check:
-        self._swings.add(self._shown, value, self._see_training())  # for _why_no_better
+        self._swings.add(self._shown, value, self._see_training(train))  # for _why_no_better
         if math.isfinite(value):
             self._latest = (*self._latest, (self._shown, value))[-LONGER * self.patience :]
         better = value < self._top if self.mode == "min" else value > self._top

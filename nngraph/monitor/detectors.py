@@ -20,9 +20,9 @@ validating every 5 epochs, epoch 10's training loss is epoch 10's mean, as its t
 shows). A training value
 logged just after an evaluation at the same step, in a call of its own (validation logged
 first: the same row of the monitor's ``records()``), is that evaluation's, so both orders give
-the same events: a detector that reads the training twin (``GL``, ``PQ``, ``UP``, ``Gap``) notices this
-order at the first such epoch and from then on waits for the training value before it judges
-an epoch. Its event, and ``Monitor.should_stop``, then come at the call that logs the training
+the same events: a detector that reads the training twin (``GL``, ``PQ``, ``UP``, ``Gap``, and
+``Patience`` for its explanations) notices this order at the first such epoch and from then
+on waits for the training value before it judges an epoch. Its event, and ``Monitor.should_stop``, then come at the call that logs the training
 value, one call after the validation; an epoch whose training value never comes is judged at
 the next call that starts another row, at ``close()``, or when ``Monitor.should_stop`` or
 ``Monitor.events`` is read: reading the outcome ends the step, so a loop that logs validation
@@ -50,7 +50,8 @@ Their explanations, and ``Gap``'s, speak of overfitting while the training loss 
 clearly (5%) below the best validation loss, or stays flat at most half of it (memorised): its
 mean over the last 3 epochs compared with its mean over the 3 up to the best epoch, so one noisy
 value does not decide. A training loss clearly higher than then (by more than 5% of it and 1% of
-the best validation loss; ``Gap``: any rise) is unstable training, and the text suggests a
+the best validation loss; one value after the best, by more than 8.7%, and a smaller rise of
+one value is too soon to tell; ``Gap``: any rise) is unstable training, and the text suggests a
 smaller learning rate; one that has stopped falling (3 evaluations after the best at least, no
 fall beyond its own noise, and far slower than its pace before) closer to the validation loss is a
 plateau (the model seems to have stopped learning); anything else (too soon to tell, a training loss still above the validation loss)

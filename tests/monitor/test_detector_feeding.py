@@ -133,6 +133,60 @@ def test_gl_says_training_kept_falling_whichever_order_an_epoch_is_logged_in() -
     assert said[0] == said[1] and said[1][0][0] == "gl.overfit"
 
 
+# validation barely moved; training flat at 0.7, then falling from epoch 6 (Keras stops at 7)
+CREEP_VAL = [0.7, 0.699, 0.6995, 0.6992, 0.6991, 0.6993, 0.6994, 0.6992, 0.6995, 0.6996]
+CREEP_TRAIN = [0.7, 0.7, 0.7, 0.7, 0.7, 0.6, 0.55, 0.52, 0.5, 0.48]
+
+
+@pytest.mark.parametrize("numbered", ["step", "epoch="])
+def test_patience_reads_the_training_loss_of_each_epoch_whichever_order_it_is_logged_in(
+    numbered: str,
+) -> None:
+    """Sweep s29 b1: validation logged first, Patience judged epoch 6 with the training loss of
+    epoch 5, flat; the one that had just started to fall was not seen, so it stopped one epoch
+    early, calling the loss "not learning" (barely moved), where one call stopped at epoch 7."""
+    runs = []
+    for order in ("one call", "validation first", "training first"):
+        mon = Monitor(display=False, detectors=[Patience(5)])
+        stops = []
+        for epoch, (train, val) in enumerate(zip(CREEP_TRAIN, CREEP_VAL, strict=True), 1):
+            calls = {
+                "one call": [{"loss": train, "val_loss": val}],
+                "validation first": [{"val_loss": val}, {"loss": train}],
+                "training first": [{"loss": train}, {"val_loss": val}],
+            }[order]
+            for metrics in calls:
+                if numbered == "step":
+                    mon.log(epoch, **metrics)
+                else:
+                    mon.log(epoch=epoch, **metrics)
+            stops.append(mon.should_stop)
+        runs.append(
+            (stops.index(True) + 1, [(e.epoch, e.message_id, e.message) for e in mon.events])
+        )
+    assert runs[0] == runs[1] == runs[2]
+    assert runs[0][0] == 7 and runs[0][1][0][1] == "patience.barely_improved"
+
+
+def test_nan_in_validation_and_training_logged_in_two_calls_is_told_once() -> None:
+    """Sweep s29 b (optional): both losses NaN at one step, logged in two calls, gave two
+    Divergence events at that epoch (one in one call)."""
+    for order in ("one call", "validation first", "training first"):
+        for chosen in ([Divergence()], None):  # alone, and in the classroom set beside GL
+            mon = Monitor(display=False, detectors=chosen)
+            for epoch, (train, val) in enumerate([(1.0, 1.1), (0.8, 0.9), (math.nan, math.nan)], 1):
+                calls = {
+                    "one call": [{"loss": train, "val_loss": val}],
+                    "validation first": [{"val_loss": val}, {"loss": train}],
+                    "training first": [{"loss": train}, {"val_loss": val}],
+                }[order]
+                for metrics in calls:
+                    mon.log(epoch, **metrics)
+            (event,) = mon.events
+            assert event.epoch == 3 and event.message_id == "divergence.nonfinite"
+            assert mon.should_stop
+
+
 def random_batches(seed: int) -> list[tuple[list[float], float]]:
     rng = np.random.default_rng(seed)
     n, per = int(rng.integers(4, 30)), int(rng.integers(2, 5))

@@ -169,6 +169,61 @@ def test_a_clearly_rising_training_loss_is_still_unstable_training() -> None:
     }
 
 
+# training falls 1.0 -> 0.27 with one tick of 5.6% (0.36 -> 0.38) just after the best epoch (7)
+TICK_TRAIN = [1.0, 0.8, 0.65, 0.55, 0.47, 0.41, 0.36, 0.38, 0.33, 0.30, 0.28, 0.27]
+TICK_VAL = [1.0, 0.85, 0.75, 0.70, 0.68, 0.67, 0.66, 0.70, 0.71, 0.72, 0.74, 0.76]
+
+
+def said_on(
+    train: list[float], val: list[float], *chosen: ng.detectors.Detector
+) -> list[ng.detectors.Event]:
+    mon = Monitor(display=False, detectors=list(chosen))
+    for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
+        mon.log(epoch, loss=t, val_loss=v)
+    return mon.events
+
+
+def test_one_training_tick_after_the_best_epoch_is_too_soon_to_call_unstable() -> None:
+    """Sweep s29 b2: GL and UP called one tick of the training loss just after the best epoch
+    "unstable training, not overfitting (try a smaller learning rate)", and GL never said
+    otherwise while it fell on to 0.27 and the validation loss rose every epoch."""
+    for language in ("en", "pl"):
+        ng.set_language(language)
+        events = said_on(TICK_TRAIN, TICK_VAL, GL(5), UP(1, 1))
+        said = [(e.detector, e.epoch, e.message_id) for e in events]
+        assert said == [
+            ("GL(5)", 8, "gl.rose_once"),
+            ("UP(1, 1)", 8, "up.rose_once"),
+            ("GL(5)", 10, "gl.overfit"),  # GL corrects itself once the fall shows memorising
+        ]
+        too_soon = {
+            "en": "0.38 in the last epoch, a little up from 0.36 in epoch 7: one value since",
+            "pl": "0,38 w ostatniej epoce, nieco więcej niż 0,36 w epoce 7: jedna wartość po",
+        }[language]
+        for event in events[:2]:
+            assert too_soon in event.message
+            assert "smaller learning rate" not in event.message
+            assert "mniejszego współczynnika" not in event.message
+    pq_val = [*TICK_VAL[:7], 0.76, 0.78, 0.8, 0.82, 0.84]  # PQ(0.5, 2) fires at the tick too
+    pq = [(e.epoch, e.message_id) for e in said_on(TICK_TRAIN, pq_val, PQ(0.5, 2))]
+    assert pq == [(8, "pq.rose_once"), (12, "pq.fire")]
+
+
+def test_a_tick_after_the_best_epoch_that_goes_on_rising_is_then_called_unstable() -> None:
+    train = [*TICK_TRAIN[:8], 0.42, 0.47, 0.55, 0.6]
+    events = said_on(train, TICK_VAL, GL(5), UP(2, 1))
+    said = [(e.detector, e.epoch, e.message_id) for e in events]
+    assert said == [
+        ("GL(5)", 8, "gl.rose_once"),
+        ("GL(5)", 9, "gl.stalled"),
+        ("UP(2, 1)", 9, "up.stalled"),
+    ]
+    assert "smaller learning rate" in events[1].message
+    # a rise of one value past 8.7% (0.36 -> 0.4) is clear at once, as a mean of 3 past 5%
+    clear = said_on([*TICK_TRAIN[:7], 0.4, *TICK_TRAIN[8:]], TICK_VAL, GL(5))
+    assert [(e.epoch, e.message_id) for e in clear] == [(8, "gl.stalled")]
+
+
 # a real run with Adam and lr = 50 on the moons (sweep 20c, nb6 cell 15; the student ignores
 # should_stop after Divergence fired at epoch 2): the training loss ends up to 90 times its
 # first value (0.68), the validation loss jumps 2.5-8 times in one evaluation at epochs 16, 25,

@@ -3,6 +3,7 @@ in both languages. Each test failed on the texts before the review."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 
@@ -116,6 +117,30 @@ def test_one_epoch_is_not_said_as_an_average() -> None:
     text = gl_message()
     assert "wynosi teraz 0,6 w ostatniej epoce (wobec 1 w epoce 1)" in text
     assert "średnio" not in text
+
+
+def test_a_span_from_before_the_first_evaluation_counts_the_epochs_logged_every_few() -> None:
+    """Sweep s29 b3: validating every 5 epochs with epoch=, PQ's first strip (epochs 5 and
+    10) was "over the last 6 epochs" and Patience's NaN at 5, 10, 15 "for 11 epochs": the
+    epoch before the first evaluation was taken to be the one just before it."""
+    mon = Monitor(display=False, detectors=[PQ(0.5, 2)])
+    nan = Monitor(display=False, detectors=[Patience(3)])
+    for epoch, train, val in [(5, 1.0, 0.5), (10, 0.99, 0.6), (15, 0.98, 0.61)]:
+        mon.log(epoch=epoch, loss=train, val_loss=val)
+        nan.log(epoch=epoch, loss=math.nan, val_loss=math.nan)
+    assert "made only 5.05‰ of progress over the last 10 epochs" in mon.events[0].message
+    assert "has had no finite value for 15 epochs" in nan.events[0].message
+    # a run resumed at epoch 100 that validates every epoch spans its own epochs
+    resumed = Monitor(display=False, detectors=[Patience(3)])
+    for epoch in range(100, 103):
+        resumed.log(epoch=epoch, val_loss=math.nan)
+    assert "has had no finite value for 3 epochs" in resumed.events[0].message
+    # so does a zero-based one, and one that logs epoch 1 before every 5th
+    for epochs, span in [((0, 1, 2), 3), ((1, 5, 10), 10)]:
+        sampled = Monitor(display=False, detectors=[Patience(3)])
+        for epoch in epochs:
+            sampled.log(epoch=epoch, val_loss=math.nan)
+        assert f"has had no finite value for {span} epochs" in sampled.events[0].message
 
 
 # ----------------------------------------------------------------------------- B11, D26: times
