@@ -1339,6 +1339,15 @@ MESSAGES: dict[str, str] = {
         "example {larger} (for the default detectors: ng.Monitor(detectors={classroom})), "
         "training may find a better epoch."
     ),
+    "monitor.patience.near_chance": (
+        "{head}, but {what} is still {now:.4g} ({start:.4g} at first), close to ln {k} ="
+        " {ln:.3g}, the cross-entropy of guessing at random among {k} classes: if it is a"
+        " cross-entropy, the model has learned little so far. Some networks (a deep one with"
+        " sigmoid or tanh, a poor initialisation) sit on such a plateau for a while before they"
+        " start learning, so more training may still help: if the loop is right, call resume()"
+        " to train on. If the data hold little more to learn (noisy labels), keep the best"
+        " weights (restore_best)."
+    ),
     # where a loss blew up, in the unit of the text lines
     "monitor.divergence.at_epoch": "at epoch {epoch}",
     "monitor.divergence.at_step": "at step {step}",

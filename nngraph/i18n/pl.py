@@ -1423,6 +1423,15 @@ MESSAGES: dict[str, str] = {
         "cierpliwością, np. {larger} (dla domyślnych detektorów: "
         "ng.Monitor(detectors={classroom})), trening może znaleźć lepszą epokę."
     ),
+    "monitor.patience.near_chance": (
+        "{head}, ale {what} wynosi wciąż {now:.4g} (na początku {start:.4g}), blisko ln {k} ="
+        " {ln:.3g}, czyli entropii krzyżowej zgadywania na chybił trafił spośród {k} klas:"
+        " jeśli to entropia krzyżowa, model nauczył się dotąd niewiele. Niektóre sieci (głęboka"
+        " z sigmoidą albo tanh, źle zainicjowana) tkwią na takim plateau przez jakiś czas, zanim"
+        " zaczną się uczyć, więc dalszy trening może jeszcze pomóc: jeśli pętla jest poprawna,"
+        " wywołaj resume(), by trenować dalej. Jeśli w danych niewiele więcej da się nauczyć"
+        " (zaszumione etykiety), zachowaj najlepsze wagi (restore_best)."
+    ),
     # gdzie strata eksplodowała, w tej samej jednostce co wiersze tekstu
     "monitor.divergence.at_epoch": "w epoce {epoch}",
     "monitor.divergence.at_step": "w kroku {step}",

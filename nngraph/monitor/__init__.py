@@ -4,7 +4,8 @@ No UI imports here (no widgets, IPython or anywidget) and torch is imported lazi
 works in a plain script, where it prints compact text lines: one per epoch, but at most one a
 second (``Monitor(print_interval=1.0)``), except that the first epoch and every epoch with an
 event always get theirs, and a last epoch's line held back is printed at the end (``mon.close()``,
-the end of the cell, or when the script exits). ``mon.history("val_loss")`` keeps every epoch.
+``mon.restore_best()``, reading ``mon.best`` after the loop, the end of the cell, or when the
+script exits). ``mon.history("val_loss")`` keeps every epoch.
 
     >>> from nngraph.monitor import Monitor, detectors
     >>> mon = Monitor(detectors=[detectors.GL(5), detectors.Patience(3)], display=False)

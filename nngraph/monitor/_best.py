@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -117,6 +118,9 @@ class BestTracking:
     #: metric did (another object, or numbers typed by hand)
     _best_stale: int | None = None
     _best_untouched = False
+    #: the loop may be over: print the held-back text line (see TextLines)
+    _results_read: Callable[[], None]
+    _loop_over: Callable[[], None]
 
     def _update_best(
         self, step: float, epoch: int, values: dict[str, float], row: tuple[int, dict[str, float]]
@@ -179,6 +183,7 @@ class BestTracking:
         >>> mon.best.epoch, mon.best.value
         (2, 0.4)
         """
+        self._results_read()
         return self._best
 
     @property
@@ -234,6 +239,7 @@ class BestTracking:
         A best reached while the watched model did not change (another model object was
         trained: see the module's docstring) is refused: its kept weights are not the best's.
         """
+        self._loop_over()
         target = self._model if model is None else model
         if target is None:
             why = message("monitor.why.no_model")

@@ -3,7 +3,9 @@ script ends, even if the loop never calls `Monitor.close()`.
 
 A printer that holds a line calls `hold(printer)`; once it printed it, `release(printer)`. In
 IPython one ``post_run_cell`` callback, registered only while a line is held, flushes every
-printer holding one; at interpreter exit an `atexit` function does the same.
+printer holding one, in the order they started holding; at interpreter exit an `atexit`
+function does the same. A printer's owner (a monitor made inside a function) may be collected
+before: `flush_when_collected` prints the held line then, so it is never lost.
 
     >>> class Printer:
     ...     def flush(self): print("the held line"); release(self)
@@ -22,15 +24,17 @@ from typing import Any, Protocol
 
 from nngraph.monitor._display import ipython_shell
 
-__all__ = ["flush_all", "hold", "release"]
+__all__ = ["flush_all", "flush_when_collected", "hold", "release"]
 
 
 class Flushable(Protocol):
     def flush(self) -> None: ...
 
 
-#: printers holding a line back; weak, so a forgotten monitor is not kept alive for this
-_held: weakref.WeakSet[Any] = weakref.WeakSet()
+#: printers holding a line back, in the order they started holding (so the end of a cell
+#: prints the lines of several runs in their order); weak: a printer is kept alive by its
+#: owner's finalizer (see `flush_when_collected`), not by this
+_held: weakref.WeakKeyDictionary[Any, None] = weakref.WeakKeyDictionary()
 
 #: the IPython shell whose ``post_run_cell`` prints the held lines (while any is held)
 _cell_shell: Any = None
@@ -38,13 +42,13 @@ _cell_shell: Any = None
 
 def hold(printer: Flushable) -> None:
     """`printer` holds a line back: flush it at the end of the cell, or at exit."""
-    _held.add(printer)
+    _held[printer] = None
     _hook_cell_end()
 
 
 def release(printer: Flushable) -> None:
     """`printer` holds nothing any more."""
-    _held.discard(printer)
+    _held.pop(printer, None)
     if not _held:
         _unregister()
 
@@ -53,8 +57,26 @@ def release(printer: Flushable) -> None:
 def flush_all() -> None:
     """Print every line still held back (at interpreter exit nothing else calls close())."""
     for printer in list(_held):
-        with contextlib.suppress(Exception):  # a closed stream at exit: nowhere to print
-            printer.flush()
+        _flush_quietly(printer)
+
+
+def flush_when_collected(owner: object, printer: Flushable) -> None:
+    """When `owner` is collected, `printer` (which must not refer to it) prints what it still
+    holds. At interpreter exit `flush_all` prints it instead, in order with the others.
+
+        >>> class Printer:
+        ...     def flush(self): print("the held line"); release(self)
+        >>> class Owner: pass
+        >>> owner, p = Owner(), Printer()
+        >>> flush_when_collected(owner, p); hold(p); del owner
+        the held line
+    """
+    weakref.finalize(owner, _flush_quietly, printer).atexit = False
+
+
+def _flush_quietly(printer: Flushable) -> None:
+    with contextlib.suppress(Exception):  # a closed stream at exit: nowhere to print
+        printer.flush()
 
 
 def _after_cell(*_: Any) -> None:

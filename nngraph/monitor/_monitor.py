@@ -51,7 +51,7 @@ from nngraph.monitor._params import _nonnegative
 from nngraph.monitor._records import MetricRecords
 from nngraph.monitor._report import repr_text, snapshot_of, summary_text
 from nngraph.monitor._steps import StepOrdering
-from nngraph.monitor._text import TextPrinter
+from nngraph.monitor._text_lines import TextLines
 from nngraph.monitor._train_means import TrainingMeans
 from nngraph.monitor._watched import MetricWatching
 from nngraph.monitor._weights import WeightSnapshot, check_module
@@ -68,6 +68,7 @@ class Monitor(
     MetricRecords,
     MetricWatching,
     StepOrdering,
+    TextLines,
     NotCopyable,
     not_copied="monitor.error.copy",  # copy, deepcopy, pickle: what to save instead
 ):
@@ -159,13 +160,10 @@ class Monitor(
         self._init_live(flush_interval)
         # display: only rank 0 draws or prints
         self.view: Any = None
-        self._printer: TextPrinter | None = None
-        if display not in (False, None) and current_rank() == 0:
-            if display in ("auto", "widget", True):
-                self.view = _display.attach_view(self)
-            if self.view is None:
-                prefix = f"[{name}] " if name else ""
-                self._printer = TextPrinter(interval=print_interval, prefix=prefix)
+        shown = display not in (False, None) and current_rank() == 0
+        if shown and display in ("auto", "widget", True):
+            self.view = _display.attach_view(self)
+        self._init_text(print_interval if shown and self.view is None else None)
 
     # ------------------------------------------------------------------ logging
     def log(self, step: float | None = None, /, *more: Any, **metrics: Any) -> None:
@@ -228,6 +226,7 @@ class Monitor(
         if given_epoch is not None:
             self._check_epoch(given_epoch)  # before anything is recorded
         self._check_new_detectors()  # one appended to mon.detectors since the last call
+        self._logging()
         values = to_floats(metrics)
         if not self._reducer_resolved:
             self._reducer = Reducer.resolve(self._distributed)
@@ -338,6 +337,7 @@ class Monitor(
         >>> [(e.detector, e.epoch, e.stop) for e in mon.events]
         [('Patience(1)', 2, True)]
         """
+        self._results_read()
         self._judge_waiting()  # reading them ends the step, as reading should_stop does
         return list(self._events)
 
@@ -359,6 +359,7 @@ class Monitor(
         >>> print(mon.summary())
         no best val_loss yet: it has not been logged (logged: loss)
         """
+        self._results_read()
         return summary_text(self)
 
     def __repr__(self) -> str:

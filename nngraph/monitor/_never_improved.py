@@ -40,6 +40,8 @@ from nngraph.monitor._trend import MEMORISED, RISE
 __all__ = [
     "Seen",
     "chance_classes",
+    "clearly_better",
+    "may_be_entropy",
     "not_finite_text",
     "reading",
     "says_not_finite",
@@ -150,11 +152,11 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     if seen.train is not None and not math.isfinite(seen.train_now):
         return "diverged", {"what": nice_name(seen.train), "bad": not_finite_text(seen.train_now)}
     moved = _moved(seen) if seen.train is not None else None
-    if moved is not None and (_far_better(seen) or (moved > 0 and _clearly_better(seen))):
+    if moved is not None and (_far_better(seen) or (moved > 0 and clearly_better(seen))):
         return "memorising", {}
     if moved is not None and moved > 0:  # it learns, but does no better than on new data
         return "not_below", {}
-    k = chance_classes(seen.best) if seen.mode == "min" and _may_be_entropy(seen.metric) else None
+    k = chance_classes(seen.best) if seen.mode == "min" and may_be_entropy(seen.metric) else None
     # a training loss that rose to that same chance level: the model collapsed to guessing (a
     # zero_grad() that zeroes the weights), which the chance reading's checks find
     collapsed = k is not None and chance_classes(seen.train_now) == k
@@ -198,14 +200,14 @@ def _improving_again(seen: Seen) -> bool:
     return gain > MOVED * max(abs(before), abs(now))
 
 
-def _clearly_better(seen: Seen) -> bool:
+def clearly_better(seen: Seen) -> bool:
     """The training twin is clearly better than the metric's best (by more than ``RISE`` of
     it, as GL's ``Trend.below``): an accuracy (between 0 and 1) by its error. A model that
     does not do clearly better on its training data than on new data shows no memorising.
 
-        >>> _clearly_better(Seen("val_loss", "min", 0.474, 0.449, "loss", 0.72, 0.755))
+        >>> clearly_better(Seen("val_loss", "min", 0.474, 0.449, "loss", 0.72, 0.755))
         False
-        >>> _clearly_better(Seen("val_acc", "max", 0.96, 0.96, "acc", 0.99, 0.9))
+        >>> clearly_better(Seen("val_acc", "max", 0.96, 0.96, "acc", 0.99, 0.9))
         True
     """
     now, best = seen.train_now, seen.best
@@ -225,10 +227,10 @@ def _far_better(seen: Seen) -> bool:
     return best > 0 and now >= 0 and now <= MEMORISED * best
 
 
-def _may_be_entropy(metric: str) -> bool:
+def may_be_entropy(metric: str) -> bool:
     """The metric's name allows a cross-entropy (``val_loss``, ``val_nll``, not ``val_mse``).
 
-    >>> _may_be_entropy("val_loss"), _may_be_entropy("val_mse"), _may_be_entropy("val/ce")
+    >>> may_be_entropy("val_loss"), may_be_entropy("val_mse"), may_be_entropy("val/ce")
     (True, False, True)
     """
     return not _ENTROPY_WORDS.isdisjoint(re.split(r"[^a-z0-9]+", metric.lower()))

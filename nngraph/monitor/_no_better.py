@@ -1,8 +1,9 @@
 """Why ``Patience`` saw no better value for ``patience`` evaluations, where the numbers say
 more than "more training is unlikely to help" (:func:`no_better`): the run oscillates (see
 :mod:`~nngraph.monitor._oscillation`: the learning rate or momentum is too high), or it was
-still improving slowly (:func:`still_falling`). Patience stops all the same (its rule is its
-contract, as in Keras's ``EarlyStopping``); only its words change.
+still improving slowly (:func:`still_falling`); or its loss is still near the chance level,
+where the model may be on a plateau it leaves later (:func:`still_learning`). Patience stops all the same (its rule is its contract, as in Keras's
+``EarlyStopping``); only its words change.
 
 A long run whose validation loss creeps down by less per epoch than it wobbles by noise goes
 ``patience`` epochs without a new best: its best was a lucky low. The rule for "still
@@ -43,15 +44,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nngraph.monitor._names import nice_name
+from nngraph.monitor._never_improved import (
+    CHANCE,
+    Seen,
+    chance_classes,
+    clearly_better,
+    may_be_entropy,
+)
 from nngraph.monitor._oscillation import Swings
 from nngraph.monitor._trend import HISTORY, SLOWER, STEADY, _fall_per_evaluation
 
-__all__ = ["LONGER", "SlowFall", "no_better", "still_falling"]
+__all__ = ["LONGER", "NEAR_CHANCE", "SlowFall", "no_better", "still_falling", "still_learning"]
 
 #: How many ``patience`` lengths back the fall is measured: 100 evaluations for
 #: ``Patience(20)``. A slow fall is told from noise over many evaluations: at 3 lengths most
 #: of the slowly improving runs read as noise.
 LONGER = 5
+#: A cross-entropy that started at the chance level of ``k`` classes (``ln k``) and is still
+#: less than this part of ``ln k`` below it has learned little so far: a tanh MLP on two spirals
+#: (Adam 1e-2) had a training loss of 0.66 (ln 2 = 0.693, 5% below) and 71% validation accuracy
+#: when Patience(20) stopped it, and reached 100% in 240 more epochs.
+NEAR_CHANCE = 0.1
 
 
 @dataclass(frozen=True)
@@ -122,3 +136,39 @@ def no_better(
     shown = {"first": fall.first, "last": fall.last, "start": fall.start, "end": fall.end}
     shown["noise"] = fall.noise
     return "patience.still_improving", shown
+
+
+def still_learning(seen: Seen, first: float) -> tuple[str, dict[str, Any]] | None:
+    """Patience's explanation (its key and numbers) when its loss says the model has learned
+    little so far, so that "more training is unlikely to help" would be unfounded: a
+    cross-entropy (the training twin, or without one the metric's best) that started within
+    ``CHANCE`` of ``ln k`` and is still less than :data:`NEAR_CHANCE` of it below, while the
+    training twin is not clearly better than the metric's best (that would be memorising, as
+    on random labels). None otherwise (``first``: the metric's first finite value).
+
+    A training loss that is merely still falling says nothing of the kind: beside a flat
+    validation loss it is how memorising starts (``CALM_RUNS["plateau"]`` in the tests).
+
+        >>> spirals = Seen("val_loss", "min", 0.6086, 0.5928, "loss", 0.6603, 0.6946)
+        >>> still_learning(spirals, 0.627)[0]
+        'patience.near_chance'
+        >>> learned = Seen("val_loss", "min", 0.5, 0.4, "loss", 0.45, 0.69)
+        >>> still_learning(learned, 0.7) is None
+        True
+    """
+    if seen.mode != "min" or (seen.train is not None and clearly_better(seen)):
+        return None
+    if seen.train is not None:
+        what, now, start = seen.train, seen.train_now, seen.train_first
+    else:
+        what, now, start = seen.metric, seen.best, first
+    k = chance_classes(start) if may_be_entropy(what) and math.isfinite(now) else None
+    if k is None or not (1 - NEAR_CHANCE) * math.log(k) <= now <= (1 + CHANCE) * math.log(k):
+        return None
+    return "patience.near_chance", {
+        "what": nice_name(what),
+        "now": now,
+        "start": start,
+        "k": k,
+        "ln": math.log(k),
+    }

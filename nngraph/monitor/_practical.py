@@ -12,7 +12,7 @@ from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._divergence import Divergence
 from nngraph.monitor._names import Mode, nice_name, resolve_mode, train_twins
 from nngraph.monitor._never_improved import Seen, reading, says_not_finite, says_not_learning
-from nngraph.monitor._no_better import LONGER, no_better
+from nngraph.monitor._no_better import LONGER, no_better, still_learning
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import (
     _no_more_positional,
@@ -70,11 +70,13 @@ class Patience(Detector):
     reading and the same stop. An accuracy (``mode="max"``) is not judged by its size: 0.985
     -> 0.992 on MNIST is under 1% of the value, yet halves the error.
 
-    Two more cases get their own words instead of "more training is unlikely to help" (see
+    Three more cases get their own words instead of "more training is unlikely to help" (see
     :mod:`~nngraph.monitor._no_better`), though Patience stops all the same: a loss that
     oscillates when it stops (swings of over 30%, as GL tells them: a learning rate or
-    momentum too high), and a metric still improving slowly, by less than its noise (a long
-    run: a larger patience may find a better epoch).
+    momentum too high), a metric still improving slowly, by less than its noise (a long
+    run: a larger patience may find a better epoch), and a cross-entropy still near the chance
+    level it started at (the training loss, where logged, less than 10% below ``ln k`` and not
+    clearly below the metric's best: the model may be on a plateau; ``resume()`` trains on).
 
     One more case fires before ``patience`` epochs without an improvement: a loss that creeps
     down by amounts too small to matter (a learning rate of 1e-5) is improved on at every
@@ -237,7 +239,7 @@ class Patience(Detector):
             if not self.min_delta:
                 return "patience.barely_improved", {**self._moved_fields(value), **fields}
             return self._barely_moved(value)
-        why = self._why_no_better(fields)
+        why = self._why_no_better(value, fields)
         if why is not None:
             return why
         if not self.min_delta:
@@ -248,17 +250,18 @@ class Patience(Detector):
             return "patience.fire_relative", {**fields, "pct": 100 * self.min_delta}
         return "patience.fire_delta", {**fields, "delta": self.min_delta}
 
-    def _why_no_better(self, fields: dict[str, Any]) -> Check:
+    def _why_no_better(self, value: float, fields: dict[str, Any]) -> Check:
         """Why ``patience`` evaluations brought no better value (``fields``: the numbers of
         ``patience.fire``), where the numbers say more than "more training is unlikely to
         help": the run oscillates, or it was still improving slowly (see
-        :func:`~nngraph.monitor._no_better.no_better`). None otherwise."""
+        :func:`~nngraph.monitor._no_better.no_better`), or its loss is still near the chance
+        level (:func:`~nngraph.monitor._no_better.still_learning`). None otherwise."""
         delta = self.min_delta * abs(self.best) if self.relative else self.min_delta
         # after resume() its best may lie further back: the values since it are not the latest
         latest = self._latest if self.epoch - self.best_epoch <= self.patience else ()
         found = no_better(
             self._swings.now(), latest, self.patience, higher=self.mode == "max", delta=delta
-        )
+        ) or still_learning(self._seen(value), self._first)
         if found is None:
             return None
         key, shown = found

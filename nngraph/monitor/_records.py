@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ class MetricRecords:
     """
 
     series: dict[str, Series]
+    _results_read: Callable[[], None]  # the loop may be over (see TextLines)
 
     @property
     def metrics(self) -> list[str]:
@@ -67,6 +69,7 @@ class MetricRecords:
         >>> [a.tolist() for a in mon.history("loss")]
         [[1.0, 2.0], [0.5, 0.25]]
         """
+        self._results_read()
         if not isinstance(metric, str):  # a list is no key (unhashable), an array none either
             example = next(iter(self.series), "val_loss")
             raise NNGraphError(

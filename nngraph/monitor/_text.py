@@ -15,7 +15,8 @@ each line waits for them and is printed when the loop reads ``should_stop`` or `
 when the next epoch starts.
 A line held back (an epoch's, or those of a run that has not validated, so a short run that
 never validates still shows its first and last) is printed by ``Monitor.close()``, at the end
-of the cell in IPython or Jupyter, or when the interpreter exits (see `_held`).
+of the cell in IPython or Jupyter, when the monitor is collected, or when the interpreter exits
+(see `_held`); an epoch's also when the loop is clearly over (see `_text_lines`).
 
     >>> p = TextPrinter(interval=0.0)
     >>> p.line(3, {"loss": 0.25, "val_loss": 0.3, "acc": 0.9, "val_acc": 0.85}, best=True)
@@ -335,6 +336,12 @@ class TextPrinter:
                 self._write(
                     message("monitor.text.stop", detector=event.detector, epoch=event.epoch)
                 )
+
+    def print_held(self) -> None:
+        """Print the epoch line the rate limit holds back, and its events, now (the loop is
+        over); the lines of calls since it (before a validation) wait for :meth:`flush`."""
+        if self.pending is not None:
+            self._print_pending()
 
     def flush(self) -> None:
         """Print the lines held back (once): the last epoch's, or those of a run that has not

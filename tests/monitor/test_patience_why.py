@@ -1,7 +1,8 @@
 """Why Patience saw no better value, where "more training is unlikely to help" would be wrong:
 a run that oscillates (a learning rate or momentum too high) is told so, by PQ and UP too,
-and a long run still improving slowly, below its noise, is told that a larger patience may
-find a better epoch. Patience stops where it did: only its words change. Runs that overfit,
+a long run still improving slowly, below its noise, is told that a larger patience may
+find a better epoch, and a cross-entropy still near its chance level that the model may be on
+a plateau. Patience stops where it did: only its words change. Runs that overfit,
 plateau or are noisy keep "unlikely to help".
 
 Every curve is a real run (small MLPs, nngraph.datasets), rounded to 4 significant digits;
@@ -211,3 +212,78 @@ def test_an_accuracy_still_rising_slowly() -> None:
     rising = [(e, 0.8 + 0.001 * e + 0.01 * (-1) ** e) for e in range(1, 101)]
     assert still_falling(rising, 20, higher=True) is not None
     assert still_falling(rising, 20) is None
+
+
+# ------------------------------------------------------------------ still near chance level
+
+# a tanh MLP (2-64-64-2) on two spirals, Adam 1e-2, full batch, seed 0 (sweep s29c): the
+# classroom Patience(20) stops it at epoch 39 (71% validation accuracy); trained on, the same
+# run reached a validation loss of 0.019 and 100% accuracy by epoch 280
+SPIRAL_TRAIN = [
+    0.6946, 0.7283, 0.6713, 0.6789, 0.6872, 0.6727, 0.665, 0.67, 0.6746, 0.6723, 0.6675, 0.6652,
+    0.666, 0.6676, 0.6678, 0.6665, 0.6651, 0.6645, 0.6648, 0.6652, 0.6651, 0.6645, 0.6639,
+    0.6637, 0.6638, 0.6639, 0.6636, 0.6631, 0.6627, 0.6625, 0.6625, 0.6625, 0.6622, 0.6617,
+    0.6613, 0.661, 0.661, 0.6608, 0.6603
+]  # fmt: skip
+
+SPIRAL_VAL = [
+    0.627, 0.5981, 0.6396, 0.6538, 0.6265, 0.6014, 0.5934, 0.5952, 0.5993, 0.6056, 0.6145,
+    0.6234, 0.6279, 0.6259, 0.6184, 0.6087, 0.6002, 0.5947, 0.5928, 0.5941, 0.5979, 0.6034,
+    0.6094, 0.6143, 0.6167, 0.6161, 0.6127, 0.6078, 0.6028, 0.5989, 0.597, 0.5973, 0.5997,
+    0.6035, 0.6078, 0.6113, 0.6128, 0.6118, 0.6086
+]  # fmt: skip
+
+
+def test_a_training_loss_still_near_chance_level_is_not_unlikely_to_help() -> None:
+    """Sweep s29c, finding 2: "more training is unlikely to help" at a training loss of 0.66
+    (ln 2 = 0.693), 240 epochs before the run reached 100% accuracy. It still stops."""
+    event = first_event(Patience(20), SPIRAL_VAL, SPIRAL_TRAIN)
+    assert (event.epoch, event.message_id, event.stop) == (39, "patience.near_chance", True)
+    text = event.message
+    assert text.startswith(
+        "validation loss has not improved for 20 epochs (best 0.5928 at epoch 19), but training"
+        " loss is still 0.6603 (0.6946 at first), close to ln 2 = 0.693, the cross-entropy of"
+    )
+    assert "sit on such a plateau" in text and "call resume() to train on" in text
+    assert "unlikely to help" not in text
+
+
+def test_the_classroom_monitor_says_it_in_polish_with_decimal_commas() -> None:
+    ng.set_language("pl")
+    mon = Monitor(display=False)
+    for epoch, (t, v) in enumerate(zip(SPIRAL_TRAIN, SPIRAL_VAL, strict=True), 1):
+        mon.log(epoch, loss=t, val_loss=v)
+    (stop,) = [e for e in mon.events if e.detector == "Patience(20)"]
+    assert stop.message_id == "patience.near_chance"
+    assert "strata treningowa wynosi wciąż 0,6603 (na początku 0,6946), blisko ln 2 = 0,693" in (
+        stop.message
+    )
+    assert "wywołaj resume(), by trenować dalej" in stop.message
+
+
+def test_without_a_training_loss_the_validation_loss_near_chance_level_says_it() -> None:
+    val = [0.7, 0.68, 0.665, 0.655, 0.65] + [0.655, 0.66] * 10  # 7% below its first value
+    event = first_event(Patience(20), val)
+    assert event.message_id == "patience.near_chance"
+    assert "but validation loss is still 0.65 (0.7 at first), close to ln 2" in event.message
+
+
+@pytest.mark.parametrize(
+    ("train_end", "expected"),
+    [(0.64, "patience.fire"), (0.67, "patience.near_chance")],
+    ids=["memorising", "near-chance"],
+)
+def test_a_training_loss_clearly_below_the_validation_loss_keeps_unlikely_to_help(
+    train_end: float, expected: str
+) -> None:
+    """Near chance level, but clearly below the best validation loss (0.685): the model
+    memorises what it cannot generalise (random labels), so more training will not help."""
+    val = [0.7, 0.685] + [0.69, 0.695] * 10
+    train = [0.693 - (0.693 - train_end) * e / 21 for e in range(22)]
+    assert first_event(Patience(20), val, train).message_id == expected
+
+
+def test_a_loss_far_below_chance_level_keeps_unlikely_to_help() -> None:
+    val = [0.69, 0.5, 0.4] + [0.42, 0.41] * 10
+    train = [0.69, 0.52, 0.45] + [0.44] * 20
+    assert first_event(Patience(20), val, train).message_id == "patience.fire"

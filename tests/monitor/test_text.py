@@ -259,3 +259,79 @@ def test_every_line_of_a_fast_run_without_validation_is_printed_in_order(
     mon.close()
     lines = capsys.readouterr().out.splitlines()
     assert [int(line.split()[1]) for line in lines] == list(range(1500))
+
+
+# ------------------------------------------------------------- the last epoch's line in a script
+
+
+def train_in_a_function(name: str | None = None, read: str = "") -> int:
+    """A student's `def train(lr)`: ten fast epochs, nothing closed; `read`: what it reads
+    after the loop."""
+    mon = Monitor(display="text", print_interval=3600, detectors=[], name=name)
+    for epoch in range(1, 11):
+        mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch + 0.1)
+    if read == "best":
+        return mon.best.epoch
+    if read == "history":
+        return len(mon.history("val_loss")[0])
+    if read == "events":
+        return len(mon.events)
+    return len(mon.summary()) if read == "summary" else 0
+
+
+def test_a_monitor_collected_with_its_last_line_prints_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Sweep s29c, finding 1: the held line of a monitor made inside a function was lost
+    once the cycle collector freed the monitor."""
+    import gc
+
+    from nngraph.monitor._held import flush_all
+
+    train_in_a_function("lr=0.1")
+    gc.collect()
+    assert capsys.readouterr().out.splitlines() == [
+        "[lr=0.1] epoch    1  loss 1 / val 1.1 *",
+        "[lr=0.1] epoch   10  loss 0.1 / val 0.2 *",
+    ]
+    flush_all()  # at exit: printed once
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("read", ["best", "history", "events", "summary"])
+@pytest.mark.parametrize("name", ["lr=0.1", None])
+def test_reading_the_results_after_the_loop_prints_the_last_line_first(
+    capsys: pytest.CaptureFixture[str], read: str, name: str | None
+) -> None:
+    """It came after the script's own print of the result, at exit (sweep s29c)."""
+    print("result", train_in_a_function(name, read))
+    label = "" if name is None else f"[{name}] "
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == [
+        label + "epoch    1  loss 1 / val 1.1 *",
+        label + "epoch   10  loss 0.1 / val 0.2 *",
+    ]
+    assert len(lines) == 3 and lines[2].startswith("result ")
+
+
+def test_a_loop_that_reads_best_every_epoch_keeps_its_pace_and_restore_best_ends_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Reading best inside the loop (to save a checkpoint) prints no throttled line."""
+    import torch
+
+    model = torch.nn.Linear(2, 1)
+    mon = Monitor(model=model, display="text", print_interval=3600, detectors=[])
+    for epoch in range(1, 11):
+        mon.log(epoch, loss=1 / epoch, val_loss=abs(epoch - 7) / 10 + 0.1)
+        if mon.best is not None and mon.best.epoch == epoch:
+            print("saved", epoch)
+    print("best", mon.best.epoch)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines if line.startswith("epoch")] == [["epoch", "1"]]
+    mon.restore_best(model)
+    print("restored")
+    assert capsys.readouterr().out.splitlines() == [
+        "epoch   10  loss 0.1 / val 0.4",
+        "restored",
+    ]

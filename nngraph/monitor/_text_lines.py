@@ -1,0 +1,68 @@
+"""When a monitor printing text lines (in a script) prints the epoch line it holds back.
+
+The rate limit (one line a second) holds the latest epoch's line back until a later one may be
+printed; the last epoch's is printed by ``close()``, at the end of the cell in IPython, or at
+exit (see `_held`). A script that does neither would see it late, after its own prints, or
+never: a monitor made inside a function and collected with its line. So it is also printed
+
+- when the monitor is collected (a finalizer that holds the printer, never the monitor);
+- by ``restore_best()``, which comes after the loop;
+- when ``best``, ``events``, ``history()`` or ``summary()`` is read, unless the run has already
+  read one of them before a later ``log()`` call: a loop that reads ``mon.best`` every epoch
+  keeps its pace of one line a second, and its last line comes with ``restore_best()``,
+  ``close()`` or the end.
+
+    >>> import nngraph as ng
+    >>> def train():
+    ...     mon = ng.Monitor(display="text", print_interval=60, detectors=[], name="a")
+    ...     for epoch in range(1, 4):
+    ...         mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+    ...     return mon.best.epoch
+    >>> print("best epoch", train())
+    [a] epoch    1  loss 1 / val 1 *
+    [a] epoch    3  loss 0.3333 / val 0.3333 *
+    best epoch 3
+"""
+
+from __future__ import annotations
+
+from nngraph.monitor._held import flush_when_collected
+from nngraph.monitor._text import TextPrinter
+
+__all__ = ["TextLines"]
+
+
+class TextLines:
+    """The text-lines part of :class:`~nngraph.monitor.Monitor`: its printer (None for a
+    live view or a silent monitor) and when its held-back line is printed (see the module's
+    docstring). The monitor calls :meth:`_logging` at each ``log()``, :meth:`_results_read`
+    where a result is read and :meth:`_loop_over` from ``restore_best()``."""
+
+    name: str | None
+    _printer: TextPrinter | None = None
+    _read_since_log = False  # a result was read after the last log() call
+    _read_in_loop = False  # and a log() call came after such a read
+
+    def _init_text(self, interval: float | None) -> None:
+        """A printer with ``interval`` seconds between lines; None: no text lines."""
+        if interval is not None:
+            prefix = f"[{self.name}] " if self.name else ""
+            self._printer = TextPrinter(interval=interval, prefix=prefix)
+            flush_when_collected(self, self._printer)
+
+    def _logging(self) -> None:
+        """A ``log()`` call: a result read since the last one was read inside the loop."""
+        if self._read_since_log:
+            self._read_in_loop = True
+
+    def _results_read(self) -> None:
+        """``best``, ``events``, ``history()`` or ``summary()`` is read: the loop may be over,
+        unless it reads them itself (see the module's docstring)."""
+        self._read_since_log = True
+        if not self._read_in_loop:
+            self._loop_over()
+
+    def _loop_over(self) -> None:
+        """Print the epoch line held back by the rate limit, before anything else is said."""
+        if self._printer is not None:
+            self._printer.print_held()
