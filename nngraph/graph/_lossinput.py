@@ -58,22 +58,19 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
         inside, given = _call_of(g, n)
         if op in _SQUASHED:
             before, key = _SQUASHED[op]
-            for p in given:
-                squash = _squashing_op(g, p, before, inside)
-                if squash is not None:
-                    module = nodes[squash].get("module") or ""
-                    if (key, module) in said:  # the same slip at every step of a loop
-                        break
-                    said.add((key, module))
-                    layer = (
-                        message("graph.health.loss_input_module", name=layer_name(module, types))
-                        if module
-                        else message("graph.health.loss_input_code")
-                    )
-                    findings.append(
-                        finding("loss_input", key, "forward", squash, module, layer=layer)
-                    )
-                    break
+            squashed = _squashed_input(g, _scores(g, given, inside), before)
+            if squashed is None:
+                continue
+            squash, module = squashed
+            if (key, module) in said:  # the same slip at every step of a loop
+                continue
+            said.add((key, module))
+            layer = (
+                message("graph.health.loss_input_module", name=layer_name(module, types))
+                if module
+                else message("graph.health.loss_input_code")
+            )
+            findings.append(finding("loss_input", key, "forward", squash, module, layer=layer))
             continue
         sides, known = _output_first(g, [p for p in given if nodes[p].get("shape") is not None])
         shapes = [nodes[p]["shape"] for p in sides]
@@ -154,12 +151,46 @@ _PERMUTES = frozenset({"transpose", "swapaxes", "swapdims", "permute", "t", "T",
 _SELECTS = frozenset({"getitem", "select", "narrow"})
 
 
-def _squashing_op(g: Graph, p: Any, before: str, inside: set[Any]) -> Any | None:
-    """The `before` op (softmax, sigmoid) whose result the loss takes, as op `p` or through the
-    ops that only move values between them (`out.squeeze(1)`, `out.view(-1, C)`), as its input,
-    the scores, not as its target: a distillation's soft target (`softmax(teacher / T)`) is
-    right. `cross_entropy` reads its input through its own log-softmax; a target made without
-    gradient (a teacher under `no_grad`) is no input.
+def _scores(g: Graph, given: list[Any], inside: set[Any]) -> list[Any]:
+    """What, of the tensors a loss call reads (`given`), may be its input, the scores, and not
+    its target: a distillation's soft target (`softmax(teacher / T)`) is right.
+    `cross_entropy` reads its input through its own log-softmax and a soft target through a
+    product, so its input is the one its LogSoftmax op reads. The other losses record one op:
+    their input is among what carries gradients; a target made without (labels, a teacher
+    under `no_grad` or detached) is no input, nor are `weight` and `pos_weight`, which take none.
+    """
+    nodes = g._node
+    if nodes[next(iter(inside))].get("op") == "cross_entropy":
+        return [
+            p
+            for p in given
+            if any(
+                s in inside and str(nodes[s].get("backward")).startswith("LogSoftmax")
+                for s in g._succ[p]
+            )
+        ]
+    return [p for p in given if nodes[p].get("requires_grad")]
+
+
+def _squashed_input(g: Graph, scores: list[Any], before: str) -> tuple[Any, str] | None:
+    """The `before` op (softmax, sigmoid) that made the loss's input, and the module to name
+    for it ("" for the user's own code); None if the input is not known to be squashed.
+
+    The graph keeps no order of a call's arguments (a loss op's edges do not say which one is
+    `input` and which `target`): where the target carries gradients too (a teacher not
+    detached, `bce_with_logits(student, sigmoid(teacher))`), the input is known to be squashed
+    only when every one of `scores` is, and a module is named only when they share it."""
+    squashes = [_squashing_op(g, p, before) for p in scores]
+    if not squashes or any(s is None for s in squashes):
+        return None
+    modules = {g._node[s].get("module") or "" for s in squashes}
+    return squashes[0], modules.pop() if len(modules) == 1 else ""
+
+
+def _squashing_op(g: Graph, p: Any, before: str) -> Any | None:
+    """The `before` op (softmax, sigmoid) whose result the loss reads as `p`, as op `p` itself
+    or through the ops that only move values between them (`out.squeeze(1)`,
+    `out.view(-1, C)`).
 
     A sigmoid squashes each value alone, so any such op may come between. A softmax counts
     through them only where its `dim` ends up as the loss's class dim (dim 1, or 0 for one
@@ -167,11 +198,6 @@ def _squashing_op(g: Graph, p: Any, before: str, inside: set[Any]) -> Any | None
     scores. Where a reshape spreads the distributions over other dims, the loss does not read
     them as scores and nothing is said; read directly, a softmax over any dim is the slip."""
     nodes = g._node
-    readers = [s for s in g._succ[p] if s in inside]
-    if nodes[next(iter(inside))].get("op") == "cross_entropy":
-        readers = [s for s in readers if str(nodes[s].get("backward")).startswith("LogSoftmax")]
-    if not readers:
-        return None
     shape = nodes[p].get("shape")
     axis = None if shape is None else 1 if len(shape) >= 2 else 0  # the class dim, traced back
     moves = _RESHAPES | _PERMUTES | (_SELECTS if before != "softmax" else frozenset())

@@ -1678,6 +1678,77 @@ def test_a_squashed_score_is_named_through_the_reshapes_before_the_loss() -> Non
         assert [f["module"] for f in found] == (["1"] if told else []), found
 
 
+class _StudentAndTeacher(nn.Module):
+    """Distillation with a teacher trained alongside: both heads carry gradients."""
+
+    def __init__(self, student: nn.Module, teacher: nn.Module) -> None:
+        super().__init__()
+        self.student, self.teacher = student, teacher
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.student(x), self.teacher(x)
+
+
+def test_a_soft_target_squashed_from_a_teacher_with_gradients_is_not_taken_for_the_input() -> None:
+    """`bce_with_logits(student, sigmoid(teacher))` with the teacher not detached was told a
+    sigmoid before the loss: the target was checked as if it were the input (sweep s29,
+    repro_bce_soft_target). The student's own squash is still told."""
+    torch.manual_seed(0)
+    bce, cross_entropy = nn.functional.binary_cross_entropy_with_logits, nn.functional.cross_entropy
+    sigmoid, softmax = torch.sigmoid, torch.softmax
+    binary = _StudentAndTeacher(nn.Linear(2, 1), nn.Linear(2, 1))
+    classes = _StudentAndTeacher(nn.Linear(2, 3), nn.Linear(2, 3))
+    right = [
+        (binary, lambda o: bce(o[0], sigmoid(o[1]))),
+        (binary, lambda o: bce(o[0].view(-1), sigmoid(o[1]).view(-1))),
+        (binary, lambda o: bce(target=sigmoid(o[1]).squeeze(1), input=o[0].squeeze(1))),
+        (binary, lambda o: nn.BCEWithLogitsLoss(pos_weight=torch.ones(1))(o[0], sigmoid(o[1]))),
+        (classes, lambda o: cross_entropy(o[0], softmax(o[1] / 2, 1))),
+        (classes, lambda o: nn.CrossEntropyLoss()(o[0].view(8, 3), softmax(o[1], 1).view(8, 3))),
+    ]
+    assert [_loss_input_findings(model, loss) for model, loss in right] == [[]] * len(right)
+
+    # the target made before the input: neither the order of the ops nor of a copy's or a
+    # saved graph's edges is the order of the arguments
+    def binary_target_first(out: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        soft = sigmoid(out[1]).view(-1)
+        return bce(out[0].view(-1), soft)
+
+    def classes_target_first(out: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        soft = softmax(out[1], 1).view(8, 3)
+        return cross_entropy(out[0].view(8, 3), soft)
+
+    for model, loss in [(binary, binary_target_first), (classes, classes_target_first)]:
+        g = ng.trace(model, torch.randn(8, 2), loss=loss)
+        for graph in (g, g.copy(), ng.Graph.from_json(g.to_json())):
+            assert [f for f in graph.health() if f["kind"] == "loss_input"] == []
+    told = [
+        (binary, lambda o: bce(sigmoid(o[0]), sigmoid(o[1])), "sigmoid"),
+        (
+            binary,
+            lambda o: bce(sigmoid(o[0]).squeeze(1), sigmoid(o[1]).detach().squeeze(1)),
+            "sigmoid",
+        ),
+        (classes, lambda o: cross_entropy(softmax(o[0], 1), softmax(o[1] / 2, 1)), "softmax"),
+    ]
+    for model, loss, squash in told:
+        (found,) = _loss_input_findings(model, loss)
+        assert found["message"].startswith(f"Your code applies {squash} to the scores")
+    squashing_student = _StudentAndTeacher(
+        nn.Sequential(nn.Linear(2, 1), nn.Sigmoid()), nn.Linear(2, 1)
+    )
+    (found,) = _loss_input_findings(squashing_student, lambda o: bce(o[0], sigmoid(o[1]).detach()))
+    assert found["module"] == "student.1"
+    assert found["message"].startswith("Module student.1 (Sigmoid) applies sigmoid")
+    softmax_student = _StudentAndTeacher(
+        nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=1)), nn.Linear(2, 3)
+    )
+    (found,) = _loss_input_findings(
+        softmax_student, lambda o: cross_entropy(o[0], softmax(o[1], 1))
+    )
+    assert found["message"].startswith("Module student.1 (Softmax) applies softmax")
+
+
 @pytest.mark.filterwarnings("ignore:Using a target size")
 def test_a_regression_target_of_another_shape_is_named_with_the_table_it_makes() -> None:
     torch.manual_seed(0)
