@@ -19,6 +19,7 @@ from torch.autograd.graph import get_gradient_edge
 
 from nngraph.capture._custom_ops import custom_op_name
 from nngraph.capture._functorch import transforms_active
+from nngraph.capture._gates import queue_gate_means
 from nngraph.capture._memory import storage_key
 from nngraph.capture._modules import module_table
 from nngraph.capture._stats import StatsBatch
@@ -181,6 +182,7 @@ class Names:
         self.buffers: dict[int, str] = {}
         self.inputs: dict[int, str] = {}
         self.tables: dict[int, dict[str, dict[str, Any]]] = {}  # id(module) -> module_table
+        self.gates: dict[int, int] = {}  # id of an LSTM's or GRU's bias -> the gates it stacks
         #: names a tensor held as a parameter by a running module that was not one when the
         #: names were taken (`torch.func.functional_call` swaps the user's dict in)
         self.param_in_use: Callable[[torch.Tensor], str | None] | None = None
@@ -288,6 +290,8 @@ class GraphBuilder:
         attrs = new_node(kind, label, name=name, **tensor_meta(t))
         if kind == "param":
             attrs["params"] = t.numel()
+            if key in self.names.gates:
+                queue_gate_means(self.stats, attrs, t, self.names.gates[key])
         if kind in ("param", "buffer") and name:
             attrs["module"] = name.rpartition(".")[0]
         node_id = self.add(attrs)

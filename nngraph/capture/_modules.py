@@ -17,6 +17,7 @@ import torch
 from torch.nn.parameter import is_lazy
 
 from nngraph._compiled import modules_as_written
+from nngraph.capture._gates import GATE_BIASES, stacked_gates
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.graph._nodes import as_written
@@ -52,7 +53,8 @@ def module_table(
     parameter and buffer as `named_parameters()` and `named_buffers()` do, a compiled one's
     with its `_orig_mod` (`enc._orig_mod.fc.weight`, what `state_dict()` holds too); with
     `paths`, it maps each module's id to its qualified path (the first path found, as
-    `named_modules()` lists a shared module once), a compiled one's wrapper's too.
+    `named_modules()` lists a shared module once), a compiled one's wrapper's too; and it keeps
+    in `names.gates` the biases of the recurrent layers that stack gates in them.
 
     >>> emb, out = torch.nn.Embedding(10, 6), torch.nn.Linear(6, 10, bias=False)
     >>> out.weight = emb.weight
@@ -77,6 +79,7 @@ def module_table(
         modules[full] = module
         links += sum(1 for child in module._modules.values() if child is not None)
         _check_names(module, full)
+        gates = stacked_gates(module) if names is not None else 0
         for name, p in module._parameters.items():
             if p is None or id(p) in seen:
                 any_shared = any_shared or p is not None
@@ -85,6 +88,8 @@ def module_table(
             own += 0 if is_lazy(p) else p.numel()  # lazy: no size before a first forward
             if names is not None:
                 names.params.setdefault(id(p), dot + inside + name)
+                if gates and name.startswith(GATE_BIASES):
+                    names.gates[id(p)] = gates
         if names is not None:
             for name, b in module._buffers.items():
                 if b is not None:

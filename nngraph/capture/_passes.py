@@ -10,7 +10,9 @@
   gradient reached counts as zeros, which is what autograd means by None. Outputs the call did
   not give back (GroupNorm's `mean` and `rstd`, the `hy` and `cy` of an LSTM layer's node that
   the LSTM stacks into `h_n` and `c_n`) are left out, as `retain_grad()` on what it returned
-  shows them.
+  shows them; but where no gradient reached any returned output and some reached those others
+  (a classifier reading only `h_n[-1]` of a seq-first LSTM), the node shows the gradients of
+  those it reached, laid end to end: a node the gradient passes through never shows None.
 
     >>> import torch
     >>> x = torch.ones(2, 3, requires_grad=True)
@@ -20,6 +22,8 @@
     [1.0, 1.0, 0.0, 0.0, 3.0, 3.0]
     >>> all_outputs(first.grad_fn, grads, returned=(1, 2)).tolist()  # the call gave back 2
     [0.0, 0.0, 3.0, 3.0]
+    >>> all_outputs(first.grad_fn, (None, torch.ones(2), None), returned=(0, 2)).tolist()
+    [1.0, 1.0]
 """
 
 from __future__ import annotations
@@ -70,13 +74,15 @@ def all_outputs(
 ) -> torch.Tensor | None:
     """The gradients flowing into the outputs of autograd node `fn`, laid end to end: into
     those numbered in `returned` (the outputs its call gave back), or into all where it is
-    empty; an output that none reached (None) counts as zeros of its shape."""
+    empty; an output that none reached (None) counts as zeros of its shape. Where none of the
+    returned outputs was reached, into the other outputs that were."""
     metadata = getattr(fn, "_input_metadata", None)  # the outputs' shapes (PyTorch 2.4 on)
     if metadata is not None and len(metadata) != len(grads):
         metadata = None
     if returned and max(returned) < len(grads):
-        grads = [grads[i] for i in returned]
-        metadata = None if metadata is None else [metadata[i] for i in returned]
+        shown = _outputs_shown(grads, returned)
+        grads = [grads[i] for i in shown]
+        metadata = None if metadata is None else [metadata[i] for i in shown]
     present = [g for g in grads if g is not None]
     if not present:
         return None
@@ -89,6 +95,15 @@ def all_outputs(
                 for g, m in zip(grads, metadata, strict=True)
             ]
     return joined(present)
+
+
+def _outputs_shown(grads: Sequence[torch.Tensor | None], returned: Sequence[int]) -> list[int]:
+    """The outputs whose gradients a node shows: those the call `returned`, or, where no
+    gradient reached any of them, the others that one reached (the `hy` of a seq-first LSTM
+    layer whose `h_n` the model reads, not its output)."""
+    if any(grads[i] is not None for i in returned):
+        return list(returned)
+    return [i for i, grad in enumerate(grads) if grad is not None and i not in returned]
 
 
 def output_count(fn: Any) -> int:

@@ -83,7 +83,7 @@ def _summarisable(t: torch.Tensor) -> bool:
 
 
 _Target = tuple[dict[str, Any], str, int]  # where to write, under which key, numel
-_Write = Callable[[list[int]], None]  # takes a queued vector's numbers, writes them to nodes
+_Write = Callable[[list[float]], None]  # takes a queued vector's numbers, writes them to nodes
 _Raw = tuple[torch.Tensor, torch.Tensor]  # `raw()`'s sums and counts, still on the device
 _T = TypeVar("_T")
 
@@ -225,13 +225,13 @@ class StatsBatch:
         target: dict[str, Any],
         key: str,
         numbers: torch.Tensor,
-        finish: Callable[[list[int]], Any] = list,
+        finish: Callable[[list[float]], Any] = list,
     ) -> None:
-        """Queue a small tensor to be written as `target[key] = finish(its numbers as ints)`."""
+        """Queue a small tensor to be written as `target[key] = finish(its numbers as floats)`."""
         if not self.enabled:
             return
 
-        def write(values: list[int]) -> None:
+        def write(values: list[float]) -> None:
             target[key] = finish(values)
 
         self._vectors[numbers.device].append((numbers.detach().reshape(-1), write))
@@ -285,9 +285,9 @@ class StatsBatch:
         alive = (highest > 0).sum(dim=1)
         units = stacked.shape[unit_dim + 1]
 
-        def write(counts: list[int]) -> None:
+        def write(counts: list[float]) -> None:
             for (target, key), count in zip(targets, counts, strict=True):
-                target[key] = [units - count, units]
+                target[key] = [units - int(count), units]
 
         self._vectors[stacked.device].append((alive, write))
 
@@ -361,7 +361,7 @@ class StatsBatch:
             sums_at, counts_at = sums_at + 4, counts_at + 3
         at = 7 * len(large)
         for vector, write in vectors:
-            write([int(v) for v in numbers[at : at + vector.numel()]])
+            write(numbers[at : at + vector.numel()])
             at += vector.numel()
         for (target, key), numel in zip(small.targets, numels, strict=True):
             target[key] = finish(numbers[at : at + _RAW], numel)

@@ -10,7 +10,8 @@ first is told about time and sequences, the second about repeats.
 The advice follows the kind of layer: a plain RNN is told to become an LSTM or a GRU; an LSTM
 or a GRU to start its forget (update) gate open, by the slice of `bias_hh` that holds that
 gate (PyTorch stacks the gates in `bias_hh`, each `hidden_size` long: i|f|g|o for an LSTM,
-r|z|n for a GRU), unless that gate already starts open: then shorter sequences and Adam are
+r|z|n for a GRU), unless that gate already starts open (its bias, `bias_ih`'s slice plus
+`bias_hh`'s, as the bias nodes' `gates` keep them): then shorter sequences and Adam are
 what is left; a cell written by hand with gates (a sigmoid times a value) to start the gate
 that keeps its state open.
 """
@@ -194,7 +195,7 @@ def steps_remedy(
     if gated is None:
         by_hand = module_type not in RECURRENT and _gated_by_hand(g, parts)
         return message("graph.health.remedy.steps_" + ("gated" if by_hand else "rnn"))
-    bias = _keeping_gate_bias(_GATES[gated], sibling)
+    bias = _keeping_gate_bias(sibling)
     if bias is not None and bias >= _OPEN_GATE:
         return message(f"graph.health.remedy.steps_{gated}_open", bias=bias)
     hidden = _hidden_size(_GATES[gated], sibling)
@@ -203,28 +204,21 @@ def steps_remedy(
     return message(f"graph.health.remedy.steps_{gated}{no_bias}", gate=gate)
 
 
-def _keeping_gate_bias(gates: int, sibling: dict[str, dict[str, Any]]) -> float | None:
+def _keeping_gate_bias(sibling: dict[str, dict[str, Any]]) -> float | None:
     """The bias of the gate that keeps the state (an LSTM's forget gate, a GRU's update gate:
-    the second of the `gates` stacked in `bias_ih` and `bias_hh`), the two added, as far as
-    the graph tells it: it keeps each tensor's mean, min and max, not its slices. None where
-    the layer has no bias or the graph no values."""
-    if not sibling["bias_hh"]:
-        return None
+    the second of the gates stacked in `bias_ih` and `bias_hh`), the two added: the means of
+    that gate's slices, which the capture keeps as the bias nodes' `gates`. None where the
+    layer has no bias or its nodes do not say (a graph read from an older JSON, one captured
+    without statistics)."""
     total = 0.0
     for part in ("bias_ih", "bias_hh"):
-        if not sibling[part]:
-            continue
-        value = sibling[part].get("value") or {}
-        mean, low, high = (value.get(key, math.nan) for key in ("mean", "min", "max"))
-        if not all(isinstance(x, int | float) and math.isfinite(x) for x in (mean, low, high)):
+        gates = sibling[part].get("gates")
+        if not isinstance(gates, list) or len(gates) < 2:
             return None
-        # gates * mean is the gate's mean plus (gates - 1) times the other gates' mean, which
-        # lies between min and max: that one taken as 0 (PyTorch's init spreads the biases
-        # around 0) as far as those bounds allow
-        share = gates * mean
-        lowest = max(low, share - (gates - 1) * high)
-        highest = min(high, share - (gates - 1) * low)
-        total += min(max(share, lowest), highest)
+        mean = gates[1]
+        if isinstance(mean, bool) or not isinstance(mean, int | float) or not math.isfinite(mean):
+            return None
+        total += mean
     return total
 
 

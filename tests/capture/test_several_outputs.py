@@ -1,7 +1,8 @@
 """An op node with several outputs (one autograd node: `unbind`, `split`, `chunk`) shows the
 values and gradients of those its call returned, laid end to end; its `shape` is the first
 output's. An output no gradient reached counts as zeros; one the call did not return (GroupNorm's
-`mean` and `rstd`) is left out. Ground truth: `retain_grad()` in a plain run."""
+`mean` and `rstd`) is left out, unless no gradient reached what it returned: then the node shows
+the gradients of the others that one reached. Ground truth: `retain_grad()` in a plain run."""
 
 from __future__ import annotations
 
@@ -154,6 +155,44 @@ def test_an_lstm_layer_node_shows_the_gradient_of_its_output_not_of_its_states()
     assert node["shape"] == [5, 2, 4]
     assert_stats_match(node["value"], output)
     assert_stats_match(node["grad"], output.grad)
+
+
+class _LastState(nn.Module):
+    """The classic classifier: a linear layer on the last layer's final hidden state."""
+
+    def __init__(self, layers: int) -> None:
+        super().__init__()
+        self.rnn, self.fc = nn.LSTM(3, 8, layers), nn.Linear(8, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.rnn(x)[1][0][-1])
+
+
+def _loss(out: torch.Tensor) -> torch.Tensor:
+    return nn.functional.cross_entropy(out, torch.tensor([0, 1]))
+
+
+def test_an_lstm_layer_whose_output_no_gradient_reached_shows_that_of_its_state() -> None:
+    """Sweep S29: seq-first, `fc(h_n[-1])` sends the gradient through the layer's `hy` only, not
+    its output (what the LSTM returned of the node): the layer showed no gradient at all."""
+    torch.manual_seed(0)
+    model, x = _LastState(1), torch.randn(7, 2, 3)
+    plain = copy.deepcopy(model)
+    node = _cpu_lstm_layer(ng.trace(model, x, loss=_loss))
+    output, (h, _) = plain.rnn(x)
+    h.retain_grad()
+    _loss(plain.fc(h[-1])).backward()
+    assert_stats_match(node["value"], output)
+    assert_stats_match(node["grad"], h.grad)  # one layer: h_n is its `hy`; `cy` got none
+
+
+def test_every_layer_of_a_stacked_lstm_read_by_its_last_state_shows_a_gradient() -> None:
+    torch.manual_seed(0)
+    graph = ng.trace(_LastState(2), torch.randn(7, 2, 3), loss=_loss)
+    layers = [d for _, d in graph.nodes(data=True) if d["backward"] == "MkldnnRnnLayerBackward0"]
+    if not layers:
+        pytest.skip("this build runs the LSTM with other autograd nodes")
+    assert len(layers) == 2 and all(d["grad"] and d["grad"]["norm"] > 0 for d in layers)
 
 
 @pytest.mark.parametrize("batch_first", [False, True])

@@ -432,6 +432,20 @@ def test_round_trip_of_a_traced_and_checked_model():
     assert Graph.from_json(h.to_json()).to_dict() == h.to_dict()
 
 
+def test_round_trip_keeps_the_gates_of_an_lstms_biases():
+    # health() reads the forget gate's bias from them: a saved graph is told what its source was
+    torch.manual_seed(0)
+    lstm = nn.LSTM(3, 4, 2)
+    with torch.no_grad():
+        lstm.bias_hh_l1[4:8].fill_(2.0)
+    g = ng.trace(lstm, torch.randn(5, 2, 3), loss=lambda out: out[0].sum())
+    gates = {d["name"]: d["gates"] for _, d in g.nodes(data=True) if "gates" in d}
+    assert len(gates) == 4 and all(len(means) == 4 for means in gates.values())
+    back = Graph.from_json(g.to_json())
+    assert {d["name"]: d["gates"] for _, d in back.nodes(data=True) if "gates" in d} == gates
+    assert all(same(back.nodes[n], g.nodes[n]) for n in g)
+
+
 def test_round_trip_gives_back_the_module_table_as_it_was():
     # the attention's out_proj never runs (forward uses its weight directly): the table lists
     # it all the same, as its parameters sit in the graph

@@ -282,6 +282,99 @@ def test_polish_says_the_gate_already_starts_open_in_polish():
     assert "fill_(2.0)" not in text and "obcięta propagacja wsteczna" in text
 
 
+def fill_gate(rnn: nn.Module, gate: int, value: float, which: str = "bias_hh") -> nn.Module:
+    """`rnn` with slice `gate` (0, 1, 2, ...) of each of its `which` biases set to `value`."""
+    hidden = rnn.hidden_size
+    with torch.no_grad():
+        for name, bias in rnn.named_parameters():
+            if name.startswith(which):
+                bias[gate * hidden : (gate + 1) * hidden].fill_(value)
+    return rnn
+
+
+def keeping_gate(rnn: nn.Module, suffix: str = "") -> float:
+    """The true bias of the gate that keeps the state: slice 1 of bias_ih plus bias_hh."""
+    hidden = rnn.hidden_size
+    both = getattr(rnn, "bias_ih" + suffix) + getattr(rnn, "bias_hh" + suffix)
+    return both[hidden : 2 * hidden].mean().item()
+
+
+def told_to_open(found: list[dict]) -> bool:
+    return bool(found) and all(
+        "half open" in f["message"] and "fill_(2.0)" in f["message"] for f in found
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "gate"),
+    [
+        (lambda: Layer(fill_gate(nn.GRU(8, HIDDEN, batch_first=True), 0, 2.0)), "reset"),
+        (lambda: Layer(fill_gate(nn.GRU(8, HIDDEN, batch_first=True), 2, 2.0)), "new"),
+        (lambda: Unrolled(fill_gate(nn.LSTMCell(8, HIDDEN), 0, 2.0)), "input"),
+        (lambda: Unrolled(fill_gate(nn.LSTMCell(8, HIDDEN), 3, 2.0)), "output"),
+    ],
+)
+def test_another_gate_started_open_leaves_the_keeping_gate_told_to_open(make, gate):
+    """Sweep S29: a student who filled the reset gate's slice `bias_hh_l0[0:32]` instead of
+    the update gate's was told that the update gate "already starts towards keeping the state
+    (its bias is about 2.1)": its true bias is 0.009. The gate was guessed from the whole
+    tensor's mean, min and max."""
+    found = steps_found(seeded(make))
+    assert told_to_open(found), [f["message"] for f in found]
+    assert not any("already starts" in f["message"] for f in found)
+
+
+def test_a_trained_lstm_whose_other_gates_grew_is_still_told_to_open_its_forget_gate():
+    """Sweep S29: an LSTMCell trained 300 steps with Adam ended with gate biases i|f|g|o of
+    1.36|-0.10|0.26|1.25 and was told its forget gate "already starts open (about 2.2)"."""
+    cell = seeded(lambda: nn.LSTMCell(8, HIDDEN))
+    for gate, value in enumerate([1.36, -0.10, 0.26, 1.25]):
+        fill_gate(cell, gate, value, "bias_ih")
+    found = steps_found(Unrolled(cell))
+    assert told_to_open(found)
+    assert "cell.bias_hh[32:64].fill_(2.0)" in found[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("make", "where", "gate"),
+    [
+        (
+            lambda: fill_gate(fill_gate(nn.LSTMCell(8, HIDDEN), 1, 2.0), 3, -2.0),
+            lambda rnn: Unrolled(rnn),
+            "forget gate",
+        ),
+        (
+            lambda: fill_gate(fill_gate(nn.GRU(8, HIDDEN, batch_first=True), 1, 2.5), 0, -3.0),
+            lambda rnn: Layer(rnn),
+            "update gate",
+        ),
+    ],
+)
+def test_an_open_gate_beside_a_closed_one_is_told_with_its_exact_bias(make, where, gate):
+    """The keeping gate started open (bias_hh 2 or 2.5) and another one closed: the whole
+    tensor's mean is near 0, the keeping gate's bias is not."""
+    rnn = seeded(make)
+    true = keeping_gate(rnn, "" if isinstance(rnn, nn.LSTMCell) else "_l0")
+    found = long_found(where(rnn))
+    assert found and all(f"{gate} already starts" in f["message"] for f in found)
+    assert all(f"its bias is about {true:.1f})" in f["message"] for f in found)
+    assert not any("fill_(2.0)" in f["message"] for f in found)
+
+
+def test_a_graph_saved_without_the_gates_gets_the_advice_to_open_them():
+    """A graph from an older JSON has no `gates` on its biases: the gate's bias is not known,
+    and the advice is the one for a gate at PyTorch's init."""
+    gru = seeded(lambda: open_gates(nn.GRU(8, HIDDEN, batch_first=True), 2.0))
+    torch.manual_seed(1)
+    g = ng.trace(Layer(gru), torch.randn(4, LONG, 8), loss=lambda y: y.pow(2).mean())
+    data = g.to_dict()
+    for node in data["nodes"]:
+        node.pop("gates", None)
+    found = [f for f in ng.Graph.from_dict(data).health() if "per_step" in f]
+    assert "rnn.bias_hh_l0[32:64].fill_(2.0)" in found[0]["message"]
+    assert "already starts" not in found[0]["message"]
+
+
 # -- exploding through time -----------------------------------------------------------------------
 
 
