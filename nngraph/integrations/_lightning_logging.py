@@ -106,10 +106,9 @@ class MetricLogging:
         if validated and all(name != mon.metric for _, name, _ in found):
             self._warn_missing(trainer)  # validation ran and did not log the watched metric
         if self.stop:
-            # should_stop also judges the evaluations held back; stop_requested polls the view
-            wanted = (
-                mon.should_stop if step_ended else mon.stop_requested or mon.stop_event is not None
-            )
+            # should_stop also judges the evaluations held back; stop_requested polls the view;
+            # a stop due judges none (Patience's rule needs no training loss: see _stop_due)
+            wanted = mon.should_stop if step_ended else mon.stop_requested or mon._stop_due()
             should_stop = trainer.strategy.reduce_boolean_decision(wanted, all=False)
             trainer.should_stop = trainer.should_stop or should_stop
 

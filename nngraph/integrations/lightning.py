@@ -25,7 +25,9 @@ the module logs, or the one the monitor shows); it comes first. Training metrics
 ``LightningModule.on_train_epoch_end`` (a mean of the epoch's outputs) are logged at their own
 epoch too: Lightning calls that hook after this callback's, so they are read when the next
 epoch starts (or when training ends), and a detector that reads the training loss (``GL``) then
-judges that epoch; a stop it asks for ends the next epoch (``Patience`` is not delayed).
+judges that epoch; a stop it asks for ends the next epoch. ``Patience``'s stop after
+``patience`` epochs without an improvement needs no training loss and is not delayed (its
+event, whose words read that loss, comes with it); its "barely moved" stop, which reads it, is.
 
     >>> import lightning.pytorch as pl                     # doctest: +SKIP
     >>> from nngraph.integrations.lightning import NNGraphCallback

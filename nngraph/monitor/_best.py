@@ -118,8 +118,8 @@ class BestTracking:
     #: metric did (another object, or numbers typed by hand)
     _best_stale: int | None = None
     _best_untouched = False
-    #: the loop may be over: print the held-back text line (see TextLines)
-    _results_read: Callable[[], None]
+    #: the loop may be over: judge an epoch held back, print the held-back line (see TextLines)
+    _results_read: Callable[..., None]
     _loop_over: Callable[[], None]
 
     def _update_best(

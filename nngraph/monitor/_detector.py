@@ -241,8 +241,9 @@ class Detector(RowOrder):
         evaluation's. The first time, the epoch is judged at once and again with it (an event
         already raised stays raised); from then on the detector waits for it: the epoch is
         judged at the call that logs it, or, if it never comes, at the next call that starts
-        another row, or at :meth:`close`. ``Patience`` reads its twin for its reading only,
-        and waits as well; ``Divergence``, without a twin, never waits.
+        another row, or at :meth:`close`. ``Patience`` waits as well, for its words and its
+        barely-moved stop (its Keras stop is known at once: see ``Patience``); ``Divergence``,
+        without a twin, never waits.
 
             >>> from nngraph.monitor.detectors import Patience
             >>> p = Patience(1); p.feed(1.0, {"val_loss": 0.5}, epoch=6) is None

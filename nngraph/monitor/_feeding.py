@@ -23,13 +23,17 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._common import MAX_EVENTS, Event, short_repr
 from nngraph.monitor._history import Series
 from nngraph.monitor.detectors import Detector, Divergence, check_detector, checked_detectors
+
+if TYPE_CHECKING:
+    from nngraph.monitor._listeners import Broadcaster
+    from nngraph.monitor._text import TextPrinter
 
 __all__ = ["DetectorFeeding"]
 
@@ -48,12 +52,35 @@ class DetectorFeeding:
     _rows: int  # the number of the current row (see EpochCounting)
     _last_step: float
     _given: int | None  # the last epoch= number (see EpochCounting)
+    _listeners: Broadcaster
+    _printer: TextPrinter | None
 
     def add_event(self, event: Event) -> None:
         raise NotImplementedError  # the Monitor's
 
     def _judge_waiting(self) -> None:
-        raise NotImplementedError  # the Monitor's
+        """The caller reads the outcome, so the step has ended: an evaluation a detector holds
+        back for a training value logged after it (see ``Detector.feed``) is judged now, and
+        its event shown. A loop that logs validation at the step its next batch reuses (a
+        global step counter) then stops at the epoch that fired, not one later."""
+        events = self._close_detectors()
+        if events and self._listeners:
+            self._listeners.queue(None, {}, events)
+        if self._printer is not None:
+            self._printer.step_ended()
+            self._printer.events(events)
+
+    def _judge_for_reading(self) -> list[Event]:
+        """A result is read (see ``TextLines._results_read``): each detector judges an
+        evaluation it holds back for a training value logged after it, as it stands, without
+        ending the step (see ``Detector._judge_for_reading``: reading logs nothing); the events
+        raised, recorded and sent to the live views (the caller prints them)."""
+        fed = [det for det in self._detectors if id(det) in self._fed]
+        judged = [(det._judge_for_reading(), isinstance(det, Divergence)) for det in fed]
+        events = self._untold([(event, precise) for event, precise in judged if event is not None])
+        if events and self._listeners:
+            self._listeners.queue(None, {}, events)
+        return events
 
     @property
     def detectors(self) -> list[Detector]:
@@ -235,6 +262,14 @@ class DetectorFeeding:
         poll = getattr(self.view, "poll", None)
         if poll is not None:
             poll()
+
+    def _stop_due(self) -> bool:
+        """Whether a stop is asked for, or will be by an evaluation a detector holds back for
+        its training value, whatever that value (``Patience``'s own rule: see
+        ``Detector._held_stops``): for a caller that cannot end the step yet (Lightning's
+        callback, whose module logs the epoch's training loss after it reads the stop)."""
+        fed = [det for det in self._detectors if id(det) in self._fed]
+        return self._stop_event is not None or any(det._held_stops() for det in fed)
 
     @property
     def stop_event(self) -> Event | None:

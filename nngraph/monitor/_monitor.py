@@ -302,18 +302,6 @@ class Monitor(
             shown = event.message if waits else str(event)
             self._printer.write(message("monitor.text.event", message=shown))
 
-    def _judge_waiting(self) -> None:
-        """The caller reads the outcome, so the step has ended: an evaluation a detector holds
-        back for a training value logged after it (see ``Detector.feed``) is judged now, and
-        its event shown. A loop that logs validation at the step its next batch reuses (a
-        global step counter) then stops at the epoch that fired, not one later."""
-        events = self._close_detectors()
-        if events and self._listeners:
-            self._listeners.queue(None, {}, events)
-        if self._printer is not None:
-            self._printer.step_ended()
-            self._printer.events(events)
-
     def restart(self) -> None:
         """:meth:`resume` for a new ``fit``, not comparing training across it (see
         ``Detector.restart``): the first epoch's bump is no sign of a too high learning rate.
@@ -337,7 +325,7 @@ class Monitor(
         >>> [(e.detector, e.epoch, e.stop) for e in mon.events]
         [('Patience(1)', 2, True)]
         """
-        self._results_read()
+        self._results_read(tells_events=True)
         self._judge_waiting()  # reading them ends the step, as reading should_stop does
         return list(self._events)
 
@@ -359,10 +347,11 @@ class Monitor(
         >>> print(mon.summary())
         no best val_loss yet: it has not been logged (logged: loss)
         """
-        self._results_read()
+        self._results_read(tells_events=True)
         return summary_text(self)
 
     def __repr__(self) -> str:
+        self._results_read(tells_events=True)
         return repr_text(self)
 
     def _ipython_display_(self) -> None:

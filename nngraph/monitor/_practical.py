@@ -67,8 +67,12 @@ class Patience(Detector):
     metric's training twin (``loss`` for ``val_loss``) where it is logged, paired with each
     evaluation as GL pairs it (one logged after the evaluation, in a call of its own at the
     same step, is that evaluation's: see :meth:`Detector.feed`), so both orders get the same
-    reading and the same stop. An accuracy (``mode="max"``) is not judged by its size: 0.985
-    -> 0.992 on MNIST is under 1% of the value, yet halves the error.
+    reading and the same stop. Such an evaluation waits for that value only for its words and
+    for the barely-moved stop below: the Keras stop reads none, so an evaluation held back that
+    is the ``patience``-th without an improvement makes the stop due at once (Lightning's
+    callback, whose module may log the training loss after the validation, stops at that
+    epoch), and its event comes with the training value. An accuracy (``mode="max"``) is not
+    judged by its size: 0.985 -> 0.992 on MNIST is under 1% of the value, yet halves the error.
 
     Three more cases get their own words instead of "more training is unlikely to help" (see
     :mod:`~nngraph.monitor._no_better`), though Patience stops all the same: a loss that
@@ -198,6 +202,21 @@ class Patience(Detector):
         if self.mode == "min":
             return value < self.best - delta
         return value > self.best + delta
+
+    def _held_stops(self) -> bool:
+        """The Keras rule stops at the evaluation held back for its training value: it is the
+        ``patience``-th in a row without an improvement, whatever that value (see the class
+        docstring).
+
+            >>> p = Patience(1)
+            >>> _ = p.update(1, val_loss=0.5); _ = p.update(1, loss=0.6)  # validation first
+            >>> p.update(2, val_loss=0.7) is None, p._held_stops()  # held, and it will stop
+            (True, True)
+        """
+        held = self._held
+        if held is None or not self.stop or self.active:  # active: said, and stopped, already
+            return False
+        return not self._improved(held[1]) and self.wait + 1 >= self.patience
 
     def _check(self, value: float, train: float | None) -> Check:
         self._swings.add(self._shown, value, self._see_training(train))  # for _why_no_better

@@ -43,7 +43,7 @@ class MetricRecords:
     """
 
     series: dict[str, Series]
-    _results_read: Callable[[], None]  # the loop may be over (see TextLines)
+    _results_read: Callable[..., None]  # the loop may be over (see TextLines)
 
     @property
     def metrics(self) -> list[str]:
@@ -98,6 +98,7 @@ class MetricRecords:
             >>> mon.records()
             [{'step': 1, 'loss': 0.9}, {'step': 1, 'loss': 0.7, 'val_loss': 0.8}]
         """
+        self._results_read()
         by_call: dict[int, dict[str, float]] = {}
         for name, series in self.series.items():
             points = zip(

@@ -135,6 +135,7 @@ def snapshot_of(mon: Monitor, max_points: int) -> dict[str, Any]:
     >>> snapshot_of(mon, 10)["metrics"]
     {'loss': {'step': [1.0], 'value': ['nan']}}
     """
+    should_stop = mon.should_stop  # first: reading it judges an epoch held back (its events)
     metrics = {}
     for name, series in mon.series.items():
         steps, values = series.downsample(max_points)
@@ -148,7 +149,7 @@ def snapshot_of(mon: Monitor, max_points: int) -> dict[str, Any]:
         "events": [e.to_dict() for e in mon._events if _reached_views(mon, e)],
         "best": None if mon._best is None else mon._best.to_dict(),
         "epoch": mon.epoch,
-        "should_stop": mon.should_stop,
+        "should_stop": should_stop,
         "stop_requested": mon._user_stop is not None,
     }
 

@@ -114,6 +114,26 @@ class RowOrder:
         (step, value, epoch), self._held = self._held, None
         return self._evaluate(step, value, epoch)
 
+    def _judge_for_reading(self) -> Event | None:
+        """A result is read (``summary()``, ``repr``, ``best`` after the loop): judge the held
+        evaluation as it stands, without ending its row, as the first time (see
+        :meth:`Detector.feed`): its training value, if it comes after all, still joins it and
+        it is judged again (an event raised now stays raised). Reading logs nothing."""
+        if self._held is None:
+            return None
+        state = self._state()
+        (step, value, epoch), self._held = self._held, None
+        event = self._evaluate(step, value, epoch)
+        self._undo = (state, value, epoch, event is not None)
+        return event
+
+    def _held_stops(self) -> bool:
+        """Whether the evaluation held back for its training value will ask to stop the run
+        whatever that value is (``Patience``'s rule reads none): a caller that cannot end the
+        step yet (Lightning's callback, whose module logs the training loss later) may stop
+        now. No here: the others' decisions read it."""
+        return False
+
     def _state(self) -> dict[str, Any]:
         """What this detector has seen, copied: to judge an epoch again."""
         skip = _NOT_UNDONE.union(self._settings)

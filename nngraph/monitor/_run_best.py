@@ -194,6 +194,7 @@ def best_rows(
         own = metric_of(mon, metric)
         best = best_of(mon, own, mode)
         metrics = {} if best is None else same_columns(best.metrics, own, metric, columns)
+        mon._results_read(tells_events=True)  # an epoch held back for its training value
         stop = mon.stop_event
         out.append(
             {

@@ -7,10 +7,14 @@ never: a monitor made inside a function and collected with its line. So it is al
 
 - when the monitor is collected (a finalizer that holds the printer, never the monitor);
 - by ``restore_best()``, which comes after the loop;
-- when ``best``, ``events``, ``history()`` or ``summary()`` is read, unless the run has already
-  read one of them before a later ``log()`` call: a loop that reads ``mon.best`` every epoch
-  keeps its pace of one line a second, and its last line comes with ``restore_best()``,
-  ``close()`` or the end.
+- when ``best``, ``events``, ``history()``, ``records()``, ``to_csv()``, ``summary()`` or
+  ``repr(mon)`` is read, unless the run has already read one of them before a later ``log()``
+  call: a loop that reads ``mon.best`` every epoch keeps its pace of one line a second, and
+  its last line comes with ``restore_best()``, ``close()`` or the end.
+
+Before it is printed, the detectors judge an epoch they hold back for its training value (a
+loop that validates first, then a last validation after it): its events follow its line. A
+result that tells the events (``events``, ``summary()``, ``repr``) has them judged in any case.
 
     >>> import nngraph as ng
     >>> def train():
@@ -26,6 +30,9 @@ never: a monitor made inside a function and collected with its line. So it is al
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from nngraph.monitor._common import Event
 from nngraph.monitor._held import flush_when_collected
 from nngraph.monitor._text import TextPrinter
 
@@ -42,6 +49,8 @@ class TextLines:
     _printer: TextPrinter | None = None
     _read_since_log = False  # a result was read after the last log() call
     _read_in_loop = False  # and a log() call came after such a read
+    #: the detectors judge the epochs they hold back (see DetectorFeeding)
+    _judge_for_reading: Callable[[], list[Event]]
 
     def _init_text(self, interval: float | None) -> None:
         """A printer with ``interval`` seconds between lines; None: no text lines."""
@@ -55,14 +64,25 @@ class TextLines:
         if self._read_since_log:
             self._read_in_loop = True
 
-    def _results_read(self) -> None:
-        """``best``, ``events``, ``history()`` or ``summary()`` is read: the loop may be over,
-        unless it reads them itself (see the module's docstring)."""
+    def _results_read(self, *, tells_events: bool = False) -> None:
+        """A result is read (see the module's docstring; ``tells_events``: one that tells the
+        events): the loop may be over, unless it reads them itself. Then, or for a result that
+        tells the events, an epoch the detectors hold back is judged first."""
         self._read_since_log = True
-        if not self._read_in_loop:
-            self._loop_over()
+        over = not self._read_in_loop
+        if over or tells_events:
+            self._judge_and_print(held_line=over)
 
     def _loop_over(self) -> None:
-        """Print the epoch line held back by the rate limit, before anything else is said."""
+        """The loop is over (``restore_best()``): :meth:`_judge_and_print`."""
+        self._judge_and_print(held_line=True)
+
+    def _judge_and_print(self, *, held_line: bool) -> None:
+        """The detectors judge the epochs they hold back; then the epoch line held back by the
+        rate limit is printed (``held_line``), before anything else is said, and the events
+        of that judgement after it."""
+        events = self._judge_for_reading()
         if self._printer is not None:
-            self._printer.print_held()
+            if held_line:
+                self._printer.print_held()
+            self._printer.events(events)

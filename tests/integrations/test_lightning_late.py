@@ -135,6 +135,33 @@ def test_the_text_view_shows_each_epoch_with_its_own_late_training_loss(
     assert f"loss {model.means[-1]:.4g} / val" in out  # the last epoch's, never shown before
 
 
+#: the validation loss of each epoch: best at epoch 1, so Patience(2) stops at epoch 3
+SCRIPTED_VAL = [0.7, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]
+
+
+@pytest.mark.parametrize("module", [Net, StepLogged])
+def test_patience_stops_at_its_epoch_when_the_training_loss_comes_late(module: type[Net]) -> None:
+    """Sweep s29 r2: with the training loss logged in ``on_train_epoch_end``, after the
+    callback's hook, Patience waited for it before judging the epoch (its words read it), so
+    its stop came one epoch late (5 epochs trained, not 4), though the docstring says Patience
+    is not delayed: no improvement for ``patience`` epochs needs no training loss."""
+
+    class Scripted(module):  # type: ignore[valid-type,misc]
+        def validation_step(self, batch: Batch, _: int) -> None:
+            self.log("val_loss", torch.tensor(SCRIPTED_VAL[self.current_epoch]))
+
+    cb = NNGraphCallback(detectors=[Patience(2), Pairs()], display=False)
+    trainer = fit(cb, Scripted(), max_epochs=8)
+    mon = monitor_of(cb)
+    assert trainer.current_epoch == 4  # epochs 0 to 3
+    said = [(e.detector, e.epoch, e.message_id) for e in mon.events]
+    assert said == [("Patience(2)", 3, "patience.fire")]
+    # each epoch, the stopping one too, is still judged with its own training loss
+    pairs = mon.detectors[1].pairs  # type: ignore[attr-defined]
+    losses = mon.history("loss")[1].tolist()
+    assert len(losses) == 4 and [train for _, train in pairs] == pytest.approx(losses)
+
+
 def test_a_second_fit_says_where_it_restarts_the_optimizer() -> None:
     """GL read the bump of the restart as "unstable training: try a smaller learning rate"."""
     model, cb = StepLogged(), NNGraphCallback(detectors=[], display=False)

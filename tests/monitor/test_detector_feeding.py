@@ -270,6 +270,77 @@ def test_close_prints_an_event_judged_there(capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().out == ""
 
 
+# validated at the start of each epoch, then trained; one last validation after the loop
+HELD_VAL, HELD_TRAIN = [1.0, 0.8, 0.7, 0.75, 0.8], [1.0, 0.8, 0.6, 0.5]
+READS = {
+    "summary": lambda mon: mon.summary(),
+    "repr": repr,
+    "best": lambda mon: mon.best,
+    "records": lambda mon: mon.records(),
+    "history": lambda mon: mon.history("val_loss"),
+    "to_csv": lambda mon: mon.to_csv(),
+    "snapshot": lambda mon: mon.snapshot(),
+}
+
+
+def validate_first_then_once_more(*chosen: Detector, read_in_loop: str = "") -> Monitor:
+    """The loop (``Patience(2)`` without ``chosen``); ``read_in_loop``: a result it reads
+    between its two calls (to save a checkpoint)."""
+    mon = Monitor(display=False, detectors=list(chosen) or [Patience(2)])
+    for epoch, (train, val) in enumerate(zip(HELD_TRAIN, HELD_VAL[:4], strict=True), 1):
+        mon.log(epoch, val_loss=val)
+        if read_in_loop:
+            READS[read_in_loop](mon)
+        mon.log(epoch, loss=train)
+    mon.log(5, val_loss=HELD_VAL[4])
+    return mon
+
+
+@pytest.mark.parametrize("read", list(READS))
+def test_every_read_of_the_results_judges_the_epoch_held_back_for_its_training_loss(
+    read: str,
+) -> None:
+    """Sweep s29 r3: a loop that never calls close(), should_stop or events lost the last
+    epoch's event: summary() had none and repr() said "0 events" (only events, should_stop,
+    snapshot() and close() judged the epoch still waiting for a training loss, and
+    snapshot() only after taking its events)."""
+    mon = validate_first_then_once_more()
+    said = READS[read](mon)
+    stop = mon.stop_event  # read without judging anything
+    assert stop is not None and (stop.detector, stop.epoch) == ("Patience(2)", 5)
+    if read == "summary":
+        assert "1 event:\n  epoch 5: validation loss has not improved for 2 epochs" in said
+    if read == "repr":
+        assert said == "<Monitor: 5 epochs, best val_loss=0.7, 1 event>"
+    if read == "snapshot":  # its events were taken before its should_stop judged that epoch
+        assert [event["epoch"] for event in said["events"]] == [5] and said["should_stop"]
+    assert [(e.epoch, e.message_id) for e in mon.events] == [(5, "patience.fire")]  # once
+
+
+@pytest.mark.parametrize("read_in_loop", ["best", "records"])
+def test_a_result_read_between_an_epochs_two_calls_changes_nothing_the_detectors_say(
+    read_in_loop: str,
+) -> None:
+    """A checkpoint saved after the validation call reads ``best`` inside the loop: the
+    training loss logged after it is still that epoch's (GL quotes it), and summary() after
+    the loop tells the last epoch's event as for a loop that reads nothing."""
+    quiet = validate_first_then_once_more(GL(5), Patience(2))
+    reading = validate_first_then_once_more(GL(5), Patience(2), read_in_loop=read_in_loop)
+    told = reading.summary()
+    assert told == quiet.summary() and "2 events:" in told  # epochs 4 (GL) and 5 (Patience)
+    gl, patience = reading.events
+    assert (gl.epoch, patience.epoch) == (4, 5)
+    assert "training loss is still falling (0.5 in the last epoch" in gl.message
+    assert [e.message for e in reading.events] == [e.message for e in quiet.events]
+
+
+def test_reading_the_results_twice_or_logging_the_training_loss_after_tells_it_once() -> None:
+    mon = validate_first_then_once_more()
+    assert repr(mon).endswith("1 event>") and repr(mon).endswith("1 event>")
+    mon.log(5, loss=0.45)  # the training loss comes after all: judged again, not told again
+    assert [(e.epoch, e.message_id) for e in mon.events] == [(5, "patience.fire")]
+
+
 def test_a_lone_detector_judges_an_evaluation_held_back_at_close() -> None:
     gl = GL(5)
     for epoch, (train, val) in enumerate([(1.0, 1.0), (0.8, 0.9)], 1):

@@ -106,6 +106,19 @@ def test_compare_existing_monitors() -> None:
     assert runs["run 1"] is a
 
 
+def test_the_stop_column_tells_a_stop_at_the_last_epoch_validated_before_training() -> None:
+    """Sweep s29 r3: a loop that validates first, then once more after the loop (no close()),
+    had Patience's stop at that last epoch missing from the table: nothing had judged it."""
+    mon = Monitor(name="a", display=False, detectors=[ng.detectors.Patience(2)])
+    for epoch, (train, val) in enumerate([(1.0, 1.0), (0.8, 0.8), (0.6, 0.7), (0.5, 0.75)], 1):
+        mon.log(epoch, val_loss=val)
+        mon.log(epoch, loss=train)
+        assert mon.best is not None  # a checkpoint saved each epoch: results read in the loop
+    mon.log(5, val_loss=0.8)
+    (row,) = compare(mon, display=False).rows()
+    assert row["stop"] == {"detector": "Patience(2)", "epoch": 5}
+
+
 def test_a_diverged_run_never_wins() -> None:
     diverged = Monitor(name="diverged", display=False)
     diverged.log(1, val_loss=float("-inf"))

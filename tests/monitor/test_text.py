@@ -335,3 +335,30 @@ def test_a_loop_that_reads_best_every_epoch_keeps_its_pace_and_restore_best_ends
         "epoch   10  loss 0.1 / val 0.4",
         "restored",
     ]
+
+
+@pytest.mark.parametrize("read", ["best", "records", "summary", "repr"])
+def test_the_last_epoch_held_back_for_its_training_loss_is_printed_with_its_event(
+    capsys: pytest.CaptureFixture[str], read: str
+) -> None:
+    """Sweep s29 r3: a loop that validates first, then once more after the loop, read its
+    results: the last epoch's line came, but Patience's stop at that epoch was never judged,
+    so never printed (nothing calls close() in such a script)."""
+    from nngraph.monitor.detectors import Patience
+
+    mon = Monitor(display="text", print_interval=3600, detectors=[Patience(2)])
+    for epoch, (train, val) in enumerate([(1.0, 1.0), (0.8, 0.8), (0.6, 0.7), (0.5, 0.75)], 1):
+        mon.log(epoch, val_loss=val)
+        mon.log(epoch, loss=train)
+    mon.log(5, val_loss=0.8)
+    reads = {"best": lambda: mon.best, "records": mon.records, "summary": mon.summary}
+    reads.get(read, lambda: repr(mon))()
+    print("read", read)
+    assert capsys.readouterr().out.splitlines() == [
+        "epoch    1  val_loss 1 *",
+        "epoch    5  val_loss 0.8",
+        "  ! validation loss has not improved for 2 epochs (best 0.7 at epoch 3): more "
+        "training is unlikely to help.",
+        "  -> stop suggested by Patience(2) at epoch 5",
+        f"read {read}",
+    ]
