@@ -4,8 +4,10 @@ script ends, even if the loop never calls `Monitor.close()`.
 A printer that holds a line calls `hold(printer)`; once it printed it, `release(printer)`. In
 IPython one ``post_run_cell`` callback, registered only while a line is held, flushes every
 printer holding one, in the order they started holding; at interpreter exit an `atexit`
-function does the same. A printer's owner (a monitor made inside a function) may be collected
-before: `flush_when_collected` prints the held line then, so it is never lost.
+function does the same. A holding printer is kept here strongly (it never refers to its
+monitor), so the line of a monitor made inside a function and collected since is not lost; a
+printer that has printed is released. A forked child (a DataLoader worker) forgets the lines
+its parent holds: they are the parent's to print, once.
 
     >>> class Printer:
     ...     def flush(self): print("the held line"); release(self)
@@ -19,22 +21,21 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import weakref
+import os
 from typing import Any, Protocol
 
 from nngraph.monitor._display import ipython_shell
 
-__all__ = ["flush_all", "flush_when_collected", "hold", "release"]
+__all__ = ["flush_all", "hold", "release"]
 
 
 class Flushable(Protocol):
     def flush(self) -> None: ...
 
 
-#: printers holding a line back, in the order they started holding (so the end of a cell
-#: prints the lines of several runs in their order); weak: a printer is kept alive by its
-#: owner's finalizer (see `flush_when_collected`), not by this
-_held: weakref.WeakKeyDictionary[Any, None] = weakref.WeakKeyDictionary()
+#: printers holding a line back, by id, in the order they started holding (so the end of a
+#: cell prints the lines of several runs in their order)
+_held: dict[int, Flushable] = {}
 
 #: the IPython shell whose ``post_run_cell`` prints the held lines (while any is held)
 _cell_shell: Any = None
@@ -42,13 +43,13 @@ _cell_shell: Any = None
 
 def hold(printer: Flushable) -> None:
     """`printer` holds a line back: flush it at the end of the cell, or at exit."""
-    _held[printer] = None
+    _held.setdefault(id(printer), printer)
     _hook_cell_end()
 
 
 def release(printer: Flushable) -> None:
     """`printer` holds nothing any more."""
-    _held.pop(printer, None)
+    _held.pop(id(printer), None)
     if not _held:
         _unregister()
 
@@ -56,27 +57,21 @@ def release(printer: Flushable) -> None:
 @atexit.register
 def flush_all() -> None:
     """Print every line still held back (at interpreter exit nothing else calls close())."""
-    for printer in list(_held):
-        _flush_quietly(printer)
+    for printer in list(_held.values()):
+        with contextlib.suppress(Exception):  # a closed stream at exit: nowhere to print
+            printer.flush()
+        release(printer)  # printed, or nowhere to print: not kept
 
 
-def flush_when_collected(owner: object, printer: Flushable) -> None:
-    """When `owner` is collected, `printer` (which must not refer to it) prints what it still
-    holds. At interpreter exit `flush_all` prints it instead, in order with the others.
-
-        >>> class Printer:
-        ...     def flush(self): print("the held line"); release(self)
-        >>> class Owner: pass
-        >>> owner, p = Owner(), Printer()
-        >>> flush_when_collected(owner, p); hold(p); del owner
-        the held line
-    """
-    weakref.finalize(owner, _flush_quietly, printer).atexit = False
+def _forget_in_child() -> None:
+    """A forked child's copy of the held lines is its parent's to print, not the child's."""
+    global _cell_shell
+    _held.clear()
+    _cell_shell = None
 
 
-def _flush_quietly(printer: Flushable) -> None:
-    with contextlib.suppress(Exception):  # a closed stream at exit: nowhere to print
-        printer.flush()
+if hasattr(os, "register_at_fork"):  # not on Windows, which does not fork
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 def _after_cell(*_: Any) -> None:

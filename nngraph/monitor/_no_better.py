@@ -55,7 +55,15 @@ from nngraph.monitor._never_improved import (
 from nngraph.monitor._oscillation import Swings
 from nngraph.monitor._trend import HISTORY, SLOWER, STEADY, _fall_per_evaluation
 
-__all__ = ["LONGER", "NEAR_CHANCE", "SlowFall", "no_better", "still_falling", "still_learning"]
+__all__ = [
+    "BEST_NEAR_CHANCE",
+    "LONGER",
+    "NEAR_CHANCE",
+    "SlowFall",
+    "no_better",
+    "still_falling",
+    "still_learning",
+]
 
 #: How many ``patience`` lengths back the fall is measured: 100 evaluations for
 #: ``Patience(20)``. A slow fall is told from noise over many evaluations: at 3 lengths most
@@ -66,6 +74,11 @@ LONGER = 5
 #: (Adam 1e-2) had a training loss of 0.66 (ln 2 = 0.693, 5% below) and 71% validation accuracy
 #: when Patience(20) stopped it, and reached 100% in 240 more epochs.
 NEAR_CHANCE = 0.1
+#: The metric's best must not lie further below ``ln k`` than this part of it: a model whose
+#: validation loss reached 0.30 on two classes (ln 2 = 0.693) has learned, whatever its
+#: training loss says later (a collapse back to chance, a training loss measured under heavy
+#: dropout). The two spirals' best was 0.5928, 14.5% below ln 2.
+BEST_NEAR_CHANCE = 0.2
 
 
 @dataclass(frozen=True)
@@ -138,37 +151,47 @@ def no_better(
     return "patience.still_improving", shown
 
 
-def still_learning(seen: Seen, first: float) -> tuple[str, dict[str, Any]] | None:
+def still_learning(seen: Seen, first: float, train_low: float) -> tuple[str, dict[str, Any]] | None:
     """Patience's explanation (its key and numbers) when its loss says the model has learned
     little so far, so that "more training is unlikely to help" would be unfounded: a
-    cross-entropy (the training twin, or without one the metric's best) that started within
-    ``CHANCE`` of ``ln k`` and is still less than :data:`NEAR_CHANCE` of it below, while the
-    training twin is not clearly better than the metric's best (that would be memorising, as
-    on random labels). None otherwise (``first``: the metric's first finite value).
+    cross-entropy (the training twin, or without one the metric) that started within
+    ``CHANCE`` of ``ln k``, is now within it or less than :data:`NEAR_CHANCE` of it below,
+    and never went further below (``train_low``: the training twin's lowest value; without
+    one the metric's best), while the metric's best is less than :data:`BEST_NEAR_CHANCE` of
+    ``ln k`` below it and the training twin is not clearly better than that best (that would
+    be memorising, as on random labels). None otherwise (``first``: the metric's first finite
+    value).
 
     A training loss that is merely still falling says nothing of the kind: beside a flat
     validation loss it is how memorising starts (``CALM_RUNS["plateau"]`` in the tests).
 
         >>> spirals = Seen("val_loss", "min", 0.6086, 0.5928, "loss", 0.6603, 0.6946)
-        >>> still_learning(spirals, 0.627)[0]
+        >>> still_learning(spirals, 0.627, 0.6603)[0]
         'patience.near_chance'
         >>> learned = Seen("val_loss", "min", 0.5, 0.4, "loss", 0.45, 0.69)
-        >>> still_learning(learned, 0.7) is None
+        >>> still_learning(learned, 0.7, 0.45) is None
+        True
+        >>> collapsed = Seen("val_loss", "min", 0.6935, 0.3, "loss", 0.6932, 0.69)
+        >>> still_learning(collapsed, 0.69, 0.32) is None
         True
     """
     if seen.mode != "min" or (seen.train is not None and clearly_better(seen)):
         return None
     if seen.train is not None:
-        what, now, start = seen.train, seen.train_now, seen.train_first
+        what, now, start, low = seen.train, seen.train_now, seen.train_first, train_low
     else:
-        what, now, start = seen.metric, seen.best, first
+        what, now, start, low = seen.metric, seen.value, first, seen.best
     k = chance_classes(start) if may_be_entropy(what) and math.isfinite(now) else None
-    if k is None or not (1 - NEAR_CHANCE) * math.log(k) <= now <= (1 + CHANCE) * math.log(k):
+    if k is None:
+        return None
+    ln = math.log(k)
+    near = (1 - NEAR_CHANCE) * ln <= min(now, low) and now <= (1 + CHANCE) * ln
+    if not (near and seen.best >= (1 - BEST_NEAR_CHANCE) * ln):
         return None
     return "patience.near_chance", {
         "what": nice_name(what),
         "now": now,
         "start": start,
         "k": k,
-        "ln": math.log(k),
+        "ln": ln,
     }

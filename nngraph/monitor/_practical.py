@@ -79,8 +79,9 @@ class Patience(Detector):
     oscillates when it stops (swings of over 30%, as GL tells them: a learning rate or
     momentum too high), a metric still improving slowly, by less than its noise (a long
     run: a larger patience may find a better epoch), and a cross-entropy still near the chance
-    level it started at (the training loss, where logged, less than 10% below ``ln k`` and not
-    clearly below the metric's best: the model may be on a plateau; ``resume()`` trains on).
+    level it started at (the training loss, where logged, never more than 10% below ``ln k``
+    nor clearly below the metric's best, and that best less than 20% below ``ln k``: the model
+    has learned little and may be on a plateau; ``resume()`` trains on).
 
     One more case fires before ``patience`` epochs without an improvement: a loss that creeps
     down by amounts too small to matter (a learning rate of 1e-5) is improved on at every
@@ -157,6 +158,7 @@ class Patience(Detector):
         # evaluation's mean and first finite one
         self._seen_name: str | None = None
         self._seen_now = self._seen_first = math.nan
+        self._seen_low = math.inf  # its lowest finite value (did the model ever learn?)
         # how many evaluations in a row the twin improved (up to now), and its value before them
         self._seen_streak, self._seen_streak_from = 0, math.nan
         # the latest evaluations: does the run oscillate when Patience stops it?
@@ -179,8 +181,10 @@ class Patience(Detector):
             self._seen_streak, self._seen_streak_from = 1, before
         else:
             self._seen_streak += 1
-        if math.isnan(self._seen_first) and math.isfinite(self._seen_now):
-            self._seen_first = self._seen_now
+        if math.isfinite(self._seen_now):
+            self._seen_low = min(self._seen_low, self._seen_now)
+            if math.isnan(self._seen_first):
+                self._seen_first = self._seen_now
         return self._seen_now
 
     def _resume(self) -> None:
@@ -280,7 +284,7 @@ class Patience(Detector):
         latest = self._latest if self.epoch - self.best_epoch <= self.patience else ()
         found = no_better(
             self._swings.now(), latest, self.patience, higher=self.mode == "max", delta=delta
-        ) or still_learning(self._seen(value), self._first)
+        ) or still_learning(self._seen(value), self._first, self._seen_low)
         if found is None:
             return None
         key, shown = found

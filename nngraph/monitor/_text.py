@@ -15,8 +15,8 @@ each line waits for them and is printed when the loop reads ``should_stop`` or `
 when the next epoch starts.
 A line held back (an epoch's, or those of a run that has not validated, so a short run that
 never validates still shows its first and last) is printed by ``Monitor.close()``, at the end
-of the cell in IPython or Jupyter, when the monitor is collected, or when the interpreter exits
-(see `_held`); an epoch's also when the loop is clearly over (see `_text_lines`).
+of the cell in IPython or Jupyter, or when the interpreter exits (see `_held`); an epoch's
+also when the loop is clearly over (see `_text_lines`).
 
     >>> p = TextPrinter(interval=0.0)
     >>> p.line(3, {"loss": 0.25, "val_loss": 0.3, "acc": 0.9, "val_acc": 0.85}, best=True)
@@ -336,6 +336,17 @@ class TextPrinter:
                 self._write(
                     message("monitor.text.stop", detector=event.detector, epoch=event.epoch)
                 )
+
+    def waits_for_late(self) -> bool:
+        """Whether the last epoch's line waits for the values logged after its validation (the
+        training loss of a loop that validates first) and none has come yet: its row is open,
+        the loop inside that epoch."""
+        waiting = self.pending is not None and self.pending[0] == self._line_epoch
+        return self._late and waiting and not self._late_sums
+
+    def add_late_events(self, events: Iterable[Event]) -> None:
+        """Events of the epoch whose line waits (see :meth:`waits_for_late`): printed after it."""
+        self._late_events += events
 
     def print_held(self) -> None:
         """Print the epoch line the rate limit holds back, and its events, now (the loop is

@@ -2,19 +2,22 @@
 
 The rate limit (one line a second) holds the latest epoch's line back until a later one may be
 printed; the last epoch's is printed by ``close()``, at the end of the cell in IPython, or at
-exit (see `_held`). A script that does neither would see it late, after its own prints, or
-never: a monitor made inside a function and collected with its line. So it is also printed
+exit (see `_held`: also that of a monitor made inside a function and collected since). A
+script that does neither would see it late, after its own prints. So it is also printed
 
-- when the monitor is collected (a finalizer that holds the printer, never the monitor);
 - by ``restore_best()``, which comes after the loop;
 - when ``best``, ``events``, ``history()``, ``records()``, ``to_csv()``, ``summary()`` or
   ``repr(mon)`` is read, unless the run has already read one of them before a later ``log()``
   call: a loop that reads ``mon.best`` every epoch keeps its pace of one line a second, and
-  its last line comes with ``restore_best()``, ``close()`` or the end.
+  its last line comes with ``restore_best()``, ``close()`` or the end. A read while the
+  line still waits for the training values of a loop that validates first (the row is open:
+  ``mon.best`` read between its ``val_loss`` and its ``loss``) is inside the loop: it
+  prints nothing and does not say the loop is over.
 
 Before it is printed, the detectors judge an epoch they hold back for its training value (a
-loop that validates first, then a last validation after it): its events follow its line. A
-result that tells the events (``events``, ``summary()``, ``repr``) has them judged in any case.
+loop that validates first, then a last validation after it): its events follow its line
+(with it, once it is printed, where the row is open). A result that tells the events
+(``events``, ``summary()``, ``repr``) has them judged in any case.
 
     >>> import nngraph as ng
     >>> def train():
@@ -33,7 +36,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nngraph.monitor._common import Event
-from nngraph.monitor._held import flush_when_collected
 from nngraph.monitor._text import TextPrinter
 
 __all__ = ["TextLines"]
@@ -57,7 +59,6 @@ class TextLines:
         if interval is not None:
             prefix = f"[{self.name}] " if self.name else ""
             self._printer = TextPrinter(interval=interval, prefix=prefix)
-            flush_when_collected(self, self._printer)
 
     def _logging(self) -> None:
         """A ``log()`` call: a result read since the last one was read inside the loop."""
@@ -67,7 +68,13 @@ class TextLines:
     def _results_read(self, *, tells_events: bool = False) -> None:
         """A result is read (see the module's docstring; ``tells_events``: one that tells the
         events): the loop may be over, unless it reads them itself. Then, or for a result that
-        tells the events, an epoch the detectors hold back is judged first."""
+        tells the events, an epoch the detectors hold back is judged first. A read while the
+        row is open (see the module's docstring) prints nothing: the events of that judgement
+        wait to follow the line."""
+        if self._printer is not None and self._printer.waits_for_late():
+            if tells_events or not self._read_in_loop:
+                self._printer.add_late_events(self._judge_for_reading())
+            return
         self._read_since_log = True
         over = not self._read_in_loop
         if over or tells_events:

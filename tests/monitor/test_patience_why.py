@@ -265,7 +265,43 @@ def test_without_a_training_loss_the_validation_loss_near_chance_level_says_it()
     val = [0.7, 0.68, 0.665, 0.655, 0.65] + [0.655, 0.66] * 10  # 7% below its first value
     event = first_event(Patience(20), val)
     assert event.message_id == "patience.near_chance"
-    assert "but validation loss is still 0.65 (0.7 at first), close to ln 2" in event.message
+    assert "but validation loss is still 0.66 (0.7 at first), close to ln 2" in event.message
+
+
+def test_without_a_training_loss_a_validation_loss_risen_past_chance_level_is_unlikely_to_help() -> (
+    None
+):
+    """Sweep s29 r2, finding 5: "validation loss is still 0.66" quoted its best; it was 0.86
+    when Patience stopped, above ln 2: the model overfits, more training will not help."""
+    val = [0.693, 0.68, 0.67, 0.66] + [0.67 + 0.01 * i for i in range(25)]
+    event = first_event(Patience(20), val)
+    assert (event.epoch, event.message_id) == (24, "patience.fire")
+    assert event.message.endswith("more training is unlikely to help.")
+
+
+@pytest.mark.parametrize(
+    ("val", "train"),
+    [
+        # a ReLU MLP that learned (best 0.30), then a too high learning rate: constant output
+        ([0.69, 0.5, 0.35, 0.3] + [0.6935] * 25, [0.69, 0.55, 0.4, 0.32] + [0.6932] * 25),
+        # dropout 0.8: the training loss, measured with it, stays near ln 2; best 0.35
+        (
+            [0.69, 0.5, 0.4, 0.36, 0.35] + [0.355, 0.352] * 12,
+            [0.7, 0.68, 0.66, 0.65, 0.645] + [0.643] * 24,
+        ),
+        # a best near chance, but the training loss was once clearly below it (0.55), then rose
+        ([0.69, 0.62, 0.6] + [0.61, 0.62] * 11, [0.69, 0.6, 0.55] + [0.68] * 22),
+    ],
+    ids=["collapsed", "dropout", "trained-then-rose"],
+)
+def test_a_model_that_learned_is_not_told_it_learned_little(
+    val: list[float], train: list[float]
+) -> None:
+    """Sweep s29 r2, finding 4: a training loss back at (or held near) ln 2 after the model
+    learned read as "the model has learned little so far ... more training may still help"."""
+    event = first_event(Patience(20), val, train)
+    assert event.message_id == "patience.fire"
+    assert event.message.endswith("more training is unlikely to help.")
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import types
+import weakref
 
 import pytest
 
@@ -279,23 +280,71 @@ def train_in_a_function(name: str | None = None, read: str = "") -> int:
     return len(mon.summary()) if read == "summary" else 0
 
 
-def test_a_monitor_collected_with_its_last_line_prints_it(
+def train_and_forget(name: str) -> weakref.ref[Monitor]:
+    """`train_in_a_function`, returning a weak reference to its monitor (in a cycle: its
+    listeners refer back to it, so only the cycle collector frees it)."""
+    mon = Monitor(display="text", print_interval=3600, detectors=[], name=name)
+    for epoch in range(1, 11):
+        mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch + 0.1)
+    return weakref.ref(mon)
+
+
+def test_a_collected_monitors_last_line_comes_at_the_end_in_the_order_of_the_runs(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """Sweep s29c, finding 1: the held line of a monitor made inside a function was lost
-    once the cycle collector freed the monitor."""
+    """Sweep s29 r2, finding 1: a finalizer printed it whenever the cycle collector ran, in
+    the middle of a later run of a sweep (and in each forked DataLoader worker). Its printer
+    is kept (not the monitor), and prints once the cell or the script ends."""
     import gc
 
-    from nngraph.monitor._held import flush_all
+    from nngraph.monitor import _held
 
-    train_in_a_function("lr=0.1")
+    runs = [train_and_forget("lr=0.1"), train_and_forget("lr=0.01")]
     gc.collect()
+    assert [run() for run in runs] == [None, None]  # the printer keeps no monitor alive
     assert capsys.readouterr().out.splitlines() == [
         "[lr=0.1] epoch    1  loss 1 / val 1.1 *",
-        "[lr=0.1] epoch   10  loss 0.1 / val 0.2 *",
+        "[lr=0.01] epoch    1  loss 1 / val 1.1 *",
     ]
-    flush_all()  # at exit: printed once
+    _held.flush_all()  # the end of the cell, or of the script
+    assert capsys.readouterr().out.splitlines() == [
+        "[lr=0.1] epoch   10  loss 0.1 / val 0.2 *",
+        "[lr=0.01] epoch   10  loss 0.1 / val 0.2 *",
+    ]
+    assert not _held._held  # released once printed
+    _held.flush_all()
     assert capsys.readouterr().out == ""
+
+
+FORK_SCRIPT = """
+import os, sys
+import nngraph as ng
+mon = ng.Monitor(display="text", print_interval=3600, detectors=[])
+for epoch in range(1, 6):
+    mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch + 0.1)
+if os.fork() == 0:
+    sys.exit(0)  # a child that exits as a script does: its atexit functions run
+os.wait()
+print("parent done")
+"""
+
+
+def test_a_forked_child_does_not_print_the_line_its_parent_holds(tmp_path: object) -> None:
+    """Sweep s29 r2, finding 1: a forked child printed its copy of the parent's held line."""
+    import subprocess
+    import sys
+
+    path = f"{tmp_path}/fork.py"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(FORK_SCRIPT)
+    out = subprocess.run(
+        [sys.executable, path], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.splitlines()
+    assert out == [
+        "epoch    1  loss 1 / val 1.1 *",
+        "parent done",
+        "epoch    5  loss 0.2 / val 0.3 *",
+    ]
 
 
 @pytest.mark.parametrize("read", ["best", "history", "events", "summary"])
@@ -343,7 +392,10 @@ def test_the_last_epoch_held_back_for_its_training_loss_is_printed_with_its_even
 ) -> None:
     """Sweep s29 r3: a loop that validates first, then once more after the loop, read its
     results: the last epoch's line came, but Patience's stop at that epoch was never judged,
-    so never printed (nothing calls close() in such a script)."""
+    so never printed (nothing calls close() in such a script). Its row is open (a training
+    loss may still join it), so the read prints nothing (sweep s29 r2, finding 2): the stop
+    judged at the read follows the line at the end of the script."""
+    from nngraph.monitor._held import flush_all
     from nngraph.monitor.detectors import Patience
 
     mon = Monitor(display="text", print_interval=3600, detectors=[Patience(2)])
@@ -354,11 +406,36 @@ def test_the_last_epoch_held_back_for_its_training_loss_is_printed_with_its_even
     reads = {"best": lambda: mon.best, "records": mon.records, "summary": mon.summary}
     reads.get(read, lambda: repr(mon))()
     print("read", read)
+    assert capsys.readouterr().out.splitlines() == ["epoch    1  val_loss 1 *", f"read {read}"]
+    flush_all()  # the end of the script
     assert capsys.readouterr().out.splitlines() == [
-        "epoch    1  val_loss 1 *",
         "epoch    5  val_loss 0.8",
         "  ! validation loss has not improved for 2 epochs (best 0.7 at epoch 3): more "
         "training is unlikely to help.",
         "  -> stop suggested by Patience(2) at epoch 5",
-        f"read {read}",
     ]
+
+
+@pytest.mark.parametrize("interval", [0, 3600])
+def test_reading_best_between_validation_and_training_loss_keeps_the_line_whole(
+    capsys: pytest.CaptureFixture[str], interval: float
+) -> None:
+    """Sweep s29 r2, finding 2: a loop that validates first and reads mon.best right after
+    it every 5th epoch (to save a checkpoint) got 'epoch 5  val_loss 0.2 *', and the
+    training loss of epoch 5 never came."""
+    mon = Monitor(display="text", print_interval=interval, detectors=[])
+    for epoch in range(1, 9):
+        mon.log(epoch, val_loss=1 / epoch)
+        if epoch % 5 == 0 and mon.best.epoch == epoch:
+            print("saved", epoch)
+        mon.log(epoch, loss=0.9 / epoch)
+    print("best", mon.best.epoch)
+    mon.close()
+    lines = capsys.readouterr().out.splitlines()
+    epochs = [line for line in lines if line.startswith("epoch")]
+    assert all(line.split()[2] == "loss" for line in epochs[1:])  # none without it
+    assert "epoch    8  loss 0.1125 / val 0.125 *" in lines
+    if interval == 0:
+        assert lines[lines.index("saved 5") + 1] == "epoch    5  loss 0.18 / val 0.2 *"
+    else:
+        assert lines == ["epoch    1  val_loss 1 *", "saved 5", epochs[-1], "best 8"]
