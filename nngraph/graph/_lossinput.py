@@ -58,10 +58,11 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
         inside, given = _call_of(g, n)
         if op in _SQUASHED:
             before, key = _SQUASHED[op]
-            squashed = _squashed_input(g, _scores(g, given, inside), before)
-            if squashed is None:
+            squashes = _squashed_input(g, _scores(g, given, inside), before)
+            if not squashes:
                 continue
-            squash, module = squashed
+            modules = {nodes[s].get("module") or "" for s in squashes}
+            module = modules.pop() if len(modules) == 1 else ""
             if (key, module) in said:  # the same slip at every step of a loop
                 continue
             said.add((key, module))
@@ -70,7 +71,12 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
                 if module
                 else message("graph.health.loss_input_code")
             )
-            findings.append(finding("loss_input", key, "forward", squash, module, layer=layer))
+            # several squashes: one may be the target's (right), so none is pointed at
+            where = squashes[0] if len(squashes) == 1 else n
+            found = finding("loss_input", key, "forward", where, module, layer=layer)
+            if len(squashes) > 1:
+                found["message"] += " " + message("graph.health.loss_input_which", squash=before)
+            findings.append(found)
             continue
         sides, known = _output_first(g, [p for p in given if nodes[p].get("shape") is not None])
         shapes = [nodes[p]["shape"] for p in sides]
@@ -172,19 +178,19 @@ def _scores(g: Graph, given: list[Any], inside: set[Any]) -> list[Any]:
     return [p for p in given if nodes[p].get("requires_grad")]
 
 
-def _squashed_input(g: Graph, scores: list[Any], before: str) -> tuple[Any, str] | None:
-    """The `before` op (softmax, sigmoid) that made the loss's input, and the module to name
-    for it ("" for the user's own code); None if the input is not known to be squashed.
+def _squashed_input(g: Graph, scores: list[Any], before: str) -> list[Any]:
+    """The `before` ops (softmax, sigmoid) one of which made the loss's input, each once;
+    empty if the input is not known to be squashed.
 
     The graph keeps no order of a call's arguments (a loss op's edges do not say which one is
     `input` and which `target`): where the target carries gradients too (a teacher not
     detached, `bce_with_logits(student, sigmoid(teacher))`), the input is known to be squashed
-    only when every one of `scores` is, and a module is named only when they share it."""
+    only when every one of `scores` is, and which of the squashes is the input's is not known
+    when there are several."""
     squashes = [_squashing_op(g, p, before) for p in scores]
     if not squashes or any(s is None for s in squashes):
-        return None
-    modules = {g._node[s].get("module") or "" for s in squashes}
-    return squashes[0], modules.pop() if len(modules) == 1 else ""
+        return []
+    return list(dict.fromkeys(squashes))
 
 
 def _squashing_op(g: Graph, p: Any, before: str) -> Any | None:

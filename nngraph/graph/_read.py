@@ -49,6 +49,10 @@ def _whole_list(size: int | None) -> Callable[[Any], bool]:
     )
 
 
+def _numbers(x: Any) -> bool:
+    return isinstance(x, list) and all(map(_number, x))
+
+
 def _stats(x: Any) -> bool:
     """Numbers; NaN and infinities only where a tensor's values can be so, not in counts."""
     return (
@@ -96,6 +100,7 @@ _ATTRIBUTES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "dead": (_or_null(_whole_list(2)), "[1, 8] | null"),
     "value": (_or_null(_stats), _STATS_SHAPE),
     "grad": (_or_null(_stats), _STATS_SHAPE),
+    "gates": (_or_null(_numbers), "[0.1, 1.0, -0.2, 0.3] | null"),  # LSTM/GRU biases only
     "flags": (
         lambda x: isinstance(x, list) and all(map(_flag, x)),
         '[{"kind": "dead", "node": "n3", "message": "...", ...}, ...]',
@@ -131,10 +136,20 @@ def _id_back(value: Any) -> Any:
     return tuple(_id_back(v) for v in value) if isinstance(value, list) else value
 
 
+def _float_back(value: Any) -> Any:
+    """A number as `to_dict` writes it, back in Python: "NaN", "Infinity", "-Infinity" become
+    floats again; anything else stays as it is."""
+    return _FLOATS.get(value, value) if isinstance(value, str) else value
+
+
 def _stats_back(stats: Any) -> Any:
     if not isinstance(stats, dict):
         return stats
-    return {k: _FLOATS.get(v, v) if isinstance(v, str) else v for k, v in stats.items()}
+    return {k: _float_back(v) for k, v in stats.items()}
+
+
+def _floats_back(values: Any) -> Any:
+    return [_float_back(v) for v in values] if isinstance(values, list) else values
 
 
 def _expected(key: str, expected: str) -> str:
@@ -257,6 +272,8 @@ def _node_back(g: Graph, i: int, node: Any) -> tuple[Any, dict[str, Any]]:
     attrs = {**NODE_DEFAULTS, **{k: v for k, v in node.items() if k != "id"}}
     for key in ("value", "grad"):
         attrs[key] = _stats_back(attrs[key])
+    if "gates" in attrs:
+        attrs["gates"] = _floats_back(attrs["gates"])
     for key, (check, expected) in _ATTRIBUTES.items():
         if key in attrs and not check(attrs[key]):
             raise NNGraphError(

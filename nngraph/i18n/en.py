@@ -2427,6 +2427,13 @@ MESSAGES: dict[str, str] = {
         " log-probabilities: use log_softmax instead of softmax, or nn.CrossEntropyLoss on"
         " the raw scores."
     ),
+    # appended to the three above where the target is squashed too (which tensor is the input
+    # is not known): {squash} is sigmoid or softmax
+    "graph.health.loss_input_which": (
+        "The target this loss gets is squashed too, and the graph cannot tell which of the two"
+        " is the scores: change only the {squash} of the scores; a target squashed on purpose"
+        " (a teacher's soft targets) is right."
+    ),
     "graph.health.loss_input_output": "the model's output",  # {what} in loss_input_shapes
     "graph.health.loss_input_tensor": "a tensor",
     "graph.health.loss_input_shapes": (

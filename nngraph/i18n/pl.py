@@ -2555,6 +2555,13 @@ MESSAGES: dict[str, str] = {
         " logarytmów prawdopodobieństw: użyj log_softmax zamiast softmax albo"
         " nn.CrossEntropyLoss na surowych wynikach."
     ),
+    # dopisywane do trzech powyższych, gdy cel też jest ściśnięty (nie wiadomo, który tensor
+    # jest wejściem): {squash} to sigmoid albo softmax
+    "graph.health.loss_input_which": (
+        "Cel, który dostaje ta strata, też jest ściśnięty, a z grafu nie wynika, który z nich"
+        " to wyniki: zmień tylko {squash} wyników; cel ściśnięty świadomie (miękkie cele"
+        " nauczyciela) jest poprawny."
+    ),
     "graph.health.loss_input_output": "wyjście modelu",  # {what} w loss_input_shapes
     "graph.health.loss_input_tensor": "tensor",
     "graph.health.loss_input_shapes": (

@@ -446,6 +446,20 @@ def test_round_trip_keeps_the_gates_of_an_lstms_biases():
     assert all(same(back.nodes[n], g.nodes[n]) for n in g)
 
 
+def test_round_trip_gives_back_nan_and_inf_gates_as_floats():
+    # sweep s29, gates_nan_json: they came back as the strings "NaN" and "Infinity"
+    lstm = nn.LSTM(3, 4)
+    with torch.no_grad():
+        lstm.bias_hh_l0[0], lstm.bias_ih_l0[5], lstm.bias_ih_l0[12] = math.nan, math.inf, -math.inf
+    g = ng.trace(lstm, torch.randn(5, 2, 3), loss=lambda out: out[0].sum())
+    back = Graph.from_json(g.to_json())
+    gates = {d["name"]: d["gates"] for _, d in back.nodes(data=True) if "gates" in d}
+    assert math.isnan(gates["bias_hh_l0"][0])
+    assert (gates["bias_ih_l0"][1], gates["bias_ih_l0"][3]) == (math.inf, -math.inf)
+    assert all(type(mean) is float for means in gates.values() for mean in means)
+    assert all(same(back.nodes[n], g.nodes[n]) for n in g)
+
+
 def test_round_trip_gives_back_the_module_table_as_it_was():
     # the attention's out_proj never runs (forward uses its weight directly): the table lists
     # it all the same, as its parameters sit in the graph
@@ -621,6 +635,10 @@ BAD_GRAPHS = {
     "a flag without kind": (_node(0, flags=[{"message": "m"}]), r'nodes\[0\] .*"flags"'),
     "value as text": (_node(1, value="NaN"), r'nodes\[1\] .*"value": "NaN", .*"norm"'),
     "grad without norm": (_node(1, grad={"mean": 1.0}), r'nodes\[1\] .*"grad"'),
+    # sweep s29: the per-gate bias means were read back unchecked
+    "gates as a number": (_node(1, gates=0.5), r'"gates": 0\.5, which should look like \[0\.1, '),
+    "gates holding text": (_node(1, gates=[1.0, "x"]), r'nodes\[1\] .*"gates": \[1\.0, "x"\]'),
+    "gates holding null": (_node(1, gates=[None]), r'"gates": \[null\], which should look like'),
     "shape as a number": (_node(1, shape=3), r'nodes\[1\] .*"shape": 3, .*\[2, 3\] \| null'),
     "module as a number": (_node(1, module=1), r'nodes\[1\] .*"module"'),
     # sweep 23h, F5: a string attribute says so, and the wrong value is shown as JSON

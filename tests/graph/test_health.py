@@ -1749,6 +1749,29 @@ def test_a_soft_target_squashed_from_a_teacher_with_gradients_is_not_taken_for_t
     assert found["message"].startswith("Module student.1 (Softmax) applies softmax")
 
 
+def test_a_squashed_student_with_a_squashed_teacher_points_at_no_one_squash() -> None:
+    """Both arguments squashed (`bce_with_logits(sigmoid-ended student, sigmoid(teacher))`,
+    the teacher not detached): the finding landed on the teacher's sigmoid, the right one, and
+    told to drop it (sweep s29, distill_both_squashed). It goes on the loss op, names no module
+    and says the target's squash may be right; a detached teacher still names the student's."""
+    torch.manual_seed(0)
+    bce, sigmoid = nn.functional.binary_cross_entropy_with_logits, torch.sigmoid
+    pair = _StudentAndTeacher(nn.Sequential(nn.Linear(2, 1), nn.Sigmoid()), nn.Linear(2, 1))
+    for loss in [
+        lambda o: bce(o[0], sigmoid(o[1] / 2)),
+        lambda o: bce(o[0].squeeze(1), sigmoid(o[1]).squeeze(1)),
+    ]:
+        g = ng.trace(pair, torch.randn(8, 2), loss=loss)
+        (found,) = [f for f in g.health() if f["kind"] == "loss_input"]
+        assert g.nodes[found["node"]]["op"] == "binary_cross_entropy_with_logits", found
+        assert found["module"] == "" and "Module" not in found["message"]
+        assert "change only the sigmoid of the scores" in found["message"]
+    (found,) = _loss_input_findings(pair, lambda o: bce(o[0], sigmoid(o[1]).detach()))
+    assert found["module"] == "student.1"
+    assert found["message"].startswith("Module student.1 (Sigmoid) applies sigmoid")
+    assert "change only" not in found["message"]
+
+
 @pytest.mark.filterwarnings("ignore:Using a target size")
 def test_a_regression_target_of_another_shape_is_named_with_the_table_it_makes() -> None:
     torch.manual_seed(0)
