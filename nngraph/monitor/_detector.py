@@ -23,7 +23,7 @@ from nngraph.monitor._common import (
 )
 from nngraph.monitor._names import held_out_twins, nice_name, train_twins
 from nngraph.monitor._params import _metric_name
-from nngraph.monitor._row_order import Held, RowOrder, Undo
+from nngraph.monitor._row_order import RowOrder
 
 __all__ = ["KEEP", "Check", "Detector"]
 
@@ -102,16 +102,7 @@ class Detector(RowOrder):
         self._train_epoch: int | None = None  # the epoch of those values (see feed's by_epoch)
         self._call_epoch: int | None = None  # this call's epoch, where by_epoch
         self._step = 0.0
-        # the current row (calls at one step logging different metrics, as in the monitor's
-        # records()) and, while a training value may still join it, how to judge its
-        # evaluation again, or (once training values are seen to come after) the evaluation
-        # waiting for it
-        self._row_step: float | None = None
-        self._row_keys: set[str] = set()
-        self._row_train = False
-        self._undo: Undo | None = None
-        self._held: Held | None = None
-        self._val_first = False
+        self._reset_rows()
         self._restarted_at: int | None = None  # the evaluations seen at the last restart
         self._reset()
 
@@ -151,6 +142,7 @@ class Detector(RowOrder):
         self.resume()
         if self._held is None:  # training values since the last evaluation: before the restart
             self._train_sum, self._train_n, self._train_epoch = 0.0, 0, None
+            self._train_epochs = 0
         self._restarted_at = self.epoch
         self._restart()
 
@@ -242,8 +234,11 @@ class Detector(RowOrder):
         already raised stays raised); from then on the detector waits for it: the epoch is
         judged at the call that logs it, or, if it never comes, at the next call that starts
         another row, or at :meth:`close`. ``Patience`` waits as well, for its words and its
-        barely-moved stop (its Keras stop is known at once: see ``Patience``); ``Divergence``,
-        without a twin, never waits.
+        barely-moved stop (its Keras stop is known at once: see ``Patience``), but only while
+        the run logs one training value a step: once several come at one step (batches logged
+        with ``epoch=`` after validating first), it judges each evaluation at once, with the
+        epoch before's values, as above (see :meth:`_note_batches`). ``Divergence``, without a
+        twin, never waits.
 
             >>> from nngraph.monitor.detectors import Patience
             >>> p = Patience(1); p.feed(1.0, {"val_loss": 0.5}, epoch=6) is None
@@ -255,15 +250,20 @@ class Detector(RowOrder):
         self._call_epoch = epoch if by_epoch else None
         self._find_origin(epoch)
         train = self._train_value(metrics)
-        # the evaluation held back until its row ended: judged before this call counts
-        ended = self._follow_row(step, metrics, train is not None) if self._twins else None
         value = metrics.get(self.metric)
+        # a first evaluation judged again once batches show (see _note_batches), then the
+        # evaluation held back until its row ended: judged before this call counts
+        first = self._note_batches(step, value is None and train is not None)
+        ended = self._follow_row(step, metrics, train is not None) if self._twins else None
+        ended = first or ended
         if value is None:
             taken = None if train is None else self._take_train(train)
             return ended or taken  # a new row holds nothing back: then taken is None
         if train is not None:
+            self._count_train_epoch()
             self._train_sum, self._train_n = train, 1
-        if not (self._twins and train is None and not self._row_train):
+        at_once = self._several and not self.waits_for_batches
+        if at_once or not (self._twins and train is None and not self._row_train):
             event = self._evaluate(step, value, epoch)
         elif self._val_first:  # its training value comes next: wait for it
             self._held, event = (step, value, epoch), None
@@ -297,11 +297,14 @@ class Detector(RowOrder):
         last one (in its epoch: see :meth:`feed`). ``announced``: an event was raised for this
         evaluation already."""
         train = self._train_sum / self._train_n if self._train_n else None
-        self._train_sum, self._train_n = 0.0, 0
+        self._trained_since_best += self._train_epochs
+        self._train_sum, self._train_n, self._train_epochs = 0.0, 0, 0
         self.epoch += 1
         self._shown = self.epoch if epoch is None else epoch
         self.fired = self.fired or announced
         found = self._check(value, train)
+        if self.best_epoch == self.epoch:  # a new best: count the training epochs from here
+            self._trained_since_best = 0
         if found is KEEP:
             return None
         if found is None:

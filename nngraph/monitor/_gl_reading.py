@@ -23,7 +23,8 @@ that rose since the best epoch is the restart's bump, which says nothing of the 
 GL, PQ and UP say it is too soon to tell (``restarted``), and GL says once more what the rise
 turns out to be, memorising or unstable training. So they do of a training loss that rose
 since the best epoch by one value only, a little (``rose_once``, see :data:`ONE_VALUE_RISE`):
-one tick after a long fall is no clear sign of unstable training. A rise GL first read with no
+one tick after a long fall is no clear sign of unstable training (one evaluation that came
+after several epochs of training values is no single tick). A rise GL first read with no
 training loss to compare (``plain``: at the first evaluation after a restart, which forgets the
 training loss from before it) is said once more if it turns out to be unstable training.
 
@@ -256,7 +257,7 @@ def unstable_verdict(
     if trend is not None and _restart_bump(det, trend) and not sudden_jump(previous, value, train):
         return _too_soon(det, f"{name}.restarted", trend, fields, words=words)
     rose = trend is not None and trend.rose(scale=det.best)
-    if trend is not None and rose and not _rose_once(trend):
+    if trend is not None and rose and not _rose_once(trend, det._trained_since_best):
         return f"{name}.stalled", {**fields, **trend_fields(det, trend)} if words else fields
     if sudden_jump(previous, value, train):
         return f"{name}.jump", {**fields, "previous": previous, "value": value}
@@ -274,17 +275,21 @@ def unstable_verdict(
     return f"{name}.unstable", {**fields, **shown}
 
 
-def _rose_once(trend: Trend) -> bool:
+def _rose_once(trend: Trend, logged: int = 1) -> bool:
     """The training loss is higher than at the best epoch by one value after it only, by no
     more than :data:`ONE_VALUE_RISE` of the value at the best: a tick that may be noise.
+    ``logged``: the epochs whose training values were logged since the best evaluation (one
+    evaluation after it, validating every 3 epochs, may follow 3 of them: no single tick).
 
         >>> _rose_once(Trend(0.36, 0.38, 7, 1)), _rose_once(Trend(0.44, 0.6, 4, 1))
         (True, False)
         >>> _rose_once(Trend(0.36, 0.38, 7, 2))  # two values: RISE decides, as before
         False
+        >>> _rose_once(Trend(0.36, 0.38, 7, 1), logged=3)  # three epochs trained since
+        False
     """
     rise = trend.recent - trend.before
-    return trend.count == 1 and rise <= ONE_VALUE_RISE * abs(trend.before)
+    return trend.count == 1 and logged <= 1 and rise <= ONE_VALUE_RISE * abs(trend.before)
 
 
 def _too_soon(

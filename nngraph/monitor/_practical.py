@@ -71,8 +71,10 @@ class Patience(Detector):
     for the barely-moved stop below: the Keras stop reads none, so an evaluation held back that
     is the ``patience``-th without an improvement makes the stop due at once (Lightning's
     callback, whose module may log the training loss after the validation, stops at that
-    epoch), and its event comes with the training value. An accuracy (``mode="max"``) is not
-    judged by its size: 0.985 -> 0.992 on MNIST is under 1% of the value, yet halves the error.
+    epoch), and its event comes with the training value. Batches logged after it (several
+    training values at one step) it waits for not at all: each evaluation is judged at once,
+    with the epoch before's. An accuracy (``mode="max"``) is not judged by its size: 0.985 ->
+    0.992 on MNIST is under 1% of the value, yet halves the error.
 
     Three more cases get their own words instead of "more training is unlikely to help" (see
     :mod:`~nngraph.monitor._no_better`), though Patience stops all the same: a loss that
@@ -101,6 +103,7 @@ class Patience(Detector):
     """
 
     kind = "plateau"
+    waits_for_batches = False  # its words read the epoch before's batches, as before
 
     def __init__(
         self,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from nngraph.monitor._train_means import starts_again
 
@@ -37,7 +37,7 @@ Held = tuple[float, float, int | None]
 _NOT_UNDONE = frozenset(
     {
         "_settings", "events", "_undo", "_held", "_val_first", "_row_step", "_row_keys",
-        "_row_train", "_train_name", "_call_epoch",
+        "_row_train", "_train_name", "_call_epoch", "_several", "_train_step", "_joined",
     }
 )  # fmt: skip
 
@@ -59,6 +59,30 @@ class RowOrder:
     _undo: Undo | None
     _held: Held | None
     _val_first: bool
+    _train_epochs: int  # the epochs of the training values since the last evaluation
+    _trained_since_best: int  # ... and since the best one (see Detector._evaluate)
+    #: whether it waits for training values logged per batch after an evaluation (see
+    #: :meth:`_note_batches`); Patience does not
+    waits_for_batches: ClassVar[bool] = True
+
+    def _reset_rows(self) -> None:
+        """The current row (calls at one step logging different metrics, as in the monitor's
+        records()) and, while a training value may still join it, how to judge its
+        evaluation again, or (once training values are seen to come after) the evaluation
+        waiting for it; the training epochs counted (see :meth:`_count_train_epoch`)."""
+        self._row_step: float | None = None
+        self._row_keys: set[str] = set()
+        self._row_train = False
+        self._undo: Undo | None = None
+        self._held: Held | None = None
+        self._val_first = False
+        self._train_epochs = self._trained_since_best = 0
+        # several training values came at one step (batches); the step of the last one; the
+        # first evaluation judged again with the training value that joined its row, while
+        # that row is open
+        self._several = False
+        self._train_step: float | None = None
+        self._joined: tuple[Undo, float] | None = None
 
     def _evaluate(
         self, step: float, value: float, epoch: int | None, *, announced: bool = False
@@ -82,12 +106,43 @@ class RowOrder:
         numbers, those of the last epoch among them (see :func:`starts_again`); ``joins``: it
         joins an evaluation's row, logged after it."""
         epoch = self._call_epoch
+        if not (joins and self._train_n):  # one joining the epoch before's is no epoch more
+            self._count_train_epoch()
         if starts_again(epoch, self._train_epoch, self._train_n, joins=joins):
             self._train_sum, self._train_n = 0.0, 0
         if epoch is not None:
             self._train_epoch = epoch
         self._train_sum += train
         self._train_n += 1
+
+    def _count_train_epoch(self) -> None:
+        """A training value comes: count its epoch among those since the last evaluation
+        (with the user's epoch numbers, validating every 3 epochs: 3; else 1)."""
+        epoch = self._call_epoch
+        if not self._train_n or (epoch is not None and epoch != self._train_epoch):
+            self._train_epochs += 1
+
+    def _note_batches(self, step: float, train_only: bool) -> Event | None:
+        """Note a call that logs a training value and no evaluation (``train_only``): a second
+        one at one step shows batches logged per call (with ``epoch=``). A detector that does
+        not wait for them (:attr:`waits_for_batches`) judges each evaluation at once from then
+        on, with the values logged before it (the epoch before's, which trained the model
+        validated), and the first one again without the batch that joined its row; returns
+        the event of that, if it raises one."""
+        if not train_only:
+            return None
+        again, self._train_step = step == self._train_step, step
+        if not again or self._several:
+            return None
+        self._several = True
+        if self.waits_for_batches or self._joined is None:
+            return None
+        (state, value, epoch, announced), train = self._joined
+        self._joined = None
+        vars(self).update(state)
+        event = self._evaluate(self._step, value, epoch, announced=announced)
+        self._add_train(train)
+        return event
 
     def _follow_row(
         self, step: float, metrics: Mapping[str, float], has_train: bool
@@ -106,6 +161,7 @@ class RowOrder:
     def _end_row(self) -> Event | None:
         """The current row is complete: judge its held evaluation; nothing joins it any more."""
         self._row_step, self._row_keys, self._row_train, self._undo = None, set(), False, None
+        self._joined = None
         return self._judge_held()
 
     def _judge_held(self) -> Event | None:
@@ -144,7 +200,7 @@ class RowOrder:
         event it raised stays raised (it is not announced again while it holds), one that
         holds only now is raised now."""
         state, value, epoch, announced = undo
-        self._undo = None
+        self._undo, self._joined = None, (undo, train)
         vars(self).update(state)
         self._add_train(train, joins=True)
         return self._evaluate(self._step, value, epoch, announced=announced)

@@ -168,6 +168,42 @@ def test_patience_reads_the_training_loss_of_each_epoch_whichever_order_it_is_lo
     assert runs[0][0] == 7 and runs[0][1][0][1] == "patience.barely_improved"
 
 
+FLAT_TRAIN = [0.3103, 0.3063, 0.3046, 0.3021, 0.3009, 0.3052, 0.3024, 0.3006, 0.2995, 0.3031]
+FLAT_VAL = [0.3982, 0.4049, 0.3927, 0.4015, 0.3976, 0.396, 0.3926, 0.3893, 0.4, 0.4066]
+
+
+@pytest.mark.parametrize("batches", [(1.0, 1.0, 1.0), (0.8, 1.2, 1.0), (1.2, 0.8, 1.0), (1.5, 0.5)])
+def test_patience_validating_first_reads_the_mean_of_the_batches_of_the_epoch_before(
+    batches: tuple[float, ...],
+) -> None:
+    """Sweep s29 r4, R1: validation first, then the epoch's batches with epoch=: Patience
+    judged each epoch at its first batch, with that batch and the epoch before's others, so
+    its 'barely moved' stop came or not by the batches' values (never, with 0.8, 1.2, 1.0)."""
+    mon = Monitor(display=False, detectors=[Patience(5)])
+    stops = []
+    for epoch, (train, val) in enumerate(zip(FLAT_TRAIN, FLAT_VAL, strict=True), 1):
+        mon.log(epoch=epoch, val_loss=val)
+        for share in batches:
+            mon.log(epoch=epoch, loss=train * share)
+        stops.append(mon.should_stop)
+    # each validation measured the model the epoch before trained, and is judged with it
+    assert stops.index(True) + 1 == 7
+    assert [(e.epoch, e.message_id) for e in mon.events] == [(7, "patience.barely_moved")]
+
+
+def test_patience_validating_first_quotes_epoch_means_not_batches() -> None:
+    """Sweep s29 r4, R3: its words quoted one batch ('0.25 now (1.5 at first)')."""
+    mon = Monitor(display=False, detectors=[Patience(5)])
+    train_losses, val_losses = [1.0, 0.8, 0.6, 0.4, 0.3, 0.2], [0.7, 0.71, 0.72, 0.73, 0.74, 0.75]
+    for epoch, (train, val) in enumerate(zip(train_losses, val_losses, strict=True), 1):
+        mon.log(epoch=epoch, val_loss=val)
+        for share in (1.5, 0.5, 1.0):
+            mon.log(epoch=epoch, loss=train * share)
+    assert mon.should_stop
+    (event,) = mon.events
+    assert event.epoch == 6 and "Training loss is 0.3 now (1 at first)" in event.message
+
+
 def test_nan_in_validation_and_training_logged_in_two_calls_is_told_once() -> None:
     """Sweep s29 b (optional): both losses NaN at one step, logged in two calls, gave two
     Divergence events at that epoch (one in one call)."""

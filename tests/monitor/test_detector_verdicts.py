@@ -209,6 +209,25 @@ def test_one_training_tick_after_the_best_epoch_is_too_soon_to_call_unstable() -
     assert pq == [(8, "pq.rose_once"), (12, "pq.fire")]
 
 
+def test_a_rise_over_several_epochs_trained_between_two_evaluations_is_no_tick() -> None:
+    """Sweep s29 r4, M1: training logged every epoch, validation every 3rd: the training loss
+    rose at epochs 10, 11 and 12 after the best (9), yet GL read 'one value since the best
+    epoch is too few to tell' (it counted the evaluations since, not the epochs trained)."""
+    train = {e: 1.0 - 0.01 * e for e in range(1, 10)} | {10: 0.92, 11: 0.94, 12: 0.96}
+    val = {3: 0.80, 6: 0.70, 9: 0.60, 12: 0.66}
+    mon = Monitor(display=False, detectors=[GL(5)])
+    for epoch in range(1, 13):
+        mon.log(epoch=epoch, loss=train[epoch])
+        if epoch in val:
+            mon.log(epoch=epoch, val_loss=val[epoch])
+    assert [(e.epoch, e.message_id) for e in mon.events] == [(12, "gl.stalled")]
+    # training logged only with each validation: one value since the best, too soon to tell
+    every_3 = Monitor(display=False, detectors=[GL(5)])
+    for epoch in val:
+        every_3.log(epoch=epoch, loss=train[epoch], val_loss=val[epoch])
+    assert [(e.epoch, e.message_id) for e in every_3.events] == [(12, "gl.rose_once")]
+
+
 def test_a_tick_after_the_best_epoch_that_goes_on_rising_is_then_called_unstable() -> None:
     train = [*TICK_TRAIN[:8], 0.42, 0.47, 0.55, 0.6]
     events = said_on(train, TICK_VAL, GL(5), UP(2, 1))

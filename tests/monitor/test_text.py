@@ -416,6 +416,30 @@ def test_the_last_epoch_held_back_for_its_training_loss_is_printed_with_its_even
     ]
 
 
+def test_a_loop_validating_first_then_logging_batches_shows_each_epochs_mean(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Sweep s29 r4, R2: Patience's event at the first batch of epoch 4 printed the line then,
+    with that batch's loss (0.6) for the epoch's mean (0.4)."""
+    from nngraph.monitor.detectors import Patience
+
+    mon = Monitor(display="text", print_interval=0, detectors=[Patience(2)])
+    for epoch, (train, val) in enumerate([(1.0, 0.7), (0.8, 0.6), (0.6, 0.65), (0.4, 0.66)], 1):
+        mon.log(epoch=epoch, val_loss=val)
+        for share in (1.5, 0.5, 1.0):
+            mon.log(epoch=epoch, loss=train * share)
+        if mon.should_stop:
+            print("stopping at", epoch)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3:] == [
+        "epoch    4  loss 0.4 / val 0.66",
+        "  ! validation loss has not improved for 2 epochs (best 0.6 at epoch 2): more "
+        "training is unlikely to help.",
+        "  -> stop suggested by Patience(2) at epoch 4",
+        "stopping at 4",
+    ]
+
+
 @pytest.mark.parametrize("interval", [0, 3600])
 def test_reading_best_between_validation_and_training_loss_keeps_the_line_whole(
     capsys: pytest.CaptureFixture[str], interval: float
