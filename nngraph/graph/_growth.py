@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import finding, weight_of
+from nngraph.graph._model_ops import in_loss_model
 from nngraph.graph._nodes import owner_module, read_by_embedding
 from nngraph.graph._parameters import learnable
 from nngraph.graph._remedy import DEFAULT, init_gain
@@ -167,14 +168,15 @@ def _grad_rms(data: dict[str, Any]) -> float | None:
 
 def _outputs(g: Graph, position: dict[Any, int]) -> list[_Output]:
     """Each weight (a learnable leaf of two or more dimensions) with the RMS of the op output
-    it makes, in the order of first use; a weight read by an embedding lookup is no layer."""
+    it makes, in the order of first use; a weight read by an embedding lookup is no layer, nor
+    one of a model the loss of `trace()` runs (see `in_loss_model`)."""
     nodes = g._node
     found = []
     for w, data in nodes.items():
         if not learnable(data) or len(data.get("shape") or []) < 2:
             continue
-        if read_by_embedding(g, w):
-            continue
+        if read_by_embedding(g, w) or in_loss_model(g, owner_module(data)):
+            continue  # no layer: an embedding's table, a layer of a model the loss runs
         made = _made_by(g, w, position)
         if made is None:
             continue

@@ -28,7 +28,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._flow import RMS_TINY, Layer
-from nngraph.graph._model_ops import model_outputs
+from nngraph.graph._model_ops import in_loss_model, model_outputs
 from nngraph.graph._nodes import first_read, owner_module, read_by_embedding
 from nngraph.graph._parameters import learnable
 from nngraph.graph._positions import added_only
@@ -125,11 +125,13 @@ def frozen_layers(g: Graph, types: dict[str, str | None]) -> list[Layer]:
 
 
 def weights(g: Graph) -> list[Any]:
-    """The weights of the layers (see :func:`judged_layers`)."""
+    """The weights of the layers (see :func:`judged_layers`): of the traced model's, not of a
+    model its loss runs (see `in_loss_model`)."""
     found = [
         n
         for n, data in g.nodes(data=True)
         if learnable(data)
+        and not in_loss_model(g, owner_module(data))
         and len(data.get("shape") or []) >= 2
         and not read_by_embedding(g, n)
         and not added_only(g, n)  # a class token, a position embedding

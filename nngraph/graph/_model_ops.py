@@ -17,10 +17,12 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+from nngraph.graph._nodes import ancestors_of
+
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["in_model", "model_outputs"]
+__all__ = ["in_loss_model", "in_model", "model_outputs"]
 
 
 @functools.cache
@@ -46,9 +48,20 @@ def in_model(g: Graph, data: dict[str, Any]) -> bool:
     if not (path or kind) or kind in _loss_types():
         return False
     if path:
-        return True
+        return not in_loss_model(g, path)
     root = ((g.graph.get("modules") or {}).get("") or {}).get("type")
     return not root or not kind or kind in str(root).split(" + ")  # "Generator + Critic"
+
+
+def in_loss_model(g: Graph, path: str) -> bool:
+    """Whether module `path` is part of a model the `loss=` of `trace()` ran, not of the model
+    traced (a GAN's discriminator in the generator's step: `loss=lambda out: bce(D(out), ones)`).
+    Such a model ran at top level (`top_level` in the module table) after the traced one, whose
+    graph holds `cut_inputs`. In a `record()` block every model run is one of the block's."""
+    if "cut_inputs" not in g.graph:
+        return False
+    table = g.graph.get("modules") or {}
+    return any((table.get(p) or {}).get("top_level") for p in ancestors_of(path))
 
 
 def model_outputs(g: Graph) -> list[Any]:

@@ -141,6 +141,55 @@ def test_a_loss_module_is_not_taken_for_a_layer_of_the_model(criterion: nn.Modul
     assert [f for f in g.health() if f["kind"] in ("vanishing", "exploding")] == []
 
 
+def _generator_step(G: nn.Module, D: nn.Module, z: torch.Tensor, d_frozen: bool) -> list[dict]:
+    """The layer findings of the DCGAN tutorial's generator step, traced on G: D runs in the
+    loss (frozen, or trainable with only its optimizer not stepped)."""
+    D.requires_grad_(not d_frozen)
+    ones = torch.ones(len(z))
+    loss = lambda out: nn.functional.binary_cross_entropy_with_logits(D(out).view(-1), ones)  # noqa: E731
+    found = ng.trace(G, z, loss=loss).health()
+    return [f for f in found if f["kind"] in ("vanishing", "exploding")]
+
+
+@pytest.mark.parametrize("d_frozen", [False, True], ids=["D trainable", "D frozen"])
+def test_the_layers_of_a_discriminator_in_the_loss_are_not_the_generators(d_frozen: bool):
+    """`trace(G, z, loss=lambda o: bce(D(o), ones))`: D's layers are part of the loss, not
+    layers of G (review s29: "module 0 gets gradients 700 times smaller than those of module
+    Sequential.2", D's last layer; "the values shrink ... after module Sequential.2 (Conv2d)")."""
+    torch.manual_seed(0)
+    G = nn.Sequential(nn.Linear(16, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))
+    D = nn.Sequential(nn.Linear(2, 64), nn.LeakyReLU(0.2), nn.Linear(64, 1))
+    assert _generator_step(G, D, torch.randn(64, 16), d_frozen) == []
+    torch.manual_seed(0)
+    G = nn.Sequential(
+        nn.ConvTranspose2d(16, 64, 4, 1, 0, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+        nn.ConvTranspose2d(64, 32, 4, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU(),
+        nn.ConvTranspose2d(32, 1, 4, 2, 1, bias=False), nn.Tanh(),
+    )  # fmt: skip
+    D = nn.Sequential(
+        nn.Conv2d(1, 32, 4, 2, 1, bias=False), nn.LeakyReLU(0.2),
+        nn.Conv2d(32, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.LeakyReLU(0.2),
+        nn.Conv2d(64, 1, 4, 1, 0, bias=False),
+    )  # fmt: skip
+    for layer in [*G, *D]:  # the tutorial's weights_init
+        if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.normal_(layer.weight, 0.0, 0.02)
+    assert _generator_step(G, D, torch.randn(32, 16, 1, 1), d_frozen) == []
+
+
+def test_a_vanishing_generator_is_told_with_a_discriminator_in_the_loss():
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for i in range(6):
+        layers += [nn.Linear(16 if i == 0 else 32, 32), nn.Sigmoid()]
+    G = nn.Sequential(*layers, nn.Linear(32, 2))
+    D = nn.Sequential(nn.Linear(2, 32), nn.LeakyReLU(0.2), nn.Linear(32, 1))
+    (found,) = _generator_step(G, D, torch.randn(64, 16), d_frozen=False)
+    assert found["kind"] == "vanishing"
+    assert found["layers"] and all(not m.startswith("Sequential") for m in found["layers"])
+    assert found["layers"][0] == "0"
+
+
 @pytest.mark.parametrize("batch", [1, 8, 64])
 def test_a_loss_already_about_zero_gives_no_almost_zero_gradient(batch: int):
     """A trained classifier traced on examples it gets right: the loss is about 0, so every
