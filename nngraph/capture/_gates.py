@@ -19,8 +19,7 @@ import torch
 from torch.nn.parameter import is_lazy
 
 from nngraph.capture._common import hidden
-from nngraph.capture._reduce import own_values
-from nngraph.capture._stats import StatsBatch
+from nngraph.capture._stats import StatsBatch, summarisable
 
 __all__ = ["GATE_BIASES", "queue_gate_means", "stacked_gates"]
 
@@ -56,14 +55,11 @@ def queue_gate_means(
     empty tensor, a wrapper of `torch.func`, statistics turned off) or it does not split."""
     attrs["gates"] = None
     if (
-        is_lazy(bias)
-        or bias.is_meta
-        or bias.layout != torch.strided
-        or not bias.is_floating_point()
+        is_lazy(bias)  # first: a lazy parameter has no size to ask
         or torch._C._functorch.is_functorch_wrapped_tensor(bias)
-        or not own_values(bias)
+        or not summarisable(bias)
+        or not bias.is_floating_point()
         or bias.dim() != 1
-        or bias.numel() == 0
         or bias.numel() % gates
     ):
         return

@@ -43,7 +43,7 @@ from nngraph.capture._reduce import (
     stats_of_group_cpu,
 )
 
-__all__ = ["STAT_NAMES", "StatsBatch", "stats_of"]
+__all__ = ["STAT_NAMES", "StatsBatch", "stats_of", "summarisable"]
 
 #: The statistics every node's `value` and `grad` carry, besides `numel`.
 STAT_NAMES = ("mean", "std", "min", "max", "norm", "zero_frac", "nan", "inf")
@@ -71,7 +71,13 @@ DENSE_LIMIT = 1 << 26
 _is_functorch_wrapped = torch._C._functorch.is_functorch_wrapped_tensor
 
 
-def _summarisable(t: torch.Tensor) -> bool:
+def summarisable(t: torch.Tensor) -> bool:
+    """Whether `t` has values to summarise: a dense, non-empty tensor whose values can be read
+    (not meta, nested, quantized, nor a tensor subclass that dispatches its ops itself).
+
+    >>> summarisable(torch.ones(2)), summarisable(torch.empty(0))
+    (True, False)
+    """
     return (
         t.layout == torch.strided
         and not t.is_meta
@@ -161,7 +167,7 @@ class StatsBatch:
             # embedding): its implicit zeros count in the mean and the zero fraction.
             with torch.no_grad():
                 tensor = tensor.detach().to_dense()
-        if not _summarisable(tensor):
+        if not summarisable(tensor):
             target[key] = None
             return
         numel = tensor.numel()
@@ -258,7 +264,7 @@ class StatsBatch:
             return
         unit_dim = 1 if channels_first else relu_out.dim() - 1
         if relu_out.numel() > SMALL or storage_key(relu_out) is None:
-            if not _summarisable(relu_out):
+            if not summarisable(relu_out):
                 return  # sparse or nested: no one unit dimension; or no values to read
             self._add_alive_counts([(target, key)], relu_out.detach().unsqueeze(0), unit_dim)
         else:
