@@ -318,7 +318,7 @@ def _small_batch(
 ) -> list[dict[str, Any]]:
     """`findings`, with one on a BatchNorm that normalises over too few values per channel
     (see `_smallbatch`), which replaces the vanishing findings that its small batch explains."""
-    told = small_batch(g, order, findings)
+    told = small_batch(g, order, findings, {layer.module: layer.node for layer in layers})
     if told is None:
         return findings
     norm, values, key, before, explained = told

@@ -208,3 +208,28 @@ def test_a_batch_norm_counts_the_values_per_channel_not_the_examples(side: int, 
     labels = torch.randint(0, 3, (2,))
     g = ng.trace(model, torch.randn(2, 3, side, side), loss=lambda y: F.cross_entropy(y, labels))
     assert [f["values"] for f in g.health() if "values" in f] == ([2] if told else [])
+
+
+@pytest.mark.parametrize("activation", [nn.ReLU, nn.Tanh, nn.Sigmoid])
+@pytest.mark.parametrize("width", [16, 64])
+def test_a_change_per_layer_across_a_batch_norm_on_two_values_is_the_norm_s(
+    activation: type[nn.Module], width: int
+):
+    """Linear-BatchNorm blocks on 2 examples: each norm's gradient is its eps's doing, so the
+    layers' gradients measured across the norms shrink or grow for no reason of their own.
+    "Gradients shrink about 5.6 times per layer ... Initialise the weights with
+    nn.init.kaiming_normal_" came before the norm's finding in 13 of 24 such stacks, "grow
+    about 3.7 times per layer" in 4 (review s29, left alone; fixed s30): the norm is told
+    alone."""
+    labels = torch.tensor([0, 1])
+    for seed in range(4):
+        torch.manual_seed(seed)
+        layers: list[nn.Module] = []
+        for fan_in in (8, width, width):
+            layers += [nn.Linear(fan_in, width), nn.BatchNorm1d(width), activation()]
+        model = nn.Sequential(*layers, nn.Linear(width, 3))
+        g = ng.trace(model, torch.randn(2, 8), loss=lambda y: F.cross_entropy(y, labels))
+        found = g.health()
+        assert [f["kind"] for f in found if "per_layer" in f] == []
+        assert [(f["module"], f["values"]) for f in found if "values" in f] == [("7", 2)]
+        assert "values" in found[0]
