@@ -16,6 +16,7 @@ public call that prints the line of Python it stands for.
 
 from __future__ import annotations
 
+import argparse
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -23,10 +24,11 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.error import UsageError
 from IPython.display import display
 
+from nngraph._magic_api_errors import in_magic_words
 from nngraph._magic_args import Parser, split_line, variable
-from nngraph._magic_errors import model_class_error
-from nngraph._magic_show import missing_widget_package
-from nngraph.errors import stacklevel_outside
+from nngraph._magic_errors import not_a_model_error
+from nngraph._magic_show import tell_missing_widgets
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import LANGUAGES, get_language, message, set_language
 
 if TYPE_CHECKING:
@@ -115,13 +117,17 @@ class MagicCommands:
         options = monitor_options().parse_args(words)
         self._refuse_to_replace(options.output, Monitor, base="mon")  # before a view is shown
         model = None if options.model is None else self._evaluate(options.model, scope=scope)
-        made = model_class_error(options.model, model, "%nngraph monitor: --model", "--model model")
+        made = not_a_model_error(options.model, model, "%nngraph monitor: --model", "--model model")
         if made is not None:  # `--model Net`: the class, not a model made from it
             raise UsageError(made)
         # `--metric val_custom`: the magic warns, in its words (`--mode max`, not `mode="max"`)
         unknown = options.mode == "auto" and not mode_known(options.metric or "val_loss")
         mode: Mode = "min" if unknown else options.mode  # "auto" takes an unknown for a loss
-        monitor = Monitor(model=model, metric=options.metric, mode=mode, name=options.name)
+        typed = _typed(options, ("model", "metric"))
+        try:
+            monitor = Monitor(model=model, metric=options.metric, mode=mode, name=options.name)
+        except NNGraphError as error:  # in the magic's words: `--model`, not `Monitor(model=...)`
+            raise UsageError(in_magic_words(error, "monitor", typed)) from None
         if unknown:  # at the notebook's line, not IPython's that ran the magic
             where = stacklevel_outside(("nngraph", "IPython"))
             text = message("magic.monitor_mode_unknown", metric=options.metric)
@@ -137,6 +143,7 @@ class MagicCommands:
             arguments.append(f"name={options.name!r}")
         what = f"ng.Monitor({', '.join(arguments)})"
         print(message("magic.created", name=options.output, what=what))
+        tell_missing_widgets("%nngraph monitor")  # its view, once it logs, is text lines then
         if isinstance(old, Monitor) and old.epoch_count:  # a run it logged is no longer `mon`
             other = self._free_name(options.output)
             logged = epochs(old.epoch_count)
@@ -151,7 +158,7 @@ class MagicCommands:
         options = watch_options().parse_args(words)
         self._refuse_to_replace(options.output, GradientWatch, base="watch")
         model = self._evaluate(options.model, scope=scope)
-        made = model_class_error(options.model, model, "%nngraph watch", "%nngraph watch model")
+        made = not_a_model_error(options.model, model, "%nngraph watch", "%nngraph watch model")
         if made is not None:
             raise UsageError(made)
         optimizer = None
@@ -160,7 +167,11 @@ class MagicCommands:
         if isinstance(optimizer, type):  # `--optimizer torch.optim.SGD`: the class, not one made
             raise UsageError(message("magic.optimizer_class", name=options.optimizer))
         monitor = None if options.monitor is None else self._evaluate(options.monitor, scope=scope)
-        watch = GradientWatch(model, optimizer=optimizer, monitor=monitor)
+        try:
+            watch = GradientWatch(model, optimizer=optimizer, monitor=monitor)
+        except NNGraphError as error:  # in the magic's words: `--optimizer`, not `optimizer=...`
+            typed = _typed(options, ("model", "optimizer", "monitor"))
+            raise UsageError(in_magic_words(error, "watch", typed)) from None
         old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
         if isinstance(old, GradientWatch):  # watching again: the old watch leaves the optimizer
             old.close()
@@ -174,9 +185,7 @@ class MagicCommands:
         if optimizer is None:
             print(message("magic.watch_step", name=options.output))
         if in_notebook():  # its live view, as `%nngraph monitor` shows the monitor's
-            missing = missing_widget_package()
-            if missing is not None:  # its text instead, and what to install
-                print(message("magic.no_widgets", magic="%nngraph watch", package=missing))
+            tell_missing_widgets("%nngraph watch")  # its text instead, and what to install
             display(watch)
 
     def _language(self, words: list[str]) -> None:
@@ -189,3 +198,8 @@ class MagicCommands:
         if len(words) != 1:
             raise UsageError(message("magic.usage"))
         set_language(words[0])
+
+
+def _typed(options: argparse.Namespace, names: tuple[str, ...]) -> dict[str, str]:
+    """The expressions typed for the options `names` that were given (`model`: `net`)."""
+    return {name: typed for name in names if (typed := getattr(options, name)) is not None}

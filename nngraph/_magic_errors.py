@@ -19,7 +19,7 @@ __all__ = [
     "backward_again_error",
     "error_text",
     "line_value_error",
-    "model_class_error",
+    "not_a_model_error",
     "raised_by_expression",
     "statement_error",
 ]
@@ -77,7 +77,10 @@ def line_value_error(expression: str, value: Any) -> str | None:
     if _is_loss_class(value):  # `%nngraph nn.MSELoss`: a loss is called on output and targets
         name = expression.strip()
         return message("magic.line_loss_class", name=name, call=_made(name, value))
-    made = model_class_error(expression, value, "%nngraph", "%nngraph model(x)")
+    if isinstance(value, torch.nn.modules.loss._Loss):  # `%nngraph criterion`: call it too
+        name = expression.strip()
+        return message("magic.line_loss", name=name, call=_callable(name))
+    made = not_a_model_error(expression, value, "%nngraph", "%nngraph model(x)")
     if made is not None:  # `%nngraph Net`: the class, not a model made from it
         return made
     if isinstance(value, torch.nn.Module):  # `%nngraph net`: a model has no graph yet
@@ -97,18 +100,25 @@ def line_value_error(expression: str, value: Any) -> str | None:
     return message("magic.line_integer" if missing else "magic.line_no_history", **missing)
 
 
-def model_class_error(expression: str | None, value: Any, what: str, then: str) -> str | None:
-    """The line for a model's class given where a model is wanted (`--model Net`): make one
-    first (`model = Net()`), then `then` (`--model model`); for a loss's class
-    (`--model nn.MSELoss`), give the model instead; None for anything else.
+def not_a_model_error(expression: str | None, value: Any, what: str, then: str) -> str | None:
+    """The line for what is no model given where a model is wanted (`--model Net`): a model's
+    class is to be made first (`model = Net()`), then `then` (`--model model`); for a loss's
+    class (`--model nn.MSELoss`) or a loss (`--model criterion`), the model is to be given
+    instead; None for anything else.
 
     >>> import torch
-    >>> model_class_error("torch.nn.Linear", torch.nn.Linear, "watch", "watch model")[:46]
+    >>> not_a_model_error("torch.nn.Linear", torch.nn.Linear, "watch", "watch model")[:46]
     'watch: torch.nn.Linear is a class, not a model'
+    >>> not_a_model_error("criterion", torch.nn.MSELoss(), "watch", "watch model")[:48]
+    'watch: criterion is a loss function, not a model'
     """
-    if expression is None or not (isinstance(value, type) and issubclass(value, torch.nn.Module)):
+    if expression is None:
         return None
     name = expression.strip()
+    if _is_weightless_loss(value):
+        return message("magic.loss_module", what=what, name=name, then=then)
+    if not (isinstance(value, type) and issubclass(value, torch.nn.Module)):
+        return None
     if _is_loss_class(value):
         return message("magic.loss_class", what=what, name=name, then=then)
     return message("magic.model_class", what=what, name=name, call=_made(name, value), then=then)
@@ -117,6 +127,25 @@ def model_class_error(expression: str | None, value: Any, what: str, then: str) 
 def _is_loss_class(value: Any) -> bool:
     """Whether `value` is the class of one of torch's losses (`nn.MSELoss`), or a subclass."""
     return isinstance(value, type) and issubclass(value, torch.nn.modules.loss._Loss)
+
+
+def _is_weightless_loss(value: Any) -> bool:
+    """Whether `value` is one of torch's losses (`nn.CrossEntropyLoss()`) with no weights of
+    its own to train: no model, whatever it is given as (a loss that learns weights is one)."""
+    if not isinstance(value, torch.nn.modules.loss._Loss):
+        return False
+    return next(iter(value.parameters()), None) is None
+
+
+def _callable(expression: str) -> str:
+    """`expression` as written before a call's brackets: in brackets itself unless it is a
+    name, an attribute, an item or a call (`criterion`, `nn.MSELoss()`, `losses['ce']`)."""
+    try:
+        tree = ast.parse(expression, mode="eval").body
+    except SyntaxError:
+        return expression
+    plain = isinstance(tree, ast.Name | ast.Attribute | ast.Subscript | ast.Call)
+    return expression if plain else f"({expression})"
 
 
 def _made(name: str, cls: type) -> str:

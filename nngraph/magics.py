@@ -47,12 +47,12 @@ from nngraph._magic_errors import (
     backward_again_error,
     error_text,
     line_value_error,
-    model_class_error,
+    not_a_model_error,
     raised_by_expression,
     statement_error,
 )
 from nngraph._magic_models import graph_with_models
-from nngraph._magic_show import line_value_dropped, missing_widget_package
+from nngraph._magic_show import line_value_dropped, line_value_shown, tell_missing_widgets
 from nngraph._magic_suggest import COMMANDS, cell_options_in, command_assigned, misspelt_command
 from nngraph.capture import record
 from nngraph.capture._common import drop_recording_frames
@@ -110,9 +110,7 @@ class NNGraphMagics(MagicCommands, Magics):
     def _display(self, graph: Graph, magic: str = "%%nngraph", **options: Any) -> None:
         """The graph's view below the cell; without the widgets installed, its text summary
         (as `g` shows then) and a line saying what to install."""
-        missing = missing_widget_package()
-        if missing is not None:
-            print(message("magic.no_widgets", magic=magic, package=missing))
+        if tell_missing_widgets(magic, outside_notebooks=True):
             display(Pretty(graph.summary()))
             return
         display(graph.show(**options))
@@ -130,6 +128,8 @@ class NNGraphMagics(MagicCommands, Magics):
             value = self._line(line, notebook if local_ns is None else local_ns)
             if isinstance(value, Graph) and line_value_dropped(self.shell):
                 self._display(value, "%nngraph")  # `%nngraph out` in a function, a loop
+            elif isinstance(value, Graph) and line_value_shown(self.shell):
+                tell_missing_widgets("%nngraph")  # IPython shows it: as text without them
             return value
         except BaseException as error:
             # an error of the student's code: its traceback is a plain cell's, no frame of
@@ -272,7 +272,7 @@ class NNGraphMagics(MagicCommands, Magics):
     def _model(self, expression: str) -> torch.nn.Module:
         """The module `--model EXPR` of the cell magic names."""
         model = self._evaluate(expression, "magic.cell.cannot_evaluate")
-        made = model_class_error(expression, model, "%%nngraph: --model", "--model model")
+        made = not_a_model_error(expression, model, "%%nngraph: --model", "--model model")
         if made is not None:  # `--model Net`: the class, not a model made from it
             raise UsageError(made)
         if not isinstance(model, torch.nn.Module):

@@ -19,7 +19,7 @@ from IPython.testing import globalipapp
 
 import nngraph as ng
 import nngraph.monitor
-from nngraph import _magic_args, _magic_commands, i18n, magics
+from nngraph import _magic_api_errors, _magic_args, _magic_commands, i18n, magics
 
 
 @pytest.fixture
@@ -489,6 +489,31 @@ def test_without_the_widgets_watch_shows_its_text_and_says_what_to_install(
     ip.user_ns["w_text"].close()
 
 
+def test_without_the_widgets_every_command_that_shows_a_view_says_what_to_install(
+    ip: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In a notebook without anywidget, `%nngraph loss` as a cell's last line showed its text
+    and `%nngraph monitor` made a monitor of text lines, neither saying why (sweep 30, F6)."""
+    from nngraph.monitor import _display
+
+    ip.run_cell("loss30 = net(torch.randn(2, 3)).sum()")
+    _without_widgets(monkeypatch)
+    capsys.readouterr()
+    assert ip.run_cell("%nngraph loss30").success  # in a terminal: text is all there is
+    assert "anywidget" not in capsys.readouterr().out
+    monkeypatch.setattr(_display, "in_notebook", lambda: True)
+    commands = [
+        ("%nngraph loss30", "%nngraph"),
+        ("%nngraph monitor -o mon_text", "%nngraph monitor"),
+    ]
+    for cell, magic in commands:
+        assert ip.run_cell(cell).success
+        out = capsys.readouterr().out
+        assert out.count("%pip install --upgrade anywidget") == 1 and f"{magic}: " in out
+    assert ip.run_cell("g_text = %nngraph loss30").success  # kept, not shown: nothing to say
+    assert "anywidget" not in capsys.readouterr().out
+
+
 def test_watch_with_a_monitor_tells_it_what_it_finds(
     ip: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -777,6 +802,69 @@ def test_watch_given_the_optimizer_class_is_one_clear_line(ip: Any) -> None:
     assert "\n" not in text and "watch" not in ip.user_ns
 
 
+#: the Python call's errors under a command, and the magic's options they are told in
+API_ERRORS = [
+    ("monitor --model x30", "--model needs a torch.nn.Module, got Tensor", "--model"),
+    ("watch x30", "the model to watch (x30) needs to be a torch.nn.Module", "(x30)"),
+    ("watch opt30", "%nngraph watch model --optimizer opt30", "--optimizer opt30"),
+    ("watch net --optimizer x30", "--optimizer needs a torch.optim optimizer", "--optimizer"),
+    ("watch net --monitor net", "--monitor needs an ng.Monitor", "--monitor"),
+    ("monitor --metric ''", "--metric val_loss or --metric val_acc; got ''", "--metric"),
+    ("watch frozen30", "frozen30 has no trainable parameters", "frozen30"),
+    ("watch torch.nn.LazyLinear(1)", "then %nngraph watch again", "%nngraph watch"),
+]
+PYTHON_CALL_WORDS = ("Monitor(", "GradientWatch", "model=", "optimizer=", "monitor=", "metric=")
+
+
+def _api_refused(ip: Any, line: str) -> str:
+    ip.run_cell(
+        "x30 = torch.randn(2, 3)\nopt30 = torch.optim.SGD(net.parameters(), lr=0.1)\n"
+        "frozen30 = torch.nn.Linear(2, 1).requires_grad_(False)"
+    )
+    for name in ("mon", "watch"):
+        ip.user_ns.pop(name, None)
+    text = _refused(ip, "line", line)
+    assert "mon" not in ip.user_ns and "watch" not in ip.user_ns
+    return text
+
+
+@pytest.mark.parametrize(("line", "says", "option"), API_ERRORS)
+def test_errors_of_the_call_under_a_command_are_told_in_the_magics_options(
+    ip: Any, line: str, says: str, option: str
+) -> None:
+    """`%nngraph watch opt` was told to write GradientWatch(model, optimizer=opt), `monitor
+    --model x` of Monitor(model=...) (sweep 30, F5): the student wrote the magic's options."""
+    text = _api_refused(ip, line)
+    command = line.split()[0]
+    assert text.startswith(f"%nngraph {command}: ") and says in text and "\n" not in text
+    assert not any(words in text for words in PYTHON_CALL_WORDS)
+
+
+@pytest.mark.parametrize(("line", "says", "option"), API_ERRORS)
+def test_errors_of_the_call_under_a_command_are_told_in_the_magics_options_in_polish(
+    ip: Any, line: str, says: str, option: str
+) -> None:
+    ip.run_line_magic("nngraph", "lang pl")
+    text = _api_refused(ip, line)
+    assert text.startswith(f"%nngraph {line.split()[0]}: ") and option in text
+    assert not any(words in text for words in PYTHON_CALL_WORDS)
+
+
+def test_an_error_of_the_call_the_magic_has_no_words_for_is_kept_as_it_is() -> None:
+    error = ng.NNGraphError("something the magic has not met")
+    assert _magic_api_errors.in_magic_words(error, "watch", {"model": "net"}) == str(error)
+    other = ng.NNGraphError(i18n.message("monitor.error.name", value=3))  # no option of watch
+    assert _magic_api_errors.in_magic_words(other, "watch", {"model": "net"}) == str(other)
+
+
+def test_a_trailing_backslash_is_explained_in_either_language(ip: Any) -> None:
+    """English said shlex's "No escaped character" where Polish explains (sweep 30, F5)."""
+    for language, says in [("en", "backslash"), ("pl", "ukośnik wsteczny")]:
+        ip.run_line_magic("nngraph", f"lang {language}")
+        text = _refused(ip, "line", "monitor --model net\\")
+        assert "No escaped character" not in text and "\\" in text and says in text
+
+
 @pytest.mark.parametrize(
     ("kind", "line", "then"),
     [
@@ -815,6 +903,72 @@ def test_a_loss_class_on_the_line_magic_says_to_call_the_loss_on_output_and_targ
 def test_a_loss_class_given_for_the_model_says_to_give_the_model(ip: Any, line: str) -> None:
     text = _refused(ip, "line", line)
     assert "is the class of a loss function, not a model" in text and "model = " not in text
+
+
+@pytest.mark.parametrize(
+    ("loss", "call"),
+    [
+        ("criterion", "criterion"),
+        ("torch.nn.MSELoss()", "torch.nn.MSELoss()"),
+        ("losses['ce']", "losses['ce']"),
+        ("criterion if True else None", "(criterion if True else None)"),
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_loss_on_the_line_magic_says_to_call_it_on_output_and_targets(
+    ip: Any, loss: str, call: str, language: str
+) -> None:
+    """`%nngraph criterion` was told it is a model, to be run by %%nngraph or ng.trace(criterion,
+    x, loss=...) (sweep 30, F4): a loss is called on the model's output and the targets."""
+    ip.run_cell("criterion = torch.nn.CrossEntropyLoss()\nlosses = {'ce': criterion}")
+    ip.run_line_magic("nngraph", f"lang {language}")
+    text = _refused(ip, "line", loss)
+    assert f"%nngraph {call}(model(x), y)" in text and "\n" not in text
+    assert "ng.trace" not in text and "%%nngraph" not in text
+    ip.run_cell("y30 = torch.tensor([0, 0])")
+    graph = ip.run_line_magic("nngraph", "criterion(net(torch.randn(2, 3)), y30)")
+    assert graph.number_of_nodes() > 0  # the call it suggests has a graph
+
+
+@pytest.mark.parametrize(
+    ("kind", "line", "then"),
+    [
+        ("line", "monitor --model criterion", "--model model"),
+        ("line", "monitor --model torch.nn.MSELoss()", "--model model"),
+        ("line", "watch criterion", "%nngraph watch model"),
+        ("cell", "--model criterion", "--model model"),
+    ],
+)
+def test_a_loss_given_for_the_model_is_refused_and_told_to_give_the_model(
+    ip: Any, kind: str, line: str, then: str
+) -> None:
+    """`%nngraph monitor --model criterion` made a monitor keeping the best weights of a loss,
+    which has none (sweep 30, F4)."""
+    ip.run_cell("criterion = torch.nn.CrossEntropyLoss()")
+    for name in ("mon", "watch"):
+        ip.user_ns.pop(name, None)
+    text = _refused(ip, kind, line)
+    assert "is a loss function, not a model" in text and f"e.g. {then}" in text
+    assert "mon" not in ip.user_ns and "watch" not in ip.user_ns
+    ip.run_line_magic("nngraph", "lang pl")
+    assert "to funkcja straty, a nie model" in _refused(ip, kind, line)
+
+
+def test_a_loss_that_learns_weights_is_called_as_a_loss_and_may_be_the_monitored_model(
+    ip: Any,
+) -> None:
+    """A loss with parameters of its own (a learned weighting) is still called on output and
+    targets, and has weights to keep."""
+    ip.run_cell(
+        "class Weighted(torch.nn.modules.loss._Loss):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.w = torch.nn.Parameter(torch.ones(1))\n"
+        "learned = Weighted()"
+    )
+    assert "%nngraph learned(model(x), y)" in _refused(ip, "line", "learned")
+    ip.run_line_magic("nngraph", "monitor --model learned -o mon_learned")
+    assert ip.user_ns["mon_learned"].model is ip.user_ns["learned"]
 
 
 def test_a_models_class_that_needs_arguments_is_shown_made_with_them(ip: Any) -> None:

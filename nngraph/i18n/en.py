@@ -120,6 +120,21 @@ MESSAGES: dict[str, str] = {
         "`(...)` around a comprehension), or pass a loss= that reads it, e.g. "
         "loss=lambda ys: sum(y.sum() for y in ys)"
     ),
+    "capture.returned_none_loss": (
+        "the model returned None, so loss= got None instead of the model's output: does forward "
+        "end without `return`? End it with the result, e.g. `return self.fc(x)`"
+    ),
+    "capture.returned_none": (
+        "the model returned None: does forward end without `return`? The graph shows what it "
+        "computed but has no output; end forward with the result, e.g. `return self.fc(x)`"
+    ),
+    "capture.forward_before_block": (
+        "a backward pass ran inside this ng.record() block, but it reached nothing the block "
+        "recorded: the forward pass that computed its loss ran before the block, so none of its "
+        "ops or gradients are in the graph. Run the forward inside the block too: "
+        "`with ng.record(model) as rec:` then `loss = loss_fn(model(x), y)` and "
+        "`loss.backward()`"
+    ),
     "capture.inference_mode": (
         "ng.trace() cannot run inside torch.inference_mode(): no gradient is tracked there. "
         "Call it outside the `with torch.inference_mode():` block."
@@ -302,6 +317,47 @@ MESSAGES: dict[str, str] = {
         "%nngraph: {name} is the class of a loss function, not a tensor: make the loss and call "
         "it on the model's output and the targets, e.g. %nngraph {call}(model(x), y)"
     ),
+    "magic.line_loss": (
+        "%nngraph: {name} is a loss function, which has no graph until it is called: call it on "
+        "the model's output and the targets, e.g. %nngraph {call}(model(x), y)"
+    ),
+    # a loss given where the model is wanted (`--model criterion`, `watch criterion`)
+    "magic.loss_module": (
+        "{what}: {name} is a loss function, not a model: it has no weights of its own; give "
+        "the model whose weights are trained, e.g. {then}"
+    ),
+    # the errors of Monitor and GradientWatch under `%nngraph monitor` and `%nngraph watch`,
+    # in the magic's words (its options, not the Python call's arguments)
+    "magic.monitor.not_module": "%nngraph monitor: --model needs a torch.nn.Module, got {type_name}",
+    "magic.monitor.metric_name": (
+        "%nngraph monitor: --metric needs the name of a logged metric (not empty, blank or a bare "
+        "prefix such as val_), e.g. --metric val_loss or --metric val_acc; got {value}"
+    ),
+    "magic.watch.not_module": (
+        "%nngraph watch: the model to watch ({model}) needs to be a torch.nn.Module, got "
+        "{type_name}"
+    ),
+    "magic.watch.optimizer_first": (
+        "%nngraph watch: {model} is an optimizer ({got}), not a model: give the model first and "
+        "the optimizer after --optimizer, e.g. %nngraph watch model --optimizer {model}"
+    ),
+    "magic.watch.optimizer": (
+        "%nngraph watch: --optimizer needs a torch.optim optimizer (the one whose .step() you "
+        "call), got {got}"
+    ),
+    "magic.watch.monitor": (
+        "%nngraph watch: --monitor needs an ng.Monitor, got {got}: make one with %nngraph "
+        "monitor, then give --monitor mon"
+    ),
+    "magic.watch.no_params": (
+        "%nngraph watch: {model} has no trainable parameters, so it has no gradients to watch: "
+        "give the model whose weights the optimizer trains"
+    ),
+    "magic.watch.lazy": (
+        "%nngraph watch: {model} cannot be watched yet: its lazy layers' parameters ({names}) "
+        "get their shape at the first forward pass. Run one batch through it first, model(x), "
+        "then %nngraph watch again (and make the optimizer after that)"
+    ),
     "magic.misspelt_command": (
         "%nngraph: there is no command {word}: did you mean %nngraph {line}? (help: %nngraph?)"
     ),
@@ -449,7 +505,7 @@ MESSAGES: dict[str, str] = {
     "magic.parse.ambiguous": "ambiguous option: {option} could match {matches}",
     "magic.parse.did_you_mean": "; did you mean {options}?",
     "magic.parse.no_closing_quotation": "No closing quotation",
-    "magic.parse.no_escaped_character": "No escaped character",
+    "magic.parse.no_escaped_character": "the backslash \\ at the end is followed by no character",
     # monitor: errors and warnings
     "monitor.error.positive": "{what} must be a positive number, got {value}",
     "monitor.error.positive_int": "{what} must be a positive whole number, got {value}",
@@ -904,6 +960,20 @@ MESSAGES: dict[str, str] = {
         "monitor, but it starts from its own weights with a fresh optimizer, not from the "
         "earlier module's, so its first epochs show a new model's losses; a jump there comes "
         "from this new start, not from a learning rate that is too high"
+    ),
+    "monitor.lightning.refit_new_module_best": (
+        "fit was run again with another module: its curves go on from epoch {epoch} in this "
+        "monitor, but it starts from its own weights with a fresh optimizer, not from the "
+        "earlier module's, so its first epochs show a new model's losses; a jump there comes "
+        "from this new start, not from a learning rate that is too high. Its best epoch, the "
+        "weights restore_best() puts back and the detectors count from epoch {epoch} on: the "
+        "earlier module's best ({metric} {value:.4g} at epoch {best}) is not compared with"
+    ),
+    "monitor.lightning.by_batches": (
+        "the training data has no length (an IterableDataset without __len__), so Lightning "
+        "does not know where its epoch ends: this monitor numbers its points by the training "
+        "batches done in this fit instead (the 'it' count of Lightning's progress bar), so "
+        "epoch {epoch} here is the point after {batches} batches, not Lightning's epoch"
     ),
     # monitor: metric names and units inside sentences
     "monitor.name.loss": "training loss",
@@ -1506,6 +1576,14 @@ MESSAGES: dict[str, str] = {
         "The {acts} layers shrink the gradient at every layer: use ReLU-family activations with "
         "nn.init.kaiming_normal_, add BatchNorm, or add residual connections."
     ),
+    "monitor.grad.depth_first": (
+        "at the first step watched (step {start}), the first layer, '{layer}', got about "
+        "{times:,} times less gradient than the last, '{last}' (weight-gradient norms "
+        "{norm:.2g} and {last_norm:.2g}): a vanishing gradient. By step {step} the gap had "
+        "closed only because the last layer's gradient fell as well (to {now:.2g}): the last "
+        "layers learned what they could while the first ones barely changed, so training may "
+        "stay stuck there. {remedy}"
+    ),
     "monitor.grad.depth": (
         "the first layer, '{layer}', gets about {times:,} times less gradient than the last, "
         "'{last}' (weight-gradient norms {norm:.2g} and {last_norm:.2g}), since step {start}: "
@@ -1720,6 +1798,13 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gradwatch.no_steps_yet": (
         "no step recorded yet: the norms are read at each optimizer.step()"
+    ),
+    "monitor.gradwatch.no_steps_other_optimizer": (
+        "no step recorded yet, though the model's parameters got gradients since the watch was"
+        " made: the norms are read at each step() of the optimizer this watch was given, and it"
+        " has not stepped. Was the optimizer made again after the watch (its cell run again)?"
+        " The watch still follows the old one: make the GradientWatch again, with optimizer="
+        " the new one"
     ),
     "monitor.gradwatch.no_gradients_at_step": (
         "no gradient norms to show: optimizer.step() ran ({steps}), but no parameter had a"
@@ -2465,6 +2550,14 @@ MESSAGES: dict[str, str] = {
         "optimizer built from it never trains them, and state_dict(), .to() and .eval() skip it "
         "too. Keep it in nn.ModuleList or nn.ModuleDict, or assign it as an attribute "
         "(self.layer = ...)."
+    ),
+    "graph.health.unregistered_params": (
+        "{path} is a plain Python list, tuple or dict, so the parameters in it ({names}) are not "
+        "registered in the model, though they took part in the forward pass: model.parameters() "
+        "leaves out their {params} values, so an optimizer built from it never trains them, and "
+        "state_dict() and .to() skip them too. Keep them in nn.ParameterList (for a list or "
+        "tuple) or nn.ParameterDict (for a dict), or assign each as an attribute "
+        "(self.w = nn.Parameter(...))."
     ),
     "graph.health.module_of": "module {path} ({type})",
     "graph.health.module_of_untyped": "module {path}",

@@ -124,6 +124,21 @@ MESSAGES: dict[str, str] = {
         "wokół wyrażenia generującego), albo przekaż loss=, które go odczytuje, np. "
         "loss=lambda ys: sum(y.sum() for y in ys)"
     ),
+    "capture.returned_none_loss": (
+        "model zwrócił None, więc loss= dostało None zamiast wyniku modelu: czy forward nie "
+        "kończy się bez `return`? Zakończ go wynikiem, np. `return self.fc(x)`"
+    ),
+    "capture.returned_none": (
+        "model zwrócił None: czy forward nie kończy się bez `return`? Graf pokazuje, co model "
+        "obliczył, ale nie ma wyjścia; zakończ forward wynikiem, np. `return self.fc(x)`"
+    ),
+    "capture.forward_before_block": (
+        "przejście wstecz, które wykonało się w tym bloku ng.record(), nie dotarło do niczego, "
+        "co blok zapisał: przejście w przód, które obliczyło stratę, wykonało się przed blokiem, "
+        "więc w grafie nie ma jego operacji ani gradientów. Wykonaj w bloku także przejście w przód: "
+        "`with ng.record(model) as rec:`, a w nim `loss = loss_fn(model(x), y)` i "
+        "`loss.backward()`"
+    ),
     "capture.inference_mode": (
         "ng.trace() nie działa wewnątrz torch.inference_mode(): tam żaden gradient nie jest "
         "śledzony. Wywołaj go poza blokiem `with torch.inference_mode():`."
@@ -311,6 +326,51 @@ MESSAGES: dict[str, str] = {
     "magic.line_loss_class": (
         "%nngraph: {name} to klasa funkcji straty, a nie tensor: utwórz stratę i wywołaj ją na "
         "wyjściu modelu i wartościach docelowych, np. %nngraph {call}(model(x), y)"
+    ),
+    "magic.line_loss": (
+        "%nngraph: {name} to funkcja straty, która nie ma grafu, dopóki nie zostanie wywołana: "
+        "wywołaj ją na wyjściu modelu i wartościach docelowych, np. %nngraph {call}(model(x), y)"
+    ),
+    # strata podana tam, gdzie potrzebny jest model (`--model criterion`, `watch criterion`)
+    "magic.loss_module": (
+        "{what}: {name} to funkcja straty, a nie model: nie ma własnych wag; podaj model, "
+        "którego wagi są trenowane, np. {then}"
+    ),
+    # błędy Monitor i GradientWatch pod `%nngraph monitor` i `%nngraph watch`, słowami magii
+    # (jej opcje, a nie argumenty wywołania w Pythonie)
+    "magic.monitor.not_module": (
+        "%nngraph monitor: --model potrzebuje modelu torch.nn.Module, otrzymano {type_name}"
+    ),
+    "magic.monitor.metric_name": (
+        "%nngraph monitor: --metric wymaga nazwy zapisywanej metryki (napisu, który nie jest "
+        "pusty, nie składa się z samych spacji ani nie jest samym przedrostkiem, takim jak "
+        "val_), np. --metric val_loss albo --metric val_acc; otrzymano {value}"
+    ),
+    "magic.watch.not_module": (
+        "%nngraph watch: model do obserwowania ({model}) musi być modułem torch.nn.Module, "
+        "otrzymano {type_name}"
+    ),
+    "magic.watch.optimizer_first": (
+        "%nngraph watch: {model} to optymalizator ({got}), a nie model: najpierw podaj model, a "
+        "optymalizator po --optimizer, np. %nngraph watch model --optimizer {model}"
+    ),
+    "magic.watch.optimizer": (
+        "%nngraph watch: --optimizer wymaga optymalizatora z torch.optim (tego, którego .step() "
+        "wywołujesz), otrzymano {got}"
+    ),
+    "magic.watch.monitor": (
+        "%nngraph watch: --monitor wymaga obiektu ng.Monitor, otrzymano {got}: utwórz go przez "
+        "%nngraph monitor, a potem podaj --monitor mon"
+    ),
+    "magic.watch.no_params": (
+        "%nngraph watch: {model} nie ma parametrów do trenowania, więc nie ma gradientów do "
+        "obserwowania: podaj model, którego wagi trenuje optymalizator"
+    ),
+    "magic.watch.lazy": (
+        "%nngraph watch: {model} nie może jeszcze być obserwowany: parametry jego leniwych "
+        "warstw ({names}) dostają kształt przy pierwszym przejściu w przód. Przepuść najpierw "
+        "przez niego jedną partię, model(x), a potem uruchom ponownie %nngraph watch (i dopiero "
+        "wtedy utwórz optymalizator)"
     ),
     "magic.misspelt_command": (
         "%nngraph: nie ma polecenia {word}: czy chodziło o %nngraph {line}? (pomoc: %nngraph?)"
@@ -958,6 +1018,21 @@ MESSAGES: dict[str, str] = {
         "modelu; skok w tym miejscu wynika z tego nowego startu, a nie ze zbyt dużego "
         "współczynnika uczenia"
     ),
+    "monitor.lightning.refit_new_module_best": (
+        "metodę fit uruchomiono ponownie z innym modułem: jego krzywe są kontynuowane w tym "
+        "monitorze od epoki {epoch}, ale zaczyna on od własnych wag i z nowym optymalizatorem, "
+        "a nie od wag wcześniejszego modułu, więc w pierwszych epokach widać straty nowego "
+        "modelu; skok w tym miejscu wynika z tego nowego startu, a nie ze zbyt dużego "
+        "współczynnika uczenia. Jego najlepsza epoka, wagi przywracane przez restore_best() i "
+        "detektory liczą się od epoki {epoch}: najlepszy wynik wcześniejszego modułu ({metric} "
+        "{value:.4g} w epoce {best}) nie jest z nimi porównywany"
+    ),
+    "monitor.lightning.by_batches": (
+        "dane treningowe nie mają długości (IterableDataset bez __len__), więc Lightning nie "
+        "wie, gdzie kończy się jego epoka: ten monitor numeruje więc punkty liczbą partii "
+        "treningowych wykonanych w tym wywołaniu fit (licznik „it” na pasku postępu "
+        "Lightning), a epoka {epoch} to tutaj punkt po {batches} partiach, a nie epoka Lightning"
+    ),
     # monitor: nazwy metryk i jednostki w zdaniach; zdania detektorów nie uzgadniają z nimi
     # rodzaju (ktoś może podać metric="loss" albo "accuracy"): czas teraźniejszy, "jest powyżej"
     "monitor.name.loss": "strata treningowa",
@@ -1600,6 +1675,14 @@ MESSAGES: dict[str, str] = {
         "Każda z warstw {acts} zmniejsza gradient: użyj aktywacji z rodziny ReLU z "
         "nn.init.kaiming_normal_, dodaj BatchNorm albo połączenia rezydualne."
     ),
+    "monitor.grad.depth_first": (
+        "w pierwszym obserwowanym kroku (krok {start}) pierwsza warstwa, '{layer}', dostała "
+        "około {times:,} razy mniejszy gradient niż ostatnia, '{last}' (normy gradientu wag: "
+        "{norm:.2g} i {last_norm:.2g}): to zanikający gradient. Do kroku {step} ta różnica "
+        "zniknęła tylko dlatego, że gradient ostatniej warstwy też zmalał (do {now:.2g}): "
+        "ostatnie warstwy nauczyły się tyle, ile mogły, a pierwsze prawie się nie zmieniły, "
+        "więc trening może na tym utknąć. {remedy}"
+    ),
     "monitor.grad.depth": (
         "od kroku {start} pierwsza warstwa, '{layer}', dostaje około {times:,} razy mniejszy "
         "gradient niż ostatnia, '{last}' (normy gradientu wag: {norm:.2g} i {last_norm:.2g}), więc "
@@ -1824,6 +1907,14 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gradwatch.no_steps_yet": (
         "nie zapisano jeszcze żadnego kroku: normy są odczytywane przy każdym optimizer.step()"
+    ),
+    "monitor.gradwatch.no_steps_other_optimizer": (
+        "nie zapisano jeszcze żadnego kroku, choć parametry modelu dostały gradienty już po"
+        " utworzeniu GradientWatch: normy są odczytywane przy każdym step() optymalizatora"
+        " przekazanego temu GradientWatch, a ten nie wykonał jeszcze kroku. Czy optymalizator"
+        " został utworzony ponownie po GradientWatch (jego komórka uruchomiona jeszcze raz)?"
+        " GradientWatch wciąż śledzi stary: utwórz GradientWatch ponownie, z optimizer="
+        " ustawionym na nowy"
     ),
     "monitor.gradwatch.no_gradients_at_step": (
         "brak norm gradientu do pokazania: optimizer.step() wykonano ({steps}), ale żaden"
@@ -2592,6 +2683,14 @@ MESSAGES: dict[str, str] = {
         "({params}), więc optymalizator zbudowany z model.parameters() nigdy ich nie trenuje, a state_dict(), "
         ".to() i .eval() też go pomijają. Trzymaj go w nn.ModuleList lub nn.ModuleDict albo "
         "przypisz jako atrybut (self.layer = ...)."
+    ),
+    "graph.health.unregistered_params": (
+        "{path} to zwykła lista, krotka lub słownik Pythona, więc parametry w {path} ({names}) "
+        "nie są zarejestrowane w modelu, choć biorą udział w przejściu w przód: "
+        "model.parameters() pomija ich wartości ({params}), więc optymalizator zbudowany z "
+        "model.parameters() nigdy ich nie trenuje, a state_dict() i .to() też je pomijają. "
+        "Trzymaj je w nn.ParameterList (zamiast listy lub krotki) lub nn.ParameterDict (zamiast "
+        "słownika) albo przypisz każdy jako atrybut (self.w = nn.Parameter(...))."
     ),
     "graph.health.module_of": "modułu {path} ({type})",
     "graph.health.module_of_untyped": "modułu {path}",
