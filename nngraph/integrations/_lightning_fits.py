@@ -6,7 +6,8 @@ a new callback each time, and the monitor's story must go on all the same.
   the user gave it a model (``Monitor(model=...)``, ``mon.model = ...``): then it is left alone.
 - :func:`refit_note`: the event where a monitor fitted before goes on: the same module from the
   best weights put back at the end of its last fit (:func:`restored`), the same module as it
-  was, or another module, which starts from its own weights.
+  was, or another module, which starts from its own weights (:func:`another_module`), its
+  epochs judged on their own.
 
 Monitors and modules are held weakly: a monitor or a module that is no longer used is freed.
 
@@ -31,7 +32,7 @@ from typing import Any
 from nngraph.integrations._lightning_steps import note
 from nngraph.monitor._common import Event
 
-__all__ = ["fitted", "follow_module", "refit_note", "restored"]
+__all__ = ["another_module", "fitted", "follow_module", "refit_note", "restored"]
 
 
 @dataclass
@@ -86,17 +87,36 @@ def restored(monitor: Any, epoch: int | None) -> None:
         last.restored = epoch
 
 
+def another_module(monitor: Any, module: Any) -> bool:
+    """Whether an earlier fit logged to ``monitor`` from another module than ``module`` (the
+    cell that makes the model was run again): ``module``'s epochs are then judged on their own
+    (see ``Monitor._start_another_model``)."""
+    last = _FITS.get(monitor)
+    return last is not None and last.module is not None and _alive(last.module) is not module
+
+
 def refit_note(monitor: Any, module: Any, epoch: int) -> Event | None:
     """The event where a fit of ``module`` goes on with ``monitor`` at its first ``epoch``,
     ``None`` where no fit logged to it before: the same module with a fresh optimizer, from the
     best weights if they were put back when its last fit ended (this fit will say its own
-    restore); or another module, which starts from its own weights (a new model's losses)."""
+    restore); or another module, which starts from its own weights (a new model's losses), and
+    whose epochs are not compared with the earlier module's best (call it before that best is
+    forgotten)."""
     last = _FITS.get(monitor)
     if last is None or last.module is None:
         return None
     best, last.restored = last.restored, None
-    if _alive(last.module) is not module:
-        return note(epoch, "monitor.lightning.refit_new_module")
+    if another_module(monitor, module):
+        earlier = monitor.best
+        if earlier is None:
+            return note(epoch, "monitor.lightning.refit_new_module")
+        return note(
+            epoch,
+            "monitor.lightning.refit_new_module_best",
+            metric=earlier.metric,
+            value=earlier.value,
+            best=earlier.epoch,
+        )
     if best is None:
         return note(epoch, "monitor.lightning.refit")
     return note(epoch, "monitor.lightning.refit_restored", best=best)

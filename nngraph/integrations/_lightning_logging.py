@@ -52,6 +52,9 @@ class MetricLogging:
     _late: steps.LateMetrics
     _next_epoch: int
     _last_logged: float
+    _by_batches: bool  # points numbered by the training batches done in this fit
+    _told_batches: bool
+    _first: int  # the monitor's number of this fit's first epoch
     _module: Any  # the module being fitted
     _own_monitor: bool  # the callback made its monitor (not given one)
 
@@ -119,6 +122,11 @@ class MetricLogging:
         if not metrics or self.monitor is None:
             return False
         self.monitor.log(epoch=step, **metrics)
+        if self._by_batches and not self._told_batches:  # its texts' "epoch 20": 20 batches
+            self._told_batches = True
+            batches = round(step - self._first)
+            event = steps.note(math.ceil(step), "monitor.lightning.by_batches", batches=batches)
+            self.monitor.add_event(event)
         self._next_epoch = max(self._next_epoch, math.ceil(step) + 1)
         self._last_logged = step
         fits.fitted(self.monitor, self._module)

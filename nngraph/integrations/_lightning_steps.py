@@ -1,9 +1,10 @@
 """Helpers of the Lightning callback: epoch means of training metrics that a LightningModule
 logs per step only (:class:`StepMeans`), where the epoch stands after a validation
 (:func:`mid_epoch`), which of Lightning's ``EarlyStopping`` callbacks stopped the fit
-(:func:`stop_marks`, :func:`stopped_since`, :func:`early_stops`), training metrics logged in
-``LightningModule.on_train_epoch_end`` (:class:`LateMetrics`), the events the callback tells
-(:func:`note`) and a continued run's live view shown again (:func:`show_again`).
+(:func:`stop_marks`, :func:`stopped_since`, :func:`early_stops`), the epoch running
+(:func:`running_epoch`), epochs of unknown length (:func:`length_unknown`), training metrics
+logged in ``LightningModule.on_train_epoch_end`` (:class:`LateMetrics`), the events the
+callback tells (:func:`note`) and a continued run's live view shown again (:func:`show_again`).
 
 ``self.log("train_loss", loss)`` in ``training_step`` is Lightning's default there:
 ``on_step=True, on_epoch=False``. ``trainer.callback_metrics["train_loss"]`` then holds the last
@@ -41,8 +42,10 @@ __all__ = [
     "LateMetrics",
     "StepMeans",
     "early_stops",
+    "length_unknown",
     "mid_epoch",
     "note",
+    "running_epoch",
     "show_again",
     "stop_marks",
     "stopped_since",
@@ -171,31 +174,68 @@ _STOP_STATE = ("stopped_epoch", "stopping_reason", "stopping_reason_message")
 
 def stop_marks(callbacks: Iterable[Any]) -> list[tuple[Any, tuple[Any, ...]]]:
     """Each ``EarlyStopping`` callback with what it says of its last stop, taken when training
-    starts: it keeps an earlier fit's stop, so only a change tells a stop in this fit."""
+    starts: it keeps an earlier fit's stop, so only a stop assigned since tells one in this
+    fit (see :func:`stopped_since`)."""
     return [(cb, tuple(getattr(cb, name, None) for name in _STOP_STATE)) for cb in callbacks]
 
 
 def stopped_since(marks: list[tuple[Any, tuple[Any, ...]]]) -> list[Any]:
-    """The callbacks of ``marks`` (see :func:`stop_marks`) that stopped training since.
+    """The callbacks of ``marks`` (see :func:`stop_marks`) that stopped training since. Their
+    values are compared by identity: a stop assigns a new message text, also where it reads as
+    the earlier fit's (the same stop again: one ``EarlyStopping`` made in an earlier cell).
 
     >>> from types import SimpleNamespace
-    >>> es = SimpleNamespace(stopped_epoch=0)
+    >>> es = SimpleNamespace(stopped_epoch=0, stopping_reason_message=None)
     >>> marks = stop_marks([es]); es.stopped_epoch = 4
     >>> stopped_since(marks) == [es]
     True
+    >>> es.stopping_reason_message = "".join(["threshold ", "reached"])
+    >>> marks = stop_marks([es]); es.stopping_reason_message = "".join(["threshold ", "reached"])
+    >>> stopped_since(marks) == [es]  # the same words, said again by a stop in this fit
+    True
     """
     now = stop_marks(cb for cb, _ in marks)
-    return [cb for (cb, before), (_, after) in zip(marks, now, strict=True) if after != before]
+    return [
+        cb
+        for (cb, before), (_, after) in zip(marks, now, strict=True)
+        if any(old is not new for old, new in zip(before, after, strict=True))
+    ]
 
 
-def early_stops(marks: list[tuple[Any, tuple[Any, ...]]], offset: int) -> list[Event]:
+def early_stops(
+    marks: list[tuple[Any, tuple[Any, ...]]], offset: int, at: int | None = None
+) -> list[Event]:
     """An event for each ``EarlyStopping`` of ``marks`` that stopped training since they were
     taken, at the monitor's epoch (the trainer's, counted from 0 as Lightning does, plus
-    ``offset``)."""
+    ``offset``; ``at``: that of every stop, where the monitor counts batches)."""
     return [
-        note(offset + es.stopped_epoch, EARLY_STOPPED, "EarlyStopping", metric=es.monitor)
+        note(
+            offset + es.stopped_epoch if at is None else at,
+            EARLY_STOPPED,
+            "EarlyStopping",
+            metric=es.monitor,
+        )
         for es in stopped_since(marks)
     ]
+
+
+def running_epoch(trainer: Any) -> int:
+    """Lightning's number of the epoch running now, as its progress bar shows it (the last one
+    once every epoch has ended); ``trainer.current_epoch`` counts the epochs ended."""
+    try:
+        started = trainer.fit_loop.epoch_progress.current.ready  # epochs begun, this one too
+    except AttributeError:  # another Lightning version
+        return int(trainer.current_epoch)
+    return max(int(started) - 1, 0)
+
+
+def length_unknown(trainer: Any) -> bool:
+    """Whether Lightning validates in the middle of training epochs whose length it does not
+    know (an ``IterableDataset`` without ``__len__``, with ``val_check_interval`` in batches or
+    in time): a validation then has no fraction of its epoch."""
+    total = getattr(trainer, "num_training_batches", 1)
+    every = getattr(trainer, "val_check_batch", math.inf)  # None: by time
+    return math.isinf(total) and (every is None or not math.isinf(every))
 
 
 def note(epoch: int, message_id: str, detector: str = "NNGraphCallback", **fields: Any) -> Event:

@@ -9,7 +9,12 @@ weights back into the module (Lightning's own ``EarlyStopping`` never does; a st
 as an event). A validation in the
 middle of an epoch (``val_check_interval``) is logged when it ends, at a fraction of the epoch
 (half-way through Lightning's epoch 3 is ``epoch=2.5``, shown as epoch 3: the monitor rounds a
-fraction up), so the weights kept as the best are the ones it validated.
+fraction up), so the weights kept as the best are the ones it validated. Where Lightning cannot
+know an epoch's length (training data without ``__len__``, e.g. an endless ``IterableDataset``)
+and validates within it (``val_check_interval=5`` batches, or a time), that fit's points are
+numbered by the training batches done in the fit instead, counted on across epochs (an event
+says so): ``epoch=5`` after 5 batches, the ``5it`` of Lightning's progress bar in its first
+epoch, so the monitor's "epoch 20" is the point after 20 batches.
 A training metric logged per step only (``self.log("train_loss", loss)`` in ``training_step``:
 Lightning's default there is ``on_epoch=False``) is shown as the mean over the epoch's batches,
 not as its last batch's value.
@@ -39,6 +44,7 @@ event, whose words read that loss, comes with it); its "barely moved" stop, whic
 from __future__ import annotations
 
 import contextlib
+import math
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -89,9 +95,11 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
     ``restore_best``: put the best epoch's weights back into the module when ``fit`` ends,
     also when it is interrupted (the kernel's Stop button, Ctrl+C), which the monitor tells. An
     error leaves the weights as they were then, to look into (the monitor says how to restore
-    the best ones). A stop by Lightning's own ``EarlyStopping`` is told as an event. Where a
-    stopping detector or an ``EarlyStopping`` watches another metric than the one the best
-    weights are chosen by (``Patience(5, metric="val_acc")`` with the default ``val_loss``), an
+    the best ones); either event is dated at the epoch that was running (as Lightning's progress
+    bar shows it). A stop by Lightning's own ``EarlyStopping`` is told as an event, in each fit
+    it stops (one made in an earlier cell too). Where a stopping detector or an
+    ``EarlyStopping`` watches another metric than the one the best weights are chosen by
+    (``Patience(5, metric="val_acc")`` with the default ``val_loss``), an
     :class:`~nngraph.capture.NNGraphWarning` says so once, with the fix.
 
     One module, one run: a second ``fit`` of the same module (a re-run training cell) goes on
@@ -106,14 +114,16 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
     you gave goes on with another module too, through this callback or a new one (the fit cell
     run again, ``callbacks=[NNGraphCallback(mon)]``): it watches the module being fitted, whose
     best weights are kept, unless you gave it a model yourself (``Monitor(model=...)``), and an
-    event says that this module starts from its own weights. A ``fit`` with nothing left to train
-    (``max_epochs`` already reached) keeps the last run. An earlier fit's stop is not carried
-    over: the new fit trains its epochs unless a detector or the Stop button stops it again.
+    event says that this module starts from its own weights. From that event on, ``mon.best``,
+    the weights put back and every detector judge this module's epochs only (the curves go on
+    after the earlier module's): the earlier module's best is not compared with, so the new
+    module gets its own best weights back even where they are worse than that best. A ``fit``
+    with nothing left to train (``max_epochs`` already reached) keeps the last run. An earlier
+    fit's stop is not carried over: the new fit trains its epochs unless a detector or the Stop
+    button stops it again.
     Each new ``fit`` starts its optimizer afresh (and after a restore, from the best weights), so
-    its first epochs may jump: an event says so where it starts. If
-    the second fit never beats the best, the same module gets the best weights back (never worse
-    ones), while another module is left as it is (with an
-    :class:`~nngraph.capture.NNGraphWarning`: those weights belong to the earlier module). If the
+    its first epochs may jump: an event says so where it starts. If the second fit of the same
+    module never beats the best, it gets the best weights back (never worse ones). If the
     watched metric (``monitor.metric``, default ``val_loss``) is never logged, an
     :class:`~nngraph.capture.NNGraphWarning` says so once and lists the metrics that were
     logged, with the names ``metrics=`` accepts.
@@ -175,6 +185,10 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         self._early: list[tuple[Any, tuple[Any, ...]]] = []  # see stop_marks
         self._late = steps.LateMetrics()
         self._last_logged = 0.0  # the step of the last call to the monitor (not rounded up)
+        self._by_batches = False  # epochs of unknown length: points numbered by batches
+        self._told_batches = False  # that numbering was told in this fit
+        self._fit_batches = 0  # training batches done in this fit
+        self._first = 0  # the monitor's number of this fit's first epoch
         self._told_stop_metric = False
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
@@ -216,10 +230,14 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
             self._offset = -trainer.current_epoch  # a new run counts from 0 (not when resumed)
         elif new_run and self.monitor is not None:  # resumed: epochs 0, 1, ... came before it
             self.monitor._count_epochs_from(0)
+        self._first = self._offset + trainer.current_epoch
+        self._fit_batches, self._told_batches = 0, False
+        self._by_batches = steps.length_unknown(trainer)
         # fit again, maybe by another callback (a resumed fit goes on where its checkpoint was)
         if not new_run and not resumed and self.monitor is not None:
-            first = self._offset + trainer.current_epoch
-            refit = fits.refit_note(self.monitor, pl_module, first)
+            refit = fits.refit_note(self.monitor, pl_module, self._first)
+            if fits.another_module(self.monitor, pl_module):  # judged on its own epochs
+                self.monitor._start_another_model()
             if refit is not None:
                 self.monitor.add_event(refit)
         self._check_stop_metric(trainer)
@@ -254,6 +272,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int
     ) -> None:
         self._batches = batch_idx + 1
+        self._fit_batches += 1
         keys = tuple(trainer.callback_metrics)
         if keys != self._skip[0]:  # the validation keys: named once, not at every batch
             names = self._names(keys)
@@ -273,13 +292,25 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         self._validated = False
         if not found or self.monitor is None:
             return
-        total = trainer.num_training_batches
-        part = self._batches / total if 0 < self._batches < total < float("inf") else 1
+        if math.isinf(trainer.num_training_batches):  # no fraction of an epoch of unknown length
+            self._by_batches = True
+        self._log(trainer, self._point(trainer, mid_epoch=True), found, validated=True)
+
+    def _point(self, trainer: Any, *, mid_epoch: bool = False) -> float:
+        """The monitor's ``epoch=`` for what is logged now: Lightning's epoch, moved on by the
+        offset; a validation in the middle of an epoch at its fraction of the epoch (rounded
+        up to the epoch by the monitor); where the epochs' length is not known, the training
+        batches done in this fit (see the class)."""
+        if self._by_batches:
+            return self._first + self._fit_batches
         epoch = self._offset + trainer.current_epoch
-        self._log(trainer, epoch - 1 + part, found, validated=True)  # rounded up to `epoch`
+        total = trainer.num_training_batches
+        if not mid_epoch or not 0 < self._batches < total < float("inf"):
+            return epoch
+        return epoch - 1 + self._batches / total
 
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
-        step = self._offset + trainer.current_epoch  # also when validating every n epochs
+        step = self._point(trainer)  # also when validating every n epochs
         means = self._means.epoch_means(trainer.callback_metrics)  # logged per step only
         read = self._late.epoch_ended(step, self._collect(trainer))
         found = [(key, name, means.get(key, value)) for key, name, value in read]
@@ -303,10 +334,15 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         best = mon.best.epoch if mon.best is not None else None
         if not self.restore_best or best is None or mon.model is None:
             return
+        # the epoch that was running, as Lightning's progress bar shows it (not the last logged)
+        if self._by_batches:
+            now = self._first + self._fit_batches
+        else:
+            now = max(self._offset + steps.running_epoch(trainer), mon.epoch)
         if not isinstance(exception, KeyboardInterrupt):
-            mon.add_event(steps.note(mon.epoch, "monitor.lightning.error_kept", best=best))
+            mon.add_event(steps.note(now, "monitor.lightning.error_kept", best=best))
         elif self._restore(mon, pl_module):
-            mon.add_event(steps.note(mon.epoch, "monitor.lightning.interrupted", best=best))
+            mon.add_event(steps.note(now, "monitor.lightning.interrupted", best=best))
 
     def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
         self._running = False
@@ -315,7 +351,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         if not self._saw_metric:
             self._warn_missing(trainer)
         self.monitor.close()
-        for event in steps.early_stops(self._early, self._offset):  # after the last epoch's line
+        at = math.ceil(self._last_logged) if self._by_batches else None  # Lightning says 0
+        for event in steps.early_stops(self._early, self._offset, at):  # after the last line
             self.monitor.add_event(event)
         if self.restore_best and self.monitor.best is not None and self.monitor.model is not None:
             self._restore(self.monitor, pl_module)

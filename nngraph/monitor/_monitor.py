@@ -314,6 +314,16 @@ class Monitor(
         for det in self._detectors:
             det.restart()
 
+    def _start_another_model(self) -> None:
+        """:meth:`restart` for another model whose curves go on here (a Lightning fit of a new
+        module): its best (epoch, value, weights) and the detectors judge its epochs only."""
+        self.restart()
+        self._best = self._restored = self._best_stale = None
+        self._weights, self._weights_empty, self._best_untouched = WeightSnapshot(), False, False
+        for det in self._detectors:
+            det.reset()
+            self._fed[id(det)] = det  # no catch-up on the earlier model's epochs
+
     # ------------------------------------------------------------------ results
     @property
     def events(self) -> list[Event]:

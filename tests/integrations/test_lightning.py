@@ -12,6 +12,7 @@ pl = pytest.importorskip("lightning.pytorch")
 
 from nngraph.capture import NNGraphWarning  # noqa: E402
 from nngraph.errors import NNGraphError  # noqa: E402
+from nngraph.i18n import set_language  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback, metric_name  # noqa: E402
 from nngraph.monitor import Monitor, detectors  # noqa: E402
 
@@ -440,17 +441,22 @@ def test_a_second_fit_that_never_beats_the_first_gets_the_first_fits_best_back()
     assert second.warnings == []
 
 
-def test_a_new_module_that_never_beats_the_best_is_left_as_it_is_and_told_why() -> None:
+def test_a_new_module_below_the_earlier_modules_best_gets_its_own_best_back() -> None:
+    """It was left with its last weights, and a warning that the best ones were the earlier
+    module's: a new module's best is its own (sweep 30e, #1)."""
     mon = Monitor(detectors=[], display=False)
     cb = NNGraphCallback(mon)
     fit(cb, max_epochs=8)
+    earlier = mon.best
     worse = Net()
     worse.lr = 10.0
     _, model, recorder = fit(cb, max_epochs=2, model=worse)
-    last = model.state_dict()
-    assert all(torch.equal(last[k], v) for k, v in recorder.states[1].items())  # its last
-    (warning,) = recorder.warnings
-    assert "best weights were not put back" in warning and "earlier model" in warning
+    best = mon.best
+    assert earlier is not None and best is not None and best.epoch in (8, 9)
+    assert best.value > earlier.value  # its own best, never as good as the earlier one's
+    restored = model.state_dict()
+    assert all(torch.equal(restored[k], v) for k, v in recorder.states[best.epoch - 8].items())
+    assert recorder.warnings == []
 
 
 def test_a_new_module_fitted_with_the_same_callback_is_said_to_start_from_its_own_weights() -> None:
@@ -463,10 +469,10 @@ def test_a_new_module_fitted_with_the_same_callback_is_said_to_start_from_its_ow
     worse.lr = 10.0  # never beats the first module's best
     _, _, recorder = fit(cb, max_epochs=2, model=worse)
     notes = [e for e in mon.events if e.detector == "NNGraphCallback"]
-    assert [(e.message_id, e.epoch) for e in notes] == [("monitor.lightning.refit_new_module", 8)]
+    key = "monitor.lightning.refit_new_module_best"  # its best is its own (sweep 30e, #1)
+    assert [(e.message_id, e.epoch) for e in notes] == [(key, 8)]
     assert "starts from its own weights" in notes[0].message
-    (warning,) = recorder.warnings
-    assert "Pass Monitor(model=model)" not in warning and "Train it on" in warning
+    assert recorder.warnings == []
 
 
 def test_a_new_callback_on_the_same_monitor_follows_the_new_module() -> None:
@@ -486,7 +492,69 @@ def test_a_new_callback_on_the_same_monitor_follows_the_new_module() -> None:
     best_state = recorder.states[mon.best.epoch - 3]
     assert all(torch.equal(restored[k], v) for k, v in best_state.items())
     (note,) = [e for e in mon.events if e.detector == "NNGraphCallback"]
-    assert note.message_id == "monitor.lightning.refit_new_module"
+    assert note.message_id == "monitor.lightning.refit_new_module_best"
+
+
+class Scripted(Net):
+    """Trains as ``Net`` does; its k-th validation logs ``values[k]`` as ``name`` (a known
+    curve; the last value again after its end)."""
+
+    def __init__(self, values: list[float], name: str = "val_loss") -> None:
+        super().__init__()
+        self.values, self.name, self.done = values, name, 0
+
+    def validation_step(self, batch: tuple[torch.Tensor, torch.Tensor], _: int) -> None:
+        pass
+
+    def on_validation_epoch_end(self) -> None:
+        if not self.trainer.sanity_checking:
+            self.log(self.name, self.values[min(self.done, len(self.values) - 1)])
+            self.done += 1
+
+
+def test_a_new_module_on_a_given_monitor_is_not_judged_by_the_earlier_modules_best() -> None:
+    """Patience stopped a new module that improved at every epoch, "not improved for 4 epochs
+    (best 2.5 at epoch 3)": the earlier module's best (sweep 30e, #1). GL read its first
+    losses against that best too."""
+    mon = Monitor(detectors=[detectors.Patience(3), detectors.GL(5)], display=False)
+    fit(NNGraphCallback(mon), max_epochs=5, model=Scripted([5, 4, 3, 2.5, 2.6]))
+    assert mon.best is not None and (mon.best.epoch, mon.best.value) == (3, 2.5)
+    falling = Scripted([9, 8, 7, 6, 5, 4, 3, 2.8, 2.7])
+    trainer, model, recorder = fit(NNGraphCallback(mon), max_epochs=9, model=falling)
+    assert trainer.current_epoch == 9 and not mon.should_stop  # all its epochs: 5 to 13
+    assert [e.detector for e in mon.events] == ["NNGraphCallback"]
+    assert mon.best is not None and (mon.best.epoch, mon.best.value) == (13, pytest.approx(2.7))
+    restored = model.state_dict()
+    assert all(torch.equal(restored[k], v) for k, v in recorder.states[8].items())
+    assert "best val_loss 2.7 at epoch 13" in mon.summary() and recorder.warnings == []
+    said = "count from epoch 5 on: the earlier module's best (val_loss 2.5 at epoch 3) is not"
+    assert said in mon.events[0].message
+
+
+def test_a_new_module_watched_in_max_mode_stops_after_its_own_best() -> None:
+    mon = Monitor(
+        detectors=[detectors.Patience(2, metric="val_acc", mode="max")],
+        metric="val_acc",
+        display=False,
+    )
+    fit(NNGraphCallback(mon), max_epochs=4, model=Scripted([0.5, 0.9, 0.8, 0.85], "val_acc"))
+    rising = Scripted([0.2, 0.4, 0.6, 0.5, 0.55, 0.5, 0.5], "val_acc")
+    trainer, model, recorder = fit(NNGraphCallback(mon), max_epochs=7, model=rising)
+    assert mon.best is not None and (mon.best.epoch, mon.best.value) == (6, pytest.approx(0.6))
+    stop = mon.stop_event  # two epochs after its own best, not at its first ones
+    assert stop is not None and stop.epoch == 8 and trainer.current_epoch == 5
+    assert "(best 0.6 at epoch 6)" in stop.message
+    restored = model.state_dict()
+    assert all(torch.equal(restored[k], v) for k, v in recorder.states[2].items())
+
+
+def test_the_new_module_note_is_in_polish_too() -> None:
+    set_language("pl")  # tests/conftest.py sets English again
+    mon = Monitor(detectors=[], display=False)
+    fit(NNGraphCallback(mon), max_epochs=2, model=Scripted([0.75, 0.5]))
+    fit(NNGraphCallback(mon), max_epochs=1, model=Scripted([0.9]))
+    said = "najlepszy wynik wcześniejszego modułu (val_loss 0,5 w epoce 1) nie jest z nimi"
+    assert said in mon.events[0].message
 
 
 def test_a_monitor_given_its_model_keeps_it_and_warns_at_the_users_line() -> None:

@@ -4,6 +4,7 @@ epoch (``val_check_interval``), and resuming from a checkpoint (``ckpt_path``)."
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,58 @@ def test_validating_after_fit_leaves_the_monitor_as_it_was() -> None:
         warnings.simplefilter("ignore")  # Lightning's advice on workers
         t.validate(model, noise_loaders()[1], verbose=False)
     assert cb.monitor.history("val_loss")[0].tolist() == before == [-0.5, 0.0, 0.5, 1.0]
+
+
+# ------------------------- training data without a length (an IterableDataset; sweep 30e, #2)
+class Stream(torch.utils.data.IterableDataset):
+    """Batches of 16 noisy examples with no ``__len__``: endless, or ``batches`` of them."""
+
+    def __init__(self, batches: int | None = None) -> None:
+        self.batches = batches
+
+    def __iter__(self) -> Iterator[Batch]:
+        g, done = torch.Generator().manual_seed(0), 0
+        while self.batches is None or done < self.batches:
+            done += 1
+            yield torch.randn(16, 2, generator=g), (torch.rand(16, generator=g) < 0.5).float()
+
+
+def fit_stream(t: pl.Trainer, model: Net, stream: Stream) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Lightning's "few workers" advice
+        t.fit(model, torch.utils.data.DataLoader(stream, batch_size=None), noise_loaders()[1])
+
+
+def test_validations_of_an_endless_stream_are_numbered_by_the_batches_trained() -> None:
+    """Every validation of the one endless epoch was logged at 0 ("epoch 0"), one x for all."""
+    torch.manual_seed(0)
+    model, seen, cb = Net(), Validations(), NNGraphCallback(detectors=[], display=False)
+    options = {"max_steps": 12, "val_check_interval": 4, "check_val_every_n_epoch": None}
+    t = trainer([seen, cb], max_epochs=-1, **options)  # Lightning's epoch 0: 12 batches
+    fit_stream(t, model, Stream())
+    mon = cb.monitor
+    assert mon is not None and mon.best is not None and t.current_epoch == 1
+    steps, values = mon.history("val_loss")
+    assert steps.tolist() == [4.0, 8.0, 12.0] and values.tolist() == pytest.approx(seen.values)
+    assert mon.history("loss")[0].tolist() == [12.0]  # the epoch's end: 12 batches
+    best = min(range(3), key=seen.values.__getitem__)
+    assert mon.best.epoch == 4 * (best + 1)
+    assert same(model.state_dict(), seen.states[best])  # the weights that were validated
+    (note,) = mon.events
+    assert note.message_id == "monitor.lightning.by_batches" and note.epoch == 4
+    assert "epoch 4 here is the point after 4 batches" in note.message
+
+
+def test_a_stream_of_several_epochs_numbers_its_points_on_across_them() -> None:
+    torch.manual_seed(0)
+    model, seen, cb = Net(), Validations(), NNGraphCallback(detectors=[], display=False)
+    t = trainer([seen, cb], max_epochs=2, val_check_interval=3, check_val_every_n_epoch=None)
+    fit_stream(t, model, Stream(batches=5))  # epochs of 5 batches: validation at 3, 6 and 9
+    mon = cb.monitor
+    assert mon is not None
+    assert mon.history("val_loss")[0].tolist() == [3.0, 6.0, 9.0]
+    assert mon.history("val_loss")[1].tolist() == pytest.approx(seen.values)
+    assert mon.history("loss")[0].tolist() == [5.0, 10.0]
 
 
 # --------------------------------------------------------- bug 3: resuming from a checkpoint

@@ -51,14 +51,22 @@ class Net(pl.LightningModule):
 
 class Breaks(pl.Callback):
     """Keeps the weights of every epoch; raises ``error`` when epoch ``at`` starts (Lightning's
-    numbers, from 0)."""
+    numbers, from 0), or before its training batch ``batch``."""
 
-    def __init__(self, at: int = 0, error: BaseException | None = None) -> None:
-        self.at, self.error = at, error
+    def __init__(
+        self, at: int = 0, error: BaseException | None = None, batch: int | None = None
+    ) -> None:
+        self.at, self.error, self.batch = at, error, batch
         self.states: dict[int, State] = {}
 
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        if self.error is not None and trainer.current_epoch == self.at:
+        if self.error is not None and self.batch is None and trainer.current_epoch == self.at:
+            raise self.error
+
+    def on_train_batch_start(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
+    ) -> None:
+        if self.error is not None and (trainer.current_epoch, batch_idx) == (self.at, self.batch):
             raise self.error
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
@@ -112,6 +120,33 @@ def test_no_early_stopping_event_when_it_did_not_stop_this_fit() -> None:
     cb = NNGraphCallback(detectors=[], display=False)
     fit([cb, es], max_epochs=3)
     assert monitor_of(cb).events == [] and not monitor_of(cb).should_stop
+
+
+def test_the_same_early_stopping_stopping_each_fit_the_same_way_is_told_each_time() -> None:
+    """One EarlyStopping made in an earlier cell, the fit cell run twice: its second stop, the
+    same as the first (epoch, reason, message), was not told (sweep 30e, #3)."""
+    cb = NNGraphCallback(detectors=[], display=False)
+    es = EarlyStopping("val_loss", stopping_threshold=10.0)  # reached at the first validation
+    for _ in range(2):  # a new model and a new trainer each time
+        fit([cb, es])
+        (event,) = monitor_of(cb).events  # each fit's own monitor (a new module)
+        assert (event.detector, event.epoch, es.stopped_epoch) == ("EarlyStopping", 0, 0)
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_an_interrupted_epoch_is_told_at_the_epoch_that_was_running(
+    sigint: None, error: type[BaseException]
+) -> None:
+    """Stopped in Lightning's epoch 4 (its bar: "Epoch 4"), it said "epoch 3: training was
+    interrupted", the last epoch logged (sweep 30e, #4)."""
+    cb, breaks = NNGraphCallback(detectors=[], display=False), Breaks(4, error(), batch=1)
+    with pytest.raises((SystemExit, RuntimeError)):
+        fit([breaks, cb])
+    mon = monitor_of(cb)
+    assert mon.epoch == 3 and mon.best is not None  # epochs 0 to 3 were logged
+    (event,) = mon.events
+    assert event.epoch == 4 and str(event).startswith("epoch 4: training ")
+    assert f"(epoch {mon.best.epoch})" in event.message  # the best epoch stays the best one
 
 
 def test_the_stop_button_puts_the_best_weights_back_and_says_so(
