@@ -16,7 +16,7 @@ from typing import Any
 from nngraph.capture._builder import grad_fn_of
 from nngraph.capture._common import tensors_within
 from nngraph.capture._modules import fill_module_types
-from nngraph.capture._naming import name_parameters, name_variables
+from nngraph.capture._naming import name_held_parameters, name_parameters, name_variables
 from nngraph.capture._recorder import Recorder
 from nngraph.graph import Graph
 
@@ -54,6 +54,7 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
             graph._node[node_id]["value"] = graph._node[source]["value"]
             graph._node[node_id]["grad"] = graph._node[source]["grad"]
     name_parameters(recorder)
+    name_held_parameters(recorder)
     if namespace is not None:
         name_variables(recorder, namespace)
     owners = {

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from nngraph.capture._attributes import INTERNALS
 from nngraph.capture._builder import grad_fn_of
 from nngraph.capture._common import hidden, tensors_within
 from nngraph.capture._modules import named_parameters_as_written
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "mark_unused",
+    "name_held_parameters",
     "name_parameters",
     "name_variables",
     "outermost_results",
@@ -163,6 +165,52 @@ def name_parameters(recorder: Recorder) -> None:
             name = recorder.names.params.get(id(tensor))
             if name is not None:
                 attrs.update(name=name, label=name, module=as_written(name.rpartition(".")[0]))
+
+
+def name_held_parameters(recorder: Recorder) -> None:
+    """Name the parameters still unnamed that a module which ran keeps in a plain list, tuple
+    or dict attribute (`self.weights = [nn.Parameter(...), ...]`), after their place there:
+    `weights[0]`, `block.gains['a']`, in the module keeping them. Not registered in it,
+    `model.parameters()` (so an optimizer built from it) leaves them out: their nodes say
+    `registered: False` (see `health()`'s `unregistered` finding)."""
+    graph = recorder.graph
+    met = [(fn.variable, node_id) for node_id, fn in recorder.builder.leaf_fns.items()]
+    met += [(ref(), node_id) for ref, node_id in recorder.data_nodes]
+    unnamed = {
+        id(t): node_id
+        for t, node_id in met
+        if t is not None
+        and graph._node[node_id]["kind"] == "param"
+        and graph._node[node_id]["name"] is None
+    }
+    for path, module in list(recorder.scope.modules.items()) if unnamed else ():
+        for place, p in _parameters_held(vars(module).items(), 0):
+            node_id = unnamed.pop(id(p), None)
+            if node_id is not None:
+                name = f"{path}.{place}" if path else place
+                graph._node[node_id].update(name=name, label=name, module=path, registered=False)
+
+
+def _parameters_held(items: Any, depth: int) -> Iterator[tuple[str, torch.nn.Parameter]]:
+    """`(place, parameter)` for each `nn.Parameter` in the lists, tuples and dicts among a
+    module's attributes `items` (also nested, a few levels deep: `blocks[0]['w']`); a key
+    with a dot is left out, as it would read as a submodule's path."""
+    for key, value in items:
+        if depth == 0 and key in INTERNALS:
+            continue
+        written = key if depth == 0 else subscript(key)
+        if not isinstance(written, str) or "." in written:
+            continue
+        kind = type(value)
+        if kind in (list, tuple, dict) and depth < _NESTED and len(value) <= _SEARCHED:
+            inner = value.items() if kind is dict else enumerate(value)
+            yield from ((written + place, p) for place, p in _parameters_held(inner, depth + 1))
+        elif depth and isinstance(value, torch.nn.Parameter):
+            yield written, value
+
+
+#: How deep lists, tuples and dicts in a module's attributes are looked into for parameters
+_NESTED = 3
 
 
 def _name_after_modules(recorder: Recorder, namespace: Mapping[str, Any]) -> None:

@@ -36,6 +36,7 @@ import torch
 from nngraph.capture._builder import GraphBuilder, autograd_node, grad_fn_of
 from nngraph.capture._common import hidden
 from nngraph.capture._leaves import LeafGrads
+from nngraph.capture._reduce import own_values
 
 __all__ = ["BackwardPasses", "all_outputs", "joined", "outputs_returned"]
 
@@ -56,6 +57,7 @@ def joined(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
         or t.dtype != first.dtype
         or t.device != first.device
         or _is_functorch_wrapped(t)
+        or not own_values(t)  # batched by `is_grads_batched=True`: no op but its own runs on it
         for t in tensors
     ):
         return first
@@ -112,6 +114,12 @@ def output_count(fn: Any) -> int:
     return 1 if metadata is None else len(metadata)
 
 
+def _readable(grad: torch.Tensor) -> bool:
+    """Whether the values of `grad` can be read after its pass: not a gradient batched by
+    `is_grads_batched=True`, nor a wrapper of `torch.func` (whose values live inside it)."""
+    return own_values(grad) and not _is_functorch_wrapped(grad)
+
+
 def _sum(held: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
     """`held + grad`, untracked; `grad` alone where they do not match."""
     if (held.shape, held.dtype, held.device, held.layout) != (
@@ -136,6 +144,9 @@ class BackwardPasses:
         self.held: dict[str, torch.Tensor] = {}  # op node -> its gradient summed so far
         #: whether a gradient goes through `received()`, not straight to the statistics
         self.watching = False
+        #: how many backward calls ran to their end in the recording, outside `torch.func`'s
+        #: transforms (see `_record.py`)
+        self.ran = 0
 
     def begin(self, func: Any, kwargs: dict[str, Any]) -> Pass:
         """`func` (`Tensor.backward`, `torch.autograd.backward` or `torch.autograd.grad`, whose
@@ -169,6 +180,10 @@ class BackwardPasses:
         self, node_id: str, attrs: dict[str, Any], grad: torch.Tensor | None, *, keeps: bool
     ) -> None:
         held = self.held.pop(node_id, None)
+        if grad is not None and not _readable(grad):
+            # batched by `is_grads_batched=True` (a vectorized `jacobian`, `hessian`): no values
+            # to hold or add, as none to summarise; what earlier passes held stays
+            grad = None
         with hidden():
             if held is not None:
                 grad = held if grad is None else _sum(held, grad)

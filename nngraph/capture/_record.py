@@ -12,6 +12,7 @@ import inspect
 import os
 import sys
 import threading
+import warnings
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -30,13 +31,14 @@ from nngraph.capture._builder import gc_paused, grad_fn_of
 from nngraph.capture._calls import UNSCALE, about, changed_in_place, has_history
 from nngraph.capture._common import NNGraphWarning, drop_recording_frames, hidden, next_sequence_nr
 from nngraph.capture._finish import finish
+from nngraph.capture._functorch import transforms_active
 from nngraph.capture._inplace import after_in_place, before_write
 from nngraph.capture._naming import mark_unused, outermost_results, results_nothing_used
 from nngraph.capture._patches import compiled_code_runs_eagerly, patched_function_apply
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._script import after_script_function
 from nngraph.capture._warnings import warnings_at_callers
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.i18n import message
 
@@ -57,6 +59,8 @@ class Recording:
     def __init__(self, recorder: Recorder) -> None:
         self._graph: Graph | None = None
         self._recorder: Recorder | None = recorder
+        #: a backward ran in the block but reached no node of it: its forward ran before
+        self._forward_before = False
 
     @property
     def graph(self) -> Graph:
@@ -129,6 +133,8 @@ class _Mode(TorchFunctionMode):
             # next computation (FGSM's `x + eps * x.grad.sign()`, a first-order MAML step)
             update = False
         if runs_backward:
+            if not transforms_active():  # `torch.func.grad`'s runs on its wrappers' nodes
+                recorder.passes.ran += 1
             # Nodes a `create_graph=True` backward made belong to no forward call.
             recorder.seq_mark = next_sequence_nr()
             if func is torch.autograd.grad:  # the gradients of leaves come back, not in .grad
@@ -152,19 +158,27 @@ class RecordBlock:
 
     def __init__(self, model: torch.nn.Module | None, names: Mapping[str, Any] | None) -> None:
         self._model, self._names = model, names
-        self._blocks: list[AbstractContextManager[Recording]] = []
+        self._blocks: list[tuple[AbstractContextManager[Recording], Recording]] = []
         self._entered = False  # `with rec:` was written, without `as`
 
     def __enter__(self) -> Recording:
         block = _recording(self._model, self._names, sys._getframe(1))  # the `with` statement's
-        self._blocks.append(block)
+        recording = block.__enter__()
+        self._blocks.append((block, recording))
         self._entered = True
-        return block.__enter__()
+        return recording
 
     def __exit__(self, *exc: Any) -> bool | None:
-        suppressed = self._blocks.pop().__exit__(*exc)
+        block, recording = self._blocks.pop()
+        suppressed = block.__exit__(*exc)
         if exc[1] is not None:  # the block's error shows as it would without the recording
             drop_recording_frames(exc[1])
+        elif recording._forward_before:
+            warnings.warn(
+                message("capture.forward_before_block"),
+                NNGraphWarning,
+                stacklevel=stacklevel_outside(),  # the `with` statement's line
+            )
         return suppressed
 
     @property
@@ -259,6 +273,7 @@ def _recording(
             _RUNNING.discard(recorder)
             recorder.scope.close()
             namespace = caller.f_locals if names is None else names
+            recording._forward_before = _forward_before(recorder)
             with hidden():
                 dropped = results_nothing_used(recorder, returned, namespace)
                 recording._graph = finish(recorder, namespace)
@@ -267,6 +282,17 @@ def _recording(
             if names is None:
                 _drop_snapshot(caller, namespace)
             del caller, namespace
+
+
+def _forward_before(recorder: Recorder) -> bool:
+    """Whether a backward ran in the block but reached no node the block recorded: its loss was
+    computed before the block (ops a TorchScript module ran in C++ are not walked either)."""
+    return bool(
+        recorder.passes.ran
+        and not recorder.graph_tasks
+        and not recorder.failed
+        and not recorder.warned_script
+    )
 
 
 @contextmanager

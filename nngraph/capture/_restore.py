@@ -34,6 +34,7 @@ from nngraph.capture._attributes import Attributes
 from nngraph.capture._common import NNGraphWarning, hidden
 from nngraph.capture._leaves import same_elements, same_values
 from nngraph.capture._reduce import own_values
+from nngraph.capture._tensor_hooks import TensorHooks
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 
@@ -70,7 +71,12 @@ class ModelState:
         self.uncopied: list[tuple[torch.Tensor, int]] = []
         #: parameters, buffers and the tensors kept as plain attributes: a forward may make a
         #: buffer require grad, and then the backward gives it a `.grad`
-        self.leaves = [*leaves.values(), *self._attribute_tensors(leaves)]
+        attribute_tensors = self._attribute_tensors(leaves)
+        self.leaves = [*leaves.values(), *attribute_tensors]
+        # parameters kept in a plain list or dict attribute (not registered) are cleared too
+        self.params += [t for t in attribute_tensors if isinstance(t, torch.nn.Parameter)]
+        #: their hooks: one a forward registers (a gradient mask) is removed after the trace
+        self.hooks = TensorHooks(self.leaves)
         #: random generators the modules keep (`self.gen = torch.Generator()`, also in a list,
         #: tuple or dict attribute) or the call is given, with their state
         kept = [gen for attributes in self.attributes for gen in attributes.generators]
@@ -153,6 +159,7 @@ class ModelState:
             if was_leaf and not t.is_leaf:
                 _attempt(self._make_leaf_again, i)
         _attempt(_put_back_cache, self.cached)
+        _attempt(self.hooks.restore)
         with torch.no_grad(), hidden():
             for group, shapes, flat in self.values:
                 _attempt(_put_values, group, shapes, flat)

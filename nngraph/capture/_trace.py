@@ -10,6 +10,7 @@ exactly as it was.
 from __future__ import annotations
 
 import random
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
@@ -20,6 +21,7 @@ import torch
 from nngraph._compiled import uncompiled
 from nngraph.capture._builder import gc_paused
 from nngraph.capture._common import (
+    NNGraphWarning,
     drop_recording_frames,
     hidden,
     named_tensors_within,
@@ -38,7 +40,7 @@ from nngraph.capture._loss_names import names_in_loss
 from nngraph.capture._record import record
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._restore import ModelState
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.i18n import message
 
@@ -84,7 +86,11 @@ def trace(
     - an input made under `torch.inference_mode()`, before anything runs (autograd cannot use
       it): make it outside that block, or pass `x.clone()`;
     - a forward that returns a generator or another iterator (`map`, `zip`) when no `loss=`
-      reads it: its values would be computed only after the trace, so the graph would be empty.
+      reads it: its values would be computed only after the trace, so the graph would be empty;
+    - a forward that returns None (no `return`) to a `loss=` that fails on it: the error asks
+      whether forward forgot `return` (the loss's own error is its cause); without `loss=`, a
+      warning says so, as the graph then has no output. Anything else returned, also a structure
+      without a tensor, is taken as meant.
 
     How errors surface: an error raised by the model's forward, the loss or its backward
     propagates unchanged (same type, same message), with the traceback it has without nngraph:
@@ -160,9 +166,11 @@ def _traced(
                 recorder.model_calls = recorder.calls
                 if loss is None:
                     _refuse_lazy_output(output)
+                    if output is None:
+                        _warn_returned_none()
                 results = [output]
                 if loss is not None:
-                    value = call_loss(loss, output)
+                    value = _loss_of(loss, output)
                     with hidden():
                         node = recorder.lookup(value)
                         check_loss_value(value, recorder.graph, node, recorder.model_calls)
@@ -273,6 +281,26 @@ def _refuse_lazy_output(output: Any) -> None:
     """
     if isinstance(output, Iterator) and not isinstance(output, torch.Tensor):
         raise NNGraphError(message("capture.lazy_output", got=type(output).__name__))
+
+
+def _loss_of(loss: Callable[[Any], torch.Tensor], output: Any) -> Any:
+    """`loss(output)`; where the model returned None and the loss fails on it (`None.sum()`),
+    an `NNGraphError` that asks whether forward forgot `return`, with the loss's error as its
+    cause. A loss that does not read the output (`lambda _: model.aux_loss`) still runs."""
+    __tracebackhide__ = True  # an error inside the user's loss is theirs
+    if output is not None:
+        return call_loss(loss, output)
+    try:
+        return call_loss(loss, output)
+    except NNGraphError:
+        raise
+    except Exception as error:
+        raise NNGraphError(message("capture.returned_none_loss")) from error
+
+
+def _warn_returned_none() -> None:
+    """Say that the model returned None (a forward without `return`): the graph has no output."""
+    warnings.warn(message("capture.returned_none"), NNGraphWarning, stacklevel=stacklevel_outside())
 
 
 def _check_no_backward_yet(recorder: Recorder, value: torch.Tensor) -> None:

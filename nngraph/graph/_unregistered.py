@@ -1,5 +1,6 @@
-"""Layers that ran without being registered in the model: kept in a plain list or dict, so
-`model.parameters()` (and an optimizer built from it) never sees their parameters.
+"""Layers and parameters that ran without being registered in the model: kept in a plain list,
+tuple or dict, so `model.parameters()` (and an optimizer built from it) never sees their
+parameters.
 
     >>> import torch, nngraph as ng
     >>> class Model(torch.nn.Module):
@@ -12,6 +13,9 @@
     >>> [(f["kind"], f["params"]) for f in g.health() if f["kind"] == "unregistered"]
     [('unregistered', 12)]
 
+Parameters kept so (`self.weights = [nn.Parameter(...), ...]`) are named after their place
+(`weights[0]`) and marked `registered: False` by the capture: one finding per container.
+
 A module used only as a skeleton, whose forward runs with weights given to it
 (`torch.func.functional_call(skeleton, {"weight": w, ...}, x)`, a hypernetwork, a functorch
 ensemble over a meta copy), is no forgotten layer: its own parameters never ran, so no node
@@ -22,8 +26,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._finding import finding
-from nngraph.graph._nodes import ancestors_of, owner_module
+from nngraph.graph._finding import finding, names_text
+from nngraph.graph._nodes import ancestors_of, as_written, numel, owner_module
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -33,7 +37,8 @@ __all__ = ["unregistered"]
 
 def unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
     """Modules with parameters that ran without being registered in the model (kept in a plain
-    list): `model.parameters()`, and so the optimizer, never sees their parameters."""
+    list), and parameters kept in a plain list, tuple or dict: `model.parameters()`, and so the
+    optimizer, never sees them."""
     table = g.graph.get("modules") or {}
     findings = []
     own = _modules_whose_parameters_ran(g)
@@ -54,6 +59,39 @@ def unregistered(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
                     params=entry["params"],
                 )
             )
+    return findings + _unregistered_parameters(g, order)
+
+
+def _unregistered_parameters(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
+    """One finding per plain list, tuple or dict attribute (`weights`) whose trainable
+    parameters took part in the computation (nodes marked `registered: False`, named
+    `weights[0]`, ...), on the first of them in forward order."""
+    held: dict[str, list[Any]] = {}  # `block.weights` -> its parameter nodes, in order
+    for n in order:
+        data = g._node[n]
+        if (
+            data.get("kind") == "param"
+            and data.get("registered") is False
+            and data.get("requires_grad")  # a frozen one is no weight the optimizer misses
+            and data.get("name")
+        ):
+            held.setdefault(as_written(str(data["name"])).partition("[")[0], []).append(n)
+    findings = []
+    for path, nodes in held.items():
+        datas = [g._node[n] for n in nodes]
+        findings.append(
+            finding(
+                "unregistered",
+                "unregistered_params",
+                "forward",
+                nodes[0],
+                owner_module(datas[0]),
+                path=path,
+                names=names_text([as_written(str(d["name"])) for d in datas]),
+                count=len(nodes),
+                params=sum(d.get("params") or numel(d.get("shape")) for d in datas),
+            )
+        )
     return findings
 
 

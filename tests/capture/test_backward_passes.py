@@ -105,3 +105,54 @@ def test_a_gradient_penalty_adds_the_pass_that_made_it() -> None:
     hidden.retain_grad()
     loss(plain[2](hidden)).backward()
     assert_stats_match(_node(graph, op="tanh")["grad"], hidden.grad)
+
+
+def _batched_vjp(y: torch.Tensor, w: torch.Tensor, **kwargs: Any) -> torch.Tensor:
+    """The rows of the Jacobian of `y` for `w`, in one pass with batched gradients."""
+    eye = torch.eye(y.numel()).view(-1, *y.shape)
+    (rows,) = torch.autograd.grad(y, w, eye, is_grads_batched=True, **kwargs)
+    return rows
+
+
+def test_batched_gradients_of_a_pass_that_keeps_the_graph_leave_the_result_alone() -> None:
+    """`is_grads_batched=True` with `retain_graph` or `create_graph` (a vectorized Hessian)
+    crashed in the gradient hook; the batched gradients have no statistics of their own."""
+    torch.manual_seed(0)
+    w, x = torch.randn(3, 3, requires_grad=True), torch.randn(2, 3)
+    for kwargs in ({"retain_graph": True}, {"create_graph": True}):
+        with ng.record() as rec:
+            rows = _batched_vjp(torch.tanh(x @ w), w, **kwargs)
+        assert torch.allclose(rows, _batched_vjp(torch.tanh(x @ w), w))
+        assert _node(rec.graph, op="tanh")["grad"] is None
+    # `unbind`'s node joins the gradients of its outputs: batched ones are not joined
+    with ng.record() as rec:
+        first, second = torch.tanh(x @ w).unbind(1)[:2]
+        rows = _batched_vjp(first * 2 + second, w)
+    assert rows.shape == (2, 3, 3) and _node(rec.graph, op="unbind")["grad"] is None
+
+    def f(z: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(z @ w).sum()
+
+    hessian = torch.autograd.functional.hessian
+    jacobian = torch.autograd.functional.jacobian
+    with ng.record() as rec:
+        h = hessian(f, x, vectorize=True)
+        j = jacobian(lambda z: torch.tanh(z @ w), x, vectorize=True, create_graph=True)
+    assert torch.allclose(h, hessian(f, x))
+    assert torch.allclose(j, jacobian(lambda z: torch.tanh(z @ w), x))
+    assert rec.graph.number_of_nodes() > 0
+
+
+def test_a_batched_pass_after_one_that_kept_the_graph_shows_the_kept_gradients() -> None:
+    torch.manual_seed(0)
+    w, x = torch.randn(3, 3, requires_grad=True), torch.randn(2, 3)
+    with ng.record() as rec:
+        y = torch.tanh(x @ w)
+        y.sum().backward(retain_graph=True)
+        rows = _batched_vjp(y, w)
+    plain = torch.tanh(x @ w)
+    plain.retain_grad()
+    plain.sum().backward(retain_graph=True)
+    kept = plain.grad.clone()  # `retain_grad()` then holds the batched pass's, unreadable
+    assert torch.allclose(rows, _batched_vjp(plain, w))
+    assert_stats_match(_node(rec.graph, op="tanh")["grad"], kept)

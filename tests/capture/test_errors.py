@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import traceback
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -561,6 +562,74 @@ def test_a_model_returning_an_iterator_without_a_loss_says_to_return_a_tuple(how
     assert_unchanged(model, before)
     with pytest.raises(ng.NNGraphError, match="got generator"):  # graph_of says so already
         ng.graph_of(y * 2 for y in [torch.ones(1, requires_grad=True)])
+
+
+class _ForgetsToReturn(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 2)
+        self.aux_loss: torch.Tensor | None = None
+
+    def forward(self, x: torch.Tensor) -> None:
+        self.aux_loss = torch.relu(self.fc(x)).sum()  # forgot `return`
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_model_returning_none_asks_whether_forward_forgot_return(language: str) -> None:
+    """The loss failed with torch's "'NoneType' object has no attribute 'size'", and without
+    a loss the graph had no output and said nothing (sweep h)."""
+    ng.set_language(language)  # English again after the test (conftest)
+    model, x = _ForgetsToReturn(), torch.randn(4, 3)
+    before = snapshot(model)
+    said = {"en": "without `return`", "pl": "bez `return`"}[language]
+    with pytest.raises(ng.NNGraphError, match=said) as raised:
+        ng.trace(model, x, loss=lambda out: F.mse_loss(out, torch.zeros(4, 2)))
+    assert isinstance(raised.value.__cause__, AttributeError)  # the loss's own error, kept
+    assert_unchanged(model, before)
+    with pytest.warns(NNGraphWarning, match=said) as caught:
+        g = ng.trace(model, x)
+    assert [w.filename for w in caught if w.category is NNGraphWarning] == [__file__]
+    assert g.number_of_nodes() > 0
+    # a loss that reads what the model kept, not its output, still runs
+    g = ng.trace(model, x, loss=lambda _: model.aux_loss)
+    assert g.graph["backward_passes"] == 1
+    # what a forward returns on purpose is no forgotten `return`, even without a tensor
+    for returned in ({"logits": 1}, (None,), [], 3):
+        model.forward = lambda x, returned=returned: returned  # type: ignore[method-assign]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", NNGraphWarning)
+            ng.trace(model, x)
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_backward_of_a_forward_run_before_the_record_block_says_to_run_it_inside(
+    language: str,
+) -> None:
+    """Only `loss.backward()` in the block gave an empty graph and no word (sweep h)."""
+    ng.set_language(language)
+    torch.manual_seed(0)
+    model, x = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1)), torch.randn(5, 4)
+    said = {"en": "forward pass that computed its loss ran before", "pl": "przed blokiem"}
+    loss = model(x).pow(2).mean()
+    with pytest.warns(NNGraphWarning, match=said[language]) as caught, ng.record(model) as rec:
+        loss.backward()
+        (model(x) > 0).float().mean()  # ops recorded after it do not hide it
+    assert [w.filename for w in caught if w.category is NNGraphWarning] == [__file__]
+    assert rec.graph.graph["backward_passes"] == 0
+
+    def functional(weights: dict[str, torch.Tensor]) -> torch.Tensor:
+        return torch.func.functional_call(model, weights, (x,)).pow(2).mean()
+
+    with warnings.catch_warnings():  # the forward in the block: no word
+        warnings.simplefilter("error", NNGraphWarning)
+        with ng.record(model):
+            model(x).pow(2).mean().backward()
+        with ng.record(model):
+            torch.autograd.grad(model(x).pow(2).mean(), list(model.parameters()))
+        with ng.record(model):  # its backward runs on the transform's own nodes
+            torch.func.grad(functional)(dict(model.named_parameters()))
+        with ng.record(model):  # no backward at all: nothing to say either
+            model(x)
 
 
 PACKAGE = str(Path(ng.__file__).parent)

@@ -264,6 +264,50 @@ def test_flags_and_buffers_a_forward_changes_are_put_back() -> None:
     assert_unchanged(model, before)
 
 
+class _MasksItsGradients(nn.Module):
+    """The pruning tutorial's pattern: the forward registers a gradient mask on its weight,
+    and hooks on a buffer that requires grad and on a parameter kept in a plain list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+        self.register_buffer("scale", torch.ones(2, requires_grad=True))
+        self.extra = [nn.Parameter(torch.ones(2))]
+        self.mask = torch.tensor([[1.0, 0.0, 1.0, 0.0]] * 2)
+        self.fired: list[str] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.fc.weight.register_hook(lambda g: g * self.mask)
+        self.fc.weight.register_post_accumulate_grad_hook(lambda p: None)
+        self.scale.register_hook(lambda g: g)
+        self.scale.register_post_accumulate_grad_hook(lambda p: None)
+        self.extra[0].register_hook(lambda g: g)
+        return self.fc(x) * self.scale * self.extra[0]
+
+
+def test_tensor_hooks_a_forward_registers_are_removed_and_the_users_stay() -> None:
+    """Each trace left one more gradient mask on the weight (sweep h): 'no hooks left'."""
+    torch.manual_seed(0)
+    model, x = _MasksItsGradients(), torch.randn(3, 4)
+    own = model.fc.weight.register_hook(lambda g: g)
+    tensors = [model.fc.weight, model.fc.bias, model.scale, model.extra[0]]
+
+    def tables() -> list[list[tuple[int, Any]]]:
+        return [
+            [(k, id(v)) for k, v in (getattr(t, name) or {}).items()]
+            for t in tensors
+            for name in ("_backward_hooks", "_post_accumulate_grad_hooks")
+        ]
+
+    before = tables()
+    for _ in range(2):
+        g = ng.trace(model, x, loss=lambda y: y.sum())
+        assert tables() == before
+    (weight,) = [d for _, d in g.nodes(data=True) if d["name"] == "fc.weight"]
+    assert weight["grad"]["zero_frac"] == 0.5  # the mask ran in the trace's backward
+    assert list(model.fc.weight._backward_hooks) == [own.id]
+
+
 class _CarriesItsState(nn.Module):
     """The "carry the hidden state across calls" lesson keeps it as a plain attribute; this
     one also counts its calls, caches its outputs in a list and a dict, and leaves a

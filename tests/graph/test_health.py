@@ -967,6 +967,83 @@ def test_layers_kept_in_a_plain_list_are_flagged_as_not_trained_by_the_optimizer
     assert not [f for f in fixed.health() if f["kind"] == "unregistered"]
 
 
+class _GainsOfItsOwn(nn.Module):
+    def __init__(self, registered: bool) -> None:
+        super().__init__()
+        self.gains = {"a": nn.Parameter(torch.ones(4)), "b": nn.Parameter(torch.ones(4))}
+        self.pairs = ((nn.Parameter(torch.eye(4)), nn.Parameter(torch.zeros(4))),)
+        if registered:
+            self.gains = nn.ParameterDict(self.gains)  # type: ignore[assignment]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        w, b = self.pairs[0]
+        return (x @ w + b) * self.gains["a"] * self.gains["b"]
+
+
+class _WeightsInAPlainList(nn.Module):
+    def __init__(self, registered: bool) -> None:
+        super().__init__()
+        weights = [nn.Parameter(torch.randn(4, 4) * 0.5) for _ in range(2)]
+        self.weights = nn.ParameterList(weights) if registered else weights
+        self.block = _GainsOfItsOwn(registered)
+        self.head = nn.Linear(4, 1)
+        self.frozen = [nn.Parameter(torch.ones(4), requires_grad=False)]  # kept out on purpose
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for w in self.weights:
+            x = torch.tanh(x @ w)
+        return self.head(self.block(x) * self.frozen[0])
+
+
+def test_parameters_kept_in_a_plain_list_dict_or_tuple_are_named_and_flagged() -> None:
+    """`model.parameters()` missed them and nothing said so; their nodes read `param` (sweep h)."""
+    torch.manual_seed(0)
+    model, x = _WeightsInAPlainList(registered=False), torch.randn(8, 4)
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    named = {d["name"]: d["module"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
+    assert named == {
+        "weights[0]": "",
+        "weights[1]": "",
+        "block.pairs[0][0]": "block",
+        "block.pairs[0][1]": "block",
+        "block.gains['a']": "block",
+        "block.gains['b']": "block",
+        "head.weight": "head",
+        "head.bias": "head",
+        "frozen[0]": "",
+    }
+    found = [f for f in g.health() if f["kind"] == "unregistered"]
+    said = [(f["module"], f["path"], f["count"], f["params"]) for f in found]
+    assert said == [("", "weights", 2, 32), ("block", "block.pairs", 2, 20), ("block", "block.gains", 2, 8)]  # fmt: skip
+    assert "nn.ParameterList" in found[0]["message"] and "weights[1]" in found[0]["message"]
+    assert g.nodes[found[0]["node"]]["name"] == "weights[0]"
+    with ng.record(model) as rec:
+        model(x).sum().backward()
+    assert [f["path"] for f in rec.graph.health() if f["kind"] == "unregistered"] == [
+        "weights",
+        "block.pairs",
+        "block.gains",
+    ]
+    read_back = Graph.from_json(g.to_json())
+    assert [f["path"] for f in read_back.health() if f["kind"] == "unregistered"] == [
+        "weights",
+        "block.pairs",
+        "block.gains",
+    ]
+    assert "weights[0]" in g.summary() and "nn.ParameterDict" in g.summary()
+    boxes = g.collapse(0)
+    assert len([f for f in boxes.health() if f["kind"] == "unregistered"]) == 3
+    # the record's backward left their .grad: a trace sets it aside, not adds to it
+    grads = [p.grad for p in model.weights]
+    again = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    assert "accumulated" not in {f["kind"] for f in again.health()}
+    assert all(p.grad is grad for p, grad in zip(model.weights, grads, strict=True))
+    torch.manual_seed(0)
+    fixed = ng.trace(_WeightsInAPlainList(registered=True), x, loss=lambda y: y.pow(2).mean())
+    kept = [f for f in fixed.health() if f["kind"] == "unregistered"]
+    assert [f["path"] for f in kept] == ["block.pairs"]  # a tuple has no registered twin here
+
+
 class _HyperNetwork(nn.Module):
     """Makes the weights of a layer kept out of the model on purpose: a skeleton on the meta
     device that runs only through `functional_call` with the weights given to it."""
