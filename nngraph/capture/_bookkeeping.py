@@ -8,6 +8,9 @@ A whole training step can sit in `record()`, and its graph should show the model
   batch is the computation's input;
 - initialising weights, clipping gradients, averaging weights (SWA, EMA): torch calls made
   from the modules in `BOOKKEEPING`;
+- building a model: a module's `__init__` (BatchNorm's running statistics, the zero row of an
+  `Embedding`'s `padding_idx`, a dummy forward that sizes a layer), its `reset_parameters()` and
+  `reset_running_stats()`, `model.apply(init_fn)` and `model.to(...)` (see `building_a_module`);
 - a hand-written update such as `w -= lr * w.grad` (see `LeafGrads.from_gradients`).
 
     >>> import torch, nngraph as ng
@@ -28,7 +31,7 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 
 import torch
@@ -42,6 +45,8 @@ from nngraph.capture._recorder import Recorder
 
 __all__ = [
     "BOOKKEEPING",
+    "SetupCheck",
+    "building_a_module",
     "data_loading_unrecorded",
     "in_bookkeeping",
     "optimizer_steps_unrecorded",
@@ -75,12 +80,91 @@ BOOKKEEPING = frozenset(
 _WRAPPERS = frozenset({"torch._tensor", "torch.overrides"})
 
 
+#: The methods that set a module up rather than compute with it, when run on a module: the
+#: ops inside (BatchNorm's `running_mean.zero_()`) make its starting state, not a step of the
+#: computation. A forward that builds a layer and then runs it has that run recorded.
+_SETTING_UP = frozenset(
+    {"__init__", "reset_parameters", "_reset_parameters", "reset_running_stats"}
+)
+#: PyTorch's own methods that set a whole model up: `model.apply(init_fn)` (its way to
+#: initialise every layer with a function of one's own) and `_apply`, which `model.to(device)`,
+#: `.double()` and `.half()` run to convert every parameter and buffer
+_MODEL_SETUP = frozenset({torch.nn.Module.apply.__code__, torch.nn.Module._apply.__code__})
+#: code object -> whether it is a method of `_SETTING_UP` run on a module
+_SETUP_CODES: dict[CodeType, bool] = {}
+#: what runs every module call: the frames above it run inside that call
+_MODULE_CALL = torch.nn.Module._call_impl.__code__
+
+
 def in_bookkeeping() -> bool:
     """Whether the code that made the torch call now reaching the mode is in `BOOKKEEPING`."""
     frame: FrameType | None = sys._getframe(2)  # 0: here, 1: the mode
     while frame is not None and frame.f_globals.get("__name__") in _WRAPPERS:
         frame = frame.f_back
     return frame is not None and frame.f_globals.get("__name__") in BOOKKEEPING
+
+
+class SetupCheck:
+    """Whether the torch call now reaching the mode runs while a module is being built
+    (`building_a_module`), given the stack of module calls running (`ModuleScope.stack`).
+
+    Only the calls outside every module's forward walk up the Python stack: inside a forward
+    the answer is whether the outermost module call was made while building, worked out once
+    per call (a dummy forward that sizes a layer inside `__init__` is part of building, a
+    model's forward in a training step is not), so a recorded forward pays nothing per op. (A
+    layer built inside a forward has its building recorded, with the forward's ops.)"""
+
+    def __init__(self) -> None:
+        self._outermost: object = None  # the entry of the outermost module call last seen
+        self._building = False
+
+    def __call__(self, stack: list[Any]) -> bool:
+        if not stack:
+            return building_a_module(sys._getframe(2))  # 0: here, 1: the mode
+        if stack[0] is not self._outermost:
+            self._outermost = stack[0]
+            self._building = building_a_module(sys._getframe(2), outside_calls=True)
+        return self._building
+
+
+def building_a_module(frame: FrameType | None, *, outside_calls: bool = False) -> bool:
+    """Whether `frame` runs inside a module's `__init__`, `reset_parameters()` or
+    `reset_running_stats()`, or inside `model.apply(...)` or `model.to(...)`: the model is being
+    built, initialised or converted, and its ops are not part of the computation (its
+    parameters and buffers are, as the computation later reads them). With `outside_calls`,
+    only what runs the outermost module call counts: whether that call is made while building.
+
+        >>> import torch
+        >>> class Scaled(torch.nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.built_in = building_a_module(sys._getframe())
+        >>> Scaled().built_in, building_a_module(sys._getframe())
+        (True, False)
+    """
+    building = False
+    while frame is not None:
+        code = frame.f_code
+        if code in _MODEL_SETUP or (code.co_name in _SETTING_UP and _sets_up_a_module(frame, code)):
+            if not outside_calls:
+                return True
+            building = True
+        elif outside_calls and code is _MODULE_CALL:
+            building = False  # what ran so far is inside a module call
+        frame = frame.f_back
+    return building
+
+
+def _sets_up_a_module(frame: FrameType, code: CodeType) -> bool:
+    """Whether the method `code` that `frame` runs is run on a module; worked out once per
+    method (the class that defines it is a module or is not)."""
+    known = _SETUP_CODES.get(code)
+    if known is None:
+        first = code.co_varnames[0] if code.co_argcount else None
+        known = isinstance(frame.f_locals.get(first) if first else None, torch.nn.Module)
+        if len(_SETUP_CODES) < 10_000:  # classes defined again and again must not fill memory
+            _SETUP_CODES[code] = known
+    return known
 
 
 @contextmanager

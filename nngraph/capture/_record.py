@@ -23,6 +23,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from nngraph.capture._bookkeeping import (
+    SetupCheck,
     data_loading_unrecorded,
     in_bookkeeping,
     optimizer_steps_unrecorded,
@@ -85,6 +86,7 @@ class _Mode(TorchFunctionMode):
     def __init__(self, recorder: Recorder) -> None:
         super().__init__()
         self.recorder = recorder
+        self.building = SetupCheck()
 
     def __torch_function__(
         self,
@@ -100,7 +102,9 @@ class _Mode(TorchFunctionMode):
         if sets_grad and args and recorder.leaves.grads:
             with hidden():
                 recorder.leaves.before_grad_set(args[0])
-        recording = not (recorder.paused() or in_bookkeeping())
+        recording = not (
+            recorder.paused() or in_bookkeeping() or self.building(recorder.scope.stack)
+        )
         update = False  # `w -= lr * w.grad`: only possible once a backward reached a leaf
         if recording and recorder.leaves.watching:
             with hidden():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
@@ -19,6 +20,7 @@ from nngraph.graph._nodes import (
     folded_from,
     forward_order,
     module_types,
+    numel,
     owner_module,
 )
 from nngraph.graph._parameters import learnable
@@ -29,7 +31,7 @@ from nngraph.i18n import get_language, message, number
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["summary"]
+__all__ = ["model_params", "summary"]
 
 #: catalog keys of the column headers (`graph.summary.header.*`): a row per module, or a row
 #: per node where the graph knows no modules
@@ -242,13 +244,36 @@ def hand_made_weights(g: Graph) -> list[Any]:
     `w = torch.randn(3, 2, requires_grad=True)`): what learns there, counted as parameters
     (and still listed with the inputs it was given as). Beside a model's parameters such a
     leaf is data (a saliency map's input), as `health()` reads it too."""
-    if any(d.get("kind") == "param" for d in g._node.values()):
+    return _hand_made_among(g._node)
+
+
+def _hand_made_among(nodes: Mapping[Any, dict[str, Any]]) -> list[Any]:
+    if any(d.get("kind") == "param" for d in nodes.values()):
         return []
-    return [n for n, d in g._node.items() if learnable(d)]
+    return [n for n, d in nodes.items() if learnable(d)]
 
 
 def _size(data: dict[str, Any]) -> int:
-    return int(data.get("params") or math.prod(data.get("shape") or [0]))
+    """The numbers a parameter or a hand-made weight holds: 1 for a scalar (shape `[]`)."""
+    return int(data.get("params") or numel(data.get("shape")))
+
+
+def model_params(nodes: Mapping[Any, dict[str, Any]], modules: Mapping[str, Any]) -> int:
+    """All parameters of the model, as `repr(g)`, `summary()` and the view's text count them:
+    the model's own entry in `modules` where capture knew the model, else the parameters among
+    `nodes` (the hand-made weights where there are none) and what module boxes hold.
+
+        >>> model_params({"w": {"kind": "input", "backward": "AccumulateGrad", "shape": []},
+        ...     "x": {"kind": "input", "shape": [3]}}, {})
+        1
+    """
+    if "" in modules:
+        return int(modules[""].get("params") or 0)
+    boxed = sum(d.get("params") or 0 for d in nodes.values() if d.get("kind") == "module")
+    params = [n for n, d in nodes.items() if d.get("kind") == "param"]
+    if not boxed:  # beside boxes, a leaf that requires grad is data: no box holds a hand-made one
+        params = params or _hand_made_among(nodes)
+    return sum(_size(nodes[n]) for n in params) + boxed
 
 
 def _param_totals(g: Graph) -> tuple[int, str | None]:
@@ -276,9 +301,7 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     )
     if boxed:  # a box does not tell whether its parameters are trainable
         trainable = "-"
-    modules = source.graph.get("modules") or {}
-    used = sum(_size(d) for d in params) + boxed
-    total = int(modules[""].get("params") or 0) if "" in modules else used
+    total = model_params(source._node, source.graph.get("modules") or {})
     return total, trainable if params or boxed else None
 
 

@@ -14,7 +14,8 @@ import traitlets
 
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
-from nngraph.graph._nodes import counted, numel
+from nngraph.graph._nodes import counted
+from nngraph.graph._summary import model_params
 from nngraph.i18n import get_language, message, messages, on_language_change
 from nngraph.i18n._catalog import with_type
 from nngraph.widgets._default_labels import labels_out_of_date, with_labels_now
@@ -353,21 +354,18 @@ class GraphView(anywidget.AnyWidget):
 
 
 def total_params(payload: dict[str, Any]) -> int:
-    """The parameters of the model in a ``to_dict()`` payload, as ``summary()`` totals them:
-    the model's own entry in ``modules`` where capture knew the model, else the parameter
-    nodes plus what module boxes (a collapsed graph) hold.
+    """The parameters of the model in a ``to_dict()`` payload, counted as ``repr(g)`` and
+    ``summary()`` count them (``model_params``): the model's own entry in ``modules`` where
+    capture knew the model, else the parameter nodes (the hand-made weights where there are
+    none) plus what module boxes (a collapsed graph) hold.
 
         >>> total_params({"nodes": [{"kind": "param", "params": 12},
         ...     {"kind": "module", "params": 30}, {"kind": "op"}], "modules": []})
         42
     """
-    for module in payload.get("modules") or []:
-        if module.get("path") == "" and module.get("known", True):
-            return int(module.get("params") or 0)
-    total = 0
-    for node in payload.get("nodes", []):
-        if node.get("kind") == "param":
-            total += int(node.get("params") or numel(node.get("shape")))
-        elif node.get("kind") == "module":
-            total += int(node.get("params") or 0)
-    return total
+    modules = {
+        module.get("path"): module
+        for module in payload.get("modules") or []
+        if module.get("known", True)
+    }
+    return model_params(dict(enumerate(payload.get("nodes", []))), modules)

@@ -172,6 +172,95 @@ def test_initialising_and_clipping_are_not_part_of_the_graph() -> None:
         assert d["grad"] == pytest.approx(params(expected)[name]["grad"], abs=1e-6)
 
 
+class SizedByADummyForward(nn.Module):
+    """A tutorial CNN: `__init__` runs its convolution once to size the linear layer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2))
+        with torch.no_grad():
+            width = self.conv(torch.zeros(2, 1, 6, 6)).flatten(1).shape[1]
+        self.fc = nn.Linear(width, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.conv(x).flatten(1))
+
+
+class BuildsALayerInForward(nn.Module):
+    """An Embedding with a padding row (zeroed in `__init__`) and a layer built in `forward`,
+    whose run is part of the computation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(10, 4, padding_idx=0)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return nn.Linear(4, 1)(self.emb(tokens).mean(1))
+
+
+def _initialised() -> nn.Module:
+    def init(layer: nn.Module) -> None:  # the DCGAN tutorial's way, by `model.apply`
+        if isinstance(layer, nn.Linear | nn.BatchNorm1d):
+            layer.weight.data.normal_(1.0, 0.02)
+            layer.bias.data.fill_(0)
+
+    model = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3), nn.ReLU(), nn.Linear(3, 1))
+    model.apply(init)
+    for layer in model.modules():  # a whole model initialised again, layer by layer
+        if isinstance(layer, nn.BatchNorm1d):
+            layer.reset_running_stats()
+    return model.double()
+
+
+@pytest.mark.parametrize(
+    ("build", "x"),
+    [
+        (lambda: nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3), nn.ReLU(), nn.Linear(3, 1)),
+         torch.randn(8, 4)),
+        (BuildsALayerInForward, torch.tensor([[0, 3, 4], [5, 0, 0]])),
+        (_initialised, torch.randn(8, 4, dtype=torch.float64)),
+    ],
+    ids=["batchnorm", "embedding-padding", "apply-reset-double"],
+)  # fmt: skip
+def test_building_a_model_in_the_block_adds_nothing_to_the_graph(
+    build: Callable[[], nn.Module], x: torch.Tensor
+) -> None:
+    """A notebook cell that defines a model and trains it: the ops that build the model
+    (BatchNorm's `running_mean.zero_()`, the padding row's `fill_(0)`, a dummy forward) drew
+    nodes feeding the computation where its parameters and buffers belong."""
+
+    def nodes(g: ng.Graph) -> Counter[tuple[object, ...]]:
+        return Counter(
+            (d["kind"], d["op"], str(d["shape"]), d.get("label"), d["module"])
+            for _, d in g.nodes(data=True)
+        )
+
+    torch.manual_seed(0)
+    expected = forward_backward(build(), x)
+    with ng.record() as rec:
+        torch.manual_seed(0)
+        model = build()
+        model(x).pow(2).mean().backward()
+    assert nodes(rec.graph) == nodes(expected)
+    buffers = {name for name, _ in model.named_buffers() if "running" in name}
+    kinds = {d.get("name"): d["kind"] for _, d in rec.graph.nodes(data=True)}
+    assert {kinds.get(name) for name in buffers} <= {"buffer"}
+    assert "linear" in ops(rec.graph)
+
+
+def test_a_dummy_forward_in_init_adds_no_op_to_the_graph() -> None:
+    x = torch.randn(3, 1, 6, 6)
+    torch.manual_seed(0)
+    expected = forward_backward(SizedByADummyForward(), x)
+    with ng.record() as rec:
+        torch.manual_seed(0)
+        model = SizedByADummyForward()
+        model(x).pow(2).mean().backward()
+    assert ops(rec.graph) == ops(expected)
+    kinds = Counter(d["kind"] for _, d in rec.graph.nodes(data=True))
+    assert kinds == Counter(d["kind"] for _, d in expected.nodes(data=True))
+
+
 def test_saving_and_setting_a_gpus_random_state_is_not_part_of_the_graph() -> None:
     # Activation checkpointing does this on a GPU, to replay dropout in its recomputation;
     # torch.cuda.set_rng_state copies the state first, on any machine (the rest waits for CUDA)

@@ -864,6 +864,22 @@ def test_hand_made_weights_count_as_parameters() -> None:
     assert "Total params: 8" in text and "Input shape(s): [3, 2], [4, 3], [2] " in text
 
 
+def test_hand_made_scalar_weights_count_one_parameter_each() -> None:
+    """Lesson 1's linear regression: `w = torch.tensor(0., requires_grad=True)` holds one
+    number (shape `[]`), as `w.numel()` says; it counted 0, and the model "0 parameters"."""
+    w, b = torch.tensor(0.0, requires_grad=True), torch.tensor(0.0, requires_grad=True)
+    xs = torch.linspace(0, 1, 20)
+    with ng.record() as rec:
+        loss = ((w * xs + b - (3 * xs + 1)) ** 2).mean()
+        loss.backward()
+    for g in (rec.graph, ng.graph_of(loss)):
+        text = g.summary()
+        rows = [cells for cells in map(columns, text.splitlines()) if "AccumulateGrad" in cells]
+        assert [cells[3] for cells in rows] == ["1", "1"]  # `w` and `b` (graph_of: unnamed)
+        assert "Total params: 2" in text and "Trainable params used in this graph: 2" in text
+        assert repr(g).endswith(", 2 parameters>")
+
+
 def test_a_leaf_that_requires_grad_beside_a_model_stays_an_input() -> None:
     """A saliency map's input: beside the model's parameters it is data, not a parameter."""
     model, x = torch.nn.Linear(3, 1), torch.randn(2, 3, requires_grad=True)

@@ -329,6 +329,19 @@ def test_the_text_counts_parameters_of_a_graph_without_a_model() -> None:
     assert _graphview.total_params(payload) == 36
 
 
+def test_the_text_counts_hand_made_weights_as_the_graph_does() -> None:
+    """A lesson's `W = torch.randn(3, 2, requires_grad=True)`: repr and summary say 6
+    parameters, and the view's text (also the picture's alt text) said 0."""
+    W = torch.randn(3, 2, requires_grad=True)
+    w, b = torch.tensor(2.0, requires_grad=True), torch.tensor(0.5, requires_grad=True)
+    for loss, count in (((torch.randn(4, 3) @ W).pow(2).mean(), 6), ((w * 3.0 + b) ** 2, 2)):
+        g = ng.graph_of(loss)
+        data, _ = GraphView(g)._repr_mimebundle_()
+        assert repr(g).endswith(f", {count} parameters>")
+        assert data["text/plain"].endswith(f", {count} parameters>"), data["text/plain"]
+        assert f", {count} parameters&gt;" in data["text/html"]
+
+
 def _bare_floats(value: Any) -> Any:
     """`value` with the strings "NaN"/"Infinity"/"-Infinity" as floats, as another tool
     (or json.dumps of float statistics) writes them."""
