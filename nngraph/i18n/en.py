@@ -1580,9 +1580,9 @@ MESSAGES: dict[str, str] = {
         "at the first step watched (step {start}), the first layer, '{layer}', got about "
         "{times:,} times less gradient than the last, '{last}' (weight-gradient norms "
         "{norm:.2g} and {last_norm:.2g}): a vanishing gradient. By step {step} the gap had "
-        "closed only because the last layer's gradient fell as well (to {now:.2g}): the last "
-        "layers learned what they could while the first ones barely changed, so training may "
-        "stay stuck there. {remedy}"
+        "shrunk, but only because the last layer's gradient fell as well (to {now:.2g}): the "
+        "last layers learned what they could while the first ones barely changed, so training "
+        "may stay stuck there. {remedy}"
     ),
     "monitor.grad.depth": (
         "the first layer, '{layer}', gets about {times:,} times less gradient than the last, "

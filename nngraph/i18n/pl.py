@@ -1678,10 +1678,10 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.depth_first": (
         "w pierwszym obserwowanym kroku (krok {start}) pierwsza warstwa, '{layer}', dostała "
         "około {times:,} razy mniejszy gradient niż ostatnia, '{last}' (normy gradientu wag: "
-        "{norm:.2g} i {last_norm:.2g}): to zanikający gradient. Do kroku {step} ta różnica "
-        "zniknęła tylko dlatego, że gradient ostatniej warstwy też zmalał (do {now:.2g}): "
-        "ostatnie warstwy nauczyły się tyle, ile mogły, a pierwsze prawie się nie zmieniły, "
-        "więc trening może na tym utknąć. {remedy}"
+        "{norm:.2g} i {last_norm:.2g}): to zanikający gradient. Do kroku {step} ta różnica się "
+        "zmniejszyła, ale tylko dlatego, że gradient ostatniej warstwy też zmalał (do "
+        "{now:.2g}): ostatnie warstwy nauczyły się tyle, ile mogły, a pierwsze prawie się nie "
+        "zmieniły, więc trening może na tym utknąć. {remedy}"
     ),
     "monitor.grad.depth": (
         "od kroku {start} pierwsza warstwa, '{layer}', dostaje około {times:,} razy mniejszy "

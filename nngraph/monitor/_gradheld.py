@@ -20,6 +20,7 @@ from typing import Any
 from nngraph._compiled import modules_as_written
 from nngraph.monitor._gradgroup import GROUP, Finding, shown_names
 from nngraph.monitor._gradnorms import layer_name
+from nngraph.monitor._gradsplit import split_layer
 
 __all__ = ["Held"]
 
@@ -82,13 +83,15 @@ class Held:
         seen = set(self._watched)
         added: list[str] = []
         for name, module, _ in modules_as_written(self._model):
-            own = [p for p in module.parameters(recurse=False) if id(p) not in seen]
-            seen.update(id(p) for p in own)
-            layer = layer_name(name)
-            if not own or layer in known or layer in self._added or layer in added:
-                continue
-            if not any(layer.startswith(prefix) for prefix in replaced):
-                added.append(layer)
+            own = [(leaf, p) for leaf, p in module._parameters.items() if p is not None]
+            for layer, p in split_layer(layer_name(name), module, own):  # (as the watch names it)
+                if id(p) in seen:
+                    continue
+                seen.add(id(p))
+                if layer in known or layer in self._added or layer in added:
+                    continue
+                if not any(layer.startswith(prefix) for prefix in replaced):
+                    added.append(layer)
         self._added.update(added)
         if len(added) >= GROUP:
             fields = {"n": len(added), "layers": added, "shown": shown_names(added)}

@@ -11,6 +11,7 @@ from typing import Any
 from nngraph._compiled import modules_as_written
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
+from nngraph.monitor._gradsplit import split_layer
 
 __all__ = ["Reading", "host_norms", "layer_name", "layer_norms", "layers_of", "norms", "select"]
 
@@ -33,18 +34,22 @@ def norms(torch: Any, tensors: list[Any]) -> list[Any]:
 
 
 def host_norms(torch: Any, tensors: list[Any]) -> list[float]:
-    """The 2-norms of tensors on one device as numbers, in one host transfer. A float32 norm
-    that came out inf or near zero is summed again in float64 (rare): its squares may have left
-    float32's range, and gradients of 1e19 or 1e-31 are finite and not zero.
+    """The 2-norms of tensors on one device as numbers, in one host transfer. A norm summed in
+    float32 (of float32, bfloat16 or float16 gradients) that came out inf or near zero is summed
+    again in float64 (rare): its squares may have left float32's range, and gradients of 1e19
+    or 1e-31 are finite and not zero (bfloat16 holds them as float32 does).
 
         >>> import torch
         >>> [f"{v:.3g}" for v in host_norms(torch, [torch.full((4,), 1e20), torch.full((4,), 1e-31)])]
         ['2e+20', '2e-31']
+        >>> host_norms(torch, [torch.full((4,), 2.0**66, dtype=torch.bfloat16)]) == [2.0**67]
+        True
     """
     values: list[float] = torch.stack(norms(torch, tensors)).tolist()  # the one host transfer
+    summed_in_float32 = (torch.float32, torch.bfloat16, torch.float16)
     for k, v in enumerate(values):
         g = tensors[k]
-        if g.dtype != torch.float32 or not (v < _FLOAT32_TINY or v == math.inf):
+        if g.dtype not in summed_in_float32 or not (v < _FLOAT32_TINY or v == math.inf):
             continue
         # an exactly zero norm is summed again on the CPU only: on a device, a dead layer's
         # zero gradient would cost a kernel and a wait at every step (and MPS has no float64)
@@ -153,8 +158,9 @@ def layer_name(name: str) -> str:
 
 def layers_of(model: Any) -> tuple[list[str], list[tuple[int, Any]]]:
     """The layers of `model` (modules with parameters of their own, a parametrization's
-    counted for the layer it parametrizes) in the model's order, and every parameter, frozen or
-    not, with the index of its layer; a lazy layer that has not run yet is an `NNGraphError`.
+    counted for the layer it parametrizes, the weights of a module of one's own each with its
+    bias: see `split_layer`) in the model's order, and every parameter, frozen or not, with the
+    index of its layer; a lazy layer that has not run yet is an `NNGraphError`.
 
     >>> import torch
     >>> names, params = layers_of(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU()))
@@ -171,12 +177,14 @@ def layers_of(model: Any) -> tuple[list[str], list[tuple[int, Any]]]:
     seen: set[int] = set()
     index: dict[str, int] = {}  # layer -> its place in `names` (a parametrization's joins)
     for name, module, _ in modules_as_written(model):  # a compiled one's: no `_orig_mod`
-        own = [p for p in module.parameters(recurse=False) if id(p) not in seen]
-        if own:
-            seen.update(id(p) for p in own)
-            layer = layer_name(name)
+        own = []
+        for leaf, p in module._parameters.items():  # each once (one held under two names too)
+            if p is not None and id(p) not in seen:
+                seen.add(id(p))
+                own.append((leaf, p))
+        for layer, p in split_layer(layer_name(name), module, own):  # weights of its own: each
             if layer not in index:
                 index[layer] = len(names)
                 names.append(layer)
-            params += [(index[layer], p) for p in own]
+            params.append((index[layer], p))
     return names, params

@@ -24,34 +24,14 @@ Each layer, on its own:
   ``vanishing``; *exactly zero* while another layer's is not, since a step after it had a
   gradient (in a net with ReLU: units died) or from its first step (units dead from the start,
   an operation with no gradient): no gradient reaches its weights at all, not a small one.
+  A layer that had a gradient and gets exactly 0 is judged only where a layer after it along
+  the data flow shows units that output 0 for every example (its weight gradient exactly 0,
+  its bias's not: the layer after dead ReLUs); else no data went through it at this step (an
+  MoE expert the router skipped, a task head this batch did not use, under
+  ``zero_grad(set_to_none=False)``) and it is left out, as a layer whose ``.grad`` is None is.
 
 And the model as a whole, the textbook vanishing gradient: the first layer's weight gradient
-below ``ratio`` times the last layer's for ``patience`` steps (the layers in the data flow's
-order; a higher line in a net of 6 layers or fewer, see below): the first layers learn about
-``1 / ratio`` times slower than the last (with plain SGD; Adam scales each weight's step, so
-there the gap matters less). Weights only: a classifier head's bias gradient is 3 times its
-weight gradient at the start, while the first layer's is tiny, which made the ratio 3 times
-smaller. Measured as the smallest value the first/last ratio stays below for 3 steps in a row
-(what ``patience=3`` reads), weights only, over the first 12-30 steps (sweeps 23e and 24a):
-
-- sick: 6-layer sigmoid MLP at default init, SGD, random targets (the net ``Graph.health()``
-  is calibrated on), 300 draws of data and weights: median 6.5e-5, 94% below 5e-4 (the rest,
-  up to 2.5e-2, start with their first layer at 1/2,000 to 1/40 of the last); the same net on
-  digits 1.7e-4 at most (2.9x below 5e-4); 20-layer tanh MLP (sweep 23e) 7.2e-5 (7x);
-- healthy, digits, Adam, default init: 10-layer GELU/SiLU MLPs (widths 32-128, 56 seeds each)
-  6.2e-4 or more (1.24x above 5e-4; the old rule, all parameters below 1e-3, said all of
-  them), 9 layers 1.9e-3 (3.9x), 8 layers 5.9e-3 (12x), 8-layer ReLU 0.027 (54x).
-
-So ``ratio=5e-4``, between the two. Deeper GELU/SiLU MLPs at PyTorch's default init do start
-with a vanishing gradient (``health()`` says so too), but under Adam it lasts only their first
-~10 steps.
-
-A shallow net has fewer layers to lose its gradient in, so its line is higher
-(:func:`depth_line`): 1/500 up to 5 layers, 1/1,024 for 6. A 5-layer sigmoid MLP starts at
-1/11,000 to 1/110 and its last layer's gradient falls fast: at 1/2,000 about half its runs were
-said, at 1/500 three in four. Healthy nets of 6 layers or fewer (ReLU and tanh MLPs on toy and
-sklearn data, an autoencoder, an LSTM, small CNNs; Adam and SGD) stayed 6 times above the line
-or more for any 3 steps in a row.
+far below the last layer's (see :mod:`~nngraph.monitor._graddepth`).
 
 Each finding is said once. A layer said to explode (or to get almost no gradient) that is fine
 for a step and then crosses the line again is the same trouble: the finding is said again only
@@ -73,21 +53,18 @@ from typing import Any
 from nngraph._compiled import modules_as_written
 from nngraph.i18n import message
 from nngraph.monitor._gradacts import Activations
+from nngraph.monitor._graddepth import DEPTH_LAYERS, FirstReading, depth_line
 from nngraph.monitor._gradgates import Gates
 from nngraph.monitor._gradgroup import Finding, grouped
 
 __all__ = [
-    "DEPTH_LAYERS",
     "FAR_BELOW",
     "GROWTH",
     "GROWTH_BEFORE_NAN",
     "HUGE",
-    "PER_LAYER",
     "QUIET",
-    "SHALLOW",
     "WINDOW",
     "Judge",
-    "depth_line",
 ]
 
 #: a layer below ``ratio / FAR_BELOW`` of the largest layer's norm gets "almost no gradient"
@@ -100,12 +77,6 @@ WINDOW = 20
 #: a norm this many times its typical norm or the ``exploding`` limit is said at once, however
 #: short the streak; at a layer's first step, this many times the limit explodes
 HUGE = 1e3
-#: the first-to-last rule needs a layer between the first and the last
-DEPTH_LAYERS = 3
-#: a shallow net is said where its gradient shrinks this many times per layer (sigmoid's slope)
-PER_LAYER = 0.25
-#: ... at a line at most this many times ``ratio``
-SHALLOW = 4.0
 #: a finding said is said again only after the layer was fine for this many steps in a row
 QUIET = 100
 #: a NaN after a last norm this many times the layer's median grew from a divergence (steady
@@ -114,16 +85,6 @@ GROWTH_BEFORE_NAN = 10.0
 
 #: an embedding's gradient touches only the rows a batch uses: not "the first layer"
 _NOT_FIRST = ("Embedding", "EmbeddingBag")
-
-
-def depth_line(ratio: float, layers: int) -> float:
-    """The first-to-last line of a net of ``layers`` layers: ``ratio``, or where the net is
-    shallow a shrink of :data:`PER_LAYER` per layer, at most :data:`SHALLOW` times ``ratio``.
-
-    >>> [depth_line(5e-4, n) for n in (3, 5, 6, 7, 20)]
-    [0.002, 0.002, 0.0009765625, 0.0005, 0.0005]
-    """
-    return max(ratio, min(SHALLOW * ratio, PER_LAYER ** (layers - 1)))
 
 
 @dataclass
@@ -167,6 +128,7 @@ class Judge:
         types = {path: type(m).__name__ for path, m, _ in modules_as_written(model)}
         self._not_first = {path for path, name in types.items() if name in _NOT_FIRST}
         self._runs: dict[tuple[str, str], _Run] = {}  # (layer, kind) -> its run
+        self._first = FirstReading()  # the first first-to-last ratio, if far below its line
         self._recent: dict[str, deque[float]] = {}  # layer -> its last WINDOW norms
 
     def reset(self, layer: str) -> None:
@@ -192,9 +154,11 @@ class Judge:
         whether a layer had a gradient other than 0 at some step; ``weights``: the norms of a
         layer's gradients without its biases (for the first-to-last rule; ``now`` where a layer
         is missing)."""
+        weights = now if weights is None else {**now, **weights}
         finite = [v for v in now.values() if math.isfinite(v)]
         top_norm = max(finite) if finite else math.nan
         top = next((k for k, v in now.items() if v == top_norm), "")
+        now = _judged(now, weights, had)
         due: list[Finding] = []
         calm = True  # no layer explodes or is not finite: the first-to-last rule may judge
         for layer, norm in now.items():
@@ -210,7 +174,7 @@ class Judge:
                 said = self._counted((layer, kind), norm, step, found, typical)
                 if said is not None:
                     due.append((layer, *said))
-        depth = self._depth(now if weights is None else {**now, **weights}, step, calm)
+        depth = self._depth({k: weights[k] for k in now}, step, calm)
         return [_worded(f) for f in grouped(due)] + ([depth] if depth is not None else [])
 
     def _typical(self, layer: str, norm: float) -> float:
@@ -323,16 +287,23 @@ class Judge:
     def _depth(self, now: dict[str, float], step: int, calm: bool) -> Finding | None:
         """The first layer's weight gradient below the last one's times :func:`depth_line`
         (``ratio``, higher in a shallow net), ``patience`` steps in a row: said once, unless
-        that layer was said to get almost no gradient."""
+        that layer was said to get almost no gradient; a shorter run, where it ends, if it
+        started far below at the first ratio read (see :class:`FirstReading`)."""
         firsts = [layer for layer in now if layer not in self._not_first]
         first, last = (firsts[0], list(now)[-1]) if firsts else ("", "")
         a, b = now.get(first, math.nan), now.get(last, math.nan)
         line = depth_line(self.ratio, len(now))
-        below = len(now) >= DEPTH_LAYERS and first != last and calm and 0 < a < line * b
+        read = len(now) >= DEPTH_LAYERS and first != last and calm and a > 0 and b > 0
+        below = read and a < line * b
+        closed = below and self.gates.closed(first)
+        if read:  # (the first ratio read only)
+            self._first.note(first, last, a, b, line, step)
+        if closed:  # behind a gate still small: not judged
+            self._first.drop()
         key = _DEPTH
-        if not below or self.gates.closed(first):
+        if not below or closed:
             self._ended(key)
-            return None
+            return self._first_gone(now, step)
         run = self._runs.setdefault(key, _Run(start=step))
         run.quiet = 0
         if run.said:
@@ -341,8 +312,8 @@ class Judge:
         if run.count < self.need:
             return None
         run.said = True
-        vanishing = self._runs.get((first, "vanishing"))
-        if vanishing is not None and vanishing.said:  # said already, in stronger words
+        self._first.drop()
+        if self._said_vanishing(first):  # said already, in stronger words
             return None
         fields = {
             "last": last,
@@ -354,6 +325,45 @@ class Judge:
             "remedy": self.acts.text("remedy"),
         }
         return first, "grad.depth", fields
+
+    def _first_gone(self, weights: dict[str, float], step: int) -> Finding | None:
+        """A first-to-last run that ended before ``patience`` steps: said now where it started
+        far below its line at the first ratio read and ended only as the last layer's gradient
+        fell too (see :class:`~nngraph.monitor._graddepth.FirstReading`)."""
+        far = self._first.gone(weights, step)
+        if far is None or self._said_vanishing(far["layer"]):
+            return None
+        first = far.pop("layer")
+        times = _rounded(far["last_norm"] / far["norm"])
+        return (
+            first,
+            "grad.depth_first",
+            {**far, "times": times, "remedy": self.acts.text("remedy")},
+        )
+
+    def _said_vanishing(self, layer: str) -> bool:
+        """Whether ``layer`` was said to get almost no gradient (in its run now)."""
+        run = self._runs.get((layer, "vanishing"))
+        return run is not None and run.said
+
+
+def _judged(
+    now: dict[str, float], weights: dict[str, float], had: dict[str, bool]
+) -> dict[str, float]:
+    """``now`` without the layers whose gradient of exactly 0 says only that no data went
+    through them at this step: each had one before, and no layer after it along the data flow
+    shows units that output 0 for every example (a layer whose weight gradient is exactly 0
+    while its bias's is not: its inputs were all 0). So an MoE expert the router skipped, or a
+    task head this batch did not use, under ``zero_grad(set_to_none=False)``, is not judged, as
+    with ``.grad`` None; the layers before dead ReLUs are (the layer after them shows it)."""
+    names = list(now)
+    fed_zeros = [k for k, name in enumerate(names) if weights[name] == 0 and now[name] > 0]
+    last = fed_zeros[-1] if fed_zeros else -1  # a zero layer before it may have died
+    return {
+        name: v
+        for k, (name, v) in enumerate(now.items())
+        if v != 0 or not had.get(name, False) or k < last
+    }
 
 
 def _worded(finding: Finding) -> Finding:

@@ -29,22 +29,25 @@ from nngraph.monitor._text import count
 if TYPE_CHECKING:
     from nngraph.monitor._gradwatch import GradientWatch
 
-__all__ = ["history_of", "say", "snapshot_of", "table_text"]
+__all__ = ["gradient_marks", "history_of", "say", "snapshot_of", "table_text"]
 
 
 def history_of(watch: GradientWatch, layer: object) -> tuple[Any, Any]:
     """:meth:`GradientWatch.history`: ``(steps, norms)`` of ``layer`` (copies), or an
-    NNGraphError that names the layers."""
+    NNGraphError that names the layers; the model's own parameters (layer ``""``) under the
+    table's name for them too, ``(model)``."""
     if not isinstance(layer, str):  # a list is no key (unhashable), an array none either
         example = watch.layers[0] if watch.layers else ""
         raise NNGraphError(
             message("monitor.error.history_name", example=example, got=short_repr(layer))
         )
+    model = message("monitor.gradwatch.model")  # the table's name of the model's own row
     series = watch.series.get(layer)
+    if series is None and layer == model:
+        series = watch.series.get("")
     if series is None:
-        raise NNGraphError(
-            message("monitor.gradwatch.unknown_layer", layer=layer, layers=watch.layers)
-        )
+        layers = [name or model for name in watch.layers]
+        raise NNGraphError(message("monitor.gradwatch.unknown_layer", layer=layer, layers=layers))
     return series.steps.copy(), series.values.copy()
 
 
@@ -69,12 +72,28 @@ def table_text(watch: GradientWatch) -> str:
     first step, how to record one; after steps without any norm, why there is none."""
     if not watch.steps:  # with optimizer=, each opt.step() records one
         key = "no_steps" if watch._hook is None else "no_steps_yet"
+        if watch._hook is not None and gradient_marks(watch._params) != watch._marks:
+            key = "no_steps_other_optimizer"  # the optimizer made again after the watch?
         return message("monitor.gradwatch." + key)
     lines = _rows(watch) if watch._recorded() else [_no_norms(watch)]
     if watch.events:
         lines.append(message("monitor.summary.events", events=count("event", len(watch.events))))
         lines += [one_line(f"  {e}") for e in watch.events]
     return "\n".join(lines)
+
+
+def gradient_marks(params: list[tuple[int, Any]]) -> dict[int, tuple[int, int]]:
+    """Which gradients the ``(layer, parameter)`` pairs hold: ``{id(p): (id(p.grad), its
+    version)}``, read when a watch is made and by its table before any step (never at a
+    step). A watch given ``optimizer=`` that recorded no step while its parameters got new
+    gradients most likely follows an optimizer made again since (its cell run again).
+
+        >>> import torch
+        >>> net = torch.nn.Linear(2, 1); before = gradient_marks([(0, net.weight)])
+        >>> net(torch.ones(1, 2)).sum().backward(); gradient_marks([(0, net.weight)]) == before
+        False
+    """
+    return {id(p): (id(p.grad), p.grad._version) for _, p in params if p.grad is not None}
 
 
 def _no_norms(watch: GradientWatch) -> str:

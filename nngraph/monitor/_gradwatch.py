@@ -35,6 +35,7 @@ from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event
 from nngraph.monitor._gradargs import checked_limits, checked_model
+from nngraph.monitor._gradgates import biases_of
 from nngraph.monitor._gradheld import Held
 from nngraph.monitor._gradhooked import FlowOrder, StepHooks, close_older, hooked
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
@@ -42,7 +43,7 @@ from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._gradrules import Judge
 from nngraph.monitor._gradsteps import EmptySteps, EvalSteps, WatchSteps, warn_stepped_twice
-from nngraph.monitor._gradtable import history_of, say, snapshot_of, table_text
+from nngraph.monitor._gradtable import gradient_marks, history_of, say, snapshot_of, table_text
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._text import count
@@ -51,7 +52,8 @@ __all__ = ["GradientWatch"]
 
 
 class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
-    """Records the gradient norm of every layer (module with its own parameters) at each step.
+    """Records the gradient norm of every layer (module with its own parameters; of a module of
+    one's own holding weights with their biases, ``W1, b1, W2, b2``, each weight) at each step.
 
     Call :meth:`step` after ``loss.backward()`` (or pass ``optimizer=``). The gradient
     *vanishes* when the first layer's weight gradient (biases left out) stays below ``ratio``
@@ -140,9 +142,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         #: every module with parameters of its own, and each parameter with its module's index
         self._names, self._params = layers_of(self.model)
         self._joined = {i for i, p in self._params if p.requires_grad}  # indices of `layers`
-        self._biases = frozenset(  # left out of the first-to-last rule (see _gradrules)
-            id(p) for name, p in self.model.named_parameters() if "bias" in name.split(".")[-1]
-        )
+        self._biases = biases_of(self.model)  # left out of the first-to-last rule
         self._judge = Judge(
             self.model,
             vanishing=self.vanishing,
@@ -151,6 +151,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             patience=self.patience,
         )
         self._held = Held(self.model, self._names, self._params)  # replaced or added: said
+        self._marks = gradient_marks(self._params)  # new ones and no step: another optimizer?
         self._order = list(range(len(self._names)))  # layer indices along the data flow
         self._flow = FlowOrder(model)  # (a compiled wrapper is seen there)
         #: the layers watched, in the data flow's order once a backward was read (the model's

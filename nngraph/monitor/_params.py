@@ -113,9 +113,17 @@ def _number(what: str, value: object, *, whole: bool = False) -> None:
     raise NNGraphError(message("monitor.error.not_number", what=what, got=got))
 
 
+def _infinite(what: str, value: object) -> None:
+    """Refuse ``inf``: it is positive and more than zero, but no finite number (``-inf`` and
+    NaN are said by the range each check asks for)."""
+    if _real(value) and value == math.inf:
+        raise NNGraphError(message("monitor.error.number", what=what, value=got_text(value)))
+
+
 def _positive(what: str, value: float) -> float:
     value = cast(float, plain_real(value))
     _number(what, value)
+    _infinite(what, value)
     if not (_real(value) and value > 0 and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.positive", what=what, value=got_text(value)))
     return float(value)
@@ -124,6 +132,7 @@ def _positive(what: str, value: float) -> float:
 def _nonnegative(what: str, value: float) -> float:
     value = cast(float, plain_real(value))
     _number(what, value)
+    _infinite(what, value)
     if not (_real(value) and value >= 0 and math.isfinite(value)):
         raise NNGraphError(message("monitor.error.nonnegative", what=what, value=got_text(value)))
     return float(value)

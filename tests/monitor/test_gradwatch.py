@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -160,6 +161,8 @@ def test_bad_input_is_a_clear_error() -> None:
         ({"max_points": 10**30}, "from 16 to 1000000"),
         ({"exploding": 0}, "exploding must be a positive number"),
         ({"vanishing": -1.0}, "vanishing must be zero or more"),
+        ({"ratio": math.inf}, "ratio must be a finite number, got inf"),  # not "zero or more"
+        ({"exploding": math.inf}, "exploding must be a finite number, got inf"),
     ],
 )
 def test_bad_parameters_are_clear_errors_at_construction(
@@ -190,6 +193,18 @@ def test_history_of_an_unknown_layer_lists_the_layers() -> None:
     net(torch.randn(3, 2)).sum().backward()
     gw.step()
     with pytest.raises(NNGraphError, match=r"layer 'fc'.*\['0', '1'\]"):
+        gw.history("fc")
+
+
+def test_the_models_own_row_is_read_back_under_the_name_the_table_shows() -> None:
+    """The table's row says '(model)', and history('(model)') was refused with the list ['']."""
+    net = torch.nn.Linear(2, 1, bias=False)
+    gw = GradientWatch(net)
+    net(torch.tensor([[3.0, 4.0]])).sum().backward()
+    gw.step()
+    assert gw.table().splitlines()[1].split()[0] == "(model)"
+    assert [a.tolist() for a in gw.history("(model)")] == [[1.0], [5.0]]
+    with pytest.raises(NNGraphError, match=r"layer 'fc'.*\['\(model\)'\]"):
         gw.history("fc")
 
 
@@ -506,6 +521,26 @@ def test_float32_gradients_far_from_one_get_their_true_norm(scale: float) -> Non
     assert len(watch.events) == 2 and all(words in e.message for e in watch.events)
 
 
+@pytest.mark.parametrize("scale", [1e20, 1e-30])
+def test_bfloat16_gradients_far_from_one_get_their_true_norm_as_float32_ones_do(
+    scale: float,
+) -> None:
+    """bfloat16 holds float32's range, but only float32 norms were summed again: a finite norm of
+    ~1e21 was read as infinite (said as a NaN), one of ~1e-26 as 0 (sweep 30)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 64), nn.Linear(64, 1)).to(torch.bfloat16)
+    watch = GradientWatch(model, patience=1)
+    (model(torch.randn(16, 64, dtype=torch.bfloat16)).float().pow(2).mean() * scale).backward()
+    watch.step()
+    for name, layer in (("0", model[0]), ("1", model[1])):
+        grads = [p.grad.double() for p in layer.parameters()]
+        expected = sum(g.pow(2).sum().item() for g in grads) ** 0.5
+        assert 0 < expected < math.inf
+        assert watch.last[name] == pytest.approx(expected, rel=1e-5)
+    words = "above 1000" if scale > 1 else "gets almost no gradient"
+    assert len(watch.events) == 2 and all(words in e.message for e in watch.events)
+
+
 def test_a_compiled_model_is_watched_under_its_own_layer_names() -> None:
     model = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 1))
     compiled = torch.compile(model)
@@ -559,6 +594,87 @@ def test_layers_behind_a_tiny_layer_scale_are_not_called_vanishing() -> None:
     assert "1.mlp.0" in frozen
 
 
+class OwnLinear(nn.Module):
+    """A linear layer of one's own, as students write it: ``W`` and a zero bias under any name."""
+
+    def __init__(self, n_in: int, n_out: int, bias_name: str) -> None:
+        super().__init__()
+        bound = 1 / math.sqrt(n_in)  # PyTorch's default range
+        self.W = nn.Parameter(torch.empty(n_out, n_in).uniform_(-bound, bound))
+        self.bias_name = bias_name
+        self.register_parameter(bias_name, nn.Parameter(torch.zeros(n_out)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x @ self.W.T + getattr(self, self.bias_name)
+
+
+class TinyScale(nn.Module):
+    """timm's LayerScale: a learnable per-channel scale of 1e-6, and no module of its own."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.gamma = nn.Parameter(torch.full((width,), 1e-6))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.gamma
+
+
+def sigmoid_events(layers: list[nn.Module], steps: int = 10) -> list[tuple[str, str]]:
+    """``(message id, layer)`` of the events of a deep sigmoid net trained with SGD."""
+    torch.manual_seed(1)
+    model = nn.Sequential(*layers)
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    watch = GradientWatch(model, optimizer=opt)
+    x, y = torch.randn(64, 32), torch.randn(64, 1)
+    for _ in range(steps):
+        opt.zero_grad()
+        nn.functional.mse_loss(model(x), y).backward()
+        opt.step()
+    watch.close()
+    return [(e.message_id, e.values["layer"]) for e in watch.events]
+
+
+def sigmoid_stack(make: Any, sizes: tuple[int, ...] = (32, 64, 64, 64, 64, 64, 1)) -> list[Any]:
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for n_in, n_out in itertools.pairwise(sizes):
+        layers += [make(n_in, n_out), nn.Sigmoid()]
+    return layers[:-1]
+
+
+@pytest.mark.parametrize("bias_name", ["b", "beta", "shift", "offset"])
+def test_a_zero_bias_of_ones_own_is_no_gate_whatever_it_is_called(bias_name: str) -> None:
+    """A 6-layer sigmoid MLP of a hand-written linear layer whose zero bias is called `b` was
+    never said to learn slower in its first layers, while the same net with `bias` was: each
+    `b` was taken for a layer scale whose block, its owner having no module, was the whole
+    model (sweep 30)."""
+    named = sigmoid_stack(lambda n_in, n_out: OwnLinear(n_in, n_out, bias_name))
+    as_torch_names = sigmoid_stack(lambda n_in, n_out: OwnLinear(n_in, n_out, "bias"))
+    assert sigmoid_events(named) == sigmoid_events(as_torch_names) == [("grad.depth", "0")]
+
+
+def test_a_tiny_scale_at_the_models_top_level_silences_no_layer() -> None:
+    """A gate whose block would be the model itself covered every layer."""
+    layers = [*sigmoid_stack(nn.Linear), TinyScale(1)]
+    assert ("grad.depth", "0") in sigmoid_events(layers, steps=3)
+
+
+def test_a_bias_is_told_by_its_place_not_only_by_its_name() -> None:
+    from nngraph.monitor._gradgates import is_bias
+
+    layer = OwnLinear(4, 3, "offset")
+    assert is_bias(layer, "offset", layer.offset) and not is_bias(layer, "W", layer.W)
+    transposed = nn.Module()  # x @ W + b: the output is W's last side
+    transposed.W, transposed.b = nn.Parameter(torch.ones(4, 3)), nn.Parameter(torch.zeros(3))
+    assert is_bias(transposed, "b", transposed.b)
+    norm = nn.Module()  # a norm of one's own: the shift beside its scale
+    norm.gamma, norm.beta = nn.Parameter(torch.ones(8)), nn.Parameter(torch.zeros(8))
+    assert is_bias(norm, "beta", norm.beta) and not is_bias(norm, "gamma", norm.gamma)
+    zero_init = nn.BatchNorm1d(8)  # torchvision's zero_init_residual: a gate, not a bias
+    nn.init.zeros_(zero_init.weight)
+    assert not is_bias(zero_init, "weight", zero_init.weight)
+
+
 class Experts(nn.Module):
     """Two experts; `route` picks the one this step runs, as an MoE router does."""
 
@@ -589,6 +705,67 @@ def test_a_layer_the_data_skips_for_a_while_is_not_called_cut_off() -> None:
         never(x).sum().backward()
         watch.step()
     assert [e.message_id for e in watch.events] == ["grad.none"]
+
+
+class ReluExperts(nn.Module):
+    """Two experts of Linear, ReLU, Linear; `route` picks the one this step runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.experts = nn.ModuleList(
+            [nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 4)) for _ in range(2)]
+        )
+        self.route = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.experts[self.route](x)
+
+
+def test_an_expert_the_router_skips_is_not_called_dead_when_zero_grad_leaves_zeros() -> None:
+    """With zero_grad(set_to_none=False) a skipped expert's gradients are all 0, not None: it
+    was told its ReLU units died and would not recover (its last Linear too, with no ReLU after
+    it), and it learned again at step 6 (sweep 30); with None it was not. Its units dying is
+    still said."""
+    torch.manual_seed(0)
+    model, x = ReluExperts(), torch.randn(8, 4)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    watch = GradientWatch(model, optimizer=opt)
+    for step, route in enumerate((0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0), start=1):
+        if step == 8:  # as after a step too large: expert 0's ReLUs output 0 for every input
+            first = model.experts[0][0]
+            assert isinstance(first, nn.Linear)
+            with torch.no_grad():
+                first.bias.fill_(-1e3)
+        model.route = route
+        opt.zero_grad(set_to_none=False)
+        model(x).pow(2).mean().backward()
+        opt.step()
+    said = [(e.step, e.message_id, e.values["layer"]) for e in watch.events]
+    assert said == [(10, "grad.dead", "experts.0.0")]  # its last Linear still gets a gradient
+    assert watch.history("experts.0.0")[1][5] > 0  # it learned again at step 6
+
+
+def test_task_heads_trained_in_turn_are_not_called_dead() -> None:
+    """A head the batches of the other task leave out, under zero_grad(set_to_none=False)."""
+
+    class TwoHeads(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = nn.Sequential(nn.Linear(8, 32), nn.ReLU())
+            self.head_a, self.head_b = nn.Linear(32, 4), nn.Linear(32, 1)
+
+        def forward(self, x: torch.Tensor, task: str) -> torch.Tensor:
+            return (self.head_a if task == "a" else self.head_b)(self.body(x))
+
+    torch.manual_seed(0)
+    model, x = TwoHeads(), torch.randn(32, 8)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    watch = GradientWatch(model, optimizer=opt)
+    for task in "ab" + "a" * 4 + "b" * 4 + "a" * 4:
+        opt.zero_grad(set_to_none=False)
+        model(x, task).pow(2).mean().backward()
+        opt.step()
+    assert watch.events == []
 
 
 class WithClassToken(nn.Module):
@@ -637,6 +814,60 @@ def test_a_parametrized_layer_is_one_layer() -> None:
     net(torch.randn(8, 4)).pow(2).mean().backward()
     watch.step()
     assert set(watch.last) == {"0", "2"}
+
+
+class FromScratch(nn.Module):
+    """The from-scratch MLP of the classic exercise: its weights and biases on the model itself
+    (``x @ W + b``), registered in turn, sigmoid between them."""
+
+    def __init__(self, sizes: tuple[int, ...] = (32, 64, 64, 64, 64, 64, 1)) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes), start=1):
+            layer = nn.Linear(n_in, n_out)  # PyTorch's default init
+            setattr(self, f"W{i}", nn.Parameter(layer.weight.detach().T.clone()))
+            setattr(self, f"b{i}", nn.Parameter(layer.bias.detach().clone()))
+        self.n = len(sizes) - 1
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for i in range(1, self.n + 1):
+            x = x @ getattr(self, f"W{i}") + getattr(self, f"b{i}")
+            x = torch.sigmoid(x) if i < self.n else x
+        return x
+
+
+class LowRank(nn.Module):
+    """A frozen linear layer with a LoRA update of one's own: ``A`` and ``B`` have no bias."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(4, 8), requires_grad=False)
+        self.bias = nn.Parameter(torch.zeros(4), requires_grad=False)
+        self.A, self.B = nn.Parameter(torch.randn(2, 8)), nn.Parameter(torch.zeros(4, 2))
+
+
+def test_a_from_scratch_mlp_is_one_layer_per_weight_and_its_vanishing_gradient_is_said() -> None:
+    """Its parameters on the model itself made one layer, '(model)': its vanishing gradient,
+    which the same net of nn.Linear gets said, could not be (sweep 30)."""
+    model = FromScratch()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    watch = GradientWatch(model, optimizer=opt)
+    assert watch.layers == ["W1", "W2", "W3", "W4", "W5", "W6"]
+    torch.manual_seed(1)
+    x, y = torch.randn(64, 32), torch.randn(64, 1)
+    for _ in range(10):
+        opt.zero_grad()
+        nn.functional.mse_loss(model(x), y).backward()
+        opt.step()
+    watch.close()
+    expected = math.hypot(model.W1.grad.norm().item(), model.b1.grad.norm().item())
+    assert watch.last["W1"] == pytest.approx(expected, rel=1e-5)  # each weight with its bias
+    assert [(e.message_id, e.values["layer"], e.values["last"]) for e in watch.events] == [
+        ("grad.depth", "W1", "W6")
+    ]
+    # torch's own modules, and weights without a bias of their own, stay one layer
+    assert GradientWatch(nn.Sequential(nn.LSTM(4, 8), nn.Linear(8, 1))).layers == ["0", "1"]
+    assert GradientWatch(nn.Sequential(LowRank(), nn.Linear(4, 1))).layers == ["0", "1"]
 
 
 class _MakesItsLastLayerEveryCall(nn.Module):

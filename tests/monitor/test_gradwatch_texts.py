@@ -195,6 +195,31 @@ def test_a_watch_that_recorded_no_step_says_how_to_record_one(language: str) -> 
     hooked.close()
 
 
+def test_a_watch_whose_optimizer_was_made_again_says_it_follows_the_old_one(
+    language: str,
+) -> None:
+    """The optimizer cell run again after the watch was made, then 20 steps trained: the table
+    said only that the norms are read at each optimizer.step() (sweep 30)."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.ReLU(), torch.nn.Linear(16, 4))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    watch = GradientWatch(net, optimizer=opt)
+    opt = torch.optim.SGD(net.parameters(), lr=0.05)  # the optimizer's cell run again
+    for _ in range(3):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(
+            net(torch.randn(32, 8)), torch.randint(0, 4, (32,))
+        ).backward()
+        opt.step()
+    words = {
+        "en": ("got gradients since the watch was made", "made again after the watch"),
+        "pl": ("dostały gradienty już po utworzeniu", "utworzony ponownie po GradientWatch"),
+    }[language]
+    assert watch.steps == 0 and all(w in watch.table() for w in words)
+    assert all(w in watch._text() for w in words)  # a cell's value outside a notebook
+    watch.close()
+
+
 # ------------------------------------- zero_grad() between backward() and step(): said, not hidden
 ORDER = "zero_grad(), backward(), step()"
 
