@@ -54,16 +54,12 @@ from nngraph._magic_errors import (
 from nngraph._magic_models import graph_with_models
 from nngraph._magic_show import line_value_dropped, line_value_shown, tell_missing_widgets
 from nngraph._magic_suggest import COMMANDS, cell_options_in, command_assigned, misspelt_command
-from nngraph.capture import record
 from nngraph.capture._common import drop_recording_frames
+from nngraph.capture._record import Recording, record_cell
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.graph._nodes import count_text, counted
-from nngraph.i18n import (
-    message,
-    on_language_change,
-    plural_form,
-)
+from nngraph.i18n import message, on_language_change, plural_form
 
 __all__ = ["NNGraphMagics", "load_ipython_extension", "unload_ipython_extension"]
 
@@ -302,9 +298,9 @@ class NNGraphMagics(MagicCommands, Magics):
         if code.is_async:  # top-level `await`: the cell awaits this (see `CellReader`)
             return self._record_async(code, model, options, anew)
         kept: dict[str, Any] = {}  # the cell's value: a result, not one nothing used
-        with record(model, names=self._names(kept)) as rec:
+        with record_cell(model, names=self._names(kept)) as rec:
             kept["_cell_value"] = value = code.run()  # the cell's own error propagates
-        return self._recorded(rec.graph, options, anew, value)
+        return self._recorded(rec, options, anew, value)
 
     def _names(self, kept: dict[str, Any]) -> ChainMap[str, Any]:
         """The notebook's variables, and `kept` (the cell's value) besides, which names
@@ -327,20 +323,23 @@ class NNGraphMagics(MagicCommands, Magics):
         __tracebackhide__ = True
         try:
             kept: dict[str, Any] = {}
-            with record(model, names=self._names(kept)) as rec:
+            with record_cell(model, names=self._names(kept)) as rec:
                 kept["_cell_value"] = value = await code.run_async()
         except BaseException as error:  # raised when the cell awaits this, after `nngraph()`
             drop_recording_frames(error)
             raise
-        return self._recorded(rec.graph, options, anew, value)
+        return self._recorded(rec, options, anew, value)
 
-    def _recorded(self, graph: Graph, options: argparse.Namespace, anew: bool, value: Any) -> Any:
+    def _recorded(self, rec: Recording, options: argparse.Namespace, anew: bool, value: Any) -> Any:
         """What follows the cell's run: the graph shown and kept, the cell's value returned. A
         cell that trained several steps is told that its graph holds them all."""
         if anew:
             self._model(options.model)  # it names a module now that the cell ran
-        if len(graph) == 0:
-            print(message("magic.nothing_recorded"))
+        graph = rec.graph
+        if len(graph) == 0:  # a backward alone: its forward ran in an earlier cell
+            print(
+                message("magic.forward_before" if rec.forward_before else "magic.nothing_recorded")
+            )
             return value
         passes = graph.graph.get("backward_passes", 0)
         # a training loop: 500 steps, one wide picture (a GAN step runs two backward passes)

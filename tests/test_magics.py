@@ -20,6 +20,7 @@ from IPython.testing import globalipapp
 import nngraph as ng
 import nngraph.monitor
 from nngraph import _magic_api_errors, _magic_args, _magic_commands, i18n, magics
+from nngraph.capture import NNGraphWarning
 
 
 @pytest.fixture
@@ -1721,3 +1722,23 @@ def test_a_refused_cell_o_name_suggests_a_free_name(
     with pytest.raises(UsageError, match=r"would replace your net .*e\.g\. -o g2$"):
         ip.run_cell_magic("nngraph", "-o net", "ran = True")
     assert "ran" not in ip.user_ns
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_cell_of_only_the_backward_says_its_forward_ran_in_an_earlier_cell(
+    ip: Any, language: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`%%nngraph` over `loss.backward()` alone said "the cell ran no PyTorch operation" and
+    warned in ng.record()'s words, about a `with` block the student never wrote, at a line of
+    IPython's (regression sweep s30, c1/c3)."""
+    ip.run_line_magic("nngraph", f"lang {language}")
+    ip.run_cell("loss = net(torch.randn(2, 3)).pow(2).mean()")
+    capsys.readouterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NNGraphWarning)
+        ip.run_cell_magic("nngraph", "", "loss.backward()")
+    said = capsys.readouterr().out
+    assert {"en": "ran in an earlier cell", "pl": "we wcześniejszej komórce"}[language] in said
+    assert "record()" not in said
+    ip.run_cell_magic("nngraph", "", "n = 3")
+    assert "ran no PyTorch operation" in capsys.readouterr().out or language == "pl"

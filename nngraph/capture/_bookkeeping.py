@@ -41,6 +41,8 @@ from torch.optim.optimizer import (
 )
 from torch.utils.data.dataloader import _BaseDataLoaderIter
 
+from nngraph.capture._builder import tensors_in
+from nngraph.capture._common import hidden
 from nngraph.capture._recorder import Recorder
 
 __all__ = [
@@ -105,34 +107,57 @@ def in_bookkeeping() -> bool:
 
 
 class SetupCheck:
-    """Whether the torch call now reaching the mode runs while a module is being built
-    (`building_a_module`), given the stack of module calls running (`ModuleScope.stack`).
+    """Whether the torch call now reaching the mode builds a module (`building_a_module`) and
+    makes no autograd history: BatchNorm's `running_mean.zero_()`, a sizing forward under
+    `no_grad`. A result with history is computation wherever it runs (fast weights made in a
+    module's `__init__`, a `reset_parameters()` whose result feeds the loss), and only what
+    runs inside the recording counts (`stop`: the frame of its `with` statement; a block inside
+    a module's `__init__` records as any other).
 
     Only the calls outside every module's forward walk up the Python stack: inside a forward
-    the answer is whether the outermost module call was made while building, worked out once
-    per call (a dummy forward that sizes a layer inside `__init__` is part of building, a
-    model's forward in a training step is not), so a recorded forward pays nothing per op. (A
-    layer built inside a forward has its building recorded, with the forward's ops.)"""
+    (`stack`: `ModuleScope.stack`) the answer is whether the outermost module call was made
+    while building, worked out once per call (a dummy forward that sizes a layer inside
+    `__init__` is part of building, a model's forward in a training step is not), so a recorded
+    forward pays nothing per op. (A layer built inside a forward has its building recorded,
+    with the forward's ops.)"""
 
-    def __init__(self) -> None:
+    def __init__(self, stop: FrameType | None) -> None:
+        self.stop = stop
         self._outermost: object = None  # the entry of the outermost module call last seen
         self._building = False
 
-    def __call__(self, stack: list[Any]) -> bool:
-        if not stack:
-            return building_a_module(sys._getframe(2))  # 0: here, 1: the mode
-        if stack[0] is not self._outermost:
-            self._outermost = stack[0]
-            self._building = building_a_module(sys._getframe(2), outside_calls=True)
-        return self._building
+    def __call__(
+        self, stack: list[Any], op: str | None, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> bool:
+        if stack:
+            if stack[0] is not self._outermost:
+                self._outermost = stack[0]
+                frame = sys._getframe(2)  # 0: here, 1: the mode
+                self._building = building_a_module(frame, outside_calls=True, stop=self.stop)
+            return self._building and not _makes_history(op, args, kwargs)
+        if _makes_history(op, args, kwargs):
+            return False
+        return building_a_module(sys._getframe(2), stop=self.stop)
 
 
-def building_a_module(frame: FrameType | None, *, outside_calls: bool = False) -> bool:
+def _makes_history(op: str | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether the torch call `op` (None: no op, such as `p.data = x`, `p.requires_grad_()`)
+    on these arguments records autograd history."""
+    if op is None or op == "detach" or not torch.is_grad_enabled():
+        return False
+    with hidden():  # reading `requires_grad`: no mode of the user's sees it
+        return any(t.requires_grad for t in tensors_in((args, kwargs), []))
+
+
+def building_a_module(
+    frame: FrameType | None, *, outside_calls: bool = False, stop: FrameType | None = None
+) -> bool:
     """Whether `frame` runs inside a module's `__init__`, `reset_parameters()` or
     `reset_running_stats()`, or inside `model.apply(...)` or `model.to(...)`: the model is being
     built, initialised or converted, and its ops are not part of the computation (its
     parameters and buffers are, as the computation later reads them). With `outside_calls`,
     only what runs the outermost module call counts: whether that call is made while building.
+    The walk ends at `stop`: what runs that frame does not count.
 
         >>> import torch
         >>> class Scaled(torch.nn.Module):
@@ -143,7 +168,7 @@ def building_a_module(frame: FrameType | None, *, outside_calls: bool = False) -
         (True, False)
     """
     building = False
-    while frame is not None:
+    while frame is not None and frame is not stop:
         code = frame.f_code
         if code in _MODEL_SETUP or (code.co_name in _SETTING_UP and _sets_up_a_module(frame, code)):
             if not outside_calls:

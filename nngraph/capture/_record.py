@@ -43,7 +43,7 @@ from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.i18n import message
 
-__all__ = ["NNGraphWarning", "RecordBlock", "Recording", "record"]
+__all__ = ["NNGraphWarning", "RecordBlock", "Recording", "record", "record_cell"]
 
 
 class Recording:
@@ -61,7 +61,7 @@ class Recording:
         self._graph: Graph | None = None
         self._recorder: Recorder | None = recorder
         #: a backward ran in the block but reached no node of it: its forward ran before
-        self._forward_before = False
+        self.forward_before = False
 
     @property
     def graph(self) -> Graph:
@@ -83,10 +83,10 @@ class Recording:
 
 
 class _Mode(TorchFunctionMode):
-    def __init__(self, recorder: Recorder) -> None:
+    def __init__(self, recorder: Recorder, caller: FrameType) -> None:
         super().__init__()
         self.recorder = recorder
-        self.building = SetupCheck()
+        self.building = SetupCheck(caller)
 
     def __torch_function__(
         self,
@@ -103,7 +103,9 @@ class _Mode(TorchFunctionMode):
             with hidden():
                 recorder.leaves.before_grad_set(args[0])
         recording = not (
-            recorder.paused() or in_bookkeeping() or self.building(recorder.scope.stack)
+            recorder.paused()
+            or in_bookkeeping()
+            or self.building(recorder.scope.stack, name, args, kwargs)
         )
         update = False  # `w -= lr * w.grad`: only possible once a backward reached a leaf
         if recording and recorder.leaves.watching:
@@ -164,6 +166,7 @@ class RecordBlock:
         self._model, self._names = model, names
         self._blocks: list[tuple[AbstractContextManager[Recording], Recording]] = []
         self._entered = False  # `with rec:` was written, without `as`
+        self.warns = True  # that the block's backward reached nothing it recorded
 
     def __enter__(self) -> Recording:
         block = _recording(self._model, self._names, sys._getframe(1))  # the `with` statement's
@@ -177,7 +180,7 @@ class RecordBlock:
         suppressed = block.__exit__(*exc)
         if exc[1] is not None:  # the block's error shows as it would without the recording
             drop_recording_frames(exc[1])
-        elif recording._forward_before:
+        elif recording.forward_before and self.warns:
             warnings.warn(
                 message("capture.forward_before_block"),
                 NNGraphWarning,
@@ -236,6 +239,14 @@ def record(
     return RecordBlock(model, names)
 
 
+def record_cell(model: torch.nn.Module | None, names: Mapping[str, Any]) -> RecordBlock:
+    """`record()` around a `%%nngraph` cell: the magic itself says when the cell's backward
+    reached nothing it recorded (its forward ran in an earlier cell), in its own words."""
+    block = RecordBlock(model, names)
+    block.warns = False
+    return block
+
+
 #: the recordings running now, which a forked process (a `DataLoader` worker) must not go on
 _RUNNING: weakref.WeakSet[Recorder] = weakref.WeakSet()
 
@@ -261,6 +272,7 @@ def _recording(
     recording = Recording(recorder)
     _RUNNING.add(recorder)
     returned: set[str] = set()  # what outermost module calls returned
+    mode = _Mode(recorder, caller)
     with gc_paused(), compiled_code_runs_eagerly():
         try:
             with (
@@ -270,14 +282,15 @@ def _recording(
                 warnings_at_callers(_Mode.__torch_function__.__code__, sys.modules[__name__]),
                 outermost_results(recorder, returned),
                 _script_functions_seen(recorder),
-                _Mode(recorder),
+                mode,
             ):
                 yield recording
         finally:
             _RUNNING.discard(recorder)
             recorder.scope.close()
+            mode.building.stop = None  # no frame kept alive by the mode
             namespace = caller.f_locals if names is None else names
-            recording._forward_before = _forward_before(recorder)
+            recording.forward_before = _forward_before(recorder)
             with hidden():
                 dropped = results_nothing_used(recorder, returned, namespace)
                 recording._graph = finish(recorder, namespace)

@@ -284,17 +284,18 @@ def _refuse_lazy_output(output: Any) -> None:
 
 
 def _loss_of(loss: Callable[[Any], torch.Tensor], output: Any) -> Any:
-    """`loss(output)`; where the model returned None and the loss fails on it (`None.sum()`),
-    an `NNGraphError` that asks whether forward forgot `return`, with the loss's error as its
-    cause. A loss that does not read the output (`lambda _: model.aux_loss`) still runs."""
+    """`loss(output)`; where the model returned None and the loss fails on it (`None.sum()`,
+    `cross_entropy(None, y)`: an error about a `NoneType`), an `NNGraphError` that asks whether
+    forward forgot `return`, with the loss's error as its cause. A loss that does not read the
+    output (`lambda _: model.aux_loss`) still runs, and its own errors propagate unchanged."""
     __tracebackhide__ = True  # an error inside the user's loss is theirs
     if output is not None:
         return call_loss(loss, output)
     try:
         return call_loss(loss, output)
-    except NNGraphError:
-        raise
-    except Exception as error:
+    except (TypeError, AttributeError) as error:
+        if "NoneType" not in str(error):
+            raise
         raise NNGraphError(message("capture.returned_none_loss")) from error
 
 

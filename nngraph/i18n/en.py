@@ -453,6 +453,11 @@ MESSAGES: dict[str, str] = {
         " import: run %pip install --upgrade {package} in a cell, then restart the kernel;"
         " shown as text until then"
     ),
+    "magic.forward_before": (
+        "%%nngraph: the cell ran a backward pass, but the forward pass that computed its loss ran "
+        "in an earlier cell, so there is no graph to show: put the forward pass in this cell too "
+        "(loss = loss_fn(model(x), y), then loss.backward())"
+    ),
     "magic.nothing_recorded": "%%nngraph: the cell ran no PyTorch operation, so there is no graph to show",
     # a cell that trains many steps: its graph holds every step (never 1 pass: no ".one")
     "magic.cell.passes.few": (

@@ -469,6 +469,11 @@ MESSAGES: dict[str, str] = {
         " zaimportować: uruchom w komórce %pip install --upgrade {package}, a potem uruchom"
         " ponownie jądro; do tego czasu wynik jest pokazywany jako tekst"
     ),
+    "magic.forward_before": (
+        "%%nngraph: komórka wykonała przejście wstecz, ale przejście w przód, które obliczyło "
+        "stratę, wykonało się we wcześniejszej komórce, więc nie ma grafu: umieść przejście "
+        "w przód także w tej komórce (loss = loss_fn(model(x), y), potem loss.backward())"
+    ),
     "magic.nothing_recorded": "%%nngraph: komórka nie wykonała żadnej operacji PyTorch, więc nie ma grafu",
     # komórka, która trenuje wiele kroków: jej graf zawiera każdy krok (nigdy 1 przejście)
     "magic.cell.passes.few": (

@@ -593,6 +593,10 @@ def test_a_model_returning_none_asks_whether_forward_forgot_return(language: str
     # a loss that reads what the model kept, not its output, still runs
     g = ng.trace(model, x, loss=lambda _: model.aux_loss)
     assert g.graph["backward_passes"] == 1
+    # and its own error is not blamed on the None (regression sweep s30, b9)
+    labels = torch.tensor([5, 0, 1, 0])
+    with pytest.raises(IndexError, match="out of bounds"):
+        ng.trace(model, x, loss=lambda _: F.cross_entropy(model.fc(x), labels))
     # what a forward returns on purpose is no forgotten `return`, even without a tensor
     for returned in ({"logits": 1}, (None,), [], 3):
         model.forward = lambda x, returned=returned: returned  # type: ignore[method-assign]

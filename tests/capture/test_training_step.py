@@ -541,3 +541,65 @@ def test_a_grad_scalers_own_bookkeeping_adds_nothing_to_the_graph(unscale_first:
     assert shown == pytest.approx(used, rel=1e-5)
     assert scaler.get_scale() == 1024.0  # the scaler did its work: no infinities, scale kept
     assert [torch.amp.GradScaler.unscale_, torch.amp.GradScaler.update] == methods
+
+
+class _FastWeights(nn.Module):
+    """MAML's adapted layer: its weights are computed in `__init__` from the gradients."""
+
+    def __init__(self, base: nn.Linear, grads: tuple[torch.Tensor, ...], lr: float = 0.1) -> None:
+        super().__init__()
+        self.w, self.b = base.weight - lr * grads[0], base.bias - lr * grads[1]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return nn.functional.linear(x, self.w, self.b)
+
+
+def test_computation_in_a_modules_init_is_recorded_where_it_has_autograd_history() -> None:
+    """Only building without autograd history is left out: MAML's fast weights made in
+    `__init__` lost their `sub` and `mul`, and their autograd nodes took the next op's name
+    (regression sweep s30, a2)."""
+    torch.manual_seed(0)
+    base, x, y = nn.Linear(4, 2), torch.randn(6, 4), torch.randn(6, 2)
+    with ng.record() as rec:
+        inner = nn.functional.mse_loss(base(x), y)
+        grads = torch.autograd.grad(inner, [base.weight, base.bias], create_graph=True)
+        nn.functional.mse_loss(_FastWeights(base, grads)(x), y).backward()
+    data = rec.graph.nodes(data=True)
+    assert ops(rec.graph)["sub"] == 2 and ops(rec.graph)["mul"] == 2
+    assert all(d["value"] is not None for _, d in data if d["op"] in ("sub", "mul"))
+    backward = {d["op"]: d.get("backward") for _, d in data if d.get("backward") == "SubBackward0"}
+    assert backward == {"sub": "SubBackward0"}  # not named after the next recorded op
+
+
+class _ChecksItself(nn.Module):
+    """A model that records (and traces) itself when it is built."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+        x = torch.randn(5, 4)
+        with ng.record(self) as rec:
+            self(x).pow(2).mean().backward()
+        self.recorded = rec.graph
+        self.traced = ng.trace(self, x, loss=lambda y: y.pow(2).mean())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(self.fc(x))
+
+
+def test_a_recording_inside_a_modules_init_records_as_any_other() -> None:
+    """Only what runs inside the recording counts as building: a block or a trace() inside
+    `__init__` recorded nothing, and warned that its forward ran before the block
+    (regression sweep s30, a3/a5)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = _ChecksItself()
+    x = torch.randn(5, 4)
+    with ng.record(model) as rec:
+        model(x).pow(2).mean().backward()
+    for g in (model.recorded, model.traced):
+        assert ops(g) == ops(rec.graph) and g.graph["backward_passes"] == 1
+        weight = next(d for _, d in g.nodes(data=True) if d.get("name") == "fc.weight")
+        assert weight["grad"] is not None
