@@ -972,7 +972,7 @@ MESSAGES: dict[str, str] = {
         "earlier module's, so its first epochs show a new model's losses; a jump there comes "
         "from this new start, not from a learning rate that is too high. Its best epoch, the "
         "weights restore_best() puts back and the detectors count from epoch {epoch} on: the "
-        "earlier module's best ({metric} {value:.4g} at epoch {best}) is not compared with"
+        "earlier module's best ({metric} {value:.4g} at epoch {best}) is not compared with them"
     ),
     "monitor.lightning.by_batches": (
         "the training data has no length (an IterableDataset without __len__), so Lightning "
@@ -996,6 +996,10 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.evaluation.one": "{n} evaluation",
     "monitor.unit.evaluation.few": "{n} evaluations",
     "monitor.unit.evaluation.many": "{n} evaluations",
+    # a span where the points are numbered by training batches (Lightning, an endless stream)
+    "monitor.unit.batch.one": "{n} batch",
+    "monitor.unit.batch.few": "{n} batches",
+    "monitor.unit.batch.many": "{n} batches",
     # where the latest training values come from, after "on average over" or "in"
     "monitor.unit.last_epochs.one": "the last epoch",
     "monitor.unit.last_epochs.few": "the last {n} epochs",
@@ -1003,6 +1007,9 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.last_evaluations.one": "the last evaluation",
     "monitor.unit.last_evaluations.few": "the last {n} evaluations",
     "monitor.unit.last_evaluations.many": "the last {n} evaluations",
+    "monitor.unit.last_batches.one": "the last batch",
+    "monitor.unit.last_batches.few": "the last {n} batches",
+    "monitor.unit.last_batches.many": "the last {n} batches",
     # where the training values from the best epoch on come from, after "on average over"
     "monitor.unit.before_epoch": "epoch {epoch}",
     "monitor.unit.before_epochs": "epochs {first}–{last}",

@@ -1056,6 +1056,10 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.evaluation.one": "{n} pomiar",
     "monitor.unit.evaluation.few": "{n} pomiary",
     "monitor.unit.evaluation.many": "{n} pomiarów",
+    # odcinek, gdy punkty są numerowane partiami treningowymi (Lightning, dane bez końca)
+    "monitor.unit.batch.one": "{n} partię",
+    "monitor.unit.batch.few": "{n} partie",
+    "monitor.unit.batch.many": "{n} partii",
     # skąd pochodzą ostatnie wartości treningowe, po "w" (monitor.trend.*)
     "monitor.unit.last_epochs.one": "ostatniej epoce",
     "monitor.unit.last_epochs.few": "ostatnich {n} epokach",
@@ -1063,6 +1067,9 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.last_evaluations.one": "ostatnim pomiarze",
     "monitor.unit.last_evaluations.few": "ostatnich {n} pomiarach",
     "monitor.unit.last_evaluations.many": "ostatnich {n} pomiarach",
+    "monitor.unit.last_batches.one": "ostatniej partii",
+    "monitor.unit.last_batches.few": "ostatnich {n} partiach",
+    "monitor.unit.last_batches.many": "ostatnich {n} partiach",
     # skąd są wartości treningowe od najlepszej epoki, jak po "w": w epoce 13, w epokach 13–15
     "monitor.unit.before_epoch": "epoce {epoch}",
     "monitor.unit.before_epochs": "epokach {first}–{last}",

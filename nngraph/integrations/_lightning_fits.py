@@ -7,7 +7,7 @@ a new callback each time, and the monitor's story must go on all the same.
 - :func:`refit_note`: the event where a monitor fitted before goes on: the same module from the
   best weights put back at the end of its last fit (:func:`restored`), the same module as it
   was, or another module, which starts from its own weights (:func:`another_module`), its
-  epochs judged on their own.
+  epochs judged on their own where the monitor follows it (:func:`judged_alone`).
 
 Monitors and modules are held weakly: a monitor or a module that is no longer used is freed.
 
@@ -32,7 +32,14 @@ from typing import Any
 from nngraph.integrations._lightning_steps import note
 from nngraph.monitor._common import Event
 
-__all__ = ["another_module", "fitted", "follow_module", "refit_note", "restored"]
+__all__ = [
+    "another_module",
+    "fitted",
+    "follow_module",
+    "judged_alone",
+    "refit_note",
+    "restored",
+]
 
 
 @dataclass
@@ -95,19 +102,39 @@ def another_module(monitor: Any, module: Any) -> bool:
     return last is not None and last.module is not None and _alive(last.module) is not module
 
 
+def judged_alone(monitor: Any, module: Any) -> bool:
+    """Whether ``module``'s epochs are judged on their own (see
+    ``Monitor._start_another_model``): it is another module than the last fit's
+    (:func:`another_module`) and ``monitor`` follows it (:func:`follow_module` gave it). A
+    model the user gave the monitor (``Monitor(model=...)``) keeps its best and its weights.
+
+        >>> import torch
+        >>> from nngraph.monitor import Monitor
+        >>> first, second = torch.nn.Linear(1, 1), torch.nn.Linear(1, 1)
+        >>> given, followed = Monitor(model=first, display=False), Monitor(display=False)
+        >>> for mon in (given, followed):
+        ...     follow_module(mon, first); fitted(mon, first); follow_module(mon, second)
+        >>> judged_alone(given, second), judged_alone(followed, second)
+        (False, True)
+    """
+    last = _FITS.get(monitor)
+    follows = last is not None and monitor.model is module and _alive(last.given) is module
+    return follows and another_module(monitor, module)
+
+
 def refit_note(monitor: Any, module: Any, epoch: int) -> Event | None:
     """The event where a fit of ``module`` goes on with ``monitor`` at its first ``epoch``,
     ``None`` where no fit logged to it before: the same module with a fresh optimizer, from the
     best weights if they were put back when its last fit ended (this fit will say its own
     restore); or another module, which starts from its own weights (a new model's losses), and
-    whose epochs are not compared with the earlier module's best (call it before that best is
-    forgotten)."""
+    whose epochs, where the monitor follows it (:func:`judged_alone`), are not compared with
+    the earlier module's best (call it before that best is forgotten)."""
     last = _FITS.get(monitor)
     if last is None or last.module is None:
         return None
     best, last.restored = last.restored, None
     if another_module(monitor, module):
-        earlier = monitor.best
+        earlier = monitor.best if judged_alone(monitor, module) else None
         if earlier is None:
             return note(epoch, "monitor.lightning.refit_new_module")
         return note(

@@ -121,6 +121,7 @@ class MetricLogging:
         self._keys.update(dict.fromkeys(key for key, _, _ in found))
         if not metrics or self.monitor is None:
             return False
+        steps.spans_in_batches(self.monitor, self._by_batches)  # "for 20 batches", not epochs
         self.monitor.log(epoch=step, **metrics)
         if self._by_batches and not self._told_batches:  # its texts' "epoch 20": 20 batches
             self._told_batches = True

@@ -2,7 +2,8 @@
 logs per step only (:class:`StepMeans`), where the epoch stands after a validation
 (:func:`mid_epoch`), which of Lightning's ``EarlyStopping`` callbacks stopped the fit
 (:func:`stop_marks`, :func:`stopped_since`, :func:`early_stops`), the epoch running
-(:func:`running_epoch`), epochs of unknown length (:func:`length_unknown`), training metrics
+(:func:`running_epoch`), epochs of unknown length (:func:`length_unknown`, spans said in
+batches then: :func:`spans_in_batches`), training metrics
 logged in ``LightningModule.on_train_epoch_end`` (:class:`LateMetrics`), the events the
 callback tells (:func:`note`) and a continued run's live view shown again (:func:`show_again`).
 
@@ -37,6 +38,7 @@ from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event, is_tensor
 from nngraph.monitor._names import is_validation
+from nngraph.monitor.detectors import Detector
 
 __all__ = [
     "LateMetrics",
@@ -47,6 +49,7 @@ __all__ = [
     "note",
     "running_epoch",
     "show_again",
+    "spans_in_batches",
     "stop_marks",
     "stopped_since",
 ]
@@ -236,6 +239,23 @@ def length_unknown(trainer: Any) -> bool:
     total = getattr(trainer, "num_training_batches", 1)
     every = getattr(trainer, "val_check_batch", math.inf)  # None: by time
     return math.isinf(total) and (every is None or not math.isinf(every))
+
+
+def spans_in_batches(monitor: Any, by_batches: bool) -> None:
+    """Have ``monitor``'s detectors say a span between two of its points in training batches
+    ("has not improved for 20 batches") where the fit numbers those points by batches (see
+    :func:`length_unknown`), in epochs otherwise: its numbers count what the fit counts.
+
+        >>> from nngraph.monitor import Monitor, detectors
+        >>> mon = Monitor(detectors=[detectors.Patience(1)], display=False)
+        >>> spans_in_batches(mon, True)
+        >>> mon.log(epoch=10, val_loss=0.5); mon.log(epoch=20, val_loss=0.6)
+        >>> print(mon.events[0].message)  # doctest: +ELLIPSIS
+        validation loss has not improved for 10 batches (best 0.5 at epoch 10): ...
+    """
+    for det in monitor.detectors:
+        if isinstance(det, Detector):  # not a class appended by mistake: refused by log()
+            det._by_batches = by_batches
 
 
 def note(epoch: int, message_id: str, detector: str = "NNGraphCallback", **fields: Any) -> Event:

@@ -14,7 +14,8 @@ know an epoch's length (training data without ``__len__``, e.g. an endless ``Ite
 and validates within it (``val_check_interval=5`` batches, or a time), that fit's points are
 numbered by the training batches done in the fit instead, counted on across epochs (an event
 says so): ``epoch=5`` after 5 batches, the ``5it`` of Lightning's progress bar in its first
-epoch, so the monitor's "epoch 20" is the point after 20 batches.
+epoch, so the monitor's "epoch 20" is the point after 20 batches, and the detectors say their
+spans in batches ("has not improved for 20 batches": two validations, 10 batches apart).
 A training metric logged per step only (``self.log("train_loss", loss)`` in ``training_step``:
 Lightning's default there is ``on_epoch=False``) is shown as the mean over the epoch's batches,
 not as its last batch's value.
@@ -114,10 +115,11 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
     you gave goes on with another module too, through this callback or a new one (the fit cell
     run again, ``callbacks=[NNGraphCallback(mon)]``): it watches the module being fitted, whose
     best weights are kept, unless you gave it a model yourself (``Monitor(model=...)``), and an
-    event says that this module starts from its own weights. From that event on, ``mon.best``,
-    the weights put back and every detector judge this module's epochs only (the curves go on
-    after the earlier module's): the earlier module's best is not compared with, so the new
-    module gets its own best weights back even where they are worse than that best. A ``fit``
+    event says that this module starts from its own weights. Where the monitor follows it, from
+    that event on ``mon.best``, the weights put back and every detector judge this module's
+    epochs only (the curves go on after the earlier module's): the earlier module's best is not
+    compared with, so the new module gets its own best weights back even where they are worse
+    than that best; a model you gave keeps its best and its weights. A ``fit``
     with nothing left to train (``max_epochs`` already reached) keeps the last run. An earlier
     fit's stop is not carried over: the new fit trains its epochs unless a detector or the Stop
     button stops it again.
@@ -236,7 +238,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         # fit again, maybe by another callback (a resumed fit goes on where its checkpoint was)
         if not new_run and not resumed and self.monitor is not None:
             refit = fits.refit_note(self.monitor, pl_module, self._first)
-            if fits.another_module(self.monitor, pl_module):  # judged on its own epochs
+            if fits.judged_alone(self.monitor, pl_module):  # a module it follows, not the user's
                 self.monitor._start_another_model()
             if refit is not None:
                 self.monitor.add_event(refit)

@@ -17,8 +17,6 @@ from nngraph.monitor._common import (
     Event,
     as_float,
     as_step,
-    counted_evaluations,
-    epochs,
     step_from,
 )
 from nngraph.monitor._names import held_out_twins, nice_name, train_twins
@@ -53,6 +51,7 @@ class Detector(RowOrder):
     kind: ClassVar[str] = "overfitting"
     #: whether it cannot judge without the training twin (PQ's training progress, Gap's gap)
     needs_train: ClassVar[bool] = False
+    _by_batches = False  # the monitor numbers its points by training batches (see _span)
 
     def __init__(
         self, *, metric: str = "val_loss", train_metric: str | None = None, stop: bool = True
@@ -376,24 +375,25 @@ class Detector(RowOrder):
             self._origin = max(first - max(1, epoch - first), min(first, 1) - 1)
 
     def _epochs_since(self, shown: int | None, evaluations: int) -> str:
-        """``5 epochs``: from the evaluation shown as epoch ``shown`` (``None``: from before
-        the first one) to now, in the user's epoch numbers; ``2 evaluations`` when both are in
-        one epoch (validating twice under one ``epoch=`` number)."""
+        """``5 epochs`` (``20 batches``: see :meth:`_span`): from the evaluation shown as epoch
+        ``shown`` (``None``: from before the first one) to now, in the monitor's numbers; ``2
+        evaluations`` when both are in one epoch (validating twice under one ``epoch=``)."""
         unit, n = self._span(shown, evaluations)
-        return epochs(n) if unit == "epoch" else counted_evaluations(n)
+        return message(f"monitor.unit.{unit}.{plural_form(n)}", n=n)
 
     def _last_epochs(self, shown: int | None, evaluations: int) -> str:
         """``the last 3 epochs``, ``the last epoch``: :meth:`_epochs_since`'s span, said as
         where the latest training values come from."""
         unit, n = self._span(shown, evaluations)
-        return message(f"monitor.unit.last_{unit}s.{plural_form(n)}", n=n)
+        units = "batches" if unit == "batch" else unit + "s"
+        return message(f"monitor.unit.last_{units}.{plural_form(n)}", n=n)
 
     def _span(self, shown: int | None, evaluations: int) -> tuple[str, int]:
-        """The span of :meth:`_epochs_since`: ``("epoch", n)``, or ``("evaluation",
-        evaluations)`` within one epoch number."""
-        start = (self._origin or 0) if shown is None else shown
-        n = self._shown - start
-        return ("epoch", n) if n else ("evaluation", evaluations)
+        """The span of :meth:`_epochs_since`: ``("epoch", n)`` (``"batch"`` where the monitor
+        numbers its points by training batches, a Lightning fit of an endless stream), or
+        ``("evaluation", evaluations)`` within one epoch number."""
+        n = self._shown - ((self._origin or 0) if shown is None else shown)
+        return ("batch" if self._by_batches else "epoch", n) if n else ("evaluation", evaluations)
 
     def _check(self, value: float, train: float | None) -> Check:
         raise NotImplementedError

@@ -14,7 +14,7 @@ from nngraph.capture import NNGraphWarning  # noqa: E402
 from nngraph.errors import NNGraphError  # noqa: E402
 from nngraph.i18n import set_language  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback, metric_name  # noqa: E402
-from nngraph.monitor import Monitor, detectors  # noqa: E402
+from nngraph.monitor import Monitor, Runs, detectors  # noqa: E402
 
 
 class Net(pl.LightningModule):
@@ -529,6 +529,35 @@ def test_a_new_module_on_a_given_monitor_is_not_judged_by_the_earlier_modules_be
     assert "best val_loss 2.7 at epoch 13" in mon.summary() and recorder.warnings == []
     said = "count from epoch 5 on: the earlier module's best (val_loss 2.5 at epoch 3) is not"
     assert said in mon.events[0].message
+    assert mon.events[0].message.endswith(" is not compared with them")  # a whole sentence
+
+
+@pytest.mark.parametrize("made", ["Monitor(model=)", "Runs().new(model=)"])
+def test_a_monitor_made_with_its_model_keeps_that_models_best_when_another_is_fitted(
+    made: str,
+) -> None:
+    """The new module's fit forgot the best of the model the user gave the monitor (epoch 3)
+    and its weights: a best at epoch 8 with that model's unchanged weights, a warning that they
+    were not put back, restore_best() refused, and a note claiming the best counts from epoch
+    5 (sweep re, #1). A monitor made with model= follows no module (README)."""
+    first = Scripted([5, 4, 3, 2.5, 2.6])
+    if made == "Monitor(model=)":
+        mon = Monitor(model=first, detectors=[detectors.Patience(3)], display=False)
+    else:
+        mon = Runs(display=False).new("c", model=first, detectors=[detectors.Patience(3)])
+    _, _, recorder = fit(NNGraphCallback(mon), max_epochs=5, model=first)
+    best_state = recorder.states[3]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the watched model has not changed: said, as before
+        _, _, second = fit(NNGraphCallback(mon), max_epochs=4, model=Scripted([9, 8, 3.5, 3.4]))
+    assert second.warnings == [] and mon.model is first
+    assert mon.best is not None and (mon.best.epoch, mon.best.value) == (3, 2.5)
+    (note,) = [e for e in mon.events if e.detector == "NNGraphCallback"]
+    assert note.message_id == "monitor.lightning.refit_new_module"  # no claim on its best
+    with torch.no_grad():
+        first.net[0].weight.fill_(7.0)
+    mon.restore_best()
+    assert all(torch.equal(first.state_dict()[k], v) for k, v in best_state.items())
 
 
 def test_a_new_module_watched_in_max_mode_stops_after_its_own_best() -> None:

@@ -14,6 +14,7 @@ import torch
 pl = pytest.importorskip("lightning.pytorch")
 
 from nngraph.capture import NNGraphWarning  # noqa: E402
+from nngraph.i18n import set_language  # noqa: E402
 from nngraph.integrations import _lightning_steps as lightning_steps  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
 from nngraph.monitor import Monitor, detectors  # noqa: E402
@@ -227,6 +228,62 @@ def test_a_stream_of_several_epochs_numbers_its_points_on_across_them() -> None:
     assert mon.history("val_loss")[0].tolist() == [3.0, 6.0, 9.0]
     assert mon.history("val_loss")[1].tolist() == pytest.approx(seen.values)
     assert mon.history("loss")[0].tolist() == [5.0, 10.0]
+
+
+class ScriptedNet(Net):
+    """Trains as ``Net`` does; its k-th validation logs ``values[k]`` as ``val_loss``."""
+
+    def __init__(self, values: list[float]) -> None:
+        super().__init__()
+        self.values, self.done = values, 0
+
+    def validation_step(self, batch: Batch, _: int) -> None:
+        pass
+
+    def on_validation_epoch_end(self) -> None:
+        if not self.trainer.sanity_checking:
+            self.log("val_loss", self.values[min(self.done, len(self.values) - 1)])
+            self.done += 1
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "has not improved for 8 batches (best 3 at epoch 12)"),
+        ("pl", "nie poprawia się już 8 partii z rzędu (najlepsza wartość 3 w epoce 12)"),
+    ],
+)
+def test_a_stop_in_a_stream_numbered_by_batches_counts_batches_not_epochs(
+    language: str, said: str
+) -> None:
+    """Patience(2) said "has not improved for 8 epochs": 2 validations, 8 batches (sweep re,
+    #2). A span between two of the monitor's points is said in what they count."""
+    set_language(language)  # tests/conftest.py sets English again
+    cb = NNGraphCallback(detectors=[detectors.Patience(2)], display=False)
+    options = {"max_steps": 40, "val_check_interval": 4, "check_val_every_n_epoch": None}
+    t = trainer([cb], max_epochs=-1, **options)
+    fit_stream(t, ScriptedNet([5, 4, 3, 3.1, 3.2, 3.3]), Stream())  # best at 12, stop at 20
+    stop = cb.monitor.stop_event if cb.monitor is not None else None
+    assert stop is not None and stop.epoch == 20 and said in stop.message
+    assert t.global_step == 20
+
+
+def test_detectors_say_their_spans_in_batches_where_the_points_count_batches() -> None:
+    """GL's training trend, UP's strips and Gap's run, with points every 10 batches; the
+    monitor's next fit by epochs says epochs again."""
+    found = [detectors.GL(5), detectors.UP(2, 2), detectors.Gap(), detectors.Patience(5)]
+    mon = Monitor(detectors=found, display=False)
+    lightning_steps.spans_in_batches(mon, True)
+    for point, val in enumerate([3, 2.5, 2.2, 2.1, 2.3, 2.6, 2.9, 3.3], 1):
+        mon.log(epoch=10 * point, loss=2 / point, val_loss=val)
+    said = {e.detector: e.message for e in mon.events}
+    assert "(0.4 in the last 10 batches, down from 0.5 in epoch 40)" in said["GL(5)"]
+    assert "rose at the end of 2 successive strips of 20 batches" in said["UP(2, 2)"]
+    assert "have been more than 100% apart for 50 batches" in said["Gap(1)"]
+    lightning_steps.spans_in_batches(mon, False)
+    mon.log(epoch=81, loss=0.2, val_loss=3.5)
+    (patience,) = [e for e in mon.events if e.detector == "Patience(5)"]
+    assert "has not improved for 41 epochs" in patience.message  # from the best at 40
 
 
 # --------------------------------------------------------- bug 3: resuming from a checkpoint
