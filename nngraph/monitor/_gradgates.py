@@ -28,12 +28,16 @@ from typing import Any
 
 from nngraph._compiled import modules_as_written
 
-__all__ = ["SMALL", "Gates", "biases_of", "is_added", "is_bias"]
+__all__ = ["SMALL", "Gates", "biases_of", "is_added", "is_bias", "says_scale"]
 
 #: a gate whose values are all at most this in size still scales its block's gradients down
 SMALL = 1e-3
 #: names of parameters that are added, never multiplied: a bias, a token, an embedding
 _ADDED_NAMES = ("bias", "token", "embed", "pos")
+#: names of parameters that are multiplied (a layer scale, a gate), whatever their shape
+_SCALE_NAMES = ("scale", "gamma", "gate", "alpha")
+#: ... and such names in full
+_SCALE_LEAVES = ("g", "ls")
 
 
 def is_bias(module: Any, leaf: str, p: Any) -> bool:
@@ -41,7 +45,9 @@ def is_bias(module: Any, leaf: str, p: Any) -> bool:
     so, or one value per output beside a weight of the same module (a 1-D parameter as long as
     the first or the last dimension of one with 2 or more: ``b`` beside ``W`` in a layer of
     one's own, for ``x @ W.T + b`` or ``x @ W + b``), or a shift beside a scale of its shape
-    (``beta`` beside ``gamma`` in a norm of one's own: the smaller of the two).
+    (``beta`` beside ``gamma`` in a norm of one's own: the smaller of the two). A name that
+    says a scale or a gate (:func:`says_scale`: a layer scale beside its block's own ``W``, a
+    ``GatedLinear``'s ``g``) is no bias, whatever its shape.
 
         >>> import torch
         >>> layer = torch.nn.Module()
@@ -53,12 +59,25 @@ def is_bias(module: Any, leaf: str, p: Any) -> bool:
         return True
     if "weight" in leaf or p.dim() != 1 or p.is_meta:  # torch's scales are called weight
         return False
+    if says_scale(leaf):
+        return False
     size = p.shape[0]
     others = [q for name, q in module._parameters.items() if q is not None and name != leaf]
     if any(q.dim() >= 2 and size in (q.shape[0], q.shape[-1]) for q in others):
         return True
     scales = [q for q in others if q.shape == p.shape and not q.is_meta and q.numel()]
     return bool(scales) and any(_largest(q) > _largest(p) for q in scales)
+
+
+def says_scale(leaf: str) -> bool:
+    """Whether a parameter's name says it multiplies (case aside): it holds ``scale``,
+    ``gamma``, ``gate`` or ``alpha``, or is ``g`` or ``ls``.
+
+        >>> [says_scale(name) for name in ("layer_scale", "Gamma1", "g", "ls", "b", "beta")]
+        [True, True, True, True, False, False]
+    """
+    name = leaf.lower()
+    return any(word in name for word in _SCALE_NAMES) or name in _SCALE_LEAVES
 
 
 def is_added(module: Any, leaf: str, p: Any) -> bool:

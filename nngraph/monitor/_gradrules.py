@@ -24,11 +24,10 @@ Each layer, on its own:
   ``vanishing``; *exactly zero* while another layer's is not, since a step after it had a
   gradient (in a net with ReLU: units died) or from its first step (units dead from the start,
   an operation with no gradient): no gradient reaches its weights at all, not a small one.
-  A layer that had a gradient and gets exactly 0 is judged only where a layer after it along
-  the data flow shows units that output 0 for every example (its weight gradient exactly 0,
-  its bias's not: the layer after dead ReLUs); else no data went through it at this step (an
-  MoE expert the router skipped, a task head this batch did not use, under
-  ``zero_grad(set_to_none=False)``) and it is left out, as a layer whose ``.grad`` is None is.
+  A layer whose ``.grad`` is None is not judged (no data went through it); one that
+  ``zero_grad(set_to_none=False)`` left at zeros is: a ReLU6, Hardtanh, tanh or sigmoid unit
+  stuck on a flat part outputs a constant, not 0, and dead ReLUs' zeros added to a skip path
+  show in no later layer, so no later layer can tell dead units from skipped ones.
 
 And the model as a whole, the textbook vanishing gradient: the first layer's weight gradient
 far below the last layer's (see :mod:`~nngraph.monitor._graddepth`).
@@ -158,7 +157,6 @@ class Judge:
         finite = [v for v in now.values() if math.isfinite(v)]
         top_norm = max(finite) if finite else math.nan
         top = next((k for k, v in now.items() if v == top_norm), "")
-        now = _judged(now, weights, had)
         due: list[Finding] = []
         calm = True  # no layer explodes or is not finite: the first-to-last rule may judge
         for layer, norm in now.items():
@@ -345,25 +343,6 @@ class Judge:
         """Whether ``layer`` was said to get almost no gradient (in its run now)."""
         run = self._runs.get((layer, "vanishing"))
         return run is not None and run.said
-
-
-def _judged(
-    now: dict[str, float], weights: dict[str, float], had: dict[str, bool]
-) -> dict[str, float]:
-    """``now`` without the layers whose gradient of exactly 0 says only that no data went
-    through them at this step: each had one before, and no layer after it along the data flow
-    shows units that output 0 for every example (a layer whose weight gradient is exactly 0
-    while its bias's is not: its inputs were all 0). So an MoE expert the router skipped, or a
-    task head this batch did not use, under ``zero_grad(set_to_none=False)``, is not judged, as
-    with ``.grad`` None; the layers before dead ReLUs are (the layer after them shows it)."""
-    names = list(now)
-    fed_zeros = [k for k, name in enumerate(names) if weights[name] == 0 and now[name] > 0]
-    last = fed_zeros[-1] if fed_zeros else -1  # a zero layer before it may have died
-    return {
-        name: v
-        for k, (name, v) in enumerate(now.items())
-        if v != 0 or not had.get(name, False) or k < last
-    }
 
 
 def _worded(finding: Finding) -> Finding:

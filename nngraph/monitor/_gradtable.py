@@ -29,7 +29,7 @@ from nngraph.monitor._text import count
 if TYPE_CHECKING:
     from nngraph.monitor._gradwatch import GradientWatch
 
-__all__ = ["gradient_marks", "history_of", "say", "snapshot_of", "table_text"]
+__all__ = ["gradient_marks", "history_of", "say", "snapshot_of", "stepped_elsewhere", "table_text"]
 
 
 def history_of(watch: GradientWatch, layer: object) -> tuple[Any, Any]:
@@ -72,7 +72,7 @@ def table_text(watch: GradientWatch) -> str:
     first step, how to record one; after steps without any norm, why there is none."""
     if not watch.steps:  # with optimizer=, each opt.step() records one
         key = "no_steps" if watch._hook is None else "no_steps_yet"
-        if watch._hook is not None and gradient_marks(watch._params) != watch._marks:
+        if watch._hook is not None and stepped_elsewhere(watch._params, watch._marks):
             key = "no_steps_other_optimizer"  # the optimizer made again after the watch?
         return message("monitor.gradwatch." + key)
     lines = _rows(watch) if watch._recorded() else [_no_norms(watch)]
@@ -82,18 +82,44 @@ def table_text(watch: GradientWatch) -> str:
     return "\n".join(lines)
 
 
-def gradient_marks(params: list[tuple[int, Any]]) -> dict[int, tuple[int, int]]:
-    """Which gradients the ``(layer, parameter)`` pairs hold: ``{id(p): (id(p.grad), its
-    version)}``, read when a watch is made and by its table before any step (never at a
-    step). A watch given ``optimizer=`` that recorded no step while its parameters got new
-    gradients most likely follows an optimizer made again since (its cell run again).
+def gradient_marks(params: list[tuple[int, Any]]) -> dict[int, tuple[int, int, int]]:
+    """What the ``(layer, parameter)`` pairs hold: ``{id(p): (p's version, id(p.grad), the
+    gradient's version)}``, read when a watch is made and by its table before any step.
 
         >>> import torch
         >>> net = torch.nn.Linear(2, 1); before = gradient_marks([(0, net.weight)])
         >>> net(torch.ones(1, 2)).sum().backward(); gradient_marks([(0, net.weight)]) == before
         False
     """
-    return {id(p): (id(p.grad), p.grad._version) for _, p in params if p.grad is not None}
+    return {
+        id(p): (p._version, id(p.grad), -1 if p.grad is None else p.grad._version)
+        for _, p in params
+        if not p.is_inference()  # (no version counter)
+    }
+
+
+def stepped_elsewhere(
+    params: list[tuple[int, Any]], marks: dict[int, tuple[int, int, int]]
+) -> bool:
+    """Whether a parameter got a new gradient and was changed in place since ``marks``
+    (:func:`gradient_marks`): a watch given ``optimizer=`` that recorded no step then most
+    likely follows an optimizer made again since (its cell run again). A gradient alone (read
+    before the first step, mid gradient accumulation, a ``GradScaler`` skipping its first
+    steps) changes no parameter.
+
+        >>> import torch
+        >>> net = torch.nn.Linear(2, 1); params = [(0, net.weight)]; before = gradient_marks(params)
+        >>> net(torch.ones(1, 2)).sum().backward(); stepped_elsewhere(params, before)
+        False
+        >>> torch.optim.SGD(net.parameters(), lr=0.1).step(); stepped_elsewhere(params, before)
+        True
+    """
+    now = gradient_marks(params)
+    return any(
+        mark[0] != marks[key][0] and mark[1:] != marks[key][1:]
+        for key, mark in now.items()
+        if key in marks
+    )
 
 
 def _no_norms(watch: GradientWatch) -> str:

@@ -151,7 +151,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             patience=self.patience,
         )
         self._held = Held(self.model, self._names, self._params)  # replaced or added: said
-        self._marks = gradient_marks(self._params)  # new ones and no step: another optimizer?
+        self._marks = gradient_marks(self._params)  # changed and no step: another optimizer?
         self._order = list(range(len(self._names)))  # layer indices along the data flow
         self._flow = FlowOrder(model)  # (a compiled wrapper is seen there)
         #: the layers watched, in the data flow's order once a backward was read (the model's

@@ -220,6 +220,30 @@ def test_a_watch_whose_optimizer_was_made_again_says_it_follows_the_old_one(
     watch.close()
 
 
+@pytest.mark.parametrize("case", ["before_first_step", "accumulating", "scaler_skips"])
+def test_the_same_optimizer_not_stepped_yet_is_not_said_to_be_made_again(case: str) -> None:
+    """Gradients alone (read after backward() before the first step, mid gradient accumulation,
+    a GradScaler skipping its first steps) were said to come from an optimizer made again."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    watch = GradientWatch(net, optimizer=opt)
+    scaler = torch.amp.GradScaler("cpu", init_scale=3e38)  # its first steps overflow: skipped
+    x, y = torch.randn(16, 4), torch.randint(0, 2, (16,))
+    for _ in range(1 if case == "before_first_step" else 2):
+        loss = torch.nn.functional.cross_entropy(net(x), y) * 100
+        if case == "scaler_skips":
+            opt.zero_grad()
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+        else:
+            loss.backward()
+    assert watch.steps == 0
+    assert watch.table() == i18n.message("monitor.gradwatch.no_steps_yet")
+    watch.close()
+
+
 # ------------------------------------- zero_grad() between backward() and step(): said, not hidden
 ORDER = "zero_grad(), backward(), step()"
 
