@@ -48,7 +48,10 @@ __all__ = [
     "between",
     "flat_repeats",
     "flow",
+    "grows",
     "head_step",
+    "last_step_makes",
+    "shrinks",
 ]
 
 # Thresholds, calibrated on 6-layer MLPs (32 -> 64 x5 -> 1, batch 64, MSE loss, 50 seeds).
@@ -218,6 +221,38 @@ def _readers(g: Graph, weight: Any) -> set[Any]:
     return direct.union(*(g._succ[n] for n in inner))
 
 
+def shrinks(ratio: float, seen: float, depth: int) -> bool:
+    """Whether a gradient vanishes from the last layer of a trunk back to the first: the
+    product of the corrected steps (`ratio`) over `depth` layers and the first layer's gradient
+    RMS against the last one's as it is (`seen`) cross the limits at the top.
+
+        >>> shrinks(0.25**5, 0.002, 5), shrinks(0.8**5, 0.5, 5)
+        (True, False)
+    """
+    per_layer = ratio ** (1 / depth)
+    fast = per_layer < PER_LAYER_LOW
+    # fast, or slow over many layers; or fast with a large gap the width correction hides
+    # (a 512-wide head makes a 4-layer sigmoid net's corrected product look small)
+    return seen < 1 and (
+        ((fast or seen < SEEN_LOW) and ratio < TOTAL_LOW)
+        or (fast and seen < SEEN_LOW)
+        or (depth >= MID_STEPS and per_layer < PER_LAYER_MID and ratio < TOTAL_MID)
+    )
+
+
+def grows(ratio: float, seen: float, depth: int) -> bool:
+    """The mirror image of `shrinks`: whether a gradient explodes from the last layer of a
+    trunk back to the first.
+
+        >>> grows(4.0**5, 900.0, 5), grows(1.2**5, 2.0, 5)
+        (True, False)
+    """
+    fast = ratio ** (1 / depth) > PER_LAYER_HIGH
+    return seen > 1 and (
+        ((fast or seen > 1 / SEEN_LOW) and ratio > TOTAL_HIGH) or (fast and seen > 1 / SEEN_LOW)
+    )
+
+
 def flow(
     g: Graph,
     types: dict[str, str | None],
@@ -246,23 +281,12 @@ def flow(
         "rms": [layer.rms for layer in usable],
         "steps": steps,
     }
-    fast_down, fast_up = per_layer < PER_LAYER_LOW, per_layer > PER_LAYER_HIGH
-    # fast, or slow over many layers; or fast with a large gap the width correction hides
-    # (a 512-wide head makes a 4-layer sigmoid net's corrected product look small)
-    shrinks = (
-        ((fast_down or seen < SEEN_LOW) and total < TOTAL_LOW)
-        or (fast_down and seen < SEEN_LOW)
-        or (depth >= MID_STEPS and per_layer < PER_LAYER_MID and total < TOTAL_MID)
-    )
-    grows = ((fast_up or seen > 1 / SEEN_LOW) and total > TOTAL_HIGH) or (
-        fast_up and seen > 1 / SEEN_LOW
-    )
     # "the first layers barely learn" needs layers between the first and the last
     count = "one" if depth == 1 else "many"
     # a huge gradient somewhere is the story (a learning rate far too high): a layer with
     # less of it is not "barely learning"
     weights = [layer.node for layer in usable]
-    if shrinks and seen < 1 and not huge:
+    if shrinks(total, seen, depth) and not huge:
         effect = message(f"graph.health.effect.barely_learn_{count}")
         remedy = layers_remedy(g, usable, position)
         key, words = layers_wording(g, "vanishing", weights, depth, types, remedy)
@@ -282,7 +306,7 @@ def flow(
         )
     # a weight's gradient is its input times the gradient behind it: unscaled data (prices,
     # raw pixels) makes the first layer's large whatever the depth, as `large_inputs` says
-    if grows and seen > 1 and large_data(g, first.node) is None:
+    if grows(total, seen, depth) and large_data(g, first.node) is None:
         effect = message(f"graph.health.effect.unstable_{count}")
         key, words = layers_wording(g, "exploding", weights, depth, types)
         return finding(
@@ -302,6 +326,17 @@ def flow(
     return None
 
 
+def last_step_makes(steps: list[float]) -> bool:
+    """Whether the last of the corrected `steps` makes the whole change alone: it is below
+    `TOTAL_LOW` while the steps before it change the gradient by less than `HEAD_HIDDEN`.
+
+        >>> last_step_makes([1.5, 1.4, 0.8, 0.002]), last_step_makes([0.3, 0.3, 0.3, 0.002])
+        (True, False)
+    """
+    hidden = math.prod(steps[:-1])
+    return steps[-1] < TOTAL_LOW and 1 / HEAD_HIDDEN <= hidden <= HEAD_HIDDEN
+
+
 def head_step(g: Graph, types: dict[str, str | None], usable: list[Layer]) -> dict[str, Any] | None:
     """A `vanishing` finding naming the last step, where that one step makes the change from
     the last of `usable` back to the first and the layers before it change little (see
@@ -309,8 +344,7 @@ def head_step(g: Graph, types: dict[str, str | None], usable: list[Layer]) -> di
     if len(usable) < HIDDEN_JUDGED + 1:
         return None
     steps = corrected_steps(usable)
-    hidden = math.prod(steps[:-1])
-    if not (steps[-1] < TOTAL_LOW and 1 / HEAD_HIDDEN <= hidden <= HEAD_HIDDEN):
+    if not last_step_makes(steps):
         return None
     first, before, last = usable[0], usable[-2], usable[-1]
     hidden_rms = [layer.rms for layer in usable[:-1]]
