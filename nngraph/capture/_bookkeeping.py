@@ -41,7 +41,7 @@ from torch.optim.optimizer import (
 )
 from torch.utils.data.dataloader import _BaseDataLoaderIter
 
-from nngraph.capture._builder import tensors_in
+from nngraph.capture._builder import grad_fn_of, tensors_in
 from nngraph.capture._common import hidden
 from nngraph.capture._recorder import Recorder
 
@@ -107,12 +107,13 @@ def in_bookkeeping() -> bool:
 
 
 class SetupCheck:
-    """Whether the torch call now reaching the mode builds a module (`building_a_module`) and
-    makes no autograd history: BatchNorm's `running_mean.zero_()`, a sizing forward under
-    `no_grad`. A result with history is computation wherever it runs (fast weights made in a
-    module's `__init__`, a `reset_parameters()` whose result feeds the loss), and only what
-    runs inside the recording counts (`stop`: the frame of its `with` statement; a block inside
-    a module's `__init__` records as any other).
+    """Whether the torch call now reaching the mode builds a module (`building_a_module`):
+    BatchNorm's `running_mean.zero_()`, a module run to size the next layer and what is then
+    done with its result (`made`). Outside module calls, a result with autograd history is
+    computation wherever it runs (fast weights made in a module's `__init__`, a
+    `reset_parameters()` whose result feeds the loss); only what runs inside the recording
+    counts (`stop`: the frame of its `with` statement; a block inside a module's `__init__`
+    records as any other).
 
     Only the calls outside every module's forward walk up the Python stack: inside a forward
     (`stack`: `ModuleScope.stack`) the answer is whether the outermost module call was made
@@ -125,6 +126,9 @@ class SetupCheck:
         self.stop = stop
         self._outermost: object = None  # the entry of the outermost module call last seen
         self._building = False
+        #: id -> autograd node of the results of calls left out as building: what reads them
+        #: is building too, or its nodes would be named after the next recorded call
+        self._built: dict[int, Any] = {}
 
     def __call__(
         self, stack: list[Any], op: str | None, args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -134,10 +138,24 @@ class SetupCheck:
                 self._outermost = stack[0]
                 frame = sys._getframe(2)  # 0: here, 1: the mode
                 self._building = building_a_module(frame, outside_calls=True, stop=self.stop)
-            return self._building and not _makes_history(op, args, kwargs)
-        if _makes_history(op, args, kwargs):
+            return self._building
+        if _makes_history(op, args, kwargs) and not self._reads_built(args, kwargs):
             return False
         return building_a_module(sys._getframe(2), stop=self.stop)
+
+    def made(self, out: Any) -> None:
+        """Note the autograd nodes of what a call left out as building returned."""
+        with hidden():
+            for t in tensors_in(out, []):
+                node = grad_fn_of(t)
+                if node is not None:
+                    self._built[id(node)] = node
+
+    def _reads_built(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        if not self._built:
+            return False
+        with hidden():
+            return any(id(grad_fn_of(t)) in self._built for t in tensors_in((args, kwargs), []))
 
 
 def _makes_history(op: str | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:

@@ -102,11 +102,8 @@ class _Mode(TorchFunctionMode):
         if sets_grad and args and recorder.leaves.grads:
             with hidden():
                 recorder.leaves.before_grad_set(args[0])
-        recording = not (
-            recorder.paused()
-            or in_bookkeeping()
-            or self.building(recorder.scope.stack, name, args, kwargs)
-        )
+        building = self.building(recorder.scope.stack, name, args, kwargs)
+        recording = not (recorder.paused() or in_bookkeeping() or building)
         update = False  # `w -= lr * w.grad`: only possible once a backward reached a leaf
         if recording and recorder.leaves.watching:
             with hidden():
@@ -134,6 +131,8 @@ class _Mode(TorchFunctionMode):
                 out = func(*args, **kwargs)
             finally:
                 recorder.running_ops -= 1
+        if building:
+            self.building.made(out)
         if update and changed is None and has_history(out):
             # Computed from a gradient, yet part of autograd's graph: not an update but the
             # next computation (FGSM's `x + eps * x.grad.sign()`, a first-order MAML step)

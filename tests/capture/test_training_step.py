@@ -175,10 +175,10 @@ def test_initialising_and_clipping_are_not_part_of_the_graph() -> None:
 class SizedByADummyForward(nn.Module):
     """A tutorial CNN: `__init__` runs its convolution once to size the linear layer."""
 
-    def __init__(self) -> None:
+    def __init__(self, grad: bool = False) -> None:
         super().__init__()
         self.conv = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2))
-        with torch.no_grad():
+        with torch.set_grad_enabled(grad):  # many tutorials run it with autograd on
             width = self.conv(torch.zeros(2, 1, 6, 6)).flatten(1).shape[1]
         self.fc = nn.Linear(width, 1)
 
@@ -248,13 +248,16 @@ def test_building_a_model_in_the_block_adds_nothing_to_the_graph(
     assert "linear" in ops(rec.graph)
 
 
-def test_a_dummy_forward_in_init_adds_no_op_to_the_graph() -> None:
+@pytest.mark.parametrize("grad", [False, True])
+def test_a_dummy_forward_in_init_adds_no_op_to_the_graph(grad: bool) -> None:
+    """Also where it runs with autograd on, and what reads its result (`.flatten(1)`): it was
+    recorded, with a false `dead` finding (regression sweep s30, a6)."""
     x = torch.randn(3, 1, 6, 6)
     torch.manual_seed(0)
-    expected = forward_backward(SizedByADummyForward(), x)
+    expected = forward_backward(SizedByADummyForward(grad), x)
     with ng.record() as rec:
         torch.manual_seed(0)
-        model = SizedByADummyForward()
+        model = SizedByADummyForward(grad)
         model(x).pow(2).mean().backward()
     assert ops(rec.graph) == ops(expected)
     kinds = Counter(d["kind"] for _, d in rec.graph.nodes(data=True))
