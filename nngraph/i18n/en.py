@@ -679,6 +679,14 @@ MESSAGES: dict[str, str] = {
         " its model attribute (.model = your_model) and train on: the weights of its next best"
         " epoch are kept"
     ),
+    "monitor.warn.untouched_restore": (
+        "nngraph Monitor: the model this monitor watches (the one given to Monitor(model=...)"
+        " when the monitor was made) has not changed while {metric} did, so the weights kept for"
+        " the best {metric} (epoch {epoch}) and put back now are the ones it was made with. If"
+        " you trained another model object (the cell that makes the model run again after the"
+        " monitor was made), that model keeps its last weights: make a new monitor for it,"
+        " ng.Monitor(model=your_model), and train it again"
+    ),
     "monitor.watched.model_unchanged": (
         "nngraph Monitor: the model this monitor watches has not changed since epoch {since},"
         " yet {metric} went from {before:.4g} to {now:.4g}: the model being trained is another"

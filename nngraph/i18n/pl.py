@@ -718,6 +718,15 @@ MESSAGES: dict[str, str] = {
         " go temu monitorowi przez jego atrybut model (.model = twoj_model) i trenuj dalej:"
         " zachowane zostaną wagi z jego następnej najlepszej epoki"
     ),
+    "monitor.warn.untouched_restore": (
+        "nngraph Monitor: model obserwowany przez ten monitor (ten przekazany w"
+        " Monitor(model=...) przy tworzeniu monitora) się nie zmienił, choć metryka {metric} się"
+        " zmieniała, więc wagi zachowane dla najlepszego wyniku {metric} (epoka {epoch}) i"
+        " przywrócone teraz to te, z którymi go utworzono. Jeśli trenowany był inny obiekt modelu"
+        " (komórka, która tworzy model, uruchomiona ponownie po utworzeniu monitora), ten model"
+        " zachowuje swoje ostatnie wagi: utwórz dla niego nowy monitor,"
+        " ng.Monitor(model=twoj_model), i wytrenuj go ponownie"
+    ),
     "monitor.watched.model_unchanged": (
         "nngraph Monitor: model obserwowany przez ten monitor nie zmienił się od epoki {since},"
         " a metryka {metric} zmieniła się z {before:.4g} na {now:.4g}: trenowany jest inny obiekt"

@@ -275,7 +275,9 @@ class BestTracking:
     def _refuse_an_old_models_weights(self, target: Any) -> None:
         """Refuse weights kept from a watched model that was not the one trained: it stopped
         changing while the metric went on (the cell that makes the model was run again), or
-        it never changed and they are asked for another model (the weights it was given)."""
+        it never changed and they are asked for another model (the weights it was given). Put
+        back into that unchanged model itself they are the weights it was made with, which a
+        warning says: the model trained may be another object."""
         if self._best is None:
             return
         epoch, metric = self._best.epoch, self.metric
@@ -286,6 +288,9 @@ class BestTracking:
             )
         if self._best_untouched and target is not self._model:
             raise NNGraphError(message("monitor.error.untouched_best", metric=metric, epoch=epoch))
+        if self._best_untouched:  # numbers typed by hand, or the cell making the model run again
+            text = message("monitor.warn.untouched_restore", metric=metric, epoch=epoch)
+            warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
 
 
 class ModelChanges:

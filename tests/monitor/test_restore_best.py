@@ -363,8 +363,28 @@ def test_a_model_trained_each_epoch_or_numbers_typed_by_hand_are_never_doubted()
     copy = small_net()
     mon.restore_best(copy)  # into a copy of the architecture
     assert bitwise_equal(copy.state_dict(), states[2])
-    typed.restore_best()
     batches.restore_best()
+
+
+def test_restoring_into_an_unchanged_watched_model_says_another_may_be_trained() -> None:
+    """The model cell run again after the monitor was made, the new object trained: the old
+    one's weights went back into the old one, and nothing said the trained model kept its last
+    weights. Numbers typed by hand look the same, so it is a warning, not an error."""
+    first = small_net()
+    mon = Monitor(model=first, display=False, detectors=[])
+    second = small_net()
+    train(second, mon, [0.9, 0.7, 0.8])
+    made_with = state_of(first)
+    with pytest.warns(UserWarning, match=r"best val_loss \(epoch 2\) and put back now") as caught:
+        mon.restore_best()
+    (warning,) = caught
+    assert "another model object" in str(warning.message) and warning.filename == __file__
+    assert bitwise_equal(first.state_dict(), made_with)
+    typed = Monitor(model=small_net(), display=False, detectors=[])
+    for epoch, value in enumerate([0.5, 0.4, 0.45], start=1):
+        typed.log(epoch, val_loss=value)
+    with pytest.warns(UserWarning, match="has not changed while val_loss did"):
+        typed.restore_best()
 
 
 def test_a_one_layer_softmax_classifier_trained_with_sgd_is_known_to_be_training() -> None:
