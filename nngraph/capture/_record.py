@@ -231,6 +231,9 @@ def record(
         raise NNGraphError(
             message("capture.not_a_module", call="record(model)", got=type(model).__name__)
         )
+    if inputs and all(isinstance(i, torch.nn.Module) for i in inputs):  # `ng.record(G, D)`
+        count = len(inputs) + 1
+        raise NNGraphError(message("capture.record_two_models", count=count))
     if inputs:  # `ng.record(model, x)`, written as ng.trace(model, x) is
         raise NNGraphError(message("capture.record_with_inputs"))
     if names is not None and not isinstance(names, Mapping):

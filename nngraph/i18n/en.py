@@ -43,6 +43,12 @@ MESSAGES: dict[str, str] = {
         "model there: `with ng.record(model) as rec:` and `loss = model(x).sum()` in the block; "
         "or draw one forward pass with ng.trace(model, x)"
     ),
+    "capture.record_two_models": (
+        "ng.record() takes one model, got {count}: the module paths of the graph are named"
+        " from it, and every other model that runs in the block is recorded too (its ops under"
+        " a box of their own). Give the main one, `with ng.record(model) as rec:`, or none,"
+        " `with ng.record() as rec:`, and run them all in the block"
+    ),
     "capture.record_without_as": (
         "the graph is on the object that `with ... as rec:` gives, not on what ng.record() "
         "returns: write `with ng.record(model) as rec:` (not `rec = ng.record(model)` and then "

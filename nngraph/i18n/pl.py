@@ -43,6 +43,12 @@ MESSAGES: dict[str, str] = {
         "więc tam uruchom model: `with ng.record(model) as rec:`, a w bloku "
         "`loss = model(x).sum()`; albo narysuj jedno przejście w przód przez ng.trace(model, x)"
     ),
+    "capture.record_two_models": (
+        "ng.record() przyjmuje jeden model, a podano {count}: od niego biorą się ścieżki"
+        " modułów w grafie, a każdy inny model uruchomiony w bloku też zostanie zapisany (jego"
+        " operacje w osobnym pudełku). Podaj główny, `with ng.record(model) as rec:`, albo"
+        " żaden, `with ng.record() as rec:`, i uruchom je wszystkie w bloku"
+    ),
     "capture.record_without_as": (
         "graf jest w obiekcie, który daje `with ... as rec:`, a nie w tym, co zwraca "
         "ng.record(): napisz `with ng.record(model) as rec:` (zamiast `rec = ng.record(model)`, "

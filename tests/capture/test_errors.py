@@ -176,6 +176,15 @@ def test_record_given_inputs_as_trace_is_says_to_run_the_model_in_the_block(
         ng.record(model, names={}, depth=2)  # type: ignore[call-arg]
 
 
+def test_record_given_two_models_says_it_takes_one_and_records_the_others_too() -> None:
+    """`ng.record(G, D)` was told "takes no inputs", although the student passed a model."""
+    gen, disc = nn.Linear(2, 3), nn.Linear(3, 1)
+    with pytest.raises(ng.NNGraphError) as caught:
+        ng.record(gen, disc)
+    text = str(caught.value)
+    assert "takes one model, got 2" in text and "every other model that runs" in text
+
+
 @pytest.mark.parametrize("names", [5, ["x"], "x"])
 def test_record_names_must_be_a_mapping(names: object) -> None:
     with pytest.raises(ng.NNGraphError, match="globals"), ng.record(names=names):  # type: ignore[arg-type]
