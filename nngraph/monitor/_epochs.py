@@ -2,11 +2,12 @@
 
 :class:`EpochCounting` is the part of :class:`~nngraph.monitor.Monitor` that says which epoch a
 ``log()`` call belongs to. By default each call with a validation metric (``val_loss``,
-``valid_loss``, ``val/loss``, ...) ends an epoch; before the first one every call counts as an
-epoch (a run that logs only its training loss), and the first validation makes the points
-logged before it epoch 1 (an event keeps the epoch it was stamped with). Once the user passes
+``valid_loss``, ``val/loss``, ...) ends an epoch; before the first one every row counts as an
+epoch (a run that logs only its training loss: each call, or the calls of one step that log
+different metrics, ``acc`` after ``loss``), and the first validation makes the points logged
+before it epoch 1 (an event keeps the epoch it was stamped with). Once the user passes
 ``epoch=``, their numbers are shown instead. A run whose first ``log()`` is at step 0 counts
-from 0, as its steps do: each call before any validation, and the validations if the first
+from 0, as its steps do: each row before any validation, and the validations if the first
 comes at step 0 (:meth:`EpochCounting._first_validation`), so the zero-based
 ``for epoch in range(n): mon.log(epoch, ...)`` shows the loop's own numbers; an event added
 from outside before the first ``log()`` (a GradientWatch finding in the first batches) gets
@@ -142,8 +143,11 @@ class EpochCounting(StepNumbering):
             self._first_step = step if named and given is None else None
         self._user_epochs = self._user_epochs or given is not None
         joined = self._joins_row(step, values)
+        if not joined:  # before the epoch is read: without validation, rows are counted
+            self._rows += 1
         self._epoch_like = self._epoch_like and named and given is None and step.is_integer()
-        if self._row_step is not None and step != self._row_step + 1:
+        training_joined = joined and not is_eval  # `acc` logged after `loss`: the same epoch
+        if self._row_step is not None and step != self._row_step + 1 and not training_joined:
             self._epoch_like = False  # two calls at one step: batches and a validation, maybe
         repeated = self._earlier_eval_epoch(step, values, given=given is not None)
         # a call that joins the row of one evaluated again (its training loss) is part of it
@@ -164,7 +168,6 @@ class EpochCounting(StepNumbering):
             self._row_closed = self._row_closed or is_eval
         else:
             self._row, self._row_step, self._row_closed = dict(values), step, is_eval
-            self._rows += 1
         self._row_epoch = epoch
         if given is None and not self._user_epochs:
             self._check_resumed_steps(step, is_eval=is_eval, new_row=not joined)
@@ -224,7 +227,7 @@ class EpochCounting(StepNumbering):
         if given is None and self._given is None and is_eval and self._evals == 1:
             given = self._first_validation(step)
         if given is None and self._given is None:  # counting: validations end epochs
-            # before any validation each call counts, as `epoch` does (a run logging only `loss`)
+            # before any validation each row counts, as `epoch` does (a run logging only `loss`)
             return self.epoch if is_eval or not self._evals else self._evals + 1
         epoch = self._epoch_in_progress() if given is None else given
         if self._given_first is None and given is not None:
@@ -268,21 +271,21 @@ class EpochCounting(StepNumbering):
         return first
 
     def _counted_epochs(self) -> int:
-        """Epochs ended while counting (no ``epoch=`` yet): validation calls, or every call of a
+        """Epochs ended while counting (no ``epoch=`` yet): validation calls, or every row of a
         run that watches a training metric and has not validated yet."""
         if self._evals:
             return self._evals
-        return self._calls - self._zero_start if self._count_calls() else 0
+        return self._rows - self._zero_start if self._count_calls() else 0
 
     def _count_calls(self) -> bool:
-        """Before any validation, a run watching a training metric counts each call as an epoch."""
+        """Before any validation, a run watching a training metric counts each row as an epoch."""
         return not self._evals and not is_validation(self.metric)
 
     def _epoch_in_progress(self) -> int:
         """The epoch training is in now: what an event from outside log() is stamped with."""
         if self._given is not None:
             return self._given + 1 if self._given_closed else self._given
-        return self._evals + 1 if self._evals else self._calls - self._zero_start + 1
+        return self._evals + 1 if self._evals else self._rows - self._zero_start + 1
 
     def _waits_for_epoch(self, event: Event) -> bool:
         """Whether an event added from outside log() before the first call, stamped with the
@@ -321,11 +324,20 @@ class EpochCounting(StepNumbering):
 
     @property
     def epoch(self) -> int:
-        """Epochs so far: log() calls with a validation metric (all calls if there is none), or
-        the latest ``epoch=`` number the user gave (see :meth:`Monitor.log`)."""
+        """Epochs so far: log() calls with a validation metric (all rows if there is none: a
+        call at the step of the one before that logs other metrics is in its epoch), or the
+        latest ``epoch=`` number the user gave (see :meth:`Monitor.log`).
+
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(metric="loss", display=False)
+            >>> for epoch, loss in enumerate([0.9, 0.5, 0.7], 1):
+            ...     mon.log(epoch, loss=loss); mon.log(epoch, acc=1 - loss)
+            >>> mon.epoch, mon.epoch_count, mon.best.epoch
+            (3, 3, 2)
+        """
         if self._given is not None:
             return self._given_done
-        return self._evals if self._evals else self._calls - self._zero_start
+        return self._evals if self._evals else self._rows - self._zero_start
 
     @property
     def epoch_count(self) -> int:
@@ -348,8 +360,8 @@ class EpochCounting(StepNumbering):
         first = self._given_first
         if self._numbered_from is not None and self._given is not None:
             return self._given_done - self._numbered_from + 1
-        if self._given is None and self._zero_start:  # calls numbered from 0, none validated
-            return self._calls
+        if self._given is None and self._zero_start:  # rows numbered from 0, none validated
+            return self._rows
         if self._given is None or first is None or first > 0:
             return self.epoch
         baseline = self._trained_later and not self._trained_at_0  # epoch 0 only evaluated

@@ -753,3 +753,63 @@ def test_a_batch_loop_resumed_at_a_later_global_step_counts_its_validations_from
     assert mon.series["val_loss"].epochs.tolist()[-3:] == [first, first + 1, first + 2]
     assert mon.best is not None and mon.best.epoch == first + 1
     assert mon.epoch == mon.epoch_count == first + 2
+
+
+TWO_CALL_LOSSES = [0.9, 0.5, 0.3, 0.35, 0.4, 0.5]
+
+
+@pytest.mark.parametrize("first", [1, 0])
+def test_training_loss_and_accuracy_logged_in_two_calls_per_epoch_are_one_epoch(
+    first: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without validation, each call counted as an epoch: 12 epochs, best at 5, Patience's
+    "best 0.3 at epoch 5" (sweep s31); a call at the same step logging other metrics joins it."""
+    mon = Monitor(
+        metric="loss",
+        display="text",
+        print_interval=0.0,
+        detectors=[detectors.Patience(2, metric="loss")],
+    )
+    for epoch, loss in enumerate(TWO_CALL_LOSSES, first):
+        mon.log(epoch, loss=loss)
+        mon.log(epoch, acc=1 - loss)
+    mon.close()
+    best = first + 2
+    lines = capsys.readouterr().out.splitlines()
+    numbers = [int(line.split()[1]) for line in lines if line.startswith("epoch")]
+    assert numbers == list(range(first, first + 6))
+    assert mon.epoch == first + 5 and mon.epoch_count == 6
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (best, best)
+    assert mon.series["acc"].epochs.tolist() == mon.series["loss"].epochs.tolist()
+    (event,) = mon.events
+    assert event.epoch == best + 2 and f"best 0.3 at epoch {best})" in event.message
+    assert mon.stop_event is event and f"epoch {best + 2}: " in mon.summary()
+    runs = Runs(display=False)
+    runs.add(mon)
+    (row,) = runs.rows()
+    assert (row["epochs"], row["best_epoch"], row["stop"]["epoch"]) == (6, best, best + 2)
+
+
+def test_two_calls_per_epoch_without_validation_count_rows_whatever_the_metric() -> None:
+    mon = quiet(detectors=[])  # watches val_loss, which never comes
+    for epoch, loss in enumerate(TWO_CALL_LOSSES, 1):
+        mon.log(epoch, loss=loss)
+        mon.log(epoch, acc=1 - loss)
+        assert mon.epoch == mon._epoch_in_progress() - 1 == epoch
+    assert mon.epoch_count == 6 and mon.series["loss"].epochs.tolist() == [1, 2, 3, 4, 5, 6]
+    unnamed = quiet(metric="loss", detectors=[])  # no step: each call is the next step
+    for loss in TWO_CALL_LOSSES:
+        unnamed.log(loss=loss)
+        unnamed.log(acc=1 - loss)
+    assert unnamed.epoch == 12 and unnamed.best is not None and unnamed.best.epoch == 5
+
+
+def test_a_resumed_run_logging_two_calls_per_epoch_is_told_as_one_call_per_epoch() -> None:
+    mon = quiet(metric="loss", detectors=[])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch, loss in enumerate(TWO_CALL_LOSSES, 100):
+            mon.log(epoch, loss=loss)
+            mon.log(epoch, acc=1 - loss)
+    assert len(resumed_said(caught)) == 1 and len(caught) == 1
+    assert mon.best is not None and (mon.best.epoch, mon.best.step) == (3, 102)
