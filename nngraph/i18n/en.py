@@ -1751,6 +1751,15 @@ MESSAGES: dict[str, str] = {
         "was None): call it after loss.backward() and before optimizer.zero_grad(), which "
         "deletes the gradients; if it is there, loss.backward() is not called."
     ),
+    "monitor.grad.zero_flat": (
+        "{call} ran {steps} times in a row while every gradient was exactly zero, and "
+        "loss.backward() itself gave these zeros: the loss does not change with the weights, so "
+        "there is nothing to learn from (the order of zero_grad(), backward() and step() is not "
+        "the cause). Most often the loss is exactly 0: the logits are so large that "
+        "cross-entropy rounds to 0, blown up by a learning rate far too high (lower it 10 to "
+        "100 times). Else the loss is constant, not depending on the weights (cross-entropy "
+        "over a single output is always 0)."
+    ),
     "monitor.grad.eval.norm": (
         "BatchNorm uses its running statistics (no longer updated) instead of the batch's"
     ),

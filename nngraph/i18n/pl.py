@@ -1858,6 +1858,15 @@ MESSAGES: dict[str, str] = {
         ".grad był None): wywołuj watch.step() po loss.backward(), a przed optimizer.zero_grad(), "
         "które usuwa gradienty. Jeśli tak już jest, to loss.backward() w ogóle nie jest wywoływane."
     ),
+    "monitor.grad.zero_flat": (
+        "{call} wykonano {steps} razy z rzędu, gdy każdy gradient był dokładnie zerem, a te "
+        "zera dało już samo loss.backward(): strata nie zmienia się wraz z wagami, więc nie ma "
+        "się z czego uczyć (kolejność zero_grad(), backward() i step() nie jest przyczyną). "
+        "Najczęściej strata wynosi dokładnie 0: logity są tak duże, że entropia krzyżowa "
+        "zaokrągla się do 0, bo rozdmuchał je o wiele za duży współczynnik uczenia (zmniejsz go "
+        "10 do 100 razy). W przeciwnym razie strata jest stała i nie zależy od wag (entropia "
+        "krzyżowa dla jednego wyjścia zawsze daje 0)."
+    ),
     "monitor.grad.eval.norm": (
         "BatchNorm zamiast statystyk partii używa zapamiętanych statystyk bieżących "
         "(running_mean, running_var), których już nie aktualizuje"

@@ -13,11 +13,16 @@ never called that. An all-zero step may be an empty batch (the last one of a spl
 that kept nothing), so it takes a longer run. A step given a closure (``step(closure)``: LBFGS,
 Lightning) is judged once it has run, as its closure left the gradients: a closure that returns
 its loss but never calls ``loss.backward()`` is said in its own words; one that returns None
-(Lightning's, when ``training_step`` returned None to skip the batch) is not judged.
+(Lightning's, when ``training_step`` returned None to skip the batch) is not judged. A run of
+all-zero steps whose ``backward()`` passes gave the zeros themselves (read by a
+:class:`~nngraph.monitor._gradprobe.BackwardProbe` while the run lasts) has a right loop: the
+loss does not change with the weights, most often a loss of exactly 0 (logits blown up by a
+learning rate far too high); it is said so (``grad.zero_flat``), never as a misplaced
+``zero_grad()``.
 
     >>> import torch
     >>> net = torch.nn.Linear(2, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
-    >>> steps = EmptySteps(opt, {id(p) for p in net.parameters()}, patience=2)
+    >>> steps = EmptySteps(opt, list(net.parameters()), patience=2)
     >>> [steps.check({}) for _ in range(3)]  # no .grad anywhere: said once, at the 2nd step
     [None, 'grad.step_none', None]
 """
@@ -31,6 +36,7 @@ from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._gradacts import and_list
 from nngraph.monitor._gradhooked import NotedClosure
+from nngraph.monitor._gradprobe import BackwardProbe, Verdict, nonzero
 
 __all__ = [
     "NONE_RUN",
@@ -81,36 +87,65 @@ def check_optimizer_trains(optimizer: Any, model: Any) -> None:
 class _RunWithout:
     """Steps in a row without a gradient, said once per run: after :data:`NONE_RUN` steps at
     which every ``.grad`` was None, or :data:`ZERO_RUN` once one of them had all-zero
-    gradients (one may be an empty batch); never before ``patience`` steps."""
+    gradients (one may be an empty batch); never before ``patience`` steps. While a run is
+    not said, the backward passes between its steps over ``params`` are read (see
+    :class:`~nngraph.monitor._gradprobe.BackwardProbe`); ``call``: what the steps are, in
+    the message."""
 
-    def __init__(self, patience: int) -> None:
+    def __init__(self, params: list[Any], patience: int, call: str) -> None:
         self._patience = patience
         self.run = 0  # steps in a row without a gradient
         self._zero = False  # one of them had all-zero gradients (not only None)
         self._said = False  # this run was said
+        self._probe = BackwardProbe(params)
+        self._found: set[Verdict] = set()  # what the backward passes between its steps gave
+        self.call = call
 
     def _one_more(self, zero: bool) -> bool:
         """One more step of the run (``zero``: all-zero gradients, not only None); whether the
         run is to be said now."""
         if self.run == 0:
             self._zero = self._said = False
+            self._found = set()
+            self._probe.arm()  # from its first step on: read the backward passes after it
+        elif not self._said:
+            self._found.add(self._probe.take())
         self._zero = self._zero or zero
         self.run += 1
         if self._said or self.run < max(self._patience, ZERO_RUN if self._zero else NONE_RUN):
             return False
         self._said = True
+        self._probe.remove()
         return True
+
+    def _ended(self) -> None:
+        """A step with a gradient (or one not judged): the run ends."""
+        self.run = 0
+        self._probe.remove()
+
+    def _flat(self) -> bool:
+        """Whether the run's all-zero gradients came from ``backward()`` itself (none that
+        ran left one other than zero): the loss does not change with the weights."""
+        return self._zero and "flat" in self._found and "cleared" not in self._found
+
+    def fields(self) -> dict[str, Any]:
+        """The fields of the message said: the steps in the run, and what they are."""
+        return {"steps": self.run, "call": self.call}
+
+    def close(self) -> None:
+        """Take the probe's hooks off the parameters (the watch is closed)."""
+        self._probe.remove()
 
 
 class EmptySteps(_RunWithout):
     """Counts the optimizer steps in a row at which no parameter of ``optimizer`` that requires
-    grad has a gradient; ``watched``: the ids of the parameters whose norms the watch reads
-    (``now`` in :meth:`check`), so only the optimizer's other parameters are read here."""
+    grad has a gradient; ``watched``: the parameters whose norms the watch reads (``now`` in
+    :meth:`check`), so only the optimizer's other parameters are read here."""
 
-    def __init__(self, optimizer: Any, watched: set[int], patience: int) -> None:
-        super().__init__(patience)
+    def __init__(self, optimizer: Any, watched: list[Any], patience: int) -> None:
+        super().__init__(watched, patience, "optimizer.step()")
         self._optimizer = optimizer
-        self._watched = watched
+        self._watched = {id(p) for p in watched}
 
     def check(self, now: dict[str, float], closure: NotedClosure | None = None) -> str | None:
         """One ``optimizer.step(closure)``, ``now``: the watched layers' norms read at it (after
@@ -119,16 +154,19 @@ class EmptySteps(_RunWithout):
         batch."""
         skipped = closure is not None and not closure.loss
         if skipped or any(v != 0.0 for v in now.values()):  # a gradient is there
-            self.run = 0
+            self._ended()
             return None
         held = [p for g in self._optimizer.param_groups for p in g["params"] if p.requires_grad]
         others = [p.grad for p in held if id(p) not in self._watched and p.grad is not None]
-        if not held or any(_nonzero(g) for g in others):  # frozen, or another part learns
-            self.run = 0
+        if not held or any(nonzero(g) for g in others):  # frozen, or another part learns
+            self._ended()
             return None
         if not self._one_more(bool(now) or bool(others)):
             return None
         which = "closure" if closure is not None else "step"
+        self.call = "optimizer.step(closure)" if closure is not None else "optimizer.step()"
+        if self._flat():  # the loop is right: the loss gave nothing to learn from
+            return "grad.zero_flat"
         return f"grad.{which}_zero" if self._zero else f"grad.{which}_none"
 
 
@@ -137,36 +175,28 @@ class WatchSteps(_RunWithout):
     no gradient: every ``.grad`` None, or every one exactly zero, while a parameter is
     trainable. ``watch.step()`` called after ``optimizer.zero_grad()``, or before
     ``loss.backward()``, reads that at every step. Said once per run, as :class:`EmptySteps`
-    does; an empty batch (one all-zero step) is not.
+    does; an empty batch (one all-zero step) is not. ``params``: the parameters the watch reads.
 
-        >>> steps = WatchSteps(patience=3)
+        >>> steps = WatchSteps([], patience=3)
         >>> [steps.check({"0": 0.0}, {0}) for _ in range(5)][-1]
         'grad.watch_zero'
     """
+
+    def __init__(self, params: list[Any], patience: int) -> None:
+        super().__init__(params, patience, "watch.step()")
 
     def check(self, now: dict[str, float], trainable: set[int]) -> str | None:
         """One ``watch.step()``, ``now``: the norms read (none without any ``.grad``),
         ``trainable``: the layers with a parameter that requires grad. The message id to say,
         once per run, when the run is long enough."""
         if not trainable or any(v != 0.0 for v in now.values()):  # frozen, or a gradient
-            self.run = 0
+            self._ended()
             return None
         if not self._one_more(bool(now)):
             return None
+        if self._flat():  # the loop is right: the loss gave nothing to learn from
+            return "grad.zero_flat"
         return "grad.watch_zero" if self._zero else "grad.watch_none"
-
-
-def _nonzero(grad: Any) -> bool:
-    """Whether a gradient has a value other than 0 (NaN counts: it is not "no gradient"; one
-    on the meta device, without values, counts too)."""
-    if grad.is_meta:
-        return True
-    layout = str(grad.layout)
-    if layout == "torch.sparse_coo":
-        grad = grad.coalesce().values()
-    elif layout != "torch.strided":
-        grad = grad.values()
-    return bool(grad.detach().ne(0).any())
 
 
 class EvalSteps:

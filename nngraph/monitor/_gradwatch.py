@@ -27,7 +27,7 @@ older one, so no step is counted twice.
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, Literal
 
 from nngraph._oneline import one_line
 from nngraph.errors import NNGraphError
@@ -35,6 +35,7 @@ from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event
 from nngraph.monitor._gradargs import checked_limits, checked_model
+from nngraph.monitor._gradevent import gradient_event, model_name
 from nngraph.monitor._gradgates import biases_of
 from nngraph.monitor._gradheld import Held
 from nngraph.monitor._gradhooked import FlowOrder, StepHooks, close_older, hooked
@@ -82,9 +83,11 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
     are said once: with ``optimizer=``, ``zero_grad()`` between ``backward()`` and ``step()``,
     or a ``step(closure)`` whose closure returns its loss but never calls ``backward()`` (one
     that returns None, a batch Lightning skips, is not judged); without, ``watch.step()``
-    called after ``zero_grad()`` or before ``backward()`` (see
-    :mod:`~nngraph.monitor._gradsteps`); an optimizer holding none of the model's
-    parameters (an old model's: its cell was run again, the optimizer's not) is refused.
+    called after ``zero_grad()`` or before ``backward()``; where ``backward()`` itself gave
+    the zeros, as a loss that does not change with the weights: most often exactly 0, logits
+    blown up by a learning rate far too high (see :mod:`~nngraph.monitor._gradsteps`); an
+    optimizer holding none of the model's parameters (an old model's: its cell was run again,
+    the optimizer's not) is refused.
 
     Frozen layers: at each step only the parameters that require grad *then* count, so a layer
     frozen in training (``requires_grad_(False)``) gets no point and is never flagged while
@@ -169,10 +172,10 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         self._hook: Any = None
         self._told_twice = False  # watch.step() on a watch that opt.step() steps: said once
         self._optimizer: Any = optimizer
-        ids = {id(p) for _, p in self._params}
-        self._empty = None if optimizer is None else EmptySteps(optimizer, ids, self.patience)
+        params = [p for _, p in self._params]
+        self._empty = None if optimizer is None else EmptySteps(optimizer, params, self.patience)
         self._eval = EvalSteps(self.model, self.patience)  # model.train() forgotten
-        self._unread = WatchSteps(self.patience)  # watch.step() after zero_grad()
+        self._unread = WatchSteps(params, self.patience)  # watch.step() after zero_grad()
         #: the live view in a notebook (an ``ng.LossView``), once the watch was shown
         self.view: Any = None
         if optimizer is not None:
@@ -180,13 +183,13 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             self._hook = StepHooks(optimizer, self._optimizer_step)
             hooked.add(self)
         self._flow.arm(self._params)  # last: a watch refused above leaves nothing on the model
-        weakref.finalize(self, self._flow.remove)  # a watch never stepped nor closed
+        weakref.finalize(self, _unhook, self._flow, self._unread, self._empty)  # never closed
 
     def _optimizer_step(self, closure: Any) -> None:
         """One ``optimizer.step(closure)`` (``closure`` None without one), its gradients there."""
         now = self._record()
         if self._empty is not None and (said := self._empty.check(now, closure)):
-            self._emit("", said, {"steps": self._empty.run})
+            self._emit("", said, self._empty.fields())
 
     def step(self) -> dict[str, float]:
         """Read every ``p.grad`` now; returns ``{layer: gradient norm}`` for this step. A watch
@@ -211,7 +214,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         and of the weights alone)."""
         import torch
 
-        reading = _select(self._params, lambda i: self._names[i] or _model_name(), self._biases)
+        reading = _select(self._params, lambda i: self._names[i] or model_name(), self._biases)
         return reading, *_layer_norms(torch, reading.grads, reading.biases)
 
     def _named(self, norms: dict[int, float]) -> dict[str, float]:
@@ -237,7 +240,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         if self._eval.check():
             self._emit("", "grad.eval_mode", self._eval.fields())
         if self._optimizer is None and (said := self._unread.check(now, reading.trainable)):
-            self._emit("", said, {"steps": self._unread.run})
+            self._emit("", said, self._unread.fields())
         for i in self._joined - reading.trainable:  # frozen now: a bad run starts again
             self._judge.reset(self._names[i])
         if any(v != 0.0 for v in now.values()):  # all zero: an empty batch says nothing
@@ -282,22 +285,10 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
                 self._emit(layer, "grad.none", {})
 
     def _emit(self, layer: str, message_id: str, fields: dict[str, Any]) -> None:
-        shown = dict(fields)
-        if message_id == "grad.nonfinite":  # in words: "infinite", not "inf"
-            shown["value"] = message("monitor.grad.value." + fields["value"])
         # the epoch the monitor is in (its epochs, not optimizer steps); step: optimizer steps
         epoch = self.steps if self.monitor is None else self.monitor._epoch_in_progress()
-        event = Event(
-            unit="step" if self.monitor is None else "epoch",
-            step=self.steps,
-            epoch=epoch,
-            detector="GradientWatch",
-            kind="gradient",
-            message_id=message_id,
-            message=message("monitor." + message_id, layer=layer or _model_name(), **shown),
-            stop=False,
-            values={"layer": layer, **{k: v for k, v in fields.items() if k not in _WORDS}},
-        )
+        unit: Literal["epoch", "step"] = "step" if self.monitor is None else "epoch"
+        event = gradient_event(layer, message_id, fields, step=self.steps, epoch=epoch, unit=unit)
         self.events.append(event)
         if self.monitor is not None:
             self.monitor.add_event(event)  # the monitor shows it, as it shows its own
@@ -348,7 +339,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         return [(name, self.series[name]) for name in self.layers if name in self.series]
 
     def __repr__(self) -> str:
-        names = [one_line(n) or _model_name(short=True) for n in self.layers]
+        names = [one_line(n) or model_name(short=True) for n in self.layers]
         if len(names) > 6:  # short: the first and last layers
             names = [*names[:3], "\u2026", *names[-2:]]
         return message(
@@ -376,7 +367,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         0
         """
         hooked.discard(self)
-        self._flow.remove()
+        _unhook(self._flow, self._unread, self._empty)
         if self._hook is not None:
             self._hook.remove()
             self._hook = None
@@ -388,11 +379,10 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         self.close()
 
 
-#: fields that are words put into the message, not values of the event
-_WORDS = ("top", "causes", "remedy", "advice", "act", "effects", "above")
-
-
-def _model_name(*, short: bool = False) -> str:
-    """How the top-level module (named ``""``) is shown: ``(model)``, or ``model`` among
-    names in brackets already (``short``: the repr's ``1 layer (model)``)."""
-    return message("monitor.gradwatch.model_short" if short else "monitor.gradwatch.model")
+def _unhook(flow: FlowOrder, *runs: WatchSteps | EmptySteps | None) -> None:
+    """Take the hooks of a first backward not read yet, and of the runs' probes, off the
+    parameters."""
+    flow.remove()
+    for run in runs:
+        if run is not None:
+            run.close()

@@ -70,6 +70,29 @@ def test_a_closure_that_keeps_zeros_without_backward_takes_five_steps() -> None:
     assert "every gradient was exactly zero once its closure had run" in watch.events[0].message
 
 
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_a_closure_whose_loss_is_exactly_0_is_said_so(optimizer: str) -> None:
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))
+    opt = OPTIMIZERS[optimizer](list(net.parameters()))
+    watch = GradientWatch(net, optimizer=opt)
+    x = torch.randn(16, 4)
+
+    def closure() -> torch.Tensor:
+        opt.zero_grad()
+        logits = net(x) * 1e6  # blown up: cross-entropy rounds to exactly 0
+        loss = F.cross_entropy(logits, logits.argmax(1).detach())
+        loss.backward()
+        return loss
+
+    for _ in range(6):
+        assert opt.step(closure).item() == 0.0
+    watch.close()
+    assert [(e.message_id, e.step) for e in watch.events] == [("grad.zero_flat", 5)]
+    assert watch.events[0].message.startswith("optimizer.step(closure) ran 5 times in a row")
+    assert "the loss is exactly 0" in watch.events[0].message
+
+
 def test_a_closure_that_calls_backward_again_ends_the_run() -> None:
     watch, _ = closure_steps("LBFGS", 12, backward=lambda step: step in (3, 6))
     # bad: 1-2, 4-5, 7-12: runs of 2 are not said, the third run is at its third step

@@ -359,6 +359,23 @@ def test_a_watch_step_after_zero_grad_to_none_is_said_too() -> None:
     assert [(e.message_id, e.step) for e in gw.events] == [("grad.watch_none", 3)]
 
 
+def test_a_watch_step_after_a_backward_that_gave_zeros_blames_the_loss_not_the_loop() -> None:
+    net = relu_net()
+    opt = torch.optim.Adam(net.parameters(), lr=10.0)
+    gw = GradientWatch(net)
+    x = torch.randn(8, 4)
+    for _ in range(6):
+        opt.zero_grad()
+        out = net(x)
+        (out - out.detach()).pow(2).mean().backward()  # a loss that is exactly 0 everywhere
+        gw.step()
+        opt.step()
+    assert [(e.message_id, e.step) for e in gw.events] == [("grad.zero_flat", 5)]
+    text = gw.events[0].message
+    assert text.startswith("watch.step() ran 5 times in a row") and "exactly 0" in text
+    assert "call it after loss.backward()" not in text
+
+
 def test_an_empty_batch_among_good_steps_says_nothing() -> None:
     net = relu_net()
     gw = GradientWatch(net)

@@ -96,6 +96,86 @@ def test_the_words_in_polish() -> None:
     assert "optimizer.zero_grad() jest wywoływane po loss.backward()" in text
 
 
+def blown_up_logits(net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> None:
+    """A right loop whose loss is exactly 0 (sweep 31: the lab's MLP under Adam at lr=10):
+    logits so large that cross-entropy rounds to 0, so backward() gives every gradient 0."""
+    opt.zero_grad()
+    logits = net(x) * 1e6
+    loss = F.cross_entropy(logits, logits.argmax(1).detach())
+    assert loss.item() == 0.0
+    loss.backward()
+    opt.step()
+
+
+def single_output(net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> None:
+    """A right loop on a constant loss: cross-entropy over one output is always 0."""
+    opt.zero_grad(set_to_none=False)
+    F.cross_entropy(net(x)[:, :1], torch.zeros(len(x), dtype=torch.long)).backward()
+    opt.step()
+
+
+@pytest.mark.parametrize("step", [blown_up_logits, single_output])
+def test_a_loss_that_gives_no_gradient_is_said_so_and_the_loop_is_not_blamed(
+    step: Callable[[nn.Module, torch.optim.Optimizer, torch.Tensor], None],
+) -> None:
+    gw, mon, net = train(step, steps=8)
+    assert [(e.message_id, e.step) for e in gw.events] == [("grad.zero_flat", 5)]
+    assert mon.events == gw.events and gw.events[0].values == {"layer": "", "steps": 5}
+    text = gw.events[0].message
+    assert text.startswith("optimizer.step() ran 5 times in a row while every gradient was")
+    assert "loss.backward() itself gave these zeros" in text
+    assert "Most often the loss is exactly 0" in text and "learning rate far too high" in text
+    assert "zero_grad() is called after" not in text
+    assert all(not p._post_accumulate_grad_hooks for p in net.parameters())  # none left
+
+
+def test_a_misplaced_zero_grad_after_a_loss_of_0_keeps_its_own_words() -> None:
+    calls = iter(range(100))
+
+    def zero_loss_then_misplaced(
+        net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor
+    ) -> None:
+        n = next(calls)
+        if n < 6:
+            blown_up_logits(net, opt, x)
+        elif n == 6:  # a right step with a gradient: the run ends
+            opt.zero_grad()
+            F.cross_entropy(net(x), (x[:, 0] > 0).long()).backward()
+            opt.step()
+        else:
+            zero_grad_kept_zeros(net, opt, x)
+
+    gw, _, _ = train(zero_loss_then_misplaced, steps=14)
+    said = [(e.message_id, e.step) for e in gw.events]
+    assert said == [("grad.zero_flat", 5), ("grad.step_zero", 12)]
+    assert "zero_grad() is called after loss.backward()" in gw.events[1].message
+
+
+def test_the_probe_is_on_the_parameters_only_while_a_run_lasts() -> None:
+    net = mlp()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt)
+    x = torch.randn(32, 4)
+    for _ in range(2):  # a right step: the first backward's order is read, then no hook
+        opt.zero_grad()
+        F.cross_entropy(net(x), (x[:, 0] > 0).long()).backward()
+        opt.step()
+        assert all(not p._post_accumulate_grad_hooks for p in net.parameters())
+    blown_up_logits(net, opt, x)  # a run begins: its backward passes are read
+    assert all(p._post_accumulate_grad_hooks for p in net.parameters())
+    gw.close()
+    assert all(not p._post_accumulate_grad_hooks for p in net.parameters())
+
+
+def test_a_loss_of_0_in_polish() -> None:
+    i18n.set_language("pl")
+    gw, _, _ = train(blown_up_logits, steps=5)
+    text = gw.events[0].message
+    assert text.startswith("optimizer.step() wykonano 5 razy z rzędu")
+    assert "te zera dało już samo loss.backward()" in text
+    assert "Najczęściej strata wynosi dokładnie 0" in text
+
+
 def test_a_good_step_ends_the_run_and_a_new_run_is_said_again() -> None:
     calls = iter(range(100))
 
