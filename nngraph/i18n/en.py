@@ -1930,6 +1930,27 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.table.names": "{first} and {last}",
     "monitor.runs.table.empty": "no runs yet: runs.new('small')",
     "monitor.runs.default_name": "run {i}",
+    "monitor.runs.table.by_logged": (
+        "compared by {metric}: no run logged {watched}, the metric their monitors watch"
+    ),
+    "monitor.runs.table.not_ranked": "not ranked (no {metric} logged): {names}",
+    "monitor.runs.table.not_ranked_common": (
+        "not ranked (no {metric} logged): {names}; to compare by {common}, which they log too:"
+        " metric={common!r}"
+    ),
+    "monitor.runs.error.runs_given": (
+        "compare() takes monitors, and this is a Runs, which already compares its runs:"
+        " print(runs.table()). To compare them by another metric:"
+        " ng.compare(runs.monitors, metric='val_acc')"
+    ),
+    "monitor.runs.error.no_monitors": (
+        "compare() got no monitors (nothing, or an empty list or dict): pass the runs to"
+        " compare, ng.compare(mon_a, mon_b), or one list or dict of them, ng.compare(results)"
+    ),
+    "monitor.runs.error.same_key": (
+        "compare() got the dict keys {first!r} and {second!r}, which both name a run {name!r}:"
+        " runs are told apart by name, so use keys that read differently"
+    ),
     "monitor.runs.error.duplicate": "a run called {name!r} already exists; pick another name",
     "monitor.runs.error.copy": (
         "a Runs cannot be copied (copy.copy, copy.deepcopy) or saved with pickle or torch.save:"

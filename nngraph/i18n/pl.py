@@ -2049,6 +2049,30 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.table.names": "{first} i {last}",
     "monitor.runs.table.empty": "nie ma jeszcze przebiegów: runs.new('small')",
     "monitor.runs.default_name": "przebieg {i}",
+    "monitor.runs.table.by_logged": (
+        "porównanie według {metric}: żaden przebieg nie zapisał {watched}, metryki śledzonej"
+        " przez ich monitory"
+    ),
+    "monitor.runs.table.not_ranked": "poza rankingiem (nie zapisano {metric}): {names}",
+    "monitor.runs.table.not_ranked_common": (
+        "poza rankingiem (nie zapisano {metric}): {names}; aby porównać według metryki"
+        " {common}, którą zapisują też one: metric={common!r}"
+    ),
+    "monitor.runs.error.runs_given": (
+        "compare() przyjmuje monitory, a to jest Runs, który już porównuje swoje przebiegi:"
+        " print(runs.table()). Aby porównać je według innej metryki:"
+        " ng.compare(runs.monitors, metric='val_acc')"
+    ),
+    "monitor.runs.error.no_monitors": (
+        "compare() nie otrzymała żadnych monitorów (nic albo pusta lista lub słownik): podaj"
+        " przebiegi do porównania, ng.compare(mon_a, mon_b), albo jedną listę lub słownik z"
+        " nimi, ng.compare(results)"
+    ),
+    "monitor.runs.error.same_key": (
+        "compare() otrzymała klucze słownika {first!r} i {second!r}, które oba dają przebiegowi"
+        " nazwę {name!r}: przebiegi rozróżnia się po nazwie, więc użyj kluczy, które zapisują"
+        " się inaczej"
+    ),
     "monitor.runs.error.duplicate": "przebieg o nazwie {name!r} już istnieje; wybierz inną nazwę",
     "monitor.runs.error.copy": (
         "Runs nie można skopiować (copy.copy, copy.deepcopy) ani zapisać przez pickle czy"

@@ -9,8 +9,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, ValuesView
+from typing import Any, cast
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
@@ -31,15 +31,18 @@ def compare(
 ) -> Runs:
     """Put finished (or running) monitors side by side: ``print(compare(m1, m2).table())``.
 
-    The monitors may also come as one list, tuple or dict of them, as a loop over settings
-    collects them: ``compare(results)`` for ``results = {"small": mon_a, "large": mon_b}``. A
-    run is called by its dict key, else by its monitor's ``name``.
+    The monitors may also come as one list, tuple or dict of them (or any iterable, a
+    generator), as a loop over settings collects them: ``compare(results)`` for
+    ``results = {"small": mon_a, "large": mon_b}``. A run is called by its dict key, else by
+    its monitor's ``name``, else by the first ``run N`` that no other run is called.
 
     Without ``metric``, by the metric the runs track (``val_loss`` by default; each run read
-    under its own name for it, ``valid_loss`` or ``val/loss``), or by their training loss when
-    no run logged it (no validation set); ``mode="auto"`` takes the runs' own mode for it, so
-    runs on ``val_acc`` are won by the highest accuracy. A ``metric=`` no run logged (a slip,
-    ``val_los``) is said at once in a warning: "did you mean 'val_loss'?", as a Monitor says it.
+    under its own name for it, ``valid_loss`` or ``val/loss``); when no run logged it, by the
+    validation metric they logged (``val_acc``), or by their training loss when they logged
+    none (no validation set). ``mode="auto"`` takes the runs' own mode for it, else the one
+    its name says, so runs on ``val_acc`` are won by the highest accuracy. A ``metric=`` no
+    run logged (a slip, ``val_los``) is said at once in a warning: "did you mean 'val_loss'?",
+    as a Monitor says it. A :class:`Runs` compares its runs already: ``print(runs.table())``.
 
     >>> import nngraph as ng
     >>> a = ng.Monitor(name="a", display=False); a.log(1, val_loss=0.3)
@@ -52,7 +55,9 @@ def compare(
     ['lr=0.1', 'lr=1']
     """
     check_options(metric, mode, display)
-    named = monitors_given(monitors)
+    named = monitors_given(_as_given(monitors))
+    if not named:
+        raise NNGraphError(message("monitor.runs.error.no_monitors"))
     for i, (key, mon) in enumerate(named):  # all checked before the view is shown
         for j, (_, other) in enumerate(named[:i]):
             if other is mon:
@@ -62,7 +67,62 @@ def compare(
             if key is None and mon.name is not None and other.name == mon.name:
                 raise NNGraphError(message("monitor.runs.error.same_name", name=mon.name))
     runs = Runs(metric=metric, mode=mode, display=display)
-    for key, mon in named:
-        runs.add(mon, name=key)
+    for name, mon in zip(_run_names(monitors, named), (mon for _, mon in named), strict=True):
+        runs.add(mon, name=name)
     runs._check_metric()  # finished runs, mostly: a slip in metric= is said at once
     return runs
+
+
+def _as_given(given: tuple[object, ...]) -> tuple[object, ...]:
+    """``compare()``'s arguments, one iterable of monitors other than a list, tuple or dict (a
+    generator, a set) as a list; a Runs among them is refused: it compares its runs already."""
+    if len(given) == 1 and _other_iterable(given[0]) and not isinstance(given[0], Runs):
+        given = (list(cast(Iterable[object], given[0])),)
+    inside: Iterable[object] = ()
+    if len(given) == 1 and isinstance(given[0], Mapping):
+        inside = given[0].values()
+    elif len(given) == 1 and isinstance(given[0], list | tuple | ValuesView):
+        inside = given[0]
+    if any(isinstance(value, Runs) for value in (*given, *inside)):
+        raise NNGraphError(message("monitor.runs.error.runs_given"))
+    return given
+
+
+def _other_iterable(value: object) -> bool:
+    """An iterable that is not a monitor, a text, a list, a tuple, a dict or its values."""
+    plain = (Monitor, str, bytes, list, tuple, Mapping, ValuesView)
+    return isinstance(value, Iterable) and not isinstance(value, plain)
+
+
+def _run_names(
+    given: tuple[object, ...], named: list[tuple[str | None, Monitor]]
+) -> list[str | None]:
+    """Each run's name: its dict key, else its monitor's name; a run with neither gets the
+    first ``run N`` (N from its place on) that no other run is called, so that a default name
+    never takes one given (``compare(Monitor(), Monitor(name="run 1"))``). Two dict keys that
+    read the same (``1`` and ``"1"``) are an NNGraphError.
+
+        >>> a, b = Monitor(display=False), Monitor(name="run 1", display=False)
+        >>> _run_names((a, b), [(None, a), (None, b)])
+        ['run 2', 'run 1']
+    """
+    names = [key if key is not None else mon.name for key, mon in named]
+    if len(given) == 1 and isinstance(given[0], Mapping):
+        keys: dict[str, object] = {}
+        for key in given[0]:
+            first = keys.setdefault(str(key), key)
+            if first is not key:
+                raise NNGraphError(
+                    message("monitor.runs.error.same_key", first=first, second=key, name=str(key))
+                )
+    taken = {name for name in names if name is not None}
+    out: list[str | None] = []
+    for place, name in enumerate(names, start=1):
+        i = place
+        while name is None:
+            default = message("monitor.runs.default_name", i=i)
+            name = None if default in taken else default
+            i += 1
+        taken.add(name)
+        out.append(name)
+    return out

@@ -8,7 +8,10 @@ however long the run:
 - the global minimum and maximum of the whole run are always kept,
 - the last ``keep_last`` points are kept exactly,
 - memory stays at ``capacity`` points (two float64 arrays, the number of the ``log()`` call
-  each point came from, so that rows logged at a repeated step stay apart, and its epoch).
+  each point came from, so that rows logged at a repeated step stay apart, and its epoch),
+- each epoch's first and last point and the sum of its values are kept exactly besides
+  (:class:`~nngraph.monitor._epoch_record.EpochRecord`, for up to ``EPOCH_LIMIT`` epochs or
+  ``capacity // 4``, whichever is more): a comparison reads the best epoch's other metrics there.
 
 The lowest and highest point of a bucket ignore NaN; a bucket that holds a NaN keeps one as well
 (a third point), so a diverged step stays visible without hiding the bucket's extremes.
@@ -30,6 +33,7 @@ import numpy.typing as npt
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
+from nngraph.monitor._epoch_record import EPOCH_LIMIT, EpochRecord, EpochRow
 from nngraph.monitor._params import got_text, plain_integer
 
 __all__ = [
@@ -147,6 +151,7 @@ class Series:
         "_calls",
         "_epochs",
         "_n",
+        "_record",
         "_steps",
         "_values",
         "count",
@@ -169,6 +174,7 @@ class Series:
         self.epoch_repeated = False  # two points appended one after the other in one epoch
         self.min_value = math.inf  # over the whole run (NaN ignored)
         self.max_value = -math.inf
+        self._record = EpochRecord(max(EPOCH_LIMIT, capacity // 4))
 
     @property
     def capacity(self) -> int:
@@ -206,6 +212,22 @@ class Series:
         return view
 
     @property
+    def compacted(self) -> bool:
+        """Whether points were dropped: the kept ones are no longer every point logged."""
+        return self.count > self._n
+
+    def epoch_rows(self) -> list[EpochRow] | None:
+        """Every epoch's first and last point and the sum of its values, exactly, however
+        compacted the points are; ``None`` after more epochs than the record keeps apart.
+
+            >>> s = Series(capacity=16)
+            >>> for i in range(100): s.append(i, 0.5, epoch=1 + i // 10)
+            >>> rows = s.epoch_rows(); s.compacted, len(rows), rows[-1].epoch, rows[-1].total
+            (True, 10, 10, 5.0)
+        """
+        return self._record.rows() if self._record.exact else None
+
+    @property
     def last(self) -> tuple[float, float] | None:
         """The newest (step, value), or None when empty."""
         if not self._n:
@@ -222,6 +244,7 @@ class Series:
         """
         self._epochs[: self._n] = epoch
         self.epoch_repeated = self.epoch_repeated or self._n > 1
+        self._record.restamp(epoch)
 
     def append(self, step: float, value: float, *, call: int | None = None, epoch: int = 0) -> None:
         """Add one point (from log() call number ``call``, default: the point's own number, in
@@ -231,6 +254,7 @@ class Series:
         if self._n == self.capacity:
             self._compact()
         self.count += 1
+        self._record.add(step, value, self.count if call is None else call, epoch)
         self._steps[self._n] = step
         self._values[self._n] = value
         self._calls[self._n] = self.count if call is None else call

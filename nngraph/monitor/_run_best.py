@@ -14,9 +14,18 @@ import numpy as np
 from nngraph.monitor._best import Best
 from nngraph.monitor._history import Series
 from nngraph.monitor._monitor import Monitor
-from nngraph.monitor._names import is_validation, training_base, validation_base
+from nngraph.monitor._names import training_base, validation_base
+from nngraph.monitor._run_row import row_at
 
-__all__ = ["best_of", "best_rows", "best_runs", "metric_of", "same_columns", "tied_for_best"]
+__all__ = [
+    "best_of",
+    "best_rows",
+    "best_runs",
+    "column_key",
+    "metric_of",
+    "same_columns",
+    "tied_for_best",
+]
 
 #: Best values this close (relatively) tie: float32 rounding, as 13 / 15 in float32 and float64.
 TIE = 1e-6
@@ -45,9 +54,14 @@ def metric_of(mon: Monitor, metric: str) -> str:
     return next((name for name in mon.series if validation_base(name) == base), metric)
 
 
-def _alias(name: str) -> tuple[bool, str]:
-    """One key for every name of a metric: ``val_acc``, ``valid_acc`` and ``val/acc`` share
-    one, and so do ``loss``, ``train_loss`` and ``train/loss``."""
+def column_key(name: str) -> tuple[bool, str]:
+    """One key for every name of a metric (its column in the table): ``val_acc``,
+    ``valid_acc`` and ``val/acc`` share one, and so do ``loss``, ``train_loss`` and
+    ``train/loss``.
+
+        >>> column_key("val/acc") == column_key("valid_acc"), column_key("train_loss")
+        (True, (False, 'loss'))
+    """
     base = validation_base(name)
     return (True, base) if base is not None else (False, training_base(name) or name)
 
@@ -66,14 +80,14 @@ def same_columns(
         >>> same_columns({"val/loss": 0.4, "val/acc": 0.9}, "val/loss", "val_loss", columns)
         {'val_loss': 0.4, 'val_acc': 0.9}
     """
-    columns.setdefault(_alias(metric), metric)
+    columns.setdefault(column_key(metric), metric)
     for name in metrics:
-        columns.setdefault(_alias(name), name)
+        columns.setdefault(column_key(name), name)
     out = {metric: metrics[own]} if own in metrics else {}
     # the names that are their column's name first, so that an alias never takes their place
-    rest = sorted((k for k in metrics if k != own), key=lambda k: columns[_alias(k)] != k)
+    rest = sorted((k for k in metrics if k != own), key=lambda k: columns[column_key(k)] != k)
     for name in rest:
-        column = columns[_alias(name)]
+        column = columns[column_key(name)]
         out[name if column in out else column] = metrics[name]
     return out
 
@@ -90,11 +104,12 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
     ``"max"``; NaN and infinities never count), ``None`` if it was never logged finite.
 
     The monitor's own :attr:`~Monitor.best` when it tracks the same metric and mode; otherwise
-    the best kept point of that metric's history, with every metric logged at the same step
-    and, for a validation metric, each training metric's mean paired with it (as
-    :attr:`Monitor.best` has it), also when logged in calls of its own.
+    the best point of that metric's history (its extremes are never compacted away), with
+    every metric logged at the same step and, for a validation metric, each training metric's
+    mean paired with it (as :attr:`Monitor.best` has it), also when logged in calls of its
+    own: exact, also once the history is compacted (see :func:`row_at`).
     Its ``epoch`` is then the epoch that point was logged in (the user's ``epoch=`` number, if
-    given; in a run that never validated, each call is an epoch, as :attr:`Monitor.epoch`
+    given; in a run that never validated, each step logged is an epoch, as :attr:`Monitor.epoch`
     counts them) when the metric was logged at most once per epoch, else 0.
 
         >>> mon = Monitor(display=False)  # its best is by val_loss
@@ -107,60 +122,40 @@ def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | No
     if metric == mon.metric and mode == mon.mode:
         return mon.best
     series = mon.series.get(metric)
-    if series is None:
+    i = None if series is None else _best_index(series, mode)
+    if series is None or i is None:
         return None
+    values = series.values
+    step = float(series.steps[i])
+    metrics = row_at(mon, metric, i)  # exact, however compacted the history is
+    # the epochs as shown (the user's epoch= numbers, if given), kept with each point, also
+    # once the history is compacted; counted epochs name a log line only when there is one per
+    # epoch (0: not known)
+    epochs, known = series.epochs, mon.epochs_given or not series.epoch_repeated
+    if not (mon.epochs_given or mon._evals):  # never validated: each step logged is an epoch
+        known = True
+    return Best(step, int(epochs[i]) if known else 0, metric, float(values[i]), metrics)
+
+
+def _best_index(series: Series, mode: Literal["min", "max"]) -> int | None:
+    """The index of the best kept point (the first of them; the extremes are never compacted
+    away), ``None`` when no value is finite."""
     values = series.values
     finite = np.isfinite(values)
     if not finite.any():
         return None
     if mode == "min":
-        i = int(np.argmin(np.where(finite, values, np.inf)))
-    else:
-        i = int(np.argmax(np.where(finite, values, -np.inf)))
-    step = float(series.steps[i])
-    metrics: dict[str, float] = {}
-    for name, other in mon.series.items():
-        at = np.flatnonzero(other.steps == step)
-        paired = is_validation(metric) and not is_validation(name)  # as Monitor.best has it
-        if at.size:
-            metrics[name] = float(other.values[at[-1]])
-        if paired:  # also a training metric logged in calls of its own before the evaluation
-            last_call = int(other.calls[at[-1]]) if at.size else int(series.calls[i])
-            mean = _epoch_mean(other, series, i, last_call)
-            if mean is not None:
-                metrics[name] = mean
-    metrics[metric] = float(values[i])
-    # the epochs as shown (the user's epoch= numbers, if given), kept with each point, also
-    # once the history is compacted; counted epochs name a log line only when there is one per
-    # epoch (0: not known)
-    epochs, known = series.epochs, mon.epochs_given or not series.epoch_repeated
-    if not (mon.epochs_given or mon._evals):  # never validated: each call is an epoch
-        epochs, known = series.calls, True
-    return Best(step, int(epochs[i]) if known else 0, metric, float(values[i]), metrics)
+        return int(np.argmin(np.where(finite, values, np.inf)))
+    return int(np.argmax(np.where(finite, values, -np.inf)))
 
 
-def _epoch_mean(train: Series, evaluated: Series, index: int, last_call: int) -> float | None:
-    """A training metric's mean (``train``) paired with the evaluation at ``index`` of
-    ``evaluated``, up to call ``last_call`` (the end of its row): the values since the
-    evaluation before that belong to the last epoch among them, as ``Monitor.best.metrics``
-    holds it and the detectors read it (see :class:`~nngraph.monitor._train_means.
-    TrainingMeans`), from the history kept; ``None`` where none was logged there."""
-    calls = train.calls
-    after = int(evaluated.calls[index - 1]) if index > 0 else -1
-    since = np.flatnonzero((calls > after) & (calls <= last_call))
-    if index > 0 and since.size and train.steps[since[0]] == evaluated.steps[index - 1]:
-        since = since[1:]  # logged after the evaluation before, in its row: that one's
-    if not since.size:
-        return None
-    epochs = train.epochs[since]
-    chosen = since[epochs == epochs[-1]]
-    joined = calls[since[-1]] > evaluated.calls[index]  # logged after the evaluation, in its row
-    if joined and len(since) > 1 and epochs[-2] != epochs[-1]:
-        before = since[:-1][epochs[:-1] == epochs[-2]]
-        if len(before) > 1:  # per-batch values, then the next epoch's first batch: all count
-            chosen = np.append(before, since[-1])
-    values = train.values[chosen].tolist()
-    return sum(values) / len(values)  # summed in order
+def _best_value(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> float | None:
+    """:func:`best_of`'s value alone, without reading the metrics of its row."""
+    if metric == mon.metric and mode == mon.mode:
+        return None if mon.best is None else mon.best.value
+    series = mon.series.get(metric)
+    i = None if series is None else _best_index(series, mode)
+    return None if series is None or i is None else float(series.values[i])
 
 
 def tied_for_best(scored: list[tuple[str, float]], mode: Literal["min", "max"]) -> list[str]:
@@ -224,7 +219,7 @@ def best_runs(
     """
     scored = []
     for name, mon in monitors.items():
-        best = best_of(mon, metric_of(mon, metric), mode)
-        if best is not None:
-            scored.append((name, best.value))
+        value = _best_value(mon, metric_of(mon, metric), mode)
+        if value is not None:
+            scored.append((name, value))
     return tied_for_best(scored, mode)

@@ -28,9 +28,10 @@ from nngraph.monitor._display import Display
 from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Monitor
-from nngraph.monitor._names import Mode, resolve_mode, train_twin
+from nngraph.monitor._names import Mode, resolve_mode
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._run_best import best_rows, best_runs, metric_of
+from nngraph.monitor._runs_metric import compared_metric, table_notes
 from nngraph.monitor._runs_options import check_options, warn_unlogged_metric
 from nngraph.monitor._runs_table import table_text
 
@@ -152,7 +153,8 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         validation loss under the name the first run that logged it uses (``val_loss``,
         ``valid_loss``, ...). Each run is read under its own name for a validation metric
         (:func:`metric_of`): a run that logs ``val/loss`` is compared with one that logs
-        ``valid_loss``; a run that never logged it shows ``-``.
+        ``valid_loss``; a run that never logged it shows ``-``, and a line under the table
+        says it is not ranked.
 
             >>> import nngraph as ng
             >>> runs = ng.Runs(display=False); runs.new("a").log(1, valid_loss=0.4)
@@ -160,23 +162,21 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
             >>> runs.metric, runs.winner()
             ('valid_loss', 'b')
 
-        When no run logged the metric its monitor watches (no validation set), its training
-        twin (``loss``; each run read under its own name for it, ``loss`` or ``train_loss``).
+        When no run logged the metric its monitor watches, the validation metric most runs
+        logged (``val_acc``: the highest wins; a line under the table says so); with no
+        validation metric at all (no validation set), the watched metric's training twin
+        (``loss``; each run read under its own name for it, ``loss`` or ``train_loss``).
 
+            >>> runs = ng.Runs(display=False); runs.new("a").log(1, loss=0.2, val_acc=0.7)
+            >>> runs.new("b").log(1, loss=0.1, val_acc=0.8); runs.metric, runs.winner()
+            ('val_acc', 'b')
             >>> runs = ng.Runs(display=False); runs.new("a").log(1, loss=0.4)
             >>> runs.new("b").log(1, train_loss=0.3); runs.metric, runs.winner()
             ('loss', 'b')
         """
         if self._metric is not None:
             return self._metric
-        for mon in self.monitors.values():
-            if mon.metric in mon.series:
-                return mon.metric
-        for mon in self.monitors.values():
-            twin = train_twin(mon.metric, mon.series)
-            if twin is not None:
-                return twin
-        return "val_loss"
+        return compared_metric(list(self.monitors.values()))
 
     @property
     def mode(self) -> Literal["min", "max"]:
@@ -245,7 +245,9 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
 
     def table(self) -> str:
         """A text table: each run's best epoch and its metrics there; ``*`` marks the winner,
-        or every run that ties for the best, with a line that names them.
+        or every run that ties for the best, with a line that names them. Lines under it say
+        why the runs are compared by a metric their monitors do not watch, and which runs are
+        not ranked (they never logged it).
 
         >>> runs = Runs(display=False)
         >>> runs.new("a").log(1, val_loss=0.5); runs.new("b").log(1, val_loss=0.4)
@@ -257,7 +259,10 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         * a tie: b and c reach the same best val_loss (0.4)
         """
         self._check_metric()
-        return table_text(self.rows(), self.metric, self.winners())
+        metric = self.metric
+        rows = [_shown_stop(row) for row in self.rows()]
+        notes = table_notes(self.monitors, metric, given=self._metric is not None)
+        return "\n".join([table_text(rows, metric, self.winners()), *notes])
 
     def __repr__(self) -> str:
         return self.table()
@@ -336,3 +341,12 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         """
         for mon in self.monitors.values():
             mon.flush()
+
+
+def _shown_stop(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with its stop said as the live view says it: the Stop button's (detector
+    ``"user"``, also ``request_stop()``) in the view's words, not as ``user``."""
+    stop = row["stop"]
+    if stop is None or stop["detector"] != "user":
+        return row
+    return {**row, "stop": {**stop, "detector": message("lossview.detector_user")}}

@@ -119,6 +119,24 @@ def test_the_stop_column_tells_a_stop_at_the_last_epoch_validated_before_trainin
     assert row["stop"] == {"detector": "Patience(2)", "epoch": 5}
 
 
+@pytest.mark.parametrize("first", [1, 0])
+def test_loss_and_accuracy_logged_in_two_calls_per_epoch_rank_by_the_epoch_of_the_loss(
+    first: int,
+) -> None:
+    """No validation set, loss and accuracy in two calls at one step: the table said 10 epochs
+    and the best loss at epoch 5 (it counted calls); epochs 5 and 3 (2 counted from 0)."""
+    mon = Monitor(name="two calls", display=False, detectors=[])
+    for epoch, (loss, acc) in enumerate([(0.9, 0.5), (0.5, 0.7), (0.3, 0.8), (0.4, 0.9)], first):
+        mon.log(epoch, loss=loss)
+        mon.log(epoch, acc=acc)
+    (row,) = compare(mon, display=False).rows()
+    assert (row["epochs"], row["best_epoch"], row["best"]) == (
+        4,
+        2 + first,
+        {"loss": 0.3, "acc": 0.8},
+    )
+
+
 def test_a_diverged_run_never_wins() -> None:
     diverged = Monitor(name="diverged", display=False)
     diverged.log(1, val_loss=float("-inf"))
@@ -608,3 +626,145 @@ def test_a_clear_winner_gets_no_tie_line() -> None:
     runs.new("a").log(1, val_loss=0.5)
     runs.new("b").log(1, val_loss=0.4999)
     assert runs.winners() == ["b"] and "tie" not in runs.table()
+
+
+def small_and_big_by_accuracy() -> dict[str, Monitor]:
+    """The lab's loop logging the training loss and the validation accuracy, no val_loss: the
+    big model memorises (its training loss falls further) while its accuracy falls."""
+    small, big = Monitor(display=False), Monitor(display=False)
+    for epoch in range(1, 6):
+        small.log(epoch, loss=0.6 - 0.05 * epoch, val_acc=0.70 + 0.04 * epoch)
+        big.log(epoch, loss=0.5 - 0.09 * epoch, val_acc=0.80 - 0.02 * epoch)
+    return {"small": small, "big": big}
+
+
+def test_runs_logging_a_validation_accuracy_but_no_validation_loss_are_ranked_by_it() -> None:
+    """Sweep s31 (1): they were ranked by their training loss, and the big model won."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        runs = compare(small_and_big_by_accuracy(), display=False)
+        assert (runs.metric, runs.mode, runs.winner()) == ("val_acc", "max", "small")
+        rows = {row["run"]: row for row in runs.rows()}
+        assert rows["small"]["best_epoch"] == 5 and rows["big"]["best_epoch"] == 1
+        assert rows["big"]["best"] == pytest.approx({"val_acc": 0.78, "loss": 0.41})
+        lines = runs.table().splitlines()
+    assert columns(lines[0])[2:4] == ["best epoch by val_acc", "val_acc"]
+    assert "*" in lines[1] and lines[1].startswith("small")
+    assert (
+        lines[-1] == "compared by val_acc: no run logged val_loss, the metric their monitors watch"
+    )
+    ng.set_language("pl")
+    assert runs.table().splitlines()[-1] == (
+        "porównanie według val_acc: żaden przebieg nie zapisał val_loss, metryki śledzonej przez"
+        " ich monitory"
+    )
+
+
+def test_without_the_watched_metric_the_validation_metric_most_runs_logged_counts() -> None:
+    runs = Runs(display=False)
+    runs.new("a").log(1, loss=0.3, val_f1=0.4, val_acc=0.9)
+    runs.new("b").log(1, loss=0.2, **{"valid/acc": 0.8})  # its own name for it
+    runs.new("c").log(1, loss=0.1)  # no validation yet: not counted, not said
+    assert (runs.metric, runs.mode, runs.winner()) == ("val_acc", "max", "a")
+    assert [row["best"].get("val_acc") for row in runs.rows()] == [0.9, 0.8, None]
+    assert runs.table().splitlines()[-1].startswith("compared by val_acc: no run logged val_loss")
+    given = Runs(metric="val_f1", display=False)  # the user's choice: no line says why
+    given.new("a").log(1, val_f1=0.4)
+    assert "compared by" not in given.table()
+
+
+def test_a_run_that_never_logged_the_compared_metric_is_said_not_ranked() -> None:
+    a, b, c = (Monitor(name=name, display=False) for name in "abc")
+    for epoch in range(1, 4):
+        a.log(epoch, loss=1 / epoch, val_loss=0.5 / epoch, val_acc=0.5 + epoch / 10)
+        b.log(epoch, loss=1 / epoch, val_acc=0.6 + epoch / 10)  # forgot val_loss
+        c.log(epoch, loss=1 / epoch)  # no validation set
+    runs = compare(a, b, c, display=False)
+    assert runs.metric == "val_loss" and runs.winner() == "a"
+    assert runs.table().splitlines()[-1] == (
+        "not ranked (no val_loss logged): b; to compare by val_acc, which they log too:"
+        " metric='val_acc'"
+    )
+    by_acc = compare(a, b, c, metric="val_acc", display=False)
+    assert by_acc.winner() == "b" and "not ranked" not in by_acc.table()
+    ng.set_language("pl")
+    assert runs.table().splitlines()[-1].startswith("poza rankingiem (nie zapisano val_loss): b;")
+    only_loss, only_acc = _finished("x", 0.3), Monitor(name="y", display=False)
+    only_acc.log(1, val_acc=0.8)  # no metric both log: nothing more to offer
+    lines = compare(only_loss, only_acc, display=False).table().splitlines()
+    assert lines[-1] == "poza rankingiem (nie zapisano val_loss): y"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "Stop button @ 2"), ("pl", "przycisk Zatrzymaj @ 2")]
+)
+def test_the_stop_column_says_the_stop_button_as_the_view_says_it(
+    language: str, words: str
+) -> None:
+    """Sweep s31 (3): the table said "user @ 2" where the view says "Stop button"."""
+    ng.set_language(language)
+    runs = Runs(display=False)
+    view = ng.LossView(runs)
+    mon = runs.new("a")
+    mon.log(1, loss=1.0, val_loss=0.5)
+    mon.log(2, loss=0.9, val_loss=0.45)
+    runs.flush()
+    view.stop()
+    assert mon.should_stop and runs.rows()[0]["stop"] == {"detector": "user", "epoch": 2}
+    line = runs.table().splitlines()[1]
+    assert line.endswith(words) and "user" not in line
+    assert words in view._repr_mimebundle_()[0]["text/plain"]  # the saved picture's text
+    assert words in view._repr_mimebundle_()[0]["text/html"]
+    view.close()
+
+
+def test_compare_of_a_runs_says_that_it_compares_its_runs_already() -> None:
+    runs = Runs(display=False)
+    runs.new("a").log(1, val_loss=0.5)
+    for given in ((runs,), ([runs],), ({"x": runs},)):
+        with pytest.raises(NNGraphError) as caught:
+            compare(*given, display=False)  # type: ignore[arg-type]
+        text = str(caught.value)
+        assert "already compares its runs" in text and "print(runs.table())" in text
+        assert "best epoch" not in text  # not its table pasted into the message
+    assert compare(runs.monitors, metric="val_loss", display=False).names == ["a"]  # as it says
+
+
+def test_compare_takes_any_iterable_of_monitors() -> None:
+    a, b = _finished("a", 0.4), _finished("b", 0.3)
+    assert compare((m for m in (a, b)), display=False).names == ["a", "b"]
+    assert compare(iter([a, b]), display=False).winner() == "b"
+    assert compare(dict(x=a, y=b).values(), display=False).names == ["a", "b"]
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_default_name_never_takes_a_name_given_later_in_compare(language: str) -> None:
+    ng.set_language(language)
+    default = ng.i18n.message("monitor.runs.default_name", i=1)
+    named = _finished(default, 0.2)
+    runs = compare(_finished(None, 0.4), named, display=False)
+    assert runs.names == [ng.i18n.message("monitor.runs.default_name", i=2), default]
+    assert runs[default] is named and runs.winner() == default
+    assert compare(_finished(None, 0.4), _finished(None, 0.3), display=False).names == [
+        default,
+        ng.i18n.message("monitor.runs.default_name", i=2),
+    ]
+
+
+def test_dict_keys_that_read_the_same_are_refused_with_both_keys_named() -> None:
+    with pytest.raises(NNGraphError, match=r"dict keys 1 and '1', which both name a run '1'"):
+        compare({1: _finished(None, 0.4), "1": _finished(None, 0.3)}, display=False)
+    assert compare(
+        {0.1: _finished(None, 0.3), 0.01: _finished(None, 0.5)}, display=False
+    ).names == [
+        "0.1",
+        "0.01",
+    ]
+
+
+@pytest.mark.parametrize("given", [(), ([],), ({},), (iter([]),)], ids=["none", "[]", "{}", "iter"])
+def test_compare_of_no_monitors_says_what_to_pass(given: tuple[Any, ...]) -> None:
+    with pytest.raises(NNGraphError, match=r"compare\(\) got no monitors") as caught:
+        compare(*given, display=False)
+    assert "ng.compare(mon_a, mon_b)" in str(caught.value)
+    assert "runs.new" not in str(caught.value)
