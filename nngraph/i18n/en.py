@@ -1951,7 +1951,11 @@ MESSAGES: dict[str, str] = {
         "compare() got the dict keys {first!r} and {second!r}, which both name a run {name!r}:"
         " runs are told apart by name, so use keys that read differently"
     ),
-    "monitor.runs.error.duplicate": "a run called {name!r} already exists; pick another name",
+    "monitor.runs.warn.replaced": (
+        "nngraph Runs: a run called {name!r} was there already (the cell that makes it run"
+        " again?): the new run replaces it in the table and the view. To keep both, give the"
+        " new one another name"
+    ),
     "monitor.runs.error.copy": (
         "a Runs cannot be copied (copy.copy, copy.deepcopy) or saved with pickle or torch.save:"
         " it holds live runs (each a Monitor, with its view and listeners). Save what they hold"

@@ -2073,7 +2073,11 @@ MESSAGES: dict[str, str] = {
         " nazwę {name!r}: przebiegi rozróżnia się po nazwie, więc użyj kluczy, które zapisują"
         " się inaczej"
     ),
-    "monitor.runs.error.duplicate": "przebieg o nazwie {name!r} już istnieje; wybierz inną nazwę",
+    "monitor.runs.warn.replaced": (
+        "nngraph Runs: przebieg o nazwie {name!r} już był (komórka, która go tworzy,"
+        " uruchomiona ponownie?): nowy przebieg zastępuje go w tabeli i na wykresie. Aby"
+        " zachować oba, nadaj nowemu inną nazwę"
+    ),
     "monitor.runs.error.copy": (
         "Runs nie można skopiować (copy.copy, copy.deepcopy) ani zapisać przez pickle czy"
         " torch.save: zawiera żywe przebiegi (każdy to Monitor, z widokiem i słuchaczami)."

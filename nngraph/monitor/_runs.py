@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._display import Display
@@ -90,7 +90,9 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
     def add(self, monitor: Monitor, name: str | None = None) -> Monitor:
         """Add an existing monitor under ``name``, else its own name, else the first free
         ``run N``. The monitor itself is not changed (its ``name`` stays as it was). The
-        listeners (the view) get what it logged before as one update.
+        listeners (the view) get what it logged before as one update. A name already taken
+        (the cell that makes the run run again) is said in a warning, and the new run takes
+        the old one's place in the table and the view.
 
             >>> import nngraph as ng
             >>> runs = ng.Runs(display=False); a = ng.Monitor(display=False)
@@ -106,9 +108,9 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         if added is not None:  # one run, two rows: compare() refuses it as well
             raise NNGraphError(message("monitor.runs.error.added_twice", name=added))
         name = name or monitor.name or self._free_name()
-        if name in self.monitors:
-            raise NNGraphError(message("monitor.runs.error.duplicate", name=name))
-        self.monitors[name] = monitor
+        if name in self.monitors:  # the cell that makes this run run again: it takes its place
+            self._drop(name)
+        self.monitors[name] = monitor  # a view redraws a name's curves for a new monitor
         if self._listeners:
             monitor.flush()  # points it still holds go to its own listeners, not twice to ours
             self._forward(name, monitor)
@@ -116,6 +118,16 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
             if history is not None:  # a finished run: the view draws it now
                 self._forwarders[name](history)
         return monitor
+
+    def _drop(self, name: str) -> None:
+        """Stop following the run called ``name``, said in a warning: a run of that name is
+        added again. It keeps its place in the table (``monitors[name]`` is set next)."""
+        old = self.monitors[name]
+        forward = self._forwarders.pop(name, None)
+        if forward is not None:
+            old.remove_listener(forward)
+        text = message("monitor.runs.warn.replaced", name=name)
+        warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
 
     def _free_name(self) -> str:
         """``run N`` for the first N from ``len + 1`` on that no run is called yet."""

@@ -127,6 +127,7 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         self._snapshot_timer: threading.Timer | None = None
         self._last_poll = 0.0
         self._last_run: str | None = None
+        self._run_monitors: dict[str, Any] = {}  # each run's monitor, as last drawn
         self._init_gradient_feed(source, kind)
         self._dirty = False
         self._listener: Any = None
@@ -230,6 +231,10 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             self._last_run = run
             if mon is not None and mon.view is None:
                 mon.view = self
+        if self.kind == "runs" and self._run_monitors.setdefault(run, mon) is not mon:
+            self._run_monitors[run] = mon  # a new run under an old name: its curves replace
+            self.redraw()  # the old ones (the snapshot holds this update's points)
+            return
         if not self.running and self._after_cell is not None:
             # a new cell feeds it, or a thread logging after the cell ended (not a flush of
             # what the ended cell logged, which a timer's thread may send late)
@@ -301,7 +306,13 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             if self._after_cell is None or self.running or cell_is_running():
                 self.stop()
         elif content.get("type") == "hello":  # a (re)loaded page wants the full history
-            self._send_custom({"type": "reset", "snapshot": self.full_snapshot()})
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Send the page everything again, in place of what it shows: the page was (re)loaded,
+        or a run of a Runs was replaced (the cell that makes it run again)."""
+        self._send_custom({"type": "reset", "snapshot": self.full_snapshot()})
+        self._refresh_snapshot()
 
     def stop(self) -> None:
         """What the Stop button does: ``request_stop()`` on the monitor (for Runs, on the run

@@ -218,12 +218,33 @@ def test_runs_without_validation_are_compared_by_their_training_loss() -> None:
 def test_runs_errors_are_clear() -> None:
     runs = Runs(display=False)
     runs.new("small")
-    with pytest.raises(NNGraphError, match="already exists"):
-        runs.new("small")
     with pytest.raises(NNGraphError, match="no run called"):
         runs["big"]
     with pytest.raises(NNGraphError):
         compare("not a monitor")  # type: ignore[arg-type]
+
+
+def test_a_run_made_again_under_its_name_replaces_the_old_one_in_its_place() -> None:
+    """The lab's `for size in sizes: runs.new(f"hidden {size}")` cell run again (a size added)
+    stopped at its first run: "a run called 'hidden 4' already exists", with no way out but to
+    train every run again. The new run takes the old one's place, said in a warning."""
+    runs = Runs(display=False)
+    got: list[Update] = []
+    runs.add_listener(got.append)
+    old = runs.new("hidden 4", detectors=[])
+    old.log(1, val_loss=0.9)
+    runs.new("hidden 32", detectors=[]).log(1, val_loss=0.5)
+    with pytest.warns(UserWarning, match="'hidden 4' was there already") as caught:
+        new = runs.new("hidden 4", detectors=[])
+    assert caught[0].filename == __file__
+    new.log(1, val_loss=0.4)
+    old.log(2, val_loss=0.1)  # the old run no longer feeds the comparison
+    runs.flush()
+    assert runs["hidden 4"] is new and runs.names == ["hidden 4", "hidden 32"]
+    assert [row["best"]["val_loss"] for row in runs.rows()] == [0.4, 0.5]
+    assert runs.winner() == "hidden 4"
+    sent = [v for u in got for v in u.points.get("val_loss", ([], []))[1]]
+    assert 0.4 in sent and 0.1 not in sent
 
 
 def test_compare_by_another_metric_shows_the_best_epoch_as_the_user_numbered_it() -> None:

@@ -169,6 +169,27 @@ def test_runs_tied_for_the_best_are_all_sent_as_winners() -> None:
     assert view.full_snapshot()["winners"] == ["SGD", "Adam"]
 
 
+def test_a_run_made_again_under_its_name_is_drawn_afresh() -> None:
+    """The lab cell making the runs run again: the old curves of that name must go, not have
+    the new run's epochs 1, 2, ... drawn on after them."""
+    runs = Runs(display=False)
+    view = LossView(runs, keep_sent=100)
+    old = runs.new("hidden 4", detectors=[])
+    for epoch in range(1, 4):
+        old.log(epoch, val_loss=1.0 / epoch)
+    old.flush()
+    with pytest.warns(UserWarning, match="was there already"):
+        new = runs.new("hidden 4", detectors=[])
+    new.log(1, val_loss=0.7)
+    new.flush()
+    content, _ = view.sent[-1]
+    assert content["type"] == "reset"
+    assert content["snapshot"]["runs"]["hidden 4"]["metrics"]["val_loss"]["value"] == [0.7]
+    new.log(2, val_loss=0.6)
+    new.flush()
+    assert batches(view)[-1][0]["type"] == "batch"  # then points as usual
+
+
 def test_gradient_norms_on_a_log_scale() -> None:
     import torch
 
