@@ -203,8 +203,9 @@ class LstmThenCell(nn.Module):
 
 def test_a_recurrent_layer_far_from_the_loss_gets_recurrent_advice():
     # it got "Use ReLU-family activations with nn.init.kaiming_normal_, add BatchNorm" and
-    # "116 times per layer" beside "280 times" overall
-    torch.manual_seed(0)
+    # "116 times per layer" beside "280 times" overall (a seed whose LSTM gets a gradient
+    # 100 times below the head's in its input weights too, not only in weight_hh)
+    torch.manual_seed(3)
     model, x, t = LstmThenCell(), torch.randn(5, 3, 4), torch.randn(3, 1)
     g = ng.trace(model, x, loss=lambda y: nn.functional.mse_loss(y, t))
     (vanishing,) = found(g, "vanishing")

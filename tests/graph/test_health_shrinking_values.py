@@ -117,3 +117,115 @@ def test_the_factor_per_layer_reads_as_every_other_ratio():
     assert grow["factor"] > 1e4
     assert f"grow about {times_text(grow['factor'])} times per layer" in grow["message"]
     assert f"{grow['factor']:,.0f}" not in grow["message"]  # not all 5 digits
+
+
+def _into_a_norm(norm: type[nn.Module]) -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
+    """Three layers at std=0.01 without biases (the values shrink about 18x per layer), then a
+    normalisation and a head."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for i in range(3):
+        layer = nn.Linear(32 if i == 0 else 64, 64, bias=False)
+        nn.init.normal_(layer.weight, std=0.01)
+        layers += [layer, nn.LeakyReLU(0.2)]
+    model = nn.Sequential(*layers[:-1], norm(64), nn.ReLU(), nn.Linear(64, 3))
+    return model, torch.randn(32, 32), torch.randint(0, 3, (32,))
+
+
+@pytest.mark.parametrize("norm", [nn.BatchNorm1d, nn.LayerNorm])
+def test_values_shrinking_into_a_normalisation_are_not_said_to_stop_learning(
+    norm: type[nn.Module],
+):
+    """The norm brings them back, and its backward divides by the same small std: the weights
+    before it learn (sweep s31, r_dcgan: "almost no gradient" on the model's largest ones)."""
+    model, x, labels = _into_a_norm(norm)
+    g = ng.trace(model, x, loss=lambda out: F.cross_entropy(out, labels))
+    assert [f for f in g.health() if f["kind"] == "vanishing"] == []
+    # the values alone, without a backward, say the same
+    assert [f for f in ng.trace(model, x).health() if f["kind"] == "vanishing"] == []
+    F.cross_entropy(model(x), labels).backward()
+    grads = [layer.weight.grad.pow(2).mean().sqrt() for layer in model if type(layer) is nn.Linear]
+    assert min(grads[:3]) > grads[-1]  # above the head's, which reads values of about 1
+
+
+def test_values_shrinking_into_a_batchnorm_in_eval_mode_before_training_are_said():
+    """A BatchNorm in eval mode with its starting statistics does not normalise: the values
+    stay small past it."""
+    model, x, labels = _into_a_norm(nn.BatchNorm1d)
+    g = ng.trace(model.eval(), x, loss=lambda out: F.cross_entropy(out, labels))
+    assert [(f["kind"], f["where"], f["layers"]) for f in g.health() if "factor" in f] == [
+        ("vanishing", "forward", 3)
+    ]
+
+
+class _Generator(nn.Sequential):
+    def __init__(self) -> None:
+        super().__init__(
+            *(nn.ConvTranspose2d(64, 128, 4, 1, 0, bias=False), nn.BatchNorm2d(128), nn.ReLU()),
+            *(nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU()),
+            *(nn.ConvTranspose2d(64, 32, 4, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU()),
+            *(nn.ConvTranspose2d(32, 1, 4, 2, 1, bias=False), nn.Tanh()),
+        )
+
+
+class _Discriminator(nn.Sequential):
+    def __init__(self) -> None:
+        super().__init__(
+            *(nn.Conv2d(1, 32, 4, 2, 1, bias=False), nn.LeakyReLU(0.2)),
+            *(nn.Conv2d(32, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.LeakyReLU(0.2)),
+            *(nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.2)),
+            *(nn.Conv2d(128, 1, 4, 1, 0, bias=False), nn.Sigmoid()),
+        )
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_dcgan_tutorials_generator_step_has_no_finding(seed: int):
+    """PyTorch's DCGAN tutorial: its N(0, 0.02) convolutions shrink the values 6.5x per layer
+    from the generator's last layer into the discriminator's first BatchNorm."""
+    torch.manual_seed(seed)
+    model = nn.Sequential(_Generator(), _Discriminator(), nn.Flatten(0))
+    for module in model.modules():
+        if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.normal_(module.weight, 0.0, 0.02)
+        if isinstance(module, nn.BatchNorm2d):
+            nn.init.normal_(module.weight, 1.0, 0.02)
+            nn.init.zeros_(module.bias)
+    z = torch.randn(32, 64, 1, 1)
+    g = ng.trace(model, z, loss=lambda p: F.binary_cross_entropy(p, torch.ones_like(p)))
+    assert g.health() == []
+
+
+class _Standardised(nn.Module):
+    """Four layers at std=0.01, then the values standardised by hand (no norm layer)."""
+
+    def __init__(self, *, standardise: bool) -> None:
+        super().__init__()
+        self.layers = nn.ModuleList(nn.Linear(32 if i == 0 else 64, 64) for i in range(4))
+        for layer in self.layers:
+            nn.init.normal_(layer.weight, std=0.01)
+            nn.init.zeros_(layer.bias)
+        self.head, self.standardise = nn.Linear(64, 1), standardise
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.layers:
+            x = F.leaky_relu(layer(x), 0.2)
+        if self.standardise:
+            x = (x - x.mean(0)) / (x.std(0) + 1e-8)
+        return self.head(x)
+
+
+def test_shrinking_values_whose_weights_get_large_gradients_are_not_said_to_stop_learning():
+    """Said only where the weights' gradients bear it out: standardised by hand, the values
+    come back to about 1, and those weights get gradients as large as the head's."""
+    torch.manual_seed(0)
+    x, y = torch.randn(64, 32), torch.randn(64, 1)
+    model = _Standardised(standardise=True)
+    g = ng.trace(model, x, loss=lambda out: F.mse_loss(out, y))
+    assert [f for f in g.health() if f["kind"] == "vanishing"] == []
+    model.zero_grad()
+    F.mse_loss(model(x), y).backward()
+    assert min(layer.weight.grad.pow(2).mean().sqrt() for layer in model.layers) > 0.1
+    # without it, the values stay small to the head: said, with their tiny gradients
+    model.standardise = False
+    (found,) = ng.trace(model, x, loss=lambda out: F.mse_loss(out, y)).health()
+    assert (found["where"], found["layers"]) == ("forward", 4) and found["high"] < 1e-5
