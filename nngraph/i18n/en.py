@@ -1157,6 +1157,13 @@ MESSAGES: dict[str, str] = {
         "model does worse on its own training data than it once did, so training has become "
         "unstable, which is not overfitting (try a smaller learning rate)."
     ),
+    "monitor.gl.blown_up": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}), but {train} rose to {peak:.4g} "
+        "at epoch {peak_epoch}, {times} times its first value ({first:.4g}), and the run has not "
+        "come back to where it was before ({train} {train_value:.4g} now, {metric} "
+        "{value:.4g}): training has become unstable, which is not overfitting (try a smaller "
+        "learning rate)."
+    ),
     "monitor.pq.fire": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {training}: {reading}"
     ),
@@ -1228,6 +1235,13 @@ MESSAGES: dict[str, str] = {
         "{ratio} comes from training that has become unstable, which is not overfitting (try a "
         "smaller learning rate)."
     ),
+    "monitor.pq.blown_up": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}), but {train} rose to {peak:.4g} "
+        "at epoch {peak_epoch}, {times} times its first value ({first:.4g}), and the run has not "
+        "come back to where it was before ({train} {train_value:.4g} now, {metric} "
+        "{value:.4g}), so {ratio} comes from training that has become unstable, which is not "
+        "overfitting (try a smaller learning rate)."
+    ),
     "monitor.up.fire": (
         "{metric} rose at the end of {strips} ({trail}): the model keeps getting worse on new "
         "data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
@@ -1266,6 +1280,13 @@ MESSAGES: dict[str, str] = {
         "{times} times its lowest value ({low:.4g} at epoch {low_epoch}): training has become "
         "unstable, which is not overfitting (try a smaller learning rate). Best: {best:.4g} at "
         "epoch {best_epoch}."
+    ),
+    "monitor.up.blown_up": (
+        "{metric} rose at the end of {strips} ({trail}), but {train} rose to {peak:.4g} at "
+        "epoch {peak_epoch}, {times} times its first value ({first:.4g}), and the run has not "
+        "come back to where it was before ({train} {train_value:.4g} now, {metric} "
+        "{value:.4g}): training has become unstable, which is not overfitting (try a smaller "
+        "learning rate). Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.oscillating": (
         "{metric} rose at the end of {strips} ({trail}), but this is one more swing: in epochs "

@@ -1227,6 +1227,13 @@ MESSAGES: dict[str, str] = {
         "wcześniej, więc trening stał się niestabilny; to nie przeuczenie (spróbuj mniejszego "
         "współczynnika uczenia)."
     ),
+    "monitor.gl.blown_up": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), "
+        "ale trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosi "
+        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), i dotąd nie wrócił "
+        "do wcześniejszego stanu (teraz {train}: {train_value:.4g}; {metric}: {value:.4g}): to "
+        "niestabilny trening, nie przeuczenie (spróbuj mniejszego współczynnika uczenia)."
+    ),
     "monitor.pq.fire": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {training}. {reading}"
     ),
@@ -1306,6 +1313,14 @@ MESSAGES: dict[str, str] = {
         "epoce {low_epoch}), więc {ratio} bierze się z treningu, który stał się niestabilny, a "
         "nie z przeuczenia (spróbuj mniejszego współczynnika uczenia)."
     ),
+    "monitor.pq.blown_up": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), "
+        "ale trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosi "
+        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), i dotąd nie wrócił "
+        "do wcześniejszego stanu (teraz {train}: {train_value:.4g}; {metric}: {value:.4g}), więc "
+        "{ratio} bierze się z niestabilnego treningu, a nie z przeuczenia (spróbuj mniejszego "
+        "współczynnika uczenia)."
+    ),
     "monitor.up.fire": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
         "na nowych danych, to oznaka przeuczenia. Najlepsza wartość: {best:.4g} w epoce "
@@ -1349,6 +1364,14 @@ MESSAGES: dict[str, str] = {
         "{train_value:.4g}, czyli {times} razy więcej niż najniższa dotąd wartość ({low:.4g} w "
         "epoce {low_epoch}): trening stał się niestabilny; to nie przeuczenie (spróbuj "
         "mniejszego współczynnika uczenia). Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
+    ),
+    "monitor.up.blown_up": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), "
+        "ale trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosi "
+        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), i dotąd nie wrócił "
+        "do wcześniejszego stanu (teraz {train}: {train_value:.4g}; {metric}: {value:.4g}): to "
+        "niestabilny trening, nie przeuczenie (spróbuj mniejszego współczynnika uczenia). "
+        "Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
     ),
     "monitor.up.oscillating": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), ale to tylko kolejny skok w "

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
 from nngraph.errors import check_flag
-from nngraph.i18n import message, plural_form
+from nngraph.i18n import message
+from nngraph.monitor._blowup import BlowUps
 from nngraph.monitor._common import (
     MAX_EVENTS,
     Event,
@@ -22,6 +23,7 @@ from nngraph.monitor._common import (
 from nngraph.monitor._names import held_out_twins, nice_name, train_twins
 from nngraph.monitor._params import _metric_name
 from nngraph.monitor._row_order import RowOrder
+from nngraph.monitor._spans import Spans
 
 __all__ = ["KEEP", "Check", "Detector"]
 
@@ -33,7 +35,7 @@ Check = tuple[str, dict[str, Any]] | None | object
 _DIVERGED = ("nonfinite", ".diverged", "not_finite")
 
 
-class Detector(RowOrder):
+class Detector(Spans, RowOrder):
     """Base class: feeds one watched metric (and its training twin) to :meth:`_check`.
 
     Subclasses implement ``_reset()`` and ``_check(value, train)``, which returns ``None`` (the
@@ -103,6 +105,7 @@ class Detector(RowOrder):
         self._step = 0.0
         self._reset_rows()
         self._restarted_at: int | None = None  # the evaluations seen at the last restart
+        self._blow_ups = BlowUps()  # the training loss far above where it started (GL, PQ, UP)
         self._reset()
 
     def _reset(self) -> None:
@@ -127,9 +130,10 @@ class Detector(RowOrder):
         """Go on in a new ``fit`` (a fresh optimizer, maybe from the best weights put back):
         :meth:`resume`, and forget what the restart makes meaningless to compare with, so
         its bump is not read as unstable training. The best value and the counts a stop
-        depends on stay (``Patience`` keeps its best; ``UP`` its rises). GL, PQ, UP and
-        Gap forget the training trend and the value used for sudden jumps.
-        :meth:`Monitor.restart` calls it.
+        depends on stay (``Patience`` keeps its best; ``UP`` its rises), and so does a
+        blow-up of the training loss far above where the run started (see
+        :mod:`~nngraph.monitor._blowup`). GL, PQ, UP and Gap forget the training trend and
+        the value used for sudden jumps. :meth:`Monitor.restart` calls it.
 
             >>> from nngraph.monitor.detectors import GL
             >>> gl = GL(5)
@@ -301,6 +305,7 @@ class Detector(RowOrder):
         self.epoch += 1
         self._shown = self.epoch if epoch is None else epoch
         self.fired = self.fired or announced
+        self._blow_ups.add(self._shown, train, value)
         found = self._check(value, train)
         if self.best_epoch == self.epoch:  # a new best: count the training epochs from here
             self._trained_since_best = 0
@@ -349,51 +354,6 @@ class Detector(RowOrder):
                 self._train_name = name
                 return value
         return None
-
-    def _find_origin(self, epoch: int | None) -> None:
-        """Where the run's epochs start (``_origin``, the epoch before its first one), for a
-        span said from before the first evaluation, from the epoch of the first call and of
-        the next call of another epoch: as many epochs before the first as come between the
-        two (logging every 5 epochs from epoch 5: epoch 0; every epoch of a run resumed at
-        epoch 100: epoch 99), but never before epoch 0 (1, 5, 10: 0; a zero-based run: -1).
-        Until that second call, the epoch just before the first. Counted evaluations (a
-        detector used alone): 0.
-
-            >>> from nngraph.monitor.detectors import PQ
-            >>> pq = PQ(0.5, 2)
-            >>> for epoch in (5, 10):
-            ...     _ = pq.feed(epoch, {"loss": 1.0, "val_loss": 0.5}, epoch=epoch, by_epoch=True)
-            >>> pq._origin
-            0
-        """
-        if epoch is None:
-            self._origin = 0 if self._origin is None else self._origin
-        elif self._origin is None:
-            self._origin, self._origin_from = epoch - 1, epoch
-        elif self._origin_from is not None and epoch != self._origin_from:
-            first, self._origin_from = self._origin_from, None
-            self._origin = max(first - max(1, epoch - first), min(first, 1) - 1)
-
-    def _epochs_since(self, shown: int | None, evaluations: int) -> str:
-        """``5 epochs`` (``20 batches``: see :meth:`_span`): from the evaluation shown as epoch
-        ``shown`` (``None``: from before the first one) to now, in the monitor's numbers; ``2
-        evaluations`` when both are in one epoch (validating twice under one ``epoch=``)."""
-        unit, n = self._span(shown, evaluations)
-        return message(f"monitor.unit.{unit}.{plural_form(n)}", n=n)
-
-    def _last_epochs(self, shown: int | None, evaluations: int) -> str:
-        """``the last 3 epochs``, ``the last epoch``: :meth:`_epochs_since`'s span, said as
-        where the latest training values come from."""
-        unit, n = self._span(shown, evaluations)
-        units = "batches" if unit == "batch" else unit + "s"
-        return message(f"monitor.unit.last_{units}.{plural_form(n)}", n=n)
-
-    def _span(self, shown: int | None, evaluations: int) -> tuple[str, int]:
-        """The span of :meth:`_epochs_since`: ``("epoch", n)`` (``"batch"`` where the monitor
-        numbers its points by training batches, a Lightning fit of an endless stream), or
-        ``("evaluation", evaluations)`` within one epoch number."""
-        n = self._shown - ((self._origin or 0) if shown is None else shown)
-        return ("batch" if self._by_batches else "epoch", n) if n else ("evaluation", evaluations)
 
     def _check(self, value: float, train: float | None) -> Check:
         raise NotImplementedError

@@ -14,7 +14,7 @@ from nngraph.monitor._detector import Detector
 from nngraph.monitor._names import LOSS_NAMES, is_metric_name
 from nngraph.monitor._params import _finite, _lower_is_better, _metric_name, got_text
 
-__all__ = ["BLOWN_UP", "Divergence"]
+__all__ = ["BLOWN_UP", "RECOVERED", "Divergence"]
 
 
 #: The default ``factor``: a loss this many times its first value has blown up (the classroom
@@ -24,6 +24,12 @@ BLOWN_UP = 100.0
 #: one came from values that grew (an overflow); after a smaller one, it came suddenly (a NaN in
 #: the data, a 0/0 or log(0)): the text says which.
 GREW = 2.0
+#: After it spoke of a name, it speaks of it again only once that name's values have been back
+#: to normal (within ``GREW`` times the size of the first value, below ``threshold``, and
+#: finite) for this many epochs in a row: a loss at a learning rate far too high bounces
+#: between 0 and 1e7 for hundreds of epochs, back under the line for a few of them at a time
+#: (23 identical events in one run of 150 epochs), and that is one blow-up, not 23.
+RECOVERED = 10
 
 
 class Divergence(Detector):
@@ -50,6 +56,16 @@ class Divergence(Detector):
     rate; a jump straight from an ordinary value (or a first value that is already NaN) did not,
     and the text says to check the data for NaN first (or a 0/0, a log(0) in the loss).
 
+    It speaks once per blow-up of each name: a run whose loss keeps bouncing over the line and
+    back (a learning rate far too high: 1e7, 0, 5e6, 0, ...) hears it once, not at every
+    crossing. It speaks of that name again only after its values were back to normal (finite,
+    below ``threshold``, and at most twice the size of the first value; with ``factor=None``,
+    any finite value below ``threshold``) for :data:`RECOVERED` (10) epochs in a row (logged
+    evaluations when it is used alone, without epoch numbers), and then blew up anew; or in a
+    new fit (:meth:`resume`, :meth:`restart`). A NaN or an Inf that came suddenly (not from
+    values that grew: a NaN in the data) is no blow-up: it is said again after one value back
+    to normal, as before.
+
         >>> import nngraph as ng
         >>> d = ng.detectors.Divergence(threshold=100)
         >>> d.update(1, loss=2.3) is None, d.update(2, loss=float("nan")).message_id
@@ -58,6 +74,10 @@ class Divergence(Detector):
         'training loss became nan at step 2, straight from 2.3 without growing first: ...'
         >>> ng.detectors.Divergence().name
         'Divergence(factor=100)'
+        >>> bouncing = ng.detectors.Divergence()
+        >>> said = [bouncing.update(e, loss=v) for e, v in enumerate([1.0, 500, 0.0, 800, 0.5], 1)]
+        >>> [e.epoch for e in said if e is not None]  # one blow-up, said once
+        [2]
     """
 
     kind = "divergence"
@@ -102,11 +122,13 @@ class Divergence(Detector):
         self._first: dict[str, tuple[float, bool]] = {}
         self._last: dict[str, float] = {}  # per name: the last finite value
         self._logged: set[str] = set()
-        self._active: dict[str, bool] = {}
+        # the names it spoke of, with the epochs they must be back to normal to be said again
+        self._said: dict[str, int] = {}
+        self._back: dict[str, int] = {}  # per name: the epoch its values are back to normal from
 
     def _rearm(self) -> None:
         super()._rearm()
-        self._active.clear()
+        self._said.clear()
 
     def feed(
         self,
@@ -124,16 +146,33 @@ class Divergence(Detector):
         self._shown = self.epoch if epoch is None else epoch  # its event's epoch
         event = None
         when = _when(step, epoch)
+        holds = False
         for name, value in seen:
             found = self._check_one(name, value, when)
-            if found is None:
-                self._active[name] = False
-            elif not self._active.get(name):
-                self._active[name] = self.active = self.fired = True
+            holds = holds or found is not None
+            self._follow_recovery(name, value, found is None)
+            if found is not None and name not in self._said:
+                sudden = found[0] == "divergence.nonfinite" and not self._grew(name)
+                self._said[name] = 1 if sudden else RECOVERED
+                self.fired = True
                 self.metric = name
                 event = event or self._emit(step, *found)
-        self.active = any(self._active.values())
+        self.active = holds
         return event
+
+    def _follow_recovery(self, name: str, value: float, calm: bool) -> None:
+        """Whether ``name``, which it spoke of, is back to normal: calm (nothing found) and
+        within ``GREW`` times the size of its first value (with a ``factor``) for
+        :data:`RECOVERED` epochs in a row, one after a sudden NaN or Inf (see the class
+        docstring): then it is said again when it blows up anew."""
+        first = self._first.get(name)
+        near = self.factor is None or first is None or value <= GREW * abs(first[0])
+        if not (calm and near):
+            self._back.pop(name, None)
+            return
+        since = self._back.setdefault(name, self._shown)
+        if self._shown - since + 1 >= self._said.get(name, 0):
+            self._said.pop(name, None)
 
     def _check_one(self, name: str, value: float, when: str) -> tuple[str, dict[str, Any]] | None:
         if name not in self._first and math.isfinite(value) and value != 0:
@@ -176,10 +215,18 @@ class Divergence(Detector):
         if name not in self._last:
             return {"cause": message("monitor.divergence.cause.start")}
         last = self._last[name]
-        first = self._first.get(name, (last, True))[0]
-        if last >= GREW * abs(first) and last > 0:
+        if self._grew(name):
             return {"cause": message("monitor.divergence.cause.overflow"), "last": last}
         return {"cause": message("monitor.divergence.cause.sudden", last=last), "last": last}
+
+    def _grew(self, name: str) -> bool:
+        """Whether the last finite value of ``name`` is at least ``GREW`` times the size of its
+        first one (and above 0): a NaN or an Inf after it came from values that grew."""
+        last = self._last.get(name)
+        if last is None:
+            return False
+        first = self._first.get(name, (last, True))[0]
+        return last >= GREW * abs(first) and last > 0
 
 
 def _when(step: float, epoch: int | None) -> str:

@@ -18,6 +18,11 @@ steadily, stays near the validation loss and not far below its own first value) 
 swing: GL says so, and that the learning rate or the momentum is probably too high, instead
 of "no sign of memorising yet" or "memorising". It counts as unstable training.
 
+So does a rise after the training loss blew up far above where the run started, until the run
+has come back (:mod:`~nngraph.monitor._blowup`): on its way down from 2.5e5 to 81 (35 times its
+first value) the training loss falls, far below the validation loss, but the model is
+recovering from a learning rate far too high, not memorising (``blown_up``, for GL, PQ, UP).
+
 In the first evaluations after a restart (a fresh optimizer: a second fit), a training loss
 that rose since the best epoch is the restart's bump, which says nothing of the learning rate:
 GL, PQ and UP say it is too soon to tell (``restarted``), and GL says once more what the rise
@@ -46,11 +51,12 @@ import math
 from typing import Any
 
 from nngraph.i18n import message, times_text
+from nngraph.monitor._calm_reading import calm_verdict
 from nngraph.monitor._detector import Check, Detector
-from nngraph.monitor._names import is_validation, nice_name
+from nngraph.monitor._names import is_validation
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Swings
-from nngraph.monitor._trend import MEMORISED, NEAR, RISE, WINDOW, TrainingTrend, Trend
+from nngraph.monitor._trend import MEMORISED, RISE, WINDOW, TrainingTrend, Trend
 from nngraph.monitor._trend import UNSTABLE as UNSTABLE_TIMES  # UNSTABLE here: GL's readings
 from nngraph.monitor._trend_texts import trend_fields
 
@@ -74,14 +80,6 @@ __all__ = [
 #: A validation loss that grows more than this many times in one evaluation has blown up,
 #: whatever the training loss says.
 JUMP = 10.0
-
-#: A training loss that was not below the best validation loss at the best epoch shows
-#: memorising only from this many training values after the best (``Trend.count``): one step
-#: after a best where the model did no better on its training data than on new data, a
-#: validation loss up 80% while the training loss falls is as likely noise (seen at epoch 2 in
-#: class). One below it at the best epoch is read at once, as most runs that validate every
-#: epoch need (a regression review: waiting took "overfitting" from 28 of 48 GL events).
-EVIDENCE = 2
 
 #: For this many evaluations after a restart (a fresh optimizer), a training loss that rose
 #: since the best epoch is read as the restart's bump, not as unstable training: a fresh
@@ -110,7 +108,14 @@ CALM = ("gl.neutral", "gl.plateau")
 #: ... those that blame memorising, ...
 MEMORISING = ("gl.overfit", "gl.flat", "gl.far_below")
 #: ... and those that blame unstable training
-UNSTABLE = ("gl.stalled", "gl.jump", "gl.unstable", "gl.train_nonfinite", "gl.oscillating")
+UNSTABLE = (
+    "gl.stalled",
+    "gl.jump",
+    "gl.unstable",
+    "gl.blown_up",
+    "gl.train_nonfinite",
+    "gl.oscillating",
+)
 
 
 def corrects(said: str | None, now: str) -> bool:
@@ -245,10 +250,12 @@ def unstable_verdict(
     the best epoch (on average: ``stalled``), the validation loss jumped in one evaluation from
     ``previous`` to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
     ``train`` is far above its lowest value of the run and not still below its level at the
-    best epoch (``unstable``, see :meth:`TrainingTrend.far_above_low`). None when none
-    holds. In the first :data:`SETTLING` evaluations after a restart, a training loss that
-    rose since the best epoch is the fresh optimizer's bump, too soon to read
-    (``restarted``); a jump is still one. One that rose by one value only, by no more than
+    best epoch (``unstable``, see :meth:`TrainingTrend.far_above_low`), or it rose far above
+    where the run started and the run has not come back since (``blown_up``, see
+    :mod:`~nngraph.monitor._blowup`: however far below the validation loss it is, a run that
+    blew up and is on its way down is not memorising). None when none holds. In the first
+    :data:`SETTLING` evaluations after a restart, a training loss that rose since the best
+    epoch is the fresh optimizer's bump, too soon to read (``restarted``); a jump is still one. One that rose by one value only, by no more than
     :data:`ONE_VALUE_RISE`, is too soon to read as well (``rose_once``), where nothing else
     shows unstable training. ``words=False``: the key alone, with ``fields`` (see
     :func:`gl_reading`)."""
@@ -263,6 +270,9 @@ def unstable_verdict(
         return f"{name}.jump", {**fields, "previous": previous, "value": value}
     before = trend.before if trend is not None else None
     low = tracker.far_above_low(train, scale=det.best, before=before)
+    blown_up = None if low is not None else _blown_up(det, trend, fields, value, train, words=words)
+    if blown_up is not None:
+        return blown_up
     if train is None or low is None:
         if trend is not None and rose:
             return _too_soon(det, f"{name}.rose_once", trend, fields, words=words)
@@ -273,6 +283,53 @@ def unstable_verdict(
     times = times_text(train / low_value)
     shown = {"train_value": train, "times": times, "low": low_value, "low_epoch": low_epoch}
     return f"{name}.unstable", {**fields, **shown}
+
+
+def _blown_up(
+    det: Detector,
+    trend: Trend | None,
+    fields: dict[str, Any],
+    value: float,
+    train: float | None,
+    *,
+    words: bool,
+) -> tuple[str, dict[str, Any]] | None:
+    """The ``blown_up`` reading of :func:`unstable_verdict` of a rise of the validation loss
+    to ``value``: the training loss rose far above where the run started, and the run has not
+    come back since (see :mod:`~nngraph.monitor._blowup`). The training loss ``train`` is
+    still far above its level before the blow-up, or it is back near that level but the run
+    has not come back yet (too few values, or the validation loss still far off) and the rise
+    would read as memorising: a calm reading (too soon to tell, a plateau) is said as it is
+    (one value after a best inside the blow-up: "too soon to read its fall as memorising").
+    None when the run has come back, or shows no blow-up.
+
+        >>> from nngraph.monitor.detectors import GL
+        >>> gl = GL(5)
+        >>> for epoch, (t, v) in enumerate([(2.31, 8e4), (7.6e4, 1.6e5), (123, 825)], 1):
+        ...     _ = gl.update(epoch, loss=t, val_loss=v)
+        >>> _blown_up(gl, None, {}, 885.0, 81.5, words=False)
+        ('gl.blown_up', {})
+        >>> _blown_up(gl, None, {}, 885.0, None, words=False) is None  # no training loss
+        True
+    """
+    blow_up = det._blow_ups.now()
+    if blow_up is None or train is None:
+        return None
+    calm = calm_verdict(det, trend, {}, value=value, words=False)
+    if train <= blow_up.level and calm is not None:
+        return None
+    key = f"{type(det).__name__.lower()}.blown_up"
+    if not words:
+        return key, fields
+    shown = {
+        "value": value,
+        "train_value": train,
+        "peak": blow_up.peak,
+        "peak_epoch": blow_up.peak_epoch,
+        "first": blow_up.first,
+        "times": times_text(blow_up.peak / blow_up.first),
+    }
+    return key, {**fields, **shown}
 
 
 def _rose_once(trend: Trend, logged: int = 1) -> bool:
@@ -308,91 +365,3 @@ def _restart_bump(det: Detector, trend: Trend) -> bool:
     evaluations after a restart of ``det``: a fresh optimizer's bump."""
     since = det._since_restart()
     return since is not None and since <= SETTLING and trend.rose(scale=det.best)
-
-
-def calm_verdict(
-    det: Detector, trend: Trend | None, fields: dict[str, Any], *, value: float, words: bool = True
-) -> Check:
-    """GL's, PQ's or UP's explanation when a rising validation loss (now ``value``) shows no
-    memorising; None when it does, or with no trend. ``plateau``: the training loss is flat
-    since the best epoch, has stopped falling (:meth:`Trend.stopped`) and is not far below
-    the validation loss: the model stopped learning; its ``level`` says where the training loss
-    is (see :func:`_level`). ``neutral``, with its ``reason``: the training loss is flat so
-    far, but too soon after the best to call it stopped, or it still falls but is not clearly
-    below the best validation loss (:meth:`Trend.below`), or it would read as memorising but
-    too soon to tell (see :func:`_too_soon_to_memorise`). ``words=False``: the key alone,
-    with ``fields`` (see :func:`gl_reading`)."""
-    if trend is None:
-        return None
-    reading = _calm_reading(det, trend)
-    if reading is None:
-        return None
-    key = f"{type(det).__name__.lower()}.{'plateau' if reading == 'plateau' else 'neutral'}"
-    if not words:
-        return key, fields
-    metric = nice_name(det.metric)
-    train = nice_name(det._train_name) if det._train_name else ""
-    shown = {**fields, **trend_fields(det, trend)}
-    if reading == "plateau":
-        level = message("monitor.trend.level_" + _level(trend.recent, value), metric=metric)
-        return key, {**shown, "level": level}
-    if reading == "not_below":
-        side = "above" if trend.recent >= det.best else "barely_below"
-        level = message("monitor.trend.level_best_" + side, metric=metric)
-        reason = message("monitor.trend.not_below", train=train, metric=metric, level=level)
-    elif reading in ("too_few", "far_above"):
-        times = times_text(trend.before / det.best) if det.best > 0 else ""
-        shown_at = {"train": train, "metric": metric, "epoch": trend.before_from, "times": times}
-        reason = message("monitor.trend." + reading, **shown_at)
-    else:
-        reason = message("monitor.trend.too_soon", train=train)
-    advice = message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
-    return key, {**shown, "reason": reason, "advice": advice}
-
-
-def _calm_reading(det: Detector, trend: Trend) -> str | None:
-    """Which calm reading ``trend`` gives: ``not_below`` (the training loss still falls but is
-    not clearly below the best validation loss), ``plateau`` (flat and stopped) or
-    ``too_soon`` (flat, too soon after the best to call it stopped); None when it shows
-    memorising, unless it is too soon to say so (see :func:`_too_soon_to_memorise`)."""
-    if trend.fell(scale=det.best):
-        if not trend.below(scale=det.best):
-            return "not_below"
-    elif trend.plateau(scale=det.best):
-        return "plateau" if trend.stopped(scale=det.best) else "too_soon"
-    return _too_soon_to_memorise(det, trend)  # memorising (or memorised), if not too soon
-
-
-def _too_soon_to_memorise(det: Detector, trend: Trend) -> str | None:
-    """Why a ``trend`` that reads as memorising is too soon to call so, or None. The training
-    loss at the best epoch (``before``) was ``far_above`` the best validation loss, more than
-    ``1 / MEMORISED`` times it (a step that blew it up: its fall since is the model
-    recovering), and fewer than :data:`~nngraph.monitor._trend.WINDOW` values came after; or
-    it was not below it, and fewer than :data:`EVIDENCE` came after (``too_few``).
-
-        >>> from nngraph.monitor.detectors import GL
-        >>> gl = GL(5)
-        >>> gl.best = 0.278  # the training loss at the best epoch 2: 5.88, then 0.19
-        >>> _too_soon_to_memorise(gl, Trend(5.88, 0.19, 2, 1))
-        'far_above'
-        >>> [_too_soon_to_memorise(gl, Trend(0.3, 0.2, 2, count)) for count in (1, 2)]
-        ['too_few', None]
-        >>> _too_soon_to_memorise(gl, Trend(0.25, 0.2, 2, 1)) is None  # below it at the best
-        True
-    """
-    if trend.count < WINDOW and MEMORISED * trend.before > det.best > 0:
-        return "far_above"
-    return "too_few" if trend.count < EVIDENCE and trend.before >= det.best else None
-
-
-def _level(train: float, value: float) -> str:
-    """Where a flat training loss ``train`` is next to the validation loss ``value``, as the
-    end of a ``monitor.trend.level_`` key: ``above`` it (as with dropout), ``close`` to it
-    (``not far below it``: at least ``_trend.NEAR`` of it) or ``below`` it.
-
-        >>> _level(0.9, 0.5), _level(0.68, 0.769), _level(0.29, 0.54)
-        ('above', 'close', 'below')
-    """
-    if train >= value:
-        return "above"
-    return "close" if value - train <= (1 - NEAR) * abs(value) else "below"

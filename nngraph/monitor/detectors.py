@@ -3,13 +3,14 @@
 Every detector is fed the same way as ``Monitor.log``: ``det.update(step, **metrics)``. It returns
 an :class:`Event` (with a plain-language ``message``) the first time its condition becomes true,
 and again only after the condition has been false in between (``GL``: and at a new high, see
-:class:`GL`); ``det.events`` keeps the first 10,000, as the monitor does. It watches
-``val_loss`` unless told another ``metric=``; detectors that also need the training error
-(``PQ`` and ``Gap``; ``GL`` and ``UP`` for their explanations) read the training twin of the
-metric (``val_loss`` -> ``loss``; ``valid_loss``, ``validation_loss`` or ``val/loss`` -> ``loss``,
-``train_loss`` or ``train/loss``, whichever is logged; a held-out loss by another name too:
-HuggingFace's ``eval_loss``, ``test_loss``, ``dev_loss``, ``Val_Loss``, ``val-loss``), or the one
-named by ``train_metric=``.
+:class:`GL`; ``Divergence``: back to normal for 10 epochs, see :class:`Divergence`);
+``det.events`` keeps the first 10,000, as the monitor does. It watches ``val_loss`` unless told
+another ``metric=``; detectors that also need the training error (``PQ`` and ``Gap``; ``GL`` and
+``UP`` for their explanations) read the training twin of the metric (``val_loss`` -> ``loss``;
+``valid_loss``, ``validation_loss`` or ``val/loss`` -> ``loss``, ``train_loss`` or
+``train/loss``, whichever is logged; a held-out loss by another name too: HuggingFace's
+``eval_loss``, ``test_loss``, ``dev_loss``, ``Val_Loss``, ``val-loss``), or the one named by
+``train_metric=``.
 
 Epochs are counted per evaluation: epoch ``t`` is the ``t``-th call in which the watched metric
 was logged (the first is epoch 1). Calls that log only training metrics (per-batch logging) do
@@ -52,8 +53,12 @@ mean over the last 3 epochs compared with its mean over the 3 up to the best epo
 value does not decide. A training loss clearly higher than then (by more than 5% of it and 1% of
 the best validation loss; one value after the best, by more than 8.7%, and a smaller rise of
 one value is too soon to tell; ``Gap``: any rise) is unstable training, and the text suggests a
-smaller learning rate; one that has stopped falling (3 evaluations after the best at least, no
-fall beyond its own noise, and far slower than its pace before) closer to the validation loss is a
+smaller learning rate; so is, for ``GL``, ``PQ`` and ``UP``, a rise after the training loss blew
+up past twice its first value, however far it has fallen since, until the run has come back
+(3 training values in a row back near their level before it, and the validation value within 10
+times its level before it: see :mod:`~nngraph.monitor._blowup`); one that has stopped falling
+(3 evaluations after the best at least, no fall beyond its own noise, and far slower than its
+pace before) closer to the validation loss is a
 plateau (the model seems to have stopped learning); anything else (too soon to tell, a training loss still above the validation loss)
 gets a neutral reading with the numbers; when they fire does not change.
 
@@ -113,9 +118,10 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto", patience: int = 20)
     - ``Divergence(factor=100)``: stop at the first NaN/Inf loss, or at a loss 100 times the
       size of its first nonzero value (a learning rate far too high blows the loss up to 1e13 long before it
       overflows); nothing useful happens after it, and the message says what to try (smaller
-      learning rate). It watches every name of the loss the Monitor recognises (``loss``,
-      ``train_loss``, ``train/loss``, ``val_loss``, ``valid_loss``, ``val/loss``, ...), and
-      ``metric`` too when that is another name.
+      learning rate). A loss that keeps bouncing over the line and back is said once, not at
+      every crossing (see :class:`Divergence`). It watches every name of the loss the Monitor
+      recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``, ``valid_loss``,
+      ``val/loss``, ...), and ``metric`` too when that is another name.
     - ``GL(5, stop=False)``: the lecture's signal, as a warning: validation loss 5% above its best
       while training loss keeps falling (or stays flat) "may be the start of memorising, or noise in a small
       validation set: watch whether it keeps rising". It does not stop training, because a

@@ -233,7 +233,7 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
                 mon.view = self
         if self.kind == "runs" and self._run_monitors.setdefault(run, mon) is not mon:
             self._run_monitors[run] = mon  # a new run under an old name: its curves replace
-            self.redraw()  # the old ones (the snapshot holds this update's points)
+            self._redraw()  # the old ones (the snapshot holds this update's points)
             return
         if not self.running and self._after_cell is not None:
             # a new cell feeds it, or a thread logging after the cell ended (not a flush of
@@ -306,9 +306,9 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             if self._after_cell is None or self.running or cell_is_running():
                 self.stop()
         elif content.get("type") == "hello":  # a (re)loaded page wants the full history
-            self.redraw()
+            self._redraw()
 
-    def redraw(self) -> None:
+    def _redraw(self) -> None:
         """Send the page everything again, in place of what it shows: the page was (re)loaded,
         or a run of a Runs was replaced (the cell that makes it run again)."""
         self._send_custom({"type": "reset", "snapshot": self.full_snapshot()})

@@ -120,3 +120,74 @@ def test_pq_calls_a_jump_unstable_training_too() -> None:
         event = pq.update(epoch, loss=train, val_loss=val)
     assert event is not None and "po skoku z 1,237 do 118 w jednym pomiarze" in event.message
     assert "zapamiętywać" not in event.message
+
+
+# ------------------------------------------------ a run on its way back down from a blow-up
+
+# demo 06 with Adam at lr = 1.0 (sweep s31, finding 1): the training loss blows up from 2.311 to
+# 2.5e5 and sinks slowly; at epoch 17 the validation loss rises 7.3% on the way down
+DEMO_06_LR_1 = [
+    (2.311, 80280.0), (75780.0, 163500.0), (232100.0, 181300.0), (246800.0, 231900.0),
+    (220600.0, 152000.0), (117800.0, 76270.0), (42360.0, 35400.0), (14460.0, 15500.0),
+    (5044.0, 10070.0), (3219.0, 5428.0), (913.0, 2559.0), (537.8, 1871.0), (452.4, 1159.0),
+    (268.6, 981.8), (179.8, 840.2), (122.8, 824.8), (81.47, 885.1),
+]  # fmt: skip
+# the same picture in round numbers, long enough for PQ and UP: a blow-up, a slow way down
+# while the validation loss turns up, then a training loss that stalls far above its start
+WAY_DOWN = list(
+    zip(
+        [2.3, 4e4, 1.5e5, 6e4, 2e4, 5e3, 1.2e3, 400, 150, 90, 60, 45, 35, 28, 22, 21, 20.5, 20.2],
+        [5e4, 1.2e5, 1.4e5, 5e4, 1.6e4, 5e3, 2e3, 1200, 950, 900, 930, 960, 1e3, 1040, 1080, 1120,
+         1160, 1200],
+        strict=True,
+    )
+)  # fmt: skip
+
+
+def test_demo_06_at_a_far_too_high_learning_rate_is_unstable_training_not_memorising() -> None:
+    mon = Monitor(detectors=[GL(5)], display=False)  # as the demo
+    for epoch, (train, val) in enumerate(DEMO_06_LR_1, 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    said = [(e.epoch, e.message_id) for e in mon.events]
+    assert said == [(2, "gl.stalled"), (17, "gl.blown_up")]
+    text = mon.events[-1].message
+    assert not [w for w in OVERFITTING_WORDS if w in text], text
+    assert text.startswith("validation loss is 7.3% above its best (824.8 at epoch 16), but")
+    assert (
+        "training loss rose to 2.468e+05 at epoch 4, 110,000 times its first value (2.311)" in text
+    )
+    assert "(training loss 81.47 now, validation loss 885.1)" in text
+    assert "unstable" in text and "smaller learning rate" in text
+    ng.set_language("pl")
+    gl = GL(5)
+    events = [gl.update(e, loss=t, val_loss=v) for e, (t, v) in enumerate(DEMO_06_LR_1, 1)]
+    text = events[-1].message  # type: ignore[union-attr]
+    assert "strata treningowa w epoce 4 wynosi 2,468e+05, czyli 110\u00a0000 razy" in text
+    assert "(teraz strata treningowa: 81,47; strata walidacyjna: 885,1)" in text
+    assert "to niestabilny trening, nie przeuczenie" in text and "zapamiętywać" not in text
+
+
+@pytest.mark.parametrize(
+    ("detector", "epoch"), [(GL(5), 12), (PQ(0.5, 2), 16), (UP(2, 2), 14)], ids=["GL", "PQ", "UP"]
+)
+def test_no_detector_calls_the_way_down_from_a_blow_up_overfitting(
+    detector: ng.detectors.Detector, epoch: int
+) -> None:
+    for e, (train, val) in enumerate(WAY_DOWN, 1):
+        detector.update(e, loss=train, val_loss=val)
+    event = detector.events[-1]
+    assert (event.epoch, event.message_id) == (epoch, f"{detector.name[:2].lower()}.blown_up")
+    assert not [w for w in OVERFITTING_WORDS if w in event.message], event.message
+    assert "65,000 times its first value (2.3)" in event.message
+    assert "the run has not come back to where it was before" in event.message
+
+
+def test_a_run_that_came_back_from_its_blow_up_is_read_as_any_other() -> None:
+    """Back near its first value for 3 evaluations, its validation loss near it too: a rise of
+    the validation loss beside a training loss falling far below it is memorising again."""
+    gl = GL(5)
+    train = [2.3, 50, 300, 40, 3, 1.5, 1.0, 0.7, 0.5, 0.35, 0.25]
+    val = [40, 200, 30, 5, 2.0, 1.4, 1.1, 0.95, 0.9, 0.93, 0.97]
+    curve = enumerate(zip(train, val, strict=True), 1)
+    events = [gl.update(e, loss=t, val_loss=v) for e, (t, v) in curve]
+    assert events[-1] is not None and events[-1].message_id == "gl.overfit"

@@ -434,6 +434,47 @@ def test_divergence_names_the_growth_it_saw_not_a_rounded_one() -> None:
     assert "1,000 times its first value" in almost.update(2, loss=499.8).message  # type: ignore[union-attr]
 
 
+# the lab's 3 x 256 network at Adam lr = 10 (sweep s31, finding 2): the loss bounces between 0
+# and 1e7 for the whole run, back under the line now and then (23 identical events before)
+BOUNCING = [
+    1.09, 1.14e9, 1.51e10, 2.08e10, 2.83e9, 2.03e6, 3.08e7, 6.34e7, 2.31e7, 2.04e7, 0.0,
+    1.22e7, 5.48e5, 2.63e7, 1.1e7, 0.0, 5.48e6, 5.8e5, 0.0, 5.73e6, 6.03e6,
+    0.0, 1.11e7, 4.48e5, 0.0, 1.61e6, 1.49e6, 0.0, 0.0, 0.0, 0.0, 1.12e6, 0.0, 0.0, 0.0,
+    172.0, 147.0, 4.98e5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.92e5, 0.0, 3.08e6,
+]  # fmt: skip
+
+
+def test_divergence_says_a_loss_that_keeps_bouncing_over_the_line_once() -> None:
+    d = Divergence(stop=False)
+    events = [d.update(epoch, loss=value) for epoch, value in enumerate(BOUNCING, 1)]
+    assert [e.epoch for e in events if e is not None] == [2]
+    assert d.active  # the last value is over the line: the condition holds
+
+
+@pytest.mark.parametrize(("normal", "said"), [(9, [2]), (10, [2, 13])])
+def test_divergence_speaks_again_only_after_ten_epochs_back_to_normal(
+    normal: int, said: list[int]
+) -> None:
+    d = Divergence()
+    for epoch, value in enumerate([1.0, 500.0, *[1.5] * normal, 600.0], 1):
+        d.update(epoch, loss=value)
+    assert [e.epoch for e in d.events] == said
+    far = Divergence()  # below the line but 50 times the first value: not back to normal
+    for epoch, value in enumerate([1.0, 500.0, *[50.0] * 20, 600.0], 1):
+        far.update(epoch, loss=value)
+    assert [e.epoch for e in far.events] == [2]
+
+
+def test_divergence_counts_the_way_back_to_normal_in_epochs_not_batches() -> None:
+    d = Divergence()
+    batches = [(1, 1.0), (2, 500.0), *[(2, 0.9)] * 3, *[(3, 0.9)] * 12, (3, 700.0)]
+    for step, (epoch, value) in enumerate(batches, 1):
+        d.feed(float(step), {"loss": value}, epoch=epoch)
+    assert [e.epoch for e in d.events] == [2]
+    d.resume()  # a new fit: a blow-up in it is said
+    assert d.feed(18.0, {"loss": 800.0}, epoch=4) is not None
+
+
 @pytest.mark.parametrize(
     ("first", "then", "words", "pl_words"),
     [

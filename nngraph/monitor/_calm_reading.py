@@ -1,0 +1,112 @@
+"""What GL, PQ and UP say of a rising validation loss that shows no memorising yet
+(:func:`calm_verdict`): the training loss is flat next to it (a plateau), too soon to tell, or
+not clearly below it. :mod:`~nngraph.monitor._gl_reading` asks it after it found no unstable
+training."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nngraph.i18n import message, times_text
+from nngraph.monitor._detector import Check, Detector
+from nngraph.monitor._names import nice_name
+from nngraph.monitor._trend import MEMORISED, NEAR, WINDOW, Trend
+from nngraph.monitor._trend_texts import trend_fields
+
+__all__ = ["EVIDENCE", "calm_verdict"]
+
+#: A training loss that was not below the best validation loss at the best epoch shows
+#: memorising only from this many training values after the best (``Trend.count``): one step
+#: after a best where the model did no better on its training data than on new data, a
+#: validation loss up 80% while the training loss falls is as likely noise (seen at epoch 2 in
+#: class). One below it at the best epoch is read at once, as most runs that validate every
+#: epoch need (a regression review: waiting took "overfitting" from 28 of 48 GL events).
+EVIDENCE = 2
+
+
+def calm_verdict(
+    det: Detector, trend: Trend | None, fields: dict[str, Any], *, value: float, words: bool = True
+) -> Check:
+    """GL's, PQ's or UP's explanation when a rising validation loss (now ``value``) shows no
+    memorising; None when it does, or with no trend. ``plateau``: the training loss is flat
+    since the best epoch, has stopped falling (:meth:`Trend.stopped`) and is not far below
+    the validation loss: the model stopped learning; its ``level`` says where the training loss
+    is (see :func:`_level`). ``neutral``, with its ``reason``: the training loss is flat so
+    far, but too soon after the best to call it stopped, or it still falls but is not clearly
+    below the best validation loss (:meth:`Trend.below`), or it would read as memorising but
+    too soon to tell (see :func:`_too_soon_to_memorise`). ``words=False``: the key alone,
+    with ``fields`` (see :func:`~nngraph.monitor._gl_reading.gl_reading`)."""
+    if trend is None:
+        return None
+    reading = _calm_reading(det, trend)
+    if reading is None:
+        return None
+    key = f"{type(det).__name__.lower()}.{'plateau' if reading == 'plateau' else 'neutral'}"
+    if not words:
+        return key, fields
+    metric = nice_name(det.metric)
+    train = nice_name(det._train_name) if det._train_name else ""
+    shown = {**fields, **trend_fields(det, trend)}
+    if reading == "plateau":
+        level = message("monitor.trend.level_" + _level(trend.recent, value), metric=metric)
+        return key, {**shown, "level": level}
+    if reading == "not_below":
+        side = "above" if trend.recent >= det.best else "barely_below"
+        level = message("monitor.trend.level_best_" + side, metric=metric)
+        reason = message("monitor.trend.not_below", train=train, metric=metric, level=level)
+    elif reading in ("too_few", "far_above"):
+        times = times_text(trend.before / det.best) if det.best > 0 else ""
+        shown_at = {"train": train, "metric": metric, "epoch": trend.before_from, "times": times}
+        reason = message("monitor.trend." + reading, **shown_at)
+    else:
+        reason = message("monitor.trend.too_soon", train=train)
+    advice = message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
+    return key, {**shown, "reason": reason, "advice": advice}
+
+
+def _calm_reading(det: Detector, trend: Trend) -> str | None:
+    """Which calm reading ``trend`` gives: ``not_below`` (the training loss still falls but is
+    not clearly below the best validation loss), ``plateau`` (flat and stopped) or
+    ``too_soon`` (flat, too soon after the best to call it stopped); None when it shows
+    memorising, unless it is too soon to say so (see :func:`_too_soon_to_memorise`)."""
+    if trend.fell(scale=det.best):
+        if not trend.below(scale=det.best):
+            return "not_below"
+    elif trend.plateau(scale=det.best):
+        return "plateau" if trend.stopped(scale=det.best) else "too_soon"
+    return _too_soon_to_memorise(det, trend)  # memorising (or memorised), if not too soon
+
+
+def _too_soon_to_memorise(det: Detector, trend: Trend) -> str | None:
+    """Why a ``trend`` that reads as memorising is too soon to call so, or None. The training
+    loss at the best epoch (``before``) was ``far_above`` the best validation loss, more than
+    ``1 / MEMORISED`` times it (a step that blew it up: its fall since is the model
+    recovering), and fewer than :data:`~nngraph.monitor._trend.WINDOW` values came after; or
+    it was not below it, and fewer than :data:`EVIDENCE` came after (``too_few``).
+
+        >>> from nngraph.monitor.detectors import GL
+        >>> gl = GL(5)
+        >>> gl.best = 0.278  # the training loss at the best epoch 2: 5.88, then 0.19
+        >>> _too_soon_to_memorise(gl, Trend(5.88, 0.19, 2, 1))
+        'far_above'
+        >>> [_too_soon_to_memorise(gl, Trend(0.3, 0.2, 2, count)) for count in (1, 2)]
+        ['too_few', None]
+        >>> _too_soon_to_memorise(gl, Trend(0.25, 0.2, 2, 1)) is None  # below it at the best
+        True
+    """
+    if trend.count < WINDOW and MEMORISED * trend.before > det.best > 0:
+        return "far_above"
+    return "too_few" if trend.count < EVIDENCE and trend.before >= det.best else None
+
+
+def _level(train: float, value: float) -> str:
+    """Where a flat training loss ``train`` is next to the validation loss ``value``, as the
+    end of a ``monitor.trend.level_`` key: ``above`` it (as with dropout), ``close`` to it
+    (``not far below it``: at least ``_trend.NEAR`` of it) or ``below`` it.
+
+        >>> _level(0.9, 0.5), _level(0.68, 0.769), _level(0.29, 0.54)
+        ('above', 'close', 'below')
+    """
+    if train >= value:
+        return "above"
+    return "close" if value - train <= (1 - NEAR) * abs(value) else "below"
