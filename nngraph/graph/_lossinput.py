@@ -4,8 +4,11 @@
   sigmoid before `binary_cross_entropy_with_logits` (which applies the sigmoid itself), a
   softmax before `nll_loss` (which takes log-probabilities), also where views and reshapes
   come between (`out.squeeze(1)` of a one-unit binary classifier);
+- raw scores given to `nll_loss` (no log_softmax before it): values that cannot be
+  log-probabilities, above 0 or averaging more than `-log C` over `C` classes;
 - a regression loss (`mse_loss`, `l1_loss`, ...) given an output and a target of different
-  shapes, `[N, 1]` against `[N]`: broadcasting compares every output with every target.
+  shapes, `[N, 1]` against `[N]`: broadcasting compares every output with every target; also
+  written by hand, `((out - y) ** 2).mean()` (see `_lossinput_shapes`).
 
 Only a recording knows which op made what (`graph_of` has no forward op names).
 
@@ -24,6 +27,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import finding, layer_name
+from nngraph.graph._lossinput_shapes import elementwise_shapes, hand_written_differences
 from nngraph.graph._nodes import module_types
 from nngraph.i18n import message
 
@@ -43,9 +47,13 @@ _ELEMENTWISE = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
 
 
 def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
-    """One finding for each loss call given a squashed score or a target of another shape."""
+    """One finding for each loss call given a squashed score, raw scores where it takes
+    log-probabilities, or a target of another shape; and for each hand-written loss that
+    compares an output and a target of other shapes."""
     nodes, types = g._node, module_types(g)
-    findings, seen, said = [], set(), set()
+    findings: list[dict[str, Any]] = []
+    seen: set[Any] = set()
+    said: set[Any] = set()  # the slips told already: once for every step of a loop
     for n in order:
         data = nodes[n]
         op = data.get("op")
@@ -56,66 +64,127 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
             continue  # one loss call records several ops, all named after it
         seen.add(call)
         inside, given = _call_of(g, n)
-        if op in _SQUASHED:
-            before, key = _SQUASHED[op]
-            squashes = _squashed_input(g, _scores(g, given, inside), before)
-            if not squashes:
-                continue
-            modules = {nodes[s].get("module") or "" for s in squashes}
-            module = modules.pop() if len(modules) == 1 else ""
-            if (key, module) in said:  # the same slip at every step of a loop
-                continue
-            said.add((key, module))
-            layer = (
-                message("graph.health.loss_input_module", name=layer_name(module, types))
-                if module
-                else message("graph.health.loss_input_code")
-            )
-            # several squashes: one may be the target's (right), so none is pointed at
-            where = squashes[0] if len(squashes) == 1 else n
-            found = finding("loss_input", key, "forward", where, module, layer=layer)
-            if len(squashes) > 1:
-                found["message"] += " " + message("graph.health.loss_input_which", squash=before)
-            findings.append(found)
-            continue
-        sides, known = _output_first(g, [p for p in given if nodes[p].get("shape") is not None])
-        shapes = [nodes[p]["shape"] for p in sides]
-        if len(shapes) == 2 and shapes[0] != shapes[1] and shapes[0] and shapes[1]:
-            table = _broadcast(shapes[0], shapes[1])
-            slip = (op, str(shapes))
-            if table is not None and table not in shapes and slip not in said:  # every pair
-                said.add(slip)
-                findings.append(
-                    finding(
-                        "loss_input",
-                        "loss_input_shapes",
-                        "forward",
-                        n,
-                        data.get("module") or "",
-                        loss=op,
-                        what=message(f"graph.health.loss_input_{'output' if known else 'tensor'}"),
-                        a=_text(shapes[0]),
-                        b=_text(shapes[1]),
-                        table=_text(table),
-                        fix=_fix(shapes, known=known),
-                    )
-                )
-    return findings
+        if op in _ELEMENTWISE:
+            found = elementwise_shapes(g, n, given, said)
+        else:
+            scores = _scores(g, given, inside)
+            found = _squashed_finding(g, n, scores, said, types)
+            if found is None and op == "nll_loss" and not _squashed_input(g, scores, "softmax"):
+                found = _raw_scores_finding(g, scores, said, types)
+        findings += [found] if found else []
+    return findings + hand_written_differences(g, order, said)
 
 
-def _fix(shapes: list[list[int]], *, known: bool) -> str:
-    """The reshape that gives both sides one shape: the output (the first, when `known`) or the
-    target has the extra trailing dimension of size 1 (`[N, 1]` against `[N]`).
+def _squashed_finding(
+    g: Graph, n: Any, scores: list[Any], said: set[Any], types: dict[str, str | None]
+) -> dict[str, Any] | None:
+    """The finding for loss call `n` (one of `_SQUASHED`) when the `scores` it reads were
+    squashed by the op it does not want before it; None if not, or `said` has it."""
+    nodes = g._node
+    before, key = _SQUASHED[nodes[n]["op"]]
+    squashes = _squashed_input(g, scores, before)
+    if not squashes:
+        return None
+    modules = {nodes[s].get("module") or "" for s in squashes}
+    module = modules.pop() if len(modules) == 1 else ""
+    if (key, module) in said:  # the same slip at every step of a loop
+        return None
+    said.add((key, module))
+    # several squashes: one may be the target's (right), so none is pointed at
+    where = squashes[0] if len(squashes) == 1 else n
+    found = finding("loss_input", key, "forward", where, module, layer=_layer(module, types))
+    if len(squashes) > 1:
+        found["message"] += " " + message("graph.health.loss_input_which", squash=before)
+    return found
 
-        >>> _fix([[16, 1], [16]], known=True), _fix([[16], [16, 1]], known=True)
-        ('output.squeeze(1), or target.view(-1, 1)', 'target.squeeze(1), or output.view(-1, 1)')
-    """
-    first, second = shapes
-    if known and first == [*second, 1]:
-        return message("graph.health.loss_input_fix_output")
-    if known and second == [*first, 1]:
-        return message("graph.health.loss_input_fix_target")
-    return message("graph.health.loss_input_fix_any")
+
+def _layer(module: str, types: dict[str, str | None]) -> str:
+    """Who made a loss's input: `Module 1 (Softmax)`, or `Your code`."""
+    if module:
+        return message("graph.health.loss_input_module", name=layer_name(module, types))
+    return message("graph.health.loss_input_code")
+
+
+def _raw_scores_finding(
+    g: Graph, scores: list[Any], said: set[Any], types: dict[str, str | None]
+) -> dict[str, Any] | None:
+    """The finding for an `nll_loss` whose input, the one of `scores`, cannot be
+    log-probabilities (raw scores: no log_softmax before it), on the op that made it; None if
+    it may be, or `said` has it."""
+    if len(scores) != 1:
+        return None  # which one is the input is not known
+    why = _not_log_probabilities(g, scores[0])
+    maker = _maker(g, scores[0])
+    module = g._node[maker].get("module") or ""
+    if why is None or ("loss_input_nll_scores", module) in said:
+        return None
+    said.add(("loss_input_nll_scores", module))
+    layer = _layer(module, types)
+    return finding(
+        "loss_input", "loss_input_nll_scores", "forward", maker, module, layer=layer, why=why
+    )
+
+
+#: ops that take a logarithm: what they make may be log-probabilities made by hand
+#: (`torch.log(probabilities)`, `x - x.logsumexp(1, keepdim=True)`)
+_LOGARITHMS = frozenset(
+    {"log_softmax", "log", "log2", "log10", "log1p", "logsigmoid", "log_sigmoid", "logsumexp"}
+)
+#: how many ops back a logarithm is looked for
+_LOG_STEPS = 6
+#: how far above its bound a value may be, from rounding (`torch.log(p + 1e-8)`)
+_TOLERANCE = 1e-3
+
+
+def _not_log_probabilities(g: Graph, p: Any) -> str | None:
+    """Why the values `nll_loss` reads as `p` cannot be log-probabilities over its class dim
+    (1, or 0 for one example's scores), from what the graph keeps of them; None if they may be.
+
+    Along the class dim the exponentials of log-probabilities sum to 1, so each is at most 0
+    (`log_softmax` gives no more, exactly), and by Jensen's inequality each row of `C` of them
+    averages at most `log(mean(exp)) = -log C`: so does the whole tensor. Values a
+    `log_softmax` made (through reshapes and selections) are not checked: they are
+    log-probabilities along some dim. Nor is the mean of values a logarithm made a few ops
+    before: a mask or a temperature on log-probabilities moves it."""
+    nodes = g._node
+    if nodes[_maker(g, p, _RESHAPES | _PERMUTES | _SELECTS)].get("op") == "log_softmax":
+        return None
+    values = nodes[p].get("value") or nodes[_maker(g, p)].get("value")
+    shape = nodes[p].get("shape")
+    largest, mean = (values or {}).get("max"), (values or {}).get("mean")
+    if largest is None or mean is None or not shape:
+        return None
+    if largest > _TOLERANCE:
+        return message("graph.health.loss_input_nll_positive", largest=largest)
+    classes = shape[1] if len(shape) >= 2 else shape[0]
+    bound = -math.log(max(classes, 1))
+    if mean > bound + _TOLERANCE and not _logarithm_before(g, p):
+        return message("graph.health.loss_input_nll_mean", classes=classes, bound=bound, mean=mean)
+    return None
+
+
+def _maker(g: Graph, p: Any, moves: frozenset[str] | None = None) -> Any:
+    """The op that made the values tensor `p` holds, through the ops that only move them
+    (`moves`; by default reshapes and transposes, which keep every value)."""
+    nodes, moves = g._node, moves or _RESHAPES | _PERMUTES
+    node = p
+    while nodes[node].get("kind") == "op" and nodes[node].get("op") in moves:
+        sources = list(g._pred[node])
+        if len(sources) != 1:
+            break
+        node = sources[0]
+    return node
+
+
+def _logarithm_before(g: Graph, p: Any) -> bool:
+    """Whether a logarithm op made `p`, or a tensor a few ops before it."""
+    nodes, frontier, seen = g._node, [p], {p}
+    for _ in range(_LOG_STEPS):
+        if any(nodes[m].get("op") in _LOGARITHMS for m in frontier):
+            return True
+        frontier = [s for m in frontier for s in g._pred[m] if s not in seen]
+        seen.update(frontier)
+    return False
 
 
 def _call_of(g: Graph, n: Any) -> tuple[set[Any], list[Any]]:
@@ -132,19 +201,6 @@ def _call_of(g: Graph, n: Any) -> tuple[set[Any], list[Any]]:
                 stack.append(other)
     given = {p for m in inside for p in g._pred[m] if p not in inside}
     return inside, sorted(given, key=lambda p: (nodes[p].get("kind") != "op", str(p)))
-
-
-def _output_first(g: Graph, sides: list[Any]) -> tuple[list[Any], bool]:
-    """The two tensors a regression loss compares, the model's output first, and whether that
-    is known. The output is the one of them that carries gradients: the graph does not keep
-    the order of the call's arguments (`MSELoss()(target, output)` swaps them), so the message
-    says which shape is the output instead. With both or neither carrying gradients the order
-    stays as found, and the first is just "a tensor"."""
-    tracked = [p for p in sides if g._node[p].get("requires_grad")]
-    if len(sides) == 2 and len(tracked) == 1:
-        other = [p for p in sides if p != tracked[0]]
-        return [tracked[0], *other], True
-    return sides, False
 
 
 #: Ops whose result holds the values they read, only in another shape or order.
@@ -311,15 +367,3 @@ def _numbers(args: str | None) -> list[int] | None:
 
 #: The keywords that name dims: softmax's `dim`, transpose's `dim0` and `dim1`, permute's `dims`
 _DIM_WORDS = ("dim", "dim0", "dim1", "dims")
-
-
-def _broadcast(a: list[int], b: list[int]) -> list[int] | None:
-    """The shape two shapes broadcast to, None if they do not."""
-    a, b = [1] * (len(b) - len(a)) + list(a), [1] * (len(a) - len(b)) + list(b)
-    if any(x != y and 1 not in (x, y) for x, y in zip(a, b, strict=True)):
-        return None
-    return [max(x, y) for x, y in zip(a, b, strict=True)]
-
-
-def _text(shape: list[int]) -> str:
-    return "[" + ", ".join(str(d) for d in shape) + "]"

@@ -2612,6 +2612,27 @@ MESSAGES: dict[str, str] = {
     "graph.health.loss_input_fix_output": "output.squeeze(1), or target.view(-1, 1)",
     "graph.health.loss_input_fix_target": "target.squeeze(1), or output.view(-1, 1)",
     "graph.health.loss_input_fix_any": "reshape one of them with .view(...) or .squeeze(...)",
+    "graph.health.loss_input_difference": (
+        "Your loss takes the difference of {what} of shape {a} and one of shape {b}:"
+        " broadcasting turns it into a {table} table of every pair, so the loss is not the one"
+        " meant (and the model learns the mean). Give both the same shape: {fix}."
+    ),
+    # nll_loss given raw scores; {why} is loss_input_nll_positive or loss_input_nll_mean
+    "graph.health.loss_input_nll_scores": (
+        "{layer} gives nll_loss (nn.NLLLoss) values that are not log-probabilities: {why}."
+        " NLLLoss expects log-probabilities (it only takes the right class's value, negated):"
+        " given raw scores, training pushes that score up without end and the loss falls"
+        " below zero without bound. Add log_softmax before it (F.log_softmax(scores, dim=1),"
+        " or nn.LogSoftmax(dim=1) as the last layer), or give the raw scores to"
+        " nn.CrossEntropyLoss, which applies log-softmax itself."
+    ),
+    "graph.health.loss_input_nll_positive": (
+        "some are above 0 (up to {largest:.3g}), which log-probabilities never are"
+    ),
+    "graph.health.loss_input_nll_mean": (
+        "over {classes} classes, log-probabilities average at most {bound:.3g} (-log {classes}),"
+        " and these average {mean:.3g}"
+    ),
     "graph.health.untrained_norm": (
         "Module {path} ({type}) runs in eval mode with the running statistics it starts with "
         "(mean 0, variance 1): it has seen no training data yet, so it does not normalise, and "

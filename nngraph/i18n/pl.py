@@ -2751,6 +2751,28 @@ MESSAGES: dict[str, str] = {
     "graph.health.loss_input_fix_output": "output.squeeze(1) albo target.view(-1, 1)",
     "graph.health.loss_input_fix_target": "target.squeeze(1) albo output.view(-1, 1)",
     "graph.health.loss_input_fix_any": "zmień kształt jednego z nich przez .view(...) albo .squeeze(...)",
+    "graph.health.loss_input_difference": (
+        "Twoja strata odejmuje od siebie {what} o kształcie {a} i tensor o kształcie {b}:"
+        " rozgłaszanie (broadcasting) robi z różnicy tabelę {table} wszystkich par, więc strata"
+        " nie jest tą zamierzoną (a model uczy się średniej). Nadaj obu ten sam kształt: {fix}."
+    ),
+    # nll_loss dostaje surowe wyniki; {why} to loss_input_nll_positive albo loss_input_nll_mean
+    "graph.health.loss_input_nll_scores": (
+        "{layer} podaje nll_loss (nn.NLLLoss) wartości, które nie są logarytmami"
+        " prawdopodobieństw: {why}. NLLLoss oczekuje logarytmów prawdopodobieństw (bierze tylko"
+        " wartość właściwej klasy ze zmienionym znakiem): na surowych wynikach trening podbija"
+        " ten wynik bez końca, a strata spada poniżej zera bez ograniczenia. Dodaj przed nią"
+        " log_softmax (F.log_softmax(scores, dim=1) albo nn.LogSoftmax(dim=1) jako ostatnią"
+        " warstwę) albo podaj surowe wyniki nn.CrossEntropyLoss, która sama nakłada log-softmax."
+    ),
+    "graph.health.loss_input_nll_positive": (
+        "niektóre są dodatnie (nawet {largest:.3g}), a logarytm prawdopodobieństwa nigdy nie"
+        " jest większy od 0"
+    ),
+    "graph.health.loss_input_nll_mean": (
+        "przy {classes} klasach logarytmy prawdopodobieństw mają średnią najwyżej {bound:.3g}"
+        " (-log {classes}), a te mają średnią {mean:.3g}"
+    ),
     "graph.health.untrained_norm": (
         "Moduł {path} ({type}) działa w trybie eval ze statystykami, od których zaczyna "
         "(średnia 0, wariancja 1): nie widział jeszcze danych treningowych, więc nie "

@@ -1,0 +1,160 @@
+"""health(): a loss given what it does not expect, where nothing but the values or the shapes
+the graph keeps tells it: raw scores in `nll_loss`, an `[N, 1]` output against an `[N]` target
+in a hand-written MSE."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+import nngraph as ng
+from nngraph.i18n import set_language
+
+
+def _loss_input_findings(
+    model: nn.Module, loss: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor | None = None
+) -> list:
+    g = ng.trace(model, torch.randn(8, 2) if x is None else x, loss=loss)
+    return [f for f in g.health() if f["kind"] == "loss_input"]
+
+
+def test_nll_loss_given_raw_scores_is_told_to_add_log_softmax() -> None:
+    """`F.nll_loss(out, y)` on a Linear's raw scores gave no finding, while softmax
+    probabilities were told; in a lab the loss then fell to -6.7e8 (sweep s31,
+    health_misses (1b))."""
+    torch.manual_seed(0)
+    labels = torch.randint(0, 3, (8,))
+    model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 3))
+    for loss in [
+        lambda out: F.nll_loss(out, labels),
+        lambda out: nn.NLLLoss()(out.view(8, 3), labels),
+        lambda out: F.nll_loss(out.t().t(), labels),
+    ]:
+        (found,) = _loss_input_findings(model, loss)
+        assert found["module"] == "2", found
+        assert found["message"].startswith("Module 2 (Linear) gives nll_loss (nn.NLLLoss) values")
+        assert "some are above 0 (up to" in found["message"]
+        assert "Add log_softmax before it" in found["message"]
+        assert "nn.CrossEntropyLoss" in found["message"]
+    # scores all at most 0 that are no log-probabilities either: their mean is too high
+    (found,) = _loss_input_findings(model, lambda out: F.nll_loss(-F.relu(out) / 100, labels))
+    assert "over 3 classes, log-probabilities average at most -1.1 (-log 3)" in found["message"]
+    set_language("pl")
+    try:
+        (found,) = _loss_input_findings(model, lambda out: F.nll_loss(-F.relu(out) / 100, labels))
+        assert "średnią najwyżej -1,1 (-log 3)" in found["message"]
+    finally:
+        set_language("en")
+    # log-probabilities, however made, are not told
+    x, tags = torch.randn(4, 5, 2), torch.randint(0, 3, (4, 5))
+
+    def by_hand(out: torch.Tensor) -> torch.Tensor:
+        return F.nll_loss(out - out.logsumexp(1, keepdim=True), labels)
+
+    right = [
+        (nn.Linear(2, 3), lambda out: F.nll_loss(F.log_softmax(out, 1), labels), None),
+        (
+            nn.Sequential(nn.Linear(2, 3), nn.LogSoftmax(dim=1)),
+            lambda o: F.nll_loss(o, labels),
+            None,
+        ),
+        (nn.Linear(2, 3), lambda out: F.nll_loss(torch.log(out.softmax(1) + 1e-8), labels), None),
+        (nn.Linear(2, 3), by_hand, None),
+        (nn.Linear(2, 3), lambda out: F.nll_loss(out.log_softmax(-1).transpose(1, 2), tags), x),
+        # log-probabilities of some classes only, or scaled: made by a logarithm, not checked
+        (nn.Linear(2, 4), lambda out: F.nll_loss(out.log_softmax(1)[:, :3], labels), None),
+        (nn.Linear(2, 3), lambda out: F.nll_loss(out.log_softmax(1) * 0.1, labels), None),
+    ]
+    assert [_loss_input_findings(m, loss, given) for m, loss, given in right] == [[]] * len(right)
+    # softmax probabilities: told once, as before (not as raw scores too)
+    (found,) = _loss_input_findings(nn.Linear(2, 3), lambda out: F.nll_loss(out.softmax(1), labels))
+    assert found["message"].startswith("Your code gives nll_loss (nn.NLLLoss) softmax")
+
+
+def test_nll_loss_given_raw_scores_in_a_recorded_loop_is_told_once() -> None:
+    torch.manual_seed(0)
+    model = nn.Linear(2, 3)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    x, labels = torch.randn(8, 2), torch.randint(0, 3, (8,))
+    with ng.record() as rec:
+        for _ in range(3):
+            optimizer.zero_grad()
+            F.nll_loss(model(x), labels).backward()
+            optimizer.step()
+    found = [f for f in rec.graph.health() if f["kind"] == "loss_input"]
+    assert len(found) == 1 and "not log-probabilities" in found[0]["message"]
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+def test_a_hand_written_mse_of_an_output_and_a_target_of_other_shapes_is_told() -> None:
+    """`((out - y) ** 2).mean()` with an output [64, 1] and a target [64] makes a [64, 64]
+    table and gave no finding, while `F.mse_loss` on the same shapes was told; demo 02 teaches
+    MSE written by hand (sweep s31, health_misses (2b))."""
+    torch.manual_seed(0)
+    target, column, weights = torch.randn(8), torch.randn(8, 1), torch.rand(8)
+    output_first = "the model's output of shape [8, 1] and one of shape [8]:"
+    squeezed_first = "the model's output of shape [8] and one of shape [8, 1]:"
+    cases = [
+        (lambda out: ((out - target) ** 2).mean(), output_first),
+        (lambda out: (target - out).abs().mean(), output_first),
+        (lambda out: torch.square(out - target).sum() / 8, output_first),
+        (lambda out: ((out - target) * (out - target)).mean(), output_first),
+        (lambda out: torch.sub(target, out).pow(2).sum(1).mean().sqrt(), output_first),
+        (lambda out: (weights * (out - target) ** 2).sum() / weights.sum(), output_first),
+        (lambda out: ((out.squeeze(1) - column) ** 2).mean(), squeezed_first),
+    ]
+    for loss, expected in cases:
+        (found,) = _loss_input_findings(nn.Linear(2, 1), loss)
+        assert found["message"].startswith("Your loss takes the difference of"), found
+        assert expected in found["message"]
+        assert "[8, 8] table of every pair" in found["message"]
+        assert found["table"] == "[8, 8]"
+    (found,) = _loss_input_findings(nn.Linear(2, 1), cases[-1][0])
+    assert found["message"].endswith("target.squeeze(1), or output.view(-1, 1).")
+    set_language("pl")
+    try:
+        (found,) = _loss_input_findings(nn.Linear(2, 1), cases[0][0])
+        assert "robi z różnicy tabelę [8, 8] wszystkich par" in found["message"]
+    finally:
+        set_language("en")
+    # broadcasting meant is not told
+    three, centre = torch.randn(8, 3), torch.randn(3)
+    right: list[tuple[nn.Module, Callable[[torch.Tensor], torch.Tensor]]] = [
+        (nn.Linear(2, 1), lambda out: ((out - target.view(-1, 1)) ** 2).mean()),
+        (nn.Linear(2, 1), lambda out: ((out.squeeze(1) - target) ** 2).mean()),
+        (nn.Linear(2, 3), lambda out: ((out - centre) ** 2).mean()),  # [N, C] minus a [C]
+        (nn.Linear(2, 3), lambda out: ((out - three) ** 2).mean()),
+        (nn.Linear(2, 1), lambda out: ((out - torch.ones(1)) ** 2).mean()),  # a [1]
+        # the table of every pair, asked for: one side widened right before, or both
+        (nn.Linear(2, 1), lambda out: ((out.squeeze(1)[:, None] - target) ** 2).mean()),
+        (nn.Linear(2, 1), lambda out: ((out.squeeze(1).unsqueeze(1) - target) ** 2).mean()),
+        (nn.Linear(2, 1), lambda out: ((out - target[None, :]) ** 2).mean()),
+        # both sides carry gradients: which is the output is not known (a contrastive loss)
+        (nn.Linear(2, 1), lambda out: ((out - out.squeeze(1)) ** 2).mean()),
+        # a kernel of every pair, not a sum of the differences value by value
+        (nn.Linear(2, 1), lambda out: torch.exp(-((out - target) ** 2)).mean()),
+        (nn.Linear(2, 1), lambda out: torch.logsumexp(-((out - target) ** 2), 1).mean()),
+        (nn.Linear(2, 1), lambda out: (torch.rand(8, 8) * (out - target) ** 2).mean()),
+    ]
+    assert [_loss_input_findings(model, loss) for model, loss in right] == [[]] * len(right)
+    # F.mse_loss given the slip is told once, by its own finding
+    (found,) = _loss_input_findings(nn.Linear(2, 1), lambda out: F.mse_loss(out, target))
+    assert found["message"].startswith("mse_loss compares")
+
+
+def test_a_hand_written_mse_slip_in_a_recorded_loop_is_told_once() -> None:
+    torch.manual_seed(0)
+    model = nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    x, target = torch.randn(8, 2), torch.randn(8)
+    with ng.record() as rec:
+        for _ in range(3):
+            optimizer.zero_grad()
+            ((model(x) - target) ** 2).mean().backward()
+            optimizer.step()
+    found = [f for f in rec.graph.health() if f["kind"] == "loss_input"]
+    assert len(found) == 1 and "[8, 8] table" in found[0]["message"]
