@@ -15,7 +15,7 @@ from nngraph.capture._builder import (
     gc_paused,
 )
 from nngraph.capture._common import hidden, tensors_within
-from nngraph.capture._modules import fill_module_types
+from nngraph.capture._modules import fill_module_types, module_table, unreached_parameters
 from nngraph.capture._naming import tensor_variables, tensors_in_containers
 from nngraph.capture._stats import StatsBatch
 from nngraph.errors import NNGraphError
@@ -25,12 +25,16 @@ from nngraph.i18n import message
 __all__ = ["graph_of"]
 
 
-def _names_from(params: Any) -> Names:
+def _names_from(params: Any, trainable: list[str]) -> Names:
+    """The names `params` gives (a model's, or a mapping's); a model's trainable parameters
+    also listed in `trainable`, by the same walk."""
     names = Names()
     if params is None:
         return names
-    if isinstance(params, torch.nn.Module):
-        names.add_module(params, settings=False)  # its ops have no module: no boxes
+    if isinstance(params, torch.nn.Module):  # its ops have no module: no boxes, no settings
+        names.tables[id(params)] = module_table(
+            params, "", names, settings=False, trainable=trainable
+        )
         return names
     try:
         names.add_mapping(params.items() if isinstance(params, Mapping) else params)
@@ -116,7 +120,8 @@ def _walk_outputs(
     tensors: list[torch.Tensor], params: Any, stats: bool, names: Mapping[str, Any]
 ) -> Graph:
     # Parameters and their gradients never share memory: nothing to reuse, no key to compute.
-    builder = GraphBuilder(_names_from(params), StatsBatch(enabled=stats, reuse=False))
+    trainable: list[str] = []
+    builder = GraphBuilder(_names_from(params, trainable), StatsBatch(enabled=stats, reuse=False))
     graph = builder.graph
     graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})
 
@@ -137,6 +142,12 @@ def _walk_outputs(
     builder.stats.flush()
     if isinstance(params, torch.nn.Module):
         fill_module_types(graph, builder.names.tables[id(params)])
+        # the model's trainable parameters this graph leaves out: health() names them
+        nodes = graph._node
+        reached = {nodes[n]["name"] for n in builder.leaf_fns if nodes[n]["kind"] == "param"}
+        unreached = unreached_parameters(params, graph, reached, trainable)
+        if unreached is not None:
+            graph.graph["unreached"] = unreached
     _name_after_variables(graph, held, names)
     return graph
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ __all__ = [
     "fill_module_types",
     "module_table",
     "named_parameters_as_written",
+    "unreached_parameters",
 ]
 
 
@@ -41,6 +43,7 @@ def module_table(
     paths: dict[int, str] | None = None,
     *,
     settings: bool = True,
+    trainable: list[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every module of `model`: qualified path -> class name, parameter elements below it,
     settings (``extra_repr``) and training flag.
@@ -54,7 +57,8 @@ def module_table(
     with its `_orig_mod` (`enc._orig_mod.fc.weight`, what `state_dict()` holds too); with
     `paths`, it maps each module's id to its qualified path (the first path found, as
     `named_modules()` lists a shared module once), a compiled one's wrapper's too; and it keeps
-    in `names.gates` the biases of the recurrent layers that stack gates in them.
+    in `names.gates` the biases of the recurrent layers that stack gates in them. With
+    `trainable`, the same walk lists there the names of the parameters that train (`_trains`).
 
     >>> emb, out = torch.nn.Embedding(10, 6), torch.nn.Linear(6, 10, bias=False)
     >>> out.weight = emb.weight
@@ -85,7 +89,11 @@ def module_table(
                 any_shared = any_shared or p is not None
                 continue
             seen.add(id(p))
-            own += 0 if is_lazy(p) else p.numel()  # lazy: no size before a first forward
+            lazy = is_lazy(p)
+            size = 0 if lazy else p.numel()  # lazy: no size before a first forward
+            own += size
+            if trainable is not None and p.requires_grad and (size or lazy):  # see `_trains`
+                trainable.append(dot + inside + name)
             if names is not None:
                 names.params.setdefault(id(p), dot + inside + name)
                 if gates and name.startswith(GATE_BIASES):
@@ -136,6 +144,84 @@ def named_parameters_as_written(model: torch.nn.Module) -> Iterator[tuple[str, t
             if p is not None and id(p) not in seen:
                 seen.add(id(p))
                 yield prefix + name, p
+
+
+def unreached_parameters(
+    model: torch.nn.Module,
+    graph: Graph,
+    present: set[str],
+    trainable: list[str] | None = None,
+) -> list[dict[str, str]] | None:
+    """The trainable parameters of `model` (see `_trains`; `trainable`, their names, where a
+    walk already listed them) that no node of `graph` holds (`present`: the names of
+    its parameter nodes), as `g.graph["unreached"]` keeps them: a module whose every trainable
+    parameter is left out stands for them (`{"module": "fc2", "type": "Linear"}`), else the
+    parameter itself (`{"param": "block.scale"}`). None where the graph holds them all, or
+    none of them (the model takes no part in it: `graph_of(d_loss, params=G)`), or where an
+    autograd Function of the graph may read parameters it is not given (see `_OPAQUE`).
+
+    >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 2))
+    >>> unreached_parameters(model, Graph(), {"0.weight", "0.bias"})
+    [{'module': '1', 'type': 'Linear'}]
+    """
+    if trainable is None:
+        trainable = [name for name, p in named_parameters_as_written(model) if _trains(p)]
+    left_out = {name for name in trainable if name not in present}
+    if not left_out or len(left_out) == len(trainable) or _opaque_functions(graph):
+        return None
+    return _fewest_parts(model, left_out)
+
+
+def _trains(p: torch.nn.Parameter) -> bool:
+    """Whether a parameter has values to learn: it requires grad and is not empty (DINOv2's
+    register tokens of shape `[1, 0, dim]` where it has none, which no op needs to read); a
+    lazy one not yet sized counts."""
+    return p.requires_grad and (is_lazy(p) or p.numel() > 0)
+
+
+#: The autograd node of a `torch.autograd.Function` written in Python (PyTorch's own nodes end
+#: in a number: `AddmmBackward0`) or in C++ (`CppNode<...>`). Its forward may read parameters
+#: it is not given, which the graph then does not hold though they get a gradient: reentrant
+#: checkpointing (`CheckpointFunctionBackward`) reruns its layers in the backward. A
+#: `torch.library.custom_op` (`mylib::silu`) is given every tensor it reads.
+_OPAQUE = re.compile(r"Backward$|CppNode")
+
+
+def _opaque_functions(graph: Graph) -> bool:
+    """Whether an op of `graph` is such a Function (see `_OPAQUE`)."""
+    return any(
+        data["kind"] == "op"
+        and _OPAQUE.search(str(data.get("backward") or "")) is not None
+        and "::" not in str(data.get("op") or "")
+        for data in graph._node.values()
+    )
+
+
+def _fewest_parts(model: torch.nn.Module, names: set[str]) -> list[dict[str, str]]:
+    """`names` (of trainable parameters of `model`) as the fewest modules and parameters, in
+    the model's order: a module stands for its parameters where every trainable one it uses
+    (a weight tied to another module's too) is among them."""
+    order = {id(p): i for i, (_, p) in enumerate(named_parameters_as_written(model))}
+    wanted = {id(p): name for name, p in named_parameters_as_written(model) if name in names}
+    below: dict[str, set[int]] = {}  # module path -> its trainable parameters, and its children's
+    modules = []
+    for path, _, module, _ in _with_name_prefixes(model):
+        own = module._parameters.values()
+        below[path] = {id(p) for p in own if p is not None and _trains(p)}
+        modules.append((path, module))
+    for path, _ in reversed(modules):  # children first: each set is complete when added
+        if path:
+            below[path.rpartition(".")[0]] |= below[path]
+    parts: list[tuple[int, dict[str, str]]] = []
+    covered: set[int] = set()
+    for path, module in modules:  # parents first: the largest module that fits
+        inside = below[path]
+        if path and inside and inside <= wanted.keys() and not inside <= covered:
+            first = min(order.get(i, len(order)) for i in inside)
+            parts.append((first, {"module": path, "type": _type_name(module)}))
+            covered |= inside
+    parts += [(order[i], {"param": name}) for i, name in wanted.items() if i not in covered]
+    return [part for _, part in sorted(parts, key=lambda item: item[0])]
 
 
 #: the attribute under which a `torch.compile` wrapper (`OptimizedModule`) holds its module

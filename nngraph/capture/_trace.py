@@ -37,6 +37,7 @@ from nngraph.capture._loss import (
     check_model_call,
 )
 from nngraph.capture._loss_names import names_in_loss
+from nngraph.capture._modules import unreached_parameters
 from nngraph.capture._record import record
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._restore import ModelState
@@ -195,6 +196,12 @@ def _traced(
         n for n in graph.graph["outputs"] if not returned.intersection(graph.pred[n])
     ]
     _label_by_path(graph, paths)
+    # the model's trainable parameters its forward never used: health() names them
+    present = {d["name"] for d in graph._node.values() if d["kind"] == "param" and d["name"]}
+    with hidden():  # reading `requires_grad` is nngraph's own look: no mode of the user's sees it
+        unreached = unreached_parameters(given, graph, present)
+    if unreached is not None:
+        graph.graph["unreached"] = unreached
     return graph
 
 

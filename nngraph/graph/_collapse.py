@@ -27,6 +27,7 @@ from nngraph.graph._nodes import (
     numel,
     owner_module,
 )
+from nngraph.graph._operands import edge_into, inputs_in_order
 from nngraph.graph._repeats import block_id, input_views, member_signature
 
 if TYPE_CHECKING:
@@ -251,10 +252,7 @@ def _fold(
     h.graph.update(g.graph)
     counts = param_counts(g)
     types = module_types(g)
-    configs = {  # a module's settings, and whether it is in training mode (Dropout, BatchNorm)
-        p: (info.get("config"), info.get("training"))
-        for p, info in (g.graph.get("modules") or {}).items()
-    }
+    configs = {p: _identity(info) for p, info in (g.graph.get("modules") or {}).items()}
     below = _modules_below(g)
     leaving = {u for u, v in g.edges if group[u] != group[v]}  # nodes feeding another group
     claimed: set[str] = set()  # module paths whose parameters a box already counts
@@ -274,8 +272,17 @@ def _fold(
     for u, v, data in g.edges(data=True):
         a, b = group[u], group[v]
         if a != b and not h.has_edge(a, b):
-            h.add_edge(a, b, **data)
+            h.add_edge(a, b, **edge_into(b, v, data))
     return h
+
+
+def _identity(info: dict[str, Any]) -> tuple[Any, ...]:
+    """What a module's table entry adds to a block's identity: its settings, whether it is in
+    training mode (Dropout, BatchNorm), whether the model registers it (a layer kept in a plain
+    list is not one in a ModuleList) and how many parameters it holds, also ones its forward
+    does not use (a spare head), each counted where it is used (tied weights too)."""
+    size = int(info.get("params") or 0) + int(info.get("shared") or 0)
+    return (info.get("config"), info.get("training"), info.get("registered", True), size)
 
 
 def _modules_below(g: Graph) -> dict[str, list[tuple[Any, ...]]]:
@@ -324,14 +331,13 @@ def _box(
     in_nodes = sum(nodes[n].get("params") or 0 for n in inside)
     calls = [nodes[n]["call"] for n in inside if nodes[n].get("call") is not None]
     module_type = types.get(path)
-    pred = g._pred
     first, rest = input_views(g, inside)
     kept = [n for n in inside if n not in rest]
     index = {n: i for i, n in enumerate(kept) if n not in first}
     inner = [
         (
             *member_signature(nodes[n], path, configs),
-            tuple(index[p] for p in pred[n] if p in index),
+            tuple(index[p] for p in inputs_in_order(g, n) if p in index),
         )
         for n in kept
     ]  # with which node inside feeds which: `a - b` is not `b - a`

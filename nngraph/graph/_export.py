@@ -27,6 +27,7 @@ from nngraph.graph._nodes import (
     parent_of,
     renamed_lists,
 )
+from nngraph.graph._operands import OPERAND, operand_places
 from nngraph.i18n import message
 from nngraph.i18n._catalog import shortened
 
@@ -334,16 +335,24 @@ def to_dict(g: Graph) -> dict[str, Any]:
         if not id_ok(n):
             raise NNGraphError(message("graph.error.bad_id", id=shown(n), type=type(n).__name__))
         nodes.append(_jsonable({"id": n, **NODE_DEFAULTS, **data}))
+    places = operand_places(g)  # the order each node reads its inputs in, which JSON keeps
     return {
         "format": FORMAT,
         "version": VERSION,
         "graph": _jsonable({k: v for k, v in g.graph.items() if k not in _NOT_SAVED}),
         "nodes": nodes,
         "edges": [
-            _jsonable({"source": u, "target": v, **data}) for u, v, data in g.edges(data=True)
+            _jsonable({"source": u, "target": v, **data, **_operand(places, u, v)})
+            for u, v, data in g.edges(data=True)
         ],
         "modules": modules_list(g),
     }
+
+
+def _operand(places: dict[tuple[Any, Any], int], u: Any, v: Any) -> dict[str, int]:
+    """The ``operand`` an edge is written with (see `operand_places`), if it has one."""
+    place = places.get((u, v))
+    return {} if place is None else {OPERAND: place}
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")

@@ -43,6 +43,22 @@ class Graph(nx.DiGraph):
         """
         return Graph
 
+    def copy(self, as_view: bool = False) -> Graph:
+        """A copy, as networkx makes one, whose edges keep the order each node reads its
+        inputs in (``operand`` on each edge, see docs/schema.md): ``a - b`` stays ``a - b``.
+
+            >>> import torch, nngraph as ng
+            >>> g = ng.trace(torch.nn.Linear(3, 2), torch.randn(1, 3))
+            >>> sorted(d["operand"] for _, _, d in g.copy().edges(data=True) if d)
+            [0, 1, 2]
+        """
+        copied = super().copy(as_view=as_view)
+        if not as_view:
+            from nngraph.graph._operands import copy_operands
+
+            copy_operands(self, copied)
+        return copied
+
     # -- structure -----------------------------------------------------------------------
 
     def collapse(self, depth: int = 1, *, fold_repeats: bool = True) -> Graph:

@@ -54,6 +54,7 @@ from nngraph.graph._recurrence import recurrent_flow
 from nngraph.graph._smallbatch import small_batch
 from nngraph.graph._target import unscaled_target
 from nngraph.graph._trunk import in_series, trunk
+from nngraph.graph._unreached import unreached
 from nngraph.graph._unregistered import unregistered
 from nngraph.graph._zerolayer import ZeroLayers, zero_layer_findings, zero_layers
 from nngraph.i18n import message, plural_form
@@ -119,6 +120,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     findings += untrained_norms(g, order)
     findings += loss_inputs(g, order)
     findings += state
+    findings += unreached(g, state)  # a forgotten layer, one cut off the loss in `graph_of`
     findings += first_non_finite(g, order, types)
     return causes_first(findings)
 

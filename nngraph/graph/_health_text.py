@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 from nngraph._pretty import Findings
 from nngraph.graph._health import boxes_unchecked, sizes_unjudged
 from nngraph.graph._nodes import module_types
-from nngraph.graph._summary import _origin
 from nngraph.graph._summary_findings import findings_block, unregistered_modules
+from nngraph.graph._summary_grads import origin as _origin
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["health_result"]
+__all__ = ["health_result", "none_key"]
 
 
 def health_result(g: Graph, findings: list[dict[str, Any]]) -> Findings:
@@ -38,6 +38,18 @@ def health_result(g: Graph, findings: list[dict[str, Any]]) -> Findings:
     elif boxes_unchecked(g):  # the summary's caveat: the layers inside the boxes are unknown
         lines = [message("graph.summary.none_collapsed")]
     else:
-        recorded = any(d.get("grad") for _, d in source.nodes(data=True))
-        lines = [message("graph.summary.none" if recorded else "graph.summary.none_forward")]
+        lines = [message(none_key(source))]
     return Findings(findings, lines)
+
+
+def none_key(g: Graph) -> str:
+    """The catalog key of the line saying `g` has no finding, as far as `health()` checks it:
+    a graph of the forward only has no gradient to check; a `graph_of` graph holds no
+    activations, so its dead units were not checked (only `ng.trace`/`ng.record` see them)."""
+    if not any(d.get("grad") for _, d in g.nodes(data=True)):
+        return "graph.summary.none_forward"
+    return (
+        "graph.summary.none_graph_of"
+        if g.graph.get("source") == "graph_of"
+        else "graph.summary.none"
+    )

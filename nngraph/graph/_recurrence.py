@@ -32,7 +32,7 @@ from nngraph.graph._recurrence_kind import (
     segments,
     steps_remedy,
 )
-from nngraph.i18n import message, times_text
+from nngraph.i18n import message, plural_form, times_text
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -222,23 +222,65 @@ def _judge(
     where = (
         message("graph.health.steps_in", where=module_name(module, types, "in")) if module else ""
     )
-    return finding(
+    key = f"{kind}_steps" if sequence else f"{kind}_repeats"
+    numbers: dict[str, Any] = {"per_step": factor ** (1 / (len(run) - 1)), "total": factor}
+    if norms[0] == 0:  # the first steps get exactly 0: no factor from the first step
+        key, numbers = _through_zeros(g._node[run[0]], norms, key, sequence)
+    result = finding(
         kind,
-        f"{kind}_steps" if sequence else f"{kind}_repeats",
+        key,
         "backward",
         weight,
         module,
         name=leaf_name(data),
         in_module=where,
         steps=len(run),
-        per_step=factor ** (1 / (len(run) - 1)),
-        total=factor,
-        times=times_text(factor),
+        **numbers,
+        times=times_text(numbers.get("total") or 0.0),
         norms=norms,
         remedy=steps_remedy(g, kind, data, module_type, parts)
         if sequence
         else repeats_remedy(kind),
     )
+    for words in ("zero_part", "zero_why", "first"):
+        result.pop(words, None)
+    return result
+
+
+#: The smallest normal number of each float type: a gradient whose elements are below it has
+#: started to lose digits, and rounds to exactly 0 a few steps further back.
+_SMALLEST_NORMAL = {"float16": 6.1e-5, "bfloat16": 1.2e-38, "float32": 1.2e-38, "float64": 2.2e-308}
+
+
+def _through_zeros(
+    step: dict[str, Any], norms: list[float], key: str, sequence: bool
+) -> tuple[str, dict[str, Any]]:
+    """The sentence (its key) and numbers for a vanishing run whose first steps get a gradient
+    of exactly 0: the shrink is measured from the first step that gets one (over the zeros it
+    is not a number), and the zeros are said as such, as float rounding (underflow) where the
+    step before them already got a gradient too small for the float type (`step`: the first
+    op of the run, whose type the gradient has), else as plain zeros (a cut, a ReLU that
+    silences the whole state)."""
+    zeros = next(i for i, norm in enumerate(norms) if norm > 0)
+    stretch = norms[zeros:]
+    factor = stretch[-1] / stretch[0]
+    measured = len(stretch) >= 2 and factor > 1
+    per_step = factor ** (1 / (len(stretch) - 1)) if measured else None
+    dtype = str(step.get("dtype") or "float32")
+    numel = math.prod(int(n) for n in step.get("shape") or [1])
+    element = stretch[0] / math.sqrt(max(numel, 1)) / (per_step or 1.0)
+    underflow = element < _SMALLEST_NORMAL.get(dtype, _SMALLEST_NORMAL["float32"])
+    unit = "steps" if sequence else "uses"
+    numbers: dict[str, Any] = {
+        "zero_steps": zeros,
+        "zero_part": message(f"graph.health.zero_{unit}.{plural_form(zeros)}", n=zeros),
+        "zero_why": message(
+            "graph.health.zero_why." + ("underflow" if underflow else "exact"), dtype=dtype
+        ),
+    }
+    if not measured:  # only the last step gets a gradient: no shrink per step to measure
+        return f"{key}_zero_only", {**numbers, "per_step": None, "total": None}
+    return f"{key}_zero", {**numbers, "per_step": per_step, "total": factor, "first": zeros + 1}
 
 
 def layers_wording(

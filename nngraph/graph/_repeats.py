@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import carried, is_reshape, owner_module, parent_of
+from nngraph.graph._operands import edge_into
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -80,7 +81,7 @@ def fold_repeats(g: Graph) -> Graph:
     for u, v, data in g.edges(data=True):
         a, b = folded.get(u, u), folded.get(v, v)
         if a != b and not h.has_edge(a, b):
-            h.add_edge(a, b, **data)
+            h.add_edge(a, b, **edge_into(b, v, data))
     if g._where is not None:
         h._source = g._source
         h._where = {n: folded.get(box, box) for n, box in g._where.items()}

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -68,15 +69,15 @@ def save(g: Graph, path: str | Path) -> Path:
         raise NNGraphError(message("graph.error.bad_path", got=shown(path))) from err
     if "\0" in str(target):  # no file system takes it (pathlib raises a bare ValueError)
         raise NNGraphError(message("graph.error.bad_path", got=shown(path)))
+    if not os.fspath(path).strip():  # Path("") is ".", a path the user never typed
+        raise NNGraphError(message("graph.error.empty_path", got=shown(os.fspath(path))))
     suffix = target.suffix.lower()
     if suffix not in SUPPORTED:
         raise NNGraphError(
             message("graph.error.bad_suffix", path=str(target), suffixes=", ".join(SUPPORTED))
         )
     if not target.parent.is_dir():
-        raise NNGraphError(
-            message("graph.error.no_folder", path=str(target), folder=str(target.parent))
-        )
+        raise _no_folder(target)
     if target.is_dir():  # "results.json" may be a folder too
         example = str(target / f"graph{suffix}")
         raise NNGraphError(message("graph.error.is_folder", path=str(target), example=example))
@@ -95,6 +96,22 @@ def save(g: Graph, path: str | Path) -> Path:
     except OSError as error:  # a read-only folder, /proc, a full disk: not nngraph's traceback
         raise not_writable(target, error) from None
     return target
+
+
+def _no_folder(target: Path) -> NNGraphError:
+    """The error for a `target` whose folder is not there: where a file stands in the way
+    (`results.json/net.svg` beside a file `results.json`), creating the folder would fail
+    too, so the message names that file instead."""
+    for above in target.parents:
+        if above.exists():
+            if above.is_dir():
+                break
+            return NNGraphError(
+                message("graph.error.file_in_path", path=str(target), file=str(above))
+            )
+    return NNGraphError(
+        message("graph.error.no_folder", path=str(target), folder=str(target.parent))
+    )
 
 
 def hopeless(g: nx.DiGraph, plan: bool | None) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -12,21 +11,28 @@ from nngraph._pretty import Text
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
 from nngraph.graph._health import HEALTH_KINDS, boxes_unchecked, causes_first, find, sizes_unjudged
+from nngraph.graph._health_text import none_key
 from nngraph.graph._model_ops import in_model
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
     ancestors_of,
     count_text,
-    folded_from,
     forward_order,
     module_types,
     numel,
     owner_module,
 )
 from nngraph.graph._parameters import learnable
-from nngraph.graph._summary_findings import findings_block, no_grad_layers, unregistered_modules
+from nngraph.graph._summary_findings import (
+    findings_block,
+    no_grad_layers,
+    outside_model,
+    unregistered_modules,
+)
+from nngraph.graph._summary_grads import grad_cell, grad_squares, norm_text, shared_grad_squares
+from nngraph.graph._summary_grads import origin as _origin
 from nngraph.graph._summary_order import as_tree, shape_text, shapes_lines
-from nngraph.i18n import get_language, message, number
+from nngraph.i18n import get_language, message
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -43,12 +49,6 @@ def _headers(keys: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(message(f"graph.summary.header.{key}") for key in keys)
 
 
-def _number(x: float | None) -> str:
-    if x is None:
-        return "-"
-    return number(x, ".3g") if math.isfinite(x) else str(x)
-
-
 def _inside(path: str, module: str) -> bool:
     return path == "" or module == path or module.startswith(path + ".")
 
@@ -59,49 +59,6 @@ def _in_model(g: Graph, data: dict[str, Any]) -> bool:
     if data.get("kind") == "op":
         return in_model(g, data)
     return data.get("module_type") is not None or bool(owner_module(data))
-
-
-def _origin(g: Graph) -> tuple[Graph, dict[Any, Any] | None]:
-    """The graph `g` was folded from (through every `collapse`) and where each of its nodes
-    went in `g`; `(g, None)` for a graph that folds nothing or does not know what it folded."""
-    folded = folded_from(g)
-    if folded is None:
-        return g, None
-    source, where = _origin(folded[0])
-    if where is None:
-        return folded
-    return source, {n: folded[1].get(box) for n, box in where.items()}
-
-
-def _grad_squares(g: Graph) -> dict[str, float]:
-    """Module path -> sum of the squared gradient norms of its parameters, those hidden in
-    boxes included. A box without the graph it folded (a copy, JSON) does not know them (its
-    `grad` is that of its output): then it and the modules above it have no entry."""
-    source, where = _origin(g)
-    squares: dict[str, float] = {}
-    for n, data in source.nodes(data=True):
-        grad = data.get("grad")
-        if data.get("kind") != "param" or not grad:
-            continue
-        path = owner_module(data)
-        box = g._node.get(where.get(n), {}) if where is not None else {}
-        if box.get("kind") == "module":  # a repeated block's row is its run's first box
-            path = box.get("module") or path
-        for above in ancestors_of(path):
-            squares[above] = squares.get(above, 0.0) + grad["norm"] ** 2
-    for above in _hidden(source):
-        squares.pop(above, None)
-    return squares
-
-
-def _hidden(g: Graph) -> set[str]:
-    """Modules with a box holding parameters, and every module above them."""
-    return {
-        above
-        for _, data in g.nodes(data=True)
-        if data.get("kind") == "module" and data.get("params")
-        for above in ancestors_of(data.get("module") or "")
-    }
 
 
 def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
@@ -136,7 +93,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
             path = data.get("module") or ""
             output[path] = n
             box_params[path] = box_params.get(path, 0) + (data.get("params") or 0)
-    squares = _grad_squares(g)
+    squares, shared_squares = grad_squares(g), shared_grad_squares(g)
     visible = {""}  # modules with a node in this graph (and the modules above them)
     for _, data in g.nodes(data=True):
         visible.update(ancestors_of(owner_module(data) or data.get("module") or ""))
@@ -170,7 +127,7 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
                 kind,
                 shape_text(g.nodes[out].get("shape")) if out is not None else "-",
                 params,
-                _number(math.sqrt(squares[path]) if path in squares else None),
+                grad_cell(squares.get(path), shared_squares.get(path)),
                 ", ".join(sorted(flags.get(path, ()))),
             )
         )
@@ -212,7 +169,7 @@ def _op_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
                 "-" if kind == name else kind,  # the output node: "output" once
                 shape_text(data.get("shape")),
                 count_text(_size(data) if n in weights else data.get("params") or 0),
-                _number(grad["norm"] if grad else None),
+                norm_text(grad["norm"] if grad else None),
                 ", ".join(sorted(flagged.get(n, ()))),
             )
         )
@@ -293,9 +250,13 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
         # (`.detach()` in forward) runs but does not learn
         reached = [n for n in trainable_ids if source.nodes[n].get("grad") is not None]
         trainable_ids = reached or trainable_ids
-    trainable = count_text(
-        sum(_size(source.nodes[n]) for n in trainable_ids if source.nodes[n].get("requires_grad"))
-    )
+    used = [source.nodes[n] for n in trainable_ids if source.nodes[n].get("requires_grad")]
+    trainable = count_text(sum(map(_size, used)))
+    outside = outside_model(used, unregistered_modules(source))
+    if outside:  # more than "Total params" counts: say why
+        trainable = message(
+            "graph.summary.trainable_outside", count=trainable, outside=count_text(outside)
+        )
     boxed = sum(
         d.get("params") or 0 for _, d in source.nodes(data=True) if d.get("kind") == "module"
     )
@@ -374,8 +335,6 @@ def summary(g: Graph) -> Text:
         out += findings_block(findings, types, unregistered, unjudged=sizes_unjudged(source))
     elif boxes_unchecked(g):  # boxes whose inside no health() before collapse() looked at
         out.append(message("graph.summary.none_collapsed"))
-    elif not any(d.get("grad") for _, d in source.nodes(data=True)):
-        out.append(message("graph.summary.none_forward"))
     else:
-        out.append(message("graph.summary.none"))
+        out.append(message(none_key(source)))
     return Text("\n".join(out))

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from nngraph._oneline import one_line
 from nngraph.graph._export import catalog_word, flag_kind
 from nngraph.graph._finding import layer_name, name_list
-from nngraph.graph._nodes import forward_order, module_types, owner_module
+from nngraph.graph._nodes import ancestors_of, forward_order, module_types, numel, owner_module
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ __all__ = [
     "layer_list",
     "message_key",
     "no_grad_layers",
+    "outside_model",
     "rank",
     "share_text",
     "unregistered_modules",
@@ -256,6 +257,22 @@ def unregistered_modules(g: Graph) -> set[str]:
     """The modules that ran without being registered in the model (kept in a plain list)."""
     table = g.graph.get("modules") or {}
     return {path for path, entry in table.items() if entry.get("registered") is False}
+
+
+def outside_model(params: Collection[dict[str, Any]], unregistered: Collection[str]) -> int:
+    """How many elements of the parameter nodes `params` `model.parameters()` leaves out:
+    those kept in a plain list (``registered: false``) and those of the modules in
+    `unregistered` (see `unregistered_modules`) and below them.
+
+    >>> outside_model([{"params": 8, "module": "Linear2"}, {"params": 3, "module": "fc"}], {"Linear2"})
+    8
+    """
+    return sum(
+        int(data.get("params") or numel(data.get("shape")))
+        for data in params
+        if data.get("registered") is False
+        or any(path in unregistered for path in ancestors_of(owner_module(data)))
+    )
 
 
 def share_text(low: float, high: float) -> str:

@@ -2311,6 +2311,38 @@ MESSAGES: dict[str, str] = {
         " times per use, so the first use gets a gradient about {times} times smaller than the"
         " last: what the first uses compute barely affects learning. {remedy}"
     ),
+    "graph.health.vanishing_steps_zero": (
+        "Vanishing gradient through time: the same weights ({name}{in_module}) are used at"
+        " {steps} steps in a row, and on the way back the gradient shrinks about"
+        " {per_step:.3g} times per step, so step {first} gets a gradient about {times} times"
+        " smaller than the last, and {zero_part} ({zero_why}): the start of the sequence does"
+        " not affect learning. {remedy}"
+    ),
+    "graph.health.vanishing_steps_zero_only": (
+        "Vanishing gradient through time: the same weights ({name}{in_module}) are used at"
+        " {steps} steps in a row, and on the way back {zero_part} ({zero_why}): the start of"
+        " the sequence does not affect learning. {remedy}"
+    ),
+    "graph.health.vanishing_repeats_zero": (
+        "Vanishing gradient through repeats: the same weights ({name}{in_module}) are used"
+        " {steps} times in a row, and on the way back the gradient shrinks about {per_step:.3g}"
+        " times per use, so use {first} gets a gradient about {times} times smaller than the"
+        " last, and {zero_part} ({zero_why}): what the first uses compute does not affect"
+        " learning. {remedy}"
+    ),
+    "graph.health.vanishing_repeats_zero_only": (
+        "Vanishing gradient through repeats: the same weights ({name}{in_module}) are used"
+        " {steps} times in a row, and on the way back {zero_part} ({zero_why}): what the first"
+        " uses compute does not affect learning. {remedy}"
+    ),
+    "graph.health.zero_steps.one": "the first step gets no gradient at all",
+    "graph.health.zero_steps.few": "the first {n} steps get no gradient at all",
+    "graph.health.zero_steps.many": "the first {n} steps get no gradient at all",
+    "graph.health.zero_uses.one": "the first use gets no gradient at all",
+    "graph.health.zero_uses.few": "the first {n} uses get no gradient at all",
+    "graph.health.zero_uses.many": "the first {n} uses get no gradient at all",
+    "graph.health.zero_why.underflow": "it becomes too small for {dtype} and rounds to exactly 0",
+    "graph.health.zero_why.exact": "it is exactly 0",
     "graph.health.exploding_repeats": (
         "Exploding gradient through repeats: the same weights ({name}{in_module}) are used"
         " {steps} times in a row, and on the way back the gradient grows about {per_step:.3g}"
@@ -2545,6 +2577,23 @@ MESSAGES: dict[str, str] = {
         "{name} gets no gradient at all, though it took part in the forward pass: its result "
         "goes only to {output}."
     ),
+    "graph.health.no_gradient_unreached": (
+        "No gradient from this graph reaches the weights of {what}: the graph does not use"
+        " them, so a backward pass from it leaves their .grad at None and they learn nothing"
+        " from it. That is fine if another loss trains them (a second head) or they are not"
+        " needed; otherwise forward never calls their layer, or cuts its result off (.detach(),"
+        " .item(), .numpy() or torch.no_grad()): ng.trace(model, x, loss=...) tells which. If"
+        " they are meant to stay fixed, call requires_grad_(False) on them."
+    ),
+    "graph.health.no_gradient_unrun": (
+        "The weights of {what} do not appear in the forward pass this graph recorded, so they"
+        " get no gradient and do not learn. Most often forward does not use them (a layer"
+        " defined in __init__ but left out of forward?): use them there, or remove them if they"
+        " are not needed. If forward skips them on purpose for this input, or another method or"
+        " loss uses them, that is fine."
+    ),
+    "graph.health.modules_of": "modules {names}",
+    "graph.health.params_of": "parameters {names}",
     "graph.health.no_gradient_leaf_unnamed_unused": (
         "The leaf tensor of shape {shape} gets no gradient at all, though it took part in the "
         "forward pass: its result goes only to {output}."
@@ -2781,8 +2830,11 @@ MESSAGES: dict[str, str] = {
     "graph.summary.model": "(model)",
     "graph.summary.total": "Total params: {total}",
     "graph.summary.trainable": "Trainable params used in this graph: {count}",
+    "graph.summary.trainable_outside": "{count}, {outside} of them not in the model",
     "graph.summary.in_boxes": "Params in module boxes: {count}",
     "graph.summary.params_shared": "{count} (+{shared} shared)",
+    "graph.summary.grad_shared": "{own} (+{shared} shared)",
+    "graph.summary.grad_only_shared": "{shared} (shared)",
     "graph.summary.shared_note": (
         "Shared params (tied weights, one layer used in two places) count once, in the module "
         'that registers them first; "+N shared" are params a module uses that another one counts'
@@ -2922,6 +2974,10 @@ MESSAGES: dict[str, str] = {
     "graph.summary.none_forward": (
         "Findings: none in the forward pass (no gradients recorded to check)"
     ),
+    "graph.summary.none_graph_of": (
+        "Findings: none (no vanishing/exploding gradients, NaN or Inf; dead units are not"
+        " checked: graph_of records no activations, ng.trace does)"
+    ),
     "graph.summary.none": (
         "Findings: none (no vanishing/exploding gradients, dead units, NaN or Inf)"
     ),
@@ -2999,6 +3055,14 @@ MESSAGES: dict[str, str] = {
     "graph.error.no_folder": (
         "cannot save {path}: there is no folder {folder}; create it first, e.g. "
         "pathlib.Path({folder!r}).mkdir(parents=True), or save somewhere else"
+    ),
+    "graph.error.file_in_path": (
+        "cannot save {path}: {file} is a file, not a folder, so nothing can be saved inside"
+        " it; pick another folder or file name"
+    ),
+    # g.save("") or g.save("  "): {got} is what was given
+    "graph.error.empty_path": (
+        'g.save() got no file name ({got}): give one such as "net.svg" or "results/net.json"'
     ),
     "graph.error.old_version": (
         '"version" is {got}, a version nngraph never wrote: this nngraph reads version '

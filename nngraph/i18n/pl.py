@@ -2439,6 +2439,39 @@ MESSAGES: dict[str, str] = {
         " pierwsze użycie dostaje gradient około {times} razy mniejszy niż ostatnie: to, co"
         " liczą pierwsze użycia, prawie nie wpływa na uczenie. {remedy}"
     ),
+    "graph.health.vanishing_steps_zero": (
+        "Gradient zanika w czasie: te same wagi ({name}{in_module}) działają w {steps} krokach"
+        " z rzędu, a w drodze wstecz gradient maleje około {per_step:.3g} razy na krok, więc"
+        " krok {first} dostaje gradient około {times} razy mniejszy niż ostatni, a {zero_part}"
+        " ({zero_why}): początek sekwencji nie wpływa na uczenie. {remedy}"
+    ),
+    "graph.health.vanishing_steps_zero_only": (
+        "Gradient zanika w czasie: te same wagi ({name}{in_module}) działają w {steps} krokach"
+        " z rzędu, a w drodze wstecz {zero_part} ({zero_why}): początek sekwencji nie wpływa"
+        " na uczenie. {remedy}"
+    ),
+    "graph.health.vanishing_repeats_zero": (
+        "Gradient zanika w powtórzeniach: te same wagi ({name}{in_module}) działają {steps} razy"
+        " z rzędu, a w drodze wstecz gradient maleje około {per_step:.3g} razy na użycie, więc"
+        " użycie {first} dostaje gradient około {times} razy mniejszy niż ostatnie, a"
+        " {zero_part} ({zero_why}): to, co liczą pierwsze użycia, nie wpływa na uczenie."
+        " {remedy}"
+    ),
+    "graph.health.vanishing_repeats_zero_only": (
+        "Gradient zanika w powtórzeniach: te same wagi ({name}{in_module}) działają {steps} razy"
+        " z rzędu, a w drodze wstecz {zero_part} ({zero_why}): to, co liczą pierwsze użycia,"
+        " nie wpływa na uczenie. {remedy}"
+    ),
+    "graph.health.zero_steps.one": "pierwszy krok nie dostaje żadnego gradientu",
+    "graph.health.zero_steps.few": "pierwsze {n} kroki nie dostają żadnego gradientu",
+    "graph.health.zero_steps.many": "pierwszych {n} kroków nie dostaje żadnego gradientu",
+    "graph.health.zero_uses.one": "pierwsze użycie nie dostaje żadnego gradientu",
+    "graph.health.zero_uses.few": "pierwsze {n} użycia nie dostają żadnego gradientu",
+    "graph.health.zero_uses.many": "pierwszych {n} użyć nie dostaje żadnego gradientu",
+    "graph.health.zero_why.underflow": (
+        "staje się za mały dla typu {dtype} i zaokrągla się do dokładnie 0"
+    ),
+    "graph.health.zero_why.exact": "jest równy dokładnie 0",
     "graph.health.exploding_repeats": (
         "Gradient eksploduje w powtórzeniach: te same wagi ({name}{in_module}) działają {steps}"
         " razy z rzędu, a w drodze wstecz gradient rośnie około {per_step:.3g} razy na użycie,"
@@ -2682,6 +2715,24 @@ MESSAGES: dict[str, str] = {
         "{name} nie dostaje żadnego gradientu, choć brał udział w przejściu w przód: jego wynik "
         "trafia tylko do {output}."
     ),
+    "graph.health.no_gradient_unreached": (
+        "Żaden gradient z tego grafu nie dociera do wag {what}: graf ich nie używa, więc"
+        " przejście wstecz od niego zostawia ich .grad równe None i niczego się z niego nie"
+        " uczą. To w porządku, jeśli trenuje je inna funkcja straty (druga głowa) albo nie są"
+        " potrzebne; jeśli nie, forward nie wywołuje ich warstwy albo odcina jej wynik"
+        " (.detach(), .item(), .numpy() albo torch.no_grad()): ng.trace(model, x, loss=...)"
+        " pokaże, która to przyczyna. Jeśli mają pozostać stałe, wywołaj na nich"
+        " requires_grad_(False)."
+    ),
+    "graph.health.no_gradient_unrun": (
+        "Wagi {what} nie występują w przejściu w przód zapisanym w tym grafie, więc nie dostają"
+        " gradientu i się nie uczą. Najczęściej forward ich nie używa (warstwa zdefiniowana w"
+        " __init__, ale pominięta w forward?): użyj ich tam albo usuń je, jeśli nie są"
+        " potrzebne. Jeśli forward celowo pomija je przy tym wejściu albo używa ich inna metoda"
+        " lub inna funkcja straty, wszystko w porządku."
+    ),
+    "graph.health.modules_of": "modułów {names}",
+    "graph.health.params_of": "parametrów {names}",
     "graph.health.no_gradient_leaf_unnamed_unused": (
         "Tensor-liść o kształcie {shape} nie dostaje żadnego gradientu, choć brał udział w "
         "przejściu w przód: jego wynik trafia tylko do {output}."
@@ -2924,8 +2975,11 @@ MESSAGES: dict[str, str] = {
     "graph.summary.model": "(model)",
     "graph.summary.total": "Parametry razem: {total}",
     "graph.summary.trainable": "Uczone parametry użyte w tym grafie: {count}",
+    "graph.summary.trainable_outside": "{count}, w tym {outside} spoza modelu",
     "graph.summary.in_boxes": "Parametry w zwiniętych modułach: {count}",
     "graph.summary.params_shared": "{count} (+{shared} wspólnych)",
+    "graph.summary.grad_shared": "{own} (+{shared} wspólnych)",
+    "graph.summary.grad_only_shared": "{shared} (wspólne)",
     "graph.summary.shared_note": (
         "Wspólne parametry (powiązane wagi, jedna warstwa użyta w dwóch miejscach) liczą się "
         "raz, w module, który rejestruje je pierwszy; „+N wspólnych” to parametry, których "
@@ -3071,6 +3125,10 @@ MESSAGES: dict[str, str] = {
     "graph.summary.none_forward": (
         "Wykryte problemy: brak w przejściu w przód (nie zapisano gradientów do sprawdzenia)"
     ),
+    "graph.summary.none_graph_of": (
+        "Wykryte problemy: brak (gradienty nie zanikają ani nie eksplodują, nie ma NaN ani"
+        " Inf; martwych jednostek nie sprawdzono: graph_of nie zapisuje aktywacji, ng.trace tak)"
+    ),
     "graph.summary.none": (
         "Wykryte problemy: brak (gradienty nie zanikają ani nie eksplodują, nie ma martwych "
         "jednostek, NaN ani Inf)"
@@ -3152,6 +3210,13 @@ MESSAGES: dict[str, str] = {
     "graph.error.no_folder": (
         "nie można zapisać {path}: nie ma folderu {folder}; najpierw go utwórz, np. "
         "pathlib.Path({folder!r}).mkdir(parents=True), albo zapisz plik gdzie indziej"
+    ),
+    "graph.error.file_in_path": (
+        "nie można zapisać {path}: {file} to plik, a nie folder, więc nie da się niczego w nim"
+        " zapisać; wybierz inny folder albo inną nazwę pliku"
+    ),
+    "graph.error.empty_path": (
+        'g.save(): brak nazwy pliku ({got}); podaj ją, np. "net.svg" albo "results/net.json"'
     ),
     "graph.error.old_version": (
         '"version" ma wartość {got}, a takiej wersji nngraph nigdy nie zapisywał: ta '

@@ -1921,3 +1921,61 @@ def test_a_custom_op_is_named_as_its_library_registers_it() -> None:
     assert [d["label"] for d in ops(ng.graph_of(loss, params=model), "nngraph_tests::silu")] == [
         "nngraph_tests::silu"
     ]
+
+
+class _ThreeLayers(nn.Module):
+    """`unused` is never called; `frozen` and `empty` are not either, but have nothing to learn."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.used, self.unused, self.frozen = nn.Linear(4, 2), nn.Linear(2, 2), nn.Linear(2, 2)
+        self.frozen.requires_grad_(False)
+        self.empty = nn.Parameter(torch.zeros(1, 0, 2))  # DINOv2's registers, when it has none
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.used(x)
+
+
+def test_the_trainable_parameters_a_graph_leaves_out_are_listed() -> None:
+    """`g.graph["unreached"]`, which health() names: only where the capture knows the model
+    (trace, graph_of with params=model) and which of its parameters train."""
+    torch.manual_seed(0)
+    model, x = _ThreeLayers(), torch.randn(3, 4)
+    expected = [{"module": "unused", "type": "Linear"}]
+    assert ng.trace(model, x, loss=lambda y: y.sum()).graph["unreached"] == expected
+    loss = model(x).sum()
+    assert ng.graph_of(loss, params=model).graph["unreached"] == expected
+    assert ng.graph_of(loss, params=model, stats=False).graph["unreached"] == expected
+    assert "unreached" not in ng.graph_of(loss, params=dict(model.named_parameters())).graph
+    assert "unreached" not in ng.graph_of(loss).graph
+    model.unused.requires_grad_(False)
+    assert "unreached" not in ng.trace(model, x, loss=lambda y: y.sum()).graph
+
+
+def test_reentrant_checkpointing_hides_no_parameter_from_the_list() -> None:
+    """A reentrant checkpoint reads the layers it reruns without being given them: they get a
+    gradient though the graph holds none of their parameters, so nothing is listed then."""
+
+    class Checkpointed(nn.Module):
+        def __init__(self, reentrant: bool) -> None:
+            super().__init__()
+            self.first, self.inner, self.head = nn.Linear(4, 4), nn.Linear(4, 4), nn.Linear(4, 1)
+            self.unused, self.reentrant = nn.Linear(4, 4), reentrant
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            h = self.first(x)
+            h = torch.utils.checkpoint.checkpoint(self.inner, h, use_reentrant=self.reentrant)
+            return self.head(h)
+
+    torch.manual_seed(0)
+    x = torch.randn(3, 4)
+    model = Checkpointed(reentrant=False)
+    expected = [{"module": "unused", "type": "Linear"}]
+    assert ng.graph_of(model(x).sum(), params=model).graph["unreached"] == expected
+    model.reentrant = True
+    loss = model(x).sum()
+    loss.backward()
+    assert model.inner.weight.grad is not None
+    assert "unreached" not in ng.graph_of(loss, params=model).graph
+    with pytest.warns(NNGraphWarning, match="use_reentrant"):
+        assert "unreached" not in ng.trace(model, x, loss=lambda y: y.sum()).graph

@@ -1185,3 +1185,46 @@ def test_dot_bounds_its_x_placement_only_on_a_graph_it_would_find_slow(
     slow.save(tmp_path / "slow.svg")
     graph_with_nan().save(tmp_path / "quick.svg")
     assert [c[1:] for c in commands] == [["-Tsvg", "-Gnslimit=1"], ["-Tsvg"]]
+
+
+@pytest.mark.parametrize("below", ["net.svg", "more/net.json"])
+def test_save_below_a_file_names_the_file_instead_of_a_folder_to_create(tmp_path: Path, below: str):
+    """Sweep s31, 5: `results.json/net.svg` beside a file `results.json` said to create the
+    folder with mkdir(parents=True), which would fail on that file."""
+    afile = tmp_path / "results.json"
+    afile.write_text("{}")
+    said = rf"cannot save .*: {re.escape(str(afile))} is a file, not a folder"
+    with pytest.raises(ng.NNGraphError, match=said) as error:
+        graph_with_nan().save(afile / below)
+    assert "mkdir" not in str(error.value)
+    assert afile.read_text() == "{}"
+
+
+@pytest.mark.parametrize("path", ["", "   "])
+def test_save_with_an_empty_path_says_it_is_empty(path: str):
+    """Sweep s31, 5: `g.save("")` said "cannot save '.'", a path the user never typed."""
+    with pytest.raises(ng.NNGraphError, match=r"g.save\(\) got no file name") as error:
+        graph_with_nan().save(path)
+    assert "'.'" not in str(error.value)
+    ng.set_language("pl")
+    try:
+        with pytest.raises(ng.NNGraphError, match=r"brak nazwy pliku"):
+            graph_with_nan().save(path)
+    finally:
+        ng.set_language("en")
+
+
+def test_edges_carry_the_place_of_their_source_among_the_targets_inputs():
+    """`a - b` is not `b - a`: JSON and copies write each edge's `operand`, since they add
+    the edges again in another order (see test_repeats for the folding it keeps apart)."""
+    g = Graph()
+    g.add_edges_from([("b", "sub"), ("a", "sub"), ("a", "neg")])  # `sub` reads b, then a
+    data = g.to_dict()
+    places = {(e["source"], e["target"]): e.get("operand") for e in data["edges"]}
+    assert places == {("b", "sub"): 0, ("a", "sub"): 1, ("a", "neg"): None}  # one input: no order
+    copied = g.copy()
+    assert {(u, v): d.get("operand") for u, v, d in copied.edges(data=True)} == places
+    assert list(copied.predecessors("sub")) == ["b", "a"]
+    back = Graph.from_dict(data)
+    assert {(u, v): d.get("operand") for u, v, d in back.edges(data=True)} == places
+    assert g.edges["b", "sub"] == {}  # the graph copied is left as it was

@@ -471,6 +471,61 @@ def test_a_gradient_that_underflows_to_zero_over_a_long_sequence_is_flagged():
     assert found["norms"][0] == 0.0  # float32 rounds the first steps' gradient to 0
 
 
+class HandRNN(nn.Module):
+    """h = tanh(Wx(x_t) + Wh(h)) written with two Linears; `closed` first steps pass no state
+    on (`Wh(h) * 0`): their gradient is exactly 0, not rounded to it."""
+
+    def __init__(self, closed: int = 0) -> None:
+        super().__init__()
+        self.wx, self.wh = nn.Linear(8, 64), nn.Linear(64, 64, bias=False)
+        self.fc, self.closed = nn.Linear(64, 2), closed
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = torch.zeros(x.shape[0], 64)
+        for t in range(x.shape[1]):
+            h = torch.tanh(self.wx(x[:, t]) + self.wh(h) * (0.0 if t < self.closed else 1.0))
+        return self.fc(h)
+
+
+def _steps_of_hand_rnn(steps: int, closed: int = 0) -> dict:
+    torch.manual_seed(0)
+    model, x, y = HandRNN(closed), torch.randn(32, steps, 8), torch.randint(0, 2, (32,))
+    g = ng.trace(model, x, loss=lambda out: nn.functional.cross_entropy(out, y))
+    (found,) = [f for f in g.health() if "per_step" in f]
+    return found
+
+
+def test_steps_whose_gradient_underflows_are_said_and_left_out_of_the_rate():
+    """Sweep: at 200 steps the first 79 got exactly 0 (float32 underflow) and "shrinks about
+    1.66 times per step ... 5.3e43 times smaller" was said, diluted over those zeros; the
+    non-zero steps shrink 2.27 times per step, as at 50 steps (2.26)."""
+    found = _steps_of_hand_rnn(200)
+    norms, zeros = found["norms"], found["zero_steps"]
+    assert zeros > 0 and norms[zeros - 1] == 0.0 < norms[zeros]
+    rate = (norms[-1] / norms[zeros]) ** (1 / (199 - zeros))
+    assert math.isclose(found["per_step"], rate) and found["per_step"] > 2.1
+    assert math.isclose(found["total"], norms[-1] / norms[zeros])
+    assert math.isclose(found["per_step"], _steps_of_hand_rnn(50)["per_step"], rel_tol=0.05)
+    text = found["message"]
+    assert f"so step {zeros + 1} gets a gradient about" in text
+    assert (
+        f"the first {zeros} steps get no gradient at all (it becomes too small for float32"
+        " and rounds to exactly 0)"
+    ) in text
+    set_language("pl")
+    text = _steps_of_hand_rnn(200)["message"]
+    assert f"pierwszych {zeros} kroków nie dostaje żadnego gradientu" in text
+    assert "za mały dla typu float32" in text
+
+
+def test_steps_whose_gradient_is_exactly_zero_are_not_called_underflow():
+    found = _steps_of_hand_rnn(30, closed=5)
+    assert found["zero_steps"] == 5 and found["per_step"] > 1.5
+    text = found["message"]
+    assert "the first 5 steps get no gradient at all (it is exactly 0)" in text
+    assert "so step 6 gets a gradient about" in text and "too small" not in text
+
+
 def test_a_last_state_the_loss_never_reads_does_not_hide_the_run():
     class TutorialRNN(nn.Module):  # PyTorch's name classifier: the last hidden is not read
         def __init__(self) -> None:

@@ -259,3 +259,123 @@ def test_blocks_fold_alike_whatever_the_node_ids():
     renamed = nx.relabel_nodes(g, lambda n: f"{n}_{g.nodes[n]['label']}")
     for kept in (nx.convert_node_labels_to_integers(g), renamed):
         assert labels(kept.collapse(1)) == ["_Block x3"]
+
+
+class _TwoBranches(nn.Module):
+    """Two layers whose results one op joins, in the block's order or the other way round."""
+
+    def __init__(self, op: str, swap: bool) -> None:
+        super().__init__()
+        self.a, self.b = nn.Linear(8, 8), nn.Linear(8, 8)
+        self.op, self.swap = op, swap
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        p, q = self.a(x), self.b(x)
+        if self.swap:
+            p, q = q, p
+        if self.op == "sub":
+            return p - q
+        if self.op == "cat":
+            return torch.cat([p, q], 1)[:, :8]
+        if self.op == "where":
+            return torch.where(x > 0, p, q)
+        if self.op == "lerp":
+            return torch.lerp(p, q, 0.3)
+        return torch.addcmul(p, q, x)
+
+
+@pytest.mark.parametrize("op", ["sub", "cat", "where", "lerp", "addcmul"])
+def test_blocks_reading_their_inputs_in_another_order_stay_apart_in_every_copy(op: str) -> None:
+    """Sweep s31, 1: the order came from the order of each node's edges, which a copy, JSON
+    and networkx's relabelling change: `p - q` blocks and `q - p` blocks folded as x4."""
+    torch.manual_seed(0)
+    model = nn.Sequential(*(_TwoBranches(op, swap) for swap in (False, False, True, True)))
+    g = ng.trace(model, torch.randn(4, 8), loss=lambda y: y.pow(2).mean())
+    copied = g.copy()
+    read_back = Graph.from_json(g.to_json())
+    kept = [
+        g,
+        copied,
+        read_back,
+        Graph.from_json(copied.to_json()),
+        nx.relabel_nodes(copied, lambda n: f"x{n}"),
+        nx.relabel_nodes(read_back, lambda n: f"x{n}"),
+        g.subgraph(list(g.nodes)).copy(),
+    ]
+    for graph in kept:
+        assert labels(graph.collapse(0)) == ["_TwoBranches x2"] * 2
+
+
+class _Recurrent(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rnn, self.gru = nn.RNN(4, 6, batch_first=True), nn.GRU(6, 5, batch_first=True)
+        self.head = nn.Linear(5, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h, _ = self.rnn(x)
+        h, _ = self.gru(h)
+        return self.head(h[:, -1])
+
+
+def test_a_json_round_trip_keeps_every_boxs_block() -> None:
+    torch.manual_seed(0)
+    g = ng.trace(_Recurrent(), torch.randn(2, 5, 4), loss=lambda y: y.pow(2).mean())
+
+    def blocks(graph: Graph) -> dict[str, str]:
+        return {n: d["block"] for n, d in graph.collapse(0).nodes(data=True) if "block" in d}
+
+    assert blocks(Graph.from_json(g.to_json())) == blocks(g) == blocks(g.copy())
+    assert blocks(Graph.from_json(g.copy().to_json())) == blocks(g)
+
+
+class _WithSpare(nn.Module):
+    """A block that may hold parameters its forward does not use (a head for another mode)."""
+
+    def __init__(self, spare: str) -> None:
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+        if spare == "parameter":
+            self.spare = nn.Parameter(torch.zeros(1000))
+        elif spare == "module":
+            self.aux = nn.Linear(8, 100)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(self.fc(x))
+
+
+@pytest.mark.parametrize("spare", ["parameter", "module"])
+def test_blocks_holding_other_numbers_of_parameters_do_not_fold(spare: str) -> None:
+    """Sweep s31, 2: blocks of 72 and of 1,072 parameters folded into one `x4` box."""
+    model = nn.Sequential(*(_WithSpare(s) for s in ("", "", spare, spare)))
+    h = ng.trace(model, torch.randn(4, 8), loss=lambda y: y.pow(2).mean()).collapse(0)
+    runs = [(d["label"], d["params"]) for _, d in h.nodes(data=True) if d["kind"] == "module"]
+    extra = 1000 if spare == "parameter" else 900
+    assert runs == [("_WithSpare x2", 144), ("_WithSpare x2", 144 + 2 * extra)]
+
+
+class _HiddenInAList(nn.Module):
+    """The classic slip: the hidden layers kept in a plain Python list, not a ModuleList."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inp = nn.Linear(8, 8)
+        self.hidden = [nn.Linear(8, 8) for _ in range(3)]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.inp(x)
+        for layer in self.hidden:
+            x = layer(x)
+        return x
+
+
+def test_a_registered_layer_does_not_fold_with_layers_kept_in_a_plain_list() -> None:
+    """Sweep s31, 3: `inp` and the three unregistered layers folded into one `Linear x4` on
+    `inp`'s row, which then said "not in the model" and held 288 parameters of a 72 model."""
+    torch.manual_seed(0)
+    g = ng.trace(_HiddenInAList(), torch.randn(4, 8), loss=lambda y: y.pow(2).mean())
+    h = g.collapse(0)
+    boxes = [(d["module"], d["label"], d["params"]) for _, d in h.nodes(data=True) if "block" in d]
+    assert boxes == [("inp", "Linear", 72), ("Linear", "Linear x3", 216)]
+    rows = {line.split()[0]: line for line in h.summary().splitlines() if line.strip()}
+    assert "not in the model" not in rows["inp"] and "not in the model" in rows["Linear"]

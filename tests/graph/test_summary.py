@@ -972,3 +972,69 @@ def test_every_finding_line_of_a_very_deep_chain_stays_short():
     lines = str(g.health()).splitlines()
     assert any("…" in line for line in lines)
     assert max(len(line) for line in [*lines, *g.summary().splitlines()]) < 700
+
+
+class _TiedWithABias(nn.Module):
+    """A language model's tied head that keeps a bias of its own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(10, 8)
+        self.out = nn.Linear(8, 10)
+        self.out.weight = self.emb.weight
+
+    def forward(self, t: torch.Tensor) -> torch.Tensor:
+        return self.out(torch.tanh(self.emb(t)))
+
+
+def _grad_norm(params: Any) -> float:
+    return float(torch.linalg.vector_norm(torch.cat([p.grad.flatten() for p in params])))
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_module_using_tied_weights_shows_their_gradient_norm_marked_as_shared(language: str):
+    """Sweep s31, 4: `out` showed Grad norm `-`, the table's mark for no gradient, though
+    torch gives `out.parameters()` a gradient."""
+    from tests.graph.test_collapse import Tied
+
+    torch.manual_seed(0)
+    t = torch.randint(0, 10, (4, 3))
+    for model in (Tied(), _TiedWithABias()):
+        g = ng.trace(model, t, loss=lambda o: o.pow(2).mean())
+        model(t).pow(2).mean().backward()
+        ng.set_language(language)
+        try:
+            cells = [rows(text)["out"][4] for text in (g.summary(), g.collapse(0).summary())]
+            shared = ng.i18n.number(_grad_norm([model.emb.weight]), ".3g")
+            own = (
+                ng.i18n.number(_grad_norm([model.out.bias]), ".3g")
+                if model.out.bias is not None
+                else ""
+            )
+            emb = rows(g.summary())["emb"][4]
+        finally:
+            ng.set_language("en")
+        word = "shared" if language == "en" else "wspólnych"
+        expected = f"{own} (+{shared} {word})"
+        if not own:
+            expected = f"{shared} ({'shared' if language == 'en' else 'wspólne'})"
+        assert cells == [expected, expected]
+        assert emb == shared  # where it is counted: no mark
+
+
+def test_the_trainable_count_says_how_many_are_outside_the_model():
+    """Sweep s31, 3: 'Total params: 72' above 'Trainable params used in this graph: 288'
+    read as a contradiction; the layers kept in a plain list are the difference."""
+    from tests.graph.test_repeats import _HiddenInAList
+
+    torch.manual_seed(0)
+    g = ng.trace(_HiddenInAList(), torch.randn(4, 8), loss=lambda y: y.pow(2).mean())
+    for text in (g.summary(), g.collapse(0).summary()):
+        assert "Total params: 72\n" in text
+        assert "Trainable params used in this graph: 288, 216 of them not in the model\n" in text
+    assert "not in the model" not in traced().summary()
+    ng.set_language("pl")
+    try:
+        assert "Uczone parametry użyte w tym grafie: 288, w tym 216 spoza modelu\n" in g.summary()
+    finally:
+        ng.set_language("en")

@@ -1,0 +1,107 @@
+"""The order in which a node reads its inputs (`a - b` is not `b - a`), kept on the edges.
+
+A capture adds each node's incoming edges in the order the op takes its inputs, so a graph
+just captured knows it from the order of its edges. networkx's copies (`copy()`, a JSON round
+trip, `nx.relabel_nodes`) add the edges again in another order, so that order is written on
+each edge as ``operand`` (0, 1, ...: its source's place among the target's inputs) where it
+can still be read (`Graph.copy()`, `to_dict()`), and read back from there first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+__all__ = [
+    "OPERAND",
+    "copy_operands",
+    "edge_into",
+    "inputs_in_order",
+    "operand_of",
+    "operand_places",
+]
+
+#: the edge attribute holding the source's place among the target's inputs
+OPERAND = "operand"
+
+
+def operand_of(data: dict[str, Any]) -> int | None:
+    """The place an edge's attributes give its source among the target's inputs, if any."""
+    place = data.get(OPERAND)
+    return place if isinstance(place, int) and not isinstance(place, bool) else None
+
+
+def inputs_in_order(g: nx.DiGraph, n: Any) -> list[Any]:
+    """The nodes `n` reads, in the order it takes them: by the edges' ``operand`` where they
+    have one, else (and after those) in the order the edges were added.
+
+        >>> g = nx.DiGraph()
+        >>> g.add_edge("b", "sub", operand=1); g.add_edge("a", "sub", operand=0)
+        >>> inputs_in_order(g, "sub")
+        ['a', 'b']
+    """
+    edges = g._pred[n]
+    if len(edges) < 2:
+        return list(edges)
+    places = [operand_of(data) for data in edges.values()]
+    if all(place is None for place in places):
+        return list(edges)
+    last = len(edges)  # an edge without a place comes after those with one (a stable sort)
+    keyed = sorted(
+        zip(edges, places, strict=True), key=lambda item: last if item[1] is None else item[1]
+    )
+    return [source for source, _ in keyed]
+
+
+def operand_places(g: nx.DiGraph) -> dict[tuple[Any, Any], int]:
+    """Edge `(u, v)` -> the place of `u` among `v`'s inputs, for the edges into a node that
+    reads two or more (the only ones whose order matters) and those that carry an
+    ``operand``: the edge's ``operand``, else its place in the order `v`'s edges were added
+    (that of the op's inputs in a graph just captured). Linear in the number of edges.
+
+        >>> g = nx.DiGraph([("a", "sub"), ("b", "sub"), ("sub", "out")])
+        >>> operand_places(g)
+        {('a', 'sub'): 0, ('b', 'sub'): 1}
+    """
+    places: dict[tuple[Any, Any], int] = {}
+    for v, edges in g._pred.items():
+        for i, (u, data) in enumerate(edges.items()):
+            place = operand_of(data)
+            if place is not None or len(edges) > 1:
+                places[u, v] = i if place is None else place
+    return places
+
+
+def mark_operands(g: nx.DiGraph) -> None:
+    """Write on `g`'s edges the ``operand`` that `operand_places` gives them, so that any
+    copy keeps it: for a capture to call on the graph it made, before anyone copies it.
+
+        >>> g = nx.DiGraph([("a", "sub"), ("b", "sub")])
+        >>> mark_operands(g)
+        >>> nx.relabel_nodes(g, str.upper).edges["B", "SUB"]
+        {'operand': 1}
+    """
+    for (u, v), place in operand_places(g).items():
+        g._pred[v][u][OPERAND] = place
+
+
+def copy_operands(source: nx.DiGraph, copy: nx.DiGraph) -> None:
+    """Give the edges of `copy` (made from `source` by networkx, which adds them in another
+    order) their ``operand`` from `source` (see `operand_places`), and the edges into each
+    node the order they have there."""
+    for (u, v), place in operand_places(source).items():
+        if copy.has_edge(u, v):
+            copy._pred[v][u][OPERAND] = place
+    for v, edges in source._pred.items():
+        kept = copy._pred.get(v)
+        if kept is not None and len(kept) > 1:
+            copy._pred[v] = {u: kept[u] for u in edges if u in kept} | kept
+
+
+def edge_into(target: Any, node: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The attributes of an edge into `node` for an edge into `target`, the box `node` folds
+    into (or `node` itself): a place among `node`'s inputs is none among the box's."""
+    if target == node or OPERAND not in data:
+        return data
+    return {k: value for k, value in data.items() if k != OPERAND}
