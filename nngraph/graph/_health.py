@@ -51,6 +51,7 @@ from nngraph.graph._nonfinite import first_non_finite
 from nngraph.graph._normalised import normalised_away
 from nngraph.graph._parameters import parameter_state
 from nngraph.graph._recurrence import recurrent_flow
+from nngraph.graph._saturation import saturated_units
 from nngraph.graph._smallbatch import small_batch
 from nngraph.graph._target import unscaled_target
 from nngraph.graph._trunk import in_series, trunk
@@ -67,7 +68,7 @@ __all__ = ["HEALTH_KINDS", "boxes_unchecked", "find", "sizes_unjudged", "store"]
 #: The finding kinds `health()` owns (and replaces on each call).
 HEALTH_KINDS = (
     "vanishing", "exploding", "dead", "nan", "inf", "zeros", "constant", "accumulated",
-    "no_gradient", "unregistered", "untrained_norm", "loss_input",
+    "no_gradient", "unregistered", "untrained_norm", "loss_input", "saturated",
 )  # fmt: skip
 
 
@@ -116,6 +117,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     findings += grown
     zeroed = zero.named(g, zero.silenced)
     findings += dead_units(g, order, types, grown=bool(grown), zeroed=zeroed)
+    findings += saturated_units(g, order, types)
     findings += unregistered(g, order)
     findings += untrained_norms(g, order)
     findings += loss_inputs(g, order)

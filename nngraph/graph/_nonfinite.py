@@ -104,14 +104,16 @@ def _masked_row(g: Graph, n: Any) -> bool:
 
 
 def harmful_infinities(g: Graph, order: list[Any], dead: set[Any]) -> dict[Any, str]:
-    """Nodes whose infinite value matters, each with why: `"end"` where infinite or NaN values
-    run from it, node by node, to a node at the end (an output, or a node nothing uses), else
-    `"grad"` where a gradient on that run (or into the inputs of a node on it) is infinite or
-    NaN. An infinity that turns finite before the end, with finite gradients around it (a -inf
-    attention mask before softmax, `exp(log(0))` of data), is harmless, and so is one in a
-    result nothing uses (`g.graph["unused"]`, a leftover debug line): `dead`, see `dead_ends`.
-    A -inf that a softmax reads (a mask) does not run on through it: where the softmax gives
-    NaN (a row all -inf), the NaN starts there, and `first_non_finite` names the softmax."""
+    """Nodes whose infinite or NaN value matters, each with why: `"end"` where infinite or
+    NaN values run from it, node by node, to a node at the end (an output, or a node nothing
+    uses), else `"grad"` where a gradient on that run (or into the inputs of a node on it) is
+    infinite or NaN. An infinity that turns finite before the end, with finite gradients
+    around it (a -inf attention mask before softmax, `exp(log(0))` of data), is harmless, and
+    so is one in a result nothing uses (`g.graph["unused"]`, a leftover debug line): `dead`,
+    see `dead_ends`. A -inf that a softmax reads (a mask) does not run on through it: where
+    the softmax gives NaN (a row all -inf), the NaN starts there, and `first_non_finite` names
+    the softmax. The same holds for a NaN: one masked away (`torch.where(h > 0, h.sqrt(), 0)`)
+    does not reach the loss, though the gradient through it is NaN."""
     nodes, pred, succ = g._node, g._pred, g._succ  # networkx's own dicts: fast
     why: dict[Any, str] = {}
     for n in reversed(order):  # successors first
@@ -164,11 +166,11 @@ def dead_ends(g: Graph, order: list[Any]) -> set[Any]:
 def first_non_finite(
     g: Graph, order: list[Any], types: dict[str, str | None]
 ) -> list[dict[str, Any]]:
-    """The first NaN in forward order, or the first infinity there that matters (see
-    `harmful_infinities`); the first NaN or infinity in backward order. A NaN in a result
-    nothing uses (see `dead_ends`) harms nothing and is left out too. An infinity that turns
-    finite again and matters only for the gradients around it (a -inf attention mask) is named
-    only where no NaN and no infinity that runs to the end is there: a NaN the forward pass
+    """The first NaN or infinity in forward order that matters (see `harmful_infinities`);
+    the first NaN or infinity in backward order. One in a result nothing uses (see
+    `dead_ends`) harms nothing and is left out. One that turns finite again and matters only
+    for the gradients around it (a -inf attention mask, the NaN of `sqrt` that `torch.where`
+    masks away) is named only where none that runs to the end is there: a NaN the forward pass
     made later (an infinite weight in a later layer) breaks every gradient, the mask's too."""
     dead = dead_ends(g, order)
     harmful = harmful_infinities(g, order, dead)
@@ -176,7 +178,7 @@ def first_non_finite(
     for wanted in ("end", "grad"):
         first = next((n for n in order if _breaks(g, n, harmful, dead, wanted)), None)
         if first is not None:
-            findings.append(_forward(g, first, types, harmful.get(first)))
+            findings.append(_forward(g, first, types, wanted))
             break
     cause = findings[0]["kind"] if findings else None
     for n in backward_order(g):
@@ -187,22 +189,40 @@ def first_non_finite(
 
 
 def _breaks(g: Graph, n: Any, harmful: dict[Any, str], dead: set[Any], why: str) -> bool:
-    """Whether `n`'s value holds a NaN (with `why="end"`) or an infinity harmful for `why`."""
+    """Whether `n`'s value holds a NaN or an infinity harmful for `why` (see
+    `harmful_infinities`). A NaN breaks the end unless ops read it that give finite values
+    (`torch.where(h > 0, h.sqrt(), 0)` masks it away): then it breaks only the gradients
+    around it, if they are NaN or infinite."""
     stats = g._node[n].get("value")
     if n in dead or not non_finite(stats):
         return False
-    return (bool(stats.get("nan")) and why == "end") or harmful.get(n) == why
+    if why == "end" and stats.get("nan") and not _masked_away(g, n, harmful):
+        return True
+    return harmful.get(n) == why
+
+
+def _masked_away(g: Graph, n: Any, harmful: dict[Any, str]) -> bool:
+    """Whether the NaN or infinity at `n` does not run on to the end: ops read it (not the
+    model's output: that is the end) and give values from which none runs there."""
+    read_by = g._succ[n]
+    return (
+        harmful.get(n) != "end"
+        and bool(read_by)
+        and all(g._node[s].get("kind") == "op" for s in read_by)
+    )
 
 
 def _forward(g: Graph, n: Any, types: dict[str, str | None], why: str | None) -> dict[str, Any]:
-    """The finding for the first NaN, or harmful infinity (`why`), of the forward pass at `n`."""
+    """The finding for the first NaN or infinity of the forward pass at `n` that matters:
+    `why="end"` where it runs on to the end, `"grad"` where it is masked away before and
+    breaks only the gradients around it."""
     data = g._node[n]
     stats = data["value"]
     kind = "nan" if stats.get("nan") else "inf"
     key = f"{kind}_forward"
-    if kind == "inf":
-        key += "_grad" if why == "grad" else ""
-    elif _masked_row(g, n):
+    if why == "grad":
+        key += "_grad"  # masked away before the end: only the gradients around it break
+    elif kind == "nan" and _masked_row(g, n):
         key += "_masked_row"  # a row all -inf: not the mask, the softmax that reads it
     if data.get("kind") == "output" and not any(
         d.get("value") for d in g._node.values() if d.get("kind") == "op"

@@ -2446,6 +2446,12 @@ MESSAGES: dict[str, str] = {
         "appears in {what}: the values computed from it may be finite again, but the gradients "
         "there are not. {hint}"
     ),
+    "graph.health.nan_forward_grad": (
+        "The first NaN (not a number) of the forward pass appears in {what}, but it does not"
+        " reach the loss: it is left out on the way (torch.where, masked_fill, nan_to_num), so"
+        " the values computed from it are finite and the forward pass is fine. The gradient is"
+        " not: a NaN left out that way still makes the gradient there NaN (below). {hint}"
+    ),
     # {hint} in nan_forward / inf_forward: what to do, by the op that made it
     "graph.health.hint.log": (
         "The log of 0 is -inf, and of a negative number NaN: write log(x + eps) with a small"
@@ -2661,6 +2667,7 @@ MESSAGES: dict[str, str] = {
     "graph.health.loss_input_fix_output": "output.squeeze(1), or target.view(-1, 1)",
     "graph.health.loss_input_fix_target": "target.squeeze(1), or output.view(-1, 1)",
     "graph.health.loss_input_fix_any": "reshape one of them with .view(...) or .squeeze(...)",
+    # a hand-written loss, ((out - y) ** 2).mean(): {what}, {fix} as in loss_input_shapes
     "graph.health.loss_input_difference": (
         "Your loss takes the difference of {what} of shape {a} and one of shape {b}:"
         " broadcasting turns it into a {table} table of every pair, so the loss is not the one"
@@ -2759,6 +2766,53 @@ MESSAGES: dict[str, str] = {
         " that every example lands on the same side of zero. Try a lower learning rate,"
         " LeakyReLU, or nn.init.kaiming_normal_."
     ),
+    # hidden tanh / sigmoid units on the flat ends; {where_module}: module_in or saturated_after
+    "graph.health.saturated_tanh": (
+        "Saturated tanh units in {where_module}: many of their values sit near -1 or 1, where"
+        " tanh is flat, so its slope averages only {slope:.2g} over this batch (1 at 0). They"
+        " pass back little of the gradient they get, and small changes to the weights before"
+        " them barely change what they output. {remedy}"
+    ),
+    "graph.health.saturated_sigmoid": (
+        "Saturated sigmoid units in {where_module}: many of their values sit near 0 or 1, where"
+        " the sigmoid is flat, so its slope averages only {slope:.2g} over this batch (0.25 in"
+        " the middle). They pass back little of the gradient they get, and small changes to the"
+        " weights before them barely change what they output. {remedy}"
+    ),
+    "graph.health.saturated_after": "the {op} after {layer}",
+    # {remedy} in saturated_*: the cause that shows
+    "graph.health.saturated_remedy_weights": (
+        "The weights of {layer} are {times} times the scale Xavier's initialisation gives (std"
+        " {std:.2g} against {xavier:.2g}): start them with nn.init.xavier_normal_ or PyTorch's"
+        " default; if training made them this large, lower the learning rate or add weight"
+        " decay."
+    ),
+    "graph.health.saturated_remedy_inputs": (
+        "The data going into the layer before them is far from standardised (RMS {rms:.3g}):"
+        " standardise the inputs, (x - mean) / std for each feature, computed on the training"
+        " set."
+    ),
+    # one example in the batch: every unit of a wide layer silent on it is no chance
+    "graph.health.dead_one_example": (
+        "Every one of the {units} ReLU units in {where_module} outputs zero for the one example"
+        " in this batch, so no gradient flows through them. On one example about half of a"
+        " layer's units are zero by chance, but all of them at once almost never are: these"
+        " units are most likely silent for every example. The usual causes: a large negative"
+        " bias, a learning rate that is too high, or weights so large that every example lands"
+        " on the same side of zero. Run a batch of several examples to see which units stay"
+        " silent for all of them; LeakyReLU, or nn.init.kaiming_normal_ with zero biases, keeps"
+        " them alive."
+    ),
+    "graph.health.dead_after_one_example": (
+        "Every one of the {units} units of the ReLU after {layer} outputs zero for the one"
+        " example in this batch, so no gradient flows through them. On one example about half"
+        " of a layer's units are zero by chance, but all of them at once almost never are:"
+        " these units are most likely silent for every example. The usual causes: a large"
+        " negative bias, a learning rate that is too high, or weights so large that every"
+        " example lands on the same side of zero. Run a batch of several examples to see which"
+        " units stay silent for all of them; LeakyReLU, or nn.init.kaiming_normal_ with zero"
+        " biases, keeps them alive."
+    ),
     "graph.health.dead_uncentred": (
         "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
         " batch, so no gradient flows through them. {remedy} Other usual causes: a learning"
@@ -2830,9 +2884,12 @@ MESSAGES: dict[str, str] = {
     "graph.summary.model": "(model)",
     "graph.summary.total": "Total params: {total}",
     "graph.summary.trainable": "Trainable params used in this graph: {count}",
+    # {count} of the line above where some are in no registered module (a plain Python list)
     "graph.summary.trainable_outside": "{count}, {outside} of them not in the model",
     "graph.summary.in_boxes": "Params in module boxes: {count}",
     "graph.summary.params_shared": "{count} (+{shared} shared)",
+    # Grad norm cell of a module using tied weights: its own parameters' norm, then the
+    # norm of the shared ones it uses that another module counts (see params_shared)
     "graph.summary.grad_shared": "{own} (+{shared} shared)",
     "graph.summary.grad_only_shared": "{shared} (shared)",
     "graph.summary.shared_note": (
@@ -3056,6 +3113,7 @@ MESSAGES: dict[str, str] = {
         "cannot save {path}: there is no folder {folder}; create it first, e.g. "
         "pathlib.Path({folder!r}).mkdir(parents=True), or save somewhere else"
     ),
+    # g.save("results.json/net.svg") where results.json is a file, not a folder
     "graph.error.file_in_path": (
         "cannot save {path}: {file} is a file, not a folder, so nothing can be saved inside"
         " it; pick another folder or file name"
@@ -3310,9 +3368,13 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.constant": "equal weights",
     "graphview.flag.kind.no_gradient": "no gradient",
     "graphview.flag.kind.loss_input": "loss given the wrong input",
+    "graphview.flag.kind.saturated": "saturated units",
     "graphview.flag.kind.untrained_norm": "untrained normalisation",
     "graphview.flag.help.constant": "Every weight here has the same value, so all units compute the same thing and learn the same way: they never become different.",
     "graphview.flag.help.loss_input": "The loss gets something it does not expect (squashed scores, or a target of another shape): it still returns a number, but not the one meant.",
+    "graphview.flag.help.saturated": (
+        "Most of these tanh or sigmoid units sit near their limits (-1 and 1, or 0 and 1), where their slope is almost 0: little gradient passes through them, so the layers before them barely learn."
+    ),
     "graphview.flag.help.untrained_norm": "This normalisation layer runs in eval mode with the statistics it starts with: it has seen no training data, so it does not normalise yet.",
     "graphview.flag.help.no_gradient": "No gradient reached these weights: the graph is cut between them and the loss, so they do not learn.",
     "graphview.flag.help.zeros": "Every weight here is zero, so this layer passes no signal and cannot learn.",

@@ -2579,6 +2579,13 @@ MESSAGES: dict[str, str] = {
         "nieskończony albo NaN, pojawia się w {what}: wartości z niej obliczone mogą znów być "
         "skończone, ale gradienty w tym miejscu nie są. {hint}"
     ),
+    "graph.health.nan_forward_grad": (
+        "Pierwsza wartość NaN (nie-liczba) w przejściu w przód pojawia się w {what}, ale nie"
+        " dociera do funkcji straty: po drodze zostaje pominięta (torch.where, masked_fill,"
+        " nan_to_num), więc wartości z niej obliczone są skończone i przejście w przód jest w"
+        " porządku. Gradient już nie: tak pominięta wartość NaN i tak daje w tym miejscu"
+        " gradient NaN (niżej). {hint}"
+    ),
     # {hint} w nan_forward / inf_forward: co zrobić, według operacji, która je dała
     "graph.health.hint.log": (
         "Logarytm z 0 to -inf, a z liczby ujemnej NaN: pisz log(x + eps) z małym eps (1e-8)"
@@ -2802,6 +2809,7 @@ MESSAGES: dict[str, str] = {
     "graph.health.loss_input_fix_output": "output.squeeze(1) albo target.view(-1, 1)",
     "graph.health.loss_input_fix_target": "target.squeeze(1) albo output.view(-1, 1)",
     "graph.health.loss_input_fix_any": "zmień kształt jednego z nich przez .view(...) albo .squeeze(...)",
+    # strata napisana ręcznie, ((out - y) ** 2).mean(): {what}, {fix} jak w loss_input_shapes
     "graph.health.loss_input_difference": (
         "Twoja strata odejmuje od siebie {what} o kształcie {a} i tensor o kształcie {b}:"
         " rozgłaszanie (broadcasting) robi z różnicy tabelę {table} wszystkich par, więc strata"
@@ -2900,6 +2908,55 @@ MESSAGES: dict[str, str] = {
         " że decydują biasy (w głębokiej sieci z ReLU robi tak domyślna inicjalizacja PyTorcha),"
         " albo tak duże wagi, że wszystkie przykłady trafiają po tej samej stronie zera."
         " Spróbuj mniejszego współczynnika uczenia, LeakyReLU albo nn.init.kaiming_normal_."
+    ),
+    # ukryte jednostki tanh / sigmoid na płaskich końcach; {where_module}: module_in albo
+    # saturated_after
+    "graph.health.saturated_tanh": (
+        "Nasycone jednostki tanh w {where_module}: wiele ich wartości leży blisko -1 albo 1,"
+        " gdzie tanh jest płaski, więc jego nachylenie wynosi w tej partii średnio tylko"
+        " {slope:.2g} (1 w zerze). Przekazują wstecz niewiele gradientu, który do nich dociera,"
+        " a małe zmiany wag przed nimi prawie nie zmieniają tego, co dają na wyjściu. {remedy}"
+    ),
+    "graph.health.saturated_sigmoid": (
+        "Nasycone jednostki sigmoidy w {where_module}: wiele ich wartości leży blisko 0 albo 1,"
+        " gdzie sigmoida jest płaska, więc jej nachylenie wynosi w tej partii średnio tylko"
+        " {slope:.2g} (0,25 w środku). Przekazują wstecz niewiele gradientu, który do nich"
+        " dociera, a małe zmiany wag przed nimi prawie nie zmieniają tego, co dają na wyjściu."
+        " {remedy}"
+    ),
+    "graph.health.saturated_after": "operacji {op} za warstwą {layer}",
+    # {remedy} w saturated_*: widoczna przyczyna
+    "graph.health.saturated_remedy_weights": (
+        "Wagi {layer} są {times} razy większe, niż daje inicjalizacja Xaviera (odchylenie"
+        " {std:.2g} zamiast {xavier:.2g}): zainicjalizuj je przez nn.init.xavier_normal_ albo"
+        " domyślnie, jak robi to PyTorch; jeśli urosły tak w trakcie uczenia, zmniejsz"
+        " współczynnik uczenia albo dodaj weight decay."
+    ),
+    "graph.health.saturated_remedy_inputs": (
+        "Dane wchodzące do warstwy przed nimi są dalekie od standaryzowanych (RMS {rms:.3g}):"
+        " standaryzuj wejścia, (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze"
+        " treningowym."
+    ),
+    # jeden przykład w partii: cała szeroka warstwa milcząca na nim to nie przypadek
+    "graph.health.dead_one_example": (
+        "Każda z {units} jednostek ReLU w {where_module} daje zero dla jedynego przykładu w tej"
+        " partii, więc nie płynie przez nie żaden gradient. Na jednym przykładzie mniej więcej"
+        " połowa jednostek warstwy daje zero przypadkiem, ale wszystkie naraz prawie nigdy: te"
+        " jednostki najpewniej milczą dla każdego przykładu. Zwykłe przyczyny: duży ujemny"
+        " bias, za duży współczynnik uczenia albo tak duże wagi, że wszystkie przykłady trafiają"
+        " po tej samej stronie zera. Uruchom partię kilku przykładów, żeby zobaczyć, które"
+        " jednostki milczą dla wszystkich; LeakyReLU albo nn.init.kaiming_normal_ z zerowymi"
+        " biasami utrzyma je przy życiu."
+    ),
+    "graph.health.dead_after_one_example": (
+        "Każda z {units} jednostek ReLU za warstwą {layer} daje zero dla jedynego przykładu w"
+        " tej partii, więc nie płynie przez nie żaden gradient. Na jednym przykładzie mniej"
+        " więcej połowa jednostek warstwy daje zero przypadkiem, ale wszystkie naraz prawie"
+        " nigdy: te jednostki najpewniej milczą dla każdego przykładu. Zwykłe przyczyny: duży"
+        " ujemny bias, za duży współczynnik uczenia albo tak duże wagi, że wszystkie przykłady"
+        " trafiają po tej samej stronie zera. Uruchom partię kilku przykładów, żeby zobaczyć,"
+        " które jednostki milczą dla wszystkich; LeakyReLU albo nn.init.kaiming_normal_ z"
+        " zerowymi biasami utrzyma je przy życiu."
     ),
     "graph.health.dead_uncentred": (
         "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w"
@@ -3475,9 +3532,13 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.constant": "równe wagi",
     "graphview.flag.kind.no_gradient": "brak gradientu",
     "graphview.flag.kind.loss_input": "strata dostaje złe wejście",
+    "graphview.flag.kind.saturated": "nasycone neurony",
     "graphview.flag.kind.untrained_norm": "nietrenowana normalizacja",
     "graphview.flag.help.constant": "Wszystkie wagi mają tu tę samą wartość, więc wszystkie jednostki liczą to samo i uczą się tak samo: nigdy nie staną się różne.",
     "graphview.flag.help.loss_input": "Strata dostaje coś, czego się nie spodziewa (ściśnięte wyniki albo cel o innym kształcie): nadal zwraca liczbę, ale nie tę zamierzoną.",
+    "graphview.flag.help.saturated": (
+        "Większość tych neuronów tanh lub sigmoid jest blisko swoich granic (-1 i 1 albo 0 i 1), gdzie ich nachylenie jest prawie zerowe: przechodzi przez nie mało gradientu, więc warstwy przed nimi prawie się nie uczą."
+    ),
     "graphview.flag.help.untrained_norm": "Ta warstwa normalizująca działa w trybie eval ze statystykami początkowymi: nie widziała danych treningowych, więc jeszcze nie normalizuje.",
     "graphview.flag.help.no_gradient": "Do tych wag nie dotarł żaden gradient: graf jest przecięty między nimi a funkcją straty, więc się nie uczą.",
     "graphview.flag.help.zeros": "Wszystkie wagi są tu zerami, więc warstwa nie przepuszcza sygnału i nie może się uczyć.",

@@ -456,6 +456,55 @@ def test_log_of_zero_in_a_real_model_matters_only_when_its_gradient_breaks():
         assert found == expected
 
 
+class MaskedSqrt(nn.Module):
+    """sqrt of a layer's output where it is positive, 0 elsewhere: the sqrt of the negative
+    values is NaN, which `torch.where` leaves out (or, `masked=False`, lets through)."""
+
+    def __init__(self, *, masked: bool = True) -> None:
+        super().__init__()
+        self.f, self.o, self.masked = nn.Linear(20, 64), nn.Linear(64, 10), masked
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.f(x)
+        root = torch.sqrt(h)
+        return self.o(torch.where(h > 0, root, torch.zeros_like(h)) if self.masked else root)
+
+
+def test_a_nan_masked_away_before_the_loss_is_said_to_be_harmless_forward():
+    torch.manual_seed(0)
+    x, y = torch.randn(8, 20), torch.randint(0, 10, (8,))
+    g = ng.trace(MaskedSqrt(), x, loss=lambda o: nn.functional.cross_entropy(o, y))
+    forward, backward = g.health()
+    assert (forward["kind"], forward["where"], g.nodes[forward["node"]]["op"]) == (
+        "nan", "forward", "sqrt"
+    )  # fmt: skip
+    hint = message("graph.health.hint.sqrt")
+    what = "the output of sqrt after f (Linear)"
+    assert forward["message"] == message("graph.health.nan_forward_grad", what=what, hint=hint)
+    assert "does not reach the loss" in forward["message"]
+    assert "may be NaN too" not in forward["message"]
+    # the NaN gradient it causes is real, and still named at the sqrt that made it
+    assert (backward["kind"], backward["where"], backward["node"]) == (
+        "nan", "backward", forward["node"]
+    )  # fmt: skip
+    assert backward["message"].startswith("On the way back from the loss, the backward of sqrt")
+    ng.set_language("pl")
+    assert "nie dociera do funkcji straty" in g.health()[0]["message"]
+
+
+def test_a_nan_masked_away_with_no_gradient_through_it_is_no_finding():
+    torch.manual_seed(0)
+    model = MaskedSqrt()
+    with ng.record(model) as rec:
+        model(torch.randn(8, 20)).sum()  # no backward: nothing the NaN breaks
+    assert [f for f in rec.graph.health() if f["kind"] in ("nan", "inf")] == []
+    model.masked = False  # the NaN goes on to the output
+    with ng.record(model) as rec:
+        model(torch.randn(8, 20)).sum()
+    (finding,) = [f for f in rec.graph.health() if f["kind"] in ("nan", "inf")]
+    assert "the values computed from it may be NaN too" in finding["message"]
+
+
 class LeftoverDebugLine(nn.Module):
     """A forward that computes a NaN or an infinity and never uses it."""
 
@@ -750,6 +799,48 @@ def test_dead_relu_in_a_real_model():
     g = ng.trace(model, torch.randn(256, 4), loss=lambda y: y.sum())
     dead = [f for f in g.health() if f["kind"] == "dead"]
     assert [(f["dead"], f["units"], f["module"]) for f in dead] == [(3, 8, "1")]
+
+
+@pytest.mark.parametrize("functional", [False, True], ids=["nn.ReLU", "F.relu"])
+def test_a_wide_layer_silent_whole_on_one_example_is_dead(functional):
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc1, self.fc2, self.out = nn.Linear(20, 64), nn.Linear(64, 64), nn.Linear(64, 10)
+            self.act = nn.ReLU()
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            relu = torch.relu if functional else self.act
+            return self.out(relu(self.fc2(torch.relu(self.fc1(x)))))
+
+    torch.manual_seed(0)
+    model = Net()
+    with torch.no_grad():
+        model.fc2.bias.fill_(-10.0)  # every unit after fc2 silent, whatever the example
+    g = ng.trace(model, torch.randn(1, 20), loss=lambda o: o.pow(2).mean())
+    (finding,) = [f for f in g.health() if f["kind"] == "dead"]
+    assert (finding["dead"], finding["units"]) == (64, 64)
+    where = {"layer": "fc2 (Linear)"} if functional else {"where_module": "module act (ReLU)"}
+    key = "dead_after_one_example" if functional else "dead_one_example"
+    assert finding["message"] == message(f"graph.health.{key}", units=64, **where)
+    assert "the one example in this batch" in finding["message"]
+    assert "every example in the batch" not in finding["message"]
+    ng.set_language("pl")
+    (finding,) = [f for f in g.health() if f["kind"] == "dead"]
+    assert "daje zero dla jedynego przykładu w tej partii" in finding["message"]
+
+
+def test_on_one_example_half_a_layer_silent_or_a_narrow_layer_whole_is_chance():
+    hits = []
+    for seed in range(20):
+        torch.manual_seed(seed)
+        wide = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU())
+        narrow = nn.Sequential(nn.Linear(20, 4), nn.ReLU(), nn.Linear(4, 1))
+        with torch.no_grad():
+            narrow[0].bias.fill_(-10.0)  # 4 of 4 silent: on one example, chance can do that
+        for model in (wide, narrow):
+            hits += [k for k in _trace_kinds(model, torch.randn(1, 20)) if k == "dead"]
+    assert hits == []
 
 
 def test_first_nan_in_a_real_model():

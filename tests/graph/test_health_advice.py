@@ -524,7 +524,9 @@ def test_every_unit_silent_is_dead_on_a_small_batch_too(batch: int):
 
 
 def test_one_example_is_no_evidence_and_more_samples_need_a_smaller_share():
-    assert dead_graph([64, 64], batch=1).health() == []  # one example silences about half
+    assert dead_graph([60, 64], batch=1).health() == []  # one example silences about half
+    # every unit of a wide layer silent on one example is no chance (sweep s31 K, finding 7)
+    assert [f["kind"] for f in dead_graph([64, 64], batch=1).health()] == ["dead"]
     assert [f["kind"] for f in dead_graph([64, 64], batch=2).health()] == ["dead"]
     assert dead_graph([24, 64], batch=8).health() == []  # 38%: chance on 8 samples
     assert [f["kind"] for f in dead_graph([24, 64], batch=256).health()] == ["dead"]
