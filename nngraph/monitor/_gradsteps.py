@@ -18,7 +18,9 @@ all-zero steps whose ``backward()`` passes gave the zeros themselves (read by a
 :class:`~nngraph.monitor._gradprobe.BackwardProbe` while the run lasts) has a right loop: the
 loss does not change with the weights, most often a loss of exactly 0 (logits blown up by a
 learning rate far too high); it is said so (``grad.zero_flat``), never as a misplaced
-``zero_grad()``.
+``zero_grad()``. Its backward passes are read on: once one gives a gradient again that the
+steps do not see (the loss is no longer 0, and a misplaced ``zero_grad()`` clears it), that is
+a new run, said in its own words.
 
     >>> import torch
     >>> net = torch.nn.Linear(2, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
@@ -88,16 +90,19 @@ class _RunWithout:
     """Steps in a row without a gradient, said once per run: after :data:`NONE_RUN` steps at
     which every ``.grad`` was None, or :data:`ZERO_RUN` once one of them had all-zero
     gradients (one may be an empty batch); never before ``patience`` steps. While a run is
-    not said, the backward passes between its steps over ``params`` are read (see
+    not said, the backward passes between its steps over ``params`` are read by ``probe`` (see
     :class:`~nngraph.monitor._gradprobe.BackwardProbe`); ``call``: what the steps are, in
-    the message."""
+    the message. A run said as backward's own zeros (:meth:`_flat`) is read on: once a
+    backward gives a gradient again that the step does not see (the loss came back, and a
+    misplaced ``zero_grad()`` clears it), a new run begins there, judged and said anew."""
 
     def __init__(self, params: list[Any], patience: int, call: str) -> None:
         self._patience = patience
         self.run = 0  # steps in a row without a gradient
         self._zero = False  # one of them had all-zero gradients (not only None)
         self._said = False  # this run was said
-        self._probe = BackwardProbe(params)
+        self._said_flat = False  # and as backward's own zeros: its backward passes are read on
+        self.probe = BackwardProbe(params)
         self._found: set[Verdict] = set()  # what the backward passes between its steps gave
         self.call = call
 
@@ -105,23 +110,33 @@ class _RunWithout:
         """One more step of the run (``zero``: all-zero gradients, not only None); whether the
         run is to be said now."""
         if self.run == 0:
-            self._zero = self._said = False
-            self._found = set()
-            self._probe.arm()  # from its first step on: read the backward passes after it
+            self._begin()
         elif not self._said:
-            self._found.add(self._probe.take())
+            self._found.add(self.probe.take())
+        elif self._said_flat and self.probe.take() == "cleared":  # cleared before this step
+            self._begin()
+            self._found = {"cleared"}
         self._zero = self._zero or zero
         self.run += 1
         if self._said or self.run < max(self._patience, ZERO_RUN if self._zero else NONE_RUN):
             return False
         self._said = True
-        self._probe.remove()
+        self._said_flat = self._flat()
+        if not self._said_flat:
+            self.probe.remove()
         return True
+
+    def _begin(self) -> None:
+        """A new run, from this step on: its backward passes are read from now on."""
+        self.run = 0
+        self._zero = self._said = self._said_flat = False
+        self._found = set()
+        self.probe.arm()
 
     def _ended(self) -> None:
         """A step with a gradient (or one not judged): the run ends."""
         self.run = 0
-        self._probe.remove()
+        self.probe.remove()
 
     def _flat(self) -> bool:
         """Whether the run's all-zero gradients came from ``backward()`` itself (none that
@@ -131,10 +146,6 @@ class _RunWithout:
     def fields(self) -> dict[str, Any]:
         """The fields of the message said: the steps in the run, and what they are."""
         return {"steps": self.run, "call": self.call}
-
-    def close(self) -> None:
-        """Take the probe's hooks off the parameters (the watch is closed)."""
-        self._probe.remove()
 
 
 class EmptySteps(_RunWithout):

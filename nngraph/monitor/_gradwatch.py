@@ -42,6 +42,7 @@ from nngraph.monitor._gradhooked import FlowOrder, StepHooks, close_older, hooke
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
+from nngraph.monitor._gradprobe import BackwardProbe
 from nngraph.monitor._gradrules import Judge
 from nngraph.monitor._gradsteps import EmptySteps, EvalSteps, WatchSteps, warn_stepped_twice
 from nngraph.monitor._gradtable import gradient_marks, history_of, say, snapshot_of, table_text
@@ -183,7 +184,9 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             self._hook = StepHooks(optimizer, self._optimizer_step)
             hooked.add(self)
         self._flow.arm(self._params)  # last: a watch refused above leaves nothing on the model
-        weakref.finalize(self, _unhook, self._flow, self._unread, self._empty)  # never closed
+        # never closed: only what holds hooks on the model, never what reaches the watch (the
+        # optimizer's step hook does), so a forgotten watch is still freed
+        weakref.finalize(self, _unhook, self._flow, *self._probes())
 
     def _optimizer_step(self, closure: Any) -> None:
         """One ``optimizer.step(closure)`` (``closure`` None without one), its gradients there."""
@@ -367,10 +370,14 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         0
         """
         hooked.discard(self)
-        _unhook(self._flow, self._unread, self._empty)
+        _unhook(self._flow, *self._probes())
         if self._hook is not None:
             self._hook.remove()
             self._hook = None
+
+    def _probes(self) -> list[BackwardProbe]:
+        """The probes of the runs of steps without a gradient (hooks on the parameters)."""
+        return [run.probe for run in (self._unread, self._empty) if run is not None]
 
     def __enter__(self) -> GradientWatch:
         return self
@@ -379,10 +386,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         self.close()
 
 
-def _unhook(flow: FlowOrder, *runs: WatchSteps | EmptySteps | None) -> None:
-    """Take the hooks of a first backward not read yet, and of the runs' probes, off the
-    parameters."""
+def _unhook(flow: FlowOrder, *probes: BackwardProbe) -> None:
+    """Take the hooks of a first backward not read yet, and of the probes, off the parameters."""
     flow.remove()
-    for run in runs:
-        if run is not None:
-            run.close()
+    for probe in probes:
+        probe.remove()

@@ -5,6 +5,8 @@ A step given a closure (LBFGS, Lightning) is read after its closure ran (sweep 2
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -149,6 +151,60 @@ def test_a_misplaced_zero_grad_after_a_loss_of_0_keeps_its_own_words() -> None:
     said = [(e.message_id, e.step) for e in gw.events]
     assert said == [("grad.zero_flat", 5), ("grad.step_zero", 12)]
     assert "zero_grad() is called after loss.backward()" in gw.events[1].message
+
+
+@pytest.mark.parametrize("with_optimizer", [True, False])
+def test_a_misplaced_zero_grad_once_a_loss_of_0_is_gone_is_a_new_run(with_optimizer: bool) -> None:
+    """Sweep 31 (regression of the probe): a loss of exactly 0 at first was said as backward's
+    own zeros, and the misplaced zero_grad() that cleared the real gradients after it never."""
+    net = mlp()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt if with_optimizer else None)
+    x = torch.randn(32, 4)
+    for n in range(16):
+        out = net(x)
+        loss = (out * 0).sum() if n < 7 else F.cross_entropy(out, (x[:, 0] > 0).long())
+        loss.backward()
+        opt.zero_grad(set_to_none=False)  # the mistake, from the first step on
+        if not with_optimizer:
+            gw.step()
+        opt.step()
+    gw.close()
+    cleared = "grad.step_zero" if with_optimizer else "grad.watch_zero"
+    assert [(e.message_id, e.step) for e in gw.events] == [("grad.zero_flat", 5), (cleared, 12)]
+    assert gw.events[1].values == {"layer": "", "steps": 5}
+    assert "zero_grad(" in gw.events[1].message and "backward() itself" not in gw.events[1].message
+    assert all(not p._post_accumulate_grad_hooks for p in net.parameters())
+
+
+def right_step(net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> None:
+    opt.zero_grad()
+    F.cross_entropy(net(x), (x[:, 0] > 0).long()).backward()
+    opt.step()
+
+
+@pytest.mark.parametrize("step", [right_step, blown_up_logits])
+def test_a_forgotten_watch_with_an_optimizer_is_freed_and_leaves_no_hook(
+    step: Callable[[nn.Module, torch.optim.Optimizer, torch.Tensor], None],
+) -> None:
+    """Sweep 31: a watch never closed (its cell run again) stayed alive with its model and
+    optimizer for the whole process, and kept the probe's hooks on a run's parameters."""
+    net = mlp()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt)
+    x = torch.randn(32, 4)
+    for _ in range(2):  # with a loss of 0: a short run, its backward passes read by hooks
+        step(net, opt, x)
+    armed = any(p._post_accumulate_grad_hooks for p in net.parameters())
+    assert armed == (step is blown_up_logits)
+    watch, optimizer, model = weakref.ref(gw), weakref.ref(opt), weakref.ref(net)
+    del gw, opt
+    gc.collect()
+    assert watch() is None and optimizer() is None
+    assert all(not p._post_accumulate_grad_hooks for p in net.parameters())
+    del net
+    gc.collect()
+    assert model() is None
 
 
 def test_the_probe_is_on_the_parameters_only_while_a_run_lasts() -> None:
