@@ -2011,6 +2011,12 @@ MESSAGES: dict[str, str] = {
         " {close!r}? Until one logs it, the table shows - for it and there is no winner."
         " Compare by the name the runs log: metric={close!r}"
     ),
+    "monitor.runs.warn.mode_unknown": (
+        "nngraph Runs: the name of metric {metric!r} does not say whether higher or lower is"
+        " better, so it is taken as a loss (lower is better) and the run with its lowest value"
+        ' wins; for an accuracy or a score pass mode="max" (compare(..., mode="max") or'
+        ' Runs(mode="max")), and mode="min" to keep it a loss without this warning'
+    ),
     "monitor.runs.error.same_name": (
         "compare() got two monitors called {name!r}, and runs are told apart by name: make them "
         "with different names, e.g. ng.Monitor(name='lr=0.1'), or add them under new names: "

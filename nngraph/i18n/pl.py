@@ -2137,6 +2137,13 @@ MESSAGES: dict[str, str] = {
         " czy chodziło o {close!r}? Dopóki któryś jej nie zapisze, tabela pokazuje dla niej -"
         " i nie ma zwycięzcy. Porównuj według nazwy, którą zapisują przebiegi: metric={close!r}"
     ),
+    "monitor.runs.warn.mode_unknown": (
+        "nngraph Runs: z nazwy metryki {metric!r} nie wynika, czy lepsza jest wyższa, czy"
+        " niższa wartość, więc jest traktowana jak strata (lepsza niższa) i wygrywa przebieg"
+        ' z najniższą wartością; dla dokładności albo innego wyniku podaj mode="max"'
+        ' (compare(..., mode="max") albo Runs(mode="max")), a mode="min", żeby zostawić ją'
+        " stratą bez tego ostrzeżenia"
+    ),
     "monitor.runs.error.same_name": (
         "funkcja compare() otrzymała dwa monitory o nazwie {name!r}, a przebiegi rozróżnia "
         "się po "

@@ -1,22 +1,32 @@
-"""Whether the training loss rose far above where the run started and the run has not come back
-since: a learning rate far too high. Demo 06 at ``lr=1.0``: the training loss went from 2.31
-to 2.5e5, then sank slowly; at 81 (35 times its first value) the validation loss rose 7% on the
-way down, and GL called it memorising. Until the run has come back, a rising validation loss is
-unstable training, not memorising: GL, PQ and UP say so (``blown_up``, see
+"""Whether the training loss blew up, far above where the run started, and the run has not come
+back since: a learning rate far too high. Demo 06 at ``lr=1.0``: the training loss went from
+2.31 to 2.5e5, then sank slowly; at 81 (35 times its first value) the validation loss rose 7%
+on the way down, and GL called it memorising. Until the run has come back, a rising validation
+loss is unstable training, not memorising: GL, PQ and UP say so (``blown_up``, see
 :func:`~nngraph.monitor._gl_reading.unstable_verdict`).
 
-A blow-up starts at a training value more than ``UNSTABLE`` (2) times the run's first one
-(:data:`~nngraph.monitor._trend.UNSTABLE`): the model then does worse on its own training data
-than the untrained model did. The run has come back from it once
+A blow-up starts at a training value more than :data:`BLOW_UP` (10) times the run's first one
+that is also above the lowest validation value from before it, where there is one: the model
+then does worse on its own training data than it once did on new data. A bump of a small loss
+is no blow-up: 0.03 to 0.07 in a run that fine-tunes, or 0.17 to 0.99 in one that goes on
+training a model that already memorised its training data (its validation loss is 6.8).
+
+The run has come back from it once
 
 - the latest :data:`SETTLED` training values in a row are back near their level before it: at
-  most ``UNSTABLE`` times the lowest training value before the blow-up (:attr:`BlowUp.level`:
-  4.62 for a run that started at 2.31 and blew up at once; 0.1 for one that had got down to
-  0.05), and
+  most ``UNSTABLE`` (2) times the lowest training value before the blow-up
+  (:attr:`BlowUp.level`: 4.62 for a run that started at 2.31 and blew up at once; 0.1 for one
+  that had got down to 0.05), and
 - the validation value is back within :data:`VALUE_BACK` times its lowest value before the
-  blow-up, or times the first training value where that is lower (:attr:`BlowUp.value_level`:
-  a run that blew up at its first step has no validation value from before it; one whose
-  training loss came back to 0.9 while its validation loss stays at 3,000 is still broken).
+  blow-up (:attr:`BlowUp.value_level`): one whose training loss came back to 0.9 while its
+  validation loss stays at 3,000 is still broken.
+
+The validation value is measured after an epoch's steps and the training value during them, so
+the validation value of the evaluation just before the blow-up may be part of it already (at
+one step an epoch, it always is: 8e4 after the first step of demo 06). It counts as a value
+from before the blow-up only when it is at most :data:`BLOW_UP` times the lowest one before it
+(or, at the first evaluation, times the first training value); where no validation value is
+left, its level before the blow-up is taken to be the first training value's.
 
 A memorised training loss that wobbles near 0 (0.001 to 0.003) stays far below its first value,
 and is no blow-up. Only for a training loss whose first value is above 0 (a loss that starts at
@@ -37,6 +47,11 @@ and is no blow-up. Only for a training loss whose first value is above 0 (a loss
     ...     healthy.add(epoch, t, 0.5)
     >>> healthy.now() is None
     True
+    >>> memorised = BlowUps()  # 20 times its first value, still far below the validation loss
+    >>> for epoch, (t, v) in enumerate([(0.01, 0.40), (0.008, 0.36), (0.2, 0.37)], 1):
+    ...     memorised.add(epoch, t, v)
+    >>> memorised.now() is None
+    True
 """
 
 from __future__ import annotations
@@ -46,8 +61,13 @@ from dataclasses import dataclass, replace
 
 from nngraph.monitor._trend import UNSTABLE, WINDOW
 
-__all__ = ["SETTLED", "VALUE_BACK", "BlowUp", "BlowUps"]
+__all__ = ["BLOW_UP", "SETTLED", "VALUE_BACK", "BlowUp", "BlowUps"]
 
+#: A training value more than this many times the first one has blown up (an order of
+#: magnitude: demo 06 at ``lr=1.0`` went 33,000 times its first value in one epoch), where it is
+#: also above the validation loss the run once had. A loss that merely doubles is noise, or a
+#: fresh optimizer's bump, in a run that starts low.
+BLOW_UP = 10.0
 #: The run has come back from a blow-up only once this many training values in a row are back
 #: near the level before it (as many as the trend averages on each side): one or two low values
 #: in a run that still bounces up and down by thousands are no recovery.
@@ -55,7 +75,7 @@ SETTLED = WINDOW
 #: ... and the validation value is at most this many times its level before the blow-up: a
 #: loose bound, which only a model still broken by the blow-up is far beyond (a validation
 #: loss of 3,000 where the run started at 2.31), while one that overfits after its recovery is
-#: not (a validation loss of 0.31 where the training loss started at 0.148).
+#: not.
 VALUE_BACK = 10.0
 
 
@@ -63,36 +83,38 @@ VALUE_BACK = 10.0
 class BlowUp:
     """A blow-up of the training loss that the run has not come back from: the run's
     ``first`` training value, the lowest one before the blow-up (``low``, at the epoch shown as
-    ``low_epoch``), the highest one since (``peak``, at ``peak_epoch``) and the lowest
-    validation value before it (``value_low``; infinite when there was none)."""
+    ``low_epoch``), the highest one since (``peak``, at ``peak_epoch``) and the level of the
+    validation value before it (``value_low``: its lowest value from before the blow-up, or the
+    first training value where there is none)."""
 
     first: float
     low: float
     low_epoch: int
     peak: float
     peak_epoch: int
-    value_low: float = math.inf
+    value_low: float
 
     @property
     def level(self) -> float:
         """The most a training value may be to be back near the level before the blow-up:
         ``UNSTABLE`` times the lowest training value before it.
 
-            >>> BlowUp(2.31, 2.31, 1, 2.5e5, 4).level, BlowUp(2.31, 0.05, 10, 1e5, 11).level
-            (4.62, 0.1)
+            >>> BlowUp(2.31, 2.31, 1, 2.5e5, 4, 2.31).level
+            4.62
+            >>> BlowUp(2.31, 0.05, 10, 1e5, 11, 0.4).level
+            0.1
         """
         return UNSTABLE * self.low
 
     @property
     def value_level(self) -> float:
         """The most the validation value may be for the run to have come back:
-        :data:`VALUE_BACK` times its lowest value before the blow-up, or times the first
-        training value where that is lower (a run that blew up at its first step).
+        :data:`VALUE_BACK` times its level before the blow-up.
 
-            >>> BlowUp(2.31, 2.31, 1, 2.5e5, 4, value_low=8e4).value_level
-            23.1
+            >>> BlowUp(0.05, 0.02, 6, 2.5, 7, value_low=0.5).value_level
+            5.0
         """
-        return VALUE_BACK * min(self.first, self.value_low)
+        return VALUE_BACK * self.value_low
 
 
 class BlowUps:
@@ -106,24 +128,28 @@ class BlowUps:
         self._low: tuple[int, float] | None = None  # the lowest one, and its epoch shown
         self._now: BlowUp | None = None  # the blow-up the run has not come back from
         self._back = 0  # training values in a row back near its level
-        self._value_low = math.inf  # the lowest finite validation value before this evaluation
+        # the lowest finite validation value followed by a training value outside a blow-up,
+        # and the last one, which the next training value has not judged yet
+        self._value_low = math.inf
+        self._value_last = math.inf
 
     def add(self, shown: int, train: float | None, value: float) -> None:
         """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
         its validation value."""
         if train is not None and math.isfinite(train):
             self._add(shown, train, value)
-        if math.isfinite(value):
-            self._value_low = min(self._value_low, value)
+        if self._now is None:  # the last validation value came before any blow-up
+            self._value_low = min(self._value_low, self._value_last)
+        self._value_last = value if math.isfinite(value) else math.inf
 
     def _add(self, shown: int, train: float, value: float) -> None:
         if self._first is None or self._low is None:
             self._first, self._low = train, (shown, train)
             return
         now = self._now
-        if now is None and self._first > 0 and train > UNSTABLE * self._first:
+        if now is None and self._blows_up(train):
             low_epoch, low = self._low
-            blow_up = BlowUp(self._first, low, low_epoch, train, shown, self._value_low)
+            blow_up = BlowUp(self._first, low, low_epoch, train, shown, self._value_before())
             self._now, self._back = blow_up, 0
         elif now is not None:
             if train > now.peak:
@@ -133,6 +159,26 @@ class BlowUps:
                 self._now = None
         if train < self._low[1]:
             self._low = (shown, train)
+
+    def _blows_up(self, train: float) -> bool:
+        """Whether the training value ``train`` starts a blow-up: more than :data:`BLOW_UP`
+        times the first one, and above the lowest validation value from before it (where there
+        is one)."""
+        first = self._first
+        if first is None or first <= 0 or train <= BLOW_UP * first:
+            return False
+        return math.isinf(self._value_low) or train > self._value_low
+
+    def _value_before(self) -> float:
+        """The validation value's level before a blow-up that starts now: its lowest value
+        before it, the last one only where it is not part of the blow-up already (at most
+        :data:`BLOW_UP` times the lowest one before it, or the first training value); the first
+        training value where no value is left."""
+        first = self._first if self._first is not None else math.inf
+        scale = self._value_low if math.isfinite(self._value_low) else first
+        last = self._value_last if self._value_last <= BLOW_UP * scale else math.inf
+        lowest = min(self._value_low, last)
+        return lowest if math.isfinite(lowest) else first
 
     def now(self) -> BlowUp | None:
         """The blow-up the run has not come back from yet, or None."""

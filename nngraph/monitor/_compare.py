@@ -70,6 +70,7 @@ def compare(
     for name, mon in zip(_run_names(monitors, named), (mon for _, mon in named), strict=True):
         runs.add(mon, name=name)
     runs._check_metric()  # finished runs, mostly: a slip in metric= is said at once
+    runs._resolved_mode()  # and so is a metric whose name says not which way is better
     return runs
 
 

@@ -25,10 +25,11 @@ BLOWN_UP = 100.0
 #: the data, a 0/0 or log(0)): the text says which.
 GREW = 2.0
 #: After it spoke of a name, it speaks of it again only once that name's values have been back
-#: to normal (within ``GREW`` times the size of the first value, below ``threshold``, and
-#: finite) for this many epochs in a row: a loss at a learning rate far too high bounces
-#: between 0 and 1e7 for hundreds of epochs, back under the line for a few of them at a time
-#: (23 identical events in one run of 150 epochs), and that is one blow-up, not 23.
+#: to normal (finite, and below the line that fired: ``threshold``, ``factor`` times the size
+#: of the first value) for this many epochs in a row: a loss at a learning rate far too high
+#: bounces between 0 and 1e7 for hundreds of epochs, back under the line for a few of them at a
+#: time (23 identical events in one run of 150 epochs), and that is one blow-up, not 23. A loss
+#: that settles at 3 times its first value for 30 epochs and then blows up again is said again.
 RECOVERED = 10
 
 
@@ -59,10 +60,10 @@ class Divergence(Detector):
     It speaks once per blow-up of each name: a run whose loss keeps bouncing over the line and
     back (a learning rate far too high: 1e7, 0, 5e6, 0, ...) hears it once, not at every
     crossing. It speaks of that name again only after its values were back to normal (finite,
-    below ``threshold``, and at most twice the size of the first value; with ``factor=None``,
-    any finite value below ``threshold``) for :data:`RECOVERED` (10) epochs in a row (logged
-    evaluations when it is used alone, without epoch numbers), and then blew up anew; or in a
-    new fit (:meth:`resume`, :meth:`restart`). A NaN or an Inf that came suddenly (not from
+    below ``threshold`` and below ``factor`` times the size of the first value: under every
+    line it watches) for :data:`RECOVERED` (10) epochs in a row (logged evaluations when it is
+    used alone, without epoch numbers), and then blew up anew; or in a new fit
+    (:meth:`resume`, :meth:`restart`). A NaN or an Inf that came suddenly (not from
     values that grew: a NaN in the data) is no blow-up: it is said again after one value back
     to normal, as before.
 
@@ -150,7 +151,7 @@ class Divergence(Detector):
         for name, value in seen:
             found = self._check_one(name, value, when)
             holds = holds or found is not None
-            self._follow_recovery(name, value, found is None)
+            self._follow_recovery(name, calm=found is None)
             if found is not None and name not in self._said:
                 sudden = found[0] == "divergence.nonfinite" and not self._grew(name)
                 self._said[name] = 1 if sudden else RECOVERED
@@ -160,14 +161,11 @@ class Divergence(Detector):
         self.active = holds
         return event
 
-    def _follow_recovery(self, name: str, value: float, calm: bool) -> None:
-        """Whether ``name``, which it spoke of, is back to normal: calm (nothing found) and
-        within ``GREW`` times the size of its first value (with a ``factor``) for
-        :data:`RECOVERED` epochs in a row, one after a sudden NaN or Inf (see the class
-        docstring): then it is said again when it blows up anew."""
-        first = self._first.get(name)
-        near = self.factor is None or first is None or value <= GREW * abs(first[0])
-        if not (calm and near):
+    def _follow_recovery(self, name: str, *, calm: bool) -> None:
+        """Whether ``name``, which it spoke of, is back to normal: calm (finite, and under
+        every line it watches) for :data:`RECOVERED` epochs in a row, one after a sudden NaN
+        or Inf (see the class docstring): then it is said again when it blows up anew."""
+        if not calm:
             self._back.pop(name, None)
             return
         since = self._back.setdefault(name, self._shown)

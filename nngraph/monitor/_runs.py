@@ -31,7 +31,7 @@ from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._names import Mode, resolve_mode
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._run_best import best_rows, best_runs, metric_of
-from nngraph.monitor._runs_metric import compared_metric, table_notes
+from nngraph.monitor._runs_metric import compared_metric, table_notes, warn_unknown_mode
 from nngraph.monitor._runs_options import check_options, warn_unlogged_metric
 from nngraph.monitor._runs_table import table_text
 
@@ -66,6 +66,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         self.monitors: dict[str, Monitor] = {}
         self._listeners: list[Listener] = []
         self._forwarders: dict[str, Callable[[Update], None]] = {}
+        self._mode_said: set[str] = set()  # metrics whose names say not which way is better
         self.view: Any = None
         if display in ("auto", "widget", True):
             self.view = _display.attach_view(self)
@@ -194,19 +195,27 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
     def mode(self) -> Literal["min", "max"]:
         """``"min"`` or ``"max"`` for :attr:`metric`: the mode given, else (``"auto"``) the mode
         of the first run that tracks that metric, else the one its name says (as
-        :class:`Monitor` reads it).
+        :class:`Monitor` reads it); a name that does not say which way is better
+        (``val_poprawnosc``) is taken for a loss, and said once in a warning, as a Monitor
+        says it (see :func:`~nngraph.monitor._runs_metric.warn_unknown_mode`).
 
             >>> import nngraph as ng
             >>> runs = ng.Runs(display=False); runs.new("a", metric="val_acc").log(1, val_acc=0.6)
             >>> runs.metric, runs.mode, runs["a"].mode
             ('val_acc', 'max', 'max')
         """
+        return self._resolved_mode()
+
+    def _resolved_mode(self) -> Literal["min", "max"]:
+        """:attr:`mode`, said once in a warning where the metric's name does not say it."""
         metric = self.metric
         if self._mode != "auto":
             return resolve_mode(self._mode, metric)
         for mon in self.monitors.values():
             if mon.metric == metric_of(mon, metric):
                 return mon.mode
+        if metric not in self._mode_said and warn_unknown_mode(self.monitors.values(), metric):
+            self._mode_said.add(metric)
         return resolve_mode("auto", metric)
 
     # ---------------------------------------------------------------- comparing

@@ -1,6 +1,7 @@
 """Which metric a :class:`~nngraph.monitor.Runs` compares its runs by when not told
-(:func:`compared_metric`), and the lines under its table that say why it is that one, or why
-a run has no place in the ranking (:func:`table_notes`).
+(:func:`compared_metric`), the lines under its table that say why it is that one, or why
+a run has no place in the ranking (:func:`table_notes`), and the warning that its name does
+not say which way is better (:func:`warn_unknown_mode`).
 
 Runs that log a validation accuracy but no validation loss are ranked by that accuracy, the
 highest first, not by their training loss (on which a model that memorises wins):
@@ -19,16 +20,18 @@ highest first, not by their training loss (on which a model that memorises wins)
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 
 from nngraph._oneline import one_line
+from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._monitor import Monitor
-from nngraph.monitor._names import is_validation, train_twin
+from nngraph.monitor._names import is_validation, mode_known, train_twin
 from nngraph.monitor._run_best import column_key, metric_of
 from nngraph.monitor._runs_table import _names
 
-__all__ = ["compared_metric", "table_notes"]
+__all__ = ["compared_metric", "table_notes", "warn_unknown_mode"]
 
 
 def compared_metric(monitors: list[Monitor]) -> str:
@@ -108,3 +111,26 @@ def _counts_of_kind(monitors: list[Monitor], validation: bool) -> dict[str, int]
     for name in dict.fromkeys(n for mon in monitors for n in mon.series if not is_validation(n)):
         counts[name] = sum(metric_of(mon, name) in mon.series for mon in monitors)
     return counts
+
+
+def warn_unknown_mode(monitors: Iterable[Monitor], metric: str) -> bool:
+    """Warn, as a :class:`Monitor` warns of its own metric, that the name of ``metric`` does
+    not say whether higher or lower is better (``val_poprawnosc``), so the runs are ranked by
+    its lowest value: for runs compared with ``mode="auto"`` by a metric none of their
+    monitors watches. Nothing is said for a name that says it (``val_acc``, ``val_mae``) or
+    before a run logged ``metric``. Returns whether it warned.
+
+        >>> import warnings
+        >>> mon = Monitor(display=False); mon.log(1, loss=0.5, val_poprawnosc=0.6)
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     warn_unknown_mode([mon], "val_poprawnosc"), warn_unknown_mode([mon], "val_acc")
+        (True, False)
+        >>> print(caught[0].message)  # doctest: +ELLIPSIS
+        nngraph Runs: the name of metric 'val_poprawnosc' does not say whether higher or ...
+    """
+    if mode_known(metric) or not any(metric_of(mon, metric) in mon.series for mon in monitors):
+        return False
+    text = message("monitor.runs.warn.mode_unknown", metric=metric)
+    warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
+    return True

@@ -54,9 +54,10 @@ value does not decide. A training loss clearly higher than then (by more than 5%
 the best validation loss; one value after the best, by more than 8.7%, and a smaller rise of
 one value is too soon to tell; ``Gap``: any rise) is unstable training, and the text suggests a
 smaller learning rate; so is, for ``GL``, ``PQ`` and ``UP``, a rise after the training loss blew
-up past twice its first value, however far it has fallen since, until the run has come back
-(3 training values in a row back near their level before it, and the validation value within 10
-times its level before it: see :mod:`~nngraph.monitor._blowup`); one that has stopped falling
+up past 10 times its first value (and past the lowest validation loss before it), however far it
+has fallen since, until the run has come back (3 training values in a row back near their level
+before it, and the validation value within 10 times its lowest before it: see
+:mod:`~nngraph.monitor._blowup`); one that has stopped falling
 (3 evaluations after the best at least, no fall beyond its own noise, and far slower than its
 pace before) closer to the validation loss is a
 plateau (the model seems to have stopped learning); anything else (too soon to tell, a training loss still above the validation loss)

@@ -11,6 +11,7 @@ import pytest
 
 import nngraph as ng
 from nngraph.monitor import Monitor
+from nngraph.monitor._blowup import BlowUps
 from nngraph.monitor.detectors import GL, PQ, UP, Gap, Patience
 
 # lr = 10, full batch (repro_01, B): the loss measured before opt.step(), validation after it
@@ -191,3 +192,85 @@ def test_a_run_that_came_back_from_its_blow_up_is_read_as_any_other() -> None:
     curve = enumerate(zip(train, val, strict=True), 1)
     events = [gl.update(e, loss=t, val_loss=v) for e, (t, v) in curve]
     assert events[-1] is not None and events[-1].message_id == "gl.overfit"
+
+
+# ------------------------------------------- a small loss that bumps up has not blown up
+
+# fine-tuning (sweep s31 regression, finding 1): the first training loss is low, it bumps to
+# 2.5 times that at epoch 3, then falls far below; the validation loss, 10 times higher than
+# the first training loss, turns up at epoch 7: memorising, as it was before the blow-up rule
+LOW_START = list(
+    zip(
+        [0.05, 0.04, 0.125] + [0.035 * 0.85**k for k in range(17)],
+        [0.66, 0.58, 0.59, 0.55, 0.54, 0.525] + [0.525 * (1 + 0.03 * k) for k in range(1, 15)],
+        strict=True,
+    )
+)
+# "train 40 more epochs" with a new Monitor on a model that already memorised its training data:
+# an Adam spike takes the training loss from 0.165 to 0.99 (6 times), far below the validation
+# loss (6.8), which goes on rising after epoch 12
+GOING_ON = list(
+    zip(
+        [0.165, 0.12, 0.99, 0.4, 0.2, 0.12, 0.1, 0.09, 0.08, 0.075, 0.07, 0.07, 0.05, 0.045],
+        [7.5, 7.2, 7.9, 7.3, 7.1, 7.0, 6.95, 6.9, 6.85, 6.8, 6.78, 6.76, 8.6, 8.9],
+        strict=True,
+    )
+)  # fmt: skip
+FRESH = {
+    "GL": lambda: GL(5, stop=False),
+    "PQ": lambda: PQ(0.1, 2, stop=False),
+    "UP": lambda: UP(2, 2, stop=False),
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "curve", "epoch"),
+    [("GL", LOW_START, 8), ("PQ", LOW_START, 10), ("UP", LOW_START, 10), ("GL", GOING_ON, 13),
+     ("PQ", GOING_ON, 14)],
+    ids=["GL-low_start", "PQ-low_start", "UP-low_start", "GL-going_on", "PQ-going_on"],
+)  # fmt: skip
+def test_a_small_loss_that_bumps_up_a_few_times_has_not_blown_up(
+    name: str, curve: list[tuple[float, float]], epoch: int
+) -> None:
+    detector = FRESH[name]()
+    for e, (train, val) in enumerate(curve, 1):
+        detector.update(e, loss=train, val_loss=val)
+    event = detector.events[-1]
+    assert (event.epoch, event.message_id.endswith("blown_up")) == (epoch, False), event.message
+    assert "times its first value" not in event.message
+    assert detector._blow_ups.now() is None
+
+
+def test_gl_calls_the_rise_after_a_small_bump_memorising() -> None:
+    mon = classroom(LOW_START)
+    event = next(e for e in mon.events if e.detector == "GL(5)")
+    assert (event.epoch, event.message_id) == (8, "gl.overfit")
+    assert "memorise" in event.message and "unstable" not in event.message
+
+
+# a run whose validation loss is 15 times its first training loss blows up to 100 times that at
+# epoch 3; its training loss comes back near its level before (under 0.08), its validation loss
+# too (under 10 times 0.75), and it memorises from epoch 9 on
+BACK_FROM_LOW_VAL = [0.8, 0.75, 40.0, 3.0, 0.9, 0.75, 0.66, 0.62, 0.6, 0.62, 0.66, 0.7, 0.75]
+BACK_FROM_LOW = [0.05, 0.04, 5.0, 0.5, 0.06, 0.035, 0.03, 0.025, 0.02, 0.016, 0.013, 0.01, 0.008]
+# ... the same run, whose training loss stays 10 times its level before the blow-up, or whose
+# validation loss stays 10 times its own (a model still broken by the blow-up)
+STAYS_HIGH = [0.05, 0.04, 5.0, 2.0, 1.0, 0.8, 0.6, 0.5, 0.45, 0.4, 0.38, 0.36, 0.35]
+VAL_STAYS_HIGH = [0.8, 0.75, 40.0, 30.0, 20.0, 12.0, 10.0, 9.0, 8.5, 8.8, 9.4, 9.9, 10.5]
+
+
+def test_a_blow_up_is_over_once_both_losses_are_back_near_their_own_levels() -> None:
+    gl = GL(5, stop=False)
+    for epoch, (train, val) in enumerate(zip(BACK_FROM_LOW, BACK_FROM_LOW_VAL, strict=True), 1):
+        gl.update(epoch, loss=train, val_loss=val)
+        blow_up = gl._blow_ups.now()
+        assert (blow_up is not None) == (3 <= epoch < 7), epoch  # back at 5, 6 and 7
+        if blow_up is not None:
+            assert (blow_up.peak, blow_up.peak_epoch, blow_up.low) == (5.0, 3, 0.04)
+            assert blow_up.value_low == 0.75  # its lowest validation value before it
+    assert [(e.epoch, e.message_id) for e in gl.events] == [(3, "gl.stalled"), (11, "gl.far_below")]
+    for train, val in ((STAYS_HIGH, BACK_FROM_LOW_VAL), (BACK_FROM_LOW, VAL_STAYS_HIGH)):
+        blow_ups = BlowUps()
+        for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
+            blow_ups.add(epoch, t, v)
+        assert blow_ups.now() is not None

@@ -459,10 +459,29 @@ def test_divergence_speaks_again_only_after_ten_epochs_back_to_normal(
     for epoch, value in enumerate([1.0, 500.0, *[1.5] * normal, 600.0], 1):
         d.update(epoch, loss=value)
     assert [e.epoch for e in d.events] == said
-    far = Divergence()  # below the line but 50 times the first value: not back to normal
-    for epoch, value in enumerate([1.0, 500.0, *[50.0] * 20, 600.0], 1):
-        far.update(epoch, loss=value)
-    assert [e.epoch for e in far.events] == [2]
+    near = Divergence()  # just under the line, and over it again every few epochs: one
+    for epoch, value in enumerate([1.0, 500.0, *([90.0] * 8 + [120.0]) * 4, 600.0], 1):
+        near.update(epoch, loss=value)
+    assert [e.epoch for e in near.events] == [2]
+
+
+@pytest.mark.parametrize("settled", [3.0, 50.0])
+def test_divergence_is_back_to_normal_under_the_line_that_fired(settled: float) -> None:
+    """Back to normal is judged against the line it watches (100 times the first value), not
+    twice the first value: a loss that settles at 3 times its first value for 30 epochs and
+    then blows up to a million is a new blow-up (sweep s31 regression, finding 2)."""
+    d = Divergence()
+    for epoch, value in enumerate([1.0, 500.0, *[settled] * 30, 1e6, settled], 1):
+        d.update(epoch, loss=value)
+    assert [(e.epoch, e.message_id) for e in d.events] == [
+        (2, "divergence.factor"),
+        (33, "divergence.factor"),
+    ]
+    assert "1 million times its first value (1)" in d.events[-1].message
+    over = Divergence(threshold=1e3, factor=None)  # the threshold alone: under it is normal
+    for epoch, value in enumerate([1.0, 5e3, *[800.0] * 10, 2e3], 1):
+        over.update(epoch, loss=value)
+    assert [e.epoch for e in over.events] == [2, 13]
 
 
 def test_divergence_counts_the_way_back_to_normal_in_epochs_not_batches() -> None:

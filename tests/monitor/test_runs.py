@@ -789,3 +789,37 @@ def test_compare_of_no_monitors_says_what_to_pass(given: tuple[Any, ...]) -> Non
         compare(*given, display=False)
     assert "ng.compare(mon_a, mon_b)" in str(caught.value)
     assert "runs.new" not in str(caught.value)
+
+
+def by_poprawnosc() -> dict[str, Monitor]:
+    """Two runs logging a validation metric whose name does not say which way is better."""
+    a, b = Monitor(display=False), Monitor(display=False)
+    for epoch in range(1, 6):
+        a.log(epoch, loss=1 / epoch, val_poprawnosc=0.5 + 0.05 * epoch)
+        b.log(epoch, loss=0.5 / epoch, val_poprawnosc=0.9 - 0.05 * epoch)
+    return {"a": a, "b": b}
+
+
+def test_runs_say_once_that_a_metric_name_does_not_say_which_way_is_better() -> None:
+    """Sweep s31 regression (3): runs ranked by `val_poprawnosc` were won by its lowest value,
+    with no word, while a Monitor watching it warns that it takes it for a loss."""
+    with pytest.warns(UserWarning) as caught:
+        runs = compare(by_poprawnosc(), display=False)
+        assert (runs.metric, runs.mode, runs.winner()) == ("val_poprawnosc", "min", "a")
+        assert runs.table() and runs.rows() and runs.snapshot()
+    said = [str(w.message) for w in caught]
+    assert said == [
+        "nngraph Runs: the name of metric 'val_poprawnosc' does not say whether higher or lower"
+        " is better, so it is taken as a loss (lower is better) and the run with its lowest"
+        ' value wins; for an accuracy or a score pass mode="max" (compare(..., mode="max") or'
+        ' Runs(mode="max")), and mode="min" to keep it a loss without this warning'
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a mode given, or a name that says it: nothing to say
+        assert compare(by_poprawnosc(), mode="max", display=False).winner() == "b"
+        assert compare(small_and_big_by_accuracy(), display=False).mode == "max"
+    ng.set_language("pl")
+    runs = Runs(display=False)
+    runs.new("a").log(1, loss=0.3, val_poprawnosc=0.7)
+    with pytest.warns(UserWarning, match="z nazwy metryki 'val_poprawnosc' nie wynika, czy"):
+        runs.table()
