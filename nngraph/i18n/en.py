@@ -2601,7 +2601,8 @@ MESSAGES: dict[str, str] = {
         "The weights of {what} do not appear in the forward pass this graph recorded, so they"
         " get no gradient and do not learn. Most often forward does not use them (a layer"
         " defined in __init__ but left out of forward?): use them there, or remove them if they"
-        " are not needed. If forward skips them on purpose for this input, or another method or"
+        " are not needed. If forward skips them on purpose for this input (an expert no example"
+        " was routed to, an auxiliary head that runs only in training), or another method or"
         " loss uses them, that is fine."
     ),
     "graph.health.modules_of": "modules {names}",

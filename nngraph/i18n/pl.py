@@ -2742,8 +2742,9 @@ MESSAGES: dict[str, str] = {
         "Wagi {what} nie występują w przejściu w przód zapisanym w tym grafie, więc nie dostają"
         " gradientu i się nie uczą. Najczęściej forward ich nie używa (warstwa zdefiniowana w"
         " __init__, ale pominięta w forward?): użyj ich tam albo usuń je, jeśli nie są"
-        " potrzebne. Jeśli forward celowo pomija je przy tym wejściu albo używa ich inna metoda"
-        " lub inna funkcja straty, wszystko w porządku."
+        " potrzebne. Jeśli forward celowo pomija je przy tym wejściu (ekspert, do którego nie"
+        " trafił żaden przykład, głowica pomocnicza używana tylko w treningu) albo używa ich inna"
+        " metoda lub inna funkcja straty, wszystko w porządku."
     ),
     "graph.health.modules_of": "modułów {names}",
     "graph.health.params_of": "parametrów {names}",

@@ -96,6 +96,17 @@ def test_raw_data_saturates_the_first_layer_whatever_the_loss():
     assert "(x - mean) / std" in finding["message"]
 
 
+def test_default_weights_of_a_narrow_layer_feeding_a_wide_one_are_not_blamed():
+    """Linear(2, 256)'s default weights are 4.7 times Xavier's scale: raw inputs saturated its
+    tanh, and the advice was to start the weights "with PyTorch's default", which they were."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 256), nn.Tanh(), nn.Linear(256, 3))
+    x, y = torch.rand(64, 2) * 20, torch.randint(0, 3, (64,))
+    (finding,) = saturated(classify(model, x, y))
+    assert "standardise the inputs" in finding["message"]
+    assert "Xavier" not in finding["message"]
+
+
 @pytest.mark.parametrize("act", [nn.Tanh, nn.Sigmoid])
 @pytest.mark.parametrize("batch", [1, 8, 64])
 def test_healthy_tanh_and_sigmoid_nets_have_no_saturated_finding(act, batch):
