@@ -45,11 +45,12 @@ def health_result(g: Graph, findings: list[dict[str, Any]]) -> Findings:
 def none_key(g: Graph) -> str:
     """The catalog key of the line saying `g` has no finding, as far as `health()` checks it:
     a graph of the forward only has no gradient to check; a `graph_of` graph holds no
-    activations, so its dead units were not checked (only `ng.trace`/`ng.record` see them)."""
+    activations, so its dead units were not checked (only `ng.trace`/`ng.record` see them); a
+    NaN or Inf among the forward values that no finding names was masked before the loss."""
     if not any(d.get("grad") for _, d in g.nodes(data=True)):
         return "graph.summary.none_forward"
-    return (
-        "graph.summary.none_graph_of"
-        if g.graph.get("source") == "graph_of"
-        else "graph.summary.none"
-    )
+    if g.graph.get("source") == "graph_of":
+        return "graph.summary.none_graph_of"
+    masked = any((d.get("value") or {}).get("nan") or (d.get("value") or {}).get("inf")
+                 for _, d in g.nodes(data=True))  # fmt: skip
+    return "graph.summary.none_masked" if masked else "graph.summary.none"

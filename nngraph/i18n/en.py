@@ -3042,6 +3042,11 @@ MESSAGES: dict[str, str] = {
         "Findings: none (no vanishing/exploding gradients, NaN or Inf; dead units are not"
         " checked: graph_of records no activations, ng.trace does)"
     ),
+    "graph.summary.none_masked": (
+        "Findings: none (no vanishing/exploding gradients, dead units, or NaN or Inf reaching"
+        " the loss; the Inf or NaN among the forward values, an attention mask's -inf or one"
+        " removed by torch.where or nan_to_num, does not reach it)"
+    ),
     "graph.summary.none": (
         "Findings: none (no vanishing/exploding gradients, dead units, NaN or Inf)"
     ),

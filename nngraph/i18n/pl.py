@@ -3194,6 +3194,12 @@ MESSAGES: dict[str, str] = {
         "Wykryte problemy: brak (gradienty nie zanikają ani nie eksplodują, nie ma NaN ani"
         " Inf; martwych jednostek nie sprawdzono: graph_of nie zapisuje aktywacji, ng.trace tak)"
     ),
+    "graph.summary.none_masked": (
+        "Wykryte problemy: brak (gradienty nie zanikają ani nie eksplodują, nie ma martwych"
+        " jednostek ani NaN czy Inf docierających do straty; Inf lub NaN w wartościach przejścia"
+        " w przód, -inf maski uwagi albo wartość usunięta przez torch.where lub nan_to_num, do"
+        " niej nie dociera)"
+    ),
     "graph.summary.none": (
         "Wykryte problemy: brak (gradienty nie zanikają ani nie eksplodują, nie ma martwych "
         "jednostek, NaN ani Inf)"

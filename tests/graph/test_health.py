@@ -429,6 +429,15 @@ def test_masked_attention_in_a_real_model_is_healthy():
     g = ng.trace(layer, torch.randn(2, 5, 8), src_mask=causal, loss=lambda y: y.pow(2).mean())
     assert any((d["value"] or {}).get("inf") for _, d in g.nodes(data=True))
     assert [f for f in g.health() if f["kind"] in ("inf", "nan")] == []
+    target = torch.randn(2, 5, 8)
+    g = ng.trace(
+        layer,
+        torch.randn(2, 5, 8),
+        src_mask=causal,
+        loss=lambda y: nn.functional.mse_loss(y, target),
+    )
+    # "none (... NaN or Inf)" denied the -inf the graph shows: it says where it went
+    assert "an attention mask's -inf or one removed by torch.where" in str(g.health())
 
 
 @pytest.mark.parametrize("batch", [(), (2,)], ids=["2-d", "batched"])
