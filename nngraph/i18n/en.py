@@ -1186,6 +1186,7 @@ MESSAGES: dict[str, str] = {
     # what PQ fired on, said before "comes from training that ..."
     "monitor.pq.quotient": "the quotient {quotient} > {alpha:g}",
     "monitor.pq.quotient_none": "the infinite quotient (no training progress at all)",
+    "monitor.pq.quotient_from_zero": "the infinite quotient (a rise from a best of 0)",
     "monitor.pq.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
         "has hardly moved, {level} ({recent_at}, against {before_at}), so {ratio} "
@@ -1518,6 +1519,12 @@ MESSAGES: dict[str, str] = {
         "{train} itself has got worse since epoch {best_epoch}, the best epoch of {metric} "
         "({recent_at}, against {before_at}): training has become unstable, which is not high "
         "variance (try a smaller learning rate)."
+    ),
+    "monitor.gap.blown_up": (
+        "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been far apart for {since}, but "
+        "{train} rose to {peak:.4g} at epoch {peak_epoch}, {times} times its first value "
+        "({first:.4g}), and the run has not come back to where it was before: training has "
+        "become unstable, which is not high variance (try a smaller learning rate)."
     ),
     "monitor.gap.absolute": (
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {threshold:.4g} apart "

@@ -1262,6 +1262,7 @@ MESSAGES: dict[str, str] = {
     # na czym PQ się uruchomił, przed "bierze się z treningu, ..."
     "monitor.pq.quotient": "iloraz {quotient} > {alpha:g}",
     "monitor.pq.quotient_none": "nieskończony iloraz (brak jakiegokolwiek postępu treningu)",
+    "monitor.pq.quotient_from_zero": "nieskończony iloraz (wzrost od najlepszej wartości 0)",
     "monitor.pq.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} prawie się nie zmienia {level} (teraz {recent_at}, wobec "
@@ -1614,6 +1615,13 @@ MESSAGES: dict[str, str] = {
         "{train} też się pogarsza od epoki {best_epoch}, najlepszej na danych walidacyjnych: "
         "wynosi teraz {recent_at}, wobec {before_at}. Trening stał się niestabilny, a to nie "
         "duża wariancja (spróbuj mniejszego współczynnika uczenia)."
+    ),
+    "monitor.gap.blown_up": (
+        "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się mocno już {since} z rzędu, ale "
+        "trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosi "
+        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), i dotąd nie wrócił "
+        "do wcześniejszego stanu. Trening stał się niestabilny, a to nie duża wariancja "
+        "(spróbuj mniejszego współczynnika uczenia)."
     ),
     "monitor.gap.absolute": (
         "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się o ponad {threshold:.4g} już "

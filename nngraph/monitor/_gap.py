@@ -1,8 +1,9 @@
 """The high-variance warning: :class:`Gap` fires when validation is far worse than training
 for several evaluations in a row, the model fitting its training data much better than new
 data. A warning, not a reason to stop (``stop=False``); the text says that training itself got
-worse (unstable training) when the training loss clearly rose since the best epoch, and that
-it diverged when the validation value is not a finite number (inf is no high variance).
+worse (unstable training) when the training loss clearly rose since the best epoch or blew up
+far above where the run started and has not come back (:mod:`~nngraph.monitor._blowup`), and
+that it diverged when the validation value is not a finite number (inf is no high variance).
 
     >>> gap = Gap(0.1, patience=2, relative=False, metric="val_acc")
     >>> curve = [(0.80, 0.78), (0.90, 0.75), (0.95, 0.74)]
@@ -17,7 +18,7 @@ import math
 from typing import Any
 
 from nngraph.errors import check_flag
-from nngraph.i18n import message
+from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import Mode, resolve_mode
 from nngraph.monitor._params import _count, _nonnegative
@@ -122,6 +123,15 @@ class Gap(Detector):
                 **fields,
                 **trend_fields(self, trend),
                 "best_epoch": self._best_shown,
+            }
+        blow_up = self._blow_ups.now()
+        if blow_up is not None:  # on the way back down from a blow-up: not high variance
+            return "gap.blown_up", {
+                **fields,
+                "peak": blow_up.peak,
+                "peak_epoch": blow_up.peak_epoch,
+                "first": blow_up.first,
+                "times": times_text(blow_up.peak / blow_up.first),
             }
         if self.relative:
             fields["pct"] = 100 * self.threshold

@@ -142,14 +142,21 @@ class PQ(Detector):
             "k": self.k,
         }
         fields.update(_progress_texts(self, fields, quotient=not math.isinf(self.gl)))
-        if math.isinf(self.gl):  # a rise from 0 (or past the float maximum): the numbers
+        blown_up = self._blow_ups.now() is not None
+        if math.isinf(self.gl) and not blown_up:  # a rise from 0 (or past the float maximum)
             return "pq.from_zero", {**fields, "best": self.best or 0.0, "value": value}
+        if math.isinf(self.gl) and self.progress != 0:  # no quotient to show: from 0
+            fields["ratio"] = message("monitor.pq.quotient_from_zero")
         fields["above"] = above_text(self.gl, 0.0, best=self.best, value=value)
         # a training loss that rose (lr too high) also gives a large P_k: not memorising
         shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
         unstable = unstable_verdict(
             self, self._trend, shown, value=value, previous=previous, train=train
         )
+        if math.isinf(self.gl):  # a rise from 0 on the way back down from a blow-up
+            if unstable is not None:
+                return unstable
+            return "pq.from_zero", {**fields, "best": self.best or 0.0, "value": value}
         swings = self._swings.now()  # a run that oscillates: one more swing, not memorising
         if unstable is None and swings is not None:
             return "pq.oscillating", {**shown, **swings.fields()}

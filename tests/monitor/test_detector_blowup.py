@@ -274,3 +274,73 @@ def test_a_blow_up_is_over_once_both_losses_are_back_near_their_own_levels() -> 
         for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
             blow_ups.add(epoch, t, v)
         assert blow_ups.now() is not None
+
+
+# ------------------------------------- Gap and PQ's rise from 0 on the way down from a blow-up
+
+# demo 06 at lr = 1 (sweep s31): at epoch 15 the validation loss is 840 against a training loss
+# of 180, a gap left by the blow-up, not high variance
+GAP_WAY_DOWN = list(
+    zip(
+        [2.31, 2e5, 1.2e5, 5e4, 2e4, 8e3, 3e3, 1.2e3, 600, 400, 300, 250, 200, 190, 180],
+        [8e4, 1.6e5, 9e4, 3e4, 1.5e4, 9e3, 4e3, 2e3, 1.5e3, 1.2e3, 1e3, 900, 950, 870, 840],
+        strict=True,
+    )
+)
+# a validation loss that reached exactly 0 before the training loss blew up
+FROM_ZERO = [(0.5, 0.3), (0.2, 0.1), (0.05, 0.0), (0.01, 0.0), (30.0, 5.0), (20.0, 6.0)]
+
+
+def test_gap_calls_the_way_down_from_a_blow_up_unstable_training_not_high_variance() -> None:
+    mon = Monitor(display=False, detectors=[Gap()])
+    for epoch, (train, val) in enumerate(GAP_WAY_DOWN, 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    event = mon.events[-1]
+    assert (event.epoch, event.message_id) == (13, "gap.blown_up")
+    assert "More data" not in event.message and "(high variance)" not in event.message
+    assert "rose to 2e+05 at epoch 2, 87,000 times its first value (2.31)" in event.message
+    assert "not high variance" in event.message and "smaller learning rate" in event.message
+    ng.set_language("pl")
+    gap = Gap()
+    events = [gap.update(e, loss=t, val_loss=v) for e, (t, v) in enumerate(GAP_WAY_DOWN, 1)]
+    text = events[12].message  # type: ignore[union-attr]
+    assert "w epoce 2 wynosi 2e+05, czyli 87\u00a0000 razy więcej" in text
+    assert "a to nie duża wariancja" in text
+
+
+def test_gap_after_a_run_came_back_from_its_blow_up_is_high_variance_again() -> None:
+    gap = Gap(0.5, patience=2)
+    train = [2.3, 50, 300, 40, 3, 1.5, 1.0, 0.7, 0.5, 0.35, 0.25]
+    val = [40, 200, 30, 5, 2.0, 1.4, 1.1, 0.95, 0.9, 0.93, 0.97]
+    curve = enumerate(zip(train, val, strict=True), 1)
+    events = [gap.update(e, loss=t, val_loss=v) for e, (t, v) in curve]
+    fired = [e for e in events if e is not None]
+    assert fired and fired[-1].message_id == "gap.relative"
+    assert gap._blow_ups.now() is None
+
+
+def test_pq_calls_a_rise_from_a_best_of_0_after_a_blow_up_unstable_training() -> None:
+    pq = PQ(0.5, 2)
+    for epoch, (train, val) in enumerate(FROM_ZERO, 1):
+        pq.update(epoch, loss=train, val_loss=val)
+    event = pq.events[-1]
+    assert event.epoch == 6 and event.message_id != "pq.from_zero"
+    assert not [w for w in OVERFITTING_WORDS if w in event.message], event.message
+    assert "validation loss is 6 now, up from its best (0 at epoch 3)" in event.message
+    assert "the infinite quotient (a rise from a best of 0)" in event.message
+    assert "unstable" in event.message and "smaller learning rate" in event.message
+    ng.set_language("pl")
+    pq = PQ(0.5, 2)
+    events = [pq.update(e, loss=t, val_loss=v) for e, (t, v) in enumerate(FROM_ZERO, 1)]
+    text = events[-1].message  # type: ignore[union-attr]
+    assert "nieskończony iloraz (wzrost od najlepszej wartości 0)" in text
+    assert "zapamiętywać" not in text and "niestabiln" in text
+
+
+def test_pq_still_calls_a_rise_from_0_without_a_blow_up_memorising() -> None:
+    pq = PQ(0.5, 2)
+    curve = [(0.5, 0.3), (0.2, 0.1), (0.05, 0.0), (0.04, 0.0), (0.03, 0.01), (0.02, 0.02)]
+    for epoch, (train, val) in enumerate(curve, 1):
+        pq.update(epoch, loss=train, val_loss=val)
+    assert pq.events[-1].message_id == "pq.from_zero"
+    assert "memorise" in pq.events[-1].message
