@@ -19,7 +19,7 @@ from nngraph._pretty import Findings
 from nngraph.graph._health import boxes_unchecked, sizes_unjudged
 from nngraph.graph._nodes import module_types
 from nngraph.graph._summary_findings import findings_block, unregistered_modules
-from nngraph.graph._summary_grads import origin as _origin
+from nngraph.graph._summary_grads import origin
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ __all__ = ["health_result", "none_key"]
 
 def health_result(g: Graph, findings: list[dict[str, Any]]) -> Findings:
     """``findings`` of ``g`` as the list ``g.health()`` returns, with the lines it shows."""
-    source, _ = _origin(g)
+    source, _ = origin(g)
     if findings:
         types, unregistered = module_types(source), unregistered_modules(g)
         unjudged = sizes_unjudged(source)

@@ -29,8 +29,13 @@ from nngraph.graph._summary_findings import (
     outside_model,
     unregistered_modules,
 )
-from nngraph.graph._summary_grads import grad_cell, grad_squares, norm_text, shared_grad_squares
-from nngraph.graph._summary_grads import origin as _origin
+from nngraph.graph._summary_grads import (
+    grad_cell,
+    grad_squares,
+    norm_text,
+    origin,
+    shared_grad_squares,
+)
 from nngraph.graph._summary_order import as_tree, shape_text, shapes_lines
 from nngraph.i18n import get_language, message
 
@@ -237,7 +242,7 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     """All parameters of the model, and the text for the trainable ones used in the graph `g`
     was folded from: `"-"` when boxes hide them and that graph is not known, None (no line)
     when there are no parameters."""
-    source, _ = _origin(g)
+    source, _ = origin(g)
     ids = [n for n, d in source.nodes(data=True) if d.get("kind") == "param"]
     ids = ids or hand_made_weights(source)
     params = [source.nodes[n] for n in ids]
@@ -298,7 +303,7 @@ def summary(g: Graph) -> Text:
         return "  ".join(cells).rstrip()
 
     rule = "=" * max(_shown_width(line(row)) for row in table)
-    source, _ = _origin(g)
+    source, _ = origin(g)
     total, trainable = _param_totals(g)
     in_boxes = sum(d.get("params") or 0 for _, d in g.nodes(data=True) if d.get("kind") == "module")
     kinds = [d.get("kind") or NODE_DEFAULTS["kind"] for _, d in g.nodes(data=True)]

@@ -66,12 +66,12 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         self.monitors: dict[str, Monitor] = {}
         self._listeners: list[Listener] = []
         self._forwarders: dict[str, Callable[[Update], None]] = {}
+        self._metric_said = False  # a metric= that no run logged, said once
         self._mode_said: set[str] = set()  # metrics whose names say not which way is better
         self.view: Any = None
         if display in ("auto", "widget", True):
             self.view = _display.attach_view(self)
         self._text = display not in (False, None) and self.view is None
-        self._metric_said = False  # a metric= that no run logged, said once
 
     def new(self, name: str, model: Any = None, **kwargs: Any) -> Monitor:
         """Start a run called ``name``: a :class:`Monitor` (same arguments) that is part of this
