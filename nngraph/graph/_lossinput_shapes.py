@@ -67,7 +67,8 @@ def elementwise_shapes(g: Graph, n: Any, given: list[Any], said: set[Any]) -> di
 
 def hand_written_differences(g: Graph, order: list[Any], said: set[Any]) -> list[dict[str, Any]]:
     """One finding for each hand-written loss that subtracts an output `[N, 1]` and a target
-    `[N]` (or `[N]` and `[N, 1]`) and makes one number of the `[N, N]` table this gives
+    `[N]` (or `[N]` and `[N, 1]`; a mask `[N, 1, H, W]` and `[N, H, W]`: one side has an extra
+    dim of size 1) and makes one number of the `[N, N]` table this gives
     (`((out - y) ** 2).mean()`), as `mse_loss` given them is told.
 
     Broadcasting on purpose is left alone: a `[N, C]` minus a `[C]`, a `[N, 1]` minus a `[1]`,
@@ -89,7 +90,7 @@ def hand_written_differences(g: Graph, order: list[Any], said: set[Any]) -> list
         short, long = sorted(shapes, key=len)
         table = _broadcast(short, long)
         widened = sides[shapes.index(long)]
-        if not short or long != [*short, 1] or table is None or table in shapes:
+        if not short or _extra_one(short, long) is None or table is None or table in shapes:
             continue
         if _widened_on_purpose(g, widened, short) or not _summed_up(g, n):
             continue
@@ -162,17 +163,38 @@ def _words(shapes: list[list[int]], table: list[int], *, known: bool) -> dict[st
 
 def _fix(shapes: list[list[int]], *, known: bool) -> str:
     """The reshape that gives both sides one shape: the output (the first, when `known`) or the
-    target has the extra trailing dimension of size 1 (`[N, 1]` against `[N]`).
+    target has the extra dimension of size 1 (`[N, 1]` against `[N]`, `[N, 1, H, W]` against
+    `[N, H, W]`).
 
         >>> _fix([[16, 1], [16]], known=True), _fix([[16], [16, 1]], known=True)
         ('output.squeeze(1), or target.view(-1, 1)', 'target.squeeze(1), or output.view(-1, 1)')
+        >>> _fix([[4, 1, 8, 8], [4, 8, 8]], known=True)
+        'output.squeeze(1), or target.unsqueeze(1)'
     """
     first, second = shapes
-    if known and first == [*second, 1]:
-        return message("graph.health.loss_input_fix_output")
-    if known and second == [*first, 1]:
-        return message("graph.health.loss_input_fix_target")
+    if not known:
+        return message("graph.health.loss_input_fix_any")
+    for extra, other, which in [(first, second, "output"), (second, first, "target")]:
+        dim = _extra_one(other, extra)
+        if dim is None:
+            continue
+        if len(extra) == 2:  # [N, 1] against [N]: the reshape lectures show
+            return message(f"graph.health.loss_input_fix_{which}")
+        return message(f"graph.health.loss_input_fix_{which}_at", dim=dim)
     return message("graph.health.loss_input_fix_any")
+
+
+def _extra_one(short: list[int], long: list[int]) -> int | None:
+    """Where `long` has a dim of size 1 that `short` lacks, all else equal; None if it is not so.
+
+    >>> _extra_one([16], [16, 1]), _extra_one([4, 8, 8], [4, 1, 8, 8]), _extra_one([3], [3, 2])
+    (1, 1, None)
+    """
+    if len(long) != len(short) + 1:
+        return None
+    return next(
+        (k for k in range(len(long)) if long[k] == 1 and long[:k] + long[k + 1 :] == short), None
+    )
 
 
 def _output_first(g: Graph, sides: list[Any]) -> tuple[list[Any], bool]:

@@ -2680,6 +2680,9 @@ MESSAGES: dict[str, str] = {
     # it, or which is which is not known
     "graph.health.loss_input_fix_output": "output.squeeze(1), or target.view(-1, 1)",
     "graph.health.loss_input_fix_target": "target.squeeze(1), or output.view(-1, 1)",
+    # the extra dimension of size 1 elsewhere than last ({dim}: where): [N, 1, H, W] and [N, H, W]
+    "graph.health.loss_input_fix_output_at": "output.squeeze({dim}), or target.unsqueeze({dim})",
+    "graph.health.loss_input_fix_target_at": "target.squeeze({dim}), or output.unsqueeze({dim})",
     "graph.health.loss_input_fix_any": "reshape one of them with .view(...) or .squeeze(...)",
     # a hand-written loss, ((out - y) ** 2).mean(): {what}, {fix} as in loss_input_shapes
     "graph.health.loss_input_difference": (

@@ -2824,6 +2824,9 @@ MESSAGES: dict[str, str] = {
     # {fix} w loss_input_shapes: dodatkowy wymiar 1 ma wyjście, ma go cel, albo nie wiadomo
     "graph.health.loss_input_fix_output": "output.squeeze(1) albo target.view(-1, 1)",
     "graph.health.loss_input_fix_target": "target.squeeze(1) albo output.view(-1, 1)",
+    # dodatkowy wymiar 1 gdzie indziej niż na końcu ({dim}: gdzie): [N, 1, H, W] i [N, H, W]
+    "graph.health.loss_input_fix_output_at": "output.squeeze({dim}) albo target.unsqueeze({dim})",
+    "graph.health.loss_input_fix_target_at": "target.squeeze({dim}) albo output.unsqueeze({dim})",
     "graph.health.loss_input_fix_any": "zmień kształt jednego z nich przez .view(...) albo .squeeze(...)",
     # strata napisana ręcznie, ((out - y) ** 2).mean(): {what}, {fix} jak w loss_input_shapes
     "graph.health.loss_input_difference": (

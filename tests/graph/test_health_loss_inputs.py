@@ -158,3 +158,40 @@ def test_a_hand_written_mse_slip_in_a_recorded_loop_is_told_once() -> None:
             optimizer.step()
     found = [f for f in rec.graph.health() if f["kind"] == "loss_input"]
     assert len(found) == 1 and "[8, 8] table" in found[0]["message"]
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+def test_a_mask_or_sequence_output_with_an_extra_dim_of_one_is_told_with_its_own_fix() -> None:
+    """A segmentation net's `[N, 1, H, W]` against masks `[N, H, W]`, written by hand, gave no
+    finding (only a trailing `[N, 1]` was looked for), and `F.mse_loss` on them said only
+    "reshape one of them" (stop 35, left alone)."""
+    torch.manual_seed(0)
+    conv, images, masks = (
+        nn.Conv2d(3, 1, 3, padding=1),
+        torch.randn(4, 3, 8, 8),
+        torch.randn(4, 8, 8),
+    )
+    linear, steps, targets = nn.Linear(3, 1), torch.randn(5, 5, 3), torch.randn(5, 5)
+    cases = [
+        (conv, images, lambda out: ((out - masks) ** 2).mean(), "[4, 4, 8, 8]", 1),
+        (conv, images, lambda out: (masks - out).abs().mean(), "[4, 4, 8, 8]", 1),
+        (conv, images, lambda out: F.mse_loss(out, masks), "[4, 4, 8, 8]", 1),
+        (linear, steps, lambda out: ((out - targets) ** 2).mean(), "[5, 5, 5]", 2),
+        (linear, steps, lambda out: F.l1_loss(out, targets), "[5, 5, 5]", 2),
+    ]
+    for model, x, loss, table, dim in cases:
+        (found,) = _loss_input_findings(model, loss, x)
+        assert f"a {table} table of every pair" in found["message"]
+        assert found["message"].endswith(f"output.squeeze({dim}), or target.unsqueeze({dim}).")
+    set_language("pl")
+    try:
+        (found,) = _loss_input_findings(conv, cases[0][2], images)
+        assert found["message"].endswith("output.squeeze(1) albo target.unsqueeze(1).")
+    finally:
+        set_language("en")
+    right = [
+        lambda out: ((out.squeeze(1) - masks) ** 2).mean(),
+        lambda out: ((out - masks.unsqueeze(1)) ** 2).mean(),
+        lambda out: ((out - masks[:, None]) ** 2).mean(),
+    ]
+    assert [_loss_input_findings(conv, loss, images) for loss in right] == [[]] * len(right)
