@@ -1902,6 +1902,10 @@ MESSAGES: dict[str, str] = {
     "monitor.summary.best": "best {metric} {value:.4g} at epoch {epoch} (step {step})",
     "monitor.summary.none": "nothing logged yet",
     "monitor.summary.not_logged": "no best {metric} yet: it has not been logged (logged: {logged})",
+    "monitor.summary.pick_metric": (
+        "to keep the weights of the epoch with the best {metric}: ng.Monitor(model=model,"
+        " metric={metric!r})"
+    ),
     "monitor.summary.no_finite": "no best {metric} yet: every value so far was NaN or infinite",
     "monitor.summary.restore": "{call} puts those weights back",
     "monitor.summary.restore_watched": (

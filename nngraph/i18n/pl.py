@@ -2020,6 +2020,9 @@ MESSAGES: dict[str, str] = {
     "monitor.summary.not_logged": (
         "brak najlepszego wyniku {metric}: ta metryka nie została zapisana (zapisane: {logged})"
     ),
+    "monitor.summary.pick_metric": (
+        "aby zachować wagi epoki z najlepszym {metric}: ng.Monitor(model=model, metric={metric!r})"
+    ),
     "monitor.summary.no_finite": (
         "brak najlepszego wyniku {metric}: każda dotychczasowa wartość była NaN lub nieskończona"
     ),

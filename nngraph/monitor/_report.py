@@ -17,6 +17,7 @@ from nngraph._oneline import one_line
 from nngraph._pretty import Text
 from nngraph.i18n import message
 from nngraph.monitor._common import fmt_step
+from nngraph.monitor._names import is_validation
 from nngraph.monitor._text import count
 
 if TYPE_CHECKING:
@@ -45,6 +46,9 @@ def summary_text(mon: Monitor) -> Text:
         else:
             logged = ", ".join(mon.series)
             lines = [message("monitor.summary.not_logged", metric=mon.metric, logged=logged)]
+            held_out = [name for name in mon.series if is_validation(name)]
+            if held_out:  # a run that validates by accuracy alone: the way to keep its best
+                lines.append(message("monitor.summary.pick_metric", metric=held_out[0]))
     else:
         b = mon._best
         lines = [

@@ -695,6 +695,23 @@ def test_summary_says_why_there_is_no_best_epoch() -> None:
     assert quiet().summary() == "nothing logged yet"
 
 
+def test_summary_of_a_run_validating_by_accuracy_alone_names_the_metric_to_watch() -> None:
+    """A lab logging `val_acc` but no `val_loss` read only "no best val_loss yet", with no word
+    of how to keep its best epoch (stop 35, left alone)."""
+    mon = quiet()
+    for epoch, acc in enumerate([0.6, 0.7, 0.65], 1):
+        mon.log(epoch, loss=1 / epoch, val_acc=acc)
+    assert mon.summary() == (
+        "no best val_loss yet: it has not been logged (logged: loss, val_acc)\n"
+        "to keep the weights of the epoch with the best val_acc: "
+        "ng.Monitor(model=model, metric='val_acc')"
+    )
+    mon = quiet(metric="val_acc")
+    for epoch, acc in enumerate([0.6, 0.7, 0.65], 1):
+        mon.log(epoch, loss=1 / epoch, val_acc=acc)
+    assert mon.summary().startswith("best val_acc 0.7 at epoch 2")
+
+
 def test_repr_and_summary_count_in_plain_words() -> None:
     mon = quiet(detectors=[detectors.Patience(1)])
     mon.log(1, val_loss=0.5)
