@@ -280,10 +280,12 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         * a tie: b and c reach the same best val_loss (0.4)
         """
         self._check_metric()
-        metric = self.metric
         rows = [_shown_stop(row) for row in self.rows()]
-        notes = table_notes(self.monitors, metric, given=self._metric is not None)
-        return "\n".join([table_text(rows, metric, self.winners()), *notes])
+        return "\n".join([table_text(rows, self.metric, self.winners()), *self._notes()])
+
+    def _notes(self) -> list[str]:
+        """The lines under the table (see :func:`table_notes`), for the text and the view."""
+        return table_notes(self.monitors, self.metric, given=self._metric is not None)
 
     def __repr__(self) -> str:
         return self.table()
@@ -294,7 +296,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
 
     def snapshot(self, max_points: int = 1000) -> dict[str, Any]:
         """Every run's downsampled snapshot, the table rows, the winner and every run that ties
-        with it (``winners``; for a view);
+        with it (``winners``; for a view), and the lines under the table (``notes``);
         ``max_points``: at most this many points per metric and run (a whole number).
 
             >>> runs = Runs(display=False); runs.new("a").log(1, val_loss=0.5)
@@ -309,6 +311,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
             "table": self.rows(),
             "winner": self.winner(),
             "winners": self.winners(),
+            "notes": self._notes(),
         }
 
     # ---------------------------------------------------------------- listeners

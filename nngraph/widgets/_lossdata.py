@@ -1,8 +1,9 @@
 """What LossView sends: one snapshot shape for every source, and binary batches of new points.
 
 A snapshot (the ``snapshot`` trait, and the ``reset`` message a reloaded page asks for) is
-``{"kind", "metric", "mode", "runs": {name: Monitor.snapshot()}, "table", "winner"}``: a
-Monitor is one run called ``""``, a GradientWatch one run whose metrics are its layers.
+``{"kind", "metric", "mode", "runs": {name: Monitor.snapshot()}, "table", "winner", "winners",
+"notes"}``: a Monitor is one run called ``""``, a GradientWatch one run whose metrics are its
+layers.
 
 A batch is a custom message ``{"type": "batch", "run", "metrics": [names], "events",
 "best", "epoch", "stopped", "progress"}`` with two float64 buffers per metric (steps, then
@@ -83,6 +84,7 @@ def full_snapshot(source: Any, kind: str, max_points: int = 1000) -> dict[str, A
                 "table": snap["table"],
                 "winner": snap["winner"],
                 "winners": snap["winners"],
+                "notes": snap["notes"],
             }
         )
     snap = source.snapshot(max_points)

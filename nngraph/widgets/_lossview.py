@@ -245,6 +245,7 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             content["table"] = self.source.rows()  # made sendable with the rest of the message
             content["winner"] = self.source.winner()
             content["winners"] = self.source.winners()
+            content["notes"] = self.source._notes()
         self._send_custom(content, buffers)
         self._dirty = True
         self._schedule_snapshot(bool(update.events))

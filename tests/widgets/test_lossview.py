@@ -169,6 +169,22 @@ def test_runs_tied_for_the_best_are_all_sent_as_winners() -> None:
     assert view.full_snapshot()["winners"] == ["SGD", "Adam"]
 
 
+def test_the_lines_under_the_runs_table_are_sent_to_the_view() -> None:
+    """Runs that validate by val_acc alone are compared by it, which `runs.table()` said under
+    the table and the live view did not (stop 35, left alone)."""
+    runs = Runs(display=False)
+    view = LossView(runs)
+    for name, top in [("small", 0.8), ("big", 0.9)]:
+        mon = runs.new(name)
+        for epoch in range(1, 4):
+            mon.log(epoch, loss=1 / epoch, val_acc=top - abs(epoch - 2) / 20)
+        mon.flush()
+    note = "compared by val_acc: no run logged val_loss, the metric their monitors watch"
+    assert runs.table().splitlines()[-1] == note
+    assert batches(view)[-1][0]["notes"] == [note]
+    assert view.full_snapshot()["notes"] == [note] == runs.snapshot()["notes"]
+
+
 def test_a_run_made_again_under_its_name_is_drawn_afresh() -> None:
     """The lab cell making the runs run again: the old curves of that name must go, not have
     the new run's epochs 1, 2, ... drawn on after them."""

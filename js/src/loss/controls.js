@@ -87,10 +87,12 @@ export function createToolbar(o) {
 
 /**
  * The table of runs: best epoch and the metrics there, the winner in bold; runs tied for the
- * best are all bold, and a caption says it is a tie.
+ * best are all bold, and a caption says it is a tie. The caption also holds the lines
+ * Runs.table() prints under it (`notes`: why the runs are compared by this metric, which
+ * runs are not ranked), as plain text.
  * @param {HTMLTableElement} table
- * @param {{rows: any[], winner: string|null, winners?: string[]}} data rows as Runs.rows()
- *   gives them; every run in `winners` (runs tied for the best) is bold
+ * @param {{rows: any[], winner: string|null, winners?: string[], notes?: string[]}} data rows
+ *   as Runs.rows() gives them; every run in `winners` (runs tied for the best) is bold
  * @param {string} metric the monitored metric (first column after the counts)
  * @param {Record<string, string>} strings
  */
@@ -136,8 +138,16 @@ export function fillRunsTable(table, data, metric, strings) {
     for (const text of cells) tr.insertCell().textContent = text;
   }
   const tied = data.rows.map((row) => String(row.run)).filter((run) => won.includes(run));
+  const lines = [...(data.notes ?? [])];
   if (tied.length > 1) {
     const names = t(strings, "lossview.and", { first: tied.slice(0, -1).join(", "), last: tied.at(-1) });
-    table.createCaption().textContent = t(strings, "lossview.tie", { names, metric });
+    lines.unshift(t(strings, "lossview.tie", { names, metric }));
+  }
+  if (!lines.length) return;
+  const caption = table.createCaption();
+  for (const line of lines) {
+    const div = document.createElement("div");
+    div.textContent = String(line);
+    caption.appendChild(div);
   }
 }

@@ -21,6 +21,21 @@ describe("fillRunsTable", () => {
     expect(table.caption?.textContent).toBe("a tie: SGD and Adam reach the same best val_acc");
   });
 
+  it("shows the lines Runs.table() prints under it, as text, after a tie", () => {
+    const table = document.createElement("table");
+    const rows = ["a", "b"].map((run) => ({ run, epochs: 5, best_epoch: 3, best: { val_acc: 0.9 } }));
+    const notes = [
+      "compared by val_acc: no run logged val_loss, the metric their monitors watch",
+      "not ranked (no val_acc logged): <b>c</b>",
+    ];
+    fillRunsTable(table, { rows, winner: "a", winners: ["a", "b"], notes }, "val_acc", {});
+    const lines = [...(table.caption?.children ?? [])].map((div) => div.textContent);
+    expect(lines).toEqual(["a tie: a and b reach the same best val_acc", ...notes]);
+    expect(table.caption?.querySelector("b")).toBeNull(); // a run's name is never HTML
+    fillRunsTable(table, { rows, winner: "a", notes: [] }, "val_acc", {});
+    expect(table.caption).toBeNull();
+  });
+
   it("says which metric the best epoch is chosen by, not only the run's own", () => {
     // compare(a, b): a watches val_acc, b val_loss; b's ring is by val_loss, its row by val_acc
     const table = document.createElement("table");

@@ -86,8 +86,8 @@ export class Store {
     this.runs = new Map();
     /** metric names in first-seen order over all runs */
     this.metrics = /** @type {string[]} */ ([]);
-    /** @type {{rows: any[], winner: string|null, winners: string[]}} */
-    this.table = { rows: [], winner: null, winners: [] };
+    /** @type {{rows: any[], winner: string|null, winners: string[], notes: string[]}} */
+    this.table = { rows: [], winner: null, winners: [], notes: [] };
     /** @type {Progress[]} recent progress reports, oldest first */
     this.progress = [];
     this.version = 0;
@@ -116,7 +116,7 @@ export class Store {
 
   /**
    * Replace everything with a snapshot (the `snapshot` trait or a `reset` message):
-   * `{kind, metric, mode, runs: {name: Monitor.snapshot()}, table, winner, progress}`.
+   * `{kind, metric, mode, runs: {name: Monitor.snapshot()}, table, winner, notes, progress}`.
    * @param {any} snap
    */
   load(snap) {
@@ -139,14 +139,19 @@ export class Store {
       run.epoch = s.epoch || 0;
       run.stopped = !!(s.stop_requested ?? s.should_stop); // a click, not a detector's advice
     }
-    this.table = { rows: snap.table || [], winner: snap.winner ?? null, winners: snap.winners ?? [] };
+    this.table = {
+      rows: snap.table || [],
+      winner: snap.winner ?? null,
+      winners: snap.winners ?? [],
+      notes: snap.notes ?? [],
+    };
     if (snap.progress) this.progress = [snap.progress];
     this.version++;
   }
 
   /**
    * Add one live batch: `header = {run, metrics: [names], events, best, epoch, stopped,
-   * progress, table, winner}` and two float64 buffers (steps, values) per metric, in order.
+   * progress, table, winner, notes}` and two float64 buffers (steps, values) per metric, in order.
    * @param {any} header
    * @param {(DataView|ArrayBuffer|ArrayBufferView)[]} buffers
    * @returns {boolean} whether anything changed
@@ -168,7 +173,12 @@ export class Store {
     if (header.epoch !== undefined) run.epoch = header.epoch;
     if (header.stopped) run.stopped = true;
     if (header.table) {
-      this.table = { rows: header.table, winner: header.winner ?? null, winners: header.winners ?? [] };
+      this.table = {
+        rows: header.table,
+        winner: header.winner ?? null,
+        winners: header.winners ?? [],
+        notes: header.notes ?? [],
+      };
     }
     if (header.progress) {
       this.progress.push(header.progress);
