@@ -94,9 +94,26 @@ def judged_layers(g: Graph, position: dict[Any, int], types: dict[str, str | Non
 
 def almost_zero(g: Graph) -> float:
     """The RMS below which a layer's weight gradient is almost zero: `RMS_TINY`, or less where
-    the gradient reaching the model's output is small itself (see `TINY_SHARE`)."""
+    the gradient reaching the model's output is small itself (see `TINY_SHARE`). Where that is
+    not known, a loss of about 0 stands in for it: `graph_of` of a trained classifier's
+    cross-entropy of 1e-8 sends back a gradient far smaller still (1e-8 / N per score)."""
     out = output_gradient(g)
+    if out is None:
+        out = _loss_size(g)
     return RMS_TINY if out is None else min(RMS_TINY, TINY_SHARE * out)
+
+
+def _loss_size(g: Graph) -> float | None:
+    """The largest size of the single numbers the graph ends in (its losses), None if none."""
+    sizes = [
+        abs(value["mean"])
+        for n in g.graph.get("outputs") or []
+        if n in g
+        and (value := g._node[n].get("value") or {}).get("numel") == 1
+        and value.get("mean") is not None
+        and math.isfinite(value["mean"])
+    ]
+    return max(sizes, default=None)
 
 
 def output_gradient(g: Graph) -> float | None:

@@ -131,6 +131,30 @@ class _OwnCrossEntropy(nn.Module):  # a loss class of one's own, not PyTorch's
         return nn.functional.cross_entropy(y, labels)
 
 
+@pytest.mark.parametrize("batch", [1, 8, 64])
+def test_graph_of_a_loss_already_about_zero_gives_no_almost_zero_gradient(batch: int):
+    """`graph_of` knows no model outputs, so the limit did not follow the loss: a trained
+    classifier at cross-entropy 8e-9 on a held-out batch was told "module 0 gets an almost
+    zero gradient ... this layer does not learn", which `trace` of it did not say (sweep s32,
+    r1c). A loss of about 0 stands in for the output's gradient there."""
+    model = mlp(nn.ReLU, kaiming=True, seed=0)
+    model[-1] = nn.Linear(64, 2)
+    with torch.no_grad():
+        model[-1].bias.copy_(torch.tensor([20.0, -20.0]))
+    x, labels = torch.randn(batch, 32), torch.zeros(batch, dtype=torch.long)
+    loss = nn.functional.cross_entropy(model(x), labels)
+    loss.backward()
+    assert loss.item() < 1e-8
+    g = ng.graph_of(loss, params=model)
+    assert [f for f in g.health() if f["kind"] in ("vanishing", "exploding")] == []
+    # the limit stays where the loss wants a change: the 6-layer sigmoid MLP is still told
+    model = mlp(nn.Sigmoid, kaiming=False, seed=0)
+    loss = nn.functional.mse_loss(model(torch.randn(batch, 32)), torch.randn(batch, 1))
+    loss.backward()
+    found = ng.graph_of(loss, params=model).health()
+    assert [f["kind"] for f in found if f["kind"] == "vanishing"] == ["vanishing"]
+
+
 @pytest.mark.parametrize("criterion", [nn.CrossEntropyLoss(), _OwnCrossEntropy()])
 def test_a_loss_module_is_not_taken_for_a_layer_of_the_model(criterion: nn.Module):
     """`criterion = nn.CrossEntropyLoss()`, as tutorials write it, runs its op inside a
