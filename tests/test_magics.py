@@ -1716,7 +1716,10 @@ def test_a_refused_cell_o_name_suggests_a_free_name(
     """It always said `-o g2`, also when g2 was the name it refused (sweep 21c, finding 7)."""
     monkeypatch.delitem(ip.user_ns, "g3", raising=False)
     monkeypatch.setitem(ip.user_ns, "g2", "my notes")
-    with pytest.raises(UsageError, match=r"would replace your g2 \(a str\).*e\.g\. -o g3$"):
+    with pytest.raises(UsageError, match=r"would replace your g2 \(of type str\).*e\.g\. -o g3$"):
+        ip.run_cell_magic("nngraph", "-o g2", "ran = True")
+    monkeypatch.setitem(ip.user_ns, "g2", 7)  # "(a int)" read wrong (sweep s32, r2)
+    with pytest.raises(UsageError, match=r"would replace your g2 \(of type int\)"):
         ip.run_cell_magic("nngraph", "-o g2", "ran = True")
     monkeypatch.delitem(ip.user_ns, "g2")
     with pytest.raises(UsageError, match=r"would replace your net .*e\.g\. -o g2$"):

@@ -82,7 +82,7 @@ MESSAGES: dict[str, str] = {
         "e.g. loss=lambda y: torch.nn.functional.mse_loss(y, target)"
     ),
     "capture.loss_is_value": (
-        "loss is a {got}, the value of a loss computed already, not a function: trace() runs"
+        "loss is a value (of type {got}), a loss computed already, not a function: trace() runs"
         " the model and then calls loss on its output, so give it a function of the output,"
         " e.g. loss=lambda out: loss_fn(out, y) instead of loss=loss_fn(model(x), y)"
     ),
@@ -482,7 +482,7 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.created": "{name} = {what}",
     "magic.would_replace": (
-        "%nngraph: -o {name} would replace your {name} (a {type_name}); pick another name, "
+        "%nngraph: -o {name} would replace your {name} (of type {type_name}); pick another name, "
         "e.g. -o {other}"
     ),
     # the cell magic's own errors say %%nngraph; argparse's and shlex's messages, translated
@@ -502,7 +502,7 @@ MESSAGES: dict[str, str] = {
         " a loss without this warning"
     ),
     "magic.cell.would_replace": (
-        "%%nngraph: -o {name} would replace your {name} (a {type_name}); pick another name, "
+        "%%nngraph: -o {name} would replace your {name} (of type {type_name}); pick another name, "
         "e.g. -o {other}"
     ),
     "magic.parse.unrecognized": "unrecognized arguments: {arguments}",

@@ -402,6 +402,9 @@ def test_a_loss_value_given_instead_of_a_function_says_to_wrap_it(language: str)
                 ng.trace(model, x, loss=value)  # type: ignore[arg-type]
             text = str(caught.value)
             assert type(value).__name__ in text and "loss=lambda out: loss_fn(out, y)" in text
+        if language == "en":  # not "loss is a int" (sweep s32)
+            with pytest.raises(ng.NNGraphError, match=r"^loss is a value \(of type int\), a loss"):
+                ng.trace(model, x, loss=5)  # type: ignore[arg-type]
     finally:
         ng.set_language("en")
 
