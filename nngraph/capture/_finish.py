@@ -15,7 +15,12 @@ from typing import Any
 
 from nngraph.capture._builder import grad_fn_of
 from nngraph.capture._common import tensors_within
-from nngraph.capture._modules import fill_module_types
+from nngraph.capture._modules import (
+    fill_module_types,
+    named_parameters_as_written,
+    trains,
+    unreached_parameters,
+)
 from nngraph.capture._naming import name_held_parameters, name_parameters, name_variables
 from nngraph.capture._recorder import Recorder
 from nngraph.graph import Graph
@@ -71,8 +76,33 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
     )
     graph.graph.setdefault("outputs", [])
     graph.graph["inputs"] = _given_inputs(recorder)
+    unreached = _unreached(recorder, graph) if recorder.lists_unreached else None
+    if unreached:
+        graph.graph["unreached"] = unreached
     _let_go(recorder)
     return graph
+
+
+def _unreached(recorder: Recorder, graph: Graph) -> list[dict[str, str]]:
+    """The trainable parameters of each top-level model that ran that no node holds (a layer
+    defined in `__init__` and left out of `forward`), named as the graph names them: a second
+    model's under its path (`Discriminator.fc`). A parameter an earlier model holds (the given
+    model inside the outer one that ran it) is that model's."""
+    present = {d["name"] for d in graph._node.values() if d["kind"] == "param" and d["name"]}
+    found: list[dict[str, str]] = []
+    seen: set[int] = set()
+    for root, path in recorder.scope.roots:
+        prefix = f"{path}." if path else ""
+        trainable = [
+            name for name, p in named_parameters_as_written(root) if trains(p) and id(p) not in seen
+        ]
+        seen.update(id(p) for p in root.parameters())
+        own = {name.removeprefix(prefix) for name in present if name.startswith(prefix)}
+        for part in unreached_parameters(root, graph, own, trainable) or []:
+            found.append(
+                {key: prefix + value if key != "type" else value for key, value in part.items()}
+            )
+    return found
 
 
 def _given_inputs(recorder: Recorder) -> list[str]:

@@ -71,6 +71,8 @@ class Recorder:
         #: the frames of the `optimizer.step()` calls running now, whose ops are not recorded
         self.steps: list[FrameType] = []
         self.failed = False
+        #: whether the end lists the models' unreached parameters (`trace` lists its model's)
+        self.lists_unreached = True
         self.loading = 0  # a DataLoader is fetching a batch
         self.scaling = 0  # a `GradScaler` is unscaling, stepping or updating its scale
         self.warned_checkpoint = False

@@ -119,6 +119,11 @@ class ModuleScope:
         return self.stack[-1][1] if self.stack else ""
 
     @property
+    def roots(self) -> list[tuple[torch.nn.Module, str]]:
+        """The top-level models that ran, the first (or the given one) first, with their paths."""
+        return [(root, self.paths.get(id(root), "")) for root in self._roots]
+
+    @property
     def module_type(self) -> str | None:
         return type(self.stack[-1][0]).__name__ if self.stack else None
 

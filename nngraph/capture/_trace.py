@@ -157,6 +157,7 @@ def _traced(
             with _hidden(torch.enable_grad()), record(given, names=names) as recording:
                 recorder = recording._recorder
                 assert recorder is not None  # until the block ends
+                recorder.lists_unreached = False  # listed below, for the given model alone
                 recorder.scope.name_inputs(model, inputs, kwargs)
                 inputs, kwargs = cut_from_history(recorder, inputs, kwargs)
                 try:

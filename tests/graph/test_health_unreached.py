@@ -62,13 +62,25 @@ def _of_loss(model: nn.Module) -> ng.Graph:
     return ng.graph_of(loss, params=model)
 
 
+def _recorded(model: nn.Module) -> ng.Graph:
+    """A training step in `record()`, as `%%nngraph` records a cell."""
+    x, y = _batch()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    with ng.record() as rec:
+        optimizer.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        optimizer.step()
+    return rec.graph
+
+
 def _unreached(g: ng.Graph) -> list[dict]:
     return [f for f in g.health() if "unreached" in f]
 
 
-@pytest.mark.parametrize("capture", [_traced, _of_loss])
+@pytest.mark.parametrize("capture", [_traced, _of_loss, _recorded])
 def test_a_layer_forgotten_in_forward_is_named(capture) -> None:
-    """Sweep: "Findings: none (...)" was said, fc2's .grad None."""
+    """Sweep: "Findings: none (...)" was said, fc2's .grad None (and by `record()` and
+    `%%nngraph` until stop 36, which listed no model's unreached parameters)."""
     torch.manual_seed(0)
     g = capture(Forgotten())
     (found,) = _unreached(g)
@@ -114,6 +126,34 @@ def test_trace_says_a_cut_layer_once() -> None:
     assert [f["unreached"] for f in findings if "unreached" in f] == [["d"]]
     cut = [f["module"] for f in findings if f["kind"] == "no_gradient" and "unreached" not in f]
     assert sorted(cut) == ["a", "b"]
+
+
+def test_record_names_what_each_model_run_at_top_level_leaves_out() -> None:
+    """A second model is named by its path in the graph (`W.spare`); a model whose every layer
+    the block leaves out of the graph, and one detached, take no part (a GAN's D step)."""
+    torch.manual_seed(0)
+
+    class Outer(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body, self.head, self.spare = nn.Linear(3, 3), nn.Linear(3, 1), nn.Linear(3, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.head(self.body(x))
+
+    outer = Outer()
+    with ng.record(outer.body) as rec:
+        outer(torch.randn(2, 3)).sum().backward()
+    assert rec.graph.graph["unreached"] == [{"module": "Outer.spare", "type": "Linear"}]
+    (found,) = _unreached(rec.graph)
+    assert found["unreached"] == ["Outer.spare"]
+    G, D = nn.Sequential(nn.Linear(4, 2)), nn.Sequential(nn.Linear(2, 1))
+    real, z, ones = torch.randn(8, 2), torch.randn(8, 4), torch.ones(8, 1)
+    with ng.record() as rec:
+        d_loss = F.binary_cross_entropy_with_logits(D(real), ones)
+        d_loss = d_loss + F.binary_cross_entropy_with_logits(D(G(z).detach()), 0 * ones)
+        d_loss.backward()
+    assert "unreached" not in rec.graph.graph and _unreached(rec.graph) == []
 
 
 def test_a_whole_submodule_left_out_is_named_once_and_a_stray_parameter_by_name() -> None:
