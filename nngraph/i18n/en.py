@@ -849,6 +849,13 @@ MESSAGES: dict[str, str] = {
         " training cell again, or does a batch index start again each epoch? Log a global step"
         " such as epoch * len(loader) + i, or make a new ng.Monitor() for a new run"
     ),
+    # the same step as the last, with new training and validation values: the loop run again
+    "monitor.warn.step_again": (
+        "nngraph Monitor: step {step} comes again, with new training and validation values, so"
+        " it is taken for a new run of the training loop: it is drawn at step {moved} and the"
+        " curves go on (the steps after it are moved the same way). Log a global step, or make"
+        " a new ng.Monitor() for a new run"
+    ),
     "monitor.warn.stopped_already": (
         "nngraph Monitor: the training loop runs again, but this monitor already stopped the"
         " run at epoch {epoch} ({by}), and mon.should_stop stays True, so a loop that breaks on"

@@ -897,6 +897,13 @@ MESSAGES: dict[str, str] = {
         " epoce? Zapisuj krok globalny, np. epoch * len(loader) + i, albo utwórz nowy"
         " ng.Monitor() dla nowego przebiegu"
     ),
+    # ten sam krok co ostatni, z nowymi wartościami treningu i walidacji: pętla od nowa
+    "monitor.warn.step_again": (
+        "nngraph Monitor: krok {step} przychodzi znowu, z nowymi wartościami treningu i"
+        " walidacji, więc jest traktowany jako nowy przebieg pętli treningowej: jest rysowany"
+        " jako krok {moved} i krzywe biegną dalej (kolejne kroki są przesuwane tak samo)."
+        " Zapisuj krok globalny albo utwórz nowy ng.Monitor() dla nowego przebiegu"
+    ),
     "monitor.warn.stopped_already": (
         "nngraph Monitor: pętla treningowa rusza od nowa, ale ten monitor zatrzymał już"
         " trening w epoce {epoch} ({by}), a mon.should_stop pozostaje True, więc pętla, która"

@@ -235,7 +235,7 @@ class Monitor(
             values = self._reducer.average(values)
         if step is not None:
             offset = self._step_offset
-            step_f = self._forward_step(step_f, epoch=given, first=not self._calls)
+            step_f = self._forward_step(step_f, epoch=given, first=not self._calls, values=values)
             if self._step_offset != offset:  # the steps started again: the cell run again
                 self._say_stopped_already()
         self._calls += 1

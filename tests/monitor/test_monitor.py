@@ -182,6 +182,25 @@ def test_a_training_cell_run_again_goes_on_from_the_last_step_with_one_warning()
     assert sent == list(range(1, 21))
 
 
+def test_a_training_cell_run_again_after_one_epoch_goes_on_after_it() -> None:
+    """The loop stopped with Ctrl+C in its second epoch and run again (or ended after one epoch
+    by a stop it was told of): its epoch 1 landed on the old run's step 1, was taken for a
+    second validation batch and dropped (sweep s32, r1b)."""
+    mon = quiet(detectors=[])
+    mon.log(1, loss=0.9, val_loss=0.8)  # then Ctrl+C
+    with pytest.warns(UserWarning, match="step 1 comes again, with new training and valid"):
+        for epoch in range(1, 4):
+            mon.log(epoch, loss=0.5 / epoch, val_loss=0.6 / epoch)
+    assert mon.history("val_loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0]
+    assert mon.epoch == 4 and mon.best is not None and mon.best.epoch == 4
+    # the evaluation run again (the same value), or one value per validation batch logged
+    # with the same training loss: still no new epoch
+    with pytest.warns(UserWarning, match="val_loss was logged for step 4 already"):
+        mon.log(3, loss=0.3, val_loss=0.6 / 3)  # the loop's step 3, drawn at 4
+        mon.log(3, loss=0.3, val_loss=0.1)
+    assert mon.epoch == 4 and mon.history("val_loss")[0].tolist()[-3:] == [4.0, 4.0, 4.0]
+
+
 def test_a_loop_continued_from_a_later_epoch_goes_on_right_after_the_last_step() -> None:
     mon = quiet()
     for epoch in range(1, 4):
