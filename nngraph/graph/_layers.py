@@ -104,16 +104,34 @@ def almost_zero(g: Graph) -> float:
 
 
 def _loss_size(g: Graph) -> float | None:
-    """The largest size of the single numbers the graph ends in (its losses), None if none."""
-    sizes = [
-        abs(value["mean"])
-        for n in g.graph.get("outputs") or []
-        if n in g
-        and (value := g._node[n].get("value") or {}).get("numel") == 1
-        and value.get("mean") is not None
-        and math.isfinite(value["mean"])
-    ]
+    """The largest of the losses the graph ends in that are never below 0 (`_NON_NEGATIVE`,
+    or a mean or sum of values that are not: a hand-written MSE), where each is about 0 only
+    when the model fits; None if none. Not a sum of a LayerNorm's outputs, about 0 by design."""
+    sizes = []
+    for n in g.graph.get("outputs") or []:
+        value = (g._node[n].get("value") or {}) if n in g else {}
+        mean = value.get("mean")
+        if value.get("numel") != 1 or mean is None or not math.isfinite(mean):
+            continue
+        if any(_never_negative(g, p) for p in g._pred[n]):
+            sizes.append(abs(mean))
     return max(sizes, default=None)
+
+
+#: Losses whose value is never below 0 (`graph_of` names a cross-entropy by its `nll_loss`).
+_NON_NEGATIVE = ("cross_entropy", "nll_loss", "mse_loss", "binary_cross_entropy", "l1_loss",
+                 "smooth_l1", "huber_loss", "kl_div", "soft_margin", "multilabel_soft_margin")  # fmt: skip
+
+
+def _never_negative(g: Graph, n: Any) -> bool:
+    """Whether op `n` gives a loss that is never below 0 (see `_loss_size`)."""
+    data = g._node[n]
+    op = str(data.get("op") or "")
+    if op.startswith(_NON_NEGATIVE):
+        return True
+    read = [g._node[p].get("value") or {} for p in g._pred[n]]
+    lowest = [v.get("min") for v in read]
+    return op in ("mean", "sum") and bool(read) and all(m is not None and m >= 0 for m in lowest)
 
 
 def output_gradient(g: Graph) -> float | None:

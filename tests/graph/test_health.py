@@ -153,6 +153,14 @@ def test_graph_of_a_loss_already_about_zero_gives_no_almost_zero_gradient(batch:
     loss.backward()
     found = ng.graph_of(loss, params=model).health()
     assert [f["kind"] for f in found if f["kind"] == "vanishing"] == ["vanishing"]
+    # and a sum of a LayerNorm's outputs, about 0 by design, is no loss that fits its batch
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.LayerNorm(16))
+    loss = model(torch.randn(4, 8)).sum()
+    loss.backward()
+    assert abs(loss.item()) < 1e-5
+    found = ng.graph_of(loss, params=model).health()
+    assert [f["kind"] for f in found] == ["vanishing"]
 
 
 @pytest.mark.parametrize("criterion", [nn.CrossEntropyLoss(), _OwnCrossEntropy()])
