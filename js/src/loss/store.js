@@ -84,6 +84,8 @@ export class Store {
     this.mode = "min";
     /** @type {Map<string, Run>} */
     this.runs = new Map();
+    /** the run that sent points last (the one training now), whose stop the button shows */
+    this.current = /** @type {string|null} */ (null);
     /** metric names in first-seen order over all runs */
     this.metrics = /** @type {string[]} */ ([]);
     /** @type {{rows: any[], winner: string|null, winners: string[], notes: string[]}} */
@@ -138,6 +140,7 @@ export class Store {
       run.best = s.best || null;
       run.epoch = s.epoch || 0;
       run.stopped = !!(s.stop_requested ?? s.should_stop); // a click, not a detector's advice
+      this.current = name; // the newest run
     }
     this.table = {
       rows: snap.table || [],
@@ -158,6 +161,7 @@ export class Store {
    */
   addBatch(header, buffers) {
     const run = this.run(header.run ?? "");
+    this.current = run.name;
     let changed = false;
     (header.metrics || []).forEach((/** @type {string} */ metric, /** @type {number} */ i) => {
       const xs = buffers[2 * i];
@@ -237,10 +241,10 @@ export class Store {
     return this.panels().some((p) => p.key === key) ? key : primary;
   }
 
-  /** True when any run asked to stop (a detector or the Stop button). */
+  /** True when the run training now (the last to send points) was stopped with the Stop
+   * button: an earlier run of a Runs stopped so leaves the button ready for the next one. */
   get stopped() {
-    for (const run of this.runs.values()) if (run.stopped) return true;
-    return false;
+    return this.current !== null && !!this.runs.get(this.current)?.stopped;
   }
 
   /** The newest progress report, if any. */

@@ -102,4 +102,17 @@ describe("a stopped run", () => {
     expect(load({ should_stop: true, stop_requested: true })).toBe(true);
     expect(load({ should_stop: true })).toBe(true); // a snapshot saved before stop_requested
   });
+
+  it("is the run training now: a Runs's next run can be stopped again", () => {
+    // sweep s32 (s14): Stop clicked in run 2 left the button "Stopped" through run 3
+    const store = new Store();
+    store.load({ kind: "runs", metric: "val_loss", runs: { a: { metrics: {} } } });
+    const points = [new Float64Array([1]), new Float64Array([0.5])];
+    store.addBatch({ run: "b", metrics: ["loss"], stopped: true }, points);
+    expect(store.stopped).toBe(true);
+    store.addBatch({ run: "c", metrics: ["loss"] }, points);
+    expect(store.stopped).toBe(false);
+    store.load({ kind: "runs", metric: "val_loss", runs: { b: { stop_requested: true }, c: {} } });
+    expect(store.stopped).toBe(false); // the newest run is c
+  });
 });
