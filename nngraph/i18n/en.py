@@ -3300,6 +3300,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graphview.legend.grad": "gradient size (RMS, log scale):",
     "graphview.legend.value": "value size (RMS, log scale):",
+    "graphview.legend.nonfinite": "NaN or Inf",
     "graphview.legend.zero": "zero or none",
     "graphview.inspector": "inspector",
     "graphview.close": "close",

@@ -3465,6 +3465,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graphview.legend.grad": "wielkość gradientu (RMS, skala log.):",
     "graphview.legend.value": "wielkość wartości (RMS, skala log.):",
+    "graphview.legend.nonfinite": "NaN albo Inf",
     "graphview.legend.zero": "zero lub brak",
     "graphview.inspector": "inspektor",
     "graphview.close": "zamknij",

@@ -40,6 +40,7 @@ export function buildChrome(el, height) {
     legendHi: h("span", { class: "ng-legend-hi" }),
     legendTitle: h("span", { class: "ng-legend-title" }),
     legendZero: document.createTextNode(""),
+    legendNonfinite: h("span", { class: "ng-legend-nonfinite" }),
     resetBtn: btn("ng-step-reset"),
     prevBtn: btn("ng-step-prev", "◀"),
     playBtn: btn("ng-step-play"),
@@ -64,7 +65,15 @@ export function buildChrome(el, height) {
   ]);
   const main = h("div", { class: "ng-main" }, [h("div", { class: "ng-canvas" }, [c.svg, c.message]), c.inspector]);
   if (height) main.style.height = `${height | 0}px`;
-  c.legend.append(c.legendTitle, c.legendLo, c.legendBar, c.legendHi, h("span", { class: "ng-legend-zero" }), c.legendZero);
+  c.legend.append(
+    c.legendTitle,
+    c.legendLo,
+    c.legendBar,
+    c.legendHi,
+    h("span", { class: "ng-legend-zero" }),
+    c.legendZero,
+    c.legendNonfinite,
+  );
   const stepper = h("div", { class: "ng-stepper" }, [c.resetBtn, c.prevBtn, c.playBtn, c.nextBtn, c.endBtn, c.stepText]);
   c.root.append(h("style", {}, [CSS]), toolbar, main, c.legend, stepper);
   el.appendChild(c.root);
@@ -95,6 +104,7 @@ export function labelChrome(c, t, playing) {
   label(c.fitBtn, t("graphview.fit"), t("graphview.fit_hint"));
   c.inspector.setAttribute("aria-label", t("graphview.inspector"));
   c.legendZero.data = ` ${t("graphview.legend.zero")}`;
+  c.legendNonfinite.textContent = t("graphview.legend.nonfinite");
   label(c.resetBtn, t("graphview.step.start"), t("graphview.step.start_hint"));
   label(c.prevBtn, null, t("graphview.step.prev_hint"));
   label(c.playBtn, t(playing ? "graphview.step.pause" : "graphview.step.replay"), t("graphview.step.replay_hint"));
@@ -109,8 +119,9 @@ export function labelChrome(c, t, playing) {
  * @param {string} colorBy @param {(key:string) => string} t
  */
 export function paintLegend(c, scale, colorBy, t) {
-  c.legend.hidden = !scale || scale.empty;
+  c.legend.hidden = !scale || (scale.empty && !scale.nonfinite);
   if (!scale) return;
+  c.legendNonfinite.hidden = !scale.nonfinite;
   c.legendTitle.textContent = t(colorBy === "grad" ? "graphview.legend.grad" : "graphview.legend.value");
   c.legendLo.textContent = formatNumber(10 ** scale.lo);
   c.legendHi.textContent = formatNumber(10 ** scale.hi);

@@ -6,12 +6,16 @@ import { localNumber } from "./decimal.js";
 /** @typedef {import("./graph.js").Stats} Stats */
 /** @typedef {import("./graph.js").GNode} GNode */
 
-/** RMS of a set of statistics taken together (a module: all its tensors), or null. */
+/**
+ * RMS of a set of statistics taken together (a module: all its tensors), or null; NaN (or
+ * Infinity) where one of them holds a NaN (an Inf): a module is not shown as healthy by the
+ * RMS of its finite tensors alone.
+ */
 export function rmsOf(statsList) {
   let sumSq = 0;
   let count = 0;
   for (const s of statsList) {
-    if (!s || !(s.numel > 0) || !Number.isFinite(s.norm)) continue;
+    if (!s || !(s.numel > 0) || typeof s.norm !== "number") continue;
     sumSq += s.norm * s.norm;
     count += s.numel;
   }
@@ -52,9 +56,13 @@ export function textColorFor(t) {
   return t > 0.55 ? "#111" : "#fff";
 }
 
+/** The fill of a magnitude that is NaN or infinite (a NaN or an Inf among its tensors). */
+export const NONFINITE_FILL = "#c0392b";
+
 /**
  * A log-scale colour map over the given magnitudes. Zeros (a gradient that is exactly
- * zero) get their own colour: on a log scale they are infinitely small.
+ * zero) get their own colour: on a log scale they are infinitely small; so do NaN and
+ * infinite ones (`nonfinite`: some are).
  * @param {(number|null)[]} values
  */
 export function logScale(values) {
@@ -69,9 +77,11 @@ export function logScale(values) {
     lo,
     hi,
     empty: logs.length === 0,
+    nonfinite: values.some((v) => v !== null && !Number.isFinite(v)),
     /** @param {number|null} v @returns {{fill:string, text:string, t:number}|null} */
     color(v) {
-      if (v === null || !Number.isFinite(v)) return null;
+      if (v === null) return null;
+      if (!Number.isFinite(v)) return { fill: NONFINITE_FILL, text: "#fff", t: -2 };
       if (v <= 0) return { fill: "#d0d0d0", text: "#111", t: -1 };
       const t = (Math.log10(v) - lo) / (hi - lo);
       return { fill: scaleColor(t), text: textColorFor(t), t };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatNumber, logScale, magnitude, rmsOf, scaleColor } from "./color.js";
+import { NONFINITE_FILL, formatCount, formatNumber, logScale, magnitude, rmsOf, scaleColor } from "./color.js";
 
 describe("colour scale", () => {
   it("measures tensors by RMS and modules by the RMS of everything inside", () => {
@@ -18,6 +18,20 @@ describe("colour scale", () => {
     expect(s.color(null)).toBeNull();
     expect(scaleColor(0)).toBe("rgb(68,1,84)");
     expect(scaleColor(1)).toBe("rgb(253,231,37)");
+  });
+
+  it("shows a module holding a NaN or an Inf gradient as such, not by its finite tensors", () => {
+    // sweep s32 (s17): module 1 read "gradient RMS 0.284" with 5 of its 6 gradients NaN or
+    // Inf, and module 0, all NaN, "gradient RMS –" in a white box
+    expect(rmsOf([{ norm: Number.NaN, numel: 6 }, { norm: 1, numel: 4 }])).toBeNaN();
+    expect(rmsOf([{ norm: Number.POSITIVE_INFINITY, numel: 6 }])).toBe(Number.POSITIVE_INFINITY);
+    expect(rmsOf([{ norm: null, numel: 6 }])).toBeNull(); // no gradient
+    const s = logScale([1e-3, 1, Number.NaN]);
+    expect(s.nonfinite).toBe(true);
+    expect(s.color(Number.NaN)?.fill).toBe(NONFINITE_FILL);
+    expect(s.color(Number.POSITIVE_INFINITY)?.fill).toBe(NONFINITE_FILL);
+    expect(logScale([1e-3, 1]).nonfinite).toBe(false);
+    expect(logScale([Number.NaN]).empty).toBe(true); // the legend still shows, by `nonfinite`
   });
 
   it("formats numbers for students", () => {

@@ -58,6 +58,8 @@ export const CSS = `
 .ng-legend[hidden] { display: none; }
 .ng-legend-bar { width: 140px; height: 10px; border: 1px solid var(--ng-border); }
 .ng-legend-zero { display: inline-block; width: 10px; height: 10px; background: #d0d0d0; border: 1px solid var(--ng-border); }
+.ng-legend-nonfinite::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: -1px; background: #c0392b; border: 1px solid var(--ng-border); }
+.ng-legend-nonfinite[hidden] { display: none; }
 .ng-item { cursor: pointer; }
 .ng-item .ng-shape { fill: var(--ng-bg); stroke: var(--ng-fg2); stroke-width: 1; }
 .ng-item.ng-kind-param .ng-shape, .ng-item.ng-kind-buffer .ng-shape { fill: #e8f0fe; }
