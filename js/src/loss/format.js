@@ -127,6 +127,15 @@ export function fmtStep(s) {
 }
 
 /**
+ * A tick of the step axis: 20000 without a thousands separator, 2.5 with the lesson's decimal
+ * mark ("2,5" in Polish), "" for a tick uPlot leaves unlabelled.
+ * @param {number|null} s
+ */
+export function fmtStepTick(s) {
+  return s == null || !Number.isFinite(s) ? "" : fmtStep(Number(s.toPrecision(6)));
+}
+
+/**
  * Seconds as m:ss or h:mm:ss.
  * @param {number} seconds
  * @returns {string}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { detectorText, emptyLines, epochRate, fmtDuration, fmtNum, fmtTick, progressText, t } from "./format.js";
+import { setDecimalSeparator } from "../lib/decimal.js";
+import { detectorText, emptyLines, epochRate, fmtDuration, fmtNum, fmtStepTick, fmtTick, progressText, t } from "./format.js";
 
 describe("words and numbers", () => {
   it("fill fields and fall back to English", () => {
@@ -20,6 +21,18 @@ describe("words and numbers", () => {
     expect([fmtTick(Number.NaN), fmtTick(0.25), fmtTick(2e13)]).toEqual(["", "0.25", "2e13"]);
     // uPlot's unlabelled minor ticks of a log axis
     expect(fmtTick(/** @type {any} */ (null))).toBe("");
+  });
+
+  it("write the step axis in the lesson's numbers, not the browser's", () => {
+    // sweep s32 (s6): "2,000 ... 20,000" beside Polish y values "1,5" read as 2 and 20
+    setDecimalSeparator(",");
+    try {
+      expect([20000, 2.5, 0.1 + 0.2].map(fmtStepTick)).toEqual(["20000", "2,5", "0,3"]);
+      expect(fmtStepTick(/** @type {any} */ (null))).toBe("");
+    } finally {
+      setDecimalSeparator(".");
+    }
+    expect(fmtStepTick(12500)).toBe("12500");
   });
 
   it("format numbers and durations", () => {

@@ -4,7 +4,7 @@
 import uPlot from "uplot";
 import { TRAIN_DASH } from "./legend.js";
 import { createMarks, markSpecs } from "./markers.js";
-import { fmtNum, fmtTick, t } from "./format.js";
+import { fmtNum, fmtStep, fmtStepTick, fmtTick, t } from "./format.js";
 import { joinCurves, lonePoints } from "./series.js";
 import { isValidation } from "./store.js";
 
@@ -179,7 +179,10 @@ export function createPanel(host, store, panel, opts, tooltip) {
     const dense = isDense(current.panel);
     sized = [o.width, o.height];
     const series = [
-      { label: t(o.strings, "lossview.axis_step") },
+      {
+        label: t(o.strings, "lossview.axis_step"),
+        value: (/** @type {any} */ _u, /** @type {number|null} */ v) => (v == null ? "–" : fmtStep(v)),
+      },
       ...current.panel.series.map((s) => {
         const st = seriesStyle(store, s, o.strings);
         return {
@@ -209,7 +212,13 @@ export function createPanel(host, store, panel, opts, tooltip) {
         series,
         scales: { x: { time: false }, y: o.log ? { distr: 3, log: 10 } : {} },
         axes: [
-          { label: t(o.strings, "lossview.axis_step"), labelSize: 20, size: 36 },
+          {
+            label: t(o.strings, "lossview.axis_step"),
+            labelSize: 20,
+            size: 36,
+            // not the browser's format: "2,000" reads as 2 in a Polish lesson
+            values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(fmtStepTick),
+          },
           { size: yAxisSize, values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(fmtTick) },
         ],
         cursor: { drag: { x: true, y: false, setScale: true } },
