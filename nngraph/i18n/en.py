@@ -3283,6 +3283,12 @@ MESSAGES: dict[str, str] = {
     "graphview.too_many": "Opening this would draw {n} nodes at once; open a smaller module first.",
     "graphview.too_big": (
         "This graph would draw {n} nodes at once, more than the view can show, and folding its "
+        "modules does not make it smaller (ops run outside any module, such as a loop written in "
+        "the cell, do not fold: put them in an nn.Module to fold them); print(g.summary()) reads "
+        "it as text."
+    ),
+    "graphview.too_big_graph_of": (
+        "This graph would draw {n} nodes at once, more than the view can show, and folding its "
         "modules does not make it smaller. ng.graph_of knows no modules (ng.trace and ng.record "
         "do); print(g.summary()) reads it as text."
     ),

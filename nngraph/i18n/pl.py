@@ -3448,6 +3448,12 @@ MESSAGES: dict[str, str] = {
     "graphview.too_many": "Po otwarciu trzeba by narysować naraz zbyt wiele węzłów ({n}); najpierw otwórz mniejszy moduł.",
     "graphview.too_big": (
         "Ten graf wymagałby narysowania naraz {n} węzłów, więcej niż widok potrafi pokazać, a "
+        "zwinięcie modułów go nie zmniejsza (operacje spoza modułów, np. pętla napisana w "
+        "komórce, się nie zwijają: umieść je w nn.Module, aby je zwinąć); print(g.summary()) "
+        "pokaże go jako tekst."
+    ),
+    "graphview.too_big_graph_of": (
+        "Ten graf wymagałby narysowania naraz {n} węzłów, więcej niż widok potrafi pokazać, a "
         "zwinięcie modułów go nie zmniejsza. ng.graph_of nie zna modułów (znają je ng.trace i "
         "ng.record); print(g.summary()) pokaże go jako tekst."
     ),

@@ -78,7 +78,8 @@ export class Drawing {
     const t0 = performance.now();
     const vis = visibleGraph(graph, st.state);
     if (vis.items.size > MAX_DRAWN) {
-      this.decline(vis, this.t("graphview.too_big", { n: vis.items.size }));
+      const key = graph.meta?.source === "graph_of" ? "graphview.too_big_graph_of" : "graphview.too_big";
+      this.decline(vis, this.t(key, { n: vis.items.size }));
       return;
     }
     const reversed = st.view === "backward";

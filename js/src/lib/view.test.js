@@ -4,12 +4,12 @@ import { LEGIBLE } from "./camera.js";
 import { createGraphView, MAX_DRAWN } from "./view.js";
 
 /** A chain of `n` ops and no modules, like ng.graph_of of a long chain: nothing to fold. */
-function flatChain(n) {
+function flatChain(n, source = "graph_of") {
   const b = graphBuilder();
   let y = b.node("input", "x", { shape: [2, 4], name: "x" });
   for (let i = 0; i < n; i++) y = b.op(i % 2 ? "relu" : "linear", "", [y], { shape: [2, 4] });
   b.edge(y, b.node("output", "output", { shape: [] }));
-  return b.json("graph_of");
+  return b.json(source);
 }
 
 /** `count` modules of different sizes (so none fold into a run), `per + i` ops each. */
@@ -337,6 +337,16 @@ describe("graph view", () => {
     await view.nextMatch();
     expect(el.querySelector(".ng-inspector")?.hasAttribute("hidden")).toBe(false);
     expect(el.querySelector(".ng-inspector .ng-title")?.textContent).toBe("relu");
+  });
+
+  it("tells a huge ng.record loop outside any module how to fold it, not that graph_of knows none", async () => {
+    // sweep s32 (s3): the message named ng.graph_of to a user of ng.record
+    const { el, view } = mount(flatChain(MAX_DRAWN + 500, "record"));
+    await view.ready;
+    const msg = el.querySelector(".ng-message.ng-error")?.textContent ?? "";
+    expect(msg).toContain(`This graph would draw ${MAX_DRAWN + 502} nodes at once`);
+    expect(msg).toContain("put them in an nn.Module");
+    expect(msg).not.toContain("graph_of");
   });
 
   it("draws ng.graph_of(loss, params=model) of a deep MLP layer by layer, not as one box wired to every op", async () => {
