@@ -103,6 +103,15 @@ export function createGraphView(el, options) {
     return true;
   }
 
+  /** Whether two graphs hold the same nodes and as many edges: one graph, relabelled. */
+  function sameNodes(a, b) {
+    return (
+      a.nodes.length === b.nodes.length &&
+      a.edges.length === b.edges.length &&
+      a.nodes.every((n, i) => n.id === b.nodes[i].id && n.module === b.nodes[i].module)
+    );
+  }
+
   // ---- user actions ----
   function selectItem(id, { notify = true } = {}) {
     const vis = st.vis;
@@ -255,9 +264,26 @@ export function createGraphView(el, options) {
     return drawing.redraw();
   }
 
+  /**
+   * Show another graph. The same graph in other words (ng.set_language says its "output" and
+   * "param" anew) keeps what the user opened, the depth and the node inspected; another one
+   * starts afresh, and its selection is cleared for Python too.
+   */
   function setGraph(payload) {
+    const before = st.graph;
+    const kept = { depth: st.depth, state: st.state, selected: st.selected };
     if (!loadGraph(payload)) return Promise.resolve();
+    if (before && st.graph && sameNodes(before, st.graph)) {
+      Object.assign(st, { depth: kept.depth, state: kept.state, fitNext: false });
+      return drawing.redraw().then(() => {
+        if (kept.selected) selectItem(kept.selected, { notify: false });
+      });
+    }
     closeInspector();
+    if (st.selected) {
+      st.selected = "";
+      onChange("selected", "");
+    }
     return drawing.redraw();
   }
 

@@ -153,6 +153,29 @@ describe("graph view", () => {
     expect(changes).toContainEqual(["selected", "n3"]);
   });
 
+  it("keeps what is open and inspected when the same graph comes in other words", async () => {
+    // sweep s32 (s8): ng.set_language() re-sends the graph ("output", "param" in Polish): the
+    // opened module, the depth and the inspector were reset while Python kept v.selected
+    const { el, view, changes } = mount(tinyGraph(), { depth: 1 });
+    await view.ready;
+    await view.select("n3");
+    await view.setDepth(0);
+    await view.select("n3"); // revealed again
+    const relabelled = tinyGraph();
+    for (const n of relabelled.nodes) if (n.kind === "output") n.label = "wyjście";
+    await view.setGraph(relabelled);
+    expect(el.querySelector(".ng-inspector")?.hasAttribute("hidden")).toBe(false);
+    expect(el.querySelector(".ng-inspector .ng-title")?.textContent).toBe("linear");
+    expect(el.querySelector('.ng-item[data-id="n3"]')?.classList.contains("ng-selected")).toBe(true);
+    // another graph starts afresh, and Python hears that nothing is selected
+    const other = tinyGraph();
+    other.nodes.push({ ...other.nodes[0], id: "extra" });
+    changes.length = 0;
+    await view.setGraph(other);
+    expect(el.querySelector(".ng-inspector")?.hasAttribute("hidden")).toBe(true);
+    expect(changes).toContainEqual(["selected", ""]);
+  });
+
   it("explains health flags in one line and draws a badge", async () => {
     const { el, view } = mount(tinyGraph(), { depth: 1 });
     await view.ready;
