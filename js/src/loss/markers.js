@@ -139,7 +139,9 @@ export function createMarks(layer, tip, tipHost) {
         const knob = /** @type {HTMLElement} */ (el.lastChild);
         if (spec.kind === "best") {
           const y = spec.value === null || spec.value === undefined ? NaN : toY(spec.value);
-          const top = Number.isFinite(y) ? Math.max(0, Math.min(y, height)) : height / 2;
+          // a best of 0 or below has no place on a log axis: at its bottom edge, below every
+          // value drawn, not floating mid-panel away from the curves
+          const top = Number.isFinite(y) ? Math.max(0, Math.min(y, height)) : height;
           knob.style.top = `${top - 6}px`;
         }
       }

@@ -13,8 +13,9 @@ const VIEW_CSS = `
 .ng-loss-progress{font-variant-numeric:tabular-nums;color:var(--jp-ui-font-color2,#555);margin:0 0 4px;min-height:1.4em}
 .ng-loss-panels{display:grid;gap:8px}
 .ng-loss-panel{position:relative;min-width:0}
-.ng-loss-title{font-weight:600;margin:2px 0 0 4px}
-.ng-loss-panel .u-legend{font-size:12px;max-height:7.5em;overflow-y:auto}
+.ng-loss-title{font-weight:600;margin:2px 0 0 4px;overflow-wrap:anywhere}
+.ng-loss-panel .u-legend{font-size:12px;max-height:7.5em;overflow-y:auto;max-width:100%}
+.ng-loss-panel .u-legend th{white-space:normal;overflow-wrap:anywhere}
 .ng-loss-legend{display:flex;flex-wrap:wrap;align-items:center;gap:2px 12px;margin:0 0 4px}
 .ng-loss-legend[hidden]{display:none}
 .ng-loss-key{font:inherit;color:inherit;background:none;border:0;padding:1px 0;cursor:pointer;display:inline-flex;align-items:center;gap:4px}
