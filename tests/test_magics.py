@@ -639,6 +639,7 @@ def test_the_usage_line_and_the_help_list_every_option(language: str) -> None:
     for option in ("--depth", "--view", "--color-by", "--model", "--metric", "--mode", "--name"):
         assert option in usage and option in help_text
     assert "--optimizer" in usage and "--optimizer" in help_text
+    assert "%nngraph g " in help_text  # a graph kept with -o g (sweep s32)
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])

@@ -261,6 +261,7 @@ MESSAGES: dict[str, str] = {
     "magic.help": (
         "nngraph in one line.\n\n"
         "  %nngraph EXPR                 the autograd graph of the tensor(s) EXPR evaluates to\n"
+        "  %nngraph g                    a graph kept with -o g, shown as it is\n"
         "  %%nngraph [options]           record the whole cell (forward and backward) and show it\n"
         "      --depth N                 open modules down to depth N\n"
         "      --view forward|backward   which pass to draw\n"
@@ -559,8 +560,8 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.error.divergence_max": (
         "{detector} watches a loss blowing up (lower is better), but {metric!r} is higher is "
-        "better: a rising {metric} is good news, not divergence. Leave metrics= out (it then "
-        "watches every name of the loss) or give it a loss such as metrics='val_loss'; to stop "
+        "better: a rising {metric} is good news, not divergence. Leave {keyword}= out (it then "
+        "watches every name of the loss) or give it a loss such as {keyword}='val_loss'; to stop "
         "when {metric} stops improving, use Patience(metric={metric!r}, mode='max')"
     ),
     "monitor.error.detectors": (

@@ -272,6 +272,7 @@ MESSAGES: dict[str, str] = {
     "magic.help": (
         "nngraph w jednej linijce.\n\n"
         "  %nngraph WYRAŻENIE            graf autogradu tensora (tensorów) z WYRAŻENIA\n"
+        "  %nngraph g                    graf zapamiętany przez -o g, pokazany taki, jaki jest\n"
         "  %%nngraph [opcje]             nagraj całą komórkę (w przód i wstecz) i pokaż graf\n"
         "      --depth N                 otwórz moduły do głębokości N\n"
         "      --view forward|backward   które przejście narysować\n"
@@ -586,8 +587,8 @@ MESSAGES: dict[str, str] = {
     "monitor.error.divergence_max": (
         "{detector} wykrywa stratę, która gwałtownie rośnie (im mniej, tym lepiej), a dla"
         " metryki {metric!r} im więcej, tym lepiej: wzrost {metric} to dobra wiadomość, a"
-        " nie rozbieżność treningu. Pomiń metrics= (wtedy obserwowana jest każda nazwa "
-        "straty) albo podaj stratę, np. metrics='val_loss'; aby zatrzymać trening, gdy "
+        " nie rozbieżność treningu. Pomiń {keyword}= (wtedy obserwowana jest każda nazwa "
+        "straty) albo podaj stratę, np. {keyword}='val_loss'; aby zatrzymać trening, gdy "
         "{metric} przestaje się poprawiać, użyj Patience(metric={metric!r}, mode='max')"
     ),
     "monitor.error.detectors": (

@@ -5,7 +5,8 @@ works in a plain script, where it prints compact text lines: one per epoch, but 
 second (``Monitor(print_interval=1.0)``), except that the first epoch and every epoch with an
 event always get theirs, and a last epoch's line held back is printed at the end (``mon.close()``,
 ``mon.restore_best()``, reading ``mon.best`` after the loop, the end of the cell, or when the
-script exits). ``mon.history("val_loss")`` keeps every epoch.
+script exits). ``mon.history("val_loss")`` keeps every epoch up to ``max_points`` (10,000 per
+metric by default), then thins the oldest.
 
     >>> from nngraph.monitor import Monitor, detectors
     >>> mon = Monitor(detectors=[detectors.GL(5), detectors.Patience(3)], display=False)

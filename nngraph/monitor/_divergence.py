@@ -102,8 +102,9 @@ class Divergence(Detector):
             factor = _growth_factor(factor)
         self.threshold, self.factor = threshold, factor
         self.metrics = _metric_names(metrics)
+        keyword = "metrics" if metric is None else "metric"  # the one the user wrote
         for name in self.metrics:  # a rising accuracy is good news, not a blow-up
-            _lower_is_better("Divergence", name, "monitor.error.divergence_max")
+            _lower_is_better("Divergence", name, "monitor.error.divergence_max", keyword=keyword)
         super().__init__(metric=self.metrics[0], train_metric="", stop=stop)
 
     def _args(self) -> list[str]:

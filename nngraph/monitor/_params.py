@@ -192,12 +192,14 @@ def _no_more_positional(call: str, names: str, more: tuple[object, ...], example
         )
 
 
-def _lower_is_better(detector: str, metric: str, key: str = "monitor.error.prechelt_max") -> None:
+def _lower_is_better(
+    detector: str, metric: str, key: str = "monitor.error.prechelt_max", **fields: str
+) -> None:
     """Refuse a higher-is-better metric (one ``mode="auto"`` maximises, such as ``val_acc``)
     for a detector defined on a loss or an error; ``key`` is the catalog text that says why and
-    what to use instead (fields ``detector`` and ``metric``)."""
+    what to use instead (fields ``detector``, ``metric`` and ``fields``)."""
     if resolve_mode("auto", metric) == "max":
-        raise NNGraphError(message(key, detector=detector, metric=metric))
+        raise NNGraphError(message(key, detector=detector, metric=metric, **fields))
 
 
 def _metric_name(what: str, value: object) -> str:

@@ -676,8 +676,12 @@ def test_divergence_takes_metric_as_every_other_detector_does() -> None:
     assert d.metrics == ("val_loss",) and d == Divergence(metrics="val_loss", factor=10)
     assert d.update(1, loss=1e9, val_loss=1.0) is None  # the training loss is not watched
     assert d.update(2, val_loss=20.0) is not None
-    with pytest.raises(NNGraphError, match=r"'val_acc' is higher is better"):
+    with pytest.raises(NNGraphError, match=r"'val_acc' is higher is better") as caught:
         Divergence(metric="val_acc")  # refused as metrics='val_acc' is: an accuracy
+    # in the words the user wrote, not metrics= (sweep s32)
+    assert "Leave metric= out" in str(caught.value) and "metrics=" not in str(caught.value)
+    with pytest.raises(NNGraphError, match=r"Leave metrics= out .* metrics='val_loss'"):
+        Divergence(metrics=("val_acc",))
     with pytest.raises(NNGraphError, match=r"metric='val_loss' or metrics=\(\.\.\.\), not both"):
         Divergence(metric="val_loss", metrics=("loss",))
     with pytest.raises(NNGraphError, match="metric must be a metric's name"):
