@@ -51,15 +51,22 @@ export function createToolbar(o) {
 
   bar.append(stop, logLabel, smoothLabel);
   let strings = o.strings;
+  /** @type {string|null|undefined} the run training at the last sync */
+  let shownRun;
 
   return {
     el: bar,
     stop,
     /**
      * @param {{strings: Record<string, string>, log: boolean, smoothing: number,
-     *   stopped: boolean, canStop: boolean, running: boolean}} s
+     *   stopped: boolean, canStop: boolean, running: boolean, run?: string|null}} s
+     *   `run`: the run training now; a click's "Stopping…" belongs to the run it stopped
      */
     sync(s) {
+      if (s.run !== shownRun) {
+        shownRun = s.run;
+        if (stop.dataset.state === "stopping") stop.dataset.state = "ready"; // a new run began
+      }
       strings = s.strings;
       logText.textContent = t(strings, "lossview.log_scale");
       smoothText.textContent = t(strings, "lossview.smoothing");

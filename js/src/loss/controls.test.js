@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fillRunsTable } from "./controls.js";
+import { createToolbar, fillRunsTable } from "./controls.js";
 
 /** The header cells of the runs table for rows whose best metrics have these names. */
 function columns(/** @type {string[]} */ names, metric = "val_loss") {
@@ -57,5 +57,19 @@ describe("fillRunsTable", () => {
       "acc",
       "train_loss",
     ]);
+  });
+});
+
+describe("the Stop button", () => {
+  it("is ready again when the next run of a Runs begins, even before the stop came back", () => {
+    // sweep s32 (s14): run 2's stop and run 3's first points in one frame left "Stopping…"
+    const bar = createToolbar({ strings: {}, log: false, smoothing: 0, onStop: () => {}, onLog: () => {}, onSmoothing: () => {} });
+    const state = { strings: {}, log: false, smoothing: 0, stopped: false, canStop: true, running: true };
+    bar.sync({ ...state, run: "lr=0.01" });
+    bar.stop.click();
+    bar.sync({ ...state, run: "lr=0.01" });
+    expect([bar.stop.textContent, bar.stop.disabled]).toEqual(["Stopping…", true]);
+    bar.sync({ ...state, run: "lr=0.001" });
+    expect([bar.stop.textContent, bar.stop.disabled]).toEqual(["Stop", false]);
   });
 });

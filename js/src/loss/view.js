@@ -122,6 +122,7 @@ export function createLossView(el, options = {}) {
       log: state.log,
       smoothing: state.smoothing,
       stopped: store.stopped,
+      run: store.current,
       canStop: store.kind !== "gradients",
       running: state.running,
     });
