@@ -197,8 +197,16 @@ def _findings(g: Graph) -> list[dict[str, Any]]:
         if g.graph.get("health_language", get_language()) == get_language():
             return causes_first(stored)
         # stored by `health()` in another language: said again in this one
-        return find(g) + [flag for flag in stored if flag.get("kind") not in HEALTH_KINDS]
-    return find(g) + stored
+        return _as_stored(g, find(g)) + [f for f in stored if f.get("kind") not in HEALTH_KINDS]
+    return _as_stored(g, find(g)) + stored
+
+
+def _as_stored(g: Graph, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fresh findings in the order the stored ones are read back (their nodes' forward order,
+    `causes_first`), so that `summary()` lists them alike before and after `health()`."""
+    position = {n: i for i, n in enumerate(forward_order(g))}
+    ordered = sorted(findings, key=lambda f: position.get(f.get("node"), len(position)))
+    return causes_first(ordered)
 
 
 def hand_made_weights(g: Graph) -> list[Any]:

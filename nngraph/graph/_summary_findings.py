@@ -113,8 +113,9 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
     grow layer after layer, data far from standardised, one op that stops every gradient);
     4 mistakes of their own (a forgotten `zero_grad()`, weights all zero, a cut graph) and any
     other flag; 5 how the gradient shrinks or grows through the layers (or the steps of a recurrent
-    layer); 6 what each layer shows (dead units, a tiny or huge gradient, no examples in this
-    batch). `key` is its :func:`message_key`.
+    layer); 6 dead units, which leave the layers before them without a gradient; 7 what each
+    layer's gradient shows (tiny, huge, no examples in this batch). `key` is its
+    :func:`message_key`.
 
     >>> rank({"kind": "inf", "where": "backward"}), rank({"kind": "inf", "where": "forward"})
     (1, 0)
@@ -126,8 +127,10 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
         return 0 if f.get("where") == "forward" else 1
     if kind in ("untrained_norm", "loss_input"):
         return 2
-    if kind == "dead" or key in _PER_LAYER or f.get("no_examples"):
+    if kind == "dead":
         return 6
+    if key in _PER_LAYER or f.get("no_examples"):
+        return 7
     if kind in ("vanishing", "exploding"):
         return 5 if ("per_layer" in f or "per_step" in f) and "mean" not in f else 3
     return 4

@@ -1038,3 +1038,22 @@ def test_the_trainable_count_says_how_many_are_outside_the_model():
         assert "Uczone parametry użyte w tym grafie: 288, w tym 216 spoza modelu\n" in g.summary()
     finally:
         ng.set_language("en")
+
+
+def test_findings_are_listed_alike_before_and_after_health_dead_units_first():
+    """summary() listed vanishing(0), vanishing(2), dead(1) before health() ran and
+    vanishing(0), dead(1), vanishing(2) after it (sweep s32, order_summary): the dead ReLUs,
+    which leave layer 0 without a gradient, go first either way."""
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    with torch.no_grad():
+        net[0].bias[:] = -100
+    x, y = torch.randn(8, 2), torch.randn(8, 1)
+    g = ng.trace(net, x, loss=lambda out: nn.functional.mse_loss(out, y))
+
+    def kinds() -> list[str]:
+        return [line.split("]")[0] for line in g.summary().splitlines() if line.startswith("- [")]
+
+    before = kinds()
+    g.health()
+    assert kinds() == before == ["- [dead", "- [vanishing", "- [vanishing"]
