@@ -9,8 +9,9 @@ last one, keeping the shape of the restarted run (``1..10`` after ``10`` becomes
 ``11..16``), and says so once in a warning. The same step again is fine (several calls at
 one step), but a validation metric logged again at a step that holds it (the evaluation cell
 run again) starts no new epoch (see :mod:`nngraph.monitor._epochs`); one logged again with
-another value, beside a training metric the step holds too, is a run that restarted after
-one epoch (stopped in its second with Ctrl+C), and goes on after the last step too. An ``epoch=`` number is
+another value, beside a training metric the step holds too, in another notebook cell than the
+call before, at the first step of the run, is a run that restarted after one epoch (stopped in
+its second with Ctrl+C), and goes on after the last step too. An ``epoch=`` number is
 never shifted (it goes back only as an error, see :meth:`~nngraph.monitor.Monitor.log`); one
 below the last step (a validation after per-batch steps) is put at the last step.
 
@@ -27,6 +28,8 @@ below the last step (a validation after per-batch steps) is put at the last step
 
 from __future__ import annotations
 
+import math
+import sys
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -53,6 +56,8 @@ class StepOrdering:
         self._last_step = 0.0
         self._step_offset = 0.0  # added to the user's steps since they went back
         self._step_warned = False
+        self._run_start = math.nan  # the first step of the run (since the steps went back)
+        self._cell: int | None = None  # the notebook cell of the last call that named a step
 
     def _forward_step(
         self, step: float, *, epoch: bool, first: bool, values: Mapping[str, float] = {}
@@ -66,13 +71,16 @@ class StepOrdering:
             >>> mon._forward_step(7, epoch=False, first=False), mon._forward_step(2, epoch=True, first=False)
             (7.0, 5.0)
         """
+        cell, self._cell = self._cell, _running_cell()
         if first:
+            self._run_start = float(step)
             return float(step)
         last = self._last_step
         if epoch:  # the user's epoch number: kept as it is, or joins the last step
             return max(float(step), last)
         moved = step + self._step_offset
-        if moved > last or (moved == last and not self._run_again(values)):
+        again = moved == last == self._run_start and cell != self._cell is not None
+        if moved > last or (moved == last and not (again and self._run_again(values))):
             return moved
         # a restarted run goes on right after the last step: 1, 2, ... (or 0, 1, ..., or a loop
         # continued from 5) after 10 is 11, 12, ...; fractional epochs keep their shape (0.5
@@ -80,7 +88,7 @@ class StepOrdering:
         key = "monitor.warn.step_again" if moved == last else "monitor.warn.step_back"
         whole = float(step).is_integer()
         self._step_offset = last + 1 - step if whole or step <= 0 else last
-        moved = step + self._step_offset
+        moved = self._run_start = step + self._step_offset
         if not self._step_warned:
             self._step_warned = True
             text = message(
@@ -111,8 +119,18 @@ class StepOrdering:
             last = series.last if series is not None else None
             if last is None or last[0] != self._last_step:
                 continue
+            other = value != last[1] and not (math.isnan(value) and math.isnan(last[1]))
             if is_validation(name):
-                validation = validation or value != last[1]
+                validation = validation or other
             else:
-                training = training or value != last[1]
+                training = training or other
         return validation and training
+
+
+def _running_cell() -> int | None:
+    """The number of the notebook cell running now (``In[N]``); None outside IPython (a script
+    runs its loop once) or between cells. IPython is not imported for it."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    result = getattr(getattr(shell, "displayhook", None), "exec_result", None)
+    return getattr(result, "execution_count", None)

@@ -17,7 +17,7 @@ import pytest
 import torch
 
 from nngraph.errors import NNGraphError
-from nngraph.monitor import Monitor, detectors
+from nngraph.monitor import Monitor, _steps, detectors
 from nngraph.monitor._held import flush_all
 
 
@@ -182,23 +182,40 @@ def test_a_training_cell_run_again_goes_on_from_the_last_step_with_one_warning()
     assert sent == list(range(1, 21))
 
 
-def test_a_training_cell_run_again_after_one_epoch_goes_on_after_it() -> None:
-    """The loop stopped with Ctrl+C in its second epoch and run again (or ended after one epoch
-    by a stop it was told of): its epoch 1 landed on the old run's step 1, was taken for a
-    second validation batch and dropped (sweep s32, r1b)."""
+def test_a_training_cell_run_again_after_one_epoch_goes_on_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The loop stopped with Ctrl+C in its second epoch and run again in a new cell: its epoch
+    1 landed on the old run's step 1, was taken for a second validation batch and dropped
+    (sweep s32, r1b). Logging each batch at the epoch's step, in one cell, stays what it was:
+    values at one step (regression sweep s32, 1), as does a final evaluation at the last epoch
+    in another cell (2) and a NaN row logged again (3)."""
+    cell = [1]
+    monkeypatch.setattr(_steps, "_running_cell", lambda: cell[0])
     mon = quiet(detectors=[])
     mon.log(1, loss=0.9, val_loss=0.8)  # then Ctrl+C
+    cell[0] = 2
     with pytest.warns(UserWarning, match="step 1 comes again, with new training and valid"):
         for epoch in range(1, 4):
             mon.log(epoch, loss=0.5 / epoch, val_loss=0.6 / epoch)
     assert mon.history("val_loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0]
     assert mon.epoch == 4 and mon.best is not None and mon.best.epoch == 4
-    # the evaluation run again (the same value), or one value per validation batch logged
-    # with the same training loss: still no new epoch
+    cell[0] = 3  # a final evaluation at the last epoch, in its own cell
     with pytest.warns(UserWarning, match="val_loss was logged for step 4 already"):
-        mon.log(3, loss=0.3, val_loss=0.6 / 3)  # the loop's step 3, drawn at 4
         mon.log(3, loss=0.3, val_loss=0.1)
-    assert mon.epoch == 4 and mon.history("val_loss")[0].tolist()[-3:] == [4.0, 4.0, 4.0]
+    assert mon.epoch == 4 and mon.history("val_loss")[0].tolist()[-2:] == [4.0, 4.0]
+    per_batch = quiet(detectors=[])  # each batch logged at its epoch's step, in one cell
+    with pytest.warns(UserWarning, match="logged once per validation batch"):
+        for epoch in range(1, 4):
+            for batch in range(3):
+                per_batch.log(epoch, loss=1 / (epoch + batch), val_loss=1.1 / (epoch + batch))
+    assert per_batch.epoch == 3 and per_batch.history("val_loss")[0].tolist()[-1] == 3.0
+    nan = quiet(detectors=[])
+    nan.log(1, loss=math.nan, val_loss=math.nan)
+    cell[0] = 4  # the cell run again, NaN again
+    with pytest.warns(UserWarning, match="with the same value"):
+        nan.log(1, loss=math.nan, val_loss=math.nan)
+    assert nan.epoch == 1
 
 
 def test_a_loop_continued_from_a_later_epoch_goes_on_right_after_the_last_step() -> None:
@@ -821,3 +838,14 @@ def test_a_watched_metric_never_logged_beside_a_longer_name_is_said_after_the_wa
     (warning,) = caught
     assert "'val_acc' has not been logged" in str(warning.message)
     assert "did you mean 'val_acc_top5'?" in str(warning.message)
+
+
+def test_the_running_cell_is_read_from_ipython_without_importing_it() -> None:
+    from IPython.testing.globalipapp import get_ipython
+
+    assert _steps._running_cell() is None  # between cells (or in a script)
+    shell = get_ipython()
+    shell.run_cell(
+        "from nngraph.monitor import _steps; cell = _steps._running_cell()", store_history=True
+    )
+    assert shell.user_ns["cell"] == shell.execution_count - 1

@@ -168,7 +168,7 @@ def test_a_new_model_is_told_that_the_best_weights_belong_to_the_earlier_one() -
     mon = Monitor(model=first, display=False, detectors=[])
     train(first, mon, [0.4])
     mon.model = second
-    with pytest.warns(UserWarning, match="step 1 comes again"):  # a new run: drawn at step 2
+    with pytest.warns(UserWarning, match="val_loss was logged for step 1 already"):
         states = train(second, mon, [0.6])  # the cell run again for the new model: epoch 1
     assert mon.best is not None and mon.best.epoch == 1  # the run's best stays
     with pytest.raises(NNGraphError, match=r"best val_loss \(epoch 1\).*earlier model"):
