@@ -32,7 +32,6 @@ __all__ = [
     "fill_module_types",
     "module_table",
     "named_parameters_as_written",
-    "trains",
     "unreached_parameters",
 ]
 
@@ -166,14 +165,14 @@ def unreached_parameters(
     [{'module': '1', 'type': 'Linear'}]
     """
     if trainable is None:
-        trainable = [name for name, p in named_parameters_as_written(model) if trains(p)]
+        trainable = [name for name, p in named_parameters_as_written(model) if _trains(p)]
     left_out = {name for name in trainable if name not in present}
     if not left_out or len(left_out) == len(trainable) or _opaque_functions(graph):
         return None
     return _fewest_parts(model, left_out)
 
 
-def trains(p: torch.nn.Parameter) -> bool:
+def _trains(p: torch.nn.Parameter) -> bool:
     """Whether a parameter has values to learn: it requires grad and is not empty (DINOv2's
     register tokens of shape `[1, 0, dim]` where it has none, which no op needs to read); a
     lazy one not yet sized counts."""
@@ -208,7 +207,7 @@ def _fewest_parts(model: torch.nn.Module, names: set[str]) -> list[dict[str, str
     modules = []
     for path, _, module, _ in _with_name_prefixes(model):
         own = module._parameters.values()
-        below[path] = {id(p) for p in own if p is not None and trains(p)}
+        below[path] = {id(p) for p in own if p is not None and _trains(p)}
         modules.append((path, module))
     for path, _ in reversed(modules):  # children first: each set is complete when added
         if path:

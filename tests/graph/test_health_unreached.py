@@ -128,25 +128,38 @@ def test_trace_says_a_cut_layer_once() -> None:
     assert sorted(cut) == ["a", "b"]
 
 
-def test_record_names_what_each_model_run_at_top_level_leaves_out() -> None:
-    """A second model is named by its path in the graph (`W.spare`); a model whose every layer
-    the block leaves out of the graph, and one detached, take no part (a GAN's D step)."""
+def test_record_judges_the_recorded_model_only_and_only_where_its_forward_ran() -> None:
+    """A perceptual loss's network uses some of its layers on purpose (regression sweep s32,
+    4), a block that calls only `vae.decode` runs no forward of the model, and a GAN's D step
+    detaches G: none is told."""
     torch.manual_seed(0)
 
-    class Outer(nn.Module):
+    class Perceptual(nn.Module):  # trainable, never stepped, its forward stops at layer 1
         def __init__(self) -> None:
             super().__init__()
-            self.body, self.head, self.spare = nn.Linear(3, 3), nn.Linear(3, 1), nn.Linear(3, 1)
+            self.features = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 4))
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return self.head(self.body(x))
+            return self.features[:2](x)
 
-    outer = Outer()
-    with ng.record(outer.body) as rec:
-        outer(torch.randn(2, 3)).sum().backward()
-    assert rec.graph.graph["unreached"] == [{"module": "Outer.spare", "type": "Linear"}]
-    (found,) = _unreached(rec.graph)
-    assert found["unreached"] == ["Outer.spare"]
+    generator, perceptual = nn.Linear(4, 4), Perceptual()
+    x = torch.randn(8, 4)
+    with ng.record() as rec:
+        F.mse_loss(perceptual(generator(x)), perceptual(x)).backward()
+    assert "unreached" not in rec.graph.graph and _unreached(rec.graph) == []
+
+    class VAE(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder, self.decoder = nn.Linear(4, 2), nn.Linear(2, 4)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.decoder(self.encoder(x))
+
+    vae = VAE()
+    with ng.record(vae) as rec:
+        vae.decoder(torch.randn(3, 2)).sum().backward()
+    assert "unreached" not in rec.graph.graph
     G, D = nn.Sequential(nn.Linear(4, 2)), nn.Sequential(nn.Linear(2, 1))
     real, z, ones = torch.randn(8, 2), torch.randn(8, 4), torch.ones(8, 1)
     with ng.record() as rec:
