@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import feeding_layers, finding, layers_text, module_name, weight_of
+from nngraph.graph._model_ops import in_model
 from nngraph.graph._nodes import is_integer, owner_module
 from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
 from nngraph.graph._remedy import at_kaiming_scale
@@ -92,9 +93,12 @@ def dead_units(
     findings = []
     seen: set[tuple[str, ...]] = set()
     position = {n: i for i, n in enumerate(order)}
+    # in trace() the ops outside the model are the loss's: a margin loss's `relu(length - 0.1)`
+    # is 0 where the loss is met (a record() block's own `torch.relu(model(x))` is a layer)
+    traced = "cut_inputs" in g.graph
     for n in order:
         data = g.nodes[n]
-        if not _mostly_dead(data):
+        if not _mostly_dead(data) or (traced and not in_model(g, data)):
             continue
         module = data.get("module") or ""
         layers = feeding_layers(g, n, module)

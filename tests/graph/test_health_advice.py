@@ -565,3 +565,24 @@ def test_a_trained_net_with_no_dead_unit_is_not_said_to_have_some_on_a_batch_of_
         g = ng.trace(model, x[batch], loss=lambda o, t=labels: nn.functional.cross_entropy(o, t))
         flagged += [(f["module"], f["dead"]) for f in found(g, "dead")]
     assert flagged == []
+
+
+def test_a_relu_in_a_margin_loss_is_not_a_dead_layer_of_the_model():
+    """A capsule net's margin loss, `relu(length - 0.1)` for the wrong classes, is 0 for every
+    example while the loss is met there: it was told as 3 dead ReLU units "in the top level of
+    the model", with LeakyReLU advice (sweep s32, r_margin_dead)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(12, 3), nn.Sigmoid())  # scores in (0, 1), as lengths are
+    with torch.no_grad():
+        model[0].bias.fill_(-5.0)  # every length about 0.007: below the margin of 0.1
+    x, t = torch.randn(6, 12), nn.functional.one_hot(torch.arange(6) % 3, 3).float()
+
+    def margin(lengths: torch.Tensor) -> torch.Tensor:
+        wrong = 0.5 * (1 - t) * torch.relu(lengths - 0.1) ** 2
+        return (t * torch.relu(0.9 - lengths) ** 2 + wrong).sum(1).mean()
+
+    assert found(ng.trace(model, x, loss=margin), "dead") == []
+    dead = nn.Sequential(nn.Linear(12, 64), nn.ReLU(), nn.Linear(64, 3))
+    with torch.no_grad():
+        dead[0].bias.fill_(-100.0)
+    assert len(found(ng.trace(dead, x, loss=margin), "dead")) == 1  # the model's own: told
