@@ -104,34 +104,49 @@ def almost_zero(g: Graph) -> float:
 
 
 def _loss_size(g: Graph) -> float | None:
-    """The largest of the losses the graph ends in that are never below 0 (`_NON_NEGATIVE`,
-    or a mean or sum of values that are not: a hand-written MSE), where each is about 0 only
-    when the model fits; None if none. Not a sum of a LayerNorm's outputs, about 0 by design."""
+    """The largest of the losses the graph ends in that are built to be 0 at best (see
+    `_never_negative`) and are not below 0, where each is about 0 only when the model fits;
+    None if none. Not a sum of a LayerNorm's outputs, about 0 by design."""
     sizes = []
     for n in g.graph.get("outputs") or []:
         value = (g._node[n].get("value") or {}) if n in g else {}
         mean = value.get("mean")
-        if value.get("numel") != 1 or mean is None or not math.isfinite(mean):
+        # (a KL divergence about 0 may round to -3e-13)
+        if value.get("numel") != 1 or mean is None or not -1e-6 < mean < math.inf:
             continue
-        if any(_never_negative(g, p) for p in g._pred[n]):
+        if _never_negative(g, n):
             sizes.append(abs(mean))
     return max(sizes, default=None)
 
 
-#: Losses whose value is never below 0 (`graph_of` names a cross-entropy by its `nll_loss`).
+#: Losses whose value is never below 0 (`graph_of` names a cross-entropy by its `nll_loss`),
+#: and ops whose values are not either: squares, absolute values, log-probabilities (negated).
 _NON_NEGATIVE = ("cross_entropy", "nll_loss", "mse_loss", "binary_cross_entropy", "l1_loss",
-                 "smooth_l1", "huber_loss", "kl_div", "soft_margin", "multilabel_soft_margin")  # fmt: skip
+                 "smooth_l1", "huber_loss", "kl_div", "soft_margin", "multilabel_soft_margin",
+                 "pow", "square", "abs", "log_softmax")  # fmt: skip
+#: Ops a loss may take such values through on its way to one number: a mean, a scale, a sum.
+_TO_ONE_NUMBER = frozenset({"mean", "sum", "mul", "div", "true_divide", "add", "neg", "squeeze",
+                            "view", "reshape", "sub", "rsub", "clone", "to", "float"})  # fmt: skip
 
 
 def _never_negative(g: Graph, n: Any) -> bool:
-    """Whether op `n` gives a loss that is never below 0 (see `_loss_size`)."""
-    data = g._node[n]
-    op = str(data.get("op") or "")
-    if op.startswith(_NON_NEGATIVE):
-        return True
-    read = [g._node[p].get("value") or {} for p in g._pred[n]]
-    lowest = [v.get("min") for v in read]
-    return op in ("mean", "sum") and bool(read) and all(m is not None and m >= 0 for m in lowest)
+    """Whether output `n` is a loss made of `_NON_NEGATIVE` values through a few `_TO_ONE_NUMBER`
+    ops: `F.cross_entropy`, `0.5 * F.cross_entropy(...)`, `-(log_softmax(o) * onehot).sum(1)
+    .mean()`, `((o - y) ** 2).mean()`; not `y.sum()` of a LayerNorm."""
+    frontier, seen = list(g._pred[n]), set()
+    for _ in range(8):
+        after = []
+        for p in frontier:
+            op = str(g._node[p].get("op") or "")
+            if p in seen or g._node[p].get("kind") != "op":
+                continue
+            seen.add(p)
+            if op.startswith(_NON_NEGATIVE):
+                return True
+            if op.removesuffix("_") in _TO_ONE_NUMBER:
+                after += g._pred[p]
+        frontier = after
+    return False
 
 
 def output_gradient(g: Graph) -> float | None:
