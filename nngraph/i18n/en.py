@@ -996,6 +996,10 @@ MESSAGES: dict[str, str] = {
         "weights restore_best() puts back and the detectors count from epoch {epoch} on: the "
         "earlier module's best ({metric} {value:.4g} at epoch {best}) is not compared with them"
     ),
+    "monitor.lightning.min_epochs": (
+        "Trainer(min_epochs={least}) keeps Lightning training after this stop, up to epoch"
+        " {last} here; the best weights are still put back at the end of fit"
+    ),
     "monitor.lightning.by_batches": (
         "the training data has no length (an IterableDataset without __len__), so Lightning "
         "does not know where its epoch ends: this monitor numbers its points by the training "

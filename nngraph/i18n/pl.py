@@ -1055,6 +1055,10 @@ MESSAGES: dict[str, str] = {
         "detektory liczą się od epoki {epoch}: najlepszy wynik wcześniejszego modułu ({metric} "
         "{value:.4g} w epoce {best}) nie jest z nimi porównywany"
     ),
+    "monitor.lightning.min_epochs": (
+        "Trainer(min_epochs={least}) każe Lightningowi trenować dalej mimo tego zatrzymania, do"
+        " epoki {last} tutaj; najlepsze wagi i tak wracają na końcu fit"
+    ),
     "monitor.lightning.by_batches": (
         "dane treningowe nie mają długości (IterableDataset bez __len__), więc Lightning nie "
         "wie, gdzie kończy się jego epoka: ten monitor numeruje więc punkty liczbą partii "

@@ -54,6 +54,8 @@ class MetricLogging:
     _last_logged: float
     _by_batches: bool  # points numbered by the training batches done in this fit
     _told_batches: bool
+    _told_min_epochs: bool
+    _offset: int  # added to the trainer's epoch: the epoch this monitor shows
     _first: int  # the monitor's number of this fit's first epoch
     _module: Any  # the module being fitted
     _own_monitor: bool  # the callback made its monitor (not given one)
@@ -114,6 +116,19 @@ class MetricLogging:
             wanted = mon.should_stop if step_ended else mon.stop_requested or mon._stop_due()
             should_stop = trainer.strategy.reduce_boolean_decision(wanted, all=False)
             trainer.should_stop = trainer.should_stop or should_stop
+            if should_stop:
+                self._tell_min_epochs(trainer, step)
+
+    def _tell_min_epochs(self, trainer: Any, step: float) -> None:
+        """Say once that Lightning's ``min_epochs`` keeps training after a detector's stop: the
+        text lines said "stop suggested", and the run went on without a word."""
+        least = getattr(getattr(trainer, "fit_loop", None), "min_epochs", None) or 0
+        if self._told_min_epochs or self.monitor is None or trainer.current_epoch + 1 >= least:
+            return
+        self._told_min_epochs = True
+        shown = self._offset + least - 1  # Lightning's last epoch it must run, as shown here
+        event = steps.note(math.ceil(step), "monitor.lightning.min_epochs", least=least, last=shown)
+        self.monitor.add_event(event)
 
     def _record(self, step: float, found: list[tuple[str, str, Any]]) -> bool:
         """Give ``found`` to the monitor at ``epoch=step``; whether there was anything."""

@@ -189,6 +189,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         self._last_logged = 0.0  # the step of the last call to the monitor (not rounded up)
         self._by_batches = False  # epochs of unknown length: points numbered by batches
         self._told_batches = False  # that numbering was told in this fit
+        self._told_min_epochs = False  # that Lightning's min_epochs holds a stop back
         self._fit_batches = 0  # training batches done in this fit
         self._first = 0  # the monitor's number of this fit's first epoch
         self._told_stop_metric = False
@@ -233,7 +234,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         elif new_run and self.monitor is not None:  # resumed: epochs 0, 1, ... came before it
             self.monitor._count_epochs_from(0)
         self._first = self._offset + trainer.current_epoch
-        self._fit_batches, self._told_batches = 0, False
+        self._fit_batches, self._told_batches, self._told_min_epochs = 0, False, False
         self._by_batches = steps.length_unknown(trainer)
         # fit again, maybe by another callback (a resumed fit goes on where its checkpoint was)
         if not new_run and not resumed and self.monitor is not None:

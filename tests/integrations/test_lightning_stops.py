@@ -17,7 +17,7 @@ from lightning.pytorch.callbacks import EarlyStopping  # noqa: E402
 
 from nngraph.i18n import set_language  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
-from nngraph.monitor import Monitor  # noqa: E402
+from nngraph.monitor import Monitor, detectors  # noqa: E402
 from tests.integrations._trainers import noise_loaders, quiet_trainer  # noqa: E402
 
 Batch = tuple[torch.Tensor, torch.Tensor]
@@ -190,3 +190,25 @@ def test_the_early_stopping_event_is_in_polish_too() -> None:
     fit([cb, es])
     said = "EarlyStopping z Lightning (obserwujący val_loss) zatrzymał trening w epoce"
     assert said in str(monitor_of(cb).events[0])
+
+
+def test_a_stop_that_min_epochs_holds_back_is_said_once() -> None:
+    """The text lines said "stop suggested by Patience(3) at epoch 3", and Trainer(min_epochs=8)
+    trained on to epoch 7 without a word (sweep s32, l17)."""
+    cb = NNGraphCallback(display=False, detectors=[detectors.Patience(2)])
+    torch.manual_seed(0)
+    trainer = quiet_trainer([cb], 30, min_epochs=12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trainer.fit(Net(), *noise_loaders(32))
+    mon = monitor_of(cb)
+    (stop,) = [e for e in mon.events if e.detector == "Patience(2)"]
+    notes = [e for e in mon.events if e.message_id == "monitor.lightning.min_epochs"]
+    assert stop.epoch < 11 and trainer.current_epoch == 12  # Lightning ran its 12 epochs
+    assert [(e.epoch, e.message) for e in notes] == [
+        (
+            stop.epoch,
+            "Trainer(min_epochs=12) keeps Lightning training after this stop, up to epoch 11"
+            " here; the best weights are still put back at the end of fit",
+        )
+    ]
