@@ -15,7 +15,12 @@ from typing import Any
 
 from nngraph.capture._builder import grad_fn_of
 from nngraph.capture._common import tensors_within
-from nngraph.capture._modules import fill_module_types, unreached_parameters
+from nngraph.capture._modules import (
+    fill_module_types,
+    named_parameters_as_written,
+    trains,
+    unreached_parameters,
+)
 from nngraph.capture._naming import name_held_parameters, name_parameters, name_variables
 from nngraph.capture._recorder import Recorder
 from nngraph.graph import Graph
@@ -78,18 +83,32 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
     return graph
 
 
-def _unreached(recorder: Recorder, graph: Graph) -> list[dict[str, str]] | None:
-    """The trainable parameters of the recorded model (the one given, else the first run at top
-    level) that no node holds, as `trace()` lists its model's (a layer defined in `__init__`
-    and left out of `forward`); None where its own forward did not run (the block called only
-    `vae.decode`). Other models run at top level are not judged: a perceptual loss's network
-    uses some of its layers on purpose, and its own weights need not learn."""
-    roots = recorder.scope.roots
-    if not roots or roots[0][1] != "" or "" not in recorder.scope.modules:
-        return None
-    model = roots[0][0]
+def _unreached(recorder: Recorder, graph: Graph) -> list[dict[str, str]]:
+    """The trainable parameters of each model run at top level that no node holds (a layer
+    defined in `__init__` and left out of `forward`), named as the graph names them (a second
+    model's under its path, `Head.fc2`). Judged: a model whose own forward ran (not one whose
+    submodule alone the block called: `vae.decode`), and, where an optimizer stepped in the
+    block, only the parameters it trains (not a perceptual loss's network, nor a teacher). A
+    parameter an earlier model holds is that model's."""
     present = {d["name"] for d in graph._node.values() if d["kind"] == "param" and d["name"]}
-    return unreached_parameters(model, graph, present)
+    stepped = recorder.stepped
+    found: list[dict[str, str]] = []
+    seen: set[int] = set()
+    for root, path in recorder.scope.roots:
+        params = named_parameters_as_written(root)
+        trainable = [
+            name
+            for name, p in params
+            if trains(p) and id(p) not in seen and (not stepped or id(p) in stepped)
+        ]
+        seen.update(id(p) for p in root.parameters())
+        if path not in recorder.scope.modules or not trainable:
+            continue
+        prefix = f"{path}." if path else ""
+        own = {name.removeprefix(prefix) for name in present if name.startswith(prefix)}
+        for part in unreached_parameters(root, graph, own, trainable) or []:
+            found.append({k: prefix + v if k != "type" else v for k, v in part.items()})
+    return found
 
 
 def _given_inputs(recorder: Recorder) -> list[str]:

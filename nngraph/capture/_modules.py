@@ -32,6 +32,7 @@ __all__ = [
     "fill_module_types",
     "module_table",
     "named_parameters_as_written",
+    "trains",
     "unreached_parameters",
 ]
 
@@ -58,7 +59,7 @@ def module_table(
     `paths`, it maps each module's id to its qualified path (the first path found, as
     `named_modules()` lists a shared module once), a compiled one's wrapper's too; and it keeps
     in `names.gates` the biases of the recurrent layers that stack gates in them. With
-    `trainable`, the same walk lists there the names of the parameters that train (`_trains`).
+    `trainable`, the same walk lists there the names of the parameters that train (`trains`).
 
     >>> emb, out = torch.nn.Embedding(10, 6), torch.nn.Linear(6, 10, bias=False)
     >>> out.weight = emb.weight
@@ -92,7 +93,7 @@ def module_table(
             lazy = is_lazy(p)
             size = 0 if lazy else p.numel()  # lazy: no size before a first forward
             own += size
-            if trainable is not None and p.requires_grad and (size or lazy):  # see `_trains`
+            if trainable is not None and p.requires_grad and (size or lazy):  # see `trains`
                 trainable.append(dot + inside + name)
             if names is not None:
                 names.params.setdefault(id(p), dot + inside + name)
@@ -152,7 +153,7 @@ def unreached_parameters(
     present: set[str],
     trainable: list[str] | None = None,
 ) -> list[dict[str, str]] | None:
-    """The trainable parameters of `model` (see `_trains`; `trainable`, their names, where a
+    """The trainable parameters of `model` (see `trains`; `trainable`, their names, where a
     walk already listed them) that no node of `graph` holds (`present`: the names of
     its parameter nodes), as `g.graph["unreached"]` keeps them: a module whose every trainable
     parameter is left out stands for them (`{"module": "fc2", "type": "Linear"}`), else the
@@ -165,14 +166,14 @@ def unreached_parameters(
     [{'module': '1', 'type': 'Linear'}]
     """
     if trainable is None:
-        trainable = [name for name, p in named_parameters_as_written(model) if _trains(p)]
+        trainable = [name for name, p in named_parameters_as_written(model) if trains(p)]
     left_out = {name for name in trainable if name not in present}
     if not left_out or len(left_out) == len(trainable) or _opaque_functions(graph):
         return None
     return _fewest_parts(model, left_out)
 
 
-def _trains(p: torch.nn.Parameter) -> bool:
+def trains(p: torch.nn.Parameter) -> bool:
     """Whether a parameter has values to learn: it requires grad and is not empty (DINOv2's
     register tokens of shape `[1, 0, dim]` where it has none, which no op needs to read); a
     lazy one not yet sized counts."""
@@ -207,7 +208,7 @@ def _fewest_parts(model: torch.nn.Module, names: set[str]) -> list[dict[str, str
     modules = []
     for path, _, module, _ in _with_name_prefixes(model):
         own = module._parameters.values()
-        below[path] = {id(p) for p in own if p is not None and _trains(p)}
+        below[path] = {id(p) for p in own if p is not None and trains(p)}
         modules.append((path, module))
     for path, _ in reversed(modules):  # children first: each set is complete when added
         if path:

@@ -70,6 +70,8 @@ class Recorder:
         self.running_ops = 0
         #: the frames of the `optimizer.step()` calls running now, whose ops are not recorded
         self.steps: list[FrameType] = []
+        #: the parameters of every optimizer stepped in the block (by id): the models trained
+        self.stepped: set[int] = set()
         self.failed = False
         #: whether the end lists the models' unreached parameters (`trace` lists its model's)
         self.lists_unreached = True

@@ -128,10 +128,11 @@ def test_trace_says_a_cut_layer_once() -> None:
     assert sorted(cut) == ["a", "b"]
 
 
-def test_record_judges_the_recorded_model_only_and_only_where_its_forward_ran() -> None:
-    """A perceptual loss's network uses some of its layers on purpose (regression sweep s32,
-    4), a block that calls only `vae.decode` runs no forward of the model, and a GAN's D step
-    detaches G: none is told."""
+def test_record_judges_the_models_the_block_trains_where_their_forward_ran() -> None:
+    """A perceptual loss's network uses some of its layers on purpose and a block calling only
+    `vae.decode` runs no forward of the model (regression sweep s32, 4): not told. A frozen
+    backbone, a teacher or a generator run first must not hide the forgotten layer of the
+    model the block trains (regression sweep 2, 1)."""
     torch.manual_seed(0)
 
     class Perceptual(nn.Module):  # trainable, never stepped, its forward stops at layer 1
@@ -143,9 +144,12 @@ def test_record_judges_the_recorded_model_only_and_only_where_its_forward_ran() 
             return self.features[:2](x)
 
     generator, perceptual = nn.Linear(4, 4), Perceptual()
+    optimizer = torch.optim.SGD(generator.parameters(), lr=0.1)
     x = torch.randn(8, 4)
     with ng.record() as rec:
+        optimizer.zero_grad()
         F.mse_loss(perceptual(generator(x)), perceptual(x)).backward()
+        optimizer.step()
     assert "unreached" not in rec.graph.graph and _unreached(rec.graph) == []
 
     class VAE(nn.Module):
@@ -160,13 +164,19 @@ def test_record_judges_the_recorded_model_only_and_only_where_its_forward_ran() 
     with ng.record(vae) as rec:
         vae.decoder(torch.randn(3, 2)).sum().backward()
     assert "unreached" not in rec.graph.graph
-    G, D = nn.Sequential(nn.Linear(4, 2)), nn.Sequential(nn.Linear(2, 1))
-    real, z, ones = torch.randn(8, 2), torch.randn(8, 4), torch.ones(8, 1)
+    backbone = nn.Linear(20, 20).requires_grad_(False)  # frozen, run first
+    head = Forgotten()
+    optimizer = torch.optim.SGD(head.parameters(), lr=0.1)
+    x, y = _batch()
     with ng.record() as rec:
-        d_loss = F.binary_cross_entropy_with_logits(D(real), ones)
-        d_loss = d_loss + F.binary_cross_entropy_with_logits(D(G(z).detach()), 0 * ones)
-        d_loss.backward()
-    assert "unreached" not in rec.graph.graph and _unreached(rec.graph) == []
+        optimizer.zero_grad()
+        with torch.no_grad():
+            features = backbone(x)
+        F.cross_entropy(head(features), y).backward()
+        optimizer.step()
+    assert rec.graph.graph["unreached"] == [{"module": "Forgotten.fc2", "type": "Linear"}]
+    (found,) = _unreached(rec.graph)
+    assert found["unreached"] == ["Forgotten.fc2"]
 
 
 def test_a_whole_submodule_left_out_is_named_once_and_a_stray_parameter_by_name() -> None:
