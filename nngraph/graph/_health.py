@@ -258,7 +258,10 @@ def _gradient_flow(
     if shrinking:
         along = [layer.node for layer in in_series(g, position, layers)]
         if usable[0].node in along:
-            before_first = set(along[: along.index(usable[0].node)])
+            # not behind a ReLU silent for the whole batch: that zero is no rounding
+            wall = _last_silent(g, position, position.get(usable[0].node, -1))
+            earlier = along[: along.index(usable[0].node)]
+            before_first = {n for n in earlier if position.get(n, -1) > wall}
     findings = []
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
@@ -311,6 +314,17 @@ def _gradient_flow(
         found = flow(g, types, behind, huge, position, frozen) if len(behind) >= 2 else None
     findings = findings if found is None else [*findings, found]
     return _small_batch(g, order, types, judged, findings)
+
+
+def _last_silent(g: Graph, position: dict[Any, int], until: int) -> int:
+    """The forward position of the last ReLU before `until` whose every unit is silent for the
+    whole batch (it passes back exactly zero), -1 if none."""
+    silent = [
+        position[n]
+        for n, data in g._node.items()
+        if (dead := data.get("dead")) and dead[0] == dead[1] > 0 and position.get(n, until) < until
+    ]
+    return max(silent, default=-1)
 
 
 def _small_batch(

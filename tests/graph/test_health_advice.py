@@ -586,3 +586,22 @@ def test_a_relu_in_a_margin_loss_is_not_a_dead_layer_of_the_model():
     with torch.no_grad():
         dead[0].bias.fill_(-100.0)
     assert len(found(ng.trace(dead, x, loss=margin), "dead")) == 1  # the model's own: told
+
+
+def test_layers_behind_a_silent_relu_are_not_said_to_round_to_zero():
+    """A 10-layer ReLU MLP whose ReLU 3 is silent for every example (bias -100): modules 0 and
+    2 get exactly zero because of it, and were told "the gradient shrinks at every layer ...
+    too small for float32 and rounds to zero" (sweep s32, teacher notebook 3)."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = [nn.Linear(64, 32), nn.ReLU()]
+    for _ in range(8):
+        layers += [nn.Linear(32, 32), nn.ReLU()]
+    net = nn.Sequential(*layers, nn.Linear(32, 10))
+    with torch.no_grad():
+        net[2].bias.fill_(-100.0)
+    x, y = torch.randn(128, 64), torch.randint(0, 10, (128,))
+    found = ng.trace(net, x, loss=lambda out: nn.functional.cross_entropy(out, y)).health()
+    zero = {f["module"]: f for f in found if f["kind"] == "vanishing" and f.get("rms") == 0}
+    assert {"0", "2"} <= set(zero)
+    assert not any(f.get("underflow") for f in zero.values())
+    assert "a zero before or after it stops the gradient" in zero["0"]["message"]
