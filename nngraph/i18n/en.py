@@ -1453,14 +1453,6 @@ MESSAGES: dict[str, str] = {
         "{metric} has not improved by more than {pct:.3g}% for {since} (since {best:.4g} at "
         "epoch {best_epoch})"
     ),
-    "monitor.patience.frozen": (
-        "{head}, and {train} has stayed at {now:.4g} for its last {still} values, no better than"
-        " guessing at random among {k} classes (ln {k} = {ln:.3g}): the model no longer learns."
-        " A learning rate too high can do this within a few steps (every ReLU unit dead, the"
-        " same output for every input; ng.trace(model, x, loss=...) shows dead units), and so"
-        " can an optimizer that no longer steps. Lower the learning rate and train again from"
-        " fresh weights."
-    ),
     "monitor.patience.oscillating": (
         "{head}, but not because the model has stopped learning: in epochs {first}–{last} it "
         "turned {swings} times, each time rising by more than {swing:g}% or falling by more than "

@@ -1546,14 +1546,6 @@ MESSAGES: dict[str, str] = {
         "{metric} nie poprawia się o więcej niż {pct:.3g}% już {since} z rzędu (licząc od "
         "wartości {best:.4g} z epoki {best_epoch})"
     ),
-    "monitor.patience.frozen": (
-        "{head}, a {train} stoi na {now:.4g} w ostatnich {still} wartościach, nie lepiej niż"
-        " zgadywanie na ślepo wśród {k} klas (ln {k} = {ln:.3g}): model już się nie uczy. Zbyt"
-        " duży współczynnik uczenia potrafi to zrobić w kilku krokach (wszystkie jednostki ReLU"
-        " martwe, to samo wyjście dla każdego wejścia; ng.trace(model, x, loss=...) pokazuje"
-        " martwe jednostki), podobnie optymalizator, który przestał wykonywać kroki. Zmniejsz"
-        " współczynnik uczenia i trenuj od nowa od świeżych wag."
-    ),
     "monitor.patience.oscillating": (
         "{head}, ale nie dlatego, że model przestał się uczyć: w epokach {first}–{last} zmienia "
         "kierunek {swings} razy, za każdym razem rosnąc o ponad {swing:g}% albo spadając o "

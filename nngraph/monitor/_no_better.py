@@ -2,8 +2,7 @@
 more than "more training is unlikely to help" (:func:`no_better`): the run oscillates (see
 :mod:`~nngraph.monitor._oscillation`: the learning rate or momentum is too high), or it was
 still improving slowly (:func:`still_falling`); or its loss is still near the chance level,
-where the model may be on a plateau it leaves later (:func:`still_learning`); or its training
-twin has not changed at all for the whole wait: no weight learns any more (:func:`frozen`). Patience stops all the same (its rule is its contract, as in Keras's
+where the model may be on a plateau it leaves later (:func:`still_learning`). Patience stops all the same (its rule is its contract, as in Keras's
 ``EarlyStopping``); only its words change.
 
 A long run whose validation loss creeps down by less per epoch than it wobbles by noise goes
@@ -61,9 +60,7 @@ __all__ = [
     "LONGER",
     "NEAR_CHANCE",
     "SlowFall",
-    "frozen",
     "no_better",
-    "same_value",
     "still_falling",
     "still_learning",
 ]
@@ -198,40 +195,3 @@ def still_learning(seen: Seen, first: float, train_low: float) -> tuple[str, dic
         "k": k,
         "ln": ln,
     }
-
-
-#: A training loss that moves by less than this part of its size from one evaluation to the
-#: next stays where it is (a dead net's last layer still nudges it by 0.02% an epoch).
-SAME = 1e-3
-
-
-def same_value(a: float, b: float) -> bool:
-    """Whether two finite values are about one value (see :data:`SAME`).
-
-    >>> same_value(0.81261, 0.81278), same_value(0.81261, 0.8227)
-    (True, False)
-    """
-    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= SAME * max(abs(a), abs(b))
-
-
-def frozen(seen: Seen, still: int, patience: int) -> tuple[str, dict[str, Any]] | None:
-    """Patience's explanation (its key and numbers) when the training twin of a cross-entropy
-    stayed where it was at each of ``still`` evaluations in a row (``still + 1`` values), through
-    the whole wait of ``patience``, no better than guessing: the best is at the chance level ``ln k`` and the
-    training loss not below it. No weight learns any more (a learning rate so high that every
-    ReLU died; an optimizer that no longer steps). None otherwise: a converged model's
-    training loss stays put too, below the chance level.
-
-        >>> dead = Seen("val_loss", "min", 0.6919, 0.6919, "loss", 0.8126, 0.95)
-        >>> frozen(dead, 19, 20)[0], frozen(dead, 5, 20)
-        ('patience.frozen', None)
-        >>> frozen(Seen("val_loss", "min", 0.2, 0.2, "loss", 0.1, 0.95), 20, 20) is None
-        True
-    """
-    k = chance_classes(seen.best) if seen.mode == "min" and may_be_entropy(seen.metric) else None
-    if still + 1 < patience or seen.train is None or k is None:
-        return None
-    ln = math.log(k)
-    if seen.train_now < (1 - CHANCE) * ln:  # (at it, `still_learning` says more: a plateau)
-        return None
-    return "patience.frozen", {"still": still + 1, "now": seen.train_now, "k": k, "ln": ln}

@@ -12,7 +12,7 @@ from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._divergence import Divergence
 from nngraph.monitor._names import Mode, nice_name, resolve_mode, train_twins
 from nngraph.monitor._never_improved import Seen, reading, says_not_finite, says_not_learning
-from nngraph.monitor._no_better import LONGER, frozen, no_better, same_value, still_learning
+from nngraph.monitor._no_better import LONGER, no_better, still_learning
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import (
     _no_more_positional,
@@ -162,9 +162,8 @@ class Patience(Detector):
         self._seen_name: str | None = None
         self._seen_now = self._seen_first = math.nan
         self._seen_low = math.inf  # its lowest finite value (did the model ever learn?)
-        # how many evaluations in a row the twin improved (up to now), and its value before them;
-        # and for how many it stayed where it was (no weight learns: see `frozen`)
-        self._seen_streak, self._seen_streak_from, self._seen_still = 0, math.nan, 0
+        # how many evaluations in a row the twin improved (up to now), and its value before them
+        self._seen_streak, self._seen_streak_from = 0, math.nan
         # the latest evaluations: does the run oscillate when Patience stops it?
         self._swings = Oscillation()
         # the latest finite values, (epoch shown, value): was it still improving slowly?
@@ -178,7 +177,6 @@ class Patience(Detector):
             return None
         self._seen_name = self._train_name
         before, self._seen_now = self._seen_now, train
-        self._seen_still = self._seen_still + 1 if same_value(train, before) else 0
         lower = self._seen_now < before if self.mode == "min" else self._seen_now > before
         if not lower:
             self._seen_streak = 0
@@ -287,13 +285,9 @@ class Patience(Detector):
         delta = self.min_delta * abs(self.best) if self.relative else self.min_delta
         # after resume() its best may lie further back: the values since it are not the latest
         latest = self._latest if self.epoch - self.best_epoch <= self.patience else ()
-        found = (
-            no_better(
-                self._swings.now(), latest, self.patience, higher=self.mode == "max", delta=delta
-            )
-            or still_learning(self._seen(value), self._first, self._seen_low)
-            or frozen(self._seen(value), self._seen_still, self.patience)  # above chance level
-        )
+        found = no_better(
+            self._swings.now(), latest, self.patience, higher=self.mode == "max", delta=delta
+        ) or still_learning(self._seen(value), self._first, self._seen_low)
         if found is None:
             return None
         key, shown = found

@@ -323,31 +323,3 @@ def test_a_loss_far_below_chance_level_keeps_unlikely_to_help() -> None:
     val = [0.69, 0.5, 0.4] + [0.42, 0.41] * 10
     train = [0.69, 0.52, 0.45] + [0.44] * 20
     assert first_event(Patience(20), val, train).message_id == "patience.fire"
-
-
-# SGD at lr 0.2, momentum 0.9, batches of 4 on a 2-class problem: every ReLU of the first layers
-# dies in the first epochs; only the last layer's bias still moves (sweep s32, r2_dead_net)
-DEAD_TRAIN = [6.989, 0.9145, 0.8128] + [0.8126] * 19
-DEAD_VAL = [0.9189, 0.6919] + [0.6919] * 20
-
-
-def test_a_training_loss_that_no_longer_moves_above_chance_level_says_the_model_stopped_learning() -> (
-    None
-):
-    """The only word was "more training is unlikely to help" for a net whose layers get no
-    gradient at all after a learning rate too high: its training loss stays put, no better
-    than guessing (sweep s32, r2)."""
-    event = first_event(Patience(20), DEAD_VAL, DEAD_TRAIN)
-    assert (event.epoch, event.message_id, event.stop) == (22, "patience.frozen", True)
-    assert event.message.startswith(
-        "validation loss has not improved for 20 epochs (best 0.6919 at epoch 2), and training"
-        " loss has stayed at 0.8126 for its last 20 values, no better than guessing at random"
-        " among 2 classes (ln 2 = 0.693): the model no longer learns."
-    )
-    assert "Lower the learning rate" in event.message
-    # a converged run's training loss stays put too, below the chance level: unlikely to help
-    converged = first_event(Patience(20), [0.4, 0.3] + [0.3] * 20, [0.5, 0.25] + [0.2] * 20)
-    assert converged.message_id == "patience.fire"
-    # and at the chance level itself it is the plateau a net may still leave
-    plateau = first_event(Patience(20), [0.7, 0.69] + [0.69] * 20, [0.7, 0.695] + [0.694] * 20)
-    assert plateau.message_id != "patience.frozen"
