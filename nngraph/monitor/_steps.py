@@ -57,7 +57,7 @@ class StepOrdering:
         self._step_offset = 0.0  # added to the user's steps since they went back
         self._step_warned = False
         self._run_start = math.nan  # the first step of the run (since the steps went back)
-        self._cell: int | None = None  # the notebook cell of the last call that named a step
+        self._cell: int | None = None  # the notebook cell that first logged the last step
 
     def _forward_step(
         self, step: float, *, epoch: bool, first: bool, values: Mapping[str, float] = {}
@@ -71,16 +71,19 @@ class StepOrdering:
             >>> mon._forward_step(7, epoch=False, first=False), mon._forward_step(2, epoch=True, first=False)
             (7.0, 5.0)
         """
-        cell, self._cell = self._cell, _running_cell()
+        cell = _running_cell()
         if first:
-            self._run_start = float(step)
+            self._run_start, self._cell = float(step), cell
             return float(step)
         last = self._last_step
         if epoch:  # the user's epoch number: kept as it is, or joins the last step
             return max(float(step), last)
         moved = step + self._step_offset
-        again = moved == last == self._run_start and cell != self._cell is not None
-        if moved > last or (moved == last and not (again and self._run_again(values))):
+        if moved > last:
+            self._cell = cell  # where this step was first logged
+            return moved
+        again = moved == last == self._run_start and cell is not None and cell != self._cell
+        if moved == last and not (again and self._run_again(values)):
             return moved
         # a restarted run goes on right after the last step: 1, 2, ... (or 0, 1, ..., or a loop
         # continued from 5) after 10 is 11, 12, ...; fractional epochs keep their shape (0.5
@@ -89,6 +92,7 @@ class StepOrdering:
         whole = float(step).is_integer()
         self._step_offset = last + 1 - step if whole or step <= 0 else last
         moved = self._run_start = step + self._step_offset
+        self._cell = cell
         if not self._step_warned:
             self._step_warned = True
             text = message(

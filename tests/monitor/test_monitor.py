@@ -840,6 +840,24 @@ def test_a_watched_metric_never_logged_beside_a_longer_name_is_said_after_the_wa
     assert "did you mean 'val_acc_top5'?" in str(warning.message)
 
 
+def test_a_rerun_whose_first_call_logs_the_learning_rate_is_still_a_new_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The new cell's first call (`mon.log(1, lr=...)`) made its cell the one to compare with,
+    and its `loss`/`val_loss` at step 1 were taken for a second validation (regression sweep 2)."""
+    cell = [1]
+    monkeypatch.setattr(_steps, "_running_cell", lambda: cell[0])
+    mon = quiet(detectors=[])
+    mon.log(1, lr=0.1)
+    mon.log(1, loss=0.9, val_loss=0.8)  # then Ctrl+C
+    cell[0] = 2
+    with pytest.warns(UserWarning, match="step 1 comes again"):
+        for epoch in range(1, 4):
+            mon.log(epoch, lr=0.01)
+            mon.log(epoch, loss=0.5 / epoch, val_loss=0.6 / epoch)
+    assert mon.history("val_loss")[0].tolist() == [1.0, 2.0, 3.0, 4.0] and mon.epoch == 4
+
+
 def test_the_running_cell_is_read_from_ipython_without_importing_it() -> None:
     from IPython.testing.globalipapp import get_ipython
 
