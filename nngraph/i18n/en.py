@@ -1915,8 +1915,8 @@ MESSAGES: dict[str, str] = {
     "monitor.summary.none": "nothing logged yet",
     "monitor.summary.not_logged": "no best {metric} yet: it has not been logged (logged: {logged})",
     "monitor.summary.pick_metric": (
-        "to keep the weights of the epoch with the best {metric}: ng.Monitor(model=model,"
-        " metric={metric!r})"
+        "to keep the weights of the epoch with the best {metric}, watch it: metric={metric!r}"
+        " (ng.Monitor(model=model, metric=...), or NNGraphCallback(metric=...) in Lightning)"
     ),
     "monitor.summary.no_finite": "no best {metric} yet: every value so far was NaN or infinite",
     "monitor.summary.restore": "{call} puts those weights back",

@@ -2033,7 +2033,8 @@ MESSAGES: dict[str, str] = {
         "brak najlepszego wyniku {metric}: ta metryka nie została zapisana (zapisane: {logged})"
     ),
     "monitor.summary.pick_metric": (
-        "aby zachować wagi epoki z najlepszym {metric}: ng.Monitor(model=model, metric={metric!r})"
+        "aby zachować wagi epoki z najlepszym {metric}, obserwuj tę metrykę: metric={metric!r}"
+        " (ng.Monitor(model=model, metric=...) albo NNGraphCallback(metric=...) w Lightningu)"
     ),
     "monitor.summary.no_finite": (
         "brak najlepszego wyniku {metric}: każda dotychczasowa wartość była NaN lub nieskończona"

@@ -110,6 +110,8 @@ class MetricLogging:
             return
         if validated and all(name != mon.metric for _, name, _ in found):
             self._warn_missing(trainer)  # validation ran and did not log the watched metric
+        elif validated:  # (not before: with the metric never logged, that warning says it all)
+            self._check_stop_metric(trainer)
         if self.stop:
             # should_stop also judges the evaluations held back; stop_requested polls the view;
             # a stop due judges none (Patience's rule needs no training loss: see _stop_due)
@@ -148,6 +150,11 @@ class MetricLogging:
         fits.fitted(self.monitor, self._module)
         self._saw_metric = self._saw_metric or self.monitor.metric in metrics
         return True
+
+    def _check_stop_metric(self, trainer: Any) -> None:
+        """Say once when what stops training watches another metric than the best weights'
+        (NNGraphCallback's, which knows Lightning's EarlyStopping)."""
+        raise NotImplementedError
 
     def _warn_missing(self, trainer: Any) -> None:
         """Say once that the watched metric never came, naming what did as the module logs it

@@ -243,7 +243,6 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
                 self.monitor._start_another_model()
             if refit is not None:
                 self.monitor.add_event(refit)
-        self._check_stop_metric(trainer)
 
     def _check_stop_metric(self, trainer: Any) -> None:
         """Say once when what stops training watches another metric than the one the best

@@ -115,6 +115,27 @@ def test_lightnings_early_stopping_on_another_metric_is_told() -> None:
     assert warning.endswith("NNGraphCallback(metric='val_acc')")
 
 
+class OwnName(Net):
+    """Logs its validation loss under a name of its own."""
+
+    def validation_step(self, batch: Batch, _: int) -> None:
+        self.log("val_strata", self.step(batch)[0])
+
+
+def test_early_stopping_on_the_only_validation_metric_logged_gets_one_warning() -> None:
+    """EarlyStopping("val_strata") and no val_loss: "the best weights put back ... are those
+    of the best val_loss", then "val_loss was never logged, so nothing can ... restore the
+    best weights" (sweep s32, teacher notebook 8): only the second is true."""
+    torch.manual_seed(0)
+    cb = NNGraphCallback(display=False)
+    trainer = quiet_trainer([cb, EarlyStopping(monitor="val_strata", patience=3)], 5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.fit(OwnName(), *noise_loaders(32))
+    (warning,) = [str(w.message) for w in caught if w.category is NNGraphWarning]
+    assert "the watched metric 'val_loss' was never logged" in warning
+
+
 def test_a_given_monitor_is_told_the_fix_on_the_monitor() -> None:
     mon = Monitor(detectors=[detectors.Patience(5, metric="val_acc")], display=False)
     _, said = fit([NNGraphCallback(mon)])

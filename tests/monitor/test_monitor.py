@@ -739,8 +739,8 @@ def test_summary_of_a_run_validating_by_accuracy_alone_names_the_metric_to_watch
         mon.log(epoch, loss=1 / epoch, val_acc=acc)
     assert mon.summary() == (
         "no best val_loss yet: it has not been logged (logged: loss, val_acc)\n"
-        "to keep the weights of the epoch with the best val_acc: "
-        "ng.Monitor(model=model, metric='val_acc')"
+        "to keep the weights of the epoch with the best val_acc, watch it: metric='val_acc'"
+        " (ng.Monitor(model=model, metric=...), or NNGraphCallback(metric=...) in Lightning)"
     )
     mon = quiet(metric="val_acc")
     for epoch, acc in enumerate([0.6, 0.7, 0.65], 1):
