@@ -180,8 +180,19 @@ def loss_svg(
     rows = (len(panels) + 1) // 2
     width = cols * W + (cols - 1) * 10
     band, band_h = _runs_legend(runs, width, strings) if kind == "runs" else ("", 0)
+    # a panel whose values span several powers of ten (a run that diverged beside the others)
+    # is drawn on a log axis, as the picture cannot be switched: flat lines compare nothing
+    logs = {key: log or _spans_decades(curves) for key, curves in panels.items()}
     legends = [
-        _legend(_title(key, strings), [] if band else [_label(kind, r, m) for r, m, _, _ in curves])
+        _legend(
+            _title(key, strings)
+            + (
+                f" ({strings.get('lossview.log_scale', 'log scale')})"
+                if logs[key] and not log
+                else ""
+            ),
+            [] if band else [_label(kind, r, m) for r, m, _, _ in curves],
+        )
         for key, curves in panels.items()
     ]
     # every panel as tall as the one with the most legend rows: the grid stays aligned
@@ -191,7 +202,10 @@ def loss_svg(
     for i, ((key, curves), legend) in enumerate(zip(panels.items(), legends, strict=True)):
         ox, oy = (i % 2) * (W + 10), band_h + (i // 2) * (panel_h + 10)
         marks = _marks(snap.get("runs") or {}, key, primary, kind, panels)
-        parts.append(_panel(curves, legend, marks, ox, oy, top, kind, log, runs, metrics, strings))
+        panel_log = logs[key]
+        parts.append(
+            _panel(curves, legend, marks, ox, oy, top, kind, panel_log, runs, metrics, strings)
+        )
     height = band_h + rows * panel_h + (rows - 1) * 10
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -199,6 +213,21 @@ def loss_svg(
         + "".join(parts)
         + "</svg>"
     )
+
+
+#: A panel whose positive values span more than this factor is drawn on a log axis.
+DECADES = 1e3
+
+
+def _spans_decades(curves: list[tuple[str, str, list[float], list[float]]]) -> bool:
+    """Whether every finite value of a panel is above 0 and the largest is more than
+    :data:`DECADES` times the smallest.
+
+    >>> _spans_decades([("a", "loss", [1, 2], [0.5, 0.4]), ("b", "loss", [1, 2], [0.5, 4.7e4])])
+    True
+    """
+    values = [v for _, _, _, ys in curves for v in ys if math.isfinite(v)]
+    return bool(values) and min(values) > 0 and max(values) > DECADES * min(values)
 
 
 def _marks(

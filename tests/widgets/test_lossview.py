@@ -473,6 +473,23 @@ def test_log_scale_picture_skips_non_positive_values() -> None:
     assert points and all(math.isfinite(v) for v in points)  # log(0), log(-1) left out, not NaN
 
 
+def test_the_picture_of_runs_beside_one_that_diverged_is_drawn_on_a_log_axis() -> None:
+    """Comparing learning rates, the run at lr=50 went up to 4.7e4 and the saved picture's
+    linear axis flattened the other runs into the bottom line (sweep s32, teacher notebook 5)."""
+    runs = Runs(display=False)
+    view = LossView(runs)
+    for name, grow in [("lr=0.1", 0.8), ("lr=50", 30.0)]:
+        mon = runs.new(name)
+        for epoch in range(1, 5):
+            mon.log(epoch, loss=grow**epoch, val_loss=grow**epoch)
+    svg = view.static_svg()
+    assert "loss (log scale)" in svg
+    calm = LossView(Monitor(display=False))
+    for epoch in range(1, 5):
+        calm.source.log(epoch, loss=1 / epoch)
+    assert "log scale" not in calm.static_svg()  # a fall of 4x stays on a linear axis
+
+
 BIGGEST = 1.7976931348623157e308
 
 
