@@ -88,10 +88,13 @@ def _unreached(recorder: Recorder, graph: Graph) -> list[dict[str, str]]:
     defined in `__init__` and left out of `forward`), named as the graph names them (a second
     model's under its path, `Head.fc2`). Judged: a model whose own forward ran (not one whose
     submodule alone the block called: `vae.decode`), and, where an optimizer stepped in the
-    block, only the parameters it trains (not a perceptual loss's network, nor a teacher). A
-    parameter an earlier model holds is that model's."""
+    block, only the parameters it trains (not a perceptual loss's network, nor a teacher), if
+    it trains any of theirs. A parameter an earlier model holds is that model's."""
     present = {d["name"] for d in graph._node.values() if d["kind"] == "param" and d["name"]}
     stepped = recorder.stepped
+    ran = [root for root, path in recorder.scope.roots if path in recorder.scope.modules]
+    if not any(id(p) in stepped for root in ran for p in root.parameters()):
+        stepped = set()  # an optimizer of an earlier model (the model cell run again): all judged
     found: list[dict[str, str]] = []
     seen: set[int] = set()
     for root, path in recorder.scope.roots:

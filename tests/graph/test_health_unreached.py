@@ -179,6 +179,21 @@ def test_record_judges_the_models_the_block_trains_where_their_forward_ran() -> 
     assert found["unreached"] == ["Forgotten.fc2"]
 
 
+def test_record_with_an_optimizer_of_an_earlier_model_judges_the_model_that_ran() -> None:
+    """The model cell run again (`model = Forgotten()`) and the old optimizer kept: it holds
+    none of the new model's parameters, and the forgotten layer went unsaid (regression sweep
+    3, 1)."""
+    torch.manual_seed(0)
+    optimizer = torch.optim.SGD(Forgotten().parameters(), lr=0.1)  # of the model before
+    model = Forgotten()
+    x, y = _batch()
+    with ng.record() as rec:
+        optimizer.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        optimizer.step()
+    assert [f["unreached"] for f in _unreached(rec.graph)] == [["fc2"]]
+
+
 def test_a_whole_submodule_left_out_is_named_once_and_a_stray_parameter_by_name() -> None:
     class Model(nn.Module):
         def __init__(self) -> None:
