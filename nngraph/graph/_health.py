@@ -259,9 +259,8 @@ def _gradient_flow(
         along = [layer.node for layer in in_series(g, position, layers)]
         if usable[0].node in along:
             # not behind a ReLU silent for the whole batch: that zero is no rounding
-            wall = _last_silent(g, position, position.get(usable[0].node, -1))
             earlier = along[: along.index(usable[0].node)]
-            before_first = {n for n in earlier if position.get(n, -1) > wall}
+            before_first = set(earlier) - _behind_silent(g, earlier)
     findings = []
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
@@ -316,15 +315,15 @@ def _gradient_flow(
     return _small_batch(g, order, types, judged, findings)
 
 
-def _last_silent(g: Graph, position: dict[Any, int], until: int) -> int:
-    """The forward position of the last ReLU before `until` whose every unit is silent for the
-    whole batch (it passes back exactly zero), -1 if none."""
-    silent = [
-        position[n]
-        for n, data in g._node.items()
-        if (dead := data.get("dead")) and dead[0] == dead[1] > 0 and position.get(n, until) < until
-    ]
-    return max(silent, default=-1)
+def _behind_silent(g: Graph, weights: list[Any]) -> set[Any]:
+    """The weights among `weights` whose every way to the outputs passes through a ReLU silent
+    for the whole batch (it passes back exactly zero); a skip connection around it is a way."""
+    silent = [n for n, d in g._node.items() if (dead := d.get("dead")) and dead[0] == dead[1] > 0]
+    outputs = [n for n in g.graph.get("outputs") or [] if n in g]
+    if not silent or not outputs:
+        return set()
+    open_graph = nx.restricted_view(g, silent, [])
+    return {n for n in weights if not any(o in nx.descendants(open_graph, n) for o in outputs)}
 
 
 def _small_batch(

@@ -605,3 +605,30 @@ def test_layers_behind_a_silent_relu_are_not_said_to_round_to_zero():
     assert {"0", "2"} <= set(zero)
     assert not any(f.get("underflow") for f in zero.values())
     assert "a zero before or after it stops the gradient" in zero["0"]["message"]
+
+
+def test_a_silent_relu_on_a_branch_beside_a_skip_connection_stops_nothing():
+    """A residual block whose ReLU branch is silent passes the gradient on by its skip: the
+    layer before it vanishes by float32 rounding after 200 tanh layers, as before (regression
+    sweep 3: the silent ReLU was taken for the cause)."""
+
+    class Res(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stem, self.blk, self.r = nn.Linear(16, 32), nn.Linear(32, 32), nn.ReLU()
+            self.trunk = nn.Sequential(
+                *[m for _ in range(200) for m in (nn.Linear(32, 32), nn.Tanh())]
+            )
+            self.head = nn.Linear(32, 1)
+            with torch.no_grad():
+                self.blk.bias.fill_(-100.0)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            h = torch.tanh(self.stem(x))
+            return self.head(self.trunk(h + self.r(self.blk(h))))
+
+    torch.manual_seed(0)
+    x, y = torch.randn(64, 16), torch.randn(64, 1)
+    found = ng.trace(Res(), x, loss=lambda out: nn.functional.mse_loss(out, y)).health()
+    zero = {f["module"]: f for f in found if f["kind"] == "vanishing" and f.get("rms") == 0}
+    assert zero["stem"].get("underflow") and not zero["blk"].get("underflow")
