@@ -110,8 +110,8 @@ class MetricLogging:
             return
         if validated and all(name != mon.metric for _, name, _ in found):
             self._warn_missing(trainer)  # validation ran and did not log the watched metric
-        elif validated:  # (not before: with the metric never logged, that warning says it all)
-            self._check_stop_metric(trainer)
+        elif any(name == mon.metric for _, name, _ in found):  # (not before it is logged:
+            self._check_stop_metric(trainer)  # never logged, the warning above says it all)
         if self.stop:
             # should_stop also judges the evaluations held back; stop_requested polls the view;
             # a stop due judges none (Patience's rule needs no training loss: see _stop_due)

@@ -136,6 +136,27 @@ def test_early_stopping_on_the_only_validation_metric_logged_gets_one_warning() 
     assert "the watched metric 'val_loss' was never logged" in warning
 
 
+def test_a_stop_on_another_training_metric_is_told_without_validation() -> None:
+    """Said at the first log of the watched metric, a training metric in a fit without
+    validation too (regression sweep 3, 4)."""
+    torch.manual_seed(0)
+    cb = NNGraphCallback(metric="loss", detectors=[], display=False)
+    trainer = quiet_trainer([cb, EarlyStopping(monitor="train_acc", mode="max", patience=3)], 3)
+
+    class Accurate(Net):
+        def training_step(self, batch: Batch, _: int) -> torch.Tensor:
+            loss, acc = self.step(batch)
+            self.log("train_loss", loss, on_step=False, on_epoch=True)
+            self.log("train_acc", acc, on_step=False, on_epoch=True)
+            return loss
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.fit(Accurate(), noise_loaders(32)[0])
+    said = [str(w.message) for w in caught if w.category is NNGraphWarning]
+    assert any("EarlyStopping(monitor='train_acc') stops training" in text for text in said)
+
+
 def test_a_given_monitor_is_told_the_fix_on_the_monitor() -> None:
     mon = Monitor(detectors=[detectors.Patience(5, metric="val_acc")], display=False)
     _, said = fit([NNGraphCallback(mon)])
