@@ -26,6 +26,7 @@ from nngraph.i18n import message, number
 from nngraph.monitor._names import (
     held_out_base,
     is_validation,
+    resolve_mode,
     training_base,
     validation_base,
 )
@@ -220,12 +221,14 @@ DECADES = 1e3
 
 
 def _spans_decades(curves: list[tuple[str, str, list[float], list[float]]]) -> bool:
-    """Whether every finite value of a panel is above 0 and the largest is more than
-    :data:`DECADES` times the smallest.
+    """Whether every finite value of a panel of losses (no higher-is-better metric) is above 0
+    and the largest is more than :data:`DECADES` times the smallest.
 
     >>> _spans_decades([("a", "loss", [1, 2], [0.5, 0.4]), ("b", "loss", [1, 2], [0.5, 4.7e4])])
     True
     """
+    if any(resolve_mode("auto", metric) == "max" for _, metric, _, _ in curves):
+        return False  # an accuracy from chance among 1,000 classes: its rise is the story
     values = [v for _, _, _, ys in curves for v in ys if math.isfinite(v)]
     return bool(values) and min(values) > 0 and max(values) > DECADES * min(values)
 

@@ -488,6 +488,10 @@ def test_the_picture_of_runs_beside_one_that_diverged_is_drawn_on_a_log_axis() -
     for epoch in range(1, 5):
         calm.source.log(epoch, loss=1 / epoch)
     assert "log scale" not in calm.static_svg()  # a fall of 4x stays on a linear axis
+    classes = LossView(Monitor(display=False))  # 1,000 classes: from chance, 0.0005, to 0.55
+    for epoch, acc in enumerate([0.0005, 0.08, 0.3, 0.55], 1):
+        classes.source.log(epoch, loss=2 / epoch, val_acc=acc)
+    assert "log scale" not in classes.static_svg()  # an accuracy's rise stays the story
 
 
 BIGGEST = 1.7976931348623157e308
