@@ -369,7 +369,9 @@ def _stopped_by_norms(
     findings = []
     for norm, share in normalised_away(g, order):
         before = nx.ancestors(g, norm)
-        told = _norm_finding(g, types, layers, norm, before, "vanishing_normalised", share=share)
+        summed = g._node[norm].get("op") in ("softmax", "_softmax")  # probabilities summed
+        key = "vanishing_summed_probabilities" if summed else "vanishing_normalised"
+        told = _norm_finding(g, types, layers, norm, before, key, share=share)
         if told["layers_before"]:
             findings.append(told)
     return findings

@@ -6,7 +6,8 @@ its weights at their start, ones and zeros; a BatchNorm's, per channel over the 
 its distance to one constant value, cannot change: the gradient that reaches the norm is exactly
 what normalisation removes, and the layers before it get nothing but float rounding (1e-9). Told
 layer by layer, that reads as "vanishing gradients, use another initialisation", which cannot
-help: the loss is the cause.
+help: the loss is the cause. So with a softmax's probabilities, which add up to 1 in each row:
+`p.sum()` or `p.mean()` of them is the batch size, or its inverse, whatever the model gives.
 
     >>> import torch, nngraph as ng
     >>> model = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.LayerNorm(16))
@@ -59,6 +60,9 @@ def normalised_away(g: Graph, order: list[Any]) -> list[tuple[Any, float]]:
         data = g._node[n]
         if data.get("kind") == "op" and data.get("op") in _NORMALISING:
             calls.setdefault(data.get("call", n), []).append(n)
+    for n in order:  # probabilities only summed: the loss is constant
+        if g._node[n].get("op") in _SUMMING_TO_ONE and _only_summed(g, n):
+            calls.setdefault(n, []).append(n)
     found = []
     for steps in calls.values():
         inside = set(steps)
@@ -69,6 +73,25 @@ def normalised_away(g: Graph, order: list[Any]) -> list[tuple[Any, float]]:
             if share is not None and share < PASSING_LOW:
                 found.append((last[0], share))
     return found
+
+
+#: Ops whose outputs add up to 1 along a dim, and the ops that sum them into a loss.
+_SUMMING_TO_ONE, _SUMMING = ("softmax", "_softmax"), ("sum", "mean")
+
+
+def _only_summed(g: Graph, n: Any) -> bool:
+    """Whether what op `n` gives reaches the outputs through sums and means alone."""
+    frontier, seen = list(g._succ[n]), set()
+    while frontier:
+        m = frontier.pop()
+        data = g._node[m]
+        if m in seen or data.get("kind") == "output":
+            continue
+        if data.get("kind") != "op" or data.get("op") not in _SUMMING:
+            return False
+        seen.add(m)
+        frontier += g._succ[m]
+    return bool(seen)
 
 
 def passing(g: Graph, norm: Any, reads: set[Any] | None = None) -> float | None:

@@ -2142,6 +2142,13 @@ MESSAGES: dict[str, str] = {
         " vanishing gradient: ReLU-family activations with nn.init.kaiming_normal_, BatchNorm or"
         " LayerNorm, or residual connections."
     ),
+    "graph.health.vanishing_summed_probabilities": (
+        "Almost no gradient passes back through {what} ({share:.0e} of what reaches it), so"
+        " {before}. The loss only sums its probabilities, and they add up to 1 in every row"
+        " whatever the model gives: this loss is a constant (the batch size, for a sum) and"
+        " cannot change. Compare the output with the real targets instead: F.cross_entropy(scores,"
+        " labels) on the raw scores, which applies the softmax itself."
+    ),
     "graph.health.vanishing_normalised": (
         "Almost no gradient passes back through {what} ({share:.0e} of what reaches it), so"
         " {before}. The loss reads only what normalisation keeps the same for every input: a"

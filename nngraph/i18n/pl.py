@@ -2296,6 +2296,13 @@ MESSAGES: dict[str, str] = {
     "graph.health.normalised_before.one": "warstwa przed nią się nie uczy",
     "graph.health.normalised_before.few": "{n} warstwy przed nią się nie uczą",
     "graph.health.normalised_before.many": "{n} warstw przed nią się nie uczy",
+    "graph.health.vanishing_summed_probabilities": (
+        "Przez {what} nie przechodzi wstecz prawie żaden gradient ({share:.0e} tego, co do niego"
+        " dociera), więc {before}. Strata tylko sumuje prawdopodobieństwa, a one w każdym wierszu"
+        " dają 1, cokolwiek poda model: ta strata jest stałą (przy sumie: rozmiarem partii) i nie"
+        " może się zmienić. Porównaj wyjście z prawdziwymi celami: F.cross_entropy(scores,"
+        " labels) na surowych wynikach, która sama stosuje softmax."
+    ),
     "graph.health.vanishing_normalised": (
         "Do {what} dociera gradient, ale dalej wstecz przechodzi prawie nic ({share:.0e} tego"
         " gradientu), więc {before}. Strata czyta tylko to, co normalizacja utrzymuje stałe dla"

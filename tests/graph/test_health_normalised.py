@@ -280,3 +280,25 @@ def test_a_sigmoid_stack_vanishes_on_its_own_across_a_norm_that_passes_back_less
         assert per_layer[0]["per_layer"] > 2.5
         told = [f["values"] for f in found if "values" in f]
         assert told == ([2] if batch == 2 and norms else [])  # the norms' own finding as well
+
+
+@pytest.mark.parametrize("batch", [4, 16])
+def test_a_loss_that_only_sums_softmax_probabilities_is_told_it_cannot_change(batch: int) -> None:
+    """`o.softmax(1).sum()` is the batch size whatever the model gives: every gradient is float
+    rounding (or exactly 0), and health() said "Findings: none" (sweep s32, teacher notebook 8).
+    A softmax used otherwise is not told."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 64), nn.ReLU(), nn.Linear(64, 3))
+    x, labels = torch.randn(batch, 4), torch.randint(0, 3, (batch,))
+    for loss in (lambda o: o.softmax(1).sum(), lambda o: o.softmax(-1).mean()):
+        found = ng.trace(model, x, loss=loss).health()
+        (summed,) = [f for f in found if f.get("layers_before")]
+        assert summed["message"].startswith("Almost no gradient passes back through softmax")
+        assert "this loss is a constant" in summed["message"]
+    healthy = [
+        lambda o: -(o.softmax(1)[torch.arange(batch), labels]).log().mean(),
+        lambda o: ((o.softmax(1) - nn.functional.one_hot(labels, 3)) ** 2).sum(),
+    ]
+    for loss in healthy:
+        found = ng.trace(model, x, loss=loss).health()
+        assert not any("softmax" in f["message"] and f.get("layers_before") for f in found)
