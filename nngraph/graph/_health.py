@@ -323,7 +323,8 @@ def _behind_silent(g: Graph, weights: list[Any]) -> set[Any]:
     if not silent or not outputs:
         return set()
     open_graph = nx.restricted_view(g, silent, [])
-    return {n for n in weights if not any(o in nx.descendants(open_graph, n) for o in outputs)}
+    reaching = set().union(*(nx.ancestors(open_graph, o) for o in outputs))  # one walk back
+    return {n for n in weights if n not in reaching}
 
 
 def _small_batch(

@@ -186,14 +186,7 @@ class DetectorFeeding:
         self._fed[id(det)] = det  # once it is known to be a detector that starts afresh
         calls: dict[int, tuple[float, int, dict[str, float]]] = {}
         for name, series in self.series.items():
-            points = zip(
-                series.calls.tolist(),
-                series.steps.tolist(),
-                series.epochs.tolist(),
-                series.values.tolist(),
-                strict=True,
-            )
-            for call, step, epoch, value in points:
+            for call, step, epoch, value in series.points():
                 if call < self._calls:  # this call is fed next, as to every detector
                     calls.setdefault(call, (step, epoch, {}))[2][name] = value
         by_epoch = self._given is not None

@@ -227,6 +227,20 @@ class Series:
         """
         return self._record.rows() if self._record.exact else None
 
+    def points(self) -> list[tuple[int, float, int, float]]:
+        """The kept points as Python numbers, oldest first: (call, step, epoch, value).
+
+        >>> s = Series(); s.append(3.0, 0.5, call=7, epoch=2); s.points()
+        [(7, 3.0, 2, 0.5)]
+        """
+        columns = (
+            self.calls.tolist(),
+            self.steps.tolist(),
+            self.epochs.tolist(),
+            self.values.tolist(),
+        )
+        return list(zip(*columns, strict=True))
+
     @property
     def last(self) -> tuple[float, float] | None:
         """The newest (step, value), or None when empty."""

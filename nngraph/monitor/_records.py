@@ -101,13 +101,7 @@ class MetricRecords:
         self._results_read()
         by_call: dict[int, dict[str, float]] = {}
         for name, series in self.series.items():
-            points = zip(
-                series.calls.tolist(),
-                series.steps.tolist(),
-                series.values.tolist(),
-                strict=True,
-            )
-            for call, s, v in points:
+            for call, s, _, v in series.points():
                 by_call.setdefault(call, {"step": s})[name] = v
         out: list[dict[str, float]] = []
         for call in sorted(by_call):

@@ -67,16 +67,9 @@ UNKNOWN = _Unknown()
 
 def _kept(series: Series) -> list[_Piece]:
     """The kept points, one piece each (every point, while the series was never compacted)."""
-    columns = zip(
-        series.calls.tolist(),
-        series.steps.tolist(),
-        series.values.tolist(),
-        series.epochs.tolist(),
-        strict=True,
-    )
     return [
         _Piece(call, call, step, value, 1, epoch, i, 0, 1, value, 0.0)
-        for i, (call, step, value, epoch) in enumerate(columns)
+        for i, (call, step, epoch, value) in enumerate(series.points())
     ]
 
 

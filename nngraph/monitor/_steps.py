@@ -10,8 +10,8 @@ last one, keeping the shape of the restarted run (``1..10`` after ``10`` becomes
 one step), but a validation metric logged again at a step that holds it (the evaluation cell
 run again) starts no new epoch (see :mod:`nngraph.monitor._epochs`); one logged again with
 another value, beside a training metric the step holds too, in another notebook cell than the
-call before, at the first step of the run, is a run that restarted after one epoch (stopped in
-its second with Ctrl+C), and goes on after the last step too. An ``epoch=`` number is
+one that first logged that step, at the first step of the run, is a run that restarted after one
+epoch (stopped in its second with Ctrl+C), and goes on after the last step too. An ``epoch=`` number is
 never shifted (it goes back only as an error, see :meth:`~nngraph.monitor.Monitor.log`); one
 below the last step (a validation after per-batch steps) is put at the last step.
 

@@ -184,14 +184,10 @@ def loss_svg(
     # a panel whose values span several powers of ten (a run that diverged beside the others)
     # is drawn on a log axis, as the picture cannot be switched: flat lines compare nothing
     logs = {key: log or _spans_decades(curves) for key, curves in panels.items()}
+    scale = f" ({strings.get('lossview.log_scale', 'log scale')})"  # said where chosen here
     legends = [
         _legend(
-            _title(key, strings)
-            + (
-                f" ({strings.get('lossview.log_scale', 'log scale')})"
-                if logs[key] and not log
-                else ""
-            ),
+            _title(key, strings) + (scale if logs[key] and not log else ""),
             [] if band else [_label(kind, r, m) for r, m, _, _ in curves],
         )
         for key, curves in panels.items()
@@ -203,9 +199,8 @@ def loss_svg(
     for i, ((key, curves), legend) in enumerate(zip(panels.items(), legends, strict=True)):
         ox, oy = (i % 2) * (W + 10), band_h + (i // 2) * (panel_h + 10)
         marks = _marks(snap.get("runs") or {}, key, primary, kind, panels)
-        panel_log = logs[key]
         parts.append(
-            _panel(curves, legend, marks, ox, oy, top, kind, panel_log, runs, metrics, strings)
+            _panel(curves, legend, marks, ox, oy, top, kind, logs[key], runs, metrics, strings)
         )
     height = band_h + rows * panel_h + (rows - 1) * 10
     return (
