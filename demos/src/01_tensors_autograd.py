@@ -44,7 +44,9 @@ print(a)
 #
 # $c = \mathrm{mean}\left(\sqrt{a^2 + b^2}\right)$. `requires_grad=True` asks PyTorch to record
 # what happens to `a` and `b`. The `%%nngraph` cell magic records the cell (forward and
-# backward) and draws the graph: data flows from `a` and `b` (inputs) to `c` (output).
+# backward) and draws the graph: data flows from `a` and `b` (inputs) to `c` (output). Leaves
+# that require gradients are what a model learns, so the summary counts their 6 numbers as its
+# parameters.
 
 # %%
 # %load_ext nngraph

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 4. Binary classification
 #
-# Two classes of points in the plane (`make_classification`, 10% of the labels flipped),
+# Two classes of points in the plane (`make_classification`, 10% of the labels drawn at random),
 # split 70 / 15 / 15 into training, validation and test sets. First a model written by hand
 # (with a bug to find), then the same with PyTorch modules: `nn.Linear`, `nn.Sequential`, and our
 # own `nn.Module` class, trained with SGD and with Adam.
@@ -222,7 +222,7 @@ mon_linear = train(linear, torch.optim.SGD(linear.parameters(), lr=0.5))
 # set". Here it is the second. A linear model of two features has 3 parameters ($w_1$, $w_2$ and
 # $b$; its decision boundary is a line): it cannot memorise 70 points. The validation set has only 15 points, and the detectors see only their
 # mean loss. As training goes on the line grows more confident: most validation points get a
-# lower loss, but the few on the wrong side of the line (10% of the labels were flipped) get a
+# lower loss, but the few on the wrong side of the line (10% of the labels were drawn at random) get a
 # much higher one, and the mean rises. The validation accuracy stays where it was. A detector's
 # message is a rule of thumb: look at the data and the model before you believe it. Demo 6
 # shows the real thing: a network with 300 000 parameters and 150 training images.

@@ -30,7 +30,8 @@ plt.rcParams.update({"figure.figsize": (5, 3), "figure.dpi": 80})
 #
 # The lecture's figure shows the same: a line with training error 5.3 and validation error 5.1,
 # and a model with 7 parameters with training error 0 and validation error 20 (illustrative
-# numbers). Ours, below: the line 1.287 and 1.238, degree 6 0 and 4.068. The scale differs, the
+# numbers). Ours, below: the line 1.287 (training) and 1.238
+# (validation), degree 6: 0 and 4.068. The scale differs, the
 # picture is the same.
 
 # %%

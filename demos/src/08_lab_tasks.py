@@ -2,8 +2,8 @@
 # # 8. Lab: the tasks
 #
 # The lab sheet: the same data and helpers as demo 7, with the networks left for you to choose.
-# Every cell runs as it is: where a task says TODO, the cell trains a placeholder (a one-layer
-# network) until you change it. Demo 7 is one solution; open it after you have tried.
+# Every cell runs as it is: where a task says TODO, the cell runs a placeholder until you change
+# it (a one-layer network, or an empty list of sizes that trains nothing). Demo 7 is one solution; open it after you have tried.
 #
 # Two classification problems, Iris and handwritten digits, each solved with:
 #

@@ -20,7 +20,15 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import is_choice
 
-__all__ = ["Display", "attach_view", "check_display", "in_notebook", "ipython_shell"]
+__all__ = [
+    "Display",
+    "attach_view",
+    "check_display",
+    "follow_cell",
+    "in_notebook",
+    "ipython_shell",
+    "running_cell",
+]
 
 #: What ``display=`` takes (Monitor, Runs, compare, NNGraphCallback).
 Display = Literal["auto", "text", "widget"] | bool | None
@@ -56,6 +64,37 @@ def in_notebook() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
+def running_cell() -> int | None:
+    """The number of the notebook cell running now (``In[N]``); None outside IPython (a script
+    runs its loop once) or between cells. IPython is not imported for it.
+
+    >>> running_cell() is None  # a doctest runs in plain Python
+    True
+    """
+    result = getattr(getattr(ipython_shell(), "displayhook", None), "exec_result", None)
+    return getattr(result, "execution_count", None)
+
+
+def follow_cell(source: Any, last: int | None) -> int | None:
+    """Show ``source``'s live view again below the cell running now if that is another cell than
+    ``last``, the cell that last showed it or fed it: a monitor made in one cell and trained in
+    the next, or a second ``runs.new(...)`` in a later cell, shows its curves and its Stop
+    button where it trains (the earlier cell's view stays live too). Only a view the monitor
+    or the Runs showed itself (:func:`attach_view`) follows: one the user placed stays put.
+    The cell to pass next time.
+
+        >>> follow_cell(None, 3)  # not in a notebook: nothing shown, nothing changes
+        3
+    """
+    cell = running_cell()
+    if cell is None or cell == last:
+        return last
+    view: Any = getattr(source, "view", None)
+    if getattr(view, "follows_cell", False) and getattr(view, "comm", None) is not None:
+        view.show()  # not a second time in the cell that showed it
+    return cell
+
+
 def show(source: Any, text: str) -> None:
     """``source`` (a Monitor, a GradientWatch) as a cell's value: in a notebook its live view
     (shown again if it has one: one view per source), elsewhere (or without widgets) ``text``."""
@@ -87,7 +126,9 @@ def attach_view(source: Any) -> Any | None:
     try:
         from nngraph.widgets import LossView  # type: ignore[attr-defined,unused-ignore]
 
-        return LossView.attach(source)
+        view = LossView.attach(source)
+        view.follows_cell = True
+        return view
     except ImportError:
         return None
     except Exception as exc:  # a broken view must not stop a training run

@@ -163,6 +163,8 @@ class Monitor(
         shown = display not in (False, None) and current_rank() == 0
         if shown and display in ("auto", "widget", True):
             self.view = _display.attach_view(self)
+        # the cell that shows the view: a log from another one shows it there (follow_cell)
+        self._view_cell = _display.running_cell() if self.view is not None else None
         self._init_text(print_interval if shown and self.view is None else None)
 
     # ------------------------------------------------------------------ logging
@@ -227,6 +229,8 @@ class Monitor(
             self._check_epoch(given_epoch)  # before anything is recorded
         self._check_new_detectors()  # one appended to mon.detectors since the last call
         self._logging()
+        if self.view is not None:
+            self._view_cell = _display.follow_cell(self, self._view_cell)
         values = to_floats(metrics)
         if not self._reducer_resolved:
             self._reducer = Reducer.resolve(self._distributed)

@@ -29,7 +29,6 @@ below the last step (a validation after per-batch steps) is put at the last step
 from __future__ import annotations
 
 import math
-import sys
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._common import fmt_step
+from nngraph.monitor._display import running_cell
 from nngraph.monitor._names import is_validation
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class StepOrdering:
             >>> mon._forward_step(7, epoch=False, first=False), mon._forward_step(2, epoch=True, first=False)
             (7.0, 5.0)
         """
-        cell = _running_cell()
+        cell = running_cell()
         if first:
             self._run_start, self._cell = float(step), cell
             return float(step)
@@ -129,12 +129,3 @@ class StepOrdering:
             else:
                 training = training or other
         return validation and training
-
-
-def _running_cell() -> int | None:
-    """The number of the notebook cell running now (``In[N]``); None outside IPython (a script
-    runs its loop once) or between cells. IPython is not imported for it."""
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None
-    result = getattr(getattr(shell, "displayhook", None), "exec_result", None)
-    return getattr(result, "execution_count", None)

@@ -24,7 +24,9 @@
 #
 # $c = \mathrm{mean}\left(\sqrt{a^2 + b^2}\right)$. `requires_grad=True` każe PyTorchowi zapisywać,
 # co dzieje się z `a` i `b`. Magiczne polecenie komórki `%%nngraph` nagrywa komórkę (przejście w
-# przód i wstecz) i rysuje graf: dane płyną od `a` i `b` (wejścia) do `c` (wyjście).
+# przód i wstecz) i rysuje graf: dane płyną od `a` i `b` (wejścia) do `c` (wyjście). Liście,
+# które wymagają gradientu, to to, czego model się uczy, więc podsumowanie liczy ich 6 liczb
+# jako parametry.
 
 # %% [markdown]
 # Wywołanie `c.backward()` wypełniło `a.grad` i `b.grad`. Ręcznie:

@@ -4,9 +4,9 @@
 # %% [markdown]
 # # 2. Regresja liniowa na niskim poziomie
 #
-# 120 zaszumionych punktów prostej $y = 2x + 0.9$. Model to $\hat y = wx + b$ z dwoma parametrami,
+# 120 zaszumionych punktów prostej $y = 2x + 0{,}9$. Model to $\hat y = wx + b$ z dwoma parametrami,
 # funkcja straty to błąd średniokwadratowy. Zaczynamy od złej wartości początkowej, $w = 100$, a
-# spadek gradientu znajduje $w \approx 2$, $b \approx 0.9$: najpierw z aktualizacją napisaną
+# spadek gradientu znajduje $w \approx 2$, $b \approx 0{,}9$: najpierw z aktualizacją napisaną
 # ręcznie, potem z `torch.optim.SGD`. To **niskopoziomowe API** PyTorcha: tensory, autograd i pętla
 # treningowa, którą piszemy sami. Daje ono pełną kontrolę nad każdym krokiem, a tego potrzebują
 # badania i nowe pomysły (nowa warstwa, funkcja straty czy sztuczka treningowa).

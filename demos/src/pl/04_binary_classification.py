@@ -4,7 +4,7 @@
 # %% [markdown]
 # # 4. Klasyfikacja binarna
 #
-# Dwie klasy punktów na płaszczyźnie (`make_classification`, 10% etykiet odwróconych),
+# Dwie klasy punktów na płaszczyźnie (`make_classification`, 10% etykiet wylosowanych),
 # podzielone 70 / 15 / 15 na zbiór treningowy, walidacyjny i testowy. Najpierw model napisany
 # ręcznie (z błędem do znalezienia), potem to samo z modułami PyTorcha: `nn.Linear`,
 # `nn.Sequential` i nasza własna klasa `nn.Module`, trenowane optymalizatorami SGD i Adam.
@@ -65,7 +65,7 @@
 # $w_2$ i $b$; jego granica decyzyjna to prosta): nie zapamięta 70 punktów. Zbiór walidacyjny
 # ma tylko 15 punktów, a detektory widzą tylko ich średnią stratę. W miarę treningu prosta
 # staje się coraz pewniejsza: większość punktów walidacyjnych dostaje niższą stratę, ale
-# te nieliczne po złej stronie prostej (10% etykiet odwrócono) dostają dużo wyższą i średnia
+# te nieliczne po złej stronie prostej (10% etykiet wylosowano) dostają dużo wyższą i średnia
 # rośnie. Dokładność walidacyjna zostaje tam, gdzie była. Komunikat detektora to praktyczna reguła:
 # zanim mu uwierzysz, spójrz na dane i na model. Prawdziwy overfitting pokazuje demo 6: sieć z
 # 300 000 parametrów trenowana na 150 obrazkach.

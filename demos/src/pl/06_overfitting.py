@@ -20,7 +20,8 @@
 #
 # Rysunek z wykładu pokazuje to samo: prosta z błędem treningowym 5,3 i walidacyjnym 5,1 oraz model
 # z 7 parametrami z błędem treningowym 0 i walidacyjnym 20 (liczby poglądowe). U nas, poniżej:
-# prosta 1,287 i 1,238, stopień 6 0 i 4,068. Skala jest inna, obraz ten sam.
+# prosta 1,287 (trening) i 1,238
+# (walidacja), stopień 6: 0 i 4,068. Skala jest inna, obraz ten sam.
 
 # %% [markdown]
 # ## Kompromis bias-variance

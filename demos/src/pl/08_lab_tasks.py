@@ -5,8 +5,9 @@
 # # 8. Laboratorium: zadania
 #
 # Karta zadań: te same dane i funkcje pomocnicze co w demo 7, a wybór sieci należy do ciebie.
-# Każda komórka działa w obecnej postaci: tam, gdzie zadanie ma TODO, komórka trenuje zastępczą
-# sieć (z jedną warstwą), dopóki jej nie zmienisz. Demo 7 to jedno z rozwiązań; zajrzyj do niego
+# Każda komórka działa w obecnej postaci: tam, gdzie zadanie ma TODO, komórka działa z zastępczą
+# wartością, dopóki jej nie zmienisz (sieć z jedną warstwą albo pusta lista rozmiarów, która
+# niczego nie trenuje). Demo 7 to jedno z rozwiązań; zajrzyj do niego
 # dopiero po własnej próbie.
 #
 # Dwa problemy klasyfikacji, Iris i odręcznie pisane cyfry, każdy rozwiązywany:

@@ -1,0 +1,81 @@
+"""A run trained in another cell than the one that showed its view is shown there too.
+
+Lab sheet 08 makes ``runs = ng.Runs()`` with task 1's run and starts tasks 2 and 3 in later
+cells: their curves and Stop button were drawn only in task 1's output, off screen, and its
+saved picture showed task 3's runs (sweep s33 N, finding 1). A view the monitor or the Runs
+showed itself now follows the cell that feeds it; a view the user placed stays where it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from IPython.core.displaypub import CapturingDisplayPublisher
+
+from nngraph.monitor import _display
+
+TRAIN = "for epoch in range(1, 6):\n    mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)"
+
+
+@pytest.fixture
+def published(shell: Any, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Every display message the cells publish, in a shell taken for a notebook's kernel."""
+    pub = CapturingDisplayPublisher()
+    monkeypatch.setattr(shell, "display_pub", pub)
+    monkeypatch.setattr(shell.displayhook, "write_format_data", lambda *a, **k: None)
+    monkeypatch.setattr(_display, "in_notebook", lambda: True)
+    return pub.outputs
+
+
+def outputs(published: list[dict[str, Any]]) -> dict[str, str]:
+    """The views' outputs, by display id: the text/plain each keeps (its last update)."""
+    texts: dict[str, str] = {}
+    for out in published:
+        if "application/vnd.jupyter.widget-view+json" in out["data"]:
+            texts[out["transient"]["display_id"]] = out["data"]["text/plain"]
+    return texts
+
+
+def run(shell: Any, code: str) -> None:
+    assert shell.run_cell(code, store_history=True).success  # numbered, as a notebook cell
+
+
+def test_a_monitor_made_in_one_cell_shows_its_view_where_it_trains(
+    shell: Any, published: list[dict[str, Any]]
+) -> None:
+    run(shell, "mon = ng.Monitor(detectors=[])")
+    assert len(outputs(published)) == 1
+    run(shell, TRAIN)
+    shown = outputs(published)
+    assert len(shown) == 2  # below the training cell too
+    assert all("best val_loss 0.2 at epoch 5" in text for text in shown.values()), shown
+    run(shell, "mon.log(6, loss=0.1, val_loss=0.1)\nmon.log(7, loss=0.1, val_loss=0.1)")
+    assert len(outputs(published)) == 3  # once per cell, not once per log
+
+
+def test_a_monitor_trained_in_its_own_cell_is_shown_once(
+    shell: Any, published: list[dict[str, Any]]
+) -> None:
+    run(shell, "mon = ng.Monitor(detectors=[])\n" + TRAIN)
+    assert len(outputs(published)) == 1
+
+
+def test_a_later_run_of_runs_is_shown_below_its_cell(
+    shell: Any, published: list[dict[str, Any]]
+) -> None:
+    run(shell, "runs = ng.Runs()\nmon = runs.new('small')\n" + TRAIN)
+    first = outputs(published)
+    assert len(first) == 1
+    run(shell, "mon = runs.new('large')\n" + TRAIN)
+    shown = outputs(published)
+    assert len(shown) == 2
+    assert all("large" in text and "small" in text for text in shown.values()), shown
+
+
+def test_a_view_the_user_placed_stays_where_it_is(
+    shell: Any, published: list[dict[str, Any]]
+) -> None:
+    run(shell, "mon = ng.Monitor(detectors=[], display=False)\nng.LossView(mon)")
+    run(shell, TRAIN)
+    assert len(outputs(published)) == 1
