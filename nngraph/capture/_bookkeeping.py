@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import functools
 import sys
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from types import CodeType, FrameType
 from typing import Any
 
@@ -44,6 +45,7 @@ from torch.utils.data.dataloader import _BaseDataLoaderIter
 from nngraph.capture._builder import grad_fn_of, tensors_in
 from nngraph.capture._common import hidden
 from nngraph.capture._recorder import Recorder
+from nngraph.capture._swap import swapped
 
 __all__ = [
     "BOOKKEEPING",
@@ -229,6 +231,8 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
         return run
 
     def before(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if threading.get_ident() != recorder.thread:  # another thread trains another model
+            return None
         recorder.steps.append(sys._getframe(1))  # the frame running this step
         recorder.stepped.update(id(p) for group in optimizer.param_groups for p in group["params"])
         recorder.leaves.before_step(optimizer)
@@ -239,7 +243,7 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
         return None
 
     def after(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        if recorder.steps:
+        if recorder.steps and threading.get_ident() == recorder.thread:
             recorder.steps.pop()
 
     handles = [
@@ -267,13 +271,13 @@ def _scaler_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
     graph: a reciprocal of the scale, checks for infinities and the new scale would add a
     dozen ops and an output to a three-layer model's step. PyTorch has no hook for them, so
     the methods are wrapped while the recording lasts and put back at its end."""
-    scaler = torch.amp.GradScaler
-    originals = {name: vars(scaler)[name] for name in _SCALER_STEPS if name in vars(scaler)}
 
     def unrecorded(method: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(method)
         def run(*args: Any, **kwargs: Any) -> Any:
             __tracebackhide__ = True  # an error (`unscale_()` called twice) is the user's
+            if threading.get_ident() != recorder.thread:  # another thread's scaler
+                return method(*args, **kwargs)
             recorder.scaling += 1
             try:
                 return method(*args, **kwargs)
@@ -282,13 +286,12 @@ def _scaler_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
 
         return run
 
-    for name, method in originals.items():
-        setattr(scaler, name, unrecorded(method))
-    try:
+    scaler = torch.amp.GradScaler
+    with ExitStack() as stack:
+        for name in _SCALER_STEPS:
+            if name in vars(scaler):
+                stack.enter_context(swapped(scaler, name, unrecorded))
         yield
-    finally:
-        for name, method in originals.items():
-            setattr(scaler, name, method)
 
 
 @contextmanager
@@ -298,18 +301,19 @@ def data_loading_unrecorded(recorder: Recorder) -> Iterator[None]:
 
     PyTorch has no hook for this, so the iterators' shared `__next__` is wrapped while the
     recording lasts and put back at its end."""
-    original = _BaseDataLoaderIter.__next__
 
-    def fetch(iterator: _BaseDataLoaderIter) -> Any:
-        __tracebackhide__ = True  # an error in the user's dataset or collate_fn is theirs
-        recorder.loading += 1
-        try:
-            return original(iterator)
-        finally:
-            recorder.loading -= 1
+    def wrap(original: Callable[[_BaseDataLoaderIter], Any]) -> Callable[..., Any]:
+        def fetch(iterator: _BaseDataLoaderIter) -> Any:
+            __tracebackhide__ = True  # an error in the user's dataset or collate_fn is theirs
+            if threading.get_ident() != recorder.thread:  # another thread's: not paused here
+                return original(iterator)
+            recorder.loading += 1
+            try:
+                return original(iterator)
+            finally:
+                recorder.loading -= 1
 
-    _BaseDataLoaderIter.__next__ = fetch  # type: ignore[method-assign, assignment]
-    try:
+        return fetch
+
+    with swapped(_BaseDataLoaderIter, "__next__", wrap):
         yield
-    finally:
-        _BaseDataLoaderIter.__next__ = original  # type: ignore[method-assign]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,6 +34,7 @@ from torch.utils.checkpoint import CheckpointFunction
 from nngraph.capture._common import NNGraphWarning, hidden
 from nngraph.capture._custom_ops import custom_op_name
 from nngraph.capture._recorder import Recorder
+from nngraph.capture._swap import swapped
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 
@@ -48,7 +49,12 @@ _SAVES_CHECKPOINT_INPUTS = getattr(torch.utils.checkpoint, "_NoopSaveInputs", No
 @contextmanager
 def patched_function_apply(recorder: Recorder) -> Iterator[None]:
     """Record a custom `torch.autograd.Function` as one call, not the ops inside its forward."""
-    original = Function.__dict__["apply"]
+    with swapped(Function, "apply", lambda original: classmethod(_apply(recorder, original))):
+        yield
+
+
+def _apply(recorder: Recorder, original: Any) -> Callable[..., Any]:
+    """`Function.apply` for `recorder` (`original`: the classmethod it wraps)."""
 
     def apply(cls: type, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True  # an error in the user's Function is theirs
@@ -70,11 +76,7 @@ def patched_function_apply(recorder: Recorder) -> Iterator[None]:
             recorder.on_call(custom_op_name(cls) or cls.__name__, args, kwargs, out)
         return out
 
-    Function.apply = classmethod(apply)  # type: ignore[assignment, method-assign]
-    try:
-        yield
-    finally:
-        Function.apply = original  # type: ignore[method-assign]
+    return apply
 
 
 def _seen_by_recording(recorder: Recorder) -> bool:

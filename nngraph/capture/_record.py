@@ -38,6 +38,7 @@ from nngraph.capture._naming import mark_unused, outermost_results, results_noth
 from nngraph.capture._patches import compiled_code_runs_eagerly, patched_function_apply
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._script import after_script_function
+from nngraph.capture._swap import swapped
 from nngraph.capture._warnings import warnings_at_callers
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
@@ -319,22 +320,19 @@ def _script_functions_seen(recorder: Recorder) -> Iterator[None]:
     """Tell the recorder when a TorchScript function (`@torch.jit.script def gelu(x)`) called
     in the block returns: its ops run in C++, where the mode does not see them. (A TorchScript
     module is a module: the scope's hooks see it.)"""
-    script_function: Any = torch.jit.ScriptFunction
-    original = script_function.__dict__["__call__"]
-    thread = threading.get_ident()  # the patch is global; the recording is this thread's
 
-    def call(function: Any, *args: Any, **kwargs: Any) -> Any:
-        __tracebackhide__ = True  # an error in the user's function is theirs
-        out = original(function, *args, **kwargs)
-        if threading.get_ident() == thread and not recorder.paused():
-            after_script_function(recorder, function.name, out)
-        return out
+    def wrap(original: Any) -> Any:
+        def call(function: Any, *args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True  # an error in the user's function is theirs
+            out = original(function, *args, **kwargs)
+            if threading.get_ident() == recorder.thread and not recorder.paused():
+                after_script_function(recorder, function.name, out)
+            return out
 
-    script_function.__call__ = call
-    try:
+        return call
+
+    with swapped(torch.jit.ScriptFunction, "__call__", wrap):
         yield
-    finally:
-        script_function.__call__ = original
 
 
 def _drop_snapshot(frame: FrameType, namespace: Mapping[str, Any]) -> None:

@@ -16,6 +16,7 @@ How it works:
 
 from __future__ import annotations
 
+import threading
 import warnings
 import weakref
 from collections.abc import Callable
@@ -63,6 +64,8 @@ class Recorder:
         self.graph = self.builder.graph
         self.scope = ModuleScope(self.names, model)
         self.scope.after_script = self._after_script
+        #: the thread running the block: the patches of _bookkeeping.py are seen by all threads
+        self.thread = threading.get_ident()
         self.busy = False
         self.custom_depth = 0
         #: forward ops the mode is running now: while one runs, the mode is off the stack,

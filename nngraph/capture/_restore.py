@@ -335,7 +335,10 @@ def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch
         if write and tensor.shape != shape:
             tensor.data = value.view(shape).clone()
         elif write:
-            tensor.copy_(value.view(shape))
+            # through `.data`, which has a version counter of its own: a graph built before the
+            # capture saved this tensor (a BatchNorm's running statistics, which its forward
+            # changes without counting) and finds it at the version, and the values, it saved
+            tensor.data.copy_(value.view(shape))
 
 
 def _changed_on_cpu(group: list[torch.Tensor], flat: torch.Tensor, sizes: list[int]) -> list[bool]:

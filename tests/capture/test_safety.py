@@ -8,6 +8,7 @@ import dataclasses
 import gc
 import os
 import random
+import threading
 import warnings
 from typing import Any
 
@@ -50,6 +51,8 @@ def global_state() -> list[Any]:
         len(optimizer._global_optimizer_post_hooks),
         Function.__dict__["apply"],
         _BaseDataLoaderIter.__dict__["__next__"],
+        torch.jit.ScriptFunction.__dict__["__call__"],
+        *(vars(torch.amp.GradScaler)[name] for name in ("unscale_", "step", "update")),
         torch._C._len_torch_function_stack(),
         gc.isenabled(),
     ]
@@ -115,6 +118,39 @@ def test_an_exception_from_forward_propagates_unchanged_and_nothing_is_left() ->
     assert caught.value is model.error
     assert_unchanged(model, before)
     assert global_state() == globals_before
+
+
+def test_recordings_in_two_threads_ending_out_of_order_leave_nothing_behind() -> None:
+    """A begins, B begins, A ends, B ends: B put back A's patches for good (sweep s33 X,
+    finding 3)."""
+    before = global_state()
+    model, x = nn.Linear(3, 1), torch.randn(2, 3)
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    nodes: dict[str, int] = {}
+
+    def first() -> None:
+        with ng.record() as rec:
+            model(x).sum().backward()
+            a_in.set()
+            b_in.wait(timeout=30)
+        nodes["A"] = rec.graph.number_of_nodes()
+        a_out.set()
+
+    def second() -> None:
+        a_in.wait(timeout=30)
+        with ng.record() as rec:
+            model(x).sum().backward()
+            b_in.set()
+            a_out.wait(timeout=30)
+        nodes["B"] = rec.graph.number_of_nodes()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert nodes["A"] == nodes["B"] > 0
+    assert global_state() == before
 
 
 def test_record_stops_watching_when_the_block_ends() -> None:
@@ -262,6 +298,34 @@ def test_flags_and_buffers_a_forward_changes_are_put_back() -> None:
     ng.trace(model, torch.ones(2, 3), loss=lambda y: y.sum())
     assert model.queue is queue
     assert_unchanged(model, before)
+
+
+@pytest.mark.parametrize("capture", ["trace", "trace_with_loss", "record"])
+def test_a_loss_computed_before_a_capture_still_backpropagates(capture: str) -> None:
+    """BatchNorm's forward changes its running statistics without counting a version; putting
+    them back counted one, and the loss of an earlier cell could no longer run backward
+    (sweep s33 X, finding 1)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 1))
+    x = torch.randn(16, 4)
+    loss = model(x).pow(2).mean()
+    statistics = [b for b in model.buffers() if b.is_floating_point()]  # what autograd saved
+    versions = [b._version for b in statistics]
+    if capture == "record":
+        with ng.record():
+            model(x)
+    else:
+        ng.trace(model, x, **({"loss": lambda y: y.sum()} if capture == "trace_with_loss" else {}))
+    assert [b._version for b in statistics] == versions
+    loss.backward()  # no "modified by an inplace operation"
+    reference = copy.deepcopy(model)
+    reference.zero_grad(set_to_none=True)
+    for module, ref in zip(model.modules(), reference.modules(), strict=True):
+        if isinstance(module, nn.BatchNorm1d):  # the statistics the first forward started from
+            ref.running_mean.zero_(), ref.running_var.fill_(1.0), ref.num_batches_tracked.zero_()
+    reference(x).pow(2).mean().backward()
+    for p, q in zip(model.parameters(), reference.parameters(), strict=True):
+        assert p.grad is not None and torch.allclose(p.grad, q.grad)
 
 
 class _MasksItsGradients(nn.Module):

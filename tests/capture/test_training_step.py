@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable
 
@@ -427,6 +428,39 @@ def test_a_data_loader_fetching_the_batch_adds_nothing_to_the_graph(
     assert torch.utils.data.dataloader._BaseDataLoaderIter.__next__.__module__ == (
         "torch.utils.data.dataloader"
     )  # put back
+
+
+class _Waits(torch.utils.data.Dataset[torch.Tensor]):
+    """A dataset whose items wait for `go`: a loader fetching one is inside `__next__`."""
+
+    def __init__(self) -> None:
+        self.fetching, self.go = threading.Event(), threading.Event()
+
+    def __len__(self) -> int:
+        return 100
+
+    def __getitem__(self, i: int) -> torch.Tensor:
+        self.fetching.set()
+        self.go.wait(timeout=30)
+        return torch.zeros(3)
+
+
+def test_a_data_loader_fetching_in_another_thread_leaves_the_recording_whole() -> None:
+    """Another thread's loader paused this thread's recording: whole blocks were missing
+    (sweep s33 X, finding 2)."""
+    dataset = _Waits()
+    loader = iter(torch.utils.data.DataLoader(dataset, batch_size=2))
+    fetcher = threading.Thread(target=next, args=(loader,))
+    model = nn.Sequential(nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 1))
+    with ng.record() as rec:
+        fetcher.start()
+        try:
+            assert dataset.fetching.wait(timeout=30)
+            model(torch.randn(4, 3)).sum().backward()
+        finally:
+            dataset.go.set()
+            fetcher.join()
+    assert ops(rec.graph) == Counter({"linear": 4, "tanh": 1, "sum": 1})
 
 
 def test_a_forward_on_a_batch_made_from_a_gradient_is_recorded() -> None:
