@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import torch
+
 from nngraph.capture._builder import grad_fn_of
 from nngraph.capture._common import tensors_within
 from nngraph.capture._modules import (
@@ -76,11 +78,30 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
     )
     graph.graph.setdefault("outputs", [])
     graph.graph["inputs"] = _given_inputs(recorder)
+    _mark_not_stepped(recorder, graph)
     unreached = _unreached(recorder, graph) if recorder.lists_unreached else None
     if unreached:
         graph.graph["unreached"] = unreached
     _let_go(recorder)
     return graph
+
+
+def _mark_not_stepped(recorder: Recorder, graph: Graph) -> None:
+    """Mark `not_in_optimizer` the trainable parameters of a model an optimizer stepped in the
+    block trains, that it does not hold: a layer replaced after the optimizer was built, or
+    left out of it. `optimizer.zero_grad()` does not reset their `.grad` either."""
+    stepped = recorder.stepped
+    if not stepped:
+        return
+    trained = [root for root, _ in recorder.scope.roots if _holds_any(root, stepped)]
+    outside = {id(p) for root in trained for p in root.parameters() if id(p) not in stepped}
+    for node_id, fn in recorder.builder.leaf_fns.items():
+        if id(fn.variable) in outside and fn.variable.requires_grad:
+            graph._node[node_id]["not_in_optimizer"] = True
+
+
+def _holds_any(model: torch.nn.Module, ids: set[int]) -> bool:
+    return any(id(p) in ids for p in model.parameters())
 
 
 def _unreached(recorder: Recorder, graph: Graph) -> list[dict[str, str]]:
@@ -93,7 +114,7 @@ def _unreached(recorder: Recorder, graph: Graph) -> list[dict[str, str]]:
     present = {d["name"] for d in graph._node.values() if d["kind"] == "param" and d["name"]}
     stepped = recorder.stepped
     ran = [root for root, path in recorder.scope.roots if path in recorder.scope.modules]
-    if not any(id(p) in stepped for root in ran for p in root.parameters()):
+    if not any(_holds_any(root, stepped) for root in ran):
         stepped = set()  # an optimizer of an earlier model (the model cell run again): all judged
     found: list[dict[str, str]] = []
     seen: set[int] = set()

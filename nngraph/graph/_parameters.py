@@ -66,7 +66,10 @@ def parameter_state(
             # a layer the model does not register: optimizer.zero_grad() never reaches it
             registered = ((g.graph.get("modules") or {}).get(module) or {}).get("registered")
             key = "accumulated_unregistered" if registered is False else "accumulated"
-            findings.append(finding("accumulated", key, "backward", n, module, name=name))
+            extra = {}
+            if data.get("not_in_optimizer"):  # zero_grad() was called, but not for this one
+                key, extra = "accumulated_not_in_optimizer", {"not_in_optimizer": True}
+            findings.append(finding("accumulated", key, "backward", n, module, name=name, **extra))
         # a frozen parameter (requires_grad_(False)) gets no `.grad` by design, nor does one
         # behind an input whose history trace() does not run: nothing is cut
         if (

@@ -61,10 +61,16 @@ GROUPED = {
     "no_examples": 2,
     "accumulated": 2,
     "accumulated_unregistered": 2,
+    "accumulated_not_in_optimizer": 2,
 }
 
 #: The sentences about what one layer shows (its own gradient, its dead units): symptoms.
-_PER_LAYER = frozenset(GROUPED) - {"no_gradient", "accumulated", "accumulated_unregistered"}
+_PER_LAYER = frozenset(GROUPED) - {
+    "no_gradient",
+    "accumulated",
+    "accumulated_unregistered",
+    "accumulated_not_in_optimizer",
+}
 
 
 def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | None:
@@ -98,6 +104,8 @@ def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | 
             return f"dead_after{cause}"  # a functional relu, named by the layer feeding it
         return f"dead{cause}" if module and f["units"] else None
     if kind == "accumulated" and isinstance(f.get("name"), str):
+        if f.get("not_in_optimizer"):
+            return "accumulated_not_in_optimizer"
         return "accumulated_unregistered" if module in unregistered else "accumulated"
     if kind == "no_gradient" and module and f.get("no_examples"):
         return "no_examples"

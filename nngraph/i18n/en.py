@@ -2667,6 +2667,15 @@ MESSAGES: dict[str, str] = {
         " and the optimizer does not train it: register the layer (nn.ModuleList, nn.ModuleDict"
         " or an attribute); otherwise call optimizer.zero_grad() before each backward."
     ),
+    "graph.health.accumulated_not_in_optimizer": (
+        "{name}.grad is not the gradient this backward pass computed: it was added to the"
+        " gradients of earlier passes, because {name} is not among the parameters of the"
+        " optimizer that stepped. optimizer.zero_grad() does not reset it and optimizer.step()"
+        " does not change it: it does not learn. Build the optimizer after the last change to"
+        " the model (a layer replaced after torch.optim.SGD(model.parameters(), ...) stays out"
+        " of it), or pass it all of model.parameters(); to keep it fixed on purpose, call"
+        " requires_grad_(False) on it."
+    ),
     "graph.health.loss_input_module": "Module {name}",
     "graph.health.loss_input_code": "Your code",
     "graph.health.loss_input_softmax": (
@@ -3051,6 +3060,16 @@ MESSAGES: dict[str, str] = {
         "The .grad of each of {count} parameters is not the gradient this backward pass "
         "computed: it was added to a gradient left over from before. Call optimizer.zero_grad() "
         "(or p.grad.zero_()) before each backward. The parameters: {names}."
+    ),
+    "graph.summary.group.accumulated_not_in_optimizer": (
+        "The .grad of each of {count} parameters is not the gradient this backward pass"
+        " computed: it was added to the gradients of earlier passes, because they are not among"
+        " the parameters of the optimizer that stepped. optimizer.zero_grad() does not reset"
+        " them and optimizer.step() does not change them: they do not learn. Build the"
+        " optimizer after the last change to the model (a layer replaced after"
+        " torch.optim.SGD(model.parameters(), ...) stays out of it), or pass it all of"
+        " model.parameters(); to keep them fixed on purpose, call requires_grad_(False) on them."
+        " The parameters: {names}."
     ),
     "graph.summary.group.accumulated_unregistered": (
         "The .grad of each of {count} parameters is not the gradient this backward pass"

@@ -2803,6 +2803,15 @@ MESSAGES: dict[str, str] = {
         " gradientem pozostałym po wcześniejszym przejściu. Wywołuj optimizer.zero_grad() (albo"
         " p.grad.zero_()) przed każdym backward."
     ),
+    "graph.health.accumulated_not_in_optimizer": (
+        "{name}.grad nie zawiera samego gradientu z tego przejścia wstecz, tylko jego sumę z"
+        " gradientami wcześniejszych przejść, bo {name} nie należy do parametrów optymalizatora,"
+        " który wykonał krok. optimizer.zero_grad() go nie zeruje, a optimizer.step() go nie"
+        " zmienia: ten parametr się nie uczy. Zbuduj optymalizator po ostatniej zmianie modelu"
+        " (warstwa podmieniona po torch.optim.SGD(model.parameters(), ...) zostaje poza nim)"
+        " albo przekaż mu całe model.parameters(); jeśli ma celowo zostać bez zmian, wywołaj na"
+        " nim requires_grad_(False)."
+    ),
     "graph.health.accumulated_unregistered": (
         "{name}.grad nie zawiera samego gradientu z tego przejścia wstecz, tylko jego sumę z"
         " gradientami wszystkich wcześniejszych przejść. Jego warstwa nie jest zarejestrowana w"
@@ -3203,6 +3212,15 @@ MESSAGES: dict[str, str] = {
         " wstecz, tylko jego sumę z gradientem pozostałym po wcześniejszym przejściu. Wywołuj"
         " optimizer.zero_grad() (albo p.grad.zero_()) przed każdym backward. Te parametry:"
         " {names}."
+    ),
+    "graph.summary.group.accumulated_not_in_optimizer": (
+        "Pole .grad każdego z {count} parametrów nie zawiera samego gradientu z tego przejścia"
+        " wstecz, tylko jego sumę z gradientami wcześniejszych przejść, bo te parametry nie"
+        " należą do optymalizatora, który wykonał krok. optimizer.zero_grad() ich nie zeruje, a"
+        " optimizer.step() ich nie zmienia: nie uczą się. Zbuduj optymalizator po ostatniej"
+        " zmianie modelu (warstwa podmieniona po torch.optim.SGD(model.parameters(), ...) zostaje"
+        " poza nim) albo przekaż mu całe model.parameters(); jeśli mają celowo zostać bez zmian,"
+        " wywołaj na nich requires_grad_(False). Te parametry: {names}."
     ),
     "graph.summary.group.accumulated_unregistered": (
         "Pole .grad każdego z {count} parametrów nie zawiera samego gradientu z tego przejścia"

@@ -1053,6 +1053,34 @@ def test_gradients_accumulated_after_a_zero_grad_in_the_block_are_not_flagged(
     assert not [kind for kind, _ in findings if kind == "accumulated"]
 
 
+def test_a_layer_left_out_of_the_optimizer_is_told_so_not_a_forgotten_zero_grad() -> None:
+    """The head replaced after the optimizer was built: `opt.zero_grad()` is called, yet its
+    `.grad` grows. Telling the student to call zero_grad() told them what they already do
+    (sweep s33 S, finding 1)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 3))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    model[2] = nn.Linear(32, 3)  # after the optimizer: it still holds the old head
+    x, y = torch.randn(16, 10), torch.randint(0, 3, (16,))
+    for _ in range(2):
+        with ng.record(model) as rec:
+            opt.zero_grad()
+            nn.functional.cross_entropy(model(x), y).backward()
+            opt.step()
+    found = [f for f in rec.graph.health() if f["kind"] == "accumulated"]
+    assert [(f["name"], f.get("not_in_optimizer")) for f in found] == [
+        ("2.weight", True),
+        ("2.bias", True),
+    ]
+    assert "not among the parameters of the optimizer" in found[0]["message"]
+    assert "optimizer.zero_grad() does not reset" in str(rec.graph.health())
+    ng.set_language("pl")
+    try:
+        assert "nie należą do optymalizatora" in str(rec.graph.health())
+    finally:
+        ng.set_language("en")
+
+
 def test_a_gan_step_is_not_flagged_as_a_forgotten_zero_grad():
     # the generator's backward adds to D's .grad after D's step, but no step uses that sum:
     # D's gradients are zeroed before D's next step (PyTorch's DCGAN example)
