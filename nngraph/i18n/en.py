@@ -1503,6 +1503,12 @@ MESSAGES: dict[str, str] = {
         " (torch.isnan(x).any() on each batch), then the loss; if both are fine, lower the"
         " learning rate or clip the gradients."
     ),
+    "monitor.divergence.cause.one_value": (
+        ", right after its first value ({last:.4g}), so nothing shows whether it grew: training"
+        " may have diverged at once (a learning rate far too high), or the data may hold NaN,"
+        " or the loss a 0/0 or log(0). Try a smaller learning rate, and check the data for NaN"
+        " (torch.isnan(x).any() on each batch)."
+    ),
     "monitor.divergence.cause.start": (
         ", the first value logged, so nothing shows how it came: the data may hold NaN, the"
         " loss a 0/0 or log(0), or training diverged at once (a learning rate far too high)."

@@ -123,6 +123,7 @@ class Divergence(Detector):
         # per name: the first finite nonzero value, and whether it was the first value logged
         self._first: dict[str, tuple[float, bool]] = {}
         self._last: dict[str, float] = {}  # per name: the last finite value
+        self._finite: dict[str, int] = {}  # per name: how many finite values came
         self._logged: set[str] = set()
         # the names it spoke of, with the epochs they must be back to normal to be said again
         self._said: dict[str, int] = {}
@@ -180,6 +181,7 @@ class Divergence(Detector):
         if not math.isfinite(value):
             return "divergence.nonfinite", {"value": str(value), "when": when, **self._cause(name)}
         self._last[name] = value
+        self._finite[name] = self._finite.get(name, 0) + 1
         if self.threshold is not None and value > self.threshold:
             return "divergence.threshold", {
                 "value": value,
@@ -203,7 +205,8 @@ class Divergence(Detector):
     def _cause(self, name: str) -> dict[str, Any]:
         """What a NaN or an Inf of ``name`` came from, as the text's ``cause`` (and ``last``,
         the last finite value, where there is one): values that grew overflowed; a jump from
-        an ordinary value, or no finite value before it, points to the data or the loss.
+        an ordinary value, or no finite value before it, points to the data or the loss; after a
+        single value (2e12, blown up already, or an ordinary one) either may be.
 
             >>> d = Divergence(factor=None)
             >>> for value in (0.5, 0.9, 4.0):
@@ -216,6 +219,8 @@ class Divergence(Detector):
         last = self._last[name]
         if self._grew(name):
             return {"cause": message("monitor.divergence.cause.overflow"), "last": last}
+        if self._finite[name] == 1:  # one value: no way to tell growth from a jump
+            return {"cause": message("monitor.divergence.cause.one_value", last=last), "last": last}
         return {"cause": message("monitor.divergence.cause.sudden", last=last), "last": last}
 
     def _grew(self, name: str) -> bool:

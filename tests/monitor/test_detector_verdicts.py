@@ -821,10 +821,30 @@ def test_divergence_says_a_sudden_nan_is_no_overflow_and_to_check_the_data_first
     assert "the first value logged, so nothing shows how it came" in first
     ng.set_language("pl")
     polish = Divergence()
-    polish.update(1, loss=0.1749)
-    text = polish.update(2, loss=math.nan).message  # type: ignore[union-attr]
-    assert text.startswith("strata treningowa ma w kroku 2 wartość nan, i to wprost z 0,1749,")
+    polish.update(1, loss=0.2), polish.update(2, loss=0.1749)
+    text = polish.update(3, loss=math.nan).message  # type: ignore[union-attr]
+    assert text.startswith("strata treningowa ma w kroku 3 wartość nan, i to wprost z 0,1749,")
     assert "najpewniej w danych jest NaN" in text and "poza zakres" not in text
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_nan_right_after_the_first_value_is_not_called_a_sudden_jump(language: str) -> None:
+    """SGD at lr=10: epoch 1's mean loss was 2.2e12 already, epoch 2 NaN, and the text said
+    "straight from 2.151e+12 without growing first: ... a NaN in the data" (sweep s33 S,
+    finding 2). One value cannot show whether it grew."""
+    ng.set_language(language)
+    d = Divergence()
+    d.update(1, loss=2.151e12)
+    text = d.update(2, loss=math.nan).message  # type: ignore[union-attr]
+    if language == "en":
+        assert text.startswith(
+            "training loss became nan at step 2, right after its first value (2.151e+12), so"
+            " nothing shows whether it grew: training may have diverged at once (a learning"
+            " rate far too high)"
+        )
+        assert "sudden" not in text
+    else:
+        assert "zaraz po pierwszej wartości (2,151e+12)" in text and "nagły skok" not in text
 
 
 # ------------------------------------------ too soon to speak of memorising (sweeps B and C)
