@@ -228,7 +228,25 @@ def check_loss_value(
     if value.grad_fn is None:
         if graph is not None and node is not None and _made_without_grad(graph, node, model_calls):
             raise NNGraphError(message("capture.loss_forward_without_grad"))
+        cut = _integer_step(graph, node) if graph is not None and node is not None else None
+        if cut is not None:
+            raise NNGraphError(message("capture.loss_through_integers", op=cut[0], dtype=cut[1]))
         raise NNGraphError(message("capture.loss_no_history"))
+
+
+def _integer_step(graph: Graph, node: str) -> tuple[str, str] | None:
+    """The op (and the integer or bool type of its result) where the loss's history ends
+    because a float tensor that needed a gradient became whole numbers (`output.argmax(1)`,
+    `output > 0`): such a result never carries a gradient. None if there is none."""
+    nodes = graph._node
+    for n in nx.ancestors(graph, node) | {node}:
+        data = nodes[n]
+        dtype = str(data["dtype"])
+        if data["op"] is None or dtype.startswith(("float", "bfloat", "complex")):
+            continue
+        if any(nodes[u]["requires_grad"] for u in graph.pred[n]):
+            return str(data["op"]), dtype
+    return None
 
 
 def _made_without_grad(graph: Graph, node: str, model_calls: int) -> bool:

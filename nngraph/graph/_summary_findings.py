@@ -17,6 +17,7 @@ in the list, and the lines that explain others come first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
@@ -254,7 +255,8 @@ def _group_text(
     else:
         fields["layers"] = layer_list([f["module"] for f in group], types)
     if key.endswith("_zero_layer"):  # the zero layers they follow from
-        fields["zero_weight"] = name_list(list(dict.fromkeys(f["zero_weight"] for f in group)))
+        zero = sorted({f["zero_weight"] for f in group}, key=natural_order)  # 0.weight, 2.weight
+        fields["zero_weight"] = name_list(zero)
     if key.startswith("dead"):
         shares = [f["dead"] / f["units"] for f in group]
         fields["share"] = share_text(min(shares), max(shares))
@@ -262,6 +264,16 @@ def _group_text(
     elif key in ("vanishing_tiny", "exploding_huge"):
         fields.update(low=min(f["rms"] for f in group), high=max(f["rms"] for f in group))
     return message(f"graph.summary.group.{key}", **fields)
+
+
+def natural_order(name: str) -> list[Any]:
+    """A sort key that puts `layer2.weight` before `layer10.weight`: runs of digits count as
+    numbers (they stand at the odd places of the split, so like is compared with like).
+
+    >>> sorted(["layer10.weight", "layer2.weight"], key=natural_order)
+    ['layer2.weight', 'layer10.weight']
+    """
+    return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", name))]
 
 
 def unregistered_modules(g: Graph) -> set[str]:

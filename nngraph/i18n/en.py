@@ -109,6 +109,12 @@ MESSAGES: dict[str, str] = {
         "the loss has no autograd history: does the model have parameters that require grad, "
         "and does the loss use the model's output without .detach() or torch.no_grad()?"
     ),
+    "capture.loss_through_integers": (
+        "the loss has no autograd history: it is computed from the result of {op} (of type"
+        " {dtype}), and whole numbers (argmax, indices, comparisons) never carry gradients."
+        " Compute the loss from the model's scores themselves (e.g. F.cross_entropy(output,"
+        " target) on the logits) and keep argmax for the accuracy"
+    ),
     "capture.loss_forward_without_grad": (
         "the loss has no autograd history because the model's forward ran with gradients off "
         "(@torch.no_grad() on forward, or torch.set_grad_enabled(False) inside it, e.g. copied "
@@ -2582,7 +2588,8 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.vanishing_zero_layer": (
         "The weights of {where_module} get a gradient of exactly zero because {zero_weight} is"
-        " all zeros and gets no gradient (above), so this layer learns nothing either."
+        " all zeros and gets no gradient (see [zero weights]), so this layer learns nothing"
+        " either."
     ),
     "graph.health.dead_zero_layer": (
         "{dead} of {units} ReLU units in {where_module} output zero for every example in the"
@@ -2654,13 +2661,14 @@ MESSAGES: dict[str, str] = {
         "the loss too)"
     ),
     "graph.health.output_unused": (
-        "a tensor of shape {output_shape} that no tensor op uses: it was thrown away, or turned "
-        "into a number (.item(), .tolist(), .numpy()), which cuts the graph"
+        "a tensor of shape {output_shape} that no tensor op uses: it was thrown away, read "
+        "through .data (use it as it is instead), or turned into a number (.item(), .tolist(), "
+        ".numpy()), which cuts the graph"
     ),
     "graph.health.no_gradient_leaf": (
         "{name} gets no gradient at all, though it took part in the forward pass: the graph is "
-        "cut between it and the loss (.detach(), .item(), .numpy() or torch.no_grad()), so it "
-        "does not learn."
+        "cut between it and the loss (.detach(), .data, .item(), .numpy() or torch.no_grad()), so "
+        "it does not learn."
     ),
     "graph.health.accumulated": (
         "{name}.grad is not the gradient this backward pass computed: it was added to a gradient "
@@ -3020,18 +3028,19 @@ MESSAGES: dict[str, str] = {
         " scale, and, if training has started, a lower learning rate."
     ),
     "graph.summary.group.vanishing_zero_layer": (
-        "The weights of {count} layers get a gradient of exactly zero because {zero_weight} is"
-        " all zeros and gets no gradient (above), so they learn nothing either: modules {layers}."
+        "The weights of {count} layers get a gradient of exactly zero because the weights in"
+        " {zero_weight} are all zero and get no gradient (see [zero weights]), so they learn"
+        " nothing either: modules {layers}."
     ),
     "graph.summary.group.dead_zero_layer": (
         "In {count} ReLU layers, {share} output zero for every example in the batch, so no"
-        " gradient flows through them: modules {layers}. {zero_weight} is all zeros, so every"
-        " example reaches these units with the same value."
+        " gradient flows through them: modules {layers}. The weights in {zero_weight} are all"
+        " zero, so every example reaches these units with the same value."
     ),
     "graph.summary.group.dead_after_zero_layer": (
         "In the ReLUs after {count} layers, {share} output zero for every example in the batch,"
-        " so no gradient flows through them: after {layers}. {zero_weight} is all zeros, so every"
-        " example reaches these units with the same value."
+        " so no gradient flows through them: after {layers}. The weights in {zero_weight} are"
+        " all zero, so every example reaches these units with the same value."
     ),
     "graph.summary.group.dead_grown": (
         "In {count} ReLU layers, {share} output zero for every example in the batch, so no"

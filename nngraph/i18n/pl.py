@@ -113,6 +113,12 @@ MESSAGES: dict[str, str] = {
         "strata nie ma historii autogradu: czy model ma parametry z requires_grad i czy strata "
         "korzysta z wyjścia modelu bez .detach() i torch.no_grad()?"
     ),
+    "capture.loss_through_integers": (
+        "strata nie ma historii autogradu: liczy się ją z wyniku {op} (typu {dtype}), a liczby"
+        " całkowite (argmax, indeksy, porównania) nigdy nie niosą gradientu."
+        " Licz stratę z samych wyników modelu (np. F.cross_entropy(output, target) na logitach),"
+        " a argmax zostaw do dokładności"
+    ),
     "capture.loss_forward_without_grad": (
         "strata nie ma historii autogradu, bo forward modelu działał z wyłączonymi gradientami "
         "(@torch.no_grad() nad forward albo torch.set_grad_enabled(False) w jego środku, np. "
@@ -2721,7 +2727,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.vanishing_zero_layer": (
         "Wagi {where_module} dostają gradient równy dokładnie zeru, bo {zero_weight} ma same zera"
-        " i nie dostaje gradientu (opisane wyżej), więc ta warstwa też niczego się nie uczy."
+        " i nie dostaje gradientu (zob. [zerowe wagi]), więc ta warstwa też niczego się nie uczy."
     ),
     "graph.health.dead_zero_layer": (
         "Martwe jednostki ReLU w {where_module}: {dead} z {units}. Dla każdego przykładu w partii"
@@ -2796,12 +2802,12 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.output_unused": (
         "tensora o kształcie {output_shape}, którego nie używa żadna operacja na tensorach: "
-        "został odrzucony albo zamieniony na liczbę (.item(), .tolist(), .numpy()), co przecina "
-        "graf"
+        "został odrzucony, odczytany przez .data (użyj go wprost) albo zamieniony na liczbę "
+        "(.item(), .tolist(), .numpy()), co przecina graf"
     ),
     "graph.health.no_gradient_leaf": (
         "{name} nie dostaje żadnego gradientu, choć brał udział w przejściu w przód: graf jest "
-        "przecięty między nim a funkcją straty (.detach(), .item(), .numpy() albo "
+        "przecięty między nim a funkcją straty (.detach(), .data, .item(), .numpy() albo "
         "torch.no_grad()), więc się nie uczy."
     ),
     "graph.health.accumulated": (
@@ -3168,19 +3174,20 @@ MESSAGES: dict[str, str] = {
         " trwa, mniejszego współczynnika uczenia."
     ),
     "graph.summary.group.vanishing_zero_layer": (
-        "Wagi {count} warstw dostają gradient równy dokładnie zeru, bo {zero_weight} ma same zera"
-        " i nie dostaje gradientu (opisane wyżej), więc te warstwy też niczego się nie uczą:"
-        " moduły {layers}."
+        "Wagi {count} warstw dostają gradient równy dokładnie zeru, bo wagi w {zero_weight} to"
+        " same zera i nie dostają gradientu (zob. [zerowe wagi]), więc te warstwy też niczego się"
+        " nie uczą: moduły {layers}."
     ),
     "graph.summary.group.dead_zero_layer": (
         "Martwe jednostki ReLU w {count} warstwach: {share}. Dla każdego przykładu w partii dają"
-        " zero, więc nie płynie przez nie żaden gradient: moduły {layers}. {zero_weight} ma same"
-        " zera, więc każdy przykład dociera do tych jednostek z tą samą wartością."
+        " zero, więc nie płynie przez nie żaden gradient: moduły {layers}. Wagi w {zero_weight}"
+        " to same zera, więc każdy przykład dociera do tych jednostek z tą samą wartością."
     ),
     "graph.summary.group.dead_after_zero_layer": (
         "Martwe jednostki ReLU za {count} warstwami: {share}. Dla każdego przykładu w partii dają"
-        " zero, więc nie płynie przez nie żaden gradient: za warstwami {layers}. {zero_weight} ma"
-        " same zera, więc każdy przykład dociera do tych jednostek z tą samą wartością."
+        " zero, więc nie płynie przez nie żaden gradient: za warstwami {layers}. Wagi w"
+        " {zero_weight} to same zera, więc każdy przykład dociera do tych jednostek z tą samą"
+        " wartością."
     ),
     "graph.summary.group.dead_grown": (
         "Martwe jednostki ReLU w {count} warstwach: {share}. Dla każdego przykładu w partii"

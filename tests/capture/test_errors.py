@@ -6,7 +6,7 @@ import functools
 import itertools
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +126,28 @@ def test_a_loss_without_history_for_another_reason_does_not_blame_the_grad_mode(
         assert "gradients off" not in str(caught.value)
     with torch.no_grad():  # around the call: trace() turns gradients on for its run
         ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum())
+
+
+@pytest.mark.parametrize(
+    ("loss", "op", "dtype"),
+    [
+        (lambda y: nn.functional.mse_loss(y.argmax(1).float(), torch.ones(4)), "argmax", "int64"),
+        (lambda y: (y > 0).float().mean(), "gt", "bool"),
+    ],
+)
+def test_a_loss_computed_from_whole_numbers_says_they_carry_no_gradient(
+    loss: Callable[[torch.Tensor], torch.Tensor], op: str, dtype: str
+) -> None:
+    """`F.mse_loss(out.argmax(1).float(), y)`: the error asked about requires_grad and
+    .detach() (sweep s33 S, finding 7)."""
+    with pytest.raises(ng.NNGraphError) as caught:
+        ng.trace(nn.Linear(3, 2), torch.randn(4, 3), loss=loss)
+    said = str(caught.value)
+    assert f"computed from the result of {op} (of type {dtype})" in said, said
+    assert "never carry gradients" in said and ".detach()" not in said
+    ng.set_language("pl")
+    with pytest.raises(ng.NNGraphError, match=f"z wyniku {op} \\(typu {dtype}\\)"):
+        ng.trace(nn.Linear(3, 2), torch.randn(4, 3), loss=loss)
 
 
 @pytest.mark.parametrize(

@@ -1411,9 +1411,29 @@ def test_a_head_whose_output_the_loss_does_not_use_is_not_said_to_be_cut_off():
         nn.functional.cross_entropy(logits, y).backward()
     (finding,) = [f for f in rec.graph.health() if f["kind"] == "no_gradient"]
     assert (
-        "goes only to a tensor of shape [8, 1] that no tensor op uses: it was thrown away, or"
-        in (finding["message"])
+        "goes only to a tensor of shape [8, 1] that no tensor op uses: it was thrown away, read"
+        " through .data (use it as it is instead), or turned into a number" in (finding["message"])
     )
+
+
+def test_a_layer_cut_off_by_data_in_forward_is_told_that_data_cuts() -> None:
+    """`h = h.data` in forward (an old tutorial habit): the text named .item() and .numpy(),
+    not .data (sweep s33 S, finding 6)."""
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc1, self.fc2 = nn.Linear(10, 32), nn.Linear(32, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.fc2(torch.relu(self.fc1(x)).data)
+
+    torch.manual_seed(0)
+    y = torch.randint(0, 3, (16,))
+    loss = lambda o: nn.functional.cross_entropy(o, y)  # noqa: E731
+    found = ng.trace(Net(), torch.randn(16, 10), loss=loss).health()
+    (finding,) = [f for f in found if f["kind"] == "no_gradient"]
+    assert finding["module"] == "fc1" and "read through .data" in finding["message"]
 
 
 def test_a_model_behind_an_input_with_its_own_history_is_not_said_to_be_cut_off():

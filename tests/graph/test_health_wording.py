@@ -332,3 +332,31 @@ def test_the_polish_texts_avoid_the_phrases_a_reviewer_found_unnatural():
     assert texts["graph.health.hint.param"].startswith("Ta wartość jest już w samych wagach")
     # "Pole .grad ... został dodany": the subject and the verb agree now
     assert "został dodany" not in texts["graph.summary.group.accumulated"]
+
+
+# -- a net of zero weights (sweep s33 S, finding 5) ----------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_layers_stopped_by_zero_weights_name_them_in_order_and_point_to_their_finding(
+    language: str,
+) -> None:
+    """Every Linear zeroed: the line said "because 2.weight, 0.weight is all zeros and gets no
+    gradient (above)", of a finding printed below it."""
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 3)
+    )
+    for layer in model[::2]:
+        nn.init.zeros_(layer.weight), nn.init.zeros_(layer.bias)
+    x, y = torch.randn(64, 10), torch.randint(0, 3, (64,))
+    ng.set_language(language)
+    text = str(ng.trace(model, x, loss=lambda o: F.cross_entropy(o, y)).health())
+    (line,) = [line for line in text.splitlines() if "0.weight, 2.weight" in line]
+    if language == "en":
+        assert "because the weights in 0.weight, 2.weight are all zero and get no gradient" in line
+        assert "(see [zero weights])" in line and "[zero weights]" in text.split(line)[1]
+    else:
+        assert "bo wagi w 0.weight, 2.weight to same zera i nie dostają gradientu" in line
+        assert "(zob. [zerowe wagi])" in line
+    assert "(above)" not in text and "wyżej" not in text
