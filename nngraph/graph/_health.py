@@ -16,7 +16,7 @@ import networkx as nx
 
 from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
-from nngraph.graph._finding import describe, finding, leaf_name, weight_of
+from nngraph.graph._finding import describe, finding, leaf_name, name_list, weight_of
 from nngraph.graph._flow import (
     HIDDEN_JUDGED,
     RMS_HUGE,
@@ -52,6 +52,7 @@ from nngraph.graph._normalised import normalised_away
 from nngraph.graph._parameters import parameter_state
 from nngraph.graph._recurrence import recurrent_flow
 from nngraph.graph._saturation import saturated_units
+from nngraph.graph._shrunk import shrunk_weights
 from nngraph.graph._smallbatch import small_batch
 from nngraph.graph._target import unscaled_target
 from nngraph.graph._trunk import in_series, trunk
@@ -262,6 +263,7 @@ def _gradient_flow(
             earlier = along[: along.index(usable[0].node)]
             before_first = set(earlier) - _behind_silent(g, earlier)
     findings = []
+    shrunk = name_list(shrunk_weights(g, order)) if layers else ""
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
         if layer.rms == 0 and ran_on_no_examples(g, layer.node):
@@ -280,7 +282,7 @@ def _gradient_flow(
         elif layer.node in zero.stuck:
             continue  # a zero layer no gradient reaches: its own finding says so
         elif layer.rms < tiny or not layer.rms:
-            key, flags = _small_gradient(g, layer, before_first, zero)
+            key, flags = _small_gradient(g, layer, before_first, zero, shrunk)
             findings.append(
                 finding(
                     "vanishing",
@@ -347,12 +349,13 @@ def _small_batch(
 
 
 def _small_gradient(
-    g: Graph, layer: Layer, before_first: set[Any], zero: ZeroLayers
+    g: Graph, layer: Layer, before_first: set[Any], zero: ZeroLayers, shrunk: str
 ) -> tuple[str, dict[str, Any]]:
     """The sentence (its key) for a layer whose gradient is almost or exactly zero, and the
-    flags the finding keeps: what the zero comes from, where that is known."""
+    flags the finding keeps: what the zero comes from, where that is known (`shrunk`: the
+    weights training drove to about zero, see `_shrunk`)."""
     if layer.rms:
-        return "vanishing_tiny", {}
+        return ("vanishing_shrunk", {"shrunk": shrunk}) if shrunk else ("vanishing_tiny", {})
     if layer.node in zero.cause:
         return "vanishing_zero_layer", {"zero_weight": leaf_name(g._node[zero.cause[layer.node]])}
     if fed_zeros(g, layer.node):  # the bias learns: its input is 0

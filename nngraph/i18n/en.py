@@ -2141,6 +2141,14 @@ MESSAGES: dict[str, str] = {
         " in a deep ReLU net) or sigmoid/tanh layers after it shrink the gradient: use"
         " ReLU-family activations with nn.init.kaiming_normal_, and add BatchNorm or LayerNorm."
     ),
+    "graph.health.vanishing_shrunk": (
+        "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this"
+        " layer does not learn. Training has shrunk the network's weights ({shrunk}) to a"
+        " hundredth or less of where PyTorch starts them, and every layer's gradient passes"
+        " through the weights around it. A weight_decay far too strong does this (1e-4 to 1e-2"
+        " is usual), or a learning rate so high that training collapsed: lower it and train"
+        " again from a fresh model."
+    ),
     "graph.health.vanishing_zero": (
         "The weights of {where_module} get a gradient of exactly zero, so this layer learns "
         "nothing from this batch: a zero before or after it stops the gradient (ReLU units "
@@ -2978,6 +2986,14 @@ MESSAGES: dict[str, str] = {
     "graph.summary.finding": "- [{kind}] {message}",
     "graph.summary.no_grad": (
         "Layers that ran under torch.no_grad() get no gradient and do not learn here: {layers}"
+    ),
+    "graph.summary.group.vanishing_shrunk": (
+        "The weights of {count} layers get an almost zero gradient (RMS {low:.1e} to"
+        " {high:.1e}), so they do not learn: modules {layers}. Training has shrunk the"
+        " network's weights ({shrunk}) to a hundredth or less of where PyTorch starts them, and"
+        " every layer's gradient passes through the weights around it. A weight_decay far too"
+        " strong does this (1e-4 to 1e-2 is usual), or a learning rate so high that training"
+        " collapsed: lower it and train again from a fresh model."
     ),
     "graph.summary.group.vanishing_tiny": (
         "The weights of {count} layers get an almost zero gradient (RMS {low:.1e} to"

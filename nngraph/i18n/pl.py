@@ -2263,6 +2263,14 @@ MESSAGES: dict[str, str] = {
     "graph.health.effect.barely_learn_many": "Pierwsze warstwy prawie się nie uczą",
     "graph.health.effect.unstable_one": "Pierwsza warstwa robi ogromne, niestabilne kroki",
     "graph.health.effect.unstable_many": "Pierwsze warstwy robią ogromne, niestabilne kroki",
+    "graph.health.vanishing_shrunk": (
+        "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa"
+        " się nie uczy. Trening zmniejszył wagi sieci ({shrunk}) do setnej części tego, od czego"
+        " zaczyna PyTorch, albo jeszcze bardziej, a gradient każdej warstwy przechodzi przez wagi"
+        " wokół niej. Robi to o wiele za duże weight_decay (zwykle 1e-4 do 1e-2) albo tak duży"
+        " współczynnik uczenia, że trening się załamał: zmniejsz go i trenuj od nowa na świeżym"
+        " modelu."
+    ),
     "graph.health.vanishing_tiny": (
         "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa"
         " się nie uczy. Gradient zmniejszają zbyt małe wagi początkowe (tak działa domyślna"
@@ -3122,6 +3130,14 @@ MESSAGES: dict[str, str] = {
     "graph.summary.no_grad": (
         "Warstwy, które działały w bloku torch.no_grad(), nie dostają gradientu i tu się nie"
         " uczą: {layers}"
+    ),
+    "graph.summary.group.vanishing_shrunk": (
+        "Wagi {count} warstw dostają prawie zerowy gradient (RMS od {low:.1e} do {high:.1e}),"
+        " więc te warstwy się nie uczą: moduły {layers}. Trening zmniejszył wagi sieci"
+        " ({shrunk}) do setnej części tego, od czego zaczyna PyTorch, albo jeszcze bardziej, a"
+        " gradient każdej warstwy przechodzi przez wagi wokół niej. Robi to o wiele za duże"
+        " weight_decay (zwykle 1e-4 do 1e-2) albo tak duży współczynnik uczenia, że trening się"
+        " załamał: zmniejsz go i trenuj od nowa na świeżym modelu."
     ),
     "graph.summary.group.vanishing_tiny": (
         "Wagi {count} warstw dostają prawie zerowy gradient (RMS od {low:.1e} do {high:.1e}),"

@@ -127,7 +127,8 @@ def attach_view(source: Any) -> Any | None:
         from nngraph.widgets import LossView  # type: ignore[attr-defined,unused-ignore]
 
         view = LossView.attach(source)
-        view.follows_cell = True
+        if hasattr(view, "follows_cell"):  # shown by the monitor itself: it follows (see above)
+            view.follows_cell = True
         return view
     except ImportError:
         return None

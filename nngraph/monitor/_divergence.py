@@ -69,10 +69,12 @@ class Divergence(Detector):
 
         >>> import nngraph as ng
         >>> d = ng.detectors.Divergence(threshold=100)
-        >>> d.update(1, loss=2.3) is None, d.update(2, loss=float("nan")).message_id
-        (True, 'divergence.nonfinite')
+        >>> d.update(1, loss=2.5) is None, d.update(2, loss=2.3) is None
+        (True, True)
+        >>> d.update(3, loss=float("nan")).message_id
+        'divergence.nonfinite'
         >>> d.events[0].message  # doctest: +ELLIPSIS
-        'training loss became nan at step 2, straight from 2.3 without growing first: ...'
+        'training loss became nan at step 3, straight from 2.3 without growing first: ...'
         >>> ng.detectors.Divergence().name
         'Divergence(factor=100)'
         >>> bouncing = ng.detectors.Divergence()

@@ -199,3 +199,39 @@ def test_the_remedy_leaves_out_every_fix_the_layers_have():
     )
     torch.manual_seed(0)  # ReLU with LayerNorm: no BatchNorm asked for, only the shortcut
     assert _remedy_of(_ReluResidual(residual=False)) == "Add residual connections."
+
+
+# -- weights training shrank to about zero (sweep s33 S, finding 3) ----------------------------
+
+
+def test_weights_shrunk_by_training_are_named_as_the_cause_not_the_initialisation() -> None:
+    """Adam with weight_decay=10 left every weight at about 1e-7, and a 2-hidden-layer ReLU
+    net was told its tiny gradients came from "PyTorch's default initialisation in a deep
+    ReLU net"."""
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 3)
+    )
+    x, y = torch.randn(64, 10), torch.randint(0, 3, (64,))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2, weight_decay=10)
+    for _ in range(300):
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+    g = ng.trace(model, x, loss=lambda o: nn.functional.cross_entropy(o, y))
+    vanishing = [f for f in g.health() if f["kind"] == "vanishing"]
+    assert vanishing and all(f["shrunk"] == "0.weight, 2.weight, 4.weight" for f in vanishing)
+    text = str(g.health())
+    assert "Training has shrunk the network's weights (0.weight, 2.weight, 4.weight)" in text
+    assert "weight_decay far too strong" in text and "default initialisation" not in text
+
+
+def test_a_deep_sigmoid_net_at_its_start_is_not_told_its_weights_shrank() -> None:
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for _ in range(6):
+        layers += [nn.Linear(32, 32), nn.Sigmoid()]
+    model = nn.Sequential(*layers, nn.Linear(32, 1))
+    g = ng.trace(model, torch.randn(16, 32), loss=lambda o: o.pow(2).mean())
+    vanishing = [f for f in g.health() if f["kind"] == "vanishing"]
+    assert vanishing and not any("shrunk" in f for f in vanishing)

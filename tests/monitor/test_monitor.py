@@ -191,7 +191,7 @@ def test_a_training_cell_run_again_after_one_epoch_goes_on_after_it(
     values at one step (regression sweep s32, 1), as does a final evaluation at the last epoch
     in another cell (2) and a NaN row logged again (3)."""
     cell = [1]
-    monkeypatch.setattr(_steps, "_running_cell", lambda: cell[0])
+    monkeypatch.setattr(_steps, "running_cell", lambda: cell[0])
     mon = quiet(detectors=[])
     mon.log(1, loss=0.9, val_loss=0.8)  # then Ctrl+C
     cell[0] = 2
@@ -846,7 +846,7 @@ def test_a_rerun_whose_first_call_logs_the_learning_rate_is_still_a_new_run(
     """The new cell's first call (`mon.log(1, lr=...)`) made its cell the one to compare with,
     and its `loss`/`val_loss` at step 1 were taken for a second validation (regression sweep 2)."""
     cell = [1]
-    monkeypatch.setattr(_steps, "_running_cell", lambda: cell[0])
+    monkeypatch.setattr(_steps, "running_cell", lambda: cell[0])
     mon = quiet(detectors=[])
     mon.log(1, lr=0.1)
     mon.log(1, loss=0.9, val_loss=0.8)  # then Ctrl+C
@@ -861,9 +861,9 @@ def test_a_rerun_whose_first_call_logs_the_learning_rate_is_still_a_new_run(
 def test_the_running_cell_is_read_from_ipython_without_importing_it() -> None:
     from IPython.testing.globalipapp import get_ipython
 
-    assert _steps._running_cell() is None  # between cells (or in a script)
+    assert _steps.running_cell() is None  # between cells (or in a script)
     shell = get_ipython()
     shell.run_cell(
-        "from nngraph.monitor import _steps; cell = _steps._running_cell()", store_history=True
+        "from nngraph.monitor import _steps; cell = _steps.running_cell()", store_history=True
     )
     assert shell.user_ns["cell"] == shell.execution_count - 1
