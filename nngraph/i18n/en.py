@@ -1847,6 +1847,12 @@ MESSAGES: dict[str, str] = {
         " optimizer again from this model, e.g. opt = torch.optim.SGD(model.parameters(),"
         " lr=0.1), then watch it"
     ),
+    "monitor.gradwatch.optimizer_leaves_out": (
+        "the optimizer does not hold {names}, though they are trainable: optimizer.step() never"
+        " changes them and optimizer.zero_grad() never resets their gradients. Was a layer"
+        " replaced after the optimizer was made? Make the optimizer after the last change to the"
+        " model; to keep them fixed on purpose, call requires_grad_(False) on them"
+    ),
     "monitor.gradwatch.limits": (
         "GradientWatch(vanishing={vanishing!r}, exploding={exploding!r}): a gradient norm "
         "below vanishing is too small and one above exploding is too large, so vanishing must "

@@ -1960,6 +1960,12 @@ MESSAGES: dict[str, str] = {
         " a ta, która tworzy optymalizator, nie? Utwórz optymalizator ponownie z tego modelu,"
         " np. opt = torch.optim.SGD(model.parameters(), lr=0.1), a potem obserwuj model"
     ),
+    "monitor.gradwatch.optimizer_leaves_out": (
+        "optymalizator nie zawiera {names}, choć są trenowalne: optimizer.step() nigdy ich nie"
+        " zmienia, a optimizer.zero_grad() nigdy nie zeruje ich gradientów. Czy jakąś warstwę"
+        " podmieniono po utworzeniu optymalizatora? Utwórz optymalizator po ostatniej zmianie"
+        " modelu; jeśli mają celowo zostać bez zmian, wywołaj na nich requires_grad_(False)"
+    ),
     "monitor.gradwatch.limits": (
         "GradientWatch(vanishing={vanishing!r}, exploding={exploding!r}): norma gradientu "
         "poniżej vanishing jest za mała, a powyżej exploding za duża, więc vanishing musi być "

@@ -67,8 +67,10 @@ def check_optimizer_trains(optimizer: Any, model: Any) -> None:
     """Refuse an optimizer that holds none of ``model``'s parameters: its ``step()`` does not
     train this model, and ``zero_grad()`` never clears its gradients, which pile up step after
     step. The cause is nearly always the cell that makes the model run again, and not the one
-    that makes the optimizer. An optimizer holding only some of them (a head being fine-tuned,
-    a frozen backbone) is fine; one without ``param_groups`` is not judged.
+    that makes the optimizer. An optimizer holding only some of them is fine where the others
+    are frozen (a head fine-tuned on a frozen backbone); trainable ones it leaves out (a layer
+    replaced after the optimizer was made) are said in a warning. One without ``param_groups``
+    is not judged.
 
         >>> import torch
         >>> old = torch.nn.Linear(2, 1); opt = torch.optim.SGD(old.parameters(), lr=0.1)
@@ -84,6 +86,12 @@ def check_optimizer_trains(optimizer: Any, model: Any) -> None:
     own = {id(p) for p in model.parameters()}
     if own and held.isdisjoint(own):  # a model without any is said by GradientWatch itself
         raise NNGraphError(message("monitor.gradwatch.optimizer_other"))
+    left_out = [
+        name for name, p in model.named_parameters() if p.requires_grad and id(p) not in held
+    ]
+    if left_out:
+        text = message("monitor.gradwatch.optimizer_leaves_out", names=and_list(left_out))
+        warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
 
 
 class _RunWithout:

@@ -1113,3 +1113,17 @@ def test_an_optimizer_holding_only_some_of_the_models_parameters_is_fine() -> No
         net(torch.randn(4, 2)).sum().backward()
         opt.step()
     assert watch.steps == 1 and watch.layers == ["2"]
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_trainable_parameters_the_optimizer_leaves_out_are_said(language: str) -> None:
+    """The head replaced after the optimizer was made: 30 steps and not a word, while the
+    head never learned (sweep s33 S, finding 1)."""
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    net[2] = nn.Linear(8, 1)
+    i18n.set_language(language)
+    said = "does not hold 2.weight and 2.bias" if language == "en" else "nie zawiera 2.weight i"
+    with pytest.warns(UserWarning, match=said), GradientWatch(net, optimizer=opt):
+        pass
