@@ -52,12 +52,12 @@ from nngraph.graph._normalised import normalised_away
 from nngraph.graph._parameters import parameter_state
 from nngraph.graph._recurrence import recurrent_flow
 from nngraph.graph._saturation import saturated_units
-from nngraph.graph._shrunk import shrunk_weights
 from nngraph.graph._smallbatch import small_batch
 from nngraph.graph._target import unscaled_target
 from nngraph.graph._trunk import in_series, trunk
 from nngraph.graph._unreached import unreached
 from nngraph.graph._unregistered import unregistered
+from nngraph.graph._weight_causes import equal_weights, shrunk_weights
 from nngraph.graph._zerolayer import ZeroLayers, zero_layer_findings, zero_layers
 from nngraph.i18n import message, plural_form
 
@@ -263,7 +263,9 @@ def _gradient_flow(
             earlier = along[: along.index(usable[0].node)]
             before_first = set(earlier) - _behind_silent(g, earlier)
     findings = []
-    shrunk = name_list(shrunk_weights(g, order)) if layers else ""
+    # weights whose values explain an almost-zero gradient (see _weight_causes)
+    equal = name_list(equal_weights(g, order)) if layers else ""
+    weights = (equal, "equal") if equal else (name_list(shrunk_weights(g, order)), "shrunk")
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
         if layer.rms == 0 and ran_on_no_examples(g, layer.node):
@@ -282,7 +284,7 @@ def _gradient_flow(
         elif layer.node in zero.stuck:
             continue  # a zero layer no gradient reaches: its own finding says so
         elif layer.rms < tiny or not layer.rms:
-            key, flags = _small_gradient(g, layer, before_first, zero, shrunk)
+            key, flags = _small_gradient(g, layer, before_first, zero, weights)
             findings.append(
                 finding(
                     "vanishing",
@@ -349,13 +351,14 @@ def _small_batch(
 
 
 def _small_gradient(
-    g: Graph, layer: Layer, before_first: set[Any], zero: ZeroLayers, shrunk: str
+    g: Graph, layer: Layer, before_first: set[Any], zero: ZeroLayers, weights: tuple[str, str]
 ) -> tuple[str, dict[str, Any]]:
     """The sentence (its key) for a layer whose gradient is almost or exactly zero, and the
-    flags the finding keeps: what the zero comes from, where that is known (`shrunk`: the
-    weights training drove to about zero, see `_shrunk`)."""
+    flags the finding keeps: what the zero comes from, where that is known (`weights`: the
+    weights whose values explain it and how, `equal` or `shrunk`, see `_weight_causes`)."""
+    names, how = weights
     if layer.rms:
-        return ("vanishing_shrunk", {"shrunk": shrunk}) if shrunk else ("vanishing_tiny", {})
+        return (f"vanishing_{how}", {how: names}) if names else ("vanishing_tiny", {})
     if layer.node in zero.cause:
         return "vanishing_zero_layer", {"zero_weight": leaf_name(g._node[zero.cause[layer.node]])}
     if fed_zeros(g, layer.node):  # the bias learns: its input is 0

@@ -50,6 +50,7 @@ __all__ = [
 GROUPED = {
     "vanishing_tiny": 3,
     "vanishing_shrunk": 3,
+    "vanishing_equal": 3,
     "vanishing_zero": 3,
     "vanishing_zero_input": 3,
     "vanishing_underflow": 3,
@@ -91,8 +92,9 @@ def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | 
     if kind in ("vanishing", "exploding") and module and "per_layer" not in f:
         if not isinstance(f.get("rms"), (int, float)):
             return None  # not one layer's own gradient: values that grow, one op stopping all
-        if isinstance(f.get("shrunk"), str):
-            return "vanishing_shrunk"  # weights training drove to about zero (see `_shrunk`)
+        for how in ("equal", "shrunk"):  # weights whose values explain it (`_weight_causes`)
+            if isinstance(f.get(how), str):
+                return f"vanishing_{how}"
         if isinstance(f.get("zero_weight"), str):
             return "vanishing_zero_layer"  # a zero layer's doing (see `_zerolayer`)
         if f.get("zero_input"):
@@ -257,8 +259,9 @@ def _group_text(
         fields["layers"] = name_list([f["layer"] for f in group])
     else:
         fields["layers"] = layer_list([f["module"] for f in group], types)
-    if key == "vanishing_shrunk":
-        fields["shrunk"] = group[0]["shrunk"]  # the same weights for every layer
+    if key in ("vanishing_shrunk", "vanishing_equal"):  # the same weights for every layer
+        how = key.removeprefix("vanishing_")
+        fields[how] = group[0][how]
     if key.endswith("_zero_layer"):  # the zero layers they follow from
         zero = sorted({f["zero_weight"] for f in group}, key=natural_order)  # 0.weight, 2.weight
         fields["zero_weight"] = name_list(zero)
@@ -266,7 +269,7 @@ def _group_text(
         shares = [f["dead"] / f["units"] for f in group]
         fields["share"] = share_text(min(shares), max(shares))
         key += "_grown" if grown and key in ("dead", "dead_after") else ""
-    elif key in ("vanishing_tiny", "vanishing_shrunk", "exploding_huge"):
+    elif key in ("vanishing_tiny", "vanishing_shrunk", "vanishing_equal", "exploding_huge"):
         fields.update(low=min(f["rms"] for f in group), high=max(f["rms"] for f in group))
     return message(f"graph.summary.group.{key}", **fields)
 

@@ -2155,6 +2155,13 @@ MESSAGES: dict[str, str] = {
         " is usual), or a learning rate so high that training collapsed: lower it and train"
         " again from a fresh model."
     ),
+    "graph.health.vanishing_equal": (
+        "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this"
+        " layer does not learn. The weights in {equal} each hold one value throughout (see"
+        " [equal weights]): the units they connect get the same gradient, and where those"
+        " gradients meet they cancel (after a softmax, the gradients of the classes sum to"
+        " zero). Initialise the weights randomly (PyTorch's layers do by default)."
+    ),
     "graph.health.vanishing_zero": (
         "The weights of {where_module} get a gradient of exactly zero, so this layer learns "
         "nothing from this batch: a zero before or after it stops the gradient (ReLU units "
@@ -3000,6 +3007,14 @@ MESSAGES: dict[str, str] = {
         " every layer's gradient passes through the weights around it. A weight_decay far too"
         " strong does this (1e-4 to 1e-2 is usual), or a learning rate so high that training"
         " collapsed: lower it and train again from a fresh model."
+    ),
+    "graph.summary.group.vanishing_equal": (
+        "The weights of {count} layers get an almost zero gradient (RMS {low:.1e} to"
+        " {high:.1e}), so they do not learn: modules {layers}. The weights in {equal} each hold"
+        " one value throughout (see [equal weights]): the units they connect get the same"
+        " gradient, and where those gradients meet they cancel (after a softmax, the gradients"
+        " of the classes sum to zero). Initialise the weights randomly (PyTorch's layers do by"
+        " default)."
     ),
     "graph.summary.group.vanishing_tiny": (
         "The weights of {count} layers get an almost zero gradient (RMS {low:.1e} to"

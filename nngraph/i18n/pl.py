@@ -2277,6 +2277,13 @@ MESSAGES: dict[str, str] = {
         " współczynnik uczenia, że trening się załamał: zmniejsz go i trenuj od nowa na świeżym"
         " modelu."
     ),
+    "graph.health.vanishing_equal": (
+        "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa"
+        " się nie uczy. Wagi w {equal} mają wszędzie jedną wartość (zob. [równe wagi]):"
+        " jednostki, które łączą, dostają ten sam gradient, a tam, gdzie te gradienty się"
+        " spotykają, znoszą się (po softmaksie gradienty klas sumują się do zera). Zainicjuj wagi"
+        " losowo (warstwy PyTorcha robią to domyślnie)."
+    ),
     "graph.health.vanishing_tiny": (
         "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa"
         " się nie uczy. Gradient zmniejszają zbyt małe wagi początkowe (tak działa domyślna"
@@ -3144,6 +3151,13 @@ MESSAGES: dict[str, str] = {
         " gradient każdej warstwy przechodzi przez wagi wokół niej. Robi to o wiele za duże"
         " weight_decay (zwykle 1e-4 do 1e-2) albo tak duży współczynnik uczenia, że trening się"
         " załamał: zmniejsz go i trenuj od nowa na świeżym modelu."
+    ),
+    "graph.summary.group.vanishing_equal": (
+        "Wagi {count} warstw dostają prawie zerowy gradient (RMS od {low:.1e} do {high:.1e}),"
+        " więc te warstwy się nie uczą: moduły {layers}. Wagi w {equal} mają wszędzie jedną"
+        " wartość (zob. [równe wagi]): jednostki, które łączą, dostają ten sam gradient, a tam,"
+        " gdzie te gradienty się spotykają, znoszą się (po softmaksie gradienty klas sumują się"
+        " do zera). Zainicjuj wagi losowo (warstwy PyTorcha robią to domyślnie)."
     ),
     "graph.summary.group.vanishing_tiny": (
         "Wagi {count} warstw dostają prawie zerowy gradient (RMS od {low:.1e} do {high:.1e}),"

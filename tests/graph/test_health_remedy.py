@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -235,3 +236,26 @@ def test_a_deep_sigmoid_net_at_its_start_is_not_told_its_weights_shrank() -> Non
     g = ng.trace(model, torch.randn(16, 32), loss=lambda o: o.pow(2).mean())
     vanishing = [f for f in g.health() if f["kind"] == "vanishing"]
     assert vanishing and not any("shrunk" in f for f in vanishing)
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_tiny_gradients_behind_equal_weights_name_them_not_the_initial_scale(
+    language: str,
+) -> None:
+    """`nn.init.constant_(w, 0.1)` everywhere: the output layer's one value sends back the sum
+    of the classes' gradients, zero after a softmax, and the lines said "weights that start
+    too small" (sweep s33 S, finding 4)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 3)
+    )
+    for layer in model[::2]:
+        nn.init.constant_(layer.weight, 0.1), nn.init.zeros_(layer.bias)
+    x, y = torch.randn(64, 10), torch.randint(0, 3, (64,))
+    ng.set_language(language)
+    found = ng.trace(model, x, loss=lambda o: F.cross_entropy(o, y)).health()
+    vanishing = [f for f in found if f["kind"] == "vanishing"]
+    assert vanishing and all(f["equal"] == "0.weight, 2.weight, 4.weight" for f in vanishing)
+    said = "(see [equal weights])" if language == "en" else "(zob. [równe wagi])"
+    assert all(said in f["message"] for f in vanishing)
+    assert "start too small" not in str(found) and "zbyt małe wagi" not in str(found)

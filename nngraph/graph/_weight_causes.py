@@ -1,9 +1,13 @@
-"""Weights shrunk far below where PyTorch starts them: why a trained net's gradients vanish.
+"""Weights whose values explain a net's almost-zero gradients better than its depth does.
 
 A layer's weight gradient is its input times the gradient coming back through the layers after
-it, and both pass through the other layers' weights. When training has driven every weight to
-about zero (`weight_decay=10`, 1e-7 after 25 epochs), every gradient is tiny, however shallow
-the net and however it started: the cause to name is the shrinking, not the initialisation.
+it, and both pass through the other layers' weights.
+- Shrunk: when training has driven every weight to about zero (`weight_decay=10`, 1e-7 after 25
+  epochs), every gradient is tiny, however shallow the net and however it started: the cause
+  to name is the shrinking, not the initialisation.
+- Equal: an output layer whose weights are all one value (`nn.init.constant_(w, 0.1)`) passes
+  back the sum of the loss's gradients over the classes, which after a softmax is zero: every
+  layer before it gets about nothing.
 
     >>> import torch, nngraph as ng
     >>> model = torch.nn.Sequential(torch.nn.Linear(8, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
@@ -27,7 +31,7 @@ from nngraph.graph._parameters import learnable
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["SHRUNK", "shrunk_weights"]
+__all__ = ["SHRUNK", "equal_weights", "shrunk_weights"]
 
 #: How many times below the RMS of PyTorch's default initialisation a weight must be to count
 #: as shrunk. A layer initialised small on purpose (`normal_(std=0.001)` on a 512-wide head) is
@@ -49,5 +53,28 @@ def shrunk_weights(g: Graph, order: list[Any]) -> list[str]:
         rms = value["norm"] / math.sqrt(value["numel"])
         start = 1 / math.sqrt(3 * math.prod(shape[1:]))
         if 0 < rms < start / SHRUNK:
+            found.append(leaf_name(data))
+    return found
+
+
+def equal_weights(g: Graph, order: list[Any]) -> list[str]:
+    """The names of the layers' weights of at least 2 x 2 that hold one value other than 0
+    throughout (all zeros are the `zeros` finding's).
+
+        >>> import torch, nngraph as ng
+        >>> model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+        >>> _ = torch.nn.init.constant_(model[2].weight, 0.1)
+        >>> g = ng.trace(model, torch.randn(5, 4)); equal_weights(g, list(g.nodes))
+        ['2.weight']
+    """
+    found = []
+    for n in order:
+        data = g._node.get(n)
+        if data is None or not learnable(data):
+            continue
+        shape, value = data.get("shape") or [], data.get("value")
+        if len(shape) < 2 or min(shape[:2]) < 2 or not isinstance(value, dict):
+            continue
+        if value.get("min") == value.get("max") and value.get("zero_frac") != 1.0:
             found.append(leaf_name(data))
     return found
