@@ -1603,10 +1603,10 @@ MESSAGES: dict[str, str] = {
         " przytnij gradienty."
     ),
     "monitor.divergence.cause.one_value": (
-        ", zaraz po pierwszej wartości ({last:.4g}), więc nie widać, czy rosła: trening mógł"
-        " rozbiec się od razu (o wiele za duży współczynnik uczenia), w danych może być NaN, a w"
-        " funkcji straty 0/0 lub log(0). Spróbuj mniejszego współczynnika uczenia i sprawdź, czy"
-        " w danych nie ma NaN (torch.isnan(x).any() dla każdej partii)."
+        ", zaraz po pierwszej wartości ({last:.4g}), więc nie widać, czy wartości rosły: trening"
+        " mógł rozbiec się od razu (o wiele za duży współczynnik uczenia), w danych może być NaN,"
+        " a w funkcji straty 0/0 lub log(0). Spróbuj mniejszego współczynnika uczenia i sprawdź,"
+        " czy w danych nie ma NaN (torch.isnan(x).any() dla każdej partii)."
     ),
     "monitor.divergence.cause.start": (
         ", już przy pierwszym zapisie, więc nie widać, skąd się wzięła: w danych może być NaN,"
