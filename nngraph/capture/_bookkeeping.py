@@ -231,8 +231,6 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
         return run
 
     def before(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        if threading.get_ident() != recorder.thread:  # another thread trains another model
-            return None
         recorder.steps.append(sys._getframe(1))  # the frame running this step
         recorder.stepped.update(id(p) for group in optimizer.param_groups for p in group["params"])
         recorder.leaves.before_step(optimizer)
@@ -243,7 +241,7 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
         return None
 
     def after(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        if recorder.steps and threading.get_ident() == recorder.thread:
+        if recorder.steps:
             recorder.steps.pop()
 
     handles = [

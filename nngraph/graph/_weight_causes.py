@@ -2,9 +2,10 @@
 
 A layer's weight gradient is its input times the gradient coming back through the layers after
 it, and both pass through the other layers' weights.
-- Shrunk: when training has driven every weight to about zero (`weight_decay=10`, 1e-7 after 25
-  epochs), every gradient is tiny, however shallow the net and however it started: the cause
-  to name is the shrinking, not the initialisation.
+- Shrunk: when most weights are about zero, a hundredth of PyTorch's initial scale or less
+  (`weight_decay=10`: 1e-7 after 25 epochs; or `normal_(std=1e-4)`), every gradient is tiny,
+  however shallow the net: the cause to name is the weights' size, not the depth. One small
+  layer among ordinary ones (a head initialised at `std=1e-4`) is no such cause.
 - Equal: an output layer whose weights are all one value (`nn.init.constant_(w, 0.1)`) passes
   back the sum of the loss's gradients over the classes, which after a softmax is zero: every
   layer before it gets about nothing.
@@ -41,8 +42,9 @@ SHRUNK = 100
 
 def shrunk_weights(g: Graph, order: list[Any]) -> list[str]:
     """The names of the layers' weights (two dimensions or more) whose RMS is `SHRUNK` times
-    or more below that of PyTorch's default initialisation, uniform in +-1/sqrt(fan_in)."""
-    found = []
+    or more below that of PyTorch's default initialisation, uniform in +-1/sqrt(fan_in), where
+    they are at least two and at least half of those weights; else none."""
+    found, weights = [], 0
     for n in order:
         data = g._node.get(n)
         if data is None or not learnable(data):
@@ -50,11 +52,12 @@ def shrunk_weights(g: Graph, order: list[Any]) -> list[str]:
         shape, value = data.get("shape") or [], data.get("value")
         if len(shape) < 2 or not isinstance(value, dict) or not value.get("numel"):
             continue
+        weights += 1
         rms = value["norm"] / math.sqrt(value["numel"])
         start = 1 / math.sqrt(3 * math.prod(shape[1:]))
         if 0 < rms < start / SHRUNK:
             found.append(leaf_name(data))
-    return found
+    return found if len(found) >= 2 and 2 * len(found) >= weights else []
 
 
 def equal_weights(g: Graph, order: list[Any]) -> list[str]:

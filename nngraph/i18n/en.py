@@ -1847,6 +1847,7 @@ MESSAGES: dict[str, str] = {
         " optimizer again from this model, e.g. opt = torch.optim.SGD(model.parameters(),"
         " lr=0.1), then watch it"
     ),
+    "monitor.gradwatch.more": "{n} more",
     "monitor.gradwatch.optimizer_leaves_out": (
         "the optimizer does not hold {names}, though they are trainable: optimizer.step() never"
         " changes them and optimizer.zero_grad() never resets their gradients. Was a layer"
@@ -2149,11 +2150,12 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.vanishing_shrunk": (
         "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this"
-        " layer does not learn. Training has shrunk the network's weights ({shrunk}) to a"
-        " hundredth or less of where PyTorch starts them, and every layer's gradient passes"
-        " through the weights around it. A weight_decay far too strong does this (1e-4 to 1e-2"
-        " is usual), or a learning rate so high that training collapsed: lower it and train"
-        " again from a fresh model."
+        " layer does not learn. The network's weights ({shrunk}) are a hundredth or less of"
+        " where PyTorch starts them, and every layer's gradient passes through the weights"
+        " around it. They were initialised far too small, or training shrank them (a"
+        " weight_decay far too strong: 1e-4 to 1e-2 is usual; or a learning rate so high that"
+        " training collapsed): initialise them as PyTorch's layers do, or lower weight_decay,"
+        " and train again from a fresh model."
     ),
     "graph.health.vanishing_equal": (
         "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this"
@@ -2704,9 +2706,10 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.accumulated_not_in_optimizer": (
         "{name}.grad is not the gradient this backward pass computed: it was added to the"
-        " gradients of earlier passes, because {name} is not among the parameters of the"
-        " optimizer that stepped. optimizer.zero_grad() does not reset it and optimizer.step()"
-        " does not change it: it does not learn. Build the optimizer after the last change to"
+        " gradients of earlier passes, and {name} is not among the parameters of the optimizer"
+        " that stepped in this block. Unless another optimizer trains it, that optimizer's"
+        " zero_grad() does not reset it and its step() does not change it: it does not learn."
+        " Build the optimizer after the last change to"
         " the model (a layer replaced after torch.optim.SGD(model.parameters(), ...) stays out"
         " of it), or pass it all of model.parameters(); to keep it fixed on purpose, call"
         " requires_grad_(False) on it."
@@ -3002,11 +3005,12 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.summary.group.vanishing_shrunk": (
         "The weights of {count} layers get an almost zero gradient (RMS {low:.1e} to"
-        " {high:.1e}), so they do not learn: modules {layers}. Training has shrunk the"
-        " network's weights ({shrunk}) to a hundredth or less of where PyTorch starts them, and"
-        " every layer's gradient passes through the weights around it. A weight_decay far too"
-        " strong does this (1e-4 to 1e-2 is usual), or a learning rate so high that training"
-        " collapsed: lower it and train again from a fresh model."
+        " {high:.1e}), so they do not learn: modules {layers}. The network's weights ({shrunk})"
+        " are a hundredth or less of where PyTorch starts them, and every layer's gradient"
+        " passes through the weights around it. They were initialised far too small, or"
+        " training shrank them (a weight_decay far too strong: 1e-4 to 1e-2 is usual; or a"
+        " learning rate so high that training collapsed): initialise them as PyTorch's layers"
+        " do, or lower weight_decay, and train again from a fresh model."
     ),
     "graph.summary.group.vanishing_equal": (
         "The weights of {count} layers get an almost zero gradient (RMS {low:.1e} to"
@@ -3115,9 +3119,10 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.summary.group.accumulated_not_in_optimizer": (
         "The .grad of each of {count} parameters is not the gradient this backward pass"
-        " computed: it was added to the gradients of earlier passes, because they are not among"
-        " the parameters of the optimizer that stepped. optimizer.zero_grad() does not reset"
-        " them and optimizer.step() does not change them: they do not learn. Build the"
+        " computed: it was added to the gradients of earlier passes, and they are not among the"
+        " parameters of the optimizer that stepped in this block. Unless another optimizer"
+        " trains them, that optimizer's zero_grad() does not reset them and its step() does not"
+        " change them: they do not learn. Build the"
         " optimizer after the last change to the model (a layer replaced after"
         " torch.optim.SGD(model.parameters(), ...) stays out of it), or pass it all of"
         " model.parameters(); to keep them fixed on purpose, call requires_grad_(False) on them."

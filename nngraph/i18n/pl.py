@@ -1960,6 +1960,7 @@ MESSAGES: dict[str, str] = {
         " a ta, która tworzy optymalizator, nie? Utwórz optymalizator ponownie z tego modelu,"
         " np. opt = torch.optim.SGD(model.parameters(), lr=0.1), a potem obserwuj model"
     ),
+    "monitor.gradwatch.more": "{n} innych",
     "monitor.gradwatch.optimizer_leaves_out": (
         "optymalizator nie zawiera {names}, choć są trenowalne: optimizer.step() nigdy ich nie"
         " zmienia, a optimizer.zero_grad() nigdy nie zeruje ich gradientów. Czy jakąś warstwę"
@@ -2271,11 +2272,12 @@ MESSAGES: dict[str, str] = {
     "graph.health.effect.unstable_many": "Pierwsze warstwy robią ogromne, niestabilne kroki",
     "graph.health.vanishing_shrunk": (
         "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa"
-        " się nie uczy. Trening zmniejszył wagi sieci ({shrunk}) do setnej części tego, od czego"
-        " zaczyna PyTorch, albo jeszcze bardziej, a gradient każdej warstwy przechodzi przez wagi"
-        " wokół niej. Robi to o wiele za duże weight_decay (zwykle 1e-4 do 1e-2) albo tak duży"
-        " współczynnik uczenia, że trening się załamał: zmniejsz go i trenuj od nowa na świeżym"
-        " modelu."
+        " się nie uczy. Wagi sieci ({shrunk}) to setna część tego, od czego zaczyna PyTorch,"
+        " albo jeszcze mniej, a gradient każdej warstwy przechodzi przez wagi wokół niej. Albo"
+        " zainicjowano je o wiele za małe, albo zmniejszył je trening (o wiele za duże"
+        " weight_decay: zwykle 1e-4 do 1e-2; albo tak duży współczynnik uczenia, że trening się"
+        " załamał): zainicjuj je tak jak warstwy PyTorcha albo zmniejsz weight_decay i trenuj od"
+        " nowa na świeżym modelu."
     ),
     "graph.health.vanishing_equal": (
         "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa"
@@ -2838,9 +2840,10 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.accumulated_not_in_optimizer": (
         "{name}.grad nie zawiera samego gradientu z tego przejścia wstecz, tylko jego sumę z"
-        " gradientami wcześniejszych przejść, bo {name} nie należy do parametrów optymalizatora,"
-        " który wykonał krok. optimizer.zero_grad() go nie zeruje, a optimizer.step() go nie"
-        " zmienia: ten parametr się nie uczy. Zbuduj optymalizator po ostatniej zmianie modelu"
+        " gradientami wcześniejszych przejść, a {name} nie należy do parametrów optymalizatora,"
+        " który wykonał krok w tym bloku. Jeśli nie uczy go inny optymalizator, zero_grad() tego"
+        " optymalizatora go nie zeruje, a jego step() go nie zmienia: ten parametr się nie"
+        " uczy. Zbuduj optymalizator po ostatniej zmianie modelu"
         " (warstwa podmieniona po torch.optim.SGD(model.parameters(), ...) zostaje poza nim)"
         " albo przekaż mu całe model.parameters(); jeśli ma celowo zostać bez zmian, wywołaj na"
         " nim requires_grad_(False)."
@@ -3146,11 +3149,12 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.summary.group.vanishing_shrunk": (
         "Wagi {count} warstw dostają prawie zerowy gradient (RMS od {low:.1e} do {high:.1e}),"
-        " więc te warstwy się nie uczą: moduły {layers}. Trening zmniejszył wagi sieci"
-        " ({shrunk}) do setnej części tego, od czego zaczyna PyTorch, albo jeszcze bardziej, a"
-        " gradient każdej warstwy przechodzi przez wagi wokół niej. Robi to o wiele za duże"
-        " weight_decay (zwykle 1e-4 do 1e-2) albo tak duży współczynnik uczenia, że trening się"
-        " załamał: zmniejsz go i trenuj od nowa na świeżym modelu."
+        " więc te warstwy się nie uczą: moduły {layers}. Wagi sieci ({shrunk}) to setna część"
+        " tego, od czego zaczyna PyTorch, albo jeszcze mniej, a gradient każdej warstwy"
+        " przechodzi przez wagi wokół niej. Albo zainicjowano je o wiele za małe, albo zmniejszył"
+        " je trening (o wiele za duże weight_decay: zwykle 1e-4 do 1e-2; albo tak duży"
+        " współczynnik uczenia, że trening się załamał): zainicjuj je tak jak warstwy PyTorcha"
+        " albo zmniejsz weight_decay i trenuj od nowa na świeżym modelu."
     ),
     "graph.summary.group.vanishing_equal": (
         "Wagi {count} warstw dostają prawie zerowy gradient (RMS od {low:.1e} do {high:.1e}),"
@@ -3264,9 +3268,10 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.summary.group.accumulated_not_in_optimizer": (
         "Pole .grad każdego z {count} parametrów nie zawiera samego gradientu z tego przejścia"
-        " wstecz, tylko jego sumę z gradientami wcześniejszych przejść, bo te parametry nie"
-        " należą do optymalizatora, który wykonał krok. optimizer.zero_grad() ich nie zeruje, a"
-        " optimizer.step() ich nie zmienia: nie uczą się. Zbuduj optymalizator po ostatniej"
+        " wstecz, tylko jego sumę z gradientami wcześniejszych przejść, a te parametry nie"
+        " należą do optymalizatora, który wykonał krok w tym bloku. Jeśli nie uczy ich inny"
+        " optymalizator, zero_grad() tego optymalizatora ich nie zeruje, a jego step() ich nie"
+        " zmienia: nie uczą się. Zbuduj optymalizator po ostatniej"
         " zmianie modelu (warstwa podmieniona po torch.optim.SGD(model.parameters(), ...) zostaje"
         " poza nim) albo przekaż mu całe model.parameters(); jeśli mają celowo zostać bez zmian,"
         " wywołaj na nich requires_grad_(False). Te parametry: {names}."

@@ -13,6 +13,7 @@ The widget side's contract: ``nngraph.widgets.LossView.attach(source)`` displays
 from __future__ import annotations
 
 import sys
+import threading
 import warnings
 from typing import Any, Literal
 
@@ -87,8 +88,8 @@ def follow_cell(source: Any, last: int | None) -> int | None:
         3
     """
     cell = running_cell()
-    if cell is None or cell == last:
-        return last
+    if cell is None or cell == last or threading.current_thread() is not threading.main_thread():
+        return last  # a thread the cell started, training on, is not the running cell's
     view: Any = getattr(source, "view", None)
     if getattr(view, "follows_cell", False) and getattr(view, "comm", None) is not None:
         view.show()  # not a second time in the cell that showed it

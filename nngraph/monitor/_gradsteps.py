@@ -50,6 +50,9 @@ __all__ = [
     "warn_stepped_twice",
 ]
 
+#: at most this many names of parameters an optimizer leaves out are written out
+_LEFT_OUT_NAMES = 6
+
 #: steps in a row with every ``.grad`` None before it is said (one may be a fluke)
 NONE_RUN = 2
 #: steps in a row with every gradient exactly zero: empty batches come alone, or a few at most
@@ -90,6 +93,9 @@ def check_optimizer_trains(optimizer: Any, model: Any) -> None:
         name for name, p in model.named_parameters() if p.requires_grad and id(p) not in held
     ]
     if left_out:
+        if len(left_out) > _LEFT_OUT_NAMES:  # a whole backbone: the first few, and how many
+            more = message("monitor.gradwatch.more", n=len(left_out) - _LEFT_OUT_NAMES + 1)
+            left_out = [*left_out[: _LEFT_OUT_NAMES - 1], more]
         text = message("monitor.gradwatch.optimizer_leaves_out", names=and_list(left_out))
         warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
 

@@ -2,7 +2,7 @@
 
 A widget shown by a cell remembers that cell, so that the same widget as the cell's last line
 (``ng.LossView.attach(mon)``) is not shown a second time, and it hears when that cell ends
-(``post_run_cell``) to refresh the pictures a saved notebook keeps: of every output showing it. A widget shown as a cell's
+(``post_run_cell``) to refresh the picture a saved notebook keeps. A widget shown as a cell's
 value (``ng.LossView(mon)`` as the last line) or by ``display(view)`` is shown the same way, so
 its saved picture follows the training of later cells too.
 
@@ -27,8 +27,9 @@ class ShownBelowCell:
     a cell is running, which may feed them next) and when the cell that showed them ends.
     """
 
-    _handles: tuple[Any, ...] = ()  # the DisplayHandles of the outputs showing it
-    #: Whether a log from another cell shows it there too (a view the monitor showed itself).
+    _handle: Any = None  # the DisplayHandle of the output showing it
+    #: Whether a log from another cell shows it there too (a view the monitor showed itself):
+    #: each output then keeps the picture of the cells it was the newest for
     follows_cell = False
     _after_cell: Any = None  # its post_run_cell hook, registered once
     _shown_in: Any = None  # weakref to the ExecutionResult of the cell that showed it
@@ -42,7 +43,7 @@ class ShownBelowCell:
 
     def show(self) -> None:
         """Show this view (again) below the current cell, unless it is already there; the
-        pictures saved with the notebook, in this output and the earlier ones, show the latest.
+        picture saved with the notebook then follows this newest output.
 
         >>> import nngraph as ng
         >>> view = ng.LossView(ng.Monitor(display=False)); view.show()  # no notebook: nothing
@@ -61,7 +62,7 @@ class ShownBelowCell:
             return
         self._publishing = True
         try:
-            self._handles += (display(self, display_id=True),)
+            self._handle = display(self, display_id=True)
         finally:
             self._publishing = False
         running = _running_cell(shell)

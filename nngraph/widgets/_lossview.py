@@ -201,7 +201,7 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         src: Any = getattr(self, "source", None)
         listener = getattr(self, "_listener", None)
         self._listener = None
-        self._handles = ()  # a closed widget draws no picture: keep the last one
+        self._handle = None  # a closed widget draws no picture: keep the last one
         if listener is not None:
             target = src.monitor if self.kind == "gradients" else src
             if target is not None:
@@ -367,13 +367,12 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         """After a cell that added points: refresh the picture stored in the notebook. Points
         still waiting for the source's next flush are sent first, so the picture holds
         everything logged by the end of the cell."""
-        if not self._handles:  # not displayed, or closed: its outputs stay as they are
+        if self._handle is None:  # not displayed, or closed: its output stays as it is
             return
         self._flush_source()
         if self._dirty:
             self._dirty = False
-            for handle in self._handles:
-                handle.update(self)
+            self._handle.update(self)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle = super()._repr_mimebundle_(**kwargs)

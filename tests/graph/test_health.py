@@ -1073,7 +1073,7 @@ def test_a_layer_left_out_of_the_optimizer_is_told_so_not_a_forgotten_zero_grad(
         ("2.bias", True),
     ]
     assert "not among the parameters of the optimizer" in found[0]["message"]
-    assert "optimizer.zero_grad() does not reset" in str(rec.graph.health())
+    assert "that optimizer's zero_grad() does not reset" in str(rec.graph.health())
     ng.set_language("pl")
     try:
         assert "nie należą do optymalizatora" in str(rec.graph.health())

@@ -223,8 +223,22 @@ def test_weights_shrunk_by_training_are_named_as_the_cause_not_the_initialisatio
     vanishing = [f for f in g.health() if f["kind"] == "vanishing"]
     assert vanishing and all(f["shrunk"] == "0.weight, 2.weight, 4.weight" for f in vanishing)
     text = str(g.health())
-    assert "Training has shrunk the network's weights (0.weight, 2.weight, 4.weight)" in text
+    assert "The network's weights (0.weight, 2.weight, 4.weight) are a hundredth or less" in text
     assert "weight_decay far too strong" in text and "default initialisation" not in text
+
+
+def test_one_small_layer_among_ordinary_ones_is_not_the_shrunk_weights_cause() -> None:
+    """A 10-layer sigmoid net with its head at std=1e-4: the sigmoids make its gradients
+    vanish, not one small layer (regression sweep s33, P1)."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = []
+    for _ in range(10):
+        layers += [nn.Linear(32, 32), nn.Sigmoid()]
+    head = nn.Linear(32, 1)
+    nn.init.normal_(head.weight, std=1e-4)
+    g = ng.trace(nn.Sequential(*layers, head), torch.randn(16, 32), loss=lambda o: o.mean())
+    vanishing = [f for f in g.health() if f["kind"] == "vanishing"]
+    assert vanishing and not any("shrunk" in f for f in vanishing)
 
 
 def test_a_deep_sigmoid_net_at_its_start_is_not_told_its_weights_shrank() -> None:

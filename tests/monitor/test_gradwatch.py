@@ -1127,3 +1127,13 @@ def test_trainable_parameters_the_optimizer_leaves_out_are_said(language: str) -
     said = "does not hold 2.weight and 2.bias" if language == "en" else "nie zawiera 2.weight i"
     with pytest.warns(UserWarning, match=said), GradientWatch(net, optimizer=opt):
         pass
+
+
+def test_a_long_list_of_parameters_the_optimizer_leaves_out_is_cut_short() -> None:
+    """A head-only optimizer over a trainable 30-layer backbone named all 60 parameters."""
+    net = nn.Sequential(*[nn.Linear(4, 4) for _ in range(30)], nn.Linear(4, 1))
+    opt = torch.optim.SGD(net[30].parameters(), lr=0.1)
+    with pytest.warns(UserWarning) as caught, GradientWatch(net, optimizer=opt):
+        pass
+    (said,) = [str(w.message) for w in caught if "does not hold" in str(w.message)]
+    assert "does not hold 0.weight, 0.bias, 1.weight, 1.bias, 2.weight and 55 more," in said
