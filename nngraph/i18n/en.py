@@ -1997,6 +1997,14 @@ MESSAGES: dict[str, str] = {
         "compared by {metric}: no run logged {watched}, the metric their monitors watch"
     ),
     "monitor.runs.table.not_ranked": "not ranked (no {metric} logged): {names}",
+    "monitor.runs.table.restores_other": (
+        "restore_best() puts back each run's best by {kept}, the metric its monitor watches,"
+        " not the best by {metric} shown here; to keep those weights, make the monitors with"
+        " metric={metric!r}"
+    ),
+    "monitor.runs.table.not_validated": (
+        "not ranked (no validation logged, so nothing shows how they do on new data): {names}"
+    ),
     "monitor.runs.table.not_ranked_common": (
         "not ranked (no {metric} logged): {names}; to compare by {common}, which they log too:"
         " metric={common!r}"

@@ -2120,6 +2120,15 @@ MESSAGES: dict[str, str] = {
         " przez ich monitory"
     ),
     "monitor.runs.table.not_ranked": "poza rankingiem (nie zapisano {metric}): {names}",
+    "monitor.runs.table.restores_other": (
+        "restore_best() przywraca najlepszą epokę każdego przebiegu według {kept}, metryki, którą"
+        " obserwuje jego monitor, a nie najlepszą według {metric} pokazaną tutaj; aby zachować"
+        " te wagi, utwórz monitory z metric={metric!r}"
+    ),
+    "monitor.runs.table.not_validated": (
+        "poza rankingiem (nie zapisano żadnej walidacji, więc nic nie pokazuje, jak radzą sobie"
+        " na nowych danych): {names}"
+    ),
     "monitor.runs.table.not_ranked_common": (
         "poza rankingiem (nie zapisano {metric}): {names}; aby porównać według metryki"
         " {common}, którą zapisują też one: metric={common!r}"

@@ -73,7 +73,8 @@ def table_notes(monitors: Mapping[str, Monitor], metric: str, *, given: bool) ->
     """The lines under the table: the runs are compared by a validation metric their monitors
     do not watch (none logged that one), and the runs left out of the ranking although they
     logged metrics of its kind (a validation one, for a validation ``metric``): they never
-    logged ``metric``; and a metric of that kind that they and the ranked runs all logged,
+    logged ``metric`` (those that logged two epochs or more and no validation at all, a line of
+    their own); and a metric of that kind that they and the ranked runs all logged,
     which would rank them all, if there is one. ``given``: ``metric`` is the user's choice (no
     line says why it is the one)."""
     runs = list(monitors.values())
@@ -100,6 +101,24 @@ def table_notes(monitors: Mapping[str, Monitor], metric: str, *, given: bool) ->
         key = "monitor.runs.table.not_ranked_common" if every else "monitor.runs.table.not_ranked"
         common = every[0] if every else ""
         lines.append(message(key, names=_names(missing), metric=metric, common=common))
+    unvalidated = [
+        name
+        for name, mon in monitors.items()
+        if kind and mon.epoch >= 2 and not any(is_validation(logged) for logged in mon.series)
+    ]
+    if ranked and unvalidated:  # without a validation set beside validated ones (not "yet")
+        lines.append(message("monitor.runs.table.not_validated", names=_names(unvalidated)))
+    kept = [  # weights kept at another best than the table's: restore_best() puts those back
+        mon.metric
+        for name, mon in monitors.items()
+        if name in ranked
+        and mon._model is not None
+        and mon.best is not None
+        and column_key(mon.metric) != column_key(metric)
+    ]
+    if kept:
+        watched_by = ", ".join(dict.fromkeys(kept))
+        lines.append(message("monitor.runs.table.restores_other", metric=metric, kept=watched_by))
     return [one_line(line) for line in lines]
 
 

@@ -35,7 +35,9 @@ from nngraph.widgets._static_svg import xml_text
 
 __all__ = ["empty_lines", "loss_svg"]
 
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+#: the live view's colours (js/src/loss/panel.js): a run keeps its colour in the saved picture
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]  # fmt: skip
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 420, 210, 52, 12, 24, 26
 LINE, GAP = 14, 8  # height of a legend row, space between legend entries
 SAMPLE, DASH = 22, "5 4"  # length of a line sample in the runs' legend; a training curve's dash

@@ -9,6 +9,7 @@ import pytest
 
 import nngraph as ng
 from nngraph.errors import NNGraphError
+from nngraph.i18n import set_language
 from nngraph.monitor import Monitor, Runs, Update, compare
 from tests.tables import columns
 
@@ -702,14 +703,15 @@ def test_a_run_that_never_logged_the_compared_metric_is_said_not_ranked() -> Non
         c.log(epoch, loss=1 / epoch)  # no validation set
     runs = compare(a, b, c, display=False)
     assert runs.metric == "val_loss" and runs.winner() == "a"
-    assert runs.table().splitlines()[-1] == (
+    assert runs.table().splitlines()[-2:] == [
         "not ranked (no val_loss logged): b; to compare by val_acc, which they log too:"
-        " metric='val_acc'"
-    )
+        " metric='val_acc'",
+        "not ranked (no validation logged, so nothing shows how they do on new data): c",
+    ]
     by_acc = compare(a, b, c, metric="val_acc", display=False)
-    assert by_acc.winner() == "b" and "not ranked" not in by_acc.table()
+    assert by_acc.winner() == "b" and "not ranked (no val_acc" not in by_acc.table()
     ng.set_language("pl")
-    assert runs.table().splitlines()[-1].startswith("poza rankingiem (nie zapisano val_loss): b;")
+    assert runs.table().splitlines()[-2].startswith("poza rankingiem (nie zapisano val_loss): b;")
     only_loss, only_acc = _finished("x", 0.3), Monitor(name="y", display=False)
     only_acc.log(1, val_acc=0.8)  # no metric both log: nothing more to offer
     lines = compare(only_loss, only_acc, display=False).table().splitlines()
@@ -823,3 +825,42 @@ def test_runs_say_once_that_a_metric_name_does_not_say_which_way_is_better() -> 
     runs.new("a").log(1, loss=0.3, val_poprawnosc=0.7)
     with pytest.warns(UserWarning, match="z nazwy metryki 'val_poprawnosc' nie wynika, czy"):
         runs.table()
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_run_without_validation_beside_validated_ones_is_said_not_ranked(language: str) -> None:
+    """Its row showed only dashes and no line said why (sweep s33 Q, finding 3)."""
+    runs = Runs(display=False)
+    a, b = runs.new("validated"), runs.new("train only")
+    for epoch in range(1, 6):
+        a.log(epoch, loss=0.5 / epoch, val_loss=0.6 / epoch)
+        b.log(epoch, loss=0.1 / epoch)
+    set_language(language)
+    last = runs.table().splitlines()[-1]
+    said = "no validation logged" if language == "en" else "nie zapisano żadnej walidacji"
+    assert said in last and last.endswith("train only")
+    assert runs.winner() == "validated"
+
+
+def test_runs_compared_by_another_metric_than_their_monitors_keep_say_what_restore_gives() -> None:
+    """compare(..., metric="val_acc") of monitors keeping their best val_loss weights: the table
+    said epoch 5, restore_best() silently put back epoch 2 (sweep s33 Q, finding 2)."""
+    import torch
+
+    runs = {}
+    for name in "ab":
+        net = torch.nn.Linear(2, 1)
+        mon = runs[name] = Monitor(model=net, display=False, detectors=[])
+        pairs = zip([0.5, 0.6, 0.7], [0.3, 0.2, 0.25], strict=True)
+        for epoch, (acc, val) in enumerate(pairs, start=1):
+            mon.log(epoch, loss=1 / epoch, val_acc=acc, val_loss=val)
+    by_acc = compare(runs, metric="val_acc", display=False)
+    assert (
+        by_acc.table()
+        .splitlines()[-1]
+        .startswith(
+            "restore_best() puts back each run's best by val_loss, the metric its monitor watches,"
+            " not the best by val_acc shown here"
+        )
+    )
+    assert "restore_best()" not in compare(runs, display=False).table()  # by val_loss: the same

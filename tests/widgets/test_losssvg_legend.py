@@ -4,6 +4,7 @@ is shortened with an ellipsis and kept whole in a ``<title>``, and nothing overl
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from nngraph.widgets._losssvg import loss_svg
+from tests.widgets.conftest import ROOT
 
 NS = "{http://www.w3.org/2000/svg}"
 CHAR, BOLD_CHAR = 6.5, 7.0  # generous widths of a character at font-size 11, normal and bold
@@ -141,3 +143,13 @@ def test_a_short_legend_keeps_one_row_and_the_usual_size() -> None:
     assert [e.text for e in panels[0].legend] == ["loss", "val_loss"]
     assert {e.get("y") for e in panels[0].legend} == {"15"}
     assert (root.get("width"), root.get("height")) == ("420", "210")
+
+
+def test_the_saved_picture_colours_runs_as_the_live_view_does() -> None:
+    """Eight runs: the picture had 7 colours, so run 8 took run 1's blue there and grey in the
+    live view (sweep s33 Q, finding 4)."""
+    from nngraph.widgets._losssvg import PALETTE
+
+    panel = (ROOT / "js" / "src" / "loss" / "panel.js").read_text()
+    live = panel.split("export const PALETTE = [", 1)[1].split("];", 1)[0]
+    assert re.findall(r'"(#[0-9a-f]{6})"', live) == PALETTE
