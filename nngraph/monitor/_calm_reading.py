@@ -5,6 +5,7 @@ training."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from nngraph.i18n import message, times_text
@@ -73,8 +74,23 @@ def _calm_reading(det: Detector, trend: Trend) -> str | None:
         if not trend.below(scale=det.best):
             return "not_below"
     elif trend.plateau(scale=det.best):
-        return "plateau" if trend.stopped(scale=det.best) else "too_soon"
+        stopped = trend.stopped(scale=det.best) and not _new_low(trend, det.best)
+        return "plateau" if stopped else "too_soon"
     return _too_soon_to_memorise(det, trend)  # memorising (or memorised), if not too soon
+
+
+def _new_low(trend: Trend, scale: float) -> bool:
+    """Whether the latest training value is clearly below all the others the trend holds: a
+    loss whose means say "flat" (0.58 against 0.6) did improve at its last value (0.54 after
+    0.6, 0.6, 0.6), and "neither loss has improved" would be false.
+
+        >>> _new_low(Trend(0.6, 0.58, 1, 3, latest=(0.6, 0.6, 0.6, 0.54)), scale=0.56)
+        True
+        >>> _new_low(Trend(0.6, 0.6, 1, 3, latest=(0.6, 0.61, 0.59, 0.6)), scale=0.56)
+        False
+    """
+    *earlier, last = trend.latest or (math.nan,)
+    return bool(earlier) and trend._clearly(min(*earlier, trend.before) - last, scale)
 
 
 def _too_soon_to_memorise(det: Detector, trend: Trend) -> str | None:

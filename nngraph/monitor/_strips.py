@@ -30,7 +30,7 @@ from nngraph.monitor._prechelt import (
     training_progress,
 )
 from nngraph.monitor._trend import FLOAT_NOISE, TrainingTrend
-from nngraph.monitor._wording import above_text, plain, rising_trail
+from nngraph.monitor._wording import above_text, permille_text, plain, rising_trail
 
 __all__ = ["PQ", "UP"]
 
@@ -134,7 +134,7 @@ class PQ(Detector):
         fields = {
             "gl": self.gl,
             "progress": self.progress,
-            "permille": numeral(plain(self.progress)),
+            "permille": numeral(permille_text(self.progress, self.gl, self.alpha)),
             "pq": self.value,
             "quotient": numeral(plain(self.value, above=self.alpha)),
             "alpha": self.alpha,

@@ -15,7 +15,14 @@ from itertools import pairwise
 
 from nngraph.i18n import message, numeral, times_text
 
-__all__ = ["above_text", "epochs_listed", "percent_text", "plain", "rising_trail"]
+__all__ = [
+    "above_text",
+    "epochs_listed",
+    "percent_text",
+    "permille_text",
+    "plain",
+    "rising_trail",
+]
 
 
 #: From here on a number in an explanation is written as 5.0e13, not in (up to 300) digits.
@@ -63,6 +70,21 @@ def percent_text(x: float, above: float) -> str:
     if abs(x) >= _COMPACT:
         return _scientific(x, 1, above)
     return _above(x, lambda v, d: f"{v:.{1 + d}f}", above)
+
+
+def permille_text(progress: float, gl: float, alpha: float) -> str:
+    """Prechelt's training progress ``P_k`` per mille, as PQ's explanation shows it beside the
+    generalization loss ``gl`` (in percent, as :func:`above_text` shows it): with the digits
+    that keep the quotient of the two numbers shown above ``alpha``, as it is (10.0% over
+    19.995 per mille is above 0.5; over ``20``, which 3 digits show, it is not).
+
+        >>> permille_text(19.995, 10.000000000000009, 0.5), permille_text(19.995, 12.0, 0.5)
+        ('19.995', '20')
+    """
+    if not (0 < gl < _TIMES and math.isfinite(progress) and progress > 0 and alpha > 0):
+        return plain(progress)
+    limit = float(percent_text(gl, 0.0)) / alpha  # the largest P_k the shown GL is above
+    return plain(-progress, above=-limit).removeprefix("-")
 
 
 def above_text(

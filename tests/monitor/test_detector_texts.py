@@ -276,3 +276,29 @@ def test_polish_monitor_texts_say_przeuczenie_not_overfitting() -> None:
         mon.log(epoch=epoch, loss=loss)
     (event,) = [e for e in mon.events if e.detector.startswith("GL")]
     assert "Przeuczenie widać na stracie walidacyjnej." in event.message
+
+
+def test_gl_does_not_say_neither_loss_improved_when_training_just_reached_a_new_low() -> None:
+    """Training 0.6, 0.6, 0.6, 0.54: the means read flat, yet its last value is 10% below all
+    before, and the text said "neither loss has improved for 3 epochs" (sweep s33 P, 1)."""
+    from nngraph.monitor.detectors import GL
+
+    mon = Monitor(detectors=[GL(5)], display=False)
+    for epoch, (train, val) in enumerate(
+        zip([0.6, 0.6, 0.6, 0.54], [0.56, 0.56, 0.58, 0.6], strict=True), 1
+    ):
+        mon.log(epoch, loss=train, val_loss=val)
+    (event,) = mon.events
+    assert event.message_id == "gl.neutral" and "neither loss" not in event.message
+
+
+def test_pq_shows_the_progress_with_the_digits_its_quotient_needs() -> None:
+    """10.0% over "20‰" is not above 0.5, yet the text said "quotient 0.5001 > 0.5": the
+    progress was 19.995‰, 19.99 shown (sweep s33 P, 2)."""
+    from nngraph.monitor.detectors import PQ
+
+    mon = Monitor(detectors=[PQ(0.5, 2)], display=False)
+    for epoch, (train, val) in enumerate(zip([1.03999, 1.0], [1.0, 1.1], strict=True), 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    (event,) = mon.events
+    assert "10.0% above its best" in event.message and "only 19.99‰ of progress" in event.message
