@@ -1997,6 +1997,11 @@ MESSAGES: dict[str, str] = {
         "compared by {metric}: no run logged {watched}, the metric their monitors watch"
     ),
     "monitor.runs.table.not_ranked": "not ranked (no {metric} logged): {names}",
+    "monitor.runs.table.by_batches": (
+        "{metric} is logged batch by batch, so each run's best is its lowest single batch, as"
+        " much luck as learning; to compare the runs fairly, log a validation metric"
+        " (val_loss) once per epoch"
+    ),
     "monitor.runs.table.restores_other": (
         "restore_best() puts back each run's best by {kept}, the metric its monitor watches,"
         " not the best by {metric} shown here; to keep those weights, make the monitors with"

@@ -2120,6 +2120,11 @@ MESSAGES: dict[str, str] = {
         " przez ich monitory"
     ),
     "monitor.runs.table.not_ranked": "poza rankingiem (nie zapisano {metric}): {names}",
+    "monitor.runs.table.by_batches": (
+        "wartości {metric} są zapisywane partia po partii, więc najlepszą wartością każdego"
+        " przebiegu jest jego najniższa pojedyncza partia, w równym stopniu szczęście co nauka; aby"
+        " uczciwie porównać przebiegi, zapisuj metrykę walidacyjną (val_loss) raz na epokę"
+    ),
     "monitor.runs.table.restores_other": (
         "restore_best() przywraca najlepszą epokę każdego przebiegu według {kept}, metryki, którą"
         " obserwuje jego monitor, a nie najlepszą według {metric} pokazaną tutaj; aby zachować"

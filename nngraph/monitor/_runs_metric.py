@@ -106,6 +106,16 @@ def table_notes(monitors: Mapping[str, Monitor], metric: str, *, given: bool) ->
         for name, mon in monitors.items()
         if kind and mon.epoch >= 2 and not any(is_validation(logged) for logged in mon.series)
     ]
+    batches = [  # a training metric logged batch by batch: its best is one lucky batch
+        name
+        for name, mon in monitors.items()
+        if not kind
+        and name in ranked
+        and (series := mon.series.get(metric_of(mon, metric))) is not None
+        and series.epoch_repeated
+    ]
+    if batches:
+        lines.append(message("monitor.runs.table.by_batches", metric=metric))
     if ranked and unvalidated:  # without a validation set beside validated ones (not "yet")
         lines.append(message("monitor.runs.table.not_validated", names=_names(unvalidated)))
     kept = [  # weights kept at another best than the table's: restore_best() puts those back

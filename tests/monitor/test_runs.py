@@ -864,3 +864,22 @@ def test_runs_compared_by_another_metric_than_their_monitors_keep_say_what_resto
         )
     )
     assert "restore_best()" not in compare(runs, display=False).table()  # by val_loss: the same
+
+
+def test_runs_compared_by_a_training_loss_logged_per_batch_say_one_batch_decides() -> None:
+    """No validation, batches logged with epoch=: the run with one lucky batch (0.01) won
+    over a steady 0.3 with no word (sweep s33 Q, finding 1)."""
+    runs = Runs(display=False)
+    for name, batches in [("noisy", [0.9, 0.01, 0.9, 0.9]), ("steady", [0.3] * 4)]:
+        mon = runs.new(name, detectors=[])
+        for epoch in range(1, 4):
+            for i, value in enumerate(batches, start=1):
+                mon.log(epoch=epoch - 1 + i / 4, loss=value)
+    assert (
+        runs.table()
+        .splitlines()[-1]
+        .startswith("loss is logged batch by batch, so each run's best is its lowest single batch")
+    )
+    per_epoch = Runs(display=False)
+    per_epoch.new("a").log(1, loss=0.5), per_epoch.new("b").log(1, loss=0.4)
+    assert "batch by batch" not in per_epoch.table()
