@@ -50,11 +50,14 @@ def shrunk_weights(g: Graph, order: list[Any]) -> list[str]:
         if data is None or not learnable(data):
             continue
         shape, value = data.get("shape") or [], data.get("value")
-        if len(shape) < 2 or not isinstance(value, dict) or not value.get("numel"):
+        if len(shape) < 2 or not isinstance(value, dict) or not value.get("numel", 0) > 0:
+            continue
+        fan_in, norm = math.prod(shape[1:]), value.get("norm")
+        if fan_in <= 0 or not isinstance(norm, (int, float)):  # a saved graph's damage
             continue
         weights += 1
-        rms = value["norm"] / math.sqrt(value["numel"])
-        start = 1 / math.sqrt(3 * math.prod(shape[1:]))
+        rms = norm / math.sqrt(value["numel"])
+        start = 1 / math.sqrt(3 * fan_in)
         if 0 < rms < start / SHRUNK:
             found.append(leaf_name(data))
     return found if len(found) >= 2 and 2 * len(found) >= weights else []
