@@ -50,13 +50,8 @@ print(f"loop ended at epoch {epoch} by {mon.stop_event.detector}")
 """
 
 
-def legend_count(page: Any) -> int:
-    return int(
-        page.evaluate(
-            "() => document.querySelectorAll("
-            "'.ng-loss-panel[data-panel=\"loss\"] .u-legend .u-series').length"
-        )
-    )
+def legend_count(view: Any) -> int:
+    return int(view.locator('.ng-loss-panel[data-panel="loss"] .u-legend .u-series').count())
 
 
 def test_live_curves_markers_stop_and_reload(jupyter_lab: Any, browser: Any) -> None:
@@ -71,10 +66,11 @@ def test_live_curves_markers_stop_and_reload(jupyter_lab: Any, browser: Any) -> 
         # start the cells without awaiting them (execute() resolves when they finish)
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
 
-        # live curves: uPlot canvases, train + validation in the legend, growing
-        view = page.locator(".ng-loss").first
+        # live curves below the training cell (the monitor's cell shows them too): uPlot
+        # canvases, train + validation in the legend, growing
+        view = page.locator(".jp-Cell").nth(1).locator(".ng-loss")
         view.locator('.ng-loss-panel[data-panel="loss"] canvas').first.wait_for(timeout=60_000)
-        assert legend_count(page) == 3  # the x series, loss, val_loss
+        assert legend_count(view) == 3  # the x series, loss, val_loss
         page.wait_for_function(
             "() => /epoch \\d{2,}/.test(document.querySelector('.ng-loss-progress').textContent)",
             timeout=60_000,
@@ -113,15 +109,20 @@ def test_live_curves_markers_stop_and_reload(jupyter_lab: Any, browser: Any) -> 
         page.wait_for_timeout(1000)
         # the saved output carries a static picture of the final curves (no kernel needed)
         saved = json.loads((jupyter_lab.root / "lossview.ipynb").read_text())
-        bundle = saved["cells"][0]["outputs"][0]["data"]
-        assert "application/vnd.jupyter.widget-view+json" in bundle
-        svg = "".join(bundle["image/svg+xml"])
+        views = [
+            out["data"]
+            for cell in saved["cells"]
+            for out in cell["outputs"]
+            if "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+        ]
+        assert len(views) == 2  # below the monitor's cell, and below the training cell
+        svg = "".join(views[1]["image/svg+xml"])
         assert svg.count("<polyline") >= 2 and "<circle" in svg and "<polygon" in svg
         page.reload(wait_until="domcontentloaded")
         page.wait_for_function(KERNEL_IDLE, timeout=120_000)
-        view = page.locator(".ng-loss").first
+        view = page.locator(".jp-Cell").nth(1).locator(".ng-loss")
         view.locator('.ng-loss-panel[data-panel="loss"] canvas').first.wait_for(timeout=60_000)
-        assert legend_count(page) == 3
+        assert legend_count(view) == 3
         view.locator(".ng-loss-best").first.wait_for(state="attached", timeout=30_000)
         page.wait_for_function(
             f"() => document.querySelector('.ng-loss-progress').textContent.includes('epoch {epoch}')",
