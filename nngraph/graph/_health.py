@@ -16,7 +16,7 @@ import networkx as nx
 
 from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
-from nngraph.graph._finding import describe, finding, leaf_name, name_list, weight_of
+from nngraph.graph._finding import describe, finding, leaf_name, weight_of
 from nngraph.graph._flow import (
     HIDDEN_JUDGED,
     RMS_HUGE,
@@ -57,7 +57,7 @@ from nngraph.graph._target import unscaled_target
 from nngraph.graph._trunk import in_series, trunk
 from nngraph.graph._unreached import unreached
 from nngraph.graph._unregistered import unregistered
-from nngraph.graph._weight_causes import equal_weights, shrunk_weights
+from nngraph.graph._weight_causes import equal_weights, shrunk_weights, weight_cause
 from nngraph.graph._zerolayer import ZeroLayers, zero_layer_findings, zero_layers
 from nngraph.i18n import message, plural_form
 
@@ -264,8 +264,8 @@ def _gradient_flow(
             before_first = set(earlier) - _behind_silent(g, earlier)
     findings = []
     # weights whose values explain an almost-zero gradient (see _weight_causes)
-    equal = name_list(equal_weights(g, order)) if layers else ""
-    weights = (equal, "equal") if equal else (name_list(shrunk_weights(g, order)), "shrunk")
+    equal = equal_weights(g, order) if layers else []
+    shrunk = shrunk_weights(g, order) if layers else []
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
         if layer.rms == 0 and ran_on_no_examples(g, layer.node):
@@ -284,7 +284,10 @@ def _gradient_flow(
         elif layer.node in zero.stuck:
             continue  # a zero layer no gradient reaches: its own finding says so
         elif layer.rms < tiny or not layer.rms:
-            key, flags = _small_gradient(g, layer, before_first, zero, weights)
+            cause = ("", "")
+            if layer.rms:
+                cause = weight_cause(g, layer.node, equal, shrunk, position)
+            key, flags = _small_gradient(g, layer, before_first, zero, cause)
             findings.append(
                 finding(
                     "vanishing",

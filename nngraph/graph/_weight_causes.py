@@ -8,7 +8,8 @@ it, and both pass through the other layers' weights.
   layer among ordinary ones (a head initialised at `std=1e-4`) is no such cause.
 - Equal: an output layer whose weights are all one value (`nn.init.constant_(w, 0.1)`) passes
   back the sum of the loss's gradients over the classes, which after a softmax is zero: every
-  layer before it gets about nothing.
+  layer before it gets about nothing. Only trainable weights count (a frozen averaging kernel
+  is meant so), and only for the layers before them.
 
     >>> import torch, nngraph as ng
     >>> model = torch.nn.Sequential(torch.nn.Linear(8, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
@@ -26,13 +27,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._finding import leaf_name
+import networkx as nx
+
+from nngraph.graph._finding import leaf_name, name_list
 from nngraph.graph._parameters import learnable
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["SHRUNK", "equal_weights", "shrunk_weights"]
+__all__ = ["SHRUNK", "equal_weights", "shrunk_weights", "weight_cause"]
 
 #: How many times below the RMS of PyTorch's default initialisation a weight must be to count
 #: as shrunk. A layer initialised small on purpose (`normal_(std=0.001)` on a 512-wide head) is
@@ -63,14 +66,37 @@ def shrunk_weights(g: Graph, order: list[Any]) -> list[str]:
     return found if len(found) >= 2 and 2 * len(found) >= weights else []
 
 
-def equal_weights(g: Graph, order: list[Any]) -> list[str]:
-    """The names of the layers' weights of at least 2 x 2 that hold one value other than 0
-    throughout (all zeros are the `zeros` finding's).
+def weight_cause(
+    g: Graph,
+    node: Any,
+    equal: list[tuple[Any, str]],
+    shrunk: list[str],
+    position: dict[Any, int],
+) -> tuple[str, str]:
+    """The weights that explain the almost-zero gradient of the weight `node`, and how: the
+    `equal` ones (node, name) of layers after it (later in the forward `position`, and on a
+    path from it), else the `shrunk` ones; `("", "")` for none."""
+    if equal:
+        after = nx.descendants(g, node)
+        at = position.get(node, -1)
+        names = [
+            name
+            for n, name in equal
+            if position.get(n, -1) > at and not after.isdisjoint(nx.descendants(g, n))
+        ]
+        if names:
+            return name_list(names), "equal"
+    return (name_list(shrunk), "shrunk") if shrunk else ("", "")
+
+
+def equal_weights(g: Graph, order: list[Any]) -> list[tuple[Any, str]]:
+    """The trainable weights of at least 2 x 2 that hold one value other than 0 throughout
+    (all zeros are the `zeros` finding's), as (node, name).
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
         >>> _ = torch.nn.init.constant_(model[2].weight, 0.1)
-        >>> g = ng.trace(model, torch.randn(5, 4)); equal_weights(g, list(g.nodes))
+        >>> g = ng.trace(model, torch.randn(5, 4)); [name for _, name in equal_weights(g, list(g))]
         ['2.weight']
     """
     found = []
@@ -81,6 +107,8 @@ def equal_weights(g: Graph, order: list[Any]) -> list[str]:
         shape, value = data.get("shape") or [], data.get("value")
         if len(shape) < 2 or min(shape[:2]) < 2 or not isinstance(value, dict):
             continue
+        if data.get("requires_grad") is False:  # frozen: one value on purpose (a blur)
+            continue
         if value.get("min") == value.get("max") and value.get("zero_frac") != 1.0:
-            found.append(leaf_name(data))
+            found.append((n, leaf_name(data)))
     return found

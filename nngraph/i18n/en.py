@@ -1998,17 +1998,16 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.runs.table.not_ranked": "not ranked (no {metric} logged): {names}",
     "monitor.runs.table.by_batches": (
-        "{metric} is logged batch by batch, so each run's best is its lowest single batch, as"
-        " much luck as learning; to compare the runs fairly, log a validation metric"
-        " (val_loss) once per epoch"
+        "{metric} is logged batch by batch, so each run's best is the value of a single batch"
+        " (its {extreme}), as much luck as learning; to compare the runs fairly, log a"
+        " validation metric (val_loss) once per epoch"
     ),
+    "monitor.runs.table.extreme_min": "lowest",
+    "monitor.runs.table.extreme_max": "highest",
     "monitor.runs.table.restores_other": (
         "restore_best() puts back each run's best by {kept}, the metric its monitor watches,"
-        " not the best by {metric} shown here; to keep those weights, make the monitors with"
-        " metric={metric!r}"
-    ),
-    "monitor.runs.table.not_validated": (
-        "not ranked (no validation logged, so nothing shows how they do on new data): {names}"
+        " not the best by {metric} shown here; to keep those weights, give metric={metric!r} to"
+        " the monitors (ng.Monitor or NNGraphCallback)"
     ),
     "monitor.runs.table.not_ranked_common": (
         "not ranked (no {metric} logged): {names}; to compare by {common}, which they log too:"
@@ -2172,8 +2171,8 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.vanishing_equal": (
         "The weights of {where_module} get an almost zero gradient (RMS {rms:.1e}), so this"
-        " layer does not learn. The weights in {equal} each hold one value throughout (see"
-        " [equal weights]): the units they connect get the same gradient, and where those"
+        " layer does not learn. The weights in {equal} each hold one value"
+        " throughout: the units they connect get the same gradient, and where those"
         " gradients meet they cancel (after a softmax, the gradients of the classes sum to"
         " zero). Initialise the weights randomly (PyTorch's layers do by default)."
     ),
@@ -3028,8 +3027,8 @@ MESSAGES: dict[str, str] = {
     "graph.summary.group.vanishing_equal": (
         "The weights of {count} layers get an almost zero gradient (RMS {low:.1e} to"
         " {high:.1e}), so they do not learn: modules {layers}. The weights in {equal} each hold"
-        " one value throughout (see [equal weights]): the units they connect get the same"
-        " gradient, and where those gradients meet they cancel (after a softmax, the gradients"
+        " one value throughout: the units they connect get the same gradient,"
+        " and where those gradients meet they cancel (after a softmax, the gradients"
         " of the classes sum to zero). Initialise the weights randomly (PyTorch's layers do by"
         " default)."
     ),

@@ -2121,18 +2121,16 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.runs.table.not_ranked": "poza rankingiem (nie zapisano {metric}): {names}",
     "monitor.runs.table.by_batches": (
-        "wartości {metric} są zapisywane partia po partii, więc najlepszą wartością każdego"
-        " przebiegu jest jego najniższa pojedyncza partia, w równym stopniu szczęście co nauka; aby"
-        " uczciwie porównać przebiegi, zapisuj metrykę walidacyjną (val_loss) raz na epokę"
+        "wartości {metric} są zapisywane partia po partii, więc najlepszy wynik każdego"
+        " przebiegu to wartość z jednej partii ({extreme}), w równym stopniu szczęście co nauka;"
+        " aby uczciwie porównać przebiegi, zapisuj metrykę walidacyjną (val_loss) raz na epokę"
     ),
+    "monitor.runs.table.extreme_min": "najniższa",
+    "monitor.runs.table.extreme_max": "najwyższa",
     "monitor.runs.table.restores_other": (
         "restore_best() przywraca najlepszą epokę każdego przebiegu według {kept}, metryki, którą"
         " obserwuje jego monitor, a nie najlepszą według {metric} pokazaną tutaj; aby zachować"
-        " te wagi, utwórz monitory z metric={metric!r}"
-    ),
-    "monitor.runs.table.not_validated": (
-        "poza rankingiem (nie zapisano żadnej walidacji, więc nic nie pokazuje, jak radzą sobie"
-        " na nowych danych): {names}"
+        " te wagi, podaj monitorom metric={metric!r} (ng.Monitor albo NNGraphCallback)"
     ),
     "monitor.runs.table.not_ranked_common": (
         "poza rankingiem (nie zapisano {metric}): {names}; aby porównać według metryki"
@@ -2295,8 +2293,8 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.vanishing_equal": (
         "Wagi {where_module} dostają prawie zerowy gradient (RMS {rms:.1e}), więc ta warstwa"
-        " się nie uczy. Wagi w {equal} mają wszędzie jedną wartość (zob. [równe wagi]):"
-        " jednostki, które łączą, dostają ten sam gradient, a tam, gdzie te gradienty się"
+        " się nie uczy. Wagi w {equal} mają wszędzie jedną wartość: jednostki,"
+        " które łączą, dostają ten sam gradient, a tam, gdzie te gradienty się"
         " spotykają, znoszą się (po softmaksie gradienty klas sumują się do zera). Zainicjuj wagi"
         " losowo (warstwy PyTorcha robią to domyślnie)."
     ),
@@ -3173,7 +3171,7 @@ MESSAGES: dict[str, str] = {
     "graph.summary.group.vanishing_equal": (
         "Wagi {count} warstw dostają prawie zerowy gradient (RMS od {low:.1e} do {high:.1e}),"
         " więc te warstwy się nie uczą: moduły {layers}. Wagi w {equal} mają wszędzie jedną"
-        " wartość (zob. [równe wagi]): jednostki, które łączą, dostają ten sam gradient, a tam,"
+        " wartość: jednostki, które łączą, dostają ten sam gradient, a tam,"
         " gdzie te gradienty się spotykają, znoszą się (po softmaksie gradienty klas sumują się"
         " do zera). Zainicjuj wagi losowo (warstwy PyTorcha robią to domyślnie)."
     ),

@@ -6,12 +6,13 @@ training."""
 from __future__ import annotations
 
 import math
+import statistics
 from typing import Any
 
 from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import nice_name
-from nngraph.monitor._trend import MEMORISED, NEAR, WINDOW, Trend
+from nngraph.monitor._trend import MEMORISED, NEAR, STEADY, WINDOW, Trend
 from nngraph.monitor._trend_texts import trend_fields
 
 __all__ = ["EVIDENCE", "calm_verdict"]
@@ -82,15 +83,24 @@ def _calm_reading(det: Detector, trend: Trend) -> str | None:
 def _new_low(trend: Trend, scale: float) -> bool:
     """Whether the latest training value is clearly below all the others the trend holds: a
     loss whose means say "flat" (0.58 against 0.6) did improve at its last value (0.54 after
-    0.6, 0.6, 0.6), and "neither loss has improved" would be false.
+    0.6, 0.6, 0.6), and "neither loss has improved" would be false. The drop must also be
+    beyond the loss's noise, as known and as the values before it scatter (see
+    :meth:`Trend.falling_now`).
 
         >>> _new_low(Trend(0.6, 0.58, 1, 3, latest=(0.6, 0.6, 0.6, 0.54)), scale=0.56)
         True
         >>> _new_low(Trend(0.6, 0.6, 1, 3, latest=(0.6, 0.61, 0.59, 0.6)), scale=0.56)
         False
+        >>> _new_low(Trend(0.7, 0.6, 1, 3, latest=(0.68, 0.582, 0.548), noise=0.04), scale=0.5)
+        False
     """
     *earlier, last = trend.latest or (math.nan,)
-    return bool(earlier) and trend._clearly(min(*earlier, trend.before) - last, scale)
+    drop = min(*earlier, trend.before) - last if earlier else math.nan
+    # beyond its noise too, as known and as the values before it scatter: one lucky value in
+    # a noisy level is no low
+    scatter = statistics.pstdev(earlier) if len(earlier) > 1 else 0.0
+    noise = max(scatter, 0.0 if math.isnan(trend.noise) else trend.noise)
+    return trend._clearly(drop, scale) and drop > STEADY * noise * math.sqrt(2)
 
 
 def _too_soon_to_memorise(det: Detector, trend: Trend) -> str | None:

@@ -166,8 +166,9 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         validation loss under the name the first run that logged it uses (``val_loss``,
         ``valid_loss``, ...). Each run is read under its own name for a validation metric
         (:func:`metric_of`): a run that logs ``val/loss`` is compared with one that logs
-        ``valid_loss``; a run that never logged it shows ``-``, and a line under the table
-        says it is not ranked.
+        ``valid_loss``; a run that never logged it shows ``-``, and where it logged another
+        metric of its kind (another validation one), a line under the table says it is not
+        ranked (a run with no validation at all gets no line: it may not have validated yet).
 
             >>> import nngraph as ng
             >>> runs = ng.Runs(display=False); runs.new("a").log(1, valid_loss=0.4)
@@ -285,7 +286,8 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
 
     def _notes(self) -> list[str]:
         """The lines under the table (see :func:`table_notes`), for the text and the view."""
-        return table_notes(self.monitors, self.metric, given=self._metric is not None)
+        given = self._metric is not None
+        return table_notes(self.monitors, self.metric, given=given, mode=self.mode)
 
     def __repr__(self) -> str:
         return self.table()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping
+from typing import Literal
 
 from nngraph._oneline import one_line
 from nngraph.errors import stacklevel_outside
@@ -69,14 +70,21 @@ def _validation_counts(monitors: Iterable[Monitor]) -> dict[str, int]:
     return counts
 
 
-def table_notes(monitors: Mapping[str, Monitor], metric: str, *, given: bool) -> list[str]:
+def table_notes(
+    monitors: Mapping[str, Monitor],
+    metric: str,
+    *,
+    given: bool,
+    mode: Literal["min", "max"] = "min",
+) -> list[str]:
     """The lines under the table: the runs are compared by a validation metric their monitors
     do not watch (none logged that one), and the runs left out of the ranking although they
     logged metrics of its kind (a validation one, for a validation ``metric``): they never
-    logged ``metric`` (those that logged two epochs or more and no validation at all, a line of
-    their own); and a metric of that kind that they and the ranked runs all logged,
+    logged ``metric``; and a metric of that kind that they and the ranked runs all logged,
     which would rank them all, if there is one. ``given``: ``metric`` is the user's choice (no
-    line says why it is the one)."""
+    line says why it is the one). Then: a training ``metric`` logged batch by batch where no
+    run validates (each run's best, by ``mode``, is one batch), and a validation ``metric``
+    other than the one the monitors keep weights at (what ``restore_best()`` puts back)."""
     runs = list(monitors.values())
     lines = []
     ranked = {name for name, mon in monitors.items() if metric_of(mon, metric) in mon.series}
@@ -101,23 +109,17 @@ def table_notes(monitors: Mapping[str, Monitor], metric: str, *, given: bool) ->
         key = "monitor.runs.table.not_ranked_common" if every else "monitor.runs.table.not_ranked"
         common = every[0] if every else ""
         lines.append(message(key, names=_names(missing), metric=metric, common=common))
-    unvalidated = [
-        name
-        for name, mon in monitors.items()
-        if kind and mon.epoch >= 2 and not any(is_validation(logged) for logged in mon.series)
-    ]
     batches = [  # a training metric logged batch by batch: its best is one lucky batch
         name
         for name, mon in monitors.items()
-        if not kind
-        and name in ranked
+        if name in ranked
         and (series := mon.series.get(metric_of(mon, metric))) is not None
         and series.epoch_repeated
     ]
-    if batches:
-        lines.append(message("monitor.runs.table.by_batches", metric=metric))
-    if ranked and unvalidated:  # without a validation set beside validated ones (not "yet")
-        lines.append(message("monitor.runs.table.not_validated", names=_names(unvalidated)))
+    validated = any(is_validation(logged) for mon in runs for logged in mon.series)
+    if not kind and batches and not validated:
+        extreme = message(f"monitor.runs.table.extreme_{mode}")
+        lines.append(message("monitor.runs.table.by_batches", metric=metric, extreme=extreme))
     kept = [  # weights kept at another best than the table's: restore_best() puts those back
         mon.metric
         for name, mon in monitors.items()
@@ -126,7 +128,7 @@ def table_notes(monitors: Mapping[str, Monitor], metric: str, *, given: bool) ->
         and mon.best is not None
         and column_key(mon.metric) != column_key(metric)
     ]
-    if kept:
+    if kind and kept:
         watched_by = ", ".join(dict.fromkeys(kept))
         lines.append(message("monitor.runs.table.restores_other", metric=metric, kept=watched_by))
     return [one_line(line) for line in lines]

@@ -131,10 +131,11 @@ class PQ(Detector):
             return diverged_check(self, value)
         if not self.value - self.alpha > FLOAT_NOISE * self.alpha:  # more than float rounding
             return None
+        permille, floor = permille_text(self.progress, self.gl, self.alpha)  # shown GL above floor
         fields = {
             "gl": self.gl,
             "progress": self.progress,
-            "permille": numeral(permille_text(self.progress, self.gl, self.alpha)),
+            "permille": numeral(permille),
             "pq": self.value,
             "quotient": numeral(plain(self.value, above=self.alpha)),
             "alpha": self.alpha,
@@ -147,7 +148,7 @@ class PQ(Detector):
             return "pq.from_zero", {**fields, "best": self.best or 0.0, "value": value}
         if math.isinf(self.gl) and self.progress != 0:  # no quotient to show: from 0
             fields["ratio"] = message("monitor.pq.quotient_from_zero")
-        fields["above"] = above_text(self.gl, 0.0, best=self.best, value=value)
+        fields["above"] = above_text(self.gl, floor, best=self.best, value=value)
         # a training loss that rose (lr too high) also gives a large P_k: not memorising
         shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
         unstable = unstable_verdict(

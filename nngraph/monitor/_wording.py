@@ -72,19 +72,27 @@ def percent_text(x: float, above: float) -> str:
     return _above(x, lambda v, d: f"{v:.{1 + d}f}", above)
 
 
-def permille_text(progress: float, gl: float, alpha: float) -> str:
-    """Prechelt's training progress ``P_k`` per mille, as PQ's explanation shows it beside the
-    generalization loss ``gl`` (in percent, as :func:`above_text` shows it): with the digits
-    that keep the quotient of the two numbers shown above ``alpha``, as it is (10.0% over
-    19.995 per mille is above 0.5; over ``20``, which 3 digits show, it is not).
+def permille_text(progress: float, gl: float, alpha: float) -> tuple[str, float]:
+    """Prechelt's training progress ``P_k`` per mille as PQ's explanation shows it beside the
+    generalization loss ``gl`` (in percent), and the number ``gl`` is to be shown above (see
+    :func:`above_text`): digits enough that the quotient of the numbers shown is above
+    ``alpha``, as the true one is. Usually GL keeps its one decimal and ``P_k`` gets the digits
+    (10.0% over 19.995, not 20); where that decimal rounds GL down too far (10.04% shown as
+    10.0 over 20.07), GL gets more.
 
         >>> permille_text(19.995, 10.000000000000009, 0.5), permille_text(19.995, 12.0, 0.5)
-        ('19.995', '20')
+        (('19.995', 0.0), ('20', 0.0))
+        >>> permille_text(20.07, 10.04, 0.5)  # GL then shown above 10.035: 10.04
+        ('20.07', 10.035)
     """
     if not (0 < gl < _TIMES and math.isfinite(progress) and progress > 0 and alpha > 0):
-        return plain(progress)
-    limit = float(percent_text(gl, 0.0)) / alpha  # the largest P_k the shown GL is above
-    return plain(-progress, above=-limit).removeprefix("-")
+        return plain(progress), 0.0
+    floor = 0.0
+    shown = float(percent_text(gl, floor))
+    if not progress < shown / alpha:  # one decimal rounds GL down below alpha * P_k
+        floor = alpha * progress
+        shown = float(percent_text(gl, floor))
+    return plain(-progress, above=-shown / alpha).removeprefix("-"), floor
 
 
 def above_text(

@@ -269,7 +269,28 @@ def test_tiny_gradients_behind_equal_weights_name_them_not_the_initial_scale(
     ng.set_language(language)
     found = ng.trace(model, x, loss=lambda o: F.cross_entropy(o, y)).health()
     vanishing = [f for f in found if f["kind"] == "vanishing"]
-    assert vanishing and all(f["equal"] == "0.weight, 2.weight, 4.weight" for f in vanishing)
-    said = "(see [equal weights])" if language == "en" else "(zob. [równe wagi])"
+    # each layer is told of the equal weights after it
+    assert [(f["module"], f["equal"]) for f in vanishing] == [
+        ("0", "2.weight, 4.weight"),
+        ("2", "4.weight"),
+    ]
+    said = "each hold one value throughout" if language == "en" else "mają wszędzie jedną"
     assert all(said in f["message"] for f in vanishing)
     assert "start too small" not in str(found) and "zbyt małe wagi" not in str(found)
+
+
+def test_a_frozen_averaging_layer_is_not_the_cause_of_a_deep_sigmoid_nets_gradients() -> None:
+    """A fixed smoothing layer (one value, frozen) in front of 8 sigmoid layers: the sigmoids
+    make the gradients vanish, and the weights meant to stay one value are no cause (regression
+    sweep s33 RG2, P1)."""
+    torch.manual_seed(0)
+    smooth = nn.Linear(20, 20, bias=False)
+    nn.init.constant_(smooth.weight, 1 / 20)
+    smooth.requires_grad_(False)
+    layers: list[nn.Module] = [smooth]
+    for _ in range(8):
+        layers += [nn.Linear(20, 20), nn.Sigmoid()]
+    model = nn.Sequential(*layers, nn.Linear(20, 1))
+    g = ng.trace(model, torch.randn(16, 20), loss=lambda o: o.pow(2).mean())
+    vanishing = [f for f in g.health() if f["kind"] == "vanishing"]
+    assert vanishing and not any("equal" in f for f in vanishing)

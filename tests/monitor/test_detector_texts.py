@@ -302,3 +302,18 @@ def test_pq_shows_the_progress_with_the_digits_its_quotient_needs() -> None:
         mon.log(epoch, loss=train, val_loss=val)
     (event,) = mon.events
     assert "10.0% above its best" in event.message and "only 19.99‰ of progress" in event.message
+
+
+def test_pq_shows_gl_with_more_digits_where_one_decimal_rounds_it_down() -> None:
+    """GL 10.04% shown as "10.0" over 20.07 per mille reads 0.498, below the 0.5 the text says
+    the quotient is above (regression sweep s33 RG2, P7)."""
+    from nngraph.monitor.detectors import PQ
+
+    mon = Monitor(detectors=[PQ(0.5, 2)], display=False)
+    mon.log(1, loss=0.5, val_loss=0.6), mon.log(2, loss=0.45, val_loss=0.5)
+    mon.log(3, loss=0.4 * (1 + 2 * 20.07 / 1000), val_loss=0.5 * (1 + 10.04 / 200))
+    mon.log(4, loss=0.4, val_loss=0.5 * (1 + 10.04 / 100))
+    (event,) = mon.events
+    gl = float(event.message.split("% above")[0].split()[-1])
+    per_mille = float(event.message.split("‰")[0].split()[-1])
+    assert (gl, per_mille) == (10.04, 20.07) and gl / per_mille > 0.5

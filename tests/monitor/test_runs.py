@@ -9,7 +9,6 @@ import pytest
 
 import nngraph as ng
 from nngraph.errors import NNGraphError
-from nngraph.i18n import set_language
 from nngraph.monitor import Monitor, Runs, Update, compare
 from tests.tables import columns
 
@@ -703,15 +702,14 @@ def test_a_run_that_never_logged_the_compared_metric_is_said_not_ranked() -> Non
         c.log(epoch, loss=1 / epoch)  # no validation set
     runs = compare(a, b, c, display=False)
     assert runs.metric == "val_loss" and runs.winner() == "a"
-    assert runs.table().splitlines()[-2:] == [
+    assert runs.table().splitlines()[-1] == (
         "not ranked (no val_loss logged): b; to compare by val_acc, which they log too:"
-        " metric='val_acc'",
-        "not ranked (no validation logged, so nothing shows how they do on new data): c",
-    ]
+        " metric='val_acc'"
+    )
     by_acc = compare(a, b, c, metric="val_acc", display=False)
-    assert by_acc.winner() == "b" and "not ranked (no val_acc" not in by_acc.table()
+    assert by_acc.winner() == "b" and "not ranked" not in by_acc.table()
     ng.set_language("pl")
-    assert runs.table().splitlines()[-2].startswith("poza rankingiem (nie zapisano val_loss): b;")
+    assert runs.table().splitlines()[-1].startswith("poza rankingiem (nie zapisano val_loss): b;")
     only_loss, only_acc = _finished("x", 0.3), Monitor(name="y", display=False)
     only_acc.log(1, val_acc=0.8)  # no metric both log: nothing more to offer
     lines = compare(only_loss, only_acc, display=False).table().splitlines()
@@ -827,21 +825,6 @@ def test_runs_say_once_that_a_metric_name_does_not_say_which_way_is_better() -> 
         runs.table()
 
 
-@pytest.mark.parametrize("language", ["en", "pl"])
-def test_a_run_without_validation_beside_validated_ones_is_said_not_ranked(language: str) -> None:
-    """Its row showed only dashes and no line said why (sweep s33 Q, finding 3)."""
-    runs = Runs(display=False)
-    a, b = runs.new("validated"), runs.new("train only")
-    for epoch in range(1, 6):
-        a.log(epoch, loss=0.5 / epoch, val_loss=0.6 / epoch)
-        b.log(epoch, loss=0.1 / epoch)
-    set_language(language)
-    last = runs.table().splitlines()[-1]
-    said = "no validation logged" if language == "en" else "nie zapisano żadnej walidacji"
-    assert said in last and last.endswith("train only")
-    assert runs.winner() == "validated"
-
-
 def test_runs_compared_by_another_metric_than_their_monitors_keep_say_what_restore_gives() -> None:
     """compare(..., metric="val_acc") of monitors keeping their best val_loss weights: the table
     said epoch 5, restore_best() silently put back epoch 2 (sweep s33 Q, finding 2)."""
@@ -855,14 +838,12 @@ def test_runs_compared_by_another_metric_than_their_monitors_keep_say_what_resto
         for epoch, (acc, val) in enumerate(pairs, start=1):
             mon.log(epoch, loss=1 / epoch, val_acc=acc, val_loss=val)
     by_acc = compare(runs, metric="val_acc", display=False)
-    assert (
-        by_acc.table()
-        .splitlines()[-1]
-        .startswith(
-            "restore_best() puts back each run's best by val_loss, the metric its monitor watches,"
-            " not the best by val_acc shown here"
-        )
+    assert by_acc.table().splitlines()[-1] == (
+        "restore_best() puts back each run's best by val_loss, the metric its monitor watches,"
+        " not the best by val_acc shown here; to keep those weights, give metric='val_acc' to"
+        " the monitors (ng.Monitor or NNGraphCallback)"
     )
+    assert "restore_best()" not in compare(runs, metric="loss", display=False).table()
     assert "restore_best()" not in compare(runs, display=False).table()  # by val_loss: the same
 
 
@@ -878,8 +859,23 @@ def test_runs_compared_by_a_training_loss_logged_per_batch_say_one_batch_decides
     assert (
         runs.table()
         .splitlines()[-1]
-        .startswith("loss is logged batch by batch, so each run's best is its lowest single batch")
+        .startswith(
+            "loss is logged batch by batch, so each run's best is the value of a single batch (its"
+            " lowest)"
+        )
     )
+    by_acc = Runs(metric="acc", display=False)
+    for name in "ab":
+        mon = by_acc.new(name, detectors=[])
+        for i in range(1, 5):
+            mon.log(epoch=i / 4, acc=i / 10)
+    assert "(its highest)" in by_acc.table().splitlines()[-1]
+    validated = Runs(metric="loss", display=False)  # a choice: the runs do validate
+    for name in "ab":
+        mon = validated.new(name, detectors=[])
+        for epoch in range(1, 7):
+            mon.log(epoch, loss=1 / epoch, **({"val_loss": 1 / epoch} if epoch % 3 == 0 else {}))
+    assert "batch by batch" not in validated.table()
     per_epoch = Runs(display=False)
     per_epoch.new("a").log(1, loss=0.5), per_epoch.new("b").log(1, loss=0.4)
     assert "batch by batch" not in per_epoch.table()
