@@ -57,7 +57,7 @@ from nngraph.graph._target import unscaled_target
 from nngraph.graph._trunk import in_series, trunk
 from nngraph.graph._unreached import unreached
 from nngraph.graph._unregistered import unregistered
-from nngraph.graph._weight_causes import equal_weights, shrunk_weights, weight_cause
+from nngraph.graph._weight_causes import behind_equal, equal_weights, shrunk_weights, weight_cause
 from nngraph.graph._zerolayer import ZeroLayers, zero_layer_findings, zero_layers
 from nngraph.i18n import message, plural_form
 
@@ -265,7 +265,7 @@ def _gradient_flow(
     findings = []
     # weights whose values explain an almost-zero gradient (see _weight_causes)
     equal = equal_weights(g, order) if layers else []
-    shrunk = shrunk_weights(g, order) if layers else []
+    cancelled, shrunk = behind_equal(g, equal), shrunk_weights(g, order) if layers else []
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
         if layer.rms == 0 and ran_on_no_examples(g, layer.node):
@@ -286,7 +286,7 @@ def _gradient_flow(
         elif layer.rms < tiny or not layer.rms:
             cause = ("", "")
             if layer.rms:
-                cause = weight_cause(g, layer.node, equal, shrunk, position)
+                cause = weight_cause(layer.node, equal, cancelled, shrunk, position)
             key, flags = _small_gradient(g, layer, before_first, zero, cause)
             findings.append(
                 finding(

@@ -8,8 +8,8 @@ it, and both pass through the other layers' weights.
   layer among ordinary ones (a head initialised at `std=1e-4`) is no such cause.
 - Equal: an output layer whose weights are all one value (`nn.init.constant_(w, 0.1)`) passes
   back the sum of the loss's gradients over the classes, which after a softmax is zero: every
-  layer before it gets about nothing. Only trainable weights count (a frozen averaging kernel
-  is meant so), and only for the layers before them.
+  layer before it gets about nothing. Only for the layers whose every way to the loss passes
+  through such weights (a constant head of another branch is no cause).
 
     >>> import torch, nngraph as ng
     >>> model = torch.nn.Sequential(torch.nn.Linear(8, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
@@ -35,7 +35,7 @@ from nngraph.graph._parameters import learnable
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["SHRUNK", "equal_weights", "shrunk_weights", "weight_cause"]
+__all__ = ["SHRUNK", "behind_equal", "equal_weights", "shrunk_weights", "weight_cause"]
 
 #: How many times below the RMS of PyTorch's default initialisation a weight must be to count
 #: as shrunk. A layer initialised small on purpose (`normal_(std=0.001)` on a 512-wide head) is
@@ -66,32 +66,53 @@ def shrunk_weights(g: Graph, order: list[Any]) -> list[str]:
     return found if len(found) >= 2 and 2 * len(found) >= weights else []
 
 
+def behind_equal(g: Graph, equal: list[tuple[Any, str]]) -> set[Any]:
+    """The nodes whose every way to an output passes through a layer that uses one of the
+    `equal` weights (its op, after the weight's own transposes and views): there the gradient
+    comes back only through weights of one value. One walk back from the outputs."""
+    outputs = [n for n in g.graph.get("outputs") or [] if n in g]
+    if not equal or not outputs:
+        return set()
+    uses = {op for n, _ in equal for op in _layer_ops(g, n)}
+    open_graph = nx.restricted_view(g, uses, [])
+    reaching = set().union(*(nx.ancestors(open_graph, o) | {o} for o in outputs))
+    return {n for n in g if n not in reaching and n not in uses}
+
+
+def _layer_ops(g: Graph, weight: Any) -> list[Any]:
+    """The ops where `weight` meets the data: past the ops of the weight alone (a transpose)."""
+    found, frontier = [], list(g._succ[weight])
+    while frontier:
+        op = frontier.pop()
+        if len(g._pred[op]) > 1:
+            found.append(op)
+        else:
+            frontier += g._succ[op]
+    return found
+
+
 def weight_cause(
-    g: Graph,
     node: Any,
     equal: list[tuple[Any, str]],
+    behind: set[Any],
     shrunk: list[str],
     position: dict[Any, int],
 ) -> tuple[str, str]:
     """The weights that explain the almost-zero gradient of the weight `node`, and how: the
-    `equal` ones (node, name) of layers after it (later in the forward `position`, and on a
-    path from it), else the `shrunk` ones; `("", "")` for none."""
-    if equal:
-        after = nx.descendants(g, node)
+    `equal` ones (node, name) later in the forward `position`, where every way from `node` to
+    the loss passes through them (`behind`, see :func:`behind_equal`); else the `shrunk` ones;
+    `("", "")` for none."""
+    if node in behind:
         at = position.get(node, -1)
-        names = [
-            name
-            for n, name in equal
-            if position.get(n, -1) > at and not after.isdisjoint(nx.descendants(g, n))
-        ]
+        names = [name for n, name in equal if position.get(n, -1) > at]
         if names:
             return name_list(names), "equal"
     return (name_list(shrunk), "shrunk") if shrunk else ("", "")
 
 
 def equal_weights(g: Graph, order: list[Any]) -> list[tuple[Any, str]]:
-    """The trainable weights of at least 2 x 2 that hold one value other than 0 throughout
-    (all zeros are the `zeros` finding's), as (node, name).
+    """The weights of at least 2 x 2 that hold one value other than 0 throughout (all zeros
+    are the `zeros` finding's), as (node, name).
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
@@ -106,8 +127,6 @@ def equal_weights(g: Graph, order: list[Any]) -> list[tuple[Any, str]]:
             continue
         shape, value = data.get("shape") or [], data.get("value")
         if len(shape) < 2 or min(shape[:2]) < 2 or not isinstance(value, dict):
-            continue
-        if data.get("requires_grad") is False:  # frozen: one value on purpose (a blur)
             continue
         if value.get("min") == value.get("max") and value.get("zero_frac") != 1.0:
             found.append((n, leaf_name(data)))

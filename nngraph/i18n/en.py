@@ -1998,14 +1998,14 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.runs.table.not_ranked": "not ranked (no {metric} logged): {names}",
     "monitor.runs.table.by_batches": (
-        "{metric} is logged batch by batch, so each run's best is the value of a single batch"
+        "{metric} is logged batch by batch, so a run's best is the value of a single batch"
         " (its {extreme}), as much luck as learning; to compare the runs fairly, log a"
         " validation metric (val_loss) once per epoch"
     ),
     "monitor.runs.table.extreme_min": "lowest",
     "monitor.runs.table.extreme_max": "highest",
     "monitor.runs.table.restores_other": (
-        "restore_best() puts back each run's best by {kept}, the metric its monitor watches,"
+        "restore_best() puts back a run's best by {kept}, the metric its monitor watches,"
         " not the best by {metric} shown here; to keep those weights, give metric={metric!r} to"
         " the monitors (ng.Monitor or NNGraphCallback)"
     ),

@@ -2121,14 +2121,14 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.runs.table.not_ranked": "poza rankingiem (nie zapisano {metric}): {names}",
     "monitor.runs.table.by_batches": (
-        "wartości {metric} są zapisywane partia po partii, więc najlepszy wynik każdego"
+        "wartości {metric} są zapisywane partia po partii, więc najlepszy wynik"
         " przebiegu to wartość z jednej partii ({extreme}), w równym stopniu szczęście co nauka;"
         " aby uczciwie porównać przebiegi, zapisuj metrykę walidacyjną (val_loss) raz na epokę"
     ),
     "monitor.runs.table.extreme_min": "najniższa",
     "monitor.runs.table.extreme_max": "najwyższa",
     "monitor.runs.table.restores_other": (
-        "restore_best() przywraca najlepszą epokę każdego przebiegu według {kept}, metryki, którą"
+        "restore_best() przywraca najlepszą epokę przebiegu według {kept}, metryki, którą"
         " obserwuje jego monitor, a nie najlepszą według {metric} pokazaną tutaj; aby zachować"
         " te wagi, podaj monitorom metric={metric!r} (ng.Monitor albo NNGraphCallback)"
     ),

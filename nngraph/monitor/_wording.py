@@ -72,6 +72,11 @@ def percent_text(x: float, above: float) -> str:
     return _above(x, lambda v, d: f"{v:.{1 + d}f}", above)
 
 
+#: A margin below 1 that float rounding cannot cross: shown numbers whose quotient equals the
+#: limit are not taken for above it.
+_STRICT = 1 - 1e-9
+
+
 def permille_text(progress: float, gl: float, alpha: float) -> tuple[str, float]:
     """Prechelt's training progress ``P_k`` per mille as PQ's explanation shows it beside the
     generalization loss ``gl`` (in percent), and the number ``gl`` is to be shown above (see
@@ -82,17 +87,18 @@ def permille_text(progress: float, gl: float, alpha: float) -> tuple[str, float]
 
         >>> permille_text(19.995, 10.000000000000009, 0.5), permille_text(19.995, 12.0, 0.5)
         (('19.995', 0.0), ('20', 0.0))
-        >>> permille_text(20.07, 10.04, 0.5)  # GL then shown above 10.035: 10.04
+        >>> text, floor = permille_text(20.07, 10.04, 0.5); text, round(floor, 6)  # GL: 10.04
         ('20.07', 10.035)
     """
     if not (0 < gl < _TIMES and math.isfinite(progress) and progress > 0 and alpha > 0):
         return plain(progress), 0.0
     floor = 0.0
     shown = float(percent_text(gl, floor))
-    if not progress < shown / alpha:  # one decimal rounds GL down below alpha * P_k
-        floor = alpha * progress
+    if not progress < shown / alpha * _STRICT:  # one decimal rounds GL down below alpha * P_k
+        floor = alpha * progress / _STRICT
         shown = float(percent_text(gl, floor))
-    return plain(-progress, above=-shown / alpha).removeprefix("-"), floor
+    # strictly below, by more than the rounding of a float division: 9.21 / 12.28 is 0.75
+    return plain(-progress, above=-shown / alpha * _STRICT).removeprefix("-"), floor
 
 
 def above_text(

@@ -294,3 +294,29 @@ def test_a_frozen_averaging_layer_is_not_the_cause_of_a_deep_sigmoid_nets_gradie
     g = ng.trace(model, torch.randn(16, 20), loss=lambda o: o.pow(2).mean())
     vanishing = [f for f in g.health() if f["kind"] == "vanishing"]
     assert vanishing and not any("equal" in f for f in vanishing)
+
+
+def test_a_constant_head_of_another_branch_is_not_the_cause_of_a_deep_branchs_gradients() -> None:
+    """Branch a: 10 sigmoid layers and its own head; branch b: a layer and a constant head; both
+    losses summed. Branch a's layers were told b's equal head weights cancel their gradient
+    (regression sweep s33 RG3, 1)."""
+
+    class TwoBranches(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            layers: list[nn.Module] = []
+            for width in [20] + [64] * 9:
+                layers += [nn.Linear(width, 64), nn.Sigmoid()]
+            self.a, self.ha = nn.Sequential(*layers), nn.Linear(64, 5)
+            self.b, self.hb = nn.Linear(20, 16), nn.Linear(16, 5)
+            nn.init.constant_(self.hb.weight, 0.1)
+
+        def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            return self.ha(self.a(x)), self.hb(torch.relu(self.b(x)))
+
+    torch.manual_seed(1)
+    model, x, y = TwoBranches(), torch.randn(64, 20), torch.randint(0, 5, (64,))
+    g = ng.trace(model, x, loss=lambda o: F.cross_entropy(o[0], y) + F.cross_entropy(o[1], y))
+    told = {f["module"]: f.get("equal") for f in g.health() if f["kind"] == "vanishing"}
+    assert [module for module in told if module.startswith("a.")]  # they do vanish
+    assert not [module for module, equal in told.items() if module.startswith("a.") and equal]

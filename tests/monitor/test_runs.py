@@ -839,7 +839,7 @@ def test_runs_compared_by_another_metric_than_their_monitors_keep_say_what_resto
             mon.log(epoch, loss=1 / epoch, val_acc=acc, val_loss=val)
     by_acc = compare(runs, metric="val_acc", display=False)
     assert by_acc.table().splitlines()[-1] == (
-        "restore_best() puts back each run's best by val_loss, the metric its monitor watches,"
+        "restore_best() puts back a run's best by val_loss, the metric its monitor watches,"
         " not the best by val_acc shown here; to keep those weights, give metric='val_acc' to"
         " the monitors (ng.Monitor or NNGraphCallback)"
     )
@@ -860,7 +860,7 @@ def test_runs_compared_by_a_training_loss_logged_per_batch_say_one_batch_decides
         runs.table()
         .splitlines()[-1]
         .startswith(
-            "loss is logged batch by batch, so each run's best is the value of a single batch (its"
+            "loss is logged batch by batch, so a run's best is the value of a single batch (its"
             " lowest)"
         )
     )
