@@ -66,11 +66,14 @@ def test_live_curves_markers_stop_and_reload(jupyter_lab: Any, browser: Any) -> 
         # start the cells without awaiting them (execute() resolves when they finish)
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
 
-        # live curves below the training cell (the monitor's cell shows them too): uPlot
-        # canvases, train + validation in the legend, growing
-        view = page.locator(".jp-Cell").nth(1).locator(".ng-loss")
+        # live curves: uPlot canvases, train + validation in the legend, growing; the same
+        # view is shown below the training cell too (the one the monitor's cell shows is
+        # driven here: it stays in place while the page grows)
+        view = page.locator(".jp-Cell").nth(0).locator(".ng-loss")
         view.locator('.ng-loss-panel[data-panel="loss"] canvas').first.wait_for(timeout=60_000)
         assert legend_count(view) == 3  # the x series, loss, val_loss
+        below = page.locator(".jp-Cell").nth(1).locator(".ng-loss")
+        below.locator('.ng-loss-panel[data-panel="loss"] canvas').first.wait_for(timeout=60_000)
         page.wait_for_function(
             "() => /epoch \\d{2,}/.test(document.querySelector('.ng-loss-progress').textContent)",
             timeout=60_000,
@@ -120,7 +123,7 @@ def test_live_curves_markers_stop_and_reload(jupyter_lab: Any, browser: Any) -> 
         assert svg.count("<polyline") >= 2 and "<circle" in svg and "<polygon" in svg
         page.reload(wait_until="domcontentloaded")
         page.wait_for_function(KERNEL_IDLE, timeout=120_000)
-        view = page.locator(".jp-Cell").nth(1).locator(".ng-loss")
+        view = page.locator(".jp-Cell").nth(0).locator(".ng-loss")
         view.locator('.ng-loss-panel[data-panel="loss"] canvas').first.wait_for(timeout=60_000)
         assert legend_count(view) == 3
         view.locator(".ng-loss-best").first.wait_for(state="attached", timeout=30_000)
