@@ -1676,6 +1676,11 @@ MESSAGES: dict[str, str] = {
         "nn.init.kaiming_normal_), a stack too deep without BatchNorm or residual connections, "
         "or a layer cut off from the loss."
     ),
+    "monitor.grad.causes.shrunk": (
+        "The model's weights ({weights}) are a hundredth or less of where PyTorch starts them:"
+        " initialised far too small, or shrunk by training (a weight_decay far too strong: 1e-4"
+        " to 1e-2 is usual; or a learning rate so high that training collapsed)."
+    ),
     "monitor.grad.causes.saturating": (
         "Vanishing gradients come from the {acts} layers (each one shrinks the gradient), a "
         "poor initialisation, or a layer cut off from the loss."

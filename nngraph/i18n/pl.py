@@ -1780,6 +1780,12 @@ MESSAGES: dict[str, str] = {
         "nn.init.kaiming_normal_), ze zbyt głębokiego stosu warstw bez BatchNorm i połączeń "
         "rezydualnych albo z warstwy odciętej od funkcji straty."
     ),
+    "monitor.grad.causes.shrunk": (
+        "Wagi modelu ({weights}) to setna część tego, od czego zaczyna PyTorch, albo jeszcze"
+        " mniej: zainicjowano je o wiele za małe albo zmniejszył je trening (o wiele za duże"
+        " weight_decay: zwykle 1e-4 do 1e-2; albo tak duży współczynnik uczenia, że trening się"
+        " załamał)."
+    ),
     "monitor.grad.causes.saturating": (
         "Zanikające gradienty biorą się z warstw {acts} (każda zmniejsza gradient), ze złej "
         "inicjalizacji albo z warstwy odciętej od funkcji straty."

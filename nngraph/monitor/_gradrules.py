@@ -54,7 +54,8 @@ from nngraph.i18n import message
 from nngraph.monitor._gradacts import Activations
 from nngraph.monitor._graddepth import DEPTH_LAYERS, FirstReading, depth_line
 from nngraph.monitor._gradgates import Gates
-from nngraph.monitor._gradgroup import Finding, grouped
+from nngraph.monitor._gradgroup import Finding, grouped, shown_names
+from nngraph.monitor._gradshrunk import shrunk_layers
 
 __all__ = [
     "FAR_BELOW",
@@ -124,6 +125,7 @@ class Judge:
         self.need = max(patience, 1)  # 0 and 1: at the first such step
         self.gates = Gates(model)  # a layer behind a tiny layer scale is not vanishing
         self.acts = Activations(model)
+        self._model = model
         types = {path: type(m).__name__ for path, m, _ in modules_as_written(model)}
         self._not_first = {path for path, name in types.items() if name in _NOT_FIRST}
         self._runs: dict[tuple[str, str], _Run] = {}  # (layer, kind) -> its run
@@ -208,18 +210,26 @@ class Judge:
             key = ("grad.dead" if self.acts.dying else "grad.zero") + ("" if had else "_from_start")
             found = "vanishing", key, {"norm": norm, "ratio": rel, "top": top}
         elif layers > 1 and rel < self.ratio / FAR_BELOW and layer != top:
-            fields = {"norm": norm, "ratio": rel, "top": top, "causes": self.acts.text("causes")}
+            fields = {"norm": norm, "ratio": rel, "top": top, "causes": self._causes()}
             found = "vanishing", "grad.vanishing", fields
         elif norm < self.vanishing:  # small in itself (the largest layer too)
             fields = {"norm": norm, "ratio": rel, "limit": self.vanishing}
             found = (
                 "vanishing",
                 "grad.vanishing_below",
-                {**fields, "causes": self.acts.text("causes")},
+                {**fields, "causes": self._causes()},
             )
         if found is not None and self.gates.closed(layer):
             return None  # scaled down by its block's gate, which the steps open
         return found
+
+    def _causes(self) -> str:
+        """What a vanishing gradient comes from in this model: its weights, where they are
+        mostly about zero (see :mod:`_gradshrunk`), else its activations."""
+        shrunk = shrunk_layers(self._model)
+        if shrunk:
+            return message("monitor.grad.causes.shrunk", weights=shown_names(shrunk))
+        return self.acts.text("causes")
 
     def _nan_advice(self, layer: str) -> str:
         """What a NaN or infinite gradient of ``layer`` points to: its norms grew before it

@@ -483,3 +483,29 @@ def test_a_layer_whose_norms_were_all_nan_shows_nan_as_its_lowest_and_highest() 
     """Its row read 'min inf  max -inf' (sweep 25a): numbers that never occurred."""
     row = _steps_with_norms([float("nan")] * 3).table().splitlines()[1]
     assert "inf" not in row and row.split()[1:] == ["nan", "nan", "nan"]
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_weights_mostly_about_zero_are_named_as_the_vanishing_gradients_cause(
+    language: str,
+) -> None:
+    """weight_decay=10 left every weight about 1e-7, and the watch said "a poor
+    initialisation (use nn.init.kaiming_normal_), a stack too deep" (sweep s33 S, finding 3)."""
+    torch.manual_seed(0)
+    net = nn.Sequential(
+        nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 3)
+    )
+    with torch.no_grad():
+        for p in net.parameters():
+            p.mul_(1e-4)
+    x, y = torch.randn(64, 10), torch.randint(0, 3, (64,))
+    i18n.set_language(language)
+    watch = GradientWatch(net, patience=2)
+    for _ in range(4):
+        net.zero_grad()
+        F.cross_entropy(net(x), y).backward()
+        watch.step()
+    (event,) = watch.events
+    said = "a hundredth or less" if language == "en" else "to setna część"
+    assert said in event.message and "kaiming" not in event.message
+    assert "'0.weight', '2.weight', '4.weight'" in event.message
