@@ -29,24 +29,19 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from nngraph._shrunk import mostly, shrunk
 from nngraph.graph._finding import leaf_name, name_list
 from nngraph.graph._parameters import learnable
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["SHRUNK", "behind_equal", "equal_weights", "shrunk_weights", "weight_cause"]
-
-#: How many times below the RMS of PyTorch's default initialisation a weight must be to count
-#: as shrunk. A layer initialised small on purpose (`normal_(std=0.001)` on a 512-wide head) is
-#: about 25 times below it; all zeros is another finding (`zeros`).
-SHRUNK = 100
+__all__ = ["behind_equal", "equal_weights", "shrunk_weights", "weight_cause"]
 
 
 def shrunk_weights(g: Graph, order: list[Any]) -> list[str]:
-    """The names of the layers' weights (two dimensions or more) whose RMS is `SHRUNK` times
-    or more below that of PyTorch's default initialisation, uniform in +-1/sqrt(fan_in), where
-    they are at least two and at least half of those weights; else none."""
+    """The names of the layers' weights (two dimensions or more) that are shrunk, where most
+    are (see nngraph/_shrunk.py); else none."""
     found, weights = [], 0
     for n in order:
         data = g._node.get(n)
@@ -59,11 +54,9 @@ def shrunk_weights(g: Graph, order: list[Any]) -> list[str]:
         if fan_in <= 0 or not isinstance(norm, (int, float)):  # a saved graph's damage
             continue
         weights += 1
-        rms = norm / math.sqrt(value["numel"])
-        start = 1 / math.sqrt(3 * fan_in)
-        if 0 < rms < start / SHRUNK:
+        if shrunk(rms=norm / math.sqrt(value["numel"]), fan_in=fan_in):
             found.append(leaf_name(data))
-    return found if len(found) >= 2 and 2 * len(found) >= weights else []
+    return mostly(found, weights=weights)
 
 
 def behind_equal(g: Graph, equal: list[tuple[Any, str]]) -> set[Any]:

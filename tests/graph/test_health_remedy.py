@@ -231,23 +231,16 @@ def test_one_small_layer_among_ordinary_ones_is_not_the_shrunk_weights_cause() -
     """A 10-layer sigmoid net with its head at std=1e-4: the sigmoids make its gradients
     vanish, not one small layer (regression sweep s33, P1)."""
     torch.manual_seed(0)
-    layers: list[nn.Module] = []
-    for _ in range(10):
-        layers += [nn.Linear(32, 32), nn.Sigmoid()]
-    head = nn.Linear(32, 1)
-    nn.init.normal_(head.weight, std=1e-4)
-    g = ng.trace(nn.Sequential(*layers, head), torch.randn(16, 32), loss=lambda o: o.mean())
+    model = _mlp(nn.Sigmoid, 11)
+    nn.init.normal_(model[-1].weight, std=1e-4)
+    g = ng.trace(model, torch.randn(16, 32), loss=lambda o: o.mean())
     vanishing = [f for f in g.health() if f["kind"] == "vanishing"]
     assert vanishing and not any("shrunk" in f for f in vanishing)
 
 
 def test_a_deep_sigmoid_net_at_its_start_is_not_told_its_weights_shrank() -> None:
     torch.manual_seed(0)
-    layers: list[nn.Module] = []
-    for _ in range(6):
-        layers += [nn.Linear(32, 32), nn.Sigmoid()]
-    model = nn.Sequential(*layers, nn.Linear(32, 1))
-    g = ng.trace(model, torch.randn(16, 32), loss=lambda o: o.pow(2).mean())
+    g = ng.trace(_mlp(nn.Sigmoid, 7), torch.randn(16, 32), loss=lambda o: o.pow(2).mean())
     vanishing = [f for f in g.health() if f["kind"] == "vanishing"]
     assert vanishing and not any("shrunk" in f for f in vanishing)
 
@@ -284,14 +277,11 @@ def test_a_frozen_averaging_layer_is_not_the_cause_of_a_deep_sigmoid_nets_gradie
     make the gradients vanish, and the weights meant to stay one value are no cause (regression
     sweep s33 RG2, P1)."""
     torch.manual_seed(0)
-    smooth = nn.Linear(20, 20, bias=False)
-    nn.init.constant_(smooth.weight, 1 / 20)
+    smooth = nn.Linear(32, 32, bias=False)
+    nn.init.constant_(smooth.weight, 1 / 32)
     smooth.requires_grad_(False)
-    layers: list[nn.Module] = [smooth]
-    for _ in range(8):
-        layers += [nn.Linear(20, 20), nn.Sigmoid()]
-    model = nn.Sequential(*layers, nn.Linear(20, 1))
-    g = ng.trace(model, torch.randn(16, 20), loss=lambda o: o.pow(2).mean())
+    model = nn.Sequential(smooth, *_mlp(nn.Sigmoid, 9))
+    g = ng.trace(model, torch.randn(16, 32), loss=lambda o: o.pow(2).mean())
     vanishing = [f for f in g.health() if f["kind"] == "vanishing"]
     assert vanishing and not any("equal" in f for f in vanishing)
 

@@ -23,6 +23,17 @@ def shell() -> Any:
 
 
 @pytest.fixture
+def published(shell: Any, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Every display message the shell's cells publish (a new output, or an update of one)."""
+    from IPython.core.displaypub import CapturingDisplayPublisher
+
+    pub = CapturingDisplayPublisher()
+    monkeypatch.setattr(shell, "display_pub", pub)
+    monkeypatch.setattr(shell.displayhook, "write_format_data", lambda *a, **k: None)
+    return pub.outputs
+
+
+@pytest.fixture
 def kernel() -> Iterator[Any]:
     """A client of a new ipykernel running in the repository root; shut down afterwards."""
     pytest.importorskip("ipykernel")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from IPython.core.displaypub import CapturingDisplayPublisher
 
 from nngraph.monitor import _display
 
@@ -19,13 +18,12 @@ TRAIN = "for epoch in range(1, 6):\n    mon.log(epoch, loss=1 / epoch, val_loss=
 
 
 @pytest.fixture
-def published(shell: Any, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Every display message the cells publish, in a shell taken for a notebook's kernel."""
-    pub = CapturingDisplayPublisher()
-    monkeypatch.setattr(shell, "display_pub", pub)
-    monkeypatch.setattr(shell.displayhook, "write_format_data", lambda *a, **k: None)
+def published(
+    published: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> list[dict[str, Any]]:
+    """conftest's, in a shell taken for a notebook's kernel: monitors show their own views."""
     monkeypatch.setattr(_display, "in_notebook", lambda: True)
-    return pub.outputs
+    return published
 
 
 def outputs(published: list[dict[str, Any]]) -> dict[str, str]:

@@ -11,7 +11,6 @@ import html
 from typing import Any
 
 import pytest
-from IPython.core.displaypub import CapturingDisplayPublisher
 
 import nngraph as ng
 from nngraph.monitor import Monitor, detectors
@@ -22,13 +21,10 @@ TRAIN = "for epoch in range(1, 21):\n    mon.log(epoch, loss=1 / epoch, val_loss
 
 
 @pytest.fixture
-def published(shell: Any, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Every display message the cells publish (a new output, or an update of one)."""
-    pub = CapturingDisplayPublisher()
-    monkeypatch.setattr(shell, "display_pub", pub)
-    monkeypatch.setattr(shell.displayhook, "write_format_data", lambda *a, **k: None)
+def published(shell: Any, published: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """conftest's, with `mon`, a monitor without a view of its own, for the cells to show."""
     shell.user_ns["mon"] = Monitor(detectors=[], display=False)
-    return pub.outputs
+    return published
 
 
 def saved_text(outputs: list[dict[str, Any]]) -> str:
