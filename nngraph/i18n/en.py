@@ -731,6 +731,12 @@ MESSAGES: dict[str, str] = {
         "before its first forward pass): there is nothing to log. Compute it with a model and "
         "data on the CPU or a GPU"
     ),
+    "monitor.error.no_weights": (
+        "there are no weights to restore: this model has no parameters or buffers that PyTorch "
+        "can see (model.state_dict() is empty). Layers kept in a plain Python list or dict are "
+        "invisible to it: put them in nn.ModuleList or nn.ModuleDict; a tensor made by hand "
+        "becomes a weight of the model as nn.Parameter(...)"
+    ),
     "monitor.error.no_data_best": (
         "there are no best weights to restore: when {metric} was best (epoch {epoch}) the "
         "model's weights had no values (on the meta device, or lazy layers such as "

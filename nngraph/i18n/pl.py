@@ -771,6 +771,12 @@ MESSAGES: dict[str, str] = {
         "pierwszym przejściem w przód): nie ma czego zapisać. Oblicz go modelem i danymi na CPU "
         "albo GPU"
     ),
+    "monitor.error.no_weights": (
+        "nie ma wag do przywrócenia: ten model nie ma parametrów ani buforów widocznych dla "
+        "PyTorcha (model.state_dict() jest pusty). Warstwy trzymane w zwykłej liście lub "
+        "słowniku Pythona są dla niego niewidoczne: umieść je w nn.ModuleList albo "
+        "nn.ModuleDict; tensor utworzony ręcznie staje się wagą modelu jako nn.Parameter(...)"
+    ),
     "monitor.error.no_data_best": (
         "nie ma najlepszych wag do przywrócenia: gdy wartość {metric} była najlepsza "
         "(epoka {epoch}), wagi modelu nie miały wartości (na urządzeniu meta albo leniwe "

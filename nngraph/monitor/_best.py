@@ -245,6 +245,8 @@ class BestTracking:
             why = message("monitor.why.no_model")
             raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))
         target = check_module(target, "restore_best()")
+        if not target.state_dict():  # layers in a plain Python list, hand-made tensors
+            raise NNGraphError(message("monitor.error.no_weights"))
         if not self._weights:
             if self._model is None:
                 why = message("monitor.why.no_model")

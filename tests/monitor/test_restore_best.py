@@ -179,6 +179,31 @@ def test_a_new_model_is_told_that_the_best_weights_belong_to_the_earlier_one() -
     assert bitwise_equal(second.state_dict(), states[1])
 
 
+class LayersInAList(torch.nn.Module):
+    """The classic slip: layers in a plain list, which PyTorch does not register."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layers = [torch.nn.Linear(2, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1)]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+@pytest.mark.parametrize("model", [LayersInAList(), torch.nn.Sequential()], ids=["list", "empty"])
+def test_a_model_without_weights_is_told_it_has_none_not_that_it_came_late(
+    model: torch.nn.Module,
+) -> None:
+    mon = Monitor(model=model, display=False, detectors=[])
+    for epoch, val_loss in enumerate([0.9, 0.7, 0.8], start=1):
+        mon.log(epoch, loss=1 / epoch, val_loss=val_loss)
+    with pytest.raises(NNGraphError, match=r"state_dict\(\) is empty.*nn\.ModuleList") as error:
+        mon.restore_best()
+    assert "earlier model" not in str(error.value)
+
+
 @pytest.mark.cuda
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_restore_best_for_a_model_on_the_gpu() -> None:
