@@ -1865,6 +1865,11 @@ MESSAGES: dict[str, str] = {
         " replaced after the optimizer was made? Make the optimizer after the last change to the"
         " model; to keep them fixed on purpose, call requires_grad_(False) on them"
     ),
+    "monitor.gradwatch.ratio": (
+        "GradientWatch(ratio={ratio:g}): ratio is a fraction, how much smaller the first "
+        "layer's gradient may get than the last layer's: 2,000 times smaller is ratio=5e-4 "
+        "(1 / 2000, the default). It must be below {limit:g} (10 times smaller)"
+    ),
     "monitor.gradwatch.limits": (
         "GradientWatch(vanishing={vanishing!r}, exploding={exploding!r}): a gradient norm "
         "below vanishing is too small and one above exploding is too large, so vanishing must "

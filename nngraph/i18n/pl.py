@@ -1979,6 +1979,11 @@ MESSAGES: dict[str, str] = {
         " podmieniono po utworzeniu optymalizatora? Utwórz optymalizator po ostatniej zmianie"
         " modelu; jeśli mają celowo zostać bez zmian, wywołaj na nich requires_grad_(False)"
     ),
+    "monitor.gradwatch.ratio": (
+        "GradientWatch(ratio={ratio:g}): ratio to ułamek, ile razy mniejszy może być gradient "
+        "pierwszej warstwy od gradientu ostatniej: 2000 razy mniejszy to ratio=5e-4 "
+        "(1 / 2000, wartość domyślna). Musi być mniejszy niż {limit:g} (10 razy mniejszy)"
+    ),
     "monitor.gradwatch.limits": (
         "GradientWatch(vanishing={vanishing!r}, exploding={exploding!r}): norma gradientu "
         "poniżej vanishing jest za mała, a powyżej exploding za duża, więc vanishing musi być "

@@ -44,6 +44,10 @@ def checked_model(model: Any, wrong: tuple[Any, ...], optimizer: Any, monitor: A
     return checked
 
 
+#: a first layer 10 times below the last is no vanishing gradient; ratio=5e-4 is 2,000 times
+_LARGEST_RATIO = 0.1
+
+
 def checked_limits(
     vanishing: float, ratio: float, exploding: float, patience: int
 ) -> tuple[float, float, float, int]:
@@ -51,6 +55,8 @@ def checked_limits(
     (else every layer would be too small or too large)."""
     low = _nonnegative(message("monitor.param.watch_vanishing"), vanishing)
     ratio = _nonnegative(message("monitor.param.watch_ratio"), ratio)
+    if ratio >= _LARGEST_RATIO:  # ratio=2000 for "2,000 times": every layer would vanish
+        raise NNGraphError(message("monitor.gradwatch.ratio", ratio=ratio, limit=_LARGEST_RATIO))
     high = _positive(message("monitor.param.watch_exploding"), exploding)
     if low >= high:  # (the values as given: 5, not 5.0)
         raise NNGraphError(

@@ -163,6 +163,8 @@ def test_bad_input_is_a_clear_error() -> None:
         ({"vanishing": -1.0}, "vanishing must be zero or more"),
         ({"ratio": math.inf}, "ratio must be a finite number, got inf"),  # not "zero or more"
         ({"exploding": math.inf}, "exploding must be a finite number, got inf"),
+        ({"ratio": 2000}, r"ratio is a fraction.*ratio=5e-4 \(1 / 2000"),  # "2,000 times"
+        ({"ratio": 0.5}, r"ratio=0\.5\): ratio is a fraction.*below 0\.1"),
     ],
 )
 def test_bad_parameters_are_clear_errors_at_construction(
