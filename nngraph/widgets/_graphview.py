@@ -79,13 +79,16 @@ def _payload(graph: Any) -> dict[str, Any]:
     return with_labels_now(with_health(checked))
 
 
+_NOT_CHECKED = object()
+
+
 class _Graph(traitlets.Dict):
     """``graph``: set to an ``ng.Graph``, its ``to_dict()`` or its ``to_json()`` text, it holds
     the checked ``to_dict()`` payload (``_payload``), also when set later (``view.graph = g``);
     anything else raises the ``NNGraphError`` of ``GraphView(...)``, not traitlets' own."""
 
     def validate(self, obj: Any, value: Any) -> Any:
-        if value is getattr(obj, "_checked_payload", None):  # GraphView() has checked it
+        if value is getattr(obj, "_checked_payload", _NOT_CHECKED):  # GraphView() checked it
             return value
         return _payload(value)
 
@@ -253,7 +256,7 @@ class GraphView(anywidget.AnyWidget):
             height=height,
             **{"messages": messages("graphview."), **kwargs},
         )
-        self._checked_payload = None  # a graph set later is checked
+        del self._checked_payload  # a graph set later is checked, None too
         self._svg: str | None = None
         # the catalog holds the view weakly: its listener never keeps a dropped view alive
         ref = weakref.ref(self)

@@ -201,8 +201,9 @@ def test_an_option_set_later_is_checked_too() -> None:
         (torch.nn.Linear(2, 2), r"^GraphView needs a graph: an ng\.Graph .*not Linear\(in_f"),
         ({"hello": 1}, r"^GraphView cannot show this: this is not an nngraph graph"),
         ("not json", r"^GraphView cannot show this: .* this is not valid JSON"),
+        (None, r"^GraphView needs a graph: .*not None"),  # was taken, and the view broke
     ],
-    ids=["model", "dict", "text"],
+    ids=["model", "dict", "text", "none"],
 )
 def test_a_graph_set_later_is_refused_as_the_view_refuses_it_when_made(bad: Any, says: str) -> None:
     """`view.graph = model` gave traitlets' five-line TraitError, `GraphView(model)` an
