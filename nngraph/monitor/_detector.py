@@ -262,9 +262,8 @@ class Detector(Spans, RowOrder):
         if value is None:
             taken = None if train is None else self._take_train(train)
             return ended or taken  # a new row holds nothing back: then taken is None
-        if train is not None:
-            self._count_train_epoch()
-            self._train_sum, self._train_n = train, 1
+        if train is not None:  # the last batch's, or the epoch's mean: one value more
+            self._add_train(train)
         at_once = self._several and not self.waits_for_batches
         if at_once or not (self._twins and train is None and not self._row_train):
             event = self._evaluate(step, value, epoch)

@@ -15,10 +15,10 @@ another ``metric=``; detectors that also need the training error (``PQ`` and ``G
 Epochs are counted per evaluation: epoch ``t`` is the ``t``-th call in which the watched metric
 was logged (the first is epoch 1). Calls that log only training metrics (per-batch logging) do
 not advance a validation-based detector; their training values are averaged into the training
-error of the next evaluation, unless that call logs its own training value (in a
+error of the next evaluation, with the training value of the evaluation's own call, if it
+logs one (the last batch's: the mean is the epoch's, as its text line shows; in a
 :class:`~nngraph.Monitor` given ``epoch=`` numbers, only those of the evaluation's own epoch:
-validating every 5 epochs, epoch 10's training loss is epoch 10's mean, as its text line
-shows). A training value
+validating every 5 epochs, epoch 10's training loss is epoch 10's mean). A training value
 logged just after an evaluation at the same step, in a call of its own (validation logged
 first: the same row of the monitor's ``records()``), is that evaluation's, so both orders give
 the same events: a detector that reads the training twin (``GL``, ``PQ``, ``UP``, ``Gap``, and

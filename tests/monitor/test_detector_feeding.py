@@ -242,6 +242,32 @@ def test_both_orders_give_the_same_events_when_training_is_logged_per_batch(seed
     assert runs[0] == runs[1]
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_a_validation_in_the_last_batchs_call_pairs_the_mean_of_the_epochs_batches(
+    seed: int,
+) -> None:
+    """`mon.log(step, loss=batch_loss, val_loss=...)` at the epoch's last batch: the detectors
+    read the mean of the epoch's batches, as the text line shows it and as a validation logged
+    in a call of its own gives; they read that one batch's loss (sweep C, finding 1)."""
+    epochs = random_batches(seed)
+    runs = []
+    for joined in (False, True):
+        mon = Monitor(display=False, detectors=some_detectors())
+        step = 0
+        for batches, val in epochs:
+            for loss in batches[:-1]:
+                step += 1
+                mon.log(step, loss=loss)
+            step += 1
+            if joined:
+                mon.log(step, loss=batches[-1], val_loss=val)
+            else:
+                mon.log(step, loss=batches[-1])
+                mon.log(step, val_loss=val)
+        runs.append(sorted((e.detector, e.epoch, e.message) for e in mon.events))
+    assert runs[0] == runs[1]
+
+
 def test_should_stop_turns_true_at_the_training_call_that_completes_the_epoch() -> None:
     mon = Monitor(display=False, detectors=[PQ(0.5, 2)])
     tr, va = [1.0, 0.5, 0.45, 0.449], [1.0, 0.9, 0.95, 0.97]
