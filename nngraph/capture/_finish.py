@@ -98,6 +98,8 @@ def _mark_not_stepped(recorder: Recorder, graph: Graph) -> None:
     for node_id, fn in recorder.builder.leaf_fns.items():
         if id(fn.variable) in outside and fn.variable.requires_grad:
             graph._node[node_id]["not_in_optimizer"] = True
+            if node_id in recorder.leaves.across_steps:  # no zero_grad() reached it between
+                graph._node[node_id]["grad_accumulated"] = True
 
 
 def _holds_any(model: torch.nn.Module, ids: set[int]) -> bool:

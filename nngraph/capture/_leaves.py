@@ -66,6 +66,13 @@ class LeafGrads:
         #: leaves whose `.grad` an optimizer step used holding gradients from before an
         #: earlier step of it: a forgotten `zero_grad()` in a loop of training steps
         self.stale: set[str] = set()
+        #: how many `optimizer.step()` calls the block made, of any optimizer; leaf -> that
+        #: count when its `.grad` began to gather, while it lasts
+        self._all_steps = 0
+        self._since_any: dict[str, int] = {}
+        #: leaves a backward reached holding gradients from before a step (of any optimizer):
+        #: stale where no optimizer that stepped holds them (`_finish._mark_not_stepped`)
+        self.across_steps: set[str] = set()
         #: leaves whose `.grad` was reset or written by hand since the first backward of the
         #: block reached them: it no longer holds what was left in it from before the block
         self._rewritten: set[str] = set()
@@ -77,6 +84,8 @@ class LeafGrads:
         if node_id not in self.leftover:  # the first reach: what `.grad` held before the block
             self.leftover[node_id] = _leftover(variable.grad)
         self._since.setdefault(node_id, self._steps.get(id(variable), 0))
+        if self._since_any.setdefault(node_id, self._all_steps) < self._all_steps:
+            self.across_steps.add(node_id)
         self.kept.discard(node_id)
         self._owners = self._variables = None
 
@@ -153,6 +162,7 @@ class LeafGrads:
             return False
         node_id, grad = owner
         self._since.pop(node_id, None)  # reset (`zero_()`) or changed by hand: begins anew
+        self._since_any.pop(node_id, None)
         if node_id not in self.kept:
             self._summarise(node_id, grad.detach().clone())
             self.kept.add(node_id)
@@ -169,6 +179,7 @@ class LeafGrads:
         if node_id is None:
             return
         self._since.pop(node_id, None)  # `zero_grad()` sets it to None
+        self._since_any.pop(node_id, None)
         if node_id not in self.kept:
             self._summarise(node_id, grad)
             self.kept.add(node_id)
@@ -180,6 +191,7 @@ class LeafGrads:
         `.grad` no step uses again (a GAN's discriminator during the generator's step, zeroed
         before its next step) is not."""
         nodes = self._by_variable()
+        self._all_steps += 1
         for group in getattr(optimizer, "param_groups", ()):
             for p in group.get("params", ()):
                 node_id = nodes.get(id(p))
@@ -207,6 +219,7 @@ class LeafGrads:
         self.kept.clear()
         self._from_grads.clear()
         self._since.clear()
+        self._since_any.clear()
         self._steps.clear()
         self.stale.clear()
         self._rewritten.clear()

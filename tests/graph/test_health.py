@@ -1081,6 +1081,38 @@ def test_a_layer_left_out_of_the_optimizer_is_told_so_not_a_forgotten_zero_grad(
         ng.set_language("en")
 
 
+@pytest.mark.parametrize("steps", [2, 3])
+def test_a_layer_left_out_of_the_optimizer_is_told_in_a_recorded_loop_of_steps(steps: int) -> None:
+    """Several training steps in one block: the head's `.grad` grows from step to step, as no
+    `zero_grad()` of the optimizer reaches it; health() said nothing (sweep s34 R, finding 1)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 3))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    model[2] = nn.Linear(32, 3)
+    x, y = torch.randn(16, 10), torch.randint(0, 3, (16,))
+    with ng.record() as rec:
+        for _ in range(steps):
+            opt.zero_grad()
+            nn.functional.cross_entropy(model(x), y).backward()
+            opt.step()
+    found = [(f["kind"], f["name"], f.get("not_in_optimizer")) for f in rec.graph.health()]
+    assert found == [("accumulated", "2.weight", True), ("accumulated", "2.bias", True)]
+
+
+def test_a_recorded_loop_of_steps_with_every_layer_in_the_optimizer_is_quiet() -> None:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 3))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    x, y = torch.randn(16, 10), torch.randint(0, 3, (16,))
+    with ng.record() as rec:
+        for _ in range(3):
+            opt.zero_grad()
+            nn.functional.cross_entropy(model(x), y).backward()
+            opt.step()
+    assert [f for f in rec.graph.health() if f["kind"] == "accumulated"] == []
+    assert not any(d.get("grad_accumulated") for _, d in rec.graph.nodes(data=True))
+
+
 def test_a_gan_step_is_not_flagged_as_a_forgotten_zero_grad():
     # the generator's backward adds to D's .grad after D's step, but no step uses that sum:
     # D's gradients are zeroed before D's next step (PyTorch's DCGAN example)
