@@ -2,9 +2,10 @@
 
 - a softmax before `cross_entropy` (which takes raw scores and applies log-softmax itself), a
   sigmoid before `binary_cross_entropy_with_logits` (which applies the sigmoid itself), a
-  softmax before `nll_loss` (which takes log-probabilities), also where views and reshapes
-  come between (`out.squeeze(1)` of a one-unit binary classifier);
-- raw scores given to `nll_loss` (no log_softmax before it): values that cannot be
+  softmax before `nll_loss` or before `kl_div`'s input (both take log-probabilities; a
+  distillation's softmax target is right), also where views and reshapes come between
+  (`out.squeeze(1)` of a one-unit binary classifier);
+- raw scores given to `nll_loss` or `kl_div` (no log_softmax before them): values that cannot be
   log-probabilities, above 0 or averaging more than `-log C` over `C` classes;
 - a regression loss (`mse_loss`, `l1_loss`, ...) given an output and a target of different
   shapes, `[N, 1]` against `[N]`: broadcasting compares every output with every target; also
@@ -41,7 +42,10 @@ _SQUASHED = {
     "cross_entropy": ("softmax", "loss_input_softmax"),
     "binary_cross_entropy_with_logits": ("sigmoid", "loss_input_sigmoid"),
     "nll_loss": ("softmax", "loss_input_nll"),
+    "kl_div": ("softmax", "loss_input_kl"),  # its input is log-probabilities, its target not
 }
+#: losses whose input is log-probabilities -> the finding's message key for raw scores
+_LOG_INPUT = {"nll_loss": "loss_input_nll_scores", "kl_div": "loss_input_kl_scores"}
 #: losses that compare an output with a target of the same shape, element by element
 _ELEMENTWISE = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
 
@@ -69,8 +73,8 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
         else:
             scores = _scores(g, given, inside)
             found = _squashed_finding(g, n, scores, said, types)
-            if found is None and op == "nll_loss" and not _squashed_input(g, scores, "softmax"):
-                found = _raw_scores_finding(g, scores, said, types)
+            if found is None and op in _LOG_INPUT and not _squashed_input(g, scores, "softmax"):
+                found = _raw_scores_finding(g, _LOG_INPUT[op], scores, said, types)
         findings += [found] if found else []
     return findings + hand_written_differences(g, order, said)
 
@@ -106,23 +110,20 @@ def _layer(module: str, types: dict[str, str | None]) -> str:
 
 
 def _raw_scores_finding(
-    g: Graph, scores: list[Any], said: set[Any], types: dict[str, str | None]
+    g: Graph, key: str, scores: list[Any], said: set[Any], types: dict[str, str | None]
 ) -> dict[str, Any] | None:
-    """The finding for an `nll_loss` whose input, the one of `scores`, cannot be
-    log-probabilities (raw scores: no log_softmax before it), on the op that made it; None if
-    it may be, or `said` has it."""
+    """The finding (message `key`) for an `nll_loss` or a `kl_div` whose input, the one of
+    `scores`, cannot be log-probabilities (raw scores: no log_softmax before it), on the op
+    that made it; None if it may be, or `said` has it."""
     if len(scores) != 1:
         return None  # which one is the input is not known
     why = _not_log_probabilities(g, scores[0])
     maker = _maker(g, scores[0])
     module = g._node[maker].get("module") or ""
-    if why is None or ("loss_input_nll_scores", module) in said:
+    if why is None or (key, module) in said:
         return None
-    said.add(("loss_input_nll_scores", module))
-    layer = _layer(module, types)
-    return finding(
-        "loss_input", "loss_input_nll_scores", "forward", maker, module, layer=layer, why=why
-    )
+    said.add((key, module))
+    return finding("loss_input", key, "forward", maker, module, layer=_layer(module, types), why=why)
 
 
 #: ops that take a logarithm: what they make may be log-probabilities made by hand
@@ -137,7 +138,7 @@ _TOLERANCE = 1e-3
 
 
 def _not_log_probabilities(g: Graph, p: Any) -> str | None:
-    """Why the values `nll_loss` reads as `p` cannot be log-probabilities over its class dim
+    """Why the values `nll_loss` or `kl_div` reads as `p` cannot be log-probabilities over its class dim
     (1, or 0 for one example's scores), from what the graph keeps of them; None if they may be.
 
     Along the class dim the exponentials of log-probabilities sum to 1, so each is at most 0

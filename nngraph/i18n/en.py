@@ -2797,6 +2797,19 @@ MESSAGES: dict[str, str] = {
         " or nn.LogSoftmax(dim=1) as the last layer), or give the raw scores to"
         " nn.CrossEntropyLoss, which applies log-softmax itself."
     ),
+    "graph.health.loss_input_kl": (
+        "{layer} gives kl_div (nn.KLDivLoss) softmax probabilities as its input, but it expects"
+        " log-probabilities there (only its target is probabilities, unless log_target=True):"
+        " use log_softmax instead of softmax for the input. Given probabilities, the loss is no"
+        " KL divergence (it falls below zero) and its gradient does not pull the two"
+        " distributions together."
+    ),
+    "graph.health.loss_input_kl_scores": (
+        "{layer} gives kl_div (nn.KLDivLoss) an input that is not log-probabilities: {why}."
+        " KLDivLoss expects log-probabilities as its input (F.log_softmax(scores / T, dim=1) in"
+        " distillation) and probabilities as its target: given raw scores, the loss is no KL"
+        " divergence and falls below zero without bound."
+    ),
     "graph.health.loss_input_nll_positive": (
         "some are above 0 (up to {largest:.3g}), which log-probabilities never are"
     ),

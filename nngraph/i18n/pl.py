@@ -2940,6 +2940,19 @@ MESSAGES: dict[str, str] = {
         " log_softmax (F.log_softmax(scores, dim=1) albo nn.LogSoftmax(dim=1) jako ostatnią"
         " warstwę) albo podaj surowe wyniki nn.CrossEntropyLoss, która sama nakłada log-softmax."
     ),
+    "graph.health.loss_input_kl": (
+        "{layer} podaje kl_div (nn.KLDivLoss) jako wejście prawdopodobieństwa z softmax, a ona"
+        " oczekuje tam logarytmów prawdopodobieństw (tylko cel to prawdopodobieństwa, chyba że"
+        " log_target=True): użyj log_softmax zamiast softmax dla wejścia. Na"
+        " prawdopodobieństwach strata nie jest dywergencją KL (spada poniżej zera), a jej"
+        " gradient nie przybliża do siebie obu rozkładów."
+    ),
+    "graph.health.loss_input_kl_scores": (
+        "{layer} podaje kl_div (nn.KLDivLoss) wejście, które nie jest logarytmami"
+        " prawdopodobieństw: {why}. KLDivLoss oczekuje logarytmów prawdopodobieństw jako wejścia"
+        " (F.log_softmax(scores / T, dim=1) przy destylacji) i prawdopodobieństw jako celu: na"
+        " surowych wynikach strata nie jest dywergencją KL i spada poniżej zera bez ograniczenia."
+    ),
     "graph.health.loss_input_nll_positive": (
         "niektóre są dodatnie (nawet {largest:.3g}), a logarytm prawdopodobieństwa nigdy nie"
         " jest większy od 0"

@@ -195,3 +195,38 @@ def test_a_mask_or_sequence_output_with_an_extra_dim_of_one_is_told_with_its_own
         lambda out: ((out - masks[:, None]) ** 2).mean(),
     ]
     assert [_loss_input_findings(conv, loss, images) for loss in right] == [[]] * len(right)
+
+
+def _distillation_findings(student_input: Callable[[torch.Tensor], torch.Tensor], **kw) -> list:
+    """One distillation step: the teacher's soft targets under `no_grad`, the student's
+    `student_input(scores)` given to `kl_div`."""
+    torch.manual_seed(0)
+    x = torch.randn(16, 5)
+    teacher = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 3)).eval()
+    student = nn.Sequential(nn.Linear(5, 4), nn.ReLU(), nn.Linear(4, 3))
+    target = F.log_softmax if kw.get("log_target") else F.softmax
+    with ng.record() as rec:
+        with torch.no_grad():
+            soft = target(teacher(x) / 4.0, dim=1)
+        F.kl_div(student_input(student(x) / 4.0), soft, reduction="batchmean", **kw).backward()
+    return [f for f in rec.graph.health() if f["kind"] == "loss_input"]
+
+
+def test_kl_div_given_softmax_probabilities_is_told_to_take_log_softmax() -> None:
+    """The distillation slip: `F.kl_div(F.softmax(student / T), F.softmax(teacher / T))`; the
+    loss goes below zero and health() said nothing (sweep s34 R, finding 2)."""
+    (found,) = _distillation_findings(lambda s: F.softmax(s, dim=1))
+    assert found["message"].startswith("Your code gives kl_div (nn.KLDivLoss) softmax")
+    assert "use log_softmax instead of softmax for the input" in found["message"]
+
+
+def test_kl_div_given_raw_scores_is_told_they_are_not_log_probabilities() -> None:
+    (found,) = _distillation_findings(lambda s: s)
+    assert found["message"].startswith(  # the scores divided by T, in the user's code
+        "Your code gives kl_div (nn.KLDivLoss) an input that is not log-probabilities: some are"
+    )
+
+
+@pytest.mark.parametrize("log_target", [False, True])
+def test_a_distillation_with_log_softmax_is_quiet(log_target: bool) -> None:
+    assert _distillation_findings(lambda s: F.log_softmax(s, dim=1), log_target=log_target) == []
