@@ -2012,6 +2012,10 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.table.by_logged": (
         "compared by {metric}: no run logged {watched}, the metric their monitors watch"
     ),
+    "monitor.runs.table.watched_differ": (
+        "the runs' monitors watch different metrics ({watched}): compared by {metric}, the one"
+        " run {run} watches, the first to log its own; to rank them by another, pass it: metric={other!r}"
+    ),
     "monitor.runs.table.not_ranked": "not ranked (no {metric} logged): {names}",
     "monitor.runs.table.by_batches": (
         "{metric} is logged batch by batch, so a run's best is the value of a single batch"

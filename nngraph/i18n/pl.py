@@ -2136,6 +2136,11 @@ MESSAGES: dict[str, str] = {
         "porównanie według {metric}: żaden przebieg nie zapisał {watched}, metryki śledzonej"
         " przez ich monitory"
     ),
+    "monitor.runs.table.watched_differ": (
+        "monitory przebiegów obserwują różne metryki ({watched}): porównanie według {metric},"
+        " metryki obserwowanej przez przebieg {run}, pierwszy, który zapisał własną; aby uszeregować je według innej, podaj"
+        " ją: metric={other!r}"
+    ),
     "monitor.runs.table.not_ranked": "poza rankingiem (nie zapisano {metric}): {names}",
     "monitor.runs.table.by_batches": (
         "wartości {metric} są zapisywane partia po partii, więc najlepszy wynik"

@@ -84,7 +84,9 @@ def table_notes(
     which would rank them all, if there is one. ``given``: ``metric`` is the user's choice (no
     line says why it is the one). Then: a training ``metric`` logged batch by batch where no
     run validates (each run's best, by ``mode``, is one batch), and a validation ``metric``
-    other than the one the monitors keep weights at (what ``restore_best()`` puts back)."""
+    other than the one the monitors keep weights at (what ``restore_best()`` puts back).
+    Where the monitors watch different metrics, a line says which run's is the one: the order
+    of the runs decides it."""
     runs = list(monitors.values())
     lines = []
     ranked = {name for name, mon in monitors.items() if metric_of(mon, metric) in mon.series}
@@ -92,6 +94,19 @@ def table_notes(
     if not given and ranked and all(column_key(name) != column_key(metric) for name in watched):
         lines.append(
             message("monitor.runs.table.by_logged", metric=metric, watched=", ".join(watched))
+        )
+    differ = list(dict.fromkeys(column_key(name) for name in watched))
+    if not given and ranked and len(differ) > 1 and column_key(metric) in differ:
+        other = next(name for name in watched if column_key(name) != column_key(metric))
+        run = next(n for n, mon in monitors.items() if column_key(mon.metric) == column_key(metric))
+        lines.append(
+            message(
+                "monitor.runs.table.watched_differ",
+                metric=metric,
+                watched=", ".join(watched),
+                other=other,
+                run=run,
+            )
         )
     kind = is_validation(metric)
     missing = [

@@ -879,3 +879,20 @@ def test_runs_compared_by_a_training_loss_logged_per_batch_say_one_batch_decides
     per_epoch = Runs(display=False)
     per_epoch.new("a").log(1, loss=0.5), per_epoch.new("b").log(1, loss=0.4)
     assert "batch by batch" not in per_epoch.table()
+
+
+def test_runs_whose_monitors_watch_different_metrics_say_whose_decides() -> None:
+    """compare(A, B) and compare(B, A) crowned different winners, each by the first run's
+    metric, and no line said why (sweep s34 A, finding 2)."""
+    acc = Monitor(display=False, name="A", metric="val_acc")
+    loss = Monitor(display=False, name="B")
+    for epoch, (la, aa, lb, ab) in enumerate([(0.9, 0.6, 0.8, 0.62), (0.65, 0.8, 0.45, 0.72)], 1):
+        acc.log(epoch, loss=1 / epoch, val_loss=la, val_acc=aa)
+        loss.log(epoch, loss=1 / epoch, val_loss=lb, val_acc=ab)
+    first = compare(acc, loss, display=False).table()
+    assert "the runs' monitors watch different metrics (val_acc, val_loss): compared by" in first
+    assert "val_acc, the one run A watches, the first to log its own" in first
+    assert "metric='val_loss'" in first
+    assert "compared by val_loss, the one run B watches" in compare(loss, acc, display=False).table()
+    same = compare(loss, Monitor(display=False, name="C"), display=False)
+    assert "watch different metrics" not in same.table()
