@@ -123,7 +123,9 @@ def _raw_scores_finding(
     if why is None or (key, module) in said:
         return None
     said.add((key, module))
-    return finding("loss_input", key, "forward", maker, module, layer=_layer(module, types), why=why)
+    return finding(
+        "loss_input", key, "forward", maker, module, layer=_layer(module, types), why=why
+    )
 
 
 #: ops that take a logarithm: what they make may be log-probabilities made by hand

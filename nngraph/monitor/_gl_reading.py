@@ -138,6 +138,7 @@ def gl_reading(
     value: float,
     previous: float,
     train: float | None,
+    earlier: float = math.nan,
     swings: Swings | None = None,
     words: bool = True,
 ) -> Check:
@@ -155,8 +156,9 @@ def gl_reading(
     if train is not None and not math.isfinite(train):  # diverged, not memorising
         return "gl.train_nonfinite", {**fields, "train_value": not_finite_text(train)}
     unstable = unstable_verdict(
-        det, tracker, fields, value=value, previous=previous, train=train, words=words
-    )
+        det, tracker, fields, value=value, previous=previous, train=train, earlier=earlier,
+        words=words,
+    )  # fmt: skip
     if unstable is not None:
         return unstable
     if swings is not None:
@@ -217,16 +219,23 @@ def on_new_data(det: Detector) -> bool:
     return is_validation(det.metric) or any(name != det.metric for name in det._twins)
 
 
-def sudden_jump(previous: float, value: float, train: float | None) -> bool:
+def sudden_jump(
+    previous: float, value: float, train: float | None, earlier: float = math.nan
+) -> bool:
     """A validation loss ``value`` that grew more than :data:`JUMP` times from the evaluation
     before (``previous``) has blown up; one that more than doubled (``_trend.UNSTABLE``) has
     too, when the training loss ``train`` is logged and not far below ``previous`` (a
-    validation loss near 0 next to a memorised training loss may double by noise). False for
-    a NaN.
+    validation loss near 0 next to a memorised training loss may double by noise). Measured
+    from the evaluation before that (``earlier``) where it was higher: a value back at the
+    level before one lucky low (a small validation set) has not jumped. False for a NaN.
 
         >>> sudden_jump(8.34, 20.6, 10.3), sudden_jump(0.02, 0.05, 0.001), sudden_jump(1, 11, None)
         (True, False, True)
+        >>> sudden_jump(0.31, 0.63, 0.45), sudden_jump(0.31, 0.63, 0.45, earlier=0.63)
+        (True, False)
     """
+    if earlier > previous:
+        previous = earlier
     if not previous > 0:
         return False
     if value > JUMP * previous:
@@ -243,12 +252,13 @@ def unstable_verdict(
     value: float,
     previous: float,
     train: float | None,
+    earlier: float = math.nan,
     words: bool = True,
 ) -> Check:
     """GL's, PQ's or UP's explanation when a rising validation loss comes from unstable
     training (a learning rate too high), not overfitting: the training loss clearly rose since
     the best epoch (on average: ``stalled``), the validation loss jumped in one evaluation from
-    ``previous`` to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
+    ``previous`` (or ``earlier``) to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
     ``train`` is far above its lowest value of the run and not still below its level at the
     best epoch (``unstable``, see :meth:`TrainingTrend.far_above_low`), or it rose far above
     where the run started and the run has not come back since (``blown_up``, see
@@ -261,12 +271,14 @@ def unstable_verdict(
     :func:`gl_reading`)."""
     name = type(det).__name__.lower()
     trend = tracker.now()
-    if trend is not None and _restart_bump(det, trend) and not sudden_jump(previous, value, train):
+    # a lucky low is told from a jump only beside a training loss that moves little
+    jumped = sudden_jump(previous, value, train, earlier if _steady(trend) else math.nan)
+    if trend is not None and _restart_bump(det, trend) and not jumped:
         return _too_soon(det, f"{name}.restarted", trend, fields, words=words)
     rose = trend is not None and trend.rose(scale=det.best)
     if trend is not None and rose and not _rose_once(trend, det._trained_since_best):
         return f"{name}.stalled", {**fields, **trend_fields(det, trend)} if words else fields
-    if sudden_jump(previous, value, train):
+    if jumped:
         return f"{name}.jump", {**fields, "previous": previous, "value": value}
     before = trend.before if trend is not None else None
     low = tracker.far_above_low(train, scale=det.best, before=before)
@@ -283,6 +295,20 @@ def unstable_verdict(
     times = times_text(train / low_value)
     shown = {"train_value": train, "times": times, "low": low_value, "low_epoch": low_epoch}
     return f"{name}.unstable", {**fields, **shown}
+
+
+def _steady(trend: Trend | None) -> bool:
+    """Whether the latest training values stay within a factor :data:`UNSTABLE_TIMES` of one
+    another: a validation loss back at its level before one low value is no jump there, but
+    beside a training loss that swings tenfold (a learning rate of 50) it is one more swing.
+
+        >>> _steady(Trend(0.06, 0.06, 3, 1, latest=(0.07, 0.065, 0.06))), _steady(None)
+        (True, False)
+        >>> _steady(Trend(16.8, 1.15, 3, 1, latest=(13.6, 16.8, 1.15)))
+        False
+    """
+    values = [v for v in trend.latest if v > 0 and math.isfinite(v)] if trend else []
+    return len(values) > 1 and max(values) < UNSTABLE_TIMES * min(values)
 
 
 def _blown_up(

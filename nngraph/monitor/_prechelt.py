@@ -192,11 +192,12 @@ class GL(Detector):
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
         self._high = -math.inf  # the highest finite value since GL last started afresh
         self._said: float | None = None  # the best when it last spoke since then
-        self._previous = math.nan  # the value at the evaluation before
+        self._previous = self._earlier = math.nan  # the values at the two evaluations before
         self._reading: str | None = None  # the explanation it gave last
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._previous = TrainingTrend(spikes=True), math.nan
+        self._earlier = math.nan
         self._swings = Oscillation()
 
     def _rearm(self) -> None:
@@ -204,20 +205,23 @@ class GL(Detector):
         self._high, self._said = -math.inf, None
 
     def _check(self, value: float, train: float | None) -> Check:
-        previous = self._previous
+        previous, earlier = self._previous, self._earlier
         found = self._judge(value, train)
         if not isinstance(found, tuple):
             return found
         if self.active and corrects(self._reading, found[0]):
             Detector._rearm(self)  # its reading of this rise has changed: said again, corrected
-            found = cast("tuple[str, dict[str, Any]]", self._explain(value, previous, train))
+            found = cast(
+                "tuple[str, dict[str, Any]]", self._explain(value, previous, train, earlier)
+            )
         if not self.active:  # said now
             self._reading = found[0]
         return found
 
     def _judge(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
-        previous, self._previous = self._previous, value
+        previous, earlier = self._previous, self._earlier
+        self._previous, self._earlier = value, previous
         if new_best and (
             self._said is None or exceeds(generalization_loss(self._said, value), self.alpha)
         ):
@@ -237,10 +241,16 @@ class GL(Detector):
         if not self.active:  # said now
             self._said = self.best
         # while it holds, only a changed reading is said: which one, without its words
-        return self._explain(value, previous, train, words=not self.active)
+        return self._explain(value, previous, train, earlier, words=not self.active)
 
     def _explain(
-        self, value: float, previous: float, train: float | None, *, words: bool = True
+        self,
+        value: float,
+        previous: float,
+        train: float | None,
+        earlier: float,
+        *,
+        words: bool = True,
     ) -> Check:
         """What GL says of ``value`` above its limit; ``words=False``: only which explanation
         (see :func:`~nngraph.monitor._gl_reading.gl_reading`)."""
@@ -267,6 +277,7 @@ class GL(Detector):
             value=value,
             previous=previous,
             train=train,
+            earlier=earlier,
             swings=swings,
             words=words,
         )

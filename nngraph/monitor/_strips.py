@@ -99,15 +99,17 @@ class PQ(Detector):
         self.progress = math.nan
         self._trend = TrainingTrend(spikes=True)
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
-        self._previous = math.nan  # the value at the evaluation before
+        self._previous = self._earlier = math.nan  # the values at the two evaluations before
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._previous = TrainingTrend(spikes=True), math.nan
+        self._earlier = math.nan
         self._swings = Oscillation()
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
-        previous, self._previous = self._previous, value
+        previous, earlier = self._previous, self._earlier
+        self._previous, self._earlier = value, previous
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
         self._swings.add(self._shown, value, train)
@@ -152,7 +154,7 @@ class PQ(Detector):
         # a training loss that rose (lr too high) also gives a large P_k: not memorising
         shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
         unstable = unstable_verdict(
-            self, self._trend, shown, value=value, previous=previous, train=train
+            self, self._trend, shown, value=value, previous=previous, train=train, earlier=earlier
         )
         if math.isinf(self.gl):  # a rise from 0 on the way back down from a blow-up
             if unstable is not None:
@@ -208,15 +210,17 @@ class UP(Detector):
         self._strip_from: int | None = None  # the epoch shown at the last strip end
         self._trend = TrainingTrend(spikes=True)
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
-        self._previous = math.nan  # the value at the evaluation before
+        self._previous = self._earlier = math.nan  # the values at the two evaluations before
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._previous = TrainingTrend(spikes=True), math.nan
+        self._earlier = math.nan
         self._swings = Oscillation()
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
-        previous, self._previous = self._previous, value
+        previous, earlier = self._previous, self._earlier
+        self._previous, self._earlier = value, previous
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
         self._swings.add(self._shown, value, train)
@@ -246,7 +250,7 @@ class UP(Detector):
             "best_epoch": self._best_shown,
         }
         unstable = unstable_verdict(
-            self, self._trend, fields, value=value, previous=previous, train=train
+            self, self._trend, fields, value=value, previous=previous, train=train, earlier=earlier
         )
         swings = self._swings.now()  # a run that oscillates: one more swing, not overfitting
         if unstable is None and swings is not None:

@@ -930,3 +930,29 @@ def test_a_u_shaped_validation_curve_is_still_called_memorising_ten_epochs_after
     curve = [(1.0, 1.0), (0.8, 0.9), (0.6, 0.99)]
     said = [early.update(e, loss=t, val_loss=v) for e, (t, v) in enumerate(curve, 1)]
     assert said[-1] is not None and said[-1].message_id == "gl.overfit"
+
+
+TRAIN_STEADY = [1.0, 0.8, 0.68, 0.6, 0.55, 0.51, 0.48, 0.46, 0.445, 0.435, 0.427, 0.42]
+VAL_LUCKY_LOW = [1.05, 0.86, 0.75, 0.70, 0.66, 0.64, 0.63, 0.31, 0.63, 0.62, 0.61, 0.60]
+
+
+def test_a_validation_loss_back_at_its_level_after_one_lucky_low_is_no_jump() -> None:
+    """A small validation set gave 0.31 once among values near 0.63, beside a training loss
+    falling steadily: GL called the way back "a jump ... unstable training (try a smaller
+    learning rate)" (sweep s34 C, finding 2)."""
+    mon = Monitor(display=False, detectors=[GL(5)])
+    for epoch, (train, val) in enumerate(zip(TRAIN_STEADY, VAL_LUCKY_LOW, strict=True), 1):
+        mon.log(epoch, loss=train, val_loss=val)
+    (event,) = mon.events
+    assert event.epoch == 9 and event.message_id != "gl.jump"
+    assert "learning rate" not in event.message
+
+
+def test_a_jump_above_the_level_before_the_best_is_still_one() -> None:
+    val = [*VAL_LUCKY_LOW[:8], 1.9]  # six times the best, three times the level before it
+    mon = Monitor(display=False, detectors=[GL(5)])
+    for epoch, (train, value) in enumerate(zip(TRAIN_STEADY[:9], val, strict=True), 1):
+        mon.log(epoch, loss=train, val_loss=value)
+    (event,) = mon.events
+    assert event.message_id == "gl.jump"
+    assert "after a jump from 0.31 to 1.9 in one evaluation" in event.message

@@ -893,6 +893,8 @@ def test_runs_whose_monitors_watch_different_metrics_say_whose_decides() -> None
     assert "the runs' monitors watch different metrics (val_acc, val_loss): compared by" in first
     assert "val_acc, the one run A watches, the first to log its own" in first
     assert "metric='val_loss'" in first
-    assert "compared by val_loss, the one run B watches" in compare(loss, acc, display=False).table()
+    assert (
+        "compared by val_loss, the one run B watches" in compare(loss, acc, display=False).table()
+    )
     same = compare(loss, Monitor(display=False, name="C"), display=False)
     assert "watch different metrics" not in same.table()
