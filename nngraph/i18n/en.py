@@ -1138,13 +1138,20 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.stalled": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
         "has risen since then ({recent_at}, up from {before_at}): training has become "
-        "unstable, which is not overfitting (try a smaller learning rate)."
+        "unstable, which is not overfitting (try a smaller learning rate, unless a schedule "
+        "raised it on purpose, as a warm restart does: then both losses soon fall again)."
     ),
     "monitor.gl.restarted": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
         "then ({recent_at}, up from {before_at}), as it often does in the first epochs with a "
         "fresh optimizer (after a restart, such as a second fit): too soon to tell overfitting "
         "from a learning rate too high. {advice}"
+    ),
+    "monitor.gl.warming_up": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
+        "then ({recent_at}, up from {before_at}), which can happen in the first epochs of a "
+        "run (a learning-rate warm-up raises the step size on purpose): too soon to tell "
+        "overfitting from a learning rate too high. {advice}"
     ),
     # one training value after the best epoch, a little higher than there: too soon to tell
     "monitor.gl.rose_once": (
@@ -1226,13 +1233,20 @@ MESSAGES: dict[str, str] = {
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
         "has risen since then ({recent_at}, up from {before_at}), so {ratio} comes from "
         "training that has become unstable, which is not overfitting (try a smaller learning "
-        "rate)."
+        "rate, unless a schedule raised it on purpose, as a warm restart does: then both "
+        "losses soon fall again)."
     ),
     "monitor.pq.restarted": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
         "then ({recent_at}, up from {before_at}), as it often does in the first epochs with a "
         "fresh optimizer (after a restart, such as a second fit), so {ratio} comes from that "
         "rise: too soon to tell overfitting from a learning rate too high."
+    ),
+    "monitor.pq.warming_up": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
+        "then ({recent_at}, up from {before_at}), which can happen in the first epochs of a "
+        "run (a learning-rate warm-up raises the step size on purpose), so {ratio} comes from "
+        "that rise: too soon to tell overfitting from a learning rate too high."
     ),
     "monitor.pq.rose_once": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {training}; {train} is "
@@ -1285,13 +1299,20 @@ MESSAGES: dict[str, str] = {
     "monitor.up.stalled": (
         "{metric} rose at the end of {strips} ({trail}), but {train} has risen since the best "
         "epoch too ({recent_at}, up from {before_at}): training has become unstable, which is "
-        "not overfitting (try a smaller learning rate). Best: {best:.4g} at epoch "
+        "not overfitting (try a smaller learning rate, unless a schedule raised it on purpose, "
+        "as a warm restart does: then both losses soon fall again). Best: {best:.4g} at epoch "
         "{best_epoch}."
     ),
     "monitor.up.restarted": (
         "{metric} rose at the end of {strips} ({trail}), and {train} has risen since the best "
         "epoch too ({recent_at}, up from {before_at}), as it often does in the first epochs "
         "with a fresh optimizer (after a restart, such as a second fit): too soon to tell "
+        "overfitting from a learning rate too high. Best: {best:.4g} at epoch {best_epoch}."
+    ),
+    "monitor.up.warming_up": (
+        "{metric} rose at the end of {strips} ({trail}), and {train} has risen since the best "
+        "epoch too ({recent_at}, up from {before_at}), which can happen in the first epochs of "
+        "a run (a learning-rate warm-up raises the step size on purpose): too soon to tell "
         "overfitting from a learning rate too high. Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.rose_once": (

@@ -1204,13 +1204,21 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.stalled": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} wynosi teraz {recent_at}, więcej niż {before_at}. Trening "
-        "stał się niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika uczenia)."
+        "stał się niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika uczenia, "
+        "chyba że harmonogram celowo go podniósł, jak przy ciepłym restarcie: wtedy obie "
+        "straty wkrótce znów spadną)."
     ),
     "monitor.gl.restarted": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
         "{recent_at}, więcej niż {before_at}, co często się zdarza w pierwszych epokach z nowym "
         "optymalizatorem (po restarcie, np. przy drugim wywołaniu fit): za wcześnie, by odróżnić "
         "przeuczenie od zbyt dużego współczynnika uczenia. {advice}"
+    ),
+    "monitor.gl.warming_up": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
+        "{recent_at}, więcej niż {before_at}, co może się zdarzyć w pierwszych epokach "
+        "treningu (rozgrzewka współczynnika uczenia, warm-up, celowo zwiększa krok): za "
+        "wcześnie, by odróżnić przeuczenie od zbyt dużego współczynnika uczenia. {advice}"
     ),
     # jedna wartość treningowa po najlepszej epoce, nieco wyższa niż w niej: za wcześnie na ocenę
     "monitor.gl.rose_once": (
@@ -1302,7 +1310,8 @@ MESSAGES: dict[str, str] = {
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} wynosi teraz {recent_at}, więcej niż {before_at}, więc "
         "{ratio} bierze się z treningu, który stał się niestabilny, a nie z przeuczenia "
-        "(spróbuj mniejszego współczynnika uczenia)."
+        "(spróbuj mniejszego współczynnika uczenia, chyba że harmonogram celowo go podniósł, "
+        "jak przy ciepłym restarcie: wtedy obie straty wkrótce znów spadną)."
     ),
     "monitor.pq.restarted": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
@@ -1310,6 +1319,13 @@ MESSAGES: dict[str, str] = {
         "optymalizatorem (po restarcie, np. przy drugim wywołaniu fit), więc {ratio} bierze się "
         "z tego wzrostu: za wcześnie, by odróżnić przeuczenie od zbyt dużego współczynnika "
         "uczenia."
+    ),
+    "monitor.pq.warming_up": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
+        "{recent_at}, więcej niż {before_at}, co może się zdarzyć w pierwszych epokach "
+        "treningu (rozgrzewka współczynnika uczenia, warm-up, celowo zwiększa krok), więc "
+        "{ratio} bierze się z tego wzrostu: za wcześnie, by odróżnić przeuczenie od zbyt "
+        "dużego współczynnika uczenia."
     ),
     "monitor.pq.rose_once": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {training}; {train} wynosi "
@@ -1367,8 +1383,9 @@ MESSAGES: dict[str, str] = {
     "monitor.up.stalled": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz "
         "{recent_at}, więcej niż {before_at}. Trening stał się niestabilny; to nie przeuczenie "
-        "(spróbuj mniejszego współczynnika uczenia). Najlepsza wartość: {best:.4g} w epoce "
-        "{best_epoch}."
+        "(spróbuj mniejszego współczynnika uczenia, chyba że harmonogram celowo go podniósł, "
+        "jak przy ciepłym restarcie: wtedy obie straty wkrótce znów spadną). Najlepsza "
+        "wartość: {best:.4g} w epoce {best_epoch}."
     ),
     "monitor.up.restarted": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi teraz "
@@ -1376,6 +1393,13 @@ MESSAGES: dict[str, str] = {
         "optymalizatorem (po restarcie, np. przy drugim wywołaniu fit): za wcześnie, by odróżnić "
         "przeuczenie od zbyt dużego współczynnika uczenia. Najlepsza wartość: {best:.4g} w "
         "epoce {best_epoch}."
+    ),
+    "monitor.up.warming_up": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi teraz "
+        "{recent_at}, więcej niż {before_at}, co może się zdarzyć w pierwszych epokach "
+        "treningu (rozgrzewka współczynnika uczenia, warm-up, celowo zwiększa krok): za "
+        "wcześnie, by odróżnić przeuczenie od zbyt dużego współczynnika uczenia. Najlepsza "
+        "wartość: {best:.4g} w epoce {best_epoch}."
     ),
     "monitor.up.rose_once": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi teraz "

@@ -133,6 +133,11 @@ class BlowUps:
         self._value_low = math.inf
         self._value_last = math.inf
 
+    @property
+    def first(self) -> float | None:
+        """The run's first finite training value (None before one)."""
+        return self._first
+
     def add(self, shown: int, train: float | None, value: float) -> None:
         """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
         its validation value."""

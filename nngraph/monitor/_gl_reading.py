@@ -25,7 +25,8 @@ recovering from a learning rate far too high, not memorising (``blown_up``, for 
 
 In the first evaluations after a restart (a fresh optimizer: a second fit), a training loss
 that rose since the best epoch is the restart's bump, which says nothing of the learning rate:
-GL, PQ and UP say it is too soon to tell (``restarted``), and GL says once more what the rise
+GL, PQ and UP say it is too soon to tell (``restarted``; in the first evaluations of a run,
+where a learning-rate warm-up raises the loss on purpose, ``warming_up``), and GL says once more what the rise
 turns out to be, memorising or unstable training. So they do of a training loss that rose
 since the best epoch by one value only, a little (``rose_once``, see :data:`ONE_VALUE_RISE`):
 one tick after a long fall is no clear sign of unstable training (one evaluation that came
@@ -96,7 +97,7 @@ ONE_VALUE_RISE = RISE * math.sqrt(WINDOW)
 
 #: GL's explanation of a rise too soon after a restart to tell memorising from unstable
 #: training, which either may correct, ...
-RESTARTED = ("gl.restarted",)
+RESTARTED = ("gl.restarted", "gl.warming_up")
 #: ... that of a training loss that rose a little by one value since the best epoch (too soon
 #: to tell unstable training from noise), which either may correct too, ...
 ROSE_ONCE = ("gl.rose_once",)
@@ -274,7 +275,8 @@ def unstable_verdict(
     # a lucky low is told from a jump only beside a training loss that moves little
     jumped = sudden_jump(previous, value, train, earlier if _steady(trend) else math.nan)
     if trend is not None and _restart_bump(det, trend) and not jumped:
-        return _too_soon(det, f"{name}.restarted", trend, fields, words=words)
+        key = "restarted" if det._since_restart() is not None else "warming_up"
+        return _too_soon(det, f"{name}.{key}", trend, fields, words=words)
     rose = trend is not None and trend.rose(scale=det.best)
     if trend is not None and rose and not _rose_once(trend, det._trained_since_best):
         return f"{name}.stalled", {**fields, **trend_fields(det, trend)} if words else fields
@@ -388,6 +390,19 @@ def _too_soon(
 
 def _restart_bump(det: Detector, trend: Trend) -> bool:
     """The training loss rose since the best epoch (``trend``) within :data:`SETTLING`
-    evaluations after a restart of ``det``: a fresh optimizer's bump."""
+    evaluations after a restart of ``det`` (a fresh optimizer's bump), or in the first
+    2 * :data:`SETTLING` of the run before it learnt anything (see :func:`_warming_up`)."""
     since = det._since_restart()
-    return since is not None and since <= SETTLING and trend.rose(scale=det.best)
+    if since is not None:
+        return since <= SETTLING and trend.rose(scale=det.best)
+    return det.epoch <= 2 * SETTLING and _warming_up(det, trend)
+
+
+def _warming_up(det: Detector, trend: Trend) -> bool:
+    """The training loss rose a little since the best epoch, and had not fallen clearly below
+    its first value there: the run has not started learning yet (a warm-up raising the
+    learning rate), not a run that learnt and then became unstable."""
+    first = det._blow_ups.first
+    if first is None or not first > 0 or not trend.rose(scale=det.best):
+        return False
+    return trend.before > (1 - RISE) * first and trend.recent < UNSTABLE_TIMES * first

@@ -956,3 +956,30 @@ def test_a_jump_above_the_level_before_the_best_is_still_one() -> None:
     (event,) = mon.events
     assert event.message_id == "gl.jump"
     assert "after a jump from 0.31 to 1.9 in one evaluation" in event.message
+
+
+WARMUP_TRAIN = [2.30, 2.37, 2.52, 2.57, 2.44, 2.07, 1.74, 1.52, 1.31, 1.17, 1.05, 0.96]
+WARMUP_VAL = [2.43, 2.49, 2.57, 2.63, 2.56, 2.15, 1.84, 1.61, 1.46, 1.26, 1.15, 1.07]
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_learning_rate_warm_up_is_too_soon_to_read_not_unstable_training(language: str) -> None:
+    """Both losses rise a little in the first epochs while the learning rate warms up: GL said
+    "training has become unstable ... (try a smaller learning rate)" of a run that then fell
+    for good (sweep s34 C, finding 3)."""
+    ng.set_language(language)
+    try:
+        events = said_on(WARMUP_TRAIN, WARMUP_VAL, GL(5))
+    finally:
+        ng.set_language("en")
+    assert [(e.epoch, e.message_id) for e in events] == [(3, "gl.warming_up")]
+    assert ("warm-up" in events[0].message) and "(try a smaller" not in events[0].message
+
+
+def test_a_run_that_learnt_and_then_rose_is_unstable_with_the_schedule_named() -> None:
+    """Not the first epochs: a warm restart, or a learning rate too high; the advice says both."""
+    train = [1.0, 0.5, 0.45, 0.44, 0.6, 0.7, 0.8, 0.9]
+    val = [1.0, 0.8, 0.7, 0.65, 0.7, 0.75, 0.8, 0.85]
+    (event,) = said_on(train, val, GL(5))
+    assert event.message_id == "gl.stalled"
+    assert "(try a smaller learning rate, unless a schedule raised it on purpose" in event.message
