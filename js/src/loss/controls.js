@@ -20,7 +20,14 @@ export function createToolbar(o) {
     stop.disabled = true;
     stop.dataset.state = "stopping";
     stop.textContent = t(strings, "lossview.stopping");
-    o.onStop();
+    try {
+      o.onStop();
+    } catch {
+      // the kernel is gone (restarted, shut down): JupyterLab's comm cannot send, and the
+      // run it trained has ended with it
+      stop.dataset.state = "idle";
+      stop.textContent = t(strings, "lossview.stop");
+    }
   });
 
   const logBox = document.createElement("input");

@@ -72,4 +72,14 @@ describe("the Stop button", () => {
     bar.sync({ ...state, run: "lr=0.001" });
     expect([bar.stop.textContent, bar.stop.disabled]).toEqual(["Stop", false]);
   });
+
+  it("greys the button out when the click cannot reach the kernel (restarted mid-run)", () => {
+    const onStop = () => {
+      throw new Error("Cannot send"); // JupyterLab's comm once its kernel is gone
+    };
+    const bar = createToolbar({ strings: {}, log: false, smoothing: 0, onStop, onLog: () => {}, onSmoothing: () => {} });
+    bar.sync({ strings: {}, log: false, smoothing: 0, stopped: false, canStop: true, running: true });
+    expect(() => bar.stop.click()).not.toThrow();
+    expect([bar.stop.textContent, bar.stop.disabled, bar.stop.dataset.state]).toEqual(["Stop", true, "idle"]);
+  });
 });
