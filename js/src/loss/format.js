@@ -126,6 +126,24 @@ export function fmtStep(s) {
   return Number.isInteger(s) ? String(s) : fmtNum(s);
 }
 
+/** Tick spacings on the step axis: 1, 2, 2.5 and 5 times each power of ten. */
+const STEP_INCREMENTS = Array.from({ length: 16 }, (_, i) => 10 ** (i - 4)).flatMap((p) => [p, 2 * p, 2.5 * p, 5 * p]);
+
+/**
+ * The tick spacings the step axis may use for the steps `xs`: whole ones where every step is
+ * whole (epochs logged as 1, 2, 3: no tick at "2.5"), else fractions too (a validation
+ * half-way through an epoch, `epoch=2.5`).
+ * @param {ArrayLike<number|null>} xs
+ * @returns {number[]}
+ */
+export function stepIncrements(xs) {
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (x != null && Number.isFinite(x) && !Number.isInteger(x)) return STEP_INCREMENTS;
+  }
+  return STEP_INCREMENTS.filter((incr) => Number.isInteger(incr));
+}
+
 /**
  * A tick of the step axis: 20000 without a thousands separator, 2.5 with the lesson's decimal
  * mark ("2,5" in Polish), "" for a tick uPlot leaves unlabelled.

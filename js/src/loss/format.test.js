@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { setDecimalSeparator } from "../lib/decimal.js";
-import { detectorText, emptyLines, epochRate, fmtDuration, fmtNum, fmtStepTick, fmtTick, progressText, t } from "./format.js";
+import {
+  detectorText,
+  emptyLines,
+  epochRate,
+  fmtDuration,
+  fmtNum,
+  fmtStepTick,
+  fmtTick,
+  progressText,
+  stepIncrements,
+  t,
+} from "./format.js";
 
 describe("words and numbers", () => {
   it("fill fields and fall back to English", () => {
@@ -80,5 +91,17 @@ describe("words and numbers", () => {
       "waiting for the first gradients (watch.step() or optimizer.step())",
       "epoch 2 · GradientWatch\nm",
     ]);
+  });
+});
+
+describe("the step axis", () => {
+  it("puts ticks at whole steps only where every step logged is whole", () => {
+    // sweep s34 K: 10 epochs got ticks at 1, 1.5, 2, ... and 43 epochs at 2.5, 7.5, ...
+    const whole = stepIncrements([1, 2, 3, null, 10]);
+    expect(whole.every((incr) => Number.isInteger(incr))).toBe(true);
+    expect(whole.slice(0, 4)).toEqual([1, 2, 5, 10]);
+    const half = stepIncrements([1, 1.5, 2]); // a validation half-way through an epoch
+    expect(half).toContain(0.5);
+    expect(half).toContain(2.5);
   });
 });

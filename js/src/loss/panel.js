@@ -4,7 +4,7 @@
 import uPlot from "uplot";
 import { TRAIN_DASH } from "./legend.js";
 import { createMarks, markSpecs } from "./markers.js";
-import { fmtNum, fmtStep, fmtStepTick, fmtTick, t } from "./format.js";
+import { fmtNum, fmtStep, fmtStepTick, fmtTick, stepIncrements, t } from "./format.js";
 import { joinCurves, lonePoints } from "./series.js";
 import { isValidation } from "./store.js";
 
@@ -216,6 +216,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
             label: t(o.strings, "lossview.axis_step"),
             labelSize: 20,
             size: 36,
+            incrs: (/** @type {uPlot} */ p) => stepIncrements(/** @type {any} */ (p.data[0])),
             // not the browser's format: "2,000" reads as 2 in a Polish lesson
             values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(fmtStepTick),
           },
