@@ -130,6 +130,9 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         self._run_monitors: dict[str, Any] = {}  # each run's monitor, as last drawn
         self._init_gradient_feed(source, kind)
         self._dirty = False
+        #: earlier outputs of this view whose cell ended before anything was logged: the
+        #: monitor's own cell, trained in the next one; their pictures follow the newest
+        self._empty_outputs: list[Any] = []
         self._listener: Any = None
         self.on_msg(self._on_custom)
         self._unsubscribe_language = on_language_change(self._on_language)
@@ -163,6 +166,8 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         finally:
             self.running = False  # nothing to stop until a cell, or a thread, feeds it again
             self._logged_at_end = self._logged()
+            if not self._logged_at_end and self._handle not in (None, *self._empty_outputs):
+                self._empty_outputs.append(self._handle)  # "waiting for the first mon.log"
 
     def _logged(self) -> int:
         """How many times the source has logged: more than when the last cell ended means a
@@ -364,15 +369,17 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         return loss_svg(self.full_snapshot(), log=self.log_scale, strings=dict(self.strings))
 
     def _update_static(self) -> None:
-        """After a cell that added points: refresh the picture stored in the notebook. Points
-        still waiting for the source's next flush are sent first, so the picture holds
-        everything logged by the end of the cell."""
+        """After a cell that added points: refresh the picture stored in the notebook, and in
+        earlier outputs left empty (the cell that made the monitor). Points still waiting for
+        the source's next flush are sent first, so the picture holds everything logged by the
+        end of the cell."""
         if self._handle is None:  # not displayed, or closed: its output stays as it is
             return
         self._flush_source()
         if self._dirty:
             self._dirty = False
-            self._handle.update(self)
+            for handle in (*self._empty_outputs, self._handle):
+                handle.update(self)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle = super()._repr_mimebundle_(**kwargs)
