@@ -70,12 +70,15 @@ class Split:
 
     @property
     def classes(self) -> int:
-        """How many classes the targets have.
+        """How many classes the targets have: those of the whole data set where it names them
+        (a subset, `digits(n=10)`, may miss some), else the largest label plus one.
 
         >>> from nngraph import datasets
-        >>> datasets.iris().classes
-        3
+        >>> datasets.iris().classes, datasets.digits(n=5).classes
+        (3, 10)
         """
+        if self.names:
+            return len(self.names)
         return int(torch.cat([self.y_train, self.y_val, self.y_test]).max().item()) + 1
 
 
@@ -326,6 +329,8 @@ def _bundled(loader: str, split: tuple[float, float, float], seed: int, limit: i
     bunch = getattr(_sklearn(), loader)()
     x, y = np.asarray(bunch.data, dtype=np.float64), np.asarray(bunch.target)
     if limit is not None:
+        if limit > len(x):
+            raise NNGraphError(message("datasets.more_than_all", n=limit, all=len(x)))
         keep = np.random.default_rng(seed).permutation(len(x))[:limit]
         x, y = x[keep], y[keep]
     return _split(x, y, parts=split, seed=seed, names=tuple(str(n) for n in bunch.target_names))

@@ -41,6 +41,17 @@ def test_same_seed_same_data_and_subsets() -> None:
     assert len(small.x_train) + len(small.x_val) + len(small.x_test) == 300
 
 
+def test_a_subset_of_digits_keeps_the_ten_classes_and_asks_no_more_than_there_are() -> None:
+    """`digits(n=5).classes` was 7, its largest label plus one: `nn.Linear(64, data.classes)`
+    then lacked outputs; `n=5000` gave 1797 rows without a word (sweep s34 A, finding 5)."""
+    assert datasets.digits(n=5).classes == 10
+    with pytest.raises(
+        ng.NNGraphError, match=r"n=5000 is more examples than this data set has \(1797\)"
+    ):
+        datasets.digits(n=5000)
+    assert len(datasets.digits(n=1797).x_train) > 0
+
+
 def test_regression_points() -> None:
     x, y = datasets.line()
     slope = ((x - x.mean()) * (y - y.mean())).sum() / ((x - x.mean()) ** 2).sum()

@@ -255,6 +255,10 @@ MESSAGES: dict[str, str] = {
         "{maximum}): they are made in memory at once, so a number that large could exhaust it; "
         "use fewer, e.g. {what}=1000"
     ),
+    "datasets.more_than_all": (
+        "n={n} is more examples than this data set has ({all}): use n={all} or fewer, or "
+        "n=None for all of them"
+    ),
     "datasets.bad_seed": (
         "seed must be a whole number from 0 to {maximum} (the same seed gives the same data), "
         "got {got!r}"

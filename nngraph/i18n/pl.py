@@ -265,6 +265,10 @@ MESSAGES: dict[str, str] = {
         "(najwyżej {maximum:,}): powstają w pamięci naraz, więc tak duża liczba mogłaby ją "
         "wyczerpać; użyj mniejszej, np. {what}=1000"
     ),
+    "datasets.more_than_all": (
+        "n={n} to więcej przykładów, niż ma ten zbiór ({all}): użyj n={all} lub mniej albo "
+        "n=None, by wziąć wszystkie"
+    ),
     "datasets.bad_seed": (
         "seed musi być liczbą całkowitą od 0 do {maximum:,} (to samo ziarno daje te same "
         "dane), "
