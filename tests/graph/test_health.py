@@ -1004,6 +1004,23 @@ def test_a_forgotten_zero_grad_in_a_recorded_training_loop_is_flagged() -> None:
     assert {("accumulated", "weight"), ("accumulated", "bias")} <= _training_steps(zero_grad=False)
 
 
+def test_a_leftover_gradient_tells_how_to_accumulate_on_purpose_too() -> None:
+    """A block recording the last micro-batch of a deliberate accumulation sees a leftover:
+    'zero_grad() before each backward' alone would break the accumulation (sweep s34 R, 4)."""
+    torch.manual_seed(0)
+    model = nn.Linear(4, 1)
+    x = torch.randn(8, 4)
+    model(x).sum().backward()  # the micro-batches before, outside the block
+    with ng.record(model) as rec:
+        model(x).sum().backward()
+    (found, *_) = [f for f in rec.graph.health() if f["kind"] == "accumulated"]
+    assert (
+        "before each backward; if you accumulate gradients over several batches on"
+        in (found["message"])
+    )
+    assert "call it after each optimizer.step() instead" in str(rec.graph.health())
+
+
 @pytest.mark.parametrize("micro_batches", [1, 2])
 def test_a_training_loop_with_zero_grad_is_not_flagged(micro_batches: int) -> None:
     findings = _training_steps(zero_grad=True, micro_batches=micro_batches)
