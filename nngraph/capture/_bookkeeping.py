@@ -11,7 +11,9 @@ A whole training step can sit in `record()`, and its graph should show the model
 - building a model: a module's `__init__` (BatchNorm's running statistics, the zero row of an
   `Embedding`'s `padding_idx`, a dummy forward that sizes a layer), its `reset_parameters()` and
   `reset_running_stats()`, `model.apply(init_fn)` and `model.to(...)` (see `building_a_module`);
-- a hand-written update such as `w -= lr * w.grad` (see `LeafGrads.from_gradients`).
+- a hand-written update such as `w -= lr * w.grad` (see `LeafGrads.from_gradients`), and any
+  write into a parameter under `no_grad` outside a module's forward (an EMA copy's
+  `pe.lerp_(p, 0.01)`, weight clipping: see `_record._updates_a_weight`).
 
     >>> import torch, nngraph as ng
     >>> data = torch.utils.data.TensorDataset(torch.randn(8, 3), torch.randn(8, 1))

@@ -110,6 +110,8 @@ class _Mode(TorchFunctionMode):
             with hidden():
                 update = recorder.leaves.from_gradients(args, kwargs)
         changed = changed_in_place(func, writes_first, args, kwargs)
+        if recording and _updates_a_weight(changed, recorder):
+            recording = False
         into = kwargs.get("out")
         first = changed if recording and not update and isinstance(changed, torch.Tensor) else None
         old_fn = grad_fn_of(first) if first is not None else None
@@ -156,6 +158,17 @@ class _Mode(TorchFunctionMode):
                 if first is not None:
                     after_in_place(recorder, old_fn, first)
         return out
+
+
+def _updates_a_weight(changed: Any, recorder: Recorder) -> bool:
+    """Whether a call writes into a parameter under `no_grad` outside any module's forward: a
+    hand-written update of the weights (an EMA copy's `pe.lerp_(p, 0.01)`, weight clipping),
+    bookkeeping around the computation as `optimizer.step()` is, left out of the graph."""
+    return (
+        isinstance(changed, torch.nn.Parameter)
+        and not torch.is_grad_enabled()
+        and not recorder.scope.stack
+    )
 
 
 class RecordBlock:

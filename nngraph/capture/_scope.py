@@ -165,8 +165,8 @@ class ModuleScope:
         elif not self._roots and any(True for _ in module.parameters()):
             self._add_root(module, "")
             return ""
-        elif any(True for _ in module.parameters()):
-            path = self._free_path(type(module).__name__)
+        elif any(True for _ in module.parameters()):  # a second model, by the type it compiles
+            path = self._free_path(type(uncompiled(module)).__name__)
             self._add_root(module, path)
             return path
         else:

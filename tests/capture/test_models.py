@@ -956,11 +956,43 @@ def test_a_tensor_first_met_by_an_in_place_op_shows_the_values_it_came_with() ->
     with ng.record() as rec:
         y = x.sub_(1) * 2  # an input normalised in place
         with torch.no_grad():
-            w.clamp_(-1, 1)  # weight clipping
+            w.clamp_(-1, 1)  # weight clipping: an update of the weights, left out
         z = (w * y.sum()).sum()
     data = [d for _, d in rec.graph.nodes(data=True) if d["kind"] in ("input", "param")]
-    assert {d["name"]: d["value"]["mean"] for d in data} == {"x": 5.0, "w": 3.0}
+    # w as the computation used it: 2 * 1 * 24 = 48
+    assert {d["name"]: d["value"]["mean"] for d in data} == {"x": 5.0, "w": 1.0}
     assert z.item() == pytest.approx(48.0)
+    assert sorted(d["op"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "op") == [
+        "mul",
+        "mul",
+        "sub_",
+        "sum",
+        "sum",
+    ]
+
+
+def test_a_hand_written_ema_of_the_weights_is_left_out_and_its_model_folds() -> None:
+    """`pe.lerp_(p, 0.01)` under `no_grad` after the step: the update showed as top-level ops
+    wired into the EMA copy's layers, which then never folded into a box (sweep s34 R, 3)."""
+    torch.manual_seed(0)
+    x, y = torch.randn(8, 4), torch.randint(0, 2, (8,))
+    model = nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Linear(6, 2))
+    ema = nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Linear(6, 2)).requires_grad_(False)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with ng.record() as rec:
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+        with torch.no_grad():
+            for pe, p in zip(ema.parameters(), model.parameters(), strict=True):
+                pe.mul_(0.99).add_(p, alpha=0.01)
+            ema_out = ema(x)
+    g = rec.graph
+    assert not {"mul_", "add_", "lerp_"} & {d["op"] for _, d in g.nodes(data=True)}
+    (weight,) = [d for _, d in g.nodes(data=True) if d["name"] == "Sequential.0.weight"]
+    assert weight["value"]["mean"] == pytest.approx(ema[0].weight.mean().item())  # as used
+    assert "m:Sequential" in g.collapse(0)
+    assert ema_out.shape == (8, 2)
 
 
 def test_an_embedding_with_max_norm_shows_the_weight_it_was_given() -> None:
@@ -1618,13 +1650,14 @@ def test_trace_labels_what_a_model_returned_in_a_structure_by_its_path() -> None
 def test_an_ema_models_parameters_are_named_after_its_variable(compiled: bool) -> None:
     """A hand-written EMA of the weights in a recorded step labelled the EMA model's
     parameters "param", and the last one after the loop variable `pe` (sweep 20a). A
-    `torch.compile`d EMA model's keep the `_orig_mod` of `ema.named_parameters()`."""
+    `torch.compile`d EMA model's keep the `_orig_mod` of `ema.named_parameters()`. The update
+    itself is left out (sweep s34 R, 3): they show where the EMA model runs."""
     import copy
 
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
     ema = copy.deepcopy(model).requires_grad_(False)
-    if compiled:  # never called: the wrapper alone
+    if compiled:
         ema = torch.compile(ema, backend="eager")
     opt = torch.optim.SGD(model.parameters(), 0.1)
     x, y = torch.randn(8, 4), torch.randn(8, 1)
@@ -1636,11 +1669,12 @@ def test_an_ema_models_parameters_are_named_after_its_variable(compiled: bool) -
         with torch.no_grad():
             for pe, p in zip(ema.parameters(), model.parameters(), strict=True):
                 pe.lerp_(p, 0.01)
+            ema(x)
     params = sorted(d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "param")
     assert params == [
         "0.bias", "0.weight", "2.bias", "2.weight",
-        *sorted(f"ema.{name}" for name, _ in ema.named_parameters()),
-    ]  # fmt: skip
+        *sorted(f"Sequential.{name}" for name, _ in getattr(ema, "_orig_mod", ema).named_parameters()),
+    ]  # fmt: skip  (a second model run is named by its type, the type it compiles)
 
 
 class _WithClsToken(nn.Module):
