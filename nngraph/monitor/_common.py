@@ -236,7 +236,8 @@ def to_floats(metrics: dict[str, Any]) -> dict[str, float]:
             out[name] = value
         elif is_tensor(value) and not has_no_data(value) and value.numel() == 1:
             check_real_tensor(value, name)
-            tensors[name] = value
+            sparse = str(value.layout) != "torch.strided"  # `to_sparse()`: no reshape to stack
+            tensors[name] = value.to_dense() if sparse else value
             out[name] = math.nan  # placeholder keeps the logged order
         elif value is None:  # `val_loss=v if validated else None`: say how to leave it out
             raise NNGraphError(message("monitor.error.metric_none", name=name))

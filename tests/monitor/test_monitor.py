@@ -61,6 +61,15 @@ def test_log_moves_several_tensors_to_the_host_exactly() -> None:
     assert rec["loss"] == 0.1 and rec["val_loss"] == b.item()
 
 
+def test_several_one_element_sparse_tensors_are_logged_like_dense_ones() -> None:
+    """Two of them in one call raised PyTorch's 'reshape is not implemented for sparse
+    tensors'; one alone was taken (sweep s34 C)."""
+    mon = Monitor(display=False)
+    mon.log(1, loss=torch.tensor([0.5]).to_sparse(), val_loss=torch.tensor([0.25]).to_sparse())
+    assert mon.history("loss")[1].tolist() == [0.5]
+    assert mon.history("val_loss")[1].tolist() == [0.25]
+
+
 def test_a_one_element_numpy_array_is_logged_like_a_one_element_tensor() -> None:
     mon = quiet()
     mon.log(1, loss=np.array([0.5]), val_loss=np.array([[0.25]], dtype=np.float32))
