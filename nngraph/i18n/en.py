@@ -2752,9 +2752,8 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.accumulated": (
         "{name}.grad is not the gradient this backward pass computed: it was added to a gradient "
-        "left over from before. Call optimizer.zero_grad() (or p.grad.zero_()) before each backward;"
-        " if you accumulate gradients over several batches on purpose, call it after each"
-        " optimizer.step() instead, and this sum is what you want."
+        "left over from before. Call optimizer.zero_grad() (or p.grad.zero_()) before each backward,"
+        " or after each step if you accumulate gradients over several batches on purpose."
     ),
     "graph.health.accumulated_unregistered": (
         "{name}.grad is not the gradient this backward pass computed: it was added to the"
@@ -3187,9 +3186,8 @@ MESSAGES: dict[str, str] = {
     "graph.summary.group.accumulated": (
         "The .grad of each of {count} parameters is not the gradient this backward pass "
         "computed: it was added to a gradient left over from before. Call optimizer.zero_grad() "
-        "(or p.grad.zero_()) before each backward; if you accumulate gradients over several "
-        "batches on purpose, call it after each optimizer.step() instead, and this sum is what "
-        "you want. The parameters: {names}."
+        "(or p.grad.zero_()) before each backward, or after each step if you accumulate "
+        "gradients over several batches on purpose. The parameters: {names}."
     ),
     "graph.summary.group.accumulated_not_in_optimizer": (
         "The .grad of each of {count} parameters is not the gradient this backward pass"

@@ -2898,9 +2898,8 @@ MESSAGES: dict[str, str] = {
     "graph.health.accumulated": (
         "{name}.grad nie zawiera samego gradientu z tego przejścia wstecz, tylko jego sumę z"
         " gradientem pozostałym po wcześniejszym przejściu. Wywołuj optimizer.zero_grad() (albo"
-        " p.grad.zero_()) przed każdym backward; jeśli celowo sumujesz gradienty z kilku"
-        " partii, wywołuj je zamiast tego po każdym optimizer.step(), a ta suma jest tym, czego"
-        " chcesz."
+        " p.grad.zero_()) przed każdym backward albo po każdym kroku, jeśli celowo sumujesz"
+        " gradienty z kilku partii."
     ),
     "graph.health.accumulated_not_in_optimizer": (
         "{name}.grad nie zawiera samego gradientu z tego przejścia wstecz, tylko jego sumę z"
@@ -3340,9 +3339,8 @@ MESSAGES: dict[str, str] = {
     "graph.summary.group.accumulated": (
         "Pole .grad każdego z {count} parametrów nie zawiera samego gradientu z tego przejścia"
         " wstecz, tylko jego sumę z gradientem pozostałym po wcześniejszym przejściu. Wywołuj"
-        " optimizer.zero_grad() (albo p.grad.zero_()) przed każdym backward; jeśli celowo"
-        " sumujesz gradienty z kilku partii, wywołuj je zamiast tego po każdym"
-        " optimizer.step(), a ta suma jest tym, czego chcesz. Te parametry: {names}."
+        " optimizer.zero_grad() (albo p.grad.zero_()) przed każdym backward albo po każdym"
+        " kroku, jeśli celowo sumujesz gradienty z kilku partii. Te parametry: {names}."
     ),
     "graph.summary.group.accumulated_not_in_optimizer": (
         "Pole .grad każdego z {count} parametrów nie zawiera samego gradientu z tego przejścia"

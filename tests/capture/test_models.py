@@ -1672,8 +1672,13 @@ def test_an_ema_models_parameters_are_named_after_its_variable(compiled: bool) -
             ema(x)
     params = sorted(d["label"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "param")
     assert params == [
-        "0.bias", "0.weight", "2.bias", "2.weight",
-        *sorted(f"Sequential.{name}" for name, _ in getattr(ema, "_orig_mod", ema).named_parameters()),
+        "0.bias",
+        "0.weight",
+        "2.bias",
+        "2.weight",
+        *sorted(
+            f"Sequential.{name}" for name, _ in getattr(ema, "_orig_mod", ema).named_parameters()
+        ),
     ]  # fmt: skip  (a second model run is named by its type, the type it compiles)
 
 
