@@ -12,7 +12,7 @@ in the list, and the lines that explain others come first.
 ...     for name in ("fc.weight", "fc.bias")
 ... ]
 >>> [(kind, text[-50:]) for kind, text in finding_lines(found, {"fc": "Linear"})]
-[('accumulated', 'each backward. The parameters: fc.weight, fc.bias.')]
+[('accumulated', 'es on purpose. The parameters: fc.weight, fc.bias.')]
 """
 
 from __future__ import annotations

@@ -74,6 +74,7 @@ __all__ = [
     "calm_verdict",
     "corrects",
     "gl_reading",
+    "level_of",
     "sudden_jump",
     "unstable_verdict",
 ]
@@ -139,7 +140,7 @@ def gl_reading(
     value: float,
     previous: float,
     train: float | None,
-    earlier: float = math.nan,
+    level: float = math.nan,
     swings: Swings | None = None,
     words: bool = True,
 ) -> Check:
@@ -157,7 +158,7 @@ def gl_reading(
     if train is not None and not math.isfinite(train):  # diverged, not memorising
         return "gl.train_nonfinite", {**fields, "train_value": not_finite_text(train)}
     unstable = unstable_verdict(
-        det, tracker, fields, value=value, previous=previous, train=train, earlier=earlier,
+        det, tracker, fields, value=value, previous=previous, train=train, level=level,
         words=words,
     )  # fmt: skip
     if unstable is not None:
@@ -220,23 +221,35 @@ def on_new_data(det: Detector) -> bool:
     return is_validation(det.metric) or any(name != det.metric for name in det._twins)
 
 
+def level_of(recent: tuple[float, ...]) -> float:
+    """The level of the validation loss before a new value: the median of the last three
+    evaluations (``recent``), which one lucky low does not move; NaN until there are three
+    finite ones. A run that swings up and down every evaluation has its low as its median.
+
+        >>> level_of((0.64, 0.63, 0.31)), level_of((0.7, 1.8, 0.69)), level_of((0.5, 0.4))
+        (0.63, 0.7, nan)
+    """
+    finite = sorted(v for v in recent if math.isfinite(v))
+    return finite[1] if len(finite) == 3 else math.nan
+
+
 def sudden_jump(
-    previous: float, value: float, train: float | None, earlier: float = math.nan
+    previous: float, value: float, train: float | None, level: float = math.nan
 ) -> bool:
     """A validation loss ``value`` that grew more than :data:`JUMP` times from the evaluation
     before (``previous``) has blown up; one that more than doubled (``_trend.UNSTABLE``) has
     too, when the training loss ``train`` is logged and not far below ``previous`` (a
     validation loss near 0 next to a memorised training loss may double by noise). Measured
-    from the evaluation before that (``earlier``) where it was higher: a value back at the
-    level before one lucky low (a small validation set) has not jumped. False for a NaN.
+    from the ``level`` before (see :func:`level_of`) where that is higher: a value back at
+    the level before one lucky low (a small validation set) has not jumped. False for a NaN.
 
         >>> sudden_jump(8.34, 20.6, 10.3), sudden_jump(0.02, 0.05, 0.001), sudden_jump(1, 11, None)
         (True, False, True)
-        >>> sudden_jump(0.31, 0.63, 0.45), sudden_jump(0.31, 0.63, 0.45, earlier=0.63)
+        >>> sudden_jump(0.31, 0.63, 0.45), sudden_jump(0.31, 0.63, 0.45, level=0.63)
         (True, False)
     """
-    if earlier > previous:
-        previous = earlier
+    if level > previous:
+        previous = level
     if not previous > 0:
         return False
     if value > JUMP * previous:
@@ -253,13 +266,13 @@ def unstable_verdict(
     value: float,
     previous: float,
     train: float | None,
-    earlier: float = math.nan,
+    level: float = math.nan,
     words: bool = True,
 ) -> Check:
     """GL's, PQ's or UP's explanation when a rising validation loss comes from unstable
     training (a learning rate too high), not overfitting: the training loss clearly rose since
     the best epoch (on average: ``stalled``), the validation loss jumped in one evaluation from
-    ``previous`` (or ``earlier``) to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
+    ``previous`` (or its ``level`` before) to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
     ``train`` is far above its lowest value of the run and not still below its level at the
     best epoch (``unstable``, see :meth:`TrainingTrend.far_above_low`), or it rose far above
     where the run started and the run has not come back since (``blown_up``, see
@@ -273,7 +286,7 @@ def unstable_verdict(
     name = type(det).__name__.lower()
     trend = tracker.now()
     # a lucky low is told from a jump only beside a training loss that moves little
-    jumped = sudden_jump(previous, value, train, earlier if _steady(trend) else math.nan)
+    jumped = sudden_jump(previous, value, train, level if _steady(trend) else math.nan)
     if trend is not None and _restart_bump(det, trend) and not jumped:
         key = "restarted" if det._since_restart() is not None else "warming_up"
         return _too_soon(det, f"{name}.{key}", trend, fields, words=words)
@@ -299,18 +312,22 @@ def unstable_verdict(
     return f"{name}.unstable", {**fields, **shown}
 
 
+#: How far apart the latest training values may be for a steady training loss: 25%
+STEADY_SPREAD = 1.25
+
+
 def _steady(trend: Trend | None) -> bool:
-    """Whether the latest training values stay within a factor :data:`UNSTABLE_TIMES` of one
-    another: a validation loss back at its level before one low value is no jump there, but
-    beside a training loss that swings tenfold (a learning rate of 50) it is one more swing.
+    """Whether the latest training values stay within :data:`STEADY_SPREAD` of one another:
+    a validation loss back at its level before one low value is no jump there, but beside a
+    training loss that swings (a learning rate far too high) it is one more swing.
 
         >>> _steady(Trend(0.06, 0.06, 3, 1, latest=(0.07, 0.065, 0.06))), _steady(None)
         (True, False)
-        >>> _steady(Trend(16.8, 1.15, 3, 1, latest=(13.6, 16.8, 1.15)))
+        >>> _steady(Trend(1.3, 0.8, 3, 1, latest=(1.06, 1.28, 0.82)))  # SGD at lr=5
         False
     """
     values = [v for v in trend.latest if v > 0 and math.isfinite(v)] if trend else []
-    return len(values) > 1 and max(values) < UNSTABLE_TIMES * min(values)
+    return len(values) > 1 and max(values) < STEADY_SPREAD * min(values)
 
 
 def _blown_up(

@@ -34,7 +34,7 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import Check, Detector
-from nngraph.monitor._gl_reading import corrects, gl_reading
+from nngraph.monitor._gl_reading import corrects, gl_reading, level_of
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
@@ -192,12 +192,13 @@ class GL(Detector):
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
         self._high = -math.inf  # the highest finite value since GL last started afresh
         self._said: float | None = None  # the best when it last spoke since then
-        self._previous = self._earlier = math.nan  # the values at the two evaluations before
+        self._previous = math.nan  # the value at the evaluation before
+        self._recent: tuple[float, ...] = ()  # the last 3 (see _gl_reading.level_of)
         self._reading: str | None = None  # the explanation it gave last
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._previous = TrainingTrend(spikes=True), math.nan
-        self._earlier = math.nan
+        self._recent = ()
         self._swings = Oscillation()
 
     def _rearm(self) -> None:
@@ -205,23 +206,21 @@ class GL(Detector):
         self._high, self._said = -math.inf, None
 
     def _check(self, value: float, train: float | None) -> Check:
-        previous, earlier = self._previous, self._earlier
+        previous, level = self._previous, level_of(self._recent)
         found = self._judge(value, train)
         if not isinstance(found, tuple):
             return found
         if self.active and corrects(self._reading, found[0]):
             Detector._rearm(self)  # its reading of this rise has changed: said again, corrected
-            found = cast(
-                "tuple[str, dict[str, Any]]", self._explain(value, previous, train, earlier)
-            )
+            found = cast("tuple[str, dict[str, Any]]", self._explain(value, previous, train, level))
         if not self.active:  # said now
             self._reading = found[0]
         return found
 
     def _judge(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
-        previous, earlier = self._previous, self._earlier
-        self._previous, self._earlier = value, previous
+        previous, level = self._previous, level_of(self._recent)
+        self._previous, self._recent = value, (*self._recent[-2:], value)
         if new_best and (
             self._said is None or exceeds(generalization_loss(self._said, value), self.alpha)
         ):
@@ -241,14 +240,14 @@ class GL(Detector):
         if not self.active:  # said now
             self._said = self.best
         # while it holds, only a changed reading is said: which one, without its words
-        return self._explain(value, previous, train, earlier, words=not self.active)
+        return self._explain(value, previous, train, level, words=not self.active)
 
     def _explain(
         self,
         value: float,
         previous: float,
         train: float | None,
-        earlier: float,
+        level: float,
         *,
         words: bool = True,
     ) -> Check:
@@ -277,7 +276,7 @@ class GL(Detector):
             value=value,
             previous=previous,
             train=train,
-            earlier=earlier,
+            level=level,
             swings=swings,
             words=words,
         )

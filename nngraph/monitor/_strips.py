@@ -18,7 +18,7 @@ from typing import Any
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, numeral, plural_form
 from nngraph.monitor._detector import KEEP, Check, Detector
-from nngraph.monitor._gl_reading import calm_verdict, unstable_verdict
+from nngraph.monitor._gl_reading import calm_verdict, level_of, unstable_verdict
 from nngraph.monitor._names import nice_name
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _count, _nonnegative
@@ -99,17 +99,18 @@ class PQ(Detector):
         self.progress = math.nan
         self._trend = TrainingTrend(spikes=True)
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
-        self._previous = self._earlier = math.nan  # the values at the two evaluations before
+        self._previous = math.nan  # the value at the evaluation before
+        self._recent: tuple[float, ...] = ()  # the last 3 (see _gl_reading.level_of)
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._previous = TrainingTrend(spikes=True), math.nan
-        self._earlier = math.nan
+        self._recent = ()
         self._swings = Oscillation()
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
-        previous, earlier = self._previous, self._earlier
-        self._previous, self._earlier = value, previous
+        previous, level = self._previous, level_of(self._recent)
+        self._previous, self._recent = value, (*self._recent[-2:], value)
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
         self._swings.add(self._shown, value, train)
@@ -154,7 +155,7 @@ class PQ(Detector):
         # a training loss that rose (lr too high) also gives a large P_k: not memorising
         shown = {**fields, "best": self.best, "best_epoch": self._best_shown}
         unstable = unstable_verdict(
-            self, self._trend, shown, value=value, previous=previous, train=train, earlier=earlier
+            self, self._trend, shown, value=value, previous=previous, train=train, level=level
         )
         if math.isinf(self.gl):  # a rise from 0 on the way back down from a blow-up
             if unstable is not None:
@@ -210,17 +211,18 @@ class UP(Detector):
         self._strip_from: int | None = None  # the epoch shown at the last strip end
         self._trend = TrainingTrend(spikes=True)
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
-        self._previous = self._earlier = math.nan  # the values at the two evaluations before
+        self._previous = math.nan  # the value at the evaluation before
+        self._recent: tuple[float, ...] = ()  # the last 3 (see _gl_reading.level_of)
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._previous = TrainingTrend(spikes=True), math.nan
-        self._earlier = math.nan
+        self._recent = ()
         self._swings = Oscillation()
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
-        previous, earlier = self._previous, self._earlier
-        self._previous, self._earlier = value, previous
+        previous, level = self._previous, level_of(self._recent)
+        self._previous, self._recent = value, (*self._recent[-2:], value)
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
         self._swings.add(self._shown, value, train)
@@ -250,7 +252,7 @@ class UP(Detector):
             "best_epoch": self._best_shown,
         }
         unstable = unstable_verdict(
-            self, self._trend, fields, value=value, previous=previous, train=train, earlier=earlier
+            self, self._trend, fields, value=value, previous=previous, train=train, level=level
         )
         swings = self._swings.now()  # a run that oscillates: one more swing, not overfitting
         if unstable is None and swings is not None:

@@ -130,8 +130,9 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         self._run_monitors: dict[str, Any] = {}  # each run's monitor, as last drawn
         self._init_gradient_feed(source, kind)
         self._dirty = False
-        #: earlier outputs of this view whose cell ended before anything was logged: the
-        #: monitor's own cell, trained in the next one; their pictures follow the newest
+        #: earlier outputs of this view whose cell ended before anything was logged (the
+        #: monitor's own cell, trained in the next one): they get the picture of the first
+        #: cell that logs, once (each update redraws the live view there, losing its zoom)
         self._empty_outputs: list[Any] = []
         self._listener: Any = None
         self.on_msg(self._on_custom)
@@ -380,6 +381,7 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             self._dirty = False
             for handle in (*self._empty_outputs, self._handle):
                 handle.update(self)
+            self._empty_outputs = []
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle = super()._repr_mimebundle_(**kwargs)

@@ -52,6 +52,10 @@ def test_a_monitor_made_in_one_cell_shows_its_view_where_it_trains(
     assert first == shown
     run(shell, "mon.log(6, loss=0.1, val_loss=0.1)\nmon.log(7, loss=0.1, val_loss=0.1)")
     assert len(outputs(published)) == 3  # once per cell, not once per log
+    # read top down: the making cell keeps the first training cell's picture (updated once:
+    # each update redraws its live view, which loses a zoom)
+    first, shown, last = outputs(published).values()
+    assert first == shown and "epoch 5" in first and "0.1 at epoch 6" in last
 
 
 def test_a_monitor_trained_in_its_own_cell_is_shown_once(

@@ -24,7 +24,8 @@ export function createToolbar(o) {
       o.onStop();
     } catch {
       // the kernel is gone (restarted, shut down): JupyterLab's comm cannot send, and the
-      // run it trained has ended with it
+      // run it trained has ended with it; no later redraw turns the button on again
+      kernelGone = true;
       stop.dataset.state = "idle";
       stop.textContent = t(strings, "lossview.stop");
     }
@@ -58,6 +59,7 @@ export function createToolbar(o) {
 
   bar.append(stop, logLabel, smoothLabel);
   let strings = o.strings;
+  let kernelGone = false; // a click could not reach the kernel
   /** @type {string|null|undefined} the run training at the last sync */
   let shownRun;
 
@@ -86,7 +88,7 @@ export function createToolbar(o) {
         stop.disabled = true;
         stop.dataset.state = "stopped";
         stop.textContent = t(strings, "lossview.stopped");
-      } else if (!s.running) {
+      } else if (!s.running || kernelGone) {
         stop.disabled = true; // the run has ended: nothing to stop (grey, not red)
         stop.dataset.state = "idle";
         stop.textContent = t(strings, "lossview.stop");

@@ -81,5 +81,8 @@ describe("the Stop button", () => {
     bar.sync({ strings: {}, log: false, smoothing: 0, stopped: false, canStop: true, running: true });
     expect(() => bar.stop.click()).not.toThrow();
     expect([bar.stop.textContent, bar.stop.disabled, bar.stop.dataset.state]).toEqual(["Stop", true, "idle"]);
+    // a redraw (log scale toggled) while `running` is still true: it stays greyed out
+    bar.sync({ strings: {}, log: true, smoothing: 0, stopped: false, canStop: true, running: true });
+    expect([bar.stop.disabled, bar.stop.dataset.state]).toEqual([true, "idle"]);
   });
 });

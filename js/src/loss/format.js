@@ -126,22 +126,27 @@ export function fmtStep(s) {
   return Number.isInteger(s) ? String(s) : fmtNum(s);
 }
 
-/** Tick spacings on the step axis: 1, 2, 2.5 and 5 times each power of ten. */
-const STEP_INCREMENTS = Array.from({ length: 16 }, (_, i) => 10 ** (i - 4)).flatMap((p) => [p, 2 * p, 2.5 * p, 5 * p]);
+/** Tick spacings on the step axis: 1, 2, 2.5 and 5 times each power of ten, 1e-6 to 5e15. */
+const STEP_INCREMENTS = Array.from({ length: 22 }, (_, i) => 10 ** (i - 6)).flatMap((p) => [p, 2 * p, 2.5 * p, 5 * p]);
+const WHOLE_INCREMENTS = STEP_INCREMENTS.filter((incr) => Number.isInteger(incr));
 
 /**
- * The tick spacings the step axis may use for the steps `xs`: whole ones where every step is
- * whole (epochs logged as 1, 2, 3: no tick at "2.5"), else fractions too (a validation
- * half-way through an epoch, `epoch=2.5`).
+ * The tick spacings the step axis may use for the steps `xs`, shown from `min` to `max`:
+ * whole ones where every step is whole (epochs logged as 1, 2, 3: no tick at "2.5") and the
+ * range shown spans two steps or more, else fractions too (a validation half-way through an
+ * epoch, `epoch=2.5`; a zoom into one epoch).
  * @param {ArrayLike<number|null>} xs
+ * @param {number} [min]
+ * @param {number} [max]
  * @returns {number[]}
  */
-export function stepIncrements(xs) {
+export function stepIncrements(xs, min = -Infinity, max = Infinity) {
+  if (!(max - min >= 2)) return STEP_INCREMENTS;
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i];
     if (x != null && Number.isFinite(x) && !Number.isInteger(x)) return STEP_INCREMENTS;
   }
-  return STEP_INCREMENTS.filter((incr) => Number.isInteger(incr));
+  return WHOLE_INCREMENTS;
 }
 
 /**

@@ -103,5 +103,9 @@ describe("the step axis", () => {
     const half = stepIncrements([1, 1.5, 2]); // a validation half-way through an epoch
     expect(half).toContain(0.5);
     expect(half).toContain(2.5);
+    // zoomed into less than two steps: fractions again, or the axis had one tick or none
+    expect(stepIncrements([1, 2, 3, 4, 5], 4.2, 4.8)).toContain(0.2);
+    expect(stepIncrements([1, 2, 3], 1, 3)).not.toContain(0.5);
+    expect(Math.max(...stepIncrements([1e12, 2e13]))).toBeGreaterThanOrEqual(5e15); // tokens seen
   });
 });

@@ -216,7 +216,8 @@ export function createPanel(host, store, panel, opts, tooltip) {
             label: t(o.strings, "lossview.axis_step"),
             labelSize: 20,
             size: 36,
-            incrs: (/** @type {uPlot} */ p) => stepIncrements(/** @type {any} */ (p.data[0])),
+            incrs: (/** @type {uPlot} */ p, /** @type {number} */ _axis, /** @type {number} */ min, /** @type {number} */ max) =>
+              stepIncrements(/** @type {any} */ (p.data[0]), min, max),
             // not the browser's format: "2,000" reads as 2 in a Polish lesson
             values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(fmtStepTick),
           },
