@@ -948,6 +948,19 @@ def test_a_validation_loss_back_at_its_level_after_one_lucky_low_is_no_jump() ->
     assert "learning rate" not in event.message
 
 
+# a real run: moons, an MLP, plain SGD at lr=5; both losses swing (regression sweep s34 RG1)
+LR5_TRAIN = [13.0079, 1.4742, 1.1215, 1.1952, 0.7674, 0.9105, 1.1692, 1.1041, 0.7598, 1.0062, 1.0075, 0.896, 1.0645, 1.2804, 0.8162, 1.194, 0.8132, 1.1355, 0.8523, 0.8218, 0.6946, 0.9757, 0.9309, 0.7304, 1.0285, 0.9442, 1.0541, 1.0701, 0.8211, 1.0774]  # fmt: skip
+LR5_VAL = [2.1005, 1.4256, 0.9765, 1.1783, 0.6894, 0.6953, 1.0917, 0.6971, 0.6879, 0.7982, 0.8879, 1.4998, 1.0301, 0.6851, 1.6505, 1.517, 0.8304, 0.7632, 1.1763, 1.0152, 0.7773, 1.1369, 0.8608, 1.3359, 0.7225, 0.9313, 1.7901, 0.6921, 1.8784, 0.8029]  # fmt: skip
+
+
+def test_a_swinging_run_at_a_learning_rate_far_too_high_still_jumps() -> None:
+    """The value before the jump (1.03, between 1.5 and a low of 0.69) is no calm level, and
+    the training loss swings 0.82-1.28: still unstable training, not 'no sign of memorising'."""
+    said = said_on(LR5_TRAIN, LR5_VAL, GL(5), PQ(0.5, 5), UP(2, 5))
+    at_15 = {e.detector: e.message_id for e in said if e.epoch == 15}
+    assert at_15 == {"GL(5)": "gl.jump", "PQ(0.5, 5)": "pq.jump", "UP(2, 5)": "up.jump"}
+
+
 def test_a_jump_above_the_level_before_the_best_is_still_one() -> None:
     val = [*VAL_LUCKY_LOW[:8], 1.9]  # six times the best, three times the level before it
     mon = Monitor(display=False, detectors=[GL(5)])
