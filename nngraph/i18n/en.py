@@ -1153,9 +1153,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.warming_up": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
-        "then ({recent_at}, up from {before_at}), which can happen in the first epochs of a "
-        "run (a learning-rate warm-up raises the step size on purpose): too soon to tell "
-        "overfitting from a learning rate too high. {advice}"
+        "then ({recent_at}, up from {before_at}) in the first epochs of the run: a "
+        "learning-rate warm-up raises the loss for a while on purpose, and so does a learning "
+        "rate too high (without a warm-up schedule, try a smaller one); too soon to tell which, "
+        "or whether the model overfits. {advice}"
     ),
     # one training value after the best epoch, a little higher than there: too soon to tell
     "monitor.gl.rose_once": (
@@ -1248,9 +1249,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.pq.warming_up": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
-        "then ({recent_at}, up from {before_at}), which can happen in the first epochs of a "
-        "run (a learning-rate warm-up raises the step size on purpose), so {ratio} comes from "
-        "that rise: too soon to tell overfitting from a learning rate too high."
+        "then ({recent_at}, up from {before_at}) in the first epochs of the run, so {ratio} "
+        "comes from that rise: a learning-rate warm-up raises the loss for a while on purpose, "
+        "and so does a learning rate too high (without a warm-up schedule, try a smaller one); "
+        "too soon to tell which, or whether the model overfits."
     ),
     "monitor.pq.rose_once": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {training}; {train} is "
@@ -1315,9 +1317,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.warming_up": (
         "{metric} rose at the end of {strips} ({trail}), and {train} has risen since the best "
-        "epoch too ({recent_at}, up from {before_at}), which can happen in the first epochs of "
-        "a run (a learning-rate warm-up raises the step size on purpose): too soon to tell "
-        "overfitting from a learning rate too high. Best: {best:.4g} at epoch {best_epoch}."
+        "epoch too ({recent_at}, up from {before_at}) in the first epochs of the run: a "
+        "learning-rate warm-up raises the loss for a while on purpose, and so does a learning "
+        "rate too high (without a warm-up schedule, try a smaller one); too soon to tell which, "
+        "or whether the model overfits. Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.rose_once": (
         "{metric} rose at the end of {strips} ({trail}) while {train} is {recent_at}, a little "

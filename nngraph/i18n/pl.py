@@ -1220,9 +1220,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.warming_up": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
-        "{recent_at}, więcej niż {before_at}, co może się zdarzyć w pierwszych epokach "
-        "treningu (rozgrzewka współczynnika uczenia, warm-up, celowo zwiększa krok): za "
-        "wcześnie, by odróżnić przeuczenie od zbyt dużego współczynnika uczenia. {advice}"
+        "{recent_at}, więcej niż {before_at}, w pierwszych epokach treningu: rozgrzewka "
+        "współczynnika uczenia (warm-up) celowo podnosi na chwilę stratę, ale tak samo działa "
+        "zbyt duży współczynnik uczenia (bez harmonogramu z rozgrzewką spróbuj mniejszego); za "
+        "wcześnie, by ocenić, które z nich, ani czy model się przeucza. {advice}"
     ),
     # jedna wartość treningowa po najlepszej epoce, nieco wyższa niż w niej: za wcześnie na ocenę
     "monitor.gl.rose_once": (
@@ -1326,10 +1327,11 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.pq.warming_up": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
-        "{recent_at}, więcej niż {before_at}, co może się zdarzyć w pierwszych epokach "
-        "treningu (rozgrzewka współczynnika uczenia, warm-up, celowo zwiększa krok), więc "
-        "{ratio} bierze się z tego wzrostu: za wcześnie, by odróżnić przeuczenie od zbyt "
-        "dużego współczynnika uczenia."
+        "{recent_at}, więcej niż {before_at}, w pierwszych epokach treningu, więc {ratio} "
+        "bierze się z tego wzrostu: rozgrzewka współczynnika uczenia (warm-up) celowo podnosi "
+        "na chwilę stratę, ale tak samo działa zbyt duży współczynnik uczenia (bez "
+        "harmonogramu z rozgrzewką spróbuj mniejszego); za wcześnie, by ocenić, które z nich, "
+        "ani czy model się przeucza."
     ),
     "monitor.pq.rose_once": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {training}; {train} wynosi "
@@ -1400,10 +1402,11 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.warming_up": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi teraz "
-        "{recent_at}, więcej niż {before_at}, co może się zdarzyć w pierwszych epokach "
-        "treningu (rozgrzewka współczynnika uczenia, warm-up, celowo zwiększa krok): za "
-        "wcześnie, by odróżnić przeuczenie od zbyt dużego współczynnika uczenia. Najlepsza "
-        "wartość: {best:.4g} w epoce {best_epoch}."
+        "{recent_at}, więcej niż {before_at}, w pierwszych epokach treningu: rozgrzewka "
+        "współczynnika uczenia (warm-up) celowo podnosi na chwilę stratę, ale tak samo działa "
+        "zbyt duży współczynnik uczenia (bez harmonogramu z rozgrzewką spróbuj mniejszego); za "
+        "wcześnie, by ocenić, które z nich, ani czy model się przeucza. Najlepsza wartość: "
+        "{best:.4g} w epoce {best_epoch}."
     ),
     "monitor.up.rose_once": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi teraz "

@@ -312,6 +312,8 @@ def unstable_verdict(
     return f"{name}.unstable", {**fields, **shown}
 
 
+#: How far a warm-up's bump takes the training loss above its first value, at most: 25%
+WARM_UP_RISE = 1.25
 #: How far apart the latest training values may be for a steady training loss: 25%
 STEADY_SPREAD = 1.25
 
@@ -416,10 +418,11 @@ def _restart_bump(det: Detector, trend: Trend) -> bool:
 
 
 def _warming_up(det: Detector, trend: Trend) -> bool:
-    """The training loss rose a little since the best epoch, and had not fallen clearly below
-    its first value there: the run has not started learning yet (a warm-up raising the
-    learning rate), not a run that learnt and then became unstable."""
+    """The training loss rose a little since the best epoch (to at most :data:`WARM_UP_RISE`
+    times its first value), and had not fallen clearly below its first value there: the run
+    has not started learning yet (a warm-up raising the learning rate, or a learning rate too
+    high: its words say both), not a run that learnt and then became unstable."""
     first = det._blow_ups.first
     if first is None or not first > 0 or not trend.rose(scale=det.best):
         return False
-    return trend.before > (1 - RISE) * first and trend.recent < UNSTABLE_TIMES * first
+    return trend.before > (1 - RISE) * first and trend.recent < WARM_UP_RISE * first

@@ -95,10 +95,17 @@ def table_notes(
         lines.append(
             message("monitor.runs.table.by_logged", metric=metric, watched=", ".join(watched))
         )
-    differ = list(dict.fromkeys(column_key(name) for name in watched))
-    if not given and ranked and len(differ) > 1 and column_key(metric) in differ:
-        other = next(name for name in watched if column_key(name) != column_key(metric))
-        run = next(n for n, mon in monitors.items() if column_key(mon.metric) == column_key(metric))
+    # the run whose own metric ranks them (as compared_metric chose), and another watched
+    # metric some run logged, which would rank them otherwise
+    run = next((n for n, mon in monitors.items() if _ranks_by_its_own(mon, metric)), None)
+    others = [
+        name
+        for name in watched
+        if column_key(name) != column_key(metric)
+        and any(metric_of(mon, name) in mon.series for mon in runs)
+    ]
+    if not given and ranked and run is not None and others:
+        other = others[0]
         lines.append(
             message(
                 "monitor.runs.table.watched_differ",
@@ -147,6 +154,11 @@ def table_notes(
         watched_by = ", ".join(dict.fromkeys(kept))
         lines.append(message("monitor.runs.table.restores_other", metric=metric, kept=watched_by))
     return [one_line(line) for line in lines]
+
+
+def _ranks_by_its_own(mon: Monitor, metric: str) -> bool:
+    """Whether ``mon`` watches ``metric`` (by its column) and has logged it."""
+    return column_key(mon.metric) == column_key(metric) and mon.metric in mon.series
 
 
 def _counts_of_kind(monitors: list[Monitor], validation: bool) -> dict[str, int]:

@@ -986,7 +986,21 @@ def test_a_learning_rate_warm_up_is_too_soon_to_read_not_unstable_training(langu
     finally:
         ng.set_language("en")
     assert [(e.epoch, e.message_id) for e in events] == [(3, "gl.warming_up")]
-    assert ("warm-up" in events[0].message) and "(try a smaller" not in events[0].message
+    assert "warm-up" in events[0].message
+    assert "a learning rate too high" in events[0].message or "zbyt duży" in events[0].message
+
+
+def test_a_rise_far_above_the_first_loss_in_the_first_epochs_is_no_warm_up() -> None:
+    """From scratch, 10 classes: 2.30 -> 3.9 by epoch 6 is a learning rate too high. The first
+    small rise may be either, and says both; once 25% above the first loss it is unstable
+    training. UP(1, 3) stopped on 'too soon to tell' with no word of the learning rate
+    (regression sweep s34 RG1, finding 2)."""
+    train = [2.30, 2.32, 2.6, 3.0, 3.5, 3.9]
+    val = [2.31, 2.33, 2.62, 3.05, 3.6, 4.0]
+    said = said_on(train, val, GL(5))
+    assert [(e.epoch, e.message_id) for e in said] == [(3, "gl.warming_up"), (5, "gl.stalled")]
+    (up,) = said_on(train, val, UP(1, 3))
+    assert "try a smaller" in up.message
 
 
 def test_a_run_that_learnt_and_then_rose_is_unstable_with_the_schedule_named() -> None:

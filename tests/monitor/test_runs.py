@@ -898,3 +898,19 @@ def test_runs_whose_monitors_watch_different_metrics_say_whose_decides() -> None
     )
     same = compare(loss, Monitor(display=False, name="C"), display=False)
     assert "watch different metrics" not in same.table()
+
+
+def test_the_watched_metrics_line_names_the_run_that_logged_its_own_and_a_logged_other() -> None:
+    """It named a run that had logged nothing, and suggested a metric no run logged
+    (regression sweep s34 RG1, findings 3 and 4)."""
+    a = Monitor(display=False, name="A")
+    a.log(epoch=1, loss=1.0)
+    b = Monitor(display=False, name="B", metric="val_acc")
+    b.log(epoch=1, loss=1.0, val_loss=0.8)
+    c = Monitor(display=False, name="C")
+    c.log(epoch=1, loss=1.0, val_loss=0.7)
+    assert "watch different metrics" not in compare(a, b, c, display=False).table()
+    b.log(epoch=2, loss=0.9, val_loss=0.75, val_acc=0.6)
+    table = compare(a, b, c, display=False).table()
+    assert "compared by val_acc, the one run B watches" in table  # the first to log its own
+    assert "pass it: metric='val_loss'" in table
