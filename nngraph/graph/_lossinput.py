@@ -72,8 +72,13 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
             found = elementwise_shapes(g, n, given, said)
         else:
             scores = _scores(g, given, inside)
+            if op == "kl_div" and _reverse_kl(g, given, scores):
+                continue
             found = _squashed_finding(g, n, scores, said, types)
             if found is None and op in _LOG_INPUT and not _squashed_input(g, scores, "softmax"):
+                if op == "kl_div":  # a teacher not under no_grad: its softmax is the target
+                    unsquashed = [p for p in scores if _squashing_op(g, p, "softmax") is None]
+                    scores = unsquashed if len(unsquashed) == 1 else scores
                 found = _raw_scores_finding(g, _LOG_INPUT[op], scores, said, types)
         findings += [found] if found else []
     return findings + hand_written_differences(g, order, said)
@@ -164,6 +169,25 @@ def _not_log_probabilities(g: Graph, p: Any) -> str | None:
     if mean > bound + _TOLERANCE and not _logarithm_before(g, p):
         return message("graph.health.loss_input_nll_mean", classes=classes, bound=bound, mean=mean)
     return None
+
+
+def _reverse_kl(g: Graph, given: list[Any], scores: list[Any]) -> bool:
+    """Whether a `kl_div` call reads log-probabilities besides the probabilities that carry
+    gradients: `F.kl_div(log_softmax(teacher), softmax(student))` (the reverse KL, or a
+    categorical VAE's KL to a fixed prior) puts the softmax in the target, which is right."""
+    others = [p for p in given if p not in scores]
+    return bool(others) and any(_log_probabilities(g, p) for p in others)
+
+
+def _log_probabilities(g: Graph, p: Any) -> bool:
+    """Whether the tensor `p` holds log-probabilities: a `log_softmax` made it (through
+    reshapes and selections), or every value is at most 0."""
+    nodes = g._node
+    if nodes[_maker(g, p, _RESHAPES | _PERMUTES | _SELECTS)].get("op") == "log_softmax":
+        return True
+    values = nodes[p].get("value") or nodes[_maker(g, p)].get("value")
+    largest = (values or {}).get("max")
+    return largest is not None and largest <= _TOLERANCE
 
 
 def _maker(g: Graph, p: Any, moves: frozenset[str] | None = None) -> Any:

@@ -4,6 +4,7 @@ in a hand-written MSE."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import pytest
@@ -230,3 +231,32 @@ def test_kl_div_given_raw_scores_is_told_they_are_not_log_probabilities() -> Non
 @pytest.mark.parametrize("log_target", [False, True])
 def test_a_distillation_with_log_softmax_is_quiet(log_target: bool) -> None:
     assert _distillation_findings(lambda s: F.log_softmax(s, dim=1), log_target=log_target) == []
+
+
+def test_a_reverse_kl_or_a_kl_to_a_fixed_prior_puts_the_softmax_in_the_target() -> None:
+    """`F.kl_div(log_softmax(teacher), softmax(student))` and a categorical VAE's
+    `F.kl_div(log_prior, softmax(enc(x)))` are right: the softmax is kl_div's target
+    (regression sweep s34 RG2, finding 1)."""
+    torch.manual_seed(0)
+    x = torch.randn(16, 5)
+    student, teacher = nn.Linear(5, 3), nn.Linear(5, 3)
+    with ng.record() as rec:
+        with torch.no_grad():
+            log_t = F.log_softmax(teacher(x), dim=1)
+        F.kl_div(log_t, F.softmax(student(x), dim=1), reduction="batchmean").backward()
+    assert [f for f in rec.graph.health() if f["kind"] == "loss_input"] == []
+    with ng.record() as rec:
+        q = F.softmax(student(x), dim=1)
+        log_prior = torch.full_like(q, -math.log(3))
+        F.kl_div(log_prior, q, reduction="batchmean").backward()
+    assert [f for f in rec.graph.health() if f["kind"] == "loss_input"] == []
+
+
+def test_kl_div_given_raw_scores_is_told_also_when_the_teacher_carries_gradients() -> None:
+    torch.manual_seed(0)
+    x = torch.randn(16, 5)
+    student, teacher = nn.Linear(5, 3), nn.Linear(5, 3)  # the teacher not under no_grad
+    with ng.record() as rec:
+        F.kl_div(student(x), F.softmax(teacher(x), dim=1), reduction="batchmean").backward()
+    (found,) = [f for f in rec.graph.health() if f["kind"] == "loss_input"]
+    assert "gives kl_div (nn.KLDivLoss) an input that is not log-probabilities" in found["message"]
