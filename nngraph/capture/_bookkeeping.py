@@ -13,7 +13,7 @@ A whole training step can sit in `record()`, and its graph should show the model
   `reset_running_stats()`, `model.apply(init_fn)` and `model.to(...)` (see `building_a_module`);
 - a hand-written update such as `w -= lr * w.grad` (see `LeafGrads.from_gradients`), and any
   write into a parameter under `no_grad` outside a module's forward (an EMA copy's
-  `pe.lerp_(p, 0.01)`, weight clipping: see `_record._updates_a_weight`).
+  `pe.lerp_(p, 0.01)`, weight clipping: see `_weight_updates`).
 
     >>> import torch, nngraph as ng
     >>> data = torch.utils.data.TensorDataset(torch.randn(8, 3), torch.randn(8, 1))

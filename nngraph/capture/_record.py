@@ -110,7 +110,11 @@ class _Mode(TorchFunctionMode):
             with hidden():
                 update = recorder.leaves.from_gradients(args, kwargs)
         changed = changed_in_place(func, writes_first, args, kwargs)
-        if recording and _updates_a_weight(changed, recorder):
+        weights = recorder.weights
+        # outside any forward, under no_grad: code that reads weights alone, or writes into one
+        updating = not recorder.scope.stack and not torch.is_grad_enabled()
+        from_weights = updating and weights.only_weights(args, kwargs)
+        if from_weights or (updating and weights.is_weight(changed)):
             recording = False
         into = kwargs.get("out")
         first = changed if recording and not update and isinstance(changed, torch.Tensor) else None
@@ -136,6 +140,8 @@ class _Mode(TorchFunctionMode):
                 recorder.running_ops -= 1
         if building:
             self.building.made(out)
+        if from_weights:
+            weights.remember(out)
         if update and changed is None and has_history(out):
             # Computed from a gradient, yet part of autograd's graph: not an update but the
             # next computation (FGSM's `x + eps * x.grad.sign()`, a first-order MAML step)
@@ -158,17 +164,6 @@ class _Mode(TorchFunctionMode):
                 if first is not None:
                     after_in_place(recorder, old_fn, first)
         return out
-
-
-def _updates_a_weight(changed: Any, recorder: Recorder) -> bool:
-    """Whether a call writes into a parameter under `no_grad` outside any module's forward: a
-    hand-written update of the weights (an EMA copy's `pe.lerp_(p, 0.01)`, weight clipping),
-    bookkeeping around the computation as `optimizer.step()` is, left out of the graph."""
-    return (
-        isinstance(changed, torch.nn.Parameter)
-        and not torch.is_grad_enabled()
-        and not recorder.scope.stack
-    )
 
 
 class RecordBlock:

@@ -49,6 +49,7 @@ from nngraph.capture._leaves import GradsBefore, LeafGrads
 from nngraph.capture._passes import BackwardPasses, all_outputs, joined, outputs_returned
 from nngraph.capture._scope import ModuleScope
 from nngraph.capture._units import channels_first, is_relu
+from nngraph.capture._weight_updates import WeightCopies
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 
@@ -89,6 +90,7 @@ class Recorder:
         self.backward_order = 0
         self.graph_tasks: set[int] = set()
         self.leaves = LeafGrads(self.builder)
+        self.weights = WeightCopies()  # an EMA's update of the weights: left out
         self.passes = BackwardPasses(self.builder, self.leaves)  # op gradients over several passes
         self.replaced: set[str] = set()  # nodes whose tensor was written in place (see finish)
         #: tensors made from nothing (`torch.empty` in a layer's `__init__`, `torch.zeros`) that
