@@ -3213,8 +3213,9 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.summary.unjudged": (
         "  The sizes of these gradients are not judged (vanishing or exploding): each such .grad"
-        " is a sum over several backward passes. To see them, call model.zero_grad() (or"
-        " optimizer.zero_grad()) before the backward, or run the cell once on a fresh model."
+        " is a sum over several backward passes. To see them, call model.zero_grad() before"
+        " the backward (it reaches every parameter of the model, also those its optimizer does"
+        " not hold), or run the cell once on a fresh model."
     ),
     "graph.summary.none_collapsed": (
         "Findings: none visible here; to check gradients call g.health() before collapse()"

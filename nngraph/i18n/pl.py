@@ -3365,8 +3365,9 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.summary.unjudged": (
         "  Wielkość tych gradientów nie jest oceniana (czy zanikają, czy eksplodują): każde takie"
-        " .grad to suma z kilku przejść wstecz. Aby ją zobaczyć, wywołaj model.zero_grad() (albo"
-        " optimizer.zero_grad()) przed backward albo uruchom komórkę raz na świeżym modelu."
+        " .grad to suma z kilku przejść wstecz. Aby ją zobaczyć, wywołaj model.zero_grad() przed"
+        " backward (sięga każdego parametru modelu, także tych, których nie ma w"
+        " optymalizatorze) albo uruchom komórkę raz na świeżym modelu."
     ),
     "graph.summary.none_collapsed": (
         "Wykryte problemy: tu nie widać żadnych; aby sprawdzić gradienty, wywołaj g.health() "

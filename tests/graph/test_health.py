@@ -1111,6 +1111,8 @@ def test_a_layer_left_out_of_the_optimizer_is_told_in_a_recorded_loop_of_steps(s
             opt.step()
     found = [(f["kind"], f["name"], f.get("not_in_optimizer")) for f in rec.graph.health()]
     assert found == [("accumulated", "2.weight", True), ("accumulated", "2.bias", True)]
+    # its optimizer's zero_grad() does not reach them: model.zero_grad() alone is advised
+    assert "call model.zero_grad() before the backward (it reaches" in str(rec.graph.health())
 
 
 def test_a_recorded_loop_of_steps_with_every_layer_in_the_optimizer_is_quiet() -> None:
