@@ -194,11 +194,28 @@ class LeafGrads:
         self._all_steps += 1
         for group in getattr(optimizer, "param_groups", ()):
             for p in group.get("params", ()):
-                node_id = nodes.get(id(p))
-                steps = self._steps.get(id(p), 0)
-                if node_id is not None and self._since.get(node_id, steps) < steps:
-                    self.stale.add(node_id)
-                self._steps[id(p)] = steps + 1
+                self._count_step(nodes.get(id(p)), p)
+
+    def before_update(self, written: torch.Tensor) -> None:
+        """A hand-written update (`w -= lr * w.grad`, `w.data -= ...`) is about to change the
+        leaf `written` is, or shares its memory with: a step of that leaf, as `before_step`
+        counts them (the lecture's loop without an optimizer, `w.grad.zero_()` forgotten)."""
+        key = storage_key(written)
+        if key is None:
+            return
+        for node_id in self.grads:
+            variable = self.builder.leaf_fns[node_id].variable
+            if storage_key(variable) == key:
+                self._count_step(node_id, variable)
+                return
+
+    def _count_step(self, node_id: str | None, p: torch.Tensor) -> None:
+        """One step of parameter `p` (leaf `node_id`, None if no backward reached it): its
+        `.grad` is stale if it still gathers gradients from before an earlier step."""
+        steps = self._steps.get(id(p), 0)
+        if node_id is not None and self._since.get(node_id, steps) < steps:
+            self.stale.add(node_id)
+        self._steps[id(p)] = steps + 1
 
     def _by_variable(self) -> dict[int, str]:
         """id of each leaf tensor a backward reached -> its node (kept until the next reach)."""

@@ -117,6 +117,9 @@ class _Mode(TorchFunctionMode):
         if from_weights or (updating and weights.is_weight(changed)):
             recording = False
         into = kwargs.get("out")
+        if update and isinstance(changed, torch.Tensor):  # `w -= lr * w.grad`: a step of w
+            with hidden():
+                recorder.leaves.before_update(changed)
         first = changed if recording and not update and isinstance(changed, torch.Tensor) else None
         old_fn = grad_fn_of(first) if first is not None else None
         writes_grad = False  # `w.grad.zero_()`: bookkeeping, not part of the computation

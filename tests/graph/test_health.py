@@ -1004,6 +1004,35 @@ def test_a_forgotten_zero_grad_in_a_recorded_training_loop_is_flagged() -> None:
     assert {("accumulated", "weight"), ("accumulated", "bias")} <= _training_steps(zero_grad=False)
 
 
+@pytest.mark.parametrize("through_data", [False, True])
+def test_a_hand_written_loop_that_never_resets_the_gradients_is_flagged(
+    through_data: bool,
+) -> None:
+    """The lecture's loop recorded whole, `w -= lr * w.grad` and no `w.grad.zero_()`: each
+    update is a step of `w`, as `optimizer.step()` is (regression sweep s34 RG2)."""
+    torch.manual_seed(0)
+    x = torch.randn(32, 3)
+    y = x @ torch.tensor([[1.0], [-2.0], [0.5]])
+    w, b = torch.randn(3, 1, requires_grad=True), torch.zeros(1, requires_grad=True)
+    with ng.record() as rec:
+        for _ in range(3):
+            nn.functional.mse_loss(x @ w + b, y).backward()
+            with torch.no_grad():
+                for p in (w, b):
+                    (p.data if through_data else p).sub_(0.1 * p.grad)
+    found = {(f["kind"], f["name"]) for f in rec.graph.health()}
+    assert {("accumulated", "w"), ("accumulated", "b")} <= found
+    w.grad, b.grad = None, None
+    with ng.record() as rec:  # the same loop, resetting them: quiet
+        for _ in range(3):
+            nn.functional.mse_loss(x @ w + b, y).backward()
+            with torch.no_grad():
+                for p in (w, b):
+                    (p.data if through_data else p).sub_(0.1 * p.grad)
+                    p.grad.zero_()
+    assert not [f for f in rec.graph.health() if f["kind"] == "accumulated"]
+
+
 def test_a_leftover_gradient_tells_how_to_accumulate_on_purpose_too() -> None:
     """A block recording the last micro-batch of a deliberate accumulation sees a leftover:
     'zero_grad() before each backward' alone would break the accumulation (sweep s34 R, 4)."""
