@@ -1143,7 +1143,7 @@ MESSAGES: dict[str, str] = {
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
         "has risen since then ({recent_at}, up from {before_at}): training has become "
         "unstable, which is not overfitting (try a smaller learning rate, unless a schedule "
-        "raised it on purpose, as a warm restart does: then both losses soon fall again)."
+        "raised it on purpose, as a warm-up or a warm restart does: then both losses soon fall again)."
     ),
     "monitor.gl.restarted": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
@@ -1154,9 +1154,9 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.warming_up": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
         "then ({recent_at}, up from {before_at}) in the first epochs of the run: a "
-        "learning-rate warm-up raises the loss for a while on purpose, and so does a learning "
-        "rate too high (without a warm-up schedule, try a smaller one); too soon to tell which, "
-        "or whether the model overfits. {advice}"
+        "learning-rate warm-up raises the step size on purpose, which can lift the loss for a "
+        "while, and a learning rate too high lifts it too (without a warm-up schedule, try a "
+        "smaller one); too soon to tell which, or whether the model overfits. {advice}"
     ),
     # one training value after the best epoch, a little higher than there: too soon to tell
     "monitor.gl.rose_once": (
@@ -1250,9 +1250,10 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.warming_up": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
         "then ({recent_at}, up from {before_at}) in the first epochs of the run, so {ratio} "
-        "comes from that rise: a learning-rate warm-up raises the loss for a while on purpose, "
-        "and so does a learning rate too high (without a warm-up schedule, try a smaller one); "
-        "too soon to tell which, or whether the model overfits."
+        "comes from that rise: a learning-rate warm-up raises the step size on purpose, which "
+        "can lift the loss for a while, and a learning rate too high lifts it too (without a "
+        "warm-up schedule, try a smaller one); too soon to tell which, or whether the model "
+        "overfits."
     ),
     "monitor.pq.rose_once": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {training}; {train} is "
@@ -1306,7 +1307,7 @@ MESSAGES: dict[str, str] = {
         "{metric} rose at the end of {strips} ({trail}), but {train} has risen since the best "
         "epoch too ({recent_at}, up from {before_at}): training has become unstable, which is "
         "not overfitting (try a smaller learning rate, unless a schedule raised it on purpose, "
-        "as a warm restart does: then both losses soon fall again). Best: {best:.4g} at epoch "
+        "as a warm-up or a warm restart does: then both losses soon fall again). Best: {best:.4g} at epoch "
         "{best_epoch}."
     ),
     "monitor.up.restarted": (
@@ -1318,9 +1319,10 @@ MESSAGES: dict[str, str] = {
     "monitor.up.warming_up": (
         "{metric} rose at the end of {strips} ({trail}), and {train} has risen since the best "
         "epoch too ({recent_at}, up from {before_at}) in the first epochs of the run: a "
-        "learning-rate warm-up raises the loss for a while on purpose, and so does a learning "
-        "rate too high (without a warm-up schedule, try a smaller one); too soon to tell which, "
-        "or whether the model overfits. Best: {best:.4g} at epoch {best_epoch}."
+        "learning-rate warm-up raises the step size on purpose, which can lift the loss for a "
+        "while, and a learning rate too high lifts it too (without a warm-up schedule, try a "
+        "smaller one); too soon to tell which, or whether the model overfits. Best: {best:.4g} "
+        "at epoch {best_epoch}."
     ),
     "monitor.up.rose_once": (
         "{metric} rose at the end of {strips} ({trail}) while {train} is {recent_at}, a little "

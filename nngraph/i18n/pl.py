@@ -1209,7 +1209,7 @@ MESSAGES: dict[str, str] = {
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} wynosi teraz {recent_at}, więcej niż {before_at}. Trening "
         "stał się niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika uczenia, "
-        "chyba że harmonogram celowo go podniósł, jak przy ciepłym restarcie: wtedy obie "
+        "chyba że harmonogram celowo go podniósł, jak przy rozgrzewce lub ciepłym restarcie: wtedy obie "
         "straty wkrótce znów spadną)."
     ),
     "monitor.gl.restarted": (
@@ -1221,9 +1221,10 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.warming_up": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
         "{recent_at}, więcej niż {before_at}, w pierwszych epokach treningu: rozgrzewka "
-        "współczynnika uczenia (warm-up) celowo podnosi na chwilę stratę, ale tak samo działa "
-        "zbyt duży współczynnik uczenia (bez harmonogramu z rozgrzewką spróbuj mniejszego); za "
-        "wcześnie, by ocenić, które z nich, ani czy model się przeucza. {advice}"
+        "współczynnika uczenia (warm-up) celowo zwiększa krok, co może na chwilę podnieść "
+        "stratę, a zbyt duży współczynnik uczenia też ją podnosi (bez harmonogramu z "
+        "rozgrzewką spróbuj mniejszego); za wcześnie, by ocenić, które z nich i czy model się "
+        "przeucza. {advice}"
     ),
     # jedna wartość treningowa po najlepszej epoce, nieco wyższa niż w niej: za wcześnie na ocenę
     "monitor.gl.rose_once": (
@@ -1316,7 +1317,7 @@ MESSAGES: dict[str, str] = {
         "{best_epoch}), a {train} wynosi teraz {recent_at}, więcej niż {before_at}, więc "
         "{ratio} bierze się z treningu, który stał się niestabilny, a nie z przeuczenia "
         "(spróbuj mniejszego współczynnika uczenia, chyba że harmonogram celowo go podniósł, "
-        "jak przy ciepłym restarcie: wtedy obie straty wkrótce znów spadną)."
+        "jak przy rozgrzewce lub ciepłym restarcie: wtedy obie straty wkrótce znów spadną)."
     ),
     "monitor.pq.restarted": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
@@ -1328,10 +1329,10 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.warming_up": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
         "{recent_at}, więcej niż {before_at}, w pierwszych epokach treningu, więc {ratio} "
-        "bierze się z tego wzrostu: rozgrzewka współczynnika uczenia (warm-up) celowo podnosi "
-        "na chwilę stratę, ale tak samo działa zbyt duży współczynnik uczenia (bez "
-        "harmonogramu z rozgrzewką spróbuj mniejszego); za wcześnie, by ocenić, które z nich, "
-        "ani czy model się przeucza."
+        "bierze się z tego wzrostu: rozgrzewka współczynnika uczenia (warm-up) celowo zwiększa "
+        "krok, co może na chwilę podnieść stratę, a zbyt duży współczynnik uczenia też ją "
+        "podnosi (bez harmonogramu z rozgrzewką spróbuj mniejszego); za wcześnie, by ocenić, "
+        "które z nich i czy model się przeucza."
     ),
     "monitor.pq.rose_once": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {training}; {train} wynosi "
@@ -1390,7 +1391,7 @@ MESSAGES: dict[str, str] = {
         "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz "
         "{recent_at}, więcej niż {before_at}. Trening stał się niestabilny; to nie przeuczenie "
         "(spróbuj mniejszego współczynnika uczenia, chyba że harmonogram celowo go podniósł, "
-        "jak przy ciepłym restarcie: wtedy obie straty wkrótce znów spadną). Najlepsza "
+        "jak przy rozgrzewce lub ciepłym restarcie: wtedy obie straty wkrótce znów spadną). Najlepsza "
         "wartość: {best:.4g} w epoce {best_epoch}."
     ),
     "monitor.up.restarted": (
@@ -1403,10 +1404,10 @@ MESSAGES: dict[str, str] = {
     "monitor.up.warming_up": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi teraz "
         "{recent_at}, więcej niż {before_at}, w pierwszych epokach treningu: rozgrzewka "
-        "współczynnika uczenia (warm-up) celowo podnosi na chwilę stratę, ale tak samo działa "
-        "zbyt duży współczynnik uczenia (bez harmonogramu z rozgrzewką spróbuj mniejszego); za "
-        "wcześnie, by ocenić, które z nich, ani czy model się przeucza. Najlepsza wartość: "
-        "{best:.4g} w epoce {best_epoch}."
+        "współczynnika uczenia (warm-up) celowo zwiększa krok, co może na chwilę podnieść "
+        "stratę, a zbyt duży współczynnik uczenia też ją podnosi (bez harmonogramu z "
+        "rozgrzewką spróbuj mniejszego); za wcześnie, by ocenić, które z nich i czy model się "
+        "przeucza. Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
     ),
     "monitor.up.rose_once": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} wynosi teraz "

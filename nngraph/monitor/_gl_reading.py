@@ -49,6 +49,7 @@ training loss from before it) is said once more if it turns out to be unstable t
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from typing import Any
 
 from nngraph.i18n import message, times_text
@@ -238,8 +239,9 @@ def sudden_jump(
 ) -> bool:
     """A validation loss ``value`` that grew more than :data:`JUMP` times from the evaluation
     before (``previous``) has blown up; one that more than doubled (``_trend.UNSTABLE``) has
-    too, when the training loss ``train`` is logged and not far below ``previous`` (a
-    validation loss near 0 next to a memorised training loss may double by noise). Measured
+    too, when the training loss ``train`` is logged, not far below ``previous`` (a
+    validation loss near 0 next to a memorised training loss may double by noise) and not
+    far above ``value`` (nor next to a training loss ten times above it, with dropout). Measured
     from the ``level`` before (see :func:`level_of`) where that is higher: a value back at
     the level before one lucky low (a small validation set) has not jumped. False for a NaN.
 
@@ -247,6 +249,8 @@ def sudden_jump(
         (True, False, True)
         >>> sudden_jump(0.31, 0.63, 0.45), sudden_jump(0.31, 0.63, 0.45, level=0.63)
         (True, False)
+        >>> sudden_jump(0.019, 0.042, 0.23)  # 15 validation points, a training loss far above
+        False
     """
     if level > previous:
         previous = level
@@ -254,7 +258,8 @@ def sudden_jump(
         return False
     if value > JUMP * previous:
         return True
-    close = train is not None and train > MEMORISED * previous
+    # a doubled value still far below the training loss is a small validation set's noise
+    close = train is not None and MEMORISED * previous < train < UNSTABLE_TIMES * value
     return close and value > UNSTABLE_TIMES * previous
 
 
@@ -286,7 +291,8 @@ def unstable_verdict(
     name = type(det).__name__.lower()
     trend = tracker.now()
     # a lucky low is told from a jump only beside a training loss that moves little
-    jumped = sudden_jump(previous, value, train, level if _steady(trend) else math.nan)
+    calm = _steady(trend) and det._blow_ups.now() is None  # not on the way down from 2e5
+    jumped = sudden_jump(previous, value, train, level if calm else math.nan)
     if trend is not None and _restart_bump(det, trend) and not jumped:
         key = "restarted" if det._since_restart() is not None else "warming_up"
         return _too_soon(det, f"{name}.{key}", trend, fields, words=words)
@@ -319,17 +325,23 @@ STEADY_SPREAD = 1.25
 
 
 def _steady(trend: Trend | None) -> bool:
-    """Whether the latest training values stay within :data:`STEADY_SPREAD` of one another:
-    a validation loss back at its level before one low value is no jump there, but beside a
-    training loss that swings (a learning rate far too high) it is one more swing.
+    """Whether the latest training values fall (by more than a tick of :data:`RISE` up
+    nowhere) or stay within :data:`STEADY_SPREAD` of one another: a validation loss back at
+    its level before one low value is no jump there, but beside a training loss that swings
+    (a learning rate far too high) it is one more swing.
 
         >>> _steady(Trend(0.06, 0.06, 3, 1, latest=(0.07, 0.065, 0.06))), _steady(None)
         (True, False)
+        >>> _steady(Trend(0.6, 0.51, 3, 1, latest=(0.68, 0.6, 0.55, 0.51)))  # still learning
+        True
         >>> _steady(Trend(1.3, 0.8, 3, 1, latest=(1.06, 1.28, 0.82)))  # SGD at lr=5
         False
     """
     values = [v for v in trend.latest if v > 0 and math.isfinite(v)] if trend else []
-    return len(values) > 1 and max(values) < STEADY_SPREAD * min(values)
+    if len(values) < 2:
+        return False
+    falling = all(b <= a * (1 + RISE) for a, b in pairwise(values))
+    return falling or max(values) < STEADY_SPREAD * min(values)
 
 
 def _blown_up(

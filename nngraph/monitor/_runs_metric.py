@@ -98,14 +98,13 @@ def table_notes(
     # the run whose own metric ranks them (as compared_metric chose), and another watched
     # metric some run logged, which would rank them otherwise
     run = next((n for n, mon in monitors.items() if _ranks_by_its_own(mon, metric)), None)
-    others = [
-        name
+    logged_by = {
+        name: sum(metric_of(mon, name) in mon.series for mon in runs)
         for name in watched
         if column_key(name) != column_key(metric)
-        and any(metric_of(mon, name) in mon.series for mon in runs)
-    ]
-    if not given and ranked and run is not None and others:
-        other = others[0]
+    }
+    if not given and ranked and run is not None and any(logged_by.values()):
+        other = max(logged_by, key=lambda name: logged_by[name])  # the one most runs logged
         lines.append(
             message(
                 "monitor.runs.table.watched_differ",

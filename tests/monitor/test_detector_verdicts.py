@@ -961,6 +961,25 @@ def test_a_swinging_run_at_a_learning_rate_far_too_high_still_jumps() -> None:
     assert at_15 == {"GL(5)": "gl.jump", "PQ(0.5, 5)": "pq.jump", "UP(2, 5)": "up.jump"}
 
 
+@pytest.mark.parametrize("low_at", [5, 6, 8])
+def test_a_lucky_low_while_the_training_loss_still_falls_is_no_jump(low_at: int) -> None:
+    """The same lucky low a few epochs earlier, while the training loss still fell 0.68, 0.6,
+    0.55, 0.51 (33% apart), was a 'jump' again (regression sweep s34 RG4a, finding 1)."""
+    val = [*VAL_LUCKY_LOW[: low_at - 1], 0.31, *VAL_LUCKY_LOW[low_at - 1 :]][:12]
+    val[low_at:] = [0.66 - 0.01 * i for i in range(12 - low_at)]
+    said = said_on(TRAIN_STEADY, val, GL(5))
+    assert said and not [e for e in said if e.message_id == "gl.jump"]
+
+
+def test_a_doubled_validation_loss_far_below_the_training_loss_is_no_jump() -> None:
+    """15 validation points near 0.02 beside a training loss of 0.23 (dropout): one point
+    changed doubles it (regression sweep s34 RG4a, finding 1)."""
+    train = [0.9, 0.6, 0.4, 0.22, 0.2275]
+    val = [0.5, 0.2, 0.05, 0.019, 0.0421]
+    said = said_on(train, val, GL(5))
+    assert [e.message_id for e in said] != ["gl.jump"] and said
+
+
 def test_a_jump_above_the_level_before_the_best_is_still_one() -> None:
     val = [*VAL_LUCKY_LOW[:8], 1.9]  # six times the best, three times the level before it
     mon = Monitor(display=False, detectors=[GL(5)])
