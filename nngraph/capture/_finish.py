@@ -39,6 +39,7 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
     graph, builder = recorder.graph, recorder.builder
     recorder.leaves.finish()
     recorder.passes.finish()  # the gradients a last pass that kept the graph left held
+    _forget(recorder, recorder.weights.prune(graph))  # what only an EMA's update read
     succ, replaced = graph._succ, recorder.replaced
     sources = [
         n
@@ -84,6 +85,19 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
         graph.graph["unreached"] = unreached
     _let_go(recorder)
     return graph
+
+
+def _forget(recorder: Recorder, removed: set[str]) -> None:
+    """Drop the nodes `removed` from the graph from what the recorder knows of its nodes."""
+    if not removed:
+        return
+    for key, (_, node_id) in list(recorder.tensor_nodes.items()):
+        if node_id in removed:
+            del recorder.tensor_nodes[key]
+    recorder.data_nodes[:] = [(ref, n) for ref, n in recorder.data_nodes if n not in removed]
+    for table in (recorder.returned_data, recorder.model_results, recorder.builder.leaf_fns):
+        for node_id in removed:
+            table.pop(node_id, None)
 
 
 def _mark_not_stepped(recorder: Recorder, graph: Graph) -> None:

@@ -73,6 +73,8 @@ class LeafGrads:
         #: leaves a backward reached holding gradients from before a step (of any optimizer):
         #: stale where no optimizer that stepped holds them (`_finish._mark_not_stepped`)
         self.across_steps: set[str] = set()
+        #: leaves a step counted since a backward last reached them
+        self._stepped: set[str] = set()
         #: leaves whose `.grad` was reset or written by hand since the first backward of the
         #: block reached them: it no longer holds what was left in it from before the block
         self._rewritten: set[str] = set()
@@ -84,6 +86,7 @@ class LeafGrads:
         if node_id not in self.leftover:  # the first reach: what `.grad` held before the block
             self.leftover[node_id] = _leftover(variable.grad)
         self._since.setdefault(node_id, self._steps.get(id(variable), 0))
+        self._stepped.discard(node_id)  # a backward: the next step counts
         if self._since_any.setdefault(node_id, self._all_steps) < self._all_steps:
             self.across_steps.add(node_id)
         self.kept.discard(node_id)
@@ -200,18 +203,21 @@ class LeafGrads:
         """A hand-written update (`w -= lr * w.grad`, `w.data -= ...`) is about to change the
         leaf `written` is, or shares its memory with: a step of that leaf, as `before_step`
         counts them (the lecture's loop without an optimizer, `w.grad.zero_()` forgotten)."""
-        key = storage_key(written)
-        if key is None:
-            return
         for node_id in self.grads:
             variable = self.builder.leaf_fns[node_id].variable
-            if storage_key(variable) == key:
+            if variable.data_ptr() == written.data_ptr() and variable.shape == written.shape:
                 self._count_step(node_id, variable)
                 return
 
     def _count_step(self, node_id: str | None, p: torch.Tensor) -> None:
         """One step of parameter `p` (leaf `node_id`, None if no backward reached it): its
-        `.grad` is stale if it still gathers gradients from before an earlier step."""
+        `.grad` is stale if it still gathers gradients from before an earlier step. Steps
+        with no backward between them count once: an update written in pieces (a row at a
+        time), SAM's undo before its optimizer's step."""
+        if node_id is not None:
+            if node_id in self._stepped:
+                return
+            self._stepped.add(node_id)
         steps = self._steps.get(id(p), 0)
         if node_id is not None and self._since.get(node_id, steps) < steps:
             self.stale.add(node_id)
@@ -237,6 +243,7 @@ class LeafGrads:
         self._from_grads.clear()
         self._since.clear()
         self._since_any.clear()
+        self._stepped.clear()
         self._steps.clear()
         self.stale.clear()
         self._rewritten.clear()

@@ -28,7 +28,7 @@ from nngraph.capture._bookkeeping import (
     in_bookkeeping,
     optimizer_steps_unrecorded,
 )
-from nngraph.capture._builder import gc_paused, grad_fn_of
+from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
 from nngraph.capture._calls import UNSCALE, about, changed_in_place, has_history
 from nngraph.capture._common import NNGraphWarning, drop_recording_frames, hidden, next_sequence_nr
 from nngraph.capture._finish import finish
@@ -111,11 +111,13 @@ class _Mode(TorchFunctionMode):
                 update = recorder.leaves.from_gradients(args, kwargs)
         changed = changed_in_place(func, writes_first, args, kwargs)
         weights = recorder.weights
-        # outside any forward, under no_grad: code that reads weights alone, or writes into one
-        updating = not recorder.scope.stack and not torch.is_grad_enabled()
-        from_weights = updating and weights.only_weights(args, kwargs)
-        if from_weights or (updating and weights.is_weight(changed)):
+        updates = weights.writes_weight(changed, top_level=not recorder.scope.stack)
+        if updates and recording:  # an EMA's `pe.lerp_(p, 0.01)`: left out, as a step is
             recording = False
+            with hidden():
+                weights.feed(
+                    [n for t in tensors_in((args, kwargs), []) if (n := recorder.lookup(t))]
+                )
         into = kwargs.get("out")
         if update and isinstance(changed, torch.Tensor):  # `w -= lr * w.grad`: a step of w
             with hidden():
@@ -143,8 +145,10 @@ class _Mode(TorchFunctionMode):
                 recorder.running_ops -= 1
         if building:
             self.building.made(out)
-        if from_weights:
-            weights.remember(out)
+        weights.note_alias(func, args, out)
+        if updates and isinstance(changed, torch.Tensor):
+            with hidden():
+                _shown_as_updated(recorder, changed)
         if update and changed is None and has_history(out):
             # Computed from a gradient, yet part of autograd's graph: not an update but the
             # next computation (FGSM's `x + eps * x.grad.sign()`, a first-order MAML step)
@@ -167,6 +171,20 @@ class _Mode(TorchFunctionMode):
                 if first is not None:
                     after_in_place(recorder, old_fn, first)
         return out
+
+
+def _shown_as_updated(recorder: Recorder, weight: torch.Tensor) -> None:
+    """After a write into `weight` left out of the graph: a weight read so far only by the
+    untracked ops at top level that computed the update (`0.99 * pe`, pruned at the end)
+    shows its values as updated, those the computation that uses it next reads."""
+    weight = recorder.weights.original(weight)  # `p.data`, a `state_dict()` value: `p`
+    node = recorder.lookup(weight)
+    graph = recorder.graph
+    if node is None or node not in graph:
+        return
+    nodes = graph._node
+    if all(not nodes[s].get("tracked") and not nodes[s].get("module") for s in graph._succ[node]):
+        recorder.builder.stats.add(nodes[node], "value", weight)
 
 
 class RecordBlock:

@@ -1,10 +1,12 @@
-"""Code that only updates the weights, left out of a recording like `optimizer.step()`: a
+"""Code that updates the weights by hand, left out of a recording like `optimizer.step()`: a
 hand-written EMA of the weights, weight clipping, copying weights from one model to another.
 
-It runs at top level (outside any module's forward) under `torch.no_grad()`, and reads or
-writes nothing but the weights: parameters, their `.data`, `.detach()` and `state_dict()`
-copies (which share their memory), and what it computes from them (`0.99 * pe`). Any write
-into a weight there is left out too (`pe.copy_(...)`, whatever it copies).
+A write at top level (outside any module's forward) into a parameter under `torch.no_grad()`,
+or into a copy that shares its memory (`p.data`, `p.detach()`, a `state_dict()` value), or
+into a list of them (`torch._foreach_lerp_`), is left out; so are the untracked ops whose
+results only such writes read (`0.99 * pe + 0.01 * p`), which `prune` removes when the
+recording ends. A computation under `no_grad` that reads the weights stays in the graph
+(an evaluation of a model made of `nn.Parameter`s alone).
 
     >>> import torch, nngraph as ng
     >>> model, ema = torch.nn.Linear(2, 1), torch.nn.Linear(2, 1)
@@ -12,7 +14,7 @@ into a weight there is left out too (`pe.copy_(...)`, whatever it copies).
     ...     model(torch.ones(1, 2)).sum().backward()
     ...     with torch.no_grad():
     ...         for pe, p in zip(ema.parameters(), model.parameters()):
-    ...             _ = pe.data.mul_(0.99).add_(p.data, alpha=0.01)
+    ...             _ = pe.copy_(0.99 * pe + 0.01 * p)
     >>> sorted({d["op"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "op"})
     ['linear', 'sum']
 """
@@ -20,35 +22,94 @@ into a weight there is left out too (`pe.copy_(...)`, whatever it copies).
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
-from nngraph.capture._builder import tensors_in
+if TYPE_CHECKING:
+    from nngraph.graph import Graph
 
 __all__ = ["WeightCopies"]
 
+#: calls whose result shares a parameter's memory: `p.data`, `p.detach()` (`state_dict()`)
+_ALIASES = frozenset({"__get__", "detach"})
+
 
 class WeightCopies:
-    """The tensors a recording knows to be weights or computed from weights alone, in code
-    that only updates the weights (see the module's docstring)."""
+    """The copies of parameters a recording has met (see the module's docstring), and the
+    nodes that writes into weights read."""
 
     def __init__(self) -> None:
-        self._copies: dict[int, weakref.ref[torch.Tensor]] = {}
+        #: id of a copy -> (the copy, the parameter whose memory it shares)
+        self._copies: dict[int, tuple[weakref.ref[torch.Tensor], torch.Tensor]] = {}
+        #: nodes read by writes left out: pruned when the recording ends if nothing else reads them
+        self.fed: set[str] = set()
 
     def is_weight(self, t: Any) -> bool:
-        """Whether `t` is a parameter, or a tensor met here as a copy of weights."""
+        """Whether `t` is a parameter, a copy sharing its memory, or a list of them."""
+        if isinstance(t, (list, tuple)):
+            return bool(t) and all(self.is_weight(item) for item in t)
         if isinstance(t, torch.nn.Parameter):
             return True
         seen = self._copies.get(id(t))
-        return seen is not None and seen() is t
+        return seen is not None and seen[0]() is t
 
-    def only_weights(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-        """Whether a call reads tensors, and every one of them is a weight."""
-        tensors = tensors_in(kwargs, tensors_in(args, []))
-        return bool(tensors) and all(self.is_weight(t) for t in tensors)
+    def original(self, t: torch.Tensor) -> torch.Tensor:
+        """The parameter a copy `t` shares memory with; `t` itself for any other tensor."""
+        seen = self._copies.get(id(t))
+        return seen[1] if seen is not None and seen[0]() is t else t
 
-    def remember(self, out: Any) -> None:
-        """The tensors `out` of a call that read weights alone are weights' copies too."""
-        for t in tensors_in(out, []):
-            self._copies[id(t)] = weakref.ref(t)
+    def note_alias(self, func: Any, args: tuple[Any, ...], out: Any) -> None:
+        """Remember `out` when it is `p.data` or `p.detach()` of a weight `p`."""
+        if (
+            args
+            and getattr(func, "__name__", None) in _ALIASES
+            and isinstance(out, torch.Tensor)
+            and self.is_weight(args[0])
+            and (func.__name__ == "detach" or getattr(func, "__self__", None) is torch.Tensor.data)
+        ):
+            self._copies[id(out)] = (weakref.ref(out), self.original(args[0]))
+
+    def writes_weight(self, changed: Any, *, top_level: bool) -> bool:
+        """Whether a call writing into `changed` updates the weights by hand: at top level,
+        into a copy (`p.data.clamp_(...)`, under any grad mode), or into a parameter under
+        `no_grad`."""
+        if not top_level or changed is None:
+            return False
+        if isinstance(changed, torch.nn.Parameter):
+            return not torch.is_grad_enabled()
+        return self.is_weight(changed)
+
+    def feed(self, nodes: list[str]) -> None:
+        """The nodes of the tensors a write into the weights read."""
+        self.fed.update(nodes)
+
+    def prune(self, graph: Graph) -> set[str]:
+        """Remove the untracked ops whose results only writes into the weights read, and the
+        leaves left with no edge by that; returns the nodes removed."""
+        removed: set[str] = set()
+        stack = [n for n in self.fed if n in graph]
+        if self._copies:  # copies of weights nothing read: `m.state_dict()[k]` detaches them all
+            nodes = graph._node
+            stack += [
+                n
+                for n, data in nodes.items()
+                if data["op"] == "detach"
+                and not data.get("tracked")
+                and all(nodes[p]["kind"] == "param" for p in graph._pred[n])
+            ]
+        while stack:
+            n = stack.pop()
+            if n not in graph or graph._succ[n]:
+                continue
+            data = graph._node[n]
+            removable = data["kind"] == "op" and not data.get("tracked")
+            leaf = data["kind"] in ("param", "buffer", "input", "constant") and not graph._pred[n]
+            if not (removable or leaf):
+                continue
+            sources = list(graph._pred[n])
+            graph.remove_node(n)
+            removed.add(n)
+            stack.extend(sources)
+        self._copies.clear()  # the recording has ended: let the parameters go
+        return removed

@@ -72,7 +72,8 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
             found = elementwise_shapes(g, n, given, said)
         else:
             scores = _scores(g, given, inside)
-            if op == "kl_div" and _reverse_kl(g, given, scores):
+            log_target = "log_target=True" in str(data.get("args") or "")
+            if op == "kl_div" and not log_target and _reverse_kl(g, given, scores):
                 continue
             found = _squashed_finding(g, n, scores, said, types)
             if found is None and op in _LOG_INPUT and not _squashed_input(g, scores, "softmax"):
@@ -172,9 +173,10 @@ def _not_log_probabilities(g: Graph, p: Any) -> str | None:
 
 
 def _reverse_kl(g: Graph, given: list[Any], scores: list[Any]) -> bool:
-    """Whether a `kl_div` call reads log-probabilities besides the probabilities that carry
-    gradients: `F.kl_div(log_softmax(teacher), softmax(student))` (the reverse KL, or a
-    categorical VAE's KL to a fixed prior) puts the softmax in the target, which is right."""
+    """Whether a `kl_div` call (without `log_target=True`, where both are log-probabilities)
+    reads log-probabilities besides the probabilities that carry gradients:
+    `F.kl_div(log_softmax(teacher), softmax(student))` (the reverse KL, or a categorical VAE's
+    KL to a fixed prior) puts the softmax in the target, which is right."""
     others = [p for p in given if p not in scores]
     return bool(others) and any(_log_probabilities(g, p) for p in others)
 

@@ -3217,7 +3217,8 @@ MESSAGES: dict[str, str] = {
         "  The sizes of these gradients are not judged (vanishing or exploding): each such .grad"
         " is a sum over several backward passes. To see them, call model.zero_grad() before"
         " the backward (it reaches every parameter of the model, also those its optimizer does"
-        " not hold), or run the cell once on a fresh model."
+        " not hold; p.grad.zero_() for a tensor of your own), or run the cell once on a fresh"
+        " model."
     ),
     "graph.summary.none_collapsed": (
         "Findings: none visible here; to check gradients call g.health() before collapse()"

@@ -3368,7 +3368,8 @@ MESSAGES: dict[str, str] = {
         "  Wielkość tych gradientów nie jest oceniana (czy zanikają, czy eksplodują): każde takie"
         " .grad to suma z kilku przejść wstecz. Aby ją zobaczyć, wywołaj model.zero_grad() przed"
         " backward (sięga każdego parametru modelu, także tych, których nie ma w"
-        " optymalizatorze) albo uruchom komórkę raz na świeżym modelu."
+        " optymalizatorze; p.grad.zero_() dla własnego tensora) albo uruchom komórkę raz na"
+        " świeżym modelu."
     ),
     "graph.summary.none_collapsed": (
         "Wykryte problemy: tu nie widać żadnych; aby sprawdzić gradienty, wywołaj g.health() "

@@ -1031,16 +1031,22 @@ def test_a_hand_written_ema_of_the_weights_is_left_out_and_its_model_folds(
     assert ema_out.shape == (8, 2)
 
 
-def test_top_level_code_under_no_grad_that_reads_data_stays_in_the_graph() -> None:
-    w = nn.Parameter(torch.ones(3))
-    x = torch.randn(4, 3)
-    with ng.record() as rec:
-        with torch.no_grad():
-            x = x - x.mean(0)  # the data, standardised: part of the computation
-            scale = w.norm()  # of the weights alone: left out, as a printed norm is
-        (x * w / scale).sum().backward()
-    ops = sorted(d["op"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "op")
-    assert ops == ["div", "mean", "mul", "sub", "sum"]
+def test_a_model_of_parameters_alone_evaluated_under_no_grad_stays_in_the_graph() -> None:
+    """`U @ V.T` under `no_grad` at top level reads weights alone, and is no update: it lost
+    its ops and parameters (regression sweep s34 RG4b, finding 1)."""
+    torch.manual_seed(0)
+    u, v, r = nn.Parameter(torch.randn(4, 2)), nn.Parameter(torch.randn(3, 2)), torch.randn(4, 3)
+    with ng.record() as rec, torch.no_grad():
+        ((u @ v.T - r) ** 2).mean()
+    g = rec.graph
+    assert sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param") == ["u", "v"]
+    assert sorted(d["op"] for _, d in g.nodes(data=True) if d["kind"] == "op") == [
+        "T",
+        "matmul",
+        "mean",
+        "pow",
+        "sub",
+    ]
 
 
 def test_an_embedding_with_max_norm_shows_the_weight_it_was_given() -> None:

@@ -1033,6 +1033,45 @@ def test_a_hand_written_loop_that_never_resets_the_gradients_is_flagged(
     assert not [f for f in rec.graph.health() if f["kind"] == "accumulated"]
 
 
+def test_an_update_written_in_pieces_after_one_backward_is_no_leftover() -> None:
+    """`E[i] -= lr * E.grad[i]` row by row after a single backward: each write counted as a
+    step, and the second found the gradient 'left over' (regression sweep s34 RG4b, 2)."""
+    torch.manual_seed(0)
+    table = torch.randn(4, 3, requires_grad=True)
+    idx = torch.tensor([0, 2])
+    with ng.record() as rec:
+        table[idx].pow(2).sum().backward()
+        with torch.no_grad():
+            for i in idx.tolist():
+                table[i] -= 0.1 * table.grad[i]
+    assert not [f for f in rec.graph.health() if f["kind"] == "accumulated"]
+
+
+def test_sams_undo_before_its_optimizers_step_is_no_leftover() -> None:
+    """SAM climbs to `w + e` (from `w.grad`), zeroes the gradients, runs a second backward,
+    undoes the climb with `p.sub_(e)` and lets its optimizer step (regression sweep s34 RG4b,
+    finding 3)."""
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    x, y = torch.randn(8, 3), torch.randn(8, 1)
+    with ng.record() as rec:
+        for _ in range(2):
+            nn.functional.mse_loss(model(x), y).backward()
+            with torch.no_grad():
+                climbs = [0.05 * p.grad for p in model.parameters()]
+                for p, e in zip(model.parameters(), climbs, strict=True):
+                    p.add_(e)
+            opt.zero_grad()
+            nn.functional.mse_loss(model(x), y).backward()
+            with torch.no_grad():
+                for p, e in zip(model.parameters(), climbs, strict=True):
+                    p.sub_(e)
+            opt.step()
+            opt.zero_grad()
+    assert not [f for f in rec.graph.health() if f["kind"] == "accumulated"]
+
+
 def test_a_leftover_gradient_tells_how_to_accumulate_on_purpose_too() -> None:
     """A block recording the last micro-batch of a deliberate accumulation sees a leftover:
     'zero_grad() before each backward' alone would break the accumulation (sweep s34 R, 4)."""

@@ -260,3 +260,19 @@ def test_kl_div_given_raw_scores_is_told_also_when_the_teacher_carries_gradients
         F.kl_div(student(x), F.softmax(teacher(x), dim=1), reduction="batchmean").backward()
     (found,) = [f for f in rec.graph.health() if f["kind"] == "loss_input"]
     assert "gives kl_div (nn.KLDivLoss) an input that is not log-probabilities" in found["message"]
+
+
+@pytest.mark.parametrize("student_input", ["raw", "softmax"])
+def test_a_wrong_student_input_is_told_with_a_log_target_too(student_input: str) -> None:
+    """`nn.KLDivLoss(log_target=True)` with the teacher's log_softmax as the target: the
+    reverse-KL guard took that for log-probabilities in the input's place (regression sweep
+    s34 RG4b, finding 4)."""
+    torch.manual_seed(0)
+    x = torch.randn(16, 5)
+    student, teacher = nn.Linear(5, 3), nn.Linear(5, 3)
+    with ng.record() as rec:
+        with torch.no_grad():
+            log_t = F.log_softmax(teacher(x), dim=1)
+        scores = student(x) if student_input == "raw" else F.softmax(student(x), dim=1)
+        nn.KLDivLoss(reduction="batchmean", log_target=True)(scores, log_t).backward()
+    assert [f["kind"] for f in rec.graph.health()].count("loss_input") == 1
