@@ -203,11 +203,13 @@ class LeafGrads:
         """A hand-written update (`w -= lr * w.grad`, `w.data -= ...`) is about to change the
         leaf `written` is, or shares its memory with: a step of that leaf, as `before_step`
         counts them (the lecture's loop without an optimizer, `w.grad.zero_()` forgotten)."""
+        key = storage_key(written)  # `w[i] -= ...`, a slice of a packed `theta`: a step of w
+        if key is None:
+            return
         for node_id in self.grads:
             variable = self.builder.leaf_fns[node_id].variable
-            if variable.data_ptr() == written.data_ptr() and variable.shape == written.shape:
+            if storage_key(variable) == key:
                 self._count_step(node_id, variable)
-                return
 
     def _count_step(self, node_id: str | None, p: torch.Tensor) -> None:
         """One step of parameter `p` (leaf `node_id`, None if no backward reached it): its

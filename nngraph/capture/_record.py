@@ -182,9 +182,8 @@ def _shown_as_updated(recorder: Recorder, weight: torch.Tensor) -> None:
     graph = recorder.graph
     if node is None or node not in graph:
         return
-    nodes = graph._node
-    if all(not nodes[s].get("tracked") and not nodes[s].get("module") for s in graph._succ[node]):
-        recorder.builder.stats.add(nodes[node], "value", weight)
+    if recorder.weights.only_feeds(graph, node):
+        recorder.builder.stats.add(graph._node[node], "value", weight)
 
 
 class RecordBlock:

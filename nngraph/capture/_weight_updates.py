@@ -31,8 +31,11 @@ if TYPE_CHECKING:
 
 __all__ = ["WeightCopies"]
 
-#: calls whose result shares a parameter's memory: `p.data`, `p.detach()` (`state_dict()`)
-_ALIASES = frozenset({"__get__", "detach"})
+#: calls whose result shares a parameter's memory: `p.data`, `p.detach()` (`state_dict()`),
+#: a row or a view of it (`w[0].zero_()`)
+_ALIASES = frozenset(
+    {"__get__", "detach", "__getitem__", "view", "view_as", "reshape", "select", "narrow"}
+)
 
 
 class WeightCopies:
@@ -61,12 +64,13 @@ class WeightCopies:
 
     def note_alias(self, func: Any, args: tuple[Any, ...], out: Any) -> None:
         """Remember `out` when it is `p.data` or `p.detach()` of a weight `p`."""
+        name = getattr(func, "__name__", None)
         if (
             args
-            and getattr(func, "__name__", None) in _ALIASES
+            and name in _ALIASES
             and isinstance(out, torch.Tensor)
             and self.is_weight(args[0])
-            and (func.__name__ == "detach" or getattr(func, "__self__", None) is torch.Tensor.data)
+            and (name != "__get__" or getattr(func, "__self__", None) is torch.Tensor.data)
         ):
             self._copies[id(out)] = (weakref.ref(out), self.original(args[0]))
 
@@ -79,6 +83,25 @@ class WeightCopies:
         if isinstance(changed, torch.nn.Parameter):
             return not torch.is_grad_enabled()
         return self.is_weight(changed)
+
+    def only_feeds(self, graph: Graph, node: str) -> bool:
+        """Whether every op that read `node` so far is an untracked op at top level whose
+        results reach only writes into the weights (the update's own `0.99 * pe`), not a
+        result the recording keeps (`x @ W` under no_grad, then `W.clamp_(...)`)."""
+        nodes, stack, seen = graph._node, list(graph._succ[node]), set()
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            data = nodes[n]
+            if data["kind"] != "op" or data.get("tracked") or data.get("module"):
+                return False
+            if n not in self.fed:
+                if not graph._succ[n]:
+                    return False  # a result of its own: kept
+                stack.extend(graph._succ[n])
+        return True
 
     def feed(self, nodes: list[str]) -> None:
         """The nodes of the tensors a write into the weights read."""

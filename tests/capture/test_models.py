@@ -1031,6 +1031,28 @@ def test_a_hand_written_ema_of_the_weights_is_left_out_and_its_model_folds(
     assert ema_out.shape == (8, 2)
 
 
+def test_a_write_into_a_row_of_a_weight_is_left_out_and_a_kept_read_shows_it_as_read() -> None:
+    """`weight[0].zero_()` under no_grad is an update (it showed getitem and zero_ ops); a
+    weight read by a kept no_grad computation before a clip shows the values it read
+    (regression sweep s34 RG5, findings B and C)."""
+    torch.manual_seed(0)
+    model = nn.Linear(3, 2)
+    with ng.record() as rec:
+        with torch.no_grad():
+            model.weight[0].zero_()
+        model(torch.randn(4, 3)).sum().backward()
+    assert {d["op"] for _, d in rec.graph.nodes(data=True) if d["kind"] == "op"} == {
+        "linear",
+        "sum",
+    }
+    w = nn.Parameter(torch.full((3, 2), 2.0))
+    with ng.record() as rec, torch.no_grad():
+        pred = torch.ones(4, 3) @ w
+        w.clamp_(-0.1, 0.1)
+    (weight,) = [d for _, d in rec.graph.nodes(data=True) if d["kind"] == "param"]
+    assert weight["value"]["max"] == 2.0 and pred.max().item() == 6.0
+
+
 def test_a_model_of_parameters_alone_evaluated_under_no_grad_stays_in_the_graph() -> None:
     """`U @ V.T` under `no_grad` at top level reads weights alone, and is no update: it lost
     its ops and parameters (regression sweep s34 RG4b, finding 1)."""

@@ -1047,6 +1047,20 @@ def test_an_update_written_in_pieces_after_one_backward_is_no_leftover() -> None
     assert not [f for f in rec.graph.health() if f["kind"] == "accumulated"]
 
 
+def test_an_update_in_pieces_that_never_resets_the_gradient_is_flagged() -> None:
+    """Rows or slices updated by hand over three backwards without a reset: matching the
+    written tensor's pointer and shape missed them (regression sweep s34 RG5, finding A)."""
+    torch.manual_seed(0)
+    table = torch.randn(4, 3, requires_grad=True)
+    with ng.record() as rec:
+        for _ in range(3):
+            table.pow(2).sum().backward()
+            with torch.no_grad():
+                for i in range(4):
+                    table[i] -= 0.01 * table.grad[i]
+    assert ("accumulated", "table") in {(f["kind"], f["name"]) for f in rec.graph.health()}
+
+
 def test_sams_undo_before_its_optimizers_step_is_no_leftover() -> None:
     """SAM climbs to `w + e` (from `w.grad`), zeroes the gradients, runs a second backward,
     undoes the climb with `p.sub_(e)` and lets its optimizer step (regression sweep s34 RG4b,
