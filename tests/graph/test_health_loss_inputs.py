@@ -233,13 +233,16 @@ def test_a_distillation_with_log_softmax_is_quiet(log_target: bool) -> None:
     assert _distillation_findings(lambda s: F.log_softmax(s, dim=1), log_target=log_target) == []
 
 
+def _student_teacher() -> tuple[torch.Tensor, nn.Module, nn.Module]:
+    torch.manual_seed(0)
+    return torch.randn(16, 5), nn.Linear(5, 3), nn.Linear(5, 3)
+
+
 def test_a_reverse_kl_or_a_kl_to_a_fixed_prior_puts_the_softmax_in_the_target() -> None:
     """`F.kl_div(log_softmax(teacher), softmax(student))` and a categorical VAE's
     `F.kl_div(log_prior, softmax(enc(x)))` are right: the softmax is kl_div's target
     (regression sweep s34 RG2, finding 1)."""
-    torch.manual_seed(0)
-    x = torch.randn(16, 5)
-    student, teacher = nn.Linear(5, 3), nn.Linear(5, 3)
+    x, student, teacher = _student_teacher()
     with ng.record() as rec:
         with torch.no_grad():
             log_t = F.log_softmax(teacher(x), dim=1)
@@ -253,9 +256,7 @@ def test_a_reverse_kl_or_a_kl_to_a_fixed_prior_puts_the_softmax_in_the_target() 
 
 
 def test_kl_div_given_raw_scores_is_told_also_when_the_teacher_carries_gradients() -> None:
-    torch.manual_seed(0)
-    x = torch.randn(16, 5)
-    student, teacher = nn.Linear(5, 3), nn.Linear(5, 3)  # the teacher not under no_grad
+    x, student, teacher = _student_teacher()  # the teacher not under no_grad
     with ng.record() as rec:
         F.kl_div(student(x), F.softmax(teacher(x), dim=1), reduction="batchmean").backward()
     (found,) = [f for f in rec.graph.health() if f["kind"] == "loss_input"]
@@ -267,9 +268,7 @@ def test_a_wrong_student_input_is_told_with_a_log_target_too(student_input: str)
     """`nn.KLDivLoss(log_target=True)` with the teacher's log_softmax as the target: the
     reverse-KL guard took that for log-probabilities in the input's place (regression sweep
     s34 RG4b, finding 4)."""
-    torch.manual_seed(0)
-    x = torch.randn(16, 5)
-    student, teacher = nn.Linear(5, 3), nn.Linear(5, 3)
+    x, student, teacher = _student_teacher()
     with ng.record() as rec:
         with torch.no_grad():
             log_t = F.log_softmax(teacher(x), dim=1)
