@@ -63,7 +63,7 @@ class WeightCopies:
         return seen[1] if seen is not None and seen[0]() is t else t
 
     def note_alias(self, func: Any, args: tuple[Any, ...], out: Any) -> None:
-        """Remember `out` when it is `p.data` or `p.detach()` of a weight `p`."""
+        """Remember `out` when it is `p.data`, `p.detach()`, a row or a view of a weight `p`."""
         name = getattr(func, "__name__", None)
         if (
             args

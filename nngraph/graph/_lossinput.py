@@ -146,8 +146,9 @@ _TOLERANCE = 1e-3
 
 
 def _not_log_probabilities(g: Graph, p: Any) -> str | None:
-    """Why the values `nll_loss` or `kl_div` reads as `p` cannot be log-probabilities over its class dim
-    (1, or 0 for one example's scores), from what the graph keeps of them; None if they may be.
+    """Why the values `nll_loss` or `kl_div` reads as `p` cannot be log-probabilities over its
+    class dim (1, or 0 for one example's scores), from what the graph keeps of them; None if
+    they may be.
 
     Along the class dim the exponentials of log-probabilities sum to 1, so each is at most 0
     (`log_softmax` gives no more, exactly), and by Jensen's inequality each row of `C` of them

@@ -26,8 +26,8 @@ recovering from a learning rate far too high, not memorising (``blown_up``, for 
 In the first evaluations after a restart (a fresh optimizer: a second fit), a training loss
 that rose since the best epoch is the restart's bump, which says nothing of the learning rate:
 GL, PQ and UP say it is too soon to tell (``restarted``; in the first evaluations of a run,
-where a learning-rate warm-up raises the loss on purpose, ``warming_up``), and GL says once more what the rise
-turns out to be, memorising or unstable training. So they do of a training loss that rose
+where a learning-rate warm-up raises the step size on purpose, ``warming_up``), and GL says
+once more what the rise turns out to be, memorising or unstable training. So they do of a training loss that rose
 since the best epoch by one value only, a little (``rose_once``, see :data:`ONE_VALUE_RISE`):
 one tick after a long fall is no clear sign of unstable training (one evaluation that came
 after several epochs of training values is no single tick). A rise GL first read with no
@@ -72,6 +72,7 @@ __all__ = [
     "ROSE_ONCE",
     "SETTLING",
     "UNSTABLE",
+    "before",
     "calm_verdict",
     "corrects",
     "gl_reading",
@@ -234,6 +235,16 @@ def level_of(recent: tuple[float, ...]) -> float:
     return finite[1] if len(finite) == 3 else math.nan
 
 
+def before(recent: tuple[float, ...]) -> tuple[float, float]:
+    """The value at the evaluation before a new one (NaN: none yet) and the level before it
+    (see :func:`level_of`), from the last three evaluations ``recent``.
+
+        >>> before((0.64, 0.63, 0.31)), before(())
+        ((0.31, 0.63), (nan, nan))
+    """
+    return (recent[-1] if recent else math.nan), level_of(recent)
+
+
 def sudden_jump(
     previous: float, value: float, train: float | None, level: float = math.nan
 ) -> bool:
@@ -241,8 +252,8 @@ def sudden_jump(
     before (``previous``) has blown up; one that more than doubled (``_trend.UNSTABLE``) has
     too, when the training loss ``train`` is logged, not far below ``previous`` (a
     validation loss near 0 next to a memorised training loss may double by noise) and not
-    far above ``value`` (nor next to a training loss ten times above it, with dropout). Measured
-    from the ``level`` before (see :func:`level_of`) where that is higher: a value back at
+    far above ``value`` (nor next to a training loss ten times above it, with dropout).
+    Measured from the ``level`` before (see :func:`level_of`) where that is higher: a value back at
     the level before one lucky low (a small validation set) has not jumped. False for a NaN.
 
         >>> sudden_jump(8.34, 20.6, 10.3), sudden_jump(0.02, 0.05, 0.001), sudden_jump(1, 11, None)
@@ -277,8 +288,8 @@ def unstable_verdict(
     """GL's, PQ's or UP's explanation when a rising validation loss comes from unstable
     training (a learning rate too high), not overfitting: the training loss clearly rose since
     the best epoch (on average: ``stalled``), the validation loss jumped in one evaluation from
-    ``previous`` (or its ``level`` before) to ``value`` (``jump``, see :func:`sudden_jump`), or the training loss
-    ``train`` is far above its lowest value of the run and not still below its level at the
+    ``previous`` (or its ``level`` before) to ``value`` (``jump``, see :func:`sudden_jump`),
+    or the training loss ``train`` is far above its lowest value of the run and not still below its level at the
     best epoch (``unstable``, see :meth:`TrainingTrend.far_above_low`), or it rose far above
     where the run started and the run has not come back since (``blown_up``, see
     :mod:`~nngraph.monitor._blowup`: however far below the validation loss it is, a run that

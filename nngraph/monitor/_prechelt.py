@@ -34,7 +34,7 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import Check, Detector
-from nngraph.monitor._gl_reading import corrects, gl_reading, level_of
+from nngraph.monitor._gl_reading import before, corrects, gl_reading
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
@@ -192,13 +192,11 @@ class GL(Detector):
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
         self._high = -math.inf  # the highest finite value since GL last started afresh
         self._said: float | None = None  # the best when it last spoke since then
-        self._previous = math.nan  # the value at the evaluation before
-        self._recent: tuple[float, ...] = ()  # the last 3 (see _gl_reading.level_of)
+        self._recent: tuple[float, ...] = ()  # the last 3 values (see _gl_reading.before)
         self._reading: str | None = None  # the explanation it gave last
 
     def _restart(self) -> None:  # training values from before a restart are not compared
-        self._trend, self._previous = TrainingTrend(spikes=True), math.nan
-        self._recent = ()
+        self._trend, self._recent = TrainingTrend(spikes=True), ()
         self._swings = Oscillation()
 
     def _rearm(self) -> None:
@@ -206,7 +204,7 @@ class GL(Detector):
         self._high, self._said = -math.inf, None
 
     def _check(self, value: float, train: float | None) -> Check:
-        previous, level = self._previous, level_of(self._recent)
+        previous, level = before(self._recent)
         found = self._judge(value, train)
         if not isinstance(found, tuple):
             return found
@@ -219,8 +217,8 @@ class GL(Detector):
 
     def _judge(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
-        previous, level = self._previous, level_of(self._recent)
-        self._previous, self._recent = value, (*self._recent[-2:], value)
+        previous, level = before(self._recent)
+        self._recent = (*self._recent[-2:], value)
         if new_best and (
             self._said is None or exceeds(generalization_loss(self._said, value), self.alpha)
         ):

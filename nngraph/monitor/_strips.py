@@ -18,7 +18,7 @@ from typing import Any
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, numeral, plural_form
 from nngraph.monitor._detector import KEEP, Check, Detector
-from nngraph.monitor._gl_reading import calm_verdict, level_of, unstable_verdict
+from nngraph.monitor._gl_reading import before, calm_verdict, unstable_verdict
 from nngraph.monitor._names import nice_name
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _count, _nonnegative
@@ -99,18 +99,16 @@ class PQ(Detector):
         self.progress = math.nan
         self._trend = TrainingTrend(spikes=True)
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
-        self._previous = math.nan  # the value at the evaluation before
-        self._recent: tuple[float, ...] = ()  # the last 3 (see _gl_reading.level_of)
+        self._recent: tuple[float, ...] = ()  # the last 3 values (see _gl_reading.before)
 
     def _restart(self) -> None:  # training values from before a restart are not compared
-        self._trend, self._previous = TrainingTrend(spikes=True), math.nan
-        self._recent = ()
+        self._trend, self._recent = TrainingTrend(spikes=True), ()
         self._swings = Oscillation()
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
-        previous, level = self._previous, level_of(self._recent)
-        self._previous, self._recent = value, (*self._recent[-2:], value)
+        previous, level = before(self._recent)
+        self._recent = (*self._recent[-2:], value)
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
         self._swings.add(self._shown, value, train)
@@ -211,18 +209,16 @@ class UP(Detector):
         self._strip_from: int | None = None  # the epoch shown at the last strip end
         self._trend = TrainingTrend(spikes=True)
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
-        self._previous = math.nan  # the value at the evaluation before
-        self._recent: tuple[float, ...] = ()  # the last 3 (see _gl_reading.level_of)
+        self._recent: tuple[float, ...] = ()  # the last 3 values (see _gl_reading.before)
 
     def _restart(self) -> None:  # training values from before a restart are not compared
-        self._trend, self._previous = TrainingTrend(spikes=True), math.nan
-        self._recent = ()
+        self._trend, self._recent = TrainingTrend(spikes=True), ()
         self._swings = Oscillation()
 
     def _check(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
-        previous, level = self._previous, level_of(self._recent)
-        self._previous, self._recent = value, (*self._recent[-2:], value)
+        previous, level = before(self._recent)
+        self._recent = (*self._recent[-2:], value)
         self._track_best(value)
         self._trend.add(self._shown, train, best=new_best)
         self._swings.add(self._shown, value, train)
