@@ -34,7 +34,8 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import Check, Detector
-from nngraph.monitor._gl_reading import before, corrects, gl_reading
+from nngraph.monitor._gl_reading import corrects, gl_reading
+from nngraph.monitor._jump import before
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
@@ -192,7 +193,7 @@ class GL(Detector):
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
         self._high = -math.inf  # the highest finite value since GL last started afresh
         self._said: float | None = None  # the best when it last spoke since then
-        self._recent: tuple[float, ...] = ()  # the last 3 values (see _gl_reading.before)
+        self._recent: tuple[float, ...] = ()  # the last 3 values (see _jump.before)
         self._reading: str | None = None  # the explanation it gave last
 
     def _restart(self) -> None:  # training values from before a restart are not compared

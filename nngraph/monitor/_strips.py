@@ -18,7 +18,8 @@ from typing import Any
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, numeral, plural_form
 from nngraph.monitor._detector import KEEP, Check, Detector
-from nngraph.monitor._gl_reading import before, calm_verdict, unstable_verdict
+from nngraph.monitor._gl_reading import calm_verdict, unstable_verdict
+from nngraph.monitor._jump import before
 from nngraph.monitor._names import nice_name
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _count, _nonnegative
@@ -99,7 +100,7 @@ class PQ(Detector):
         self.progress = math.nan
         self._trend = TrainingTrend(spikes=True)
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
-        self._recent: tuple[float, ...] = ()  # the last 3 values (see _gl_reading.before)
+        self._recent: tuple[float, ...] = ()  # the last 3 values (see _jump.before)
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._recent = TrainingTrend(spikes=True), ()
@@ -209,7 +210,7 @@ class UP(Detector):
         self._strip_from: int | None = None  # the epoch shown at the last strip end
         self._trend = TrainingTrend(spikes=True)
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
-        self._recent: tuple[float, ...] = ()  # the last 3 values (see _gl_reading.before)
+        self._recent: tuple[float, ...] = ()  # the last 3 values (see _jump.before)
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._recent = TrainingTrend(spikes=True), ()
