@@ -83,6 +83,7 @@ class ModuleScope:
         self._model_modules: set[int] = set()
         #: modules that ran inside another without being registered in it (a plain list)
         self.unregistered: set[str] = set()
+        self._unregistered_at: dict[tuple[int, str], str] = {}  # (module, caller's path) -> path
         #: called when a TorchScript module returns: its ops ran in C++, unseen
         self.after_script: Callable[[], None] | None = None
         #: called with what an outermost module call returned, once it has left
@@ -148,6 +149,8 @@ class ModuleScope:
             if self.stack and path.rpartition(".")[0] != self.stack[-1][1]:
                 if self._outer_runs_model(module):
                     return path  # `wrapper(x)` running the recorded `wrapper.body`
+                if path in self.unregistered:  # one instance called from every block
+                    return self._unregistered_path(module)
                 return self._child_path(module) or path
             return path
         child = self._child_path(module) if self.stack else None
@@ -159,9 +162,8 @@ class ModuleScope:
         elif self.stack:
             # Not registered under the root (kept in a plain list): named by its type, and
             # numbered when that is taken ("blocks" -> "Linear", "Linear2"); so are its params.
-            path = self._free_path(f"{self.stack[-1][1]}.{type(module).__name__}".lstrip("."))
+            path = self._unregistered_path(module)
             self.names.add_module(module, path, self.paths)
-            self.unregistered.add(path)
         elif not self._roots and any(True for _ in module.parameters()):
             self._add_root(module, "")
             return ""
@@ -199,8 +201,21 @@ class ModuleScope:
                     return f"{path}.{name}" if path else name
         return None
 
+    def _unregistered_path(self, module: torch.nn.Module) -> str:
+        """The path of a module not registered in the model, under the module calling it: a
+        global one that every block calls (`apply_rotary_pos_emb` made a module) runs in each
+        block, as a registered module shared by two parents does; its parameters keep the
+        names of the first place."""
+        parent = self.stack[-1][1]
+        path = self._unregistered_at.get((id(module), parent))
+        if path is None:
+            path = self._free_path(f"{parent}.{type(module).__name__}".lstrip("."))
+            self._unregistered_at[id(module), parent] = path
+            self.unregistered.add(path)
+        return path
+
     def _free_path(self, base: str) -> str:
-        taken = set(self.paths.values())
+        taken = {*self.paths.values(), *self.unregistered}
         path, n = base, 1
         while path in taken:
             n += 1

@@ -1126,6 +1126,47 @@ def test_layers_kept_in_a_plain_list_get_paths_of_their_own() -> None:
     assert names == {f"{m}.{p}" for m in ("fc", "Linear", "Linear2") for p in ("weight", "bias")}
 
 
+_SHARED_ROTATION = nn.Tanh()  # a module no model registers (HF's rotary helper with `kernels`)
+_SHARED_LAYER = nn.Linear(4, 4)
+
+
+class _CallsGlobalModules(nn.Module):
+    def __init__(self, *, shared_layer: bool) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.shared_layer = shared_layer
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = _SHARED_ROTATION(self.fc(x))
+        return x + (_SHARED_LAYER(y) if self.shared_layer else y)
+
+
+def test_a_global_module_every_block_calls_runs_in_each_block() -> None:
+    """Sweeps M1/M2: Llama's rotary ops of layers 1-3 were filed under layer 0 (the first
+    caller's path), drawn as arrows back into it, and the layers did not fold."""
+    model = nn.Sequential(*[_CallsGlobalModules(shared_layer=False) for _ in range(3)])
+    g = ng.trace(model, torch.randn(2, 4), loss=total)
+    tanh = [d["module"] for _, d in g.nodes(data=True) if d["op"] == "tanh"]
+    assert tanh == ["0.Tanh", "1.Tanh", "2.Tanh"]
+    folded = g.collapse(0)
+    labels = [d["label"] for _, d in folded.nodes(data=True) if d["kind"] == "module"]
+    assert labels == ["_CallsGlobalModules x3"]
+
+
+def test_a_global_layer_every_block_calls_is_shared_by_them() -> None:
+    model = nn.Sequential(*[_CallsGlobalModules(shared_layer=True) for _ in range(3)])
+    g = ng.trace(model, torch.randn(2, 4), loss=total)
+    linears = [d["module"] for _, d in g.nodes(data=True) if d["backward"] == "AddmmBackward0"]
+    assert linears == ["0.fc", "0.Linear", "1.fc", "1.Linear", "2.fc", "2.Linear"]
+    modules = g.graph["modules"]
+    assert [modules[f"{i}.Linear"].get("shared", 0) for i in range(3)] == [0, 20, 20]
+    assert all(modules[f"{i}.Linear"]["registered"] is False for i in range(3))
+    names = {d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
+    assert names == {
+        f"{m}.{p}" for m in ("0.fc", "1.fc", "2.fc", "0.Linear") for p in ("weight", "bias")
+    }
+
+
 def test_zeroing_a_row_of_a_weight_under_no_grad_keeps_recording() -> None:
     model, x = nn.Linear(4, 3), torch.randn(2, 4)
     with ng.record(model) as rec:
