@@ -21,6 +21,7 @@ from nngraph.graph._dead import UNCENTRED
 from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._inputs import large_data, multiplying
 from nngraph.graph._nodes import is_integer
+from nngraph.graph._normalised import NORM_HOPS, NORMALISING
 from nngraph.graph._parameters import learnable
 from nngraph.graph._recurrence import layers_wording
 from nngraph.graph._remedy import layers_remedy
@@ -213,6 +214,18 @@ def _most_frozen(
     return [frozen[n] for n in max(ends, key=len, default=())]
 
 
+def _normalised(g: Graph, weight: Any) -> bool:
+    """Whether a normalisation comes within `NORM_HOPS` ops after the ops computing with
+    `weight`."""
+    frontier = seen = _readers(g, weight)
+    for _ in range(NORM_HOPS):
+        if any(name in str(g._node[n].get("op") or "") for n in frontier for name in NORMALISING):
+            return True
+        frontier = {s for n in frontier for s in g._succ[n]} - seen
+        seen = seen | frontier
+    return False
+
+
 def _readers(g: Graph, weight: Any) -> set[Any]:
     """The ops that compute with `weight`: those reading it, and past the transpose a Linear's
     weight goes through (an inner node of the call: no value of its own), those reading that."""
@@ -306,7 +319,11 @@ def flow(
         )
     # a weight's gradient is its input times the gradient behind it: unscaled data (prices,
     # raw pixels) makes the first layer's large whatever the depth, as `large_inputs` says
-    if grows(total, seen, depth) and large_data(g, first.node) is None:
+    # a layer a normalisation follows learns at the pace of its gradient against its own size,
+    # and a large gradient makes that size grow: a slow growth through a BatchNorm net at
+    # PyTorch's initialisation (ShuffleNet: 1.1x per layer, 1,400x in all) is no unstable step
+    normalised = per_layer <= PER_LAYER_HIGH and _normalised(g, first.node)
+    if grows(total, seen, depth) and large_data(g, first.node) is None and not normalised:
         effect = message(f"graph.health.effect.unstable_{count}")
         key, words = layers_wording(g, "exploding", weights, depth, types)
         return finding(

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._model_ops import in_loss_model, model_outputs
 from nngraph.graph._nodes import owner_module, read_by_embedding
+from nngraph.graph._normalised import NORM_HOPS, NORMALISING
 from nngraph.graph._parameters import learnable
 from nngraph.graph._remedy import DEFAULT, init_gain
 from nngraph.graph._trunk import in_series
@@ -56,10 +57,8 @@ SMALL = 1 / LARGE
 # the values 6.5x per layer into a BatchNorm, and get the model's largest gradients. A run of
 # layers ends at a normalisation that makes their last output `GROWTH` times larger, and is said
 # only where its values stay small past it.
-_NORMALISING = ("batch_norm", "layer_norm", "group_norm", "instance_norm", "rms_norm")
-# How many ops after a layer's output a normalisation may come: a bias, an activation, dropout.
-_NORM_HOPS = 4
-# The weights of such a run get almost no gradient: their largest gradient RMS is below this
+
+# The weights of a shrinking run get almost no gradient: their largest gradient RMS is below this
 # share of the norm of the gradient reaching the model's output (a norm, not an RMS: both scale
 # about as 1 / sqrt(batch) under a mean loss). Measured at batches 8 - 2,048: weights at std=0.01
 # 2e-7; 6 GELU or SiLU layers without biases at PyTorch's default 1.1e-3 - 1.7e-3; healthy
@@ -186,7 +185,7 @@ def _longest_run(g: Graph, order: list[Any], *, grow: bool) -> list[_Output] | N
     layer_ops = {out.op for out in every}
     outputs = in_series(g, position, every)
     runs: list[list[_Output]] = [[]]
-    brought_back: set[int] = set()  # the runs a normalisation ends (see `_NORMALISING`)
+    brought_back: set[int] = set()  # the runs a normalisation ends (see `NORMALISING`)
     for out in outputs:
         before = runs[-1][-1].rms if runs[-1] else None
         if before is not None and (
@@ -198,20 +197,28 @@ def _longest_run(g: Graph, order: list[Any], *, grow: bool) -> list[_Output] | N
             brought_back.add(len(runs) - 1)
             runs.append([])
     ends = (lambda rms: rms >= LARGE) if grow else (lambda rms: rms <= SMALL)
+
+    def ending(run: list[_Output]) -> _Output:
+        # An output layer drawn small on purpose (torchvision's classifiers: N(0, 0.01), so
+        # that the first predictions are near uniform) makes small logits, not a shrinking
+        # run: the values must be small before it too.
+        at_output = not grow and len(run) > 1 and run[-1] is outputs[-1]
+        return run[-2] if at_output else run[-1]
+
     runs = [
         run
         for i, run in enumerate(runs)
-        if len(run) >= LAYERS and ends(run[-1].rms) and i not in brought_back
+        if len(run) >= LAYERS and ends(ending(run).rms) and i not in brought_back
     ]
     return max(runs, key=len) if runs else None
 
 
 def _rescaled(g: Graph, out: _Output, layer_ops: set[Any]) -> bool:
-    """Whether a normalisation within `_NORM_HOPS` ops after the output of `out`, before any
+    """Whether a normalisation within `NORM_HOPS` ops after the output of `out`, before any
     other layer (`layer_ops`), makes it `GROWTH` times larger or more (not a BatchNorm in eval
     mode with its starting statistics, which leaves it as it is)."""
     frontier, seen = [out.op], {out.op}
-    for _ in range(_NORM_HOPS):
+    for _ in range(NORM_HOPS):
         after = []
         for n in frontier:
             for s in g._succ[n]:
@@ -219,7 +226,7 @@ def _rescaled(g: Graph, out: _Output, layer_ops: set[Any]) -> bool:
                     continue
                 seen.add(s)
                 data = g._node[s]
-                if not any(name in str(data.get("op") or "") for name in _NORMALISING):
+                if not any(name in str(data.get("op") or "") for name in NORMALISING):
                     after.append(s)
                     continue
                 value = data.get("value") or {}

@@ -26,9 +26,20 @@ from nngraph.graph._parameters import learnable
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["FEW_VALUES", "PASSING_LOW", "SMALL_BATCH_PASSING", "normalised_away", "passing"]
+__all__ = [
+    "FEW_VALUES",
+    "NORMALISING",
+    "NORM_HOPS",
+    "PASSING_LOW",
+    "SMALL_BATCH_PASSING",
+    "normalised_away",
+    "passing",
+]
 
-_NORMALISING = ("layer_norm", "rms_norm", "batch_norm", "group_norm", "instance_norm")
+#: The normalisation ops, and how many ops after a layer's output one may come to normalise it (a
+#: bias, an activation, dropout between)
+NORMALISING = ("layer_norm", "rms_norm", "batch_norm", "group_norm", "instance_norm")
+NORM_HOPS = 4
 
 #: Below this share of the gradient reaching a normalisation passes back to its input, it is
 #: stopped there. A loss reading only what the norm fixes passes 1e-8 to 1e-5 (float rounding of
@@ -58,7 +69,7 @@ def normalised_away(g: Graph, order: list[Any]) -> list[tuple[Any, float]]:
     calls: dict[Any, list[Any]] = {}
     for n in order:
         data = g._node[n]
-        if data.get("kind") == "op" and data.get("op") in _NORMALISING:
+        if data.get("kind") == "op" and data.get("op") in NORMALISING:
             calls.setdefault(data.get("call", n), []).append(n)
     for n in order:  # probabilities only summed: the loss is constant
         if g._node[n].get("op") in _SUMMING_TO_ONE and _only_summed(g, n):

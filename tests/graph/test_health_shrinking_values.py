@@ -229,3 +229,51 @@ def test_shrinking_values_whose_weights_get_large_gradients_are_not_said_to_stop
     model.standardise = False
     (found,) = ng.trace(model, x, loss=lambda out: F.mse_loss(out, y)).health()
     assert (found["where"], found["layers"]) == ("forward", 4) and found["high"] < 1e-5
+
+
+class _SmallHead(nn.Module):
+    """torchvision's MobileNetV3 classifier: two Linears drawn from N(0, 0.01) on purpose, after
+    a normalised trunk, so that the first predictions are near uniform (sweep M1)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trunk = nn.Sequential(
+            nn.Conv2d(3, 96, 3, padding=1), nn.BatchNorm2d(96), nn.Hardswish()
+        )
+        self.head = nn.Sequential(nn.Linear(96, 1024), nn.Hardswish(), nn.Linear(1024, 10))
+        for layer in (self.head[0], self.head[2]):
+            nn.init.normal_(layer.weight, std=0.01)
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(F.adaptive_avg_pool2d(self.trunk(x), 1).flatten(1))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_an_output_layer_drawn_small_on_purpose_is_no_shrinking_run(seed: int):
+    torch.manual_seed(seed)
+    x, y = torch.randn(8, 3, 8, 8), torch.randint(0, 10, (8,))
+    g = ng.trace(_SmallHead(), x, loss=lambda out: F.cross_entropy(out, y))
+    assert not [f for f in g.health() if f["where"] == "forward"]
+
+
+def test_three_layers_too_small_are_said_also_when_the_last_is_the_output_layer():
+    torch.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)
+    )
+    for layer in model[::2]:
+        nn.init.normal_(layer.weight, std=0.01)
+        nn.init.zeros_(layer.bias)
+    g = ng.trace(
+        model,
+        torch.randn(32, 64),
+        loss=lambda out: F.cross_entropy(out, torch.zeros(32, dtype=torch.long)),
+    )
+    (finding,) = g.health()
+    assert (finding["kind"], finding["where"], finding["module"], finding["layers"]) == (
+        "vanishing",
+        "forward",
+        "4",
+        3,
+    )
