@@ -66,6 +66,20 @@ def _in_model(g: Graph, data: dict[str, Any]) -> bool:
     return data.get("module_type") is not None or bool(owner_module(data))
 
 
+def _main_result(g: Graph) -> Any:
+    """What the model returns that it made itself, the largest where it returns several (the
+    logits, not the loss a Hugging Face model adds, nor an RNN's final state); None where it
+    returns nothing the graph shows as an output (its result went on into a loss)."""
+    returned = [
+        u
+        for n, data in g.nodes(data=True)
+        if data.get("kind") == "output"
+        for u in g._pred[n]
+        if g._node[u].get("kind") == "op" and _in_model(g, g._node[u])
+    ]
+    return max(returned, key=lambda n: numel(g._node[n].get("shape")), default=None)
+
+
 def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     order = forward_order(g)
     position = {n: i for i, n in enumerate(order)}
@@ -90,6 +104,9 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
                 if path not in last or position[u] > position[last[path]]:
                     last[path] = u
     output.update(going_on)
+    returned = _main_result(g)
+    if returned is not None:
+        output[""] = returned
     # module boxes (collapsed graphs) are their own output: the last box of a module split
     # into one box per call; only its first box counts its parameters
     box_params: dict[str, int] = {}

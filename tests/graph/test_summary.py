@@ -68,6 +68,32 @@ def test_the_model_row_shows_what_the_model_returns_not_the_loss():
     assert rows(g.summary())["(model)"][:3] == ["(model)", "Linear", "[5, 2]"]
 
 
+class _ReturnsItsLoss(nn.Module):
+    """A Hugging Face classifier's way: the loss made inside forward, returned with the logits."""
+
+    def __init__(self, *, loss_module: bool) -> None:
+        super().__init__()
+        self.fc, self.loss_module = nn.Linear(4, 3), loss_module
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor) -> dict[str, torch.Tensor]:
+        logits = self.fc(x)
+        flat, targets = logits.view(-1, 3), labels.view(-1)
+        if self.loss_module:
+            loss = nn.CrossEntropyLoss()(flat, targets)
+        else:
+            loss = nn.functional.cross_entropy(flat, targets)
+        return {"loss": loss, "logits": logits}
+
+
+@pytest.mark.parametrize("loss_module", [True, False])
+def test_the_model_row_of_a_model_returning_its_loss_shows_its_logits(loss_module: bool):
+    """Sweep M1: BERT's row showed its labels reshaped ([2]), GPT-2's the loss ([])."""
+    labels = torch.tensor([0, 1, 2, 0, 1])
+    model = _ReturnsItsLoss(loss_module=loss_module)
+    g = ng.trace(model, torch.randn(5, 4), labels, loss=lambda out: out["loss"])
+    assert rows(g.summary())["(model)"][2] == "[5, 3]"
+
+
 @pytest.mark.parametrize("batch_first", [False, True])
 def test_an_rnn_row_shows_the_output_used_not_the_final_state_thrown_away(batch_first: bool):
     class Tagger(nn.Module):
