@@ -44,7 +44,11 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
     sources = [
         n
         for n, d in graph._node.items()
-        if d["kind"] == "op" and d["call"] is not None and not succ[n] and n not in replaced
+        if d["kind"] == "op"
+        and d["call"] is not None
+        and not succ[n]
+        and n not in replaced
+        and n not in recorder.read_in_forward
     ]
     sources += [n for n in recorder.returned_data if not succ[n]]  # the loss may use them
     outputs: list[tuple[str, str | None]] = [

@@ -55,6 +55,9 @@ from nngraph.i18n import message
 
 __all__ = ["Recorder"]
 
+#: The calls that read a tensor as a Python value: `bool(t)` (an `if`), `t.item()`, `int(t)`
+_READ_AS_PYTHON_VALUE = frozenset({"bool", "item", "int", "float", "index", "complex", "tolist"})
+
 
 class Recorder:
     """The state of one recording; `finish()` turns it into a `Graph`."""
@@ -111,6 +114,9 @@ class Recorder:
         #: of a call (a `PackedSequence`'s `batch_sizes`, whose node shows the packed data)
         self.side_results: dict[str, torch.Tensor] = {}
         self.model_calls = 0
+        #: ops whose result a module's forward read as a Python truth value or number (the
+        #: check of `if torch.all(mask == 1):`): a result that ends there is no output
+        self.read_in_forward: set[str] = set()
 
     def paused(self) -> bool:
         """Whether torch calls reaching the mode now are left out: nngraph's own, those inside
@@ -133,6 +139,10 @@ class Recorder:
             return
         self.busy = True
         try:
+            if name in _READ_AS_PYTHON_VALUE and self.scope.stack and args:
+                node_id = self.lookup(args[0]) if isinstance(args[0], torch.Tensor) else None
+                if node_id is not None:
+                    self.read_in_forward.add(node_id)
             outs = [out] if type(out) is torch.Tensor else tensors_in(out, [])
             if out is None and name == "setitem":
                 outs = tensors_in(args[:1], [])

@@ -69,11 +69,15 @@ def _in_model(g: Graph, data: dict[str, Any]) -> bool:
 def _main_result(g: Graph) -> Any:
     """What the model returns that it made itself, the largest where it returns several (the
     logits, not the loss a Hugging Face model adds, nor an RNN's final state); None where it
-    returns nothing the graph shows as an output (its result went on into a loss)."""
+    returns nothing the graph shows as an output (its result went on into a loss). Of the
+    outputs "Output shape(s)" shows (see `shapes_lines`)."""
+    unused = set(g.graph.get("unused") or ())
+    outputs = [n for n, d in g.nodes(data=True) if d.get("kind") == "output" and n not in unused]
+    if any(g._node[n].get("requires_grad") for n in outputs):
+        outputs = [n for n in outputs if g._node[n].get("requires_grad") or g._node[n].get("name")]
     returned = [
         u
-        for n, data in g.nodes(data=True)
-        if data.get("kind") == "output"
+        for n in outputs
         for u in g._pred[n]
         if g._node[u].get("kind") == "op" and _in_model(g, g._node[u])
     ]

@@ -186,6 +186,33 @@ def test_data_dependent_control_flow_shows_the_path_taken() -> None:
     assert len(ops(g, "linear")) >= 3
 
 
+class _ChecksItsMask(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        if torch.all(mask == 1):  # Hugging Face's check before it builds an attention mask
+            x = x * 1.0
+        assert float(x.abs().max()) < 1e6
+        return self.fc(x)
+
+
+def test_a_check_the_forward_reads_in_python_is_no_output() -> None:
+    """Sweep M2: BERT's `torch.all(mask == 1)` was drawn as a third model output."""
+    mask = torch.ones(5, 4)
+    g = ng.trace(_ChecksItsMask(), torch.randn(5, 4), mask, loss=total)
+    ends = [g.nodes[p]["op"] for o in g.graph["outputs"] for p in g.predecessors(o)]
+    assert len(ends) == 1 and ends[0] not in ("all", "max")  # they end where Python read them
+    assert len(ops(g, "all")) == len(ops(g, "max")) == 1
+    (row,) = [line for line in g.summary().splitlines() if line.startswith("(model)")]
+    assert "[5, 3]" in row  # what the model returns
+    with ng.record() as rec:  # read at top level, a result is still an output: `loss.item()`
+        loss = total(_ChecksItsMask()(torch.randn(5, 4), mask))
+        loss.item()
+    assert [rec.graph.nodes[o]["label"] for o in rec.graph.graph["outputs"]] == ["loss"]
+
+
 def test_shared_weights_are_one_node_used_twice() -> None:
     model, args, _ = make("shared_weights")
     g = ng.trace(model, *args, loss=total)
