@@ -165,9 +165,26 @@ def _given_inputs(recorder: Recorder) -> list[str]:
         hit = recorder.tensor_nodes.get(key)
         # a tensor no longer alive may have left its id to another one
         node_id = hit[1] if hit is not None and hit[0]() is not None else leaves.get(key)
+        node_id = _before_no_ops(recorder.graph, node_id)
         if node_id is not None and recorder.graph._node[node_id]["kind"] in ("input", "constant"):
             given.setdefault(node_id, None)
     return list(given)
+
+
+def _before_no_ops(graph: Graph, node_id: str | None) -> str | None:
+    """The node of a tensor as given, where calls that returned that very tensor (`mask.to(
+    torch.bool)` of a bool mask, `.contiguous()` of a contiguous one) or wrote into it made it
+    their node."""
+    while node_id is not None and graph._node[node_id]["kind"] == "op":
+        op, before = str(graph._node[node_id]["op"]), graph._pred[node_id]
+        if len(before) != 1 or not (op in _SAME_TENSOR or op.endswith("_")):
+            return node_id
+        (node_id,) = before
+    return node_id
+
+
+#: Calls that give back the tensor they are called on where there is nothing to change
+_SAME_TENSOR = frozenset({"to", "contiguous", "type", "float", "double", "half", "bool", "long"})
 
 
 def results_of_model(recorder: Recorder, output: Any) -> dict[str, tuple[int, ...]]:

@@ -2162,3 +2162,21 @@ def test_reentrant_checkpointing_hides_no_parameter_from_the_list() -> None:
     assert "unreached" not in ng.graph_of(loss, params=model).graph
     with pytest.warns(NNGraphWarning, match="use_reentrant"):
         assert "unreached" not in ng.trace(model, x, loss=lambda y: y.sum()).graph
+
+
+class _MasksWithABoolMask(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(8, 8)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        mask = mask.to(torch.bool).contiguous()  # BERT's: the very tensor, for a bool mask
+        return self.fc(x).masked_fill(~mask[..., None], 0.0)
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.bool])
+def test_an_input_the_forward_converts_to_its_own_dtype_is_a_given_input(dtype: torch.dtype):
+    """Sweep M1: a bool mask passed through `.to(torch.bool)` was left out of `inputs`."""
+    mask = torch.tensor([[1, 1, 1, 0, 0]] * 2, dtype=dtype)
+    g = ng.trace(_MasksWithABoolMask(), torch.randn(2, 5, 8), mask, loss=total)
+    assert [g.nodes[n]["label"] for n in g.graph["inputs"]] == ["x", "mask"]
