@@ -432,6 +432,25 @@ describe("graph view", () => {
     expect(el.querySelector('.ng-item[data-id="m:layers.7"]')).not.toBeNull(); // still drawn
   });
 
+  it("names parameters and frames inside an open module by what its frame does not say", async () => {
+    const b = graphBuilder();
+    b.module("model.layers.0.self_attn.k_proj", "Linear", 64);
+    const path = "model.layers.0.self_attn.k_proj";
+    const w = b.node("param", `${path}.weight`, { module: path, name: `${path}.weight`, shape: [8, 8] });
+    const bias = b.node("param", `${path}.bias`, { module: path, name: `${path}.bias`, shape: [8] });
+    const y = b.op("linear", path, [b.node("input", "x", { shape: [2, 8], name: "x" }), w, bias], { shape: [2, 8] });
+    b.edge(y, b.node("output", "output", { shape: [] }));
+    const { el, view } = mount(b.json(), { depth: 10 });
+    await view.ready;
+    const main = (id) => el.querySelector(`.ng-item[data-id="${id}"] .ng-main`)?.textContent;
+    expect(main(w)).toBe("weight");
+    expect(main(bias)).toBe("bias");
+    expect(el.querySelector(`.ng-item[data-id="${w}"] title`)?.textContent).toContain(`${path}.weight`);
+    const titles = [...el.querySelectorAll(".ng-cluster-label text")].map((t) => t.textContent);
+    expect(titles).toContain("▾ model (Sequential)");
+    expect(titles).toContain("▾ k_proj (Linear)");
+  });
+
   it("says above the drawing, not over it, that a refused click leaves the drawing as it was", async () => {
     const { el, view } = mount(tracedLoop(100));
     await view.ready;
