@@ -111,12 +111,26 @@ def _shape_text(shape: Any) -> str:
     return "" if shape is None else "[" + ", ".join(str(d) for d in shape) + "]"
 
 
-def _node_label(data: dict[str, Any], shared: int = 0) -> str:
+def name_in_frame(name: str, frame: str) -> str:
+    """`name` as written inside the frame of module `frame` ("" for none): without the path
+    the frame's title already says, as the live view writes it (js/src/lib/render.js).
+
+    >>> name_in_frame("model.layers.0.k_proj.weight", "model.layers.0.k_proj")
+    'weight'
+    >>> name_in_frame("fc.weight", "")
+    'fc.weight'
+    """
+    return name[len(frame) + 1 :] if frame and name.startswith(frame + ".") else name
+
+
+def _node_label(data: dict[str, Any], shared: int = 0, frame: str = "") -> str:
     kind = data.get("kind")
     title = data.get("label") or data.get("op") or data.get("name") or kind
+    if kind in ("param", "buffer"):
+        title = name_in_frame(str(title), frame)
     lines = [f"<B>{html_text(title)}</B>"]
     if kind == "module" and data.get("module"):
-        lines.append(html_text(data["module"]))
+        lines.append(html_text(name_in_frame(str(data["module"]), frame)))
     if data.get("shape") is not None:
         lines.append(html_text(_shape_text(data["shape"])))
     if kind == "op" and not data.get("tracked"):
@@ -211,7 +225,8 @@ def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
             # an op autograd never saw (under no_grad, or from data alone): dashed and grey
             untracked = kind == "op" and not (data.get("tracked") or data.get("backward"))
             fill = COLORS["constant" if untracked else kind] if kind in COLORS else "#ffffff"
-            attrs = [f"label={_node_label(data, _shared(g, data))}", f'fillcolor="{fill}"']
+            label = _node_label(data, _shared(g, data), path)
+            attrs = [f"label={label}", f'fillcolor="{fill}"']
             if kind == "op":
                 attrs.append('shape="ellipse"')
             if untracked or (kind == "output" and n in unused):  # `out, _ = self.rnn(x)`'s `_`
@@ -221,7 +236,8 @@ def to_dot(g: Graph, *, clusters: bool = True, rankdir: str = "TB") -> str:
             lines.append(f"{indent}{dot_id[n]} [{', '.join(attrs)}];")
         for child in children.get(path, []):
             child_type = types.get(child)
-            title = f"{child} ({child_type})" if child_type else child
+            name = name_in_frame(child, path)
+            title = f"{name} ({child_type})" if child_type else name
             lines.append(f'{indent}subgraph "cluster_{next(numbers)}" {{')
             lines.append(f"{indent}  label=<{html_text(title)}>;")
             lines.append(f'{indent}  style="rounded,dashed"; color="#999999"; fontsize=9;')

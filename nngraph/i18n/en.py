@@ -3447,7 +3447,39 @@ MESSAGES: dict[str, str] = {
     "graphview.cannot_read": "Cannot read this graph: {error}",
     "graphview.not_a_graph": "this is not an nngraph graph (it needs format 'nngraph.graph' and a list of nodes)",
     "graphview.layout_failed": "Layout failed: {error}",
-    "graphview.too_many": "Opening this would draw {n} nodes at once; open a smaller module first.",
+    "graphview.refused.open_too_many": (
+        "Opening this would draw {n} nodes at once, more than the view can show."
+    ),
+    "graphview.refused.depth_too_many": (
+        "Depth {depth} would draw {n} nodes at once, more than the view can show."
+    ),
+    "graphview.refused.open_tangled": (
+        "Opening this would freeze the page for a long time while it is laid out: too many of "
+        "its arrows would cross."
+    ),
+    "graphview.refused.depth_tangled": (
+        "Laying out depth {depth} would freeze the page for a long time: too many of its "
+        "arrows would cross."
+    ),
+    "graphview.refused.kept": "The drawing shown is unchanged (depth {depth}).",
+    "graphview.refused.advice": (
+        "Open one module at a time by clicking its box (close others by clicking the title of "
+        "their frame), or find a node with the search box; print(g.summary()) reads the graph "
+        "as text."
+    ),
+    "graphview.refused.advice_graph_of": (
+        "ng.graph_of knows no modules to fold the graph into fewer boxes: draw "
+        "ng.trace(model, x, loss=...) instead; print(g.summary()) reads the graph as text."
+    ),
+    "graphview.depth_changed.too_many": (
+        "Drawn at depth {depth}, not the {asked} asked for: depth {asked} would draw {n} nodes "
+        "at once, more than the view can show."
+    ),
+    "graphview.depth_changed.tangled": (
+        "Drawn at depth {depth}, not the {asked} asked for: laying out depth {asked} would "
+        "freeze the page for a long time (too many of its arrows would cross)."
+    ),
+    "graphview.depth_changed.advice": "Click a module's box to open that module alone.",
     "graphview.too_big": (
         "This graph would draw {n} nodes at once, more than the view can show, and folding its "
         "modules does not make it smaller (ops run outside any module, such as a loop written in "

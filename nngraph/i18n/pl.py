@@ -3612,7 +3612,42 @@ MESSAGES: dict[str, str] = {
     "graphview.cannot_read": "Nie mogę odczytać tego grafu: {error}",
     "graphview.not_a_graph": "to nie jest graf nngraph (potrzebny jest format 'nngraph.graph' i lista węzłów)",
     "graphview.layout_failed": "Nie udało się ułożyć grafu: {error}",
-    "graphview.too_many": "Po otwarciu trzeba by narysować naraz zbyt wiele węzłów ({n}); najpierw otwórz mniejszy moduł.",
+    "graphview.refused.open_too_many": (
+        "Po otwarciu trzeba by narysować naraz {n} węzłów, więcej niż widok potrafi pokazać."
+    ),
+    "graphview.refused.depth_too_many": (
+        "Na głębokości {depth} trzeba by narysować naraz {n} węzłów, więcej niż widok potrafi "
+        "pokazać."
+    ),
+    "graphview.refused.open_tangled": (
+        "Układanie rysunku po otwarciu zamroziłoby stronę na długo: krzyżowałoby się w nim "
+        "zbyt wiele strzałek."
+    ),
+    "graphview.refused.depth_tangled": (
+        "Układanie rysunku na głębokości {depth} zamroziłoby stronę na długo: krzyżowałoby się "
+        "w nim zbyt wiele strzałek."
+    ),
+    "graphview.refused.kept": "Pokazany rysunek się nie zmienił (głębokość {depth}).",
+    "graphview.refused.advice": (
+        "Otwieraj moduły po jednym, klikając ich bloki (inne zamkniesz, klikając tytuł ich "
+        "ramki), albo znajdź węzeł polem wyszukiwania; print(g.summary()) pokaże graf jako "
+        "tekst."
+    ),
+    "graphview.refused.advice_graph_of": (
+        "ng.graph_of nie zna modułów, w które mógłby zwinąć graf do mniejszej liczby bloków: "
+        "narysuj zamiast tego ng.trace(model, x, loss=...); print(g.summary()) pokaże graf "
+        "jako tekst."
+    ),
+    "graphview.depth_changed.too_many": (
+        "Narysowano na głębokości {depth}, a nie {asked}, o którą proszono: na głębokości "
+        "{asked} trzeba by narysować naraz {n} węzłów, więcej niż widok potrafi pokazać."
+    ),
+    "graphview.depth_changed.tangled": (
+        "Narysowano na głębokości {depth}, a nie {asked}, o którą proszono: układanie rysunku "
+        "na głębokości {asked} zamroziłoby stronę na długo (krzyżowałoby się w nim zbyt wiele "
+        "strzałek)."
+    ),
+    "graphview.depth_changed.advice": "Kliknij blok modułu, aby otworzyć tylko ten moduł.",
     "graphview.too_big": (
         "Ten graf wymagałby narysowania naraz {n} węzłów, więcej niż widok potrafi pokazać, a "
         "zwinięcie modułów go nie zmniejsza (operacje spoza modułów, np. pętla napisana w "

@@ -214,6 +214,20 @@ def _label(data: dict[str, Any]) -> tuple[str, str]:
     return str(title), sub
 
 
+def _end_kept(name: str, limit: int) -> str:
+    """A dotted name of more than `limit` characters cut at its start, at a dot where one is
+    near, as the live view cuts a parameter's name: what tells a weight from a bias survives.
+
+    >>> _end_kept("model.layers.0.self_attn.k_proj.weight", 20)
+    '…k_proj.weight'
+    """
+    if len(name) <= limit:
+        return name
+    tail = name[len(name) - (limit - 1) :]
+    dot = tail.find(".")
+    return "…" + (tail[dot + 1 :] if 0 <= dot < len(tail) / 2 else tail)
+
+
 def layered_svg(g: nx.DiGraph, *, reverse: bool = False) -> str:
     """Draw `g` top to bottom in layers (topological generations), straight edges.
 
@@ -265,9 +279,10 @@ def layered_svg(g: nx.DiGraph, *, reverse: bool = False) -> str:
         out.append(
             f'<g><title>{xml_text(title)}</title><rect x="{cx - w / 2:.1f}" y="{top:.1f}" '
             f'width="{w:.1f}" height="{box_h}" rx="4" fill="{_FILL.get(kind, "#ffffff")}"{stroke}/>'
-            f'<text x="{cx:.1f}" y="{top + 13:.1f}" text-anchor="middle">{xml_text(title, 40)}</text>'
+            f'<text x="{cx:.1f}" y="{top + 13:.1f}" text-anchor="middle">'
+            f"{xml_text(_end_kept(title, 40) if kind in ('param', 'buffer') else title, 40)}</text>"
             f'<text x="{cx:.1f}" y="{top + 25:.1f}" text-anchor="middle" fill="#555">'
-            f"{xml_text(sub, 40)}</text></g>"
+            f"{xml_text(_end_kept(sub, 40) if kind == 'module' else sub, 40)}</text></g>"
         )
     out.append("</svg>")
     return "\n".join(out)

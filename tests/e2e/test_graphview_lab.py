@@ -82,6 +82,20 @@ xv = torch.rand(4, 12)
 g3 = ng.trace(VAE(), xv, loss=lambda o: (o[0] - xv).pow(2).sum() - (1 + o[2] - o[1].pow(2) - o[2].exp()).sum())
 g3.show(depth=0)
 """
+LOOP = """
+class Loop(torch.nn.Module):  # one weight used at each of 100 steps: Graphviz takes minutes
+    def __init__(self):
+        super().__init__()
+        self.w = torch.nn.Parameter(torch.randn(8, 8) * 0.1)
+
+    def forward(self, h):
+        for _ in range(100):
+            h = torch.tanh(h @ self.w)
+        return h
+
+g4 = ng.trace(torch.nn.Sequential(Loop()), torch.randn(1, 8), loss=lambda y: y.sum())
+ng.GraphView(g4, depth=1)
+"""
 CELLS = [
     SETUP,
     "g.show()",  # output 0: default depth (everything open for this small net)
@@ -90,6 +104,7 @@ CELLS = [
     RESNET,  # output 3: a small ResNet with repeated blocks
     NO_GRAD,  # output 4: ops run under torch.no_grad()
     VAE,  # output 5: two heads side by side (mu, logvar), at depth 0
+    LOOP,  # output 6: depth 1 would freeze the page
 ]
 
 
@@ -97,7 +112,7 @@ CELLS = [
 def page(lab_page: Any) -> Iterator[Any]:
     p = lab_page("graphview.ipynb", CELLS)
     p.wait_for_selector(".ng-root .ng-item", timeout=60_000)
-    p.wait_for_function("() => document.querySelectorAll('.ng-root').length === 6")
+    p.wait_for_function("() => document.querySelectorAll('.ng-root').length === 7")
     p.wait_for_function(
         "() => [...document.querySelectorAll('.ng-root')].every(r => r.dataset.items)"
     )
@@ -234,3 +249,24 @@ def test_heads_side_by_side_are_not_folded(page: Any) -> None:
     assert v.locator(".ng-item[data-id='m:logvar']").count() == 1
     assert v.locator(".ng-item.ng-type-run").count() == 0
     screenshot(v, "graphview-vae")
+
+
+def test_a_refused_depth_or_click_is_said_above_the_drawing_not_over_it(page: Any) -> None:
+    v = view(page, 6)
+    v.scroll_into_view_if_needed()
+    notice = v.locator(".ng-notice")
+    assert v.locator(".ng-depth").text_content() == "depth 0"
+    assert "Drawn at depth 0, not the 1 asked for" in (notice.text_content() or "")
+    v.locator(".ng-notice-close").click()
+    assert notice.is_hidden()
+    v.locator(".ng-item[data-id='m:0']").click()
+    notice.wait_for(state="visible")
+    text = notice.text_content() or ""
+    assert "Opening this would freeze the page" in text
+    assert "The drawing shown is unchanged (depth 0)." in text
+    assert v.locator(".ng-message.ng-error").count() == 0  # nothing written over the drawing
+    assert v.locator(".ng-item[data-id='m:0']").count() == 1  # still drawn
+    below = v.locator(".ng-canvas").bounding_box()
+    box = notice.bounding_box()
+    assert box and below and box["y"] + box["height"] <= below["y"] + 1
+    screenshot(v, "graphview-refused")

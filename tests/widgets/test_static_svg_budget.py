@@ -157,3 +157,19 @@ def test_the_cut_picture_of_a_big_graph_of_graph_shows_its_first_ops_not_only_pa
     svg = _static_svg.static_svg(g.to_dict(), use_dot=False)
     texts = re.findall(r"<text[^>]*>([^<]*)<", svg)
     assert "0.weight" in texts and sum(t == "relu" for t in texts) >= 20
+
+
+def test_the_python_picture_keeps_the_end_of_a_long_parameter_name() -> None:
+    """Drawn without frames, "model.layers.0.self_attn.k_proj.weight" and its bias differ
+    only at their end: the picture cuts their start, as the live view does."""
+    name = "model.layers.10.self_attention.key_projection.weight"
+    payload = {
+        "format": "nngraph.graph",
+        "version": 1,
+        "nodes": [{"id": "w", "kind": "param", "label": name}, {"id": "y", "label": "linear"}],
+        "edges": [{"source": "w", "target": "y"}],
+    }
+    svg = _static_svg.static_svg(payload, use_dot=False)
+    shown = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert "…self_attention.key_projection.weight" in shown
+    assert name in svg  # whole in the tooltip

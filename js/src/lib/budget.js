@@ -2,22 +2,27 @@
 // the layout runs on the page's main thread, so a slow one freezes the notebook. The same
 // measures as nngraph/graph/_dot_budget.py (the static picture and `g.save` follow them),
 // in time linear in the graph, on a layering close to the one `dot` picks:
-// - `crossingWork`: many long edges side by side (one box feeding ops all along a chain:
-//   a weight shared by 100 steps of a loop) make every rank cross many edges;
+// - `layoutWork`: many long edges side by side (one box feeding ops all along a chain:
+//   a weight shared by 100 steps of a loop) make every rank cross many edges
+//   (`crossingWork`), and `dot` takes longer on them the more ranks they span;
 // - `clusterGaps`: module clusters whose members lie far apart (`graph_of` puts a parameter
 //   in its module's cluster while the ops stay outside) make `dot` slow too; such a graph is
 //   laid out without clusters.
+// Measured in Chromium (`dot` in WebAssembly): layoutWork 10M took ~0.4 s (a dense block of
+// 24 layers), 20M 1.2 s, 35-51M 1.8-3.5 s (a weight shared by 60 steps, a dense block of 32),
+// 130M 26 s, 310M over 5 minutes (a weight shared by 100 steps). crossingWork alone told
+// these apart badly: the dense block of 24 (0.4 s) had more of it than that 5-minute loop.
 
 /**
  * @typedef {{source:string, target:string}} Edge
  * @typedef {{path:string, items:string[], children:string[]}} Cluster
  */
 
-/** The most `crossingWork` laid out at all (`dot` in WebAssembly takes up to ~4 s there). */
-export const MAX_WORK = 300_000;
-/** The most `crossingWork` that `dot` lays out in well under a second; the view picks a
+/** The most `layoutWork` laid out at all (`dot` in WebAssembly takes up to ~4 s there). */
+export const MAX_WORK = 45_000_000;
+/** The most `layoutWork` that `dot` lays out in well under a second; the view picks a
  * starting depth within it where it can. */
-export const QUICK_WORK = 50_000;
+export const QUICK_WORK = 10_000_000;
 /** The most `clusterGaps` worth drawing clusters for; above it the layout draws none. */
 export const MAX_GAPS = 100;
 
@@ -82,6 +87,16 @@ export function crossingWork(edges, rank) {
 }
 
 /**
+ * `crossingWork` times the number of ranks: how long `dot` takes to order the ranks grows
+ * with both (see the measures at the top).
+ * @param {Edge[]} edges
+ * @param {Map<string, number>} rank
+ */
+export function layoutWork(edges, rank) {
+  return crossingWork(edges, rank) * (Math.max(0, ...rank.values()) + 1);
+}
+
+/**
  * Ranks each cluster spans without an item of its own (or of a cluster inside it), summed.
  * @param {Cluster[]} clusters
  * @param {Map<string, number>} rank
@@ -112,7 +127,7 @@ export function clusterGaps(clusters, rank) {
 /**
  * How to lay a graph out: "clusters" (with its module clusters), "flat" (without them, much
  * quicker when clusters lie far apart) or null (too slow to lay out at all). A graph with a
- * cycle is left to `dot`. `maxWork`: the most `crossingWork` accepted.
+ * cycle is left to `dot`. `maxWork`: the most `layoutWork` accepted.
  *
  *     layoutPlan({nodes: [{id: "x"}, {id: "a"}], edges: [{source: "x", target: "a"}], clusters: []})
  *     // -> "clusters"
@@ -126,6 +141,6 @@ export function layoutPlan(input, maxWork = MAX_WORK) {
     input.edges,
   );
   if (rank === null) return "clusters";
-  if (crossingWork(input.edges, rank) > maxWork) return null;
+  if (layoutWork(input.edges, rank) > maxWork) return null;
   return clusterGaps(input.clusters, rank) <= MAX_GAPS ? "clusters" : "flat";
 }

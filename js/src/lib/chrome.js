@@ -33,6 +33,9 @@ export function buildChrome(el, height) {
     svg: /** @type {SVGSVGElement} */ (document.createElementNS(SVG_NS, "svg")),
     viewport: document.createElementNS(SVG_NS, "g"),
     message: h("div", { class: "ng-message" }),
+    notice: h("div", { class: "ng-notice", role: "status" }),
+    noticeText: h("span", { class: "ng-notice-text" }),
+    noticeClose: btn("ng-notice-close", "×"),
     inspector: h("aside", { class: "ng-inspector" }),
     legend: h("div", { class: "ng-legend" }),
     legendBar: h("span", { class: "ng-legend-bar" }),
@@ -54,6 +57,8 @@ export function buildChrome(el, height) {
   c.viewport.setAttribute("class", "ng-viewport");
   c.svg.appendChild(c.viewport);
   c.inspector.hidden = true;
+  c.notice.append(c.noticeText, c.noticeClose);
+  c.notice.hidden = true;
   const toolbar = h("div", { class: "ng-toolbar" }, [
     h("span", { class: "ng-group" }, [c.fwdBtn, c.bwdBtn]),
     c.search,
@@ -75,7 +80,7 @@ export function buildChrome(el, height) {
     c.legendNonfinite,
   );
   const stepper = h("div", { class: "ng-stepper" }, [c.resetBtn, c.prevBtn, c.playBtn, c.nextBtn, c.endBtn, c.stepText]);
-  c.root.append(h("style", {}, [CSS]), toolbar, main, c.legend, stepper);
+  c.root.append(h("style", {}, [CSS]), toolbar, c.notice, main, c.legend, stepper);
   el.appendChild(c.root);
   return c;
 }
@@ -102,6 +107,7 @@ export function labelChrome(c, t, playing) {
   label(c.depthDown, null, t("graphview.depth_down_hint"));
   label(c.depthUp, null, t("graphview.depth_up_hint"));
   label(c.fitBtn, t("graphview.fit"), t("graphview.fit_hint"));
+  label(c.noticeClose, null, t("graphview.close"));
   c.inspector.setAttribute("aria-label", t("graphview.inspector"));
   c.legendZero.data = ` ${t("graphview.legend.zero")}`;
   c.legendNonfinite.textContent = t("graphview.legend.nonfinite");

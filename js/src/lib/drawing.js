@@ -83,16 +83,17 @@ export class Drawing {
       return;
     }
     const reversed = st.view === "backward";
-    const { pres, nodes, edges, clusters, clusterLabel } = sceneInput(vis, graph, /** @type {any} */ (st.view), this.t);
     const plan = planOf(vis, reversed);
     if (plan === null) {
       this.decline(vis, this.tangled());
       return;
     }
+    const framed = plan !== "flat";
+    const { pres, nodes, edges, clusters, clusterLabel } = sceneInput(vis, graph, /** @type {any} */ (st.view), this.t, framed);
     const t1 = performance.now();
     let lay;
     try {
-      lay = await layout({ nodes, edges, clusters: plan === "flat" ? [] : clusters });
+      lay = await layout({ nodes, edges, clusters: framed ? clusters : [] });
     } catch (err) {
       if (token === st.token) this.showError(this.t("graphview.layout_failed", { error: err instanceof Error ? err.message : String(err) }));
       return;

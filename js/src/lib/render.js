@@ -17,13 +17,35 @@ const MAX_CHARS = 34;
 
 /** A cluster's title as drawn, and as the layout makes room for it. @param {string} label */
 export function clusterTitle(label) {
-  return truncate(`▾ ${label}`, 60);
+  return `▾ ${truncateStart(label, 58)}`;
 }
 
 /** Shorten long text for drawing (the full text stays in the tooltip and inspector). */
 export function truncate(text, max = MAX_CHARS) {
   const t = String(text);
   return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
+}
+
+/**
+ * Shorten a long dotted name from its start, where names of one model repeat, so that what
+ * tells boxes apart survives: "…self_attn.k_proj.weight". Cut at a dot where one is near.
+ * @param {string} text @param {number} [max]
+ */
+export function truncateStart(text, max = MAX_CHARS) {
+  const t = String(text);
+  if (t.length <= max) return t;
+  const tail = t.slice(t.length - (max - 1));
+  const dot = tail.indexOf(".");
+  return `…${dot >= 0 && dot < tail.length / 2 ? tail.slice(dot + 1) : tail}`;
+}
+
+/**
+ * `name` as written inside the frame of module `frame` (its path, "" for none): without the
+ * path the frame's title already says, "weight" in the frame of "model.layers.0.k_proj".
+ * @param {string} name @param {string} frame
+ */
+export function nameInFrame(name, frame) {
+  return frame && name.startsWith(`${frame}.`) ? name.slice(frame.length + 1) : name;
 }
 
 /**
@@ -42,9 +64,10 @@ function isUnused(graph, id) {
  * @param {import("./graph.js").Graph} graph
  * @param {"forward"|"backward"} view
  * @param {import("./messages.js").Translate} [t] the words (default English)
+ * @param {string} [frame] the path of the module frame it is drawn in ("" for none)
  * @returns {Presentation}
  */
-export function present(item, graph, view, t = EN) {
+export function present(item, graph, view, t = EN, frame = "") {
   if (item.type === "node" && item.node) {
     const n = item.node;
     // the backward view names autograd's nodes; a parameter keeps its name (it is where
@@ -70,7 +93,9 @@ export function present(item, graph, view, t = EN) {
     ]
       .filter(Boolean)
       .join("\n");
-    return { lines: [truncate(main), truncate(sub)].filter(Boolean), title, classes, flags: n.flags, badge: flagBadge(n.flags) };
+    // a parameter is named by its path: write what its frame does not say, keep its end
+    const head = isData ? truncateStart(nameInFrame(main, frame)) : truncate(main);
+    return { lines: [head, truncate(sub)].filter(Boolean), title, classes, flags: n.flags, badge: flagBadge(n.flags) };
   }
   const flags = item.members.flatMap((m) => m.flags);
   if (item.type === "run" && item.run) {
@@ -92,7 +117,7 @@ export function present(item, graph, view, t = EN) {
   const params = mod?.params || item.members.reduce((sum, m) => sum + (m.kind === "param" ? m.params : 0), 0);
   const sub = [mod?.type, params ? t("graphview.module.params", { count: formatCount(params) }) : ""].filter(Boolean).join(" · ");
   return {
-    lines: [truncate(path, 40), truncate(sub)].filter(Boolean),
+    lines: [truncateStart(nameInFrame(path, frame), 40), truncate(sub)].filter(Boolean),
     title: t("graphview.module.title", { path, type: mod?.type ?? t("graphview.module.module"), n: item.members.length }),
     classes: ["ng-item", "ng-type-module"],
     flags,
@@ -151,19 +176,30 @@ export function sizeOf(pres, item) {
 
 /**
  * What Graphviz lays out for `vis` (boxes sized for their text, edges from the loss in the
- * backward view, frames titled as drawn) and what each box says.
+ * backward view, frames titled as drawn) and what each box says. `framed`: the module frames
+ * are drawn (not for a graph laid out without them); a box or frame inside one is named
+ * by what that frame does not say.
  *
  *     const { nodes, edges, clusters } = sceneInput(vis, graph, "forward");
  *
  * @param {Visible} vis @param {import("./graph.js").Graph} graph
  * @param {"forward"|"backward"} view @param {import("./messages.js").Translate} [t]
+ * @param {boolean} [framed]
  */
-export function sceneInput(vis, graph, view, t = EN) {
+export function sceneInput(vis, graph, view, t = EN, framed = true) {
+  /** the frame each box and frame is drawn in */
+  const frameOf = new Map();
+  if (framed) {
+    for (const c of vis.clusters.values()) {
+      for (const id of c.items) frameOf.set(id, c.path);
+      for (const child of c.children) frameOf.set(`m:${child}`, c.path);
+    }
+  }
   /** @type {Map<string, Presentation>} */
   const pres = new Map();
   const nodes = [];
   for (const item of vis.items.values()) {
-    const p = present(item, graph, view, t);
+    const p = present(item, graph, view, t, frameOf.get(item.id) ?? "");
     pres.set(item.id, p);
     nodes.push({ id: item.id, ...sizeOf(p, item) });
   }
@@ -171,7 +207,8 @@ export function sceneInput(vis, graph, view, t = EN) {
   const edges = vis.edges.map((e) => (reversed ? { source: e.target, target: e.source } : e));
   const clusterLabel = (/** @type {string} */ path) => {
     const type = graph.modules.get(path)?.type;
-    return type ? `${path} (${type})` : path;
+    const name = nameInFrame(path, frameOf.get(`m:${path}`) ?? "");
+    return type ? `${name} (${type})` : name;
   };
   // the layout makes room for the label as drawn (a long module name is cut short there)
   const clusters = [...vis.clusters.values()].map((c) => ({ ...c, label: clusterTitle(clusterLabel(c.path)) }));
@@ -277,9 +314,11 @@ export function drawScene(lay, vis, pres, opts) {
 /** Triangle from the last spline point to the arrow tip. */
 /**
  * Shorten each cluster title that runs past its frame (with "…"; the full path stays in its
- * tooltip). Graphviz sizes a frame for its title in its own font metrics, which the page's
- * font can exceed: "▾ avgpool (AdaptiveAvgPool2d)" ran into the next frame. Call it once
- * the scene is on the page, where text can be measured.
+ * tooltip): its type first, "▾ k_proj (Lin…"; where even the name does not fit, its start,
+ * "▾ …k_proj (Linear)", so the end of the name survives. Graphviz sizes a frame for its
+ * title in its own font metrics, which the page's font can exceed: "▾ avgpool
+ * (AdaptiveAvgPool2d)" ran into the next frame. Call it once the scene is on the page, where
+ * text can be measured.
  * @param {Map<string, SVGGElement>} clusterEls
  */
 export function fitClusterTitles(clusterEls) {
@@ -290,16 +329,31 @@ export function fitClusterTitles(clusterEls) {
     const room = Number(frame.getAttribute("width")) - 10;
     const full = text.textContent ?? "";
     if (!(room > 0) || text.getComputedTextLength() <= room) continue;
-    let lo = 1;
-    let hi = full.length - 1; // the longest prefix that fits, with "…", by halving
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      text.textContent = `${full.slice(0, mid)}…`;
-      if (text.getComputedTextLength() <= room) lo = mid;
-      else hi = mid - 1;
-    }
-    text.textContent = `${full.slice(0, lo)}…`;
+    const fits = (/** @type {string} */ s) => {
+      text.textContent = s;
+      return text.getComputedTextLength() <= room;
+    };
+    const head = (/** @type {number} */ n) => `${full.slice(0, n)}…`;
+    const tail = (/** @type {number} */ n) => `▾ …${full.slice(full.length - n)}`;
+    let n = longest(full.length - 1, (k) => fits(head(k)));
+    const type = full.lastIndexOf(" (");
+    if (type > 0 && n < type) {
+      n = longest(full.length - 3, (k) => fits(tail(k)));
+      text.textContent = tail(n);
+    } else text.textContent = head(n);
   }
+}
+
+/** The largest n in 1..max with `ok(n)` (true up to some n, false after), by halving; 1 if none. */
+function longest(/** @type {number} */ max, /** @type {(n: number) => boolean} */ ok) {
+  let lo = 1;
+  let hi = max;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function arrowHead(from, tip) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseGraph } from "./graph.js";
-import { fitClusterTitles, present } from "./render.js";
+import { fitClusterTitles, present, truncateStart } from "./render.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -32,9 +32,36 @@ describe("fitClusterTitles", () => {
     expect(long.text.getComputedTextLength()).toBeLessThanOrEqual(80);
     expect(short.text.textContent).toBe("▾ avgpool (AdaptiveAvgPool2d)");
   });
+
+  it("keeps the end of a name too long for its frame, where boxes differ", () => {
+    const { g, text } = cluster(150, "▾ model.layers.0.self_attn.k_proj (Linear)");
+    fitClusterTitles(new Map([["k", g]]));
+    expect(text.textContent).toMatch(/^▾ ….*k_proj \(Linear\)$/);
+    expect(text.getComputedTextLength()).toBeLessThanOrEqual(140);
+  });
+});
+
+describe("truncateStart", () => {
+  it("keeps the end of a long dotted name, cut at a dot", () => {
+    expect(truncateStart("model.layers.0.self_attn.k_proj.weight", 20)).toBe("…k_proj.weight");
+    expect(truncateStart("fc.weight", 20)).toBe("fc.weight");
+  });
 });
 
 describe("present", () => {
+  it("names a parameter in its module's frame by what the frame does not say, else keeps its end", () => {
+    const name = "model.layers.0.self_attn.k_proj.weight";
+    const graph = parseGraph({
+      nodes: [{ id: "p", label: name, name, kind: "param", module: "model.layers.0.self_attn.k_proj", shape: [32, 64] }],
+      modules: [{ path: "" }],
+    });
+    const item = { type: "node", node: graph.byId.get("p"), members: [] };
+    const framed = present(item, graph, "forward", undefined, "model.layers.0.self_attn.k_proj");
+    expect(framed.lines[0]).toBe("weight");
+    expect(framed.title.split("\n")[0]).toBe(name); // the whole name on hover
+    expect(present(item, graph, "forward").lines[0]).toBe("…layers.0.self_attn.k_proj.weight");
+  });
+
   it("marks an op autograd never saw (under no_grad) as untracked, and says why", () => {
     const graph = parseGraph({
       nodes: [

@@ -28,6 +28,11 @@ export const CSS = `
 .ng-svg:active { cursor: grabbing; }
 .ng-message { position: absolute; left: 8px; top: 8px; color: var(--ng-fg2); pointer-events: none; }
 .ng-message.ng-error { color: var(--ng-error); pointer-events: auto; }
+.ng-notice { display: flex; gap: 8px; align-items: flex-start; padding: 4px 8px;
+  border-bottom: 1px solid var(--ng-border); border-left: 4px solid var(--ng-warn); background: var(--ng-bg2); }
+.ng-notice[hidden] { display: none; }
+.ng-notice-text { flex: 1; }
+.ng-notice-close { padding: 0 5px !important; }
 .ng-inspector { width: 290px; max-width: 40%; flex: none; overflow: auto; border-left: 1px solid var(--ng-border);
   padding: 6px 8px; background: var(--ng-bg); }
 /* a narrow view: the inspector goes under the drawing, which keeps the whole width */

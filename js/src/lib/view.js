@@ -14,6 +14,7 @@ import { parseGraph } from "./graph.js";
 import { Highlights } from "./highlights.js";
 import { hideInspector, showItem } from "./inspector.js";
 import { translator } from "./messages.js";
+import { depthChange, refusal, whyNotDrawn } from "./notice.js";
 import { Stepper } from "./stepper.js";
 import { collapse, expand, reveal, unfold, visibleGraph } from "./visible.js";
 
@@ -81,6 +82,16 @@ export function createGraphView(el, options) {
   labelChrome(c, t, false);
   message.textContent = t("graphview.laying_out");
   c.stepText.textContent = t("graphview.step.help");
+  /** @type {import("./notice.js").Note|null} the note above the drawing, if any */
+  let note = null;
+
+  /** Show `next` above the drawing (null: none). @param {import("./notice.js").Note|null} next */
+  function setNote(next) {
+    note = next;
+    c.notice.hidden = note === null;
+    c.noticeText.textContent = note ? note(t) : "";
+  }
+  c.noticeClose.addEventListener("click", () => setNote(null));
 
   // ---- state changes ----
   function loadGraph(payload) {
@@ -91,8 +102,10 @@ export function createGraphView(el, options) {
       drawing.showError(t("graphview.cannot_read", { error: why }));
       return false;
     }
-    const depth = options.depth == null ? null : Math.max(0, Number(options.depth) | 0);
-    st.depth = startingDepth(st.graph, { depth, maxVisible: options.maxVisible, reversed: st.view === "backward" });
+    const depth = options.depth == null ? null : Math.min(st.graph.maxDepth, Math.max(0, Number(options.depth) | 0));
+    const reversed = st.view === "backward";
+    st.depth = startingDepth(st.graph, { depth, maxVisible: options.maxVisible, reversed });
+    setNote(depthChange(st.graph, { asked: options.depth == null ? null : Number(options.depth) | 0, depth: st.depth, reversed }));
     st.state = openedAt(st.graph, st.depth); // as "+" and "−" draw that depth
     if (st.colorBy === "grad" && !st.graph.nodes.some((n) => n.grad)) {
       st.colorBy = "value"; // a forward pass alone: no gradient to colour by, all boxes white
@@ -125,15 +138,17 @@ export function createGraphView(el, options) {
     if (notify) onChange("selected", st.selected);
   }
 
-  /** Whether `nextState` cannot be drawn (too many boxes, or too slow to lay out): says why. */
-  function tooMany(nextState) {
+  /**
+   * Whether `nextState` cannot be drawn (too many boxes, or too slow to lay out): then it says
+   * why above the drawing, which stays as it is. `depth`: the depth asked for ("+", "−").
+   * @param {import("./visible.js").ViewState} nextState @param {number|null} [depth]
+   */
+  function refused(nextState, depth = null) {
     if (!st.graph) return false;
     const vis = visibleGraph(st.graph, nextState);
-    const n = vis.items.size;
-    if (n > MAX_DRAWN) drawing.showError(t("graphview.too_many", { n }));
-    else if (planOf(vis, st.view === "backward") === null) drawing.showError(drawing.tangled());
-    else return false;
-    return true;
+    const why = whyNotDrawn(vis, st.view === "backward");
+    setNote(why && refusal(st.graph, why, { n: vis.items.size, depth, shown: st.depth }));
+    return why !== null;
   }
 
   function cloneState() {
@@ -147,7 +162,7 @@ export function createGraphView(el, options) {
     const next = cloneState();
     if (id.startsWith("r:")) unfold(graph, next, id);
     else expand(graph, next, id.replace(/^m:/, ""));
-    if (tooMany(next)) return Promise.resolve();
+    if (refused(next)) return Promise.resolve();
     const pos = drawing.screenPos(id);
     st.state = next;
     if (pos && !id.endsWith("#more")) st.anchor = { id: id.startsWith("r:") ? `m:${graph.runs.get(id)?.paths[0]}` : id, ...pos };
@@ -157,6 +172,7 @@ export function createGraphView(el, options) {
   /** Close the module drawn as cluster `path`. */
   function close(path) {
     if (!st.graph) return Promise.resolve();
+    setNote(null);
     const pos = drawing.screenPos(`m:${path}`);
     collapse(st.graph, st.state, path);
     if (pos) st.anchor = { id: `m:${path}`, ...pos };
@@ -194,7 +210,7 @@ export function createGraphView(el, options) {
     if (!st.graph) return;
     const next = cloneState();
     reveal(st.graph, next, id);
-    if (tooMany(next)) return;
+    if (refused(next)) return;
     st.state = next;
     await drawing.redraw();
   }
@@ -256,7 +272,7 @@ export function createGraphView(el, options) {
     if (!st.graph) return Promise.resolve();
     const d = Math.max(0, Math.min(st.graph.maxDepth, Number(depth) | 0));
     const next = openedAt(st.graph, d);
-    if (tooMany(next)) return Promise.resolve();
+    if (refused(next, d)) return Promise.resolve();
     st.depth = d;
     st.state = next;
     st.fitNext = true;
@@ -298,6 +314,7 @@ export function createGraphView(el, options) {
     stepper.setWords(t);
     drawing.setWords(t);
     highlights.setWords(t);
+    setNote(note);
     if (!message.hidden && !message.classList.contains("ng-error")) message.textContent = t("graphview.laying_out");
     if (st.inspected && !c.inspector.hidden) inspect(st.inspected.item, st.inspected.selecting);
     return drawing.redraw();

@@ -24,6 +24,18 @@ function wideModules(count, per) {
   return b.json();
 }
 
+/** A traced model whose module "loop" uses one weight at each of `steps` steps: folded it is
+ * one box, opened Graphviz would take minutes on it. */
+function tracedLoop(steps) {
+  const b = graphBuilder();
+  b.module("loop", "Loop", 64);
+  const w = b.param("loop.weight", "loop", [8, 8]);
+  let h = b.node("input", "h0", { shape: [1, 8], name: "h0" });
+  for (let t = 0; t < steps; t++) h = b.op("tanh", "loop", [b.op("mm", "loop", [h, w], { shape: [1, 8] })], { shape: [1, 8] });
+  b.edge(b.op("sum", "", [h], { shape: [] }), b.node("output", "output", { shape: [] }));
+  return b.json();
+}
+
 /** @type {ReturnType<typeof createGraphView>[]} */
 const views = [];
 function mount(graph, options = {}) {
@@ -411,8 +423,71 @@ describe("graph view", () => {
     expect(el.querySelectorAll(".ng-cluster").length).toBe(0);
     click(/** @type {HTMLElement} */ (el.querySelector(".ng-depth-down")));
     expect(view.depth).toBe(1);
-    expect(el.querySelector(".ng-message.ng-error")?.textContent).toContain("would freeze the page");
+    const notice = /** @type {HTMLElement} */ (el.querySelector(".ng-notice"));
+    expect(notice.hidden).toBe(false);
+    expect(notice.textContent).toContain("Laying out depth 0 would freeze the page");
+    expect(notice.textContent).toContain("The drawing shown is unchanged (depth 1).");
+    expect(notice.textContent).toContain("draw ng.trace(model, x, loss=...) instead");
+    expect(el.querySelector(".ng-message.ng-error")).toBeNull(); // nothing written over the drawing
     expect(el.querySelector('.ng-item[data-id="m:layers.7"]')).not.toBeNull(); // still drawn
+  });
+
+  it("names parameters and frames inside an open module by what its frame does not say", async () => {
+    const b = graphBuilder();
+    b.module("model.layers.0.self_attn.k_proj", "Linear", 64);
+    const path = "model.layers.0.self_attn.k_proj";
+    const w = b.node("param", `${path}.weight`, { module: path, name: `${path}.weight`, shape: [8, 8] });
+    const bias = b.node("param", `${path}.bias`, { module: path, name: `${path}.bias`, shape: [8] });
+    const y = b.op("linear", path, [b.node("input", "x", { shape: [2, 8], name: "x" }), w, bias], { shape: [2, 8] });
+    b.edge(y, b.node("output", "output", { shape: [] }));
+    const { el, view } = mount(b.json(), { depth: 10 });
+    await view.ready;
+    const main = (id) => el.querySelector(`.ng-item[data-id="${id}"] .ng-main`)?.textContent;
+    expect(main(w)).toBe("weight");
+    expect(main(bias)).toBe("bias");
+    expect(el.querySelector(`.ng-item[data-id="${w}"] title`)?.textContent).toContain(`${path}.weight`);
+    const titles = [...el.querySelectorAll(".ng-cluster-label text")].map((t) => t.textContent);
+    expect(titles).toContain("▾ model (Sequential)");
+    expect(titles).toContain("▾ k_proj (Linear)");
+  });
+
+  it("says above the drawing, not over it, that a refused click leaves the drawing as it was", async () => {
+    const { el, view } = mount(tracedLoop(100));
+    await view.ready;
+    expect(view.depth).toBe(0);
+    const notice = /** @type {HTMLElement} */ (el.querySelector(".ng-notice"));
+    expect(notice.hidden).toBe(true);
+    click(/** @type {Element} */ (el.querySelector('.ng-item[data-id="m:loop"]')));
+    expect(notice.hidden).toBe(false);
+    expect(notice.textContent).toContain("Opening this would freeze the page");
+    expect(notice.textContent).toContain("The drawing shown is unchanged (depth 0).");
+    expect(notice.textContent).toContain("Open one module at a time");
+    // its own line between the toolbar and the canvas, with a background
+    expect(notice.closest(".ng-canvas")).toBeNull();
+    const canvas = /** @type {HTMLElement} */ (el.querySelector(".ng-canvas")).getBoundingClientRect();
+    expect(notice.getBoundingClientRect().bottom).toBeLessThanOrEqual(canvas.top);
+    expect(getComputedStyle(notice).backgroundColor).not.toBe("rgba(0, 0, 0, 0)");
+    expect(el.querySelector(".ng-message.ng-error")).toBeNull();
+    expect(el.querySelector('.ng-item[data-id="m:loop"]')).not.toBeNull(); // still drawn
+    click(/** @type {Element} */ (el.querySelector(".ng-notice-close")));
+    expect(notice.hidden).toBe(true);
+  });
+
+  it("says so when it opens at another depth than the one asked for, and why", async () => {
+    const { el, view } = mount(tracedLoop(100), { depth: 10 });
+    await view.ready;
+    expect(view.depth).toBe(0);
+    const notice = /** @type {HTMLElement} */ (el.querySelector(".ng-notice"));
+    expect(notice.hidden).toBe(false);
+    expect(notice.textContent).toContain("Drawn at depth 0, not the 10 asked for: laying out depth 10 would freeze the page");
+    // in the words of the messages given, again after a change of language
+    view.setMessages({ "graphview.depth_changed.tangled": "Głębokość {depth} zamiast {asked}.", "graphview.depth_changed.advice": "Kliknij." });
+    expect(notice.querySelector(".ng-notice-text")?.textContent).toBe("Głębokość 0 zamiast 10. Kliknij.");
+    // the depth asked for, when it is drawn, says nothing
+    const fits = mount(tracedLoop(10), { depth: 10 });
+    await fits.view.ready;
+    expect(fits.view.depth).toBe(1);
+    expect(/** @type {HTMLElement} */ (fits.el.querySelector(".ng-notice")).hidden).toBe(true);
   });
 
   it("starts one level deeper when Graphviz would lay that out much quicker", async () => {
