@@ -48,7 +48,7 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
         and d["call"] is not None
         and not succ[n]
         and n not in replaced
-        and n not in recorder.read_in_forward
+        and (n not in recorder.read_in_forward or n in recorder.outermost)
     ]
     sources += [n for n in recorder.returned_data if not succ[n]]  # the loss may use them
     outputs: list[tuple[str, str | None]] = [

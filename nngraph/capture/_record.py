@@ -302,7 +302,7 @@ def _recording(
         recorder = Recorder(model)
     recording = Recording(recorder)
     _RUNNING.add(recorder)
-    returned: set[str] = set()  # what outermost module calls returned
+    returned = recorder.outermost  # what outermost module calls returned
     mode = _Mode(recorder, caller)
     with gc_paused(), compiled_code_runs_eagerly():
         try:

@@ -115,8 +115,10 @@ class Recorder:
         self.side_results: dict[str, torch.Tensor] = {}
         self.model_calls = 0
         #: ops whose result a module's forward read as a Python truth value or number (the
-        #: check of `if torch.all(mask == 1):`): a result that ends there is no output
+        #: check of `if torch.all(mask == 1):`): a result that ends there is no output, unless
+        #: an outermost module call returned it (`outermost`, filled by `record()`)
         self.read_in_forward: set[str] = set()
+        self.outermost: set[str] = set()
 
     def paused(self) -> bool:
         """Whether torch calls reaching the mode now are left out: nngraph's own, those inside
@@ -140,7 +142,7 @@ class Recorder:
         self.busy = True
         try:
             if name in _READ_AS_PYTHON_VALUE and self.scope.stack and args:
-                node_id = self.lookup(args[0]) if isinstance(args[0], torch.Tensor) else None
+                node_id = self._node_of(args[0]) if isinstance(args[0], torch.Tensor) else None
                 if node_id is not None:
                     self.read_in_forward.add(node_id)
             outs = [out] if type(out) is torch.Tensor else tensors_in(out, [])
@@ -191,6 +193,12 @@ class Recorder:
     def lookup(self, t: torch.Tensor) -> str | None:
         hit = self.tensor_nodes.get(id(t))
         return hit[1] if hit is not None and hit[0]() is t else None
+
+    def _node_of(self, t: torch.Tensor) -> str | None:
+        """The recorded node that made `t`: its autograd node's, or the one of an untracked
+        tensor."""
+        fn = grad_fn_of(t)
+        return self.builder.ids.get(fn) if fn is not None else self.lookup(t)
 
     def _op_of(self, t: torch.Tensor) -> str | None:
         """The op of the recorded node that made `t`, if any."""

@@ -358,7 +358,7 @@ class ModuleScope:
                 entry = module_table(m)[""]
                 if self.paths.get(id(m), path) != path:  # a second place of a shared module:
                     used = entry["params"] + entry.get("shared", 0)  # counted at its first
-                    entry = {**entry, "params": 0, "shared": used}
+                    entry = {**entry, "params": 0, **({"shared": used} if used else {})}
                 table[path] = entry
         for path in self.unregistered:  # `model.parameters()` leaves out their parameters
             table[path] = {**table[path], "registered": False}

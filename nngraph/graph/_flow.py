@@ -320,9 +320,12 @@ def flow(
     # a weight's gradient is its input times the gradient behind it: unscaled data (prices,
     # raw pixels) makes the first layer's large whatever the depth, as `large_inputs` says
     # a layer a normalisation follows learns at the pace of its gradient against its own size,
-    # and a large gradient makes that size grow: a slow growth through a BatchNorm net at
-    # PyTorch's initialisation (ShuffleNet: 1.1x per layer, 1,400x in all) is no unstable step
-    normalised = per_layer <= PER_LAYER_HIGH and _normalised(g, first.node)
+    # and a large gradient makes that size grow: a slow growth through a net normalised layer
+    # after layer (ShuffleNet at PyTorch's initialisation: 1.1x per layer, 1,400x in all) is
+    # no unstable step; one norm after the first layer of a tanh net does not make it so
+    normalised = per_layer <= PER_LAYER_HIGH and all(
+        _normalised(g, layer.node) for layer in usable[:-1]
+    )
     if grows(total, seen, depth) and large_data(g, first.node) is None and not normalised:
         effect = message(f"graph.health.effect.unstable_{count}")
         key, words = layers_wording(g, "exploding", weights, depth, types)

@@ -198,17 +198,20 @@ def _longest_run(g: Graph, order: list[Any], *, grow: bool) -> list[_Output] | N
             runs.append([])
     ends = (lambda rms: rms >= LARGE) if grow else (lambda rms: rms <= SMALL)
 
-    def ending(run: list[_Output]) -> _Output:
+    def long_enough(run: list[_Output]) -> bool:
         # An output layer drawn small on purpose (torchvision's classifiers: N(0, 0.01), so
         # that the first predictions are near uniform) makes small logits, not a shrinking
-        # run: the values must be small before it too.
-        at_output = not grow and len(run) > 1 and run[-1] is outputs[-1]
-        return run[-2] if at_output else run[-1]
+        # run: a run ending there must hold `LAYERS` without it, counting the data its first
+        # layer reads where that layer already shrinks it (a whole MLP drawn too small).
+        if grow or len(run) < 2 or run[-1] is not outputs[-1]:
+            return len(run) >= LAYERS
+        read = _input_rms(g, run[0])
+        return len(run) - 1 + (read is not None and read > GROWTH * run[0].rms) >= LAYERS
 
     runs = [
         run
         for i, run in enumerate(runs)
-        if len(run) >= LAYERS and ends(ending(run).rms) and i not in brought_back
+        if long_enough(run) and ends(run[-1].rms) and i not in brought_back
     ]
     return max(runs, key=len) if runs else None
 
@@ -236,6 +239,21 @@ def _rescaled(g: Graph, out: _Output, layer_ops: set[Any]) -> bool:
                     return True
         frontier = after
     return False
+
+
+def _input_rms(g: Graph, out: _Output) -> float | None:
+    """The RMS of the data the layer of `out` reads: the largest input of its op that is no
+    weight or bias."""
+    read = [
+        value
+        for n in g._pred[out.op]
+        if n != out.node and not learnable(g._node[n])
+        and (value := g._node[n].get("value") or {}).get("std") is not None
+    ]  # fmt: skip
+    if not read:
+        return None
+    value = max(read, key=lambda v: v.get("numel") or 0)
+    return math.hypot(value["mean"], value["std"])
 
 
 def _grad_rms(data: dict[str, Any]) -> float | None:

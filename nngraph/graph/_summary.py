@@ -66,11 +66,11 @@ def _in_model(g: Graph, data: dict[str, Any]) -> bool:
     return data.get("module_type") is not None or bool(owner_module(data))
 
 
-def _main_result(g: Graph) -> Any:
-    """What the model returns that it made itself, the largest where it returns several (the
-    logits, not the loss a Hugging Face model adds, nor an RNN's final state); None where it
-    returns nothing the graph shows as an output (its result went on into a loss). Of the
-    outputs "Output shape(s)" shows (see `shapes_lines`)."""
+def _main_result(g: Graph, position: dict[Any, int]) -> Any:
+    """Among what the model returns that it made itself (of the outputs "Output shape(s)"
+    shows, see `shapes_lines`), the last in forward order that is not a single number: the
+    logits a Hugging Face model returns before the loss it adds; None where it returns
+    nothing the graph shows as an output (its result went on into a loss)."""
     unused = set(g.graph.get("unused") or ())
     outputs = [n for n, d in g.nodes(data=True) if d.get("kind") == "output" and n not in unused]
     if any(g._node[n].get("requires_grad") for n in outputs):
@@ -81,7 +81,8 @@ def _main_result(g: Graph) -> Any:
         for u in g._pred[n]
         if g._node[u].get("kind") == "op" and _in_model(g, g._node[u])
     ]
-    return max(returned, key=lambda n: numel(g._node[n].get("shape")), default=None)
+    many = [n for n in returned if numel(g._node[n].get("shape")) > 1]
+    return max(many or returned, key=position.__getitem__, default=None)
 
 
 def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ...]]:
@@ -108,9 +109,11 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
                 if path not in last or position[u] > position[last[path]]:
                     last[path] = u
     output.update(going_on)
-    returned = _main_result(g)
-    if returned is not None:
-        output[""] = returned
+    going = g._node[going_on[""]] if "" in going_on else {}
+    if not going.get("requires_grad"):  # into no loss, or only its labels did: what it returns
+        returned = _main_result(g, position)
+        if returned is not None:
+            output[""] = returned
     # module boxes (collapsed graphs) are their own output: the last box of a module split
     # into one box per call; only its first box counts its parameters
     box_params: dict[str, int] = {}

@@ -213,6 +213,28 @@ def test_a_check_the_forward_reads_in_python_is_no_output() -> None:
     assert [rec.graph.nodes[o]["label"] for o in rec.graph.graph["outputs"]] == ["loss"]
 
 
+class _LogsWhatItReturns(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        score = self.fc(x).mean()
+        self.logged = score.item()  # Lightning's `self.log(...)` reads it too
+        return score
+
+
+@pytest.mark.parametrize("grad", [True, False])
+def test_a_result_the_forward_reads_in_python_and_returns_is_an_output(grad: bool) -> None:
+    """Regression sweep RG1: a model returning what it also read with `.item()` lost its
+    output (an evaluation under no_grad showed "Output shape(s): -")."""
+    model = _LogsWhatItReturns()
+    with torch.set_grad_enabled(grad), ng.record() as rec:
+        score = model(torch.randn(8, 4))
+    assert score.shape == ()
+    assert [rec.graph.nodes[o]["label"] for o in rec.graph.graph["outputs"]] == ["score"]
+
+
 def test_shared_weights_are_one_node_used_twice() -> None:
     model, args, _ = make("shared_weights")
     g = ng.trace(model, *args, loss=total)

@@ -4,6 +4,8 @@ layer's gradient flagged some seeds and not others, and never a tanh net)."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import torch
 from torch import nn
@@ -257,23 +259,23 @@ def test_an_output_layer_drawn_small_on_purpose_is_no_shrinking_run(seed: int):
     assert not [f for f in g.health() if f["where"] == "forward"]
 
 
-def test_three_layers_too_small_are_said_also_when_the_last_is_the_output_layer():
+@pytest.mark.parametrize("sizes", [(64, 64, 64, 10), (784, 512, 512, 10), (784, 128, 128, 10)])
+def test_three_layers_too_small_are_said_also_when_the_last_is_the_output_layer(
+    sizes: tuple[int, ...],
+):
+    """Every layer drawn from N(0, 0.01): the first already shrinks what it reads (RG1 found
+    the MNIST-sized ones lost by the first rule for a small output layer)."""
     torch.manual_seed(0)
-    model = nn.Sequential(
-        nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)
-    )
+    layers: list[nn.Module] = []
+    for fan_in, fan_out in itertools.pairwise(sizes):
+        layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+    model = nn.Sequential(*layers[:-1])
     for layer in model[::2]:
         nn.init.normal_(layer.weight, std=0.01)
         nn.init.zeros_(layer.bias)
-    g = ng.trace(
-        model,
-        torch.randn(32, 64),
-        loss=lambda out: F.cross_entropy(out, torch.zeros(32, dtype=torch.long)),
-    )
+    x, y = torch.randn(64, sizes[0]), torch.randint(0, 10, (64,))
+    g = ng.trace(model, x, loss=lambda out: F.cross_entropy(out, y))
     (finding,) = g.health()
     assert (finding["kind"], finding["where"], finding["module"], finding["layers"]) == (
-        "vanishing",
-        "forward",
-        "4",
-        3,
-    )
+        "vanishing", "forward", "4", 3,
+    )  # fmt: skip

@@ -1058,6 +1058,24 @@ def test_a_slow_growth_through_a_batchnorm_net_at_default_init_is_not_exploding(
     assert g.health() == []
 
 
+@pytest.mark.parametrize("norm", [None, nn.LayerNorm, nn.BatchNorm1d])
+def test_one_norm_after_the_first_layer_does_not_hide_a_slow_explosion(norm: type | None):
+    """Regression sweep RG1: a chaotic tanh MLP (std 4 / sqrt(fan_in), 20 layers), its
+    gradients growing 1.5x per layer, lost its finding to one norm after its first layer."""
+    torch.manual_seed(0)
+    layers: list[nn.Module] = [nn.Linear(20, 128), *([norm(128)] if norm else []), nn.Tanh()]
+    for _ in range(18):
+        layers += [nn.Linear(128, 128), nn.Tanh()]
+    model = nn.Sequential(*layers, nn.Linear(128, 10))
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            nn.init.normal_(layer.weight, std=4 / layer.in_features**0.5)
+            nn.init.zeros_(layer.bias)
+    x, y = torch.randn(64, 20), torch.randint(0, 10, (64,))
+    g = ng.trace(model, x, loss=lambda out: F.cross_entropy(out, y))
+    assert ("exploding", "backward") in [(f["kind"], f["where"]) for f in g.health()]
+
+
 @pytest.mark.parametrize("init", ["normal", "default", "kaiming"])
 def test_weights_drawn_with_std_1_are_seen_in_the_values_growing_layer_after_layer(init: str):
     """nn.init.normal_(w) (std 1) in a ReLU MLP under cross-entropy: the logits reach 1e5, yet

@@ -94,6 +94,25 @@ def test_the_model_row_of_a_model_returning_its_loss_shows_its_logits(loss_modul
     assert rows(g.summary())["(model)"][2] == "[5, 3]"
 
 
+class _TwoHeads(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.body, self.cls, self.reg = nn.Linear(10, 32), nn.Linear(32, 5), nn.Linear(32, 1)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = torch.relu(self.body(x))
+        return self.cls(h), self.reg(h)
+
+
+def test_the_model_row_shows_the_result_the_loss_reads_not_another_it_returns():
+    """Regression sweep RG1: a second head the loss leaves, MultiheadAttention's weights."""
+    g = ng.trace(_TwoHeads(), torch.randn(8, 10), loss=lambda out: out[0].pow(2).mean())
+    assert rows(g.summary())["(model)"][2] == "[8, 5]"
+    attention, q = nn.MultiheadAttention(8, 2, batch_first=True), torch.randn(4, 5, 8)
+    g = ng.trace(attention, q, q, q, loss=lambda out: out[0].pow(2).mean())
+    assert rows(g.summary())["(model)"][2] == "[4, 5, 8]"
+
+
 @pytest.mark.parametrize("batch_first", [False, True])
 def test_an_rnn_row_shows_the_output_used_not_the_final_state_thrown_away(batch_first: bool):
     class Tagger(nn.Module):
