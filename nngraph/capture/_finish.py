@@ -51,6 +51,7 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
         and (n not in recorder.read_in_forward or n in recorder.outermost)
     ]
     sources += [n for n in recorder.returned_data if not succ[n]]  # the loss may use them
+    sources += _returned_and_read(recorder)
     outputs: list[tuple[str, str | None]] = [
         (builder.add_output(source, None), source) for source in sources
     ]
@@ -89,6 +90,39 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
         graph.graph["unreached"] = unreached
     _let_go(recorder)
     return graph
+
+
+def _returned_and_read(recorder: Recorder) -> list[str]:
+    """The results an outermost module call returned whose only use is what its forward read
+    as a Python value through a copy or a part of it (`self.logged = loss.detach().item()`,
+    `out[0, 0].item()`): the output follows the result, not the part Python read."""
+    graph, found = recorder.graph, []
+    for n in recorder.read_in_forward:
+        if graph._succ[n] or n in recorder.outermost:
+            continue
+        for _ in range(4):  # back through the copies and views to the result
+            before = graph._pred[n]
+            if len(before) != 1:
+                break
+            (n,) = before
+            if n in recorder.outermost:
+                found.append(n)
+                break
+    read = recorder.read_in_forward
+    return [n for n in dict.fromkeys(found) if _ends_only_in(graph, n, read)]
+
+
+def _ends_only_in(graph: Graph, node: str, ends: set[str]) -> bool:
+    """Whether every way on from `node` ends in one of `ends` (no other result, no loss)."""
+    stack, seen = list(graph._succ[node]), set()
+    while stack:
+        n = stack.pop()
+        if n not in seen:
+            seen.add(n)
+            if not graph._succ[n] and n not in ends:
+                return False
+            stack.extend(graph._succ[n])
+    return True
 
 
 def _forget(recorder: Recorder, removed: set[str]) -> None:

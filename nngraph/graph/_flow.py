@@ -214,6 +214,13 @@ def _most_frozen(
     return [frozen[n] for n in max(ends, key=len, default=())]
 
 
+def _mostly_normalised(g: Graph, layers: list[Layer]) -> bool:
+    """Whether a normalisation follows the first of `layers` and most of them."""
+    if not layers or not _normalised(g, layers[0].node):
+        return False
+    return 2 * sum(_normalised(g, layer.node) for layer in layers) > len(layers)
+
+
 def _normalised(g: Graph, weight: Any) -> bool:
     """Whether a normalisation comes within `NORM_HOPS` ops after the ops computing with
     `weight`."""
@@ -321,11 +328,10 @@ def flow(
     # raw pixels) makes the first layer's large whatever the depth, as `large_inputs` says
     # a layer a normalisation follows learns at the pace of its gradient against its own size,
     # and a large gradient makes that size grow: a slow growth through a net normalised layer
-    # after layer (ShuffleNet at PyTorch's initialisation: 1.1x per layer, 1,400x in all) is
-    # no unstable step; one norm after the first layer of a tanh net does not make it so
-    normalised = per_layer <= PER_LAYER_HIGH and all(
-        _normalised(g, layer.node) for layer in usable[:-1]
-    )
+    # after layer (ShuffleNet at PyTorch's initialisation: 1.1x per layer, 1,400x in all; a
+    # RegNet's squeeze-excitation layers have no norm of their own) is no unstable step; one
+    # norm after the first layer of a tanh net does not make it so
+    normalised = per_layer <= PER_LAYER_HIGH and _mostly_normalised(g, usable[:-1])
     if grows(total, seen, depth) and large_data(g, first.node) is None and not normalised:
         effect = message(f"graph.health.effect.unstable_{count}")
         key, words = layers_wording(g, "exploding", weights, depth, types)

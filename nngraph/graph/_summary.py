@@ -66,6 +66,9 @@ def _in_model(g: Graph, data: dict[str, Any]) -> bool:
     return data.get("module_type") is not None or bool(owner_module(data))
 
 
+_FLOATS = ("float", "bfloat", "complex")  # dtypes of results, not of labels
+
+
 def _main_result(g: Graph, position: dict[Any, int]) -> Any:
     """Among what the model returns that it made itself (of the outputs "Output shape(s)"
     shows, see `shapes_lines`), the last in forward order that is not a single number: the
@@ -109,8 +112,8 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
                 if path not in last or position[u] > position[last[path]]:
                     last[path] = u
     output.update(going_on)
-    going = g._node[going_on[""]] if "" in going_on else {}
-    if not going.get("requires_grad"):  # into no loss, or only its labels did: what it returns
+    going = str(g._node[going_on[""]].get("dtype") or "") if "" in going_on else ""
+    if not going.startswith(_FLOATS):  # into no loss, or only its labels did: what it returns
         returned = _main_result(g, position)
         if returned is not None:
             output[""] = returned

@@ -235,6 +235,32 @@ def test_a_result_the_forward_reads_in_python_and_returns_is_an_output(grad: boo
     assert [rec.graph.nodes[o]["label"] for o in rec.graph.graph["outputs"]] == ["score"]
 
 
+class _ReadsAPartOfWhatItReturns(nn.Module):
+    def __init__(self, read: str) -> None:
+        super().__init__()
+        self.fc, self.read = nn.Linear(4, 3), read
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.fc(x)
+        if self.read == "part":
+            self.first = out[0, 0].item()
+        else:  # Lightning's `self.log("mean", out.detach().mean())`
+            self.mean = out.detach().mean().item()
+        return out
+
+
+@pytest.mark.parametrize("read", ["part", "copy"])
+def test_a_result_read_in_python_through_a_part_or_a_copy_is_an_output(read: str) -> None:
+    """Regression sweep RG2: the result lost its output (an evaluation showed none at all)."""
+    with torch.no_grad(), ng.record() as rec:
+        out = _ReadsAPartOfWhatItReturns(read)(torch.randn(8, 4))
+    g = rec.graph
+    assert [(g.nodes[o]["label"], g.nodes[o]["shape"]) for o in g.graph["outputs"]] == [
+        ("out", [8, 3])
+    ]
+    assert out.shape == (8, 3)
+
+
 def test_shared_weights_are_one_node_used_twice() -> None:
     model, args, _ = make("shared_weights")
     g = ng.trace(model, *args, loss=total)

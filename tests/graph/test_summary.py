@@ -113,6 +113,26 @@ def test_the_model_row_shows_the_result_the_loss_reads_not_another_it_returns():
     assert rows(g.summary())["(model)"][2] == "[4, 5, 8]"
 
 
+class _WithAnAuxLoss(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(10, 5)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        logits = self.fc(x)
+        return logits, logits.pow(2).mean()  # a balance or regularisation term
+
+
+def test_the_model_row_of_an_evaluation_shows_the_result_the_loss_reads():
+    """Regression sweep RG2: under no_grad the row showed the scalar auxiliary term."""
+    y = torch.randint(0, 5, (16,))
+    with torch.no_grad(), ng.record() as rec:
+        logits, aux = _WithAnAuxLoss()(torch.randn(16, 10))
+        loss = nn.functional.cross_entropy(logits, y)
+    assert loss.shape == aux.shape == ()
+    assert rows(rec.graph.summary())["(model)"][2] == "[16, 5]"
+
+
 @pytest.mark.parametrize("batch_first", [False, True])
 def test_an_rnn_row_shows_the_output_used_not_the_final_state_thrown_away(batch_first: bool):
     class Tagger(nn.Module):
