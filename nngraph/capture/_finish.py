@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import networkx as nx
 import torch
 
 from nngraph.capture._builder import grad_fn_of
@@ -109,20 +110,11 @@ def _returned_and_read(recorder: Recorder) -> list[str]:
                 found.append(n)
                 break
     read = recorder.read_in_forward
-    return [n for n in dict.fromkeys(found) if _ends_only_in(graph, n, read)]
-
-
-def _ends_only_in(graph: Graph, node: str, ends: set[str]) -> bool:
-    """Whether every way on from `node` ends in one of `ends` (no other result, no loss)."""
-    stack, seen = list(graph._succ[node]), set()
-    while stack:
-        n = stack.pop()
-        if n not in seen:
-            seen.add(n)
-            if not graph._succ[n] and n not in ends:
-                return False
-            stack.extend(graph._succ[n])
-    return True
+    return [  # where every way on ends in such a read (no other result, no loss)
+        n
+        for n in dict.fromkeys(found)
+        if all(graph._succ[d] or d in read for d in nx.descendants(graph, n))
+    ]
 
 
 def _forget(recorder: Recorder, removed: set[str]) -> None:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from nngraph.capture._attributes import INTERNALS
-from nngraph.capture._builder import grad_fn_of
 from nngraph.capture._common import hidden, tensors_within
 from nngraph.capture._modules import named_parameters_as_written
 from nngraph.graph import Graph
@@ -68,8 +67,7 @@ def name_variables(recorder: Recorder, namespace: Mapping[str, Any]) -> None:
         name = tensors.get(id(value))
         if name is None:
             continue
-        fn = grad_fn_of(value)  # an untracked result (`acc`, a loss under no_grad): by tensor
-        source = builder.ids.get(fn) if fn is not None else recorder.lookup(value)
+        source = recorder.node_of(value)
         for output in graph.successors(source) if source is not None else ():
             if graph.nodes[output]["kind"] == "output":
                 graph.nodes[output].update(name=name, label=name)
@@ -251,8 +249,7 @@ def outermost_results(recorder: Recorder, found: set[str]) -> Iterator[None]:
         try:
             with hidden():
                 for t in tensors_within(output):
-                    fn = grad_fn_of(t)
-                    node_id = recorder.builder.ids.get(fn) if fn is not None else recorder.lookup(t)
+                    node_id = recorder.node_of(t)
                     if node_id is not None:
                         found.add(node_id)
         except Exception:  # never break the user's computation because of us
@@ -290,8 +287,7 @@ def results_nothing_used(
     }
     if dropped:
         for t in _held_tensors(namespace):
-            fn = grad_fn_of(t)
-            dropped.discard(recorder.builder.ids.get(fn) if fn is not None else recorder.lookup(t))
+            dropped.discard(recorder.node_of(t))
     return dropped
 
 

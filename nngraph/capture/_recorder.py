@@ -117,7 +117,7 @@ class Recorder:
         #: ops whose result a module's forward read as a Python truth value or number (the
         #: check of `if torch.all(mask == 1):`): a result that ends there is no output, unless
         #: an outermost module call returned it (`outermost`, filled by `record()`)
-        self.read_in_forward: set[str] = set()
+        self.read_in_forward: dict[str, None] = {}  # an ordered set: outputs in call order
         self.outermost: set[str] = set()
 
     def paused(self) -> bool:
@@ -142,9 +142,9 @@ class Recorder:
         self.busy = True
         try:
             if name in _READ_AS_PYTHON_VALUE and self.scope.stack and args:
-                node_id = self._node_of(args[0]) if isinstance(args[0], torch.Tensor) else None
+                node_id = self.node_of(args[0]) if isinstance(args[0], torch.Tensor) else None
                 if node_id is not None:
-                    self.read_in_forward.add(node_id)
+                    self.read_in_forward.setdefault(node_id, None)
             outs = [out] if type(out) is torch.Tensor else tensors_in(out, [])
             if out is None and name == "setitem":
                 outs = tensors_in(args[:1], [])
@@ -194,9 +194,9 @@ class Recorder:
         hit = self.tensor_nodes.get(id(t))
         return hit[1] if hit is not None and hit[0]() is t else None
 
-    def _node_of(self, t: torch.Tensor) -> str | None:
+    def node_of(self, t: torch.Tensor) -> str | None:
         """The recorded node that made `t`: its autograd node's, or the one of an untracked
-        tensor."""
+        tensor (`acc`, a loss under no_grad)."""
         fn = grad_fn_of(t)
         return self.builder.ids.get(fn) if fn is not None else self.lookup(t)
 

@@ -18,6 +18,7 @@ from nngraph.graph._nodes import (
     ancestors_of,
     count_text,
     forward_order,
+    is_integer,
     module_types,
     numel,
     owner_module,
@@ -36,7 +37,7 @@ from nngraph.graph._summary_grads import (
     origin,
     shared_grad_squares,
 )
-from nngraph.graph._summary_order import as_tree, shape_text, shapes_lines
+from nngraph.graph._summary_order import as_tree, shape_text, shapes_lines, shown_outputs
 from nngraph.i18n import get_language, message
 
 if TYPE_CHECKING:
@@ -66,21 +67,14 @@ def _in_model(g: Graph, data: dict[str, Any]) -> bool:
     return data.get("module_type") is not None or bool(owner_module(data))
 
 
-_FLOATS = ("float", "bfloat", "complex")  # dtypes of results, not of labels
-
-
 def _main_result(g: Graph, position: dict[Any, int]) -> Any:
     """Among what the model returns that it made itself (of the outputs "Output shape(s)"
-    shows, see `shapes_lines`), the last in forward order that is not a single number: the
+    shows, see `shown_outputs`), the last in forward order that is not a single number: the
     logits a Hugging Face model returns before the loss it adds; None where it returns
     nothing the graph shows as an output (its result went on into a loss)."""
-    unused = set(g.graph.get("unused") or ())
-    outputs = [n for n, d in g.nodes(data=True) if d.get("kind") == "output" and n not in unused]
-    if any(g._node[n].get("requires_grad") for n in outputs):
-        outputs = [n for n in outputs if g._node[n].get("requires_grad") or g._node[n].get("name")]
     returned = [
         u
-        for n in outputs
+        for n in shown_outputs(g)
         for u in g._pred[n]
         if g._node[u].get("kind") == "op" and _in_model(g, g._node[u])
     ]
@@ -112,8 +106,8 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
                 if path not in last or position[u] > position[last[path]]:
                     last[path] = u
     output.update(going_on)
-    going = str(g._node[going_on[""]].get("dtype") or "") if "" in going_on else ""
-    if not going.startswith(_FLOATS):  # into no loss, or only its labels did: what it returns
+    if "" not in going_on or is_integer(g._node[going_on[""]]):
+        # its result went into no loss, or only its labels did: what it returns
         returned = _main_result(g, position)
         if returned is not None:
             output[""] = returned

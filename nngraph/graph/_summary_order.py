@@ -23,7 +23,7 @@ from nngraph.i18n import message
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["as_tree", "in_call_order", "shape_text", "shapes_lines"]
+__all__ = ["as_tree", "in_call_order", "shape_text", "shapes_lines", "shown_outputs"]
 
 
 def as_tree(modules: list[dict[str, Any]], g: Graph, order: list[Any]) -> list[dict[str, Any]]:
@@ -93,29 +93,34 @@ def _shape_runs(shapes: list[str]) -> str:
     )
 
 
+def shown_outputs(g: Graph) -> list[Any]:
+    """The output nodes the summary's "Output shape(s)" shows: not those of results nothing
+    used (`g.graph["unused"]`), nor, where some output carries a gradient, side results that
+    carry none (BatchNorm's batch counter) unless a variable holds them."""
+    left_out = set(g.graph.get("unused") or ())
+    ids = [n for n, d in g.nodes(data=True) if d.get("kind") == "output" and n not in left_out]
+    if any(g._node[n].get("requires_grad") for n in ids):
+        ids = [n for n in ids if g._node[n].get("requires_grad") or g._node[n].get("name")]
+    return ids
+
+
 def shapes_lines(g: Graph) -> list[str]:
     """The summary's line of input and output shapes, and below it, where the nodes were
     renamed since the capture (see `renamed_lists`), a note that the lists of `g.graph` that
     line reads no longer name them: what it shows may be wrong, and it says so."""
-    shapes = {}
     left_out = set(g.graph.get("unused") or ())  # results nothing used: `out, _ = rnn(x)`
     cut = set(cut_inputs(g))  # `trace(D, G(z))`: D's input is the op that made it
-    for kind in ("input", "output"):
-        ids = [
-            n
-            for n, d in g.nodes(data=True)
-            if (d.get("kind") == kind or (kind == "input" and n in cut)) and n not in left_out
-        ]
-        if kind == "input":  # and data made in the block that a variable holds (`x = randn()`)
-            ids += [
-                n for n, d in g.nodes(data=True) if d.get("kind") == "constant" and d.get("name")
-            ]
-            ids = in_call_order(g, ids)
-        ends = [g.nodes[n] for n in ids]
-        if kind == "output" and any(d.get("requires_grad") for d in ends):
-            # not side results (BatchNorm's batch counter), but what a variable holds
-            ends = [d for d in ends if d.get("requires_grad") or d.get("name")]
-        shapes[kind] = _shape_runs([shape_text(d.get("shape")) for d in ends])
+    inputs = [
+        n
+        for n, d in g.nodes(data=True)
+        if (d.get("kind") == "input" or n in cut) and n not in left_out
+    ]
+    # and data made in the block that a variable holds (`x = randn()`)
+    inputs += [n for n, d in g.nodes(data=True) if d.get("kind") == "constant" and d.get("name")]
+    shapes = {
+        kind: _shape_runs([shape_text(g.nodes[n].get("shape")) for n in ids])
+        for kind, ids in (("input", in_call_order(g, inputs)), ("output", shown_outputs(g)))
+    }
     lines = [
         message(
             "graph.summary.shapes", inputs=shapes["input"] or "-", outputs=shapes["output"] or "-"
