@@ -3,12 +3,15 @@
 The hooks are PyTorch's global `register_module_forward_pre_hook` / `..._forward_hook`.
 PyTorch runs global forward hooks before a module's own, so a module with forward hooks of its
 own (an activation saved with `.detach()`) is left by a hook added after them for that one call
-and removed by itself; `close()` removes every hook, also after an exception.
+and removed by itself; `close()` removes every hook, also after an exception. The hooks see the
+modules every thread runs: only those of the thread that made the scope move it (another
+thread's are no step of the recording, whose ops the recorder leaves out too).
 """
 
 from __future__ import annotations
 
 import inspect
+import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
@@ -73,6 +76,7 @@ class ModuleScope:
 
     def __init__(self, names: Names, model: torch.nn.Module | None = None) -> None:
         self.names = names
+        self._thread = threading.get_ident()
         self.stack: list[tuple[torch.nn.Module, str]] = []
         self.paths: dict[int, str] = {}  # id(module) -> qualified path
         self.modules: dict[str, torch.nn.Module] = {}  # path -> module, for modules that ran
@@ -223,6 +227,8 @@ class ModuleScope:
         return path
 
     def _enter(self, module: torch.nn.Module, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        if threading.get_ident() != self._thread:
+            return None
         if self._used:
             for handle in self._used:
                 handle.remove()
@@ -247,6 +253,8 @@ class ModuleScope:
         return None
 
     def _leave(self, module: torch.nn.Module, args: Any, output: Any) -> None:
+        if threading.get_ident() != self._thread:
+            return
         if self.after_script is not None and isinstance(module, torch.jit.ScriptModule):
             self.after_script()
         if (id(module), len(self.stack)) not in self._deferred:
@@ -258,6 +266,8 @@ class ModuleScope:
         self._deferred.add(call)
 
         def leave(module: torch.nn.Module, args: Any, output: Any) -> None:
+            if threading.get_ident() != self._thread:
+                return
             if call not in self._deferred or (id(module), len(self.stack)) != call:
                 return  # a call of the same module inside this one ran it
             self._deferred.discard(call)

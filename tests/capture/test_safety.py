@@ -153,6 +153,33 @@ def test_recordings_in_two_threads_ending_out_of_order_leave_nothing_behind() ->
     assert global_state() == before
 
 
+class _WaitsForAnotherThread(nn.Module):
+    """A model whose forward lets another thread run a module of its own in the middle."""
+
+    def __init__(self, other: nn.Module) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+        self.other = [other]  # a plain list: not a submodule
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        worker = threading.Thread(target=self.other[0], args=(torch.randn(1, 2, 8),))
+        worker.start()
+        worker.join()
+        return self.fc(x).relu()
+
+
+def test_modules_another_thread_runs_meanwhile_leave_the_module_paths_alone() -> None:
+    """A data or monitoring thread running its own modules during a trace: PyTorch's global
+    module hooks see those calls too, which gave the model's ops that thread's module paths."""
+    other = nn.Sequential(nn.Conv1d(2, 2, 3), nn.Tanh())
+    model = _WaitsForAnotherThread(other)
+    g = ng.trace(model, torch.randn(5, 4), loss=lambda y: y.pow(2).mean())
+    ops = {d["op"]: d["module"] for _, d in g.nodes(data=True) if d["kind"] == "op"}
+    assert ops == {"linear": "fc", "relu": "", "pow": "", "mean": ""}
+    assert set(g.graph["modules"]) == {"", "fc"}
+    assert g.param_counts()[""] == 10
+
+
 def test_record_stops_watching_when_the_block_ends() -> None:
     model, args, _ = make("mlp")
     with ng.record(model) as rec:
