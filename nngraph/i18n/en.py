@@ -1170,6 +1170,16 @@ MESSAGES: dict[str, str] = {
         "the training data itself is rising, so training has become unstable, not overfitted "
         "(try a smaller learning rate). Overfitting shows on a validation loss."
     ),
+    # a metric whose name says neither validation nor training (`ppl`, `mse`)
+    "monitor.gl.unknown_data": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}), and its name does not say "
+        "which data it is measured on. On validation data, the model is getting worse on data "
+        "it does not train on (it may have started to memorise the training data); on the "
+        "training data itself, training has become unstable (try a smaller learning rate). "
+        "Log it as val_{logged}, or name its training twin to the detectors "
+        '(ng.detectors.GL(metric="{logged}", train_metric="loss")), and this reading '
+        "can tell which."
+    ),
     "monitor.gl.plain": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}): the model is "
         "getting worse on data it does not train on."

@@ -1239,6 +1239,16 @@ MESSAGES: dict[str, str] = {
         "niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika uczenia). "
         "Przeuczenie widać na stracie walidacyjnej."
     ),
+    "monitor.gl.unknown_data": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a jej nazwa nie mówi, na jakich "
+        "danych jest mierzona. Na danych walidacyjnych oznacza to, że model radzi sobie coraz "
+        "gorzej na danych, na których się nie uczy (mógł zacząć zapamiętywać dane "
+        "treningowe); na samych danych treningowych — że trening stał się niestabilny "
+        "(spróbuj mniejszego współczynnika uczenia). Zapisuj ją jako val_{logged} albo podaj "
+        "detektorom jej treningowy odpowiednik "
+        '(ng.detectors.GL(metric="{logged}", train_metric="loss")), a ta ocena je '
+        "rozróżni."
+    ),
     "monitor.gl.plain": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}): model radzi sobie coraz gorzej na danych, na których się nie uczy."

@@ -55,7 +55,7 @@ from nngraph.i18n import message, times_text
 from nngraph.monitor._calm_reading import calm_verdict
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._jump import steady, sudden_jump
-from nngraph.monitor._names import is_validation
+from nngraph.monitor._names import is_validation, named_as_training
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Swings
 from nngraph.monitor._trend import RISE, WINDOW, TrainingTrend, Trend
@@ -146,8 +146,11 @@ def gl_reading(
     ``words=False`` only which one (its key, with ``fields`` alone), for a detector that has
     spoken already and only says a changed reading (:func:`corrects`): a long rise is judged
     at every evaluation, and wording it each time was most of a ``Monitor.log()``."""
-    if not on_new_data(det):  # the training loss itself rose: not memorising
-        return "gl.training", fields
+    if not on_new_data(det):
+        if named_as_training(det.metric):  # the training loss itself rose: not memorising
+            return "gl.training", fields
+        # `ppl`, `mse`: a rise on validation data is memorising, on training data unstable
+        return "gl.unknown_data", {**fields, "logged": det.metric}
     if train is not None and not math.isfinite(train):  # diverged, not memorising
         return "gl.train_nonfinite", {**fields, "train_value": not_finite_text(train)}
     unstable = unstable_verdict(

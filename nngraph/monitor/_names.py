@@ -29,6 +29,7 @@ __all__ = [
     "is_metric_name",
     "is_validation",
     "mode_known",
+    "named_as_training",
     "nice_name",
     "resolve_mode",
     "train_twin",
@@ -204,6 +205,18 @@ def training_base(metric: str) -> str | None:
     ('loss', None)
     """
     return _unprefixed(metric, TRAIN_PREFIXES)
+
+
+def named_as_training(metric: str) -> bool:
+    """Whether a metric's name says it is measured on the training data: ``loss`` itself (what
+    a training loop logs its loss as) or a name with a training prefix (``train_loss``,
+    ``Train-Loss``, ``training/mse``). ``ppl`` or ``mse`` alone say neither.
+
+    >>> [named_as_training(m) for m in ("loss", "Train-Loss", "loss_epoch", "ppl", "val_loss")]
+    [True, True, True, False, False]
+    """
+    plain = metric.removesuffix("_epoch").lower().replace("-", "_")
+    return plain == "loss" or training_base(plain) is not None
 
 
 #: A metric measured on held-out data, named with a prefix, a separator and its base name,

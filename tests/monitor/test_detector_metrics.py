@@ -320,6 +320,19 @@ def test_gl_on_a_training_loss_alone_still_reads_it_as_training(name: str) -> No
     assert event is not None and event.message_id == "gl.training"
 
 
+@pytest.mark.parametrize("name", ["ppl", "mse", "perplexity"])
+def test_gl_on_a_metric_named_for_no_data_does_not_say_the_training_loss_rose(name: str) -> None:
+    """Sweep L: a validation perplexity logged as `ppl` rose while the training loss fell (the
+    textbook overfitting), and GL said the training loss itself was rising (unstable training)."""
+    mon = Monitor(metric=name, display=False)
+    for epoch, (train, held_out) in enumerate(FALLS_WHILE_HELD_OUT_RISES, 1):
+        mon.log(epoch, loss=train, **{name: held_out})
+    (event,) = [e for e in mon.events if e.detector.startswith("GL")]
+    assert event.message_id == "gl.unknown_data"
+    assert "training data itself is rising" not in event.message
+    assert f"val_{name}" in event.message and "train_metric" in event.message
+
+
 def test_text_lines_pair_validation_metrics_by_other_names() -> None:
     line = TextPrinter().line(
         2, {"train/loss": 0.5, "val/loss": 0.6, "loss_x": 1.0, "valid_acc": 0.9, "acc": 0.8}
