@@ -208,15 +208,21 @@ def training_base(metric: str) -> str | None:
 
 
 def named_as_training(metric: str) -> bool:
-    """Whether a metric's name says it is measured on the training data: ``loss`` itself (what
-    a training loop logs its loss as) or a name with a training prefix (``train_loss``,
-    ``Train-Loss``, ``training/mse``). ``ppl`` or ``mse`` alone say neither.
+    """Whether a metric's name says it is measured on the training data: a loss named without
+    a held-out prefix (``loss``, ``running_loss``: what a training loop logs its loss as), or a
+    name with a training prefix or suffix (``Train-MSE``, ``acc_train``). ``ppl`` or ``mse``
+    alone say neither.
 
-    >>> [named_as_training(m) for m in ("loss", "Train-Loss", "loss_epoch", "ppl", "val_loss")]
-    [True, True, True, False, False]
+    >>> [named_as_training(m) for m in ("loss", "avg_loss", "Train-MSE", "acc_train")]
+    [True, True, True, True]
+    >>> [named_as_training(m) for m in ("ppl", "mse", "val_loss", "test_loss")]
+    [False, False, False, False]
     """
-    plain = metric.removesuffix("_epoch").lower().replace("-", "_")
-    return plain == "loss" or training_base(plain) is not None
+    if is_validation(metric) or held_out_twins(metric):  # `test_loss` too
+        return False
+    plain = metric.lower().replace("-", "_")
+    suffixed = plain.endswith(("_train", "/train", "_training", "/training"))
+    return "loss" in plain or suffixed or training_base(plain) is not None
 
 
 #: A metric measured on held-out data, named with a prefix, a separator and its base name,

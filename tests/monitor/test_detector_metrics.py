@@ -312,7 +312,9 @@ def test_a_held_out_loss_pairs_with_its_training_loss_as_logged(name: str, train
     assert fired[:1] == [6]
 
 
-@pytest.mark.parametrize("name", ["loss", "train_loss", "training/loss"])
+@pytest.mark.parametrize(
+    "name", ["loss", "train_loss", "training/loss", "running_loss", "mse_train"]
+)
 def test_gl_on_a_training_loss_alone_still_reads_it_as_training(name: str) -> None:
     gl = GL(5, metric=name)
     for epoch, loss in enumerate([1.0, 0.5, 0.4, 0.6], 1):
