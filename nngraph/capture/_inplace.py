@@ -80,7 +80,9 @@ def after_in_place(recorder: Recorder, old_fn: Any, t: torch.Tensor) -> None:
     the view's node behind); if it has none, the write was untracked (`w[0].zero_()` under
     `no_grad`), a side effect that later uses of `t` show. Neither is taken for an output.
     A view's node gets an edge to the op that wrote through it (`h[:, 0] += 1`), which
-    autograd puts on the base: the view's node leads on, though no gradient reaches it."""
+    autograd puts on the base: the view's node leads on, though no gradient reaches it. Where
+    no op read the view before, its autograd node is gone from the graph autograd runs: the
+    node then names none (`backward` None), as `graph_of` has none for it."""
     fn = grad_fn_of(t)
     if old_fn is not None and fn is not old_fn:
         node_id = recorder.builder.ids.get(old_fn)
@@ -88,6 +90,8 @@ def after_in_place(recorder: Recorder, old_fn: Any, t: torch.Tensor) -> None:
         if written is not None and recorder.graph._node[written]["call"] != recorder.calls - 1:
             written = None  # not the node of the op that wrote through the view
         if node_id is not None and written is not None and written != node_id:
+            if not recorder.graph._succ[node_id]:
+                recorder.graph._node[node_id]["backward"] = None
             recorder.builder.add_edge(node_id, written)
     else:
         node_id = recorder.lookup(t) if fn is None else None

@@ -12,7 +12,12 @@ import torch.nn.functional as F
 from torch import nn
 
 import nngraph as ng
-from tests.capture.test_correctness import assert_stats_match
+from tests.capture.test_correctness import (
+    assert_stats_match,
+    autograd_nodes,
+    classes,
+    graph_classes,
+)
 
 
 class _InPlace(nn.Module):
@@ -140,3 +145,31 @@ def test_an_in_place_op_on_a_whole_view_shows_the_view_it_wrote() -> None:
         [3, 8],
         [3, 8],
     ]
+
+
+class _ScalesPartOfIt(nn.Module):
+    def __init__(self, read_first: bool) -> None:
+        super().__init__()
+        self.fc, self.read_first = nn.Linear(4, 4), read_first
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.fc(x)
+        v = h[:, :2]
+        read = v * 2 if self.read_first else 0
+        v.mul_(3)
+        return torch.cat([h, read], 1) if self.read_first else h
+
+
+@pytest.mark.parametrize("read_first", [False, True], ids=["written", "read-then-written"])
+def test_a_view_written_in_place_names_an_autograd_node_only_where_one_runs(
+    read_first: bool,
+) -> None:
+    """Sweep E: `v = h[:, :2]; v.mul_(3)`: autograd drops the view's `SliceBackward0` (the base
+    gets a `CopySlices`), but the view's node still named it; one that an op read before the
+    write is still in the graph autograd runs, and keeps its name."""
+    model, x = _ScalesPartOfIt(read_first), torch.randn(5, 4)
+    g = ng.trace(model, x, loss=lambda y: y.pow(2).mean())
+    loss = model(x).pow(2).mean()
+    assert graph_classes(g) == classes(autograd_nodes(loss.grad_fn))
+    (view,) = [d for _, d in g.nodes(data=True) if d["op"] == "getitem"]
+    assert view["backward"] == ("SliceBackward0" if read_first else None) and view["tracked"]
