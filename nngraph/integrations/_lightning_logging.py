@@ -44,6 +44,8 @@ class MetricLogging:
     stop: bool
     rename: dict[str, str]
     _validated: bool
+    #: `trainer.callback_metrics` as the last validation started (the objects themselves)
+    _before_validation: dict[str, Any]
     _trained: bool
     _any_validation: bool
     _saw_metric: bool
@@ -69,6 +71,8 @@ class MetricLogging:
             name = names.get(key)
             if name is None or (is_validation(name) and not self._validated):
                 continue
+            if is_validation(name) and value is self._before_validation.get(key):
+                continue  # an earlier validation's value: the last one did not log it
             if is_tensor(value) and value.numel() != 1:
                 continue
             out.append((key, name, value))

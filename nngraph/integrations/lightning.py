@@ -19,6 +19,9 @@ spans in batches ("has not improved for 20 batches": two validations, 10 batches
 A training metric logged per step only (``self.log("train_loss", loss)`` in ``training_step``:
 Lightning's default there is ``on_epoch=False``) is shown as the mean over the epoch's batches,
 not as its last batch's value.
+A validation that does not log a metric an earlier one logged (``val_loss`` computed every
+other epoch) gives that metric no point: Lightning keeps the earlier value in
+``callback_metrics``, which is not logged again.
 
 Metric names are mapped so that training and validation pair up: ``train_loss`` and
 ``train/loss`` -> ``loss``, ``valid_acc`` and ``val/acc`` -> ``val_acc``; the ``_epoch`` suffix is
@@ -173,6 +176,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         self._own_monitor = monitor is None
         self._module: Any = None  # the module being fitted
         self._validated = False  # a validation ran since the last training batch, not logged yet
+        self._before_validation: dict[str, Any] = {}  # see on_validation_start
         self._running = False  # between the start of training and the end of fit
         self._batches = 0  # training batches done in this epoch
         self._means = steps.StepMeans()
@@ -280,6 +284,10 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
             names = self._names(keys)
             self._skip = (keys, {key for key in keys if is_validation(names.get(key) or key)})
         self._means.batch_ended(trainer, self._skip[1])
+
+    def on_validation_start(self, trainer: Any, pl_module: Any) -> None:
+        if not trainer.sanity_checking:  # what an earlier validation logged, kept by Lightning
+            self._before_validation = dict(trainer.callback_metrics)
 
     def on_validation_end(self, trainer: Any, pl_module: Any) -> None:
         if trainer.sanity_checking or not self._running:

@@ -136,6 +136,36 @@ def test_every_validation_is_logged_and_the_best_ones_weights_are_restored(
     assert same(model.state_dict(), seen.states[best])  # the weights that were validated
 
 
+class _LogsSomeValidations(Net):
+    """Validates every epoch, but logs `val_loss` (a fixed value) only where told to."""
+
+    def __init__(self, logged: dict[int, float]) -> None:
+        super().__init__()
+        self.logged = logged
+
+    def validation_step(self, batch: Batch, _: int) -> None:
+        if self.current_epoch in self.logged:
+            self.log("val_loss", self.logged[self.current_epoch])
+
+
+@pytest.mark.parametrize(
+    "logged",
+    [{0: 1.0, 2: 0.5, 4: 0.7}, {e: 0.5 for e in range(5)}],
+    ids=["every-other-epoch", "the-same-value-each-epoch"],
+)
+def test_a_validation_that_logs_nothing_is_no_point(logged: dict[int, float]) -> None:
+    """Sweep L: Lightning keeps an earlier validation's `val_loss` in `callback_metrics`; a
+    validation that did not log it was recorded again with that value (Patience counted it)."""
+    torch.manual_seed(0)
+    cb = NNGraphCallback(detectors=[], display=False)
+    fit(trainer([cb], max_epochs=5, num_sanity_val_steps=0), _LogsSomeValidations(logged))
+    assert cb.monitor is not None
+    steps, values = cb.monitor.history("val_loss")
+    assert steps.tolist() == list(logged) and values.tolist() == pytest.approx(
+        list(logged.values())
+    )
+
+
 def test_two_validations_per_epoch_keep_the_epoch_end_one_with_the_training_loss() -> None:
     torch.manual_seed(0)
     model, seen = Net(), Validations()
