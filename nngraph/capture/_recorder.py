@@ -46,7 +46,6 @@ from nngraph.capture._common import (
 )
 from nngraph.capture._functorch import transforms_active, unwrapped
 from nngraph.capture._leaves import GradsBefore, LeafGrads
-from nngraph.capture._passed_on import PassedOn
 from nngraph.capture._passes import BackwardPasses, all_outputs, joined, outputs_returned
 from nngraph.capture._scope import ModuleScope
 from nngraph.capture._units import channels_first, is_relu
@@ -90,7 +89,6 @@ class Recorder:
         self.calls = 0
         self.seq_mark = next_sequence_nr()
         self.tensor_nodes: dict[int, tuple[weakref.ref[torch.Tensor], str]] = {}
-        self.passed_on = PassedOn()  # parameters a call gave back as they were
         self.hooks: list[Any] = []
         self.backward_order = 0
         self.graph_tasks: set[int] = set()
@@ -220,9 +218,6 @@ class Recorder:
         """
         fn = autograd_node(t)
         if fn is not None:
-            passed = self.passed_on.node(t) if self.passed_on else None
-            if passed is not None:
-                return passed
             self._walk([fn])
             return self.builder.ids[fn]
         node_id = self.lookup(t)
@@ -326,8 +321,6 @@ class Recorder:
             tracked_out = mine[0] if mine else outs[0]
         # heads[0]'s shape, dtype and device come from `tracked_out` below
         new = self._walk(heads, call_attrs, heads[0]) if heads else []
-        if self.passed_on and new:
-            self.passed_on.reroute(self.builder, ins, new)
         ids, returned = self.builder.ids, self.builder.returned_outputs
         for fn in heads:
             self.seq_mark = max(self.seq_mark, int(fn._sequence_nr()) + 1)
@@ -367,8 +360,6 @@ class Recorder:
         for t in outs:
             if grad_fn_of(t) is None:
                 self._remember(t, target)
-        if not heads and not name.endswith("_"):
-            self.passed_on.note(ins, outs, target)
         if relu:  # where the units are is only in doubt for 3 dimensions or more
             first = (
                 tracked_out.dim() >= 3 and bool(ins) and channels_first(ins[0], self._op_of(ins[0]))

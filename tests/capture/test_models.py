@@ -478,55 +478,6 @@ def test_a_parameter_read_under_no_grad_first_is_still_one_node() -> None:
     assert norm["tracked"] is False
 
 
-class CastsItsWeights(nn.Module):
-    """Calls that give back the very parameter they are given: nothing to cast or copy."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.weight, self.bias = nn.Parameter(torch.randn(4, 3)), nn.Parameter(torch.zeros(3))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x @ self.weight.to(x.dtype).flatten(1) + self.bias.contiguous()
-
-
-def op_reading(g: ng.Graph, op: str) -> list[str]:
-    """What the first node `op` reads: the op of each, or the name of a parameter or input."""
-    node = next(n for n, d in g.nodes(data=True) if d["op"] == op)
-    return sorted(
-        g.nodes[n]["op"] or g.nodes[n]["name"] or g.nodes[n]["kind"] for n in g.pred[node]
-    )
-
-
-@pytest.mark.parametrize(
-    "model",
-    [CastsItsWeights(), nn.utils.parametrizations.spectral_norm(nn.Linear(4, 3))],
-    ids=["to-contiguous", "spectral_norm"],
-)
-def test_a_call_that_gives_back_its_parameter_leaves_no_stray_output(model: nn.Module) -> None:
-    """Sweep E: `w.to(x.dtype)` (and spectral_norm's `flatten` of a 2-D weight) gave back the
-    parameter itself; its node, which later ops did not read, was drawn as a second, unused
-    output of the model. Later ops read the parameter through it."""
-    g = ng.trace(model, torch.randn(5, 4), loss=total)
-    (output,) = g.graph["outputs"]
-    assert g.nodes[output]["shape"] == [] and g.graph["unused"] == []
-    loss = total(model(torch.randn(5, 4)))
-    assert graph_classes(g, output) == classes(autograd_nodes(loss.grad_fn))
-    if isinstance(model, CastsItsWeights):
-        assert op_reading(g, "to") == ["weight"] and op_reading(g, "flatten") == ["to"]
-        assert op_reading(g, "matmul") == ["flatten", "x"]
-        assert op_reading(g, "add") == ["contiguous", "matmul"]
-
-
-def test_layers_that_give_back_an_input_that_requires_grad_are_read_one_after_another() -> None:
-    """Two Dropouts in eval mode give back an input that requires grad: the second read the
-    input itself, and the first was drawn as an unused output."""
-    model = nn.Sequential(nn.Dropout(0.1), nn.Dropout(0.5)).eval()
-    g = ng.trace(model, torch.randn(2, 4).requires_grad_())
-    dropout = {d["module"]: n for n, d in g.nodes(data=True) if d["op"] == "dropout"}
-    (output,) = g.graph["outputs"]
-    assert list(g.pred[output]) == [dropout["1"]] and list(g.pred[dropout["1"]]) == [dropout["0"]]
-
-
 def test_dead_relu_units_are_counted_per_feature() -> None:
     model = nn.Sequential(nn.Linear(3, 8), nn.ReLU())
     with torch.no_grad():
