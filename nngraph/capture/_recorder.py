@@ -334,6 +334,8 @@ class Recorder:
                 return
             heads, tracked_out = [], outs[0]
             ins = [t for t in ins if not t.requires_grad]  # what the new tensor is made from
+        elif not heads and not name.endswith("_") and _gives_back_parameters(ins, outs):
+            return  # `w.to(x.dtype)` gave back the parameter: later ops read it, not a node
         if heads:
             target = self.builder.ids[heads[0]]
             attrs = self.graph._node[target]
@@ -399,3 +401,10 @@ class Recorder:
                 self.busy = False
 
         return hook
+
+
+def _gives_back_parameters(ins: list[torch.Tensor], outs: list[torch.Tensor]) -> bool:
+    """Whether a call's results are parameters it was given, unchanged: `.to()`,
+    `.contiguous()` or `.flatten()` had nothing to do. Autograd links the ops that read the
+    result to the parameter itself, so a node for the call would lead nowhere."""
+    return all(isinstance(t, torch.nn.Parameter) and any(t is i for i in ins) for t in outs)

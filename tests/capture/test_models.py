@@ -478,6 +478,38 @@ def test_a_parameter_read_under_no_grad_first_is_still_one_node() -> None:
     assert norm["tracked"] is False
 
 
+class CastsItsWeights(nn.Module):
+    """Calls that give back the very parameter they are given: nothing to cast or copy."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight, self.bias = nn.Parameter(torch.randn(4, 3)), nn.Parameter(torch.zeros(3))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x @ self.weight.to(x.dtype).flatten(1) + self.bias.contiguous()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [CastsItsWeights(), nn.utils.parametrizations.spectral_norm(nn.Linear(4, 3))],
+    ids=["to-contiguous", "spectral_norm"],
+)
+def test_a_call_that_gives_back_its_parameter_leaves_no_stray_output(model: nn.Module) -> None:
+    """Sweep E: `w.to(x.dtype)` (and spectral_norm's `flatten` of a 2-D weight) gave back the
+    parameter itself; its node, which later ops did not read (autograd links them to the
+    parameter), was drawn as a second, unused output of the model. A call that changes
+    nothing is no step of the computation: the ops read the parameter, every one counted."""
+    g = ng.trace(model, torch.randn(5, 4), loss=total)
+    (output,) = g.graph["outputs"]
+    assert g.nodes[output]["shape"] == [] and g.graph["unused"] == []
+    assert not ops(g, "to") and not ops(g, "contiguous")
+    loss = total(model(torch.randn(5, 4)))
+    assert graph_classes(g, output) == classes(autograd_nodes(loss.grad_fn))
+    used = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    assert f"Trainable params used in this graph: {used}" in g.summary()
+    assert g.health() == []
+
+
 def test_dead_relu_units_are_counted_per_feature() -> None:
     model = nn.Sequential(nn.Linear(3, 8), nn.ReLU())
     with torch.no_grad():
