@@ -37,14 +37,6 @@ and the ratio then sits near 1 with every gradient ~1e-4 while the loss stays fl
 12 were said (sweep 30). Healthy nets (the ones above, on digits and toy data, SGD and Adam,
 240 runs) stayed 0.84 times their line or more at every single step.
 
-The rule reads the model's first layer. Where layers before the first trained one are frozen
-(the upper layers fine-tuned, LoRA adapters on a frozen model), the part trained starts in the
-middle of the model, often at an attention's query projection, whose gradient is small in any
-transformer (its softmax is near uniform at the start): a BERT with its last layer unfrozen
-read 3,600 times below and LoRA adapters 51,000 times (sweep L), where the whole BERT,
-fine-tuned from its embeddings on, is not said. There the rule does not judge
-(:func:`frozen_in_front`).
-
     >>> first = FirstReading()
     >>> first.note("0", "10", 1e-5, 1.0, depth_line(5e-4, 6), step=1)  # 100 times below
     >>> first.gone({"10": 0.01}, step=3)["start"]  # the last layer's gradient fell 100 times
@@ -60,17 +52,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from nngraph._compiled import modules_as_written
-
-__all__ = [
-    "DEPTH_LAYERS",
-    "FAR_AT_FIRST",
-    "PER_LAYER",
-    "SHALLOW",
-    "FirstReading",
-    "depth_line",
-    "frozen_in_front",
-]
+__all__ = ["DEPTH_LAYERS", "FAR_AT_FIRST", "PER_LAYER", "SHALLOW", "FirstReading", "depth_line"]
 
 #: the first-to-last rule needs a layer between the first and the last
 DEPTH_LAYERS = 3
@@ -91,25 +73,6 @@ def depth_line(ratio: float, layers: int) -> float:
     [0.002, 0.002, 0.0009765625, 0.0005, 0.0005]
     """
     return max(ratio, min(SHALLOW * ratio, PER_LAYER ** (layers - 1)))
-
-
-def frozen_in_front(model: Any, first: str, skipped: set[str]) -> bool:
-    """Whether a layer with parameters, every one of them frozen, comes before the layer at
-    path ``first`` among the modules of ``model`` (in their order; the layers of ``skipped``,
-    embeddings, aside).
-
-        >>> import torch
-        >>> net = torch.nn.Sequential(*(torch.nn.Linear(2, 2) for _ in range(3)))
-        >>> frozen_in_front(net, "1", set()), frozen_in_front(net[0].requires_grad_(False), "1", set())
-        (False, True)
-    """
-    for path, module, _ in modules_as_written(model):
-        if path == first:
-            return False
-        own = [p for p in module._parameters.values() if p is not None]
-        if path not in skipped and own and not any(p.requires_grad for p in own):
-            return True
-    return False
 
 
 class FirstReading:

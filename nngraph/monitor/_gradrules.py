@@ -52,7 +52,7 @@ from typing import Any
 from nngraph._compiled import modules_as_written
 from nngraph.i18n import message
 from nngraph.monitor._gradacts import Activations
-from nngraph.monitor._graddepth import DEPTH_LAYERS, FirstReading, depth_line, frozen_in_front
+from nngraph.monitor._graddepth import DEPTH_LAYERS, FirstReading, depth_line
 from nngraph.monitor._gradgates import Gates
 from nngraph.monitor._gradgroup import Finding, grouped, shown_names
 from nngraph.monitor._gradshrunk import shrunk_layers
@@ -130,7 +130,6 @@ class Judge:
         self._not_first = {path for path, name in types.items() if name in _NOT_FIRST}
         self._runs: dict[tuple[str, str], _Run] = {}  # (layer, kind) -> its run
         self._first = FirstReading()  # the first first-to-last ratio, if far below its line
-        self._front: tuple[str, bool] = ("", False)  # a first layer, and frozen ones before it
         self._recent: dict[str, deque[float]] = {}  # layer -> its last WINDOW norms
 
     def reset(self, layer: str) -> None:
@@ -303,7 +302,6 @@ class Judge:
         a, b = now.get(first, math.nan), now.get(last, math.nan)
         line = depth_line(self.ratio, len(now))
         read = len(now) >= DEPTH_LAYERS and first != last and calm and a > 0 and b > 0
-        read = read and not self._frozen_in_front(first)  # no first layer of the model
         below = read and a < line * b
         closed = below and self.gates.closed(first)
         if read:  # (the first ratio read only)
@@ -335,13 +333,6 @@ class Judge:
             "remedy": self.acts.text("remedy"),
         }
         return first, "grad.depth", fields
-
-    def _frozen_in_front(self, first: str) -> bool:
-        """Whether frozen layers come before ``first`` (see :func:`frozen_in_front`); read
-        again when another layer is first (one unfrozen, gradually)."""
-        if self._front[0] != first:
-            self._front = (first, frozen_in_front(self._model, first, self._not_first))
-        return self._front[1]
 
     def _first_gone(self, weights: dict[str, float], step: int) -> Finding | None:
         """A first-to-last run that ended before ``patience`` steps: said now where it started
