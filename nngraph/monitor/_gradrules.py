@@ -85,6 +85,13 @@ GROWTH_BEFORE_NAN = 10.0
 
 #: an embedding's gradient touches only the rows a batch uses: not "the first layer"
 _NOT_FIRST = ("Embedding", "EmbeddingBag")
+#: an attention's query and key projections, as PyTorch's, Hugging Face's and the lectures'
+#: models name them: at the start the scores are near equal, and the softmax passes them little
+#: gradient in any transformer, so neither is "the first layer" either (see _graddepth)
+_SCORES = frozenset(
+    {"query", "key", "q", "k", "q_proj", "k_proj", "query_proj", "key_proj", "wq", "wk",
+     "to_q", "to_k", "q_lin", "k_lin"}
+)  # fmt: skip
 
 
 @dataclass
@@ -127,7 +134,11 @@ class Judge:
         self.acts = Activations(model)
         self._model = model
         types = {path: type(m).__name__ for path, m, _ in modules_as_written(model)}
-        self._not_first = {path for path, name in types.items() if name in _NOT_FIRST}
+        self._not_first = {
+            path
+            for path, name in types.items()
+            if name in _NOT_FIRST or path.rpartition(".")[2].lower() in _SCORES
+        }
         self._runs: dict[tuple[str, str], _Run] = {}  # (layer, kind) -> its run
         self._first = FirstReading()  # the first first-to-last ratio, if far below its line
         self._recent: dict[str, deque[float]] = {}  # layer -> its last WINDOW norms

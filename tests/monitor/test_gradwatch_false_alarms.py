@@ -223,6 +223,90 @@ def test_a_20_layer_tanh_mlp_is_still_said_to_learn_slower_in_its_first_layers()
     assert "The Tanh layers shrink the gradient" in event.message
 
 
+class _Attention(nn.Module):
+    def __init__(self, d: int) -> None:
+        super().__init__()
+        self.query, self.key, self.value, self.out = (nn.Linear(d, d) for _ in range(4))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        scores = self.query(x) @ self.key(x).transpose(1, 2) / x.shape[-1] ** 0.5
+        return self.out(scores.softmax(-1) @ self.value(x))
+
+
+class _Block(nn.Module):
+    def __init__(self, d: int) -> None:
+        super().__init__()
+        self.attention, self.norm1 = _Attention(d), nn.LayerNorm(d)
+        self.ff = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
+        self.norm2 = nn.LayerNorm(d)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.norm1(x + self.attention(x))
+        return self.norm2(x + self.ff(x))
+
+
+class _Encoder(nn.Module):
+    """A small BERT: embeddings, two post-norm blocks, a tanh pooler, BERT's initialisation."""
+
+    def __init__(self, d: int = 32) -> None:
+        super().__init__()
+        self.embedding, self.norm = nn.Embedding(50, d), nn.LayerNorm(d)
+        self.blocks = nn.Sequential(_Block(d), _Block(d))
+        self.pool, self.classifier = nn.Linear(d, d), nn.Linear(d, 2)
+        for m in self.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.normal_(m.weight, std=0.02)
+                nn.init.zeros_(m.bias)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        h = self.blocks(self.norm(self.embedding(ids)))
+        return self.classifier(self.pool(h[:, 0]).tanh())
+
+
+def test_an_attentions_query_projection_trained_first_is_no_vanishing_gradient() -> None:
+    """Sweep L: a BERT with only its last layer, pooler and head unfrozen (and LoRA adapters on
+    a frozen BERT) was said to learn 3,600 times slower in its first layer: the first layer
+    trained there is an attention's query projection, whose gradient is small in any
+    transformer at the start. The value projection beside it is the first layer read."""
+    torch.manual_seed(0)
+    model = _Encoder().requires_grad_(False)
+    for part in (model.blocks[1], model.pool, model.classifier):
+        part.requires_grad_(True)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
+    gw = GradientWatch(model, optimizer=opt)
+    ids = torch.randint(0, 50, (16, 12))
+    for _ in range(8):
+        F.cross_entropy(model(ids), (ids == 7).any(1).long()).backward()
+        opt.step()
+        opt.zero_grad()
+    assert gw.layers[0] == "blocks.1.attention.query" and "grad.depth" not in {
+        e.message_id for e in gw.events
+    }
+
+
+@pytest.mark.parametrize("front", ["embedding", "backbone"])
+def test_a_tanh_mlp_behind_frozen_layers_is_still_said_to_learn_slower(front: str) -> None:
+    """Pretrained word vectors, or a pretrained backbone, kept frozen in front of a net trained
+    from scratch (the 20-layer tanh MLP above): the net's own first layer is the first."""
+    torch.manual_seed(1)
+    layers: list[nn.Module] = [nn.Linear(16, 64), nn.Tanh()]
+    for _ in range(18):
+        layers += [nn.Linear(64, 64), nn.Tanh()]
+    vectors = nn.Embedding(128, 16).requires_grad_(False)
+    if front == "backbone":
+        vectors = nn.Sequential(vectors, nn.Flatten(), nn.Linear(16, 16)).requires_grad_(False)
+    net = nn.Sequential(vectors, nn.Flatten(), *layers, nn.Linear(64, 1))
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    gw = GradientWatch(net, optimizer=opt)
+    words, y = torch.arange(128)[:, None], torch.randn(128, 1)
+    for _ in range(5):
+        opt.zero_grad()
+        F.mse_loss(net(words), y).backward()
+        opt.step()
+    (event,) = gw.events
+    assert event.message_id == "grad.depth" and gw.layers[0] == "2"
+
+
 # ------------------------------------------------------------------ 3. said once, not again
 
 
