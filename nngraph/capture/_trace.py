@@ -278,11 +278,12 @@ def _refuse_inference_tensors(inputs: tuple[Any, ...], kwargs: dict[str, Any]) -
 
 
 def _refuse_inference_model(model: torch.nn.Module) -> None:
-    """Refuse a model whose parameters were made under `torch.inference_mode()` (the model
-    built inside the block): PyTorch's error would come from deep inside it. (A buffer made
+    """Refuse a model whose trainable parameters were made under `torch.inference_mode()`
+    (the model built inside the block): PyTorch's error would come from deep inside it, or the
+    weights would get no gradient. (A frozen one, pretrained word vectors, or a buffer made
     there fails only where an op saves it for the backward: it is left to PyTorch.)"""
     for name, p in model.named_parameters():
-        if p.is_inference():
+        if p.requires_grad and p.is_inference():
             raise NNGraphError(message("capture.inference_model", name=name))
 
 

@@ -278,12 +278,18 @@ def test_trace_of_a_model_made_under_inference_mode_says_to_make_it_outside() ->
     assert any(d["grad"] is not None for _, d in g.nodes(data=True) if d["kind"] == "param")
 
 
-def test_a_buffer_made_under_inference_mode_that_no_backward_saves_is_traced() -> None:
-    """An added mask made there works in plain PyTorch: trace() does not refuse it."""
-    model = nn.Linear(3, 2)
+@pytest.mark.parametrize("made", ["buffer", "frozen vectors"])
+def test_a_tensor_made_under_inference_mode_that_no_backward_saves_is_traced(made: str) -> None:
+    """An added mask, or frozen word vectors, made there work in plain PyTorch (RG-A: the
+    frozen vectors were refused): trace() does not refuse them."""
+    model = nn.Sequential(nn.Embedding(5, 3), nn.Linear(3, 2))
     with torch.inference_mode():
-        model.register_buffer("shift", torch.ones(2))
-    g = ng.trace(model, torch.randn(4, 3), loss=lambda y: (y + model.shift).sum())
+        if made == "buffer":
+            model.register_buffer("shift", torch.ones(2))
+        else:
+            model[0] = nn.Embedding.from_pretrained(torch.randn(5, 3))
+    shift = getattr(model, "shift", torch.zeros(2))
+    g = ng.trace(model, torch.tensor([[0, 1], [2, 3]]), loss=lambda y: (y + shift).sum())
     assert any(d["grad"] is not None for _, d in g.nodes(data=True) if d["kind"] == "param")
 
 
