@@ -119,7 +119,6 @@ def trace(
         raise NNGraphError(message("capture.inference_mode"))
     with hidden():  # nngraph's own look at the inputs: no mode of the user's sees it
         _refuse_inference_tensors(inputs, kwargs)
-        _refuse_inference_model(model)
     __tracebackhide__ = True  # from here on, an error is the user's model's or loss's
     try:
         return _traced(model, inputs, kwargs, loss)
@@ -275,16 +274,6 @@ def _refuse_inference_tensors(inputs: tuple[Any, ...], kwargs: dict[str, Any]) -
         for path, tensor in named_tensors_within(value):
             if tensor.is_inference():
                 raise NNGraphError(message("capture.inference_input", where=name + path))
-
-
-def _refuse_inference_model(model: torch.nn.Module) -> None:
-    """Refuse a model whose trainable parameters were made under `torch.inference_mode()`
-    (the model built inside the block): PyTorch's error would come from deep inside it, or the
-    weights would get no gradient. (A frozen one, pretrained word vectors, or a buffer made
-    there fails only where an op saves it for the backward: it is left to PyTorch.)"""
-    for name, p in model.named_parameters():
-        if p.requires_grad and p.is_inference():
-            raise NNGraphError(message("capture.inference_model", name=name))
 
 
 def _refuse_lazy_output(output: Any) -> None:

@@ -151,12 +151,6 @@ MESSAGES: dict[str, str] = {
         "ng.trace() cannot run inside torch.inference_mode(): no gradient is tracked there. "
         "Call it outside the `with torch.inference_mode():` block."
     ),
-    "capture.inference_model": (
-        "ng.trace() got a model made under torch.inference_mode() ({name} is an inference "
-        "tensor): autograd cannot record or train its weights. Make the model outside the "
-        "`with torch.inference_mode():` block (its weights may be loaded inside one); to "
-        "evaluate a model you will train or trace later, use `with torch.no_grad():`"
-    ),
     "capture.inference_input": (
         "ng.trace() got a tensor made under torch.inference_mode() ({where}): autograd cannot "
         "record what the model does with it. Make the input outside the `with "

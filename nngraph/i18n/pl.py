@@ -155,12 +155,6 @@ MESSAGES: dict[str, str] = {
         "ng.trace() nie działa wewnątrz torch.inference_mode(): tam żaden gradient nie jest "
         "śledzony. Wywołaj go poza blokiem `with torch.inference_mode():`."
     ),
-    "capture.inference_model": (
-        "funkcja ng.trace() otrzymała model utworzony w trybie torch.inference_mode() ({name} "
-        "jest tensorem tego trybu): autograd nie może zapisać ani trenować jego wag. Utwórz model poza "
-        "blokiem `with torch.inference_mode():` (wagi można wczytać także w nim); do oceny "
-        "modelu, który potem będziesz trenować albo śledzić, użyj `with torch.no_grad():`"
-    ),
     "capture.inference_input": (
         "funkcja ng.trace() otrzymała tensor utworzony w trybie torch.inference_mode() ({where}): "
         "autograd nie może zapisać, co model z nim robi. Utwórz dane wejściowe poza blokiem "

@@ -263,36 +263,6 @@ def test_trace_of_an_input_made_under_inference_mode_says_to_make_it_outside(how
     assert any(d["grad"] is not None for _, d in g.nodes(data=True) if d["kind"] == "param")
 
 
-def test_trace_of_a_model_made_under_inference_mode_says_to_make_it_outside() -> None:
-    """Sweep E: a model built inside `torch.inference_mode()` got PyTorch's "Inference tensors
-    cannot be saved for backward" from deep inside its forward."""
-    with torch.inference_mode():
-        model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1))
-    said = r"model made under torch\.inference_mode\(\) \(0\.weight is .*outside the"
-    with pytest.raises(ng.NNGraphError, match=said):
-        ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum())
-    fresh = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1))
-    with torch.inference_mode():  # the weights may be loaded inside one, as the message says
-        fresh.load_state_dict({k: v.clone() for k, v in fresh.state_dict().items()})
-    g = ng.trace(fresh, torch.randn(4, 3), loss=lambda y: y.sum())
-    assert any(d["grad"] is not None for _, d in g.nodes(data=True) if d["kind"] == "param")
-
-
-@pytest.mark.parametrize("made", ["buffer", "frozen vectors"])
-def test_a_tensor_made_under_inference_mode_that_no_backward_saves_is_traced(made: str) -> None:
-    """An added mask, or frozen word vectors, made there work in plain PyTorch (RG-A: the
-    frozen vectors were refused): trace() does not refuse them."""
-    model = nn.Sequential(nn.Embedding(5, 3), nn.Linear(3, 2))
-    with torch.inference_mode():
-        if made == "buffer":
-            model.register_buffer("shift", torch.ones(2))
-        else:
-            model[0] = nn.Embedding.from_pretrained(torch.randn(5, 3))
-    shift = getattr(model, "shift", torch.zeros(2))
-    g = ng.trace(model, torch.tensor([[0, 1], [2, 3]]), loss=lambda y: (y + shift).sum())
-    assert any(d["grad"] is not None for _, d in g.nodes(data=True) if d["kind"] == "param")
-
-
 def test_trace_with_a_complex_loss() -> None:
     model = nn.Linear(3, 1)
     with pytest.raises(ng.NNGraphError, match=r"real.*complex64"):
