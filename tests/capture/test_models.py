@@ -510,6 +510,31 @@ def test_a_call_that_gives_back_its_parameter_leaves_no_stray_output(model: nn.M
     assert g.health() == []
 
 
+class WritesIntoItsBank(nn.Module):
+    """A memory bank kept as a frozen parameter, written in the forward: `setitem` and an
+    `out=` write give the parameter back too, but they are writes."""
+
+    def __init__(self, out: bool) -> None:
+        super().__init__()
+        self.fc, self.out = nn.Linear(6, 4), out
+        self.bank = nn.Parameter(torch.zeros(4, 6), requires_grad=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.out:
+            torch.add(self.bank, x.mean(0).detach(), out=self.bank)
+        else:
+            self.bank[0] = x.mean(0).detach()
+        return self.fc(x) + x @ self.bank.t()
+
+
+@pytest.mark.parametrize("out", [False, True], ids=["setitem", "out="])
+def test_a_write_into_a_parameter_that_gives_it_back_is_still_drawn(out: bool) -> None:
+    """RG-B: taking every call that gives back its parameter for a pass-through dropped the
+    write and left the written value as a stray output."""
+    g = ng.trace(WritesIntoItsBank(out), torch.randn(8, 6), loss=total)
+    assert ops(g, "add" if out else "setitem") and g.graph["unused"] == []
+
+
 def test_dead_relu_units_are_counted_per_feature() -> None:
     model = nn.Sequential(nn.Linear(3, 8), nn.ReLU())
     with torch.no_grad():
