@@ -86,12 +86,14 @@ GROWTH_BEFORE_NAN = 10.0
 #: an embedding's gradient touches only the rows a batch uses: not "the first layer"
 _NOT_FIRST = ("Embedding", "EmbeddingBag")
 #: an attention's query and key projections, as PyTorch's, Hugging Face's and the lectures'
-#: models name them: at the start the scores are near equal, and the softmax passes them little
-#: gradient in any transformer, so neither is "the first layer" either (see _graddepth)
+#: models name them, beside a value projection: at the start the scores are near equal, and the
+#: softmax passes them little gradient in any transformer, so neither is "the first layer"
+#: either (see _graddepth); layers of an MLP that happen to be called `q` and `k` still are
 _SCORES = frozenset(
     {"query", "key", "q", "k", "q_proj", "k_proj", "query_proj", "key_proj", "wq", "wk",
      "to_q", "to_k", "q_lin", "k_lin"}
 )  # fmt: skip
+_VALUES = frozenset({"value", "v", "v_proj", "value_proj", "wv", "to_v", "v_lin"})
 
 
 @dataclass
@@ -135,9 +137,7 @@ class Judge:
         self._model = model
         types = {path: type(m).__name__ for path, m, _ in modules_as_written(model)}
         self._not_first = {
-            path
-            for path, name in types.items()
-            if name in _NOT_FIRST or path.rpartition(".")[2].lower() in _SCORES
+            path for path, name in types.items() if name in _NOT_FIRST or _scores(path, types)
         }
         self._runs: dict[tuple[str, str], _Run] = {}  # (layer, kind) -> its run
         self._first = FirstReading()  # the first first-to-last ratio, if far below its line
@@ -364,6 +364,16 @@ class Judge:
         """Whether ``layer`` was said to get almost no gradient (in its run now)."""
         run = self._runs.get((layer, "vanishing"))
         return run is not None and run.said
+
+
+def _scores(path: str, paths: dict[str, str]) -> bool:
+    """Whether the module at `path` is an attention's query or key projection: named so, with
+    a value projection beside it (`paths`: every module's path)."""
+    parent, _, name = path.rpartition(".")
+    if name.lower() not in _SCORES:
+        return False
+    siblings = {p.rpartition(".")[2].lower() for p in paths if p.rpartition(".")[0] == parent}
+    return not siblings.isdisjoint(_VALUES)
 
 
 def _worded(finding: Finding) -> Finding:

@@ -284,6 +284,32 @@ def test_an_attentions_query_projection_trained_first_is_no_vanishing_gradient()
     }
 
 
+@pytest.mark.parametrize("names", [("l0", "l1"), ("q", "k"), ("query", "key")])
+def test_a_sigmoid_mlp_whose_layers_are_called_q_and_k_is_still_said_to_learn_slower(
+    names: tuple[str, str],
+) -> None:
+    """RG-B: layers named like an attention's query and key projections, with no value
+    projection beside them, are an MLP's first layers all the same."""
+    torch.manual_seed(0)
+    x, y = torch.randn(128, 16), torch.randn(128, 1)
+    dims = [16, 64, 64, 64, 64, 64, 1]
+    keys = [*names, "l2", "l3", "l4", "l5"]
+    layers = nn.ModuleDict({k: nn.Linear(dims[i], dims[i + 1]) for i, k in enumerate(keys)})
+
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        for layer in list(layers.values())[:-1]:
+            x = torch.sigmoid(layer(x))
+        return layers["l5"](x)
+
+    opt = torch.optim.SGD(layers.parameters(), lr=0.01)
+    gw = GradientWatch(layers, optimizer=opt)
+    for _ in range(8):
+        opt.zero_grad()
+        F.mse_loss(forward(x), y).backward()
+        opt.step()
+    assert [e.message_id for e in gw.events] == ["grad.depth"] and gw.layers[0] == names[0]
+
+
 @pytest.mark.parametrize("front", ["embedding", "backbone"])
 def test_a_tanh_mlp_behind_frozen_layers_is_still_said_to_learn_slower(front: str) -> None:
     """Pretrained word vectors, or a pretrained backbone, kept frozen in front of a net trained
