@@ -1,7 +1,8 @@
 """What a loss is given: the slips a loss hides, because it still returns a number.
 
 - a softmax before `cross_entropy` (which takes raw scores and applies log-softmax itself), a
-  sigmoid before `binary_cross_entropy_with_logits` (which applies the sigmoid itself), a
+  sigmoid before `binary_cross_entropy_with_logits` (which applies the sigmoid itself), a ReLU
+  before either (no score can go below 0), a
   softmax before `nll_loss` or before `kl_div`'s input (both take log-probabilities; a
   distillation's softmax target is right), also where views and reshapes come between
   (`out.squeeze(1)` of a one-unit binary classifier);
@@ -37,12 +38,15 @@ if TYPE_CHECKING:
 
 __all__ = ["loss_inputs"]
 
-#: loss op -> (the op that should not come before it, the finding's message key)
+#: loss op -> the ops that should not come before it, each with the finding's message key
 _SQUASHED = {
-    "cross_entropy": ("softmax", "loss_input_softmax"),
-    "binary_cross_entropy_with_logits": ("sigmoid", "loss_input_sigmoid"),
-    "nll_loss": ("softmax", "loss_input_nll"),
-    "kl_div": ("softmax", "loss_input_kl"),  # its input is log-probabilities, its target not
+    "cross_entropy": (("softmax", "loss_input_softmax"), ("relu", "loss_input_relu")),
+    "binary_cross_entropy_with_logits": (
+        ("sigmoid", "loss_input_sigmoid"),
+        ("relu", "loss_input_relu_bce"),
+    ),
+    "nll_loss": (("softmax", "loss_input_nll"),),
+    "kl_div": (("softmax", "loss_input_kl"),),  # its input is log-probabilities, its target not
 }
 #: losses whose input is log-probabilities -> the finding's message key for raw scores
 _LOG_INPUT = {"nll_loss": "loss_input_nll_scores", "kl_div": "loss_input_kl_scores"}
@@ -91,10 +95,10 @@ def _squashed_finding(
     """The finding for loss call `n` (one of `_SQUASHED`) when the `scores` it reads were
     squashed by the op it does not want before it; None if not, or `said` has it."""
     nodes = g._node
-    before, key = _SQUASHED[nodes[n]["op"]]
-    squashes = _squashed_input(g, scores, before)
-    if not squashes:
+    told = [(b, k, s) for b, k in _SQUASHED[nodes[n]["op"]] if (s := _squashed_input(g, scores, b))]
+    if not told:
         return None
+    before, key, squashes = told[0]
     modules = {nodes[s].get("module") or "" for s in squashes}
     module = modules.pop() if len(modules) == 1 else ""
     if (key, module) in said:  # the same slip at every step of a loop
@@ -296,7 +300,7 @@ def _squashing_op(g: Graph, p: Any, before: str) -> Any | None:
     node, moved = p, False
     while nodes[node].get("kind") == "op" and nodes[node].get("tracked"):
         data = nodes[node]
-        if data.get("op") == before:
+        if data.get("op") in (before, before + "_"):  # `nn.ReLU(inplace=True)`: `relu_`
             aligned = axis is not None and _softmax_dim(data) == axis
             return node if before != "softmax" or not moved or aligned else None
         sources = list(g._pred[node])

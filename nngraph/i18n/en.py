@@ -2795,6 +2795,16 @@ MESSAGES: dict[str, str] = {
         " twice, their differences shrink and the model learns slowly. Give CrossEntropyLoss"
         " the raw scores (logits): drop the softmax, and keep it only to show probabilities."
     ),
+    "graph.health.loss_input_relu": (
+        "{layer} applies ReLU to the scores cross_entropy gets: no score can go below 0, so the"
+        " model cannot push the wrong classes down, and an example whose scores are all cut to 0"
+        " gets no gradient. Give CrossEntropyLoss the raw scores (logits): drop the last ReLU."
+    ),
+    "graph.health.loss_input_relu_bce": (
+        "{layer} applies ReLU to the scores binary_cross_entropy_with_logits gets: no score can"
+        " go below 0, so their sigmoid never falls below 0.5 and the model cannot predict the"
+        " negative class. Give BCEWithLogitsLoss the raw scores (logits): drop the last ReLU."
+    ),
     "graph.health.loss_input_sigmoid": (
         "{layer} applies sigmoid to the scores binary_cross_entropy_with_logits gets, but"
         " that loss (nn.BCEWithLogitsLoss) applies the sigmoid itself: squashed twice, the"

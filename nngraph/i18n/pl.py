@@ -2942,6 +2942,18 @@ MESSAGES: dict[str, str] = {
         " surowe wyniki (logity): usuń softmax i używaj go tylko do pokazania"
         " prawdopodobieństw."
     ),
+    "graph.health.loss_input_relu": (
+        "{layer} nakłada ReLU na wyniki, które dostaje cross_entropy: żaden wynik nie może"
+        " spaść poniżej 0, więc model nie może obniżać wyników złych klas, a przykład, którego"
+        " wszystkie wyniki zostały obcięte do 0, nie daje gradientu. Podaj CrossEntropyLoss"
+        " surowe wyniki (logity): usuń ostatnie ReLU."
+    ),
+    "graph.health.loss_input_relu_bce": (
+        "{layer} nakłada ReLU na wyniki, które dostaje binary_cross_entropy_with_logits: żaden"
+        " wynik nie może spaść poniżej 0, więc ich sigmoida nigdy nie schodzi poniżej 0,5 i model"
+        " nie może przewidzieć klasy negatywnej. Podaj BCEWithLogitsLoss surowe wyniki (logity):"
+        " usuń ostatnie ReLU."
+    ),
     "graph.health.loss_input_sigmoid": (
         "{layer} nakłada sigmoid na wyniki, które dostaje binary_cross_entropy_with_logits,"
         " a ta strata (nn.BCEWithLogitsLoss) sama nakłada sigmoid: ściskane dwa razy,"

@@ -275,3 +275,23 @@ def test_a_wrong_student_input_is_told_with_a_log_target_too(student_input: str)
         scores = student(x) if student_input == "raw" else F.softmax(student(x), dim=1)
         nn.KLDivLoss(reduction="batchmean", log_target=True)(scores, log_t).backward()
     assert [f["kind"] for f in rec.graph.health()].count("loss_input") == 1
+
+
+@pytest.mark.parametrize("inplace", [False, True])
+def test_a_relu_on_the_scores_a_classification_loss_gets_is_told(inplace: bool) -> None:
+    """Sweep S: a ReLU after the last layer (a classic lab slip) gave no finding on Iris and a
+    dead-units finding with the wrong causes on an MLP; the loss cannot see negative scores."""
+    torch.manual_seed(0)
+    labels, targets = torch.randint(0, 3, (8,)), torch.randint(0, 2, (8, 1)).float()
+    for outputs, loss, says in [
+        (3, lambda out: F.cross_entropy(out, labels), "scores cross_entropy gets"),
+        (1, lambda out: F.binary_cross_entropy_with_logits(out, targets), "below 0.5"),
+    ]:
+        model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, outputs), nn.ReLU(inplace))
+        (found,) = _loss_input_findings(model, loss)
+        assert found["module"] == "3" and says in found["message"]
+        assert "drop the last ReLU" in found["message"]
+        model[3] = nn.Identity()  # the raw scores: quiet, also with the hidden layer's ReLU
+        assert _loss_input_findings(model, loss) == []
+    regression = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1), nn.ReLU())
+    assert _loss_input_findings(regression, lambda out: F.mse_loss(out, targets)) == []
