@@ -61,8 +61,9 @@ class Recording:
     def __init__(self, recorder: Recorder) -> None:
         self._graph: Graph | None = None
         self._recorder: Recorder | None = recorder
-        #: a backward ran in the block but reached no node of it: its forward ran before
-        self.forward_before = False
+        #: a backward ran in the block but reached no node of it: its forward ran before the
+        #: block ("before"), or the block made its loss without autograd ("untracked")
+        self.forward_before: str | None = None
 
     @property
     def graph(self) -> Graph:
@@ -132,6 +133,9 @@ class _Mode(TorchFunctionMode):
                 unscaling = func is UNSCALE
                 writes_grad = before_write(recorder, [changed, into], first, unscaling=unscaling)
         if runs_backward:  # how it is run says whether a later pass can add to its gradients
+            if func is not torch.autograd.grad and args:
+                with hidden():
+                    _note_untracked_loss(recorder, args[0])
             started = recorder.passes.begin(func, kwargs)
             try:
                 out = func(*args, **kwargs)
@@ -209,8 +213,9 @@ class RecordBlock:
         if exc[1] is not None:  # the block's error shows as it would without the recording
             drop_recording_frames(exc[1])
         elif recording.forward_before and self.warns:
+            before = recording.forward_before == "before"
             warnings.warn(
-                message("capture.forward_before_block"),
+                message("capture.forward_before_block" if before else "capture.untracked_loss"),
                 NNGraphWarning,
                 stacklevel=stacklevel_outside(),  # the `with` statement's line
             )
@@ -332,15 +337,24 @@ def _recording(
             del caller, namespace
 
 
-def _forward_before(recorder: Recorder) -> bool:
-    """Whether a backward ran in the block but reached no node the block recorded: its loss was
-    computed before the block (ops a TorchScript module ran in C++ are not walked either)."""
-    return bool(
-        recorder.passes.ran
-        and not recorder.graph_tasks
-        and not recorder.failed
-        and not recorder.warned_script
-    )
+def _forward_before(recorder: Recorder) -> str | None:
+    """Why a backward ran in the block but reached no node the block recorded: its loss was
+    computed before the block ("before"; ops a TorchScript module ran in C++ are not walked
+    either), or the block computed it without autograd ("untracked": under `torch.no_grad()`,
+    then `loss.requires_grad_(True)` to silence PyTorch's error). None if it reached one."""
+    if not recorder.passes.ran or recorder.graph_tasks or recorder.failed:
+        return None
+    if recorder.warned_script:
+        return None
+    return "untracked" if recorder.untracked_loss else "before"
+
+
+def _note_untracked_loss(recorder: Recorder, roots: Any) -> None:
+    """A backward starts from `roots`: note whether one is a tensor the block made without
+    autograd, a leaf now (`loss.requires_grad_(True)` after a forward under `no_grad`)."""
+    for t in tensors_in(roots, []):
+        if grad_fn_of(t) is None and recorder.lookup(t) is not None:
+            recorder.untracked_loss = True
 
 
 @contextmanager

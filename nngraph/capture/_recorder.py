@@ -86,6 +86,7 @@ class Recorder:
         self.scaling = 0  # a `GradScaler` is unscaling, stepping or updating its scale
         self.warned_checkpoint = False
         self.warned_script = False
+        self.untracked_loss = False  # a backward started from a loss made without autograd
         self.calls = 0
         self.seq_mark = next_sequence_nr()
         self.tensor_nodes: dict[int, tuple[weakref.ref[torch.Tensor], str]] = {}

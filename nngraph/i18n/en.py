@@ -140,6 +140,13 @@ MESSAGES: dict[str, str] = {
         "the model returned None: does forward end without `return`? The graph shows what it "
         "computed but has no output; end forward with the result, e.g. `return self.fc(x)`"
     ),
+    "capture.untracked_loss": (
+        "a backward pass ran inside this ng.record() block, but it reached nothing the block "
+        "recorded: the block computed its loss without autograd (under torch.no_grad(), or "
+        "from .detach()ed values), so no gradient reaches the model's weights, and "
+        "loss.requires_grad_(True) only silences PyTorch's error about it. Compute the loss "
+        "with autograd on: take the training forward out of `with torch.no_grad():`"
+    ),
     "capture.forward_before_block": (
         "a backward pass ran inside this ng.record() block, but it reached nothing the block "
         "recorded: the forward pass that computed its loss ran before the block, so none of its "

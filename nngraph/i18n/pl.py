@@ -144,6 +144,13 @@ MESSAGES: dict[str, str] = {
         "model zwrócił None: czy forward nie kończy się bez `return`? Graf pokazuje, co model "
         "obliczył, ale nie ma wyjścia; zakończ forward wynikiem, np. `return self.fc(x)`"
     ),
+    "capture.untracked_loss": (
+        "przejście wstecz, które wykonało się w tym bloku ng.record(), nie dotarło do niczego, "
+        "co blok zapisał: blok obliczył stratę bez autograd (w torch.no_grad() albo z wartości "
+        "po .detach()), więc żaden gradient nie dociera do wag modelu, a "
+        "loss.requires_grad_(True) tylko ucisza błąd PyTorcha. Oblicz stratę z włączonym "
+        "autograd: wyjmij przejście w przód z `with torch.no_grad():`"
+    ),
     "capture.forward_before_block": (
         "przejście wstecz, które wykonało się w tym bloku ng.record(), nie dotarło do niczego, "
         "co blok zapisał: przejście w przód, które obliczyło stratę, wykonało się przed blokiem, "

@@ -640,6 +640,23 @@ def test_a_model_returning_none_asks_whether_forward_forgot_return(language: str
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_backward_of_a_loss_made_under_no_grad_in_the_block_names_no_grad(language: str) -> None:
+    """Sweep S: a training forward under `torch.no_grad()`, then `loss.requires_grad_(True)` to
+    silence PyTorch's error, was told that its forward "ran before the block"."""
+    ng.set_language(language)
+    torch.manual_seed(0)
+    model, x = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1)), torch.randn(5, 4)
+    said = {"en": "computed its loss without autograd", "pl": "obliczył stratę bez autograd"}
+    with pytest.warns(NNGraphWarning, match=said[language]) as caught, ng.record(model):
+        with torch.no_grad():
+            loss = model(x).pow(2).mean()
+        loss.requires_grad_(True)
+        loss.backward()
+    assert [w.filename for w in caught if w.category is NNGraphWarning] == [__file__]
+    assert all(p.grad is None for p in model.parameters())
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
 def test_a_backward_of_a_forward_run_before_the_record_block_says_to_run_it_inside(
     language: str,
 ) -> None:
