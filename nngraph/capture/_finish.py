@@ -210,7 +210,11 @@ def _before_no_ops(graph: Graph, node_id: str | None) -> str | None:
 
 
 #: Calls that give back the tensor they are called on where there is nothing to change
-_SAME_TENSOR = frozenset({"to", "contiguous", "type", "float", "double", "half", "bool", "long"})
+_SAME_TENSOR = frozenset(
+    {"to", "type", "type_as", "float", "double", "half", "bfloat16", "bool", "long", "cpu",
+     "cuda", "contiguous", "flatten", "ravel", "atleast_1d", "atleast_2d", "atleast_3d",
+     "dropout"}
+)  # fmt: skip
 
 
 def results_of_model(recorder: Recorder, output: Any) -> dict[str, tuple[int, ...]]:

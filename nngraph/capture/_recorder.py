@@ -407,8 +407,9 @@ class Recorder:
 #: calls that give back the tensor they are given where they have nothing to do (not a write
 #: into it, as `w[0] = v` or `torch.add(w, v, out=w)`, which give it back too)
 _PASS_THROUGH = frozenset(
-    {"to", "type", "type_as", "float", "double", "half", "bfloat16", "cpu", "cuda",
-     "contiguous", "flatten", "ravel", "atleast_1d", "atleast_2d", "atleast_3d", "dropout"}
+    {"to", "type", "type_as", "float", "double", "half", "bfloat16", "bool", "long", "cpu",
+     "cuda", "contiguous", "flatten", "ravel", "atleast_1d", "atleast_2d", "atleast_3d",
+     "dropout"}
 )  # fmt: skip
 
 

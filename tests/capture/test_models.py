@@ -2285,3 +2285,16 @@ def test_an_input_the_forward_converts_to_its_own_dtype_is_a_given_input(dtype: 
     mask = torch.tensor([[1, 1, 1, 0, 0]] * 2, dtype=dtype)
     g = ng.trace(_MasksWithABoolMask(), torch.randn(2, 5, 8), mask, loss=total)
     assert [g.nodes[n]["label"] for n in g.graph["inputs"]] == ["x", "mask"]
+
+
+@pytest.mark.parametrize(
+    "layer", [nn.Dropout(0.5).eval(), nn.Flatten()], ids=["dropout", "flatten"]
+)
+def test_an_input_that_requires_grad_given_back_by_a_layer_is_a_given_input(
+    layer: nn.Module,
+) -> None:
+    """An input a layer gives back as it is (Dropout in eval mode, a Flatten of a 2-D batch),
+    its gradient wanted (saliency): it was drawn as an input but left out of `inputs`."""
+    model = nn.Sequential(layer, nn.Linear(6, 2))
+    g = ng.trace(model, torch.randn(8, 6).requires_grad_(), loss=total)
+    assert [g.nodes[n]["kind"] for n in g.graph["inputs"]] == ["input"]
