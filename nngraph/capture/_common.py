@@ -32,6 +32,7 @@ from nngraph.capture._functorch import unwrapped
 from nngraph.capture._memory import storage_key
 
 __all__ = [
+    "SAME_TENSOR",
     "SHAPE_ONLY",
     "UNINITIALISED",
     "NNGraphWarning",
@@ -202,6 +203,15 @@ SHAPE_ONLY = frozenset(
 
 # Factories whose tensor holds leftover memory until something writes into it.
 UNINITIALISED = frozenset({"empty", "empty_like", "new_empty", "empty_strided"})
+
+# Calls that give back the very tensor they are called on where they have nothing to change
+# (`mask.to(torch.bool)` of a bool mask, `w.contiguous()` of a contiguous weight); a write
+# into a tensor gives it back too (`w[0] = v`, `torch.add(w, v, out=w)`), but is not one.
+SAME_TENSOR = frozenset(
+    {"to", "type", "type_as", "float", "double", "half", "bfloat16", "bool", "long", "cpu",
+     "cuda", "contiguous", "flatten", "ravel", "atleast_1d", "atleast_2d", "atleast_3d",
+     "dropout"}
+)  # fmt: skip
 
 
 _SCALARS = frozenset({bool, int, float, str})

@@ -17,7 +17,7 @@ import networkx as nx
 import torch
 
 from nngraph.capture._builder import grad_fn_of
-from nngraph.capture._common import tensors_within
+from nngraph.capture._common import SAME_TENSOR, tensors_within
 from nngraph.capture._modules import (
     fill_module_types,
     named_parameters_as_written,
@@ -203,18 +203,10 @@ def _before_no_ops(graph: Graph, node_id: str | None) -> str | None:
     their node."""
     while node_id is not None and graph._node[node_id]["kind"] == "op":
         op, before = str(graph._node[node_id]["op"]), graph._pred[node_id]
-        if len(before) != 1 or not (op in _SAME_TENSOR or op.endswith("_")):
+        if len(before) != 1 or not (op in SAME_TENSOR or op.endswith("_")):
             return node_id
         (node_id,) = before
     return node_id
-
-
-#: Calls that give back the tensor they are called on where there is nothing to change
-_SAME_TENSOR = frozenset(
-    {"to", "type", "type_as", "float", "double", "half", "bfloat16", "bool", "long", "cpu",
-     "cuda", "contiguous", "flatten", "ravel", "atleast_1d", "atleast_2d", "atleast_3d",
-     "dropout"}
-)  # fmt: skip
 
 
 def results_of_model(recorder: Recorder, output: Any) -> dict[str, tuple[int, ...]]:

@@ -342,9 +342,7 @@ def _forward_before(recorder: Recorder) -> str | None:
     computed before the block ("before"; ops a TorchScript module ran in C++ are not walked
     either), or the block computed it without autograd ("untracked": under `torch.no_grad()`,
     then `loss.requires_grad_(True)` to silence PyTorch's error). None if it reached one."""
-    if not recorder.passes.ran or recorder.graph_tasks or recorder.failed:
-        return None
-    if recorder.warned_script:
+    if not recorder.passes.ran or recorder.graph_tasks or recorder.failed or recorder.warned_script:
         return None
     return "untracked" if recorder.untracked_loss else "before"
 

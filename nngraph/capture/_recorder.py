@@ -35,6 +35,7 @@ from nngraph.capture._builder import (
     tensors_in,
 )
 from nngraph.capture._common import (
+    SAME_TENSOR,
     SHAPE_ONLY,
     UNINITIALISED,
     NNGraphWarning,
@@ -335,7 +336,7 @@ class Recorder:
                 return
             heads, tracked_out = [], outs[0]
             ins = [t for t in ins if not t.requires_grad]  # what the new tensor is made from
-        elif not heads and name in _PASS_THROUGH and _gives_back_parameters(ins, outs):
+        elif not heads and name in SAME_TENSOR and _gives_back_parameters(ins, outs):
             return  # `w.to(x.dtype)` gave back the parameter: later ops read it, not a node
         if heads:
             target = self.builder.ids[heads[0]]
@@ -402,15 +403,6 @@ class Recorder:
                 self.busy = False
 
         return hook
-
-
-#: calls that give back the tensor they are given where they have nothing to do (not a write
-#: into it, as `w[0] = v` or `torch.add(w, v, out=w)`, which give it back too)
-_PASS_THROUGH = frozenset(
-    {"to", "type", "type_as", "float", "double", "half", "bfloat16", "bool", "long", "cpu",
-     "cuda", "contiguous", "flatten", "ravel", "atleast_1d", "atleast_2d", "atleast_3d",
-     "dropout"}
-)  # fmt: skip
 
 
 def _gives_back_parameters(ins: list[torch.Tensor], outs: list[torch.Tensor]) -> bool:
