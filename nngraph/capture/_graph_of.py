@@ -120,8 +120,10 @@ def _walk_outputs(
     tensors: list[torch.Tensor], params: Any, stats: bool, names: Mapping[str, Any]
 ) -> Graph:
     # Parameters and their gradients never share memory: nothing to reuse, no key to compute.
+    # Nothing changes them before the flush: all wait for it.
+    stats_batch = StatsBatch(enabled=stats, reuse=False, hold_large=True)
     trainable: list[str] = []
-    builder = GraphBuilder(_names_from(params, trainable), StatsBatch(enabled=stats, reuse=False))
+    builder = GraphBuilder(_names_from(params, trainable), stats_batch)
     graph = builder.graph
     graph.graph.update(source="graph_of", outputs=[], backward_passes=0, modules={})
 

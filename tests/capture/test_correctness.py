@@ -172,6 +172,26 @@ def test_graph_of_without_statistics_has_the_same_structure() -> None:
     assert all(d["value"] is None and d["grad"] is None for _, d in bare.nodes(data=True))
 
 
+def test_graph_of_summarises_large_and_small_parameters_and_their_gradients() -> None:
+    torch.manual_seed(0)
+    # weights of 20,000 and 6,000 elements: summarised alone, and held with the small ones
+    model = nn.Sequential(nn.Linear(200, 100), nn.Tanh(), nn.Linear(100, 60), nn.Linear(60, 1))
+    loss = model(torch.randn(16, 200)).pow(2).mean()
+    loss.backward(retain_graph=True)
+    model[0].weight.grad[:3] = 0.0  # zeros counted in the large path too
+
+    g = ng.graph_of(loss, params=model)
+
+    named = dict(model.named_parameters())
+    params = [d for _, d in g.nodes(data=True) if d["kind"] == "param"]
+    assert sorted(d["name"] for d in params) == sorted(named)
+    for d in params:
+        assert_stats_match(d["value"], named[d["name"]])
+        assert_stats_match(d["grad"], named[d["name"]].grad)
+    large = next(d for d in params if d["name"] == "0.weight")
+    assert large["grad"]["zero_frac"] == pytest.approx(3 / 100)
+
+
 def test_graph_of_names_leaves_and_results_after_the_variables_given() -> None:
     model = torch.nn.Linear(3, 1)
     x = torch.randn(4, 3, requires_grad=True)
