@@ -37,6 +37,7 @@ from nngraph.capture._inplace import after_in_place, before_write
 from nngraph.capture._naming import mark_unused, outermost_results, results_nothing_used
 from nngraph.capture._patches import compiled_code_runs_eagerly, patched_function_apply
 from nngraph.capture._recorder import Recorder
+from nngraph.capture._repeated import note_backward_roots
 from nngraph.capture._script import after_script_function
 from nngraph.capture._swap import swapped
 from nngraph.capture._warnings import warnings_at_callers
@@ -136,6 +137,7 @@ class _Mode(TorchFunctionMode):
             if func is not torch.autograd.grad and args:
                 with hidden():
                     _note_untracked_loss(recorder, args[0])
+                    note_backward_roots(recorder, func, args, kwargs)
             started = recorder.passes.begin(func, kwargs)
             try:
                 out = func(*args, **kwargs)

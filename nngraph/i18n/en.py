@@ -140,6 +140,14 @@ MESSAGES: dict[str, str] = {
         "the model returned None: does forward end without `return`? The graph shows what it "
         "computed but has no output; end forward with the result, e.g. `return self.fc(x)`"
     ),
+    "capture.backward_again": (
+        "backward() ran twice on the same loss inside this ng.record() block, and the weights "
+        "still held the gradients of the first time: PyTorch adds them up in .grad, so every "
+        "gradient is now twice what one backward gives (as if the learning rate were doubled). "
+        'If retain_graph=True was added to silence "Trying to backward through the graph a '
+        'second time", remove it and the second call: call loss.backward() once per forward '
+        "pass"
+    ),
     "capture.untracked_loss": (
         "a backward pass ran inside this ng.record() block, but it reached nothing the block "
         "recorded: the block computed its loss without autograd (under torch.no_grad(), or "

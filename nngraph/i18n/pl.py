@@ -144,6 +144,14 @@ MESSAGES: dict[str, str] = {
         "model zwrócił None: czy forward nie kończy się bez `return`? Graf pokazuje, co model "
         "obliczył, ale nie ma wyjścia; zakończ forward wynikiem, np. `return self.fc(x)`"
     ),
+    "capture.backward_again": (
+        "funkcja backward() wykonała się dwa razy na tej samej stracie w tym bloku ng.record(), "
+        "a wagi wciąż miały gradienty z pierwszego razu: PyTorch sumuje je w .grad, więc każdy "
+        "gradient jest teraz dwa razy większy niż po jednym backward (jakby podwoić "
+        "współczynnik uczenia). Jeśli retain_graph=True dopisano, żeby uciszyć błąd "
+        '"Trying to backward through the graph a second time", usuń je razem z drugim '
+        "wywołaniem: wywołuj loss.backward() raz na jedno przejście w przód"
+    ),
     "capture.untracked_loss": (
         "przejście wstecz, które wykonało się w tym bloku ng.record(), nie dotarło do niczego, "
         "co blok zapisał: blok obliczył stratę bez autograd (w torch.no_grad() albo z wartości "

@@ -687,6 +687,61 @@ def test_a_backward_of_a_forward_run_before_the_record_block_says_to_run_it_insi
             model(x)
 
 
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_loss_backpropagated_twice_says_the_gradients_doubled(language: str) -> None:
+    """`retain_graph=True` added to silence "Trying to backward through the graph a second
+    time", then a second `backward()` on the same loss, doubled every gradient in silence."""
+    ng.set_language(language)
+    torch.manual_seed(0)
+    model, x = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 1)), torch.randn(5, 4)
+    said = {"en": "twice what one backward gives", "pl": "dwa razy większy"}
+    with pytest.warns(NNGraphWarning, match=said[language]) as caught, ng.record(model) as rec:
+        loss = model(x).pow(2).mean()
+        loss.backward(retain_graph=True)
+        once = [p.grad.clone() for p in model.parameters()]
+        loss.backward(retain_graph=True)
+        torch.autograd.backward([loss])  # a third time: still one warning
+    assert [w.filename for w in caught if w.category is NNGraphWarning] == [__file__]
+    for p, grad in zip(model.parameters(), once, strict=True):  # PyTorch's sum, unchanged
+        assert torch.allclose(p.grad, 3 * grad)
+    assert rec.graph.graph["backward_passes"] == 3
+
+
+def test_backward_passes_that_do_not_add_up_the_same_gradients_are_not_warned_about() -> None:
+    torch.manual_seed(0)
+    trunk, x = nn.Linear(4, 8), torch.randn(5, 4)
+    heads = nn.Linear(8, 1), nn.Linear(8, 2)
+    optimizer = torch.optim.SGD([*trunk.parameters(), *heads[0].parameters()], lr=0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NNGraphWarning)
+        with ng.record(trunk):  # two losses on one trunk (a multi-task model, a GAN)
+            h = torch.tanh(trunk(x))
+            heads[0](h).pow(2).mean().backward(retain_graph=True)
+            heads[1](h).abs().mean().backward()
+        with ng.record(trunk):  # the same loss again, its gradients reset in between
+            loss = trunk(x).pow(2).mean()
+            loss.backward(retain_graph=True)
+            optimizer.zero_grad()
+            loss.backward(retain_graph=True)
+            for p in trunk.parameters():
+                p.grad.zero_()
+            loss.backward()
+        xs = torch.randn(3, requires_grad=True)
+        with ng.record():  # a Jacobian built row by row, as the lecture builds it
+            y = xs * torch.arange(3.0)
+            for row in torch.eye(3):
+                y.backward(row, retain_graph=True)
+        with ng.record(trunk):  # each pass fills other leaves
+            loss = heads[0](torch.tanh(trunk(x))).pow(2).mean()
+            loss.backward(inputs=list(trunk.parameters()), retain_graph=True)
+            torch.autograd.backward(loss, inputs=list(heads[0].parameters()))
+        with ng.record(trunk):  # a training loop: one backward per forward
+            for _ in range(3):
+                optimizer.zero_grad()
+                trunk(x).pow(2).mean().backward()
+                optimizer.step()
+
+
 PACKAGE = str(Path(ng.__file__).parent)
 
 
