@@ -15,6 +15,8 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import networkx as nx
+
 from nngraph.graph._finding import feeding_layers, finding, layers_text, module_name, weight_of
 from nngraph.graph._model_ops import in_model
 from nngraph.graph._nodes import is_integer, owner_module
@@ -98,7 +100,7 @@ def dead_units(
     traced = "cut_inputs" in g.graph
     for n in order:
         data = g.nodes[n]
-        if not _mostly_dead(data) or (traced and not in_model(g, data)):
+        if not _mostly_dead(data) or (not in_model(g, data) and (traced or _in_loss(g, n))):
             continue
         module = data.get("module") or ""
         layers = feeding_layers(g, n, module)
@@ -130,6 +132,22 @@ def dead_units(
             )
         )
     return findings
+
+
+def _in_loss(g: Graph, relu: Any) -> bool:
+    """Whether a ReLU a `record()` block ran outside the model is part of the loss: it reads
+    no output of the model's as it is but values the block computed from it (`length - 0.1`
+    of a margin loss, `1 - y * score` of a hinge), and no learnable weight joins what comes
+    after it (a hand-written layer `relu(h @ w1 + b1) @ w2` is the model's own)."""
+    nodes = g._node
+    if any(in_model(g, nodes[p]) for p in g._pred[relu]):
+        return False
+    before = nx.ancestors(g, relu) | {relu}
+    after = nx.descendants(g, relu)
+    joining = {p for n in after for p in g._pred[n] if p not in after and p not in before}
+    return not any(
+        learnable(nodes[a]) for p in joining for a in nx.ancestors(g, p) | {p} if a not in before
+    )
 
 
 def _mostly_dead(data: dict[str, Any]) -> bool:

@@ -5,6 +5,7 @@ zero or all equal, a gradient added to a stale `.grad`, a weight the backward ne
     >>> model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
     >>> for layer in (model[0], model[2]):
     ...     _ = torch.nn.init.constant_(layer.weight, 0.5)
+    >>> _ = torch.nn.init.zeros_(model[0].bias)  # PyTorch's random biases tell units apart
     >>> g = ng.trace(model, torch.randn(4, 3), loss=lambda out: out.pow(2).mean())
     >>> [(f["kind"], f["name"]) for f in g.health()]
     [('constant', '0.weight'), ('constant', '2.weight')]
@@ -262,7 +263,11 @@ class _Layers:
         """The first weight of the layers reading `weight`'s results, where `weight` (with two
         units or more) and each of theirs hold one value only; else None."""
         shape = self.g._node[weight].get("shape") or []
-        if not _uniform(self.g._node[weight]) or min(shape[:2]) < 2:
+        if (
+            not _uniform(self.g._node[weight])
+            or min(shape[:2]) < 2
+            or self._own_biases_differ(weight)
+        ):
             return None
         if weight not in self._after:
             self._after[weight] = self._walk(weight, forward=True)
@@ -270,6 +275,18 @@ class _Layers:
         if not after or not all(_uniform(self.g._node[w]) for w in after):
             return None
         return after[0]
+
+    def _own_biases_differ(self, weight: Any) -> bool:
+        """Whether the ops multiplying by `weight` also add values that differ from unit to
+        unit: PyTorch's random biases tell the units of a zero-weight layer apart (they train
+        about as well as randomly initialised ones); zero biases do not."""
+        g = self.g
+        return any(
+            learnable(g._node[p]) and p != weight and _differs(g, p)
+            for op in self.ops(weight)
+            for p in g._pred[op]
+            if len(g._node[p].get("shape") or []) == 1
+        )
 
     def _walk(self, weight: Any, *, forward: bool) -> list[Any] | None:
         """The weights of the layers next to `weight`'s: those reading its results
@@ -283,6 +300,7 @@ class _Layers:
         step = g._succ if forward else g._pred
         unused = set(g.graph.get("unused") or ())  # results nothing uses tell nothing apart
         seen, found, frontier = set(own), [], [m for op in own for m in step[op]]
+        from_units = set(own).union(*(nx.descendants(g, op) for op in own)) if forward else set()
         while frontier:
             m = frontier.pop()
             if m in seen:
@@ -306,9 +324,39 @@ class _Layers:
             elif any(word in str(data.get("op") or "") for word in _MULTIPLYING):
                 if forward:
                     return None
+            elif forward and _joined_by_other_values(g, m, from_units):
+                return None
             else:
                 frontier += step[m]
         return found
+
+
+def _joined_by_other_values(g: Graph, op: Any, from_units: set[Any]) -> bool:
+    """Whether `op` mixes into the units a walk follows (`from_units`: what they flow into)
+    values that differ from unit to unit and come from elsewhere: a residual's skip
+    (`h + conv(h)` after a zero-initialised conv), a random bias, a gate. They tell the units
+    apart. A zero bias or a scalar does not, nor does `cat`, which sets other units beside them."""
+    if str(g._node[op].get("op") or "") in _SIDE_BY_SIDE:
+        return False
+    return any(_differs(g, other) for other in g._pred[op] if other not in from_units)
+
+
+def _differs(g: Graph, n: Any) -> bool:
+    """Whether node `n`'s values may differ from one element to the next: by its values, or,
+    where the graph keeps none (`graph_of` keeps no op's), by the leaves it is made from (an
+    `expand` of a zero initial state holds one value)."""
+    value = g._node[n].get("value")
+    if value:
+        return value.get("min") != value.get("max")
+    leaves = [a for a in nx.ancestors(g, n) | {n} if not g._pred[a]]
+    return any(
+        not (value := g._node[a].get("value")) or value.get("min") != value.get("max")
+        for a in leaves
+    )
+
+
+# Ops that set the units of their inputs side by side, without mixing them.
+_SIDE_BY_SIDE = frozenset({"cat", "concat", "concatenate", "stack", "hstack", "vstack"})
 
 
 def _uniform(data: dict[str, Any]) -> bool:

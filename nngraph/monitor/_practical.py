@@ -92,7 +92,7 @@ class Patience(Detector):
     "not learning" (its training twin has not moved 2% either), Patience fires with that
     reading: such gains count as none. A loss that moves, or whose training twin moves, is
     left to the Keras rule, and so is one with a new best at most evaluations that falls by
-    more than 0.01% of its size per evaluation (a long run that learns slowly, not noise).
+    more than 0.03% of its size per evaluation (a long run that learns slowly, not noise).
 
         >>> import nngraph as ng
         >>> p = ng.detectors.Patience(2, min_delta=0.01)

@@ -1406,6 +1406,8 @@ def test_zero_weights_are_flagged_only_where_a_layer_multiplies_by_them() -> Non
     assert zeros(ng.trace(model, x, loss=lambda y: y.pow(2).mean())) == []
     for weight in (model.gru.weight_ih_l0, model.gru.weight_hh_l0, model.head.weight):
         nn.init.zeros_(weight)  # the mistake the finding is for: zero layers in a row
+    for bias in (model.gru.bias_ih_l0, model.gru.bias_hh_l0):
+        nn.init.zeros_(bias)  # random ones would tell the units apart
     layers = ["gru.weight_ih_l0", "gru.weight_hh_l0", "head.weight"]
     assert zeros(ng.trace(model, x, loss=lambda y: y.pow(2).mean())) == layers
     loss = model(x).pow(2).mean()
@@ -1587,6 +1589,7 @@ def test_weights_all_equal_are_said_to_stay_copies_of_each_other():
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
     torch.nn.init.constant_(model[0].weight, 0.1)
+    torch.nn.init.zeros_(model[0].bias)  # PyTorch's random biases would tell the units apart
     torch.nn.init.constant_(model[2].weight, 0.1)  # one output unit: no copies of its own
     g = ng.trace(model, torch.randn(16, 4), loss=lambda y: y.pow(2).mean())
     (finding,) = [f for f in g.health() if f["kind"] == "constant"]

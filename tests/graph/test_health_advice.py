@@ -582,10 +582,20 @@ def test_a_relu_in_a_margin_loss_is_not_a_dead_layer_of_the_model():
         return (t * torch.relu(0.9 - lengths) ** 2 + wrong).sum(1).mean()
 
     assert found(ng.trace(model, x, loss=margin), "dead") == []
+    with ng.record(model) as rec:  # in a record() block too (sweep s37, r_hinge_dead)
+        margin(model(x)).backward()
+    assert found(rec.graph, "dead") == []
     dead = nn.Sequential(nn.Linear(12, 64), nn.ReLU(), nn.Linear(64, 3))
     with torch.no_grad():
         dead[0].bias.fill_(-100.0)
     assert len(found(ng.trace(dead, x, loss=margin), "dead")) == 1  # the model's own: told
+    with ng.record(dead) as rec:
+        margin(dead(x)).backward()
+    assert len(found(rec.graph, "dead")) == 1
+    w1, w2 = dead[0].weight.detach().t().requires_grad_(), torch.randn(64, 3, requires_grad=True)
+    with ng.record() as rec:  # a hand-written layer at the block's top level is the model's
+        margin(torch.relu(x @ w1 - 100.0) @ w2).backward()
+    assert len(found(rec.graph, "dead")) == 1
 
 
 def test_layers_behind_a_silent_relu_are_not_said_to_round_to_zero():

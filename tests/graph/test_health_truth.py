@@ -407,10 +407,61 @@ def test_a_whole_mlp_of_zero_or_equal_weights_is_flagged_and_its_units_stay_copi
         assert torch.equal(layer.weight, layer.weight[:1].expand_as(layer.weight))
 
 
+class ZeroResidual(nn.Module):
+    """A residual block whose last layer starts at zero, then an output layer that starts at zero
+    too: the zero initialisation of improved-DDPM UNets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inp, self.c1, self.c2 = nn.Linear(4, 16), nn.Linear(16, 16), nn.Linear(16, 16)
+        self.norm, self.out = nn.LayerNorm(16), nn.Linear(16, 1)
+        for layer in (self.c2, self.out):
+            nn.init.zeros_(layer.weight)
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.inp(x)
+        h = h + self.c2(F.silu(self.c1(h)))
+        return self.out(F.silu(self.norm(h)))
+
+
+def _distinct_rows(weight: torch.Tensor) -> int:
+    return torch.unique(weight.detach().round(decimals=6), dim=0).shape[0]
+
+
+@pytest.mark.parametrize("case", ["random biases", "residual between"])
+def test_zero_layers_whose_units_something_tells_apart_are_not_flagged(case: str):
+    """Sweep s37: two zero layers were said to keep their units "copies of each other" where
+    PyTorch's random biases, or the skip of a residual between them, tell the units apart."""
+    torch.manual_seed(0)
+    if case == "random biases":
+        model: nn.Module = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 3))
+        nn.init.zeros_(model[0].weight)
+        nn.init.zeros_(model[2].weight)
+        first, second = model[0], model[2]
+    else:
+        model = ZeroResidual()
+        first, second = model.c2, model.out
+    x, y = torch.randn(64, 4), torch.randn(64, 3 if case == "random biases" else 1)
+    g = ng.trace(model, x, loss=lambda out: F.mse_loss(out, y))
+    assert found(g, "zeros") == []
+    loss = F.mse_loss(model(x), y)
+    loss.backward()
+    assert found(ng.graph_of(loss, params=model), "zeros") == []
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(20):  # the truth: their units become different
+        optimizer.zero_grad()
+        F.mse_loss(model(x), y).backward()
+        optimizer.step()
+    assert _distinct_rows(first.weight) == first.weight.shape[0]
+    assert _distinct_rows(second.weight.t()) == second.weight.shape[1]
+
+
 def test_two_zero_layers_in_a_row_are_flagged_and_named_as_parameters():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 3))
     nn.init.zeros_(model[0].weight)
+    nn.init.zeros_(model[0].bias)
     nn.init.zeros_(model[2].weight)
     g = ng.trace(model, torch.randn(32, 4), loss=lambda y: y.pow(2).mean())
     first, second = found(g, "zeros")
