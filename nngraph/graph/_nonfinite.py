@@ -282,7 +282,9 @@ def _backward(g: Graph, n: Any, types: dict[str, str | None], cause: str | None)
     makers = [s for s in users if g._node[s].get("grad") and not non_finite(g._node[s]["grad"])]
     broken = [s for s in users if non_finite(g._node[s].get("grad"))]
     words: dict[str, str] = {}
-    if len(makers) == 1 and not broken and not _reads_non_finite(g, makers[0]):
+    if not any(d.get("grad") for d in g._node.values() if d.get("kind") == "op"):
+        where, key = n, f"{kind}_backward_params_only"  # `graph_of` keeps no op's gradient
+    elif len(makers) == 1 and not broken and not _reads_non_finite(g, makers[0]):
         where, key = makers[0], f"{kind}_backward_made"
         # what to do, by the op whose backward made it (sqrt at 0, log at 0)
         words["hint"] = message(f"graph.health.hint.{hint_for(g._node[where])}")

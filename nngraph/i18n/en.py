@@ -552,6 +552,13 @@ MESSAGES: dict[str, str] = {
         " so min_delta={value!r} asks every improvement to be at least {value:.0%} of the best"
         " value: a loss can never fall that far. For {value:g}%, write min_delta={fraction}"
     ),
+    "monitor.error.gap_never": (
+        "Gap({threshold}, metric={metric!r}) would never warn: {metric} is higher-is-better, "
+        "so with relative=True the gap is (training - validation) / training, at most 1 (100%) "
+        "while validation is 0 or more. Give a smaller fraction (Gap(0.1, metric={metric!r}): "
+        "validation 10% below training), or relative=False for a gap in points "
+        "(Gap(0.1, relative=False, metric={metric!r}))"
+    ),
     "monitor.error.whole": "{what} must be a whole number (0, 1, 2, ...), got {value}",
     "monitor.error.number": "{what} must be a finite number, got {value}",
     "monitor.error.not_number": "{what} must be a number, got {got}",
@@ -1181,9 +1188,11 @@ MESSAGES: dict[str, str] = {
         "the model has started to memorise. {advice}"
     ),
     "monitor.gl.training": (
-        "{metric} is {above} ({best:.4g} at epoch {best_epoch}): the loss on "
-        "the training data itself is rising, so training has become unstable, not overfitted "
-        "(try a smaller learning rate). Overfitting shows on a validation loss."
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}): the loss on the training data "
+        "itself has risen. If it goes on rising, training has become unstable (try a smaller "
+        "learning rate); a training loss that wobbles from epoch to epoch (mini-batches, "
+        "dropout, augmentation) can also rise this much and fall back. Either way it is not "
+        "overfitting, which shows on a validation loss."
     ),
     # a metric whose name says neither validation nor training (`ppl`, `mse`)
     "monitor.gl.unknown_data": (
@@ -2068,8 +2077,9 @@ MESSAGES: dict[str, str] = {
         "compared by {metric}: no run logged {watched}, the metric their monitors watch"
     ),
     "monitor.runs.table.watched_differ": (
-        "the runs' monitors watch different metrics ({watched}): compared by {metric}, the one"
-        " run {run} watches, the first to log its own; to rank them by another, pass it: metric={other!r}"
+        "the runs' monitors watch different metrics ({watched}): compared by {metric}, which"
+        " run '{run}' watches (the first run to log the metric it watches); to rank them by"
+        " another, pass it: metric={other!r}"
     ),
     "monitor.runs.table.not_ranked": "not ranked (no {metric} logged): {names}",
     "monitor.runs.table.by_batches": (
@@ -2669,6 +2679,16 @@ MESSAGES: dict[str, str] = {
         "On the way back from the loss, the backward of {what} made the first infinite"
         " gradient: the gradient it got was finite, the one it passed back is not. The gradients"
         " computed from it onward may be affected. {hint}"
+    ),
+    "graph.health.nan_backward_params_only": (
+        "The gradient of {what} has NaN (not a number) values. This graph holds no gradients "
+        "of the ops (ng.graph_of records only the parameters'), so it cannot tell where the "
+        "first NaN gradient appears: ng.trace or ng.record shows it."
+    ),
+    "graph.health.inf_backward_params_only": (
+        "The gradient of {what} has infinite values. This graph holds no gradients of the ops "
+        "(ng.graph_of records only the parameters'), so it cannot tell where the first "
+        "infinite gradient appears: ng.trace or ng.record shows it."
     ),
     "graph.health.nan_output_only": (
         "The output has NaN (not a number) values. This graph holds no values of the ops "

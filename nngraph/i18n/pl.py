@@ -571,6 +571,13 @@ MESSAGES: dict[str, str] = {
         " najlepszej wartości: strata nigdy tyle nie spadnie. Dla {value:g}% napisz"
         " min_delta={fraction}"
     ),
+    "monitor.error.gap_never": (
+        "Gap({threshold}, metric={metric!r}) nigdy by nie ostrzegł: im wyższa wartość "
+        "{metric}, tym lepiej, więc przy relative=True luka to (trening - walidacja) / trening, "
+        "najwyżej 1 (100%), dopóki walidacja jest nieujemna. Podaj mniejszy ułamek "
+        "(Gap(0.1, metric={metric!r}): walidacja 10% poniżej treningu) albo relative=False dla "
+        "luki w punktach (Gap(0.1, relative=False, metric={metric!r}))"
+    ),
     "monitor.error.whole": (
         "{what} musi być nieujemną liczbą całkowitą (0, 1, 2, ...), otrzymano {value}"
     ),
@@ -1249,10 +1256,11 @@ MESSAGES: dict[str, str] = {
         "czy to tylko szum, ani czy model zaczął zapamiętywać dane treningowe. {advice}"
     ),
     "monitor.gl.training": (
-        "{metric} {above} ({best:.4g} w epoce "
-        "{best_epoch}): rośnie strata na samych danych treningowych, więc trening stał się "
-        "niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika uczenia). "
-        "Przeuczenie widać na stracie walidacyjnej."
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}): rośnie strata na samych danych "
+        "treningowych. Jeśli będzie rosnąć dalej, trening stał się niestabilny (spróbuj "
+        "mniejszego współczynnika uczenia); strata treningowa, która waha się z epoki na epokę "
+        "(mini-batche, dropout, augmentacja), też może tyle urosnąć i znów spaść. Tak czy "
+        "inaczej to nie przeuczenie. Przeuczenie widać na stracie walidacyjnej."
     ),
     "monitor.gl.unknown_data": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a jej nazwa nie mówi, na jakich "
@@ -2195,8 +2203,8 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.runs.table.watched_differ": (
         "monitory przebiegów obserwują różne metryki ({watched}): porównanie według {metric},"
-        " metryki obserwowanej przez przebieg {run}, pierwszy, który zapisał własną; aby uszeregować je według innej, podaj"
-        " ją: metric={other!r}"
+        " którą obserwuje przebieg '{run}' (pierwszy, który zapisał obserwowaną przez siebie"
+        " metrykę); aby uszeregować je według innej, podaj ją: metric={other!r}"
     ),
     "monitor.runs.table.not_ranked": "poza rankingiem (nie zapisano {metric}): {names}",
     "monitor.runs.table.by_batches": (
@@ -2812,6 +2820,16 @@ MESSAGES: dict[str, str] = {
         " w przejściu wstecz {what}: gradient, który ta operacja dostała, był skończony, a ten,"
         " który oddała dalej, już nie jest. Gradienty obliczane od tego miejsca dalej mogą być"
         " przez to błędne. {hint}"
+    ),
+    "graph.health.nan_backward_params_only": (
+        "Przy {what} gradient zawiera wartości NaN (nie-liczby). Ten graf nie ma gradientów "
+        "operacji (ng.graph_of zapisuje tylko gradienty parametrów), więc nie wiadomo z niego, "
+        "gdzie pojawia się pierwszy gradient z NaN: pokaże to ng.trace albo ng.record."
+    ),
+    "graph.health.inf_backward_params_only": (
+        "Przy {what} gradient zawiera wartości nieskończone. Ten graf nie ma gradientów operacji "
+        "(ng.graph_of zapisuje tylko gradienty parametrów), więc nie wiadomo z niego, gdzie "
+        "pojawia się pierwszy nieskończony gradient: pokaże to ng.trace albo ng.record."
     ),
     "graph.health.nan_output_only": (
         "Wyjście zawiera wartości NaN (nie-liczby). Ten graf nie ma wartości operacji przed "

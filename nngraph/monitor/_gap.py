@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from nngraph.errors import check_flag
+from nngraph.errors import NNGraphError, check_flag
 from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import Mode, resolve_mode
@@ -34,7 +34,11 @@ class Gap(Detector):
 
     With ``relative=True`` (default) the gap is ``|val - train| / |train|`` (1.0 = 100%), else the
     plain difference (e.g. accuracy points). Only a gap in the bad direction counts (validation
-    worse). A warning, not a reason to stop (``stop=False``).
+    worse). A warning, not a reason to stop (``stop=False``). The default ``threshold`` is 1.0
+    for a loss (validation twice the training loss) and 0.1 for an accuracy-like metric
+    (``mode="max"``: 10% below the training value, or 0.1 with ``relative=False``): an accuracy
+    can fall at most 100% below its training value, so a relative threshold of 1.0 or more is
+    refused there, as one that never fires.
 
     A relative gap needs a metric measured from a natural 0, as a loss or an accuracy is. A
     value below 0 shows the metric has none (a Gaussian negative log-likelihood, an ELBO), and
@@ -54,7 +58,7 @@ class Gap(Detector):
 
     def __init__(
         self,
-        threshold: float = 1.0,
+        threshold: float | None = None,
         *,
         patience: int = 5,
         relative: bool = True,
@@ -64,9 +68,15 @@ class Gap(Detector):
         stop: bool = False,
     ) -> None:
         self.mode = resolve_mode(mode, metric)
+        if threshold is None:
+            threshold = 1.0 if self.mode == "min" else 0.1
         self.threshold = _nonnegative(message("monitor.param.gap_threshold"), threshold)
         self.patience = _count(message("monitor.param.gap_patience"), patience)
         self.relative = check_flag(message("monitor.param.gap_relative"), relative)
+        if self.relative and self.mode == "max" and self.threshold >= 1:
+            raise NNGraphError(
+                message("monitor.error.gap_never", threshold=f"{self.threshold:g}", metric=metric)
+            )
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
 
     def _args(self) -> list[str]:

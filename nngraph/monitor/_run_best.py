@@ -31,6 +31,21 @@ __all__ = [
 TIE = 1e-6
 
 
+#: One metric's names that libraries spell differently: Keras logs ``val_accuracy``, much
+#: other code ``val_acc``.
+_SPELLINGS = {"accuracy": "acc"}
+
+
+def _validation_base(name: str) -> str | None:
+    """:func:`validation_base`, one name for each metric spelled several ways.
+
+    >>> _validation_base("val_accuracy") == _validation_base("valid_acc") == "acc"
+    True
+    """
+    base = validation_base(name)
+    return None if base is None else _SPELLINGS.get(base, base)
+
+
 def metric_of(mon: Monitor, metric: str) -> str:
     """The name ``mon``'s run logs ``metric`` under: ``metric`` itself if logged; for a
     validation metric logged under another prefix (``valid_loss``, ``val/loss`` for
@@ -45,13 +60,13 @@ def metric_of(mon: Monitor, metric: str) -> str:
     """
     if metric in mon.series:
         return metric
-    base = validation_base(metric)
+    base = _validation_base(metric)
     if base is None:  # a training metric: loss, train_loss, train/loss are one
-        base = training_base(metric) or metric
+        base = _training_base(metric)
         return next((name for name in mon.series if _training_base(name) == base), metric)
-    if validation_base(mon.metric) == base and mon.metric in mon.series:
+    if _validation_base(mon.metric) == base and mon.metric in mon.series:
         return mon.metric
-    return next((name for name in mon.series if validation_base(name) == base), metric)
+    return next((name for name in mon.series if _validation_base(name) == base), metric)
 
 
 def column_key(name: str) -> tuple[bool, str]:
@@ -62,8 +77,8 @@ def column_key(name: str) -> tuple[bool, str]:
         >>> column_key("val/acc") == column_key("valid_acc"), column_key("train_loss")
         (True, (False, 'loss'))
     """
-    base = validation_base(name)
-    return (True, base) if base is not None else (False, training_base(name) or name)
+    base = _validation_base(name)
+    return (True, base) if base is not None else (False, _training_base(name) or name)
 
 
 def same_columns(
@@ -93,10 +108,12 @@ def same_columns(
 
 
 def _training_base(name: str) -> str | None:
-    """``loss`` for ``loss``, ``train_loss`` or ``train/loss``; None for a validation metric."""
+    """``loss`` for ``loss``, ``train_loss`` or ``train/loss`` (``acc`` for ``accuracy`` too);
+    None for a validation metric."""
     if validation_base(name) is not None:
         return None
-    return training_base(name) or name
+    base = training_base(name) or name
+    return _SPELLINGS.get(base, base)
 
 
 def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | None:

@@ -1039,6 +1039,31 @@ def test_graph_of_does_not_claim_the_output_is_where_the_first_nan_appears():
     assert "ng.trace or ng.record shows it" in finding["message"]
 
 
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_graph_of_does_not_claim_a_parameter_is_where_the_first_nan_gradient_appears(
+    language: str,
+):
+    """Sweep s37: `torch.where(h > 0, h.sqrt(), 0)` makes its NaN gradient in sqrt's backward,
+    and graph_of, which keeps no op's gradient, said it first appears at parameter l1.bias."""
+    ng.set_language(language)
+    torch.manual_seed(0)
+    l1, l2 = nn.Linear(6, 16), nn.Linear(16, 1)
+    h = l1(torch.randn(16, 6))
+    loss = F.mse_loss(l2(torch.where(h > 0, h.sqrt(), 0)), torch.randn(16, 1))
+    loss.backward(retain_graph=True)
+    model = nn.ModuleDict({"l1": l1, "l2": l2})
+    findings = ng.graph_of(loss, params=model).health()
+    (finding,) = [f for f in findings if f["kind"] == "nan" and f["where"] == "backward"]
+    said = {"en": "ng.trace or ng.record shows it", "pl": "pokaże to ng.trace albo ng.record"}
+    assert said[language] in finding["message"] and "first gradient" not in finding["message"]
+    model.zero_grad()
+    with ng.record() as rec:  # the op that made it, where the gradients of the ops are kept
+        h = l1(torch.randn(16, 6))
+        F.mse_loss(l2(torch.where(h > 0, h.sqrt(), 0)), torch.randn(16, 1)).backward()
+    (made,) = [f for f in rec.graph.health() if f["kind"] == "nan" and f["where"] == "backward"]
+    assert made["node"] in rec.graph and rec.graph.nodes[made["node"]]["op"] == "sqrt"
+
+
 # -- Polish numbers --------------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import re
 import warnings
 
@@ -320,6 +321,22 @@ def test_gl_on_a_training_loss_alone_still_reads_it_as_training(name: str) -> No
     for epoch, loss in enumerate([1.0, 0.5, 0.4, 0.6], 1):
         event = gl.update(epoch, **{name: loss})
     assert event is not None and event.message_id == "gl.training"
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_gl_on_a_noisy_training_loss_does_not_call_every_wobble_unstable(language: str) -> None:
+    """Sweep s37: a training loss that keeps improving with ~5% noise from epoch to epoch, the
+    only metric of a run without validation, was told "training has become unstable ... try a
+    smaller learning rate" ten times in 100 epochs."""
+    i18n.set_language(language)
+    rng = random.Random(0)
+    mon = Monitor(metric="loss", display=False)
+    for epoch in range(1, 101):
+        mon.log(epoch, loss=(math.exp(-epoch / 30) + 0.1) * (1 + 0.05 * rng.gauss(0, 1)))
+    said = [e.message for e in mon.events if e.detector.startswith("GL")]
+    assert said, "a rise of GL's size is still told"
+    wobble = {"en": "can also rise this much and fall back", "pl": "też może tyle urosnąć"}
+    assert all(wobble[language] in text for text in said)
 
 
 @pytest.mark.parametrize("name", ["ppl", "mse", "perplexity"])

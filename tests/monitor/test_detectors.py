@@ -274,6 +274,25 @@ def test_patience_and_gap_maximise_accuracy_like_metrics_by_default() -> None:
     assert Gap(0.1, metric="val_acc").mode == "max"
 
 
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_gap_on_an_accuracy_warns_by_default_and_refuses_a_threshold_it_never_reaches(
+    language: str,
+) -> None:
+    """Sweep s37: `Gap(metric="val_acc")` kept the loss's 100% threshold, which a relative gap
+    of an accuracy, (train - val) / train, never passes: 1.0 against 0.1 for 60 epochs said
+    nothing."""
+    i18n.set_language(language)
+    gap = Gap(metric="val_acc")
+    events = [gap.update(e, acc=1.0, val_acc=0.1) for e in range(1, 7)]
+    assert [e is not None for e in events] == [False] * 4 + [True, False]
+    assert gap.threshold == 0.1 and Gap(metric="val_acc", relative=False).threshold == 0.1
+    assert Gap().threshold == 1.0  # a loss: validation twice the training loss
+    with pytest.raises(NNGraphError, match="relative=False") as error:
+        Gap(1.0, metric="val_acc")
+    assert "Gap(0.1, metric='val_acc')" in str(error.value)
+    assert Gap(1.0, metric="val_acc", relative=False).threshold == 1.0  # points: it can pass
+
+
 def test_patience_with_min_delta_says_what_it_measured_not_a_best() -> None:
     # Keras's rule stops here (0.725 is not 0.01 above 0.72), but 0.72 is not the best value
     p = Patience(3, min_delta=0.01, metric="val_acc")

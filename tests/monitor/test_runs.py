@@ -504,6 +504,24 @@ def test_the_first_runs_name_heads_each_column() -> None:
     assert by_acc.rows()[0]["best"]["val_acc"] == 0.6
 
 
+def test_accuracy_and_acc_are_one_metric_as_keras_and_other_code_spell_it() -> None:
+    """Sweep s37: a run logging Keras's `val_accuracy` was "not ranked (no val_acc logged)",
+    and another run was named the winner."""
+    runs = Runs(display=False)
+    for name, key, top in [
+        ("a", "val_acc", 0.80),
+        ("b", "val_accuracy", 0.90),
+        ("c", "valid_acc", 0.85),
+    ]:
+        mon = runs.new(name, metric=key, detectors=[])
+        for epoch in range(1, 21):
+            mon.log(epoch, accuracy=0.9, **{key: top - abs(epoch - 10) / 100})
+    assert runs.winner() == "b"
+    assert "not ranked" not in runs.table()
+    assert [row["best"]["val_acc"] for row in runs.rows()] == [0.80, 0.90, 0.85]
+    assert all(list(row["best"]) == ["val_acc", "accuracy"] for row in runs.rows())  # one column
+
+
 def test_the_same_monitor_cannot_be_added_twice() -> None:
     a = Monitor(name="a", display=False)
     a.log(1, val_loss=0.3)
@@ -891,10 +909,10 @@ def test_runs_whose_monitors_watch_different_metrics_say_whose_decides() -> None
         loss.log(epoch, loss=1 / epoch, val_loss=lb, val_acc=ab)
     first = compare(acc, loss, display=False).table()
     assert "the runs' monitors watch different metrics (val_acc, val_loss): compared by" in first
-    assert "val_acc, the one run A watches, the first to log its own" in first
+    assert "val_acc, which run 'A' watches (the first run to log the metric it watches)" in first
     assert "metric='val_loss'" in first
     assert (
-        "compared by val_loss, the one run B watches" in compare(loss, acc, display=False).table()
+        "compared by val_loss, which run 'B' watches" in compare(loss, acc, display=False).table()
     )
     same = compare(loss, Monitor(display=False, name="C"), display=False)
     assert "watch different metrics" not in same.table()
@@ -912,5 +930,5 @@ def test_the_watched_metrics_line_names_the_run_that_logged_its_own_and_a_logged
     assert "watch different metrics" not in compare(a, b, c, display=False).table()
     b.log(epoch=2, loss=0.9, val_loss=0.75, val_acc=0.6)
     table = compare(a, b, c, display=False).table()
-    assert "compared by val_acc, the one run B watches" in table  # the first to log its own
+    assert "compared by val_acc, which run 'B' watches" in table  # the first to log its own
     assert "pass it: metric='val_loss'" in table
