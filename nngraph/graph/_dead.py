@@ -138,11 +138,14 @@ def _in_loss(g: Graph, relu: Any) -> bool:
     """Whether a ReLU a `record()` block ran outside the model is part of the loss: it reads
     no output of the model's as it is but values the block computed from it (`length - 0.1`
     of a margin loss, `1 - y * score` of a hinge), and no learnable weight joins what comes
-    after it (a hand-written layer `relu(h @ w1 + b1) @ w2` is the model's own)."""
+    after it. A model written by hand at the block's top level, with no module, is one of
+    layers: `relu(x @ w1 - 1)` is its own, also when only a sum follows."""
     nodes = g._node
     if any(in_model(g, nodes[p]) for p in g._pred[relu]):
         return False
     before = nx.ancestors(g, relu) | {relu}
+    if not any(in_model(g, nodes[a]) for a in before):
+        return False
     after = nx.descendants(g, relu)
     joining = {p for n in after for p in g._pred[n] if p not in after and p not in before}
     return not any(

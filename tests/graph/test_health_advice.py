@@ -596,6 +596,9 @@ def test_a_relu_in_a_margin_loss_is_not_a_dead_layer_of_the_model():
     with ng.record() as rec:  # a hand-written layer at the block's top level is the model's
         margin(torch.relu(x @ w1 - 100.0) @ w2).backward()
     assert len(found(rec.graph, "dead")) == 1
+    with ng.record() as rec:  # also where only a sum follows it (regression sweep s37)
+        torch.relu(x @ w1 - 100.0).sum(1).mean().backward()
+    assert len(found(rec.graph, "dead")) == 1
 
 
 def test_layers_behind_a_silent_relu_are_not_said_to_round_to_zero():
