@@ -232,7 +232,9 @@ def _forward(g: Graph, n: Any, types: dict[str, str | None], why: str | None) ->
     if data.get("kind") == "op":
         what = message("graph.health.what.output_of", what=what)
     counts = {"nan": int(stats.get("nan") or 0), "inf": int(stats.get("inf") or 0)}
-    hint = message(f"graph.health.hint.{hint_for(data)}")
+    # -inf a mask put in: what breaks is an op that reduces over nothing but -inf (a CRF's
+    # forbidden transitions, a fully masked column), not the mask's values
+    hint = message(f"graph.health.hint.{'mask' if _from_mask(g, n) else hint_for(data)}")
     return finding(
         kind, key, "forward", n, data.get("module") or "", **counts, what=what, hint=hint
     )

@@ -2641,6 +2641,13 @@ MESSAGES: dict[str, str] = {
         "Check what goes into it: a value the op is not defined for (outside its domain), or"
         " values so large that they overflow (weights or a learning rate too large)."
     ),
+    "graph.health.hint.mask": (
+        "It is the -inf of a mask, which an op such as softmax or logsumexp leaves out; but"
+        " where every value such an op reduces over is -inf (a row or column the mask forbids"
+        " whole, as a tag that no tag may precede), its gradient is NaN. Keep at least one"
+        " position unmasked in each, or mask with a large negative number"
+        " (torch.finfo(x.dtype).min) instead of -inf."
+    ),
     "graph.health.hint.data": (
         "The data itself holds it: check with torch.isfinite(x).all(); the examples that hold"
         " such values: (~torch.isfinite(x)).reshape(len(x), -1).any(1).nonzero(). Clean or drop"

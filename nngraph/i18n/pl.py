@@ -2779,6 +2779,13 @@ MESSAGES: dict[str, str] = {
         "Sprawdź, co do niej wchodzi: wartość spoza dziedziny operacji albo wartości tak"
         " duże, że wychodzą poza zakres liczb (za duże wagi albo współczynnik uczenia)."
     ),
+    "graph.health.hint.mask": (
+        "To -inf z maski, które operacja taka jak softmax czy logsumexp pomija; ale tam, gdzie"
+        " każda wartość, po której taka operacja redukuje, jest -inf (wiersz albo kolumna, które"
+        " maska wyklucza w całości, jak znacznik, którego nie może poprzedzać żaden inny), jej"
+        " gradient jest NaN. Zostaw w każdym co najmniej jedną niezamaskowaną pozycję albo"
+        " maskuj dużą liczbą ujemną (torch.finfo(x.dtype).min) zamiast -inf."
+    ),
     "graph.health.hint.data": (
         "Ta wartość jest już w samych danych: sprawdzisz to przez torch.isfinite(x).all(), a"
         " przykłady z takimi wartościami znajdziesz przez (~torch.isfinite(x)).reshape(len(x),"

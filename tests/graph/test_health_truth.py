@@ -1064,6 +1064,43 @@ def test_graph_of_does_not_claim_a_parameter_is_where_the_first_nan_gradient_app
     assert made["node"] in rec.graph and rec.graph.nodes[made["node"]]["op"] == "sqrt"
 
 
+class MaskedCRF(nn.Module):
+    """A linear-chain CRF's log partition function, its forbidden transitions masked with
+    `fill`: no tag may precede tag 3."""
+
+    def __init__(self, fill: float) -> None:
+        super().__init__()
+        self.emit, self.trans, self.fill = nn.Linear(6, 4), nn.Parameter(torch.randn(4, 4)), fill
+        forbidden = torch.zeros(4, 4, dtype=torch.bool)
+        forbidden[:, 3] = True
+        self.register_buffer("forbidden", forbidden)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        em, trans = self.emit(x), self.trans.masked_fill(self.forbidden, self.fill)
+        alpha = em[:, 0]
+        for t in range(1, em.shape[1]):
+            alpha = torch.logsumexp(alpha[:, :, None] + trans + em[:, t, None, :], dim=1)
+        return torch.logsumexp(alpha, 1).mean()
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_the_minus_inf_of_a_mask_is_told_as_a_mask_not_as_an_overflow(language: str):
+    """Sweep s37: a CRF whose mask forbids a tag whole gets NaN gradients from logsumexp over
+    nothing but -inf, and health() told the mask's -inf as "a value outside the op's domain, or
+    an overflow (weights or a learning rate too large)"."""
+    ng.set_language(language)
+    torch.manual_seed(0)
+    x = torch.randn(3, 5, 6)
+    g = ng.trace(MaskedCRF(float("-inf")), x, loss=lambda log_z: log_z)
+    (finding,) = [f for f in g.health() if f["where"] == "forward"]
+    assert g.nodes[finding["node"]]["op"] == "masked_fill"
+    assert "torch.finfo(x.dtype).min" in finding["message"]
+    assert "learning rate" not in finding["message"] and "współczynnik" not in finding["message"]
+    fixed = MaskedCRF(torch.finfo(torch.float32).min)  # the truth: the advice mends it
+    g = ng.trace(fixed, x, loss=lambda log_z: log_z)
+    assert [f["kind"] for f in g.health() if f["kind"] in ("nan", "inf")] == []
+
+
 # -- Polish numbers --------------------------------------------------------------------------------
 
 
