@@ -88,8 +88,9 @@ class Recorder:
         self.warned_checkpoint = False
         self.warned_script = False
         self.untracked_loss = False  # a backward started from a loss made without autograd
-        self.backward_roots: set[str] = set()  # nodes a `.backward()` started from
-        self.warned_backward_again = False  # see _repeated.py
+        #: (node, output) pairs a `.backward()` started from (see _repeated.py)
+        self.backward_roots: set[tuple[str, int]] = set()
+        self.warned_backward_again = False
         self.calls = 0
         self.seq_mark = next_sequence_nr()
         self.tensor_nodes: dict[int, tuple[weakref.ref[torch.Tensor], str]] = {}

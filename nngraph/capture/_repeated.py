@@ -53,13 +53,15 @@ def note_backward_roots(
         node_id = recorder.builder.ids.get(fn) if fn is not None else None
         if node_id is None:
             continue
-        if node_id in recorder.backward_roots and _gradient_held(fn):
+        # losses out of one op (`unbind`, a loop over a tensor of losses) share its node
+        root = (node_id, t.output_nr)
+        if root in recorder.backward_roots and _gradient_held(fn):
             recorder.warned_backward_again = True
             warnings.warn(
                 message("capture.backward_again"), NNGraphWarning, stacklevel=stacklevel_outside()
             )
             return
-        recorder.backward_roots.add(node_id)
+        recorder.backward_roots.add(root)
 
 
 def _whole_backward(

@@ -136,21 +136,46 @@ def dead_units(
 
 def _in_loss(g: Graph, relu: Any) -> bool:
     """Whether a ReLU a `record()` block ran outside the model is part of the loss: it reads
-    no output of the model's as it is but values the block computed from it (`length - 0.1`
-    of a margin loss, `1 - y * score` of a hinge), and no learnable weight joins what comes
-    after it. A model written by hand at the block's top level, with no module, is one of
-    layers: `relu(x @ w1 - 1)` is its own, also when only a sum follows."""
+    no output of the model's as it is (nor only reshaped or scaled: `.view(...)`, `/ 2`) but
+    values the block computed from it (`length - 0.1` of a margin loss, `1 - y * score` of a
+    hinge), and no learnable weight of the block's own joins before or after it. A model
+    written by hand at the block's top level, with no module, is one of layers:
+    `relu(x @ w1 - 1)` is its own, also when only a sum follows."""
     nodes = g._node
-    if any(in_model(g, nodes[p]) for p in g._pred[relu]):
+    if _reads_the_model(g, relu):
         return False
     before = nx.ancestors(g, relu) | {relu}
     if not any(in_model(g, nodes[a]) for a in before):
         return False
+    if any(
+        learnable(nodes[a]) and not all(in_model(g, nodes[s]) for s in g._succ[a]) for a in before
+    ):
+        return False  # a weight the block applies itself (`relu(model(x) + b)`): a layer
     after = nx.descendants(g, relu)
     joining = {p for n in after for p in g._pred[n] if p not in after and p not in before}
     return not any(
         learnable(nodes[a]) for p in joining for a in nx.ancestors(g, p) | {p} if a not in before
     )
+
+
+def _reads_the_model(g: Graph, relu: Any) -> bool:
+    """Whether the ReLU reads the output of a model's op, as it is or only reshaped or scaled."""
+    stack, seen = list(g._pred[relu]), {relu}
+    while stack:
+        p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        data = g._node[p]
+        if in_model(g, data):
+            return True
+        if data.get("kind") == "op" and str(data.get("op") or "").removesuffix("_") in _AS_IT_IS:
+            stack += g._pred[p]
+    return False
+
+
+#: Ops after which a model's output is still that output, for a ReLU that reads it.
+_AS_IT_IS = _RESHAPING | {"mul", "div", "true_divide", "neg"}
 
 
 def _mostly_dead(data: dict[str, Any]) -> bool:

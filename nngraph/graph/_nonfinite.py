@@ -38,6 +38,11 @@ _MASKING = frozenset(
 )  # fmt: skip
 
 
+#: The leaves a mask's -inf comes from, for the advice on masks: a buffer or a constant, not
+#: the data (log-features of silence) nor a weight an earlier step broke.
+_MASK_LEAVES = ("buffer", "constant")
+
+
 def _only_minus_inf(stats: Any) -> bool:
     """Whether a value's only non-finite entries are -inf, as a mask puts them in
     (`scores.masked_fill(pad, float("-inf"))`): no NaN, no +inf.
@@ -64,10 +69,11 @@ def _reads_masks(data: dict[str, Any]) -> bool:
     return op in ("softmax", "log_softmax", "safe_softmax") or "attention" in op
 
 
-def _from_mask(g: Graph, n: Any) -> bool:
+def _from_mask(g: Graph, n: Any, leaves: tuple[str, ...] | None = None) -> bool:
     """Whether `n` holds only -inf (no NaN, no +inf) that a mask put in: followed back through
     what holds -inf too (`scores + mask`, a reshape), it starts at a masking op (`_MASKING`) or
-    at a leaf (a mask passed in, or kept as a buffer), not at `log(0)` or an overflow."""
+    at a leaf (a mask passed in, or kept as a buffer; with `leaves`, a leaf of those kinds
+    only), not at `log(0)` or an overflow."""
     nodes = g._node
     if not _only_minus_inf(nodes[n].get("value")):
         return False
@@ -86,7 +92,10 @@ def _from_mask(g: Graph, n: Any) -> bool:
                     seen.add(p)
                     frontier.append(p)
         op = str(nodes[m].get("op") or "").removesuffix("_")
-        if starts_here and nodes[m].get("kind") == "op" and op not in _MASKING:
+        kind = nodes[m].get("kind")
+        if starts_here and kind == "op" and op not in _MASKING:
+            return False
+        if starts_here and kind != "op" and leaves is not None and kind not in leaves:
             return False
     return True
 
@@ -234,7 +243,8 @@ def _forward(g: Graph, n: Any, types: dict[str, str | None], why: str | None) ->
     counts = {"nan": int(stats.get("nan") or 0), "inf": int(stats.get("inf") or 0)}
     # -inf a mask put in: what breaks is an op that reduces over nothing but -inf (a CRF's
     # forbidden transitions, a fully masked column), not the mask's values
-    hint = message(f"graph.health.hint.{'mask' if _from_mask(g, n) else hint_for(data)}")
+    masked = data.get("kind") == "op" and _from_mask(g, n, leaves=_MASK_LEAVES)
+    hint = message(f"graph.health.hint.{'mask' if masked else hint_for(data)}")
     return finding(
         kind, key, "forward", n, data.get("module") or "", **counts, what=what, hint=hint
     )

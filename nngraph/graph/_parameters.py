@@ -301,6 +301,7 @@ class _Layers:
         unused = set(g.graph.get("unused") or ())  # results nothing uses tell nothing apart
         seen, found, frontier = set(own), [], [m for op in own for m in step[op]]
         from_units = set(own).union(*(nx.descendants(g, op) for op in own)) if forward else set()
+        units = 1 if any("conv" in str(g._node[op].get("op") or "") for op in own) else -1
         while frontier:
             m = frontier.pop()
             if m in seen:
@@ -324,21 +325,37 @@ class _Layers:
             elif any(word in str(data.get("op") or "") for word in _MULTIPLYING):
                 if forward:
                     return None
-            elif forward and _joined_by_other_values(g, m, from_units):
+            elif forward and _joined_by_other_values(g, m, from_units, units):
                 return None
             else:
                 frontier += step[m]
         return found
 
 
-def _joined_by_other_values(g: Graph, op: Any, from_units: set[Any]) -> bool:
+def _joined_by_other_values(g: Graph, op: Any, from_units: set[Any], units: int) -> bool:
     """Whether `op` mixes into the units a walk follows (`from_units`: what they flow into)
     values that differ from unit to unit and come from elsewhere: a residual's skip
     (`h + conv(h)` after a zero-initialised conv), a random bias, a gate. They tell the units
-    apart. A zero bias or a scalar does not, nor does `cat`, which sets other units beside them."""
+    apart. A zero bias or a scalar does not, nor one value per example that every unit shares
+    (a `[B, 1]` time step, a `[B, 1, T]` padding mask: size 1 along the units, dimension
+    `units` of `op`'s result), nor `cat`, which sets other units beside them."""
     if str(g._node[op].get("op") or "") in _SIDE_BY_SIDE:
         return False
-    return any(_differs(g, other) for other in g._pred[op] if other not in from_units)
+    return any(
+        _differs(g, other) and _along_units(g, other, op, units)
+        for other in g._pred[op]
+        if other not in from_units
+    )
+
+
+def _along_units(g: Graph, other: Any, op: Any, units: int) -> bool:
+    """Whether node `other`, broadcast into `op`'s result, may hold other values for other
+    units: it is not of size 1 along dimension `units` (1: channels first, -1: last)."""
+    shape, result = g._node[other].get("shape"), g._node[op].get("shape")
+    if shape is None or result is None:
+        return True  # not known: it may
+    at = len(shape) - 1 if units < 0 else units - (len(result) - len(shape))
+    return 0 <= at < len(shape) and shape[at] != 1
 
 
 def _differs(g: Graph, n: Any) -> bool:

@@ -553,7 +553,7 @@ MESSAGES: dict[str, str] = {
         " value: a loss can never fall that far. For {value:g}%, write min_delta={fraction}"
     ),
     "monitor.error.gap_never": (
-        "Gap({threshold}, metric={metric!r}) would never warn: {metric} is higher-is-better, "
+        "Gap({threshold}, metric={metric!r}) would never warn: {metric} is read as higher-is-better, "
         "so with relative=True the gap is (training - validation) / training, at most 1 (100%) "
         "while validation is 0 or more. Give a smaller fraction (Gap(0.1, metric={metric!r}): "
         "validation 10% below training), or relative=False for a gap in points "

@@ -731,6 +731,12 @@ def test_backward_passes_that_do_not_add_up_the_same_gradients_are_not_warned_ab
             y = xs * torch.arange(3.0)
             for row in torch.eye(3):
                 y.backward(row, retain_graph=True)
+        with ng.record(trunk):  # losses out of one op: one node, other outputs (sweep s37 RG3)
+            first, second = trunk(x).pow(2).mean(0)[:2].unbind()
+            first.backward(retain_graph=True)
+            second.backward(retain_graph=True)
+            for step_loss in trunk(x).pow(2).mean(1)[:3]:  # a loop over a tensor: unbind too
+                step_loss.backward(retain_graph=True)
         with ng.record(trunk):  # each pass fills other leaves
             loss = heads[0](torch.tanh(trunk(x))).pow(2).mean()
             loss.backward(inputs=list(trunk.parameters()), retain_graph=True)

@@ -599,6 +599,18 @@ def test_a_relu_in_a_margin_loss_is_not_a_dead_layer_of_the_model():
     with ng.record() as rec:  # also where only a sum follows it (regression sweep s37)
         torch.relu(x @ w1 - 100.0).sum(1).mean().backward()
     assert len(found(rec.graph, "dead")) == 1
+    regression = nn.Sequential(nn.Linear(12, 16), nn.Tanh(), nn.Linear(16, 8))
+    with torch.no_grad():
+        regression[2].bias.fill_(-20.0)
+    b = torch.full((8,), -20.0, requires_grad=True)
+    for last in (  # the model's output only reshaped or scaled; a weight of the block's own
+        lambda out: out.view(6, 8),
+        lambda out: out.unsqueeze(1) / 2,
+        lambda out: regression[0](x).tanh() @ regression[2].weight.t() + b,
+    ):
+        with ng.record(regression) as rec:
+            torch.relu(last(regression(x))).sum().backward()
+        assert len(found(rec.graph, "dead")) == 1
 
 
 def test_layers_behind_a_silent_relu_are_not_said_to_round_to_zero():

@@ -457,6 +457,40 @@ def test_zero_layers_whose_units_something_tells_apart_are_not_flagged(case: str
     assert _distinct_rows(second.weight.t()) == second.weight.shape[1]
 
 
+class SharedPerExample(nn.Module):
+    """Zero layers with zero biases, and between them a value per example that every unit
+    shares: a `[B, 1]` time step added, a `[B, 1, T]` padding mask multiplied."""
+
+    def __init__(self, conv: bool) -> None:
+        super().__init__()
+        self.conv = conv
+        self.a = nn.Conv1d(4, 8, 3, padding=1) if conv else nn.Linear(4, 8)
+        self.b = nn.Conv1d(8, 2, 1) if conv else nn.Linear(8, 2)
+        for layer in (self.a, self.b):
+            nn.init.zeros_(layer.weight)
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, x: torch.Tensor, shared: torch.Tensor) -> torch.Tensor:
+        if self.conv:
+            return self.b(torch.relu(self.a(x)) * shared)
+        return self.b(torch.tanh(self.a(x) + shared))
+
+
+@pytest.mark.parametrize("conv", [False, True], ids=["time step", "padding mask"])
+def test_a_value_per_example_that_every_unit_shares_does_not_tell_them_apart(conv: bool):
+    """Regression sweep s37 (RG3, R2): such a value differs from example to example, and was
+    taken for one that tells the units apart."""
+    torch.manual_seed(0)
+    model = SharedPerExample(conv)
+    x = torch.randn(6, 4, 10) if conv else torch.randn(6, 4)
+    shared = torch.ones(6, 1, 10) if conv else torch.rand(6, 1)
+    if conv:
+        shared[0, :, 7:] = 0.0
+    with ng.record(model) as rec:
+        model(x, shared).pow(2).mean().backward()
+    assert [f["name"] for f in found(rec.graph, "zeros")] == ["a.weight", "b.weight"]
+
+
 def test_two_zero_layers_in_a_row_are_flagged_and_named_as_parameters():
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 3))
@@ -1099,6 +1133,17 @@ def test_the_minus_inf_of_a_mask_is_told_as_a_mask_not_as_an_overflow(language: 
     fixed = MaskedCRF(torch.finfo(torch.float32).min)  # the truth: the advice mends it
     g = ng.trace(fixed, x, loss=lambda log_z: log_z)
     assert [f["kind"] for f in g.health() if f["kind"] in ("nan", "inf")] == []
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))  # -inf no mask put in
+    silence = torch.randn(8, 4)
+    silence[0, 1] = float("-inf")  # log-features of a silent bin: the data's
+    with torch.no_grad():
+        broken = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        broken[0].weight[0, 0] = float("-inf")  # a weight an earlier step broke
+    for net, data in ((model, silence), (broken, torch.randn(8, 4))):
+        with ng.record(net) as rec:
+            net(data).pow(2).mean().backward()
+        (first,) = [f for f in rec.graph.health() if f["where"] == "forward"]
+        assert "finfo" not in first["message"]
 
 
 # -- Polish numbers --------------------------------------------------------------------------------
