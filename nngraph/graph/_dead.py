@@ -20,8 +20,8 @@ import networkx as nx
 from nngraph.graph._finding import feeding_layers, finding, layers_text, module_name, weight_of
 from nngraph.graph._model_ops import in_model
 from nngraph.graph._nodes import is_integer, owner_module
-from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
 from nngraph.graph._remedy import at_kaiming_scale
+from nngraph.graph._symmetry import _MULTIPLYING, _RESHAPING, learnable
 from nngraph.i18n import message
 
 if TYPE_CHECKING:

@@ -22,9 +22,9 @@ from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._inputs import large_data, multiplying
 from nngraph.graph._nodes import is_integer
 from nngraph.graph._normalised import NORM_HOPS, NORMALISING
-from nngraph.graph._parameters import learnable
 from nngraph.graph._recurrence import layers_wording
 from nngraph.graph._remedy import layers_remedy
+from nngraph.graph._symmetry import learnable
 from nngraph.i18n import message, times_text
 
 if TYPE_CHECKING:

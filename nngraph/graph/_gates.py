@@ -23,8 +23,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import forward_order
-from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
 from nngraph.graph._positions import Apart, added_only, carried, drops_run, sets_apart
+from nngraph.graph._symmetry import _MULTIPLYING, _RESHAPING, learnable
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph

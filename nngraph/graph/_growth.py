@@ -28,8 +28,8 @@ from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._model_ops import in_loss_model, model_outputs
 from nngraph.graph._nodes import owner_module, read_by_embedding
 from nngraph.graph._normalised import NORM_HOPS, NORMALISING
-from nngraph.graph._parameters import learnable
 from nngraph.graph._remedy import DEFAULT, init_gain
+from nngraph.graph._symmetry import learnable
 from nngraph.graph._trunk import in_series
 from nngraph.i18n import message, times_text
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._nodes import INDEXING, is_integer, owner_module, read_by_embedding
-from nngraph.graph._parameters import _MULTIPLYING, _RESHAPING, learnable
+from nngraph.graph._symmetry import _MULTIPLYING, _RESHAPING, learnable
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph

@@ -34,8 +34,8 @@ from nngraph.graph._flow import RMS_TINY, Layer
 from nngraph.graph._inputs import multiplying
 from nngraph.graph._model_ops import in_loss_model, model_outputs
 from nngraph.graph._nodes import first_read, owner_module, read_by_embedding
-from nngraph.graph._parameters import learnable
 from nngraph.graph._positions import added_only
+from nngraph.graph._symmetry import learnable
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._parameters import learnable
+from nngraph.graph._symmetry import learnable
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph

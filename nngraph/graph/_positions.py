@@ -31,7 +31,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._parameters import _RESHAPING
+from nngraph.graph._symmetry import _RESHAPING
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph

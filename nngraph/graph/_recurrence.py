@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._finding import finding, layer_name, leaf_name, module_name, names_text
 from nngraph.graph._nodes import is_reshape, owner_module
-from nngraph.graph._parameters import learnable
 from nngraph.graph._recurrence_kind import (
     RECURRENT,
     RECURRENT_WEIGHT,
@@ -32,6 +31,7 @@ from nngraph.graph._recurrence_kind import (
     segments,
     steps_remedy,
 )
+from nngraph.graph._symmetry import learnable
 from nngraph.i18n import message, plural_form, times_text
 
 if TYPE_CHECKING:

@@ -36,7 +36,7 @@ from nngraph.graph._finding import (
     weight_of,
 )
 from nngraph.graph._nodes import is_integer
-from nngraph.graph._parameters import _RESHAPING, learnable
+from nngraph.graph._symmetry import _RESHAPING, learnable
 from nngraph.i18n import message, times_text
 
 if TYPE_CHECKING:

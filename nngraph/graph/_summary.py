@@ -23,7 +23,6 @@ from nngraph.graph._nodes import (
     numel,
     owner_module,
 )
-from nngraph.graph._parameters import learnable
 from nngraph.graph._summary_findings import (
     findings_block,
     no_grad_layers,
@@ -38,6 +37,7 @@ from nngraph.graph._summary_grads import (
     shared_grad_squares,
 )
 from nngraph.graph._summary_order import as_tree, shape_text, shapes_lines, shown_outputs
+from nngraph.graph._symmetry import learnable
 from nngraph.i18n import get_language, message
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ import networkx as nx
 
 from nngraph._shrunk import mostly, shrunk
 from nngraph.graph._finding import leaf_name, name_list
-from nngraph.graph._parameters import learnable
+from nngraph.graph._symmetry import learnable
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph

@@ -39,7 +39,7 @@ from nngraph.graph._gates import (
 )
 from nngraph.graph._inputs import multiplying
 from nngraph.graph._nodes import read_by_embedding
-from nngraph.graph._parameters import _MULTIPLYING, learnable
+from nngraph.graph._symmetry import _MULTIPLYING, learnable
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
