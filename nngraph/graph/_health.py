@@ -17,6 +17,7 @@ import networkx as nx
 from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
 from nngraph.graph._finding import describe, finding, leaf_name, weight_of
+from nngraph.graph._flat import flat_op_after
 from nngraph.graph._flow import (
     HIDDEN_JUDGED,
     RMS_HUGE,
@@ -366,6 +367,9 @@ def _small_gradient(
         return "vanishing_zero_layer", {"zero_weight": leaf_name(g._node[zero.cause[layer.node]])}
     if fed_zeros(g, layer.node):  # the bias learns: its input is 0
         return "vanishing_zero_input", {"zero_input": True}
+    flat = flat_op_after(g, layer.node)
+    if flat is not None:  # `round` after it: flat everywhere, so it passes nothing back
+        return "vanishing_flat", {"flat_op": flat}
     if layer.node in before_first:
         return "vanishing_underflow", {"underflow": True}
     return "vanishing_zero", {}

@@ -2267,6 +2267,13 @@ MESSAGES: dict[str, str] = {
         "silent for the whole batch, a mask, weights that are all zero, a branch this batch "
         "does not use)."
     ),
+    "graph.health.vanishing_flat": (
+        "The weights of {where_module} get a gradient of exactly zero, so this layer learns"
+        " nothing: {flat_op} after it is flat wherever it is defined (its gradient is 0), so no"
+        " gradient passes back through it. To train through it, go around it with a"
+        " straight-through estimator: h + (h.{flat_op}() - h).detach() has the values of"
+        " h.{flat_op}() and passes the gradient on to h unchanged."
+    ),
     "graph.health.vanishing_underflow": (
         "The weights of {where_module} get a gradient of exactly zero, so this layer learns"
         " nothing from this batch: the gradient shrinks at every layer on the way back, and by"

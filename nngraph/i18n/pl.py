@@ -2398,6 +2398,13 @@ MESSAGES: dict[str, str] = {
         "dające zero dla całej partii, maska, wagi równe zeru, gałąź, której ta partia nie "
         "używa)."
     ),
+    "graph.health.vanishing_flat": (
+        "Wagi {where_module} dostają gradient równy dokładnie zeru, więc ta warstwa niczego się"
+        " nie uczy: operacja {flat_op} za nią jest płaska wszędzie, gdzie jest określona (jej gradient"
+        " to 0), więc żaden gradient przez nią nie wraca. Żeby przez nią trenować, omiń ją"
+        " estymatorem straight-through: h + (h.{flat_op}() - h).detach() ma wartości"
+        " h.{flat_op}() i przekazuje gradient do h bez zmian."
+    ),
     "graph.health.vanishing_underflow": (
         "Wagi {where_module} dostają gradient równy dokładnie zeru, więc ta warstwa niczego się"
         " nie uczy z tej partii: gradient maleje w każdej warstwie w drodze wstecz i do tej"

@@ -1146,6 +1146,41 @@ def test_the_minus_inf_of_a_mask_is_told_as_a_mask_not_as_an_overflow(language: 
         assert "finfo" not in first["message"]
 
 
+class Quantised(nn.Module):
+    """A layer whose output is rounded to 4 levels, with or without the straight-through trick."""
+
+    def __init__(self, straight_through: bool) -> None:
+        super().__init__()
+        self.l1, self.l2, self.straight_through = (
+            nn.Linear(8, 16),
+            nn.Linear(16, 1),
+            straight_through,
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = torch.sigmoid(self.l1(x)) * 3
+        return self.l2(h + (h.round() - h).detach() if self.straight_through else h.round())
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_layer_before_round_is_told_round_passes_no_gradient(language: str):
+    """Sweep s37: quantising with round and no straight-through trick left l1 with exactly zero
+    gradient, and health() named ReLUs, masks and zero weights as what may stop it."""
+    ng.set_language(language)
+    torch.manual_seed(0)
+    x, y = torch.randn(32, 8), torch.randn(32, 1)
+    g = ng.trace(Quantised(False), x, loss=lambda out: F.mse_loss(out, y))
+    (finding,) = found(g, "vanishing")
+    assert finding["module"] == "l1" and finding["flat_op"] == "round"
+    assert "h + (h.round() - h).detach()" in finding["message"]
+    assert (
+        found(ng.trace(Quantised(True), x, loss=lambda out: F.mse_loss(out, y)), "vanishing") == []
+    )
+    model = Quantised(True)  # the truth: the advice lets l1 learn
+    model(x).sum().backward()
+    assert model.l1.weight.grad.abs().sum() > 0
+
+
 # -- Polish numbers --------------------------------------------------------------------------------
 
 
