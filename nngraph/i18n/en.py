@@ -552,6 +552,11 @@ MESSAGES: dict[str, str] = {
         " so min_delta={value!r} asks every improvement to be at least {value:.0%} of the best"
         " value: a loss can never fall that far. For {value:g}%, write min_delta={fraction}"
     ),
+    "monitor.detector_other_name": (
+        "nngraph {detector}: it watches {metric!r}, but update() was given validation values "
+        "as {logged} only, so it will never judge anything. Watch the name you log: "
+        "{again}(..., metric={other!r}), or log the value as {metric}"
+    ),
     "monitor.error.gap_never": (
         "Gap({threshold}, metric={metric!r}) would never warn: {metric} is read as higher-is-better, "
         "so with relative=True the gap is (training - validation) / training, at most 1 (100%) "

@@ -571,6 +571,11 @@ MESSAGES: dict[str, str] = {
         " najlepszej wartości: strata nigdy tyle nie spadnie. Dla {value:g}% napisz"
         " min_delta={fraction}"
     ),
+    "monitor.detector_other_name": (
+        "nngraph {detector}: obserwuje {metric!r}, ale update() dostaje wartości walidacyjne "
+        "tylko jako {logged}, więc niczego nie oceni. Obserwuj nazwę, którą zapisujesz: "
+        "{again}(..., metric={other!r}), albo zapisuj tę wartość jako {metric}"
+    ),
     "monitor.error.gap_never": (
         "Gap({threshold}, metric={metric!r}) nigdy by nie ostrzegł: im wyższa wartość "
         "{metric}, tym lepiej, więc przy relative=True luka to (trening - walidacja) / trening, "

@@ -7,10 +7,11 @@ How it waits for a training value logged after its evaluation is in
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar, cast
 
-from nngraph.errors import check_flag
+from nngraph.errors import check_flag, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._blowup import BlowUps
 from nngraph.monitor._common import (
@@ -20,7 +21,7 @@ from nngraph.monitor._common import (
     as_step,
     step_from,
 )
-from nngraph.monitor._names import held_out_twins, nice_name, train_twins
+from nngraph.monitor._names import held_out_twins, is_validation, nice_name, train_twins
 from nngraph.monitor._params import _metric_name
 from nngraph.monitor._row_order import RowOrder
 from nngraph.monitor._spans import Spans
@@ -33,6 +34,12 @@ Check = tuple[str, dict[str, Any]] | None | object
 #: says it (GL after its best, Patience), it is a divergence, not overfitting or a plateau (an
 #: event of kind "divergence", also where only the validation metric is not finite).
 _DIVERGED = ("nonfinite", ".diverged", "not_finite")
+
+
+#: Calls of :meth:`Detector.update` with validation values under other names only, after which
+#: it warns: a run that logs its metric less often (every 5th epoch) has it by then. As many
+#: as a ``Monitor`` waits for a watched metric (``_watched.WAIT``).
+OTHER_NAMES_WARN = 10
 
 
 class Detector(Spans, RowOrder):
@@ -106,6 +113,7 @@ class Detector(Spans, RowOrder):
         self._reset_rows()
         self._restarted_at: int | None = None  # the evaluations seen at the last restart
         self._blow_ups = BlowUps()  # the training loss far above where it started (GL, PQ, UP)
+        self._own_seen, self._other_calls = False, 0  # see _note_other_validation
         self._reset()
 
     def _reset(self) -> None:
@@ -208,7 +216,29 @@ class Detector(Spans, RowOrder):
         """
         step = step_from(step, metrics)
         clean = {name: as_float(v, name) for name, v in metrics.items()}
+        self._note_other_validation(clean)
         return self.feed(self._step + 1 if step is None else as_step(step), clean)
+
+    def _note_other_validation(self, metrics: Mapping[str, float]) -> None:
+        """Warn once when :meth:`update` has been given validation values under other names
+        only (``valid_loss`` to a detector watching ``val_loss``) :data:`OTHER_NAMES_WARN`
+        times, and never its own metric: it would stay silent for the whole run. (A
+        ``Monitor`` says so itself, with its own rules.)"""
+        if self._own_seen or self.metric in metrics:
+            self._own_seen = True
+            return
+        others = [name for name in metrics if is_validation(name)]
+        if not others:
+            return
+        self._other_calls += 1
+        if self._other_calls == OTHER_NAMES_WARN:
+            warnings.warn(
+                message("monitor.detector_other_name", detector=repr(self), metric=self.metric,
+                        logged=", ".join(map(repr, others)), other=others[0],
+                        again=type(self).__name__),
+                UserWarning,
+                stacklevel=stacklevel_outside(),
+            )  # fmt: skip
 
     def feed(
         self,

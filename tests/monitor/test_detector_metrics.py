@@ -579,3 +579,36 @@ def test_divergence_refuses_a_blank_name_among_its_metrics(metrics: object) -> N
     says = r"metrics must be metric names, .* got " + re.escape(repr(metrics))
     with pytest.raises(NNGraphError, match=says):
         detectors.Divergence(metrics=metrics)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_detector_used_alone_says_when_it_is_given_its_metric_under_another_name(
+    language: str,
+) -> None:
+    """Sweep s37: `GL(5).update(e, loss=..., valid_loss=...)` stayed silent for a whole
+    textbook U-shaped run: it watches `val_loss` (a Monitor says so itself)."""
+    i18n.set_language(language)
+    gl = detectors.GL(5)
+    with pytest.warns(UserWarning, match="valid_loss") as caught:
+        for epoch in range(1, 41):
+            gl.update(epoch, loss=1 / epoch, valid_loss=0.3 + abs(epoch - 10) / 20)
+    said = [str(w.message) for w in caught if "GL(5)" in str(w.message)]
+    assert len(said) == 1 and "GL(..., metric='valid_loss')" in said[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        both = detectors.Patience(3, metric="val_acc")  # its metric in calls of its own
+        for epoch in range(1, 6):
+            both.update(epoch, val_loss=1 / epoch)
+            both.update(epoch, val_acc=1 - 1 / epoch)
+        training_only = detectors.GL(5)
+        for epoch in range(1, 6):
+            training_only.update(epoch, loss=1 / epoch)
+
+
+def test_a_detector_used_alone_waits_for_a_metric_logged_every_few_evaluations() -> None:
+    gl = detectors.GL(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in range(1, 31):  # val_acc each epoch, val_loss every 5th
+            extra = {"val_loss": 1 / epoch} if epoch % 5 == 0 else {}
+            gl.update(epoch, loss=1 / epoch, val_acc=1 - 1 / epoch, **extra)
