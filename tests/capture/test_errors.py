@@ -707,45 +707,87 @@ def test_a_loss_backpropagated_twice_says_the_gradients_doubled(language: str) -
     assert rec.graph.graph["backward_passes"] == 3
 
 
-def test_backward_passes_that_do_not_add_up_the_same_gradients_are_not_warned_about() -> None:
+def _two_losses_on_one_trunk(trunk: nn.Module, x: torch.Tensor) -> None:
+    """A multi-task model (or a GAN): two losses, one after the other, on one trunk."""
+    h = torch.tanh(trunk(x))
+    nn.Linear(8, 1)(h).pow(2).mean().backward(retain_graph=True)
+    nn.Linear(8, 2)(h).abs().mean().backward()
+
+
+def _gradients_reset_in_between(trunk: nn.Module, x: torch.Tensor) -> None:
+    loss = trunk(x).pow(2).mean()
+    loss.backward(retain_graph=True)
+    trunk.zero_grad()
+    loss.backward(retain_graph=True)
+    for p in trunk.parameters():
+        p.grad.zero_()
+    loss.backward()
+
+
+def _losses_out_of_one_op(trunk: nn.Module, x: torch.Tensor) -> None:
+    """One node, other outputs: `unbind`, and a loop over a tensor (sweep s37 RG3)."""
+    first, second = trunk(x).pow(2).mean(0)[:2].unbind()
+    first.backward(retain_graph=True)
+    second.backward()
+    for step_loss in trunk(x).pow(2).mean(1)[:3]:
+        step_loss.backward(retain_graph=True)
+
+
+def _a_jacobian_row_by_row(trunk: nn.Module, x: torch.Tensor) -> None:
+    y = trunk(x)[0, :3]
+    for row in torch.eye(3):
+        y.backward(row, retain_graph=True)
+
+
+def _each_pass_fills_other_leaves(trunk: nn.Module, x: torch.Tensor) -> None:
+    head = nn.Linear(8, 1)
+    loss = head(torch.tanh(trunk(x))).pow(2).mean()
+    loss.backward(inputs=list(trunk.parameters()), retain_graph=True)
+    torch.autograd.backward(loss, inputs=list(head.parameters()))
+
+
+def _a_training_loop(trunk: nn.Module, x: torch.Tensor) -> None:
+    optimizer = torch.optim.SGD(trunk.parameters(), lr=0.1)
+    for _ in range(3):
+        optimizer.zero_grad()
+        trunk(x).pow(2).mean().backward()
+        optimizer.step()
+
+
+@pytest.mark.parametrize(
+    ("block", "passes"),
+    [
+        (_two_losses_on_one_trunk, 2),
+        (_gradients_reset_in_between, 3),
+        (_losses_out_of_one_op, 5),
+        (_a_jacobian_row_by_row, 3),
+        (_each_pass_fills_other_leaves, 2),
+        (_a_training_loop, 3),
+    ],
+)
+def test_backward_passes_that_do_not_add_up_the_same_gradients_are_not_warned_about(
+    block: Callable[[nn.Module, torch.Tensor], None], passes: int
+) -> None:
     torch.manual_seed(0)
     trunk, x = nn.Linear(4, 8), torch.randn(5, 4)
-    heads = nn.Linear(8, 1), nn.Linear(8, 2)
-    optimizer = torch.optim.SGD([*trunk.parameters(), *heads[0].parameters()], lr=0.1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", NNGraphWarning)
-        with ng.record(trunk):  # two losses on one trunk (a multi-task model, a GAN)
-            h = torch.tanh(trunk(x))
-            heads[0](h).pow(2).mean().backward(retain_graph=True)
-            heads[1](h).abs().mean().backward()
-        with ng.record(trunk):  # the same loss again, its gradients reset in between
-            loss = trunk(x).pow(2).mean()
-            loss.backward(retain_graph=True)
-            optimizer.zero_grad()
-            loss.backward(retain_graph=True)
-            for p in trunk.parameters():
-                p.grad.zero_()
-            loss.backward()
-        xs = torch.randn(3, requires_grad=True)
-        with ng.record():  # a Jacobian built row by row, as the lecture builds it
-            y = xs * torch.arange(3.0)
-            for row in torch.eye(3):
-                y.backward(row, retain_graph=True)
-        with ng.record(trunk):  # losses out of one op: one node, other outputs (sweep s37 RG3)
-            first, second = trunk(x).pow(2).mean(0)[:2].unbind()
-            first.backward(retain_graph=True)
-            second.backward(retain_graph=True)
-            for step_loss in trunk(x).pow(2).mean(1)[:3]:  # a loop over a tensor: unbind too
-                step_loss.backward(retain_graph=True)
-        with ng.record(trunk):  # each pass fills other leaves
-            loss = heads[0](torch.tanh(trunk(x))).pow(2).mean()
-            loss.backward(inputs=list(trunk.parameters()), retain_graph=True)
-            torch.autograd.backward(loss, inputs=list(heads[0].parameters()))
-        with ng.record(trunk):  # a training loop: one backward per forward
-            for _ in range(3):
-                optimizer.zero_grad()
-                trunk(x).pow(2).mean().backward()
-                optimizer.step()
+    with warnings.catch_warnings(record=True) as caught, ng.record(trunk) as rec:
+        warnings.simplefilter("always")
+        block(trunk, x)
+    assert [str(w.message) for w in caught if w.category is NNGraphWarning] == []
+    assert rec.graph.graph["backward_passes"] == passes  # each pass recorded all the same
+
+
+def test_losses_out_of_one_op_add_up_to_one_backward_of_their_sum() -> None:
+    """What the warning would have got wrong: these gradients are not doubled."""
+    torch.manual_seed(0)
+    trunk, x = nn.Linear(4, 8), torch.randn(5, 4)
+    first, second = trunk(x).pow(2).mean(0)[:2].unbind()
+    first.backward(retain_graph=True)
+    second.backward()
+    apart = trunk.weight.grad.clone()
+    trunk.zero_grad()
+    trunk(x).pow(2).mean(0)[:2].sum().backward()
+    assert torch.allclose(apart, trunk.weight.grad)
 
 
 PACKAGE = str(Path(ng.__file__).parent)

@@ -594,8 +594,8 @@ def test_a_detector_used_alone_says_when_it_is_given_its_metric_under_another_na
             gl.update(epoch, loss=1 / epoch, valid_loss=0.3 + abs(epoch - 10) / 20)
     said = [str(w.message) for w in caught if "GL(5)" in str(w.message)]
     assert len(said) == 1 and "GL(..., metric='valid_loss')" in said[0]
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warnings.catch_warnings(record=True) as quiet:
+        warnings.simplefilter("always")
         both = detectors.Patience(3, metric="val_acc")  # its metric in calls of its own
         for epoch in range(1, 6):
             both.update(epoch, val_loss=1 / epoch)
@@ -603,12 +603,21 @@ def test_a_detector_used_alone_says_when_it_is_given_its_metric_under_another_na
         training_only = detectors.GL(5)
         for epoch in range(1, 6):
             training_only.update(epoch, loss=1 / epoch)
+    assert [str(w.message) for w in quiet] == []
+    assert both.epoch == 5 and training_only.epoch == 0  # evaluations judged: val_acc's only
 
 
 def test_a_detector_used_alone_waits_for_a_metric_logged_every_few_evaluations() -> None:
     gl = detectors.GL(5)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        for epoch in range(1, 31):  # val_acc each epoch, val_loss every 5th
-            extra = {"val_loss": 1 / epoch} if epoch % 5 == 0 else {}
-            gl.update(epoch, loss=1 / epoch, val_acc=1 - 1 / epoch, **extra)
+    curve = {5: 0.5, 10: 0.3, 15: 0.32, 20: 0.4, 25: 0.5, 30: 0.6}  # validated every 5th
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fired = [
+            epoch
+            for epoch in range(1, 31)  # val_acc each epoch, val_loss every 5th
+            if gl.update(epoch, loss=1 / epoch, val_acc=1 - 1 / epoch, **(
+                {"val_loss": curve[epoch]} if epoch in curve else {}
+            )) is not None
+        ]  # fmt: skip
+    assert [str(w.message) for w in caught] == []  # no "it will never judge anything"
+    assert gl.epoch == 6 and fired == [15]  # it judged each val_loss, and warned at the rise
