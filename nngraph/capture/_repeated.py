@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from nngraph.capture._builder import ACCUMULATE_GRAD, grad_fn_of, tensors_in
+from nngraph.capture._builder import grad_fn_of, tensors_in
 from nngraph.capture._common import NNGraphWarning
+from nngraph.capture._leaves import leaves_behind
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 
@@ -84,19 +85,7 @@ def _signature(func: Callable[..., Any]) -> inspect.Signature:
 def _gradient_held(root: Any) -> bool:
     """Whether a leaf that a backward from autograd node `root` reaches holds a non-zero
     `.grad` (a walk over the graph: only for a loss backpropagated again, which is rare)."""
-    seen, stack = {root}, [root]
-    while stack:
-        fn = stack.pop()
-        if type(fn) is ACCUMULATE_GRAD:
-            grad = fn.variable.grad
-            if grad is not None and _non_zero(grad):
-                return True
-            continue
-        for next_fn, _ in fn.next_functions:
-            if next_fn is not None and next_fn not in seen:
-                seen.add(next_fn)
-                stack.append(next_fn)
-    return False
+    return any(leaf.grad is not None and _non_zero(leaf.grad) for leaf in leaves_behind(root))
 
 
 def _non_zero(grad: torch.Tensor) -> bool:
