@@ -164,6 +164,7 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
     def _cell_ended(self) -> None:
         try:  # the points still queued are sent first: they must not turn the button on again
             self._update_static()
+            self._snapshot_if_waiting()
         finally:
             self.running = False  # nothing to stop until a cell, or a thread, feeds it again
             self._logged_at_end = self._logged()
@@ -290,6 +291,16 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             self._snapshot_timer = None
             self._last_snapshot = time.monotonic()
         self.snapshot = self.full_snapshot()
+
+    def _snapshot_if_waiting(self) -> None:
+        """Take now the snapshot a timer waits to take: the state a notebook saves as its cell
+        ends (``nbconvert --execute``, nbclient) must hold every point the cell logged, and the
+        timer could fire after the kernel has gone."""
+        with self._lock:
+            timer, self._snapshot_timer = self._snapshot_timer, None
+        if timer is not None:
+            timer.cancel()
+            self._refresh_snapshot()
 
     def _schedule_snapshot(self, now: bool) -> None:
         wait = self.snapshot_interval - (time.monotonic() - self._last_snapshot)

@@ -417,6 +417,39 @@ def test_the_saved_picture_of_gradient_norms_follows_each_cell(notebook: Noteboo
     assert len(notebook.stored) == 2  # a closed view keeps its last picture
 
 
+def test_the_saved_widget_state_holds_every_point_logged_by_the_end_of_the_cell(
+    notebook: Notebook,
+) -> None:
+    """The snapshot a notebook saves (nbconvert --execute) as the cell ends was taken when the
+    cell began: a second's throttle left the last points to a timer (sweep s38, helper nb)."""
+    mon = Monitor(detectors=[], display=False)
+    view = LossView.attach(mon)  # its interval: a second, longer than the cell
+    for epoch in range(1, 61):
+        mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch + 0.1)
+    notebook.cell_ends()
+    saved = view.snapshot["runs"][""]
+    assert len(saved["metrics"]["val_loss"]["step"]) == 60
+    assert saved["best"]["epoch"] == 60
+    assert view.snapshot["progress"]["done"] == 60
+    assert view._snapshot_timer is None  # nothing left to fire after the kernel has gone
+    view.close()
+
+
+def test_the_saved_widget_state_of_gradient_norms_holds_every_step(notebook: Notebook) -> None:
+    import torch
+
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
+    watch = GradientWatch(net)
+    view = LossView.attach(watch)
+    for _ in range(40):
+        net.zero_grad()
+        net(torch.randn(8, 3)).pow(2).mean().backward()
+        watch.step()
+    notebook.cell_ends()
+    assert view.snapshot["runs"][""]["metrics"]["0"]["step"][-1] == 40
+    view.close()
+
+
 @pytest.mark.parametrize("how", ["compare", "add"])
 def test_the_saved_picture_of_finished_runs_shows_them(
     notebook: Notebook, monkeypatch: pytest.MonkeyPatch, how: str
