@@ -219,12 +219,16 @@ class Detector(Spans, RowOrder):
         self._note_other_validation(clean)
         return self.feed(self._step + 1 if step is None else as_step(step), clean)
 
+    def _watched_names(self) -> tuple[str, ...]:
+        """The names it reads its values from (``Divergence`` reads several)."""
+        return (self.metric,)
+
     def _note_other_validation(self, metrics: Mapping[str, float]) -> None:
         """Warn once when :meth:`update` has been given validation values under other names
         only (``valid_loss`` to a detector watching ``val_loss``) :data:`OTHER_NAMES_WARN`
         times, and never its own metric: it would stay silent for the whole run. (A
         ``Monitor`` says so itself, with its own rules.)"""
-        if self._own_seen or self.metric in metrics:
+        if self._own_seen or any(name in metrics for name in self._watched_names()):
             self._own_seen = True
             return
         others = [name for name in metrics if is_validation(name)]

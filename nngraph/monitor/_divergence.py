@@ -121,6 +121,9 @@ class Divergence(Detector):
             args.append(f"metrics={self.metrics!r}")
         return f"Divergence({', '.join(args)})"
 
+    def _watched_names(self) -> tuple[str, ...]:
+        return self.metrics
+
     def _reset(self) -> None:
         # per name: the first finite nonzero value, and whether it was the first value logged
         self._first: dict[str, tuple[float, bool]] = {}

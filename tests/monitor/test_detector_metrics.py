@@ -621,3 +621,22 @@ def test_a_detector_used_alone_waits_for_a_metric_logged_every_few_evaluations()
         ]  # fmt: skip
     assert [str(w.message) for w in caught] == []  # no "it will never judge anything"
     assert gl.epoch == 6 and fired == [15]  # it judged each val_loss, and warned at the rise
+
+
+def test_divergence_used_alone_is_not_told_to_watch_a_name_it_watches() -> None:
+    """Sweep s38: Divergence() watches every loss name, `val_loss` among them, yet warned that
+    a run logging `val_loss` only was one it "will never judge", then judged its blow-up."""
+    divergence = detectors.Divergence()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fired = [
+            epoch
+            for epoch in range(1, 16)
+            if divergence.update(epoch, val_loss=0.5 if epoch < 12 else 500.0) is not None
+        ]
+    assert [str(w.message) for w in caught] == []
+    assert fired == [12]
+    narrow = detectors.Divergence(metrics=("loss",))  # a name it is not given: still told
+    with pytest.warns(UserWarning, match="val_loss"):
+        for epoch in range(1, 16):
+            narrow.update(epoch, val_loss=0.5)
