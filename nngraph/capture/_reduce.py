@@ -138,6 +138,10 @@ _TINY_SQUARES = 1.2e-38
 # Below this variance / mean square, `E[x^2] - E[x]^2` cancels to less than ~3 digits of the
 # float32 sums (std under 3% of the RMS: a LayerNorm gain after a small step).
 _CANCELS = 1e-3
+# The same for the float64 sums of a group of small tensors (up to 65,536 float32 squares,
+# each exact in float64): their rounding is at most ~1e-11 of the sum, so a centred sum above
+# 1e-6 of it keeps 5 digits.
+_CANCELS_WIDE = 1e-6
 # A float32 sum of squares at most this stays finite (float32's largest is 3.4e38).
 _FLOAT32_MAX = 1e38
 
@@ -241,11 +245,18 @@ def _fill_table(
     squares: np.ndarray,
 ) -> None:
     np.divide(totals, n, out=table[0])
-    centred = squares - totals * totals / n
-    centred[centred < 1e-12 * squares] = 0.0  # below the rounding of float64 sums: a constant
-    np.sqrt(np.divide(centred, n, out=centred), out=table[1])
     table[2] = np.minimum.reduceat(values, starts)  # in float32: an `out=` would widen first
     table[3] = np.maximum.reduceat(values, starts)
+    centred = squares - totals * totals / n
+    # Where the spread is far below the values' size (weights of 1e4 +- 5e-3), that difference
+    # cancels to rounding: those segments are summed again about their mean. One value
+    # throughout (a gain of ones) has no spread at all.
+    close = centred < _CANCELS_WIDE * squares
+    centred[close & (table[2] == table[3])] = 0.0
+    for i in np.flatnonzero(close & (table[2] != table[3])).tolist():
+        segment = values[starts[i] : starts[i] + int(n[i])].astype(np.float64) - table[0, i]
+        centred[i] = np.dot(segment, segment)
+    np.sqrt(np.divide(centred, n, out=centred), out=table[1])
     np.sqrt(squares, out=table[4])
     zero = values == 0
     if zero.any():  # weights and gradients seldom hold an exact zero: then nothing to count

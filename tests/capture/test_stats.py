@@ -260,10 +260,36 @@ def test_a_spread_far_below_the_values_size_is_still_seen(numel: int) -> None:
     """`E[x^2] - E[x]^2` cancelled to a std of 0 for a LayerNorm gain of ones after a small
     step (sweep Z); float64 values too."""
     torch.manual_seed(0)
-    for x in (1 + 1e-4 * torch.randn(numel), 100 + torch.randn(numel, dtype=torch.float64)):
+    for x in (
+        1 + 1e-4 * torch.randn(numel),
+        100 + torch.randn(numel, dtype=torch.float64),
+        1e4 + 5e-3 * torch.randn(numel),  # 1e-6 of the mean: gave 0 in small tensors (s38)
+    ):
         stats = stats_of(x)
         assert stats is not None
         assert math.isclose(stats["std"], truth(x)["std"], rel_tol=1e-4)
+
+
+def test_small_tensors_summarised_together_each_keep_their_spread() -> None:
+    """Small tensors share one pass (`StatsBatch`): a segment summed again about its mean must
+    be the right one, beside a constant and an ordinary tensor."""
+    from nngraph.capture._stats import StatsBatch
+
+    torch.manual_seed(0)
+    tensors = [
+        torch.randn(300),
+        1e4 + 5e-3 * torch.randn(900),
+        torch.full((64,), 7.0),
+        -2e3 + 1e-3 * torch.randn(5),
+        torch.randn(17),
+    ]
+    batch, nodes = StatsBatch(), [{} for _ in tensors]
+    for node, tensor in zip(nodes, tensors, strict=True):
+        batch.add(node, "value", tensor)
+    batch.flush()
+    for node, tensor in zip(nodes, tensors, strict=True):
+        assert math.isclose(node["value"]["std"], truth(tensor)["std"], rel_tol=1e-4)
+        assert node["value"]["mean"] == pytest.approx(truth(tensor)["mean"], rel=1e-9)
 
 
 def test_a_tiny_gradient_is_tiny_not_exactly_zero() -> None:
