@@ -749,6 +749,16 @@ MESSAGES: dict[str, str] = {
         "add_event() takes an ng.detectors.Event (what a detector's update() returns), got "
         "{got}; a detector is given to the monitor instead: ng.Monitor(detectors=[...])"
     ),
+    "monitor.error.event_field": (
+        "add_event() needs an Event whose {field} is {wanted}, got {got}; nothing was added"
+    ),
+    "monitor.error.event_wants.number": "a number",
+    "monitor.error.event_wants.whole": "a whole number",
+    "monitor.error.event_wants.text": "a text (str)",
+    "monitor.error.event_wants.flag": "True or False",
+    "monitor.error.event_wants.unit": "'epoch' or 'step'",
+    "monitor.error.event_wants.values": "a dict whose keys are texts (str)",
+    "monitor.error.event_wants.value": "a number, a text or None",
     "monitor.error.positional": (
         "{call}() takes only ({names}) by position, but got {got} after them: give the other "
         "options by name, e.g. {example}"

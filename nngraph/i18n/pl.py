@@ -789,6 +789,17 @@ MESSAGES: dict[str, str] = {
         "add_event() przyjmuje ng.detectors.Event (to, co zwraca update() detektora), "
         "otrzymano {got}; detektor przekazuje się monitorowi: ng.Monitor(detectors=[...])"
     ),
+    "monitor.error.event_field": (
+        "add_event() potrzebuje obiektu Event, w którym {field} to {wanted}, otrzymano {got}; "
+        "nic nie zostało dodane"
+    ),
+    "monitor.error.event_wants.number": "liczba",
+    "monitor.error.event_wants.whole": "liczba całkowita",
+    "monitor.error.event_wants.flag": "True albo False",
+    "monitor.error.event_wants.text": "tekst (str)",
+    "monitor.error.event_wants.unit": "'epoch' albo 'step'",
+    "monitor.error.event_wants.values": "słownik, którego klucze są tekstami (str)",
+    "monitor.error.event_wants.value": "liczba, tekst albo None",
     "monitor.error.positional": (
         "{call}() przyjmuje według pozycji tylko ({names}), a po nich otrzymano {got}: pozostałe "
         "opcje podaj z nazwą, np. {example}"

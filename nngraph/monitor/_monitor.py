@@ -41,6 +41,7 @@ from nngraph.monitor._common import (
 from nngraph.monitor._display import Display, check_display
 from nngraph.monitor._distributed import Distributed, Reducer, current_rank
 from nngraph.monitor._epochs import EpochCounting
+from nngraph.monitor._event_check import checked_event
 from nngraph.monitor._feeding import DetectorFeeding
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
@@ -298,6 +299,7 @@ class Monitor(
         """
         if not isinstance(event, Event):
             raise NNGraphError(message("monitor.error.add_event", got=short_repr(event)))
+        event = checked_event(event)
         self._record(event)
         waits = self._waits_for_epoch(event)  # added before the first log()
         if self._listeners and not waits:

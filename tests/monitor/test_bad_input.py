@@ -63,6 +63,58 @@ def test_add_event_says_where_a_detector_goes() -> None:
         quiet().add_event(detectors.GL())  # type: ignore[arg-type]
 
 
+def event(**fields: Any) -> detectors.Event:
+    made: dict[str, Any] = {
+        "step": 1.0,
+        "epoch": 1,
+        "detector": "mine",
+        "kind": "note",
+        "message_id": "my.note",
+        "message": "lr halved",
+        "stop": False,
+    }
+    return detectors.Event(**{**made, **fields})
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"values": None}, r"values is a dict whose keys are texts \(str\), got None"),
+        ({"values": [("a", 1)]}, r"values is a dict"),
+        ({"values": {1: 2}}, r"values is a dict whose keys are texts \(str\), got 1"),
+        ({"values": {"s": {1, 2}}}, r"values\['s'\] is a number, a text or None"),
+        ({"values": {"lr": torch.ones(3)}}, r"values\['lr'\] is a number"),
+        ({"stop": "no"}, r"stop is True or False, got 'no'"),
+        ({"epoch": 1.5}, r"epoch is a whole number"),
+        ({"step": "1"}, r"step is a number"),
+        ({"message": None}, r"message is a text \(str\)"),
+        ({"unit": "batch"}, r"unit is 'epoch' or 'step'"),
+    ],
+    ids=lambda v: repr(v) if isinstance(v, dict) else "",
+)
+def test_add_event_refuses_an_event_with_a_bad_field_and_changes_nothing(
+    fields: dict[str, Any], says: str
+) -> None:
+    """Sweep s38 (helper api): an Event whose values were None was kept, and every later
+    snapshot() and live view failed; stop="no" stopped the run."""
+    mon = logged()
+    before = mon.snapshot()
+    with pytest.raises(NNGraphError, match=r"add_event\(\) needs an Event whose " + says):
+        mon.add_event(event(**fields))
+    assert mon.events == [] and not mon.should_stop
+    assert mon.snapshot() == before
+
+
+def test_add_event_keeps_an_events_numbers_as_plain_numbers() -> None:
+    mon = logged()
+    mon.add_event(event(values={"lr": torch.tensor(0.5), "n": np.int64(3), "why": None}))
+    assert mon.events[-1].values == {"lr": 0.5, "n": 3.0, "why": None}
+    json.dumps(mon.snapshot())  # what the live view sends
+    mine = event(values={"lr": 0.1})
+    mon.add_event(mine)
+    assert mon.events[-1] is mine  # nothing to change: the caller's own event
+
+
 # ------------------------------------------------- bug 2: Runs/compare check metric and name
 
 
