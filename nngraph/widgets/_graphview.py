@@ -116,7 +116,14 @@ class _Choice(traitlets.Enum):
 
 
 class _Whole(traitlets.Int):
-    """A whole-number option; anything else raises ``NNGraphError``."""
+    """A whole-number option; anything else raises ``NNGraphError``. Not a float such as
+    ``300.0``, which traitlets' own ``Int`` would take: the view refuses it when it is made,
+    as ``LossView`` does."""
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        if not isinstance(value, numbers.Integral):
+            self.error(obj, value)
+        return value  # a bool too: the option's own check refuses it, with its minimum
 
     def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> Any:
         widget = type(obj).__name__

@@ -444,6 +444,21 @@ def test_selected_and_height_set_later_are_checked_too(traced: ng.Graph) -> None
     assert (view.selected, view.height) == ("n1", 300)
 
 
+@pytest.mark.parametrize("height", [300.0, np.float64(300.0), 2.5], ids=repr)
+def test_a_height_that_is_no_whole_number_is_refused_made_or_set_later(
+    traced: ng.Graph, height: Any
+) -> None:
+    """Sweep s38 (helper api): 300.0 was refused when the view was made, with "needs a whole
+    number of at least 1, got 300.0", and taken when set later, as traitlets' Int takes it."""
+    says = r"^GraphView\(height=\.\.\.\) needs a whole number, got"
+    with pytest.raises(ng.NNGraphError, match=says):
+        traced.show(height=height)
+    view = traced.show(height=300)
+    with pytest.raises(ng.NNGraphError, match=says):
+        view.height = height
+    assert view.height == 300
+
+
 @pytest.mark.parametrize("member", [ng.Graph.show, GraphView.close, GraphView.static_svg])
 def test_showing_a_graph_has_examples(member: Any) -> None:
     """g.show() and the view's methods had no `>>>` example (sweep O, bug 6)."""
