@@ -186,10 +186,18 @@ def loss_svg(
     # a panel whose values span several powers of ten (a run that diverged beside the others)
     # is drawn on a log axis, as the picture cannot be switched: flat lines compare nothing
     logs = {key: log or _spans_decades(curves) for key, curves in panels.items()}
+    # a log axis asked for cannot show a panel with no value above 0 (a negative NLL): it
+    # stays linear and says why, as the live view does
+    refused = {key for key, curves in panels.items() if log and not _any_positive(curves)}
+    for key in refused:
+        logs[key] = False
     scale = f" ({strings.get('lossview.log_scale', 'log scale')})"  # said where chosen here
+    no_log = strings.get("lossview.log_refused", " (linear scale: no value above 0)")
     legends = [
         _legend(
-            _title(key, strings) + (scale if logs[key] and not log else ""),
+            _title(key, strings)
+            + (scale if logs[key] and not log else "")
+            + (no_log if key in refused else ""),
             [] if band else [_label(kind, r, m) for r, m, _, _ in curves],
         )
         for key, curves in panels.items()
@@ -211,6 +219,10 @@ def loss_svg(
         + "".join(parts)
         + "</svg>"
     )
+
+
+def _any_positive(curves: list[tuple[str, str, list[float], list[float]]]) -> bool:
+    return any(math.isfinite(v) and v > 0 for _, _, _, ys in curves for v in ys)
 
 
 #: A panel whose positive values span more than this factor is drawn on a log axis.

@@ -506,6 +506,29 @@ def test_log_scale_picture_skips_non_positive_values() -> None:
     assert points and all(math.isfinite(v) for v in points)  # log(0), log(-1) left out, not NaN
 
 
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_log_scale_picture_of_a_loss_with_no_value_above_0_stays_linear_and_says_why(
+    language: str,
+) -> None:
+    """A negative log-likelihood on a log axis: the saved picture was an empty panel, with no
+    curve and no word, where the live view stays linear and says why (sweep s38, curves)."""
+    from nngraph import i18n
+
+    i18n.set_language(language)
+    mon = Monitor(display=False)
+    for epoch in range(1, 41):
+        mon.log(epoch, loss=-1 - epoch / 40, val_loss=-0.5 - epoch / 50)
+    view = LossView(mon, log_scale=True)
+    root = ET.fromstring(view.static_svg())
+    lines = [line.get("points") or "" for line in root.iter("{http://www.w3.org/2000/svg}polyline")]
+    assert len(lines) == 2 and all(len(points.split()) == 40 for points in lines)
+    words = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert i18n.message("lossview.log_refused").strip() in words
+    mon.log(41, loss=0.5, val_loss=0.1)  # one value above 0: the log axis, as asked
+    assert i18n.message("lossview.log_refused").strip() not in view.static_svg()
+    view.close()
+
+
 def test_the_picture_of_runs_beside_one_that_diverged_is_drawn_on_a_log_axis() -> None:
     """Comparing learning rates, the run at lr=50 went up to 4.7e4 and the saved picture's
     linear axis flattened the other runs into the bottom line (sweep s32, teacher notebook 5)."""
@@ -562,7 +585,8 @@ def test_the_picture_draws_values_of_any_size(values: list[float], log_scale: bo
         for point in (line.get("points") or "").split()
     ]
     assert all(0 <= x <= right and 0 <= y <= bottom for x, y in drawn), drawn
-    shown = [v for v in values if math.isfinite(v) and (v > 0 or not log_scale)]
+    log = log_scale and any(math.isfinite(v) and v > 0 for v in values)  # else linear
+    shown = [v for v in values if math.isfinite(v) and (v > 0 or not log)]
     assert len(drawn) == len(shown)
     if len(set(shown)) == 1:
         assert len({y for _, y in drawn}) == 1  # flat
