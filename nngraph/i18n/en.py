@@ -1893,6 +1893,21 @@ MESSAGES: dict[str, str] = {
         "was None): call it after loss.backward() and before optimizer.zero_grad(), which "
         "deletes the gradients; if it is there, loss.backward() is not called."
     ),
+    "monitor.grad.step_unreached": (
+        "optimizer.step() ran {steps} times in a row while no parameter it holds had a "
+        "gradient, and no loss.backward() reached them in between: the steps change nothing. "
+        "Either loss.backward() is not called at all, or the loss comes from another model: "
+        "was the cell that makes the model run again, and not the one that makes the optimizer "
+        "(and the GradientWatch)? They still hold the old model's parameters while the loop "
+        "trains the new one: run them again after it."
+    ),
+    "monitor.grad.watch_unreached": (
+        "watch.step() ran {steps} times in a row while no parameter it reads had a gradient, "
+        "and no loss.backward() reached them in between. Either loss.backward() is not called "
+        "at all, or the loss comes from another model: was the cell that makes the model run "
+        "again, and not the one that makes the GradientWatch? It still reads the old model's "
+        "parameters while the loop trains the new one: run it again after it."
+    ),
     "monitor.grad.zero_flat": (
         "{call} ran {steps} times in a row while every gradient was exactly zero, and "
         "loss.backward() itself gave these zeros: the loss does not change with the weights, so "

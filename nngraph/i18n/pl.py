@@ -2006,6 +2006,22 @@ MESSAGES: dict[str, str] = {
         ".grad był None): wywołuj watch.step() po loss.backward(), a przed optimizer.zero_grad(), "
         "które usuwa gradienty. Jeśli tak już jest, to loss.backward() w ogóle nie jest wywoływane."
     ),
+    "monitor.grad.step_unreached": (
+        "optimizer.step() wykonano {steps} razy z rzędu, gdy żaden parametr, który trzyma, nie "
+        "miał gradientu, a żadne loss.backward() w międzyczasie do nich nie dotarło: kroki "
+        "niczego nie zmieniają. Albo loss.backward() w ogóle nie jest wywoływane, albo strata "
+        "pochodzi z innego modelu: czy komórka, która tworzy model, została uruchomiona "
+        "ponownie, a ta, która tworzy optymalizator (i GradientWatch), nie? Nadal trzymają one "
+        "parametry starego modelu, a pętla trenuje nowy: uruchom je ponownie po niej."
+    ),
+    "monitor.grad.watch_unreached": (
+        "watch.step() wykonano {steps} razy z rzędu, gdy żaden parametr, który odczytuje, nie "
+        "miał gradientu, a żadne loss.backward() w międzyczasie do nich nie dotarło. Albo "
+        "loss.backward() w ogóle nie jest wywoływane, albo strata pochodzi z innego modelu: czy "
+        "komórka, która tworzy model, została uruchomiona ponownie, a ta, która tworzy "
+        "GradientWatch, nie? Nadal odczytuje on parametry starego modelu, a pętla trenuje nowy: "
+        "uruchom ją ponownie po niej."
+    ),
     "monitor.grad.zero_flat": (
         "{call} wykonano {steps} razy z rzędu, gdy każdy gradient był dokładnie zerem, a te "
         "zera dało już samo loss.backward(): strata nie zmienia się wraz z wagami, więc nie ma "

@@ -45,6 +45,8 @@ class BackwardProbe:
         self._params = params
         self._handles: list[Any] = []
         self._reached = False  # a backward reached a hooked parameter
+        #: whether the last :meth:`arm` hooked a parameter: else "unseen" tells nothing
+        self.hooked = False
         self._nonzero = False  # and left a gradient other than zero
 
     def arm(self) -> None:
@@ -58,6 +60,7 @@ class BackwardProbe:
                 self._handles.append(p.register_post_accumulate_grad_hook(self._reach))
             except RuntimeError:  # a parameter torch refuses a hook on: read without it
                 continue
+        self.hooked = bool(self._handles)
 
     def _reach(self, param: Any) -> None:
         self._reached = True

@@ -25,8 +25,8 @@ a new run, said in its own words.
     >>> import torch
     >>> net = torch.nn.Linear(2, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
     >>> steps = EmptySteps(opt, list(net.parameters()), patience=2)
-    >>> [steps.check({}) for _ in range(3)]  # no .grad anywhere: said once, at the 2nd step
-    [None, 'grad.step_none', None]
+    >>> [steps.check({}) for _ in range(3)]  # no .grad, no backward: said once, at the 2nd step
+    [None, 'grad.step_unreached', None]
 """
 
 from __future__ import annotations
@@ -157,6 +157,12 @@ class _RunWithout:
         ran left one other than zero): the loss does not change with the weights."""
         return self._zero and "flat" in self._found and "cleared" not in self._found
 
+    def _unreached(self) -> bool:
+        """Whether no ``backward()`` reached the parameters between the run's steps: no
+        ``zero_grad()`` cleared what they had; the loss comes from other parameters (the cell
+        that makes the model run again, not the optimizer's or the watch's), or from none."""
+        return self.probe.hooked and self._found == {"unseen"}
+
     def fields(self) -> dict[str, Any]:
         """The fields of the message said: the steps in the run, and what they are."""
         return {"steps": self.run, "call": self.call}
@@ -192,6 +198,8 @@ class EmptySteps(_RunWithout):
         self.call = "optimizer.step(closure)" if closure is not None else "optimizer.step()"
         if self._flat():  # the loop is right: the loss gave nothing to learn from
             return "grad.zero_flat"
+        if closure is None and self._unreached():
+            return "grad.step_unreached"
         return f"grad.{which}_zero" if self._zero else f"grad.{which}_none"
 
 
@@ -221,6 +229,8 @@ class WatchSteps(_RunWithout):
             return None
         if self._flat():  # the loop is right: the loss gave nothing to learn from
             return "grad.zero_flat"
+        if self._unreached():
+            return "grad.watch_unreached"
         return "grad.watch_zero" if self._zero else "grad.watch_none"
 
 

@@ -80,7 +80,36 @@ def test_it_is_said_at_the_second_step_with_a_patience_below_two() -> None:
 
 def test_a_missing_backward_is_said_too() -> None:
     gw, _, _ = train(no_backward, steps=5)
-    assert [(e.message_id, e.step) for e in gw.events] == [("grad.step_none", 3)]
+    assert [(e.message_id, e.step) for e in gw.events] == [("grad.step_unreached", 3)]
+    assert "loss.backward() is not called at all" in gw.events[0].message
+    assert "zero_grad() is called after" not in gw.events[0].message  # no backward to clear
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+@pytest.mark.parametrize("with_optimizer", [True, False])
+def test_a_model_made_again_without_its_optimizer_and_watch_is_said(
+    language: str, with_optimizer: bool
+) -> None:
+    """Sweep s38 (helper nb): the student runs the model's cell again, not the optimizer's nor
+    the watch's, and trains with the right loop: the watch blamed a misplaced zero_grad()."""
+    i18n.set_language(language)
+    torch.manual_seed(0)
+    x, y = torch.randn(16, 4), torch.randint(0, 3, (16,))
+    net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt if with_optimizer else None)
+    for model in (net, nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))):
+        for _ in range(5):  # the old model, then a new one (its cell run again)
+            opt.zero_grad()
+            nn.functional.cross_entropy(model(x), y).backward()
+            if not with_optimizer:
+                gw.step()
+            opt.step()
+    which = "step" if with_optimizer else "watch"
+    assert [e.message_id for e in gw.events] == [f"grad.{which}_unreached"]
+    cell = {"en": "the cell that makes the model run again", "pl": "komórka, która tworzy model"}
+    assert cell[language] in gw.events[0].message
+    gw.close()
 
 
 def test_all_zero_gradients_take_five_steps_and_name_a_constant_loss_too() -> None:
