@@ -2080,6 +2080,9 @@ MESSAGES: dict[str, str] = {
     "monitor.text.stop": "  -> stop suggested by {detector} at epoch {epoch}",
     "monitor.summary.best": "best {metric} {value:.4g} at epoch {epoch} (step {step})",
     "monitor.summary.none": "nothing logged yet",
+    "monitor.summary.training_only": (
+        "{metric} {last:.4g} at epoch {epoch} ({extreme} {best:.4g}); no validation metric logged"
+    ),
     "monitor.summary.not_logged": "no best {metric} yet: it has not been logged (logged: {logged})",
     "monitor.summary.pick_metric": (
         "to keep the weights of the epoch with the best {metric}, watch it: metric={metric!r}"

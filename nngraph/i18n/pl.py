@@ -2202,6 +2202,10 @@ MESSAGES: dict[str, str] = {
     "monitor.text.stop": "  -> {detector} proponuje zatrzymać trening w epoce {epoch}",
     "monitor.summary.best": "najlepszy wynik {metric}: {value:.4g} w epoce {epoch} (krok {step})",
     "monitor.summary.none": "nic jeszcze nie zapisano",
+    "monitor.summary.training_only": (
+        "{metric} {last:.4g} w epoce {epoch} ({extreme} {best:.4g}); nie zapisano metryki "
+        "walidacyjnej"
+    ),
     "monitor.summary.not_logged": (
         "brak najlepszego wyniku {metric}: ta metryka nie została zapisana (zapisane: {logged})"
     ),

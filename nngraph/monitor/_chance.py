@@ -31,8 +31,9 @@ from nngraph.monitor._never_improved import settled_classes
 __all__ = ["AT_CHANCE", "LossBeside", "gain"]
 
 #: An accuracy no higher than this many times ``1/k`` is at chance level beside a loss that
-#: never clearly below ``ln k``: guessing among 10 balanced classes scores 0.1 give or take its noise
-#: (0.016 on 360 examples), not 0.15; a model that learns passes it within a few epochs.
+#: was never clearly below ``ln k``: guessing among 10 balanced classes scores 0.1 give or
+#: take its noise (0.016 on 360 examples), not 0.15; a model that learns passes it within a
+#: few epochs.
 AT_CHANCE = 1.5
 #: The last word of an accuracy's name, which the loss beside it has in its place.
 _ACCURACY = re.compile(r"(?<![a-z0-9])(acc|accuracy)$", re.IGNORECASE)
@@ -81,8 +82,8 @@ class LossBeside:
         """The number of classes ``k`` when the loss has never been clearly below ``ln k`` (its
         lowest value at that level, see
         :func:`~nngraph.monitor._never_improved.settled_classes`; above it, as after a blow-up
-        or while the guesses swing from class to class, is no better) and ``best``, the accuracy's best, is no higher
-        than :data:`AT_CHANCE` times ``1/k``; else None.
+        or while the guesses swing from class to class, is no better) and ``best``, the
+        accuracy's best, is no higher than :data:`AT_CHANCE` times ``1/k``; else None.
 
             >>> beside = LossBeside("val_acc"); beside.add({"val_loss": 0.69})
             >>> beside.classes(0.52), beside.classes(0.9)

@@ -17,7 +17,7 @@ from nngraph._oneline import one_line
 from nngraph._pretty import Text
 from nngraph.i18n import message
 from nngraph.monitor._common import fmt_step
-from nngraph.monitor._names import is_validation
+from nngraph.monitor._names import is_validation, mode_known, resolve_mode, train_twin
 from nngraph.monitor._text import count
 
 if TYPE_CHECKING:
@@ -49,6 +49,8 @@ def summary_text(mon: Monitor) -> Text:
             held_out = [name for name in mon.series if is_validation(name)]
             if held_out:  # a run that validates by accuracy alone: the way to keep its best
                 lines.append(message("monitor.summary.pick_metric", metric=held_out[0]))
+            else:  # no validation at all (a lesson's first loop): how its training went
+                lines.append(_training_only(mon))
     else:
         b = mon._best
         lines = [
@@ -66,6 +68,31 @@ def summary_text(mon: Monitor) -> Text:
         lines.append(message("monitor.summary.events", events=count("event", n)))
         lines += [f"  {e}" for e in mon._events]
     return Text("\n".join(one_line(line) for line in lines if line))
+
+
+def _training_only(mon: Monitor) -> str:
+    """Where the training metric of a run that logs no validation metric ended, and its best
+    (the twin of the watched metric where logged: ``loss`` for ``val_loss``).
+
+        >>> import nngraph as ng
+        >>> mon = ng.Monitor(display=False)
+        >>> for epoch, loss in enumerate([0.9, 0.4, 0.5], 1): mon.log(epoch, loss=loss)
+        >>> _training_only(mon)
+        'loss 0.5 at epoch 3 (lowest 0.4); no validation metric logged'
+    """
+    name = train_twin(mon.metric, mon.series) or next(iter(mon.series))
+    series = mon.series[name]
+    if series.last is None or not len(series.epochs):
+        return ""
+    higher = mode_known(name) and resolve_mode("auto", name) == "max"  # else a loss
+    return message(
+        "monitor.summary.training_only",
+        metric=name,
+        last=series.last[1],
+        epoch=int(series.epochs[-1]),
+        extreme=message(f"monitor.runs.table.extreme_{'max' if higher else 'min'}"),
+        best=series.max_value if higher else series.min_value,
+    )
 
 
 def _restore_line(mon: Monitor, best: Best) -> str:

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 
+from nngraph import i18n
 from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor, _steps, detectors
 from nngraph.monitor._held import flush_all
@@ -733,11 +734,34 @@ def test_summary_says_why_there_is_no_best_epoch() -> None:
     mon = quiet()
     mon.log(1, loss=0.5)
     mon.log(2, loss=0.4)
-    assert mon.summary() == "no best val_loss yet: it has not been logged (logged: loss)"
+    assert mon.summary() == (
+        "no best val_loss yet: it has not been logged (logged: loss)\n"
+        "loss 0.4 at epoch 2 (lowest 0.4); no validation metric logged"
+    )
     mon = quiet(detectors=[])
     mon.log(1, val_loss=math.nan)
     assert "no best val_loss yet" in mon.summary() and "NaN" in mon.summary()
     assert quiet().summary() == "nothing logged yet"
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_summary_of_a_run_with_no_validation_says_how_its_training_went(language: str) -> None:
+    """A lesson's first loop (gradient descent, no validation set) read only "no best val_loss
+    yet" under its curve, also once it had ended (sweep s38, helper nb)."""
+    i18n.set_language(language)
+    mon = quiet()
+    for epoch, loss in enumerate([2.0, 0.5, 0.25, 0.3], 1):
+        mon.log(epoch, loss=loss)
+    words = {
+        "en": "loss 0.3 at epoch 4 (lowest 0.25); no validation metric logged",
+        "pl": "loss 0,3 w epoce 4 (najniższa 0,25); nie zapisano metryki walidacyjnej",
+    }
+    assert mon.summary().splitlines()[-1] == words[language]
+    accuracy = quiet(metric="val_acc")
+    for epoch, acc in enumerate([0.5, 0.9, 0.8], 1):
+        accuracy.log(epoch, acc=acc)
+    assert "acc 0" in accuracy.summary().splitlines()[-1]
+    assert ("highest", "najwyższa")[language == "pl"] in accuracy.summary()
 
 
 def test_summary_of_a_run_validating_by_accuracy_alone_names_the_metric_to_watch() -> None:
