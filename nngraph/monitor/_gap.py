@@ -22,7 +22,7 @@ from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import Mode, resolve_mode
 from nngraph.monitor._params import _count, _nonnegative
-from nngraph.monitor._trend import TrainingTrend
+from nngraph.monitor._training_trend import TrainingTrend
 from nngraph.monitor._trend_texts import trend_fields
 
 __all__ = ["Gap"]

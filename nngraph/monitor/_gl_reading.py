@@ -58,7 +58,8 @@ from nngraph.monitor._jump import steady, sudden_jump
 from nngraph.monitor._names import is_validation, named_as_training
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Swings
-from nngraph.monitor._trend import RISE, WINDOW, TrainingTrend, Trend
+from nngraph.monitor._training_trend import TrainingTrend
+from nngraph.monitor._trend import RISE, WINDOW, Trend
 from nngraph.monitor._trend_texts import trend_fields
 
 __all__ = [

@@ -39,7 +39,8 @@ from nngraph.monitor._jump import before
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
-from nngraph.monitor._trend import FLOAT_NOISE, TrainingTrend
+from nngraph.monitor._training_trend import TrainingTrend
+from nngraph.monitor._trend import FLOAT_NOISE
 from nngraph.monitor._wording import above_text
 
 __all__ = [

@@ -30,7 +30,8 @@ from nngraph.monitor._prechelt import (
     has_diverged,
     training_progress,
 )
-from nngraph.monitor._trend import FLOAT_NOISE, TrainingTrend
+from nngraph.monitor._training_trend import TrainingTrend
+from nngraph.monitor._trend import FLOAT_NOISE
 from nngraph.monitor._wording import above_text, permille_text, plain, rising_trail
 
 __all__ = ["PQ", "UP"]
