@@ -231,9 +231,10 @@ def unstable_verdict(
 ) -> Check:
     """GL's, PQ's or UP's explanation when a rising validation loss comes from unstable
     training (a learning rate too high), not overfitting: the training loss clearly rose since
-    the best epoch (on average: ``stalled``), the validation loss jumped in one evaluation from
+    the best epoch (on average, and where it is clearly below the validation loss beyond its
+    noise: ``stalled``, see :meth:`Trend.rose_in_level`), the validation loss jumped in one evaluation from
     ``previous`` (or its ``level`` before) to ``value`` (``jump``, see :func:`sudden_jump`),
-    or the training loss ``train`` is far above its lowest value of the run and not still below its level at the
+    or the training loss ``train`` and its level are far above its lowest value of the run and not still below its level at the
     best epoch (``unstable``, see :meth:`TrainingTrend.far_above_low`), or it rose far above
     where the run started and the run has not come back since (``blown_up``, see
     :mod:`~nngraph.monitor._blowup`: however far below the validation loss it is, a run that
@@ -251,13 +252,14 @@ def unstable_verdict(
     if trend is not None and _restart_bump(det, trend) and not jumped:
         key = "restarted" if det._since_restart() is not None else "warming_up"
         return _too_soon(det, f"{name}.{key}", trend, fields, words=words)
-    rose = trend is not None and trend.rose(scale=det.best)
+    rose = trend is not None and trend.rose_in_level(scale=det.best)
     if trend is not None and rose and not _rose_once(trend, det._trained_since_best):
         return f"{name}.stalled", {**fields, **trend_fields(det, trend)} if words else fields
     if jumped:
         return f"{name}.jump", {**fields, "previous": previous, "value": value}
     before = trend.before if trend is not None else None
-    low = tracker.far_above_low(train, scale=det.best, before=before)
+    noise = trend.noise if trend is not None else math.nan
+    low = tracker.far_above_low(train, scale=det.best, before=before, noise=noise)
     blown_up = None if low is not None else _blown_up(det, trend, fields, value, train, words=words)
     if blown_up is not None:
         return blown_up

@@ -16,9 +16,10 @@ its lowest value of the run (:meth:`TrainingTrend.far_above_low`).
 from __future__ import annotations
 
 import math
+import statistics
 
 from nngraph.monitor._pace import WINDOWS, pace_up_to_best
-from nngraph.monitor._trend import MEMORISED, UNSTABLE, WINDOW, Trend
+from nngraph.monitor._trend import MEMORISED, RISE, STEADY, UNSTABLE, WINDOW, Trend
 
 __all__ = ["TrainingTrend"]
 
@@ -111,12 +112,21 @@ class TrainingTrend:
         return self._spikes and value - at_best > (UNSTABLE - 1) * abs(at_best)
 
     def far_above_low(
-        self, train: float | None, scale: float, before: float | None = None
+        self,
+        train: float | None,
+        scale: float,
+        before: float | None = None,
+        noise: float = math.nan,
     ) -> tuple[int, float] | None:
-        """The lowest training value of the run, as (epoch shown, value), when ``train`` is
-        more than :data:`UNSTABLE` times it (a positive one) and not far below ``scale``, the
-        best validation loss (see :data:`MEMORISED`): training has become unstable. None
-        otherwise (a training loss memorised near 0 that wobbles is not), nor when ``train``
+        """The lowest training value of the run, as (epoch shown, value), when ``train`` and
+        the level of the training loss (the median of its latest :data:`WINDOW` values) are
+        each more than :data:`UNSTABLE` times it (a positive one) and not far below ``scale``,
+        the best validation loss (see :data:`MEMORISED`), and a level clearly below ``scale``
+        lies above that low by more than :data:`STEADY` times the ``noise`` of two values
+        (where known): training has become unstable. None otherwise: a training loss memorised
+        near 0 that wobbles is not, nor one with dropout or data augmentation whose lowest
+        value is a lucky one (a loss of 0.15 +-30% has values of 0.3 and 0.06); a spike since
+        the best epoch is told by :meth:`Trend.rose_in_level`. None too when ``train``
         is below ``before`` (the training loss at the best epoch) and not far above its lowest
         value up to then: the model learned its training data since the best while the
         validation loss rose (seen: "unstable" after 450 epochs of memorising, one noisy 0.24
@@ -132,11 +142,25 @@ class TrainingTrend:
             ...     memorising.add(epoch, train, best=epoch == 1)
             >>> memorising.far_above_low(0.24, scale=0.38, before=0.61) is None
             True
+            >>> noisy = TrainingTrend()  # one value of 0.31 in a loss of 0.15 +-30%
+            >>> for epoch, train in enumerate([0.16, 0.07, 0.15, 0.12, 0.31], 1):
+            ...     noisy.add(epoch, train, best=epoch == 1)
+            >>> noisy.far_above_low(0.31, scale=0.6) is None
+            True
+            >>> for train in (0.35, 0.33):  # a level of 0.33: within a noise of 0.1 of 0.07?
+            ...     noisy.add(6, train, best=False)
+            >>> noisy.far_above_low(0.33, scale=0.6), noisy.far_above_low(0.33, 0.6, noise=0.1)
+            ((2, 0.07), None)
         """
         low = self._low
         if train is None or low is None or not low[1] > 0:
             return None
-        if not (train > UNSTABLE * low[1] and train > MEMORISED * abs(scale)):
+        level = statistics.median(self._lately[-WINDOW:])
+        if not all(x > UNSTABLE * low[1] and x > MEMORISED * abs(scale) for x in (train, level)):
+            return None
+        # clearly below the validation loss, a level within the noise of a lucky low is noise
+        below = level < scale - RISE * abs(scale)
+        if below and not math.isnan(noise) and level - low[1] <= STEADY * noise * math.sqrt(2):
             return None
         learned = before is not None and train < before
         at_best = self._low_at_best

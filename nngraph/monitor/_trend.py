@@ -125,6 +125,28 @@ class Trend:
         rise = self.recent - self.before
         return not (rise <= RISE * abs(self.before) or rise <= RISE_OF_SCALE * abs(scale))
 
+    def rose_in_level(self, scale: float) -> bool:
+        """Clearly higher now than at the best epoch (:meth:`rose`; True for a NaN) and, for a
+        training loss clearly below ``scale`` (the best validation loss, see :meth:`below`)
+        whose ``noise`` is known, by more than :data:`STEADY` times the noise of the two means
+        compared: its level rose, which is no epoch-to-epoch noise of dropout or data
+        augmentation (a mean of 3 values 18% up in noise of +-30%, 0.1289 -> 0.1526 in noise
+        of 0.038, next to a validation loss of 0.68, has not risen). One close to the
+        validation loss that swings is judged as before: the swings may be the learning rate's.
+
+            >>> Trend(0.1289, 0.1526, 80, 3, before_count=3).rose_in_level(scale=0.68)
+            True
+            >>> Trend(0.1289, 0.1526, 80, 3, before_count=3, noise=0.038).rose_in_level(0.68)
+            False
+            >>> Trend(0.1289, 0.3, 80, 3, before_count=3, noise=0.038).rose_in_level(0.68)
+            True
+        """
+        if not self.rose(scale):
+            return False
+        if math.isnan(self.noise) or not self.below(scale):
+            return True
+        return not self.recent - self.before <= self._noise_of_fall()
+
     def plateau(self, scale: float) -> bool:
         """Neither clearly lower nor clearly higher than at the best epoch, and not far below
         ``scale``, the best validation loss: the model has stopped learning rather than
@@ -267,6 +289,7 @@ class Trend:
         return STEADY * self.noise * math.sqrt(1 / self.before_count + 1 / self.count)
 
     def worse(self, scale: float, mode: Literal["min", "max"] = "min") -> bool:
-        """Clearly worse now than at the best epoch: higher for a loss, lower for an
+        """Clearly worse now than at the best epoch: higher for a loss, its level risen beyond
+        its noise where it is clearly below ``scale`` (:meth:`rose_in_level`), lower for an
         accuracy (see :data:`RISE`)."""
-        return self.rose(scale) if mode == "min" else self.fell(scale)
+        return self.rose_in_level(scale) if mode == "min" else self.fell(scale)
