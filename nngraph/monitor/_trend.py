@@ -148,17 +148,19 @@ class Trend:
         return not self.recent - self.before <= self._noise_of_fall()
 
     def plateau(self, scale: float) -> bool:
-        """Neither clearly lower nor clearly higher than at the best epoch, and not far below
-        ``scale``, the best validation loss: the model has stopped learning rather than
-        started to memorise (False for a NaN).
+        """Neither clearly lower nor clearly higher than at the best epoch (beyond its noise,
+        see :meth:`rose_in_level`), and not far below ``scale``, the best validation loss: the
+        model has stopped learning rather than started to memorise (False for a NaN).
 
             >>> Trend(0.68, 0.68, 8, 3).plateau(scale=0.725)  # both losses flat, close
+            True
+            >>> Trend(0.5, 0.56, 50, 3, before_count=3, noise=0.08).plateau(0.7)  # with dropout
             True
             >>> Trend(0.1, 0.1, 10, 3).plateau(scale=0.41)  # flat far below: memorised
             False
         """
         close = self.recent > scale - MEMORISED * abs(scale)
-        return not self.fell(scale) and not self.rose(scale) and close
+        return not self.fell(scale) and not self.rose_in_level(scale) and close
 
     def below(self, scale: float) -> bool:
         """Clearly below ``scale``, the best validation loss (by more than :data:`RISE` of
