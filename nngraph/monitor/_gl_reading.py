@@ -231,12 +231,13 @@ def unstable_verdict(
 ) -> Check:
     """GL's, PQ's or UP's explanation when a rising validation loss comes from unstable
     training (a learning rate too high), not overfitting: the training loss clearly rose since
-    the best epoch (on average, and where it is clearly below the validation loss beyond its
-    noise: ``stalled``, see :meth:`Trend.rose_in_level`), the validation loss jumped in one evaluation from
-    ``previous`` (or its ``level`` before) to ``value`` (``jump``, see :func:`sudden_jump`),
-    or the training loss ``train`` and its level are far above its lowest value of the run and not still below its level at the
-    best epoch (``unstable``, see :meth:`TrainingTrend.far_above_low`), or it rose far above
-    where the run started and the run has not come back since (``blown_up``, see
+    the best epoch (on average, and beyond its noise where it is clearly below the validation
+    loss: ``stalled``, see :meth:`Trend.rose_in_level`), the validation loss jumped in one
+    evaluation from ``previous`` (or its ``level`` before) to ``value`` (``jump``, see
+    :func:`sudden_jump`), or the training loss ``train`` and its level are far above its
+    lowest value of the run and not still below its level at the best epoch (``unstable``,
+    see :meth:`TrainingTrend.far_above_low`), or it rose far above where the run started and
+    the run has not come back since (``blown_up``, see
     :mod:`~nngraph.monitor._blowup`: however far below the validation loss it is, a run that
     blew up and is on its way down is not memorising). None when none holds. In the first
     :data:`SETTLING` evaluations after a restart, a training loss that rose since the best
