@@ -92,7 +92,8 @@ def _as_given(given: tuple[object, ...]) -> tuple[object, ...]:
 def _other_iterable(value: object) -> bool:
     """An iterable that is not a monitor, a text, a list, a tuple, a dict or its values."""
     plain = (Monitor, str, bytes, list, tuple, Mapping, ValuesView)
-    return isinstance(value, Iterable) and not isinstance(value, plain)
+    scalar = getattr(value, "ndim", None) == 0  # a 0-d tensor or array: it cannot be iterated
+    return isinstance(value, Iterable) and not isinstance(value, plain) and not scalar
 
 
 def _run_names(

@@ -140,7 +140,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
     def __getitem__(self, name: str) -> Monitor:
         try:
             return self.monitors[name]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: a name that cannot be one (a list)
             raise NNGraphError(
                 message("monitor.runs.error.unknown", name=name, names=self.names)
             ) from None

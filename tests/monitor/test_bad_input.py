@@ -740,3 +740,18 @@ def test_a_best_attribute_from_another_library_says_where_the_best_epoch_is(name
         getattr(mon, name)
     with pytest.raises(AttributeError, match="object has no attribute 'bset'"):
         mon.bset  # noqa: B018
+
+
+@pytest.mark.parametrize("given", [torch.tensor(1.0), np.float64(2.0), np.array(3.0)], ids=repr)
+def test_compare_refuses_a_number_in_its_words(given: object) -> None:
+    """A 0-d tensor gave torch's "iteration over a 0-d tensor" (sweep s38, helper api)."""
+    with pytest.raises(NNGraphError, match=r"^compare\(\) takes monitors"):
+        compare(given)
+
+
+def test_runs_refuse_a_name_that_cannot_be_one_in_their_words() -> None:
+    """runs[["small"]] gave "unhashable type: 'list'" (sweep s38, helper api)."""
+    runs = Runs(display=False)
+    runs.new("small")
+    with pytest.raises(NNGraphError, match=r"^no run called \['small'\]; runs: \['small'\]"):
+        runs[["small"]]  # type: ignore[index]
