@@ -1582,6 +1582,12 @@ MESSAGES: dict[str, str] = {
         "learning rate (or the momentum) is probably too high. Divide it by 3 to 10, for "
         "example, and train again."
     ),
+    "monitor.patience.memorising": (
+        "{head} and is {now:.4g} now, while {train} is far below it ({train_now:.4g}): the "
+        "model memorises its training data instead of learning what carries over to new data "
+        "(overfitting). More training makes it worse; the weights to keep are those of epoch "
+        "{best_epoch}."
+    ),
     "monitor.patience.still_improving": (
         "{head}, but its trend was still improving, slowly: a straight line through its values "
         "in epochs {first}–{last} goes from {start:.4g} to {end:.4g}, while they wobble around "

@@ -1678,6 +1678,12 @@ MESSAGES: dict[str, str] = {
         "skacze w górę i w dół, wciąż przeskakuje minimum: współczynnik uczenia (albo momentum) "
         "jest prawdopodobnie za duży. Zmniejsz go, np. 3–10 razy, i wytrenuj model od nowa."
     ),
+    "monitor.patience.memorising": (
+        "{head} i wynosi teraz {now:.4g}, a {train} jest daleko poniżej ({train_now:.4g}): "
+        "model zapamiętuje dane treningowe, zamiast uczyć się tego, co przenosi się na nowe "
+        "dane (przeuczenie). Dalszy trening tylko to pogorszy; wagi do zachowania to te z "
+        "epoki {best_epoch}."
+    ),
     "monitor.patience.still_improving": (
         "{head}, ale ogólny trend wciąż się poprawia, tylko powoli: prosta dopasowana do "
         "wartości z epok {first}–{last} biegnie od {start:.4g} do {end:.4g}, a wartości wahają "

@@ -47,6 +47,7 @@ __all__ = [
     "blew_up",
     "chance_classes",
     "clearly_better",
+    "far_better",
     "may_be_entropy",
     "not_finite_text",
     "reading",
@@ -215,7 +216,7 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     if k is not None and chance_classes(seen.train_now) == k and _fell_to(seen.train_first, k):
         return "chance", {"best": seen.best, "k": k, "ln": math.log(k)}  # fell to guessing
     moved = _moved(seen) if seen.train is not None else None
-    if moved is not None and (_far_better(seen) or (moved > 0 and clearly_better(seen))):
+    if moved is not None and (far_better(seen) or (moved > 0 and clearly_better(seen))):
         return "memorising", {}
     if seen.mode == "max" and seen.loss_classes:  # a training twin's wobble says no more
         return "chance_accuracy", _guessing(seen, seen.loss_classes)
@@ -309,7 +310,7 @@ def clearly_better(seen: Seen) -> bool:
     return now < best - RISE * abs(best)
 
 
-def _far_better(seen: Seen) -> bool:
+def far_better(seen: Seen) -> bool:
     """The training twin's error is at most :data:`MEMORISED` of the metric's best one: a loss
     (from a natural 0) far below, an accuracy (between 0 and 1) far closer to 1."""
     now, best = seen.train_now, seen.best

@@ -45,13 +45,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nngraph.monitor._names import nice_name
+from nngraph.monitor._names import is_validation, nice_name
 from nngraph.monitor._never_improved import (
     CHANCE,
     Seen,
     blew_up,
     chance_classes,
     clearly_better,
+    far_better,
     may_be_entropy,
     settled_classes,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "LONGER",
     "NEAR_CHANCE",
     "SlowFall",
+    "memorising",
     "no_better",
     "still_falling",
     "still_learning",
@@ -152,6 +154,40 @@ def no_better(
     shown = {"first": fall.first, "last": fall.last, "start": fall.start, "end": fall.end}
     shown["noise"] = fall.noise
     return "patience.still_improving", shown
+
+
+#: A validation loss whose last evaluations lie on average this part of its best above it,
+#: beside a training twin far below (see ``far_better``), has not stopped improving: it got
+#: worse while the model fit its training data, twice GL's default 5%.
+OVERFIT = 0.1
+#: ... and a training twin lower at each of this many evaluations up to the stop: the model
+#: still fits its training data better (a training loss that stopped falling is no such sign).
+FITTING = 2
+
+
+def memorising(
+    seen: Seen, latest: Sequence[tuple[int, float]]
+) -> tuple[str, dict[str, Any]] | None:
+    """Patience's explanation when its validation loss rose, the mean of its last 3 values more
+    than :data:`OVERFIT` of its best above it, while the training twin is far below that best
+    (its error at most half of it) and still falling (lower at each of the last
+    :data:`FITTING` evaluations): the textbook picture of overfitting, which more training
+    makes worse, not a plateau. None otherwise.
+
+        >>> seen = Seen("val_loss", "min", 0.84, 0.42, "loss", 0.02, 0.69, train_streak=20)
+        >>> memorising(seen, [(31, 0.8), (32, 0.82), (33, 0.84)])[0]
+        'patience.memorising'
+        >>> memorising(seen, [(31, 0.43), (32, 0.44), (33, 0.42)]) is None  # a plateau
+        True
+    """
+    if seen.mode != "min" or seen.train is None or not is_validation(seen.metric):
+        return None
+    if len(latest) < 3 or not far_better(seen) or seen.train_streak < FITTING:
+        return None
+    recent = sum(value for _, value in latest[-3:]) / 3
+    if not recent > seen.best + OVERFIT * abs(seen.best):
+        return None
+    return "patience.memorising", {"now": seen.value, "train_now": seen.train_now}
 
 
 def still_learning(seen: Seen, first: float, train_low: float) -> tuple[str, dict[str, Any]] | None:

@@ -14,7 +14,7 @@ from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._divergence import Divergence
 from nngraph.monitor._names import Mode, nice_name, resolve_mode, train_twins
 from nngraph.monitor._never_improved import Seen, reading, says_not_finite, says_not_learning
-from nngraph.monitor._no_better import LONGER, no_better, still_learning
+from nngraph.monitor._no_better import LONGER, memorising, no_better, still_learning
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import (
     _no_more_positional,
@@ -300,9 +300,13 @@ class Patience(Detector):
         delta = self.min_delta * abs(self.best) if self.relative else self.min_delta
         # after resume() its best may lie further back: the values since it are not the latest
         latest = self._latest if self.epoch - self.best_epoch <= self.patience else ()
-        found = no_better(
-            self._swings.now(), latest, self.patience, higher=self.mode == "max", delta=delta
-        ) or still_learning(self._seen(value), self._first, self._seen_low)
+        found = (
+            no_better(
+                self._swings.now(), latest, self.patience, higher=self.mode == "max", delta=delta
+            )
+            or memorising(self._seen(value), latest)
+            or still_learning(self._seen(value), self._first, self._seen_low)
+        )
         if found is None:
             return None
         key, shown = found

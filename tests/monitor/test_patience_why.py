@@ -173,12 +173,34 @@ def test_min_delta_is_kept_in_the_words_and_the_suggestion() -> None:
 
 @pytest.mark.parametrize("run", sorted(CALM_RUNS))
 def test_runs_that_overfit_plateau_or_are_noisy_keep_their_words(run: str) -> None:
-    """A noisy run that levels off, one that overfits, one after a spike, a plateau."""
+    """A noisy run that levels off, one that overfits, one after a spike, a plateau: none
+    oscillates. The one that overfits is said to (sweep s38: it read as a plateau, "more
+    training is unlikely to help", while its validation loss rose from 0.16 to 0.29 and its
+    training loss fell to 0.06)."""
     train, val = CALM_RUNS[run]
     patience = Patience(20)
     for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
         patience.update(epoch, loss=t, val_loss=v)
-    assert all(e.message_id == "patience.fire" for e in patience.events)
+    said = "patience.memorising" if run == "overfit" else "patience.fire"
+    assert all(e.message_id == said for e in patience.events)
+    assert patience.events or run != "overfit"
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_textbook_overfitting_run_is_said_to_overfit_at_the_stop(language: str) -> None:
+    """Sweep s38 (helper nb): the lecture's overfitting curve, validation loss doubling while
+    the training loss falls 8 times, ended with a stop of a plateau."""
+    ng.set_language(language)
+    train = [0.69, 0.62, 0.56, 0.5349, 0.5, 0.47, 0.3844, 0.335, 0.3007, 0.2671, 0.2261, 0.202]
+    val = [0.9, 0.75, 0.66, 0.6496, 0.62, 0.6, 0.5853, 0.5196, 0.48, 0.458, 0.4557, 0.4409]
+    train += [0.1769 * 0.9**i for i in range(31)]  # best at epoch 13, then memorising
+    val += [0.4223 * (1 + 0.05 * i) for i in range(31)]
+    event = first_event(Patience(20), val, train)
+    assert (event.epoch, event.message_id) == (33, "patience.memorising")
+    words = {"en": "(overfitting)", "pl": "(przeuczenie)"}
+    assert words[language] in event.message and "13" in event.message
+    flat = [0.177 * 0.9**13] * 30  # the training loss stopped falling: no such reading
+    assert first_event(Patience(20), val, train[:13] + flat).message_id == "patience.fire"
 
 
 def test_a_loss_that_fell_and_levelled_off_is_not_still_falling() -> None:
