@@ -1433,19 +1433,6 @@ MESSAGES: dict[str, str] = {
         "{metric} has had no finite value for {since}: training diverged from the start, or the "
         "data holds NaN. Check the inputs and try a smaller learning rate."
     ),
-    "monitor.patience.barely_moved_max": (
-        "{metric} has barely moved in {since}: its best, {best:.4g} at epoch {best_epoch}, takes"
-        " only {pct:.2g}% off the error (1 − {metric}) of its first value ({first:.4g} at epoch"
-        " {first_epoch}). {reading}"
-    ),
-    "monitor.patience.barely_improved_max": (
-        "{metric} has barely moved from its first value ({first:.4g} at epoch {first_epoch}):"
-        " its best, {best:.4g} at epoch {best_epoch}, takes only {pct:.2g}% off its error"
-        " (1 − {metric}), and nothing has beaten it for {since}. {reading}"
-    ),
-    "monitor.patience.at_chance": (
-        "{metric} has not improved for {since} (best {best:.4g} at epoch {best_epoch}). {reading}"
-    ),
     "monitor.patience.never_improved": (
         "{metric} never improved on its first value ({best:.4g} at epoch {best_epoch}) in"
         " {since}. {reading}"
@@ -1517,15 +1504,6 @@ MESSAGES: dict[str, str] = {
         " loss. Some networks (a deep one with sigmoid or tanh, a poor initialisation) sit on"
         " such a plateau for a while before they start learning: if the loop is right, call"
         " resume() to give it more epochs."
-    ),
-    "monitor.patience.reading.chance_accuracy": (
-        "{best:.3g} is no better than guessing at random among {k} classes (1/{k} = {guess:.3g}),"
-        " and {loss} has never been clearly below ln {k} = {ln:.3g}, the cross-entropy of such"
-        " guessing ({loss_low:.4g} at its lowest, {loss_now:.4g} now): the model is not"
-        " learning. Check the learning rate, that zero_grad(), backward() and step() run in that"
-        " order, and the loss. Some networks (a deep one with sigmoid or tanh, a poor"
-        " initialisation) sit on such a plateau for a while before they start learning: if the"
-        " loop is right, call resume() to give it more epochs."
     ),
     "monitor.patience.reading.not_learning": (
         "{train} has not moved either ({train_now:.4g} now, {train_first:.4g} at first): the"

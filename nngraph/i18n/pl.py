@@ -1524,21 +1524,6 @@ MESSAGES: dict[str, str] = {
         "początku albo dane zawierają NaN. Sprawdź dane wejściowe i spróbuj mniejszego "
         "współczynnika uczenia."
     ),
-    "monitor.patience.barely_moved_max": (
-        "{metric} prawie stoi w miejscu już {since}: najlepsza wartość, {best:.4g} w epoce"
-        " {best_epoch}, zmniejsza błąd (1 − {metric}) pierwszej wartości ({first:.4g} w epoce"
-        " {first_epoch}) tylko o {pct:.2g}%. {reading}"
-    ),
-    "monitor.patience.barely_improved_max": (
-        "{metric} prawie się nie zmienia względem pierwszej wartości ({first:.4g} w epoce"
-        " {first_epoch}): najlepsza wartość, {best:.4g} w epoce {best_epoch}, zmniejsza błąd"
-        " (1 − {metric}) tylko o {pct:.2g}%, a kolejne wartości nie są lepsze już {since} z"
-        " rzędu. {reading}"
-    ),
-    "monitor.patience.at_chance": (
-        "{metric} nie poprawia się już {since} z rzędu (najlepsza wartość {best:.4g} w epoce"
-        " {best_epoch}). {reading}"
-    ),
     "monitor.patience.never_improved": (
         "{metric} nie poprawia się względem pierwszej wartości ({best:.4g} w epoce {best_epoch})"
         " już {since}. {reading}"
@@ -1612,15 +1597,6 @@ MESSAGES: dict[str, str] = {
         " kolejności, i funkcję straty. Niektóre sieci (głęboka z sigmoidą albo tanh, źle"
         " zainicjowana) tkwią na takim plateau przez jakiś czas, zanim zaczną się uczyć: jeśli"
         " pętla jest poprawna, wywołaj resume(), by dać sieci więcej epok."
-    ),
-    "monitor.patience.reading.chance_accuracy": (
-        "{best:.3g} to nie więcej niż przy zgadywaniu na chybił trafił spośród {k} klas (1/{k} ="
-        " {guess:.3g}), a {loss} nigdy nie zeszła wyraźnie poniżej ln {k} = {ln:.3g}, czyli"
-        " entropii krzyżowej takiego zgadywania (najniżej {loss_low:.4g}; teraz {loss_now:.4g}):"
-        " model się nie uczy. Sprawdź współczynnik uczenia, czy zero_grad(), backward() i step()"
-        " idą w tej kolejności, i funkcję straty. Niektóre sieci (głęboka z sigmoidą albo tanh,"
-        " źle zainicjowana) tkwią na takim plateau przez jakiś czas, zanim zaczną się uczyć:"
-        " jeśli pętla jest poprawna, wywołaj resume(), by dać sieci więcej epok."
     ),
     "monitor.patience.reading.not_learning": (
         "{train} też stoi w miejscu (teraz {train_now:.4g}; na początku {train_first:.4g}):"

@@ -18,7 +18,6 @@ reading the numbers support.
   after a learning-rate warm-up);
 - a loss whose best is close to ``ln k`` (the cross-entropy of guessing among ``k`` classes),
   with a training twin that has not moved either, or none logged: chance level, not learning;
-- an accuracy no better than ``1/k`` beside a loss never clearly below ``ln k``: chance level;
 - a training twin that has not moved either: not learning, or learned all it could at once;
 - otherwise (no training twin logged) a short text that says what would tell them apart.
 
@@ -89,10 +88,7 @@ class Seen:
     """What Patience saw when it fires: the metric (``value`` now, ``best``) and, when logged,
     its training twin (``train``: its name as logged; ``train_now``: the latest evaluation's
     mean, ``train_first``: the first finite one; ``train_streak``: at how many evaluations in
-    a row, up to now, it improved, from ``train_streak_from``); for an accuracy, the loss
-    logged beside it (``loss``, ``loss_now``, ``loss_low``: its lowest) and ``loss_classes``,
-    the ``k`` whose chance level ``ln k`` that loss was never clearly below, with the accuracy
-    no better than guessing (see :class:`~nngraph.monitor._chance.LossBeside`)."""
+    a row, up to now, it improved, from ``train_streak_from``)."""
 
     metric: str
     mode: Literal["min", "max"]
@@ -103,10 +99,6 @@ class Seen:
     train_first: float = math.nan
     train_streak: int = 0
     train_streak_from: float = math.nan
-    loss: str | None = None
-    loss_now: float = math.nan
-    loss_low: float = math.nan
-    loss_classes: int | None = None
 
 
 def chance_classes(value: float) -> int | None:
@@ -180,7 +172,7 @@ def says_not_learning(seen: Seen) -> bool:
         >>> says_not_learning(Seen("val_loss", "min", 0.5, 0.5, "loss", 0.3, 0.6))  # it fits
         False
     """
-    return _which(seen)[0] in ("chance", "blew_up", "chance_accuracy", "not_learning")
+    return _which(seen)[0] in ("chance", "blew_up", "not_learning")
 
 
 def says_not_finite(seen: Seen) -> bool:
@@ -218,8 +210,6 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     moved = _moved(seen) if seen.train is not None else None
     if moved is not None and (far_better(seen) or (moved > 0 and clearly_better(seen))):
         return "memorising", {}
-    if seen.mode == "max" and seen.loss_classes:  # a training twin's wobble says no more
-        return "chance_accuracy", _guessing(seen, seen.loss_classes)
     if moved is not None and moved > 0:  # it learns, but does no better than on new data
         return "not_below", {}
     # a training loss that rose to that same chance level: the model collapsed to guessing (a
@@ -242,35 +232,14 @@ def _fell_to(first: float, k: int) -> bool:
     return math.isfinite(first) and first > (1 + CHANCE) * math.log(k)
 
 
-def _guessing(seen: Seen, k: int) -> dict[str, object]:
-    """The fields of the chance reading of an accuracy beside a loss at ``ln k``."""
-    return {
-        "loss": nice_name(seen.loss or ""),
-        "loss_now": seen.loss_now,
-        "loss_low": seen.loss_low,
-        "best": seen.best,
-        "k": k,
-        "guess": 1 / k,
-        "ln": math.log(k),
-    }
-
-
 def _moved(seen: Seen) -> int | None:
     """How the training twin moved since its first value: 1 better (a loss that fell), -1
-    worse, 0 not by more than :data:`MOVED` of its size (of its error, for an accuracy); None
-    without a first finite value.
-
-        >>> _moved(Seen("val_acc", "max", 0.9, 0.9, "acc", 0.995, 0.98))  # a quarter of its error
-        1
-    """
+    worse, 0 not by more than :data:`MOVED` of its size; None without a first finite value."""
     now, first = seen.train_now, seen.train_first
     if not math.isfinite(first):
         return None
     gain = (first - now) if seen.mode == "min" else (now - first)
-    scale = max(abs(first), abs(now))
-    if seen.mode == "max" and min(first, now) >= 0 and max(first, now) <= 1:
-        scale = 1 - min(first, now)  # an accuracy moves by its error: 0.98 -> 0.995 is a lot
-    if abs(gain) <= MOVED * scale:
+    if abs(gain) <= MOVED * max(abs(first), abs(now)):
         return 0
     return 1 if gain > 0 else -1
 

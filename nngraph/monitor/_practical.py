@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
 from nngraph.errors import check_flag
 from nngraph.i18n import message
-from nngraph.monitor._chance import LossBeside, gain
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._divergence import Divergence
 from nngraph.monitor._names import Mode, nice_name, resolve_mode, train_twins
@@ -59,15 +57,13 @@ class Patience(Detector):
     When it fires after 5 or more worse values, a metric that never improved on its first value
     (with ``min_delta``: never by more than ``min_delta``) is said never to have improved, and a
     loss (``mode="min"``) whose best is less than 2% of its size (``max(|first|, |best|)``)
-    below its first value, or an accuracy (``mode="max"``, between 0 and 1) whose best takes
-    less than 2% off its first error (``1 - first``), to have barely moved. Both are followed
-    by the one reading the numbers support (see :mod:`nngraph.monitor._never_improved`:
-    diverged, unstable, improving again after a rise such as a learning-rate warm-up, fits its
-    training data but does not generalise, does no better on its training data than on new
-    data, chance level, a blow-up in the first steps, not learning) instead of "more training
-    is unlikely to help" (a loss stuck at chance level wobbles 2% by noise alone). A metric
-    that became NaN or infinite after its best gets the diverged reading, whenever Patience
-    fires. Patience needs nothing else, but it reads the
+    below its first value to have barely moved. Both are followed by the one reading the numbers
+    support (see :mod:`nngraph.monitor._never_improved`: diverged, unstable, improving again
+    after a rise such as a learning-rate warm-up, fits its training data but does not
+    generalise, does no better on its training data than on new data, chance level, not
+    learning) instead of "more training is unlikely to help" (a loss stuck at chance level
+    wobbles 2% by noise alone). A metric that became NaN or infinite after its best gets the
+    diverged reading, whenever Patience fires. Patience needs nothing else, but it reads the
     metric's training twin (``loss`` for ``val_loss``) where it is logged, paired with each
     evaluation as GL pairs it (one logged after the evaluation, in a call of its own at the
     same step, is that evaluation's: see :meth:`Detector.feed`), so both orders get the same
@@ -77,13 +73,8 @@ class Patience(Detector):
     callback, whose module may log the training loss after the validation, stops at that
     epoch), and its event comes with the training value. Batches logged after it (several
     training values at one step) it waits for not at all: each evaluation is judged at once,
-    with the epoch before's. An accuracy is judged by its error, not by its size: 0.985 ->
-    0.992 on MNIST is under 1% of the value, yet halves the error (see
-    :func:`~nngraph.monitor._chance.gain`).
-
-    An accuracy no better than ``1/k`` beside a loss (``val_loss`` for ``val_acc``) never
-    clearly below the chance level ``ln k`` gets the chance reading whenever Patience fires (see
-    :mod:`~nngraph.monitor._chance`), as that loss would.
+    with the epoch before's. An accuracy (``mode="max"``) is not judged by its size: 0.985 ->
+    0.992 on MNIST is under 1% of the value, yet halves the error.
 
     Three more cases get their own words instead of "more training is unlikely to help" (see
     :mod:`~nngraph.monitor._no_better`), though Patience stops all the same: a loss that
@@ -92,18 +83,16 @@ class Patience(Detector):
     run: a larger patience may find a better epoch), and a cross-entropy still near the chance
     level it started at (the training loss, where logged, never more than 10% below ``ln k``
     nor clearly below the metric's best, and that best less than 20% below ``ln k``: the model
-    has learned little and may be on a plateau; ``resume()`` trains on; unless it fell there
-    from 3 times ``ln k`` or more: its first steps blew up).
+    has learned little and may be on a plateau; ``resume()`` trains on).
 
     One more case fires before ``patience`` epochs without an improvement: a loss that creeps
     down by amounts too small to matter (a learning rate of 1e-5) is improved on at every
     epoch, so Keras never stops it. When ``patience`` evaluations (and at least 5) after its
-    first value the loss has still barely moved (as above; an accuracy too), and the reading
-    is "chance level" or "not learning" (its training twin has not moved 2% either), Patience
-    fires with that reading: such gains count as none. A loss that moves, or whose training
-    twin moves, is left to the Keras rule, and so is one with a new best at most evaluations
-    that falls by more than 0.03% of its size per evaluation (a long run that learns slowly,
-    not noise).
+    first value the loss is still less than 2% below it, and the reading is "chance level" or
+    "not learning" (its training twin has not moved 2% either), Patience fires with that
+    reading: such gains count as none. A loss that moves, or whose training twin moves, is
+    left to the Keras rule, and so is one with a new best at most evaluations that falls by
+    more than 0.03% of its size per evaluation (a long run that learns slowly, not noise).
 
         >>> import nngraph as ng
         >>> p = ng.detectors.Patience(2, min_delta=0.01)
@@ -179,7 +168,6 @@ class Patience(Detector):
         self._swings = Oscillation()
         # the latest finite values, (epoch shown, value): was it still improving slowly?
         self._latest: tuple[tuple[int, float], ...] = ()
-        self._beside = LossBeside(self.metric)  # an accuracy's loss: is it at chance level?
 
     def _see_training(self, train: float | None) -> float | None:
         """Note this evaluation's training twin, ``train`` (as :meth:`Detector.feed` pairs it:
@@ -275,11 +263,8 @@ class Patience(Detector):
             return "patience.diverged", {**fields, "reading": self._reading(value)}
         if enough and self._gain() < BARELY_MOVED:  # it beat its first value by noise alone
             if not self.min_delta:
-                key = "patience.barely_improved" + ("_max" if self.mode == "max" else "")
-                return key, {**self._moved_fields(value), **fields}
+                return "patience.barely_improved", {**self._moved_fields(value), **fields}
             return self._barely_moved(value)
-        if self._beside.classes(self._top) is not None:  # an accuracy no better than guessing
-            return "patience.at_chance", {**fields, "reading": self._reading(value)}
         why = self._why_no_better(value, fields)
         if why is not None:
             return why
@@ -369,8 +354,7 @@ class Patience(Detector):
         first value, said over the epochs since that first value."""
         evaluations = self.epoch - self._first_epoch
         since = self._epochs_since(self._first_shown, evaluations)
-        key = "patience.barely_moved" + ("_max" if self.mode == "max" else "")  # by its error
-        return key, {"since": since, **self._moved_fields(value)}
+        return "patience.barely_moved", {"since": since, **self._moved_fields(value)}
 
     def _moved_fields(self, value: float) -> dict[str, Any]:
         """The numbers of a barely-moved text: the first value, the best seen, how far apart,
@@ -396,10 +380,6 @@ class Patience(Detector):
             train_first=self._seen_first,
             train_streak=self._seen_streak,
             train_streak_from=self._seen_streak_from,
-            loss=self._beside.name,
-            loss_now=self._beside.now,
-            loss_low=self._beside.low,
-            loss_classes=self._beside.classes(self._top),
         )
 
     def _reading(self, value: float) -> str:
@@ -408,9 +388,17 @@ class Patience(Detector):
         return reading(self._seen(value))
 
     def _gain(self) -> float:
-        """How far the best lies beyond the first finite value (see :func:`gain`)."""
-        return gain(self._first, self._top, self.mode)
+        """How far the best lies below the first finite value, as a fraction of the larger of
+        their sizes (a negative loss, one that starts at 0, too); ``inf`` for an accuracy
+        (``mode="max"``), which is not judged by its size (see the class docstring).
 
-    def _train_value(self, metrics: Mapping[str, float]) -> float | None:
-        self._beside.add(metrics)  # the loss beside an accuracy, at every call
-        return super()._train_value(metrics)
+            >>> p = Patience(2)
+            >>> for epoch, value in enumerate([2.0, 1.99, 2.1, 2.2], 1):
+            ...     _ = p.update(epoch, val_loss=value)
+            >>> round(p._gain(), 6)
+            0.005
+        """
+        scale = max(abs(self._first), abs(self._top))
+        if self.mode == "max" or not scale:
+            return math.inf
+        return (self._first - self._top) / scale
