@@ -1489,14 +1489,6 @@ MESSAGES: dict[str, str] = {
         " caused the rise, give Patience more epochs than the warm-up takes, or call resume()"
         " to train on."
     ),
-    "monitor.patience.reading.blew_up": (
-        "{train} was {train_first:.4g} at first, {times:.0f} times ln {k} = {ln:.3g}, the"
-        " cross-entropy of guessing at random among {k} classes, and is now at that level"
-        " ({train_now:.4g}), as {metric} at its best ({best:.4g}): if they are"
-        " cross-entropies, the first steps blew up and the model has guessed at random ever"
-        " since. Its fall from {train_first:.4g} is no learning. Lower the learning rate (10"
-        " times, for example) and train again."
-    ),
     "monitor.patience.reading.chance": (
         "{best:.3g} is close to ln {k} = {ln:.3g}, the cross-entropy of guessing at random among"
         " {k} classes: if this loss is a cross-entropy, the model is not learning. Check the"
@@ -1573,14 +1565,6 @@ MESSAGES: dict[str, str] = {
         "caught up with yet. More training may still help: with a larger patience, for "
         "example {larger} (for the default detectors: ng.Monitor(detectors={classroom})), "
         "training may find a better epoch."
-    ),
-    "monitor.patience.blew_up": (
-        "{head}, and this is no plateau to wait on: {what} was {start:.4g} at first, {times:.0f}"
-        " times ln {k} = {ln:.3g}, the cross-entropy of guessing at random among {k} classes,"
-        " and is now at that level ({now:.4g}), never clearly below it: if it is a"
-        " cross-entropy, the first steps blew up and the model has guessed at random ever"
-        " since, so more training will not help. Lower the learning rate (10 times, for"
-        " example) and train again."
     ),
     "monitor.patience.near_chance": (
         "{head}, but {what} is still {now:.4g} ({start:.4g} at first), close to ln {k} ="

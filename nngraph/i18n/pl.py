@@ -1582,14 +1582,6 @@ MESSAGES: dict[str, str] = {
         " wzrost wywołała rozgrzewka, daj Patience więcej epok, niż ona trwa, albo wywołaj"
         " resume(), żeby trenować dalej."
     ),
-    "monitor.patience.reading.blew_up": (
-        "{train} wynosiła na początku {train_first:.4g}, {times:.0f} razy więcej niż ln {k} ="
-        " {ln:.3g}, czyli entropia krzyżowa zgadywania na chybił trafił spośród {k} klas, a"
-        " teraz stoi na tym poziomie ({train_now:.4g}), tak jak {metric} w najlepszej epoce"
-        " ({best:.4g}): jeśli to entropie krzyżowe, pierwsze kroki eksplodowały i od tej pory"
-        " model zgaduje na chybił trafił. Jej spadek z {train_first:.4g} to nie nauka. Zmniejsz"
-        " współczynnik uczenia (na przykład 10 razy) i trenuj od nowa."
-    ),
     "monitor.patience.reading.chance": (
         "{best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na"
         " chybił trafił spośród {k} klas: jeśli ta strata to entropia krzyżowa, model się nie"
@@ -1667,14 +1659,6 @@ MESSAGES: dict[str, str] = {
         "którego powolny trend jeszcze nie dogonił. Dalszy trening może jeszcze pomóc: z większą "
         "cierpliwością, np. {larger} (dla domyślnych detektorów: "
         "ng.Monitor(detectors={classroom})), trening może znaleźć lepszą epokę."
-    ),
-    "monitor.patience.blew_up": (
-        "{head}, a to nie plateau, na którym warto czekać: {what} wynosiła na początku"
-        " {start:.4g}, {times:.0f} razy więcej niż ln {k} = {ln:.3g}, czyli entropia krzyżowa"
-        " zgadywania na chybił trafił spośród {k} klas, a teraz stoi na tym poziomie"
-        " ({now:.4g}) i nigdy nie zeszła wyraźnie niżej: jeśli to entropia krzyżowa, pierwsze"
-        " kroki eksplodowały i od tej pory model zgaduje na chybił trafił, więc dalszy trening"
-        " nic nie da. Zmniejsz współczynnik uczenia (na przykład 10 razy) i trenuj od nowa."
     ),
     "monitor.patience.near_chance": (
         "{head}, ale {what} wynosi wciąż {now:.4g} (na początku {start:.4g}), blisko ln {k} ="

@@ -3,10 +3,6 @@ first value (or barely moved from it, or became NaN or infinite after its best):
 reading the numbers support.
 
 - a value, or a training twin, that is not a finite number: training has diverged;
-- a loss whose best is close to ``ln k`` (the cross-entropy of guessing among ``k`` classes)
-  with a training twin that fell from above that level to it: chance level, not learning (a
-  fall to guessing is no learning); a blow-up in the first steps where the twin started
-  :data:`BLEW_UP` times ``ln k`` or more above it (a learning rate far too high);
 - a training twin far better than the metric (its error at most half), or clearly better
   than at first and clearly better than the metric's best: the model fits its training data,
   but that does not carry over to new data (too little data, too big a model);
@@ -43,7 +39,6 @@ from nngraph.monitor._trend import MEMORISED, RISE
 
 __all__ = [
     "Seen",
-    "blew_up",
     "chance_classes",
     "clearly_better",
     "far_better",
@@ -52,7 +47,6 @@ __all__ = [
     "reading",
     "says_not_finite",
     "says_not_learning",
-    "settled_classes",
 ]
 
 #: A training value less than this part of its size away from its first one has not moved
@@ -65,17 +59,6 @@ AGAIN = 5
 #: How close a loss must be to ``ln k`` (as a part of it) to be read as chance level: a loss
 #: stuck there wobbles by well under 1%; ln 9 and ln 10 are 5% apart.
 CHANCE = 0.02
-#: A cross-entropy whose first value is this many times ``ln k`` or more, and that then sits
-#: at ``ln k``, blew up in its first steps: an untrained network guesses about evenly (a loss
-#: near ``ln k``), so a first epoch's mean far above it comes from confident wrong guesses,
-#: weights thrown far by a learning rate far too high (SGD with lr=8 on digits: 398, then
-#: 2.41 for 10 classes; Adam with lr=0.3: 17.8, then 2.35).
-BLEW_UP = 3
-#: How far above ``ln k`` (as a part of it) a loss that blew up may sit and still read as
-#: chance level: a model thrown far by its first steps guesses with a fixed, uneven
-#: distribution, whose cross-entropy is ``ln k`` plus how uneven it is (digits, lr=8: 2.41
-#: training, 2.41 to 2.76 validation, against ln 10 = 2.303).
-SETTLED = 0.2
 #: The class counts whose chance level is recognised: 2 to 10, CIFAR-100's and ImageNet's.
 #: (Above 10 the values ln k lie so close together that any number would match one.)
 CLASSES = (*range(2, 11), 100, 1000)
@@ -114,36 +97,6 @@ def chance_classes(value: float) -> int | None:
     return None
 
 
-def settled_classes(value: float) -> int | None:
-    """The number of classes ``k`` whose chance level ``ln k`` is nearest ``value``, where
-    ``value`` lies at most :data:`CHANCE` below it or :data:`SETTLED` above it (see
-    :data:`CLASSES`): the level where a model that blew up sits, guessing.
-
-        >>> settled_classes(2.41), settled_classes(2.2), settled_classes(3.0)
-        (10, 9, None)
-    """
-    if not math.isfinite(value):
-        return None
-    k = min(CLASSES, key=lambda k: abs(value - math.log(k)))
-    ln = math.log(k)
-    return k if (1 - CHANCE) * ln <= value <= (1 + SETTLED) * ln else None
-
-
-def blew_up(first: float, now: float) -> int | None:
-    """The number of classes ``k`` when a cross-entropy that was ``first`` at first, at least
-    :data:`BLEW_UP` times ``ln k``, is now ``now``, at that chance level (see
-    :func:`settled_classes`): the first steps blew up, and the model guesses since. None
-    otherwise.
-
-        >>> blew_up(398.4, 2.41), blew_up(2.6, 2.31), blew_up(398.4, 0.05)
-        (10, None, None)
-    """
-    k = settled_classes(now)
-    if k is None or not first >= BLEW_UP * math.log(k):
-        return None
-    return k
-
-
 def reading(seen: Seen) -> str:
     """The one reading of the run the numbers support, in the current language: a sentence of
     its own, with a capital (not in a metric's name as the user wrote it: ``mse`` stays)."""
@@ -172,7 +125,7 @@ def says_not_learning(seen: Seen) -> bool:
         >>> says_not_learning(Seen("val_loss", "min", 0.5, 0.5, "loss", 0.3, 0.6))  # it fits
         False
     """
-    return _which(seen)[0] in ("chance", "blew_up", "not_learning")
+    return _which(seen)[0] in ("chance", "not_learning")
 
 
 def says_not_finite(seen: Seen) -> bool:
@@ -199,19 +152,12 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
         return "diverged", bad
     if seen.train is not None and not math.isfinite(seen.train_now):
         return "diverged", {"what": nice_name(seen.train), "bad": not_finite_text(seen.train_now)}
-    entropy = seen.mode == "min" and may_be_entropy(seen.metric)
-    blown = blew_up(seen.train_first, seen.train_now) if entropy else None
-    if blown is not None and settled_classes(seen.best) == blown:
-        ln = math.log(blown)
-        return "blew_up", {"best": seen.best, "k": blown, "ln": ln, "times": seen.train_first / ln}
-    k = chance_classes(seen.best) if entropy else None
-    if k is not None and chance_classes(seen.train_now) == k and _fell_to(seen.train_first, k):
-        return "chance", {"best": seen.best, "k": k, "ln": math.log(k)}  # fell to guessing
     moved = _moved(seen) if seen.train is not None else None
     if moved is not None and (far_better(seen) or (moved > 0 and clearly_better(seen))):
         return "memorising", {}
     if moved is not None and moved > 0:  # it learns, but does no better than on new data
         return "not_below", {}
+    k = chance_classes(seen.best) if seen.mode == "min" and may_be_entropy(seen.metric) else None
     # a training loss that rose to that same chance level: the model collapsed to guessing (a
     # zero_grad() that zeroes the weights), which the chance reading's checks find
     collapsed = k is not None and chance_classes(seen.train_now) == k
@@ -224,12 +170,6 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     if not is_validation(seen.metric):  # the training metric itself never improved
         return "training", {}
     return "unknown", {}
-
-
-def _fell_to(first: float, k: int) -> bool:
-    """A loss whose first value was ``first`` fell to the chance level ``ln k`` from above it
-    (by more than :data:`CHANCE` of it): a fall to guessing, which is no learning."""
-    return math.isfinite(first) and first > (1 + CHANCE) * math.log(k)
 
 
 def _moved(seen: Seen) -> int | None:

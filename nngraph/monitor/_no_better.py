@@ -2,9 +2,8 @@
 more than "more training is unlikely to help" (:func:`no_better`): the run oscillates (see
 :mod:`~nngraph.monitor._oscillation`: the learning rate or momentum is too high), or it was
 still improving slowly (:func:`still_falling`); or its loss is still near the chance level,
-where the model may be on a plateau it leaves later, or it fell there from a blow-up in its
-first steps (:func:`still_learning`). Patience stops all the same (its rule is its contract, as
-in Keras's ``EarlyStopping``); only its words change.
+where the model may be on a plateau it leaves later (:func:`still_learning`). Patience stops all the same (its rule is its contract, as in Keras's
+``EarlyStopping``); only its words change.
 
 A long run whose validation loss creeps down by less per epoch than it wobbles by noise goes
 ``patience`` epochs without a new best: its best was a lucky low. The rule for "still
@@ -49,12 +48,10 @@ from nngraph.monitor._names import is_validation, nice_name
 from nngraph.monitor._never_improved import (
     CHANCE,
     Seen,
-    blew_up,
     chance_classes,
     clearly_better,
     far_better,
     may_be_entropy,
-    settled_classes,
 )
 from nngraph.monitor._oscillation import Swings
 from nngraph.monitor._trend import HISTORY, SLOWER, STEADY, _fall_per_evaluation
@@ -201,11 +198,6 @@ def still_learning(seen: Seen, first: float, train_low: float) -> tuple[str, dic
     be memorising, as on random labels). None otherwise (``first``: the metric's first finite
     value).
 
-    A cross-entropy that was :data:`~nngraph.monitor._never_improved.BLEW_UP` times ``ln k`` or
-    more at first and then fell to that chance level, and never clearly below it, as the
-    metric's best (see :func:`~nngraph.monitor._never_improved.blew_up`), blew up in its
-    first steps: its fall is no learning, and no plateau to wait on.
-
     A training loss that is merely still falling says nothing of the kind: beside a flat
     validation loss it is how memorising starts (``CALM_RUNS["plateau"]`` in the tests).
 
@@ -215,9 +207,6 @@ def still_learning(seen: Seen, first: float, train_low: float) -> tuple[str, dic
         >>> learned = Seen("val_loss", "min", 0.5, 0.4, "loss", 0.45, 0.69)
         >>> still_learning(learned, 0.7, 0.45) is None
         True
-        >>> blown = Seen("val_loss", "min", 2.6, 2.41, "loss", 2.42, 398.4)
-        >>> still_learning(blown, 30.0, 2.4)[0]
-        'patience.blew_up'
         >>> collapsed = Seen("val_loss", "min", 0.6935, 0.3, "loss", 0.6932, 0.69)
         >>> still_learning(collapsed, 0.69, 0.32) is None
         True
@@ -228,13 +217,7 @@ def still_learning(seen: Seen, first: float, train_low: float) -> tuple[str, dic
         what, now, start, low = seen.train, seen.train_now, seen.train_first, train_low
     else:
         what, now, start, low = seen.metric, seen.value, first, seen.best
-    entropy = may_be_entropy(what) and math.isfinite(now)
-    blown = blew_up(start, now) if entropy else None
-    if blown is not None and settled_classes(low) == settled_classes(seen.best) == blown:
-        ln = math.log(blown)
-        shown = {"what": nice_name(what), "now": now, "start": start, "k": blown, "ln": ln}
-        return "patience.blew_up", {**shown, "times": start / ln}
-    k = chance_classes(start) if entropy else None
+    k = chance_classes(start) if may_be_entropy(what) and math.isfinite(now) else None
     if k is None:
         return None
     ln = math.log(k)
