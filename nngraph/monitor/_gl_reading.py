@@ -38,6 +38,8 @@ training loss from before it) is said once more if it turns out to be unstable t
     (True, True)
     >>> corrects("gl.overfit", "gl.neutral"), corrects("gl.stalled", "gl.overfit")
     (False, False)
+    >>> corrects("gl.neutral", "gl.stalled"), corrects("gl.neutral", "gl.jump")
+    (True, False)
     >>> corrects("gl.restarted", "gl.overfit"), corrects("gl.restarted", "gl.stalled")
     (True, True)
     >>> corrects("gl.plain", "gl.stalled"), corrects("gl.plain", "gl.overfit")
@@ -112,18 +114,23 @@ UNSTABLE = (
     "gl.train_nonfinite",
     "gl.oscillating",
 )
+#: ... among them, those of a training loss whose level rose since the best epoch
+RISEN = ("gl.stalled", "gl.unstable", "gl.blown_up")
 
 
 def corrects(said: str | None, now: str) -> bool:
     """Whether GL's explanation ``now`` corrects ``said``, the one it gave last while its
     condition has held: a rise with no sign of memorising that now reads as memorising, or
-    a rise called memorising that now reads as unstable training, or a rise too soon to tell
+    a rise called memorising that now reads as unstable training, or one read with no sign of
+    either yet (a noisy training loss whose level had not risen beyond its noise) whose
+    training loss has risen since, or a rise too soon to tell
     (after a restart, or beside a training loss that rose by one value only) that now reads
     as either, or one read with no training loss to compare (the first evaluation after a
     restart) that now reads as unstable training. Said again once each."""
     too_soon = (*RESTARTED, *ROSE_ONCE)
     memorising = said in (*CALM, *too_soon) and now in MEMORISING
-    return memorising or (said in (*MEMORISING, *too_soon, *PLAIN) and now in UNSTABLE)
+    risen = said in CALM and now in RISEN  # its level rose beyond the noise it had
+    return memorising or risen or (said in (*MEMORISING, *too_soon, *PLAIN) and now in UNSTABLE)
 
 
 def gl_reading(

@@ -144,3 +144,20 @@ def test_a_noisy_flat_training_loss_close_to_the_validation_loss_is_no_memorisin
         ids = [e.message_id for e in logged(list(train), list(val), GL(5, stop=False))]
         wrong = {*UNSTABLE, "gl.far_below", "gl.flat"}
         assert ids and not wrong & set(ids), (seed, ids)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_slow_blow_up_under_a_noisy_training_loss_is_still_told_unstable(seed: int) -> None:
+    """Regression review s38 (R3): with the noise rule, a learning-rate blow-up growing 13% per
+    epoch under a +-10% training loss read "too soon to tell" two epochs in, and GL never
+    spoke again while the training loss rose from 0.25 to 32."""
+    n, t = 80, np.arange(80)
+    rng = np.random.default_rng(100 + seed)
+    grown = np.exp(0.12 * np.maximum(0, t - 40)) - 1
+    train = (0.3 + 0.9 * np.exp(-t / 12) + 0.3 * grown) * (1 + rng.normal(0, 0.1, n))
+    val = (0.45 + 0.8 * np.exp(-t / 12) + 0.35 * grown) * (1 + rng.normal(0, 0.01, n))
+    mon = Monitor(display=False)
+    for epoch in range(n):
+        mon.log(epoch + 1, loss=float(train[epoch]), val_loss=float(val[epoch]))
+    said = [e.message_id for e in mon.events if e.detector == "GL(5)"]
+    assert said and set(said) & {"gl.stalled", "gl.unstable", "gl.blown_up"}, said
