@@ -30,7 +30,7 @@ _TEXTS = ("detector", "kind", "message_id", "message")
 
 def checked_event(event: Event) -> Event:
     """``event`` as the monitor keeps it: its ``values`` as plain numbers (a 0-dim tensor or a
-    numpy scalar as a float), texts and None, so the snapshot stays JSON; the same object
+    numpy scalar as a float), texts, None and lists of those, so the snapshot stays JSON; the same object
     where nothing needed changing. A field of the wrong kind is an :class:`NNGraphError`
     naming it."""
     if not _is_number(event.step):
@@ -64,6 +64,9 @@ def _is_number(value: Any) -> bool:
 def _plain(key: str, value: Any) -> Any:
     if value is None or isinstance(value, str | bool):
         return value
+    if isinstance(value, list | tuple):  # a GradientWatch's layers, named in one event
+        items = [_plain(key, item) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     if isinstance(value, int):
         return value
     if _is_number(value):

@@ -110,9 +110,32 @@ def test_add_event_keeps_an_events_numbers_as_plain_numbers() -> None:
     mon.add_event(event(values={"lr": torch.tensor(0.5), "n": np.int64(3), "why": None}))
     assert mon.events[-1].values == {"lr": 0.5, "n": 3.0, "why": None}
     json.dumps(mon.snapshot())  # what the live view sends
-    mine = event(values={"lr": 0.1})
+    mine = event(values={"lr": 0.1, "layers": ["0", "2", "4"]})
     mon.add_event(mine)
     assert mon.events[-1] is mine  # nothing to change: the caller's own event
+
+
+def test_a_gradient_watch_naming_several_layers_in_one_event_keeps_training() -> None:
+    """Regression review s38 (R1): a GradientWatch event naming 3 layers carries their names
+    as a list, which add_event() refused from inside optimizer.step(): the loop died."""
+    torch.manual_seed(0)
+    layers: list[torch.nn.Module] = []
+    for _ in range(12):
+        layers += [torch.nn.Linear(8, 8), torch.nn.Sigmoid()]
+    net = torch.nn.Sequential(*layers, torch.nn.Linear(8, 2))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    mon = quiet()
+    watch = GradientWatch(net, optimizer=opt, monitor=mon)
+    x, y = torch.randn(32, 8), torch.randint(0, 2, (32,))
+    for _ in range(30):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(net(x), y).backward()
+        opt.step()
+    many = [e for e in watch.events if isinstance(e.values.get("layers"), list)]
+    assert many, [e.message_id for e in watch.events]
+    assert [e.message_id for e in mon.events] == [e.message_id for e in watch.events]
+    json.dumps(mon.snapshot())
+    watch.close()
 
 
 # ------------------------------------------------- bug 2: Runs/compare check metric and name
