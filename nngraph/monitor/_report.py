@@ -80,18 +80,20 @@ def _training_only(mon: Monitor) -> str:
         >>> _training_only(mon)
         'loss 0.5 at epoch 3 (lowest 0.4); no validation metric logged'
     """
-    name = train_twin(mon.metric, mon.series) or next(iter(mon.series))
+    known = [name for name in mon.series if mode_known(name)]  # a loss, not a learning rate
+    name = train_twin(mon.metric, mon.series) or (known or list(mon.series))[0]
     series = mon.series[name]
-    if series.last is None or not len(series.epochs):
-        return ""
     higher = mode_known(name) and resolve_mode("auto", name) == "max"  # else a loss
+    best = series.max_value if higher else series.min_value
+    if series.last is None or not len(series.epochs) or not math.isfinite(best):
+        return ""
     return message(
         "monitor.summary.training_only",
         metric=name,
         last=series.last[1],
         epoch=int(series.epochs[-1]),
         extreme=message(f"monitor.runs.table.extreme_{'max' if higher else 'min'}"),
-        best=series.max_value if higher else series.min_value,
+        best=best,
     )
 
 

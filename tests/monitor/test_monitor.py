@@ -762,6 +762,13 @@ def test_summary_of_a_run_with_no_validation_says_how_its_training_went(language
         accuracy.log(epoch, acc=acc)
     assert "acc 0" in accuracy.summary().splitlines()[-1]
     assert ("highest", "najwyższa")[language == "pl"] in accuracy.summary()
+    with_lr = quiet()  # a learning rate logged first is no metric to report
+    for epoch in range(1, 3):
+        with_lr.log(epoch, lr=0.05, loss=1 / epoch)
+    assert with_lr.summary().splitlines()[-1].startswith("loss 0")
+    broken = quiet(detectors=[])
+    broken.log(1, loss=math.nan)
+    assert len(broken.summary().splitlines()) == 1  # no "lowest inf"
 
 
 def test_summary_of_a_run_validating_by_accuracy_alone_names_the_metric_to_watch() -> None:
