@@ -40,6 +40,7 @@ that levels off, plus noise) it called the level part falling 2 to 8% of the tim
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -165,24 +166,31 @@ FITTING = 2
 def memorising(
     seen: Seen, latest: Sequence[tuple[int, float]]
 ) -> tuple[str, dict[str, Any]] | None:
-    """Patience's explanation when its validation loss rose, the mean of its last 3 values more
-    than :data:`OVERFIT` of its best above it, while the training twin is far below that best
+    """Patience's explanation when its validation loss rose since its best (``latest``: the
+    values after it), the mean of its last 3 values more than :data:`OVERFIT` of the best
+    above it and the later half of them clearly above the earlier half, while the training twin is far below that best
     (its error at most half of it) and still falling (lower at each of the last
     :data:`FITTING` evaluations): the textbook picture of overfitting, which more training
     makes worse, not a plateau. None otherwise.
 
         >>> seen = Seen("val_loss", "min", 0.84, 0.42, "loss", 0.02, 0.69, train_streak=20)
-        >>> memorising(seen, [(31, 0.8), (32, 0.82), (33, 0.84)])[0]
+        >>> memorising(seen, [(14 + i, 0.45 + 0.02 * i) for i in range(20)])[0]  # rising
         'patience.memorising'
-        >>> memorising(seen, [(31, 0.43), (32, 0.44), (33, 0.42)]) is None  # a plateau
+        >>> memorising(seen, [(30, 0.6), (31, 0.43), (32, 0.64), (33, 0.62)]) is None  # flat
         True
     """
     if seen.mode != "min" or seen.train is None or not is_validation(seen.metric):
         return None
-    if len(latest) < 3 or not far_better(seen) or seen.train_streak < FITTING:
+    if len(latest) < 4 or not far_better(seen) or seen.train_streak < FITTING:
         return None
-    recent = sum(value for _, value in latest[-3:]) / 3
-    if not recent > seen.best + OVERFIT * abs(seen.best):
+    values = [value for _, value in latest]
+    recent = sum(values[-3:]) / 3
+    n, half = len(values), len(values) // 2
+    rise = sum(values[half:]) / (n - half) - sum(values[:half]) / half
+    # the later half above the earlier one by twice the noise of that difference (the spread
+    # of all the values, their rise included): else the best was a lucky low of a flat curve
+    noise = statistics.pstdev(values) * math.sqrt(1 / half + 1 / (n - half))
+    if not (recent > seen.best + OVERFIT * abs(seen.best) and rise > 2 * noise):
         return None
     return "patience.memorising", {"now": seen.value, "train_now": seen.train_now}
 

@@ -289,7 +289,7 @@ class Patience(Detector):
             no_better(
                 self._swings.now(), latest, self.patience, higher=self.mode == "max", delta=delta
             )
-            or memorising(self._seen(value), latest)
+            or memorising(self._seen(value), [(e, v) for e, v in latest if e > self._best_shown])
             or still_learning(self._seen(value), self._first, self._seen_low)
         )
         if found is None:

@@ -11,6 +11,7 @@ the training loss is measured on the whole training set after each epoch.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import nngraph as ng
@@ -201,6 +202,21 @@ def test_a_textbook_overfitting_run_is_said_to_overfit_at_the_stop(language: str
     assert words[language] in event.message and "13" in event.message
     flat = [0.177 * 0.9**13] * 30  # the training loss stopped falling: no such reading
     assert first_event(Patience(20), val, train[:13] + flat).message_id == "patience.fire"
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_flat_noisy_validation_loss_far_above_training_is_no_overfitting(seed: int) -> None:
+    """Regression review s38 (rg2, R1): a validation loss flat at 1.0 +-10% beside a training
+    loss at 0.2 (a dropout gap) was told "overfitting" at Patience's stop, its best a lucky
+    low and the training loss down by chance at the last two evaluations."""
+    rng = np.random.default_rng(seed)
+    epochs = np.arange(1, 81)
+    train = 0.2 + 1.5 * np.exp(-0.05 * epochs) * (1 + 0.02 * rng.standard_normal(80))
+    val = (1.0 + 1.5 * np.exp(-0.2 * epochs)) * (1 + 0.1 * rng.standard_normal(80))
+    patience = Patience(20)
+    for epoch in range(80):
+        patience.update(epoch + 1, loss=float(train[epoch]), val_loss=float(val[epoch]))
+    assert "patience.memorising" not in [e.message_id for e in patience.events]
 
 
 def test_a_loss_that_fell_and_levelled_off_is_not_still_falling() -> None:
