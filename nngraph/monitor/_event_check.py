@@ -30,9 +30,9 @@ _TEXTS = ("detector", "kind", "message_id", "message")
 
 def checked_event(event: Event) -> Event:
     """``event`` as the monitor keeps it: its ``values`` as plain numbers (a 0-dim tensor or a
-    numpy scalar as a float), texts, None and lists of those, so the snapshot stays JSON; the same object
-    where nothing needed changing. A field of the wrong kind is an :class:`NNGraphError`
-    naming it."""
+    numpy scalar as a float), texts, None and lists of those, so the snapshot stays JSON; the
+    same object where nothing needed changing. A field of the wrong kind is an
+    :class:`NNGraphError` naming it."""
     if not _is_number(event.step):
         _refuse("step", "number", event.step)
     if isinstance(event.epoch, bool) or not isinstance(event.epoch, numbers.Integral):

@@ -168,10 +168,10 @@ def memorising(
 ) -> tuple[str, dict[str, Any]] | None:
     """Patience's explanation when its validation loss rose since its best (``latest``: the
     values after it), the mean of its last 3 values more than :data:`OVERFIT` of the best
-    above it and the later half of them clearly above the earlier half, while the training twin is far below that best
-    (its error at most half of it) and still falling (lower at each of the last
-    :data:`FITTING` evaluations): the textbook picture of overfitting, which more training
-    makes worse, not a plateau. None otherwise.
+    above it and the later half of them clearly above the earlier half, while the training
+    twin is far below that best (its error at most half of it) and still falling (lower at
+    each of the last :data:`FITTING` evaluations): the textbook picture of overfitting, which
+    more training makes worse, not a plateau. None otherwise.
 
         >>> seen = Seen("val_loss", "min", 0.84, 0.42, "loss", 0.02, 0.69, train_streak=20)
         >>> memorising(seen, [(14 + i, 0.45 + 0.02 * i) for i in range(20)])[0]  # rising
