@@ -83,7 +83,7 @@ def _training_only(mon: Monitor) -> str:
     known = [name for name in mon.series if mode_known(name)]  # a loss, not a learning rate
     name = train_twin(mon.metric, mon.series) or (known or list(mon.series))[0]
     series = mon.series[name]
-    higher = mode_known(name) and resolve_mode("auto", name) == "max"  # else a loss
+    higher = resolve_mode("auto", name) == "max"  # a name that says neither: a loss
     best = series.max_value if higher else series.min_value
     if series.last is None or not len(series.epochs) or not math.isfinite(best):
         return ""
