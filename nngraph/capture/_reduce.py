@@ -15,6 +15,9 @@ import math
 import numpy as np
 import torch
 
+from nngraph.capture._native import available as native_available
+from nngraph.capture._native import residuals_f32, stats_f32, sums_f32
+
 __all__ = [
     "FLOATS",
     "as_float",
@@ -33,9 +36,13 @@ FLOATS = (torch.float32, torch.float64)
 
 
 def as_float(t: torch.Tensor) -> torch.Tensor:
+    """`t`'s values as a float32 or float64 tensor, with their memory as it reads: a tensor
+    with the negative bit (`torch._neg_view`) is negated into new memory."""
     x = t.detach()
     if x.is_complex():
         x = x.abs()
+    elif x.is_neg():
+        x = x.resolve_neg()
     return x if x.dtype in FLOATS else x.float()
 
 
@@ -92,15 +99,10 @@ def raw_numbers(sums: list[float], counts: list[float]) -> list[float]:
 def raw_cpu(t: torch.Tensor) -> list[float]:
     """The raw sums of one large CPU tensor, as numbers: on the CPU reading them costs nothing.
 
-    Each sum takes the fastest pass measured here: numpy's dot, torch's sum (twice as fast as
-    numpy's), numpy's min and max (together faster than torch's single-pass `aminmax`), and
-    zeros counted as `x == 0` (five times faster than counting non-zeros); a transposed tensor
-    is read in the order of its memory (`in_memory_order`), not copied first. A finite sum of
-    squares means no NaN and no Inf, so those are only counted when it is not. Two cases take
-    a second look, both rare: float32 sums that left float32's range (values above ~1e17 or
-    below ~1e-19: `_sums_wide` redoes them in float64), and a spread far below the values'
-    size (a LayerNorm gain of ones after one small step), where `E[x^2] - E[x]^2` would cancel
-    to nothing: the squares about the mean are summed too. (`raw`, on a device, does neither: there such values still overflow.)
+    float32 values take one pass of the compiled reductions (`_native.py`) where the install
+    built them; otherwise, and for rare values those do not cover (a NaN, values whose float32
+    squares leave float32's range), numpy's passes (`_numpy_sums`). A transposed tensor is read
+    in the order of its memory (`in_memory_order`), not copied first.
 
         >>> x = torch.full((10_000,), 1.0).index_fill_(0, torch.tensor([0]), 1.01)
         >>> f"{finish(raw_cpu(x), x.numel())['std']:.2e}"  # one value 0.01 above the rest
@@ -108,6 +110,53 @@ def raw_cpu(t: torch.Tensor) -> list[float]:
     """
     x = in_memory_order(as_float(t))
     values = x.numpy()
+    sums = _native_sums(values)
+    return sums if sums is not None else _numpy_sums(x, values)
+
+
+def _native_sums(values: np.ndarray) -> list[float] | None:
+    """`raw_cpu`'s sums from the compiled pass, or None where numpy must do them. Where the
+    spread is below 10% of the values' size, a second pass sums the residuals about the mean:
+    the one-pass `E[x^2] - E[x]^2` would keep too few digits of it."""
+    sums = sums_f32(values)
+    if sums is None:
+        return None
+    total, squares, low, high, zeros = sums
+    n = values.size
+    if not _float32_squares_fit(squares, low, high, n, zeros):
+        return None
+    centred = math.nan
+    if low == high:
+        centred = 0.0
+    elif squares / n - (total / n) ** 2 < _CANCELS_NATIVE * squares / n:
+        residuals = residuals_f32(values, total / n)
+        if residuals is not None:
+            about, (shift, centred) = float(np.float32(total / n)), residuals
+            total, centred = about * n + shift, max(centred - shift * shift / n, 0.0)
+    return [total, squares, low, high, n - zeros, 0.0, 0.0, centred]
+
+
+def _float32_squares_fit(squares: float, low: float, high: float, n: int, zeros: float) -> bool:
+    """Whether float32 sums of squares hold these values: no NaN or Inf among them (those make
+    the sums non-finite), no square above float32's range, and not all of them so small that
+    their squares underflow."""
+    return (
+        math.isfinite(squares)
+        and max(-low, high) ** 2 * n <= _FLOAT32_MAX
+        and not (squares < _TINY_SQUARES * n and zeros < n)
+    )
+
+
+def _numpy_sums(x: torch.Tensor, values: np.ndarray) -> list[float]:
+    """`raw_cpu`'s sums by numpy, a pass each, the fastest measured: numpy's dot, torch's sum
+    (twice as fast as numpy's), numpy's min and max (together faster than torch's single-pass
+    `aminmax`), and zeros counted as `x == 0` (five times faster than counting non-zeros). A
+    finite sum of squares means no NaN and no Inf, so those are only counted when it is not.
+    Two cases take a second look, both rare: float32 sums that left float32's range (values
+    above ~1e17 or below ~1e-19: `_sums_wide` redoes them in float64), and a spread far below
+    the values' size (a LayerNorm gain of ones after one small step), where `E[x^2] - E[x]^2`
+    would cancel to nothing: the squares about the mean are summed too. (`raw`, on a device,
+    does neither: there such values still overflow.)"""
     low, high = float(values.min()), float(values.max())
     n = values.size
     if values.dtype == np.float32 and max(-low, high) ** 2 * n > _FLOAT32_MAX:
@@ -144,6 +193,9 @@ _CANCELS = 1e-3
 _CANCELS_WIDE = 1e-6
 # A float32 sum of squares at most this stays finite (float32's largest is 3.4e38).
 _FLOAT32_MAX = 1e38
+# The compiled pass keeps ~6 digits of its sums (float32 lanes of 64 values): below this
+# variance / mean square, the residuals about the mean are summed as well.
+_CANCELS_NATIVE = 1e-2
 
 
 def _sums_wide(values: np.ndarray) -> tuple[float, float]:
@@ -191,8 +243,12 @@ def raw_segments(flat: torch.Tensor, numels: list[int]) -> torch.Tensor:
 def stats_of_group_cpu(
     tensors: list[torch.Tensor], numels: list[int]
 ) -> list[dict[str, float] | None]:
-    """The statistics of small CPU float tensors, laid end to end. A tensor whose values cannot
-    be read (see `own_values`) makes the group fail: then each is taken alone, None for those."""
+    """The statistics of small CPU float tensors: read where they lie by the compiled passes
+    (`_native_table`), else laid end to end for numpy. A tensor whose values cannot be read
+    (see `own_values`) makes the group fail: then each is taken alone, None for those."""
+    table = _native_table(tensors)
+    if table is not None:
+        return list(_rows(table))
     try:
         flat = torch._C._nn.flatten_dense_tensors(tensors)
     except RuntimeError:  # a batched gradient: no batching rule for this
@@ -206,16 +262,44 @@ def stats_of_group_cpu(
 
 
 def stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[str, float]]:
-    """The statistics of many small CPU tensors laid end to end in `flat`, one dict per tensor.
-
-    numpy's `reduceat` reduces every segment in one call. Sums are taken in float64, where the
-    squares of float32 values are exact, so `sum(x^2) - sum(x)^2 / n` keeps the variance.
-    """
-    values = flat.numpy()
+    """The statistics of many small CPU tensors laid end to end in `flat`, one dict per tensor:
+    numpy's `reduceat` reduces every segment in one call."""
     sizes = np.array(numels)
+    values = flat.resolve_neg().numpy()  # a tensor given alone keeps its negative bit
+    return _rows(_numpy_table(values, sizes, sizes.astype(np.float64)))
+
+
+def _rows(table: np.ndarray) -> list[dict[str, float]]:
+    """A dict per column of a table with a row per statistic, in `finish`'s order."""
+    return [
+        {"mean": a, "std": b, "min": c, "max": d, "norm": e, "zero_frac": f, "nan": g, "inf": h,
+         "numel": i}  # a dict display: twice as fast as dict(zip(...)) for thousands of rows
+        for a, b, c, d, e, f, g, h, i in table.T.tolist()
+    ]  # fmt: skip
+
+
+def _native_table(tensors: list[torch.Tensor]) -> np.ndarray | None:
+    """`_numpy_table` by the compiled passes (`_native.stats_f32`), over float32 tensors read
+    where they lie; None for other dtypes, without the library, or for values it leaves to
+    numpy."""
+    if not native_available():
+        return None
+    memory = []
+    for t in tensors:
+        if t.dtype is not torch.float32 or t.is_neg() or not own_values(t):
+            return None
+        x = t if t.is_contiguous() else in_memory_order(t)
+        memory.append(x if x.is_contiguous() else x.contiguous())
+    return stats_f32(memory)
+
+
+def _numpy_table(values: np.ndarray, sizes: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The statistics of segments of `values` (a row per statistic, in `finish`'s order): a
+    `reduceat` per sum, for all segments at once. Sums are
+    taken in float64, where the squares of float32 values are exact, so `sum(x^2) - sum(x)^2 /
+    n` keeps the variance."""
     starts = sizes.cumsum() - sizes
-    n = sizes.astype(np.float64)
-    table = np.empty((9, len(numels)))  # a row per statistic, in finish's order
+    table = np.empty((9, sizes.size))  # a row per statistic, in finish's order
     with np.errstate(all="ignore"):  # NaN and Inf are counted, not warned about
         wide = values.astype(np.float64)
         totals = np.add.reduceat(wide, starts)
@@ -229,11 +313,7 @@ def stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[st
             table[6] = np.add.reduceat(np.isnan(values).view(np.uint8), starts, dtype=np.int32)
             table[7] = np.add.reduceat(np.isinf(values).view(np.uint8), starts, dtype=np.int32)
     table[8] = n
-    return [
-        {"mean": a, "std": b, "min": c, "max": d, "norm": e, "zero_frac": f, "nan": g, "inf": h,
-         "numel": i}  # a dict display: twice as fast as dict(zip(...)) for thousands of rows
-        for a, b, c, d, e, f, g, h, i in table.T.tolist()
-    ]  # fmt: skip
+    return table
 
 
 def _fill_table(

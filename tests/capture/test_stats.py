@@ -10,8 +10,17 @@ from typing import Any
 import pytest
 import torch
 
-from nngraph.capture import stats_of
+from nngraph.capture import _native, stats_of
 from nngraph.capture._stats import SMALL
+
+
+@pytest.fixture(autouse=True, params=["compiled", "numpy"])
+def reduction(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test here runs with the compiled statistics (`nngraph/capture/kernels/stats.c`) and with numpy's."""
+    if request.param == "numpy":
+        monkeypatch.setattr(_native, "_library", None)
+    elif not _native.available():
+        pytest.skip("no compiled statistics")
 
 
 @pytest.mark.parametrize("numel", [1, 7, SMALL, SMALL + 1, 100_000])
@@ -306,3 +315,12 @@ def test_a_tiny_gradient_is_tiny_not_exactly_zero() -> None:
     assert math.isclose(weight["grad"]["norm"], expected, rel_tol=1e-5)
     assert [f["kind"] for f in g.health()] == ["vanishing"]
     assert "exactly zero" not in g.health()[0]["message"]
+
+
+@pytest.mark.parametrize("numel", [100, 20_000])
+def test_a_tensor_with_the_negative_bit_has_the_statistics_of_its_values(numel: int) -> None:
+    x = torch.randn(numel) + 1.0
+    stats = stats_of(torch._neg_view(x))  # reads as -x, its memory holds x
+    assert stats is not None
+    assert stats["mean"] == pytest.approx(-x.double().mean().item(), rel=1e-5)
+    assert stats["min"] == -x.max().item() and stats["max"] == -x.min().item()
