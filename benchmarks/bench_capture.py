@@ -16,12 +16,14 @@ machine the ng.trace / plain ratio would be somewhat higher.
 
 1. Structure of an existing autograd graph, on the same loss after one
    `backward(retain_graph=True)`: torchviz `make_dot(loss, params=...)` vs
-   `ng.graph_of(loss, params=model)` (and, for information, `stats=False`, the structure alone).
+   `ng.graph_of(loss, params=model)` (and, for information, `stats=False`, the structure alone,
+   and the call with numpy's statistics instead of the compiled ones of nngraph/capture/kernels/stats.c).
    torchviz recurses once per node, so the 5,000-block chain raises RecursionError at the default
    limit: that cell says so, and an extra row times torchviz again with the limit raised to
    100,000 in a thread with a 512 MiB stack. Target: graph_of <= 1.0x torchviz.
 2. A training step: `model.zero_grad(set_to_none=True); loss_fn(model(x)).backward()` vs
-   `ng.trace(model, x, loss=loss_fn)` (forward + backward + every statistic). Target: <= 3x.
+   `ng.trace(model, x, loss=loss_fn)` (forward + backward + every statistic), also with numpy's
+   statistics for information. Target: <= 3x.
 3. torchlens 2.36: `tl.trace(model, x, capture=CaptureOptions(save_grads=True))` (every
    activation saved), then `trace.backward(loss_fn(output))` (every gradient saved): the same
    record as `ng.trace`. It runs after everything else, because it leaves torch's functions
@@ -59,8 +61,10 @@ from torchviz import make_dot
 from workloads import WORKLOADS, chain
 
 import nngraph as ng
+from nngraph.capture import _native
 
 CHAIN = "5,000-block chain"
+NUMPY = "numpy statistics"
 RAISED_LIMIT = 100_000
 BIG_STACK = 512 * 2**20
 Args = argparse.Namespace
@@ -247,6 +251,8 @@ def bench_graph_of(result: Result, model: nn.Module, x: torch.Tensor, args: Args
         "graph_of": lambda: ng.graph_of(loss, params=model),
         "bare": lambda: ng.graph_of(loss, params=model, stats=False),
     }
+    if _native.available():
+        fns["numpy"] = by_numpy(lambda: ng.graph_of(loss, params=model))
     viz = Row("torchviz make_dot")
     try:
         make_dot(loss, params=params)
@@ -261,6 +267,9 @@ def bench_graph_of(result: Result, model: nn.Module, x: torch.Tensor, args: Args
     compare(result.add("graph_of", Row("ng.graph_of(loss, params=model)", full)), full, viz.timing)
     row = result.add("graph_of_bare", Row("ng.graph_of(..., stats=False) [info]", bare))
     compare(row, bare, viz.timing)
+    if "numpy" in times:
+        row = result.add("graph_of_numpy", Row(f"ng.graph_of, {NUMPY} [info]", times["numpy"]))
+        compare(row, times["numpy"], viz.timing)
     if result.workload == CHAIN:
         row = result.add("chain_graph_of", Row("chain: ng.graph_of absolute [info]", full))
         row.ratio = f"{full.best:.2f} s ({full.median:.2f} s)"
@@ -275,18 +284,30 @@ def bench_trace(result: Result, model: nn.Module, x: torch.Tensor, args: Args) -
         model.zero_grad(set_to_none=True)
         loss_fn(model(x)).backward()
 
-    times = measure(
-        {"plain": plain, "trace": lambda: ng.trace(model, x, loss=loss_fn)},
-        args.repeat,
-        args.budget,
-    )
+    fns = {"plain": plain, "trace": lambda: ng.trace(model, x, loss=loss_fn)}
+    if _native.available():
+        fns["numpy"] = by_numpy(lambda: ng.trace(model, x, loss=loss_fn))
+    times = measure(fns, args.repeat, args.budget)
     step, ours = times["plain"], times["trace"]
     result.add("plain", Row("plain forward+backward", step))
     compare(result.add("trace", Row("ng.trace(model, x, loss=...)", ours)), ours, step, 3.0)
+    if "numpy" in times:
+        row = result.add("trace_numpy", Row(f"ng.trace, {NUMPY} [info]", times["numpy"]))
+        compare(row, times["numpy"], step, 3.0)
     if result.workload == CHAIN:
         row = result.add("chain_trace", Row("chain: ng.trace absolute", ours))
         row.ratio, row.target = f"{ours.best:.2f} s ({ours.median:.2f} s)", "< 2 s"
         row.verdict = "PASS" if ours.best < 2.0 else "MISS"
+
+
+def by_numpy(fn: Callable[[], object]) -> Callable[[], object]:
+    """`fn` with numpy's statistics instead of the compiled ones (see nngraph/capture/_native.py)."""
+
+    def run() -> object:
+        with _native.turned_off():
+            return fn()
+
+    return run
 
 
 def torchlens_run(model: nn.Module, x: torch.Tensor) -> tuple[int, int]:
@@ -375,6 +396,8 @@ def print_environment() -> None:
         f"nngraph {getattr(ng, '__version__', '?')}; load average at the end: "
         + ", ".join(f"{load:.1f}" for load in os.getloadavg())
     )
+    built = "compiled (nngraph/capture/kernels/stats.c)" if _native.available() else "numpy only"
+    print(f"nngraph's statistics: {built}; the [{NUMPY}] rows turn the compiled ones off")
 
 
 def parse_args(argv: list[str] | None = None) -> Args:
