@@ -38,11 +38,11 @@ def _load() -> ctypes.CDLL | None:
         return None
     try:
         library = ctypes.CDLL(str(LIBRARY))
-    except OSError:  # built for another machine: the numpy passes still work
+        library.nngraph_sums_f32.argtypes = [_POINTER, _COUNT, _POINTER]
+        library.nngraph_residuals_f32.argtypes = [_POINTER, _COUNT, ctypes.c_float, _POINTER]
+        library.nngraph_stats_f32.argtypes = [_POINTER, _POINTER, _COUNT, _POINTER]
+    except (OSError, AttributeError):  # built for another machine, or from an older source
         return None
-    library.nngraph_sums_f32.argtypes = [_POINTER, _COUNT, _POINTER]
-    library.nngraph_residuals_f32.argtypes = [_POINTER, _COUNT, ctypes.c_float, _POINTER]
-    library.nngraph_stats_f32.argtypes = [_POINTER, _POINTER, _COUNT, _POINTER]
     library.nngraph_sums_f32.restype = library.nngraph_residuals_f32.restype = None
     library.nngraph_stats_f32.restype = _COUNT
     return library

@@ -11,7 +11,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -70,15 +71,48 @@ def test_the_build_script_compiles_a_library_that_loads(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no partial file left
 
 
-def test_without_a_compiler_the_build_says_why_and_the_install_goes_on(
+def test_without_a_compiler_the_build_says_why_and_leaves_no_library(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    hatch_build = _hatch_build()
-    monkeypatch.setattr(hatch_build.sysconfig, "get_config_var", lambda name: "no-such-cc")
-    target = tmp_path / "lib.so"
-    failure = hatch_build.build(target)
+    monkeypatch.setenv("CC", "no-such-cc")  # $CC is the compiler asked for
+    target = tmp_path / "stats.so"
+    target.write_bytes(b"an older build")  # would run instead of what the source says
+    failure = _hatch_build().build(target)
     assert failure is not None and "no-such-cc" in failure
     assert not any(tmp_path.iterdir())
+
+
+def _hook(shown: list[str]) -> Any:
+    hook = _hatch_build().NativeStatsHook()  # hatchling's base class is not installed here
+    hook.target_name, hook.app = "wheel", SimpleNamespace(display_warning=shown.append)
+    return hook
+
+
+@pytest.mark.skipif(not HAS_COMPILER, reason="no C compiler")
+def test_a_wheel_carries_the_library_for_any_python_3_of_its_platform() -> None:
+    shown: list[str] = []
+    hook = _hook(shown)
+    data: dict[str, Any] = {"force_include": {}, "pure_python": True}
+    hook.initialize("standard", data)
+    [(built, inside)] = data["force_include"].items()
+    assert inside == "nngraph/capture/kernels/" + _native.LIBRARY.name
+    assert data["pure_python"] is False and data["tag"].startswith("py3-none-")
+    ctypes.CDLL(built)  # loads, libm included
+    hook.finalize("standard", data, "nngraph.whl")
+    assert not Path(built).exists() and not shown
+
+
+def test_a_wheel_without_a_compiler_stays_pure_and_the_build_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CC", "no-such-cc")
+    shown: list[str] = []
+    hook = _hook(shown)
+    data: dict[str, Any] = {"force_include": {}, "pure_python": True}
+    hook.initialize("standard", data)
+    hook.finalize("standard", data, "nngraph.whl")
+    assert data == {"force_include": {}, "pure_python": True}
+    assert len(shown) == 1 and "numpy" in shown[0] and "no-such-cc" in shown[0]
 
 
 def test_nngraph_native_0_turns_the_library_off() -> None:

@@ -82,8 +82,9 @@ DISPATCH static void sums(const float *x, int64_t n, double *out) {
     out[4] = (double)zeros;
 }
 
-/* out: sum of x - m, sum of (x - m)^2, in float64 lanes, where the residual of two float32
- * numbers of similar size is exact: only the float64 sums round. */
+/* out: sum of x - m, sum of (x - m)^2, in float64 lanes. The difference of two float32
+ * numbers is exact in float64 unless their sizes differ by more than 2^29, and for values
+ * within a factor 4 of m so is its square: there only the float64 sums round. */
 DISPATCH static void residuals(const float *x, int64_t n, float m, double *out) {
     double total[WIDE] = {0}, squares[WIDE] = {0};
     int64_t i = 0;
