@@ -116,8 +116,8 @@ def raw_cpu(t: torch.Tensor) -> list[float]:
 
 def _native_sums(values: np.ndarray) -> list[float] | None:
     """`raw_cpu`'s sums from the compiled pass, or None where numpy must do them. Where the
-    spread is below 10% of the values' size, a second pass sums the residuals about the mean:
-    the one-pass `E[x^2] - E[x]^2` would keep too few digits of it."""
+    variance is below a tenth of the mean square, a second pass sums the residuals about the
+    mean: the one-pass `E[x^2] - E[x]^2` would keep too few digits of it."""
     sums = sums_f32(values)
     if sums is None:
         return None
@@ -128,7 +128,7 @@ def _native_sums(values: np.ndarray) -> list[float] | None:
     centred = math.nan
     if low == high:
         centred = 0.0
-    elif squares / n - (total / n) ** 2 < _CANCELS_NATIVE * squares / n:
+    elif squares / n - (total / n) ** 2 < _CANCELS * squares / n:
         residuals = residuals_f32(values, total / n)
         if residuals is not None:
             about, (shift, centred) = float(np.float32(total / n)), residuals
@@ -178,24 +178,23 @@ def _numpy_sums(x: torch.Tensor, values: np.ndarray) -> list[float]:
     if low == high:  # one value throughout (a mask of ones): no spread to lose
         centred = 0.0
     elif math.isfinite(squares) and squares / n - (total / n) ** 2 < _CANCELS * squares / n:
-        centred = _centred_squares(values, total / n)
+        total, centred = _about_mean(values, total / n)
     return [total, squares, low, high, nonzero, nan, inf, centred]
 
 
 # A mean square below this is float32's smallest normal number: those squares lose digits.
 _TINY_SQUARES = 1.2e-38
-# Below this variance / mean square, `E[x^2] - E[x]^2` cancels to less than ~3 digits of the
-# float32 sums (std under 3% of the RMS: a LayerNorm gain after a small step).
-_CANCELS = 1e-3
+# float32 sums of squares (numpy's dot over a million values, the compiled pass's lanes) keep
+# 5 to 6 digits: below this variance / mean square (std under a third of the RMS: a LayerNorm
+# gain after a small step, two-valued data), `E[x^2] - E[x]^2` would keep too few of them, and
+# a second pass sums the residuals about the mean.
+_CANCELS = 0.1
 # The same for the float64 sums of a group of small tensors (up to 65,536 float32 squares,
 # each exact in float64): their rounding is at most ~1e-11 of the sum, so a centred sum above
 # 1e-6 of it keeps 5 digits.
 _CANCELS_WIDE = 1e-6
 # A float32 sum of squares at most this stays finite (float32's largest is 3.4e38).
 _FLOAT32_MAX = 1e38
-# The compiled pass keeps ~6 digits of its sums (float32 lanes of 64 values): below this
-# variance / mean square, the residuals about the mean are summed as well.
-_CANCELS_NATIVE = 1e-2
 
 
 def _sums_wide(values: np.ndarray) -> tuple[float, float]:
@@ -205,16 +204,16 @@ def _sums_wide(values: np.ndarray) -> tuple[float, float]:
         return float(wide.sum()), float(np.dot(wide, wide))
 
 
-def _centred_squares(values: np.ndarray, mean: float) -> float:
-    """The sum of squares about `mean` (a second pass), in float64 where float32 would leave
-    its range."""
+def _about_mean(values: np.ndarray, mean: float) -> tuple[float, float]:
+    """The sum of `values` and the sum of their squares about their mean, from a second pass
+    in float64 over the residuals about `mean`, an estimate of it: the residuals' own sum
+    corrects for the estimate's error, which would otherwise add n times its square."""
+    about = float(values.dtype.type(mean))
     with np.errstate(all="ignore"):
-        centred = values - values.dtype.type(mean)
-        squares = float(np.dot(centred, centred))
-    if values.dtype == np.float32 and not math.isfinite(squares):
-        centred64 = values.astype(np.float64) - mean
-        squares = float(np.dot(centred64, centred64))
-    return squares
+        residuals = values.astype(np.float64) - about
+        shift, squares = float(residuals.sum()), float(np.dot(residuals, residuals))
+    n = values.size
+    return about * n + shift, max(squares - shift * shift / n, 0.0)
 
 
 def raw_segments(flat: torch.Tensor, numels: list[int]) -> torch.Tensor:
@@ -288,8 +287,7 @@ def _native_table(tensors: list[torch.Tensor]) -> np.ndarray | None:
     for t in tensors:
         if t.dtype is not torch.float32 or t.is_neg() or not own_values(t):
             return None
-        x = t if t.is_contiguous() else in_memory_order(t)
-        memory.append(x if x.is_contiguous() else x.contiguous())
+        memory.append(t.contiguous())  # a small copy where it is not
     return stats_f32(memory)
 
 

@@ -324,3 +324,23 @@ def test_a_tensor_with_the_negative_bit_has_the_statistics_of_its_values(numel: 
     assert stats is not None
     assert stats["mean"] == pytest.approx(-x.double().mean().item(), rel=1e-5)
     assert stats["min"] == -x.max().item() and stats["max"] == -x.min().item()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: 1e4 + 1e-3 * torch.randn(300, 300).t(),  # transposed: read in memory order
+        lambda: 1e6 + 0.1 * torch.randn(1_000_000),
+        lambda: torch.where(torch.rand(1_000_003) < 0.5, 0.9, 1.1),  # std a tenth of the RMS
+        lambda: torch.where(torch.rand(262_144) < 0.5, 2.67e-7, 3.33e-7),
+    ],
+)
+def test_a_large_tensor_with_a_small_spread_keeps_its_digits(make: Any) -> None:
+    """A spread below the values' size is summed again about the mean, and the error of that
+    mean is corrected for (regression review rg F3, F5: a std off by 37% and by 0.7%)."""
+    torch.manual_seed(0)
+    x = make()
+    stats = stats_of(x)
+    assert stats is not None
+    assert stats["std"] == pytest.approx(truth(x)["std"], rel=1e-6)
+    assert stats["mean"] == pytest.approx(truth(x)["mean"], rel=1e-9)
