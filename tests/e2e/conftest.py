@@ -164,6 +164,16 @@ KERNEL_IDLE = (
 )
 
 
+def notebook_url(lab: Lab, name: str) -> str:
+    """The URL that opens notebook `name` alone, in a fresh workspace of its own.
+
+    Not the shared default workspace: a page that reloads restores its workspace from the
+    server, where another test's page may have saved its own tabs meanwhile. The reloaded page
+    then held two notebooks, and the test found the other one's hidden cells (a flaky reload
+    in three stops)."""
+    return f"{lab.url}/lab/workspaces/{Path(name).stem}/tree/{name}?reset"
+
+
 def screenshot(target: Any, name: str) -> Path:
     """Save a PNG of a page or element to test-artifacts/<name>.png."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -187,8 +197,7 @@ def lab_page(jupyter_lab: Lab, browser: Any) -> Iterator[Callable[..., Any]]:
         page = context.new_page()
         page.errors = []  # type: ignore[attr-defined]
         page.on("pageerror", lambda e: page.errors.append(str(e)))
-        # ?reset: a fresh workspace, or JupyterLab reopens the notebooks of earlier tests too
-        page.goto(f"{jupyter_lab.url}/lab/tree/{name}?reset", wait_until="domcontentloaded")
+        page.goto(notebook_url(jupyter_lab, name), wait_until="domcontentloaded")
         page.wait_for_function(KERNEL_IDLE, timeout=timeout)
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         # done when the last cell has an execution count

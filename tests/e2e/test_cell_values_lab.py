@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import KERNEL_IDLE, screenshot, write_notebook
+from tests.e2e.conftest import KERNEL_IDLE, notebook_url, screenshot, write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -270,7 +270,7 @@ def test_cell_values_in_lab(jupyter_lab: Any, browser: Any) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
-        page.goto(f"{jupyter_lab.url}/lab/tree/{name}?reset", wait_until="domcontentloaded")
+        page.goto(notebook_url(jupyter_lab, name), wait_until="domcontentloaded")
         page.wait_for_function(KERNEL_IDLE, timeout=120_000)
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
 

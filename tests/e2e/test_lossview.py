@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import KERNEL_IDLE, ROOT, screenshot, write_notebook
+from tests.e2e.conftest import KERNEL_IDLE, ROOT, notebook_url, screenshot, write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +61,7 @@ def test_live_curves_markers_stop_and_reload(jupyter_lab: Any, browser: Any) -> 
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
-        page.goto(f"{jupyter_lab.url}/lab/tree/lossview.ipynb?reset", wait_until="domcontentloaded")
+        page.goto(notebook_url(jupyter_lab, "lossview.ipynb"), wait_until="domcontentloaded")
         page.wait_for_function(KERNEL_IDLE, timeout=120_000)
         # start the cells without awaiting them (execute() resolves when they finish)
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
@@ -126,9 +126,7 @@ def test_live_curves_markers_stop_and_reload(jupyter_lab: Any, browser: Any) -> 
         page.reload(wait_until="domcontentloaded")
         page.wait_for_function(KERNEL_IDLE, timeout=120_000)
         view = page.locator(".jp-Cell").nth(0).locator(".ng-loss")
-        # as long as the kernel may take: on a loaded 2-core machine the reloaded page's widget
-        # manager came back after the kernel, past 60 s, twice in two stops
-        view.locator('.ng-loss-panel[data-panel="loss"] canvas').first.wait_for(timeout=120_000)
+        view.locator('.ng-loss-panel[data-panel="loss"] canvas').first.wait_for(timeout=60_000)
         assert legend_count(view) == 3
         view.locator(".ng-loss-best").first.wait_for(state="attached", timeout=30_000)
         page.wait_for_function(
