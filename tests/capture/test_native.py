@@ -19,6 +19,7 @@ import pytest
 import torch
 
 from nngraph.capture import _native, _reduce
+from tests.capture.test_correctness import expected_stats
 
 ROOT = Path(__file__).resolve().parents[2]
 HAS_COMPILER = bool(shutil.which("cc") or shutil.which("gcc"))
@@ -35,18 +36,6 @@ def _hatch_build() -> ModuleType:
 
 def _by_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_native, "_library", None)
-
-
-def _truth(t: torch.Tensor) -> dict[str, float]:
-    x = t.detach().double().reshape(-1)
-    return {
-        "mean": x.mean().item(),
-        "std": x.std(correction=0).item(),
-        "min": x.min().item(),
-        "max": x.max().item(),
-        "norm": x.norm().item(),
-        "zero_frac": (x == 0).double().mean().item(),
-    }
 
 
 # -- the install builds it ---------------------------------------------------------------------
@@ -154,7 +143,7 @@ def test_compiled_and_numpy_statistics_agree_with_float64(
     _by_numpy(monkeypatch)
     by_numpy = _reduce.stats_of_group_cpu(tensors, numels)
     for t, held, one, other in zip(tensors, compiled, compiled_one, by_numpy, strict=True):
-        truth = _truth(t)
+        truth = expected_stats(t)
         scale = max(truth["std"], abs(truth["mean"]) * 1e-7, 1e-30)
         for stats in (held, one, other):
             assert stats is not None
@@ -196,7 +185,7 @@ def test_values_far_from_one_keep_their_statistics_either_way(
     scale: float, numel: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     x = torch.randn(numel) * scale
-    truth = _truth(x)
+    truth = expected_stats(x)
     compiled = [
         _reduce.stats_of_group_cpu([x], [numel])[0],
         _reduce.finish(_reduce.raw_cpu(x), numel),
@@ -236,5 +225,5 @@ def test_the_compiled_statistics_read_tensors_where_they_lie() -> None:
     stats = _reduce.stats_of_group_cpu(pieces, [p.numel() for p in pieces])
     for piece, one in zip(pieces, stats, strict=True):
         assert one is not None
-        assert one["mean"] == pytest.approx(_truth(piece)["mean"], abs=1e-12)
+        assert one["mean"] == pytest.approx(expected_stats(piece)["mean"], abs=1e-12)
     assert base.shape == (64, 32)  # nothing written
