@@ -80,9 +80,8 @@ class NativeStatsHook(BuildHookInterface):  # type: ignore[misc]
         elif version != "editable":
             build_data["force_include"][str(target)] = IN_WHEEL
             build_data["pure_python"] = False
-            build_data["tag"] = "py3-none-" + sysconfig.get_platform().replace("-", "_").replace(
-                ".", "_"
-            )
+            platform = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+            build_data["tag"] = f"py3-none-{platform}"
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         scratch = getattr(self, "scratch", None)

@@ -293,9 +293,8 @@ def _native_table(tensors: list[torch.Tensor]) -> np.ndarray | None:
 
 def _numpy_table(values: np.ndarray, sizes: np.ndarray, n: np.ndarray) -> np.ndarray:
     """The statistics of segments of `values` (a row per statistic, in `finish`'s order): a
-    `reduceat` per sum, for all segments at once. Sums are
-    taken in float64, where the squares of float32 values are exact, so `sum(x^2) - sum(x)^2 /
-    n` keeps the variance."""
+    `reduceat` per sum, for all segments at once. Sums are taken in float64, where the squares
+    of float32 values are exact, so `sum(x^2) - sum(x)^2 / n` keeps the variance."""
     starts = sizes.cumsum() - sizes
     table = np.empty((9, sizes.size))  # a row per statistic, in finish's order
     with np.errstate(all="ignore"):  # NaN and Inf are counted, not warned about
