@@ -129,10 +129,7 @@ def _native_sums(values: np.ndarray) -> list[float] | None:
     if low == high:
         centred = 0.0
     elif squares / n - (total / n) ** 2 < _CANCELS * squares / n:
-        residuals = residuals_f32(values, total / n)
-        if residuals is not None:
-            about, (shift, centred) = float(np.float32(total / n)), residuals
-            total, centred = about * n + shift, max(centred - shift * shift / n, 0.0)
+        total, centred = _about_mean(values, total / n)
     return [total, squares, low, high, n - zeros, 0.0, 0.0, centred]
 
 
@@ -206,12 +203,17 @@ def _sums_wide(values: np.ndarray) -> tuple[float, float]:
 
 def _about_mean(values: np.ndarray, mean: float) -> tuple[float, float]:
     """The sum of `values` and the sum of their squares about their mean, from a second pass
-    in float64 over the residuals about `mean`, an estimate of it: the residuals' own sum
-    corrects for the estimate's error, which would otherwise add n times its square."""
+    in float64 over the residuals about `mean`, an estimate of it (compiled where it can be,
+    see `_native.residuals_f32`): the residuals' own sum corrects for the estimate's error,
+    which would otherwise add n times its square."""
     about = float(values.dtype.type(mean))
-    with np.errstate(all="ignore"):
-        residuals = values.astype(np.float64) - about
-        shift, squares = float(residuals.sum()), float(np.dot(residuals, residuals))
+    compiled = residuals_f32(values, about)  # None for float64, or without the library
+    if compiled is not None:
+        shift, squares = compiled
+    else:
+        with np.errstate(all="ignore"):
+            residuals = values.astype(np.float64) - about
+            shift, squares = float(residuals.sum()), float(np.dot(residuals, residuals))
     n = values.size
     return about * n + shift, max(squares - shift * shift / n, 0.0)
 

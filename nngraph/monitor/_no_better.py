@@ -2,8 +2,9 @@
 more than "more training is unlikely to help" (:func:`no_better`): the run oscillates (see
 :mod:`~nngraph.monitor._oscillation`: the learning rate or momentum is too high), or it was
 still improving slowly (:func:`still_falling`); or its loss is still near the chance level,
-where the model may be on a plateau it leaves later (:func:`still_learning`). Patience stops all the same (its rule is its contract, as in Keras's
-``EarlyStopping``); only its words change.
+where the model may be on a plateau it leaves later (:func:`still_learning`). Patience stops
+all the same (its rule is its contract, as in Keras's ``EarlyStopping``); only its words
+change.
 
 A long run whose validation loss creeps down by less per epoch than it wobbles by noise goes
 ``patience`` epochs without a new best: its best was a lucky low. The rule for "still
