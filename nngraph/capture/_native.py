@@ -5,8 +5,8 @@ hatch_build.py at the project's root); without a C compiler there is none, and `
 takes its numpy passes instead: the same statistics, a few times slower. `NNGRAPH_NATIVE=0` in
 the environment turns the library off, to compare the two.
 
-    >>> import numpy as np
-    >>> sums = sums_f32(np.array([0.0, 3.0, -4.0], dtype=np.float32))
+    >>> import torch
+    >>> sums = sums_f32(torch.tensor([0.0, 3.0, -4.0]))
     >>> sums is None or sums == [-1.0, 25.0, -4.0, 3.0, 1.0]
     True
 """
@@ -14,16 +14,28 @@ the environment turns the library off, to compare the two.
 from __future__ import annotations
 
 import ctypes
+import math
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import torch
 
-__all__ = ["LIBRARY", "available", "residuals_f32", "stats_f32", "sums_f32", "turned_off"]
+__all__ = [
+    "LIBRARY",
+    "available",
+    "changed_since",
+    "dead_units_f32",
+    "readable",
+    "residuals_f32",
+    "stats_f32",
+    "sums_f32",
+    "turned_off",
+]
 
 #: Where hatch_build.py writes the library.
 LIBRARY = (
@@ -41,10 +53,13 @@ def _load() -> ctypes.CDLL | None:
         library.nngraph_sums_f32.argtypes = [_POINTER, _COUNT, _POINTER]
         library.nngraph_residuals_f32.argtypes = [_POINTER, _COUNT, ctypes.c_float, _POINTER]
         library.nngraph_stats_f32.argtypes = [_POINTER, _POINTER, _COUNT, _POINTER]
+        library.nngraph_changed.argtypes = [_POINTER, _POINTER, _COUNT, _POINTER, _POINTER]
+        library.nngraph_dead_units_f32.argtypes = [_POINTER, _COUNT, _COUNT, _COUNT, _POINTER]
     except (OSError, AttributeError):  # built for another machine, or from an older source
         return None
     library.nngraph_sums_f32.restype = library.nngraph_residuals_f32.restype = None
-    library.nngraph_stats_f32.restype = _COUNT
+    library.nngraph_changed.restype = None
+    library.nngraph_stats_f32.restype = library.nngraph_dead_units_f32.restype = _COUNT
     return library
 
 
@@ -60,36 +75,43 @@ def available() -> bool:
     return _library is not None
 
 
-def _readable(values: np.ndarray) -> bool:
-    return values.dtype == np.float32 and values.ndim == 1 and values.flags.c_contiguous
+def readable(x: torch.Tensor) -> bool:
+    """Whether `x` is a tensor the library reads where it lies: float32 values on the CPU,
+    in memory in their order.
+
+    >>> readable(torch.ones(2, 3)), readable(torch.ones(2, 3).t()), readable(torch.ones(2).double())
+    (True, False, False)
+    """
+    return x.dtype is torch.float32 and x.is_cpu and x.is_contiguous() and not x.is_neg()
 
 
-def sums_f32(values: np.ndarray) -> list[float] | None:
-    """`[sum, sum of squares, min, max, zeros]` of float32 `values` in one pass, or None
-    without the library. Not NaN-aware: a NaN or Inf shows only as non-finite sums.
+def sums_f32(x: torch.Tensor) -> list[float] | None:
+    """`[sum, sum of squares, min, max, zeros]` of a contiguous float32 CPU tensor in one
+    pass, read where it lies, or None without the library or for other tensors. Not NaN-aware:
+    a NaN or Inf shows only as non-finite sums.
 
-    >>> sums = sums_f32(np.zeros(100, dtype=np.float32))
-    >>> sums is None or sums == [0.0, 0.0, 0.0, 0.0, 100.0]
+    >>> sums = sums_f32(torch.tensor([[0.0, 3.0], [-4.0, 0.0]]))
+    >>> sums is None or sums == [-1.0, 25.0, -4.0, 3.0, 2.0]
     True
     """
-    if _library is None or not _readable(values):
+    if _library is None or not readable(x):
         return None
     out = np.empty(5)
-    _library.nngraph_sums_f32(values.ctypes.data, values.size, out.ctypes.data)
-    return out.tolist()
+    _library.nngraph_sums_f32(x.data_ptr(), x.numel(), out.ctypes.data)
+    return cast(list[float], out.tolist())
 
 
-def residuals_f32(values: np.ndarray, about: float) -> tuple[float, float] | None:
-    """The sum of `values - about` and of its squares, with `about` rounded to float32 first
-    (the subtraction is then exact for values near it), or None without the library.
+def residuals_f32(x: torch.Tensor, about: float) -> tuple[float, float] | None:
+    """The sum of `x - about` and of its squares, with `about` rounded to float32 first (the
+    subtraction is then exact for values near it), or None as for `sums_f32`.
 
-    >>> residuals_f32(np.array([1e4, 1e4 + 0.5], dtype=np.float32), 1e4) in (None, (0.5, 0.25))
+    >>> residuals_f32(torch.tensor([1e4, 1e4 + 0.5]), 1e4) in (None, (0.5, 0.25))
     True
     """
-    if _library is None or not _readable(values):
+    if _library is None or not readable(x):
         return None
     out = np.empty(2)
-    _library.nngraph_residuals_f32(values.ctypes.data, values.size, about, out.ctypes.data)
+    _library.nngraph_residuals_f32(x.data_ptr(), x.numel(), about, out.ctypes.data)
     return float(out[0]), float(out[1])
 
 
@@ -115,6 +137,48 @@ def stats_f32(tensors: list[torch.Tensor]) -> np.ndarray | None:
         pointers.ctypes.data, sizes.ctypes.data, count, table.ctypes.data
     )
     return None if uncovered else table
+
+
+def dead_units_f32(x: torch.Tensor, unit_dim: int) -> list[int] | None:
+    """`[dead, units]` of a ReLU output: its units along `unit_dim` with no value above zero
+    in the whole batch (and none only NaN), read where it lies; None as for `sums_f32`.
+
+    >>> out = torch.relu(torch.tensor([[1.0, -1.0, 0.0], [2.0, -3.0, float("nan")]]))
+    >>> dead_units_f32(out, 1) in (None, [1, 3])
+    True
+    """
+    if _library is None or not readable(x):
+        return None
+    units = x.shape[unit_dim]
+    inner = math.prod(x.shape[unit_dim + 1 :])
+    outer = x.numel() // (units * inner) if units * inner else 0
+    seen = np.empty(2 * units, dtype=np.uint8)
+    dead = _library.nngraph_dead_units_f32(x.data_ptr(), outer, units, inner, seen.ctypes.data)
+    return [int(dead), units]
+
+
+def changed_since(tensors: list[torch.Tensor], saved: torch.Tensor) -> list[bool] | None:
+    """Which of `tensors` no longer hold, byte for byte, the values `saved` holds for them end
+    to end (as `flatten_dense_tensors` lays them), or None without the library. The tensors
+    are contiguous CPU tensors of `saved`'s dtype, read where they lie: no copy is made.
+
+    >>> import torch
+    >>> a, b = torch.ones(2), torch.zeros(3)
+    >>> saved = torch.cat([a, b])
+    >>> _ = b.fill_(-0.0)  # equal to 0.0, but other bytes: it was written
+    >>> changed_since([a, b], saved) in (None, [False, True])
+    True
+    """
+    if _library is None:
+        return None
+    count = len(tensors)
+    pointers = np.array([t.data_ptr() for t in tensors], dtype=np.uintp)
+    sizes = np.array([t.numel() * t.element_size() for t in tensors], dtype=np.int64)
+    out = np.empty(count, dtype=np.uint8)
+    _library.nngraph_changed(
+        pointers.ctypes.data, sizes.ctypes.data, count, saved.data_ptr(), out.ctypes.data
+    )
+    return cast(list[bool], out.astype(bool).tolist())
 
 
 @contextmanager

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from nngraph.capture._native import available as native_available
+from nngraph.capture._native import readable as _native_readable
 from nngraph.capture._native import residuals_f32, stats_f32, sums_f32
 
 __all__ = [
@@ -108,28 +109,30 @@ def raw_cpu(t: torch.Tensor) -> list[float]:
         >>> f"{finish(raw_cpu(x), x.numel())['std']:.2e}"  # one value 0.01 above the rest
         '1.00e-04'
     """
-    x = in_memory_order(as_float(t))
-    values = x.numpy()
-    sums = _native_sums(values)
-    return sums if sums is not None else _numpy_sums(x, values)
+    x = t if _native_readable(t) else in_memory_order(as_float(t))
+    sums = _native_sums(x)
+    if sums is None:
+        x = x.detach().reshape(-1)
+        sums = _numpy_sums(x, x.numpy())
+    return sums
 
 
-def _native_sums(values: np.ndarray) -> list[float] | None:
+def _native_sums(x: torch.Tensor) -> list[float] | None:
     """`raw_cpu`'s sums from the compiled pass, or None where numpy must do them. Where the
     variance is below a tenth of the mean square, a second pass sums the residuals about the
     mean: the one-pass `E[x^2] - E[x]^2` would keep too few digits of it."""
-    sums = sums_f32(values)
+    sums = sums_f32(x)
     if sums is None:
         return None
     total, squares, low, high, zeros = sums
-    n = values.size
+    n = x.numel()
     if not _float32_squares_fit(squares, low, high, n, zeros):
         return None
     centred = math.nan
     if low == high:
         centred = 0.0
     elif squares / n - (total / n) ** 2 < _CANCELS * squares / n:
-        total, centred = _about_mean(values, total / n)
+        total, centred = _about_mean(x, total / n)
     return [total, squares, low, high, n - zeros, 0.0, 0.0, centred]
 
 
@@ -175,7 +178,7 @@ def _numpy_sums(x: torch.Tensor, values: np.ndarray) -> list[float]:
     if low == high:  # one value throughout (a mask of ones): no spread to lose
         centred = 0.0
     elif math.isfinite(squares) and squares / n - (total / n) ** 2 < _CANCELS * squares / n:
-        total, centred = _about_mean(values, total / n)
+        total, centred = _about_mean(x, total / n)
     return [total, squares, low, high, nonzero, nan, inf, centred]
 
 
@@ -201,13 +204,14 @@ def _sums_wide(values: np.ndarray) -> tuple[float, float]:
         return float(wide.sum()), float(np.dot(wide, wide))
 
 
-def _about_mean(values: np.ndarray, mean: float) -> tuple[float, float]:
-    """The sum of `values` and the sum of their squares about their mean, from a second pass
-    in float64 over the residuals about `mean`, an estimate of it (compiled where it can be,
-    see `_native.residuals_f32`): the residuals' own sum corrects for the estimate's error,
-    which would otherwise add n times its square."""
+def _about_mean(x: torch.Tensor, mean: float) -> tuple[float, float]:
+    """The sum of the values of `x` and the sum of their squares about their mean, from a
+    second pass in float64 over the residuals about `mean`, an estimate of it (compiled where
+    it can be, see `_native.residuals_f32`): the residuals' own sum corrects for the
+    estimate's error, which would otherwise add n times its square."""
+    values = x.detach().reshape(-1).numpy()
     about = float(values.dtype.type(mean))
-    compiled = residuals_f32(values, about)  # None for float64, or without the library
+    compiled = residuals_f32(x, about)  # None for float64, or without the library
     if compiled is not None:
         shift, squares = compiled
     else:

@@ -33,6 +33,7 @@ from torch.nn.utils import parametrize
 from nngraph.capture._attributes import Attributes
 from nngraph.capture._common import NNGraphWarning, hidden
 from nngraph.capture._leaves import same_elements, same_values
+from nngraph.capture._native import changed_since
 from nngraph.capture._reduce import own_values
 from nngraph.capture._tensor_hooks import TensorHooks
 from nngraph.errors import stacklevel_outside
@@ -342,11 +343,17 @@ def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch
 
 
 def _changed_on_cpu(group: list[torch.Tensor], flat: torch.Tensor, sizes: list[int]) -> list[bool]:
-    """Which tensors of `group` no longer hold the bits they had in `flat`: all of them
-    compared in one pass, as integers of their size (a NaN left as it was is unchanged; in a
-    group over `_FEW` values a -0.0 written over 0.0 is a change, put back; below, where
-    `torch.equal` answers first, it is equal). A BatchNorm's running statistics change
-    without moving their version counters, so the values themselves are compared."""
+    """Which tensors of `group` no longer hold the bits they had in `flat`. A BatchNorm's
+    running statistics change without moving their version counters, so the values themselves
+    are compared: byte for byte where they lie, by the compiled `changed_since` (a NaN left as
+    it was is unchanged, a -0.0 written over 0.0 is a change); without it, or where a tensor's
+    memory is not in its values' order, all of them in one numpy pass, as integers of their
+    size (in a group of up to `_FEW` values, where `torch.equal` answers first, -0.0 and 0.0
+    are equal)."""
+    if all(t.is_contiguous() and not (t.is_neg() or t.is_conj()) for t in group):
+        found = changed_since(group, flat)
+        if found is not None:
+            return found
     values = torch._C._nn.flatten_dense_tensors(group)
     if flat.numel() <= _FEW and torch.equal(values, flat):  # a small model, unchanged: at once
         return [False] * len(group)

@@ -31,6 +31,7 @@ import torch
 
 from nngraph.capture._common import hidden
 from nngraph.capture._memory import dense_memory, storage_key
+from nngraph.capture._native import dead_units_f32
 from nngraph.capture._reduce import (
     FLOATS,
     as_float,
@@ -276,7 +277,11 @@ class StatsBatch:
         if relu_out.numel() > SMALL or storage_key(relu_out) is None:
             if not summarisable(relu_out):
                 return  # sparse or nested: no one unit dimension; or no values to read
-            self._add_alive_counts([(target, key)], relu_out.detach().unsqueeze(0), unit_dim)
+            counted = dead_units_f32(relu_out, unit_dim)  # float32 on the CPU, compiled
+            if counted is not None:
+                target[key] = counted
+            else:
+                self._add_alive_counts([(target, key)], relu_out.detach().unsqueeze(0), unit_dim)
         else:
             try:
                 shape = relu_out.shape

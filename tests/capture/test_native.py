@@ -19,6 +19,7 @@ import pytest
 import torch
 
 from nngraph.capture import _native, _reduce
+from nngraph.capture._restore import _changed_on_cpu
 from tests.capture.test_correctness import expected_stats
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -227,3 +228,48 @@ def test_the_compiled_statistics_read_tensors_where_they_lie() -> None:
         assert one is not None
         assert one["mean"] == pytest.approx(expected_stats(piece)["mean"], abs=1e-12)
     assert base.shape == (64, 32)  # nothing written
+
+
+# -- what a forward changed, for trace()'s put-back ---------------------------------------------
+
+
+def _written_group() -> tuple[list[torch.Tensor], torch.Tensor, list[bool]]:
+    """Tensors of every kind a model holds, their copy end to end, then writes into some."""
+    group = [
+        torch.randn(3, 4),
+        torch.zeros(5),
+        torch.full((2,), math.nan),
+        torch.empty(0),
+        torch.randn(70_000),  # above _FEW: numpy's path compares bits there too
+        torch.randn(7),
+    ]
+    saved = torch._C._nn.flatten_dense_tensors(group).clone()
+    group[1][2] = -0.0  # equal to 0.0, other bits: a write
+    group[2][0] = math.nan  # the same NaN again: no change
+    group[4][69_999] += 1.0
+    group[5].copy_(group[5].clone())  # written with the values it had
+    return group, saved, [False, True, False, False, True, False]
+
+
+@needs_library
+def test_changed_since_finds_the_tensors_a_forward_wrote_into() -> None:
+    group, saved, written = _written_group()
+    assert _native.changed_since(group, saved) == written
+    assert _native.changed_since(group[5:], saved[-7:]) == [False]
+
+
+@pytest.mark.parametrize("library", ["compiled", "numpy"])
+def test_the_put_back_compares_exactly_what_a_forward_wrote(
+    library: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if library == "numpy":
+        _by_numpy(monkeypatch)
+    group, saved, written = _written_group()
+    sizes = [t.numel() for t in group]
+    found = _changed_on_cpu(group, saved, sizes)
+    assert [bool(f) for f in found] == written
+    # a transposed tensor is not in its values' order in memory: numpy's path compares it
+    transposed = [torch.randn(4, 3).t(), torch.randn(6)]
+    copy = torch._C._nn.flatten_dense_tensors(transposed).clone()
+    transposed[0][2, 1] += 1.0
+    assert [bool(f) for f in _changed_on_cpu(transposed, copy, [12, 6])] == [True, False]

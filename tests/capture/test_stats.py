@@ -344,3 +344,32 @@ def test_a_large_tensor_with_a_small_spread_keeps_its_digits(make: Any) -> None:
     assert stats is not None
     assert stats["std"] == pytest.approx(truth(x)["std"], rel=1e-6)
     assert stats["mean"] == pytest.approx(truth(x)["mean"], rel=1e-9)
+
+
+@pytest.mark.parametrize("layout", ["channels first", "features last", "transposed"])
+def test_dead_units_of_a_large_relu_output_are_counted_where_it_lies(layout: str) -> None:
+    """Above SMALL elements a ReLU output is counted at once; a unit NaN for one example is
+    judged by the others, one NaN for every example is not called dead."""
+    import nngraph as ng
+
+    torch.manual_seed(0)
+    units, dead = 16, [0, 5, 6, 15]
+    if layout == "channels first":
+        x = torch.randn(8, units, 12, 12)
+        shift = torch.zeros(units)[None, :, None, None]
+    else:
+        x = torch.randn(8, 144, units)
+        shift = torch.zeros(units)
+    shift.view(-1)[dead] = -1e6
+    x = x + shift
+    x[0, ..., 1] = float("nan")  # one example's NaN, in every unit of the last dimension
+    if layout == "channels first":
+        x[:, 5] = float("nan")  # unit 5: NaN throughout, not known to be dead
+    else:
+        x[..., 5] = float("nan")
+    assert x.numel() > SMALL
+    with ng.record() as rec:
+        out = torch.relu(x.transpose(0, 1) if layout == "transposed" else x)
+    (relu,) = [d for _, d in rec.graph.nodes(data=True) if d["op"] == "relu"]
+    assert out.shape[-1 if layout != "channels first" else 1] == units
+    assert relu["dead"] == [len(dead) - 1, units]

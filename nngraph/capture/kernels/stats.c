@@ -13,9 +13,14 @@
  * NaN and Inf are not counted here: they make the sums non-finite, and the caller then counts
  * them with numpy. Built by hatch_build.py; gcc builds an AVX2 version beside the plain one and
  * picks one when the library loads.
+ *
+ * `nngraph_dead_units_f32` counts the units of a ReLU output that are zero for the whole batch.
+ * `nngraph_changed` serves `trace()`'s put-back of the model (_restore.py): which parameters and
+ * buffers a forward changed, compared byte for byte with the copy taken before it.
  */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #define LANES 16
 #define BLOCK 1024
@@ -135,4 +140,40 @@ EXPORT int64_t nngraph_stats_f32(const float *const *pointers, const int64_t *si
         for (int j = 0; j < 9; j++) out[j * count + s] = row[j];
     }
     return uncovered;
+}
+
+/* The dead units of a ReLU output laid out as [outer][units][inner] (units: its channels or
+ * features): those with no value above zero, and at least one that is not NaN (a unit that is
+ * NaN throughout is not known to be dead). `seen` is scratch memory of 2 * units bytes. A unit
+ * found alive is not read again, so a healthy layer costs about one read of its first example. */
+EXPORT int64_t nngraph_dead_units_f32(const float *x, int64_t outer, int64_t units, int64_t inner,
+                                      uint8_t *seen) {
+    uint8_t *alive = seen, *number = seen + units;
+    memset(seen, 0, (size_t)(2 * units));
+    for (int64_t o = 0; o < outer; o++) {
+        for (int64_t u = 0; u < units; u++) {
+            if (alive[u]) continue;
+            const float *row = x + (o * units + u) * inner;
+            for (int64_t i = 0; i < inner; i++) {
+                if (row[i] > 0.0f) {
+                    alive[u] = 1;
+                    break;
+                }
+                number[u] |= row[i] == row[i];
+            }
+        }
+    }
+    int64_t dead = 0;
+    for (int64_t u = 0; u < units; u++) dead += !alive[u] && number[u];
+    return dead;
+}
+
+/* Whether each of `count` tensors changed: its sizes[s] bytes at pointers[s] against the next
+ * sizes[s] bytes of `saved`, the copy of all of them end to end. out[s] is 1 where one differs. */
+EXPORT void nngraph_changed(const char *const *pointers, const int64_t *sizes, int64_t count,
+                            const char *saved, uint8_t *out) {
+    for (int64_t s = 0; s < count; s++) {
+        out[s] = memcmp(pointers[s], saved, (size_t)sizes[s]) != 0;
+        saved += sizes[s];
+    }
 }
