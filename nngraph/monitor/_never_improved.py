@@ -70,8 +70,8 @@ _ENTROPY_WORDS = frozenset({"loss", "nll", "ce", "bce", "xent", "entropy", "cros
 class Seen:
     """What Patience saw when it fires: the metric (``value`` now, ``best``) and, when logged,
     its training twin (``train``: its name as logged; ``train_now``: the latest evaluation's
-    mean, ``train_first``: the first finite one; ``train_streak``: at how many evaluations in
-    a row, up to now, it improved, from ``train_streak_from``)."""
+    mean, ``train_first``: the first finite one, ``train_low``: the lowest; ``train_streak``:
+    at how many evaluations in a row, up to now, it improved, from ``train_streak_from``)."""
 
     metric: str
     mode: Literal["min", "max"]
@@ -80,6 +80,7 @@ class Seen:
     train: str | None = None
     train_now: float = math.nan
     train_first: float = math.nan
+    train_low: float = math.nan
     train_streak: int = 0
     train_streak_from: float = math.nan
 

@@ -159,9 +159,11 @@ def no_better(
 #: beside a training twin far below (see ``far_better``), has not stopped improving: it got
 #: worse while the model fit its training data, twice GL's default 5%.
 OVERFIT = 0.1
-#: ... and a training twin lower at each of this many evaluations up to the stop: the model
-#: still fits its training data better (a training loss that stopped falling is no such sign).
-FITTING = 2
+#: ... and a training twin lower at each of this many evaluations up to the stop (the model
+#: still fits its training data better), or resting at its lowest, within this part of its gap
+#: to the best above it (memorised: a cross-entropy at 0, or flat far below). A training twin
+#: that climbed back up from its lowest is no such sign: that is unstable training.
+FITTING, AT_LOWEST = 2, 0.1
 
 
 def memorising(
@@ -171,8 +173,9 @@ def memorising(
     values after it), the mean of its last 3 values more than :data:`OVERFIT` of the best
     above it and the later half of them clearly above the earlier half, while the training
     twin is far below that best (its error at most half of it) and still falling (lower at
-    each of the last :data:`FITTING` evaluations): the textbook picture of overfitting, which
-    more training makes worse, not a plateau. None otherwise.
+    each of the last :data:`FITTING` evaluations) or resting at its lowest (see
+    :data:`AT_LOWEST`): the textbook picture of overfitting, which more training makes worse,
+    not a plateau. None otherwise.
 
         >>> seen = Seen("val_loss", "min", 0.84, 0.42, "loss", 0.02, 0.69, train_streak=20)
         >>> memorising(seen, [(14 + i, 0.45 + 0.02 * i) for i in range(20)])[0]  # rising
@@ -182,7 +185,8 @@ def memorising(
     """
     if seen.mode != "min" or seen.train is None or not is_validation(seen.metric):
         return None
-    if len(latest) < 4 or not far_better(seen) or seen.train_streak < FITTING:
+    resting = seen.train_now <= seen.train_low + AT_LOWEST * (seen.best - seen.train_low)
+    if len(latest) < 4 or not far_better(seen) or not (seen.train_streak >= FITTING or resting):
         return None
     values = [value for _, value in latest]
     recent = sum(values[-3:]) / 3

@@ -378,6 +378,7 @@ class Patience(Detector):
             self._seen_name,
             train_now=self._seen_now,
             train_first=self._seen_first,
+            train_low=self._seen_low,
             train_streak=self._seen_streak,
             train_streak_from=self._seen_streak_from,
         )

@@ -200,8 +200,24 @@ def test_a_textbook_overfitting_run_is_said_to_overfit_at_the_stop(language: str
     assert (event.epoch, event.message_id) == (33, "patience.memorising")
     words = {"en": "(overfitting)", "pl": "(przeuczenie)"}
     assert words[language] in event.message and "13" in event.message
-    flat = [0.177 * 0.9**13] * 30  # the training loss stopped falling: no such reading
-    assert first_event(Patience(20), val, train[:13] + flat).message_id == "patience.fire"
+    back_up = [0.1769 * 0.9**i for i in range(8)] + [0.08 + 0.01 * i for i in range(23)]
+    assert first_event(Patience(20), val, train[:12] + back_up).message_id != (
+        "patience.memorising"  # the training loss climbed back up: no such reading
+    )
+
+
+@pytest.mark.parametrize("floor", [0.0, 0.012])
+def test_a_training_loss_resting_at_its_lowest_beside_a_rising_validation_loss_overfits(
+    floor: float,
+) -> None:
+    """Sweep s40 (helper curves): a training loss memorised to 0, or flat far below, while the
+    validation loss rose to 2.7 times its best, got the plain words of a plateau, where GL
+    says memorising: only a training loss still falling at each evaluation counted."""
+    val = [0.0699, 0.052] + [0.052 + 0.0045 * i for i in range(1, 21)]
+    wobble = [0.0, 0.02, -0.02] * 7  # 2% noise about it
+    train = [0.646, 0.0299] + [floor * (1 + w) for w in wobble[:20]]
+    event = first_event(Patience(20), val, train)
+    assert (event.epoch, event.message_id) == (22, "patience.memorising")
 
 
 @pytest.mark.parametrize("seed", range(10))
