@@ -1,8 +1,9 @@
 """Metric names: which name is a validation metric and which its training twin (``val_loss``
 and ``loss``), whether lower or higher is better (``mode="auto"``), and what a sentence calls it.
 
-Only names are read here, never values: ``val_loss``, ``valid/loss`` and ``validation_loss``
-are the same metric to every part of the monitor (and to the loss view, ``js/src/loss/store.js``).
+Only names are read here, never values: ``val_loss``, ``valid/loss``, ``validation_loss`` and
+``loss_val`` are the same metric to every part of the monitor (and to the loss view,
+``js/src/loss/store.js``).
 
     >>> is_validation("val/loss"), train_twin("valid_loss", ["train_loss"]), resolve_mode("auto", "val_acc")
     (True, 'train_loss', 'max')
@@ -13,6 +14,7 @@ are the same metric to every part of the monitor (and to the loss view, ``js/src
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Container, Iterable
 from typing import Literal
@@ -41,6 +43,9 @@ __all__ = [
 #: Name prefixes of a validation and a training metric (Lightning's ``val/acc`` too).
 VAL_PREFIXES = ("val_", "val/", "valid_", "valid/", "validation_", "validation/")
 TRAIN_PREFIXES = ("train_", "train/", "training_", "training/")
+#: ... and suffixes, in any case (``loss_val``, TensorBoard's ``Loss/train`` and ``Loss/val``).
+VAL_SUFFIXES = ("_val", "/val", "_valid", "/valid", "_validation", "/validation")
+TRAIN_SUFFIXES = ("_train", "/train", "_training", "/training")
 #: Every name of the loss the monitor recognises: training (``loss``, ``train_loss``,
 #: ``train/loss``, ...) then validation (``val_loss``, ``valid_loss``, ``val/loss``, ...).
 LOSS_NAMES = ("loss", *(p + "loss" for p in TRAIN_PREFIXES), *(p + "loss" for p in VAL_PREFIXES))
@@ -92,6 +97,12 @@ _PLAIN = str.maketrans("ąćęłńóśźż", "acelnoszz")
 #: A likelihood or an evidence lower bound: higher is better, unless the name negates it.
 _LIKELIHOOD = frozenset({"likelihood", "loglikelihood", "loglik", "elbo"})
 _NEGATED = frozenset({"neg", "negative"})
+#: What follows neg in scikit-learn's negated errors, scores where higher is better
+#: (``neg_mean_squared_error``, ``neg_log_loss``, ``neg_brier_score``); ``neg_loss`` (a loss on
+#: negative samples) stays a loss.
+_NEGATED_ERRORS = frozenset(
+    {"mean", "median", "root", "log", "brier", "max", "mse", "mae", "rmse", "msle", "rmsle", "mape"}
+)
 _TOP_K = re.compile(r"top(\d+|k)")  # top1, top5, topk (accuracy)
 
 Mode = Literal["min", "max", "auto"]
@@ -109,7 +120,8 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
       (``val_loss``, ``val_top1_error``, ``dice_loss``, ``brier_score``, ``fid_score``,
       ``val_cross_entropy``);
     - also ``"min"`` for a likelihood negated by the word neg or negative (``neg_elbo``,
-      ``negative_log_likelihood``);
+      ``negative_log_likelihood``); but ``"max"`` for scikit-learn's negated errors
+      (``neg_mean_squared_error``, ``neg_log_loss``, ``val_neg_mse``);
     - else ``"max"`` when a word means higher is better: an accuracy, score or rate of hits
       (acc, accuracy, bacc, auc, auroc, ap, map, precision, recall, sensitivity, specificity,
       f1, fscore, mcc, kappa, em, exact, top1/top5/topk, ...), a ranking (hit, hits, ndcg,
@@ -157,7 +169,11 @@ def mode_known(metric: object) -> bool:
 def _mode_of_name(metric: object) -> Literal["min", "max"] | None:
     words = [w for w in re.split(r"[\W_]+", str(metric).lower().translate(_PLAIN)) if w]
     stems = {w for word in words for w in (word, word.rstrip("0123456789"))}
-    if stems & _LOWER_IS_BETTER or (stems & _NEGATED and stems & _LIKELIHOOD):
+    if stems & _NEGATED and stems & _LIKELIHOOD:
+        return "min"
+    if any(a in _NEGATED and b in _NEGATED_ERRORS for a, b in itertools.pairwise(words)):
+        return "max"
+    if stems & _LOWER_IS_BETTER:
         return "min"
     higher = _HIGHER_IS_BETTER | _LIKELIHOOD
     if stems & higher or any(_TOP_K.fullmatch(word) for word in words):
@@ -179,32 +195,37 @@ def is_metric_name(name: object) -> bool:
     )
 
 
-def _unprefixed(metric: str, prefixes: tuple[str, ...]) -> str | None:
+def _unmarked(metric: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...]) -> str | None:
     for prefix in prefixes:
         if metric.startswith(prefix) and len(metric) > len(prefix):
             return metric[len(prefix) :]
+    lower = metric.lower()
+    for suffix in suffixes:
+        if lower.endswith(suffix) and len(metric) > len(suffix):
+            return metric[: -len(suffix)]
     return None
 
 
 def validation_base(metric: str) -> str | None:
-    """The name after a validation prefix (``val_``, ``valid_``, ``validation_``, or with ``/``),
-    ``None`` for a name without one.
+    """The name without its validation prefix (``val_``, ``valid_``, ``validation_``, or with
+    ``/``) or suffix (``_val``, ``/val``, ...), ``None`` for a name without one.
 
     >>> validation_base("val_loss"), validation_base("valid_acc"), validation_base("val/loss")
     ('loss', 'acc', 'loss')
-    >>> validation_base("train_loss") is None
-    True
+    >>> validation_base("loss_val"), validation_base("Loss/val"), validation_base("train_loss")
+    ('loss', 'Loss', None)
     """
-    return _unprefixed(metric, VAL_PREFIXES)
+    return _unmarked(metric, VAL_PREFIXES, VAL_SUFFIXES)
 
 
 def training_base(metric: str) -> str | None:
-    """The name after a training prefix (``train_``, ``training_``, or with ``/``), else ``None``.
+    """The name without its training prefix (``train_``, ``training_``, or with ``/``) or
+    suffix (``_train``, ``/train``, ...), else ``None``.
 
-    >>> training_base("train/loss"), training_base("loss")
-    ('loss', None)
+    >>> training_base("train/loss"), training_base("Loss/train"), training_base("loss")
+    ('loss', 'Loss', None)
     """
-    return _unprefixed(metric, TRAIN_PREFIXES)
+    return _unmarked(metric, TRAIN_PREFIXES, TRAIN_SUFFIXES)
 
 
 def named_as_training(metric: str) -> bool:
@@ -286,10 +307,20 @@ def train_twins(metric: str) -> tuple[str, ...]:
     """The names a validation metric's training twin may have, the usual one first.
 
     >>> train_twins("val/loss")
-    ('loss', 'train_loss', 'train/loss', 'training_loss', 'training/loss')
+    ('loss', 'train_loss', 'train/loss', 'training_loss', 'training/loss', 'loss_train', ...)
+    >>> train_twins("Loss/val")[:2]
+    ('Loss', 'Loss/train')
     """
     base = validation_base(metric)
-    return () if base is None else (base, *(prefix + base for prefix in TRAIN_PREFIXES))
+    if base is None:
+        return ()
+    prefixed = [prefix + base for prefix in TRAIN_PREFIXES]
+    suffixed = [base + suffix for suffix in TRAIN_SUFFIXES]
+    if _unmarked(metric, VAL_PREFIXES, ()) is None:  # `loss_val`: `loss_train`, as written
+        separator = metric[len(base)]
+        suffixed.sort(key=lambda name: name[len(base)] != separator)
+        return (base, *suffixed, *prefixed)
+    return (base, *prefixed, *suffixed)
 
 
 def train_twin(metric: str, logged: Iterable[str] | None = None) -> str | None:

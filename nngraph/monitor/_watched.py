@@ -98,7 +98,7 @@ class MetricWatching:
         if self.metric in values:
             self._follows = False
             return
-        alias = next((name for name in values if validation_base(name) == "loss"), None)
+        alias = next((n for n in values if (validation_base(n) or "").lower() == "loss"), None)
         if alias is None:
             return
         self._follows = False

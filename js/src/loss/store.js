@@ -1,6 +1,6 @@
 // What the loss view knows, DOM-free: runs -> curves, events, best epochs, progress, and the
 // grouping of metrics into panels (a validation metric joins its training twin: `val_loss`,
-// `valid_loss`, `val/loss` are drawn with `loss`, `train_loss`, `train/loss`). Filled from a snapshot (after a page reload) and from live batches.
+// `valid_loss`, `val/loss`, `loss_val` are drawn with `loss`, `train_loss`, `loss_train`). Filled from a snapshot (after a page reload) and from live batches.
 import { Curve, jsonNumber, toFloat64 } from "./series.js";
 
 /**
@@ -15,29 +15,42 @@ import { Curve, jsonNumber, toFloat64 } from "./series.js";
  * @typedef {{step: number, epoch: number, time: number, stopped?: boolean, total?: number|null}} Progress
  */
 
-// Name prefixes of a validation and a training metric: the same rule as VAL_PREFIXES and
-// TRAIN_PREFIXES in nngraph/monitor/_names.py (keep the two in step).
+// Name prefixes of a validation and a training metric, and suffixes in any case (`loss_val`,
+// TensorBoard's `Loss/train`): the same rule as VAL_PREFIXES, TRAIN_PREFIXES, VAL_SUFFIXES and
+// TRAIN_SUFFIXES in nngraph/monitor/_names.py (keep the two in step).
 export const VAL_PREFIXES = Object.freeze([
   "val_", "val/", "valid_", "valid/", "validation_", "validation/",
 ]);
 export const TRAIN_PREFIXES = Object.freeze(["train_", "train/", "training_", "training/"]);
+export const VAL_SUFFIXES = Object.freeze([
+  "_val", "/val", "_valid", "/valid", "_validation", "/validation",
+]);
+export const TRAIN_SUFFIXES = Object.freeze(["_train", "/train", "_training", "/training"]);
 
-/** @param {string} metric @param {readonly string[]} prefixes @returns {string|null} */
-function unprefixed(metric, prefixes) {
+/**
+ * The name without one of `prefixes` or, else, one of `suffixes` (in any case); null for
+ * none. @param {string} metric @param {readonly string[]} prefixes
+ * @param {readonly string[]} suffixes @returns {string|null}
+ */
+function unmarked(metric, prefixes, suffixes) {
   for (const prefix of prefixes) {
     if (metric.startsWith(prefix) && metric.length > prefix.length) return metric.slice(prefix.length);
+  }
+  const lower = metric.toLowerCase();
+  for (const suffix of suffixes) {
+    if (lower.endsWith(suffix) && metric.length > suffix.length) return metric.slice(0, -suffix.length);
   }
   return null;
 }
 
-/** The name after a validation prefix (`val/loss` -> `loss`), else null. @param {string} metric */
+/** The name without its validation prefix or suffix (`val/loss`, `loss_val` -> `loss`), else null. @param {string} metric */
 export function validationBase(metric) {
-  return unprefixed(metric, VAL_PREFIXES);
+  return unmarked(metric, VAL_PREFIXES, VAL_SUFFIXES);
 }
 
-/** The name after a training prefix (`train_loss` -> `loss`), else null. @param {string} metric */
+/** The name without its training prefix or suffix (`train_loss`, `loss/train` -> `loss`), else null. @param {string} metric */
 export function trainingBase(metric) {
-  return unprefixed(metric, TRAIN_PREFIXES);
+  return unmarked(metric, TRAIN_PREFIXES, TRAIN_SUFFIXES);
 }
 
 // A metric measured on held-out data during training under another prefix: HuggingFace's

@@ -40,6 +40,20 @@ describe("metric names (the rule of nngraph/monitor/_names.py)", () => {
     expect(trainingBase("loss")).toBeNull();
   });
 
+  it("strips one validation or training suffix, in any case (TensorBoard's Loss/val)", () => {
+    expect(validationBase("loss_val")).toBe("loss");
+    expect(validationBase("Loss/val")).toBe("Loss");
+    expect(validationBase("acc_VALID")).toBe("acc");
+    expect(validationBase("_val")).toBeNull();
+    expect(trainingBase("Loss/train")).toBe("Loss");
+    expect(trainingBase("loss_training")).toBe("loss");
+    for (const [train, val] of [["loss_train", "loss_val"], ["Loss/train", "Loss/val"]]) {
+      expect(panelKey(train)).toBe(panelKey(val));
+      expect(isValidation(val)).toBe(true);
+      expect(isValidation(train)).toBe(false);
+    }
+  });
+
   it("knows a validation metric by any validation prefix", () => {
     for (const m of ["val_loss", "valid_loss", "val/acc", "validation_loss", "validation/f1"]) {
       expect(isValidation(m)).toBe(true);
