@@ -98,6 +98,9 @@ class EpochCounting(StepNumbering):
         self._row_closed = False  # a validation call in this row ended its epoch
         self._evaluated_again = False  # this call's row logged a validation again at its step
         self._repeat_said = False
+        # the names of the last call when it logged validation metrics only (else empty): the
+        # same one again, alone, comes from a loop over validation batches
+        self._validated_only: frozenset[str] = frozenset()
         # whether every call so far named its step, a whole number one more than the last
         # (one call per epoch), and the step of the first validation (None: not yet)
         self._epoch_like = True
@@ -171,6 +174,7 @@ class EpochCounting(StepNumbering):
         self._row_epoch = epoch
         if given is None and not self._user_epochs:
             self._check_resumed_steps(step, is_eval=is_eval, new_row=not joined)
+        self._validated_only = frozenset(values) if all(map(is_validation, values)) else frozenset()
         return epoch
 
     def _earlier_eval_epoch(
@@ -180,8 +184,9 @@ class EpochCounting(StepNumbering):
         validation metrics again, said once in a warning: with the same value, the "evaluate
         and log" cell run again (or the same epoch evaluated twice); with another, a value per
         validation batch, of which only the first counts. Under one ``epoch=`` number (``given``)
-        only the same value is a repeat: two values there validate twice in the epoch, as
-        documented. ``None`` for a call that logs none again.
+        another value validates twice in the epoch, as documented, once something else was
+        logged between the two; logged alone right after the first (a loop over validation
+        batches), it is one per batch too. ``None`` for a call that logs none again.
 
             >>> import warnings
             >>> from nngraph.monitor import Monitor
@@ -200,7 +205,8 @@ class EpochCounting(StepNumbering):
             # the same value: the evaluation run again; another: one per validation batch
             before = series.last[1]
             again = value == before or (math.isnan(value) and math.isnan(before))
-            if given and not again:
+            per_batch = name in self._validated_only and all(map(is_validation, values))
+            if given and not again and not per_batch:
                 continue
             epoch = int(series.epochs[-1])
             if not self._repeat_said:

@@ -191,24 +191,37 @@ def test_a_validation_logged_per_batch_is_told_to_log_the_mean_and_only_its_firs
     epoch_given: bool,
 ) -> None:
     # sweep 22f F1: `for batch in val_loader: mon.log(epoch, val_loss=...)` was asked whether
-    # the cell ran again, and a later, better batch became the best
+    # the cell ran again, and a later, better batch became the best; sweep s40 (helper
+    # curves): under `epoch=` each batch was a validation, and Patience(3) stopped in epoch 1
     mon = quiet(detectors=[detectors.Patience(1)])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for epoch in (1, 2):
+            mon.log(epoch=epoch, loss=1 / epoch) if epoch_given else mon.log(epoch, loss=1 / epoch)
             for batch_loss in (0.55 - 0.05 * epoch, 0.9, 0.2):
-                if epoch_given:  # two values under one epoch= number: validated twice, as before
+                if epoch_given:
                     mon.log(epoch=epoch, val_loss=batch_loss)
                 else:
                     mon.log(epoch, val_loss=batch_loss)
     said = [str(w.message) for w in caught if "per validation batch" in str(w.message)]
     assert mon.epoch == 2 and mon.best is not None
-    if epoch_given:
-        assert not said and mon.best.value == 0.2
-    else:
-        assert len(said) == 1 and "Log its mean over the whole validation set" in said[0]
-        assert mon.best.epoch == 2 and mon.best.value == pytest.approx(0.45)  # not the later 0.2
-        assert mon.events == []  # the batches after the first are not judged
+    assert len(said) == 1 and "Log its mean over the whole validation set" in said[0]
+    assert mon.best.epoch == 2 and mon.best.value == pytest.approx(0.45)  # not the later 0.2
+    assert mon.events == []  # the batches after the first are not judged
+
+
+def test_a_second_validation_in_an_epoch_after_more_training_still_counts() -> None:
+    """Validating twice an epoch under one `epoch=` number (Lightning's
+    `val_check_interval=0.5`): training logged between the two, no warning."""
+    mon = quiet(detectors=[detectors.Patience(1)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in (1, 2):
+            for half in (0, 1):
+                mon.log(epoch=epoch, loss=1 / (2 * epoch + half))
+                mon.log(epoch=epoch, val_loss=1 / (2 * epoch + half) + 0.1, val_acc=0.5 + half / 10)
+    assert mon.best is not None and mon.best.value == pytest.approx(0.3)
+    assert len(mon.series["val_loss"]) == 4 and not mon.should_stop
 
 
 def test_the_evaluate_cell_run_again_does_not_make_patience_stop_at_epochs_that_never_ran(
