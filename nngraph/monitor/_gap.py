@@ -80,6 +80,8 @@ class Gap(Detector):
         super().__init__(metric=metric, train_metric=train_metric, stop=stop)
 
     def _args(self) -> list[str]:
+        if self.mode != resolve_mode("auto", self.metric):  # as made again from its name
+            return [f"{self.threshold:g}", f"mode={self.mode!r}"]
         return [f"{self.threshold:g}"]
 
     def _reset(self) -> None:

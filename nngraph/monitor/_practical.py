@@ -142,7 +142,7 @@ class Patience(Detector):
             args.append(f"min_delta={self.min_delta:g}")
         if self.relative:
             args.append("relative=True")
-        if self.mode != "min":
+        if self.mode != "min" or resolve_mode("auto", self.metric) != "min":  # as made again
             args.append(f"mode={self.mode!r}")
         return args
 

@@ -244,7 +244,7 @@ def test_an_explicit_max_mode_gets_the_max_set_and_min_mode_never_gets_gl() -> N
         "Patience(20, mode='max', metric='val_goodness')",
     ]
     names = [d.name for d in Monitor(metric="val_acc", mode="min", display=False).detectors]
-    assert names == ["Divergence(factor=100)", "Patience(20, metric='val_acc')"]
+    assert names == ["Divergence(factor=100)", "Patience(20, mode='min', metric='val_acc')"]
 
 
 # ------------------------------------------------------- validation metrics by other names
@@ -640,3 +640,23 @@ def test_divergence_used_alone_is_not_told_to_watch_a_name_it_watches() -> None:
     with pytest.warns(UserWarning, match="val_loss"):
         for epoch in range(1, 16):
             narrow.update(epoch, val_loss=0.5)
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        detectors.Patience(3, metric="val_acc", mode="min"),
+        detectors.Patience(3, metric="val_acc"),
+        detectors.Patience(3, metric="val_loss", mode="max"),
+        detectors.Gap(0.2, metric="val_acc", mode="min"),
+        detectors.Gap(metric="val_acc"),
+    ],
+    ids=repr,
+)
+def test_a_detectors_name_makes_the_same_detector_again(
+    made: detectors.Patience | detectors.Gap,
+) -> None:
+    """Sweep s40 (helper curves): `Patience(3, metric='val_acc', mode='min')` was named without
+    its mode, and the name made again a detector that watches the other way."""
+    again = eval(made.name, vars(detectors))
+    assert again == made and again.mode == made.mode
