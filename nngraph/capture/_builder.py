@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -305,11 +306,14 @@ class GraphBuilder:
         call_seq: int = 0,
         *,
         with_meta: bool = True,
+        call_end: float = math.inf,
     ) -> str:
         """A node for one autograd node: a leaf for AccumulateGrad, an op for everything else.
 
-        `call` (op, module, call number) goes to op nodes created from sequence number
-        `call_seq` on: the forward call that created them. `with_meta=False` leaves shape,
+        `call` (op, module, call number) goes to op nodes of sequence numbers from `call_seq`
+        up to `call_end`: the forward call that created them (a node another thread made,
+        numbered by that thread's own counter, falls outside: a module run in a thread pool
+        is not the next call's). `with_meta=False` leaves shape,
         dtype and device to the caller, who has the tensor (reading them from the node costs
         more than the rest of adding it).
         """
@@ -330,7 +334,7 @@ class GraphBuilder:
                 "seq": seq,
                 "flags": [],
             }
-            if call is not None and seq >= call_seq:
+            if call is not None and call_seq <= seq < call_end:
                 attrs.update(call)
             attrs["label"] = op
             metadata = fn._input_metadata if with_meta else None
@@ -351,19 +355,21 @@ class GraphBuilder:
         call_seq: int = 0,
         *,
         described: Any = None,
+        call_end: float = math.inf,
     ) -> list[str]:
         """Add every autograd node reachable from `roots` that is not in the graph yet.
 
-        Iterative, so a chain of any length works. Returns the ids of the new nodes; `call`
-        and `call_seq` are passed on to `add_fn`, and the root `described` gets no shape,
-        dtype or device (see `add_fn`'s `with_meta`).
+        Iterative, so a chain of any length works. Returns the ids of the new nodes; `call`,
+        `call_seq` and `call_end` are passed on to `add_fn`, and the root `described` gets no
+        shape, dtype or device (see `add_fn`'s `with_meta`).
         """
         new: list[str] = []
         stack: list[Any] = []
         ids = self.ids
         for fn in roots:
             if fn is not None and fn not in ids:
-                new.append(self.add_fn(fn, call, call_seq, with_meta=fn is not described))
+                meta = fn is not described
+                new.append(self.add_fn(fn, call, call_seq, with_meta=meta, call_end=call_end))
                 stack.append(fn)
         succ, pred = self.graph._succ, self.graph._pred
         while stack:
@@ -374,7 +380,7 @@ class GraphBuilder:
                     continue
                 source = ids.get(next_fn)
                 if source is None:
-                    source = self.add_fn(next_fn, call, call_seq)
+                    source = self.add_fn(next_fn, call, call_seq, call_end=call_end)
                     new.append(source)
                     stack.append(next_fn)
                 data = pred[target].setdefault(source, {})  # as `add_edge`, inlined: hot loop

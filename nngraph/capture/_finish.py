@@ -10,6 +10,7 @@ the recorder let go of everything only the recording needed.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,7 @@ import networkx as nx
 import torch
 
 from nngraph.capture._builder import grad_fn_of
-from nngraph.capture._common import SAME_TENSOR, tensors_within
+from nngraph.capture._common import SAME_TENSOR, NNGraphWarning, tensors_within
 from nngraph.capture._modules import (
     fill_module_types,
     named_parameters_as_written,
@@ -26,7 +27,9 @@ from nngraph.capture._modules import (
 )
 from nngraph.capture._naming import name_held_parameters, name_parameters, name_variables
 from nngraph.capture._recorder import Recorder
+from nngraph.errors import stacklevel_outside
 from nngraph.graph import Graph
+from nngraph.i18n import message
 
 __all__ = ["finish"]
 
@@ -81,7 +84,7 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
         source="record",
         backward_passes=len(recorder.graph_tasks),
         modules=graph.graph["modules"],
-        complete=not recorder.failed,
+        complete=not (recorder.failed or recorder.scope.other_threads),
     )
     graph.graph.setdefault("outputs", [])
     graph.graph["inputs"] = _given_inputs(recorder)
@@ -89,6 +92,10 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
     unreached = _unreached(recorder, graph) if recorder.lists_unreached else None
     if unreached:
         graph.graph["unreached"] = unreached
+    if recorder.scope.other_threads:  # a thread pool's: torch's modes are the thread's own
+        where = stacklevel_outside(("torch", "nngraph", "contextlib"))  # the `with` line
+        text = message("capture.other_thread", module=recorder.scope.other_threads[0])
+        warnings.warn(text, NNGraphWarning, stacklevel=where)
     _let_go(recorder)
     return graph
 

@@ -16,6 +16,7 @@ How it works:
 
 from __future__ import annotations
 
+import math
 import threading
 import warnings
 import weakref
@@ -251,7 +252,8 @@ class Recorder:
         numbers from `seq_mark` on) belong to `call`. The caller fills in the shape, dtype and
         device of the root `described` from its tensor."""
         builder = self.builder
-        new = builder.walk(roots, call, self.seq_mark, described=described)
+        end = next_sequence_nr() if call is not None else math.inf  # this thread's, as the mark
+        new = builder.walk(roots, call, self.seq_mark, described=described, call_end=end)
         leaf_fns, fns, hooks = builder.leaf_fns, builder.fns, self.hooks
         for node_id in new:
             leaf = leaf_fns.get(node_id)

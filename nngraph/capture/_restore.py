@@ -343,19 +343,17 @@ def _put_values(group: list[torch.Tensor], shapes: list[torch.Size], flat: torch
 
 
 def _changed_on_cpu(group: list[torch.Tensor], flat: torch.Tensor, sizes: list[int]) -> list[bool]:
-    """Which tensors of `group` no longer hold the bits they had in `flat`. A BatchNorm's
-    running statistics change without moving their version counters, so the values themselves
-    are compared: byte for byte where they lie, by the compiled `changed_since` (a NaN left as
-    it was is unchanged, a -0.0 written over 0.0 is a change); without it, or where a tensor's
-    memory is not in its values' order, all of them in one numpy pass, as integers of their
-    size (in a group of up to `_FEW` values, where `torch.equal` answers first, -0.0 and 0.0
-    are equal)."""
+    """Which tensors of `group` no longer hold the bits they had in `flat` (a BatchNorm's
+    running statistics change without moving their version counters): compared where they lie
+    by the compiled `changed_since`; else, or where a tensor's memory is not in its values'
+    order, all at once in numpy, as integers of their size (a NaN left as it was is unchanged;
+    -0.0 over 0.0 is a change, except in a group of up to `_FEW` values, `torch.equal`'s)."""
     if all(t.is_contiguous() and not (t.is_neg() or t.is_conj()) for t in group):
         found = changed_since(group, flat)
         if found is not None:
             return found
     values = torch._C._nn.flatten_dense_tensors(group)
-    if flat.numel() <= _FEW and torch.equal(values, flat):  # a small model, unchanged: at once
+    if flat.numel() <= _FEW and _equal(values, flat):  # a small model, unchanged: at once
         return [False] * len(group)
     now, scale = _bits(values)
     before, _ = _bits(flat)
@@ -365,6 +363,14 @@ def _changed_on_cpu(group: list[torch.Tensor], flat: torch.Tensor, sizes: list[i
     changed = np.zeros(len(group), dtype=bool)
     changed[at] = True
     return cast(list[bool], changed.tolist())
+
+
+def _equal(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """`torch.equal`, False for a dtype it does not compare (complex32): the bits decide."""
+    try:
+        return torch.equal(a, b)
+    except (RuntimeError, NotImplementedError):
+        return False
 
 
 def _bits(flat: torch.Tensor) -> tuple[np.ndarray, int]:

@@ -90,6 +90,8 @@ class ModuleScope:
         self._unregistered_at: dict[tuple[int, str], str] = {}  # (module, caller's path) -> path
         #: called when a TorchScript module returns: its ops ran in C++, unseen
         self.after_script: Callable[[], None] | None = None
+        #: the classes of modules run in another thread (a thread pool), whose ops go unseen
+        self.other_threads: list[str] = []
         #: called with what an outermost module call returned, once it has left
         self.after_outermost: Callable[[Any], None] | None = None
         #: the module that returned last, until another starts: PyTorch wraps the outputs of a
@@ -228,6 +230,8 @@ class ModuleScope:
 
     def _enter(self, module: torch.nn.Module, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
         if threading.get_ident() != self._thread:
+            if not self.other_threads:
+                self.other_threads.append(type(module).__name__)
             return None
         if self._used:
             for handle in self._used:

@@ -144,9 +144,9 @@ def _learning_well(g: Graph, order: list[Any], run: list[_Output], largest: floa
     and against the other layers' (the median of theirs, where it has others): then they do
     not "get almost no gradient", whatever their values. Unknown where the loss is in the
     model: said as before then."""
-    squares = [g._node[n]["grad"]["norm"] ** 2 for n in model_outputs(g) if g._node[n].get("grad")]
-    out = math.sqrt(sum(squares))
-    if not squares or not math.isfinite(out) or out == 0:
+    norms = [g._node[n]["grad"]["norm"] for n in model_outputs(g) if g._node[n].get("grad")]
+    out = math.hypot(*norms)  # no overflow where a norm's square would leave float's range
+    if not norms or not math.isfinite(out) or out == 0:
         return False
     in_run = {each.weight for each in run}
     position = {n: i for i, n in enumerate(order)}
@@ -280,7 +280,7 @@ def _outputs(g: Graph, position: dict[Any, int]) -> list[_Output]:
             continue
         op, read = made
         value = nodes[op]["value"]
-        rms = math.sqrt(value["mean"] ** 2 + value["std"] ** 2)
+        rms = math.hypot(value["mean"], value["std"])
         if math.isfinite(rms) and rms > 0:
             found.append(_Output(w, read, op, rms))
     return sorted(found, key=lambda out: position[out.op])

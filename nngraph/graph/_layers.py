@@ -157,7 +157,7 @@ def output_gradient(g: Graph) -> float | None:
     for n in model_outputs(g):
         grad = g._node[n].get("grad")
         if grad and grad.get("numel"):
-            squares += grad["norm"] ** 2
+            squares += grad["norm"] * grad["norm"]  # `** 2` raises past float's range
             count += grad["numel"]
     if not count or not math.isfinite(squares):
         return None

@@ -54,11 +54,13 @@ def _numbers(x: Any) -> bool:
 
 
 def _stats(x: Any) -> bool:
-    """Numbers; NaN and infinities only where a tensor's values can be so, not in counts."""
+    """Numbers; NaN and infinities only where a tensor's values can be so, not in counts,
+    which are not negative either (nor a norm)."""
     return (
         isinstance(x, dict)
         and all(_number(x.get(key)) for key in _STATS)
         and all(math.isfinite(x[key]) for key in ("zero_frac", "nan", "inf", "numel"))
+        and all(not x[key] < 0 for key in ("zero_frac", "nan", "inf", "numel", "norm", "std"))
     )
 
 

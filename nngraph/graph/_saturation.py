@@ -205,7 +205,7 @@ def _chance(g: Graph, loss: Any, op: str) -> float | None:
     if mean is None or std is None:
         return None
     if op == _SQUARED:
-        return float(std) ** 2
+        return float(std) * float(std)
     if not 0 < mean < 1 or target.get("min", 0) < 0 or target.get("max", 1) > 1:
         return None
     return -mean * math.log(mean) - (1 - mean) * math.log(1 - mean)
@@ -336,7 +336,7 @@ def _remedy(
     if source is None or not _is_data(g, source):
         return None
     value = g._node[source]["value"]
-    rms = math.sqrt(value["mean"] ** 2 + value["std"] ** 2)
+    rms = math.hypot(value["mean"], value["std"])
     if rms < INPUT_LARGE:
         return None
     return message("graph.health.saturated_remedy_inputs", rms=rms)

@@ -45,7 +45,7 @@ def grad_squares(g: Graph) -> dict[str, float]:
         if data.get("kind") != "param" or not grad:
             continue
         for above in ancestors_of(_row_of(g, where, n, owner_module(data))):
-            squares[above] = squares.get(above, 0.0) + grad["norm"] ** 2
+            squares[above] = squares.get(above, 0.0) + grad["norm"] * grad["norm"]  # inf, no error
     for above in _hidden(source):
         squares.pop(above, None)
     return squares
@@ -73,7 +73,7 @@ def shared_grad_squares(g: Graph) -> dict[str, float]:
                 used.setdefault(above, set()).add(n)
     hidden = _hidden(source)
     return {
-        path: sum(source._node[n]["grad"]["norm"] ** 2 for n in nodes)
+        path: sum(source._node[n]["grad"]["norm"] * source._node[n]["grad"]["norm"] for n in nodes)
         for path, nodes in used.items()
         if path not in hidden and (table.get(path) or {}).get("shared")
     }

@@ -214,6 +214,12 @@ MESSAGES: dict[str, str] = {
         "torch.jit.trace): its ops run in C++, where nngraph does not see them. Trace the Python "
         "model it was made from, or call ng.graph_of(loss) on its output to see autograd's graph"
     ),
+    "capture.other_thread": (
+        "a module ({module}) ran in another thread during this recording (a thread pool?): "
+        "nngraph records the ops of the thread that runs the block, so that module's ops are "
+        "missing from the graph or show only as autograd nodes, without values, module paths "
+        "or their inputs. Run the model in one thread to see all of it"
+    ),
     "capture.script_module_ran": (
         "a TorchScript module (torch.jit.script or torch.jit.trace) ran in this recording: its "
         "ops run in C++, where nngraph does not see them, so the graph shows only its autograd "

@@ -219,6 +219,12 @@ MESSAGES: dict[str, str] = {
         "w Pythonie, z którego powstał, albo wywołaj ng.graph_of(loss) na jego wyniku, by "
         "zobaczyć graf autogradu"
     ),
+    "capture.other_thread": (
+        "w tym nagraniu moduł ({module}) działał w innym wątku (pula wątków?): nngraph nagrywa "
+        "operacje wątku, który wykonuje blok, więc operacji tego modułu brak w grafie albo "
+        "widać je tylko jako węzły autogradu, bez wartości, ścieżek modułów i ich wejść. "
+        "Uruchom model w jednym wątku, by zobaczyć całość"
+    ),
     "capture.script_module_ran": (
         "w tym nagraniu działał moduł TorchScript (torch.jit.script albo torch.jit.trace): jego "
         "operacje działają w C++, gdzie nngraph ich nie widzi, więc graf pokazuje tylko jego "

@@ -23,7 +23,7 @@ from torch.optim import optimizer
 from torch.utils.data.dataloader import _BaseDataLoaderIter
 
 import nngraph as ng
-from nngraph.capture import NNGraphWarning
+from nngraph.capture import NNGraphWarning, _native
 from nngraph.capture._recorder import Recorder
 from tests.capture.zoo import CASES, make, total
 
@@ -1222,3 +1222,31 @@ def test_the_users_mode_sees_only_the_users_own_calls() -> None:
     with recorded, ng.record():  # no model given: the first module that runs is named then
         model(x).pow(2).mean().backward()
     assert recorded.calls == plain.calls
+
+
+@pytest.mark.parametrize("library", ["compiled", "numpy"])
+def test_a_complex32_buffer_the_forward_only_reads_is_not_said_to_be_changed(
+    library: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sweep s40 (helper zoo): `torch.equal` cannot compare complex32, and the put-back said
+    it could not restore a value the forward 'changed in place'."""
+    if library == "numpy":
+        monkeypatch.setattr(_native, "_library", None)
+
+    class Phased(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(4, 4)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # ComplexHalf is experimental
+                self.register_buffer("phase", torch.randn(3, 4).to(torch.complex32))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.fc(x) * self.phase.real.float().mean()
+
+    model = Phased()
+    before = model.phase.clone()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NNGraphWarning)
+        ng.trace(model, torch.randn(2, 4), loss=lambda out: out.sum())
+    assert torch.equal(model.phase.view(torch.int32), before.view(torch.int32))

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 import nngraph as ng
+from nngraph.capture import NNGraphWarning
 
 Place = tuple[str, int, str]  # file, line, text
 
@@ -244,3 +245,43 @@ def test_a_torch_warning_is_shown_also_where_python_cannot_read_the_line(
     run = subprocess.run(command, capture_output=True, text=True)
     assert (run.returncode, run.stdout) == (0, "traced\n"), run.stderr
     assert re.search(r"<string>:\d+: UserWarning: Using a target size", run.stderr)
+
+
+class _ThreadPoolEnsemble(nn.Module):
+    """Members run in a thread pool: their ops never reach the recording thread's mode."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.members = nn.ModuleList(
+            [nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)) for _ in range(2)]
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(2) as pool:
+            outs = list(pool.map(lambda member: member(x), self.members))
+        return torch.stack(outs).mean(0)
+
+
+def test_modules_run_in_another_thread_are_said_to_be_missing() -> None:
+    """Sweep s40 (helper zoo): a thread-pool ensemble's layers were recorded in silence as the
+    next op of the main thread ('stack'), without values, and its input was missing."""
+    model = _ThreadPoolEnsemble()
+    with pytest.warns(NNGraphWarning, match=r"\(Sequential\) ran in another thread") as said:
+        graph = ng.trace(model, torch.randn(5, 4), loss=lambda out: out.pow(2).mean())
+    assert said[0].filename == __file__  # the line that called trace()
+    assert graph.graph["complete"] is False
+    by_backward = {d["backward"]: d["op"] for _, d in graph.nodes(data=True) if d["kind"] == "op"}
+    assert by_backward["AddmmBackward0"] != "stack"
+    for name, p in model.named_parameters():  # what autograd gave them is still there
+        node = next(d for _, d in graph.nodes(data=True) if d["name"] == name)
+        assert node["grad"] is not None and p.grad is None  # the trace put .grad back
+
+
+def test_a_model_in_one_thread_says_nothing_about_threads() -> None:
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        graph = ng.trace(model, torch.randn(5, 4), loss=lambda out: out.pow(2).mean())
+    assert graph.graph["complete"] is True

@@ -638,6 +638,9 @@ BAD_GRAPHS = {
     "flags as text": (_node(0, flags="x"), r'nodes\[0\] \(id "n0"\) has "flags": "x"'),
     "a flag without kind": (_node(0, flags=[{"message": "m"}]), r'nodes\[0\] .*"flags"'),
     "value as text": (_node(1, value="NaN"), r'nodes\[1\] .*"value": "NaN", .*"norm"'),
+    # sweep s40 (helper zoo): health() and summary() then raised a bare "math domain error"
+    "a negative numel": (_node(1, grad={**stats(), "numel": -4.0}), r'nodes\[1\] .*"grad": '),
+    "a negative norm": (_node(1, value={**stats(), "norm": -1.0}), r'nodes\[1\] .*"value": '),
     "grad without norm": (_node(1, grad={"mean": 1.0}), r'nodes\[1\] .*"grad"'),
     # sweep s29: the per-gate bias means were read back unchecked
     "gates as a number": (_node(1, gates=0.5), r'"gates": 0\.5, which should look like \[0\.1, '),

@@ -2283,3 +2283,19 @@ def test_the_same_loss_slip_at_every_step_of_a_recorded_loop_is_said_once() -> N
             optimizer.step()
     found = [f["message"][:30] for f in rec.graph.health() if f["kind"] == "loss_input"]
     assert len(found) == 2, found
+
+
+def test_values_near_the_end_of_float64s_range_are_checked_and_shown_without_an_error() -> None:
+    """Sweep s40 (helper zoo): a float64 model fed values of 1e160 made health() and summary()
+    raise OverflowError (`mean ** 2`), and a saved graph with a gradient norm of 1e308 too."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 1)).double()
+    x = torch.rand(8, 3, dtype=torch.float64) * 1e160
+    g = ng.trace(model, x, loss=lambda out: out.mean())
+    g.health(), g.summary(), g.collapse(0).summary()
+    data = g.to_dict()
+    for node in data["nodes"]:
+        if node.get("grad"):
+            node["grad"]["norm"] = 1e308
+    loaded = ng.Graph.from_dict(data)
+    loaded.health(), loaded.summary()
