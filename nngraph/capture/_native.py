@@ -143,7 +143,8 @@ def dead_units_f32(x: torch.Tensor, unit_dim: int) -> list[int] | None:
     """`[dead, units]` of a ReLU output: its units along `unit_dim` with no value above zero
     in the whole batch (and none only NaN), read where it lies; None as for `sums_f32`.
 
-    >>> out = torch.relu(torch.tensor([[1.0, -1.0, 0.0], [2.0, -3.0, float("nan")]]))
+    >>> nan = float("nan")  # unit 0 alive, unit 1 dead, unit 2 NaN throughout: not known dead
+    >>> out = torch.relu(torch.tensor([[1.0, -1.0, nan], [2.0, -3.0, nan]]))
     >>> dead_units_f32(out, 1) in (None, [1, 3])
     True
     """
