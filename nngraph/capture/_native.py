@@ -82,7 +82,12 @@ def readable(x: torch.Tensor) -> bool:
     >>> readable(torch.ones(2, 3)), readable(torch.ones(2, 3).t()), readable(torch.ones(2).double())
     (True, False, False)
     """
-    return x.dtype is torch.float32 and x.is_cpu and x.is_contiguous() and not x.is_neg()
+    return (
+        x.dtype is torch.float32
+        and x.is_cpu
+        and x.is_contiguous()
+        and not (x.is_neg() or x._is_zerotensor())  # a ZeroTensor has no memory at all
+    )
 
 
 def sums_f32(x: torch.Tensor) -> list[float] | None:

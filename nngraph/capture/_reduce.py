@@ -291,7 +291,7 @@ def _native_table(tensors: list[torch.Tensor]) -> np.ndarray | None:
         return None
     memory = []
     for t in tensors:
-        if t.dtype is not torch.float32 or t.is_neg() or not own_values(t):
+        if t.dtype is not torch.float32 or t.is_neg() or t._is_zerotensor() or not own_values(t):
             return None
         memory.append(t.contiguous())  # a small copy where it is not
     return stats_f32(memory)

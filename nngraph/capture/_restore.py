@@ -348,7 +348,7 @@ def _changed_on_cpu(group: list[torch.Tensor], flat: torch.Tensor, sizes: list[i
     by the compiled `changed_since`; else, or where a tensor's memory is not in its values'
     order, all at once in numpy, as integers of their size (a NaN left as it was is unchanged;
     -0.0 over 0.0 is a change, except in a group of up to `_FEW` values, `torch.equal`'s)."""
-    if all(t.is_contiguous() and not (t.is_neg() or t.is_conj()) for t in group):
+    if all(t.dtype == flat.dtype and _in_order(t) for t in group):  # `.data` may change dtype
         found = changed_since(group, flat)
         if found is not None:
             return found
@@ -363,6 +363,11 @@ def _changed_on_cpu(group: list[torch.Tensor], flat: torch.Tensor, sizes: list[i
     changed = np.zeros(len(group), dtype=bool)
     changed[at] = True
     return cast(list[bool], changed.tolist())
+
+
+def _in_order(t: torch.Tensor) -> bool:
+    """Whether `t`'s memory holds its values in their order, read as they are."""
+    return t.is_contiguous() and not (t.is_neg() or t.is_conj() or t._is_zerotensor())
 
 
 def _equal(a: torch.Tensor, b: torch.Tensor) -> bool:

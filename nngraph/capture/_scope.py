@@ -90,7 +90,7 @@ class ModuleScope:
         self._unregistered_at: dict[tuple[int, str], str] = {}  # (module, caller's path) -> path
         #: called when a TorchScript module returns: its ops ran in C++, unseen
         self.after_script: Callable[[], None] | None = None
-        #: the classes of modules run in another thread (a thread pool), whose ops go unseen
+        #: the class of a module of the model run in another thread (a thread pool), unseen
         self.other_threads: list[str] = []
         #: called with what an outermost module call returned, once it has left
         self.after_outermost: Callable[[Any], None] | None = None
@@ -230,7 +230,9 @@ class ModuleScope:
 
     def _enter(self, module: torch.nn.Module, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
         if threading.get_ident() != self._thread:
-            if not self.other_threads:
+            # one of the recorded model's modules, while it runs: a thread pool's (not a data
+            # thread's module, nor another recording's model)
+            if self.stack and id(module) in self.paths and not self.other_threads:
                 self.other_threads.append(type(module).__name__)
             return None
         if self._used:

@@ -149,6 +149,10 @@ class StatsBatch:
         """
         if tensor is None or not self.enabled or _is_functorch_wrapped(tensor):
             target[key] = None  # a wrapper of `torch.vmap` or `torch.func`: no data outside it
+        elif tensor._is_zerotensor():  # autograd's gradient of `torch.sgn`: zeros, no memory
+            self.add(
+                target, key, torch.zeros(tensor.shape, dtype=tensor.dtype, device=tensor.device)
+            )
         elif (
             tensor.is_cpu
             and tensor.dtype in FLOATS

@@ -897,6 +897,13 @@ MESSAGES: dict[str, str] = {
         " nothing new about training). To log a new epoch, give it its own step: mon.log({next},"
         " ...)"
     ),
+    "monitor.warn.eval_back_to_back": (
+        "nngraph Monitor: {metric} was logged again in epoch {epoch} right after its last value"
+        " ({first:.4g}), with nothing logged between: is it logged once per validation batch?"
+        " Then log its mean over the whole validation set once per epoch instead: each value"
+        " counts here as a validation of its own, and Patience counts them as evaluations."
+        " Validating several times an epoch on purpose is fine"
+    ),
     "monitor.warn.eval_per_batch": (
         "nngraph Monitor: {metric} was logged for step {step} already, as {first:.4g}: is it"
         " logged once per validation batch? Log its mean over the whole validation set once per"

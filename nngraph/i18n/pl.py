@@ -945,6 +945,13 @@ MESSAGES: dict[str, str] = {
         " razy nie mówi nic nowego o treningu). Nową epokę zapisz z jej własnym krokiem:"
         " mon.log({next}, ...)"
     ),
+    "monitor.warn.eval_back_to_back": (
+        "nngraph Monitor: {metric} zapisano ponownie w epoce {epoch} zaraz po poprzedniej"
+        " wartości ({first:.4g}), bez niczego pomiędzy: czy jest zapisywana po każdej partii"
+        " walidacyjnej? Wtedy zapisuj raz na epokę jej średnią z całego zbioru walidacyjnego:"
+        " każda wartość liczy się tu jako osobna walidacja, a Patience liczy je jako oceny."
+        " Celowa walidacja kilka razy w epoce jest w porządku"
+    ),
     "monitor.warn.eval_per_batch": (
         "nngraph Monitor: {metric} zapisano już dla kroku {step}, jako {first:.4g}: czy jest"
         " zapisywana po każdej partii walidacyjnej? Zapisz raz na epokę jej średnią z całego"

@@ -184,9 +184,9 @@ class EpochCounting(StepNumbering):
         validation metrics again, said once in a warning: with the same value, the "evaluate
         and log" cell run again (or the same epoch evaluated twice); with another, a value per
         validation batch, of which only the first counts. Under one ``epoch=`` number (``given``)
-        another value validates twice in the epoch, as documented, once something else was
-        logged between the two; logged alone right after the first (a loop over validation
-        batches), it is one per batch too. ``None`` for a call that logs none again.
+        another value validates twice in the epoch, as documented; logged alone right after the
+        first, with nothing between (a loop over validation batches, maybe), that is said once.
+        ``None`` for a call that logs none again.
 
             >>> import warnings
             >>> from nngraph.monitor import Monitor
@@ -205,8 +205,9 @@ class EpochCounting(StepNumbering):
             # the same value: the evaluation run again; another: one per validation batch
             before = series.last[1]
             again = value == before or (math.isnan(value) and math.isnan(before))
-            per_batch = name in self._validated_only and all(map(is_validation, values))
-            if given and not again and not per_batch:
+            if given and not again:  # validated again in the epoch: counted, as documented
+                if name in self._validated_only and all(map(is_validation, values)):
+                    self._say_back_to_back(name, before)
                 continue
             epoch = int(series.epochs[-1])
             if not self._repeat_said:
@@ -222,6 +223,18 @@ class EpochCounting(StepNumbering):
                 warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
             return epoch
         return None
+
+    def _say_back_to_back(self, metric: str, before: float) -> None:
+        """Warn once that a validation metric came again under one ``epoch=`` with nothing
+        logged since its last value: each counts as a validation, and per batch that stops a
+        run early (Patience counts the batches)."""
+        if not self._repeat_said:
+            self._repeat_said = True
+            epoch = int(self.series[metric].epochs[-1])
+            text = message(
+                "monitor.warn.eval_back_to_back", metric=metric, epoch=epoch, first=before
+            )
+            warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
 
     def _joins_row(self, step: float, values: Mapping[str, float]) -> bool:
         """Whether a call joins the current row: the same step, and none of its metrics."""

@@ -14,7 +14,6 @@ Only names are read here, never values: ``val_loss``, ``valid/loss``, ``validati
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Container, Iterable
 from typing import Literal
@@ -43,9 +42,17 @@ __all__ = [
 #: Name prefixes of a validation and a training metric (Lightning's ``val/acc`` too).
 VAL_PREFIXES = ("val_", "val/", "valid_", "valid/", "validation_", "validation/")
 TRAIN_PREFIXES = ("train_", "train/", "training_", "training/")
-#: ... and suffixes, in any case (``loss_val``, TensorBoard's ``Loss/train`` and ``Loss/val``).
+#: ... and suffixes, in any case, after the name of a loss or a usual metric (``loss_val``,
+#: TensorBoard's ``Loss/train`` and ``Loss/val``; not ``q_val`` or ``max_val``, values).
 VAL_SUFFIXES = ("_val", "/val", "_valid", "/valid", "_validation", "/validation")
 TRAIN_SUFFIXES = ("_train", "/train", "_training", "/training")
+SUFFIXED = frozenset(
+    {
+        "loss", "acc", "accuracy", "error", "err", "mse", "mae", "rmse", "nll", "ppl",
+        "perplexity", "f1", "auc", "iou", "dice", "precision", "recall", "top1", "top5",
+        "bleu", "psnr", "ssim", "r2", "kl", "ce", "bce", "map",
+    }
+)  # fmt: skip
 #: Every name of the loss the monitor recognises: training (``loss``, ``train_loss``,
 #: ``train/loss``, ...) then validation (``val_loss``, ``valid_loss``, ``val/loss``, ...).
 LOSS_NAMES = ("loss", *(p + "loss" for p in TRAIN_PREFIXES), *(p + "loss" for p in VAL_PREFIXES))
@@ -97,12 +104,8 @@ _PLAIN = str.maketrans("ąćęłńóśźż", "acelnoszz")
 #: A likelihood or an evidence lower bound: higher is better, unless the name negates it.
 _LIKELIHOOD = frozenset({"likelihood", "loglikelihood", "loglik", "elbo"})
 _NEGATED = frozenset({"neg", "negative"})
-#: What follows neg in scikit-learn's negated errors, scores where higher is better
-#: (``neg_mean_squared_error``, ``neg_log_loss``, ``neg_brier_score``); ``neg_loss`` (a loss on
-#: negative samples) stays a loss.
-_NEGATED_ERRORS = frozenset(
-    {"mean", "median", "root", "log", "brier", "max", "mse", "mae", "rmse", "msle", "rmsle", "mape"}
-)
+#: Words of a probability, which a negation makes a loss (``neg_log_prob``).
+_PROBABILITY = frozenset({"prob", "probs", "probability", "lik", "density", "p", "logp", "logprob"})
 _TOP_K = re.compile(r"top(\d+|k)")  # top1, top5, topk (accuracy)
 
 Mode = Literal["min", "max", "auto"]
@@ -121,7 +124,7 @@ def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
       ``val_cross_entropy``);
     - also ``"min"`` for a likelihood negated by the word neg or negative (``neg_elbo``,
       ``negative_log_likelihood``); but ``"max"`` for scikit-learn's negated errors
-      (``neg_mean_squared_error``, ``neg_log_loss``, ``val_neg_mse``);
+      (``neg_mean_squared_error``, ``neg_log_loss``: see :func:`_negated_error`);
     - else ``"max"`` when a word means higher is better: an accuracy, score or rate of hits
       (acc, accuracy, bacc, auc, auroc, ap, map, precision, recall, sensitivity, specificity,
       f1, fscore, mcc, kappa, em, exact, top1/top5/topk, ...), a ranking (hit, hits, ndcg,
@@ -171,7 +174,7 @@ def _mode_of_name(metric: object) -> Literal["min", "max"] | None:
     stems = {w for word in words for w in (word, word.rstrip("0123456789"))}
     if stems & _NEGATED and stems & _LIKELIHOOD:
         return "min"
-    if any(a in _NEGATED and b in _NEGATED_ERRORS for a, b in itertools.pairwise(words)):
+    if _negated_error(words):
         return "max"
     if stems & _LOWER_IS_BETTER:
         return "min"
@@ -179,6 +182,22 @@ def _mode_of_name(metric: object) -> Literal["min", "max"] | None:
     if stems & higher or any(_TOP_K.fullmatch(word) for word in words):
         return "max"
     return "min" if stems & _LOWER_UNLESS_HIGHER else None
+
+
+def _negated_error(words: list[str]) -> bool:
+    """Whether the name is scikit-learn's negation of an error or a loss, a score where higher
+    is better: neg or negative, then two words or more, one of them an error or a loss and
+    none a probability (``neg_mean_squared_error``, ``neg_log_loss``, ``neg_brier_score``;
+    not ``neg_loss``, a loss on negative samples, nor ``neg_log_prob``).
+
+        >>> _negated_error(["neg", "log", "loss"]), _negated_error(["neg", "log", "prob"])
+        (True, False)
+    """
+    for at, word in enumerate(words):
+        if word in _NEGATED:
+            rest = set(words[at + 1 :])
+            return len(words) - at > 2 and bool(rest & _LOWER_IS_BETTER) and not rest & _PROBABILITY
+    return False
 
 
 def is_metric_name(name: object) -> bool:
@@ -201,18 +220,19 @@ def _unmarked(metric: str, prefixes: tuple[str, ...], suffixes: tuple[str, ...])
             return metric[len(prefix) :]
     lower = metric.lower()
     for suffix in suffixes:
-        if lower.endswith(suffix) and len(metric) > len(suffix):
+        if lower.endswith(suffix) and lower[: -len(suffix)] in SUFFIXED:
             return metric[: -len(suffix)]
     return None
 
 
 def validation_base(metric: str) -> str | None:
     """The name without its validation prefix (``val_``, ``valid_``, ``validation_``, or with
-    ``/``) or suffix (``_val``, ``/val``, ...), ``None`` for a name without one.
+    ``/``) or suffix after a loss or metric name (``loss_val``, ``acc/val``: see
+    :data:`SUFFIXED`), ``None`` for a name without one.
 
     >>> validation_base("val_loss"), validation_base("valid_acc"), validation_base("val/loss")
     ('loss', 'acc', 'loss')
-    >>> validation_base("loss_val"), validation_base("Loss/val"), validation_base("train_loss")
+    >>> validation_base("loss_val"), validation_base("Loss/val"), validation_base("q_val")
     ('loss', 'Loss', None)
     """
     return _unmarked(metric, VAL_PREFIXES, VAL_SUFFIXES)

@@ -160,10 +160,11 @@ def no_better(
 #: worse while the model fit its training data, twice GL's default 5%.
 OVERFIT = 0.1
 #: ... and a training twin lower at each of this many evaluations up to the stop (the model
-#: still fits its training data better), or resting at its lowest, within this part of its gap
-#: to the best above it (memorised: a cross-entropy at 0, or flat far below). A training twin
-#: that climbed back up from its lowest is no such sign: that is unstable training.
-FITTING, AT_LOWEST = 2, 0.1
+#: still fits its training data better), or resting at its lowest: at most this part of it
+#: above it, give or take a hundredth of the best (memorised: a cross-entropy at 0, or flat
+#: far below, in noise). One that climbed back up from its lowest is no such sign: that is
+#: unstable training.
+FITTING, AT_LOWEST = 2, 0.25
 
 
 def memorising(
@@ -185,7 +186,7 @@ def memorising(
     """
     if seen.mode != "min" or seen.train is None or not is_validation(seen.metric):
         return None
-    resting = seen.train_now <= seen.train_low + AT_LOWEST * (seen.best - seen.train_low)
+    resting = seen.train_now <= seen.train_low * (1 + AT_LOWEST) + 0.01 * seen.best
     if len(latest) < 4 or not far_better(seen) or not (seen.train_streak >= FITTING or resting):
         return None
     values = [value for _, value in latest]

@@ -1250,3 +1250,28 @@ def test_a_complex32_buffer_the_forward_only_reads_is_not_said_to_be_changed(
         warnings.simplefilter("error", NNGraphWarning)
         ng.trace(model, torch.randn(2, 4), loss=lambda out: out.sum())
     assert torch.equal(model.phase.view(torch.int32), before.view(torch.int32))
+
+
+@pytest.mark.parametrize("library", ["compiled", "numpy"])
+def test_a_buffer_whose_dtype_the_forward_changes_is_compared_safely(
+    library: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review s40 (rg, repro_05): `self.table.data = self.table.data.to(x.dtype)` made the
+    compiled comparison read a float64 tensor's bytes against its float32 copy, past its end:
+    the process crashed."""
+    if library == "numpy":
+        monkeypatch.setattr(_native, "_library", None)
+
+    class FollowsInput(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(4, 4)
+            self.register_buffer("table", torch.zeros(200_000))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            self.table.data = self.table.data.to(x.dtype)
+            return self.fc(x.float()) + self.table[:4].float()
+
+    model = FollowsInput()
+    graph = ng.trace(model, torch.randn(2, 4, dtype=torch.float64), loss=lambda o: o.sum())
+    assert graph.number_of_nodes() > 0

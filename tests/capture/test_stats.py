@@ -373,3 +373,29 @@ def test_dead_units_of_a_large_relu_output_are_counted_where_it_lies(layout: str
     (relu,) = [d for _, d in rec.graph.nodes(data=True) if d["op"] == "relu"]
     assert out.shape[-1 if layout != "channels first" else 1] == units
     assert relu["dead"] == [len(dead) - 1, units]
+
+
+@pytest.mark.parametrize("features", [20, 200])  # a gradient of 160 and of 12,800 elements
+def test_a_gradient_autograd_keeps_as_zeros_without_memory_is_summarised(features: int) -> None:
+    """Review s40 (rg, repro_06): `torch.sgn` of a real tensor sends back a ZeroTensor (no
+    memory, `data_ptr()` 0): the compiled sums crashed the process, numpy's raised."""
+    import nngraph as ng
+
+    class Signs(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lin, self.head = torch.nn.Linear(features, features), torch.nn.Linear(features, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.head(torch.sgn(self.lin(x)))
+
+    torch.manual_seed(0)
+    g = ng.trace(Signs(), torch.randn(8, features), loss=lambda out: out.pow(2).mean())
+    (linear,) = [
+        d
+        for _, d in g.nodes(data=True)
+        if d["backward"] == "AddmmBackward0" and d["module"] == "lin"
+    ]
+    grad = linear["grad"]
+    assert grad is not None and grad["zero_frac"] == 1.0 and grad["norm"] == 0.0
+    assert grad["numel"] == 8 * features

@@ -285,3 +285,27 @@ def test_a_model_in_one_thread_says_nothing_about_threads() -> None:
         warnings.simplefilter("error")
         graph = ng.trace(model, torch.randn(5, 4), loss=lambda out: out.pow(2).mean())
     assert graph.graph["complete"] is True
+
+
+def test_a_module_outside_the_model_run_in_another_thread_says_nothing() -> None:
+    """Review s40 (rg, repro_07): a data thread's augmentation module, or another thread's own
+    recording, made every trace say the model ran in another thread."""
+    augment = nn.Linear(4, 4)  # no module of the model
+
+    class Model(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(4, 2)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            import threading
+
+            worker = threading.Thread(target=lambda: augment(torch.randn(2, 4)))
+            worker.start()
+            worker.join()
+            return self.fc(x)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        graph = ng.trace(Model(), torch.randn(5, 4), loss=lambda out: out.pow(2).mean())
+    assert graph.graph["complete"] is True

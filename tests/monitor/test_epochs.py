@@ -192,7 +192,9 @@ def test_a_validation_logged_per_batch_is_told_to_log_the_mean_and_only_its_firs
 ) -> None:
     # sweep 22f F1: `for batch in val_loader: mon.log(epoch, val_loss=...)` was asked whether
     # the cell ran again, and a later, better batch became the best; sweep s40 (helper
-    # curves): under `epoch=` each batch was a validation, and Patience(3) stopped in epoch 1
+    # curves): under `epoch=` each batch was a validation in silence, and Patience(3) stopped
+    # in epoch 1. There it stays a validation (validating several times an epoch is allowed),
+    # and the back-to-back values are said once.
     mon = quiet(detectors=[detectors.Patience(1)])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -204,15 +206,19 @@ def test_a_validation_logged_per_batch_is_told_to_log_the_mean_and_only_its_firs
                 else:
                     mon.log(epoch, val_loss=batch_loss)
     said = [str(w.message) for w in caught if "per validation batch" in str(w.message)]
-    assert mon.epoch == 2 and mon.best is not None
-    assert len(said) == 1 and "Log its mean over the whole validation set" in said[0]
-    assert mon.best.epoch == 2 and mon.best.value == pytest.approx(0.45)  # not the later 0.2
-    assert mon.events == []  # the batches after the first are not judged
+    assert mon.epoch == 2 and mon.best is not None and len(said) == 1
+    if epoch_given:
+        assert "right after its last value" in said[0] and mon.best.value == 0.2
+    else:
+        assert "Log its mean over the whole validation set" in said[0]
+        assert mon.best.epoch == 2 and mon.best.value == pytest.approx(0.45)  # not the later 0.2
+        assert mon.events == []  # the batches after the first are not judged
 
 
 def test_a_second_validation_in_an_epoch_after_more_training_still_counts() -> None:
     """Validating twice an epoch under one `epoch=` number (Lightning's
-    `val_check_interval=0.5`): training logged between the two, no warning."""
+    `val_check_interval=0.5`): training logged between the two, no warning; without training
+    logged between, each still counts (review s40: the best epoch moved otherwise)."""
     mon = quiet(detectors=[detectors.Patience(1)])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -827,3 +833,16 @@ def test_a_resumed_run_logging_two_calls_per_epoch_is_told_as_one_call_per_epoch
             mon.log(epoch, acc=1 - loss)
     assert len(resumed_said(caught)) == 1 and len(caught) == 1
     assert mon.best is not None and (mon.best.epoch, mon.best.step) == (3, 102)
+
+
+def test_validations_logged_back_to_back_under_epoch_still_count() -> None:
+    """Review s40 (rg, repro_04): a baseline at epoch=0, then a zero-based loop that
+    validates before logging its training loss; the best is epoch 0's real validation."""
+    mon = quiet()
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        mon.log(epoch=0, val_loss=1.2)
+        for epoch, value in enumerate([0.30, 0.40, 0.45, 0.50]):
+            mon.log(epoch=epoch, val_loss=value)
+            mon.log(epoch=epoch, loss=1.0 / (epoch + 1))
+    assert mon.best is not None and (mon.best.epoch, mon.best.value) == (0, 0.30)

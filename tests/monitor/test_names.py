@@ -12,20 +12,21 @@ import pytest
 
 import nngraph as ng
 from nngraph.monitor import _names
-from nngraph.monitor._names import resolve_mode, train_twin, validation_base
+from nngraph.monitor._names import resolve_mode, train_twin, training_base, validation_base
 
 STORE_JS = Path(__file__).resolve().parents[2] / "js" / "src" / "loss" / "store.js"
 
 
 @pytest.mark.parametrize(
-    "name", ["VAL_PREFIXES", "TRAIN_PREFIXES", "VAL_SUFFIXES", "TRAIN_SUFFIXES"]
+    "name", ["VAL_PREFIXES", "TRAIN_PREFIXES", "VAL_SUFFIXES", "TRAIN_SUFFIXES", "SUFFIXED"]
 )
 def test_the_loss_view_reads_names_as_the_monitor_does(name: str) -> None:
     found = re.search(
         rf"export const {name} = Object\.freeze\(\[(.*?)\]\);", STORE_JS.read_text(), re.S
     )
     assert found is not None, f"{name} is not in js/src/loss/store.js"
-    assert json.loads(f"[{found.group(1).strip().rstrip(',')}]") == list(getattr(_names, name))
+    in_js, python = json.loads(f"[{found.group(1).strip().rstrip(',')}]"), getattr(_names, name)
+    assert in_js == (sorted(python, key=in_js.index) if name == "SUFFIXED" else list(python))
 
 
 def _textbook_run(train_name: str, val_name: str, **options: object) -> ng.Monitor:
@@ -74,14 +75,23 @@ def test_a_suffixed_validation_loss_given_as_the_metric_is_not_read_as_a_trainin
 
 
 def test_names_that_only_end_like_a_split_are_not_validation_metrics() -> None:
-    assert [validation_base(n) for n in ("interval", "eval", "_val", "val", "value")] == [None] * 5
+    """Review s40 (rg, repro_02): `q_val`, `max_val`, `frac_valid` (values) became validation
+    metrics, ended epochs and were ranked by."""
+    names = ("interval", "eval", "_val", "val", "value", "q_val", "max_val", "frac_valid", "lr_val")
+    assert [validation_base(n) for n in names] == [None] * len(names)
+    assert training_base("x_train") is None and training_base("loss_train") == "loss"
 
 
 @pytest.mark.parametrize(
     ("metric", "mode"),
     [
         ("neg_mean_squared_error", "max"),
-        ("val_neg_mse", "max"),
+        ("val_neg_mean_absolute_error", "max"),
+        ("val_neg_log_prob", "min"),  # review s40 (rg, repro_01): negated probabilities
+        ("neg_log_lik", "min"),
+        ("negative_log_prob", "min"),
+        ("neg_log_p", "min"),
+        ("neg_log_density", "min"),
         ("neg_log_loss", "max"),
         ("neg_root_mean_squared_error", "max"),
         ("neg_brier_score", "max"),

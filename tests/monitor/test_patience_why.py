@@ -11,6 +11,8 @@ the training loss is measured on the whole training set after each epoch.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -377,3 +379,11 @@ def test_a_loss_far_below_chance_level_keeps_unlikely_to_help() -> None:
     val = [0.69, 0.5, 0.4] + [0.42, 0.41] * 10
     train = [0.69, 0.52, 0.45] + [0.44] * 20
     assert first_event(Patience(20), val, train).message_id == "patience.fire"
+
+
+def test_a_training_loss_climbing_back_from_its_lowest_is_not_resting_there() -> None:
+    """Review s40 (rg, repro_08): a training loss rising at every evaluation to 4.5 times its
+    lowest, beside a rising validation loss, was told 'memorises (overfitting)'."""
+    train = [math.exp(-e / 4) + 0.02 for e in range(20)] + [0.02 + 0.007 * k for k in range(1, 21)]
+    val = [1.5 + math.exp(-e / 4) for e in range(20)] + [1.5 + 0.08 * k for k in range(1, 21)]
+    assert first_event(Patience(10), val, train).message_id != "patience.memorising"

@@ -15,9 +15,10 @@ import { Curve, jsonNumber, toFloat64 } from "./series.js";
  * @typedef {{step: number, epoch: number, time: number, stopped?: boolean, total?: number|null}} Progress
  */
 
-// Name prefixes of a validation and a training metric, and suffixes in any case (`loss_val`,
-// TensorBoard's `Loss/train`): the same rule as VAL_PREFIXES, TRAIN_PREFIXES, VAL_SUFFIXES and
-// TRAIN_SUFFIXES in nngraph/monitor/_names.py (keep the two in step).
+// Name prefixes of a validation and a training metric, and suffixes in any case after a loss
+// or metric name (`loss_val`, TensorBoard's `Loss/train`): the same rule as VAL_PREFIXES,
+// TRAIN_PREFIXES, VAL_SUFFIXES, TRAIN_SUFFIXES and SUFFIXED in nngraph/monitor/_names.py (keep
+// the two in step).
 export const VAL_PREFIXES = Object.freeze([
   "val_", "val/", "valid_", "valid/", "validation_", "validation/",
 ]);
@@ -26,6 +27,12 @@ export const VAL_SUFFIXES = Object.freeze([
   "_val", "/val", "_valid", "/valid", "_validation", "/validation",
 ]);
 export const TRAIN_SUFFIXES = Object.freeze(["_train", "/train", "_training", "/training"]);
+// The names a suffix may follow (`loss_val`, not `q_val`): SUFFIXED in _names.py.
+export const SUFFIXED = Object.freeze([
+  "loss", "acc", "accuracy", "error", "err", "mse", "mae", "rmse", "nll", "ppl",
+  "perplexity", "f1", "auc", "iou", "dice", "precision", "recall", "top1", "top5",
+  "bleu", "psnr", "ssim", "r2", "kl", "ce", "bce", "map",
+]);
 
 /**
  * The name without one of `prefixes` or, else, one of `suffixes` (in any case); null for
@@ -38,7 +45,9 @@ function unmarked(metric, prefixes, suffixes) {
   }
   const lower = metric.toLowerCase();
   for (const suffix of suffixes) {
-    if (lower.endsWith(suffix) && metric.length > suffix.length) return metric.slice(0, -suffix.length);
+    if (lower.endsWith(suffix) && SUFFIXED.includes(lower.slice(0, -suffix.length))) {
+      return metric.slice(0, -suffix.length);
+    }
   }
   return null;
 }

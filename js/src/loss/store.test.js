@@ -45,6 +45,8 @@ describe("metric names (the rule of nngraph/monitor/_names.py)", () => {
     expect(validationBase("Loss/val")).toBe("Loss");
     expect(validationBase("acc_VALID")).toBe("acc");
     expect(validationBase("_val")).toBeNull();
+    expect(validationBase("q_val")).toBeNull(); // a value, not a validation
+    expect(trainingBase("x_train")).toBeNull();
     expect(trainingBase("Loss/train")).toBe("Loss");
     expect(trainingBase("loss_training")).toBe("loss");
     for (const [train, val] of [["loss_train", "loss_val"], ["Loss/train", "Loss/val"]]) {
