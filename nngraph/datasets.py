@@ -160,6 +160,19 @@ def _check_split(parts: object) -> tuple[float, float, float]:
     return train, val, test
 
 
+def _examples_needed(parts: tuple[float, float, float], n: int) -> int | None:
+    """The fewest examples, above `n`, that `parts` splits with every part holding one.
+
+    >>> _examples_needed((0.7, 0.15, 0.15), 3)
+    6
+    """
+    for more in range(n + 1, 100 * n + 1000):
+        n_train, n_val = round(parts[0] * more), round(parts[1] * more)
+        if n_train and n_val and more - n_train - n_val > 0:
+            return more
+    return None
+
+
 def _split(
     x: np.ndarray,
     y: np.ndarray,
@@ -175,9 +188,14 @@ def _split(
         raise NNGraphError(message("datasets.empty_train", got=parts, n=len(x)))
     n_val = round(val_part * len(x))
     train, val, test = np.split(order, [n_train, n_train + n_val])
-    for part, rows in (("val", val), ("test", test)):
+    for part, rows, fraction in (("val", val, val_part), ("test", test, 1 - train_part - val_part)):
         if len(rows) == 0:  # a validation or test loss over no rows would be NaN
             name = message(f"datasets.part.{part}")
+            need = _examples_needed(parts, len(x)) if fraction > 1e-9 else None
+            if need is not None:  # the split is fine, the examples too few
+                raise NNGraphError(
+                    message("datasets.too_few", got=parts, n=len(x), part=name, need=need)
+                )
             raise NNGraphError(message("datasets.empty_part", got=parts, n=len(x), part=name))
     mean, std = x[train].mean(0), x[train].std(0)
     std[std < 1e-8] = 1.0  # a feature constant on the training part (a blank pixel) stays as it is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import pytest
@@ -95,9 +96,19 @@ def test_a_split_without_training_examples_is_refused_not_nan() -> None:
     ids=["n=1", "n=2", "no validation", "no test", "no test in a subset"],
 )
 def test_a_split_that_leaves_validation_or_test_empty_is_refused(load: Any, part: str) -> None:
-    """An empty validation part made the validation loss NaN without a word (sweep O)."""
-    with pytest.raises(ng.NNGraphError, match=rf"leaves the {part} part empty.*larger fraction"):
+    """An empty validation part made the validation loss NaN without a word (sweep O); too few
+    examples for a fine split are told how many it needs, not to use that same split (sweep
+    s40, helper nb)."""
+    with pytest.raises(ng.NNGraphError, match=rf"leaves the {part} part empty") as refused:
         load()
+    assert re.search(r"larger fraction|use at least n=\d+ examples", str(refused.value))
+
+
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_too_few_examples_for_a_fine_split_are_told_how_many_it_needs(n: int) -> None:
+    with pytest.raises(ng.NNGraphError, match=r"use at least n=6 examples for this split") as no:
+        datasets.moons(n=n)
+    assert "e.g. split=" not in str(no.value)  # not the split it was given
 
 
 def test_an_empty_part_is_named_in_polish() -> None:

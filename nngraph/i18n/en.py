@@ -264,6 +264,10 @@ MESSAGES: dict[str, str] = {
         "split={got} leaves no training examples out of {n}: give the training part a larger "
         "fraction, e.g. split=(0.7, 0.15, 0.15)"
     ),
+    "datasets.too_few": (
+        "split={got} with n={n} examples leaves the {part} part empty, and a loss over no "
+        "examples is NaN: use at least n={need} examples for this split"
+    ),
     "datasets.empty_part": (
         "split={got} with n={n} examples leaves the {part} part empty, and a loss over no "
         "examples is NaN: give that part a larger fraction, e.g. split=(0.7, 0.15, 0.15), or "

@@ -274,6 +274,11 @@ MESSAGES: dict[str, str] = {
         "split={got} nie zostawia ani jednego przykładu treningowego spośród {n}: daj części "
         "treningowej większy ułamek, np. split=(0.7, 0.15, 0.15)"
     ),
+    "datasets.too_few": (
+        "split={got} przy liczbie przykładów n={n} zostawia pustą część {part}, a strata "
+        "policzona na zerze przykładów to NaN: przy tym podziale użyj co najmniej n={need} "
+        "przykładów"
+    ),
     "datasets.empty_part": (
         "split={got} przy liczbie przykładów n={n} zostawia pustą część {part}, a strata "
         "policzona na zerze przykładów to NaN: daj tej części większy ułamek, np. "

@@ -30,6 +30,7 @@ import weakref
 from typing import Any, Literal
 
 from nngraph._oneline import one_line
+from nngraph._pretty import Text
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
@@ -335,7 +336,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         >>> print(GradientWatch(net).table())  # before a step: how to record one
         no step recorded yet: call watch.step() after each loss.backward(), or ...
         """
-        return table_text(self)
+        return Text(table_text(self))  # a cell's last line shows the table, not its repr
 
     def _recorded(self) -> list[tuple[str, Series]]:
         """``(layer, series)`` of the layers with norms, in the order of :attr:`layers`."""

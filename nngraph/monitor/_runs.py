@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
+from nngraph._pretty import Text
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import _display
@@ -282,7 +283,8 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         """
         self._check_metric()
         rows = [_shown_stop(row) for row in self.rows()]
-        return "\n".join([table_text(rows, self.metric, self.winners()), *self._notes()])
+        # a cell's last line shows the table, not its repr
+        return Text("\n".join([table_text(rows, self.metric, self.winners()), *self._notes()]))
 
     def _notes(self) -> list[str]:
         """The lines under the table (see :func:`table_notes`), for the text and the view."""

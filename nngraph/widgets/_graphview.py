@@ -351,6 +351,9 @@ class GraphView(anywidget.AnyWidget):
         bundle = super()._repr_mimebundle_(**kwargs)
         return with_static_picture(bundle, self.static_svg(), self._text())
 
+    def __repr__(self) -> str:  # `print(view)`: what it shows, not an object's address
+        return self._text()
+
     def _text(self) -> str:
         """One line for where the view cannot run: nodes, ops and the model's parameters."""
         nodes = self.graph.get("nodes", [])

@@ -932,3 +932,19 @@ def test_the_watched_metrics_line_names_the_run_that_logged_its_own_and_a_logged
     table = compare(a, b, c, display=False).table()
     assert "compared by val_acc, which run 'B' watches" in table  # the first to log its own
     assert "pass it: metric='val_loss'" in table
+
+
+def test_tables_as_a_cells_last_line_show_their_lines() -> None:
+    """Sweep s40 (helper nb): `runs.table()` and `watch.table()` as a cell's last line showed
+    a quoted string full of `\\n`; `g.summary()` and `mon.summary()` show their lines."""
+    import torch
+    from IPython.lib.pretty import pretty
+
+    runs = Runs(display=False)
+    runs.new("a").log(1, val_loss=0.5)
+    net = torch.nn.Linear(2, 1)
+    watch = ng.GradientWatch(net)
+    net(torch.ones(1, 2)).sum().backward()
+    watch.step()
+    for table in (runs.table(), watch.table()):
+        assert pretty(table) == table and "\n" in table and isinstance(table, str)

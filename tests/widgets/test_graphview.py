@@ -463,3 +463,11 @@ def test_a_height_that_is_no_whole_number_is_refused_made_or_set_later(
 def test_showing_a_graph_has_examples(member: Any) -> None:
     """g.show() and the view's methods had no `>>>` example (sweep O, bug 6)."""
     assert ">>>" in (member.__doc__ or "")
+
+
+def test_printing_a_graph_view_says_what_it_shows() -> None:
+    """Sweep s40 (helper nb): `print(view)` gave an object's address."""
+    import nngraph as ng
+
+    g = ng.trace(torch.nn.Linear(2, 1), torch.randn(3, 2), loss=lambda out: out.sum())
+    assert str(ng.GraphView(g)) == "<nngraph GraphView: 7 nodes, 3 ops, 3 parameters>"
