@@ -862,6 +862,13 @@ MESSAGES: dict[str, str] = {
         "nngraph Monitor: {detector} watches {metric!r}, which was never logged (logged:"
         " {logged}), so it stays silent. Give it the name you log: metric='your_name'"
     ),
+    "monitor.warn.metric_close_test": (
+        "nngraph Monitor: the watched metric {metric!r} has not been logged (logged: {logged}):"
+        " did you mean {close!r}? Until it is logged, nothing can stop training early or restore"
+        " the best weights. If {close!r} is measured on data held out to choose the epoch (a"
+        " validation set), log it as {metric!r}; a test set is only for the end, once the"
+        " epoch is chosen: choosing by it makes its score look better than it is"
+    ),
     "monitor.warn.metric_close": (
         "nngraph Monitor: the watched metric {metric!r} has not been logged (logged: {logged}):"
         " did you mean {close!r}? Until it is logged, nothing can stop training early or restore"

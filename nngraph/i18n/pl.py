@@ -909,6 +909,14 @@ MESSAGES: dict[str, str] = {
         "zapisana (zapisane: {logged}), więc milczy. Podaj mu nazwę, której używasz: "
         "metric='twoja_nazwa'"
     ),
+    "monitor.warn.metric_close_test": (
+        "nngraph Monitor: obserwowana metryka {metric!r} nie została jeszcze zapisana "
+        "(zapisane: {logged}): czy chodziło o {close!r}? Dopóki jej nie ma, nic nie zatrzyma "
+        "treningu wcześniej ani nie przywróci najlepszych wag. Jeśli {close!r} liczysz na "
+        "danych odłożonych do wyboru epoki (zbiorze walidacyjnym), zapisuj ją jako {metric!r}; "
+        "zbiór testowy jest tylko na koniec, gdy epoka jest już wybrana: wybór według niego "
+        "sprawia, że jego wynik wygląda lepiej, niż jest"
+    ),
     "monitor.warn.metric_close": (
         "nngraph Monitor: obserwowana metryka {metric!r} nie została jeszcze zapisana "
         "(zapisane: {logged}): czy chodziło o {close!r}? Dopóki jej nie ma, nic nie zatrzyma "

@@ -27,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
+from nngraph.monitor import _display
 from nngraph.monitor._common import MAX_EVENTS, Event, short_repr
 from nngraph.monitor._history import Series
+from nngraph.monitor._names import is_validation, named_as_training
 from nngraph.monitor.detectors import Detector, Divergence, check_detector, checked_detectors
 
 if TYPE_CHECKING:
@@ -120,6 +122,7 @@ class DetectorFeeding:
         self._stop_event: Event | None = None
         self._user_stop: Event | None = None  # the Stop button's (request_stop's) event
         self._stop_told = False  # a training cell run again after the stop was told so
+        self._stop_cell: int | None = None  # the notebook cell (In[N]) the stop came in
         # the divergence events told in row number `_told_row` (each with whether Divergence
         # raised it): another call of that row does not tell the run again (see _untold)
         self._told_row = -1
@@ -131,7 +134,7 @@ class DetectorFeeding:
         if len(self._events) < MAX_EVENTS:  # a flapping detector must not eat memory
             self._events.append(event)
         if event.stop and self._stop_event is None:
-            self._stop_event = event
+            self._stop_event, self._stop_cell = event, _display.running_cell()
         if event.stop and event.detector == "user" and self._user_stop is None:
             self._user_stop = event
 
@@ -220,11 +223,11 @@ class DetectorFeeding:
         return self._stop_event is not None
 
     def _say_stopped_already(self) -> None:
-        """The training cell was run again after the stop (its steps started again): say
-        once, in a warning, that ``should_stop`` stays True, so a loop that checks it ends
-        after one epoch, and how to go on (:meth:`resume`, or a new monitor). A loop that
-        trains on past the stop on purpose (the lecture's "15 epochs past the alarm") is not
-        told: its steps go on."""
+        """The training cell was run again after the stop (its steps started again), or a
+        later cell goes on logging: say once, in a warning, that ``should_stop`` stays True,
+        so a loop that checks it ends after one epoch, and how to go on (:meth:`resume`, or a
+        new monitor). A loop that trains on past the stop on purpose (the lecture's "15 epochs
+        past the alarm") is not told: its steps go on, in the cell of the stop."""
         stop = self._stop_event
         if stop is None or self._stop_told:
             return
@@ -235,6 +238,15 @@ class DetectorFeeding:
             by = message("monitor.stopped_by_detector", detector=stop.detector)
         text = message("monitor.warn.stopped_already", epoch=stop.epoch, by=by)
         warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
+
+    def _say_if_trained_in_a_later_cell(self, values: dict[str, float]) -> None:
+        """A notebook cell after the one of the stop logs a training or validation metric
+        ("train 20 more epochs", counting on): said as a cell run again is. A test loss
+        logged after training is no training."""
+        if self._stop_event is None or _display.running_cell() in (None, self._stop_cell):
+            return
+        if any(is_validation(name) or named_as_training(name) for name in values):
+            self._say_stopped_already()
 
     @property
     def stop_requested(self) -> bool:

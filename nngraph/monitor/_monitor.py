@@ -243,6 +243,7 @@ class Monitor(
             step_f = self._forward_step(step_f, epoch=given, first=not self._calls, values=values)
             if self._step_offset != offset:  # the steps started again: the cell run again
                 self._say_stopped_already()
+        self._say_if_trained_in_a_later_cell(values)
         self._calls += 1
         self._last_step = step_f
         self._follow_loss(values)

@@ -172,6 +172,8 @@ class MetricWatching:
         close = "" if self.metric in self.series else self._close_name(self.metric, early)
         if self.metric not in self.series and self._to_say("", close, early):
             key = "monitor.warn.metric_close" if close else "monitor.warn.metric_missing"
+            if close.lower().startswith(HELD_OUT):  # choosing the epoch on a test set: no
+                key = "monitor.warn.metric_close_test"
             lines.append(message(key, metric=self.metric, logged=logged, close=close))
         for det in self.detectors:
             if isinstance(det, Divergence):

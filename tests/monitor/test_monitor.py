@@ -815,7 +815,11 @@ def test_a_misspelt_validation_loss_is_asked_about_from_the_second_epoch(name: s
     (warning,) = caught
     said = str(warning.message)
     assert f"'val_loss' has not been logged (logged: loss, {name}): did you mean {name!r}?" in said
-    assert f"Monitor(metric={name!r})" in said and warning.filename == __file__
+    assert warning.filename == __file__
+    if name == "test_loss":  # not to choose the epoch by (sweep s40, helper nb)
+        assert "log it as 'val_loss'" in said and "Monitor(metric=" not in said
+    else:
+        assert f"Monitor(metric={name!r})" in said
 
 
 def test_training_names_are_not_taken_for_a_misspelt_validation_loss() -> None:
@@ -907,3 +911,15 @@ def test_the_running_cell_is_read_from_ipython_without_importing_it() -> None:
         "from nngraph.monitor import _steps; cell = _steps.running_cell()", store_history=True
     )
     assert shell.user_ns["cell"] == shell.execution_count - 1
+
+
+def test_a_test_loss_in_place_of_the_validation_one_is_not_offered_to_choose_the_epoch() -> None:
+    """Sweep s40 (helper nb): a run logging `test_loss` each epoch was told 'Watch the name
+    you log, Monitor(metric='test_loss')': early stopping on the test set."""
+    with pytest.warns(UserWarning, match="did you mean 'test_loss'") as said:
+        mon = quiet()
+        for epoch in range(1, 13):
+            mon.log(epoch, loss=1 / epoch, test_loss=1 / epoch + 0.1)
+        mon.close()
+    text = " ".join(str(w.message) for w in said if "test_loss" in str(w.message))
+    assert "a test set is only for the end" in text and "Monitor(metric='test_loss')" not in text

@@ -171,3 +171,36 @@ def test_a_stop_button_stop_is_named_when_the_cell_runs_again(language: str) -> 
     else:
         assert "ten monitor zatrzymał już trening w epoce 2 (kliknięto przycisk Stop" in text
         assert "mon.should_stop pozostaje True" in text and "mon.resume()" in text
+
+
+def test_a_later_cell_that_goes_on_counting_after_a_stop_is_told_why_it_ends_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sweep s40 (helper nb): "train 20 more epochs" in the next cell (`range(5, 25)`) ran
+    one epoch and ended without a word; the cell of the stop, training on past it, is not
+    told (the lecture's loop)."""
+    from nngraph.monitor import _display
+
+    cell = [3]
+    monkeypatch.setattr(_display, "running_cell", lambda: cell[0])
+    mon = Monitor(detectors=[Patience(2)], display=False)
+    assert training_cell(mon, [1.0, 0.8, 0.9, 0.95]) == (4, [])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mon.log(5, val_loss=1.0)  # the same cell, past the stop: not told
+    assert stopped_already([str(w.message) for w in caught]) == []
+    cell[0] = 4
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mon.log(6, val_loss=0.7)
+    (text,) = stopped_already([str(w.message) for w in caught])
+    assert "mon.resume()" in text
+    cell[0] = 5  # a test loss logged in a cell after training: nothing to say
+    mon2 = Monitor(detectors=[Patience(2)], display=False)
+    cell[0] = 3
+    training_cell(mon2, [1.0, 0.8, 0.9, 0.95])
+    cell[0] = 6
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mon2.log(test_loss=0.42)
+    assert stopped_already([str(w.message) for w in caught]) == []
