@@ -2033,6 +2033,12 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.no_steps_yet": (
         "no step recorded yet: the norms are read at each optimizer.step()"
     ),
+    "monitor.gradwatch.other_optimizer_since": (
+        "no step recorded after step {steps}, though the model's parameters got gradients and"
+        " were changed since: was the optimizer made again (its cell run again, to change the"
+        " learning rate)? The watch still follows the old one: make the GradientWatch again,"
+        " with optimizer= the new one"
+    ),
     "monitor.gradwatch.no_steps_other_optimizer": (
         "no step recorded yet, though the model's parameters got gradients since the watch was"
         " made: the norms are read at each step() of the optimizer this watch was given, and it"

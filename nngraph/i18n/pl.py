@@ -2152,6 +2152,12 @@ MESSAGES: dict[str, str] = {
     "monitor.gradwatch.no_steps_yet": (
         "nie zapisano jeszcze żadnego kroku: normy są odczytywane przy każdym optimizer.step()"
     ),
+    "monitor.gradwatch.other_optimizer_since": (
+        "po kroku {steps} nie zapisano kolejnych, choć parametry modelu dostały od tego czasu"
+        " gradienty i zostały zmienione: czy optymalizator utworzono ponownie (jego komórkę"
+        " uruchomiono jeszcze raz, by zmienić współczynnik uczenia)? GradientWatch wciąż"
+        " śledzi stary: utwórz GradientWatch ponownie, z optimizer= ustawionym na nowy"
+    ),
     "monitor.gradwatch.no_steps_other_optimizer": (
         "nie zapisano jeszcze żadnego kroku, choć parametry modelu dostały gradienty już po"
         " utworzeniu GradientWatch: normy są odczytywane przy każdym step() optymalizatora"

@@ -51,8 +51,14 @@ class StepHooks:
         >>> hooks.remove(); _ = opt.step(closure)
     """
 
-    def __init__(self, optimizer: Any, read: Callable[[NotedClosure | None], None]) -> None:
+    def __init__(
+        self,
+        optimizer: Any,
+        read: Callable[[NotedClosure | None], None],
+        after: Callable[[], None] | None = None,
+    ) -> None:
         self._read = read
+        self._after_step = after  # called once each step is done
         self._noted: NotedClosure | None = None  # the closure of the step running now
         self._handles = [
             optimizer.register_step_pre_hook(self._before),
@@ -75,6 +81,8 @@ class StepHooks:
         noted, self._noted = self._noted, None
         if noted is not None:
             self._read(noted)
+        if self._after_step is not None:
+            self._after_step()
 
     def remove(self) -> None:
         """Take both hooks off the optimizer."""

@@ -76,6 +76,8 @@ def table_text(watch: GradientWatch) -> str:
             key = "no_steps_other_optimizer"  # the optimizer made again after the watch?
         return message("monitor.gradwatch." + key)
     lines = _rows(watch) if watch._recorded() else [_no_norms(watch)]
+    if watch._hook is not None and stepped_elsewhere(watch._params, watch._marks):
+        lines.append(message("monitor.gradwatch.other_optimizer_since", steps=watch.steps))
     if watch.events:
         lines.append(message("monitor.summary.events", events=count("event", len(watch.events))))
         lines += [one_line(f"  {e}") for e in watch.events]

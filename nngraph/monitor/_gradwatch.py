@@ -182,12 +182,17 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         self.view: Any = None
         if optimizer is not None:
             close_older(optimizer, {id(p) for _, p in self._params})
-            self._hook = StepHooks(optimizer, self._optimizer_step)
+            self._hook = StepHooks(optimizer, self._optimizer_step, after=self._mark)
             hooked.add(self)
         self._flow.arm(self._params)  # last: a watch refused above leaves nothing on the model
         # never closed: only what holds hooks on the model, never what reaches the watch (the
         # optimizer's step hook does), so a forgotten watch is still freed
         weakref.finalize(self, _unhook, self._flow, *self._probes())
+
+    def _mark(self) -> None:
+        """After a step of the watch's optimizer: what the parameters hold (another optimizer
+        stepping them later shows in `table()`)."""
+        self._marks = gradient_marks(self._params)
 
     def _optimizer_step(self, closure: Any) -> None:
         """One ``optimizer.step(closure)`` (``closure`` None without one), its gradients there."""

@@ -1139,3 +1139,28 @@ def test_a_long_list_of_parameters_the_optimizer_leaves_out_is_cut_short() -> No
         pass
     (said,) = [str(w.message) for w in caught if "does not hold" in str(w.message)]
     assert "does not hold 0.weight, 0.bias, 1.weight, 1.bias, 2.weight and 55 more," in said
+
+
+def test_an_optimizer_made_again_after_recorded_steps_is_asked_about_in_the_table() -> None:
+    """Sweep s40 (helper nb): the optimizer cell run again (a new learning rate) after the
+    watch recorded steps left it showing the old norms, in silence."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
+    x, y = torch.randn(16, 2), torch.randint(0, 2, (16,))
+
+    def train(opt: torch.optim.Optimizer, steps: int, *, look: bool = False) -> None:
+        for _ in range(steps):
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(net(x), y).backward()
+            if look:  # the table read between backward() and step(): nothing to say
+                assert "no step recorded after" not in watch.table()
+            opt.step()
+
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    watch = GradientWatch(net, optimizer=opt)
+    train(opt, 3, look=True)
+    assert "no step recorded after" not in watch.table()
+    train(torch.optim.SGD(net.parameters(), lr=0.5), 3)
+    assert watch.steps == 3
+    assert "no step recorded after step 3" in watch.table()
+    assert "make the GradientWatch again" in watch.table()
