@@ -52,6 +52,8 @@ def weight_of(data: dict[str, Any], types: dict[str, str | None]) -> str:
     >>> from nngraph.i18n import set_language; set_language("en")
     >>> weight_of({"kind": "param", "module": "fc1"}, {"fc1": "Linear"})
     'module fc1 (Linear)'
+    >>> weight_of({"kind": "param", "module": "", "name": "weight"}, {"": "Linear"})
+    'the model (Linear)'
     >>> weight_of({"kind": "input", "name": "w1", "shape": [20, 64]}, {})
     'tensor w1'
     >>> weight_of({"kind": "input", "name": None, "shape": [20, 64]}, {})
@@ -60,6 +62,8 @@ def weight_of(data: dict[str, Any], types: dict[str, str | None]) -> str:
     module = owner_module(data)
     if module:
         return module_name(module, types)
+    if data.get("kind") == "param" and types.get(""):  # a model that is one layer: nn.Linear
+        return message("graph.health.model_of", type=types[""])
     return tensor_of(data)
 
 

@@ -3018,6 +3018,7 @@ MESSAGES: dict[str, str] = {
         "tuple) or nn.ParameterDict (for a dict), or assign each as an attribute "
         "(self.w = nn.Parameter(...))."
     ),
+    "graph.health.model_of": "the model ({type})",
     "graph.health.module_of": "module {path} ({type})",
     "graph.health.module_of_untyped": "module {path}",
     "graph.health.top_level_of": "the top level of the model",

@@ -3170,6 +3170,7 @@ MESSAGES: dict[str, str] = {
         "Trzymaj je w nn.ParameterList (zamiast listy lub krotki) lub nn.ParameterDict (zamiast "
         "słownika) albo przypisz każdy jako atrybut (self.w = nn.Parameter(...))."
     ),
+    "graph.health.model_of": "modelu ({type})",
     "graph.health.module_of": "modułu {path} ({type})",
     "graph.health.module_of_untyped": "modułu {path}",
     "graph.health.top_level_of": "samego modelu (poza podmodułami)",

@@ -360,3 +360,18 @@ def test_layers_stopped_by_zero_weights_name_them_in_order_and_point_to_their_fi
         assert "bo wagi w 0.weight, 2.weight to same zera i nie dostają gradientu" in line
         assert "(zob. [zerowe wagi])" in line
     assert "(above)" not in text and "wyżej" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "the model (Linear)"), ("pl", "modelu (Linear)")]
+)
+def test_a_model_that_is_one_layer_is_named_as_the_model(language: str, said: str) -> None:
+    """Sweep s40 (helper nb): the lesson's linear regression, a bare `nn.Linear(1, 1)`, was
+    called "parameter weight" in its findings."""
+    ng.set_language(language)
+    torch.manual_seed(0)
+    x = torch.rand(100, 1) * 1000
+    g = ng.trace(torch.nn.Linear(1, 1), x, loss=lambda out: (out - 3 * x).pow(2).mean())
+    texts = [f["message"] for f in g.health()]
+    assert texts and all(said in text for text in texts), texts
+    assert not any("parameter weight" in text or "parametru weight" in text for text in texts)
