@@ -140,11 +140,14 @@ def _forget(recorder: Recorder, removed: set[str]) -> None:
 def _mark_not_stepped(recorder: Recorder, graph: Graph) -> None:
     """Mark `not_in_optimizer` the trainable parameters of a model an optimizer stepped in the
     block trains, that it does not hold: a layer replaced after the optimizer was built, or
-    left out of it. `optimizer.zero_grad()` does not reset their `.grad` either."""
+    left out of it; or of every model that ran, where the optimizers hold none of theirs (an
+    optimizer of an earlier model: the model's cell run again after the optimizer's).
+    `optimizer.zero_grad()` does not reset their `.grad` either."""
     stepped = recorder.stepped
     if not stepped:
         return
-    trained = [root for root, _ in recorder.scope.roots if _holds_any(root, stepped)]
+    roots = [root for root, _ in recorder.scope.roots]
+    trained = [root for root in roots if _holds_any(root, stepped)] or roots
     outside = {id(p) for root in trained for p in root.parameters() if id(p) not in stepped}
     for node_id, fn in recorder.builder.leaf_fns.items():
         if id(fn.variable) in outside and fn.variable.requires_grad:

@@ -1177,6 +1177,27 @@ def test_a_layer_left_out_of_the_optimizer_is_told_so_not_a_forgotten_zero_grad(
         ng.set_language("en")
 
 
+def test_a_whole_model_made_again_after_its_optimizer_is_told_so_not_a_forgotten_zero_grad() -> (
+    None
+):
+    """Sweep s40 (helper nb): the model's cell run again after the optimizer's, so that the
+    optimizer holds none of the new model's parameters: the second recorded step told the
+    student to call zero_grad(), which they do."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1))  # made again
+    x, y = torch.randn(32, 2), torch.randn(32, 1)
+    for _ in range(2):
+        with ng.record() as rec:
+            opt.zero_grad()
+            nn.functional.mse_loss(model(x), y).backward()
+            opt.step()
+    found = [f for f in rec.graph.health() if f["kind"] == "accumulated"]
+    assert len(found) == 4 and all(f.get("not_in_optimizer") for f in found)
+    assert "not among the parameters of the optimizer" in found[0]["message"]
+
+
 @pytest.mark.parametrize("steps", [2, 3])
 def test_a_layer_left_out_of_the_optimizer_is_told_in_a_recorded_loop_of_steps(steps: int) -> None:
     """Several training steps in one block: the head's `.grad` grows from step to step, as no
