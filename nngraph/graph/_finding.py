@@ -62,8 +62,8 @@ def weight_of(data: dict[str, Any], types: dict[str, str | None]) -> str:
     module = owner_module(data)
     if module:
         return module_name(module, types)
-    if data.get("kind") == "param" and types.get(""):  # a model that is one layer: nn.Linear
-        return message("graph.health.model_of", type=types[""])
+    if data.get("kind") == "param" and types.get("") and not any(types.keys() - {""}):
+        return message("graph.health.model_of", type=types[""])  # one layer: nn.Linear(1, 1)
     return tensor_of(data)
 
 
