@@ -17,6 +17,7 @@ there are none after steps that found no gradient (``zero_grad()`` between ``bac
 from __future__ import annotations
 
 import math
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from nngraph._oneline import one_line
@@ -84,30 +85,37 @@ def table_text(watch: GradientWatch) -> str:
     return "\n".join(lines)
 
 
-def gradient_marks(params: list[tuple[int, Any]]) -> dict[int, tuple[int, int, int]]:
-    """What the ``(layer, parameter)`` pairs hold: ``{id(p): (p's version, id(p.grad), the
-    gradient's version)}``, read when a watch is made and by its table before any step.
+def gradient_marks(params: list[tuple[int, Any]]) -> dict[int, tuple[int, Any, int]]:
+    """What the ``(layer, parameter)`` pairs hold: ``{id(p): (p's version, p.grad weakly,
+    the gradient's version)}``, read when a watch is made and after each step of its
+    optimizer. The gradient is held weakly, not by ``id()``: a new gradient may take the
+    memory, and the id, of the one ``zero_grad()`` freed.
 
         >>> import torch
-        >>> net = torch.nn.Linear(2, 1); before = gradient_marks([(0, net.weight)])
-        >>> net(torch.ones(1, 2)).sum().backward(); gradient_marks([(0, net.weight)]) == before
-        False
+        >>> net = torch.nn.Linear(2, 1); marks = gradient_marks([(0, net.weight)])
+        >>> marks[id(net.weight)][1] is None  # no gradient yet
+        True
     """
     return {
-        id(p): (p._version, id(p.grad), -1 if p.grad is None else p.grad._version)
+        id(p): (
+            p._version,
+            None if p.grad is None else weakref.ref(p.grad),
+            -1 if p.grad is None else p.grad._version,
+        )
         for _, p in params
         if not p.is_inference()  # (no version counter)
     }
 
 
 def stepped_elsewhere(
-    params: list[tuple[int, Any]], marks: dict[int, tuple[int, int, int]]
+    params: list[tuple[int, Any]], marks: dict[int, tuple[int, Any, int]]
 ) -> bool:
     """Whether a parameter got a new gradient and was changed in place since ``marks``
-    (:func:`gradient_marks`): a watch given ``optimizer=`` that recorded no step then most
-    likely follows an optimizer made again since (its cell run again). A gradient alone (read
+    (:func:`gradient_marks`): a watch given ``optimizer=`` that recorded no step since then
+    most likely follows an optimizer made again (its cell run again). A gradient alone (read
     before the first step, mid gradient accumulation, a ``GradScaler`` skipping its first
-    steps) changes no parameter.
+    steps) changes no parameter, and a change alone (weight clipping after the step) brings
+    no gradient.
 
         >>> import torch
         >>> net = torch.nn.Linear(2, 1); params = [(0, net.weight)]; before = gradient_marks(params)
@@ -116,12 +124,18 @@ def stepped_elsewhere(
         >>> torch.optim.SGD(net.parameters(), lr=0.1).step(); stepped_elsewhere(params, before)
         True
     """
-    now = gradient_marks(params)
-    return any(
-        mark[0] != marks[key][0] and mark[1:] != marks[key][1:]
-        for key, mark in now.items()
-        if key in marks
-    )
+    for _, p in params:
+        mark = marks.get(id(p))
+        if mark is None or p.is_inference():
+            continue
+        version, grad_then, grad_version = mark
+        grad = p.grad
+        new_grad = grad is not (None if grad_then is None else grad_then()) or (
+            grad is not None and grad._version != grad_version
+        )
+        if p._version != version and new_grad:
+            return True
+    return False
 
 
 def _no_norms(watch: GradientWatch) -> str:
