@@ -2313,10 +2313,17 @@ def test_values_near_the_end_of_float64s_range_are_checked_and_shown_without_an_
     model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 1)).double()
     x = torch.rand(8, 3, dtype=torch.float64) * 1e160
     g = ng.trace(model, x, loss=lambda out: out.mean())
-    g.health(), g.summary(), g.collapse(0).summary()
+    assert all(isinstance(f["message"], str) for f in g.health())
+    # the layers' gradient norms overflowed float64: the table says inf, not a made-up number
+    rows = {line.split()[0]: line.split() for line in g.summary().splitlines() if line[:1] in "(01"}
+    assert rows["0"][:2] == ["0", "Linear"] and rows["0"][-1] == "inf"
+    assert rows["1"][:2] == ["1", "Linear"] and rows["1"][-1] == "inf"
+    assert "0" in g.collapse(0).summary()
     data = g.to_dict()
     for node in data["nodes"]:
         if node.get("grad"):
             node["grad"]["norm"] = 1e308
     loaded = ng.Graph.from_dict(data)
-    loaded.health(), loaded.summary()
+    exploding = [f for f in loaded.health() if f["kind"] == "exploding"]
+    assert [f["module"] for f in exploding] == ["0", "1"]
+    assert "[exploding] The weights of module 0 (Linear) get a huge gradient" in loaded.summary()
