@@ -18,12 +18,15 @@ def dense_memory(t: torch.Tensor) -> tuple[int, int, torch.dtype, int] | None:
     """What identifies the values of a tensor that fills one block of memory (contiguous,
     or a permutation of it such as a transpose): address, size, dtype and version counter, which
     every in-place write bumps, also autograd's own accumulation. None for other tensors."""
-    span = 1
-    for stride, size in sorted(zip(t.stride(), t.shape, strict=True)):
-        if size != 1:
-            if stride != span:
-                return None
-            span *= size
+    if t.is_contiguous():  # the common case, without sorting the strides
+        span = t.numel()
+    else:
+        span = 1
+        for stride, size in sorted(zip(t.stride(), t.shape, strict=True)):
+            if size != 1:
+                if stride != span:
+                    return None
+                span *= size
     try:
         version = t._version
     except RuntimeError:  # inference tensors have no version counter
