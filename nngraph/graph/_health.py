@@ -70,7 +70,7 @@ __all__ = ["HEALTH_KINDS", "boxes_unchecked", "find", "sizes_unjudged", "store"]
 #: The finding kinds `health()` owns (and replaces on each call).
 HEALTH_KINDS = (
     "vanishing", "exploding", "dead", "nan", "inf", "zeros", "constant", "accumulated",
-    "no_gradient", "unregistered", "untrained_norm", "loss_input", "saturated",
+    "no_gradient", "unregistered", "untrained_norm", "loss_input", "saturated", "not_in_optimizer",
 )  # fmt: skip
 
 

@@ -56,6 +56,10 @@ def parameter_state(
             if data.get("not_in_optimizer"):  # zero_grad() was called, but not for this one
                 key, extra = "accumulated_not_in_optimizer", {"not_in_optimizer": True}
             findings.append(finding("accumulated", key, "backward", n, module, name=name, **extra))
+        elif data.get("not_in_optimizer"):  # its first step: nothing added up yet, still no step
+            findings.append(
+                finding("not_in_optimizer", "not_in_optimizer", "backward", n, module, name=name)
+            )
         # a frozen parameter (requires_grad_(False)) gets no `.grad` by design, nor does one
         # behind an input whose history trace() does not run: nothing is cut
         if (

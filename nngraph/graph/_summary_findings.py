@@ -65,6 +65,7 @@ GROUPED = {
     "accumulated": 2,
     "accumulated_unregistered": 2,
     "accumulated_not_in_optimizer": 2,
+    "not_in_optimizer": 2,
 }
 
 #: The sentences about what one layer shows (its own gradient, its dead units): symptoms.
@@ -73,6 +74,7 @@ _PER_LAYER = frozenset(GROUPED) - {
     "accumulated",
     "accumulated_unregistered",
     "accumulated_not_in_optimizer",
+    "not_in_optimizer",
 }
 
 
@@ -113,6 +115,8 @@ def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | 
         if f.get("not_in_optimizer"):
             return "accumulated_not_in_optimizer"
         return "accumulated_unregistered" if module in unregistered else "accumulated"
+    if kind == "not_in_optimizer" and isinstance(f.get("name"), str):
+        return "not_in_optimizer"
     if kind == "no_gradient" and module and f.get("no_examples"):
         return "no_examples"
     if kind == "no_gradient" and module and not {"name", "shape", "output_shape"} & set(f):
@@ -253,7 +257,7 @@ def _group_text(
     single findings do, what to do (for dead units where the values grow layer after layer,
     `grown`: that they follow from it, the `<key>_grown` sentence)."""
     fields: dict[str, Any] = {"count": len(group)}
-    if key.startswith("accumulated"):
+    if key.startswith("accumulated") or key == "not_in_optimizer":
         fields["names"] = name_list([f["name"] for f in group])
     elif key == "dead_after":
         fields["layers"] = name_list([f["layer"] for f in group])

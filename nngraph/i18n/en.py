@@ -2905,6 +2905,15 @@ MESSAGES: dict[str, str] = {
         " of it), or pass it all of model.parameters(); to keep it fixed on purpose, call"
         " requires_grad_(False) on it."
     ),
+    "graph.health.not_in_optimizer": (
+        "{name} is not among the parameters of the optimizer that stepped in this block. Unless"
+        " another optimizer trains it, that optimizer's step() does not change it, so it does not"
+        " learn, and its zero_grad() does not reset {name}.grad, to which every later backward"
+        " adds. Build the optimizer after the last change to the model (a layer replaced after"
+        " torch.optim.SGD(model.parameters(), ...) stays out of it; a model made again, in a cell"
+        " run after the optimizer's, is a new model the optimizer does not hold), or pass it all"
+        " of model.parameters(); to keep it fixed on purpose, call requires_grad_(False) on it."
+    ),
     "graph.health.loss_input_module": "Module {name}",
     "graph.health.loss_input_code": "Your code",
     "graph.health.loss_input_softmax": (
@@ -3344,6 +3353,16 @@ MESSAGES: dict[str, str] = {
         " model.parameters(); to keep them fixed on purpose, call requires_grad_(False) on them."
         " The parameters: {names}."
     ),
+    "graph.summary.group.not_in_optimizer": (
+        "None of these {count} parameters is among the parameters of the optimizer that stepped"
+        " in this block. Unless another optimizer trains them, that optimizer's step() does not change"
+        " them, so they do not learn, and its zero_grad() does not reset their .grad, to which"
+        " every later backward adds. Build the optimizer after the last change to the model (a"
+        " layer replaced after torch.optim.SGD(model.parameters(), ...) stays out of it; a model"
+        " made again, in a cell run after the optimizer's, is a new model the optimizer does not"
+        " hold), or pass it all of model.parameters(); to keep them fixed on purpose, call"
+        " requires_grad_(False) on them. The parameters: {names}."
+    ),
     "graph.summary.group.accumulated_unregistered": (
         "The .grad of each of {count} parameters is not the gradient this backward pass"
         " computed: it was added to the gradients of every earlier pass. Their layers are not"
@@ -3743,6 +3762,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.inf": "inf",
     "graphview.flag.kind.zeros": "zero weights",
     "graphview.flag.kind.accumulated": "accumulated gradient",
+    "graphview.flag.kind.not_in_optimizer": "not in the optimizer",
     "graphview.flag.kind.constant": "equal weights",
     "graphview.flag.kind.no_gradient": "no gradient",
     "graphview.flag.kind.loss_input": "loss given the wrong input",
@@ -3757,6 +3777,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.help.no_gradient": "No gradient reached these weights: the graph is cut between them and the loss, so they do not learn.",
     "graphview.flag.help.zeros": "Every weight here is zero, so this layer passes no signal and cannot learn.",
     "graphview.flag.help.accumulated": "This gradient was added to an old one: .grad was not reset before backward.",
+    "graphview.flag.help.not_in_optimizer": "The optimizer that stepped does not hold this weight: its step() never changes it, so it does not learn. Build the optimizer after the last change to the model.",
     "graphview.flag.where.forward": "forward",
     "graphview.flag.where.backward": "backward",
     "graphview.flag.help.vanishing": "The gradient here is tiny, so the layers before this point hardly learn.",

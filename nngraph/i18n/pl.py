@@ -3046,6 +3046,16 @@ MESSAGES: dict[str, str] = {
         " albo przekaż mu całe model.parameters(); jeśli ma celowo zostać bez zmian, wywołaj na"
         " nim requires_grad_(False)."
     ),
+    "graph.health.not_in_optimizer": (
+        "{name} nie należy do parametrów optymalizatora, który wykonał krok w tym bloku. Jeśli"
+        " nie uczy go inny optymalizator, step() tego optymalizatora go nie zmienia, więc ten"
+        " parametr się nie uczy, a jego zero_grad() nie zeruje {name}.grad, do którego każde"
+        " kolejne przejście wstecz dodaje gradient. Zbuduj optymalizator po ostatniej zmianie"
+        " modelu (warstwa podmieniona po torch.optim.SGD(model.parameters(), ...) zostaje poza"
+        " nim; model utworzony od nowa w komórce uruchomionej po komórce optymalizatora to nowy"
+        " model, którego optymalizator nie ma) albo przekaż mu całe model.parameters(); jeśli ma"
+        " celowo zostać bez zmian, wywołaj na nim requires_grad_(False)."
+    ),
     "graph.health.accumulated_unregistered": (
         "{name}.grad nie zawiera samego gradientu z tego przejścia wstecz, tylko jego sumę z"
         " gradientami wszystkich wcześniejszych przejść. Jego warstwa nie jest zarejestrowana w"
@@ -3500,6 +3510,17 @@ MESSAGES: dict[str, str] = {
         " poza nim) albo przekaż mu całe model.parameters(); jeśli mają celowo zostać bez zmian,"
         " wywołaj na nich requires_grad_(False). Te parametry: {names}."
     ),
+    "graph.summary.group.not_in_optimizer": (
+        "Żaden z {count} parametrów nie należy do optymalizatora, który wykonał krok w tym"
+        " bloku. Jeśli nie uczy ich inny optymalizator, step() tego optymalizatora ich nie"
+        " zmienia, więc się nie uczą, a jego zero_grad() nie zeruje ich pól .grad, do których"
+        " każde kolejne przejście wstecz dodaje gradient. Zbuduj optymalizator po ostatniej"
+        " zmianie modelu (warstwa podmieniona po torch.optim.SGD(model.parameters(), ...)"
+        " zostaje poza nim; model utworzony od nowa w komórce uruchomionej po komórce"
+        " optymalizatora to nowy model, którego optymalizator nie ma) albo przekaż mu całe"
+        " model.parameters(); jeśli mają celowo zostać bez zmian, wywołaj na nich"
+        " requires_grad_(False). Te parametry: {names}."
+    ),
     "graph.summary.group.accumulated_unregistered": (
         "Pole .grad każdego z {count} parametrów nie zawiera samego gradientu z tego przejścia"
         " wstecz, tylko jego sumę z gradientami wszystkich wcześniejszych przejść. Ich warstwy"
@@ -3917,6 +3938,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.inf": "nieskończoność",
     "graphview.flag.kind.zeros": "zerowe wagi",
     "graphview.flag.kind.accumulated": "nagromadzony gradient",
+    "graphview.flag.kind.not_in_optimizer": "poza optymalizatorem",
     "graphview.flag.kind.constant": "równe wagi",
     "graphview.flag.kind.no_gradient": "brak gradientu",
     "graphview.flag.kind.loss_input": "strata dostaje złe wejście",
@@ -3933,6 +3955,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.help.accumulated": (
         "Ten gradient został dodany do starego: .grad nie został wyzerowany przed backward."
     ),
+    "graphview.flag.help.not_in_optimizer": "Optymalizator, który wykonał krok, nie ma tej wagi: jego step() nigdy jej nie zmienia, więc się nie uczy. Zbuduj optymalizator po ostatniej zmianie modelu.",
     "graphview.flag.where.forward": "w przód",
     "graphview.flag.where.backward": "wstecz",
     "graphview.flag.help.vanishing": "Gradient jest tu bardzo mały, więc warstwy przed tym miejscem prawie się nie uczą.",

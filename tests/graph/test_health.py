@@ -1198,6 +1198,78 @@ def test_a_whole_model_made_again_after_its_optimizer_is_told_so_not_a_forgotten
     assert "not among the parameters of the optimizer" in found[0]["message"]
 
 
+def _first_recorded_step(model: nn.Module, opt: torch.optim.Optimizer) -> ng.Graph:
+    x, y = torch.randn(32, 2), torch.randn(32, 1)
+    with ng.record() as rec:
+        opt.zero_grad()
+        nn.functional.mse_loss(model(x), y).backward()
+        opt.step()
+    return rec.graph
+
+
+def test_a_model_made_again_after_its_optimizer_is_told_so_at_its_first_recorded_step() -> None:
+    """Sweep s40 (helper nb), left open then: at the first step nothing has added up yet, so
+    no `accumulated` finding, and the student was told "Findings: none" while the optimizer
+    stepped parameters that are no longer the model's."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 1))  # the cell run again
+    before = [p.detach().clone() for p in model.parameters()]
+    g = _first_recorded_step(model, opt)
+    found = g.health()
+    assert [(f["kind"], f["name"]) for f in found] == [
+        ("not_in_optimizer", name) for name in ("0.weight", "0.bias", "2.weight", "2.bias")
+    ]
+    assert "0.weight is not among the parameters of the optimizer" in found[0]["message"]
+    assert all(torch.equal(p, b) for p, b in zip(model.parameters(), before, strict=True))
+    summary = g.summary()
+    assert "Findings (4, in one line):" in summary
+    assert "[not in the optimizer] None of these 4 parameters" in summary
+    assert "The parameters: 0.weight, 0.bias, 2.weight, 2.bias." in summary
+    ng.set_language("pl")
+    try:
+        assert "Żaden z 4 parametrów nie należy do optymalizatora" in g.summary()
+        assert "[poza optymalizatorem]" in g.summary()
+    finally:
+        ng.set_language("en")
+
+
+def test_a_layer_replaced_after_the_optimizer_is_told_so_at_its_first_recorded_step() -> None:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    model[2] = nn.Linear(8, 1)
+    found = _first_recorded_step(model, opt).health()
+    assert [(f["kind"], f["name"]) for f in found] == [
+        ("not_in_optimizer", "2.weight"),
+        ("not_in_optimizer", "2.bias"),
+    ]
+
+
+def test_an_optimizer_of_the_head_alone_with_the_body_frozen_is_quiet() -> None:
+    """Fine-tuning: the body frozen with requires_grad_(False), the optimizer given the head's
+    parameters alone, as meant."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    model[0].requires_grad_(False)
+    opt = torch.optim.SGD(model[2].parameters(), lr=0.1)
+    assert _first_recorded_step(model, opt).health() == []
+
+
+def test_two_optimizers_of_one_model_stepped_in_the_block_are_quiet() -> None:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    body = torch.optim.SGD(model[0].parameters(), lr=0.1)
+    head = torch.optim.Adam(model[2].parameters(), lr=0.01)
+    x, y = torch.randn(32, 2), torch.randn(32, 1)
+    with ng.record() as rec:
+        body.zero_grad(), head.zero_grad()
+        nn.functional.mse_loss(model(x), y).backward()
+        body.step(), head.step()
+    assert rec.graph.health() == []
+
+
 @pytest.mark.parametrize("steps", [2, 3])
 def test_a_layer_left_out_of_the_optimizer_is_told_in_a_recorded_loop_of_steps(steps: int) -> None:
     """Several training steps in one block: the head's `.grad` grows from step to step, as no

@@ -373,10 +373,11 @@ def _said_of(module: str, key: str) -> dict[str, Any]:
         "accumulated": {"name": f"{module}.weight"},
         "accumulated_unregistered": {"name": f"{module}.weight"},
         "accumulated_not_in_optimizer": {"name": f"{module}.weight", "not_in_optimizer": True},
+        "not_in_optimizer": {"name": f"{module}.weight"},
         "vanishing_shrunk": {"rms": 1e-9, "shrunk": "0.weight, 2.weight"},
         "vanishing_equal": {"rms": 1e-9, "equal": "4.weight"},
     }[key]
-    kind = kind or key.split("_")[0]
+    kind = kind or ("not_in_optimizer" if key == "not_in_optimizer" else key.split("_")[0])
     return {"kind": kind, "where": "backward", "node": module, "module": module,
             "message": f"{key} in {module}", **numbers}  # fmt: skip
 
@@ -384,7 +385,8 @@ def _said_of(module: str, key: str) -> dict[str, Any]:
 GROUPED_KEYS = [
     "accumulated", "accumulated_not_in_optimizer", "accumulated_unregistered", "dead",
     "dead_after", "dead_after_zero_layer",
-    "dead_zero_layer", "exploding_huge", "no_examples", "no_gradient", "vanishing_equal",
+    "dead_zero_layer", "exploding_huge", "no_examples", "no_gradient", "not_in_optimizer",
+    "vanishing_equal",
     "vanishing_shrunk", "vanishing_tiny", "vanishing_underflow", "vanishing_zero", "vanishing_zero_input",
     "vanishing_zero_layer",
 ]  # fmt: skip
