@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from torch.nn.modules.lazy import LazyModuleMixin
 
 __all__ = ["INTERNALS", "RANDOM_GENERATORS", "Attributes"]
 
@@ -60,8 +61,9 @@ _MISSING = object()
 class Attributes:
     """A module's own attributes (not what every `nn.Module` keeps), to put back: values as
     they were (the same objects), the lists, dicts, deques and sets among them and inside them
-    with their items back, attributes the forward added removed. A lazy module that became its
-    real class is left as it is.
+    with their items back, attributes the forward added removed, and its class where the forward
+    changed it (a parametrization registered or removed). A lazy module that became its real
+    class is left as it is.
 
     `tensors`, `modules` and `generators` are what the attributes hold, also inside their
     containers: `ModelState` puts back the values of the tensors, the state of the modules and
@@ -78,6 +80,10 @@ class Attributes:
             {k: v.copy() for k, v in zip(_TABLES, tables, strict=True) if v} if any(tables) else {}
         )
         self.full_backward_hook = live.get("_is_full_backward_hook")
+        #: a parametrized module's class is its own, made by `parametrize`, which adds and
+        #: deletes its properties (`remove_parametrizations` deletes the weight's)
+        parametrized = "parametrizations" in live.get("_modules", ())
+        self.class_dict = dict(vars(self.kind)) if parametrized else None
         self.containers: list[tuple[Any, list[Any]]] = []
         self.tensors: list[torch.Tensor] = []
         self.modules: list[torch.nn.Module] = []
@@ -110,7 +116,13 @@ class Attributes:
     def restore(self) -> None:
         live = vars(self.module)
         if type(self.module) is not self.kind:
-            return
+            if issubclass(self.kind, LazyModuleMixin):  # sized by its first forward: it stays
+                return
+            # `parametrize.register_parametrization` (or its removal) in a forward swaps the
+            # class; the tables and attributes below put the rest of the module back with it
+            self.module.__class__ = self.kind
+        if self.class_dict is not None:
+            _put_back_class(self.kind, self.class_dict)
         tables = _tables(live)
         if self.tables or any(tables):
             for k, now in zip(_TABLES, tables, strict=True):
@@ -134,6 +146,19 @@ class Attributes:
 
 
 _SCALARS = frozenset({int, float, bool, str, bytes, type(None), complex})
+
+
+def _put_back_class(kind: type, saved: dict[str, Any]) -> None:
+    """Give the class `kind` back the attributes of `saved` (its `vars()` when taken), and
+    remove those added since: a parametrization's properties."""
+    now = vars(kind)
+    if now.keys() == saved.keys() and all(now[k] is v for k, v in saved.items()):
+        return
+    for name in [name for name in now if name not in saved]:
+        delattr(kind, name)
+    for name, value in saved.items():
+        if now.get(name, _MISSING) is not value:
+            setattr(kind, name, value)
 
 
 def _copy_of(container: Any) -> list[Any]:

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from torch.autograd.function import Function
 from torch.nn.modules import module as nn_module
-from torch.nn.utils import prune
+from torch.nn.utils import parametrize, prune
 from torch.optim import optimizer
 from torch.utils.data.dataloader import _BaseDataLoaderIter
 
@@ -678,6 +678,52 @@ def test_a_retained_gradient_and_a_buffers_flag_come_back_as_they_were() -> None
     model = _MakesItsBufferRequireGrad()
     ng.trace(model, torch.randn(2, 3), loss=lambda y: y.sum())
     assert not model.scale.requires_grad and model.scale.grad is None
+
+
+class _Symmetric(nn.Module):
+    def forward(self, w: torch.Tensor) -> torch.Tensor:
+        return w.triu() + w.triu(1).T
+
+
+class _ChangesItsParametrizations(nn.Module):
+    """A forward that registers a parametrization on its first call, or removes one (bakes it
+    into the weight), which swaps the layer's class and deletes or adds its properties."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__()
+        self.how, self.fc = how, nn.Linear(3, 3)
+        if how in ("removes", "adds another"):
+            parametrize.register_parametrization(self.fc, "weight", _Symmetric())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.how == "adds" and not parametrize.is_parametrized(self.fc):
+            parametrize.register_parametrization(self.fc, "weight", _Symmetric())
+        if self.how == "removes" and parametrize.is_parametrized(self.fc):
+            parametrize.remove_parametrizations(self.fc, "weight")
+        if self.how == "adds another" and not parametrize.is_parametrized(self.fc, "bias"):
+            parametrize.register_parametrization(self.fc, "bias", nn.Identity())
+        return self.fc(x)
+
+
+@pytest.mark.parametrize("how", ["adds", "removes", "adds another"])
+def test_parametrizations_a_forward_adds_or_removes_are_put_back(how: str) -> None:
+    """Sweep s41 (zoo, finding 1): the layer came back half put back, its class changed and its
+    parameters not, so that its next forward raised AttributeError ('removes'), or with a
+    state_dict no model run without nngraph loads ('adds')."""
+    x = torch.randn(2, 3)
+    torch.manual_seed(0)
+    twin = _ChangesItsParametrizations(how)  # not a deepcopy: that shares the layer's class
+    expected = twin(x)  # its first call, as the model's own next call is
+    torch.manual_seed(0)
+    model = _ChangesItsParametrizations(how)
+    kind, names = type(model.fc), [n for n, _ in model.named_parameters()]
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    ng.trace(model, x, loss=lambda y: y.sum())
+    assert type(model.fc) is kind and [n for n, _ in model.named_parameters()] == names
+    after = model.state_dict()
+    assert after.keys() == state.keys()
+    assert all(torch.equal(after[k], v) for k, v in state.items())
+    assert torch.equal(model(x), expected)
 
 
 @pytest.mark.parametrize("how", ["pruned", "weight_norm"])
