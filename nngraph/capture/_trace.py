@@ -10,6 +10,7 @@ exactly as it was.
 from __future__ import annotations
 
 import random
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
@@ -46,6 +47,11 @@ from nngraph.graph import Graph
 from nngraph.i18n import message
 
 __all__ = ["trace"]
+
+#: `trace()` clears the model's `.grad`, reads the gradients its backward leaves there and puts
+#: the model back: two threads tracing one model at once would read each other's gradients and
+#: put back each other's state. Traces run one at a time (one thread may trace within a trace).
+_ONE_AT_A_TIME = threading.RLock()
 
 
 def trace(
@@ -121,7 +127,8 @@ def trace(
         _refuse_inference_tensors(inputs, kwargs)
     __tracebackhide__ = True  # from here on, an error is the user's model's or loss's
     try:
-        return _traced(model, inputs, kwargs, loss)
+        with _ONE_AT_A_TIME:
+            return _traced(model, inputs, kwargs, loss)
     except BaseException as error:
         # its traceback ends where it ends without nngraph: in the user's forward or loss
         drop_recording_frames(error)

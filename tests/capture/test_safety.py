@@ -10,7 +10,7 @@ import os
 import random
 import threading
 import warnings
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -151,6 +151,59 @@ def test_recordings_in_two_threads_ending_out_of_order_leave_nothing_behind() ->
         thread.join()
     assert nodes["A"] == nodes["B"] > 0
     assert global_state() == before
+
+
+class _WaitsForASecondTrace(nn.Module):
+    """Its first forward waits (up to half a second) for a second forward to begin. What
+    happens is kept in the class: a trace puts back what the module itself holds."""
+
+    order: ClassVar[list[str]] = []
+    second_began = threading.Event()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc, self.bn = nn.Linear(4, 4), nn.BatchNorm1d(4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        order = _WaitsForASecondTrace.order
+        first = not order
+        order.append("begins")
+        if first:
+            _WaitsForASecondTrace.second_began.wait(timeout=0.5)
+        else:
+            _WaitsForASecondTrace.second_began.set()
+        order.append("ends")
+        return self.bn(self.fc(x))
+
+
+def test_two_threads_tracing_one_model_take_turns_and_each_sees_its_own_gradients() -> None:
+    """Sweep s41 (zoo, finding 3): two traces of one model at once read each other's
+    gradients (doubled) and put back each other's state (BatchNorm's batch counter)."""
+    x = torch.randn(8, 4)
+    torch.manual_seed(0)
+    plain = _WaitsForASecondTrace()
+    plain.bn(plain.fc(x)).pow(2).mean().backward()
+    torch.manual_seed(0)
+    model = _WaitsForASecondTrace()
+    _WaitsForASecondTrace.order.clear()
+    _WaitsForASecondTrace.second_began.clear()
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    graphs: list[ng.Graph] = []
+
+    def run() -> None:
+        graphs.append(ng.trace(model, x, loss=lambda y: y.pow(2).mean()))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert _WaitsForASecondTrace.order == ["begins", "ends"] * 2  # one after the other
+    for g in graphs:
+        (grad,) = [d["grad"] for _, d in g.nodes(data=True) if d["name"] == "fc.weight"]
+        assert grad["norm"] == pytest.approx(float(plain.fc.weight.grad.norm()), rel=1e-5)
+    assert all(torch.equal(v, state[k]) for k, v in model.state_dict().items())
+    assert all(p.grad is None for p in model.parameters())
 
 
 class _WaitsForAnotherThread(nn.Module):
