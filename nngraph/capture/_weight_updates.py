@@ -1,9 +1,11 @@
 """Code that updates the weights by hand, left out of a recording like `optimizer.step()`: a
 hand-written EMA of the weights, weight clipping, copying weights from one model to another.
 
-A write at top level (outside any module's forward) into a parameter under `torch.no_grad()`,
-or into a copy that shares its memory (`p.data`, `p.detach()`, a `state_dict()` value), or
-into a list of them (`torch._foreach_lerp_`), is left out; so are the untracked ops whose
+A write into a parameter under `torch.no_grad()` (also in a module's forward: a critic that
+clips its weights, a codebook's EMA), into a view of it under `no_grad` (`w[0].zero_()`), or at
+top level (outside any module's forward) into a copy that shares its memory (`p.data`,
+`p.detach()`, a `state_dict()` value) or into a list of them (`torch._foreach_lerp_`), is left
+out; so are the untracked ops whose
 results only such writes read (`0.99 * pe + 0.01 * p`), which `prune` removes when the
 recording ends. A computation under `no_grad` that reads the weights stays in the graph
 (an evaluation of a model made of `nn.Parameter`s alone).
@@ -32,10 +34,13 @@ if TYPE_CHECKING:
 __all__ = ["WeightCopies"]
 
 #: calls whose result shares a parameter's memory: `p.data`, `p.detach()` (`state_dict()`),
-#: a row or a view of it (`w[0].zero_()`)
+#: a row or a view of it (`w[0].zero_()`, `w.diagonal().fill_(1)`)
 _ALIASES = frozenset(
-    {"__get__", "detach", "__getitem__", "view", "view_as", "reshape", "select", "narrow"}
-)
+    {
+        "__get__", "detach", "__getitem__", "view", "view_as", "reshape", "select", "narrow",
+        "diagonal", "t", "transpose", "permute", "flatten", "squeeze", "unsqueeze", "as_strided",
+    }
+)  # fmt: skip
 
 
 class WeightCopies:
@@ -75,14 +80,15 @@ class WeightCopies:
             self._copies[id(out)] = (weakref.ref(out), self.original(args[0]))
 
     def writes_weight(self, changed: Any, *, top_level: bool) -> bool:
-        """Whether a call writing into `changed` updates the weights by hand: at top level,
-        into a copy (`p.data.clamp_(...)`, under any grad mode), or into a parameter under
-        `no_grad`."""
-        if not top_level or changed is None:
+        """Whether a call writing into `changed` updates the weights by hand: into a
+        parameter under `no_grad` (also in a forward: weight clipping, an EMA codebook), into a
+        copy or a view of one under `no_grad`, or at top level into a copy under any grad mode
+        (`p.data.clamp_(...)`)."""
+        if changed is None:
             return False
-        if isinstance(changed, torch.nn.Parameter):
+        if isinstance(changed, torch.nn.Parameter):  # also in a forward: clipping, an EMA codebook
             return not torch.is_grad_enabled()
-        return self.is_weight(changed)
+        return (top_level or not torch.is_grad_enabled()) and self.is_weight(changed)
 
     def only_feeds(self, graph: Graph, node: str) -> bool:
         """Whether every op that read `node` so far is an untracked op at top level whose

@@ -173,6 +173,42 @@ def test_initialising_and_clipping_are_not_part_of_the_graph() -> None:
         assert d["grad"] == pytest.approx(params(expected)[name]["grad"], abs=1e-6)
 
 
+class ClipsItsWeightsInForward(nn.Module):
+    """A WGAN critic that clips its own weights at the start of each forward, under no_grad,
+    through the parameter or a view of it."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__()
+        self.how, self.fc = how, nn.Linear(3, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        w = self.fc.weight
+        with torch.no_grad():
+            if self.how == "clamp":
+                w.clamp_(-0.1, 0.1)
+            elif self.how == "row":
+                w[0].zero_()
+            else:
+                w.diagonal().fill_(1.0)
+        return self.fc(x)
+
+
+@pytest.mark.parametrize("how", ["clamp", "row", "diagonal"])
+def test_weights_a_forward_clips_under_no_grad_show_the_values_the_layer_used(how: str) -> None:
+    """Sweep s41 (zoo, finding 2): the clip was drawn as ops (`getitem`, `clamp_`) and the
+    weight's node showed its values from before it, not those the layer computed with."""
+    torch.manual_seed(0)
+    model, x = ClipsItsWeightsInForward(how), torch.randn(4, 3)
+    g = ng.trace(model, x, loss=lambda y: y.sum())
+    model(x)  # clips, as in the trace; trace() put the weights back before that
+    plain = ng.trace(nn.Linear(3, 3), x, loss=lambda y: y.sum())
+    assert ops(g) == ops(plain)  # no `getitem`, `clamp_`, `diagonal` or `fill_`
+    (weight,) = [d for _, d in g.nodes(data=True) if d["name"] == "fc.weight"]
+    used = model.fc.weight.detach()
+    assert weight["value"]["mean"] == pytest.approx(float(used.mean()), abs=1e-7)
+    assert weight["value"]["max"] == pytest.approx(float(used.max()), abs=1e-7)
+
+
 class SizedByADummyForward(nn.Module):
     """A tutorial CNN: `__init__` runs its convolution once to size the linear layer."""
 
