@@ -226,6 +226,9 @@ def check_loss_value(
     if value.is_complex():
         raise NNGraphError(message("capture.loss_complex", dtype=str(value.dtype)))
     if value.grad_fn is None:
+        copy = _copied_without_history(graph, node) if graph is not None and node else None
+        if copy is not None:
+            raise NNGraphError(message(f"capture.loss_copied{copy}"))
         if graph is not None and node is not None and _made_without_grad(graph, node, model_calls):
             raise NNGraphError(message("capture.loss_forward_without_grad"))
         cut = _integer_step(graph, node) if graph is not None and node is not None else None
@@ -246,6 +249,28 @@ def _integer_step(graph: Graph, node: str) -> tuple[str, str] | None:
             continue
         if any(nodes[u]["requires_grad"] for u in graph.pred[n]):
             return str(data["op"]), dtype
+    return None
+
+
+#: calls that copy the values they are given, without their autograd history
+_COPIES = {"tensor": "", "as_tensor": "", "asarray": "", "new_tensor": "_new_tensor"}
+
+
+def _copied_without_history(graph: Graph, node: str) -> str | None:
+    """Where the loss's history ends at a call that copies values that had one: `""` for
+    `torch.tensor([self.fc(r) for r in x])` (or `as_tensor`, `asarray`), `"_new_tensor"` for
+    `x.new_tensor(h)`, `"_nested"` for `torch.nested.nested_tensor([...])` (which copies its
+    tensors under no_grad); None where there is none."""
+    nodes = graph._node
+    for n in nx.ancestors(graph, node) | {node}:
+        data = nodes[n]
+        if data["tracked"]:
+            continue
+        if data["op"] == "_nested_view_from_jagged":
+            if any(nodes[a]["tracked"] for a in nx.ancestors(graph, n)):
+                return "_nested"
+        elif data["op"] in _COPIES and any(nodes[u]["requires_grad"] for u in graph.pred[n]):
+            return _COPIES[data["op"]]
     return None
 
 

@@ -115,6 +115,22 @@ MESSAGES: dict[str, str] = {
         " Compute the loss from the model's scores themselves (e.g. F.cross_entropy(output,"
         " target) on the logits) and keep argmax for the accuracy"
     ),
+    "capture.loss_copied": (
+        "the loss has no autograd history: torch.tensor(...) copies the values it is given"
+        " without their history, so no gradient flows back through it. Use the tensor itself,"
+        " and make one tensor of several with torch.stack(...) or torch.cat(...), which keep"
+        " it: torch.stack([self.fc(r) for r in x]) instead of torch.tensor([...])"
+    ),
+    "capture.loss_copied_new_tensor": (
+        "the loss has no autograd history: x.new_tensor(h) copies the values of h without their"
+        " history, so no gradient flows back through it. Use h itself (or h.to(x.dtype),"
+        " h.to(x.device), which keep it)"
+    ),
+    "capture.loss_copied_nested": (
+        "the loss has no autograd history: torch.nested.nested_tensor([...]) copies the tensors"
+        " it is given without their history, so no gradient flows back through it. Use"
+        " torch.nested.as_nested_tensor([...], layout=torch.jagged), which keeps it"
+    ),
     "capture.loss_forward_without_grad": (
         "the loss has no autograd history because the model's forward ran with gradients off "
         "(@torch.no_grad() on forward, or torch.set_grad_enabled(False) inside it, e.g. copied "

@@ -119,6 +119,22 @@ MESSAGES: dict[str, str] = {
         " Licz stratę z samych wyników modelu (np. F.cross_entropy(output, target) na logitach),"
         " a argmax zostaw do dokładności"
     ),
+    "capture.loss_copied": (
+        "strata nie ma historii autogradu: torch.tensor(...) kopiuje podane wartości bez ich"
+        " historii, więc gradient nie przepłynie przez nie wstecz. Użyj samego tensora, a jeden"
+        " tensor z kilku zrób przez torch.stack(...) albo torch.cat(...), które ją zachowują:"
+        " torch.stack([self.fc(r) for r in x]) zamiast torch.tensor([...])"
+    ),
+    "capture.loss_copied_new_tensor": (
+        "strata nie ma historii autogradu: x.new_tensor(h) kopiuje wartości h bez ich historii,"
+        " więc gradient nie przepłynie przez nie wstecz. Użyj samego h (albo h.to(x.dtype),"
+        " h.to(x.device), które ją zachowują)"
+    ),
+    "capture.loss_copied_nested": (
+        "strata nie ma historii autogradu: torch.nested.nested_tensor([...]) kopiuje podane"
+        " tensory bez ich historii, więc gradient nie przepłynie przez nie wstecz. Użyj"
+        " torch.nested.as_nested_tensor([...], layout=torch.jagged), które ją zachowuje"
+    ),
     "capture.loss_forward_without_grad": (
         "strata nie ma historii autogradu, bo forward modelu działał z wyłączonymi gradientami "
         "(@torch.no_grad() nad forward albo torch.set_grad_enabled(False) w jego środku, np. "

@@ -113,6 +113,46 @@ def test_a_forward_that_runs_with_gradients_off_says_so_and_what_to_do(
     torch.set_grad_enabled(True)
 
 
+class _CopiesWithoutHistory(nn.Module):
+    """A forward that makes its result with a call that copies values without their history:
+    the classic `torch.tensor([...])` of per-example results, among others."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__()
+        self.how, self.fc = how, nn.Linear(3, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.how == "tensor of a list":
+            return torch.tensor([self.fc(row).squeeze() for row in x])
+        if self.how == "new_tensor":
+            return x.new_tensor(self.fc(x))
+        rows = [self.fc(row) for row in x.split([1, 3])]
+        return torch.nested.nested_tensor(rows, layout=torch.jagged).values()
+
+
+@pytest.mark.parametrize(
+    ("how", "said"),
+    [
+        ("tensor of a list", "torch.stack([self.fc(r) for r in x]) instead of torch.tensor"),
+        ("new_tensor", "x.new_tensor(h) copies the values of h"),
+        ("nested_tensor", "torch.nested.as_nested_tensor([...], layout=torch.jagged)"),
+    ],
+)
+def test_a_call_that_copies_values_without_history_is_named_not_the_grad_mode(
+    how: str, said: str
+) -> None:
+    """Sweep s41 (zoo, finding 4): told that forward 'ran with gradients off' and to remove an
+    @torch.no_grad() that was nowhere."""
+    model = _CopiesWithoutHistory(how)
+    before = snapshot(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch.tensor's own, of a tensor
+        with pytest.raises(ng.NNGraphError, match="no autograd history") as caught:
+            ng.trace(model, torch.randn(4, 3), loss=lambda y: y.pow(2).mean())
+    assert said in str(caught.value) and "no_grad" not in str(caught.value)
+    assert_unchanged(model, before)
+
+
 def _sum_without_grad(y: torch.Tensor) -> torch.Tensor:
     with torch.no_grad():  # in the loss function, not in the model's forward
         return y.sum()
