@@ -66,6 +66,7 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
             side = recorder.side_results.get(n)
             outputs.append((builder.add_output(n, side), n if side is None else None))
     builder.stats.flush()
+    _untracked_leaves(graph)
     for node_id, source in outputs:
         if source is not None:  # the output shows what its node holds
             graph._node[node_id]["value"] = graph._node[source]["value"]
@@ -98,6 +99,20 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
         warnings.warn(text, NNGraphWarning, stacklevel=where)
     _let_go(recorder)
     return graph
+
+
+def _untracked_leaves(graph: Graph) -> None:
+    """A leaf that only untracked ops read (a frozen layer run under `torch.no_grad()`, a
+    teacher) and that no gradient reached has no AccumulateGrad node in autograd's graph, though
+    the recording met one: its node says so (`backward` None), as the schema's rule has it."""
+    nodes, succ = graph._node, graph._succ
+    for n, data in nodes.items():
+        if (
+            data["backward"] == "AccumulateGrad"
+            and data["grad"] is None
+            and not any(nodes[s]["tracked"] for s in succ[n])
+        ):
+            data["backward"] = None
 
 
 def _returned_and_read(recorder: Recorder) -> list[str]:

@@ -36,6 +36,20 @@ class NoGradInside(nn.Module):
         return self.fc(x) / scale
 
 
+class FrozenUnderNoGrad(nn.Module):
+    """A feature extractor run under no_grad in forward, its parameters still requiring grad:
+    autograd has no AccumulateGrad node for them (sweep s41 zoo, finding 5)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.features, self.head = nn.Linear(4, 4), nn.Linear(4, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            h = self.features(x)
+        return self.head(h.relu())
+
+
 class DictOut(nn.Module):
     def __init__(self) -> None:
         super().__init__()
@@ -198,6 +212,7 @@ def _cases() -> dict[str, Callable[[], Case]]:
     return {
         "mlp": lambda: (nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1)), (x(5, 4),), {}),
         "no_grad_inside": lambda: (NoGradInside(), (x(3, 4),), {}),
+        "frozen_under_no_grad": lambda: (FrozenUnderNoGrad(), (x(3, 4),), {}),
         "dict_output": lambda: (DictOut(), (x(3, 4),), {}),
         "in_place": lambda: (InPlace(), (x(3, 4),), {}),
         "custom_function": lambda: (Custom(), (x(3, 4),), {}),
