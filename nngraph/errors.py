@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
@@ -46,6 +47,12 @@ def not_writable(target: Path, error: OSError) -> NNGraphError:
     """
     from nngraph.i18n import message  # the catalog imports this module
 
+    if error.errno == errno.ENAMETOOLONG:  # most file systems take names of up to 255 bytes
+        shorter = str(target.with_name(target.stem[:40] + target.suffix))
+        if len(target.name.encode()) <= 255:  # a folder's name is the long one
+            shorter = str(Path.home() / target.name)
+        where = str(target) if len(str(target)) <= 80 else str(target)[:77] + "..."
+        return NNGraphError(message("graph.error.name_too_long", path=where, example=shorter))
     reason = error.strerror or str(error)
     example = str(Path.home() / target.name)
     return NNGraphError(

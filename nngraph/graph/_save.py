@@ -76,9 +76,13 @@ def save(g: Graph, path: str | Path) -> Path:
         raise NNGraphError(
             message("graph.error.bad_suffix", path=str(target), suffixes=", ".join(SUPPORTED))
         )
-    if not target.parent.is_dir():
+    try:
+        folder, is_folder = target.parent.is_dir(), target.is_dir()
+    except OSError as error:  # a name too long for the file system
+        raise not_writable(target, error) from None
+    if not folder:
         raise _no_folder(target)
-    if target.is_dir():  # "results.json" may be a folder too
+    if is_folder:  # "results.json" may be a folder too
         example = str(target / f"graph{suffix}")
         raise NNGraphError(message("graph.error.is_folder", path=str(target), example=example))
     content: str | bytes

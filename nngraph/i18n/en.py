@@ -3511,6 +3511,10 @@ MESSAGES: dict[str, str] = {
     "graph.error.is_folder": (
         "cannot save {path}: it is a folder; give a file name inside it, e.g. {example}"
     ),
+    "graph.error.name_too_long": (
+        "cannot write {path}: the name is too long for the file system (most take up to 255"
+        " bytes a name); use a shorter one, e.g. {example}"
+    ),
     "graph.error.not_writable": (
         "cannot write {path}: {reason}; save it in a folder you can write to, e.g. {example}"
     ),

@@ -3673,6 +3673,10 @@ MESSAGES: dict[str, str] = {
     "graph.error.is_folder": (
         "nie można zapisać {path}: to jest folder; podaj nazwę pliku w nim, np. {example}"
     ),
+    "graph.error.name_too_long": (
+        "nie można zapisać {path}: nazwa jest za długa dla systemu plików (większość przyjmuje"
+        " do 255 bajtów na nazwę); użyj krótszej, np. {example}"
+    ),
     "graph.error.not_writable": (
         "nie można zapisać {path}: {reason}; zapisz plik w folderze, do którego masz prawo "
         "zapisu, np. {example}"

@@ -154,11 +154,15 @@ def _csv_target(path: object) -> Path:
     if not isinstance(name, str) or not name.strip() or "\0" in name:
         raise NNGraphError(message("monitor.error.csv_path", got=short_repr(path)))
     target = Path(name).expanduser()
-    if not target.parent.is_dir():
+    try:
+        folder, is_folder = target.parent.is_dir(), target.is_dir()
+    except OSError as error:  # a name too long for the file system
+        raise not_writable(target, error) from None
+    if not folder:
         raise NNGraphError(
             message("graph.error.no_folder", path=str(target), folder=str(target.parent))
         )
-    if target.is_dir():
+    if is_folder:
         example = str(target / "run.csv")
         raise NNGraphError(message("graph.error.is_folder", path=str(target), example=example))
     return target

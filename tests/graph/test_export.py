@@ -946,6 +946,17 @@ def test_save_into_proc_says_it_cannot_write_there():
         graph_with_nan().save("/proc/net.json")
 
 
+@pytest.mark.parametrize("long", ["file", "folder"])
+def test_save_with_a_name_too_long_for_the_file_system_says_so(tmp_path: Path, long: str):
+    """Sweep s41 (esc, finding 1): a raw OSError 'File name too long' from pathlib."""
+    target = tmp_path / ("a" * 300 + ".svg") if long == "file" else tmp_path / ("a" * 300) / "g.svg"
+    with pytest.raises(ng.NNGraphError, match="the name is too long for the file system") as e:
+        graph_with_nan().save(target)
+    shorter = str(e.value).rpartition("e.g. ")[2]
+    assert len(Path(shorter).name) <= 255 and "\n" not in str(e.value)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_array_and_tensor_attributes_are_written_as_numbers_and_lists(tmp_path: Path):
     import numpy as np
 

@@ -79,6 +79,15 @@ def test_a_carriage_return_in_a_metric_name_reads_back_from_the_csv(
         assert list(csv.reader(f)) == rows
 
 
+def test_to_csv_with_a_name_too_long_for_the_file_system_says_so(tmp_path: pathlib.Path) -> None:
+    """Sweep s41 (esc, finding 1): a raw OSError 'File name too long' from pathlib."""
+    mon = Monitor(display=False)
+    mon.log(1, loss=0.5)
+    with pytest.raises(NNGraphError, match="the name is too long for the file system"):
+        mon.to_csv(tmp_path / ("a" * 300 + ".csv"))
+    assert list(tmp_path.iterdir()) == [] and mon.history("loss")[1] == [0.5]
+
+
 def test_to_csv_into_a_folder_that_cannot_be_written_says_so_in_one_line(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
