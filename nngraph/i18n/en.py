@@ -778,7 +778,7 @@ MESSAGES: dict[str, str] = {
     "monitor.error.event_field": (
         "add_event() needs an Event whose {field} is {wanted}, got {got}; nothing was added"
     ),
-    "monitor.error.event_wants.number": "a number",
+    "monitor.error.event_wants.finite": "a finite number (the epoch or batch index)",
     "monitor.error.event_wants.whole": "a whole number",
     "monitor.error.event_wants.text": "a text (str)",
     "monitor.error.event_wants.flag": "True or False",

@@ -820,7 +820,7 @@ MESSAGES: dict[str, str] = {
         "add_event() potrzebuje obiektu Event, w którym {field} to {wanted}, otrzymano {got}; "
         "nic nie zostało dodane"
     ),
-    "monitor.error.event_wants.number": "liczba",
+    "monitor.error.event_wants.finite": "liczba skończona (numer epoki lub partii)",
     "monitor.error.event_wants.whole": "liczba całkowita",
     "monitor.error.event_wants.flag": "True albo False",
     "monitor.error.event_wants.text": "tekst (str)",

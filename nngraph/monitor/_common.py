@@ -221,9 +221,16 @@ class Event:
 
 
 def json_number(v: Any) -> Any:
-    """``v``, or ``str(v)`` for a NaN or an infinity (JSON has no such numbers)."""
+    """``v``, or ``str(v)`` for a NaN or an infinity (JSON has no such numbers), also inside a
+    list (a GradientWatch event's norms).
+
+    >>> json_number([1.0, float("nan")]), json_number(float("-inf"))
+    ([1.0, 'nan'], '-inf')
+    """
     if isinstance(v, float) and not math.isfinite(v):
         return str(v)
+    if isinstance(v, list | tuple):
+        return [json_number(item) for item in v]
     return v
 
 

@@ -12,6 +12,7 @@ live view fail, long after the call that added it.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import replace
@@ -33,8 +34,8 @@ def checked_event(event: Event) -> Event:
     numpy scalar as a float), texts, None and lists of those, so the snapshot stays JSON; the
     same object where nothing needed changing. A field of the wrong kind is an
     :class:`NNGraphError` naming it."""
-    if not _is_number(event.step):
-        _refuse("step", "number", event.step)
+    if not (_is_number(event.step) and math.isfinite(event.step)):
+        _refuse("step", "finite", event.step)
     if isinstance(event.epoch, bool) or not isinstance(event.epoch, numbers.Integral):
         _refuse("epoch", "whole", event.epoch)
     for name in _TEXTS:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from nngraph._oneline import one_line
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
-from nngraph.monitor._common import Event, short_repr
+from nngraph.monitor._common import Event, json_number, short_repr
 from nngraph.monitor._distributed import current_rank
 from nngraph.monitor._text import count
 
@@ -57,7 +57,7 @@ def snapshot_of(watch: GradientWatch, max_points: int) -> dict[str, Any]:
     layers = {}
     for name, series in watch._recorded():
         steps, values = series.downsample(max_points)
-        layers[name] = {"step": steps.tolist(), "value": values.tolist()}
+        layers[name] = {"step": steps.tolist(), "value": json_number(values.tolist())}
     return {"layers": layers, "events": [e.to_dict() for e in watch.events]}
 
 

@@ -86,7 +86,9 @@ def event(**fields: Any) -> detectors.Event:
         ({"values": {"lr": torch.ones(3)}}, r"values\['lr'\] is a number"),
         ({"stop": "no"}, r"stop is True or False, got 'no'"),
         ({"epoch": 1.5}, r"epoch is a whole number"),
-        ({"step": "1"}, r"step is a number"),
+        ({"step": "1"}, r"step is a finite number"),
+        ({"step": float("nan")}, r"step is a finite number \(the epoch or batch index\), got nan"),
+        ({"step": float("inf")}, r"step is a finite number"),
         ({"message": None}, r"message is a text \(str\)"),
         ({"unit": "batch"}, r"unit is 'epoch' or 'step'"),
     ],
@@ -113,6 +115,23 @@ def test_add_event_keeps_an_events_numbers_as_plain_numbers() -> None:
     mine = event(values={"lr": 0.1, "layers": ["0", "2", "4"]})
     mon.add_event(mine)
     assert mon.events[-1] is mine  # nothing to change: the caller's own event
+
+
+def test_snapshots_stay_strict_json_with_nans_in_event_lists_and_gradient_norms() -> None:
+    """Sweep s41 (esc, finding 2): a NaN inside an event's list of values, or a NaN gradient
+    norm in a GradientWatch, stayed a bare NaN, which strict JSON has no word for."""
+    mon = logged()
+    mon.add_event(event(step=2.0, epoch=2, values={"norms": [1.0, float("nan")]}))
+    assert json.loads(json.dumps(mon.snapshot(), allow_nan=False))["events"][-1]["values"] == {
+        "norms": [1.0, "nan"]
+    }
+    net = torch.nn.Linear(2, 1)
+    watch = GradientWatch(net)
+    net(torch.tensor([[float("nan"), 1.0]])).sum().backward()
+    with contextlib.redirect_stdout(io.StringIO()):
+        watch.step()
+    snapshot = json.loads(json.dumps(watch.snapshot(), allow_nan=False))
+    assert snapshot["layers"][""]["value"] == ["nan"]
 
 
 def test_a_gradient_watch_naming_several_layers_in_one_event_keeps_training() -> None:
