@@ -16,6 +16,7 @@ import io
 import keyword
 import re
 import tokenize
+import unicodedata
 from collections.abc import Mapping
 from types import CodeType
 from typing import Any, NoReturn
@@ -118,10 +119,15 @@ class Parser(argparse.ArgumentParser):
 
 
 def variable(name: str, key: str = "magic.bad_name") -> str:
-    """An ``-o`` value: a name the notebook can use as a variable."""
+    """An ``-o`` value: a name the notebook can use as a variable, as Python reads it in a
+    cell (`ｇ` is `g`: Python reads names in their NFKC form).
+
+    >>> variable("ｇ2")
+    'g2'
+    """
     if not name.isidentifier() or keyword.iskeyword(name):
         raise UsageError(message(key, name=name))
-    return name
+    return unicodedata.normalize("NFKC", name)
 
 
 def cell_variable(name: str) -> str:
@@ -131,7 +137,7 @@ def cell_variable(name: str) -> str:
 
 def depth_value(text: str) -> int:
     """A ``--depth`` value: a whole number >= 0, checked before the cell runs."""
-    if not text.isdigit():
+    if not text.isdecimal():  # `²` is a digit that int() does not take
         raise UsageError(message("magic.bad_depth", depth=text))
     return int(text)
 

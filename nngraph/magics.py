@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import builtins
 import itertools
 from collections import ChainMap
 from collections.abc import Mapping
@@ -250,6 +251,9 @@ class NNGraphMagics(MagicCommands, Magics):
         if old is not None and not isinstance(old, kind):
             other = self._free_name(base)
             raise UsageError(message(key, name=name, type_name=type(old).__name__, other=other))
+        if old is None and hasattr(builtins, name):  # `-o print`: every later print() would fail
+            other = self._free_name(base)
+            raise UsageError(message(f"{key}_builtin", name=name, other=other))
 
     def _keep(
         self, name: str, value: Any, key: str = "magic.would_replace", base: str = "g"

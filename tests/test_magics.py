@@ -106,6 +106,17 @@ def test_o_never_replaces_a_variable_of_another_kind(ip: Any) -> None:
     assert isinstance(ip.user_ns["g"], ng.Graph)
 
 
+def test_o_never_hides_a_builtin_and_takes_names_as_python_reads_them(ip: Any) -> None:
+    """Sweep s41 (esc, findings 7 and 8): `-o print` made every later print() fail, and `-o ｇ`
+    kept the graph under a name no cell can read (Python reads `ｇ` as `g`)."""
+    with pytest.raises(UsageError, match=r"would hide Python's own len.*e\.g\. -o mon"):
+        ip.run_line_magic("nngraph", "monitor -o len")
+    assert "len" not in ip.user_ns
+    ip.user_ns.pop("g", None)
+    ip.run_cell_magic("nngraph", "-o ｇ -q", "y = net(torch.randn(1, 3)).sum()")
+    assert isinstance(ip.run_cell("g").result, ng.Graph)
+
+
 def test_cell_magic_records_the_cell_and_keeps_the_graph(ip: Any) -> None:
     ip.run_cell_magic(
         "nngraph",
@@ -784,6 +795,8 @@ def test_an_unknown_argparse_message_is_kept_as_it_is() -> None:
         ("--model", "argument --model: expected one argument"),
         ("-o 1abc", "-o needs a Python variable name"),
         ("-o net", "would replace your net"),
+        ("-o print", "would hide Python's own print"),
+        ("--depth ²", "--depth needs a whole number >= 0, got '²'"),
         ("-q '", "No closing quotation"),
         ("--model no_such_net", "cannot evaluate 'no_such_net'"),
     ],

@@ -533,6 +533,10 @@ MESSAGES: dict[str, str] = {
         "now (to keep the next run apart, give it another name: -o {other})"
     ),
     "magic.created": "{name} = {what}",
+    "magic.would_replace_builtin": (
+        "%nngraph: -o {name} would hide Python's own {name}, and later cells that call it would"
+        " fail; pick another name, e.g. -o {other}"
+    ),
     "magic.would_replace": (
         "%nngraph: -o {name} would replace your {name} (of type {type_name}); pick another name, "
         "e.g. -o {other}"
@@ -552,6 +556,10 @@ MESSAGES: dict[str, str] = {
         " is better, so it is taken as a loss (lower is better) and the best epoch is its"
         " lowest value; for an accuracy or a score add --mode max, and --mode min to keep it"
         " a loss without this warning"
+    ),
+    "magic.cell.would_replace_builtin": (
+        "%%nngraph: -o {name} would hide Python's own {name}, and later cells that call it would"
+        " fail; pick another name, e.g. -o {other}"
     ),
     "magic.cell.would_replace": (
         "%%nngraph: -o {name} would replace your {name} (of type {type_name}); pick another name, "

@@ -550,6 +550,10 @@ MESSAGES: dict[str, str] = {
         "monitor (aby kolejny przebieg uczenia był osobno, nadaj mu inną nazwę: -o {other})"
     ),
     "magic.created": "{name} = {what}",
+    "magic.would_replace_builtin": (
+        "%nngraph: -o {name} zasłoniłoby wbudowane w Pythona {name} i późniejsze komórki, które"
+        " go używają, przestałyby działać; wybierz inną nazwę, np. -o {other}"
+    ),
     "magic.would_replace": (
         "%nngraph: -o {name} zastąpiłoby twoją zmienną {name} (typu {type_name}); wybierz inną "
         "nazwę, np. -o {other}"
@@ -569,6 +573,10 @@ MESSAGES: dict[str, str] = {
         " niższa wartość, więc jest traktowana jak strata (lepsza niższa), a najlepsza epoka"
         " to ta z najniższą wartością; dla dokładności albo innego wyniku dodaj --mode max,"
         " a --mode min, żeby zostawić ją stratą bez tego ostrzeżenia"
+    ),
+    "magic.cell.would_replace_builtin": (
+        "%%nngraph: -o {name} zasłoniłoby wbudowane w Pythona {name} i późniejsze komórki, które"
+        " go używają, przestałyby działać; wybierz inną nazwę, np. -o {other}"
     ),
     "magic.cell.would_replace": (
         "%%nngraph: -o {name} zastąpiłoby twoją zmienną {name} (typu {type_name}); wybierz "
