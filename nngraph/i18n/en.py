@@ -2221,6 +2221,11 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.runs.error.for_key": "{got} for the key {key!r}",
     "monitor.runs.error.unknown": "no run called {name!r}; runs: {names}",
+    "monitor.runs.error.new_option": (
+        "runs.new() has no option {name!r}{hint}; it takes a name, a model and the options of"
+        " ng.Monitor: {known}"
+    ),
+    "monitor.runs.error.did_you_mean": " (did you mean {name!r}?)",
     "monitor.runs.error.add_not_monitor": (
         "runs.add() takes an ng.Monitor, got {got!r}; to start a new run by name, use "
         "runs.new(name), e.g. runs.new('small')"

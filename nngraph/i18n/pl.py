@@ -2354,6 +2354,10 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.runs.error.for_key": "{got} pod kluczem {key!r}",
     "monitor.runs.error.unknown": "nie ma przebiegu o nazwie {name!r}; przebiegi: {names}",
+    "monitor.runs.error.new_option": (
+        "runs.new() nie ma opcji {name!r}{hint}; przyjmuje nazwę, model i opcje ng.Monitor: {known}"
+    ),
+    "monitor.runs.error.did_you_mean": " (czy chodziło o {name!r}?)",
     "monitor.runs.error.add_not_monitor": (
         "runs.add() przyjmuje ng.Monitor, otrzymano {got!r}; aby zacząć nowy przebieg o danej "
         "nazwie, użyj runs.new(name), np. runs.new('small')"

@@ -33,7 +33,7 @@ from nngraph.monitor._names import Mode, resolve_mode
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._run_best import best_rows, best_runs, metric_of
 from nngraph.monitor._runs_metric import compared_metric, table_notes, warn_unknown_mode
-from nngraph.monitor._runs_options import check_options, warn_unlogged_metric
+from nngraph.monitor._runs_options import check_new_options, check_options, warn_unlogged_metric
 from nngraph.monitor._runs_table import table_text
 
 __all__ = ["Runs"]
@@ -82,6 +82,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
             >>> runs = ng.Runs(display=False); runs.new("medium").name
             'medium'
         """
+        check_new_options(kwargs)
         if self._metric is not None:
             kwargs.setdefault("metric", self._metric)
         if self._mode != "auto" and (self._metric is None or kwargs["metric"] == self._metric):

@@ -4,6 +4,8 @@ a ``metric=`` that no run logged (:func:`warn_unlogged_metric`)."""
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import warnings
 from collections.abc import Iterable, Mapping, ValuesView
 from typing import cast
@@ -16,7 +18,7 @@ from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._names import is_metric_name, is_validation, resolve_mode
 from nngraph.monitor._run_best import metric_of
 
-__all__ = ["check_options", "monitors_given", "warn_unlogged_metric"]
+__all__ = ["check_new_options", "check_options", "monitors_given", "warn_unlogged_metric"]
 
 
 def check_options(metric: object, mode: object, display: object) -> None:
@@ -33,6 +35,29 @@ def check_options(metric: object, mode: object, display: object) -> None:
         raise NNGraphError(message("monitor.error.metric_name", value=metric))
     resolve_mode(mode, metric or "val_loss")
     check_display(display)
+
+
+def check_new_options(given: Iterable[str]) -> None:
+    """Refuse a keyword of ``runs.new()`` that :class:`Monitor` does not take, with the options
+    it has: passed on as it was, it raised a TypeError from inside nngraph about
+    ``Monitor.__init__``, a call the user never wrote.
+
+    >>> check_new_options(["detectrs"])
+    Traceback (most recent call last):
+    ...
+    nngraph.errors.NNGraphError: runs.new() has no option 'detectrs' (did you mean 'detectors'?); ...
+    """
+    known = [
+        name for name in inspect.signature(Monitor).parameters if name not in ("model", "name")
+    ]
+    for name in given:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = message("monitor.runs.error.did_you_mean", name=close[0]) if close else ""
+            listed = ", ".join(known)
+            raise NNGraphError(
+                message("monitor.runs.error.new_option", name=name, hint=hint, known=listed)
+            )
 
 
 def monitors_given(given: tuple[object, ...]) -> list[tuple[str | None, Monitor]]:

@@ -948,3 +948,15 @@ def test_tables_as_a_cells_last_line_show_their_lines() -> None:
     watch.step()
     for table in (runs.table(), watch.table()):
         assert pretty(table) == table and "\n" in table and isinstance(table, str)
+
+
+def test_a_misspelt_option_of_runs_new_is_named_with_the_options_there_are() -> None:
+    """Sweep s41 (esc, finding 5): a TypeError from inside nngraph about Monitor.__init__, a
+    call the student never wrote."""
+    runs = Runs(display=False)
+    with pytest.raises(NNGraphError, match=r"runs\.new\(\) has no option 'detectrs' \(did you"):
+        runs.new("small", detectrs=[])
+    assert runs.names == []
+    with pytest.raises(NNGraphError, match=r"no option 'colour'; .*: detectors, metric, mode"):
+        runs.new("small", colour="red")
+    assert runs.new("small", metric="val_acc").metric == "val_acc"
