@@ -7,7 +7,9 @@ to right, whatever they hold.
 
 from __future__ import annotations
 
-__all__ = ["one_line"]
+import unicodedata
+
+__all__ = ["one_line", "shown_width"]
 
 
 def one_line(text: str) -> str:
@@ -20,6 +22,19 @@ def one_line(text: str) -> str:
         run\\nA abc\\u202eXYZ lone\\ud800x
     """
     return text.translate(_CONTROLS) if not text.isprintable() else text
+
+
+def shown_width(text: str) -> int:
+    """How many columns `text` takes in a fixed-width font: an emoji or a CJK character two,
+    a combining accent none (tables line up by it, not by `len`).
+
+    >>> shown_width("fc1"), shown_width("\U0001f600"), shown_width("e\u0301")
+    (3, 2, 1)
+    """
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
 
 
 _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))

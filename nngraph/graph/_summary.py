@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from nngraph._oneline import one_line
+from nngraph._oneline import one_line, shown_width
 from nngraph._pretty import Text
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
@@ -300,19 +299,6 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     return total, trainable if params or boxed else None
 
 
-def _shown_width(text: str) -> int:
-    """How many columns `text` takes in a fixed-width font: an emoji or a CJK character two,
-    a combining accent none.
-
-    >>> _shown_width("fc1"), _shown_width("\U0001f600"), _shown_width("e\u0301")
-    (3, 2, 1)
-    """
-    return sum(
-        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        for c in text
-    )
-
-
 def summary(g: Graph) -> Text:
     """The table `Graph.summary` returns (a str that a notebook shows as the table)."""
     findings = _findings(g)
@@ -321,17 +307,17 @@ def summary(g: Graph) -> Text:
     rows = [tuple(one_line(cell) for cell in row) for row in rows]
     headers = _headers(HEADERS if has_modules else NODE_HEADERS)
     table = [headers, *rows]
-    widths = [max(_shown_width(row[i]) for row in table) for i in range(len(headers))]
+    widths = [max(shown_width(row[i]) for row in table) for i in range(len(headers))]
     right = {3, 4}  # numbers line up on the right
 
     def line(row: tuple[str, ...]) -> str:
         cells = []
         for i, (cell, width) in enumerate(zip(row, widths, strict=True)):
-            pad = " " * (width - _shown_width(cell))
+            pad = " " * (width - shown_width(cell))
             cells.append(pad + cell if i in right else cell + pad)
         return "  ".join(cells).rstrip()
 
-    rule = "=" * max(_shown_width(line(row)) for row in table)
+    rule = "=" * max(shown_width(line(row)) for row in table)
     source, _ = origin(g)
     total, trainable = _param_totals(g)
     in_boxes = sum(d.get("params") or 0 for _, d in g.nodes(data=True) if d.get("kind") == "module")

@@ -20,7 +20,7 @@ import math
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from nngraph._oneline import one_line
+from nngraph._oneline import one_line, shown_width
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import Event, json_number, short_repr
@@ -155,7 +155,7 @@ def _rows(watch: GradientWatch) -> list[str]:
     model = message("monitor.gradwatch.model")
     names = [one_line(n) or model for n, _ in recorded]
     cols = message("monitor.gradwatch.table.columns").split("|")
-    w = max([len(n) for n in names] + [len(cols[0]), 5])
+    w = max([shown_width(n) for n in names] + [shown_width(cols[0]), 5])
     header = dict(zip(("layer", "last", "low", "high"), cols, strict=True))
     lines = [message("monitor.gradwatch.table.header", **header, w=w)]
     for shown, (_, series) in zip(names, recorded, strict=True):
@@ -168,7 +168,7 @@ def _rows(watch: GradientWatch) -> list[str]:
                 last=last[1] if last else math.nan,
                 low=series.min_value if seen else math.nan,
                 high=series.max_value if seen else math.nan,
-                w=w,
+                w=w - (shown_width(shown) - len(shown)),  # the template pads by len()
             )
         )
     return lines

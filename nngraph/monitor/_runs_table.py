@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from nngraph._oneline import one_line
+from nngraph._oneline import one_line, shown_width
 from nngraph.i18n import message, number
 from nngraph.monitor._names import is_validation
 
@@ -54,9 +54,12 @@ def table_text(rows: list[dict[str, Any]], metric: str, winners: list[str]) -> s
         cells.append(none if stop is None else message("monitor.runs.table.stopped", **stop))
         lines.append(cells)
     lines = [[one_line(cell) for cell in line] for line in lines]  # "run\nA": one row
-    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    widths = [max(shown_width(line[i]) for line in lines) for i in range(len(lines[0]))]
     text = "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
+        "  ".join(
+            c + " " * (w - shown_width(c)) for c, w in zip(line, widths, strict=True)
+        ).rstrip()
+        for line in lines
     )
     if len(winners) < 2:
         return text

@@ -319,3 +319,17 @@ def test_the_table_lists_the_events_below_the_rows() -> None:
     assert lines[3:] == [f"{len(gw.events)} event{'s' * (len(gw.events) > 1)}:"] + [
         f"  {e}" for e in gw.events
     ]
+
+
+def test_the_table_lines_up_layers_named_in_cjk_or_emoji_by_the_columns_they_take() -> None:
+    """Sweep s41 (esc, finding 4): layer names were padded by len()."""
+    from nngraph._oneline import shown_width
+
+    model = torch.nn.Sequential()
+    for name in ("层一", "x", "🔥"):
+        model.add_module(name, torch.nn.Linear(2, 2))
+    watch = GradientWatch(model)
+    model(torch.randn(3, 2)).sum().backward()
+    watch.step()
+    lines = str(watch.table()).splitlines()[:4]
+    assert len({shown_width(line) for line in lines}) == 1, lines

@@ -960,3 +960,18 @@ def test_a_misspelt_option_of_runs_new_is_named_with_the_options_there_are() -> 
     with pytest.raises(NNGraphError, match=r"no option 'colour'; .*: detectors, metric, mode"):
         runs.new("small", colour="red")
     assert runs.new("small", metric="val_acc").metric == "val_acc"
+
+
+def test_the_table_lines_up_runs_named_in_cjk_or_emoji_by_the_columns_they_take() -> None:
+    """Sweep s41 (esc, finding 4): the table padded names by len(), so a row named 学习率大 or
+    🔥🔥 stood two or four columns to the right of the others."""
+    from nngraph._oneline import shown_width
+
+    runs = Runs(display=False)
+    for name in ["学习率大", "ab", "🔥🔥"]:
+        run = runs.new(name)
+        for epoch in (1, 2):
+            run.log(epoch, loss=1 / epoch, val_loss=1 / epoch + 0.1)
+    rows = str(runs.table()).splitlines()[1:4]
+    starts = {shown_width(row[: row.index("  2")]) for row in rows}  # where "epochs" stands
+    assert len(starts) == 1, rows
