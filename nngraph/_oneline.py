@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["one_line", "shown_width"]
+__all__ = ["left_to_right", "one_line", "shown_width"]
 
 
 def one_line(text: str) -> str:
@@ -22,6 +22,17 @@ def one_line(text: str) -> str:
         run\\nA abc\\u202eXYZ lone\\ud800x
     """
     return text.translate(_CONTROLS) if not text.isprintable() else text
+
+
+def left_to_right(text: str) -> str:
+    """`text` with the marks that change which way text reads (U+202E turns the rest of a line
+    right to left) shown escaped, as `one_line` shows them: for pictures, where the other
+    control characters have their own replacement.
+
+        >>> left_to_right("run\u202eA1")
+        'run\\\\u202eA1'
+    """
+    return text.translate(_BIDI_SHOWN) if not text.isprintable() else text
 
 
 def shown_width(text: str) -> int:
@@ -47,3 +58,4 @@ _CONTROLS = {code: f"\\x{code:02x}" for code in (*range(32), 0x7F, 0x85)} | {
     0x2029: "\\u2029",
     **{code: f"\\u{code:04x}" for code in (*_BIDI, *_NOT_CHARACTERS)},
 }
+_BIDI_SHOWN = {code: f"\\u{code:04x}" for code in _BIDI}

@@ -16,6 +16,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
+from nngraph._oneline import left_to_right
 from nngraph.errors import NNGraphError, check_flag
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
@@ -81,7 +82,7 @@ def html_text(text: object) -> str:
     >>> len(html_text("a" * 10_000))
     206
     """
-    text = str(text)
+    text = left_to_right(str(text))  # U+202E would turn the rest of the label around
     if len(text) > LABEL_LIMIT:
         half = LABEL_LIMIT // 2
         text = text[:half] + "…" + text[-half + 1 :]

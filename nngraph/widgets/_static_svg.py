@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
+from nngraph._oneline import left_to_right
 from nngraph.graph._dot_budget import dot_plan, ranks
 from nngraph.graph._nodes import count_text
 from nngraph.i18n import message
@@ -100,7 +101,7 @@ def xml_text(text: object, limit: int | None = None) -> str:
     >>> xml_text('<img src=x onerror="alert(1)">')
     '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
     """
-    clean = _CONTROL.sub("\ufffd", str(text))
+    clean = left_to_right(_CONTROL.sub("\ufffd", str(text)))
     if limit is not None and len(clean) > limit:
         clean = clean[: limit - 1] + "…"
     return escape(clean, {'"': "&quot;", "'": "&#39;"})

@@ -34,12 +34,15 @@ HOSTILE = [
     "a & b &amp; c",
     "<<>>",
     "not\ufffea\uffffcharacter",  # not allowed anywhere in XML
+    "run\u202eA1",  # turns the rest of a line right to left (sweep s41 esc, finding 3)
 ]
 
 
 def shown_as(name: str) -> str:
-    """How a name reads in a drawing: newlines visible, non-characters as U+FFFD."""
-    return name.replace("\n", "\\n").replace("\ufffe", "\ufffd").replace("\uffff", "\ufffd")
+    """How a name reads in a drawing: newlines and marks that turn text around visible,
+    non-characters as U+FFFD."""
+    shown = name.replace("\n", "\\n").replace("\u202e", "\\u202e")
+    return shown.replace("\ufffe", "\ufffd").replace("\uffff", "\ufffd")
 
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` not installed")

@@ -256,6 +256,21 @@ def test_static_svg_escapes_hostile_names(traced: ng.Graph, use_dot: bool) -> No
     assert "onerror" in texts  # shown as text, never as markup
 
 
+@pytest.mark.parametrize("use_dot", [False, True])
+def test_static_svg_shows_a_mark_that_turns_text_around_escaped(use_dot: bool) -> None:
+    """Sweep s41 (esc, finding 3): text output escaped U+202E, the pictures drew it raw, and
+    a name read backwards from there on."""
+    if use_dot and not _static_svg.shutil.which("dot"):
+        pytest.skip("Graphviz dot not installed")
+    model = torch.nn.Sequential()
+    model.add_module("run\u202eA1", torch.nn.Linear(2, 2))
+    g = ng.trace(model, torch.randn(1, 2))
+    svg = _static_svg.static_svg(g.to_dict(), depth=1, use_dot=use_dot)
+    assert "\u202e" not in svg and "&#8238;" not in svg
+    texts = "".join(assert_safe_svg(svg).itertext()).replace("\u200b", "")  # dot's: after \\
+    assert "run\\u202eA1" in texts
+
+
 def test_static_svg_of_a_hand_written_payload_uses_the_python_layout() -> None:
     svg = _static_svg.static_svg(tiny_payload(), use_dot=False)
     root = assert_safe_svg(svg)
