@@ -158,9 +158,14 @@ class StatsBatch:
             and tensor.dtype in FLOATS
             and tensor.layout == torch.strided
             and not tensor.is_nested
-            and 0 < tensor.numel() <= SMALL
-        ):
-            self._hold(self._cpu, target, key, tensor)
+        ):  # the common cases, checked once: a CPU tensor of floats
+            numel = tensor.numel()
+            if 0 < numel <= SMALL:
+                self._hold(self._cpu, target, key, tensor)
+            elif numel and not self.hold_large and own_values(tensor):
+                target[key] = self._large_cpu_stats(tensor)
+            else:
+                self._add_other(target, key, tensor)
         else:
             self._add_other(target, key, tensor)
 
