@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import networkx as nx
 
-from nngraph.errors import check_flag
+from nngraph.errors import NNGraphError, check_flag
 from nngraph.i18n import get_language, message
 
 __all__ = ["Graph"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _explained(
+    method: Callable[Concatenate[Graph, _P], _R],
+) -> Callable[Concatenate[Graph, _P], _R]:
+    """`method`, which, where it fails on a node attribute set by hand through networkx
+    (`g.nodes[n]["flags"] = "x"`), raises an `NNGraphError` naming it instead of a TypeError
+    from deep inside nngraph."""
+
+    @functools.wraps(method)
+    def checked(self: Graph, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+            if isinstance(error, NNGraphError):
+                raise
+            from nngraph.graph._read import edited_attribute  # it reads Graph
+
+            problem = edited_attribute(self)
+            if problem is None:
+                raise
+            raise problem from error
+
+    return checked
 
 
 class Graph(nx.DiGraph):
@@ -61,6 +90,7 @@ class Graph(nx.DiGraph):
 
     # -- structure -----------------------------------------------------------------------
 
+    @_explained
     def collapse(self, depth: int = 1, *, fold_repeats: bool = True) -> Graph:
         """A new graph with modules folded to one node (kind ``"module"``) each.
 
@@ -85,6 +115,7 @@ class Graph(nx.DiGraph):
         folded = collapse(self, depth)
         return fold(folded) if fold_repeats else folded
 
+    @_explained
     def fold_repeats(self) -> Graph:
         """A new graph where back-to-back repeats of a block of module boxes are one box.
 
@@ -106,6 +137,7 @@ class Graph(nx.DiGraph):
 
         return fold_repeats(self)
 
+    @_explained
     def param_counts(self) -> dict[str, int]:
         """Module path -> number of parameter elements in it (children included).
 
@@ -120,6 +152,7 @@ class Graph(nx.DiGraph):
 
     # -- health and text -------------------------------------------------------------------
 
+    @_explained
     def health(self) -> list[dict[str, Any]]:
         """Check the gradients: vanishing/exploding, dead ReLU units, the first NaN/Inf.
 
@@ -157,6 +190,7 @@ class Graph(nx.DiGraph):
             self.graph["health_language"] = get_language()
         return health_result(self, findings)  # shown, and printed, as the summary's lines
 
+    @_explained
     def summary(self) -> str:
         """A text table of the modules: path, type, output shape, parameters, the norm of
         their parameters' gradient, and health flags, with totals and findings below, in the
@@ -179,6 +213,7 @@ class Graph(nx.DiGraph):
 
     # -- export ----------------------------------------------------------------------------
 
+    @_explained
     def to_dot(self, *, clusters: bool = True, rankdir: str = "TB") -> str:
         """Graphviz DOT text: one cluster per module, labels with op/name and shape, fill
         colour by kind, flagged nodes outlined in red. Any name is escaped safely.
@@ -192,6 +227,7 @@ class Graph(nx.DiGraph):
 
         return to_dot(self, clusters=clusters, rankdir=rankdir)
 
+    @_explained
     def to_dict(self) -> dict[str, Any]:
         """The versioned, JSON-ready form of docs/schema.md: ``format``, ``version``,
         ``graph``, ``nodes`` (every attribute), ``edges`` and ``modules``.
@@ -206,6 +242,7 @@ class Graph(nx.DiGraph):
 
         return to_dict(self)
 
+    @_explained
     def to_json(self, *, indent: int | None = None) -> str:
         """``to_dict()`` as JSON text (valid JSON: no NaN or Infinity literals).
 
@@ -256,6 +293,7 @@ class Graph(nx.DiGraph):
 
         return from_json(cls, text)
 
+    @_explained
     def save(self, path: str | Path) -> Path:
         """Write the graph to a file; the suffix picks the format: ``.dot``/``.gv`` (DOT),
         ``.json``, or ``.svg``/``.png``/``.pdf`` (drawn by Graphviz's ``dot`` program, which
@@ -281,6 +319,7 @@ class Graph(nx.DiGraph):
 
     # -- notebook --------------------------------------------------------------------------
 
+    @_explained
     def show(self, **options: Any) -> Any:
         """The interactive graph view for a notebook (``nngraph.widgets.GraphView``); the
         options are the view's: ``depth``, ``view``, ``color_by``, ``selected``, ``height``

@@ -265,6 +265,25 @@ def _modules_back(modules: list[Any]) -> dict[str, dict[str, Any]]:
     return known
 
 
+def edited_attribute(g: Graph) -> NNGraphError | None:
+    """The first node attribute of `g` that `from_dict` would refuse (set by hand through
+    networkx, `g.nodes[n]["flags"] = "x"`), as an error that names it; None if there is none.
+    Looked for only after a method failed: a valid graph pays nothing."""
+    for n, attrs in g.nodes(data=True):
+        for key, (check, expected) in _ATTRIBUTES.items():
+            if key in attrs and not check(attrs[key]):
+                return NNGraphError(
+                    message(
+                        "graph.error.edited_attribute",
+                        id=json_shown(n),
+                        key=key,
+                        got=json_shown(attrs[key]),
+                        expected=_expected(key, expected),
+                    )
+                )
+    return None
+
+
 def _node_back(g: Graph, i: int, node: Any) -> tuple[Any, dict[str, Any]]:
     n = _id_back(node.get("id")) if isinstance(node, dict) else None
     if n is None or not id_ok(n):

@@ -3484,6 +3484,10 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.error.json_text_or_null": "a string such as {example}, or null",
     "graph.error.json_text": "a string such as {example}",
+    "graph.error.edited_attribute": (
+        'node {id} has "{key}": {got}, which should look like {expected}: was it set by hand'
+        " (g.nodes[n][{key!r}] = ...)? nngraph reads the attributes of docs/schema.md"
+    ),
     "graph.error.bad_attribute": (
         'nodes[{index}] (id {id}) has "{key}": {got}, which should look like {expected}: fix '
         'that entry or save the graph again with g.save("net.json")'

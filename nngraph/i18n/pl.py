@@ -3646,6 +3646,11 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.error.json_text_or_null": "napisu, np. {example}, albo null",
     "graph.error.json_text": "napisu, np. {example}",
+    "graph.error.edited_attribute": (
+        'węzeł {id} ma w polu "{key}" wartość {got}, a powinno ono mieć postać {expected}: czy'
+        " ustawiono je ręcznie (g.nodes[n][{key!r}] = ...)? nngraph czyta atrybuty opisane w"
+        " docs/schema.md"
+    ),
     "graph.error.bad_attribute": (
         'nodes[{index}] (id {id}) ma w polu "{key}" wartość {got}, a powinno ono mieć postać '
         '{expected}: popraw ten wpis albo zapisz graf ponownie przez g.save("net.json")'

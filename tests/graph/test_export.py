@@ -1249,3 +1249,19 @@ def test_edges_carry_the_place_of_their_source_among_the_targets_inputs():
     back = Graph.from_dict(data)
     assert {(u, v): d.get("operand") for u, v, d in back.edges(data=True)} == places
     assert g.edges["b", "sub"] == {}  # the graph copied is left as it was
+
+
+@pytest.mark.parametrize(
+    ("key", "bad"), [("module", 5), ("flags", "x"), ("shape", 5), ("value", 5), ("dead", 5)]
+)
+def test_an_attribute_set_by_hand_with_the_wrong_type_is_named(key: str, bad: object) -> None:
+    """Sweep s41 (esc, finding 6): summary(), to_dot(), show() and health() failed with an
+    AttributeError or TypeError from deep inside nngraph; from_dict() names the same slip."""
+    g = ng.trace(nn.Sequential(nn.Linear(2, 3), nn.ReLU()), torch.randn(4, 2), loss=torch.sum)
+    op = next(n for n, d in g.nodes(data=True) if d["kind"] == "op")
+    g.nodes[op][key] = bad
+    for method in (g.summary, g.to_dot, g.health, g.collapse, g.to_json):
+        try:
+            method()
+        except ng.NNGraphError as error:
+            assert f'has "{key}": ' in str(error) and "set by hand" in str(error)
