@@ -2070,6 +2070,11 @@ MESSAGES: dict[str, str] = {
         " The watch still follows the old one: make the GradientWatch again, with optimizer="
         " the new one"
     ),
+    "monitor.gradwatch.no_gradients_unreached": (
+        "no gradient norms to show: optimizer.step() ran ({steps}), but no loss.backward()"
+        " had reached the parameters it holds, so the model does not learn (the event below"
+        " says what may cause it)"
+    ),
     "monitor.gradwatch.no_gradients_at_step": (
         "no gradient norms to show: optimizer.step() ran ({steps}), but no parameter had a"
         " gradient when it did (every .grad was None), so the model does not learn. Is"
@@ -2275,6 +2280,10 @@ MESSAGES: dict[str, str] = {
     "lossview.eta": "ETA {eta}",
     "lossview.waiting": "waiting for the first mon.log(...)",
     "lossview.waiting_gradients": "waiting for the first gradients (watch.step() or optimizer.step())",
+    "lossview.no_gradients_unreached": (
+        "optimizer.step() ran, but no loss.backward() had reached the parameters it holds: no"
+        " norms to draw, and the model does not learn (the event below says what may cause it)."
+    ),
     "lossview.no_gradients": (
         "optimizer.step() ran, but no parameter had a gradient at step time: no norms to draw,"
         " and the model does not learn. Is zero_grad() called between backward() and step()?"

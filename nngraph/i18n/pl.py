@@ -2190,6 +2190,11 @@ MESSAGES: dict[str, str] = {
         " GradientWatch wciąż śledzi stary: utwórz GradientWatch ponownie, z optimizer="
         " ustawionym na nowy"
     ),
+    "monitor.gradwatch.no_gradients_unreached": (
+        "brak norm gradientu do pokazania: optimizer.step() wykonano ({steps}), ale do jego"
+        " parametrów nie dotarło żadne wywołanie loss.backward(), więc model się nie uczy"
+        " (zdarzenie poniżej mówi, co może być przyczyną)"
+    ),
     "monitor.gradwatch.no_gradients_at_step": (
         "brak norm gradientu do pokazania: optimizer.step() wykonano ({steps}), ale żaden"
         " parametr nie miał wtedy gradientu (każdy .grad był None), więc model się nie uczy."
@@ -2410,6 +2415,11 @@ MESSAGES: dict[str, str] = {
     "lossview.eta": "zostało ok. {eta}",
     "lossview.waiting": "czekam na pierwsze mon.log(...)",
     "lossview.waiting_gradients": "czekam na pierwsze gradienty (watch.step() albo optimizer.step())",
+    "lossview.no_gradients_unreached": (
+        "optimizer.step() się wykonuje, ale do jego parametrów nie dotarło żadne wywołanie"
+        " loss.backward(): nie ma czego narysować, a model się nie uczy (zdarzenie poniżej"
+        " mówi, co może być przyczyną)."
+    ),
     "lossview.no_gradients": (
         "optimizer.step() się wykonuje, ale w chwili kroku żaden parametr nie ma gradientu:"
         " nie ma czego narysować, a model się nie uczy. Czy zero_grad() nie jest wywoływane"

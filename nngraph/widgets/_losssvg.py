@@ -284,8 +284,12 @@ def empty_lines(snap: dict[str, Any], strings: dict[str, str]) -> list[str]:
     if snap.get("kind", "monitor") != "gradients":
         return [word("lossview.waiting")]
     events = [e for rs in (snap.get("runs") or {}).values() for e in rs.get("events") or []]
-    none = any(str(e.get("message_id", "")).startswith("grad.step_") for e in events)
-    lines = [word("lossview.no_gradients" if none else "lossview.waiting_gradients")]
+    steps = [i for e in events if (i := str(e.get("message_id", ""))).startswith("grad.step_")]
+    key = "lossview.waiting_gradients"
+    if steps:  # the last says why: no backward reached the parameters, or zero_grad() misplaced
+        unreached = steps[-1] == "grad.step_unreached"
+        key = "lossview.no_gradients_unreached" if unreached else "lossview.no_gradients"
+    lines = [word(key)]
     for e in events:
         key = "lossview.event_step" if e.get("unit") == "step" else "lossview.event"
         fields = {k: e.get(k, "") for k in ("epoch", "detector", "message")}

@@ -6,6 +6,8 @@ for it; the live view says "waiting for the first gradients", and so does the pi
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 
 import pytest
@@ -100,6 +102,27 @@ def test_a_gradient_view_whose_steps_found_no_gradient_says_so(language: str) ->
     assert " ".join(watch.events[0].message.split()) in shown  # and the event below it
     assert text.endswith(table) and watch.events[0].message in text
     assert "zero_grad(), backward(), step()" in text.splitlines()[1]
+
+
+def test_a_gradient_view_of_steps_no_backward_reached_does_not_blame_zero_grad() -> None:
+    """Sweep s41 (teach, finding 1): the event said that backward() is not called, and the
+    table's headline and the picture right above it asked whether zero_grad() is misplaced."""
+    net = torch.nn.Linear(2, 1)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    watch = GradientWatch(net, optimizer=opt)
+    with contextlib.redirect_stdout(io.StringIO()):
+        for _ in range(5):
+            opt.zero_grad()
+            net(torch.ones(4, 2)).sum()  # the loss, and no loss.backward()
+            opt.step()
+    assert [e.message_id for e in watch.events] == ["grad.step_unreached"]
+    head = str(watch.table()).splitlines()[0]
+    assert "no loss.backward() had reached" in head and "zero_grad() called" not in head
+    view = LossView(watch)
+    bundle, _ = view._repr_mimebundle_()
+    view.close()
+    shown = " ".join(re.findall(r">([^<]*)</text>", bundle["image/svg+xml"]))
+    assert "no loss.backward() had reached" in shown and "zero_grad() called" not in shown
 
 
 def test_the_picture_of_an_empty_gradient_view_lists_its_events_under_the_waiting_line() -> None:

@@ -20,6 +20,7 @@ export const DEFAULT_STRINGS = {
   "lossview.eta": "ETA {eta}",
   "lossview.waiting": "waiting for the first mon.log(...)",
   "lossview.waiting_gradients": "waiting for the first gradients (watch.step() or optimizer.step())",
+  "lossview.no_gradients_unreached": "optimizer.step() ran, but no loss.backward() had reached the parameters it holds: no norms to draw, and the model does not learn (the event below says what may cause it).",
   "lossview.no_gradients": "optimizer.step() ran, but no parameter had a gradient at step time: no norms to draw, and the model does not learn. Is zero_grad() called between backward() and step()? The order is zero_grad(), backward(), step().",
   "lossview.best": "best epoch {epoch}: {metric} = {value}",
   "lossview.detector_user": "Stop button",
@@ -76,8 +77,14 @@ export function detectorText(strings, detector) {
 export function emptyLines(kind, runs, strings) {
   if (kind !== "gradients") return [t(strings, "lossview.waiting")];
   const events = runs.flatMap((r) => r.events || []);
-  const none = events.some((e) => String(e.message_id || "").startsWith("grad.step_"));
-  const lines = [t(strings, none ? "lossview.no_gradients" : "lossview.waiting_gradients")];
+  const steps = events.map((e) => String(e.message_id || "")).filter((id) => id.startsWith("grad.step_"));
+  // the last such event says why: no backward reached the parameters, or zero_grad() misplaced
+  const key = !steps.length
+    ? "lossview.waiting_gradients"
+    : steps[steps.length - 1] === "grad.step_unreached"
+      ? "lossview.no_gradients_unreached"
+      : "lossview.no_gradients";
+  const lines = [t(strings, key)];
   for (const e of events) {
     const key = e.unit === "step" ? "lossview.event_step" : "lossview.event";
     lines.push(t(strings, key, { epoch: e.epoch, detector: e.detector, message: e.message }));

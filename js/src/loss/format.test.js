@@ -85,6 +85,11 @@ describe("words and numbers", () => {
     const lines = emptyLines("gradients", [{ events: [none] }], {});
     expect(lines[0]).toMatch(/^optimizer\.step\(\) ran, but no parameter had a gradient at step time/);
     expect(lines.slice(1)).toEqual(["step 3 · GradientWatch\nm"]);
+    // sweep s41 (teach, finding 1): no backward at all is not a misplaced zero_grad()
+    const unreached = { ...none, message_id: "grad.step_unreached" };
+    const [head] = emptyLines("gradients", [{ events: [unreached] }], {});
+    expect(head).toMatch(/no loss\.backward\(\) had reached the parameters/);
+    expect(head).not.toMatch(/zero_grad\(\) called between/);
     // another event (eval mode) with no norms: still waiting, the event said below
     const other = { ...none, message_id: "grad.eval_mode", unit: undefined, epoch: 2 };
     expect(emptyLines("gradients", [{ events: [other] }], {})).toEqual([
