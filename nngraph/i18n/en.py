@@ -1075,19 +1075,19 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.refit": (
         "fit was run again: the curves go on from epoch {epoch} with a fresh optimizer, so the "
         "first epochs may jump; a rise there comes from this restart, not from a learning rate "
-        "that is too high"
+        "that is too high."
     ),
     "monitor.lightning.refit_restored": (
         "fit was run again: it goes on from epoch {epoch} with a fresh optimizer and from the "
         "best weights (epoch {best}), put back when the last fit ended, so the losses start "
         "again from about their epoch {best} values; a rise there comes from this restart, not "
-        "from a learning rate that is too high"
+        "from a learning rate that is too high."
     ),
     "monitor.lightning.refit_new_module": (
         "fit was run again with another module: its curves go on from epoch {epoch} in this "
         "monitor, but it starts from its own weights with a fresh optimizer, not from the "
         "earlier module's, so its first epochs show a new model's losses; a jump there comes "
-        "from this new start, not from a learning rate that is too high"
+        "from this new start, not from a learning rate that is too high."
     ),
     "monitor.lightning.refit_new_module_best": (
         "fit was run again with another module: its curves go on from epoch {epoch} in this "
@@ -1095,7 +1095,7 @@ MESSAGES: dict[str, str] = {
         "earlier module's, so its first epochs show a new model's losses; a jump there comes "
         "from this new start, not from a learning rate that is too high. Its best epoch, the "
         "weights restore_best() puts back and the detectors count from epoch {epoch} on: the "
-        "earlier module's best ({metric} {value:.4g} at epoch {best}) is not compared with them"
+        "earlier module's best ({metric} {value:.4g} at epoch {best}) is not compared with them."
     ),
     "monitor.lightning.min_epochs": (
         "Trainer(min_epochs={least}) keeps Lightning training after this stop, up to epoch"

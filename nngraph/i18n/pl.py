@@ -1134,21 +1134,21 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.refit": (
         "metodę fit uruchomiono ponownie: krzywe są kontynuowane od epoki {epoch} z nowym "
         "optymalizatorem, więc wartości w pierwszych epokach mogą skoczyć; wzrost w tym miejscu "
-        "wynika z tego restartu, a nie ze zbyt dużego współczynnika uczenia"
+        "wynika z tego restartu, a nie ze zbyt dużego współczynnika uczenia."
     ),
     "monitor.lightning.refit_restored": (
         "metodę fit uruchomiono ponownie: trening jest kontynuowany od epoki {epoch} z nowym "
         "optymalizatorem i od najlepszych wag (z epoki {best}), przywróconych na końcu "
         "poprzedniego wywołania fit, więc straty zaczynają znów mniej więcej od wartości z "
         "epoki {best}; "
-        "wzrost w tym miejscu wynika z tego restartu, a nie ze zbyt dużego współczynnika uczenia"
+        "wzrost w tym miejscu wynika z tego restartu, a nie ze zbyt dużego współczynnika uczenia."
     ),
     "monitor.lightning.refit_new_module": (
         "metodę fit uruchomiono ponownie z innym modułem: jego krzywe są kontynuowane w tym "
         "monitorze od epoki {epoch}, ale zaczyna on od własnych wag i z nowym optymalizatorem, "
         "a nie od wag wcześniejszego modułu, więc w pierwszych epokach widać straty nowego "
         "modelu; skok w tym miejscu wynika z tego nowego startu, a nie ze zbyt dużego "
-        "współczynnika uczenia"
+        "współczynnika uczenia."
     ),
     "monitor.lightning.refit_new_module_best": (
         "metodę fit uruchomiono ponownie z innym modułem: jego krzywe są kontynuowane w tym "
@@ -1157,7 +1157,7 @@ MESSAGES: dict[str, str] = {
         "modelu; skok w tym miejscu wynika z tego nowego startu, a nie ze zbyt dużego "
         "współczynnika uczenia. Jego najlepsza epoka, wagi przywracane przez restore_best() i "
         "detektory liczą się od epoki {epoch}: najlepszy wynik wcześniejszego modułu ({metric} "
-        "{value:.4g} w epoce {best}) nie jest z nimi porównywany"
+        "{value:.4g} w epoce {best}) nie jest z nimi porównywany."
     ),
     "monitor.lightning.min_epochs": (
         "Trainer(min_epochs={least}) każe Lightningowi trenować dalej mimo tego zatrzymania, do"

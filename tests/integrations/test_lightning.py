@@ -529,7 +529,7 @@ def test_a_new_module_on_a_given_monitor_is_not_judged_by_the_earlier_modules_be
     assert "best val_loss 2.7 at epoch 13" in mon.summary() and recorder.warnings == []
     said = "count from epoch 5 on: the earlier module's best (val_loss 2.5 at epoch 3) is not"
     assert said in mon.events[0].message
-    assert mon.events[0].message.endswith(" is not compared with them")  # a whole sentence
+    assert mon.events[0].message.endswith(" is not compared with them.")  # a whole sentence
 
 
 @pytest.mark.parametrize("made", ["Monitor(model=)", "Runs().new(model=)"])
