@@ -41,7 +41,7 @@ from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
 from nngraph.monitor._training_trend import TrainingTrend
 from nngraph.monitor._trend import FLOAT_NOISE
-from nngraph.monitor._wording import above_text
+from nngraph.monitor._wording import above_text, percent_text
 
 __all__ = [
     "GL",
@@ -144,6 +144,10 @@ def diverged_check(det: Detector, value: float) -> Check:
     return f"{type(det).__name__.lower()}.nonfinite", fields
 
 
+#: GL values up to here are said as a percentage (from there on as "about N times its best")
+_SAID_AS_PERCENT = 1000.0
+
+
 class GL(Detector):
     """Prechelt's generalization loss: fires when ``100 * (E_va / E_opt - 1) > alpha``. A
     rise of exactly ``alpha`` percent (0.6 then 0.63 for ``GL(5)``) does not fire, however the
@@ -194,6 +198,7 @@ class GL(Detector):
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
         self._high = -math.inf  # the highest finite value since GL last started afresh
         self._said: float | None = None  # the best when it last spoke since then
+        self._said_as: tuple[float, str] | None = None  # that best, and the GL it said then
         self._recent: tuple[float, ...] = ()  # the last 3 values (see _jump.before)
         self._reading: str | None = None  # the explanation it gave last
 
@@ -203,7 +208,7 @@ class GL(Detector):
 
     def _rearm(self) -> None:
         super()._rearm()
-        self._high, self._said = -math.inf, None
+        self._high, self._said, self._said_as = -math.inf, None, None
 
     def _check(self, value: float, train: float | None) -> Check:
         previous, level = before(self._recent)
@@ -237,8 +242,12 @@ class GL(Detector):
             return None
         if not (self.active or value > high or diverged):  # a noisy rise no higher than one said
             return None
+        finite = math.isfinite(self.value) and abs(self.value) < _SAID_AS_PERCENT
+        said_as = (self.best, percent_text(self.value, self.alpha)) if finite else None
+        if not (self.active or diverged) and said_as is not None and said_as == self._said_as:
+            return None  # a new high by a hair: "5.3% above its best" again says nothing new
         if not self.active:  # said now
-            self._said = self.best
+            self._said, self._said_as = self.best, said_as
         # while it holds, only a changed reading is said: which one, without its words
         return self._explain(value, previous, train, level, words=not self.active)
 

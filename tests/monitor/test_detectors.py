@@ -889,3 +889,17 @@ def test_patience_says_when_nothing_beat_the_first_value() -> None:
     quick = Patience(2)  # two worse values after the first say too little
     events = [quick.update(e, val_loss=1.0 + e) for e in range(1, 4)]
     assert events[-1] is not None and events[-1].message_id == "patience.fire"
+
+
+def test_gl_does_not_say_the_same_percentage_again_for_a_new_high_by_a_hair() -> None:
+    """Sweep s41 (teach, finding 6): demo 07's Iris run was told "5.3% above its best" at
+    epoch 91 and again, in the same words, at epoch 95, a new high by 0.002%."""
+    mon = Monitor(detectors=[detectors.GL(5, stop=False)], display=False)
+    val = [1.0, 1.053, 1.049, 1.05302, 1.061]
+    for epoch, v in enumerate(val, start=1):
+        mon.log(epoch, loss=0.5 / epoch, val_loss=v)
+    said = [(e.epoch, e.message.split(" (")[0]) for e in mon.events]
+    assert said == [
+        (2, "validation loss is 5.3% above its best"),
+        (5, "validation loss is 6.1% above its best"),
+    ]
