@@ -61,6 +61,8 @@ class MetricLogging:
     _first: int  # the monitor's number of this fit's first epoch
     _module: Any  # the module being fitted
     _own_monitor: bool  # the callback made its monitor (not given one)
+    #: a stop the monitor asked for when the late training metrics came (see _log_late)
+    _late_stop: bool = False
 
     def _collect(self, trainer: Any) -> list[tuple[str, str, Any]]:
         """``(Lightning's key, the monitor's name, value)`` of this epoch's metrics."""
@@ -88,13 +90,16 @@ class MetricLogging:
         callback's, at the epoch that ended; then that epoch is complete (its line is shown, a
         detector that waited for its training loss judges it). A stop asked for here ends the
         epoch that starts now: stopping before its first batch would make it an empty epoch."""
+        self._late_stop = False
         waiting = self._late.take(self._collect(trainer))
         if waiting is None or self.monitor is None:
             return
         step, found = waiting
         if found:
             self._record(step, found)
-        _ = self.monitor.should_stop  # reading it ends the epoch's step (see Monitor.log)
+        # reading it ends the epoch's step (see Monitor.log); a stop it asks for is passed on
+        # at the end of the epoch that starts now, which may log nothing (see _log)
+        self._late_stop = self.monitor.should_stop
 
     def _log(
         self,
@@ -110,7 +115,11 @@ class MetricLogging:
         :meth:`_log_late`), so an evaluation a detector holds back for them is not judged yet."""
         self._trained = True
         mon = self.monitor
-        if mon is None or not self._record(step, found):
+        if mon is None:
+            return
+        if not self._record(step, found):
+            if self.stop and step_ended is False:  # an epoch without validation: nothing to
+                self._pass_stop(trainer, step, self._late_stop)  # log, yet a stop to pass on
             return
         if validated and all(name != mon.metric for _, name, _ in found):
             self._warn_missing(trainer)  # validation ran and did not log the watched metric
@@ -120,10 +129,14 @@ class MetricLogging:
             # should_stop also judges the evaluations held back; stop_requested polls the view;
             # a stop due judges none (Patience's rule needs no training loss: see _stop_due)
             wanted = mon.should_stop if step_ended else mon.stop_requested or mon._stop_due()
-            should_stop = trainer.strategy.reduce_boolean_decision(wanted, all=False)
-            trainer.should_stop = trainer.should_stop or should_stop
-            if should_stop:
-                self._tell_min_epochs(trainer, step)
+            self._pass_stop(trainer, step, wanted)
+
+    def _pass_stop(self, trainer: Any, step: float, wanted: bool) -> None:
+        """Ask Lightning to stop where the monitor (on any process) wants it to."""
+        should_stop = trainer.strategy.reduce_boolean_decision(wanted, all=False)
+        trainer.should_stop = trainer.should_stop or should_stop
+        if should_stop:
+            self._tell_min_epochs(trainer, step)
 
     def _tell_min_epochs(self, trainer: Any, step: float) -> None:
         """Say once that Lightning's ``min_epochs`` keeps training after a detector's stop: the

@@ -15,7 +15,7 @@ pl = pytest.importorskip("lightning.pytorch")
 from nngraph.i18n import set_language  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
 from nngraph.monitor import Monitor  # noqa: E402
-from nngraph.monitor.detectors import Detector, Patience  # noqa: E402
+from nngraph.monitor.detectors import GL, Detector, Patience  # noqa: E402
 from tests.integrations._trainers import quiet_trainer  # noqa: E402
 
 Batch = tuple[torch.Tensor, torch.Tensor]
@@ -78,7 +78,11 @@ class Pairs(Detector):
 
 
 def fit(
-    callback: NNGraphCallback, model: Net, max_epochs: int = 5, noise: bool = True
+    callback: NNGraphCallback,
+    model: Net,
+    max_epochs: int = 5,
+    noise: bool = True,
+    **options: object,
 ) -> pl.Trainer:
     """Fit ``model``; on labels that are noise (``noise``: validation gets worse after an epoch
     or two) or on labels it learns (validation improves for several epochs)."""
@@ -87,7 +91,7 @@ def fit(
     x = torch.randn(96, 2, generator=g)
     y = (torch.rand(96, generator=g) < 0.5).float() if noise else (x[:, 0] > 0).float()
     ds, dl = torch.utils.data.TensorDataset, torch.utils.data.DataLoader
-    trainer = quiet_trainer([callback], max_epochs)
+    trainer = quiet_trainer([callback], max_epochs, **options)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Lightning's "few workers" advice
         trainer.fit(model, dl(ds(x[:32], y[:32]), batch_size=16), dl(ds(x[32:], y[32:]), 64))
@@ -160,6 +164,22 @@ def test_patience_stops_at_its_epoch_when_the_training_loss_comes_late(module: t
     pairs = mon.detectors[1].pairs  # type: ignore[attr-defined]
     losses = mon.history("loss")[1].tolist()
     assert len(losses) == 4 and [train for _, train in pairs] == pytest.approx(losses)
+
+
+def test_gls_stop_ends_the_next_epoch_when_validation_runs_every_few_epochs() -> None:
+    """Sweep s41 (curves, finding 1): GL judged epoch 3 once its late training loss came, and
+    its stop reached Lightning only at the next epoch that validated: epoch 4 logs nothing,
+    so training went on to epoch 5."""
+
+    class Scripted(Net):
+        def validation_step(self, batch: Batch, _: int) -> None:
+            self.log("val_loss", torch.tensor(SCRIPTED_VAL[self.current_epoch]))
+
+    cb = NNGraphCallback(detectors=[GL(5)], display=False)
+    trainer = fit(cb, Scripted(), max_epochs=8, check_val_every_n_epoch=2)
+    said = [(e.detector, e.epoch, e.stop) for e in monitor_of(cb).events]
+    assert said == [("GL(5)", 3, True)]  # validated at epochs 1 and 3: 0.6, then 0.7
+    assert trainer.current_epoch == 5  # epochs 0 to 4: the one after the stop ends the run
 
 
 def test_a_second_fit_says_where_it_restarts_the_optimizer() -> None:
