@@ -23,6 +23,7 @@ from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import Mode, resolve_mode
 from nngraph.monitor._params import _count, _nonnegative
 from nngraph.monitor._training_trend import TrainingTrend
+from nngraph.monitor._trend import FLOAT_NOISE
 from nngraph.monitor._trend_texts import trend_fields
 
 __all__ = ["Gap"]
@@ -116,7 +117,9 @@ class Gap(Detector):
             self.value = diff / abs(train)
         else:
             self.value = math.inf if diff > 0 else 0.0
-        if self.value > self.threshold:
+        # above by more than float rounding: 0.8 and 0.72 are exactly 10% apart, though their
+        # quotient in floats is 0.10000000000000009 (as GL's `exceeds`)
+        if self.value - self.threshold > FLOAT_NOISE * (1.0 + abs(self.threshold)):
             self._run += 1
         else:
             self._run, self._run_from = 0, self._shown

@@ -903,3 +903,19 @@ def test_gl_does_not_say_the_same_percentage_again_for_a_new_high_by_a_hair() ->
         (2, "validation loss is 5.3% above its best"),
         (5, "validation loss is 6.1% above its best"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("train", "val", "relative", "threshold"), [(0.8, 0.72, True, 0.1), (0.9, 0.85, False, 0.05)]
+)
+def test_gap_exactly_at_its_threshold_is_not_more_than_it(
+    train: float, val: float, relative: bool, threshold: float
+) -> None:
+    """Sweep s41 (curves, finding 3): accuracies of 0.8 and 0.72 were said to be "more than 10%
+    apart": their quotient in floats is 0.10000000000000009."""
+    gap = detectors.Gap(threshold=threshold, relative=relative, patience=1, metric="val_acc")
+    mon = Monitor(detectors=[gap], metric="val_acc", display=False)
+    mon.log(1, acc=train, val_acc=val)
+    assert mon.events == []
+    mon.log(2, acc=train, val_acc=val - 0.01)  # a real gap above the threshold is still said
+    assert [e.epoch for e in mon.events] == [2]
