@@ -200,11 +200,17 @@ class EpochCounting(StepNumbering):
         """
         for name, value in values.items():
             series = self.series.get(name) if is_validation(name) else None
-            if series is None or series.last is None or series.last[0] != step:
+            if series is None or series.last is None:
+                continue
+            if series.last[0] != step:  # a step of its own, maybe counted by the monitor
+                back_to_back = name in self._validated_only and all(map(is_validation, values))
+                trains = any(not is_validation(logged) for logged in self.series)
+                if back_to_back and trains and not given and not _same(value, series.last[1]):
+                    self._say_back_to_back(name, series.last[1])  # per batch, without a step?
                 continue
             # the same value: the evaluation run again; another: one per validation batch
             before = series.last[1]
-            again = value == before or (math.isnan(value) and math.isnan(before))
+            again = _same(value, before)
             if given and not again:  # validated again in the epoch: counted, as documented
                 if name in self._validated_only and all(map(is_validation, values)):
                     self._say_back_to_back(name, before)
@@ -385,3 +391,8 @@ class EpochCounting(StepNumbering):
             return self.epoch
         baseline = self._trained_later and not self._trained_at_0  # epoch 0 only evaluated
         return self._given_done if baseline else self._given_done + 1  # numbered from 0
+
+
+def _same(value: float, before: float) -> bool:
+    """Whether a value logged again is the one before (NaN too): the evaluation run again."""
+    return value == before or (math.isnan(value) and math.isnan(before))

@@ -846,3 +846,34 @@ def test_validations_logged_back_to_back_under_epoch_still_count() -> None:
             mon.log(epoch=epoch, val_loss=value)
             mon.log(epoch=epoch, loss=1.0 / (epoch + 1))
     assert mon.best is not None and (mon.best.epoch, mon.best.value) == (0, 0.30)
+
+
+@pytest.mark.parametrize("steps", ["none", "global counter"])
+def test_validation_logged_per_batch_without_epochs_is_said_once(steps: str) -> None:
+    """Sweep s41 (curves, finding 2): 8 validation batches a epoch, each logged on its own with
+    no step (or with one global step counter), made a 10-epoch loop 80 epochs, in silence."""
+    mon, step = quiet(), 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in range(1, 4):
+            for value in (1.0, 0.9):  # training batches
+                step += 1
+                mon.log(step, loss=value / epoch) if steps != "none" else mon.log(loss=value)
+            for value in (0.8, 0.7, 0.75):  # validation batches, no mean taken
+                step += 1
+                mon.log(step, val_loss=value) if steps != "none" else mon.log(val_loss=value)
+    said = [str(w.message) for w in caught if "once per validation batch" in str(w.message)]
+    assert len(said) == 1 and "val_loss was logged again in epoch 1 right after" in said[0]
+
+
+def test_a_baseline_validation_or_a_validation_only_run_is_not_taken_for_batches() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        baseline = quiet()
+        baseline.log(val_loss=1.2)  # before training
+        for epoch in range(1, 4):
+            baseline.log(val_loss=1 / epoch)
+            baseline.log(loss=1 / epoch)
+        only = quiet()
+        for value in (0.9, 0.8, 0.85):
+            only.log(val_loss=value)
