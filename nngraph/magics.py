@@ -25,6 +25,7 @@ import argparse
 import ast
 import builtins
 import itertools
+import warnings
 from collections import ChainMap
 from collections.abc import Mapping
 from typing import Any
@@ -55,9 +56,9 @@ from nngraph._magic_errors import (
 from nngraph._magic_models import graph_with_models
 from nngraph._magic_show import line_value_dropped, line_value_shown, tell_missing_widgets
 from nngraph._magic_suggest import COMMANDS, cell_options_in, command_assigned, misspelt_command
-from nngraph.capture._common import drop_recording_frames
+from nngraph.capture._common import NNGraphWarning, drop_recording_frames
 from nngraph.capture._record import Recording, record_cell
-from nngraph.errors import NNGraphError
+from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.graph._nodes import count_text, counted
 from nngraph.i18n import message, on_language_change, plural_form
@@ -345,6 +346,14 @@ class NNGraphMagics(MagicCommands, Magics):
                 message("magic.forward_before" if rec.forward_before else "magic.nothing_recorded")
             )
             return value
+        if rec.forward_before:  # the backward reached none of the ops the cell recorded
+            key = (
+                "magic.forward_before_some"
+                if rec.forward_before == "before"
+                else "magic.untracked_loss"
+            )
+            where = stacklevel_outside(("nngraph", "IPython"))  # the cell's `%%nngraph` line
+            warnings.warn(message(key), NNGraphWarning, stacklevel=where)
         passes = graph.graph.get("backward_passes", 0)
         # a training loop: 500 steps, one wide picture (a GAN step runs two backward passes)
         if passes > 2 and not options.quiet:

@@ -1759,3 +1759,34 @@ def test_a_cell_of_only_the_backward_says_its_forward_ran_in_an_earlier_cell(
     assert "record()" not in said
     ip.run_cell_magic("nngraph", "", "n = 3")
     assert "ran no PyTorch operation" in capsys.readouterr().out or language == "pl"
+
+
+def test_a_cell_whose_loss_was_computed_without_autograd_is_warned_in_the_cells_words(
+    ip: Any,
+) -> None:
+    """Sweep s41 (teach, finding 3): the same code in `with ng.record():` warns, as the README
+    promises; in a `%%nngraph` cell it drew the graph and said nothing."""
+    cell = (
+        "with torch.no_grad():\n"
+        "    loss = net(torch.randn(2, 3)).pow(2).mean()\n"
+        "loss.requires_grad_(True)\n"
+        "loss.backward()"
+    )
+    with pytest.warns(NNGraphWarning) as caught:
+        ip.run_cell_magic("nngraph", "-q", cell)
+    (said,) = [str(w.message) for w in caught]
+    assert said.startswith("%%nngraph: the cell ran a backward pass, but it reached nothing")
+    assert "torch.no_grad()" in said and "record()" not in said
+
+
+def test_a_second_backward_in_a_cell_is_warned_in_the_cells_words(ip: Any) -> None:
+    """Sweep s41 (teach, finding 4): the warning spoke of "this ng.record() block"."""
+    cell = (
+        "loss = net(torch.randn(2, 3)).pow(2).mean()\n"
+        "loss.backward(retain_graph=True)\n"
+        "loss.backward()"
+    )
+    with pytest.warns(
+        NNGraphWarning, match="backward\\(\\) ran twice on the same loss in this cell"
+    ):
+        ip.run_cell_magic("nngraph", "-q", cell)

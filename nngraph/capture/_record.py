@@ -201,10 +201,13 @@ class RecordBlock:
         self._blocks: list[tuple[AbstractContextManager[Recording], Recording]] = []
         self._entered = False  # `with rec:` was written, without `as`
         self.warns = True  # that the block's backward reached nothing it recorded
+        self.in_cell = False  # a `%%nngraph` cell's: its warnings say "this cell"
 
     def __enter__(self) -> Recording:
         block = _recording(self._model, self._names, sys._getframe(1))  # the `with` statement's
         recording = block.__enter__()
+        if recording._recorder is not None:
+            recording._recorder.in_cell = self.in_cell
         self._blocks.append((block, recording))
         self._entered = True
         return recording
@@ -282,6 +285,7 @@ def record_cell(model: torch.nn.Module | None, names: Mapping[str, Any]) -> Reco
     reached nothing it recorded (its forward ran in an earlier cell), in its own words."""
     block = RecordBlock(model, names)
     block.warns = False
+    block.in_cell = True
     return block
 
 

@@ -92,6 +92,7 @@ class Recorder:
         #: (node, output) pairs a `.backward()` started from (see _repeated.py)
         self.backward_roots: set[tuple[str, int]] = set()
         self.warned_backward_again = False
+        self.in_cell = False  # a `%%nngraph` cell's recording: its warnings say "this cell"
         self.calls = 0
         self.seq_mark = next_sequence_nr()
         self.tensor_nodes: dict[int, tuple[weakref.ref[torch.Tensor], str]] = {}

@@ -58,9 +58,8 @@ def note_backward_roots(
         root = (node_id, t.output_nr)
         if root in recorder.backward_roots and _gradient_held(fn):
             recorder.warned_backward_again = True
-            warnings.warn(
-                message("capture.backward_again"), NNGraphWarning, stacklevel=stacklevel_outside()
-            )
+            key = "capture.backward_again_cell" if recorder.in_cell else "capture.backward_again"
+            warnings.warn(message(key), NNGraphWarning, stacklevel=stacklevel_outside())
             return
         recorder.backward_roots.add(root)
 

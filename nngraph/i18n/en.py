@@ -164,6 +164,13 @@ MESSAGES: dict[str, str] = {
         'second time", remove it and the second call: call loss.backward() once per forward '
         "pass"
     ),
+    "capture.backward_again_cell": (
+        "backward() ran twice on the same loss in this cell, and the weights still held the"
+        " gradients of the first time: PyTorch adds them up in .grad, so every gradient is now"
+        " twice what one backward gives (as if the learning rate were doubled). If"
+        ' retain_graph=True was added to silence "Trying to backward through the graph a second'
+        ' time", remove it and the second call: call loss.backward() once per forward pass'
+    ),
     "capture.untracked_loss": (
         "a backward pass ran inside this ng.record() block, but it reached nothing the block "
         "recorded: the block computed its loss without autograd (under torch.no_grad(), or "
@@ -510,6 +517,19 @@ MESSAGES: dict[str, str] = {
         "{magic}: the interactive view needs the package {package}, which this Python cannot"
         " import: run %pip install --upgrade {package} in a cell, then restart the kernel;"
         " shown as text until then"
+    ),
+    "magic.untracked_loss": (
+        "%%nngraph: the cell ran a backward pass, but it reached nothing the cell recorded: the"
+        " cell computed its loss without autograd (under torch.no_grad(), or from .detach()ed"
+        " values), so no gradient reaches the model's weights, and loss.requires_grad_(True)"
+        " only silences PyTorch's error about it. Compute the loss with autograd on: take the"
+        " training forward out of `with torch.no_grad():`"
+    ),
+    "magic.forward_before_some": (
+        "%%nngraph: the cell ran a backward pass, but it reached nothing the cell recorded: the"
+        " forward pass that computed its loss ran in an earlier cell, so none of its ops or"
+        " gradients are in this graph. Put the forward pass in this cell too"
+        " (loss = loss_fn(model(x), y), then loss.backward())"
     ),
     "magic.forward_before": (
         "%%nngraph: the cell ran a backward pass, but the forward pass that computed its loss ran "

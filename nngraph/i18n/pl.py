@@ -168,6 +168,14 @@ MESSAGES: dict[str, str] = {
         '"Trying to backward through the graph a second time", usuń je razem z drugim '
         "wywołaniem: wywołuj loss.backward() raz na jedno przejście w przód"
     ),
+    "capture.backward_again_cell": (
+        "funkcja backward() wykonała się dwa razy na tej samej stracie w tej komórce, a wagi"
+        " wciąż miały gradienty z pierwszego razu: PyTorch sumuje je w .grad, więc każdy"
+        " gradient jest teraz dwa razy większy niż po jednym backward (jakby podwoić"
+        " współczynnik uczenia). Jeśli retain_graph=True dopisano, żeby uciszyć błąd"
+        ' "Trying to backward through the graph a second time", usuń je razem z drugim'
+        " wywołaniem: wywołuj loss.backward() raz na jedno przejście w przód"
+    ),
     "capture.untracked_loss": (
         "przejście wstecz, które wykonało się w tym bloku ng.record(), nie dotarło do niczego, "
         "co blok zapisał: blok obliczył stratę bez autograd (w torch.no_grad() albo z wartości "
@@ -527,6 +535,20 @@ MESSAGES: dict[str, str] = {
         "{magic}: widok interaktywny wymaga pakietu {package}, którego ten Python nie może"
         " zaimportować: uruchom w komórce %pip install --upgrade {package}, a potem uruchom"
         " ponownie jądro; do tego czasu wynik jest pokazywany jako tekst"
+    ),
+    "magic.untracked_loss": (
+        "%%nngraph: komórka wykonała przejście wstecz, ale nie dotarło ono do niczego, co"
+        " komórka zapisała: strata została obliczona bez autogradu (pod torch.no_grad() albo z"
+        " wartości po .detach()), więc żaden gradient nie dociera do wag modelu, a"
+        " loss.requires_grad_(True) tylko ucisza błąd PyTorcha. Oblicz stratę z włączonym"
+        " autogradem: wyjmij przejście w przód z `with torch.no_grad():`"
+    ),
+    "magic.forward_before_some": (
+        "%%nngraph: komórka wykonała przejście wstecz, ale nie dotarło ono do niczego, co"
+        " komórka zapisała: przejście w przód, które obliczyło stratę, wykonało się we"
+        " wcześniejszej komórce, więc nie ma w tym grafie ani jego operacji, ani gradientów."
+        " Umieść przejście w przód także w tej komórce (loss = loss_fn(model(x), y), potem"
+        " loss.backward())"
     ),
     "magic.forward_before": (
         "%%nngraph: komórka wykonała przejście wstecz, ale przejście w przód, które obliczyło "
