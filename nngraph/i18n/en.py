@@ -895,6 +895,11 @@ MESSAGES: dict[str, str] = {
         " nothing can stop training early or restore the best weights. Log it under that name,"
         " or watch the name you log: Monitor(metric='your_name')"
     ),
+    "monitor.warn.metric_missing_one": (
+        "nngraph Monitor: the watched metric {metric!r} was never logged (logged: {logged}), so"
+        " nothing can stop training early or restore the best weights. Log it under that name,"
+        " or watch the validation metric you log: Monitor(metric={close!r})"
+    ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: the watched metric {metric!r} is logged more than once in epoch"
         " {epoch}. Each call is judged as one evaluation, so the detectors count batches (Patience"

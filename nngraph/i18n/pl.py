@@ -943,6 +943,12 @@ MESSAGES: dict[str, str] = {
         "najlepszych wag. Zapisuj ją pod tą nazwą albo podaj w Monitorze nazwę, pod którą ją "
         "zapisujesz: Monitor(metric='twoja_nazwa')"
     ),
+    "monitor.warn.metric_missing_one": (
+        "nngraph Monitor: obserwowana metryka {metric!r} nie została ani razu zapisana"
+        " (zapisane: {logged}), więc nic nie może wcześniej zatrzymać treningu ani przywrócić"
+        " najlepszych wag. Zapisuj ją pod tą nazwą albo obserwuj zapisywaną metrykę walidacyjną:"
+        " Monitor(metric={close!r})"
+    ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: obserwowana metryka {metric!r} jest zapisywana więcej niż raz w epoce "
         "{epoch}. Każde wywołanie jest oceniane jako osobny pomiar, więc detektory liczą partie "

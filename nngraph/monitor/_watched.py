@@ -174,6 +174,9 @@ class MetricWatching:
             key = "monitor.warn.metric_close" if close else "monitor.warn.metric_missing"
             if close.lower().startswith(HELD_OUT):  # choosing the epoch on a test set: no
                 key = "monitor.warn.metric_close_test"
+            validation = [name for name in self.series if is_validation(name)]
+            if not close and len(validation) == 1:  # accuracy only: its name, not 'your_name'
+                key, close = "monitor.warn.metric_missing_one", validation[0]
             lines.append(message(key, metric=self.metric, logged=logged, close=close))
         for det in self.detectors:
             if isinstance(det, Divergence):

@@ -923,3 +923,15 @@ def test_a_test_loss_in_place_of_the_validation_one_is_not_offered_to_choose_the
         mon.close()
     text = " ".join(str(w.message) for w in said if "test_loss" in str(w.message))
     assert "a test set is only for the end" in text and "Monitor(metric='test_loss')" not in text
+
+
+def test_a_run_that_logs_one_validation_metric_is_told_to_watch_it_by_name() -> None:
+    """Sweep s41 (curves, finding 6): an accuracy-only run was told Monitor(metric='your_name')
+    when val_acc is the one validation metric it logs."""
+    mon = Monitor(display=False)
+    with pytest.warns(
+        UserWarning, match=r"watch the validation metric you log: Monitor\(metric='val_acc'\)"
+    ):
+        for epoch in range(1, 4):
+            mon.log(epoch, acc=0.5 + epoch / 10, val_acc=0.5 + epoch / 20)
+        mon.close()
