@@ -1933,6 +1933,13 @@ MESSAGES: dict[str, str] = {
         " its {modules} {act} as at test time, so {effects}. Call model.train()"
         " at the start of each training epoch (after validating with model.eval())."
     ),
+    "monitor.grad.not_reset": (
+        "at {steps} steps in a row, every .grad was added to the one of the step before:"
+        " nothing reset the gradients between the steps, so each step applies the sum of all the"
+        " gradients so far (their norm grew from {first:.3g} to {now:.3g}), not this batch's."
+        " Call optimizer.zero_grad() before each loss.backward() (the order is zero_grad(),"
+        " backward(), step())."
+    ),
     "monitor.grad.step_none": (
         "optimizer.step() ran {steps} times in a row while no parameter had a gradient (every "
         ".grad was None): the steps change nothing and the model does not learn. Most likely "

@@ -2052,6 +2052,13 @@ MESSAGES: dict[str, str] = {
         " początku każdej epoki treningu (po walidacji"
         " z model.eval())."
     ),
+    "monitor.grad.not_reset": (
+        "w {steps} kolejnych krokach każde .grad było dodawane do .grad z poprzedniego kroku:"
+        " nic nie zerowało gradientów między krokami, więc każdy krok stosuje sumę wszystkich"
+        " dotychczasowych gradientów (ich norma: od {first:.3g} do {now:.3g}), a nie"
+        " gradient tej partii. Wywołuj optimizer.zero_grad() przed każdym loss.backward()"
+        " (właściwa kolejność to zero_grad(), backward(), step())."
+    ),
     "monitor.grad.step_none": (
         "optimizer.step() wykonano {steps} razy z rzędu, gdy żaden parametr nie miał "
         "gradientu (każdy .grad był None): kroki niczego nie zmieniają i model się nie uczy. "

@@ -26,6 +26,7 @@ older one, so no step is counted twice.
 
 from __future__ import annotations
 
+import math
 import weakref
 from typing import Any, Literal
 
@@ -44,6 +45,7 @@ from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._gradprobe import BackwardProbe
+from nngraph.monitor._gradreset import UnresetGrads
 from nngraph.monitor._gradrules import Judge
 from nngraph.monitor._gradsteps import EmptySteps, EvalSteps, WatchSteps, warn_stepped_twice
 from nngraph.monitor._gradtable import gradient_marks, history_of, say, snapshot_of, table_text
@@ -178,6 +180,7 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         self._empty = None if optimizer is None else EmptySteps(optimizer, params, self.patience)
         self._eval = EvalSteps(self.model, self.patience)  # model.train() forgotten
         self._unread = WatchSteps(params, self.patience)  # watch.step() after zero_grad()
+        self._unreset = UnresetGrads(params, self.patience)  # optimizer.zero_grad() forgotten
         #: the live view in a notebook (an ``ng.LossView``), once the watch was shown
         self.view: Any = None
         if optimizer is not None:
@@ -250,6 +253,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             self._emit("", "grad.eval_mode", self._eval.fields())
         if self._optimizer is None and (said := self._unread.check(now, reading.trainable)):
             self._emit("", said, self._unread.fields())
+        if self._unreset.check(math.hypot(*now.values())):
+            self._emit("", "grad.not_reset", self._unreset.fields())
         for i in self._joined - reading.trainable:  # frozen now: a bad run starts again
             self._judge.reset(self._names[i])
         if any(v != 0.0 for v in now.values()):  # all zero: an empty batch says nothing
