@@ -350,7 +350,11 @@ class TextPrinter:
 
     def print_held(self) -> None:
         """Print the epoch line the rate limit holds back, and its events, now (the loop is
-        over); the lines of calls since it (before a validation) wait for :meth:`flush`."""
+        over), and the lines of a run that has not validated yet: a loop without validation
+        (the lecture's first) read `best` or `summary()` after its last epoch, and its lines
+        came after them, at the end of the script."""
+        for line in self._early.flush():
+            self._write(line)
         if self.pending is not None:
             self._print_pending()
 

@@ -463,3 +463,22 @@ def test_reading_best_between_validation_and_training_loss_keeps_the_line_whole(
         assert lines[lines.index("saved 5") + 1] == "epoch    5  loss 0.18 / val 0.2 *"
     else:
         assert lines == ["epoch    1  val_loss 1 *", "saved 5", epochs[-1], "best 8"]
+
+
+def test_a_run_without_validation_shows_its_lines_before_what_the_script_prints_after_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Sweep s41 (curves, finding 4): the lecture's first loop (no validation set) read
+    `best` and printed `summary()` after its last epoch, and its epoch lines came after them,
+    at the end of the script."""
+    mon = Monitor(display="text")
+    for epoch in range(1, 6):
+        mon.log(epoch=epoch, loss=1 / epoch)
+    _ = mon.best
+    print("--- loop over")
+    out = capsys.readouterr().out
+    assert (
+        out.index("epoch    1  loss 1") < out.index("epoch    5  loss 0.2") < out.index("--- loop")
+    )
+    mon.close()
+    assert "epoch" not in capsys.readouterr().out  # printed once
