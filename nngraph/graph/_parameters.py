@@ -42,6 +42,10 @@ def parameter_state(
     cut: dict[str, Any] = {}  # module (or a hand-made leaf's name) -> its first weight left out
     reached: set[str] = set()  # modules (or leaves) some gradient reached
     passed: set[Any] | None = None  # ops with a tracked path to a gradient, when needed
+    # the optimizer that stepped holds none of the weights this backward reached: the model
+    # was made again after it (a layer replaced after it shows once gradients add up)
+    reached_grads = [d for d in g._node.values() if learnable(d) and d.get("grad") is not None]
+    none_stepped = bool(reached_grads) and all(d.get("not_in_optimizer") for d in reached_grads)
     for n in order:
         data = g.nodes[n]
         if not learnable(data):
@@ -56,7 +60,7 @@ def parameter_state(
             if data.get("not_in_optimizer"):  # zero_grad() was called, but not for this one
                 key, extra = "accumulated_not_in_optimizer", {"not_in_optimizer": True}
             findings.append(finding("accumulated", key, "backward", n, module, name=name, **extra))
-        elif data.get("not_in_optimizer"):  # its first step: nothing added up yet, still no step
+        elif none_stepped and data.get("not_in_optimizer") and data.get("grad") is not None:
             findings.append(
                 finding("not_in_optimizer", "not_in_optimizer", "backward", n, module, name=name)
             )
