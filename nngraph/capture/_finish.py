@@ -108,7 +108,8 @@ def _untracked_leaves(graph: Graph) -> None:
     nodes, succ = graph._node, graph._succ
     for n, data in nodes.items():
         if (
-            data["backward"] == "AccumulateGrad"
+            data["kind"] == "param"  # a hand-made leaf (a lesson's `w`) is told by its node
+            and data["backward"] == "AccumulateGrad"
             and data["grad"] is None
             and not any(nodes[s]["tracked"] for s in succ[n])
         ):
@@ -147,9 +148,16 @@ def _forget(recorder: Recorder, removed: set[str]) -> None:
         if node_id in removed:
             del recorder.tensor_nodes[key]
     recorder.data_nodes[:] = [(ref, n) for ref, n in recorder.data_nodes if n not in removed]
-    for table in (recorder.returned_data, recorder.model_results, recorder.builder.leaf_fns):
+    tables = (
+        recorder.returned_data,
+        recorder.model_results,
+        recorder.builder.leaf_fns,
+        recorder.read_in_forward,  # an EMA codebook's `one_hot(idx)`, read by its update alone
+    )
+    for table in tables:
         for node_id in removed:
             table.pop(node_id, None)
+    recorder.outermost -= removed
 
 
 def _mark_not_stepped(recorder: Recorder, graph: Graph) -> None:
