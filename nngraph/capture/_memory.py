@@ -35,8 +35,9 @@ def dense_memory(t: torch.Tensor) -> tuple[int, int, torch.dtype, int] | None:
 
 
 def storage_key(t: torch.Tensor) -> int | None:
-    """What every view of `t`'s memory shares; None for tensors without plain storage."""
+    """What every view of `t`'s memory shares; None for tensors without plain storage (and
+    a lazy layer's parameter before its first forward, which has none yet)."""
     try:
         return int(t.untyped_storage().data_ptr())
-    except (RuntimeError, NotImplementedError):
+    except (RuntimeError, NotImplementedError, ValueError):
         return None

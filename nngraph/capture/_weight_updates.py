@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
+from nngraph.capture._memory import storage_key
+
 if TYPE_CHECKING:
     from nngraph.graph import Graph
 
@@ -77,7 +79,10 @@ class WeightCopies:
             and self.is_weight(args[0])
             and (name != "__get__" or getattr(func, "__self__", None) is torch.Tensor.data)
         ):
-            self._copies[id(out)] = (weakref.ref(out), self.original(args[0]))
+            weight = self.original(args[0])
+            # `w[idx]`, `w[mask]`, a reshape of a transposed weight: a copy, not the weight
+            if storage_key(out) is not None and storage_key(out) == storage_key(weight):
+                self._copies[id(out)] = (weakref.ref(out), weight)
 
     def writes_weight(self, changed: Any, *, top_level: bool) -> bool:
         """Whether a call writing into `changed` updates the weights by hand: into a
