@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import threading
 import warnings
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
@@ -50,8 +51,20 @@ __all__ = ["trace"]
 
 #: `trace()` clears the model's `.grad`, reads the gradients its backward leaves there and puts
 #: the model back: two threads tracing one model at once would read each other's gradients and
-#: put back each other's state. Traces run one at a time (one thread may trace within a trace).
-_ONE_AT_A_TIME = threading.RLock()
+#: put back each other's state. Traces of one model run one at a time (a thread may trace it
+#: again within its trace); those of other models do not wait, so a forward that waits for a
+#: trace of another model in another thread goes on.
+_TRACING: weakref.WeakKeyDictionary[torch.nn.Module, threading.RLock] = weakref.WeakKeyDictionary()
+_TRACING_GUARD = threading.Lock()
+
+
+def _one_at_a_time(model: torch.nn.Module) -> threading.RLock:
+    """The lock that traces of `model` take."""
+    with _TRACING_GUARD:
+        lock = _TRACING.get(model)
+        if lock is None:
+            lock = _TRACING[model] = threading.RLock()
+        return lock
 
 
 def trace(
@@ -127,7 +140,7 @@ def trace(
         _refuse_inference_tensors(inputs, kwargs)
     __tracebackhide__ = True  # from here on, an error is the user's model's or loss's
     try:
-        with _ONE_AT_A_TIME:
+        with _one_at_a_time(uncompiled(model)):
             return _traced(model, inputs, kwargs, loss)
     except BaseException as error:
         # its traceback ends where it ends without nngraph: in the user's forward or loss

@@ -206,6 +206,30 @@ def test_two_threads_tracing_one_model_take_turns_and_each_sees_its_own_gradient
     assert all(p.grad is None for p in model.parameters())
 
 
+class _TracesAnotherModelInAThread(nn.Module):
+    """Its forward waits for a trace of another model that a thread of its own runs."""
+
+    finished: ClassVar[list[bool]] = []  # in the class: a trace puts back the module's own
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc, self.other = nn.Linear(4, 2), [nn.Linear(4, 4)]  # a plain list: not a submodule
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        worker = threading.Thread(target=ng.trace, args=(self.other[0], torch.randn(2, 4)))
+        worker.start()
+        worker.join(timeout=30)
+        _TracesAnotherModelInAThread.finished = [not worker.is_alive()]
+        return self.fc(x)
+
+
+def test_a_trace_waits_only_for_traces_of_its_own_model() -> None:
+    """Regression review s41 (rg, finding 6): with one lock for every trace, this forward
+    waited for ever for the other thread's trace."""
+    ng.trace(_TracesAnotherModelInAThread(), torch.randn(2, 4))
+    assert _TracesAnotherModelInAThread.finished == [True]
+
+
 class _WaitsForAnotherThread(nn.Module):
     """A model whose forward lets another thread run a module of its own in the middle."""
 
