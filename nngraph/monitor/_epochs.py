@@ -101,6 +101,7 @@ class EpochCounting(StepNumbering):
         # the names of the last call when it logged validation metrics only (else empty): the
         # same one again, alone, comes from a loop over validation batches
         self._validated_only: frozenset[str] = frozenset()
+        self._per_batch_run = 0  # validation-only calls in a row that repeat a metric (see below)
         # whether every call so far named its step, a whole number one more than the last
         # (one call per epoch), and the step of the first validation (None: not yet)
         self._epoch_like = True
@@ -152,6 +153,8 @@ class EpochCounting(StepNumbering):
         training_joined = joined and not is_eval  # `acc` logged after `loss`: the same epoch
         if self._row_step is not None and step != self._row_step + 1 and not training_joined:
             self._epoch_like = False  # two calls at one step: batches and a validation, maybe
+        if given is None:
+            self._check_validation_batches(step, values, named=named)
         repeated = self._earlier_eval_epoch(step, values, given=given is not None)
         # a call that joins the row of one evaluated again (its training loss) is part of it
         self._evaluated_again = repeated is not None or (joined and self._evaluated_again)
@@ -202,11 +205,7 @@ class EpochCounting(StepNumbering):
             series = self.series.get(name) if is_validation(name) else None
             if series is None or series.last is None:
                 continue
-            if series.last[0] != step:  # a step of its own, maybe counted by the monitor
-                back_to_back = name in self._validated_only and all(map(is_validation, values))
-                trains = any(not is_validation(logged) for logged in self.series)
-                if back_to_back and trains and not given and not _same(value, series.last[1]):
-                    self._say_back_to_back(name, series.last[1])  # per batch, without a step?
+            if series.last[0] != step:
                 continue
             # the same value: the evaluation run again; another: one per validation batch
             before = series.last[1]
@@ -229,6 +228,29 @@ class EpochCounting(StepNumbering):
                 warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
             return epoch
         return None
+
+    def _check_validation_batches(
+        self, step: float, values: Mapping[str, float], *, named: bool
+    ) -> None:
+        """Warn once where a validation metric comes a third time in a row, alone, with
+        nothing logged between and training logged before, at steps the monitor counts or one
+        apart: one value per validation batch, each counted as an epoch (the steps of one that
+        validates at its own global step, 30, 60, 90, are the user's epochs)."""
+        repeated = [name for name in values if name in self._validated_only]
+        last = self.series[repeated[0]].last if repeated else None
+        if (
+            last is None
+            or not all(map(is_validation, values))
+            or all(map(is_validation, self.series))  # no training logged: a validation-only run
+            or last[0] == step  # `_earlier_eval_epoch`'s case
+            or _same(values[repeated[0]], last[1])
+            or (named and step != last[0] + 1)
+        ):
+            self._per_batch_run = 0
+            return
+        self._per_batch_run += 1
+        if self._per_batch_run == 2:
+            self._say_back_to_back(repeated[0], last[1])
 
     def _say_back_to_back(self, metric: str, before: float) -> None:
         """Warn once that a validation metric came again under one ``epoch=`` with nothing

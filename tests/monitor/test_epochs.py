@@ -863,7 +863,24 @@ def test_validation_logged_per_batch_without_epochs_is_said_once(steps: str) -> 
                 step += 1
                 mon.log(step, val_loss=value) if steps != "none" else mon.log(val_loss=value)
     said = [str(w.message) for w in caught if "once per validation batch" in str(w.message)]
-    assert len(said) == 1 and "val_loss was logged again in epoch 1 right after" in said[0]
+    assert len(said) == 1 and "val_loss was logged again in epoch 2 right after" in said[0]
+
+
+def test_a_validation_at_a_global_step_of_its_own_now_and_then_is_not_taken_for_batches() -> None:
+    """Regression review s41 (rg, finding 7): one validation an epoch at its own global step
+    (30, 60, 90, ...) and the training loss every 50 steps: two validations came back to back
+    now and then, and were said to be one per validation batch."""
+    mon, step = quiet(), 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in range(6):
+            for _ in range(30):
+                step += 1
+                if step % 50 == 0:
+                    mon.log(step, loss=1 / step)
+            mon.log(step, val_loss=1 / (epoch + 1) + 0.1)
+        mon.log(val_loss=0.2)  # one more after the loop
+    assert mon.epoch == 7
 
 
 def test_a_baseline_validation_or_a_validation_only_run_is_not_taken_for_batches() -> None:
