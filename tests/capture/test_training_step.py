@@ -209,6 +209,59 @@ def test_weights_a_forward_clips_under_no_grad_show_the_values_the_layer_used(ho
     assert weight["value"]["max"] == pytest.approx(float(used.max()), abs=1e-7)
 
 
+class EmaCodebook(nn.Module):
+    """A VQ-VAE layer whose codebook (frozen) follows its encodings by an EMA in forward."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.enc = nn.Linear(4, 3)
+        self.code = nn.Parameter(torch.randn(5, 3), requires_grad=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        z = self.enc(x)
+        idx = torch.cdist(z, self.code).argmin(1)
+        q = self.code[idx]
+        with torch.no_grad():
+            onehot = nn.functional.one_hot(idx, 5).float()
+            self.code.mul_(0.9).add_(0.1 * (onehot.t() @ z))
+        return (z - q).pow(2).mean()
+
+
+def test_an_ema_codebook_updated_in_forward_is_left_out_without_an_error() -> None:
+    """Regression review s41 (rg, finding 4): a KeyError at the end of the recording."""
+    torch.manual_seed(0)
+    g = ng.trace(EmaCodebook(), torch.randn(6, 4), loss=lambda loss: loss)
+    assert {"cdist", "linear", "getitem"} <= set(ops(g)) and "one_hot" not in ops(g)
+
+
+class NormalisesACopyOfItsRows(nn.Module):
+    """Writes under no_grad into `emb[i]`, a copy (indexing by a tensor), not into the weight."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb = nn.Parameter(torch.randn(10, 4))
+
+    def forward(self, i: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            rows = self.emb[i]
+            rows.div_(rows.norm(dim=1, keepdim=True))
+        return (self.emb[i] * rows).sum(1)
+
+
+def test_a_write_into_a_copy_of_a_weight_stays_in_the_graph() -> None:
+    """Regression review s41 (rg, finding 5): taken for a weight update, the division was
+    left out, and the next op read the copy's values from before it."""
+    torch.manual_seed(0)
+    model = NormalisesACopyOfItsRows()
+    g = ng.trace(model, torch.tensor([1, 2, 3]))
+    assert ops(g)["div_"] == 1
+    (mul,) = [n for n, d in g.nodes(data=True) if d["op"] == "mul"]
+    read = sorted(g.nodes[p]["value"]["max"] for p in g.pred[mul])
+    rows = model.emb.detach()[[1, 2, 3]]
+    unit = rows / rows.norm(dim=1, keepdim=True)
+    assert read == pytest.approx(sorted([float(rows.max()), float(unit.max())]), abs=1e-6)
+
+
 class SizedByADummyForward(nn.Module):
     """A tutorial CNN: `__init__` runs its convolution once to size the linear layer."""
 

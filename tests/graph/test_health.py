@@ -1198,6 +1198,20 @@ def test_a_whole_model_made_again_after_its_optimizer_is_told_so_not_a_forgotten
     assert "not among the parameters of the optimizer" in found[0]["message"]
 
 
+def test_hand_made_weights_read_only_under_no_grad_are_still_weights() -> None:
+    """Regression review s41 (rg, finding 3): a lesson's zero-initialised W1, W2, looked at
+    under no_grad, stopped counting as parameters, and their zeros findings were lost."""
+    x = torch.randn(20, 3)
+    w1 = torch.zeros(3, 4, requires_grad=True)
+    w2 = torch.zeros(4, 1, requires_grad=True)
+    with ng.record() as rec, torch.no_grad():
+        torch.relu(x @ w1) @ w2
+    assert "16 parameters" in repr(rec.graph)
+    assert {("zeros", "w1"), ("zeros", "w2")} <= {
+        (f["kind"], f.get("name")) for f in rec.graph.health()
+    }
+
+
 def _first_recorded_step(model: nn.Module, opt: torch.optim.Optimizer) -> ng.Graph:
     x, y = torch.randn(32, 2), torch.randn(32, 1)
     with ng.record() as rec:
