@@ -170,7 +170,10 @@ def _mark_not_stepped(recorder: Recorder, graph: Graph) -> None:
     if not stepped:
         return
     roots = [root for root, _ in recorder.scope.roots]
-    trained = [root for root in roots if _holds_any(root, stepped)] or roots
+    trained = [root for root in roots if _holds_any(root, stepped)]
+    if roots and not trained:  # read by health(): said from the first step on
+        graph.graph["optimizer_holds_none"] = True
+    trained = trained or roots
     outside = {id(p) for root in trained for p in root.parameters() if id(p) not in stepped}
     for node_id, fn in recorder.builder.leaf_fns.items():
         if id(fn.variable) in outside and fn.variable.requires_grad:

@@ -42,10 +42,9 @@ def parameter_state(
     cut: dict[str, Any] = {}  # module (or a hand-made leaf's name) -> its first weight left out
     reached: set[str] = set()  # modules (or leaves) some gradient reached
     passed: set[Any] | None = None  # ops with a tracked path to a gradient, when needed
-    # the optimizer that stepped holds none of the weights this backward reached: the model
-    # was made again after it (a layer replaced after it shows once gradients add up)
-    reached_grads = [d for d in g._node.values() if learnable(d) and d.get("grad") is not None]
-    none_stepped = bool(reached_grads) and all(d.get("not_in_optimizer") for d in reached_grads)
+    # the optimizers that stepped hold none of the parameters of the models that ran: the
+    # model was made again after them (a layer replaced after it shows once gradients add up)
+    none_stepped = bool(g.graph.get("optimizer_holds_none"))
     for n in order:
         data = g.nodes[n]
         if not learnable(data):

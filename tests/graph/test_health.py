@@ -2416,3 +2416,23 @@ def test_values_near_the_end_of_float64s_range_are_checked_and_shown_without_an_
     exploding = [f for f in loaded.health() if f["kind"] == "exploding"]
     assert [f["module"] for f in exploding] == ["0", "1"]
     assert "[exploding] The weights of module 0 (Linear) get a huge gradient" in loaded.summary()
+
+
+@pytest.mark.parametrize("extra", ["input with a gradient", "temperature in the optimizer"])
+def test_a_model_made_again_is_told_at_once_also_beside_other_leaves(extra: str) -> None:
+    """Regression review s41 (rg2, finding 1): an input given a gradient (FGSM) or a
+    temperature the old optimizer holds beside the model counted as weights reached, and the
+    model made again went untold."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    temperature = nn.Parameter(torch.ones(()))
+    opt = torch.optim.SGD([*model.parameters(), temperature], lr=0.1)
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))  # the cell run again
+    x, y = torch.randn(32, 2, requires_grad=extra.startswith("input")), torch.randn(32, 1)
+    with ng.record() as rec:
+        opt.zero_grad()
+        out = model(x) / (temperature if extra.startswith("temperature") else 1.0)
+        nn.functional.mse_loss(out, y).backward()
+        opt.step()
+    told = [f["name"] for f in rec.graph.health() if f["kind"] == "not_in_optimizer"]
+    assert told == ["0.weight", "0.bias", "2.weight", "2.bias"]
