@@ -81,7 +81,9 @@ class WeightCopies:
         ):
             weight = self.original(args[0])
             # `w[idx]`, `w[mask]`, a reshape of a transposed weight: a copy, not the weight
-            if storage_key(out) is not None and storage_key(out) == storage_key(weight):
+            # (a sparse weight has no plain storage to tell by: its `.data` counts)
+            mine, its = storage_key(out), storage_key(weight)
+            if mine is None or its is None or mine == its:
                 self._copies[id(out)] = (weakref.ref(out), weight)
 
     def writes_weight(self, changed: Any, *, top_level: bool) -> bool:

@@ -729,3 +729,14 @@ def test_a_recording_inside_a_modules_init_records_as_any_other() -> None:
         assert ops(g) == ops(rec.graph) and g.graph["backward_passes"] == 1
         weight = next(d for _, d in g.nodes(data=True) if d.get("name") == "fc.weight")
         assert weight["grad"] is not None
+
+
+def test_a_write_through_data_into_a_sparse_weight_is_left_out_as_an_update() -> None:
+    """Regression review s41 (rg2, finding 5): a sparse tensor has no plain storage to tell a
+    copy by, and `p.data.mul_(0.5)` became an op of the graph."""
+    weight = nn.Parameter(torch.eye(4).to_sparse())
+    x = torch.randn(6, 4)
+    with ng.record() as rec:
+        torch.sparse.mm(weight, x.t()).sum().backward()
+        weight.data.mul_(0.5)
+    assert "mul_" not in ops(rec.graph)
