@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import threading
 import warnings
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
@@ -50,21 +49,12 @@ from nngraph.i18n import message
 __all__ = ["trace"]
 
 #: `trace()` clears the model's `.grad`, reads the gradients its backward leaves there and puts
-#: the model back: two threads tracing one model at once would read each other's gradients and
-#: put back each other's state. Traces of one model run one at a time (a thread may trace it
-#: again within its trace); those of other models do not wait, so a forward that waits for a
-#: trace of another model in another thread goes on.
-_TRACING: weakref.WeakKeyDictionary[torch.nn.Module, threading.RLock] = weakref.WeakKeyDictionary()
-_TRACING_GUARD = threading.Lock()
-
-
-def _one_at_a_time(model: torch.nn.Module) -> threading.RLock:
-    """The lock that traces of `model` take."""
-    with _TRACING_GUARD:
-        lock = _TRACING.get(model)
-        if lock is None:
-            lock = _TRACING[model] = threading.RLock()
-        return lock
+#: the model and the random generators back: two at once in two threads would read each
+#: other's gradients and put back each other's state (also through a layer two models share).
+#: One runs at a time; another thread's call is refused at once, never kept waiting, since a
+#: wait could be for ever (a forward that waits for the other thread's trace). A thread may
+#: trace again within its own trace.
+_RUNNING = threading.RLock()
 
 
 def trace(
@@ -140,8 +130,12 @@ def trace(
         _refuse_inference_tensors(inputs, kwargs)
     __tracebackhide__ = True  # from here on, an error is the user's model's or loss's
     try:
-        with _one_at_a_time(uncompiled(model)):
+        if not _RUNNING.acquire(blocking=False):
+            raise NNGraphError(message("capture.trace_in_another_thread"))
+        try:
             return _traced(model, inputs, kwargs, loss)
+        finally:
+            _RUNNING.release()
     except BaseException as error:
         # its traceback ends where it ends without nngraph: in the user's forward or loss
         drop_recording_frames(error)

@@ -185,6 +185,11 @@ MESSAGES: dict[str, str] = {
         "`with ng.record(model) as rec:` then `loss = loss_fn(model(x), y)` and "
         "`loss.backward()`"
     ),
+    "capture.trace_in_another_thread": (
+        "ng.trace() is running in another thread now: a trace clears the model's .grad and puts"
+        " the model and the random generators back when it ends, so two at once would mix"
+        " them up. Call ng.trace() from one thread at a time"
+    ),
     "capture.inference_mode": (
         "ng.trace() cannot run inside torch.inference_mode(): no gradient is tracked there. "
         "Call it outside the `with torch.inference_mode():` block."

@@ -190,6 +190,11 @@ MESSAGES: dict[str, str] = {
         "`with ng.record(model) as rec:`, a w nim `loss = loss_fn(model(x), y)` i "
         "`loss.backward()`"
     ),
+    "capture.trace_in_another_thread": (
+        "ng.trace() działa teraz w innym wątku: śledzenie czyści .grad modelu i na końcu"
+        " przywraca model i generatory liczb losowych, więc dwa naraz by je pomieszały. Wywołuj"
+        " ng.trace() z jednego wątku naraz"
+    ),
     "capture.inference_mode": (
         "ng.trace() nie działa wewnątrz torch.inference_mode(): tam żaden gradient nie jest "
         "śledzony. Wywołaj go poza blokiem `with torch.inference_mode():`."
