@@ -102,6 +102,7 @@ class EpochCounting(StepNumbering):
         # same one again, alone, comes from a loop over validation batches
         self._validated_only: frozenset[str] = frozenset()
         self._per_batch_run = 0  # validation-only calls in a row that repeat a metric (see below)
+        self._per_batch_runs = 0  # how many such runs began
         # whether every call so far named its step, a whole number one more than the last
         # (one call per epoch), and the step of the first validation (None: not yet)
         self._epoch_like = True
@@ -232,10 +233,11 @@ class EpochCounting(StepNumbering):
     def _check_validation_batches(
         self, step: float, values: Mapping[str, float], *, named: bool
     ) -> None:
-        """Warn once where a validation metric comes a third time in a row, alone, with
-        nothing logged between and training logged before, at steps the monitor counts or one
-        apart: one value per validation batch, each counted as an epoch (the steps of one that
-        validates at its own global step, 30, 60, 90, are the user's epochs)."""
+        """Warn once where a validation metric comes again right after its last value, alone,
+        with nothing logged between and training logged before, at steps the monitor counts or
+        one apart, a third time in a row or in a second epoch: one value per validation batch,
+        each counted as an epoch (the steps of one that validates at its own global step, 30,
+        60, 90, are the user's epochs; one more validation after the loop is no pattern)."""
         repeated = [name for name in values if name in self._validated_only]
         last = self.series[repeated[0]].last if repeated else None
         if (
@@ -249,7 +251,8 @@ class EpochCounting(StepNumbering):
             self._per_batch_run = 0
             return
         self._per_batch_run += 1
-        if self._per_batch_run == 2:
+        self._per_batch_runs += self._per_batch_run == 1
+        if self._per_batch_run == 2 or self._per_batch_runs == 2:
             self._say_back_to_back(repeated[0], last[1])
 
     def _say_back_to_back(self, metric: str, before: float) -> None:

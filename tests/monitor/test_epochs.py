@@ -894,3 +894,17 @@ def test_a_baseline_validation_or_a_validation_only_run_is_not_taken_for_batches
         only = quiet()
         for value in (0.9, 0.8, 0.85):
             only.log(val_loss=value)
+
+
+def test_two_validation_batches_an_epoch_logged_one_by_one_are_said_in_the_second_epoch() -> None:
+    """Regression review s41 (rg2, finding 4): three values in a row were needed, so two
+    validation batches an epoch were never said."""
+    mon = quiet()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in range(1, 4):
+            mon.log(loss=1 / epoch)
+            for value in (0.8, 0.7):
+                mon.log(val_loss=value / epoch)
+    said = [str(w.message) for w in caught if "once per validation batch" in str(w.message)]
+    assert len(said) == 1
