@@ -884,8 +884,10 @@ def test_a_validation_at_a_global_step_of_its_own_now_and_then_is_not_taken_for_
 
 
 def test_a_baseline_validation_or_a_validation_only_run_is_not_taken_for_batches() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    """A validation before training, then one per epoch before its training loss; and a run
+    that logs only its validation loss: each value is an epoch, and nothing is said."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         baseline = quiet()
         baseline.log(val_loss=1.2)  # before training
         for epoch in range(1, 4):
@@ -894,6 +896,14 @@ def test_a_baseline_validation_or_a_validation_only_run_is_not_taken_for_batches
         only = quiet()
         for value in (0.9, 0.8, 0.85):
             only.log(val_loss=value)
+    assert [str(w.message) for w in caught] == []
+    assert baseline.best is not None and only.best is not None
+    assert (baseline.epoch, baseline.best.epoch, baseline.best.value) == (
+        4,
+        4,
+        pytest.approx(1 / 3),
+    )
+    assert (only.epoch, only.best.epoch, only.best.value) == (3, 2, 0.8)
 
 
 def test_two_validation_batches_an_epoch_logged_one_by_one_are_said_in_the_second_epoch() -> None:
