@@ -95,7 +95,6 @@ def trace(
 
     - a call while `ng.trace()` runs in another thread, at once (it puts back state that two
       traces would mix up; waiting could be for ever, where that thread waits for this one);
-
     - an input made under `torch.inference_mode()`, before anything runs (autograd cannot use
       it): make it outside that block, or pass `x.clone()`;
     - a forward that returns a generator or another iterator (`map`, `zip`) when no `loss=`

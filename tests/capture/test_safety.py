@@ -1323,14 +1323,17 @@ def test_the_users_mode_sees_only_the_users_own_calls() -> None:
     assert recorded.calls == plain.calls
 
 
-@pytest.mark.parametrize("library", ["compiled", "numpy"])
-def test_a_complex32_buffer_the_forward_only_reads_is_not_said_to_be_changed(
-    library: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture(params=["compiled", "numpy"])
+def put_back_by(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test runs with the compiled comparison of the put-back and with numpy's."""
+    if request.param == "numpy":
+        monkeypatch.setattr(_native, "_library", None)
+
+
+@pytest.mark.usefixtures("put_back_by")
+def test_a_complex32_buffer_the_forward_only_reads_is_not_said_to_be_changed() -> None:
     """Sweep s40 (helper zoo): `torch.equal` cannot compare complex32, and the put-back said
     it could not restore a value the forward 'changed in place'."""
-    if library == "numpy":
-        monkeypatch.setattr(_native, "_library", None)
 
     class Phased(nn.Module):
         def __init__(self) -> None:
@@ -1351,15 +1354,11 @@ def test_a_complex32_buffer_the_forward_only_reads_is_not_said_to_be_changed(
     assert torch.equal(model.phase.view(torch.int32), before.view(torch.int32))
 
 
-@pytest.mark.parametrize("library", ["compiled", "numpy"])
-def test_a_buffer_whose_dtype_the_forward_changes_is_compared_safely(
-    library: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("put_back_by")
+def test_a_buffer_whose_dtype_the_forward_changes_is_compared_safely() -> None:
     """Review s40 (rg, repro_05): `self.table.data = self.table.data.to(x.dtype)` made the
     compiled comparison read a float64 tensor's bytes against its float32 copy, past its end:
     the process crashed."""
-    if library == "numpy":
-        monkeypatch.setattr(_native, "_library", None)
 
     class FollowsInput(nn.Module):
         def __init__(self) -> None:
