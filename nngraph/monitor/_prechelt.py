@@ -146,6 +146,8 @@ def diverged_check(det: Detector, value: float) -> Check:
 
 #: GL values up to here are said as a percentage (from there on as "about N times its best")
 _SAID_AS_PERCENT = 1000.0
+#: rises in a row after a new best that GL says even below a high it has seen (see `GL`)
+STEADY_RISES = 3
 
 
 class GL(Detector):
@@ -161,7 +163,9 @@ class GL(Detector):
     spoke: a noisy validation loss that wobbles around 6% above its best is said once, not at
     every wobble. A new best starts afresh once it is more than ``alpha`` percent below the
     best it spoke of (one lucky low value in a noisy curve does not), and so does
-    :meth:`resume`. While it holds, a changed reading is said once more, forward only: a rise
+    :meth:`resume`. A new best by less than that, followed by a climb at three evaluations in a
+    row back above ``alpha`` percent, is said once even below that high: memorising that starts
+    after an early spike. While it holds, a changed reading is said once more, forward only: a rise
     with no sign of memorising yet that turns into memorising (the training loss falls clearly
     below the validation loss), or one said to be memorising that turns out to be unstable
     training (the training loss spikes too); see :mod:`~nngraph.monitor._gl_reading`. In a
@@ -200,6 +204,7 @@ class GL(Detector):
         self._said: float | None = None  # the best when it last spoke since then
         self._said_as: tuple[float, str] | None = None  # that best, and the GL it said then
         self._recent: tuple[float, ...] = ()  # the last 3 values (see _jump.before)
+        self._rises = 0  # evaluations in a row, since the best, each above the one before
         self._reading: str | None = None  # the explanation it gave last
 
     def _restart(self) -> None:  # training values from before a restart are not compared
@@ -226,6 +231,7 @@ class GL(Detector):
         new_best = math.isfinite(value) and value < self.best
         previous, level = before(self._recent)
         self._recent = (*self._recent[-2:], value)
+        self._rises = self._rises + 1 if not new_best and value > previous else 0
         if new_best and (
             self._said is None or exceeds(generalization_loss(self._said, value), self.alpha)
         ):
@@ -240,8 +246,8 @@ class GL(Detector):
         diverged = has_diverged(self, value)  # NaN: its GL is NaN, never above alpha
         if not (exceeds(self.value, self.alpha) or diverged):
             return None
-        if not (self.active or value > high or diverged):  # a noisy rise no higher than one said
-            return None
+        if not (self.active or value > high or diverged or self._climbs_again()):
+            return None  # a noisy rise no higher than one said
         finite = math.isfinite(self.value) and abs(self.value) < _SAID_AS_PERCENT
         said_as = (self.best, percent_text(self.value, self.alpha)) if finite else None
         if not (self.active or diverged) and said_as is not None and said_as == self._said_as:
@@ -250,6 +256,13 @@ class GL(Detector):
             self._said, self._said_as = self.best, said_as
         # while it holds, only a changed reading is said: which one, without its words
         return self._explain(value, previous, train, level, words=not self.active)
+
+    def _climbs_again(self) -> bool:
+        """Whether a rise below a high it has seen is still worth saying: the validation loss
+        made a new best after it last spoke and has risen since, at every evaluation, for
+        :data:`STEADY_RISES` of them (0.5 said, 0.49, 0.52, 0.55, 0.58: a steady climb, not
+        noise about the best it spoke of); said once for that best."""
+        return self._said is not None and self.best < self._said and self._rises >= STEADY_RISES
 
     def _explain(
         self,

@@ -163,6 +163,24 @@ def test_a_lucky_low_value_after_a_warning_does_not_start_gl_afresh() -> None:
     assert fired == [2, 8]
 
 
+def test_a_steady_climb_after_a_new_best_is_said_even_below_an_earlier_spike() -> None:
+    """An early spike (0.9, said) then a new best by 2% and memorising: the climb stayed below
+    the spike, so GL was silent for 8 epochs of a textbook rise (teach 5)."""
+    gl = GL(5, stop=False)
+    va = [1.0, 0.8, 0.6, 0.5, 0.9, 0.7, 0.49, 0.52, 0.55, 0.58, 0.61, 0.64, 0.67]
+    events = [gl.update(t, val_loss=v, loss=1.0 - 0.05 * t) for t, v in enumerate(va, 1)]
+    said = {t: e.message for t, e in enumerate(events, 1) if e is not None}
+    assert list(said)[:2] == [5, 10]  # the spike; three rises in a row from the new best 0.49
+    assert "18.4% above its best (0.49 at epoch 7)" in said[10]
+
+
+def test_a_climb_of_two_evaluations_or_one_that_wobbles_is_no_news_below_a_high_said() -> None:
+    gl = GL(5, stop=False)
+    va = [1.0, 1.5, 0.98, 1.04, 1.06, 1.03, 1.05, 1.07, 1.02]
+    fired = [t for t, v in enumerate(va, 1) if gl.update(t, val_loss=v) is not None]
+    assert fired == [2]
+
+
 def test_gl_still_stops_where_prechelt_says_and_again_after_resume() -> None:
     gl = GL(5)
     fired = [gl.update(t, val_loss=v) is not None for t, v in enumerate([1.0, 1.2, 1.0, 1.1], 1)]
