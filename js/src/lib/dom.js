@@ -1,6 +1,9 @@
 // Tiny DOM helpers. Text from the graph (names come from user code and can contain
 // anything, "<img src=x onerror=...>" included) only ever goes in through textContent or
-// setAttribute of a plain attribute: this file has no innerHTML and never will.
+// setAttribute of a plain attribute: this file has no innerHTML and never will. Text and
+// tooltips read left to right (see text.js).
+
+import { leftToRight } from "./text.js";
 
 export const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -39,14 +42,15 @@ function setAttrs(el, attrs) {
     if (/^on/i.test(name) || /^(href|xlink:href|src|srcdoc)$/i.test(name)) {
       throw new Error(`refusing to set attribute ${name}`);
     }
-    el.setAttribute(name, value === true ? "" : String(value));
+    const text = value === true ? "" : String(value);
+    el.setAttribute(name, /^(title|aria-label)$/i.test(name) ? leftToRight(text) : text);
   }
 }
 
 function append(el, children) {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    el.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    el.appendChild(typeof c === "string" ? document.createTextNode(leftToRight(c)) : c);
   }
 }
 

@@ -12,6 +12,7 @@ import { clear } from "./dom.js";
 import { layout } from "./layout.js";
 import { drawScene, fitClusterTitles, sceneInput } from "./render.js";
 import { visibleGraph } from "./visible.js";
+import { leftToRight } from "./text.js";
 
 /** @typedef {import("./view.js").GraphViewState} GraphViewState */
 /** @typedef {import("./chrome.js").Chrome} Chrome */
@@ -154,7 +155,7 @@ export class Drawing {
   /** Say `text` over the canvas, as an error. @param {string} text */
   showError(text) {
     const message = this.c.message;
-    message.textContent = text;
+    message.textContent = leftToRight(text);
     message.className = "ng-message ng-error";
     message.hidden = false;
   }

@@ -5,6 +5,7 @@ import { s } from "./dom.js";
 import { flagKind, flagText, formatShape } from "./inspector.js";
 import { splinePath } from "./layout.js";
 import { EN } from "./messages.js";
+import { leftToRight } from "./text.js";
 
 /** @typedef {import("./visible.js").Item} Item */
 /** @typedef {import("./visible.js").Visible} Visible */
@@ -22,7 +23,7 @@ export function clusterTitle(label) {
 
 /** Shorten long text for drawing (the full text stays in the tooltip and inspector). */
 export function truncate(text, max = MAX_CHARS) {
-  const t = String(text);
+  const t = leftToRight(text); // measured as drawn
   return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
 }
 
@@ -32,7 +33,7 @@ export function truncate(text, max = MAX_CHARS) {
  * @param {string} text @param {number} [max]
  */
 export function truncateStart(text, max = MAX_CHARS) {
-  const t = String(text);
+  const t = leftToRight(text);
   if (t.length <= max) return t;
   const tail = t.slice(t.length - (max - 1));
   const dot = tail.indexOf(".");

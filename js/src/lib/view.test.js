@@ -149,6 +149,25 @@ describe("graph view", () => {
     expect(window.__pwned).toBeUndefined();
   });
 
+  it("draws a name holding a right-to-left override as it reads, escaped, in the box, tooltip and inspector", async () => {
+    const b = graphBuilder();
+    b.module("enc\u202eoder", "Linear", 6);
+    const x = b.node("input", "x", { shape: [2, 2], name: "x" });
+    const w = b.param("enc\u202eoder.weight", "enc\u202eoder", [2, 2], { gradNorm: 0.5 });
+    const y = b.op("linear", "enc\u202eoder", [x, w], { shape: [2, 2], module_type: "Linear" });
+    b.edge(y, b.node("output", "output", { shape: [2, 2] }));
+    const { el, view } = mount(b.json(), { depth: 2 });
+    await view.ready;
+    const texts = [...el.querySelectorAll("text, title")].map((t) => t.textContent ?? "");
+    expect(texts.some((t) => t.includes("enc\\u202eoder"))).toBe(true);
+    expect(texts.filter((t) => t.includes("\u202e"))).toEqual([]);
+    const param = [...el.querySelectorAll(".ng-item")].find((g) => g.textContent?.includes("weight"));
+    if (!param) throw new Error("the parameter is not drawn");
+    click(param);
+    expect(el.querySelector(".ng-inspector")?.textContent).toContain("enc\\u202eoder.weight");
+    expect(el.querySelector(".ng-inspector")?.textContent).not.toContain("\u202e");
+  });
+
   it("opens the inspector with shape, dtype and statistics on click", async () => {
     const { el, view, changes } = mount(tinyGraph(), { depth: 1 });
     await view.ready;

@@ -3,6 +3,7 @@
 import { localNumber } from "../lib/decimal.js";
 import { detectorText, fmtNum, t } from "./format.js";
 import { isValidation } from "./store.js";
+import { leftToRight } from "../lib/text.js";
 
 /**
  * @param {{strings: Record<string, string>, log: boolean, smoothing: number,
@@ -136,7 +137,7 @@ export function fillRunsTable(table, data, metric, strings) {
     t(strings, "lossview.stop_column"),
   ]) {
     const th = document.createElement("th");
-    th.textContent = text;
+    th.textContent = leftToRight(text);
     head.appendChild(th);
   }
   const body = table.createTBody();
@@ -151,7 +152,7 @@ export function fillRunsTable(table, data, metric, strings) {
       ...metrics.map((m) => (row.best && m in row.best ? fmtNum(Number(row.best[m])) : none)),
       row.stop ? `${detectorText(strings, row.stop.detector)} @ ${row.stop.epoch}` : none,
     ];
-    for (const text of cells) tr.insertCell().textContent = text;
+    for (const text of cells) tr.insertCell().textContent = leftToRight(text);
   }
   const tied = data.rows.map((row) => String(row.run)).filter((run) => won.includes(run));
   const lines = [...(data.notes ?? [])];
@@ -163,7 +164,7 @@ export function fillRunsTable(table, data, metric, strings) {
   const caption = table.createCaption();
   for (const line of lines) {
     const div = document.createElement("div");
-    div.textContent = String(line);
+    div.textContent = leftToRight(line);
     caption.appendChild(div);
   }
 }

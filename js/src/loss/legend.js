@@ -2,6 +2,7 @@
 // curve, is off then): each run's name in its colour, then the two line styles, training
 // dashed and validation solid. A click on a run's name hides or shows its curves everywhere.
 import { t } from "./format.js";
+import { leftToRight } from "../lib/text.js";
 
 /** The dash of a training curve when runs are compared (validation curves are solid). */
 export const TRAIN_DASH = [5, 4];
@@ -51,7 +52,7 @@ export function createRunsLegend(onToggle) {
         button.className = "ng-loss-key";
         button.dataset.run = run.name;
         button.setAttribute("aria-pressed", String(!hidden.has(run.name)));
-        button.append(lineSample(run.color), run.name);
+        button.append(lineSample(run.color), leftToRight(run.name));
         button.addEventListener("click", () => onToggle(run.name));
         el.appendChild(button);
       }

@@ -3,6 +3,7 @@
 // uPlot's `over` layer, so they are hoverable, focusable and testable; the explanation goes
 // into a shared tooltip through textContent only (event messages may quote user names).
 import { fmtNum, fmtStep, t } from "./format.js";
+import { leftToRight } from "../lib/text.js";
 
 /**
  * @typedef {import("./store.js").LossEvent} LossEvent
@@ -76,10 +77,10 @@ export function createMarks(layer, tip, tipHost) {
     const knob = document.createElement("b");
     knob.tabIndex = 0;
     knob.setAttribute("role", "img");
-    knob.setAttribute("aria-label", spec.text);
+    knob.setAttribute("aria-label", leftToRight(spec.text));
     const show = () => {
       hovered = key;
-      tip.textContent = spec.text;
+      tip.textContent = leftToRight(spec.text);
       tip.hidden = false;
       const host = tipHost.getBoundingClientRect();
       const r = knob.getBoundingClientRect();

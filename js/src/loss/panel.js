@@ -7,6 +7,7 @@ import { createMarks, markSpecs } from "./markers.js";
 import { fmtNum, fmtStep, fmtStepTick, fmtTick, stepIncrements, t } from "./format.js";
 import { joinCurves, lonePoints } from "./series.js";
 import { isValidation } from "./store.js";
+import { leftToRight } from "../lib/text.js";
 
 export const PALETTE = [
   "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -34,18 +35,18 @@ export function seriesStyle(store, s, strings) {
   const isVal = isValidation(s.metric);
   if (store.kind === "gradients") {
     const i = store.metrics.indexOf(s.metric);
-    return { label: s.metric || "(model)", stroke: PALETTE[i % PALETTE.length], dash: undefined };
+    return { label: leftToRight(s.metric || "(model)"), stroke: PALETTE[i % PALETTE.length], dash: undefined };
   }
   if (store.kind === "runs") {
     const i = [...store.runs.keys()].indexOf(s.run);
     return {
-      label: `${s.run} ${s.metric}`,
+      label: leftToRight(`${s.run} ${s.metric}`),
       stroke: PALETTE[i % PALETTE.length],
       dash: isVal ? undefined : TRAIN_DASH,
     };
   }
   void strings;
-  return { label: s.metric, stroke: isVal ? VAL : TRAIN, dash: undefined };
+  return { label: leftToRight(s.metric), stroke: isVal ? VAL : TRAIN, dash: undefined };
 }
 
 /**
@@ -121,7 +122,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
   const title = document.createElement("div");
   title.className = "ng-loss-title";
   const titleOf = (/** @type {Panel} */ p, /** @type {PanelOptions} */ o) =>
-    p.key === "gradients" ? t(o.strings, "lossview.gradients") : p.title;
+    p.key === "gradients" ? t(o.strings, "lossview.gradients") : leftToRight(p.title);
   title.textContent = titleOf(panel, opts);
   box.appendChild(title);
   host.appendChild(box);

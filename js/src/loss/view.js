@@ -8,6 +8,7 @@ import { createRunsLegend } from "./legend.js";
 import { createPanel, seriesStyle } from "./panel.js";
 import { Store } from "./store.js";
 import { ensureStyle } from "./style.js";
+import { leftToRight } from "../lib/text.js";
 
 const TITLE = 21; // a panel's title line
 const LEGEND_ROW = 27; // uPlot's legend (one row) below a plot
@@ -110,7 +111,7 @@ export function createLossView(el, options = {}) {
         ...lines.map((line, i) => {
           const p = document.createElement("div");
           p.className = i ? "ng-loss-empty-event" : "ng-loss-empty-head";
-          p.textContent = line;
+          p.textContent = leftToRight(line);
           return p;
         }),
       );

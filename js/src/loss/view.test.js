@@ -48,6 +48,17 @@ afterEach(() => {
 });
 
 describe("the loss view", () => {
+  it("writes a metric name holding a right-to-left override as it reads, escaped", () => {
+    const { el, view } = mount();
+    const snap = monitorSnapshot();
+    snap.runs[""].metrics["acc\u202ereversed"] = { step: [1, 2], value: [1, 2] };
+    view.load(snap);
+    view.flush();
+    const titles = [...el.querySelectorAll(".ng-loss-title")].map((t) => t.textContent ?? "");
+    expect(titles).toContain("acc\\u202ereversed");
+    expect(el.textContent).not.toContain("\u202e");
+  });
+
   it("draws one panel per metric, train and validation overlaid", () => {
     const { el, view } = mount();
     view.load(monitorSnapshot());
