@@ -235,7 +235,7 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
     def before(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         recorder.steps.append(sys._getframe(1))  # the frame running this step
         recorder.stepped.update(id(p) for group in optimizer.param_groups for p in group["params"])
-        recorder.leaves.before_step(optimizer)
+        recorder.stepped_unreached |= recorder.leaves.before_step(optimizer)
         if callable(kwargs.get("closure")):
             return args, {**kwargs, "closure": recorded(kwargs["closure"])}
         if len(args) > 1 and callable(args[1]):  # args[0] is the optimizer itself

@@ -165,7 +165,10 @@ def _mark_not_stepped(recorder: Recorder, graph: Graph) -> None:
     block trains, that it does not hold: a layer replaced after the optimizer was built, or
     left out of it; or of every model that ran, where the optimizers hold none of theirs (an
     optimizer of an earlier model: the model's cell run again after the optimizer's).
-    `optimizer.zero_grad()` does not reset their `.grad` either."""
+    `optimizer.zero_grad()` does not reset their `.grad` either. Where an optimizer also
+    stepped parameters that no model that ran holds and no backward reached (the layer
+    replaced), health() tells of the others from the first step on (a head-only optimizer,
+    with the body left trainable, holds none such)."""
     stepped = recorder.stepped
     if not stepped:
         return
@@ -175,6 +178,9 @@ def _mark_not_stepped(recorder: Recorder, graph: Graph) -> None:
         graph.graph["optimizer_holds_none"] = True
     trained = trained or roots
     outside = {id(p) for root in trained for p in root.parameters() if id(p) not in stepped}
+    held = {id(p) for root in roots for p in root.parameters()}
+    if outside and recorder.stepped_unreached - held:  # read by health(), as above
+        graph.graph["optimizer_holds_replaced"] = True
     for node_id, fn in recorder.builder.leaf_fns.items():
         if id(fn.variable) in outside and fn.variable.requires_grad:
             graph._node[node_id]["not_in_optimizer"] = True

@@ -188,16 +188,21 @@ class LeafGrads:
             self.kept.add(node_id)
         self._rewritten.add(node_id)
 
-    def before_step(self, optimizer: Any) -> None:
+    def before_step(self, optimizer: Any) -> set[int]:
         """`optimizer.step()` is about to use the `.grad` of its parameters: one that still
         holds gradients from before an earlier step of them is stale (no `zero_grad()`). A
         `.grad` no step uses again (a GAN's discriminator during the generator's step, zeroed
-        before its next step) is not."""
+        before its next step) is not. Returns the ids of its parameters no backward reached."""
         nodes = self._by_variable()
         self._all_steps += 1
+        unreached = set()
         for group in getattr(optimizer, "param_groups", ()):
             for p in group.get("params", ()):
-                self._count_step(nodes.get(id(p)), p)
+                node_id = nodes.get(id(p))
+                self._count_step(node_id, p)
+                if node_id is None:
+                    unreached.add(id(p))
+        return unreached
 
     def before_update(self, written: torch.Tensor) -> None:
         """A hand-written update (`w -= lr * w.grad`, `w.data -= ...`) is about to change the

@@ -81,6 +81,8 @@ class Recorder:
         self.steps: list[FrameType] = []
         #: the parameters of every optimizer stepped in the block (by id): the models trained
         self.stepped: set[int] = set()
+        #: those of them no backward reached before their step
+        self.stepped_unreached: set[int] = set()
         self.failed = False
         #: whether the end lists the models' unreached parameters (`trace` lists its model's)
         self.lists_unreached = True

@@ -42,9 +42,11 @@ def parameter_state(
     cut: dict[str, Any] = {}  # module (or a hand-made leaf's name) -> its first weight left out
     reached: set[str] = set()  # modules (or leaves) some gradient reached
     passed: set[Any] | None = None  # ops with a tracked path to a gradient, when needed
-    # the optimizers that stepped hold none of the parameters of the models that ran: the
-    # model was made again after them (a layer replaced after it shows once gradients add up)
-    none_stepped = bool(g.graph.get("optimizer_holds_none"))
+    # the optimizers that stepped hold none of the parameters of the models that ran (the
+    # model was made again after them), or the weights of a layer since replaced
+    none_stepped = bool(
+        g.graph.get("optimizer_holds_none") or g.graph.get("optimizer_holds_replaced")
+    )
     for n in order:
         data = g.nodes[n]
         if not learnable(data):
