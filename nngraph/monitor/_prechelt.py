@@ -164,8 +164,8 @@ class GL(Detector):
     every wobble. A new best starts afresh once it is more than ``alpha`` percent below the
     best it spoke of (one lucky low value in a noisy curve does not), and so does
     :meth:`resume`. A new best by less than that, followed by a climb at three evaluations in a
-    row back above ``alpha`` percent, is said once even below that high: memorising that starts
-    after an early spike. While it holds, a changed reading is said once more, forward only: a rise
+    row to more than twice ``alpha`` percent above it, is said once even below that high:
+    memorising that starts after an early spike. While it holds, a changed reading is said once more, forward only: a rise
     with no sign of memorising yet that turns into memorising (the training loss falls clearly
     below the validation loss), or one said to be memorising that turns out to be unstable
     training (the training loss spikes too); see :mod:`~nngraph.monitor._gl_reading`. In a
@@ -259,10 +259,17 @@ class GL(Detector):
 
     def _climbs_again(self) -> bool:
         """Whether a rise below a high it has seen is still worth saying: the validation loss
-        made a new best after it last spoke and has risen since, at every evaluation, for
-        :data:`STEADY_RISES` of them (0.5 said, 0.49, 0.52, 0.55, 0.58: a steady climb, not
-        noise about the best it spoke of); said once for that best."""
-        return self._said is not None and self.best < self._said and self._rises >= STEADY_RISES
+        made a new best after it last spoke, then rose at :data:`STEADY_RISES` evaluations in a
+        row to more than twice ``alpha`` percent above it (0.5 said, 0.49, 0.52, 0.55, 0.58: a
+        steady climb, not noise about the best it spoke of); said once for that best. On
+        simulated noisy plateaus the doubled line halves the extra warnings, and an overfit
+        after an early spike is still told about as soon."""
+        return (
+            self._said is not None
+            and self.best < self._said
+            and self._rises >= STEADY_RISES
+            and self.value > 2 * self.alpha
+        )
 
     def _explain(
         self,
