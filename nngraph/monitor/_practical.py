@@ -289,7 +289,10 @@ class Patience(Detector):
             no_better(
                 self._swings.now(), latest, self.patience, higher=self.mode == "max", delta=delta
             )
-            or memorising(self._seen(value), [(e, v) for e, v in latest if e > self._best_shown])
+            # the latest values after the best, also after resume(): a rise since it tells
+            or memorising(
+                self._seen(value), [(e, v) for e, v in self._latest if e > self._best_shown]
+            )
             or still_learning(self._seen(value), self._first, self._seen_low)
         )
         if found is None:

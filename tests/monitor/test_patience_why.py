@@ -208,6 +208,36 @@ def test_a_textbook_overfitting_run_is_said_to_overfit_at_the_stop(language: str
     )
 
 
+@pytest.mark.parametrize("patience", [3, 4, 5, 6, 10])
+def test_a_clean_rise_is_overfitting_at_a_short_patience_too(patience: int) -> None:
+    """Sweep s42 (helper mon, finding 1): Patience(3), (4) and (5) said "more training is
+    unlikely to help" of a validation loss three times its best beside a training loss still
+    falling: the spread that measured the noise was the rise itself."""
+    val = [0.5 + max(0, e - 10) * 0.2 + max(0, 10 - e) * 0.05 for e in range(1, 40)]
+    train = [0.5 / e for e in range(1, 40)]
+    event = first_event(Patience(patience), val, train)
+    assert (event.epoch, event.message_id) == (10 + patience, "patience.memorising")
+
+
+def test_a_rise_after_resume_is_still_called_overfitting() -> None:
+    patience = Patience(5)
+    val = [1.0, 0.8, 0.6, 0.5] + [0.5 + 0.1 * i for i in range(1, 6)]
+    for epoch, v in enumerate(val, 1):
+        patience.update(epoch, loss=0.5 / epoch, val_loss=v)
+    patience.resume()  # a second fit() of the same run: the best stays at epoch 4
+    events = [
+        patience.update(epoch, loss=0.5 / epoch, val_loss=0.5 + 0.1 * (epoch - 4))
+        for epoch in range(10, 16)
+    ]
+    assert [e.message_id for e in events if e is not None] == ["patience.memorising"]
+
+
+def test_three_values_above_a_lucky_low_are_no_overfitting() -> None:
+    val = [1.0, 0.9, 0.8, 0.95, 1.0, 1.02]  # a lucky 0.8, then about its level again
+    train = [0.3, 0.25, 0.2, 0.18, 0.16, 0.15]
+    assert first_event(Patience(3), val, train).message_id == "patience.fire"
+
+
 @pytest.mark.parametrize("floor", [0.0, 0.012])
 def test_a_training_loss_resting_at_its_lowest_beside_a_rising_validation_loss_overfits(
     floor: float,
