@@ -1487,6 +1487,24 @@ MESSAGES: dict[str, str] = {
     "monitor.up.strips.one": "{n} strip of {strip}",
     "monitor.up.strips.few": "{n} successive strips of {strip}",
     "monitor.up.strips.many": "{n} successive strips of {strip}",
+    "monitor.gl.validation_not_finite": (
+        "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch"
+        " {best_epoch}) while {train} is {tr:.4g}: the weights have not diverged, so the"
+        " validation data (a NaN in its inputs or targets) or the code that computes it is the"
+        " likely cause: check them."
+    ),
+    "monitor.pq.validation_not_finite": (
+        "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch"
+        " {best_epoch}) while {train} is {tr:.4g}: the weights have not diverged, so the"
+        " validation data (a NaN in its inputs or targets) or the code that computes it is the"
+        " likely cause: check them."
+    ),
+    "monitor.up.validation_not_finite": (
+        "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch"
+        " {best_epoch}) while {train} is {tr:.4g}: the weights have not diverged, so the"
+        " validation data (a NaN in its inputs or targets) or the code that computes it is the"
+        " likely cause: check them."
+    ),
     "monitor.gl.nonfinite": (
         "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch "
         "{best_epoch}): training has diverged. Keep the best weights (restore_best) and try a "

@@ -1581,6 +1581,24 @@ MESSAGES: dict[str, str] = {
     "monitor.up.strips.one": "{n} odcinka treningu, który trwał {strip}",
     "monitor.up.strips.few": "{n} kolejnych odcinków treningu, z których każdy trwał {strip}",
     "monitor.up.strips.many": "{n} kolejnych odcinków treningu, z których każdy trwał {strip}",
+    "monitor.gl.validation_not_finite": (
+        "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza"
+        " wartość wynosiła {best:.4g} w epoce {best_epoch}, a {train} wynosi {tr:.4g}: wagi się"
+        " nie rozbiegły, więc przyczyną są raczej dane walidacyjne (NaN w wejściach albo w"
+        " wartościach docelowych) albo kod, który ją liczy: sprawdź je."
+    ),
+    "monitor.pq.validation_not_finite": (
+        "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza"
+        " wartość wynosiła {best:.4g} w epoce {best_epoch}, a {train} wynosi {tr:.4g}: wagi się"
+        " nie rozbiegły, więc przyczyną są raczej dane walidacyjne (NaN w wejściach albo w"
+        " wartościach docelowych) albo kod, który ją liczy: sprawdź je."
+    ),
+    "monitor.up.validation_not_finite": (
+        "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza"
+        " wartość wynosiła {best:.4g} w epoce {best_epoch}, a {train} wynosi {tr:.4g}: wagi się"
+        " nie rozbiegły, więc przyczyną są raczej dane walidacyjne (NaN w wejściach albo w"
+        " wartościach docelowych) albo kod, który ją liczy: sprawdź je."
+    ),
     "monitor.gl.nonfinite": (
         "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza "
         "wartość wynosiła {best:.4g} w epoce {best_epoch}: trening się rozbiegł. Zachowaj "

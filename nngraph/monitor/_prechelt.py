@@ -137,11 +137,16 @@ def has_diverged(det: Detector, value: float) -> bool:
     return (math.isnan(value) or value == math.inf) and math.isfinite(det.best)
 
 
-def diverged_check(det: Detector, value: float) -> Check:
-    """PQ's or UP's explanation of a diverged validation loss (see :func:`has_diverged`), said
-    at once, not at the next strip end: no strip of training tells anything after it."""
+def diverged_check(det: Detector, value: float, train: float | None = None) -> Check:
+    """GL's, PQ's or UP's explanation of a validation loss that became NaN or inf (see
+    :func:`has_diverged`), said at once, not at the next strip end: no strip of training
+    tells anything after it. Beside a finite training loss ``train`` of the same weights it
+    is the validation data or its code, not a diverged training."""
     fields = {"value": not_finite_text(value), "best": det.best, "best_epoch": det._best_shown}
-    return f"{type(det).__name__.lower()}.nonfinite", fields
+    name = type(det).__name__.lower()
+    if train is not None and math.isfinite(train):
+        return f"{name}.validation_not_finite", {**fields, "tr": train}
+    return f"{name}.nonfinite", fields
 
 
 #: GL values up to here are said as a percentage (from there on as "about N times its best")
@@ -290,7 +295,7 @@ class GL(Detector):
             "since": self._epochs_since(self._best_shown, self.epoch - self.best_epoch),
         }
         if not math.isfinite(value):  # "inf% above its best" says nothing to a student
-            return "gl.nonfinite", {**fields, "value": value}
+            return diverged_check(self, value, train)
         if math.isinf(self.value):  # a rise from 0 (or past the float maximum): the numbers
             advice = message("monitor.gl.advice" if self.stop else "monitor.gl.advice_warn")
             best = self.best or 0.0  # -0.0 is shown as 0

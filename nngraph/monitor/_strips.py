@@ -117,7 +117,7 @@ class PQ(Detector):
         self._strip.append(math.nan if train is None else train)
         diverged = has_diverged(self, value)
         if self.epoch % self.k:
-            return diverged_check(self, value) if diverged else KEEP
+            return diverged_check(self, value, train) if diverged else KEEP
         strip, self._strip = self._strip, []
         since, self._strip_from = self._epochs_since(self._strip_from, self.k), self._shown
         self.gl = generalization_loss(value, self.best)
@@ -131,7 +131,7 @@ class PQ(Detector):
         else:
             self.value = self.gl / self.progress
         if diverged:
-            return diverged_check(self, value)
+            return diverged_check(self, value, train)
         if not self.value - self.alpha > FLOAT_NOISE * self.alpha:  # more than float rounding
             return None
         permille, floor = permille_text(self.progress, self.gl, self.alpha)  # shown GL above floor
@@ -226,7 +226,7 @@ class UP(Detector):
         self._swings.add(self._shown, value, train)
         diverged = has_diverged(self, value)
         if self.epoch % self.k:
-            return diverged_check(self, value) if diverged else KEEP
+            return diverged_check(self, value, train) if diverged else KEEP
         strip, self._strip_from = self._epochs_since(self._strip_from, self.k), self._shown
         if self._trail and value - self._trail[-1] > FLOAT_NOISE * abs(self._trail[-1]):
             self.rises += 1
@@ -236,7 +236,7 @@ class UP(Detector):
             self._trail = [value]
         self.value = self.rises
         if diverged:
-            return diverged_check(self, value)
+            return diverged_check(self, value, train)
         if self.rises < self.s:
             return None
         trail = rising_trail(self._trail[-(self.s + 1) :])

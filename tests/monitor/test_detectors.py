@@ -384,10 +384,31 @@ def test_a_validation_loss_that_turns_nan_or_inf_after_a_best_is_said_to_diverge
     loss (its GL is NaN, never above alpha), and PQ and UP not to an infinite one either."""
     det = make()  # the published defaults
     for epoch in range(1, 31):
-        det.update(epoch, loss=0.9 / epoch, val_loss=1.0 / epoch if epoch < 18 else bad)
+        loss = 0.9 / epoch if epoch < 18 else bad  # the training loss blew up too
+        det.update(epoch, loss=loss, val_loss=1.0 / epoch if epoch < 18 else bad)
     (event,) = det.events  # said once, at the first one: not at every epoch after
     assert (event.epoch, event.message_id) == (18, f"{make.__name__.lower()}.nonfinite")
     assert event.stop and event.values["best"] == 1 / 17
+    assert "training has diverged" in event.message
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+@pytest.mark.parametrize("make", [GL, PQ, UP], ids=["GL", "PQ", "UP"])
+def test_a_nan_validation_loss_beside_a_finite_training_loss_is_the_data_not_divergence(
+    make: type[GL | PQ | UP], language: str
+) -> None:
+    """Sweep s42 (helper mon, finding 2): one NaN validation value while the training loss
+    fell smoothly was called "training has diverged", where Patience, Gap and Divergence say
+    the validation data or its code is the likely cause."""
+    i18n.set_language(language)
+    det = make()
+    for epoch in range(1, 8):
+        det.update(epoch, loss=1 / epoch, val_loss=math.nan if epoch == 4 else 1 / epoch + 0.1)
+    event = det.events[0]
+    assert (event.epoch, event.kind) == (4, "divergence")
+    assert event.message_id == f"{make.__name__.lower()}.validation_not_finite"
+    words = {"en": "the weights have not diverged", "pl": "wagi się nie rozbiegły"}
+    assert words[language] in event.message and "0.25" in event.message.replace(",", ".")
 
 
 def test_a_monitor_with_gl_alone_stops_at_a_nan_validation_loss() -> None:
@@ -395,7 +416,7 @@ def test_a_monitor_with_gl_alone_stops_at_a_nan_validation_loss() -> None:
     for epoch in range(1, 41):
         mon.log(epoch, loss=0.9 / epoch, val_loss=1.0 / epoch if epoch < 20 else math.nan)
     assert mon.should_stop
-    assert [(e.epoch, e.message_id) for e in mon.events] == [(20, "gl.nonfinite")]
+    assert [(e.epoch, e.message_id) for e in mon.events] == [(20, "gl.validation_not_finite")]
     assert mon.events[0].kind == "divergence"  # not "overfitting": the marker says what it is
 
 
