@@ -11,13 +11,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import torch
 from torch.nn.parameter import is_lazy
 
-from nngraph._compiled import modules_as_written
+from nngraph._compiled import modules_as_written, uncompiled
 from nngraph.capture._gates import GATE_BIASES, stacked_gates
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -32,6 +32,7 @@ __all__ = [
     "fill_module_types",
     "module_table",
     "named_parameters_as_written",
+    "smallest_holder",
     "trains",
     "unreached_parameters",
 ]
@@ -280,3 +281,30 @@ def fill_module_types(
             continue
         if attrs["name"] is not None and (owned is None or attrs["name"] in owned):
             attrs["module_type"] = modules[attrs["module"]]["type"]
+
+
+def smallest_holder(
+    module: torch.nn.Module, namespace: Mapping[str, Any]
+) -> torch.nn.Module | None:
+    """The smallest model a variable of `namespace` holds that `module` is part of, where no
+    variable holds `module` itself: `ae.encoder(x)` then `ae.decoder(z)` are named as
+    `ae.named_parameters()` names them (`encoder.0.weight`, `decoder.0.weight`), as under
+    `record(ae)`, not as two unrelated models.
+
+        >>> ae = torch.nn.Sequential(torch.nn.Linear(2, 2))
+        >>> smallest_holder(ae[0], {"ae": ae}) is ae, smallest_holder(ae[0], {"fc": ae[0]})
+        (True, None)
+    """
+    held = [
+        value
+        for key, value in namespace.items()
+        if isinstance(value, torch.nn.Module) and isinstance(key, str) and key[:1] != "_"
+    ]
+    if any(value is module for value in held):
+        return None
+    found: tuple[int, torch.nn.Module] | None = None
+    for value in held:
+        inside = list(uncompiled(value).modules())
+        if any(m is module for m in inside) and (found is None or len(inside) < found[0]):
+            found = (len(inside), value)
+    return found[1] if found else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, cast
 
 import torch
@@ -27,7 +27,7 @@ from nngraph.capture._common import hidden, memory_within, named_tensors_within
 from nngraph.capture._functorch import unwrapped
 from nngraph.capture._given import call_keywords, named_items, yields_once
 from nngraph.capture._memory import storage_key
-from nngraph.capture._modules import module_table
+from nngraph.capture._modules import module_table, smallest_holder
 from nngraph.graph._nodes import as_written
 
 __all__ = ["ModuleScope"]
@@ -103,6 +103,8 @@ class ModuleScope:
         #: where the memory of what top-level calls were given starts -> what holds it, while
         #: that lives (freed memory may hold a new tensor made in `forward`; see `given`)
         self._given_memory: dict[int, weakref.ref[Any]] = {}
+        #: the variables of the code running the block, read when a model first runs there
+        self.namespace: Callable[[], Mapping[str, Any]] | None = None
         names.param_in_use = self._param_in_use
         if model is not None:
             self._add_root(model, "")
@@ -170,6 +172,10 @@ class ModuleScope:
             # numbered when that is taken ("blocks" -> "Linear", "Linear2"); so are its params.
             path = self._unregistered_path(module)
             self.names.add_module(module, path, self.paths)
+        elif (holder := self._holder(module)) is not None:  # `ae.encoder(x)`: part of `ae`
+            prefix = self._free_path(type(uncompiled(holder)).__name__) if self._roots else ""
+            self._add_root(holder, prefix)
+            return self.paths.get(id(module), prefix)
         elif not self._roots and any(True for _ in module.parameters()):
             self._add_root(module, "")
             return ""
@@ -181,6 +187,12 @@ class ModuleScope:
             path = ""
         self.paths[id(module)] = path
         return path
+
+    def _holder(self, module: torch.nn.Module) -> torch.nn.Module | None:
+        """`smallest_holder` of a model with parameters called at top level."""
+        if self.stack or self.namespace is None or not any(True for _ in module.parameters()):
+            return None
+        return smallest_holder(module, self.namespace())
 
     def _outer_runs_model(self, module: torch.nn.Module) -> bool:
         """Whether `module` is part of the recorded model and the module running it is not:

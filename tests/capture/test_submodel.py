@@ -180,3 +180,57 @@ def test_a_wrapper_layer_tied_to_the_body_still_shows_as_shared() -> None:
     assert "0 (+8 shared)" in rows["_TiedHead.head"]
     assert "shared" not in rows["_TiedHead"]  # holding the body is no sharing
     assert _op_modules(rec.graph) == {"", "0", "1", "2", "_TiedHead", "_TiedHead.head"}
+
+
+class _AutoEncoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Linear(6, 3), nn.ReLU())
+        self.decoder = nn.Sequential(nn.Linear(3, 6))
+
+
+def _param_names(g: ng.Graph) -> list[str]:
+    return sorted(d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param")
+
+
+def test_parts_of_a_model_a_variable_holds_are_named_as_its_named_parameters() -> None:
+    """Sweep s42 (helper capture, finding 1): the autoencoder lesson's `ae.encoder(x)` then
+    `ae.decoder(z)` gave `0.weight` and `Sequential.0.weight`, two unrelated models, where
+    `ae.named_parameters()` says `encoder.0.weight` and `decoder.0.weight`."""
+    ae, x = _AutoEncoder(), torch.randn(5, 6)
+    with ng.record() as rec:
+        nn.functional.mse_loss(ae.decoder(ae.encoder(x)), x).backward()
+    g = rec.graph
+    assert _param_names(g) == [name for name, _ in sorted(ae.named_parameters())]
+    assert _op_modules(g) == {"encoder.0", "encoder.1", "decoder.0", ""}
+    assert _rows(g)["(model)"].split()[1] == "_AutoEncoder"
+    assert _rows(g)["Total"] == "Total params: 45"
+
+
+def test_layers_of_a_local_sequential_are_named_by_their_index_in_it() -> None:
+    def step() -> ng.Graph:
+        net = _mlp()
+        with ng.record() as rec:
+            net[2](net[1](net[0](torch.randn(4, 2)))).sum().backward()
+        return rec.graph
+
+    assert _param_names(step()) == ["0.bias", "0.weight", "2.bias", "2.weight"]
+
+
+def test_a_part_a_variable_holds_itself_stays_a_model_of_its_own() -> None:
+    ae, x = _AutoEncoder(), torch.randn(5, 6)
+    encoder = ae.encoder
+    with ng.record() as rec:
+        encoder(x).sum().backward()
+    assert _param_names(rec.graph) == ["0.bias", "0.weight"]
+
+
+def test_the_smallest_model_holding_the_part_names_it() -> None:
+    ae = _AutoEncoder()
+    outer = nn.Sequential(ae, nn.Linear(6, 1))  # both hold ae.encoder
+    with ng.record(names={"outer": outer, "ae": ae}) as rec:
+        ae.encoder(torch.randn(5, 6)).sum().backward()
+    assert _param_names(rec.graph) == ["encoder.0.bias", "encoder.0.weight"]
+    with ng.record(names={"outer": outer}) as rec:
+        ae.encoder(torch.randn(5, 6)).sum().backward()
+    assert _param_names(rec.graph) == ["0.encoder.0.bias", "0.encoder.0.weight"]
