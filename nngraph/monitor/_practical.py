@@ -160,6 +160,7 @@ class Patience(Detector):
         # the training twin (explanations only): its name as logged, and its latest
         # evaluation's mean and first finite one
         self._seen_name: str | None = None
+        self._seen_at = 0  # the evaluation it came with last
         self._seen_now = self._seen_first = math.nan
         self._seen_low = math.inf  # its lowest finite value (did the model ever learn?)
         # how many evaluations in a row the twin improved (up to now), and its value before them
@@ -175,7 +176,7 @@ class Patience(Detector):
         it."""
         if train is None:
             return None
-        self._seen_name = self._train_name
+        self._seen_name, self._seen_at = self._train_name, self.epoch
         before, self._seen_now = self._seen_now, train
         lower = self._seen_now < before if self.mode == "min" else self._seen_now > before
         if not lower:
@@ -372,13 +373,16 @@ class Patience(Detector):
         }
 
     def _seen(self, value: float) -> Seen:
-        """What the reading is made of: ``value`` (now), the best seen, the training twin."""
+        """What the reading is made of: ``value`` (now), the best seen, the training twin (if
+        it came with one of the last 3 evaluations: a training loss logged until epoch 10
+        says nothing of the model at epoch 28)."""
+        recent = self.epoch - self._seen_at < 3
         return Seen(
             self.metric,
             self.mode,
             value,
             self._top,
-            self._seen_name,
+            self._seen_name if recent else None,
             train_now=self._seen_now,
             train_first=self._seen_first,
             train_low=self._seen_low,

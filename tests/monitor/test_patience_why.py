@@ -417,3 +417,18 @@ def test_a_training_loss_climbing_back_from_its_lowest_is_not_resting_there() ->
     train = [math.exp(-e / 4) + 0.02 for e in range(20)] + [0.02 + 0.007 * k for k in range(1, 21)]
     val = [1.5 + math.exp(-e / 4) for e in range(20)] + [1.5 + 0.08 * k for k in range(1, 21)]
     assert first_event(Patience(10), val, train).message_id != "patience.memorising"
+
+
+def test_a_training_loss_no_longer_logged_is_not_read_as_the_models_now() -> None:
+    """Sweep s42 (helper mon, finding 4): a training loss logged until epoch 10 was quoted at
+    the stop in epoch 28 as the training loss "now", and the overfitting verdict rested on it."""
+    patience = Patience(20)
+    for epoch in range(1, 29):
+        train = {"loss": 1 / epoch} if epoch <= 10 else {}
+        event = patience.update(epoch, val_loss=0.5 + abs(epoch - 8) / 20, **train)
+    assert event is not None and event.epoch == 28
+    assert event.message_id == "patience.fire" and "training" not in event.message
+    patience = Patience(20)  # logged with the evaluations up to the stop: read as before
+    for epoch in range(1, 29):
+        event = patience.update(epoch, val_loss=0.5 + abs(epoch - 8) / 20, loss=1 / epoch)
+    assert event is not None and event.message_id == "patience.memorising"
