@@ -427,7 +427,7 @@ def test_a_training_loss_no_longer_logged_is_not_read_as_the_models_now() -> Non
         train = {"loss": 1 / epoch} if epoch <= 10 else {}
         event = patience.update(epoch, val_loss=0.5 + abs(epoch - 8) / 20, **train)
     assert event is not None and event.epoch == 28
-    assert event.message_id == "patience.fire" and "training" not in event.message
+    assert event.message_id == "patience.fire" and "training loss" not in event.message
     patience = Patience(20)  # logged with the evaluations up to the stop: read as before
     for epoch in range(1, 29):
         event = patience.update(epoch, val_loss=0.5 + abs(epoch - 8) / 20, loss=1 / epoch)
