@@ -158,8 +158,20 @@ def _relative_delta(typed: object, fraction: float) -> None:
         )
 
 
+def _as_count(value: object) -> object:
+    """`plain_integer`, and a float that holds a whole number (`PQ(0.5, 5.0)`, a value read
+    from a config) as that int: 5.0 is a whole number to a student, 5.5 stays refused.
+
+    >>> _as_count(5.0), _as_count(np.float32(3)), _as_count(5.5)
+    (5, 3, 5.5)
+    """
+    if isinstance(value, float | np.floating) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return plain_integer(value)
+
+
 def _whole(what: str, value: int) -> int:
-    value = cast(int, plain_integer(value))
+    value = cast(int, _as_count(value))
     _number(what, value, whole=True)
     if not (_integral(value) and value >= 0):
         raise NNGraphError(message("monitor.error.whole", what=what, value=got_text(value)))
@@ -175,7 +187,7 @@ def _finite(what: str, value: float) -> float:
 
 
 def _count(what: str, value: int) -> int:
-    value = cast(int, plain_integer(value))
+    value = cast(int, _as_count(value))
     _number(what, value, whole=True)
     if not (_integral(value) and value >= 1):
         raise NNGraphError(message("monitor.error.positive_int", what=what, value=got_text(value)))

@@ -683,11 +683,22 @@ def test_patience_that_is_not_a_whole_number_says_so(language: str) -> None:
     i18n.set_language(language)
     try:
         with pytest.raises(NNGraphError) as caught:
-            Patience(2.0)  # type: ignore[arg-type]
+            Patience(2.5)  # type: ignore[arg-type]
     finally:
         i18n.set_language("en")
     assert ("whole number" if language == "en" else "liczbą całkowitą") in str(caught.value)
     assert "zero or more" not in str(caught.value) and "zerem" not in str(caught.value)
+
+
+def test_a_float_holding_a_whole_number_is_a_whole_number() -> None:
+    """Sweep s42 (helper mon): `PQ(0.5, 5.0)` was refused as "k must be a positive whole
+    number, got 5.0", a message that contradicts itself."""
+    assert [d.name for d in (Patience(5.0), PQ(0.5, 5.0), UP(2.0, np.float64(5)))] == [  # type: ignore[arg-type]
+        "Patience(5)",
+        "PQ(0.5, 5)",
+        "UP(2, 5)",
+    ]
+    assert Patience(5.0).patience == 5 and type(Patience(5.0).patience) is int  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
