@@ -105,6 +105,9 @@ class ModuleScope:
         self._given_memory: dict[int, weakref.ref[Any]] = {}
         #: the variables of the code running the block, read when a model first runs there
         self.namespace: Callable[[], Mapping[str, Any]] | None = None
+        #: called with each model that runs at top level after the first (or given) one,
+        #: before its forward: `trace()` keeps its state to put back
+        self.on_new_root: Callable[[torch.nn.Module], None] | None = None
         names.param_in_use = self._param_in_use
         if model is not None:
             self._add_root(model, "")
@@ -142,6 +145,8 @@ class ModuleScope:
             self.paths.setdefault(id(model), prefix)
         if not self._roots:
             self._model_modules = {id(model), *(id(m) for m in original.modules())}
+        elif self.on_new_root is not None:
+            self.on_new_root(original)
         self._roots.append(original)
         # named through the wrapper, as `model.named_parameters()` names them: `_orig_mod.fc.weight`
         self.names.add_module(model, prefix, self.paths)

@@ -14,6 +14,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -81,7 +82,10 @@ def trace(
       list; one the forward added is removed);
     - the random generators (the global ones, those the model's modules keep, also in a list or
       dict, and those given as arguments), so the dropout masks a seeded lesson draws next are
-      the same with or without a trace before them.
+      the same with or without a trace before them;
+    - all of the above for another model the call runs at top level (a GAN's discriminator in
+      `loss=lambda fake: -D(fake).mean()`, a perceptual loss's network): a BatchNorm of its
+      keeps its running statistics.
 
     What it does not do: it stops at the inputs (the history of an input, the generator's ops
     behind `G(z)`, is shown but not run, so the user's graph behind it stays usable and no hook
@@ -167,12 +171,16 @@ def _traced(
         with hidden():  # nngraph's own calls: no mode of the user's sees them
             state = ModelState(model, arguments=[*inputs, *kwargs.values()])
             state.clear_grads()
+        # the models `loss=` runs (a GAN's discriminator, a perceptual loss's network) are put
+        # back too: a BatchNorm of theirs in training mode updates its running statistics
+        others: list[ModelState] = []
         try:
             # the tensors `loss=` reads are named as it names them (the targets: `labels`)
             names = names_in_loss(loss)
             with _hidden(torch.enable_grad()), record(given, names=names) as recording:
                 recorder = recording._recorder
                 assert recorder is not None  # until the block ends
+                recorder.scope.on_new_root = partial(_keep_state, others)
                 recorder.lists_unreached = False  # listed below, for the given model alone
                 recorder.scope.name_inputs(model, inputs, kwargs)
                 inputs, kwargs = cut_from_history(recorder, inputs, kwargs)
@@ -205,6 +213,8 @@ def _traced(
                     paths = _paths_of_results(recorder, output)
         finally:
             with hidden():
+                for other in reversed(others):  # first: one may hold the model (`wrapper`)
+                    other.restore()
                 state.restore()
                 if recorder is not None:  # what the backward reached outside the model
                     recorder.grads_before.put_back(state.leaves)
@@ -220,6 +230,12 @@ def _traced(
     if unreached is not None:
         graph.graph["unreached"] = unreached
     return graph
+
+
+def _keep_state(states: list[ModelState], model: torch.nn.Module) -> None:
+    """Keep the state of `model`, a model the trace runs outside the traced one, before it runs."""
+    with hidden():
+        states.append(ModelState(model))
 
 
 def _paths_of_results(recorder: Recorder, output: Any) -> dict[str, set[str]]:

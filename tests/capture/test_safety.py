@@ -1035,6 +1035,32 @@ def test_trace_leaves_an_existing_gradient_outside_the_model_untouched() -> None
     assert len(unnamed) == 4 and all(d["grad_accumulated"] is False for d in unnamed)
 
 
+def test_trace_puts_back_the_models_its_loss_runs() -> None:
+    """Sweep s42 (helper capture, finding 2): the generator's step `trace(G, z, loss=lambda
+    fake: -D(fake).mean())` moved the running statistics of the discriminator's BatchNorm,
+    and its counter, while the `.grad` outside the model was put back."""
+    torch.manual_seed(0)
+    generator = nn.Linear(2, 3)
+    critic = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Dropout(0.5), nn.Linear(4, 1))
+    critic[1].running_mean.fill_(0.25)
+    before = {k: v.clone() for k, v in critic.state_dict().items()}
+    g = ng.trace(generator, torch.randn(8, 2), loss=lambda fake: -critic(fake).mean())
+    after = critic.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    assert critic.training and all(p.grad is None for p in critic.parameters())
+    ran = {d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
+    assert {"Sequential.1.weight", "weight"} <= ran  # recorded all the same
+
+
+def test_trace_puts_back_a_wrapper_its_loss_runs_and_the_model_inside_it() -> None:
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    wrapper = nn.Sequential(net, nn.Linear(2, 1))  # snapshot after the model ran: restored first
+    before = {k: v.clone() for k, v in wrapper.state_dict().items()}
+    ng.trace(net, torch.randn(8, 2), loss=lambda out: wrapper(torch.randn(8, 2)).sum() + out.sum())
+    assert all(torch.equal(before[k], v) for k, v in wrapper.state_dict().items())
+
+
 def test_an_existing_input_gradient_comes_back_also_when_the_capture_stopped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
