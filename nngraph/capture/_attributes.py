@@ -26,8 +26,11 @@ in a plain list (`self.layers = [nn.Linear(...), ...]`), tensors, random generat
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import operator
 import random
+import types
 from collections import deque
 from typing import Any
 
@@ -55,6 +58,9 @@ RANDOM_GENERATORS = (random.Random, np.random.Generator, np.random.RandomState)
 #: Containers whose items are looked into; a larger one is kept as it is, not searched item by
 #: item (a loss history of a million floats).
 _SEARCHED = 10_000
+#: NumPy arrays up to this many elements in all are copied to be put back (a counter kept
+#: as `np.zeros(3)`); a larger one (a replay buffer) is kept as it is.
+_ARRAY_COPIES = 1_000_000
 _MISSING = object()
 
 
@@ -85,6 +91,7 @@ class Attributes:
         parametrized = "parametrizations" in live.get("_modules", ())
         self.class_dict = dict(vars(self.kind)) if parametrized else None
         self.containers: list[tuple[Any, list[Any]]] = []
+        self.arrays: list[tuple[np.ndarray, np.ndarray]] = []  # each with its copy
         self.tensors: list[torch.Tensor] = []
         self.modules: list[torch.nn.Module] = []
         self.generators: list[Any] = []  # torch's, Python's and numpy's
@@ -112,6 +119,12 @@ class Attributes:
                     self.containers.append((value, _copy_of(value)))
                 if len(items) <= _SEARCHED:
                     values += items
+            elif kind is np.ndarray:
+                copied = sum(copy.size for _, copy in self.arrays)
+                if value.flags.writeable and copied + value.size <= _ARRAY_COPIES:
+                    self.arrays.append((value, value.copy()))
+            elif _holds_state(value):  # `self.stats.calls += 1` rebinds in its __dict__
+                values.append(vars(value))
 
     def restore(self) -> None:
         live = vars(self.module)
@@ -140,12 +153,24 @@ class Attributes:
                 live[k] = v
         for container, items in self.containers:
             _put_back_items(container, items)
+        for array, copy in self.arrays:
+            if array.shape == copy.shape:
+                np.copyto(array, copy)
         if live.keys() != self.keys:  # the forward added attributes: they go
             for k in [k for k in live if k not in self.saved and k not in INTERNALS]:
                 del live[k]
 
 
 _SCALARS = frozenset({int, float, bool, str, bytes, type(None), complex})
+
+
+def _holds_state(value: object) -> bool:
+    """Whether `value` is a plain record of values a forward may change: a dataclass, a
+    `SimpleNamespace` or an `argparse.Namespace` (hyperparameters), with a `__dict__`."""
+    record = type(value) in (types.SimpleNamespace, argparse.Namespace) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    )
+    return record and isinstance(getattr(value, "__dict__", None), dict)
 
 
 def _put_back_class(kind: type, saved: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import collections
 import copy
 import dataclasses
@@ -9,6 +10,7 @@ import gc
 import os
 import random
 import threading
+import types
 import warnings
 from typing import Any, ClassVar
 
@@ -526,6 +528,41 @@ def test_what_a_forward_changes_inside_containers_and_plain_tensors_is_put_back(
     assert model.log == {"calls": 0, "batch_means": []}
     assert model.recent is recent and list(model.recent) == [0.5] and model.recent.maxlen == 3
     assert model.by_layer == {} and model.sizes == {4}
+
+
+@dataclasses.dataclass
+class _Tally:
+    calls: int = 0
+
+
+class _KeepsRecords(nn.Module):
+    """Counters in a dataclass, a SimpleNamespace and an argparse.Namespace, and a NumPy array."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 1)
+        self.tally, self.seen = _Tally(), types.SimpleNamespace(batches=0)
+        self.hparams = argparse.Namespace(lr=0.1)
+        self.histogram = np.zeros(3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.tally.calls += 1
+        self.seen.batches += 1
+        self.seen.last_size = len(x)
+        self.hparams.lr *= 0.5
+        self.histogram[0] += 1
+        return self.fc(x)
+
+
+def test_records_and_arrays_a_forward_changes_are_put_back() -> None:
+    """Sweep s42 (helper capture, finding 3): "the model comes back exactly as it was" missed
+    a counter kept in a dataclass, a SimpleNamespace or a NumPy array."""
+    model = _KeepsRecords()
+    tally, histogram = model.tally, model.histogram
+    ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum())
+    assert model.tally is tally and model.tally.calls == 0
+    assert vars(model.seen) == {"batches": 0} and model.hparams.lr == 0.1
+    assert model.histogram is histogram and histogram.tolist() == [0.0, 0.0, 0.0]
 
 
 class _LayersInAPlainList(nn.Module):
