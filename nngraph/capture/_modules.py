@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch.nn.parameter import is_lazy
 
-from nngraph._compiled import modules_as_written, uncompiled
+from nngraph._compiled import modules_as_written
 from nngraph.capture._gates import GATE_BIASES, stacked_gates
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -30,9 +30,9 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPILED_LEVEL",
     "fill_module_types",
+    "held_paths",
     "module_table",
     "named_parameters_as_written",
-    "smallest_holder",
     "trains",
     "unreached_parameters",
 ]
@@ -283,28 +283,25 @@ def fill_module_types(
             attrs["module_type"] = modules[attrs["module"]]["type"]
 
 
-def smallest_holder(
-    module: torch.nn.Module, namespace: Mapping[str, Any]
-) -> torch.nn.Module | None:
-    """The smallest model a variable of `namespace` holds that `module` is part of, where no
-    variable holds `module` itself: `ae.encoder(x)` then `ae.decoder(z)` are named as
-    `ae.named_parameters()` names them (`encoder.0.weight`, `decoder.0.weight`), as under
-    `record(ae)`, not as two unrelated models.
+def held_paths(namespace: Mapping[str, Any]) -> dict[int, tuple[str, str]]:
+    """For each module inside a model a variable of `namespace` holds, that variable and its
+    path in the smallest such model (by id), as the model's `named_modules()` gives it; none
+    for a module a variable holds itself. `ae.encoder(x)`, then `ae.decoder(z)` are then named
+    as `ae.named_parameters()` names them (`encoder.0.weight`, `decoder.0.weight`).
 
         >>> ae = torch.nn.Sequential(torch.nn.Linear(2, 2))
-        >>> smallest_holder(ae[0], {"ae": ae}) is ae, smallest_holder(ae[0], {"fc": ae[0]})
-        (True, None)
+        >>> held_paths({"ae": ae})[id(ae[0])], id(ae[0]) in held_paths({"ae": ae, "fc": ae[0]})
+        (('ae', '0'), False)
     """
-    held = [
-        value
+    held = {
+        id(value): (key, value)
         for key, value in namespace.items()
         if isinstance(value, torch.nn.Module) and isinstance(key, str) and key[:1] != "_"
-    ]
-    if any(value is module for value in held):
-        return None
-    found: tuple[int, torch.nn.Module] | None = None
-    for value in held:
-        inside = list(uncompiled(value).modules())
-        if any(m is module for m in inside) and (found is None or len(inside) < found[0]):
-            found = (len(inside), value)
-    return found[1] if found else None
+    }
+    tables = [(key, list(model.named_modules())) for key, model in held.values()]
+    paths: dict[int, tuple[str, str]] = {}
+    for key, table in sorted(tables, key=lambda item: len(item[1]), reverse=True):
+        paths.update((id(module), (key, path)) for path, module in table if path)  # smaller win
+    for held_id in held:
+        paths.pop(held_id, None)
+    return paths

@@ -313,7 +313,7 @@ def _recording(
     with hidden():  # reading the model's parameters: no user's mode sees it
         recorder = Recorder(model)
     recording = Recording(recorder)
-    recorder.scope.namespace = partial(_namespace, caller, names)
+    recorder.scope.namespace = partial(_variables, caller, names)
     _RUNNING.add(recorder)
     returned = recorder.outermost  # what outermost module calls returned
     mode = _Mode(recorder, caller)
@@ -387,6 +387,12 @@ def _script_functions_seen(recorder: Recorder) -> Iterator[None]:
 def _namespace(caller: FrameType, names: Mapping[str, Any] | None) -> Mapping[str, Any]:
     """The variables that name what a block met: `names`, else the caller's."""
     return caller.f_locals if names is None else names
+
+
+def _variables(caller: FrameType, names: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The variables the caller can reach (`names`, else its globals and locals): a model
+    held by either holds the parts the block calls (`ae.encoder(x)` in a function)."""
+    return names if names is not None else {**caller.f_globals, **caller.f_locals}
 
 
 def _drop_snapshot(frame: FrameType, namespace: Mapping[str, Any]) -> None:

@@ -203,7 +203,7 @@ def test_parts_of_a_model_a_variable_holds_are_named_as_its_named_parameters() -
     g = rec.graph
     assert _param_names(g) == [name for name, _ in sorted(ae.named_parameters())]
     assert _op_modules(g) == {"encoder.0", "encoder.1", "decoder.0", ""}
-    assert _rows(g)["(model)"].split()[1] == "_AutoEncoder"
+    assert _rows(g)["(model)"].split()[1:4] == ["Sequential", "+", "Sequential"]
     assert _rows(g)["Total"] == "Total params: 45"
 
 
@@ -234,3 +234,63 @@ def test_the_smallest_model_holding_the_part_names_it() -> None:
     with ng.record(names={"outer": outer}) as rec:
         ae.encoder(torch.randn(5, 6)).sum().backward()
     assert _param_names(rec.graph) == ["0.encoder.0.bias", "0.encoder.0.weight"]
+
+
+class _Gan(nn.Module):
+    """A LightningModule-style GAN: both nets and the discriminator's optimizer in one module."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.generator = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 4))
+        self.discriminator = nn.Sequential(nn.Linear(4, 8), nn.LeakyReLU(), nn.Linear(8, 1))
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), 1e-3)
+
+    def discriminator_step(self, real: torch.Tensor, z: torch.Tensor) -> ng.Graph:
+        with ng.record() as rec:
+            self.opt_d.zero_grad()
+            fake = self.generator(z).detach()
+            bce = nn.functional.binary_cross_entropy_with_logits
+            loss = bce(self.discriminator(real), torch.ones(16, 1))
+            (loss + bce(self.discriminator(fake), torch.zeros(16, 1))).backward()
+            self.opt_d.step()
+        return rec.graph
+
+
+def test_the_parts_of_a_gan_held_by_self_stay_two_models() -> None:
+    """Regression review s42: with `self` holding both nets, the generator behind `.detach()`
+    in the discriminator's step was told it gets no gradient and does not learn."""
+    torch.manual_seed(0)
+    g = _Gan().discriminator_step(torch.randn(16, 4), torch.randn(16, 2))
+    assert g.health() == []
+    assert "generator.0.weight" in _param_names(g) and "discriminator.0.weight" in _param_names(g)
+
+
+class _Encoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc1, self.fc2 = nn.Linear(6, 4), nn.Linear(4, 3)  # fc2: defined, never used
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(self.fc1(x))
+
+
+class _LeakyAutoEncoder(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder, self.decoder = _Encoder(), nn.Linear(4, 6)
+
+
+def test_a_layer_a_called_part_leaves_out_is_named_in_the_model_that_holds_it() -> None:
+    ae, x = _LeakyAutoEncoder(), torch.randn(5, 6)
+    opt = torch.optim.Adam(ae.parameters())
+    with ng.record() as rec:
+        opt.zero_grad()
+        ((ae.decoder(ae.encoder(x)) - x) ** 2).mean().backward()
+        opt.step()
+    assert rec.graph.graph["unreached"] == [{"module": "encoder.fc2", "type": "Linear"}]
+    criterion = nn.MSELoss()  # a module at top level: the decoder alone trained, told nothing
+    with ng.record() as rec:
+        opt.zero_grad()
+        criterion(ae.decoder(torch.randn(5, 4)), x).backward()
+        opt.step()
+    assert rec.graph.health() == [] and "Total params: 30" in rec.graph.summary()
