@@ -188,3 +188,17 @@ class BlowUps:
     def now(self) -> BlowUp | None:
         """The blow-up the run has not come back from yet, or None."""
         return self._now
+
+    def calm(self, train: float | None) -> bool:
+        """Whether the training value ``train`` says training is still sound: finite, in no
+        blow-up, and at most twice the run's lowest (a positive one) training value.
+
+            >>> ups = BlowUps()
+            >>> for epoch, train in enumerate([1.0, 0.5, 0.45], 1):
+            ...     ups.add(epoch, train, 0.5)
+            >>> ups.calm(0.44), ups.calm(6.0), ups.calm(float("nan"))
+            (True, False, False)
+        """
+        if train is None or not math.isfinite(train) or self._now is not None:
+            return False
+        return self._low is None or self._low[1] <= 0 or train <= 2 * self._low[1]

@@ -140,11 +140,12 @@ def has_diverged(det: Detector, value: float) -> bool:
 def diverged_check(det: Detector, value: float, train: float | None = None) -> Check:
     """GL's, PQ's or UP's explanation of a validation loss that became NaN or inf (see
     :func:`has_diverged`), said at once, not at the next strip end: no strip of training
-    tells anything after it. Beside a finite training loss ``train`` of the same weights it
-    is the validation data or its code, not a diverged training."""
+    tells anything after it. Beside a training loss ``train`` of the same weights that is
+    calm (finite, at most twice its lowest, in no blow-up: see `BlowUps.calm`) it is the
+    validation data or its code, not a diverged training."""
     fields = {"value": not_finite_text(value), "best": det.best, "best_epoch": det._best_shown}
     name = type(det).__name__.lower()
-    if train is not None and math.isfinite(train):
+    if det._blow_ups.calm(train):
         return f"{name}.validation_not_finite", {**fields, "tr": train}
     return f"{name}.nonfinite", fields
 

@@ -411,6 +411,20 @@ def test_a_nan_validation_loss_beside_a_finite_training_loss_is_the_data_not_div
     assert words[language] in event.message and "0.25" in event.message.replace(",", ".")
 
 
+@pytest.mark.parametrize("make", [GL, PQ, UP], ids=["GL", "PQ", "UP"])
+def test_a_nan_validation_loss_after_the_training_loss_blew_up_is_divergence(
+    make: type[GL | PQ | UP],
+) -> None:
+    """Regression review s42: a training loss of 60 after a low of 0.44, finite still, was
+    read as "the weights have not diverged"."""
+    det = make()
+    train = [1.0, 0.6, 0.5, 0.45, 0.44, 6.0, 60.0]
+    val = [0.9, 0.6, 0.55, 0.5, 0.5, 0.52, math.nan]
+    for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
+        det.update(epoch, loss=t, val_loss=v)
+    assert [e.message_id for e in det.events][-1] == f"{make.__name__.lower()}.nonfinite"
+
+
 def test_a_monitor_with_gl_alone_stops_at_a_nan_validation_loss() -> None:
     mon = Monitor(detectors=[GL(5)], display=False)
     for epoch in range(1, 41):
