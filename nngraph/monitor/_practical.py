@@ -374,9 +374,10 @@ class Patience(Detector):
 
     def _seen(self, value: float) -> Seen:
         """What the reading is made of: ``value`` (now), the best seen, the training twin (if
-        it came with one of the last 3 evaluations: a training loss logged until epoch 10
-        says nothing of the model at epoch 28)."""
-        recent = self.epoch - self._seen_at < 3
+        it came with one of the last ``patience // 2`` evaluations, at least 3: a training
+        loss logged until epoch 10 says nothing of the model at epoch 28, one logged every
+        4th validation does)."""
+        recent = self.epoch - self._seen_at < max(3, self.patience // 2)
         return Seen(
             self.metric,
             self.mode,

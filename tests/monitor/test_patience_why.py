@@ -432,3 +432,28 @@ def test_a_training_loss_no_longer_logged_is_not_read_as_the_models_now() -> Non
     for epoch in range(1, 29):
         event = patience.update(epoch, val_loss=0.5 + abs(epoch - 8) / 20, loss=1 / epoch)
     assert event is not None and event.message_id == "patience.memorising"
+
+
+@pytest.mark.parametrize("phase", range(4))
+def test_a_training_loss_logged_every_4th_validation_is_read_whatever_the_phase(
+    phase: int,
+) -> None:
+    """Regression review s42: with the training loss logged at every 4th validation (a
+    `val_check_interval` finer than the logging), one phase of four lost the overfitting."""
+    patience = Patience(20)
+    for epoch in range(1, 40):
+        train = {"loss": 0.5 / epoch} if (epoch + phase) % 4 == 0 else {}
+        event = patience.update(epoch, val_loss=0.5 + abs(epoch - 8) / 20, **train)
+        if event is not None:
+            break
+    assert event is not None and event.message_id == "patience.memorising"
+
+
+@pytest.mark.parametrize("patience", [3, 4, 5, 10])
+def test_a_jump_at_the_last_evaluation_is_no_overfitting(patience: int) -> None:
+    """Regression review s42: Patience(3) called a tripling in one evaluation "memorising";
+    the package says elsewhere that a rise that sudden is unstable training."""
+    flat = [0.52, 0.51, 0.53, 0.52, 0.51, 0.52, 0.53, 0.51, 0.52][: patience - 1]
+    val = [1.0, 0.8, 0.6, 0.5, *flat, 1.5]
+    train = [0.4 / (i + 1) for i in range(len(val))]
+    assert first_event(Patience(patience), val, train).message_id == "patience.fire"
