@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = [
     "COMPILED_LEVEL",
     "fill_module_types",
-    "held_paths",
     "module_table",
     "named_parameters_as_written",
     "trains",
@@ -281,27 +280,3 @@ def fill_module_types(
             continue
         if attrs["name"] is not None and (owned is None or attrs["name"] in owned):
             attrs["module_type"] = modules[attrs["module"]]["type"]
-
-
-def held_paths(namespace: Mapping[str, Any]) -> dict[int, tuple[str, str]]:
-    """For each module inside a model a variable of `namespace` holds, that variable and its
-    path in the smallest such model (by id), as the model's `named_modules()` gives it; none
-    for a module a variable holds itself. `ae.encoder(x)`, then `ae.decoder(z)` are then named
-    as `ae.named_parameters()` names them (`encoder.0.weight`, `decoder.0.weight`).
-
-        >>> ae = torch.nn.Sequential(torch.nn.Linear(2, 2))
-        >>> held_paths({"ae": ae})[id(ae[0])], id(ae[0]) in held_paths({"ae": ae, "fc": ae[0]})
-        (('ae', '0'), False)
-    """
-    held = {
-        id(value): (key, value)
-        for key, value in namespace.items()
-        if isinstance(value, torch.nn.Module) and isinstance(key, str) and key[:1] != "_"
-    }
-    tables = [(key, list(model.named_modules())) for key, model in held.values()]
-    paths: dict[int, tuple[str, str]] = {}
-    for key, table in sorted(tables, key=lambda item: len(item[1]), reverse=True):
-        paths.update((id(module), (key, path)) for path, module in table if path)  # smaller win
-    for held_id in held:
-        paths.pop(held_id, None)
-    return paths

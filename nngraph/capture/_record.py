@@ -16,7 +16,6 @@ import warnings
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
-from functools import partial
 from types import FrameType
 from typing import Any
 
@@ -313,7 +312,6 @@ def _recording(
     with hidden():  # reading the model's parameters: no user's mode sees it
         recorder = Recorder(model)
     recording = Recording(recorder)
-    recorder.scope.namespace = partial(_variables, caller, names)
     _RUNNING.add(recorder)
     returned = recorder.outermost  # what outermost module calls returned
     mode = _Mode(recorder, caller)
@@ -332,9 +330,8 @@ def _recording(
         finally:
             _RUNNING.discard(recorder)
             recorder.scope.close()
-            recorder.scope.namespace = None  # nor by the scope
             mode.building.stop = None  # no frame kept alive by the mode
-            namespace = _namespace(caller, names)
+            namespace = caller.f_locals if names is None else names
             recording.forward_before = _forward_before(recorder)
             with hidden():
                 dropped = results_nothing_used(recorder, returned, namespace)
@@ -382,17 +379,6 @@ def _script_functions_seen(recorder: Recorder) -> Iterator[None]:
 
     with swapped(torch.jit.ScriptFunction, "__call__", wrap):
         yield
-
-
-def _namespace(caller: FrameType, names: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    """The variables that name what a block met: `names`, else the caller's."""
-    return caller.f_locals if names is None else names
-
-
-def _variables(caller: FrameType, names: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    """The variables the caller can reach (`names`, else its globals and locals): a model
-    held by either holds the parts the block calls (`ae.encoder(x)` in a function)."""
-    return names if names is not None else {**caller.f_globals, **caller.f_locals}
 
 
 def _drop_snapshot(frame: FrameType, namespace: Mapping[str, Any]) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 import torch
@@ -27,7 +27,7 @@ from nngraph.capture._common import hidden, memory_within, named_tensors_within
 from nngraph.capture._functorch import unwrapped
 from nngraph.capture._given import call_keywords, named_items, yields_once
 from nngraph.capture._memory import storage_key
-from nngraph.capture._modules import held_paths, module_table
+from nngraph.capture._modules import module_table
 from nngraph.graph._nodes import as_written
 
 __all__ = ["ModuleScope"]
@@ -103,9 +103,6 @@ class ModuleScope:
         #: where the memory of what top-level calls were given starts -> what holds it, while
         #: that lives (freed memory may hold a new tensor made in `forward`; see `given`)
         self._given_memory: dict[int, weakref.ref[Any]] = {}
-        #: the variables of the code running the block, read when a model first runs there
-        self.namespace: Callable[[], Mapping[str, Any]] | None = None
-        self._held: dict[int, tuple[str, str]] | None = None  # see `_held_path`
         #: called with each model that runs at top level after the first (or given) one,
         #: before its forward: `trace()` keeps its state to put back
         self.on_new_root: Callable[[torch.nn.Module], None] | None = None
@@ -178,12 +175,6 @@ class ModuleScope:
             # numbered when that is taken ("blocks" -> "Linear", "Linear2"); so are its params.
             path = self._unregistered_path(module)
             self.names.add_module(module, path, self.paths)
-        elif (held := self._held_path(module)) is not None:  # `ae.encoder(x)`: in `ae`
-            variable, inside = held  # `other.decoder` where `decoder` is another's
-            taken = inside in {*self.paths.values(), *self.unregistered}
-            path = self._free_path(f"{variable}.{inside}" if taken else inside)
-            self._add_root(module, path)
-            return path
         elif not self._roots and any(True for _ in module.parameters()):
             self._add_root(module, "")
             return ""
@@ -195,15 +186,6 @@ class ModuleScope:
             path = ""
         self.paths[id(module)] = path
         return path
-
-    def _held_path(self, module: torch.nn.Module) -> tuple[str, str] | None:
-        """The path of a model with parameters called at top level inside a model a variable
-        holds (see `held_paths`): it runs as a model of its own, named as part of that one."""
-        if self.stack or self.namespace is None or not any(True for _ in module.parameters()):
-            return None
-        if self._held is None:  # once per block: the variables are read when first needed
-            self._held = held_paths(self.namespace())
-        return self._held.get(id(module))
 
     def _outer_runs_model(self, module: torch.nn.Module) -> bool:
         """Whether `module` is part of the recorded model and the module running it is not:
@@ -405,13 +387,7 @@ class ModuleScope:
             path = self.paths[id(root)]
             if path in table:
                 table[path] = {**table[path], "top_level": True}
-        if self._roots and self.paths.get(id(self._roots[0]), "") != "":
-            # models named as parts of one a variable holds (`ae.encoder`, `ae.decoder`): the
-            # root row stands for them all, as for a root and other models below
-            types = [table[self.paths[id(root)]]["type"] for root in self._roots]
-            table[""] = {"type": " + ".join(types), "params": 0}
-            self._count_once(table)
-        elif "" in table:  # other top-level models are named after their class, inside the root
+        if "" in table:  # other top-level models are named after their class, inside the root
             roots = [table.get(self.paths[id(root)]) for root in self._roots[1:]]
             others = [entry for entry in roots if entry is not None]
             if others:  # the root row stands for all of them: "Generator + Discriminator"
@@ -427,22 +403,11 @@ class ModuleScope:
         inside an outer one (`record(wrapper.body)` around `wrapper(x)`, `net[0]` inside `net`)
         is not a second place: its rows count it, and the outer rows count what they add."""
         joint = torch.nn.Module()
-        made = {id(joint)}  # the modules made here to hold the others at their paths
-        for root in self._roots:
-            path = self.paths.get(id(root), "")
-            if not path:  # the first root, at the top
-                joint._parameters = dict(root._parameters)
-                joint._modules.update(root._modules)
-                continue
-            *parents, name = path.split(".")  # `other.decoder`, a part of another variable's
-            holder = joint
-            for part in parents:
-                inner = holder._modules.get(part)
-                if inner is None or id(inner) not in made:
-                    inner = holder._modules[part] = torch.nn.Module()
-                    made.add(id(inner))
-                holder = inner
-            holder._modules[name] = root
+        first = self._roots[0]
+        joint._parameters = dict(first._parameters)
+        joint._modules = dict(first._modules)
+        for root in self._roots[1:]:
+            joint._modules[self.paths[id(root)]] = root
         counts = module_table(joint, settings=False)
         self._leave_out_model(counts, {path: m for path, m, _ in modules_as_written(joint)})
         for path, entry in table.items():
