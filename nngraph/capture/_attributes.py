@@ -92,6 +92,7 @@ class Attributes:
         self.class_dict = dict(vars(self.kind)) if parametrized else None
         self.containers: list[tuple[Any, list[Any]]] = []
         self.arrays: list[tuple[np.ndarray, np.ndarray]] = []  # each with its copy
+        self._array_elements = 0  # in all of them
         self.tensors: list[torch.Tensor] = []
         self.modules: list[torch.nn.Module] = []
         self.generators: list[Any] = []  # torch's, Python's and numpy's
@@ -120,9 +121,9 @@ class Attributes:
                 if len(items) <= _SEARCHED:
                     values += items
             elif kind is np.ndarray:
-                copied = sum(copy.size for _, copy in self.arrays)
-                if value.flags.writeable and copied + value.size <= _ARRAY_COPIES:
+                if value.flags.writeable and self._array_elements + value.size <= _ARRAY_COPIES:
                     self.arrays.append((value, value.copy()))
+                    self._array_elements += value.size
             elif _holds_state(value):  # `self.stats.calls += 1` rebinds in its __dict__
                 values.append(vars(value))
 
@@ -154,7 +155,7 @@ class Attributes:
         for container, items in self.containers:
             _put_back_items(container, items)
         for array, copy in self.arrays:
-            if array.shape == copy.shape:
+            if array.shape == copy.shape and array.flags.writeable:  # one the forward froze stays
                 np.copyto(array, copy)
         if live.keys() != self.keys:  # the forward added attributes: they go
             for k in [k for k in live if k not in self.saved and k not in INTERNALS]:

@@ -129,9 +129,14 @@ class ModelState:
         return copied
 
     def clear_grads(self) -> None:
-        """Set every parameter's `.grad` to None, so that the run's own gradients are seen."""
+        """Set every parameter's `.grad` to None, so that the run's own gradients are seen;
+        so too that of another tensor the modules keep (an input held for later), which the
+        backward would otherwise add into in place: `restore()` gives each its own back."""
         for p in self.params:
             p.grad = None
+        for t, grad in zip(self.leaves, self.grads, strict=True):
+            if grad is not None:
+                t.grad = None
 
     def restore(self) -> None:
         """Put everything back as it was when this state was taken. Each part is put back even

@@ -79,8 +79,9 @@ def trace(
       the model either: not in an input that requires grad, not in the model that made the
       input (`trace(D, G(z), ...)`);
     - the modules' own attributes (a hidden state carried as `self.h`, a call counter, a cache
-      list, what a dataclass, a `SimpleNamespace` or an `argparse.Namespace` holds, a NumPy
-      array of up to a million elements; one the forward added is removed);
+      list, what a dataclass (one with a `__dict__`), a `SimpleNamespace` or an
+      `argparse.Namespace` holds, NumPy arrays of up to a million elements in all; one the
+      forward added is removed);
     - the random generators (the global ones, those the model's modules keep, also in a list or
       dict, and those given as arguments), so the dropout masks a seeded lesson draws next are
       the same with or without a trace before them;

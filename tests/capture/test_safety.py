@@ -565,6 +565,48 @@ def test_records_and_arrays_a_forward_changes_are_put_back() -> None:
     assert model.histogram is histogram and histogram.tolist() == [0.0, 0.0, 0.0]
 
 
+class _KeepsItsInput(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.ctx, self.last = types.SimpleNamespace(x0=x), x
+        return self.fc(x)
+
+
+def test_the_gradient_of_an_input_the_model_keeps_comes_back_as_it_was() -> None:
+    """Regression review s42: an input a module keeps (as an attribute or in a record) holding
+    a gradient had the trace's gradient added into it in place."""
+    model, x = _KeepsItsInput(), torch.randn(4, 3, requires_grad=True)
+    old = x.grad = torch.full((4, 3), 7.0)
+    model(x)  # the module holds x from now on
+    ng.trace(model, x, loss=lambda y: y.sum())
+    assert x.grad is old and torch.equal(old, torch.full((4, 3), 7.0))
+
+
+class _FreezesItsArray(_KeepsRecords):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = super().forward(x)
+        self.histogram.flags.writeable = False
+        return y
+
+
+def test_many_small_arrays_and_one_the_forward_freezes_are_handled() -> None:
+    """Regression review s42: a replay memory of 10,000 small arrays made a trace take seconds
+    (the arrays' size summed again at each one); an array the forward made read-only stopped
+    the rest of its module's put-back with a warning."""
+    model = _KeepsRecords()
+    model.memory = [np.zeros(4) for _ in range(10_000)]  # type: ignore[attr-defined]
+    ng.trace(model, torch.randn(4, 3), loss=lambda y: y.sum())
+    assert model.histogram.tolist() == [0.0, 0.0, 0.0]
+    frozen = _FreezesItsArray()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ng.trace(frozen, torch.randn(4, 3), loss=lambda y: y.sum())
+    assert frozen.tally.calls == 0 and vars(frozen.seen) == {"batches": 0}
+
+
 class _LayersInAPlainList(nn.Module):
     """A student's model that keeps its layers in a Python list, not an `nn.ModuleList`."""
 
