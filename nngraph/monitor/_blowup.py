@@ -191,14 +191,19 @@ class BlowUps:
 
     def calm(self, train: float | None) -> bool:
         """Whether the training value ``train`` says training is still sound: finite, in no
-        blow-up, and at most twice the run's lowest (a positive one) training value.
+        blow-up, and less than :data:`BLOW_UP` times the run's scale (the larger size of its
+        first and lowest training values) above its lowest (a negative log-likelihood that
+        jumps from -3 to 5000 is not; a fine-tuning loss from 0.03 to 0.07 is).
 
             >>> ups = BlowUps()
             >>> for epoch, train in enumerate([1.0, 0.5, 0.45], 1):
             ...     ups.add(epoch, train, 0.5)
-            >>> ups.calm(0.44), ups.calm(6.0), ups.calm(float("nan"))
+            >>> ups.calm(0.9), ups.calm(30.0), ups.calm(float("nan"))
             (True, False, False)
         """
         if train is None or not math.isfinite(train) or self._now is not None:
             return False
-        return self._low is None or self._low[1] <= 0 or train <= 2 * self._low[1]
+        if self._first is None or self._low is None:
+            return True
+        low = self._low[1]
+        return train <= low + BLOW_UP * max(abs(self._first), abs(low))

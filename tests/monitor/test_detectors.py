@@ -417,12 +417,18 @@ def test_a_nan_validation_loss_after_the_training_loss_blew_up_is_divergence(
 ) -> None:
     """Regression review s42: a training loss of 60 after a low of 0.44, finite still, was
     read as "the weights have not diverged"."""
-    det = make()
-    train = [1.0, 0.6, 0.5, 0.45, 0.44, 6.0, 60.0]
-    val = [0.9, 0.6, 0.55, 0.5, 0.5, 0.52, math.nan]
-    for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
-        det.update(epoch, loss=t, val_loss=v)
-    assert [e.message_id for e in det.events][-1] == f"{make.__name__.lower()}.nonfinite"
+    name = make.__name__.lower()
+    runs = [  # (training, validation, what is said at the NaN)
+        ([1.0, 0.6, 0.5, 0.45, 0.44, 6.0, 60.0], [0.9, 0.6, 0.55, 0.5, 0.5, 0.52], "nonfinite"),
+        ([-0.5, -1.5, -2.5, -3.0, 5000.0], [-0.4, -1.4, -2.0, -2.2], "nonfinite"),  # an NLL
+        # a fine-tuning loss from 0.03 to 0.07 has not blown up (second review)
+        ([0.03, 0.035, 0.033, 0.07], [0.2, 0.21, 0.2], "validation_not_finite"),
+    ]
+    for train, val, said in runs:
+        det = make()
+        for epoch, (t, v) in enumerate(zip(train, [*val, math.nan], strict=True), 1):
+            det.update(epoch, loss=t, val_loss=v)
+        assert [e.message_id for e in det.events][-1] == f"{name}.{said}", train
 
 
 def test_a_monitor_with_gl_alone_stops_at_a_nan_validation_loss() -> None:
