@@ -202,8 +202,8 @@ def _rising(values: list[float], best: float) -> bool:
     curve: the later half above the earlier one by 2.5 times the noise of that difference (the
     spread about their straight line, so that a clean rise is not its own noise). Up to 5
     values (`Patience(3)` to `(5)`) leave too little to measure a spread well: they must also
-    climb at each step, at least three quarters as steeply as the step up from the best, and
-    three of them by steps of like size (a jump at the last is unstable training).
+    climb at each step; three of them by steps of like size (a jump at the last is unstable
+    training), and by more along them than the step up from the best.
 
     Tuned on simulated runs (`Patience(3)` to `(10)`): 900 flat noisy curves beside a falling
     training loss, and 300 overfits in noise; `Patience(10)` calls fewer flat ones and more
@@ -215,12 +215,11 @@ def _rising(values: list[float], best: float) -> bool:
     n, half = len(values), len(values) // 2
     if n <= 5:
         steps = [b - a for a, b in itertools.pairwise(values)]
-        steep = (values[-1] - values[0]) / (n - 1) >= 0.75 * (values[0] - best)
-        climbs = min(steps) > 0 if n == 3 else min(steps) >= 0
-        if not (steep and climbs):
-            return False
         if n == 3:
-            return max(steps) <= 3 * min(steps)
+            steady = min(steps) > 0 and max(steps) <= 3 * min(steps)
+            return steady and values[2] - values[0] > values[0] - best
+        if min(steps) < 0:
+            return False
     rise = sum(values[half:]) / (n - half) - sum(values[:half]) / half
     mean_x, mean_y = (n - 1) / 2, statistics.fmean(values)
     spread_x = sum((x - mean_x) ** 2 for x in range(n))

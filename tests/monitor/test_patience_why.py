@@ -457,3 +457,19 @@ def test_a_jump_at_the_last_evaluation_is_no_overfitting(patience: int) -> None:
     val = [1.0, 0.8, 0.6, 0.5, *flat, 1.5]
     train = [0.4 / (i + 1) for i in range(len(val))]
     assert first_event(Patience(patience), val, train).message_id == "patience.fire"
+
+
+@pytest.mark.parametrize(
+    ("patience", "val"),
+    [
+        (5, [0.5, 0.4, 0.3, 0.36, 0.37, 0.41, 0.44, 0.47]),
+        (4, [0.6, 0.5, 0.4, 0.6, 0.65, 0.7, 0.75]),
+    ],
+)
+def test_a_climb_after_a_first_big_step_up_is_still_overfitting(
+    patience: int, val: list[float]
+) -> None:
+    """Second review s42: asking the climb to be as steep as the step up from the best lost
+    textbook overfits at Patience(4) and (5)."""
+    train = [0.3, 0.2, 0.1, 0.08, 0.06, 0.04, 0.03, 0.02][: len(val)]
+    assert first_event(Patience(patience), val, train).message_id == "patience.memorising"
