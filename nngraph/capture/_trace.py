@@ -235,9 +235,15 @@ def _traced(
 
 
 def _keep_state(states: list[ModelState], model: torch.nn.Module) -> None:
-    """Keep the state of `model`, a model the trace runs outside the traced one, before it runs."""
+    """Keep the state of `model`, a model the trace runs outside the traced one, before it
+    runs. A frozen model in eval mode (a perceptual loss's network) is left out: its forward
+    updates no statistics and its weights get no `.grad`, and a copy would double its memory."""
     with hidden():
-        states.append(ModelState(model))
+        frozen = not any(m.training for m in model.modules()) and not any(
+            p.requires_grad for p in model.parameters()
+        )
+        if not frozen:
+            states.append(ModelState(model))
 
 
 def _paths_of_results(recorder: Recorder, output: Any) -> dict[str, set[str]]:

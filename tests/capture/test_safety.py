@@ -25,7 +25,7 @@ from torch.optim import optimizer
 from torch.utils.data.dataloader import _BaseDataLoaderIter
 
 import nngraph as ng
-from nngraph.capture import NNGraphWarning, _native
+from nngraph.capture import NNGraphWarning, _native, _trace
 from nngraph.capture._recorder import Recorder
 from tests.capture.zoo import CASES, make, total
 
@@ -1129,6 +1129,24 @@ def test_trace_puts_back_the_models_its_loss_runs() -> None:
     assert critic.training and all(p.grad is None for p in critic.parameters())
     ran = {d["name"] for _, d in g.nodes(data=True) if d["kind"] == "param"}
     assert {"Sequential.1.weight", "weight"} <= ran  # recorded all the same
+
+
+def test_trace_copies_no_frozen_model_in_eval_mode_that_its_loss_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Second review s42: a perceptual loss's frozen network was copied at every trace."""
+    perceptual = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4)).eval().requires_grad_(False)
+    kept: list[nn.Module] = []
+    real = _trace.ModelState
+
+    def counting(model: nn.Module, **kwargs: Any) -> Any:
+        kept.append(model)
+        return real(model, **kwargs)
+
+    monkeypatch.setattr(_trace, "ModelState", counting)
+    model = nn.Linear(3, 3)
+    ng.trace(model, torch.randn(8, 3), loss=lambda y: perceptual(y).pow(2).mean())
+    assert kept == [model]  # the traced model's state alone
 
 
 def test_trace_puts_back_a_wrapper_its_loss_runs_and_the_model_inside_it() -> None:
