@@ -129,14 +129,16 @@ class ModelState:
         return copied
 
     def clear_grads(self) -> None:
-        """Set every parameter's `.grad` to None, so that the run's own gradients are seen;
-        so too that of another tensor the modules keep (an input held for later), which the
-        backward would otherwise add into in place: `restore()` gives each its own back."""
+        """Set every parameter's `.grad` to None, so that the run's own gradients are seen.
+        Another tensor the modules keep (an input held for later) gets a copy of its `.grad`
+        instead, which the backward may add into: its own comes back untouched in `restore()`,
+        and a forward that reads it reads the same values."""
+        params = {id(p) for p in self.params}
         for p in self.params:
             p.grad = None
         for t, grad in zip(self.leaves, self.grads, strict=True):
-            if grad is not None:
-                t.grad = None
+            if grad is not None and id(t) not in params:
+                t.grad = grad.clone()
 
     def restore(self) -> None:
         """Put everything back as it was when this state was taken. Each part is put back even

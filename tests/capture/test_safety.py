@@ -592,6 +592,29 @@ class _FreezesItsArray(_KeepsRecords):
         return y
 
 
+class _ReadsItsGrad(nn.Module):
+    """Adversarial training's perturbation kept by the model, stepped by the sign of its grad."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc, self.delta = nn.Linear(3, 1), torch.zeros(3, requires_grad=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x + self.delta + 0.1 * self.delta.grad.sign())  # type: ignore[union-attr]
+
+
+def test_a_forward_reading_the_grad_of_a_tensor_it_keeps_reads_it_in_a_trace_too() -> None:
+    """Third review s42: clearing a kept tensor's `.grad` for the trace made this forward raise
+    on None; it gets a copy, and its own comes back untouched."""
+    model = _ReadsItsGrad()
+    old = model.delta.grad = torch.ones(3)
+    plain = model(torch.ones(2, 3))
+    g = ng.trace(model, torch.ones(2, 3), loss=lambda y: y.sum())
+    assert model.delta.grad is old and torch.equal(old, torch.ones(3))
+    (out,) = [d for _, d in g.nodes(data=True) if d["kind"] == "output"]
+    assert out["value"]["mean"] == pytest.approx(float(plain.sum()))  # the loss: same forward
+
+
 def test_many_small_arrays_and_one_the_forward_freezes_are_handled() -> None:
     """Regression review s42: a replay memory of 10,000 small arrays made a trace take seconds
     (the arrays' size summed again at each one); an array the forward made read-only stopped
