@@ -191,19 +191,22 @@ class BlowUps:
 
     def calm(self, train: float | None) -> bool:
         """Whether the training value ``train`` says training is still sound: finite, in no
-        blow-up, and less than :data:`BLOW_UP` times the run's scale (the larger size of its
-        first and lowest training values) above its lowest (a negative log-likelihood that
-        jumps from -3 to 5000 is not; a fine-tuning loss from 0.03 to 0.07 is).
+        blow-up, and at most twice the run's lowest training value (give or take a hundredth of
+        its first: a loss memorised to 0.002 that reads 0.005 is calm); where the lowest is 0
+        or below (a negative log-likelihood), at most twice the run's scale above it (the
+        larger size of its first and lowest values).
 
             >>> ups = BlowUps()
             >>> for epoch, train in enumerate([1.0, 0.5, 0.45], 1):
             ...     ups.add(epoch, train, 0.5)
-            >>> ups.calm(0.9), ups.calm(30.0), ups.calm(float("nan"))
+            >>> ups.calm(0.9), ups.calm(2.0), ups.calm(float("nan"))
             (True, False, False)
         """
         if train is None or not math.isfinite(train) or self._now is not None:
             return False
         if self._first is None or self._low is None:
             return True
-        low = self._low[1]
-        return train <= low + BLOW_UP * max(abs(self._first), abs(low))
+        first, low = self._first, self._low[1]
+        if low > 0:
+            return train <= 2 * low + 0.01 * abs(first)
+        return train <= low + 2 * max(abs(first), abs(low))

@@ -377,7 +377,7 @@ class Patience(Detector):
         it came with one of the last ``patience // 2`` evaluations, at least 3: a training
         loss logged until epoch 10 says nothing of the model at epoch 28, one logged every
         4th validation does)."""
-        recent = self.epoch - self._seen_at < max(3, self.patience // 2)
+        recent = self.epoch - self._seen_at <= max(3, self.patience // 2)
         return Seen(
             self.metric,
             self.mode,

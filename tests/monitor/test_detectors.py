@@ -421,14 +421,21 @@ def test_a_nan_validation_loss_after_the_training_loss_blew_up_is_divergence(
     runs = [  # (training, validation, what is said at the NaN)
         ([1.0, 0.6, 0.5, 0.45, 0.44, 6.0, 60.0], [0.9, 0.6, 0.55, 0.5, 0.5, 0.52], "nonfinite"),
         ([-0.5, -1.5, -2.5, -3.0, 5000.0], [-0.4, -1.4, -2.0, -2.2], "nonfinite"),  # an NLL
-        # a fine-tuning loss from 0.03 to 0.07 has not blown up (second review)
-        ([0.03, 0.035, 0.033, 0.07], [0.2, 0.21, 0.2], "validation_not_finite"),
+        # climbing 18-fold, back above where it started, or an NLL from -3 to 20 (third review)
+        ([1.0, 0.6, 0.5, 0.45, 0.44, 2.0, 8.0], [0.9, 0.6, 0.55, 0.5, 0.5, 0.9], "nonfinite"),
+        ([2.3, 0.3, 0.9, 2.9], [2.2, 0.4, 0.5], "nonfinite"),
+        ([-0.5, -1.5, -3.0, 20.0], [-0.4, -1.4, -2.0], "nonfinite"),
+        # a fine-tuning loss wobbling at 0.03 to 0.05, or memorised to 0.002 that reads 0.005
+        ([0.03, 0.035, 0.033, 0.05], [0.2, 0.21, 0.2], "validation_not_finite"),
+        ([2.3, 0.9, 0.1, 0.01, 0.002, 0.005], [2.2, 1.0, 0.5, 0.45, 0.46], "validation_not_finite"),
     ]
     for train, val, said in runs:
         det = make()
         for epoch, (t, v) in enumerate(zip(train, [*val, math.nan], strict=True), 1):
             det.update(epoch, loss=t, val_loss=v)
-        assert [e.message_id for e in det.events][-1] == f"{name}.{said}", train
+        at_nan = [e.message_id for e in det.events if e.epoch == len(train)]
+        # GL may hold from a warning before (the rise to 0.9): then it says nothing new
+        assert at_nan == [f"{name}.{said}"] or (make is GL and not at_nan), train
 
 
 def test_a_monitor_with_gl_alone_stops_at_a_nan_validation_loss() -> None:

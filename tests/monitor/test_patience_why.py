@@ -434,13 +434,14 @@ def test_a_training_loss_no_longer_logged_is_not_read_as_the_models_now() -> Non
     assert event is not None and event.message_id == "patience.memorising"
 
 
+@pytest.mark.parametrize("patience_of", [6, 20])
 @pytest.mark.parametrize("phase", range(4))
 def test_a_training_loss_logged_every_4th_validation_is_read_whatever_the_phase(
-    phase: int,
+    phase: int, patience_of: int
 ) -> None:
-    """Regression review s42: with the training loss logged at every 4th validation (a
+    """Regression reviews s42: with the training loss logged at every 4th validation (a
     `val_check_interval` finer than the logging), one phase of four lost the overfitting."""
-    patience = Patience(20)
+    patience = Patience(patience_of)
     for epoch in range(1, 40):
         train = {"loss": 0.5 / epoch} if (epoch + phase) % 4 == 0 else {}
         event = patience.update(epoch, val_loss=0.5 + abs(epoch - 8) / 20, **train)
