@@ -85,9 +85,12 @@ def trace(
     - the random generators (the global ones, those the model's modules keep, also in a list or
       dict, and those given as arguments), so the dropout masks a seeded lesson draws next are
       the same with or without a trace before them;
-    - all of the above for another model the call runs at top level (a GAN's discriminator in
-      `loss=lambda fake: -D(fake).mean()`, a perceptual loss's network): a BatchNorm of its
-      keeps its running statistics.
+    - all of the above for another model with parameters that the call runs at top level (a
+      GAN's discriminator in `loss=lambda fake: -D(fake).mean()`): a BatchNorm of its keeps
+      its running statistics. Not for one frozen in eval mode (no module training, no
+      parameter requiring grad: a perceptual loss's network), whose forward moves no
+      statistics and which is not copied, so a call counter of its own stays advanced; nor
+      for a module without parameters run there (`BatchNorm1d(affine=False)`).
 
     What it does not do: it stops at the inputs (the history of an input, the generator's ops
     behind `G(z)`, is shown but not run, so the user's graph behind it stays usable and no hook
