@@ -89,6 +89,8 @@ class ModelState:
         self.was_leaf = [t.is_leaf for t in self.leaves]
         self.flags = [t.requires_grad for t in self.leaves]
         self.grads = [_grad_of(t) for t in self.leaves]
+        #: tensors the modules keep, each with the copy of its `.grad` it holds in the trace
+        self.copies: list[tuple[torch.Tensor, torch.Tensor]] = []
         #: the parametrized weights `parametrize.cached()` holds: the trace's own are let go
         self.cached = dict(parametrize._cache)
         groups: dict[tuple[torch.device, torch.dtype], list[torch.Tensor]] = defaultdict(list)
@@ -139,6 +141,15 @@ class ModelState:
         for t, grad in zip(self.leaves, self.grads, strict=True):
             if grad is not None and id(t) not in params:
                 t.grad = grad.clone()
+                self.copies.append((t, t.grad))
+
+    def drop_copies(self) -> None:
+        """Before the backward: let go of the copies `clear_grads` gave (where still there),
+        so that the gradients the graph shows are the backward's own, not added to them."""
+        for t, copy in self.copies:
+            if t.grad is copy:
+                t.grad = None
+        self.copies.clear()
 
     def restore(self) -> None:
         """Put everything back as it was when this state was taken. Each part is put back even

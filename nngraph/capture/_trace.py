@@ -206,6 +206,7 @@ def _traced(
                         node = recorder.lookup(value)
                         check_loss_value(value, recorder.graph, node, recorder.model_calls)
                         _check_no_backward_yet(recorder, value)
+                        state.drop_copies()
                         recorder.grads_before.set_aside(
                             state.leaves, value, walk_failed=recorder.failed
                         )

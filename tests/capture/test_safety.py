@@ -613,6 +613,11 @@ def test_a_forward_reading_the_grad_of_a_tensor_it_keeps_reads_it_in_a_trace_too
     assert model.delta.grad is old and torch.equal(old, torch.ones(3))
     (out,) = [d for _, d in g.nodes(data=True) if d["kind"] == "output"]
     assert out["value"]["mean"] == pytest.approx(float(plain.sum()))  # the loss: same forward
+    # the gradient shown is this backward's alone, not added to a copy (fourth review)
+    (delta,) = [d for _, d in g.nodes(data=True) if d["shape"] == [3] and d["grad"]]
+    fresh = 2 * model.fc.weight.detach()  # d(sum over 2 rows) / d delta
+    assert delta["grad"]["mean"] == pytest.approx(float(fresh.mean()))
+    assert g.health() == []
 
 
 def test_many_small_arrays_and_one_the_forward_freezes_are_handled() -> None:
