@@ -57,6 +57,7 @@ and is no blow-up. Only for a training loss whose first value is above 0 (a loss
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, replace
 
 from nngraph.monitor._trend import UNSTABLE, WINDOW
@@ -132,6 +133,9 @@ class BlowUps:
         # and the last one, which the next training value has not judged yet
         self._value_low = math.inf
         self._value_last = math.inf
+        # the last 5 finite training values, and those before the last one (see `calm`)
+        self._latest: tuple[float, ...] = ()
+        self._before: tuple[float, ...] = ()
 
     @property
     def first(self) -> float | None:
@@ -142,6 +146,8 @@ class BlowUps:
         """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
         its validation value."""
         if train is not None and math.isfinite(train):
+            self._before = self._latest
+            self._latest = (*self._latest[-4:], train)
             self._add(shown, train, value)
         if self._now is None:  # the last validation value came before any blow-up
             self._value_low = min(self._value_low, self._value_last)
@@ -190,23 +196,25 @@ class BlowUps:
         return self._now
 
     def calm(self, train: float | None) -> bool:
-        """Whether the training value ``train`` says training is still sound: finite, in no
-        blow-up, and at most twice the run's lowest training value (give or take a hundredth of
-        its first: a loss memorised to 0.002 that reads 0.005 is calm); where the lowest is 0
-        or below (a negative log-likelihood), at most twice the run's scale above it (the
-        larger size of its first and lowest values).
+        """Whether the training value ``train`` (this evaluation's) says training is still
+        sound: finite, in no blow-up, and not far above the level of the training values
+        before it (the median of the last 5): at most three times that level; for a level at
+        0 or below (a negative log-likelihood, -1000 +- 1), that level plus three times their
+        spread about it. A lucky low value of a noisy plateau, or of a fine-tuning loss that
+        wobbles from 0.03 to 0.07, does not count; a climb from 0.44 to 8 does.
 
             >>> ups = BlowUps()
-            >>> for epoch, train in enumerate([1.0, 0.5, 0.45], 1):
+            >>> for epoch, train in enumerate([1.0, 0.5, 0.45, 0.9], 1):
             ...     ups.add(epoch, train, 0.5)
             >>> ups.calm(0.9), ups.calm(2.0), ups.calm(float("nan"))
             (True, False, False)
         """
         if train is None or not math.isfinite(train) or self._now is not None:
             return False
-        if self._first is None or self._low is None:
+        before = self._before
+        if not before:
             return True
-        first, low = self._first, self._low[1]
-        if low > 0:
-            return train <= 2 * low + 0.01 * abs(first)
-        return train <= low + 2 * max(abs(first), abs(low))
+        level = statistics.median(before)
+        if level > 0:
+            return train <= 3 * level
+        return train <= level + 3 * statistics.median(abs(v - level) for v in before)

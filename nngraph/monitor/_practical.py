@@ -374,10 +374,12 @@ class Patience(Detector):
 
     def _seen(self, value: float) -> Seen:
         """What the reading is made of: ``value`` (now), the best seen, the training twin (if
-        it came with one of the last ``patience // 2`` evaluations, at least 3: a training
-        loss logged until epoch 10 says nothing of the model at epoch 28, one logged every
-        4th validation does)."""
-        recent = self.epoch - self._seen_at <= max(3, self.patience // 2)
+        it came with this evaluation, or after the best with the last ``patience // 2``
+        evaluations or 3, whichever is more: a training loss logged until epoch 10 says
+        nothing of the model at epoch 28, nor one from the best epoch of what came after it;
+        one logged every 4th validation does)."""
+        window = self.epoch - max(3, self.patience // 2)
+        recent = self._seen_at == self.epoch or self.best_epoch < self._seen_at >= window
         return Seen(
             self.metric,
             self.mode,

@@ -425,8 +425,21 @@ def test_a_nan_validation_loss_after_the_training_loss_blew_up_is_divergence(
         ([1.0, 0.6, 0.5, 0.45, 0.44, 2.0, 8.0], [0.9, 0.6, 0.55, 0.5, 0.5, 0.9], "nonfinite"),
         ([2.3, 0.3, 0.9, 2.9], [2.2, 0.4, 0.5], "nonfinite"),
         ([-0.5, -1.5, -3.0, 20.0], [-0.4, -1.4, -2.0], "nonfinite"),
-        # a fine-tuning loss wobbling at 0.03 to 0.05, or memorised to 0.002 that reads 0.005
-        ([0.03, 0.035, 0.033, 0.05], [0.2, 0.21, 0.2], "validation_not_finite"),
+        ([2.3, 0.5, 0.0, 2.0], [2.2, 0.6, 0.3], "nonfinite"),  # up from a low of exactly 0
+        ([-1000.0, -1000.5, -1001.0, 900.0], [-999.0, -999.5, -999.8], "nonfinite"),  # offset
+        # a fine-tuning loss wobbling from 0.03 to 0.07, a noisy plateau after a lucky low, a
+        # loss memorised to 0.002 that reads 0.005 (second and fourth reviews)
+        ([0.03, 0.035, 0.033, 0.07], [0.2, 0.21, 0.2], "validation_not_finite"),
+        (
+            [2.3, 0.6, 0.2, 0.09, 0.25, 0.18, 0.22],
+            [2.2, 0.7, 0.4, 0.35, 0.33, 0.34],
+            "validation_not_finite",
+        ),
+        (
+            [0.15, 0.12, 0.08, 0.14, 0.11, 0.19],
+            [0.3, 0.25, 0.22, 0.24, 0.23],
+            "validation_not_finite",
+        ),
         ([2.3, 0.9, 0.1, 0.01, 0.002, 0.005], [2.2, 1.0, 0.5, 0.45, 0.46], "validation_not_finite"),
     ]
     for train, val, said in runs:

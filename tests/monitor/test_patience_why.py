@@ -474,3 +474,16 @@ def test_a_climb_after_a_first_big_step_up_is_still_overfitting(
     textbook overfits at Patience(4) and (5)."""
     train = [0.3, 0.2, 0.1, 0.08, 0.06, 0.04, 0.03, 0.02][: len(val)]
     assert first_event(Patience(patience), val, train).message_id == "patience.memorising"
+
+
+def test_a_training_loss_from_the_best_epoch_says_nothing_of_what_came_after() -> None:
+    """Fourth review s42: Patience(3) read the training loss of the best epoch, the last one
+    logged, as the model's now, and called the rise after it memorising."""
+    val = [0.9, 0.8, 0.7, 0.6, 0.5, 0.53, 0.56, 0.59]
+    train = [{"loss": 0.6 - 0.1 * epoch} if epoch <= 5 else {} for epoch in range(1, 9)]
+    patience = Patience(3)
+    events = [
+        patience.update(e, val_loss=v, **t)
+        for e, (v, t) in enumerate(zip(val, train, strict=True), 1)
+    ]
+    assert [e.message_id for e in events if e is not None] == ["patience.fire"]
