@@ -197,24 +197,30 @@ class BlowUps:
 
     def calm(self, train: float | None) -> bool:
         """Whether the training value ``train`` (this evaluation's) says training is still
-        sound: finite, in no blow-up, and not far above the level of the training values
-        before it (the median of the last 5): at most three times that level; for a level at
-        0 or below (a negative log-likelihood, -1000 +- 1), that level plus three times their
-        spread about it. A lucky low value of a noisy plateau, or of a fine-tuning loss that
-        wobbles from 0.03 to 0.07, does not count; a climb from 0.44 to 8 does.
+        sound: finite, in no blow-up, and at most three times the run's lowest training value,
+        give or take a hundredth of the run's scale (the larger size of its first and lowest
+        values: a loss memorised to 0.001 that reads 0.004 is calm). For a lowest value below 0
+        (a negative log-likelihood, -1000 +- 1), at most three spreads above it: the median
+        distance of the 5 values before ``train`` from their median, or that hundredth.
+
+        A lucky low of a noisy plateau (0.09, then 0.25, 0.18, 0.22) leaves the plateau calm;
+        a slow climb (0.2 to 2.1 over 7 epochs) or a jump that levels off (0.4 to 40) is not.
 
             >>> ups = BlowUps()
             >>> for epoch, train in enumerate([1.0, 0.5, 0.45, 0.9], 1):
             ...     ups.add(epoch, train, 0.5)
-            >>> ups.calm(0.9), ups.calm(2.0), ups.calm(float("nan"))
+            >>> ups.calm(0.9), ups.calm(1.5), ups.calm(float("nan"))
             (True, False, False)
         """
         if train is None or not math.isfinite(train) or self._now is not None:
             return False
-        before = self._before
-        if not before:
+        if self._first is None or self._low is None:
             return True
+        low = self._low[1]
+        slack = 0.01 * max(abs(self._first), abs(low))
+        if low >= 0:
+            return train <= 3 * low + slack
+        before = self._before or (low,)
         level = statistics.median(before)
-        if level > 0:
-            return train <= 3 * level
-        return train <= level + 3 * statistics.median(abs(v - level) for v in before)
+        spread = statistics.median(abs(v - level) for v in before)
+        return train <= low + 3 * max(spread, slack)

@@ -427,6 +427,24 @@ def test_a_nan_validation_loss_after_the_training_loss_blew_up_is_divergence(
         ([-0.5, -1.5, -3.0, 20.0], [-0.4, -1.4, -2.0], "nonfinite"),
         ([2.3, 0.5, 0.0, 2.0], [2.2, 0.6, 0.3], "nonfinite"),  # up from a low of exactly 0
         ([-1000.0, -1000.5, -1001.0, 900.0], [-999.0, -999.5, -999.8], "nonfinite"),  # offset
+        # a slow climb to 10 times the low, a jump that levels off at 100 times it (fifth review)
+        (
+            [2.3, 1.0, 0.5, 0.3, 0.2, 0.28, 0.39, 0.55, 0.77, 1.08, 1.5, 2.1],
+            [0.7] * 11,
+            "nonfinite",
+        ),
+        ([10.0, 2.0, 0.5, 0.4, 0.4, 4.0, 40.0, 45.0, 43.0, 44.0, 42.0], [0.7] * 10, "nonfinite"),
+        # a loss at exactly 0 that reads 1e-6, an NLL flat at -10 that reads -9.9
+        (
+            [2.3, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 1e-6],
+            [2.0, 0.9] + [0.8] * 5,
+            "validation_not_finite",
+        ),
+        (
+            [-1.0, -5.0, -10.0, -10.0, -10.0, -10.0, -10.0, -9.9],
+            [-1.0, -4.0] + [-9.0] * 5,
+            "validation_not_finite",
+        ),
         # a fine-tuning loss wobbling from 0.03 to 0.07, a noisy plateau after a lucky low, a
         # loss memorised to 0.002 that reads 0.005 (second and fourth reviews)
         ([0.03, 0.035, 0.033, 0.07], [0.2, 0.21, 0.2], "validation_not_finite"),
