@@ -105,8 +105,9 @@ class Gap(Detector):
             return None
         if not math.isfinite(value):  # a gap to inf says nothing of variance
             self.value, self._run, self._run_from = math.nan, 0, self._shown
-            # a finite training value on the same weights: not diverged, the validation's doing
-            key = "gap.validation_not_finite" if math.isfinite(train) else "gap.nonfinite"
+            # a calm training value on the same weights (see BlowUps.calm): the validation's doing
+            calm = math.isfinite(train) and (self.mode == "max" or self._blow_ups.calm(train))
+            key = "gap.validation_not_finite" if calm else "gap.nonfinite"
             return key, {"val": value, "tr": train}
         diff = value - train if self.mode == "min" else train - value
         if not self.relative:

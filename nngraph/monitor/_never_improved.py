@@ -71,7 +71,8 @@ class Seen:
     """What Patience saw when it fires: the metric (``value`` now, ``best``) and, when logged,
     its training twin (``train``: its name as logged; ``train_now``: the latest evaluation's
     mean, ``train_first``: the first finite one, ``train_low``: the lowest; ``train_streak``:
-    at how many evaluations in a row, up to now, it improved, from ``train_streak_from``)."""
+    at how many evaluations in a row, up to now, it improved, from ``train_streak_from``;
+    ``train_calm``: whether ``train_now`` is still near its low, see `BlowUps.calm`)."""
 
     metric: str
     mode: Literal["min", "max"]
@@ -83,6 +84,7 @@ class Seen:
     train_low: float = math.nan
     train_streak: int = 0
     train_streak_from: float = math.nan
+    train_calm: bool = True
 
 
 def chance_classes(value: float) -> int | None:
@@ -148,7 +150,7 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
             "what": nice_name(seen.metric),
             "bad": not_finite_text(seen.value),
         }
-        if seen.train is not None and math.isfinite(seen.train_now):
+        if seen.train is not None and math.isfinite(seen.train_now) and seen.train_calm:
             return "validation_not_finite", bad  # the same weights train on: not diverged
         return "diverged", bad
     if seen.train is not None and not math.isfinite(seen.train_now):

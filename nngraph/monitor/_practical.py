@@ -391,6 +391,7 @@ class Patience(Detector):
             train_low=self._seen_low,
             train_streak=self._seen_streak,
             train_streak_from=self._seen_streak_from,
+            train_calm=self.mode == "max" or self._blow_ups.calm(self._seen_now),
         )
 
     def _reading(self, value: float) -> str:

@@ -1027,3 +1027,18 @@ def test_gap_exactly_at_its_threshold_is_not_more_than_it(
     assert mon.events == []
     mon.log(2, acc=train, val_acc=val - 0.01)  # a real gap above the threshold is still said
     assert [e.epoch for e in mon.events] == [2]
+
+
+def test_patience_and_gap_read_a_nan_validation_loss_as_gl_pq_and_up_do() -> None:
+    """Beside a training loss that climbed 18-fold, Patience and Gap said "the weights have not
+    diverged", while GL, PQ and UP said divergence; beside a calm one all blame the data."""
+    for train, words in [
+        ([1.0, 0.6, 0.5, 0.45, 0.44, 2.0, 8.0], "diverged"),
+        ([1.0, 0.6, 0.5, 0.45, 0.44, 0.43, 0.42], "have not diverged"),
+    ]:
+        val = [0.9, 0.6, 0.55, 0.5, 0.51, 0.52, math.nan]  # Patience(3) stops at the NaN
+        for det in (Patience(3), Gap()):
+            for epoch, (t, v) in enumerate(zip(train, val, strict=True), 1):
+                det.update(epoch, loss=t, val_loss=v)
+            (said,) = [e.message for e in det.events if e.epoch == 7]
+            assert words in said and ("not diverged" in said) == ("not" in words), said
