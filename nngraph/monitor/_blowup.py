@@ -197,30 +197,38 @@ class BlowUps:
 
     def calm(self, train: float | None) -> bool:
         """Whether the training value ``train`` (this evaluation's) says training is still
-        sound: finite, in no blow-up, and at most three times the run's lowest training value,
-        give or take a hundredth of the run's scale (the larger size of its first and lowest
-        values: a loss memorised to 0.001 that reads 0.004 is calm). For a lowest value below 0
-        (a negative log-likelihood, -1000 +- 1), at most three spreads above it: the median
-        distance of the 5 values before ``train`` from their median, or that hundredth.
+        sound: finite, in no blow-up, and little above the run's lowest training value: by at
+        most twice that low (a positive one), or three spreads of the 5 values before ``train``
+        (below 0: a negative log-likelihood), and never half way back to where a run that
+        learned started; give or take a hundredth of the run's scale (its first and lowest
+        training values, its lowest validation value: a loss memorised to 0.001 that reads
+        0.004 is calm).
 
-        A lucky low of a noisy plateau (0.09, then 0.25, 0.18, 0.22) leaves the plateau calm;
-        a slow climb (0.2 to 2.1 over 7 epochs) or a jump that levels off (0.4 to 40) is not.
+        A lucky low of a noisy plateau (0.09, then 0.25, 0.18, 0.22) or a fine-tuning loss
+        that wobbles from 0.03 to 0.07 leaves training calm; a slow climb (0.2 to 2.1), a jump
+        that levels off (0.4 to 40) or a loss back above its first value is not.
 
             >>> ups = BlowUps()
-            >>> for epoch, train in enumerate([1.0, 0.5, 0.45, 0.9], 1):
+            >>> for epoch, train in enumerate([1.0, 0.5, 0.45, 0.6], 1):
             ...     ups.add(epoch, train, 0.5)
-            >>> ups.calm(0.9), ups.calm(1.5), ups.calm(float("nan"))
+            >>> ups.calm(0.6), ups.calm(0.9), ups.calm(float("nan"))
             (True, False, False)
         """
         if train is None or not math.isfinite(train) or self._now is not None:
             return False
         if self._first is None or self._low is None:
             return True
-        low = self._low[1]
-        slack = 0.01 * max(abs(self._first), abs(low))
+        first, low = self._first, self._low[1]
+        seen = [abs(first), abs(low)]
+        if math.isfinite(self._value_low):
+            seen.append(abs(self._value_low))
+        slack = 0.01 * max(seen)
         if low >= 0:
-            return train <= 3 * low + slack
-        before = self._before or (low,)
-        level = statistics.median(before)
-        spread = statistics.median(abs(v - level) for v in before)
-        return train <= low + 3 * max(spread, slack)
+            room = 2 * low
+        else:
+            before = self._before or (low,)
+            level = statistics.median(before)
+            room = 3 * max(statistics.median(abs(v - level) for v in before), slack)
+        if first - low > abs(low):  # it learned: half way back to its start is no calm
+            room = min(room, (first - low) / 2)
+        return train <= low + room + slack

@@ -434,6 +434,16 @@ def test_a_nan_validation_loss_after_the_training_loss_blew_up_is_divergence(
             "nonfinite",
         ),
         ([10.0, 2.0, 0.5, 0.4, 0.4, 4.0, 40.0, 45.0, 43.0, 44.0, 42.0], [0.7] * 10, "nonfinite"),
+        # back above where it started, an NLL most of the way back to its start (sixth review)
+        ([2.3, 1.5, 1.1, 0.9, 0.85, 1.4, 2.5], [2.0, 1.4, 1.1, 0.95, 0.9, 1.3], "nonfinite"),
+        ([5.0, -2.0, -5.0, -7.0, -8.0, 0.5], [4.0, -1.0, -4.0, -6.0, -7.0], "nonfinite"),
+        # memorised near 0 after a small first value, 0 throughout but for float noise
+        (
+            [0.05, 0.01, 0.003, 0.001, 0.0012, 0.004],
+            [0.3, 0.28, 0.27, 0.26, 0.27],
+            "validation_not_finite",
+        ),
+        ([0.0, 0.0, 0.0, 0.0, 1e-7], [0.3, 0.29, 0.28, 0.28], "validation_not_finite"),
         # a loss at exactly 0 that reads 1e-6, an NLL flat at -10 that reads -9.9
         (
             [2.3, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 1e-6],
