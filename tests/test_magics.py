@@ -1790,3 +1790,20 @@ def test_a_second_backward_in_a_cell_is_warned_in_the_cells_words(ip: Any) -> No
         NNGraphWarning, match="backward\\(\\) ran twice on the same loss in this cell"
     ):
         ip.run_cell_magic("nngraph", "-q", cell)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"), [("--mode max", "--mode min"), ("--metric val_acc --mode min", "--mode max")]
+)
+def test_a_mode_against_the_metrics_name_is_warned_once_in_the_magics_words(
+    ip: Any, line: str, says: str
+) -> None:
+    """Sweep s42 (left alone): `--mode max` on the validation loss made its highest value
+    the best epoch, in silence, so restore_best() would have put back the worst weights."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert ip.run_cell(f"%nngraph monitor {line} -o m_against").success
+    assert len(caught) == 1, [str(w.message) for w in caught]
+    text = str(caught[0].message)
+    assert text.startswith("%nngraph monitor: ") and says in text and "mode=" not in text
+    assert ip.user_ns["m_against"].mode == line.split()[-1]  # as asked: a warning, not a refusal

@@ -576,6 +576,17 @@ MESSAGES: dict[str, str] = {
         "%%nngraph: -o {name} would replace the {name} this cell assigns, so the cell was not "
         "run; pick another name, e.g. -o {other}"
     ),
+    "magic.monitor_mode_against_name.min": (
+        "%nngraph monitor: --mode max makes the epoch with the highest {metric!r} the best one,"
+        " but the name {metric!r} is that of a loss or an error, where lower is better; use"
+        " --mode min, or leave --mode out and the name decides, unless higher really is better"
+    ),
+    "magic.monitor_mode_against_name.max": (
+        "%nngraph monitor: --mode min makes the epoch with the lowest {metric!r} the best one,"
+        " but the name {metric!r} is that of an accuracy or a score, where higher is better;"
+        " use --mode max, or leave --mode out and the name decides, unless lower really is"
+        " better"
+    ),
     "magic.monitor_mode_unknown": (
         "%nngraph monitor: the name of metric {metric!r} does not say whether higher or lower"
         " is better, so it is taken as a loss (lower is better) and the best epoch is its"
@@ -863,6 +874,17 @@ MESSAGES: dict[str, str] = {
         "Monitor has no attribute {name!r}: the best epoch is mon.best.epoch, its value"
         " mon.best.value and its step mon.best.step (mon.best is None before the metric is"
         " logged)"
+    ),
+    "monitor.warn.mode_against_name.min": (
+        'nngraph Monitor: mode="max" makes the epoch with the highest {metric!r} the best one,'
+        " but the name {metric!r} is that of a loss or an error, where lower is better; pass"
+        ' mode="min", or leave mode out and the name decides, unless higher really is better'
+    ),
+    "monitor.warn.mode_against_name.max": (
+        'nngraph Monitor: mode="min" makes the epoch with the lowest {metric!r} the best one,'
+        " but the name {metric!r} is that of an accuracy or a score, where higher is better;"
+        ' pass mode="max", or leave mode out and the name decides, unless lower really is'
+        " better"
     ),
     "monitor.warn.mode_unknown": (
         "nngraph Monitor: the name of metric {metric!r} does not say whether higher or lower is"

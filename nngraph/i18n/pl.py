@@ -595,6 +595,18 @@ MESSAGES: dict[str, str] = {
         "%%nngraph: -o {name} zastąpiłoby zmienną {name}, którą ta komórka przypisuje, więc "
         "komórka nie została wykonana; wybierz inną nazwę, np. -o {other}"
     ),
+    "magic.monitor_mode_against_name.min": (
+        "%nngraph monitor: --mode max wybiera jako najlepszą epokę tę z najwyższą wartością"
+        " {metric!r}, ale {metric!r} to nazwa straty albo błędu, gdzie lepsza jest niższa"
+        " wartość; użyj --mode min albo pomiń --mode, a wtedy rozstrzygnie nazwa, chyba że"
+        " naprawdę lepsza jest wyższa"
+    ),
+    "magic.monitor_mode_against_name.max": (
+        "%nngraph monitor: --mode min wybiera jako najlepszą epokę tę z najniższą wartością"
+        " {metric!r}, ale {metric!r} to nazwa dokładności albo wyniku, gdzie lepsza jest wyższa"
+        " wartość; użyj --mode max albo pomiń --mode, a wtedy rozstrzygnie nazwa, chyba że"
+        " naprawdę lepsza jest niższa"
+    ),
     "magic.monitor_mode_unknown": (
         "%nngraph monitor: z nazwy metryki {metric!r} nie wynika, czy lepsza jest wyższa, czy"
         " niższa wartość, więc jest traktowana jak strata (lepsza niższa), a najlepsza epoka"
@@ -910,6 +922,18 @@ MESSAGES: dict[str, str] = {
         "Monitor nie ma atrybutu {name!r}: najlepsza epoka to mon.best.epoch, jej wartość"
         " mon.best.value, a jej krok mon.best.step (mon.best jest None, dopóki metryka nie"
         " zostanie zapisana)"
+    ),
+    "monitor.warn.mode_against_name.min": (
+        'nngraph Monitor: mode="max" wybiera jako najlepszą epokę tę z najwyższą wartością'
+        " {metric!r}, ale {metric!r} to nazwa straty albo błędu, gdzie lepsza jest niższa"
+        ' wartość; podaj mode="min" albo pomiń mode, a wtedy rozstrzygnie nazwa, chyba że'
+        " naprawdę lepsza jest wyższa"
+    ),
+    "monitor.warn.mode_against_name.max": (
+        'nngraph Monitor: mode="min" wybiera jako najlepszą epokę tę z najniższą wartością'
+        " {metric!r}, ale {metric!r} to nazwa dokładności albo wyniku, gdzie lepsza jest wyższa"
+        ' wartość; podaj mode="max" albo pomiń mode, a wtedy rozstrzygnie nazwa, chyba że'
+        " naprawdę lepsza jest niższa"
     ),
     "monitor.warn.mode_unknown": (
         "nngraph Monitor: z nazwy metryki {metric!r} nie wynika, czy lepsza jest wyższa, czy"

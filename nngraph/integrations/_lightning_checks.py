@@ -20,7 +20,13 @@ from typing import Any, Literal
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import Monitor
-from nngraph.monitor._names import is_metric_name, is_validation, mode_known, resolve_mode
+from nngraph.monitor._names import (
+    is_metric_name,
+    is_validation,
+    mode_against_name,
+    mode_known,
+    resolve_mode,
+)
 from nngraph.monitor.detectors import Detector, Divergence
 
 __all__ = [
@@ -73,8 +79,9 @@ NOT_USER_CODE = ("lightning", "pytorch_lightning", "lightning_fabric", "torch", 
 def check_mode(mode: object, metric: str | None, monitor: object) -> Literal["min", "max"]:
     """``mode=``: as ``ng.Monitor``'s (``"auto"``, ``"min"`` or ``"max"``), for the monitor the
     callback makes (not with one given); the mode that monitor gets, ``"min"`` or ``"max"``.
-    For a name that says neither way (``mode="auto"``), the monitor's warning is given here, at
-    the line that makes the callback, not later from inside ``fit``.
+    For a name that says neither way (``mode="auto"``), or the other way than ``mode``, the
+    monitor's warning is given here, at the line that makes the callback, not later from inside
+    ``fit``.
 
     >>> check_mode("auto", "val_acc", None), check_mode("max", "val_poprawnosc", None)
     ('max', 'max')
@@ -82,8 +89,12 @@ def check_mode(mode: object, metric: str | None, monitor: object) -> Literal["mi
     resolved = resolve_mode(mode, "val_loss" if metric is None else metric)  # the Monitor's
     if monitor is not None and mode != "auto":  # it would be ignored without a word
         raise NNGraphError(message("monitor.lightning.mode_and_monitor", mode=mode))
+    name = "val_loss" if metric is None else metric
+    way = mode_against_name(mode, name)  # mode="max" on val_loss
+    text = None if way is None else message(f"monitor.warn.mode_against_name.{way}", metric=name)
     if mode == "auto" and metric is not None and not mode_known(metric):
         text = message("monitor.warn.mode_unknown", metric=metric)
+    if text is not None:
         warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
     return resolved
 

@@ -64,7 +64,7 @@ from nngraph.integrations._lightning_logging import NOT_USER_CODE, MetricLogging
 from nngraph.integrations._lightning_names import metric_name
 from nngraph.monitor import Monitor
 from nngraph.monitor._display import Display, check_display
-from nngraph.monitor._names import Mode, is_validation
+from nngraph.monitor._names import MODE_WARNING, Mode, is_validation
 from nngraph.monitor.detectors import Detector, detector_list
 
 try:
@@ -215,13 +215,15 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         mon = self.monitor
         new_run = self._own_monitor and (mon is None or mon.model is not pl_module or resumed)
         if new_run:  # one module, one run: a new module (or a checkpoint's weights) starts anew
-            self.monitor = Monitor(
-                model=pl_module,
-                detectors=self.detectors,
-                metric=self.metric,
-                mode=self._monitor_mode,  # resolved: warned about when the callback was made
-                display=self.display if trainer.is_global_zero else False,
-            )
+            with warnings.catch_warnings():  # warned about when the callback was made
+                warnings.filterwarnings("ignore", message=MODE_WARNING)
+                self.monitor = Monitor(
+                    model=pl_module,
+                    detectors=self.detectors,
+                    metric=self.metric,
+                    mode=self._monitor_mode,  # resolved
+                    display=self.display if trainer.is_global_zero else False,
+                )
             self._next_epoch = 0
         elif mon is not None:  # a monitor given, or its own one training the same module on
             if not self._own_monitor:  # unless the user gave it a model: the module fitted

@@ -46,7 +46,14 @@ from nngraph.monitor._feeding import DetectorFeeding
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._live import LiveUpdates
-from nngraph.monitor._names import Mode, is_metric_name, is_validation, mode_known, resolve_mode
+from nngraph.monitor._names import (
+    Mode,
+    is_metric_name,
+    is_validation,
+    mode_against_name,
+    mode_known,
+    resolve_mode,
+)
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._params import _nonnegative
 from nngraph.monitor._records import MetricRecords
@@ -131,8 +138,13 @@ class Monitor(
         if name is not None and not isinstance(name, str):
             raise NNGraphError(message("monitor.error.name", value=name))
         resolved = resolve_mode(mode, metric)
+        way = mode_against_name(mode, metric)  # mode="max" on val_loss: a slip, most likely
+        text = (
+            None if way is None else message(f"monitor.warn.mode_against_name.{way}", metric=metric)
+        )
         if mode == "auto" and not mode_known(metric):  # `val_poprawnosc`: a loss, or not?
             text = message("monitor.warn.mode_unknown", metric=metric)
+        if text is not None:
             outside = stacklevel_outside(("torch", "nngraph", "lightning", "pytorch_lightning"))
             warnings.warn(text, UserWarning, stacklevel=outside)
         print_interval = _nonnegative(message("monitor.param.print_interval"), print_interval)

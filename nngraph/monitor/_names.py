@@ -24,11 +24,13 @@ from nngraph.monitor._common import is_choice
 
 __all__ = [
     "LOSS_NAMES",
+    "MODE_WARNING",
     "Mode",
     "held_out_base",
     "held_out_twins",
     "is_metric_name",
     "is_validation",
+    "mode_against_name",
     "mode_known",
     "named_as_training",
     "nice_name",
@@ -109,6 +111,9 @@ _PROBABILITY = frozenset({"prob", "probs", "probability", "lik", "density", "p",
 _TOP_K = re.compile(r"top(\d+|k)")  # top1, top5, topk (accuracy)
 
 Mode = Literal["min", "max", "auto"]
+#: How the Monitor's warning of :func:`mode_against_name` starts, in every language: the
+#: callback and the magic silence it where they give it in their own place or words.
+MODE_WARNING = r'nngraph Monitor: mode="'
 
 
 def resolve_mode(mode: object, metric: object) -> Literal["min", "max"]:
@@ -167,6 +172,23 @@ def mode_known(metric: object) -> bool:
     (True, True, False)
     """
     return _mode_of_name(metric) is not None
+
+
+def mode_against_name(mode: object, metric: object) -> Literal["min", "max"] | None:
+    """The way the metric's name says is better, where a ``mode`` given as ``"min"`` or
+    ``"max"`` says the other (``mode="max"`` on ``val_loss``: the best epoch would be the one
+    where the loss was highest); ``None`` where they agree, the name says neither way, or the
+    mode is ``"auto"``.
+
+    >>> mode_against_name("max", "val_loss"), mode_against_name("min", "val_acc")
+    ('min', 'max')
+    >>> mode_against_name("min", "val_loss"), mode_against_name("max", "val_poprawnosc")
+    (None, None)
+    """
+    if mode not in ("min", "max"):
+        return None
+    way = _mode_of_name(metric)
+    return way if way is not None and way != mode else None
 
 
 def _mode_of_name(metric: object) -> Literal["min", "max"] | None:

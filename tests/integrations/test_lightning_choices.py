@@ -257,6 +257,19 @@ def test_a_name_that_says_neither_way_is_warned_about_at_the_users_line() -> Non
     assert cb.monitor is not None and cb.monitor.mode == "min"  # taken for a loss, as it said
 
 
+def test_a_mode_against_the_metrics_name_is_warned_about_once_at_the_users_line() -> None:
+    """Sweep s42 (left alone): ``mode="max"`` on the validation loss made its highest value the
+    best epoch in silence. Said where the callback is made, not again from inside ``fit``."""
+    with pytest.warns(UserWarning, match=r"mode=\"max\" makes .* pass mode=\"min\"") as got:
+        cb = NNGraphCallback(mode="max", display=False)
+    assert [w.filename for w in got] == [__file__]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        quiet_trainer([cb], 2).fit(PolishNet(), *noise_loaders(32))
+    assert [w for w in caught if "makes the epoch" in str(w.message)] == []  # said once, above
+    assert cb.monitor is not None and cb.monitor.mode == "max"  # as asked
+
+
 def test_a_bad_mode_or_a_mode_with_a_given_monitor_is_a_clear_error() -> None:
     with pytest.raises(NNGraphError, match=r"mode must be 'min', 'max' or 'auto', got 'maximum'"):
         NNGraphCallback(metric="val_acc", mode="maximum")  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ import pytest
 from nngraph import i18n
 from nngraph.errors import NNGraphError
 from nngraph.monitor import Monitor, detectors
-from nngraph.monitor._names import LOSS_NAMES, mode_known, resolve_mode
+from nngraph.monitor._names import LOSS_NAMES, Mode, mode_known, resolve_mode
 from nngraph.monitor._text import TextPrinter
 from nngraph.monitor.detectors import GL, PQ, UP, Gap, Patience
 
@@ -117,6 +117,29 @@ def test_a_name_that_says_neither_way_is_taken_for_a_loss_with_a_warning() -> No
         warnings.simplefilter("error")  # a known name, or a mode given: nothing to say
         Monitor(metric="val_dokładność", display=False)
         Monitor(metric="val_poprawnosc", mode="max", display=False)
+
+
+@pytest.mark.parametrize(
+    ("metric", "mode", "says"),
+    [
+        ("val_loss", "max", 'mode="min"'),
+        ("val_acc", "min", 'mode="max"'),
+        (None, "max", 'mode="min"'),
+    ],
+)
+def test_a_mode_against_the_metrics_name_is_warned_about(
+    metric: str | None, mode: Mode, says: str
+) -> None:
+    """Sweep s42 (left alone): ``Monitor(mode="max")`` on the validation loss took its highest
+    value for the best epoch in silence; restore_best() then put back the worst weights. The
+    mode given stays (a warning, not a refusal); one that agrees with the name says nothing."""
+    with pytest.warns(UserWarning, match=f"nngraph Monitor: mode=.* {says}") as got:
+        mon = Monitor(metric=metric, mode=mode, display=False)
+    assert mon.mode == mode and [w.filename for w in got] == [__file__]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Monitor(metric="val_loss", mode="min", display=False)
+        Monitor(metric="val_acc", mode="max", display=False)
 
 
 def test_a_monitor_keeps_the_highest_map_as_its_best() -> None:
