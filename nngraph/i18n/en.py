@@ -1527,6 +1527,27 @@ MESSAGES: dict[str, str] = {
         " validation data (a NaN in its inputs or targets) or the code that computes it is the"
         " likely cause: check them."
     ),
+    "monitor.gl.untold_nonfinite": (
+        "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch"
+        " {best_epoch}), and {train} was not logged with it, so it cannot tell why: if {train}"
+        " is not a finite number either, training has diverged (keep the best weights with"
+        " restore_best and try a smaller learning rate); if it is, the validation data (a NaN"
+        " in its inputs or targets) or the code that computes it is the likely cause."
+    ),
+    "monitor.pq.untold_nonfinite": (
+        "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch"
+        " {best_epoch}), and {train} was not logged with it, so it cannot tell why: if {train}"
+        " is not a finite number either, training has diverged (keep the best weights with"
+        " restore_best and try a smaller learning rate); if it is, the validation data (a NaN"
+        " in its inputs or targets) or the code that computes it is the likely cause."
+    ),
+    "monitor.up.untold_nonfinite": (
+        "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch"
+        " {best_epoch}), and {train} was not logged with it, so it cannot tell why: if {train}"
+        " is not a finite number either, training has diverged (keep the best weights with"
+        " restore_best and try a smaller learning rate); if it is, the validation data (a NaN"
+        " in its inputs or targets) or the code that computes it is the likely cause."
+    ),
     "monitor.gl.nonfinite": (
         "{metric} became {value} (not a finite number) after its best ({best:.4g} at epoch "
         "{best_epoch}): training has diverged. Keep the best weights (restore_best) and try a "
@@ -1578,6 +1599,13 @@ MESSAGES: dict[str, str] = {
         "{what} is now {bad} (not a finite number) while {train} is still a finite number: the"
         " weights have not diverged, so the validation data (a NaN in its inputs or targets) or"
         " the code that computes it is the likely cause: check them."
+    ),
+    "monitor.patience.reading.untold_nonfinite": (
+        "{what} is now {bad} (not a finite number), and {train} was not logged with it, so it"
+        " cannot tell why: if {train} is not a finite number either, training has diverged"
+        " (keep the best weights with restore_best and try a smaller learning rate); if it is,"
+        " the validation data (a NaN in its inputs or targets) or the code that computes it is"
+        " the likely cause."
     ),
     "monitor.patience.reading.diverged": (
         "{what} is now {bad} (not a finite number): training has diverged, and more epochs will"

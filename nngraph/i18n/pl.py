@@ -1623,6 +1623,30 @@ MESSAGES: dict[str, str] = {
         " nie rozbiegły, więc przyczyną są raczej dane walidacyjne (NaN w wejściach albo w"
         " wartościach docelowych) albo kod, który ją liczy: sprawdź je."
     ),
+    "monitor.gl.untold_nonfinite": (
+        "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza"
+        " wartość wynosiła {best:.4g} w epoce {best_epoch}, a {train} nie została zapisana"
+        " razem z nią, więc nie wiadomo dlaczego: jeśli {train} też nie jest skończoną liczbą,"
+        " trening się rozbiegł (zachowaj najlepsze wagi przez restore_best i spróbuj mniejszego"
+        " współczynnika uczenia); jeśli jest, przyczyną są raczej dane walidacyjne (NaN w"
+        " wejściach albo w wartościach docelowych) albo kod, który ją liczy."
+    ),
+    "monitor.pq.untold_nonfinite": (
+        "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza"
+        " wartość wynosiła {best:.4g} w epoce {best_epoch}, a {train} nie została zapisana"
+        " razem z nią, więc nie wiadomo dlaczego: jeśli {train} też nie jest skończoną liczbą,"
+        " trening się rozbiegł (zachowaj najlepsze wagi przez restore_best i spróbuj mniejszego"
+        " współczynnika uczenia); jeśli jest, przyczyną są raczej dane walidacyjne (NaN w"
+        " wejściach albo w wartościach docelowych) albo kod, który ją liczy."
+    ),
+    "monitor.up.untold_nonfinite": (
+        "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza"
+        " wartość wynosiła {best:.4g} w epoce {best_epoch}, a {train} nie została zapisana"
+        " razem z nią, więc nie wiadomo dlaczego: jeśli {train} też nie jest skończoną liczbą,"
+        " trening się rozbiegł (zachowaj najlepsze wagi przez restore_best i spróbuj mniejszego"
+        " współczynnika uczenia); jeśli jest, przyczyną są raczej dane walidacyjne (NaN w"
+        " wejściach albo w wartościach docelowych) albo kod, który ją liczy."
+    ),
     "monitor.gl.nonfinite": (
         "{metric} ma teraz wartość {value} (to nie jest skończona liczba), choć najlepsza "
         "wartość wynosiła {best:.4g} w epoce {best_epoch}: trening się rozbiegł. Zachowaj "
@@ -1677,6 +1701,13 @@ MESSAGES: dict[str, str] = {
         "{what} ma teraz wartość {bad} (to nie jest skończona liczba), a {train} wciąż jest"
         " skończoną liczbą: wagi się nie rozbiegły, więc przyczyną są raczej dane walidacyjne"
         " (NaN w wejściach albo w wartościach docelowych) albo kod, który ją liczy: sprawdź je."
+    ),
+    "monitor.patience.reading.untold_nonfinite": (
+        "{what} ma teraz wartość {bad} (to nie jest skończona liczba), a {train} nie została"
+        " zapisana razem z nią, więc nie wiadomo dlaczego: jeśli {train} też nie jest skończoną"
+        " liczbą, trening się rozbiegł (zachowaj najlepsze wagi przez restore_best i spróbuj"
+        " mniejszego współczynnika uczenia); jeśli jest, przyczyną są raczej dane walidacyjne"
+        " (NaN w wejściach albo w wartościach docelowych) albo kod, który ją liczy."
     ),
     "monitor.patience.reading.diverged": (
         "{what} ma teraz wartość {bad} (to nie jest skończona liczba): trening się rozbiegł i"

@@ -72,7 +72,9 @@ class Seen:
     its training twin (``train``: its name as logged; ``train_now``: the latest evaluation's
     mean, ``train_first``: the first finite one, ``train_low``: the lowest; ``train_streak``:
     at how many evaluations in a row, up to now, it improved, from ``train_streak_from``;
-    ``train_calm``: whether ``train_now`` is still near its low, see `BlowUps.calm`)."""
+    ``train_calm``: whether ``train_now`` is still near its low, see `BlowUps.calm`;
+    ``train_untold``: the run logs a training twin, finite when last logged, but not with this
+    evaluation, so a ``value`` that is not finite cannot be told from its weights)."""
 
     metric: str
     mode: Literal["min", "max"]
@@ -85,6 +87,7 @@ class Seen:
     train_streak: int = 0
     train_streak_from: float = math.nan
     train_calm: bool = True
+    train_untold: bool = False
 
 
 def chance_classes(value: float) -> int | None:
@@ -150,6 +153,8 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
             "what": nice_name(seen.metric),
             "bad": not_finite_text(seen.value),
         }
+        if seen.train_untold:  # no training value of these weights: it cannot say which
+            return "untold_nonfinite", bad
         if seen.train is not None and math.isfinite(seen.train_now) and seen.train_calm:
             return "validation_not_finite", bad  # the same weights train on: not diverged
         return "diverged", bad

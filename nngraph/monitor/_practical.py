@@ -380,18 +380,22 @@ class Patience(Detector):
         one logged every 4th validation does)."""
         window = self.epoch - max(3, self.patience // 2)
         recent = self._seen_at == self.epoch or self.best_epoch < self._seen_at >= window
+        # a NaN beside no training value of its own: the one logged before is of other weights
+        untold = self._seen_name is not None and self._seen_at != self.epoch
+        untold = untold and not math.isfinite(value) and math.isfinite(self._seen_now)
         return Seen(
             self.metric,
             self.mode,
             value,
             self._top,
-            self._seen_name if recent else None,
+            self._seen_name if recent or untold else None,
             train_now=self._seen_now,
             train_first=self._seen_first,
             train_low=self._seen_low,
             train_streak=self._seen_streak,
             train_streak_from=self._seen_streak_from,
             train_calm=self.mode == "max" or self._blow_ups.calm(self._seen_now),
+            train_untold=untold,
         )
 
     def _reading(self, value: float) -> str:

@@ -1052,3 +1052,25 @@ def test_patience_and_gap_read_a_nan_validation_loss_as_gl_pq_and_up_do() -> Non
                 det.update(epoch, loss=t, val_loss=v)
             (said,) = [e.message for e in det.events if e.epoch == 7]
             assert words in said and ("not diverged" in said) == ("not" in words), said
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_nan_validation_loss_with_no_training_value_beside_it_is_not_read_either_way(
+    language: str,
+) -> None:
+    """Review s42 (left alone): with no training loss logged at the NaN evaluation, GL, PQ and
+    UP said "training has diverged" while Patience quoted an earlier training value as "still a
+    finite number". Neither is known: all four say so, and what each answer would mean."""
+    i18n.set_language(language)
+    words = {"en": "was not logged with it", "pl": "nie została zapisana razem z nią"}
+    for det in (GL(), PQ(), UP(), Patience(3)):
+        for epoch in range(1, 8):
+            det.update(epoch, loss=1 / epoch, val_loss=1 / epoch + 0.1)
+        for epoch in range(8, 11):
+            det.update(epoch, val_loss=math.nan)  # the training loss is logged no more
+        (said,) = det.events
+        assert said.kind == "divergence" and words[language] in said.message, said.message
+    gl = GL()  # a run that never logs a training loss: a NaN still reads as divergence
+    for epoch, value in enumerate([0.5, 0.4, math.nan], 1):
+        gl.update(epoch, val_loss=value)
+    assert [e.message_id for e in gl.events] == ["gl.nonfinite"]
