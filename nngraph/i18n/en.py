@@ -2258,6 +2258,12 @@ MESSAGES: dict[str, str] = {
     "monitor.weights.unexpected": "unexpected {names}",
     "monitor.weights.shape": "{name} is {got}, saved {saved}",
     "monitor.weights.more": " (+{n} more)",
+    "monitor.weights.meta": (
+        "the model's weights {names} are on the meta device, which holds shapes but no values"
+        " (after model.to('meta'), or a model made under torch.device('meta')), so"
+        " restore_best() has nowhere to put the best values. Give the model real memory first"
+        " (model.to_empty(device='cpu')), then call restore_best()"
+    ),
     "monitor.weights.dtype": (
         "the model's weights are now {got} and the best weights were saved as {saved} "
         "({names}): restore_best() puts the best values back only into a type that holds them "

@@ -2393,6 +2393,12 @@ MESSAGES: dict[str, str] = {
     "monitor.weights.unexpected": "nadmiarowe {names}",
     "monitor.weights.shape": "{name} ma {got}, a zapisano {saved}",
     "monitor.weights.more": " (+{n} więcej)",
+    "monitor.weights.meta": (
+        "wagi modelu {names} są na urządzeniu meta, które przechowuje kształty, ale nie"
+        " wartości (po model.to('meta') albo w modelu zbudowanym pod torch.device('meta')),"
+        " więc restore_best() nie ma gdzie wpisać najlepszych wartości. Najpierw daj modelowi"
+        " prawdziwą pamięć (model.to_empty(device='cpu')), potem wywołaj restore_best()"
+    ),
     "monitor.weights.dtype": (
         "wagi modelu są teraz typu {got}, a najlepsze wagi zapisano jako {saved} ({names}): "
         "restore_best() przywraca najlepsze wartości tylko do typu, który przechowa je bez "

@@ -117,6 +117,9 @@ class WeightSnapshot:
                 got, was = f"{tuple(t.shape)} {t.dtype}", f"{tuple(saved.shape)} {saved.dtype}"
                 problems.append(message("monitor.weights.shape", name=name, got=got, saved=was))
             raise NNGraphError(message("monitor.weights.mismatch", details="; ".join(problems)))
+        meta = [name for name in self.tensors if _is_tensor(state[name]) and state[name].is_meta]
+        if meta:  # copying into them does nothing (torch only warns): no silent no-op here
+            raise NNGraphError(message("monitor.weights.meta", names=_short(meta)))
         if narrower:  # the same architecture, converted to a narrower type since
             now, was = narrower[0][1].dtype, narrower[0][2].dtype
             raise NNGraphError(

@@ -135,6 +135,20 @@ def test_restore_best_into_a_model_converted_to_half_says_how_to_convert_it_back
     mon.restore_best(net)
 
 
+def test_restore_best_into_a_model_on_the_meta_device_says_to_give_it_memory_first() -> None:
+    """Sweep s42 (left alone): ``restore_best(net.to("meta"))`` did nothing, with only torch's
+    warnings, and the student believed the best weights were back."""
+    net = small_net()
+    mon = Monitor(model=net, display=False)
+    states = train(net, mon, [0.5, 0.4, 0.6])
+    net.to("meta")
+    with pytest.raises(NNGraphError, match=r"meta device.* model.to_empty\(device='cpu'\)"):
+        mon.restore_best(net)
+    net.to_empty(device="cpu")  # as it says
+    mon.restore_best(net)
+    assert bitwise_equal(net.state_dict(), states[2])
+
+
 def test_nothing_to_restore_before_the_metric_is_logged() -> None:
     mon = Monitor(model=small_net(), display=False)
     mon.log(1, loss=0.5)
