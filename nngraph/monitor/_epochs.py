@@ -103,6 +103,7 @@ class EpochCounting(StepNumbering):
         self._validated_only: frozenset[str] = frozenset()
         self._per_batch_run = 0  # validation-only calls in a row that repeat a metric (see below)
         self._per_batch_runs = 0  # how many such runs began
+        self._training_rows = 0  # rows that logged training metrics only (batches, maybe)
         # whether every call so far named its step, a whole number one more than the last
         # (one call per epoch), and the step of the first validation (None: not yet)
         self._epoch_like = True
@@ -150,6 +151,7 @@ class EpochCounting(StepNumbering):
         joined = self._joins_row(step, values)
         if not joined:  # before the epoch is read: without validation, rows are counted
             self._rows += 1
+            self._training_rows += bool(self._row) and not any(map(is_validation, self._row))
         self._epoch_like = self._epoch_like and named and given is None and step.is_integer()
         training_joined = joined and not is_eval  # `acc` logged after `loss`: the same epoch
         if self._row_step is not None and step != self._row_step + 1 and not training_joined:
@@ -237,13 +239,16 @@ class EpochCounting(StepNumbering):
         with nothing logged between and training logged before, at steps the monitor counts or
         one apart, a third time in a row or in a second epoch: one value per validation batch,
         each counted as an epoch (the steps of one that validates at its own global step, 30,
-        60, 90, are the user's epochs; one more validation after the loop is no pattern)."""
+        60, 90, are the user's epochs; one more validation after the loop is no pattern). Not
+        in a run whose every row has validated: it logs its training loss with some epochs
+        only (every 3rd), not batch by batch."""
         repeated = [name for name in values if name in self._validated_only]
         last = self.series[repeated[0]].last if repeated else None
         if (
             last is None
             or not all(map(is_validation, values))
             or all(map(is_validation, self.series))  # no training logged: a validation-only run
+            or not self._training_rows
             or last[0] == step  # `_earlier_eval_epoch`'s case
             or _same(values[repeated[0]], last[1])
             or (named and step != last[0] + 1)

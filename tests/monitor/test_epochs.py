@@ -918,3 +918,16 @@ def test_two_validation_batches_an_epoch_logged_one_by_one_are_said_in_the_secon
                 mon.log(val_loss=value / epoch)
     said = [str(w.message) for w in caught if "once per validation batch" in str(w.message)]
     assert len(said) == 1
+
+
+def test_a_training_loss_logged_with_every_third_validation_is_not_taken_for_batches() -> None:
+    """Sweep s42 (left alone): a run that logs its training loss only every 3rd epoch, with
+    that epoch's validation, was asked whether it logs once per validation batch: its
+    validation-only epochs came back to back. Every row validated: these are epochs."""
+    mon = quiet()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in range(1, 13):
+            train = {"loss": 1 / epoch} if epoch % 3 == 0 else {}
+            mon.log(epoch, **train, val_loss=1 / epoch + 0.1)
+    assert mon.epoch == 12
