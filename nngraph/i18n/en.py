@@ -1264,6 +1264,21 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.advice_warn": (
         "Watch whether it keeps rising (this warning does not stop training)."
     ),
+    "monitor.gl.plateau_chance": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} has hardly moved,"
+        " {level} ({recent_at}, against {before_at}): {chance}"
+    ),
+    "monitor.trend.chance": (
+        "both losses are still close to ln {k} = {ln:.3g}, the cross-entropy of guessing at"
+        " random among {k} classes ({train} started at {start:.4g}): if they are"
+        " cross-entropies, the model has learned little so far, and this rise may be noise."
+        " Some networks (a deep one with sigmoid or tanh, a poor initialisation) sit on such a"
+        " plateau for a while before they start learning, so more training may still help:"
+        " check the learning rate and that zero_grad(), backward() and step() run in that"
+        " order, then {go_on}"
+    ),
+    "monitor.trend.chance_resume": "call resume() to train on.",
+    "monitor.trend.chance_train_on": "let it train on (this warning does not stop training).",
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
         "has hardly moved, {level} ({recent_at}, against {before_at}): neither loss "
@@ -1372,6 +1387,11 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.quotient": "the quotient {quotient} > {alpha:g}",
     "monitor.pq.quotient_none": "the infinite quotient (no training progress at all)",
     "monitor.pq.quotient_from_zero": "the infinite quotient (a rise from a best of 0)",
+    "monitor.pq.plateau_chance": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has hardly moved,"
+        " {level} ({recent_at}, against {before_at}), so {ratio} does not come from"
+        " memorising: {chance}"
+    ),
     "monitor.pq.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
         "has hardly moved, {level} ({recent_at}, against {before_at}), so {ratio} "
@@ -1440,6 +1460,10 @@ MESSAGES: dict[str, str] = {
     "monitor.up.fire": (
         "{metric} rose at the end of {strips} ({trail}): the model keeps getting worse on new "
         "data, a sign of overfitting. Best: {best:.4g} at epoch {best_epoch}."
+    ),
+    "monitor.up.plateau_chance": (
+        "{metric} rose at the end of {strips} ({trail}) while {train} has hardly moved, {level}"
+        " ({recent_at}, against {before_at}): {chance} Best: {best:.4g} at epoch {best_epoch}."
     ),
     "monitor.up.plateau": (
         "{metric} rose at the end of {strips} ({trail}) while {train} has hardly moved, "

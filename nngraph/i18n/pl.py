@@ -1338,6 +1338,21 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.advice_warn": (
         "Sprawdź, czy dalej rośnie (to ostrzeżenie nie zatrzymuje treningu)."
     ),
+    "monitor.gl.plateau_chance": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} prawie się nie zmienia"
+        " {level} (teraz {recent_at}, wobec {before_at}): {chance}"
+    ),
+    "monitor.trend.chance": (
+        "obie straty są wciąż blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na"
+        " chybił trafił spośród {k} klas ({train} na początku: {start:.4g}): jeśli to entropie"
+        " krzyżowe, model nauczył się dotąd niewiele, a ten wzrost może być szumem. Niektóre"
+        " sieci (głęboka z sigmoidą albo tanh, źle zainicjowana) tkwią na takim plateau przez"
+        " jakiś czas, zanim zaczną się uczyć, więc dalszy trening może jeszcze pomóc: sprawdź"
+        " współczynnik uczenia i czy zero_grad(), backward() i step() wywołujesz w tej"
+        " kolejności, a potem {go_on}"
+    ),
+    "monitor.trend.chance_resume": "wywołaj resume(), by trenować dalej.",
+    "monitor.trend.chance_train_on": "trenuj dalej (to ostrzeżenie nie przerywa treningu).",
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} prawie się nie zmienia {level} (teraz {recent_at}, wobec "
@@ -1457,6 +1472,11 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.quotient": "iloraz {quotient} > {alpha:g}",
     "monitor.pq.quotient_none": "nieskończony iloraz (brak jakiegokolwiek postępu treningu)",
     "monitor.pq.quotient_from_zero": "nieskończony iloraz (wzrost od najlepszej wartości 0)",
+    "monitor.pq.plateau_chance": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} prawie się nie zmienia"
+        " {level} (teraz {recent_at}, wobec {before_at}), więc {ratio} nie bierze się z"
+        " zapamiętywania: {chance}"
+    ),
     "monitor.pq.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} prawie się nie zmienia {level} (teraz {recent_at}, wobec "
@@ -1529,6 +1549,11 @@ MESSAGES: dict[str, str] = {
         "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
         "na nowych danych, to oznaka przeuczenia. Najlepsza wartość: {best:.4g} w epoce "
         "{best_epoch}."
+    ),
+    "monitor.up.plateau_chance": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} prawie się nie"
+        " zmienia {level} (teraz {recent_at}, wobec {before_at}): {chance} Najlepsza wartość:"
+        " {best:.4g} w epoce {best_epoch}."
     ),
     "monitor.up.plateau": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), a {train} prawie się nie "

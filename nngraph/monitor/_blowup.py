@@ -142,6 +142,11 @@ class BlowUps:
         """The run's first finite training value (None before one)."""
         return self._first
 
+    @property
+    def lowest(self) -> float | None:
+        """The run's lowest finite training value (None before one)."""
+        return None if self._low is None else self._low[1]
+
     def add(self, shown: int, train: float | None, value: float) -> None:
         """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
         its validation value."""

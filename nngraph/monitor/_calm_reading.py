@@ -12,6 +12,8 @@ from typing import Any
 from nngraph.i18n import message, times_text
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._names import nice_name
+from nngraph.monitor._never_improved import Seen
+from nngraph.monitor._no_better import still_learning
 from nngraph.monitor._trend import MEMORISED, NEAR, STEADY, WINDOW, Trend
 from nngraph.monitor._trend_texts import trend_fields
 
@@ -43,7 +45,11 @@ def calm_verdict(
     reading = _calm_reading(det, trend)
     if reading is None:
         return None
-    key = f"{type(det).__name__.lower()}.{'plateau' if reading == 'plateau' else 'neutral'}"
+    chance = _at_chance(det, trend, value) if reading == "plateau" else None
+    ending = (
+        "neutral" if reading != "plateau" else "plateau" if chance is None else "plateau_chance"
+    )
+    key = f"{type(det).__name__.lower()}.{ending}"
     if not words:
         return key, fields
     metric = nice_name(det.metric)
@@ -51,6 +57,10 @@ def calm_verdict(
     shown = {**fields, **trend_fields(det, trend)}
     if reading == "plateau":
         level = message("monitor.trend.level_" + _level(trend.recent, value), metric=metric)
+        if chance is not None:
+            go_on = message("monitor.trend.chance_" + ("resume" if det.stop else "train_on"))
+            said = message("monitor.trend.chance", train=train, go_on=go_on, **chance)
+            return key, {**shown, "level": level, "chance": said}
         return key, {**shown, "level": level}
     if reading == "not_below":
         side = "above" if trend.recent >= det.best else "barely_below"
@@ -78,6 +88,34 @@ def _calm_reading(det: Detector, trend: Trend) -> str | None:
         stopped = trend.stopped(scale=det.best) and not _new_low(trend, det.best)
         return "plateau" if stopped else "too_soon"
     return _too_soon_to_memorise(det, trend)  # memorising (or memorised), if not too soon
+
+
+def _at_chance(det: Detector, trend: Trend, value: float) -> dict[str, float] | None:
+    """``k``, ``ln`` (``ln k``) and the training loss's first value (``start``) where both
+    losses are still near the cross-entropy of guessing among ``k`` classes, as Patience reads
+    it (:func:`~nngraph.monitor._no_better.still_learning`): a plateau at chance level, which
+    some networks leave after a while (a tanh net on a saddle at ln 2 for 100 epochs), so
+    "more training is unlikely to help" would be unfounded. None otherwise.
+
+        >>> from nngraph.monitor.detectors import PQ
+        >>> pq = PQ()
+        >>> for epoch in range(1, 6):
+        ...     _ = pq.update(epoch, loss=0.6931 - epoch * 1e-5, val_loss=0.6931 + epoch * 1e-5)
+        >>> _at_chance(pq, pq._trend.now(), 0.69315)["k"]  # near ln 2: two classes
+        2
+    """
+    start, low = det._blow_ups.first, det._blow_ups.lowest
+    if start is None or low is None:
+        return None
+    seen = Seen(
+        det.metric, "min", value, det.best, det._train_name, train_now=trend.recent,
+        train_first=start, train_low=low,
+    )  # fmt: skip
+    found = still_learning(seen, start, low)
+    if found is None:
+        return None
+    k = found[1]["k"]
+    return {"k": k, "ln": math.log(k), "start": start}
 
 
 def _new_low(trend: Trend, scale: float) -> bool:

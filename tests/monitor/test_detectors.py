@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -1074,3 +1075,37 @@ def test_a_nan_validation_loss_with_no_training_value_beside_it_is_not_read_eith
     for epoch, value in enumerate([0.5, 0.4, math.nan], 1):
         gl.update(epoch, val_loss=value)
     assert [e.message_id for e in gl.events] == ["gl.nonfinite"]
+
+
+#: The first epochs of a real run (sweep s43, curves 5): a tanh net with a small initialisation
+#: on a saddle at ln 2, which it left at about epoch 115 (validation loss 0.26 at epoch 142).
+SADDLE_TRAIN = [0.6931474, 0.6931374, 0.6931348, 0.6931341, 0.6931338, 0.6931337, 0.6931336]
+SADDLE_TRAIN += [0.6931335, 0.6931334, 0.6931333]
+SADDLE_VAL = [0.6932178, 0.6932575, 0.6932779, 0.6932883, 0.6932933, 0.6932958, 0.6932971]
+SADDLE_VAL += [0.6932977, 0.6932979, 0.693298]
+
+
+def _chance_plateau(det: GL | PQ | UP, scale: float) -> None:
+    for epoch, (train, val) in enumerate(zip(SADDLE_TRAIN, SADDLE_VAL, strict=True), 1):
+        det.update(epoch, loss=scale * train, val_loss=scale * val)
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+@pytest.mark.parametrize("make", [lambda: GL(0.01), PQ, lambda: UP(2, 3)], ids=["GL", "PQ", "UP"])
+def test_a_plateau_at_chance_level_is_not_said_to_be_beyond_more_training(
+    make: Callable[[], GL | PQ | UP], language: str
+) -> None:
+    """Sweep s43 (curves, finding 1): a tanh net on a saddle at ln 2 for 115 epochs was stopped
+    by PQ at epoch 5 and UP at epoch 9 with "More training is unlikely to help: keep the best
+    weights", those of epoch 1; Patience, on the same numbers, read chance level."""
+    i18n.set_language(language)
+    det = make()
+    _chance_plateau(det, 1.0)
+    event = det.events[0]
+    assert event.message_id.endswith(".plateau_chance"), event.message
+    words = {"en": ("ln 2 = 0.693", "resume()"), "pl": ("ln 2 = 0,693", "resume()")}
+    assert all(w in event.message for w in words[language]), event.message
+    assert "unlikely to help" not in event.message and "raczej nie pomoże" not in event.message
+    learned = make()  # the same plateau at a loss far below chance: the plateau it was
+    _chance_plateau(learned, 0.45)
+    assert learned.events[0].message_id.endswith(".plateau"), learned.events[0].message
