@@ -1282,7 +1282,7 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
         "has hardly moved, {level} ({recent_at}, against {before_at}): neither loss "
-        "has improved for {since}, so the model seems to have stopped learning rather than "
+        "has improved by much for {since}, so the model seems to have stopped learning rather than "
         "started to memorise, and this rise may be noise. "
         "If both stay so, more training is unlikely to help: keep the best weights "
         "(restore_best), or try another learning rate or a bigger model."

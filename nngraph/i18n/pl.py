@@ -1356,7 +1356,7 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} prawie się nie zmienia {level} (teraz {recent_at}, wobec "
-        "{before_at}): żadna ze strat nie poprawia się już {since}, więc wygląda na to, że "
+        "{before_at}): żadna ze strat nie poprawia się już wyraźnie {since}, więc wygląda na to, że "
         "model przestał się uczyć, a nie zaczął zapamiętywać, a ten wzrost może być szumem. "
         "Jeśli tak zostanie, dalszy trening raczej nie pomoże: zachowaj najlepsze wagi "
         "(restore_best) albo spróbuj innego współczynnika uczenia lub większego modelu."

@@ -558,12 +558,12 @@ def test_the_plateau_says_for_how_long_neither_loss_improved_and_that_it_may_cha
     forecast; the numbers only show that neither improved since the best epoch."""
     said = {
         "en": (
-            "neither loss has improved for 19 epochs, so the model seems to have stopped "
+            "neither loss has improved by much for 19 epochs, so the model seems to have stopped "
             "learning rather than started to memorise, and this rise may be noise. If both "
             "stay so, more training is unlikely to help"
         ),
         "pl": (
-            "żadna ze strat nie poprawia się już 19 epok, więc wygląda na to, że model "
+            "żadna ze strat nie poprawia się już wyraźnie 19 epok, więc wygląda na to, że model "
             "przestał się uczyć, a nie zaczął zapamiętywać, a ten wzrost może być szumem. "
             "Jeśli tak zostanie, dalszy trening raczej nie pomoże"
         ),
