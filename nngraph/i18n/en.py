@@ -1279,6 +1279,12 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.trend.chance_resume": "call resume() to train on.",
     "monitor.trend.chance_train_on": "let it train on (this warning does not stop training).",
+    "monitor.aside.accuracy_rose": (
+        "Yet {acc} has gone on rising since epoch {epoch} ({then:.4g} then, {now:.4g} now,"
+        " {peak:.4g} at its highest in epoch {peak_epoch}): the model gets more answers right"
+        " while it grows over-confident in the ones it gets wrong, which raises the loss. If"
+        " {acc} is what matters, watch it instead (metric={name!r})."
+    ),
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
         "has hardly moved, {level} ({recent_at}, against {before_at}): neither loss "

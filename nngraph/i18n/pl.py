@@ -1353,6 +1353,12 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.trend.chance_resume": "wywołaj resume(), by trenować dalej.",
     "monitor.trend.chance_train_on": "trenuj dalej (to ostrzeżenie nie przerywa treningu).",
+    "monitor.aside.accuracy_rose": (
+        "Jednak {acc} wciąż rośnie od epoki {epoch} ({then:.4g} wtedy, {now:.4g} teraz,"
+        " najwyżej {peak:.4g} w epoce {peak_epoch}): model odpowiada dobrze coraz częściej, ale"
+        " w błędnych odpowiedziach jest coraz pewniejszy siebie, co podnosi stratę. Jeśli liczy"
+        " się ta metryka ({acc}), obserwuj ją zamiast straty (metric={name!r})."
+    ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} prawie się nie zmienia {level} (teraz {recent_at}, wobec "

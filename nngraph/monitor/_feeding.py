@@ -21,6 +21,7 @@ epochs it caught up on; from the next call on it speaks as the others do.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import _display
+from nngraph.monitor._accuracy_aside import accuracy_aside
 from nngraph.monitor._common import MAX_EVENTS, Event, short_repr
 from nngraph.monitor._history import Series
 from nngraph.monitor._names import is_validation, named_as_training
@@ -177,9 +179,23 @@ class DetectorFeeding:
         self._row_told += [
             (event, precise) for event, precise in told if event.kind == "divergence"
         ]
+        told = [(self._with_asides(event), precise) for event, precise in told]
         for event, _ in told:
             self._record(event)
         return [event for event, _ in told]
+
+    def _with_asides(self, event: Event) -> Event:
+        """``event`` with what the other metrics add (see :func:`accuracy_aside`), also in its
+        detector's own list of events."""
+        for det in self._detectors:
+            if det.events and det.events[-1] is event:
+                aside = accuracy_aside(det, event.kind, self.series)
+                if aside is None:
+                    return event
+                said = dataclasses.replace(event, message=f"{event.message} {aside}")
+                det.events[-1] = said
+                return said
+        return event
 
     def _catch_up(self, det: Detector) -> None:
         """Feed ``det`` (reset first) every call before this one, as the history keeps them

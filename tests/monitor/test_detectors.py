@@ -1109,3 +1109,30 @@ def test_a_plateau_at_chance_level_is_not_said_to_be_beyond_more_training(
     learned = make()  # the same plateau at a loss far below chance: the plateau it was
     _chance_plateau(learned, 0.45)
     assert learned.events[0].message_id.endswith(".plateau"), learned.events[0].message
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_validation_accuracy_still_rising_is_said_beside_a_rising_validation_loss(
+    language: str,
+) -> None:
+    """Sweep s43 (curves, finding 2): a two-moons net's validation loss was best at epoch 8,
+    while its validation accuracy, logged in the same calls, rose from 0.821 to 0.855; the
+    student heard only "memorising, keep the weights of epoch 8", which classify worse."""
+    i18n.set_language(language)
+    val = [0.9, 0.6, 0.45, 0.4, 0.5, 0.6, 0.7, 0.8]
+    acc = [0.6, 0.7, 0.78, 0.8, 0.82, 0.84, 0.83, 0.85]
+    mon = Monitor(detectors=[Patience(3), GL(5)], display=False)
+    for epoch, (v, a) in enumerate(zip(val, acc, strict=True), 1):
+        mon.log(epoch, loss=0.5 / epoch, val_loss=v, val_acc=a)
+    assert mon.events and all(e.kind in ("overfitting", "plateau") for e in mon.events)
+    words = {"en": "has gone on rising since epoch 4 (0.8 then", "pl": "wciąż rośnie od epoki 4"}
+    for event in mon.events:
+        assert words[language] in event.message and "metric='val_acc'" in event.message
+    (det,) = [d for d in mon.detectors if isinstance(d, Patience)]
+    assert det.events[-1].message in [e.message for e in mon.events]  # its own list says it too
+    flat = Monitor(detectors=[Patience(3)], display=False)  # accuracy no better: nothing added
+    for epoch, (v, a) in enumerate(
+        zip(val, [0.6, 0.7, 0.78, 0.8, 0.8, 0.79, 0.8, 0.8], strict=True), 1
+    ):
+        flat.log(epoch, loss=0.5 / epoch, val_loss=v, val_acc=a)
+    assert flat.events and "val_acc" not in flat.events[-1].message
