@@ -344,7 +344,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         with contextlib.suppress(Exception):  # the error to show is the user's, not this one
             mon.close()  # the lines and points held back
         best = mon.best.epoch if mon.best is not None else None
-        if not self.restore_best or best is None or mon.model is None:
+        if not self.restore_best or best is None or not _holds(pl_module, mon.model):
             return
         # the epoch that was running, as Lightning's progress bar shows it (not the last logged)
         if self._by_batches:
@@ -366,13 +366,15 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         at = math.ceil(self._last_logged) if self._by_batches else None  # Lightning says 0
         for event in steps.early_stops(self._early, self._offset, at):  # after the last line
             self.monitor.add_event(event)
-        if self.restore_best and self.monitor.best is not None and self.monitor.model is not None:
-            self._restore(self.monitor, pl_module)
+        mon = self.monitor
+        if self.restore_best and mon.best is not None and _holds(pl_module, mon.model):
+            self._restore(mon, pl_module)
 
     def _restore(self, mon: Monitor, pl_module: Any) -> bool:
-        """Put the best weights back into ``pl_module``; where they cannot be, say why."""
+        """Put the best weights back into the monitor's model, ``pl_module`` or a part of it;
+        where they cannot be, say why."""
         try:
-            mon.restore_best(pl_module)
+            mon.restore_best(mon.model)
         except NNGraphError as exc:  # e.g. the best came from an earlier module: say why
             text = message("monitor.lightning.not_restored", reason=exc)
             warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
@@ -382,3 +384,10 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         earlier = best is not None and best.step < self._last_logged
         fits.restored(mon, best.epoch if best is not None and earlier else None)
         return True
+
+
+def _holds(pl_module: Any, model: Any) -> bool:
+    """Whether the module fitted is the monitor's model or holds it (``Monitor(model=net)`` for
+    the ``net`` a LightningModule wraps): the best weights go back there, never into another
+    module, whose own training they would overwrite (a model cell run again, then its fit)."""
+    return model is not None and any(part is model for part in pl_module.modules())

@@ -547,10 +547,14 @@ def test_a_monitor_made_with_its_model_keeps_that_models_best_when_another_is_fi
         mon = Runs(display=False).new("c", model=first, detectors=[detectors.Patience(3)])
     _, _, recorder = fit(NNGraphCallback(mon), max_epochs=5, model=first)
     best_state = recorder.states[3]
+    new_module = Scripted([9, 8, 3.5, 3.4])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the watched model has not changed: said, as before
-        _, _, second = fit(NNGraphCallback(mon), max_epochs=4, model=Scripted([9, 8, 3.5, 3.4]))
+        _, _, second = fit(NNGraphCallback(mon), max_epochs=4, model=new_module)
     assert second.warnings == [] and mon.model is first
+    # sweep s43 (light, 1): the first model's best was written into the new module at the end
+    # of its fit, which threw its own training away; the module fitted keeps its weights
+    assert all(torch.equal(new_module.state_dict()[k], v) for k, v in second.states[3].items())
     assert mon.best is not None and (mon.best.epoch, mon.best.value) == (3, 2.5)
     (note,) = [e for e in mon.events if e.detector == "NNGraphCallback"]
     assert note.message_id == "monitor.lightning.refit_new_module"  # no claim on its best
@@ -558,6 +562,16 @@ def test_a_monitor_made_with_its_model_keeps_that_models_best_when_another_is_fi
         first.net[0].weight.fill_(7.0)
     mon.restore_best()
     assert all(torch.equal(first.state_dict()[k], v) for k, v in best_state.items())
+
+
+def test_a_monitor_of_the_network_a_module_wraps_gets_its_best_back_into_that_network() -> None:
+    """``Monitor(model=module.net)``: the best weights went to the whole module, whose keys
+    (``net.0.weight``) do not match, and a warning said they were not put back."""
+    module = Scripted([5, 4, 3, 2.5, 2.6])
+    mon = Monitor(model=module.net, detectors=[], display=False)
+    _, _, recorder = fit(NNGraphCallback(mon), max_epochs=5, model=module)
+    assert recorder.warnings == [] and mon.best is not None and mon.best.epoch == 3
+    assert all(torch.equal(module.state_dict()[k], v) for k, v in recorder.states[3].items())
 
 
 def test_a_new_module_watched_in_max_mode_stops_after_its_own_best() -> None:
