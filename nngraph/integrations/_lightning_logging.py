@@ -32,6 +32,7 @@ from nngraph.integrations._lightning_checks import NOT_USER_CODE
 from nngraph.monitor import Monitor
 from nngraph.monitor._common import is_tensor
 from nngraph.monitor._names import is_validation
+from nngraph.monitor._watched import WAIT
 
 __all__ = ["NOT_USER_CODE", "MetricLogging"]
 
@@ -49,6 +50,7 @@ class MetricLogging:
     _trained: bool
     _any_validation: bool
     _saw_metric: bool
+    _missing: int  # validations in this fit that did not log the watched metric
     _warned: bool
     _keys: dict[str, None]
     _late: steps.LateMetrics
@@ -122,7 +124,13 @@ class MetricLogging:
                 self._pass_stop(trainer, step, self._late_stop)  # log, yet a stop to pass on
             return
         if validated and all(name != mon.metric for _, name, _ in found):
-            self._warn_missing(trainer)  # validation ran and did not log the watched metric
+            # validation ran and did not log the watched metric: said at once for a slip of
+            # its name, else after as many validations as the Monitor waits (it may be logged
+            # every few epochs only); never once it came in this fit
+            self._missing += 1
+            slip = bool(mon._close_name(mon.metric, early=True))
+            if not self._saw_metric and (slip or self._missing >= WAIT):
+                self._warn_missing(trainer)
         elif any(name == mon.metric for _, name, _ in found):  # (not before it is logged:
             self._check_stop_metric(trainer)  # never logged, the warning above says it all)
         if self.stop:

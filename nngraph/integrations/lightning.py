@@ -184,6 +184,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         self._next_epoch = 0  # the epoch after the last one this callback logged
         self._offset = 0  # added to the trainer's epoch: a second fit goes on counting
         self._saw_metric = False
+        self._missing = 0
         self._warned = False
         self._trained = False  # an epoch ran in this fit
         self._any_validation = False  # a validation (not the sanity check) ran in this fit
@@ -200,6 +201,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
 
     def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
         self._validated = self._saw_metric = self._warned = self._trained = False
+        self._missing = 0
         self._running = self._any_validation = False
         self._keys = {}
         self._late = steps.LateMetrics()

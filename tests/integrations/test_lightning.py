@@ -168,6 +168,35 @@ def test_a_watched_metric_that_is_never_logged_is_said_once() -> None:
     assert recorder.places == [__file__]  # the user's `trainer.fit(...)`, not Lightning's code
 
 
+class NetValidatingLossEveryOtherEpoch(Net):
+    """Logs ``val_mae`` at every validation, ``val_loss`` (costly, say) at every other one,
+    from epoch ``first`` on."""
+
+    first = 0
+
+    def validation_step(self, batch: tuple[torch.Tensor, torch.Tensor], _: int) -> None:
+        x, y = batch
+        self.log("val_mae", (torch.sigmoid(self(x)) - y).abs().mean())
+        if self.trainer.current_epoch % 2 == self.first and not self.trainer.sanity_checking:
+            self.log("val_loss", self.step(batch))
+
+
+@pytest.mark.parametrize("first", [0, 1])
+def test_a_watched_metric_logged_at_every_other_validation_is_not_said_missing(
+    first: int,
+) -> None:
+    """Sweep s43 (light, 2): ``val_loss`` logged at epochs 0, 2 and 4 chose and restored the
+    best, yet the first validation without it said it was "never logged: did you mean
+    'val_loss'?", with a mapping of val_loss to itself."""
+    module = NetValidatingLossEveryOtherEpoch()
+    module.first = first
+    cb = NNGraphCallback(detectors=[], display=False)
+    *_, recorder = fit(cb, max_epochs=6, model=module)
+    assert recorder.warnings == []
+    assert cb.monitor is not None and cb.monitor.best is not None
+    assert cb.monitor.best.epoch % 2 == first
+
+
 @pytest.mark.parametrize("logged", ["val_los", "valid/los"])
 def test_a_slip_in_the_watched_metrics_name_is_offered_as_the_monitor_offers_it(
     logged: str,
