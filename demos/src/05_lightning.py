@@ -85,8 +85,9 @@ print(n_params, "parameters")
 #
 # The `Trainer` runs the epochs, the batches, validation and the device (`accelerator`).
 # To end `fit` early, click the live view's Stop button rather than *Interrupt the kernel*:
-# Stop ends `fit` after the current epoch and the best weights still come back, while an
-# interrupt makes Lightning raise `SystemExit` and skips putting them back.
+# Stop ends `fit` after the current epoch and the best weights come back. An interrupt puts
+# them back too, but Lightning then ends the cell with `SystemExit` and ignores every later
+# interrupt of this kernel until it is restarted: a loop that hangs afterwards cannot be stopped.
 
 # %%
 callback = NNGraphCallback()

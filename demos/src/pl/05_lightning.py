@@ -27,9 +27,10 @@
 #
 # `Trainer` zajmuje się epokami, partiami, walidacją i urządzeniem (`accelerator`).
 # Aby zakończyć `fit` wcześniej, kliknij przycisk Zatrzymaj w widoku na żywo, a nie *Interrupt
-# the kernel* (przerwanie jądra): Zatrzymaj kończy `fit` po bieżącej epoce, a najlepsze wagi i tak
-# zostają przywrócone; przerwanie sprawia, że Lightning zgłasza `SystemExit`, a wagi nie zostają
-# przywrócone.
+# the kernel* (przerwanie jądra): Zatrzymaj kończy `fit` po bieżącej epoce, a najlepsze wagi
+# zostają przywrócone. Przerwanie też je przywraca, ale Lightning kończy wtedy komórkę wyjątkiem
+# `SystemExit` i ignoruje każde kolejne przerwanie tego jądra aż do jego restartu: pętli, która
+# zawiśnie później, nie da się już zatrzymać.
 
 # %% [markdown]
 # ## Gdzie `fit` się zatrzymał
