@@ -98,9 +98,15 @@ def dead_units(
     # in trace() the ops outside the model are the loss's: a margin loss's `relu(length - 0.1)`
     # is 0 where the loss is met (a record() block's own `torch.relu(model(x))` is a layer)
     traced = "cut_inputs" in g.graph
+    # a module that also ran with gradients (a training step) is judged by those runs: run
+    # under no_grad (an evaluation after it, BatchNorm on statistics of one step) its silent
+    # units stop no gradient
+    trained = {g.nodes[n].get("module") for n in order if g.nodes[n].get("tracked")}
     for n in order:
         data = g.nodes[n]
         if not _mostly_dead(data) or (not in_model(g, data) and (traced or _in_loss(g, n))):
+            continue
+        if not data.get("tracked") and data.get("module") in trained:
             continue
         module = data.get("module") or ""
         layers = feeding_layers(g, n, module)

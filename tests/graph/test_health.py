@@ -2456,3 +2456,20 @@ def test_a_model_made_again_is_told_at_once_also_beside_other_leaves(extra: str)
         opt.step()
     told = [f["name"] for f in rec.graph.health() if f["kind"] == "not_in_optimizer"]
     assert told == ["0.weight", "0.bias", "2.weight", "2.bias"]
+
+
+def test_silent_units_of_an_evaluation_under_no_grad_after_a_training_step_are_not_dead() -> None:
+    """Sweep s43 (zoo, 1): one training step and the usual `eval()` + `no_grad()` validation
+    recorded together: the validation pass, BatchNorm on statistics of one step, had ReLU
+    units silent, said to be dead "so no gradient flows through them"; the training pass of the
+    same layers had none. A module that ran with gradients is judged by those runs."""
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 32), torch.nn.ReLU(), torch.nn.Linear(32, 1))
+    with ng.record(model) as rec:
+        model(torch.randn(64, 4)).pow(2).mean().backward()
+        with torch.no_grad():
+            model[1](torch.full((16, 32), -1.0))  # every unit silent, with no gradient to stop
+    assert [f for f in rec.graph.health() if f["kind"] == "dead"] == []
+    with ng.record(model) as rec, torch.no_grad():  # only evaluated: its silent units are said
+        model[1](torch.full((16, 32), -1.0))
+    assert [f["kind"] for f in rec.graph.health()].count("dead") == 1
