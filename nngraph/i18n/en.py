@@ -1060,6 +1060,12 @@ MESSAGES: dict[str, str] = {
         " better (an accuracy, a score), {fix_min} if lower is (a loss); or log {metric!r} in"
         " validation_step, self.log({metric!r}, value)"
     ),
+    "monitor.lightning.rename_other_way": (
+        "NNGraphCallback: metrics={{{key!r}: {name!r}}} gives {name!r} the values of {key!r},"
+        " where {better_key}, while for {name!r} {better_name}: its best epoch would be the"
+        " worst of {key!r}. Watch {key!r} under its own name instead, NNGraphCallback(metric="
+        "{key!r})"
+    ),
     "monitor.lightning.better.max": "higher is better",
     "monitor.lightning.better.min": "lower is better",
     "monitor.lightning.no_validation": (

@@ -1124,6 +1124,12 @@ MESSAGES: dict[str, str] = {
         " albo {fix_min}, jeśli niższa (strata); możesz też zapisywać {metric!r} w"
         " validation_step, self.log({metric!r}, value)"
     ),
+    "monitor.lightning.rename_other_way": (
+        "NNGraphCallback: metrics={{{key!r}: {name!r}}} daje metryce {name!r} wartości {key!r},"
+        " gdzie {better_key}, a dla {name!r} {better_name}: jej najlepsza epoka byłaby"
+        " najgorszą dla {key!r}. Obserwuj raczej {key!r} pod jej własną nazwą,"
+        " NNGraphCallback(metric={key!r})"
+    ),
     "monitor.lightning.better.max": "lepsza jest wyższa wartość",
     "monitor.lightning.better.min": "lepsza jest niższa wartość",
     "monitor.lightning.no_validation": (

@@ -14,7 +14,7 @@ logged (:func:`missing_metric_text`, offering a logged score to watch: :func:`wa
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Literal
 
 from nngraph.errors import NNGraphError, stacklevel_outside
@@ -34,6 +34,7 @@ __all__ = [
     "check_metric",
     "check_mode",
     "check_monitor",
+    "check_renames",
     "missing_metric_text",
     "stop_metric_mismatch",
     "stop_metric_warning",
@@ -97,6 +98,33 @@ def check_mode(mode: object, metric: str | None, monitor: object) -> Literal["mi
     if text is not None:
         warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
     return resolved
+
+
+def check_renames(rename: Mapping[str, str]) -> None:
+    """Warn, at the line that makes the callback, of a ``metrics=`` entry that gives a name
+    the values of one better the other way (``{"val_acc": "val_loss"}``): the monitor would
+    keep the epoch where that metric was worst.
+
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     check_renames({"val_acc": "val_loss", "valid_mse": "val_loss"})
+        >>> [str(w.message)[:58] for w in caught]
+        ["NNGraphCallback: metrics={'val_acc': 'val_loss'} gives 'va"]
+    """
+    for key, name in rename.items():
+        if not (mode_known(key) and mode_known(name)):
+            continue
+        way, watched_way = resolve_mode("auto", key), resolve_mode("auto", name)
+        if way != watched_way:
+            text = message(
+                "monitor.lightning.rename_other_way",
+                key=key,
+                name=name,
+                better_key=message(f"monitor.lightning.better.{way}"),
+                better_name=message(f"monitor.lightning.better.{watched_way}"),
+            )
+            warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
 
 
 def missing_metric_text(

@@ -164,6 +164,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         check_flag("NNGraphCallback(stop=...)", stop)
         check_flag("NNGraphCallback(restore_best=...)", restore_best)
         rename = naming.renames(metrics)
+        checks.check_renames(rename)
         self.metric = checks.check_metric(metric, monitor)
         self._monitor_mode = checks.check_mode(mode, self.metric, monitor)  # "min" or "max"
         self.mode = mode

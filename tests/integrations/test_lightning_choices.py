@@ -270,6 +270,17 @@ def test_a_mode_against_the_metrics_name_is_warned_about_once_at_the_users_line(
     assert cb.monitor is not None and cb.monitor.mode == "max"  # as asked
 
 
+def test_a_rename_onto_a_metric_better_the_other_way_is_warned_about() -> None:
+    """Sweep s43 (light, 6): ``metrics={"val_acc": "val_loss"}`` put back the epoch of the
+    lowest accuracy as "the best", in silence."""
+    with pytest.warns(UserWarning, match=r"best epoch would be the worst of 'val_acc'") as got:
+        NNGraphCallback(metrics={"val_acc": "val_loss"}, display=False)
+    assert [w.filename for w in got] == [__file__]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a loss under another name, or a name that says neither
+        NNGraphCallback(metrics={"valid_mse": "val_loss", "val_custom": "val_loss"}, display=False)
+
+
 def test_a_bad_mode_or_a_mode_with_a_given_monitor_is_a_clear_error() -> None:
     with pytest.raises(NNGraphError, match=r"mode must be 'min', 'max' or 'auto', got 'maximum'"):
         NNGraphCallback(metric="val_acc", mode="maximum")  # type: ignore[arg-type]
