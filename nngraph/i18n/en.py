@@ -1125,6 +1125,12 @@ MESSAGES: dict[str, str] = {
         "you gave a monitor, so give the mode to it: mon = ng.Monitor(metric=..., "
         "mode={mode!r}), then NNGraphCallback(mon)"
     ),
+    "monitor.lightning.stop_on_training": (
+        "NNGraphCallback: {stopper} stops training on {watched}, a metric of the training"
+        " data, which goes on improving while the model memorises it: it stops late or never,"
+        " not where the model does best on new data, and the best weights put back at the end"
+        " are those of the best {metric}. To stop where those are: {fix}"
+    ),
     "monitor.lightning.stop_metric": (
         "NNGraphCallback: {stopper} stops training on {watched}, but the best weights put back "
         "into the model at the end are those of the best {metric}, so they may not come from "

@@ -1189,6 +1189,13 @@ MESSAGES: dict[str, str] = {
         "podano monitor, więc podaj tryb jemu: mon = ng.Monitor(metric=..., "
         "mode={mode!r}), a potem NNGraphCallback(mon)"
     ),
+    "monitor.lightning.stop_on_training": (
+        "NNGraphCallback: {stopper} zatrzymuje trening według {watched}, metryki danych"
+        " treningowych, która poprawia się dalej, gdy model je zapamiętuje: zatrzyma go późno"
+        " albo wcale, a nie tam, gdzie model radzi sobie najlepiej z nowymi danymi, a najlepsze"
+        " wagi przywrócone na końcu to wagi z najlepszej wartości {metric}. Aby zatrzymać tam,"
+        " gdzie one są: {fix}"
+    ),
     "monitor.lightning.stop_metric": (
         "NNGraphCallback: {stopper} zatrzymuje trening według {watched}, ale na końcu do modelu "
         "wracają wagi z epoki o najlepszym {metric}, więc mogą nie pochodzić z epoki, którą "

@@ -25,6 +25,7 @@ from nngraph.monitor._names import (
     is_validation,
     mode_against_name,
     mode_known,
+    named_as_training,
     resolve_mode,
 )
 from nngraph.monitor.detectors import Detector, Divergence
@@ -219,6 +220,16 @@ def stop_metric_warning(
     if found is None:
         return None
     stopper, watched = found
+    # EarlyStopping(monitor="train_loss"): a slip, not a choice of weights to keep
+    on_training = named_as_training(watched) and is_validation(monitor.metric)
+    if stopper.startswith("EarlyStopping(") and on_training:
+        return message(
+            "monitor.lightning.stop_on_training",
+            stopper=stopper,
+            watched=watched,
+            metric=monitor.metric,
+            fix=f"EarlyStopping(monitor={monitor.metric!r})",
+        )
     fix = "NNGraphCallback" if own_monitor else "ng.Monitor"
     return message(
         "monitor.lightning.stop_metric",

@@ -157,6 +157,19 @@ def test_a_stop_on_another_training_metric_is_told_without_validation() -> None:
     assert any("EarlyStopping(monitor='train_acc') stops training" in text for text in said)
 
 
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_an_early_stopping_on_the_training_loss_is_told_to_stop_on_validation(
+    language: str,
+) -> None:
+    """Sweep s43 (light, 7): for EarlyStopping(monitor="train_loss") the fix offered was
+    NNGraphCallback(metric='loss'), which keeps the weights of the lowest training loss: the
+    most memorised, usually the last. The slip is the stopper's metric."""
+    set_language(language)
+    _, said = fit([NNGraphCallback(display=False), EarlyStopping(monitor="train_loss")], 3)
+    (warning,) = said
+    assert warning.endswith("EarlyStopping(monitor='val_loss')") and "metric='loss'" not in warning
+
+
 def test_a_given_monitor_is_told_the_fix_on_the_monitor() -> None:
     mon = Monitor(detectors=[detectors.Patience(5, metric="val_acc")], display=False)
     _, said = fit([NNGraphCallback(mon)])
