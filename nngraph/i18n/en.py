@@ -1068,6 +1068,13 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.better.max": "higher is better",
     "monitor.lightning.better.min": "lower is better",
+    "monitor.lightning.no_validation_due": (
+        "NNGraphCallback: no validation ran in this fit, so the watched metric {metric!r} never"
+        " came and nothing can stop training early or restore the best weights, although a"
+        " validation DataLoader was given: the fit ended before a validation was due, or none"
+        " is run ({settings}). Let it validate sooner (check_val_every_n_epoch=1), train longer,"
+        " or set limit_val_batches above 0"
+    ),
     "monitor.lightning.no_validation": (
         "NNGraphCallback: no validation ran in this fit, so the watched metric {metric!r} never"
         " came and nothing can stop training early or restore the best weights. Give the fit a"

@@ -1132,6 +1132,14 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.better.max": "lepsza jest wyższa wartość",
     "monitor.lightning.better.min": "lepsza jest niższa wartość",
+    "monitor.lightning.no_validation_due": (
+        "NNGraphCallback: w tym treningu nie było walidacji, więc obserwowana metryka {metric!r}"
+        " nie nadeszła i nic nie może wcześniej zatrzymać treningu ani przywrócić najlepszych"
+        " wag, choć walidacyjny DataLoader został podany: trening skończył się, zanim przyszła"
+        " pora na walidację, albo żadna nie jest uruchamiana ({settings}). Niech waliduje"
+        " wcześniej (check_val_every_n_epoch=1), trenuj dłużej albo ustaw limit_val_batches"
+        " powyżej 0"
+    ),
     "monitor.lightning.no_validation": (
         "NNGraphCallback: w tym treningu nie było walidacji, więc obserwowana metryka {metric!r}"
         " nie nadeszła i nic nie może wcześniej zatrzymać treningu ani przywrócić najlepszych"

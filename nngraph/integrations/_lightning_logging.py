@@ -194,6 +194,10 @@ class MetricLogging:
         key = next((k for k, name in self._names(stepped).items() if name == metric), None)
         if key is not None:
             text = message("monitor.lightning.metric_step_only", metric=metric, key=key)
+        elif is_validation(metric) and not self._any_validation and _validation_given(trainer):
+            text = message(
+                "monitor.lightning.no_validation_due", metric=metric, settings=_schedule(trainer)
+            )
         elif is_validation(metric) and not self._any_validation:  # no val_dataloaders given
             text = message("monitor.lightning.no_validation", metric=metric)
         else:  # with "did you mean" for a slip of its name
@@ -202,3 +206,20 @@ class MetricLogging:
             )
         warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
         self.monitor._watch_checked = True  # said here, for Lightning: not again by the Monitor
+
+
+def _validation_given(trainer: Any) -> bool:
+    """Whether the fit was given validation data: the sanity check before training set it up
+    (not known without one, ``num_sanity_val_steps=0``: taken as not given)."""
+    loaders = getattr(trainer, "val_dataloaders", None)
+    empty = isinstance(loaders, list | tuple | dict) and not loaders
+    return loaders is not None and not empty
+
+
+def _schedule(trainer: Any) -> str:
+    """The trainer's settings that decide when validation runs, as ``name=value`` pairs."""
+    names = (
+        "check_val_every_n_epoch", "val_check_interval", "limit_val_batches", "max_epochs",
+        "max_steps",
+    )  # fmt: skip
+    return ", ".join(f"{name}={getattr(trainer, name, None)!r}" for name in names)

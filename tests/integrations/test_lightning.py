@@ -256,6 +256,15 @@ def test_a_fit_without_a_validation_loader_is_told_so_not_to_log_the_metric() ->
     assert "trainer.fit(model, train_dl, val_dl)" in warning and "validation_step" not in warning
 
 
+def test_a_fit_given_a_validation_loader_that_never_validates_is_told_why() -> None:
+    """Sweep s43 (light, 4): validation due after the last epoch was told to "give the fit a
+    validation DataLoader", which it had been given."""
+    *_, recorder = fit(NNGraphCallback(display=False), max_epochs=3, check_val_every_n_epoch=5)
+    (warning,) = recorder.warnings
+    assert "although a validation DataLoader was given" in warning
+    assert "check_val_every_n_epoch=5" in warning and "trainer.fit(model" not in warning
+
+
 @pytest.mark.parametrize("name", ["valid_loss", "val/loss"])
 def test_a_metric_logged_under_the_name_the_monitor_watches_reaches_it(name: str) -> None:
     mon = Monitor(metric=name, detectors=[detectors.Patience(3, metric=name)], display=False)
