@@ -103,7 +103,10 @@ class EpochCounting(StepNumbering):
         self._validated_only: frozenset[str] = frozenset()
         self._per_batch_run = 0  # validation-only calls in a row that repeat a metric (see below)
         self._per_batch_runs = 0  # how many such runs began
-        self._training_rows = 0  # rows that logged training metrics only (batches, maybe)
+        # rows that logged a training metric, and how many of them each validation metric
+        # came in: one that came in every such row is logged once an epoch, not per batch
+        self._training_rows = 0
+        self._with_training: dict[str, int] = {}
         # whether every call so far named its step, a whole number one more than the last
         # (one call per epoch), and the step of the first validation (None: not yet)
         self._epoch_like = True
@@ -151,7 +154,7 @@ class EpochCounting(StepNumbering):
         joined = self._joins_row(step, values)
         if not joined:  # before the epoch is read: without validation, rows are counted
             self._rows += 1
-            self._training_rows += bool(self._row) and not any(map(is_validation, self._row))
+            self._count_training_row()
         self._epoch_like = self._epoch_like and named and given is None and step.is_integer()
         training_joined = joined and not is_eval  # `acc` logged after `loss`: the same epoch
         if self._row_step is not None and step != self._row_step + 1 and not training_joined:
@@ -240,15 +243,15 @@ class EpochCounting(StepNumbering):
         one apart, a third time in a row or in a second epoch: one value per validation batch,
         each counted as an epoch (the steps of one that validates at its own global step, 30,
         60, 90, are the user's epochs; one more validation after the loop is no pattern). Not
-        in a run whose every row has validated: it logs its training loss with some epochs
-        only (every 3rd), not batch by batch."""
+        where every row that logged a training metric logged this validation metric too: it
+        logs its training loss with some epochs only (every 3rd), not batch by batch."""
         repeated = [name for name in values if name in self._validated_only]
         last = self.series[repeated[0]].last if repeated else None
         if (
             last is None
             or not all(map(is_validation, values))
             or all(map(is_validation, self.series))  # no training logged: a validation-only run
-            or not self._training_rows
+            or self._with_training.get(repeated[0], 0) == self._training_rows
             or last[0] == step  # `_earlier_eval_epoch`'s case
             or _same(values[repeated[0]], last[1])
             or (named and step != last[0] + 1)
@@ -259,6 +262,15 @@ class EpochCounting(StepNumbering):
         self._per_batch_runs += self._per_batch_run == 1
         if self._per_batch_run == 2 or self._per_batch_runs == 2:
             self._say_back_to_back(repeated[0], last[1])
+
+    def _count_training_row(self) -> None:
+        """Count the row that ends now, if it logged a training metric (see ``_with_training``)."""
+        if all(map(is_validation, self._row)):
+            return
+        self._training_rows += 1
+        for name in self._row:
+            if is_validation(name):
+                self._with_training[name] = self._with_training.get(name, 0) + 1
 
     def _say_back_to_back(self, metric: str, before: float) -> None:
         """Warn once that a validation metric came again under one ``epoch=`` with nothing

@@ -931,3 +931,19 @@ def test_a_training_loss_logged_with_every_third_validation_is_not_taken_for_bat
             train = {"loss": 1 / epoch} if epoch % 3 == 0 else {}
             mon.log(epoch, **train, val_loss=1 / epoch + 0.1)
     assert mon.epoch == 12
+
+
+def test_validation_batches_before_a_summary_row_with_another_validation_are_said() -> None:
+    """Regression review s43 (2): with the training loss logged beside ``val_acc`` in an epoch
+    summary after ``val_loss`` per validation batch, no row logged training alone, and the
+    warning was lost: 3 epochs counted as 15. What matters is whether the rows with training
+    logged ``val_loss`` too."""
+    mon = quiet()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in range(3):
+            for value in (0.5, 0.52, 0.48, 0.51):  # inside the validation loop
+                mon.log(val_loss=value + 0.01 * epoch)
+            mon.log(loss=0.5, val_acc=0.7)  # the epoch's summary
+    said = [str(w.message) for w in caught if "once per validation batch" in str(w.message)]
+    assert len(said) == 1
