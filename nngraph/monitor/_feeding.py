@@ -189,7 +189,7 @@ class DetectorFeeding:
         detector's own list of events."""
         for det in self._detectors:
             if det.events and det.events[-1] is event:
-                aside = accuracy_aside(det, event.kind, self.series)
+                aside = accuracy_aside(det, event, self.series)
                 if aside is None:
                     return event
                 said = dataclasses.replace(event, message=f"{event.message} {aside}")
