@@ -1288,21 +1288,24 @@ MESSAGES: dict[str, str] = {
         " {level} ({recent_at}, against {before_at}): {chance}"
     ),
     "monitor.trend.chance": (
-        "both losses are still close to ln {k} = {ln:.3g}, the cross-entropy of guessing at"
-        " random among {k} classes ({train} started at {start:.4g}): if they are"
-        " cross-entropies, the model has learned little so far, and this rise may be noise."
-        " Some networks (a deep one with sigmoid or tanh, a poor initialisation) sit on such a"
-        " plateau for a while before they start learning, so more training may still help:"
-        " check the learning rate and that zero_grad(), backward() and step() run in that"
-        " order, then {go_on}"
+        "{train} is still close to ln {k} = {ln:.3g} ({start:.4g} at first), the cross-entropy"
+        " of guessing at random among {k} classes: if it is a cross-entropy, the model has"
+        " learned little so far, and this rise may be noise. Some networks (a deep one with"
+        " sigmoid or tanh, a poor initialisation) sit on such a plateau for a while before they"
+        " start learning, so more training may still help: check the learning rate and that"
+        " zero_grad(), backward() and step() run in that order, then {go_on} If the data hold"
+        " little more to learn (noisy labels), keep the best weights (restore_best)."
     ),
-    "monitor.trend.chance_resume": "call resume() to train on.",
+    "monitor.trend.chance_resume": (
+        "train on with a detector that waits, such as Patience(20): this one would stop"
+        " training again at its next evaluation."
+    ),
     "monitor.trend.chance_train_on": "let it train on (this warning does not stop training).",
     "monitor.aside.accuracy_rose": (
-        "Yet {acc} has gone on rising since epoch {epoch} ({then:.4g} then, {now:.4g} now,"
-        " {peak:.4g} at its highest in epoch {peak_epoch}): the model gets more answers right"
-        " while it grows over-confident in the ones it gets wrong, which raises the loss. If"
-        " {acc} is what matters, watch it instead (metric={name!r})."
+        "Yet {acc} rose after epoch {epoch}: {then:.4g} then, {peak:.4g} at its highest (epoch"
+        " {peak_epoch}), {now:.4g} now: the model got more answers right while it grew"
+        " over-confident in the ones it gets wrong, which raised the loss. If {acc} is what"
+        " matters, watch it instead (metric={name!r})."
     ),
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "

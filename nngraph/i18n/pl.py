@@ -1364,21 +1364,25 @@ MESSAGES: dict[str, str] = {
         " {level} (teraz {recent_at}, wobec {before_at}): {chance}"
     ),
     "monitor.trend.chance": (
-        "obie straty są wciąż blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na"
-        " chybił trafił spośród {k} klas ({train} na początku: {start:.4g}): jeśli to entropie"
-        " krzyżowe, model nauczył się dotąd niewiele, a ten wzrost może być szumem. Niektóre"
-        " sieci (głęboka z sigmoidą albo tanh, źle zainicjowana) tkwią na takim plateau przez"
-        " jakiś czas, zanim zaczną się uczyć, więc dalszy trening może jeszcze pomóc: sprawdź"
+        "{train} jest wciąż blisko ln {k} = {ln:.3g} (na początku {start:.4g}), czyli entropii"
+        " krzyżowej zgadywania na chybił trafił spośród {k} klas: jeśli to entropia krzyżowa,"
+        " model nauczył się dotąd niewiele, a ten wzrost może być szumem. Niektóre sieci"
+        " (głęboka z sigmoidą albo tanh, źle zainicjowana) tkwią na takim plateau przez jakiś"
+        " czas, zanim zaczną się uczyć, więc dalszy trening może jeszcze pomóc: sprawdź"
         " współczynnik uczenia i czy zero_grad(), backward() i step() wywołujesz w tej"
-        " kolejności, a potem {go_on}"
+        " kolejności, a potem {go_on} Jeśli w danych niewiele więcej da się nauczyć (zaszumione"
+        " etykiety), zachowaj najlepsze wagi (restore_best)."
     ),
-    "monitor.trend.chance_resume": "wywołaj resume(), by trenować dalej.",
+    "monitor.trend.chance_resume": (
+        "trenuj dalej z detektorem, który czeka, np. Patience(20): ten zatrzymałby trening"
+        " znowu przy następnej ocenie."
+    ),
     "monitor.trend.chance_train_on": "trenuj dalej (to ostrzeżenie nie przerywa treningu).",
     "monitor.aside.accuracy_rose": (
-        "Jednak {acc} wciąż rośnie od epoki {epoch} ({then:.4g} wtedy, {now:.4g} teraz,"
-        " najwyżej {peak:.4g} w epoce {peak_epoch}): model odpowiada dobrze coraz częściej, ale"
-        " w błędnych odpowiedziach jest coraz pewniejszy siebie, co podnosi stratę. Jeśli liczy"
-        " się ta metryka ({acc}), obserwuj ją zamiast straty (metric={name!r})."
+        "Jednak {acc} wzrosła po epoce {epoch}: {then:.4g} wtedy, najwyżej {peak:.4g} (epoka"
+        " {peak_epoch}), {now:.4g} teraz: model częściej odpowiada dobrze, a zarazem jest coraz"
+        " pewniejszy siebie w błędnych odpowiedziach, co podniosło stratę. Jeśli liczy się ta"
+        " metryka ({acc}), obserwuj ją zamiast straty (metric={name!r})."
     ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "

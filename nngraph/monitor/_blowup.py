@@ -136,11 +136,17 @@ class BlowUps:
         # the last 5 finite training values, and those before the last one (see `calm`)
         self._latest: tuple[float, ...] = ()
         self._before: tuple[float, ...] = ()
+        self._last: float | None = None
 
     @property
     def first(self) -> float | None:
         """The run's first finite training value (None before one)."""
         return self._first
+
+    @property
+    def last(self) -> float | None:
+        """The latest training value logged, finite or not (None before one)."""
+        return self._last
 
     @property
     def lowest(self) -> float | None:
@@ -150,6 +156,7 @@ class BlowUps:
     def add(self, shown: int, train: float | None, value: float) -> None:
         """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
         its validation value."""
+        self._last = self._last if train is None else train
         if train is not None and math.isfinite(train):
             self._before = self._latest
             self._latest = (*self._latest[-4:], train)

@@ -178,14 +178,21 @@ def mode_against_name(mode: object, metric: object) -> Literal["min", "max"] | N
     """The way the metric's name says is better, where a ``mode`` given as ``"min"`` or
     ``"max"`` says the other (``mode="max"`` on ``val_loss``: the best epoch would be the one
     where the loss was highest); ``None`` where they agree, the name says neither way, or the
-    mode is ``"auto"``.
+    mode is ``"auto"``. Only for a name of one word besides its validation or training mark
+    (``val_loss``, ``train/acc``, ``mse``): in a longer one a word may turn it around, so a
+    mode given is taken as meant (``val_loss_reduction`` with ``mode="max"``).
 
     >>> mode_against_name("max", "val_loss"), mode_against_name("min", "val_acc")
     ('min', 'max')
     >>> mode_against_name("min", "val_loss"), mode_against_name("max", "val_poprawnosc")
     (None, None)
+    >>> mode_against_name("max", "val_loss_reduction"), mode_against_name("min", "val_acc_gap")
+    (None, None)
     """
-    if mode not in ("min", "max"):
+    if mode not in ("min", "max") or not isinstance(metric, str):
+        return None
+    base = validation_base(metric) or training_base(metric) or metric
+    if len([w for w in re.split(r"[\W_]+", base) if w]) != 1:
         return None
     way = _mode_of_name(metric)
     return way if way is not None and way != mode else None

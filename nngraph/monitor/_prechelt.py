@@ -143,12 +143,14 @@ def diverged_check(det: Detector, value: float, train: float | None = None) -> C
     tells anything after it. Beside a training loss ``train`` of the same weights that is
     calm (finite, about twice its lowest at most, in no blow-up: see `BlowUps.calm`) it is the
     validation data or its code, not a diverged training. With no training value at this
-    evaluation in a run that logs one, it cannot tell which, and says both (``untold_nonfinite``)."""
+    evaluation in a run that logs one (finite when last logged), it cannot tell which, and says
+    both (``untold_nonfinite``)."""
     fields = {"value": not_finite_text(value), "best": det.best, "best_epoch": det._best_shown}
     name = type(det).__name__.lower()
     if det._blow_ups.calm(train):
         return f"{name}.validation_not_finite", {**fields, "tr": train}
-    if train is None and det._blow_ups.first is not None:
+    last = det._blow_ups.last  # the latest training value: an inf one says it diverged
+    if train is None and last is not None and math.isfinite(last):
         return f"{name}.untold_nonfinite", fields
     return f"{name}.nonfinite", fields
 

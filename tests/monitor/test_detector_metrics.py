@@ -140,6 +140,9 @@ def test_a_mode_against_the_metrics_name_is_warned_about(
         warnings.simplefilter("error")
         Monitor(metric="val_loss", mode="min", display=False)
         Monitor(metric="val_acc", mode="max", display=False)
+        # regression review s43 (6): a word more may turn a name around: the mode is meant
+        Monitor(metric="val_loss_reduction", mode="max", display=False)
+        Monitor(metric="val_acc_gap", mode="min", display=False)
 
 
 def test_a_monitor_keeps_the_highest_map_as_its_best() -> None:
