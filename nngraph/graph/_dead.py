@@ -108,6 +108,8 @@ def dead_units(
             continue
         if not data.get("tracked") and data.get("module") in trained:
             continue
+        if not _learns_before(g, n):  # `trace(nn.ReLU(), x)`: the data's zeros, no layer's
+            continue
         module = data.get("module") or ""
         layers = feeding_layers(g, n, module)
         if (module, *layers) in seen:
@@ -138,6 +140,17 @@ def dead_units(
             )
         )
     return findings
+
+
+def _learns_before(g: Graph, relu: Any) -> bool:
+    """Whether a weight (a parameter or a hand-made leaf, not what the model was given) comes
+    before the ReLU: without one its silent units are the data's, which no training changes.
+    True where the graph does not know what the model was given (`graph_of`, a graph built
+    by hand)."""
+    given = set(g.graph.get("inputs") or ())
+    if not given:
+        return True
+    return any(learnable(g._node[a]) and a not in given for a in nx.ancestors(g, relu))
 
 
 def _in_loss(g: Graph, relu: Any) -> bool:

@@ -181,10 +181,12 @@ def frozen_layers(g: Graph, types: dict[str, str | None]) -> list[Layer]:
 def weights(g: Graph) -> list[Any]:
     """The weights of the layers (see :func:`judged_layers`): of the traced model's, not of a
     model its loss runs (see `in_loss_model`)."""
+    given = set(g.graph.get("inputs") or ())  # what the model was given is data (trace(relu, x))
     found = [
         n
         for n, data in g.nodes(data=True)
         if learnable(data)
+        and n not in given
         and not in_loss_model(g, owner_module(data))
         and len(data.get("shape") or []) >= 2
         and not read_by_embedding(g, n)

@@ -233,8 +233,11 @@ def hand_made_weights(g: Graph) -> list[Any]:
     """The leaves that require grad where the graph holds no `nn.Parameter` (a lesson's
     `w = torch.randn(3, 2, requires_grad=True)`): what learns there, counted as parameters
     (and still listed with the inputs it was given as). Beside a model's parameters such a
-    leaf is data (a saliency map's input), as `health()` reads it too."""
-    return _hand_made_among(g._node)
+    leaf is data (a saliency map's input), as `health()` reads it too, and so is one the model
+    was given (`trace(nn.ReLU(), x)` with `x.requires_grad_()`: a lesson on an activation's
+    gradient)."""
+    given = set(g.graph.get("inputs") or ())
+    return [n for n in _hand_made_among(g._node) if n not in given]
 
 
 def _hand_made_among(nodes: Mapping[Any, dict[str, Any]]) -> list[Any]:

@@ -2473,3 +2473,18 @@ def test_silent_units_of_an_evaluation_under_no_grad_after_a_training_step_are_n
     with ng.record(model) as rec, torch.no_grad():  # only evaluated: its silent units are said
         model[1](torch.full((16, 32), -1.0))
     assert [f["kind"] for f in rec.graph.health()].count("dead") == 1
+
+
+def test_an_input_that_requires_grad_given_to_a_model_without_weights_is_data() -> None:
+    """Sweep s43 (zoo, 2): `trace(nn.ReLU(), x)` with `x.requires_grad_()`, a lesson on an
+    activation's gradient, counted x as 128 trainable parameters beside "Total params: 0",
+    called it "the weights of the unnamed leaf tensor" that "learn nothing", and blamed its
+    zeros on a learning rate."""
+    x = torch.zeros(16, 8, requires_grad=True)
+    g = ng.trace(nn.ReLU(), x, loss=lambda y: y.sum())
+    assert g.health() == []
+    assert "Trainable params" not in g.summary() and "Total params: 0" in g.summary()
+    w = torch.randn(8, 4, requires_grad=True)  # a hand-made weight beside it is still one
+    with ng.record() as rec:
+        torch.relu(torch.randn(16, 8) @ w - 100).sum().backward()
+    assert [f["kind"] for f in rec.graph.health()].count("dead") == 1
