@@ -2095,7 +2095,8 @@ def test_a_loss_that_gives_no_gradient_is_named_once_not_blamed_on_every_layer()
     (nothing,) = [f["message"] for f in g.health() if f["kind"] == "vanishing"]
     assert "every label ignored" in nothing and "BCEWithLogitsLoss" not in nothing
     g = ng.trace(model, torch.randn(32, 2), loss=lambda y: (y * 0).sum())  # not a loss op
-    assert [f["module"] for f in g.health() if f["kind"] == "vanishing"] == ["0", "2"]
+    (written,) = [f["message"] for f in g.health() if f["kind"] == "vanishing"]  # sweep s43 zoo 4
+    assert "the loss function passes exactly zero back to the model's output (its mul" in written
 
 
 def test_a_model_that_outputs_zeros_into_a_square_is_told_once_that_the_loss_is_flat_there() -> (
