@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from nngraph.graph._flat import FLAT
 from nngraph.graph._model_ops import in_model
 from nngraph.graph._nodes import forward_order
 from nngraph.graph._positions import Apart, added_only, carried, drops_run, sets_apart
@@ -147,13 +148,17 @@ def one_cause_of_no_gradient(g: Graph, position: dict[Any, int]) -> tuple[Any, s
                 return n, "vanishing_one_class"
             if "loss" in op or "entropy" in op:
                 return n, "vanishing_all_zero_loss"
-            if "cut_inputs" in g.graph and not in_model(g, data):  # a loss written by hand
-                return n, "vanishing_all_zero_loss_written"
             flat = op in _FLAT_AT_ZERO and not (
                 op == "mul" and data.get("args")
             )  # y * y, not y * 0
             if flat and all(all_zero(nodes[p]) and reads_zero_weight(g, p) for p in ops):
                 return n, "vanishing_zero_output"
+            # a loss written by hand, flat where it is: not at a model's output of zeros (a
+            # dead ReLU before it, whose layers are told), nor a step like `round` (see _flat)
+            zeros_in = any(in_model(g, nodes[p]) and all_zero(nodes[p]) for p in ops)
+            stepped = op.removesuffix("_") in FLAT
+            if "cut_inputs" in g.graph and not in_model(g, data) and not (zeros_in or stepped):
+                return n, "vanishing_all_zero_loss_written"
             return None
     return None
 
