@@ -85,9 +85,9 @@ print(n_params, "parameters")
 #
 # The `Trainer` runs the epochs, the batches, validation and the device (`accelerator`).
 # To end `fit` early, click the live view's Stop button rather than *Interrupt the kernel*:
-# Stop ends `fit` after the current epoch and the best weights come back. An interrupt puts
-# them back too, but Lightning then ends the cell with `SystemExit` and ignores every later
-# interrupt of this kernel until it is restarted: a loop that hangs afterwards cannot be stopped.
+# Stop ends `fit` after the current epoch, the best weights come back and the cell goes on. An
+# interrupt puts them back too, but Lightning then ends the cell with a `SystemExit` traceback,
+# and nothing after `fit` in that cell runs.
 
 # %%
 callback = NNGraphCallback()

@@ -1087,6 +1087,11 @@ MESSAGES: dict[str, str] = {
         "nothing can stop training early or restore the best weights. Log it per epoch: "
         "self.log({key!r}, value, on_epoch=True)"
     ),
+    "monitor.lightning.other_model": (
+        "the monitor keeps the best weights of the model given to Monitor(model=...), which is"
+        " not the module fitted (a model cell run again?), and they would overwrite what this"
+        " module learned; mon.restore_best(model) puts them into a model of that layout"
+    ),
     "monitor.lightning.not_restored": (
         "NNGraphCallback: the best weights were not put back into the module: {reason}"
     ),
@@ -1135,8 +1140,8 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.stop_on_training": (
         "NNGraphCallback: {stopper} stops training on {watched}, a metric of the training"
         " data, which goes on improving while the model memorises it: it stops late or never,"
-        " not where the model does best on new data, and the best weights put back at the end"
-        " are those of the best {metric}. To stop where those are: {fix}"
+        " not where the model does best on new data. Stop on the validation metric instead:"
+        " {fix}"
     ),
     "monitor.lightning.stop_metric": (
         "NNGraphCallback: {stopper} stops training on {watched}, but the best weights put back "
@@ -1298,7 +1303,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.trend.chance_resume": (
         "train on with a detector that waits, such as Patience(20): this one would stop"
-        " training again at its next evaluation."
+        " training again while the loss stays flat."
     ),
     "monitor.trend.chance_train_on": "let it train on (this warning does not stop training).",
     "monitor.aside.accuracy_rose": (

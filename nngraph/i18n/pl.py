@@ -1152,6 +1152,11 @@ MESSAGES: dict[str, str] = {
         "nic nie zatrzyma treningu wcześniej ani nie przywróci najlepszych wag. Zapisuj ją raz "
         "na epokę: self.log({key!r}, value, on_epoch=True)"
     ),
+    "monitor.lightning.other_model": (
+        "monitor przechowuje najlepsze wagi modelu podanego w Monitor(model=...), a to nie jest"
+        " trenowany moduł (komórka z modelem uruchomiona ponownie?), więc nadpisałyby to, czego"
+        " ten moduł się nauczył; mon.restore_best(model) wpisze je do modelu o tym układzie"
+    ),
     "monitor.lightning.not_restored": (
         "NNGraphCallback: najlepsze wagi nie zostały przywrócone do modułu: {reason}"
     ),
@@ -1200,9 +1205,8 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.stop_on_training": (
         "NNGraphCallback: {stopper} zatrzymuje trening według {watched}, metryki danych"
         " treningowych, która poprawia się dalej, gdy model je zapamiętuje: zatrzyma go późno"
-        " albo wcale, a nie tam, gdzie model radzi sobie najlepiej z nowymi danymi, a najlepsze"
-        " wagi przywrócone na końcu to wagi z najlepszej wartości {metric}. Aby zatrzymać tam,"
-        " gdzie one są: {fix}"
+        " albo wcale, a nie tam, gdzie model radzi sobie najlepiej z nowymi danymi. Zatrzymuj"
+        " raczej według metryki walidacyjnej: {fix}"
     ),
     "monitor.lightning.stop_metric": (
         "NNGraphCallback: {stopper} zatrzymuje trening według {watched}, ale na końcu do modelu "
@@ -1374,8 +1378,8 @@ MESSAGES: dict[str, str] = {
         " etykiety), zachowaj najlepsze wagi (restore_best)."
     ),
     "monitor.trend.chance_resume": (
-        "trenuj dalej z detektorem, który czeka, np. Patience(20): ten zatrzymałby trening"
-        " znowu przy następnej ocenie."
+        "trenuj dalej z detektorem, który czeka, np. Patience(20): ten zatrzymywałby trening"
+        " znowu, póki strata stoi w miejscu."
     ),
     "monitor.trend.chance_train_on": "trenuj dalej (to ostrzeżenie nie przerywa treningu).",
     "monitor.aside.accuracy_rose": (

@@ -212,24 +212,30 @@ def stop_metric_warning(
     stop: bool,
     names: Callable[[Collection[str]], dict[str, str]],
     own_monitor: bool,
+    keys: Collection[str] = (),
+    restore: bool = True,
 ) -> str | None:
     """The warning's text when what stops training watches another metric than the one the
-    best weights are chosen by (see :func:`stop_metric_mismatch`), with the fix for the
-    callback's own monitor (``own_monitor``) or for one given; ``None`` when all agree."""
+    best weights are chosen by (see :func:`stop_metric_mismatch`; only where they are put back,
+    ``restore``), with the fix for the callback's own monitor (``own_monitor``) or for one
+    given; or when Lightning's ``EarlyStopping`` watches a training metric (``train_acc``)
+    where the monitor watches a validation one: a slip, whose fix is to stop on that one
+    (Lightning's key for it among the ``keys`` logged, and the monitor's mode). ``None`` when
+    all agree."""
+    for es in early_stoppings:
+        key = getattr(es, "monitor", None)
+        if isinstance(key, str) and named_as_training(key) and is_validation(monitor.metric):
+            own = next((k for k in keys if names([k]).get(k) == monitor.metric), monitor.metric)
+            return message(
+                "monitor.lightning.stop_on_training",
+                stopper=f"EarlyStopping(monitor={key!r})",
+                watched=names([key]).get(key, key),
+                fix=f"EarlyStopping(monitor={own!r}, mode={monitor.mode!r})",
+            )
     found = stop_metric_mismatch(monitor, early_stoppings, stop=stop, names=names)
-    if found is None:
+    if found is None or not restore:
         return None
     stopper, watched = found
-    # EarlyStopping(monitor="train_loss"): a slip, not a choice of weights to keep
-    on_training = named_as_training(watched) and is_validation(monitor.metric)
-    if stopper.startswith("EarlyStopping(") and on_training:
-        return message(
-            "monitor.lightning.stop_on_training",
-            stopper=stopper,
-            watched=watched,
-            metric=monitor.metric,
-            fix=f"EarlyStopping(monitor={monitor.metric!r})",
-        )
     fix = "NNGraphCallback" if own_monitor else "ng.Monitor"
     return message(
         "monitor.lightning.stop_metric",

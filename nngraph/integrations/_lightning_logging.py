@@ -128,7 +128,7 @@ class MetricLogging:
             # its name, else after as many validations as the Monitor waits (it may be logged
             # every few epochs only); never once it came in this fit
             self._missing += 1
-            slip = bool(mon._close_name(mon.metric, early=True))
+            slip = mon._close_name(mon.metric, early=True) not in ("", mon.metric)
             if not self._saw_metric and (slip or self._missing >= WAIT):
                 self._warn_missing(trainer)
         elif any(name == mon.metric for _, name, _ in found):  # (not before it is logged:
@@ -209,11 +209,17 @@ class MetricLogging:
 
 
 def _validation_given(trainer: Any) -> bool:
-    """Whether the fit was given validation data: the sanity check before training set it up
-    (not known without one, ``num_sanity_val_steps=0``: taken as not given)."""
+    """Whether the fit was given validation data: the sanity check before training set it up,
+    or, without one (``num_sanity_val_steps=0``), Lightning's record of where it comes from
+    says so (private: read defensively, and taken as not given where it cannot be read)."""
     loaders = getattr(trainer, "val_dataloaders", None)
-    empty = isinstance(loaders, list | tuple | dict) and not loaders
-    return loaders is not None and not empty
+    if loaders is None:
+        try:
+            source = trainer.fit_loop.epoch_loop.val_loop._data_source
+            loaders = source.instance if source.is_defined() else None
+        except AttributeError:
+            return False
+    return loaders is not None and not (isinstance(loaders, list | tuple | dict) and not loaders)
 
 
 def _schedule(trainer: Any) -> str:

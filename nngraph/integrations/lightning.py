@@ -257,11 +257,17 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         """Say once when what stops training watches another metric than the one the best
         weights, put back at the end, are chosen by."""
         mon = self.monitor
-        if self._told_stop_metric or mon is None or not self.restore_best:
+        if self._told_stop_metric or mon is None:
             return
         early = [cb for cb in trainer.callbacks if isinstance(cb, EarlyStopping)]
         text = checks.stop_metric_warning(
-            mon, early, stop=self.stop, names=self._names, own_monitor=self._own_monitor
+            mon,
+            early,
+            stop=self.stop,
+            names=self._names,
+            own_monitor=self._own_monitor,
+            keys=self._keys,
+            restore=self.restore_best,
         )
         if text is not None:
             self._told_stop_metric = True
@@ -345,9 +351,11 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         if mon is None or not self._trained:
             return
         with contextlib.suppress(Exception):  # the error to show is the user's, not this one
+            if not self._saw_metric:  # in the callback's words, before the monitor's own
+                self._warn_missing(trainer)
             mon.close()  # the lines and points held back
         best = mon.best.epoch if mon.best is not None else None
-        if not self.restore_best or best is None or not _holds(pl_module, mon.model):
+        if not self.restore_best or best is None or mon.model is None:
             return
         # the epoch that was running, as Lightning's progress bar shows it (not the last logged)
         if self._by_batches:
@@ -356,6 +364,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
             now = max(self._offset + steps.running_epoch(trainer), mon.epoch)
         if not isinstance(exception, KeyboardInterrupt):
             mon.add_event(steps.note(now, "monitor.lightning.error_kept", best=best))
+        elif not _holds(pl_module, mon.model):
+            _warn_other_model()
         elif self._restore(mon, pl_module):
             mon.add_event(steps.note(now, "monitor.lightning.interrupted", best=best))
 
@@ -370,8 +380,11 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         for event in steps.early_stops(self._early, self._offset, at):  # after the last line
             self.monitor.add_event(event)
         mon = self.monitor
-        if self.restore_best and mon.best is not None and _holds(pl_module, mon.model):
-            self._restore(mon, pl_module)
+        if self.restore_best and mon.best is not None and mon.model is not None:
+            if _holds(pl_module, mon.model):
+                self._restore(mon, pl_module)
+            else:
+                _warn_other_model()
 
     def _restore(self, mon: Monitor, pl_module: Any) -> bool:
         """Put the best weights back into the monitor's model, ``pl_module`` or a part of it;
@@ -394,3 +407,11 @@ def _holds(pl_module: Any, model: Any) -> bool:
     the ``net`` a LightningModule wraps): the best weights go back there, never into another
     module, whose own training they would overwrite (a model cell run again, then its fit)."""
     return model is not None and any(part is model for part in pl_module.modules())
+
+
+def _warn_other_model() -> None:
+    """Say that the best weights were not put back: they are the monitor's own model's, which
+    is not the module fitted (nor in it), whose own training they would overwrite."""
+    reason = message("monitor.lightning.other_model")
+    text = message("monitor.lightning.not_restored", reason=reason)
+    warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))

@@ -22,7 +22,14 @@ from nngraph.i18n import message
 from nngraph.monitor._common import Event
 from nngraph.monitor._detector import Detector
 from nngraph.monitor._history import Series
-from nngraph.monitor._names import is_validation, nice_name, validation_base
+from nngraph.monitor._names import (
+    held_out_base,
+    is_validation,
+    mode_known,
+    nice_name,
+    resolve_mode,
+    validation_base,
+)
 
 __all__ = ["GAIN", "accuracy_aside"]
 
@@ -41,7 +48,7 @@ _READINGS = frozenset(
     }
 )  # fmt: skip
 #: The words of an accuracy's name (``val_acc``, ``val_accuracy``, ``val_top5``).
-_ACCURACY = re.compile(r"(b?acc|accuracy|top\d+|topk)")
+_ACCURACY = re.compile(r"(b?acc\d*|accuracy|top\d+|topk)")
 
 
 def accuracy_aside(det: Detector, event: Event, series: Mapping[str, Series]) -> str | None:
@@ -80,8 +87,9 @@ def accuracy_aside(det: Detector, event: Event, series: Mapping[str, Series]) ->
 
 
 def _is_accuracy(name: str) -> bool:
-    """A validation accuracy: ``val_acc``, ``val_accuracy``, ``val/top1``, ``acc_val``."""
-    base = validation_base(name)
-    return base is not None and any(
-        _ACCURACY.fullmatch(word) for word in re.split(r"[\W_]+", base.lower())
-    )
+    """A validation accuracy, higher the better: ``val_acc``, ``val_accuracy``, ``val/top1``,
+    ``acc_val``, ``eval_accuracy``, ``val_acc1``; not ``val_top1_err``, an error."""
+    base = validation_base(name) or held_out_base(name)
+    if base is None or resolve_mode("auto", name) != "max" or not mode_known(name):
+        return False
+    return any(_ACCURACY.fullmatch(word) for word in re.split(r"[\W_]+", base.lower()))

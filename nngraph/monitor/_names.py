@@ -188,10 +188,12 @@ def mode_against_name(mode: object, metric: object) -> Literal["min", "max"] | N
     (None, None)
     >>> mode_against_name("max", "val_loss_reduction"), mode_against_name("min", "val_acc_gap")
     (None, None)
+    >>> mode_against_name("max", "eval_loss"), mode_against_name("max", "Val-Loss")
+    ('min', 'min')
     """
     if mode not in ("min", "max") or not isinstance(metric, str):
         return None
-    base = validation_base(metric) or training_base(metric) or metric
+    base = validation_base(metric) or held_out_base(metric) or training_base(metric) or metric
     if len([w for w in re.split(r"[\W_]+", base) if w]) != 1:
         return None
     way = _mode_of_name(metric)

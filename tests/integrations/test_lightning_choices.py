@@ -167,7 +167,29 @@ def test_an_early_stopping_on_the_training_loss_is_told_to_stop_on_validation(
     set_language(language)
     _, said = fit([NNGraphCallback(display=False), EarlyStopping(monitor="train_loss")], 3)
     (warning,) = said
-    assert warning.endswith("EarlyStopping(monitor='val_loss')") and "metric='loss'" not in warning
+    fix = "EarlyStopping(monitor='val_loss', mode='min')"
+    assert warning.endswith(fix) and "metric='loss'" not in warning
+
+
+def test_an_early_stopping_on_a_training_accuracy_is_told_the_validation_key_and_mode() -> None:
+    """Review s43 round 2 (1, 2): only a training *loss* got the advice to stop on validation
+    (train_acc is renamed acc first); the advice had no mode, so it stopped at the lowest
+    accuracy, and it named the monitor's metric, not the key Lightning logs."""
+
+    class Accurate(Net):
+        def training_step(self, batch: Batch, _: int) -> torch.Tensor:
+            loss, acc = self.step(batch)
+            self.log("train_acc", acc, on_step=False, on_epoch=True)
+            return loss
+
+    torch.manual_seed(0)
+    cb = NNGraphCallback(metric="val_acc", display=False, restore_best=False)
+    trainer = quiet_trainer([cb, EarlyStopping(monitor="train_acc", mode="max")], 3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.fit(Accurate(), *noise_loaders(32))
+    (said,) = [str(w.message) for w in caught if w.category is NNGraphWarning]
+    assert said.endswith("EarlyStopping(monitor='val_acc', mode='max')"), said
 
 
 def test_a_given_monitor_is_told_the_fix_on_the_monitor() -> None:

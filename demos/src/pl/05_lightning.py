@@ -27,10 +27,9 @@
 #
 # `Trainer` zajmuje się epokami, partiami, walidacją i urządzeniem (`accelerator`).
 # Aby zakończyć `fit` wcześniej, kliknij przycisk Zatrzymaj w widoku na żywo, a nie *Interrupt
-# the kernel* (przerwanie jądra): Zatrzymaj kończy `fit` po bieżącej epoce, a najlepsze wagi
-# zostają przywrócone. Przerwanie też je przywraca, ale Lightning kończy wtedy komórkę wyjątkiem
-# `SystemExit` i ignoruje każde kolejne przerwanie tego jądra aż do jego restartu: pętli, która
-# zawiśnie później, nie da się już zatrzymać.
+# the kernel* (przerwanie jądra): Zatrzymaj kończy `fit` po bieżącej epoce, najlepsze wagi
+# wracają, a komórka działa dalej. Przerwanie też je przywraca, ale Lightning kończy wtedy
+# komórkę błędem `SystemExit` i nic, co w tej komórce stoi po `fit`, się nie wykona.
 
 # %% [markdown]
 # ## Gdzie `fit` się zatrzymał
