@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +143,28 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             self._refresh_snapshot()
 
     # ----------------------------------------------------------------- wiring
+    @property
+    def source(self) -> Any:
+        """The Monitor, Runs or GradientWatch shown. A view a monitor showed itself lets go
+        of it at the end of each cell (see :meth:`_release_source`): then None once nothing
+        else holds the monitor, and the view keeps the picture it last showed."""
+        ref = self.__dict__.get("_source_ref")
+        return ref() if ref is not None else self.__dict__.get("_source")
+
+    @source.setter
+    def source(self, value: Any) -> None:
+        self.__dict__["_source"], self.__dict__["_source_ref"] = value, None
+
+    def _release_source(self) -> None:
+        """Hold the monitor weakly from now on, where the monitor showed this view itself (a
+        view made by hand keeps its source): a widget stays alive in the kernel as long as the
+        kernel does, and a notebook whose model cell is run again would otherwise keep every
+        earlier model, its gradients and its best weights in memory (on a GPU, until it runs
+        out). The monitor holds its view, so the view lives as long as the monitor is used."""
+        held = self.__dict__.get("_source")
+        if self.follows_cell and self.kind == "monitor" and held is not None:
+            self.__dict__["_source"], self.__dict__["_source_ref"] = None, weakref.ref(held)
+
     @classmethod
     def attach(cls, source: Any, **kwargs: Any) -> LossView:
         """Show a live view of ``source`` (a Monitor, Runs or GradientWatch) below the current
@@ -170,6 +193,7 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             self._logged_at_end = self._logged()
             if not self._logged_at_end and self._handle not in (None, *self._empty_outputs):
                 self._empty_outputs.append(self._handle)  # "waiting for the first mon.log"
+            self._release_source()  # its picture is stored: the monitor may go now
 
     def _logged(self) -> int:
         """How many times the source has logged: more than when the last cell ended means a
@@ -281,9 +305,11 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         >>> snap = ng.LossView(mon).full_snapshot(); snap["kind"], snap["runs"][""]["metrics"]["loss"]
         ('monitor', {'step': [1.0], 'value': [0.5]})
         """
-        snap = full_snapshot(self.source, self.kind, self.max_points)
-        mon = self.source if self.kind == "monitor" else None
-        snap["progress"] = self._progress(mon)
+        source = self.source
+        if source is None:  # a monitor nothing else holds any more: what was last shown
+            return dict(self.snapshot)
+        snap = full_snapshot(source, self.kind, self.max_points)
+        snap["progress"] = self._progress(source if self.kind == "monitor" else None)
         return snap
 
     def _refresh_snapshot(self) -> None:

@@ -94,3 +94,28 @@ def test_a_thread_training_on_does_not_show_the_view_in_the_cell_running_now(
     run(shell, "thread = threading.Thread(target=lambda: [mon.log(e, loss=1 / e) for e in (1, 2)])")
     run(shell, "thread.start(); thread.join()")  # a log from the thread, while this cell runs
     assert len(outputs(published)) == 1
+
+
+def test_a_model_cell_run_again_lets_the_earlier_model_go(
+    shell: Any, published: list[dict[str, Any]]
+) -> None:
+    """Sweep s43 (nb, 1): each run of `model = ...; mon = ng.Monitor(model=model)` kept the
+    earlier model alive for the kernel's life (65 MB a run for a 5M-parameter model; on a GPU,
+    out of memory): the widget registry held the view, the view the monitor, the monitor the
+    model. The view the monitor showed itself holds it weakly once its cell has ended, and
+    keeps the picture it showed; one made by hand keeps its source."""
+    cell = (
+        "model = torch.nn.Linear(4, 1); models.append(weakref.ref(model))\n"
+        "mon = ng.Monitor(model=model, detectors=[])\n" + TRAIN
+    )
+    run(shell, "import gc, time, weakref, torch\nmodels = []")
+    for _ in range(3):
+        run(shell, cell)
+    # (the monitor's flush timer, 0.1 s, holds it until it fires)
+    run(shell, "view = mon.view\ndel model, mon\ntime.sleep(0.5)\n_ = gc.collect()")
+    assert [ref() is None for ref in shell.user_ns["models"]] == [True, True, True]
+    view = shell.user_ns["view"]
+    assert view.source is None and "val_loss" in view.full_snapshot()["runs"][""]["metrics"]
+    view.stop()  # the Stop button of a run that is gone does nothing
+    run(shell, "placed = ng.LossView(ng.Monitor(display=False))\ngc.collect()")
+    assert shell.user_ns["placed"].source is not None
