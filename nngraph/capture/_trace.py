@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from nngraph._compiled import uncompiled
+from nngraph._interrupts import interrupts_held
 from nngraph.capture._builder import gc_paused
 from nngraph.capture._common import (
     NNGraphWarning,
@@ -218,7 +219,7 @@ def _traced(
                     recorder.model_results = results_of_model(recorder, output)
                     paths = _paths_of_results(recorder, output)
         finally:
-            with hidden():
+            with hidden(), interrupts_held():  # a Ctrl-C now would leave the model half put back
                 for other in reversed(others):  # first: one may hold the model (`wrapper`)
                     other.restore()
                 state.restore()

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from nngraph._interrupts import interrupts_held
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._common import has_no_data, json_number
@@ -146,16 +147,17 @@ class BestTracking:
             self._changes.see(self._model, epoch, v, self.metric)
         if best is not None and not (v < best.value if self.mode == "min" else v > best.value):
             return False
-        self._best = Best(step, epoch, self.metric, v, dict(metrics))
-        self._best_row = number
-        if self._model is not None:
-            # weights without values (meta device, lazy layers before their first forward) are
-            # not kept: the log goes on, and restore_best() says why there is nothing to restore
-            self._weights_empty = not self._weights.capture(self._model)
-            if self._weights_empty:
-                self._weights = WeightSnapshot()  # an older best's weights are not this best's
-            self._best_stale = self._changes.since  # the old model's weights, not the best's
-            self._best_untouched = self._changes.untouched
+        with interrupts_held():  # a Ctrl-C half way would leave the weights of two epochs
+            self._best = Best(step, epoch, self.metric, v, dict(metrics))
+            self._best_row = number
+            if self._model is not None:
+                # weights without values (meta device, lazy layers before their first forward)
+                # are not kept: the log goes on, and restore_best() says why nothing is there
+                self._weights_empty = not self._weights.capture(self._model)
+                if self._weights_empty:
+                    self._weights = WeightSnapshot()  # an older best's weights are not this one's
+                self._best_stale = self._changes.since  # the old model's, not the best's
+                self._best_untouched = self._changes.untouched
         return True
 
     def __getattr__(self, name: str) -> Any:

@@ -1524,3 +1524,32 @@ def test_a_buffer_whose_dtype_the_forward_changes_is_compared_safely() -> None:
     model = FollowsInput()
     graph = ng.trace(model, torch.randn(2, 4, dtype=torch.float64), loss=lambda o: o.sum())
     assert graph.number_of_nodes() > 0
+
+
+def test_a_ctrl_c_while_trace_puts_the_model_back_comes_after_it_is_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sweep s43 (nb, 2): an Interrupt that landed in trace()'s put-back (3 of 30 on an
+    800-block model) left BatchNorm's running statistics moved on and every `.grad` filled.
+    Here the SIGINT arrives as the first module's attributes are put back."""
+    import signal
+
+    from nngraph.capture import _attributes
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 1))
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    real = _attributes.Attributes.restore
+    sent = []
+
+    def interrupted(self: Any) -> None:
+        if not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)  # what the Interrupt button sends
+        real(self)
+
+    monkeypatch.setattr(_attributes.Attributes, "restore", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ng.trace(model, torch.randn(16, 4), loss=lambda y: y.pow(2).mean())
+    assert sent and all(torch.equal(model.state_dict()[k], v) for k, v in before.items())
+    assert all(p.grad is None for p in model.parameters())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from typing import Any
 
 import pytest
 import torch
@@ -476,3 +477,39 @@ def test_after_the_model_is_made_again_the_detectors_give_no_advice_on_the_jump(
     mon.model = second  # given to the monitor: the detectors judge again
     train(second, mon, [2.1, 2.2, 2.3, 2.4, 2.5, 2.6], start=11)
     assert mon.events and mon.events[0].epoch > 10
+
+
+def test_a_ctrl_c_while_a_new_best_is_kept_leaves_one_epochs_weights(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sweep s43 (nb, 3): an Interrupt between two tensor copies of a new best epoch left
+    `mon.best` at the new epoch with half of the weights the old epoch's; restore_best() then
+    put back a mix of two epochs. The SIGINT here arrives after the first tensor is copied."""
+    import os
+    import signal
+
+    net = small_net()
+    mon = Monitor(model=net, display=False)
+    states = train(net, mon, [0.5, 0.4])
+    real = torch.Tensor.copy_
+    sent: list[bool] = []
+
+    def copy_then_interrupt(self: torch.Tensor, src: torch.Tensor, *args: Any) -> torch.Tensor:
+        out = real(self, src, *args)
+        if not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+        return out
+
+    with torch.no_grad():
+        for p in net.parameters():
+            p.add_(1.0)
+    epoch_3 = {k: v.clone() for k, v in net.state_dict().items()}
+    monkeypatch.setattr(torch.Tensor, "copy_", copy_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        mon.log(3, val_loss=0.3)
+    monkeypatch.undo()
+    assert sent and mon.best is not None and mon.best.epoch == 3
+    net.load_state_dict(states[2])
+    mon.restore_best(net)
+    assert bitwise_equal(net.state_dict(), epoch_3)  # all of epoch 3's weights, none of 2's
