@@ -368,7 +368,7 @@ def weight_sums(model: Any) -> list[Any] | None:
 
     sums: dict[Any, list[Any]] = {}
     try:
-        with torch.no_grad():
+        with interrupts_held(), torch.no_grad():  # a Ctrl-C in no_grad's entry kept it on
             for p in model.parameters():
                 if has_no_data(p):
                     return None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nngraph._compiled import modules_as_written
+from nngraph._interrupts import interrupts_held
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._gradsplit import split_layer
@@ -80,7 +81,7 @@ def layer_norms(
         group[2].append(k in biases)
     sq: dict[int, float] = {}
     sq_weights: dict[int, float] = {}
-    with torch.no_grad():
+    with interrupts_held(), torch.no_grad():  # a Ctrl-C in no_grad's entry kept it on
         for tensors, owners, bias in by_device.values():
             values = host_norms(torch, tensors)
             for layer, v, is_bias in zip(owners, values, bias, strict=True):
