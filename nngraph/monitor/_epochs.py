@@ -242,16 +242,16 @@ class EpochCounting(StepNumbering):
         with nothing logged between and training logged before, at steps the monitor counts or
         one apart, a third time in a row or in a second epoch: one value per validation batch,
         each counted as an epoch (the steps of one that validates at its own global step, 30,
-        60, 90, are the user's epochs; one more validation after the loop is no pattern). Not
-        where every row that logged a training metric logged this validation metric too: it
-        logs its training loss with some epochs only (every 3rd), not batch by batch."""
+        60, 90, are the user's epochs; one more validation after the loop is no pattern). Where
+        every row that logged a training metric logged this validation metric too, only a third
+        time in a row: two validations between such rows are a run that logs its training loss
+        every 3rd epoch, not two validation batches (a summary row with the batches' mean)."""
         repeated = [name for name in values if name in self._validated_only]
         last = self.series[repeated[0]].last if repeated else None
         if (
             last is None
             or not all(map(is_validation, values))
             or all(map(is_validation, self.series))  # no training logged: a validation-only run
-            or self._with_training.get(repeated[0], 0) == self._training_rows
             or last[0] == step  # `_earlier_eval_epoch`'s case
             or _same(values[repeated[0]], last[1])
             or (named and step != last[0] + 1)
@@ -260,7 +260,8 @@ class EpochCounting(StepNumbering):
             return
         self._per_batch_run += 1
         self._per_batch_runs += self._per_batch_run == 1
-        if self._per_batch_run == 2 or self._per_batch_runs == 2:
+        with_each = self._with_training.get(repeated[0], 0) == self._training_rows
+        if self._per_batch_run == 2 or (self._per_batch_runs == 2 and not with_each):
             self._say_back_to_back(repeated[0], last[1])
 
     def _count_training_row(self) -> None:

@@ -947,3 +947,19 @@ def test_validation_batches_before_a_summary_row_with_another_validation_are_sai
             mon.log(loss=0.5, val_acc=0.7)  # the epoch's summary
     said = [str(w.message) for w in caught if "once per validation batch" in str(w.message)]
     assert len(said) == 1
+
+
+def test_validation_batches_before_a_summary_row_with_their_mean_are_said() -> None:
+    """Regression review s43 round 2 (10a): `val_loss` per validation batch, then an epoch
+    summary with the training loss and the batches' mean `val_loss`: every training row held
+    `val_loss`, so the run was taken for one that logs its training loss every few epochs,
+    and 3 epochs counted as 15 in silence. Three in a row are batches."""
+    mon = quiet()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch in range(3):
+            for value in (0.5, 0.52, 0.48, 0.51):
+                mon.log(val_loss=value + 0.01 * epoch)
+            mon.log(loss=0.5, val_loss=0.5)
+    said = [str(w.message) for w in caught if "once per validation batch" in str(w.message)]
+    assert len(said) == 1
