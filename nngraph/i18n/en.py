@@ -338,7 +338,7 @@ MESSAGES: dict[str, str] = {
         "      --metric val_loss         the metric that decides the best epoch\n"
         "      --mode auto|min|max       auto: max for accuracy-like metrics such as val_acc,\n"
         "                                min for a loss\n"
-        "      --name NAME               the run's name in texts and views\n"
+        "      --name NAME               the run's name in its text lines\n"
         "      -o NAME                   keep the monitor in the variable NAME (default mon)\n"
         "  %nngraph watch MODEL [options]\n"
         "                                per-layer gradient norms, kept as watch\n"

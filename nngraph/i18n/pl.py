@@ -351,7 +351,7 @@ MESSAGES: dict[str, str] = {
         "      --metric val_loss         metryka, która wybiera najlepszą epokę\n"
         "      --mode auto|min|max       auto: max dla metryk typu dokładność, np. val_acc,\n"
         "                                min dla straty\n"
-        "      --name NAZWA              nazwa przebiegu w tekstach i widokach\n"
+        "      --name NAZWA              nazwa przebiegu w wierszach tekstu\n"
         "      -o NAZWA                  zapamiętaj monitor w zmiennej NAZWA (domyślnie mon)\n"
         "  %nngraph watch MODEL [opcje]  normy gradientów warstw, zapamiętane jako watch\n"
         "      --optimizer OPT           zapisuj krok przy każdym OPT.step(); bez tej opcji\n"
