@@ -22,8 +22,6 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._flat import FLAT
-from nngraph.graph._model_ops import in_model
 from nngraph.graph._nodes import forward_order
 from nngraph.graph._positions import Apart, added_only, carried, drops_run, sets_apart
 from nngraph.graph._symmetry import _MULTIPLYING, _RESHAPING, learnable
@@ -133,9 +131,8 @@ def one_cause_of_no_gradient(g: Graph, position: dict[Any, int]) -> tuple[Any, s
     exactly zero back to every op it reads, with the message that says why, when it is one
     cause for all layers: a loss (`cross_entropy`, `mse_loss`, ...; cross-entropy over a single
     output unit is 0 whatever the output), or an op reading only the zeros of a last layer that
-    starts at zero (`y ** 2` there: the loss is at its minimum), or, in `trace()`, an op of
-    the loss function written by hand (a contrastive loss's `clamp(margin - d, min=0)` with
-    every margin met). None otherwise (a dead ReLU: each layer is told)."""
+    starts at zero (`y ** 2` there: the loss is at its minimum). None otherwise (a dead ReLU:
+    each layer is told)."""
     nodes = g._node
     for n in sorted(position, key=position.__getitem__, reverse=True):
         data, grad = nodes[n], nodes[n].get("grad")
@@ -153,12 +150,6 @@ def one_cause_of_no_gradient(g: Graph, position: dict[Any, int]) -> tuple[Any, s
             )  # y * y, not y * 0
             if flat and all(all_zero(nodes[p]) and reads_zero_weight(g, p) for p in ops):
                 return n, "vanishing_zero_output"
-            # a loss written by hand, flat where it is: not at a model's output of zeros (a
-            # dead ReLU before it, whose layers are told), nor a step like `round` (see _flat)
-            zeros_in = any(in_model(g, nodes[p]) and all_zero(nodes[p]) for p in ops)
-            stepped = op.removesuffix("_") in FLAT
-            if "cut_inputs" in g.graph and not in_model(g, data) and not (zeros_in or stepped):
-                return n, "vanishing_all_zero_loss_written"
             return None
     return None
 

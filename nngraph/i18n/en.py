@@ -2595,12 +2595,6 @@ MESSAGES: dict[str, str] = {
     "graph.health.normalised_before.one": "the layer before it does not learn",
     "graph.health.normalised_before.few": "the {n} layers before it do not learn",
     "graph.health.normalised_before.many": "the {n} layers before it do not learn",
-    "graph.health.vanishing_all_zero_loss_written": (
-        "Every weight gets a gradient of exactly zero, so nothing learns from this batch: the"
-        " loss function passes exactly zero back to the model's output (its {op} gives none),"
-        " as nothing in this batch can lower it (every margin already met, every pair already"
-        " far enough apart, an exact fit)."
-    ),
     "graph.health.vanishing_all_zero_loss": (
         "Every weight gets a gradient of exactly zero, so nothing learns from this batch: the"
         " loss ({op}) passes exactly zero back to the model's output, as nothing in this batch"

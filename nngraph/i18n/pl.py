@@ -2743,12 +2743,6 @@ MESSAGES: dict[str, str] = {
         " jednej stałej wartości nie mogą się zmienić. Porównaj wyjście z prawdziwymi celami"
         " (F.mse_loss(y, target), F.cross_entropy(y, labels))."
     ),
-    "graph.health.vanishing_all_zero_loss_written": (
-        "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
-        " partii: funkcja straty oddaje wyjściu modelu dokładnie zero (jej {op} nie przepuszcza"
-        " gradientu), bo nic w tej partii nie może jej obniżyć (wszystkie marginesy już"
-        " spełnione, każda para już dość daleko, dokładne dopasowanie)."
-    ),
     "graph.health.vanishing_all_zero_loss": (
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
         " partii: strata ({op}) oddaje wyjściu modelu dokładnie zero, bo nic w tej partii nie"
