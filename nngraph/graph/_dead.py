@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from nngraph.graph._finding import feeding_layers, finding, layers_text, module_name, weight_of
-from nngraph.graph._model_ops import in_model
+from nngraph.graph._model_ops import in_model, traced_inputs
 from nngraph.graph._nodes import is_integer, owner_module
 from nngraph.graph._remedy import at_kaiming_scale
 from nngraph.graph._symmetry import _MULTIPLYING, _RESHAPING, learnable
@@ -102,13 +102,16 @@ def dead_units(
     # under no_grad (an evaluation after it, BatchNorm on statistics of one step) its silent
     # units stop no gradient
     trained = {g.nodes[n].get("module") for n in order if g.nodes[n].get("tracked")}
+    learned: set[Any] | None = None  # the nodes a weight comes before (see _after_weights)
     for n in order:
         data = g.nodes[n]
         if not _mostly_dead(data) or (not in_model(g, data) and (traced or _in_loss(g, n))):
             continue
         if not data.get("tracked") and data.get("module") in trained:
             continue
-        if not _learns_before(g, n):  # `trace(nn.ReLU(), x)`: the data's zeros, no layer's
+        if learned is None:
+            learned = _after_weights(g)
+        if n not in learned:  # `trace(nn.ReLU(), x)`: the data's zeros, no layer's
             continue
         module = data.get("module") or ""
         layers = feeding_layers(g, n, module)
@@ -142,15 +145,21 @@ def dead_units(
     return findings
 
 
-def _learns_before(g: Graph, relu: Any) -> bool:
-    """Whether a weight (a parameter or a hand-made leaf, not what the model was given) comes
-    before the ReLU: without one its silent units are the data's, which no training changes.
-    True where the graph does not know what the model was given (`graph_of`, a graph built
-    by hand)."""
-    given = set(g.graph.get("inputs") or ())
+def _after_weights(g: Graph) -> set[Any]:
+    """The nodes a weight (a parameter or a hand-made leaf, not an input `trace()` was given)
+    comes before, in one walk: a ReLU with none before it has the data's silent units, which
+    no training changes. Every node where `trace()`'s inputs are not known."""
+    given = traced_inputs(g)
     if not given:
-        return True
-    return any(learnable(g._node[a]) and a not in given for a in nx.ancestors(g, relu))
+        return set(g)
+    found: set[Any] = set()
+    stack = [n for n, data in g.nodes(data=True) if learnable(data) and n not in given]
+    while stack:
+        for s in g._succ[stack.pop()]:
+            if s not in found:
+                found.add(s)
+                stack.append(s)
+    return found
 
 
 def _in_loss(g: Graph, relu: Any) -> bool:

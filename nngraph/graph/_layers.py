@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._flow import RMS_TINY, Layer
 from nngraph.graph._inputs import multiplying
-from nngraph.graph._model_ops import in_loss_model, model_outputs
+from nngraph.graph._model_ops import in_loss_model, model_outputs, traced_inputs
 from nngraph.graph._nodes import first_read, owner_module, read_by_embedding
 from nngraph.graph._positions import added_only
 from nngraph.graph._symmetry import learnable
@@ -181,7 +181,7 @@ def frozen_layers(g: Graph, types: dict[str, str | None]) -> list[Layer]:
 def weights(g: Graph) -> list[Any]:
     """The weights of the layers (see :func:`judged_layers`): of the traced model's, not of a
     model its loss runs (see `in_loss_model`)."""
-    given = set(g.graph.get("inputs") or ())  # what the model was given is data (trace(relu, x))
+    given = traced_inputs(g)  # what trace() was given is data (trace(relu, x))
     found = [
         n
         for n, data in g.nodes(data=True)

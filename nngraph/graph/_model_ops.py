@@ -22,7 +22,7 @@ from nngraph.graph._nodes import ancestors_of
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["in_loss_model", "in_model", "model_outputs"]
+__all__ = ["in_loss_model", "in_model", "model_outputs", "traced_inputs"]
 
 
 @functools.cache
@@ -73,3 +73,10 @@ def model_outputs(g: Graph) -> list[Any]:
         if in_model(g, data)
         and any(nodes[s].get("kind") == "op" and not in_model(g, nodes[s]) for s in g._succ[n])
     ]
+
+
+def traced_inputs(g: Graph) -> set[Any]:
+    """The nodes of the inputs `trace(model, *inputs)` was given: data, whatever requires grad.
+    (In `record()` a tensor given to a module may be a weight: `MyLinear()(x, w, b)`, MAML's
+    `learner(x, params)`.)"""
+    return set(g.graph.get("inputs") or ()) if "cut_inputs" in g.graph else set()

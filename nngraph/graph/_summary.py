@@ -11,7 +11,7 @@ from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
 from nngraph.graph._health import HEALTH_KINDS, boxes_unchecked, causes_first, find, sizes_unjudged
 from nngraph.graph._health_text import none_key
-from nngraph.graph._model_ops import in_model
+from nngraph.graph._model_ops import in_model, traced_inputs
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
     ancestors_of,
@@ -233,10 +233,10 @@ def hand_made_weights(g: Graph) -> list[Any]:
     """The leaves that require grad where the graph holds no `nn.Parameter` (a lesson's
     `w = torch.randn(3, 2, requires_grad=True)`): what learns there, counted as parameters
     (and still listed with the inputs it was given as). Beside a model's parameters such a
-    leaf is data (a saliency map's input), as `health()` reads it too, and so is one the model
-    was given (`trace(nn.ReLU(), x)` with `x.requires_grad_()`: a lesson on an activation's
-    gradient)."""
-    given = set(g.graph.get("inputs") or ())
+    leaf is data (a saliency map's input), as `health()` reads it too, and so is an input
+    `trace()` was given (`trace(nn.ReLU(), x)` with `x.requires_grad_()`: a lesson on an
+    activation's gradient; see :func:`traced_inputs`)."""
+    given = traced_inputs(g)
     return [n for n in _hand_made_among(g._node) if n not in given]
 
 

@@ -2488,3 +2488,20 @@ def test_an_input_that_requires_grad_given_to_a_model_without_weights_is_data() 
     with ng.record() as rec:
         torch.relu(torch.randn(16, 8) @ w - 100).sum().backward()
     assert [f["kind"] for f in rec.graph.health()].count("dead") == 1
+
+
+def test_weights_given_to_a_module_in_a_record_block_stay_weights() -> None:
+    """Regression review s43 round 3 (2): any tensor given to a module without parameters was
+    taken for data in `record()` too: `MyLinear()(x, w, b)` lost its weights from the count,
+    and a layer of them silent for every example got no finding. Only `trace()`'s inputs are
+    data by what the call says."""
+
+    class MyLinear(nn.Module):
+        def forward(self, x: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+            return torch.relu(x @ w + b)
+
+    w, b = torch.randn(8, 16, requires_grad=True), torch.full((16,), -100.0, requires_grad=True)
+    with ng.record() as rec:
+        MyLinear()(torch.randn(32, 8), w, b).sum().backward()
+    assert [f["kind"] for f in rec.graph.health()].count("dead") == 1
+    assert "Trainable params used in this graph: 144" in rec.graph.summary()
