@@ -306,8 +306,8 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         ('monitor', {'step': [1.0], 'value': [0.5]})
         """
         source = self.source
-        if source is None:  # a monitor nothing else holds any more: what was last shown
-            return dict(self.snapshot)
+        if source is None and self.__dict__.get("_source_ref") is not None:
+            return dict(self.snapshot)  # a monitor nothing else holds any more: as last shown
         snap = full_snapshot(source, self.kind, self.max_points)
         snap["progress"] = self._progress(source if self.kind == "monitor" else None)
         return snap

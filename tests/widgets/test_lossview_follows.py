@@ -119,3 +119,14 @@ def test_a_model_cell_run_again_lets_the_earlier_model_go(
     view.stop()  # the Stop button of a run that is gone does nothing
     run(shell, "placed = ng.LossView(ng.Monitor(display=False))\ngc.collect()")
     assert shell.user_ns["placed"].source is not None
+
+
+def test_a_view_made_without_a_source_still_shows_itself() -> None:
+    """Regression review s43 round 3 (5): `ng.LossView()` raised KeyError: 'runs' when shown,
+    once a view without a source took the snapshot it had last sent."""
+    import nngraph as ng
+
+    view = ng.LossView()
+    assert view.full_snapshot()["runs"] == {}
+    data, _ = view._repr_mimebundle_()
+    assert data["text/plain"].startswith("nngraph loss view: -")
