@@ -190,10 +190,13 @@ def mode_against_name(mode: object, metric: object) -> Literal["min", "max"] | N
     (None, None)
     >>> mode_against_name("max", "eval_loss"), mode_against_name("max", "Val-Loss")
     ('min', 'min')
+    >>> mode_against_name("max", "Train_Loss"), mode_against_name("max", "training-loss")
+    ('min', 'min')
     """
     if mode not in ("min", "max") or not isinstance(metric, str):
         return None
-    base = validation_base(metric) or held_out_base(metric) or training_base(metric) or metric
+    plain = re.sub(r"[-\s]", "_", metric.lower())  # Train_Loss, train-loss: as train_loss
+    base = validation_base(metric) or held_out_base(metric) or training_base(plain) or metric
     if len([w for w in re.split(r"[\W_]+", base) if w]) != 1:
         return None
     way = _mode_of_name(metric)
