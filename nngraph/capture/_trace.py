@@ -176,11 +176,12 @@ def _traced(
     with gc_paused(), _hidden(torch.random.fork_rng(devices=devices)), _python_rng_kept():
         with hidden():  # nngraph's own calls: no mode of the user's sees them
             state = ModelState(model, arguments=[*inputs, *kwargs.values()])
-            state.clear_grads()
         # the models `loss=` runs (a GAN's discriminator, a perceptual loss's network) are put
         # back too: a BatchNorm of theirs in training mode updates its running statistics
         others: list[ModelState] = []
         try:
+            with hidden():  # in the try: a Ctrl-C half way still gets the `.grad`s put back
+                state.clear_grads()
             # the tensors `loss=` reads are named as it names them (the targets: `labels`)
             names = names_in_loss(loss)
             with _hidden(torch.enable_grad()), record(given, names=names) as recording:
