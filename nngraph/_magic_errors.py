@@ -72,7 +72,7 @@ def line_value_error(expression: str, value: Any) -> str | None:
     own checks speak of `graph_of(loss)`, which the student never called); None when it can.
 
     >>> line_value_error("loss.item()", 0.5)[:39]
-    '%nngraph: loss.item() is of type float,'
+    '%nngraph: loss.item() is a Python float'
     """
     if _is_loss_class(value):  # `%nngraph nn.MSELoss`: a loss is called on output and targets
         name = expression.strip()
@@ -93,6 +93,8 @@ def line_value_error(expression: str, value: Any) -> str | None:
         got = type(value).__name__
         if (effect := _effect_of_call(expression, value)) is not None:  # `%nngraph opt.step()`
             return message("magic.line_call_ran", expression=expression, got=got, effect=effect)
+        if isinstance(value, int | float) and not isinstance(value, bool):  # `loss.item()`
+            return message("magic.line_number", expression=expression, got=got)
         return message("magic.line_needs_tensor", expression=expression, got=got)
     missing = no_history(tensors)
     if missing is None:

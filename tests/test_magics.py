@@ -177,7 +177,7 @@ def test_an_nngraph_error_raised_by_the_cell_is_not_turned_into_a_usage_line(ip:
     [
         ("", "usage: %nngraph"),
         ("undefined_name", "cannot evaluate 'undefined_name'"),
-        ("3 + 4", "%nngraph: 3 + 4 is of type int, not a tensor"),
+        ("3 + 4", "%nngraph: 3 + 4 is a Python int, a number with no graph"),
         ("net", "net is a model, which has no graph until it runs: put %%nngraph on top"),
         ("lang de", "choose one of en, pl"),
         ("monitr --model net", "did you mean %nngraph monitor --model net?"),
@@ -1567,9 +1567,9 @@ _LOSS = "loss21 = net(torch.randn(2, 3)).pow(2).mean()\nlabels21 = loss21.detach
 @pytest.mark.parametrize(
     ("line", "says"),
     [
-        ("loss21.item()", ("is of type float, not a tensor", "e.g. %nngraph loss")),
+        ("loss21.item()", ("is a Python float", "the loss before `.item()`")),  # sweep s43 nb 7
         ("net.parameters()", ("is of type generator, not a tensor", "e.g. %nngraph loss")),
-        ("labels21", ("int64 tensors", "e.g. %nngraph logits")),
+        ("labels21", ("int64 tensors", "the scores before argmax")),
         ("loss21.detach()", ("no autograd history", "put %%nngraph on top of the cell")),
         ("torch.ones(2).mean()", ("requires grad", "torch.tensor(..., requires_grad=True)")),
     ],
@@ -1590,8 +1590,8 @@ def test_the_line_magics_errors_speak_of_the_line_magic(
 @pytest.mark.parametrize(
     ("line", "says"),
     [
-        ("loss21.item()", "jest typu float, a nie tensorem"),
-        ("labels21", "np. %nngraph logits"),
+        ("loss21.item()", "to liczba Pythona (float) bez grafu"),
+        ("labels21", "wyniki sprzed argmax"),
         ("loss21.detach()", "dodaj %%nngraph na początku komórki"),
         ("torch.ones(2).mean()", "nie wymaga gradientu (utwórz dane wejściowe przez torch.tensor"),
     ],

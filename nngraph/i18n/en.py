@@ -470,14 +470,18 @@ MESSAGES: dict[str, str] = {
         "top of a cell that runs it on a batch, or call ng.trace({expression}, x, loss=...)"
     ),
     # why the value of `%nngraph EXPR` has no graph (graph_of's checks, in the magic's words)
+    "magic.line_number": (
+        "%nngraph: {expression} is a Python {got}, a number with no graph (as `.item()`"
+        " returns): pass a tensor, such as the loss before `.item()`"
+    ),
     "magic.line_needs_tensor": (
         "%nngraph: {expression} is of type {got}, not a tensor (nor a tuple/list/dict of "
         "tensors): pass the result of a computation, e.g. %nngraph loss"
     ),
     "magic.line_integer": (
         "%nngraph: {dtype} tensors (argmax, indices, comparisons) never carry gradients, so they "
-        "have no graph: pass the floating-point tensor they were computed from, e.g. "
-        "%nngraph logits"
+        "have no graph: pass the floating-point tensor they were computed from (the scores"
+        " before argmax, a loss before a comparison)"
     ),
     "magic.line_no_history": (
         "%nngraph: this tensor has no autograd history, so it has no graph: either none of the "

@@ -482,14 +482,18 @@ MESSAGES: dict[str, str] = {
         " polecenia to monitor, watch i lang (pomoc: %nngraph?)"
     ),
     # dlaczego wartość `%nngraph EXPR` nie ma grafu (sprawdzenia graph_of, słowami magii)
+    "magic.line_number": (
+        "%nngraph: {expression} to liczba Pythona ({got}) bez grafu (taka, jaką zwraca"
+        " `.item()`): podaj tensor, np. stratę sprzed `.item()`"
+    ),
     "magic.line_needs_tensor": (
         "%nngraph: {expression} jest typu {got}, a nie tensorem (ani krotką/listą/słownikiem "
         "tensorów): podaj wynik obliczenia, np. %nngraph loss"
     ),
     "magic.line_integer": (
         "%nngraph: tensory {dtype} (argmax, indeksy, porównania) nigdy nie niosą gradientów, "
-        "więc nie mają grafu: podaj tensor zmiennoprzecinkowy, z którego je policzono, np. "
-        "%nngraph logits"
+        "więc nie mają grafu: podaj tensor zmiennoprzecinkowy, z którego je policzono (wyniki"
+        " sprzed argmax, stratę sprzed porównania)"
     ),
     "magic.line_no_history": (
         "%nngraph: ten tensor nie ma historii autogradu, więc nie ma grafu: albo żaden z "
