@@ -112,7 +112,7 @@ class MagicCommands:
     def _monitor(self, words: list[str], scope: Scope) -> Any:
         from nngraph.monitor import Monitor
         from nngraph.monitor._common import epochs
-        from nngraph.monitor._names import MODE_WARNING, Mode, mode_against_name, mode_known
+        from nngraph.monitor._names import MODE_WARNING, Mode, mode_known, mode_warning
 
         options = monitor_options().parse_args(words)
         self._refuse_to_replace(options.output, Monitor, base="mon")  # before a view is shown
@@ -130,15 +130,7 @@ class MagicCommands:
                 monitor = Monitor(model=model, metric=options.metric, mode=mode, name=options.name)
         except NNGraphError as error:  # in the magic's words: `--model`, not `Monitor(model=...)`
             raise UsageError(in_magic_words(error, "monitor", typed)) from None
-        way = mode_against_name(options.mode, options.metric or "val_loss")
-        metric = options.metric or "val_loss"
-        text = (
-            None
-            if way is None
-            else message(f"magic.monitor_mode_against_name.{way}", metric=metric)
-        )
-        if unknown:
-            text = message("magic.monitor_mode_unknown", metric=options.metric)
+        text = mode_warning(options.mode, options.metric or "val_loss", words="magic.monitor_")
         if text is not None:  # at the notebook's line, not IPython's that ran the magic
             warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(("nngraph", "IPython")))
         old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]

@@ -23,8 +23,8 @@ from nngraph.monitor import Monitor
 from nngraph.monitor._names import (
     is_metric_name,
     is_validation,
-    mode_against_name,
     mode_known,
+    mode_warning,
     named_as_training,
     resolve_mode,
 )
@@ -91,11 +91,7 @@ def check_mode(mode: object, metric: str | None, monitor: object) -> Literal["mi
     resolved = resolve_mode(mode, "val_loss" if metric is None else metric)  # the Monitor's
     if monitor is not None and mode != "auto":  # it would be ignored without a word
         raise NNGraphError(message("monitor.lightning.mode_and_monitor", mode=mode))
-    name = "val_loss" if metric is None else metric
-    way = mode_against_name(mode, name)  # mode="max" on val_loss
-    text = None if way is None else message(f"monitor.warn.mode_against_name.{way}", metric=name)
-    if mode == "auto" and metric is not None and not mode_known(metric):
-        text = message("monitor.warn.mode_unknown", metric=metric)
+    text = mode_warning(mode, "val_loss" if metric is None else metric)
     if text is not None:
         warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
     return resolved

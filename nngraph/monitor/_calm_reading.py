@@ -91,9 +91,9 @@ def _calm_reading(det: Detector, trend: Trend) -> str | None:
 
 
 def _at_chance(det: Detector, trend: Trend, value: float) -> dict[str, float] | None:
-    """``k``, ``ln`` (``ln k``) and the training loss's first value (``start``) where both
-    losses are still near the cross-entropy of guessing among ``k`` classes, as Patience reads
-    it (:func:`~nngraph.monitor._no_better.still_learning`): a plateau at chance level, which
+    """``k``, ``ln`` (``ln k``) and the training loss's first value (``start``) where it is
+    still near the cross-entropy of guessing among ``k`` classes, as Patience reads it
+    (:func:`~nngraph.monitor._no_better.still_learning`): a plateau at chance level, which
     some networks leave after a while (a tanh net on a saddle at ln 2 for 100 epochs), so
     "more training is unlikely to help" would be unfounded. None otherwise.
 
@@ -112,10 +112,7 @@ def _at_chance(det: Detector, trend: Trend, value: float) -> dict[str, float] | 
         train_first=start, train_low=low,
     )  # fmt: skip
     found = still_learning(seen, start, low)
-    if found is None:
-        return None
-    k = found[1]["k"]
-    return {"k": k, "ln": math.log(k), "start": start}
+    return None if found is None else {key: found[1][key] for key in ("k", "ln", "start")}
 
 
 def _new_low(trend: Trend, scale: float) -> bool:

@@ -50,8 +50,7 @@ from nngraph.monitor._names import (
     Mode,
     is_metric_name,
     is_validation,
-    mode_against_name,
-    mode_known,
+    mode_warning,
     resolve_mode,
 )
 from nngraph.monitor._nocopy import NotCopyable
@@ -138,12 +137,7 @@ class Monitor(
         if name is not None and not isinstance(name, str):
             raise NNGraphError(message("monitor.error.name", value=name))
         resolved = resolve_mode(mode, metric)
-        way = mode_against_name(mode, metric)  # mode="max" on val_loss: a slip, most likely
-        text = (
-            None if way is None else message(f"monitor.warn.mode_against_name.{way}", metric=metric)
-        )
-        if mode == "auto" and not mode_known(metric):  # `val_poprawnosc`: a loss, or not?
-            text = message("monitor.warn.mode_unknown", metric=metric)
+        text = mode_warning(mode, metric)
         if text is not None:
             outside = stacklevel_outside(("torch", "nngraph", "lightning", "pytorch_lightning"))
             warnings.warn(text, UserWarning, stacklevel=outside)

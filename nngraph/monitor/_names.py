@@ -32,6 +32,7 @@ __all__ = [
     "is_validation",
     "mode_against_name",
     "mode_known",
+    "mode_warning",
     "named_as_training",
     "nice_name",
     "resolve_mode",
@@ -201,6 +202,21 @@ def mode_against_name(mode: object, metric: object) -> Literal["min", "max"] | N
         return None
     way = _mode_of_name(metric)
     return way if way is not None and way != mode else None
+
+
+def mode_warning(mode: object, metric: str, words: str = "monitor.warn.") -> str | None:
+    """The warning for ``mode`` on ``metric``, in the words of the catalog keys that start with
+    ``words`` (``"magic.monitor_"`` for the magic's ``--mode``): its name says neither way
+    (``mode="auto"``, see :func:`mode_known`) or the other way (see :func:`mode_against_name`);
+    None where there is nothing to say.
+
+    >>> mode_warning("max", "val_loss")[:33], mode_warning("auto", "val_loss")
+    ('nngraph Monitor: mode="max" makes', None)
+    """
+    if mode == "auto" and not mode_known(metric):  # `val_poprawnosc`: a loss, or not?
+        return message(f"{words}mode_unknown", metric=metric)
+    way = mode_against_name(mode, metric)  # mode="max" on val_loss: a slip, most likely
+    return None if way is None else message(f"{words}mode_against_name.{way}", metric=metric)
 
 
 def _mode_of_name(metric: object) -> Literal["min", "max"] | None:

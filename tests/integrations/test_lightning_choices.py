@@ -4,6 +4,7 @@ given where the monitor goes."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
@@ -279,30 +280,30 @@ def test_mode_max_chooses_the_highest_value_of_a_name_that_says_neither_way() ->
     assert all(torch.equal(restored[k], v) for k, v in epochs.states[best.epoch].items())
 
 
-def test_a_name_that_says_neither_way_is_warned_about_at_the_users_line() -> None:
-    """The warning came from inside ``fit`` (Lightning's call.py), with advice the callback
-    could not take; now it comes where the callback is made, and ``mode=`` takes the advice."""
-    with pytest.warns(UserWarning, match=r"'val_poprawnosc' does not say .* mode=\"max\"") as got:
-        cb = NNGraphCallback(metric="val_poprawnosc", display=False)
+@pytest.mark.parametrize(
+    ("options", "said", "mode"),
+    [
+        ({"metric": "val_poprawnosc"}, r"'val_poprawnosc' does not say .* mode=\"max\"", "min"),
+        ({"mode": "max"}, r"mode=\"max\" makes .* pass mode=\"min\"", "max"),
+    ],
+    ids=["name says neither way", "mode against the name"],
+)
+def test_a_mode_warning_is_given_once_at_the_users_line(
+    options: dict[str, Any], said: str, mode: str
+) -> None:
+    """The warning for a name that says neither way came from inside ``fit`` (Lightning's
+    call.py), with advice the callback could not take; now it comes where the callback is made,
+    and ``mode=`` takes the advice (then the name is taken for a loss, as it says). Sweep s42
+    (left alone): ``mode="max"`` on the validation loss made its highest value the best epoch in
+    silence; said there too, not again from inside ``fit``, and the mode asked for is kept."""
+    with pytest.warns(UserWarning, match=said) as got:
+        cb = NNGraphCallback(display=False, **options)
     assert [w.filename for w in got] == [__file__]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         quiet_trainer([cb], 2).fit(PolishNet(), *noise_loaders(32))
-    assert [w for w in caught if "does not say" in str(w.message)] == []  # said once, above
-    assert cb.monitor is not None and cb.monitor.mode == "min"  # taken for a loss, as it said
-
-
-def test_a_mode_against_the_metrics_name_is_warned_about_once_at_the_users_line() -> None:
-    """Sweep s42 (left alone): ``mode="max"`` on the validation loss made its highest value the
-    best epoch in silence. Said where the callback is made, not again from inside ``fit``."""
-    with pytest.warns(UserWarning, match=r"mode=\"max\" makes .* pass mode=\"min\"") as got:
-        cb = NNGraphCallback(mode="max", display=False)
-    assert [w.filename for w in got] == [__file__]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        quiet_trainer([cb], 2).fit(PolishNet(), *noise_loaders(32))
-    assert [w for w in caught if "makes the epoch" in str(w.message)] == []  # said once, above
-    assert cb.monitor is not None and cb.monitor.mode == "max"  # as asked
+    assert [w for w in caught if re.search(said, str(w.message))] == []  # said once, above
+    assert cb.monitor is not None and cb.monitor.mode == mode
 
 
 def test_a_rename_onto_a_metric_better_the_other_way_is_warned_about() -> None:
