@@ -52,10 +52,11 @@ class GradientFeed:
         >>> view.sent[-1][0]["metrics"]  # the layers: the model itself is called ""
         ['']
         """
-        if self.kind != "gradients":
+        watch = self.source
+        if self.kind != "gradients" or watch is None:  # a watch nothing holds any more
             return
         names, buffers = [], []
-        for layer, series in list(self.source.series.items()):
+        for layer, series in list(watch.series.items()):
             steps, values = series.steps.copy(), series.values.copy()
             keep = steps > self._grad_sent.get(layer, -np.inf)
             if not keep.any():
@@ -67,7 +68,7 @@ class GradientFeed:
                 values[keep].astype(np.float64).tobytes(),
             ]
         # its events too (steps that found no gradient add no norm to draw, only an event)
-        events = [e.to_dict() for e in self.source.events[self._grad_events_sent :]]
+        events = [e.to_dict() for e in watch.events[self._grad_events_sent :]]
         self._grad_events_sent += len(events)
         if names or events:
             header = {"type": "batch", "run": "", "metrics": names, "events": events}

@@ -35,6 +35,7 @@ from nngraph.widgets._below_cell import ShownBelowCell, cell_is_running
 from nngraph.widgets._kernelpoll import poll_widget_messages
 from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
 from nngraph.widgets._lossgrads import GradientFeed
+from nngraph.widgets._losssource import HeldSource
 from nngraph.widgets._losssvg import loss_svg
 from nngraph.widgets._losstext import loss_caption, loss_text
 from nngraph.widgets._options import LossOption, check_loss_options
@@ -58,7 +59,7 @@ export default { render({ model, el }) {
 POLL_INTERVAL = 0.2
 
 
-class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
+class LossView(GradientFeed, HeldSource, ShownBelowCell, anywidget.AnyWidget):
     """Live curves of a ``Monitor`` (train and validation overlaid, one panel per metric), of
     ``Runs`` (every run overlaid, with a table of best epochs) or of a ``GradientWatch``
     (per-layer gradient norms, log scale). Log-scale toggle, EMA smoothing slider, the best
@@ -128,14 +129,16 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         self._snapshot_timer: threading.Timer | None = None
         self._last_poll = 0.0
         self._last_run: str | None = None
-        self._run_monitors: dict[str, Any] = {}  # each run's monitor, as last drawn
+        #: each run's monitor, as last drawn (weakly: a view may outlive its runs)
+        self._run_monitors: dict[str, weakref.ref[Any]] = {}
+        self._last_text = ""  # the words beside the picture, as the source last gave them
         self._init_gradient_feed(source, kind)
         self._dirty = False
         #: earlier outputs of this view whose cell ended before anything was logged (the
         #: monitor's own cell, trained in the next one): they get the picture of the first
         #: cell that logs, once (each update redraws the live view there, losing its zoom)
         self._empty_outputs: list[Any] = []
-        self._listener: Any = None
+        self._listener: tuple[weakref.ref[Any], Any] | None = None  # (whose, callback)
         self.on_msg(self._on_custom)
         self._unsubscribe_language = on_language_change(self._on_language)
         if source is not None:
@@ -143,28 +146,6 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             self._refresh_snapshot()
 
     # ----------------------------------------------------------------- wiring
-    @property
-    def source(self) -> Any:
-        """The Monitor, Runs or GradientWatch shown. A view a monitor showed itself lets go
-        of it at the end of each cell (see :meth:`_release_source`): then None once nothing
-        else holds the monitor, and the view keeps the picture it last showed."""
-        ref = self.__dict__.get("_source_ref")
-        return ref() if ref is not None else self.__dict__.get("_source")
-
-    @source.setter
-    def source(self, value: Any) -> None:
-        self.__dict__["_source"], self.__dict__["_source_ref"] = value, None
-
-    def _release_source(self) -> None:
-        """Hold the monitor weakly from now on, where the monitor showed this view itself (a
-        view made by hand keeps its source): a widget stays alive in the kernel as long as the
-        kernel does, and a notebook whose model cell is run again would otherwise keep every
-        earlier model, its gradients and its best weights in memory (on a GPU, until it runs
-        out). The monitor holds its view, so the view lives as long as the monitor is used."""
-        held = self.__dict__.get("_source")
-        if self.follows_cell and self.kind == "monitor" and held is not None:
-            self.__dict__["_source"], self.__dict__["_source_ref"] = None, weakref.ref(held)
-
     @classmethod
     def attach(cls, source: Any, **kwargs: Any) -> LossView:
         """Show a live view of ``source`` (a Monitor, Runs or GradientWatch) below the current
@@ -208,11 +189,12 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         if self.kind == "gradients":
             monitor = getattr(src, "monitor", None)
             if monitor is not None:
-                self._listener = monitor.add_listener(lambda _u: self.refresh())
+                callback = monitor.add_listener(lambda _u: self.refresh())
+                self._listener = (weakref.ref(monitor), callback)
             if getattr(src, "view", None) is None and hasattr(src, "view"):
                 src.view = self  # `watch` as a cell's value shows this view again
             return
-        self._listener = src.add_listener(self._on_update)
+        self._listener = (weakref.ref(src), src.add_listener(self._on_update))
         if self.kind == "monitor":
             if getattr(src, "view", None) is None:
                 src.view = self
@@ -229,14 +211,12 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         >>> mon.log(1, loss=0.5); mon.flush(); view.sent, view.comm is None
         ([], True)
         """
-        src: Any = getattr(self, "source", None)
         listener = getattr(self, "_listener", None)
         self._listener = None
         self._handle = None  # a closed widget draws no picture: keep the last one
-        if listener is not None:
-            target = src.monitor if self.kind == "gradients" else src
-            if target is not None:
-                target.remove_listener(listener)
+        whose = listener[0]() if listener is not None else None
+        if listener is not None and whose is not None:
+            whose.remove_listener(listener[1])
         timer = getattr(self, "_snapshot_timer", None)
         if timer is not None:
             timer.cancel()
@@ -262,10 +242,13 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             self._last_run = run
             if mon is not None and mon.view is None:
                 mon.view = self
-        if self.kind == "runs" and self._run_monitors.setdefault(run, mon) is not mon:
-            self._run_monitors[run] = mon  # a new run under an old name: its curves replace
-            self._redraw()  # the old ones (the snapshot holds this update's points)
-            return
+        if self.kind == "runs":
+            drawn = self._run_monitors.get(run)
+            if mon is not None:
+                self._run_monitors[run] = weakref.ref(mon)
+            if drawn is not None and drawn() is not mon:  # a new run under an old name: its
+                self._redraw()  # curves replace the old ones (the snapshot holds this update's)
+                return
         if not self.running and self._after_cell is not None:
             # a new cell feeds it, or a thread logging after the cell ended (not a flush of
             # what the ended cell logged, which a timer's thread may send late)
@@ -306,8 +289,8 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
         ('monitor', {'step': [1.0], 'value': [0.5]})
         """
         source = self.source
-        if source is None and self.__dict__.get("_source_ref") is not None:
-            return dict(self.snapshot)  # a monitor nothing else holds any more: as last shown
+        if self.source_gone:
+            return dict(self.snapshot)  # a source nothing else holds any more: as last shown
         snap = full_snapshot(source, self.kind, self.max_points)
         snap["progress"] = self._progress(source if self.kind == "monitor" else None)
         return snap
@@ -371,7 +354,7 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             target = self.source
         elif self.kind == "runs":
             target = self._monitor_of(self._last_run or "") or next(
-                reversed(list(self.source)), None
+                reversed(list(self.source or ())), None
             )
         else:
             return
@@ -438,4 +421,10 @@ class LossView(GradientFeed, ShownBelowCell, anywidget.AnyWidget):
             flush()
 
     def _text(self) -> str:
-        return loss_text(self.full_snapshot(), self.source)
+        source = self.source
+        if source is None and self._last_text:
+            return self._last_text  # the words of a source nothing holds any more, as last given
+        text = loss_text(self.full_snapshot(), source)
+        if source is not None:
+            self._last_text = text
+        return text

@@ -121,6 +121,41 @@ def test_a_model_cell_run_again_lets_the_earlier_model_go(
     assert shell.user_ns["placed"].source is not None
 
 
+@pytest.mark.parametrize(
+    ("making", "shown"),
+    [
+        (
+            "%nngraph watch model\nmodel(torch.ones(2, 4)).sum().backward()\n_ = watch.step()",
+            "watch",
+        ),
+        ("runs = ng.Runs()\nmon = runs.new('a', model=model, detectors=[])\n" + TRAIN, "runs"),
+    ],
+    ids=["GradientWatch", "Runs"],
+)
+def test_a_watch_or_runs_cell_run_again_lets_the_earlier_model_go(
+    shell: Any, published: list[dict[str, Any]], making: str, shown: str
+) -> None:
+    """Left alone in s43: as a monitor's own view did before, the views of a GradientWatch and
+    of a Runs kept theirs (and so every earlier model) for the kernel's life. They too hold
+    their source weakly once their cell has ended, and keep the picture and the table. (A
+    `watch` as a cell's last line stays in IPython's `Out` history, as any value shown so.)"""
+    run(shell, "%load_ext nngraph\nimport gc, time, weakref, torch\nmodels = []")
+    for _ in range(3):
+        run(shell, "model = torch.nn.Linear(4, 1); models.append(weakref.ref(model))\n" + making)
+    run(
+        shell,
+        f"view = {shown}.view\ndel model, {shown}\nmon = None\ntime.sleep(0.5)\n_ = gc.collect()",
+    )
+    assert [ref() is None for ref in shell.user_ns["models"]] == [True, True, True]
+    view = shell.user_ns["view"]
+    assert view.source is None and view.full_snapshot()["runs"]
+    text = view._repr_mimebundle_()[0]["text/plain"]
+    assert ("val_loss" in text) if shown == "runs" else ("weight" in text or "layer" in text)
+    view.stop()  # a Stop button, a refresh and a close of a view whose source is gone: nothing
+    view.refresh()
+    view.close()
+
+
 def test_a_view_made_without_a_source_still_shows_itself() -> None:
     """Regression review s43 round 3 (5): `ng.LossView()` raised KeyError: 'runs' when shown,
     once a view without a source took the snapshot it had last sent."""
