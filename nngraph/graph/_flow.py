@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -280,10 +280,14 @@ def flow(
     huge: bool,
     position: dict[Any, int],
     frozen: Sequence[Layer] = (),
+    inflated: Collection[Any] = (),
 ) -> dict[str, Any] | None:
     """The vanishing or exploding finding of the gradient's change from the last of `usable`
     back to the first, if it crosses the limits (see the thresholds at the top); the `frozen`
-    layers between them count in the depth (see :func:`between`)."""
+    layers between them count in the depth (see :func:`between`). Not where the data-scale
+    finding explains the change: the weights of the last (for vanishing) or the first (for
+    exploding) are in `inflated`, their layer reading values made large by data far from
+    standardised (see `_inputs.inflated`)."""
     hops, widths = between(g, position, usable, frozen)
     steps = [step / width for step, width in zip(corrected_steps(usable), widths, strict=True)]
     depth = sum(hops)
@@ -306,7 +310,10 @@ def flow(
     # a huge gradient somewhere is the story (a learning rate far too high): a layer with
     # less of it is not "barely learning"
     weights = [layer.node for layer in usable]
-    if shrinks(total, seen, depth) and not huge:
+    # a weight's gradient is its input times the gradient behind it: data far from standardised
+    # reaching a layer (raw pixels or prices; a raw timestep through a side branch joining the
+    # trunk) makes that layer's large whatever the depth, as `large_inputs` says
+    if shrinks(total, seen, depth) and not huge and last.node not in inflated:
         effect = message(f"graph.health.effect.barely_learn_{count}")
         remedy = layers_remedy(g, usable, position)
         key, words = layers_wording(g, "vanishing", weights, depth, types, remedy)
@@ -324,15 +331,14 @@ def flow(
             **words,
             **numbers,
         )
-    # a weight's gradient is its input times the gradient behind it: unscaled data (prices,
-    # raw pixels) makes the first layer's large whatever the depth, as `large_inputs` says
     # a layer a normalisation follows learns at the pace of its gradient against its own size,
     # and a large gradient makes that size grow: a slow growth through a net normalised layer
     # after layer (ShuffleNet at PyTorch's initialisation: 1.1x per layer, 1,400x in all; a
     # RegNet's squeeze-excitation layers have no norm of their own) is no unstable step; one
     # norm after the first layer of a tanh net does not make it so
     normalised = per_layer <= PER_LAYER_HIGH and _mostly_normalised(g, usable[:-1])
-    if grows(total, seen, depth) and large_data(g, first.node) is None and not normalised:
+    large = first.node in inflated or large_data(g, first.node) is not None
+    if grows(total, seen, depth) and not large and not normalised:
         effect = message(f"graph.health.effect.unstable_{count}")
         key, words = layers_wording(g, "exploding", weights, depth, types)
         return finding(

@@ -34,7 +34,7 @@ from nngraph.graph._gates import (
     zero_gated,
 )
 from nngraph.graph._growth import growing_values, shrinking_values
-from nngraph.graph._inputs import large_inputs
+from nngraph.graph._inputs import inflated, large_inputs
 from nngraph.graph._layers import (
     almost_zero,
     frozen_layers,
@@ -237,15 +237,17 @@ def _gradient_flow(
         return [finding("vanishing", key, "backward", node, "", op=str(g._node[node].get("op")))]
     tiny = almost_zero(g)  # a loss already about 0 makes every gradient tiny: no vanishing
     usable = trunk(g, position, [layer for layer in layers if layer.rms >= tiny and layer.rms])
-    huge = any(layer.rms > RMS_HUGE for layer in layers)
+    # layers reading values made large by data far from standardised: its finding says so
+    large = inflated(g, [layer.node for layer in layers])
+    huge = any(layer.rms > RMS_HUGE and layer.node not in large for layer in layers)
     frozen = frozen_layers(g, types)  # no gradient of their own, but depth between the others
-    found = flow(g, types, usable, huge, position, frozen) if len(usable) >= 2 else None
+    found = flow(g, types, usable, huge, position, frozen, large) if len(usable) >= 2 else None
     if found is None and len(usable) >= HIDDEN_JUDGED + 1:
         # The output layer can hide a steady change through the hidden layers: a 64 -> 1
         # head right before the loss gets a gradient of its own size (a saturated tanh net
         # at std 1.0 grows 2x per hidden layer, 2,300x over 11, yet its first layer's is
         # only 27x the head's). So the hidden layers are also judged without it.
-        found = flow(g, types, usable[:-1], huge, position, frozen)
+        found = flow(g, types, usable[:-1], huge, position, frozen, large)
     # ... and it can make the whole change alone: said as one step, not per layer
     head = head_step(g, types, usable) if found and found["kind"] == "vanishing" else None
     if head is None and found is not None and flat_repeats(found["layers"], found["rms"]):
@@ -301,7 +303,7 @@ def _gradient_flow(
                     **flags,
                 )
             )
-        elif layer.rms > RMS_HUGE:
+        elif layer.rms > RMS_HUGE and layer.node not in large:
             findings.append(
                 finding(
                     "exploding",
@@ -318,7 +320,7 @@ def _gradient_flow(
         # behind the same small gates, the layers are still compared with each other: a
         # sigmoid stack before a layer-scaled transformer shrinks the gradient as it would
         behind = trunk(g, position, behind)
-        found = flow(g, types, behind, huge, position, frozen) if len(behind) >= 2 else None
+        found = flow(g, types, behind, huge, position, frozen, large) if len(behind) >= 2 else None
     findings = findings if found is None else [*findings, found]
     return _small_batch(g, order, types, judged, findings)
 

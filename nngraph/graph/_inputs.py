@@ -23,6 +23,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import networkx as nx
+
 from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._nodes import INDEXING, is_integer, owner_module, read_by_embedding
 from nngraph.graph._symmetry import _MULTIPLYING, _RESHAPING, learnable
@@ -30,7 +32,7 @@ from nngraph.graph._symmetry import _MULTIPLYING, _RESHAPING, learnable
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["LARGE_INPUT", "large_data", "large_inputs", "multiplying"]
+__all__ = ["LARGE_INPUT", "inflated", "large_data", "large_inputs", "multiplying"]
 
 #: Data whose root mean square passes this is not standardised (raw pixels 0-255, prices).
 LARGE_INPUT = 10.0
@@ -40,11 +42,7 @@ def large_inputs(g: Graph, order: list[Any], types: dict[str, str | None]) -> li
     """One finding for the first layer (in forward order) whose weights multiply data far
     from standardised, on that data's node; none where no layer does."""
     position = {n: i for i, n in enumerate(order)}
-    weights = [
-        n
-        for n, data in g.nodes(data=True)
-        if learnable(data) and len(data.get("shape") or []) >= 2 and not read_by_embedding(g, n)
-    ]
+    weights = _layer_weights(g)
     for weight in sorted(
         weights, key=lambda w: min(map(position.__getitem__, g._succ[w]), default=0)
     ):
@@ -67,26 +65,107 @@ def large_inputs(g: Graph, order: list[Any], types: dict[str, str | None]) -> li
     return []
 
 
+def inflated(g: Graph, weights: list[Any]) -> set[Any]:
+    """Those of `weights` whose layer reads values far from standardised because of the data
+    the data-scale finding names (see `large_inputs`): that data itself, or what the model
+    made of it without standardising it on the way (a diffusion model's raw timestep through
+    a Linear of its own, added to the trunk). A weight's gradient is what its layer reads
+    times the gradient behind it, so such a layer's is large whatever the gradient reaching
+    it: comparing it with other layers' says nothing of how the gradient flows.
+
+        >>> import torch, nngraph as ng
+        >>> layers = torch.nn.ModuleDict({k: torch.nn.Linear(1, 1) for k in ("t", "x", "out")})
+        >>> _ = torch.nn.init.ones_(layers["t"].weight)
+        >>> t, x = torch.rand(8, 1) * 1000, torch.randn(8, 1)  # a raw timestep beside x
+        >>> with ng.record(layers) as rec:
+        ...     layers["out"](layers["x"](x) + layers["t"](t)).sum().backward()
+        >>> g = rec.graph
+        >>> weights = [n for n in g if str(g.nodes[n]["name"]).endswith("weight")]
+        >>> sorted(g.nodes[n]["name"] for n in inflated(g, weights))
+        ['out.weight', 't.weight']
+    """
+    sources = {large_data(g, w) for w in _layer_weights(g)} - {None}
+    if not sources:
+        return set()
+    made_of = set(sources).union(*(nx.descendants(g, n) for n in sources))
+    return {
+        w
+        for w in weights
+        if large_data(g, w) is not None
+        or any(p in made_of and _far_from_standardised(g._node[p], made=True) for p in _read(g, w))
+    }
+
+
+def _read(g: Graph, weight: Any) -> list[Any]:
+    """The nodes holding the values the ops multiplying by `weight` read (not the weight, a
+    bias, or what is made of them): past the inner nodes of the call, which hold none (the
+    `view` a Linear makes of a 3-d input)."""
+    nodes, found = g._node, []
+    made_of_weight = {weight, *g._succ[weight]}
+    for op in _call(g, weight):
+        frontier = [p for p in g._pred[op] if p not in made_of_weight]
+        for _ in range(4):  # a few reshapes back at most
+            after = []
+            for p in frontier:
+                data = nodes[p]
+                if learnable(data) or is_integer(data):
+                    continue
+                if data.get("value"):
+                    found.append(p)
+                elif data.get("kind") == "op":  # an inner node of the call (`view`) has none
+                    after += g._pred[p]
+            frontier = after
+    return found
+
+
+def _layer_weights(g: Graph) -> list[Any]:
+    """The learnable weights of 2 dims or more that multiply (an embedding's only look up)."""
+    return [
+        n
+        for n, data in g.nodes(data=True)
+        if learnable(data) and len(data.get("shape") or []) >= 2 and not read_by_embedding(g, n)
+    ]
+
+
 def large_data(g: Graph, weight: Any) -> Any | None:
     """The data node far from standardised that an op multiplies by `weight`, directly or
     through reshapes and casts (`nn.Flatten`, `x.float()`); else None. Data is an input, a
     constant or the result of ops autograd does not track, that does not require grad (a
     hand-made weight does)."""
     nodes = g._node
-    for op in multiplying(g, weight):
+    for op in _call(g, weight):
         frontier = [p for p in g._pred[op] if p != weight]
         for _ in range(4):  # a few reshapes back at most
             after = []
             for p in frontier:
                 data = nodes[p]
                 if data.get("kind") == "op" and _op(data) in _RESHAPING:
-                    # through `x[ids]`, the values of x: the ids only say which ones
-                    indexing = _op(data) in INDEXING
+                    # through `x[ids]`, the values of x: the ids only say which ones (but
+                    # `t[:, None]` of a raw integer timestep reads t's values)
+                    indexing = _op(data) in INDEXING and len(g._pred[p]) > 1
                     after += [q for q in g._pred[p] if not (indexing and is_integer(nodes[q]))]
                 elif _far_from_standardised(data):
                     return p
             frontier = after
     return None
+
+
+def _call(g: Graph, weight: Any) -> list[Any]:
+    """The ops that multiply by `weight` (`multiplying`), and the rest of the call after an
+    inner one: a Linear on a 3-d input is `view`, `addmm`, `view`, and data that no op tracks
+    (an input) is drawn into the last, the one the call's value is known at.
+
+        >>> from nngraph.graph import Graph
+        >>> g = Graph([("w", "t"), ("t", "addmm"), ("addmm", "view"), ("x", "view")])
+        >>> for n, value in (("t", None), ("addmm", None), ("view", {"numel": 4})):
+        ...     g.add_node(n, op="linear", value=value)
+        >>> _call(g, "w")
+        ['t', 'addmm', 'view']
+    """
+    nodes, ops = g._node, multiplying(g, weight)
+    inner = [n for n in ops if not nodes[n].get("value")]
+    after = [s for n in inner for s in g._succ[n] if _op(nodes[s]) == _op(nodes[n])]
+    return [*ops, *(s for s in dict.fromkeys(after) if s not in ops)]
 
 
 def multiplying(g: Graph, weight: Any) -> list[Any]:
@@ -99,13 +178,15 @@ def multiplying(g: Graph, weight: Any) -> list[Any]:
     return [n for n in near if any(word in _op(nodes[n]) for word in _MULTIPLYING)]
 
 
-def _far_from_standardised(data: dict[str, Any]) -> bool:
+def _far_from_standardised(data: dict[str, Any], made: bool = False) -> bool:
     """Data (an input, a constant, or what untracked ops made of them: `torch.cat([age,
-    income], 1)` in a recorded cell) whose values are far from standardised."""
-    if data.get("requires_grad"):
+    income], 1)` in a recorded cell) whose values are far from standardised; with `made`, any
+    values (what layers made of such data)."""
+    if not made and data.get("requires_grad"):
         return False
-    if data.get("kind") not in ("input", "constant") and (
-        data.get("kind") != "op" or data.get("tracked")
+    if not made and (
+        data.get("kind") not in ("input", "constant")
+        and (data.get("kind") != "op" or data.get("tracked"))
     ):
         return False
     if "bool" in str(data.get("dtype") or ""):

@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from nngraph.graph._nodes import weight_ops
+from nngraph.graph._weighted_sum import weighted_sum
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -113,7 +114,11 @@ def _score_edges(g: Graph) -> set[tuple[Any, Any]]:
 
 def _weighs(g: Graph, softmax: Any) -> bool:
     """Whether what a softmax outputs soon meets, in a matrix product, something that carries
-    a gradient: the values of an attention (a classifier's softmax feeds the loss instead)."""
+    a gradient: the values of an attention (a classifier's softmax feeds the loss instead); or
+    the same weighted sum written by hand, a product summed over the softmax's axis
+    (`(a.unsqueeze(-1) * values).sum(1)`: see `_weighted_sum`)."""
+    if weighted_sum(g, softmax):
+        return True
     seen, frontier = {softmax}, [softmax]
     for _ in range(_HOPS):
         after = []

@@ -12,6 +12,8 @@ from torch.nn import functional as F
 
 import nngraph as ng
 from nngraph.graph import Graph
+from nngraph.graph._nodes import forward_order
+from nngraph.graph._trunk import scores_only
 
 
 def depth_findings(g: ng.Graph) -> list[dict]:
@@ -303,3 +305,110 @@ def test_a_cross_attention_query_behind_its_own_norm_is_no_step_of_the_trunk(see
     assert [m for m in found["layers"] if m.endswith(("query", "key"))] == []
     assert found["layers"][:3] == ["encoder", "cross.0.value", "cross.0.out"]
     assert found["layers"][-2:] == ["mlp.10", "head"]
+
+
+class Bahdanau(nn.Module):
+    """The PyTorch translation tutorial's seq2seq: a GRU encoder, additive attention
+    `va(tanh(Wa(h) + Ua(enc_out)))`, a GRUCell decoder, teacher forcing in a Python loop; the
+    context vector summed by hand, or by `torch.bmm`."""
+
+    def __init__(self, context: str, tail: int = 0) -> None:
+        super().__init__()
+        self.context, self.emb, self.enc = (
+            context,
+            nn.Embedding(30, 32),
+            nn.GRU(32, 32, batch_first=True),
+        )
+        self.Wa, self.Ua, self.va = nn.Linear(32, 32), nn.Linear(32, 32), nn.Linear(32, 1)
+        self.dec, self.out = nn.GRUCell(64, 32), nn.Linear(32, 30)
+        self.tail = sigmoid_mlp(tail) if tail else nn.Identity()
+
+    def forward(self, src: torch.Tensor, tgt: torch.Tensor) -> torch.Tensor:
+        values, h = self.enc(self.emb(src))
+        h, outs = h[0], []
+        for t in range(tgt.shape[1] - 1):
+            scores = self.va(torch.tanh(self.Wa(h)[:, None] + self.Ua(values))).squeeze(-1)
+            a = scores.softmax(-1)
+            if self.context == "bmm":
+                context = torch.bmm(a[:, None], values)[:, 0]
+            elif self.context == "mul-sum":
+                context = (a[..., None] * values).sum(1)
+            elif self.context == "torch.sum":
+                context = torch.sum(a.unsqueeze(-1) * values, dim=1)
+            else:  # an average: the same weighted sum, divided by the length
+                context = (F.dropout(a, 0.1).unsqueeze(2) * values).mean(dim=1, keepdim=True)[:, 0]
+            h = self.dec(torch.cat([self.emb(tgt[:, t]), context], 1), h)
+            outs.append(self.out(self.tail(h)))
+        return torch.stack(outs, 1)
+
+
+def bahdanau_graphs(seed: int, context: str, tail: int = 0) -> tuple[ng.Graph, ng.Graph]:
+    """The model's graph by `ng.trace` and by `ng.graph_of` (which records no arguments)."""
+    torch.manual_seed(seed)
+    model = Bahdanau(context, tail)
+    src, tgt = torch.randint(0, 30, (4, 15)), torch.randint(0, 30, (4, 12))
+
+    def loss(out: torch.Tensor) -> torch.Tensor:
+        return F.cross_entropy(out.flatten(0, 1), tgt[:, 1:].flatten())
+
+    traced = ng.trace(model, src, tgt, loss=loss)
+    torch.manual_seed(seed)  # the same dropout mask
+    value = loss(model(src, tgt))
+    value.backward()
+    return traced, ng.graph_of(value, params=model)
+
+
+@pytest.mark.parametrize("context", ["mul-sum", "torch.sum", "mean"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_bahdanau_context_summed_by_hand_is_an_attention_as_with_bmm(seed: int, context: str):
+    """Sweep s44 zoo2, finding 1: with the context vector written `(a.unsqueeze(-1) *
+    enc_out).sum(1)`, a healthy seq2seq was told its gradients explode (the encoder's against
+    the attention's query projection `Wa`, tiny at init) and to clip them; with `torch.bmm`
+    nothing was said."""
+    for g in bahdanau_graphs(seed, context):
+        assert depth_findings(g) == []
+
+
+def test_a_deep_sigmoid_mlp_after_a_bahdanau_context_summed_by_hand_still_vanishes():
+    (traced, _), (with_bmm, _) = bahdanau_graphs(0, "mul-sum", 6), bahdanau_graphs(0, "bmm", 6)
+    (found,) = depth_findings(traced)
+    assert found["kind"] == "vanishing"
+    assert found["layers"] == depth_findings(with_bmm)[0]["layers"]  # the trunk bmm gives
+    assert not {"Wa", "Ua", "va"} & set(found["layers"])
+
+
+class Gated(nn.Module):
+    """A sequence model whose softmax over the features gates them (`pool` averages over time
+    after it), or, with `over="time"`, a softmax over the steps that weighs them."""
+
+    def __init__(self, over: str, pool: bool) -> None:
+        super().__init__()
+        self.over, self.pool, self.embed = over, pool, nn.Linear(8, 8)
+        self.gate, self.value, self.head = nn.Linear(8, 8), nn.Linear(8, 8), nn.Linear(8, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.embed(x)
+        weights = self.gate(h).softmax(-1 if self.over == "features" else 1)
+        mixed = weights * self.value(h)
+        return self.head(mixed.mean(1) if self.pool else mixed)
+
+
+@pytest.mark.parametrize(
+    ("over", "pool", "scores"),
+    [
+        ("features", False, False),  # a gate, elementwise
+        ("features", True, False),  # a gate, then an average over time: not over its axis
+        ("time", True, True),  # a softmax over the steps, averaged over them: an attention
+    ],
+)
+def test_a_softmax_gate_is_a_step_of_the_trunk_unless_summed_over_its_own_axis(
+    over: str, pool: bool, scores: bool
+):
+    """Sweep s44 zoo2, finding 1: a softmax's product counts as an attention's weighted sum
+    only where it is summed over the softmax's axis; a gate stays a layer of the trunk."""
+    torch.manual_seed(0)
+    g = ng.trace(Gated(over, pool), torch.randn(4, 6, 8), loss=lambda y: y.pow(2).mean())
+    gate = next(n for n in g if g.nodes[n]["name"] == "gate.weight")
+    weights = [n for n in g if str(g.nodes[n]["name"]).endswith(".weight")]
+    position = {n: i for i, n in enumerate(forward_order(g))}
+    assert (gate in scores_only(g, position, weights)) is scores
