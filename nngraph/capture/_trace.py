@@ -40,6 +40,7 @@ from nngraph.capture._loss import (
     check_model_call,
 )
 from nngraph.capture._loss_names import names_in_loss
+from nngraph.capture._loss_reads import check_loss_reads_forward
 from nngraph.capture._modules import unreached_parameters
 from nngraph.capture._record import record
 from nngraph.capture._recorder import Recorder
@@ -107,6 +108,10 @@ def trace(
       traces would mix up; waiting could be for ever, where that thread waits for this one);
     - an input made under `torch.inference_mode()`, before anything runs (autograd cannot use
       it): make it outside that block, or pass `x.clone()`;
+    - a loss that does not use what the forward made (`loss=lambda out: loss_value`, computed
+      before; `lambda out: F.mse_loss(model(x), y)`, the model run again), before the backward:
+      its gradients are not this forward's (one reading the output through `.detach()` is
+      taken: the graph shows that path);
     - a forward that returns a generator or another iterator (`map`, `zip`) when no `loss=`
       reads it: its values would be computed only after the trace, so the graph would be empty;
     - a forward that returns None (no `return`) to a `loss=` that fails on it: the error asks
@@ -191,6 +196,7 @@ def _traced(
                 recorder.lists_unreached = False  # listed below, for the given model alone
                 recorder.scope.name_inputs(model, inputs, kwargs)
                 inputs, kwargs = cut_from_history(recorder, inputs, kwargs)
+                first_call = recorder.calls
                 try:
                     output = model(*inputs, **kwargs)
                 except (TypeError, AttributeError) as error:
@@ -208,6 +214,8 @@ def _traced(
                         node = recorder.lookup(value)
                         check_loss_value(value, recorder.graph, node, recorder.model_calls)
                         _check_no_backward_yet(recorder, value)
+                        forward_calls = range(first_call, recorder.model_calls)
+                        check_loss_reads_forward(recorder, value, output, forward_calls)
                         state.drop_copies()
                         recorder.grads_before.set_aside(
                             state.leaves, value, walk_failed=recorder.failed

@@ -137,6 +137,21 @@ MESSAGES: dict[str, str] = {
         "from an inference helper): remove it to train and trace the backward; "
         "ng.trace(model, x) without loss= shows the forward pass alone"
     ),
+    "capture.loss_made_before": (
+        "the loss function returned a loss computed before trace() ran (as in loss=lambda out:"
+        " loss_value): it does not use the output trace() gives it, so the graph would show this"
+        " forward pass's values with the gradients of the forward pass that made that loss."
+        " Compute the loss from the output the function is given, e.g. loss=lambda out:"
+        " F.mse_loss(out, y)"
+    ),
+    "capture.loss_ignores_output": (
+        "the loss does not use the model's output that trace() gives the loss function: it is"
+        " computed from something else, such as another run of the model (loss=lambda out:"
+        " F.mse_loss(model(x), y)) or the weights alone, so the graph would show this forward"
+        " pass's values with the gradients of another computation. Compute the loss from the"
+        " output the function is given, e.g. loss=lambda out: F.mse_loss(out, y) (a weight"
+        " penalty may be added to it)"
+    ),
     "capture.loss_ran_backward": (
         "the loss= function ran backward() itself; trace() runs the backward: let the function "
         "only compute and return the loss, e.g. loss=lambda y: F.mse_loss(y, target)"

@@ -141,6 +141,20 @@ MESSAGES: dict[str, str] = {
         "skopiowane z funkcji do predykcji): usuń to, aby trenować i zobaczyć przejście wstecz; "
         "ng.trace(model, x) bez loss= pokazuje samo przejście w przód"
     ),
+    "capture.loss_made_before": (
+        "funkcja straty zwróciła stratę obliczoną, zanim funkcja trace() zaczęła działać (jak w"
+        " loss=lambda out: loss_value): nie korzysta z wyjścia, które dostaje od trace(), więc"
+        " graf pokazałby wartości tego przejścia w przód razem z gradientami przejścia, które"
+        " obliczyło tamtą stratę. Oblicz stratę z wyjścia, które funkcja dostaje, np."
+        " loss=lambda out: F.mse_loss(out, y)"
+    ),
+    "capture.loss_ignores_output": (
+        "strata nie korzysta z wyjścia modelu, które trace() przekazuje funkcji straty: jest"
+        " obliczona z czegoś innego, np. z ponownego uruchomienia modelu (loss=lambda out:"
+        " F.mse_loss(model(x), y)) albo z samych wag, więc graf pokazałby wartości tego przejścia"
+        " w przód razem z gradientami innego obliczenia. Oblicz stratę z wyjścia, które funkcja"
+        " dostaje, np. loss=lambda out: F.mse_loss(out, y) (można do niej dodać karę za wagi)"
+    ),
     "capture.loss_ran_backward": (
         "funkcja loss= sama wywołała backward(), a trace() robi to za nią: niech funkcja tylko "
         "oblicza i zwraca stratę, np. loss=lambda y: F.mse_loss(y, target)"
