@@ -16,13 +16,13 @@ from __future__ import annotations
 import difflib
 import inspect
 import numbers
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
 import torch
 
+from nngraph.capture._wrong_inputs import check_failed_forward, names_type
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.i18n import message
@@ -59,12 +59,13 @@ def check_model_call(
     model: torch.nn.Module,
     inputs: tuple[Any, ...],
     kwargs: dict[str, Any],
-    error: TypeError | AttributeError,
+    error: Exception,
 ) -> None:
-    """After `model(*inputs, **kwargs)` raised `error` (a `TypeError` or an `AttributeError`):
-    an `NNGraphError` if the call did not fit `forward` at all (the inputs forgotten, `los=`
-    for `loss=`), or if an input is numbers that are not a tensor and the error names their
-    type (see `_check_tensor_inputs`); nothing otherwise, so the error of the user's own
+    """After `model(*inputs, **kwargs)` raised `error`: an `NNGraphError` if the call did not
+    fit `forward` at all (the inputs forgotten, `los=` for `loss=`), if an input is numbers
+    that are not a tensor and the error names their type (see `_check_tensor_inputs`), or if
+    it is another input that is never a tensor, or the weights are on the meta device (see
+    `_wrong_inputs.check_failed_forward`); nothing otherwise, so the error of the user's own
     forward stays theirs."""
     if isinstance(error, TypeError):
         try:
@@ -75,7 +76,9 @@ def check_model_call(
             close = [n for n in kwargs if difflib.get_close_matches(n, ["loss"], cutoff=0.6)]
             hint = message("capture.did_you_mean_loss") if close else ""
             raise NNGraphError(message("capture.bad_model_call", error=unfit, hint=hint)) from None
-    _check_tensor_inputs(inputs, kwargs, error)
+    if isinstance(error, TypeError | AttributeError):
+        _check_tensor_inputs(inputs, kwargs, error)
+    check_failed_forward(model, inputs, kwargs, error)
 
 
 def _check_tensor_inputs(
@@ -96,8 +99,7 @@ def _check_tensor_inputs(
     arguments = [(f"inputs[{i}]", v) for i, v in enumerate(inputs)] + list(kwargs.items())
     for where, value in arguments:
         type_name = type(value).__name__
-        named = rf"(not |'|\()([\w.]*\.)?{re.escape(type_name)}\b"  # not list, 'list' object
-        if not _plain_numbers(value) or not re.search(named, str(error)):
+        if not _plain_numbers(value) or not names_type(error, {type_name}):
             continue
         array = value.to_numpy() if hasattr(value, "to_numpy") else value  # pandas
         code = "data.to_numpy()" if array is not value else "data"

@@ -40,10 +40,12 @@ from nngraph.capture._loss import (
     check_model_call,
 )
 from nngraph.capture._loss_names import names_in_loss
+from nngraph.capture._loss_reads import check_loss_reads_forward
 from nngraph.capture._modules import unreached_parameters
 from nngraph.capture._record import record
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._restore import ModelState
+from nngraph.capture._wrong_inputs import check_has_forward, refuse_data_loaders
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.i18n import message
@@ -107,6 +109,12 @@ def trace(
       traces would mix up; waiting could be for ever, where that thread waits for this one);
     - an input made under `torch.inference_mode()`, before anything runs (autograd cannot use
       it): make it outside that block, or pass `x.clone()`;
+    - a model without a `forward` of its own (`nn.ModuleList`) or a `DataLoader` as an input,
+      before anything runs;
+    - a loss that does not use what the forward made (`loss=lambda out: loss_value`, computed
+      before; `lambda out: F.mse_loss(model(x), y)`, the model run again), before the backward:
+      its gradients are not this forward's (one reading the output through `.detach()` is
+      taken: the graph shows that path);
     - a forward that returns a generator or another iterator (`map`, `zip`) when no `loss=`
       reads it: its values would be computed only after the trace, so the graph would be empty;
     - a forward that returns None (no `return`) to a `loss=` that fails on it: the error asks
@@ -117,9 +125,11 @@ def trace(
     How errors surface: an error raised by the model's forward, the loss or its backward
     propagates unchanged (same type, same message), with the traceback it has without nngraph:
     it ends in the user's code or torch's, not in a frame of nngraph's. A model that fails on
-    an input that is numbers but no tensor (a list, a NumPy array), with an error naming its
-    type, gets an `NNGraphError` that says to make it a tensor; inputs are given to the model as
-    they are (a list of lengths, a flag), nothing is converted.
+    an input that is numbers but no tensor (a list, a NumPy array), an iterator, a `Dataset` or
+    a whole `(x, y)` batch, with an error naming its type, gets an `NNGraphError` that says what
+    to give instead, as does one whose weights are on the meta device failing on a real input;
+    inputs are given to the model as they are (a list of lengths, a flag, a generator it
+    reads), nothing is converted.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)
@@ -133,8 +143,10 @@ def trace(
         )
     if isinstance(model, torch.jit.ScriptModule):
         raise NNGraphError(message("capture.script_module", got=type(model).__name__))
+    check_has_forward(model)
     if loss is not None:
         check_loss_function(loss)
+    refuse_data_loaders(inputs, kwargs)
     check_batch_as_keywords(model, inputs, kwargs)
     if torch.is_inference_mode_enabled():
         raise NNGraphError(message("capture.inference_mode"))
@@ -191,10 +203,12 @@ def _traced(
                 recorder.lists_unreached = False  # listed below, for the given model alone
                 recorder.scope.name_inputs(model, inputs, kwargs)
                 inputs, kwargs = cut_from_history(recorder, inputs, kwargs)
+                first_call = recorder.calls
                 try:
                     output = model(*inputs, **kwargs)
-                except (TypeError, AttributeError) as error:
-                    check_model_call(model, inputs, kwargs, error)  # the call did not fit?
+                except Exception as error:
+                    with hidden():  # the call did not fit, or the inputs are never a tensor?
+                        check_model_call(model, inputs, kwargs, error)
                     raise
                 recorder.model_calls = recorder.calls
                 if loss is None:
@@ -208,6 +222,8 @@ def _traced(
                         node = recorder.lookup(value)
                         check_loss_value(value, recorder.graph, node, recorder.model_calls)
                         _check_no_backward_yet(recorder, value)
+                        forward_calls = range(first_call, recorder.model_calls)
+                        check_loss_reads_forward(recorder, value, output, forward_calls)
                         state.drop_copies()
                         recorder.grads_before.set_aside(
                             state.leaves, value, walk_failed=recorder.failed

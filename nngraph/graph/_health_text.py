@@ -46,7 +46,12 @@ def none_key(g: Graph) -> str:
     """The catalog key of the line saying `g` has no finding, as far as `health()` checks it:
     a graph of the forward only has no gradient to check; a `graph_of` graph holds no
     activations, so its dead units were not checked (only `ng.trace`/`ng.record` see them); a
-    NaN or Inf among the forward values that no finding names was masked before the loss."""
+    NaN or Inf among the forward values that no finding names was masked before the loss; a
+    graph without any value (`graph_of(stats=False)`, a model on the meta device) was not
+    checked at all."""
+    if len(g) and not any(d.get("value") or d.get("grad") for _, d in g.nodes(data=True)):
+        meta = any(str(d.get("device")) == "meta" for _, d in g.nodes(data=True))
+        return "graph.summary.none_meta" if meta else "graph.summary.none_no_values"
     if not any(d.get("grad") for _, d in g.nodes(data=True)):
         return "graph.summary.none_forward"
     if g.graph.get("source") == "graph_of":

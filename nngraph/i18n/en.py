@@ -137,6 +137,21 @@ MESSAGES: dict[str, str] = {
         "from an inference helper): remove it to train and trace the backward; "
         "ng.trace(model, x) without loss= shows the forward pass alone"
     ),
+    "capture.loss_made_before": (
+        "the loss function returned a loss computed before trace() ran (as in loss=lambda out:"
+        " loss_value): it does not use the output trace() gives it, so the graph would show this"
+        " forward pass's values with the gradients of the forward pass that made that loss."
+        " Compute the loss from the output the function is given, e.g. loss=lambda out:"
+        " F.mse_loss(out, y)"
+    ),
+    "capture.loss_ignores_output": (
+        "the loss does not use the model's output that trace() gives the loss function: it is"
+        " computed from something else, such as another run of the model (loss=lambda out:"
+        " F.mse_loss(model(x), y)) or the weights alone, so the graph would show this forward"
+        " pass's values with the gradients of another computation. Compute the loss from the"
+        " output the function is given, e.g. loss=lambda out: F.mse_loss(out, y) (a weight"
+        " penalty may be added to it)"
+    ),
     "capture.loss_ran_backward": (
         "the loss= function ran backward() itself; trace() runs the backward: let the function "
         "only compute and return the loss, e.g. loss=lambda y: F.mse_loss(y, target)"
@@ -199,6 +214,44 @@ MESSAGES: dict[str, str] = {
         "record what the model does with it. Make the input outside the `with "
         "torch.inference_mode():` block, or pass a copy made outside it, e.g. "
         "ng.trace(model, x.clone())"
+    ),
+    "capture.model_without_forward": (
+        "the model, {got}, holds modules but has no forward() of its own, so it cannot be"
+        " called: give trace() the model whose forward() runs them, or nn.Sequential(*layers)"
+        " if they run one after another"
+    ),
+    "capture.input_is_loader": (
+        "{where} is a {type_name}, which holds the whole data set, batch after batch, while the"
+        " model takes one batch. Take one batch first, give the model its inputs and the loss"
+        " its targets: x, y = next(iter(loader)), then ng.trace(model, x, loss=lambda out:"
+        " loss_fn(out, y))"
+    ),
+    "capture.input_is_iterator": (
+        "the model needs a tensor where it got {where} (type {type_name}), an iterator that"
+        " gives its items one at a time: {error}. Take one item out first and give the model"
+        " that, e.g. x, y = next(batches), then ng.trace(model, x, loss=lambda out: loss_fn(out,"
+        " y)); or make one tensor of all the items with torch.stack(list(items))"
+    ),
+    "capture.input_is_dataset": (
+        "the model needs a tensor where it got {where} (type {type_name}), a data set: {error}."
+        " Take one batch from it first, give the model its inputs and the loss its targets:"
+        " x, y = next(iter(DataLoader(dataset, batch_size=32))), then ng.trace(model, x,"
+        " loss=lambda out: loss_fn(out, y))"
+    ),
+    "capture.input_is_batch": (
+        "the model needs a tensor where it got a {type_name} of two tensors (shapes {shapes}):"
+        " {error}. Is it the whole batch from a DataLoader, the inputs and the targets"
+        " together? Give the model the inputs and the loss the targets: x, y = batch, then"
+        " ng.trace(model, x, loss=lambda out: {loss}(out, y)). If both are inputs of the model,"
+        " pass them apart: ng.trace(model, *batch, loss=...)"
+    ),
+    "capture.model_on_meta": (
+        "the model's weights are on the meta device, which holds shapes but no values (a model"
+        " built under torch.device('meta'), or after model.to('meta')), so it cannot compute"
+        " anything from {where}, which is on {device}. Give the weights memory and values"
+        " first: model.to_empty(device='{device}'), then load them"
+        " (model.load_state_dict(...)) or initialise them; or build the model without"
+        " torch.device('meta')"
     ),
     "capture.input_not_tensor": (
         "the model needs a tensor where it got {where} (type {type_name}): {error}. Make it a"
@@ -3590,6 +3643,15 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.summary.none_collapsed": (
         "Findings: none visible here; to check gradients call g.health() before collapse()"
+    ),
+    "graph.summary.none_meta": (
+        "Findings: none checked (the tensors are on the meta device, which holds shapes but no"
+        " values, so there were no values or gradients to check; give the model real weights"
+        " to check them)"
+    ),
+    "graph.summary.none_no_values": (
+        "Findings: none checked (no values or gradients were recorded, only the structure and"
+        " the shapes)"
     ),
     "graph.summary.none_forward": (
         "Findings: none in the forward pass (no gradients recorded to check)"

@@ -141,6 +141,20 @@ MESSAGES: dict[str, str] = {
         "skopiowane z funkcji do predykcji): usuń to, aby trenować i zobaczyć przejście wstecz; "
         "ng.trace(model, x) bez loss= pokazuje samo przejście w przód"
     ),
+    "capture.loss_made_before": (
+        "funkcja straty zwróciła stratę obliczoną, zanim funkcja trace() zaczęła działać (jak w"
+        " loss=lambda out: loss_value): nie korzysta z wyjścia, które dostaje od trace(), więc"
+        " graf pokazałby wartości tego przejścia w przód razem z gradientami przejścia, które"
+        " obliczyło tamtą stratę. Oblicz stratę z wyjścia, które funkcja dostaje, np."
+        " loss=lambda out: F.mse_loss(out, y)"
+    ),
+    "capture.loss_ignores_output": (
+        "strata nie korzysta z wyjścia modelu, które trace() przekazuje funkcji straty: jest"
+        " obliczona z czegoś innego, np. z ponownego uruchomienia modelu (loss=lambda out:"
+        " F.mse_loss(model(x), y)) albo z samych wag, więc graf pokazałby wartości tego przejścia"
+        " w przód razem z gradientami innego obliczenia. Oblicz stratę z wyjścia, które funkcja"
+        " dostaje, np. loss=lambda out: F.mse_loss(out, y) (można do niej dodać karę za wagi)"
+    ),
     "capture.loss_ran_backward": (
         "funkcja loss= sama wywołała backward(), a trace() robi to za nią: niech funkcja tylko "
         "oblicza i zwraca stratę, np. loss=lambda y: F.mse_loss(y, target)"
@@ -204,6 +218,44 @@ MESSAGES: dict[str, str] = {
         "autograd nie może zapisać, co model z nim robi. Utwórz dane wejściowe poza blokiem "
         "`with torch.inference_mode():` albo przekaż ich kopię zrobioną poza nim, np. "
         "ng.trace(model, x.clone())"
+    ),
+    "capture.model_without_forward": (
+        "model, {got}, przechowuje moduły, ale nie ma własnego forward(), więc nie da się go"
+        " wywołać: podaj trace() model, którego forward() je uruchamia, albo"
+        " nn.Sequential(*layers), jeśli działają jedna po drugiej"
+    ),
+    "capture.input_is_loader": (
+        "{where} to {type_name}, który zawiera cały zbiór danych, paczka po paczce, a model"
+        " przyjmuje jedną paczkę. Najpierw weź jedną paczkę, daj modelowi jej wejścia, a"
+        " funkcji straty wartości docelowe: x, y = next(iter(loader)), potem ng.trace(model, x,"
+        " loss=lambda out: loss_fn(out, y))"
+    ),
+    "capture.input_is_iterator": (
+        "model potrzebuje tensora tam, gdzie dostał {where} (typ {type_name}), iterator, który"
+        " podaje swoje elementy po jednym: {error}. Najpierw wyjmij jeden element i daj go"
+        " modelowi, np. x, y = next(batches), potem ng.trace(model, x, loss=lambda out:"
+        " loss_fn(out, y)); albo zrób ze wszystkich elementów jeden tensor:"
+        " torch.stack(list(items))"
+    ),
+    "capture.input_is_dataset": (
+        "model potrzebuje tensora tam, gdzie dostał {where} (typ {type_name}), zbiór danych:"
+        " {error}. Najpierw weź z niego jedną paczkę, daj modelowi jej wejścia, a funkcji straty"
+        " wartości docelowe: x, y = next(iter(DataLoader(dataset, batch_size=32))), potem"
+        " ng.trace(model, x, loss=lambda out: loss_fn(out, y))"
+    ),
+    "capture.input_is_batch": (
+        "model potrzebuje tensora tam, gdzie dostał {type_name} z dwoma tensorami (kształty"
+        " {shapes}): {error}. Czy to cała paczka z DataLoadera, wejścia razem z wartościami"
+        " docelowymi? Daj modelowi wejścia, a funkcji straty wartości docelowe: x, y = batch,"
+        " potem ng.trace(model, x, loss=lambda out: {loss}(out, y)). Jeśli oba są wejściami"
+        " modelu, podaj je osobno: ng.trace(model, *batch, loss=...)"
+    ),
+    "capture.model_on_meta": (
+        "wagi modelu są na urządzeniu meta, które przechowuje kształty, ale nie wartości (model"
+        " zbudowany pod torch.device('meta') albo po model.to('meta')), więc nie da się nic"
+        " obliczyć z {where}, które jest na {device}. Najpierw daj wagom pamięć i wartości:"
+        " model.to_empty(device='{device}'), a potem je wczytaj (model.load_state_dict(...))"
+        " albo zainicjalizuj; możesz też zbudować model bez torch.device('meta')"
     ),
     "capture.input_not_tensor": (
         "model potrzebuje tensora tam, gdzie dostał {where} (typ {type_name}): {error}. Najpierw"
@@ -3760,6 +3812,15 @@ MESSAGES: dict[str, str] = {
     "graph.summary.none_collapsed": (
         "Wykryte problemy: tu nie widać żadnych; aby sprawdzić gradienty, wywołaj g.health() "
         "przed collapse()"
+    ),
+    "graph.summary.none_meta": (
+        "Wykryte problemy: nic nie sprawdzono (tensory są na urządzeniu meta, które przechowuje"
+        " kształty, ale nie wartości, więc nie było wartości ani gradientów do sprawdzenia; daj"
+        " modelowi prawdziwe wagi, aby je sprawdzić)"
+    ),
+    "graph.summary.none_no_values": (
+        "Wykryte problemy: nic nie sprawdzono (nie zapisano wartości ani gradientów, tylko"
+        " strukturę i kształty)"
     ),
     "graph.summary.none_forward": (
         "Wykryte problemy: brak w przejściu w przód (nie zapisano gradientów do sprawdzenia)"
