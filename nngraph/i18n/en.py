@@ -1826,6 +1826,20 @@ MESSAGES: dict[str, str] = {
         "example {larger} (for the default detectors: ng.Monitor(detectors={classroom})), "
         "training may find a better epoch."
     ),
+    "monitor.patience.recovering": (
+        "{head}, but Patience stopped the run while it was still recovering from a spike: after"
+        " epoch {best_epoch}, {metric} got sharply worse, to {peak:.4g} at epoch"
+        " {peak_epoch}{train_too}, and it has been improving again since then ({now:.4g} now)."
+        " A spike like this is unstable training (a learning rate too high), not the model"
+        " memorising its training data. The weights to keep so far are those of epoch"
+        " {best_epoch} (restore_best), but more training may beat them: call resume() to train"
+        " on, or train again with a smaller learning rate or a larger patience, for example"
+        " {larger} (for the default detectors: ng.Monitor(detectors={classroom}))."
+    ),
+    # said after "to 2.55 at epoch 6" where the training twin is logged
+    "monitor.patience.recovering_train": (
+        " ({train} got worse with it, to {train_peak:.4g} at epoch {train_epoch})"
+    ),
     "monitor.patience.near_chance": (
         "{head}, but {what} is still {now:.4g} ({start:.4g} at first), close to ln {k} ="
         " {ln:.3g}, the cross-entropy of guessing at random among {k} classes: if it is a"

@@ -1932,6 +1932,19 @@ MESSAGES: dict[str, str] = {
         "cierpliwością, np. {larger} (dla domyślnych detektorów: "
         "ng.Monitor(detectors={classroom})), trening może znaleźć lepszą epokę."
     ),
+    "monitor.patience.recovering": (
+        "{head}, ale trening zatrzymano, gdy wciąż wracał do formy po nagłym skoku: po epoce"
+        " {best_epoch} nastąpiło gwałtowne pogorszenie ({metric}: {peak:.4g} w epoce"
+        " {peak_epoch}{train_too}), a od tamtej pory wartości znów się poprawiają (teraz"
+        " {now:.4g}). Taki skok to niestabilny trening (za duży współczynnik uczenia), a nie"
+        " zapamiętywanie danych treningowych. Wagi do zachowania to na razie te z epoki"
+        " {best_epoch} (restore_best), ale dalszy trening może dać lepsze: wywołaj resume(), by"
+        " trenować dalej, albo trenuj od nowa z mniejszym współczynnikiem uczenia lub większą"
+        " cierpliwością, np. {larger} (dla domyślnych detektorów:"
+        " ng.Monitor(detectors={classroom}))."
+    ),
+    # dopowiedzenie po "2,55 w epoce 6", gdy logowana jest strata treningowa
+    "monitor.patience.recovering_train": "; {train}: {train_peak:.4g} w epoce {train_epoch}",
     "monitor.patience.near_chance": (
         "{head}, ale {what} wynosi wciąż {now:.4g} (na początku {start:.4g}), blisko ln {k} ="
         " {ln:.3g}, czyli entropii krzyżowej zgadywania na chybił trafił spośród {k} klas:"

@@ -21,6 +21,7 @@ from nngraph.monitor._params import (
     _whole,
     patience_example,
 )
+from nngraph.monitor._recovering import recovering
 
 __all__ = ["Divergence", "Patience"]
 
@@ -76,11 +77,13 @@ class Patience(Detector):
     with the epoch before's. An accuracy (``mode="max"``) is not judged by its size: 0.985 ->
     0.992 on MNIST is under 1% of the value, yet halves the error.
 
-    Three more cases get their own words instead of "more training is unlikely to help" (see
+    Four more cases get their own words instead of "more training is unlikely to help" (see
     :mod:`~nngraph.monitor._no_better`), though Patience stops all the same: a loss that
     oscillates when it stops (swings of over 30%, as GL tells them: a learning rate or
     momentum too high), a metric still improving slowly, by less than its noise (a long
-    run: a larger patience may find a better epoch), and a cross-entropy still near the chance
+    run: a larger patience may find a better epoch), a run still recovering from a spike
+    after its best (both losses jumped, and have been falling back since: see
+    :mod:`~nngraph.monitor._recovering`), and a cross-entropy still near the chance
     level it started at (the training loss, where logged, never more than 10% below ``ln k``
     nor clearly below the metric's best, and that best less than 20% below ``ln k``: the model
     has learned little and may be on a plateau; ``resume()`` trains on).
@@ -167,8 +170,10 @@ class Patience(Detector):
         self._seen_streak, self._seen_streak_from = 0, math.nan
         # the latest evaluations: does the run oscillate when Patience stops it?
         self._swings = Oscillation()
-        # the latest finite values, (epoch shown, value): was it still improving slowly?
+        # the latest finite values, (epoch shown, value): was it still improving slowly? and
+        # the training twin's at the same evaluations: did both rise and fall back?
         self._latest: tuple[tuple[int, float], ...] = ()
+        self._trained: tuple[tuple[int, float], ...] = ()
 
     def _see_training(self, train: float | None) -> float | None:
         """Note this evaluation's training twin, ``train`` (as :meth:`Detector.feed` pairs it:
@@ -227,9 +232,12 @@ class Patience(Detector):
         return not self._improved(held[1]) and self.wait + 1 >= self.patience
 
     def _check(self, value: float, train: float | None) -> Check:
-        self._swings.add(self._shown, value, self._see_training(train))  # for _why_no_better
+        train = self._see_training(train)
+        self._swings.add(self._shown, value, train)  # for _why_no_better
         if math.isfinite(value):
             self._latest = (*self._latest, (self._shown, value))[-LONGER * self.patience :]
+        if train is not None and math.isfinite(train):
+            self._trained = (*self._trained, (self._shown, train))[-LONGER * self.patience :]
         better = value < self._top if self.mode == "min" else value > self._top
         if math.isfinite(value) and better:
             if not math.isnan(self._first):
@@ -281,8 +289,10 @@ class Patience(Detector):
         """Why ``patience`` evaluations brought no better value (``fields``: the numbers of
         ``patience.fire``), where the numbers say more than "more training is unlikely to
         help": the run oscillates, or it was still improving slowly (see
-        :func:`~nngraph.monitor._no_better.no_better`), or its loss is still near the chance
-        level (:func:`~nngraph.monitor._no_better.still_learning`). None otherwise."""
+        :func:`~nngraph.monitor._no_better.no_better`), or it memorises, or it was still
+        recovering from a spike (:func:`~nngraph.monitor._recovering.recovering`), or its loss
+        is still near the chance level (:func:`~nngraph.monitor._no_better.still_learning`).
+        None otherwise."""
         delta = self.min_delta * abs(self.best) if self.relative else self.min_delta
         # after resume() its best may lie further back: the values since it are not the latest
         latest = self._latest if self.epoch - self.best_epoch <= self.patience else ()
@@ -293,6 +303,14 @@ class Patience(Detector):
             # the latest values after the best, also after resume(): a rise since it tells
             or memorising(
                 self._seen(value), [(e, v) for e, v in self._latest if e > self._best_shown]
+            )
+            or recovering(
+                self._latest,
+                self._trained,
+                best=(self._best_shown, self.best),
+                first=self._first,
+                higher=self.mode == "max",
+                train=self._seen_name,
             )
             or still_learning(self._seen(value), self._first, self._seen_low)
         )
