@@ -932,6 +932,18 @@ MESSAGES: dict[str, str] = {
         " mon.best.value and its step mon.best.step (mon.best is None before the metric is"
         " logged)"
     ),
+    "monitor.runs.warn.mode_against_name.min": (
+        'nngraph Runs: mode="max" makes the run with the highest {metric!r} the winner, and'
+        " each run's best epoch its highest, but the name {metric!r} is that of a loss or an"
+        ' error, where lower is better; pass mode="min", or leave mode out and the name'
+        " decides, unless higher really is better"
+    ),
+    "monitor.runs.warn.mode_against_name.max": (
+        'nngraph Runs: mode="min" makes the run with the lowest {metric!r} the winner, and'
+        " each run's best epoch its lowest, but the name {metric!r} is that of an accuracy or a"
+        ' score, where higher is better; pass mode="max", or leave mode out and the name'
+        " decides, unless lower really is better"
+    ),
     "monitor.warn.mode_against_name.min": (
         'nngraph Monitor: mode="max" makes the epoch with the highest {metric!r} the best one,'
         " but the name {metric!r} is that of a loss or an error, where lower is better; pass"

@@ -979,6 +979,18 @@ MESSAGES: dict[str, str] = {
         " mon.best.value, a jej krok mon.best.step (mon.best jest None, dopóki metryka nie"
         " zostanie zapisana)"
     ),
+    "monitor.runs.warn.mode_against_name.min": (
+        'nngraph Runs: mode="max" ogłasza zwycięzcą przebieg z najwyższą wartością {metric!r},'
+        " a najlepszą epoką każdego przebiegu tę z najwyższą, ale {metric!r} to nazwa straty"
+        ' albo błędu, gdzie lepsza jest niższa wartość; podaj mode="min" albo pomiń mode, a'
+        " wtedy rozstrzygnie nazwa, chyba że naprawdę lepsza jest wyższa"
+    ),
+    "monitor.runs.warn.mode_against_name.max": (
+        'nngraph Runs: mode="min" ogłasza zwycięzcą przebieg z najniższą wartością {metric!r},'
+        " a najlepszą epoką każdego przebiegu tę z najniższą, ale {metric!r} to nazwa"
+        ' dokładności albo wyniku, gdzie lepsza jest wyższa wartość; podaj mode="max" albo'
+        " pomiń mode, a wtedy rozstrzygnie nazwa, chyba że naprawdę lepsza jest niższa"
+    ),
     "monitor.warn.mode_against_name.min": (
         'nngraph Monitor: mode="max" wybiera jako najlepszą epokę tę z najwyższą wartością'
         " {metric!r}, ale {metric!r} to nazwa straty albo błędu, gdzie lepsza jest niższa"

@@ -29,11 +29,16 @@ from nngraph.monitor._display import Display
 from nngraph.monitor._history import check_snapshot_points
 from nngraph.monitor._listeners import Listener, Update
 from nngraph.monitor._monitor import Monitor
-from nngraph.monitor._names import Mode, resolve_mode
+from nngraph.monitor._names import MODE_WARNING, Mode, mode_against_name, resolve_mode
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._run_best import best_rows, best_runs, metric_of
 from nngraph.monitor._runs_metric import compared_metric, table_notes, warn_unknown_mode
-from nngraph.monitor._runs_options import check_new_options, check_options, warn_unlogged_metric
+from nngraph.monitor._runs_options import (
+    check_new_options,
+    check_options,
+    warn_mode_against_name,
+    warn_unlogged_metric,
+)
 from nngraph.monitor._runs_table import table_text
 
 __all__ = ["Runs"]
@@ -68,7 +73,11 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         self._listeners: list[Listener] = []
         self._forwarders: dict[str, Callable[[Update], None]] = {}
         self._metric_said = False  # a metric= that no run logged, said once
-        self._mode_said: set[str] = set()  # metrics whose names say not which way is better
+        #: metrics whose names say not which way is better, or the other way than `mode`:
+        #: said once (`val_loss` with mode="max", given: said now, not by each run again)
+        self._mode_said: set[str] = set()
+        if metric is not None and warn_mode_against_name(metric, mode):
+            self._mode_said.add(metric)
         self.view: Any = None
         if display in ("auto", "widget", True):
             self.view = _display.attach_view(self)
@@ -88,7 +97,15 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         if self._mode != "auto" and (self._metric is None or kwargs["metric"] == self._metric):
             kwargs.setdefault("mode", self._mode)  # the user's mode, for the metric it was for
         kwargs.setdefault("display", "text" if self._text else False)
-        return self.add(Monitor(model=model, name=name, **kwargs))
+        metric = kwargs.get("metric", "val_loss")
+        ours = "mode" in kwargs and kwargs["mode"] == self._mode
+        with warnings.catch_warnings():
+            if ours and metric in self._mode_said:
+                warnings.filterwarnings("ignore", message=MODE_WARNING)  # the Runs said it
+            monitor = Monitor(model=model, name=name, **kwargs)
+        if ours and mode_against_name(self._mode, metric):
+            self._mode_said.add(metric)  # the monitor said it: the Runs need not again
+        return self.add(monitor)
 
     def add(self, monitor: Monitor, name: str | None = None) -> Monitor:
         """Add an existing monitor under ``name``, else its own name, else the first free
@@ -210,9 +227,12 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
         return self._resolved_mode()
 
     def _resolved_mode(self) -> Literal["min", "max"]:
-        """:attr:`mode`, said once in a warning where the metric's name does not say it."""
+        """:attr:`mode`, said once in a warning where the metric's name does not say it, or
+        says the other way than the mode given (``val_loss`` with ``mode="max"``)."""
         metric = self.metric
         if self._mode != "auto":
+            if metric not in self._mode_said and warn_mode_against_name(metric, self._mode):
+                self._mode_said.add(metric)
             return resolve_mode(self._mode, metric)
         for mon in self.monitors.values():
             if mon.metric == metric_of(mon, metric):

@@ -15,10 +15,16 @@ from nngraph.i18n import message
 from nngraph.monitor._common import short_repr
 from nngraph.monitor._display import check_display
 from nngraph.monitor._monitor import Monitor
-from nngraph.monitor._names import is_metric_name, is_validation, resolve_mode
+from nngraph.monitor._names import is_metric_name, is_validation, mode_against_name, resolve_mode
 from nngraph.monitor._run_best import metric_of
 
-__all__ = ["check_new_options", "check_options", "monitors_given", "warn_unlogged_metric"]
+__all__ = [
+    "check_new_options",
+    "check_options",
+    "monitors_given",
+    "warn_mode_against_name",
+    "warn_unlogged_metric",
+]
 
 
 def check_options(metric: object, mode: object, display: object) -> None:
@@ -35,6 +41,24 @@ def check_options(metric: object, mode: object, display: object) -> None:
         raise NNGraphError(message("monitor.error.metric_name", value=metric))
     resolve_mode(mode, metric or "val_loss")
     check_display(display)
+
+
+def warn_mode_against_name(metric: str | None, mode: object) -> bool:
+    """Warn where ``mode`` goes against the name of the metric compared (``mode="max"`` on
+    ``val_loss``: the run with the worst loss would win); whether it warned.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_mode_against_name("val_acc", "min"), str(caught[0].message)[:32]
+    (True, 'nngraph Runs: mode="min" makes t')
+    """
+    compared = metric or "val_loss"  # the runs' validation loss, however they name it
+    way = mode_against_name(mode, compared)
+    if way is not None:
+        text = message(f"monitor.runs.warn.mode_against_name.{way}", metric=compared)
+        warnings.warn(text, UserWarning, stacklevel=stacklevel_outside())
+    return way is not None
 
 
 def check_new_options(given: Iterable[str]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -816,6 +816,35 @@ def by_poprawnosc() -> dict[str, Monitor]:
         a.log(epoch, loss=1 / epoch, val_poprawnosc=0.5 + 0.05 * epoch)
         b.log(epoch, loss=0.5 / epoch, val_poprawnosc=0.9 - 0.05 * epoch)
     return {"a": a, "b": b}
+
+
+@pytest.mark.parametrize(
+    ("metric", "mode", "says"),
+    [
+        ("val_loss", "max", 'mode="min"'),
+        (None, "max", 'mode="min"'),
+        ("val_acc", "min", 'mode="max"'),
+    ],
+)
+def test_runs_warn_of_a_mode_against_the_metrics_name_once(
+    metric: str | None, mode: Literal["min", "max"], says: str
+) -> None:
+    """Left alone in s43: `compare(..., mode="max")` on the validation loss crowned the run
+    with the worst loss in silence, where a Monitor warns of the same slip. A run the Runs
+    makes with its mode is not warned of it again; the mode given stays."""
+    with pytest.warns(UserWarning, match=f"nngraph Runs: mode=.* {says}") as caught:
+        runs = compare(Monitor(display=False), metric=metric, mode=mode, display=False)
+    assert len(caught) == 1 and caught[0].filename == __file__
+    with pytest.warns(UserWarning, match=f"nngraph (Runs|Monitor): mode=.* {says}") as caught:
+        made = Runs(metric=metric, mode=mode, display=False)
+        made.new("a").log(1, loss=0.5, val_loss=0.5, val_acc=0.5)
+        made.table()
+    assert len(caught) == 1 and caught[0].filename == __file__
+    assert runs.mode == made.mode == made["a"].mode == mode
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Runs(metric="val_loss", mode="min", display=False).new("a")
+        Runs(metric="val_acc", mode="max", display=False).new("b")
 
 
 def test_runs_say_once_that_a_metric_name_does_not_say_which_way_is_better() -> None:
