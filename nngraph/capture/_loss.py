@@ -62,11 +62,10 @@ def check_model_call(
     error: Exception,
 ) -> None:
     """After `model(*inputs, **kwargs)` raised `error`: an `NNGraphError` if the call did not
-    fit `forward` at all (the inputs forgotten, `los=` for `loss=`), if an input is numbers
-    that are not a tensor and the error names their type (see `_check_tensor_inputs`), or if
-    it is another input that is never a tensor, or the weights are on the meta device (see
-    `_wrong_inputs.check_failed_forward`); nothing otherwise, so the error of the user's own
-    forward stays theirs."""
+    fit `forward` at all (the inputs forgotten, `los=` for `loss=`), or if an input is numbers
+    that are not a tensor and the error names their type (see `_check_tensor_inputs`);
+    otherwise the error of the user's own forward stays theirs, with a note under it where an
+    input looks like another mistake (see `_wrong_inputs.check_failed_forward`)."""
     if isinstance(error, TypeError):
         try:
             inspect.signature(model.forward).bind(*inputs, **kwargs)

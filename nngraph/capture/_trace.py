@@ -109,8 +109,8 @@ def trace(
       traces would mix up; waiting could be for ever, where that thread waits for this one);
     - an input made under `torch.inference_mode()`, before anything runs (autograd cannot use
       it): make it outside that block, or pass `x.clone()`;
-    - a model without a `forward` of its own (`nn.ModuleList`) or a `DataLoader` as an input,
-      before anything runs;
+    - a model without a `forward` of its own (`nn.ModuleList`) or a `DataLoader` as its first
+      input, before anything runs;
     - a loss that does not use what the forward made (`loss=lambda out: loss_value`, computed
       before; `lambda out: F.mse_loss(model(x), y)`, the model run again), before the backward:
       its gradients are not this forward's (one reading the output through `.detach()` is
@@ -125,11 +125,12 @@ def trace(
     How errors surface: an error raised by the model's forward, the loss or its backward
     propagates unchanged (same type, same message), with the traceback it has without nngraph:
     it ends in the user's code or torch's, not in a frame of nngraph's. A model that fails on
-    an input that is numbers but no tensor (a list, a NumPy array), an iterator, a `Dataset` or
-    a whole `(x, y)` batch, with an error naming its type, gets an `NNGraphError` that says what
-    to give instead, as does one whose weights are on the meta device failing on a real input;
-    inputs are given to the model as they are (a list of lengths, a flag, a generator it
-    reads), nothing is converted.
+    an input that is numbers but no tensor (a list, a NumPy array), with an error naming its
+    type, gets an `NNGraphError` that says to make it a tensor. Where the error names an
+    iterator, a `Dataset` or a whole `(x, y)` batch given as an input, or is about the meta
+    device where the weights are, a note under the error (Python 3.11 on) says what to give
+    instead: the error itself may be the forward's own. Inputs are given to the model as they
+    are (a list of lengths, a flag, a generator it reads), nothing is converted.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)

@@ -227,29 +227,29 @@ MESSAGES: dict[str, str] = {
         " loss_fn(out, y))"
     ),
     "capture.input_is_iterator": (
-        "the model needs a tensor where it got {where} (type {type_name}), an iterator that"
-        " gives its items one at a time: {error}. Take one item out first and give the model"
+        "nngraph: {where} is an iterator (type {type_name}), which gives its items one at a"
+        " time; if the model needs a tensor there, take one item out first and give the model"
         " that, e.g. x, y = next(batches), then ng.trace(model, x, loss=lambda out: loss_fn(out,"
         " y)); or make one tensor of all the items with torch.stack(list(items))"
     ),
     "capture.input_is_dataset": (
-        "the model needs a tensor where it got {where} (type {type_name}), a data set: {error}."
-        " Take one batch from it first, give the model its inputs and the loss its targets:"
+        "nngraph: {where} is a data set (type {type_name}); if the model needs a tensor there,"
+        " take one batch from it first, give the model its inputs and the loss its targets:"
         " x, y = next(iter(DataLoader(dataset, batch_size=32))), then ng.trace(model, x,"
         " loss=lambda out: loss_fn(out, y))"
     ),
     "capture.input_is_batch": (
-        "the model needs a tensor where it got a {type_name} of two tensors (shapes {shapes}):"
-        " {error}. Is it the whole batch from a DataLoader, the inputs and the targets"
-        " together? Give the model the inputs and the loss the targets: x, y = batch, then"
-        " ng.trace(model, x, loss=lambda out: {loss}(out, y)). If both are inputs of the model,"
-        " pass them apart: ng.trace(model, *batch, loss=...)"
+        "nngraph: the model got one {type_name} of {count} tensors (shapes {shapes}). If it is"
+        " the whole batch from a DataLoader, the inputs and the targets together, give the"
+        " model the inputs and the loss the targets: x, y = batch[0], batch[1], then"
+        " ng.trace(model, x, loss=lambda out: {loss}(out, y)). If they are all inputs of the"
+        " model, pass them apart: ng.trace(model, *batch, loss=...)"
     ),
     "capture.model_on_meta": (
-        "the model's weights are on the meta device, which holds shapes but no values (a model"
-        " built under torch.device('meta'), or after model.to('meta')), so it cannot compute"
-        " anything from {where}, which is on {device}. Give the weights memory and values"
-        " first: model.to_empty(device='{device}'), then load them"
+        "nngraph: the model's weights are on the meta device, which holds shapes but no values"
+        " (a model built under torch.device('meta'), or after model.to('meta')), so it cannot"
+        " compute anything from {where}, which is on {device}. Give the weights memory and"
+        " values first: model.to_empty(device='{device}'), then load them"
         " (model.load_state_dict(...)) or initialise them; or build the model without"
         " torch.device('meta')"
     ),

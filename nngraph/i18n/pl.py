@@ -231,31 +231,31 @@ MESSAGES: dict[str, str] = {
         " loss=lambda out: loss_fn(out, y))"
     ),
     "capture.input_is_iterator": (
-        "model potrzebuje tensora tam, gdzie dostał {where} (typ {type_name}), iterator, który"
-        " podaje swoje elementy po jednym: {error}. Najpierw wyjmij jeden element i daj go"
-        " modelowi, np. x, y = next(batches), potem ng.trace(model, x, loss=lambda out:"
-        " loss_fn(out, y)); albo zrób ze wszystkich elementów jeden tensor:"
-        " torch.stack(list(items))"
+        "nngraph: {where} to iterator (typ {type_name}), który podaje swoje elementy po jednym;"
+        " jeśli model potrzebuje tam tensora, najpierw wyjmij jeden element i daj go modelowi,"
+        " np. x, y = next(batches), potem ng.trace(model, x, loss=lambda out: loss_fn(out, y));"
+        " albo zrób ze wszystkich elementów jeden tensor: torch.stack(list(items))"
     ),
     "capture.input_is_dataset": (
-        "model potrzebuje tensora tam, gdzie dostał {where} (typ {type_name}), zbiór danych:"
-        " {error}. Najpierw weź z niego jedną paczkę, daj modelowi jej wejścia, a funkcji straty"
+        "nngraph: {where} to zbiór danych (typ {type_name}); jeśli model potrzebuje tam"
+        " tensora, najpierw weź z niego jedną paczkę, daj modelowi jej wejścia, a funkcji straty"
         " wartości docelowe: x, y = next(iter(DataLoader(dataset, batch_size=32))), potem"
         " ng.trace(model, x, loss=lambda out: loss_fn(out, y))"
     ),
     "capture.input_is_batch": (
-        "model potrzebuje tensora tam, gdzie dostał {type_name} z dwoma tensorami (kształty"
-        " {shapes}): {error}. Czy to cała paczka z DataLoadera, wejścia razem z wartościami"
-        " docelowymi? Daj modelowi wejścia, a funkcji straty wartości docelowe: x, y = batch,"
-        " potem ng.trace(model, x, loss=lambda out: {loss}(out, y)). Jeśli oba są wejściami"
-        " modelu, podaj je osobno: ng.trace(model, *batch, loss=...)"
+        "nngraph: model dostał jeden obiekt {type_name} z tensorami w liczbie {count} (kształty"
+        " {shapes}). Jeśli to cała paczka z DataLoadera, wejścia razem z wartościami"
+        " docelowymi, daj modelowi wejścia, a funkcji straty wartości docelowe: x, y ="
+        " batch[0], batch[1], potem ng.trace(model, x, loss=lambda out: {loss}(out, y)). Jeśli"
+        " wszystkie są wejściami modelu, podaj je osobno: ng.trace(model, *batch, loss=...)"
     ),
     "capture.model_on_meta": (
-        "wagi modelu są na urządzeniu meta, które przechowuje kształty, ale nie wartości (model"
-        " zbudowany pod torch.device('meta') albo po model.to('meta')), więc nie da się nic"
-        " obliczyć z {where}, które jest na {device}. Najpierw daj wagom pamięć i wartości:"
-        " model.to_empty(device='{device}'), a potem je wczytaj (model.load_state_dict(...))"
-        " albo zainicjalizuj; możesz też zbudować model bez torch.device('meta')"
+        "nngraph: wagi modelu są na urządzeniu meta, które przechowuje kształty, ale nie"
+        " wartości (model zbudowany pod torch.device('meta') albo po model.to('meta')), więc nie"
+        " da się nic obliczyć z {where}, które jest na {device}. Najpierw daj wagom pamięć i"
+        " wartości: model.to_empty(device='{device}'), a potem je wczytaj"
+        " (model.load_state_dict(...)) albo zainicjalizuj; możesz też zbudować model bez"
+        " torch.device('meta')"
     ),
     "capture.input_not_tensor": (
         "model potrzebuje tensora tam, gdzie dostał {where} (typ {type_name}): {error}. Najpierw"
