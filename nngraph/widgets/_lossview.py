@@ -30,7 +30,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from nngraph.i18n import message, messages, on_language_change
+from nngraph.i18n import get_language, message, messages, on_language_change
 from nngraph.widgets._below_cell import ShownBelowCell, cell_is_running
 from nngraph.widgets._kernelpoll import poll_widget_messages
 from nngraph.widgets._lossdata import batch_message, full_snapshot, jsonable, source_kind
@@ -131,7 +131,8 @@ class LossView(GradientFeed, HeldSource, ShownBelowCell, anywidget.AnyWidget):
         self._last_run: str | None = None
         #: each run's monitor, as last drawn (weakly: a view may outlive its runs)
         self._run_monitors: dict[str, weakref.ref[Any]] = {}
-        self._last_text = ""  # the words beside the picture, as the source last gave them
+        #: the words beside the picture, as the source last gave them, and their language
+        self._last_text = ("", "")
         self._init_gradient_feed(source, kind)
         self._dirty = False
         #: earlier outputs of this view whose cell ended before anything was logged (the
@@ -421,10 +422,10 @@ class LossView(GradientFeed, HeldSource, ShownBelowCell, anywidget.AnyWidget):
             flush()
 
     def _text(self) -> str:
-        source = self.source
-        if source is None and self._last_text:
-            return self._last_text  # the words of a source nothing holds any more, as last given
-        text = loss_text(self.full_snapshot(), source)
+        source, language = self.source, get_language()
+        if source is None and self._last_text[0] == language:
+            return self._last_text[1]  # the words of a source nothing holds any more, as given
+        text = loss_text(self.full_snapshot(), source)  # (gone, in another language: the head)
         if source is not None:
-            self._last_text = text
+            self._last_text = (language, text)
         return text

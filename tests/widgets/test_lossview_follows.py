@@ -151,6 +151,11 @@ def test_a_watch_or_runs_cell_run_again_lets_the_earlier_model_go(
     assert view.source is None and view.full_snapshot()["runs"]
     text = view._repr_mimebundle_()[0]["text/plain"]
     assert ("val_loss" in text) if shown == "runs" else ("weight" in text or "layer" in text)
+    run(shell, "ng.set_language('pl')")  # regression review s44 (5): not the English words
+    try:
+        assert view._repr_mimebundle_()[0]["text/plain"].startswith("nngraph, ")
+    finally:
+        run(shell, "ng.set_language('en')")
     view.stop()  # a Stop button, a refresh and a close of a view whose source is gone: nothing
     view.refresh()
     view.close()
