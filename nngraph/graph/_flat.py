@@ -19,26 +19,40 @@ import networkx as nx
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
-__all__ = ["FLAT", "flat_op_after"]
+__all__ = ["FLAT", "flat_op_after", "flat_stops"]
 
 #: Ops whose derivative is zero wherever it exists.
 FLAT = frozenset({"round", "floor", "ceil", "trunc", "fix", "sign", "sgn", "heaviside"})
 
 
-def flat_op_after(g: Graph, node: Any) -> str | None:
+def flat_stops(g: Graph) -> dict[Any, set[Any]]:
+    """Each flat op that stopped the gradient (a gradient reached its result, and none passed
+    back to what it read), with the nodes before it: found once for a whole graph (a walk
+    from each layer took minutes on 5,000 layers).
+
+        >>> import torch, nngraph as ng
+        >>> w = torch.randn(3, requires_grad=True)
+        >>> list(flat_stops(ng.graph_of((w * 2).sum())).values())
+        []
+    """
+    nodes, stops = g._node, {}
+    for node, data in nodes.items():
+        if str(data.get("op") or "").removesuffix("_") not in FLAT or not _some_gradient(data):
+            continue
+        read = [p for p in g._pred[node] if nodes[p].get("kind") == "op"]
+        if read and all(_all_zero(nodes[p]) for p in read):
+            stops[node] = nx.ancestors(g, node)
+    return stops
+
+
+def flat_op_after(g: Graph, node: Any, stops: dict[Any, set[Any]] | None = None) -> str | None:
     """The name of a flat op after `node` (a layer's op) on the way to the loss that stopped
-    the gradient there: a gradient reached its result, and none passed back to what it read."""
+    the gradient there; `stops`: :func:`flat_stops` of `g`, where the caller has them."""
     if node not in g:
         return None
-    nodes = g._node
-    for after in nx.descendants(g, node):
-        data = nodes[after]
-        op = str(data.get("op") or "").removesuffix("_")
-        if op not in FLAT or not _some_gradient(data):
-            continue
-        read = [p for p in g._pred[after] if nodes[p].get("kind") == "op"]
-        if read and all(_all_zero(nodes[p]) for p in read):
-            return op
+    for stop, before in (flat_stops(g) if stops is None else stops).items():
+        if node in before:
+            return str(g._node[stop].get("op")).removesuffix("_")
     return None
 
 

@@ -17,7 +17,7 @@ import networkx as nx
 from nngraph.graph._dead import dead_units
 from nngraph.graph._evalnorm import untrained_norms
 from nngraph.graph._finding import describe, finding, leaf_name, weight_of
-from nngraph.graph._flat import flat_op_after
+from nngraph.graph._flat import flat_op_after, flat_stops
 from nngraph.graph._flow import (
     HIDDEN_JUDGED,
     RMS_HUGE,
@@ -269,6 +269,7 @@ def _gradient_flow(
     # weights whose values explain an almost-zero gradient (see _weight_causes)
     equal = equal_weights(g, order) if layers else []
     cancelled, shrunk = behind_equal(g, equal), shrunk_weights(g, order) if layers else []
+    stops = flat_stops(g) if layers else {}  # `round` after a layer passes nothing back
     for layer in layers:
         name = weight_of(g._node[layer.node], types)
         if layer.rms == 0 and ran_on_no_examples(g, layer.node):
@@ -290,7 +291,7 @@ def _gradient_flow(
             cause = ("", "")
             if layer.rms:
                 cause = weight_cause(layer.node, equal, cancelled, shrunk, position)
-            key, flags = _small_gradient(g, layer, before_first, zero, cause)
+            key, flags = _small_gradient(g, layer, before_first, zero, cause, stops)
             findings.append(
                 finding(
                     "vanishing",
@@ -357,7 +358,12 @@ def _small_batch(
 
 
 def _small_gradient(
-    g: Graph, layer: Layer, before_first: set[Any], zero: ZeroLayers, weights: tuple[str, str]
+    g: Graph,
+    layer: Layer,
+    before_first: set[Any],
+    zero: ZeroLayers,
+    weights: tuple[str, str],
+    stops: dict[Any, set[Any]],
 ) -> tuple[str, dict[str, Any]]:
     """The sentence (its key) for a layer whose gradient is almost or exactly zero, and the
     flags the finding keeps: what the zero comes from, where that is known (`weights`: the
@@ -369,7 +375,7 @@ def _small_gradient(
         return "vanishing_zero_layer", {"zero_weight": leaf_name(g._node[zero.cause[layer.node]])}
     if fed_zeros(g, layer.node):  # the bias learns: its input is 0
         return "vanishing_zero_input", {"zero_input": True}
-    flat = flat_op_after(g, layer.node)
+    flat = flat_op_after(g, layer.node, stops)
     if flat is not None:  # `round` after it: flat everywhere, so it passes nothing back
         return "vanishing_flat", {"flat_op": flat}
     if layer.node in before_first:
