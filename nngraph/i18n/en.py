@@ -1842,11 +1842,11 @@ MESSAGES: dict[str, str] = {
         "{head}, but Patience stopped the run while it was still recovering from a spike: after"
         " epoch {best_epoch}, {metric} got sharply worse, to {peak:.4g} at epoch"
         " {peak_epoch}{train_too}, and it has been improving again since then ({now:.4g} now)."
-        " A spike like this is unstable training (a learning rate too high), not the model"
-        " memorising its training data. The weights to keep so far are those of epoch"
-        " {best_epoch} (restore_best), but more training may beat them: call resume() to train"
-        " on, or train again with a smaller learning rate or a larger patience, for example"
-        " {larger} (for the default detectors: ng.Monitor(detectors={classroom}))."
+        " A spike like this comes from unstable training, most often a learning rate too high."
+        " The weights to keep so far are those of epoch {best_epoch} (restore_best); whether"
+        " more training beats them cannot be told yet: call resume() to train on and see, or"
+        " train again with a smaller learning rate or a larger patience, for example {larger}"
+        " (for the default detectors: ng.Monitor(detectors={classroom}))."
     ),
     # said after "to 2.55 at epoch 6" where the training twin is logged
     "monitor.patience.recovering_train": (

@@ -1948,11 +1948,11 @@ MESSAGES: dict[str, str] = {
         "{head}, ale trening zatrzymano, gdy wciąż wracał do formy po nagłym skoku: po epoce"
         " {best_epoch} nastąpiło gwałtowne pogorszenie ({metric}: {peak:.4g} w epoce"
         " {peak_epoch}{train_too}), a od tamtej pory wartości znów się poprawiają (teraz"
-        " {now:.4g}). Taki skok to niestabilny trening (za duży współczynnik uczenia), a nie"
-        " zapamiętywanie danych treningowych. Wagi do zachowania to na razie te z epoki"
-        " {best_epoch} (restore_best), ale dalszy trening może dać lepsze: wywołaj resume(), by"
-        " trenować dalej, albo trenuj od nowa z mniejszym współczynnikiem uczenia lub większą"
-        " cierpliwością, np. {larger} (dla domyślnych detektorów:"
+        " {now:.4g}). Taki skok bierze się z niestabilnego treningu, najczęściej ze zbyt dużego"
+        " współczynnika uczenia. Wagi do zachowania to na razie te z epoki {best_epoch}"
+        " (restore_best); czy dalszy trening da lepsze, jeszcze nie wiadomo: wywołaj resume(),"
+        " by trenować dalej i sprawdzić, albo trenuj od nowa z mniejszym współczynnikiem uczenia"
+        " lub większą cierpliwością, np. {larger} (dla domyślnych detektorów:"
         " ng.Monitor(detectors={classroom}))."
     ),
     # dopowiedzenie po "2,55 w epoce 6", gdy logowana jest strata treningowa

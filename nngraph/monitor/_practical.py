@@ -305,7 +305,7 @@ class Patience(Detector):
                 self._seen(value), [(e, v) for e, v in self._latest if e > self._best_shown]
             )
             or recovering(
-                self._latest,
+                latest,
                 self._trained,
                 best=(self._best_shown, self.best),
                 first=self._first,
