@@ -8,8 +8,7 @@ the mean of its calls), chosen as the lines of epochs are (the first, then at mo
 ``print_interval`` seconds, every one with an event, and the last), and printed once a later
 call comes :data:`WAIT` seconds after it, at once after an event, or by ``flush()``
 (``Monitor.close()``, the end of the cell or of the script). A validation drops the lines
-still waiting: they were the batches of the epoch it ends, whose line says more (the lines
-of other ``epoch=`` numbers are printed: epochs without a validation). A line is
+still waiting: they were the batches of the epoch it ends, whose line says more. A line is
 complete only when a call at another step comes: the calls of a slow loop (:data:`WAIT`
 seconds apart, so not the batches of a validated epoch) have theirs printed when the next
 step begins, or when the loop reads ``should_stop`` (:meth:`EarlyLines.step_ended`), so that
@@ -47,7 +46,6 @@ class _Line:
     started: float  # when its first call came
     chosen: bool  # printed unless a validation drops it: the first, or one per interval
     slow: bool = False  # a step line whose first call came WAIT seconds after the one before
-    epoch: bool = False  # an `epoch=` number's line: no batch of another epoch's validation
     sums: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     printed: bool = False
@@ -105,9 +103,7 @@ class EarlyLines:
             chosen = last is None or now - last >= interval
             if chosen:
                 self._last_chosen = now
-            line = self._open = _Line(
-                key, label, now, chosen, slow=slow and step_line, epoch=not step_line
-            )
+            line = self._open = _Line(key, label, now, chosen, slow=slow and step_line)
         line.add(values)
         return self._due(now)
 
@@ -133,22 +129,11 @@ class EarlyLines:
 
     def drop(self, now: float, keys: Collection[str]) -> list[str]:
         """A validation came (logged at one of ``keys``): the lines that waited :data:`WAIT`
-        seconds for it are printed, the others dropped (the batches of its epoch); the lines
-        of other ``epoch=`` numbers are printed too: those epochs ended without a validation
-        (a loop that validates every 5th epoch).
-
-            >>> early = EarlyLines(lambda label, means: label)
-            >>> for epoch in (1, 2, 3):
-            ...     _ = early.add(f"epoch {epoch}", f"epoch {epoch}", {"loss": 1.0}, 0.0,
-            ...                   interval=0.0, step_line=False)
-            >>> early.drop(0.5, ["epoch 3"])  # epoch 3's validation: its line says more
-            ['epoch 1', 'epoch 2']
-        """
+        seconds for it are printed, the others dropped (the batches of its epoch)."""
         if self._open is not None and self._open.key in keys:
             self._open = None  # the validation's own epoch: its line says more
         self._close_open()
         out = self._due(now)
-        out += [self._text(line) for line in self._waiting if line.epoch]
         self._waiting = []
         return out
 

@@ -8,8 +8,6 @@ epoch and any epoch with an event are always printed. A run that watches a train
 several calls with one ``epoch=`` number make one line. Otherwise, until a run logs its first
 validation metric, each call's ``step`` line (``epoch`` with ``epoch=``) is chosen the same way
 and waits a second for a validation that would make the calls batches (see `_early_lines`).
-With ``epoch=`` numbers, an epoch the loop does not validate (validation every 5th epoch)
-ends when the next number comes, and gets its line the same way (the last one at the end).
 Training metrics logged per batch are shown as their mean over the epoch. A loop that logs
 metrics after its validation, at the same step or ``epoch=`` (the training loss of a loop that
 validates first, a learning rate), has them in that epoch's line: from the first such call on,
@@ -40,7 +38,7 @@ from nngraph.monitor._common import Event, fmt_step
 from nngraph.monitor._early_lines import EarlyLines
 from nngraph.monitor._held import hold, release
 from nngraph.monitor._names import train_twin
-from nngraph.monitor._text_parts import count, epoch_line, metric_parts
+from nngraph.monitor._text_parts import count, metric_parts
 
 __all__ = ["TextPrinter", "count"]
 
@@ -125,8 +123,6 @@ class TextPrinter:
         if epoch is not None:
             self._end_epoch_without_validation(epoch)
             self._sums_epoch = epoch
-            if self._epoch_open():  # its line, if no validation ends it: at the end
-                hold(self)
         sums, counts = self._sums, self._counts
         for name, v in values.items():
             sums[name] = sums.get(name, 0.0) + v
@@ -168,13 +164,8 @@ class TextPrinter:
 
     def _release_if_done(self) -> None:
         """Nothing is held back any more: the end of the cell or script need not print."""
-        if self.pending is None and not self._early.waiting and not self._epoch_open():
+        if self.pending is None and not self._early.waiting:
             release(self)
-
-    def _epoch_open(self) -> bool:
-        """Whether values came with an `epoch=` number after the last validation, and no
-        validation for it yet: its line comes when the next epoch starts, or at the end."""
-        return self._line_epoch is not None and self._sums_epoch is not None
 
     def boundary(
         self,
@@ -191,10 +182,9 @@ class TextPrinter:
         for line in self._early.drop(now, keys):  # calls before the first validation
             self._write(line)
         self._end_epoch_without_validation(epoch)
-        now = time.monotonic()  # after the line of the epoch it ended
         self.observe(values)
         self._sums_epoch = None
-        means = self._means()
+        means = {n: self._sums[n] / self._counts[n] for n in self._sums}
         self._sums, self._counts = {}, {}
         events = list(events)
         held = self.pending
@@ -257,9 +247,9 @@ class TextPrinter:
 
     def _end_epoch_without_validation(self, epoch: int) -> None:
         """Values logged with another `epoch=` than `epoch`, and no validation since: their
-        epoch ended without one (`check_val_every_n_epoch=5`). After the first validation it
-        gets its line, chosen as any epoch's (see :meth:`_unvalidated_line`); before it, the
-        early lines show it (see `_early_lines`). The next line shows its own epoch's means.
+        epoch ended without one (`check_val_every_n_epoch=2`). Its means are dropped, as a
+        line the rate limit holds back is, so that the next line shows its own epoch's means
+        (not those of two epochs); :meth:`flush` prints the epochs after the last validation.
 
             >>> import io
             >>> out = io.StringIO()
@@ -271,29 +261,11 @@ class TextPrinter:
             >>> p.observe({"loss": 0.2}, epoch=5)
             >>> p.flush(); print(out.getvalue(), end="")
             epoch    2  loss 0.5 / val 0.6 *
-            epoch    3  loss 0.4
             epoch    4  loss 0.3 / val 0.5 *
             epoch    5  loss 0.2
         """
         if self._sums_epoch is not None and self._sums_epoch != epoch:
-            ended, means, validated = self._sums_epoch, self._means(), self._epoch_open()
             self._sums, self._counts, self._sums_epoch = {}, {}, None
-            if validated:
-                self._unvalidated_line(ended, means)
-
-    def _unvalidated_line(self, epoch: int, means: dict[str, float]) -> None:
-        """The line of an epoch that ended without a validation: printed if the rate limit
-        allows it now, else dropped (an epoch after it comes, whose line is printed or held
-        back: the run's last epoch always gets its line, and a validation line held back stays
-        the one printed at the end)."""
-        now = time.monotonic()
-        if now - self._last_print >= self.interval:
-            self._last_print = now
-            self._write(self.line(epoch, means))
-
-    def _means(self) -> dict[str, float]:
-        """The means of the values logged since the last line."""
-        return {name: self._sums[name] / self._counts[name] for name in self._sums}
 
     def _add_late(self, values: dict[str, float]) -> dict[str, float]:
         """Values logged at the step (or `epoch=`) of the last validation line: those that
@@ -385,7 +357,6 @@ class TextPrinter:
             self._write(line)
         if self.pending is not None:
             self._print_pending()
-        self._print_open_epoch()
 
     def flush(self) -> None:
         """Print the lines held back (once): the last epoch's, or those of a run that has not
@@ -395,22 +366,27 @@ class TextPrinter:
             self._write(line)
         if self.pending is not None:
             self._print_pending()
-        self._print_open_epoch()
-
-    def _print_open_epoch(self) -> None:
-        """The line of the last epoch, logged with `epoch=` after the last validation and
-        without one of its own: the run is over."""
-        if self._epoch_open() and self._sums and self._sums_epoch is not None:
-            epoch, means = self._sums_epoch, self._means()
-            self._sums, self._counts, self._sums_epoch = {}, {}, None
-            self._last_print = time.monotonic()
+        validated = self._line_epoch is not None
+        if validated and self._sums and self._sums_epoch is not None:  # epochs after the last one
+            means = {n: self._sums[n] / self._counts[n] for n in self._sums}
+            epoch, self._sums, self._counts, self._sums_epoch = self._sums_epoch, {}, {}, None
             self._write(self.line(epoch, means))
-        release(self)
 
     def line(self, epoch: int, values: dict[str, float], *, best: bool = False) -> str:
-        """One epoch as text (see :func:`~nngraph.monitor._text_parts.epoch_line`), ``*``
-        marking a new best of :attr:`metric`."""
-        return epoch_line(epoch, values, self.metric if best else None)
+        """One epoch as text: training/validation pairs side by side, ``*`` marks a new best
+        of :attr:`metric`, right after it (at the end of a line that does not show it).
+
+            >>> p = TextPrinter(metric="val_acc")
+            >>> p.line(2, {"loss": 0.5, "val_loss": 1.1, "val_acc": 0.8}, best=True)
+            'epoch    2  loss 0.5 / val 1.1  val_acc 0.8 *'
+            >>> p.line(2, {"val_acc": 0.8, "loss": 0.5, "val_loss": 1.1}, best=True)
+            'epoch    2  val_acc 0.8 *  loss 0.5 / val 1.1'
+        """
+        parts = metric_parts(values, self.metric if best else None)
+        text = "  ".join([message("monitor.text.epoch", epoch=epoch), *parts])
+        if best and self.metric not in values:
+            text += message("monitor.text.best_mark")
+        return text
 
     def write(self, text: str) -> None:
         """Print free lines (a summary), each kept one line as `_write` does."""

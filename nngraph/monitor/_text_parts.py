@@ -1,5 +1,5 @@
-"""The parts of the text view's lines: an epoch's line (:func:`epoch_line`), the metrics of one
-line (:func:`metric_parts`) and counted nouns (:func:`count`: ``3 epochs``, ``1 event``).
+"""The parts of the text view's lines: the metrics of one line (:func:`metric_parts`) and
+counted nouns (:func:`count`: ``3 epochs``, ``1 event``).
 """
 
 from __future__ import annotations
@@ -7,25 +7,7 @@ from __future__ import annotations
 from nngraph.i18n import message, plural_form
 from nngraph.monitor._names import train_twin
 
-__all__ = ["count", "epoch_line", "metric_parts"]
-
-
-def epoch_line(epoch: int, values: dict[str, float], marked: str | None = None) -> str:
-    """One epoch as text: training/validation pairs side by side; ``*`` marks a new best of
-    the metric ``marked``, right after it (at the end of a line that does not show it).
-
-        >>> epoch_line(2, {"loss": 0.5, "val_loss": 1.1, "val_acc": 0.8}, "val_acc")
-        'epoch    2  loss 0.5 / val 1.1  val_acc 0.8 *'
-        >>> epoch_line(2, {"val_acc": 0.8, "loss": 0.5, "val_loss": 1.1}, "val_acc")
-        'epoch    2  val_acc 0.8 *  loss 0.5 / val 1.1'
-        >>> epoch_line(3, {"loss": 0.4}, "val_loss")
-        'epoch    3  loss 0.4 *'
-    """
-    parts = metric_parts(values, marked)
-    text = "  ".join([message("monitor.text.epoch", epoch=epoch), *parts])
-    if marked is not None and marked not in values:
-        text += message("monitor.text.best_mark")
-    return text
+__all__ = ["count", "metric_parts"]
 
 
 def metric_parts(values: dict[str, float], marked: str | None = None) -> list[str]:
