@@ -42,6 +42,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Literal
 
+from nngraph._oneline import one_line
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._history import Series
@@ -167,7 +168,7 @@ class MetricWatching:
     def _say_missing(self, *, early: bool) -> None:
         """One warning with a line for each watched metric never logged and not said yet;
         ``early``: only those that look like a slip of a logged name."""
-        logged = ", ".join(self.series) or "-"
+        logged = ", ".join(one_line(name) for name in self.series) or "-"  # read left to right
         lines = []
         close = "" if self.metric in self.series else self._close_name(self.metric, early)
         if self.metric not in self.series and self._to_say("", close, early):

@@ -542,6 +542,11 @@ def test_a_training_only_run_or_one_validation_warns_only_when_something_is_miss
     once.log(1, loss=1.0, val_mse=1.0)
     with pytest.warns(UserWarning, match="'val_loss' was never logged"):
         once.close()
+    # sweep s44 browser (3): a logged name that turns the line right to left is shown escaped
+    turned = Monitor(display=False)
+    turned.log(1, loss=1.0, **{"val_\u202emse": 1.0})
+    with pytest.warns(UserWarning, match=r"logged: loss, val_\\u202emse\)"):
+        turned.close()
 
 
 @pytest.mark.parametrize("name", ["loss", "train_loss", "train/loss", "valid_loss", "val/loss"])
