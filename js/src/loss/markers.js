@@ -23,14 +23,27 @@ export function markSpecs(run, strings, color) {
   /** @type {MarkSpec[]} */
   const out = [];
   const named = (/** @type {string} */ text) => (run.name ? `${run.name}: ${text}` : text);
+  /** @type {Map<number, MarkSpec>} */
+  const atStep = new Map();
   for (const e of run.events) {
     const text = t(strings, e.unit === "step" ? "lossview.event_step" : "lossview.event", {
       epoch: e.epoch,
       detector: e.detector,
       message: e.message,
     });
+    const step = Number(e.step);
+    const same = atStep.get(step);
+    if (same) {
+      // two detectors at one epoch (GL and Patience): one marker, both explanations in its
+      // tooltip; two markers there would hide the second one under the first
+      same.text = `${same.text}\n\n${named(text)}`;
+      same.stop = same.stop || !!e.stop;
+      continue;
+    }
     // compared runs: which run it is, by name and by colour (a stop keeps its solid line)
-    out.push({ kind: "event", step: Number(e.step), text: named(text), stop: !!e.stop, color, run: run.name });
+    const spec = { kind: /** @type {const} */ ("event"), step, text: named(text), stop: !!e.stop, color, run: run.name };
+    atStep.set(step, spec);
+    out.push(spec);
   }
   const b = run.best;
   if (b) {

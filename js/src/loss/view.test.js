@@ -412,6 +412,15 @@ describe("markSpecs", () => {
     expect(spec.color).toBe("#d62728");
   });
 
+  it("puts the events of one epoch in one marker, so that none hides under another", () => {
+    // sweep s44 browser (2): GL and Patience at epoch 7, Patience's stop reachable by Tab only
+    const gl = { step: 7, epoch: 7, detector: "GL(5)", kind: "x", message: "a", stop: false };
+    const patience = { ...gl, detector: "Patience(20)", message: "b", stop: true };
+    const specs = markSpecs({ name: "", events: [gl, patience, { ...gl, step: 8, epoch: 8 }], best: null });
+    expect(specs.map((s) => [s.step, s.stop])).toEqual([[7, true], [8, false]]);
+    expect(specs[0].text).toBe("epoch 7 · GL(5)\na\n\nepoch 7 · Patience(20)\nb");
+  });
+
   it("says 'step' for the events of a gradient watch without a monitor", () => {
     const event = { step: 250, epoch: 250, detector: "GradientWatch", kind: "x", message: "m", stop: false };
     const [spec] = markSpecs({ name: "", events: [{ ...event, unit: "step" }], best: null });
