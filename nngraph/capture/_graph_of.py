@@ -151,7 +151,26 @@ def _walk_outputs(
         if unreached is not None:
             graph.graph["unreached"] = unreached
     _name_after_variables(graph, held, names)
+    _softmax_dims(graph, builder.fns)
     return graph
+
+
+#: Autograd nodes that keep the dim their softmax normalised (`_saved_dim`).
+_SOFTMAX_BACKWARDS = frozenset({"SoftmaxBackward0", "LogSoftmaxBackward0"})
+
+
+def _softmax_dims(graph: Graph, fns: Mapping[str, Any]) -> None:
+    """Give each softmax and log_softmax node the dim it normalised as its `args`
+    (`"dim=-1"`), which autograd keeps: `graph_of` sees no call's arguments, and a softmax over
+    a 3-d tensor (attention weights `[batch, heads, time]`) cannot tell it from its shape."""
+    nodes = graph._node
+    for node_id, fn in fns.items():
+        if type(fn).__name__ not in _SOFTMAX_BACKWARDS:
+            continue
+        dim = getattr(fn, "_saved_dim", None)
+        if isinstance(dim, int):
+            # kept as an unsigned 64-bit number: -1 reads as 2**64 - 1
+            nodes[node_id]["args"] = f"dim={dim - 2**64 if dim >= 2**63 else dim}"
 
 
 def _name_after_variables(

@@ -34,7 +34,7 @@ from nngraph.graph._gates import (
     zero_gated,
 )
 from nngraph.graph._growth import growing_values, shrinking_values
-from nngraph.graph._inputs import inflated, large_inputs
+from nngraph.graph._inputs import compared_before, inflated, large_inputs, own_gradient
 from nngraph.graph._layers import (
     almost_zero,
     frozen_layers,
@@ -239,17 +239,20 @@ def _gradient_flow(
     usable = trunk(g, position, [layer for layer in layers if layer.rms >= tiny and layer.rms])
     # layers reading values made large by data far from standardised: its finding says so
     large = inflated(g, [layer.node for layer in layers])
-    huge = any(layer.rms > RMS_HUGE and layer.node not in large for layer in layers)
+    huge = any(own_gradient(layer, large) > RMS_HUGE for layer in layers)
     frozen = frozen_layers(g, types)  # no gradient of their own, but depth between the others
-    found = flow(g, types, usable, huge, position, frozen, large) if len(usable) >= 2 else None
-    if found is None and len(usable) >= HIDDEN_JUDGED + 1:
+    # the gradients of the last layers reading what such data made are its story: the trunk
+    # before them is still compared (a sigmoid trunk joined by a raw count before its head)
+    compared = compared_before(usable, large)
+    found = flow(g, types, compared, huge, position, frozen, large) if len(compared) >= 2 else None
+    if found is None and len(compared) >= HIDDEN_JUDGED + 1:
         # The output layer can hide a steady change through the hidden layers: a 64 -> 1
         # head right before the loss gets a gradient of its own size (a saturated tanh net
         # at std 1.0 grows 2x per hidden layer, 2,300x over 11, yet its first layer's is
         # only 27x the head's). So the hidden layers are also judged without it.
-        found = flow(g, types, usable[:-1], huge, position, frozen, large)
+        found = flow(g, types, compared[:-1], huge, position, frozen, large)
     # ... and it can make the whole change alone: said as one step, not per layer
-    head = head_step(g, types, usable) if found and found["kind"] == "vanishing" else None
+    head = head_step(g, types, compared) if found and found["kind"] == "vanishing" else None
     if head is None and found is not None and flat_repeats(found["layers"], found["rms"]):
         found = None  # a stack of blocks alike passes the gradient on unchanged
     # a gradient that shrinks all the way down the trunk ends as exactly zero in the layers
@@ -304,7 +307,7 @@ def _gradient_flow(
                     **flags,
                 )
             )
-        elif layer.rms > RMS_HUGE and layer.node not in large:
+        elif own_gradient(layer, large) > RMS_HUGE:
             findings.append(
                 finding(
                     "exploding",
@@ -320,7 +323,7 @@ def _gradient_flow(
     if found is None:
         # behind the same small gates, the layers are still compared with each other: a
         # sigmoid stack before a layer-scaled transformer shrinks the gradient as it would
-        behind = trunk(g, position, behind)
+        behind = compared_before(trunk(g, position, behind), large)
         found = flow(g, types, behind, huge, position, frozen, large) if len(behind) >= 2 else None
     findings = findings if found is None else [*findings, found]
     return _small_batch(g, order, types, judged, findings)

@@ -21,6 +21,7 @@ multiplies nothing.
 from __future__ import annotations
 
 import math
+import statistics
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -28,11 +29,22 @@ import networkx as nx
 from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._nodes import INDEXING, is_integer, owner_module, read_by_embedding
 from nngraph.graph._symmetry import _MULTIPLYING, _RESHAPING, learnable
+from nngraph.i18n import times_text
 
 if TYPE_CHECKING:
+    from nngraph.graph._flow import Layer
     from nngraph.graph._graph import Graph
 
-__all__ = ["LARGE_INPUT", "inflated", "large_data", "large_inputs", "multiplying"]
+__all__ = [
+    "LARGE_INPUT",
+    "carried",
+    "compared_before",
+    "inflated",
+    "large_data",
+    "large_inputs",
+    "multiplying",
+    "own_gradient",
+]
 
 #: Data whose root mean square passes this is not standardised (raw pixels 0-255, prices).
 LARGE_INPUT = 10.0
@@ -50,28 +62,59 @@ def large_inputs(g: Graph, order: list[Any], types: dict[str, str | None]) -> li
         if source is None:
             continue
         value = g._node[source]["value"]
+        small = _small_gradient(g, weight, weights)
+        # "huge gradients" is no word for a layer the gradient barely reaches (behind a
+        # vanishing sigmoid trunk): its gradient is only as many times larger as the data is
+        extra = {} if small is None else {"rms": small, "times": times_text(_rms(g._node[source]))}
         return [
             finding(
                 "exploding",
-                "input_scale",
+                "input_scale" if small is None else "input_scale_small_gradient",
                 "forward",
                 source,
                 owner_module(g._node[weight]),
                 mean=value["mean"],
                 std=value["std"],
                 where_module=weight_of(g._node[weight], types),
+                **extra,
             )
         ]
     return []
 
 
-def inflated(g: Graph, weights: list[Any]) -> set[Any]:
+def _small_gradient(g: Graph, weight: Any, weights: list[Any]) -> float | None:
+    """The RMS of `weight`'s gradient where it is below most other layers' (the median of
+    `weights`', each less what the data adds to it: see `inflated`); else None, also where
+    no gradient is known."""
+    own = _grad_rms(g._node[weight])
+    share = inflated(g, weights)
+    others = [
+        rms * share.get(w, 1.0)
+        for w in weights
+        if w != weight and (rms := _grad_rms(g._node[w])) is not None and rms > 0
+    ]
+    if own is None or not others or own >= statistics.median(others):
+        return None
+    return own
+
+
+def _grad_rms(data: dict[str, Any]) -> float | None:
+    grad = data.get("grad") or {}
+    if not grad.get("numel") or not math.isfinite(grad.get("norm", math.nan)):
+        return None
+    return float(grad["norm"]) / math.sqrt(grad["numel"])
+
+
+def inflated(g: Graph, weights: list[Any]) -> dict[Any, float]:
     """Those of `weights` whose layer reads values far from standardised because of the data
-    the data-scale finding names (see `large_inputs`): that data itself, or what the model
-    made of it without standardising it on the way (a diffusion model's raw timestep through
-    a Linear of its own, added to the trunk). A weight's gradient is what its layer reads
-    times the gradient behind it, so such a layer's is large whatever the gradient reaching
-    it: comparing it with other layers' says nothing of how the gradient flows.
+    the data-scale finding names (see `large_inputs`), each with the share of what it reads
+    that is left were that data standardised (see `carried`): that data itself, or what the
+    model made of it without standardising it on the way (a diffusion model's raw timestep
+    through a Linear of its own, added to the trunk). A weight's gradient is what its layer
+    reads times the gradient behind it, so such a layer's is large whatever the gradient
+    reaching it: comparing it with other layers' says nothing of how the gradient flows, and
+    its gradient times that share is what is left of it without the data. A layer whose input
+    is large without the data (weights far too large, joined by a raw age) is not in it.
 
         >>> import torch, nngraph as ng
         >>> layers = torch.nn.ModuleDict({k: torch.nn.Linear(1, 1) for k in ("t", "x", "out")})
@@ -81,19 +124,103 @@ def inflated(g: Graph, weights: list[Any]) -> set[Any]:
         ...     layers["out"](layers["x"](x) + layers["t"](t)).sum().backward()
         >>> g = rec.graph
         >>> weights = [n for n in g if str(g.nodes[n]["name"]).endswith("weight")]
-        >>> sorted(g.nodes[n]["name"] for n in inflated(g, weights))
-        ['out.weight', 't.weight']
+        >>> share = inflated(g, weights)
+        >>> sorted(g.nodes[n]["name"] for n in share), all(s < 0.01 for s in share.values())
+        (['out.weight', 't.weight'], True)
     """
     sources = {large_data(g, w) for w in _layer_weights(g)} - {None}
     if not sources:
-        return set()
-    made_of = set(sources).union(*(nx.descendants(g, n) for n in sources))
-    return {
-        w
-        for w in weights
-        if large_data(g, w) is not None
-        or any(p in made_of and _far_from_standardised(g._node[p], made=True) for p in _read(g, w))
-    }
+        return {}
+    share = carried(g, sources)
+    found = {}
+    for w in weights:
+        read = [share[p] for p in [large_data(g, w), *_read(g, w)] if p in share]
+        if read:
+            found[w] = min(read)
+    return found
+
+
+def carried(g: Graph, sources: set[Any]) -> dict[Any, float]:
+    """The nodes whose values are far from standardised because of the data `sources`, each
+    with the share of its root mean square left were that data standardised (an RMS of
+    about 1): the data, and each node made of it whose values would be standardised then (an
+    RMS of `LARGE_INPUT` or less), the values it reads taken as adding up. A norm or a sigmoid
+    on the way brings the values down and ends the path; an input large without the data too
+    (a hidden layer of weights far too large, joined by a raw age; layers that grow the values
+    further on) is not the data's.
+
+        >>> from nngraph.graph import Graph
+        >>> g = Graph([("t", "lin"), ("x", "add"), ("lin", "add"), ("big", "add2"), ("add", "add2")])
+        >>> for n, rms in (("t", 500), ("lin", 300), ("x", 1), ("add", 300), ("big", 900), ("add2", 950)):
+        ...     g.add_node(n, kind="op", value={"numel": 8, "mean": 0.0, "std": float(rms)})
+        >>> {n: round(share, 4) for n, share in sorted(carried(g, {"t"}).items())}
+        {'add': 0.0039, 'lin': 0.002, 't': 0.002}
+    """
+    nodes = g._node
+    below = set().union(*(nx.descendants(g, s) for s in sources))
+    share = {s: 1.0 / _rms(nodes[s]) for s in sources}
+    for n in nx.topological_sort(g.subgraph(below)):
+        data = nodes[n]
+        if learnable(data) or not _far_from_standardised(data, made=True):
+            continue
+        read = _values_read(g, n)
+        if not any(p in share for p in read):
+            continue
+        # integer ids only say which values to take (the data's own are in `share`)
+        values = [p for p in read if p in share or not is_integer(nodes[p])]
+        with_data = math.hypot(*(_rms(nodes[p]) for p in values))
+        without = math.hypot(*(_rms(nodes[p]) * share.get(p, 1.0) for p in values))
+        if with_data > 0 and _rms(data) * without / with_data <= LARGE_INPUT:
+            share[n] = without / with_data
+    return share
+
+
+def own_gradient(layer: Layer, shares: dict[Any, float]) -> float:
+    """The RMS of the layer's weight gradient, less what data far from standardised adds to
+    it: times its share in `shares` (see `inflated`), a weight's gradient being its input
+    times the gradient behind it.
+
+        >>> from nngraph.graph._flow import Layer
+        >>> own_gradient(Layer("mid", "w", 3e4, 32, 32), {"w": 0.002})
+        60.0
+    """
+    return layer.rms * shares.get(layer.node, 1.0)
+
+
+def compared_before(layers: list[Layer], shares: dict[Any, float]) -> list[Layer]:
+    """`layers` up to the last one whose weight is not in `shares` (see `inflated`): the ones
+    after it read values made large by data far from standardised, so their gradients say
+    nothing of how the gradient flows.
+
+        >>> from nngraph.graph._flow import Layer
+        >>> layers = [Layer(name, name, 1.0, 8, 8) for name in ("a", "b", "head", "out")]
+        >>> [layer.module for layer in compared_before(layers, {"a": 0.1, "head": 0.1, "out": 0.1})]
+        ['a', 'b']
+    """
+    end = len(layers)
+    while end and layers[end - 1].node in shares:
+        end -= 1
+    return layers[:end]
+
+
+def _values_read(g: Graph, node: Any) -> list[Any]:
+    """The nodes holding the values `node` reads, past the inner nodes of a call (which hold
+    none); not a parameter."""
+    nodes, found = g._node, []
+    frontier, seen = list(g._pred[node]), {node}
+    while frontier:
+        after = []
+        for p in frontier:
+            data = nodes[p]
+            if p in seen or learnable(data):
+                continue
+            seen.add(p)
+            if data.get("value"):
+                found.append(p)
+            elif data.get("kind") == "op":
+                after += g._pred[p]
+        frontier = after
+    return found
 
 
 def _read(g: Graph, weight: Any) -> list[Any]:
@@ -191,11 +318,16 @@ def _far_from_standardised(data: dict[str, Any], made: bool = False) -> bool:
         return False
     if "bool" in str(data.get("dtype") or ""):
         return False
+    return _rms(data) > LARGE_INPUT
+
+
+def _rms(data: dict[str, Any]) -> float:
+    """The root mean square of a node's values; 0 where not known or not finite."""
     value = data.get("value") or {}
     if not value.get("numel"):
-        return False
+        return 0.0
     rms = math.hypot(value["mean"], value["std"])
-    return math.isfinite(rms) and rms > LARGE_INPUT
+    return rms if math.isfinite(rms) else 0.0
 
 
 def _op(data: dict[str, Any]) -> str:

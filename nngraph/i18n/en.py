@@ -2809,6 +2809,17 @@ MESSAGES: dict[str, str] = {
         " (x - mean) / std for each feature, computed on the training set (pixels 0-255:"
         " divide by 255)."
     ),
+    # the same, where that layer's gradient is below most other layers' (little gradient
+    # reaches it); {times} the data's RMS, as times_text words it
+    "graph.health.input_scale_small_gradient": (
+        "What goes into {where_module} is far from standardised (mean {mean:.4g}, std"
+        " {std:.4g}): a weight's gradient is its input times the gradient behind it, so inputs"
+        " this large make this layer's gradient about {times} times larger than standardised"
+        " ones would. It is still small here (RMS {rms:.1e}, below most other layers') only"
+        " because little gradient reaches this layer, and it grows with the gradient behind"
+        " it. Standardise the inputs: (x - mean) / std for each feature, computed on the"
+        " training set (pixels 0-255: divide by 255)."
+    ),
     # huge gradients from a regression target far from standardised; {target} a target_with.*
     "graph.health.target_scale": (
         "The loss compares the output with {target}, which is far from standardised (mean"

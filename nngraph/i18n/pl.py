@@ -2957,6 +2957,15 @@ MESSAGES: dict[str, str] = {
         " wejścia: (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze"
         " treningowym (piksele 0-255: podziel przez 255)."
     ),
+    "graph.health.input_scale_small_gradient": (
+        "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g};"
+        " odchylenie {std:.4g}): gradient wagi to jej wejście razy gradient za nią, więc tak"
+        " duże wejścia dają tej warstwie gradient około {times} razy większy niż wejścia"
+        " standaryzowane. Tutaj jest on jeszcze mały (RMS {rms:.1e}; mniejszy niż w większości"
+        " innych warstw) tylko dlatego, że do tej warstwy dociera mało gradientu, i rośnie"
+        " razem z gradientem za nią. Standaryzuj wejścia: (x - średnia) / odchylenie dla"
+        " każdej cechy, liczone na zbiorze treningowym (piksele 0-255: podziel przez 255)."
+    ),
     "graph.health.target_scale": (
         "Strata porównuje wyjście z {target}, który jest daleki od standaryzacji (średnia"
         " {mean:.4g}; odchylenie {std:.4g}): strata i gradient, który oddaje, rosną razem z nim,"

@@ -15,6 +15,7 @@ import networkx as nx
 import pytest
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 import nngraph as ng
 from tests.capture.zoo import CASES, make, total
@@ -160,6 +161,17 @@ def test_graph_of_names_ops_as_torch_does_also_with_2d_in_their_name() -> None:
     g = ng.graph_of(model(torch.randn(1, 3, 8, 8)).sum())
     ops = {d["op"] for _, d in g.nodes(data=True) if d["kind"] == "op"}
     assert {"convolution", "max_pool2d_with_indices", "upsample_bilinear2d"} <= ops
+
+
+def test_graph_of_keeps_the_dim_each_softmax_normalised() -> None:
+    """Sweep s44 rev_health, finding 4: `graph_of` sees no call's arguments, and the axis of a
+    softmax over `[batch, heads, time]` cannot be told from its shape; autograd keeps it."""
+    scores = torch.randn(2, 3, 4, requires_grad=True)
+    y = scores.softmax(-1).sum() + F.log_softmax(scores, dim=1).sum() + scores.softmax(0).sum()
+    g = ng.graph_of(y)
+    args = sorted((d["op"], d["args"]) for _, d in g.nodes(data=True) if "softmax" in str(d["op"]))
+    assert args == [("log_softmax", "dim=1"), ("softmax", "dim=-1"), ("softmax", "dim=0")]
+    assert {d["args"] for _, d in g.nodes(data=True) if "softmax" not in str(d["op"])} == {None}
 
 
 def test_graph_of_without_statistics_has_the_same_structure() -> None:

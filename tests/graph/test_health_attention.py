@@ -310,25 +310,36 @@ def test_a_cross_attention_query_behind_its_own_norm_is_no_step_of_the_trunk(see
 class Bahdanau(nn.Module):
     """The PyTorch translation tutorial's seq2seq: a GRU encoder, additive attention
     `va(tanh(Wa(h) + Ua(enc_out)))`, a GRUCell decoder, teacher forcing in a Python loop; the
-    context vector summed by hand, or by `torch.bmm`."""
+    context vector summed by hand, or by `torch.bmm`; with `heads`, as many attentions, their
+    weights `[batch, heads, time]`."""
 
-    def __init__(self, context: str, tail: int = 0) -> None:
+    def __init__(self, context: str, tail: int = 0, heads: int = 1) -> None:
         super().__init__()
+        self.heads = heads
         self.context, self.emb, self.enc = (
             context,
             nn.Embedding(30, 32),
             nn.GRU(32, 32, batch_first=True),
         )
-        self.Wa, self.Ua, self.va = nn.Linear(32, 32), nn.Linear(32, 32), nn.Linear(32, 1)
-        self.dec, self.out = nn.GRUCell(64, 32), nn.Linear(32, 30)
+        self.Wa, self.Ua, self.va = nn.Linear(32, 32), nn.Linear(32, 32), nn.Linear(32, heads)
+        self.dec, self.out = nn.GRUCell(32 + 32 * heads, 32), nn.Linear(32, 30)
         self.tail = sigmoid_mlp(tail) if tail else nn.Identity()
 
     def forward(self, src: torch.Tensor, tgt: torch.Tensor) -> torch.Tensor:
         values, h = self.enc(self.emb(src))
         h, outs = h[0], []
         for t in range(tgt.shape[1] - 1):
-            scores = self.va(torch.tanh(self.Wa(h)[:, None] + self.Ua(values))).squeeze(-1)
-            a = scores.softmax(-1)
+            scores = self.va(torch.tanh(self.Wa(h)[:, None] + self.Ua(values)))
+            if self.heads > 1:
+                a = scores.transpose(1, 2).softmax(-1)  # batch, heads, time
+                mixed = (
+                    (a[..., None] * values[:, None]).sum(2) if self.context == "mul-sum" else None
+                )
+                context = torch.bmm(a, values).flatten(1) if mixed is None else mixed.flatten(1)
+                h = self.dec(torch.cat([self.emb(tgt[:, t]), context], 1), h)
+                outs.append(self.out(self.tail(h)))
+                continue
+            a = scores.squeeze(-1).softmax(-1)
             if self.context == "bmm":
                 context = torch.bmm(a[:, None], values)[:, 0]
             elif self.context == "mul-sum":
@@ -342,10 +353,13 @@ class Bahdanau(nn.Module):
         return torch.stack(outs, 1)
 
 
-def bahdanau_graphs(seed: int, context: str, tail: int = 0) -> tuple[ng.Graph, ng.Graph]:
-    """The model's graph by `ng.trace` and by `ng.graph_of` (which records no arguments)."""
+def bahdanau_graphs(
+    seed: int, context: str, tail: int = 0, heads: int = 1
+) -> tuple[ng.Graph, ng.Graph]:
+    """The model's graph by `ng.trace` and by `ng.graph_of` (which records no arguments but a
+    softmax's dim)."""
     torch.manual_seed(seed)
-    model = Bahdanau(context, tail)
+    model = Bahdanau(context, tail, heads)
     src, tgt = torch.randint(0, 30, (4, 15)), torch.randint(0, 30, (4, 12))
 
     def loss(out: torch.Tensor) -> torch.Tensor:
@@ -367,6 +381,25 @@ def test_a_bahdanau_context_summed_by_hand_is_an_attention_as_with_bmm(seed: int
     nothing was said."""
     for g in bahdanau_graphs(seed, context):
         assert depth_findings(g) == []
+
+
+@pytest.mark.parametrize("context", ["mul-sum", "bmm"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_bahdanau_attention_of_two_heads_is_an_attention_in_graph_of_too(seed: int, context: str):
+    """Sweep s44 rev_health, finding 4: with weights `[batch, heads, time]`, `graph_of` could
+    not tell the softmax's axis from the shape and said "Gradients grow ... clip the
+    gradients" of the healthy model; autograd keeps the axis, and `graph_of` reads it."""
+    for g in bahdanau_graphs(seed, context, heads=2):
+        assert depth_findings(g) == []
+
+
+def test_a_deep_sigmoid_mlp_after_a_two_head_bahdanau_attention_still_vanishes_in_graph_of():
+    (_, summed), (_, with_bmm) = (
+        bahdanau_graphs(0, "mul-sum", 6, heads=2),
+        bahdanau_graphs(0, "bmm", 6, heads=2),
+    )
+    (found,) = depth_findings(summed)
+    assert found["kind"] == "vanishing" and found["layers"] == depth_findings(with_bmm)[0]["layers"]
 
 
 def test_a_deep_sigmoid_mlp_after_a_bahdanau_context_summed_by_hand_still_vanishes():
