@@ -10,7 +10,7 @@ from nngraph.errors import check_flag
 from nngraph.i18n import message
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._divergence import Divergence
-from nngraph.monitor._names import Mode, nice_name, resolve_mode, train_twins
+from nngraph.monitor._names import Mode, held_out_twins, nice_name, resolve_mode, train_twins
 from nngraph.monitor._never_improved import Seen, reading, says_not_finite, says_not_learning
 from nngraph.monitor._no_better import LONGER, memorising, no_better, still_learning
 from nngraph.monitor._oscillation import Oscillation
@@ -137,7 +137,7 @@ class Patience(Detector):
         # the training twin (loss for val_loss; none for a metric that is no validation one)
         # only shapes the reading, but a value of it logged after an evaluation at the same
         # step is that evaluation's, as for GL: the reading must not depend on the call order
-        self._twins = train_twins(self.metric)
+        self._twins = train_twins(self.metric) or held_out_twins(self.metric)
 
     def _args(self) -> list[str]:
         args = [str(self.patience)]

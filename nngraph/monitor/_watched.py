@@ -46,7 +46,7 @@ from nngraph._oneline import one_line
 from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._history import Series
-from nngraph.monitor._names import is_validation, validation_base
+from nngraph.monitor._names import held_out_base, is_validation, validation_base
 from nngraph.monitor._practical import Divergence
 from nngraph.monitor.detectors import Detector, classroom
 
@@ -99,7 +99,7 @@ class MetricWatching:
         if self.metric in values:
             self._follows = False
             return
-        alias = next((n for n in values if (validation_base(n) or "").lower() == "loss"), None)
+        alias = next((n for n in values if _loss_held_out(n)), None)
         if alias is None:
             return
         self._follows = False
@@ -245,3 +245,13 @@ def refines(name: str, metric: str) -> bool:
         (False, False)
     """
     return name.startswith(metric) and len(name) > len(metric) and not name[len(metric)].isalpha()
+
+
+def _loss_held_out(name: str) -> bool:
+    """Whether ``name`` is the loss on held-out data, as a run may name it: ``valid_loss``,
+    ``Loss/val``, HuggingFace's ``eval_loss``, ``dev_loss`` (not ``test_loss``).
+
+    >>> [_loss_held_out(n) for n in ("valid_loss", "eval_loss", "test_loss", "val_acc")]
+    [True, True, False, False]
+    """
+    return (validation_base(name) or held_out_base(name) or "").lower() == "loss"

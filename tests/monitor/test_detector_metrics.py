@@ -691,3 +691,19 @@ def test_a_detectors_name_makes_the_same_detector_again(
     its mode, and the name made again a detector that watches the other way."""
     again = eval(made.name, vars(detectors))
     assert again == made and again.mode == made.mode
+
+
+@pytest.mark.parametrize("name", ["val_loss", "eval_loss", "dev_loss"])
+def test_a_held_out_loss_named_as_huggingface_names_it_is_followed_and_paired(name: str) -> None:
+    """Sweep s44 readme (1, 4): a default Monitor followed `valid_loss` and `Loss/val` but not
+    `eval_loss` or `dev_loss` (no best epoch, no stop, a "did you mean" warning), and Patience
+    on them read no training loss, so a textbook overfit got the neutral stop text."""
+    mon = Monitor(display=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in range(1, 40):
+            mon.log(epoch, loss=1 / epoch, **{name: 0.5 + abs(epoch - 8) / 20})
+            if mon.should_stop:
+                break
+    assert mon.metric == name and mon.best is not None and mon.best.epoch == 8
+    assert mon.events[-1].message_id == "patience.memorising"
