@@ -11,11 +11,12 @@ are and an input is not, a note under it says what to give instead (Python 3.11'
     >>> check_has_forward(torch.nn.ModuleList([torch.nn.Linear(2, 1)]))
     Traceback (most recent call last):
     ...
-    nngraph.errors.NNGraphError: the model, nn.ModuleList, holds modules but has no forward() ...
+    nngraph.errors.NNGraphError: the model, nn.ModuleList, holds modules or parameters but ...
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -100,11 +101,11 @@ def check_failed_forward(
     own, on an input it takes."""
     hint = None
     if isinstance(error, TypeError | AttributeError):
-        hint = _not_tensors(inputs, kwargs, error) or _whole_batch(inputs, kwargs, error)
+        hint = _not_tensors(inputs, kwargs, error) or _whole_batch(model, inputs, kwargs, error)
     hint = hint or _meta_weights(model, inputs, kwargs, error)
     add_note = getattr(error, "add_note", None)  # Python 3.11 on
-    if hint is not None and add_note is not None:
-        add_note(hint)
+    if hint is not None and add_note is not None and hint not in getattr(error, "__notes__", ()):
+        add_note(hint)  # once, also for an error met by a trace() within a trace()
 
 
 def _arguments(inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -129,7 +130,10 @@ def _not_tensors(
 
 
 def _whole_batch(
-    inputs: tuple[Any, ...], kwargs: dict[str, Any], error: TypeError | AttributeError
+    model: torch.nn.Module,
+    inputs: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    error: TypeError | AttributeError,
 ) -> str | None:
     """One input that is a list or tuple of two or three tensors of the same length (what a
     DataLoader gives: the inputs, the targets, maybe a mask), where the model needed a tensor,
@@ -148,7 +152,17 @@ def _whole_batch(
         count=len(batch),
         shapes=", ".join(str(list(t.shape)) for t in batch),
         loss="F.mse_loss" if y.is_floating_point() else "F.cross_entropy",
+        apart=message("capture.input_is_batch_apart") if _takes(model, len(batch)) else "",
     )
+
+
+def _takes(model: torch.nn.Module, count: int) -> bool:
+    """Whether the model's forward takes `count` inputs by position (`*batch` would fit)."""
+    try:
+        inspect.signature(model.forward).bind(*range(count))
+    except (TypeError, ValueError):  # too many, or no signature to read
+        return False
+    return True
 
 
 def _meta_weights(

@@ -216,7 +216,7 @@ MESSAGES: dict[str, str] = {
         "ng.trace(model, x.clone())"
     ),
     "capture.model_without_forward": (
-        "the model, {got}, holds modules but has no forward() of its own, so it cannot be"
+        "the model, {got}, holds modules or parameters but has no forward() of its own, so it cannot be"
         " called: give trace() the model whose forward() runs them, or nn.Sequential(*layers)"
         " if they run one after another"
     ),
@@ -242,8 +242,11 @@ MESSAGES: dict[str, str] = {
         "nngraph: the model got one {type_name} of {count} tensors (shapes {shapes}). If it is"
         " the whole batch from a DataLoader, the inputs and the targets together, give the"
         " model the inputs and the loss the targets: x, y = batch[0], batch[1], then"
-        " ng.trace(model, x, loss=lambda out: {loss}(out, y)). If they are all inputs of the"
-        " model, pass them apart: ng.trace(model, *batch, loss=...)"
+        " ng.trace(model, x, loss=lambda out: {loss}(out, y)){apart}"
+    ),
+    # said after capture.input_is_batch where the forward takes that many inputs
+    "capture.input_is_batch_apart": (
+        ". If they are all inputs of the model, pass them apart: ng.trace(model, *batch, loss=...)"
     ),
     "capture.model_on_meta": (
         "nngraph: the model's weights are on the meta device, which holds shapes but no values"

@@ -220,7 +220,7 @@ MESSAGES: dict[str, str] = {
         "ng.trace(model, x.clone())"
     ),
     "capture.model_without_forward": (
-        "model, {got}, przechowuje moduły, ale nie ma własnego forward(), więc nie da się go"
+        "model, {got}, przechowuje moduły albo parametry, ale nie ma własnego forward(), więc nie da się go"
         " wywołać: podaj trace() model, którego forward() je uruchamia, albo"
         " nn.Sequential(*layers), jeśli działają jedna po drugiej"
     ),
@@ -246,8 +246,11 @@ MESSAGES: dict[str, str] = {
         "nngraph: model dostał jeden obiekt {type_name} z tensorami w liczbie {count} (kształty"
         " {shapes}). Jeśli to cała paczka z DataLoadera, wejścia razem z wartościami"
         " docelowymi, daj modelowi wejścia, a funkcji straty wartości docelowe: x, y ="
-        " batch[0], batch[1], potem ng.trace(model, x, loss=lambda out: {loss}(out, y)). Jeśli"
-        " wszystkie są wejściami modelu, podaj je osobno: ng.trace(model, *batch, loss=...)"
+        " batch[0], batch[1], potem ng.trace(model, x, loss=lambda out: {loss}(out, y)){apart}"
+    ),
+    # said after capture.input_is_batch where the forward takes that many inputs
+    "capture.input_is_batch_apart": (
+        ". Jeśli wszystkie są wejściami modelu, podaj je osobno: ng.trace(model, *batch, loss=...)"
     ),
     "capture.model_on_meta": (
         "nngraph: wagi modelu są na urządzeniu meta, które przechowuje kształty, ale nie"

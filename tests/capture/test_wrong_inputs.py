@@ -65,12 +65,25 @@ def test_the_whole_batch_as_the_input_says_to_give_the_inputs_and_the_targets_ap
         ng.trace(model, batch, loss=lambda out: out.sum())
     note = _note(caught.value)
     assert f"nngraph: the model got one {batch_type} of 2 tensors (shapes [4, 10], [4" in note
-    assert f"loss=lambda out: {loss}(out, y)" in note and "ng.trace(model, *batch" in note
+    assert f"loss=lambda out: {loss}(out, y)" in note
+    assert "*batch" not in note  # its forward takes one input (regression review s44 round 2)
     assert_unchanged(model, before)
     mask = torch.ones(4, dtype=torch.bool)  # regression review s44 (8): inputs, targets, mask
     with pytest.raises(TypeError) as caught:
         ng.trace(_Counted(), [*batch, mask])
     assert "one list of 3 tensors" in _note(caught.value)
+
+    class TwoInputs(nn.Module):  # a forward that takes two inputs: or they are both inputs
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(10, 1)
+
+        def forward(self, x: torch.Tensor, extra: torch.Tensor | None = None) -> torch.Tensor:
+            return self.fc(x) if extra is None else self.fc(x) + extra
+
+    with pytest.raises(TypeError) as caught:
+        ng.trace(TwoInputs(), list(batch))
+    assert "pass them apart: ng.trace(model, *batch, loss=...)" in _note(caught.value)
 
 
 def test_a_pair_of_tensors_the_model_takes_is_given_as_it_is_and_its_own_errors_stay() -> None:
@@ -149,7 +162,9 @@ def test_a_container_of_layers_as_the_model_says_to_give_the_model_that_runs_the
     """Sweep s44 zoo2, finding 4: an `nn.ModuleList` as the model gave PyTorch's `Module
     [ModuleList] is missing the required "forward" function`."""
     name = type(container).__name__
-    with pytest.raises(ng.NNGraphError, match=rf"^the model, nn\.{name}, holds modules but has"):
+    with pytest.raises(
+        ng.NNGraphError, match=rf"^the model, nn\.{name}, holds modules or parameters but"
+    ):
         ng.trace(container, torch.randn(4, 10))
 
 
@@ -290,3 +305,23 @@ def test_wrong_inputs_are_told_in_polish_too(mistake: str, said: str) -> None:
         assert re.search(said, told), told
     finally:
         ng.set_language("en")
+
+
+def test_a_note_is_added_once_to_an_error_met_again() -> None:
+    """Regression review s44 round 2 (1): an error raised again (a stored one, or one met by a
+    trace() within a trace()) collected one more copy of the note each time."""
+    stored = TypeError("linear(): argument 'input' must be Tensor, not list")
+
+    class Raises(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(10, 1)
+
+        def forward(self, x: Any) -> torch.Tensor:
+            raise stored
+
+    batch = list(_data()[:4])
+    for _ in range(3):
+        with pytest.raises(TypeError):
+            ng.trace(Raises(), batch)
+    assert len(stored.__notes__) == 1
