@@ -97,7 +97,7 @@ def _softmax_axes(data: dict[str, Any]) -> set[int]:
         spread = {d for d in range(batch, len(shape)) if shape[d] > 1}
         return spread if len(spread) == 1 else set()
     axis = _softmax_dim(data)
-    return set() if axis is None else {axis}
+    return set() if axis is None or axis >= len(shape) else {axis}  # a 0-d softmax: none
 
 
 def _axis_after(data: dict[str, Any], shape: list[int], axis: int) -> int | None:
@@ -135,7 +135,9 @@ def _broadcast(shape: list[int], out: list[int] | None, axes: set[int]) -> set[i
     if out is None or len(out) < len(shape):
         return set()
     offset = len(out) - len(shape)
-    return {a + offset for a in axes if shape[a] > 1 and out[a + offset] == shape[a]}
+    return {
+        a + offset for a in axes if a < len(shape) and shape[a] > 1 and out[a + offset] == shape[a]
+    }
 
 
 def _reduces(data: dict[str, Any], shape: list[int] | None, axes: set[int]) -> bool:
