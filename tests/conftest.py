@@ -1,6 +1,6 @@
 """Shared test set-up: every test starts in English, whatever the machine's locale, and leaves
-no text monitor holding a line back for a later test's IPython cell to print; `displayed`
-catches what IPython's `display()` is given; `zero_grad_before_step` is a training loop whose
+no text monitor holding a line back for a later test's IPython cell to print; `ctrl_c` makes a
+SIGINT raise KeyboardInterrupt; `displayed` catches what IPython's `display()` is given; `zero_grad_before_step` is a training loop whose
 GradientWatch finds no gradient at any step."""
 
 from __future__ import annotations
@@ -29,6 +29,17 @@ def no_held_lines() -> Iterator[None]:
     another test's IPython cell, once that test's monitor hooked the cell's end."""
     yield
     flush_all()
+
+
+@pytest.fixture
+def ctrl_c() -> Iterator[None]:
+    """A SIGINT raises KeyboardInterrupt in the test, as in a notebook or a terminal, also where
+    the runner ignores it (a job a shell without job control started in the background)."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture

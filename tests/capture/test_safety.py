@@ -1530,7 +1530,7 @@ def test_a_buffer_whose_dtype_the_forward_changes_is_compared_safely() -> None:
 
 
 def test_a_ctrl_c_while_trace_puts_the_model_back_comes_after_it_is_back(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, ctrl_c: None
 ) -> None:
     """Sweep s43 (nb, 2): an Interrupt that landed in trace()'s put-back (3 of 30 on an
     800-block model) left BatchNorm's running statistics moved on and every `.grad` filled.

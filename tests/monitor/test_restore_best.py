@@ -480,7 +480,7 @@ def test_after_the_model_is_made_again_the_detectors_give_no_advice_on_the_jump(
 
 
 def test_a_ctrl_c_while_a_new_best_is_kept_leaves_one_epochs_weights(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, ctrl_c: None
 ) -> None:
     """Sweep s43 (nb, 3): an Interrupt between two tensor copies of a new best epoch left
     `mon.best` at the new epoch with half of the weights the old epoch's; restore_best() then
