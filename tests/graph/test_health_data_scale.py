@@ -263,9 +263,10 @@ def test_a_deep_relu_mlp_on_raw_pixels_keeps_huge_gradients_said() -> None:
     assert "huge gradients" in scale["message"] and "still small" not in scale["message"]
 
 
-def test_a_softmax_over_a_single_value_is_judged_without_error() -> None:
+def test_a_softmax_over_a_single_value_is_judged_and_its_scores_learn_nothing() -> None:
     """Regression review s44 round 2 (1): attention pooling squeezed to 0-d (a batch of 1, a
-    sequence of 1) made health() raise IndexError, in trace() and in graph_of()."""
+    sequence of 1) made health() raise IndexError, in trace() and in graph_of(). A softmax
+    over one value is always 1, so the layer scoring it gets no gradient: health() says so."""
 
     class Pool(nn.Module):
         def __init__(self) -> None:
@@ -281,5 +282,11 @@ def test_a_softmax_over_a_single_value_is_judged_without_error() -> None:
     model, x = Pool(), torch.randn(1, 1, 3)
     loss = model(x).pow(2).sum()
     loss.backward()
-    ng.graph_of(loss, params=model).health()
-    ng.trace(model, x, loss=lambda out: out.pow(2).sum()).health()
+    assert model.score.weight.grad is not None and not model.score.weight.grad.any()
+    for g in (
+        ng.graph_of(loss, params=model),
+        ng.trace(model, x, loss=lambda out: out.pow(2).sum()),
+    ):
+        found = g.health()
+        assert [(f["kind"], f["module"]) for f in found] == [("vanishing", "score")]
+        assert "gradient of exactly zero" in found[0]["message"]
