@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 import torch
 
-from nngraph.capture._wrong_inputs import check_failed_forward, names_type
+from nngraph.capture._wrong_inputs import check_failed_forward, named_arguments, names_type
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.i18n import message
@@ -95,8 +95,7 @@ def _check_tensor_inputs(
     nngraph.errors.NNGraphError: the model needs a tensor where it got inputs[0] (type list): ...
     >>> _check_tensor_inputs(([3, 2],), {}, TypeError("unsupported operand"))  # not about it
     """
-    arguments = [(f"inputs[{i}]", v) for i, v in enumerate(inputs)] + list(kwargs.items())
-    for where, value in arguments:
+    for where, value in named_arguments(inputs, kwargs):
         type_name = type(value).__name__
         if not _plain_numbers(value) or not names_type(error, {type_name}):
             continue

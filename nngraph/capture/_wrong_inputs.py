@@ -28,7 +28,13 @@ from nngraph.capture._given import named_items
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 
-__all__ = ["check_failed_forward", "check_has_forward", "names_type", "refuse_data_loaders"]
+__all__ = [
+    "check_failed_forward",
+    "check_has_forward",
+    "named_arguments",
+    "names_type",
+    "refuse_data_loaders",
+]
 
 #: the type of the stand-in a model gets for a built-in iterator (see `_given.named_items`)
 _STAND_IN = type(named_items(iter(()), "", lambda item, name: None)).__name__
@@ -83,7 +89,7 @@ def refuse_data_loaders(inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> None
     nngraph.errors.NNGraphError: inputs[0] is a DataLoader, which holds the whole data set, ...
     >>> refuse_data_loaders((torch.zeros(2, 2), loader), {})  # the model's own to read
     """
-    arguments = _arguments(inputs, kwargs)
+    arguments = named_arguments(inputs, kwargs)
     where, value = arguments[0] if arguments else ("", None)
     if isinstance(value, torch.utils.data.DataLoader):
         raise NNGraphError(
@@ -108,8 +114,12 @@ def check_failed_forward(
         add_note(hint)  # once, also for an error met by a trace() within a trace()
 
 
-def _arguments(inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
-    """Each argument with the name its messages give it: `inputs[0]`, or its keyword."""
+def named_arguments(inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Each argument with the name its messages give it: `inputs[0]`, or its keyword.
+
+    >>> named_arguments((1, 2), {"mask": 3})
+    [('inputs[0]', 1), ('inputs[1]', 2), ('mask', 3)]
+    """
     return [(f"inputs[{i}]", v) for i, v in enumerate(inputs)] + list(kwargs.items())
 
 
@@ -118,7 +128,7 @@ def _not_tensors(
 ) -> str | None:
     """An iterator (a generator of batches, `iter(loader)`) or a `Dataset` where the model
     needed a tensor, as its error says by naming the type."""
-    for where, value in _arguments(inputs, kwargs):
+    for where, value in named_arguments(inputs, kwargs):
         type_name = type(value).__name__
         if isinstance(value, torch.Tensor):
             continue
@@ -174,7 +184,7 @@ def _meta_weights(
         return None
     if not any(t.is_meta for t in [*model.parameters(), *model.buffers()]):
         return None
-    for where, value in _arguments(inputs, kwargs):
+    for where, value in named_arguments(inputs, kwargs):
         for path, t in named_tensors_within(value):
             if not t.is_meta:
                 return message("capture.model_on_meta", where=where + path, device=str(t.device))

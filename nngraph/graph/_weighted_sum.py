@@ -135,9 +135,7 @@ def _broadcast(shape: list[int], out: list[int] | None, axes: set[int]) -> set[i
     if out is None or len(out) < len(shape):
         return set()
     offset = len(out) - len(shape)
-    return {
-        a + offset for a in axes if a < len(shape) and shape[a] > 1 and out[a + offset] == shape[a]
-    }
+    return {a + offset for a in axes if shape[a] > 1 and out[a + offset] == shape[a]}
 
 
 def _reduces(data: dict[str, Any], shape: list[int] | None, axes: set[int]) -> bool:
