@@ -947,6 +947,24 @@ MESSAGES: dict[str, str] = {
         ' score, where higher is better; pass mode="max", or leave mode out and the name'
         " decides, unless lower really is better"
     ),
+    "monitor.patience.warn.mode_against_name.min": (
+        'nngraph Patience: mode="max" counts a higher {metric!r} as an improvement, but the'
+        " name {metric!r} is that of a loss or an error, where lower is better: it would stop a"
+        ' run whose loss keeps falling; pass mode="min", or leave mode out and the name decides,'
+        " unless higher really is better"
+    ),
+    "monitor.patience.warn.mode_against_name.max": (
+        'nngraph Patience: mode="min" counts a lower {metric!r} as an improvement, but the name'
+        " {metric!r} is that of an accuracy or a score, where higher is better: it would stop a"
+        ' run whose accuracy keeps rising; pass mode="max", or leave mode out and the name'
+        " decides, unless lower really is better"
+    ),
+    "monitor.patience.warn.mode_unknown": (
+        "nngraph Patience: the name of metric {metric!r} does not say whether higher or lower is"
+        " better, so it is taken as a loss: only a lower value counts as an improvement; for an"
+        ' accuracy or a score pass mode="max", and mode="min" to keep it a loss without this'
+        " warning"
+    ),
     "monitor.warn.mode_against_name.min": (
         'nngraph Monitor: mode="max" makes the epoch with the highest {metric!r} the best one,'
         " but the name {metric!r} is that of a loss or an error, where lower is better; pass"

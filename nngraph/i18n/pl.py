@@ -994,6 +994,24 @@ MESSAGES: dict[str, str] = {
         ' dokładności albo wyniku, gdzie lepsza jest wyższa wartość; podaj mode="max" albo'
         " pomiń mode, a wtedy rozstrzygnie nazwa, chyba że naprawdę lepsza jest niższa"
     ),
+    "monitor.patience.warn.mode_against_name.min": (
+        'nngraph Patience: mode="max" uznaje wyższą wartość {metric!r} za poprawę, ale'
+        " {metric!r} to nazwa straty albo błędu, gdzie im niżej, tym lepiej: zatrzymałby"
+        ' trening, w którym strata wciąż spada; podaj mode="min" albo pomiń mode, a wtedy'
+        " rozstrzygnie nazwa, chyba że naprawdę im wyżej, tym lepiej"
+    ),
+    "monitor.patience.warn.mode_against_name.max": (
+        'nngraph Patience: mode="min" uznaje niższą wartość {metric!r} za poprawę, ale'
+        " {metric!r} to nazwa dokładności albo wyniku, gdzie im wyżej, tym lepiej:"
+        ' zatrzymałby trening, w którym dokładność wciąż rośnie; podaj mode="max" albo pomiń'
+        " mode, a wtedy rozstrzygnie nazwa, chyba że naprawdę im niżej, tym lepiej"
+    ),
+    "monitor.patience.warn.mode_unknown": (
+        "nngraph Patience: z nazwy metryki {metric!r} nie wynika, czy im wyżej, tym lepiej, czy"
+        " odwrotnie, więc jest traktowana jak strata: za poprawę liczy się tylko niższa"
+        ' wartość; dla dokładności albo innego wyniku podaj mode="max", a mode="min", żeby'
+        " zostawić ją stratą bez tego ostrzeżenia"
+    ),
     "monitor.warn.mode_against_name.min": (
         'nngraph Monitor: mode="max" wybiera jako najlepszą epokę tę z najwyższą wartością'
         " {metric!r}, ale {metric!r} to nazwa straty albo błędu, gdzie lepsza jest niższa"

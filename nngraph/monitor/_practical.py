@@ -4,13 +4,21 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
-from nngraph.errors import check_flag
+from nngraph.errors import check_flag, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._divergence import Divergence
-from nngraph.monitor._names import Mode, held_out_twins, nice_name, resolve_mode, train_twins
+from nngraph.monitor._names import (
+    Mode,
+    held_out_twins,
+    mode_warning,
+    nice_name,
+    resolve_mode,
+    train_twins,
+)
 from nngraph.monitor._never_improved import Seen, reading, says_not_finite, says_not_learning
 from nngraph.monitor._no_better import LONGER, memorising, no_better, still_learning
 from nngraph.monitor._oscillation import Oscillation
@@ -23,7 +31,11 @@ from nngraph.monitor._params import (
 )
 from nngraph.monitor._recovering import recovering
 
-__all__ = ["Divergence", "Patience"]
+__all__ = ["PATIENCE_WARNING", "Divergence", "Patience"]
+
+#: How Patience's warnings of its `mode` start, in every language: `classroom()` silences them
+#: for the Patience it makes, as the Monitor that asked for it gives its own.
+PATIENCE_WARNING = "nngraph Patience: "
 
 
 #: Evaluations after the first, none better, after which Patience says it never improved.
@@ -134,6 +146,10 @@ class Patience(Detector):
             _relative_delta(min_delta, self.min_delta)
         self.mode = resolve_mode(mode, metric)
         super().__init__(metric=metric, train_metric="", stop=stop)
+        text = mode_warning(mode, self.metric, words="monitor.patience.warn.")
+        if text is not None:  # `Patience(mode="max")` on val_loss would stop a falling loss
+            outside = stacklevel_outside(("torch", "nngraph", "lightning", "pytorch_lightning"))
+            warnings.warn(text, UserWarning, stacklevel=outside)
         # the training twin (loss for val_loss; none for a metric that is no validation one)
         # only shapes the reading, but a value of it logged after an evaluation at the same
         # step is that evaluation's, as for GL: the reading must not depend on the call order

@@ -83,6 +83,7 @@ An event's ``message`` is the catalog text ``monitor.<message_id>`` (``nngraph/i
 
 import copy
 import sys
+import warnings
 from collections.abc import Iterable
 
 from nngraph.errors import NNGraphError
@@ -91,7 +92,7 @@ from nngraph.monitor._common import Event
 from nngraph.monitor._detector import Detector
 from nngraph.monitor._gap import Gap
 from nngraph.monitor._names import LOSS_NAMES, Mode, is_metric_name, resolve_mode
-from nngraph.monitor._practical import Divergence, Patience
+from nngraph.monitor._practical import PATIENCE_WARNING, Divergence, Patience
 from nngraph.monitor._prechelt import GL, generalization_loss, training_progress
 from nngraph.monitor._strips import PQ, UP
 
@@ -153,13 +154,21 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto", patience: int = 20)
         raise NNGraphError(message("monitor.error.metric_name", value=metric))
     mode = resolve_mode(mode, metric)
     if mode == "max" or resolve_mode("auto", metric) == "max":
-        return [Divergence(), Patience(patience, mode=mode, metric=metric)]
+        return [Divergence(), _patience(patience, mode, metric)]
     watched = tuple(dict.fromkeys((*LOSS_NAMES, metric)))
     return [
         Divergence(metrics=watched),
         GL(5.0, metric=metric, stop=False),
-        Patience(patience, mode=mode, metric=metric),
+        _patience(patience, mode, metric),
     ]
+
+
+def _patience(patience: int, mode: Mode, metric: str) -> Patience:
+    """`classroom()`'s Patience, without its warning of `mode` against the metric's name:
+    the Monitor that asked for it says that itself, in its own words."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=PATIENCE_WARNING)
+        return Patience(patience, mode=mode, metric=metric)
 
 
 def detector_list(

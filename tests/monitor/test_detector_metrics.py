@@ -145,6 +145,34 @@ def test_a_mode_against_the_metrics_name_is_warned_about(
         Monitor(metric="val_acc_gap", mode="min", display=False)
 
 
+@pytest.mark.parametrize(
+    ("metric", "mode", "says"),
+    [
+        ("val_loss", "max", 'mode="min"'),
+        ("val_acc", "min", 'mode="max"'),
+        ("val_poprawnosc", "auto", 'mode="max"'),
+    ],
+)
+def test_a_patience_whose_mode_goes_against_its_metrics_name_is_warned_about(
+    metric: str, mode: Mode, says: str
+) -> None:
+    """Left alone in s44: ``Patience(5, mode="max")`` on the validation loss counted a rising
+    loss as the improvement, in silence, and stopped a run whose loss kept falling. It warns
+    as the Monitor does, at the user's line; the Monitor's own default Patience, made with
+    the Monitor's mode, leaves that warning to the Monitor."""
+    with pytest.warns(UserWarning, match=f"nngraph Patience: .* {says}") as got:
+        patience = Patience(5, mode=mode, metric=metric)
+    assert [w.filename for w in got] == [__file__] and patience.metric == metric
+    with pytest.warns(UserWarning) as got:
+        Monitor(metric=metric, mode=mode, display=False)
+    assert [str(w.message).split(":")[0] for w in got] == ["nngraph Monitor"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Patience(5, metric="val_loss")
+        Patience(5, metric="val_acc", mode="max")
+        Patience(5, metric="val_poprawnosc", mode="max")
+
+
 def test_a_monitor_keeps_the_highest_map_as_its_best() -> None:
     mon = Monitor(metric="val_mAP", display=False, detectors=[])
     for t, v in enumerate([0.3, 0.6, 0.5], 1):
