@@ -12,6 +12,9 @@ import { leftToRight } from "../lib/text.js";
  *   stop?: boolean, color?: string, run?: string}} MarkSpec
  */
 
+/** The width of an event's knob, in CSS pixels (`.ng-loss-mark>b` in style.js). */
+const KNOB = 14;
+
 /**
  * What to draw for a run's events and best epoch.
  * @param {{events: LossEvent[], best: Best|null, name?: string}} run
@@ -144,13 +147,25 @@ export function createMarks(layer, tip, tipHost) {
      * @param {number} height
      */
     place(toX, toY, width, height) {
-      for (const { el, spec } of shown.values()) {
-        const x = toX(spec.step);
+      /** @type {number[]} the x of the last event knob in each row, from the top */
+      const rows = [];
+      const placed = [...shown.values()]
+        .map((m) => ({ ...m, x: toX(m.spec.step) }))
+        .sort((a, b) => a.x - b.x);
+      for (const { el, spec, x } of placed) {
         const visible = Number.isFinite(x) && x >= -1 && x <= width + 1;
         el.style.display = visible ? "" : "none";
         if (!visible) continue;
         el.style.left = `${x}px`;
         const knob = /** @type {HTMLElement} */ (el.lastChild);
+        if (spec.kind === "event") {
+          // events at nearby epochs (a long run in a narrow panel) would hide one another's
+          // knob: one that would overlap the knob before it goes a row lower
+          let row = rows.findIndex((last) => x - last >= KNOB);
+          if (row < 0) row = rows.length;
+          rows[row] = x;
+          knob.style.top = row ? `${row * KNOB - 1}px` : "";
+        }
         if (spec.kind === "best") {
           const y = spec.value === null || spec.value === undefined ? NaN : toY(spec.value);
           // a best of 0 or below has no place on a log axis: at its bottom edge, below every

@@ -182,6 +182,33 @@ describe("the loss view", () => {
     expect(parseFloat(marker.style.left)).toBeCloseTo(u.valToPos(5, "x"), 0);
   });
 
+  it("puts the knobs of events at nearby epochs in rows, so none hides another", async () => {
+    // left alone in s44: GL at epochs 101-103 of a 300-epoch run drew three knobs 2 px apart,
+    // each under the next, so only the last one's explanation could be read
+    const { el, view } = mount();
+    const steps = Array.from({ length: 300 }, (_, i) => i + 1);
+    const event = (/** @type {number} */ step) => ({
+      step, epoch: step, detector: "GL(5)", kind: "overfitting", message: `m${step}`, stop: false,
+    });
+    const snapshot = monitorSnapshot();
+    snapshot.runs[""].metrics = { val_loss: { step: steps, value: steps.map((s) => 1 / s) } };
+    snapshot.runs[""].events = [101, 102, 103, 200].map(event);
+    view.load(snapshot);
+    view.flush();
+    await new Promise((r) => requestAnimationFrame(r));
+    const knobs = [101, 102, 103, 200].map((step) =>
+      /** @type {HTMLElement} */ (el.querySelector(`.ng-loss-event[data-step="${step}"] > b`)),
+    );
+    const tops = knobs.map((k) => k.getBoundingClientRect().top);
+    expect(new Set(tops.slice(0, 3)).size).toBe(3); // three rows
+    expect(tops[3]).toBe(tops[0]); // a lone event stays in the top row
+    for (const [i, k] of knobs.slice(0, 3).entries()) {
+      const r = k.getBoundingClientRect();
+      const onTop = document.elementFromPoint(r.left + r.width / 2, r.top + 3);
+      expect(onTop, `knob ${i}`).toBe(k); // each can be hovered
+    }
+  });
+
   it("stretches the x axis to an event after the last point, so its marker shows", async () => {
     const { el, view } = mount();
     const steps = Array.from({ length: 20 }, (_, i) => i + 1);
