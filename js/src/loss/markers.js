@@ -161,8 +161,13 @@ export function createMarks(layer, tip, tipHost) {
         if (spec.kind === "event") {
           // events at nearby epochs (a long run in a narrow panel) would hide one another's
           // knob: one that would overlap the knob before it goes a row lower
+          // (in the top half of the panel at most: past that, the row free the longest)
           let row = rows.findIndex((last) => x - last >= KNOB);
-          if (row < 0) row = rows.length;
+          if (row < 0 && rows.length < Math.max(1, Math.floor(height / 2 / KNOB))) {
+            row = rows.length;
+          } else if (row < 0) {
+            row = rows.indexOf(Math.min(...rows));
+          }
           rows[row] = x;
           knob.style.top = row ? `${row * KNOB - 1}px` : "";
         }

@@ -207,6 +207,15 @@ describe("the loss view", () => {
       const onTop = document.elementFromPoint(r.left + r.width / 2, r.top + 3);
       expect(onTop, `knob ${i}`).toBe(k); // each can be hovered
     }
+    const panel = /** @type {HTMLElement} */ (el.querySelector('[data-panel="loss"] .u-over'));
+    snapshot.runs[""].events = steps.slice(50, 150).map(event); // 100 in a row: within the panel
+    view.load(snapshot);
+    view.flush();
+    await new Promise((r) => requestAnimationFrame(r));
+    const bottom = panel.getBoundingClientRect().bottom;
+    for (const knob of el.querySelectorAll(".ng-loss-event > b")) {
+      expect(knob.getBoundingClientRect().bottom).toBeLessThan(bottom);
+    }
   });
 
   it("stretches the x axis to an event after the last point, so its marker shows", async () => {
