@@ -208,7 +208,10 @@ describe("the loss view", () => {
       expect(onTop, `knob ${i}`).toBe(k); // each can be hovered
     }
     const panel = /** @type {HTMLElement} */ (el.querySelector('[data-panel="loss"] .u-over'));
-    snapshot.runs[""].events = steps.slice(50, 150).map(event); // 100 in a row: within the panel
+    // 2,000 epochs, 0.4 px apart, with 100 events in a row: the knobs stay within the panel
+    const long = Array.from({ length: 2000 }, (_, i) => i + 1);
+    snapshot.runs[""].metrics = { val_loss: { step: long, value: long.map((s) => 1 / s) } };
+    snapshot.runs[""].events = long.slice(500, 600).map(event);
     view.load(snapshot);
     view.flush();
     await new Promise((r) => requestAnimationFrame(r));
