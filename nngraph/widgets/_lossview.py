@@ -423,9 +423,14 @@ class LossView(GradientFeed, HeldSource, ShownBelowCell, anywidget.AnyWidget):
 
     def _text(self) -> str:
         source, language = self.source, get_language()
-        if source is None and self._last_text[0] == language:
-            return self._last_text[1]  # the words of a source nothing holds any more, as given
-        text = loss_text(self.full_snapshot(), source)  # (gone, in another language: the head)
+        given_in, given = self._last_text
+        if source is None and given_in == language:
+            return given  # the words of a source nothing holds any more, as given
+        text = loss_text(self.full_snapshot(), source)
+        if source is None and given:
+            # after `set_language`: the title in the new language, the rest as given, in the
+            # words it was given in (no others can be made without the source)
+            return "\n".join([text.split("\n")[0], *given.split("\n")[1:]])
         if source is not None:
             self._last_text = (language, text)
         return text
