@@ -95,9 +95,6 @@ def dead_units(
     findings = []
     seen: set[tuple[str, ...]] = set()
     position = {n: i for i, n in enumerate(order)}
-    # in trace() the ops outside the model are the loss's: a margin loss's `relu(length - 0.1)`
-    # is 0 where the loss is met (a record() block's own `torch.relu(model(x))` is a layer)
-    traced = "cut_inputs" in g.graph
     # a module that also ran with gradients (a training step) is judged by those runs: run
     # under no_grad (an evaluation after it, BatchNorm on statistics of one step) its silent
     # units stop no gradient
@@ -105,7 +102,7 @@ def dead_units(
     learned: set[Any] | None = None  # the nodes a weight comes before (see _after_weights)
     for n in order:
         data = g.nodes[n]
-        if not _mostly_dead(data) or (not in_model(g, data) and (traced or _in_loss(g, n))):
+        if not _mostly_dead(data) or in_the_loss(g, n):
             continue
         if not data.get("tracked") and data.get("module") in trained:
             continue
@@ -160,6 +157,15 @@ def _after_weights(g: Graph) -> set[Any]:
                 found.add(s)
                 stack.append(s)
     return found
+
+
+def in_the_loss(g: Graph, n: Any) -> bool:
+    """Whether the op `n` is part of the loss, not of the model: in trace() the ops outside
+    the model are the loss's (a margin loss's `relu(length - 0.1)` is 0 where the loss is
+    met); in a record() block, those computed from the model's output (see `_in_loss`: the
+    block's own `torch.relu(model(x))` is a layer)."""
+    data = g._node[n]
+    return not in_model(g, data) and ("cut_inputs" in g.graph or _in_loss(g, n))
 
 
 def _in_loss(g: Graph, relu: Any) -> bool:

@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from nngraph.graph._dead import in_the_loss
 from nngraph.graph._nodes import forward_order
 from nngraph.graph._positions import Apart, added_only, carried, drops_run, sets_apart
 from nngraph.graph._symmetry import _MULTIPLYING, _RESHAPING, learnable
@@ -126,6 +127,21 @@ def reads_zero_weight(g: Graph, op: Any) -> bool:
 _FLAT_AT_ZERO = frozenset({"pow", "square", "abs", "relu", "norm", "linalg_vector_norm", "mul"})
 
 
+#: Ops flat below zero: where every value reaching one is below it, it passes zero back.
+_FLAT_BELOW_ZERO = frozenset({"relu", "clamp", "clamp_min", "threshold"})
+
+
+def _margins_met(g: Graph, n: Any, ops: list[Any]) -> bool:
+    """Whether `n` (see `_FLAT_BELOW_ZERO`) is a hinge in the loss whose every margin is met:
+    every value it reads is below zero, not zero itself (a last layer starting at zero: see
+    `vanishing_zero_output`), so it outputs only zeros. A ReLU of the model's silent for the
+    whole batch is each layer's own finding."""
+    nodes = g._node
+    if not all_zero(nodes[n]) or all(all_zero(nodes[p]) for p in ops):
+        return False
+    return in_the_loss(g, n)
+
+
 def one_cause_of_no_gradient(g: Graph, position: dict[Any, int]) -> tuple[Any, str] | None:
     """When every weight's gradient is exactly zero: the op that got a gradient but passed
     exactly zero back to every op it reads, with the message that says why, when it is one
@@ -145,6 +161,8 @@ def one_cause_of_no_gradient(g: Graph, position: dict[Any, int]) -> tuple[Any, s
                 return n, "vanishing_one_class"
             if "loss" in op or "entropy" in op:
                 return n, "vanishing_all_zero_loss"
+            if op in _FLAT_BELOW_ZERO and _margins_met(g, n, ops):
+                return n, "vanishing_margin_met"
             flat = op in _FLAT_AT_ZERO and not (
                 op == "mul" and data.get("args")
             )  # y * y, not y * 0

@@ -2699,6 +2699,12 @@ MESSAGES: dict[str, str] = {
     "graph.health.normalised_before.one": "the layer before it does not learn",
     "graph.health.normalised_before.few": "the {n} layers before it do not learn",
     "graph.health.normalised_before.many": "the {n} layers before it do not learn",
+    "graph.health.vanishing_margin_met": (
+        "Every weight gets a gradient of exactly zero, so nothing learns from this batch: every"
+        " value reaching {op}, which comes after the model's last layer, is below zero, and"
+        " {op} is flat there, so it passes exactly zero back. In a hinge loss (relu(1 - y * out)) that means every margin is"
+        " already met: this batch has nothing left to teach, and the layers are fine."
+    ),
     "graph.health.vanishing_all_zero_loss": (
         "Every weight gets a gradient of exactly zero, so nothing learns from this batch: the"
         " loss ({op}) passes exactly zero back to the model's output, as nothing in this batch"

@@ -2845,6 +2845,13 @@ MESSAGES: dict[str, str] = {
         " jednej stałej wartości nie mogą się zmienić. Porównaj wyjście z prawdziwymi celami"
         " (F.mse_loss(y, target), F.cross_entropy(y, labels))."
     ),
+    "graph.health.vanishing_margin_met": (
+        "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
+        " partii: każda wartość, która trafia do {op} (po ostatniej warstwie modelu), jest"
+        " ujemna, a tam {op} jest płaska, więc oddaje dokładnie zero. W stracie zawiasowej (relu(1 - y * out)) znaczy"
+        " to, że każdy margines jest już spełniony: ta partia nie ma już czego uczyć, a warstwy"
+        " są w porządku."
+    ),
     "graph.health.vanishing_all_zero_loss": (
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
         " partii: strata ({op}) oddaje wyjściu modelu dokładnie zero, bo nic w tej partii nie"

@@ -567,6 +567,52 @@ def test_a_trained_net_with_no_dead_unit_is_not_said_to_have_some_on_a_batch_of_
     assert flagged == []
 
 
+def test_a_hinge_loss_whose_every_margin_is_met_is_the_one_cause_of_zero_gradients():
+    """Left alone in s44: a net trained with `relu(1 - y * out).mean()` until the loss is 0
+    got a gradient of exactly zero in every layer, each told as its own fault ("ReLU units
+    silent, a mask, weights that are all zero"). The loss's ReLU is the one cause: every
+    margin is met, and the layers are fine. A ReLU of the model's silent for the whole batch
+    is still each layer's finding."""
+    torch.manual_seed(0)
+    x = torch.randn(64, 4)
+    y = torch.sign(x[:, :1] + 0.5 * x[:, 1:2])
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(3000):
+        optimizer.zero_grad()
+        loss = torch.relu(1 - y * model(x)).mean()
+        if loss.item() == 0:
+            break
+        loss.backward()
+        optimizer.step()
+    assert loss.item() == 0
+    hinges = {
+        "relu": lambda out: torch.relu(1 - y * out).mean(),
+        "clamp": lambda out: torch.clamp(1 - y * out, min=0).sum() / len(y),
+    }
+    for hinge in hinges.values():
+        for g in (ng.trace(model, x, loss=hinge), _recorded(model, lambda h=hinge: h(model(x)))):
+            said = g.health()
+            assert [f["kind"] for f in said] == ["vanishing"], said
+            assert "every margin is already met" in said[0]["message"]
+            assert g.nodes[said[0]["node"]]["module"] == ""  # on the loss's op
+    w1 = torch.randn(4, 16, requires_grad=True)
+    with ng.record() as rec:  # a hand-written layer whose ReLU is silent: the layer's own
+        torch.relu(x @ w1 - 100.0).sum(1).mean().backward()
+    assert "margin" not in " ".join(f["message"] for f in rec.graph.health())
+    dead = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
+    with torch.no_grad():
+        dead[0].bias.fill_(-100.0)
+    said = ng.trace(dead, x, loss=hinges["relu"]).health()
+    assert "dead" in [f["kind"] for f in said] and "margin" not in str(said)
+
+
+def _recorded(model: nn.Module, step: Callable[[], torch.Tensor]) -> ng.Graph:
+    with ng.record(model) as rec:
+        step().backward()
+    return rec.graph
+
+
 def test_a_relu_in_a_margin_loss_is_not_a_dead_layer_of_the_model():
     """A capsule net's margin loss, `relu(length - 0.1)` for the wrong classes, is 0 for every
     example while the loss is met there: it was told as 3 dead ReLU units "in the top level of
