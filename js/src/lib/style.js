@@ -26,6 +26,9 @@ export const CSS = `
 .ng-canvas { flex: 1; position: relative; min-width: 0; }
 .ng-svg { width: 100%; height: 100%; display: block; cursor: grab; user-select: none; }
 .ng-svg:active { cursor: grabbing; }
+.ng-svg:focus { outline: none; }
+.ng-item:focus:not(:focus-visible), .ng-cluster-label:focus:not(:focus-visible) { outline: none; }
+.ng-item:focus-visible, .ng-cluster-label:focus-visible { outline: 2px solid var(--ng-accent); outline-offset: 2px; }
 .ng-message { position: absolute; left: 8px; top: 8px; color: var(--ng-fg2); pointer-events: none; }
 .ng-message.ng-error { color: var(--ng-error); pointer-events: auto; }
 .ng-notice { display: flex; gap: 8px; align-items: flex-start; padding: 4px 8px;
