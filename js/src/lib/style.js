@@ -7,7 +7,7 @@ export const CSS = `
   --ng-warn: var(--jp-warn-color0, #e65100); --ng-error: var(--jp-error-color0, #c62828);
   font: 12px/1.35 var(--jp-ui-font-family, system-ui, sans-serif); color: var(--ng-fg);
   background: var(--ng-bg); border: 1px solid var(--ng-border); border-radius: 4px;
-  display: flex; flex-direction: column; min-width: 320px; }
+  display: flex; flex-direction: column; min-width: 0; }
 .ng-toolbar, .ng-stepper { display: flex; flex-wrap: wrap; gap: 6px; align-items: center;
   padding: 4px 6px; border-bottom: 1px solid var(--ng-border); background: var(--ng-bg2); }
 .ng-stepper { border-bottom: 0; border-top: 1px solid var(--ng-border); }
@@ -75,7 +75,9 @@ export const CSS = `
 .ng-item.ng-kind-constant .ng-shape { fill: #f3f3f3; }
 .ng-item.ng-type-module .ng-shape, .ng-item.ng-type-run .ng-shape { stroke-width: 2; stroke: var(--ng-accent); }
 .ng-item .ng-stack { fill: var(--ng-bg); stroke: var(--ng-accent); stroke-width: 1; }
-.ng-item text { font: 11px var(--jp-ui-font-family, system-ui, sans-serif); fill: #1f1f1f; pointer-events: none; }
+.ng-item text { font: 11px var(--jp-ui-font-family, system-ui, sans-serif); fill: var(--ng-fg); pointer-events: none; }
+/* the kinds with a light fill of their own keep dark text in a dark theme too */
+.ng-item:is(.ng-kind-param, .ng-kind-buffer, .ng-kind-input, .ng-kind-output, .ng-kind-constant) text { fill: #1f1f1f; }
 .ng-item text.ng-sub { font-size: 9.5px; opacity: .8; }
 .ng-item.ng-nograd { opacity: .45; }
 .ng-item.ng-untracked .ng-shape { fill: #f3f3f3; stroke-dasharray: 4 3; }
