@@ -2579,6 +2579,10 @@ MESSAGES: dict[str, str] = {
     # the legend of compared runs: training curves dashed, validation curves solid
     "lossview.training": "training",
     "lossview.validation": "validation",
+    # the hover readout: the value as logged, and what is drawn where that differs
+    "lossview.smoothed_value": "{value} (smoothed {smoothed})",
+    "lossview.off_log": "{value} (not shown on a log scale)",
+    "lossview.none_on_log": "{label} (no value above 0: not shown on a log scale)",
     # how the views write a decimal number: "0.25"
     "lossview.decimal": ".",
     "graphview.decimal": ".",

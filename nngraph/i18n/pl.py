@@ -2723,6 +2723,10 @@ MESSAGES: dict[str, str] = {
     # the legend of compared runs: training curves dashed, validation curves solid
     "lossview.training": "trening",
     "lossview.validation": "walidacja",
+    # the hover readout: the value as logged, and what is drawn where that differs
+    "lossview.smoothed_value": "{value} (po wygładzeniu {smoothed})",
+    "lossview.off_log": "{value} (niewidoczne na skali logarytmicznej)",
+    "lossview.none_on_log": "{label} (brak wartości powyżej 0: niewidoczna na skali logarytmicznej)",
     # how the views write a decimal number: "0,25"
     "lossview.decimal": ",",
     "graphview.decimal": ",",

@@ -54,6 +54,7 @@ export function buildChrome(el, height) {
   };
   c.svg.setAttribute("class", "ng-svg");
   c.svg.setAttribute("role", "img");
+  c.svg.setAttribute("tabindex", "-1"); // the focus goes back to it when the inspector closes
   c.viewport.setAttribute("class", "ng-viewport");
   c.svg.appendChild(c.viewport);
   c.inspector.hidden = true;

@@ -242,7 +242,7 @@ export function drawScene(lay, vis, pres, opts) {
     const labelW = Math.min(c.width, textWidth(label) + 10);
     const g = s("g", { class: "ng-cluster", "data-path": path }, [
       s("rect", { class: "ng-frame", x: c.x, y: c.y, width: c.width, height: c.height, rx: 4 }),
-      s("g", { class: "ng-cluster-label", "data-path": path, role: "button" }, [
+      s("g", { class: "ng-cluster-label", "data-path": path, role: "button", tabindex: 0, "aria-label": label }, [
         s("title", {}, [t("graphview.cluster.close_hint", { path })]),
         s("rect", { x: c.x, y: c.y, width: labelW, height: 18 }),
         s("text", { x: c.x + 5, y: c.y + 13 }, [label]),
@@ -271,7 +271,15 @@ export function drawScene(lay, vis, pres, opts) {
     if (!item || !p) continue;
     const x = box.x - box.width / 2;
     const y = box.y - box.height / 2;
-    const g = s("g", { class: p.classes.join(" "), "data-id": id, transform: `translate(${x.toFixed(1)},${y.toFixed(1)})` });
+    // reachable with Tab; Enter or Space selects or opens it (view.js)
+    const g = s("g", {
+      class: p.classes.join(" "),
+      "data-id": id,
+      transform: `translate(${x.toFixed(1)},${y.toFixed(1)})`,
+      tabindex: 0,
+      role: "button",
+      "aria-label": p.title.split("\n")[0],
+    });
     g.appendChild(s("title", {}, [p.title]));
     if (item.type === "run") {
       g.appendChild(s("rect", { class: "ng-stack", x: 5, y: -5, width: box.width - 5, height: box.height - 2, rx: 4 }));

@@ -7,7 +7,7 @@ export const CSS = `
   --ng-warn: var(--jp-warn-color0, #e65100); --ng-error: var(--jp-error-color0, #c62828);
   font: 12px/1.35 var(--jp-ui-font-family, system-ui, sans-serif); color: var(--ng-fg);
   background: var(--ng-bg); border: 1px solid var(--ng-border); border-radius: 4px;
-  display: flex; flex-direction: column; min-width: 320px; }
+  display: flex; flex-direction: column; min-width: 0; }
 .ng-toolbar, .ng-stepper { display: flex; flex-wrap: wrap; gap: 6px; align-items: center;
   padding: 4px 6px; border-bottom: 1px solid var(--ng-border); background: var(--ng-bg2); }
 .ng-stepper { border-bottom: 0; border-top: 1px solid var(--ng-border); }
@@ -26,6 +26,9 @@ export const CSS = `
 .ng-canvas { flex: 1; position: relative; min-width: 0; }
 .ng-svg { width: 100%; height: 100%; display: block; cursor: grab; user-select: none; }
 .ng-svg:active { cursor: grabbing; }
+.ng-svg:focus { outline: none; }
+.ng-item:focus:not(:focus-visible), .ng-cluster-label:focus:not(:focus-visible) { outline: none; }
+.ng-item:focus-visible, .ng-cluster-label:focus-visible { outline: 2px solid var(--ng-accent); outline-offset: 2px; }
 .ng-message { position: absolute; left: 8px; top: 8px; color: var(--ng-fg2); pointer-events: none; }
 .ng-message.ng-error { color: var(--ng-error); pointer-events: auto; }
 .ng-notice { display: flex; gap: 8px; align-items: flex-start; padding: 4px 8px;
@@ -72,7 +75,9 @@ export const CSS = `
 .ng-item.ng-kind-constant .ng-shape { fill: #f3f3f3; }
 .ng-item.ng-type-module .ng-shape, .ng-item.ng-type-run .ng-shape { stroke-width: 2; stroke: var(--ng-accent); }
 .ng-item .ng-stack { fill: var(--ng-bg); stroke: var(--ng-accent); stroke-width: 1; }
-.ng-item text { font: 11px var(--jp-ui-font-family, system-ui, sans-serif); fill: #1f1f1f; pointer-events: none; }
+.ng-item text { font: 11px var(--jp-ui-font-family, system-ui, sans-serif); fill: var(--ng-fg); pointer-events: none; }
+/* the kinds with a light fill of their own keep dark text in a dark theme too */
+.ng-item:is(.ng-kind-param, .ng-kind-buffer, .ng-kind-input, .ng-kind-output, .ng-kind-constant) text { fill: #1f1f1f; }
 .ng-item text.ng-sub { font-size: 9.5px; opacity: .8; }
 .ng-item.ng-nograd { opacity: .45; }
 .ng-item.ng-untracked .ng-shape { fill: #f3f3f3; stroke-dasharray: 4 3; }

@@ -13,6 +13,7 @@ import { Drawing } from "./drawing.js";
 import { parseGraph } from "./graph.js";
 import { Highlights } from "./highlights.js";
 import { hideInspector, showItem } from "./inspector.js";
+import { listenToKeys } from "./keys.js";
 import { translator } from "./messages.js";
 import { depthChange, refusal, whyNotDrawn } from "./notice.js";
 import { Stepper } from "./stepper.js";
@@ -179,24 +180,40 @@ export function createGraphView(el, options) {
     return drawing.redraw();
   }
 
-  svg.addEventListener("click", (ev) => {
-    const target = /** @type {Element} */ (ev.target);
+  /**
+   * What a click (or Enter on a focused box) on `target` does: a frame's title closes its
+   * module; a node is selected; a module or a folded run is inspected and opened.
+   * @param {Element} target
+   * @returns {Promise<string|null>} once drawn: the id of what to focus after it, if anything
+   */
+  async function activate(target) {
     const label = target.closest?.(".ng-cluster-label");
     if (label) {
-      close(label.getAttribute("data-path") ?? "");
-      return;
+      const path = label.getAttribute("data-path") ?? "";
+      await close(path);
+      return `m:${path}`;
     }
     const itemEl = target.closest?.(".ng-item");
-    if (!itemEl) return;
+    if (!itemEl) return null;
     const id = itemEl.getAttribute("data-id") ?? "";
     const item = st.vis?.items.get(id);
-    if (!item) return;
-    if (item.type === "node") selectItem(id);
-    else {
-      inspect(item, false);
-      open(id);
+    if (!item) return null;
+    if (item.type === "node") {
+      selectItem(id);
+      return id;
     }
+    inspect(item, false);
+    const drawn = open(id);
+    const opened = st.anchor?.id ?? null; // the module (a run's first block) kept in place
+    await drawn;
+    return opened;
+  }
+
+  svg.addEventListener("click", (ev) => {
+    activate(/** @type {Element} */ (ev.target));
   });
+
+  listenToKeys(c, activate, () => st.selected);
 
   c.fwdBtn.addEventListener("click", () => setView("forward", true));
   c.bwdBtn.addEventListener("click", () => setView("backward", true));

@@ -38,6 +38,9 @@ export const DEFAULT_STRINGS = {
   "lossview.and": "{first} and {last}",
   "lossview.training": "training",
   "lossview.validation": "validation",
+  "lossview.smoothed_value": "{value} (smoothed {smoothed})",
+  "lossview.off_log": "{value} (not shown on a log scale)",
+  "lossview.none_on_log": "{label} (no value above 0: not shown on a log scale)",
   "lossview.decimal": ".",
 };
 

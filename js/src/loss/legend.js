@@ -7,7 +7,8 @@ import { leftToRight } from "../lib/text.js";
 /** The dash of a training curve when runs are compared (validation curves are solid). */
 export const TRAIN_DASH = [5, 4];
 const SVG = "http://www.w3.org/2000/svg";
-const STYLE_COLOR = "#555";
+/** The line samples of the two styles: the colour of their words (light in a dark theme). */
+const STYLE_COLOR = "currentColor";
 
 /** A short line in `color`, dashed with `dash`. @param {string} color @param {number[]} [dash] */
 function lineSample(color, dash) {

@@ -4,9 +4,12 @@
 import uPlot from "uplot";
 import { TRAIN_DASH } from "./legend.js";
 import { createMarks, markSpecs } from "./markers.js";
-import { fmtNum, fmtStep, fmtStepTick, fmtTick, stepIncrements, t } from "./format.js";
-import { joinCurves, lonePoints } from "./series.js";
+import { fmtStep, fmtStepTick, fmtTick, stepIncrements, t } from "./format.js";
+import { curveLabel, createReadout, valueText } from "./readout.js";
+import { faint, isSmoothed, panelData, panelLogged } from "./paneldata.js";
+import { lonePoints } from "./series.js";
 import { isValidation } from "./store.js";
+import { axisColors, canvasColors } from "./theme.js";
 import { leftToRight } from "../lib/text.js";
 
 export const PALETTE = [
@@ -16,6 +19,8 @@ export const PALETTE = [
 const TRAIN = "#1f77b4";
 const DENSE = 5000;
 const VAL = "#ff7f0e";
+
+export { eventSteps, panelData, panelLogged } from "./paneldata.js";
 
 /**
  * @typedef {import("./store.js").Store} Store
@@ -66,49 +71,6 @@ export function yAxisSize(u, values, axisIdx, cycleNum) {
 }
 
 /**
- * The steps of the events drawn on a panel. An event can lie past the last point (a
- * GradientWatch's "step() ran with no gradient" comes after the last norm, as those steps
- * have none).
- * @param {Store} store
- * @param {Panel} panel
- * @returns {number[]}
- */
-export function eventSteps(store, panel) {
-  const steps = [];
-  for (const run of store.runs.values()) {
-    if (store.markPanel(run, "event") !== panel.key) continue;
-    for (const e of run.events) {
-      const step = Number(e.step);
-      if (Number.isFinite(step)) steps.push(step);
-    }
-  }
-  return steps;
-}
-
-/**
- * Build the uPlot data of a panel. The x axis reaches every event of the panel: a step
- * outside the curves gets a column of `undefined` (no value, no gap), so its marker shows.
- * @param {Store} store
- * @param {Panel} panel
- * @param {{log: boolean, smoothing: number}} opts
- */
-export function panelData(store, panel, opts) {
-  const curves = panel.series.map((s) => {
-    const c = /** @type {any} */ (store.runs.get(s.run)?.curves.get(s.metric));
-    return { x: c.x.view(), y: c.y.view() };
-  });
-  const data = joinCurves(curves, opts);
-  const x = /** @type {number[]} */ (data[0]);
-  if (!x.length) return data;
-  const steps = eventSteps(store, panel);
-  const first = Math.min(...steps);
-  const last = Math.max(...steps);
-  if (last > x[x.length - 1]) data.forEach((col, i) => col.push(i ? /** @type {any} */ (undefined) : last));
-  if (first < x[0]) data.forEach((col, i) => col.unshift(i ? /** @type {any} */ (undefined) : first));
-  return data;
-}
-
-/**
  * @param {HTMLElement} host
  * @param {Store} store
  * @param {Panel} panel
@@ -135,6 +97,20 @@ export function createPanel(host, store, panel, opts, tooltip) {
   let signature = "";
   let sized = [0, 0]; // the width and height uPlot was built or last resized with
   let current = { panel, opts };
+  /** the colours the axes were drawn in (theme.js) */
+  let colors = canvasColors(box);
+  /** the series whose name the user clicked in uPlot's legend to hide them (kept when uPlot
+   * is built anew: log scale, smoothing, another language) */
+  const legendHidden = new Set();
+  /** @type {(number|undefined)[][]} the values as logged, a column per series */
+  let logged = [];
+  /** uPlot's index of the first series as drawn (after the faint ones as logged) */
+  let first = 1;
+  /** @type {ReturnType<typeof createReadout>|null} */
+  let readout = null;
+  const keyOf = (/** @type {{run: string, metric: string}} */ s) => JSON.stringify([s.run, s.metric]);
+  const shown = (/** @type {{run: string, metric: string}} */ s) =>
+    !current.opts.hidden?.has(s.run) && !legendHidden.has(keyOf(s));
   /** Whether none of the panel's curves has a value above 0: a log axis would leave it blank
    * (a score below 0), so it stays linear. Single values <= 0 are gaps (plotValue). */
   const nothingToLog = (/** @type {Panel} */ p) =>
@@ -174,38 +150,79 @@ export function createPanel(host, store, panel, opts, tooltip) {
     placeMarks();
   };
 
+  /** Compared runs: each shown curve's value at the hovered step, by the cursor. @param {uPlot} p */
+  const showReadout = (p) => {
+    if (!readout) return;
+    const idx = p.cursor.idx;
+    if (idx == null || !((p.cursor.left ?? -1) >= 0)) {
+      readout.hide();
+      return;
+    }
+    const rows = [];
+    const o = current.opts;
+    for (const [i, s] of current.panel.series.entries()) {
+      const value = logged[i]?.[idx];
+      if (!p.series[first + i]?.show || value === undefined) continue; // no point at this step
+      const st = seriesStyle(store, s, o.strings);
+      rows.push({ label: st.label, color: st.stroke, text: valueText(value, /** @type {any} */ (p.data[first + i])[idx], o) });
+    }
+    if (rows.length) readout.show(/** @type {number} */ (p.data[0][idx]), rows, { left: p.cursor.left ?? 0, top: p.cursor.top ?? 0 }, o.strings);
+    else readout.hide();
+  };
+
   const build = () => {
     u?.destroy();
     const { opts: o } = current;
     const dense = isDense(current.panel);
+    const smoothed = isSmoothed(o);
+    const count = current.panel.series.length;
+    first = smoothed ? count + 1 : 1;
     sized = [o.width, o.height];
+    // hairlines for dense curves (60 fps at 100k points); a point between two gaps (NaN or
+    // inf epochs, <= 0 on a log axis) has no line: a dot
+    const line = () => ({
+      width: dense ? 1 : 1.6,
+      spanGaps: false,
+      points: {
+        show: false,
+        size: 5,
+        filter: (/** @type {uPlot} */ p, /** @type {number} */ i) => {
+          const lone = lonePoints(/** @type {any} */ (p.data[i]));
+          return lone.length ? lone : null;
+        },
+      },
+    });
+    const drawn = current.panel.series.map((s, i) => {
+      const st = seriesStyle(store, s, o.strings);
+      const positive = !!store.runs.get(s.run)?.curves.get(s.metric)?.positive;
+      return {
+        ...line(),
+        label: curveLabel(st.label, o, positive),
+        stroke: st.stroke,
+        dash: st.dash,
+        show: shown(s),
+        // the value as logged (nan, inf, 0 too), and the smoothed one after it, named so
+        value: (/** @type {any} */ _u, /** @type {number|null} */ v, /** @type {number} */ _s, /** @type {number|null} */ idx) =>
+          idx == null ? "–" : valueText(logged[i]?.[idx], v, current.opts),
+      };
+    });
+    // with smoothing on, each curve also as logged, faint, behind: the best-epoch ring sits on it
+    const asLogged = smoothed
+      ? current.panel.series.map((s) => {
+          const st = seriesStyle(store, s, o.strings);
+          return { ...line(), width: 1, label: st.label, stroke: faint(st.stroke), dash: st.dash, show: shown(s), value: () => "" };
+        })
+      : [];
     const series = [
       {
         label: t(o.strings, "lossview.axis_step"),
         value: (/** @type {any} */ _u, /** @type {number|null} */ v) => (v == null ? "–" : fmtStep(v)),
       },
-      ...current.panel.series.map((s) => {
-        const st = seriesStyle(store, s, o.strings);
-        return {
-          label: st.label,
-          stroke: st.stroke,
-          dash: st.dash,
-          show: !o.hidden?.has(s.run),
-          width: dense ? 1 : 1.6, // hairlines: software raster keeps 60 fps at 100k points
-          spanGaps: false, // a NaN or inf epoch (or <= 0 on a log axis) breaks the line
-          points: {
-            show: false,
-            size: 5,
-            // a point between two such gaps has no line: draw it as a dot
-            filter: (/** @type {uPlot} */ p, /** @type {number} */ i) => {
-              const lone = lonePoints(/** @type {any} */ (p.data[i]));
-              return lone.length ? lone : null;
-            },
-          },
-          value: (/** @type {any} */ _u, /** @type {number|null} */ v) => (v == null ? "–" : fmtNum(v)),
-        };
-      }),
+      ...asLogged,
+      ...drawn,
     ];
+    const axis = axisColors(colors); // canvas text in the theme's colour (light in a dark theme)
+    logged = panelLogged(store, current.panel);
     u = new uPlot(
       {
         width: Math.max(200, o.width),
@@ -214,6 +231,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
         scales: { x: { time: false }, y: o.log ? { distr: 3, log: 10 } : {} },
         axes: [
           {
+            ...axis,
             label: t(o.strings, "lossview.axis_step"),
             labelSize: 20,
             size: 36,
@@ -222,7 +240,7 @@ export function createPanel(host, store, panel, opts, tooltip) {
             // not the browser's format: "2,000" reads as 2 in a Polish lesson
             values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(fmtStepTick),
           },
-          { size: yAxisSize, values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(fmtTick) },
+          { ...axis, size: yAxisSize, values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(fmtTick) },
         ],
         cursor: { drag: { x: true, y: false, setScale: true } },
         legend: { show: store.kind !== "runs", live: true }, // runs: one legend for all panels
@@ -230,14 +248,29 @@ export function createPanel(host, store, panel, opts, tooltip) {
           setScale: [() => placeMarks()],
           setSize: [() => placeMarks()],
           setSelect: [(/** @type {uPlot} */ p) => { if (p.select.width > 0) zoomed = true; }],
+          setCursor: [showReadout],
+          // a click on a name in the legend: remembered, and its faint twin follows
+          setSeries: [
+            (/** @type {uPlot} */ p, /** @type {number|null} */ sidx, /** @type {{show?: boolean}} */ change) => {
+              const s = sidx == null ? undefined : current.panel.series[sidx - first];
+              if (!s || change.show == null) return;
+              if (change.show) legendHidden.delete(keyOf(s));
+              else legendHidden.add(keyOf(s));
+              if (first > 1) p.setSeries(sidx - first + 1, { show: change.show }, false);
+            },
+          ],
         },
       },
       /** @type {any} */ (panelData(store, current.panel, o)),
       box,
     );
+    // the faint curves have no row of their own in the legend
+    const rows = u.root.querySelectorAll(".u-legend .u-series");
+    for (let i = 1; i < first; i++) /** @type {HTMLElement|undefined} */ (rows[i])?.style.setProperty("display", "none");
     u.over.addEventListener("dblclick", () => {
       zoomed = false;
     });
+    readout = store.kind === "runs" ? createReadout(u.over) : null;
     makeMarks(true);
   };
 
@@ -262,7 +295,10 @@ export function createPanel(host, store, panel, opts, tooltip) {
       const heading = titleOf(p, o) + (linear ? t(o.strings, "lossview.log_refused") : "");
       if (title.textContent !== heading) title.textContent = heading;
       current = { panel: p, opts: o };
-      const sig = JSON.stringify([p.series, o.log, o.strings, isDense(p)]);
+      colors = canvasColors(box);
+      // a log axis names the curves with no value above 0; the theme colours the axes
+      const positive = o.log ? p.series.map((s) => !!store.runs.get(s.run)?.curves.get(s.metric)?.positive) : [];
+      const sig = JSON.stringify([p.series, o.log, o.strings, isDense(p), isSmoothed(o), colors, positive]);
       if (sig !== signature || !u) {
         signature = sig;
         build();
@@ -271,12 +307,20 @@ export function createPanel(host, store, panel, opts, tooltip) {
       api.resize(o.width, o.height);
       const plot = /** @type {uPlot} */ (u);
       p.series.forEach((s, i) => {
-        const show = !o.hidden?.has(s.run);
-        if (plot.series[i + 1].show !== show) plot.setSeries(i + 1, { show });
+        const show = shown(s);
+        for (const idx of new Set([i + 1, first + i])) {
+          if (plot.series[idx].show !== show) plot.setSeries(idx, { show }, false);
+        }
       });
+      logged = panelLogged(store, p);
       plot.setData(/** @type {any} */ (panelData(store, p, o)), !zoomed);
       if (marksChanged) makeMarks(false);
       else placeMarks();
+    },
+    /** Whether the page's theme changed since the axes were drawn (or the view was attached). */
+    get restyle() {
+      const now = canvasColors(box);
+      return now.text !== colors.text || now.grid !== colors.grid;
     },
     /** @param {number} width @param {number} [height] */
     resize(width, height = current.opts.height) {

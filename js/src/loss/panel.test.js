@@ -152,3 +152,41 @@ describe("panelData", () => {
     expect(panelData(s, s.panels()[0], { log: false, smoothing: 0 })).toEqual([[1, 2], [1, 0.5]]);
   });
 });
+
+describe("a curve hidden in a Monitor's legend", () => {
+  it("stays hidden when the view is drawn anew: log scale, smoothing, another language, new points", async () => {
+    // Sweep s45 browser, finding 4: val_loss hidden, log scale on: val_loss shown again
+    const el = document.createElement("div");
+    el.style.width = "600px";
+    document.body.appendChild(el);
+    const view = createLossView(el);
+    const steps = [1, 2, 3, 4];
+    view.load({ kind: "monitor", runs: { "": { metrics: { loss: { step: steps, value: [1, 0.8, 0.6, 0.5] }, val_loss: { step: steps, value: [1.1, 0.9, 0.8, 0.85] } } } } });
+    view.flush();
+    await new Promise((r) => requestAnimationFrame(r));
+    const shown = () => {
+      const plot = /** @type {any} */ (view.panels.get("loss")?.plot);
+      return plot.series.slice(1).map((/** @type {any} */ s) => `${s.label}:${s.show}`);
+    };
+    const rows = () => /** @type {HTMLElement} */ (view.panels.get("loss")?.box).querySelectorAll(".u-legend .u-series th");
+    /** @type {HTMLElement} */ (rows()[2]).click();
+    expect(shown()).toEqual(["loss:true", "val_loss:false"]);
+    const redraws = [
+      () => view.setOptions({ log: true }),
+      () => view.setOptions({ strings: { "lossview.axis_step": "krok" } }),
+      () => view.addBatch({ run: "", metrics: ["loss", "val_loss"] }, [new Float64Array([5]), new Float64Array([0.4]), new Float64Array([5]), new Float64Array([0.9])]),
+      () => view.setOptions({ smoothing: 0.6 }),
+    ];
+    for (const redraw of redraws) {
+      redraw();
+      view.flush();
+      expect(shown().filter((s) => s.startsWith("val_loss"))).not.toContain("val_loss:true");
+    }
+    /** @type {HTMLElement} */ (rows()[4]).click(); // shown again, the faint curve with it
+    expect(shown()).toEqual(["loss:true", "val_loss:true", "loss:true", "val_loss:true"]);
+    view.setOptions({ smoothing: 0 });
+    view.flush();
+    expect(shown()).toEqual(["loss:true", "val_loss:true"]);
+    view.destroy();
+  });
+});

@@ -120,13 +120,36 @@ export function plotValue(y, log) {
  */
 export function joinCurves(curves, { smoothing = 0, log = false } = {}) {
   const ys = curves.map((c) => ema(c.y, smoothing));
+  return join(curves, ys, (y) => plotValue(y, log));
+}
+
+/**
+ * The values as logged, joined onto the steps as `joinCurves` joins them: `undefined` where a
+ * curve has no point, else the value itself, NaN, inf, 0 and below included (what the hover
+ * readout says, whatever is drawn).
+ * @param {{x: ArrayLike<number>, y: ArrayLike<number>}[]} curves steps strictly increasing
+ * @returns {(number|undefined)[][]}
+ */
+export function joinLogged(curves) {
+  return /** @type {(number|undefined)[][]} */ (join(curves, curves.map((c) => c.y), (y) => y));
+}
+
+/**
+ * The columns `[x, y1, y2, ...]` of `curves` on the union of their steps, `value(ys[c][i])`
+ * where curve c has a point, `undefined` where it has none.
+ * @param {{x: ArrayLike<number>}[]} curves
+ * @param {ArrayLike<number>[]} ys
+ * @param {(y: number) => number|null} value
+ * @returns {(number|null)[][]}
+ */
+function join(curves, ys, value) {
   const same = curves.every((c) => sameSteps(c.x, curves[0].x));
   if (curves.length && same) {
     const n = curves[0].x.length;
     const x = Array.from(curves[0].x);
     const cols = ys.map((y) => {
       const col = new Array(n);
-      for (let i = 0; i < n; i++) col[i] = plotValue(y[i], log);
+      for (let i = 0; i < n; i++) col[i] = value(y[i]);
       return col;
     });
     return [x, ...cols];
@@ -144,7 +167,7 @@ export function joinCurves(curves, { smoothing = 0, log = false } = {}) {
     x.push(next);
     for (let c = 0; c < curves.length; c++) {
       if (idx[c] < curves[c].x.length && curves[c].x[idx[c]] === next) {
-        cols[c].push(plotValue(ys[c][idx[c]], log));
+        cols[c].push(value(ys[c][idx[c]]));
         idx[c]++;
       } else cols[c].push(undefined);
     }

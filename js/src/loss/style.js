@@ -33,6 +33,11 @@ const VIEW_CSS = `
 .ng-loss-event>b{clip-path:polygon(0 0,100% 0,50% 100%);background:currentColor}
 .ng-loss-best{color:#2e7d32}
 .ng-loss-best>b{border-radius:50%;border:3px solid currentColor;background:#fff;width:12px;height:12px;left:-6px}
+.ng-loss .u-select{background:currentColor;opacity:.1}
+.ng-loss-readout{position:absolute;z-index:5;pointer-events:none;padding:3px 6px;border-radius:4px;border:1px solid var(--jp-border-color2,#ccc);background:var(--jp-layout-color1,#fff);color:var(--jp-ui-font-color1,#222);font-size:12px;line-height:1.35;white-space:nowrap;font-variant-numeric:tabular-nums}
+.ng-loss-readout[hidden]{display:none}
+.ng-loss-readout-step{color:var(--jp-ui-font-color2,#555)}
+.ng-loss-readout i{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}
 .ng-loss-tip{position:absolute;z-index:10;max-width:380px;padding:6px 8px;border-radius:4px;background:#263238;color:#fff;font-size:12px;line-height:1.35;pointer-events:none;white-space:pre-line}
 .ng-loss-tip[hidden]{display:none}
 .ng-loss-table{display:block;max-width:100%;overflow-x:auto;border-collapse:collapse;margin:6px 0 0;font-size:12px;font-variant-numeric:tabular-nums}

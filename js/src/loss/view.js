@@ -170,14 +170,19 @@ export function createLossView(el, options = {}) {
   }
 
   // each panel resizes only if its own size differs (a first draw while detached guessed)
+  // (and a view drawn before it was on the page draws its axes in the theme's colours now)
   const resize = () => {
     const { width, height } = layout();
     for (const p of panels.values()) p.resize(width, height);
+    if ([...panels.values()].some((p) => p.restyle)) schedule();
   };
   const resizer = new ResizeObserver(resize);
   resizer.observe(panelsHost);
   const win = el.ownerDocument.defaultView;
   win?.addEventListener("resize", resize); // a taller or lower window: other plot heights
+  // JupyterLab marks its theme on <body>: another theme, the axes drawn anew in its colours
+  const themeWatch = new MutationObserver(() => schedule());
+  if (el.ownerDocument.body) themeWatch.observe(el.ownerDocument.body, { attributes: true, attributeFilter: ["data-jp-theme-name", "data-jp-theme-light"] });
 
   render();
 
@@ -212,6 +217,7 @@ export function createLossView(el, options = {}) {
     destroy() {
       if (frame) cancelAnimationFrame(frame);
       resizer.disconnect();
+      themeWatch.disconnect();
       win?.removeEventListener("resize", resize);
       for (const p of panels.values()) p.destroy();
       panels.clear();
