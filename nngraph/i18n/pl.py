@@ -2725,8 +2725,8 @@ MESSAGES: dict[str, str] = {
     "lossview.validation": "walidacja",
     # the hover readout: the value as logged, and what is drawn where that differs
     "lossview.smoothed_value": "{value} (po wygładzeniu {smoothed})",
-    "lossview.off_log": "{value} (niewidoczne na skali logarytmicznej)",
-    "lossview.none_on_log": "{label} (brak wartości powyżej 0: niewidoczna na skali logarytmicznej)",
+    "lossview.off_log": "{value} (poza skalą logarytmiczną)",
+    "lossview.none_on_log": "{label} (brak wartości powyżej 0: poza skalą logarytmiczną)",
     # how the views write a decimal number: "0,25"
     "lossview.decimal": ",",
     "graphview.decimal": ",",
