@@ -107,7 +107,8 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.loss_no_history": (
         "the loss has no autograd history: does the model have parameters that require grad, "
-        "and does the loss use the model's output without .detach() or torch.no_grad()?"
+        "and does the loss use the model's output as a tensor, without .item(), .detach() or "
+        "torch.no_grad()?"
     ),
     "capture.loss_through_integers": (
         "the loss has no autograd history: it is computed from the result of {op} (of type"
@@ -188,10 +189,13 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.untracked_loss": (
         "a backward pass ran inside this ng.record() block, but it reached nothing the block "
-        "recorded: the block computed its loss without autograd (under torch.no_grad(), or "
-        "from .detach()ed values), so no gradient reaches the model's weights, and "
-        "loss.requires_grad_(True) only silences PyTorch's error about it. Compute the loss "
-        "with autograd on: take the training forward out of `with torch.no_grad():`"
+        "recorded: the block computed its loss without autograd (a number taken out with "
+        ".item() and made a tensor again with torch.tensor(...), values from .detach(), or a "
+        "forward under torch.no_grad()), so the loss has no graph behind it and no gradient "
+        "reaches the model's weights; requires_grad=True or loss.requires_grad_(True) only "
+        "silences PyTorch's error about it. Compute the loss with autograd on and keep it a "
+        "tensor: loss = loss_fn(model(x), y), without .item(), torch.tensor(...) or .detach(), "
+        "outside `with torch.no_grad():`"
     ),
     "capture.forward_before_block": (
         "a backward pass ran inside this ng.record() block, but it reached nothing the block "
@@ -585,10 +589,13 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.untracked_loss": (
         "%%nngraph: the cell ran a backward pass, but it reached nothing the cell recorded: the"
-        " cell computed its loss without autograd (under torch.no_grad(), or from .detach()ed"
-        " values), so no gradient reaches the model's weights, and loss.requires_grad_(True)"
-        " only silences PyTorch's error about it. Compute the loss with autograd on: take the"
-        " training forward out of `with torch.no_grad():`"
+        " cell computed its loss without autograd (a number taken out with .item() and made a"
+        " tensor again with torch.tensor(...), values from .detach(), or a forward under"
+        " torch.no_grad()), so the loss has no graph behind it and no gradient reaches the"
+        " model's weights; requires_grad=True or loss.requires_grad_(True) only silences"
+        " PyTorch's error about it. Compute the loss with autograd on and keep it a tensor:"
+        " loss = loss_fn(model(x), y), without .item(), torch.tensor(...) or .detach(), outside"
+        " `with torch.no_grad():`"
     ),
     "magic.forward_before_some": (
         "%%nngraph: the cell ran a backward pass, but it reached nothing the cell recorded: the"

@@ -111,7 +111,7 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.loss_no_history": (
         "strata nie ma historii autogradu: czy model ma parametry z requires_grad i czy strata "
-        "korzysta z wyjścia modelu bez .detach() i torch.no_grad()?"
+        "korzysta z wyjścia modelu jako tensora, bez .item(), .detach() i torch.no_grad()?"
     ),
     "capture.loss_through_integers": (
         "strata nie ma historii autogradu: liczy się ją z wyniku {op} (typu {dtype}), a liczby"
@@ -192,10 +192,13 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.untracked_loss": (
         "przejście wstecz, które wykonało się w tym bloku ng.record(), nie dotarło do niczego, "
-        "co blok zapisał: blok obliczył stratę bez autograd (w torch.no_grad() albo z wartości "
-        "po .detach()), więc żaden gradient nie dociera do wag modelu, a "
-        "loss.requires_grad_(True) tylko ucisza błąd PyTorcha. Oblicz stratę z włączonym "
-        "autograd: wyjmij przejście w przód z `with torch.no_grad():`"
+        "co blok zapisał: blok obliczył stratę bez autograd (liczba wyjęta przez .item() i "
+        "z powrotem zamieniona w tensor przez torch.tensor(...), wartości po .detach() albo "
+        "przejście w przód pod torch.no_grad()), więc za stratą nie stoi żaden graf i żaden "
+        "gradient nie dociera do wag modelu; requires_grad=True i loss.requires_grad_(True) "
+        "tylko uciszają błąd PyTorcha. Oblicz stratę z włączonym autograd i zostaw ją tensorem: "
+        "loss = loss_fn(model(x), y), bez .item(), torch.tensor(...) i .detach(), poza "
+        "`with torch.no_grad():`"
     ),
     "capture.forward_before_block": (
         "przejście wstecz, które wykonało się w tym bloku ng.record(), nie dotarło do niczego, "
@@ -602,10 +605,13 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.untracked_loss": (
         "%%nngraph: komórka wykonała przejście wstecz, ale nie dotarło ono do niczego, co"
-        " komórka zapisała: strata została obliczona bez autogradu (pod torch.no_grad() albo z"
-        " wartości po .detach()), więc żaden gradient nie dociera do wag modelu, a"
-        " loss.requires_grad_(True) tylko ucisza błąd PyTorcha. Oblicz stratę z włączonym"
-        " autogradem: wyjmij przejście w przód z `with torch.no_grad():`"
+        " komórka zapisała: strata została obliczona bez autogradu (liczba wyjęta przez .item()"
+        " i z powrotem zamieniona w tensor przez torch.tensor(...), wartości po .detach() albo"
+        " przejście w przód pod torch.no_grad()), więc za stratą nie stoi żaden graf i żaden"
+        " gradient nie dociera do wag modelu; requires_grad=True i loss.requires_grad_(True)"
+        " tylko uciszają błąd PyTorcha. Oblicz stratę z włączonym autogradem i zostaw ją"
+        " tensorem: loss = loss_fn(model(x), y), bez .item(), torch.tensor(...) i .detach(),"
+        " poza `with torch.no_grad():`"
     ),
     "magic.forward_before_some": (
         "%%nngraph: komórka wykonała przejście wstecz, ale nie dotarło ono do niczego, co"
