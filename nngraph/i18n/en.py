@@ -2223,17 +2223,25 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.step_unreached": (
         "optimizer.step() ran {steps} times in a row while no parameter it holds had a "
         "gradient, and no loss.backward() reached them in between: the steps change nothing. "
-        "Either loss.backward() is not called at all, or the loss comes from another model: "
-        "was the cell that makes the model run again, and not the one that makes the optimizer "
-        "(and the GradientWatch)? They still hold the old model's parameters while the loop "
-        "trains the new one: run them again after it."
+        "One of three things: loss.backward() is not called at all; or the loss has no graph "
+        "behind it, so its backward stops at the loss itself (made from a number with .item() "
+        "and torch.tensor(...), from .detach()ed values, or by a forward under "
+        "torch.no_grad(); requires_grad=True only silences PyTorch's error): compute it as "
+        "loss = loss_fn(model(x), y) and keep it a tensor; or the loss comes from another "
+        "model: was the cell that makes the model run again, and not the one that makes the "
+        "optimizer (and the GradientWatch)? They still hold the old model's parameters while "
+        "the loop trains the new one: run them again after it."
     ),
     "monitor.grad.watch_unreached": (
         "watch.step() ran {steps} times in a row while no parameter it reads had a gradient, "
-        "and no loss.backward() reached them in between. Either loss.backward() is not called "
-        "at all, or the loss comes from another model: was the cell that makes the model run "
-        "again, and not the one that makes the GradientWatch? It still reads the old model's "
-        "parameters while the loop trains the new one: run it again after it."
+        "and no loss.backward() reached them in between. One of three things: loss.backward() "
+        "is not called at all; or the loss has no graph behind it, so its backward stops at the "
+        "loss itself (made from a number with .item() and torch.tensor(...), from .detach()ed "
+        "values, or by a forward under torch.no_grad(); requires_grad=True only silences "
+        "PyTorch's error): compute it as loss = loss_fn(model(x), y) and keep it a tensor; or "
+        "the loss comes from another model: was the cell that makes the model run again, and "
+        "not the one that makes the GradientWatch? It still reads the old model's parameters "
+        "while the loop trains the new one: run it again after it."
     ),
     "monitor.grad.zero_flat": (
         "{call} ran {steps} times in a row while every gradient was exactly zero, and "
