@@ -1779,6 +1779,27 @@ def test_a_cell_whose_loss_was_computed_without_autograd_is_warned_in_the_cells_
     assert "torch.no_grad()" in said and "record()" not in said
 
 
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_cell_whose_loss_was_rebuilt_from_item_names_item_not_an_earlier_cell(
+    ip: Any, language: str
+) -> None:
+    """Sweep s45 magics, finding 1: the forward ran in this cell and `.item()` cut the graph;
+    the cell was told that its forward "ran in an earlier cell"."""
+    ip.run_line_magic("nngraph", f"lang {language}")
+    cell = (
+        "loss = net(torch.randn(2, 3)).pow(2).mean().item()\n"
+        "loss = torch.tensor(loss, requires_grad=True)\n"
+        "loss.backward()"
+    )
+    with pytest.warns(NNGraphWarning) as caught:
+        ip.run_cell_magic("nngraph", "-q", cell)
+    (said,) = [str(w.message) for w in caught if w.category is NNGraphWarning]
+    assert said.startswith("%%nngraph: ")
+    assert ".item()" in said and "torch.tensor(...)" in said
+    assert {"en": "earlier cell", "pl": "wcześniejszej komórce"}[language] not in said
+    ip.user_ns.pop("loss")
+
+
 def test_a_second_backward_in_a_cell_is_warned_in_the_cells_words(ip: Any) -> None:
     """Sweep s41 (teach, finding 4): the warning spoke of "this ng.record() block"."""
     cell = (

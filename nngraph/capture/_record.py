@@ -40,6 +40,7 @@ from nngraph.capture._recorder import Recorder
 from nngraph.capture._repeated import note_backward_roots
 from nngraph.capture._script import after_script_function
 from nngraph.capture._swap import swapped
+from nngraph.capture._untracked_loss import forward_before, note_untracked_loss
 from nngraph.capture._warnings import warnings_at_callers
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
@@ -136,7 +137,7 @@ class _Mode(TorchFunctionMode):
         if runs_backward:  # how it is run says whether a later pass can add to its gradients
             if func is not torch.autograd.grad and args:
                 with hidden():
-                    _note_untracked_loss(recorder, args[0])
+                    note_untracked_loss(recorder, args[0])
                     note_backward_roots(recorder, func, args, kwargs)
             started = recorder.passes.begin(func, kwargs)
             try:
@@ -332,7 +333,7 @@ def _recording(
             recorder.scope.close()
             mode.building.stop = None  # no frame kept alive by the mode
             namespace = caller.f_locals if names is None else names
-            recording.forward_before = _forward_before(recorder)
+            recording.forward_before = forward_before(recorder)
             with hidden():
                 dropped = results_nothing_used(recorder, returned, namespace)
                 recording._graph = finish(recorder, namespace)
@@ -341,24 +342,6 @@ def _recording(
             if names is None:
                 _drop_snapshot(caller, namespace)
             del caller, namespace
-
-
-def _forward_before(recorder: Recorder) -> str | None:
-    """Why a backward ran in the block but reached no node the block recorded: its loss was
-    computed before the block ("before"; ops a TorchScript module ran in C++ are not walked
-    either), or the block computed it without autograd ("untracked": under `torch.no_grad()`,
-    then `loss.requires_grad_(True)` to silence PyTorch's error). None if it reached one."""
-    if not recorder.passes.ran or recorder.graph_tasks or recorder.failed or recorder.warned_script:
-        return None
-    return "untracked" if recorder.untracked_loss else "before"
-
-
-def _note_untracked_loss(recorder: Recorder, roots: Any) -> None:
-    """A backward starts from `roots`: note whether one is a tensor the block made without
-    autograd, a leaf now (`loss.requires_grad_(True)` after a forward under `no_grad`)."""
-    for t in tensors_in(roots, []):
-        if grad_fn_of(t) is None and recorder.lookup(t) is not None:
-            recorder.untracked_loss = True
 
 
 @contextmanager

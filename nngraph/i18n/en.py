@@ -107,7 +107,8 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.loss_no_history": (
         "the loss has no autograd history: does the model have parameters that require grad, "
-        "and does the loss use the model's output without .detach() or torch.no_grad()?"
+        "and does the loss use the model's output as a tensor, without .item(), .detach() or "
+        "torch.no_grad()?"
     ),
     "capture.loss_through_integers": (
         "the loss has no autograd history: it is computed from the result of {op} (of type"
@@ -188,10 +189,13 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.untracked_loss": (
         "a backward pass ran inside this ng.record() block, but it reached nothing the block "
-        "recorded: the block computed its loss without autograd (under torch.no_grad(), or "
-        "from .detach()ed values), so no gradient reaches the model's weights, and "
-        "loss.requires_grad_(True) only silences PyTorch's error about it. Compute the loss "
-        "with autograd on: take the training forward out of `with torch.no_grad():`"
+        "recorded: the block computed its loss without autograd (a number taken out with "
+        ".item() and made a tensor again with torch.tensor(...), values from .detach(), or a "
+        "forward under torch.no_grad()), so the loss has no graph behind it and no gradient "
+        "reaches the model's weights; requires_grad=True or loss.requires_grad_(True) only "
+        "silences PyTorch's error about it. Compute the loss with autograd on and keep it a "
+        "tensor: loss = loss_fn(model(x), y), without .item(), torch.tensor(...) or .detach(), "
+        "outside `with torch.no_grad():`"
     ),
     "capture.forward_before_block": (
         "a backward pass ran inside this ng.record() block, but it reached nothing the block "
@@ -585,10 +589,13 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.untracked_loss": (
         "%%nngraph: the cell ran a backward pass, but it reached nothing the cell recorded: the"
-        " cell computed its loss without autograd (under torch.no_grad(), or from .detach()ed"
-        " values), so no gradient reaches the model's weights, and loss.requires_grad_(True)"
-        " only silences PyTorch's error about it. Compute the loss with autograd on: take the"
-        " training forward out of `with torch.no_grad():`"
+        " cell computed its loss without autograd (a number taken out with .item() and made a"
+        " tensor again with torch.tensor(...), values from .detach(), or a forward under"
+        " torch.no_grad()), so the loss has no graph behind it and no gradient reaches the"
+        " model's weights; requires_grad=True or loss.requires_grad_(True) only silences"
+        " PyTorch's error about it. Compute the loss with autograd on and keep it a tensor:"
+        " loss = loss_fn(model(x), y), without .item(), torch.tensor(...) or .detach(), outside"
+        " `with torch.no_grad():`"
     ),
     "magic.forward_before_some": (
         "%%nngraph: the cell ran a backward pass, but it reached nothing the cell recorded: the"
@@ -2216,17 +2223,25 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.step_unreached": (
         "optimizer.step() ran {steps} times in a row while no parameter it holds had a "
         "gradient, and no loss.backward() reached them in between: the steps change nothing. "
-        "Either loss.backward() is not called at all, or the loss comes from another model: "
-        "was the cell that makes the model run again, and not the one that makes the optimizer "
-        "(and the GradientWatch)? They still hold the old model's parameters while the loop "
-        "trains the new one: run them again after it."
+        "One of three things: loss.backward() is not called at all; or the loss has no graph "
+        "behind it, so its backward stops at the loss itself (made from a number with .item() "
+        "and torch.tensor(...), from .detach()ed values, or by a forward under "
+        "torch.no_grad(); requires_grad=True only silences PyTorch's error): compute it as "
+        "loss = loss_fn(model(x), y) and keep it a tensor; or the loss comes from another "
+        "model: was the cell that makes the model run again, and not the one that makes the "
+        "optimizer (and the GradientWatch)? They still hold the old model's parameters while "
+        "the loop trains the new one: run them again after it."
     ),
     "monitor.grad.watch_unreached": (
         "watch.step() ran {steps} times in a row while no parameter it reads had a gradient, "
-        "and no loss.backward() reached them in between. Either loss.backward() is not called "
-        "at all, or the loss comes from another model: was the cell that makes the model run "
-        "again, and not the one that makes the GradientWatch? It still reads the old model's "
-        "parameters while the loop trains the new one: run it again after it."
+        "and no loss.backward() reached them in between. One of three things: loss.backward() "
+        "is not called at all; or the loss has no graph behind it, so its backward stops at the "
+        "loss itself (made from a number with .item() and torch.tensor(...), from .detach()ed "
+        "values, or by a forward under torch.no_grad(); requires_grad=True only silences "
+        "PyTorch's error): compute it as loss = loss_fn(model(x), y) and keep it a tensor; or "
+        "the loss comes from another model: was the cell that makes the model run again, and "
+        "not the one that makes the GradientWatch? It still reads the old model's parameters "
+        "while the loop trains the new one: run it again after it."
     ),
     "monitor.grad.zero_flat": (
         "{call} ran {steps} times in a row while every gradient was exactly zero, and "

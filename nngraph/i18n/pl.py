@@ -111,7 +111,7 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.loss_no_history": (
         "strata nie ma historii autogradu: czy model ma parametry z requires_grad i czy strata "
-        "korzysta z wyjścia modelu bez .detach() i torch.no_grad()?"
+        "korzysta z wyjścia modelu jako tensora, bez .item(), .detach() i torch.no_grad()?"
     ),
     "capture.loss_through_integers": (
         "strata nie ma historii autogradu: liczy się ją z wyniku {op} (typu {dtype}), a liczby"
@@ -192,10 +192,13 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.untracked_loss": (
         "przejście wstecz, które wykonało się w tym bloku ng.record(), nie dotarło do niczego, "
-        "co blok zapisał: blok obliczył stratę bez autograd (w torch.no_grad() albo z wartości "
-        "po .detach()), więc żaden gradient nie dociera do wag modelu, a "
-        "loss.requires_grad_(True) tylko ucisza błąd PyTorcha. Oblicz stratę z włączonym "
-        "autograd: wyjmij przejście w przód z `with torch.no_grad():`"
+        "co blok zapisał: blok obliczył stratę bez autograd (liczba wyjęta przez .item() i "
+        "z powrotem zamieniona w tensor przez torch.tensor(...), wartości po .detach() albo "
+        "przejście w przód pod torch.no_grad()), więc za stratą nie stoi żaden graf i żaden "
+        "gradient nie dociera do wag modelu; requires_grad=True i loss.requires_grad_(True) "
+        "tylko uciszają błąd PyTorcha. Oblicz stratę z włączonym autograd i zostaw ją tensorem: "
+        "loss = loss_fn(model(x), y), bez .item(), torch.tensor(...) i .detach(), poza "
+        "`with torch.no_grad():`"
     ),
     "capture.forward_before_block": (
         "przejście wstecz, które wykonało się w tym bloku ng.record(), nie dotarło do niczego, "
@@ -602,10 +605,13 @@ MESSAGES: dict[str, str] = {
     ),
     "magic.untracked_loss": (
         "%%nngraph: komórka wykonała przejście wstecz, ale nie dotarło ono do niczego, co"
-        " komórka zapisała: strata została obliczona bez autogradu (pod torch.no_grad() albo z"
-        " wartości po .detach()), więc żaden gradient nie dociera do wag modelu, a"
-        " loss.requires_grad_(True) tylko ucisza błąd PyTorcha. Oblicz stratę z włączonym"
-        " autogradem: wyjmij przejście w przód z `with torch.no_grad():`"
+        " komórka zapisała: strata została obliczona bez autogradu (liczba wyjęta przez .item()"
+        " i z powrotem zamieniona w tensor przez torch.tensor(...), wartości po .detach() albo"
+        " przejście w przód pod torch.no_grad()), więc za stratą nie stoi żaden graf i żaden"
+        " gradient nie dociera do wag modelu; requires_grad=True i loss.requires_grad_(True)"
+        " tylko uciszają błąd PyTorcha. Oblicz stratę z włączonym autogradem i zostaw ją"
+        " tensorem: loss = loss_fn(model(x), y), bez .item(), torch.tensor(...) i .detach(),"
+        " poza `with torch.no_grad():`"
     ),
     "magic.forward_before_some": (
         "%%nngraph: komórka wykonała przejście wstecz, ale nie dotarło ono do niczego, co"
@@ -2340,18 +2346,27 @@ MESSAGES: dict[str, str] = {
     "monitor.grad.step_unreached": (
         "optimizer.step() wykonano {steps} razy z rzędu, gdy żaden parametr, który trzyma, nie "
         "miał gradientu, a żadne loss.backward() w międzyczasie do nich nie dotarło: kroki "
-        "niczego nie zmieniają. Albo loss.backward() w ogóle nie jest wywoływane, albo strata "
-        "pochodzi z innego modelu: czy komórka, która tworzy model, została uruchomiona "
-        "ponownie, a ta, która tworzy optymalizator (i GradientWatch), nie? Nadal trzymają one "
-        "parametry starego modelu, a pętla trenuje nowy: uruchom je ponownie po niej."
+        "niczego nie zmieniają. Możliwe są trzy przyczyny: loss.backward() w ogóle nie jest "
+        "wywoływane; albo za stratą nie stoi żaden graf, więc jej przejście wstecz kończy się na "
+        "niej samej (powstała z liczby przez .item() i torch.tensor(...), z wartości po "
+        ".detach() albo w przejściu w przód pod torch.no_grad(); requires_grad=True tylko "
+        "ucisza błąd PyTorcha): licz ją jako loss = loss_fn(model(x), y) i zostaw ją tensorem; "
+        "albo strata pochodzi z innego modelu: czy komórka, która tworzy model, została "
+        "uruchomiona ponownie, a ta, która tworzy optymalizator (i GradientWatch), nie? Nadal "
+        "trzymają one parametry starego modelu, a pętla trenuje nowy: uruchom je ponownie po "
+        "niej."
     ),
     "monitor.grad.watch_unreached": (
         "watch.step() wykonano {steps} razy z rzędu, gdy żaden parametr, który odczytuje, nie "
-        "miał gradientu, a żadne loss.backward() w międzyczasie do nich nie dotarło. Albo "
-        "loss.backward() w ogóle nie jest wywoływane, albo strata pochodzi z innego modelu: czy "
-        "komórka, która tworzy model, została uruchomiona ponownie, a ta, która tworzy "
-        "GradientWatch, nie? Nadal odczytuje on parametry starego modelu, a pętla trenuje nowy: "
-        "uruchom ją ponownie po niej."
+        "miał gradientu, a żadne loss.backward() w międzyczasie do nich nie dotarło. Możliwe są "
+        "trzy przyczyny: loss.backward() w ogóle nie jest wywoływane; albo za stratą nie stoi "
+        "żaden graf, więc jej przejście wstecz kończy się na niej samej (powstała z liczby przez "
+        ".item() i torch.tensor(...), z wartości po .detach() albo w przejściu w przód pod "
+        "torch.no_grad(); requires_grad=True tylko ucisza błąd PyTorcha): licz ją jako "
+        "loss = loss_fn(model(x), y) i zostaw ją tensorem; albo strata pochodzi z innego "
+        "modelu: czy komórka, która tworzy model, została uruchomiona ponownie, a ta, która "
+        "tworzy GradientWatch, nie? Nadal odczytuje on parametry starego modelu, a pętla "
+        "trenuje nowy: uruchom ją ponownie po niej."
     ),
     "monitor.grad.zero_flat": (
         "{call} wykonano {steps} razy z rzędu, gdy każdy gradient był dokładnie zerem, a te "

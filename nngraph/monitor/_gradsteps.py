@@ -159,8 +159,11 @@ class _RunWithout:
 
     def _unreached(self) -> bool:
         """Whether no ``backward()`` reached the parameters between the run's steps: no
-        ``zero_grad()`` cleared what they had; the loss comes from other parameters (the cell
-        that makes the model run again, not the optimizer's or the watch's), or from none."""
+        ``zero_grad()`` cleared what they had. None ran, or the loss comes from other
+        parameters (the cell that makes the model run again, not the optimizer's or the
+        watch's), or from none (a loss with no graph behind it: ``.item()`` made a tensor
+        again, ``.detach()``, a forward under ``torch.no_grad()``). The probe sees only what
+        reaches the parameters, so the message names all three."""
         return self.probe.hooked and self._found == {"unseen"}
 
     def fields(self) -> dict[str, Any]:

@@ -146,7 +146,7 @@ def _no_norms(watch: GradientWatch) -> str:
         return message("monitor.gradwatch.all_frozen", steps=steps)
     key = "no_gradients" if watch._optimizer is None else "no_gradients_at_step"
     said = [e.message_id for e in watch.events if e.message_id.startswith("grad.step_")]
-    if said and said[-1] == "grad.step_unreached":  # the event's cause: no backward at all
+    if said and said[-1] == "grad.step_unreached":  # no backward reached the parameters
         key = "no_gradients_unreached"
     return message("monitor.gradwatch." + key, steps=steps)
 

@@ -112,6 +112,48 @@ def test_a_model_made_again_without_its_optimizer_and_watch_is_said(
     gw.close()
 
 
+def _loss_of_item(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return torch.tensor(F.cross_entropy(model(x), y).item(), requires_grad=True)
+
+
+def _loss_under_no_grad(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    with torch.no_grad():
+        out = model(x)
+    return F.cross_entropy(out, y).requires_grad_(True)
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+@pytest.mark.parametrize("with_optimizer", [True, False])
+@pytest.mark.parametrize("loss_of", [_loss_of_item, _loss_under_no_grad])
+def test_a_loss_with_no_graph_behind_it_is_among_the_causes_said(
+    language: str,
+    with_optimizer: bool,
+    loss_of: Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor],
+) -> None:
+    """Sweep s45 mistakes, finding 3 (second part): `backward()` runs at every step on a loss
+    rebuilt from `.item()` (or computed under `torch.no_grad()`); the watch said only that
+    backward() is not called or that the loss comes from another model."""
+    i18n.set_language(language)
+    torch.manual_seed(0)
+    x, y = torch.randn(16, 4), torch.randint(0, 3, (16,))
+    net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    gw = GradientWatch(net, optimizer=opt if with_optimizer else None)
+    for _ in range(5):
+        opt.zero_grad()
+        loss_of(net, x, y).backward()
+        if not with_optimizer:
+            gw.step()
+        opt.step()
+    which = "step" if with_optimizer else "watch"
+    (event,) = gw.events
+    assert event.message_id == f"grad.{which}_unreached"
+    no_graph = {"en": "the loss has no graph behind it", "pl": "za stratą nie stoi żaden graf"}
+    assert no_graph[language] in event.message
+    assert ".item()" in event.message and "torch.no_grad()" in event.message
+    gw.close()
+
+
 def test_all_zero_gradients_take_five_steps_and_name_a_constant_loss_too() -> None:
     gw, _, _ = train(zero_grad_kept_zeros, steps=8)
     assert [(e.message_id, e.step) for e in gw.events] == [("grad.step_zero", 5)]
