@@ -484,6 +484,19 @@ MESSAGES: dict[str, str] = {
         "get their shape at the first forward pass. Run one batch through it first, model(x), "
         "then %nngraph watch again (and make the optimizer after that)"
     ),
+    "magic.watch.optimizer_other": (
+        "%nngraph watch: --optimizer {optimizer} holds none of {model}'s parameters, so its "
+        "step() does not train {model} (and its zero_grad() leaves the gradients of {model} to "
+        "pile up). Was the cell that makes the model run again, and not the one that makes the "
+        "optimizer? Make the optimizer again from {model}, e.g. {optimizer} = "
+        "torch.optim.SGD({model}.parameters(), lr=0.1), then %nngraph watch {model} "
+        "--optimizer {optimizer}"
+    ),
+    "magic.watch.meta": (
+        "%nngraph watch: the gradients of layer '{layer}' of {model} are on the meta device "
+        "(shapes without values), so they have no norm to record: watch a model whose weights "
+        "are on the CPU or a GPU"
+    ),
     "magic.misspelt_command": (
         "%nngraph: there is no command {word}: did you mean %nngraph {line}? (help: %nngraph?)"
     ),

@@ -499,6 +499,20 @@ MESSAGES: dict[str, str] = {
         "przez niego jedną partię, model(x), a potem uruchom ponownie %nngraph watch (i dopiero "
         "wtedy utwórz optymalizator)"
     ),
+    "magic.watch.optimizer_other": (
+        "%nngraph watch: --optimizer {optimizer} nie zawiera żadnego z parametrów modelu "
+        "{model}, więc jego step() nie trenuje tego modelu (a jego zero_grad() nie zeruje "
+        "gradientów modelu, które gromadzą się krok po kroku). Czy komórka, która tworzy "
+        "model, została uruchomiona ponownie, a ta, która tworzy optymalizator, nie? Utwórz "
+        "optymalizator ponownie z modelu {model}, np. {optimizer} = "
+        "torch.optim.SGD({model}.parameters(), lr=0.1), a potem uruchom %nngraph watch "
+        "{model} --optimizer {optimizer}"
+    ),
+    "magic.watch.meta": (
+        "%nngraph watch: gradienty warstwy '{layer}' modelu {model} są na urządzeniu meta "
+        "(kształty bez wartości), więc nie mają normy do zapisania: obserwuj model, którego "
+        "wagi są na CPU albo GPU"
+    ),
     "magic.misspelt_command": (
         "%nngraph: nie ma polecenia {word}: czy chodziło o %nngraph {line}? (pomoc: %nngraph?)"
     ),
