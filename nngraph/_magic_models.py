@@ -15,6 +15,7 @@ input held in a dict (`models['small'].0.weight`).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Container, Iterator, Mapping
 from typing import Any
 
@@ -26,7 +27,7 @@ from nngraph.capture._modules import fill_module_types, module_table, named_para
 from nngraph.capture._naming import subscript
 from nngraph.graph import Graph
 
-__all__ = ["graph_with_models", "models_behind"]
+__all__ = ["graph_with_models", "is_ipythons", "models_behind"]
 
 
 def graph_with_models(
@@ -117,7 +118,7 @@ def _models_in(
     level: list[tuple[str, Any]] = [
         (name, value)
         for name, value in namespace.items()
-        if isinstance(name, str) and name[:1] != "_" and name not in hidden
+        if isinstance(name, str) and not is_ipythons(name) and name not in hidden
     ]
     budget = 10_000  # a dataset kept as a list of a million samples is not walked to the end
     for deep in range(depth + 1):
@@ -135,6 +136,22 @@ def _models_in(
                 inner += [(written + where, item) for where, item in items]
                 budget -= len(items)
         level = inner
+
+
+#: the names IPython keeps in a notebook's namespace besides `hidden`: the last outputs (`_`,
+#: `__`, `___`, `_5`) and inputs (`_i`, `_ii`, `_iii`, `_i5`), its histories (`_oh`, `_ih`,
+#: `_dh`, `_sh`), `_exit_code` of a `!command`, and the module's own (`__name__`, `__builtins__`)
+_IPYTHONS = re.compile(r"_{1,3}|_i{1,3}|_i?[0-9]+|_(?:oh|ih|dh|sh|exit_code)|__\w+__")
+
+
+def is_ipythons(name: str) -> bool:
+    """Whether `name` is one IPython gives a variable of its own, which names no model; a
+    student's `_net` or `_model` is theirs.
+
+    >>> [is_ipythons(name) for name in ("_", "_5", "_i5", "_oh", "__name__", "_net", "_i_net")]
+    [True, True, True, True, True, False, False]
+    """
+    return _IPYTHONS.fullmatch(name) is not None
 
 
 def _items(container: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> Iterator[tuple[str, Any]]:
