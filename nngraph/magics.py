@@ -36,14 +36,14 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class, needs_loca
 from IPython.display import Pretty, display
 
 from nngraph._magic_args import (
-    Cell,
-    CellReader,
+    asks_for_help,
+    cell_words,
     is_known,
-    running_cell_number,
     split_line,
     strip_semicolon,
     view_options,
 )
+from nngraph._magic_cell import Cell, CellReader, running_cell_number
 from nngraph._magic_commands import MagicCommands, Scope, fits_command
 from nngraph._magic_errors import (
     backward_again_error,
@@ -119,8 +119,7 @@ class NNGraphMagics(MagicCommands, Magics):
         __tracebackhide__ = True
         try:
             if cell is not None:  # the cell's own errors reach the notebook
-                words = split_line(strip_semicolon(line), "magic.cell.bad_arguments")
-                return self._record_cell(words, cell)
+                return self._record_cell(cell_words(line), cell)
             notebook = self.shell.user_ns  # type: ignore[union-attr]
             # a line in a function reads its local variables, as `%time` does
             value = self._line(line, notebook if local_ns is None else local_ns)
@@ -175,7 +174,7 @@ class NNGraphMagics(MagicCommands, Magics):
     def _command(self, command: str, arguments: str, scope: Scope) -> Any:
         """`%nngraph monitor ...`, `watch ...` or `lang ...`; `--help` prints the help."""
         words = split_line(arguments)
-        if any(word in ("-h", "--help") for word in words):  # `%nngraph monitor --help`
+        if asks_for_help(words):  # `%nngraph monitor --help`
             print(message("magic.help"))
             return None
         if command == "lang":
@@ -284,7 +283,7 @@ class NNGraphMagics(MagicCommands, Magics):
 
     def _record_cell(self, words: list[str], cell: str) -> Any:
         __tracebackhide__ = True  # IPython hides this frame in the cell's traceback
-        if any(word in ("-h", "--help") for word in words):  # the help, and the cell not run
+        if asks_for_help(words):  # the help, and the cell not run
             print(message("magic.help"))
             return None
         options = view_options().parse_args(words)
