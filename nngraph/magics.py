@@ -35,6 +35,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, needs_local_scope
 from IPython.display import Pretty, display
 
+from nngraph import _magic_extension as extension
 from nngraph._magic_args import (
     asks_for_help,
     cell_words,
@@ -61,7 +62,7 @@ from nngraph.capture._record import Recording, record_cell
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.graph._nodes import count_text, counted
-from nngraph.i18n import message, on_language_change, plural_form
+from nngraph.i18n import message, plural_form
 
 __all__ = ["NNGraphMagics", "load_ipython_extension", "unload_ipython_extension"]
 
@@ -362,15 +363,6 @@ class NNGraphMagics(MagicCommands, Magics):
         return value  # a final expression is shown as the cell's output, as without the magic
 
 
-def _refresh_help(_: str = "") -> None:
-    """`%nngraph?` shows the help in the current language."""
-    NNGraphMagics.nngraph.__doc__ = message("magic.help")
-
-
-_refresh_help()
-_unsubscribe: list[Any] = []
-
-
 def load_ipython_extension(ipython: Any) -> None:
     """`%load_ext nngraph`: register the magics and the `%%nngraph` cell reader (twice is
     harmless).
@@ -381,15 +373,7 @@ def load_ipython_extension(ipython: Any) -> None:
     True
     >>> unload_ipython_extension(ip)
     """
-    from nngraph._ipython_errors import install
-
-    ipython.register_magics(NNGraphMagics)
-    install(ipython)  # an NNGraphError shows the user's lines, not nngraph's
-    _refresh_help()  # the language may have changed while the extension was unloaded
-    if not any(isinstance(reader, CellReader) for reader in ipython.input_transformers_post):
-        ipython.input_transformers_post.append(CellReader(ipython))
-    if not _unsubscribe:
-        _unsubscribe.append(on_language_change(_refresh_help))
+    extension.load(ipython, NNGraphMagics)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
@@ -400,10 +384,7 @@ def unload_ipython_extension(ipython: Any) -> None:
     >>> "nngraph" in ip.magics_manager.magics["cell"]
     False
     """
-    for kind in ("line", "cell"):
-        ipython.magics_manager.magics[kind].pop("nngraph", None)
-    ipython.magics_manager.registry.pop("NNGraphMagics", None)
-    transformers = ipython.input_transformers_post
-    transformers[:] = [t for t in transformers if not isinstance(t, CellReader)]
-    while _unsubscribe:
-        _unsubscribe.pop()()
+    extension.unload(ipython, NNGraphMagics)
+
+
+extension.refresh_help(NNGraphMagics)  # `%nngraph?`: the help, in the current language
