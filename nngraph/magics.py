@@ -54,7 +54,7 @@ from nngraph._magic_errors import (
     raised_by_expression,
     statement_error,
 )
-from nngraph._magic_models import graph_with_models
+from nngraph._magic_models import graph_with_models, idle_model_warning
 from nngraph._magic_show import line_value_dropped, line_value_shown, tell_missing_widgets
 from nngraph._magic_suggest import COMMANDS, cell_options_in, command_assigned, misspelt_command
 from nngraph.capture._common import NNGraphWarning, drop_recording_frames
@@ -301,11 +301,11 @@ class NNGraphMagics(MagicCommands, Magics):
         anew = options.model is not None and code.assigns(options.model)
         model = None if options.model is None or anew else self._model(options.model)
         if code.is_async:  # top-level `await`: the cell awaits this (see `CellReader`)
-            return self._record_async(code, model, options, anew)
+            return self._record_async(code, model, options)
         kept: dict[str, Any] = {}  # the cell's value: a result, not one nothing used
         with record_cell(model, names=self._names(kept)) as rec:
             kept["_cell_value"] = value = code.run()  # the cell's own error propagates
-        return self._recorded(rec, options, anew, value)
+        return self._recorded(rec, options, model, value)
 
     def _names(self, kept: dict[str, Any]) -> ChainMap[str, Any]:
         """The notebook's variables, and `kept` (the cell's value) besides, which names
@@ -323,7 +323,7 @@ class NNGraphMagics(MagicCommands, Magics):
         return False
 
     async def _record_async(
-        self, code: Cell, model: torch.nn.Module | None, options: argparse.Namespace, anew: bool
+        self, code: Cell, model: torch.nn.Module | None, options: argparse.Namespace
     ) -> Any:
         __tracebackhide__ = True
         try:
@@ -333,13 +333,20 @@ class NNGraphMagics(MagicCommands, Magics):
         except BaseException as error:  # raised when the cell awaits this, after `nngraph()`
             drop_recording_frames(error)
             raise
-        return self._recorded(rec, options, anew, value)
+        return self._recorded(rec, options, model, value)
 
-    def _recorded(self, rec: Recording, options: argparse.Namespace, anew: bool, value: Any) -> Any:
+    def _recorded(
+        self,
+        rec: Recording,
+        options: argparse.Namespace,
+        model: torch.nn.Module | None,
+        value: Any,
+    ) -> Any:
         """What follows the cell's run: the graph shown and kept, the cell's value returned. A
-        cell that trained several steps is told that its graph holds them all."""
-        if anew:
-            self._model(options.model)  # it names a module now that the cell ran
+        cell that trained several steps is told that its graph holds them all, one whose
+        `--model` did not run that it did not (`model`: None where the cell made it anew)."""
+        if options.model is not None and model is None:
+            model = self._model(options.model)  # it names a module now that the cell ran
         graph = rec.graph
         if len(graph) == 0:  # a backward alone: its forward ran in an earlier cell
             print(
@@ -354,6 +361,8 @@ class NNGraphMagics(MagicCommands, Magics):
             )
             where = stacklevel_outside(("nngraph", "IPython"))  # the cell's `%%nngraph` line
             warnings.warn(message(key), NNGraphWarning, stacklevel=where)
+        elif model is not None:  # `--model old` while the cell ran `net`
+            self._warn_idle_model(rec, options.model, model)
         passes = graph.graph.get("backward_passes", 0)
         # a training loop: 500 steps, one wide picture (a GAN step runs two backward passes)
         if passes > 2 and not options.quiet:
@@ -361,6 +370,15 @@ class NNGraphMagics(MagicCommands, Magics):
             print(message(key, passes=count_text(passes), nodes=counted("nodes", len(graph))))
         self._show(graph, options)
         return value  # a final expression is shown as the cell's output, as without the magic
+
+    def _warn_idle_model(self, rec: Recording, typed: str, model: torch.nn.Module) -> None:
+        """`--model TYPED` whose model did not run in the cell is told so, at the cell's line,
+        with the notebook's models that ran instead."""
+        shell: Any = self.shell
+        text = idle_model_warning(rec.took_part, typed, model, shell.user_ns, shell.user_ns_hidden)
+        if text is not None:
+            where = stacklevel_outside(("nngraph", "IPython"))
+            warnings.warn(text, NNGraphWarning, stacklevel=where)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -204,6 +204,22 @@ MESSAGES: dict[str, str] = {
         "`with ng.record(model) as rec:`, a w nim `loss = loss_fn(model(x), y)` i "
         "`loss.backward()`"
     ),
+    # `ng.record(model)`, którego model nie działał w bloku: który działał, jeśli wiadomo
+    "capture.record_model_idle.none": (
+        "ng.record({model}): model {model} nie został uruchomiony w bloku (nie wywołano żadnej "
+        "z jego warstw), więc warstwy grafu nie są nazwane według niego. Podaj record() model, "
+        "który uruchamia blok, albo żaden: ng.record()"
+    ),
+    "capture.record_model_idle.one": (
+        "ng.record({model}): model {model} nie został uruchomiony w bloku (nie wywołano żadnej "
+        "z jego warstw); zamiast niego działał {ran}. Aby nazwać warstwy grafu według modelu, "
+        "który działał, napisz ng.record({ran}) albo nie podawaj modelu: ng.record()"
+    ),
+    "capture.record_model_idle.many": (
+        "ng.record({model}): model {model} nie został uruchomiony w bloku (nie wywołano żadnej "
+        "z jego warstw); działały modele {ran}. Podaj record() ten, według którego nazwać "
+        "warstwy grafu, albo nie podawaj modelu: ng.record()"
+    ),
     "capture.trace_in_another_thread": (
         "ng.trace() działa teraz w innym wątku: śledzenie czyści .grad modelu i na końcu"
         " przywraca model i generatory liczb losowych, więc dwa naraz by je pomieszały. Wywołuj"
@@ -627,6 +643,22 @@ MESSAGES: dict[str, str] = {
         " wcześniejszej komórce, więc nie ma w tym grafie ani jego operacji, ani gradientów."
         " Umieść przejście w przód także w tej komórce (loss = loss_fn(model(x), y), potem"
         " loss.backward())"
+    ),
+    # `%%nngraph --model X`, którego X nie działał w komórce: który działał, jeśli wiadomo
+    "magic.cell.model_idle.none": (
+        "%%nngraph: model {model} podany w --model nie został uruchomiony w tej komórce (nie "
+        "wywołano żadnej z jego warstw), więc warstwy grafu nie są nazwane według niego. Podaj "
+        "w --model model, który uruchamia ta komórka, albo pomiń --model"
+    ),
+    "magic.cell.model_idle.one": (
+        "%%nngraph: model {model} podany w --model nie został uruchomiony w tej komórce (nie "
+        "wywołano żadnej z jego warstw); zamiast niego działał {ran}. Aby nazwać warstwy grafu "
+        "według modelu, który działał, napisz %%nngraph --model {ran} albo pomiń --model"
+    ),
+    "magic.cell.model_idle.many": (
+        "%%nngraph: model {model} podany w --model nie został uruchomiony w tej komórce (nie "
+        "wywołano żadnej z jego warstw); działały modele {ran}. Podaj w --model ten, według "
+        "którego nazwać warstwy grafu, albo pomiń --model"
     ),
     "magic.forward_before": (
         "%%nngraph: komórka wykonała przejście wstecz, ale przejście w przód, które obliczyło "
