@@ -86,9 +86,12 @@ def unload_ipython_extension(ipython: Any) -> None:
 
 
 # In IPython/Jupyter, `import nngraph` is enough for the `%nngraph` magics (`%load_ext nngraph`
-# after it is harmless), and an NNGraphError shows the user's lines, not nngraph's. A script
-# stays a script: nothing is imported or installed.
+# after it is harmless, `%unload_ext nngraph` removes them), and an NNGraphError shows the
+# user's lines, not nngraph's. A script stays a script: nothing is imported or installed.
 _shell = _ipython_errors.running_shell()
 if _shell is not None and hasattr(_shell, "register_magics"):
     load_ipython_extension(_shell)
+    from nngraph._magic_extension import unload_after_import
+
+    unload_after_import(_shell)  # `%unload_ext nngraph` undoes it, as it undoes `%load_ext`
 del _shell

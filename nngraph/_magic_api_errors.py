@@ -38,6 +38,8 @@ _MAGIC_WORDS: dict[str, dict[str, str]] = {
         "monitor.gradwatch.monitor": "magic.watch.monitor",
         "monitor.gradwatch.no_params": "magic.watch.no_params",
         "monitor.gradwatch.lazy": "magic.watch.lazy",
+        "monitor.gradwatch.optimizer_other": "magic.watch.optimizer_other",
+        "monitor.gradwatch.meta": "magic.watch.meta",
     },
 }
 

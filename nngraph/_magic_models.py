@@ -15,18 +15,22 @@ input held in a dict (`models['small'].0.weight`).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Container, Iterator, Mapping
 from typing import Any
 
 import torch
 from torch.nn.parameter import is_lazy
 
+from nngraph._compiled import uncompiled
 from nngraph.capture import graph_of
 from nngraph.capture._modules import fill_module_types, module_table, named_parameters_as_written
 from nngraph.capture._naming import subscript
+from nngraph.capture._ran import TookPart
 from nngraph.graph import Graph
+from nngraph.i18n import message
 
-__all__ = ["graph_with_models", "models_behind"]
+__all__ = ["graph_with_models", "idle_model_warning", "is_ipythons", "models_behind"]
 
 
 def graph_with_models(
@@ -107,6 +111,53 @@ def models_behind(
     return chosen
 
 
+def idle_model_warning(
+    took: TookPart,
+    typed: str,
+    model: torch.nn.Module,
+    namespace: Mapping[str, Any],
+    hidden: Container[str] = (),
+) -> str | None:
+    """The warning for `%%nngraph --model TYPED` whose `model` did not run in the cell, naming
+    the models that ran (`took` says which) after the variables of `namespace` holding them
+    (`net`, `models['small']`), or holding a model of which they are a part; None where it ran.
+
+    >>> import torch
+    >>> net, old = torch.nn.Sequential(torch.nn.Linear(2, 1)), torch.nn.Linear(2, 1)
+    >>> took = TookPart([net[0]], [], [net[0]])  # the cell ran net[0](x)
+    >>> idle_model_warning(took, "old", old, {"net": net, "old": old})[:72]
+    '%%nngraph: old, given to --model, did not run in this cell (none of its '
+    >>> idle_model_warning(took, "net", net, {"net": net, "old": old}) is None
+    True
+    """
+    if took.model(model):
+        return None
+    try:  # naming is a nicety: reading the notebook's containers must not cost the warning
+        others = [(written, m) for written, m in _models_in(namespace, hidden) if m is not model]
+    except Exception:
+        others = []
+    ran: list[str] = []
+    for root in took.models():
+        written = _holding(root, others)
+        if written is not None and written not in ran:
+            ran.append(written)
+    key = "none" if not ran else "one" if len(ran) == 1 else "many"
+    return message(f"magic.cell.model_idle.{key}", model=typed, ran=", ".join(ran))
+
+
+def _holding(root: torch.nn.Module, models: list[tuple[str, torch.nn.Module]]) -> str | None:
+    """Where `root` is as written among `models`: the variable holding it, else the one holding
+    the smallest model it is part of (`net` for `net[0]`); None where none holds it."""
+    holders: list[tuple[int, str]] = []
+    for written, model in models:
+        inner = list(uncompiled(model).modules())
+        if inner[0] is root:
+            return written
+        if any(module is root for module in inner):
+            holders.append((len(inner), written))
+    return min(holders)[1] if holders else None
+
+
 def _models_in(
     namespace: Mapping[str, Any], hidden: Container[str], depth: int = 2
 ) -> Iterator[tuple[str, torch.nn.Module]]:
@@ -117,7 +168,7 @@ def _models_in(
     level: list[tuple[str, Any]] = [
         (name, value)
         for name, value in namespace.items()
-        if isinstance(name, str) and name[:1] != "_" and name not in hidden
+        if isinstance(name, str) and not is_ipythons(name) and name not in hidden
     ]
     budget = 10_000  # a dataset kept as a list of a million samples is not walked to the end
     for deep in range(depth + 1):
@@ -135,6 +186,22 @@ def _models_in(
                 inner += [(written + where, item) for where, item in items]
                 budget -= len(items)
         level = inner
+
+
+#: the names IPython keeps in a notebook's namespace besides `hidden`: the last outputs (`_`,
+#: `__`, `___`, `_5`) and inputs (`_i`, `_ii`, `_iii`, `_i5`), its histories (`_oh`, `_ih`,
+#: `_dh`, `_sh`), `_exit_code` of a `!command`, and the module's own (`__name__`, `__builtins__`)
+_IPYTHONS = re.compile(r"_{1,3}|_i{1,3}|_i?[0-9]+|_(?:oh|ih|dh|sh|exit_code)|__\w+__")
+
+
+def is_ipythons(name: str) -> bool:
+    """Whether `name` is one IPython gives a variable of its own, which names no model; a
+    student's `_net` or `_model` is theirs.
+
+    >>> [is_ipythons(name) for name in ("_", "_5", "_i5", "_oh", "__name__", "_net", "_i_net")]
+    [True, True, True, True, True, False, False]
+    """
+    return _IPYTHONS.fullmatch(name) is not None
 
 
 def _items(container: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> Iterator[tuple[str, Any]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import builtins
 import difflib
-from collections.abc import Callable, Collection, Container, Iterable
+from collections.abc import Callable, Collection, Container, Iterable, Mapping
 
 from nngraph._magic_errors import error_text
 from nngraph.i18n import message
@@ -126,30 +126,56 @@ def _mistyped(word: str, command: str) -> bool:
 
 def suggested_options(arguments: str, options: Iterable[str]) -> list[str]:
     """The options closest to each unrecognized one among `arguments` (as argparse lists them):
-    `--color-by` for `--color_by` or `--colour-by`, `--model` for `-model`.
+    `--color-by` for `--color_by` or `--colour-by`, `--model` for `-model`. A short option
+    (`-d`, `-d2`) is too short to be compared: it stands for the options of that letter, its
+    real short option (`-o` for `-O` or `-0`) and the long ones it starts (`--depth` for `-d`).
+    Given a mapping from each option to its argparse action (`_option_string_actions`), a long
+    option is left out where it is the real short one's own long form (`--output` of `-o`).
 
     >>> suggested_options("--color_by value --modle net", ["--color-by", "--mode", "--model"])
     ['--color-by', '--model']
+    >>> suggested_options("-d 2 -m net", ["--depth", "--model", "--metric", "--mode", "-o"])
+    ['--depth', '--model', '--metric', '--mode']
     """
     known = list(options)
     found: list[str] = []
     for word in arguments.split():
         if not word.startswith("-") or word.lstrip("-") == "":
             continue
-        short = "-" + word[1:].lower().translate(_LOOKALIKE)
-        if len(word) == 2 and short in known:  # `-O` or `-0` for `-o`: too short for difflib
-            if short not in found:
-                found.append(short)
+        written = word.partition("=")[0]
+        if _is_short(written):
+            found += [option for option in _of_letter(written[1], options) if option not in found]
             continue
-        written = "--" + word.partition("=")[0].lstrip("-").replace("_", "-")
-        close = difflib.get_close_matches(written, known, 3, _CLOSE)
+        spelt = "--" + written.lstrip("-").replace("_", "-")
+        close = difflib.get_close_matches(spelt, known, 3, _CLOSE)
         # two letters swapped (`--modle`) mean `--model` rather than the closer `--mode`
-        swapped = [option for option in close if sorted(option) == sorted(written)]
-        for candidate in (written, *swapped, *close[:1]):
+        swapped = [option for option in close if sorted(option) == sorted(spelt)]
+        for candidate in (spelt, *swapped, *close[:1]):
             if candidate in known and candidate not in found:
                 found.append(candidate)
                 break
     return found
+
+
+def _is_short(written: str) -> bool:
+    """Whether `written` is a short option, alone or with its value attached: `-d`, `-d2`
+    (`-0`, a zero, is taken for the letter it looks like)."""
+    attached = written[2:]
+    return len(written) >= 2 and written[1].isalnum() and (not attached or attached.isdecimal())
+
+
+def _of_letter(letter: str, options: Iterable[str]) -> list[str]:
+    """The options a short option of `letter` may stand for: the real short option of that
+    letter (`-o` for `-O` or `-0`), then the long options it starts (`--depth` for `d`), but
+    not the real short one's own long form (`--output`) when `options` maps each to its action.
+    """
+    letter = letter.lower().translate(_LOOKALIKE)
+    actions: Mapping[str, object] = options if isinstance(options, Mapping) else {}
+    short = f"-{letter}"
+    real = [short] if short in options else []
+    own = actions.get(short, object())  # an action no other option has, without a mapping
+    longs = [o for o in options if o.startswith(f"--{letter}") and actions.get(o) is not own]
+    return real + longs
 
 
 def cell_options_in(line: str, options: Collection[str]) -> tuple[int | None, list[str]]:

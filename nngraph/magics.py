@@ -35,15 +35,16 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, needs_local_scope
 from IPython.display import Pretty, display
 
+from nngraph import _magic_extension as extension
 from nngraph._magic_args import (
-    Cell,
-    CellReader,
+    asks_for_help,
+    cell_words,
     is_known,
-    running_cell_number,
     split_line,
     strip_semicolon,
     view_options,
 )
+from nngraph._magic_cell import Cell, CellReader, running_cell_number
 from nngraph._magic_commands import MagicCommands, Scope, fits_command
 from nngraph._magic_errors import (
     backward_again_error,
@@ -53,7 +54,7 @@ from nngraph._magic_errors import (
     raised_by_expression,
     statement_error,
 )
-from nngraph._magic_models import graph_with_models
+from nngraph._magic_models import graph_with_models, idle_model_warning
 from nngraph._magic_show import line_value_dropped, line_value_shown, tell_missing_widgets
 from nngraph._magic_suggest import COMMANDS, cell_options_in, command_assigned, misspelt_command
 from nngraph.capture._common import NNGraphWarning, drop_recording_frames
@@ -61,7 +62,7 @@ from nngraph.capture._record import Recording, record_cell
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.graph import Graph
 from nngraph.graph._nodes import count_text, counted
-from nngraph.i18n import message, on_language_change, plural_form
+from nngraph.i18n import message, plural_form
 
 __all__ = ["NNGraphMagics", "load_ipython_extension", "unload_ipython_extension"]
 
@@ -119,8 +120,7 @@ class NNGraphMagics(MagicCommands, Magics):
         __tracebackhide__ = True
         try:
             if cell is not None:  # the cell's own errors reach the notebook
-                words = split_line(strip_semicolon(line), "magic.cell.bad_arguments")
-                return self._record_cell(words, cell)
+                return self._record_cell(cell_words(line), cell)
             notebook = self.shell.user_ns  # type: ignore[union-attr]
             # a line in a function reads its local variables, as `%time` does
             value = self._line(line, notebook if local_ns is None else local_ns)
@@ -175,7 +175,7 @@ class NNGraphMagics(MagicCommands, Magics):
     def _command(self, command: str, arguments: str, scope: Scope) -> Any:
         """`%nngraph monitor ...`, `watch ...` or `lang ...`; `--help` prints the help."""
         words = split_line(arguments)
-        if any(word in ("-h", "--help") for word in words):  # `%nngraph monitor --help`
+        if asks_for_help(words):  # `%nngraph monitor --help`
             print(message("magic.help"))
             return None
         if command == "lang":
@@ -284,7 +284,7 @@ class NNGraphMagics(MagicCommands, Magics):
 
     def _record_cell(self, words: list[str], cell: str) -> Any:
         __tracebackhide__ = True  # IPython hides this frame in the cell's traceback
-        if any(word in ("-h", "--help") for word in words):  # the help, and the cell not run
+        if asks_for_help(words):  # the help, and the cell not run
             print(message("magic.help"))
             return None
         options = view_options().parse_args(words)
@@ -301,11 +301,11 @@ class NNGraphMagics(MagicCommands, Magics):
         anew = options.model is not None and code.assigns(options.model)
         model = None if options.model is None or anew else self._model(options.model)
         if code.is_async:  # top-level `await`: the cell awaits this (see `CellReader`)
-            return self._record_async(code, model, options, anew)
+            return self._record_async(code, model, options)
         kept: dict[str, Any] = {}  # the cell's value: a result, not one nothing used
         with record_cell(model, names=self._names(kept)) as rec:
             kept["_cell_value"] = value = code.run()  # the cell's own error propagates
-        return self._recorded(rec, options, anew, value)
+        return self._recorded(rec, options, model, value)
 
     def _names(self, kept: dict[str, Any]) -> ChainMap[str, Any]:
         """The notebook's variables, and `kept` (the cell's value) besides, which names
@@ -323,7 +323,7 @@ class NNGraphMagics(MagicCommands, Magics):
         return False
 
     async def _record_async(
-        self, code: Cell, model: torch.nn.Module | None, options: argparse.Namespace, anew: bool
+        self, code: Cell, model: torch.nn.Module | None, options: argparse.Namespace
     ) -> Any:
         __tracebackhide__ = True
         try:
@@ -333,13 +333,20 @@ class NNGraphMagics(MagicCommands, Magics):
         except BaseException as error:  # raised when the cell awaits this, after `nngraph()`
             drop_recording_frames(error)
             raise
-        return self._recorded(rec, options, anew, value)
+        return self._recorded(rec, options, model, value)
 
-    def _recorded(self, rec: Recording, options: argparse.Namespace, anew: bool, value: Any) -> Any:
+    def _recorded(
+        self,
+        rec: Recording,
+        options: argparse.Namespace,
+        model: torch.nn.Module | None,
+        value: Any,
+    ) -> Any:
         """What follows the cell's run: the graph shown and kept, the cell's value returned. A
-        cell that trained several steps is told that its graph holds them all."""
-        if anew:
-            self._model(options.model)  # it names a module now that the cell ran
+        cell that trained several steps is told that its graph holds them all, one whose
+        `--model` did not run that it did not (`model`: None where the cell made it anew)."""
+        if options.model is not None and model is None:
+            model = self._model(options.model)  # it names a module now that the cell ran
         graph = rec.graph
         if len(graph) == 0:  # a backward alone: its forward ran in an earlier cell
             print(
@@ -354,6 +361,8 @@ class NNGraphMagics(MagicCommands, Magics):
             )
             where = stacklevel_outside(("nngraph", "IPython"))  # the cell's `%%nngraph` line
             warnings.warn(message(key), NNGraphWarning, stacklevel=where)
+        elif model is not None:  # `--model old` while the cell ran `net`
+            self._warn_idle_model(rec, options.model, model)
         passes = graph.graph.get("backward_passes", 0)
         # a training loop: 500 steps, one wide picture (a GAN step runs two backward passes)
         if passes > 2 and not options.quiet:
@@ -362,14 +371,14 @@ class NNGraphMagics(MagicCommands, Magics):
         self._show(graph, options)
         return value  # a final expression is shown as the cell's output, as without the magic
 
-
-def _refresh_help(_: str = "") -> None:
-    """`%nngraph?` shows the help in the current language."""
-    NNGraphMagics.nngraph.__doc__ = message("magic.help")
-
-
-_refresh_help()
-_unsubscribe: list[Any] = []
+    def _warn_idle_model(self, rec: Recording, typed: str, model: torch.nn.Module) -> None:
+        """`--model TYPED` whose model did not run in the cell is told so, at the cell's line,
+        with the notebook's models that ran instead."""
+        shell: Any = self.shell
+        text = idle_model_warning(rec.took_part, typed, model, shell.user_ns, shell.user_ns_hidden)
+        if text is not None:
+            where = stacklevel_outside(("nngraph", "IPython"))
+            warnings.warn(text, NNGraphWarning, stacklevel=where)
 
 
 def load_ipython_extension(ipython: Any) -> None:
@@ -382,15 +391,7 @@ def load_ipython_extension(ipython: Any) -> None:
     True
     >>> unload_ipython_extension(ip)
     """
-    from nngraph._ipython_errors import install
-
-    ipython.register_magics(NNGraphMagics)
-    install(ipython)  # an NNGraphError shows the user's lines, not nngraph's
-    _refresh_help()  # the language may have changed while the extension was unloaded
-    if not any(isinstance(reader, CellReader) for reader in ipython.input_transformers_post):
-        ipython.input_transformers_post.append(CellReader(ipython))
-    if not _unsubscribe:
-        _unsubscribe.append(on_language_change(_refresh_help))
+    extension.load(ipython, NNGraphMagics)
 
 
 def unload_ipython_extension(ipython: Any) -> None:
@@ -401,10 +402,7 @@ def unload_ipython_extension(ipython: Any) -> None:
     >>> "nngraph" in ip.magics_manager.magics["cell"]
     False
     """
-    for kind in ("line", "cell"):
-        ipython.magics_manager.magics[kind].pop("nngraph", None)
-    ipython.magics_manager.registry.pop("NNGraphMagics", None)
-    transformers = ipython.input_transformers_post
-    transformers[:] = [t for t in transformers if not isinstance(t, CellReader)]
-    while _unsubscribe:
-        _unsubscribe.pop()()
+    extension.unload(ipython, NNGraphMagics)
+
+
+extension.refresh_help(NNGraphMagics)  # `%nngraph?`: the help, in the current language

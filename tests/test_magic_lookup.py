@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import torch
 from IPython.testing import globalipapp
 
 import nngraph as ng
@@ -174,3 +175,36 @@ def test_a_failure_in_naming_the_models_falls_back_to_the_largest_one(
     graph = ip.run_line_magic("nngraph", "loss")
     named = [name for name in _param_names(graph) if name != "None"]
     assert named == ["bias", "weight"]  # G's (the larger), unprefixed, as before
+
+
+def test_a_model_in_an_underscore_variable_names_its_parameters(ip: Any) -> None:
+    """Sweep s45 magics, finding 8: a model kept in `_net` left every parameter unnamed (drawn
+    only as "param"): every name starting with `_` was skipped, not only IPython's own."""
+    _run(
+        ip,
+        "_net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))\n"
+        "loss = _net(torch.randn(8, 2)).sum()",
+    )
+    assert _param_names(ip.run_line_magic("nngraph", "loss")) == [
+        "0.bias",
+        "0.weight",
+        "2.bias",
+        "2.weight",
+    ]
+    _run(
+        ip,
+        "_G, __D = torch.nn.Linear(2, 4), torch.nn.Linear(4, 1)\nout = __D(_G(torch.ones(1, 2)))",
+    )
+    graph = ip.run_line_magic("nngraph", "out")
+    assert _param_names(graph) == ["_G.bias", "_G.weight", "__D.bias", "__D.weight"]
+
+
+@pytest.mark.parametrize("name", ["_", "__", "___", "_7", "_i", "_iii", "_i7", "_oh", "__name__"])
+def test_ipythons_own_variables_name_no_model(name: str) -> None:
+    """Sweep s45 magics, finding 8: IPython keeps the last outputs (`_`, `_7`), inputs (`_i7`)
+    and its histories in the namespace; a model shown as a cell's output is named after the
+    variable the student gave it, not after `_`, which IPython made first."""
+    G, D = torch.nn.Linear(2, 4), torch.nn.Linear(4, 1)
+    out = D(G(torch.ones(1, 2)))
+    namespace = {name: D, "G": G, "D": D, "out": out}
+    assert sorted(w for w, _ in _magic_models.models_behind(out, namespace)) == ["D", "G"]

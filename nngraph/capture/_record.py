@@ -36,6 +36,7 @@ from nngraph.capture._functorch import transforms_active
 from nngraph.capture._inplace import after_in_place, before_write
 from nngraph.capture._naming import mark_unused, outermost_results, results_nothing_used
 from nngraph.capture._patches import compiled_code_runs_eagerly, patched_function_apply
+from nngraph.capture._ran import TookPart, idle_model, idle_model_text, took_part
 from nngraph.capture._recorder import Recorder
 from nngraph.capture._repeated import note_backward_roots
 from nngraph.capture._script import after_script_function
@@ -66,6 +67,10 @@ class Recording:
         #: a backward ran in the block but reached no node of it: its forward ran before the
         #: block ("before"), or the block made its loss without autograd ("untracked")
         self.forward_before: str | None = None
+        #: which models ran in the block (see `_ran.py`); a given model that did not: the
+        #: variables holding it and those holding the models that ran
+        self.took_part = TookPart([], [], [])
+        self.idle_model: tuple[list[str], list[str]] | None = None
 
     @property
     def graph(self) -> Graph:
@@ -225,6 +230,9 @@ class RecordBlock:
                 NNGraphWarning,
                 stacklevel=stacklevel_outside(),  # the `with` statement's line
             )
+        elif recording.idle_model is not None and self.warns:
+            text = idle_model_text(*recording.idle_model)
+            warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside())
         return suppressed
 
     @property
@@ -335,6 +343,10 @@ def _recording(
             namespace = caller.f_locals if names is None else names
             recording.forward_before = forward_before(recorder)
             with hidden():
+                recording.took_part = took_part(recorder)
+                if model is not None and len(recorder.graph):  # named also in a function
+                    outer = caller.f_globals if names is None else {}
+                    recording.idle_model = idle_model(recording.took_part, model, namespace, outer)
                 dropped = results_nothing_used(recorder, returned, namespace)
                 recording._graph = finish(recorder, namespace)
                 mark_unused(recording._graph, dropped)

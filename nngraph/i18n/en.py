@@ -204,6 +204,22 @@ MESSAGES: dict[str, str] = {
         "`with ng.record(model) as rec:` then `loss = loss_fn(model(x), y)` and "
         "`loss.backward()`"
     ),
+    # `ng.record(model)` whose model never ran in the block: which one did, where known
+    "capture.record_model_idle.none": (
+        "ng.record({model}): {model} did not run in the block (none of its layers was called), "
+        "so the graph's layers are not named after it. Give record() the model the block runs, "
+        "or none: ng.record()"
+    ),
+    "capture.record_model_idle.one": (
+        "ng.record({model}): {model} did not run in the block (none of its layers was called); "
+        "{ran} ran instead. To name the graph's layers after the model that ran, write "
+        "ng.record({ran}), or give none: ng.record()"
+    ),
+    "capture.record_model_idle.many": (
+        "ng.record({model}): {model} did not run in the block (none of its layers was called); "
+        "the models that ran are {ran}. Give record() the one to name the graph's layers "
+        "after, or none: ng.record()"
+    ),
     "capture.trace_in_another_thread": (
         "ng.trace() is running in another thread now: a trace clears the model's .grad and puts"
         " the model and the random generators back when it ends, so two at once would mix"
@@ -488,6 +504,19 @@ MESSAGES: dict[str, str] = {
         "get their shape at the first forward pass. Run one batch through it first, model(x), "
         "then %nngraph watch again (and make the optimizer after that)"
     ),
+    "magic.watch.optimizer_other": (
+        "%nngraph watch: --optimizer {optimizer} holds none of {model}'s parameters, so its "
+        "step() does not train {model} (and its zero_grad() leaves the gradients of {model} to "
+        "pile up). Was the cell that makes the model run again, and not the one that makes the "
+        "optimizer? Make the optimizer again from {model}, e.g. {optimizer} = "
+        "torch.optim.SGD({model}.parameters(), lr=0.1), then %nngraph watch {model} "
+        "--optimizer {optimizer}"
+    ),
+    "magic.watch.meta": (
+        "%nngraph watch: the gradients of layer '{layer}' of {model} are on the meta device "
+        "(shapes without values), so they have no norm to record: watch a model whose weights "
+        "are on the CPU or a GPU"
+    ),
     "magic.misspelt_command": (
         "%nngraph: there is no command {word}: did you mean %nngraph {line}? (help: %nngraph?)"
     ),
@@ -602,6 +631,22 @@ MESSAGES: dict[str, str] = {
         " forward pass that computed its loss ran in an earlier cell, so none of its ops or"
         " gradients are in this graph. Put the forward pass in this cell too"
         " (loss = loss_fn(model(x), y), then loss.backward())"
+    ),
+    # `%%nngraph --model X` whose X never ran in the cell: which model did, where known
+    "magic.cell.model_idle.none": (
+        "%%nngraph: {model}, given to --model, did not run in this cell (none of its layers was "
+        "called), so the graph's layers are not named after it. Give --model the model this "
+        "cell runs, or leave --model out"
+    ),
+    "magic.cell.model_idle.one": (
+        "%%nngraph: {model}, given to --model, did not run in this cell (none of its layers was "
+        "called); {ran} ran instead. To name the graph's layers after the model that ran, write "
+        "%%nngraph --model {ran}, or leave --model out"
+    ),
+    "magic.cell.model_idle.many": (
+        "%%nngraph: {model}, given to --model, did not run in this cell (none of its layers was "
+        "called); the models that ran are {ran}. Give --model the one to name the graph's "
+        "layers after, or leave --model out"
     ),
     "magic.forward_before": (
         "%%nngraph: the cell ran a backward pass, but the forward pass that computed its loss ran "

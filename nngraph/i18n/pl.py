@@ -207,6 +207,22 @@ MESSAGES: dict[str, str] = {
         "`with ng.record(model) as rec:`, a w nim `loss = loss_fn(model(x), y)` i "
         "`loss.backward()`"
     ),
+    # `ng.record(model)`, którego model nie działał w bloku: który działał, jeśli wiadomo
+    "capture.record_model_idle.none": (
+        "ng.record({model}): model {model} nie został uruchomiony w bloku (nie wywołano żadnej "
+        "z jego warstw), więc warstwy grafu nie są nazwane według niego. Podaj record() model, "
+        "który uruchamia blok, albo żaden: ng.record()"
+    ),
+    "capture.record_model_idle.one": (
+        "ng.record({model}): model {model} nie został uruchomiony w bloku (nie wywołano żadnej "
+        "z jego warstw); zamiast niego działał {ran}. Aby nazwać warstwy grafu według modelu, "
+        "który działał, napisz ng.record({ran}) albo nie podawaj modelu: ng.record()"
+    ),
+    "capture.record_model_idle.many": (
+        "ng.record({model}): model {model} nie został uruchomiony w bloku (nie wywołano żadnej "
+        "z jego warstw); działały modele {ran}. Podaj record() ten, według którego nazwać "
+        "warstwy grafu, albo nie podawaj modelu: ng.record()"
+    ),
     "capture.trace_in_another_thread": (
         "ng.trace() działa teraz w innym wątku: śledzenie czyści .grad modelu i na końcu"
         " przywraca model i generatory liczb losowych, więc dwa naraz by je pomieszały. Wywołuj"
@@ -502,6 +518,20 @@ MESSAGES: dict[str, str] = {
         "przez niego jedną partię, model(x), a potem uruchom ponownie %nngraph watch (i dopiero "
         "wtedy utwórz optymalizator)"
     ),
+    "magic.watch.optimizer_other": (
+        "%nngraph watch: --optimizer {optimizer} nie zawiera żadnego z parametrów modelu "
+        "{model}, więc jego step() nie trenuje tego modelu (a jego zero_grad() nie zeruje "
+        "gradientów modelu, które gromadzą się krok po kroku). Czy komórka, która tworzy "
+        "model, została uruchomiona ponownie, a ta, która tworzy optymalizator, nie? Utwórz "
+        "optymalizator ponownie z modelu {model}, np. {optimizer} = "
+        "torch.optim.SGD({model}.parameters(), lr=0.1), a potem uruchom %nngraph watch "
+        "{model} --optimizer {optimizer}"
+    ),
+    "magic.watch.meta": (
+        "%nngraph watch: gradienty warstwy '{layer}' modelu {model} są na urządzeniu meta "
+        "(kształty bez wartości), więc nie mają normy do zapisania: obserwuj model, którego "
+        "wagi są na CPU albo GPU"
+    ),
     "magic.misspelt_command": (
         "%nngraph: nie ma polecenia {word}: czy chodziło o %nngraph {line}? (pomoc: %nngraph?)"
     ),
@@ -619,6 +649,22 @@ MESSAGES: dict[str, str] = {
         " wcześniejszej komórce, więc nie ma w tym grafie ani jego operacji, ani gradientów."
         " Umieść przejście w przód także w tej komórce (loss = loss_fn(model(x), y), potem"
         " loss.backward())"
+    ),
+    # `%%nngraph --model X`, którego X nie działał w komórce: który działał, jeśli wiadomo
+    "magic.cell.model_idle.none": (
+        "%%nngraph: model {model} podany w --model nie został uruchomiony w tej komórce (nie "
+        "wywołano żadnej z jego warstw), więc warstwy grafu nie są nazwane według niego. Podaj "
+        "w --model model, który uruchamia ta komórka, albo pomiń --model"
+    ),
+    "magic.cell.model_idle.one": (
+        "%%nngraph: model {model} podany w --model nie został uruchomiony w tej komórce (nie "
+        "wywołano żadnej z jego warstw); zamiast niego działał {ran}. Aby nazwać warstwy grafu "
+        "według modelu, który działał, napisz %%nngraph --model {ran} albo pomiń --model"
+    ),
+    "magic.cell.model_idle.many": (
+        "%%nngraph: model {model} podany w --model nie został uruchomiony w tej komórce (nie "
+        "wywołano żadnej z jego warstw); działały modele {ran}. Podaj w --model ten, według "
+        "którego nazwać warstwy grafu, albo pomiń --model"
     ),
     "magic.forward_before": (
         "%%nngraph: komórka wykonała przejście wstecz, ale przejście w przód, które obliczyło "
