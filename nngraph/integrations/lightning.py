@@ -99,8 +99,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
     ``restore_best``: put the best epoch's weights back into the module when ``fit`` ends,
     also when it is interrupted (the kernel's Stop button, Ctrl+C), which the monitor tells. An
     error leaves the weights as they were then, to look into (the monitor says how to restore
-    the best ones); either event is dated at the epoch that was running (as Lightning's progress
-    bar shows it). A stop by Lightning's own ``EarlyStopping`` is told as an event, in each fit
+    the best ones); either event, and a click on the view's Stop button, is dated at the epoch
+    that was running (as Lightning's progress bar shows it). A stop by Lightning's own ``EarlyStopping`` is told as an event, in each fit
     it stops (one made in an earlier cell too). Where a stopping detector or an
     ``EarlyStopping`` watches another metric than the one the best weights are chosen by
     (``Patience(5, metric="val_acc")`` with the default ``val_loss``), an
@@ -275,6 +275,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
 
     def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
         self._log_late(trainer)
+        if self.monitor is not None:  # the Stop button's event is dated at this epoch
+            self.monitor._epoch_running = self._now(trainer)
         self._batches = 0
         self._means.reset()
         self._skip = ((), set())  # named again: the monitor's detectors may have changed
@@ -290,6 +292,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
     ) -> None:
         self._batches = batch_idx + 1
         self._fit_batches += 1
+        if self._by_batches and self.monitor is not None:  # its "epoch": the batches done
+            self.monitor._epoch_running = self._now(trainer)
         keys = tuple(trainer.callback_metrics)
         if keys != self._skip[0]:  # the validation keys: named once, not at every batch
             names = self._names(keys)
@@ -342,6 +346,16 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
 
     def on_train_end(self, trainer: Any, pl_module: Any) -> None:
         self._log_late(trainer)
+        if self.monitor is not None:
+            self.monitor._epoch_running = None
+
+    def _now(self, trainer: Any) -> int:
+        """The monitor's number of the epoch running, as Lightning's progress bar shows it
+        (not the last one logged); where points are numbered by batches, the batches done."""
+        if self._by_batches:
+            return self._first + self._fit_batches
+        logged = self.monitor.epoch if self.monitor is not None else 0
+        return max(self._offset + steps.running_epoch(trainer), logged)
 
     def on_exception(self, trainer: Any, pl_module: Any, exception: BaseException) -> None:
         """An interrupted fit (Stop, Ctrl+C) gets the best weights back, as an ended one does;
@@ -350,6 +364,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         mon = self.monitor
         if mon is None or not self._trained:
             return
+        mon._epoch_running = None
         with contextlib.suppress(Exception):  # the error to show is the user's, not this one
             if not self._saw_metric:  # in the callback's words, before the monitor's own
                 self._warn_missing(trainer)
@@ -357,11 +372,7 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         best = mon.best.epoch if mon.best is not None else None
         if not self.restore_best or best is None or mon.model is None:
             return
-        # the epoch that was running, as Lightning's progress bar shows it (not the last logged)
-        if self._by_batches:
-            now = self._first + self._fit_batches
-        else:
-            now = max(self._offset + steps.running_epoch(trainer), mon.epoch)
+        now = self._now(trainer)  # the epoch that was running
         if not isinstance(exception, KeyboardInterrupt):
             mon.add_event(steps.note(now, "monitor.lightning.error_kept", best=best))
         elif not _holds(pl_module, mon.model):

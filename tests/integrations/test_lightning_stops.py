@@ -274,3 +274,23 @@ def test_the_stop_button_ends_an_epoch_that_logs_nothing(stop: bool) -> None:
     (warning,) = [str(w.message) for w in caught if w.category is NNGraphWarning]
     assert "no validation ran in this fit" in warning and "nothing can stop" not in warning
     assert "no detector can stop training early" in warning
+
+
+@pytest.mark.parametrize("display", [False, "text"])
+def test_the_stop_button_is_dated_at_the_epoch_it_was_clicked_in(
+    display: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sweep s45 lightning, finding 4: a click during Lightning's epoch 4 (its bar: "Epoch 4")
+    said "stop requested at epoch 3", the last epoch logged; epoch 4 then trained to its end
+    (and may be the best epoch put back)."""
+    cb = NNGraphCallback(detectors=[], display=display)
+    run([cb, ClicksStop(cb, at=4)])
+    mon = monitor_of(cb)
+    stop = mon.stop_event
+    assert stop is not None and mon.epoch == 4  # epochs 0 to 4 ran
+    assert (stop.detector, stop.epoch, stop.step) == ("user", 4, 4.0)
+    assert str(stop) == "epoch 4: stop requested at epoch 4"
+    if display == "text":
+        assert "stop requested at epoch 4" in capsys.readouterr().out
+    mon.resume()
+    assert mon.request_stop().epoch == 4  # after fit: at the last epoch logged, as before
