@@ -1203,6 +1203,12 @@ MESSAGES: dict[str, str] = {
         "restore_best() on the callback's monitor (NNGraphCallback.monitor) puts the best ones "
         "(epoch {best}) back"
     ),
+    "monitor.lightning.earlier_best_kept": (
+        "the watched metric {metric} did not come in this fit, so nothing judged the weights it"
+        " trained: they are kept, and the best weights of an earlier fit (epoch {best}) were"
+        " not put back over them; restore_best() on the callback's monitor"
+        " (NNGraphCallback.monitor) puts those back"
+    ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning needs PyTorch Lightning: pip install nngraph[lightning]"
     ),

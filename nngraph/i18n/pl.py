@@ -1269,6 +1269,12 @@ MESSAGES: dict[str, str] = {
         "restore_best() monitora callbacku (NNGraphCallback.monitor) przywróci najlepsze "
         "(z epoki {best})"
     ),
+    "monitor.lightning.earlier_best_kept": (
+        "obserwowana metryka {metric} nie nadeszła w tym wywołaniu fit, więc nic nie oceniło"
+        " wytrenowanych w nim wag: zostają, a najlepsze wagi z wcześniejszego wywołania fit (z"
+        " epoki {best}) ich nie zastąpiły; restore_best() monitora callbacku"
+        " (NNGraphCallback.monitor) przywróci tamte wagi"
+    ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning wymaga PyTorch Lightning: pip install nngraph[lightning]"
     ),

@@ -294,3 +294,44 @@ def test_the_stop_button_is_dated_at_the_epoch_it_was_clicked_in(
         assert "stop requested at epoch 4" in capsys.readouterr().out
     mon.resume()
     assert mon.request_stop().epoch == 4  # after fit: at the last epoch logged, as before
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_an_interrupt_in_the_first_epoch_of_a_second_fit_is_handled_as_documented(
+    sigint: None, error: type[BaseException]
+) -> None:
+    """Sweep s45 lightning, finding 2: the training cell run again and interrupted in its first
+    epoch: the model kept the weights the new optimizer had half changed, with no word (and an
+    error there did not say how to put the best ones back)."""
+    cb, first = NNGraphCallback(detectors=[], display=False), Breaks()
+    _, model = run([first, cb], max_epochs=10)
+    mon = monitor_of(cb)
+    best = mon.best
+    assert best is not None and mon.epoch == 9
+    with pytest.raises((SystemExit, RuntimeError)):  # after its first batch's step
+        run([Breaks(0, error(), batch=1), cb], max_epochs=10, model=model)
+    assert mon.best is best
+    event = mon.events[-1]
+    assert event.epoch == 10  # a new trainer's epoch 0: the monitor's 10
+    if error is KeyboardInterrupt:
+        assert same(model.state_dict(), first.states[best.epoch])
+        said = f"training was interrupted: the best weights (epoch {best.epoch}) were put back"
+    else:  # left to look into
+        assert not same(model.state_dict(), first.states[best.epoch])
+        said = f"(NNGraphCallback.monitor) puts the best ones (epoch {best.epoch}) back"
+    assert said in event.message
+
+
+def test_an_interrupt_before_a_second_fit_trains_leaves_its_weights_alone(sigint: None) -> None:
+    """Ctrl+C in the sanity check of a second fit: training never started, nothing changed."""
+    cb, first = NNGraphCallback(detectors=[], display=False), Breaks()
+    _, model = run([first, cb], max_epochs=10)
+    events = list(monitor_of(cb).events)
+
+    class InSanityCheck(pl.Callback):
+        def on_validation_start(self, *_: Any) -> None:
+            raise KeyboardInterrupt
+
+    with pytest.raises(SystemExit):
+        run([InSanityCheck(), cb], max_epochs=10, model=model, num_sanity_val_steps=1)
+    assert monitor_of(cb).events == events
